@@ -1,0 +1,149 @@
+"""Appending to and verifying the hash chain of the access log.
+
+Canonical form of an event: for each field in CANON_FIELDS, `<length>:<text>;`. Length-prefixing makes
+the encoding unambiguous (no field's text can pose as another's). The same bytes are built by the
+database itself (canonical_sql) when verifying, so verification streams one text column per event and
+spends its time hashing.
+"""
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat, Length
+
+from custodian.audit.models import GENESIS_HASH, AccessEvent, ChainHead, Checkpoint
+
+CANON_FIELDS = (
+    "seq", "at_us", "action", "actor_kind", "actor_id", "actor_label", "roles", "purpose", "request_id",
+    "customer_id", "categories", "decision", "reason", "client_ip", "break_glass_id",
+)  # fmt: skip
+TEXT_FIELDS = CANON_FIELDS[2:]
+_MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
+
+
+def clean_text(name: str, value) -> str:
+    """Text as stored: NUL removed (PostgreSQL refuses it), cut to the column's length."""
+    text = "" if value is None else str(value)
+    return text.replace("\x00", "")[: _MAX[name]]
+
+
+def canonical(event: dict) -> str:
+    return "".join(f"{len(s)}:{s};" for s in (str(event[f]) for f in CANON_FIELDS))
+
+
+def link(prev_hash: str, canon: str) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canon.encode("utf-8")).hexdigest()
+
+
+def canonical_sql():
+    """A database expression equal to canonical() of the row."""
+    parts = []
+    for f in CANON_FIELDS:
+        text = Cast(F(f), CharField())
+        parts += [Cast(Length(text), CharField()), Value(":"), text, Value(";")]
+    return Concat(*parts, output_field=CharField())
+
+
+def _head_for_update() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        ChainHead.objects.get_or_create(pk=1)
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append_events(events: Iterable[dict]) -> list[AccessEvent]:
+    """Append events to the chain, in the caller's transaction (or a new one).
+
+    Each dict has the TEXT_FIELDS (missing ones are empty). The head row is locked first, so
+    concurrent writers are serialized and the chain keeps one order.
+    """
+    with transaction.atomic():
+        head = _head_for_update()
+        seq, prev = head.last_seq, head.last_hash
+        at_us = time.time_ns() // 1000
+        rows = []
+        for raw in events:
+            seq += 1
+            event = {f: clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS}
+            event["seq"], event["at_us"] = seq, at_us
+            digest = link(prev, canonical(event))
+            rows.append(AccessEvent(prev_hash=prev, hash=digest, **event))
+            prev = digest
+        if not rows:
+            return []
+        AccessEvent.objects.bulk_create(rows, batch_size=2000)
+        every = settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY
+        if every and head.last_seq // every != seq // every:
+            mark = (seq // every) * every
+            mark_hash = next(r.hash for r in rows if r.seq == mark)
+            Checkpoint.objects.create(seq=mark, hash=mark_hash)
+        ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        return rows
+
+
+def checkpoint_now() -> Checkpoint | None:
+    with transaction.atomic():
+        head = _head_for_update()
+        if head.last_seq == 0:
+            return None
+        cp, _ = Checkpoint.objects.get_or_create(seq=head.last_seq, defaults={"hash": head.last_hash})
+        return cp
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    events: int
+    position: int | None = None
+    kind: str = ""
+    detail: str = ""
+
+    def __str__(self):
+        if self.ok:
+            return f"OK: {self.events} events, chain intact"
+        return f"BROKEN at position {self.position}: {self.kind} — {self.detail}"
+
+
+def verify_chain(chunk_size: int = 20_000) -> VerifyResult:
+    """Walk the chain from the start; report the first break: its position and kind."""
+    checkpoints = dict(Checkpoint.objects.values_list("seq", "hash"))
+    head = ChainHead.objects.filter(pk=1).first()
+    sql, params = (
+        AccessEvent.objects.order_by("seq")
+        .values_list("seq", "prev_hash", "hash", canonical_sql())
+        .query.sql_with_params()
+    )
+    expected_seq, prev = 1, GENESIS_HASH
+    sha256 = hashlib.sha256
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            for seq, prev_hash, stored, canon in rows:
+                if seq != expected_seq:
+                    kind = "deleted" if seq > expected_seq else "inserted"
+                    return VerifyResult(False, expected_seq - 1, expected_seq, kind,
+                                        f"expected event {expected_seq}, found {seq}")  # fmt: skip
+                if sha256(prev_hash.encode("ascii") + canon.encode("utf-8")).hexdigest() != stored:
+                    return VerifyResult(False, seq - 1, seq, "modified", "the event's content does not match its hash")
+                if prev_hash != prev:
+                    return VerifyResult(False, seq - 1, seq, "reordered or inserted",
+                                        "the event does not link to the one before it")  # fmt: skip
+                if seq in checkpoints and checkpoints[seq] != stored:
+                    return VerifyResult(False, seq - 1, seq, "rewritten", "the chain differs from a checkpoint")
+                prev = stored
+                expected_seq += 1
+    last = expected_seq - 1
+    beyond = [s for s in checkpoints if s > last]
+    if beyond:
+        return VerifyResult(False, last, last + 1, "truncated",
+                            f"the log ends at {last} but a checkpoint records position {max(beyond)}")  # fmt: skip
+    if head is not None and (head.last_seq != last or (last and head.last_hash != prev)):
+        kind = "truncated" if head.last_seq > last else "head mismatch"
+        return VerifyResult(False, last, last + 1, kind, f"the head records position {head.last_seq}, the log ends at {last}")
+    return VerifyResult(True, last)

@@ -1,0 +1,119 @@
+"""Synthetic customers for the demo utility: deterministic for a seed, no real person's data (Faker).
+
+Customer number i of seed S is always the same person, so an interrupted run resumes where it stopped.
+"""
+
+import json
+import math
+import random
+from datetime import date
+
+from faker import Faker
+
+from custodian.customers.models import CustomerClass, HeatingFuel, PremiseType, Service
+from custodian.customers.services import Application
+
+OWATONNA_ZIPS = ("55060", "55060", "55060", "55049", "55052")
+FEEDERS = tuple(f"F{n:02d}" for n in range(1, 13))
+
+
+def account_number(seed: int, index: int) -> str:
+    return f"{seed % 1000:03d}{index:07d}"
+
+
+def _months(today: date, count: int = 13) -> list[tuple[int, int]]:
+    year, month = today.year, today.month
+    out = []
+    for _ in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        out.append((year, month))
+    return list(reversed(out))
+
+
+def _seasonal(month: int, peak_month: int, swing: float) -> float:
+    return 1 + swing * math.cos((month - peak_month) / 12 * 2 * math.pi)
+
+
+def monthly_usage(rng: random.Random, app: Application, months: list[tuple[int, int]]) -> dict:
+    """13 months of billing-cycle totals per service, with a seasonal shape."""
+    scale = app.size_sqft / 1800
+    commercial = app.customer_class == CustomerClass.COMMERCIAL
+    series = {}
+    for service in app.services:
+        values = []
+        for year, month in months:
+            if service == Service.ELECTRIC:
+                base = (650 if not commercial else 4200) * scale
+                shape = _seasonal(month, 7, 0.30)
+                if app.heating_fuel == HeatingFuel.ELECTRIC:
+                    shape += 0.9 * max(0.0, math.cos((month - 1) / 12 * 2 * math.pi))
+                unit = "kWh"
+            elif service == Service.GAS:
+                base = (70 if not commercial else 380) * scale
+                shape = max(0.12, _seasonal(month, 1, 0.95))
+                unit = "therm"
+            else:
+                base = (4200 if not commercial else 21000) * (0.6 + 0.4 * scale)
+                shape = _seasonal(month, 7, 0.25)
+                unit = "gal"
+            vacancy = 0.05 if app.is_vacant else 1.0
+            values.append({"month": f"{year}-{month:02d}", "total": round(base * shape * vacancy * rng.uniform(0.85, 1.15), 1)})
+        series[service] = {"unit": unit, "months": values}
+    return series
+
+
+def application(seed: int, index: int, today: date) -> Application:
+    fake = Faker("en_US")
+    fake.seed_instance(seed * 10_000_019 + index)
+    rng = random.Random(seed * 10_000_019 + index)
+    commercial = rng.random() < 0.12
+    if commercial:
+        premise_type, size = PremiseType.COMMERCIAL, rng.randrange(2500, 40000, 100)
+        name = fake.company()
+    else:
+        premise_type = rng.choices(
+            [PremiseType.SINGLE_FAMILY, PremiseType.MULTI_FAMILY, PremiseType.MANUFACTURED], weights=[70, 22, 8]
+        )[0]
+        size = {"single_family": rng.randrange(900, 3800, 50), "multi_family": rng.randrange(500, 1400, 25),
+                "manufactured": rng.randrange(700, 1600, 25)}[premise_type]  # fmt: skip
+        name = fake.name()
+    fuel = rng.choices([HeatingFuel.GAS, HeatingFuel.ELECTRIC, HeatingFuel.OTHER], weights=[72, 20, 8])[0]
+    services = [Service.ELECTRIC]
+    if fuel == HeatingFuel.GAS or rng.random() < 0.3:
+        services.append(Service.GAS)
+    if rng.random() < 0.92:
+        services.append(Service.WATER)
+    zip_code = rng.choice(OWATONNA_ZIPS)
+    street = fake.street_address()
+    service_address = f"{street}, Owatonna, MN {zip_code}"
+    mailing = service_address if rng.random() < 0.9 else f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()} {fake.zipcode()}"
+    local = name.lower().replace(" ", ".").replace(",", "").replace("'", "")
+    personal = {
+        "name": name,
+        "service_address": service_address,
+        "mailing_address": mailing,
+        "account_number": account_number(seed, index),
+        "phone": f"507-{rng.randrange(200, 999)}-{rng.randrange(0, 10000):04d}" if rng.random() < 0.85 else None,
+        "email": f"{local}{index}@example.{'com' if rng.random() < 0.5 else 'net'}" if rng.random() < 0.7 else None,
+        "bank_account": f"routing {rng.randrange(10**8, 10**9)} account {rng.randrange(10**9, 10**12)}"
+        if rng.random() < 0.3
+        else None,
+    }
+    app = Application(
+        customer_class=CustomerClass.COMMERCIAL if commercial else CustomerClass.RESIDENTIAL,
+        premise_type=premise_type,
+        size_sqft=size,
+        heating_fuel=fuel,
+        zip_code=zip_code,
+        feeder=rng.choice(FEEDERS),
+        services=services,
+        personal={k: v for k, v in personal.items() if v is not None},
+        meter_numbers={s: f"{s[0].upper()}{seed % 1000:03d}{index:07d}" for s in services},
+        is_vacant=rng.random() < 0.03,
+        on_assistance_rate=not commercial and rng.random() < 0.06,
+        self_generation=rng.random() < 0.02,
+    )
+    app.personal["meter_usage"] = json.dumps(monthly_usage(rng, app, _months(today)), separators=(",", ":"))
+    return app

@@ -1,0 +1,53 @@
+"""Building the demo utility through the same services the app uses."""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from custodian.customers.services import customers_enrol
+from custodian.demo.generator import account_number, application
+from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.staff.services import staff_member_create
+from custodian.vault.models import Channel, PersonalValue
+from custodian.vault.services import Submission, blind_index_of
+
+
+def demo_staff_ensure() -> list[str]:
+    """Create the staff personas that don't exist yet; returns the usernames created."""
+    existing = set(get_user_model().objects.filter(username__in=[p.username for p in STAFF_PERSONAS]).values_list("username", flat=True))
+    created = []
+    for persona in STAFF_PERSONAS:
+        if persona.username not in existing:
+            staff_member_create(
+                username=persona.username, password=DEMO_PASSWORD, full_name=persona.full_name,
+                services=list(persona.services),
+            )  # fmt: skip
+            created.append(persona.username)
+    return created
+
+
+def demo_customers_ensure(*, count: int, seed: int, batch: int = 1000, today: date | None = None,
+                          progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+    """Make sure customers 0..count-1 of `seed` exist; create the missing ones in batches. Safe to re-run."""
+    today = today or date.today()
+    submission = Submission(
+        channel=Channel.PAPER, notice_key="account_application",
+        recorded_by_label="demo data (synthetic application forms)", note="synthetic demo customer",
+    )  # fmt: skip
+    created = 0
+    for start in range(0, count, batch):
+        indexes = range(start, min(start + batch, count))
+        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in indexes}
+        present = set(
+            PersonalValue.objects.filter(
+                field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
+            ).values_list("blind_index", flat=True)
+        )
+        missing = [i for d, i in digests.items() if d not in present]
+        if missing:
+            customers_enrol(applications=[application(seed, i, today) for i in missing], submission=submission)
+            created += len(missing)
+        if progress:
+            progress(len(indexes))
+    return created

@@ -1,0 +1,1 @@
+"""The policy file: loading, validation against fideslang, and the compiled rules the gate decides by."""

@@ -1,0 +1,301 @@
+"""Reads the policy file, validates it against fideslang's taxonomy, and compiles it for the gate.
+
+Errors name the file, the entry and the problem, and stop the app at start-up (PolicyError is an
+ImproperlyConfigured).
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+REQUIRED_SERVICES = (
+    "customer_service", "billing", "collections", "field_services", "marketing", "web",
+    "it_database", "privacy_officer", "legal",
+)  # fmt: skip
+REQUIRED_PURPOSES = (
+    "billing", "collecting_payments", "contacting_customers", "resolving_problems",
+    "providing_services", "marketing", "enhancing_website", "legal_obligations",
+)  # fmt: skip
+NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
+
+
+class PolicyError(ImproperlyConfigured):
+    def __init__(self, path: Path, entry: str, problem: str):
+        self.path, self.entry, self.problem = path, entry, problem
+        super().__init__(f"{path}: [{entry}] {problem}")
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    field: str
+    fides_key: str
+    label: str
+    classification: str
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    label: str
+    data_use: str
+    description: str
+    request_required: bool
+    categories: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SupportService:
+    key: str
+    label: str
+    purposes: frozenset[str]
+    reviews_access: bool = False
+
+
+@dataclass(frozen=True)
+class SystemJob:
+    key: str
+    label: str
+    purposes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class VendorFunction:
+    key: str
+    label: str
+    purpose: str
+    identity: bool
+    categories: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Notice:
+    key: str
+    version: str
+    purpose: str
+    required: str
+    consequences: str
+    recipients: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    path: Path
+    version: str
+    effective_date: date
+    published_text: str
+    utility: dict
+    categories: dict[str, Category]
+    purposes: dict[str, Purpose]
+    services: dict[str, SupportService]
+    self_access_purposes: frozenset[str]
+    self_access_categories: frozenset[str]
+    system_jobs: dict[str, SystemJob]
+    vendor_functions: dict[str, VendorFunction]
+    disclosure_bases: dict[str, dict]
+    retention: dict[str, int]
+    website: dict
+    aggregation: dict[str, int]
+    notices: dict[str, Notice]
+    taxonomy_extensions: dict[str, list[dict]]
+    # Compiled rules: the triples (service, purpose, category) that are allowed.
+    service_grants: frozenset[tuple[str, str, str]] = field(repr=False, default=frozenset())
+    field_to_category: dict[str, str] = field(repr=False, default_factory=dict)
+
+    def category_for_field(self, field_name: str) -> str | None:
+        return self.field_to_category.get(field_name)
+
+
+def _fides_keys() -> tuple[set[str], set[str]]:
+    from fideslang import DEFAULT_TAXONOMY
+
+    categories = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
+    uses = {u.fides_key for u in DEFAULT_TAXONOMY.data_use}
+    return categories, uses
+
+
+def _need(raw: dict, key: str, path: Path, entry: str, kind: type | tuple = str):
+    if key not in raw:
+        raise PolicyError(path, entry, f"missing `{key}`")
+    value = raw[key]
+    if not isinstance(value, kind):
+        raise PolicyError(path, entry, f"`{key}` should be {getattr(kind, '__name__', kind)}, got {value!r}")
+    return value
+
+
+def _extend(path: Path, known: set[str], extensions: list[dict], kind: str) -> None:
+    for i, ext in enumerate(extensions):
+        entry = f"taxonomy.{kind}[{i}]"
+        key = _need(ext, "key", path, entry)
+        parent = _need(ext, "parent", path, entry)
+        if parent not in known:
+            raise PolicyError(path, entry, f"parent `{parent}` of `{key}` is not a fideslang key")
+        if not key.startswith(parent + "."):
+            raise PolicyError(path, entry, f"`{key}` must sit under its parent `{parent}`")
+        known.add(key)
+
+
+def load_policy(path: Path) -> Policy:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(path, "file", "the policy file does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(path, "file", f"not valid TOML: {exc}") from None
+
+    fides_categories, fides_uses = _fides_keys()
+    taxonomy = raw.get("taxonomy", {})
+    _extend(path, fides_categories, taxonomy.get("data_categories", []), "data_categories")
+    _extend(path, fides_uses, taxonomy.get("data_uses", []), "data_uses")
+
+    meta = _need(raw, "policy", path, "policy", dict)
+    version = _need(meta, "version", path, "policy")
+    effective = _need(meta, "effective_date", path, "policy", date)
+    utility = _need(raw, "utility", path, "utility", dict)
+    for key in ("name", "address", "phone", "email", "responsible_authority"):
+        _need(utility, key, path, "utility", dict if key == "responsible_authority" else str)
+
+    categories: dict[str, Category] = {}
+    for key, c in _need(raw, "categories", path, "categories", dict).items():
+        entry = f"categories.{key}"
+        fides_key = _need(c, "fides_key", path, entry)
+        if fides_key not in fides_categories:
+            raise PolicyError(path, entry, f"unknown data category `{fides_key}` (not in fideslang nor extended)")
+        categories[key] = Category(
+            key=key,
+            field=_need(c, "field", path, entry),
+            fides_key=fides_key,
+            label=_need(c, "label", path, entry),
+            classification=c.get("classification", "private data on individuals"),
+        )
+    fields = [c.field for c in categories.values()]
+    if len(set(fields)) != len(fields):
+        raise PolicyError(path, "categories", "two categories share one `field`")
+
+    def check_categories(entry: str, names: list) -> frozenset[str]:
+        for name in names:
+            if name not in categories:
+                raise PolicyError(path, entry, f"undefined category `{name}`")
+        return frozenset(names)
+
+    purposes: dict[str, Purpose] = {}
+    for key, p in _need(raw, "purposes", path, "purposes", dict).items():
+        entry = f"purposes.{key}"
+        data_use = _need(p, "data_use", path, entry)
+        if data_use not in fides_uses:
+            raise PolicyError(path, entry, f"unknown data use `{data_use}` (not in fideslang nor extended)")
+        purposes[key] = Purpose(
+            key=key,
+            label=_need(p, "label", path, entry),
+            data_use=data_use,
+            description=_need(p, "description", path, entry),
+            request_required=_need(p, "request_required", path, entry, bool),
+            categories=check_categories(entry, _need(p, "categories", path, entry, list)),
+        )
+    missing = [k for k in REQUIRED_PURPOSES if k not in purposes]
+    extra = [k for k in purposes if k not in REQUIRED_PURPOSES]
+    if missing or extra:
+        raise PolicyError(
+            path, "purposes", f"must be exactly the policy's eight uses; missing {missing}, undeclared {extra}"
+        )
+
+    def check_purposes(entry: str, names: list) -> frozenset[str]:
+        for name in names:
+            if name not in purposes:
+                raise PolicyError(path, entry, f"grants undefined purpose `{name}`")
+        return frozenset(names)
+
+    services: dict[str, SupportService] = {}
+    for key, s in _need(raw, "services", path, "services", dict).items():
+        entry = f"services.{key}"
+        services[key] = SupportService(
+            key=key,
+            label=_need(s, "label", path, entry),
+            purposes=check_purposes(entry, _need(s, "purposes", path, entry, list)),
+            reviews_access=bool(s.get("reviews_access", False)),
+        )
+    missing = [k for k in REQUIRED_SERVICES if k not in services]
+    if missing:
+        raise PolicyError(path, "services", f"missing support services {missing}")
+
+    self_access = _need(raw, "self_access", path, "self_access", dict)
+    system_jobs = {
+        key: SystemJob(
+            key=key,
+            label=_need(j, "label", path, f"system_jobs.{key}"),
+            purposes=check_purposes(f"system_jobs.{key}", _need(j, "purposes", path, f"system_jobs.{key}", list)),
+        )
+        for key, j in raw.get("system_jobs", {}).items()
+    }
+    vendor_functions = {}
+    for key, v in _need(raw, "vendor_functions", path, "vendor_functions", dict).items():
+        entry = f"vendor_functions.{key}"
+        purpose = _need(v, "purpose", path, entry)
+        check_purposes(entry, [purpose])
+        vendor_functions[key] = VendorFunction(
+            key=key,
+            label=_need(v, "label", path, entry),
+            purpose=purpose,
+            identity=_need(v, "identity", path, entry, bool),
+            categories=check_categories(entry, _need(v, "categories", path, entry, list)),
+        )
+        if not vendor_functions[key].categories <= purposes[purpose].categories:
+            raise PolicyError(path, entry, f"needs categories its purpose `{purpose}` does not allow")
+
+    notices = {}
+    for key, n in _need(raw, "notices", path, "notices", dict).items():
+        notices[key] = Notice(key=key, **{f: _need(n, f, path, f"notices.{key}") for f in NOTICE_FIELDS})
+
+    website = raw.get("website", {})
+    for i, key in enumerate(website.get("categories", [])):
+        if key not in fides_categories:
+            raise PolicyError(path, f"website.categories[{i}]", f"unknown data category `{key}`")
+
+    grants = frozenset(
+        (service.key, purpose_key, category)
+        for service in services.values()
+        for purpose_key in service.purposes
+        for category in purposes[purpose_key].categories
+    )
+    return Policy(
+        path=path,
+        version=version,
+        effective_date=effective,
+        published_text=(path.parent / meta.get("published_text", "")).read_text(encoding="utf-8")
+        if meta.get("published_text")
+        else "",
+        utility=utility,
+        categories=categories,
+        purposes=purposes,
+        services=services,
+        self_access_purposes=check_purposes("self_access", _need(self_access, "purposes", path, "self_access", list)),
+        self_access_categories=check_categories(
+            "self_access", _need(self_access, "categories", path, "self_access", list)
+        ),
+        system_jobs=system_jobs,
+        vendor_functions=vendor_functions,
+        disclosure_bases=_need(raw, "disclosure_bases", path, "disclosure_bases", dict),
+        retention=_need(raw, "retention", path, "retention", dict),
+        website=website,
+        aggregation=raw.get("aggregation", {"min_customers": 15, "max_share_percent": 15}),
+        notices=notices,
+        taxonomy_extensions={k: list(v) for k, v in taxonomy.items()},
+        service_grants=grants,
+        field_to_category={c.field: c.key for c in categories.values()},
+    )
+
+
+@cache
+def _load_cached(path: str) -> Policy:
+    return load_policy(Path(path))
+
+
+def current_policy() -> Policy:
+    """The policy in force: the file named by settings.CUSTODIAN_POLICY_FILE, loaded once per process."""
+    return _load_cached(str(settings.CUSTODIAN_POLICY_FILE))

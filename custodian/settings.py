@@ -1,0 +1,169 @@
+"""Django settings for Custodian, read from the environment in one place (see README: Configuration).
+
+Development defaults work with nothing set. With DEBUG off (production) the app refuses to start when a
+secret or a key file is missing, naming what is missing.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from custodian.env import env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = env_path("CUSTODIAN_VAR_DIR", BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", True)
+_DEV_SECRET = "dev-only-insecure-secret-key-never-used-with-debug-off-0123456789abcdef"
+SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+
+# The policy file: the single source of truth for purposes, categories, services, vendors and retention.
+CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / "owatonna.toml")
+# Key files. In development they are created under var/keys on first use; in production they must exist.
+CUSTODIAN_MASTER_KEYRING = env_path("CUSTODIAN_MASTER_KEYRING", VAR_DIR / "keys" / "master-keyring.json")
+CUSTODIAN_BLIND_INDEX_KEY = env_path("CUSTODIAN_BLIND_INDEX_KEY", VAR_DIR / "keys" / "blind-index.key")
+CUSTODIAN_CREATE_MISSING_KEYS = DEBUG
+# Emergency (break-glass) access lasts at most this long.
+CUSTODIAN_BREAK_GLASS_MINUTES = env_int("CUSTODIAN_BREAK_GLASS_MINUTES", 60)
+# A checkpoint of the access log's head hash is written every this many events.
+CUSTODIAN_AUDIT_CHECKPOINT_EVERY = env_int("CUSTODIAN_AUDIT_CHECKPOINT_EVERY", 1000)
+
+if not DEBUG:
+    missing = []
+    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
+        missing.append("SECRET_KEY (at least 50 random characters)")
+    if not ALLOWED_HOSTS:
+        missing.append("ALLOWED_HOSTS (comma-separated host names)")
+    for name, path in (
+        ("CUSTODIAN_MASTER_KEYRING", CUSTODIAN_MASTER_KEYRING),
+        ("CUSTODIAN_BLIND_INDEX_KEY", CUSTODIAN_BLIND_INDEX_KEY),
+    ):
+        if not path.is_file():
+            missing.append(f"{name} (key file not found at {path})")
+    if missing:
+        raise ImproperlyConfigured(
+            "Production mode (DEBUG off) refuses to start; set: " + "; ".join(missing)
+            + ". Run `manage.py keys init --dir DIR` to create key files."
+        )
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "custodian.policy",
+    "custodian.customers",
+    "custodian.staff",
+    "custodian.casework",
+    "custodian.audit",
+    "custodian.vault",
+    "custodian.api",
+    "custodian.web",
+    "custodian.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "custodian.urls"
+WSGI_APPLICATION = "custodian.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "custodian.web.context_processors.utility",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'custodian.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers take the lock when their transaction starts, so the access log's hash chain is appended
+        # by one writer at a time without lock-upgrade deadlocks; WAL lets readers go on meanwhile.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/Chicago"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# Security headers. Django's built-in Content Security Policy: no inline script anywhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the age counts from the last request
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Logs never carry personal data: request bodies and SQL parameters are not logged.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+}

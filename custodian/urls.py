@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from custodian.api.api import api
+
+urlpatterns = [
+    path("", include("custodian.web.urls")),
+    path("staff/", include("custodian.staff.urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,318 @@
+"""The gate: the only way to a customer's personal data in plaintext.
+
+Every read names who asks, which customer(s), which fields and the purpose (and the open request when
+the purpose needs one). The decision follows the policy file: the asker's support services must be granted
+the purpose, and the purpose must allow every category asked for. Allow and deny both append an event to
+the hash-chained access log in the same transaction as the read: if the event can't be written, nothing
+is revealed. "No such customer" and "not allowed" give the same answer to the caller.
+
+This module is the only importer of the decryption primitive (a test fails the build otherwise).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from cryptography.exceptions import InvalidTag
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.chain import append_events
+from custodian.casework.selectors import open_request_for
+from custodian.customers.models import Customer
+from custodian.policy.loader import Policy, current_policy
+from custodian.staff.selectors import services_of
+from custodian.vault import _crypto
+from custodian.vault.models import BreakGlassGrant, DataKey, PersonalValue
+from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
+
+NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
+
+
+class Denied(Exception):
+    """The one answer for a customer that does not exist and for a read that is not allowed."""
+
+    def __init__(self, reason: str):
+        super().__init__(NOT_FOUND_OR_DENIED)
+        self.reason = reason  # for the access log only; never shown to the caller
+
+
+class VaultIntegrityError(Exception):
+    """A stored value failed authentication: altered, or moved from another row or field."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # staff | customer | system | vendor
+    id: str
+    label: str
+    services: frozenset[str] = frozenset()
+    customer_id: int | None = None
+    job: str = ""
+    vendor_function: str = ""
+    user: object = field(default=None, compare=False, repr=False)
+
+
+def staff_actor(user) -> Actor:
+    return Actor(kind="staff", id=str(user.pk), label=user.get_username(), services=services_of(user), user=user)
+
+
+def customer_actor(customer_id: int, label: str = "the customer") -> Actor:
+    return Actor(kind="customer", id=str(customer_id), label=label, customer_id=int(customer_id))
+
+
+def system_actor(job: str) -> Actor:
+    return Actor(kind="system", id=job, label=job, job=job)
+
+
+def vendor_actor(vendor_id: str, function: str, label: str = "") -> Actor:
+    return Actor(kind="vendor", id=str(vendor_id), label=label or str(vendor_id), vendor_function=function)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    break_glass_id: str = ""
+
+
+def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iterable[str]) -> Decision:
+    """Role → purpose → categories, from the compiled policy. No database access: pure and fast."""
+    p = policy.purposes.get(purpose)
+    if p is None:
+        return Decision(False, f"unknown purpose {purpose!r}")
+    cats = list(categories)
+    if actor.kind == "staff":
+        grants = policy.service_grants
+        for category in cats:
+            if not any((s, purpose, category) in grants for s in actor.services):
+                return Decision(False, f"no support service of the actor may read {category} for {purpose}")
+        return Decision(True, "granted by support service")
+    if actor.kind == "customer":
+        if purpose not in policy.self_access_purposes:
+            return Decision(False, f"customers do not read for {purpose}")
+        bad = [c for c in cats if c not in policy.self_access_categories]
+        return Decision(not bad, f"not self-accessible: {bad}" if bad else "the customer's own data")
+    if actor.kind == "system":
+        job = policy.system_jobs.get(actor.job)
+        if job is None or purpose not in job.purposes:
+            return Decision(False, f"system job {actor.job!r} does not act for {purpose}")
+        bad = [c for c in cats if c not in p.categories]
+        return Decision(not bad, f"{purpose} does not allow {bad}" if bad else f"system job {actor.job}")
+    if actor.kind == "vendor":
+        function = policy.vendor_functions.get(actor.vendor_function)
+        if function is None or function.purpose != purpose:
+            return Decision(False, f"vendor function {actor.vendor_function!r} does not act for {purpose}")
+        bad = [c for c in cats if c not in function.categories]
+        return Decision(not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}")
+    return Decision(False, f"unknown actor kind {actor.kind!r}")
+
+
+def _categories(policy: Policy, fields: Sequence[str]) -> list[str] | None:
+    cats = [policy.category_for_field(f) for f in fields]
+    return None if any(c is None for c in cats) else cats
+
+
+def _as_customer_id(customer_id) -> int | None:
+    try:
+        value = int(customer_id)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def _active_break_glass(actor: Actor, customer_id: int, purpose: str) -> BreakGlassGrant | None:
+    if actor.kind != "staff":
+        return None
+    return (
+        BreakGlassGrant.objects.filter(
+            user_id=int(actor.id), customer_id=customer_id, purpose=purpose, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def _event(actor: Actor, *, action, purpose, customer_id, categories, decision, reason, request_id, client_ip, bg=""):
+    return {
+        "action": action,
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_label": actor.label,
+        "roles": ",".join(sorted(actor.services)) or actor.job or actor.vendor_function,
+        "purpose": purpose,
+        "request_id": "" if request_id is None else request_id,
+        "customer_id": "" if customer_id is None else customer_id,
+        "categories": ",".join(sorted(set(categories))),
+        "decision": decision,
+        "reason": reason,
+        "client_ip": client_ip or "",
+        "break_glass_id": bg,
+    }
+
+
+def _deny(actor: Actor, reason: str, **event) -> Denied:
+    append_events([_event(actor, decision="deny", reason=reason, **event)])
+    return Denied(reason)
+
+
+def _decide_one(policy, actor, *, customer_id, purpose, categories, request_id) -> Decision:
+    """The full decision for one customer: policy, break-glass, open request, existence."""
+    if customer_id is None or not Customer.objects.filter(pk=customer_id).exists():
+        return Decision(False, "no such customer")
+    if actor.kind == "customer" and actor.customer_id != customer_id:
+        return Decision(False, "a customer reads only their own data")
+    decision = policy_decision(policy, actor, purpose, categories)
+    grant = None
+    if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
+        grant = _active_break_glass(actor, customer_id, purpose)
+        if grant is None:
+            return decision
+        bad = [c for c in categories if c not in policy.purposes[purpose].categories]
+        if bad:
+            return Decision(False, f"{purpose} does not allow {bad}, even in an emergency")
+        return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
+    if not decision.allowed:
+        return decision
+    if actor.kind == "staff" and policy.purposes[purpose].request_required:
+        grant = _active_break_glass(actor, customer_id, purpose)
+        if grant is not None:
+            return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
+        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
+        if open_request_for(request_id=request_id, customer_id=customer_id, services=services) is None:
+            return Decision(False, f"{purpose} needs an open request of this customer's owned by your service")
+    return decision
+
+
+def _open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, str]]:
+    keys = {
+        cid: _crypto.unwrap_data_key(cid, key_id, wrapped)
+        for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=customer_ids).values_list(
+            "customer_id", "key_id", "wrapped"
+        )
+    }
+    out: dict[int, dict[str, str]] = {cid: {} for cid in customer_ids}
+    rows = PersonalValue.objects.filter(
+        customer_id__in=customer_ids, field__in=fields, superseded_at__isnull=True
+    ).values_list("customer_id", "field", "ciphertext")
+    for cid, fname, sealed in rows:
+        try:
+            out[cid][fname] = _crypto.open_value(keys[cid], cid, fname, sealed)
+        except (InvalidTag, KeyError):
+            raise VaultIntegrityError(f"customer {cid}: stored {fname} failed authentication") from None
+    return out
+
+
+def reveal(*, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip="") -> dict:
+    """Plaintext of the customer's current values for `fields`, if the policy allows; else Denied.
+
+    Fields the customer never gave are absent from the result.
+    """
+    policy = current_policy()
+    cid = _as_customer_id(customer_id)
+    fields = list(dict.fromkeys(fields))
+    cats = _categories(policy, fields)
+    event = {
+        "action": "reveal", "purpose": purpose, "customer_id": cid if cid else str(customer_id)[:32],
+        "categories": cats or [], "request_id": request_id, "client_ip": client_ip,
+    }  # fmt: skip
+    if cats is None or not fields:
+        raise _deny(actor, f"unknown or no fields {fields!r}", **event)
+    with transaction.atomic():
+        decision = _decide_one(policy, actor, customer_id=cid, purpose=purpose, categories=cats, request_id=request_id)
+        if decision.allowed:
+            try:
+                values = _open_all([cid], fields)[cid]
+            except VaultIntegrityError as exc:
+                error = exc
+            else:
+                append_events([_event(actor, decision="allow", reason=decision.reason, bg=decision.break_glass_id, **event)])
+                return values
+    if decision.allowed:  # the values failed authentication: log it outside the rolled-back block
+        raise _deny(actor, str(error), **event) from error
+    raise _deny(actor, decision.reason, **event)
+
+
+def reveal_many(*, actor: Actor, customer_ids: Sequence[int], fields: Sequence[str], purpose: str,
+                client_ip: str = "", action: str = "bulk_reveal") -> dict[int, dict[str, str]]:  # fmt: skip
+    """The bulk form for exports and reports: one policy decision, one access event per customer.
+
+    Request-driven purposes can't be used in bulk (a request is about one customer); customers don't
+    read in bulk. Any id that is not a customer denies the whole call.
+    """
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    fields = list(dict.fromkeys(fields))
+    cats = _categories(policy, fields)
+    base = {"action": action, "purpose": purpose, "categories": cats or [], "request_id": None, "client_ip": client_ip}
+    if cats is None or not fields:
+        raise _deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
+    decision = policy_decision(policy, actor, purpose, cats)
+    if decision.allowed and actor.kind == "customer":
+        decision = Decision(False, "customers do not read in bulk")
+    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
+        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    if not decision.allowed:
+        raise _deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = set(Customer.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if len(found) != len(ids):
+            error = Denied(f"{len(ids) - len(found)} of the ids are not customers")
+        else:
+            values = _open_all(ids, fields)
+            append_events(_event(actor, decision="allow", reason=decision.reason, customer_id=cid, **base) for cid in ids)
+            return values
+    raise _deny(actor, error.reason, customer_id=None, **base)
+
+
+def find_customers(*, actor: Actor, field: str, value: str, purpose: str, client_ip: str = "") -> list[int]:
+    """Exact-match lookup through the blind index, without decrypting anything. Logged like a reveal."""
+    policy = current_policy()
+    category = policy.category_for_field(field)
+    base = {"action": "lookup", "purpose": purpose, "categories": [category] if category else [],
+            "request_id": None, "client_ip": client_ip}  # fmt: skip
+    if field not in BLIND_INDEXED_FIELDS or category is None:
+        raise _deny(actor, f"no lookup by {field!r}", customer_id=None, **base)
+    decision = policy_decision(policy, actor, purpose, [category])
+    if not decision.allowed or actor.kind == "customer":
+        raise _deny(actor, decision.reason if not decision.allowed else "customers do not look up", customer_id=None, **base)
+    digest = _crypto.blind_index(field, normalize(field, value))
+    with transaction.atomic():
+        ids = sorted(
+            PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True).values_list(
+                "customer_id", flat=True
+            )
+        )
+        append_events(
+            [_event(actor, decision="allow", reason="lookup", customer_id=cid, **base) for cid in ids]
+            or [_event(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)]
+        )
+    return ids
+
+
+@transaction.atomic
+def break_glass_open(*, actor: Actor, customer_id, purpose: str, reason: str, minutes: int | None = None,
+                     client_ip: str = "") -> BreakGlassGrant:  # fmt: skip
+    """Emergency access for one staff member to one customer for one purpose, with a reason, for a time."""
+    policy = current_policy()
+    limit = settings.CUSTODIAN_BREAK_GLASS_MINUTES
+    minutes = min(minutes or limit, limit)
+    cid = _as_customer_id(customer_id)
+    event = {"action": "break_glass", "purpose": purpose, "customer_id": cid or "", "categories": [],
+             "request_id": None, "client_ip": client_ip}  # fmt: skip
+    if actor.kind != "staff" or actor.user is None:
+        raise _deny(actor, "only staff can break the glass", **event)
+    if purpose not in policy.purposes:
+        raise _deny(actor, f"unknown purpose {purpose!r}", **event)
+    if len((reason or "").strip()) < 10:
+        raise ValueError("break-glass needs a reason of at least 10 characters")
+    if cid is None or not Customer.objects.filter(pk=cid).exists():
+        raise _deny(actor, "no such customer", **event)
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor.user, customer_id=cid, purpose=purpose, reason=reason.strip(),
+        opened_at=now, expires_at=now + timedelta(minutes=minutes),
+    )  # fmt: skip
+    append_events([_event(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
+    return grant

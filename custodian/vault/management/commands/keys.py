@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.vault.keys import key_files_init, master_key_rotate
+from custodian.vault.models import DataKey
+
+
+class Command(BaseCommand):
+    help = "Keys: `init --dir DIR` creates key files for production; `rotate` re-wraps every data key."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["init", "rotate"])
+        parser.add_argument("--dir", type=Path, help="where `init` writes the key files")
+        parser.add_argument("--retire", action="store_true", help="after rotating, drop master keys no longer used")
+        parser.add_argument("--batch", type=int, default=1000)
+
+    def handle(self, *args, action, **opts):
+        if action == "init":
+            if not opts["dir"]:
+                raise CommandError("init needs --dir")
+            try:
+                ring, blind = key_files_init(opts["dir"])
+            except FileExistsError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"CUSTODIAN_MASTER_KEYRING={ring}\nCUSTODIAN_BLIND_INDEX_KEY={blind}")
+            return
+        with tqdm(total=DataKey.objects.count(), unit="key", desc="re-wrapping data keys") as bar:
+            result = master_key_rotate(batch=opts["batch"], retire=opts["retire"], progress=bar.update)
+        self.stdout.write(
+            f"active master key {result['active']}; re-wrapped {result['rewrapped']} data keys; "
+            f"retired {', '.join(result['retired']) or 'none'}"
+        )

@@ -1,0 +1,73 @@
+"""Encrypted personal data, its provenance, data keys and emergency-access grants.
+
+`PersonalValue.ciphertext` is never read outside custodian.vault (a test enforces it).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Channel(models.TextChoices):
+    WEB_FORM = "web_form", "Web form"
+    PORTAL = "portal", "Customer portal"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone call"
+    PAPER = "paper", "Paper form"
+    IN_PERSON = "in_person", "In person"
+
+
+class Provenance(models.Model):
+    """How a submission reached us: every personal value points at one."""
+
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=150, help_text="who recorded it: a staff name, 'the customer'")
+    notice_key = models.CharField(max_length=40)
+    notice_version = models.CharField(max_length=20)
+    note = models.CharField(max_length=200, blank=True)
+
+
+class DataKey(models.Model):
+    customer = models.OneToOneField("customers.Customer", primary_key=True, on_delete=models.PROTECT)
+    key_id = models.CharField(max_length=40, db_index=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rewrapped_at = models.DateTimeField(null=True, blank=True)
+
+
+class PersonalValue(models.Model):
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(max_length=32)
+    ciphertext = models.BinaryField()
+    blind_index = models.CharField(max_length=64, blank=True, db_index=True)
+    provenance = models.ForeignKey(Provenance, on_delete=models.PROTECT, related_name="values")
+    recorded_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "field"], condition=Q(superseded_at__isnull=True), name="one_current_value"
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "field", "superseded_at"])]
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access: a reason, a time limit, an audit entry, and review afterwards."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=40)
+    reason = models.TextField()
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)

@@ -1,0 +1,117 @@
+"""Writes of personal data: encrypted, with provenance, or refused.
+
+Personal values arrive only as a customer's own submission (a form, the portal, an e-mail, a call, a
+paper form, a visit), so every write names its provenance and the notice at collection that was shown.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.policy.loader import current_policy
+from custodian.vault import _crypto
+from custodian.vault.models import Channel, DataKey, PersonalValue, Provenance
+from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
+
+
+class ProvenanceRequired(ValueError):
+    """A personal value was offered without saying how it arrived."""
+
+
+class UnknownField(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Submission:
+    """How a customer's submission reached us."""
+
+    channel: str
+    notice_key: str
+    recorded_by: object = None  # a staff user, when staff typed it in (a call, a paper form, a visit)
+    recorded_by_label: str = "the customer"
+    received_at: datetime | None = None
+    note: str = ""
+
+
+def _provenance_create(submission: Submission | None) -> Provenance:
+    if submission is None:
+        raise ProvenanceRequired("a personal value needs its provenance: channel, time, recorder and notice shown")
+    if submission.channel not in Channel.values:
+        raise ProvenanceRequired(f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}")
+    notice = current_policy().notices.get(submission.notice_key)
+    if notice is None:
+        raise ProvenanceRequired(f"no notice at collection {submission.notice_key!r} in the policy file")
+    return Provenance.objects.create(
+        channel=submission.channel,
+        received_at=submission.received_at or timezone.now(),
+        recorded_by=submission.recorded_by,
+        recorded_by_label=submission.recorded_by_label,
+        notice_key=notice.key,
+        notice_version=notice.version,
+        note=submission.note,
+    )
+
+
+def _data_keys_for(customer_ids: Sequence[int]) -> dict[int, bytes]:
+    keys = {}
+    for dk in DataKey.objects.filter(customer_id__in=customer_ids):
+        keys[dk.customer_id] = _crypto.unwrap_data_key(dk.customer_id, dk.key_id, dk.wrapped)
+    fresh = []
+    for cid in customer_ids:
+        if cid not in keys:
+            plain, key_id, wrapped = _crypto.new_data_key(cid)
+            keys[cid] = plain
+            fresh.append(DataKey(customer_id=cid, key_id=key_id, wrapped=wrapped))
+    DataKey.objects.bulk_create(fresh)
+    return keys
+
+
+@transaction.atomic
+def personal_data_record_many(*, items: Sequence[tuple[int, dict[str, str]]], submission: Submission | None) -> int:
+    """Store values for many customers from one kind of submission. Returns the number of values written."""
+    provenance = _provenance_create(submission)
+    policy = current_policy()
+    for _, values in items:
+        unknown = [f for f in values if policy.category_for_field(f) is None]
+        if unknown:
+            raise UnknownField(f"not personal fields declared in the policy file: {', '.join(unknown)}")
+    now = timezone.now()
+    ids = [cid for cid, _ in items]
+    keys = _data_keys_for(ids)
+    fields = {f for _, values in items for f in values}
+    PersonalValue.objects.filter(customer_id__in=ids, field__in=fields, superseded_at__isnull=True).update(
+        superseded_at=now
+    )
+    rows = []
+    for cid, values in items:
+        for field, value in values.items():
+            if value is None:
+                continue
+            text = str(value)
+            rows.append(
+                PersonalValue(
+                    customer_id=cid,
+                    field=field,
+                    ciphertext=_crypto.seal_value(keys[cid], cid, field, text),
+                    blind_index=_crypto.blind_index(field, normalize(field, text))
+                    if field in BLIND_INDEXED_FIELDS
+                    else "",
+                    provenance=provenance,
+                    recorded_at=now,
+                )
+            )
+    PersonalValue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def personal_data_record(*, customer, values: dict[str, str], submission: Submission | None) -> int:
+    """Store a customer's submitted values (encrypted), superseding the current ones for those fields."""
+    return personal_data_record_many(items=[(customer.pk, values)], submission=submission)
+
+
+def blind_index_of(field: str, value: str) -> str:
+    return _crypto.blind_index(field, normalize(field, value))
