@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -199,7 +198,7 @@ def _open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, d
     for cid, fname, sealed in rows:
         try:
             out[cid][fname] = _crypto.open_value(keys[cid], cid, fname, sealed)
-        except (InvalidTag, KeyError):
+        except (_crypto.InvalidTagError, KeyError):
             raise VaultIntegrityError(f"customer {cid}: stored {fname} failed authentication") from None
     return out
 

@@ -18,7 +18,7 @@ def forwards(apps, schema_editor):
     apps.get_model("audit", "ChainHead").objects.get_or_create(pk=1)
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, None)
         for table in TABLES:
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -1,0 +1,140 @@
+"""Shared fixtures: the named people of the tests, built through the same services the app uses."""
+
+import pytest
+from django.conf import settings
+
+from custodian.casework.services import request_open
+from custodian.customers.services import Application, customer_enrol
+from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.staff.services import staff_member_create
+from custodian.vault import _crypto
+from custodian.vault.gate import customer_actor, staff_actor
+from custodian.vault.services import Submission
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_keys(tmp_path_factory):
+    """Fresh key files for the test run: never the developer's var/keys."""
+    keys = tmp_path_factory.mktemp("keys")
+    settings.CUSTODIAN_MASTER_KEYRING = keys / "master-keyring.json"
+    settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
+    settings.CUSTODIAN_CREATE_MISSING_KEYS = True
+    _crypto.KEYS.reset()
+    # Argon2 is the hasher in production (test_settings checks it); tests hash faster.
+    production_hashers = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    settings.PASSWORD_HASHERS = production_hashers
+    _crypto.KEYS.reset()
+
+
+def _staff(username):
+    persona = next(p for p in STAFF_PERSONAS if p.username == username)
+    return staff_member_create(
+        username=persona.username, password=DEMO_PASSWORD, full_name=persona.full_name, services=list(persona.services)
+    )
+
+
+@pytest.fixture
+def service_rep(db):
+    return _staff("cora.service")
+
+
+@pytest.fixture
+def billing_clerk(db):
+    return _staff("bill.clerk")
+
+
+@pytest.fixture
+def collections_agent(db):
+    return _staff("colin.collections")
+
+
+@pytest.fixture
+def field_tech(db):
+    return _staff("fiona.field")
+
+
+@pytest.fixture
+def marketer(db):
+    return _staff("mark.marketer")
+
+
+@pytest.fixture
+def web_editor(db):
+    return _staff("wendy.web")
+
+
+@pytest.fixture
+def dba(db):
+    return _staff("ivan.it")
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return _staff("priya.privacy")
+
+
+@pytest.fixture
+def counsel(db):
+    return _staff("lena.legal")
+
+
+@pytest.fixture
+def all_staff(db):
+    """Every staff persona, keyed by support service."""
+    return {p.services[0]: _staff(p.username) for p in STAFF_PERSONAS}
+
+
+def application_for(name, email, phone, account, **extra) -> Application:
+    return Application(
+        customer_class="residential", premise_type="single_family", size_sqft=1600, heating_fuel="gas",
+        zip_code="55060", feeder="F01", services=["electric", "gas", "water"],
+        personal={
+            "name": name, "email": email, "phone": phone, "account_number": account,
+            "service_address": "115 Elm Street, Owatonna, MN 55060", "mailing_address": "115 Elm Street, Owatonna, MN 55060",
+            "bank_account": "routing 091000019 account 123456789", "meter_usage": '{"electric":{"unit":"kWh","months":[]}}',
+            **extra,
+        },
+    )  # fmt: skip
+
+
+PAPER_FORM = Submission(channel="paper", notice_key="account_application", recorded_by_label="front desk")
+
+
+@pytest.fixture
+def customer(db):
+    """Alice Anderson, a residential customer."""
+    return customer_enrol(
+        application=application_for("Alice Anderson", "Alice@Example.com", "(507) 555-0101", "0010000001"),
+        submission=PAPER_FORM,
+    )
+
+
+@pytest.fixture
+def other_customer(db):
+    """Bob Brandt, another residential customer."""
+    return customer_enrol(
+        application=application_for("Bob Brandt", "bob@example.net", "507-555-0202", "0010000002"),
+        submission=PAPER_FORM,
+    )
+
+
+@pytest.fixture
+def open_request():
+    """Open a request of `customer` owned by `service` (a phone call)."""
+
+    def make(customer, service, kind="other"):
+        return request_open(customer=customer, kind=kind, channel="phone", owning_service=service)
+
+    return make
+
+
+@pytest.fixture
+def as_staff():
+    return staff_actor
+
+
+@pytest.fixture
+def as_customer():
+    return lambda c: customer_actor(c.pk, "the customer")

@@ -1,0 +1,111 @@
+"""The policy file: exactly the policy's purposes, validated against fideslang, errors that name the problem."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from custodian.policy.loader import REQUIRED_PURPOSES, PolicyError, current_policy, load_policy
+from custodian.testing import shared_file
+
+POLICY = Path(settings.CUSTODIAN_POLICY_FILE)
+
+
+def test_the_policy_in_force_declares_exactly_the_eight_uses():
+    assert set(current_policy().purposes) == set(REQUIRED_PURPOSES)
+
+
+def test_every_use_the_published_policy_names_has_a_purpose():
+    text = shared_file("policy/000_d7a66db259b3366e.txt").read_text()
+    uses = re.search(r"uses personal information for (.+?)\.", text).group(1)
+    named = [u.strip() for u in re.split(r",\s*(?:and\s+)?", uses)]
+    labels = [p.label.lower() for p in current_policy().purposes.values()]
+    assert len(named) == 8
+    for use in named:
+        assert sum(use.lower().startswith(label) for label in labels) == 1, use
+
+
+def test_published_text_in_the_repo_is_the_published_policy():
+    assert current_policy().published_text.strip() == shared_file("policy/000_d7a66db259b3366e.txt").read_text().strip()
+
+
+def test_every_category_and_use_is_a_fideslang_key_or_a_declared_extension():
+    from fideslang import DEFAULT_TAXONOMY
+
+    known_cats = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
+    known_uses = {u.fides_key for u in DEFAULT_TAXONOMY.data_use}
+    policy = current_policy()
+    ext_cats = {e["key"]: e["parent"] for e in policy.taxonomy_extensions["data_categories"]}
+    ext_uses = {e["key"]: e["parent"] for e in policy.taxonomy_extensions["data_uses"]}
+    for c in policy.categories.values():
+        assert c.fides_key in known_cats or ext_cats.get(c.fides_key) in known_cats
+    for p in policy.purposes.values():
+        assert p.data_use in known_uses or ext_uses.get(p.data_use) in known_uses
+
+
+def _broken(tmp_path, edit) -> Path:
+    raw = POLICY.read_text()
+    path = tmp_path / "policy.toml"
+    (tmp_path / "owatonna-policy.txt").write_text("text")
+    path.write_text(edit(raw))
+    return path
+
+
+@pytest.mark.parametrize(
+    "edit, entry, problem",
+    [
+        (lambda s: s.replace('fides_key = "user.contact.email"', 'fides_key = "user.contact.emial"'),
+         "categories.email", "unknown data category `user.contact.emial`"),
+        (lambda s: s.replace('purposes = ["marketing"]', 'purposes = ["marketing", "telemarketing"]'),
+         "services.marketing", "grants undefined purpose `telemarketing`"),
+        (lambda s: s.replace('data_use = "marketing.communications"', 'data_use = "marketing.spam"'),
+         "purposes.marketing", "unknown data use `marketing.spam`"),
+        (lambda s: s.replace('categories = ["name", "email", "mailing_address"]', 'categories = ["name", "shoe_size"]'),
+         "purposes.marketing", "undefined category `shoe_size`"),
+        (lambda s: s.replace("[purposes.marketing]", "[purposes.selling_lists]"),
+         "purposes", "must be exactly the policy's eight uses"),
+        (lambda s: s.replace('parent = "user.telemetry"', 'parent = "user.telemetryy"'),
+         "taxonomy.data_categories[2]", "parent `user.telemetryy`"),
+        (lambda s: s.replace('purpose = "contacting_customers"\nidentity = true', 'purpose = "spying"\nidentity = true'),
+         "vendor_functions.mailing", "grants undefined purpose `spying`"),
+    ],
+)  # fmt: skip
+def test_a_bad_policy_file_stops_with_file_entry_and_problem(tmp_path, edit, entry, problem):
+    path = _broken(tmp_path, edit)
+    with pytest.raises(PolicyError) as err:
+        load_policy(path)
+    assert err.value.entry == entry
+    assert problem in err.value.problem
+    assert str(path) in str(err.value)
+
+
+def test_invalid_toml_names_the_file(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text("[policy\nversion=")
+    with pytest.raises(PolicyError, match="not valid TOML"):
+        load_policy(path)
+
+
+def test_the_app_refuses_to_start_with_a_bad_policy_file(tmp_path):
+    import subprocess
+    import sys
+
+    path = _broken(tmp_path, lambda s: s.replace('purposes = ["billing", "contacting_customers"]', 'purposes = ["bribery"]'))
+    env = {"CUSTODIAN_POLICY_FILE": str(path), "PATH": "/usr/bin:/bin", "CUSTODIAN_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True,
+                            cwd=settings.BASE_DIR)  # fmt: skip
+    assert result.returncode != 0
+    assert "[services.billing] grants undefined purpose `bribery`" in result.stderr
+
+
+def test_compiled_grants_equal_the_file_read_independently():
+    raw = tomllib.loads(POLICY.read_text())
+    expected = {
+        (s, p, c)
+        for s, service in raw["services"].items()
+        for p in service["purposes"]
+        for c in raw["purposes"][p]["categories"]
+    }
+    assert current_policy().service_grants == expected

@@ -1,0 +1,45 @@
+"""A personal value is written only with its provenance: channel, time, recorder and the notice shown."""
+
+import pytest
+
+from custodian.vault.gate import reveal, system_actor
+from custodian.vault.models import PersonalValue
+from custodian.vault.services import ProvenanceRequired, Submission, UnknownField, personal_data_record
+
+
+def test_a_write_without_provenance_is_refused_and_changes_nothing(customer):
+    before = list(PersonalValue.objects.values_list("pk", "superseded_at"))
+    with pytest.raises(ProvenanceRequired):
+        personal_data_record(customer=customer, values={"phone": "507-555-9999"}, submission=None)
+    assert list(PersonalValue.objects.values_list("pk", "superseded_at")) == before
+
+
+@pytest.mark.parametrize(
+    "submission, message",
+    [
+        (Submission(channel="scraped", notice_key="portal_profile"), "unknown channel"),
+        (Submission(channel="portal", notice_key="no_such_notice"), "no notice at collection"),
+    ],
+)
+def test_unknown_channels_and_notices_are_refused(customer, submission, message):
+    with pytest.raises(ProvenanceRequired, match=message):
+        personal_data_record(customer=customer, values={"phone": "507-555-9999"}, submission=submission)
+
+
+def test_undeclared_fields_are_refused(customer):
+    with pytest.raises(UnknownField):
+        personal_data_record(customer=customer, values={"shoe_size": "9"},
+                             submission=Submission(channel="portal", notice_key="portal_profile"))  # fmt: skip
+
+
+def test_an_update_keeps_history_and_records_how_it_arrived(customer, service_rep):
+    personal_data_record(
+        customer=customer, values={"phone": "507-555-7777"},
+        submission=Submission(channel="phone", notice_key="portal_profile", recorded_by=service_rep,
+                              recorded_by_label="Cora Lindqvist"),
+    )  # fmt: skip
+    history = PersonalValue.objects.filter(customer=customer, field="phone").order_by("recorded_at", "pk")
+    assert len(history) == 2 and history[0].superseded_at is not None and history[1].superseded_at is None
+    prov = history[1].provenance
+    assert (prov.channel, prov.recorded_by, prov.notice_key, prov.notice_version) == ("phone", service_rep, "portal_profile", "2026.1")
+    assert reveal(actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing")
