@@ -31,7 +31,10 @@ def _test_keys(tmp_path_factory):
 def _staff(username):
     persona = next(p for p in STAFF_PERSONAS if p.username == username)
     return staff_member_create(
-        username=persona.username, password=DEMO_PASSWORD, full_name=persona.full_name, services=list(persona.services)
+        username=persona.username,
+        password=DEMO_PASSWORD,
+        full_name=persona.full_name,
+        services=list(persona.services),
     )
 
 
@@ -88,15 +91,25 @@ def all_staff(db):
 
 def application_for(name, email, phone, account, **extra) -> Application:
     return Application(
-        customer_class="residential", premise_type="single_family", size_sqft=1600, heating_fuel="gas",
-        zip_code="55060", feeder="F01", services=["electric", "gas", "water"],
+        customer_class="residential",
+        premise_type="single_family",
+        size_sqft=1600,
+        heating_fuel="gas",
+        zip_code="55060",
+        feeder="F01",
+        services=["electric", "gas", "water"],
         personal={
-            "name": name, "email": email, "phone": phone, "account_number": account,
-            "service_address": "115 Elm Street, Owatonna, MN 55060", "mailing_address": "115 Elm Street, Owatonna, MN 55060",
-            "bank_account": "routing 091000019 account 123456789", "meter_usage": '{"electric":{"unit":"kWh","months":[]}}',
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "account_number": account,
+            "service_address": "115 Elm Street, Owatonna, MN 55060",
+            "mailing_address": "115 Elm Street, Owatonna, MN 55060",
+            "bank_account": "routing 091000019 account 123456789",
+            "meter_usage": '{"electric":{"unit":"kWh","months":[]}}',
             **extra,
         },
-    )  # fmt: skip
+    )
 
 
 PAPER_FORM = Submission(channel="paper", notice_key="account_application", recorded_by_label="front desk")

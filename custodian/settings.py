@@ -46,7 +46,8 @@ if not DEBUG:
             missing.append(f"{name} (key file not found at {path})")
     if missing:
         raise ImproperlyConfigured(
-            "Production mode (DEBUG off) refuses to start; set: " + "; ".join(missing)
+            "Production mode (DEBUG off) refuses to start; set: "
+            + "; ".join(missing)
             + ". Run `manage.py keys init --dir DIR` to create key files."
         )
 
@@ -108,6 +109,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARED_STATEMENTS", True
+):
+    # Server-side binding lets psycopg prepare the statements the gate runs on every read (planned once
+    # per connection, not per read). Turn off behind a transaction-pooling proxy such as PgBouncer.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -16,7 +16,11 @@ from custodian.vault import gate
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(token), revoked_at=None).first()
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=hash_token(token), revoked_at=None)
+            .first()
+        )
         if found is None:
             return None
         if found.kind == "staff":
@@ -99,7 +103,9 @@ def denied(request, exc):
 @api.get("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])
 def lookup(request, field: str, value: str, purpose: str):
     """Find customers by exact e-mail, phone or account number (blind index; nothing is decrypted)."""
-    ids = gate.find_customers(actor=request.auth, field=field, value=value, purpose=purpose, client_ip=_ip(request))
+    ids = gate.find_customers(
+        actor=request.auth, field=field, value=value, purpose=purpose, client_ip=_ip(request)
+    )
     return {"customer_ids": ids}
 
 
@@ -107,9 +113,13 @@ def lookup(request, field: str, value: str, purpose: str):
 def reveal(request, customer_id: int, body: RevealIn):
     """Plaintext of the named fields for the purpose (and open request), if the policy allows."""
     values = gate.reveal(
-        actor=request.auth, customer_id=customer_id, fields=body.fields, purpose=body.purpose,
-        request_id=body.request_id, client_ip=_ip(request),
-    )  # fmt: skip
+        actor=request.auth,
+        customer_id=customer_id,
+        fields=body.fields,
+        purpose=body.purpose,
+        request_id=body.request_id,
+        client_ip=_ip(request),
+    )
     return {"customer_id": customer_id, "purpose": body.purpose, "values": values}
 
 
@@ -118,6 +128,8 @@ def list_access_events(request, filters: Query[EventFilter]):
     """The access log, for the staff who review access (the privacy officer)."""
     actor = request.auth
     policy = current_policy()
-    if actor.kind != "staff" or not any(policy.services[s].reviews_access for s in actor.services if s in policy.services):
+    if actor.kind != "staff" or not any(
+        policy.services[s].reviews_access for s in actor.services if s in policy.services
+    ):
         raise HttpError(403, "Only the privacy officer reviews the access log.")
     return list(access_events(**filters.dict()))

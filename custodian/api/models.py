@@ -6,7 +6,9 @@ from django.db import models
 
 class ApiToken(models.Model):
     name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=8, choices=[("staff", "Staff"), ("system", "System job"), ("vendor", "Vendor")])
+    kind = models.CharField(
+        max_length=8, choices=[("staff", "Staff"), ("system", "System job"), ("vendor", "Vendor")]
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     job = models.CharField(max_length=40, blank=True)
     vendor_function = models.CharField(max_length=40, blank=True)

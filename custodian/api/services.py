@@ -12,7 +12,9 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, name: str, user=None, job: str = "", vendor_function: str = "") -> tuple[ApiToken, str]:
+def api_token_create(
+    *, name: str, user=None, job: str = "", vendor_function: str = ""
+) -> tuple[ApiToken, str]:
     """Create a token; returns it with the raw secret, which is shown once and never stored."""
     policy = current_policy()
     if sum(bool(x) for x in (user, job, vendor_function)) != 1:

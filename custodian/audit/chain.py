@@ -17,9 +17,22 @@ from django.db import connection, transaction
 from custodian.audit.models import GENESIS_HASH, AccessEvent, ChainHead, Checkpoint
 
 CANON_FIELDS = (
-    "seq", "at_us", "action", "actor_kind", "actor_id", "actor_label", "roles", "purpose", "request_id",
-    "customer_id", "categories", "decision", "reason", "client_ip", "break_glass_id",
-)  # fmt: skip
+    "seq",
+    "at_us",
+    "action",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "roles",
+    "purpose",
+    "request_id",
+    "customer_id",
+    "categories",
+    "decision",
+    "reason",
+    "client_ip",
+    "break_glass_id",
+)
 TEXT_FIELDS = CANON_FIELDS[2:]
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
 
@@ -44,7 +57,9 @@ def canonical_sql(vendor: str | None = None) -> str:
     parts = []
     for f in CANON_FIELDS:
         text = f"CAST({f} AS TEXT)"
-        length = f"CAST(LENGTH({text}) AS TEXT)" if vendor == "sqlite" else f"CAST(CHAR_LENGTH({text}) AS TEXT)"
+        length = (
+            f"CAST(LENGTH({text}) AS TEXT)" if vendor == "sqlite" else f"CAST(CHAR_LENGTH({text}) AS TEXT)"
+        )
         parts.append(f"{length} || ':' || {text} || ';'")
     return " || ".join(parts)
 
@@ -57,33 +72,82 @@ def _head_for_update() -> ChainHead:
     return head
 
 
+_HEAD = ChainHead._meta.db_table
+_EVENTS = AccessEvent._meta.db_table
+_COLUMNS = (*CANON_FIELDS, "prev_hash", "hash")
+_INSERT = f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
+_SET_HEAD = f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608
+# On PostgreSQL the event and the head's new position go in one round trip.
+_INSERT_AND_SET_HEAD_PG = f"WITH head AS ({_SET_HEAD}) {_INSERT}"
+
+
+def lock_head(cursor, columns: str = "", joins: str = "", params=()) -> tuple[int, str, list[tuple]]:
+    """Lock the chain's head; returns (last position, its hash, rows of the optional joined columns).
+
+    Must run inside the transaction that writes the events: the head stays locked until it ends (row
+    lock on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the write lock). A reader that
+    needs data in the same transaction may join it here and save a round trip: `columns` are selected
+    and `joins` appended after the head table, aliased `h`.
+    """
+    lock = " FOR UPDATE OF h" if connection.vendor == "postgresql" else ""
+    extra = f", {columns}" if columns else ""
+    sql = f"SELECT h.last_seq, h.last_hash{extra} FROM {_HEAD} h {joins} WHERE h.id = 1{lock}"  # noqa: S608
+    cursor.execute(sql, list(params))
+    rows = cursor.fetchall()
+    if not rows:  # the head row is created lazily (e.g. after the table was emptied in tests)
+        ChainHead.objects.get_or_create(pk=1)
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    return rows[0][0], rows[0][1], [row[2:] for row in rows]
+
+
+def _event_row(raw: dict, seq: int, at_us: int) -> dict:
+    event = {f: clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS}
+    event["seq"], event["at_us"] = seq, at_us
+    return event
+
+
+def write_after(cursor, last_seq: int, prev_hash: str, raw: dict) -> str:
+    """Write one event after the head returned by lock_head(); returns its hash."""
+    event = _event_row(raw, last_seq + 1, time.time_ns() // 1000)
+    digest = link(prev_hash, canonical(event))
+    params = [event[f] for f in CANON_FIELDS] + [prev_hash, digest]
+    if connection.vendor == "postgresql":
+        cursor.execute(_INSERT_AND_SET_HEAD_PG, [event["seq"], digest, *params])
+    else:
+        cursor.execute(_INSERT, params)
+        cursor.execute(_SET_HEAD, [event["seq"], digest])
+    every = settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY
+    if every and event["seq"] % every == 0:
+        Checkpoint.objects.create(seq=event["seq"], hash=digest)
+    return digest
+
+
 def append_events(events: Iterable[dict]) -> list[AccessEvent]:
     """Append events to the chain, in the caller's transaction (or a new one).
 
     Each dict has the TEXT_FIELDS (missing ones are empty). The head row is locked first, so
     concurrent writers are serialized and the chain keeps one order.
     """
-    with transaction.atomic():
-        head = _head_for_update()
-        seq, prev = head.last_seq, head.last_hash
+    events = list(events)
+    if not events:
+        return []
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        start, prev, _ = lock_head(cursor)
         at_us = time.time_ns() // 1000
         rows = []
-        for raw in events:
-            seq += 1
-            event = {f: clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS}
-            event["seq"], event["at_us"] = seq, at_us
+        for offset, raw in enumerate(events, start=1):
+            event = _event_row(raw, start + offset, at_us)
             digest = link(prev, canonical(event))
             rows.append(AccessEvent(prev_hash=prev, hash=digest, **event))
             prev = digest
-        if not rows:
-            return []
         AccessEvent.objects.bulk_create(rows, batch_size=2000)
         every = settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY
-        if every and head.last_seq // every != seq // every:
-            mark = (seq // every) * every
-            mark_hash = next(r.hash for r in rows if r.seq == mark)
-            Checkpoint.objects.create(seq=mark, hash=mark_hash)
-        ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        last = start + len(rows)
+        if every and start // every != last // every:
+            mark = (last // every) * every
+            Checkpoint.objects.create(seq=mark, hash=rows[mark - start - 1].hash)
+        cursor.execute(_SET_HEAD, [last, prev])
         return rows
 
 
@@ -124,23 +188,46 @@ def verify_chain(chunk_size: int = 20_000) -> VerifyResult:
             for seq, prev_hash, stored, canon in rows:
                 if seq != expected_seq:
                     kind = "deleted" if seq > expected_seq else "inserted"
-                    return VerifyResult(False, expected_seq - 1, expected_seq, kind,
-                                        f"expected event {expected_seq}, found {seq}")  # fmt: skip
+                    return VerifyResult(
+                        False,
+                        expected_seq - 1,
+                        expected_seq,
+                        kind,
+                        f"expected event {expected_seq}, found {seq}",
+                    )
                 if sha256(prev_hash.encode("ascii") + canon.encode("utf-8")).hexdigest() != stored:
-                    return VerifyResult(False, seq - 1, seq, "modified", "the event's content does not match its hash")
+                    return VerifyResult(
+                        False, seq - 1, seq, "modified", "the event's content does not match its hash"
+                    )
                 if prev_hash != prev:
-                    return VerifyResult(False, seq - 1, seq, "reordered or inserted",
-                                        "the event does not link to the one before it")  # fmt: skip
+                    return VerifyResult(
+                        False,
+                        seq - 1,
+                        seq,
+                        "reordered or inserted",
+                        "the event does not link to the one before it",
+                    )
                 if seq in checkpoints and checkpoints[seq] != stored:
-                    return VerifyResult(False, seq - 1, seq, "rewritten", "the chain differs from a checkpoint")
+                    return VerifyResult(
+                        False, seq - 1, seq, "rewritten", "the chain differs from a checkpoint"
+                    )
                 prev = stored
                 expected_seq += 1
     last = expected_seq - 1
     beyond = [s for s in checkpoints if s > last]
     if beyond:
-        return VerifyResult(False, last, last + 1, "truncated",
-                            f"the log ends at {last} but a checkpoint records position {max(beyond)}")  # fmt: skip
+        return VerifyResult(
+            False,
+            last,
+            last + 1,
+            "truncated",
+            f"the log ends at {last} but a checkpoint records position {max(beyond)}",
+        )
+    if head is None and last:
+        return VerifyResult(False, last, last + 1, "head missing", "the chain's head row is gone")
     if head is not None and (head.last_seq != last or (last and head.last_hash != prev)):
         kind = "truncated" if head.last_seq > last else "head mismatch"
-        return VerifyResult(False, last, last + 1, kind, f"the head records position {head.last_seq}, the log ends at {last}")
+        return VerifyResult(
+            False, last, last + 1, kind, f"the head records position {head.last_seq}, the log ends at {last}"
+        )
     return VerifyResult(True, last)

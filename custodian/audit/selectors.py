@@ -7,8 +7,16 @@ def _us(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def access_events(*, customer_id=None, actor_id=None, purpose=None, decision=None, since: datetime | None = None,
-                  until: datetime | None = None, limit: int = 100):  # fmt: skip
+def access_events(
+    *,
+    customer_id=None,
+    actor_id=None,
+    purpose=None,
+    decision=None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+):
     """Access log entries, newest first, filtered by customer, staff member, purpose, decision and time."""
     qs = AccessEvent.objects.order_by("-seq")
     if customer_id is not None:

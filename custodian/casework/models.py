@@ -50,7 +50,9 @@ class RequestEvent(models.Model):
 
     request = models.ForeignKey(CustomerRequest, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=16)
     from_service = models.CharField(max_length=32, blank=True)
     to_service = models.CharField(max_length=32, blank=True)

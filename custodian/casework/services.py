@@ -48,9 +48,13 @@ def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, 
     if request.status != RequestStatus.OPEN:
         raise RequestError("only an open request can be handed off")
     RequestEvent.objects.create(
-        request=request, by=by, action="handed_off", from_service=request.owning_service,
-        to_service=to_service, reason=reason.strip(),
-    )  # fmt: skip
+        request=request,
+        by=by,
+        action="handed_off",
+        from_service=request.owning_service,
+        to_service=to_service,
+        reason=reason.strip(),
+    )
     request.owning_service = to_service
     request.save(update_fields=["owning_service"])
     return request
@@ -61,5 +65,7 @@ def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
     request.status = RequestStatus.CLOSED
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
-    RequestEvent.objects.create(request=request, by=by, action="closed", from_service=request.owning_service, reason=reason)
+    RequestEvent.objects.create(
+        request=request, by=by, action="closed", from_service=request.owning_service, reason=reason
+    )
     return request

@@ -64,4 +64,6 @@ class ServicePoint(models.Model):
     unit = models.CharField(max_length=8)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["premise", "service"], name="one_service_point_per_service")]
+        constraints = [
+            models.UniqueConstraint(fields=["premise", "service"], name="one_service_point_per_service")
+        ]

@@ -50,29 +50,40 @@ def customers_enrol(*, applications: Sequence[Application], submission: Submissi
     """Open one account per application: customer, premise, service points, and the personal values."""
     for app in applications:
         _check(app)
-    customers = Customer.objects.bulk_create([Customer(customer_class=a.customer_class) for a in applications])
+    customers = Customer.objects.bulk_create(
+        [Customer(customer_class=a.customer_class) for a in applications]
+    )
     premises = Premise.objects.bulk_create(
         [
             Premise(
-                customer=c, premise_type=a.premise_type, size_sqft=a.size_sqft, heating_fuel=a.heating_fuel,
-                zip_code=a.zip_code, feeder=a.feeder, is_vacant=a.is_vacant,
-                on_assistance_rate=a.on_assistance_rate, self_generation=a.self_generation,
-            )  # fmt: skip
+                customer=c,
+                premise_type=a.premise_type,
+                size_sqft=a.size_sqft,
+                heating_fuel=a.heating_fuel,
+                zip_code=a.zip_code,
+                feeder=a.feeder,
+                is_vacant=a.is_vacant,
+                on_assistance_rate=a.on_assistance_rate,
+                self_generation=a.self_generation,
+            )
             for c, a in zip(customers, applications, strict=True)
         ]
     )
     ServicePoint.objects.bulk_create(
         [
             ServicePoint(
-                premise=p, service=s, unit=SERVICE_UNITS[s],
+                premise=p,
+                service=s,
+                unit=SERVICE_UNITS[s],
                 meter_number=a.meter_numbers.get(s) or f"{s[0].upper()}{p.pk:09d}",
-            )  # fmt: skip
+            )
             for p, a in zip(premises, applications, strict=True)
             for s in a.services
         ]
     )
     personal_data_record_many(
-        items=[(c.pk, a.personal) for c, a in zip(customers, applications, strict=True)], submission=submission
+        items=[(c.pk, a.personal) for c, a in zip(customers, applications, strict=True)],
+        submission=submission,
     )
     return customers
 

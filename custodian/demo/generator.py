@@ -59,7 +59,12 @@ def monthly_usage(rng: random.Random, app: Application, months: list[tuple[int, 
                 shape = _seasonal(month, 7, 0.25)
                 unit = "gal"
             vacancy = 0.05 if app.is_vacant else 1.0
-            values.append({"month": f"{year}-{month:02d}", "total": round(base * shape * vacancy * rng.uniform(0.85, 1.15), 1)})
+            values.append(
+                {
+                    "month": f"{year}-{month:02d}",
+                    "total": round(base * shape * vacancy * rng.uniform(0.85, 1.15), 1),
+                }
+            )
         series[service] = {"unit": unit, "months": values}
     return series
 
@@ -74,10 +79,14 @@ def application(seed: int, index: int, today: date) -> Application:
         name = fake.company()
     else:
         premise_type = rng.choices(
-            [PremiseType.SINGLE_FAMILY, PremiseType.MULTI_FAMILY, PremiseType.MANUFACTURED], weights=[70, 22, 8]
+            [PremiseType.SINGLE_FAMILY, PremiseType.MULTI_FAMILY, PremiseType.MANUFACTURED],
+            weights=[70, 22, 8],
         )[0]
-        size = {"single_family": rng.randrange(900, 3800, 50), "multi_family": rng.randrange(500, 1400, 25),
-                "manufactured": rng.randrange(700, 1600, 25)}[premise_type]  # fmt: skip
+        size = {
+            "single_family": rng.randrange(900, 3800, 50),
+            "multi_family": rng.randrange(500, 1400, 25),
+            "manufactured": rng.randrange(700, 1600, 25),
+        }[premise_type]
         name = fake.name()
     fuel = rng.choices([HeatingFuel.GAS, HeatingFuel.ELECTRIC, HeatingFuel.OTHER], weights=[72, 20, 8])[0]
     services = [Service.ELECTRIC]
@@ -88,15 +97,23 @@ def application(seed: int, index: int, today: date) -> Application:
     zip_code = rng.choice(OWATONNA_ZIPS)
     street = fake.street_address()
     service_address = f"{street}, Owatonna, MN {zip_code}"
-    mailing = service_address if rng.random() < 0.9 else f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()} {fake.zipcode()}"
+    mailing = (
+        service_address
+        if rng.random() < 0.9
+        else f"{fake.street_address()}, {fake.city()}, {fake.state_abbr()} {fake.zipcode()}"
+    )
     local = name.lower().replace(" ", ".").replace(",", "").replace("'", "")
     personal = {
         "name": name,
         "service_address": service_address,
         "mailing_address": mailing,
         "account_number": account_number(seed, index),
-        "phone": f"507-{rng.randrange(200, 999)}-{rng.randrange(0, 10000):04d}" if rng.random() < 0.85 else None,
-        "email": f"{local}{index}@example.{'com' if rng.random() < 0.5 else 'net'}" if rng.random() < 0.7 else None,
+        "phone": f"507-{rng.randrange(200, 999)}-{rng.randrange(0, 10000):04d}"
+        if rng.random() < 0.85
+        else None,
+        "email": f"{local}{index}@example.{'com' if rng.random() < 0.5 else 'net'}"
+        if rng.random() < 0.7
+        else None,
         "bank_account": f"routing {rng.randrange(10**8, 10**9)} account {rng.randrange(10**9, 10**12)}"
         if rng.random() < 0.3
         else None,

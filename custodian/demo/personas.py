@@ -15,7 +15,9 @@ class StaffPersona:
 
 
 STAFF_PERSONAS = (
-    StaffPersona("cora.service", "Cora Lindqvist", ("customer_service",), "a customer-service representative"),
+    StaffPersona(
+        "cora.service", "Cora Lindqvist", ("customer_service",), "a customer-service representative"
+    ),
     StaffPersona("bill.clerk", "Bill Hanson", ("billing",), "a billing clerk"),
     StaffPersona("colin.collections", "Colin Berg", ("collections",), "a collections agent"),
     StaffPersona("fiona.field", "Fiona Dahl", ("field_services",), "a field-services technician"),

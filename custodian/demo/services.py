@@ -15,26 +15,40 @@ from custodian.vault.services import Submission, blind_index_of
 
 def demo_staff_ensure() -> list[str]:
     """Create the staff personas that don't exist yet; returns the usernames created."""
-    existing = set(get_user_model().objects.filter(username__in=[p.username for p in STAFF_PERSONAS]).values_list("username", flat=True))
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[p.username for p in STAFF_PERSONAS])
+        .values_list("username", flat=True)
+    )
     created = []
     for persona in STAFF_PERSONAS:
         if persona.username not in existing:
             staff_member_create(
-                username=persona.username, password=DEMO_PASSWORD, full_name=persona.full_name,
+                username=persona.username,
+                password=DEMO_PASSWORD,
+                full_name=persona.full_name,
                 services=list(persona.services),
-            )  # fmt: skip
+            )
             created.append(persona.username)
     return created
 
 
-def demo_customers_ensure(*, count: int, seed: int, batch: int = 1000, today: date | None = None,
-                          progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+def demo_customers_ensure(
+    *,
+    count: int,
+    seed: int,
+    batch: int = 1000,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Make sure customers 0..count-1 of `seed` exist; create the missing ones in batches. Safe to re-run."""
     today = today or date.today()
     submission = Submission(
-        channel=Channel.PAPER, notice_key="account_application",
-        recorded_by_label="demo data (synthetic application forms)", note="synthetic demo customer",
-    )  # fmt: skip
+        channel=Channel.PAPER,
+        notice_key="account_application",
+        recorded_by_label="demo data (synthetic application forms)",
+        note="synthetic demo customer",
+    )
     created = 0
     for start in range(0, count, batch):
         indexes = range(start, min(start + batch, count))
@@ -46,7 +60,9 @@ def demo_customers_ensure(*, count: int, seed: int, batch: int = 1000, today: da
         )
         missing = [i for d, i in digests.items() if d not in present]
         if missing:
-            customers_enrol(applications=[application(seed, i, today) for i in missing], submission=submission)
+            customers_enrol(
+                applications=[application(seed, i, today) for i in missing], submission=submission
+            )
             created += len(missing)
         if progress:
             progress(len(indexes))

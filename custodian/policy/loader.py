@@ -14,13 +14,26 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 REQUIRED_SERVICES = (
-    "customer_service", "billing", "collections", "field_services", "marketing", "web",
-    "it_database", "privacy_officer", "legal",
-)  # fmt: skip
+    "customer_service",
+    "billing",
+    "collections",
+    "field_services",
+    "marketing",
+    "web",
+    "it_database",
+    "privacy_officer",
+    "legal",
+)
 REQUIRED_PURPOSES = (
-    "billing", "collecting_payments", "contacting_customers", "resolving_problems",
-    "providing_services", "marketing", "enhancing_website", "legal_obligations",
-)  # fmt: skip
+    "billing",
+    "collecting_payments",
+    "contacting_customers",
+    "resolving_problems",
+    "providing_services",
+    "marketing",
+    "enhancing_website",
+    "legal_obligations",
+)
 NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
 
 
@@ -166,7 +179,9 @@ def load_policy(path: Path) -> Policy:
         entry = f"categories.{key}"
         fides_key = _need(c, "fides_key", path, entry)
         if fides_key not in fides_categories:
-            raise PolicyError(path, entry, f"unknown data category `{fides_key}` (not in fideslang nor extended)")
+            raise PolicyError(
+                path, entry, f"unknown data category `{fides_key}` (not in fideslang nor extended)"
+            )
         categories[key] = Category(
             key=key,
             field=_need(c, "field", path, entry),
@@ -202,7 +217,9 @@ def load_policy(path: Path) -> Policy:
     extra = [k for k in purposes if k not in REQUIRED_PURPOSES]
     if missing or extra:
         raise PolicyError(
-            path, "purposes", f"must be exactly the policy's eight uses; missing {missing}, undeclared {extra}"
+            path,
+            "purposes",
+            f"must be exactly the policy's eight uses; missing {missing}, undeclared {extra}",
         )
 
     def check_purposes(entry: str, names: list) -> frozenset[str]:
@@ -229,7 +246,9 @@ def load_policy(path: Path) -> Policy:
         key: SystemJob(
             key=key,
             label=_need(j, "label", path, f"system_jobs.{key}"),
-            purposes=check_purposes(f"system_jobs.{key}", _need(j, "purposes", path, f"system_jobs.{key}", list)),
+            purposes=check_purposes(
+                f"system_jobs.{key}", _need(j, "purposes", path, f"system_jobs.{key}", list)
+            ),
         )
         for key, j in raw.get("system_jobs", {}).items()
     }
@@ -274,7 +293,9 @@ def load_policy(path: Path) -> Policy:
         categories=categories,
         purposes=purposes,
         services=services,
-        self_access_purposes=check_purposes("self_access", _need(self_access, "purposes", path, "self_access", list)),
+        self_access_purposes=check_purposes(
+            "self_access", _need(self_access, "purposes", path, "self_access", list)
+        ),
         self_access_categories=check_categories(
             "self_access", _need(self_access, "categories", path, "self_access", list)
         ),

@@ -41,7 +41,10 @@ def new_key_id() -> str:
 def write_keyring(path: Path, keyring: Keyring) -> None:
     """Write atomically (temp file + rename), readable by the owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {"active": keyring.active_id, "keys": {k: base64.b64encode(v).decode() for k, v in keyring.keys.items()}}
+    doc = {
+        "active": keyring.active_id,
+        "keys": {k: base64.b64encode(v).decode() for k, v in keyring.keys.items()},
+    }
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -148,7 +151,9 @@ def new_data_key(customer_id: int) -> tuple[bytes, str, bytes]:
 
 def unwrap_data_key(customer_id: int, key_id: str, wrapped: bytes) -> bytes:
     wrapped = bytes(wrapped)
-    return AESGCM(_master(key_id)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_ad(customer_id))
+    return AESGCM(_master(key_id)).decrypt(
+        wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_ad(customer_id)
+    )
 
 
 def rewrap_data_key(customer_id: int, key_id: str, wrapped: bytes, new_key_id: str) -> bytes:
@@ -170,8 +175,10 @@ def seal_value(data_key: bytes, customer_id: int, field: str, plaintext: str) ->
 def open_value(data_key: bytes, customer_id: int, field: str, sealed: bytes) -> str:
     """Decrypt one value. Raises cryptography's InvalidTag if it was moved, altered or mis-bound."""
     sealed = bytes(sealed)
-    return AESGCM(data_key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _value_ad(customer_id, field)).decode(
-        "utf-8"
+    return (
+        AESGCM(data_key)
+        .decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _value_ad(customer_id, field))
+        .decode("utf-8")
     )
 
 

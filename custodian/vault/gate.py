@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from custodian.audit import chain
 from custodian.audit.chain import append_events
 from custodian.casework.selectors import open_request_for
 from custodian.customers.models import Customer
@@ -54,7 +55,9 @@ class Actor:
 
 
 def staff_actor(user) -> Actor:
-    return Actor(kind="staff", id=str(user.pk), label=user.get_username(), services=services_of(user), user=user)
+    return Actor(
+        kind="staff", id=str(user.pk), label=user.get_username(), services=services_of(user), user=user
+    )
 
 
 def customer_actor(customer_id: int, label: str = "the customer") -> Actor:
@@ -104,7 +107,9 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         if function is None or function.purpose != purpose:
             return Decision(False, f"vendor function {actor.vendor_function!r} does not act for {purpose}")
         bad = [c for c in cats if c not in function.categories]
-        return Decision(not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}")
+        return Decision(
+            not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}"
+        )
     return Decision(False, f"unknown actor kind {actor.kind!r}")
 
 
@@ -133,7 +138,9 @@ def _active_break_glass(actor: Actor, customer_id: int, purpose: str) -> BreakGl
     )
 
 
-def _event(actor: Actor, *, action, purpose, customer_id, categories, decision, reason, request_id, client_ip, bg=""):
+def _event(
+    actor: Actor, *, action, purpose, customer_id, categories, decision, reason, request_id, client_ip, bg=""
+):
     return {
         "action": action,
         "actor_kind": actor.kind,
@@ -156,14 +163,13 @@ def _deny(actor: Actor, reason: str, **event) -> Denied:
     return Denied(reason)
 
 
-def _decide_one(policy, actor, *, customer_id, purpose, categories, request_id) -> Decision:
-    """The full decision for one customer: policy, break-glass, open request, existence."""
-    if customer_id is None or not Customer.objects.filter(pk=customer_id).exists():
+def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories, request_id) -> Decision:
+    """The full decision for one customer: existence, policy, break-glass, open request."""
+    if not exists:
         return Decision(False, "no such customer")
     if actor.kind == "customer" and actor.customer_id != customer_id:
         return Decision(False, "a customer reads only their own data")
     decision = policy_decision(policy, actor, purpose, categories)
-    grant = None
     if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
         grant = _active_break_glass(actor, customer_id, purpose)
         if grant is None:
@@ -180,8 +186,44 @@ def _decide_one(policy, actor, *, customer_id, purpose, categories, request_id) 
             return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
         services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
         if open_request_for(request_id=request_id, customer_id=customer_id, services=services) is None:
-            return Decision(False, f"{purpose} needs an open request of this customer's owned by your service")
+            return Decision(
+                False, f"{purpose} needs an open request of this customer's owned by your service"
+            )
     return decision
+
+
+_CUSTOMERS = Customer._meta.db_table
+_KEYS = DataKey._meta.db_table
+_VALUES = PersonalValue._meta.db_table
+
+
+def _sealed_join(customer_id: int, fields: Sequence[str]) -> tuple[str, str, list]:
+    """Columns and joins that fetch, with the log's head, whether the customer exists, its wrapped data
+    key and the current sealed values asked for: one query for the whole read."""
+    marks = ", ".join(["%s"] * len(fields))
+    joins = (
+        f"LEFT JOIN {_CUSTOMERS} c ON c.id = %s "
+        f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
+        f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
+        f"AND pv.field IN ({marks})"
+    )
+    return "c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext", joins, [customer_id, *fields]
+
+
+def _open_rows(customer_id: int, rows) -> dict[str, str]:
+    values = {}
+    key = None
+    for _, key_id, wrapped, fname, sealed in rows:  # one row per value found (fname None: none found)
+        if fname is None:
+            continue
+        try:
+            key = key or _crypto.unwrap_data_key(customer_id, key_id, wrapped)
+            values[fname] = _crypto.open_value(key, customer_id, fname, sealed)
+        except (_crypto.InvalidTagError, TypeError):
+            raise VaultIntegrityError(
+                f"customer {customer_id}: stored {fname} failed authentication"
+            ) from None
+    return values
 
 
 def _open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, str]]:
@@ -203,38 +245,70 @@ def _open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, d
     return out
 
 
-def reveal(*, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip="") -> dict:
+def reveal(
+    *, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip=""
+) -> dict:
     """Plaintext of the customer's current values for `fields`, if the policy allows; else Denied.
 
-    Fields the customer never gave are absent from the result.
+    Fields the customer never gave are absent from the result. The decision, the read and the access
+    event share one transaction: the event's position is taken first, so the log can't miss a read.
     """
     policy = current_policy()
     cid = _as_customer_id(customer_id)
     fields = list(dict.fromkeys(fields))
     cats = _categories(policy, fields)
     event = {
-        "action": "reveal", "purpose": purpose, "customer_id": cid if cid else str(customer_id)[:32],
-        "categories": cats or [], "request_id": request_id, "client_ip": client_ip,
-    }  # fmt: skip
-    if cats is None or not fields:
-        raise _deny(actor, f"unknown or no fields {fields!r}", **event)
-    with transaction.atomic():
-        decision = _decide_one(policy, actor, customer_id=cid, purpose=purpose, categories=cats, request_id=request_id)
-        if decision.allowed:
-            try:
-                values = _open_all([cid], fields)[cid]
-            except VaultIntegrityError as exc:
-                error = exc
-            else:
-                append_events([_event(actor, decision="allow", reason=decision.reason, bg=decision.break_glass_id, **event)])
-                return values
-    if decision.allowed:  # the values failed authentication: log it outside the rolled-back block
-        raise _deny(actor, str(error), **event) from error
-    raise _deny(actor, decision.reason, **event)
+        "action": "reveal",
+        "purpose": purpose,
+        "customer_id": cid if cid else str(customer_id)[:32],
+        "categories": cats or [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    values = None
+    readable = cats is not None and bool(fields) and cid is not None
+    with transaction.atomic(), connection.cursor() as cursor:
+        last_seq, prev_hash, rows = chain.lock_head(cursor, *(_sealed_join(cid, fields) if readable else ()))
+        if cats is None or not fields:
+            decision = Decision(False, f"unknown or no fields {fields!r}")
+        elif cid is None:
+            decision = Decision(False, "no such customer")
+        else:
+            decision = _decide_one(
+                policy,
+                actor,
+                exists=rows[0][0] is not None,
+                customer_id=cid,
+                purpose=purpose,
+                categories=cats,
+                request_id=request_id,
+            )
+            if decision.allowed:
+                try:
+                    values = _open_rows(cid, rows)
+                except VaultIntegrityError as exc:
+                    decision = Decision(False, str(exc))
+        outcome = "allow" if decision.allowed else "deny"
+        chain.write_after(
+            cursor,
+            last_seq,
+            prev_hash,
+            _event(actor, decision=outcome, reason=decision.reason, bg=decision.break_glass_id, **event),
+        )
+    if values is None:
+        raise Denied(decision.reason)
+    return values
 
 
-def reveal_many(*, actor: Actor, customer_ids: Sequence[int], fields: Sequence[str], purpose: str,
-                client_ip: str = "", action: str = "bulk_reveal") -> dict[int, dict[str, str]]:  # fmt: skip
+def reveal_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    fields: Sequence[str],
+    purpose: str,
+    client_ip: str = "",
+    action: str = "bulk_reveal",
+) -> dict[int, dict[str, str]]:
     """The bulk form for exports and reports: one policy decision, one access event per customer.
 
     Request-driven purposes can't be used in bulk (a request is about one customer); customers don't
@@ -244,7 +318,13 @@ def reveal_many(*, actor: Actor, customer_ids: Sequence[int], fields: Sequence[s
     ids = [int(c) for c in dict.fromkeys(customer_ids)]
     fields = list(dict.fromkeys(fields))
     cats = _categories(policy, fields)
-    base = {"action": action, "purpose": purpose, "categories": cats or [], "request_id": None, "client_ip": client_ip}
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": cats or [],
+        "request_id": None,
+        "client_ip": client_ip,
+    }
     if cats is None or not fields:
         raise _deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
     decision = policy_decision(policy, actor, purpose, cats)
@@ -260,7 +340,10 @@ def reveal_many(*, actor: Actor, customer_ids: Sequence[int], fields: Sequence[s
             error = Denied(f"{len(ids) - len(found)} of the ids are not customers")
         else:
             values = _open_all(ids, fields)
-            append_events(_event(actor, decision="allow", reason=decision.reason, customer_id=cid, **base) for cid in ids)
+            append_events(
+                _event(actor, decision="allow", reason=decision.reason, customer_id=cid, **base)
+                for cid in ids
+            )
             return values
     raise _deny(actor, error.reason, customer_id=None, **base)
 
@@ -269,19 +352,29 @@ def find_customers(*, actor: Actor, field: str, value: str, purpose: str, client
     """Exact-match lookup through the blind index, without decrypting anything. Logged like a reveal."""
     policy = current_policy()
     category = policy.category_for_field(field)
-    base = {"action": "lookup", "purpose": purpose, "categories": [category] if category else [],
-            "request_id": None, "client_ip": client_ip}  # fmt: skip
+    base = {
+        "action": "lookup",
+        "purpose": purpose,
+        "categories": [category] if category else [],
+        "request_id": None,
+        "client_ip": client_ip,
+    }
     if field not in BLIND_INDEXED_FIELDS or category is None:
         raise _deny(actor, f"no lookup by {field!r}", customer_id=None, **base)
     decision = policy_decision(policy, actor, purpose, [category])
     if not decision.allowed or actor.kind == "customer":
-        raise _deny(actor, decision.reason if not decision.allowed else "customers do not look up", customer_id=None, **base)
+        raise _deny(
+            actor,
+            decision.reason if not decision.allowed else "customers do not look up",
+            customer_id=None,
+            **base,
+        )
     digest = _crypto.blind_index(field, normalize(field, value))
     with transaction.atomic():
         ids = sorted(
-            PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True).values_list(
-                "customer_id", flat=True
-            )
+            PersonalValue.objects.filter(
+                field=field, blind_index=digest, superseded_at__isnull=True
+            ).values_list("customer_id", flat=True)
         )
         append_events(
             [_event(actor, decision="allow", reason="lookup", customer_id=cid, **base) for cid in ids]
@@ -291,15 +384,22 @@ def find_customers(*, actor: Actor, field: str, value: str, purpose: str, client
 
 
 @transaction.atomic
-def break_glass_open(*, actor: Actor, customer_id, purpose: str, reason: str, minutes: int | None = None,
-                     client_ip: str = "") -> BreakGlassGrant:  # fmt: skip
+def break_glass_open(
+    *, actor: Actor, customer_id, purpose: str, reason: str, minutes: int | None = None, client_ip: str = ""
+) -> BreakGlassGrant:
     """Emergency access for one staff member to one customer for one purpose, with a reason, for a time."""
     policy = current_policy()
     limit = settings.CUSTODIAN_BREAK_GLASS_MINUTES
     minutes = min(minutes or limit, limit)
     cid = _as_customer_id(customer_id)
-    event = {"action": "break_glass", "purpose": purpose, "customer_id": cid or "", "categories": [],
-             "request_id": None, "client_ip": client_ip}  # fmt: skip
+    event = {
+        "action": "break_glass",
+        "purpose": purpose,
+        "customer_id": cid or "",
+        "categories": [],
+        "request_id": None,
+        "client_ip": client_ip,
+    }
     if actor.kind != "staff" or actor.user is None:
         raise _deny(actor, "only staff can break the glass", **event)
     if purpose not in policy.purposes:
@@ -310,8 +410,12 @@ def break_glass_open(*, actor: Actor, customer_id, purpose: str, reason: str, mi
         raise _deny(actor, "no such customer", **event)
     now = timezone.now()
     grant = BreakGlassGrant.objects.create(
-        user=actor.user, customer_id=cid, purpose=purpose, reason=reason.strip(),
-        opened_at=now, expires_at=now + timedelta(minutes=minutes),
-    )  # fmt: skip
+        user=actor.user,
+        customer_id=cid,
+        purpose=purpose,
+        reason=reason.strip(),
+        opened_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
     append_events([_event(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
     return grant

@@ -28,7 +28,9 @@ def key_files_init(directory: Path) -> tuple[Path, Path]:
     return ring, blind
 
 
-def master_key_rotate(*, batch: int = 1000, retire: bool = False, progress: Callable[[int], None] | None = None) -> dict:
+def master_key_rotate(
+    *, batch: int = 1000, retire: bool = False, progress: Callable[[int], None] | None = None
+) -> dict:
     """Add a new active master key and re-wrap every data key under it, in small committed batches.
 
     Safe while the app runs: old keys stay in the keyring until no data key uses them, readers pick up

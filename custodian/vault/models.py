@@ -25,7 +25,9 @@ class Provenance(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    recorded_by_label = models.CharField(max_length=150, help_text="who recorded it: a staff name, 'the customer'")
+    recorded_by_label = models.CharField(
+        max_length=150, help_text="who recorded it: a staff name, 'the customer'"
+    )
     notice_key = models.CharField(max_length=40)
     notice_version = models.CharField(max_length=20)
     note = models.CharField(max_length=200, blank=True)
@@ -51,7 +53,9 @@ class PersonalValue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "field"], condition=Q(superseded_at__isnull=True), name="one_current_value"
+                fields=["customer", "field"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_current_value",
             )
         ]
         indexes = [models.Index(fields=["customer", "field", "superseded_at"])]

@@ -39,9 +39,13 @@ class Submission:
 
 def _provenance_create(submission: Submission | None) -> Provenance:
     if submission is None:
-        raise ProvenanceRequired("a personal value needs its provenance: channel, time, recorder and notice shown")
+        raise ProvenanceRequired(
+            "a personal value needs its provenance: channel, time, recorder and notice shown"
+        )
     if submission.channel not in Channel.values:
-        raise ProvenanceRequired(f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}")
+        raise ProvenanceRequired(
+            f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}"
+        )
     notice = current_policy().notices.get(submission.notice_key)
     if notice is None:
         raise ProvenanceRequired(f"no notice at collection {submission.notice_key!r} in the policy file")
@@ -71,7 +75,9 @@ def _data_keys_for(customer_ids: Sequence[int]) -> dict[int, bytes]:
 
 
 @transaction.atomic
-def personal_data_record_many(*, items: Sequence[tuple[int, dict[str, str]]], submission: Submission | None) -> int:
+def personal_data_record_many(
+    *, items: Sequence[tuple[int, dict[str, str]]], submission: Submission | None
+) -> int:
     """Store values for many customers from one kind of submission. Returns the number of values written."""
     provenance = _provenance_create(submission)
     policy = current_policy()

@@ -4,54 +4,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True)),
-                ('at_us', models.BigIntegerField(help_text='UTC time, microseconds since the epoch')),
-                ('action', models.CharField(max_length=24)),
-                ('actor_kind', models.CharField(max_length=16)),
-                ('actor_id', models.CharField(max_length=64)),
-                ('actor_label', models.CharField(max_length=150)),
-                ('roles', models.CharField(blank=True, max_length=300)),
-                ('purpose', models.CharField(max_length=40)),
-                ('request_id', models.CharField(blank=True, max_length=32)),
-                ('customer_id', models.CharField(blank=True, max_length=32)),
-                ('categories', models.CharField(blank=True, max_length=300)),
-                ('decision', models.CharField(max_length=8)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('client_ip', models.CharField(blank=True, max_length=64)),
-                ('break_glass_id', models.CharField(blank=True, max_length=32)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True)),
+                ("at_us", models.BigIntegerField(help_text="UTC time, microseconds since the epoch")),
+                ("action", models.CharField(max_length=24)),
+                ("actor_kind", models.CharField(max_length=16)),
+                ("actor_id", models.CharField(max_length=64)),
+                ("actor_label", models.CharField(max_length=150)),
+                ("roles", models.CharField(blank=True, max_length=300)),
+                ("purpose", models.CharField(max_length=40)),
+                ("request_id", models.CharField(blank=True, max_length=32)),
+                ("customer_id", models.CharField(blank=True, max_length=32)),
+                ("categories", models.CharField(blank=True, max_length=300)),
+                ("decision", models.CharField(max_length=8)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("client_ip", models.CharField(blank=True, max_length=64)),
+                ("break_glass_id", models.CharField(blank=True, max_length=32)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'indexes': [models.Index(fields=['customer_id', 'seq'], name='audit_acces_custome_c763c4_idx'), models.Index(fields=['actor_kind', 'actor_id', 'seq'], name='audit_acces_actor_k_06e607_idx'), models.Index(fields=['purpose', 'seq'], name='audit_acces_purpose_351f3d_idx'), models.Index(fields=['at_us'], name='audit_acces_at_us_d3ea02_idx')],
+                "indexes": [
+                    models.Index(fields=["customer_id", "seq"], name="audit_acces_custome_c763c4_idx"),
+                    models.Index(
+                        fields=["actor_kind", "actor_id", "seq"], name="audit_acces_actor_k_06e607_idx"
+                    ),
+                    models.Index(fields=["purpose", "seq"], name="audit_acces_purpose_351f3d_idx"),
+                    models.Index(fields=["at_us"], name="audit_acces_at_us_d3ea02_idx"),
+                ],
             },
         ),
     ]

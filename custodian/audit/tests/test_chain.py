@@ -14,11 +14,19 @@ from custodian.audit.models import AccessEvent, ChainHead, Checkpoint
 
 
 def event(i, **extra):
-    return {"action": "reveal", "actor_kind": "staff", "actor_id": "7", "actor_label": "bill.clerk",
-            "roles": "billing", "purpose": "billing", "customer_id": str(i), "categories": "name",
-            "decision": "allow", "reason": "granted", **extra}  # fmt: skip
-
-
+    return {
+        "action": "reveal",
+        "actor_kind": "staff",
+        "actor_id": "7",
+        "actor_label": "bill.clerk",
+        "roles": "billing",
+        "purpose": "billing",
+        "customer_id": str(i),
+        "categories": "name",
+        "decision": "allow",
+        "reason": "granted",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -55,9 +63,16 @@ def test_an_intact_log_verifies(log):
 
 def test_the_database_refuses_update_and_delete(log):
     call_command("audit", "checkpoint")
-    for sql in ("UPDATE audit_accessevent SET reason = 'nothing to see' WHERE seq = 3",
-                "DELETE FROM audit_accessevent WHERE seq = 3", "DELETE FROM audit_checkpoint"):  # fmt: skip
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    for sql in (
+        "UPDATE audit_accessevent SET reason = 'nothing to see' WHERE seq = 3",
+        "DELETE FROM audit_accessevent WHERE seq = 3",
+        "DELETE FROM audit_checkpoint",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql)
     assert verify_chain().ok
 
@@ -81,11 +96,31 @@ def test_an_inserted_event_is_found(log):
     tamper("UPDATE audit_accessevent SET seq = seq - 99 WHERE seq >= 105")
     row = AccessEvent.objects.get(seq=4)
     tamper(
-        "INSERT INTO audit_accessevent (" + ",".join(CANON_FIELDS) + ",prev_hash,hash) VALUES ("
-        + ",".join(["%s"] * (len(CANON_FIELDS) + 2)) + ")",
-        [5, row.at_us, "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow",
-         "forged", "", "", row.hash, "f" * 64],
-    )  # fmt: skip
+        "INSERT INTO audit_accessevent ("
+        + ",".join(CANON_FIELDS)
+        + ",prev_hash,hash) VALUES ("
+        + ",".join(["%s"] * (len(CANON_FIELDS) + 2))
+        + ")",
+        [
+            5,
+            row.at_us,
+            "reveal",
+            "staff",
+            "7",
+            "bill.clerk",
+            "billing",
+            "billing",
+            "",
+            "1",
+            "name",
+            "allow",
+            "forged",
+            "",
+            "",
+            row.hash,
+            "f" * 64,
+        ],
+    )
     result = verify_chain()
     assert (result.ok, result.position, result.kind) == (False, 5, "modified")
 
@@ -119,7 +154,9 @@ def test_checkpoints_are_written_periodically(db, settings):
     settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY = 4
     append_events([event(i) for i in range(1, 4)])
     append_events([event(i) for i in range(4, 10)])
-    assert list(Checkpoint.objects.order_by("seq").values_list("seq", flat=True)) == [8]  # one per append: the last mark
+    assert list(Checkpoint.objects.order_by("seq").values_list("seq", flat=True)) == [
+        8
+    ]  # one per append: the last mark
     append_events([event(10)])
     assert list(Checkpoint.objects.order_by("seq").values_list("seq", flat=True)) == [8]
     append_events([event(i) for i in range(11, 13)])
@@ -138,11 +175,17 @@ def test_the_command_prints_ok_or_the_break(log, capsys):
 
 class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
     @settings(max_examples=40, deadline=None)
-    @given(reason=st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60),
-           label=st.text(max_size=20).filter(lambda s: "\x00" not in s))  # fmt: skip
+    @given(
+        reason=st.text(
+            alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60
+        ),
+        label=st.text(max_size=20).filter(lambda s: "\x00" not in s),
+    )
     def test_same_bytes(self, reason, label):
         (row,) = append_events([event(1, reason=reason, actor_label=label)])
-        in_db = AccessEvent.objects.filter(pk=row.pk).values_list(RawSQL(canonical_sql(), []), flat=True).get()
+        in_db = (
+            AccessEvent.objects.filter(pk=row.pk).values_list(RawSQL(canonical_sql(), []), flat=True).get()
+        )
         stored = AccessEvent.objects.get(pk=row.pk)
         assert in_db == canonical({f: getattr(stored, f) for f in CANON_FIELDS})
         assert verify_chain().ok

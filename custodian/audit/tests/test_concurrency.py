@@ -19,8 +19,9 @@ from custodian.audit.chain import append_events
 worker, count = sys.argv[1], int(sys.argv[2])
 for i in range(count):
     batch = 1 + i % 3
-    append_events([{"action": "reveal", "actor_kind": "system", "actor_id": worker, "actor_label": worker,
-                    "purpose": "billing", "customer_id": str(i), "decision": "allow", "reason": "load"}] * batch)
+    event = {"action": "reveal", "actor_kind": "system", "actor_id": worker, "actor_label": worker,
+             "purpose": "billing", "customer_id": str(i), "decision": "allow", "reason": "load"}
+    append_events([event] * batch)
 """
 
 
@@ -32,7 +33,9 @@ def test_concurrent_writers_keep_one_chain():
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "custodian.settings"}
     workers, per_worker = 6, 60
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, f"w{n}", str(per_worker)], env=env, cwd=settings.BASE_DIR)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, f"w{n}", str(per_worker)], env=env, cwd=settings.BASE_DIR
+        )
         for n in range(workers)
     ]
     assert all(p.wait(timeout=240) == 0 for p in procs)

@@ -6,44 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerRequest',
+            name="CustomerRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('billing_question', 'Billing question'), ('payment', 'Payment'), ('problem', 'Problem or outage'), ('service_change', 'Start, stop or transfer service'), ('privacy_question', 'Privacy question'), ('data_access', 'Data access request'), ('correction', 'Correction request'), ('other', 'Other')], max_length=24)),
-                ('channel', models.CharField(choices=[('web_form', 'Web form'), ('portal', 'Customer portal'), ('email', 'E-mail'), ('phone', 'Phone call'), ('paper', 'Paper form'), ('in_person', 'In person')], max_length=16)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=8)),
-                ('owning_service', models.CharField(max_length=32)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='customers.customer')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("billing_question", "Billing question"),
+                            ("payment", "Payment"),
+                            ("problem", "Problem or outage"),
+                            ("service_change", "Start, stop or transfer service"),
+                            ("privacy_question", "Privacy question"),
+                            ("data_access", "Data access request"),
+                            ("correction", "Correction request"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web_form", "Web form"),
+                            ("portal", "Customer portal"),
+                            ("email", "E-mail"),
+                            ("phone", "Phone call"),
+                            ("paper", "Paper form"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=8
+                    ),
+                ),
+                ("owning_service", models.CharField(max_length=32)),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestEvent',
+            name="RequestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=16)),
-                ('from_service', models.CharField(blank=True, max_length=32)),
-                ('to_service', models.CharField(blank=True, max_length=32)),
-                ('reason', models.TextField(blank=True)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='casework.customerrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=16)),
+                ("from_service", models.CharField(blank=True, max_length=32)),
+                ("to_service", models.CharField(blank=True, max_length=32)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="casework.customerrequest",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='customerrequest',
-            index=models.Index(fields=['customer', 'status', 'owning_service'], name='casework_cu_custome_3bdb50_idx'),
+            model_name="customerrequest",
+            index=models.Index(
+                fields=["customer", "status", "owning_service"], name="casework_cu_custome_3bdb50_idx"
+            ),
         ),
     ]

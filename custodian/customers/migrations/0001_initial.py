@@ -5,48 +5,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_class', models.CharField(choices=[('residential', 'Residential'), ('commercial', 'Commercial')], max_length=16)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "customer_class",
+                    models.CharField(
+                        choices=[("residential", "Residential"), ("commercial", "Commercial")], max_length=16
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Premise',
+            name="Premise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('premise_type', models.CharField(choices=[('single_family', 'Single-family home'), ('multi_family', 'Apartment or multi-family'), ('manufactured', 'Manufactured home'), ('commercial', 'Commercial building')], max_length=16)),
-                ('size_sqft', models.PositiveIntegerField()),
-                ('heating_fuel', models.CharField(choices=[('gas', 'Natural gas'), ('electric', 'Electric'), ('other', 'Other (propane, oil, wood)')], max_length=16)),
-                ('zip_code', models.CharField(max_length=10)),
-                ('feeder', models.CharField(max_length=16)),
-                ('is_vacant', models.BooleanField(default=False)),
-                ('on_assistance_rate', models.BooleanField(default=False)),
-                ('self_generation', models.BooleanField(default=False)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='premises', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "premise_type",
+                    models.CharField(
+                        choices=[
+                            ("single_family", "Single-family home"),
+                            ("multi_family", "Apartment or multi-family"),
+                            ("manufactured", "Manufactured home"),
+                            ("commercial", "Commercial building"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("size_sqft", models.PositiveIntegerField()),
+                (
+                    "heating_fuel",
+                    models.CharField(
+                        choices=[
+                            ("gas", "Natural gas"),
+                            ("electric", "Electric"),
+                            ("other", "Other (propane, oil, wood)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("zip_code", models.CharField(max_length=10)),
+                ("feeder", models.CharField(max_length=16)),
+                ("is_vacant", models.BooleanField(default=False)),
+                ("on_assistance_rate", models.BooleanField(default=False)),
+                ("self_generation", models.BooleanField(default=False)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="premises",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ServicePoint',
+            name="ServicePoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.CharField(choices=[('electric', 'Electric'), ('gas', 'Natural gas'), ('water', 'Water')], max_length=8)),
-                ('meter_number', models.CharField(max_length=20, unique=True)),
-                ('unit', models.CharField(max_length=8)),
-                ('premise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_points', to='customers.premise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[("electric", "Electric"), ("gas", "Natural gas"), ("water", "Water")],
+                        max_length=8,
+                    ),
+                ),
+                ("meter_number", models.CharField(max_length=20, unique=True)),
+                ("unit", models.CharField(max_length=8)),
+                (
+                    "premise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_points",
+                        to="customers.premise",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('premise', 'service'), name='one_service_point_per_service')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("premise", "service"), name="one_service_point_per_service"
+                    )
+                ],
             },
         ),
     ]

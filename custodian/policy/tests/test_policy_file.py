@@ -1,4 +1,4 @@
-"""The policy file: exactly the policy's purposes, validated against fideslang, errors that name the problem."""
+"""The policy file: exactly the policy's purposes, checked against fideslang, errors that name the problem."""
 
 import re
 import tomllib
@@ -28,7 +28,10 @@ def test_every_use_the_published_policy_names_has_a_purpose():
 
 
 def test_published_text_in_the_repo_is_the_published_policy():
-    assert current_policy().published_text.strip() == shared_file("policy/000_d7a66db259b3366e.txt").read_text().strip()
+    assert (
+        current_policy().published_text.strip()
+        == shared_file("policy/000_d7a66db259b3366e.txt").read_text().strip()
+    )
 
 
 def test_every_category_and_use_is_a_fideslang_key_or_a_declared_extension():
@@ -56,22 +59,47 @@ def _broken(tmp_path, edit) -> Path:
 @pytest.mark.parametrize(
     "edit, entry, problem",
     [
-        (lambda s: s.replace('fides_key = "user.contact.email"', 'fides_key = "user.contact.emial"'),
-         "categories.email", "unknown data category `user.contact.emial`"),
-        (lambda s: s.replace('purposes = ["marketing"]', 'purposes = ["marketing", "telemarketing"]'),
-         "services.marketing", "grants undefined purpose `telemarketing`"),
-        (lambda s: s.replace('data_use = "marketing.communications"', 'data_use = "marketing.spam"'),
-         "purposes.marketing", "unknown data use `marketing.spam`"),
-        (lambda s: s.replace('categories = ["name", "email", "mailing_address"]', 'categories = ["name", "shoe_size"]'),
-         "purposes.marketing", "undefined category `shoe_size`"),
-        (lambda s: s.replace("[purposes.marketing]", "[purposes.selling_lists]"),
-         "purposes", "must be exactly the policy's eight uses"),
-        (lambda s: s.replace('parent = "user.telemetry"', 'parent = "user.telemetryy"'),
-         "taxonomy.data_categories[2]", "parent `user.telemetryy`"),
-        (lambda s: s.replace('purpose = "contacting_customers"\nidentity = true', 'purpose = "spying"\nidentity = true'),
-         "vendor_functions.mailing", "grants undefined purpose `spying`"),
+        (
+            lambda s: s.replace('fides_key = "user.contact.email"', 'fides_key = "user.contact.emial"'),
+            "categories.email",
+            "unknown data category `user.contact.emial`",
+        ),
+        (
+            lambda s: s.replace('purposes = ["marketing"]', 'purposes = ["marketing", "telemarketing"]'),
+            "services.marketing",
+            "grants undefined purpose `telemarketing`",
+        ),
+        (
+            lambda s: s.replace('data_use = "marketing.communications"', 'data_use = "marketing.spam"'),
+            "purposes.marketing",
+            "unknown data use `marketing.spam`",
+        ),
+        (
+            lambda s: s.replace(
+                'categories = ["name", "email", "mailing_address"]', 'categories = ["name", "shoe_size"]'
+            ),
+            "purposes.marketing",
+            "undefined category `shoe_size`",
+        ),
+        (
+            lambda s: s.replace("[purposes.marketing]", "[purposes.selling_lists]"),
+            "purposes",
+            "must be exactly the policy's eight uses",
+        ),
+        (
+            lambda s: s.replace('parent = "user.telemetry"', 'parent = "user.telemetryy"'),
+            "taxonomy.data_categories[2]",
+            "parent `user.telemetryy`",
+        ),
+        (
+            lambda s: s.replace(
+                'purpose = "contacting_customers"\nidentity = true', 'purpose = "spying"\nidentity = true'
+            ),
+            "vendor_functions.mailing",
+            "grants undefined purpose `spying`",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_policy_file_stops_with_file_entry_and_problem(tmp_path, edit, entry, problem):
     path = _broken(tmp_path, edit)
     with pytest.raises(PolicyError) as err:
@@ -92,10 +120,14 @@ def test_the_app_refuses_to_start_with_a_bad_policy_file(tmp_path):
     import subprocess
     import sys
 
-    path = _broken(tmp_path, lambda s: s.replace('purposes = ["billing", "contacting_customers"]', 'purposes = ["bribery"]'))
+    path = _broken(
+        tmp_path,
+        lambda s: s.replace('purposes = ["billing", "contacting_customers"]', 'purposes = ["bribery"]'),
+    )
     env = {"CUSTODIAN_POLICY_FILE": str(path), "PATH": "/usr/bin:/bin", "CUSTODIAN_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True,
-                            cwd=settings.BASE_DIR)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
     assert result.returncode != 0
     assert "[services.billing] grants undefined purpose `bribery`" in result.stderr
 

@@ -6,68 +6,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataKey',
+            name="DataKey",
             fields=[
-                ('customer', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, serialize=False, to='customers.customer')),
-                ('key_id', models.CharField(db_index=True, max_length=40)),
-                ('wrapped', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('rewrapped_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        primary_key=True,
+                        serialize=False,
+                        to="customers.customer",
+                    ),
+                ),
+                ("key_id", models.CharField(db_index=True, max_length=40)),
+                ("wrapped", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("rewrapped_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(max_length=40)),
-                ('reason', models.TextField()),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=40)),
+                ("reason", models.TextField()),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Provenance',
+            name="Provenance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('web_form', 'Web form'), ('portal', 'Customer portal'), ('email', 'E-mail'), ('phone', 'Phone call'), ('paper', 'Paper form'), ('in_person', 'In person')], max_length=16)),
-                ('received_at', models.DateTimeField()),
-                ('recorded_by_label', models.CharField(help_text="who recorded it: a staff name, 'the customer'", max_length=150)),
-                ('notice_key', models.CharField(max_length=40)),
-                ('notice_version', models.CharField(max_length=20)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web_form", "Web form"),
+                            ("portal", "Customer portal"),
+                            ("email", "E-mail"),
+                            ("phone", "Phone call"),
+                            ("paper", "Paper form"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                (
+                    "recorded_by_label",
+                    models.CharField(
+                        help_text="who recorded it: a staff name, 'the customer'", max_length=150
+                    ),
+                ),
+                ("notice_key", models.CharField(max_length=40)),
+                ("notice_version", models.CharField(max_length=20)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PersonalValue',
+            name="PersonalValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=32)),
-                ('ciphertext', models.BinaryField()),
-                ('blind_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('recorded_at', models.DateTimeField()),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='customers.customer')),
-                ('provenance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='vault.provenance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=32)),
+                ("ciphertext", models.BinaryField()),
+                ("blind_index", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("recorded_at", models.DateTimeField()),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="customers.customer"
+                    ),
+                ),
+                (
+                    "provenance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="vault.provenance",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['customer', 'field', 'superseded_at'], name='vault_perso_custome_5d9852_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('customer', 'field'), name='one_current_value')],
+                "indexes": [
+                    models.Index(
+                        fields=["customer", "field", "superseded_at"], name="vault_perso_custome_5d9852_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_at__isnull", True)),
+                        fields=("customer", "field"),
+                        name="one_current_value",
+                    )
+                ],
             },
         ),
     ]

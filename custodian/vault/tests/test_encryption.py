@@ -15,7 +15,9 @@ fields = st.sampled_from(["name", "email", "phone", "mailing_address"])
 
 @given(key=keys, customer_id=st.integers(1, 10**12), field=fields, text=texts)
 def test_round_trip(key, customer_id, field, text):
-    assert _crypto.open_value(key, customer_id, field, _crypto.seal_value(key, customer_id, field, text)) == text
+    assert (
+        _crypto.open_value(key, customer_id, field, _crypto.seal_value(key, customer_id, field, text)) == text
+    )
 
 
 @given(key=keys, customer_id=st.integers(1, 10**6), other=st.integers(1, 10**6), field=fields, text=texts)
@@ -46,7 +48,9 @@ def test_any_altered_byte_is_detected(key, text, data):
 
 def test_nothing_personal_is_stored_in_clear(customer):
     for sealed in PersonalValue.objects.filter(customer=customer).values_list("ciphertext", flat=True):
-        assert b"Alice" not in bytes(sealed) and b"Anderson" not in bytes(sealed) and b"507" not in bytes(sealed)
+        assert (
+            b"Alice" not in bytes(sealed) and b"Anderson" not in bytes(sealed) and b"507" not in bytes(sealed)
+        )
 
 
 def test_swapping_ciphertexts_between_customers_is_refused_at_the_gate(customer, other_customer):

@@ -20,7 +20,9 @@ CATEGORIES = {key: c["field"] for key, c in RAW["categories"].items()}
 
 
 def expected(service, purpose, category) -> bool:
-    return purpose in RAW["services"][service]["purposes"] and category in RAW["purposes"][purpose]["categories"]
+    return (
+        purpose in RAW["services"][service]["purposes"] and category in RAW["purposes"][purpose]["categories"]
+    )
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -37,8 +39,13 @@ def test_matrix(service, all_staff, customer, open_request):
                 with pytest.raises(Denied):
                     reveal(actor=actor, customer_id=customer.pk, fields=[field], purpose=purpose)
             try:
-                values = reveal(actor=actor, customer_id=customer.pk, fields=[field], purpose=purpose,
-                                request_id=request.pk if request else None)  # fmt: skip
+                values = reveal(
+                    actor=actor,
+                    customer_id=customer.pk,
+                    fields=[field],
+                    purpose=purpose,
+                    request_id=request.pk if request else None,
+                )
                 got = True
                 assert field in values
             except Denied:
@@ -46,7 +53,11 @@ def test_matrix(service, all_staff, customer, open_request):
             assert got == allowed, (service, purpose, category)
             last = AccessEvent.objects.order_by("-seq").first()
             assert AccessEvent.objects.count() == before + (2 if needs_request else 1)
-            assert (last.decision, last.purpose, last.categories) == ("allow" if allowed else "deny", purpose, category)
+            assert (last.decision, last.purpose, last.categories) == (
+                "allow" if allowed else "deny",
+                purpose,
+                category,
+            )
             checked += 1
     assert checked == len(PURPOSES) * len(CATEGORIES)
 

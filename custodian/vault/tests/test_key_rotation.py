@@ -19,8 +19,12 @@ def test_rotation_rewraps_all_data_keys_and_values_stay_readable(customer, other
     assert set(result["retired"]) == before
     ring = json.loads(settings.CUSTODIAN_MASTER_KEYRING.read_text())
     assert set(ring["keys"]) == {result["active"]} and ring["active"] == result["active"]
-    values = reveal_many(actor=system_actor("billing_run"), customer_ids=[customer.pk, other_customer.pk],
-                         fields=["name"], purpose="billing")  # fmt: skip
+    values = reveal_many(
+        actor=system_actor("billing_run"),
+        customer_ids=[customer.pk, other_customer.pk],
+        fields=["name"],
+        purpose="billing",
+    )
     assert values[customer.pk]["name"] == "Alice Anderson"
 
 

@@ -51,11 +51,16 @@ def test_only_the_vault_touches_the_crypto_module_or_cryptography():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 module = node.module or ""
-                if module.startswith("cryptography") or "_crypto" in module or any(a.name == "_crypto" for a in node.names):
+                if (
+                    module.startswith("cryptography")
+                    or "_crypto" in module
+                    or any(a.name == "_crypto" for a in node.names)
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-            elif isinstance(node, ast.Import):
-                if any(a.name.startswith("cryptography") or "_crypto" in a.name for a in node.names):
-                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(
+                a.name.startswith("cryptography") or "_crypto" in a.name for a in node.names
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], f"decryption primitives imported outside the vault: {offenders}"
 
 

@@ -28,18 +28,33 @@ def test_unknown_channels_and_notices_are_refused(customer, submission, message)
 
 def test_undeclared_fields_are_refused(customer):
     with pytest.raises(UnknownField):
-        personal_data_record(customer=customer, values={"shoe_size": "9"},
-                             submission=Submission(channel="portal", notice_key="portal_profile"))  # fmt: skip
+        personal_data_record(
+            customer=customer,
+            values={"shoe_size": "9"},
+            submission=Submission(channel="portal", notice_key="portal_profile"),
+        )
 
 
 def test_an_update_keeps_history_and_records_how_it_arrived(customer, service_rep):
     personal_data_record(
-        customer=customer, values={"phone": "507-555-7777"},
-        submission=Submission(channel="phone", notice_key="portal_profile", recorded_by=service_rep,
-                              recorded_by_label="Cora Lindqvist"),
-    )  # fmt: skip
+        customer=customer,
+        values={"phone": "507-555-7777"},
+        submission=Submission(
+            channel="phone",
+            notice_key="portal_profile",
+            recorded_by=service_rep,
+            recorded_by_label="Cora Lindqvist",
+        ),
+    )
     history = PersonalValue.objects.filter(customer=customer, field="phone").order_by("recorded_at", "pk")
     assert len(history) == 2 and history[0].superseded_at is not None and history[1].superseded_at is None
     prov = history[1].provenance
-    assert (prov.channel, prov.recorded_by, prov.notice_key, prov.notice_version) == ("phone", service_rep, "portal_profile", "2026.1")
-    assert reveal(actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing")
+    assert (prov.channel, prov.recorded_by, prov.notice_key, prov.notice_version) == (
+        "phone",
+        service_rep,
+        "portal_profile",
+        "2026.1",
+    )
+    assert reveal(
+        actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing"
+    )

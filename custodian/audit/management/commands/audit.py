@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "checkpoint":
             cp = checkpoint_now()
-            self.stdout.write("log is empty: nothing to checkpoint" if cp is None else f"checkpoint at {cp.seq}: {cp.hash}")
+            self.stdout.write(
+                "log is empty: nothing to checkpoint" if cp is None else f"checkpoint at {cp.seq}: {cp.hash}"
+            )
             return
         started = time.perf_counter()
         result = verify_chain()

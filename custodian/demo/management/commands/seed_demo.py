@@ -7,7 +7,7 @@ from custodian.demo.services import demo_customers_ensure, demo_staff_ensure
 
 
 class Command(BaseCommand):
-    help = "Build the synthetic demo utility: staff personas and N customers (deterministic for a seed; re-runnable)."
+    help = "Build the synthetic demo utility: staff personas and N customers (deterministic, re-runnable)."
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=300)

@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["init", "rotate"])
         parser.add_argument("--dir", type=Path, help="where `init` writes the key files")
-        parser.add_argument("--retire", action="store_true", help="after rotating, drop master keys no longer used")
+        parser.add_argument(
+            "--retire", action="store_true", help="after rotating, drop master keys no longer used"
+        )
         parser.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, action, **opts):

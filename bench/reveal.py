@@ -1,0 +1,79 @@
+"""reveal: gate reveals per second (decision + decrypt + access-log append, committed) vs bare single-row
+inserts, each committed, into a table of the access log's shape — same database, same run."""
+
+import itertools
+import time
+
+NAME = "reveal"
+UNIT = "operations/s"
+TARGET = 0.5
+DATABASES = ["sqlite", "postgresql"]
+OURS = "gate.reveal: a billing clerk reads name + mailing address for billing, one transaction each"
+BASELINE = (
+    "INSERT of one row into a twin of the access-log table, one committed transaction each (raw cursor)"
+)
+
+
+def measure(db: str) -> dict:
+    from django.db import connection, transaction
+
+    from custodian.audit.chain import CANON_FIELDS
+    from custodian.demo.personas import STAFF_PERSONAS
+    from custodian.demo.services import demo_customers_ensure, demo_staff_ensure
+    from custodian.staff.selectors import services_of  # noqa: F401  (actor built once, as a request would)
+    from custodian.vault.gate import reveal, staff_actor
+
+    demo_staff_ensure()
+    demo_customers_ensure(count=200, seed=1)
+    from django.contrib.auth import get_user_model
+
+    from custodian.customers.models import Customer
+
+    clerk = get_user_model().objects.get(
+        username=next(p.username for p in STAFF_PERSONAS if "billing" in p.services)
+    )
+    actor = staff_actor(clerk)
+    ids = list(Customer.objects.values_list("pk", flat=True))
+
+    with connection.cursor() as cur:
+        # Same columns and the same indexes as the access log: the baseline pays the same index upkeep.
+        cur.execute("CREATE TABLE bench_event_twin AS SELECT * FROM audit_accessevent WHERE 1 = 0")
+        cur.execute("CREATE UNIQUE INDEX bench_twin_seq ON bench_event_twin (seq)")
+        for n, cols in enumerate(["customer_id, seq", "actor_kind, actor_id, seq", "purpose, seq", "at_us"]):
+            cur.execute(f"CREATE INDEX bench_twin_{n} ON bench_event_twin ({cols})")
+    columns = [*CANON_FIELDS, "prev_hash", "hash"]
+    insert = (
+        f"INSERT INTO bench_event_twin ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    )
+
+    n = 4000
+    fields = ["name", "mailing_address"]
+    positions = itertools.count(1)
+
+    def ours(count):
+        start = time.perf_counter()
+        for i in range(count):
+            cid = ids[i % len(ids)]
+            reveal(actor=actor, customer_id=cid, fields=fields, purpose="billing", client_ip="::1")
+        return time.perf_counter() - start
+
+    def baseline(count):
+        start = time.perf_counter()
+        for i in range(count):
+            row = [next(positions), 0, "reveal", "staff", "1", "bill.clerk", "billing", "billing", "",
+                   str(ids[i % len(ids)]), "mailing_address,name", "allow", "granted by support service",
+                   "::1", "", "0" * 64, "1" * 64]  # fmt: skip
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(insert, row)
+        return time.perf_counter() - start
+
+    # Disk flush times drift a lot on shared machines: alternate short slices of each, so both see
+    # the same conditions, and total the time over all slices.
+    ours(100), baseline(100)
+    slices, per_slice = 40, n // 40
+    ours_time = baseline_time = 0.0
+    for _ in range(slices):
+        ours_time += ours(per_slice)
+        baseline_time += baseline(per_slice)
+    total = slices * per_slice
+    return {"ours": total / ours_time, "baseline": total / baseline_time, "n": total}

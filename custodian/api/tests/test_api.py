@@ -1,0 +1,203 @@
+"""The JSON API: token authentication, every read through the gate, one answer for missing and forbidden,
+and a permission matrix of every endpoint against every persona."""
+
+import pytest
+from django.test import Client
+
+from custodian.api.services import api_token_create
+from custodian.audit.models import AccessEvent
+
+PURPOSE_FOR = {  # a purpose each service may act for without an open request, where it has one
+    "customer_service": "providing_services",
+    "billing": "billing",
+    "collections": "collecting_payments",
+    "field_services": "providing_services",
+    "marketing": "marketing",
+    "web": "enhancing_website",
+    "it_database": "providing_services",
+    "privacy_officer": "legal_obligations",
+    "legal": "legal_obligations",
+}
+
+
+def bearer(raw):
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def api():
+    return Client()
+
+
+@pytest.fixture
+def token_for():
+    def make(user=None, **kw):
+        return api_token_create(name="test", user=user, **kw)[1]
+
+    return make
+
+
+def test_every_endpoint_needs_a_token(api, customer):
+    assert (
+        api.get(
+            "/api/v1/customers/lookup", {"field": "email", "value": "x", "purpose": "billing"}
+        ).status_code
+        == 401
+    )
+    assert (
+        api.post(f"/api/v1/customers/{customer.pk}/reveal", {}, content_type="application/json").status_code
+        == 401
+    )
+    assert api.get("/api/v1/access-events").status_code == 401
+    assert api.get("/api/v1/access-events", **bearer("cust_forged")).status_code == 401
+
+
+def test_openapi_docs_are_served(api):
+    assert api.get("/api/v1/docs").status_code == 200
+    schema = api.get("/api/v1/openapi.json").json()
+    assert {
+        "/api/v1/customers/lookup",
+        "/api/v1/customers/{customer_id}/reveal",
+        "/api/v1/access-events",
+    } <= set(schema["paths"])
+
+
+def test_reveal_returns_plaintext_never_ciphertext(api, billing_clerk, customer, token_for):
+    response = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **bearer(token_for(billing_clerk)),
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "customer_id": customer.pk,
+        "purpose": "billing",
+        "values": {"name": "Alice Anderson"},
+    }
+    assert AccessEvent.objects.get().client_ip == "127.0.0.1"
+
+
+def test_missing_and_forbidden_are_the_same_404(api, billing_clerk, customer, token_for):
+    headers = bearer(token_for(billing_clerk))
+    missing = api.post(
+        "/api/v1/customers/987654/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **headers,
+    )
+    forbidden = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["bank_account"], "purpose": "billing"},
+        content_type="application/json",
+        **headers,
+    )
+    assert missing.status_code == forbidden.status_code == 404
+    assert missing.json() == forbidden.json()
+
+
+def test_bad_input_gets_a_clear_error_not_a_500(api, billing_clerk, customer, token_for):
+    headers = bearer(token_for(billing_clerk))
+    response = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"purpose": "billing"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422 and "fields" in response.content.decode()
+    response = api.post(
+        "/api/v1/customers/abc/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code in (404, 422)
+
+
+def test_lookup_finds_by_blind_index(api, service_rep, customer, token_for):
+    response = api.get(
+        "/api/v1/customers/lookup",
+        {"field": "email", "value": "ALICE@example.com", "purpose": "contacting_customers"},
+        **bearer(token_for(service_rep)),
+    )
+    assert response.json() == {"customer_ids": [customer.pk]}
+
+
+def test_system_and_vendor_tokens_act_as_their_job_or_function(api, customer, token_for):
+    job = bearer(token_for(job="billing_run"))
+    assert (
+        api.post(
+            f"/api/v1/customers/{customer.pk}/reveal",
+            {"fields": ["name"], "purpose": "billing"},
+            content_type="application/json",
+            **job,
+        ).status_code
+        == 200
+    )
+    vendor = bearer(token_for(vendor_function="consumption_reports"))
+    assert (
+        api.post(
+            f"/api/v1/customers/{customer.pk}/reveal",
+            {"fields": ["name"], "purpose": "providing_services"},
+            content_type="application/json",
+            **vendor,
+        ).status_code
+        == 404
+    )
+    assert api.get("/api/v1/access-events", **vendor).status_code == 403
+
+
+def test_the_privacy_officer_filters_the_access_log(
+    api, privacy_officer, billing_clerk, customer, other_customer, token_for
+):
+    clerk = bearer(token_for(billing_clerk))
+    for c in (customer, other_customer):
+        api.post(
+            f"/api/v1/customers/{c.pk}/reveal",
+            {"fields": ["name"], "purpose": "billing"},
+            content_type="application/json",
+            **clerk,
+        )
+    events = api.get(
+        "/api/v1/access-events", {"customer_id": customer.pk}, **bearer(token_for(privacy_officer))
+    ).json()
+    assert [(e["customer_id"], e["actor_label"], e["purpose"], e["categories"]) for e in events] == [
+        (str(customer.pk), "bill.clerk", "billing", ["name"])
+    ]
+
+
+def test_a_revoked_or_inactive_owner_token_stops_working(api, billing_clerk, token_for):
+    raw = token_for(billing_clerk)
+    billing_clerk.is_active = False
+    billing_clerk.save()
+    assert api.get("/api/v1/access-events", **bearer(raw)).status_code == 401
+
+
+@pytest.mark.parametrize("service", list(PURPOSE_FOR))
+def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, token_for):
+    """Each role: 200, 403 or 404 on every endpoint, as the policy file says."""
+    from custodian.policy.loader import current_policy
+
+    policy = current_policy()
+    headers = bearer(token_for(all_staff[service]))
+    purpose = PURPOSE_FOR[service]
+    # Without an open request, a request-driven purpose reveals nothing.
+    may_read_name = (service, purpose, "name") in policy.service_grants and not policy.purposes[
+        purpose
+    ].request_required
+    reveal = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": purpose},
+        content_type="application/json",
+        **headers,
+    )
+    assert reveal.status_code == (200 if may_read_name else 404), service
+    may_lookup = (service, purpose, "account_number") in policy.service_grants
+    lookup = api.get(
+        "/api/v1/customers/lookup",
+        {"field": "account_number", "value": "0010000001", "purpose": purpose},
+        **headers,
+    )
+    assert lookup.status_code == (200 if may_lookup else 404), service
+    reviews = policy.services[service].reviews_access
+    assert api.get("/api/v1/access-events", **headers).status_code == (200 if reviews else 403), service

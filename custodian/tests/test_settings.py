@@ -1,0 +1,77 @@
+"""Settings come from the environment; production refuses to start without its secrets and keys, and
+passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def manage(*args, env):
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    result = manage("keys", "init", "--dir", str(tmp_path / "keys"), env={"CUSTODIAN_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": "p" * 20 + os.urandom(24).hex(),
+        "ALLOWED_HOSTS": "custodian.example.org",
+        "CUSTODIAN_VAR_DIR": str(tmp_path),
+        "CUSTODIAN_MASTER_KEYRING": str(tmp_path / "keys" / "master-keyring.json"),
+        "CUSTODIAN_BLIND_INDEX_KEY": str(tmp_path / "keys" / "blind-index.key"),
+    }
+
+
+def test_check_deploy_passes_under_production_settings(production_env):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CUSTODIAN_MASTER_KEYRING", "CUSTODIAN_BLIND_INDEX_KEY"]
+)
+def test_production_refuses_to_start_naming_what_is_missing(production_env, missing):
+    env = dict(production_env)
+    if missing.startswith("CUSTODIAN_"):
+        env[missing] = "/nonexistent/key"
+    else:
+        del env[missing]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and missing in result.stderr
+
+
+def test_development_defaults_need_nothing_set(tmp_path):
+    result = manage("check", env={"CUSTODIAN_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_boolean_is_named():
+    from custodian.env import env_bool
+
+    os.environ["CUSTODIAN_TEST_FLAG"] = "maybe"
+    try:
+        with pytest.raises(Exception, match="CUSTODIAN_TEST_FLAG='maybe' is not a boolean"):
+            env_bool("CUSTODIAN_TEST_FLAG", False)
+    finally:
+        del os.environ["CUSTODIAN_TEST_FLAG"]
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    import importlib
+
+    module = importlib.import_module("custodian.settings")
+    assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
