@@ -182,7 +182,8 @@ def verify_chain(chunk_size: int = 20_000) -> VerifyResult:
     sql = f"SELECT seq, prev_hash, hash, {canonical_sql()} FROM {table} ORDER BY seq"  # noqa: S608 (no user input)
     expected_seq, prev = 1, GENESIS_HASH
     sha256 = hashlib.sha256
-    with connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL: the log is streamed, never held in memory whole.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
             for seq, prev_hash, stored, canon in rows:
