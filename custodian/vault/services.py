@@ -121,3 +121,37 @@ def personal_data_record(*, customer, values: dict[str, str], submission: Submis
 
 def blind_index_of(field: str, value: str) -> str:
     return _crypto.blind_index(field, normalize(field, value))
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+def break_glass_review_queue():
+    """Emergency accesses not yet reviewed, oldest first."""
+    from custodian.vault.models import BreakGlassGrant
+
+    return (
+        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by("opened_at")
+    )
+
+
+@transaction.atomic
+def break_glass_review(*, grant_id: int, reviewer, note: str):
+    """The privacy officer's review of an emergency access: who, when, and the finding."""
+    from custodian.staff.selectors import services_of
+    from custodian.vault.models import BreakGlassGrant
+
+    policy = current_policy()
+    if not any(policy.services[s].reviews_access for s in services_of(reviewer) if s in policy.services):
+        raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
+    if not note.strip():
+        raise ValueError("a review needs a finding")
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant_id)
+    if grant.reviewed_at is not None:
+        raise ValueError("this emergency access was already reviewed")
+    if grant.user_id == reviewer.pk:
+        raise NotAllowed("nobody reviews their own emergency access")
+    grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
+    grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    return grant

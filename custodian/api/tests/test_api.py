@@ -201,3 +201,17 @@ def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, 
     assert lookup.status_code == (200 if may_lookup else 404), service
     reviews = policy.services[service].reviews_access
     assert api.get("/api/v1/access-events", **headers).status_code == (200 if reviews else 403), service
+
+
+def test_the_token_command_prints_a_working_token(api, billing_clerk, customer, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token", "--user", "bill.clerk")
+    raw = capsys.readouterr().out.split(": ", 1)[1].split("\n")[0]
+    response = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **bearer(raw),
+    )
+    assert response.status_code == 200

@@ -280,3 +280,23 @@ def test_an_inactive_staff_member_reads_nothing(billing_clerk, customer):
     billing_clerk.save()
     with pytest.raises(Denied):
         reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
+
+
+def test_the_privacy_officer_reviews_emergency_access(field_tech, privacy_officer, billing_clerk, customer):
+    from custodian.vault.services import NotAllowed, break_glass_review, break_glass_review_queue
+
+    grant = break_glass_open(
+        actor=staff_actor(field_tech),
+        customer_id=customer.pk,
+        purpose="contacting_customers",
+        reason="Gas leak reported at the premise",
+    )
+    assert list(break_glass_review_queue()) == [grant]
+    with pytest.raises(NotAllowed):
+        break_glass_review(grant_id=grant.pk, reviewer=billing_clerk, note="fine")
+    with pytest.raises(ValueError):
+        break_glass_review(grant_id=grant.pk, reviewer=privacy_officer, note="  ")
+    reviewed = break_glass_review(
+        grant_id=grant.pk, reviewer=privacy_officer, note="Leak confirmed by dispatch"
+    )
+    assert reviewed.reviewed_by == privacy_officer and list(break_glass_review_queue()) == []
