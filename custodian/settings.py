@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its Swagger UI from our own static files (no CDN, fits the CSP)
     "custodian.policy",
     "custodian.customers",
     "custodian.staff",

@@ -39,8 +39,10 @@ _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
 
 def clean_text(name: str, value) -> str:
     """Text as stored: NUL removed (PostgreSQL refuses it), cut to the column's length."""
-    text = "" if value is None else str(value)
-    return text.replace("\x00", "")[: _MAX[name]]
+    text = value if type(value) is str else ("" if value is None else str(value))
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text if len(text) <= _MAX[name] else text[: _MAX[name]]
 
 
 def canonical(event: dict) -> str:
@@ -79,6 +81,13 @@ _INSERT = f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%
 _SET_HEAD = f"UPDATE {_HEAD} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608
 # On PostgreSQL the event and the head's new position go in one round trip.
 _INSERT_AND_SET_HEAD_PG = f"WITH head AS ({_SET_HEAD}) {_INSERT}"
+_NATIVE_INSERT = _INSERT.replace("%s", "?")  # SQLite's own placeholders
+_NATIVE_SET_HEAD = _SET_HEAD.replace("%s", "?")
+
+
+def _native(sql: str) -> str:
+    """The statement in the driver's own placeholder style, for callers holding the driver's cursor."""
+    return sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
 
 
 def lock_head(cursor, columns: str = "", joins: str = "", params=()) -> tuple[int, str, list[tuple]]:
@@ -87,11 +96,13 @@ def lock_head(cursor, columns: str = "", joins: str = "", params=()) -> tuple[in
     Must run inside the transaction that writes the events: the head stays locked until it ends (row
     lock on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the write lock). A reader that
     needs data in the same transaction may join it here and save a round trip: `columns` are selected
-    and `joins` appended after the head table, aliased `h`.
+    and `joins` appended after the head table, aliased `h`. `cursor` is a DB-API cursor of the
+    default connection (Django's wrapper or the driver's own: the gate's hot path uses the latter).
     """
     lock = " FOR UPDATE OF h" if connection.vendor == "postgresql" else ""
     extra = f", {columns}" if columns else ""
     sql = f"SELECT h.last_seq, h.last_hash{extra} FROM {_HEAD} h {joins} WHERE h.id = 1{lock}"  # noqa: S608
+    sql = _native(sql)
     cursor.execute(sql, list(params))
     rows = cursor.fetchall()
     if not rows:  # the head row is created lazily (e.g. after the table was emptied in tests)
@@ -115,8 +126,8 @@ def write_after(cursor, last_seq: int, prev_hash: str, raw: dict) -> str:
     if connection.vendor == "postgresql":
         cursor.execute(_INSERT_AND_SET_HEAD_PG, [event["seq"], digest, *params])
     else:
-        cursor.execute(_INSERT, params)
-        cursor.execute(_SET_HEAD, [event["seq"], digest])
+        cursor.execute(_NATIVE_INSERT, params)
+        cursor.execute(_NATIVE_SET_HEAD, [event["seq"], digest])
     every = settings.CUSTODIAN_AUDIT_CHECKPOINT_EVERY
     if every and event["seq"] % every == 0:
         Checkpoint.objects.create(seq=event["seq"], hash=digest)

@@ -267,7 +267,8 @@ def reveal(
     }
     values = None
     readable = cats is not None and bool(fields) and cid is not None
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the driver's cursor: this path runs on every read, so skip the wrapper
         last_seq, prev_hash, rows = chain.lock_head(cursor, *(_sealed_join(cid, fields) if readable else ()))
         if cats is None or not fields:
             decision = Decision(False, f"unknown or no fields {fields!r}")

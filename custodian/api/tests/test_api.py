@@ -215,3 +215,9 @@ def test_the_token_command_prints_a_working_token(api, billing_clerk, customer, 
         **bearer(raw),
     )
     assert response.status_code == 200
+
+
+def test_the_api_docs_load_nothing_from_other_sites(api):
+    html = api.get("/api/v1/docs").content.decode()
+    assert "cdn." not in html and "https://" not in html
+    assert "/static/ninja/swagger-ui-bundle.js" in html
