@@ -151,3 +151,24 @@ def as_staff():
 @pytest.fixture
 def as_customer():
     return lambda c: customer_actor(c.pk, "the customer")
+
+
+@pytest.fixture
+def console():
+    """A browser signed in to the staff console as `user`, second factor verified."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from custodian.staff.mfa import totp_device_set
+
+    def sign_in(user):
+        device = totp_device_set(user=user)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session["reauth_at"] = 0
+        session.save()
+        return client
+
+    return sign_in

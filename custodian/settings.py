@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves its Swagger UI from our own static files (no CDN, fits the CSP)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "custodian.policy",
     "custodian.customers",
     "custodian.staff",
@@ -76,9 +80,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff sign-in: password (Argon2id), then a TOTP code (django-otp); lockout after repeated failures (axes).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+# Lock the account after repeated failures, and lock one machine that sprays many user names.
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Custodian"
+# Re-entering password and code is required before emergency access, and lasts this long.
+CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 
 ROOT_URLCONF = "custodian.urls"
 WSGI_APPLICATION = "custodian.wsgi.application"

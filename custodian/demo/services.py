@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import account_number, application
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.staff.mfa import demo_totp_key, totp_device_set
 from custodian.staff.services import staff_member_create
 from custodian.vault.models import Channel, PersonalValue
 from custodian.vault.services import Submission, blind_index_of
@@ -23,12 +24,14 @@ def demo_staff_ensure() -> list[str]:
     created = []
     for persona in STAFF_PERSONAS:
         if persona.username not in existing:
-            staff_member_create(
+            user = staff_member_create(
                 username=persona.username,
                 password=DEMO_PASSWORD,
                 full_name=persona.full_name,
                 services=list(persona.services),
             )
+            # Demo staff are enrolled with a known key: `manage.py demo_otp USER` prints the current code.
+            totp_device_set(user=user, key_hex=demo_totp_key(persona.username))
             created.append(persona.username)
     return created
 

@@ -6,6 +6,8 @@ from custodian.staff import views
 app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("login/second-factor/", views.second_factor, name="mfa"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("logout/", auth_views.LogoutView.as_view(next_page="staff:login"), name="logout"),
 ]

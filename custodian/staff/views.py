@@ -1,11 +1,95 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import time
+
+import segno
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
 
 from custodian.policy.loader import current_policy
+from custodian.staff import mfa
+from custodian.staff.decorators import console_required
+from custodian.staff.forms import CodeForm
 from custodian.staff.selectors import services_of
 
 
-@login_required
+class StaffLoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        nxt = self.get_redirect_url()
+        response = super().form_valid(form)
+        if nxt:
+            self.request.session["after_mfa"] = nxt
+        return response
+
+    def get_success_url(self):
+        return reverse("staff:mfa")
+
+
+def _after_mfa(request):
+    target = request.session.pop("after_mfa", None)
+    return redirect(target if target and target.startswith("/staff/") else "staff:home")
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    """Second step of sign-in: enrol a TOTP app on first sign-in, else enter a code."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("staff:login")
+    if user.is_verified():
+        return _after_mfa(request)
+    if not mfa.has_confirmed_totp(user):
+        return mfa_setup(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.verify_second_factor(user=user, token=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            request.session["reauth_at"] = time.time()
+            return _after_mfa(request)
+        form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
+    return render(request, "staff/mfa_verify.html", {"form": form})
+
+
+def mfa_setup(request):
+    """Enrolment: scan the QR code (or type the key), confirm with a code, keep the recovery codes."""
+    user = request.user
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrolment_confirm(user=user, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, mfa.confirmed_totp(user))
+            request.session["reauth_at"] = time.time()
+            return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
+        form.add_error("code", "That code does not match. Scan the QR code again and enter the current code.")
+    device = (
+        mfa.totp_enrolment_pending(user=user)
+        if request.method == "POST"
+        else mfa.totp_enrolment_start(user=user)
+    )
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "staff/mfa_setup.html",
+        {"form": form, "qr_data_uri": qr.svg_data_uri(scale=5), "secret": mfa.totp_secret_b32(device)},
+    )
+
+
+@console_required
+def recovery_codes(request):
+    if request.method == "POST":
+        return render(
+            request, "staff/recovery_codes.html", {"codes": mfa.recovery_codes_issue(user=request.user)}
+        )
+    return render(request, "staff/recovery_codes.html", {"codes": None})
+
+
+@console_required
 def home(request):
     policy = current_policy()
     services = [policy.services[s] for s in sorted(services_of(request.user)) if s in policy.services]
@@ -13,5 +97,10 @@ def home(request):
     return render(
         request,
         "staff/home.html",
-        {"services": services, "purposes": [policy.purposes[p] for p in purposes]},
+        {
+            "services": services,
+            "purposes": [policy.purposes[p] for p in purposes],
+            "reviews_access": any(s.reviews_access for s in services),
+            "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        },
     )

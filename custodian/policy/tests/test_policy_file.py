@@ -76,7 +76,8 @@ def _broken(tmp_path, edit) -> Path:
         ),
         (
             lambda s: s.replace(
-                'categories = ["name", "email", "mailing_address"]', 'categories = ["name", "shoe_size"]'
+                'categories = ["name", "email", "mailing_address", "marketing_preference"]',
+                'categories = ["name", "shoe_size"]',
             ),
             "purposes.marketing",
             "undefined category `shoe_size`",

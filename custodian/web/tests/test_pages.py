@@ -24,15 +24,5 @@ def test_privacy_page_shows_the_policy_and_agrees_with_the_policy_file(client, d
     assert policy.version in html
 
 
-def test_staff_console_needs_sign_in_and_shows_roles(client, billing_clerk):
-    assert client.get("/staff/").status_code == 302
-    from custodian.demo.personas import DEMO_PASSWORD
-
-    response = client.post("/staff/login/", {"username": "bill.clerk", "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-    html = client.get("/staff/").content.decode()
-    assert "Billing" in html and "Marketing" not in html
-
-
 def test_portal_page(client, db):
     assert client.get("/portal/").status_code == 200

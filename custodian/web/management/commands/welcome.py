@@ -25,6 +25,8 @@ class Command(BaseCommand):
             "",
             f"Demo staff logins (password for all: {DEMO_PASSWORD}):",
             *[f"  {p.username:<18} {p.description} ({', '.join(p.services)})" for p in STAFF_PERSONAS],
+            "Every staff sign-in asks for a second factor; print a demo member's current code with",
+            "  .venv/bin/python manage.py demo_otp bill.clerk",
             "",
         ]
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,105 @@
+"""Staff sign in with a password and a TOTP code; first sign-in enrols the app; failures lock the account."""
+
+import re
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.staff.mfa import totp_device_set
+
+
+def current_code(device) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in_password(client, username, password=DEMO_PASSWORD, next_url=None):
+    data = {"username": username, "password": password}
+    url = "/staff/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data)
+
+
+def test_the_console_needs_password_and_second_factor(billing_clerk):
+    device = totp_device_set(user=billing_clerk)
+    client = Client()
+    assert client.get("/staff/").status_code == 302
+    response = sign_in_password(client, "bill.clerk")
+    assert response.status_code == 302 and response.url == "/staff/login/second-factor/"
+    assert client.get("/staff/").url == "/staff/login/second-factor/"  # password alone is not enough
+    wrong = client.post(
+        "/staff/login/second-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"}
+    )
+    assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None  # skip the retry delay
+    device.save()
+    ok = client.post("/staff/login/second-factor/", {"code": current_code(device)})
+    assert ok.status_code == 302 and ok.url == "/staff/"
+    html = client.get("/staff/").content.decode()
+    assert "Billing" in html and "Signed in as" in html
+
+
+def test_first_sign_in_enrols_an_authenticator_with_a_qr_code_and_recovery_codes(billing_clerk):
+    client = Client()
+    sign_in_password(client, "bill.clerk")
+    page = client.get("/staff/login/second-factor/").content.decode()
+    assert 'src="data:image/svg+xml' in page
+    secret = re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
+    device = TOTPDevice.objects.get(user=billing_clerk, confirmed=False)
+    import base64
+
+    assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
+    response = client.post("/staff/login/second-factor/", {"code": current_code(device)})
+    codes = re.findall(r"<li><code>([^<]+)</code></li>", response.content.decode())
+    assert len(codes) == 10
+    assert client.get("/staff/").status_code == 200
+    # A recovery code works once, in place of the app.
+    other = Client()
+    sign_in_password(other, "bill.clerk")
+    assert other.post("/staff/login/second-factor/", {"code": codes[0]}).status_code == 302
+    third = Client()
+    sign_in_password(third, "bill.clerk")
+    assert third.post("/staff/login/second-factor/", {"code": codes[0]}).status_code == 200
+
+
+def test_repeated_failures_lock_the_account(billing_clerk, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in_password(client, "bill.clerk", "wrong password").status_code == 200
+    assert sign_in_password(client, "bill.clerk", "wrong password").status_code == 429
+    locked = sign_in_password(client, "bill.clerk")  # even the right password now
+    assert locked.status_code == 429
+    assert "locked" in locked.content.decode()
+
+
+def test_idle_sessions_expire():
+    from django.conf import settings
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60
+
+
+def test_demo_staff_get_their_code_from_a_command(db, capsys, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # the command refuses to run in production
+
+    from custodian.demo.services import demo_staff_ensure
+
+    demo_staff_ensure()
+    call_command("demo_otp", "bill.clerk")
+    code = capsys.readouterr().out.strip()
+    client = Client()
+    sign_in_password(client, "bill.clerk")
+    assert client.post("/staff/login/second-factor/", {"code": code}).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/portal/"])
+def test_after_sign_in_only_console_pages_are_followed(billing_clerk, target):
+    device = totp_device_set(user=billing_clerk)
+    client = Client()
+    sign_in_password(client, "bill.clerk", next_url=target)
+    response = client.post("/staff/login/second-factor/", {"code": current_code(device)})
+    assert response.url == "/staff/"
