@@ -60,9 +60,25 @@ def measure(db: str) -> dict:
     def baseline(count):
         start = time.perf_counter()
         for i in range(count):
-            row = [next(positions), 0, "reveal", "staff", "1", "bill.clerk", "billing", "billing", "",
-                   str(ids[i % len(ids)]), "mailing_address,name", "allow", "granted by support service",
-                   "::1", "", "0" * 64, "1" * 64]  # fmt: skip
+            row = [
+                next(positions),
+                0,
+                "reveal",
+                "staff",
+                "1",
+                "bill.clerk",
+                "billing",
+                "billing",
+                "",
+                str(ids[i % len(ids)]),
+                "mailing_address,name",
+                "allow",
+                "granted by support service",
+                "::1",
+                "",
+                "0" * 64,
+                "1" * 64,
+            ]
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(insert, row)
         return time.perf_counter() - start

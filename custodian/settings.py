@@ -96,6 +96,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Custodian"
+# E-mail intake from an IMAP inbox (off unless a host is set).
+CUSTODIAN_IMAP_HOST = env_str("CUSTODIAN_IMAP_HOST", "")
+CUSTODIAN_IMAP_PORT = env_int("CUSTODIAN_IMAP_PORT", 993)
+CUSTODIAN_IMAP_USER = env_str("CUSTODIAN_IMAP_USER", "")
+CUSTODIAN_IMAP_PASSWORD = env_str("CUSTODIAN_IMAP_PASSWORD", "")
+CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
 # Re-entering password and code is required before emergency access, and lasts this long.
 CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 

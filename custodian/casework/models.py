@@ -40,9 +40,25 @@ class CustomerRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    # For idempotent imports: a hash of the e-mail's Message-ID (or of the raw message when it has none).
+    source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
-        indexes = [models.Index(fields=["customer", "status", "owning_service"])]
+        indexes = [
+            models.Index(fields=["customer", "status", "owning_service"]),
+            models.Index(fields=["owning_service", "status", "due_on"]),
+        ]
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return (
+            self.status == RequestStatus.OPEN
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
 
 
 class RequestEvent(models.Model):

@@ -1,9 +1,19 @@
 """Writes for customer requests. Each change adds a history row in the same transaction."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from custodian.casework.models import CustomerRequest, RequestEvent, RequestKind, RequestStatus
+from custodian.casework.calendar import due_date
+from custodian.casework.models import (
+    CustomerRequest,
+    RequestChannel,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+)
 from custodian.policy.loader import current_policy
 
 # Privacy questions and data-subject requests go to the privacy officer.
@@ -26,14 +36,30 @@ def owner_for(kind: str) -> str:
 
 
 @transaction.atomic
-def request_open(*, customer, kind: str, channel: str, opened_by=None, owning_service: str | None = None):
+def request_open(
+    *,
+    customer,
+    kind: str,
+    channel: str,
+    opened_by=None,
+    owning_service: str | None = None,
+    source_key: str | None = None,
+):
     if kind not in RequestKind.values:
         raise RequestError(f"unknown request type {kind!r}")
+    if channel not in RequestChannel.values:
+        raise RequestError(f"unknown channel {channel!r}")
     owner = owning_service or owner_for(kind)
     if owner not in current_policy().services:
         raise RequestError(f"unknown support service {owner!r}")
     req = CustomerRequest.objects.create(
-        customer=customer, kind=kind, channel=channel, owning_service=owner, opened_by=opened_by
+        customer=customer,
+        kind=kind,
+        channel=channel,
+        owning_service=owner,
+        opened_by=opened_by,
+        due_on=due_date(kind, timezone.localdate()),
+        source_key=source_key,
     )
     RequestEvent.objects.create(request=req, by=opened_by, action="opened", to_service=owner)
     return req
@@ -69,3 +95,96 @@ def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
         request=request, by=by, action="closed", from_service=request.owning_service, reason=reason
     )
     return request
+
+
+# A request's channel and the provenance channel of what the customer told us through it.
+_PROVENANCE_CHANNEL = {
+    "web_form": "web_form",
+    "portal": "portal",
+    "email": "email",
+    "phone": "phone",
+    "paper": "paper",
+    "in_person": "in_person",
+}
+
+
+@dataclass
+class Attachment:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+@dataclass
+class Intake:
+    """A customer request as it arrived: who (a known customer, or contact details), what, how."""
+
+    kind: str
+    channel: str
+    message: str
+    customer_id: int | None = None
+    contact: dict[str, str] = field(default_factory=dict)  # name / email / phone, for someone not yet known
+    attachments: list[Attachment] = field(default_factory=list)
+    recorded_by: object = None
+    received_at: datetime | None = None
+    source_key: str | None = None
+    notice_key: str = "contact_form"
+
+
+@transaction.atomic
+def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
+    """Open a request from any channel; returns (request, created). Re-importing the same message
+    (same source_key) returns the existing request and changes nothing."""
+    from custodian.customers.models import Customer, CustomerClass
+    from custodian.vault.services import Submission, document_seal, personal_data_record
+
+    if intake.source_key:
+        existing = CustomerRequest.objects.filter(source_key=intake.source_key).first()
+        if existing is not None:
+            return existing, False
+    if intake.channel not in _PROVENANCE_CHANNEL:
+        raise RequestError(f"unknown channel {intake.channel!r}")
+    staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
+    submission = Submission(
+        channel=_PROVENANCE_CHANNEL[intake.channel],
+        notice_key=intake.notice_key,
+        recorded_by=intake.recorded_by,
+        recorded_by_label=staff_label or "staff",
+        received_at=intake.received_at,
+    )
+    if intake.customer_id is None:
+        contact = {k: v.strip() for k, v in intake.contact.items() if v and v.strip()}
+        if not contact:
+            raise RequestError("a request from someone not yet known needs a name, e-mail or phone to answer")
+        customer = Customer.objects.create(customer_class=CustomerClass.INQUIRER)
+        personal_data_record(customer=customer, values=contact, submission=submission)
+    else:
+        customer = Customer.objects.filter(pk=intake.customer_id).first()
+        if customer is None:
+            raise RequestError("no such customer")
+    req = request_open(
+        customer=customer,
+        kind=intake.kind,
+        channel=intake.channel,
+        opened_by=intake.recorded_by,
+        source_key=intake.source_key,
+    )
+    document_seal(
+        customer_id=customer.pk,
+        category="correspondence",
+        ref=f"request:{req.pk}:message:1",
+        content=intake.message.encode("utf-8"),
+        media_type="text/plain",
+        submission=submission,
+    )
+    for n, attachment in enumerate(intake.attachments, start=1):
+        document_seal(
+            customer_id=customer.pk,
+            category="correspondence",
+            ref=f"request:{req.pk}:attachment:{n}",
+            content=attachment.content,
+            media_type=attachment.media_type,
+            filename=attachment.filename,
+            submission=submission,
+        )
+    return req, True

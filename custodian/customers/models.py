@@ -10,6 +10,8 @@ from django.db import models
 class CustomerClass(models.TextChoices):
     RESIDENTIAL = "residential", "Residential"
     COMMERCIAL = "commercial", "Commercial"
+    # Someone who wrote or called us without (yet) an account: their request and contact details only.
+    INQUIRER = "inquirer", "Inquirer (no account)"
 
 
 class Customer(models.Model):

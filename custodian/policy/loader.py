@@ -116,6 +116,8 @@ class Policy:
     aggregation: dict[str, int]
     notices: dict[str, Notice]
     taxonomy_extensions: dict[str, list[dict]]
+    deadlines: dict = field(default_factory=dict)
+    holidays: frozenset[date] = frozenset()
     # Compiled rules: the triples (service, purpose, category) that are allowed.
     service_grants: frozenset[tuple[str, str, str]] = field(repr=False, default=frozenset())
     field_to_category: dict[str, str] = field(repr=False, default_factory=dict)
@@ -276,6 +278,15 @@ def load_policy(path: Path) -> Policy:
         if key not in fides_categories:
             raise PolicyError(path, f"website.categories[{i}]", f"unknown data category `{key}`")
 
+    deadlines = raw.get("deadlines", {})
+    for key in ("data_access_business_days", "correction_days"):
+        if not isinstance(deadlines.get(key), int):
+            raise PolicyError(path, "deadlines", f"`{key}` must be a whole number of days")
+    holidays = raw.get("holidays", {}).get("dates", [])
+    for i, day in enumerate(holidays):
+        if not isinstance(day, date):
+            raise PolicyError(path, f"holidays.dates[{i}]", f"{day!r} is not a date (write 2026-12-25)")
+
     grants = frozenset(
         (service.key, purpose_key, category)
         for service in services.values()
@@ -307,6 +318,8 @@ def load_policy(path: Path) -> Policy:
         aggregation=raw.get("aggregation", {"min_customers": 15, "max_share_percent": 15}),
         notices=notices,
         taxonomy_extensions={k: list(v) for k, v in taxonomy.items()},
+        deadlines=deadlines,
+        holidays=frozenset(holidays),
         service_grants=grants,
         field_to_category={c.field: c.key for c in categories.values()},
     )

@@ -182,5 +182,16 @@ def open_value(data_key: bytes, customer_id: int, field: str, sealed: bytes) -> 
     )
 
 
+def seal_bytes(data_key: bytes, customer_id: int, field: str, payload: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(data_key).encrypt(nonce, payload, _value_ad(customer_id, field))
+
+
+def open_bytes(data_key: bytes, customer_id: int, field: str, sealed: bytes) -> bytes:
+    """Decrypt a document. PRIVATE to the gate, like open_value."""
+    sealed = bytes(sealed)
+    return AESGCM(data_key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _value_ad(customer_id, field))
+
+
 def blind_index(field: str, normalized: str) -> str:
     return hmac.new(KEYS.blind_key(), f"{field}|{normalized}".encode(), hashlib.sha256).hexdigest()

@@ -24,7 +24,7 @@ from custodian.customers.models import Customer
 from custodian.policy.loader import Policy, current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault import _crypto
-from custodian.vault.models import BreakGlassGrant, DataKey, PersonalValue
+from custodian.vault.models import BreakGlassGrant, DataKey, PersonalValue, SealedDocument
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 
 NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
@@ -420,3 +420,93 @@ def break_glass_open(
     )
     append_events([_event(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
     return grant
+
+
+@dataclass(frozen=True)
+class Document:
+    ref: str
+    media_type: str
+    filename: str
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+def reveal_documents(
+    *,
+    actor: Actor,
+    customer_id,
+    category: str,
+    ref_prefix: str,
+    purpose: str,
+    request_id=None,
+    client_ip: str = "",
+) -> list[Document]:
+    """The customer's sealed documents whose ref starts with `ref_prefix`, if the policy allows reading the
+    category for the purpose; one access event either way, in the read's transaction."""
+    import json
+
+    policy = current_policy()
+    cid = _as_customer_id(customer_id)
+    known = category in policy.categories
+    event = {
+        "action": "reveal_documents",
+        "purpose": purpose,
+        "customer_id": cid or str(customer_id)[:32],
+        "categories": [category] if known else [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    docs = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        last_seq, prev_hash, _ = chain.lock_head(cursor)
+        if not known or cid is None:
+            decision = Decision(False, "unknown category" if not known else "no such customer")
+        else:
+            exists = Customer.objects.filter(pk=cid).exists()
+            decision = _decide_one(
+                policy,
+                actor,
+                exists=exists,
+                customer_id=cid,
+                purpose=purpose,
+                categories=[category],
+                request_id=request_id,
+            )
+            if decision.allowed:
+                rows = list(
+                    SealedDocument.objects.filter(
+                        customer_id=cid, category=category, ref__startswith=ref_prefix
+                    )
+                    .order_by("created_at", "pk")
+                    .values_list("ref", "media_type", "ciphertext")
+                )
+                docs = []
+                if rows:
+                    dk = DataKey.objects.get(customer_id=cid)
+                    key = _crypto.unwrap_data_key(cid, dk.key_id, dk.wrapped)
+                    for ref, media_type, sealed in rows:
+                        try:
+                            plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
+                        except _crypto.InvalidTagError:
+                            docs, decision = None, Decision(False, f"document {ref} failed authentication")
+                            break
+                        header, _, content = plain.partition(b"\n")
+                        docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
+        chain.write_after(
+            cursor,
+            last_seq,
+            prev_hash,
+            _event(
+                actor,
+                decision="allow" if docs is not None else "deny",
+                reason=decision.reason,
+                bg=decision.break_glass_id,
+                **event,
+            ),
+        )
+    if docs is None:
+        raise Denied(decision.reason)
+    return docs

@@ -75,3 +75,24 @@ class BreakGlassGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_note = models.TextField(blank=True)
+
+
+class SealedDocument(models.Model):
+    """A message or file a customer sent (category `correspondence`), sealed under the customer's data key.
+
+    `ref` names what it belongs to (e.g. "request:12:message:1"); the filename and content are inside the
+    seal, so only the gate can read them.
+    """
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32)
+    ref = models.CharField(max_length=80)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    ciphertext = models.BinaryField()
+    provenance = models.ForeignKey(Provenance, on_delete=models.PROTECT, related_name="documents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "ref"], name="one_document_per_ref")]
+        indexes = [models.Index(fields=["customer", "category", "ref"])]

@@ -155,3 +155,36 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
     return grant
+
+
+@transaction.atomic
+def document_seal(
+    *,
+    customer_id: int,
+    category: str,
+    ref: str,
+    content: bytes,
+    media_type: str,
+    filename: str = "",
+    submission: Submission | None,
+):
+    """Store a message or file the customer sent, sealed; `ref` must be new for the customer."""
+    import json
+
+    from custodian.vault.models import SealedDocument
+
+    if current_policy().categories.get(category) is None:
+        raise UnknownField(f"not a category of the policy file: {category}")
+    provenance = _provenance_create(submission)
+    key = _data_keys_for([customer_id])[customer_id]
+    header = json.dumps({"filename": filename}).encode() + b"\n"
+    sealed = _crypto.seal_bytes(key, customer_id, f"{category}:{ref}", header + content)
+    return SealedDocument.objects.create(
+        customer_id=customer_id,
+        category=category,
+        ref=ref,
+        media_type=media_type[:100],
+        size=len(content),
+        ciphertext=sealed,
+        provenance=provenance,
+    )
