@@ -5,5 +5,6 @@ from custodian.api.api import api
 urlpatterns = [
     path("", include("custodian.web.urls")),
     path("staff/", include("custodian.staff.urls")),
+    path("staff/", include("custodian.console.urls")),
     path("api/v1/", api.urls),
 ]

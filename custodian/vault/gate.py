@@ -28,6 +28,13 @@ from custodian.vault.models import BreakGlassGrant, DataKey, PersonalValue, Seal
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 
 NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
+MARKETING_PURPOSE = "marketing"
+
+
+def _opted_out(customer_ids) -> set[int]:
+    from custodian.vault.services import opted_out_customer_ids
+
+    return opted_out_customer_ids(customer_ids)
 
 
 class Denied(Exception):
@@ -169,6 +176,8 @@ def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories
         return Decision(False, "no such customer")
     if actor.kind == "customer" and actor.customer_id != customer_id:
         return Decision(False, "a customer reads only their own data")
+    if purpose == MARKETING_PURPOSE and actor.kind != "customer" and _opted_out([customer_id]):
+        return Decision(False, "the customer opted out of marketing")
     decision = policy_decision(policy, actor, purpose, categories)
     if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
         grant = _active_break_glass(actor, customer_id, purpose)
@@ -337,8 +346,11 @@ def reveal_many(
         raise _deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
         found = set(Customer.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        opted_out = _opted_out(ids) if purpose == MARKETING_PURPOSE else set()
         if len(found) != len(ids):
             error = Denied(f"{len(ids) - len(found)} of the ids are not customers")
+        elif opted_out:
+            error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
         else:
             values = _open_all(ids, fields)
             append_events(

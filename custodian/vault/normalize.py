@@ -2,7 +2,9 @@
 
 import re
 
-BLIND_INDEXED_FIELDS = ("email", "phone", "account_number")
+BLIND_INDEXED_FIELDS = ("email", "phone", "account_number", "marketing_preference")
+MARKETING_OPTED_OUT = "opted_out"
+MARKETING_OPTED_IN = "opted_in"
 
 
 def normalize(field: str, value: str) -> str:
@@ -13,6 +15,8 @@ def normalize(field: str, value: str) -> str:
         digits = re.sub(r"\D", "", value)
         # North American numbers: "+1 507 555 0100" and "507-555-0100" are the same number.
         return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if field == "marketing_preference":
+        return value.lower()
     if field == "account_number":
         return re.sub(r"[\s-]", "", value).upper()
     return value

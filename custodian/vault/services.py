@@ -188,3 +188,25 @@ def document_seal(
         ciphertext=sealed,
         provenance=provenance,
     )
+
+
+def marketing_preference_set(*, customer, opted_out: bool, submission: Submission | None) -> None:
+    """Record the customer's marketing choice with its provenance; honoured by the gate everywhere."""
+    from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
+
+    value = MARKETING_OPTED_OUT if opted_out else MARKETING_OPTED_IN
+    personal_data_record(customer=customer, values={"marketing_preference": value}, submission=submission)
+
+
+def opted_out_customer_ids(customer_ids=None) -> set[int]:
+    """Customers whose current marketing preference is opt-out, found by blind index (nothing decrypted)."""
+    from custodian.vault.normalize import MARKETING_OPTED_OUT
+
+    qs = PersonalValue.objects.filter(
+        field="marketing_preference",
+        blind_index=blind_index_of("marketing_preference", MARKETING_OPTED_OUT),
+        superseded_at__isnull=True,
+    )
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=list(customer_ids))
+    return set(qs.values_list("customer_id", flat=True))

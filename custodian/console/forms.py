@@ -1,0 +1,138 @@
+from django import forms
+
+from custodian.casework.models import RequestKind
+from custodian.customers.models import CustomerClass, Service
+from custodian.policy.loader import current_policy
+
+LOOKUP_FIELDS = [
+    ("account_number", "Account number"),
+    ("email", "E-mail address"),
+    ("phone", "Telephone number"),
+]
+
+
+def purpose_choices(services):
+    policy = current_policy()
+    keys = sorted({p for s in services if s in policy.services for p in policy.services[s].purposes})
+    return [(k, policy.purposes[k].label) for k in keys]
+
+
+class LookupForm(forms.Form):
+    field = forms.ChoiceField(label="Find by", choices=LOOKUP_FIELDS)
+    value = forms.CharField(label="Value", max_length=200)
+    purpose = forms.ChoiceField(label="Purpose")
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = purpose_choices(services)
+
+
+class RevealForm(forms.Form):
+    fields = forms.MultipleChoiceField(label="Show", widget=forms.CheckboxSelectMultiple)
+    purpose = forms.ChoiceField(label="Purpose of this look")
+    request = forms.ChoiceField(label="Open request you are working", required=False)
+
+    def __init__(self, *args, services=(), requests=(), emergency_purposes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        self.fields["fields"].choices = [
+            (c.field, c.label) for c in policy.categories.values() if c.key != "correspondence"
+        ]
+        choices = purpose_choices(services)
+        held = {k for k, _ in choices}
+        choices += [
+            (p, f"{policy.purposes[p].label} (emergency access)") for p in emergency_purposes if p not in held
+        ]
+        self.fields["purpose"].choices = choices
+        self.fields["request"].choices = [("", "— none —")] + [
+            (str(r.pk), f"#{r.pk} {r.get_kind_display()}") for r in requests
+        ]
+
+
+class BreakGlassForm(forms.Form):
+    purpose = forms.ChoiceField(label="Purpose")
+    reason = forms.CharField(
+        label="Why this cannot wait", widget=forms.Textarea(attrs={"rows": 3}), min_length=10
+    )
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        self.fields["purpose"].choices = [(k, p.label) for k, p in policy.purposes.items() if p.categories]
+
+
+class IntakeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label="How it reached us",
+        choices=[("phone", "Phone call"), ("in_person", "Walk-in"), ("paper", "Paper form or letter")],
+    )
+    kind = forms.ChoiceField(label="Type of request", choices=RequestKind.choices)
+    account_number = forms.CharField(label="Account number (if a customer)", required=False, max_length=40)
+    name = forms.CharField(label="Name (if not a customer)", required=False, max_length=200)
+    phone = forms.CharField(label="Telephone (if not a customer)", required=False, max_length=40)
+    email = forms.EmailField(label="E-mail (if not a customer)", required=False)
+    message = forms.CharField(
+        label="What the customer asked", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    notice_given = forms.BooleanField(
+        label="I read the notice at collection to the caller or visitor", required=True
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("account_number") and not any(data.get(k) for k in ("name", "phone", "email")):
+            raise forms.ValidationError(
+                "Give the customer's account number, or a name and a way to reach someone not yet a customer."
+            )
+        return data
+
+
+class HandOffForm(forms.Form):
+    to_service = forms.ChoiceField(label="Hand off to")
+    reason = forms.CharField(label="Reason", max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_service"].choices = [(k, s.label) for k, s in current_policy().services.items()]
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label="Outcome", max_length=500, required=False)
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label="Finding", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class AccessReviewForm(forms.Form):
+    customer_id = forms.IntegerField(label="Customer number", required=False, min_value=1)
+    actor_id = forms.CharField(label="Staff member (user id)", required=False, max_length=64)
+    purpose = forms.ChoiceField(label="Purpose", required=False)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [("", "any")] + [
+            (k, p.label) for k, p in current_policy().purposes.items()
+        ]
+
+
+class AudienceForm(forms.Form):
+    customer_class = forms.ChoiceField(
+        label="Customers",
+        required=False,
+        choices=[("", "all")] + [c for c in CustomerClass.choices if c[0] != "inquirer"],
+    )
+    service = forms.ChoiceField(
+        label="With service", required=False, choices=[("", "any")] + list(Service.choices)
+    )
+    zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)

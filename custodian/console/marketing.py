@@ -1,0 +1,55 @@
+"""Marketing audiences: contact categories only, read through the gate for purpose marketing, every
+customer who opted out left out before anything is read (and refused by the gate if one slipped in)."""
+
+from dataclasses import dataclass
+
+from custodian.customers.models import Customer, CustomerClass
+from custodian.vault.gate import Actor, reveal_many
+from custodian.vault.services import opted_out_customer_ids
+
+AUDIENCE_FIELDS = ("name", "email", "mailing_address")
+
+
+@dataclass(frozen=True)
+class AudienceFilter:
+    customer_class: str = ""
+    service: str = ""
+    zip_code: str = ""
+
+
+def audience_candidates(f: AudienceFilter) -> list[int]:
+    qs = Customer.objects.filter(is_active=True).exclude(customer_class=CustomerClass.INQUIRER)
+    if f.customer_class:
+        qs = qs.filter(customer_class=f.customer_class)
+    if f.service:
+        qs = qs.filter(premises__service_points__service=f.service)
+    if f.zip_code:
+        qs = qs.filter(premises__zip_code=f.zip_code)
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def audience_count(f: AudienceFilter) -> tuple[int, int]:
+    """(customers who may be contacted, customers left out because they opted out); nothing is revealed."""
+    ids = audience_candidates(f)
+    out = opted_out_customer_ids(ids)
+    return len(ids) - len(out), len(out)
+
+
+def audience_build(*, actor: Actor, f: AudienceFilter, client_ip: str = "", chunk: int = 2000) -> list[dict]:
+    """The audience's contact details; one access event per customer, purpose marketing."""
+    ids = audience_candidates(f)
+    excluded = opted_out_customer_ids(ids)
+    ids = [cid for cid in ids if cid not in excluded]
+    rows = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        values = reveal_many(
+            actor=actor,
+            customer_ids=part,
+            fields=AUDIENCE_FIELDS,
+            purpose="marketing",
+            client_ip=client_ip,
+            action="marketing_audience",
+        )
+        rows += [{"customer_id": cid, **values[cid]} for cid in part]
+    return rows

@@ -1,0 +1,204 @@
+"""A billing clerk, a customer-service rep, a marketer and the privacy officer each do their job in the
+console, inside the policy's limits, and every look is in the access log with its purpose."""
+
+import csv
+import io
+import json
+
+from django_otp.oath import totp
+
+from custodian.audit.models import AccessEvent
+from custodian.casework.models import CustomerRequest
+from custodian.vault.models import BreakGlassGrant
+from custodian.vault.services import Submission, marketing_preference_set
+
+PHONE_CALL = Submission(channel="phone", notice_key="portal_profile", recorded_by_label="Cora Lindqvist")
+
+
+def test_the_customer_page_masks_everything_until_a_purpose_is_given(console, billing_clerk, customer):
+    client = console(billing_clerk)
+    html = client.get(f"/staff/customers/{customer.pk}/").content.decode()
+    assert "Alice" not in html and "••••••" in html
+    response = client.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["name", "mailing_address"], "purpose": "billing"}
+    )
+    html = response.content.decode()
+    assert "Alice Anderson" in html and "This view is logged" in html
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.actor_label, event.purpose, event.decision) == ("bill.clerk", "billing", "allow")
+
+
+def test_a_billing_clerk_cannot_see_the_bank_account(console, billing_clerk, customer):
+    response = console(billing_clerk).post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["bank_account"], "purpose": "billing"}
+    )
+    html = response.content.decode()
+    assert "routing" not in html and "Not allowed" in html
+    assert AccessEvent.objects.order_by("-seq").first().decision == "deny"
+
+
+def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it(
+    console, service_rep, customer
+):
+    client = console(service_rep)
+    response = client.post(
+        "/staff/requests/new/",
+        {
+            "channel": "phone",
+            "kind": "other",
+            "account_number": "001-000-0001",
+            "message": "Asked to be called back.",
+            "notice_given": "on",
+        },
+    )
+    assert response.status_code == 302
+    req = CustomerRequest.objects.get()
+    assert (req.customer_id, req.owning_service, req.channel, req.opened_by) == (
+        customer.pk,
+        "customer_service",
+        "phone",
+        service_rep,
+    )
+    without = client.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
+    )
+    assert "(507) 555-0101" not in without.content.decode()
+    with_request = client.post(
+        f"/staff/customers/{customer.pk}/",
+        {"fields": ["phone"], "purpose": "contacting_customers", "request": str(req.pk)},
+    )
+    assert "(507) 555-0101" in with_request.content.decode()
+    messages = client.post(f"/staff/requests/{req.pk}/", {"read": "1", "purpose": "resolving_problems"})
+    assert "Asked to be called back." in messages.content.decode()
+    client.post(f"/staff/requests/{req.pk}/close/", {"reason": "called back"})
+    after = client.post(
+        f"/staff/customers/{customer.pk}/",
+        {"fields": ["phone"], "purpose": "contacting_customers", "request": str(req.pk)},
+    )
+    assert "(507) 555-0101" not in after.content.decode()
+
+
+def test_a_walk_in_from_someone_new_becomes_an_inquirer(console, service_rep, db):
+    client = console(service_rep)
+    response = client.post(
+        "/staff/requests/new/",
+        {
+            "channel": "in_person",
+            "kind": "service_change",
+            "name": "Dana Moe",
+            "phone": "507-555-0303",
+            "message": "Moving to Owatonna, wants service started.",
+            "notice_given": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert CustomerRequest.objects.get().customer.customer_class == "inquirer"
+
+
+def test_intake_errors_name_the_problem_and_keep_the_input(console, service_rep, db):
+    response = console(service_rep).post(
+        "/staff/requests/new/", {"channel": "phone", "kind": "other", "message": "Hi"}
+    )
+    html = response.content.decode()
+    assert (
+        response.status_code == 200 and "account number, or a name" in html and "notice at collection" in html
+    )
+    assert "Hi</textarea>" in html
+
+
+def test_hand_off_moves_the_request_and_its_access(
+    console, service_rep, collections_agent, customer, open_request
+):
+    req = open_request(customer, "customer_service")
+    response = console(service_rep).post(
+        f"/staff/requests/{req.pk}/hand-off/", {"to_service": "collections", "reason": "payment plan"}
+    )
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.owning_service == "collections"
+    assert console(service_rep).get(f"/staff/requests/{req.pk}/").status_code == 404
+    assert console(collections_agent).get(f"/staff/requests/{req.pk}/").status_code == 200
+
+
+def test_the_marketer_never_gets_an_opted_out_customer(console, marketer, customer, other_customer):
+    marketing_preference_set(customer=other_customer, opted_out=True, submission=PHONE_CALL)
+    client = console(marketer)
+    assert (
+        "1</strong> customers; 1 left out"
+        in client.get("/staff/marketing/", {"customer_class": ""}).content.decode()
+    )
+    response = client.post("/staff/marketing/", {"customer_class": "", "service": "", "zip_code": ""})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["name"] for r in rows] == ["Alice Anderson"]
+    uses = AccessEvent.objects.filter(purpose="marketing", decision="allow")
+    assert list(uses.values_list("customer_id", flat=True)) == [str(customer.pk)]
+
+
+def test_break_glass_needs_reauthentication_and_reaches_the_review_queue(
+    console, field_tech, privacy_officer, customer
+):
+    client = console(field_tech)
+    device = field_tech.totpdevice_set.get()
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    data = {
+        "purpose": "contacting_customers",
+        "reason": "Gas smell reported at the premise",
+        "password": "wrong",
+        "code": code,
+    }
+    client.post(f"/staff/customers/{customer.pk}/break-glass/", data)
+    assert not BreakGlassGrant.objects.exists()
+    from custodian.demo.personas import DEMO_PASSWORD
+
+    client.post(f"/staff/customers/{customer.pk}/break-glass/", {**data, "password": DEMO_PASSWORD})
+    grant = BreakGlassGrant.objects.get()
+    shown = client.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
+    )
+    assert "(507) 555-0101" in shown.content.decode()
+    officer = console(privacy_officer)
+    assert "Gas smell reported" in officer.get("/staff/privacy/").content.decode()
+    officer.post(f"/staff/privacy/break-glass/{grant.pk}/review/", {"note": "Confirmed with dispatch."})
+    grant.refresh_from_db()
+    assert grant.reviewed_by == privacy_officer
+
+
+def test_the_privacy_officer_answers_a_data_access_request_with_a_package(
+    console, privacy_officer, billing_clerk, customer, open_request
+):
+    console(billing_clerk).post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": "billing"}
+    )
+    req = open_request(customer, "privacy_officer", kind="data_access")
+    client = console(privacy_officer)
+    html = client.get(f"/staff/requests/{req.pk}/package/").content.decode()
+    assert "Alice Anderson" in html and "private data on individuals" in html and "Paper form" in html
+    package = json.loads(client.get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content)
+    assert {d["category"] for d in package["data"]} >= {"Name", "E-mail address", "Account number"}
+    assert any(a["who"] == "billing" and a["purpose"] == "billing" for a in package["accesses"])
+    assert package["disclosures"] == []
+
+
+def test_access_review_filters_and_flags_unusual_access(
+    console, privacy_officer, billing_clerk, customer, settings
+):
+    from custodian.console import privacy
+
+    client = console(billing_clerk)
+    client.post(f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": "billing"})
+    officer = console(privacy_officer)
+    html = officer.get("/staff/privacy/access/", {"customer_id": customer.pk}).content.decode()
+    assert "bill.clerk" in html
+    privacy.UNUSUAL_DISTINCT_CUSTOMERS = 1
+    try:
+        assert "revealed many customers without a request" in officer.get("/staff/privacy/").content.decode()
+    finally:
+        privacy.UNUSUAL_DISTINCT_CUSTOMERS = 25
+
+
+def test_the_public_data_inventory_comes_from_the_policy_file(console, privacy_officer):
+    from custodian.policy.loader import current_policy
+
+    data = json.loads(console(privacy_officer).get("/staff/privacy/inventory/", {"format": "json"}).content)
+    assert {d["key"] for d in data["data"]} == {c.fides_key for c in current_policy().categories.values()}
+    assert data["responsible_authority"]["title"].startswith("Data Practices Compliance Official")
