@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "custodian.casework",
     "custodian.audit",
     "custodian.vault",
+    "custodian.disclosures",
     "custodian.console",
     "custodian.api",
     "custodian.web",

@@ -136,3 +136,31 @@ class AudienceForm(forms.Form):
         label="With service", required=False, choices=[("", "any")] + list(Service.choices)
     )
     zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label="Item to correct")
+    value = forms.CharField(label="Corrected value", max_length=2000)
+    named_recipients = forms.CharField(
+        label="Others the customer asked us to tell (one per line: name | address)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        self.fields["field"].choices = [
+            (c.field, c.label)
+            for c in policy.categories.values()
+            if c.key not in ("correspondence", "meter_usage")
+        ]
+
+
+class DeclineForm(forms.Form):
+    explanation = forms.CharField(
+        label="Why the data is correct (sent to the customer)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=20,
+        max_length=5000,
+    )

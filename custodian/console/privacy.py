@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
+from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
@@ -139,6 +140,16 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
             for d in documents
         ],
         "accesses": accesses,
-        "disclosures": [],
+        "disclosures": [
+            {
+                "when": d.disclosed_at.isoformat(),
+                "recipient": d.recipient_name,
+                "address": d.recipient_address,
+                "data": d.data_description,
+                "purpose": d.purpose,
+                "basis": f"{d.get_basis_kind_display()} ({d.basis_ref})",
+            }
+            for d in disclosures_for(customer_id)
+        ],
     }
     return package

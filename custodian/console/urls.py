@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<int:request_id>/hand-off/", views.request_hand_off_view, name="hand_off"),
     path("requests/<int:request_id>/close/", views.request_close_view, name="close"),
     path("requests/<int:request_id>/package/", views.request_package, name="package"),
+    path("requests/<int:request_id>/correction/", views.correction_view, name="correction"),
     path("privacy/", views.privacy_home, name="privacy"),
     path("privacy/break-glass/<int:grant_id>/review/", views.break_glass_review_view, name="review"),
     path("privacy/access/", views.access_review, name="access_review"),

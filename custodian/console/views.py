@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.audit.selectors import access_events
+from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
 from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
 from custodian.console import forms
@@ -311,6 +312,11 @@ def request_detail(request, request_id):
             "hand_off_form": forms.HandOffForm(),
             "close_form": forms.CloseForm(),
             "owns": req.owning_service in actor.services,
+            "can_correct": req.kind == RequestKind.CORRECTION
+            and req.status == RequestStatus.OPEN
+            and req.owning_service in actor.services,
+            "correction_form": forms.CorrectionForm(),
+            "decline_form": forms.DeclineForm(),
             "can_package": req.kind == RequestKind.DATA_ACCESS
             and _reviews_access(actor)
             and req.owning_service in actor.services,
@@ -486,3 +492,45 @@ def marketing(request):
             return response
         counts = audience_count(f)
     return render(request, "console/marketing.html", {"form": form, "counts": counts})
+
+
+@console_required
+@require_POST
+def correction_view(request, request_id):
+    actor, req = _visible_request(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return _not_found(request)
+    if "explanation" in request.POST:
+        form = forms.DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                correction_decline(request=req, by=request.user, explanation=form.cleaned_data["explanation"])
+            except RequestError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Request #{req.pk} answered: the data is correct.")
+                return redirect("console:requests")
+        else:
+            messages.error(request, "Explain to the customer why the data is correct (at least a sentence).")
+        return redirect("console:request", request_id=req.pk)
+    form = forms.CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the item and give the corrected value.")
+        return redirect("console:request", request_id=req.pk)
+    named = []
+    for line in form.cleaned_data["named_recipients"].splitlines():
+        name, _, address = line.partition("|")
+        if name.strip():
+            named.append(NamedRecipient(name.strip(), address.strip()))
+    try:
+        notices = correction_apply(
+            request=req,
+            by=request.user,
+            values={form.cleaned_data["field"]: form.cleaned_data["value"]},
+            named=named,
+        )
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("console:request", request_id=req.pk)
+    messages.success(request, f"Corrected; {len(notices)} past or named recipient(s) to notify.")
+    return redirect("console:requests")
