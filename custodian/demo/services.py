@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import account_number, application
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
-from custodian.staff.mfa import demo_totp_key, totp_device_set
+from custodian.staff.mfa import demo_totp_key, has_confirmed_totp, totp_device_set
 from custodian.staff.services import staff_member_create
 from custodian.vault.models import Channel, PersonalValue
 from custodian.vault.services import Submission, blind_index_of
@@ -23,6 +23,11 @@ def demo_staff_ensure() -> list[str]:
     )
     created = []
     for persona in STAFF_PERSONAS:
+        if persona.username in existing:
+            user = get_user_model().objects.get(username=persona.username)
+            if not has_confirmed_totp(user):  # enrolled before second factors were required
+                totp_device_set(user=user, key_hex=demo_totp_key(persona.username))
+            continue
         if persona.username not in existing:
             user = staff_member_create(
                 username=persona.username,
@@ -69,4 +74,58 @@ def demo_customers_ensure(
             created += len(missing)
         if progress:
             progress(len(indexes))
+    return created
+
+
+DEMO_REQUESTS = (
+    (0, "billing_question", "email", "Why is my November bill so much higher than October's?"),
+    (1, "data_access", "web_form", "Please send me a copy of all the data you hold about me."),
+    (2, "problem", "phone", "Flickering lights at the house since the storm last night."),
+    (3, "correction", "paper", "My mailing address is wrong: I moved to a new apartment last month."),
+    (4, "other", "phone", "Caller asked whether we offer a budget billing plan."),
+    (5, "privacy_question", "email", "Who do you share my meter readings with?"),
+)
+DEMO_OPTED_OUT = (6, 7)
+
+
+def _customer_for(seed: int, index: int) -> int | None:
+    digest = blind_index_of("account_number", account_number(seed, index))
+    return (
+        PersonalValue.objects.filter(field="account_number", blind_index=digest, superseded_at__isnull=True)
+        .values_list("customer_id", flat=True)
+        .first()
+    )
+
+
+def demo_requests_ensure(*, seed: int) -> int:
+    """A few open requests across the services, and two customers who opted out of marketing. Re-runnable."""
+    from custodian.casework.services import Intake, request_intake
+    from custodian.customers.models import Customer
+    from custodian.vault.services import marketing_preference_set, opted_out_customer_ids
+
+    created = 0
+    for index, kind, channel, message in DEMO_REQUESTS:
+        cid = _customer_for(seed, index)
+        if cid is None:
+            continue
+        _, new = request_intake(
+            intake=Intake(
+                kind=kind,
+                channel=channel,
+                message=message,
+                customer_id=cid,
+                source_key=f"demo:{seed}:{index}",
+            )
+        )
+        created += new
+    for index in DEMO_OPTED_OUT:
+        cid = _customer_for(seed, index)
+        if cid is not None and cid not in opted_out_customer_ids([cid]):
+            marketing_preference_set(
+                customer=Customer(pk=cid),
+                opted_out=True,
+                submission=Submission(
+                    channel=Channel.PHONE, notice_key="portal_profile", recorded_by_label="demo data"
+                ),
+            )
     return created

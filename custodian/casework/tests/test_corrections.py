@@ -108,4 +108,6 @@ def test_the_console_answers_a_challenge(console, privacy_officer, challenge, pa
         {"field": "name", "value": "Alice B. Anderson", "named_recipients": ""},
     )
     assert response.status_code == 302
-    assert list(CorrectionNotice.objects.values_list("recipient_name", "categories")) == [("Acme Mailing", "name")]
+    assert list(CorrectionNotice.objects.values_list("recipient_name", "categories")) == [
+        ("Acme Mailing", "name")
+    ]

@@ -57,3 +57,16 @@ def test_command_builds_accounts_premises_services_and_13_months_of_seasonal_usa
             gas_winter.append(by_month["01"])
             gas_summer.append(by_month["07"])
     assert sum(gas_winter) > 3 * sum(gas_summer)
+
+
+def test_the_demo_has_work_for_every_persona_and_is_rerunnable(db):
+    from custodian.casework.models import CustomerRequest
+    from custodian.demo.services import demo_requests_ensure
+    from custodian.vault.services import opted_out_customer_ids
+
+    demo_customers_ensure(count=10, seed=1)
+    assert demo_requests_ensure(seed=1) == 6
+    assert demo_requests_ensure(seed=1) == 0
+    owners = set(CustomerRequest.objects.values_list("owning_service", flat=True))
+    assert {"billing", "field_services", "customer_service", "privacy_officer"} <= owners
+    assert len(opted_out_customer_ids()) == 2

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.demo.services import demo_customers_ensure, demo_staff_ensure
+from custodian.demo.services import demo_customers_ensure, demo_requests_ensure, demo_staff_ensure
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         staff = demo_staff_ensure()
         with tqdm(total=customers, unit="customer", desc="demo customers", disable=no_progress) as bar:
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
+        requests = demo_requests_ensure(seed=seed)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
-            f"({customers - created} already present) in {time.perf_counter() - started:.1f}s"
+            f"({customers - created} already present), {requests} demo requests opened "
+            f"in {time.perf_counter() - started:.1f}s"
         )
