@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import demo_customers_ensure, demo_requests_ensure, demo_staff_ensure
 
 
@@ -27,4 +28,8 @@ class Command(BaseCommand):
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
             f"({customers - created} already present), {requests} demo requests opened "
             f"in {time.perf_counter() - started:.1f}s"
+        )
+        self.stdout.write(
+            f"Staff sign in at /staff/ as {', '.join(p.username for p in STAFF_PERSONAS)} with the password "
+            f"{DEMO_PASSWORD!r},\nthen the code printed by `manage.py demo_otp USERNAME`."
         )
