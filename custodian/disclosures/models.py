@@ -15,7 +15,7 @@ class DisclosureEntry(models.Model):
     categories = models.CharField(
         max_length=300, help_text="comma-separated category keys of the policy file"
     )
-    purpose = models.CharField(max_length=40)
+    purpose = models.CharField(max_length=200, help_text="the purpose of the disclosure")
     basis_kind = models.CharField(
         max_length=24,
         choices=[
@@ -54,3 +54,119 @@ class CorrectionNotice(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+
+class Consent(models.Model):
+    """A customer's prior written consent to disclose named data to a named recipient for a purpose.
+
+    Immutable once signed; revocation is a separate record. Signed on paper (the scan is sealed in the vault,
+    a staff member verified the signature) or electronically in the portal (the exact text shown, time, IP).
+    """
+
+    METHODS = [("paper", "Paper, signature verified by staff"), ("electronic", "Electronic, in the portal")]
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    recipient_name = models.CharField(max_length=200)
+    recipient_contact = models.CharField(max_length=300)
+    categories = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=200, help_text="the recipient's purpose, in the consent's words")
+    covers_from = models.DateField(help_text="historical data from this date")
+    covers_until = models.DateField(
+        null=True, blank=True, help_text="future data until this date (empty: until revoked)"
+    )
+    expires_on = models.DateField(null=True, blank=True)
+    allows_sale = models.BooleanField(default=False, help_text="the consent names sale or payment explicitly")
+    method = models.CharField(max_length=12, choices=METHODS)
+    signed_at = models.DateTimeField()
+    text_shown = models.TextField(blank=True, help_text="electronic: the exact text the customer agreed to")
+    signer_ip = models.CharField(max_length=64, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scan_ref = models.CharField(max_length=80, blank=True, help_text="paper: the sealed scan's reference")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+
+class ConsentRevocation(models.Model):
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="revocation")
+    revoked_at = models.DateTimeField()
+    how = models.CharField(max_length=100, help_text="portal, letter, phone call …")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class LegalAuthority(models.Model):
+    """A subpoena, court order or statutory release (Minn. Stat. § 13.685) and what it covers."""
+
+    KINDS = [("subpoena", "Subpoena"), ("court_order", "Court order"), ("statute", "Statutory release")]
+
+    kind = models.CharField(max_length=12, choices=KINDS)
+    citation = models.CharField(max_length=300)
+    statute_release = models.CharField(
+        max_length=200, blank=True, help_text="which entry of the § 13.685 list"
+    )
+    is_law_enforcement = models.BooleanField(default=False)
+    requester = models.CharField(max_length=200)
+    requester_address = models.CharField(max_length=300, blank=True)
+    document_name = models.CharField(max_length=200)
+    document = models.BinaryField()
+    document_sha256 = models.CharField(max_length=64)
+    customers = models.ManyToManyField("customers.Customer", related_name="+")
+    categories = models.CharField(max_length=300)
+    valid_until = models.DateField()
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    second_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+
+class Vendor(models.Model):
+    name = models.CharField(max_length=200)
+    function = models.CharField(max_length=40, help_text="a vendor function of the policy file")
+    contact = models.CharField(max_length=300)
+    contract_start = models.DateField()
+    contract_end = models.DateField()
+    public_key = models.CharField(
+        max_length=64, help_text="the vendor's X25519 public key (base64) for export files"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class VendorDetermination(models.Model):
+    """The determination that the vendor's use of the data directly advances the general welfare, health or
+    safety of the public: who decided, when, why, and when it must be reviewed. Append-only."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="determinations")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    rationale = models.TextField()
+    review_by = models.DateField()
+
+
+class DisclosureRequest(models.Model):
+    """Every request to disclose, granted or refused, with the reason."""
+
+    recipient_name = models.CharField(max_length=200)
+    recipient_address = models.CharField(max_length=300, blank=True)
+    categories = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=200)
+    basis_kind = models.CharField(max_length=24)
+    basis_ref = models.CharField(max_length=100, blank=True)
+    is_sale = models.BooleanField(default=False)
+    customer_count = models.PositiveIntegerField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=[("disclosed", "Disclosed"), ("refused", "Refused")])
+    reason = models.CharField(max_length=500)

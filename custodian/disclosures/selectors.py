@@ -14,3 +14,26 @@ def past_recipients(customer_id: int, categories: set[str]) -> list[tuple[str, s
         if overlap:
             found.setdefault((entry.recipient_name, entry.recipient_address), set()).update(overlap)
     return [(name, address, cats) for (name, address), cats in sorted(found.items())]
+
+
+def accounting_summary(customer_id: int) -> list[dict]:
+    """The customer's accounting, repeated disclosures to one recipient for one purpose summarized:
+    recipient, purpose, data, basis, first date, how many times, last date."""
+    groups: dict[tuple[str, str], dict] = {}
+    for entry in DisclosureEntry.objects.filter(customer_id=customer_id).order_by("disclosed_at", "pk"):
+        key = (entry.recipient_name, entry.purpose)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = {
+                "recipient": entry.recipient_name,
+                "address": entry.recipient_address,
+                "purpose": entry.purpose,
+                "data": entry.data_description,
+                "basis": f"{entry.get_basis_kind_display()}: {entry.basis_ref}",
+                "first": entry.disclosed_at,
+                "last": entry.disclosed_at,
+                "times": 1,
+            }
+        else:
+            group["last"], group["times"] = entry.disclosed_at, group["times"] + 1
+    return sorted(groups.values(), key=lambda g: g["last"], reverse=True)

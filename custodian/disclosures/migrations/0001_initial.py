@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                         help_text="comma-separated category keys of the policy file", max_length=300
                     ),
                 ),
-                ("purpose", models.CharField(max_length=40)),
+                ("purpose", models.CharField(help_text="the purpose of the disclosure", max_length=200)),
                 (
                     "basis_kind",
                     models.CharField(

@@ -2,33 +2,16 @@
 
 from django.db import migrations
 
-TABLE = "disclosures_disclosureentry"
+from custodian.audit.append_only import drop_append_only, make_append_only
 
-
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-            f"FOR EACH ROW EXECUTE FUNCTION custodian_append_only()"
-        )
-    elif vendor == "sqlite":
-        for op in ("UPDATE", "DELETE"):
-            schema_editor.execute(
-                f"CREATE TRIGGER {TABLE}_no_{op.lower()} BEFORE {op} ON {TABLE} "
-                f"BEGIN SELECT RAISE(ABORT, 'the accounting of disclosures is append-only: {op} refused'); END"
-            )
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
-    elif vendor == "sqlite":
-        for op in ("update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{op}")
+TABLES = ("disclosures_disclosureentry",)
 
 
 class Migration(migrations.Migration):
     dependencies = [("disclosures", "0001_initial"), ("audit", "0002_append_only")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(
+            lambda apps, se: make_append_only(se, TABLES, "the accounting of disclosures"),
+            lambda apps, se: drop_append_only(se, TABLES),
+        )
+    ]

@@ -1,0 +1,242 @@
+"""Third parties get personal data only on the customer's prior written consent or legal authority; every
+refusal path is recorded with its reason; every disclosure is accounted for per customer."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from custodian.audit.models import AccessEvent
+from custodian.disclosures.models import DisclosureEntry, DisclosureRequest
+from custodian.disclosures.selectors import accounting_summary
+from custodian.disclosures.services import (
+    AccountingError,
+    DisclosureRefused,
+    consent_record,
+    consent_revoke,
+    disclose,
+    legal_authority_record,
+)
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def consent(customer, service_rep):
+    return consent_record(
+        customer=customer,
+        recipient_name="Energy Savers Co-op",
+        recipient_contact="info@savers.example",
+        categories=["name", "meter_usage"],
+        purpose="home energy audit",
+        covers_from=date(2025, 1, 1),
+        covers_until=TODAY + timedelta(days=365),
+        signed_at=timezone.now() - timedelta(days=1),
+        method="paper",
+        verified_by=service_rep,
+        scan=b"%PDF scanned consent",
+        scan_name="consent.pdf",
+    )
+
+
+def ask(customer, officer, **over):
+    args = dict(
+        requested_by=officer,
+        customer_ids=[customer.pk],
+        recipient_name="Energy Savers Co-op",
+        recipient_address="12 Green St",
+        categories=["name", "meter_usage"],
+        purpose="home energy audit",
+        basis_kind="consent",
+        basis_id=over.pop("basis_id"),
+    )
+    args.update(over)
+    return disclose(**args)
+
+
+def test_a_consented_disclosure_reads_through_the_gate_and_is_accounted(consent, customer, privacy_officer):
+    result = ask(customer, privacy_officer, basis_id=consent.pk)
+    assert b"Alice Anderson" in result.package
+    entry = DisclosureEntry.objects.get()
+    assert (entry.customer_id, entry.recipient_name, entry.basis_kind, entry.basis_ref) == (
+        customer.pk,
+        "Energy Savers Co-op",
+        "consent",
+        f"consent {consent.pk}",
+    )
+    assert entry.data_description == "Meter usage, Name"
+    assert AccessEvent.objects.filter(
+        action="disclosure", customer_id=str(customer.pk), decision="allow"
+    ).exists()
+    assert DisclosureRequest.objects.get().outcome == "disclosed"
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"recipient_name": "Another Company"}, "another recipient"),
+        ({"categories": ["name", "bank_account"]}, "does not cover all the data"),
+        ({"purpose": "resale"}, "another purpose"),
+        ({"is_sale": True}, "names sale explicitly"),
+    ],
+)
+def test_refusals_for_another_recipient_category_purpose_or_sale(
+    consent, customer, privacy_officer, change, reason
+):
+    with pytest.raises(DisclosureRefused, match=reason):
+        ask(customer, privacy_officer, basis_id=consent.pk, **change)
+    assert not DisclosureEntry.objects.exists()
+    refused = DisclosureRequest.objects.get()
+    assert refused.outcome == "refused" and reason in refused.reason
+
+
+def test_no_consent_and_another_customers_consent_are_refused(
+    consent, customer, other_customer, privacy_officer
+):
+    with pytest.raises(DisclosureRefused, match="no consent"):
+        ask(customer, privacy_officer, basis_id=consent.pk + 100)
+    with pytest.raises(DisclosureRefused, match="no consent"):
+        ask(other_customer, privacy_officer, basis_id=consent.pk)
+
+
+def test_a_consent_signed_after_the_disclosure_is_refused(customer, service_rep, privacy_officer):
+    late = consent_record(
+        customer=customer,
+        recipient_name="Energy Savers Co-op",
+        recipient_contact="x",
+        categories=["name"],
+        purpose="home energy audit",
+        covers_from=date(2025, 1, 1),
+        signed_at=timezone.now() + timedelta(hours=1),
+        method="electronic",
+        text_shown="I agree …",
+        signer_ip="192.0.2.1",
+    )
+    with pytest.raises(DisclosureRefused, match="predate"):
+        ask(customer, privacy_officer, basis_id=late.pk, categories=["name"])
+
+
+def test_revoked_and_expired_consents_are_refused(consent, customer, service_rep, privacy_officer):
+    consent_revoke(consent=consent, how="letter", recorded_by=service_rep)
+    with pytest.raises(DisclosureRefused, match="revoked"):
+        ask(customer, privacy_officer, basis_id=consent.pk)
+    expired = consent_record(
+        customer=customer,
+        recipient_name="Energy Savers Co-op",
+        recipient_contact="x",
+        categories=["name"],
+        purpose="home energy audit",
+        covers_from=date(2025, 1, 1),
+        expires_on=TODAY - timedelta(days=1),
+        signed_at=timezone.now() - timedelta(days=30),
+        method="electronic",
+        text_shown="I agree …",
+    )
+    with pytest.raises(DisclosureRefused, match="expired"):
+        ask(customer, privacy_officer, basis_id=expired.pk, categories=["name"])
+
+
+def test_a_sale_needs_a_consent_that_names_it(customer, privacy_officer):
+    sale = consent_record(
+        customer=customer,
+        recipient_name="Data Broker",
+        recipient_contact="x",
+        categories=["name"],
+        purpose="resale",
+        covers_from=date(2025, 1, 1),
+        allows_sale=True,
+        signed_at=timezone.now() - timedelta(days=1),
+        method="electronic",
+        text_shown="I agree to the sale",
+    )
+    result = disclose(
+        requested_by=privacy_officer,
+        customer_ids=[customer.pk],
+        recipient_name="Data Broker",
+        recipient_address="",
+        categories=["name"],
+        purpose="resale",
+        basis_kind="consent",
+        basis_id=sale.pk,
+        is_sale=True,
+    )
+    assert result.request.is_sale
+
+
+@pytest.fixture
+def subpoena(customer, privacy_officer):
+    return legal_authority_record(
+        kind="subpoena",
+        citation="Steele County District Court, file 74-CV-26-1",
+        requester="Steele County Attorney",
+        document=b"%PDF subpoena",
+        document_name="subpoena.pdf",
+        customer_ids=[customer.pk],
+        categories=["name", "service_address"],
+        valid_until=TODAY + timedelta(days=30),
+        approved_by=privacy_officer,
+    )
+
+
+def test_legal_authority_covers_its_scope_and_nothing_more(
+    subpoena, customer, other_customer, privacy_officer
+):
+    base = dict(
+        requested_by=privacy_officer,
+        recipient_name="Steele County Attorney",
+        recipient_address="",
+        purpose="subpoena",
+        basis_kind="legal_authority",
+        basis_id=subpoena.pk,
+    )
+    disclose(customer_ids=[customer.pk], categories=["name"], **base)
+    with pytest.raises(DisclosureRefused, match="does not cover all these customers"):
+        disclose(customer_ids=[customer.pk, other_customer.pk], categories=["name"], **base)
+    with pytest.raises(DisclosureRefused, match="does not cover all the data"):
+        disclose(customer_ids=[customer.pk], categories=["phone"], **base)
+    with pytest.raises(DisclosureRefused, match="never covers a sale"):
+        disclose(customer_ids=[customer.pk], categories=["name"], is_sale=True, **base)
+
+
+def test_law_enforcement_needs_a_second_approver(customer, privacy_officer, counsel, billing_clerk):
+    args = dict(
+        kind="statute",
+        citation="Minn. Stat. § 13.685",
+        requester="Owatonna Police Department",
+        document=b"request letter",
+        document_name="letter.pdf",
+        customer_ids=[customer.pk],
+        categories=["name"],
+        valid_until=TODAY + timedelta(days=7),
+        approved_by=privacy_officer,
+        statute_release="A law enforcement agency, for an investigation",
+        is_law_enforcement=True,
+    )
+    with pytest.raises(AccountingError, match="second approver"):
+        legal_authority_record(**args)
+    with pytest.raises(AccountingError, match="privacy office or legal"):
+        legal_authority_record(second_approver=billing_clerk, **args)
+    assert legal_authority_record(second_approver=counsel, **args).second_approver == counsel
+    with pytest.raises(AccountingError, match="privacy officer approves"):
+        legal_authority_record(**{**args, "approved_by": billing_clerk, "is_law_enforcement": False})
+
+
+def test_the_customer_sees_repeated_disclosures_summarized(subpoena, customer, privacy_officer):
+    for _ in range(3):
+        disclose(
+            requested_by=privacy_officer,
+            customer_ids=[customer.pk],
+            recipient_name="Steele County Attorney",
+            recipient_address="",
+            categories=["name"],
+            purpose="subpoena",
+            basis_kind="legal_authority",
+            basis_id=subpoena.pk,
+        )
+    (summary,) = accounting_summary(customer.pk)
+    assert (summary["recipient"], summary["purpose"], summary["times"]) == (
+        "Steele County Attorney",
+        "subpoena",
+        3,
+    )
+    assert summary["first"] <= summary["last"]
