@@ -16,6 +16,7 @@ from custodian.vault.services import Submission
 def _test_keys(tmp_path_factory):
     """Fresh key files for the test run: never the developer's var/keys."""
     keys = tmp_path_factory.mktemp("keys")
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")  # export files and the like, never the developer's var/
     settings.CUSTODIAN_MASTER_KEYRING = keys / "master-keyring.json"
     settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True

@@ -170,3 +170,40 @@ class DisclosureRequest(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(max_length=10, choices=[("disclosed", "Disclosed"), ("refused", "Refused")])
     reason = models.CharField(max_length=500)
+
+
+class VendorExport(models.Model):
+    """One export file for a vendor. `done` only once the file is complete and every customer in it is in
+    the accounting; anything else is cleaned up and can be re-run."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="exports")
+    determination = models.ForeignKey(VendorDetermination, on_delete=models.PROTECT, related_name="+")
+    function = models.CharField(max_length=40)
+    for_marketing = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=8, choices=[("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+    )
+    file_name = models.CharField(max_length=200)
+    sealed_key = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    categories = models.CharField(max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class VendorPseudonym(models.Model):
+    """Which customer a vendor's pseudonym stands for: results come back keyed by pseudonym and are
+    re-identified here, inside Custodian, never by the vendor."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="+")
+    pseudonym = models.CharField(max_length=32)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "pseudonym"], name="one_pseudonym_per_vendor")
+        ]

@@ -210,3 +210,14 @@ def opted_out_customer_ids(customer_ids=None) -> set[int]:
     if customer_ids is not None:
         qs = qs.filter(customer_id__in=list(customer_ids))
     return set(qs.values_list("customer_id", flat=True))
+
+
+def vendor_pseudonyms(*, vendor_id: int, customer_ids) -> dict[int, str]:
+    """Per-vendor keyed pseudonyms (HMAC-SHA256): stable for one vendor, unlinkable across vendors."""
+    import hashlib
+    import hmac
+
+    key = hmac.new(
+        _crypto.KEYS.blind_key(), f"vendor-pseudonym|{vendor_id}".encode(), hashlib.sha256
+    ).digest()
+    return {cid: hmac.new(key, str(cid).encode(), hashlib.sha256).hexdigest()[:32] for cid in customer_ids}

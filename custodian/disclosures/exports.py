@@ -1,0 +1,228 @@
+"""Vendor exports: for each vendor function only the categories the policy file lists, pseudonyms where the
+function needs no identity, opted-out customers left out of marketing mailings, a file only the vendor can
+read, a manifest with a checksum, and an accounting entry for every customer in the file.
+
+Crash safety: the file is written as `<name>.partial` and renamed when complete; the accounting entries and
+the `done` mark are written in one transaction after that. An export that died (still `running`) is
+cleaned up — its files deleted, marked `failed` — before the next one starts, so no file is ever marked
+done without its entries and no entry exists without a file.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.customers.models import Customer, CustomerClass, Premise
+from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
+from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
+from custodian.policy.loader import current_policy
+from custodian.vault.export_crypto import ExportWriter
+from custodian.vault.gate import reveal_many, vendor_actor
+from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
+
+CHUNK = 2000
+
+
+def export_dir() -> Path:
+    path = settings.VAR_DIR / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class ExportRefused(Exception):
+    pass
+
+
+def _cleanup_stale(vendor: Vendor) -> int:
+    """Exports of this vendor that never finished: delete their files, mark them failed."""
+    stale = list(VendorExport.objects.filter(vendor=vendor, status="running"))
+    for export in stale:
+        for suffix in ("", ".partial", ".manifest.json"):
+            (export_dir() / f"{export.file_name}{suffix}").unlink(missing_ok=True)
+        export.status, export.finished_at = "failed", timezone.now()
+        export.save(update_fields=["status", "finished_at"])
+    return len(stale)
+
+
+def _size_band(sqft: int) -> str:
+    return "<1000" if sqft < 1000 else "1000-1999" if sqft < 2000 else "2000-2999" if sqft < 3000 else "3000+"
+
+
+def vendor_export_run(
+    *,
+    vendor: Vendor,
+    requested_by=None,
+    for_marketing: bool = False,
+    customer_ids=None,
+    batch: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> VendorExport:
+    policy = current_policy()
+    function = policy.vendor_functions.get(vendor.function)
+    record = dict(
+        recipient_name=vendor.name,
+        recipient_address=vendor.contact,
+        categories="",
+        purpose=function.purpose if function else "",
+        basis_kind="vendor_determination",
+        basis_ref="",
+        customer_count=0,
+        requested_by=requested_by,
+    )
+    determination = current_determination(vendor)
+    if function is None or determination is None:
+        reason = (
+            "no current determination that the vendor's use advances the public's welfare, health or safety"
+        )
+        if vendor.revoked_at:
+            reason = "the vendor was revoked"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    if for_marketing and vendor.function != "mailing":
+        raise ExportRefused("only the mailing function sends marketing mail")
+    if not function.categories:
+        raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
+    _cleanup_stale(vendor)
+
+    ids = (
+        customer_ids
+        if customer_ids is not None
+        else list(
+            Customer.objects.filter(is_active=True)
+            .exclude(customer_class=CustomerClass.INQUIRER)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    )
+    ids = sorted(set(ids))
+    if for_marketing:
+        excluded = opted_out_customer_ids(ids)
+        ids = [c for c in ids if c not in excluded]
+    cats = sorted(function.categories)
+    fields = [policy.categories[c].field for c in cats]
+    name = f"export-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
+    export = VendorExport.objects.create(
+        vendor=vendor,
+        determination=determination,
+        function=function.key,
+        for_marketing=for_marketing,
+        status="running",
+        file_name=name,
+        categories=",".join(cats),
+        requested_by=requested_by,
+    )
+    partial = export_dir() / f"{name}.partial"
+    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
+    actor = vendor_actor(str(vendor.pk), function.key, vendor.name)
+    header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
+    if not function.identity:
+        header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
+    pseudonyms: dict[int, str] = {}
+    try:
+        for start in range(0, max(len(ids), 1), batch):
+            part = ids[start : start + batch]
+            buffer = io.StringIO()
+            out = csv.writer(buffer)
+            if start == 0:
+                out.writerow(header)
+            if part:
+                values = reveal_many(
+                    actor=actor,
+                    customer_ids=part,
+                    fields=fields,
+                    purpose=function.purpose,
+                    action="vendor_export",
+                )
+                if function.identity:
+                    for cid in part:
+                        out.writerow([cid] + [values[cid].get(f, "") for f in fields])
+                else:
+                    names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
+                    pseudonyms.update(names)
+                    premises = {p.customer_id: p for p in Premise.objects.filter(customer_id__in=part)}
+                    for cid in part:
+                        p = premises.get(cid)
+                        out.writerow(
+                            [names[cid]]
+                            + [values[cid].get(f, "") for f in fields]
+                            + (
+                                [p.premise_type, _size_band(p.size_sqft), p.heating_fuel, p.zip_code]
+                                if p
+                                else ["", "", "", ""]
+                            )
+                        )
+            last = start + batch >= len(ids)
+            writer.write(buffer.getvalue().encode(), last=last)
+            if progress:
+                progress(len(part))
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    final = export_dir() / name
+    partial.rename(final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    manifest = {
+        "export": export.pk,
+        "vendor": vendor.name,
+        "function": function.key,
+        "categories": cats,
+        "identity": function.identity,
+        "rows": len(ids),
+        "file": name,
+        "sha256": digest,
+        "sealed_key": writer.sealed_key,
+        "created": timezone.now().isoformat(),
+        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
+    }
+    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+    with transaction.atomic():
+        disclosure_entries_record(
+            customer_ids=ids,
+            recipient_name=vendor.name,
+            recipient_address=vendor.contact,
+            categories=cats,
+            purpose=function.purpose,
+            basis_kind="vendor_determination",
+            basis_ref=f"determination {determination.pk}",
+            approved_by=determination.decided_by,
+        ) if ids else None
+        VendorPseudonym.objects.bulk_create(
+            [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        DisclosureRequest.objects.create(
+            outcome="disclosed",
+            reason=f"export {export.pk}",
+            **{
+                **record,
+                "categories": ",".join(cats),
+                "customer_count": len(ids),
+                "basis_ref": f"determination {determination.pk}",
+            },
+        )
+        export.status, export.sha256, export.rows = "done", digest, len(ids)
+        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
+        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+    return export
+
+
+def reidentify(*, vendor: Vendor, pseudonyms) -> dict[str, int]:
+    """Map a vendor's pseudonyms back to customers (inside Custodian only); unknown ones are left out."""
+    return dict(
+        VendorPseudonym.objects.filter(vendor=vendor, pseudonym__in=list(pseudonyms)).values_list(
+            "pseudonym", "customer_id"
+        )
+    )
+
+
+__all__ = ["AccountingError", "ExportRefused", "reidentify", "vendor_export_run"]

@@ -1,0 +1,39 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.customers.models import Customer
+from custodian.disclosures.exports import ExportRefused, vendor_export_run
+from custodian.disclosures.models import Vendor
+
+
+class Command(BaseCommand):
+    help = "Export what a vendor's function needs, encrypted to the vendor (safe to re-run after a crash)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--vendor", type=int, required=True)
+        parser.add_argument(
+            "--marketing", action="store_true", help="a marketing mailing: opted-out customers left out"
+        )
+        parser.add_argument("--batch", type=int, default=2000)
+
+    def handle(self, *args, vendor, marketing, batch, **options):
+        found = Vendor.objects.filter(pk=vendor).first()
+        if found is None:
+            raise CommandError(f"no vendor {vendor}")
+        total = Customer.objects.count()
+        with tqdm(total=total, unit="customer", desc=f"export to {found.name}") as bar:
+
+            def progress(n):
+                bar.update(n)
+                print(f"wrote {bar.n}", flush=True, file=sys.stdout)
+
+            try:
+                export = vendor_export_run(
+                    vendor=found, for_marketing=marketing, batch=batch, progress=progress
+                )
+            except ExportRefused as exc:
+                raise CommandError(f"refused: {exc}") from None
+        done = f"export {export.pk} done: {export.rows} customers, file {export.file_name}"
+        self.stdout.write(f"{done}, sha256 {export.sha256}")
