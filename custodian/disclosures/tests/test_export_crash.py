@@ -1,0 +1,88 @@
+"""Kill the export process midway: ledger and files still agree (nothing marked done, no accounting
+entries), and re-running produces a complete, accounted export."""
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from custodian.demo.services import demo_customers_ensure
+from custodian.disclosures.exports import export_dir, vendor_export_run
+from custodian.disclosures.models import DisclosureEntry, VendorExport
+from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.staff.services import staff_member_create
+from custodian.testing import postgres_only
+from custodian.vault.export_crypto import new_vendor_keypair, read_export
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
+    demo_customers_ensure(count=300, seed=11)
+    officer = staff_member_create(
+        username="po", password="p" * 16, full_name="P O", services=["privacy_officer"]
+    )
+    private, public = new_vendor_keypair()
+    today = timezone.localdate()
+    vendor = vendor_register(
+        name="Acme Mailing",
+        function="mailing",
+        contact="ops@acme.example",
+        contract_start=today,
+        contract_end=today + timedelta(days=30),
+        public_key=public,
+    )
+    vendor_determine(
+        vendor=vendor,
+        decided_by=officer,
+        review_by=today + timedelta(days=30),
+        rationale="Bills and safety notices reach every customer on time, by mail.",
+    )
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CUSTODIAN_VAR_DIR": str(settings.VAR_DIR),
+        "CUSTODIAN_MASTER_KEYRING": str(settings.CUSTODIAN_MASTER_KEYRING),
+        "CUSTODIAN_BLIND_INDEX_KEY": str(settings.CUSTODIAN_BLIND_INDEX_KEY),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "vendor_export", "--vendor", str(vendor.pk), "--batch", "5"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    seen = 0
+    for line in proc.stdout:
+        if line.startswith("wrote"):
+            seen += 1
+            if seen == 3:
+                proc.send_signal(signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    export = VendorExport.objects.get()
+    assert export.status == "running"
+    assert not DisclosureEntry.objects.exists()
+    assert not (export_dir() / export.file_name).exists()  # only a .partial file, if anything
+
+    done = vendor_export_run(vendor=vendor)
+    export.refresh_from_db()
+    assert export.status == "failed" and not (export_dir() / f"{export.file_name}.partial").exists()
+    assert done.status == "done" and done.rows == 300
+    assert DisclosureEntry.objects.count() == 300
+    chunks = read_export(
+        export_dir() / done.file_name,
+        export_id=str(done.pk),
+        sealed_key=done.sealed_key,
+        vendor_private_key=private,
+    )
+    assert b"".join(chunks).decode().count("\n") == 301
