@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from custodian.disclosures.models import (
@@ -55,24 +55,43 @@ def disclosure_entries_record(
         raise AccountingError("a disclosure needs the recipient's name")
     labels = ", ".join(policy.categories[c].label for c in categories)
     when = disclosed_at or timezone.now()
-    DisclosureEntry.objects.bulk_create(
-        [
-            DisclosureEntry(
-                customer_id=cid,
-                disclosed_at=when,
-                recipient_name=recipient_name.strip(),
-                recipient_address=recipient_address.strip(),
-                data_description=labels[:500],
-                categories=",".join(sorted(categories)),
-                purpose=purpose,
-                basis_kind=basis_kind,
-                basis_ref=basis_ref.strip(),
-                approved_by=approved_by,
-            )
-            for cid in customer_ids
-        ],
-        batch_size=5000,
+    columns = (
+        "customer_id",
+        "disclosed_at",
+        "recipient_name",
+        "recipient_address",
+        "data_description",
+        "categories",
+        "purpose",
+        "basis_kind",
+        "basis_ref",
+        "approved_by_id",
+        "created_at",
     )
+    common = [
+        when,
+        recipient_name.strip(),
+        recipient_address.strip(),
+        labels[:500],
+        ",".join(sorted(categories)),
+        purpose,
+        basis_kind,
+        basis_ref.strip(),
+        approved_by.pk if approved_by else None,
+        timezone.now(),
+    ]
+    table = DisclosureEntry._meta.db_table
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    # executemany in slices: a million-customer export neither builds a million model objects nor holds them
+    # in memory, and stays one transaction. Values go through the database adapter (no string building).
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: a million entries in seconds
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for cid in customer_ids:
+                    copy.write_row([cid, *common])
+        else:
+            for start in range(0, len(customer_ids), 5000):
+                cursor.executemany(sql, [[cid, *common] for cid in customer_ids[start : start + 5000]])
     return len(customer_ids)
 
 

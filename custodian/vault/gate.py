@@ -353,9 +353,8 @@ def reveal_many(
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
         else:
             values = _open_all(ids, fields)
-            append_events(
-                _event(actor, decision="allow", reason=decision.reason, customer_id=cid, **base)
-                for cid in ids
+            chain.append_uniform(
+                _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
             )
             return values
     raise _deny(actor, error.reason, customer_id=None, **base)

@@ -184,8 +184,22 @@ class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
     def test_same_bytes(self, reason, label):
         (row,) = append_events([event(1, reason=reason, actor_label=label)])
         in_db = (
-            AccessEvent.objects.filter(pk=row.pk).values_list(RawSQL(canonical_sql(), []), flat=True).get()
+            AccessEvent.objects.filter(seq=row["seq"])
+            .values_list(RawSQL(canonical_sql(), []), flat=True)
+            .get()
         )
-        stored = AccessEvent.objects.get(pk=row.pk)
+        stored = AccessEvent.objects.get(seq=row["seq"])
         assert in_db == canonical({f: getattr(stored, f) for f in CANON_FIELDS})
         assert verify_chain().ok
+
+
+def test_uniform_bulk_events_form_the_same_chain(db):
+    from custodian.audit.chain import append_uniform
+
+    append_events([event(1)])
+    common = event(0)
+    append_uniform(common, [2, 3, 4])
+    append_events([event(5)])
+    assert verify_chain().ok
+    rows = list(AccessEvent.objects.order_by("seq").values_list("customer_id", "purpose", "actor_label"))
+    assert rows == [(str(i), "billing", "bill.clerk") for i in range(1, 6)]
