@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -29,6 +29,8 @@ class TokenAuth(HttpBearer):
             return gate.staff_actor(found.user)
         if found.kind == "system":
             return gate.system_actor(found.job)
+        if found.vendor_id is not None:
+            return gate.vendor_actor(str(found.vendor_id), found.vendor_function, found.name)
         return gate.vendor_actor(f"token-{found.pk}", found.vendor_function, found.name)
 
 
@@ -133,3 +135,102 @@ def list_access_events(request, filters: Query[EventFilter]):
     ):
         raise HttpError(403, "Only the privacy officer reviews the access log.")
     return list(access_events(**filters.dict()))
+
+
+def _reviews(actor) -> bool:
+    policy = current_policy()
+    return actor.kind == "staff" and any(
+        policy.services[s].reviews_access for s in actor.services if s in policy.services
+    )
+
+
+class DisclosureSummaryOut(Schema):
+    recipient: str
+    address: str
+    purpose: str
+    data: str
+    basis: str
+    first: datetime
+    last: datetime
+    times: int
+
+
+@api.get(
+    "/customers/{customer_id}/disclosures",
+    response={200: list[DisclosureSummaryOut], 404: ErrorOut},
+    tags=["disclosures"],
+)
+def customer_disclosures(request, customer_id: int):
+    """The customer's accounting of disclosures, repeated ones summarized (the privacy officer)."""
+    from custodian.customers.models import Customer
+    from custodian.disclosures.selectors import accounting_summary
+
+    if not _reviews(request.auth) or not Customer.objects.filter(pk=customer_id).exists():
+        return Status(404, {"detail": gate.NOT_FOUND_OR_DENIED})
+    return accounting_summary(customer_id)
+
+
+class ExportOut(Schema):
+    id: int
+    vendor: str
+    function: str
+    status: str
+    rows: int
+    sha256: str
+    sealed_key: str
+
+
+def _export_out(e):
+    return {
+        "id": e.pk,
+        "vendor": e.vendor.name,
+        "function": e.function,
+        "status": e.status,
+        "rows": e.rows,
+        "sha256": e.sha256,
+        "sealed_key": e.sealed_key,
+    }
+
+
+@api.post(
+    "/vendors/{vendor_id}/exports",
+    response={200: ExportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    tags=["disclosures"],
+)
+def vendor_export_create(request, vendor_id: int, for_marketing: bool = False):
+    """Run an export for a vendor (the privacy officer): refused without a current determination."""
+    from custodian.disclosures.exports import ExportRefused, vendor_export_run
+    from custodian.disclosures.models import Vendor
+
+    if not _reviews(request.auth):
+        raise HttpError(403, "Only the privacy officer runs vendor exports.")
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is None:
+        return Status(404, {"detail": "No such vendor."})
+    try:
+        export = vendor_export_run(vendor=vendor, requested_by=request.auth.user, for_marketing=for_marketing)
+    except ExportRefused as exc:
+        return Status(409, {"detail": f"Refused: {exc}"})
+    return _export_out(export)
+
+
+@api.get("/exports/{export_id}/file", response={404: ErrorOut}, tags=["disclosures"])
+def vendor_export_file(request, export_id: int):
+    """The encrypted export file, for the vendor it was made for (its token), and nobody else."""
+    from django.http import FileResponse
+
+    from custodian.disclosures.exports import export_dir
+    from custodian.disclosures.models import VendorExport
+
+    actor = request.auth
+    export = VendorExport.objects.filter(pk=export_id, status="done").first()
+    if export is None or actor.kind != "vendor" or actor.id != str(export.vendor_id):
+        return Status(404, {"detail": "No such export."})
+    response = FileResponse(
+        open(export_dir() / export.file_name, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=export.file_name,
+    )
+    response["X-Export-Sealed-Key"] = export.sealed_key
+    response["X-Export-Sha256"] = export.sha256
+    return response

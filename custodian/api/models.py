@@ -12,6 +12,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     job = models.CharField(max_length=40, blank=True)
     vendor_function = models.CharField(max_length=40, blank=True)
+    vendor = models.ForeignKey("disclosures.Vendor", null=True, blank=True, on_delete=models.CASCADE)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -13,10 +13,12 @@ def hash_token(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, name: str, user=None, job: str = "", vendor_function: str = ""
+    *, name: str, user=None, job: str = "", vendor_function: str = "", vendor=None
 ) -> tuple[ApiToken, str]:
     """Create a token; returns it with the raw secret, which is shown once and never stored."""
     policy = current_policy()
+    if vendor is not None:
+        vendor_function = vendor.function
     if sum(bool(x) for x in (user, job, vendor_function)) != 1:
         raise ValueError("a token belongs to exactly one of: a staff user, a system job, a vendor function")
     if job and job not in policy.system_jobs:
@@ -26,6 +28,12 @@ def api_token_create(
     raw = "cust_" + secrets.token_urlsafe(32)
     kind = "staff" if user else "system" if job else "vendor"
     token = ApiToken.objects.create(
-        name=name, kind=kind, user=user, job=job, vendor_function=vendor_function, token_hash=hash_token(raw)
+        name=name,
+        kind=kind,
+        user=user,
+        job=job,
+        vendor_function=vendor_function,
+        vendor=vendor,
+        token_hash=hash_token(raw),
     )
     return token, raw

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from custodian.console import disclosure_views as dv
 from custodian.console import views
 
 app_name = "console"
@@ -19,4 +20,19 @@ urlpatterns = [
     path("privacy/access/", views.access_review, name="access_review"),
     path("privacy/inventory/", views.inventory, name="inventory"),
     path("marketing/", views.marketing, name="marketing"),
+    path("privacy/disclosures/", dv.desk, name="disclosures"),
+    path("privacy/disclosures/vendors/", dv.vendor_add, name="vendor_add"),
+    path(
+        "privacy/disclosures/vendors/<int:vendor_id>/determination/",
+        dv.vendor_determination,
+        name="determination",
+    ),
+    path("privacy/disclosures/vendors/<int:vendor_id>/export/", dv.vendor_export, name="vendor_export"),
+    path("privacy/disclosures/exports/<int:export_id>/<str:part>/", dv.export_file, name="export_file"),
+    path("privacy/disclosures/consents/", dv.consent_add, name="consent_add"),
+    path(
+        "privacy/disclosures/consents/<int:consent_id>/revoke/", dv.consent_revoke_view, name="consent_revoke"
+    ),
+    path("privacy/disclosures/authorities/", dv.authority_add, name="authority_add"),
+    path("privacy/disclosures/disclose/", dv.disclose_view, name="disclose"),
 ]

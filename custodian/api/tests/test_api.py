@@ -221,3 +221,41 @@ def test_the_api_docs_load_nothing_from_other_sites(api):
     html = api.get("/api/v1/docs").content.decode()
     assert "cdn." not in html and "https://" not in html
     assert "/static/ninja/swagger-ui-bundle.js" in html
+
+
+def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, token_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+
+    today = timezone.localdate()
+    vendor = vendor_register(
+        name="Acme Mailing",
+        function="mailing",
+        contact="ops@acme.example",
+        contract_start=today,
+        contract_end=today + timedelta(days=30),
+        public_key=new_vendor_keypair()[1],
+    )
+    officer, clerk = bearer(token_for(privacy_officer)), bearer(token_for(billing_clerk))
+    assert api.post(f"/api/v1/vendors/{vendor.pk}/exports", **clerk).status_code == 403
+    assert api.post(f"/api/v1/vendors/{vendor.pk}/exports", **officer).status_code == 409  # no determination
+    vendor_determine(
+        vendor=vendor,
+        decided_by=privacy_officer,
+        review_by=today + timedelta(days=30),
+        rationale="Bills and outage notices by mail keep customers informed and safe.",
+    )
+    export = api.post(f"/api/v1/vendors/{vendor.pk}/exports", **officer).json()
+    assert export["status"] == "done" and export["rows"] == 1
+    vendor_token = bearer(token_for(vendor=vendor))
+    other_vendor_token = bearer(token_for(vendor_function="mailing"))
+    assert api.get(f"/api/v1/exports/{export['id']}/file", **vendor_token).status_code == 200
+    assert api.get(f"/api/v1/exports/{export['id']}/file", **other_vendor_token).status_code == 404
+    assert api.get(f"/api/v1/exports/{export['id']}/file", **officer).status_code == 404
+    summary = api.get(f"/api/v1/customers/{customer.pk}/disclosures", **officer).json()
+    assert [(s["recipient"], s["times"]) for s in summary] == [("Acme Mailing", 1)]
+    assert api.get(f"/api/v1/customers/{customer.pk}/disclosures", **clerk).status_code == 404

@@ -50,6 +50,8 @@ def cases(w):
         ("get", "/staff/privacy/inventory/", lambda s: 200 if reviews(s) else 403),
         ("post", "/staff/privacy/break-glass/999999/review/", lambda s: 404 if reviews(s) else 403),
         ("get", "/staff/marketing/", lambda s: 200 if markets(s) else 403),
+        ("get", "/staff/privacy/disclosures/", lambda s: 200 if reviews(s) else 403),
+        ("post", "/staff/privacy/disclosures/disclose/", lambda s: 302 if reviews(s) else 403),
     ]
 
 

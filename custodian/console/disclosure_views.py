@@ -1,0 +1,296 @@
+"""The privacy officer's disclosure desk: vendors and their determinations, exports, consents, legal
+authority, disclosures to third parties and the record of every request granted or refused."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.console.views import _ip, _not_found, _privacy_officer_only
+from custodian.customers.models import Customer
+from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
+from custodian.disclosures.models import Consent, DisclosureRequest, LegalAuthority, Vendor, VendorExport
+from custodian.disclosures.services import (
+    AccountingError,
+    DisclosureRefused,
+    consent_record,
+    consent_revoke,
+    current_determination,
+    disclose,
+    legal_authority_record,
+    vendor_determine,
+    vendor_register,
+)
+from custodian.policy.loader import current_policy
+
+
+def _category_choices():
+    return [(k, c.label) for k, c in current_policy().categories.items() if k != "correspondence"]
+
+
+class VendorForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    function = forms.ChoiceField(
+        choices=lambda: [(k, f.label) for k, f in current_policy().vendor_functions.items()]
+    )
+    contact = forms.CharField(max_length=300)
+    contract_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    contract_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    public_key = forms.CharField(label="Vendor's public key (X25519, base64)", max_length=64)
+
+
+class DeterminationForm(forms.Form):
+    rationale = forms.CharField(
+        label="Why the vendor's use directly advances the general welfare, health or safety",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    review_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConsentForm(forms.Form):
+    customer_id = forms.IntegerField(label="Customer number", min_value=1)
+    recipient_name = forms.CharField(max_length=200)
+    recipient_contact = forms.CharField(max_length=300)
+    categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(label="Purpose, as the consent states it", max_length=200)
+    covers_from = forms.DateField(label="Data from", widget=forms.DateInput(attrs={"type": "date"}))
+    covers_until = forms.DateField(
+        label="Until (empty: until revoked)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    expires_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    allows_sale = forms.BooleanField(label="The consent names sale explicitly", required=False)
+    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    scan = forms.FileField(label="Scan of the signed form")
+
+
+class AuthorityForm(forms.Form):
+    kind = forms.ChoiceField(choices=LegalAuthority.KINDS)
+    citation = forms.CharField(max_length=300)
+    statute_release = forms.ChoiceField(
+        required=False,
+        choices=lambda: (
+            [("", "—")]
+            + [(r, r) for r in current_policy().disclosure_bases["legal_authority"]["release_list"]]
+        ),
+    )
+    is_law_enforcement = forms.BooleanField(required=False)
+    requester = forms.CharField(max_length=200)
+    requester_address = forms.CharField(max_length=300, required=False)
+    customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
+    categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
+    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    second_approver = forms.CharField(label="Second approver's user name (law enforcement)", required=False)
+    document = forms.FileField()
+
+    def clean_customer_ids(self):
+        try:
+            return sorted(
+                {int(x) for x in self.cleaned_data["customer_ids"].replace(" ", "").split(",") if x}
+            )
+        except ValueError:
+            raise forms.ValidationError("Customer numbers are whole numbers separated by commas.") from None
+
+
+class DiscloseForm(forms.Form):
+    basis_kind = forms.ChoiceField(
+        choices=[("consent", "Prior written consent"), ("legal_authority", "Legal authority")]
+    )
+    basis_id = forms.IntegerField(label="Consent or authority number", min_value=1)
+    customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
+    recipient_name = forms.CharField(max_length=200)
+    recipient_address = forms.CharField(max_length=300, required=False)
+    categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(max_length=200)
+    is_sale = forms.BooleanField(label="This is a sale, or for payment", required=False)
+
+    clean_customer_ids = AuthorityForm.clean_customer_ids
+
+
+@_privacy_officer_only
+def desk(request):
+    vendors = [(v, current_determination(v)) for v in Vendor.objects.order_by("name")]
+    return render(
+        request,
+        "console/disclosures.html",
+        {
+            "vendors": vendors,
+            "exports": VendorExport.objects.select_related("vendor").order_by("-started_at")[:20],
+            "consents": Consent.objects.select_related("revocation").order_by("-signed_at")[:50],
+            "authorities": LegalAuthority.objects.order_by("-recorded_at")[:20],
+            "requests": DisclosureRequest.objects.order_by("-requested_at")[:50],
+            "vendor_form": VendorForm(),
+            "determination_form": DeterminationForm(
+                initial={"review_by": timezone.localdate() + timedelta(days=365)}
+            ),
+            "consent_form": ConsentForm(),
+            "authority_form": AuthorityForm(),
+            "disclose_form": DiscloseForm(),
+        },
+    )
+
+
+def _done(request, ok: bool, message: str):
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("console:disclosures")
+
+
+@_privacy_officer_only
+@require_POST
+def vendor_add(request):
+    form = VendorForm(request.POST)
+    if not form.is_valid():
+        return _done(request, False, f"Vendor not registered: {form.errors.as_text()}")
+    try:
+        vendor = vendor_register(**form.cleaned_data)
+    except AccountingError as exc:
+        return _done(request, False, str(exc))
+    return _done(request, True, f"Vendor {vendor.name} registered; record a determination before any export.")
+
+
+@_privacy_officer_only
+@require_POST
+def vendor_determination(request, vendor_id):
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    form = DeterminationForm(request.POST)
+    if vendor is None:
+        return _not_found(request)
+    if not form.is_valid():
+        return _done(request, False, f"Determination not recorded: {form.errors.as_text()}")
+    try:
+        vendor_determine(vendor=vendor, decided_by=request.user, **form.cleaned_data)
+    except AccountingError as exc:
+        return _done(request, False, str(exc))
+    return _done(request, True, f"Determination recorded for {vendor.name}.")
+
+
+@_privacy_officer_only
+@require_POST
+def vendor_export(request, vendor_id):
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is None:
+        return _not_found(request)
+    try:
+        export = vendor_export_run(
+            vendor=vendor, requested_by=request.user, for_marketing=request.POST.get("for_marketing") == "on"
+        )
+    except ExportRefused as exc:
+        return _done(request, False, f"Export refused: {exc}")
+    return _done(
+        request, True, f"Export {export.pk} done: {export.rows} customers, encrypted to {vendor.name}."
+    )
+
+
+@_privacy_officer_only
+def export_file(request, export_id, part):
+    export = VendorExport.objects.filter(pk=export_id, status="done").first()
+    if export is None or part not in ("file", "manifest"):
+        return _not_found(request)
+    name = export.file_name if part == "file" else f"{export.file_name}.manifest.json"
+    return FileResponse(open(export_dir() / name, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
+
+
+@_privacy_officer_only
+@require_POST
+def consent_add(request):
+    form = ConsentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _done(request, False, f"Consent not recorded: {form.errors.as_text()}")
+    d = form.cleaned_data
+    customer = Customer.objects.filter(pk=d["customer_id"]).first()
+    if customer is None:
+        return _done(request, False, "No such customer.")
+    tz = timezone.get_current_timezone()
+    from datetime import datetime, time
+
+    try:
+        consent = consent_record(
+            customer=customer,
+            recipient_name=d["recipient_name"],
+            recipient_contact=d["recipient_contact"],
+            categories=d["categories"],
+            purpose=d["purpose"],
+            covers_from=d["covers_from"],
+            covers_until=d["covers_until"],
+            expires_on=d["expires_on"],
+            allows_sale=d["allows_sale"],
+            signed_at=datetime.combine(d["signed_on"], time(12), tz),
+            method="paper",
+            verified_by=request.user,
+            scan=d["scan"].read(),
+            scan_name=d["scan"].name,
+        )
+    except AccountingError as exc:
+        return _done(request, False, str(exc))
+    return _done(request, True, f"Consent {consent.pk} recorded.")
+
+
+@_privacy_officer_only
+@require_POST
+def consent_revoke_view(request, consent_id):
+    consent = Consent.objects.filter(pk=consent_id).first()
+    if consent is None:
+        return _not_found(request)
+    try:
+        consent_revoke(
+            consent=consent,
+            how=request.POST.get("how", "recorded by the privacy officer")[:100],
+            recorded_by=request.user,
+        )
+    except AccountingError as exc:
+        return _done(request, False, str(exc))
+    return _done(request, True, f"Consent {consent.pk} revoked; no later disclosure can rely on it.")
+
+
+@_privacy_officer_only
+@require_POST
+def authority_add(request):
+    from django.contrib.auth import get_user_model
+
+    form = AuthorityForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _done(request, False, f"Legal authority not recorded: {form.errors.as_text()}")
+    d = form.cleaned_data
+    second = None
+    if d["second_approver"]:
+        second = get_user_model().objects.filter(username=d["second_approver"], is_active=True).first()
+        if second is None:
+            return _done(request, False, "No such second approver.")
+    try:
+        authority = legal_authority_record(
+            kind=d["kind"],
+            citation=d["citation"],
+            statute_release=d["statute_release"],
+            is_law_enforcement=d["is_law_enforcement"],
+            requester=d["requester"],
+            requester_address=d["requester_address"],
+            customer_ids=d["customer_ids"],
+            categories=d["categories"],
+            valid_until=d["valid_until"],
+            approved_by=request.user,
+            second_approver=second,
+            document=d["document"].read(),
+            document_name=d["document"].name,
+        )
+    except AccountingError as exc:
+        return _done(request, False, str(exc))
+    return _done(request, True, f"Legal authority {authority.pk} recorded.")
+
+
+@_privacy_officer_only
+@require_POST
+def disclose_view(request):
+    form = DiscloseForm(request.POST)
+    if not form.is_valid():
+        return _done(request, False, f"Nothing disclosed: {form.errors.as_text()}")
+    d = form.cleaned_data
+    try:
+        result = disclose(requested_by=request.user, client_ip=_ip(request), **d)
+    except (DisclosureRefused, AccountingError) as exc:
+        return _done(request, False, f"Refused: {exc}")
+    response = HttpResponse(result.package, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="disclosure-{result.request.pk}.json"'
+    return response

@@ -1,0 +1,101 @@
+"""The privacy officer runs consents, legal authority, vendors, determinations and exports."""
+
+import json
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from custodian.disclosures.models import Consent, DisclosureEntry, DisclosureRequest, Vendor, VendorExport
+from custodian.vault.export_crypto import new_vendor_keypair
+
+TODAY = timezone.localdate()
+
+
+def test_the_privacy_officer_registers_determines_and_exports(console, privacy_officer, customer):
+    client = console(privacy_officer)
+    assert client.get("/staff/privacy/disclosures/").status_code == 200
+    client.post(
+        "/staff/privacy/disclosures/vendors/",
+        {
+            "name": "Acme Mailing",
+            "function": "mailing",
+            "contact": "ops@acme.example",
+            "contract_start": TODAY,
+            "contract_end": TODAY + timedelta(days=365),
+            "public_key": new_vendor_keypair()[1],
+        },
+    )
+    vendor = Vendor.objects.get()
+    refused = client.post(f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/", follow=True)
+    assert "Export refused" in refused.content.decode()
+    client.post(
+        f"/staff/privacy/disclosures/vendors/{vendor.pk}/determination/",
+        {
+            "rationale": "Bills and outage notices by mail keep customers informed and safe.",
+            "review_by": TODAY + timedelta(days=200),
+        },
+    )
+    done = client.post(f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/", follow=True)
+    assert "Export 2 done" in done.content.decode() or "done: 1 customers" in done.content.decode()
+    export = VendorExport.objects.get(status="done")
+    file = client.get(f"/staff/privacy/disclosures/exports/{export.pk}/file/")
+    assert file.status_code == 200 and b"Alice" not in b"".join(file.streaming_content)
+    manifest = json.loads(
+        b"".join(client.get(f"/staff/privacy/disclosures/exports/{export.pk}/manifest/").streaming_content)
+    )
+    assert manifest["rows"] == 1
+
+
+def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_officer, customer):
+    client = console(privacy_officer)
+    client.post(
+        "/staff/privacy/disclosures/consents/",
+        {
+            "customer_id": customer.pk,
+            "recipient_name": "Energy Savers Co-op",
+            "recipient_contact": "x@savers.example",
+            "categories": ["name", "meter_usage"],
+            "purpose": "home energy audit",
+            "covers_from": "2025-01-01",
+            "signed_on": TODAY - timedelta(days=2),
+            "scan": SimpleUploadedFile("consent.pdf", b"%PDF signed"),
+        },
+    )
+    consent = Consent.objects.get()
+    response = client.post(
+        "/staff/privacy/disclosures/disclose/",
+        {
+            "basis_kind": "consent",
+            "basis_id": consent.pk,
+            "customer_ids": str(customer.pk),
+            "recipient_name": "Energy Savers Co-op",
+            "categories": ["name"],
+            "purpose": "home energy audit",
+        },
+    )
+    assert response["Content-Disposition"].startswith("attachment") and b"Alice Anderson" in response.content
+    refused = client.post(
+        "/staff/privacy/disclosures/disclose/",
+        {
+            "basis_kind": "consent",
+            "basis_id": consent.pk,
+            "customer_ids": str(customer.pk),
+            "recipient_name": "Someone Else",
+            "categories": ["name"],
+            "purpose": "home energy audit",
+        },
+        follow=True,
+    )
+    assert "another recipient" in refused.content.decode()
+    assert DisclosureEntry.objects.count() == 1
+    assert list(DisclosureRequest.objects.order_by("pk").values_list("outcome", flat=True)) == [
+        "disclosed",
+        "refused",
+    ]
+
+
+def test_only_the_privacy_officer_reaches_the_desk(console, billing_clerk, counsel):
+    for user in (billing_clerk, counsel):
+        assert console(user).get("/staff/privacy/disclosures/").status_code == 403
+        assert console(user).post("/staff/privacy/disclosures/disclose/", {}).status_code == 403
