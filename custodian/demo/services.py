@@ -129,3 +129,56 @@ def demo_requests_ensure(*, seed: int) -> int:
                 ),
             )
     return created
+
+
+def demo_vendors_ensure() -> list[str]:
+    """Two demo vendors with current determinations; their private keys (development only) are written
+    to var/demo-vendor-keys.json so exports can be opened to look at."""
+    import json
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from custodian.disclosures.models import Vendor
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+
+    officer = get_user_model().objects.filter(username="priya.privacy").first()
+    if officer is None:
+        return []
+    keys_path = settings.VAR_DIR / "demo-vendor-keys.json"
+    keys = json.loads(keys_path.read_text()) if keys_path.exists() else {}
+    created = []
+    today = timezone.localdate()
+    for name, function, why in (
+        (
+            "Prairie Print & Mail",
+            "mailing",
+            "Printing and mailing bills and outage notices gets them to every household on time.",
+        ),
+        (
+            "Neighbour Energy Reports",
+            "consumption_reports",
+            "Comparison reports help households save energy (about 2% on average), easing peak load.",
+        ),
+    ):
+        if Vendor.objects.filter(name=name).exists():
+            continue
+        private, public = new_vendor_keypair()
+        vendor = vendor_register(
+            name=name,
+            function=function,
+            contact=f"ops@{function}.example",
+            contract_start=today - timedelta(days=30),
+            contract_end=today + timedelta(days=700),
+            public_key=public,
+        )
+        vendor_determine(
+            vendor=vendor, decided_by=officer, rationale=why, review_by=today + timedelta(days=365)
+        )
+        keys[str(vendor.pk)] = {"name": name, "private_key": private}
+        created.append(name)
+    if created:
+        keys_path.write_text(json.dumps(keys, indent=2))
+    return created

@@ -70,3 +70,14 @@ def test_the_demo_has_work_for_every_persona_and_is_rerunnable(db):
     owners = set(CustomerRequest.objects.values_list("owning_service", flat=True))
     assert {"billing", "field_services", "customer_service", "privacy_officer"} <= owners
     assert len(opted_out_customer_ids()) == 2
+
+
+def test_demo_vendors_have_current_determinations(db):
+    from custodian.demo.services import demo_vendors_ensure
+    from custodian.disclosures.models import Vendor
+    from custodian.disclosures.services import current_determination
+
+    demo_staff_ensure()
+    assert len(demo_vendors_ensure()) == 2
+    assert demo_vendors_ensure() == []
+    assert all(current_determination(v) for v in Vendor.objects.all())

@@ -4,7 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
-from custodian.demo.services import demo_customers_ensure, demo_requests_ensure, demo_staff_ensure
+from custodian.demo.services import (
+    demo_customers_ensure,
+    demo_requests_ensure,
+    demo_staff_ensure,
+    demo_vendors_ensure,
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +29,7 @@ class Command(BaseCommand):
         with tqdm(total=customers, unit="customer", desc="demo customers", disable=no_progress) as bar:
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
         requests = demo_requests_ensure(seed=seed)
+        demo_vendors_ensure()
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
             f"({customers - created} already present), {requests} demo requests opened "
