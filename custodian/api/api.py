@@ -102,11 +102,20 @@ def denied(request, exc):
     return api.create_response(request, {"detail": gate.NOT_FOUND_OR_DENIED}, status=404)
 
 
-@api.get("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])
-def lookup(request, field: str, value: str, purpose: str):
-    """Find customers by exact e-mail, phone or account number (blind index; nothing is decrypted)."""
+class LookupIn(Schema):
+    field: str
+    value: str
+    purpose: str
+
+
+@api.post("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])
+def lookup(request, body: LookupIn):
+    """Find customers by exact e-mail, phone or account number (blind index; nothing is decrypted).
+
+    A POST, so the value never lands in a URL, a server log or a proxy's cache.
+    """
     ids = gate.find_customers(
-        actor=request.auth, field=field, value=value, purpose=purpose, client_ip=_ip(request)
+        actor=request.auth, field=body.field, value=body.value, purpose=body.purpose, client_ip=_ip(request)
     )
     return {"customer_ids": ids}
 

@@ -68,9 +68,10 @@ def customer_search(request):
     actor = _actor(request)
     if not _reads_customers(actor):
         return HttpResponseForbidden("Your support services read no customer data.")
-    form = forms.LookupForm(request.GET or None, services=actor.services)
+    # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
+    form = forms.LookupForm(request.POST or None, services=actor.services)
     results = None
-    if request.GET and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             ids = gate.find_customers(
                 actor=actor,

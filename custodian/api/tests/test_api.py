@@ -39,8 +39,10 @@ def token_for():
 
 def test_every_endpoint_needs_a_token(api, customer):
     assert (
-        api.get(
-            "/api/v1/customers/lookup", {"field": "email", "value": "x", "purpose": "billing"}
+        api.post(
+            "/api/v1/customers/lookup",
+            {"field": "email", "value": "x", "purpose": "billing"},
+            content_type="application/json",
         ).status_code
         == 401
     )
@@ -115,9 +117,10 @@ def test_bad_input_gets_a_clear_error_not_a_500(api, billing_clerk, customer, to
 
 
 def test_lookup_finds_by_blind_index(api, service_rep, customer, token_for):
-    response = api.get(
+    response = api.post(
         "/api/v1/customers/lookup",
         {"field": "email", "value": "ALICE@example.com", "purpose": "contacting_customers"},
+        content_type="application/json",
         **bearer(token_for(service_rep)),
     )
     assert response.json() == {"customer_ids": [customer.pk]}
@@ -193,9 +196,10 @@ def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, 
     )
     assert reveal.status_code == (200 if may_read_name else 404), service
     may_lookup = (service, purpose, "account_number") in policy.service_grants
-    lookup = api.get(
+    lookup = api.post(
         "/api/v1/customers/lookup",
         {"field": "account_number", "value": "0010000001", "purpose": purpose},
+        content_type="application/json",
         **headers,
     )
     assert lookup.status_code == (200 if may_lookup else 404), service

@@ -202,3 +202,13 @@ def test_the_public_data_inventory_comes_from_the_policy_file(console, privacy_o
     data = json.loads(console(privacy_officer).get("/staff/privacy/inventory/", {"format": "json"}).content)
     assert {d["key"] for d in data["data"]} == {c.fides_key for c in current_policy().categories.values()}
     assert data["responsible_authority"]["title"].startswith("Data Practices Compliance Official")
+
+
+def test_customer_search_keeps_the_value_out_of_the_url(console, service_rep, customer):
+    client = console(service_rep)
+    response = client.post(
+        "/staff/customers/",
+        {"field": "email", "value": "alice@example.com", "purpose": "contacting_customers"},
+    )
+    assert f"/staff/customers/{customer.pk}/" in response.content.decode()
+    assert 'method="post"' in client.get("/staff/customers/").content.decode()
