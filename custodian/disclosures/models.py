@@ -76,6 +76,10 @@ class Consent(models.Model):
     )
     expires_on = models.DateField(null=True, blank=True)
     allows_sale = models.BooleanField(default=False, help_text="the consent names sale or payment explicitly")
+    terms = models.TextField(
+        help_text="the terms the customer was given: how to revoke, no further sharing, "
+        "refusing does not affect service"
+    )
     method = models.CharField(max_length=12, choices=METHODS)
     signed_at = models.DateTimeField()
     text_shown = models.TextField(blank=True, help_text="electronic: the exact text the customer agreed to")

@@ -185,6 +185,7 @@ def consent_record(
         covers_until=covers_until,
         expires_on=expires_on,
         allows_sale=allows_sale,
+        terms=current_policy().disclosure_bases["prior_written_consent"]["terms"],
         method=method,
         signed_at=signed_at,
         text_shown=text_shown,

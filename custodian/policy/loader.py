@@ -278,6 +278,11 @@ def load_policy(path: Path) -> Policy:
         if key not in fides_categories:
             raise PolicyError(path, f"website.categories[{i}]", f"unknown data category `{key}`")
 
+    bases = _need(raw, "disclosure_bases", path, "disclosure_bases", dict)
+    for key in ("prior_written_consent", "legal_authority"):
+        _need(bases, key, path, "disclosure_bases", dict)
+    _need(bases["prior_written_consent"], "terms", path, "disclosure_bases.prior_written_consent")
+    _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
     deadlines = raw.get("deadlines", {})
     for key in ("data_access_business_days", "correction_days"):
         if not isinstance(deadlines.get(key), int):

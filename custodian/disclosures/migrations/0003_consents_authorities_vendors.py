@@ -72,6 +72,13 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "terms",
+                    models.TextField(
+                        help_text="the terms the customer was given: how to revoke, no further sharing, "
+                        "refusing does not affect service"
+                    ),
+                ),
+                (
                     "method",
                     models.CharField(
                         choices=[

@@ -240,3 +240,9 @@ def test_the_customer_sees_repeated_disclosures_summarized(subpoena, customer, p
         3,
     )
     assert summary["first"] <= summary["last"]
+
+
+def test_a_consent_keeps_the_terms_the_customer_was_given(consent):
+    assert (
+        "Revoke it at any time" in consent.terms and "does not affect your utility service" in consent.terms
+    )
