@@ -21,6 +21,10 @@ def _test_keys(tmp_path_factory):
     settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True
     _crypto.KEYS.reset()
+    # Page views are written at once in tests (no background writer racing the test's transaction).
+    from custodian.analytics.recorder import RECORDER
+
+    RECORDER.synchronous = True
     # Argon2 is the hasher in production (test_settings checks it); tests hash faster.
     production_hashers = settings.PASSWORD_HASHERS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "custodian.vault",
     "custodian.disclosures",
     "custodian.console",
+    "custodian.analytics",
     "custodian.api",
     "custodian.web",
     "custodian.demo",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "custodian.analytics.middleware.PageViewMiddleware",
 ]
 
 # Staff sign-in: password (Argon2id), then a TOTP code (django-otp); lockout after repeated failures (axes).
@@ -104,6 +106,9 @@ CUSTODIAN_IMAP_PORT = env_int("CUSTODIAN_IMAP_PORT", 993)
 CUSTODIAN_IMAP_USER = env_str("CUSTODIAN_IMAP_USER", "")
 CUSTODIAN_IMAP_PASSWORD = env_str("CUSTODIAN_IMAP_PASSWORD", "")
 CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
+# First-party web analytics: on by default; proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
+CUSTODIAN_ANALYTICS_ENABLED = env_bool("CUSTODIAN_ANALYTICS_ENABLED", True)
+CUSTODIAN_TRUSTED_PROXIES = env_list("CUSTODIAN_TRUSTED_PROXIES", [])
 # Re-entering password and code is required before emergency access, and lasts this long.
 CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 
