@@ -109,6 +109,8 @@ CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
 # First-party web analytics: on by default; proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
 CUSTODIAN_ANALYTICS_ENABLED = env_bool("CUSTODIAN_ANALYTICS_ENABLED", True)
 CUSTODIAN_TRUSTED_PROXIES = env_list("CUSTODIAN_TRUSTED_PROXIES", [])
+# Messages the public contact form accepts from one address per 10 minutes.
+CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.
 CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 

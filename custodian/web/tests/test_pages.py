@@ -26,3 +26,46 @@ def test_privacy_page_shows_the_policy_and_agrees_with_the_policy_file(client, d
 
 def test_portal_page(client, db):
     assert client.get("/portal/").status_code == 200
+
+
+def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_cookies(
+    client, privacy_officer
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+    from custodian.web.views import COOKIES
+
+    today = timezone.localdate()
+    current = vendor_register(
+        name="Prairie Print",
+        function="mailing",
+        contact="x",
+        contract_start=today,
+        contract_end=today + timedelta(days=90),
+        public_key=new_vendor_keypair()[1],
+    )
+    vendor_determine(
+        vendor=current,
+        decided_by=privacy_officer,
+        review_by=today + timedelta(days=60),
+        rationale="Bills and outage notices by mail keep customers informed and safe.",
+    )
+    vendor_register(
+        name="Undetermined Co",
+        function="mailing",
+        contact="x",
+        contract_start=today,
+        contract_end=today + timedelta(days=90),
+        public_key=new_vendor_keypair()[1],
+    )
+    html = client.get("/privacy/").content.decode()
+    assert set(re.findall(r'data-vendor="(\d+)"', html)) == {str(current.pk)}
+    assert "Undetermined Co" not in html and (today + timedelta(days=60)).strftime("%B") in html
+    assert set(re.findall(r'data-basis="([^"]+)"', html)) == {"prior_written_consent", "legal_authority"}
+    assert set(re.findall(r'<li data-cookie="([^"]+)"', html)) == {c["name"] for c in COOKIES}
+    for item in current_policy().website["collects"]:
+        assert item in html

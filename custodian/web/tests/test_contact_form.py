@@ -1,0 +1,129 @@
+"""The contact form: the notice at collection first, works with every cookie blocked (origin check, honeypot,
+per-address rate limit instead of a CSRF cookie), creates a request with provenance "web form", and keeps the
+visitor's input with a clear error when something is wrong."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from custodian.casework.models import CustomerRequest
+from custodian.vault.gate import reveal_documents, staff_actor
+from custodian.vault.models import SealedDocument
+
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+GOOD = {
+    "topic": "billing_question",
+    "message": "Why did my bill go up?",
+    "name": "Dana Moe",
+    "email": "dana@example.com",
+    "phone": "",
+    "account_number": "",
+    "website": "",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def cookieless():
+    return Client(enforce_csrf_checks=True)
+
+
+def test_the_notice_comes_before_the_fields_and_no_cookie_is_set(db):
+    response = cookieless().get("/contact/")
+    html = response.content.decode()
+    assert html.index("Why we ask") < html.index('name="message"')
+    assert not response.cookies and "csrfmiddlewaretoken" not in html
+
+
+def test_a_message_becomes_a_request_with_provenance_web_form(db, billing_clerk):
+    response = cookieless().post("/contact/", GOOD, **SAME_ORIGIN)
+    assert response.status_code == 200 and "reference #" in response.content.decode() and not response.cookies
+    req = CustomerRequest.objects.get()
+    assert (req.channel, req.kind, req.owning_service, req.customer.customer_class) == (
+        "web_form",
+        "billing_question",
+        "billing",
+        "inquirer",
+    )
+    assert set(SealedDocument.objects.values_list("provenance__channel", "provenance__notice_key")) == {
+        ("web_form", "contact_form")
+    }
+    docs = reveal_documents(
+        actor=staff_actor(billing_clerk),
+        customer_id=req.customer_id,
+        category="correspondence",
+        ref_prefix=f"request:{req.pk}:",
+        purpose="contacting_customers",
+        request_id=req.pk,
+    )
+    assert docs[0].text == "Why did my bill go up?"
+
+
+def test_fetch_metadata_works_when_there_is_no_origin_header(db):
+    assert cookieless().post("/contact/", GOOD, HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+    ],
+)
+def test_cross_site_posts_are_refused(db, headers):
+    response = cookieless().post("/contact/", GOOD, **headers)
+    assert response.status_code == 403 and "from our own website" in response.content.decode()
+    assert not CustomerRequest.objects.exists()
+
+
+def test_the_honeypot_swallows_bots(db):
+    response = cookieless().post("/contact/", {**GOOD, "website": "http://spam.example"}, **SAME_ORIGIN)
+    assert response.status_code == 200 and not CustomerRequest.objects.exists()
+
+
+def test_one_address_is_rate_limited(db, settings):
+    settings.CUSTODIAN_CONTACT_RATE_LIMIT = 2
+    client = cookieless()
+    codes = [
+        client.post("/contact/", GOOD, REMOTE_ADDR="198.51.100.7", **SAME_ORIGIN).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    assert client.post("/contact/", GOOD, REMOTE_ADDR="198.51.100.8", **SAME_ORIGIN).status_code == 200
+
+
+def test_errors_name_the_problem_and_keep_the_input(db):
+    response = cookieless().post(
+        "/contact/", {**GOOD, "email": "not-an-email", "message": "My words stay"}, **SAME_ORIGIN
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "valid email" in html.lower()
+    assert "My words stay</textarea>" in html and 'value="Dana Moe"' in html
+    assert not CustomerRequest.objects.exists()
+
+
+def test_a_data_request_needs_a_way_to_answer(db):
+    response = cookieless().post("/contact/", {**GOOD, "topic": "data_access", "email": ""}, **SAME_ORIGIN)
+    assert "so we can answer" in response.content.decode() and not CustomerRequest.objects.exists()
+
+
+def test_gpc_is_honoured_and_announced(client, db):
+    assert client.get("/.well-known/gpc.json").json()["gpc"] is True
+    refused = client.post("/preferences/text-size/", {"size": "large"}, HTTP_SEC_GPC="1", **SAME_ORIGIN)
+    assert "text_size" not in refused.cookies
+    refused = client.post("/preferences/text-size/", {"size": "large"}, HTTP_DNT="1", **SAME_ORIGIN)
+    assert "text_size" not in refused.cookies
+    kept = client.post("/preferences/text-size/", {"size": "large"}, **SAME_ORIGIN)
+    assert kept.cookies["text_size"].value == "large" and kept.cookies["text_size"]["httponly"]
+    assert 'class="text-large"' in client.get("/").content.decode()
+
+
+def test_public_pages_set_no_cookie(db):
+    for path in ("/", "/services/", "/contact/", "/privacy/", "/cookies/", "/portal/"):
+        response = cookieless().get(path)
+        assert response.status_code == 200 and not response.cookies, path
