@@ -1,7 +1,7 @@
 from django.urls import path
 
 from custodian.console import disclosure_views as dv
-from custodian.console import views
+from custodian.console import views, web_stats
 
 app_name = "console"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/access/", views.access_review, name="access_review"),
     path("privacy/inventory/", views.inventory, name="inventory"),
     path("marketing/", views.marketing, name="marketing"),
+    path("web/", web_stats.web_dashboard, name="web_stats"),
     path("privacy/disclosures/", dv.desk, name="disclosures"),
     path("privacy/disclosures/vendors/", dv.vendor_add, name="vendor_add"),
     path(

@@ -51,6 +51,7 @@ def cases(w):
         ("post", "/staff/privacy/break-glass/999999/review/", lambda s: 404 if reviews(s) else 403),
         ("get", "/staff/marketing/", lambda s: 200 if markets(s) else 403),
         ("get", "/staff/privacy/disclosures/", lambda s: 200 if reviews(s) else 403),
+        ("get", "/staff/web/", lambda s: 200 if s == "web" else 403),
         ("post", "/staff/privacy/disclosures/disclose/", lambda s: 302 if reviews(s) else 403),
     ]
 

@@ -1,0 +1,43 @@
+"""The web team's statistics: per day, pages, browsers, OS, devices, referrers; date range; CSV; nothing
+personal anywhere in it; only the web team sees it."""
+
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537"
+)
+
+
+def visit(path, **extra):
+    Client().get(path, **{"HTTP_USER_AGENT": CHROME, "REMOTE_ADDR": "203.0.113.77", **extra})
+
+
+def test_the_web_editor_sees_counts_and_downloads_csv(console, web_editor):
+    visit("/", HTTP_REFERER="https://www.google.com/search?q=x")
+    visit("/privacy/?token=secret")
+    visit("/", HTTP_USER_AGENT="Googlebot/2.1")
+    client = console(web_editor)
+    html = client.get("/staff/web/").content.decode()
+    assert "<strong>2</strong> page views" in html and "www.google.com" in html and "/privacy/" in html
+    assert "203.0.113.77" not in html and "secret" not in html
+    today = timezone.localdate()
+    csv_text = client.get(
+        "/staff/web/", {"since": today - timedelta(days=1), "until": today, "format": "csv"}
+    ).content.decode()
+    assert "pages,/privacy/,1" in csv_text and "browsers,Chrome,2" in csv_text
+    assert "203.0.113" not in csv_text
+    with_bots = client.get("/staff/web/", {"since": today, "until": today, "bots": "on"}).content.decode()
+    assert "<strong>3</strong> page views" in with_bots
+
+
+def test_a_bad_range_is_explained(console, web_editor):
+    response = console(web_editor).get("/staff/web/", {"since": "2026-12-01", "until": "2026-11-01"})
+    assert response.status_code == 400 and "start date is after the end date" in response.content.decode()
+
+
+def test_only_the_web_team(console, billing_clerk, privacy_officer):
+    assert console(billing_clerk).get("/staff/web/").status_code == 403
+    assert console(privacy_officer).get("/staff/web/").status_code == 403
