@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "custodian.disclosures",
     "custodian.console",
     "custodian.analytics",
+    "custodian.portal",
     "custodian.api",
     "custodian.web",
     "custodian.demo",
@@ -109,6 +110,20 @@ CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
 # First-party web analytics: on by default; proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
 CUSTODIAN_ANALYTICS_ENABLED = env_bool("CUSTODIAN_ANALYTICS_ENABLED", True)
 CUSTODIAN_TRUSTED_PROXIES = env_list("CUSTODIAN_TRUSTED_PROXIES", [])
+# Outgoing e-mail (portal confirmations): printed to the console in development, SMTP in production.
+_MAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND}}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # Messages the public contact form accepts from one address per 10 minutes.
 CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("custodian.web.urls")),
     path("staff/", include("custodian.staff.urls")),
     path("staff/", include("custodian.console.urls")),
+    path("portal/", include("custodian.portal.urls")),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,8 @@ def console_required(view):
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('staff:login')}?{urlencode({'next': request.get_full_path()})}")
+        if hasattr(user, "portal_account"):  # a customer's sign-in never opens the staff console
+            return redirect("portal:home")
         if not user.is_verified():
             request.session["after_mfa"] = request.get_full_path()
             return redirect("staff:mfa")

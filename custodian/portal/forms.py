@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from custodian.policy.loader import current_policy
+
+
+class EnrolForm(forms.Form):
+    account_number = forms.CharField(label="Account number (top right of your bill)", max_length=40)
+    last_electric_kwh = forms.IntegerField(
+        label="Electricity used last month, in kWh (on your bill)", min_value=0
+    )
+    email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Choose a password (12 characters or more)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password(self):
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ContactDetailsForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", required=False)
+    phone = forms.CharField(label="Telephone", required=False, max_length=40)
+    mailing_address = forms.CharField(label="Mailing address", required=False, max_length=300)
+
+
+class PortalRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What would you like?",
+        choices=[
+            ("privacy_question", "Ask a privacy question"),
+            ("data_access", "See all the data you hold about me (answered within 10 business days)"),
+            ("correction", "Correct data you hold about me (answered within 30 days)"),
+        ],
+    )
+    message = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+def _categories():
+    return [
+        (k, c.label)
+        for k, c in current_policy().categories.items()
+        if k not in ("correspondence", "marketing_preference")
+    ]
+
+
+class ConsentForm(forms.Form):
+    recipient_name = forms.CharField(label="Who may receive it", max_length=200)
+    recipient_contact = forms.CharField(label="How to reach them", max_length=300)
+    categories = forms.MultipleChoiceField(
+        label="Which data", choices=_categories, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label="For what purpose", max_length=200)
+    covers_until = forms.DateField(
+        label="Until (leave empty: until you revoke it)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    agree = forms.BooleanField(label="I give this consent and have read the terms above")

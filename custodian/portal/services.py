@@ -1,0 +1,106 @@
+"""Enrolment in the portal: the account number and a figure from the bill prove the customer holds the
+account; a link sent to the e-mail address confirms it is theirs. Until confirmed, nothing can be seen."""
+
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.portal.models import PortalAccount
+from custodian.vault.gate import Denied, find_customers, reveal, system_actor
+from custodian.vault.services import Submission, blind_index_of, personal_data_record
+
+CONFIRM_SALT = "custodian.portal.confirm"
+CONFIRM_MAX_AGE = 48 * 3600
+
+
+class EnrolmentError(ValueError):
+    """One message for every failure of the proof, so enrolment can't be used to probe accounts."""
+
+
+NOT_MATCHED = (
+    "The account number and the bill figure don't match our records, or the account is already enrolled."
+)
+
+
+def login_name(email: str) -> str:
+    return "c-" + blind_index_of("email", email)[:60]
+
+
+@dataclass
+class Enrolment:
+    account_number: str
+    last_electric_kwh: int
+    email: str
+    password: str
+
+
+def _last_electric_kwh(customer_id: int) -> int | None:
+    values = reveal(
+        actor=system_actor("portal_enrolment"),
+        customer_id=customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+    )
+    usage = json.loads(values.get("meter_usage", "{}"))
+    months = usage.get("electric", {}).get("months", [])
+    return round(months[-1]["total"]) if months else None
+
+
+@transaction.atomic
+def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
+    """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link."""
+    try:
+        ids = find_customers(
+            actor=system_actor("portal_enrolment"),
+            field="account_number",
+            value=enrolment.account_number,
+            purpose="providing_services",
+        )
+    except Denied:
+        ids = []
+    if len(ids) != 1 or PortalAccount.objects.filter(customer_id=ids[0]).exists():
+        raise EnrolmentError(NOT_MATCHED)
+    expected = _last_electric_kwh(ids[0])
+    if expected is None or abs(expected - int(enrolment.last_electric_kwh)) > 1:
+        raise EnrolmentError(NOT_MATCHED)
+    name = login_name(enrolment.email)
+    if get_user_model().objects.filter(username=name).exists():
+        raise EnrolmentError("That e-mail address already signs in to an account.")
+    user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
+    account = PortalAccount.objects.create(user=user, customer_id=ids[0])
+    token = signing.dumps({"account": account.pk, "email": enrolment.email.strip()}, salt=CONFIRM_SALT)
+    send_mail(
+        subject="Confirm your e-mail address for My account",
+        message=f"Open this link to finish signing up (valid 48 hours):\n{confirm_url(token)}\n\n"
+        "If you did not ask for this, ignore this message.",
+        from_email=None,
+        recipient_list=[enrolment.email.strip()],
+    )
+    return account
+
+
+@transaction.atomic
+def portal_confirm(*, token: str) -> PortalAccount:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        raise EnrolmentError("This link is not valid or has expired; sign up again.") from None
+    account = PortalAccount.objects.select_related("user").filter(pk=data["account"]).first()
+    if account is None:
+        raise EnrolmentError("This link is not valid or has expired; sign up again.")
+    if account.confirmed_at is None:
+        account.confirmed_at = timezone.now()
+        account.save(update_fields=["confirmed_at"])
+        account.user.is_active = True
+        account.user.save(update_fields=["is_active"])
+        personal_data_record(
+            customer=account.customer,
+            values={"email": data["email"]},
+            submission=Submission(channel="portal", notice_key="portal_profile"),
+        )
+    return account

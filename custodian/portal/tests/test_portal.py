@@ -1,0 +1,194 @@
+"""The customer portal: enrol with the account number and a bill figure plus e-mail confirmation; see,
+correct and download your data with its provenance; see who looked and who received it; give and revoke
+consent; opt out of marketing; send requests — and never reach another customer's data."""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PAPER_FORM
+from custodian.audit.models import AccessEvent
+from custodian.casework.models import CustomerRequest
+from custodian.customers.services import customer_enrol
+from custodian.demo.generator import application
+from custodian.disclosures.models import Consent
+from custodian.vault.models import PersonalValue
+
+PASSWORD = "a long portal passphrase"
+
+
+def last_kwh(app):
+    return round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
+
+
+@pytest.fixture
+def households(db):
+    from datetime import date
+
+    apps = [application(7, i, date(2026, 11, 26)) for i in (1, 2)]
+    customers = [customer_enrol(application=a, submission=PAPER_FORM) for a in apps]
+    return list(zip(customers, apps, strict=True))
+
+
+def enrol(client, app, email):
+    return client.post(
+        "/portal/enrol/",
+        {
+            "account_number": app.personal["account_number"],
+            "last_electric_kwh": last_kwh(app),
+            "email": email,
+            "password": PASSWORD,
+        },
+    )
+
+
+def signed_in(app, email) -> Client:
+    client = Client()
+    enrol(client, app, email)
+    link = re.search(r"http://testserver(/portal/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
+    assert client.get(link).status_code == 200
+    assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_enrolment_needs_the_bill_figure_and_gives_one_answer_for_every_mismatch(households):
+    (_, app), _ = households
+    client = Client()
+    wrong_figure = client.post(
+        "/portal/enrol/",
+        {
+            "account_number": app.personal["account_number"],
+            "last_electric_kwh": last_kwh(app) + 50,
+            "email": "a@example.com",
+            "password": PASSWORD,
+        },
+    )
+    no_account = client.post(
+        "/portal/enrol/",
+        {"account_number": "999", "last_electric_kwh": 1, "email": "a@example.com", "password": PASSWORD},
+    )
+    assert "don&#x27;t match our records" in wrong_figure.content.decode()
+    assert "don&#x27;t match our records" in no_account.content.decode()
+    assert not mail.outbox
+
+
+def test_sign_in_only_after_the_email_is_confirmed(households):
+    (_, app), _ = households
+    client = Client()
+    enrol(client, app, "pat@example.com")
+    assert (
+        client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD}).status_code == 200
+    )
+    assert client.get("/portal/me/").status_code == 302
+    assert client.get("/portal/confirm/forged-token/").status_code == 400
+
+
+def test_the_customer_sees_their_data_with_provenance_and_corrects_it(households):
+    (customer, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    html = client.get("/portal/me/").content.decode()
+    assert (
+        app.personal["name"] in html and "Paper form" in html and "Customer portal" in html
+    )  # e-mail via portal
+    client.post("/portal/me/contact/", {"phone": "507-555-0999", "email": "", "mailing_address": ""})
+    current = PersonalValue.objects.get(customer=customer, field="phone", superseded_at=None)
+    assert current.provenance.channel == "portal"
+    assert "507-555-0999" in client.get("/portal/me/").content.decode()
+
+
+def test_who_has_seen_my_data_shows_services_not_names(households, billing_clerk):
+    from custodian.vault.gate import reveal, staff_actor
+
+    (customer, app), _ = households
+    reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
+    html = signed_in(app, "pat@example.com").get("/portal/me/who-has-seen-my-data/").content.decode()
+    assert "Billing" in html and "bill.clerk" not in html and "Bill Hanson" not in html
+
+
+def test_consent_given_and_revoked_electronically(households):
+    (customer, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    client.post(
+        "/portal/me/consents/",
+        {
+            "recipient_name": "Energy Savers Co-op",
+            "recipient_contact": "x@savers.example",
+            "categories": ["name", "meter_usage"],
+            "purpose": "home energy audit",
+            "agree": "on",
+        },
+    )
+    consent = Consent.objects.get()
+    assert (
+        consent.method == "electronic" and "Revoke it at any time" in consent.text_shown and consent.signer_ip
+    )
+    client.post(f"/portal/me/consents/{consent.pk}/revoke/")
+    consent.refresh_from_db()
+    assert consent.revocation.how == "the customer, in the portal"
+
+
+def test_opt_out_download_and_requests(households):
+    (customer, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    client.post("/portal/me/marketing/", {"choice": "out"})
+    assert "You have opted out" in client.get("/portal/me/").content.decode()
+    data = json.loads(client.get("/portal/me/download.json").content)
+    assert (
+        data["data"]["name"] == app.personal["name"] and data["data"]["marketing_preference"] == "opted_out"
+    )
+    assert app.personal["name"] in client.get("/portal/me/download.csv").content.decode()
+    assert client.get("/portal/me/download.exe").status_code == 404
+    client.post("/portal/me/request/", {"kind": "data_access", "message": "Everything, please."})
+    req = CustomerRequest.objects.get()
+    assert (req.customer_id, req.channel, req.owning_service) == (customer.pk, "portal", "privacy_officer")
+
+
+def test_no_portal_route_reaches_another_customer(households):
+    (first, app1), (second, app2) = households
+    client = signed_in(app1, "pat@example.com")
+    other_name = app2.personal["name"]
+    routes = [
+        "/portal/me/",
+        "/portal/me/who-has-seen-my-data/",
+        "/portal/me/who-we-gave-it-to/",
+        "/portal/me/consents/",
+        "/portal/me/download.json",
+        "/portal/me/download.csv",
+        "/portal/me/request/",
+    ]
+    for route in routes:
+        for suffix in ("", f"?customer={second.pk}", f"?customer_id={second.pk}"):
+            response = client.get(route + suffix)
+            assert other_name not in response.content.decode(), route + suffix
+    other_reads = AccessEvent.objects.filter(actor_kind="customer", customer_id=str(second.pk))
+    assert not other_reads.exists()
+    # A consent of the other customer can't be revoked through this session.
+    from datetime import date
+
+    from django.utils import timezone
+
+    from custodian.disclosures.services import consent_record
+
+    theirs = consent_record(
+        customer=second,
+        recipient_name="X",
+        recipient_contact="x",
+        categories=["name"],
+        purpose="p",
+        covers_from=date(2025, 1, 1),
+        signed_at=timezone.now(),
+        method="electronic",
+        text_shown="I agree",
+    )
+    client.post(f"/portal/me/consents/{theirs.pk}/revoke/")
+    assert not hasattr(Consent.objects.get(pk=theirs.pk), "revocation")
+
+
+def test_a_customer_session_never_opens_the_staff_console(households):
+    (_, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    assert client.get("/staff/").url == "/portal/me/"
+    assert client.get("/staff/customers/").url == "/portal/me/"

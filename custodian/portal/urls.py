@@ -1,0 +1,20 @@
+from django.urls import path
+
+from custodian.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("enrol/", views.enrol, name="enrol"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("me/", views.home, name="home"),
+    path("me/contact/", views.update_contact, name="update_contact"),
+    path("me/marketing/", views.marketing, name="marketing"),
+    path("me/who-has-seen-my-data/", views.accesses, name="accesses"),
+    path("me/who-we-gave-it-to/", views.disclosures, name="disclosures"),
+    path("me/consents/", views.consents, name="consents"),
+    path("me/consents/<int:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"),
+    path("me/download.<str:fmt>", views.download, name="download"),
+    path("me/request/", views.new_request, name="request"),
+]

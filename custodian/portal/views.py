@@ -1,0 +1,311 @@
+"""The customer portal. Every page works from the signed-in customer's own account: no URL carries a
+customer number, so no URL can reach another customer's data. Every read goes through the gate as the
+customer themself."""
+
+import contextlib
+import csv
+import io
+import json
+from functools import wraps
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.audit.models import AccessEvent
+from custodian.casework.services import Intake, request_intake
+from custodian.disclosures.models import Consent
+from custodian.disclosures.selectors import accounting_summary
+from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
+from custodian.vault.gate import customer_actor, reveal
+from custodian.vault.models import PersonalValue
+from custodian.vault.normalize import MARKETING_OPTED_OUT
+from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
+
+PROFILE_FIELDS = ("name", "email", "phone", "mailing_address", "service_address", "account_number")
+
+
+def portal_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
+        if account is None or account.confirmed_at is None:
+            return redirect("portal:login")
+        request.customer_id = account.customer_id
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _mine(request, fields, purpose="providing_services"):
+    return reveal(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        fields=fields,
+        purpose=purpose,
+        client_ip=_ip(request),
+    )
+
+
+def enrol(request):
+    form = forms.EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            portal_enrol(
+                enrolment=Enrolment(**d),
+                confirm_url=lambda t: request.build_absolute_uri(reverse("portal:confirm", args=[t])),
+            )
+        except EnrolmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "portal/enrol_sent.html", {"email": d["email"]})
+    return render(
+        request, "portal/enrol.html", {"form": form, "notice": current_policy().notices["portal_profile"]}
+    )
+
+
+def confirm(request, token):
+    try:
+        portal_confirm(token=token)
+    except EnrolmentError as exc:
+        return render(
+            request, "portal/message.html", {"title": "Link not valid", "message": str(exc)}, status=400
+        )
+    return render(
+        request,
+        "portal/message.html",
+        {
+            "title": "Confirmed",
+            "message": "Your e-mail address is confirmed. You can sign in now.",
+            "sign_in": True,
+        },
+    )
+
+
+def sign_in(request):
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=login_name(form.cleaned_data["email"]), password=form.cleaned_data["password"]
+        )
+        if user is not None and hasattr(user, "portal_account"):
+            login(request, user)
+            return redirect("portal:home")
+        form.add_error(
+            None, "E-mail address or password not recognised (or the address is not confirmed yet)."
+        )
+    return render(request, "portal/sign_in.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("web:portal")
+
+
+@portal_required
+def home(request):
+    values = _mine(request, list(PROFILE_FIELDS))
+    labels = {c.field: c.label for c in current_policy().categories.values()}
+    provenance = {
+        v.field: v.provenance
+        for v in PersonalValue.objects.filter(
+            customer_id=request.customer_id, superseded_at__isnull=True, field__in=PROFILE_FIELDS
+        ).select_related("provenance")
+    }
+    opted_out = _mine(request, ["marketing_preference"]).get("marketing_preference") == MARKETING_OPTED_OUT
+    rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in PROFILE_FIELDS if f in values]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "rows": rows,
+            "opted_out": opted_out,
+            "contact_form": forms.ContactDetailsForm(),
+            "notice": current_policy().notices["portal_profile"],
+        },
+    )
+
+
+@portal_required
+@require_POST
+def update_contact(request):
+    form = forms.ContactDetailsForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message.html",
+            {"title": "Not saved", "message": form.errors.as_text()},
+            status=400,
+        )
+    values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
+    if values:
+        from custodian.customers.models import Customer
+
+        personal_data_record(
+            customer=Customer(pk=request.customer_id),
+            values=values,
+            submission=Submission(channel="portal", notice_key="portal_profile"),
+        )
+    return redirect("portal:home")
+
+
+@portal_required
+@require_POST
+def marketing(request):
+    from custodian.customers.models import Customer
+
+    marketing_preference_set(
+        customer=Customer(pk=request.customer_id),
+        opted_out=request.POST.get("choice") == "out",
+        submission=Submission(channel="portal", notice_key="portal_profile"),
+    )
+    return redirect("portal:home")
+
+
+@portal_required
+def accesses(request):
+    """Who has seen my data: staff by support service, purpose and time (names of staff are not shown)."""
+    policy = current_policy()
+    events = (
+        AccessEvent.objects.filter(customer_id=str(request.customer_id))
+        .exclude(actor_kind="customer")
+        .order_by("-seq")[:500]
+    )
+    rows = [
+        {
+            "at": e.at,
+            "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
+            or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
+            "purpose": policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.purpose,
+            "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+            "decision": e.decision,
+            "emergency": bool(e.break_glass_id),
+        }
+        for e in events
+    ]
+    return render(request, "portal/accesses.html", {"rows": rows})
+
+
+@portal_required
+def disclosures(request):
+    return render(request, "portal/disclosures.html", {"rows": accounting_summary(request.customer_id)})
+
+
+@portal_required
+def consents(request):
+    policy = current_policy()
+    terms = policy.disclosure_bases["prior_written_consent"]["terms"]
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from custodian.customers.models import Customer
+
+        d = form.cleaned_data
+        text = (
+            f"I consent to {policy.utility['name']} giving {', '.join(d['categories'])} "
+            f"to {d['recipient_name']} ({d['recipient_contact']}) for: {d['purpose']}. {terms}"
+        )
+        try:
+            consent_record(
+                customer=Customer(pk=request.customer_id),
+                recipient_name=d["recipient_name"],
+                recipient_contact=d["recipient_contact"],
+                categories=d["categories"],
+                purpose=d["purpose"],
+                covers_from=timezone.localdate().replace(year=timezone.localdate().year - 2),
+                covers_until=d["covers_until"],
+                signed_at=timezone.now(),
+                method="electronic",
+                text_shown=text,
+                signer_ip=_ip(request),
+            )
+        except AccountingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("portal:consents")
+    mine = (
+        Consent.objects.filter(customer_id=request.customer_id)
+        .select_related("revocation")
+        .order_by("-signed_at")
+    )
+    return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
+
+
+@portal_required
+@require_POST
+def consent_revoke_view(request, consent_id):
+    consent = Consent.objects.filter(pk=consent_id, customer_id=request.customer_id).first()
+    if consent is not None and not hasattr(consent, "revocation"):
+        with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
+            consent_revoke(consent=consent, how="the customer, in the portal")
+    return redirect("portal:consents")
+
+
+@portal_required
+def download(request, fmt):
+    if fmt not in ("json", "csv"):
+        raise Http404
+    policy = current_policy()
+    fields = [
+        c.field
+        for c in policy.categories.values()
+        if c.key in policy.self_access_categories and c.key != "correspondence"
+    ]
+    values = _mine(request, fields, purpose="legal_obligations")
+    if fmt == "json":
+        data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
+        response = JsonResponse(
+            {
+                "customer": request.customer_id,
+                "data": data,
+                "disclosures": [
+                    {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
+                    for r in accounting_summary(request.customer_id)
+                ],
+            },
+            json_dumps_params={"indent": 2},
+        )
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["item", "value"])
+        for k, v in values.items():
+            writer.writerow([k, v])
+        response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
+    return response
+
+
+@portal_required
+def new_request(request):
+    form = forms.PortalRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        req, _ = request_intake(
+            intake=Intake(
+                kind=form.cleaned_data["kind"],
+                channel="portal",
+                message=form.cleaned_data["message"],
+                customer_id=request.customer_id,
+                notice_key="portal_profile",
+            )
+        )
+        return render(
+            request,
+            "portal/message.html",
+            {
+                "title": "Received",
+                "message": f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.",
+            },
+        )
+    return render(request, "portal/request.html", {"form": form})
