@@ -1,0 +1,201 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against the real server (`manage.py
+runserver` on a fresh database with the demo utility). Screenshots go to test-artifacts/."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    var = tmp_path_factory.mktemp("browser-var")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"CUSTODIAN_VAR_DIR": str(var), "DEBUG": "1", "CUSTODIAN_CONTACT_RATE_LIMIT": "100"})
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
+    subprocess.run(
+        [*manage, "seed_demo", "--customers", "4", "--seed", "3", "--no-progress"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+    log = open(var / "server.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield {"url": f"http://127.0.0.1:{port}", "log": var / "server.log", "var": var}
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+def block_cookies(context, page):
+    """Every cookie blocked, as a browser set to block cookies does: nothing the server sends is stored
+    (Set-Cookie stripped before the browser sees it), and scripts can't use document.cookie."""
+
+    def strip(route):
+        response = route.fetch()
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+        route.fulfill(response=response, headers=headers)
+
+    context.route("**/*", strip)
+    session = context.new_cdp_session(page)
+    session.send("Emulation.setDocumentCookieDisabled", {"disabled": True})
+
+
+def test_the_contact_form_works_with_every_cookie_blocked(site, playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    context = browser.new_context()
+    page = context.new_page()
+    block_cookies(context, page)
+    page.goto(f"{site['url']}/contact/")
+    assert page.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
+    page.select_option("#id_topic", "billing_question")
+    page.fill("#id_message", "Is my autopay set up?")
+    page.fill("#id_name", "Robin Visitor")
+    page.fill("#id_email", "robin@example.com")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=We received your message")
+    page.screenshot(path=str(ARTIFACTS / "contact-cookies-blocked.png"), full_page=True)
+    assert context.cookies() == []
+    browser.close()
+
+
+def test_gpc_means_no_cookie_even_when_asked(site, playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    context = browser.new_context(extra_http_headers={"Sec-GPC": "1"})
+    page = context.new_page()
+    page.goto(f"{site['url']}/cookies/")
+    page.click("button[value=large]")
+    page.wait_for_selector("text=did not store your text size")
+    assert context.cookies() == []
+    plain = browser.new_context()
+    page = plain.new_page()
+    page.goto(f"{site['url']}/cookies/")
+    page.click("button[value=large]")
+    page.wait_for_load_state()
+    assert [c["name"] for c in plain.cookies()] == ["text_size"]
+    page.screenshot(path=str(ARTIFACTS / "cookies-page.png"), full_page=True)
+    browser.close()
+
+
+def test_the_contact_form_can_be_completed_with_the_keyboard_alone(site, playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    page = browser.new_page()
+    page.goto(f"{site['url']}/contact/")
+    page.focus("#id_topic")
+    page.keyboard.press("ArrowDown")  # Payment
+    page.keyboard.press("Tab")
+    page.keyboard.type("Where can I pay in person?")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Kim Keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.type("kim@example.com")
+    focused = [page.evaluate("document.activeElement.id")]
+    for _ in range(6):  # phone, account number, then past the hidden honeypot to the button
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+        if focused[-1] == "BUTTON":
+            break
+    assert "id_website" not in focused and focused[-1] == "BUTTON"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=We received your message")
+    page.screenshot(path=str(ARTIFACTS / "contact-keyboard.png"), full_page=True)
+    browser.close()
+
+
+def test_portal_sign_in_and_consent_revoke(site, playwright):
+    from custodian.demo.generator import application
+
+    app = application(3, 1, date.today())
+    kwh = round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    page = browser.new_page()
+    page.goto(f"{site['url']}/portal/enrol/")
+    page.fill("#id_account_number", app.personal["account_number"])
+    page.fill("#id_last_electric_kwh", str(kwh))
+    page.fill("#id_email", "portal.user@example.com")
+    page.fill("#id_password", "a long portal passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Check your e-mail")
+    link = None
+    for _ in range(50):
+        # The console mail backend prints the MIME message: undo quoted-printable line folding.
+        text = site["log"].read_text().replace("=\n", "").replace("=3D", "=")
+        found = re.search(r"(http://[^\s]+/portal/confirm/[^\s]+/)", text)
+        if found:
+            link = found.group(1)
+            break
+        time.sleep(0.1)
+    assert link, "the confirmation e-mail was not sent"
+    page.goto(link)
+    page.goto(f"{site['url']}/portal/sign-in/")
+    page.fill("#id_email", "portal.user@example.com")
+    page.fill("#id_password", "a long portal passphrase")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=What we hold about you")
+    assert app.personal["name"] in page.content()
+    page.goto(f"{site['url']}/portal/me/consents/")
+    page.fill("#id_recipient_name", "Energy Savers Co-op")
+    page.fill("#id_recipient_contact", "x@savers.example")
+    page.check("input[name=categories][value=name]")
+    page.fill("#id_purpose", "home energy audit")
+    page.check("#id_agree")
+    page.click("form:not([action]) button[type=submit]")
+    page.wait_for_selector("text=Energy Savers Co-op")
+    page.click("text=Revoke")
+    page.wait_for_selector("text=revoked")
+    page.screenshot(path=str(ARTIFACTS / "portal-consent-revoked.png"), full_page=True)
+    browser.close()
