@@ -8,12 +8,14 @@ import io
 import json
 from functools import wraps
 
+import segno
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.services import Intake, request_intake
@@ -23,6 +25,8 @@ from custodian.disclosures.services import AccountingError, consent_record, cons
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
+from custodian.staff import mfa
+from custodian.staff.forms import CodeForm
 from custodian.vault.gate import customer_actor, reveal
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
@@ -37,6 +41,8 @@ def portal_required(view):
         account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
         if account is None or account.confirmed_at is None:
             return redirect("portal:login")
+        if not request.user.is_verified() and mfa.has_confirmed_totp(request.user):
+            return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
         return view(request, *args, **kwargs)
 
@@ -101,7 +107,7 @@ def sign_in(request):
         )
         if user is not None and hasattr(user, "portal_account"):
             login(request, user)
-            return redirect("portal:home")
+            return redirect("portal:code" if mfa.has_confirmed_totp(user) else "portal:home")
         form.add_error(
             None, "E-mail address or password not recognised (or the address is not confirmed yet)."
         )
@@ -309,3 +315,49 @@ def new_request(request):
             },
         )
     return render(request, "portal/request.html", {"form": form})
+
+
+def code(request):
+    """The second step of sign-in for customers who turned on an authenticator app."""
+    if not request.user.is_authenticated or not hasattr(request.user, "portal_account"):
+        return redirect("portal:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect("portal:home")
+        form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
+    return render(request, "portal/code.html", {"form": form})
+
+
+@portal_required
+def security(request):
+    """Optional: protect the account with an authenticator app as well as the password."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, mfa.confirmed_totp(request.user))
+            return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
+        form.add_error("code", "That code does not match; scan the QR code again and enter the current code.")
+    enabled = mfa.has_confirmed_totp(request.user)
+    device = (
+        None
+        if enabled
+        else (
+            mfa.totp_enrolment_pending(user=request.user)
+            if request.method == "POST"
+            else mfa.totp_enrolment_start(user=request.user)
+        )
+    )
+    return render(
+        request,
+        "portal/security.html",
+        {
+            "enabled": enabled,
+            "form": form,
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5) if device else None,
+            "secret": mfa.totp_secret_b32(device) if device else "",
+        },
+    )

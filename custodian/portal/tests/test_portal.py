@@ -192,3 +192,63 @@ def test_a_customer_session_never_opens_the_staff_console(households):
     client = signed_in(app, "pat@example.com")
     assert client.get("/staff/").url == "/portal/me/"
     assert client.get("/staff/customers/").url == "/portal/me/"
+
+
+def test_an_optional_authenticator_is_then_asked_at_every_sign_in(households):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    (_, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    assert "Turn on" in client.get("/portal/me/security/").content.decode()
+    device = TOTPDevice.objects.get(confirmed=False)
+
+    def code():
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+    enrolled = client.post("/portal/me/security/", {"code": code()}).content.decode()
+    recovery = re.findall(r"<li><code>([^<]+)</code></li>", enrolled)
+    assert len(recovery) == 10
+    fresh = Client()
+    response = fresh.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD})
+    assert response.url == "/portal/sign-in/code/"
+    assert fresh.get("/portal/me/").url == "/portal/sign-in/code/"
+    # (the app's current code was just used to turn it on, and a code works once: use a recovery code)
+    assert fresh.post("/portal/sign-in/code/", {"code": recovery[0]}).url == "/portal/me/"
+    assert fresh.get("/portal/me/").status_code == 200
+
+
+def test_repeated_failed_sign_ins_lock_the_portal_account(households, settings):
+    (_, app), _ = households
+    signed_in(app, "pat@example.com")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert (
+            client.post("/portal/sign-in/", {"email": "pat@example.com", "password": "wrong"}).status_code
+            == 200
+        )
+    assert (
+        client.post("/portal/sign-in/", {"email": "pat@example.com", "password": "wrong"}).status_code == 429
+    )
+    assert (
+        client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD}).status_code == 429
+    )
+
+
+def test_a_customer_session_reaches_no_api_route(households):
+    (first, app1), (second, _) = households
+    client = signed_in(app1, "pat@example.com")
+    for method, path in (
+        ("post", f"/api/v1/customers/{second.pk}/reveal"),
+        ("post", f"/api/v1/customers/{first.pk}/reveal"),
+        ("post", "/api/v1/customers/lookup"),
+        ("get", "/api/v1/access-events"),
+        ("get", f"/api/v1/customers/{second.pk}/disclosures"),
+        ("get", "/api/v1/exports/1/file"),
+    ):
+        response = (
+            getattr(client, method)(path, content_type="application/json")
+            if method == "post"
+            else client.get(path)
+        )
+        assert response.status_code == 401, path
