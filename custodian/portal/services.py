@@ -39,7 +39,7 @@ class Enrolment:
     password: str
 
 
-def _last_electric_kwh(customer_id: int) -> int | None:
+def last_electric_kwh(customer_id: int) -> int | None:
     values = reveal(
         actor=system_actor("portal_enrolment"),
         customer_id=customer_id,
@@ -65,7 +65,7 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         ids = []
     if len(ids) != 1 or PortalAccount.objects.filter(customer_id=ids[0]).exists():
         raise EnrolmentError(NOT_MATCHED)
-    expected = _last_electric_kwh(ids[0])
+    expected = last_electric_kwh(ids[0])
     if expected is None or abs(expected - int(enrolment.last_electric_kwh)) > 1:
         raise EnrolmentError(NOT_MATCHED)
     name = login_name(enrolment.email)

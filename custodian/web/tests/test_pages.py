@@ -71,3 +71,22 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
 
     for item in current_policy().website["collects"]:
         assert escape(item) in html
+
+
+def test_security_headers(client, db):
+    response = client.get("/contact/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_template_carries_inline_script():
+    from pathlib import Path
+
+    import custodian
+
+    for path in Path(custodian.__file__).parent.rglob("templates/**/*.html"):
+        text = path.read_text()
+        assert "<script>" not in text and " onclick=" not in text and "javascript:" not in text, path

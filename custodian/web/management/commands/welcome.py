@@ -28,5 +28,33 @@ class Command(BaseCommand):
             "Every staff sign-in asks for a second factor; print a demo member's current code with",
             "  .venv/bin/python manage.py demo_otp bill.clerk",
             "",
+            *self._demo_customer(),
+            "",
         ]
         self.stdout.write("\n".join(lines))
+
+    def _demo_customer(self):
+        """What a demo customer needs to sign up in the portal: the account number and a bill figure (read
+        from the database through the gate, as the enrolment check itself does)."""
+        from custodian.demo.generator import account_number
+        from custodian.portal.services import last_electric_kwh
+        from custodian.vault.gate import Denied, find_customers, system_actor
+
+        number = account_number(1, 0)
+        try:
+            ids = find_customers(
+                actor=system_actor("portal_enrolment"),
+                field="account_number",
+                value=number,
+                purpose="providing_services",
+            )
+            kwh = last_electric_kwh(ids[0]) if ids else None
+        except Denied:
+            kwh = None
+        if kwh is None:
+            return []
+        return [
+            f"Demo customer for the portal (/portal/enrol/): account number {number}, "
+            f"electricity last month {kwh} kWh;",
+            "  the confirmation link is printed in this console (development e-mail).",
+        ]
