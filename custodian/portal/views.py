@@ -27,7 +27,7 @@ from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
-from custodian.vault.gate import customer_actor, reveal
+from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
@@ -271,6 +271,24 @@ def download(request, fmt):
     values = _mine(request, fields, purpose="legal_obligations")
     if fmt == "json":
         data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
+        documents = reveal_documents(
+            actor=customer_actor(request.customer_id, "the customer"),
+            customer_id=request.customer_id,
+            category="correspondence",
+            ref_prefix="",
+            purpose="legal_obligations",
+            client_ip=_ip(request),
+        )
+        data["correspondence"] = [
+            {
+                "ref": d.ref,
+                "filename": d.filename,
+                "media_type": d.media_type,
+                "text": d.text if d.media_type.startswith("text/") else None,
+                "bytes": len(d.content),
+            }
+            for d in documents
+        ]
         response = JsonResponse(
             {
                 "customer": request.customer_id,

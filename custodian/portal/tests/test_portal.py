@@ -144,6 +144,8 @@ def test_opt_out_download_and_requests(households):
     client.post("/portal/me/request/", {"kind": "data_access", "message": "Everything, please."})
     req = CustomerRequest.objects.get()
     assert (req.customer_id, req.channel, req.owning_service) == (customer.pk, "portal", "privacy_officer")
+    data = json.loads(client.get("/portal/me/download.json").content)
+    assert [m["text"] for m in data["data"]["correspondence"]] == ["Everything, please."]
 
 
 def test_no_portal_route_reaches_another_customer(households):
