@@ -12,47 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from ua_parser import parse as parse_user_agent
+
+from custodian.netaddr import client_ip, parse_ip
+
+__all__ = ["agent", "clean_path", "client_ip", "mask_ip", "referrer_host"]
 
 _TABLETS = ("ipad", "tablet", "kindle", "nexus 7", "nexus 9", "sm-t")
 _BOT_WORDS = ("bot", "crawl", "spider", "slurp", "headless", "monitor", "curl", "wget", "python-requests")
 
 
-def _trusted_networks():
-    return [
-        ipaddress.ip_network(n.strip(), strict=False) for n in settings.CUSTODIAN_TRUSTED_PROXIES if n.strip()
-    ]
-
-
-def _parse_ip(text: str):
-    try:
-        return ipaddress.ip_address(text.strip().strip("[]"))
-    except ValueError:
-        return None
-
-
-def client_ip(meta: dict) -> str | None:
-    """The client's address. X-Forwarded-For counts only when the direct peer is a trusted proxy; it is walked
-    from the right, skipping trusted proxies, and the first address that is not one is the client."""
-    peer = _parse_ip(meta.get("REMOTE_ADDR", ""))
-    if peer is None:
-        return None
-    trusted = _trusted_networks()
-    if not any(peer in net for net in trusted):
-        return str(peer)
-    hops = [h for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        address = _parse_ip(hop)
-        if address is None:
-            return None  # a forged or garbled chain: don't guess
-        if not any(address in net for net in trusted):
-            return str(address)
-    return str(peer)
-
-
 def mask_ip(address: str | None) -> str:
-    ip = _parse_ip(address or "")
+    ip = parse_ip(address or "")
     if ip is None:
         return ""
     if ip.version == 6 and ip.ipv4_mapped:

@@ -23,9 +23,11 @@ from custodian.console import forms
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.console.privacy import data_inventory, response_package, unusual_access
 from custodian.customers.models import Customer
+from custodian.netaddr import request_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
+from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import NotAllowed, break_glass_review, break_glass_review_queue
@@ -34,7 +36,7 @@ DENIED = gate.NOT_FOUND_OR_DENIED
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return request_ip(request)
 
 
 def _actor(request):
@@ -52,8 +54,7 @@ def _reads_customers(actor) -> bool:
 
 
 def _reviews_access(actor) -> bool:
-    policy = current_policy()
-    return any(policy.services[s].reviews_access for s in actor.services if s in policy.services)
+    return reviews_access(actor.services)
 
 
 def _not_found(request):

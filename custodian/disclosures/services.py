@@ -20,7 +20,7 @@ from custodian.disclosures.models import (
     VendorDetermination,
 )
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import services_of
+from custodian.staff.selectors import reviews_access, services_of
 
 
 class AccountingError(ValueError):
@@ -116,8 +116,7 @@ def _check_categories(categories) -> list[str]:
 
 
 def _reviews_access(user) -> bool:
-    policy = current_policy()
-    return any(policy.services[s].reviews_access for s in services_of(user) if s in policy.services)
+    return reviews_access(services_of(user))
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.models import Consent
 from custodian.disclosures.selectors import accounting_summary
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
+from custodian.netaddr import request_ip
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
@@ -49,8 +50,8 @@ def portal_required(view):
     return wrapper
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+def _ip(request) -> str:
+    return request_ip(request)
 
 
 def _mine(request, fields, purpose="providing_services"):

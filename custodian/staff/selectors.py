@@ -7,3 +7,11 @@ def services_of(user) -> frozenset[str]:
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     return frozenset(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
+
+
+def reviews_access(services: frozenset[str]) -> bool:
+    """Whether these support services include one that reviews access (the privacy officer's)."""
+    from custodian.policy.loader import current_policy
+
+    policy = current_policy()
+    return any(policy.services[s].reviews_access for s in services if s in policy.services)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 
-from custodian.analytics.capture import client_ip
+from custodian.netaddr import client_ip
 
 
 def same_origin(request) -> bool:
