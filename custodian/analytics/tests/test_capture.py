@@ -160,3 +160,22 @@ def test_old_page_views_are_purged(db, synchronous):
     )
     call_command("analytics_purge")
     assert PageView.objects.count() == 1
+
+
+def test_the_access_log_records_the_client_behind_a_trusted_proxy(db, settings, billing_clerk, customer):
+    from custodian.api.services import api_token_create
+    from custodian.audit.models import AccessEvent
+
+    settings.CUSTODIAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    raw = api_token_create(name="t", user=billing_clerk)[1]
+    from django.test import Client
+
+    Client().post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.44",
+    )
+    assert AccessEvent.objects.get().client_ip == "198.51.100.44"
