@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "custodian.console",
     "custodian.analytics",
     "custodian.portal",
+    "custodian.usage",
     "custodian.api",
     "custodian.web",
     "custodian.demo",

@@ -1,0 +1,116 @@
+"""Green Button import: the official samples read whole; hostile and malformed files are refused or reported
+line by line, and nothing invalid is kept."""
+
+import io
+
+import pytest
+
+from custodian.testing import shared_file
+from custodian.usage.greenbutton_import import parse_espi
+
+SAMPLES = [
+    "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml",
+    "greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml",
+]
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <entry><link rel="self" href="https://x/UsagePoint/1"/>
+    <content><UsagePoint xmlns="http://naesb.org/espi"><ServiceCategory><kind>0</kind></ServiceCategory></UsagePoint></content>
+  </entry>
+  <entry><link rel="self" href="https://x/UsagePoint/1/MeterReading/1"/><link rel="up" href="https://x/UsagePoint/1/MeterReading"/>
+    <link rel="related" href="https://x/ReadingType/1"/><content><MeterReading xmlns="http://naesb.org/espi"/></content>
+  </entry>
+  <entry><link rel="self" href="https://x/ReadingType/1"/>
+    <content><ReadingType xmlns="http://naesb.org/espi"><flowDirection>{flow}</flowDirection><powerOfTenMultiplier>{power}</powerOfTenMultiplier><uom>72</uom></ReadingType></content>
+  </entry>
+  <entry><link rel="self" href="https://x/UsagePoint/1/MeterReading/1/IntervalBlock/1"/>
+    <link rel="up" href="https://x/UsagePoint/1/MeterReading/1/IntervalBlock"/>
+    <updated>2012-10-24</updated>
+    <content><IntervalBlock xmlns="http://naesb.org/espi"><interval><duration>7200</duration><start>1000</start></interval>
+{readings}
+    </IntervalBlock></content>
+  </entry>
+</feed>
+"""
+
+
+def reading(start, value, duration=3600):
+    return (
+        f"<IntervalReading><timePeriod><duration>{duration}</duration><start>{start}</start></timePeriod>"
+        f"<value>{value}</value></IntervalReading>"
+    )
+
+
+def feed(readings, power=0, flow=1) -> io.BytesIO:
+    return io.BytesIO(FEED.format(readings="\n".join(readings), power=power, flow=flow).encode())
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_official_samples_read_whole(sample):
+    result = parse_espi(str(shared_file(sample)))
+    assert result.ok, result.problems[:3]
+    assert len(result.readings) == 8760
+    assert set(result.usage_points.values()) == {"electric"}
+    assert {r.unit for r in result.readings} == {"Wh"}
+    assert len({r.start for r in result.readings}) == 8760
+    assert sum(r.value for r in result.readings) > 0
+
+
+def test_units_power_of_ten_and_flow_direction():
+    result = parse_espi(feed([reading(1000, 15), reading(4600, 20)], power=3, flow=19))
+    assert result.ok
+    assert [(r.value, r.unit, r.flow_direction) for r in result.readings] == [
+        (15000, "Wh", 19),
+        (20000, "Wh", 19),
+    ]
+
+
+def test_fractional_and_duplicate_starts_are_reported_and_left_out():
+    result = parse_espi(feed([reading(1000, 1), reading("4600.5", 2), reading(1000, 3)]))
+    assert [r.value for r in result.readings] == [1]
+    messages = [p.message for p in result.problems]
+    assert any("not a whole number of seconds" in m for m in messages)
+    assert any("second reading for the same start" in m for m in messages)
+    assert all(p.line for p in result.problems)
+    assert result.complete
+
+
+def test_a_block_whose_start_is_not_its_first_reading_is_reported():
+    result = parse_espi(feed([reading(4600, 1)]))
+    assert any("block's start" in p.message for p in result.problems)
+
+
+def test_a_truncated_file_is_reported_as_incomplete_with_its_line():
+    data = FEED.format(
+        readings="\n".join(reading(1000 + 3600 * i, i) for i in range(5)), power=0, flow=1
+    ).encode()
+    result = parse_espi(io.BytesIO(data[: len(data) // 2 + 40]))
+    assert not result.complete and not result.ok
+    assert result.problems[-1].line and "cut short" in result.problems[-1].message
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>&c;</title></feed>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE feed [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<feed xmlns="http://www.w3.org/2005/Atom"><entry><content><UsagePoint xmlns="http://naesb.org/espi">&secret;</UsagePoint></content></entry></feed>"""
+
+
+@pytest.mark.parametrize("hostile", [BILLION_LAUGHS, XXE])
+def test_entity_expansion_and_external_entities_are_refused(hostile):
+    result = parse_espi(io.BytesIO(hostile))
+    assert not result.complete and not result.readings
+    assert "DOCTYPE is not allowed" in result.problems[0].message
+
+
+def test_an_interval_block_without_its_meter_reading_is_reported():
+    data = FEED.replace(
+        '<link rel="up" href="https://x/UsagePoint/1/MeterReading/1/IntervalBlock"/>',
+        '<link rel="up" href="https://x/UsagePoint/9/MeterReading/9/IntervalBlock"/>',
+    )
+    result = parse_espi(io.BytesIO(data.format(readings=reading(1000, 1), power=0, flow=1).encode()))
+    assert not result.readings and "MeterReading is not in the file" in result.problems[0].message
