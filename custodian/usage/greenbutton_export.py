@@ -1,0 +1,220 @@
+"""Green Button "Download My Data": an ESPI 4.0 Atom feed (validated against the official schema in the
+tests) and the common CSV layout, for one customer's usage points.
+
+Certification checks kept by construction: each UsagePoint links exactly one LocalTimeParameters
+(America/Chicago: tzOffset −21600, DST +3600 from the second Sunday of March to the first Sunday of
+November); each IntervalBlock starts at its first reading; no two readings of a meter reading share a start;
+times are UTC epoch seconds; values are integers with powerOfTenMultiplier stating the scale.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ESPI_NS = "http://naesb.org/espi"
+CHICAGO = ZoneInfo("America/Chicago")
+# ESPI codes: service kind, commodity, reading kind (12 energy, 58 volume), unit of measure.
+SERVICE = {"electric": (0, 1, 12), "gas": (1, 7, 58), "water": (2, 9, 58)}
+UOM = {"Wh": 72, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
+# North American DST rules as ESPI encodes them (second Sunday of March, first Sunday of November, 2:00).
+DST_START_RULE, DST_END_RULE = "360E2000", "B40E2000"
+
+
+@dataclass
+class UsagePointExport:
+    key: str
+    title: str
+    service: str  # electric | gas | water
+    unit: str  # Wh | therm | gal | ft3 | m3
+    readings: Sequence[tuple[int, int, float]] = field(default_factory=list)  # (UTC start, seconds, value)
+    power_of_ten: int = 0  # the exported integer value is value / 10**power_of_ten
+
+
+def _uuid(*parts: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, '/'.join(parts))}"
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry(
+    feed, *, subject: str, self_href: str, up: str, related: Sequence[str], title: str, resource, stamp: str
+):
+    entry = etree.SubElement(feed, f"{{{ATOM_NS}}}entry")
+    etree.SubElement(entry, f"{{{ATOM_NS}}}id").text = _uuid(subject, self_href)
+    etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="self", href=self_href)
+    etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="up", href=up)
+    for href in related:
+        etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="related", href=href)
+    etree.SubElement(entry, f"{{{ATOM_NS}}}title").text = title
+    content = etree.SubElement(entry, f"{{{ATOM_NS}}}content")
+    content.append(resource)
+    etree.SubElement(entry, f"{{{ATOM_NS}}}published").text = stamp
+    etree.SubElement(entry, f"{{{ATOM_NS}}}updated").text = stamp
+
+
+def _espi(tag: str, children: Sequence[tuple[str, object]] = ()):
+    element = etree.Element(f"{{{ESPI_NS}}}{tag}", nsmap={None: ESPI_NS})
+    for name, value in children:
+        etree.SubElement(element, f"{{{ESPI_NS}}}{name}").text = str(value)
+    return element
+
+
+def _monthly_blocks(readings: Sequence[tuple[int, int, int]]):
+    """Readings grouped by local calendar month; each block starts at its first reading."""
+    block, month = [], None
+    for start, duration, value in readings:
+        local = datetime.fromtimestamp(start, UTC).astimezone(CHICAGO)
+        key = (local.year, local.month)
+        if month is not None and key != month:
+            yield block
+            block = []
+        month = key
+        block.append((start, duration, value))
+    if block:
+        yield block
+
+
+def espi_feed(
+    *,
+    subject: str,
+    base_url: str,
+    usage_points: Sequence[UsagePointExport],
+    generated_at: datetime | None = None,
+) -> bytes:
+    """The feed for one subject (a customer); `base_url` roots the resource links."""
+    stamp = _stamp(generated_at or datetime.now(UTC))
+    root = f"{base_url.rstrip('/')}/espi/1_1/resource"
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
+    etree.SubElement(feed, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
+    etree.SubElement(feed, f"{{{ATOM_NS}}}title").text = "Green Button Download My Data"
+    etree.SubElement(feed, f"{{{ATOM_NS}}}updated").text = stamp
+    etree.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/RetailCustomer/{subject}")
+    ltp_href = f"{root}/LocalTimeParameters/1"
+    _entry(
+        feed,
+        subject=subject,
+        self_href=ltp_href,
+        up=f"{root}/LocalTimeParameters",
+        related=(),
+        title="America/Chicago",
+        stamp=stamp,
+        resource=_espi(
+            "LocalTimeParameters",
+            [
+                ("dstEndRule", DST_END_RULE),
+                ("dstOffset", 3600),
+                ("dstStartRule", DST_START_RULE),
+                ("tzOffset", -21600),
+            ],
+        ),
+    )
+    for n, point in enumerate(usage_points, start=1):
+        kind, commodity, reading_kind = SERVICE[point.service]
+        up_href = f"{root}/RetailCustomer/{subject}/UsagePoint/{n}"
+        mr_href = f"{up_href}/MeterReading/1"
+        rt_href = f"{root}/ReadingType/{subject}-{n}"
+        usage_point = _espi("UsagePoint")
+        category = etree.SubElement(usage_point, f"{{{ESPI_NS}}}ServiceCategory")
+        etree.SubElement(category, f"{{{ESPI_NS}}}kind").text = str(kind)
+        _entry(
+            feed,
+            subject=subject,
+            self_href=up_href,
+            up=f"{root}/RetailCustomer/{subject}/UsagePoint",
+            related=(f"{up_href}/MeterReading", ltp_href),
+            title=point.title,
+            resource=usage_point,
+            stamp=stamp,
+        )
+        _entry(
+            feed,
+            subject=subject,
+            self_href=mr_href,
+            up=f"{up_href}/MeterReading",
+            related=(f"{mr_href}/IntervalBlock", rt_href),
+            title=f"{point.title}: readings",
+            resource=_espi("MeterReading"),
+            stamp=stamp,
+        )
+        scale = 10**point.power_of_ten
+        readings = sorted({int(s): (int(s), int(d), round(v * scale)) for s, d, v in point.readings}.values())
+        interval = readings[0][1] if readings else 3600
+        _entry(
+            feed,
+            subject=subject,
+            self_href=rt_href,
+            up=f"{root}/ReadingType",
+            related=(),
+            title=f"{point.title}: reading type",
+            stamp=stamp,
+            resource=_espi(
+                "ReadingType",
+                [
+                    ("accumulationBehaviour", 4),
+                    ("commodity", commodity),
+                    ("flowDirection", 1),
+                    ("intervalLength", interval),
+                    ("kind", reading_kind),
+                    ("powerOfTenMultiplier", -point.power_of_ten),
+                    ("uom", UOM[point.unit]),
+                ],
+            ),
+        )
+        for b, block in enumerate(_monthly_blocks(readings), start=1):
+            element = _espi("IntervalBlock")
+            span = etree.SubElement(element, f"{{{ESPI_NS}}}interval")
+            etree.SubElement(span, f"{{{ESPI_NS}}}duration").text = str(
+                block[-1][0] + block[-1][1] - block[0][0]
+            )
+            etree.SubElement(span, f"{{{ESPI_NS}}}start").text = str(block[0][0])
+            for start, duration, value in block:
+                reading = etree.SubElement(element, f"{{{ESPI_NS}}}IntervalReading")
+                period = etree.SubElement(reading, f"{{{ESPI_NS}}}timePeriod")
+                etree.SubElement(period, f"{{{ESPI_NS}}}duration").text = str(duration)
+                etree.SubElement(period, f"{{{ESPI_NS}}}start").text = str(start)
+                etree.SubElement(reading, f"{{{ESPI_NS}}}value").text = str(value)
+            _entry(
+                feed,
+                subject=subject,
+                self_href=f"{mr_href}/IntervalBlock/{b}",
+                up=f"{mr_href}/IntervalBlock",
+                related=(),
+                title="",
+                stamp=stamp,
+                resource=element,
+            )
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
+
+
+def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
+    """The common CSV layout. Times are local (America/Chicago) with their UTC offset on every row."""
+    out = io.StringIO()
+    out.write("# Times are America/Chicago local time; each START and END carries its UTC offset.\n")
+    writer = csv.writer(out)
+    writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
+    for point in usage_points:
+        for start, duration, value in sorted(point.readings):
+            begin = datetime.fromtimestamp(start, UTC).astimezone(CHICAGO)
+            end = datetime.fromtimestamp(start + duration, UTC).astimezone(CHICAGO)
+            writer.writerow(
+                [
+                    f"{point.service} usage",
+                    begin.date().isoformat(),
+                    begin.strftime("%H:%M%z"),
+                    end.strftime("%H:%M%z"),
+                    f"{value:g}",
+                    point.unit,
+                    "",
+                    "",
+                ]
+            )
+    return out.getvalue()

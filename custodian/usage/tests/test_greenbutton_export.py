@@ -1,0 +1,112 @@
+"""Green Button Download My Data: the feed validates against the official ESPI schema, meets the
+certification checks, survives a round trip with the official samples, and handles DST; CSV states the
+UTC offset."""
+
+import io
+import time
+from datetime import UTC, datetime
+
+import pytest
+from lxml import etree
+
+from custodian.testing import shared_file
+from custodian.usage.greenbutton_export import UsagePointExport, espi_feed, green_button_csv
+from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.tests.test_greenbutton_import import SAMPLES
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ESPI = "{http://naesb.org/espi}"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+
+
+def from_import(result, title="Home"):
+    points = {}
+    for r in result.readings:
+        points.setdefault(r.usage_point, []).append((r.start, r.duration, r.value))
+    return [
+        UsagePointExport(key=k, title=title, service="electric", unit="Wh", readings=v)
+        for k, v in points.items()
+    ]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_round_trip_of_the_official_samples(sample, schema):
+    original = parse_espi(str(shared_file(sample)))
+    started = time.perf_counter()
+    feed = espi_feed(
+        subject="c1",
+        base_url="https://opu.example",
+        usage_points=from_import(original),
+        generated_at=datetime(2026, 11, 26, tzinfo=UTC),
+    )
+    elapsed = time.perf_counter() - started
+    schema.assertValid(etree.parse(io.BytesIO(feed)))
+    again = parse_espi(io.BytesIO(feed))
+    assert again.ok
+    assert sum(r.value for r in again.readings) == sum(r.value for r in original.readings)
+    assert sorted(r.start for r in again.readings) == sorted(r.start for r in original.readings)
+    assert elapsed < 5  # a year of hourly data: about a second here (see docs/benchmarks.md)
+
+
+def test_certification_checks(schema):
+    readings = [(1767225600 + 3600 * i, 3600, 500 + i % 7) for i in range(24 * 70)]  # Jan 1 2026 UTC, 70 days
+    gas = [(1767225600 + 3600 * i, 3600, 0.137 * (i % 5)) for i in range(48)]
+    feed = espi_feed(
+        subject="c2",
+        base_url="https://opu.example",
+        usage_points=[
+            UsagePointExport(key="e", title="Electric", service="electric", unit="Wh", readings=readings),
+            UsagePointExport(key="g", title="Gas", service="gas", unit="therm", readings=gas, power_of_ten=3),
+        ],
+    )
+    tree = etree.parse(io.BytesIO(feed))
+    schema.assertValid(tree)
+    entries = tree.getroot().findall(f"{ATOM}entry")
+    ltp = [e for e in entries if e.find(f"{ATOM}content/{ESPI}LocalTimeParameters") is not None]
+    assert len(ltp) == 1
+    ltp_href = ltp[0].find(f"{ATOM}link[@rel='self']").get("href")
+    for point in (e for e in entries if e.find(f"{ATOM}content/{ESPI}UsagePoint") is not None):
+        related = [link.get("href") for link in point.findall(f"{ATOM}link[@rel='related']")]
+        assert related.count(ltp_href) == 1
+    for block in tree.getroot().iter(f"{ESPI}IntervalBlock"):
+        starts = [int(s.text) for s in block.iter(f"{ESPI}start")]
+        assert starts[0] == starts[1]  # the block's start is its first reading's start
+    all_starts = [
+        int(r.findtext(f"{ESPI}timePeriod/{ESPI}start"))
+        for r in tree.getroot().iter(f"{ESPI}IntervalReading")
+    ]
+    assert len(all_starts) == len(readings) + len(gas)
+    back = parse_espi(io.BytesIO(feed))
+    therms = sorted((r.start, r.value) for r in back.readings if r.unit == "therm")
+    assert therms[1] == (1767225600 + 3600, pytest.approx(0.137))
+
+
+def test_dst_transitions_in_the_export():
+    # 2026-03-08: clocks go from 02:00 CST to 03:00 CDT. 07:00 UTC is 01:00 CST; 08:00 UTC is 03:00 CDT.
+    readings = [(int(datetime(2026, 3, 8, h, tzinfo=UTC).timestamp()), 3600, 1) for h in (6, 7, 8, 9)]
+    text = green_button_csv(
+        [UsagePointExport(key="e", title="E", service="electric", unit="Wh", readings=readings)]
+    )
+    rows = [line.split(",") for line in text.splitlines()[2:]]
+    assert [(r[2], r[3]) for r in rows] == [
+        ("00:00-0600", "01:00-0600"),
+        ("01:00-0600", "03:00-0500"),
+        ("03:00-0500", "04:00-0500"),
+        ("04:00-0500", "05:00-0500"),
+    ]
+    assert text.startswith("# Times are America/Chicago local time")
+    feed = espi_feed(
+        subject="c3",
+        base_url="https://opu.example",
+        usage_points=[UsagePointExport(key="e", title="E", service="electric", unit="Wh", readings=readings)],
+    )
+    starts = sorted(r.start for r in parse_espi(io.BytesIO(feed)).readings)
+    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [
+        3600,
+        3600,
+        3600,
+    ]  # UTC stays continuous
