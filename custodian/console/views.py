@@ -536,3 +536,24 @@ def correction_view(request, request_id):
         return redirect("console:request", request_id=req.pk)
     messages.success(request, f"Corrected; {len(notices)} past or named recipient(s) to notify.")
     return redirect("console:requests")
+
+
+@console_required
+def customer_green_button(request, customer_id):
+    """Staff download of a customer's Green Button file, under "providing or improving utility services"."""
+    from custodian.usage.greenbutton_export import espi_feed
+    from custodian.usage.services import usage_points_for
+
+    try:
+        points = usage_points_for(
+            actor=_actor(request),
+            customer_id=customer_id,
+            purpose="providing_services",
+            client_ip=_ip(request),
+        )
+    except gate.Denied:
+        return _not_found(request)
+    body = espi_feed(subject=str(customer_id), base_url=request.build_absolute_uri("/"), usage_points=points)
+    response = HttpResponse(body, content_type="application/atom+xml")
+    response["Content-Disposition"] = f'attachment; filename="green-button-{customer_id}.xml"'
+    return response

@@ -19,4 +19,5 @@ urlpatterns = [
     path("me/consents/<int:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"),
     path("me/download.<str:fmt>", views.download, name="download"),
     path("me/request/", views.new_request, name="request"),
+    path("me/green-button.<str:fmt>", views.green_button, name="green_button"),
 ]

@@ -380,3 +380,28 @@ def security(request):
             "secret": mfa.totp_secret_b32(device) if device else "",
         },
     )
+
+
+@portal_required
+def green_button(request, fmt):
+    """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV)."""
+    from custodian.usage.greenbutton_export import espi_feed, green_button_csv
+    from custodian.usage.services import usage_points_for
+
+    if fmt not in ("xml", "csv"):
+        raise Http404
+    points = usage_points_for(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        purpose="providing_services",
+        client_ip=_ip(request),
+    )
+    if fmt == "xml":
+        body = espi_feed(
+            subject=str(request.customer_id), base_url=request.build_absolute_uri("/"), usage_points=points
+        )
+        response = HttpResponse(body, content_type="application/atom+xml")
+    else:
+        response = HttpResponse(green_button_csv(points), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="green-button.{fmt}"'
+    return response

@@ -52,6 +52,11 @@ def cases(w):
         ("get", "/staff/marketing/", lambda s: 200 if markets(s) else 403),
         ("get", "/staff/privacy/disclosures/", lambda s: 200 if reviews(s) else 403),
         ("get", "/staff/web/", lambda s: 200 if s == "web" else 403),
+        (
+            "get",
+            f"/staff/customers/{c}/green-button.xml",
+            lambda s: 200 if ("providing_services" in current_policy().services[s].purposes) else 404,
+        ),
         ("post", "/staff/privacy/disclosures/disclose/", lambda s: 302 if reviews(s) else 403),
     ]
 

@@ -254,3 +254,20 @@ def test_a_customer_session_reaches_no_api_route(households):
             else client.get(path)
         )
         assert response.status_code == 401, path
+
+
+def test_the_customer_downloads_their_green_button_data(households):
+    from lxml import etree
+
+    from custodian.testing import shared_file
+
+    (_, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    xml = client.get("/portal/me/green-button.xml")
+    schema = etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+    import io
+
+    schema.assertValid(etree.parse(io.BytesIO(xml.content)))
+    csv_text = client.get("/portal/me/green-button.csv").content.decode()
+    assert csv_text.startswith("# Times are America/Chicago") and "electric usage" in csv_text
+    assert client.get("/portal/me/green-button.pdf").status_code == 404
