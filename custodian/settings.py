@@ -125,6 +125,8 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
         "port": env_int("EMAIL_PORT", 25),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# Neighbour comparisons: embedded DuckDB, or Apache Spark for utilities that outgrow one machine.
+CUSTODIAN_COMPARISON_ENGINE = env_str("CUSTODIAN_COMPARISON_ENGINE", "duckdb")
 # Messages the public contact form accepts from one address per 10 minutes.
 CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.
