@@ -26,7 +26,7 @@ WITH eligible AS (
 ),
 home_month AS (
     SELECT e.customer_id, e.premise_type, e.heating_fuel, e.zip_code, e.size_band, u.month, u.kwh
-    FROM eligible e JOIN usage_monthly u ON u.customer_id = e.customer_id
+    FROM eligible e JOIN {usage} u ON u.customer_id = e.customer_id
 ),
 peer_group AS (
     SELECT premise_type, heating_fuel, zip_code, size_band, month,
@@ -64,8 +64,19 @@ class Comparison:
     rating: str
 
 
-def pipeline_sql(*, min_customers: int, max_share_percent: float, dialect: str = "duckdb") -> str:
-    sql = PIPELINE.format(min_customers=int(min_customers), max_share=float(max_share_percent) / 100)
+# Hourly interval readings (`ts` an instant: TIMESTAMPTZ in DuckDB) summed into local calendar months.
+FROM_HOURLY = """(SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m') AS month,
+        SUM(kwh) AS kwh
+      FROM usage_hourly GROUP BY customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m'))"""
+
+
+def pipeline_sql(
+    *, min_customers: int, max_share_percent: float, dialect: str = "duckdb", source: str = "monthly"
+) -> str:
+    usage = "usage_monthly" if source == "monthly" else FROM_HOURLY
+    sql = PIPELINE.format(
+        min_customers=int(min_customers), max_share=float(max_share_percent) / 100, usage=usage
+    )
     if dialect == "duckdb":
         return sql
     spark_sql = sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
