@@ -95,3 +95,21 @@ def test_duckdb_and_spark_give_the_same_results():
     duck = run_duckdb(premises, usage, min_customers=15, max_share_percent=15)
     spark = run_spark(premises, usage, min_customers=15, max_share_percent=15, spark=spark_session())
     assert duck and duck == spark
+
+
+def test_bulk_generation_reads_usage_through_the_gate(db, capsys):
+    from django.core.management import call_command
+
+    from custodian.audit.models import AccessEvent
+    from custodian.demo.services import demo_customers_ensure
+
+    demo_customers_ensure(count=120, seed=2)
+    call_command("comparison_reports")
+    out = capsys.readouterr().out
+    assert "monthly comparisons for" in out
+    assert AccessEvent.objects.filter(
+        action="comparison_reports",
+        actor_id="comparison_reports",
+        purpose="providing_services",
+        categories="meter_usage",
+    ).exists()
