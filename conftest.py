@@ -43,49 +43,24 @@ def _staff(username):
     )
 
 
-@pytest.fixture
-def service_rep(db):
-    return _staff("cora.service")
+def _persona(username: str, description: str):
+    @pytest.fixture
+    def fixture(db):
+        return _staff(username)
+
+    fixture.__doc__ = description
+    return fixture
 
 
-@pytest.fixture
-def billing_clerk(db):
-    return _staff("bill.clerk")
-
-
-@pytest.fixture
-def collections_agent(db):
-    return _staff("colin.collections")
-
-
-@pytest.fixture
-def field_tech(db):
-    return _staff("fiona.field")
-
-
-@pytest.fixture
-def marketer(db):
-    return _staff("mark.marketer")
-
-
-@pytest.fixture
-def web_editor(db):
-    return _staff("wendy.web")
-
-
-@pytest.fixture
-def dba(db):
-    return _staff("ivan.it")
-
-
-@pytest.fixture
-def privacy_officer(db):
-    return _staff("priya.privacy")
-
-
-@pytest.fixture
-def counsel(db):
-    return _staff("lena.legal")
+service_rep = _persona("cora.service", "a customer-service representative")
+billing_clerk = _persona("bill.clerk", "a billing clerk")
+collections_agent = _persona("colin.collections", "a collections agent")
+field_tech = _persona("fiona.field", "a field-services technician")
+marketer = _persona("mark.marketer", "a marketer")
+web_editor = _persona("wendy.web", "the web editor")
+dba = _persona("ivan.it", "a database administrator")
+privacy_officer = _persona("priya.privacy", "the privacy officer")
+counsel = _persona("lena.legal", "the utility's counsel")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import csv
 import io
 import os
 import time
-from datetime import timedelta
 
 NAME = "vendor_export"
 UNIT = "customers/s"
@@ -42,13 +41,11 @@ def _seed(count: int) -> None:
 
 def measure(db: str) -> dict:
     from django.db import connection
-    from django.utils import timezone
 
     from custodian.disclosures.exports import vendor_export_run
-    from custodian.disclosures.services import vendor_determine, vendor_register
     from custodian.staff.services import staff_member_create
+    from custodian.testing import vendor_with_determination
     from custodian.vault import _crypto
-    from custodian.vault.export_crypto import new_vendor_keypair
 
     started = time.perf_counter()
     _seed(CUSTOMERS)
@@ -56,21 +53,7 @@ def measure(db: str) -> dict:
     officer = staff_member_create(
         username="po", password="p" * 16, full_name="P O", services=["privacy_officer"]
     )
-    today = timezone.localdate()
-    vendor = vendor_register(
-        name="Mailing vendor",
-        function="mailing",
-        contact="ops@example.com",
-        contract_start=today,
-        contract_end=today + timedelta(days=30),
-        public_key=new_vendor_keypair()[1],
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=officer,
-        review_by=today + timedelta(days=30),
-        rationale="Bills and safety notices reach every customer on time, by mail.",
-    )
+    vendor, _ = vendor_with_determination(function="mailing", officer=officer, name="Mailing vendor")
 
     def baseline() -> float:
         start = time.perf_counter()

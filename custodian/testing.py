@@ -23,3 +23,31 @@ def shared_file(relative: str) -> Path:
             f"missing {path}: these tests read the shared files from ../shared beside the project root"
         )
     return path
+
+
+def vendor_with_determination(*, function: str, officer, name: str = "", days: int = 30):
+    """A registered vendor with a current determination by `officer`; returns (vendor, its private key)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+
+    private, public = new_vendor_keypair()
+    today = timezone.localdate()
+    vendor = vendor_register(
+        name=name or f"{function} vendor",
+        function=function,
+        contact="ops@vendor.example",
+        contract_start=today,
+        contract_end=today + timedelta(days=days),
+        public_key=public,
+    )
+    vendor_determine(
+        vendor=vendor,
+        decided_by=officer,
+        review_by=today + timedelta(days=days),
+        rationale="Bills and outage notices by mail keep customers informed and safe.",
+    )
+    return vendor, private

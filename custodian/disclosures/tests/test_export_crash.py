@@ -5,20 +5,17 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from custodian.demo.services import demo_customers_ensure
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
-from custodian.disclosures.services import vendor_determine, vendor_register
 from custodian.staff.services import staff_member_create
-from custodian.testing import postgres_only
-from custodian.vault.export_crypto import new_vendor_keypair, read_export
+from custodian.testing import postgres_only, vendor_with_determination
+from custodian.vault.export_crypto import read_export
 
 
 @postgres_only
@@ -28,22 +25,7 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
     officer = staff_member_create(
         username="po", password="p" * 16, full_name="P O", services=["privacy_officer"]
     )
-    private, public = new_vendor_keypair()
-    today = timezone.localdate()
-    vendor = vendor_register(
-        name="Acme Mailing",
-        function="mailing",
-        contact="ops@acme.example",
-        contract_start=today,
-        contract_end=today + timedelta(days=30),
-        public_key=public,
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=officer,
-        review_by=today + timedelta(days=30),
-        rationale="Bills and safety notices reach every customer on time, by mail.",
-    )
+    vendor, private = vendor_with_determination(function="mailing", officer=officer, name="Acme Mailing")
     db = connection.settings_dict
     env = {
         **os.environ,

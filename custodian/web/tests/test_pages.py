@@ -35,24 +35,14 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
 
     from django.utils import timezone
 
-    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.disclosures.services import vendor_register
+    from custodian.testing import vendor_with_determination
     from custodian.vault.export_crypto import new_vendor_keypair
     from custodian.web.views import COOKIES
 
     today = timezone.localdate()
-    current = vendor_register(
-        name="Prairie Print",
-        function="mailing",
-        contact="x",
-        contract_start=today,
-        contract_end=today + timedelta(days=90),
-        public_key=new_vendor_keypair()[1],
-    )
-    vendor_determine(
-        vendor=current,
-        decided_by=privacy_officer,
-        review_by=today + timedelta(days=60),
-        rationale="Bills and outage notices by mail keep customers informed and safe.",
+    current, _ = vendor_with_determination(
+        function="mailing", officer=privacy_officer, name="Prairie Print", days=60
     )
     vendor_register(
         name="Undetermined Co",
