@@ -207,3 +207,93 @@ def parse_espi(source: str | BinaryIO) -> ImportResult:
                 Reading(usage_point, block.up, start, duration, value * 10**power, unit, flow)
             )
     return result
+
+
+_CSV_UNITS = {
+    "kwh": ("Wh", 1000),
+    "wh": ("Wh", 1),
+    "therm": ("therm", 1),
+    "therms": ("therm", 1),
+    "gal": ("gal", 1),
+    "gallons": ("gal", 1),
+    "ccf": ("ft3", 100),
+    "ft3": ("ft3", 1),
+    "m3": ("m3", 1),
+}
+_CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
+
+
+def _csv_moment(day: str, clock: str, zone):
+    """A local date and clock time (`HH:MM`, optionally with its UTC offset `-0600`) as UTC epoch seconds."""
+    from datetime import datetime
+
+    clock = clock.strip()
+    if len(clock) > 5 and clock[5] in "+-":
+        return int(datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M%z").timestamp()), True
+    local = datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M").replace(tzinfo=zone)
+    return int(local.timestamp()), False
+
+
+def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResult:
+    """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
+    with an offset are exact; times without one are read as America/Chicago and, in the hour that repeats
+    when DST ends, reported as ambiguous and left out."""
+    import csv
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("America/Chicago")
+    result = ImportResult()
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        result.problems.append(Problem(1, "the file is empty"))
+        result.complete = False
+        return result
+    reader = csv.reader(lines)
+    header = [h.strip().upper() for h in next(reader)]
+    missing = [c for c in _CSV_COLUMNS if c not in header]
+    if missing:
+        result.problems.append(Problem(1, f"missing columns: {', '.join(missing)}"))
+        result.complete = False
+        return result
+    col = {name: header.index(name) for name in _CSV_COLUMNS}
+    seen = set()
+    for number, row in enumerate(reader, start=2):
+        try:
+            day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
+            unit, factor = _CSV_UNITS[row[col["UNITS"]].strip().lower()]
+            value = float(row[col["USAGE"]]) * factor
+            start, exact = _csv_moment(day, start_text, zone)
+            end, _ = _csv_moment(day, end_text, zone)
+        except (IndexError, KeyError, ValueError) as exc:
+            result.problems.append(Problem(number, f"unreadable row ({exc.__class__.__name__}: {exc})"))
+            continue
+        if end <= start:
+            end += 24 * 3600  # a reading that ends at midnight is dated by its start
+        if not exact:
+            from datetime import datetime
+
+            naive = datetime.strptime(f"{day} {start_text.strip()}", "%Y-%m-%d %H:%M")
+            if (
+                naive.replace(tzinfo=zone, fold=0).utcoffset()
+                != naive.replace(tzinfo=zone, fold=1).utcoffset()
+            ):
+                result.problems.append(
+                    Problem(
+                        number,
+                        "the time repeats when daylight saving ends and has no "
+                        "UTC offset: ambiguous, left out",
+                    )
+                )
+                continue
+        if start in seen:
+            result.problems.append(
+                Problem(number, f"a second reading for the same start {start}: kept the first")
+            )
+            continue
+        seen.add(start)
+        service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
+        result.usage_points[usage_point] = {"electric": "electric", "gas": "gas", "water": "water"}.get(
+            service, "unknown"
+        )
+        result.readings.append(Reading(usage_point, usage_point, start, end - start, value, unit, 1))
+    return result

@@ -114,3 +114,44 @@ def test_an_interval_block_without_its_meter_reading_is_reported():
     )
     result = parse_espi(io.BytesIO(data.format(readings=reading(1000, 1), power=0, flow=1).encode()))
     assert not result.readings and "MeterReading is not in the file" in result.problems[0].message
+
+
+def test_the_common_csv_layout_round_trips_with_our_export():
+    from datetime import UTC, datetime
+
+    from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
+    from custodian.usage.greenbutton_import import parse_green_button_csv
+
+    starts = [int(datetime(2026, 11, 1, h, tzinfo=UTC).timestamp()) for h in range(4, 10)]  # over DST's end
+    text = green_button_csv(
+        [
+            UsagePointExport(
+                key="e",
+                title="E",
+                service="electric",
+                unit="Wh",
+                readings=[(s, 3600, 1000 + i) for i, s in enumerate(starts)],
+            )
+        ]
+    )
+    result = parse_green_button_csv(text)
+    assert result.ok, result.problems
+    assert [r.start for r in result.readings] == starts
+    assert sum(r.value for r in result.readings) == sum(1000 + i for i in range(6))
+
+
+def test_csv_rows_without_offsets_are_local_and_the_repeated_hour_is_ambiguous():
+    from custodian.usage.greenbutton_import import parse_green_button_csv
+
+    text = (
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        "electric usage,2026-11-01,00:00,01:00,1.5,kWh,,\n"
+        "electric usage,2026-11-01,01:00,02:00,1.5,kWh,,\n"  # 01:00 happens twice that night
+        "electric usage,2026-11-01,02:00,03:00,oops,kWh,,\n"
+        "electric usage,2026-11-01,03:00,04:00,2,furlongs,,\n"
+    )
+    result = parse_green_button_csv(text)
+    assert [r.value for r in result.readings] == [1500.0]
+    lines = {p.line: p.message for p in result.problems}
+    assert "ambiguous" in lines[3] and "unreadable" in lines[4] and "unreadable" in lines[5]
+    assert not parse_green_button_csv("DATE,USAGE\n2026-01-01,1\n").complete
