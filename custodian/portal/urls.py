@@ -20,4 +20,5 @@ urlpatterns = [
     path("me/download.<str:fmt>", views.download, name="download"),
     path("me/request/", views.new_request, name="request"),
     path("me/green-button.<str:fmt>", views.green_button, name="green_button"),
+    path("me/comparison/", views.comparison, name="comparison"),
 ]

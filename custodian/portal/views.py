@@ -405,3 +405,16 @@ def green_button(request, fmt):
         response = HttpResponse(green_button_csv(points), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="green-button.{fmt}"'
     return response
+
+
+@portal_required
+def comparison(request):
+    """How my electricity compares with similar homes nearby (Opower-style), with one tip."""
+    from custodian.usage.services import my_comparison
+
+    report = my_comparison(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        client_ip=_ip(request),
+    )
+    return render(request, "portal/comparison.html", {"report": report})

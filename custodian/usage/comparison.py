@@ -52,6 +52,15 @@ WHERE g.homes >= {min_customers} AND g.largest_share <= {max_share}
 ORDER BY h.customer_id, h.month
 """
 
+# The groups that may be shown (15/15 passed): aggregates of at least `min_customers` homes.
+GROUPS_SELECT = """
+SELECT premise_type, heating_fuel, zip_code, size_band, month, homes,
+       ROUND(average_kwh, 6) AS average_kwh, ROUND(efficient_kwh, 6) AS efficient_kwh
+FROM peer_group
+WHERE homes >= {min_customers} AND largest_share <= {max_share}
+ORDER BY premise_type, heating_fuel, zip_code, size_band, month
+"""
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -71,12 +80,16 @@ FROM_HOURLY = """(SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago'
 
 
 def pipeline_sql(
-    *, min_customers: int, max_share_percent: float, dialect: str = "duckdb", source: str = "monthly"
+    *,
+    min_customers: int,
+    max_share_percent: float,
+    dialect: str = "duckdb",
+    source: str = "monthly",
+    groups: bool = False,
 ) -> str:
     usage = "usage_monthly" if source == "monthly" else FROM_HOURLY
-    sql = PIPELINE.format(
-        min_customers=int(min_customers), max_share=float(max_share_percent) / 100, usage=usage
-    )
+    text = PIPELINE[: PIPELINE.index("SELECT h.customer_id")] + GROUPS_SELECT if groups else PIPELINE
+    sql = text.format(min_customers=int(min_customers), max_share=float(max_share_percent) / 100, usage=usage)
     if dialect == "duckdb":
         return sql
     spark_sql = sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
@@ -175,3 +188,43 @@ def run(premises: list[tuple], usage: list[tuple], *, engine: str | None = None)
     if engine == "duckdb":
         return run_duckdb(premises, usage, **args)
     raise ValueError(f"unknown comparison engine {engine!r}: duckdb or spark")
+
+
+def size_band(size_sqft: int) -> str:
+    """The size band of the pipeline's CASE expression, for looking a premise's group up."""
+    return (
+        "under 1000"
+        if size_sqft < 1000
+        else "1000-1999"
+        if size_sqft < 2000
+        else "2000-2999"
+        if size_sqft < 3000
+        else "3000+"
+    )
+
+
+def group_aggregates(premises: list[tuple], usage: list[tuple]) -> list[tuple]:
+    """The shown groups' monthly aggregates (DuckDB), with the policy file's threshold."""
+    import duckdb
+
+    from custodian.policy.loader import current_policy
+
+    aggregation = current_policy().aggregation
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE premises (customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, "
+        "heating_fuel VARCHAR, zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, "
+        "on_assistance_rate BOOLEAN, self_generation BOOLEAN)"
+    )
+    con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
+    con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", premises)
+    con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", usage)
+    rows = con.execute(
+        pipeline_sql(
+            min_customers=aggregation["min_customers"],
+            max_share_percent=aggregation["max_share_percent"],
+            groups=True,
+        )
+    ).fetchall()
+    con.close()
+    return rows

@@ -53,3 +53,123 @@ def usage_points_for(*, actor: Actor, customer_id: int, purpose: str, request_id
             )
         )
     return points
+
+
+def store_group_aggregates(premises: list[tuple], usage: list[tuple]) -> int:
+    """Replace the stored peer-group aggregates with a fresh computation (re-runnable)."""
+    from django.db import transaction
+
+    from custodian.usage.comparison import group_aggregates
+    from custodian.usage.models import PeerGroupMonth
+
+    rows = group_aggregates(premises, usage)
+    with transaction.atomic():
+        PeerGroupMonth.objects.all().delete()
+        PeerGroupMonth.objects.bulk_create(
+            [
+                PeerGroupMonth(
+                    premise_type=r[0],
+                    heating_fuel=r[1],
+                    zip_code=r[2],
+                    size_band=r[3],
+                    month=r[4],
+                    homes=r[5],
+                    average_kwh=r[6],
+                    efficient_kwh=r[7],
+                )
+                for r in rows
+            ]
+        )
+    return len(rows)
+
+
+TIPS = {
+    "winter": (
+        "Most of your electricity goes in the cold months: a degree or two lower on the thermostat at "
+        "night and sealing drafts around doors and windows save the most."
+    ),
+    "summer": (
+        "Your use peaks in summer: setting the air conditioner a few degrees higher and closing blinds "
+        "on sunny afternoons save the most."
+    ),
+    "steady": (
+        "Your use is steady through the year: unplugging idle electronics and switching to LED bulbs "
+        "cut the part that runs all the time."
+    ),
+}
+
+
+def tip_for(months: list[tuple[str, float]]) -> str:
+    """One tip chosen from the customer's own pattern over the year."""
+    by_month = {m[5:]: kwh for m, kwh in months}
+    winter = sum(by_month.get(m, 0) for m in ("12", "01", "02"))
+    summer = sum(by_month.get(m, 0) for m in ("06", "07", "08"))
+    if winter > summer * 1.25:
+        return TIPS["winter"]
+    if summer > winter * 1.25:
+        return TIPS["summer"]
+    return TIPS["steady"]
+
+
+def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
+    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
+    from custodian.customers.models import Premise
+    from custodian.usage.comparison import size_band
+    from custodian.usage.models import PeerGroupMonth
+
+    premise = Premise.objects.filter(customer_id=customer_id).first()
+    if premise is None:
+        return None
+    groups = {
+        g.month: g
+        for g in PeerGroupMonth.objects.filter(
+            premise_type=premise.premise_type,
+            heating_fuel=premise.heating_fuel,
+            zip_code=premise.zip_code,
+            size_band=size_band(premise.size_sqft),
+        )
+    }
+    if not groups:
+        return None
+    values = reveal(
+        actor=actor,
+        customer_id=customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+        client_ip=client_ip,
+    )
+    series = json.loads(values.get("meter_usage") or "{}").get("electric", {}).get("months", [])
+    months = [(m["month"], float(m["total"])) for m in series][-12:]
+    rows = []
+    for month, kwh in months:
+        g = groups.get(month)
+        if g is None:
+            continue
+        rating = (
+            "great"
+            if kwh <= g.efficient_kwh
+            else "good"
+            if kwh <= g.average_kwh
+            else "using more than average"
+        )
+        rows.append(
+            {
+                "month": month,
+                "you": kwh,
+                "average": g.average_kwh,
+                "efficient": g.efficient_kwh,
+                "homes": g.homes,
+                "rating": rating,
+            }
+        )
+    if not rows:
+        return None
+    top = max(max(r["you"], r["average"]) for r in rows) or 1
+    for i, r in enumerate(rows):
+        r.update(
+            x=i * 48,
+            you_h=round(140 * r["you"] / top),
+            avg_h=round(140 * r["average"] / top),
+            eff_h=round(140 * r["efficient"] / top),
+        )
+    return {"rows": rows, "latest": rows[-1], "tip": tip_for(months), "chart_w": 48 * len(rows)}

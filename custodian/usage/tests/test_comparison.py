@@ -113,3 +113,74 @@ def test_bulk_generation_reads_usage_through_the_gate(db, capsys):
         purpose="providing_services",
         categories="meter_usage",
     ).exists()
+
+
+def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
+    import json
+    import re
+
+    from django.core import mail
+    from django.test import Client
+
+    from custodian.customers.models import Customer, Premise
+    from custodian.usage.models import PeerGroupMonth
+    from custodian.usage.services import store_group_aggregates, tip_for
+
+    premises = [home(i) for i in range(1, 21)]
+    usage = [(i, f"2026-{m:02d}", 100.0 + i + m) for i in range(1, 21) for m in range(1, 4)]
+    assert store_group_aggregates(premises, usage) == 3
+    assert (
+        store_group_aggregates(premises[:10], usage[:30]) == 0
+    )  # re-runnable; a 10-home group is never stored
+    store_group_aggregates(premises, usage)
+    row = PeerGroupMonth.objects.get(month="2026-01")
+    assert (row.homes, row.size_band, row.zip_code) == (20, "1000-1999", "55060")
+    assert tip_for([("2026-01", 900), ("2026-07", 300)]).startswith(
+        "Most of your electricity goes in the cold"
+    )
+    assert tip_for([("2026-01", 300), ("2026-07", 900)]).startswith("Your use peaks in summer")
+
+    # A demo customer whose premise matches the stored group sees it in the portal.
+    from conftest import PAPER_FORM, application_for
+    from custodian.customers.services import customer_enrol
+    from custodian.portal.tests.test_portal import PASSWORD
+
+    app = application_for(
+        "Casey Compare",
+        "casey@example.com",
+        "507-555-0404",
+        "0099000001",
+        meter_usage=json.dumps(
+            {
+                "electric": {
+                    "unit": "kWh",
+                    "months": [{"month": "2026-01", "total": 90.0}, {"month": "2026-02", "total": 500.0}],
+                }
+            }
+        ),
+    )
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    Premise.objects.filter(customer=customer).update(size_sqft=1500)
+    client = Client()
+    client.post(
+        "/portal/enrol/",
+        {
+            "account_number": "0099000001",
+            "last_electric_kwh": 500,
+            "email": "casey@example.com",
+            "password": PASSWORD,
+        },
+    )
+    link = re.search(r"http://testserver(/portal/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
+    client.get(link)
+    client.post("/portal/sign-in/", {"email": "casey@example.com", "password": PASSWORD})
+    html = client.get("/portal/me/comparison/").content.decode()
+    assert "20 homes of your type" in html and "<svg" in html and "using more than average" in html
+    Customer.objects.filter(pk=customer.pk)  # the customer's own use came through the gate:
+    from custodian.audit.models import AccessEvent
+
+    assert AccessEvent.objects.filter(
+        actor_kind="customer", customer_id=str(customer.pk), categories="meter_usage"
+    ).exists()
+    PeerGroupMonth.objects.all().delete()
+    assert "There is no comparison for your home" in client.get("/portal/me/comparison/").content.decode()
