@@ -152,3 +152,12 @@ def console():
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and other cached state start empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -32,6 +32,7 @@ from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
+from custodian.web.protection import rate_limited
 
 PROFILE_FIELDS = ("name", "email", "phone", "mailing_address", "service_address", "account_number")
 
@@ -68,6 +69,18 @@ def enrol(request):
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        # The bill figure is a small secret: a few tries per address and per account number a day, so it
+        # can't be guessed by trying every value.
+        if rate_limited(request, scope="enrol", limit=10, window_seconds=24 * 3600) or account_rate_limited(
+            d["account_number"]
+        ):
+            form.add_error(None, "Too many attempts. Try again tomorrow, or call us to sign up.")
+            return render(
+                request,
+                "portal/enrol.html",
+                {"form": form, "notice": current_policy().notices["portal_profile"]},
+                status=429,
+            )
         try:
             portal_enrol(
                 enrolment=Enrolment(**d),
@@ -418,3 +431,24 @@ def comparison(request):
         client_ip=_ip(request),
     )
     return render(request, "portal/comparison.html", {"report": report})
+
+
+def account_rate_limited(account_number: str) -> bool:
+    """Five enrolment attempts per account number a day, from anywhere (kept under a keyed hash)."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from custodian.vault.normalize import normalize
+
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}|enrol|{normalize('account_number', account_number)}".encode()
+    )
+    key = f"rate:enrol-account:{digest.hexdigest()[:32]}"
+    if cache.add(key, 1, 24 * 3600):
+        return False
+    try:
+        return cache.incr(key) > 5
+    except ValueError:
+        return False

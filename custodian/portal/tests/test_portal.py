@@ -271,3 +271,37 @@ def test_the_customer_downloads_their_green_button_data(households):
     csv_text = client.get("/portal/me/green-button.csv").content.decode()
     assert csv_text.startswith("# Times are America/Chicago") and "electric usage" in csv_text
     assert client.get("/portal/me/green-button.pdf").status_code == 404
+
+
+def test_the_bill_figure_cannot_be_guessed(households):
+    from django.core.cache import cache
+
+    cache.clear()
+    (_, app), _ = households
+    client = Client()
+    codes = []
+    for guess in range(7):
+        response = client.post(
+            "/portal/enrol/",
+            {
+                "account_number": app.personal["account_number"],
+                "last_electric_kwh": guess,
+                "email": f"x{guess}@example.com",
+                "password": PASSWORD,
+            },
+            REMOTE_ADDR=f"198.51.100.{guess}",
+        )
+        codes.append(response.status_code)
+    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    # Even the right figure is refused for the rest of the day once the account is being guessed at.
+    right = client.post(
+        "/portal/enrol/",
+        {
+            "account_number": app.personal["account_number"],
+            "last_electric_kwh": last_kwh(app),
+            "email": "pat@example.com",
+            "password": PASSWORD,
+        },
+    )
+    assert right.status_code == 429
+    cache.clear()
