@@ -85,6 +85,12 @@ _NATIVE_INSERT = _INSERT.replace("%s", "?")  # SQLite's own placeholders
 _NATIVE_SET_HEAD = _SET_HEAD.replace("%s", "?")
 
 
+def _driver(cursor):
+    """The database driver's own cursor under Django's wrapper: the statements here are in the driver's
+    placeholder style, and the wrapper's debug logging (DEBUG on) can't format them."""
+    return getattr(cursor, "cursor", cursor)
+
+
 def _native(sql: str) -> str:
     """The statement in the driver's own placeholder style, for callers holding the driver's cursor."""
     return sql.replace("%s", "?") if connection.vendor == "sqlite" else sql
@@ -99,6 +105,7 @@ def lock_head(cursor, columns: str = "", joins: str = "", params=()) -> tuple[in
     and `joins` appended after the head table, aliased `h`. `cursor` is a DB-API cursor of the
     default connection (Django's wrapper or the driver's own: the gate's hot path uses the latter).
     """
+    cursor = _driver(cursor)
     lock = " FOR UPDATE OF h" if connection.vendor == "postgresql" else ""
     extra = f", {columns}" if columns else ""
     sql = f"SELECT h.last_seq, h.last_hash{extra} FROM {_HEAD} h {joins} WHERE h.id = 1{lock}"  # noqa: S608
@@ -120,6 +127,7 @@ def _event_row(raw: dict, seq: int, at_us: int) -> dict:
 
 def write_after(cursor, last_seq: int, prev_hash: str, raw: dict) -> str:
     """Write one event after the head returned by lock_head(); returns its hash."""
+    cursor = _driver(cursor)
     event = _event_row(raw, last_seq + 1, time.time_ns() // 1000)
     digest = link(prev_hash, canonical(event))
     params = [event[f] for f in CANON_FIELDS] + [prev_hash, digest]

@@ -203,3 +203,25 @@ def test_uniform_bulk_events_form_the_same_chain(db):
     assert verify_chain().ok
     rows = list(AccessEvent.objects.order_by("seq").values_list("customer_id", "purpose", "actor_label"))
     assert rows == [(str(i), "billing", "bill.clerk") for i in range(1, 6)]
+
+
+def test_reads_log_with_debug_on_whatever_cursor_the_caller_holds(
+    db, settings, customer, privacy_officer, open_request
+):
+    from custodian.vault.gate import reveal, reveal_documents, staff_actor
+
+    settings.DEBUG = True  # Django's debug cursor formats every statement it logs
+    req = open_request(customer, "privacy_officer", kind="data_access")
+    actor = staff_actor(privacy_officer)
+    reveal(
+        actor=actor, customer_id=customer.pk, fields=["name"], purpose="legal_obligations", request_id=req.pk
+    )
+    reveal_documents(
+        actor=actor,
+        customer_id=customer.pk,
+        category="correspondence",
+        ref_prefix="",
+        purpose="legal_obligations",
+        request_id=req.pk,
+    )
+    assert verify_chain().ok and AccessEvent.objects.count() == 2
