@@ -11,8 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.portal.models import PortalAccount
-from custodian.vault.gate import Denied, find_customers, reveal, system_actor
-from custodian.vault.services import Submission, blind_index_of, personal_data_record
+from custodian.vault.gate import (
+    Denied,
+    customer_actor,
+    find_customers,
+    reveal,
+    reveal_documents,
+    system_actor,
+)
+from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
 CONFIRM_SALT = "custodian.portal.confirm"
 CONFIRM_MAX_AGE = 48 * 3600
@@ -73,7 +80,17 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         raise EnrolmentError("That e-mail address already signs in to an account.")
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
     account = PortalAccount.objects.create(user=user, customer_id=ids[0])
-    token = signing.dumps({"account": account.pk, "email": enrolment.email.strip()}, salt=CONFIRM_SALT)
+    # The address waits sealed in the vault (it is the customer's own submission); the link carries only the
+    # account, so no e-mail address ever appears in a URL, a server log or a browser's history.
+    document_seal(
+        customer_id=ids[0],
+        category="correspondence",
+        ref=f"portal-signup:{account.pk}",
+        content=enrolment.email.strip().encode(),
+        media_type="text/plain",
+        submission=Submission(channel="portal", notice_key="portal_profile"),
+    )
+    token = signing.dumps({"account": account.pk}, salt=CONFIRM_SALT)
     send_mail(
         subject="Confirm your e-mail address for My account",
         message=f"Open this link to finish signing up (valid 48 hours):\n{confirm_url(token)}\n\n"
@@ -98,9 +115,16 @@ def portal_confirm(*, token: str) -> PortalAccount:
         account.save(update_fields=["confirmed_at"])
         account.user.is_active = True
         account.user.save(update_fields=["is_active"])
+        (pending,) = reveal_documents(
+            actor=customer_actor(account.customer_id),
+            customer_id=account.customer_id,
+            category="correspondence",
+            ref_prefix=f"portal-signup:{account.pk}",
+            purpose="providing_services",
+        )
         personal_data_record(
             customer=account.customer,
-            values={"email": data["email"]},
+            values={"email": pending.text},
             submission=Submission(channel="portal", notice_key="portal_profile"),
         )
     return account

@@ -145,7 +145,8 @@ def test_opt_out_download_and_requests(households):
     req = CustomerRequest.objects.get()
     assert (req.customer_id, req.channel, req.owning_service) == (customer.pk, "portal", "privacy_officer")
     data = json.loads(client.get("/portal/me/download.json").content)
-    assert [m["text"] for m in data["data"]["correspondence"]] == ["Everything, please."]
+    texts = [m["text"] for m in data["data"]["correspondence"]]
+    assert "Everything, please." in texts and "pat@example.com" in texts  # the request and the sign-up
 
 
 def test_no_portal_route_reaches_another_customer(households):
@@ -305,3 +306,14 @@ def test_the_bill_figure_cannot_be_guessed(households):
     )
     assert right.status_code == 429
     cache.clear()
+
+
+def test_the_confirmation_link_carries_no_email_address(households):
+    import base64
+
+    (_, app), _ = households
+    enrol(Client(), app, "secret.address@example.com")
+    link = re.search(r"/portal/confirm/([^\s/]+)/", mail.outbox[-1].body).group(1)
+    payload = link.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"secret.address" not in decoded and "secret.address" not in link
