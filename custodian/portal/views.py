@@ -32,7 +32,7 @@ from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
-from custodian.web.protection import rate_limited
+from custodian.web.protection import over_limit, rate_limited
 
 PROFILE_FIELDS = ("name", "email", "phone", "mailing_address", "service_address", "account_number")
 
@@ -434,21 +434,12 @@ def comparison(request):
 
 
 def account_rate_limited(account_number: str) -> bool:
-    """Five enrolment attempts per account number a day, from anywhere (kept under a keyed hash)."""
-    import hashlib
-
-    from django.conf import settings
-    from django.core.cache import cache
-
+    """Five enrolment attempts per account number a day, from anywhere."""
     from custodian.vault.normalize import normalize
 
-    digest = hashlib.sha256(
-        f"{settings.SECRET_KEY}|enrol|{normalize('account_number', account_number)}".encode()
+    return over_limit(
+        scope="enrol-account",
+        subject=normalize("account_number", account_number),
+        limit=5,
+        window_seconds=24 * 3600,
     )
-    key = f"rate:enrol-account:{digest.hexdigest()[:32]}"
-    if cache.add(key, 1, 24 * 3600):
-        return False
-    try:
-        return cache.incr(key) > 5
-    except ValueError:
-        return False

@@ -28,16 +28,22 @@ def same_origin(request) -> bool:
     return False
 
 
-def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:
-    address = client_ip(request.META) or "unknown"
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{address}".encode()).hexdigest()[:32]
+def over_limit(*, scope: str, subject: str, limit: int, window_seconds: int) -> bool:
+    """Count one more attempt by `subject` in `scope`; True once it exceeds `limit` in the window. The cache
+    holds only a keyed hash of the subject (an address, an account number), never the subject itself."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{subject}".encode()).hexdigest()[:32]
     key = f"rate:{scope}:{digest}"
-    added = cache.add(key, 1, window_seconds)
-    if added:
+    if cache.add(key, 1, window_seconds):
         return False
     try:
-        count = cache.incr(key)
-    except ValueError:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
         cache.add(key, 1, window_seconds)
         return False
-    return count > limit
+
+
+def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:
+    """Per client address (through trusted proxies only)."""
+    return over_limit(
+        scope=scope, subject=client_ip(request.META) or "unknown", limit=limit, window_seconds=window_seconds
+    )
