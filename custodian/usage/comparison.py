@@ -111,23 +111,28 @@ PREMISE_COLUMNS = (
 USAGE_COLUMNS = ("customer_id", "month", "kwh")
 
 
-def run_duckdb(premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float):
+def _duckdb_query(premises: list[tuple], usage: list[tuple], sql: str) -> list[tuple]:
+    """Run `sql` in a fresh in-memory DuckDB holding the premises and monthly usage given."""
     import duckdb
 
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE premises (customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, "
-        "heating_fuel VARCHAR, zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, "
-        "on_assistance_rate BOOLEAN, self_generation BOOLEAN)"
-    )
-    con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
-    con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", premises)
-    con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", usage)
-    rows = con.execute(
-        pipeline_sql(min_customers=min_customers, max_share_percent=max_share_percent)
-    ).fetchall()
-    con.close()
-    return [Comparison(*r) for r in rows]
+    try:
+        con.execute(
+            "CREATE TABLE premises (customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, "
+            "heating_fuel VARCHAR, zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, "
+            "on_assistance_rate BOOLEAN, self_generation BOOLEAN)"
+        )
+        con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
+        con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", premises)
+        con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", usage)
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def run_duckdb(premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float):
+    sql = pipeline_sql(min_customers=min_customers, max_share_percent=max_share_percent)
+    return [Comparison(*r) for r in _duckdb_query(premises, usage, sql)]
 
 
 def spark_session():
@@ -205,26 +210,12 @@ def size_band(size_sqft: int) -> str:
 
 def group_aggregates(premises: list[tuple], usage: list[tuple]) -> list[tuple]:
     """The shown groups' monthly aggregates (DuckDB), with the policy file's threshold."""
-    import duckdb
-
     from custodian.policy.loader import current_policy
 
     aggregation = current_policy().aggregation
-    con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE premises (customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, "
-        "heating_fuel VARCHAR, zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, "
-        "on_assistance_rate BOOLEAN, self_generation BOOLEAN)"
+    sql = pipeline_sql(
+        min_customers=aggregation["min_customers"],
+        max_share_percent=aggregation["max_share_percent"],
+        groups=True,
     )
-    con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
-    con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", premises)
-    con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", usage)
-    rows = con.execute(
-        pipeline_sql(
-            min_customers=aggregation["min_customers"],
-            max_share_percent=aggregation["max_share_percent"],
-            groups=True,
-        )
-    ).fetchall()
-    con.close()
-    return rows
+    return _duckdb_query(premises, usage, sql)
