@@ -168,18 +168,12 @@ def _value_ad(customer_id: int, field: str) -> bytes:
 
 
 def seal_value(data_key: bytes, customer_id: int, field: str, plaintext: str) -> bytes:
-    nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(data_key).encrypt(nonce, plaintext.encode("utf-8"), _value_ad(customer_id, field))
+    return seal_bytes(data_key, customer_id, field, plaintext.encode("utf-8"))
 
 
 def open_value(data_key: bytes, customer_id: int, field: str, sealed: bytes) -> str:
     """Decrypt one value. Raises cryptography's InvalidTag if it was moved, altered or mis-bound."""
-    sealed = bytes(sealed)
-    return (
-        AESGCM(data_key)
-        .decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], _value_ad(customer_id, field))
-        .decode("utf-8")
-    )
+    return open_bytes(data_key, customer_id, field, sealed).decode("utf-8")
 
 
 def seal_bytes(data_key: bytes, customer_id: int, field: str, payload: bytes) -> bytes:
