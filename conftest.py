@@ -33,6 +33,12 @@ def _test_keys(tmp_path_factory):
     _crypto.KEYS.reset()
 
 
+@pytest.fixture(autouse=True)
+def _interval_store(tmp_path, settings):
+    """Each test gets an empty interval store (Parquet files are outside the test's transaction)."""
+    settings.CUSTODIAN_INTERVAL_DIR = tmp_path / "intervals"
+
+
 def _staff(username):
     persona = next(p for p in STAFF_PERSONAS if p.username == username)
     return staff_member_create(

@@ -26,6 +26,7 @@ CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / 
 # Key files. In development they are created under var/keys on first use; in production they must exist.
 CUSTODIAN_MASTER_KEYRING = env_path("CUSTODIAN_MASTER_KEYRING", VAR_DIR / "keys" / "master-keyring.json")
 CUSTODIAN_BLIND_INDEX_KEY = env_path("CUSTODIAN_BLIND_INDEX_KEY", VAR_DIR / "keys" / "blind-index.key")
+CUSTODIAN_INTERVAL_DIR = env_path("CUSTODIAN_INTERVAL_DIR", VAR_DIR / "intervals")
 CUSTODIAN_CREATE_MISSING_KEYS = DEBUG
 # Emergency (break-glass) access lasts at most this long.
 CUSTODIAN_BREAK_GLASS_MINUTES = env_int("CUSTODIAN_BREAK_GLASS_MINUTES", 60)

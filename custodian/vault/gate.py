@@ -540,3 +540,135 @@ def reveal_documents(
     if docs is None:
         raise Denied(decision.reason)
     return docs
+
+
+def _open_blocks(rows) -> list:
+    """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once."""
+    from custodian.vault import interval_files
+
+    ids = sorted({r[0] for r in rows})
+    keys = {
+        cid: _crypto.unwrap_data_key(cid, key_id, wrapped)
+        for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "key_id", "wrapped"
+        )
+    }
+    blocks = []
+    for cid, service, month, start, interval, count, _provenance, sealed in rows:
+        try:
+            payload = _crypto.open_bytes(keys[cid], cid, interval_files.block_field(service, month), sealed)
+        except (_crypto.InvalidTagError, KeyError):
+            raise VaultIntegrityError(
+                f"customer {cid}: interval block {service} {month} failed authentication"
+            ) from None
+        values = interval_files.decode_values(payload, count)
+        blocks.append(interval_files.IntervalBlock(cid, service, month, start, interval, values))
+    return blocks
+
+
+def reveal_intervals(
+    *,
+    actor: Actor,
+    customer_id,
+    purpose: str,
+    start: int,
+    end: int,
+    services: Sequence[str] | None = None,
+    request_id=None,
+    client_ip: str = "",
+) -> list:
+    """The customer's interval readings in the local months that [start, end) touches (UTC epoch seconds),
+    as interval_files.IntervalBlock, if the policy allows reading meter usage for the purpose; one access
+    event either way, in the read's transaction."""
+    from custodian.vault import interval_files
+
+    policy = current_policy()
+    cid = _as_customer_id(customer_id)
+    event = {
+        "action": "reveal_intervals",
+        "purpose": purpose,
+        "customer_id": cid or str(customer_id)[:32],
+        "categories": ["meter_usage"],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    blocks = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        last_seq, prev_hash, _ = chain.lock_head(cursor)
+        if cid is None or not (0 <= start < end):
+            decision = Decision(False, "no such customer" if cid is None else "empty or reversed period")
+        else:
+            decision = _decide_one(
+                policy,
+                actor,
+                exists=Customer.objects.filter(pk=cid).exists(),
+                customer_id=cid,
+                purpose=purpose,
+                categories=["meter_usage"],
+                request_id=request_id,
+            )
+            if decision.allowed:
+                rows = interval_files.read_rows(
+                    months=interval_files.months_between(start, end), customer_ids=[cid], services=services
+                )
+                try:
+                    blocks = _open_blocks(rows)
+                except VaultIntegrityError as exc:
+                    decision = Decision(False, str(exc))
+        chain.write_after(
+            cursor,
+            last_seq,
+            prev_hash,
+            _event(
+                actor,
+                decision="allow" if blocks is not None else "deny",
+                reason=decision.reason,
+                bg=decision.break_glass_id,
+                **event,
+            ),
+        )
+    if blocks is None:
+        raise Denied(decision.reason)
+    return blocks
+
+
+def reveal_intervals_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    purpose: str,
+    months: Sequence[str],
+    services: Sequence[str] | None = None,
+    action: str = "bulk_reveal_intervals",
+) -> list:
+    """The bulk form for reports and exports: the same decision as reveal_many, one access event per
+    customer, and the customers' interval blocks of those months."""
+    from custodian.vault import interval_files
+
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": ["meter_usage"],
+        "request_id": None,
+        "client_ip": "",
+    }
+    decision = policy_decision(policy, actor, purpose, ["meter_usage"])
+    if decision.allowed and actor.kind == "customer":
+        decision = Decision(False, "customers do not read in bulk")
+    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
+        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    if not decision.allowed:
+        raise _deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = _existing(ids) if ids else 0
+        if found == len(ids):
+            rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
+            blocks = _open_blocks(rows)
+            if ids:
+                chain.append_uniform(
+                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                )
+            return blocks
+    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)

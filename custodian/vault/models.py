@@ -15,6 +15,9 @@ class Channel(models.TextChoices):
     PHONE = "phone", "Phone call"
     PAPER = "paper", "Paper form"
     IN_PERSON = "in_person", "In person"
+    # Readings from the utility's own meters, and Green Button files a customer or staff uploaded.
+    METER = "meter", "Utility meter reading"
+    FILE_IMPORT = "file_import", "Uploaded Green Button file"
 
 
 class Provenance(models.Model):

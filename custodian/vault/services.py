@@ -220,3 +220,41 @@ def vendor_pseudonyms(*, vendor_id: int, customer_ids) -> dict[int, str]:
         _crypto.KEYS.blind_key(), f"vendor-pseudonym|{vendor_id}".encode(), hashlib.sha256
     ).digest()
     return {cid: hmac.new(key, str(cid).encode(), hashlib.sha256).hexdigest()[:32] for cid in customer_ids}
+
+
+def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -> int:
+    """Store interval readings (custodian.vault.interval_files.IntervalBlock), each sealed with its customer's
+    data key, replacing the blocks they supersede. Returns the number of blocks written.
+
+    The provenance row and any new data keys are committed before the files are written: a block never
+    refers to a key or a provenance that does not exist. Re-running with the same blocks is harmless."""
+    from custodian.vault import interval_files
+
+    if current_policy().categories.get("meter_usage") is None:
+        raise UnknownField("the policy file declares no meter_usage category")
+    for block in blocks:
+        if not interval_files.MONTH.match(block.month) or block.interval <= 0:
+            raise ValueError(f"bad block for customer {block.customer_id}: {block.month} / {block.interval}s")
+    with transaction.atomic():
+        provenance = _provenance_create(submission)
+        keys = _data_keys_for(sorted({b.customer_id for b in blocks}))
+    rows = [
+        {
+            "customer_id": b.customer_id,
+            "service": b.service,
+            "month": b.month,
+            "start": int(b.start),
+            "interval": int(b.interval),
+            "count": len(b.values),
+            "provenance_id": provenance.pk,
+            "ciphertext": _crypto.seal_bytes(
+                keys[b.customer_id],
+                b.customer_id,
+                interval_files.block_field(b.service, b.month),
+                interval_files.encode_values(b.values),
+            ),
+        }
+        for b in blocks
+    ]
+    interval_files.write_rows(rows)
+    return len(rows)

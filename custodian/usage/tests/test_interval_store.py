@@ -1,0 +1,164 @@
+"""The interval store: hourly readings sealed per customer-month in Parquet, opened by the gate only."""
+
+import numpy as np
+import pytest
+
+from custodian.audit.models import AccessEvent
+from custodian.testing import shared_file
+from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.intervals import readings_between, usage_import
+from custodian.vault import interval_files
+from custodian.vault.gate import (
+    NOT_FOUND_OR_DENIED,
+    Denied,
+    reveal_intervals,
+    reveal_intervals_many,
+    system_actor,
+)
+from custodian.vault.interval_files import IntervalBlock, month_bounds
+from custodian.vault.services import Submission, interval_blocks_record
+
+METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
+UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
+
+
+def _month(customer_id: int, month: str = "2026-03", seed: int = 1) -> IntervalBlock:
+    start, end = month_bounds(month)
+    values = np.random.default_rng(seed).uniform(0.2, 3.0, (end - start) // 3600).round(3)
+    return IntervalBlock(customer_id, "electric", month, start, 3600, values)
+
+
+def test_round_trip_through_the_gate_only(customer, as_customer):
+    block = _month(customer.pk)
+    assert len(block.values) == 743  # March in Minnesota: the hour lost to daylight saving time
+    interval_blocks_record(blocks=[block], submission=METER)
+    start, end = month_bounds("2026-03")
+    [back] = reveal_intervals(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=start,
+        end=end,
+    )
+    assert np.allclose(back.values, block.values) and back.start == block.start
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.categories, event.decision) == ("reveal_intervals", "meter_usage", "allow")
+    # At rest the values are not there in clear: neither as text nor as the stored integers.
+    raw = next(interval_files.store_dir().rglob("*.parquet")).read_bytes()
+    assert interval_files.encode_values(block.values) not in raw
+    assert np.round(block.values * 1000).astype("<i4").tobytes()[:64] not in raw
+
+
+def test_rerun_replaces_instead_of_adding(customer, as_customer):
+    interval_blocks_record(blocks=[_month(customer.pk, seed=1)], submission=METER)
+    newer = _month(customer.pk, seed=2)
+    interval_blocks_record(blocks=[newer], submission=METER)
+    start, end = month_bounds("2026-03")
+    blocks = reveal_intervals(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=start,
+        end=end,
+    )
+    assert len(blocks) == 1 and np.allclose(blocks[0].values, newer.values)
+
+
+def test_other_customers_and_wrong_purposes_get_the_common_answer(
+    customer, other_customer, as_customer, as_staff, marketer, field_tech
+):
+    interval_blocks_record(blocks=[_month(customer.pk)], submission=METER)
+    start, end = month_bounds("2026-03")
+    attempts = [
+        (as_customer(other_customer), customer.pk, "providing_services"),
+        (as_staff(marketer), customer.pk, "marketing"),
+        (as_staff(field_tech), 999_999, "providing_services"),
+    ]
+    for actor, cid, purpose in attempts:
+        with pytest.raises(Denied) as denied:
+            reveal_intervals(actor=actor, customer_id=cid, purpose=purpose, start=start, end=end)
+        assert str(denied.value) == NOT_FOUND_OR_DENIED
+    assert AccessEvent.objects.filter(action="reveal_intervals", decision="deny").count() == 3
+
+
+def test_a_block_moved_to_another_customer_does_not_open(customer, other_customer, field_tech, as_staff):
+    import pyarrow.parquet as pq
+
+    interval_blocks_record(blocks=[_month(customer.pk)], submission=METER)
+    path = next(interval_files.store_dir().rglob("*.parquet"))
+    rows = pq.read_table(path).to_pylist()
+    rows[0]["customer_id"] = other_customer.pk  # swap the owner in the clear column
+    interval_files.write_rows(rows)
+    start, end = month_bounds("2026-03")
+    with pytest.raises(Denied):
+        reveal_intervals(
+            actor=as_staff(field_tech),
+            customer_id=other_customer.pk,
+            purpose="providing_services",
+            start=start,
+            end=end,
+        )
+    assert "failed authentication" in AccessEvent.objects.order_by("-seq").first().reason
+
+
+def test_bulk_read_logs_every_customer(customer, other_customer):
+    interval_blocks_record(blocks=[_month(customer.pk), _month(other_customer.pk, seed=3)], submission=METER)
+    blocks = reveal_intervals_many(
+        actor=system_actor("comparison_reports"),
+        customer_ids=[customer.pk, other_customer.pk],
+        purpose="providing_services",
+        months=["2026-03"],
+    )
+    assert {b.customer_id for b in blocks} == {customer.pk, other_customer.pk}
+    logged = AccessEvent.objects.filter(action="bulk_reveal_intervals").values_list("customer_id", flat=True)
+    assert sorted(logged) == sorted([str(customer.pk), str(other_customer.pk)])
+    with pytest.raises(Denied):
+        reveal_intervals_many(
+            actor=system_actor("marketing_audience"),
+            customer_ids=[customer.pk],
+            purpose="marketing",
+            months=["2026-03"],
+        )
+
+
+def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_customer):
+    sample = shared_file(
+        "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
+    )
+    result = parse_espi(str(sample))
+    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
+    assert summary.refused == "" and summary.readings_stored > 8000
+    first = min(r.start for r in result.readings)
+    last = max(r.start + r.duration for r in result.readings)
+    blocks = reveal_intervals(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=first,
+        end=last,
+    )
+    stored = readings_between(blocks, first, last, "electric")
+    imported = [r for r in result.readings if r.unit == "Wh" and r.duration <= 86400]
+    assert len(stored) == len(imported)
+    assert sum(v for _, _, v in stored) == pytest.approx(sum(r.value for r in imported) / 1000)
+    # A second import of the same file changes nothing (re-runnable).
+    usage_import(customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD)
+    again = reveal_intervals(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=first,
+        end=last,
+    )
+    assert readings_between(again, first, last, "electric") == stored
+
+
+def test_an_incomplete_file_stores_nothing(customer):
+    sample = shared_file(
+        "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
+    )
+    text = sample.read_bytes()
+    result = parse_espi(__import__("io").BytesIO(text[: len(text) // 2]))
+    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
+    assert summary.refused and summary.blocks_written == 0
+    assert not list(interval_files.store_dir().rglob("*.parquet"))

@@ -1,0 +1,230 @@
+"""The interval store: meters' interval readings (15-minute, hourly) in Parquet files beside the database.
+
+One row per block: one customer's readings of one service for one local calendar month, sealed with the
+customer's data key (AES-GCM, with customer, service and month bound as associated data: a block moved to
+another row fails to open). In clear are only what finds a block without opening it: the customer's
+internal id, the service, the month, the first reading's start, the interval length and the count.
+DuckDB reads the files (projection and filter push-down pick the blocks out); only the gate opens them.
+
+Layout: <CUSTODIAN_INTERVAL_DIR>/<YYYY-MM>/shard-<customer_id // 1000>.parquet. A write rewrites one
+month-shard (at most 1,000 customers' blocks) to a temporary file and renames it into place under an
+exclusive lock, so a reader sees the old file or the new one, never half of one, and a re-run replaces
+blocks instead of adding copies.
+
+This module seals and opens nothing: sealing is in custodian.vault.services, opening in the gate.
+"""
+
+import fcntl
+import os
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.conf import settings
+
+SHARD_SIZE = 1000
+LOCAL = ZoneInfo("America/Chicago")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MISSING = np.iinfo(np.int32).min  # an interval without a reading
+SCHEMA_COLUMNS = (
+    "customer_id",
+    "service",
+    "month",
+    "start",
+    "interval",
+    "count",
+    "provenance_id",
+    "ciphertext",
+)
+
+
+@dataclass(frozen=True)
+class IntervalBlock:
+    """A customer's readings for one service and local month: `values[i]` covers
+    [start + i·interval, start + (i+1)·interval), in the service's billing unit (kWh, therm, gal);
+    NaN where no reading was taken."""
+
+    customer_id: int
+    service: str
+    month: str
+    start: int  # UTC epoch seconds
+    interval: int  # seconds
+    values: np.ndarray
+
+    @property
+    def end(self) -> int:
+        return self.start + self.interval * len(self.values)
+
+
+def store_dir() -> Path:
+    return Path(settings.CUSTODIAN_INTERVAL_DIR)
+
+
+def month_of(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m")
+
+
+def month_bounds(month: str) -> tuple[int, int]:
+    """UTC epoch seconds of the local month's first instant and of the next month's."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = datetime(year, mon, 1, tzinfo=LOCAL)
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=LOCAL)
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def months_between(start: int, end: int) -> list[str]:
+    """The local months that [start, end) touches."""
+    months, cursor = [], start
+    while cursor < end:
+        month = month_of(cursor)
+        months.append(month)
+        cursor = month_bounds(month)[1]
+    return months
+
+
+def block_field(service: str, month: str) -> str:
+    """The associated data's field part: binds a sealed block to its service and month."""
+    return f"meter_usage:interval:{service}:{month}"
+
+
+def encode_values(values: np.ndarray) -> bytes:
+    """Thousandths of the unit as little-endian int32 (Wh for kWh), compressed before sealing."""
+    scaled = np.where(np.isnan(values), MISSING, np.round(np.nan_to_num(values) * 1000)).astype("<i4")
+    return zlib.compress(scaled.tobytes(), 1)
+
+
+def decode_values(payload: bytes, count: int) -> np.ndarray:
+    raw = np.frombuffer(zlib.decompress(payload), dtype="<i4", count=count)
+    values = raw.astype(np.float64) / 1000
+    values[raw == MISSING] = np.nan
+    return values
+
+
+def _path(month: str, shard: int) -> Path:
+    if not MONTH.match(month):
+        raise ValueError(f"not a month: {month!r}")
+    return store_dir() / month / f"shard-{shard:05d}.parquet"
+
+
+@contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write_rows(rows: Iterable[dict]) -> int:
+    """Put sealed rows (dicts with SCHEMA_COLUMNS) in their month-shards, replacing the blocks they supersede
+    (same customer, service and month). Returns the number of files rewritten."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[(row["month"], row["customer_id"] // SHARD_SIZE)].append(row)
+    schema = pa.schema(
+        [
+            ("customer_id", pa.int64()),
+            ("service", pa.string()),
+            ("month", pa.string()),
+            ("start", pa.int64()),
+            ("interval", pa.int32()),
+            ("count", pa.int32()),
+            ("provenance_id", pa.int64()),
+            ("ciphertext", pa.binary()),
+        ]
+    )
+    for (month, shard), new in grouped.items():
+        path = _path(month, shard)
+        with _locked(path):
+            replaced = {(r["customer_id"], r["service"]) for r in new}
+            kept = []
+            if path.exists():
+                old = pq.read_table(path).to_pylist()
+                kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
+            latest = {(r["customer_id"], r["service"]): r for r in new}  # last write of a block wins
+            table = pa.Table.from_pylist(
+                sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
+                schema=schema,
+            )
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            # Blocks are sealed (incompressible) and small: row groups of a few hundred let DuckDB skip.
+            pq.write_table(table, tmp, row_group_size=256, compression="none")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+    return len(grouped)
+
+
+def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[str]:
+    shards = None if customer_ids is None else sorted({c // SHARD_SIZE for c in customer_ids})
+    found = []
+    for month in months:
+        folder = store_dir() / month
+        if not MONTH.match(month) or not folder.is_dir():
+            continue
+        if shards is None:
+            found += sorted(str(p) for p in folder.glob("shard-*.parquet"))
+        else:
+            found += [str(p) for s in shards if (p := _path(month, s)).exists()]
+    return found
+
+
+def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
+    """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
+    import duckdb
+
+    files = _files(months, customer_ids)
+    if not files:
+        return []
+    where, params = ["month IN (SELECT unnest(?))"], [list(months)]
+    if customer_ids is not None:
+        where.append("customer_id IN (SELECT unnest(?))")
+        params.append([int(c) for c in customer_ids])
+    if services:
+        where.append("service IN (SELECT unnest(?))")
+        params.append(list(services))
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            f"SELECT {', '.join(SCHEMA_COLUMNS)} FROM read_parquet(?) "  # noqa: S608 (fixed column names)
+            f"WHERE {' AND '.join(where)} ORDER BY customer_id, service, month",
+            [files, *params],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def customers_with_blocks(month: str, service: str) -> set[int]:
+    """Customers that have a block for the month and service (from the clear columns only)."""
+    import duckdb
+
+    files = _files([month], None)
+    if not files:
+        return set()
+    con = duckdb.connect()
+    try:
+        rows = con.execute(
+            "SELECT DISTINCT customer_id FROM read_parquet(?) WHERE service = ?", [files, service]
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+def months_stored() -> list[str]:
+    root = store_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH.match(p.name))
