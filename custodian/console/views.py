@@ -540,15 +540,24 @@ def correction_view(request, request_id):
 
 @console_required
 def customer_green_button(request, customer_id):
-    """Staff download of a customer's Green Button file, under "providing or improving utility services"."""
+    """Staff download of a customer's Green Button file, under "providing or improving utility services",
+    for the last 13 months or the period given (`?start=YYYY-MM-DD&end=YYYY-MM-DD`)."""
+    from custodian.usage.forms import PeriodForm
     from custodian.usage.greenbutton_export import espi_feed
     from custodian.usage.services import usage_points_for
 
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return HttpResponse(f"Bad period: {errors}", status=400, content_type="text/plain")
+    start, end = form.period() if request.GET else (None, None)
     try:
         points = usage_points_for(
             actor=_actor(request),
             customer_id=customer_id,
             purpose="providing_services",
+            start=start,
+            end=end,
             client_ip=_ip(request),
         )
     except gate.Denied:

@@ -134,3 +134,35 @@ def application(seed: int, index: int, today: date) -> Application:
     )
     app.personal["meter_usage"] = json.dumps(monthly_usage(rng, app, _months(today)), separators=(",", ":"))
     return app
+
+
+def local_clock(month: str) -> tuple:
+    """The month's hourly grid: (first instant UTC, local hour of each slot, weekday of each slot)."""
+    from datetime import datetime
+
+    import numpy as np
+
+    from custodian.vault.interval_files import LOCAL, month_bounds
+
+    start, end = month_bounds(month)
+    moments = [datetime.fromtimestamp(t, LOCAL) for t in range(start, end, 3600)]
+    return start, np.array([m.hour for m in moments]), np.array([m.weekday() for m in moments])
+
+
+def hourly_electric(seed: int, index: int, month: str, total_kwh: float, clock, heating_fuel: str):
+    """A month of hourly kWh for a home whose month adds up to `total_kwh`: a morning and an evening peak,
+    afternoon air conditioning in summer, electric heat at night in winter, weekends later and flatter."""
+    import numpy as np
+
+    _, hour, weekday = clock
+    mon = int(month[5:])
+    rng = np.random.default_rng([seed, index, mon, int(month[:4])])
+    shape = 0.45 + 0.35 * np.exp(-(((hour - 7) / 1.5) ** 2)) + 0.8 * np.exp(-(((hour - 19) / 2.2) ** 2))
+    weekend = weekday >= 5
+    shape = np.where(weekend, 0.55 + 0.6 * np.exp(-(((hour - 13) / 4.0) ** 2)) + 0.5 * (hour >= 18), shape)
+    if mon in (6, 7, 8):
+        shape = shape + 0.9 * np.exp(-(((hour - 16) / 2.5) ** 2))
+    if heating_fuel == HeatingFuel.ELECTRIC and mon in (11, 12, 1, 2, 3):
+        shape = shape + 0.5 * ((hour < 7) | (hour >= 22))
+    values = shape * rng.lognormal(0.0, 0.25, len(hour))
+    return np.round(values * (total_kwh / values.sum()), 3)

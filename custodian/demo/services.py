@@ -182,3 +182,60 @@ def demo_vendors_ensure() -> list[str]:
     if created:
         keys_path.write_text(json.dumps(keys, indent=2))
     return created
+
+
+def demo_intervals_ensure(
+    *,
+    count: int,
+    seed: int,
+    batch: int = 1000,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Hourly electric readings for demo customers 0..count-1, for the 13 months of their billing totals
+    and adding up to them. Customers that already have the latest month are skipped: safe to re-run."""
+    import json
+
+    from custodian.demo.generator import hourly_electric, local_clock
+    from custodian.vault.interval_files import IntervalBlock, customers_with_blocks
+    from custodian.vault.services import interval_blocks_record
+
+    today = today or date.today()
+    meter = Submission(
+        channel=Channel.METER,
+        notice_key="metering",
+        recorded_by_label="metering system (synthetic demo readings)",
+    )
+    clocks: dict[str, tuple] = {}
+    written = 0
+    for start in range(0, count, batch):
+        indexes = range(start, min(start + batch, count))
+        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in indexes}
+        customer_of = {
+            digests[d]: cid
+            for d, cid in PersonalValue.objects.filter(
+                field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
+            ).values_list("blind_index", "customer_id")
+        }
+        blocks = []
+        done: set[int] | None = None
+        for i in indexes:
+            if i not in customer_of:
+                continue
+            app = application(seed, i, today)
+            months = json.loads(app.personal["meter_usage"]).get("electric", {}).get("months", [])
+            if not months:
+                continue
+            if done is None:
+                done = customers_with_blocks(months[-1]["month"], "electric")
+            if customer_of[i] in done:
+                continue
+            for m in months:
+                clock = clocks.get(m["month"]) or clocks.setdefault(m["month"], local_clock(m["month"]))
+                values = hourly_electric(seed, i, m["month"], m["total"], clock, app.heating_fuel)
+                blocks.append(IntervalBlock(customer_of[i], "electric", m["month"], clock[0], 3600, values))
+        if blocks:
+            written += interval_blocks_record(blocks=blocks, submission=meter)
+        if progress:
+            progress(len(indexes))
+    return written

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/consents/<int:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"),
     path("me/download.<str:fmt>", views.download, name="download"),
     path("me/request/", views.new_request, name="request"),
+    path("me/usage/", views.usage, name="usage"),
     path("me/green-button.<str:fmt>", views.green_button, name="green_button"),
     path("me/comparison/", views.comparison, name="comparison"),
 ]

@@ -396,17 +396,40 @@ def security(request):
 
 
 @portal_required
+def usage(request, period_form=None, status=200):
+    """My electricity use: the last 30 days day by day, my average day, and Green Button downloads."""
+    from custodian.usage.forms import PeriodForm
+    from custodian.usage.services import my_usage
+
+    report = my_usage(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        client_ip=_ip(request),
+    )
+    return render(
+        request, "portal/usage.html", {"report": report, "form": period_form or PeriodForm()}, status=status
+    )
+
+
+@portal_required
 def green_button(request, fmt):
-    """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV)."""
+    """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV) for a period."""
+    from custodian.usage.forms import PeriodForm
     from custodian.usage.greenbutton_export import espi_feed, green_button_csv
     from custodian.usage.services import usage_points_for
 
     if fmt not in ("xml", "csv"):
         raise Http404
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return usage(request, period_form=form, status=400)
+    start, end = form.period() if request.GET else (None, None)
     points = usage_points_for(
         actor=customer_actor(request.customer_id, "the customer"),
         customer_id=request.customer_id,
         purpose="providing_services",
+        start=start,
+        end=end,
         client_ip=_ip(request),
     )
     if fmt == "xml":

@@ -22,13 +22,51 @@ def _month_span(month: str) -> tuple[int, int]:
     return int(start.timestamp()), int((end - start).total_seconds())
 
 
-def usage_points_for(*, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""):
-    """The customer's usage points with their readings; raises gate.Denied like any read."""
+SOURCE_TITLES = {"interval": "meter intervals", "billing": "billing periods"}
+
+
+def default_period(now: datetime | None = None) -> tuple[int, int]:
+    """The last 13 whole local months and the current one so far: [start, end) in UTC epoch seconds."""
+    now = (now or datetime.now(CHICAGO)).astimezone(CHICAGO)
+    year, month = now.year, now.month - 13
+    while month < 1:
+        year, month = year - 1, month + 12
+    start = datetime(year, month, 1, tzinfo=CHICAGO)
+    return int(start.timestamp()), int(now.timestamp()) // 3600 * 3600
+
+
+def usage_points_for(
+    *,
+    actor: Actor,
+    customer_id: int,
+    purpose: str,
+    start: int | None = None,
+    end: int | None = None,
+    request_id=None,
+    client_ip: str = "",
+):
+    """The customer's usage points with their readings in [start, end) (default: `default_period`): interval
+    readings where the interval store has them, else the billing-cycle totals of the months inside the
+    period. Raises gate.Denied like any read; both reads are logged."""
+    from custodian.usage.intervals import readings_between
+    from custodian.vault.gate import reveal_intervals
+
+    if start is None or end is None:
+        start, end = default_period()
     values = reveal(
         actor=actor,
         customer_id=customer_id,
         fields=["meter_usage"],
         purpose=purpose,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose=purpose,
+        start=start,
+        end=end,
         request_id=request_id,
         client_ip=client_ip,
     )
@@ -38,14 +76,18 @@ def usage_points_for(*, actor: Actor, customer_id: int, purpose: str, request_id
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))
         if unit is None:
             continue
-        readings = []
-        for month in series.get("months", []):
-            start, duration = _month_span(month["month"])
-            readings.append((start, duration, float(month["total"]) * factor))
+        readings = [(s, d, v * factor) for s, d, v in readings_between(blocks, start, end, service)]
+        kind = "interval"
+        if not readings:
+            kind = "billing"
+            for month in series.get("months", []):
+                month_start, duration = _month_span(month["month"])
+                if start <= month_start and month_start + duration <= end:
+                    readings.append((month_start, duration, float(month["total"]) * factor))
         points.append(
             UsagePointExport(
                 key=service,
-                title=f"{service.title()} service",
+                title=f"{service.title()} service ({SOURCE_TITLES[kind]})",
                 service=service,
                 unit=unit,
                 readings=readings,
@@ -173,3 +215,55 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
             eff_h=round(140 * r["efficient"] / top),
         )
     return {"rows": rows, "latest": rows[-1], "tip": tip_for(months), "chart_w": 48 * len(rows)}
+
+
+def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
+    """The customer's electricity over the last `days` local days they have interval data for: daily totals
+    and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
+    import numpy as np
+
+    from custodian.usage.intervals import readings_between
+    from custodian.vault.gate import reveal_intervals
+
+    now = datetime.now(CHICAGO)
+    end = int(now.timestamp())
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=end - 400 * 86400,
+        end=end,
+        services=["electric"],
+        client_ip=client_ip,
+    )
+    readings = readings_between(blocks, 0, end, "electric")
+    if not readings:
+        return None
+    last = datetime.fromtimestamp(readings[-1][0], CHICAGO).date()
+    daily: dict = {}
+    hours = np.zeros(24)
+    counts = np.zeros(24)
+    for start, _, kwh in readings:
+        local = datetime.fromtimestamp(start, CHICAGO)
+        if (last - local.date()).days >= days:
+            continue
+        daily[local.date()] = daily.get(local.date(), 0.0) + kwh
+        hours[local.hour] += kwh
+        counts[local.hour] += 1
+    profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)
+    top_day = max(daily.values()) or 1
+    top_hour = float(profile.max()) or 1
+    return {
+        "days": [
+            {"date": d, "kwh": v, "x": i * 18, "h": round(120 * v / top_day)}
+            for i, (d, v) in enumerate(sorted(daily.items()))
+        ],
+        "hours": [
+            {"hour": h, "kwh": float(profile[h]), "x": h * 18, "h": round(120 * float(profile[h]) / top_hour)}
+            for h in range(24)
+        ],
+        "total": sum(daily.values()),
+        "first": min(daily),
+        "last": last,
+        "days_w": 18 * len(daily),
+    }

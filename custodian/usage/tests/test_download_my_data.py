@@ -20,7 +20,7 @@ def usage_customer(db):
     from custodian.customers.services import customer_enrol
     from custodian.demo.generator import application
 
-    app = application(4, 2, date(2026, 11, 26))
+    app = application(4, 2, date.today())
     return customer_enrol(application=app, submission=PAPER_FORM), app
 
 

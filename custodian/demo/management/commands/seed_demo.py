@@ -6,6 +6,7 @@ from tqdm import tqdm
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import (
     demo_customers_ensure,
+    demo_intervals_ensure,
     demo_requests_ensure,
     demo_staff_ensure,
     demo_vendors_ensure,
@@ -28,11 +29,14 @@ class Command(BaseCommand):
         staff = demo_staff_ensure()
         with tqdm(total=customers, unit="customer", desc="demo customers", disable=no_progress) as bar:
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
+        with tqdm(total=customers, unit="customer", desc="hourly meter readings", disable=no_progress) as bar:
+            blocks = demo_intervals_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
-            f"({customers - created} already present), {requests} demo requests opened "
+            f"({customers - created} already present), {blocks} customer-months of hourly readings stored, "
+            f"{requests} demo requests opened "
             f"in {time.perf_counter() - started:.1f}s"
         )
         self.stdout.write(

@@ -1,0 +1,93 @@
+"""My usage in the portal: hourly readings from the interval store, charted, and downloadable as Green Button
+files for a chosen period that validate against the ESPI schema."""
+
+import io
+import json
+import time
+from datetime import date, timedelta
+
+import pytest
+from lxml import etree
+
+from conftest import PAPER_FORM
+from custodian.customers.services import customer_enrol
+from custodian.demo.generator import application, hourly_electric, local_clock
+from custodian.portal.tests.test_portal import signed_in
+from custodian.testing import shared_file
+from custodian.usage.greenbutton_import import parse_espi
+from custodian.vault.interval_files import IntervalBlock
+from custodian.vault.services import Submission, interval_blocks_record
+
+METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
+
+
+@pytest.fixture
+def metered(db):
+    """A household with 13 months of hourly electric readings that add up to its bills."""
+    app = application(9, 3, date.today())
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
+    blocks = []
+    for m in months:
+        clock = local_clock(m["month"])
+        values = hourly_electric(9, 3, m["month"], m["total"], clock, app.heating_fuel)
+        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 3600, values))
+    interval_blocks_record(blocks=blocks, submission=METER)
+    return customer, app, months
+
+
+def _schema():
+    return etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+
+
+def test_the_usage_page_charts_the_last_30_days(metered):
+    _, app, _ = metered
+    client = signed_in(app, "meter.reader@example.com")
+    page = client.get("/portal/me/usage/").content.decode()
+    assert "Day by day" in page and "Your average day" in page
+    assert page.count("kWh</title></rect>") >= 30 + 24
+
+
+def test_a_chosen_period_downloads_hourly_readings_that_validate(metered):
+    _, app, months = metered
+    client = signed_in(app, "meter.reader@example.com")
+    last = months[-1]["month"]
+    first_day = date(int(last[:4]), int(last[5:]), 1)
+    last_day = (first_day + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    response = client.get(f"/portal/me/green-button.xml?start={first_day}&end={last_day}")
+    assert response.status_code == 200
+    _schema().assertValid(etree.parse(io.BytesIO(response.content)))
+    readings = [r for r in parse_espi(io.BytesIO(response.content)).readings if r.unit == "Wh"]
+    assert len(readings) == last_day.day * 24 + (1 if last[5:] == "11" else -1 if last[5:] == "03" else 0)
+    assert {r.duration for r in readings} == {3600}
+    assert sum(r.value for r in readings) / 1000 == pytest.approx(months[-1]["total"], abs=0.05)
+    csv_text = client.get(f"/portal/me/green-button.csv?start={first_day}&end={last_day}").content.decode()
+    assert csv_text.count("\n") > 24 * 28
+
+
+def test_a_year_of_hourly_data_exports_in_about_a_second(metered):
+    _, app, months = metered
+    client = signed_in(app, "meter.reader@example.com")
+    started = time.perf_counter()
+    response = client.get("/portal/me/green-button.xml")
+    elapsed = time.perf_counter() - started
+    readings = [r for r in parse_espi(io.BytesIO(response.content)).readings if r.unit == "Wh"]
+    assert len(readings) > 365 * 24
+    assert elapsed < 3.0, f"a year of hourly data took {elapsed:.2f}s"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("start=2026-05-01&end=2026-04-01", "The end date is before the start date."),
+        ("start=2026-05-01", "Give both dates"),
+        ("start=yesterday&end=2026-04-01", "Enter a valid date."),
+        ("start=2020-01-01&end=2026-04-01", "at most"),
+    ],
+)
+def test_a_bad_period_is_named_and_nothing_is_downloaded(metered, query, message):
+    _, app, _ = metered
+    client = signed_in(app, "meter.reader@example.com")
+    response = client.get(f"/portal/me/green-button.xml?{query}")
+    assert response.status_code == 400
+    assert message in response.content.decode()

@@ -1,0 +1,42 @@
+from datetime import date, datetime, timedelta
+
+from django import forms
+
+from custodian.usage.greenbutton_export import CHICAGO
+
+# A Green Button request covers at most about three years (the utility keeps 13 months of intervals
+# online, billing totals longer); a longer span is refused rather than silently cut.
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    """A period of whole local days, both ends included; empty fields mean the default period."""
+
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        required=False, label="To (included)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None) and not self.errors:
+            raise forms.ValidationError("Give both dates, or neither for the last 13 months.")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date is before the start date.")
+            elif (end - start).days >= MAX_DAYS:
+                self.add_error("end", f"A download covers at most {MAX_DAYS} days; choose a shorter period.")
+            elif start > date.today():
+                self.add_error("start", "The start date is in the future.")
+        return data
+
+    def period(self) -> tuple[int, int] | tuple[None, None]:
+        """[start, end) in UTC epoch seconds, local midnight to the midnight after the end date."""
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        if start is None or end is None:
+            return None, None
+        first = datetime(start.year, start.month, start.day, tzinfo=CHICAGO)
+        after = end + timedelta(days=1)
+        last = datetime(after.year, after.month, after.day, tzinfo=CHICAGO)
+        return int(first.timestamp()), int(last.timestamp())
