@@ -31,8 +31,10 @@ def _data(con, meters: int) -> None:
                ['gas', 'electric'][1 + (i // 2) % 2] AS heating_fuel,
                ['55060', '55049', '55052'][1 + (i // 4) % 3] AS zip_code,
                800 + (i * 37) % 2600 AS size_sqft,
-               i % 97 = 0 AS is_vacant, i % 89 = 0 AS on_assistance_rate, i % 83 = 0 AS self_generation
+               i % 97 = 0 AS is_vacant, i % 89 = 0 AS on_assistance_rate, i % 83 = 0 AS self_generation,
+               'F0' || (i % 7)::VARCHAR AS feeder
         FROM range(1, {meters} + 1) t(i)""")
+    con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
     con.execute(f"""
         CREATE TABLE usage_hourly AS
         SELECT m.i AS customer_id, TIMESTAMPTZ '2025-01-01 06:00:00+00' + h.h * INTERVAL 1 HOUR AS ts,
@@ -49,7 +51,7 @@ def measure(db: str) -> dict:
     started = time.perf_counter()
     _data(con, METERS)
     generated = time.perf_counter() - started
-    ours_sql = pipeline_sql(min_customers=15, max_share_percent=15, source="hourly")
+    ours_sql = pipeline_sql(min_customers=15, max_share_percent=15)
 
     def timed(sql):
         start = time.perf_counter()
@@ -63,12 +65,10 @@ def measure(db: str) -> dict:
     # Spark local mode, on a subset (the same pipeline, transpiled): recorded beside, not compared.
     subset = min(METERS, 1000)
     premises = con.execute(f"SELECT * FROM premises WHERE customer_id <= {subset}").fetchall()
-    monthly = con.execute(f"""
-        SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m'), SUM(kwh)
-        FROM usage_hourly WHERE customer_id <= {subset} GROUP BY ALL""").fetchall()
     spark = spark_session()
     start = time.perf_counter()
-    spark_rows = run_spark(premises, monthly, min_customers=15, max_share_percent=15, spark=spark)
+    hourly = con.execute(f"SELECT * FROM usage_hourly WHERE customer_id <= {subset}").fetch_arrow_table()
+    spark_rows = run_spark(premises, [], min_customers=15, max_share_percent=15, spark=spark, hourly=hourly)
     spark_t = time.perf_counter() - start
     spark.stop()
     return {

@@ -14,9 +14,14 @@ from dataclasses import dataclass
 
 import sqlglot
 
+# Peer groups of about GROUP_TARGET homes: the homes of one premise type, heating fuel and size band in one
+# ZIP code, narrowed to their feeder when the feeder alone has that many (nearer neighbours), then split
+# by floor area into groups of GROUP_TARGET to 2 × GROUP_TARGET - 1 homes (the most similar in size together).
+GROUP_TARGET = 100
+
 PIPELINE = """
 WITH eligible AS (
-    SELECT customer_id, premise_type, heating_fuel, zip_code,
+    SELECT customer_id, premise_type, heating_fuel, zip_code, feeder, size_sqft,
            CASE WHEN size_sqft < 1000 THEN 'under 1000'
                 WHEN size_sqft < 2000 THEN '1000-1999'
                 WHEN size_sqft < 3000 THEN '2000-2999'
@@ -24,41 +29,74 @@ WITH eligible AS (
     FROM premises
     WHERE customer_class = 'residential' AND NOT is_vacant AND NOT on_assistance_rate AND NOT self_generation
 ),
+on_feeder AS (
+    SELECT *,
+           COUNT(*) OVER (PARTITION BY premise_type, heating_fuel, size_band, zip_code, feeder)
+               AS feeder_homes
+    FROM eligible
+),
+located AS (
+    SELECT *, CASE WHEN feeder_homes >= {target} THEN zip_code || '/' || feeder ELSE zip_code END AS area
+    FROM on_feeder
+),
+ranked AS (
+    SELECT *,
+           COUNT(*) OVER (PARTITION BY premise_type, heating_fuel, size_band, area) AS area_homes,
+           ROW_NUMBER() OVER (PARTITION BY premise_type, heating_fuel, size_band, area
+                              ORDER BY size_sqft, customer_id) AS size_rank
+    FROM located
+),
+member AS (
+    SELECT customer_id, premise_type, heating_fuel, size_band, area,
+           premise_type || '|' || heating_fuel || '|' || size_band || '|' || area || '|' ||
+           CAST(CAST(FLOOR((size_rank - 1) * GREATEST(1, FLOOR(area_homes / {target})) / area_homes) AS INT)
+                AS VARCHAR) AS peer_group
+    FROM ranked
+),
 home_month AS (
-    SELECT e.customer_id, e.premise_type, e.heating_fuel, e.zip_code, e.size_band, u.month, u.kwh
-    FROM eligible e JOIN {usage} u ON u.customer_id = e.customer_id
+    SELECT m.customer_id, m.peer_group, m.premise_type, m.heating_fuel, m.size_band, m.area, u.month, u.kwh
+    FROM member m JOIN {usage} u ON u.customer_id = m.customer_id
 ),
 peer_group AS (
-    SELECT premise_type, heating_fuel, zip_code, size_band, month,
+    SELECT peer_group, month,
+           MIN(premise_type) AS premise_type, MIN(heating_fuel) AS heating_fuel,
+           MIN(size_band) AS size_band, MIN(area) AS area,
            COUNT(*) AS homes,
            AVG(kwh) AS average_kwh,
            QUANTILE_CONT(kwh, 0.2) AS efficient_kwh,
            MAX(kwh) / NULLIF(SUM(kwh), 0) AS largest_share
     FROM home_month
-    GROUP BY premise_type, heating_fuel, zip_code, size_band, month
+    GROUP BY peer_group, month
 )
+"""
+
+HOMES_SELECT = """
 SELECT h.customer_id, h.month, h.kwh,
        ROUND(g.average_kwh, 6) AS average_kwh,
        ROUND(g.efficient_kwh, 6) AS efficient_kwh,
        g.homes,
        CASE WHEN h.kwh <= g.efficient_kwh THEN 'great'
             WHEN h.kwh <= g.average_kwh THEN 'good'
-            ELSE 'using more than average' END AS rating
+            ELSE 'using more than average' END AS rating,
+       g.peer_group
 FROM home_month h
-JOIN peer_group g
-  ON g.premise_type = h.premise_type AND g.heating_fuel = h.heating_fuel AND g.zip_code = h.zip_code
- AND g.size_band = h.size_band AND g.month = h.month
+JOIN peer_group g ON g.peer_group = h.peer_group AND g.month = h.month
 WHERE g.homes >= {min_customers} AND g.largest_share <= {max_share}
 ORDER BY h.customer_id, h.month
 """
 
 # The groups that may be shown (15/15 passed): aggregates of at least `min_customers` homes.
 GROUPS_SELECT = """
-SELECT premise_type, heating_fuel, zip_code, size_band, month, homes,
+SELECT peer_group, premise_type, heating_fuel, area, size_band, month, homes,
        ROUND(average_kwh, 6) AS average_kwh, ROUND(efficient_kwh, 6) AS efficient_kwh
 FROM peer_group
 WHERE homes >= {min_customers} AND largest_share <= {max_share}
-ORDER BY premise_type, heating_fuel, zip_code, size_band, month
+ORDER BY peer_group, month
+"""
+
+# Which group each eligible home belongs to (from premise attributes only: nobody's use).
+MEMBERS_SELECT = """
+SELECT customer_id, peer_group FROM member ORDER BY customer_id
 """
 
 
@@ -71,12 +109,18 @@ class Comparison:
     efficient_kwh: float
     homes: int
     rating: str
+    peer_group: str
 
 
-# Hourly interval readings (`ts` an instant: TIMESTAMPTZ in DuckDB) summed into local calendar months.
-FROM_HOURLY = """(SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m') AS month,
-        SUM(kwh) AS kwh
+# A home's monthly use: from its hourly interval readings where the interval store has them (`ts` an instant,
+# TIMESTAMPTZ in DuckDB, a UTC timestamp in Spark), summed into local calendar months; from its
+# billing-cycle totals for the months it has no interval readings for.
+USAGE_SOURCE = """(SELECT customer_id, month, kwh FROM usage_monthly m
+       WHERE NOT EXISTS (SELECT 1 FROM usage_hourly h WHERE h.customer_id = m.customer_id)
+      UNION ALL
+      SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m') AS month, SUM(kwh) AS kwh
       FROM usage_hourly GROUP BY customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m'))"""
+SELECTS = {"homes": HOMES_SELECT, "groups": GROUPS_SELECT, "members": MEMBERS_SELECT}
 
 
 def pipeline_sql(
@@ -84,12 +128,15 @@ def pipeline_sql(
     min_customers: int,
     max_share_percent: float,
     dialect: str = "duckdb",
-    source: str = "monthly",
-    groups: bool = False,
+    select: str = "homes",
+    target: int = GROUP_TARGET,
 ) -> str:
-    usage = "usage_monthly" if source == "monthly" else FROM_HOURLY
-    text = PIPELINE[: PIPELINE.index("SELECT h.customer_id")] + GROUPS_SELECT if groups else PIPELINE
-    sql = text.format(min_customers=int(min_customers), max_share=float(max_share_percent) / 100, usage=usage)
+    sql = (PIPELINE + SELECTS[select]).format(
+        min_customers=int(min_customers),
+        max_share=float(max_share_percent) / 100,
+        usage=USAGE_SOURCE,
+        target=int(target),
+    )
     if dialect == "duckdb":
         return sql
     spark_sql = sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
@@ -107,32 +154,74 @@ PREMISE_COLUMNS = (
     "is_vacant",
     "on_assistance_rate",
     "self_generation",
+    "feeder",
+)
+PREMISES_SCHEMA = (
+    "customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, heating_fuel VARCHAR, "
+    "zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, on_assistance_rate BOOLEAN, "
+    "self_generation BOOLEAN, feeder VARCHAR"
 )
 USAGE_COLUMNS = ("customer_id", "month", "kwh")
 
 
-def _duckdb_query(premises: list[tuple], usage: list[tuple], sql: str) -> list[tuple]:
-    """Run `sql` in a fresh in-memory DuckDB holding the premises and monthly usage given."""
+@dataclass
+class ComparisonData:
+    """The pipeline's inputs: premise attributes (PREMISE_COLUMNS tuples), billing-cycle totals
+    (customer_id, month, kWh) and hourly readings (an Arrow table customer_id, ts UTC, kwh; may be None)."""
+
+    premises: list[tuple]
+    monthly: list[tuple]
+    hourly: object = None
+
+    def hourly_table(self):
+        import pyarrow as pa
+
+        if self.hourly is not None:
+            return self.hourly
+        return pa.table(
+            {
+                "customer_id": pa.array([], pa.int64()),
+                "ts": pa.array([], pa.timestamp("s", tz="UTC")),
+                "kwh": pa.array([], pa.float64()),
+            }
+        )
+
+
+def _premise_rows(premises: list[tuple]) -> list[tuple]:
+    # Older callers give premises without a feeder: every home on one feeder then.
+    return [p if len(p) == len(PREMISE_COLUMNS) else (*p, "") for p in premises]
+
+
+def _duckdb_queries(data: ComparisonData, sqls: list[str]) -> list[list[tuple]]:
+    """Run each SQL text in one fresh in-memory DuckDB holding the data given."""
     import duckdb
 
     con = duckdb.connect()
     try:
-        con.execute(
-            "CREATE TABLE premises (customer_id BIGINT, customer_class VARCHAR, premise_type VARCHAR, "
-            "heating_fuel VARCHAR, zip_code VARCHAR, size_sqft INTEGER, is_vacant BOOLEAN, "
-            "on_assistance_rate BOOLEAN, self_generation BOOLEAN)"
-        )
+        con.execute(f"CREATE TABLE premises ({PREMISES_SCHEMA})")
         con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
-        con.executemany("INSERT INTO premises VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", premises)
-        con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", usage)
-        return con.execute(sql).fetchall()
+        con.executemany(
+            f"INSERT INTO premises VALUES ({', '.join(['?'] * len(PREMISE_COLUMNS))})",  # noqa: S608
+            _premise_rows(data.premises),
+        )
+        if data.monthly:
+            con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", data.monthly)
+        con.register("usage_hourly", data.hourly_table())
+        return [con.execute(sql).fetchall() for sql in sqls]
     finally:
         con.close()
 
 
-def run_duckdb(premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float):
-    sql = pipeline_sql(min_customers=min_customers, max_share_percent=max_share_percent)
-    return [Comparison(*r) for r in _duckdb_query(premises, usage, sql)]
+def _args(min_customers: int, max_share_percent: float) -> dict:
+    return {"min_customers": min_customers, "max_share_percent": max_share_percent}
+
+
+def run_duckdb(
+    premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float, hourly=None
+):
+    sql = pipeline_sql(**_args(min_customers, max_share_percent))
+    [rows] = _duckdb_queries(ComparisonData(premises, usage, hourly), [sql])
+    return [Comparison(*r) for r in rows]
 
 
 def spark_session():
@@ -152,6 +241,8 @@ def spark_session():
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
+        # Timestamps are instants: the pipeline converts them to Chicago time itself.
+        .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
 
@@ -162,41 +253,50 @@ def _quiet(spark):
 
 
 def run_spark(
-    premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float, spark=None
+    premises: list[tuple],
+    usage: list[tuple],
+    *,
+    min_customers: int,
+    max_share_percent: float,
+    spark=None,
+    hourly=None,
 ):
     spark = _quiet(spark or spark_session())
-    schema_p = (
-        "customer_id LONG, customer_class STRING, premise_type STRING, heating_fuel STRING, zip_code STRING, "
-        "size_sqft INT, is_vacant BOOLEAN, on_assistance_rate BOOLEAN, self_generation BOOLEAN"
-    )
-    spark.createDataFrame(premises, schema_p).createOrReplaceTempView("premises")
+    schema = PREMISES_SCHEMA.replace("BIGINT", "LONG").replace("VARCHAR", "STRING").replace("INTEGER", "INT")
+    spark.createDataFrame(_premise_rows(premises), schema).createOrReplaceTempView("premises")
     spark.createDataFrame(usage, "customer_id LONG, month STRING, kwh DOUBLE").createOrReplaceTempView(
         "usage_monthly"
     )
-    sql = pipeline_sql(min_customers=min_customers, max_share_percent=max_share_percent, dialect="spark")
+    spark.createDataFrame(ComparisonData([], [], hourly).hourly_table()).createOrReplaceTempView(
+        "usage_hourly"
+    )
+    sql = pipeline_sql(dialect="spark", **_args(min_customers, max_share_percent))
     return [Comparison(*r) for r in spark.sql(sql).collect()]
 
 
-def run(premises: list[tuple], usage: list[tuple], *, engine: str | None = None) -> list[Comparison]:
-    """The comparison on the configured engine with the policy file's aggregation threshold."""
-    from django.conf import settings
-
+def _threshold() -> dict:
     from custodian.policy.loader import current_policy
 
     aggregation = current_policy().aggregation
-    args = dict(
-        min_customers=aggregation["min_customers"], max_share_percent=aggregation["max_share_percent"]
-    )
+    return _args(aggregation["min_customers"], aggregation["max_share_percent"])
+
+
+def run(
+    premises: list[tuple], usage: list[tuple], *, engine: str | None = None, hourly=None
+) -> list[Comparison]:
+    """The comparison on the configured engine with the policy file's aggregation threshold."""
+    from django.conf import settings
+
     engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
     if engine == "spark":
-        return run_spark(premises, usage, **args)
+        return run_spark(premises, usage, hourly=hourly, **_threshold())
     if engine == "duckdb":
-        return run_duckdb(premises, usage, **args)
+        return run_duckdb(premises, usage, hourly=hourly, **_threshold())
     raise ValueError(f"unknown comparison engine {engine!r}: duckdb or spark")
 
 
 def size_band(size_sqft: int) -> str:
-    """The size band of the pipeline's CASE expression, for looking a premise's group up."""
+    """The size band of the pipeline's CASE expression."""
     return (
         "under 1000"
         if size_sqft < 1000
@@ -208,14 +308,12 @@ def size_band(size_sqft: int) -> str:
     )
 
 
-def group_aggregates(premises: list[tuple], usage: list[tuple]) -> list[tuple]:
-    """The shown groups' monthly aggregates (DuckDB), with the policy file's threshold."""
-    from custodian.policy.loader import current_policy
-
-    aggregation = current_policy().aggregation
-    sql = pipeline_sql(
-        min_customers=aggregation["min_customers"],
-        max_share_percent=aggregation["max_share_percent"],
-        groups=True,
+def group_aggregates(data: ComparisonData) -> tuple[list[tuple], list[tuple]]:
+    """(the shown groups' monthly aggregates, each eligible home's group), on DuckDB, with the policy
+    file's threshold."""
+    threshold = _threshold()
+    groups, members = _duckdb_queries(
+        data,
+        [pipeline_sql(select="groups", **threshold), pipeline_sql(select="members", **threshold)],
     )
-    return _duckdb_query(premises, usage, sql)
+    return groups, members

@@ -1,16 +1,23 @@
 """Comparison inputs from the application: premise attributes (not personal) and each eligible customer's
-monthly electric use, read in bulk through the gate as the `comparison_reports` job."""
+electricity, read in bulk through the gate as the `comparison_reports` job: hourly readings from the
+interval store where it has them, billing-cycle totals otherwise."""
 
 import json
 from collections.abc import Callable
 
 from custodian.customers.models import Premise, Service
-from custodian.vault.gate import reveal_many, system_actor
+from custodian.usage.comparison import ComparisonData
+from custodian.usage.intervals import hourly_table
+from custodian.usage.services import default_period
+from custodian.vault.gate import reveal_intervals_many, reveal_many, system_actor
+from custodian.vault.interval_files import months_between
 
 CHUNK = 2000
 
 
-def comparison_inputs(progress: Callable[[int], None] | None = None) -> tuple[list[tuple], list[tuple]]:
+def comparison_inputs(progress: Callable[[int], None] | None = None) -> ComparisonData:
+    import pyarrow as pa
+
     premises = []
     electric_customers = set(
         Premise.objects.filter(service_points__service=Service.ELECTRIC).values_list("customer_id", flat=True)
@@ -28,14 +35,17 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> tuple[li
                     p.is_vacant,
                     p.on_assistance_rate,
                     p.self_generation,
+                    p.feeder,
                 )
             )
     eligible = [row[0] for row in premises if row[1] == "residential" and not (row[6] or row[7] or row[8])]
-    usage = []
+    months = months_between(*default_period())
+    actor = system_actor("comparison_reports")
+    monthly, hourly = [], []
     for start in range(0, len(eligible), CHUNK):
         part = eligible[start : start + CHUNK]
         values = reveal_many(
-            actor=system_actor("comparison_reports"),
+            actor=actor,
             customer_ids=part,
             fields=["meter_usage"],
             purpose="providing_services",
@@ -43,7 +53,16 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> tuple[li
         )
         for cid in part:
             series = json.loads(values[cid].get("meter_usage") or "{}").get("electric", {})
-            usage += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
+            monthly += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
+        blocks = reveal_intervals_many(
+            actor=actor,
+            customer_ids=part,
+            purpose="providing_services",
+            months=months,
+            services=["electric"],
+            action="comparison_reports",
+        )
+        hourly.append(hourly_table(blocks))
         if progress:
             progress(len(part))
-    return premises, usage
+    return ComparisonData(premises, monthly, pa.concat_tables(hourly) if hourly else None)

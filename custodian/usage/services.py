@@ -97,30 +97,40 @@ def usage_points_for(
     return points
 
 
-def store_group_aggregates(premises: list[tuple], usage: list[tuple]) -> int:
-    """Replace the stored peer-group aggregates with a fresh computation (re-runnable)."""
+def store_group_aggregates(data) -> int:
+    """Replace the stored peer groups with a fresh computation (re-runnable): each eligible home's group, and
+    the monthly aggregates of the groups that may be shown. `data` is a comparison.ComparisonData."""
     from django.db import transaction
 
+    from custodian.customers.models import Customer
     from custodian.usage.comparison import group_aggregates
-    from custodian.usage.models import PeerGroupMonth
+    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
 
-    rows = group_aggregates(premises, usage)
+    rows, members = group_aggregates(data)
     with transaction.atomic():
         PeerGroupMonth.objects.all().delete()
+        PeerGroupMember.objects.all().delete()
         PeerGroupMonth.objects.bulk_create(
             [
                 PeerGroupMonth(
-                    premise_type=r[0],
-                    heating_fuel=r[1],
-                    zip_code=r[2],
-                    size_band=r[3],
-                    month=r[4],
-                    homes=r[5],
-                    average_kwh=r[6],
-                    efficient_kwh=r[7],
+                    peer_group=r[0],
+                    premise_type=r[1],
+                    heating_fuel=r[2],
+                    area=r[3],
+                    size_band=r[4],
+                    month=r[5],
+                    homes=r[6],
+                    average_kwh=r[7],
+                    efficient_kwh=r[8],
                 )
                 for r in rows
-            ]
+            ],
+            batch_size=2000,
+        )
+        known = set(Customer.objects.filter(pk__in=[m[0] for m in members]).values_list("pk", flat=True))
+        PeerGroupMember.objects.bulk_create(
+            [PeerGroupMember(customer_id=cid, peer_group=group) for cid, group in members if cid in known],
+            batch_size=2000,
         )
     return len(rows)
 
@@ -153,26 +163,12 @@ def tip_for(months: list[tuple[str, float]]) -> str:
     return TIPS["steady"]
 
 
-def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
-    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
-    from custodian.customers.models import Premise
-    from custodian.usage.comparison import size_band
-    from custodian.usage.models import PeerGroupMonth
+def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> dict[str, float]:
+    """The customer's electricity per local month, as the comparison counts it: the sum of the month's
+    interval readings where the interval store has them, else the month's billing-cycle total."""
+    from custodian.vault.gate import reveal_intervals
 
-    premise = Premise.objects.filter(customer_id=customer_id).first()
-    if premise is None:
-        return None
-    groups = {
-        g.month: g
-        for g in PeerGroupMonth.objects.filter(
-            premise_type=premise.premise_type,
-            heating_fuel=premise.heating_fuel,
-            zip_code=premise.zip_code,
-            size_band=size_band(premise.size_sqft),
-        )
-    }
-    if not groups:
-        return None
+    start, end = default_period()
     values = reveal(
         actor=actor,
         customer_id=customer_id,
@@ -181,7 +177,34 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
         client_ip=client_ip,
     )
     series = json.loads(values.get("meter_usage") or "{}").get("electric", {}).get("months", [])
-    months = [(m["month"], float(m["total"])) for m in series][-12:]
+    months = {m["month"]: float(m["total"]) for m in series}
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=start,
+        end=end,
+        services=["electric"],
+        client_ip=client_ip,
+    )
+    if blocks:  # a meter with interval data is compared on it alone, as in the pipeline
+        import numpy as np
+
+        months = {b.month: float(np.nansum(b.values)) for b in blocks}
+    return months
+
+
+def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
+    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
+    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
+
+    member = PeerGroupMember.objects.filter(customer_id=customer_id).first()
+    if member is None:
+        return None
+    groups = {g.month: g for g in PeerGroupMonth.objects.filter(peer_group=member.peer_group)}
+    if not groups:
+        return None
+    months = sorted(monthly_electric(actor=actor, customer_id=customer_id, client_ip=client_ip).items())[-12:]
     rows = []
     for month, kwh in months:
         g = groups.get(month)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from custodian.usage.comparison import run, run_duckdb, run_spark, spark_session
+from custodian.usage.comparison import ComparisonData, run, run_duckdb, run_spark, spark_session
 
 
 def home(
@@ -19,8 +19,9 @@ def home(
     vacant=False,
     assistance=False,
     solar=False,
+    feeder="F01",
 ):
-    return (cid, cls, kind, fuel, zip_code, size, vacant, assistance, solar)
+    return (cid, cls, kind, fuel, zip_code, size, vacant, assistance, solar, feeder)
 
 
 def town(seed=1):
@@ -101,18 +102,80 @@ def test_bulk_generation_reads_usage_through_the_gate(db, capsys):
     from django.core.management import call_command
 
     from custodian.audit.models import AccessEvent
-    from custodian.demo.services import demo_customers_ensure
+    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
 
     demo_customers_ensure(count=120, seed=2)
-    call_command("comparison_reports")
+    assert demo_intervals_ensure(count=100, seed=2) == 100 * 13  # 20 customers keep only their bills
+    assert demo_intervals_ensure(count=100, seed=2) == 0  # re-runnable
+    call_command("comparison_reports", "--no-progress")
     out = capsys.readouterr().out
     assert "monthly comparisons for" in out
+    hourly = int(out.split(" hourly readings")[0].rsplit("; ", 1)[1])
+    assert hourly > 80 * 9000
     assert AccessEvent.objects.filter(
         action="comparison_reports",
         actor_id="comparison_reports",
         purpose="providing_services",
         categories="meter_usage",
     ).exists()
+
+
+def test_peer_groups_are_about_100_homes_on_the_nearest_feeder_that_has_them():
+    premises, cid = [], 0
+    for feeder, count in (("F01", 250), ("F02", 100), ("F03", 50), ("F04", 30)):
+        for _ in range(count):
+            cid += 1
+            premises.append(home(cid, feeder=feeder, size=1000 + cid % 900))
+    usage = [(i, "2026-01", 500.0 + i % 37) for i in range(1, cid + 1)]
+    rows = run_duckdb(premises, usage, min_customers=15, max_share_percent=15)
+    sizes = {}
+    for r in rows:
+        sizes[r.peer_group] = r.homes
+    assert sorted(sizes.values()) == [80, 100, 125, 125]
+    assert {g.split("|")[3] for g in sizes} == {"55060/F01", "55060/F02", "55060"}
+    # Within a feeder's 250 homes, the two groups split by floor area: the most similar homes together.
+    by_group = {}
+    for r in rows:
+        by_group.setdefault(r.peer_group, []).append(dict((p[0], p[5]) for p in premises)[r.customer_id])
+    f01 = sorted((g for g in by_group if "/F01|" in g), key=lambda g: min(by_group[g]))
+    assert max(by_group[f01[0]]) <= min(by_group[f01[1]])
+
+
+def _hourly(customers, months, seed=3):
+    """Hourly readings of `customers` for local `months`, as the interval store gives them to the pipeline."""
+    import numpy as np
+
+    from custodian.usage.intervals import hourly_table
+    from custodian.vault.interval_files import IntervalBlock, month_bounds
+
+    rng = np.random.default_rng(seed)
+    blocks = []
+    for cid in customers:
+        for month in months:
+            start, end = month_bounds(month)
+            blocks.append(
+                IntervalBlock(
+                    cid, "electric", month, start, 3600, rng.uniform(0.1, 2.5, (end - start) // 3600)
+                )
+            )
+    return hourly_table(blocks)
+
+
+def test_duckdb_and_spark_agree_on_the_hourly_path_across_dst():
+    premises, monthly = town(seed=11)
+    # Most homes have hourly readings (March and November change the clocks); the rest only bills.
+    hourly = _hourly(range(1, 51), ["2026-03", "2026-10", "2026-11"])
+    duck = run_duckdb(premises, monthly, min_customers=15, max_share_percent=15, hourly=hourly)
+    spark = run_spark(
+        premises, monthly, min_customers=15, max_share_percent=15, spark=spark_session(), hourly=hourly
+    )
+    assert duck and duck == spark
+    months = {r.month for r in duck if r.customer_id <= 40}
+    assert {"2026-03", "2026-11"} <= months and "2026-01" not in months  # interval data replaces bills
+    march = next(r for r in duck if r.customer_id == 1 and r.month == "2026-03")
+    assert march.kwh == pytest.approx(
+        float(hourly.filter(hourly["customer_id"].to_numpy() == 1)["kwh"].to_numpy()[:743].sum())
+    )
 
 
 def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
@@ -122,25 +185,15 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     from django.core import mail
     from django.test import Client
 
-    from custodian.customers.models import Customer, Premise
+    from custodian.customers.models import Premise
     from custodian.usage.models import PeerGroupMonth
     from custodian.usage.services import store_group_aggregates, tip_for
 
-    premises = [home(i) for i in range(1, 21)]
-    usage = [(i, f"2026-{m:02d}", 100.0 + i + m) for i in range(1, 21) for m in range(1, 4)]
-    assert store_group_aggregates(premises, usage) == 3
-    assert (
-        store_group_aggregates(premises[:10], usage[:30]) == 0
-    )  # re-runnable; a 10-home group is never stored
-    store_group_aggregates(premises, usage)
-    row = PeerGroupMonth.objects.get(month="2026-01")
-    assert (row.homes, row.size_band, row.zip_code) == (20, "1000-1999", "55060")
     assert tip_for([("2026-01", 900), ("2026-07", 300)]).startswith(
         "Most of your electricity goes in the cold"
     )
     assert tip_for([("2026-01", 300), ("2026-07", 900)]).startswith("Your use peaks in summer")
 
-    # A demo customer whose premise matches the stored group sees it in the portal.
     from conftest import PAPER_FORM, application_for
     from custodian.customers.services import customer_enrol
     from custodian.portal.tests.test_portal import PASSWORD
@@ -154,19 +207,30 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
             {
                 "electric": {
                     "unit": "kWh",
-                    "months": [{"month": "2026-01", "total": 90.0}, {"month": "2026-02", "total": 500.0}],
+                    "months": [{"month": "2026-01", "total": 90.0}, {"month": "2026-02", "total": 150.0}],
                 }
             }
         ),
     )
     customer = customer_enrol(application=app, submission=PAPER_FORM)
     Premise.objects.filter(customer=customer).update(size_sqft=1500)
+    neighbours = [home(10_000 + i) for i in range(1, 20)]
+    usage = [(10_000 + i, f"2026-{m:02d}", 100.0 + i + m) for i in range(1, 20) for m in range(1, 4)]
+    casey = [home(customer.pk)]
+    casey_usage = [(customer.pk, "2026-01", 90.0), (customer.pk, "2026-02", 150.0)]
+    assert store_group_aggregates(ComparisonData(neighbours + casey, usage + casey_usage)) == 3
+    # Re-runnable; a 10-home group is never stored.
+    assert store_group_aggregates(ComparisonData(neighbours[:10], usage[:30])) == 0
+    store_group_aggregates(ComparisonData(neighbours + casey, usage + casey_usage))
+    row = PeerGroupMonth.objects.get(month="2026-01")
+    assert (row.homes, row.size_band, row.area) == (20, "1000-1999", "55060")
+
     client = Client()
     client.post(
         "/portal/enrol/",
         {
             "account_number": "0099000001",
-            "last_electric_kwh": 500,
+            "last_electric_kwh": 150,
             "email": "casey@example.com",
             "password": PASSWORD,
         },
@@ -176,7 +240,6 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     client.post("/portal/sign-in/", {"email": "casey@example.com", "password": PASSWORD})
     html = client.get("/portal/me/comparison/").content.decode()
     assert "20 homes of your type" in html and "<svg" in html and "using more than average" in html
-    Customer.objects.filter(pk=customer.pk)  # the customer's own use came through the gate:
     from custodian.audit.models import AccessEvent
 
     assert AccessEvent.objects.filter(
