@@ -9,6 +9,7 @@ urlpatterns = [
     path("customers/<int:customer_id>/", views.customer_detail, name="customer"),
     path("customers/<int:customer_id>/break-glass/", views.break_glass, name="break_glass"),
     path("customers/<int:customer_id>/green-button.xml", views.customer_green_button, name="green_button"),
+    path("customers/<int:customer_id>/usage-import/", views.customer_usage_import, name="usage_import"),
     path("requests/", views.request_queue, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),

@@ -29,8 +29,8 @@ from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
-from custodian.vault.models import BreakGlassGrant
-from custodian.vault.services import NotAllowed, break_glass_review, break_glass_review_queue
+from custodian.vault.models import BreakGlassGrant, Channel
+from custodian.vault.services import NotAllowed, Submission, break_glass_review, break_glass_review_queue
 
 DENIED = gate.NOT_FOUND_OR_DENIED
 
@@ -536,6 +536,48 @@ def correction_view(request, request_id):
         return redirect("console:request", request_id=req.pk)
     messages.success(request, f"Corrected; {len(notices)} past or named recipient(s) to notify.")
     return redirect("console:requests")
+
+
+@console_required
+def customer_usage_import(request, customer_id):
+    """Upload a Green Button file into the customer's interval readings, under "providing or improving utility
+    services" (field services and customer service). Every problem is listed with its line; an incomplete
+    file stores nothing."""
+    from custodian.usage.forms import UsageUploadForm
+    from custodian.usage.intervals import parse_green_button, usage_import
+
+    actor = _actor(request)
+    allowed = gate.policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None or not allowed:
+        return _not_found(request)
+    form = UsageUploadForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        summary = usage_import(
+            customer_id=customer.pk,
+            result=parse_green_button(form.cleaned_data["file"]),
+            submission=Submission(
+                channel=Channel.FILE_IMPORT,
+                notice_key="metering",
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_full_name() or request.user.get_username(),
+                note=form.cleaned_data["file"].name[:200],
+            ),
+            client_ip=_ip(request),
+        )
+    status = 400 if request.method == "POST" and (not form.is_valid() or summary.refused) else 200
+    return render(
+        request,
+        "console/usage_import.html",
+        {
+            "customer": customer,
+            "form": form,
+            "summary": summary,
+            "problems": (summary.problems[:200] if summary else []),
+        },
+        status=status,
+    )
 
 
 @console_required

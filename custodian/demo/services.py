@@ -158,6 +158,12 @@ def demo_vendors_ensure() -> list[str]:
             "Printing and mailing bills and outage notices gets them to every household on time.",
         ),
         (
+            "Prairie Print & Mail (energy reports)",
+            "report_mailing",
+            "Mailed energy reports reach the households that never use the portal; comparisons like these "
+            "save about 2% of household electricity, easing peak load.",
+        ),
+        (
             "Neighbour Energy Reports",
             "consumption_reports",
             "Comparison reports help households save energy (about 2% on average), easing peak load.",

@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -24,11 +25,13 @@ from custodian.customers.models import Customer, CustomerClass, Premise
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
 from custodian.policy.loader import current_policy
+from custodian.usage.services import group_months_of
 from custodian.vault.export_crypto import ExportWriter
-from custodian.vault.gate import reveal_many, vendor_actor
+from custodian.vault.gate import reveal_intervals_many, reveal_many, vendor_actor
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
 CHUNK = 2000
+REPORT_MAILING = "report_mailing"
 
 
 def export_dir() -> Path:
@@ -103,6 +106,9 @@ def vendor_export_run(
         )
     )
     ids = sorted(set(ids))
+    if function.key == REPORT_MAILING:
+        # Only homes with a comparison that may be shown get a report; nobody else's data leaves.
+        ids = sorted(group_months_of(ids))
     if for_marketing:
         excluded = opted_out_customer_ids(ids)
         ids = [c for c in ids if c not in excluded]
@@ -123,9 +129,12 @@ def vendor_export_run(
     writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
+    if function.key == REPORT_MAILING:
+        header = ["customer_ref", "name", "mailing_address", "report_month", "report_pdf_base64"]
     if not function.identity:
         header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
     pseudonyms: dict[int, str] = {}
+    sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
     try:
         for start in range(0, max(len(ids), 1), batch):
             part = ids[start : start + batch]
@@ -141,10 +150,16 @@ def vendor_export_run(
                     purpose=function.purpose,
                     action="vendor_export",
                 )
-                if function.identity:
+                if function.key == REPORT_MAILING:
+                    for row in report_rows(actor=actor, customer_ids=part, values=values):
+                        out.writerow(row)
+                        sent.append(row[0])
+                elif function.identity:
+                    sent += part
                     for cid in part:
                         out.writerow([cid] + [values[cid].get(f, "") for f in fields])
                 else:
+                    sent += part
                     names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
                     pseudonyms.update(names)
                     premises = {p.customer_id: p for p in Premise.objects.filter(customer_id__in=part)}
@@ -176,7 +191,7 @@ def vendor_export_run(
         "function": function.key,
         "categories": cats,
         "identity": function.identity,
-        "rows": len(ids),
+        "rows": len(sent),
         "file": name,
         "sha256": digest,
         "sealed_key": writer.sealed_key,
@@ -186,7 +201,7 @@ def vendor_export_run(
     (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
     with transaction.atomic():
         disclosure_entries_record(
-            customer_ids=ids,
+            customer_ids=sent,
             recipient_name=vendor.name,
             recipient_address=vendor.contact,
             categories=cats,
@@ -194,7 +209,7 @@ def vendor_export_run(
             basis_kind="vendor_determination",
             basis_ref=f"determination {determination.pk}",
             approved_by=determination.decided_by,
-        ) if ids else None
+        ) if sent else None
         VendorPseudonym.objects.bulk_create(
             [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
             batch_size=5000,
@@ -206,14 +221,54 @@ def vendor_export_run(
             **{
                 **record,
                 "categories": ",".join(cats),
-                "customer_count": len(ids),
+                "customer_count": len(sent),
                 "basis_ref": f"determination {determination.pk}",
             },
         )
-        export.status, export.sha256, export.rows = "done", digest, len(ids)
+        export.status, export.sha256, export.rows = "done", digest, len(sent)
         export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
         export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
     return export
+
+
+def report_rows(*, actor, customer_ids, values):
+    """The mailed neighbour comparison of each customer: their monthly use (interval sums where the meter has
+    interval readings, else billing totals, as the comparison counts it) against their group, as a PDF."""
+    import base64
+
+    from custodian.usage.report_pdf import report_pdf
+    from custodian.usage.services import comparison_report, default_period, group_months_of
+    from custodian.vault.interval_files import months_between
+
+    groups = group_months_of(customer_ids)
+    blocks = reveal_intervals_many(
+        actor=actor,
+        customer_ids=customer_ids,
+        purpose="providing_services",
+        months=months_between(*default_period()),
+        services=["electric"],
+        action="vendor_export",
+    )
+    metered: dict[int, dict[str, float]] = {}
+    for b in blocks:
+        metered.setdefault(b.customer_id, {})[b.month] = float(np.nansum(b.values))
+    utility = current_policy().utility
+    rows = []
+    for cid in customer_ids:
+        series = json.loads(values[cid].get("meter_usage") or "{}").get("electric", {}).get("months", [])
+        months = metered.get(cid) or {m["month"]: float(m["total"]) for m in series}
+        report = comparison_report(months, groups.get(cid, {}))
+        if report is None:
+            continue
+        pdf = report_pdf(
+            utility=utility,
+            name=values[cid].get("name", ""),
+            mailing_address=values[cid].get("mailing_address", ""),
+            report=report,
+        )
+        name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
+        rows.append([cid, name, address, report["latest"]["month"], base64.b64encode(pdf).decode()])
+    return rows
 
 
 def reidentify(*, vendor: Vendor, pseudonyms) -> dict[str, int]:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("me/usage/", views.usage, name="usage"),
     path("me/green-button.<str:fmt>", views.green_button, name="green_button"),
     path("me/comparison/", views.comparison, name="comparison"),
+    path("me/comparison.pdf", views.comparison_pdf, name="comparison_pdf"),
 ]

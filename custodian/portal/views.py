@@ -456,6 +456,34 @@ def comparison(request):
     return render(request, "portal/comparison.html", {"report": report})
 
 
+@portal_required
+def comparison_pdf(request):
+    """The same comparison as the letter we mail, as a PDF."""
+    from custodian.usage.report_pdf import report_pdf
+    from custodian.usage.services import my_comparison
+
+    actor = customer_actor(request.customer_id, "the customer")
+    report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=_ip(request))
+    if report is None:
+        raise Http404
+    values = reveal(
+        actor=actor,
+        customer_id=request.customer_id,
+        fields=["name", "mailing_address"],
+        purpose="providing_services",
+        client_ip=_ip(request),
+    )
+    body = report_pdf(
+        utility=current_policy().utility,
+        name=values.get("name", ""),
+        mailing_address=values.get("mailing_address", ""),
+        report=report,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="home-energy-report.pdf"'
+    return response
+
+
 def account_rate_limited(account_number: str) -> bool:
     """Five enrolment attempts per account number a day, from anywhere."""
     from custodian.vault.normalize import normalize

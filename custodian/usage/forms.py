@@ -40,3 +40,19 @@ class PeriodForm(forms.Form):
         after = end + timedelta(days=1)
         last = datetime(after.year, after.month, after.day, tzinfo=CHICAGO)
         return int(first.timestamp()), int(last.timestamp())
+
+
+# A year of 15-minute ESPI data for one meter is about 25 MB; anything much larger is not one customer's file.
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
+class UsageUploadForm(forms.Form):
+    """A Green Button file for one customer: ESPI XML or the common CSV layout (told apart by content)."""
+
+    file = forms.FileField(label="Green Button file (ESPI XML or CSV)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return upload

@@ -167,3 +167,20 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
             "kwh": pa.array(np.concatenate(values), type=pa.float64()),
         }
     )
+
+
+def parse_green_button(stream) -> ImportResult:
+    """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML)."""
+    from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
+
+    head = stream.read(512)
+    stream.seek(0)
+    if head.lstrip().startswith(b"<"):
+        return parse_espi(stream)
+    try:
+        text = stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result = ImportResult(complete=False)
+        result.problems.append(Problem(None, "the file is neither XML nor UTF-8 text (CSV)"))
+        return result
+    return parse_green_button_csv(text)

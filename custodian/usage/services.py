@@ -194,19 +194,11 @@ def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> 
     return months
 
 
-def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
-    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
-    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
-
-    member = PeerGroupMember.objects.filter(customer_id=customer_id).first()
-    if member is None:
-        return None
-    groups = {g.month: g for g in PeerGroupMonth.objects.filter(peer_group=member.peer_group)}
-    if not groups:
-        return None
-    months = sorted(monthly_electric(actor=actor, customer_id=customer_id, client_ip=client_ip).items())[-12:]
+def comparison_report(months: dict[str, float], groups: dict) -> dict | None:
+    """A customer's report from their monthly use and their group's stored months (PeerGroupMonth by month):
+    the last 12 months that may be shown, the latest rating and a tip; None when no month may be shown."""
     rows = []
-    for month, kwh in months:
+    for month, kwh in sorted(months.items())[-12:]:
         g = groups.get(month)
         if g is None:
             continue
@@ -237,7 +229,32 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
             avg_h=round(140 * r["average"] / top),
             eff_h=round(140 * r["efficient"] / top),
         )
-    return {"rows": rows, "latest": rows[-1], "tip": tip_for(months), "chart_w": 48 * len(rows)}
+    tip = tip_for(sorted(months.items())[-12:])
+    return {"rows": rows, "latest": rows[-1], "tip": tip, "chart_w": 48 * len(rows)}
+
+
+def group_months_of(customer_ids) -> dict[int, dict]:
+    """Each customer's group's stored months ({month: PeerGroupMonth}); those without one are left out."""
+    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
+
+    membership = dict(
+        PeerGroupMember.objects.filter(customer_id__in=list(customer_ids)).values_list(
+            "customer_id", "peer_group"
+        )
+    )
+    by_group: dict[str, dict] = {}
+    for g in PeerGroupMonth.objects.filter(peer_group__in=set(membership.values())):
+        by_group.setdefault(g.peer_group, {})[g.month] = g
+    return {cid: by_group[group] for cid, group in membership.items() if group in by_group}
+
+
+def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
+    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
+    groups = group_months_of([customer_id]).get(customer_id)
+    if not groups:
+        return None
+    months = monthly_electric(actor=actor, customer_id=customer_id, client_ip=client_ip)
+    return comparison_report(months, groups)
 
 
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):

@@ -57,6 +57,11 @@ def cases(w):
             f"/staff/customers/{c}/green-button.xml",
             lambda s: 200 if ("providing_services" in current_policy().services[s].purposes) else 404,
         ),
+        (
+            "get",
+            f"/staff/customers/{c}/usage-import/",
+            lambda s: 200 if ("providing_services" in current_policy().services[s].purposes) else 404,
+        ),
         ("post", "/staff/privacy/disclosures/disclose/", lambda s: 302 if reviews(s) else 403),
     ]
 

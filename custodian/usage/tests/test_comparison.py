@@ -245,5 +245,8 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     assert AccessEvent.objects.filter(
         actor_kind="customer", customer_id=str(customer.pk), categories="meter_usage"
     ).exists()
+    pdf = client.get("/portal/me/comparison.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     PeerGroupMonth.objects.all().delete()
     assert "There is no comparison for your home" in client.get("/portal/me/comparison/").content.decode()
+    assert client.get("/portal/me/comparison.pdf").status_code == 404

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.usage.comparison import run
@@ -14,8 +14,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--engine", choices=["duckdb", "spark"], default=None)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--mail-to",
+            type=int,
+            metavar="VENDOR_ID",
+            help="then send every home's report as a PDF to this report-mailing vendor (a vendor export)",
+        )
 
-    def handle(self, *args, engine, no_progress, **options):
+    def handle(self, *args, engine, no_progress, mail_to, **options):
         started = time.perf_counter()
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
@@ -33,4 +39,24 @@ class Command(BaseCommand):
             f"{len(months)} months ({len(eligible - shown)} eligible homes in groups too small or dominated "
             f"by one home); {stored} peer-group months stored for the portal; {data.hourly_table().num_rows} "
             f"hourly readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
+        )
+        if mail_to is not None:
+            self._mail(mail_to, no_progress)
+
+    def _mail(self, vendor_id: int, no_progress: bool):
+        from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
+        from custodian.disclosures.models import Vendor
+        from custodian.usage.models import PeerGroupMember
+
+        vendor = Vendor.objects.filter(pk=vendor_id).first()
+        if vendor is None or vendor.function != REPORT_MAILING:
+            raise CommandError(f"no report-mailing vendor {vendor_id}")
+        total = PeerGroupMember.objects.count()
+        with tqdm(total=total, unit="home", desc="reports for mail", disable=no_progress) as bar:
+            try:
+                export = vendor_export_run(vendor=vendor, progress=bar.update)
+            except ExportRefused as exc:
+                raise CommandError(f"refused: {exc}") from None
+        self.stdout.write(
+            f"{export.rows} reports sent to {vendor.name} in export {export.pk} ({export.file_name})"
         )

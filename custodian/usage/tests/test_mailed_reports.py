@@ -1,0 +1,95 @@
+"""The neighbour comparison for mail: a PDF per home whose group may be shown, generated in bulk and sent
+through the report-mailing vendor's export (a current determination, only name, mailing address and the
+report, every recipient accounted for)."""
+
+import base64
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.tests.test_vendor_exports import make_vendor, rows_of
+from custodian.usage.comparison import ComparisonData
+from custodian.usage.services import store_group_aggregates
+from custodian.vault.export_crypto import new_vendor_keypair
+
+
+@pytest.fixture
+def neighbourhood(db):
+    """20 demo homes with hourly readings, peer groups computed, and one home left out of any group."""
+    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
+    from custodian.usage.inputs import comparison_inputs
+
+    demo_customers_ensure(count=60, seed=5)
+    demo_intervals_ensure(count=60, seed=5)
+    data = comparison_inputs()
+    # One group for the test: every eligible home in one ZIP / type / fuel / size band.
+    premises = [(p[0], p[1], "single_family", "gas", "55060", 1500, *p[6:]) for p in data.premises]
+    store_group_aggregates(ComparisonData(premises, data.monthly, data.hourly))
+    return data
+
+
+def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood, privacy_officer):
+    keys = new_vendor_keypair()
+    vendor = make_vendor("report_mailing", keys, privacy_officer)
+    export = vendor_export_run_with_progress(vendor)
+    rows = rows_of(export, keys[0])
+    assert rows and set(rows[0]) == {
+        "customer_ref",
+        "name",
+        "mailing_address",
+        "report_month",
+        "report_pdf_base64",
+    }
+    eligible = {p[0] for p in neighbourhood.premises if p[1] == "residential" and not (p[6] or p[7] or p[8])}
+    assert {int(r["customer_ref"]) for r in rows} <= eligible
+    sample = rows[0]
+    text = PdfReader(io.BytesIO(base64.b64decode(sample["report_pdf_base64"]))).pages[0].extract_text()
+    assert sample["name"].split()[0] in text and "Your home energy report for" in text
+    assert "similar homes nearby" in text and "A tip for you" in text
+    # Every customer in the file is in the accounting of disclosures, under the vendor's determination.
+    entries = DisclosureEntry.objects.filter(recipient_name=vendor.name)
+    assert sorted(int(e.customer_id) for e in entries) == sorted(int(r["customer_ref"]) for r in rows)
+    assert {e.categories for e in entries} == {"mailing_address,meter_usage,name"}
+
+
+def vendor_export_run_with_progress(vendor):
+    from custodian.disclosures.exports import vendor_export_run
+
+    seen = []
+    export = vendor_export_run(vendor=vendor, batch=7, progress=seen.append)
+    assert sum(seen) >= export.rows and len(seen) > 1  # progress in batches
+    return export
+
+
+def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, privacy_officer):
+    from custodian.usage.models import PeerGroupMonth
+
+    PeerGroupMonth.objects.all().delete()
+    keys = new_vendor_keypair()
+    export = vendor_export_run_with_progress_or_empty(make_vendor("report_mailing", keys, privacy_officer))
+    assert export.rows == 0 and rows_of(export, keys[0]) == []
+
+
+def vendor_export_run_with_progress_or_empty(vendor):
+    from custodian.disclosures.exports import vendor_export_run
+
+    return vendor_export_run(vendor=vendor)
+
+
+def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer, capsys):
+    from django.core.management import call_command
+
+    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
+
+    demo_customers_ensure(count=40, seed=6)
+    demo_intervals_ensure(count=40, seed=6)
+    keys = new_vendor_keypair()
+    vendor = make_vendor("report_mailing", keys, privacy_officer)
+    call_command("comparison_reports", "--no-progress", "--mail-to", str(vendor.pk))
+    out = capsys.readouterr().out
+    # 40 demo homes spread over many small groups: none may be shown, so no report leaves.
+    assert "0 reports sent to" in out
+    with pytest.raises(Exception, match="no report-mailing vendor"):
+        call_command("comparison_reports", "--no-progress", "--mail-to", "999999")

@@ -1,0 +1,70 @@
+"""Green Button files into the interval store: uploaded by staff in the console or given to a command;
+problems listed by line, an incomplete or hostile file stores nothing, a re-run changes nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from custodian.audit.models import AccessEvent
+from custodian.testing import shared_file
+from custodian.vault import interval_files
+
+SAMPLE = "greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
+
+
+def upload(client, customer, name, content):
+    return client.post(
+        f"/staff/customers/{customer.pk}/usage-import/", {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_a_field_technician_imports_a_file_and_sees_what_was_stored(console, field_tech, customer):
+    response = upload(console(field_tech), customer, "desert.xml", shared_file(SAMPLE).read_bytes())
+    page = response.content.decode()
+    assert response.status_code == 200 and "interval readings stored in" in page
+    assert list(interval_files.store_dir().rglob("*.parquet"))
+    merge_read = AccessEvent.objects.filter(action="reveal_intervals", actor_id="usage_import").get()
+    assert (merge_read.customer_id, merge_read.decision) == (str(customer.pk), "allow")
+
+
+def test_a_marketer_cannot_import_and_gets_the_common_answer(console, marketer, customer):
+    response = upload(console(marketer), customer, "desert.xml", shared_file(SAMPLE).read_bytes())
+    assert response.status_code == 404
+    assert not list(interval_files.store_dir().rglob("*.parquet"))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (shared_file(SAMPLE).read_bytes()[:20_000], "Nothing was stored"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><feed>&lol;</feed>',
+            "Nothing was stored",
+        ),
+        (b"\xff\xfe\x00garbage", "neither XML nor UTF-8"),
+        (b"", "The submitted file is empty."),
+    ],
+)
+def test_bad_files_are_named_and_store_nothing(console, field_tech, customer, content, message):
+    response = upload(console(field_tech), customer, "bad.xml", content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not list(interval_files.store_dir().rglob("*.parquet"))
+
+
+def test_the_command_imports_csv_and_reports_problems_by_line(customer, tmp_path, capsys):
+    csv_file = tmp_path / "usage.csv"
+    csv_file.write_text(
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        "Electric usage,2026-03-02,00:00-0600,01:00-0600,1.25,kWh,,\n"
+        "Electric usage,2026-03-02,01:00-0600,02:00-0600,0.75,kWh,,\n"
+        "Electric usage,2026-03-02,02:00-0600,03:00-0600,lots,kWh,,\n"
+    )
+    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk))
+    captured = capsys.readouterr()
+    assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
+    assert "line 4:" in captured.err
+    with pytest.raises(CommandError, match="no customer"):
+        call_command("import_green_button", str(csv_file), "--customer", "999999")
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("import_green_button", str(tmp_path / "missing.xml"), "--customer", str(customer.pk))
