@@ -130,11 +130,14 @@ def pipeline_sql(
     dialect: str = "duckdb",
     select: str = "homes",
     target: int = GROUP_TARGET,
+    usage: str = USAGE_SOURCE,
 ) -> str:
+    """The pipeline ending in one of SELECTS. `usage` is where monthly use comes from: USAGE_SOURCE, or a
+    table that already holds its result (several selects over the same data compute it once)."""
     sql = (PIPELINE + SELECTS[select]).format(
         min_customers=int(min_customers),
         max_share=float(max_share_percent) / 100,
-        usage=USAGE_SOURCE,
+        usage=usage,
         target=int(target),
     )
     if dialect == "duckdb":
@@ -192,8 +195,9 @@ def _premise_rows(premises: list[tuple]) -> list[tuple]:
     return [p if len(p) == len(PREMISE_COLUMNS) else (*p, "") for p in premises]
 
 
-def _duckdb_queries(data: ComparisonData, sqls: list[str]) -> list[list[tuple]]:
-    """Run each SQL text in one fresh in-memory DuckDB holding the data given."""
+def _duckdb_queries(data: ComparisonData, selects: list[str], threshold: dict) -> list[list[tuple]]:
+    """Run the pipeline ending in each of `selects` in one fresh in-memory DuckDB holding the data given;
+    the monthly use (USAGE_SOURCE: hourly readings summed, bills where a meter has none) is computed once."""
     import duckdb
 
     con = duckdb.connect()
@@ -207,7 +211,11 @@ def _duckdb_queries(data: ComparisonData, sqls: list[str]) -> list[list[tuple]]:
         if data.monthly:
             con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", data.monthly)
         con.register("usage_hourly", data.hourly_table())
-        return [con.execute(sql).fetchall() for sql in sqls]
+        con.execute(f"CREATE TEMP TABLE usage_by_month AS SELECT * FROM {USAGE_SOURCE} u")  # noqa: S608
+        return [
+            con.execute(pipeline_sql(select=select, usage="usage_by_month", **threshold)).fetchall()
+            for select in selects
+        ]
     finally:
         con.close()
 
@@ -219,8 +227,8 @@ def _args(min_customers: int, max_share_percent: float) -> dict:
 def run_duckdb(
     premises: list[tuple], usage: list[tuple], *, min_customers: int, max_share_percent: float, hourly=None
 ):
-    sql = pipeline_sql(**_args(min_customers, max_share_percent))
-    [rows] = _duckdb_queries(ComparisonData(premises, usage, hourly), [sql])
+    data = ComparisonData(premises, usage, hourly)
+    [rows] = _duckdb_queries(data, ["homes"], _args(min_customers, max_share_percent))
     return [Comparison(*r) for r in rows]
 
 
@@ -311,9 +319,19 @@ def size_band(size_sqft: int) -> str:
 def group_aggregates(data: ComparisonData) -> tuple[list[tuple], list[tuple]]:
     """(the shown groups' monthly aggregates, each eligible home's group), on DuckDB, with the policy
     file's threshold."""
-    threshold = _threshold()
-    groups, members = _duckdb_queries(
-        data,
-        [pipeline_sql(select="groups", **threshold), pipeline_sql(select="members", **threshold)],
-    )
+    groups, members = _duckdb_queries(data, ["groups", "members"], _threshold())
     return groups, members
+
+
+def compute(data: ComparisonData, *, engine: str | None = None):
+    """Everything the bulk job needs in one pass: (comparisons, shown groups' aggregates, memberships).
+    On DuckDB the three share one connection and one monthly-use table; on Spark the per-home comparisons
+    run on Spark and the (small) group tables on DuckDB."""
+    from django.conf import settings
+
+    engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
+    if engine == "duckdb":
+        homes, groups, members = _duckdb_queries(data, ["homes", "groups", "members"], _threshold())
+        return [Comparison(*r) for r in homes], groups, members
+    rows = run(data.premises, data.monthly, engine=engine, hourly=data.hourly)
+    return (rows, *group_aggregates(data))

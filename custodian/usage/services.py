@@ -97,16 +97,17 @@ def usage_points_for(
     return points
 
 
-def store_group_aggregates(data) -> int:
+def store_group_aggregates(data, computed: tuple | None = None) -> int:
     """Replace the stored peer groups with a fresh computation (re-runnable): each eligible home's group, and
-    the monthly aggregates of the groups that may be shown. `data` is a comparison.ComparisonData."""
+    the monthly aggregates of the groups that may be shown. `data` is a comparison.ComparisonData;
+    `computed` the (groups, members) already computed from it, if any."""
     from django.db import transaction
 
     from custodian.customers.models import Customer
     from custodian.usage.comparison import group_aggregates
     from custodian.usage.models import PeerGroupMember, PeerGroupMonth
 
-    rows, members = group_aggregates(data)
+    rows, members = computed or group_aggregates(data)
     with transaction.atomic():
         PeerGroupMonth.objects.all().delete()
         PeerGroupMember.objects.all().delete()

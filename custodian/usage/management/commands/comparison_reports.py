@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.usage.comparison import run
+from custodian.usage.comparison import compute
 from custodian.usage.inputs import comparison_inputs
 from custodian.usage.services import store_group_aggregates
 
@@ -26,8 +26,8 @@ class Command(BaseCommand):
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
         read = time.perf_counter() - started
-        rows = run(data.premises, data.monthly, engine=engine, hourly=data.hourly)
-        stored = store_group_aggregates(data)
+        rows, groups_rows, members = compute(data, engine=engine)
+        stored = store_group_aggregates(data, (groups_rows, members))
         shown = {r.customer_id for r in rows}
         months = sorted({r.month for r in rows})
         eligible = {c for c, *_ in data.monthly} | set(
