@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+import pytest
 from django.core.management import call_command
 
 from custodian.customers.models import Customer, Premise, ServicePoint
@@ -78,6 +79,39 @@ def test_demo_vendors_have_current_determinations(db):
     from custodian.disclosures.services import current_determination
 
     demo_staff_ensure()
-    assert len(demo_vendors_ensure()) == 2
+    assert len(demo_vendors_ensure()) == 3
     assert demo_vendors_ensure() == []
     assert all(current_determination(v) for v in Vendor.objects.all())
+
+
+def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
+    from datetime import datetime
+
+    import numpy as np
+
+    from custodian.demo.services import demo_intervals_ensure
+    from custodian.vault.gate import reveal_intervals
+    from custodian.vault.interval_files import LOCAL, month_bounds
+
+    demo_customers_ensure(count=3, seed=4)
+    assert demo_intervals_ensure(count=3, seed=4) == 3 * 13
+    cid = Customer.objects.order_by("pk").first().pk
+    bills = json.loads(
+        reveal(actor=system_actor("billing_run"), customer_id=cid, fields=["meter_usage"], purpose="billing")[
+            "meter_usage"
+        ]
+    )["electric"]["months"]
+    start, end = month_bounds(bills[0]["month"])[0], month_bounds(bills[-1]["month"])[1]
+    blocks = reveal_intervals(
+        actor=system_actor("comparison_reports"),
+        customer_id=cid,
+        purpose="providing_services",
+        start=start,
+        end=end,
+    )
+    assert [float(np.nansum(b.values)) for b in blocks] == pytest.approx([m["total"] for m in bills], abs=0.5)
+    block = blocks[-1]
+    hours = np.array(
+        [datetime.fromtimestamp(block.start + 3600 * i, LOCAL).hour for i in range(len(block.values))]
+    )
+    assert block.values[hours == 19].mean() > 1.5 * block.values[hours == 3].mean()

@@ -11,6 +11,9 @@ from custodian.demo.services import (
     demo_staff_ensure,
     demo_vendors_ensure,
 )
+from custodian.usage.comparison import compute
+from custodian.usage.inputs import comparison_inputs
+from custodian.usage.services import store_group_aggregates
 
 
 class Command(BaseCommand):
@@ -31,12 +34,16 @@ class Command(BaseCommand):
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
         with tqdm(total=customers, unit="customer", desc="hourly meter readings", disable=no_progress) as bar:
             blocks = demo_intervals_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
+        with tqdm(unit="customer", desc="neighbour comparisons", disable=no_progress) as bar:
+            data = comparison_inputs(progress=bar.update)
+        _, groups, members = compute(data, engine="duckdb")
+        shown = store_group_aggregates(data, (groups, members))
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
             f"({customers - created} already present), {blocks} customer-months of hourly readings stored, "
-            f"{requests} demo requests opened "
+            f"{shown} peer-group months shown, {requests} demo requests opened "
             f"in {time.perf_counter() - started:.1f}s"
         )
         self.stdout.write(

@@ -38,19 +38,25 @@ class Command(BaseCommand):
         from the database through the gate, as the enrolment check itself does)."""
         from custodian.demo.generator import account_number
         from custodian.portal.services import last_electric_kwh
+        from custodian.usage.services import group_months_of
         from custodian.vault.gate import Denied, find_customers, system_actor
 
-        number = account_number(1, 0)
-        try:
-            ids = find_customers(
-                actor=system_actor("portal_enrolment"),
-                field="account_number",
-                value=number,
-                purpose="providing_services",
-            )
-            kwh = last_electric_kwh(ids[0]) if ids else None
-        except Denied:
-            kwh = None
+        # The first demo customer whose home has a comparison to show (most have one).
+        kwh = None
+        for index in range(60):
+            number = account_number(1, index)
+            try:
+                ids = find_customers(
+                    actor=system_actor("portal_enrolment"),
+                    field="account_number",
+                    value=number,
+                    purpose="providing_services",
+                )
+            except Denied:
+                return []
+            if ids and group_months_of(ids):
+                kwh = last_electric_kwh(ids[0])
+                break
         if kwh is None:
             return []
         return [
