@@ -21,6 +21,11 @@ def _test_keys(tmp_path_factory):
     settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True
     _crypto.KEYS.reset()
+    # Background tasks run where they are queued (one test runs the database queue with its worker).
+    from django.core.signals import setting_changed
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     # Page views are written at once in tests (no background writer racing the test's transaction).
     from custodian.analytics.recorder import RECORDER
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "custodian.policy",
     "custodian.customers",
     "custodian.staff",
@@ -128,6 +129,16 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # Neighbour comparisons: embedded DuckDB, or Apache Spark for utilities that outgrow one machine.
 CUSTODIAN_COMPARISON_ENGINE = env_str("CUSTODIAN_COMPARISON_ENGINE", "duckdb")
+
+# Background work (django.tasks): queued in the database (django-tasks-db) and run by `manage.py db_worker`
+# (`make run` starts one). CUSTODIAN_TASKS_IMMEDIATE=1 runs a task in the process that queues it instead.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_bool("CUSTODIAN_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 # Messages the public contact form accepts from one address per 10 minutes.
 CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.

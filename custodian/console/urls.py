@@ -1,11 +1,12 @@
 from django.urls import path
 
 from custodian.console import disclosure_views as dv
-from custodian.console import views, web_stats
+from custodian.console import report_views, views, web_stats
 
 app_name = "console"
 urlpatterns = [
     path("customers/", views.customer_search, name="customers"),
+    path("reports/", report_views.reports, name="reports"),
     path("customers/<int:customer_id>/", views.customer_detail, name="customer"),
     path("customers/<int:customer_id>/break-glass/", views.break_glass, name="break_glass"),
     path("customers/<int:customer_id>/green-button.xml", views.customer_green_button, name="green_button"),

@@ -199,17 +199,36 @@ def _duckdb_queries(data: ComparisonData, selects: list[str], threshold: dict) -
     """Run the pipeline ending in each of `selects` in one fresh in-memory DuckDB holding the data given;
     the monthly use (USAGE_SOURCE: hourly readings summed, bills where a meter has none) is computed once."""
     import duckdb
+    import pyarrow as pa
 
+    premise_rows = _premise_rows(data.premises)
+    premises = pa.table(
+        {name: [row[i] for row in premise_rows] for i, name in enumerate(PREMISE_COLUMNS)},
+        schema=pa.schema(
+            [
+                ("customer_id", pa.int64()),
+                ("customer_class", pa.string()),
+                ("premise_type", pa.string()),
+                ("heating_fuel", pa.string()),
+                ("zip_code", pa.string()),
+                ("size_sqft", pa.int32()),
+                ("is_vacant", pa.bool_()),
+                ("on_assistance_rate", pa.bool_()),
+                ("self_generation", pa.bool_()),
+                ("feeder", pa.string()),
+            ]
+        ),
+    )
+    # Handed to DuckDB as Arrow tables: row-by-row inserts of a utility's year of bills take longer than
+    # the whole comparison.
+    monthly = pa.table(
+        {name: [row[i] for row in data.monthly] for i, name in enumerate(USAGE_COLUMNS)},
+        schema=pa.schema([("customer_id", pa.int64()), ("month", pa.string()), ("kwh", pa.float64())]),
+    )
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE TABLE premises ({PREMISES_SCHEMA})")
-        con.execute("CREATE TABLE usage_monthly (customer_id BIGINT, month VARCHAR, kwh DOUBLE)")
-        con.executemany(
-            f"INSERT INTO premises VALUES ({', '.join(['?'] * len(PREMISE_COLUMNS))})",  # noqa: S608
-            _premise_rows(data.premises),
-        )
-        if data.monthly:
-            con.executemany("INSERT INTO usage_monthly VALUES (?, ?, ?)", data.monthly)
+        con.register("premises", premises)
+        con.register("usage_monthly", monthly)
         con.register("usage_hourly", data.hourly_table())
         con.execute(f"CREATE TEMP TABLE usage_by_month AS SELECT * FROM {USAGE_SOURCE} u")  # noqa: S608
         return [

@@ -62,6 +62,13 @@ def cases(w):
             f"/staff/customers/{c}/usage-import/",
             lambda s: 200 if ("providing_services" in current_policy().services[s].purposes) else 404,
         ),
+        (
+            "get",
+            "/staff/reports/",
+            lambda s: (
+                200 if ("providing_services" in current_policy().services[s].purposes or reviews(s)) else 403
+            ),
+        ),
         ("post", "/staff/privacy/disclosures/disclose/", lambda s: 302 if reviews(s) else 403),
     ]
 

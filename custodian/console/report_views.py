@@ -1,0 +1,61 @@
+"""Neighbour comparison reports in the console: staff who provide utility services start a bulk run and watch
+its progress; the privacy officer (who decides disclosures) may also have the letters mailed through a
+report-mailing vendor with a current determination."""
+
+from django.contrib import messages
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+
+from custodian.disclosures.exports import REPORT_MAILING
+from custodian.disclosures.models import Vendor
+from custodian.disclosures.services import current_determination
+from custodian.policy.loader import current_policy
+from custodian.staff.decorators import console_required
+from custodian.staff.selectors import reviews_access
+from custodian.usage.models import ReportRun
+from custodian.usage.reports import RunRefused, report_run_request
+from custodian.vault.gate import policy_decision, staff_actor
+
+
+def _may_run(actor) -> bool:
+    return policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
+
+
+def _mail_vendors():
+    vendors = Vendor.objects.filter(function=REPORT_MAILING, revoked_at__isnull=True).order_by("name")
+    return [v for v in vendors if current_determination(v) is not None]
+
+
+@console_required
+def reports(request):
+    actor = staff_actor(request.user)
+    may_mail = reviews_access(actor.services)
+    if not (_may_run(actor) or may_mail):
+        return HttpResponseForbidden(
+            "Only staff who provide utility services, or the privacy officer, run reports."
+        )
+    if request.method == "POST":
+        vendor = None
+        if request.POST.get("mail_vendor"):
+            vendor = next((v for v in _mail_vendors() if str(v.pk) == request.POST["mail_vendor"]), None)
+            if vendor is None or not may_mail:
+                messages.error(
+                    request,
+                    "Letters go only to a report-mailing vendor with a current determination, "
+                    "and only the privacy officer sends them.",
+                )
+                return redirect("console:reports")
+        try:
+            run = report_run_request(requested_by=request.user, mail_vendor=vendor)
+        except RunRefused as exc:
+            messages.error(request, f"Not started: {exc}.")
+        else:
+            messages.success(request, f"Run {run.pk} queued.")
+        return redirect("console:reports")
+    runs = list(ReportRun.objects.select_related("mail_vendor", "requested_by").order_by("-pk")[:10])
+    active = any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
+    return render(
+        request,
+        "console/reports.html",
+        {"runs": runs, "active": active, "vendors": _mail_vendors() if may_mail else []},
+    )

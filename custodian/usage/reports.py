@@ -1,0 +1,96 @@
+"""Bulk generation of the neighbour comparisons from the console, in the background (django.tasks), with its
+progress recorded as it goes: read every eligible home's usage through the gate, compute the peer groups,
+store what may be shown, and — when a report-mailing vendor is named — send every home's letter through that
+vendor's export (a disclosure, with its determination and accounting).
+
+A run is safe to repeat: the comparison replaces the stored groups, and an export that died is cleaned up by
+the next one. Only one run is queued or running at a time.
+"""
+
+import logging
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from custodian.usage.models import ReportRun
+
+log = logging.getLogger(__name__)
+
+
+class RunRefused(Exception):
+    pass
+
+
+def report_run_request(*, requested_by, mail_vendor=None) -> ReportRun:
+    """Queue a run; refused while another is queued or running."""
+    from custodian.disclosures.exports import REPORT_MAILING
+
+    if mail_vendor is not None and mail_vendor.function != REPORT_MAILING:
+        raise RunRefused(f"{mail_vendor.name} does not mail comparison reports")
+    with transaction.atomic():
+        busy = ReportRun.objects.select_for_update().filter(
+            status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
+        )
+        if busy.exists():
+            raise RunRefused("a run is already queued or running; wait for it to finish")
+        run = ReportRun.objects.create(requested_by=requested_by, mail_vendor=mail_vendor)
+    generate_reports.enqueue(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _progress(run: ReportRun, stage: str, total: int):
+    run.stage, run.total, run.done = stage, total, 0
+    run.save(update_fields=["stage", "total", "done"])
+
+    def advance(n: int):
+        run.done = min(run.total, run.done + n)
+        run.save(update_fields=["done"])
+
+    return advance
+
+
+@task()
+def generate_reports(*, run_id: int) -> str:
+    from custodian.customers.models import Premise
+    from custodian.disclosures.exports import ExportRefused, vendor_export_run
+    from custodian.usage.comparison import compute
+    from custodian.usage.inputs import comparison_inputs
+    from custodian.usage.models import PeerGroupMember
+    from custodian.usage.services import store_group_aggregates
+
+    run = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).first()
+    if run is None:  # delivered twice, or cancelled: nothing to do
+        return "nothing to do"
+    run.status, run.started_at = ReportRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    try:
+        advance = _progress(run, "reading usage through the gate", Premise.objects.count())
+        data = comparison_inputs(progress=advance)
+        _progress(run, "comparing similar homes", 1)
+        rows, groups, members = compute(data)
+        store_group_aggregates(data, (groups, members))
+        homes = len({r.customer_id for r in rows})
+        run.summary = f"{homes} homes compared in {len({r.peer_group for r in rows})} peer groups"
+        if run.mail_vendor_id:
+            advance = _progress(
+                run, f"writing letters for {run.mail_vendor.name}", PeerGroupMember.objects.count()
+            )
+            export = vendor_export_run(
+                vendor=run.mail_vendor, requested_by=run.requested_by, progress=advance
+            )
+            run.export = export
+            run.summary += f"; {export.rows} letters sent in export {export.pk}"
+        run.status, run.stage, run.done = ReportRun.Status.DONE, "done", run.total
+    except ExportRefused as exc:
+        run.status, run.summary = (
+            ReportRun.Status.FAILED,
+            f"{run.summary}; mailing refused: {exc}".lstrip("; "),
+        )
+    except Exception as exc:
+        log.exception("comparison report run %s failed", run.pk)
+        run.status, run.summary = ReportRun.Status.FAILED, f"failed: {exc.__class__.__name__}: {exc}"[:400]
+    run.finished_at = timezone.now()
+    run.save()
+    return run.summary

@@ -1,0 +1,66 @@
+"""Bulk generation from the console: a run in the background (django.tasks) with its progress recorded,
+one run at a time, letters mailed only by the privacy officer through a vendor with a determination."""
+
+import pytest
+
+from custodian.disclosures.tests.test_vendor_exports import make_vendor
+from custodian.usage.models import PeerGroupMonth, ReportRun
+from custodian.usage.reports import RunRefused, report_run_request
+from custodian.vault.export_crypto import new_vendor_keypair
+
+
+@pytest.fixture
+def town(db):
+    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
+
+    demo_customers_ensure(count=200, seed=8)
+    demo_intervals_ensure(count=200, seed=8)
+
+
+def test_a_field_technician_computes_the_reports_and_sees_the_run(town, console, field_tech):
+    client = console(field_tech)
+    assert "Compute the reports now" in client.get("/staff/reports/").content.decode()
+    assert client.post("/staff/reports/").status_code == 302
+    run = ReportRun.objects.get()
+    assert (run.status, run.requested_by, run.done, run.total) == ("done", field_tech, run.total, run.total)
+    assert "homes compared" in run.summary and PeerGroupMonth.objects.exists()
+    page = client.get("/staff/reports/").content.decode()
+    assert "<progress" in page and run.summary in page
+    assert "Mail the letters" not in page  # only the privacy officer sends letters
+
+
+def test_the_privacy_officer_mails_the_letters_through_the_vendor(town, console, privacy_officer):
+    vendor = make_vendor("report_mailing", new_vendor_keypair(), privacy_officer)
+    client = console(privacy_officer)
+    assert vendor.name in client.get("/staff/reports/").content.decode()
+    client.post("/staff/reports/", {"mail_vendor": str(vendor.pk)})
+    run = ReportRun.objects.get()
+    assert run.status == "done" and run.export is not None
+    assert f"{run.export.rows} letters sent" in run.summary
+
+
+def test_a_marketer_does_not_run_reports(console, marketer):
+    assert console(marketer).get("/staff/reports/").status_code == 403
+    assert console(marketer).post("/staff/reports/").status_code == 403
+    assert not ReportRun.objects.exists()
+
+
+def test_one_run_at_a_time_and_only_to_a_report_mailing_vendor(db, field_tech, privacy_officer):
+    ReportRun.objects.create(requested_by=field_tech, status=ReportRun.Status.RUNNING)
+    with pytest.raises(RunRefused, match="already queued or running"):
+        report_run_request(requested_by=field_tech)
+    ReportRun.objects.update(status=ReportRun.Status.DONE)
+    mailing = make_vendor("mailing", new_vendor_keypair(), privacy_officer)
+    with pytest.raises(RunRefused, match="does not mail comparison reports"):
+        report_run_request(requested_by=privacy_officer, mail_vendor=mailing)
+
+
+def test_the_database_queue_and_its_worker_run_a_queued_run(town, field_tech, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    run = report_run_request(requested_by=field_tech)
+    assert run.status == "queued"
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == "done" and run.done == run.total > 0
