@@ -95,6 +95,15 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
         request_id=request_id,
         client_ip=client_ip,
     )
+    from custodian.usage.services import interval_readings_held
+
+    intervals = interval_readings_held(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="legal_obligations",
+        request_id=request_id,
+        client_ip=client_ip,
+    )
     provenance = {
         v.field: {
             "channel": v.provenance.get_channel_display(),
@@ -139,6 +148,7 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
             }
             for d in documents
         ],
+        "meter_intervals": intervals,
         "accesses": accesses,
         "disclosures": [
             {

@@ -303,6 +303,14 @@ def download(request, fmt):
             }
             for d in documents
         ]
+        from custodian.usage.services import interval_readings_held
+
+        data["meter_intervals"] = interval_readings_held(
+            actor=customer_actor(request.customer_id, "the customer"),
+            customer_id=request.customer_id,
+            purpose="legal_obligations",
+            client_ip=_ip(request),
+        )
         response = JsonResponse(
             {
                 "customer": request.customer_id,

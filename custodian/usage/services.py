@@ -308,3 +308,40 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         "last": last,
         "days_w": 18 * len(daily),
     }
+
+
+def interval_readings_held(
+    *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
+) -> list[dict]:
+    """Every interval reading held for the customer, per service, for a data access answer: (start in local
+    time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
+    from custodian.vault.gate import reveal_intervals
+    from custodian.vault.interval_files import month_bounds, months_stored
+
+    months = months_stored()
+    if not months:
+        return []
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose=purpose,
+        start=month_bounds(months[0])[0],
+        end=month_bounds(months[-1])[1],
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+    from custodian.usage.intervals import readings_between
+
+    held = []
+    for service in sorted({b.service for b in blocks}):
+        readings = readings_between(blocks, 0, 2**62, service)
+        held.append(
+            {
+                "service": service,
+                "interval_seconds": sorted({d for _, d, _ in readings}),
+                "readings": [
+                    [datetime.fromtimestamp(s, CHICAGO).isoformat(), round(v, 3)] for s, _, v in readings
+                ],
+            }
+        )
+    return held

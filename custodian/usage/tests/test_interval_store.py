@@ -162,3 +162,15 @@ def test_an_incomplete_file_stores_nothing(customer):
     summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
     assert summary.refused and summary.blocks_written == 0
     assert not list(interval_files.store_dir().rglob("*.parquet"))
+
+
+def test_a_data_access_answer_carries_every_interval_reading(customer, as_customer):
+    from custodian.usage.services import interval_readings_held
+
+    interval_blocks_record(blocks=[_month(customer.pk), _month(customer.pk, "2026-04")], submission=METER)
+    [held] = interval_readings_held(
+        actor=as_customer(customer), customer_id=customer.pk, purpose="legal_obligations"
+    )
+    assert held["service"] == "electric" and held["interval_seconds"] == [3600]
+    assert len(held["readings"]) == 743 + 720
+    assert held["readings"][0][0] == "2026-03-01T00:00:00-06:00"
