@@ -153,15 +153,17 @@ def test_no_portal_route_reaches_another_customer(households):
     (first, app1), (second, app2) = households
     client = signed_in(app1, "pat@example.com")
     other_name = app2.personal["name"]
-    routes = [
-        "/portal/me/",
-        "/portal/me/who-has-seen-my-data/",
-        "/portal/me/who-we-gave-it-to/",
-        "/portal/me/consents/",
-        "/portal/me/download.json",
-        "/portal/me/download.csv",
-        "/portal/me/request/",
-    ]
+    # Every portal route under me/, from the URL configuration itself: a new route is crawled too.
+    from custodian.portal.urls import urlpatterns
+
+    routes = []
+    for pattern in urlpatterns:
+        route = str(pattern.pattern)
+        if not route.startswith("me/") or "<int:" in route:
+            continue
+        formats = ("xml", "csv", "json", "pdf") if "<str:fmt>" in route else ("",)
+        routes += [f"/portal/{route.replace('<str:fmt>', f)}" for f in formats]
+    assert "/portal/me/usage/" in routes and "/portal/me/comparison.pdf" in routes
     for route in routes:
         for suffix in ("", f"?customer={second.pk}", f"?customer_id={second.pk}"):
             response = client.get(route + suffix)
