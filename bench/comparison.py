@@ -67,7 +67,7 @@ def measure(db: str) -> dict:
     premises = con.execute(f"SELECT * FROM premises WHERE customer_id <= {subset}").fetchall()
     spark = spark_session()
     start = time.perf_counter()
-    hourly = con.execute(f"SELECT * FROM usage_hourly WHERE customer_id <= {subset}").fetch_arrow_table()
+    hourly = con.sql(f"SELECT * FROM usage_hourly WHERE customer_id <= {subset}").to_arrow_table()
     spark_rows = run_spark(premises, [], min_customers=15, max_share_percent=15, spark=spark, hourly=hourly)
     spark_t = time.perf_counter() - start
     spark.stop()

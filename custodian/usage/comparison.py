@@ -265,6 +265,7 @@ def spark_session():
         SparkSession.builder.master("local[2]")
         .appName("custodian-comparison")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
