@@ -16,7 +16,6 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -237,7 +236,7 @@ def report_rows(*, actor, customer_ids, values):
     import base64
 
     from custodian.usage.report_pdf import report_pdf
-    from custodian.usage.services import comparison_report, default_period, group_months_of
+    from custodian.usage.services import comparison_report, default_period, electric_months, group_months_of
     from custodian.vault.interval_files import months_between
 
     groups = group_months_of(customer_ids)
@@ -249,24 +248,18 @@ def report_rows(*, actor, customer_ids, values):
         services=["electric"],
         action="vendor_export",
     )
-    metered: dict[int, dict[str, float]] = {}
+    by_customer: dict[int, list] = {}
     for b in blocks:
-        metered.setdefault(b.customer_id, {})[b.month] = float(np.nansum(b.values))
+        by_customer.setdefault(b.customer_id, []).append(b)
     utility = current_policy().utility
     rows = []
     for cid in customer_ids:
-        series = json.loads(values[cid].get("meter_usage") or "{}").get("electric", {}).get("months", [])
-        months = metered.get(cid) or {m["month"]: float(m["total"]) for m in series}
+        months = electric_months(values[cid].get("meter_usage"), by_customer.get(cid, []))
         report = comparison_report(months, groups.get(cid, {}))
         if report is None:
             continue
-        pdf = report_pdf(
-            utility=utility,
-            name=values[cid].get("name", ""),
-            mailing_address=values[cid].get("mailing_address", ""),
-            report=report,
-        )
         name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
+        pdf = report_pdf(utility=utility, name=name, mailing_address=address, report=report)
         rows.append([cid, name, address, report["latest"]["month"], base64.b64encode(pdf).decode()])
     return rows
 

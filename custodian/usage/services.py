@@ -177,8 +177,6 @@ def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> 
         purpose="providing_services",
         client_ip=client_ip,
     )
-    series = json.loads(values.get("meter_usage") or "{}").get("electric", {}).get("months", [])
-    months = {m["month"]: float(m["total"]) for m in series}
     blocks = reveal_intervals(
         actor=actor,
         customer_id=customer_id,
@@ -188,11 +186,19 @@ def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> 
         services=["electric"],
         client_ip=client_ip,
     )
-    if blocks:  # a meter with interval data is compared on it alone, as in the pipeline
-        import numpy as np
+    return electric_months(values.get("meter_usage"), blocks)
 
-        months = {b.month: float(np.nansum(b.values)) for b in blocks}
-    return months
+
+def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
+    """kWh per local month as the comparison counts it: a meter with interval readings by their monthly
+    sums (as in the pipeline), otherwise by its billing-cycle totals."""
+    import numpy as np
+
+    electric = [b for b in blocks if b.service == "electric"]
+    if electric:
+        return {b.month: float(np.nansum(b.values)) for b in electric}
+    series = json.loads(meter_usage or "{}").get("electric", {}).get("months", [])
+    return {m["month"]: float(m["total"]) for m in series}
 
 
 def comparison_report(months: dict[str, float], groups: dict) -> dict | None:

@@ -452,6 +452,47 @@ def break_glass_open(
     return grant
 
 
+def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: str, read):
+    """One customer's read of sealed data other than values (documents, interval readings): the decision,
+    the read and its access event in one transaction, the log's head locked first. `refusal` refuses before
+    deciding (bad arguments); a read that fails authentication is a denial, logged as one."""
+    result = None
+    with transaction.atomic(), connection.cursor() as cursor:
+        last_seq, prev_hash, _ = chain.lock_head(cursor)
+        if refusal:
+            decision = Decision(False, refusal)
+        else:
+            decision = _decide_one(
+                policy,
+                actor,
+                exists=Customer.objects.filter(pk=cid).exists(),
+                customer_id=cid,
+                purpose=purpose,
+                categories=categories,
+                request_id=request_id,
+            )
+            if decision.allowed:
+                try:
+                    result = read()
+                except VaultIntegrityError as exc:
+                    decision = Decision(False, str(exc))
+        chain.write_after(
+            cursor,
+            last_seq,
+            prev_hash,
+            _event(
+                actor,
+                decision="allow" if result is not None else "deny",
+                reason=decision.reason,
+                bg=decision.break_glass_id,
+                **event,
+            ),
+        )
+    if result is None:
+        raise Denied(decision.reason)
+    return result
+
+
 @dataclass(frozen=True)
 class Document:
     ref: str
@@ -489,57 +530,38 @@ def reveal_documents(
         "request_id": request_id,
         "client_ip": client_ip,
     }
-    docs = None
-    with transaction.atomic(), connection.cursor() as cursor:
-        last_seq, prev_hash, _ = chain.lock_head(cursor)
-        if not known or cid is None:
-            decision = Decision(False, "unknown category" if not known else "no such customer")
-        else:
-            exists = Customer.objects.filter(pk=cid).exists()
-            decision = _decide_one(
-                policy,
-                actor,
-                exists=exists,
-                customer_id=cid,
-                purpose=purpose,
-                categories=[category],
-                request_id=request_id,
-            )
-            if decision.allowed:
-                rows = list(
-                    SealedDocument.objects.filter(
-                        customer_id=cid, category=category, ref__startswith=ref_prefix
-                    )
-                    .order_by("created_at", "pk")
-                    .values_list("ref", "media_type", "ciphertext")
-                )
-                docs = []
-                if rows:
-                    dk = DataKey.objects.get(customer_id=cid)
-                    key = _crypto.unwrap_data_key(cid, dk.key_id, dk.wrapped)
-                    for ref, media_type, sealed in rows:
-                        try:
-                            plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
-                        except _crypto.InvalidTagError:
-                            docs, decision = None, Decision(False, f"document {ref} failed authentication")
-                            break
-                        header, _, content = plain.partition(b"\n")
-                        docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
-        chain.write_after(
-            cursor,
-            last_seq,
-            prev_hash,
-            _event(
-                actor,
-                decision="allow" if docs is not None else "deny",
-                reason=decision.reason,
-                bg=decision.break_glass_id,
-                **event,
-            ),
+
+    def read() -> list[Document]:
+        rows = list(
+            SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
+            .order_by("created_at", "pk")
+            .values_list("ref", "media_type", "ciphertext")
         )
-    if docs is None:
-        raise Denied(decision.reason)
-    return docs
+        docs = []
+        if rows:
+            dk = DataKey.objects.get(customer_id=cid)
+            key = _crypto.unwrap_data_key(cid, dk.key_id, dk.wrapped)
+            for ref, media_type, sealed in rows:
+                try:
+                    plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
+                except _crypto.InvalidTagError:
+                    raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                header, _, content = plain.partition(b"\n")
+                docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
+        return docs
+
+    refusal = "unknown category" if not known else "no such customer" if cid is None else ""
+    return _read_one(
+        policy,
+        actor,
+        cid=cid,
+        purpose=purpose,
+        categories=[category],
+        request_id=request_id,
+        event=event,
+        refusal=refusal,
+        read=read,
+    )
 
 
 def _open_blocks(rows) -> list:
@@ -592,44 +614,23 @@ def reveal_intervals(
         "request_id": request_id,
         "client_ip": client_ip,
     }
-    blocks = None
-    with transaction.atomic(), connection.cursor() as cursor:
-        last_seq, prev_hash, _ = chain.lock_head(cursor)
-        if cid is None or not (0 <= start < end):
-            decision = Decision(False, "no such customer" if cid is None else "empty or reversed period")
-        else:
-            decision = _decide_one(
-                policy,
-                actor,
-                exists=Customer.objects.filter(pk=cid).exists(),
-                customer_id=cid,
-                purpose=purpose,
-                categories=["meter_usage"],
-                request_id=request_id,
-            )
-            if decision.allowed:
-                rows = interval_files.read_rows(
-                    months=interval_files.months_between(start, end), customer_ids=[cid], services=services
-                )
-                try:
-                    blocks = _open_blocks(rows)
-                except VaultIntegrityError as exc:
-                    decision = Decision(False, str(exc))
-        chain.write_after(
-            cursor,
-            last_seq,
-            prev_hash,
-            _event(
-                actor,
-                decision="allow" if blocks is not None else "deny",
-                reason=decision.reason,
-                bg=decision.break_glass_id,
-                **event,
-            ),
-        )
-    if blocks is None:
-        raise Denied(decision.reason)
-    return blocks
+
+    def read() -> list:
+        months = interval_files.months_between(start, end)
+        return _open_blocks(interval_files.read_rows(months=months, customer_ids=[cid], services=services))
+
+    refusal = "no such customer" if cid is None else "" if 0 <= start < end else "empty or reversed period"
+    return _read_one(
+        policy,
+        actor,
+        cid=cid,
+        purpose=purpose,
+        categories=["meter_usage"],
+        request_id=request_id,
+        event=event,
+        refusal=refusal,
+        read=read,
+    )
 
 
 def reveal_intervals_many(
