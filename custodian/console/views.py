@@ -562,7 +562,8 @@ def customer_usage_import(request, customer_id):
                 notice_key="metering",
                 recorded_by=request.user,
                 recorded_by_label=request.user.get_full_name() or request.user.get_username(),
-                note=form.cleaned_data["file"].name[:200],
+                # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
+                note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
             ),
             client_ip=_ip(request),
         )

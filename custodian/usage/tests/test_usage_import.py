@@ -68,3 +68,11 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, tmp_path
         call_command("import_green_button", str(csv_file), "--customer", "999999")
     with pytest.raises(CommandError, match="cannot read"):
         call_command("import_green_button", str(tmp_path / "missing.xml"), "--customer", str(customer.pk))
+
+
+def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
+    from custodian.vault.models import Provenance
+
+    upload(console(field_tech), customer, "alice-anderson-usage.xml", shared_file(SAMPLE).read_bytes())
+    notes = list(Provenance.objects.filter(channel="file_import").values_list("note", "recorded_by_label"))
+    assert notes and all("alice" not in note.lower() for note, _ in notes)

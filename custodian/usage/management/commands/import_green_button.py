@@ -29,7 +29,10 @@ class Command(BaseCommand):
             customer_id=customer,
             result=result,
             submission=Submission(
-                channel=Channel.FILE_IMPORT, notice_key="metering", recorded_by_label=source, note=path[-200:]
+                channel=Channel.FILE_IMPORT,
+                notice_key="metering",
+                recorded_by_label=source,
+                note="Green Button file",  # not its path: paths often carry the customer's name
             ),
         )
         for problem in summary.problems:
