@@ -58,20 +58,27 @@ def blocks_from_readings(
     """Blocks holding `existing` overlaid with the new readings (a new reading replaces the old one in its
     slot). Returns (blocks, problems, readings placed)."""
     problems: list[Problem] = []
+    unreadable: Counter = (
+        Counter()
+    )  # (unit, service) → readings skipped: one problem each, not one per reading
     grouped: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
     for r in readings:
         service = services.get(r.usage_point)
         factor = UNIT_TO_BILLING.get((service, r.unit))
         if factor is None:
-            problems.append(
-                Problem(None, f"{r.unit} readings of a {service or 'unknown'} usage point: skipped")
-            )
+            unreadable[(r.unit, service or "unknown")] += 1
             continue
         if r.duration > MAX_INTERVAL:
             continue  # billing-period totals are not interval data
         grouped[(series_key(service, r.flow_direction), month_of(r.start))].append(
             (r.start, r.duration, r.value * factor)
         )
+    problems += [
+        Problem(
+            None, f"{n} readings in {unit} on the {service} usage point: not a unit for {service}, skipped"
+        )
+        for (unit, service), n in sorted(unreadable.items())
+    ]
     old = {(b.service, b.month): b for b in existing}
     blocks, placed = [], 0
     for (key, month), items in sorted(grouped.items()):
@@ -81,17 +88,22 @@ def blocks_from_readings(
         previous = old.get((key, month))
         if previous is not None and previous.interval == interval and previous.start == start:
             values[: len(previous.values)] = previous.values[:count]
+        off_grid = []
         for at, duration, value in items:
             slot, offset = divmod(at - start, interval)
             if duration != interval or offset or not 0 <= slot < count:
-                problems.append(
-                    Problem(
-                        None, f"reading at {at} ({duration}s) is off the {interval}s grid of {month}: skipped"
-                    )
-                )
+                off_grid.append(at)
                 continue
             values[slot] = value
             placed += 1
+        if off_grid:
+            problems.append(
+                Problem(
+                    None,
+                    f"{len(off_grid)} {key} readings of {month} are off its {interval}s grid (first at "
+                    f"{off_grid[0]}): skipped",
+                )
+            )
         blocks.append(IntervalBlock(customer_id, key, month, start, interval, values))
     return blocks, problems, placed
 

@@ -76,3 +76,27 @@ def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, custom
     upload(console(field_tech), customer, "alice-anderson-usage.xml", shared_file(SAMPLE).read_bytes())
     notes = list(Provenance.objects.filter(channel="file_import").values_list("note", "recorded_by_label"))
     assert notes and all("alice" not in note.lower() for note, _ in notes)
+
+
+def test_readings_off_the_grid_are_counted_once_per_month(customer):
+    from custodian.usage.greenbutton_import import ImportResult, Reading
+    from custodian.usage.intervals import usage_import
+    from custodian.vault.interval_files import month_bounds
+    from custodian.vault.services import Submission
+
+    start = month_bounds("2026-05")[0]
+    readings = [Reading("up", "mr", start + 3600 * i, 3600, 500.0, "Wh", 1) for i in range(48)]
+    readings += [Reading("up", "mr", start + 3600 * i + 900, 3600, 500.0, "Wh", 1) for i in range(60, 70)]
+    readings += [Reading("up", "mr", start + 3600 * i, 3600, 5.0, "gal", 1) for i in range(5)]
+    result = ImportResult(readings=readings, usage_points={"up": "electric"})
+    summary = usage_import(
+        customer_id=customer.pk,
+        result=result,
+        submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
+    )
+    assert summary.readings_stored == 48
+    messages = [p.message for p in summary.problems]
+    assert messages == [
+        "5 readings in gal on the electric usage point: not a unit for electric, skipped",
+        f"10 electric readings of 2026-05 are off its 3600s grid (first at {start + 60 * 3600 + 900}): skipped",
+    ]
