@@ -98,5 +98,5 @@ def test_readings_off_the_grid_are_counted_once_per_month(customer):
     messages = [p.message for p in summary.problems]
     assert messages == [
         "5 readings in gal on the electric usage point: not a unit for electric, skipped",
-        f"10 electric readings of 2026-05 are off its 3600s grid (first at {start + 60 * 3600 + 900}): skipped",
+        f"10 electric readings of 2026-05 are off its 3600s grid (first at {start + 216_900}): skipped",
     ]
