@@ -236,7 +236,13 @@ def report_rows(*, actor, customer_ids, values):
     import base64
 
     from custodian.usage.report_pdf import report_pdf
-    from custodian.usage.services import comparison_report, default_period, electric_months, group_months_of
+    from custodian.usage.services import (
+        comparison_report,
+        day_shape,
+        default_period,
+        electric_months,
+        group_months_of,
+    )
     from custodian.vault.interval_files import months_between
 
     groups = group_months_of(customer_ids)
@@ -254,8 +260,9 @@ def report_rows(*, actor, customer_ids, values):
     utility = current_policy().utility
     rows = []
     for cid in customer_ids:
-        months = electric_months(values[cid].get("meter_usage"), by_customer.get(cid, []))
-        report = comparison_report(months, groups.get(cid, {}))
+        mine = by_customer.get(cid, [])
+        months = electric_months(values[cid].get("meter_usage"), mine)
+        report = comparison_report(months, groups.get(cid, {}), day_shape(mine))
         if report is None:
             continue
         name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")

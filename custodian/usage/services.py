@@ -137,6 +137,11 @@ def store_group_aggregates(data, computed: tuple | None = None) -> int:
 
 
 TIPS = {
+    "always_on": (
+        "Even in the middle of the night your home draws about {base:.1f} kWh an hour, {share:.0%} of your "
+        "average: something runs all the time. A second fridge or freezer, a dehumidifier, a well pump or "
+        "electronics left on standby are the usual culprits; a smart plug or a timer saves the most."
+    ),
     "winter": (
         "Most of your electricity goes in the cold months: a degree or two lower on the thermostat at "
         "night and sealing drafts around doors and windows save the most."
@@ -145,6 +150,10 @@ TIPS = {
         "Your use peaks in summer: setting the air conditioner a few degrees higher and closing blinds "
         "on sunny afternoons save the most."
     ),
+    "evening": (
+        "{share:.0%} of your electricity goes between 4 and 9 in the evening: running the dishwasher, "
+        "laundry and dryer later at night spreads it out, and switching to LED bulbs trims the rest."
+    ),
     "steady": (
         "Your use is steady through the year: unplugging idle electronics and switching to LED bulbs "
         "cut the part that runs all the time."
@@ -152,8 +161,43 @@ TIPS = {
 }
 
 
-def tip_for(months: list[tuple[str, float]]) -> str:
-    """One tip chosen from the customer's own pattern over the year."""
+def day_shape(blocks) -> dict | None:
+    """The shape of the customer's day over their last three months of hourly electric readings: the
+    night-time base load (1–5 am) and the share of use between 4 and 9 pm. None without interval readings."""
+    import numpy as np
+
+    from custodian.vault.interval_files import LOCAL
+
+    electric = sorted(
+        (b for b in blocks if b.service == "electric" and b.interval == 3600), key=lambda b: b.start
+    )
+    hours, values = [], []
+    for b in electric[-3:]:
+        middle = datetime.fromtimestamp(b.start + b.interval * len(b.values) // 2, LOCAL)
+        offset = int(middle.utcoffset().total_seconds())  # an hour off for part of a DST month: fine here
+        starts = b.start + b.interval * np.arange(len(b.values))
+        hours.append(((starts + offset) // 3600) % 24)
+        values.append(b.values)
+    if not values:
+        return None
+    hour, kwh = np.concatenate(hours), np.concatenate(values)
+    keep = ~np.isnan(kwh)
+    hour, kwh = hour[keep], kwh[keep]
+    if not len(kwh) or kwh.mean() <= 0:
+        return None
+    night = kwh[(hour >= 1) & (hour < 5)]
+    return {
+        "base_kwh": float(night.mean()) if len(night) else 0.0,
+        "base_share": float(night.mean() / kwh.mean()) if len(night) else 0.0,
+        "evening_share": float(kwh[(hour >= 16) & (hour < 21)].sum() / kwh.sum()),
+    }
+
+
+def tip_for(months: list[tuple[str, float]], shape: dict | None = None) -> str:
+    """One tip chosen from the customer's own pattern: a high night-time base load first (it runs all year),
+    then the season their use peaks in, then an evening peak, else the steady-use tip."""
+    if shape and shape["base_share"] >= 0.7:
+        return TIPS["always_on"].format(base=shape["base_kwh"], share=shape["base_share"])
     by_month = {m[5:]: kwh for m, kwh in months}
     winter = sum(by_month.get(m, 0) for m in ("12", "01", "02"))
     summer = sum(by_month.get(m, 0) for m in ("06", "07", "08"))
@@ -161,12 +205,17 @@ def tip_for(months: list[tuple[str, float]]) -> str:
         return TIPS["winter"]
     if summer > winter * 1.25:
         return TIPS["summer"]
+    if shape and shape["evening_share"] >= 0.35:
+        return TIPS["evening"].format(share=shape["evening_share"])
     return TIPS["steady"]
 
 
-def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> dict[str, float]:
-    """The customer's electricity per local month, as the comparison counts it: the sum of the month's
-    interval readings where the interval store has them, else the month's billing-cycle total."""
+def electric_use(
+    *, actor: Actor, customer_id: int, client_ip: str = ""
+) -> tuple[dict[str, float], dict | None]:
+    """The customer's electricity per local month, as the comparison counts it (the sum of the month's
+    interval readings where the interval store has them, else the month's billing-cycle total), and the
+    shape of their day (`day_shape`)."""
     from custodian.vault.gate import reveal_intervals
 
     start, end = default_period()
@@ -186,7 +235,7 @@ def monthly_electric(*, actor: Actor, customer_id: int, client_ip: str = "") -> 
         services=["electric"],
         client_ip=client_ip,
     )
-    return electric_months(values.get("meter_usage"), blocks)
+    return electric_months(values.get("meter_usage"), blocks), day_shape(blocks)
 
 
 def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
@@ -201,7 +250,7 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
     return {m["month"]: float(m["total"]) for m in series}
 
 
-def comparison_report(months: dict[str, float], groups: dict) -> dict | None:
+def comparison_report(months: dict[str, float], groups: dict, shape: dict | None = None) -> dict | None:
     """A customer's report from their monthly use and their group's stored months (PeerGroupMonth by month):
     the last 12 months that may be shown, the latest rating and a tip; None when no month may be shown."""
     rows = []
@@ -236,7 +285,7 @@ def comparison_report(months: dict[str, float], groups: dict) -> dict | None:
             avg_h=round(140 * r["average"] / top),
             eff_h=round(140 * r["efficient"] / top),
         )
-    tip = tip_for(sorted(months.items())[-12:])
+    tip = tip_for(sorted(months.items())[-12:], shape)
     return {"rows": rows, "latest": rows[-1], "tip": tip, "chart_w": 48 * len(rows)}
 
 
@@ -260,8 +309,8 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
     groups = group_months_of([customer_id]).get(customer_id)
     if not groups:
         return None
-    months = monthly_electric(actor=actor, customer_id=customer_id, client_ip=client_ip)
-    return comparison_report(months, groups)
+    months, shape = electric_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
+    return comparison_report(months, groups, shape)
 
 
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
