@@ -4,6 +4,7 @@ one run at a time, letters mailed only by the privacy officer through a vendor w
 import pytest
 
 from custodian.disclosures.tests.test_vendor_exports import make_vendor
+from custodian.testing import ON_POSTGRES
 from custodian.usage.models import PeerGroupMonth, ReportRun
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.vault.export_crypto import new_vendor_keypair
@@ -55,6 +56,10 @@ def test_one_run_at_a_time_and_only_to_a_report_mailing_vendor(db, field_tech, p
         report_run_request(requested_by=privacy_officer, mail_vendor=mailing)
 
 
+# The worker closes and reopens database connections between tasks, as it must in production. On PostgreSQL
+# that ends a test's own transaction, so there the data is committed for it (a transactional test); SQLite's
+# in-memory test database keeps its one connection open and can't be flushed past the append-only triggers.
+@pytest.mark.django_db(transaction=ON_POSTGRES)
 def test_the_database_queue_and_its_worker_run_a_queued_run(town, field_tech, settings):
     from django.core.management import call_command
 
