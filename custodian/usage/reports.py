@@ -68,7 +68,8 @@ def generate_reports(*, run_id: int) -> str:
     try:
         advance = _progress(run, "reading usage through the gate", Premise.objects.count())
         data = comparison_inputs(progress=advance)
-        _progress(run, "comparing similar homes", 1)
+        run.stage = "comparing similar homes"  # the count stays that of the homes read
+        run.save(update_fields=["stage"])
         rows, groups, members = compute(data)
         store_group_aggregates(data, (groups, members))
         homes = len({r.customer_id for r in rows})
