@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from custodian.console.views import _ip, _not_found, _privacy_officer_only
 from custodian.customers.models import Customer
-from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
+from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import Consent, DisclosureRequest, LegalAuthority, Vendor, VendorExport
 from custodian.disclosures.services import (
     AccountingError,
@@ -173,6 +173,18 @@ def vendor_export(request, vendor_id):
     vendor = Vendor.objects.filter(pk=vendor_id).first()
     if vendor is None:
         return _not_found(request)
+    if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
+        # Thousands of letters take minutes: they go through a background report run, with its progress.
+        from custodian.usage.reports import RunRefused, report_run_request
+
+        try:
+            run = report_run_request(requested_by=request.user, mail_vendor=vendor)
+        except RunRefused as exc:
+            return _done(request, False, f"Export not started: {exc}.")
+        messages.success(
+            request, f"Report run {run.pk} queued: it computes the reports and mails the letters."
+        )
+        return redirect("console:reports")
     try:
         export = vendor_export_run(
             vendor=vendor, requested_by=request.user, for_marketing=request.POST.get("for_marketing") == "on"
