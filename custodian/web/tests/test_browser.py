@@ -199,3 +199,49 @@ def test_portal_sign_in_and_consent_revoke(site, playwright):
     page.wait_for_selector("text=revoked")
     page.screenshot(path=str(ARTIFACTS / "portal-consent-revoked.png"), full_page=True)
     browser.close()
+
+
+def test_my_usage_downloads_green_button_files_without_javascript(site, playwright):
+    """The usage page and both Green Button downloads (the CSV button posts the same form elsewhere with
+    `formaction`) in a browser with JavaScript turned off."""
+    from custodian.demo.generator import application
+
+    app = application(3, 2, date.today())
+    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{site['url']}/portal/enrol/")
+    page.fill("#id_account_number", app.personal["account_number"])
+    page.fill("#id_last_electric_kwh", str(round(months[-1]["total"])))
+    page.fill("#id_email", "usage.user@example.com")
+    page.fill("#id_password", "a long portal passphrase")
+    page.click("button[type=submit]")
+    link = None
+    for _ in range(50):
+        text = site["log"].read_text().replace("=\n", "").replace("=3D", "=")
+        found = re.findall(r"(http://[^\s]+/portal/confirm/[^\s]+/)", text)
+        if len(found) >= 1 and "usage.user" in text:
+            link = found[-1]
+            break
+        time.sleep(0.1)
+    assert link, "the confirmation e-mail was not sent"
+    page.goto(link)
+    page.goto(f"{site['url']}/portal/sign-in/")
+    page.fill("#id_email", "usage.user@example.com")
+    page.fill("#id_password", "a long portal passphrase")
+    page.click("button[type=submit]")
+    page.goto(f"{site['url']}/portal/me/usage/")
+    assert page.locator("svg[aria-labelledby=days-t] rect").count() >= 28
+    last = months[-1]["month"]
+    page.fill("#id_start", f"{last}-01")
+    page.fill("#id_end", f"{last}-07")
+    with page.expect_download() as csv_download:
+        page.click("text=Download CSV")
+    csv_text = Path(csv_download.value.path()).read_text()
+    assert csv_text.count("\nelectric usage,") == 24 * 7  # a week of hourly readings, nothing else
+    with page.expect_download() as xml_download:
+        page.click("text=Download XML")
+    assert Path(xml_download.value.path()).read_bytes().lstrip().startswith(b"<?xml")
+    page.screenshot(path=str(ARTIFACTS / "portal-usage.png"), full_page=True)
+    browser.close()
