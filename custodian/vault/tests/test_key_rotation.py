@@ -38,3 +38,30 @@ def test_rotation_is_safe_to_rerun(customer):
     first = master_key_rotate()
     second = master_key_rotate(retire=True)
     assert first["active"] != second["active"] and second["rewrapped"] == 1
+
+
+def test_interval_readings_stay_readable_after_rotation_without_rewriting_the_files(customer):
+    import numpy as np
+
+    from custodian.vault import interval_files
+    from custodian.vault.gate import reveal_intervals
+    from custodian.vault.interval_files import IntervalBlock, month_bounds
+    from custodian.vault.services import Submission, interval_blocks_record
+
+    start, end = month_bounds("2026-02")
+    values = np.linspace(0.1, 2.0, (end - start) // 3600)
+    interval_blocks_record(
+        blocks=[IntervalBlock(customer.pk, "electric", "2026-02", start, 3600, values)],
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
+    )
+    files = {p: p.read_bytes() for p in interval_files.store_dir().rglob("*.parquet")}
+    master_key_rotate(retire=True)
+    assert {p: p.read_bytes() for p in files} == files  # the blocks are sealed under the data key
+    [block] = reveal_intervals(
+        actor=system_actor("comparison_reports"),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=start,
+        end=end,
+    )
+    assert np.allclose(block.values, values, atol=0.0005)
