@@ -170,11 +170,19 @@ USAGE_COLUMNS = ("customer_id", "month", "kwh")
 @dataclass
 class ComparisonData:
     """The pipeline's inputs: premise attributes (PREMISE_COLUMNS tuples), billing-cycle totals
-    (customer_id, month, kWh) and hourly readings (an Arrow table customer_id, ts UTC, kwh; may be None)."""
+    (customer_id, month, kWh) and hourly readings (an Arrow table customer_id, ts UTC, kwh; may be None).
+    `monthly_use`, when given, is USAGE_SOURCE already computed (`monthly_use_of`, chunk by chunk, so a
+    utility's hourly readings never sit in memory at once); the pipeline then starts from it."""
 
     premises: list[tuple]
     monthly: list[tuple]
     hourly: object = None
+    monthly_use: list[tuple] | None = None
+    hourly_readings: int = 0
+
+    def usage_rows(self) -> list[tuple]:
+        """What the pipeline's monthly-use step starts from, for an engine given rows."""
+        return self.monthly_use if self.monthly_use is not None else self.monthly
 
     def hourly_table(self):
         import pyarrow as pa
@@ -195,42 +203,64 @@ def _premise_rows(premises: list[tuple]) -> list[tuple]:
     return [p if len(p) == len(PREMISE_COLUMNS) else (*p, "") for p in premises]
 
 
+# Handed to DuckDB as Arrow tables: row-by-row inserts of a utility's year of bills take longer than the
+# whole comparison.
+def _premise_table(premises: list[tuple]):
+    import pyarrow as pa
+
+    rows = _premise_rows(premises)
+    schema = pa.schema(
+        [
+            ("customer_id", pa.int64()),
+            ("customer_class", pa.string()),
+            ("premise_type", pa.string()),
+            ("heating_fuel", pa.string()),
+            ("zip_code", pa.string()),
+            ("size_sqft", pa.int32()),
+            ("is_vacant", pa.bool_()),
+            ("on_assistance_rate", pa.bool_()),
+            ("self_generation", pa.bool_()),
+            ("feeder", pa.string()),
+        ]
+    )
+    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(PREMISE_COLUMNS)}, schema=schema)
+
+
+def _usage_table(rows: list[tuple]):
+    import pyarrow as pa
+
+    schema = pa.schema([("customer_id", pa.int64()), ("month", pa.string()), ("kwh", pa.float64())])
+    return pa.table({name: [r[i] for r in rows] for i, name in enumerate(USAGE_COLUMNS)}, schema=schema)
+
+
+def monthly_use_of(monthly: list[tuple], hourly) -> list[tuple]:
+    """USAGE_SOURCE for some homes: (customer_id, month, kWh) from their hourly readings summed into local
+    months, bills for the homes without readings. Run chunk by chunk, it is the pipeline's first step."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("usage_monthly", _usage_table(monthly))
+        con.register("usage_hourly", ComparisonData([], [], hourly).hourly_table())
+        return con.execute(f"SELECT customer_id, month, kwh FROM {USAGE_SOURCE} u").fetchall()  # noqa: S608
+    finally:
+        con.close()
+
+
 def _duckdb_queries(data: ComparisonData, selects: list[str], threshold: dict) -> list[list[tuple]]:
     """Run the pipeline ending in each of `selects` in one fresh in-memory DuckDB holding the data given;
     the monthly use (USAGE_SOURCE: hourly readings summed, bills where a meter has none) is computed once."""
     import duckdb
-    import pyarrow as pa
 
-    premise_rows = _premise_rows(data.premises)
-    premises = pa.table(
-        {name: [row[i] for row in premise_rows] for i, name in enumerate(PREMISE_COLUMNS)},
-        schema=pa.schema(
-            [
-                ("customer_id", pa.int64()),
-                ("customer_class", pa.string()),
-                ("premise_type", pa.string()),
-                ("heating_fuel", pa.string()),
-                ("zip_code", pa.string()),
-                ("size_sqft", pa.int32()),
-                ("is_vacant", pa.bool_()),
-                ("on_assistance_rate", pa.bool_()),
-                ("self_generation", pa.bool_()),
-                ("feeder", pa.string()),
-            ]
-        ),
-    )
-    # Handed to DuckDB as Arrow tables: row-by-row inserts of a utility's year of bills take longer than
-    # the whole comparison.
-    monthly = pa.table(
-        {name: [row[i] for row in data.monthly] for i, name in enumerate(USAGE_COLUMNS)},
-        schema=pa.schema([("customer_id", pa.int64()), ("month", pa.string()), ("kwh", pa.float64())]),
-    )
     con = duckdb.connect()
     try:
-        con.register("premises", premises)
-        con.register("usage_monthly", monthly)
-        con.register("usage_hourly", data.hourly_table())
-        con.execute(f"CREATE TEMP TABLE usage_by_month AS SELECT * FROM {USAGE_SOURCE} u")  # noqa: S608
+        con.register("premises", _premise_table(data.premises))
+        if data.monthly_use is not None:
+            con.register("usage_by_month", _usage_table(data.monthly_use))
+        else:
+            con.register("usage_monthly", _usage_table(data.monthly))
+            con.register("usage_hourly", data.hourly_table())
+            con.execute(f"CREATE TEMP TABLE usage_by_month AS SELECT * FROM {USAGE_SOURCE} u")  # noqa: S608
         return [
             con.execute(pipeline_sql(select=select, usage="usage_by_month", **threshold)).fetchall()
             for select in selects
@@ -353,5 +383,5 @@ def compute(data: ComparisonData, *, engine: str | None = None):
     if engine == "duckdb":
         homes, groups, members = _duckdb_queries(data, ["homes", "groups", "members"], _threshold())
         return [Comparison(*r) for r in homes], groups, members
-    rows = run(data.premises, data.monthly, engine=engine, hourly=data.hourly)
+    rows = run(data.premises, data.usage_rows(), engine=engine, hourly=data.hourly)
     return (rows, *group_aggregates(data))

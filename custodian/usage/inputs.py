@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from custodian.customers.models import Premise, Service
-from custodian.usage.comparison import ComparisonData
+from custodian.usage.comparison import ComparisonData, monthly_use_of
 from custodian.usage.intervals import hourly_table
 from custodian.usage.services import default_period
 from custodian.vault.gate import reveal_intervals_many, reveal_many, system_actor
@@ -16,7 +16,6 @@ CHUNK = 2000
 
 
 def comparison_inputs(progress: Callable[[int], None] | None = None) -> ComparisonData:
-    import pyarrow as pa
 
     premises = []
     electric_customers = set(
@@ -41,7 +40,7 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> Comparis
     eligible = [row[0] for row in premises if row[1] == "residential" and not (row[6] or row[7] or row[8])]
     months = months_between(*default_period())
     actor = system_actor("comparison_reports")
-    monthly, hourly = [], []
+    monthly, monthly_use, readings = [], [], 0
     for start in range(0, len(eligible), CHUNK):
         part = eligible[start : start + CHUNK]
         values = reveal_many(
@@ -51,9 +50,10 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> Comparis
             purpose="providing_services",
             action="comparison_reports",
         )
+        bills = []
         for cid in part:
             series = json.loads(values[cid].get("meter_usage") or "{}").get("electric", {})
-            monthly += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
+            bills += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
         blocks = reveal_intervals_many(
             actor=actor,
             customer_ids=part,
@@ -62,7 +62,11 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> Comparis
             services=["electric"],
             action="comparison_reports",
         )
-        hourly.append(hourly_table(blocks))
+        hourly = hourly_table(blocks)
+        readings += hourly.num_rows
+        # The pipeline's first step, per chunk: a utility's hourly readings are never in memory at once.
+        monthly_use += monthly_use_of(bills, hourly)
+        monthly += bills
         if progress:
             progress(len(part))
-    return ComparisonData(premises, monthly, pa.concat_tables(hourly) if hourly else None)
+    return ComparisonData(premises, monthly, monthly_use=monthly_use, hourly_readings=readings)

@@ -279,3 +279,20 @@ def test_the_tip_follows_the_shape_of_the_customer_s_day():
     winter_year = [("2026-01", 900.0), ("2026-07", 300.0)]
     assert tip_for(winter_year, day_shape(evening)).startswith("Most of your electricity goes in the cold")
     assert tip_for(flat_year, None).startswith("Your use is steady")
+
+
+def test_the_monthly_use_computed_chunk_by_chunk_gives_the_same_comparisons():
+    import pyarrow as pa
+
+    from custodian.usage.comparison import compute, monthly_use_of
+
+    premises, monthly = town(seed=13)
+    hourly = _hourly(range(1, 51), ["2026-01", "2026-02", "2026-03"])
+    whole = compute(ComparisonData(premises, monthly, hourly), engine="duckdb")
+    chunks = []
+    for first in range(1, 64, 20):  # 20 homes at a time, as the bulk job reads them
+        ids = set(range(first, first + 20))
+        part = hourly.filter(pa.compute.is_in(hourly["customer_id"], pa.array(sorted(ids))))
+        chunks += monthly_use_of([m for m in monthly if m[0] in ids], part)
+    chunked = compute(ComparisonData(premises, monthly, monthly_use=chunks), engine="duckdb")
+    assert whole[0] and whole == chunked

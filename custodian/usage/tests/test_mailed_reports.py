@@ -26,7 +26,7 @@ def neighbourhood(db):
     data = comparison_inputs()
     # One group for the test: every eligible home in one ZIP / type / fuel / size band.
     premises = [(p[0], p[1], "single_family", "gas", "55060", 1500, *p[6:]) for p in data.premises]
-    store_group_aggregates(ComparisonData(premises, data.monthly, data.hourly))
+    store_group_aggregates(ComparisonData(premises, data.monthly, monthly_use=data.monthly_use))
     return data
 
 

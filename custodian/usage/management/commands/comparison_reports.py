@@ -30,14 +30,12 @@ class Command(BaseCommand):
         stored = store_group_aggregates(data, (groups_rows, members))
         shown = {r.customer_id for r in rows}
         months = sorted({r.month for r in rows})
-        eligible = {c for c, *_ in data.monthly} | set(
-            data.hourly_table().column("customer_id").unique().to_pylist()
-        )
+        eligible = {c for c, *_ in data.usage_rows()}
         groups = len({r.peer_group for r in rows})
         self.stdout.write(
             f"{len(rows)} monthly comparisons for {len(shown)} homes in {groups} peer groups over "
             f"{len(months)} months ({len(eligible - shown)} eligible homes in groups too small or dominated "
-            f"by one home); {stored} peer-group months stored for the portal; {data.hourly_table().num_rows} "
+            f"by one home); {stored} peer-group months stored for the portal; {data.hourly_readings} "
             f"hourly readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
         )
         if mail_to is not None:
