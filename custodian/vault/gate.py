@@ -329,6 +329,17 @@ def reveal(
     return values
 
 
+def _bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
+    """The decision for a bulk read: the policy's, and never a customer (they read only their own data)
+    nor a request-driven purpose (a request is about one customer)."""
+    decision = policy_decision(policy, actor, purpose, categories)
+    if decision.allowed and actor.kind == "customer":
+        decision = Decision(False, "customers do not read in bulk")
+    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
+        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    return decision
+
+
 def reveal_many(
     *,
     actor: Actor,
@@ -356,11 +367,7 @@ def reveal_many(
     }
     if cats is None or not fields:
         raise _deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
-    decision = policy_decision(policy, actor, purpose, cats)
-    if decision.allowed and actor.kind == "customer":
-        decision = Decision(False, "customers do not read in bulk")
-    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
-        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    decision = _bulk_decision(policy, actor, purpose, cats)
     if not decision.allowed:
         raise _deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
@@ -655,11 +662,7 @@ def reveal_intervals_many(
         "request_id": None,
         "client_ip": "",
     }
-    decision = policy_decision(policy, actor, purpose, ["meter_usage"])
-    if decision.allowed and actor.kind == "customer":
-        decision = Decision(False, "customers do not read in bulk")
-    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
-        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    decision = _bulk_decision(policy, actor, purpose, ["meter_usage"])
     if not decision.allowed:
         raise _deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
