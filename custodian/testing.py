@@ -12,16 +12,14 @@ postgres_only = pytest.mark.skipif(
     not ON_POSTGRES, reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"
 )
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def shared_file(relative: str) -> Path:
-    """A file of ../shared; fails with a clear message when ../shared is not beside the project."""
-    path = SHARED / relative
+def project_file(relative: str) -> Path:
+    """A file of the repository (reference files live in `reference/`, each folder with its NOTICE)."""
+    path = PROJECT_ROOT / relative
     if not path.exists():
-        pytest.fail(
-            f"missing {path}: these tests read the shared files from ../shared beside the project root"
-        )
+        pytest.fail(f"missing {path}: the repository should hold every file its tests read")
     return path
 
 

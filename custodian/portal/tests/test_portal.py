@@ -262,12 +262,12 @@ def test_a_customer_session_reaches_no_api_route(households):
 def test_the_customer_downloads_their_green_button_data(households):
     from lxml import etree
 
-    from custodian.testing import shared_file
+    from custodian.testing import project_file
 
     (_, app), _ = households
     client = signed_in(app, "pat@example.com")
     xml = client.get("/portal/me/green-button.xml")
-    schema = etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+    schema = etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
     import io
 
     schema.assertValid(etree.parse(io.BytesIO(xml.content)))

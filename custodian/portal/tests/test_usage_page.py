@@ -13,7 +13,7 @@ from conftest import PAPER_FORM
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.portal.tests.test_portal import signed_in
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.vault.interval_files import IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
@@ -37,7 +37,7 @@ def metered(db):
 
 
 def _schema():
-    return etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+    return etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
 
 
 def test_the_usage_page_charts_the_last_30_days(metered):

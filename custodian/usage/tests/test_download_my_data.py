@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 
 
@@ -28,7 +28,7 @@ def test_staff_download_validates_and_is_logged(console, field_tech, billing_cle
     customer, app = usage_customer
     response = console(field_tech).get(f"/staff/customers/{customer.pk}/green-button.xml")
     assert response.status_code == 200
-    schema = etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+    schema = etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
     schema.assertValid(etree.parse(io.BytesIO(response.content)))
     result = parse_espi(io.BytesIO(response.content))
     usage = json.loads(app.personal["meter_usage"])

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from lxml import etree
 
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.usage.greenbutton_export import UsagePointExport, espi_feed, green_button_csv
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.tests.test_greenbutton_import import SAMPLES
@@ -20,7 +20,7 @@ ESPI = "{http://naesb.org/espi}"
 
 @pytest.fixture(scope="module")
 def schema():
-    return etree.XMLSchema(etree.parse(str(shared_file("greenbutton/schema/espi.xsd"))))
+    return etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
 
 
 def from_import(result, title="Home"):
@@ -35,7 +35,7 @@ def from_import(result, title="Home"):
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_round_trip_of_the_official_samples(sample, schema):
-    original = parse_espi(str(shared_file(sample)))
+    original = parse_espi(str(project_file(sample)))
     started = time.perf_counter()
     feed = espi_feed(
         subject="c1",

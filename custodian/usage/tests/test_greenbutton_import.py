@@ -5,12 +5,12 @@ import io
 
 import pytest
 
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 
 SAMPLES = [
-    "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml",
-    "greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml",
+    "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml",
+    "reference/greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml",
 ]
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -48,7 +48,7 @@ def feed(readings, power=0, flow=1) -> io.BytesIO:
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_the_official_samples_read_whole(sample):
-    result = parse_espi(str(shared_file(sample)))
+    result = parse_espi(str(project_file(sample)))
     assert result.ok, result.problems[:3]
     assert len(result.readings) == 8760
     assert set(result.usage_points.values()) == {"electric"}

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import readings_between, usage_import
 from custodian.vault import interval_files
@@ -122,8 +122,8 @@ def test_bulk_read_logs_every_customer(customer, other_customer):
 
 
 def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_customer):
-    sample = shared_file(
-        "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
+    sample = project_file(
+        "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     result = parse_espi(str(sample))
     summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
@@ -154,8 +154,8 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
 
 
 def test_an_incomplete_file_stores_nothing(customer):
-    sample = shared_file(
-        "greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
+    sample = project_file(
+        "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     text = sample.read_bytes()
     result = parse_espi(__import__("io").BytesIO(text[: len(text) // 2]))

@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import shared_file
+from custodian.testing import project_file
 from custodian.vault import interval_files
 
-SAMPLE = "greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
+SAMPLE = "reference/greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
 
 
 def upload(client, customer, name, content):
@@ -19,7 +19,7 @@ def upload(client, customer, name, content):
 
 
 def test_a_field_technician_imports_a_file_and_sees_what_was_stored(console, field_tech, customer):
-    response = upload(console(field_tech), customer, "desert.xml", shared_file(SAMPLE).read_bytes())
+    response = upload(console(field_tech), customer, "desert.xml", project_file(SAMPLE).read_bytes())
     page = response.content.decode()
     assert response.status_code == 200 and "interval readings stored in" in page
     assert list(interval_files.store_dir().rglob("*.parquet"))
@@ -28,7 +28,7 @@ def test_a_field_technician_imports_a_file_and_sees_what_was_stored(console, fie
 
 
 def test_a_marketer_cannot_import_and_gets_the_common_answer(console, marketer, customer):
-    response = upload(console(marketer), customer, "desert.xml", shared_file(SAMPLE).read_bytes())
+    response = upload(console(marketer), customer, "desert.xml", project_file(SAMPLE).read_bytes())
     assert response.status_code == 404
     assert not list(interval_files.store_dir().rglob("*.parquet"))
 
@@ -36,7 +36,7 @@ def test_a_marketer_cannot_import_and_gets_the_common_answer(console, marketer, 
 @pytest.mark.parametrize(
     "content, message",
     [
-        (shared_file(SAMPLE).read_bytes()[:20_000], "Nothing was stored"),
+        (project_file(SAMPLE).read_bytes()[:20_000], "Nothing was stored"),
         (
             b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><feed>&lol;</feed>',
             "Nothing was stored",
@@ -73,7 +73,7 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, tmp_path
 def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
     from custodian.vault.models import Provenance
 
-    upload(console(field_tech), customer, "alice-anderson-usage.xml", shared_file(SAMPLE).read_bytes())
+    upload(console(field_tech), customer, "alice-anderson-usage.xml", project_file(SAMPLE).read_bytes())
     notes = list(Provenance.objects.filter(channel="file_import").values_list("note", "recorded_by_label"))
     assert notes and all("alice" not in note.lower() for note, _ in notes)
 
