@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "custodian.console",
     "custodian.analytics",
     "custodian.portal",
+    "custodian.outbox",
     "custodian.usage",
     "custodian.api",
     "custodian.web",

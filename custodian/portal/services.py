@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.outbox.services import message_send
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
     Denied,
@@ -91,12 +91,12 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
     token = signing.dumps({"account": account.pk}, salt=CONFIRM_SALT)
-    send_mail(
-        subject="Confirm your e-mail address for My account",
-        message=f"Open this link to finish signing up (valid 48 hours):\n{confirm_url(token)}\n\n"
-        "If you did not ask for this, ignore this message.",
-        from_email=None,
-        recipient_list=[enrolment.email.strip()],
+    message_send(
+        to_address=enrolment.email,
+        to_customer=account.customer,
+        template="portal_confirm",
+        context={"confirm_url": confirm_url(token)},
+        sent_by_job="portal_enrolment",
     )
     return account
 
