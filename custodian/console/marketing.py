@@ -22,9 +22,9 @@ def audience_candidates(f: AudienceFilter) -> list[int]:
     if f.customer_class:
         qs = qs.filter(customer_class=f.customer_class)
     if f.service:
-        qs = qs.filter(premises__service_points__service=f.service)
+        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__service_points__service=f.service)
     if f.zip_code:
-        qs = qs.filter(premises__zip_code=f.zip_code)
+        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__zip_code=f.zip_code)
     return sorted(set(qs.values_list("pk", flat=True)))
 
 

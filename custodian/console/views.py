@@ -23,6 +23,7 @@ from custodian.console import forms
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.console.privacy import data_inventory, response_package, unusual_access
 from custodian.customers.models import Customer
+from custodian.customers.selectors import current_premises
 from custodian.netaddr import request_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -99,7 +100,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
         "console/customer.html",
         {
             "customer": customer,
-            "premises": customer.premises.prefetch_related("service_points"),
+            "premises": current_premises(customer.pk).prefetch_related("service_points"),
             "categories": [c for c in policy.categories.values() if c.key != "correspondence"],
             "form": form,
             "revealed": revealed,

@@ -1,4 +1,8 @@
-"""Customer accounts, premises and service points: the structure of the utility's customer base.
+"""Customers, premises, service points and the accounts that join them over time.
+
+A premise and its meters belong to the utility's territory, not to whoever lives there: an account links a
+customer to a premise from the day service starts to the day it stops, so a move-out closes one account and
+the next occupant's move-in opens another at the same premise with the same meters.
 
 Nothing here is personal data in clear: names, contacts, addresses, account numbers, bank accounts and
 meter usage live encrypted in the vault (custodian.vault) and are read only through its gate.
@@ -37,9 +41,9 @@ class HeatingFuel(models.TextChoices):
 
 
 class Premise(models.Model):
-    """Where service is delivered. Attributes used for peer groups; the street address is in the vault."""
+    """Where service is delivered, whoever lives there. Attributes used for peer groups; the street address
+    each customer gave is in the vault."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="premises")
     premise_type = models.CharField(max_length=16, choices=PremiseType.choices)
     size_sqft = models.PositiveIntegerField()
     heating_fuel = models.CharField(max_length=16, choices=HeatingFuel.choices)
@@ -69,3 +73,53 @@ class ServicePoint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["premise", "service"], name="one_service_point_per_service")
         ]
+
+
+class AccountRole(models.TextChoices):
+    OCCUPANT = "occupant", "Occupant (the customer lives or does business there)"
+    # A landlord or owner who carries service for a vacant unit between tenants.
+    OWNER = "owner", "Owner or landlord (vacant unit)"
+
+
+class CloseReason(models.TextChoices):
+    MOVE_OUT = "move_out", "Moved out (stop service)"
+    TRANSFER = "transfer", "Service transferred to another premise in the territory"
+    TENANT_MOVED_IN = "tenant_moved_in", "A tenant's account opened (owner's vacancy account ends)"
+
+
+class Account(models.Model):
+    """A customer's service at a premise over time. Open while `closed_on` is empty; a closed account's
+    closing date is where the retention schedule counts from. `opened_notice_*` is the notice at
+    collection shown when service was applied for, as it was then."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="accounts")
+    premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="accounts")
+    role = models.CharField(max_length=16, choices=AccountRole.choices, default=AccountRole.OCCUPANT)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    opened_notice_key = models.CharField(max_length=40, blank=True)
+    opened_notice_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One account carries a premise at a time: the occupant's, or the owner's while it is vacant.
+            models.UniqueConstraint(
+                fields=["premise"],
+                condition=models.Q(closed_on__isnull=True),
+                name="one_open_account_per_premise",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True) | models.Q(closed_on__gte=models.F("opened_on")),
+                name="account_closes_after_it_opens",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "closed_on"])]
+
+    def __str__(self):
+        return f"Account {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

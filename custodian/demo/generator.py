@@ -131,6 +131,8 @@ def application(seed: int, index: int, today: date) -> Application:
         is_vacant=rng.random() < 0.03,
         on_assistance_rate=not commercial and rng.random() < 0.06,
         self_generation=rng.random() < 0.02,
+        # Service started years ago (before the 13 months of readings), on the first of a month.
+        opened_on=date(today.year - 2 - index % 15, 1 + index % 12, 1),
     )
     app.personal["meter_usage"] = json.dumps(monthly_usage(rng, app, _months(today)), separators=(",", ":"))
     return app

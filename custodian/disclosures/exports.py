@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from custodian.customers.models import Customer, CustomerClass, Premise
+from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
 from custodian.policy.loader import current_policy
@@ -161,7 +162,7 @@ def vendor_export_run(
                     sent += part
                     names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
                     pseudonyms.update(names)
-                    premises = {p.customer_id: p for p in Premise.objects.filter(customer_id__in=part)}
+                    premises = current_premise_by_customer(part)
                     for cid in part:
                         p = premises.get(cid)
                         out.writerow(

@@ -5,7 +5,8 @@ interval store where it has them, billing-cycle totals otherwise."""
 import json
 from collections.abc import Callable
 
-from custodian.customers.models import Premise, Service
+from custodian.customers.models import Service
+from custodian.customers.selectors import open_accounts
 from custodian.usage.comparison import ComparisonData, monthly_use_of
 from custodian.usage.intervals import hourly_table
 from custodian.usage.services import default_period
@@ -17,16 +18,21 @@ CHUNK = 2000
 
 def comparison_inputs(progress: Callable[[int], None] | None = None) -> ComparisonData:
 
-    premises = []
-    electric_customers = set(
-        Premise.objects.filter(service_points__service=Service.ELECTRIC).values_list("customer_id", flat=True)
+    premises, seen = [], set()
+    accounts = (
+        open_accounts()
+        .filter(premise__service_points__service=Service.ELECTRIC)
+        .select_related("customer", "premise")
+        .order_by("customer_id", "opened_on", "pk")
     )
-    for p in Premise.objects.select_related("customer").order_by("customer_id"):
-        if p.customer_id in electric_customers:
+    for a in accounts:
+        p = a.premise
+        if a.customer_id not in seen:  # a customer with service at two premises is compared at the first
+            seen.add(a.customer_id)
             premises.append(
                 (
-                    p.customer_id,
-                    p.customer.customer_class,
+                    a.customer_id,
+                    a.customer.customer_class,
                     p.premise_type,
                     p.heating_fuel,
                     p.zip_code,

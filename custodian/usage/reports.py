@@ -53,7 +53,7 @@ def _progress(run: ReportRun, stage: str, total: int):
 
 @task()
 def generate_reports(*, run_id: int) -> str:
-    from custodian.customers.models import Premise
+    from custodian.customers.selectors import open_accounts
     from custodian.disclosures.exports import ExportRefused, vendor_export_run
     from custodian.usage.comparison import compute
     from custodian.usage.inputs import comparison_inputs
@@ -66,7 +66,7 @@ def generate_reports(*, run_id: int) -> str:
     run.status, run.started_at = ReportRun.Status.RUNNING, timezone.now()
     run.save(update_fields=["status", "started_at"])
     try:
-        advance = _progress(run, "reading usage through the gate", Premise.objects.count())
+        advance = _progress(run, "reading usage through the gate", open_accounts().count())
         data = comparison_inputs(progress=advance)
         run.stage = "comparing similar homes"  # the count stays that of the homes read
         run.save(update_fields=["stage"])

@@ -213,7 +213,7 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
         ),
     )
     customer = customer_enrol(application=app, submission=PAPER_FORM)
-    Premise.objects.filter(customer=customer).update(size_sqft=1500)
+    Premise.objects.filter(accounts__customer=customer).update(size_sqft=1500)
     neighbours = [home(10_000 + i) for i in range(1, 20)]
     usage = [(10_000 + i, f"2026-{m:02d}", 100.0 + i + m) for i in range(1, 20) for m in range(1, 4)]
     casey = [home(customer.pk)]

@@ -1,0 +1,45 @@
+"""Reads of the customer base's structure (nothing personal): accounts over time, who holds a premise."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from custodian.customers.models import Account, Premise
+
+
+def accounts_open_on(day: date) -> QuerySet[Account]:
+    """Accounts in service on `day` (opened on or before it, not closed before it)."""
+    return Account.objects.filter(opened_on__lte=day).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=day)
+    )
+
+
+def open_accounts() -> QuerySet[Account]:
+    return Account.objects.filter(closed_on__isnull=True)
+
+
+def accounts_of(customer_id: int) -> QuerySet[Account]:
+    """The customer's accounts, open ones first, then the most recently closed."""
+    return (
+        Account.objects.filter(customer_id=customer_id)
+        .select_related("premise")
+        .order_by("closed_on", "-opened_on", "-pk")
+    )
+
+
+def current_premises(customer_id: int) -> QuerySet[Premise]:
+    """The premises where the customer has service now."""
+    return Premise.objects.filter(accounts__customer_id=customer_id, accounts__closed_on__isnull=True)
+
+
+def current_premise_by_customer(customer_ids) -> dict[int, Premise]:
+    """Each customer's premise with open service (the earliest opened when a customer has several)."""
+    out: dict[int, Premise] = {}
+    for a in (
+        open_accounts()
+        .filter(customer_id__in=list(customer_ids))
+        .select_related("premise")
+        .order_by("customer_id", "opened_on", "pk")
+    ):
+        out.setdefault(a.customer_id, a.premise)
+    return out
