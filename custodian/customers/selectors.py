@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from custodian.customers.models import Account, Premise
 
@@ -19,11 +19,12 @@ def open_accounts() -> QuerySet[Account]:
 
 
 def accounts_of(customer_id: int) -> QuerySet[Account]:
-    """The customer's accounts, open ones first, then the most recently closed."""
+    """The customer's accounts, open ones first, then the most recently closed (the same on every database:
+    PostgreSQL and SQLite sort missing closing dates differently unless told)."""
     return (
         Account.objects.filter(customer_id=customer_id)
         .select_related("premise")
-        .order_by("closed_on", "-opened_on", "-pk")
+        .order_by(F("closed_on").desc(nulls_first=True), "-opened_on", "-pk")
     )
 
 
