@@ -23,6 +23,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 
 # The policy file: the single source of truth for purposes, categories, services, vendors and retention.
 CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / "owatonna.toml")
+# The payment processor's webhook signing secret (shared with it; the simulated processor in development).
+CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_str(
+    "CUSTODIAN_PAYMENT_WEBHOOK_SECRET", "development-only-payment-webhook-secret-not-for-production"
+)
+# The tariff beside it: rates as code, versioned by effective date, checked at start-up.
+CUSTODIAN_TARIFF_FILE = env_path("CUSTODIAN_TARIFF_FILE", BASE_DIR / "policy" / "owatonna-tariff.toml")
 # Key files. In development they are created under var/keys on first use; in production they must exist.
 CUSTODIAN_MASTER_KEYRING = env_path("CUSTODIAN_MASTER_KEYRING", VAR_DIR / "keys" / "master-keyring.json")
 CUSTODIAN_BLIND_INDEX_KEY = env_path("CUSTODIAN_BLIND_INDEX_KEY", VAR_DIR / "keys" / "blind-index.key")
@@ -76,6 +82,9 @@ INSTALLED_APPS = [
     "custodian.portal",
     "custodian.outbox",
     "custodian.usage",
+    "custodian.billing",
+    "custodian.collecting",
+    "custodian.payments",
     "custodian.api",
     "custodian.web",
     "custodian.demo",

@@ -7,5 +7,6 @@ urlpatterns = [
     path("staff/", include("custodian.staff.urls")),
     path("staff/", include("custodian.console.urls")),
     path("portal/", include("custodian.portal.urls")),
+    path("payments/", include("custodian.payments.urls")),
     path("api/v1/", api.urls),
 ]

@@ -676,3 +676,48 @@ def reveal_intervals_many(
                 )
             return blocks
     raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)
+
+
+def reveal_with_intervals_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    fields: Sequence[str],
+    purpose: str,
+    months: Sequence[str],
+    services: Sequence[str] | None = None,
+    action: str = "bulk_reveal",
+) -> tuple[dict[int, dict[str, str]], list]:
+    """Values and interval readings of many customers in one read (the billing run needs both): one
+    decision for the fields and meter usage together, one access event per customer."""
+    from custodian.vault import interval_files
+
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    fields = list(dict.fromkeys(fields))
+    cats = _categories(policy, fields)
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": sorted({*(cats or []), "meter_usage"}),
+        "request_id": None,
+        "client_ip": "",
+    }
+    if cats is None or not fields:
+        raise _deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
+    decision = _bulk_decision(policy, actor, purpose, base["categories"])
+    if not decision.allowed:
+        raise _deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = _existing(ids) if ids else 0
+        if found == len(ids):
+            values = _open_all(ids, fields) if ids else {}
+            blocks = _open_blocks(
+                interval_files.read_rows(months=months, customer_ids=ids, services=services)
+            )
+            if ids:
+                chain.append_uniform(
+                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                )
+            return values, blocks
+    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)

@@ -258,3 +258,32 @@ def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -
     ]
     interval_files.write_rows(rows)
     return len(rows)
+
+
+def documents_seal_many(
+    *, category: str, items: Sequence[tuple[int, str, bytes, str]], submission: Submission | None
+):
+    """Seal many documents the utility produced (bills), one provenance for the batch: items are
+    (customer_id, ref, content, media_type). Returns the SealedDocument rows created."""
+    import json
+
+    from custodian.vault.models import SealedDocument
+
+    if current_policy().categories.get(category) is None:
+        raise UnknownField(f"not a category of the policy file: {category}")
+    provenance = _provenance_create(submission)
+    keys = _data_keys_for(sorted({cid for cid, *_ in items}))
+    header = json.dumps({"filename": ""}).encode() + b"\n"
+    rows = [
+        SealedDocument(
+            customer_id=cid,
+            category=category,
+            ref=ref,
+            media_type=media_type[:100],
+            size=len(content),
+            ciphertext=_crypto.seal_bytes(keys[cid], cid, f"{category}:{ref}", header + content),
+            provenance=provenance,
+        )
+        for cid, ref, content, media_type in items
+    ]
+    return SealedDocument.objects.bulk_create(rows, batch_size=1000)

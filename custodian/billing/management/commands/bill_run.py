@@ -1,0 +1,26 @@
+"""Bill every account for a cycle: `manage.py bill_run --cycle 2026-10`. Safe to re-run."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check
+
+
+class Command(BaseCommand):
+    help = "Bill every account in service during a cycle (YYYY-MM), through the gate as the billing job."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", required=True, help="the month to bill, YYYY-MM")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, cycle, no_progress=False, **options):
+        try:
+            cycle_check(cycle)
+        except BillingError as exc:
+            raise CommandError(str(exc)) from None
+        total = accounts_to_bill(cycle).count()
+        with tqdm(total=total, unit="account", disable=no_progress, file=self.stderr) as bar:
+            issued = bill_run(cycle=cycle, progress=bar.update)
+        self.stdout.write(
+            f"{issued} bills issued for {cycle} ({total - issued} accounts already billed or skipped)"
+        )

@@ -1,0 +1,408 @@
+"""Writes of billing: the bill run, corrections as re-bills, late fees, and ledger postings.
+
+The bill run reads each customer's usage, name and addresses through the gate as the billing job
+(`billing_run`, purpose "billing"), one access event per customer, computes each bill with the tariff in
+`Decimal`, and stores it sealed in the vault with its charge on the ledger, a chunk of customers per
+transaction. A re-run skips what was billed: a run killed halfway and run again gives the same bills.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from custodian.billing.compute import Line, Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
+from custodian.billing.models import Bill, BillRun, LedgerEntry
+from custodian.billing.reads import previous_cycle, register_months, usage_for
+from custodian.billing.tariff import current_tariff
+from custodian.customers.models import Account, ServicePoint
+from custodian.vault.gate import reveal_with_intervals_many, system_actor
+from custodian.vault.models import Channel
+from custodian.vault.services import Submission, documents_seal_many
+
+BILLING_JOB = "billing_run"
+BILL_FIELDS = ("name", "mailing_address", "service_address", "account_number", "meter_usage")
+BILL_CATEGORY = "bills"
+CHUNK = 1000
+BILL_SUBMISSION = Submission(
+    channel=Channel.METER,
+    notice_key="metering",
+    recorded_by_label="the billing run",
+    note="bill computed from meter readings and the tariff",
+)
+
+
+class BillingError(ValueError):
+    """A bill run or correction that can't be done as asked; the message says why."""
+
+
+def cycle_check(cycle: str) -> str:
+    try:
+        first, _ = cycle_bounds(cycle)
+    except (ValueError, IndexError):
+        raise BillingError(f"cycle {cycle!r} is not a month written YYYY-MM") from None
+    if len(cycle) != 7 or cycle[4] != "-":
+        raise BillingError(f"cycle {cycle!r} is not a month written YYYY-MM")
+    try:
+        current_tariff().version_on(first)
+    except LookupError as exc:
+        raise BillingError(str(exc)) from None
+    return cycle
+
+
+def accounts_to_bill(cycle: str):
+    """Accounts in service during the cycle, by customer."""
+    first, last = cycle_bounds(cycle)
+    return (
+        Account.objects.filter(opened_on__lte=last)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .select_related("customer", "premise")
+        .order_by("customer_id", "pk")
+    )
+
+
+@dataclass
+class _Prepared:
+    account: Account
+    period: tuple[date, date]
+    lines: list[Line]
+    versions: list[str]
+    estimated: list[str]
+    content: dict
+    true_up_of: list[Bill]
+
+
+def _bill_content(account, values, cycle, period, issued_on, due_on, lines, versions, estimated, usages):
+    return {
+        "cycle": cycle,
+        "period": [period[0].isoformat(), period[1].isoformat()],
+        "issued_on": issued_on.isoformat(),
+        "due_on": due_on.isoformat(),
+        "tariff_versions": versions,
+        "tariff_status": current_tariff().status,
+        "name": values.get("name", ""),
+        "mailing_address": values.get("mailing_address", ""),
+        "service_address": values.get("service_address", ""),
+        "account_number": values.get("account_number", ""),
+        "final": account.closed_on is not None and account.closed_on <= period[1],
+        "usage": [
+            {"service": u.service, "quantity": str(u.quantity), "estimated": u.estimated} for u in usages
+        ],
+        "estimated_services": estimated,
+        "lines": [line.as_dict() for line in lines],
+        "total": str(sum((line.amount for line in lines), Decimal("0.00"))),
+    }
+
+
+def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due_on, pending_true_ups):
+    tariff = current_tariff()
+    period = billed_period(cycle, account.opened_on, account.closed_on)
+    document = values.get("meter_usage")
+    usages: list[Usage] = [
+        usage_for(service=s, cycle=cycle, document=document, block=blocks_by_service.get(s)) for s in services
+    ]
+    computed = bill_compute(
+        tariff,
+        cycle=cycle,
+        customer_class=account.customer.customer_class,
+        heating_fuel=account.premise.heating_fuel,
+        period=period,
+        usages=usages,
+    )
+    lines = list(computed.lines)
+    trued = []
+    for earlier in pending_true_ups:
+        changed = False
+        for service in earlier.estimated_services.split(","):
+            months = register_months(document, service)
+            actual = months.get(earlier.cycle)
+            if not service or actual is None or actual.get("estimated"):
+                continue
+            estimated = _estimated_quantity(earlier, service, document)
+            lines += true_up_lines(
+                tariff,
+                cycle=earlier.cycle,
+                customer_class=account.customer.customer_class,
+                service=service,
+                estimated=estimated,
+                actual=Decimal(str(actual["total"])),
+            )
+            changed = True
+        if changed:
+            trued.append(earlier)
+    estimated = [u.service for u in usages if u.estimated]
+    content = _bill_content(
+        account, values, cycle, period, issued_on, due_on, lines, computed.versions, estimated, usages
+    )
+    return _Prepared(account, period, lines, computed.versions, estimated, content, trued)
+
+
+def _estimated_quantity(earlier: Bill, service: str, document: str | None) -> Decimal:
+    """What the earlier bill estimated: the same rule applied to the reads that were held before its cycle."""
+    from custodian.billing.reads import estimate_for
+
+    months = register_months(document, service)
+    entry = months.get(earlier.cycle)
+    if entry is not None and entry.get("estimated"):
+        return Decimal(str(entry["total"]))
+    return estimate_for({k: v for k, v in months.items() if k < earlier.cycle}, earlier.cycle)
+
+
+def _issue(
+    prepared: list[_Prepared],
+    cycle: str,
+    issued_on: date,
+    due_on: date,
+    run,
+    supersedes=None,
+    reason="",
+    by=None,
+):
+    """Seal the bills' content, create the bills and their ledger charges: one transaction for the chunk."""
+    if not prepared:
+        return []
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    bills, items = [], []
+    for i, p in enumerate(prepared):
+        payload = json.dumps(p.content, sort_keys=True, separators=(",", ":")).encode()
+        ref = f"bill/{p.account.pk}/{cycle}/{stamp}{i:05d}"
+        items.append((p.account.customer_id, ref, payload, "application/json"))
+        bills.append(
+            Bill(
+                account=p.account,
+                customer_id=p.account.customer_id,
+                cycle=cycle,
+                period_start=p.period[0],
+                period_end=p.period[1],
+                issued_on=issued_on,
+                due_on=due_on,
+                tariff_versions=",".join(p.versions),
+                total=Decimal(p.content["total"]),
+                estimated_services=",".join(p.estimated),
+                final=p.content["final"],
+                document_ref=ref,
+                content_sha256=hashlib.sha256(payload).hexdigest(),
+                run=run,
+                supersedes=supersedes,
+                rebill_reason=reason,
+                rebilled_by=by,
+            )
+        )
+    documents_seal_many(category=BILL_CATEGORY, items=items, submission=BILL_SUBMISSION)
+    bills = Bill.objects.bulk_create(bills)
+    if bills[0].pk is None:  # backends that don't return ids from bulk inserts
+        bills = list(Bill.objects.filter(document_ref__in=[b.document_ref for b in bills]).order_by("pk"))
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                account_id=b.account_id,
+                kind=LedgerEntry.Kind.CHARGE,
+                amount=b.total,
+                posted_on=issued_on,
+                bill=b,
+                memo=f"Bill for {cycle}" + (" (corrected)" if supersedes else ""),
+            )
+            for b in bills
+        ]
+    )
+    by_account = {b.account_id: b for b in bills}
+    for p in prepared:
+        if p.true_up_of:
+            Bill.objects.filter(pk__in=[b.pk for b in p.true_up_of]).update(
+                trued_up_in=by_account[p.account.pk]
+            )
+    return bills
+
+
+def bill_run(
+    *,
+    cycle: str,
+    issued_on: date | None = None,
+    run: BillRun | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
+) -> int:
+    """Bill every account in service during `cycle` that has no bill for it yet. Returns the number of
+    bills issued. Safe to re-run: each chunk commits its bills together, and billed accounts are skipped."""
+    cycle_check(cycle)
+    _, last = cycle_bounds(cycle)
+    issued_on = issued_on or last + timedelta(days=1)
+    due_on = issued_on + timedelta(days=current_tariff().due_days)
+    actor = system_actor(BILLING_JOB)
+    accounts = list(accounts_to_bill(cycle))
+    billed = set(Bill.objects.filter(cycle=cycle, is_current=True).values_list("account_id", flat=True))
+    services_by_premise: dict[int, list[str]] = {}
+    for premise_id, service in ServicePoint.objects.filter(
+        premise_id__in={a.premise_id for a in accounts}
+    ).values_list("premise_id", "service"):
+        services_by_premise.setdefault(premise_id, []).append(service)
+    issued = 0
+    for start in range(0, len(accounts), chunk):
+        part = [a for a in accounts[start : start + chunk] if a.pk not in billed]
+        if part:
+            issued += _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run)
+        if progress:
+            progress(len(accounts[start : start + chunk]))
+    return issued
+
+
+def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run) -> int:
+    previous = previous_cycle(cycle)
+    with transaction.atomic():
+        values, blocks = reveal_with_intervals_many(
+            actor=actor,
+            customer_ids=[a.customer_id for a in part],
+            fields=BILL_FIELDS,
+            purpose="billing",
+            months=[cycle],
+            action="bill_run",
+        )
+        by_customer: dict[int, dict[str, object]] = {}
+        for block in blocks:
+            by_customer.setdefault(block.customer_id, {})[block.service] = block
+        pending: dict[int, list[Bill]] = {}
+        for b in Bill.objects.filter(
+            account_id__in=[a.pk for a in part], cycle=previous, is_current=True, trued_up_in__isnull=True
+        ).exclude(estimated_services=""):
+            pending.setdefault(b.account_id, []).append(b)
+        prepared = [
+            _prepare(
+                a,
+                cycle,
+                values.get(a.customer_id, {}),
+                by_customer.get(a.customer_id, {}),
+                sorted(services_by_premise.get(a.premise_id, [])),
+                issued_on,
+                due_on,
+                pending.get(a.pk, []),
+            )
+            for a in part
+        ]
+        return len(_issue(prepared, cycle, issued_on, due_on, run))
+
+
+@transaction.atomic
+def bill_correct(*, bill_id: int, reason: str, by=None, issued_on: date | None = None) -> Bill:
+    """A correction is a re-bill, never an edit: the bill is recomputed from the usage held now (a fixed
+    read, a corrected tariff), the old one is marked superseded and credited on the ledger, the new one
+    charged; both stay, and the new one names the old and the reason."""
+    if len((reason or "").strip()) < 5:
+        raise BillingError("a correction needs its reason")
+    old = (
+        Bill.objects.select_for_update().filter(pk=bill_id, is_current=True).select_related("account").first()
+    )
+    if old is None:
+        raise BillingError("no such current bill")
+    account = Account.objects.select_related("customer", "premise").get(pk=old.account_id)
+    issued_on = issued_on or timezone.localdate()
+    due_on = issued_on + timedelta(days=current_tariff().due_days)
+    old.is_current = False
+    old.save(update_fields=["is_current"])
+    LedgerEntry.objects.create(
+        account_id=old.account_id,
+        kind=LedgerEntry.Kind.REBILL_CREDIT,
+        amount=-old.total,
+        posted_on=issued_on,
+        bill=old,
+        memo=f"Bill for {old.cycle} replaced: {reason.strip()}"[:200],
+    )
+    values, blocks = reveal_with_intervals_many(
+        actor=system_actor(BILLING_JOB),
+        customer_ids=[account.customer_id],
+        fields=BILL_FIELDS,
+        purpose="billing",
+        months=[old.cycle],
+        action="rebill",
+    )
+    services = sorted(
+        ServicePoint.objects.filter(premise_id=account.premise_id).values_list("service", flat=True)
+    )
+    prepared = _prepare(
+        account,
+        old.cycle,
+        values.get(account.customer_id, {}),
+        {b.service: b for b in blocks},
+        services,
+        issued_on,
+        due_on,
+        [],
+    )
+    prepared.content["corrects"] = {"bill": old.pk, "reason": reason.strip()}
+    return _issue(
+        [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
+    )[0]
+
+
+def balance_of(account_id: int) -> Decimal:
+    return LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"] or Decimal(
+        "0.00"
+    )
+
+
+def ledger_post(
+    *,
+    account_id: int,
+    kind: str,
+    amount: Decimal,
+    posted_on: date,
+    reference: str = "",
+    memo: str = "",
+    bill=None,
+):
+    """Post one entry (payments, reversals, adjustments, deposits)."""
+    if kind not in LedgerEntry.Kind.values:
+        raise BillingError(f"unknown ledger entry kind {kind!r}")
+    return LedgerEntry.objects.create(
+        account_id=account_id,
+        kind=kind,
+        amount=amount,
+        posted_on=posted_on,
+        reference=reference,
+        memo=memo,
+        bill=bill,
+    )
+
+
+def late_fees_assess(*, as_of: date) -> int:
+    """A late payment charge (the tariff's percent of what is still owed, at least its minimum) on each
+    current bill past its due date while the account owes money; once per bill (a database constraint
+    makes a second assessment impossible). Returns the number of fees posted."""
+    tariff = current_tariff()
+    posted = 0
+    overdue = Bill.objects.filter(is_current=True, due_on__lt=as_of, total__gt=0).exclude(
+        entries__kind=LedgerEntry.Kind.LATE_FEE
+    )
+    for bill in overdue.iterator():
+        owed = LedgerEntry.objects.filter(account_id=bill.account_id, posted_on__lte=bill.due_on).aggregate(
+            s=Sum("amount")
+        )["s"] or Decimal(0)
+        paid_since = -(
+            LedgerEntry.objects.filter(
+                account_id=bill.account_id,
+                posted_on__gt=bill.due_on,
+                posted_on__lte=as_of,
+                kind=LedgerEntry.Kind.PAYMENT,
+            ).aggregate(s=Sum("amount"))["s"]
+            or Decimal(0)
+        )
+        unpaid = min(bill.total, owed - paid_since)
+        if unpaid <= 0:
+            continue
+        fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
+        with transaction.atomic():
+            LedgerEntry.objects.create(
+                account_id=bill.account_id,
+                kind=LedgerEntry.Kind.LATE_FEE,
+                amount=fee,
+                posted_on=bill.due_on + timedelta(days=1),
+                bill=bill,
+                memo=f"Late payment charge on the {bill.cycle} bill",
+            )
+        posted += 1
+    return posted

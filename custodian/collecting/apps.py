@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollectingConfig(AppConfig):
+    name = "custodian.collecting"
+    label = "collecting"

@@ -1,0 +1,269 @@
+"""Each protection against disconnection, case by case (a table per rule)."""
+
+from datetime import date
+
+import pytest
+
+from custodian.collecting.rules import (
+    COLD_WEATHER_NOTICE_CONTENTS,
+    Situation,
+    annual_notice_window,
+    cold_weather_days,
+    cold_weather_notice,
+    cold_weather_protection,
+    disconnection_verdict,
+    extreme_heat,
+    medical_emergency,
+)
+
+QUALIFIES = {"income_qualifies": True, "payment_agreement_kept": True, "referred_to_assistance": True}
+FULL_NOTICE = frozenset(COLD_WEATHER_NOTICE_CONTENTS)
+TUESDAY_IN_JANUARY = date(2027, 1, 12)
+
+COLD_WEATHER_CASES = [
+    # (case, situation, protected)
+    (
+        "qualifying household, gas heat, gas service, January",
+        Situation(TUESDAY_IN_JANUARY, "gas", **QUALIFIES),
+        True,
+    ),
+    ("its electricity runs the furnace too", Situation(TUESDAY_IN_JANUARY, "electric", **QUALIFIES), True),
+    ("first day of the period", Situation(date(2026, 10, 1), "gas", **QUALIFIES), True),
+    ("last day of the period", Situation(date(2027, 4, 30), "gas", **QUALIFIES), True),
+    ("the day before the period", Situation(date(2026, 9, 30), "gas", **QUALIFIES), False),
+    ("the day after the period", Situation(date(2027, 5, 1), "gas", **QUALIFIES), False),
+    ("water is not a heat source", Situation(TUESDAY_IN_JANUARY, "water", **QUALIFIES), False),
+    (
+        "gas service of an electrically heated home",
+        Situation(TUESDAY_IN_JANUARY, "gas", heating_fuel="electric", **QUALIFIES),
+        False,
+    ),
+    (
+        "commercial customers are not covered",
+        Situation(TUESDAY_IN_JANUARY, "gas", residential=False, **QUALIFIES),
+        False,
+    ),
+    (
+        "income above 50 % of state median",
+        Situation(TUESDAY_IN_JANUARY, "gas", **{**QUALIFIES, "income_qualifies": False}),
+        False,
+    ),
+    (
+        "no payment agreement kept",
+        Situation(TUESDAY_IN_JANUARY, "gas", **{**QUALIFIES, "payment_agreement_kept": False}),
+        False,
+    ),
+    (
+        "no referral to energy assistance",
+        Situation(TUESDAY_IN_JANUARY, "gas", **{**QUALIFIES, "referred_to_assistance": False}),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case, situation, protected", COLD_WEATHER_CASES, ids=[c[0] for c in COLD_WEATHER_CASES]
+)
+def test_cold_weather_rule(case, situation, protected):
+    reasons = cold_weather_protection(situation)
+    assert bool(reasons) == protected
+    assert all("§ 216B.097 subd. 1" in r for r in reasons)
+
+
+NOTICE_CASES = [
+    ("no notice", Situation(TUESDAY_IN_JANUARY, "gas"), ["no notice"]),
+    (
+        "complete notice mailed 20 days before",
+        Situation(TUESDAY_IN_JANUARY, "gas", notice_sent_on=date(2026, 12, 23), notice_contents=FULL_NOTICE),
+        [],
+    ),
+    (
+        "mailed 19 days before",
+        Situation(TUESDAY_IN_JANUARY, "gas", notice_sent_on=date(2026, 12, 24), notice_contents=FULL_NOTICE),
+        ["less than 20 days"],
+    ),
+    (
+        "handed over 15 days before",
+        Situation(
+            TUESDAY_IN_JANUARY,
+            "gas",
+            notice_sent_on=date(2026, 12, 28),
+            notice_delivered_in_person=True,
+            notice_contents=FULL_NOTICE,
+        ),
+        [],
+    ),
+    (
+        "handed over 14 days before",
+        Situation(
+            TUESDAY_IN_JANUARY,
+            "gas",
+            notice_sent_on=date(2026, 12, 29),
+            notice_delivered_in_person=True,
+            notice_contents=FULL_NOTICE,
+        ),
+        ["less than 15 days"],
+    ),
+    (
+        "notice without the energy assistance list",
+        Situation(
+            TUESDAY_IN_JANUARY,
+            "gas",
+            notice_sent_on=date(2026, 12, 1),
+            notice_contents=FULL_NOTICE - {"a list of local energy assistance providers"},
+        ),
+        ["lacked a list of local energy assistance providers"],
+    ),
+    ("summer needs no cold-weather notice", Situation(date(2026, 7, 14), "gas"), []),
+    ("water needs no cold-weather notice", Situation(TUESDAY_IN_JANUARY, "water"), []),
+]
+
+
+@pytest.mark.parametrize("case, situation, expected", NOTICE_CASES, ids=[c[0] for c in NOTICE_CASES])
+def test_cold_weather_notice_and_its_contents(case, situation, expected):
+    reasons = cold_weather_notice(situation)
+    assert len(reasons) == len(expected)
+    for want, got in zip(expected, reasons, strict=True):
+        assert want in got and "§ 216B.097" in got
+
+
+HOLIDAYS = frozenset({date(2027, 1, 18), date(2026, 11, 26)})
+DAY_CASES = [
+    ("Tuesday", TUESDAY_IN_JANUARY, None),
+    ("Friday", date(2027, 1, 15), "Friday"),
+    ("Saturday", date(2027, 1, 16), "weekend"),
+    ("Martin Luther King Jr. Day", date(2027, 1, 18), "holiday"),
+    ("the day before Thanksgiving", date(2026, 11, 25), "day before a holiday"),
+    ("a Friday in July is outside the period", date(2026, 7, 17), None),
+]
+
+
+@pytest.mark.parametrize("case, day, reason", DAY_CASES, ids=[c[0] for c in DAY_CASES])
+def test_days_a_cold_weather_disconnection_may_not_happen(case, day, reason):
+    reasons = cold_weather_days(Situation(day, "gas", holidays=HOLIDAYS))
+    assert (reasons[0] if reasons else None) is None if reason is None else reason in reasons[0]
+
+
+HEAT_CASES = [
+    (
+        "heat advisory, electric",
+        Situation(date(2026, 7, 14), "electric", heat_alerts_in_county=frozenset({"heat advisory"})),
+        1,
+    ),
+    (
+        "excessive heat watch",
+        Situation(date(2026, 7, 14), "electric", heat_alerts_in_county=frozenset({"excessive heat watch"})),
+        1,
+    ),
+    (
+        "excessive heat warning",
+        Situation(date(2026, 7, 14), "electric", heat_alerts_in_county=frozenset({"excessive heat warning"})),
+        1,
+    ),
+    ("no alert", Situation(date(2026, 7, 14), "electric"), 0),
+    (
+        "gas is not cooling",
+        Situation(date(2026, 7, 14), "gas", heat_alerts_in_county=frozenset({"heat advisory"})),
+        0,
+    ),
+    (
+        "commercial",
+        Situation(
+            date(2026, 7, 14),
+            "electric",
+            residential=False,
+            heat_alerts_in_county=frozenset({"heat advisory"}),
+        ),
+        0,
+    ),
+    (
+        "other alerts do not count",
+        Situation(date(2026, 7, 14), "electric", heat_alerts_in_county=frozenset({"wind advisory"})),
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize("case, situation, count", HEAT_CASES, ids=[c[0] for c in HEAT_CASES])
+def test_extreme_heat(case, situation, count):
+    reasons = extreme_heat(situation)
+    assert len(reasons) == count and all("§ 216B.0975" in r for r in reasons)
+
+
+MEDICAL_CASES = [
+    (
+        "written by a doctor, this month",
+        Situation(
+            date(2026, 7, 14),
+            "electric",
+            medical_certified_on=date(2026, 7, 1),
+            medical_certifier="licensed medical doctor",
+        ),
+        True,
+    ),
+    (
+        "written by an APRN",
+        Situation(
+            date(2026, 7, 14),
+            "water",
+            medical_certified_on=date(2026, 7, 1),
+            medical_certifier="advanced practice registered nurse",
+        ),
+        True,
+    ),
+    (
+        "six months on, expired",
+        Situation(date(2027, 1, 5), "electric", medical_certified_on=date(2026, 7, 1)),
+        False,
+    ),
+    (
+        "by a certifier the law does not name",
+        Situation(
+            date(2026, 7, 14),
+            "electric",
+            medical_certified_on=date(2026, 7, 1),
+            medical_certifier="chiropractor",
+        ),
+        False,
+    ),
+    (
+        "by phone, within five business days",
+        Situation(date(2026, 7, 17), "electric", medical_phoned_on=date(2026, 7, 13)),
+        True,
+    ),
+    (
+        "by phone, written certification overdue",
+        Situation(date(2026, 7, 21), "electric", medical_phoned_on=date(2026, 7, 13)),
+        False,
+    ),
+    (
+        "commercial",
+        Situation(date(2026, 7, 14), "electric", residential=False, medical_certified_on=date(2026, 7, 1)),
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize("case, situation, protected", MEDICAL_CASES, ids=[c[0] for c in MEDICAL_CASES])
+def test_medical_emergency(case, situation, protected):
+    reasons = medical_emergency(situation)
+    assert bool(reasons) == protected and all("§ 216B.098 subd. 5" in r for r in reasons)
+
+
+def test_the_verdict_gives_every_reason_and_allows_only_when_there_is_none():
+    blocked = disconnection_verdict(
+        Situation(date(2027, 1, 15), "electric", **QUALIFIES, medical_certified_on=date(2027, 1, 2))
+    )
+    assert not blocked.allowed
+    assert {r.split(":")[0] for r in blocked.reasons} == {
+        "Minn. Stat. § 216B.097 subd. 1",
+        "Minn. Stat. § 216B.097 subd. 2",
+        "Minn. Stat. § 216B.097 subd. 3",
+        "Minn. Stat. § 216B.098 subd. 5",
+    }
+    summer = disconnection_verdict(Situation(date(2026, 7, 14), "electric"))
+    assert summer.allowed and summer.reasons == ()
+
+
+def test_the_annual_notice_goes_out_between_august_15_and_october_1():
+    assert annual_notice_window(2026) == (date(2026, 8, 15), date(2026, 10, 1))

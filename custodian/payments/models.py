@@ -1,0 +1,34 @@
+"""Payments through the payment processor (the policy file's `payment_processing` vendor function).
+
+Card numbers never reach Custodian: the customer pays on the processor's hosted page (the PCI DSS SAQ A
+model), and the processor tells us the outcome in a signed webhook. We keep the session (amount, account,
+the processor's reference and outcome) and each webhook event's id, so a replayed event is refused.
+"""
+
+from django.db import models
+
+
+class PaymentSession(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for the customer on the processor's page"
+        SUCCEEDED = "succeeded", "Paid"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(
+        max_length=40, unique=True
+    )  # our opaque reference, the only id the processor gets
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    processor_payment_id = models.CharField(max_length=60, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+
+class WebhookEvent(models.Model):
+    """Every webhook event accepted, by the processor's event id: the same event twice is a replay."""
+
+    event_id = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=40)
+    received_at = models.DateTimeField(auto_now_add=True)

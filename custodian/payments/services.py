@@ -1,0 +1,88 @@
+"""Writes of payments: checkout sessions and the processor's signed webhooks, posted to the ledger."""
+
+import json
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from custodian.billing.models import LedgerEntry
+from custodian.billing.services import ledger_post
+from custodian.customers.models import Account
+from custodian.payments.models import PaymentSession, WebhookEvent
+from custodian.payments.processor import BadSignature, processor, verify
+
+
+class PaymentError(ValueError):
+    pass
+
+
+@transaction.atomic
+def payment_session_open(*, account_id: int, amount) -> tuple[PaymentSession, str]:
+    """Open a checkout on the processor's hosted page; returns the session and the page's address. The
+    processor receives the amount and an opaque reference, nothing else."""
+    try:
+        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise PaymentError("the amount is not a number") from None
+    if not Decimal("1.00") <= amount <= Decimal("10000.00"):
+        raise PaymentError("the amount must be between $1.00 and $10,000.00")
+    if not Account.objects.filter(pk=account_id).exists():
+        raise PaymentError("no such account")
+    session = PaymentSession.objects.create(
+        token=secrets.token_urlsafe(24), account_id=account_id, amount=amount
+    )
+    checkout = processor().checkout_create(amount=str(amount), reference=session.token)
+    return session, checkout.url
+
+
+def webhook_receive(*, body: bytes, signature: str) -> str:
+    """Verify and apply one webhook event. Raises BadSignature for a forged or stale request and
+    PaymentError for a replayed or unknown event; nothing is posted then."""
+    verify(body, signature)
+    try:
+        event = json.loads(body)
+        event_id, kind, data = str(event["id"]), str(event["type"]), event["data"]
+        reference = str(data["reference"])
+    except (ValueError, KeyError, TypeError):
+        raise PaymentError("not a payment event") from None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(event_id=event_id, kind=kind)
+        except IntegrityError:
+            raise PaymentError("event already received (replay)") from None
+        session = PaymentSession.objects.select_for_update().filter(token=reference).first()
+        if session is None:
+            raise PaymentError("no such payment session")
+        if session.status != PaymentSession.Status.OPEN:
+            raise PaymentError("the payment session is already settled")
+        if kind == "payment.succeeded":
+            if Decimal(str(data.get("amount"))) != session.amount:
+                raise PaymentError("the amount paid differs from the session's")
+            session.status, session.processor_payment_id = (
+                PaymentSession.Status.SUCCEEDED,
+                str(data["payment_id"]),
+            )
+            ledger_post(
+                account_id=session.account_id,
+                kind=LedgerEntry.Kind.PAYMENT,
+                amount=-session.amount,
+                posted_on=timezone.localdate(),
+                reference=session.processor_payment_id,
+                memo="Payment, thank you",
+            )
+        elif kind == "payment.failed":
+            session.status, session.failure_reason = (
+                PaymentSession.Status.FAILED,
+                str(data.get("failure_reason"))[:200],
+            )
+        else:
+            raise PaymentError(f"unknown event type {kind!r}")
+        session.settled_at = timezone.now()
+        session.save()
+    return session.status
+
+
+__all__ = ["BadSignature", "PaymentError", "payment_session_open", "webhook_receive"]
