@@ -55,7 +55,7 @@ class Bill(models.Model):
         max_length=40, blank=True, help_text="services billed on an estimate"
     )
     final = models.BooleanField(default=False, help_text="the account closed in this cycle")
-    document_ref = models.CharField(max_length=40, unique=True)
+    document_ref = models.CharField(max_length=80, unique=True)
     content_sha256 = models.CharField(max_length=64)
     run = models.ForeignKey(BillRun, null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
     supersedes = models.OneToOneField(

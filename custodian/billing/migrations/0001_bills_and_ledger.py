@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                     models.CharField(blank=True, help_text="services billed on an estimate", max_length=40),
                 ),
                 ("final", models.BooleanField(default=False, help_text="the account closed in this cycle")),
-                ("document_ref", models.CharField(max_length=40, unique=True)),
+                ("document_ref", models.CharField(max_length=80, unique=True)),
                 ("content_sha256", models.CharField(max_length=64)),
                 ("rebill_reason", models.CharField(blank=True, max_length=300)),
                 ("is_current", models.BooleanField(default=True)),

@@ -10,7 +10,7 @@ TABLES = ["billing_ledgerentry"]
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, None)  # the function body has % signs, not parameters
     make_append_only(schema_editor, TABLES, label="the ledger")
 
 
