@@ -11,10 +11,12 @@ NAME ?=
 
 .PHONY: run test bench lint fmt lock install migrate demo clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Development and CI install everything in requirements/dev.lock (hashes checked); a production server
+# installs requirements/runtime.lock (see docs/operations.md).
+$(STAMP): requirements/dev.lock
 	@test -n "$(PYTHON)" || exit 1
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(BIN)/python -m pip install --disable-pip-version-check -q --require-hashes -r requirements/dev.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -46,12 +48,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Re-resolve every pinned dependency into requirements.lock (after editing pyproject.toml).
-lock:
-	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
-	var/lock-venv/bin/python -m pip install -q ".[dev]"
-	var/lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^custodian' > requirements.lock
-	rm -rf var/lock-venv
+# Re-resolve the lock files under requirements/ after editing pyproject.toml (scripts/lock says how).
+lock: $(STAMP)
+	scripts/lock
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -281,16 +281,36 @@ def run_duckdb(
     return [Comparison(*r) for r in rows]
 
 
+class SparkNotInstalled(RuntimeError):
+    """PySpark is an optional extra: a server that runs DuckDB only does not carry it."""
+
+
+SPARK_INSTALL_HINT = (
+    "The Spark comparison engine needs PySpark, which this installation leaves out. Install it with "
+    "`pip install --require-hashes -r requirements/spark.lock` (or `pip install '.[spark]'`), "
+    "or use the default engine: CUSTODIAN_COMPARISON_ENGINE=duckdb."
+)
+
+
+def require_spark() -> None:
+    """Fail at once, saying how to install it, when the Spark engine is asked for and PySpark is absent."""
+    try:
+        import pyspark.sql  # noqa: F401
+    except ImportError:
+        raise SparkNotInstalled(SPARK_INSTALL_HINT) from None
+
+
 def spark_session():
     import os
     import sys
+
+    require_spark()
+    from pyspark.sql import SparkSession
 
     # Workers run the same interpreter as the driver; Spark talks only on loopback.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
     return (
         SparkSession.builder.master("local[2]")
         .appName("custodian-comparison")

@@ -296,3 +296,17 @@ def test_the_monthly_use_computed_chunk_by_chunk_gives_the_same_comparisons():
         chunks += monthly_use_of([m for m in monthly if m[0] in ids], part)
     chunked = compute(ComparisonData(premises, monthly, monthly_use=chunks), engine="duckdb")
     assert whole[0] and whole == chunked
+
+
+def test_the_spark_engine_says_how_to_install_pyspark_when_it_is_absent(db, monkeypatch):
+    import sys
+
+    from django.core.management import CommandError, call_command
+
+    # An installation from requirements/runtime.lock: importing pyspark fails.
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(CommandError, match=r"needs PySpark.*requirements/spark\.lock.*'\.\[spark\]'"):
+        call_command("comparison_reports", "--engine", "spark", "--no-progress")
+    with pytest.raises(Exception, match="needs PySpark"):
+        spark_session()

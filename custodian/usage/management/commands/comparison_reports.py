@@ -1,9 +1,10 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.usage.comparison import compute
+from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
 from custodian.usage.inputs import comparison_inputs
 from custodian.usage.services import store_group_aggregates
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, engine, no_progress, mail_to, **options):
+        if (engine or settings.CUSTODIAN_COMPARISON_ENGINE) == "spark":
+            try:
+                require_spark()
+            except SparkNotInstalled as missing:
+                raise CommandError(str(missing)) from None
         started = time.perf_counter()
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
