@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from custodian.env import env_bool, env_int, env_list, env_path, env_str
+from custodian.netaddr import parse_trusted_proxies, validate_proxy_header
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("CUSTODIAN_VAR_DIR", BASE_DIR / "var")
@@ -113,6 +114,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
 AXES_VERBOSE = False
+# The lockout counts the same client address as everything else (trusted proxies only, see netaddr).
+AXES_CLIENT_IP_CALLABLE = "custodian.netaddr.client_ip"
 OTP_TOTP_ISSUER = "Custodian"
 # E-mail intake from an IMAP inbox (off unless a host is set).
 CUSTODIAN_IMAP_HOST = env_str("CUSTODIAN_IMAP_HOST", "")
@@ -120,9 +123,13 @@ CUSTODIAN_IMAP_PORT = env_int("CUSTODIAN_IMAP_PORT", 993)
 CUSTODIAN_IMAP_USER = env_str("CUSTODIAN_IMAP_USER", "")
 CUSTODIAN_IMAP_PASSWORD = env_str("CUSTODIAN_IMAP_PASSWORD", "")
 CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
-# First-party web analytics: on by default; proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
+# First-party web analytics: on by default.
 CUSTODIAN_ANALYTICS_ENABLED = env_bool("CUSTODIAN_ANALYTICS_ENABLED", True)
+# Proxies whose forwarding header is believed (comma-separated addresses or CIDRs), checked here so a bad
+# entry stops the app at start-up, naming it; and which header they write (auto: the one present).
 CUSTODIAN_TRUSTED_PROXIES = env_list("CUSTODIAN_TRUSTED_PROXIES", [])
+parse_trusted_proxies(CUSTODIAN_TRUSTED_PROXIES)
+CUSTODIAN_PROXY_HEADER = validate_proxy_header(env_str("CUSTODIAN_PROXY_HEADER", "auto"))
 # Outgoing e-mail (portal confirmations): printed to the console in development, SMTP in production.
 _MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

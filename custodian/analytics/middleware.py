@@ -3,11 +3,28 @@
 from django.conf import settings
 from django.utils import timezone
 
-from custodian.analytics.capture import agent, clean_path, client_ip, mask_ip, referrer_host
+from custodian.analytics.capture import agent, clean_path, mask_ip, referrer_host, site_hosts
 from custodian.analytics.models import PageView
 from custodian.analytics.recorder import RECORDER
+from custodian.netaddr import client_ip
 
+# Only the public website is counted: pages of the `web` app, and none of these (the console, the portal,
+# the API, static files, machine-readable files). Matched on `path_info`, the path inside the site, so a
+# deployment under a prefix (SCRIPT_NAME) counts the same pages.
+_PUBLIC_APP = "web"
 _NOT_PUBLIC = ("/staff/", "/api/", "/static/", "/portal/", "/.well-known/", "/favicon")
+
+
+def _is_public_page(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and match is not None
+        and match.app_name == _PUBLIC_APP
+        and not request.path_info.startswith(_NOT_PUBLIC)
+        and response.get("Content-Type", "").startswith("text/html")
+    )
 
 
 class PageViewMiddleware:
@@ -16,27 +33,20 @@ class PageViewMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            settings.CUSTODIAN_ANALYTICS_ENABLED
-            and request.method == "GET"
-            and response.status_code == 200
-            and not request.path.startswith(_NOT_PUBLIC)
-            and response.get("Content-Type", "").startswith("text/html")
-        ):
+        if settings.CUSTODIAN_ANALYTICS_ENABLED and _is_public_page(request, response):
             meta = request.META
             ua = agent(meta.get("HTTP_USER_AGENT", ""))
-            own = {h.lower() for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")}
-            own.add(request.get_host().split(":")[0].lower())
+            site = site_hosts(tuple(settings.ALLOWED_HOSTS), request.get_host())
             RECORDER.add(
                 PageView(
                     at=timezone.now(),
-                    path=clean_path(request.path),
+                    path=clean_path(request.path_info),
                     browser=ua.browser,
                     browser_major=ua.browser_major,
                     os=ua.os,
                     device=ua.device,
-                    ip_prefix=mask_ip(client_ip(meta)),
-                    referrer_host=referrer_host(meta.get("HTTP_REFERER", ""), own),
+                    ip_prefix=mask_ip(client_ip(request)),
+                    referrer_host=referrer_host(meta.get("HTTP_REFERER", ""), site),
                     is_bot=ua.is_bot,
                 )
             )

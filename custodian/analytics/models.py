@@ -10,7 +10,7 @@ class PageView(models.Model):
     browser = models.CharField(max_length=60)
     browser_major = models.CharField(max_length=10, blank=True)
     os = models.CharField(max_length=60)
-    device = models.CharField(max_length=10)  # desktop | mobile | tablet | bot
+    device = models.CharField(max_length=10)  # capture.DEVICE_CLASSES: desktop, phone, tablet, tv … bot
     ip_prefix = models.CharField(max_length=50, help_text="the address masked to /24 (IPv4) or /48 (IPv6)")
     referrer_host = models.CharField(max_length=255, blank=True)
     is_bot = models.BooleanField(default=False)

@@ -10,7 +10,7 @@ from ninja.security import HttpBearer
 from custodian.api.models import ApiToken
 from custodian.api.services import hash_token
 from custodian.audit.selectors import access_events
-from custodian.netaddr import request_ip
+from custodian.netaddr import client_ip
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
 
@@ -41,10 +41,6 @@ api = NinjaAPI(
     description="Customer data of the utility, read only through the privacy gate. Every read is logged.",
     auth=TokenAuth(),
 )
-
-
-def _ip(request) -> str:
-    return request_ip(request)
 
 
 class ErrorOut(Schema):
@@ -116,7 +112,11 @@ def lookup(request, body: LookupIn):
     A POST, so the value never lands in a URL, a server log or a proxy's cache.
     """
     ids = gate.find_customers(
-        actor=request.auth, field=body.field, value=body.value, purpose=body.purpose, client_ip=_ip(request)
+        actor=request.auth,
+        field=body.field,
+        value=body.value,
+        purpose=body.purpose,
+        client_ip=client_ip(request),
     )
     return {"customer_ids": ids}
 
@@ -130,7 +130,7 @@ def reveal(request, customer_id: int, body: RevealIn):
         fields=body.fields,
         purpose=body.purpose,
         request_id=body.request_id,
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     return {"customer_id": customer_id, "purpose": body.purpose, "values": values}
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.console.views import _ip, _not_found, _privacy_officer_only
+from custodian.console.views import _not_found, _privacy_officer_only
 from custodian.customers.models import Customer
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import Consent, DisclosureRequest, LegalAuthority, Vendor, VendorExport
@@ -25,6 +25,7 @@ from custodian.disclosures.services import (
     vendor_determine,
     vendor_register,
 )
+from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 
 
@@ -300,7 +301,7 @@ def disclose_view(request):
         return _done(request, False, f"Nothing disclosed: {form.errors.as_text()}")
     d = form.cleaned_data
     try:
-        result = disclose(requested_by=request.user, client_ip=_ip(request), **d)
+        result = disclose(requested_by=request.user, client_ip=client_ip(request), **d)
     except (DisclosureRefused, AccountingError) as exc:
         return _done(request, False, f"Refused: {exc}")
     response = HttpResponse(result.package, content_type="application/json")

@@ -24,7 +24,7 @@ from custodian.console.marketing import AudienceFilter, audience_build, audience
 from custodian.console.privacy import data_inventory, response_package, unusual_access
 from custodian.customers.models import Customer
 from custodian.customers.selectors import current_premises
-from custodian.netaddr import request_ip
+from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
@@ -34,10 +34,6 @@ from custodian.vault.models import BreakGlassGrant, Channel
 from custodian.vault.services import NotAllowed, Submission, break_glass_review, break_glass_review_queue
 
 DENIED = gate.NOT_FOUND_OR_DENIED
-
-
-def _ip(request) -> str:
-    return request_ip(request)
 
 
 def _actor(request):
@@ -80,7 +76,7 @@ def customer_search(request):
                 field=form.cleaned_data["field"],
                 value=form.cleaned_data["value"],
                 purpose=form.cleaned_data["purpose"],
-                client_ip=_ip(request),
+                client_ip=client_ip(request),
             )
         except gate.Denied:
             form.add_error("purpose", "That purpose does not allow looking customers up by this field.")
@@ -135,7 +131,7 @@ def customer_detail(request, customer_id):
                 fields=form.cleaned_data["fields"],
                 purpose=purpose,
                 request_id=form.cleaned_data["request"] or None,
-                client_ip=_ip(request),
+                client_ip=client_ip(request),
             )
         except gate.Denied:
             form.add_error(
@@ -180,7 +176,7 @@ def break_glass(request, customer_id):
         customer_id=customer.pk,
         purpose=form.cleaned_data["purpose"],
         reason=form.cleaned_data["reason"],
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     messages.warning(
         request,
@@ -224,7 +220,7 @@ def request_new(request):
                         field="account_number",
                         value=data["account_number"],
                         purpose=purpose,
-                        client_ip=_ip(request),
+                        client_ip=client_ip(request),
                     )
                     break
                 except gate.Denied:
@@ -289,7 +285,7 @@ def request_detail(request, request_id):
                 ref_prefix=f"request:{req.pk}:",
                 purpose=purpose,
                 request_id=req.pk,
-                client_ip=_ip(request),
+                client_ip=client_ip(request),
             )
         except gate.Denied:
             messages.error(
@@ -372,7 +368,7 @@ def request_package(request, request_id):
         return _not_found(request)
     try:
         package = response_package(
-            actor=actor, customer_id=req.customer_id, request_id=req.pk, client_ip=_ip(request)
+            actor=actor, customer_id=req.customer_id, request_id=req.pk, client_ip=client_ip(request)
         )
     except gate.Denied:
         return _not_found(request)
@@ -483,7 +479,7 @@ def marketing(request):
     if form.is_bound and form.is_valid():
         f = AudienceFilter(**form.cleaned_data)
         if request.method == "POST":
-            rows = audience_build(actor=actor, f=f, client_ip=_ip(request))
+            rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
             response = HttpResponse(content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="audience.csv"'
             writer = csv.writer(response)
@@ -566,7 +562,7 @@ def customer_usage_import(request, customer_id):
                 # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
                 note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
             ),
-            client_ip=_ip(request),
+            client_ip=client_ip(request),
         )
     status = 400 if request.method == "POST" and (not form.is_valid() or summary.refused) else 200
     return render(
@@ -602,7 +598,7 @@ def customer_green_button(request, customer_id):
             purpose="providing_services",
             start=start,
             end=end,
-            client_ip=_ip(request),
+            client_ip=client_ip(request),
         )
     except gate.Denied:
         return _not_found(request)

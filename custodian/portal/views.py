@@ -22,7 +22,7 @@ from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.models import Consent
 from custodian.disclosures.selectors import accounting_summary
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
-from custodian.netaddr import request_ip
+from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
@@ -51,17 +51,13 @@ def portal_required(view):
     return wrapper
 
 
-def _ip(request) -> str:
-    return request_ip(request)
-
-
 def _mine(request, fields, purpose="providing_services"):
     return reveal(
         actor=customer_actor(request.customer_id, "the customer"),
         customer_id=request.customer_id,
         fields=fields,
         purpose=purpose,
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
 
 
@@ -248,7 +244,7 @@ def consents(request):
                 signed_at=timezone.now(),
                 method="electronic",
                 text_shown=text,
-                signer_ip=_ip(request),
+                signer_ip=client_ip(request),
             )
         except AccountingError as exc:
             form.add_error(None, str(exc))
@@ -291,7 +287,7 @@ def download(request, fmt):
             category="correspondence",
             ref_prefix="",
             purpose="legal_obligations",
-            client_ip=_ip(request),
+            client_ip=client_ip(request),
         )
         data["correspondence"] = [
             {
@@ -309,7 +305,7 @@ def download(request, fmt):
             actor=customer_actor(request.customer_id, "the customer"),
             customer_id=request.customer_id,
             purpose="legal_obligations",
-            client_ip=_ip(request),
+            client_ip=client_ip(request),
         )
         response = JsonResponse(
             {
@@ -412,7 +408,7 @@ def usage(request, period_form=None, status=200):
     report = my_usage(
         actor=customer_actor(request.customer_id, "the customer"),
         customer_id=request.customer_id,
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     return render(
         request, "portal/usage.html", {"report": report, "form": period_form or PeriodForm()}, status=status
@@ -438,7 +434,7 @@ def green_button(request, fmt):
         purpose="providing_services",
         start=start,
         end=end,
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     if fmt == "xml":
         body = espi_feed(
@@ -459,7 +455,7 @@ def comparison(request):
     report = my_comparison(
         actor=customer_actor(request.customer_id, "the customer"),
         customer_id=request.customer_id,
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     return render(request, "portal/comparison.html", {"report": report})
 
@@ -471,7 +467,7 @@ def comparison_pdf(request):
     from custodian.usage.services import my_comparison
 
     actor = customer_actor(request.customer_id, "the customer")
-    report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=_ip(request))
+    report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=client_ip(request))
     if report is None:
         raise Http404
     values = reveal(
@@ -479,7 +475,7 @@ def comparison_pdf(request):
         customer_id=request.customer_id,
         fields=["name", "mailing_address"],
         purpose="providing_services",
-        client_ip=_ip(request),
+        client_ip=client_ip(request),
     )
     body = report_pdf(
         utility=current_policy().utility,

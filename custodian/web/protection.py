@@ -45,5 +45,5 @@ def over_limit(*, scope: str, subject: str, limit: int, window_seconds: int) -> 
 def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:
     """Per client address (through trusted proxies only)."""
     return over_limit(
-        scope=scope, subject=client_ip(request.META) or "unknown", limit=limit, window_seconds=window_seconds
+        scope=scope, subject=client_ip(request) or "unknown", limit=limit, window_seconds=window_seconds
     )
