@@ -170,34 +170,65 @@ _BOT_FIRST = re.compile(
 )
 # ... and agents, fetchers and monitors name themselves anywhere, as a whole word (so a CUBOT phone, an
 # OrangeBotswana carrier build or a "monitor" in a model name are not bots). ua-parser's own "Spider" device
-# family catches the long tail of crawlers.
-_BOT_ANYWHERE = re.compile(
-    r"(?<![A-Za-z0-9-])(?:GPTBot|ChatGPT-User|OAI-SearchBot|ClaudeBot|Claude-User|Claude-SearchBot"
-    r"|anthropic-ai|Perplexity-User|PerplexityBot|GoogleOther|Google-Extended|Google-InspectionTool"
-    r"|Chrome-Lighthouse|Lighthouse|HeadlessChrome|PhantomJS|Site24x7|UptimeRobot|Pingdom|PingdomTMS"
-    r"|StatusCake|Uptime-Kuma|kube-probe|ELB-HealthChecker|GoogleHC|Amazonbot|Applebot|Bytespider|CCBot"
-    r"|meta-externalagent|PetalBot|DuckAssistBot|cohere-ai|Diffbot|facebookexternalhit|Twitterbot|Slackbot"
-    r"|Discordbot|LinkedInBot)(?![A-Za-z0-9-])",
-    re.IGNORECASE,
+# family catches the long tail of crawlers. Matched on the lower-cased User-Agent without a leading boundary
+# assertion (checked in Python): Python's regex engine then skips ahead by first character, ten times faster.
+_BOT_NAMES = re.compile(
+    r"(?:gptbot|chatgpt-user|oai-searchbot|claudebot|claude-user|claude-searchbot|anthropic-ai"
+    r"|perplexity-user|perplexitybot|googleother|google-extended|google-inspectiontool|chrome-lighthouse"
+    r"|lighthouse|headlesschrome|phantomjs|site24x7|uptimerobot|pingdom|pingdomtms|statuscake|uptime-kuma"
+    r"|kube-probe|elb-healthchecker|googlehc|amazonbot|applebot|bytespider|ccbot|meta-externalagent|petalbot"
+    r"|duckassistbot|cohere-ai|diffbot|facebookexternalhit|twitterbot|slackbot|discordbot|linkedinbot)"
+    r"(?![a-z0-9-])"
 )
-# What ua-parser's device result doesn't say, the tokens these devices put in their User-Agent do.
-_TV = re.compile(
-    r"SMART-TV|SmartTV|Smart TV|HbbTV|GoogleTV|Google TV|Android ?TV|AppleTV|Apple TV|BRAVIA|Roku|CrKey"
-    r"|\bAFT[A-Z]{1,5}\b|Web0S|webOS\.TV|NetCast|VIDAA|Tizen[^;)]*\bTV\b|NETTV|PhilipsTV|Opera TV|\bDTV\b"
-    r"|\bTV Safari\b|FireTV|Fire TV|Freebox|MiTV|\bTPM\d|CE-HTML|Maple_20"
+# What ua-parser's device result doesn't say, the tokens these devices put in their User-Agent do: one scan
+# of the User-Agent finds them all (no groups, so the engine can skip ahead), then each token found is given
+# its class; a token must start a word (checked in Python, see above).
+_TOKEN_CLASSES = tuple(
+    (group, re.compile(pattern))
+    for group, pattern in (
+        (
+            "tv",
+            r"SMART-TV|SmartTV|Smart TV|HbbTV|GoogleTV|Google TV|Android ?TV|AppleTV|Apple TV|BRAVIA|Roku"
+            r"|CrKey|AFT[A-Z]{1,5}\b|Web0S|webOS\.TV|NetCast|VIDAA|Tizen[^;)]*\bTV\b|NETTV|PhilipsTV"
+            r"|Opera TV|DTV\b|TV Safari\b|FireTV|Fire TV|Freebox|MiTV|TPM\d|CE-HTML|Maple_20",
+        ),
+        ("console", r"PlayStation|PLAYSTATION|PSP\b|Xbox|Nintendo|Dreamcast|OUYA\b"),
+        ("wearable", r"watchOS|Watch OS|Wear OS|SM-R\d{3}|Watch\b|Glass\b"),
+        ("e_reader", r"Kindle/\d|Kobo\b|tolino\b|PocketBook|BNRV\d|Sony PRS-"),
+        ("other", r"OculusBrowser|Quest\b|VR\b|Pico Neo|visionOS|Vision Pro|QtCarBrowser|HomePod"),
+        ("tablet", r"iPad\b|Tablet(?! PC)|PlayBook|TouchPad|KF[A-Z]{2,4}\b|Silk/"),
+        # Handsets that speak the feature-phone profile (MIDP/CLDC, WAP), even on Android.
+        ("handset", r"MIDP|CLDC|Profile/|Configuration\b|WAP|OPhone|J2ME"),
+        (
+            "phone",
+            r"Mobile|Opera Mini|UP\.Browser|Obigo|NetFront|BREW\b|Series ?40|Series60|Symbian|IEMobile"
+            r"|UCWEB|BlackBerry|BB10\b|KaiOS|iPhone\b|iPod\b",
+        ),
+    )
 )
-_CONSOLE = re.compile(r"PlayStation|PLAYSTATION|\bPSP\b|Xbox|Nintendo|Dreamcast|\bOUYA\b")
-_WEARABLE = re.compile(r"watchOS|Watch OS|Wear OS|\bSM-R\d{3}|\bWatch\b|\bGlass\b")
-_E_READER = re.compile(r"\bKindle/\d|\bKobo\b|\btolino\b|PocketBook|\bBNRV\d|\bSony PRS-")
-_OTHER_DEVICE = re.compile(
-    r"OculusBrowser|\bQuest\b|\bVR\b|Pico Neo|visionOS|Vision Pro|QtCarBrowser|HomePod"
-)
-_TABLET = re.compile(r"\biPad\b|\bTablet(?! PC)|PlayBook|TouchPad|\bKF[A-Z]{2,4}\b|\bSilk/")
-_PHONE = re.compile(
-    r"Mobile|\bMIDP\b|\bJ2ME\b|Opera Mini|UP\.Browser|Obigo|NetFront|\bBREW\b|Series ?40|Series60|Symbian"
-    r"|IEMobile|UCWEB|\bWAP|BlackBerry|\bBB10\b|KaiOS|\biPhone\b|\biPod\b"
-)
-_HANDSET_PROFILE = re.compile(r"\bMIDP|\bCLDC|Profile/|Configuration\b|\bWAP|OPhone")
+_DEVICE_TOKENS = re.compile("|".join(pattern.pattern for _group, pattern in _TOKEN_CLASSES))
+
+
+def _word_start(text: str, index: int) -> bool:
+    return index == 0 or not (text[index - 1].isalnum() or text[index - 1] == "-")
+
+
+def _device_tokens(user_agent: str) -> set[str]:
+    found = set()
+    for match in _DEVICE_TOKENS.finditer(user_agent):
+        if _word_start(user_agent, match.start()):
+            token = match.group()
+            found.add(next((group for group, pattern in _TOKEN_CLASSES if pattern.fullmatch(token)), ""))
+    return found
+
+
+def _names_a_bot(user_agent: str) -> bool:
+    lowered = user_agent.lower()
+    if _BOT_FIRST.match(lowered):
+        return True
+    return any(_word_start(lowered, m.start()) for m in _BOT_NAMES.finditer(lowered))
+
+
 _PHONE_OS = {
     "iOS",
     "Windows Phone",
@@ -231,17 +262,18 @@ def device_class(user_agent: str, device, os_family: str) -> str:
     family = (device.family if device else "") or "Other"
     brand = (device.brand if device else "") or ""
     model = (device.model if device else "") or ""
-    if brand == "Generic_Inettv" or _TV.search(user_agent):
+    tokens = _device_tokens(user_agent)
+    if brand == "Generic_Inettv" or "tv" in tokens:
         return "tv"
-    if family.startswith(("PlayStation", "Nintendo", "Xbox", "Sega")) or _CONSOLE.search(user_agent):
+    if family.startswith(("PlayStation", "Nintendo", "Xbox", "Sega")) or "console" in tokens:
         return "console"
-    if "Watch" in family or _WEARABLE.search(user_agent):
+    if "Watch" in family or "wearable" in tokens:
         return "wearable"
     if brand == "Amazon" and family.startswith("Kindle"):
         return "tablet" if ("Fire" in family or "Silk" in user_agent) else "e-reader"
-    if brand == "Kobo" or _E_READER.search(user_agent):
+    if brand == "Kobo" or "e_reader" in tokens:
         return "e-reader"
-    if brand == "Meta" or _OTHER_DEVICE.search(user_agent):
+    if brand == "Meta" or "other" in tokens:
         return "other"  # headsets, cars, speakers: a browser, but none of the above
     if brand == "Apple":
         if model.startswith("iPad"):
@@ -257,10 +289,10 @@ def device_class(user_agent: str, device, os_family: str) -> str:
     if os_family == "Android":
         # Android's own rule: phones' browsers say "Mobile", tablets' don't; handset builds that still speak
         # the feature-phone profile (MIDP/CLDC, WAP) are phones too.
-        return "phone" if "Mobile" in user_agent or _HANDSET_PROFILE.search(user_agent) else "tablet"
-    if _TABLET.search(user_agent) or os_family == "BlackBerry Tablet OS":
+        return "phone" if "Mobile" in user_agent or "handset" in tokens else "tablet"
+    if "tablet" in tokens or os_family == "BlackBerry Tablet OS":
         return "tablet"
-    if os_family in _PHONE_OS or _PHONE.search(user_agent) or family not in ("Other", "Mac"):
+    if os_family in _PHONE_OS or tokens & {"phone", "handset"} or family not in ("Other", "Mac"):
         return "phone"  # feature phones and named handsets ua-parser knows by model
     if _DESKTOP_OS.match(os_family or ""):
         return "desktop"
@@ -283,11 +315,7 @@ def agent(user_agent: str) -> Agent:
     result = parse_user_agent(ua)
     device = result.device
     os_family = (result.os.family if result.os else "") or "Other"
-    is_bot = (
-        not ua.strip()
-        or (device is not None and device.family == "Spider")
-        or bool(_BOT_FIRST.match(ua) or _BOT_ANYWHERE.search(ua))
-    )
+    is_bot = not ua.strip() or (device is not None and device.family == "Spider") or _names_a_bot(ua)
     device_name = "bot" if is_bot else device_class(ua, device, os_family)
     browser = result.user_agent.family if result.user_agent else "Other"
     major = (result.user_agent.major or "") if result.user_agent else ""

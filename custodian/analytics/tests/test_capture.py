@@ -216,3 +216,38 @@ def test_the_access_log_records_the_client_behind_a_trusted_proxy(db, settings, 
         HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.44",
     )
     assert AccessEvent.objects.get().client_ip == "198.51.100.44"
+
+
+def test_views_stored_before_the_stricter_rules_are_reduced(db, settings):
+    """The data migration empties referrer "hosts" that are addresses or private names, re-masks 6to4 prefixes
+    (whose /48 is a whole IPv4 address) and renames the old "mobile" class."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    settings.ALLOWED_HOSTS = [".owatonna-utilities.org"]
+    rows = [
+        ("203.0.113.77", "2002:cb00:714d::/48", "mobile"),
+        ("intranet", "198.51.100.0/24", "desktop"),
+        ("www.owatonna-utilities.org", "198.51.100.0/24", "desktop"),
+        ("www.google.com", "2001:db8:abcd::/48", "tablet"),
+    ]
+    for host, prefix, device in rows:
+        PageView.objects.create(
+            at=timezone.now(),
+            path="/",
+            browser="Chrome",
+            os="Android",
+            device=device,
+            ip_prefix=prefix,
+            referrer_host=host,
+        )
+    migration = importlib.import_module("custodian.analytics.migrations.0002_reduce_stored_views")
+    migration.reduce_stored_views(apps, None)
+    assert list(PageView.objects.order_by("id").values_list("referrer_host", "ip_prefix", "device")) == [
+        ("", "203.0.113.0/24", "phone"),
+        ("", "198.51.100.0/24", "desktop"),
+        ("", "198.51.100.0/24", "desktop"),
+        ("www.google.com", "2001:db8:abcd::/48", "tablet"),
+    ]
