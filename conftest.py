@@ -172,3 +172,32 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def card_processor(privacy_officer):
+    """The payment processor: a vendor of the `payment_processing` function with a current determination."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+
+    today = timezone.localdate()
+    vendor = vendor_register(
+        name="Prairie Card Payments",
+        function="payment_processing",
+        contact="ops@payments.example",
+        contract_start=today - timedelta(days=30),
+        contract_end=today + timedelta(days=700),
+        public_key=new_vendor_keypair()[1],
+    )
+    vendor_determine(
+        vendor=vendor,
+        decided_by=privacy_officer,
+        rationale="Card payments on a hosted page let customers pay at any hour without a trip to the "
+        "office.",
+        review_by=today + timedelta(days=365),
+    )
+    return vendor

@@ -25,8 +25,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver
 # The policy file: the single source of truth for purposes, categories, services, vendors and retention.
 CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / "owatonna.toml")
 # The payment processor's webhook signing secret (shared with it; the simulated processor in development).
-CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_str(
-    "CUSTODIAN_PAYMENT_WEBHOOK_SECRET", "development-only-payment-webhook-secret-not-for-production"
+# Anyone who knows it can post payments to the ledger, so production refuses to start without a real one.
+_DEV_WEBHOOK_SECRET = "development-only-payment-webhook-secret-not-for-production"
+CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_str("CUSTODIAN_PAYMENT_WEBHOOK_SECRET") or (
+    _DEV_WEBHOOK_SECRET if DEBUG else ""
 )
 # The tariff beside it: rates as code, versioned by effective date, checked at start-up.
 CUSTODIAN_TARIFF_FILE = env_path("CUSTODIAN_TARIFF_FILE", BASE_DIR / "policy" / "owatonna-tariff.toml")
@@ -46,6 +48,9 @@ if not DEBUG:
         missing.append("SECRET_KEY (at least 50 random characters)")
     if not ALLOWED_HOSTS:
         missing.append("ALLOWED_HOSTS (comma-separated host names)")
+    webhook = CUSTODIAN_PAYMENT_WEBHOOK_SECRET
+    if webhook == _DEV_WEBHOOK_SECRET or len(webhook) < 32:
+        missing.append("CUSTODIAN_PAYMENT_WEBHOOK_SECRET (the payment processor's signing secret, 32+ chars)")
     for name, path in (
         ("CUSTODIAN_MASTER_KEYRING", CUSTODIAN_MASTER_KEYRING),
         ("CUSTODIAN_BLIND_INDEX_KEY", CUSTODIAN_BLIND_INDEX_KEY),

@@ -30,9 +30,11 @@ BILLING_JOB = "billing_run"
 BILL_FIELDS = ("name", "mailing_address", "service_address", "account_number", "meter_usage")
 BILL_CATEGORY = "bills"
 CHUNK = 1000
+# A bill is computed by the utility from readings and the tariff: nothing is collected from the customer, so
+# its provenance names no notice at collection (the readings it was computed from keep theirs).
 BILL_SUBMISSION = Submission(
-    channel=Channel.METER,
-    notice_key="metering",
+    channel=Channel.COMPUTED,
+    notice_key="",
     recorded_by_label="the billing run",
     note="bill computed from meter readings and the tariff",
 )

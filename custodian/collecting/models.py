@@ -1,9 +1,11 @@
-"""Collections: payment agreements, the facts Minnesota's protections turn on, notices and disconnection
-orders.
+"""Collections: payment agreements, notices and disconnection orders, and a flag that a household has facts
+on file for Minnesota's protections.
 
-Kept in clear are only the facts the law's tests need (dates, yes/no, the kind of certifier), so the
-collections worklist can show every account's protections without opening anyone's data; a certification
-form or income document itself, when one is kept, is sealed in the vault like correspondence.
+The facts themselves (whether the household's income qualifies and on what basis, its referral to energy
+assistance, a medical certification's dates and the certifier's kind) are sensitive personal data: they are
+sealed in the vault (category `disconnection_protection`) and read through the gate for collecting
+payments. In clear is only `ProtectionOnFile`, which says there is something to check and nothing about
+what (docs/decisions.md, "Protection facts sealed").
 """
 
 from django.db import models
@@ -32,36 +34,15 @@ class PaymentAgreement(models.Model):
     agreed_on = models.DateField(null=True, blank=True)
 
 
-class HouseholdProtection(models.Model):
-    """What § 216B.097 subd. 1(a) asks about a household: income at or below 50 % of the state median
-    (verified on the utility's form, by the energy assistance provider, or deemed by public assistance),
-    and the referral to energy assistance."""
+class ProtectionOnFile(models.Model):
+    """That the customer has facts on file for the protections against disconnection, and nothing more: the
+    worklist and disconnection orders read the sealed facts (through the gate, for collecting payments) only
+    for the customers flagged here, so customers with nothing on file are not read at all."""
 
-    class IncomeBasis(models.TextChoices):
-        UTILITY_FORM = "utility_form", "Verified on the utility's form"
-        ASSISTANCE_PROVIDER = "assistance_provider", "Verified by the local energy assistance provider"
-        PUBLIC_ASSISTANCE = (
-            "public_assistance",
-            "Deemed: receives public assistance at or below the threshold",
-        )
-
-    customer = models.OneToOneField("customers.Customer", on_delete=models.PROTECT, related_name="+")
-    income_verified_on = models.DateField(null=True, blank=True)
-    income_basis = models.CharField(max_length=20, choices=IncomeBasis.choices, blank=True)
-    referred_on = models.DateField(null=True, blank=True)
-
-
-class MedicalCertification(models.Model):
-    """§ 216B.098 subd. 5: a certification that losing service would threaten a resident's health or
-    safety. Only the dates and the certifier's kind; nothing about the condition."""
-
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
-    phoned_on = models.DateField(null=True, blank=True)
-    certified_on = models.DateField(null=True, blank=True)
-    certifier_kind = models.CharField(max_length=80, blank=True)
-    recorded_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    customer = models.OneToOneField(
+        "customers.Customer", primary_key=True, on_delete=models.PROTECT, related_name="+"
     )
+    updated_at = models.DateTimeField()
 
 
 class HeatAlert(models.Model):
@@ -74,7 +55,9 @@ class HeatAlert(models.Model):
 
 
 class DisconnectionNotice(models.Model):
-    """A notice of proposed disconnection given to the customer, with what it contained."""
+    """A notice of proposed disconnection given to the customer, with what it contained, and what happened
+    after it that Minn. Stat. § 216B.097 subd. 3(b)-(c) asks about (an answer, the occupancy investigation,
+    an appeal)."""
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     service = models.CharField(max_length=8)
@@ -82,6 +65,15 @@ class DisconnectionNotice(models.Model):
     delivered_in_person = models.BooleanField(default=False)
     contents = models.JSONField(default=list)
     amount_past_due = models.DecimalField(max_digits=12, decimal_places=2)
+    # § 216B.097 subd. 2(b): the copy sent to the local energy assistance provider
+    copied_to_assistance_provider_on = models.DateField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True, help_text="the customer answered the notice")
+    occupancy_investigated_on = models.DateField(null=True, blank=True)
+    unit_occupied = models.BooleanField(null=True, blank=True)
+    occupant_told_of_rule_on = models.DateField(null=True, blank=True)
+    assistance_provider_told_unoccupied_on = models.DateField(null=True, blank=True)
+    appeal_filed_on = models.DateField(null=True, blank=True)
+    appeal_resolved_on = models.DateField(null=True, blank=True)
 
 
 class DisconnectionOrder(models.Model):
@@ -92,6 +84,9 @@ class DisconnectionOrder(models.Model):
     service = models.CharField(max_length=8)
     scheduled_for = models.DateField()
     issued = models.BooleanField()
+    # § 216B.097 subd. 3(a)(1): a Friday disconnection only when the customer declined a payment agreement
+    # offered that day in person or by telephone
+    agreement_declined_that_day = models.BooleanField(default=False)
     reasons = models.JSONField(default=list, help_text="why the law forbade it, with citations")
     requested_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,52 +1,102 @@
-"""Reads for collections: each account's situation under Minnesota's protections, and the worklist."""
+"""Reads for collections: each account's situation under Minnesota's protections, and the worklist.
 
+The protection facts are sealed: they are read through the gate for collecting payments (one access event
+per customer), and only for the customers flagged as having any (`ProtectionOnFile`)."""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Min, Sum
 
 from custodian.billing.models import Bill, LedgerEntry
+from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
     HeatAlert,
-    HouseholdProtection,
-    MedicalCertification,
     PaymentAgreement,
+    ProtectionOnFile,
 )
 from custodian.collecting.rules import RULES, Situation, disconnection_verdict
 from custodian.customers.models import Account, CustomerClass, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.vault import gate
+
+PURPOSE = "collecting_payments"
 
 
-def situation_for(account: Account, service: str, on: date) -> Situation:
-    """Everything the rules need about one account and service on one day, from the database."""
-    protection = HouseholdProtection.objects.filter(customer_id=account.customer_id).first()
+def protection_facts_many(
+    *, actor: gate.Actor, customer_ids: Sequence[int], client_ip: str = ""
+) -> dict[int, ProtectionFacts]:
+    """The sealed facts of the customers that have any on file, read through the gate in one bulk read for
+    collecting payments (one access event per customer read). Customers with nothing on file are not read
+    and get empty facts. Raises gate.Denied when the actor may not read them."""
+    flagged = sorted(
+        set(ProtectionOnFile.objects.filter(customer_id__in=list(customer_ids)).values_list("pk", flat=True))
+    )
+    facts = {cid: ProtectionFacts() for cid in customer_ids}
+    if flagged:
+        values = gate.reveal_many(
+            actor=actor,
+            customer_ids=flagged,
+            fields=[FIELD],
+            purpose=PURPOSE,
+            client_ip=client_ip,
+            action="protections_check",
+        )
+        facts.update({cid: ProtectionFacts.from_json(v.get(FIELD)) for cid, v in values.items()})
+    return facts
+
+
+def situation_for(
+    account: Account,
+    service: str,
+    on: date,
+    facts: ProtectionFacts,
+    *,
+    agreement_declined_that_day: bool = False,
+) -> Situation:
+    """Everything the rules need about one account and service on one day: the sealed facts (read by the
+    caller through the gate) and what the database holds in clear."""
     agreement_kept = PaymentAgreement.objects.filter(
         account=account, status=PaymentAgreement.Status.ACTIVE
     ).exists()
     notice = (
         DisconnectionNotice.objects.filter(account=account, service=service, sent_on__lte=on)
-        .order_by("-sent_on")
+        .order_by("-sent_on", "-pk")
         .first()
     )
-    medical = MedicalCertification.objects.filter(customer_id=account.customer_id).order_by("-pk").first()
     alerts = set(HeatAlert.objects.filter(starts_on__lte=on, ends_on__gte=on).values_list("kind", flat=True))
+
+    def by(day):
+        return day is not None and day <= on
+
     return Situation(
         on=on,
         service=service,
         residential=account.customer.customer_class == CustomerClass.RESIDENTIAL,
         heating_fuel=account.premise.heating_fuel,
-        income_qualifies=bool(protection and protection.income_verified_on),
+        income_qualifies=facts.income_qualifies,
         payment_agreement_kept=agreement_kept,
-        referred_to_assistance=bool(protection and protection.referred_on),
+        referred_to_assistance=facts.referred_on is not None,
         notice_sent_on=notice.sent_on if notice else None,
         notice_delivered_in_person=bool(notice and notice.delivered_in_person),
         notice_contents=frozenset(notice.contents) if notice else frozenset(),
+        notice_copied_to_assistance_provider=bool(notice and by(notice.copied_to_assistance_provider_on)),
+        declined_agreement_offered_that_day=agreement_declined_that_day,
+        notice_answered=bool(notice and by(notice.answered_on)),
+        occupancy_investigated=bool(notice and by(notice.occupancy_investigated_on)),
+        unit_occupied=notice.unit_occupied if notice else None,
+        occupant_told_of_rule=bool(notice and by(notice.occupant_told_of_rule_on)),
+        assistance_provider_told_unoccupied_on=(
+            notice.assistance_provider_told_unoccupied_on if notice else None
+        ),
+        appeal_pending=bool(notice and by(notice.appeal_filed_on) and not by(notice.appeal_resolved_on)),
         heat_alerts_in_county=frozenset(alerts),
-        medical_certified_on=medical.certified_on if medical else None,
-        medical_phoned_on=medical.phoned_on if medical else None,
-        medical_certifier=medical.certifier_kind if medical else "",
+        medical_certified_on=facts.medical_certified_on,
+        medical_phoned_on=facts.medical_phoned_on,
+        medical_certifier=facts.medical_certifier,
         holidays=current_policy().holidays,
     )
 
@@ -58,64 +108,73 @@ class WorkItem:
     oldest_due_on: date
     protections: list[str]
     agreement: str
+    facts_on_file: bool
 
 
 # The rules that protect a household whatever the notice and the day: what the worklist shows first.
 _STANDING = {"cold_weather_protection", "extreme_heat", "medical_emergency"}
 
 
-def protections_of(account: Account, on: date) -> list[str]:
+def protections_of(account: Account, on: date, facts: ProtectionFacts) -> list[str]:
     services = ServicePoint.objects.filter(premise_id=account.premise_id).values_list("service", flat=True)
     reasons: list[str] = []
     for service in services:
-        s = situation_for(account, service, on)
+        s = situation_for(account, service, on, facts)
         for rule in RULES:
             if rule.__name__ in _STANDING:
                 reasons += [f"{service}: {r}" for r in rule(s) if f"{service}: {r}" not in reasons]
     return reasons
 
 
-def collections_worklist(on: date) -> list[WorkItem]:
-    """Accounts owing money on a bill past its due date, oldest first, with their protections."""
-    overdue = (
-        Bill.objects.filter(is_current=True, due_on__lt=on)
+def past_due_accounts(on: date) -> dict[int, tuple[Decimal, date]]:
+    """Accounts that owe money and have a bill past its due date: account id → (balance, oldest due date)."""
+    oldest = dict(
+        Bill.objects.filter(is_current=True, due_on__lt=on, total__gt=0)
         .values("account_id")
-        .annotate(oldest=Sum("total"))
-        .values_list("account_id", flat=True)
+        .annotate(oldest=Min("due_on"))
+        .values_list("account_id", "oldest")
     )
     balances = dict(
-        LedgerEntry.objects.filter(account_id__in=list(overdue))
+        LedgerEntry.objects.filter(account_id__in=list(oldest))
         .values("account_id")
         .annotate(s=Sum("amount"))
         .filter(s__gt=0)
         .values_list("account_id", "s")
     )
-    items = []
-    for account in Account.objects.filter(pk__in=list(balances)).select_related("customer", "premise"):
-        oldest = (
-            Bill.objects.filter(account=account, is_current=True, due_on__lt=on)
-            .filter(~Q(total=0))
-            .order_by("due_on")
-            .values_list("due_on", flat=True)
-            .first()
-        )
-        agreement = (
-            PaymentAgreement.objects.filter(account=account)
-            .order_by("-pk")
-            .values_list("status", flat=True)
-            .first()
-        )
-        items.append(
-            WorkItem(
-                account,
-                Decimal(balances[account.pk]).quantize(Decimal("0.01")),
-                oldest or on,
-                protections_of(account, on),
-                agreement or "",
-            )
-        )
-    return sorted(items, key=lambda i: (i.oldest_due_on, -i.past_due))
+    return {a: (Decimal(b).quantize(Decimal("0.01")), oldest[a]) for a, b in balances.items()}
 
 
-def verdict_for(account: Account, service: str, on: date):
-    return disconnection_verdict(situation_for(account, service, on))
+def collections_worklist(*, on: date, actor: gate.Actor, client_ip: str = "") -> list[WorkItem]:
+    """Accounts owing money on a bill past its due date, oldest first, with their protections. The
+    protection facts of the accounts' customers are read through the gate as `actor` for collecting
+    payments, in one bulk read (one access event per customer with facts on file)."""
+    owing = past_due_accounts(on)
+    accounts = list(Account.objects.filter(pk__in=list(owing)).select_related("customer", "premise"))
+    facts = protection_facts_many(
+        actor=actor, customer_ids=sorted({a.customer_id for a in accounts}), client_ip=client_ip
+    )
+    agreements = {}
+    latest_first = PaymentAgreement.objects.filter(account_id__in=list(owing)).order_by("pk")
+    for account_id, status in latest_first.values_list("account_id", "status"):
+        agreements[account_id] = status  # the latest wins
+    items = [
+        WorkItem(
+            account,
+            owing[account.pk][0],
+            owing[account.pk][1],
+            protections_of(account, on, facts[account.customer_id]),
+            agreements.get(account.pk, ""),
+            not facts[account.customer_id].is_empty,
+        )
+        for account in accounts
+    ]
+    return sorted(items, key=lambda i: (i.oldest_due_on, -i.past_due, i.account.pk))
+
+
+def verdict_for(
+    account: Account, service: str, on: date, *, actor: gate.Actor, agreement_declined_that_day=False
+):
+    facts = protection_facts_many(actor=actor, customer_ids=[account.customer_id])[account.customer_id]
+    return disconnection_verdict(
+        situation_for(account, service, on, facts, agreement_declined_that_day=agreement_declined_that_day)
+    )

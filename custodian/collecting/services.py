@@ -1,16 +1,25 @@
-"""Writes of collections: payment agreements, protections' facts, notices, and disconnection orders that
-the law allows (and nothing else)."""
+"""Writes of collections: payment agreements, protections' facts (sealed), notices, and disconnection orders
+that the law allows (and nothing else)."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from custodian.billing.services import balance_of
-from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
+from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
+from custodian.collecting.models import (
+    DisconnectionNotice,
+    DisconnectionOrder,
+    PaymentAgreement,
+    ProtectionOnFile,
+)
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.collecting.selectors import verdict_for
-from custodian.customers.models import Account, ServicePoint
+from custodian.customers.models import Account, Customer, ServicePoint
+from custodian.vault.gate import Actor, staff_actor, system_actor
+from custodian.vault.services import Submission, personal_data_record
 
 
 class CollectionsError(ValueError):
@@ -53,8 +62,29 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
 
 
 @transaction.atomic
-def disconnection_notice_record(*, account_id: int, service: str, sent_on: date, in_person: bool = False):
-    """Record the notice of proposed disconnection as sent, with every content § 216B.097 subd. 2 asks for."""
+def protection_facts_record(*, customer_id: int, facts: ProtectionFacts, submission: Submission) -> None:
+    """Record the household's facts for the protections against disconnection, sealed in the vault with
+    their provenance (the `disconnection_protection` notice is the one to show), replacing the facts held.
+    In clear only the flag that there is something to check."""
+    facts.check()
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None:
+        raise FactsError("no such customer")
+    personal_data_record(customer=customer, values={FIELD: facts.to_json()}, submission=submission)
+    ProtectionOnFile.objects.update_or_create(customer=customer, defaults={"updated_at": timezone.now()})
+
+
+@transaction.atomic
+def disconnection_notice_record(
+    *,
+    account_id: int,
+    service: str,
+    sent_on: date,
+    in_person: bool = False,
+    copied_to_assistance_provider: bool = True,
+):
+    """Record the notice of proposed disconnection as sent, with every content § 216B.097 subd. 2 asks for,
+    and (subd. 2(b)) its copy to the local energy assistance provider."""
     account = Account.objects.get(pk=account_id)
     return DisconnectionNotice.objects.create(
         account=account,
@@ -63,13 +93,59 @@ def disconnection_notice_record(*, account_id: int, service: str, sent_on: date,
         delivered_in_person=in_person,
         contents=list(COLD_WEATHER_NOTICE_CONTENTS),
         amount_past_due=balance_of(account.pk),
+        copied_to_assistance_provider_on=sent_on if copied_to_assistance_provider else None,
     )
 
 
-def disconnection_order_issue(*, account_id: int, service: str, on: date, by=None) -> DisconnectionOrder:
+NOTICE_EVENTS = {
+    "answered": "answered_on",
+    "occupancy_investigated": "occupancy_investigated_on",
+    "occupant_told": "occupant_told_of_rule_on",
+    "assistance_provider_told_unoccupied": "assistance_provider_told_unoccupied_on",
+    "appeal_filed": "appeal_filed_on",
+    "appeal_resolved": "appeal_resolved_on",
+    "copied_to_assistance_provider": "copied_to_assistance_provider_on",
+}
+
+
+@transaction.atomic
+def disconnection_notice_event(
+    *, notice_id: int, event: str, on: date, unit_occupied: bool | None = None
+) -> DisconnectionNotice:
+    """What happened after a notice (§ 216B.097 subd. 3(b)-(c)): the customer answered, the occupancy was
+    investigated (and found occupied or not), the occupant was told of the rule, the energy assistance
+    provider was told of an empty unit, an appeal was filed or resolved."""
+    if event not in NOTICE_EVENTS:
+        raise CollectionsError(f"unknown notice event {event!r}; one of {', '.join(NOTICE_EVENTS)}")
+    notice = DisconnectionNotice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        raise CollectionsError("no such notice")
+    if on < notice.sent_on:
+        raise CollectionsError("that date is before the notice was sent")
+    setattr(notice, NOTICE_EVENTS[event], on)
+    fields = [NOTICE_EVENTS[event]]
+    if event == "occupancy_investigated":
+        if unit_occupied is None:
+            raise CollectionsError("say whether the home was found occupied")
+        notice.unit_occupied = unit_occupied
+        fields.append("unit_occupied")
+    notice.save(update_fields=fields)
+    return notice
+
+
+def disconnection_order_issue(
+    *,
+    account_id: int,
+    service: str,
+    on: date,
+    by=None,
+    agreement_declined_that_day: bool = False,
+    actor: Actor | None = None,
+) -> DisconnectionOrder:
     """Issue an order to disconnect `service` on `on`, only if no protection forbids it and money is owed;
-    otherwise the refusal is recorded with its reasons and DisconnectionForbidden raised. (Not one
-    transaction with the caller's: the refused attempt must stay on record.)"""
+    otherwise the refusal is recorded with its reasons and DisconnectionForbidden raised. The household's
+    sealed protection facts are read through the gate as `by` (or the collections job) for collecting
+    payments. (Not one transaction with the caller's: the refused attempt must stay on record.)"""
     account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
     if account is None:
         raise CollectionsError("no such account")
@@ -77,12 +153,16 @@ def disconnection_order_issue(*, account_id: int, service: str, on: date, by=Non
         raise CollectionsError(f"the premise has no {service} service")
     if balance_of(account.pk) <= 0:
         raise CollectionsError("the account owes nothing")
-    verdict = verdict_for(account, service, on)
+    actor = actor or (staff_actor(by) if by is not None else system_actor("collections"))
+    verdict = verdict_for(
+        account, service, on, actor=actor, agreement_declined_that_day=agreement_declined_that_day
+    )
     order = DisconnectionOrder.objects.create(
         account=account,
         service=service,
         scheduled_for=on,
         issued=verdict.allowed,
+        agreement_declined_that_day=agreement_declined_that_day,
         reasons=list(verdict.reasons),
         requested_by=by,
     )

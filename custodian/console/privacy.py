@@ -109,7 +109,9 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
             "channel": v.provenance.get_channel_display(),
             "received_at": v.provenance.received_at.isoformat(),
             "recorded_by": v.provenance.recorded_by_label,
-            "notice": f"{v.provenance.notice_key} v{v.provenance.notice_version}",
+            "notice": f"{v.provenance.notice_key} v{v.provenance.notice_version}"
+            if v.provenance.notice_key
+            else "none shown",
         }
         for v in PersonalValue.objects.filter(
             customer_id=customer_id, superseded_at__isnull=True

@@ -132,8 +132,9 @@ def demo_requests_ensure(*, seed: int) -> int:
 
 
 def demo_vendors_ensure() -> list[str]:
-    """Two demo vendors with current determinations; their private keys (development only) are written
-    to var/demo-vendor-keys.json so exports can be opened to look at."""
+    """The demo vendors with current determinations (mailing, reports, bills, card payments, the bank);
+    their private keys (development only) are written to var/demo-vendor-keys.json so exports can be
+    opened to look at."""
     import json
     from datetime import timedelta
 
@@ -167,6 +168,24 @@ def demo_vendors_ensure() -> list[str]:
             "Neighbour Energy Reports",
             "consumption_reports",
             "Comparison reports help households save energy (about 2% on average), easing peak load.",
+        ),
+        (
+            "Prairie Print & Mail (bills)",
+            "bill_mailing",
+            "Printed bills reach every household that has not chosen paperless billing, so nobody misses a "
+            "due date or the protections explained on the bill.",
+        ),
+        (
+            "Prairie Card Payments (simulated processor)",
+            "payment_processing",
+            "Card payments on the processor's hosted page let customers pay at any hour without a trip to "
+            "the office, and keep card numbers out of the utility's systems.",
+        ),
+        (
+            "First Owatonna Bank (ACH origination)",
+            "ach_origination",
+            "Automatic payment from a bank account keeps households current without a monthly trip or "
+            "check, which avoids late charges and disconnection notices.",
         ),
     ):
         if Vendor.objects.filter(name=name).exists():

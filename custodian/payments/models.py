@@ -18,6 +18,10 @@ class PaymentSession(models.Model):
         max_length=40, unique=True
     )  # our opaque reference, the only id the processor gets
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    # The processor (a payment-processing vendor with a current determination when the session opened).
+    vendor = models.ForeignKey(
+        "disclosures.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     processor_payment_id = models.CharField(max_length=60, blank=True)

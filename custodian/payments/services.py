@@ -10,18 +10,32 @@ from django.utils import timezone
 from custodian.billing.models import LedgerEntry
 from custodian.billing.services import ledger_post
 from custodian.customers.models import Account
+from custodian.disclosures.models import Vendor
+from custodian.disclosures.services import current_determination
 from custodian.payments.models import PaymentSession, WebhookEvent
 from custodian.payments.processor import BadSignature, processor, verify
+
+PAYMENT_PROCESSING = "payment_processing"
 
 
 class PaymentError(ValueError):
     pass
 
 
+def payment_processor_vendor() -> Vendor | None:
+    """The payment-processing vendor in force: registered for the policy file's `payment_processing`
+    function, not revoked, with a current determination."""
+    for vendor in Vendor.objects.filter(function=PAYMENT_PROCESSING, revoked_at__isnull=True).order_by("pk"):
+        if current_determination(vendor) is not None:
+            return vendor
+    return None
+
+
 @transaction.atomic
 def payment_session_open(*, account_id: int, amount) -> tuple[PaymentSession, str]:
     """Open a checkout on the processor's hosted page; returns the session and the page's address. The
-    processor receives the amount and an opaque reference, nothing else."""
+    processor receives the amount and an opaque reference, nothing else; and only a processor with a
+    current determination (the policy file's `payment_processing` function) is used."""
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except InvalidOperation:
@@ -30,8 +44,13 @@ def payment_session_open(*, account_id: int, amount) -> tuple[PaymentSession, st
         raise PaymentError("the amount must be between $1.00 and $10,000.00")
     if not Account.objects.filter(pk=account_id).exists():
         raise PaymentError("no such account")
+    vendor = payment_processor_vendor()
+    if vendor is None:
+        raise PaymentError(
+            "card payments are not available now (no payment processor with a current determination)"
+        )
     session = PaymentSession.objects.create(
-        token=secrets.token_urlsafe(24), account_id=account_id, amount=amount
+        token=secrets.token_urlsafe(24), account_id=account_id, amount=amount, vendor=vendor
     )
     checkout = processor().checkout_create(amount=str(amount), reference=session.token)
     return session, checkout.url

@@ -32,6 +32,7 @@ def production_env(tmp_path):
         "CUSTODIAN_VAR_DIR": str(tmp_path),
         "CUSTODIAN_MASTER_KEYRING": str(tmp_path / "keys" / "master-keyring.json"),
         "CUSTODIAN_BLIND_INDEX_KEY": str(tmp_path / "keys" / "blind-index.key"),
+        "CUSTODIAN_PAYMENT_WEBHOOK_SECRET": os.urandom(24).hex(),
     }
 
 
@@ -41,11 +42,18 @@ def test_check_deploy_passes_under_production_settings(production_env):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CUSTODIAN_MASTER_KEYRING", "CUSTODIAN_BLIND_INDEX_KEY"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CUSTODIAN_MASTER_KEYRING",
+        "CUSTODIAN_BLIND_INDEX_KEY",
+        "CUSTODIAN_PAYMENT_WEBHOOK_SECRET",
+    ],
 )
 def test_production_refuses_to_start_naming_what_is_missing(production_env, missing):
     env = dict(production_env)
-    if missing.startswith("CUSTODIAN_"):
+    if missing in ("CUSTODIAN_MASTER_KEYRING", "CUSTODIAN_BLIND_INDEX_KEY"):
         env[missing] = "/nonexistent/key"
     else:
         del env[missing]

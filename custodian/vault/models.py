@@ -18,6 +18,9 @@ class Channel(models.TextChoices):
     # Readings from the utility's own meters, and Green Button files a customer or staff uploaded.
     METER = "meter", "Utility meter reading"
     FILE_IMPORT = "file_import", "Uploaded Green Button file"
+    # What the utility computes from data it already holds (a bill): nothing was collected from anyone, so
+    # no notice at collection was shown, and the record says so.
+    COMPUTED = "computed", "Computed by the utility"
 
 
 class Provenance(models.Model):
@@ -31,8 +34,10 @@ class Provenance(models.Model):
     recorded_by_label = models.CharField(
         max_length=150, help_text="who recorded it: a staff name, 'the customer'"
     )
-    notice_key = models.CharField(max_length=40)
-    notice_version = models.CharField(max_length=20)
+    notice_key = models.CharField(
+        max_length=40, blank=True, help_text="the notice at collection shown; empty: none was shown"
+    )
+    notice_version = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
 

@@ -46,16 +46,22 @@ def _provenance_create(submission: Submission | None) -> Provenance:
         raise ProvenanceRequired(
             f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}"
         )
-    notice = current_policy().notices.get(submission.notice_key)
-    if notice is None:
-        raise ProvenanceRequired(f"no notice at collection {submission.notice_key!r} in the policy file")
+    if submission.channel == Channel.COMPUTED:
+        # Computed by the utility from data it holds (a bill): nothing was collected, no notice was shown.
+        if submission.notice_key:
+            raise ProvenanceRequired("what the utility computes was not collected: it has no notice")
+        notice = None
+    else:
+        notice = current_policy().notices.get(submission.notice_key)
+        if notice is None:
+            raise ProvenanceRequired(f"no notice at collection {submission.notice_key!r} in the policy file")
     return Provenance.objects.create(
         channel=submission.channel,
         received_at=submission.received_at or timezone.now(),
         recorded_by=submission.recorded_by,
         recorded_by_label=submission.recorded_by_label,
-        notice_key=notice.key,
-        notice_version=notice.version,
+        notice_key=notice.key if notice else "",
+        notice_version=notice.version if notice else "",
         note=submission.note,
     )
 

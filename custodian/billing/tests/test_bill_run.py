@@ -74,6 +74,8 @@ def test_one_bill_per_account_sealed_logged_once_per_customer_and_charged(town):
     # sealed: the clear columns carry no usage, the document can't be read without the gate
     doc = SealedDocument.objects.get(ref=bills[0].document_ref)
     assert doc.category == "bills" and b"Home" not in bytes(doc.ciphertext)
+    # computed by the utility: nothing was collected, so no notice at collection is claimed
+    assert (doc.provenance.channel, doc.provenance.notice_key) == ("computed", "")
     content = bill_document(actor=customer_actor(bills[0].customer_id), bill=bills[0], purpose="billing")
     assert content["name"] == "Home 0" and Decimal(content["total"]) == bills[0].total
     assert content["tariff_versions"] == ["2026.1"] and bills[0].tariff_versions == "2026.1"

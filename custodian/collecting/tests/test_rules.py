@@ -6,14 +6,18 @@ import pytest
 
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
+    RULES,
     Situation,
     annual_notice_window,
+    cold_weather_appeal,
     cold_weather_days,
     cold_weather_notice,
     cold_weather_protection,
+    cold_weather_unanswered,
     disconnection_verdict,
     extreme_heat,
     medical_emergency,
+    must_reconnect,
 )
 
 QUALIFIES = {"income_qualifies": True, "payment_agreement_kept": True, "referred_to_assistance": True}
@@ -114,6 +118,17 @@ NOTICE_CASES = [
         ),
         ["lacked a list of local energy assistance providers"],
     ),
+    (
+        "notice not copied to the energy assistance provider",
+        Situation(
+            TUESDAY_IN_JANUARY,
+            "gas",
+            notice_sent_on=date(2026, 12, 1),
+            notice_contents=FULL_NOTICE,
+            notice_copied_to_assistance_provider=False,
+        ),
+        ["not copied to the local energy assistance provider"],
+    ),
     ("summer needs no cold-weather notice", Situation(date(2026, 7, 14), "gas"), []),
     ("water needs no cold-weather notice", Situation(TUESDAY_IN_JANUARY, "water"), []),
 ]
@@ -129,19 +144,126 @@ def test_cold_weather_notice_and_its_contents(case, situation, expected):
 
 HOLIDAYS = frozenset({date(2027, 1, 18), date(2026, 11, 26)})
 DAY_CASES = [
-    ("Tuesday", TUESDAY_IN_JANUARY, None),
-    ("Friday", date(2027, 1, 15), "Friday"),
-    ("Saturday", date(2027, 1, 16), "weekend"),
-    ("Martin Luther King Jr. Day", date(2027, 1, 18), "holiday"),
-    ("the day before Thanksgiving", date(2026, 11, 25), "day before a holiday"),
-    ("a Friday in July is outside the period", date(2026, 7, 17), None),
+    # (case, day, what else is true, the reason expected or None)
+    ("Tuesday", TUESDAY_IN_JANUARY, {}, None),
+    ("Friday", date(2027, 1, 15), {}, "Friday"),
+    (
+        "Friday, the customer declined an agreement offered that day",
+        date(2027, 1, 15),
+        {"declined_agreement_offered_that_day": True},
+        None,
+    ),
+    ("Saturday", date(2027, 1, 16), {}, "weekend"),
+    ("Sunday", date(2027, 1, 17), {}, "weekend"),
+    ("Martin Luther King Jr. Day", date(2027, 1, 18), {}, "holiday"),
+    ("the day before Thanksgiving", date(2026, 11, 25), {}, "day before a holiday"),
+    ("after hours", TUESDAY_IN_JANUARY, {"after_close_of_business": True}, "close of business"),
+    (
+        "after the close of business, a field representative offers an agreement",
+        TUESDAY_IN_JANUARY,
+        {"after_close_of_business": True, "field_representative_offers_agreement": True},
+        None,
+    ),
+    ("a Friday in July is outside the period", date(2026, 7, 17), {}, None),
+    ("a Friday, water is not a heat source", date(2027, 1, 15), {"service": "water"}, None),
 ]
 
 
-@pytest.mark.parametrize("case, day, reason", DAY_CASES, ids=[c[0] for c in DAY_CASES])
-def test_days_a_cold_weather_disconnection_may_not_happen(case, day, reason):
-    reasons = cold_weather_days(Situation(day, "gas", holidays=HOLIDAYS))
-    assert (reasons[0] if reasons else None) is None if reason is None else reason in reasons[0]
+@pytest.mark.parametrize("case, day, extra, reason", DAY_CASES, ids=[c[0] for c in DAY_CASES])
+def test_days_a_cold_weather_disconnection_may_not_happen(case, day, extra, reason):
+    reasons = cold_weather_days(Situation(day, **{"service": "gas", **extra}, holidays=HOLIDAYS))
+    if reason is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1 and reason in reasons[0] and "§ 216B.097 subd. 3" in reasons[0]
+
+
+NOTICED = {"notice_sent_on": date(2026, 12, 1), "notice_contents": FULL_NOTICE}
+UNANSWERED_CASES = [
+    ("answered", {"notice_answered": True}, None),
+    ("no answer, not investigated", {"notice_answered": False}, "investigate whether the home is occupied"),
+    (
+        "no answer, occupied, occupant not yet told",
+        {"notice_answered": False, "occupancy_investigated": True, "unit_occupied": True},
+        "tell the occupant",
+    ),
+    (
+        "no answer, occupied, occupant told",
+        {
+            "notice_answered": False,
+            "occupancy_investigated": True,
+            "unit_occupied": True,
+            "occupant_told_of_rule": True,
+        },
+        None,
+    ),
+    (
+        "no answer, empty, provider not told",
+        {"notice_answered": False, "occupancy_investigated": True, "unit_occupied": False},
+        "7 days before",
+    ),
+    (
+        "no answer, empty, provider told 6 days before",
+        {
+            "notice_answered": False,
+            "occupancy_investigated": True,
+            "unit_occupied": False,
+            "assistance_provider_told_unoccupied_on": date(2027, 1, 6),
+        },
+        "7 days before",
+    ),
+    (
+        "no answer, empty, provider told 7 days before",
+        {
+            "notice_answered": False,
+            "occupancy_investigated": True,
+            "unit_occupied": False,
+            "assistance_provider_told_unoccupied_on": date(2027, 1, 5),
+        },
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case, extra, reason", UNANSWERED_CASES, ids=[c[0] for c in UNANSWERED_CASES])
+def test_a_customer_who_does_not_answer_the_notice(case, extra, reason):
+    reasons = cold_weather_unanswered(Situation(TUESDAY_IN_JANUARY, "gas", **NOTICED, **extra))
+    if reason is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1 and reason in reasons[0] and "§ 216B.097 subd. 3(b)" in reasons[0]
+
+
+@pytest.mark.parametrize(
+    "case, situation, held",
+    [
+        ("appeal pending in January", Situation(TUESDAY_IN_JANUARY, "gas", appeal_pending=True), True),
+        ("no appeal", Situation(TUESDAY_IN_JANUARY, "gas"), False),
+        ("appeal pending in July", Situation(date(2026, 7, 14), "gas", appeal_pending=True), False),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_an_appeal_holds_a_cold_weather_disconnection(case, situation, held):
+    reasons = cold_weather_appeal(situation)
+    assert bool(reasons) == held and all("§ 216B.097 subd. 3(c)" in r for r in reasons)
+
+
+def test_a_protected_household_must_also_be_reconnected():
+    assert must_reconnect(Situation(TUESDAY_IN_JANUARY, "gas", **QUALIFIES))
+    assert not must_reconnect(Situation(date(2026, 7, 14), "gas", **QUALIFIES))
+
+
+def test_every_rule_has_its_table():
+    tested = {
+        cold_weather_protection,
+        cold_weather_notice,
+        cold_weather_days,
+        cold_weather_unanswered,
+        cold_weather_appeal,
+        extreme_heat,
+        medical_emergency,
+    }
+    assert set(RULES) == tested
 
 
 HEAT_CASES = [

@@ -19,7 +19,7 @@ URL = "/payments/webhook/"
 
 
 @pytest.fixture
-def session(customer):
+def session(customer, card_processor):
     account = Account.objects.get(customer=customer)
     opened, url = payment_session_open(account_id=account.pk, amount="84.20")
     assert url.endswith(f"/checkout/{opened.token}/")
@@ -87,7 +87,7 @@ def test_an_amount_other_than_the_sessions_is_refused(session):
     assert not LedgerEntry.objects.exists()
 
 
-def test_bad_amounts_are_named(customer):
+def test_bad_amounts_are_named(customer, card_processor):
     account = Account.objects.get(customer=customer)
     with pytest.raises(PaymentError, match="between"):
         payment_session_open(account_id=account.pk, amount="0")
@@ -112,3 +112,13 @@ def test_card_numbers_never_reach_our_database(session, settings):
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
             assert "4242424242424242" not in repr(cursor.fetchall()), table
+
+
+def test_no_checkout_without_a_processor_under_a_current_determination(customer, card_processor):
+    from custodian.disclosures.services import vendor_revoke
+
+    vendor_revoke(vendor=card_processor)
+    account = Account.objects.get(customer=customer)
+    with pytest.raises(PaymentError, match="no payment processor with a current determination"):
+        payment_session_open(account_id=account.pk, amount="10.00")
+    assert not PaymentSession.objects.exists()

@@ -58,3 +58,33 @@ def test_an_update_keeps_history_and_records_how_it_arrived(customer, service_re
     assert reveal(
         actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing"
     )
+
+
+def test_what_the_utility_computes_names_no_notice_and_nothing_else_may_omit_one(customer):
+    from custodian.vault.services import document_seal
+
+    with pytest.raises(ProvenanceRequired, match="no notice at collection"):
+        personal_data_record(
+            customer=customer,
+            values={"phone": "507-555-9999"},
+            submission=Submission(channel="portal", notice_key=""),
+        )
+    with pytest.raises(ProvenanceRequired, match="has no notice"):
+        document_seal(
+            customer_id=customer.pk,
+            category="bills",
+            ref="bill/x",
+            content=b"{}",
+            media_type="application/json",
+            submission=Submission(channel="computed", notice_key="metering"),
+        )
+    doc = document_seal(
+        customer_id=customer.pk,
+        category="bills",
+        ref="bill/y",
+        content=b"{}",
+        media_type="application/json",
+        submission=Submission(channel="computed", notice_key="", recorded_by_label="the billing run"),
+    )
+    assert doc.provenance.get_channel_display() == "Computed by the utility"
+    assert doc.provenance.notice_key == ""

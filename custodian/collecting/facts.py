@@ -1,0 +1,92 @@
+"""The facts Minnesota's protections turn on, as sealed in the vault (category `disconnection_protection`):
+whether the household's income qualifies under the Cold Weather Rule and on what basis, its referral to
+energy assistance, and a medical certification's dates and the certifier's kind (never the condition).
+
+Read them with `collecting.selectors.protection_facts_many` (through the gate, for collecting payments);
+write them with `collecting.services.protection_facts_record`.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+FIELD = "disconnection_protection"
+
+INCOME_BASES = {
+    "utility_form": "Verified on the utility's form",
+    "assistance_provider": "Verified by the local energy assistance provider",
+    "public_assistance": "Deemed: receives public or energy assistance (income limit at or below 50 % of "
+    "state median)",
+}
+
+
+class FactsError(ValueError):
+    """Facts that can't be recorded as given; the message says which."""
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class ProtectionFacts:
+    income_verified_on: date | None = None
+    income_basis: str = ""
+    referred_on: date | None = None
+    medical_phoned_on: date | None = None
+    medical_certified_on: date | None = None
+    medical_certifier: str = ""
+
+    @property
+    def income_qualifies(self) -> bool:
+        return self.income_verified_on is not None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ProtectionFacts()
+
+    def check(self) -> None:
+        from custodian.collecting.rules import MEDICAL_CERTIFIERS
+
+        if self.income_verified_on and self.income_basis not in INCOME_BASES:
+            raise FactsError(f"income basis must be one of {', '.join(INCOME_BASES)}")
+        if self.income_basis and not self.income_verified_on:
+            raise FactsError("an income basis needs the date the income was verified")
+        if self.medical_certifier and self.medical_certifier not in MEDICAL_CERTIFIERS:
+            raise FactsError(f"the certifier must be one of: {'; '.join(MEDICAL_CERTIFIERS)}")
+        if self.medical_certified_on and not self.medical_certifier:
+            raise FactsError("a written medical certification needs the certifier's kind")
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "income": {"verified_on": self.income_verified_on.isoformat(), "basis": self.income_basis}
+                if self.income_verified_on
+                else None,
+                "referred_on": self.referred_on.isoformat() if self.referred_on else None,
+                "medical": {
+                    "phoned_on": self.medical_phoned_on.isoformat() if self.medical_phoned_on else None,
+                    "certified_on": (
+                        self.medical_certified_on.isoformat() if self.medical_certified_on else None
+                    ),
+                    "certifier": self.medical_certifier,
+                }
+                if (self.medical_phoned_on or self.medical_certified_on)
+                else None,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "ProtectionFacts":
+        raw = json.loads(text or "{}")
+        income = raw.get("income") or {}
+        medical = raw.get("medical") or {}
+        return cls(
+            income_verified_on=_day(income.get("verified_on")),
+            income_basis=income.get("basis") or "",
+            referred_on=_day(raw.get("referred_on")),
+            medical_phoned_on=_day(medical.get("phoned_on")),
+            medical_certified_on=_day(medical.get("certified_on")),
+            medical_certifier=medical.get("certifier") or "",
+        )
