@@ -39,6 +39,10 @@ CUSTODIAN_INTERVAL_DIR = env_path("CUSTODIAN_INTERVAL_DIR", VAR_DIR / "intervals
 CUSTODIAN_CREATE_MISSING_KEYS = DEBUG
 # Emergency (break-glass) access lasts at most this long.
 CUSTODIAN_BREAK_GLASS_MINUTES = env_int("CUSTODIAN_BREAK_GLASS_MINUTES", 60)
+# API tokens expire after this many days unless made with another lifetime (at most a year).
+CUSTODIAN_API_TOKEN_DAYS = env_int("CUSTODIAN_API_TOKEN_DAYS", 90)
+if not 1 <= CUSTODIAN_API_TOKEN_DAYS <= 366:
+    raise ImproperlyConfigured(f"CUSTODIAN_API_TOKEN_DAYS={CUSTODIAN_API_TOKEN_DAYS}: between 1 and 366 days")
 # A checkpoint of the access log's head hash is written every this many events.
 CUSTODIAN_AUDIT_CHECKPOINT_EVERY = env_int("CUSTODIAN_AUDIT_CHECKPOINT_EVERY", 1000)
 

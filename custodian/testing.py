@@ -35,6 +35,7 @@ def vendor_with_determination(*, function: str, officer, name: str = "", days: i
     private, public = new_vendor_keypair()
     today = timezone.localdate()
     vendor = vendor_register(
+        registered_by=officer,
         name=name or f"{function} vendor",
         function=function,
         contact="ops@vendor.example",

@@ -1,10 +1,22 @@
+"""API tokens: made for a staff member, a system job (on behalf of a staff member) or a registered vendor,
+each with an expiry; expired early and revoked. Whether a token still works is decided on every request."""
+
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from custodian.api.models import ApiToken
 from custodian.policy.loader import current_policy
+
+MAX_DAYS = 366
+
+
+class TokenError(ValueError):
+    pass
 
 
 def hash_token(raw: str) -> str:
@@ -13,27 +25,78 @@ def hash_token(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, name: str, user=None, job: str = "", vendor_function: str = "", vendor=None
+    *, name: str = "", user=None, job: str = "", on_behalf_of=None, vendor=None, days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns it with the raw secret, which is shown once and never stored."""
+    """Create a token for exactly one of: a staff member (`user`), a system job that runs outside Custodian
+    (`job`, with the staff member who answers for it as `on_behalf_of`), a registered vendor (`vendor`).
+    Returns it with the raw secret, which is shown once and never stored."""
     policy = current_policy()
+    if sum(x is not None and x != "" for x in (user, job, vendor)) != 1:
+        raise TokenError(
+            "a token belongs to exactly one of: a staff member, a system job, a registered vendor"
+        )
+    days = settings.CUSTODIAN_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenError(f"a token lasts between 1 and {MAX_DAYS} days, not {days}")
+    if user is not None and not user.is_active:
+        raise TokenError(f"{user.get_username()} is not an active staff member")
+    if job:
+        if job not in policy.system_jobs:
+            raise TokenError(f"unknown system job {job!r}")
+        if not policy.system_jobs[job].api_client:
+            raise TokenError(f"the system job {job!r} runs inside Custodian and takes no API token")
+        if on_behalf_of is None or not on_behalf_of.is_active:
+            raise TokenError("a system job's token names the active staff member who answers for it")
+    elif on_behalf_of is not None:
+        raise TokenError("only a system job's token acts on behalf of a staff member")
     if vendor is not None:
-        vendor_function = vendor.function
-    if sum(bool(x) for x in (user, job, vendor_function)) != 1:
-        raise ValueError("a token belongs to exactly one of: a staff user, a system job, a vendor function")
-    if job and job not in policy.system_jobs:
-        raise ValueError(f"unknown system job {job!r}")
-    if vendor_function and vendor_function not in policy.vendor_functions:
-        raise ValueError(f"unknown vendor function {vendor_function!r}")
+        from custodian.disclosures.services import current_determination
+
+        if current_determination(vendor) is None:
+            raise TokenError(
+                f"vendor {vendor.pk} has no current determination (revoked, contract ended or review lapsed)"
+            )
     raw = "cust_" + secrets.token_urlsafe(32)
-    kind = "staff" if user else "system" if job else "vendor"
+    kind = "staff" if user is not None else "system" if job else "vendor"
     token = ApiToken.objects.create(
-        name=name,
+        name=(name or (user.get_username() if user else job or vendor.name))[:100],
         kind=kind,
-        user=user,
+        owner=user if user is not None else on_behalf_of,
         job=job,
-        vendor_function=vendor_function,
         vendor=vendor,
         token_hash=hash_token(raw),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """The token stops working now; a revoked token stays revoked."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+@transaction.atomic
+def api_token_expire(*, token: ApiToken, at: datetime | None = None) -> ApiToken:
+    """Bring the token's expiry forward (to now by default); an expiry is never pushed back."""
+    at = at or timezone.now()
+    if at < token.expires_at:
+        token.expires_at = at
+        token.save(update_fields=["expires_at"])
+    return token
+
+
+@transaction.atomic
+def api_tokens_revoke_for_user(*, user) -> int:
+    """Revoke every token of a staff member: those that act as them and the system job tokens they answer
+    for (staff offboarding). Returns how many were revoked."""
+    return ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def api_tokens_revoke_for_vendor(*, vendor) -> int:
+    """Revoke every token of a vendor (the vendor itself is revoked, or its contract is over)."""
+    return ApiToken.objects.filter(vendor=vendor, revoked_at__isnull=True).update(revoked_at=timezone.now())

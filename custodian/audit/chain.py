@@ -32,6 +32,8 @@ CANON_FIELDS = (
     "reason",
     "client_ip",
     "break_glass_id",
+    "on_behalf_of",
+    "own_request",
 )
 TEXT_FIELDS = CANON_FIELDS[2:]
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}

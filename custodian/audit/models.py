@@ -27,6 +27,10 @@ class AccessEvent(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     client_ip = models.CharField(max_length=64, blank=True)
     break_glass_id = models.CharField(max_length=32, blank=True)
+    # A system job or a vendor export: the staff member who started it (user name).
+    on_behalf_of = models.CharField(max_length=150, blank=True)
+    # "yes": the request that allowed the read was entered by the same staff member who read.
+    own_request = models.CharField(max_length=8, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

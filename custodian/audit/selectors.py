@@ -11,18 +11,26 @@ def access_events(
     *,
     customer_id=None,
     actor_id=None,
+    actor_kind=None,
     purpose=None,
     decision=None,
     since: datetime | None = None,
     until: datetime | None = None,
+    own_request: bool = False,
     limit: int = 100,
 ):
-    """Access log entries, newest first, filtered by customer, staff member, purpose, decision and time."""
+    """Access log entries, newest first, filtered by customer, actor (kind and id; a staff member's id also
+    finds the jobs started on their behalf), purpose, decision, reads through the reader's own requests,
+    and time."""
     qs = AccessEvent.objects.order_by("-seq")
     if customer_id is not None:
         qs = qs.filter(customer_id=str(customer_id))
+    if actor_kind:
+        qs = qs.filter(actor_kind=actor_kind)
     if actor_id:
         qs = qs.filter(actor_id=actor_id)
+    if own_request:
+        qs = qs.filter(own_request="yes")
     if purpose:
         qs = qs.filter(purpose=purpose)
     if decision:

@@ -8,11 +8,14 @@ from django.utils import timezone
 
 from custodian.casework.calendar import due_date
 from custodian.casework.models import (
+    VERIFICATION_BY_CHANNEL,
+    VERIFIED_WITH,
     CustomerRequest,
     RequestChannel,
     RequestEvent,
     RequestKind,
     RequestStatus,
+    Verification,
 )
 from custodian.policy.loader import current_policy
 
@@ -35,6 +38,14 @@ def owner_for(kind: str) -> str:
     return "privacy_officer" if kind in _PRIVACY_KINDS else _DEFAULT_OWNER[kind]
 
 
+def _check_owner(request: CustomerRequest, by) -> None:
+    """A staff member changes a request only while their service owns it (`by` None: the system itself)."""
+    from custodian.staff.selectors import services_of
+
+    if by is not None and request.owning_service not in services_of(by):
+        raise RequestError("only the service that owns the request can change it")
+
+
 @transaction.atomic
 def request_open(
     *,
@@ -44,6 +55,8 @@ def request_open(
     opened_by=None,
     owning_service: str | None = None,
     source_key: str | None = None,
+    verification: str = "",
+    verified_with: str = "",
 ):
     if kind not in RequestKind.values:
         raise RequestError(f"unknown request type {kind!r}")
@@ -60,6 +73,8 @@ def request_open(
         opened_by=opened_by,
         due_on=due_date(kind, timezone.localdate()),
         source_key=source_key,
+        verification=verification,
+        verified_with=verified_with,
     )
     RequestEvent.objects.create(request=req, by=opened_by, action="opened", to_service=owner)
     return req
@@ -73,6 +88,7 @@ def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, 
         raise RequestError("a hand-off needs a reason")
     if request.status != RequestStatus.OPEN:
         raise RequestError("only an open request can be handed off")
+    _check_owner(request, by)
     RequestEvent.objects.create(
         request=request,
         by=by,
@@ -88,6 +104,7 @@ def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, 
 
 @transaction.atomic
 def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
+    _check_owner(request, by)
     request.status = RequestStatus.CLOSED
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])
@@ -129,6 +146,31 @@ class Intake:
     received_at: datetime | None = None
     source_key: str | None = None
     notice_key: str = "contact_form"
+    # Staff-entered (recorded_by set): how the person was verified, and what was checked (VERIFIED_WITH).
+    verification: str = ""
+    verified_with: str = ""
+
+
+def _check_verification(intake: Intake) -> None:
+    """A request a staff member enters says how they verified the caller, visitor or writer: the account
+    number plus one more fact from the account, or photo ID at the counter; someone without an account is
+    recorded as not a customer."""
+    allowed = VERIFICATION_BY_CHANNEL.get(intake.channel)
+    if allowed is None:
+        raise RequestError(f"staff record calls, visits and letters, not {intake.channel!r}")
+    if intake.verification not in allowed:
+        raise RequestError(
+            "say how you verified the person: "
+            + " or ".join(Verification(v).label.lower() for v in sorted(allowed))
+        )
+    if intake.customer_id is None and intake.verification != Verification.NOT_A_CUSTOMER:
+        raise RequestError("without an account number there is no account to verify against: not a customer")
+    if intake.customer_id is not None and intake.verification == Verification.NOT_A_CUSTOMER:
+        raise RequestError("a request about an account says how the person was verified as its customer")
+    if intake.verification != Verification.NOT_A_CUSTOMER and (
+        intake.verified_with not in VERIFIED_WITH[intake.verification]
+    ):
+        raise RequestError("say what you checked: " + ", ".join(VERIFIED_WITH[intake.verification].values()))
 
 
 @transaction.atomic
@@ -144,6 +186,8 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
             return existing, False
     if intake.channel not in _PROVENANCE_CHANNEL:
         raise RequestError(f"unknown channel {intake.channel!r}")
+    if intake.recorded_by is not None:
+        _check_verification(intake)
     staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
     submission = Submission(
         channel=_PROVENANCE_CHANNEL[intake.channel],
@@ -168,6 +212,8 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         channel=intake.channel,
         opened_by=intake.recorded_by,
         source_key=intake.source_key,
+        verification=intake.verification if intake.recorded_by is not None else "",
+        verified_with=intake.verified_with if intake.recorded_by is not None else "",
     )
     document_seal(
         customer_id=customer.pk,

@@ -146,7 +146,7 @@ def vendor_add(request):
     if not form.is_valid():
         return _done(request, False, f"Vendor not registered: {form.errors.as_text()}")
     try:
-        vendor = vendor_register(**form.cleaned_data)
+        vendor = vendor_register(registered_by=request.user, **form.cleaned_data)
     except AccountingError as exc:
         return _done(request, False, str(exc))
     return _done(request, True, f"Vendor {vendor.name} registered; record a determination before any export.")

@@ -1,6 +1,6 @@
 from django import forms
 
-from custodian.casework.models import RequestKind
+from custodian.casework.models import VERIFIED_WITH, RequestKind, Verification
 from custodian.customers.models import CustomerClass, Service
 from custodian.policy.loader import current_policy
 
@@ -17,14 +17,23 @@ def purpose_choices(services):
     return [(k, policy.purposes[k].label) for k in keys]
 
 
+def _request_choices(requests):
+    return [("", "— none —")] + [(str(r.pk), f"#{r.pk} {r.get_kind_display()}") for r in requests]
+
+
 class LookupForm(forms.Form):
     field = forms.ChoiceField(label="Find by", choices=LOOKUP_FIELDS)
     value = forms.CharField(label="Value", max_length=200)
     purpose = forms.ChoiceField(label="Purpose")
+    request = forms.ChoiceField(
+        label="Open request you are working (needed for request-driven purposes: finds only its customer)",
+        required=False,
+    )
 
-    def __init__(self, *args, services=(), **kwargs):
+    def __init__(self, *args, services=(), requests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = purpose_choices(services)
+        self.fields["request"].choices = _request_choices(requests)
 
 
 class RevealForm(forms.Form):
@@ -44,12 +53,12 @@ class RevealForm(forms.Form):
             (p, f"{policy.purposes[p].label} (emergency access)") for p in emergency_purposes if p not in held
         ]
         self.fields["purpose"].choices = choices
-        self.fields["request"].choices = [("", "— none —")] + [
-            (str(r.pk), f"#{r.pk} {r.get_kind_display()}") for r in requests
-        ]
+        self.fields["request"].choices = _request_choices(requests)
 
 
 class BreakGlassForm(forms.Form):
+    # Every purpose that reads something: the gate, not the form, decides who may use which (and logs a
+    # refusal), so the policy file's emergency scope is enforced in one place.
     purpose = forms.ChoiceField(label="Purpose")
     reason = forms.CharField(
         label="Why this cannot wait", widget=forms.Textarea(attrs={"rows": 3}), min_length=10
@@ -63,10 +72,20 @@ class BreakGlassForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, emergency_purposes=None, **kwargs):
         super().__init__(*args, **kwargs)
         policy = current_policy()
-        self.fields["purpose"].choices = [(k, p.label) for k, p in policy.purposes.items() if p.categories]
+        self.fields["purpose"].choices = [
+            (k, p.label)
+            for k, p in policy.purposes.items()
+            if p.categories and (emergency_purposes is None or k in emergency_purposes)
+        ]
+
+
+def _verified_with_choices():
+    return [("", "—")] + [
+        (Verification(method).label, list(facts.items())) for method, facts in VERIFIED_WITH.items() if facts
+    ]
 
 
 class IntakeForm(forms.Form):
@@ -76,6 +95,15 @@ class IntakeForm(forms.Form):
     )
     kind = forms.ChoiceField(label="Type of request", choices=RequestKind.choices)
     account_number = forms.CharField(label="Account number (if a customer)", required=False, max_length=40)
+    purpose = forms.ChoiceField(
+        label="Purpose you find the account for (the look-up is logged under it)", required=False
+    )
+    verification = forms.ChoiceField(label="How you verified the person", choices=Verification.choices)
+    verified_with = forms.ChoiceField(
+        label="What you checked (the kind of fact or ID, not its value)",
+        required=False,
+        choices=_verified_with_choices,
+    )
     name = forms.CharField(label="Name (if not a customer)", required=False, max_length=200)
     phone = forms.CharField(label="Telephone (if not a customer)", required=False, max_length=40)
     email = forms.EmailField(label="E-mail (if not a customer)", required=False)
@@ -86,11 +114,39 @@ class IntakeForm(forms.Form):
         label="I read the notice at collection to the caller or visitor", required=True
     )
 
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        # Purposes of the staff member's services that may find an account by its number: named before any
+        # read, never guessed by trying one after another.
+        self.fields["purpose"].choices = [("", "—")] + [
+            (k, label)
+            for k, label in purpose_choices(services)
+            if "account_number" in policy.purposes[k].categories
+        ]
+
     def clean(self):
         data = super().clean()
         if not data.get("account_number") and not any(data.get(k) for k in ("name", "phone", "email")):
             raise forms.ValidationError(
                 "Give the customer's account number, or a name and a way to reach someone not yet a customer."
+            )
+        if data.get("account_number") and not data.get("purpose"):
+            self.add_error(
+                "purpose",
+                "Name the purpose you find the account for."
+                if len(self.fields["purpose"].choices) > 1
+                else "Your support services don't find accounts by number: record a name and a way to reach "
+                "the person instead.",
+            )
+        method = data.get("verification")
+        if (
+            method
+            and method != Verification.NOT_A_CUSTOMER
+            and data.get("verified_with") not in VERIFIED_WITH[method]
+        ):
+            self.add_error(
+                "verified_with", "Choose what you checked: " + ", ".join(VERIFIED_WITH[method].values()) + "."
             )
         return data
 
@@ -114,8 +170,16 @@ class ReviewForm(forms.Form):
 
 class AccessReviewForm(forms.Form):
     customer_id = forms.IntegerField(label="Customer number", required=False, min_value=1)
-    actor_id = forms.CharField(label="Staff member (user id)", required=False, max_length=64)
+    actor_kind = forms.ChoiceField(
+        label="Who",
+        required=False,
+        choices=[("", "anyone"), ("staff", "staff"), ("system", "system jobs"), ("vendor", "vendors")],
+    )
+    actor_id = forms.CharField(
+        label="Staff member (user id), job or vendor number", required=False, max_length=64
+    )
     purpose = forms.ChoiceField(label="Purpose", required=False)
+    own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
     since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

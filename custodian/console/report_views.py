@@ -9,16 +9,9 @@ from django.shortcuts import redirect, render
 from custodian.disclosures.exports import REPORT_MAILING
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import current_determination
-from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
-from custodian.staff.selectors import reviews_access
 from custodian.usage.models import ReportRun
-from custodian.usage.reports import RunRefused, report_run_request
-from custodian.vault.gate import policy_decision, staff_actor
-
-
-def _may_run(actor) -> bool:
-    return policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
+from custodian.usage.reports import RunRefused, may_mail_reports, may_run_reports, report_run_request
 
 
 def _mail_vendors():
@@ -28,9 +21,8 @@ def _mail_vendors():
 
 @console_required
 def reports(request):
-    actor = staff_actor(request.user)
-    may_mail = reviews_access(actor.services)
-    if not (_may_run(actor) or may_mail):
+    may_mail = may_mail_reports(request.user)
+    if not may_run_reports(request.user):
         return HttpResponseForbidden(
             "Only staff who provide utility services, or the privacy officer, run reports."
         )

@@ -67,7 +67,8 @@ def customer_search(request):
     if not _reads_customers(actor):
         return HttpResponseForbidden("Your support services read no customer data.")
     # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
-    form = forms.LookupForm(request.POST or None, services=actor.services)
+    requests = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=actor.services)
+    form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests.order_by("pk"))
     results = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,10 +77,15 @@ def customer_search(request):
                 field=form.cleaned_data["field"],
                 value=form.cleaned_data["value"],
                 purpose=form.cleaned_data["purpose"],
+                request_id=form.cleaned_data["request"] or None,
                 client_ip=client_ip(request),
             )
         except gate.Denied:
-            form.add_error("purpose", "That purpose does not allow looking customers up by this field.")
+            form.add_error(
+                "purpose",
+                "That purpose does not allow looking customers up by this field"
+                " (request-driven purposes need an open request your service owns).",
+            )
         else:
             results = Customer.objects.filter(pk__in=ids)
     return render(request, "console/customer_search.html", {"form": form, "results": results})
@@ -102,7 +108,9 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "revealed": revealed,
             "purpose_label": purpose_label,
             "open_requests": open_requests,
-            "break_glass_form": forms.BreakGlassForm(),
+            "break_glass_form": forms.BreakGlassForm(emergency_purposes=emergency)
+            if (emergency := policy.emergency_purposes(actor.services))
+            else None,
         },
     )
 
@@ -152,32 +160,35 @@ def customer_detail(request, customer_id):
 @console_required
 @require_POST
 def break_glass(request, customer_id):
+    """Emergency access: the gate decides (the policy file's emergency scope) and logs a refusal; a missing
+    customer and a refusal get the same answer."""
     actor = _actor(request)
-    customer = Customer.objects.filter(pk=customer_id).first()
-    if customer is None:
-        return _not_found(request)
     form = forms.BreakGlassForm(request.POST)
     if not form.is_valid():
         messages.error(
             request,
             "Emergency access needs a purpose, a reason of at least 10 characters, your password and a code.",
         )
-        return redirect("console:customer", customer_id=customer.pk)
+        return redirect("console:customer", customer_id=customer_id)
     # Re-authentication: the password and a fresh second-factor code, right now.
     if (
         not request.user.check_password(form.cleaned_data["password"])
         or verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None
     ):
         messages.error(request, "Password or code not accepted; emergency access was not opened.")
-        return redirect("console:customer", customer_id=customer.pk)
+        return redirect("console:customer", customer_id=customer_id)
     request.session["reauth_at"] = time.time()
-    grant = gate.break_glass_open(
-        actor=actor,
-        customer_id=customer.pk,
-        purpose=form.cleaned_data["purpose"],
-        reason=form.cleaned_data["reason"],
-        client_ip=client_ip(request),
-    )
+    try:
+        grant = gate.break_glass_open(
+            actor=actor,
+            customer_id=customer_id,
+            purpose=form.cleaned_data["purpose"],
+            reason=form.cleaned_data["reason"],
+            client_ip=client_ip(request),
+        )
+    except gate.Denied:
+        return _not_found(request)
+    customer = grant.customer
     messages.warning(
         request,
         f"Emergency access open until {grant.expires_at:%H:%M}. It is logged and will be reviewed "
@@ -201,30 +212,24 @@ def request_queue(request):
 @console_required
 def request_new(request):
     actor = _actor(request)
-    form = forms.IntakeForm(request.POST or None)
+    form = forms.IntakeForm(request.POST or None, services=actor.services)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         customer_id = None
         if data["account_number"]:
-            ids = []
-            for purpose in (
-                "resolving_problems",
-                "legal_obligations",
-                "billing",
-                "collecting_payments",
-                "providing_services",
-            ):
-                try:
-                    ids = gate.find_customers(
-                        actor=actor,
-                        field="account_number",
-                        value=data["account_number"],
-                        purpose=purpose,
-                        client_ip=client_ip(request),
-                    )
-                    break
-                except gate.Denied:
-                    continue
+            # One look-up, under the purpose the staff member named (the form offers only purposes that may
+            # find an account): nothing is tried and refused on the way.
+            try:
+                ids = gate.find_customers(
+                    actor=actor,
+                    field="account_number",
+                    value=data["account_number"],
+                    purpose=data["purpose"],
+                    client_ip=client_ip(request),
+                    intake=True,
+                )
+            except gate.Denied:
+                ids = []
             if len(ids) != 1:
                 form.add_error("account_number", "No customer with that account number that you may look up.")
                 return render(
@@ -242,6 +247,8 @@ def request_new(request):
             if customer_id is None
             else {},
             recorded_by=request.user,
+            verification=data["verification"],
+            verified_with=data["verified_with"] if data["verification"] != "not_a_customer" else "",
         )
         try:
             req, _ = request_intake(intake=intake)
@@ -448,8 +455,10 @@ def access_review(request):
         tz = timezone.get_current_timezone()
         events = access_events(
             customer_id=d["customer_id"],
+            actor_kind=d["actor_kind"] or None,
             actor_id=d["actor_id"] or None,
             purpose=d["purpose"] or None,
+            own_request=d["own_request"],
             since=datetime.combine(d["since"], dtime.min, tz) if d["since"] else None,
             until=datetime.combine(d["until"], dtime.max, tz) if d["until"] else None,
             limit=500,
@@ -541,10 +550,9 @@ def customer_usage_import(request, customer_id):
     services" (field services and customer service). Every problem is listed with its line; an incomplete
     file stores nothing."""
     from custodian.usage.forms import UsageUploadForm
-    from custodian.usage.intervals import parse_green_button, usage_import
+    from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 
-    actor = _actor(request)
-    allowed = gate.policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
+    allowed = may_import_usage(request.user)
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None or not allowed:
         return _not_found(request)
@@ -562,6 +570,7 @@ def customer_usage_import(request, customer_id):
                 # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
                 note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
             ),
+            imported_by=request.user,
             client_ip=client_ip(request),
         )
     status = 400 if request.method == "POST" and (not form.is_valid() or summary.refused) else 200

@@ -192,6 +192,7 @@ def demo_vendors_ensure() -> list[str]:
             continue
         private, public = new_vendor_keypair()
         vendor = vendor_register(
+            registered_by=officer,
             name=name,
             function=function,
             contact=f"ops@{function}.example",

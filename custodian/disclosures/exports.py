@@ -25,6 +25,7 @@ from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
 from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.services import group_months_of
 from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_intervals_many, reveal_many, vendor_actor
@@ -62,7 +63,7 @@ def _size_band(sqft: int) -> str:
 def vendor_export_run(
     *,
     vendor: Vendor,
-    requested_by=None,
+    requested_by,
     for_marketing: bool = False,
     customer_ids=None,
     batch: int = CHUNK,
@@ -80,6 +81,12 @@ def vendor_export_run(
         customer_count=0,
         requested_by=requested_by,
     )
+    if not reviews_access(services_of(requested_by)):
+        # Exports are disclosures: the privacy officer decides them (a report run may be queued by others,
+        # but only the privacy officer's run mails letters).
+        reason = "only the privacy officer runs vendor exports"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
     determination = current_determination(vendor)
     if function is None or determination is None:
         reason = (
@@ -127,7 +134,7 @@ def vendor_export_run(
     )
     partial = export_dir() / f"{name}.partial"
     writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
-    actor = vendor_actor(str(vendor.pk), function.key, vendor.name)
+    actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
     if function.key == REPORT_MAILING:
         header = ["customer_ref", "name", "mailing_address", "report_month", "report_pdf_base64"]

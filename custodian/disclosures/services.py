@@ -263,10 +263,19 @@ def legal_authority_record(
 
 @transaction.atomic
 def vendor_register(
-    *, name: str, function: str, contact: str, contract_start: date, contract_end: date, public_key: str
+    *,
+    registered_by,
+    name: str,
+    function: str,
+    contact: str,
+    contract_start: date,
+    contract_end: date,
+    public_key: str,
 ) -> Vendor:
     import base64
 
+    if not _reviews_access(registered_by):
+        raise AccountingError("the privacy officer registers vendors")
     if function not in current_policy().vendor_functions:
         raise AccountingError(f"{function!r} is not a vendor function of the policy file")
     try:
@@ -305,9 +314,15 @@ def vendor_determine(*, vendor: Vendor, decided_by, rationale: str, review_by: d
 
 
 @transaction.atomic
-def vendor_revoke(*, vendor: Vendor) -> Vendor:
+def vendor_revoke(*, vendor: Vendor, revoked_by) -> Vendor:
+    """No more exports, and the vendor's API tokens stop (they are also checked on every request)."""
+    from custodian.api.services import api_tokens_revoke_for_vendor
+
+    if not _reviews_access(revoked_by):
+        raise AccountingError("the privacy officer revokes vendors")
     vendor.revoked_at = timezone.now()
     vendor.save(update_fields=["revoked_at"])
+    api_tokens_revoke_for_vendor(vendor=vendor)
     return vendor
 
 
@@ -370,7 +385,7 @@ def disclose(
 ) -> Disclosure:
     """Disclose data about one or many customers to a third party: check the basis for every customer, read
     through the gate, produce the package, and account for it per customer, all in one transaction.
-    A refusal is recorded with its reason and raised."""
+    Only the privacy officer discloses. A refusal is recorded with its reason and raised."""
     from custodian.customers.models import Customer
     from custodian.vault.gate import Denied, reveal_many, system_actor
 
@@ -389,6 +404,8 @@ def disclose(
         requested_by=requested_by,
     )
     now = timezone.now()
+    if not _reviews_access(requested_by):
+        raise _refuse(reason="only the privacy officer discloses to third parties", **record)
     if not ids:
         raise _refuse(reason="no customers named", **record)
     if Customer.objects.filter(pk__in=ids).count() != len(ids):
@@ -433,7 +450,7 @@ def disclose(
     with transaction.atomic():
         try:
             values = reveal_many(
-                actor=system_actor("disclosures"),
+                actor=system_actor("disclosures", on_behalf_of=requested_by),
                 customer_ids=ids,
                 fields=fields,
                 purpose="legal_obligations",

@@ -75,6 +75,7 @@ class SystemJob:
     key: str
     label: str
     purposes: frozenset[str]
+    api_client: bool = False  # runs outside Custodian and reads through the API with a token
 
 
 @dataclass(frozen=True)
@@ -118,12 +119,18 @@ class Policy:
     taxonomy_extensions: dict[str, list[dict]]
     deadlines: dict = field(default_factory=dict)
     holidays: frozenset[date] = frozenset()
+    # Support service → the purposes it may open emergency access for (absent: none).
+    emergency_access: dict[str, frozenset[str]] = field(default_factory=dict)
     # Compiled rules: the triples (service, purpose, category) that are allowed.
     service_grants: frozenset[tuple[str, str, str]] = field(repr=False, default=frozenset())
     field_to_category: dict[str, str] = field(repr=False, default_factory=dict)
 
     def category_for_field(self, field_name: str) -> str | None:
         return self.field_to_category.get(field_name)
+
+    def emergency_purposes(self, services) -> frozenset[str]:
+        """The purposes any of `services` may open emergency access for."""
+        return frozenset().union(*(self.emergency_access.get(s, frozenset()) for s in services))
 
 
 def _fides_keys() -> tuple[set[str], set[str]]:
@@ -251,9 +258,30 @@ def load_policy(path: Path) -> Policy:
             purposes=check_purposes(
                 f"system_jobs.{key}", _need(j, "purposes", path, f"system_jobs.{key}", list)
             ),
+            api_client=j.get("api_client", False) is True,
         )
         for key, j in raw.get("system_jobs", {}).items()
     }
+    for key, j in raw.get("system_jobs", {}).items():
+        if not isinstance(j.get("api_client", False), bool):
+            raise PolicyError(path, f"system_jobs.{key}", "`api_client` should be true or false")
+    emergency_access = {}
+    for key, names in _need(raw, "emergency_access", path, "emergency_access", dict).items():
+        entry = f"emergency_access.{key}"
+        if key not in services:
+            raise PolicyError(path, entry, f"`{key}` is not a support service")
+        if not isinstance(names, list):
+            raise PolicyError(path, entry, f"should be a list of purposes, got {names!r}")
+        granted = check_purposes(entry, names)
+        for name in names:
+            if not purposes[name].request_required:
+                raise PolicyError(
+                    path,
+                    entry,
+                    f"`{name}` needs no request: emergency access stands in for a request, so it names "
+                    "request-driven purposes only",
+                )
+        emergency_access[key] = granted
     vendor_functions = {}
     for key, v in _need(raw, "vendor_functions", path, "vendor_functions", dict).items():
         entry = f"vendor_functions.{key}"
@@ -325,6 +353,7 @@ def load_policy(path: Path) -> Policy:
         taxonomy_extensions={k: list(v) for k, v in taxonomy.items()},
         deadlines=deadlines,
         holidays=frozenset(holidays),
+        emergency_access=emergency_access,
         service_grants=grants,
         field_to_category={c.field: c.key for c in categories.values()},
     )

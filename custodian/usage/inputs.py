@@ -16,7 +16,9 @@ from custodian.vault.interval_files import months_between
 CHUNK = 2000
 
 
-def comparison_inputs(progress: Callable[[int], None] | None = None) -> ComparisonData:
+def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
+    """Every eligible home's premise attributes and electricity. `started_by`: the staff member who started
+    the run (named on its access events; None for a scheduled run or the demo)."""
 
     premises, seen = [], set()
     accounts = (
@@ -45,7 +47,7 @@ def comparison_inputs(progress: Callable[[int], None] | None = None) -> Comparis
             )
     eligible = [row[0] for row in premises if row[1] == "residential" and not (row[6] or row[7] or row[8])]
     months = months_between(*default_period())
-    actor = system_actor("comparison_reports")
+    actor = system_actor("comparison_reports", on_behalf_of=started_by)
     monthly, monthly_use, readings = [], [], 0
     for start in range(0, len(eligible), CHUNK):
         part = eligible[start : start + CHUNK]

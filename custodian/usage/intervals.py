@@ -10,9 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.exceptions import PermissionDenied
 
+from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import ImportResult, Problem, Reading
-from custodian.vault.gate import reveal_intervals, system_actor
+from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of
 from custodian.vault.services import Submission, interval_blocks_record
 
@@ -108,12 +110,21 @@ def blocks_from_readings(
     return blocks, problems, placed
 
 
+def may_import_usage(user) -> bool:
+    """Staff whose support services provide utility services with meter usage (field services, customer
+    service) import readings."""
+    return policy_decision(current_policy(), staff_actor(user), "providing_services", ["meter_usage"]).allowed
+
+
 def usage_import(
-    *, customer_id: int, result: ImportResult, submission: Submission, client_ip: str = ""
+    *, customer_id: int, result: ImportResult, submission: Submission, imported_by, client_ip: str = ""
 ) -> UsageImportSummary:
-    """Store the valid readings of a parsed Green Button file for a customer, merged with what is held.
+    """Store the valid readings of a parsed Green Button file for a customer, merged with what is held, as
+    the `usage_import` job on behalf of `imported_by` (a staff member who may import usage).
 
     A file that could not be read to its end stores nothing: half a file is never imported silently."""
+    if imported_by is None or not may_import_usage(imported_by):
+        raise PermissionDenied("only staff who provide utility services with meter usage import readings")
     summary = UsageImportSummary(problems=list(result.problems))
     if not result.complete:
         summary.refused = "the file is incomplete or was refused; nothing was stored"
@@ -124,7 +135,7 @@ def usage_import(
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
     existing = reveal_intervals(
-        actor=system_actor("usage_import"),
+        actor=system_actor("usage_import", on_behalf_of=imported_by),
         customer_id=customer_id,
         purpose="providing_services",
         start=first,

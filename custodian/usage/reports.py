@@ -22,10 +22,32 @@ class RunRefused(Exception):
     pass
 
 
+def may_run_reports(user) -> bool:
+    """Staff who provide utility services with meter usage, and the privacy officer, run comparisons."""
+    from custodian.policy.loader import current_policy
+    from custodian.staff.selectors import reviews_access
+    from custodian.vault.gate import policy_decision, staff_actor
+
+    actor = staff_actor(user)
+    allowed = policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
+    return allowed or reviews_access(actor.services)
+
+
+def may_mail_reports(user) -> bool:
+    """Mailing the letters is a disclosure to a vendor: the privacy officer's decision."""
+    from custodian.staff.selectors import reviews_access, services_of
+
+    return reviews_access(services_of(user))
+
+
 def report_run_request(*, requested_by, mail_vendor=None) -> ReportRun:
-    """Queue a run; refused while another is queued or running."""
+    """Queue a run; refused while another is queued or running, or when `requested_by` may not run it."""
     from custodian.disclosures.exports import REPORT_MAILING
 
+    if requested_by is None or not may_run_reports(requested_by):
+        raise RunRefused("only staff who provide utility services, or the privacy officer, run reports")
+    if mail_vendor is not None and not may_mail_reports(requested_by):
+        raise RunRefused("only the privacy officer has the letters mailed")
     if mail_vendor is not None and mail_vendor.function != REPORT_MAILING:
         raise RunRefused(f"{mail_vendor.name} does not mail comparison reports")
     with transaction.atomic():
@@ -67,7 +89,7 @@ def generate_reports(*, run_id: int) -> str:
     run.save(update_fields=["status", "started_at"])
     try:
         advance = _progress(run, "reading usage through the gate", open_accounts().count())
-        data = comparison_inputs(progress=advance)
+        data = comparison_inputs(progress=advance, started_by=run.requested_by)
         run.stage = "comparing similar homes"  # the count stays that of the homes read
         run.save(update_fields=["stage"])
         rows, groups, members = compute(data)

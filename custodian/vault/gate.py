@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from custodian.audit import chain
 from custodian.audit.chain import append_events
-from custodian.casework.selectors import open_request_for
+from custodian.casework.selectors import open_request_for, open_request_of
 from custodian.customers.models import Customer
 from custodian.policy.loader import Policy, current_policy
 from custodian.staff.selectors import services_of
@@ -29,6 +29,7 @@ from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 
 NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
 MARKETING_PURPOSE = "marketing"
+VENDORS_USE_EXPORTS = "vendors receive customer data only in their exports"
 
 
 def _opted_out(customer_ids) -> set[int]:
@@ -58,6 +59,7 @@ class Actor:
     customer_id: int | None = None
     job: str = ""
     vendor_function: str = ""
+    on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
     user: object = field(default=None, compare=False, repr=False)
 
 
@@ -71,12 +73,25 @@ def customer_actor(customer_id: int, label: str = "the customer") -> Actor:
     return Actor(kind="customer", id=str(customer_id), label=label, customer_id=int(customer_id))
 
 
-def system_actor(job: str) -> Actor:
-    return Actor(kind="system", id=job, label=job, job=job)
+def _person(user) -> str:
+    return user.get_username() if user is not None else ""
 
 
-def vendor_actor(vendor_id: str, function: str, label: str = "") -> Actor:
-    return Actor(kind="vendor", id=str(vendor_id), label=label or str(vendor_id), vendor_function=function)
+def system_actor(job: str, on_behalf_of=None) -> Actor:
+    """A system job; `on_behalf_of` is the staff member who started it (None: a customer's own act, such as
+    a portal sign-up, or a scheduled run)."""
+    return Actor(kind="system", id=job, label=job, job=job, on_behalf_of=_person(on_behalf_of))
+
+
+def vendor_actor(vendor_id: str, function: str, label: str = "", on_behalf_of=None) -> Actor:
+    """A registered vendor; `on_behalf_of` is the staff member who ran its export."""
+    return Actor(
+        kind="vendor",
+        id=str(vendor_id),
+        label=label or str(vendor_id),
+        vendor_function=function,
+        on_behalf_of=_person(on_behalf_of),
+    )
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ class Decision:
     allowed: bool
     reason: str
     break_glass_id: str = ""
+    own_request: bool = False  # allowed by a request that the reading staff member entered themselves
 
 
 def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iterable[str]) -> Decision:
@@ -133,8 +149,12 @@ def _as_customer_id(customer_id) -> int | None:
     return value if value > 0 else None
 
 
-def _active_break_glass(actor: Actor, customer_id: int, purpose: str) -> BreakGlassGrant | None:
-    if actor.kind != "staff":
+def _active_break_glass(
+    policy: Policy, actor: Actor, customer_id: int, purpose: str
+) -> BreakGlassGrant | None:
+    """The staff member's current emergency grant for this customer and purpose, while the policy file still
+    opens emergency access for that purpose to one of their services."""
+    if actor.kind != "staff" or purpose not in policy.emergency_purposes(actor.services):
         return None
     return (
         BreakGlassGrant.objects.filter(
@@ -146,7 +166,18 @@ def _active_break_glass(actor: Actor, customer_id: int, purpose: str) -> BreakGl
 
 
 def _event(
-    actor: Actor, *, action, purpose, customer_id, categories, decision, reason, request_id, client_ip, bg=""
+    actor: Actor,
+    *,
+    action,
+    purpose,
+    customer_id,
+    categories,
+    decision,
+    reason,
+    request_id,
+    client_ip,
+    bg="",
+    own_request=False,
 ):
     return {
         "action": action,
@@ -162,6 +193,8 @@ def _event(
         "reason": reason,
         "client_ip": client_ip or "",
         "break_glass_id": bg,
+        "on_behalf_of": actor.on_behalf_of,
+        "own_request": "yes" if own_request else "",
     }
 
 
@@ -172,6 +205,8 @@ def _deny(actor: Actor, reason: str, **event) -> Denied:
 
 def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories, request_id) -> Decision:
     """The full decision for one customer: existence, policy, break-glass, open request."""
+    if actor.kind == "vendor":
+        return Decision(False, VENDORS_USE_EXPORTS)
     if not exists:
         return Decision(False, "no such customer")
     if actor.kind == "customer" and actor.customer_id != customer_id:
@@ -180,7 +215,7 @@ def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories
         return Decision(False, "the customer opted out of marketing")
     decision = policy_decision(policy, actor, purpose, categories)
     if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
-        grant = _active_break_glass(actor, customer_id, purpose)
+        grant = _active_break_glass(policy, actor, customer_id, purpose)
         if grant is None:
             return decision
         bad = [c for c in categories if c not in policy.purposes[purpose].categories]
@@ -190,14 +225,16 @@ def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories
     if not decision.allowed:
         return decision
     if actor.kind == "staff" and policy.purposes[purpose].request_required:
-        grant = _active_break_glass(actor, customer_id, purpose)
+        grant = _active_break_glass(policy, actor, customer_id, purpose)
         if grant is not None:
             return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
         services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
-        if open_request_for(request_id=request_id, customer_id=customer_id, services=services) is None:
+        request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
+        if request is None:
             return Decision(
                 False, f"{purpose} needs an open request of this customer's owned by your service"
             )
+        return Decision(True, decision.reason, own_request=str(request.opened_by_id) == actor.id)
     return decision
 
 
@@ -322,7 +359,14 @@ def reveal(
             cursor,
             last_seq,
             prev_hash,
-            _event(actor, decision=outcome, reason=decision.reason, bg=decision.break_glass_id, **event),
+            _event(
+                actor,
+                decision=outcome,
+                reason=decision.reason,
+                bg=decision.break_glass_id,
+                own_request=decision.own_request,
+                **event,
+            ),
         )
     if values is None:
         raise Denied(decision.reason)
@@ -386,46 +430,77 @@ def reveal_many(
     raise _deny(actor, error.reason, customer_id=None, **base)
 
 
-def find_customers(*, actor: Actor, field: str, value: str, purpose: str, client_ip: str = "") -> list[int]:
-    """Exact-match lookup through the blind index, without decrypting anything. Logged like a reveal."""
+def find_customers(
+    *,
+    actor: Actor,
+    field: str,
+    value: str,
+    purpose: str,
+    request_id=None,
+    client_ip: str = "",
+    intake: bool = False,
+) -> list[int]:
+    """Exact-match lookup through the blind index, without decrypting anything. Logged like a reveal.
+
+    The request rule of `reveal` holds: staff looking up for a request-driven purpose name an open request
+    their service owns, and find only that request's customer. `intake` is the one exception: a staff member
+    recording a call, visit or letter finds the account by the number the customer gave, to open the
+    request (account numbers only; logged as an intake lookup).
+    """
     policy = current_policy()
     category = policy.category_for_field(field)
     base = {
-        "action": "lookup",
+        "action": "intake_lookup" if intake else "lookup",
         "purpose": purpose,
         "categories": [category] if category else [],
-        "request_id": None,
+        "request_id": request_id,
         "client_ip": client_ip,
     }
     if field not in BLIND_INDEXED_FIELDS or category is None:
         raise _deny(actor, f"no lookup by {field!r}", customer_id=None, **base)
     decision = policy_decision(policy, actor, purpose, [category])
-    if not decision.allowed or actor.kind == "customer":
-        raise _deny(
-            actor,
-            decision.reason if not decision.allowed else "customers do not look up",
-            customer_id=None,
-            **base,
-        )
+    refusal = "" if decision.allowed else decision.reason
+    request = None
+    if refusal:
+        pass
+    elif actor.kind == "vendor":
+        refusal = VENDORS_USE_EXPORTS
+    elif actor.kind == "customer":
+        refusal = "customers do not look up"
+    elif intake and (actor.kind != "staff" or field != "account_number"):
+        refusal = "an intake lookup is a staff member's, by account number"
+    elif actor.kind == "staff" and policy.purposes[purpose].request_required and not intake:
+        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
+        request = open_request_of(request_id=request_id, services=services)
+        if request is None:
+            refusal = f"{purpose} needs an open request owned by your service"
+    if refusal:
+        raise _deny(actor, refusal, customer_id=None, **base)
+    own = request is not None and str(request.opened_by_id) == actor.id
     digest = _crypto.blind_index(field, normalize(field, value))
     with transaction.atomic():
-        ids = sorted(
-            PersonalValue.objects.filter(
-                field=field, blind_index=digest, superseded_at__isnull=True
-            ).values_list("customer_id", flat=True)
-        )
+        found = PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True)
+        if request is not None:  # only the request's customer
+            found = found.filter(customer_id=request.customer_id)
+        ids = sorted(found.values_list("customer_id", flat=True))
         append_events(
-            [_event(actor, decision="allow", reason="lookup", customer_id=cid, **base) for cid in ids]
+            [
+                _event(actor, decision="allow", reason="lookup", customer_id=cid, own_request=own, **base)
+                for cid in ids
+            ]
             or [_event(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)]
         )
     return ids
 
 
-@transaction.atomic
 def break_glass_open(
     *, actor: Actor, customer_id, purpose: str, reason: str, minutes: int | None = None, client_ip: str = ""
 ) -> BreakGlassGrant:
-    """Emergency access for one staff member to one customer for one purpose, with a reason, for a time."""
+    """Emergency access for one staff member to one customer for one purpose, with a reason, for a time.
+
+    Only the support services the policy file names, for the purposes it names; every refusal is logged
+    (written before the grant's own transaction, so it stays in the log).
+    """
     policy = current_policy()
     limit = settings.CUSTODIAN_BREAK_GLASS_MINUTES
     minutes = min(minutes or limit, limit)
@@ -442,20 +517,25 @@ def break_glass_open(
         raise _deny(actor, "only staff can break the glass", **event)
     if purpose not in policy.purposes:
         raise _deny(actor, f"unknown purpose {purpose!r}", **event)
+    if purpose not in policy.emergency_purposes(actor.services):
+        raise _deny(
+            actor, f"the policy opens no emergency access for {purpose} to your support services", **event
+        )
     if len((reason or "").strip()) < 10:
         raise ValueError("break-glass needs a reason of at least 10 characters")
     if cid is None or not Customer.objects.filter(pk=cid).exists():
         raise _deny(actor, "no such customer", **event)
     now = timezone.now()
-    grant = BreakGlassGrant.objects.create(
-        user=actor.user,
-        customer_id=cid,
-        purpose=purpose,
-        reason=reason.strip(),
-        opened_at=now,
-        expires_at=now + timedelta(minutes=minutes),
-    )
-    append_events([_event(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=actor.user,
+            customer_id=cid,
+            purpose=purpose,
+            reason=reason.strip(),
+            opened_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        append_events([_event(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
     return grant
 
 
@@ -492,6 +572,7 @@ def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, ref
                 decision="allow" if result is not None else "deny",
                 reason=decision.reason,
                 bg=decision.break_glass_id,
+                own_request=decision.own_request,
                 **event,
             ),
         )

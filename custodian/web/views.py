@@ -44,6 +44,12 @@ def privacy_policy(request):
             "purposes": policy.purposes.values(),
             "categories": policy.categories.values(),
             "services": policy.services.values(),
+            "emergency": [
+                (policy.services[s], [policy.purposes[p] for p in sorted(purposes)])
+                for s, purposes in policy.emergency_access.items()
+                if purposes
+            ],
+            "emergency_minutes": settings.CUSTODIAN_BREAK_GLASS_MINUTES,
             "vendor_functions": policy.vendor_functions.values(),
             "vendors": vendors,
             "bases": policy.disclosure_bases,

@@ -116,18 +116,44 @@ def test_bad_input_gets_a_clear_error_not_a_500(api, billing_clerk, customer, to
     assert response.status_code in (404, 422)
 
 
-def test_lookup_finds_by_blind_index(api, service_rep, customer, token_for):
+def test_lookup_finds_by_blind_index(api, service_rep, customer, other_customer, token_for, open_request):
+    headers = bearer(token_for(service_rep))
     response = api.post(
         "/api/v1/customers/lookup",
-        {"field": "email", "value": "ALICE@example.com", "purpose": "contacting_customers"},
+        {"field": "account_number", "value": "0010000001", "purpose": "providing_services"},
         content_type="application/json",
-        **bearer(token_for(service_rep)),
+        **headers,
     )
     assert response.json() == {"customer_ids": [customer.pk]}
+    # A request-driven purpose needs an open request the service owns, and finds only its customer.
+    by_email = {"field": "email", "value": "ALICE@example.com", "purpose": "contacting_customers"}
+    assert (
+        api.post("/api/v1/customers/lookup", by_email, content_type="application/json", **headers).status_code
+        == 404
+    )
+    req = open_request(customer, "customer_service")
+    found = api.post(
+        "/api/v1/customers/lookup",
+        {**by_email, "request_id": req.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert found.json() == {"customer_ids": [customer.pk]}
+    other = api.post(
+        "/api/v1/customers/lookup",
+        {**by_email, "value": "bob@example.net", "request_id": req.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert other.json() == {"customer_ids": []}
 
 
-def test_system_and_vendor_tokens_act_as_their_job_or_function(api, customer, token_for):
-    job = bearer(token_for(job="billing_run"))
+def test_system_and_vendor_tokens_act_as_their_job_or_vendor(
+    api, customer, token_for, billing_clerk, privacy_officer
+):
+    from custodian.testing import vendor_with_determination
+
+    job = bearer(token_for(job="billing_run", on_behalf_of=billing_clerk))
     assert (
         api.post(
             f"/api/v1/customers/{customer.pk}/reveal",
@@ -137,7 +163,8 @@ def test_system_and_vendor_tokens_act_as_their_job_or_function(api, customer, to
         ).status_code
         == 200
     )
-    vendor = bearer(token_for(vendor_function="consumption_reports"))
+    registered, _ = vendor_with_determination(function="consumption_reports", officer=privacy_officer)
+    vendor = bearer(token_for(vendor=registered))
     assert (
         api.post(
             f"/api/v1/customers/{customer.pk}/reveal",
@@ -195,7 +222,10 @@ def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, 
         **headers,
     )
     assert reveal.status_code == (200 if may_read_name else 404), service
-    may_lookup = (service, purpose, "account_number") in policy.service_grants
+    # The same request rule for lookups: without a request, no lookup for a request-driven purpose.
+    may_lookup = (service, purpose, "account_number") in policy.service_grants and not policy.purposes[
+        purpose
+    ].request_required
     lookup = api.post(
         "/api/v1/customers/lookup",
         {"field": "account_number", "value": "0010000001", "purpose": purpose},
@@ -210,8 +240,8 @@ def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, 
 def test_the_token_command_prints_a_working_token(api, billing_clerk, customer, capsys):
     from django.core.management import call_command
 
-    call_command("api_token", "--user", "bill.clerk")
-    raw = capsys.readouterr().out.split(": ", 1)[1].split("\n")[0]
+    call_command("api_token", "create", "--user", "bill.clerk")
+    raw = capsys.readouterr().out.split("secret (shown once): ", 1)[1].split("\n")[0]
     response = api.post(
         f"/api/v1/customers/{customer.pk}/reveal",
         {"fields": ["name"], "purpose": "billing"},
@@ -233,10 +263,12 @@ def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, tok
     from django.utils import timezone
 
     from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.testing import vendor_with_determination
     from custodian.vault.export_crypto import new_vendor_keypair
 
     today = timezone.localdate()
     vendor = vendor_register(
+        registered_by=privacy_officer,
         name="Acme Mailing",
         function="mailing",
         contact="ops@acme.example",
@@ -256,7 +288,8 @@ def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, tok
     export = api.post(f"/api/v1/vendors/{vendor.pk}/exports", **officer).json()
     assert export["status"] == "done" and export["rows"] == 1
     vendor_token = bearer(token_for(vendor=vendor))
-    other_vendor_token = bearer(token_for(vendor_function="mailing"))
+    other_vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer, name="Other")
+    other_vendor_token = bearer(token_for(vendor=other_vendor))
     assert api.get(f"/api/v1/exports/{export['id']}/file", **vendor_token).status_code == 200
     assert api.get(f"/api/v1/exports/{export['id']}/file", **other_vendor_token).status_code == 404
     assert api.get(f"/api/v1/exports/{export['id']}/file", **officer).status_code == 404

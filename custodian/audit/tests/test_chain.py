@@ -117,6 +117,8 @@ def test_an_inserted_event_is_found(log):
             "forged",
             "",
             "",
+            "",
+            "",
             row.hash,
             "f" * 64,
         ],

@@ -47,6 +47,9 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
             "channel": "phone",
             "kind": "other",
             "account_number": "001-000-0001",
+            "purpose": "resolving_problems",
+            "verification": "account_and_fact",
+            "verified_with": "service_address",
             "message": "Asked to be called back.",
             "notice_given": "on",
         },
@@ -59,6 +62,7 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
         "phone",
         service_rep,
     )
+    assert (req.verification, req.verified_with) == ("account_and_fact", "service_address")
     without = client.post(
         f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
     )
@@ -68,6 +72,7 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
         {"fields": ["phone"], "purpose": "contacting_customers", "request": str(req.pk)},
     )
     assert "(507) 555-0101" in with_request.content.decode()
+    assert AccessEvent.objects.order_by("-seq").first().own_request == "yes"  # she entered it herself
     messages = client.post(f"/staff/requests/{req.pk}/", {"read": "1", "purpose": "resolving_problems"})
     assert "Asked to be called back." in messages.content.decode()
     client.post(f"/staff/requests/{req.pk}/close/", {"reason": "called back"})
@@ -87,6 +92,7 @@ def test_a_walk_in_from_someone_new_becomes_an_inquirer(console, service_rep, db
             "kind": "service_change",
             "name": "Dana Moe",
             "phone": "507-555-0303",
+            "verification": "not_a_customer",
             "message": "Moving to Owatonna, wants service started.",
             "notice_given": "on",
         },
@@ -191,7 +197,8 @@ def test_access_review_filters_and_flags_unusual_access(
     assert "bill.clerk" in html
     privacy.UNUSUAL_DISTINCT_CUSTOMERS = 1
     try:
-        assert "revealed many customers without a request" in officer.get("/staff/privacy/").content.decode()
+        flags = officer.get("/staff/privacy/").content.decode()
+        assert "bill.clerk read many customers one at a time without a request" in flags
     finally:
         privacy.UNUSUAL_DISTINCT_CUSTOMERS = 25
 
@@ -204,11 +211,17 @@ def test_the_public_data_inventory_comes_from_the_policy_file(console, privacy_o
     assert data["responsible_authority"]["title"].startswith("Data Practices Compliance Official")
 
 
-def test_customer_search_keeps_the_value_out_of_the_url(console, service_rep, customer):
+def test_customer_search_keeps_the_value_out_of_the_url(console, service_rep, customer, open_request):
     client = console(service_rep)
+    req = open_request(customer, "customer_service")
     response = client.post(
         "/staff/customers/",
-        {"field": "email", "value": "alice@example.com", "purpose": "contacting_customers"},
+        {
+            "field": "email",
+            "value": "alice@example.com",
+            "purpose": "contacting_customers",
+            "request": req.pk,
+        },
     )
     assert f"/staff/customers/{customer.pk}/" in response.content.decode()
     assert 'method="post"' in client.get("/staff/customers/").content.decode()

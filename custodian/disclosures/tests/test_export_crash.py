@@ -35,7 +35,17 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
         "CUSTODIAN_BLIND_INDEX_KEY": str(settings.CUSTODIAN_BLIND_INDEX_KEY),
     }
     proc = subprocess.Popen(
-        [sys.executable, "manage.py", "vendor_export", "--vendor", str(vendor.pk), "--batch", "5"],
+        [
+            sys.executable,
+            "manage.py",
+            "vendor_export",
+            "--vendor",
+            str(vendor.pk),
+            "--batch",
+            "5",
+            "--by",
+            "po",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -56,7 +66,7 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
     assert not DisclosureEntry.objects.exists()
     assert not (export_dir() / export.file_name).exists()  # only a .partial file, if anything
 
-    done = vendor_export_run(vendor=vendor)
+    done = vendor_export_run(vendor=vendor, requested_by=officer)
     export.refresh_from_db()
     assert export.status == "failed" and not (export_dir() / f"{export.file_name}.partial").exists()
     assert done.status == "done" and done.rows == 300

@@ -25,8 +25,9 @@ def keys():
     return new_vendor_keypair()
 
 
-def make_vendor(function, keys, officer=None, determine=True):
+def make_vendor(function, keys, officer, determine=True):
     vendor = vendor_register(
+        registered_by=officer,
         name=f"{function} vendor",
         function=function,
         contact="vendor@example.com",
@@ -54,7 +55,9 @@ def rows_of(export, private_key) -> list[dict]:
 def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
     keys, privacy_officer, customer, other_customer
 ):
-    export = vendor_export_run(vendor=make_vendor("mailing", keys, privacy_officer))
+    export = vendor_export_run(
+        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
+    )
     rows = rows_of(export, keys[0])
     assert set(rows[0]) == {"customer_ref", "name", "mailing_address"}
     assert {r["name"] for r in rows} == {"Alice Anderson", "Bob Brandt"}
@@ -67,7 +70,7 @@ def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
 
 def test_the_consumption_report_vendor_never_gets_names(keys, privacy_officer, customer, other_customer):
     vendor = make_vendor("consumption_reports", keys, privacy_officer)
-    export = vendor_export_run(vendor=vendor)
+    export = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     rows = rows_of(export, keys[0])
     assert set(rows[0]) == {
         "pseudonym",
@@ -95,19 +98,21 @@ def test_marketing_mail_leaves_out_opted_out_customers(keys, privacy_officer, cu
         opted_out=True,
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
-    export = vendor_export_run(vendor=make_vendor("mailing", keys, privacy_officer), for_marketing=True)
+    export = vendor_export_run(
+        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer), for_marketing=True
+    )
     assert [r["name"] for r in rows_of(export, keys[0])] == ["Alice Anderson"]
     assert list(DisclosureEntry.objects.values_list("customer_id", flat=True)) == [customer.pk]
 
 
 def test_no_transfer_without_a_current_determination(keys, privacy_officer, customer):
-    vendor = make_vendor("mailing", keys, determine=False)
+    vendor = make_vendor("mailing", keys, privacy_officer, determine=False)
     with pytest.raises(ExportRefused, match="no current determination"):
-        vendor_export_run(vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     vendor_determine(
         vendor=vendor, decided_by=privacy_officer, rationale=RATIONALE, review_by=TODAY + timedelta(days=1)
     )
-    assert vendor_export_run(vendor=vendor).status == "done"
+    assert vendor_export_run(requested_by=privacy_officer, vendor=vendor).status == "done"
     # Determinations are append-only: one lapses when its review date passes.
     from unittest import mock
 
@@ -117,15 +122,15 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
         ),
         pytest.raises(ExportRefused, match="no current determination"),
     ):
-        vendor_export_run(vendor=vendor)
-    vendor_revoke(vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+    vendor_revoke(vendor=vendor, revoked_by=privacy_officer)
     with pytest.raises(ExportRefused, match="revoked"):
-        vendor_export_run(vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     assert DisclosureRequest.objects.filter(outcome="refused").count() == 3
 
 
-def test_only_the_privacy_officer_determines(keys, billing_clerk):
-    vendor = make_vendor("mailing", keys, determine=False)
+def test_only_the_privacy_officer_determines(keys, billing_clerk, privacy_officer):
+    vendor = make_vendor("mailing", keys, privacy_officer, determine=False)
     with pytest.raises(AccountingError, match="privacy officer"):
         vendor_determine(
             vendor=vendor, decided_by=billing_clerk, rationale=RATIONALE, review_by=TODAY + timedelta(days=9)
@@ -133,7 +138,9 @@ def test_only_the_privacy_officer_determines(keys, billing_clerk):
 
 
 def test_a_tampered_or_truncated_file_does_not_decrypt(keys, privacy_officer, customer):
-    export = vendor_export_run(vendor=make_vendor("mailing", keys, privacy_officer), batch=1)
+    export = vendor_export_run(
+        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer), batch=1
+    )
     path = export_dir() / export.file_name
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 40])
@@ -150,19 +157,20 @@ def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_office
 
     monkeypatch.setattr(exports, "disclosure_entries_record", crash)
     with pytest.raises(KeyboardInterrupt):
-        vendor_export_run(vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     monkeypatch.undo()
     stale = VendorExport.objects.get()
     assert stale.status == "running" and not DisclosureEntry.objects.exists()
-    done = vendor_export_run(vendor=vendor)
+    done = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     stale.refresh_from_db()
     assert stale.status == "failed" and not (export_dir() / stale.file_name).exists()
     assert done.status == "done" and DisclosureEntry.objects.count() == 1
 
 
-def test_vendor_registration_checks_its_inputs(keys, db):
+def test_vendor_registration_checks_its_inputs(keys, privacy_officer):
     with pytest.raises(AccountingError, match="vendor function"):
         vendor_register(
+            registered_by=privacy_officer,
             name="x",
             function="telemarketing",
             contact="x",
@@ -172,6 +180,7 @@ def test_vendor_registration_checks_its_inputs(keys, db):
         )
     with pytest.raises(AccountingError, match="X25519"):
         vendor_register(
+            registered_by=privacy_officer,
             name="x",
             function="mailing",
             contact="x",

@@ -121,12 +121,12 @@ def test_bulk_read_logs_every_customer(customer, other_customer):
         )
 
 
-def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_customer):
+def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_customer, field_tech):
     sample = project_file(
         "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     result = parse_espi(str(sample))
-    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
+    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD, imported_by=field_tech)
     assert summary.refused == "" and summary.readings_stored > 8000
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
@@ -142,7 +142,9 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     assert len(stored) == len(imported)
     assert sum(v for _, _, v in stored) == pytest.approx(sum(r.value for r in imported) / 1000)
     # A second import of the same file changes nothing (re-runnable).
-    usage_import(customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD)
+    usage_import(
+        customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD, imported_by=field_tech
+    )
     again = reveal_intervals(
         actor=as_customer(customer),
         customer_id=customer.pk,
@@ -153,13 +155,13 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     assert readings_between(again, first, last, "electric") == stored
 
 
-def test_an_incomplete_file_stores_nothing(customer):
+def test_an_incomplete_file_stores_nothing(customer, field_tech):
     sample = project_file(
         "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     text = sample.read_bytes()
     result = parse_espi(__import__("io").BytesIO(text[: len(text) // 2]))
-    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD)
+    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD, imported_by=field_tech)
     assert summary.refused and summary.blocks_written == 0
     assert not list(interval_files.store_dir().rglob("*.parquet"))
 

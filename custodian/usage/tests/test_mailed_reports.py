@@ -33,7 +33,7 @@ def neighbourhood(db):
 def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood, privacy_officer):
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
-    export = vendor_export_run_with_progress(vendor)
+    export = vendor_export_run_with_progress(vendor, privacy_officer)
     rows = rows_of(export, keys[0])
     assert rows and set(rows[0]) == {
         "customer_ref",
@@ -54,11 +54,11 @@ def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood
     assert {e.categories for e in entries} == {"mailing_address,meter_usage,name"}
 
 
-def vendor_export_run_with_progress(vendor):
+def vendor_export_run_with_progress(vendor, officer):
     from custodian.disclosures.exports import vendor_export_run
 
     seen = []
-    export = vendor_export_run(vendor=vendor, batch=7, progress=seen.append)
+    export = vendor_export_run(vendor=vendor, requested_by=officer, batch=7, progress=seen.append)
     assert sum(seen) >= export.rows and len(seen) > 1  # progress in batches
     return export
 
@@ -68,14 +68,15 @@ def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, priva
 
     PeerGroupMonth.objects.all().delete()
     keys = new_vendor_keypair()
-    export = vendor_export_run_with_progress_or_empty(make_vendor("report_mailing", keys, privacy_officer))
+    vendor = make_vendor("report_mailing", keys, privacy_officer)
+    export = vendor_export_run_with_progress_or_empty(vendor, privacy_officer)
     assert export.rows == 0 and rows_of(export, keys[0]) == []
 
 
-def vendor_export_run_with_progress_or_empty(vendor):
+def vendor_export_run_with_progress_or_empty(vendor, officer):
     from custodian.disclosures.exports import vendor_export_run
 
-    return vendor_export_run(vendor=vendor)
+    return vendor_export_run(vendor=vendor, requested_by=officer)
 
 
 def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer, capsys):
@@ -87,9 +88,9 @@ def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer
     demo_intervals_ensure(count=40, seed=6)
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
-    call_command("comparison_reports", "--no-progress", "--mail-to", str(vendor.pk))
+    call_command("comparison_reports", "--no-progress", "--mail-to", str(vendor.pk), "--by", "priya.privacy")
     out = capsys.readouterr().out
     # 40 demo homes spread over many small groups: none may be shown, so no report leaves.
     assert "0 reports sent to" in out
     with pytest.raises(Exception, match="no report-mailing vendor"):
-        call_command("comparison_reports", "--no-progress", "--mail-to", "999999")
+        call_command("comparison_reports", "--no-progress", "--mail-to", "999999", "--by", "priya.privacy")

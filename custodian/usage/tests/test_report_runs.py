@@ -77,3 +77,20 @@ def test_the_disclosure_desk_sends_report_letters_through_a_report_run(town, con
     assert response.status_code == 302 and response.url == "/staff/reports/"
     run = ReportRun.objects.get()
     assert run.mail_vendor == vendor and run.status == "done" and run.export.vendor == vendor
+
+
+def test_the_service_checks_who_runs_and_who_mails(db, marketer, field_tech, privacy_officer):
+    vendor = make_vendor("report_mailing", new_vendor_keypair(), privacy_officer)
+    with pytest.raises(RunRefused, match="run reports"):
+        report_run_request(requested_by=marketer)
+    with pytest.raises(RunRefused, match="only the privacy officer"):
+        report_run_request(requested_by=field_tech, mail_vendor=vendor)
+    assert not ReportRun.objects.exists()
+
+
+def test_a_run_names_who_started_it_in_the_access_log(town, console, field_tech):
+    from custodian.audit.models import AccessEvent
+
+    console(field_tech).post("/staff/reports/")
+    reads = AccessEvent.objects.filter(actor_kind="system", actor_id="comparison_reports")
+    assert reads.exists() and set(reads.values_list("on_behalf_of", flat=True)) == {"fiona.field"}

@@ -52,7 +52,7 @@ def test_bad_files_are_named_and_store_nothing(console, field_tech, customer, co
     assert not list(interval_files.store_dir().rglob("*.parquet"))
 
 
-def test_the_command_imports_csv_and_reports_problems_by_line(customer, tmp_path, capsys):
+def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_tech, tmp_path, capsys):
     csv_file = tmp_path / "usage.csv"
     csv_file.write_text(
         "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
@@ -60,14 +60,21 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, tmp_path
         "Electric usage,2026-03-02,01:00-0600,02:00-0600,0.75,kWh,,\n"
         "Electric usage,2026-03-02,02:00-0600,03:00-0600,lots,kWh,,\n"
     )
-    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk))
+    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field")
     captured = capsys.readouterr()
     assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
     assert "line 4:" in captured.err
     with pytest.raises(CommandError, match="no customer"):
-        call_command("import_green_button", str(csv_file), "--customer", "999999")
+        call_command("import_green_button", str(csv_file), "--customer", "999999", "--by", "fiona.field")
     with pytest.raises(CommandError, match="cannot read"):
-        call_command("import_green_button", str(tmp_path / "missing.xml"), "--customer", str(customer.pk))
+        call_command(
+            "import_green_button",
+            str(tmp_path / "missing.xml"),
+            "--customer",
+            str(customer.pk),
+            "--by",
+            "fiona.field",
+        )
 
 
 def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
@@ -78,7 +85,7 @@ def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, custom
     assert notes and all("alice" not in note.lower() for note, _ in notes)
 
 
-def test_readings_off_the_grid_are_counted_once_per_month(customer):
+def test_readings_off_the_grid_are_counted_once_per_month(customer, field_tech):
     from custodian.usage.greenbutton_import import ImportResult, Reading
     from custodian.usage.intervals import usage_import
     from custodian.vault.interval_files import month_bounds
@@ -93,6 +100,7 @@ def test_readings_off_the_grid_are_counted_once_per_month(customer):
         customer_id=customer.pk,
         result=result,
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
+        imported_by=field_tech,
     )
     assert summary.readings_stored == 48
     messages = [p.message for p in summary.problems]
@@ -100,3 +108,35 @@ def test_readings_off_the_grid_are_counted_once_per_month(customer):
         "5 readings in gal on the electric usage point: not a unit for electric, skipped",
         f"10 electric readings of 2026-05 are off its 3600s grid (first at {start + 216_900}): skipped",
     ]
+
+
+def test_only_staff_who_provide_services_import_and_the_import_names_them(
+    customer, field_tech, dba, billing_clerk, tmp_path, capsys
+):
+    from django.core.exceptions import PermissionDenied
+
+    from custodian.audit.models import AccessEvent
+    from custodian.usage.greenbutton_import import ImportResult, Reading
+    from custodian.usage.intervals import usage_import
+    from custodian.vault.interval_files import month_bounds
+    from custodian.vault.services import Submission
+
+    start = month_bounds("2026-05")[0]
+    result = ImportResult(
+        readings=[Reading("up", "mr", start, 3600, 500.0, "Wh", 1)], usage_points={"up": "electric"}
+    )
+    submission = Submission(channel="file_import", notice_key="metering", recorded_by_label="test")
+    for who in (dba, billing_clerk, None):
+        with pytest.raises(PermissionDenied):
+            usage_import(customer_id=customer.pk, result=result, submission=submission, imported_by=who)
+    assert not AccessEvent.objects.exists() and not list(interval_files.store_dir().rglob("*.parquet"))
+    csv_file = tmp_path / "usage.csv"
+    csv_file.write_text(
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        "Electric usage,2026-03-02,00:00-0600,01:00-0600,1.25,kWh,,\n"
+    )
+    with pytest.raises(CommandError, match="ivan.it"):
+        call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "ivan.it")
+    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field")
+    event = AccessEvent.objects.get()
+    assert (event.actor_kind, event.actor_id, event.on_behalf_of) == ("system", "usage_import", "fiona.field")

@@ -15,6 +15,8 @@ from custodian.vault.gate import (
     customer_actor,
     find_customers,
     reveal,
+    reveal_documents,
+    reveal_intervals,
     reveal_many,
     staff_actor,
     system_actor,
@@ -163,21 +165,52 @@ def test_system_jobs_and_vendors_read_only_their_declared_categories(customer):
     with pytest.raises(Denied):
         reveal(actor=system_actor("no_such_job"), customer_id=customer.pk, fields=["name"], purpose="billing")
     mailer = vendor_actor("v1", "mailing")
-    assert reveal(
+    # Vendors read in bulk, for their exports, and only their function's categories.
+    assert reveal_many(
         actor=mailer,
-        customer_id=customer.pk,
+        customer_ids=[customer.pk],
         fields=["name", "mailing_address"],
         purpose="contacting_customers",
     )
     with pytest.raises(Denied):
-        reveal(actor=mailer, customer_id=customer.pk, fields=["phone"], purpose="contacting_customers")
+        reveal_many(
+            actor=mailer, customer_ids=[customer.pk], fields=["phone"], purpose="contacting_customers"
+        )
     with pytest.raises(Denied):
-        reveal(
+        reveal_many(
             actor=vendor_actor("v2", "consumption_reports"),
-            customer_id=customer.pk,
+            customer_ids=[customer.pk],
             fields=["name"],
             purpose="providing_services",
         )
+
+
+def test_vendors_never_read_or_look_up_one_customer_at_a_time(customer):
+    """Vendors receive their exports and nothing else: no single read, document, usage or lookup, even of
+    what their function may receive in bulk; each attempt is a logged refusal."""
+    mailer = vendor_actor("v1", "mailing")
+    with pytest.raises(Denied):
+        reveal(actor=mailer, customer_id=customer.pk, fields=["name"], purpose="contacting_customers")
+    with pytest.raises(Denied):
+        reveal_documents(
+            actor=mailer,
+            customer_id=customer.pk,
+            category="correspondence",
+            ref_prefix="",
+            purpose="contacting_customers",
+        )
+    with pytest.raises(Denied):
+        reveal_intervals(
+            actor=vendor_actor("v2", "consumption_reports"),
+            customer_id=customer.pk,
+            purpose="providing_services",
+            start=0,
+            end=10**9,
+        )
+    with pytest.raises(Denied):
+        find_customers(actor=mailer, field="email", value="alice@example.com", purpose="contacting_customers")
+    refusals = AccessEvent.objects.filter(actor_kind="vendor")
+    assert refusals.count() == 4 and set(refusals.values_list("decision", flat=True)) == {"deny"}
 
 
 def test_bulk_reveal_logs_one_event_per_customer(customer, other_customer):
@@ -210,19 +243,63 @@ def test_bulk_reveal_refuses_request_driven_purposes_and_unknown_ids(service_rep
         )
 
 
-def test_lookup_by_blind_index_matches_however_the_value_was_typed(service_rep, customer, other_customer):
+def test_lookup_by_blind_index_matches_however_the_value_was_typed(
+    service_rep, customer, other_customer, open_request
+):
     actor = staff_actor(service_rep)
+    req = open_request(customer, "customer_service").pk
     assert find_customers(
-        actor=actor, field="email", value="  alice@EXAMPLE.com ", purpose="contacting_customers"
+        actor=actor,
+        field="email",
+        value="  alice@EXAMPLE.com ",
+        purpose="contacting_customers",
+        request_id=req,
     ) == [customer.pk]
     assert find_customers(
-        actor=actor, field="phone", value="+1 507 555 0101", purpose="contacting_customers"
+        actor=actor, field="phone", value="+1 507 555 0101", purpose="contacting_customers", request_id=req
     ) == [customer.pk]
     assert (
-        find_customers(actor=actor, field="email", value="nobody@example.com", purpose="contacting_customers")
+        find_customers(
+            actor=actor,
+            field="email",
+            value="nobody@example.com",
+            purpose="contacting_customers",
+            request_id=req,
+        )
         == []
     )
     assert last_event().action == "lookup"
+
+
+def test_a_lookup_for_a_request_driven_purpose_needs_the_request_and_finds_only_its_customer(
+    service_rep, billing_clerk, customer, other_customer, open_request
+):
+    """The request rule of reveal, for lookups: without an open request the service owns, refused (and
+    logged); with one, only that request's customer can be found."""
+    actor = staff_actor(service_rep)
+    with pytest.raises(Denied):
+        find_customers(actor=actor, field="phone", value="507-555-0101", purpose="contacting_customers")
+    assert last_event().decision == "deny"
+    others = open_request(customer, "billing").pk  # owned by another service
+    with pytest.raises(Denied):
+        find_customers(
+            actor=actor,
+            field="phone",
+            value="507-555-0101",
+            purpose="contacting_customers",
+            request_id=others,
+        )
+    req = open_request(customer, "customer_service").pk
+    assert (
+        find_customers(
+            actor=actor, field="phone", value="507-555-0202", purpose="contacting_customers", request_id=req
+        )
+        == []
+    )
+    # Not request-driven: no request needed.
+    assert find_customers(
+        actor=staff_actor(billing_clerk), field="account_number", value="0010000002", purpose="billing"
+    ) == [other_customer.pk]
 
 
 def test_lookup_needs_a_purpose_that_reads_the_category(marketer, web_editor, customer):
@@ -300,3 +377,71 @@ def test_the_privacy_officer_reviews_emergency_access(field_tech, privacy_office
         grant_id=grant.pk, reviewer=privacy_officer, note="Leak confirmed by dispatch"
     )
     assert reviewed.reviewed_by == privacy_officer and list(break_glass_review_queue()) == []
+
+
+def test_break_glass_is_open_only_to_the_services_and_purposes_the_policy_file_names(
+    dba, billing_clerk, field_tech, customer
+):
+    reason = "Gas leak reported at the premise; must reach the occupant now"
+    for user, purpose in (
+        (dba, "contacting_customers"),  # IT reads no customer data, even in an emergency
+        (billing_clerk, "contacting_customers"),  # billing has no emergency access
+        (field_tech, "legal_obligations"),  # field services, but not for this purpose
+    ):
+        with pytest.raises(Denied):
+            break_glass_open(actor=staff_actor(user), customer_id=customer.pk, purpose=purpose, reason=reason)
+        refusal = last_event()
+        assert (refusal.action, refusal.decision, refusal.actor_label) == (
+            "break_glass",
+            "deny",
+            user.username,
+        )
+        assert "emergency access" in refusal.reason
+    assert not BreakGlassGrant.objects.exists()
+    assert break_glass_open(
+        actor=staff_actor(field_tech), customer_id=customer.pk, purpose="contacting_customers", reason=reason
+    )
+
+
+def test_a_read_through_a_request_the_reader_entered_is_marked(service_rep, customer, open_request):
+    from custodian.casework.services import Intake, request_intake
+
+    mine, _ = request_intake(
+        intake=Intake(
+            kind="other",
+            channel="phone",
+            message="Call me back",
+            customer_id=customer.pk,
+            recorded_by=service_rep,
+            verification="account_and_fact",
+            verified_with="service_address",
+        )
+    )
+    actor = staff_actor(service_rep)
+    reveal(
+        actor=actor,
+        customer_id=customer.pk,
+        fields=["phone"],
+        purpose="contacting_customers",
+        request_id=mine.pk,
+    )
+    assert last_event().own_request == "yes"
+    theirs = open_request(customer, "customer_service")  # arrived by another way (opened by nobody on staff)
+    reveal(
+        actor=actor,
+        customer_id=customer.pk,
+        fields=["phone"],
+        purpose="contacting_customers",
+        request_id=theirs.pk,
+    )
+    assert last_event().own_request == ""
+
+
+def test_system_jobs_name_the_staff_member_who_started_them(privacy_officer, customer):
+    reveal_many(
+        actor=system_actor("billing_run", on_behalf_of=privacy_officer),
+        customer_ids=[customer.pk],
+        fields=["name"],
+        purpose="billing",
+    )
+    assert (last_event().actor_kind, last_event().on_behalf_of) == ("system", "priya.privacy")

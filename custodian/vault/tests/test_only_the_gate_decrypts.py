@@ -1,7 +1,10 @@
 """Exactly one module decrypts: a test that fails the build if any other code reaches plaintext."""
 
 import ast
+import re
 from pathlib import Path
+
+import pytest
 
 import custodian
 
@@ -82,6 +85,108 @@ def test_no_code_outside_the_vault_reads_encrypted_columns():
         if name in {"ciphertext", "wrapped", "PersonalValue.ciphertext"}
     ]
     assert offenders == [], f"encrypted columns read outside custodian/vault: {offenders}"
+
+
+# The tables that hold sealed values and wrapped keys, and their sealed columns.
+SEALED_TABLES = ("vault_personalvalue", "vault_datakey", "vault_sealeddocument")
+SEALED_COLUMNS = ("ciphertext", "wrapped")
+SQL_WORDS = re.compile(r"\b(select|from|join|returning|copy|where|union)\b", re.IGNORECASE)
+SEALED_IN_SQL = re.compile(r"\b(" + "|".join(SEALED_COLUMNS + SEALED_TABLES) + r")\b", re.IGNORECASE)
+
+
+def _string_pieces(tree):
+    """Every string the module holds, with f-strings and literal concatenations joined into one text (the
+    interpolated parts become a placeholder), so a query split across pieces is read whole."""
+
+    def text(node) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(text(v) if isinstance(v, ast.Constant) else " {} " for v in node.values)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = text(node.left), text(node.right)
+            if left is not None or right is not None:
+                return (left or " {} ") + (right or " {} ")
+        return None
+
+    for node in ast.walk(tree):
+        joined = text(node)
+        if joined is not None:
+            yield joined, node.lineno
+
+
+def _reads_sealed_columns(sql: str) -> bool:
+    """SQL that names a sealed column or a sealed table of the vault (`SELECT *` of one included)."""
+    return bool(SQL_WORDS.search(sql) and SEALED_IN_SQL.search(sql))
+
+
+def _sealed_table_names(tree):
+    """`<Model>._meta.db_table` of a sealed model: the table name an f-string query would interpolate."""
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "db_table"
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "_meta"
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id in ("PersonalValue", "DataKey", "SealedDocument")
+        ):
+            yield node.lineno
+
+
+def sql_offenders(sources) -> list[str]:
+    offenders = []
+    for path, tree in sources:
+        if path == GATE:
+            continue
+        where = path.relative_to(ROOT) if ROOT in path.parents else path
+        offenders += [f"{where}:{line}" for sql, line in _string_pieces(tree) if _reads_sealed_columns(sql)]
+        offenders += [f"{where}:{line} (sealed table name)" for line in _sealed_table_names(tree)]
+    return offenders
+
+
+def test_no_sql_outside_the_gate_reads_sealed_columns():
+    """Raw SQL (cursor.execute, RawSQL, .extra, DuckDB) that reads ciphertext, wrapped keys or the sealed
+    tables: only the gate may, wherever else in the code base it is, the vault's own modules included."""
+    assert sql_offenders(_sources()) == [], "SQL reading sealed columns outside custodian/vault/gate.py"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'cursor.execute("SELECT ciphertext FROM vault_personalvalue WHERE customer_id = %s", [1])',
+        'cursor.execute(f"SELECT pv.ciphertext FROM {table} pv")',
+        'RawSQL("select wrapped from vault_datakey where customer_id = %s", [1])',
+        'qs.extra(select={"c": "SELECT ciphertext FROM vault_sealeddocument"})',
+        'cursor.execute("SELECT * FROM vault_personalvalue")',
+        'cursor.execute("SELECT dk.key_id, dk." + "wrapped FROM vault_datakey dk")',
+        'sql = "SELECT field, " + column + " FROM vault_personalvalue"',
+        "TABLE = PersonalValue._meta.db_table",
+    ],
+)
+def test_the_sql_check_would_catch_an_offender(code):
+    assert sql_offenders([(ROOT / "elsewhere.py", ast.parse(code))])
+
+
+def test_the_sql_check_leaves_prose_and_other_tables_alone():
+    code = (
+        '"""Data keys are wrapped under a master key; ciphertext is never read here."""\n'
+        'cursor.execute("SELECT id, customer_class FROM customers_customer WHERE id = %s", [1])\n'
+    )
+    assert sql_offenders([(ROOT / "elsewhere.py", ast.parse(code))]) == []
+
+
+def test_only_the_gate_reads_sealed_interval_blocks():
+    """The interval store's reader (DuckDB SQL over the sealed Parquet column) is the gate's alone."""
+    store = ROOT / "vault" / "interval_files.py"
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path, tree in _sources()
+        if path not in (GATE, store)
+        for name, line in _names(tree)
+        if name in ("read_rows", "SCHEMA_COLUMNS")
+    ]
+    assert offenders == [], f"sealed interval blocks read outside custodian/vault/gate.py: {offenders}"
 
 
 def test_the_vault_itself_opens_values_only_in_the_gate():

@@ -45,6 +45,7 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
         function="mailing", officer=privacy_officer, name="Prairie Print", days=60
     )
     vendor_register(
+        registered_by=privacy_officer,
         name="Undetermined Co",
         function="mailing",
         contact="x",

@@ -1,5 +1,6 @@
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -17,8 +18,14 @@ class Command(BaseCommand):
             "--marketing", action="store_true", help="a marketing mailing: opted-out customers left out"
         )
         parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument(
+            "--by", required=True, metavar="USER", help="the privacy officer who decides this disclosure"
+        )
 
-    def handle(self, *args, vendor, marketing, batch, **options):
+    def handle(self, *args, vendor, marketing, batch, by, **options):
+        officer = get_user_model().objects.filter(username=by, is_active=True).first()
+        if officer is None:
+            raise CommandError(f"no active staff user {by!r}")
         found = Vendor.objects.filter(pk=vendor).first()
         if found is None:
             raise CommandError(f"no vendor {vendor}")
@@ -31,7 +38,11 @@ class Command(BaseCommand):
 
             try:
                 export = vendor_export_run(
-                    vendor=found, for_marketing=marketing, batch=batch, progress=progress
+                    vendor=found,
+                    requested_by=officer,
+                    for_marketing=marketing,
+                    batch=batch,
+                    progress=progress,
                 )
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None

@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -21,16 +22,31 @@ class Command(BaseCommand):
             metavar="VENDOR_ID",
             help="then send every home's report as a PDF to this report-mailing vendor (a vendor export)",
         )
+        parser.add_argument(
+            "--by",
+            metavar="USER",
+            help="the staff member who starts the run, named in the access log (required with --mail-to: "
+            "the privacy officer)",
+        )
 
-    def handle(self, *args, engine, no_progress, mail_to, **options):
+    def handle(self, *args, engine, no_progress, mail_to, by, **options):
+        from custodian.usage.reports import may_run_reports
+
         if (engine or settings.CUSTODIAN_COMPARISON_ENGINE) == "spark":
             try:
                 require_spark()
             except SparkNotInstalled as missing:
                 raise CommandError(str(missing)) from None
+        staff = None
+        if by:
+            staff = get_user_model().objects.filter(username=by, is_active=True).first()
+            if staff is None or not may_run_reports(staff):
+                raise CommandError(f"{by!r} is not an active staff member who runs comparison reports")
+        elif mail_to is not None:
+            raise CommandError("--mail-to sends letters to a vendor: name the privacy officer with --by")
         started = time.perf_counter()
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
-            data = comparison_inputs(progress=bar.update)
+            data = comparison_inputs(progress=bar.update, started_by=staff)
         read = time.perf_counter() - started
         rows, groups_rows, members = compute(data, engine=engine)
         stored = store_group_aggregates(data, (groups_rows, members))
@@ -45,9 +61,9 @@ class Command(BaseCommand):
             f"hourly readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
         )
         if mail_to is not None:
-            self._mail(mail_to, no_progress)
+            self._mail(mail_to, no_progress, staff)
 
-    def _mail(self, vendor_id: int, no_progress: bool):
+    def _mail(self, vendor_id: int, no_progress: bool, staff):
         from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
         from custodian.disclosures.models import Vendor
         from custodian.usage.models import PeerGroupMember
@@ -58,7 +74,7 @@ class Command(BaseCommand):
         total = PeerGroupMember.objects.count()
         with tqdm(total=total, unit="home", desc="reports for mail", disable=no_progress) as bar:
             try:
-                export = vendor_export_run(vendor=vendor, progress=bar.update)
+                export = vendor_export_run(vendor=vendor, requested_by=staff, progress=bar.update)
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         self.stdout.write(

@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.customers.models import Customer
@@ -16,8 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--customer", type=int, required=True, help="the customer's id in Custodian")
         parser.add_argument("--source", default="meter data management system", help="who sent the file")
+        parser.add_argument(
+            "--by",
+            required=True,
+            metavar="USER",
+            help="the staff member who imports (field services or customer service); named in the access log",
+        )
 
-    def handle(self, *args, path, customer, source, **options):
+    def handle(self, *args, path, customer, source, by, **options):
+        staff = get_user_model().objects.filter(username=by, is_active=True).first()
+        if staff is None:
+            raise CommandError(f"no active staff user {by!r}")
         if not Customer.objects.filter(pk=customer).exists():
             raise CommandError(f"no customer {customer}")
         try:
@@ -25,16 +36,21 @@ class Command(BaseCommand):
                 result = parse_green_button(stream)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
-        summary = usage_import(
-            customer_id=customer,
-            result=result,
-            submission=Submission(
-                channel=Channel.FILE_IMPORT,
-                notice_key="metering",
-                recorded_by_label=source,
-                note="Green Button file",  # not its path: paths often carry the customer's name
-            ),
-        )
+        try:
+            summary = usage_import(
+                customer_id=customer,
+                result=result,
+                submission=Submission(
+                    channel=Channel.FILE_IMPORT,
+                    notice_key="metering",
+                    recorded_by=staff,
+                    recorded_by_label=source,
+                    note="Green Button file",  # not its path: paths often carry the customer's name
+                ),
+                imported_by=staff,
+            )
+        except PermissionDenied as exc:
+            raise CommandError(f"{by}: {exc}") from None
         for problem in summary.problems:
             self.stderr.write(f"line {problem.line or '-'}: {problem.message}")
         if summary.refused:

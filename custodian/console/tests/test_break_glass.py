@@ -1,0 +1,87 @@
+"""Emergency access only for the support services and purposes the policy file names; everyone else is
+refused, with the same answer as a missing customer, and the refusal is in the access log."""
+
+import re
+
+import pytest
+from django_otp.oath import totp
+
+from custodian.audit.models import AccessEvent
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.policy.loader import current_policy
+from custodian.vault.models import BreakGlassGrant
+
+
+def code_for(user) -> str:
+    """A current code; the device forgets the last one used, so a test may re-authenticate within 30 s."""
+    device = user.totpdevice_set.get()
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def break_glass(client, user, customer_id, purpose):
+    return client.post(
+        f"/staff/customers/{customer_id}/break-glass/",
+        {
+            "purpose": purpose,
+            "reason": "Gas smell reported at the premise",
+            "password": DEMO_PASSWORD,
+            "code": code_for(user),
+        },
+    )
+
+
+@pytest.mark.parametrize("service", list(current_policy().services))
+def test_every_service_breaks_the_glass_only_as_the_policy_file_says(service, all_staff, console, customer):
+    user = all_staff[service]
+    client = console(user)
+    for purpose, p in current_policy().purposes.items():
+        if not p.categories:
+            continue
+        response = break_glass(client, user, customer.pk, purpose)
+        allowed = purpose in current_policy().emergency_access.get(service, ())
+        assert response.status_code == (302 if allowed else 404), (service, purpose)
+        event = AccessEvent.objects.filter(action="break_glass").latest("seq")
+        assert (event.actor_label, event.purpose, event.decision) == (
+            user.username,
+            purpose,
+            "allow" if allowed else "deny",
+        )
+    granted = set(BreakGlassGrant.objects.values_list("purpose", flat=True))
+    assert granted == set(current_policy().emergency_access.get(service, ()))
+
+
+def test_it_cannot_break_the_glass_and_its_refusal_looks_like_a_missing_customer(console, dba, customer):
+    """The review's case: ivan.it (whose service reads no customer data) got 60 minutes of name, e-mail,
+    phone and addresses."""
+    client = console(dba)
+    refused = break_glass(client, dba, customer.pk, "contacting_customers")
+    missing = break_glass(client, dba, 987654, "contacting_customers")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.content == missing.content
+    assert not BreakGlassGrant.objects.exists()
+    reasons = list(AccessEvent.objects.filter(action="break_glass").values_list("decision", "reason"))
+    assert reasons[0][0] == "deny" and "emergency access" in reasons[0][1]
+    shown = client.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
+    )
+    assert "(507) 555-0101" not in shown.content.decode()
+
+
+def test_the_customer_page_offers_emergency_access_only_where_the_policy_opens_it(
+    console, field_tech, billing_clerk, customer
+):
+    page = console(field_tech).get(f"/staff/customers/{customer.pk}/").content.decode()
+    offered = set(re.findall(r'<option value="([a-z_]+)"', page.split("break-glass")[-1]))
+    assert offered == set(current_policy().emergency_access["field_services"])
+    assert (
+        "break-glass" not in console(billing_clerk).get(f"/staff/customers/{customer.pk}/").content.decode()
+    )
+
+
+def test_the_privacy_page_says_who_may_use_emergency_access(client, db):
+    html = client.get("/privacy/").content.decode()
+    listed = set(re.findall(r'data-emergency-service="([a-z_]+)"', html))
+    assert listed == {s for s, purposes in current_policy().emergency_access.items() if purposes}
+    assert "Field services: contacting customers, resolving problems" in html
