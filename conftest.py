@@ -186,6 +186,7 @@ def card_processor(privacy_officer):
 
     today = timezone.localdate()
     vendor = vendor_register(
+        registered_by=privacy_officer,
         name="Prairie Card Payments",
         function="payment_processing",
         contact="ops@payments.example",
@@ -201,3 +202,20 @@ def card_processor(privacy_officer):
         review_by=today + timedelta(days=365),
     )
     return vendor
+
+
+@pytest.fixture
+def api_client_job(settings, tmp_path):
+    """The policy file with the billing run marked as a job that reads through the API (`api_client`): no
+    job of the shipped policy does, but a utility's file may declare one. Returns the job's key."""
+    import shutil
+    from pathlib import Path
+
+    source = Path(settings.CUSTODIAN_POLICY_FILE)
+    text = source.read_text().replace(
+        "[system_jobs.billing_run]\n", "[system_jobs.billing_run]\napi_client = true\n"
+    )
+    shutil.copy(source.parent / "owatonna-policy.txt", tmp_path / "owatonna-policy.txt")
+    (tmp_path / "owatonna.toml").write_text(text)
+    settings.CUSTODIAN_POLICY_FILE = tmp_path / "owatonna.toml"
+    return "billing_run"

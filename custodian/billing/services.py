@@ -22,7 +22,8 @@ from custodian.billing.models import Bill, BillRun, LedgerEntry
 from custodian.billing.reads import previous_cycle, register_months, usage_for
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
-from custodian.vault.gate import reveal_with_intervals_many, system_actor
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import policy_decision, reveal_with_intervals_many, staff_actor, system_actor
 from custodian.vault.models import Channel
 from custodian.vault.services import Submission, documents_seal_many
 
@@ -222,6 +223,14 @@ def _issue(
     return bills
 
 
+def may_bill(user) -> bool:
+    """Staff whose support services act for billing, with bills, run and correct bills."""
+    return (
+        user is not None
+        and policy_decision(current_policy(), staff_actor(user), "billing", ["bills"]).allowed
+    )
+
+
 def bill_run(
     *,
     cycle: str,
@@ -229,14 +238,19 @@ def bill_run(
     run: BillRun | None = None,
     progress: Callable[[int], None] | None = None,
     chunk: int = CHUNK,
+    started_by=None,
 ) -> int:
     """Bill every account in service during `cycle` that has no bill for it yet. Returns the number of
-    bills issued. Safe to re-run: each chunk commits its bills together, and billed accounts are skipped."""
+    bills issued. Safe to re-run: each chunk commits its bills together, and billed accounts are skipped.
+    `started_by`: the staff member who started the run (None: a scheduled run), checked and named on its
+    access events."""
+    if started_by is not None and not may_bill(started_by):
+        raise BillingError("only billing staff start a bill run")
     cycle_check(cycle)
     _, last = cycle_bounds(cycle)
     issued_on = issued_on or last + timedelta(days=1)
     due_on = issued_on + timedelta(days=current_tariff().due_days)
-    actor = system_actor(BILLING_JOB)
+    actor = system_actor(BILLING_JOB, on_behalf_of=started_by)
     accounts = list(accounts_to_bill(cycle))
     billed = set(Bill.objects.filter(cycle=cycle, is_current=True).values_list("account_id", flat=True))
     services_by_premise: dict[int, list[str]] = {}
@@ -290,10 +304,13 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run)
 
 
 @transaction.atomic
-def bill_correct(*, bill_id: int, reason: str, by=None, issued_on: date | None = None) -> Bill:
+def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None) -> Bill:
     """A correction is a re-bill, never an edit: the bill is recomputed from the usage held now (a fixed
     read, a corrected tariff), the old one is marked superseded and credited on the ledger, the new one
-    charged; both stay, and the new one names the old and the reason."""
+    charged; both stay, and the new one names the old and the reason. Only billing staff correct (`by`,
+    named on the re-read's access event)."""
+    if not may_bill(by):
+        raise BillingError("only billing staff correct bills")
     if len((reason or "").strip()) < 5:
         raise BillingError("a correction needs its reason")
     old = (
@@ -315,7 +332,7 @@ def bill_correct(*, bill_id: int, reason: str, by=None, issued_on: date | None =
         memo=f"Bill for {old.cycle} replaced: {reason.strip()}"[:200],
     )
     values, blocks = reveal_with_intervals_many(
-        actor=system_actor(BILLING_JOB),
+        actor=system_actor(BILLING_JOB, on_behalf_of=by),
         customer_ids=[account.customer_id],
         fields=BILL_FIELDS,
         purpose="billing",

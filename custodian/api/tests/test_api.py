@@ -149,7 +149,7 @@ def test_lookup_finds_by_blind_index(api, service_rep, customer, other_customer,
 
 
 def test_system_and_vendor_tokens_act_as_their_job_or_vendor(
-    api, customer, token_for, billing_clerk, privacy_officer
+    api, customer, token_for, billing_clerk, privacy_officer, api_client_job
 ):
     from custodian.testing import vendor_with_determination
 

@@ -203,7 +203,7 @@ def test_tokens_have_an_owner_and_an_expiry_and_are_listed_expired_and_revoked(
     assert "expired" in listing and "revoked" in listing
 
 
-def test_revoking_every_token_of_a_staff_member(capsys, billing_clerk, privacy_officer):
+def test_revoking_every_token_of_a_staff_member(capsys, billing_clerk, privacy_officer, api_client_job):
     """Offboarding: the member's own tokens and the job tokens they answer for stop at once."""
     own = token_command(capsys, "--user", "bill.clerk")
     job = token_command(capsys, "--job", "billing_run", "--on-behalf-of", "bill.clerk")
@@ -216,8 +216,19 @@ def test_revoking_every_token_of_a_staff_member(capsys, billing_clerk, privacy_o
     assert client.get("/api/v1/access-events", **bearer(officer)).status_code == 200
 
 
+def test_no_job_of_the_policy_file_takes_a_token(capsys, billing_clerk):
+    """Every job of the shipped policy runs inside Custodian: the bill run's token would have read every
+    customer's name, addresses and usage, the disclosures job's every category."""
+    from custodian.policy.loader import current_policy
+
+    for job in current_policy().system_jobs:
+        with pytest.raises(CommandError, match="runs inside Custodian"):
+            call_command("api_token", "create", "--job", job, "--on-behalf-of", "bill.clerk")
+    assert not ApiToken.objects.exists()
+
+
 def test_a_system_job_token_names_who_answers_for_it_and_only_api_jobs_get_one(
-    capsys, billing_clerk, customer
+    capsys, billing_clerk, customer, api_client_job
 ):
     with pytest.raises(CommandError, match="names the active staff member"):
         call_command("api_token", "create", "--job", "billing_run")

@@ -164,7 +164,7 @@ def test_a_correction_is_a_re_bill_with_a_reason(town, billing_clerk):
     bill_run(cycle="2026-10")
     old = _bills("2026-10")[0]
     with pytest.raises(BillingError, match="reason"):
-        bill_correct(bill_id=old.pk, reason="")
+        bill_correct(bill_id=old.pk, reason="", by=billing_clerk)
     new = bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=billing_clerk)
     old.refresh_from_db()
     assert (
@@ -172,7 +172,7 @@ def test_a_correction_is_a_re_bill_with_a_reason(town, billing_clerk):
     )
     assert balance_of(old.account_id) == new.total  # the old charge credited, the new one charged
     with pytest.raises(BillingError, match="no such current bill"):
-        bill_correct(bill_id=old.pk, reason="again, please")
+        bill_correct(bill_id=old.pk, reason="again, please", by=billing_clerk)
 
 
 def test_move_in_mid_cycle_is_prorated(db):
@@ -209,3 +209,16 @@ def test_interval_readings_are_billed_over_register_reads_and_gaps_estimated(db)
     assert Decimal(electric["quantity"]) == Decimal((end - start) // 3600) and electric["estimated"]
     assert bill.estimated_services == "electric"
     assert AccessEvent.objects.filter(action="bill_run", customer_id=str(home.pk)).count() == 1
+
+
+def test_only_billing_staff_correct_and_the_re_read_names_them(town, billing_clerk, service_rep):
+    from custodian.audit.models import AccessEvent
+
+    bill_run(cycle="2026-10")
+    old = _bills("2026-10")[0]
+    for who in (service_rep, None):
+        with pytest.raises(BillingError, match="only billing staff"):
+            bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=who)
+    bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=billing_clerk)
+    event = AccessEvent.objects.get(action="rebill")
+    assert (event.actor_id, event.on_behalf_of) == ("billing_run", "bill.clerk")

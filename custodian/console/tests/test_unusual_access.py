@@ -38,7 +38,7 @@ def test_a_vendor_reading_customers_one_at_a_time_is_flagged(console, privacy_of
 
 
 def test_a_system_job_token_reading_many_customers_or_refused_often_is_flagged(
-    console, privacy_officer, billing_clerk, customer, other_customer, monkeypatch
+    console, privacy_officer, billing_clerk, customer, other_customer, monkeypatch, api_client_job
 ):
     raw = api_token_create(job="billing_run", on_behalf_of=billing_clerk)[1]
     client = Client()

@@ -114,10 +114,12 @@ def test_card_numbers_never_reach_our_database(session, settings):
             assert "4242424242424242" not in repr(cursor.fetchall()), table
 
 
-def test_no_checkout_without_a_processor_under_a_current_determination(customer, card_processor):
+def test_no_checkout_without_a_processor_under_a_current_determination(
+    customer, card_processor, privacy_officer
+):
     from custodian.disclosures.services import vendor_revoke
 
-    vendor_revoke(vendor=card_processor)
+    vendor_revoke(vendor=card_processor, revoked_by=privacy_officer)
     account = Account.objects.get(customer=customer)
     with pytest.raises(PaymentError, match="no payment processor with a current determination"):
         payment_session_open(account_id=account.pk, amount="10.00")

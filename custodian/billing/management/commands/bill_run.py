@@ -12,15 +12,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cycle", required=True, help="the month to bill, YYYY-MM")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--by",
+            metavar="USER",
+            help="the billing staff member who starts the run (named in the access log)",
+        )
 
-    def handle(self, *args, cycle, no_progress=False, **options):
+    def handle(self, *args, cycle, no_progress=False, by=None, **options):
+        from django.contrib.auth import get_user_model
+
+        staff = None
+        if by:
+            staff = get_user_model().objects.filter(username=by, is_active=True).first()
+            if staff is None:
+                raise CommandError(f"no active staff user {by!r}")
         try:
             cycle_check(cycle)
         except BillingError as exc:
             raise CommandError(str(exc)) from None
         total = accounts_to_bill(cycle).count()
         with tqdm(total=total, unit="account", disable=no_progress, file=self.stderr) as bar:
-            issued = bill_run(cycle=cycle, progress=bar.update)
+            try:
+                issued = bill_run(cycle=cycle, progress=bar.update, started_by=staff)
+            except BillingError as exc:
+                raise CommandError(str(exc)) from None
         self.stdout.write(
             f"{issued} bills issued for {cycle} ({total - issued} accounts already billed or skipped)"
         )
