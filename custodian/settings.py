@@ -153,6 +153,8 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
         "port": env_int("EMAIL_PORT", 25),
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# An e-mail that failed for a temporary reason is sent again: after 15 minutes, then twice as long each time.
+CUSTODIAN_OUTBOX_MAX_ATTEMPTS = env_int("CUSTODIAN_OUTBOX_MAX_ATTEMPTS", 5)
 # Neighbour comparisons: embedded DuckDB, or Apache Spark for utilities that outgrow one machine.
 CUSTODIAN_COMPARISON_ENGINE = env_str("CUSTODIAN_COMPARISON_ENGINE", "duckdb")
 

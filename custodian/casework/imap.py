@@ -5,7 +5,7 @@ import imaplib
 
 from django.conf import settings
 
-from custodian.casework.mail_import import ImportReport, Malformed, import_one
+from custodian.casework.mail_import import ImportReport, Malformed, import_message
 from custodian.casework.services import RequestError
 
 
@@ -28,10 +28,7 @@ def poll_imap(client_factory=None) -> ImportReport:
             try:
                 if raw is None:
                     raise Malformed("the server returned no message body")
-                if import_one(raw):
-                    report.imported += 1
-                else:
-                    report.duplicates += 1
+                import_message(raw, report)
             except (Malformed, RequestError) as exc:
                 report.skipped.append((where, str(exc)))
                 continue

@@ -46,6 +46,7 @@ class Malformed(ValueError):
 class ImportReport:
     imported: int = 0
     duplicates: int = 0
+    bounces: int = 0  # delivery reports about the utility's own e-mails, handed to the outbox
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
 
 
@@ -130,6 +131,20 @@ def import_one(raw: bytes) -> bool:
     return created
 
 
+def import_message(raw: bytes, report: ImportReport) -> None:
+    """Import one message into `report`: a delivery report about one of our e-mails is a bounce for the
+    outbox, not a customer's request; anything else as import_one."""
+    from custodian.outbox.bounces import bounce_from_report, is_delivery_report
+
+    if is_delivery_report(raw):
+        bounce_from_report(raw)
+        report.bounces += 1
+    elif import_one(raw):
+        report.imported += 1
+    else:
+        report.duplicates += 1
+
+
 def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
     """(where, raw bytes) for each message of a Maildir (a folder with cur/ and new/) or an mbox file."""
     path = Path(path)
@@ -154,10 +169,7 @@ def import_folder(path: Path, progress=None) -> ImportReport:
         try:
             if isinstance(raw, Exception):
                 raise Malformed(f"can't read it: {raw}")
-            if import_one(raw):
-                report.imported += 1
-            else:
-                report.duplicates += 1
+            import_message(raw, report)
         except (Malformed, RequestError) as exc:
             report.skipped.append((where, str(exc)))
         if progress:

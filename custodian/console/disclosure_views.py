@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from custodian.console.views import _not_found, _privacy_officer_only
 from custodian.customers.models import Customer
-from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, export_dir, vendor_export_run
+from custodian.disclosures.exports import (
+    LETTER_MAILING,
+    REPORT_MAILING,
+    ExportRefused,
+    export_dir,
+    vendor_export_run,
+)
 from custodian.disclosures.models import Consent, DisclosureRequest, LegalAuthority, Vendor, VendorExport
 from custodian.disclosures.services import (
     AccountingError,
@@ -186,6 +192,19 @@ def vendor_export(request, vendor_id):
             request, f"Report run {run.pk} queued: it computes the reports and mails the letters."
         )
         return redirect("console:reports")
+    if vendor.function == LETTER_MAILING:
+        from custodian.outbox.services import letters_mail
+
+        try:
+            report = letters_mail(vendor=vendor, requested_by=request.user)
+        except ExportRefused as exc:
+            return _done(request, False, f"Letters not mailed: {exc}")
+        if report.export_id is None:
+            return _done(request, True, "No letters are waiting to be mailed.")
+        missing = len(report.not_addressed)
+        unaddressed = f"; {missing} without a mailing address" if missing else ""
+        done = f"Export {report.export_id}: {report.mailed} letters to {vendor.name}{unaddressed}."
+        return _done(request, True, done)
     try:
         export = vendor_export_run(
             vendor=vendor, requested_by=request.user, for_marketing=request.POST.get("for_marketing") == "on"

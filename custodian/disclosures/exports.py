@@ -13,7 +13,8 @@ import hashlib
 import io
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -28,11 +29,15 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.services import group_months_of
 from custodian.vault.export_crypto import ExportWriter
-from custodian.vault.gate import reveal_intervals_many, reveal_many, vendor_actor
+from custodian.vault.gate import reveal_documents_many, reveal_intervals_many, reveal_many, vendor_actor
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
 CHUNK = 2000
 REPORT_MAILING = "report_mailing"
+LETTER_MAILING = "letter_mailing"
+NO_DETERMINATION = (
+    "no current determination that the vendor's use advances the public's welfare, health or safety"
+)
 
 
 def export_dir() -> Path:
@@ -89,9 +94,7 @@ def vendor_export_run(
         raise ExportRefused(reason)
     determination = current_determination(vendor)
     if function is None or determination is None:
-        reason = (
-            "no current determination that the vendor's use advances the public's welfare, health or safety"
-        )
+        reason = NO_DETERMINATION
         if vendor.revoked_at:
             reason = "the vendor was revoked"
         DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
@@ -100,6 +103,8 @@ def vendor_export_run(
         raise ExportRefused("only the mailing function sends marketing mail")
     if not function.categories:
         raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
+    if function.key == LETTER_MAILING:
+        raise ExportRefused("the letter-mailing vendor receives the letters the outbox queued, nothing else")
     _cleanup_stale(vendor)
 
     ids = (
@@ -238,6 +243,165 @@ def vendor_export_run(
     return export
 
 
+@dataclass(frozen=True)
+class LetterToMail:
+    message_id: int
+    customer_id: int
+    text_ref: str
+
+
+def letters_export_run(
+    *,
+    vendor: Vendor,
+    letters: Sequence[LetterToMail],
+    render: Callable[[dict, str], bytes],
+    on_done: Callable[[VendorExport, dict[int, bytes], list[int]], None],
+    requested_by,
+    progress: Callable[[int], None] | None = None,
+) -> VendorExport:
+    """The outbox's letters for the letter-mailing vendor: one row per letter (message reference, name,
+    mailing address, the PDF as printed), encrypted to the vendor. Each letter's text is read through the gate
+    as the vendor (one access event per letter), names and addresses in one bulk read; every customer written
+    to is accounted for. `render(values, text)` draws a letter; `on_done(export, printed, unaddressed)` runs
+    in the transaction that marks the export done (the outbox marks its letters sent there), so a crash leaves
+    either a finished export with its letters marked, or neither."""
+    import base64
+
+    policy = current_policy()
+    function = policy.vendor_functions.get(vendor.function)
+    determination = current_determination(vendor)
+    record = dict(
+        recipient_name=vendor.name,
+        recipient_address=vendor.contact,
+        categories="",
+        purpose=function.purpose if function else "",
+        basis_kind="vendor_determination",
+        basis_ref="",
+        customer_count=0,
+        requested_by=requested_by,
+    )
+    if function is None or function.key != LETTER_MAILING:
+        raise ExportRefused(f"letters go only to a vendor of the {LETTER_MAILING!r} function")
+    if not reviews_access(services_of(requested_by)):
+        reason = "only the privacy officer runs vendor exports"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    if determination is None:
+        reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    _cleanup_stale(vendor)
+    cats = sorted(function.categories)
+    name = f"letters-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
+    export = VendorExport.objects.create(
+        vendor=vendor,
+        determination=determination,
+        function=function.key,
+        status="running",
+        file_name=name,
+        categories=",".join(cats),
+        requested_by=requested_by,
+    )
+    partial = export_dir() / f"{name}.partial"
+    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
+    actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
+    printed: dict[int, bytes] = {}
+    unaddressed: list[int] = []
+    try:
+        for start in range(0, max(len(letters), 1), CHUNK):
+            part = list(letters[start : start + CHUNK])
+            buffer = io.StringIO()
+            out = csv.writer(buffer)
+            if start == 0:
+                out.writerow(["letter_ref", "customer_ref", "name", "mailing_address", "letter_pdf_base64"])
+            if part:
+                values = reveal_many(
+                    actor=actor,
+                    customer_ids=sorted({letter.customer_id for letter in part}),
+                    fields=["name", "mailing_address"],
+                    purpose=function.purpose,
+                    action="vendor_export",
+                )
+                addressed = [
+                    letter
+                    for letter in part
+                    if all(values[letter.customer_id].get(f) for f in ("name", "mailing_address"))
+                ]
+                unaddressed += [letter.message_id for letter in part if letter not in addressed]
+                texts = reveal_documents_many(
+                    actor=actor,
+                    refs=[(letter.customer_id, letter.text_ref) for letter in addressed],
+                    category="correspondence",
+                    purpose=function.purpose,
+                    action="vendor_export",
+                )
+                for letter in addressed:
+                    mine = values[letter.customer_id]
+                    pdf = render(mine, texts[(letter.customer_id, letter.text_ref)].text)
+                    printed[letter.message_id] = pdf
+                    out.writerow(
+                        [
+                            letter.message_id,
+                            letter.customer_id,
+                            mine["name"],
+                            mine["mailing_address"],
+                            base64.b64encode(pdf).decode(),
+                        ]
+                    )
+            writer.write(buffer.getvalue().encode(), last=start + CHUNK >= len(letters))
+            if progress:
+                progress(len(part))
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    final = export_dir() / name
+    partial.rename(final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    written = sorted({letter.customer_id for letter in letters if letter.message_id in printed})
+    manifest = {
+        "export": export.pk,
+        "vendor": vendor.name,
+        "function": function.key,
+        "categories": cats,
+        "identity": True,
+        "rows": len(printed),
+        "file": name,
+        "sha256": digest,
+        "sealed_key": writer.sealed_key,
+        "created": timezone.now().isoformat(),
+        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
+    }
+    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+    with transaction.atomic():
+        if written:
+            disclosure_entries_record(
+                customer_ids=written,
+                recipient_name=vendor.name,
+                recipient_address=vendor.contact,
+                categories=cats,
+                purpose=function.purpose,
+                basis_kind="vendor_determination",
+                basis_ref=f"determination {determination.pk}",
+                approved_by=determination.decided_by,
+            )
+        DisclosureRequest.objects.create(
+            outcome="disclosed",
+            reason=f"letters export {export.pk}",
+            **{
+                **record,
+                "categories": ",".join(cats),
+                "customer_count": len(written),
+                "basis_ref": f"determination {determination.pk}",
+            },
+        )
+        export.status, export.sha256, export.rows = "done", digest, len(printed)
+        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
+        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+        on_done(export, printed, unaddressed)
+    return export
+
+
 def report_rows(*, actor, customer_ids, values):
     """The mailed neighbour comparison of each customer: their monthly use (interval sums where the meter has
     interval readings, else billing totals, as the comparison counts it) against their group, as a PDF."""
@@ -288,4 +452,11 @@ def reidentify(*, vendor: Vendor, pseudonyms) -> dict[str, int]:
     )
 
 
-__all__ = ["AccountingError", "ExportRefused", "reidentify", "vendor_export_run"]
+__all__ = [
+    "AccountingError",
+    "ExportRefused",
+    "LetterToMail",
+    "letters_export_run",
+    "reidentify",
+    "vendor_export_run",
+]

@@ -1,5 +1,7 @@
-"""Reads of the outbound record, for IT's console page and for readiness."""
+"""Reads of the outbound record: for IT's console page and readiness (no text), and for the customer (the
+text, read back through the gate)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count
@@ -22,3 +24,83 @@ def delivery_counts(*, since_hours: int = 24) -> dict[str, int]:
 
 def messages_to_customer(customer_id: int):
     return OutboundMessage.objects.filter(to_customer_id=customer_id).order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message as its recipient sees it: the record and, read through the gate, its text."""
+
+    id: int
+    channel: str
+    channel_label: str
+    created_at: object
+    status: str
+    status_label: str
+    delivered_at: object
+    bounced_at: object
+    subject: str
+    body: str
+    to: str
+    has_printed_copy: bool
+    text_held: bool
+
+
+def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):
+    """Every message the utility sent the customer, newest first, with its text read back through the gate
+    (one access event): for the customer in the portal, and for a data request's answer."""
+    from custodian.outbox.services import content_parse, printed_ref, text_ref
+    from custodian.vault.gate import reveal_documents
+
+    records = list(messages_to_customer(customer_id))
+    documents = {
+        d.ref: d
+        for d in reveal_documents(
+            actor=actor,
+            customer_id=customer_id,
+            category="correspondence",
+            ref_prefix="outbox:",
+            purpose=purpose,
+            client_ip=client_ip,
+        )
+    }
+    out = []
+    for m in records:
+        document = documents.get(text_ref(m.pk))
+        headers, body = content_parse(document.text) if document else ({}, "")
+        out.append(
+            SentMessage(
+                id=m.pk,
+                channel=m.channel,
+                channel_label=m.get_channel_display(),
+                created_at=m.created_at,
+                status=m.status,
+                status_label=m.get_status_display(),
+                delivered_at=m.delivered_at,
+                bounced_at=m.bounced_at,
+                subject=headers.get("Subject", ""),
+                body=body,
+                to=headers.get("To", ""),
+                has_printed_copy=printed_ref(m.pk) in documents,
+                text_held=document is not None,
+            )
+        )
+    return out
+
+
+def printed_letter(*, actor, customer_id: int, message_id: int, client_ip: str = "") -> bytes | None:
+    """The PDF of a letter as it was printed and posted, read through the gate; None if there is none."""
+    from custodian.outbox.services import printed_ref
+    from custodian.vault.gate import reveal_documents
+
+    if not OutboundMessage.objects.filter(pk=message_id, to_customer_id=customer_id).exists():
+        return None
+    ref = printed_ref(message_id)
+    docs = reveal_documents(
+        actor=actor,
+        customer_id=customer_id,
+        category="correspondence",
+        ref_prefix=ref,
+        purpose="legal_obligations",
+        client_ip=client_ip,
+    )
+    return next((d.content for d in docs if d.ref == ref), None)

@@ -1,19 +1,33 @@
-"""Sending a message: one service every sender in the code uses, so every message is on the record.
+"""Sending: one way out for every message the utility writes, so every message is on the record.
 
-`message_send` renders the template, records the message (recipient as a customer id and a blind index of the
-address, the template's key, the sender, a digest of the content: no text in clear), delivers it through
-Django's mailer and records the result. A failed delivery is recorded, not raised: the caller's work (an
-enrolment, a bill run) stands, and IT sees the failure on the console's outbox page.
+- `message_send` (e-mail) and `letter_send` (a printed letter) render a template, record the message
+  (recipient as a customer id and a blind index of the address, the template's key, the sender, a digest of
+  the content) and seal its text in the vault as the customer's correspondence (`outbox:<id>:text`), read
+  back only through the gate: by the customer in the portal, by the privacy officer in a data request's
+  answer, by the outbox job to send it again.
+- An e-mail goes to the mail server at once. A temporary failure (a 4xx reply, the server unreachable) is
+  recorded as `retrying` and `messages_retry` (scheduled) sends it again with growing waits, up to
+  CUSTODIAN_OUTBOX_MAX_ATTEMPTS; a permanent refusal (5xx) is `failed`. A failure is recorded, never raised:
+  the caller's work (an enrolment, a bill run) stands, and IT sees it on the console.
+- A letter is queued; `letters_mail` hands every queued letter to the letter-mailing vendor as one encrypted
+  export (custodian.disclosures.exports), addressed with the name and mailing address on file that day,
+  accounted as a disclosure for each customer, and seals the PDF as printed beside the letter's text.
+- A bounce (a delivery status notification, RFC 3464) or a returned letter marks the message `bounced`
+  (custodian.outbox.bounces).
 
 Message templates are plain text (autoescaping off): `outbox/<template>.subject.txt` and
-`outbox/<template>.txt`.
+`outbox/<template>.txt`; a letter uses the same two, printed under the letterhead and the address block.
 """
 
 import hashlib
 import logging
 import smtplib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import make_msgid
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -21,13 +35,24 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from custodian.outbox.models import Channel, OutboundMessage, Status
-from custodian.vault.services import blind_index_of
+from custodian.vault.models import Channel as ProvenanceChannel
+from custodian.vault.services import Submission, blind_index_of, document_seal
 
 log = logging.getLogger("custodian.outbox")
+
+OUTBOX_JOB = "outbox"
+CORRESPONDENCE = "correspondence"
+# The outbox reads a message back (to send it again, to address a letter) for this purpose.
+OUTBOX_PURPOSE = "contacting_customers"
+RETRY_FIRST_WAIT = timedelta(minutes=15)
 
 
 class UnknownTemplate(ValueError):
     pass
+
+
+class OutboxError(ValueError):
+    """A message that can't be sent as asked; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +73,103 @@ def message_render(*, template: str, context: dict) -> Rendered:
     return Rendered(subject=" ".join(subject.split()), body=body)
 
 
-def _failure_text(error: Exception) -> str:
-    """The kind of failure and the server's reply code, never its text (it can echo the address)."""
+def text_ref(message_id: int) -> str:
+    return f"outbox:{message_id}:text"
+
+
+def printed_ref(message_id: int) -> str:
+    return f"outbox:{message_id}:printed"
+
+
+def content_text(*, channel: str, to: str, subject: str, body: str) -> str:
+    """The sealed form of a message: a few header lines, a blank line, the body (readable as it stands in a
+    data request's answer)."""
+    return f"Channel: {channel}\nTo: {to}\nSubject: {subject}\n\n{body}"
+
+
+def content_parse(text: str) -> tuple[dict[str, str], str]:
+    head, _, body = text.partition("\n\n")
+    headers = {}
+    for line in head.splitlines():
+        name, _, value = line.partition(": ")
+        headers[name] = value
+    return headers, body
+
+
+def _digest(rendered: Rendered) -> str:
+    return hashlib.sha256(f"{rendered.subject}\n\n{rendered.body}".encode()).hexdigest()
+
+
+def _sender(sent_by, sent_by_job: str) -> str:
+    if (sent_by is None) == (not sent_by_job):
+        raise ValueError("name exactly one sender: a staff user (sent_by) or a system job (sent_by_job)")
+    return sent_by.get_username() if sent_by is not None else f"system:{sent_by_job}"
+
+
+def _seal(message: OutboundMessage, text: str, sent_by, label: str) -> None:
+    document_seal(
+        customer_id=message.to_customer_id,
+        category=CORRESPONDENCE,
+        ref=text_ref(message.pk),
+        content=text.encode(),
+        media_type="text/plain",
+        filename=f"{message.get_channel_display().lower()}-{message.pk}.txt",
+        submission=Submission(
+            channel=ProvenanceChannel.OUTBOUND,
+            notice_key="",
+            recorded_by=sent_by,
+            recorded_by_label=label,
+            note=f"outbound {message.channel} {message.pk}",
+        ),
+    )
+    message.content_ref = text_ref(message.pk)
+
+
+def _failure(error: Exception) -> tuple[str, bool]:
+    """The kind of failure and the server's reply code, never its text (it can echo the address); and whether
+    it is permanent (a 5xx reply) or worth another attempt (4xx, the server unreachable, a timeout)."""
     code = getattr(error, "smtp_code", None)
+    codes = [code] if isinstance(code, int) else []
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = sorted({c for c, _ in error.recipients.values()})
         code = ",".join(str(c) for c in codes)
-    return f"{type(error).__name__}" + (f" (code {code})" if code else "")
+    permanent = bool(codes) and all(500 <= c < 600 for c in codes)
+    return f"{type(error).__name__}" + (f" (code {code})" if code else ""), permanent
+
+
+def _deliver(message: OutboundMessage, *, to_address: str, subject: str, body: str) -> None:
+    """One attempt through Django's mailer; the outcome goes on the record (saved by the caller)."""
+    now = timezone.now()
+    message.attempts += 1
+    domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "custodian.invalid").strip("> ")
+    message.message_id = make_msgid(idstring=f"outbox-{message.pk}", domain=domain)
+    email = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[to_address],
+        headers={"X-Custodian-Message": str(message.pk), "Message-ID": message.message_id},
+    )
+    try:
+        email.send()
+    except Exception as error:  # any failure of the mail server is recorded and reported, never raised
+        text, permanent = _failure(error)
+        message.failure = text[:200]
+        can_retry = bool(message.content_ref) and message.attempts < settings.CUSTODIAN_OUTBOX_MAX_ATTEMPTS
+        if permanent or not can_retry:
+            message.status, message.next_attempt_at = Status.FAILED, None
+        else:
+            message.status = Status.RETRYING
+            message.next_attempt_at = now + RETRY_FIRST_WAIT * (2 ** (message.attempts - 1))
+        log.warning(
+            "message not delivered",
+            extra={"message_id": message.pk, "template": message.template, "status": message.status},
+        )
+    else:
+        message.status, message.delivered_at = Status.SENT, now
+        message.next_attempt_at, message.failure = None, ""
+
+
+_DELIVERY_FIELDS = ["status", "failure", "delivered_at", "attempts", "next_attempt_at", "message_id"]
 
 
 @transaction.atomic
@@ -66,36 +181,235 @@ def message_send(
     to_customer=None,
     sent_by=None,
     sent_by_job: str = "",
+    regarding: str = "",
 ) -> OutboundMessage:
-    """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself
-    in `sent_by_job`. Returns the record, whose status says whether the mail server took it."""
-    if (sent_by is None) == (not sent_by_job):
-        raise ValueError("name exactly one sender: a staff user (sent_by) or a system job (sent_by_job)")
+    """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself in
+    `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
+    a temporary failure). Returns the record, whose status says what the mail server did with it."""
+    label = _sender(sent_by, sent_by_job)
     rendered = message_render(template=template, context=context)
     address = to_address.strip()
+    if not address or "@" not in address:
+        raise OutboxError("an e-mail needs an address to go to")
     message = OutboundMessage.objects.create(
         channel=Channel.EMAIL,
         template=template,
         to_customer=to_customer,
         to_address_index=blind_index_of("email", address),
+        regarding=regarding[:60],
         sent_by=sent_by,
-        sent_by_label=sent_by.get_username() if sent_by is not None else f"system:{sent_by_job}",
-        content_sha256=hashlib.sha256(f"{rendered.subject}\n\n{rendered.body}".encode()).hexdigest(),
+        sent_by_label=label,
+        content_sha256=_digest(rendered),
     )
-    email = EmailMessage(
-        subject=rendered.subject,
-        body=rendered.body,
-        to=[address],
-        headers={"X-Custodian-Message": str(message.pk)},
+    if to_customer is not None:
+        _seal(
+            message,
+            content_text(channel="e-mail", to=address, subject=rendered.subject, body=rendered.body),
+            sent_by,
+            label,
+        )
+    _deliver(message, to_address=address, subject=rendered.subject, body=rendered.body)
+    message.save(update_fields=[*_DELIVERY_FIELDS, "content_ref"])
+    return message
+
+
+@transaction.atomic
+def letter_send(
+    *,
+    to_customer,
+    template: str,
+    context: dict,
+    sent_by=None,
+    sent_by_job: str = "",
+    regarding: str = "",
+) -> OutboundMessage:
+    """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
+    queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
+    mailing address on file that day."""
+    from custodian.customers.models import Customer
+
+    label = _sender(sent_by, sent_by_job)
+    if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
+        raise OutboxError("a letter goes to a customer on file")
+    rendered = message_render(template=template, context=context)
+    message = OutboundMessage.objects.create(
+        channel=Channel.LETTER,
+        template=template,
+        to_customer=to_customer,
+        regarding=regarding[:60],
+        sent_by=sent_by,
+        sent_by_label=label,
+        status=Status.QUEUED,
+        content_sha256=_digest(rendered),
     )
-    try:
-        email.send()
-    except Exception as error:  # any failure of the mail server is recorded and reported, never raised
-        message.status = Status.FAILED
-        message.failure = _failure_text(error)[:200]
-        log.warning("message not delivered", extra={"message_id": message.pk, "template": template})
-    else:
-        message.status = Status.SENT
-        message.delivered_at = timezone.now()
-    message.save(update_fields=["status", "failure", "delivered_at"])
+    _seal(
+        message,
+        content_text(
+            channel="letter",
+            to="the name and mailing address on file",
+            subject=rendered.subject,
+            body=rendered.body,
+        ),
+        sent_by,
+        label,
+    )
+    message.save(update_fields=["content_ref"])
+    return message
+
+
+def _read_back(actor, message: OutboundMessage, ref: str):
+    from custodian.vault.gate import reveal_documents
+
+    docs = reveal_documents(
+        actor=actor,
+        customer_id=message.to_customer_id,
+        category=CORRESPONDENCE,
+        ref_prefix=ref,
+        purpose=OUTBOX_PURPOSE,
+        request_id=None,
+    )
+    return next((d for d in docs if d.ref == ref), None)
+
+
+@dataclass
+class RetryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def messages_retry(*, now=None, limit: int = 500) -> RetryReport:
+    """Send again the e-mails whose temporary failure's wait is over: the text and address are read back from
+    the sealed correspondence through the gate, as the outbox job. Safe to run at any time (the scheduler
+    runs it every few minutes); each message in its own transaction."""
+    from custodian.vault.gate import Denied, system_actor
+
+    now = now or timezone.now()
+    report = RetryReport()
+    actor = system_actor(OUTBOX_JOB)
+    due = list(
+        OutboundMessage.objects.filter(
+            status=Status.RETRYING, channel=Channel.EMAIL, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        with transaction.atomic():
+            message = OutboundMessage.objects.select_for_update().get(pk=pk)
+            if message.status != Status.RETRYING:
+                continue  # another worker took it
+            try:
+                document = _read_back(actor, message, message.content_ref)
+            except Denied:
+                document = None
+            if document is None:  # the text is gone (destroyed under the retention schedule): nothing to send
+                message.status, message.next_attempt_at = Status.FAILED, None
+                message.failure = "the message's text is no longer held"
+            else:
+                headers, body = content_parse(document.text)
+                _deliver(
+                    message, to_address=headers.get("To", ""), subject=headers.get("Subject", ""), body=body
+                )
+            message.save(update_fields=_DELIVERY_FIELDS)
+            report.sent += message.status == Status.SENT
+            report.retrying += message.status == Status.RETRYING
+            report.failed += message.status == Status.FAILED
+    return report
+
+
+@dataclass
+class MailingReport:
+    export_id: int | None = None
+    mailed: int = 0
+    not_addressed: list[int] = field(default_factory=list)
+
+
+def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None = None) -> MailingReport:
+    """Hand every queued letter to the letter-mailing vendor in one encrypted export (a disclosure: the
+    privacy officer, `requested_by`, decides it); mark them sent (with the export) and seal each PDF as
+    printed, in the transaction that marks the export done. A letter to a customer with no name or mailing
+    address on file is marked failed, saying so. Safe to re-run: only queued letters go."""
+    from custodian.disclosures.exports import LetterToMail, letters_export_run
+    from custodian.outbox.letters import letter_pdf
+    from custodian.policy.loader import current_policy
+
+    queued = list(
+        OutboundMessage.objects.filter(status=Status.QUEUED, channel=Channel.LETTER)
+        .order_by("pk")
+        .values_list("pk", "to_customer_id", "content_ref")
+    )
+    report = MailingReport()
+    if not queued:
+        return report
+    utility = current_policy().utility
+    today = timezone.localdate()
+
+    def render(values: dict, text: str) -> bytes:
+        headers, body = content_parse(text)
+        return letter_pdf(
+            utility=utility,
+            name=values.get("name", ""),
+            mailing_address=values.get("mailing_address", ""),
+            subject=headers.get("Subject", ""),
+            body=body,
+            dated=today,
+        )
+
+    def on_done(export, printed: dict[int, bytes], unaddressed: list[int]) -> None:
+        now = timezone.now()
+        ids = [*printed, *unaddressed]
+        by_id = {m.pk: m for m in OutboundMessage.objects.select_for_update().filter(pk__in=ids)}
+        for pk, pdf in printed.items():
+            message = by_id[pk]
+            document_seal(
+                customer_id=message.to_customer_id,
+                category=CORRESPONDENCE,
+                ref=printed_ref(pk),
+                content=pdf,
+                media_type="application/pdf",
+                filename=f"letter-{pk}.pdf",
+                submission=Submission(
+                    channel=ProvenanceChannel.OUTBOUND,
+                    notice_key="",
+                    recorded_by_label=f"system:{OUTBOX_JOB}",
+                    note=f"letter {pk} as printed, export {export.pk}",
+                ),
+            )
+            message.status, message.delivered_at, message.letter_export = Status.SENT, now, export
+            message.attempts += 1
+            message.save(update_fields=["status", "delivered_at", "letter_export", "attempts"])
+        for pk in unaddressed:
+            message = by_id[pk]
+            message.status, message.attempts = Status.FAILED, message.attempts + 1
+            message.failure = "no name or mailing address on file"
+            message.save(update_fields=["status", "attempts", "failure"])
+
+    export = letters_export_run(
+        vendor=vendor,
+        letters=[LetterToMail(pk, cid, ref) for pk, cid, ref in queued],
+        render=render,
+        on_done=on_done,
+        requested_by=requested_by,
+        progress=progress,
+    )
+    report.export_id = export.pk
+    report.mailed = OutboundMessage.objects.filter(letter_export=export).count()
+    report.not_addressed = list(
+        OutboundMessage.objects.filter(pk__in=[q[0] for q in queued], status=Status.FAILED).values_list(
+            "pk", flat=True
+        )
+    )
+    return report
+
+
+@transaction.atomic
+def message_bounce_record(*, message: OutboundMessage, kind: str, code: str = "") -> OutboundMessage:
+    """A message the mail server took (or a letter the vendor posted) came back undeliverable: a delivery
+    status notification, or a returned envelope recorded by staff. Recorded once; the text of the report is
+    not kept (it echoes the address)."""
+    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != Status.SENT:
+        return message
+    message.status, message.bounced_at = Status.BOUNCED, timezone.now()
+    message.failure = (f"{kind} (code {code})" if code else kind)[:200]
+    message.save(update_fields=["status", "bounced_at", "failure"])
     return message

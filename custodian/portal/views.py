@@ -353,6 +353,37 @@ def new_request(request):
     return render(request, "portal/request.html", {"form": form})
 
 
+@portal_required
+def sent_messages(request):
+    """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
+    from custodian.outbox.selectors import sent_to_customer
+
+    sent = sent_to_customer(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        client_ip=client_ip(request),
+    )
+    return render(request, "portal/messages.html", {"sent": sent})
+
+
+@portal_required
+def sent_letter_pdf(request, message_id):
+    """A letter as it was printed and posted."""
+    from custodian.outbox.selectors import printed_letter
+
+    body = printed_letter(
+        actor=customer_actor(request.customer_id, "the customer"),
+        customer_id=request.customer_id,
+        message_id=message_id,
+        client_ip=client_ip(request),
+    )
+    if body is None:
+        raise Http404
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{message_id}.pdf"'
+    return response
+
+
 def code(request):
     """The second step of sign-in for customers who turned on an authenticator app."""
     if not request.user.is_authenticated or not hasattr(request.user, "portal_account"):

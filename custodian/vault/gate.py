@@ -652,6 +652,65 @@ def reveal_documents(
     )
 
 
+def reveal_documents_many(
+    *,
+    actor: Actor,
+    refs: Sequence[tuple[int, str]],
+    category: str,
+    purpose: str,
+    action: str = "bulk_reveal_documents",
+) -> dict[tuple[int, str], Document]:
+    """The bulk form for exports (the letters a vendor prints): the sealed documents named by (customer id,
+    ref), if the policy allows reading the category for the purpose; one decision, one access event per
+    customer. Any id that is not a customer denies the whole call."""
+    import json
+
+    policy = current_policy()
+    ids = sorted({int(cid) for cid, _ in refs})
+    known = category in policy.categories
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": [category] if known else [],
+        "request_id": None,
+        "client_ip": "",
+    }
+    if not known:
+        raise _deny(actor, "unknown category", customer_id=None, **base)
+    decision = _bulk_decision(policy, actor, purpose, [category])
+    if not decision.allowed:
+        raise _deny(actor, decision.reason, customer_id=None, **base)
+    wanted = {(int(cid), ref) for cid, ref in refs}
+    with transaction.atomic():
+        found = _existing(ids) if ids else 0
+        if found == len(ids):
+            rows = SealedDocument.objects.filter(
+                customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
+            ).values_list("customer_id", "ref", "media_type", "ciphertext")
+            keys = {
+                cid: _crypto.unwrap_data_key(cid, key_id, wrapped)
+                for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+                    "customer_id", "key_id", "wrapped"
+                )
+            }
+            out = {}
+            for cid, ref, media_type, sealed in rows:
+                if (cid, ref) not in wanted:
+                    continue
+                try:
+                    plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
+                except (_crypto.InvalidTagError, KeyError):
+                    raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                header, _, content = plain.partition(b"\n")
+                out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
+            if ids:
+                chain.append_uniform(
+                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                )
+            return out
+    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)
+
+
 def _open_blocks(rows) -> list:
     """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once."""
     from custodian.vault import interval_files

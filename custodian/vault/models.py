@@ -21,6 +21,9 @@ class Channel(models.TextChoices):
     # What the utility computes from data it already holds (a bill): nothing was collected from anyone, so
     # no notice at collection was shown, and the record says so.
     COMPUTED = "computed", "Computed by the utility"
+    # What the utility itself wrote to the customer (a letter, an e-mail), kept as correspondence: nothing
+    # was collected from anyone, so no notice at collection was shown, and the record says so.
+    OUTBOUND = "outbound", "Sent by the utility"
 
 
 class Provenance(models.Model):

@@ -16,6 +16,8 @@ from custodian.vault import _crypto
 from custodian.vault.models import Channel, DataKey, PersonalValue, Provenance
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 
+CHANNELS_WITHOUT_NOTICE = frozenset({Channel.COMPUTED, Channel.OUTBOUND})
+
 
 class ProvenanceRequired(ValueError):
     """A personal value was offered without saying how it arrived."""
@@ -46,10 +48,11 @@ def _provenance_create(submission: Submission | None) -> Provenance:
         raise ProvenanceRequired(
             f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}"
         )
-    if submission.channel == Channel.COMPUTED:
-        # Computed by the utility from data it holds (a bill): nothing was collected, no notice was shown.
+    if submission.channel in CHANNELS_WITHOUT_NOTICE:
+        # Computed or written by the utility (a bill, a letter), not collected from anyone: no notice was
+        # shown, and the record says so.
         if submission.notice_key:
-            raise ProvenanceRequired("what the utility computes was not collected: it has no notice")
+            raise ProvenanceRequired(f"{submission.channel}: made by the utility, it has no notice")
         notice = None
     else:
         notice = current_policy().notices.get(submission.notice_key)

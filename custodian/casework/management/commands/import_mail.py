@@ -21,5 +21,6 @@ class Command(BaseCommand):
         for where, why in report.skipped:
             self.stderr.write(f"skipped {where}: {why}")
         self.stdout.write(
-            f"{report.imported} imported, {report.duplicates} already imported, {len(report.skipped)} skipped"
+            f"{report.imported} imported, {report.duplicates} already imported, "
+            f"{len(report.skipped)} skipped, {report.bounces} bounces of our own e-mail recorded"
         )

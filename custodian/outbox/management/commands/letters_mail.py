@@ -1,0 +1,42 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.disclosures.exports import ExportRefused
+from custodian.disclosures.models import Vendor
+from custodian.outbox.models import Channel, OutboundMessage, Status
+from custodian.outbox.services import letters_mail
+
+
+class Command(BaseCommand):
+    help = "Hand every queued letter to the letter-mailing vendor in one encrypted export (safe to re-run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--vendor", type=int, required=True, help="a vendor of the letter_mailing function"
+        )
+
+        parser.add_argument(
+            "--by", required=True, metavar="USER", help="the privacy officer who decides this disclosure"
+        )
+
+    def handle(self, *args, vendor, by, **options):
+        officer = get_user_model().objects.filter(username=by, is_active=True).first()
+        if officer is None:
+            raise CommandError(f"no active staff user {by!r}")
+        found = Vendor.objects.filter(pk=vendor).first()
+        if found is None:
+            raise CommandError(f"no vendor {vendor}")
+        queued = OutboundMessage.objects.filter(channel=Channel.LETTER, status=Status.QUEUED).count()
+        with tqdm(total=queued, unit="letter", desc=f"letters to {found.name}") as bar:
+            try:
+                report = letters_mail(vendor=found, requested_by=officer, progress=bar.update)
+            except ExportRefused as exc:
+                raise CommandError(f"refused: {exc}") from None
+        if report.export_id is None:
+            self.stdout.write("no letters waiting")
+            return
+        self.stdout.write(
+            f"export {report.export_id}: {report.mailed} letters, "
+            f"{len(report.not_addressed)} without a name or mailing address on file"
+        )
