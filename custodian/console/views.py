@@ -4,7 +4,6 @@ Every look at personal data goes through custodian.vault.gate with a purpose (an
 the purpose needs one), and the page says it was logged.
 """
 
-import csv
 import time
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from custodian.casework.services import Intake, RequestError, request_close, req
 from custodian.console import forms
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.console.privacy import data_inventory, response_package, unusual_access
+from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer
 from custodian.customers.selectors import current_premises
 from custodian.netaddr import client_ip
@@ -491,7 +491,7 @@ def marketing(request):
             rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
             response = HttpResponse(content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="audience.csv"'
-            writer = csv.writer(response)
+            writer = csv_writer(response)
             writer.writerow(["customer_id", "name", "email", "mailing_address"])
             for r in rows:
                 writer.writerow(

@@ -2,7 +2,6 @@
 referring domains, as server-rendered SVG bars (no script), a date range and a CSV export. Nothing in it
 identifies anyone: it reads only custodian.analytics, which holds nothing personal."""
 
-import csv
 from datetime import timedelta
 
 from django import forms
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from custodian.analytics.selectors import dashboard
 from custodian.console.views import _actor
+from custodian.csvfile import csv_writer
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 
@@ -52,7 +52,7 @@ def web_dashboard(request):
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="pageviews-{d["since"]}-{d["until"]}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["section", "item", "views"])
         for day, n in data["per_day"]:
             writer.writerow(["day", day.isoformat(), n])

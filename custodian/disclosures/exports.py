@@ -8,7 +8,6 @@ cleaned up — its files deleted, marked `failed` — before the next one starts
 done without its entries and no entry exists without a file.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer, CustomerClass
 from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
@@ -151,7 +151,7 @@ def vendor_export_run(
         for start in range(0, max(len(ids), 1), batch):
             part = ids[start : start + batch]
             buffer = io.StringIO()
-            out = csv.writer(buffer)
+            out = csv_writer(buffer)
             if start == 0:
                 out.writerow(header)
             if part:

@@ -3,7 +3,6 @@ customer number, so no URL can reach another customer's data. Every read goes th
 customer themself."""
 
 import contextlib
-import csv
 import io
 import json
 from functools import wraps
@@ -19,6 +18,7 @@ from django_otp import login as otp_login
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.services import Intake, request_intake
+from custodian.csvfile import csv_writer
 from custodian.disclosures.models import Consent
 from custodian.disclosures.selectors import accounting_summary
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
@@ -320,7 +320,7 @@ def download(request, fmt):
         )
     else:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_writer(out)
         writer.writerow(["item", "value"])
         for k, v in values.items():
             writer.writerow([k, v])

@@ -7,15 +7,17 @@ November); each IntervalBlock starts at its first reading; no two readings of a 
 times are UTC epoch seconds; values are integers with powerOfTenMultiplier stating the scale.
 """
 
-import csv
 import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lxml import etree
+
+from custodian.csvfile import csv_writer
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
@@ -199,7 +201,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
     """The common CSV layout. Times are local (America/Chicago) with their UTC offset on every row."""
     out = io.StringIO()
     out.write("# Times are America/Chicago local time; each START and END carries its UTC offset.\n")
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
     for point in usage_points:
         for start, duration, value in sorted(point.readings):
@@ -211,7 +213,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
                     begin.date().isoformat(),
                     begin.strftime("%H:%M%z"),
                     end.strftime("%H:%M%z"),
-                    f"{value:g}",
+                    Decimal(f"{value:g}"),  # a number: a negative reading stays a number
                     point.unit,
                     "",
                     "",

