@@ -1,17 +1,24 @@
 """Building the demo utility through the same services the app uses."""
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth import get_user_model
 
 from custodian.customers.services import customers_enrol
+from custodian.demo.development import DEMO_CUSTOMER_NOTE, DEMO_DEVICE_NAME
 from custodian.demo.generator import account_number, application
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
-from custodian.staff.mfa import demo_totp_key, has_confirmed_totp, totp_device_set
+from custodian.staff.mfa import confirmed_totp, totp_device_set
 from custodian.staff.services import staff_member_create
 from custodian.vault.models import Channel, PersonalValue
 from custodian.vault.services import Submission, blind_index_of
+
+
+def _published_demo_key(username: str) -> str:
+    return hmac.new(b"custodian-demo-totp", username.encode(), hashlib.sha1).hexdigest()
 
 
 def demo_staff_ensure() -> list[str]:
@@ -25,19 +32,22 @@ def demo_staff_ensure() -> list[str]:
     for persona in STAFF_PERSONAS:
         if persona.username in existing:
             user = get_user_model().objects.get(username=persona.username)
-            if not has_confirmed_totp(user):  # enrolled before second factors were required
-                totp_device_set(user=user, key_hex=demo_totp_key(persona.username))
+            device = confirmed_totp(user)
+            # Enrolled before second factors were required, or with the key the demo once derived from
+            # the user name (anyone with the source could compute it): a random key replaces it.
+            if device is None or device.key == _published_demo_key(persona.username):
+                totp_device_set(user=user, name=DEMO_DEVICE_NAME)
             continue
-        if persona.username not in existing:
-            user = staff_member_create(
-                username=persona.username,
-                password=DEMO_PASSWORD,
-                full_name=persona.full_name,
-                services=list(persona.services),
-            )
-            # Demo staff are enrolled with a known key: `manage.py demo_otp USER` prints the current code.
-            totp_device_set(user=user, key_hex=demo_totp_key(persona.username))
-            created.append(persona.username)
+        user = staff_member_create(
+            username=persona.username,
+            password=DEMO_PASSWORD,
+            full_name=persona.full_name,
+            services=list(persona.services),
+        )
+        # A random key, different in every database: `manage.py demo_otp USER` reads it from the database
+        # to print the current code, so nobody can compute a demo member's codes from the source.
+        totp_device_set(user=user, name=DEMO_DEVICE_NAME)
+        created.append(persona.username)
     return created
 
 
@@ -55,7 +65,7 @@ def demo_customers_ensure(
         channel=Channel.PAPER,
         notice_key="account_application",
         recorded_by_label="demo data (synthetic application forms)",
-        note="synthetic demo customer",
+        note=DEMO_CUSTOMER_NOTE,
     )
     created = 0
     for start in range(0, count, batch):

@@ -1,8 +1,6 @@
 """The second factor of staff sign-in: TOTP devices (django-otp) and one-time recovery codes."""
 
 import base64
-import hashlib
-import hmac
 import secrets
 
 from django.db import transaction
@@ -57,18 +55,11 @@ def verify_second_factor(*, user, token: str):
     return None
 
 
-def demo_totp_key(username: str) -> str:
-    """A stable TOTP key for a demo staff member, so the demo's printed instructions stay valid."""
-    return hmac.new(b"custodian-demo-totp", username.encode(), hashlib.sha1).hexdigest()
-
-
 @transaction.atomic
-def totp_device_set(*, user, key_hex: str | None = None) -> TOTPDevice:
-    """Enrol a confirmed device with a given key (demo data; tests)."""
+def totp_device_set(*, user, name: str = "authenticator") -> TOTPDevice:
+    """Enrol a confirmed device with a random key (demo data; tests)."""
     TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(
-        user=user, name="authenticator", confirmed=True, key=key_hex or secrets.token_hex(20)
-    )
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True, key=secrets.token_hex(20))
 
 
 def confirmed_totp(user) -> TOTPDevice | None:

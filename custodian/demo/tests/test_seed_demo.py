@@ -35,7 +35,8 @@ def test_staff_personas_cover_every_support_service(db):
     assert set(ServiceMembership.objects.values_list("service", flat=True)) == set(current_policy().services)
 
 
-def test_command_builds_accounts_premises_services_and_13_months_of_seasonal_usage(db, capsys):
+def test_command_builds_accounts_premises_services_and_13_months_of_seasonal_usage(db, capsys, settings):
+    settings.DEBUG = True  # development only
     call_command("seed_demo", "--customers", "40", "--seed", "9", "--no-progress")
     assert "40 customers created" in capsys.readouterr().out
     assert {"residential", "commercial"} >= set(Customer.objects.values_list("customer_class", flat=True))

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import (
     demo_customers_ensure,
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, customers, seed, batch, no_progress, **options):
+        refuse_outside_development("seed_demo")
         if customers < 0 or batch < 1:
             raise CommandError("--customers must be >= 0 and --batch >= 1")
         started = time.perf_counter()

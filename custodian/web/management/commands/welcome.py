@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.policy.loader import current_policy
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, host, port, **options):
+        refuse_outside_development("welcome")  # it prints the demo's password and a customer's bill figure
         base = f"http://{host}:{port}"
         utility = current_policy().utility["name"]
         lines = [

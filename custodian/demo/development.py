@@ -1,0 +1,47 @@
+"""The demo's commands create people with a published password and print sign-in codes: they run only on a
+developer's machine. "Development" means DEBUG is on *and* the database holds nothing but demo data, so a
+developer's shell pointed at the production database (DEBUG defaults to on) is refused as well."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from custodian.demo.personas import STAFF_PERSONAS
+
+# The note on the provenance of every demo customer's values (custodian.demo.services).
+DEMO_CUSTOMER_NOTE = "synthetic demo customer"
+# The name of a demo staff member's authenticator; one the member enrolled themself is not a demo device.
+DEMO_DEVICE_NAME = "demo authenticator"
+
+
+def not_demo_data() -> str:
+    """What in this database is not demo data ("" when nothing is): staff accounts other than the personas,
+    customers whose account was opened other than by the demo."""
+    from custodian.vault.models import PersonalValue
+
+    others = (
+        get_user_model()
+        .objects.filter(portal_account__isnull=True)
+        .exclude(username__in=[p.username for p in STAFF_PERSONAS])
+        .count()
+    )
+    if others:
+        return f"{others} staff account(s) that are not demo personas"
+    customers = (
+        PersonalValue.objects.filter(field="account_number", superseded_at__isnull=True)
+        .exclude(provenance__note=DEMO_CUSTOMER_NOTE)
+        .count()
+    )
+    if customers:
+        return f"{customers} customer account(s) that are not demo data"
+    return ""
+
+
+def refuse_outside_development(what: str) -> None:
+    if not settings.DEBUG:
+        raise CommandError(f"{what} is for development only, and DEBUG is off.")
+    found = not_demo_data()
+    if found:
+        raise CommandError(
+            f"{what} is for development only, and this database is not a demo database: it holds {found}."
+        )
