@@ -1,6 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from custodian.api.api import api
+from custodian.bounds import IdConverter
+
+# `<id:…>`: ids in URLs fit the database (registered before the apps' URL configurations are read).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", include("custodian.web.urls")),

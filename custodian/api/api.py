@@ -2,13 +2,17 @@
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from custodian.api.selectors import token_actor
 from custodian.audit.selectors import access_events
+from custodian.bounds import ApiDateTime, ApiId
 from custodian.netaddr import client_ip
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
@@ -39,7 +43,7 @@ class LookupOut(Schema):
 class RevealIn(Schema):
     fields: list[str]
     purpose: str
-    request_id: int | None = None
+    request_id: ApiId | None = None
 
 
 class RevealOut(Schema):
@@ -72,15 +76,21 @@ class EventOut(Schema):
 
 
 class EventFilter(Schema):
-    customer_id: int | None = None
+    customer_id: ApiId | None = None
     actor_kind: str | None = None
     actor_id: str | None = None
     purpose: str | None = None
     own_request: bool = False
     decision: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    limit: int = 100
+    since: ApiDateTime | None = None
+    until: ApiDateTime | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(request, {"detail": f"The body is over {limit:,} bytes."}, status=413)
 
 
 @api.exception_handler(gate.Denied)
@@ -114,7 +124,7 @@ def lookup(request, body: LookupIn):
 
 
 @api.post("/customers/{customer_id}/reveal", response={200: RevealOut, 404: ErrorOut}, tags=["customers"])
-def reveal(request, customer_id: int, body: RevealIn):
+def reveal(request, customer_id: ApiId, body: RevealIn):
     """Plaintext of the named fields for the purpose (and open request), if the policy allows. Vendors never
     read customers one by one: they receive their exports."""
     values = gate.reveal(
@@ -156,7 +166,7 @@ class DisclosureSummaryOut(Schema):
     response={200: list[DisclosureSummaryOut], 404: ErrorOut},
     tags=["disclosures"],
 )
-def customer_disclosures(request, customer_id: int):
+def customer_disclosures(request, customer_id: ApiId):
     """The customer's accounting of disclosures, repeated ones summarized (the privacy officer)."""
     from custodian.customers.models import Customer
     from custodian.disclosures.selectors import accounting_summary
@@ -193,7 +203,7 @@ def _export_out(e):
     response={200: ExportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     tags=["disclosures"],
 )
-def vendor_export_create(request, vendor_id: int, for_marketing: bool = False):
+def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False):
     """Run an export for a vendor (the privacy officer): refused without a current determination."""
     from custodian.disclosures.exports import ExportRefused, vendor_export_run
     from custodian.disclosures.models import Vendor
@@ -211,7 +221,7 @@ def vendor_export_create(request, vendor_id: int, for_marketing: bool = False):
 
 
 @api.get("/exports/{export_id}/file", response={404: ErrorOut}, tags=["disclosures"])
-def vendor_export_file(request, export_id: int):
+def vendor_export_file(request, export_id: ApiId):
     """The encrypted export file, for the vendor it was made for (its token), and nobody else."""
     from django.http import FileResponse
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.console.views import _not_found, _privacy_officer_only
 from custodian.customers.models import Customer
 from custodian.disclosures.exports import (
@@ -45,8 +46,8 @@ class VendorForm(forms.Form):
         choices=lambda: [(k, f.label) for k, f in current_policy().vendor_functions.items()]
     )
     contact = forms.CharField(max_length=300)
-    contract_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    contract_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    contract_start = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    contract_end = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     public_key = forms.CharField(label="Vendor's public key (X25519, base64)", max_length=64)
 
 
@@ -55,22 +56,22 @@ class DeterminationForm(forms.Form):
         label="Why the vendor's use directly advances the general welfare, health or safety",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    review_by = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    review_by = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ConsentForm(forms.Form):
-    customer_id = forms.IntegerField(label="Customer number", min_value=1)
+    customer_id = bounds.IdField(label="Customer number", min_value=1)
     recipient_name = forms.CharField(max_length=200)
     recipient_contact = forms.CharField(max_length=300)
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label="Purpose, as the consent states it", max_length=200)
-    covers_from = forms.DateField(label="Data from", widget=forms.DateInput(attrs={"type": "date"}))
-    covers_until = forms.DateField(
+    covers_from = bounds.DateField(label="Data from", widget=forms.DateInput(attrs={"type": "date"}))
+    covers_until = bounds.DateField(
         label="Until (empty: until revoked)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    expires_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = bounds.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     allows_sale = forms.BooleanField(label="The consent names sale explicitly", required=False)
-    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     scan = forms.FileField(label="Scan of the signed form")
 
 
@@ -89,7 +90,7 @@ class AuthorityForm(forms.Form):
     requester_address = forms.CharField(max_length=300, required=False)
     customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
-    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     second_approver = forms.CharField(label="Second approver's user name (law enforcement)", required=False)
     document = forms.FileField()
 
@@ -106,7 +107,7 @@ class DiscloseForm(forms.Form):
     basis_kind = forms.ChoiceField(
         choices=[("consent", "Prior written consent"), ("legal_authority", "Legal authority")]
     )
-    basis_id = forms.IntegerField(label="Consent or authority number", min_value=1)
+    basis_id = bounds.IdField(label="Consent or authority number", min_value=1)
     customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
     recipient_name = forms.CharField(max_length=200)
     recipient_address = forms.CharField(max_length=300, required=False)

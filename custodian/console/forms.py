@@ -1,5 +1,6 @@
 from django import forms
 
+from custodian import bounds
 from custodian.casework.models import VERIFIED_WITH, RequestKind, Verification
 from custodian.customers.models import CustomerClass, Service
 from custodian.policy.loader import current_policy
@@ -169,7 +170,7 @@ class ReviewForm(forms.Form):
 
 
 class AccessReviewForm(forms.Form):
-    customer_id = forms.IntegerField(label="Customer number", required=False, min_value=1)
+    customer_id = bounds.IdField(label="Customer number", required=False)
     actor_kind = forms.ChoiceField(
         label="Who",
         required=False,
@@ -180,8 +181,8 @@ class AccessReviewForm(forms.Form):
     )
     purpose = forms.ChoiceField(label="Purpose", required=False)
     own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = bounds.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = bounds.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,8 +4,6 @@ Every look at personal data goes through custodian.vault.gate with a purpose (an
 the purpose needs one), and the page says it was logged.
 """
 
-import time
-
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
@@ -29,6 +27,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
 from custodian.staff.selectors import reviews_access
+from custodian.staff.sessions import privilege_raised
 from custodian.vault import gate
 from custodian.vault.models import BreakGlassGrant, Channel
 from custodian.vault.services import NotAllowed, Submission, break_glass_review, break_glass_review_queue
@@ -177,7 +176,7 @@ def break_glass(request, customer_id):
     ):
         messages.error(request, "Password or code not accepted; emergency access was not opened.")
         return redirect("console:customer", customer_id=customer_id)
-    request.session["reauth_at"] = time.time()
+    privilege_raised(request)
     try:
         grant = gate.break_glass_open(
             actor=actor,

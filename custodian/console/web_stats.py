@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
 
+from custodian import bounds
 from custodian.analytics.selectors import dashboard
 from custodian.console.views import _actor
 from custodian.csvfile import csv_writer
@@ -17,8 +18,8 @@ from custodian.staff.decorators import console_required
 
 
 class RangeForm(forms.Form):
-    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    since = bounds.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = bounds.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
     bots = forms.BooleanField(label="Include bots", required=False)
 
     def clean(self):

@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from custodian import bounds
 from custodian.policy.loader import current_policy
 
 
 class EnrolForm(forms.Form):
     account_number = forms.CharField(label="Account number (top right of your bill)", max_length=40)
     last_electric_kwh = forms.IntegerField(
-        label="Electricity used last month, in kWh (on your bill)", min_value=0
+        label="Electricity used last month, in kWh (on your bill)", min_value=0, max_value=10_000_000
     )
     email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
@@ -60,7 +61,7 @@ class ConsentForm(forms.Form):
         label="Which data", choices=_categories, widget=forms.CheckboxSelectMultiple
     )
     purpose = forms.CharField(label="For what purpose", max_length=200)
-    covers_until = forms.DateField(
+    covers_until = bounds.DateField(
         label="Until (leave empty: until you revoke it)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.services import Intake, request_intake
@@ -28,6 +27,7 @@ from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
+from custodian.staff.sessions import second_factor_passed
 from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
@@ -392,7 +392,7 @@ def code(request):
     if request.method == "POST" and form.is_valid():
         device = mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            second_factor_passed(request, device)
             return redirect("portal:home")
         form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
     return render(request, "portal/code.html", {"form": form})
@@ -405,7 +405,7 @@ def security(request):
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, mfa.confirmed_totp(request.user))
+            second_factor_passed(request, mfa.confirmed_totp(request.user))
             return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
         form.add_error("code", "That code does not match; scan the QR code again and enter the current code.")
     enabled = mfa.has_confirmed_totp(request.user)

@@ -1,18 +1,17 @@
-import time
-
 import segno
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
 
 from custodian.policy.loader import current_policy
 from custodian.staff import mfa
 from custodian.staff.decorators import console_required
 from custodian.staff.forms import CodeForm
 from custodian.staff.selectors import services_of
+from custodian.staff.sessions import second_factor_passed
+from custodian.web.redirects import safe_next
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -31,8 +30,8 @@ class StaffLoginView(auth_views.LoginView):
 
 
 def _after_mfa(request):
-    target = request.session.pop("after_mfa", None)
-    return redirect(target if target and target.startswith("/staff/") else "staff:home")
+    target = safe_next(request, request.session.pop("after_mfa", None), "staff:home", under="/staff/")
+    return redirect(target)
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,8 +48,7 @@ def second_factor(request):
     if request.method == "POST" and form.is_valid():
         device = mfa.verify_second_factor(user=user, token=form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
-            request.session["reauth_at"] = time.time()
+            second_factor_passed(request, device)
             return _after_mfa(request)
         form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
     return render(request, "staff/mfa_verify.html", {"form": form})
@@ -63,8 +61,7 @@ def mfa_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = mfa.totp_enrolment_confirm(user=user, token=form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, mfa.confirmed_totp(user))
-            request.session["reauth_at"] = time.time()
+            second_factor_passed(request, mfa.confirmed_totp(user))
             return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
         form.add_error("code", "That code does not match. Scan the QR code again and enter the current code.")
     device = (

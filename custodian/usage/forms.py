@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 
+from custodian import bounds
 from custodian.usage.greenbutton_export import CHICAGO
 
 # A Green Button request covers at most about three years (the utility keeps 13 months of intervals
@@ -12,8 +13,8 @@ MAX_DAYS = 3 * 366
 class PeriodForm(forms.Form):
     """A period of whole local days, both ends included; empty fields mean the default period."""
 
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
+    start = bounds.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = bounds.DateField(
         required=False, label="To (included)", widget=forms.DateInput(attrs={"type": "date"})
     )
 

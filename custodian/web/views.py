@@ -10,6 +10,7 @@ from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
 from custodian.web.forms import ContactForm
 from custodian.web.protection import rate_limited, same_origin
+from custodian.web.redirects import safe_next
 
 TEXT_SIZE_COOKIE = "text_size"
 TEXT_SIZES = ("normal", "large")
@@ -95,9 +96,7 @@ def text_size(request):
     if not same_origin(request):
         return HttpResponseForbidden("This form must be sent from our own site.")
     size = request.POST.get("size", "normal")
-    response = redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/") else "web:cookies"
-    )
+    response = redirect(safe_next(request, request.POST.get("next"), "web:cookies"))
     if size not in TEXT_SIZES:
         return response
     if privacy_signal(request):

@@ -103,3 +103,33 @@ def test_after_sign_in_only_console_pages_are_followed(billing_clerk, target):
     sign_in_password(client, "bill.clerk", next_url=target)
     response = client.post("/staff/login/second-factor/", {"code": current_code(device)})
     assert response.url == "/staff/"
+
+
+def test_the_session_id_changes_when_the_second_factor_is_passed(billing_clerk):
+    """A session id learnt between the password and the code (fixed, sniffed) is worthless afterwards."""
+    device = totp_device_set(user=billing_clerk)
+    client = Client()
+    sign_in_password(client, "bill.clerk")
+    after_password = client.cookies["sessionid"].value
+    client.post("/staff/login/second-factor/", {"code": current_code(device)})
+    after_code = client.cookies["sessionid"].value
+    assert after_code != after_password
+    stolen = Client()
+    stolen.cookies["sessionid"] = after_password
+    assert stolen.get("/staff/").status_code == 302  # the old id opens nothing
+
+
+def test_the_session_id_changes_at_re_authentication(billing_clerk, customer, console):
+    client = console(billing_clerk)
+    device = billing_clerk.totpdevice_set.get()
+    before = client.cookies["sessionid"].value
+    client.post(
+        f"/staff/customers/{customer.pk}/break-glass/",
+        {
+            "purpose": "billing",
+            "reason": "customer on the phone, urgent",
+            "password": DEMO_PASSWORD,
+            "code": current_code(device),
+        },
+    )
+    assert client.cookies["sessionid"].value != before

@@ -1,0 +1,57 @@
+"""The range every id and date taken from a request must be in, checked where the request is read.
+
+Outside it, Python is happy and the database or the calendar is not: a 24-digit id overflows a BIGINT (or
+SQLite's INTEGER), a date in year 1 or 9999 overflows as soon as a day is added or a time zone applied, and
+each became an HTTP 500. Each kind of input gets its checked form here, and every URL, form and API schema
+uses them: a path converter for ids in URLs, form fields for ids and dates, pydantic types for the API.
+Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from django import forms
+from pydantic import AfterValidator, Field
+
+MAX_ID = 2**63 - 1  # the largest BIGINT: every primary key is a BigAutoField
+EARLIEST = date(1970, 1, 1)  # nothing the utility holds is older; interval times are Unix seconds
+LATEST = date(2999, 12, 31)
+
+
+class IdConverter:
+    """`<id:name>` in URL patterns: 1 to 18 digits (always below MAX_ID), else the route does not match."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class DateField(forms.DateField):
+    """A date between EARLIEST and LATEST; outside, the form names the field and the range."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(
+                f"Choose a date between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.", code="out_of_range"
+            )
+
+
+def _date_in_range(value: datetime) -> datetime:
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return value
+
+
+ApiId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ApiDateTime = Annotated[datetime, AfterValidator(_date_in_range)]

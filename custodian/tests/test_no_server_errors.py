@@ -1,0 +1,163 @@
+"""Bad input gets a clear 4xx, never a 500: every route of the URL configuration, as an anonymous visitor, a
+signed-in customer, staff and an API token, with ids too large for the database, dates far in the past or
+future, integers of 24 digits in every form field, and bodies over the upload limit.
+
+The routes and form fields are read from the code (the URL configuration and every form class), so a new
+route or field is covered without touching this test."""
+
+import re
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+HUGE_ID = "9" * 24
+DATE_VARIANTS = (
+    {"date": "1900-01-01", "later": "1900-01-02"},
+    {"date": "0001-01-01", "later": "0001-01-02"},
+    {"date": "9999-12-30", "later": "9999-12-31"},
+)
+INT_VARIANTS = (HUGE_ID, "-" + HUGE_ID, "0")
+LATER_NAMES = re.compile(r"(end|until|to)$")
+
+
+def routes() -> list[str]:
+    """Every route, its path parameters filled with a number too large for the database."""
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    filled = []
+    for route in walk(get_resolver().url_patterns, ""):
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "csv" if m.group(1) == "fmt" else HUGE_ID, route)
+        filled.append("/" + path)
+    # Signing out ends the session the later routes need.
+    return sorted(set(filled), key=lambda p: ("sign-out" in p or "logout" in p, p))
+
+
+def form_fields() -> dict[str, forms.Field]:
+    """Every field of every form class of the project, by name."""
+    found: dict[str, forms.Field] = {}
+    pending = [forms.Form]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        if cls.__module__.startswith("custodian."):
+            found.update(getattr(cls, "base_fields", {}))
+    return found
+
+
+def hostile_data(variant: int) -> dict[str, str]:
+    data = {}
+    for name, field in form_fields().items():
+        if isinstance(field, forms.DateField):
+            dates = DATE_VARIANTS[variant]
+            data[name] = dates["later"] if LATER_NAMES.search(name) else dates["date"]
+        elif isinstance(field, forms.IntegerField | forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            data[name] = INT_VARIANTS[variant]
+        else:
+            data[name] = HUGE_ID
+    return data
+
+
+def assert_no_500(client: Client, who: str, big_bodies: bool = False, **headers):
+    big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024)
+    failures = []
+    for path in routes():
+        attempts = [("GET", path, hostile_data(v), None) for v in range(3)]
+        attempts += [("POST", path, hostile_data(v), None) for v in range(3)]
+        if path.startswith("/api/"):
+            attempts.append(("POST", path, '{"fields": ["' + big + '"]}', "application/json"))
+        elif big_bodies:  # Django refuses them before any view runs: once per route is enough
+            attempts.append(("POST", path, {"field": big}, None))
+        for method, url, data, content_type in attempts:
+            kwargs = {"content_type": content_type} if content_type else {}
+            response = (client.get if method == "GET" else client.post)(url, data, **kwargs, **headers)
+            if response.status_code >= 500:
+                failures.append(f"{method} {url} ({len(str(data))} bytes) → {response.status_code}")
+    assert not failures, f"server errors as {who}:\n" + "\n".join(dict.fromkeys(failures))
+
+
+@pytest.fixture(autouse=True)
+def _as_in_development(settings):
+    """DEBUG on, as in `make run` (some libraries answer an error differently then)."""
+    settings.DEBUG = True
+
+
+@pytest.fixture
+def customer(customer):
+    """Alice, with a month of hourly readings in the interval store."""
+    import numpy as np
+
+    from custodian.vault.interval_files import IntervalBlock, month_bounds
+    from custodian.vault.services import Submission, interval_blocks_record
+
+    start, end = month_bounds("2026-03")
+    values = np.full((end - start) // 3600, 0.5)
+    interval_blocks_record(
+        blocks=[IntervalBlock(customer.pk, "electric", "2026-03", start, 3600, values)],
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
+    )
+    return customer
+
+
+@pytest.fixture
+def signed_in_customer(customer):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from custodian.portal.models import PortalAccount
+
+    user = get_user_model().objects.create_user(username="c-fuzz", password="x" * 20)
+    PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def test_no_route_answers_500_to_an_anonymous_visitor(customer):
+    assert_no_500(Client(raise_request_exception=False), "an anonymous visitor", big_bodies=True)
+
+
+def test_no_route_answers_500_to_a_customer(signed_in_customer):
+    assert_no_500(signed_in_customer, "a signed-in customer")
+
+
+@pytest.mark.parametrize("persona", ["privacy_officer", "web_editor", "marketer", "service_rep"])
+def test_no_route_answers_500_to_staff(customer, console, persona, request):
+    client = console(request.getfixturevalue(persona))
+    client.raise_request_exception = False
+    assert_no_500(client, persona)
+
+
+def test_no_route_answers_500_to_an_api_token(customer, privacy_officer):
+    from custodian.api.services import api_token_create
+
+    _, raw = api_token_create(name="fuzz", user=privacy_officer)
+    assert_no_500(Client(raise_request_exception=False), "an API token", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def test_the_reported_cases_get_a_clear_4xx(signed_in_customer, customer, privacy_officer, console):
+    from custodian.api.services import api_token_create
+
+    period = signed_in_customer.get("/portal/me/green-button.csv?start=1900-01-01&end=1900-01-02")
+    assert period.status_code == 400 and "between 1970-01-01 and 2999-12-31" in period.content.decode()
+
+    _, raw = api_token_create(name="t", user=privacy_officer)
+    api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    big = '{"field": "email", "purpose": "billing", "value": "' + "x" * 2_700_000 + '"}'
+    too_big = api.post("/api/v1/customers/lookup", big, content_type="application/json")
+    assert too_big.status_code == 413 and "over 2,621,440 bytes" in too_big.json()["detail"]
+    huge = api.post(
+        f"/api/v1/customers/{HUGE_ID}/reveal", {"fields": ["name"], "purpose": "billing"}, "application/json"
+    )
+    assert huge.status_code == 422
+    assert console(privacy_officer).get(f"/staff/customers/{HUGE_ID}/").status_code == 404

@@ -1,0 +1,17 @@
+"""Where a `next` parameter may send the browser: a path on this site, never another site.
+
+`startswith("/")` is not enough: `//evil.example/x` and `/\\evil.example` are other sites to a browser.
+Django's `url_has_allowed_host_and_scheme` knows those forms; every view that follows a `next` (from a form,
+a query string or the session) asks `safe_next`."""
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request, target, fallback: str, *, under: str = "/") -> str:
+    """`target` if it is a path on this site (below `under`), else `fallback` (a URL name or path)."""
+    target = str(target or "")
+    if target.startswith(under) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=set(), require_https=request.is_secure()
+    ):
+        return target
+    return fallback
