@@ -143,7 +143,7 @@ CUSTODIAN_PROXY_HEADER = validate_proxy_header(env_str("CUSTODIAN_PROXY_HEADER",
 # Outgoing e-mail (portal confirmations): printed to the console in development, SMTP in production.
 _MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "custodian.mail.ReadableConsoleBackend"  # links printed whole, copyable
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )

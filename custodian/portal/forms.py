@@ -28,6 +28,21 @@ class SignInForm(forms.Form):
     )
 
 
+class ReauthenticateForm(forms.Form):
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = forms.CharField(label="Code from your authenticator app", max_length=20, required=False)
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_code = needs_code
+        if needs_code:
+            self.fields["code"].required = True
+        else:
+            del self.fields["code"]
+
+
 class ContactDetailsForm(forms.Form):
     email = forms.EmailField(label="E-mail address", required=False)
     phone = forms.CharField(label="Telephone", required=False, max_length=40)

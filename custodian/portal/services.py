@@ -19,6 +19,7 @@ from custodian.vault.gate import (
     reveal_documents,
     system_actor,
 )
+from custodian.vault.normalize import normalize
 from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
 CONFIRM_SALT = "custodian.portal.confirm"
@@ -58,9 +59,38 @@ def last_electric_kwh(customer_id: int) -> int | None:
     return round(months[-1]["total"]) if months else None
 
 
+def _unconfirmed_drop(account: PortalAccount) -> None:
+    """An unconfirmed sign-up gives way: its sign-in goes (and with it its confirmation link)."""
+    account.user.delete()  # cascades to the PortalAccount
+
+
+def _tell_the_address_on_file(account: PortalAccount, enrolling_email: str) -> None:
+    """Whoever holds the account hears that someone signed up for it, at the e-mail address we already
+    have (if any), so a sign-up by someone else does not go unnoticed. The message carries no link."""
+    on_file = reveal(
+        actor=system_actor("portal_enrolment"),
+        customer_id=account.customer_id,
+        fields=["email"],
+        purpose="contacting_customers",
+    ).get("email", "")
+    if not on_file or normalize("email", on_file) == normalize("email", enrolling_email):
+        return
+    message_send(
+        to_address=on_file,
+        to_customer=account.customer,
+        template="portal_enrolment_notice",
+        context={},
+        sent_by_job="portal_enrolment",
+    )
+
+
 @transaction.atomic
 def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
-    """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link."""
+    """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link.
+
+    Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
+    sign-up that passes the same proof, so nobody can block the customer by signing up first and never
+    confirming. The e-mail address on file, if any, is told."""
     try:
         ids = find_customers(
             actor=system_actor("portal_enrolment"),
@@ -70,12 +100,20 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         )
     except Denied:
         ids = []
-    if len(ids) != 1 or PortalAccount.objects.filter(customer_id=ids[0]).exists():
+    if len(ids) != 1:
+        raise EnrolmentError(NOT_MATCHED)
+    held = PortalAccount.objects.select_related("user").filter(customer_id=ids[0]).first()
+    if held is not None and held.confirmed_at is not None:
         raise EnrolmentError(NOT_MATCHED)
     expected = last_electric_kwh(ids[0])
     if expected is None or abs(expected - int(enrolment.last_electric_kwh)) > 1:
         raise EnrolmentError(NOT_MATCHED)
     name = login_name(enrolment.email)
+    same_address = PortalAccount.objects.select_related("user").filter(user__username=name).first()
+    if same_address is not None and same_address.confirmed_at is not None:
+        raise EnrolmentError("That e-mail address already signs in to an account.")
+    for pending in {a.pk: a for a in (held, same_address) if a is not None}.values():
+        _unconfirmed_drop(pending)
     if get_user_model().objects.filter(username=name).exists():
         raise EnrolmentError("That e-mail address already signs in to an account.")
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
@@ -90,7 +128,8 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         media_type="text/plain",
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
-    token = signing.dumps({"account": account.pk}, salt=CONFIRM_SALT)
+    _tell_the_address_on_file(account, enrolment.email)
+    token = signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT)
     message_send(
         to_address=enrolment.email,
         to_customer=account.customer,
@@ -107,7 +146,11 @@ def portal_confirm(*, token: str) -> PortalAccount:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
         raise EnrolmentError("This link is not valid or has expired; sign up again.") from None
-    account = PortalAccount.objects.select_related("user").filter(pk=data["account"]).first()
+    account = (
+        PortalAccount.objects.select_related("user")
+        .filter(pk=data["account"], user_id=data.get("user"))
+        .first()
+    )
     if account is None:
         raise EnrolmentError("This link is not valid or has expired; sign up again.")
     if account.confirmed_at is None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-in/code/", views.code, name="code"),
     path("me/security/", views.security, name="security"),
     path("me/", views.home, name="home"),
+    path("me/confirm-it-is-you/", views.reauthenticate, name="reauthenticate"),
     path("me/contact/", views.update_contact, name="update_contact"),
     path("me/marketing/", views.marketing, name="marketing"),
     path("me/who-has-seen-my-data/", views.accesses, name="accesses"),

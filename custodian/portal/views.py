@@ -5,9 +5,11 @@ customer themself."""
 import contextlib
 import io
 import json
+import re
 from functools import wraps
 
 import segno
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,14 +29,26 @@ from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
-from custodian.staff.sessions import second_factor_passed
+from custodian.staff.sessions import privilege_raised, recently_reauthenticated, second_factor_passed
 from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.protection import over_limit, rate_limited
+from custodian.web.redirects import safe_next
 
-PROFILE_FIELDS = ("name", "email", "phone", "mailing_address", "service_address", "account_number")
+PROFILE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mailing_address",
+    "service_address",
+    "account_number",
+    "bank_account",
+)
+# Shown with all but the last four digits hidden unless the customer re-entered their password a moment ago
+# (a session left open, or taken over, does not show where the money comes from).
+MASKED_UNTIL_REAUTH = ("bank_account",)
 
 
 def portal_required(view):
@@ -51,14 +65,37 @@ def portal_required(view):
     return wrapper
 
 
+def last_four(value: str) -> str:
+    """Every digit but the last four hidden: `routing 091000019 account 123456789` →
+    `routing ••••••••• account •••••6789`."""
+    keep = len(re.findall(r"\d", value)) - 4
+    out = []
+    for ch in value:
+        if ch.isdigit() and keep > 0:
+            out.append("•")
+            keep -= 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _reauthenticated(request) -> bool:
+    return recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS)
+
+
 def _mine(request, fields, purpose="providing_services"):
-    return reveal(
+    """Every read of the portal: through the gate as the customer; bank details masked unless the customer
+    re-authenticated a moment ago (pages and downloads alike)."""
+    values = reveal(
         actor=customer_actor(request.customer_id, "the customer"),
         customer_id=request.customer_id,
         fields=fields,
         purpose=purpose,
         client_ip=client_ip(request),
     )
+    if not _reauthenticated(request):
+        values.update({f: last_four(values[f]) for f in MASKED_UNTIL_REAUTH if values.get(f)})
+    return values
 
 
 def enrol(request):
@@ -149,8 +186,34 @@ def home(request):
             "rows": rows,
             "opted_out": opted_out,
             "contact_form": forms.ContactDetailsForm(),
+            "masked": not _reauthenticated(request) and any(f in values for f in MASKED_UNTIL_REAUTH),
             "notice": current_policy().notices["portal_profile"],
         },
+    )
+
+
+@portal_required
+def reauthenticate(request):
+    """Enter the password again (and the authenticator's code, if the customer uses one) to see bank details
+    in full for a few minutes."""
+    form = forms.ReauthenticateForm(request.POST or None, needs_code=mfa.has_confirmed_totp(request.user))
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"]
+        )
+        device = (
+            mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
+            if form.needs_code
+            else True
+        )
+        if user is not None and user.pk == request.user.pk and device is not None:
+            privilege_raised(request)
+            return redirect(safe_next(request, request.GET.get("next"), "portal:home", under="/portal/"))
+        form.add_error(None, "Password or code not accepted.")
+    return render(
+        request,
+        "portal/reauthenticate.html",
+        {"form": form, "minutes": settings.CUSTODIAN_REAUTH_SECONDS // 60},
     )
 
 
