@@ -184,3 +184,13 @@ def client_ip(request) -> str:
     rate limits, django-axes, analytics)."""
     address = client_address(request.META)
     return "" if address is None else str(address)
+
+
+def recorded_address(address: str | None, *, customer: bool) -> str:
+    """The address as a record keeps it: a customer's masked as analytics masks it (/24 or /48), anyone
+    else's (staff, vendors, system jobs) whole, as a security record (docs/decisions.md)."""
+    if not customer:
+        return address or ""
+    from custodian.analytics.capture import mask_ip  # analytics owns the masking rule
+
+    return mask_ip(address)

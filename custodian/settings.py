@@ -119,13 +119,18 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-# Lock the account after repeated failures, and lock one machine that sprays many user names.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Lock the account after repeated failures, and lock one machine that sprays many user names; store no
+# typed value and no customer's whole address (custodian/staff/lockout.py).
+AXES_HANDLER = "custodian.staff.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = "custodian.staff.lockout.lockout_parameters"
+AXES_USERNAME_CALLABLE = "custodian.staff.lockout.stored_username"
+# The same client address as everything else (trusted proxies only, custodian.netaddr), a customer's masked.
+AXES_CLIENT_IP_CALLABLE = "custodian.staff.lockout.stored_address"
+AXES_CLIENT_STR_CALLABLE = "custodian.staff.lockout.client_str"
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "password", "code", "ip_address", "user_agent"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
 AXES_VERBOSE = False
-# The lockout counts the same client address as everything else (trusted proxies only, see netaddr).
-AXES_CLIENT_IP_CALLABLE = "custodian.netaddr.client_ip"
 OTP_TOTP_ISSUER = "Custodian"
 # E-mail intake from an IMAP inbox (off unless a host is set).
 CUSTODIAN_IMAP_HOST = env_str("CUSTODIAN_IMAP_HOST", "")

@@ -19,6 +19,7 @@ from custodian.disclosures.models import (
     Vendor,
     VendorDetermination,
 )
+from custodian.netaddr import recorded_address
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 
@@ -140,7 +141,8 @@ def consent_record(
     scan_name: str = "",
 ) -> Consent:
     """Record a signed consent. Paper: a staff member verified the signature and the scan is sealed in the
-    vault. Electronic: the customer's own act in the portal, with the exact text shown and the IP."""
+    vault. Electronic: the customer's own act in the portal, with the exact text shown and the network it
+    came from (the address masked to /24 or /48)."""
     from custodian.vault.services import Submission, document_seal
 
     cats = _check_categories(categories)
@@ -188,7 +190,9 @@ def consent_record(
         method=method,
         signed_at=signed_at,
         text_shown=text_shown,
-        signer_ip=signer_ip,
+        # The customer's address, masked as analytics masks it: it shows where the consent came from
+        # without being a second copy of the customer's address outside the vault.
+        signer_ip=recorded_address(signer_ip, customer=True),
         verified_by=verified_by,
         scan_ref=scan_ref,
     )

@@ -148,6 +148,13 @@ def confirm(request, token):
 
 def sign_in(request):
     form = forms.SignInForm(request.POST or None)
+    # Lockout counts failures per account (django-axes); one address trying many accounts is slowed here,
+    # counted in the cache under a salted hash of the address (a customer's address is never stored).
+    if request.method == "POST" and rate_limited(
+        request, scope="portal-sign-in", limit=30, window_seconds=600
+    ):
+        form.add_error(None, "Too many sign-in attempts from your network. Try again in a few minutes.")
+        return render(request, "portal/sign_in.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=login_name(form.cleaned_data["email"]), password=form.cleaned_data["password"]

@@ -21,6 +21,7 @@ from custodian.audit import chain
 from custodian.audit.chain import append_events
 from custodian.casework.selectors import open_request_for, open_request_of
 from custodian.customers.models import Customer
+from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault import _crypto
@@ -191,7 +192,8 @@ def _event(
         "categories": ",".join(sorted(set(categories))),
         "decision": decision,
         "reason": reason,
-        "client_ip": client_ip or "",
+        # A customer's address is kept masked, as analytics keeps it; staff, vendors' and jobs' whole.
+        "client_ip": recorded_address(client_ip, customer=actor.kind == "customer"),
         "break_glass_id": bg,
         "on_behalf_of": actor.on_behalf_of,
         "own_request": "yes" if own_request else "",

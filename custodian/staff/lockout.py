@@ -1,0 +1,110 @@
+"""django-axes, told to keep what a security record needs and nothing a customer typed.
+
+Axes records every failed sign-in (and every sign-in) with the user name, the address, the user agent and
+the form as posted. For the portal that meant the customer's e-mail address in clear, and everywhere
+whatever someone typed as a user name (often their own e-mail address). Here:
+
+- the form as posted is never stored (`post_data`, `get_data` stay empty): the user name is enough to lock;
+- a user name is stored only when it is an account's (a staff user name, or a portal sign-in's, which is
+  already the blind index of the address); anything else as a keyed hash, which still counts failures;
+- a customer's address and browser (sign-in, confirm-it-is-you and sign-up pages of the portal) are stored
+  as analytics keeps them: the address masked to /24 or /48, the browser as family, major version and OS.
+  Staff sign-ins keep the whole address and user agent: they are security records of the utility's own
+  people (docs/decisions.md);
+- log lines name only the page, not the person;
+- portal sign-ins lock by account only (a masked address is shared by neighbours); the portal's sign-in
+  also counts attempts per whole address in the cache, under a salted hash, never stored.
+"""
+
+from axes.handlers.database import AxesDatabaseHandler
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from django.utils.crypto import salted_hmac
+
+CUSTOMER_AREA = "/portal/"
+
+
+def is_customer_request(request) -> bool:
+    return bool(request is not None and request.path_info.startswith(CUSTOMER_AREA))
+
+
+def stored_username(request, credentials) -> str | None:
+    """AXES_USERNAME_CALLABLE: an account's user name, or a keyed hash of what was typed."""
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username")
+    if typed is None:
+        return None
+    if get_user_model().objects.filter(username=typed).exists():
+        return typed
+    return "unknown-" + salted_hmac("custodian.lockout.username", typed, algorithm="sha256").hexdigest()[:32]
+
+
+def stored_address(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: through trusted proxies only; a customer's masked to its network."""
+    from custodian.netaddr import client_ip, recorded_address
+
+    address = client_ip(request) or None
+    if address and is_customer_request(request):
+        return recorded_address(address, customer=True).split("/")[0] or None
+    return address
+
+
+def lockout_parameters(request, credentials):
+    """AXES_LOCKOUT_PARAMETERS: staff by account, and one machine spraying many user names; customers by
+    account only (the address bucket is the portal's own rate limit)."""
+    if is_customer_request(request):
+        return ["username"]
+    return ["username", ["ip_address", "user_agent"]]
+
+
+def client_str(username, ip_address, user_agent, path_info, request) -> str:
+    """AXES_CLIENT_STR_CALLABLE: what axes writes in log lines."""
+    return f'{{path_info: "{path_info}"}}'
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler, storing less (see the module's docstring)."""
+
+    @staticmethod
+    def _store_less(request) -> None:
+        if request is None or getattr(request, "_custodian_stored_less", False):
+            return
+        request._custodian_stored_less = True
+        if is_customer_request(request):
+            from custodian.analytics.capture import agent
+
+            seen = agent(request.META.get("HTTP_USER_AGENT", ""))
+            request.axes_user_agent = f"{seen.browser} {seen.browser_major} / {seen.os} / {seen.device}"[:255]
+
+    def is_allowed(self, request, credentials=None):
+        self._store_less(request)
+        return super().is_allowed(request, credentials)
+
+    def is_locked(self, request, credentials=None):
+        self._store_less(request)
+        return super().is_locked(request, credentials)
+
+    def get_failures(self, request, credentials=None):
+        self._store_less(request)
+        return super().get_failures(request, credentials)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        self._store_less(request)
+        if request is None:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        # Axes copies the posted form and query string into the record: give it empty ones.
+        posted, query = request.POST, request.GET
+        request.POST, request.GET = QueryDict(), QueryDict()
+        try:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        finally:
+            request.POST, request.GET = posted, query
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        self._store_less(request)
+        return super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender, request, user, **kwargs):
+        self._store_less(request)
+        return super().user_logged_out(sender, request, user, **kwargs)

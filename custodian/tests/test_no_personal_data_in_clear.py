@@ -1,0 +1,194 @@
+"""No personal data and no customer's address in clear outside the vault.
+
+One scenario through the public interface, with distinctive canary values: a visitor writes through the
+contact form; a customer signs up for the portal, signs in, gives a consent, updates a phone number, sends a
+request, downloads their data, signs out and then fails to sign in (as does someone with an unknown
+address); someone types an e-mail address as a staff user name and a staff member mistypes a password; a
+staff member looks the customer up and reveals a value through the API and in the console. Then every
+table, the SQLite image and WAL, the interval store, the var directory and the captured log and console
+output are searched for every canary.
+
+Staff addresses may be kept whole (security records); a customer's address only masked to /24 or /48."""
+
+import json
+import logging
+import re
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from conftest import PAPER_FORM
+from custodian.customers.services import customer_enrol
+from custodian.demo.generator import application
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.tests.canaries import Canary, scan
+
+CUSTOMER_IP = "198.51.100.77"
+STAFF_IP = "203.0.113.9"  # staff addresses are kept whole: not a canary
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 CanaryBuild/8f3a9c"
+
+NAME = "Zebulon Quimby-Canary"
+EMAIL_ON_FILE = "zebulon.canary@example.org"
+PHONE_ON_FILE = "(507) 555-0147"
+PORTAL_EMAIL = "zq.portal.canary@example.net"
+UNKNOWN_EMAIL = "nobody.canary@example.com"
+NEW_PHONE = "507-555-0199"
+VISITOR_NAME = "Wilhelmina Canarywood"
+VISITOR_EMAIL = "wilhelmina.canary@example.com"
+VISITOR_PHONE = "(507) 555-0163"
+TYPED_AS_USERNAME = "typed.canary@example.org"
+PASSWORD = "a long portal passphrase"
+
+CANARIES = [
+    Canary("customer name", NAME),
+    Canary("customer e-mail", EMAIL_ON_FILE),
+    Canary("customer phone", PHONE_ON_FILE),
+    Canary("portal e-mail", PORTAL_EMAIL),
+    Canary("e-mail typed at sign-in", UNKNOWN_EMAIL),
+    Canary("updated phone", NEW_PHONE),
+    Canary("visitor name", VISITOR_NAME),
+    Canary("visitor e-mail", VISITOR_EMAIL),
+    Canary("visitor phone", VISITOR_PHONE),
+    Canary("e-mail typed as a staff user name", TYPED_AS_USERNAME),
+    Canary("customer address", CUSTOMER_IP),
+    Canary("customer user agent", USER_AGENT),
+]
+
+
+@pytest.fixture
+def canary_customer(db):
+    app = application(7, 3, date(2026, 11, 26))
+    app.personal.update(name=NAME, email=EMAIL_ON_FILE, phone=PHONE_ON_FILE)
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    kwh = round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
+    return customer, app.personal["account_number"], kwh
+
+
+def as_customer() -> Client:
+    return Client(REMOTE_ADDR=CUSTOMER_IP, HTTP_USER_AGENT=USER_AGENT, HTTP_ORIGIN="http://testserver")
+
+
+def run_scenario(customer, account_number, kwh, billing_clerk, console):
+    visitor = as_customer()
+    assert (
+        visitor.post(
+            "/contact/",
+            {
+                "topic": "billing_question",
+                "message": f"Hello, this is {VISITOR_NAME}; call me at {VISITOR_PHONE}.",
+                "name": VISITOR_NAME,
+                "email": VISITOR_EMAIL,
+                "phone": VISITOR_PHONE,
+            },
+        ).status_code
+        == 200
+    )
+    visitor.get("/privacy/")  # a page view, counted by analytics
+
+    portal = as_customer()
+    portal.post(
+        "/portal/enrol/",
+        {
+            "account_number": account_number,
+            "last_electric_kwh": kwh,
+            "email": PORTAL_EMAIL,
+            "password": PASSWORD,
+        },
+    )
+    link = re.search(r"http://testserver(/portal/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    assert portal.get(link).status_code == 200
+    assert portal.post("/portal/sign-in/", {"email": PORTAL_EMAIL, "password": PASSWORD}).status_code == 302
+    assert (
+        portal.post(
+            "/portal/me/consents/",
+            {
+                "recipient_name": "Prairie Energy Audits",
+                "recipient_contact": "audits@prairie-energy.example",
+                "categories": ["meter_usage"],
+                "purpose": "a home energy audit",
+                "agree": "on",
+            },
+        ).status_code
+        == 302
+    )
+    portal.post("/portal/me/contact/", {"phone": NEW_PHONE})
+    portal.post(
+        "/portal/me/request/", {"kind": "privacy_question", "message": f"{NAME} asks who saw my data."}
+    )
+    assert portal.get("/portal/me/download.csv").status_code == 200
+    portal.post("/portal/sign-out/")
+    # Failed sign-ins last, so no later success clears their record.
+    for _ in range(2):
+        portal.post("/portal/sign-in/", {"email": PORTAL_EMAIL, "password": "not the password at all"})
+    portal.post("/portal/sign-in/", {"email": UNKNOWN_EMAIL, "password": "guessing a password here"})
+
+    stranger = Client(REMOTE_ADDR=STAFF_IP)
+    stranger.post("/staff/login/", {"username": TYPED_AS_USERNAME, "password": "whatever it was"})
+    stranger.post("/staff/login/", {"username": "bill.clerk", "password": "not " + DEMO_PASSWORD})
+
+    from custodian.api.services import api_token_create
+
+    _, raw = api_token_create(name="canary scenario", user=billing_clerk)
+    api = Client(REMOTE_ADDR=STAFF_IP, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    found = api.post(
+        "/api/v1/customers/lookup",
+        {"field": "email", "value": EMAIL_ON_FILE, "purpose": "billing"},
+        content_type="application/json",
+    )
+    assert found.status_code in (200, 404)
+    revealed = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        "application/json",
+    )
+    assert revealed.status_code == 200 and revealed.json()["values"]["name"] == NAME
+    staff = console(billing_clerk)
+    staff.defaults["REMOTE_ADDR"] = STAFF_IP
+    staff.post(f"/staff/customers/{customer.pk}/", {"purpose": "billing", "fields": ["name"]})
+
+
+def test_no_canary_is_in_clear_anywhere(canary_customer, billing_clerk, console, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    run_scenario(*canary_customer, billing_clerk, console)
+    out = capsys.readouterr()
+    findings = scan(
+        CANARIES,
+        texts={"log records": caplog.text, "console output": out.out, "console errors": out.err},
+    )
+    assert not findings, "personal data in clear:\n" + "\n".join(map(str, findings))
+
+
+def test_the_scanner_finds_what_it_looks_for(canary_customer):
+    """The scan is not vacuous: a canary written in clear into a table, a file or a log is found there."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from custodian.analytics.models import PageView
+
+    PageView.objects.create(at=timezone.now(), path=f"/{NAME}", browser="", os="", device="", ip_prefix="")
+    (settings.CUSTODIAN_INTERVAL_DIR).mkdir(parents=True, exist_ok=True)
+    (settings.CUSTODIAN_INTERVAL_DIR / "stray.txt").write_text(CUSTOMER_IP)
+    findings = scan(CANARIES, texts={"log records": f"signed in as {PORTAL_EMAIL}"})
+    where = {(f.canary.value, f.where.split(",")[0]) for f in findings}
+    assert (NAME, "table analytics_pageview") in where
+    assert any(v == CUSTOMER_IP and w.startswith("file ") for v, w in where)
+    assert (PORTAL_EMAIL, "log records") in where
+
+
+def test_customer_addresses_are_masked_and_staff_addresses_kept_whole(
+    canary_customer, billing_clerk, console
+):
+    from custodian.audit.models import AccessEvent
+    from custodian.disclosures.models import Consent
+
+    run_scenario(*canary_customer, billing_clerk, console)
+    by_kind = {}
+    for kind, address in AccessEvent.objects.values_list("actor_kind", "client_ip"):
+        by_kind.setdefault(kind, set()).add(address)
+    assert by_kind["customer"] - {""} == {"198.51.100.0/24"}  # (reads made for the customer by a job: none)
+    assert STAFF_IP in by_kind["staff"]
+    assert {c.signer_ip for c in Consent.objects.all()} == {"198.51.100.0/24"}
+    page = Client().get("/privacy/").content.decode()
+    assert "/24 for IPv4, /48 for IPv6" in page and "kept whole" in page
