@@ -161,3 +161,19 @@ def test_the_reported_cases_get_a_clear_4xx(signed_in_customer, customer, privac
     )
     assert huge.status_code == 422
     assert console(privacy_officer).get(f"/staff/customers/{HUGE_ID}/").status_code == 404
+
+
+def test_every_id_in_a_url_is_bounded():
+    """`<int:…>` takes any number of digits; `<id:…>` (custodian.bounds) only what fits the database."""
+    unbounded = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif "<int:" in route:
+                unbounded.append(route)
+
+    walk(get_resolver().url_patterns, "")
+    assert not unbounded, f"use <id:…> for ids: {unbounded}"

@@ -1,13 +1,14 @@
 """No copy of a page that carries personal data is kept by a browser or a shared cache.
 
 Decided by where the page is, not view by view, so a new view can't forget: everything under the staff
-console, the portal and the API (their pages, downloads and JSON), every answer to a form post (it may echo
-what was typed), and every page seen by someone signed in gets `Cache-Control: no-store` (with Django's
-never-cache headers). Public pages for anonymous visitors stay cacheable."""
+console, the portal, the API and the payment webhooks (their pages, downloads and JSON), every answer to a
+form post (it may echo what was typed), and every page seen by someone signed in gets
+`Cache-Control: no-store` (with Django's never-cache headers). Public pages for anonymous visitors stay
+cacheable."""
 
 from django.utils.cache import add_never_cache_headers
 
-PRIVATE_AREAS = ("/staff/", "/portal/", "/api/")
+PRIVATE_AREAS = ("/staff/", "/portal/", "/api/", "/payments/")
 
 
 def carries_personal_data(request) -> bool:
