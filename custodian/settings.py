@@ -12,6 +12,7 @@ from django.utils.csp import CSP
 
 from custodian.env import env_bool, env_int, env_list, env_path, env_str
 from custodian.netaddr import parse_trusted_proxies, validate_proxy_header
+from custodian.web import cookies as _cookies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env_path("CUSTODIAN_VAR_DIR", BASE_DIR / "var")
@@ -251,6 +252,11 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The cookies' names come from the one registry of cookies the cookies page lists (custodian/web/cookies.py);
+# messages live in the session, not in a cookie of their own.
+SESSION_COOKIE_NAME = _cookies.SESSION.name
+CSRF_COOKIE_NAME = _cookies.CSRF.name
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

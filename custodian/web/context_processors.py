@@ -1,9 +1,10 @@
 from custodian.policy.loader import current_policy
+from custodian.web.cookies import TEXT_SIZE
 
 
 def utility(request):
     policy = current_policy()
-    size = request.COOKIES.get("text_size", "normal")
+    size = request.COOKIES.get(TEXT_SIZE.name, "normal")
     return {
         "utility": policy.utility,
         "policy_version": policy.version,

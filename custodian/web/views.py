@@ -8,11 +8,11 @@ from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
+from custodian.web.cookies import COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
 from custodian.web.forms import ContactForm
 from custodian.web.protection import rate_limited, same_origin
 from custodian.web.redirects import safe_next
 
-TEXT_SIZE_COOKIE = "text_size"
 TEXT_SIZES = ("normal", "large")
 
 
@@ -60,32 +60,6 @@ def privacy_policy(request):
     )
 
 
-# Every cookie the site can set, for the cookies page and the privacy page.
-COOKIES = [
-    {
-        "name": TEXT_SIZE_COOKIE,
-        "who": "visitors who choose a larger text size",
-        "why": "remembers the text size",
-        "lasts": "one year",
-        "optional": True,
-    },
-    {
-        "name": "sessionid",
-        "who": "staff signed in to the console",
-        "why": "keeps the staff member signed in",
-        "lasts": "until 30 minutes without activity",
-        "optional": False,
-    },
-    {
-        "name": "csrftoken",
-        "who": "staff signed in to the console",
-        "why": "protects staff forms against forgery",
-        "lasts": "one year",
-        "optional": False,
-    },
-]
-
-
 def cookies(request):
     return render(request, "web/cookies.html", {"cookies": COOKIES, "signal": privacy_signal(request)})
 
@@ -104,12 +78,12 @@ def text_size(request):
             request, "web/cookies.html", {"cookies": COOKIES, "signal": True, "refused_cookie": True}
         )
     if size == "normal":
-        response.delete_cookie(TEXT_SIZE_COOKIE)
+        response.delete_cookie(TEXT_SIZE.name)
     else:
         response.set_cookie(
-            TEXT_SIZE_COOKIE,
+            TEXT_SIZE.name,
             size,
-            max_age=365 * 24 * 3600,
+            max_age=TEXT_SIZE_MAX_AGE,
             secure=not settings.DEBUG,
             httponly=True,
             samesite="Lax",

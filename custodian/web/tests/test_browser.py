@@ -231,3 +231,88 @@ def test_my_usage_downloads_green_button_files_without_javascript(site, playwrig
     assert Path(xml_download.value.path()).read_bytes().lstrip().startswith(b"<?xml")
     page.screenshot(path=str(ARTIFACTS / "portal-usage.png"), full_page=True)
     browser.close()
+
+
+def _listed(page, url) -> dict[str, set[str]]:
+    page.goto(url)
+    return {
+        el.get_attribute("data-cookie"): set(el.get_attribute("data-areas").split())
+        for el in page.query_selector_all("[data-cookie]")
+    }
+
+
+def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwright):
+    """The list on the cookies page (from custodian/web/cookies.py) against what Chromium holds after each
+    kind of visit: public pages, the portal's sign-in and sign-up pages (with and without Sec-GPC: 1), a
+    signed-in portal session, a staff session, and choosing a larger text size."""
+    from custodian.demo.generator import application
+    from custodian.demo.personas import DEMO_PASSWORD
+
+    url = site["url"]
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    held: dict[str, set[str]] = {}  # cookie → the areas of the visits after which the browser held it
+
+    def visit(area, paths, gpc=False, then=None):
+        context = browser.new_context(extra_http_headers={"Sec-GPC": "1"} if gpc else {})
+        page = context.new_page()
+        for path in paths:
+            page.goto(url + path)
+        if then:
+            then(page)
+        names = {c["name"] for c in context.cookies()}
+        for name in names:
+            held.setdefault(name, set()).add(area)
+        context.close()
+        return names
+
+    public = ["/", "/services/", "/contact/", "/privacy/", "/cookies/", "/portal/", "/.well-known/gpc.json"]
+    assert visit("site", public) == set()
+    assert visit("site", public, gpc=True) == set()
+
+    def larger_text(page):
+        page.goto(url + "/cookies/")
+        page.click("button[value=large]")
+        page.wait_for_load_state()
+
+    assert visit("site", [], then=larger_text) == {"text_size"}
+    assert visit("site", [], gpc=True, then=larger_text) == set()  # never an optional cookie with GPC
+
+    portal_pages = ["/portal/sign-in/", "/portal/enrol/"]
+    assert visit("portal", portal_pages) == visit("portal", portal_pages, gpc=True) == {"csrftoken"}
+
+    app = application(3, 0, date.today())
+    signed_in = visit(
+        "portal", [], then=lambda page: _portal_sign_in(site, page, app, "cookie.user@example.com")
+    )
+    assert "sessionid" in signed_in
+
+    def staff_sign_in(page):
+        page.goto(url + "/staff/login/")
+        page.fill("#id_username", "bill.clerk")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#id_code")
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update({"CUSTODIAN_VAR_DIR": str(site["var"]), "DEBUG": "1"})
+        code = subprocess.run(
+            [sys.executable, "manage.py", "demo_otp", "bill.clerk"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        page.fill("#id_code", code)
+        page.click("button[type=submit]")
+        page.wait_for_url(url + "/staff/")
+
+    assert "sessionid" in visit("staff", [], then=staff_sign_in)
+
+    context = browser.new_context()
+    page = context.new_page()
+    listed = _listed(page, url + "/cookies/")
+    assert _listed(page, url + "/privacy/") == listed
+    page.goto(url + "/cookies/")
+    page.screenshot(path=str(ARTIFACTS / "cookies-list.png"), full_page=True)
+    browser.close()
+    assert held == listed, f"held by the browser: {held}; listed on the cookies page: {listed}"

@@ -57,7 +57,7 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
     assert set(re.findall(r'data-vendor="(\d+)"', html)) == {str(current.pk)}
     assert "Undetermined Co" not in html and (today + timedelta(days=60)).strftime("%B") in html
     assert set(re.findall(r'data-basis="([^"]+)"', html)) == {"prior_written_consent", "legal_authority"}
-    assert set(re.findall(r'<li data-cookie="([^"]+)"', html)) == {c["name"] for c in COOKIES}
+    assert set(re.findall(r'<li data-cookie="([^"]+)"', html)) == {c.name for c in COOKIES}
     from django.utils.html import escape
 
     for item in current_policy().website["collects"]:
