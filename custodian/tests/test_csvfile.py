@@ -108,16 +108,21 @@ def test_the_portal_download(hostile_customer):
 
 
 def test_the_website_statistics_csv(db, web_editor, console):
-    Client().get(
-        "/", HTTP_REFERER="http://-2+3.evil.example/page", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux)"
-    )
+    """Analytics stores only a host name that can't start like a formula; the CSV must not rely on that
+    (rows kept from before a rule changed, or a future column), so a hostile row is planted directly."""
     from django.utils import timezone
 
+    from custodian.analytics.models import PageView
+
+    PageView.objects.create(
+        at=timezone.now(), path="/", browser="@Browser", os="-1+2", device="desktop", ip_prefix="",
+        referrer_host="=cmd|' /C calc'!A0",
+    )  # fmt: skip
     today = timezone.localdate().isoformat()
     response = console(web_editor).get("/staff/web/", {"format": "csv", "since": today, "until": today})
     assert response.status_code == 200
     text = response.content.decode()
-    assert "'-2+3.evil.example" in cells(text)
+    assert "'=cmd|' /C calc'!A0" in cells(text) and "'@Browser" in cells(text)
     assert_no_formula(text, "website statistics")
 
 
