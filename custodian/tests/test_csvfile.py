@@ -78,7 +78,10 @@ def test_the_marketing_audience_csv(hostile_customer, marketer, console):
 
 def test_the_decrypted_mailing_export(hostile_customer, privacy_officer):
     vendor, private_key = vendor_with_determination(function="mailing", officer=privacy_officer)
-    call_command("vendor_export", "--vendor", str(vendor.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "vendor_export", "--vendor", str(vendor.pk), "--by", privacy_officer.username,
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
     export = VendorExport.objects.get(vendor=vendor)
     text = b"".join(
         read_export(
