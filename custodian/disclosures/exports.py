@@ -311,7 +311,7 @@ def letters_export_run(
         for start in range(0, max(len(letters), 1), CHUNK):
             part = list(letters[start : start + CHUNK])
             buffer = io.StringIO()
-            out = csv.writer(buffer)
+            out = csv_writer(buffer)
             if start == 0:
                 out.writerow(["letter_ref", "customer_ref", "name", "mailing_address", "letter_pdf_base64"])
             if part:
