@@ -34,6 +34,28 @@ def measure(db: str) -> dict:
     )
     actor = staff_actor(clerk)
     ids = list(Customer.objects.values_list("pk", flat=True))
+    # The clerk reads 200 customers without a request: past the policy file's hourly limit the gate would
+    # hold the reads, so the privacy officer's approval is in force, as it would be for such a run.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custodian.vault.models import ReadHold
+
+    officer = get_user_model().objects.get(
+        username=next(p.username for p in STAFF_PERSONAS if "privacy_officer" in p.services)
+    )
+    ReadHold.objects.create(
+        user=clerk,
+        purpose="billing",
+        customers_in_hour=0,
+        threshold=0,
+        status=ReadHold.Status.APPROVED,
+        decided_by=officer,
+        decided_at=timezone.now(),
+        decision_note="benchmark run",
+        approved_until=timezone.now() + timedelta(hours=2),
+    )
 
     with connection.cursor() as cur:
         # Same columns and the same indexes as the access log: the baseline pays the same index upkeep.

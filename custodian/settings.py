@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "custodian.billing",
     "custodian.collecting",
     "custodian.payments",
+    "custodian.retention",
+    "custodian.incidents",
     "custodian.api",
     "custodian.web",
     "custodian.demo",

@@ -95,6 +95,12 @@ def too_big(request, exc):
 
 @api.exception_handler(gate.Denied)
 def denied(request, exc):
+    # Said only to a caller the policy allows to read that customer for the purpose: what became of the data
+    # (destroyed under the retention schedule) or why the read waits (held for approval).
+    if isinstance(exc, gate.Destroyed):
+        return api.create_response(request, {"detail": str(exc)}, status=410)
+    if isinstance(exc, gate.Held):
+        return api.create_response(request, {"detail": str(exc)}, status=403)
     return api.create_response(request, {"detail": gate.NOT_FOUND_OR_DENIED}, status=404)
 
 

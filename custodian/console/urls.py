@@ -1,6 +1,7 @@
 from django.urls import path
 
 from custodian.console import disclosure_views as dv
+from custodian.console import incident_views as iv
 from custodian.console import report_views, views, web_stats
 
 app_name = "console"
@@ -22,6 +23,19 @@ urlpatterns = [
     path("privacy/break-glass/<id:grant_id>/review/", views.break_glass_review_view, name="review"),
     path("privacy/access/", views.access_review, name="access_review"),
     path("privacy/inventory/", views.inventory, name="inventory"),
+    path("privacy/incidents/", iv.incidents, name="incidents"),
+    path("privacy/incidents/open/", iv.incident_open_view, name="incident_open"),
+    path("privacy/incidents/from-flag/", iv.incident_from_flag, name="incident_from_flag"),
+    path("privacy/incidents/assessment/", iv.assessment_add, name="assessment_add"),
+    path("privacy/incidents/<id:incident_id>/", iv.incident_detail, name="incident"),
+    path("privacy/incidents/<id:incident_id>/note/", iv.incident_note, name="incident_note"),
+    path("privacy/incidents/<id:incident_id>/determine/", iv.incident_determine, name="incident_determine"),
+    path("privacy/incidents/<id:incident_id>/delay/", iv.incident_delay, name="incident_delay"),
+    path("privacy/incidents/<id:incident_id>/notify/", iv.incident_notify, name="incident_notify"),
+    path("privacy/incidents/<id:incident_id>/agencies/", iv.incident_agencies, name="incident_agencies"),
+    path("privacy/incidents/<id:incident_id>/report/", iv.incident_report, name="incident_report"),
+    path("privacy/holds/<id:hold_id>/decide/", iv.hold_decide, name="hold_decide"),
+    path("privacy/retention/", views.retention, name="retention"),
     path("marketing/", views.marketing, name="marketing"),
     path("web/", web_stats.web_dashboard, name="web_stats"),
     path("privacy/disclosures/", dv.desk, name="disclosures"),

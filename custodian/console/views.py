@@ -140,6 +140,10 @@ def customer_detail(request, customer_id):
                 request_id=form.cleaned_data["request"] or None,
                 client_ip=client_ip(request),
             )
+        except gate.Destroyed as exc:
+            form.add_error(None, str(exc))
+        except gate.Held as exc:
+            form.add_error(None, f"This read is {exc} (the privacy officer decides). Nothing was shown.")
         except gate.Denied:
             form.add_error(
                 None,
@@ -471,6 +475,17 @@ def inventory(request):
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"indent": 2})
     return render(request, "console/inventory.html", {"inventory": data})
+
+
+@_privacy_officer_only
+def retention(request):
+    """What the retention schedule has due today (the dry run), and what the runs destroyed."""
+    from custodian.retention.models import DestructionRecord
+    from custodian.retention.services import citation_of, retention_due
+
+    due = [(d, citation_of(d.item)) for d in retention_due()]
+    records = DestructionRecord.objects.select_related("run").order_by("-destroyed_at", "-pk")[:100]
+    return render(request, "console/retention.html", {"due": due, "records": records})
 
 
 # --- marketing ---------------------------------------------------------------------------------------

@@ -98,6 +98,43 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class RetentionItem:
+    """One record series the retention run destroys: its period (a key of [retention]), what destroying it
+    means, and the item of the retention schedule it follows (`confirmed` false: to be checked)."""
+
+    key: str
+    label: str
+    period: str
+    amount: int
+    unit: str  # "years" | "days"
+    counts_from: str
+    destroys: str
+    keeps: str
+    schedule: str
+    schedule_item: str
+    confirmed: bool
+    note: str = ""
+
+    @property
+    def period_text(self) -> str:
+        return f"{self.amount} {self.unit[:-1] if self.amount == 1 else self.unit}"
+
+
+# The retention schedule's floors the policy file may not go under: the accounting of disclosures is kept at
+# least six years (the model: 45 CFR 164.530(j)).
+RETENTION_FLOORS = {"disclosure_accounting_years": 6}
+BREACH_FIELDS = (
+    "held_reads_per_hour",
+    "hold_approval_minutes",
+    "determination_days",
+    "notice_days",
+    "credit_agencies_over",
+    "security_assessment_months",
+)
+RETENTION_ITEM_FIELDS = ("label", "period", "counts_from", "destroys", "keeps", "schedule", "schedule_item")
+
+
+@dataclass(frozen=True)
 class Policy:
     path: Path
     version: str
@@ -118,6 +155,8 @@ class Policy:
     notices: dict[str, Notice]
     taxonomy_extensions: dict[str, list[dict]]
     deadlines: dict = field(default_factory=dict)
+    retention_schedule: dict[str, RetentionItem] = field(default_factory=dict)
+    breach: dict[str, int] = field(default_factory=dict)
     holidays: frozenset[date] = frozenset()
     # Support service → the purposes it may open emergency access for (absent: none).
     emergency_access: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -320,6 +359,35 @@ def load_policy(path: Path) -> Policy:
         if not isinstance(day, date):
             raise PolicyError(path, f"holidays.dates[{i}]", f"{day!r} is not a date (write 2026-12-25)")
 
+    retention = _need(raw, "retention", path, "retention", dict)
+    for key, floor in RETENTION_FLOORS.items():
+        if not isinstance(retention.get(key), int) or retention[key] < floor:
+            raise PolicyError(path, "retention", f"`{key}` must be a whole number, at least {floor}")
+    retention_schedule = {}
+    for key, item in raw.get("retention_schedule", {}).items():
+        entry = f"retention_schedule.{key}"
+        values = {f: _need(item, f, path, entry) for f in RETENTION_ITEM_FIELDS}
+        period = values["period"]
+        amount = retention.get(period)
+        unit = "years" if period.endswith("_years") else "days" if period.endswith("_days") else ""
+        if not isinstance(amount, int) or amount < 0 or not unit:
+            raise PolicyError(
+                path, entry, f"`period` must name a number of years or days in [retention]: {period!r}"
+            )
+        retention_schedule[key] = RetentionItem(
+            key=key,
+            amount=amount,
+            unit=unit,
+            confirmed=_need(item, "confirmed", path, entry, bool),
+            note=item.get("note", ""),
+            **values,
+        )
+
+    breach = _need(raw, "breach", path, "breach", dict)
+    for key in BREACH_FIELDS:
+        if not isinstance(breach.get(key), int) or breach[key] < 1:
+            raise PolicyError(path, "breach", f"`{key}` must be a whole number, at least 1")
+
     grants = frozenset(
         (service.key, purpose_key, category)
         for service in services.values()
@@ -346,7 +414,9 @@ def load_policy(path: Path) -> Policy:
         system_jobs=system_jobs,
         vendor_functions=vendor_functions,
         disclosure_bases=_need(raw, "disclosure_bases", path, "disclosure_bases", dict),
-        retention=_need(raw, "retention", path, "retention", dict),
+        retention=retention,
+        retention_schedule=retention_schedule,
+        breach=breach,
         website=website,
         aggregation=raw.get("aggregation", {"min_customers": 15, "max_share_percent": 15}),
         notices=notices,

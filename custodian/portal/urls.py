@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/download.<str:fmt>", views.download, name="download"),
     path("me/request/", views.new_request, name="request"),
     path("me/messages/", views.sent_messages, name="messages"),
+    path("me/delete-my-data/", views.erasure, name="erasure"),
     path("me/messages/<id:message_id>/letter.pdf", views.sent_letter_pdf, name="letter_pdf"),
     path("me/usage/", views.usage, name="usage"),
     path("me/green-button.<str:fmt>", views.green_button, name="green_button"),

@@ -437,6 +437,28 @@ def sent_messages(request):
 
 
 @portal_required
+def erasure(request):
+    """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when
+    the customer confirms they understand, the deletion; the answer also goes out by letter."""
+    from custodian.customers.models import Customer
+    from custodian.retention.erasure import erasure_answer, erasure_carry_out
+
+    answer = erasure_answer(customer_id=request.customer_id)
+    if request.method != "POST":
+        return render(request, "portal/erasure.html", {"answer": answer})
+    if request.POST.get("understood") != "on":
+        return render(
+            request,
+            "portal/erasure.html",
+            {"answer": answer, "error": "Tick the box to say you have read what we keep and what we delete."},
+            status=400,
+        )
+    erasure_carry_out(customer=Customer.objects.get(pk=request.customer_id), requested_via="portal")
+    logout(request)
+    return render(request, "portal/erasure_done.html", {"answer": answer})
+
+
+@portal_required
 def sent_letter_pdf(request, message_id):
     """A letter as it was printed and posted."""
     from custodian.outbox.selectors import printed_letter

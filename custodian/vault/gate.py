@@ -25,7 +25,14 @@ from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault import _crypto
-from custodian.vault.models import BreakGlassGrant, DataKey, PersonalValue, SealedDocument
+from custodian.vault.models import (
+    BreakGlassGrant,
+    DataDestruction,
+    DataKey,
+    PersonalValue,
+    ReadHold,
+    SealedDocument,
+)
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 
 NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
@@ -45,6 +52,55 @@ class Denied(Exception):
     def __init__(self, reason: str):
         super().__init__(NOT_FOUND_OR_DENIED)
         self.reason = reason  # for the access log only; never shown to the caller
+
+
+class Destroyed(Denied):
+    """The customer's data was destroyed under the retention schedule. Said only to a caller the policy allows
+    to read that customer's data for the purpose (anyone else gets the usual Denied), so it tells them what
+    became of it instead of failing or showing an empty page."""
+
+    def __init__(self, destruction):
+        self.schedule_item = destruction.schedule_item
+        self.destroyed_on = timezone.localdate(destruction.destroyed_at)
+        item = current_policy().retention_schedule.get(self.schedule_item)
+        self.message = (
+            f"This customer's data was destroyed on {self.destroyed_on:%B} {self.destroyed_on.day}, "
+            f"{self.destroyed_on.year} under retention schedule item {self.schedule_item}"
+            + (f" ({item.label}; {item.schedule_item})" if item else "")
+            + "."
+        )
+        Exception.__init__(self, self.message)
+        self.reason = _destroyed_reason(destruction)
+
+    def __str__(self):
+        return self.message
+
+
+class Held(Denied):
+    """A staff member's read without a request past the policy file's limit per hour: held until a reviewer
+    of access approves (the read has not happened). Said only when the read would otherwise be allowed."""
+
+    def __init__(self, reason: str, hold_id: int):
+        Exception.__init__(self, reason)
+        self.reason, self.hold_id = reason, hold_id
+
+    def __str__(self):
+        return self.reason
+
+
+def _destroyed_reason(destruction) -> str:
+    return f"destroyed under retention schedule item {destruction.schedule_item}"
+
+
+def _destruction(customer_id: int):
+    return DataDestruction.objects.filter(customer_id=customer_id).first()
+
+
+def _destroyed_among(customer_ids: Sequence[int]) -> int:
+    where, params = _id_filter("customer_id", customer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {DataDestruction._meta.db_table} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 class VaultIntegrityError(Exception):
@@ -101,6 +157,7 @@ class Decision:
     reason: str
     break_glass_id: str = ""
     own_request: bool = False  # allowed by a request that the reading staff member entered themselves
+    hold_id: int | None = None  # held for approval (custodian.vault.models.ReadHold)
 
 
 def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iterable[str]) -> Decision:
@@ -237,7 +294,55 @@ def _decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories
                 False, f"{purpose} needs an open request of this customer's owned by your service"
             )
         return Decision(True, decision.reason, own_request=str(request.opened_by_id) == actor.id)
+    if actor.kind == "staff" and not request_id:
+        return _held_or(policy, actor, customer_id, purpose, decision)
     return decision
+
+
+# Reads of one customer at a time that count towards the hourly limit of reads without a request.
+_COUNTED_READS = ("reveal", "reveal_documents", "reveal_intervals")
+
+
+def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
+    """A staff member reading without a request: allowed while the customers they read so in the last hour
+    stay within the policy file's limit (a customer already read this hour is no new reach), or while a
+    reviewer's approval runs; past it the read is held, and a hold waits for a decision. Two indexed
+    queries on the access log: the first event of the hour, then this reader's events since."""
+    from custodian.audit.models import AccessEvent
+
+    now = timezone.now()
+    if ReadHold.objects.filter(
+        user_id=int(actor.id), status=ReadHold.Status.APPROVED, approved_until__gt=now
+    ).exists():
+        return decision
+    limit = policy.breach["held_reads_per_hour"]
+    since = int((now - timedelta(hours=1)).timestamp() * 1_000_000)
+    first = AccessEvent.objects.filter(at_us__gte=since).order_by("seq").values_list("seq", flat=True).first()
+    if first is None:
+        return decision
+    read = set(
+        AccessEvent.objects.filter(
+            actor_kind="staff",
+            actor_id=actor.id,
+            seq__gte=first,
+            decision="allow",
+            request_id="",
+            action__in=_COUNTED_READS,
+        ).values_list("customer_id", flat=True)
+    )
+    if str(customer_id) in read or len(read) < limit:
+        return decision
+    hold = ReadHold.objects.filter(user_id=int(actor.id), status=ReadHold.Status.PENDING).first()
+    if hold is None:
+        hold = ReadHold.objects.create(
+            user_id=int(actor.id), purpose=purpose, customers_in_hour=len(read), threshold=limit
+        )
+    return Decision(
+        False,
+        f"held for the privacy officer's approval (hold {hold.pk}): {len(read)} customers read without a "
+        f"request in the last hour, the limit is {limit}",
+        hold_id=hold.pk,
+    )
 
 
 _CUSTOMERS = Customer._meta.db_table
@@ -332,7 +437,7 @@ def reveal(
         "request_id": request_id,
         "client_ip": client_ip,
     }
-    values = None
+    values = destroyed = None
     readable = cats is not None and bool(fields) and cid is not None
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the driver's cursor: this path runs on every read, so skip the wrapper
@@ -351,7 +456,10 @@ def reveal(
                 categories=cats,
                 request_id=request_id,
             )
-            if decision.allowed:
+            destroyed = _destruction(cid) if decision.allowed and rows[0][1] is None else None
+            if destroyed is not None:  # no data key: destroyed under the retention schedule, or never had any
+                decision = Decision(False, _destroyed_reason(destroyed))
+            elif decision.allowed:
                 try:
                     values = _open_rows(cid, rows)
                 except VaultIntegrityError as exc:
@@ -370,6 +478,10 @@ def reveal(
                 **event,
             ),
         )
+    if destroyed is not None:
+        raise Destroyed(destroyed)
+    if decision.hold_id:
+        raise Held(decision.reason, decision.hold_id)
     if values is None:
         raise Denied(decision.reason)
     return values
@@ -419,8 +531,11 @@ def reveal_many(
     with transaction.atomic():
         found = _existing(ids)
         opted_out = _opted_out(ids) if purpose == MARKETING_PURPOSE else set()
+        destroyed = _destroyed_among(ids) if found == len(ids) else 0
         if found != len(ids):
             error = Denied(f"{len(ids) - found} of the ids are not customers")
+        elif destroyed:
+            error = Denied(f"{destroyed} of the customers' data was destroyed under the retention schedule")
         elif opted_out:
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
         else:
@@ -545,7 +660,7 @@ def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, ref
     """One customer's read of sealed data other than values (documents, interval readings): the decision,
     the read and its access event in one transaction, the log's head locked first. `refusal` refuses before
     deciding (bad arguments); a read that fails authentication is a denial, logged as one."""
-    result = None
+    result = destroyed = None
     with transaction.atomic(), connection.cursor() as cursor:
         last_seq, prev_hash, _ = chain.lock_head(cursor)
         if refusal:
@@ -560,6 +675,9 @@ def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, ref
                 categories=categories,
                 request_id=request_id,
             )
+            destroyed = _destruction(cid) if decision.allowed else None
+            if destroyed is not None:
+                decision = Decision(False, _destroyed_reason(destroyed))
             if decision.allowed:
                 try:
                     result = read()
@@ -578,6 +696,10 @@ def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, ref
                 **event,
             ),
         )
+    if destroyed is not None:
+        raise Destroyed(destroyed)
+    if decision.hold_id:
+        raise Held(decision.reason, decision.hold_id)
     if result is None:
         raise Denied(decision.reason)
     return result
@@ -685,7 +807,8 @@ def reveal_documents_many(
     wanted = {(int(cid), ref) for cid, ref in refs}
     with transaction.atomic():
         found = _existing(ids) if ids else 0
-        if found == len(ids):
+        destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        if found == len(ids) and not destroyed:
             rows = SealedDocument.objects.filter(
                 customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
             ).values_list("customer_id", "ref", "media_type", "ciphertext")
@@ -710,7 +833,7 @@ def reveal_documents_many(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return out
-    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)
+    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)
 
 
 def _open_blocks(rows) -> list:
@@ -809,7 +932,8 @@ def reveal_intervals_many(
         raise _deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
         found = _existing(ids) if ids else 0
-        if found == len(ids):
+        destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        if found == len(ids) and not destroyed:
             rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
             blocks = _open_blocks(rows)
             if ids:
@@ -817,7 +941,13 @@ def reveal_intervals_many(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return blocks
-    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)
+    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)
+
+
+def _bulk_refusal(missing: int, destroyed: int) -> str:
+    if missing:
+        return f"{missing} of the ids are not customers"
+    return f"{destroyed} of the customers' data was destroyed under the retention schedule"
 
 
 def reveal_with_intervals_many(
@@ -852,7 +982,8 @@ def reveal_with_intervals_many(
         raise _deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
         found = _existing(ids) if ids else 0
-        if found == len(ids):
+        destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        if found == len(ids) and not destroyed:
             values = _open_all(ids, fields) if ids else {}
             blocks = _open_blocks(
                 interval_files.read_rows(months=months, customer_ids=ids, services=services)
@@ -862,4 +993,4 @@ def reveal_with_intervals_many(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return values, blocks
-    raise _deny(actor, f"{len(ids) - found} of the ids are not customers", customer_id=None, **base)
+    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)

@@ -228,3 +228,60 @@ def months_stored() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if p.is_dir() and MONTH.match(p.name))
+
+
+def block_index(
+    *, months: Sequence[str] | None = None, customer_ids: Sequence[int] | None = None
+) -> list[tuple]:
+    """(customer_id, service, month, interval, count) of the stored blocks, from the clear columns only:
+    what the retention run counts and picks without opening anything. `months` None: every month."""
+    import duckdb
+
+    files = _files(months if months is not None else months_stored(), customer_ids)
+    if not files:
+        return []
+    where, params = [], []
+    if customer_ids is not None:
+        where.append("customer_id IN (SELECT unnest(?))")
+        params.append([int(c) for c in customer_ids])
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            "SELECT customer_id, service, month, interval, count FROM read_parquet(?) "  # noqa: S608
+            f"{clause} ORDER BY customer_id, service, month",
+            [files, *params],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = None) -> int:
+    """Remove these customers' blocks (of `months`, or of every month) from the store: each affected
+    month-shard is rewritten without them (or removed when nothing is left) under its lock, atomically, as a
+    write is. Returns the number of blocks removed. Used when data is destroyed under the retention
+    schedule: the sealed blocks leave the disk, not only the key."""
+    import pyarrow.parquet as pq
+
+    wanted = {int(c) for c in customer_ids}
+    removed = 0
+    for name in _files(months if months is not None else months_stored(), sorted(wanted)):
+        path = Path(name)
+        with _locked(path):
+            if not path.exists():
+                continue
+            table = pq.read_table(path)
+            ids = table.column("customer_id").to_pylist()
+            keep = [i for i, cid in enumerate(ids) if cid not in wanted]
+            if len(keep) == len(ids):
+                continue
+            removed += len(ids) - len(keep)
+            if not keep:
+                path.unlink()
+                continue
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            pq.write_table(table.take(keep), tmp, row_group_size=256, compression="none")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+    return removed

@@ -107,3 +107,44 @@ class SealedDocument(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "ref"], name="one_document_per_ref")]
         indexes = [models.Index(fields=["customer", "category", "ref"])]
+
+
+class DataDestruction(models.Model):
+    """A customer whose data was destroyed under the retention schedule: their data key was destroyed first,
+    then their sealed values, documents and interval blocks. The customer's internal number stays (the access
+    log, the ledger and the accounting of disclosures refer to it) and the gate answers with this record
+    (the schedule item and the day) instead of an error or an empty page. Append-only."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    schedule_item = models.CharField(max_length=40, help_text="the policy file's retention schedule item")
+    destroyed_at = models.DateTimeField()
+    record_ref = models.CharField(max_length=60, help_text="the destruction record, e.g. retention run 12")
+
+
+class ReadHold(models.Model):
+    """Reads without a request past the policy file's limit per hour, held by the gate until a reviewer of
+    access (the privacy officer) approves or refuses; an approval lets the staff member read on until it
+    ends. The hold and the decision are in the access log too."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    purpose = models.CharField(max_length=40)
+    customers_in_hour = models.PositiveIntegerField()
+    threshold = models.PositiveIntegerField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    approved_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "status", "approved_until"])]

@@ -296,3 +296,111 @@ def documents_seal_many(
         for cid, ref, content, media_type in items
     ]
     return SealedDocument.objects.bulk_create(rows, batch_size=1000)
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    customers: int = 0
+    values: int = 0
+    documents: int = 0
+    interval_blocks: int = 0
+
+
+def customers_data_destroy(*, customer_ids: Sequence[int], schedule_item: str, record_ref: str) -> Destroyed:
+    """Crypto-shred these customers' data under a retention schedule item: in one transaction their data keys
+    are destroyed first (from that statement on nothing of theirs can be opened), then their sealed values and
+    documents, and each is marked destroyed; then their interval blocks leave the store's files. Re-running
+    finishes what a crash left (blocks of destroyed customers are removed again)."""
+    from custodian.customers.models import Customer
+    from custodian.vault import interval_files
+    from custodian.vault.models import DataDestruction, SealedDocument
+
+    if current_policy().retention_schedule.get(schedule_item) is None:
+        raise UnknownField(f"not a retention schedule item of the policy file: {schedule_item}")
+    ids = sorted({int(c) for c in customer_ids})
+    if not ids:
+        return Destroyed()
+    now = timezone.now()
+    with transaction.atomic():
+        done = DataDestruction.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True)
+        already = set(done)
+        fresh = [c for c in ids if c not in already]
+        DataKey.objects.filter(customer_id__in=ids).delete()
+        values, _ = PersonalValue.objects.filter(customer_id__in=ids).delete()
+        documents, _ = SealedDocument.objects.filter(customer_id__in=ids).delete()
+        DataDestruction.objects.bulk_create(
+            [
+                DataDestruction(
+                    customer_id=c, schedule_item=schedule_item, destroyed_at=now, record_ref=record_ref
+                )
+                for c in fresh
+            ]
+        )
+        Customer.objects.filter(pk__in=ids).update(is_active=False)
+    blocks = interval_files.rows_delete(customer_ids=ids)
+    return Destroyed(customers=len(fresh), values=values, documents=documents, interval_blocks=blocks)
+
+
+@transaction.atomic
+def replaced_values_destroy(*, superseded_before: datetime) -> int:
+    """Destroy personal values that were replaced by newer ones before the given time (their sealed rows are
+    deleted; the current values stay). Returns how many."""
+    deleted, _ = PersonalValue.objects.filter(
+        superseded_at__isnull=False, superseded_at__lt=superseded_before
+    ).delete()
+    return deleted
+
+
+def destruction_of(customer_id: int):
+    """The destruction record of a customer's data, or None."""
+    from custodian.vault.models import DataDestruction
+
+    return DataDestruction.objects.filter(customer_id=customer_id).first()
+
+
+@transaction.atomic
+def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, client_ip: str = ""):
+    """A reviewer of access (the privacy officer) approves or refuses a held bulk read, with a reason, on the
+    record (the hold row and an access event); an approval lets the staff member read on, without a request,
+    for the policy file's minutes. Nobody decides their own hold."""
+    from datetime import timedelta
+
+    from custodian.audit.chain import append_events
+    from custodian.staff.selectors import reviews_access, services_of
+    from custodian.vault.models import ReadHold
+
+    services = services_of(decided_by)
+    if not reviews_access(services):
+        raise NotAllowed("only the staff who review access (the privacy officer) decide held reads")
+    if not note.strip():
+        raise ValueError("say why")
+    hold = ReadHold.objects.select_for_update().get(pk=hold_id)
+    if hold.user_id == decided_by.pk:
+        raise NotAllowed("nobody decides their own held reads")
+    if hold.status != ReadHold.Status.PENDING:
+        raise ValueError("this hold was already decided")
+    now = timezone.now()
+    minutes = current_policy().breach["hold_approval_minutes"]
+    hold.status = ReadHold.Status.APPROVED if approve else ReadHold.Status.REFUSED
+    hold.decided_by, hold.decided_at, hold.decision_note = decided_by, now, note.strip()[:300]
+    hold.approved_until = now + timedelta(minutes=minutes) if approve else None
+    hold.save()
+    verdict = f"approved until {hold.approved_until:%H:%M}" if approve else "refused"
+    append_events(
+        [
+            {
+                "action": "hold_decision",
+                "actor_kind": "staff",
+                "actor_id": str(decided_by.pk),
+                "actor_label": decided_by.get_username(),
+                "roles": ",".join(sorted(services)),
+                "purpose": hold.purpose,
+                "decision": "allow" if approve else "deny",
+                "reason": f"hold {hold.pk} of {hold.user.get_username()} {verdict}: {hold.decision_note}"[
+                    :500
+                ],
+                "client_ip": client_ip,
+            }
+        ]
+    )
+    return hold

@@ -153,3 +153,10 @@ def contact(request):
 
 def portal(request):
     return render(request, "web/portal.html")
+
+
+def incidents(request):
+    """Security incidents: the public summary of each completed report (Minn. Stat. § 13.055 subd. 2)."""
+    from custodian.incidents.selectors import published_reports
+
+    return render(request, "web/incidents.html", {"reports": published_reports()})

@@ -169,6 +169,27 @@ def cases(w, user=None):
         ),
         "console:authority_add": ("post", {}, {"kind": "subpoena"}, po_post),
         "console:disclose": ("post", {}, {"basis_kind": "consent"}, po_post),
+        "console:incidents": ("get", {}, None, po_get),
+        "console:incident_open": ("post", {}, {"summary": "x"}, po_post),
+        "console:incident_from_flag": ("post", {}, {"kind": "x"}, po_post),
+        "console:assessment_add": ("post", {}, {"scope": "x"}, po_post),
+        "console:incident": ("get", {"incident_id": 999999}, None, lambda s: 404 if reviews(s) else 403),
+        **{
+            f"console:incident_{step}": (
+                "post",
+                {"incident_id": 999999},
+                {"text": "x"},
+                lambda s: 404 if reviews(s) else 403,
+            )
+            for step in ("note", "determine", "delay", "notify", "agencies", "report")
+        },
+        "console:hold_decide": (
+            "post",
+            {"hold_id": 999999},
+            {"approve": "yes", "note": "x"},
+            lambda s: 404 if reviews(s) else 403,
+        ),
+        "console:retention": ("get", {}, None, po_get),
         "staff:logout": ("post", {}, {}, lambda s: 302),  # last: it ends the session
     }
 

@@ -99,6 +99,21 @@ def _broken(tmp_path, edit) -> Path:
             "vendor_functions.mailing",
             "grants undefined purpose `spying`",
         ),
+        (
+            lambda s: s.replace("disclosure_accounting_years = 6", "disclosure_accounting_years = 3"),
+            "retention",
+            "`disclosure_accounting_years` must be a whole number, at least 6",
+        ),
+        (
+            lambda s: s.replace('period = "closed_account_years"', 'period = "closed_acount_years"'),
+            "retention_schedule.closed_accounts",
+            "`period` must name a number of years or days in [retention]",
+        ),
+        (
+            lambda s: s.replace("held_reads_per_hour = 20", "held_reads_per_hour = 0"),
+            "breach",
+            "`held_reads_per_hour` must be a whole number, at least 1",
+        ),
     ],
 )
 def test_a_bad_policy_file_stops_with_file_entry_and_problem(tmp_path, edit, entry, problem):
@@ -142,3 +157,12 @@ def test_compiled_grants_equal_the_file_read_independently():
         for c in raw["purposes"][p]["categories"]
     }
     assert current_policy().service_grants == expected
+
+
+def test_every_retention_item_cites_the_schedule_and_says_whether_it_is_confirmed():
+    items = current_policy().retention_schedule
+    assert {"closed_accounts", "replaced_values", "interval_readings", "access_log"} <= set(items)
+    for item in items.values():
+        assert item.schedule == "General Records Retention Schedule for Minnesota Cities"
+        assert item.schedule_item and isinstance(item.confirmed, bool)
+        assert item.period in current_policy().retention

@@ -1,0 +1,315 @@
+"""The privacy officer's incident desk (Minn. Stat. § 13.055): incidents from unusual-access flags or by hand,
+each step with its deadline; held bulk reads to approve or refuse; the annual security assessment."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.console.privacy import unusual_access
+from custodian.console.views import _not_found, _privacy_officer_only
+from custodian.incidents import services
+from custodian.incidents.models import Incident
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.vault.models import ReadHold
+from custodian.vault.services import NotAllowed, read_hold_decide
+
+
+class OpenForm(forms.Form):
+    summary = forms.CharField(max_length=300, label="What was seen")
+    staff_username = forms.CharField(max_length=150, label="Whose access (staff user name)")
+    window_start = forms.DateTimeField(
+        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    window_end = forms.DateTimeField(
+        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    only_without_request = forms.BooleanField(
+        required=False, initial=True, label="Only reads without a request"
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Investigation note")
+
+
+class DetermineForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Incident.Determination.choices, label="Determination")
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reasons")
+
+
+class DelayForm(forms.Form):
+    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Delay notice until")
+    reason = forms.CharField(max_length=300, label="Law enforcement agency and its request")
+
+
+class AgenciesForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Agencies told, when, and what")
+
+
+class ReportForm(forms.Form):
+    facts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Facts and results of the investigation"
+    )
+    disciplinary_disposition = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Final disposition of disciplinary action",
+    )
+    disciplinary_final_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Final on"
+    )
+    responsible_employees = forms.CharField(
+        required=False, max_length=300, label="Employees determined responsible (once final)"
+    )
+
+
+class AssessmentForm(forms.Form):
+    performed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Performed on")
+    scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    actions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoldDecisionForm(forms.Form):
+    approve = forms.ChoiceField(choices=[("yes", "Approve"), ("no", "Refuse")])
+    note = forms.CharField(max_length=300, label="Why")
+
+
+@_privacy_officer_only
+def incidents(request):
+    last, due = services.security_assessment_due()
+    rows = [(i, services.incident_deadlines(i)) for i in Incident.objects.order_by("-opened_at")[:100]]
+    return render(
+        request,
+        "console/incidents.html",
+        {
+            "rows": rows,
+            "open_form": OpenForm(),
+            "assessment_form": AssessmentForm(initial={"performed_on": timezone.localdate()}),
+            "last_assessment": last,
+            "assessment_due": due,
+            "assessment_overdue": due < timezone.localdate(),
+            "holds": ReadHold.objects.select_related("user").order_by("-opened_at")[:50],
+            "hold_form": HoldDecisionForm(),
+        },
+    )
+
+
+def _back(request, ok: bool, text: str, incident: Incident | None = None):
+    (messages.success if ok else messages.error)(request, text)
+    return (
+        redirect("console:incident", incident_id=incident.pk) if incident else redirect("console:incidents")
+    )
+
+
+@_privacy_officer_only
+@require_POST
+def incident_open_view(request):
+    form = OpenForm(request.POST)
+    if not form.is_valid():
+        return _back(request, False, f"Incident not opened: {form.errors.as_text()}")
+    d = form.cleaned_data
+    staff = get_user_model().objects.filter(username=d["staff_username"]).first()
+    if staff is None:
+        return _back(request, False, f"No staff member {d['staff_username']!r}.")
+    try:
+        incident = services.incident_open(
+            opened_by=request.user,
+            summary=d["summary"],
+            actor_kind="staff",
+            actor_id=str(staff.pk),
+            actor_label=staff.get_username(),
+            window_start=d["window_start"],
+            window_end=d["window_end"],
+            only_without_request=d["only_without_request"],
+        )
+    except services.IncidentError as exc:
+        return _back(request, False, str(exc))
+    return _back(
+        request,
+        True,
+        f"Incident {incident.pk} opened: {incident.affected.count()} people affected.",
+        incident,
+    )
+
+
+@_privacy_officer_only
+@require_POST
+def incident_from_flag(request):
+    """Open an incident from a flag shown on the privacy officer's page (the flag is looked up again, not
+    taken from the form)."""
+    kind, actor_kind, actor_id = (request.POST.get(k, "") for k in ("kind", "actor_kind", "actor_id"))
+    flag = next(
+        (f for f in unusual_access() if (f.kind, f.actor_kind, f.actor_id) == (kind, actor_kind, actor_id)),
+        None,
+    )
+    if flag is None:
+        messages.error(request, "That flag is no longer shown (the last 24 hours have moved on).")
+        return redirect("console:privacy")
+    incident = services.incident_open_from_flag(opened_by=request.user, flag=flag)
+    return _back(request, True, f"Incident {incident.pk} opened from the flag.", incident)
+
+
+def _forms(**bound):
+    out = {
+        "note_form": NoteForm(),
+        "determine_form": DetermineForm(),
+        "delay_form": DelayForm(),
+        "agencies_form": AgenciesForm(),
+        "report_form": ReportForm(),
+    }
+    out.update(bound)
+    return out
+
+
+@_privacy_officer_only
+def incident_detail(request, incident_id):
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return _not_found(request)
+    policy = current_policy()
+    affected = list(incident.affected.select_related("notice").order_by("customer_id"))
+    by_category: dict[str, int] = {}
+    for person in affected:
+        for c in person.category_list:
+            by_category[c] = by_category.get(c, 0) + 1
+    return render(
+        request,
+        "console/incident.html",
+        {
+            "incident": incident,
+            "affected": affected,
+            "by_category": [
+                (policy.categories[c].label if c in policy.categories else c, n)
+                for c, n in sorted(by_category.items())
+            ],
+            "deadlines": services.incident_deadlines(incident),
+            "agencies_required": services.agencies_required(incident),
+            "agencies_over": services.breach_settings()["credit_agencies_over"],
+            "notes": incident.notes.select_related("written_by").order_by("written_at", "pk"),
+            **_forms(),
+        },
+    )
+
+
+def _step(request, incident_id, form_class, act):
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return _not_found(request)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _back(request, False, form.errors.as_text(), incident)
+    try:
+        text = act(incident, form.cleaned_data)
+    except services.IncidentError as exc:
+        return _back(request, False, str(exc), incident)
+    return _back(request, True, text, incident)
+
+
+@_privacy_officer_only
+@require_POST
+def incident_note(request, incident_id):
+    def act(incident, d):
+        services.incident_note_add(incident=incident, written_by=request.user, text=d["text"])
+        return "Note added."
+
+    return _step(request, incident_id, NoteForm, act)
+
+
+@_privacy_officer_only
+@require_POST
+def incident_determine(request, incident_id):
+    def act(incident, d):
+        services.incident_determine(
+            incident=incident,
+            determined_by=request.user,
+            is_breach=d["outcome"] == Incident.Determination.BREACH,
+            reasons=d["reasons"],
+        )
+        return "Determination recorded."
+
+    return _step(request, incident_id, DetermineForm, act)
+
+
+@_privacy_officer_only
+@require_POST
+def incident_delay(request, incident_id):
+    def act(incident, d):
+        services.incident_delay(
+            incident=incident, recorded_by=request.user, until=d["until"], reason=d["reason"]
+        )
+        return "Delay recorded."
+
+    return _step(request, incident_id, DelayForm, act)
+
+
+class _Empty(forms.Form):
+    pass
+
+
+@_privacy_officer_only
+@require_POST
+def incident_notify(request, incident_id):
+    def act(incident, d):
+        n = services.incident_notify(incident=incident, sent_by=request.user)
+        return f"{n} letters written; they go out with the letter-mailing vendor's next export."
+
+    return _step(request, incident_id, _Empty, act)
+
+
+@_privacy_officer_only
+@require_POST
+def incident_agencies(request, incident_id):
+    def act(incident, d):
+        services.incident_agencies_notified(incident=incident, recorded_by=request.user, note=d["note"])
+        return "The consumer reporting agencies' notice is recorded."
+
+    return _step(request, incident_id, AgenciesForm, act)
+
+
+@_privacy_officer_only
+@require_POST
+def incident_report(request, incident_id):
+    def act(incident, d):
+        services.incident_report_complete(incident=incident, completed_by=request.user, **d)
+        return "Report completed; its public summary is on the website."
+
+    return _step(request, incident_id, ReportForm, act)
+
+
+@_privacy_officer_only
+@require_POST
+def assessment_add(request):
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        return _back(request, False, f"Assessment not recorded: {form.errors.as_text()}")
+    try:
+        services.security_assessment_record(performed_by=request.user, **form.cleaned_data)
+    except services.IncidentError as exc:
+        return _back(request, False, str(exc))
+    return _back(request, True, "Security assessment recorded.")
+
+
+@_privacy_officer_only
+@require_POST
+def hold_decide(request, hold_id):
+    form = HoldDecisionForm(request.POST)
+    if not form.is_valid():
+        return _back(request, False, f"Not decided: {form.errors.as_text()}")
+    try:
+        hold = read_hold_decide(
+            hold_id=hold_id,
+            decided_by=request.user,
+            approve=form.cleaned_data["approve"] == "yes",
+            note=form.cleaned_data["note"],
+            client_ip=client_ip(request),
+        )
+    except ReadHold.DoesNotExist:
+        return _not_found(request)
+    except (NotAllowed, ValueError) as exc:
+        return _back(request, False, str(exc))
+    return _back(request, True, f"Hold {hold.pk}: {hold.get_status_display().lower()}.")

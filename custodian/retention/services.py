@@ -1,0 +1,412 @@
+"""The retention run: what the policy file's schedule says is past its period, destroyed, with a destruction
+record per schedule item (what, how many, how, under which item as cited that day).
+
+- `retention_due(as_of)`: what is due, with counts (the dry run); nothing is read or changed.
+- `retention_run(as_of, ...)`: the real run, item by item, each item in its own transaction (the interval
+  store's files right after), so a run killed halfway is finished by the next one and nothing is destroyed
+  twice:
+  - closed accounts past their period: the customer's data is crypto-shredded (`vault.services`: the data key
+    first, then the sealed values, documents and interval blocks), their portal sign-in and peer-group
+    membership removed. A customer with an open request is held (a request or a dispute in progress stops the
+    clock), and listed as held;
+  - earlier values replaced longer ago than their period: the sealed rows deleted;
+  - interval readings of months past their period, for customers still on file: each month's readings are read
+    through the gate as the `retention` job and replaced by the month's total (one sealed reading), so bills
+    and year-on-year figures still have their months;
+  - access-log event contents past their period: redacted in the verifiable log (the event's content removed,
+    its leaf hash kept, so proofs still verify), when the log offers redaction;
+  - the accounting of disclosures: never destroyed before its period (at least six years, the loader refuses
+    less); entries past it are listed as due for the privacy officer, not destroyed by the run;
+  - web statistics past their period: deleted.
+
+The as-of day of a real run can't be in the future (a dry run may look ahead).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from custodian.policy.loader import RetentionItem, current_policy
+from custodian.retention.models import DestructionRecord, RetentionRun
+
+RETENTION_JOB = "retention"
+CHUNK = 200
+
+
+class RetentionError(ValueError):
+    """A run that can't be done as asked; the message says why."""
+
+
+def cutoff_of(item: RetentionItem, as_of: date) -> datetime:
+    """The moment before which a record of this item is past its period on `as_of` (local midnight)."""
+    if item.unit == "days":
+        day = as_of - timedelta(days=item.amount)
+    else:
+        try:
+            day = as_of.replace(year=as_of.year - item.amount)
+        except ValueError:  # February 29 in a year that has none
+            day = as_of.replace(year=as_of.year - item.amount, day=28)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def citation_of(item: RetentionItem) -> str:
+    mark = "" if item.confirmed else " (item to be confirmed)"
+    return f"{item.schedule}: {item.schedule_item}{mark}"[:400]
+
+
+@dataclass
+class Due:
+    item: RetentionItem
+    cutoff: datetime
+    count: int
+    unit: str
+    details: dict = field(default_factory=dict)
+    note: str = ""
+
+
+# --- what is due ------------------------------------------------------------------------------------------
+
+
+def _closed_accounts(cutoff: datetime) -> tuple[list[int], list[int]]:
+    """(due, held): customers whose accounts are all closed, the last before the cutoff, not yet destroyed;
+    those with an open request are held."""
+    from custodian.casework.models import RequestStatus
+    from custodian.customers.models import Customer
+    from custodian.vault.models import DataDestruction
+
+    destroyed = DataDestruction.objects.values("customer_id")
+    candidates = (
+        Customer.objects.annotate(
+            open_accounts=Count("accounts", filter=Q(accounts__closed_on__isnull=True)),
+            last_closed=Max("accounts__closed_on"),
+            any_accounts=Count("accounts"),
+        )
+        .filter(any_accounts__gt=0, open_accounts=0, last_closed__lt=timezone.localdate(cutoff))
+        .exclude(pk__in=destroyed)
+    )
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    held = set(
+        Customer.objects.filter(pk__in=ids, requests__status=RequestStatus.OPEN).values_list("pk", flat=True)
+    )
+    return [c for c in ids if c not in held], sorted(held)
+
+
+def _replaced_values(cutoff: datetime):
+    from custodian.vault.models import PersonalValue
+
+    return PersonalValue.objects.filter(superseded_at__isnull=False, superseded_at__lt=cutoff)
+
+
+def _interval_months_due(cutoff: datetime, leaving: frozenset[int] = frozenset()) -> dict[int, list[str]]:
+    """Customers (not destroyed, nor `leaving`: due for destruction in the same run) and their months,
+    entirely before the cutoff, still held reading by reading."""
+    from custodian.vault import interval_files
+    from custodian.vault.models import DataDestruction
+
+    last_month = timezone.localdate(cutoff).strftime("%Y-%m")
+    months = [m for m in interval_files.months_stored() if m < last_month]
+    if not months:
+        return {}
+    destroyed = set(DataDestruction.objects.values_list("customer_id", flat=True))
+    due: dict[int, set[str]] = defaultdict(set)
+    for cid, _service, month, _interval, count in interval_files.block_index(months=months):
+        if count > 1 and cid not in destroyed and cid not in leaving:
+            due[cid].add(month)
+    return {cid: sorted(ms) for cid, ms in due.items()}
+
+
+def _interval_counts(due: dict[int, list[str]]) -> tuple[int, int]:
+    from custodian.vault import interval_files
+
+    if not due:
+        return 0, 0
+    months = sorted({m for ms in due.values() for m in ms})
+    blocks = readings = 0
+    for cid, _service, month, _interval, count in interval_files.block_index(
+        months=months, customer_ids=list(due)
+    ):
+        if month in due.get(cid, ()) and count > 1:
+            blocks += 1
+            readings += count
+    return blocks, readings
+
+
+def _access_events(cutoff: datetime):
+    from custodian.audit.models import AccessEvent
+
+    return AccessEvent.objects.filter(at_us__lt=int(cutoff.timestamp() * 1_000_000))
+
+
+def _disclosure_entries(cutoff: datetime):
+    from custodian.disclosures.models import DisclosureEntry
+
+    return DisclosureEntry.objects.filter(disclosed_at__lt=cutoff)
+
+
+def _page_views(cutoff: datetime):
+    from custodian.analytics.models import PageView
+
+    return PageView.objects.filter(at__lt=cutoff)
+
+
+def _redaction_available() -> bool:
+    try:
+        from custodian.audit import redaction  # noqa: F401 (the verifiable log's redaction, when present)
+    except ImportError:
+        return False
+    return True
+
+
+def retention_due(*, as_of: date | None = None) -> list[Due]:
+    """What each schedule item has past its period on `as_of` (default today), with counts. Reads only clear
+    columns; changes nothing."""
+    as_of = as_of or timezone.localdate()
+    out = []
+    leaving: frozenset[int] = frozenset()
+    for key, item in current_policy().retention_schedule.items():
+        cutoff = cutoff_of(item, as_of)
+        if key == "closed_accounts":
+            due, held = _closed_accounts(cutoff)
+            leaving = frozenset(due)
+            out.append(Due(item, cutoff, len(due), "customers", {"held_for_open_requests": len(held)}))
+        elif key == "replaced_values":
+            out.append(Due(item, cutoff, _replaced_values(cutoff).count(), "earlier values"))
+        elif key == "interval_readings":
+            months = _interval_months_due(cutoff, leaving)
+            blocks, readings = _interval_counts(months)
+            out.append(
+                Due(item, cutoff, blocks, "customer-months", {"customers": len(months), "readings": readings})
+            )
+        elif key == "access_log":
+            note = (
+                ""
+                if _redaction_available()
+                else "not redacted by this version: the log offers no redaction yet"
+            )
+            out.append(Due(item, cutoff, _access_events(cutoff).count(), "events", note=note))
+        elif key == "disclosure_accounting":
+            out.append(
+                Due(
+                    item,
+                    cutoff,
+                    _disclosure_entries(cutoff).count(),
+                    "entries",
+                    note="kept: listed for the privacy officer, never destroyed by the run",
+                )
+            )
+        elif key == "web_analytics":
+            out.append(Due(item, cutoff, _page_views(cutoff).count(), "page views"))
+        else:
+            out.append(Due(item, cutoff, 0, "", note="no destruction is defined for this item"))
+    return out
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
+def _record(run, due: Due, *, what: str, method: str, count: int, details: dict) -> DestructionRecord:
+    return DestructionRecord.objects.create(
+        run=run,
+        schedule_item=due.item.key,
+        citation=citation_of(due.item),
+        period=due.item.period_text,
+        cutoff=due.cutoff,
+        what=what[:300],
+        method=method[:200],
+        count=count,
+        details=details,
+        destroyed_at=timezone.now(),
+    )
+
+
+def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
+    from django.contrib.auth import get_user_model
+
+    from custodian.portal.models import PortalAccount
+    from custodian.usage.models import PeerGroupMember
+    from custodian.vault.services import Destroyed, customers_data_destroy
+
+    ids, held = _closed_accounts(due.cutoff)
+    total = Destroyed()
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        with transaction.atomic():
+            users = list(PortalAccount.objects.filter(customer_id__in=part).values_list("user_id", flat=True))
+            PortalAccount.objects.filter(customer_id__in=part).delete()
+            get_user_model().objects.filter(pk__in=users).delete()
+            PeerGroupMember.objects.filter(customer_id__in=part).delete()
+        done = customers_data_destroy(
+            customer_ids=part, schedule_item=due.item.key, record_ref=f"retention run {run.pk}"
+        )
+        total = Destroyed(
+            customers=total.customers + done.customers,
+            values=total.values + done.values,
+            documents=total.documents + done.documents,
+            interval_blocks=total.interval_blocks + done.interval_blocks,
+        )
+    return _record(
+        run,
+        due,
+        what=due.item.label,
+        method="crypto-shredding: data key destroyed, then the sealed values, documents and interval blocks",
+        count=total.customers,
+        details={
+            "customers": total.customers,
+            "values": total.values,
+            "documents": total.documents,
+            "interval_blocks": total.interval_blocks,
+            "held_for_open_requests": len(held),
+        },
+    )
+
+
+def _sum_interval_months(run, due: Due) -> DestructionRecord:
+    from custodian.customers.models import Customer
+    from custodian.vault import interval_files
+    from custodian.vault.gate import reveal_intervals_many, system_actor
+    from custodian.vault.models import Channel
+    from custodian.vault.services import Submission, interval_blocks_record
+
+    months_due = _interval_months_due(due.cutoff)
+    actor = system_actor(RETENTION_JOB)
+    submission = Submission(
+        channel=Channel.METER,
+        notice_key="metering",
+        recorded_by_label="the retention run",
+        note=f"monthly totals kept under retention schedule item {due.item.key} (run {run.pk})",
+    )
+    blocks_done = readings_done = 0
+    customers = sorted(c for c in months_due if Customer.objects.filter(pk=c).exists())
+    for start in range(0, len(customers), CHUNK):
+        part = customers[start : start + CHUNK]
+        months = sorted({m for c in part for m in months_due[c]})
+        opened = reveal_intervals_many(
+            actor=actor,
+            customer_ids=part,
+            purpose="providing_services",
+            months=months,
+            action="retention_monthly_totals",
+        )
+        totals = []
+        for block in opened:
+            if block.month not in months_due[block.customer_id] or len(block.values) <= 1:
+                continue
+            first, after = interval_files.month_bounds(block.month)
+            values = np.asarray(block.values, dtype=np.float64)
+            total = float(np.nansum(values)) if not np.all(np.isnan(values)) else float("nan")
+            totals.append(
+                interval_files.IntervalBlock(
+                    block.customer_id, block.service, block.month, first, after - first, np.array([total])
+                )
+            )
+            readings_done += len(values)
+        if totals:
+            blocks_done += interval_blocks_record(blocks=totals, submission=submission)
+    return _record(
+        run,
+        due,
+        what=due.item.label,
+        method="readings within each month replaced by the month's total (sealed, one reading per month)",
+        count=blocks_done,
+        details={"customers": len(customers), "customer_months": blocks_done, "readings": readings_done},
+    )
+
+
+def _redact_access_log(run, due: Due) -> DestructionRecord | None:
+    if not _redaction_available():
+        return None
+    from custodian.audit.redaction import events_redact
+
+    count = events_redact(before_us=int(due.cutoff.timestamp() * 1_000_000), reason=f"retention run {run.pk}")
+    return _record(
+        run,
+        due,
+        what=due.item.label,
+        method="event content removed; its leaf hash stays in the verifiable log",
+        count=count,
+        details={"events": count},
+    )
+
+
+@transaction.atomic
+def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
+    from custodian.vault.services import replaced_values_destroy
+
+    count = replaced_values_destroy(superseded_before=due.cutoff)
+    return _record(
+        run,
+        due,
+        what=due.item.label,
+        method="sealed earlier values deleted",
+        count=count,
+        details={"values": count},
+    )
+
+
+@transaction.atomic
+def _delete_page_views(run, due: Due) -> DestructionRecord:
+    count, _ = _page_views(due.cutoff).delete()
+    return _record(
+        run, due, what=due.item.label, method="deleted", count=count, details={"page_views": count}
+    )
+
+
+@dataclass
+class RunResult:
+    run: RetentionRun
+    records: list[DestructionRecord]
+    due: list[Due]
+
+
+def retention_run(
+    *,
+    as_of: date | None = None,
+    started_by=None,
+    started_by_label: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Destroy what is past its period on `as_of` (default today), item by item, writing a destruction record
+    for each item (with its count, zero included). Safe to re-run."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    if as_of > today:
+        raise RetentionError(
+            "a retention run destroys only what is past its period today: the day can't be later"
+        )
+    policy = current_policy()
+    due = retention_due(as_of=as_of)
+    run = RetentionRun.objects.create(
+        as_of=as_of,
+        started_by=started_by,
+        started_by_label=started_by_label or (started_by.get_username() if started_by else "the scheduler"),
+        policy_version=policy.version,
+    )
+    actions = {
+        "closed_accounts": _destroy_closed_accounts,
+        "replaced_values": _destroy_replaced_values,
+        "interval_readings": _sum_interval_months,
+        "access_log": _redact_access_log,
+        "web_analytics": _delete_page_views,
+    }
+    records = []
+    try:
+        for item_due in due:
+            action = actions.get(item_due.item.key)
+            if progress:
+                progress(item_due.item.key)
+            record = action(run, item_due) if action is not None else None
+            if record is not None:
+                records.append(record)
+    except BaseException:
+        run.status, run.finished_at = RetentionRun.Status.FAILED, timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        raise
+    run.status, run.finished_at = RetentionRun.Status.DONE, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return RunResult(run=run, records=records, due=due)

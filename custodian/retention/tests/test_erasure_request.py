@@ -1,0 +1,63 @@
+"""A customer's request to erase their data gets an honest answer: what the utility must keep and why (with
+the schedule item and when it goes), and what it deletes now — the voluntary telephone and e-mail, the
+marketing data, the online account — which it does, answering by letter."""
+
+from django.test import Client
+
+from custodian.outbox.models import OutboundMessage
+from custodian.portal.models import PortalAccount
+from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (fixture)
+from custodian.retention.models import ErasureRecord
+from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.models import PersonalValue
+from custodian.vault.services import opted_out_customer_ids
+
+
+def test_the_portal_says_what_is_kept_and_why_before_anything_is_deleted(households):  # noqa: F811
+    (alice, app), _ = households
+    client = signed_in(app, "alice@example.org")
+    page = client.get("/portal/me/delete-my-data/").content.decode()
+    assert "What we must keep, and why" in page
+    assert "General Records Retention Schedule for Minnesota Cities" in page
+    assert "while your account is open, then 6 years after it closes" in page
+    assert "telephone number and e-mail address" in page
+    assert PersonalValue.objects.filter(customer=alice, field="email").exists()
+
+
+def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households):  # noqa: F811
+    (alice, app), (bob, _) = households
+    client = signed_in(app, "alice@example.org")
+    refused = client.post("/portal/me/delete-my-data/", {})
+    assert refused.status_code == 400  # the customer must say they understand
+    assert PortalAccount.objects.filter(customer=alice).exists()
+
+    done = client.post("/portal/me/delete-my-data/", {"understood": "on"})
+    assert done.status_code == 200
+    assert "Deleted today" in done.content.decode()
+    assert not PersonalValue.objects.filter(customer=alice, field__in=["email", "phone"]).exists()
+    assert PersonalValue.objects.filter(customer=alice, field="name").exists()  # kept, as the answer said
+    assert alice.pk in opted_out_customer_ids()
+    assert not PortalAccount.objects.filter(customer=alice).exists()
+    assert (
+        Client().post("/portal/sign-in/", {"email": "alice@example.org", "password": PASSWORD}).status_code
+        == 200
+    )
+    # Bob's data is untouched.
+    assert PersonalValue.objects.filter(customer=bob, field="email").exists()
+
+    record = ErasureRecord.objects.get(customer=alice)
+    assert record.online_account_deleted and record.values_deleted >= 1 and record.requested_via == "portal"
+    letter = record.answer_letter
+    assert letter.channel == "letter" and letter.status == "queued" and letter.template == "erasure_answer"
+    (text,) = [
+        d
+        for d in reveal_documents(
+            actor=customer_actor(alice.pk),
+            customer_id=alice.pk,
+            category="correspondence",
+            ref_prefix=f"outbox:{letter.pk}:text",
+            purpose="legal_obligations",
+        )
+    ]
+    assert "What we must keep, and why" in text.text and "Deleted today" in text.text
+    assert OutboundMessage.objects.filter(to_customer=alice, regarding=f"erasure:{alice.pk}").count() == 1

@@ -1,0 +1,213 @@
+"""Retention with a clock: an account closed longer ago than its period is crypto-shredded by the run (data
+key, sealed values, documents and interval blocks), the gate then answers that its data was destroyed under
+the schedule item (to a caller allowed to read it; anyone else gets the usual answer), replaced values and
+old interval readings go (monthly totals kept), each run writes its destruction records, a request in
+progress holds the clock, and a second run destroys nothing twice. The access log still verifies."""
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from conftest import PAPER_FORM, application_for
+from custodian.customers.models import Account
+from custodian.customers.services import account_stop, customer_enrol
+from custodian.retention.models import DestructionRecord, RetentionRun
+from custodian.vault import gate, interval_files
+from custodian.vault.models import DataKey, PersonalValue, SealedDocument
+from custodian.vault.services import Submission, interval_blocks_record, personal_data_record
+
+TODAY = timezone.localdate()
+METER = Submission(channel="meter", notice_key="metering", recorded_by_label="meter reading")
+
+
+def years_ago(n: int, day: date = TODAY) -> date:
+    try:
+        return day.replace(year=day.year - n)
+    except ValueError:
+        return day.replace(year=day.year - n, day=28)
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def hourly_block(customer_id: int, month: str, value: float = 0.5):
+    start, end = interval_files.month_bounds(month)
+    return interval_files.IntervalBlock(
+        customer_id, "electric", month, start, 3600, np.full((end - start) // 3600, value)
+    )
+
+
+def enrol(name, email, account, opened_on):
+    app = application_for(name, email, "507-555-0199", account)
+    app.opened_on = opened_on
+    return customer_enrol(application=app, submission=PAPER_FORM)
+
+
+@pytest.fixture
+def history(db):
+    """Carol moved away seven years ago; Dave has been a customer for ten years and still is."""
+    carol = enrol("Carol Closed", "carol@example.org", "0010000077", years_ago(10))
+    dave = enrol("Dave Active", "dave@example.org", "0010000088", years_ago(10))
+    old_month = month_of(years_ago(8))
+    recent_month = month_of(TODAY.replace(day=1) - timedelta(days=1))
+    interval_blocks_record(
+        blocks=[hourly_block(carol.pk, old_month), hourly_block(dave.pk, old_month, 0.25)], submission=METER
+    )
+    interval_blocks_record(blocks=[hourly_block(dave.pk, recent_month, 0.75)], submission=METER)
+    account_stop(account_id=Account.objects.get(customer=carol).pk, closed_on=years_ago(7))
+    # Dave changed his telephone number four years ago (the clock: when the old value was replaced).
+    personal_data_record(customer=dave, values={"phone": "507-555-0100"}, submission=PAPER_FORM)
+    PersonalValue.objects.filter(customer=dave, field="phone", superseded_at__isnull=False).update(
+        superseded_at=timezone.now() - timedelta(days=4 * 366)
+    )
+    return carol, dave, old_month, recent_month
+
+
+def test_the_dry_run_lists_what_is_due_with_counts_and_destroys_nothing(history, capsys):
+    carol, dave, old_month, _ = history
+    call_command("retention_run", "--dry-run")
+    out = capsys.readouterr().out
+    assert "closed_accounts: 1 customers due" in out
+    assert "replaced_values: 1 earlier values due" in out
+    assert "interval_readings: 1 customer-months due" in out  # Dave's old month (Carol's goes with her)
+    assert "General Records Retention Schedule for Minnesota Cities" in out
+    assert "(item to be confirmed)" in out
+    assert DataKey.objects.filter(customer=carol).exists()
+    assert not RetentionRun.objects.exists() and not DestructionRecord.objects.exists()
+
+
+def test_a_closed_account_past_its_period_is_destroyed_and_the_gate_says_under_which_item(
+    history, billing_clerk, web_editor, console, capsys
+):
+    carol, dave, old_month, recent_month = history
+    call_command("retention_run")
+    out = capsys.readouterr().out
+    assert "closed_accounts: destroyed 1" in out
+
+    # Crypto-shredded: the key first, then every sealed row and block.
+    assert not DataKey.objects.filter(customer=carol).exists()
+    assert not PersonalValue.objects.filter(customer=carol).exists()
+    assert not SealedDocument.objects.filter(customer=carol).exists()
+    assert interval_files.block_index(customer_ids=[carol.pk]) == []
+    for path in interval_files.store_dir().rglob("*.parquet"):
+        import pyarrow.parquet as pq
+
+        assert carol.pk not in pq.read_table(path).column("customer_id").to_pylist()
+
+    # The gate answers "destroyed under item X" to whoever may read it ...
+    with pytest.raises(gate.Destroyed) as destroyed:
+        gate.reveal(
+            actor=gate.staff_actor(billing_clerk), customer_id=carol.pk, fields=["name"], purpose="billing"
+        )
+    assert destroyed.value.schedule_item == "closed_accounts"
+    assert "destroyed on" in str(destroyed.value) and "retention schedule item closed_accounts" in str(
+        destroyed.value
+    )
+    with pytest.raises(gate.Destroyed):
+        gate.reveal_intervals(
+            actor=gate.staff_actor(billing_clerk),
+            customer_id=carol.pk,
+            purpose="billing",
+            start=interval_files.month_bounds(old_month)[0],
+            end=interval_files.month_bounds(old_month)[1],
+        )
+    # ... and the usual answer to anyone who may not.
+    with pytest.raises(gate.Denied) as denied:
+        gate.reveal(
+            actor=gate.staff_actor(web_editor), customer_id=carol.pk, fields=["name"], purpose="billing"
+        )
+    assert not isinstance(denied.value, gate.Destroyed)
+    # Bulk reads that include her are refused, saying why (in the log), instead of leaving her out in silence.
+    with pytest.raises(gate.Denied) as bulk:
+        gate.reveal_many(
+            actor=gate.system_actor("billing_run"),
+            customer_ids=[carol.pk, dave.pk],
+            fields=["name"],
+            purpose="billing",
+        )
+    assert bulk.value.reason == "1 of the customers' data was destroyed under the retention schedule"
+
+    # In the console, the billing clerk is told the same, not shown an error or an empty page.
+    page = console(billing_clerk).post(
+        f"/staff/customers/{carol.pk}/", {"purpose": "billing", "fields": ["name"]}
+    )
+    assert page.status_code == 200
+    assert "retention schedule item closed_accounts" in page.content.decode()
+
+    # Dave is untouched but for his old month, now its total; his recent month is reading by reading.
+    assert gate.reveal(
+        actor=gate.staff_actor(billing_clerk), customer_id=dave.pk, fields=["name"], purpose="billing"
+    ) == {"name": "Dave Active"}
+    (old,) = gate.reveal_intervals(
+        actor=gate.staff_actor(billing_clerk),
+        customer_id=dave.pk,
+        purpose="billing",
+        start=interval_files.month_bounds(old_month)[0],
+        end=interval_files.month_bounds(old_month)[1],
+    )
+    hours = (interval_files.month_bounds(old_month)[1] - interval_files.month_bounds(old_month)[0]) // 3600
+    assert len(old.values) == 1 and old.values[0] == pytest.approx(0.25 * hours)
+    assert old.interval == hours * 3600
+    (recent,) = gate.reveal_intervals(
+        actor=gate.staff_actor(billing_clerk),
+        customer_id=dave.pk,
+        purpose="billing",
+        start=interval_files.month_bounds(recent_month)[0],
+        end=interval_files.month_bounds(recent_month)[1],
+    )
+    assert len(recent.values) > 1
+    # His replaced telephone number is gone, his current one stays.
+    assert list(
+        PersonalValue.objects.filter(customer=dave, field="phone").values_list("superseded_at", flat=True)
+    ) == [None]
+
+    # One destruction record per item, with what, how many and under which item.
+    records = {r.schedule_item: r for r in DestructionRecord.objects.all()}
+    assert records["closed_accounts"].count == 1
+    assert records["closed_accounts"].details["interval_blocks"] == 1
+    assert "General Records Retention Schedule for Minnesota Cities" in records["closed_accounts"].citation
+    assert records["replaced_values"].count == 1
+    assert (
+        records["interval_readings"].count == 1 and records["interval_readings"].details["readings"] == hours
+    )
+    # The access log is intact.
+    call_command("audit", "verify")
+    assert "OK" in capsys.readouterr().out
+
+
+def test_a_second_run_destroys_nothing_twice(history):
+    call_command("retention_run")
+    first = {r.schedule_item: r.count for r in DestructionRecord.objects.all()}
+    call_command("retention_run")
+    second = {
+        r.schedule_item: r.count for r in DestructionRecord.objects.filter(run=RetentionRun.objects.last())
+    }
+    assert first["closed_accounts"] == 1 and second["closed_accounts"] == 0
+    assert second["interval_readings"] == 0 and second["replaced_values"] == 0
+
+
+def test_a_request_in_progress_holds_the_clock(history, open_request, capsys):
+    carol, *_ = history
+    open_request(carol, "customer_service")
+    call_command("retention_run", "--dry-run")
+    assert "closed_accounts: 0 customers due" in capsys.readouterr().out
+    call_command("retention_run")
+    assert DataKey.objects.filter(customer=carol).exists()
+    assert (
+        DestructionRecord.objects.get(schedule_item="closed_accounts").details["held_for_open_requests"] == 1
+    )
+
+
+def test_a_real_run_can_not_count_from_a_day_to_come(history, capsys):
+    later = (TODAY + timedelta(days=400)).isoformat()
+    with pytest.raises(CommandError, match="can't be later"):
+        call_command("retention_run", "--as-of", later)
+    call_command("retention_run", "--dry-run", "--as-of", later)  # a dry run may look ahead
+    assert "closed_accounts:" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="not a day"):
+        call_command("retention_run", "--dry-run", "--as-of", "next tuesday")
