@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "custodian.payments",
     "custodian.retention",
     "custodian.incidents",
+    "custodian.transparency",
     "custodian.api",
     "custodian.web",
     "custodian.demo",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from custodian.audit.models import AccessEvent
 from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
+from custodian.transparency.inventory import data_inventory  # noqa: F401 (the console shows it too)
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 
@@ -70,33 +71,6 @@ def unusual_access(*, hours: int = 24) -> list[Flag]:
         UNUSUAL_OWN_REQUEST_CUSTOMERS,
     )
     return sorted(flags, key=lambda f: -f.count)
-
-
-def data_inventory() -> dict:
-    """The public inventory of private data (Minn. Stat. § 13.025), generated from the policy file."""
-    policy = current_policy()
-    return {
-        "entity": policy.utility["name"],
-        "responsible_authority": policy.utility["responsible_authority"],
-        "policy_version": policy.version,
-        "effective_date": policy.effective_date.isoformat(),
-        "data": [
-            {
-                "category": c.label,
-                "key": c.fides_key,
-                "classification": c.classification,
-                "purposes": [p.label for p in policy.purposes.values() if c.key in p.categories],
-                "who_may_access": [
-                    s.label
-                    for s in policy.services.values()
-                    if any(c.key in policy.purposes[p].categories for p in s.purposes)
-                ],
-                "vendors": [v.label for v in policy.vendor_functions.values() if c.key in v.categories],
-            }
-            for c in policy.categories.values()
-        ],
-        "retention": policy.retention,
-    }
 
 
 def response_package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str = "") -> dict:

@@ -180,6 +180,12 @@ def demo_vendors_ensure() -> list[str]:
             "Comparison reports help households save energy (about 2% on average), easing peak load.",
         ),
         (
+            "Prairie Print & Mail (letters)",
+            "letter_mailing",
+            "Printed letters (breach notices, answers to requests, policy changes) reach every household, "
+            "including those without e-mail, as the law asks for written notice.",
+        ),
+        (
             "Prairie Print & Mail (bills)",
             "bill_mailing",
             "Printed bills reach every household that has not chosen paperless billing, so nobody misses a "

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -160,3 +160,65 @@ def incidents(request):
     from custodian.incidents.selectors import published_reports
 
     return render(request, "web/incidents.html", {"reports": published_reports()})
+
+
+def inventory(request):
+    """The public inventory of private data on individuals (Minn. Stat. § 13.025), from the policy file."""
+    from custodian.transparency.inventory import data_inventory
+
+    data = data_inventory()
+    if request.GET.get("format") == "json":
+        return JsonResponse(data, json_dumps_params={"indent": 2})
+    return render(request, "web/inventory.html", {"inventory": data})
+
+
+def rights(request):
+    """The rights of the people we keep data about, and the procedure for public data (§§ 13.03, 13.04)."""
+    policy = current_policy()
+    return render(
+        request,
+        "web/rights.html",
+        {
+            "authority": policy.utility["responsible_authority"],
+            "access_days": policy.deadlines["data_access_business_days"],
+            "correction_days": policy.deadlines["correction_days"],
+        },
+    )
+
+
+def policy_versions(request):
+    from custodian.transparency.models import PolicyVersion
+
+    return render(
+        request, "web/policy_versions.html", {"versions": PolicyVersion.objects.order_by("-effective_date")}
+    )
+
+
+def policy_version(request, version):
+    """One archived version: what changed from the one before (the text and the rules), and its text."""
+    from custodian.transparency.models import PolicyVersion
+    from custodian.transparency.services import version_differences
+
+    found = PolicyVersion.objects.filter(version=version[:20]).first()
+    if found is None:
+        raise Http404("no such version of the policy")
+    return render(request, "web/policy_version.html", {"version": found, "diff": version_differences(found)})
+
+
+def privacy_report(request):
+    """The annual privacy report of the year so far (or `?year=`), generated from the records."""
+    from django.utils import timezone
+
+    from custodian.transparency.report import privacy_report as report_of
+
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= this_year:
+        return HttpResponseBadRequest(f"There is no privacy report for the year {request.GET.get('year')!r}.")
+    report = report_of(year=year)
+    if request.GET.get("format") == "json":
+        return JsonResponse(report, json_dumps_params={"indent": 2})
+    return render(request, "web/privacy_report.html", {"report": report})

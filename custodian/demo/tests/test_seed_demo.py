@@ -80,7 +80,7 @@ def test_demo_vendors_have_current_determinations(db):
     from custodian.disclosures.services import current_determination
 
     demo_staff_ensure()
-    assert len(demo_vendors_ensure()) == 6
+    assert len(demo_vendors_ensure()) == 7
     assert demo_vendors_ensure() == []
     assert all(current_determination(v) for v in Vendor.objects.all())
 

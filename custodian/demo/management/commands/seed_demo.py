@@ -42,6 +42,9 @@ class Command(BaseCommand):
         shown = store_group_aggregates(data, (groups, members))
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
+        from custodian.transparency.services import policy_archive
+
+        policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
             f"({customers - created} already present), {blocks} customer-months of hourly readings stored, "

@@ -1,0 +1,123 @@
+"""Transparency on the public site: the § 13.025 inventory and the rights and public-access procedures, from
+the policy file; every policy version archived with what changed, customers told of a change through the
+outbox (an e-mail where we hold an address, a letter otherwise, nobody twice); the annual privacy report
+generated from the records."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+
+from conftest import PAPER_FORM, application_for
+from custodian.customers.services import customer_enrol
+from custodian.outbox.models import OutboundMessage
+from custodian.policy.loader import _load_cached
+from custodian.transparency.models import PolicyChangeNotice, PolicyVersion
+
+
+def test_the_inventory_and_the_rights_are_published_from_the_policy_file(db):
+    page = Client().get("/privacy/inventory/").content.decode()
+    assert "Data Practices Compliance Official" in page and "privacy@owatonnautilities.com" in page
+    assert "Bank account for automatic payment" in page and "private data on individuals" in page
+    assert "General Records Retention Schedule for Minnesota Cities" in page
+    data = json.loads(Client().get("/privacy/inventory/?format=json").content)
+    assert {d["category"] for d in data["data"]} >= {"Name", "Meter usage"}
+    assert any(r["record"].startswith("Customer account records") for r in data["retention_schedule"])
+    rights = Client().get("/privacy/rights/").content.decode()
+    assert "within 10 business days" in rights and "Within 30 days" in rights
+    assert "Commissioner of Administration" in rights and "Public data" in rights
+
+
+@pytest.fixture
+def new_version(settings, tmp_path):
+    """The utility's next policy version: a new retention sentence and a new version number."""
+    base = settings.BASE_DIR / "policy"
+    (tmp_path / "owatonna-policy.txt").write_text(
+        (base / "owatonna-policy.txt").read_text() + "\nHourly meter readings are kept three years.\n"
+    )
+    (tmp_path / "owatonna.toml").write_text(
+        (base / "owatonna.toml")
+        .read_text()
+        .replace(
+            'version = "2026.1"\neffective_date = 2026-11-26',
+            'version = "2027.1"\neffective_date = 2027-03-01',
+        )
+    )
+
+    def switch():
+        settings.CUSTODIAN_POLICY_FILE = tmp_path / "owatonna.toml"
+        _load_cached.cache_clear()
+
+    yield switch
+    _load_cached.cache_clear()
+
+
+def test_versions_are_archived_with_their_differences_and_customers_are_told(
+    customer, new_version, capsys, settings
+):
+    nomail = customer_enrol(
+        application=application_for("Nell Nomail", "", "507-555-0404", "0010000004"), submission=PAPER_FORM
+    )
+    call_command("policy_publish")
+    assert "policy 2026.1 archived" in capsys.readouterr().out
+    call_command("policy_publish")
+    assert "already archived" in capsys.readouterr().out
+
+    new_version()
+    call_command(
+        "policy_publish", "--change", "Hourly readings are kept three years, then monthly totals.", "--notify"
+    )
+    out = capsys.readouterr().out
+    assert "policy 2027.1 archived" in out and "1 e-mails, 1 letters" in out
+    (sent,) = mail.outbox
+    assert sent.to == ["Alice@Example.com"] and "Hourly readings are kept three years" in sent.body
+    assert sent.subject == "Our privacy policy changes on March 1, 2027"
+    letter = OutboundMessage.objects.get(to_customer=nomail, regarding="policy:2027.1")
+    assert letter.channel == "letter" and letter.status == "queued"
+    assert PolicyChangeNotice.objects.get().emails == 1
+    call_command("policy_publish", "--notify")  # nobody is told twice
+    assert "0 e-mails, 0 letters" in capsys.readouterr().out
+
+    listing = Client().get("/privacy/versions/").content.decode()
+    assert "Version 2026.1" in listing and "Version 2027.1" in listing
+    page = Client().get("/privacy/versions/2027.1/").content.decode()
+    assert 'class="diff-add">+Hourly meter readings are kept three years.' in page
+    assert 'class="diff-remove">-version = &quot;2026.1&quot;' in page
+    assert Client().get("/privacy/versions/1999.9/").status_code == 404
+
+    # A changed policy under a version already archived is refused: it needs a new version.
+    path = settings.CUSTODIAN_POLICY_FILE
+    path.write_text(path.read_text().replace("held_reads_per_hour = 20", "held_reads_per_hour = 25"))
+    _load_cached.cache_clear()
+    with pytest.raises(CommandError, match="needs a new version"):
+        call_command("policy_publish")
+    assert PolicyVersion.objects.count() == 2
+
+
+def test_the_annual_privacy_report_is_generated_from_the_records(
+    customer, privacy_officer, open_request, capsys
+):
+    from custodian.casework.models import CustomerRequest
+    from custodian.casework.services import request_close
+
+    on_time = open_request(customer, "privacy_officer", kind="data_access")
+    request_close(request=on_time, by=privacy_officer, reason="package sent")
+    late = open_request(customer, "privacy_officer", kind="data_access")
+    CustomerRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    call_command("retention_run")
+    capsys.readouterr()
+    year = timezone.localdate().year
+    call_command("privacy_report", "--year", str(year))
+    report = json.loads(capsys.readouterr().out)
+    access = next(r for r in report["requests"] if r["kind"] == "Data access request")
+    assert access["received"] == 2 and access["answered_on_time"] == 1 and access["open_overdue"] == 1
+    assert {d["item"] for d in report["destruction"]} >= {"Customer account records of closed accounts"}
+    page = Client().get("/privacy/report/").content.decode()
+    assert f"Privacy report {year}" in page and "Data access request" in page
+    with pytest.raises(CommandError, match="no records"):
+        call_command("privacy_report", "--year", "1990")
