@@ -6,9 +6,12 @@ import time
 
 NAME = "reveal"
 UNIT = "operations/s"
-TARGET = 0.5
+TARGET = 0.7
 DATABASES = ["sqlite", "postgresql"]
-OURS = "gate.reveal: a billing clerk reads name + mailing address for billing, one transaction each"
+OURS = (
+    "gate.reveal: a billing clerk reads name + mailing address for billing, one transaction each (the event "
+    "and its place in the sequencer's queue commit with the read)"
+)
 BASELINE = (
     "INSERT of one row into a twin of the access-log table, one committed transaction each (raw cursor)"
 )
@@ -17,7 +20,7 @@ BASELINE = (
 def measure(db: str) -> dict:
     from django.db import connection, transaction
 
-    from custodian.audit.chain import CANON_FIELDS
+    from custodian.audit.events import CANON_FIELDS
     from custodian.demo.personas import STAFF_PERSONAS
     from custodian.demo.services import demo_customers_ensure, demo_staff_ensure
     from custodian.staff.selectors import services_of  # noqa: F401  (actor built once, as a request would)
@@ -60,10 +63,10 @@ def measure(db: str) -> dict:
     with connection.cursor() as cur:
         # Same columns and the same indexes as the access log: the baseline pays the same index upkeep.
         cur.execute("CREATE TABLE bench_event_twin AS SELECT * FROM audit_accessevent WHERE 1 = 0")
-        cur.execute("CREATE UNIQUE INDEX bench_twin_seq ON bench_event_twin (seq)")
+        cur.execute("CREATE UNIQUE INDEX bench_twin_seq ON bench_event_twin (seq)")  # the event's key
         for n, cols in enumerate(["customer_id, seq", "actor_kind, actor_id, seq", "purpose, seq", "at_us"]):
             cur.execute(f"CREATE INDEX bench_twin_{n} ON bench_event_twin ({cols})")
-    columns = [*CANON_FIELDS, "prev_hash", "hash"]
+    columns = list(CANON_FIELDS)
     insert = (
         f"INSERT INTO bench_event_twin ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     )
@@ -85,6 +88,7 @@ def measure(db: str) -> dict:
             row = [
                 next(positions),
                 0,
+                "0" * 32,
                 "reveal",
                 "staff",
                 "1",
@@ -98,8 +102,6 @@ def measure(db: str) -> dict:
                 "granted by support service",
                 "::1",
                 "",
-                "0" * 64,
-                "1" * 64,
             ]
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(insert, row)

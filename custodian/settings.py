@@ -44,8 +44,14 @@ CUSTODIAN_BREAK_GLASS_MINUTES = env_int("CUSTODIAN_BREAK_GLASS_MINUTES", 60)
 CUSTODIAN_API_TOKEN_DAYS = env_int("CUSTODIAN_API_TOKEN_DAYS", 90)
 if not 1 <= CUSTODIAN_API_TOKEN_DAYS <= 366:
     raise ImproperlyConfigured(f"CUSTODIAN_API_TOKEN_DAYS={CUSTODIAN_API_TOKEN_DAYS}: between 1 and 366 days")
-# A checkpoint of the access log's head hash is written every this many events.
-CUSTODIAN_AUDIT_CHECKPOINT_EVERY = env_int("CUSTODIAN_AUDIT_CHECKPOINT_EVERY", 1000)
+# The access log's signing key (Ed25519, kept with the keyring, never in the database), the log's name in
+# its signed heads, where signed heads and tiles are published, and who is mailed the latest head.
+CUSTODIAN_LOG_SIGNING_KEYS = env_path(
+    "CUSTODIAN_LOG_SIGNING_KEYS", VAR_DIR / "keys" / "log-signing-keys.json"
+)
+CUSTODIAN_LOG_ORIGIN = env_str("CUSTODIAN_LOG_ORIGIN")  # default: <utility website host>/access-log
+CUSTODIAN_TRANSPARENCY_DIR = env_path("CUSTODIAN_TRANSPARENCY_DIR", VAR_DIR / "transparency")
+CUSTODIAN_LOG_AUDITOR_EMAILS = env_list("CUSTODIAN_LOG_AUDITOR_EMAILS", [])
 
 if not DEBUG:
     missing = []
@@ -59,6 +65,7 @@ if not DEBUG:
     for name, path in (
         ("CUSTODIAN_MASTER_KEYRING", CUSTODIAN_MASTER_KEYRING),
         ("CUSTODIAN_BLIND_INDEX_KEY", CUSTODIAN_BLIND_INDEX_KEY),
+        ("CUSTODIAN_LOG_SIGNING_KEYS", CUSTODIAN_LOG_SIGNING_KEYS),
     ):
         if not path.is_file():
             missing.append(f"{name} (key file not found at {path})")
@@ -206,11 +213,16 @@ DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'custodian.sqli
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # Writers take the lock when their transaction starts, so the access log's hash chain is appended
-        # by one writer at a time without lock-upgrade deadlocks; WAL lets readers go on meanwhile.
+        # Writers take the lock when their transaction starts: no lock-upgrade deadlocks; WAL lets readers
+        # go on meanwhile.
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        # Recursive triggers: without them `INSERT OR REPLACE` deletes a record's row without firing the
+        # append-only DELETE triggers.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+            "PRAGMA recursive_triggers=ON;"
+        ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DB_PREPARED_STATEMENTS", True

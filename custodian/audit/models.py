@@ -1,19 +1,28 @@
-"""The access log: append-only, hash-chained events of every decision the gate takes.
+"""The access log: append-only events of every decision the gate takes and every change to what the utility
+holds about a customer, integrated into a Merkle tree (RFC 9162) whose signed heads are published outside
+the database.
 
-Every column of an event is covered by its hash (see custodian.audit.chain.CANON_FIELDS); the head row
-and periodic checkpoints let a truncated tail be detected.
+An event commits in the transaction of the read (or write) it records, with a row in the sequencer's queue.
+The sequencer later gives queued events their positions in the tree (`LogLeaf`), stores the tree's hashes in
+tiles (`Tile`, the tlog-tiles layout) and moves the tree's head (`TreeHead`). Signed heads (`SignedHead`)
+are notes signed by the log key, which the database never holds.
 """
 
 from datetime import UTC, datetime
 
 from django.db import models
 
-GENESIS_HASH = "0" * 64
-
 
 class AccessEvent(models.Model):
-    seq = models.BigIntegerField(unique=True)
+    """One event. Its content (every field in custodian.audit.events.CANON_FIELDS) is the tree's leaf."""
+
+    seq = models.BigAutoField(primary_key=True)
     at_us = models.BigIntegerField(help_text="UTC time, microseconds since the epoch")
+    nonce = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="random: the leaf hash of a published tree can't be confirmed by guessing an event",
+    )
     action = models.CharField(max_length=24)
     actor_kind = models.CharField(max_length=16)
     actor_id = models.CharField(max_length=64)
@@ -31,8 +40,6 @@ class AccessEvent(models.Model):
     on_behalf_of = models.CharField(max_length=150, blank=True)
     # "yes": the request that allowed the read was entered by the same staff member who read.
     own_request = models.CharField(max_length=8, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         indexes = [
@@ -51,16 +58,69 @@ class AccessEvent(models.Model):
         return [c for c in self.categories.split(",") if c]
 
 
-class ChainHead(models.Model):
-    """One row: the last position and hash. Writers lock it, so the chain has one order."""
+class PendingEvent(models.Model):
+    """The sequencer's queue: events committed but not yet in the tree. Written with the event (same
+    transaction); the sequencer deletes the rows it integrates. Not a record: only a work list."""
 
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    event_seq = models.BigIntegerField(primary_key=True)
 
 
-class Checkpoint(models.Model):
-    """The chain's hash at a position, written periodically: a deleted tail can't hide behind them."""
+class LogLeaf(models.Model):
+    """The event at each position of the tree. Append-only."""
 
-    seq = models.BigIntegerField(unique=True)
-    hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    idx = models.BigIntegerField(primary_key=True)
+    event_seq = models.BigIntegerField(unique=True)
+
+
+class Tile(models.Model):
+    """Hashes of the tree in tiles of height 8 (C2SP tlog-tiles): the tile at `level`, `idx` holds the
+    hashes of the subtrees of height 8·level at indexes 256·idx … in order, 32 bytes each. Level 0 holds the
+    leaf hashes. A partial tile only grows (a database trigger refuses any other change)."""
+
+    level = models.SmallIntegerField()
+    idx = models.BigIntegerField()
+    hashes = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "idx"], name="audit_tile_position")]
+
+
+class TreeHead(models.Model):
+    """One row: the tree's size and root, and its right edge (the compact range, hex hashes) so the
+    sequencer extends the tree without reading old leaves. Only the sequencer locks it."""
+
+    size = models.BigIntegerField(default=0)
+    root = models.CharField(max_length=64, default="")
+    right_edge = models.TextField(default="", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class SignedHead(models.Model):
+    """A signed tree head (checkpoint) in the C2SP signed-note format, as published. Append-only."""
+
+    tree_size = models.BigIntegerField()
+    root = models.CharField(max_length=64)
+    note = models.TextField()
+    key_hash = models.CharField(max_length=8)
+    signed_at = models.DateTimeField()
+
+
+class Redaction(models.Model):
+    """An event whose content was removed (past its retention) while its leaf stays in the tree: the
+    event row may be deleted only once this record exists. Append-only."""
+
+    event_seq = models.BigIntegerField(unique=True)
+    leaf_index = models.BigIntegerField()
+    leaf_hash = models.CharField(max_length=64)
+    reason = models.CharField(max_length=300)
+    redacted_at = models.DateTimeField()
+
+
+class PublishedMail(models.Model):
+    """A signed head mailed to the privacy officer or an outside auditor: the message as sent."""
+
+    head = models.ForeignKey(SignedHead, on_delete=models.PROTECT)
+    recipients = models.CharField(max_length=500)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_at = models.DateTimeField()

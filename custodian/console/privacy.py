@@ -31,7 +31,7 @@ class Flag:
 
 
 def _flags(events, kind: str, threshold: int, distinct_customers: bool = True) -> list[Flag]:
-    counted = Count("customer_id", distinct=True) if distinct_customers else Count("id")
+    counted = Count("customer_id", distinct=True) if distinct_customers else Count("seq")
     return [
         Flag(r["actor_kind"], r["actor_id"], r["actor_label"], kind, r["n"])
         for r in events.values("actor_kind", "actor_id", "actor_label")

@@ -33,6 +33,7 @@ def production_env(tmp_path):
         "CUSTODIAN_MASTER_KEYRING": str(tmp_path / "keys" / "master-keyring.json"),
         "CUSTODIAN_BLIND_INDEX_KEY": str(tmp_path / "keys" / "blind-index.key"),
         "CUSTODIAN_PAYMENT_WEBHOOK_SECRET": os.urandom(24).hex(),
+        "CUSTODIAN_LOG_SIGNING_KEYS": str(tmp_path / "keys" / "log-signing-keys.json"),
     }
 
 
@@ -49,6 +50,7 @@ def test_check_deploy_passes_under_production_settings(production_env):
         "CUSTODIAN_MASTER_KEYRING",
         "CUSTODIAN_BLIND_INDEX_KEY",
         "CUSTODIAN_PAYMENT_WEBHOOK_SECRET",
+        "CUSTODIAN_LOG_SIGNING_KEYS",
     ],
 )
 def test_production_refuses_to_start_naming_what_is_missing(production_env, missing):

@@ -3,8 +3,9 @@
 Every read names who asks, which customer(s), which fields and the purpose (and the open request when
 the purpose needs one). The decision follows the policy file: the asker's support services must be granted
 the purpose, and the purpose must allow every category asked for. Allow and deny both append an event to
-the hash-chained access log in the same transaction as the read: if the event can't be written, nothing
-is revealed. "No such customer" and "not allowed" give the same answer to the caller.
+the access log in the same transaction as the read: if the event can't be written, nothing is revealed. A
+denial is recorded even when the caller's own transaction then rolls back. "No such customer" and "not
+allowed" give the same answer to the caller.
 
 This module is the only importer of the decryption primitive (a test fails the build otherwise).
 """
@@ -17,8 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from custodian.audit import chain
-from custodian.audit.chain import append_events
+from custodian.audit import events as log
+from custodian.audit.events import append_events, append_surviving
 from custodian.casework.selectors import open_request_for, open_request_of
 from custodian.customers.models import Customer
 from custodian.netaddr import recorded_address
@@ -258,7 +259,7 @@ def _event(
 
 
 def _deny(actor: Actor, reason: str, **event) -> Denied:
-    append_events([_event(actor, decision="deny", reason=reason, **event)])
+    append_surviving([_event(actor, decision="deny", reason=reason, **event)])
     return Denied(reason)
 
 
@@ -350,17 +351,20 @@ _KEYS = DataKey._meta.db_table
 _VALUES = PersonalValue._meta.db_table
 
 
-def _sealed_join(customer_id: int, fields: Sequence[str]) -> tuple[str, str, list]:
-    """Columns and joins that fetch, with the log's head, whether the customer exists, its wrapped data
-    key and the current sealed values asked for: one query for the whole read."""
+def _fetch_sealed(cursor, customer_id: int, fields: Sequence[str]) -> list[tuple]:
+    """Whether the customer exists, its wrapped data key and the current sealed values asked for, in one
+    query (no row: no such customer). `cursor` is the driver's own."""
     marks = ", ".join(["%s"] * len(fields))
-    joins = (
-        f"LEFT JOIN {_CUSTOMERS} c ON c.id = %s "
+    sql = (
+        f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext FROM {_CUSTOMERS} c "  # noqa: S608
         f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
         f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
-        f"AND pv.field IN ({marks})"
+        f"AND pv.field IN ({marks}) WHERE c.id = %s"
     )
-    return "c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext", joins, [customer_id, *fields]
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+    cursor.execute(sql, [*fields, customer_id])
+    return cursor.fetchall()
 
 
 def _open_rows(customer_id: int, rows) -> dict[str, str]:
@@ -423,7 +427,7 @@ def reveal(
     """Plaintext of the customer's current values for `fields`, if the policy allows; else Denied.
 
     Fields the customer never gave are absent from the result. The decision, the read and the access
-    event share one transaction: the event's position is taken first, so the log can't miss a read.
+    event share one transaction: if the event can't be written, the read is not returned.
     """
     policy = current_policy()
     cid = _as_customer_id(customer_id)
@@ -439,9 +443,10 @@ def reveal(
     }
     values = destroyed = None
     readable = cats is not None and bool(fields) and cid is not None
+    outer = log._in_callers_transaction()
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the driver's cursor: this path runs on every read, so skip the wrapper
-        last_seq, prev_hash, rows = chain.lock_head(cursor, *(_sealed_join(cid, fields) if readable else ()))
+        rows = _fetch_sealed(cursor, cid, fields) if readable else []
         if cats is None or not fields:
             decision = Decision(False, f"unknown or no fields {fields!r}")
         elif cid is None:
@@ -450,7 +455,7 @@ def reveal(
             decision = _decide_one(
                 policy,
                 actor,
-                exists=rows[0][0] is not None,
+                exists=bool(rows),
                 customer_id=cid,
                 purpose=purpose,
                 categories=cats,
@@ -465,19 +470,18 @@ def reveal(
                 except VaultIntegrityError as exc:
                     decision = Decision(False, str(exc))
         outcome = "allow" if decision.allowed else "deny"
-        chain.write_after(
-            cursor,
-            last_seq,
-            prev_hash,
-            _event(
-                actor,
-                decision=outcome,
-                reason=decision.reason,
-                bg=decision.break_glass_id,
-                own_request=decision.own_request,
-                **event,
-            ),
+        record = _event(
+            actor,
+            decision=outcome,
+            reason=decision.reason,
+            bg=decision.break_glass_id,
+            own_request=decision.own_request,
+            **event,
         )
+        if values is None and outer:
+            append_surviving([record])  # the caller may roll back because of the denial
+        else:
+            log.write_event(cursor, record)
     if destroyed is not None:
         raise Destroyed(destroyed)
     if decision.hold_id:
@@ -540,7 +544,7 @@ def reveal_many(
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
         else:
             values = _open_all(ids, fields)
-            chain.append_uniform(
+            log.append_uniform(
                 _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
             )
             return values
@@ -658,11 +662,11 @@ def break_glass_open(
 
 def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: str, read):
     """One customer's read of sealed data other than values (documents, interval readings): the decision,
-    the read and its access event in one transaction, the log's head locked first. `refusal` refuses before
+    the read and its access event in one transaction. `refusal` refuses before
     deciding (bad arguments); a read that fails authentication is a denial, logged as one."""
     result = destroyed = None
+    outer = log._in_callers_transaction()
     with transaction.atomic(), connection.cursor() as cursor:
-        last_seq, prev_hash, _ = chain.lock_head(cursor)
         if refusal:
             decision = Decision(False, refusal)
         else:
@@ -683,19 +687,18 @@ def _read_one(policy, actor, *, cid, purpose, categories, request_id, event, ref
                     result = read()
                 except VaultIntegrityError as exc:
                     decision = Decision(False, str(exc))
-        chain.write_after(
-            cursor,
-            last_seq,
-            prev_hash,
-            _event(
-                actor,
-                decision="allow" if result is not None else "deny",
-                reason=decision.reason,
-                bg=decision.break_glass_id,
-                own_request=decision.own_request,
-                **event,
-            ),
+        record = _event(
+            actor,
+            decision="allow" if result is not None else "deny",
+            reason=decision.reason,
+            bg=decision.break_glass_id,
+            own_request=decision.own_request,
+            **event,
         )
+        if result is None and outer:
+            append_surviving([record])  # the caller may roll back because of the denial
+        else:
+            log.write_event(cursor, record)
     if destroyed is not None:
         raise Destroyed(destroyed)
     if decision.hold_id:
@@ -829,7 +832,7 @@ def reveal_documents_many(
                 header, _, content = plain.partition(b"\n")
                 out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
             if ids:
-                chain.append_uniform(
+                log.append_uniform(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return out
@@ -937,7 +940,7 @@ def reveal_intervals_many(
             rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
             blocks = _open_blocks(rows)
             if ids:
-                chain.append_uniform(
+                log.append_uniform(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return blocks
@@ -989,7 +992,7 @@ def reveal_with_intervals_many(
                 interval_files.read_rows(months=months, customer_ids=ids, services=services)
             )
             if ids:
-                chain.append_uniform(
+                log.append_uniform(
                     _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
                 )
             return values, blocks

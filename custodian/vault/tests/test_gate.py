@@ -80,7 +80,7 @@ def test_if_the_access_event_cannot_be_written_nothing_is_revealed(billing_clerk
     def broken(*args, **kwargs):
         raise RuntimeError("log unavailable")
 
-    monkeypatch.setattr(gate.chain, "write_after", broken)
+    monkeypatch.setattr(gate.log, "write_event", broken)
     with pytest.raises(RuntimeError):
         reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
 

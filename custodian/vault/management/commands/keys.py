@@ -8,7 +8,10 @@ from custodian.vault.models import DataKey
 
 
 class Command(BaseCommand):
-    help = "Keys: `init --dir DIR` creates key files for production; `rotate` re-wraps every data key."
+    help = (
+        "Keys: `init --dir DIR` creates key files for production (master keyring, blind-index key, the "
+        "access log's signing key); `rotate` re-wraps every data key."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["init", "rotate"])
@@ -26,7 +29,14 @@ class Command(BaseCommand):
                 ring, blind = key_files_init(opts["dir"])
             except FileExistsError as exc:
                 raise CommandError(str(exc)) from None
-            self.stdout.write(f"CUSTODIAN_MASTER_KEYRING={ring}\nCUSTODIAN_BLIND_INDEX_KEY={blind}")
+            from custodian.audit.heads import log_origin
+            from custodian.vault.log_key import log_key_file_init
+
+            log_keys = log_key_file_init(opts["dir"], log_origin())
+            self.stdout.write(
+                f"CUSTODIAN_MASTER_KEYRING={ring}\nCUSTODIAN_BLIND_INDEX_KEY={blind}\n"
+                f"CUSTODIAN_LOG_SIGNING_KEYS={log_keys}"
+            )
             return
         with tqdm(total=DataKey.objects.count(), unit="key", desc="re-wrapping data keys") as bar:
             result = master_key_rotate(batch=opts["batch"], retire=opts["retire"], progress=bar.update)

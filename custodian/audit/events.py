@@ -1,0 +1,248 @@
+"""Writing events to the access log, and their canonical form (the tree's leaf).
+
+A writer inserts the event row in its own transaction and nothing else: no head to lock, so concurrent
+readers don't queue behind each other. A database trigger queues every new event for the sequencer
+(custodian.audit.tree), which later gives it its position in the Merkle tree.
+
+Canonical form of an event (the bytes of its leaf, UTF-8): for each field of CANON_FIELDS whose text is not
+empty, `<name>=<length in characters>:<text>\\n`. Naming the fields and leaving out empty ones means a field
+added later (empty on older events) leaves older leaves unchanged; the length prefix makes the encoding
+unambiguous. The database builds the same text (canonical_sql) so verification streams one column per event.
+"""
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+
+from django.db import connection, connections, transaction
+from django.utils.connection import ConnectionDoesNotExist
+
+from custodian.audit.models import AccessEvent
+
+CANON_FIELDS = (
+    "seq",
+    "at_us",
+    "nonce",
+    "action",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "roles",
+    "purpose",
+    "request_id",
+    "customer_id",
+    "categories",
+    "decision",
+    "reason",
+    "client_ip",
+    "break_glass_id",
+    "on_behalf_of",
+    "own_request",
+)
+TEXT_FIELDS = CANON_FIELDS[3:]  # what a writer gives; seq (the database), at_us and nonce (here) are added
+_MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
+_EVENTS = AccessEvent._meta.db_table
+_COLUMNS = CANON_FIELDS[1:]  # seq is the database's
+_INSERT = f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
+_NATIVE_INSERT = _INSERT.replace("%s", "?")  # SQLite's own placeholders
+
+
+def clean_text(name: str, value) -> str:
+    """Text as stored: NUL removed (PostgreSQL refuses it), cut to the column's length."""
+    text = value if type(value) is str else ("" if value is None else str(value))
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text if len(text) <= _MAX[name] else text[: _MAX[name]]
+
+
+def canonical(event: dict) -> str:
+    """The leaf text of an event (a dict with CANON_FIELDS; missing fields are empty)."""
+    parts = []
+    for name in CANON_FIELDS:
+        value = event.get(name, "")
+        text = value if type(value) is str else str(value)
+        if text:
+            parts.append(f"{name}={len(text)}:{text}\n")
+    return "".join(parts)
+
+
+def parse_canonical(text: str) -> dict[str, str]:
+    """The fields of a leaf text (the inverse of canonical); ValueError if it is not one."""
+    fields, at = {}, 0
+    while at < len(text):
+        eq = text.index("=", at)
+        colon = text.index(":", eq)
+        name, length = text[at:eq], int(text[eq + 1 : colon])
+        end = colon + 1 + length
+        if text[end : end + 1] != "\n" or name in fields:
+            raise ValueError("not a canonical event")
+        fields[name] = text[colon + 1 : end]
+        at = end + 1
+    return fields
+
+
+def canonical_sql(alias: str = "", vendor: str | None = None) -> str:
+    """An SQL expression equal to canonical() of the row (NULL when the row is missing in an outer join)."""
+    vendor = vendor or connection.vendor
+    length = "LENGTH" if vendor == "sqlite" else "CHAR_LENGTH"
+    prefix = f"{alias}." if alias else ""
+    parts = []
+    for name in CANON_FIELDS:
+        text = f"CAST({prefix}{name} AS TEXT)"
+        parts.append(
+            f"CASE WHEN {text} = '' THEN '' ELSE '{name}=' || CAST({length}({text}) AS TEXT) || ':' || "
+            f"{text} || '\n' END"
+        )
+    return " || ".join(parts)
+
+
+def _driver(cursor):
+    """The database driver's own cursor under Django's wrapper: the statements here are in the driver's
+    placeholder style, and the wrapper's debug logging (DEBUG on) can't format them."""
+    return getattr(cursor, "cursor", cursor)
+
+
+def _row(raw: dict, at_us: int, nonce: str) -> list:
+    return [at_us, nonce, *(clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS)]
+
+
+def write_event(cursor, raw: dict) -> None:
+    """Write one event in the caller's transaction (the gate's read path: one INSERT, nothing locked).
+    `cursor` is a DB-API cursor of the default connection (Django's wrapper or the driver's own)."""
+    cursor = _driver(cursor)
+    row = _row(raw, time.time_ns() // 1000, os.urandom(16).hex())
+    cursor.execute(_NATIVE_INSERT if connection.vendor == "sqlite" else _INSERT, row)
+
+
+def _insert_rows(cursor, rows: list[list]) -> None:
+    """Bulk insert: COPY on PostgreSQL (several times faster than INSERTs for a million rows), executemany
+    elsewhere; in slices so memory stays flat."""
+    if connection.vendor == "postgresql":
+        with _driver(cursor).copy(f"COPY {_EVENTS} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    for first in range(0, len(rows), 5000):
+        cursor.executemany(_INSERT, rows[first : first + 5000])
+
+
+def append_events(events: Iterable[dict]) -> int:
+    """Append events in the caller's transaction (or a new one). Each dict has the TEXT_FIELDS (missing
+    ones are empty). Returns how many."""
+    events = list(events)
+    if not events:
+        return 0
+    at_us = time.time_ns() // 1000
+    nonces = os.urandom(16 * len(events)).hex()
+    rows = [_row(raw, at_us, nonces[32 * i : 32 * i + 32]) for i, raw in enumerate(events)]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        _insert_rows(cursor, rows)
+    return len(rows)
+
+
+def append_uniform(common: dict, customer_ids) -> int:
+    """Append one event per customer, all alike but for the customer (the bulk reads of exports and
+    reports); the shared fields are cleaned once."""
+    ids = [str(c) for c in customer_ids]
+    if not ids:
+        return 0
+    split = TEXT_FIELDS.index("customer_id")
+    shared = [clean_text(f, common.get(f, "")) for f in TEXT_FIELDS]
+    before, after = shared[:split], shared[split + 1 :]
+    at_us = time.time_ns() // 1000
+    nonces = os.urandom(16 * len(ids)).hex()
+    rows = [
+        [at_us, nonces[32 * i : 32 * i + 32], *before, clean_text("customer_id", cid), *after]
+        for i, cid in enumerate(ids)
+    ]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        _insert_rows(cursor, rows)
+    return len(ids)
+
+
+# --- events that must outlive the caller's transaction ------------------------------------------------
+#
+# A denial or a refusal is recorded even when the caller's own transaction then rolls back (the caller
+# usually rolls back *because* of the denial). Inside a caller's transaction the event is therefore written
+# on a connection of its own. On PostgreSQL that connection commits at once. SQLite has one writer at a
+# time and the caller's transaction holds the write lock until it ends, so the event is written by a
+# thread that waits for the lock: it lands as soon as the caller commits or rolls back (`settle_detached`
+# waits for it; tests and shutdown call it).
+
+_DETACHED = "audit_detached"
+_pending_threads: list[threading.Thread] = []
+_pending_lock = threading.Lock()
+
+
+def _in_callers_transaction() -> bool:
+    """Inside an atomic block opened by application code (not only a test case's wrapping transaction)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _detached_connection():
+    """A second connection to the same database, kept per thread (registered under its own alias)."""
+    try:
+        conn = connections[_DETACHED]
+    except ConnectionDoesNotExist:
+        conn = None
+    if conn is None or conn.settings_dict["NAME"] != connection.settings_dict["NAME"]:
+        if conn is not None:
+            conn.close()
+        conn = type(connections["default"])(dict(connection.settings_dict), alias=_DETACHED)
+        connections[_DETACHED] = conn
+    return conn
+
+
+def _write_on(conn, events: list[dict]) -> None:
+    """Write on a connection of our own in autocommit: each event commits on its own at once."""
+    at_us = time.time_ns() // 1000
+    nonces = os.urandom(16 * len(events)).hex()
+    rows = [_row(raw, at_us, nonces[32 * i : 32 * i + 32]) for i, raw in enumerate(events)]
+    conn.ensure_connection()
+    with conn.cursor() as cursor:
+        for row in rows:
+            cursor.execute(_INSERT, row)
+
+
+def _write_when_free(settings_dict: dict, events: list[dict]) -> None:
+    conn = type(connections["default"])(dict(settings_dict), alias=_DETACHED)
+    connections[_DETACHED] = conn  # this thread's own
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                _write_on(conn, events)
+                return
+            except Exception:  # the caller still holds the lock past the driver's timeout: wait again
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    finally:
+        conn.close()
+
+
+def append_surviving(events: Iterable[dict]) -> None:
+    """Append events that must be recorded whatever the caller's transaction does next."""
+    events = list(events)
+    if not events:
+        return
+    if not _in_callers_transaction():
+        append_events(events)
+    elif connection.vendor == "postgresql":
+        _write_on(_detached_connection(), events)
+    else:
+        thread = threading.Thread(
+            target=_write_when_free, args=(dict(connection.settings_dict), events), daemon=False
+        )
+        with _pending_lock:
+            _pending_threads.append(thread)
+        thread.start()
+
+
+def settle_detached(timeout: float = 60) -> None:
+    """Wait for events still waiting to be written on a connection of their own (SQLite)."""
+    with _pending_lock:
+        threads, _pending_threads[:] = list(_pending_threads), []
+    for thread in threads:
+        thread.join(timeout)

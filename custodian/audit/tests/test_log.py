@@ -1,0 +1,196 @@
+"""The access log in the database: events committed by writers are integrated into a Merkle tree by the
+sequencer; proofs come from its tiles; `audit verify` finds and names every change made behind the
+application's back (a modified, swapped, inserted or deleted event), and the database refuses UPDATE,
+DELETE, REPLACE and TRUNCATE of the records."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.db.models.expressions import RawSQL
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from custodian.audit import merkle
+from custodian.audit.events import CANON_FIELDS, append_events, append_uniform, canonical, canonical_sql
+from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
+from custodian.audit.tests.conftest import event, tamper
+from custodian.audit.tree import TileReader, current_head, integrate
+from custodian.audit.verify import verify_log
+
+
+def leaf_of(position):
+    seq = LogLeaf.objects.get(idx=position).event_seq
+    text = AccessEvent.objects.filter(seq=seq).values_list(RawSQL(canonical_sql(), []), flat=True).get()
+    return merkle.leaf_hash(text.encode())
+
+
+def test_events_wait_for_the_sequencer_then_form_one_tree(db, log_keys):
+    append_events([event(i) for i in range(1, 6)])
+    assert PendingEvent.objects.count() == 5 and current_head().size == 0
+    assert integrate() == 5
+    append_uniform(event(0), range(6, 300))
+    assert integrate(batch=100) == 294
+    head = current_head()
+    assert head.size == 299 and PendingEvent.objects.count() == 0
+    # The tiles give back the tree whose root is the head's, and proofs that verify against it.
+    reader = TileReader()
+    assert reader.root(299) == head.root
+    for position in (0, 5, 255, 256, 298):
+        proof = reader.inclusion_proof(position, 299)
+        assert merkle.verify_inclusion(position, 299, leaf_of(position), proof, head.root)
+    assert merkle.verify_consistency(5, 299, reader.root(5), head.root, reader.consistency_proof(5, 299))
+    result = verify_log()
+    assert result.ok, str(result)
+    assert (result.size, result.events) == (299, 299)
+
+
+def test_an_intact_log_verifies_by_the_command(events, capsys):
+    call_command("audit", "verify")
+    assert capsys.readouterr().out.startswith("OK: 20 events in the tree")
+
+
+class _named:
+    """Names the statement in a failure's report."""
+
+    def __init__(self, sql):
+        self.sql = sql
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __repr__(self):
+        return self.sql
+
+
+def test_the_database_refuses_update_delete_replace_and_truncate(events):
+    call_command("audit", "sign")
+    seq = LogLeaf.objects.get(idx=3).event_seq
+    statements = [
+        f"UPDATE audit_accessevent SET reason = 'nothing to see' WHERE seq = {seq}",
+        f"DELETE FROM audit_accessevent WHERE seq = {seq}",
+        "DELETE FROM audit_logleaf",
+        "DELETE FROM audit_signedhead",
+        "UPDATE audit_tile SET hashes = hashes WHERE level = 0",
+        "DELETE FROM audit_tile",
+    ]
+    if connection.vendor == "postgresql":
+        statements += [f"TRUNCATE {t}" for t in ("audit_accessevent", "audit_logleaf", "audit_tile")]
+        statements += ["TRUNCATE audit_signedhead CASCADE", "TRUNCATE disclosures_disclosureentry CASCADE"]
+    else:  # INSERT OR REPLACE deletes the old row: refused like a DELETE
+        statements += ["INSERT OR REPLACE INTO audit_logleaf (idx, event_seq) VALUES (0, 999)"]
+    for sql in statements:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            _named(sql),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql)
+    assert verify_log().ok
+
+
+def test_a_modified_event_is_named(events):
+    seq = LogLeaf.objects.get(idx=4).event_seq
+    tamper("UPDATE audit_accessevent SET customer_id = '999' WHERE seq = %s", [seq])
+    result = verify_log()
+    assert (result.ok, result.kind, result.position) == (False, "modified", 4)
+
+
+def test_two_swapped_events_are_named_as_a_swap(events):
+    a, b = (LogLeaf.objects.get(idx=i).event_seq for i in (7, 12))
+    tamper("UPDATE audit_logleaf SET event_seq = -1 WHERE idx = 7")
+    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 12", [a])
+    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 7", [b])
+    result = verify_log()
+    assert (result.ok, result.kind, result.position) == (False, "swapped", 7)
+    assert "positions 7 and 12" in str(result)
+
+
+def test_an_event_inserted_in_the_middle_is_named_as_an_insertion(events):
+    # A forged event, put at position 5 with every later position moved up one.
+    tamper(
+        "INSERT INTO audit_accessevent ("
+        + ",".join(CANON_FIELDS)
+        + ") VALUES ("
+        + ",".join(["%s"] * len(CANON_FIELDS))
+        + ")",
+        [
+            9000,
+            1,
+            "",
+            "reveal",
+            "staff",
+            "7",
+            "bill.clerk",
+            "billing",
+            "billing",
+            "",
+            "1",
+            "name",
+            "allow",
+            "forged",
+            "",
+            "",
+            "",
+            "",
+        ],
+    )
+    tamper("UPDATE audit_logleaf SET idx = idx + 1000 WHERE idx >= 5")
+    tamper("UPDATE audit_logleaf SET idx = idx - 999 WHERE idx >= 1000")
+    tamper("INSERT INTO audit_logleaf (idx, event_seq) VALUES (5, 9000)")
+    result = verify_log()
+    assert (result.ok, result.kind, result.position) == (False, "inserted", 5)
+
+
+def test_a_deleted_event_is_named(events):
+    seq = LogLeaf.objects.get(idx=9).event_seq
+    tamper("DELETE FROM audit_accessevent WHERE seq = %s", [seq])
+    result = verify_log()
+    assert (result.ok, result.kind, result.position) == (False, "deleted", 9)
+
+
+def test_a_deleted_and_renumbered_event_is_named(events):
+    tamper("DELETE FROM audit_logleaf WHERE idx = 9")
+    tamper("UPDATE audit_logleaf SET idx = idx + 1000 WHERE idx > 9")
+    tamper("UPDATE audit_logleaf SET idx = idx - 1001 WHERE idx > 1000")
+    result = verify_log()
+    assert (result.ok, result.kind, result.position) == (False, "deleted", 9)
+
+
+def test_an_event_kept_out_of_the_tree_is_found(events):
+    append_events([event(99)])
+    tamper("DELETE FROM audit_pendingevent")
+    integrate()
+    result = verify_log()
+    assert (result.ok, result.kind) == (False, "not in the tree")
+
+
+def test_the_command_prints_the_break(events, capsys):
+    seq = LogLeaf.objects.get(idx=2).event_seq
+    tamper("UPDATE audit_accessevent SET reason = 'x' WHERE seq = %s", [seq])
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify")
+    assert "BROKEN at position 2: modified" in capsys.readouterr().err
+
+
+class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(
+        reason=st.text(
+            alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60
+        ),
+        label=st.text(max_size=20).filter(lambda s: "\x00" not in s),
+    )
+    def test_same_bytes(self, reason, label):
+        append_events([event(1, reason=reason, actor_label=label)])
+        stored = AccessEvent.objects.order_by("-seq").first()
+        in_db = (
+            AccessEvent.objects.filter(seq=stored.seq)
+            .values_list(RawSQL(canonical_sql(), []), flat=True)
+            .get()
+        )
+        assert in_db == canonical({f: getattr(stored, f) for f in CANON_FIELDS})

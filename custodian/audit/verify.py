@@ -1,0 +1,323 @@
+"""Verifying the access log: the events against their leaves, the leaves against the tree's tiles, the tree
+against every signed head (the database's own and, with `--against`, those published outside it), and the
+events against the leaves an auditor mirrored.
+
+A break is named by what the evidence shows, with the first position that differs:
+`modified` (an event's content changed), `swapped` (two events exchanged places), `reordered`, `inserted`
+(an event that the reference does not have), `deleted` (one the reference has is missing), `truncated`
+(the tail is gone but the database still shows it was there), `rolled back` (the database is an older,
+self-consistent state than a published head: its tail deleted with everything that pointed at it, or an old
+backup restored), `rewritten` (the tree differs from a signed head), `head missing`, `head mismatch`,
+`forged head` (a signature that the log key did not make), `not in the tree` (an event never integrated).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection
+
+from custodian.audit import merkle, notes
+from custodian.audit.events import canonical_sql
+from custodian.audit.heads import read_published_heads, tile_path, tiles_for, verifier_keys
+from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent, Redaction, SignedHead, Tile, TreeHead
+from custodian.audit.tree import TILE_HEIGHT
+
+HASH = merkle.HASH_SIZE
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    position: int | None
+    detail: str
+
+    def __str__(self):
+        where = "" if self.position is None else f" at position {self.position}"
+        return f"BROKEN{where}: {self.kind} — {self.detail}"
+
+
+@dataclass
+class VerifyResult:
+    events: int = 0
+    size: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    heads_checked: int = 0
+    redacted: int = 0
+    pending: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    @property
+    def kind(self) -> str:
+        return self.first.kind if self.first else ""
+
+    @property
+    def position(self) -> int | None:
+        return self.first.position if self.first else None
+
+    def __str__(self):
+        if self.ok:
+            return (
+                f"OK: {self.size} events in the tree (root {self.root.hex()}), consistent with "
+                f"{self.heads_checked} signed heads; {self.redacted} redacted, {self.pending} waiting"
+            )
+        return "\n".join(str(f) for f in self.findings)
+
+
+def _chunk(data, i: int) -> bytes:
+    return bytes(data[i * HASH : (i + 1) * HASH])
+
+
+def _first_difference(actual, reference) -> int | None:
+    common = min(len(actual), len(reference)) // HASH
+    block = 4096
+    for first in range(0, common, block):
+        last = min(first + block, common)
+        if actual[first * HASH : last * HASH] != reference[first * HASH : last * HASH]:
+            for i in range(first, last):
+                if _chunk(actual, i) != _chunk(reference, i):
+                    return i
+    return None
+
+
+def _same(actual, a_from: int, reference, r_from: int, count: int | None = None) -> bool:
+    a, r = actual[a_from * HASH :], reference[r_from * HASH :]
+    n = min(len(a), len(r)) if count is None else count * HASH
+    return n >= 0 and a[:n] == r[:n]
+
+
+def classify(actual, reference, what: str) -> Finding | None:
+    """Name the first difference between two sequences of leaf hashes (the log's and a reference's)."""
+    i = _first_difference(actual, reference)
+    n_a, n_r = len(actual) // HASH, len(reference) // HASH
+    if i is None:
+        if n_a < n_r:
+            return Finding("truncated", n_a, f"the log ends at {n_a}; {what} has {n_r} events")
+        return None
+    here = _chunk(actual, i)
+    if n_a > i + 1 and _same(actual, i + 1, reference, i) and n_a - 1 >= n_r:
+        return Finding("inserted", i, f"an event that {what} does not have was put at position {i}")
+    if _same(actual, i, reference, i + 1) and n_a + 1 >= n_r:
+        return Finding("deleted", i, f"the event {what} has at position {i} is missing; later ones moved up")
+    # A swap: the event found here belongs further on, and the one from there is here.
+    wanted = _chunk(reference, i)
+    for j in range(i + 1, min(n_a, n_r)):
+        if _chunk(actual, j) == wanted:
+            if (
+                _chunk(reference, j) == here
+                and _same(actual, i + 1, reference, i + 1, j - i - 1)
+                and _same(actual, j + 1, reference, j + 1)
+            ):
+                return Finding("swapped", i, f"the events at positions {i} and {j} exchanged places")
+            break
+    last = next(k for k in range(min(n_a, n_r) - 1, i - 1, -1) if _chunk(actual, k) != _chunk(reference, k))
+    span_a = sorted(_chunk(actual, k) for k in range(i, last + 1))
+    if last > i and span_a == sorted(_chunk(reference, k) for k in range(i, last + 1)):
+        return Finding("reordered", i, f"the events at positions {i} to {last} are in another order")
+    return Finding("modified", i, f"the event at position {i} is not the one {what} recorded")
+
+
+def _mirror_leaves(directory: Path, size: int) -> bytes | None:
+    out = bytearray()
+    for level, index, width in tiles_for(size):
+        if level:
+            break
+        path = directory / tile_path(level, index, width)
+        if not path.is_file():
+            return None
+        out += path.read_bytes()
+    return bytes(out)
+
+
+def _roots_at(leaves, sizes: set[int]) -> dict[int, bytes]:
+    """The tree's root at each of `sizes` (all ≤ the leaves held), in one pass."""
+    rng, roots = merkle.CompactRange(), {}
+    wanted = sorted(s for s in sizes if 0 < s <= len(leaves) // HASH)
+    at = 0
+    for size in wanted:
+        while rng.size < size:
+            rng.append(_chunk(leaves, at))
+            at += 1
+        roots[size] = rng.root()
+    return roots
+
+
+def _level_hashes(leaves) -> dict[int, bytes]:
+    """Each complete tile-level subtree (heights 8, 16, …) of the leaves, by (level), concatenated."""
+    out: dict[int, bytearray] = {}
+    rng = merkle.CompactRange()
+
+    def keep(height, _index, digest):
+        if height % TILE_HEIGHT == 0:
+            out.setdefault(height // TILE_HEIGHT, bytearray()).extend(digest)
+
+    for k in range(len(leaves) // HASH):
+        rng.append(_chunk(leaves, k), keep)
+    return out
+
+
+def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyResult:
+    result = VerifyResult()
+    findings = result.findings
+    keys = verifier_keys()
+    redactions = {r.event_seq: r for r in Redaction.objects.all()}
+    result.redacted = len(redactions)
+
+    # 1. Every leaf position's event, hashed (redacted ones by their recorded leaf hash).
+    from_events = bytearray()
+    sha256 = hashlib.sha256
+    expected, missing_event = 0, None
+    sql = (
+        f"SELECT l.idx, l.event_seq, {canonical_sql('e')} FROM {LogLeaf._meta.db_table} l "  # noqa: S608
+        f"LEFT JOIN {AccessEvent._meta.db_table} e ON e.seq = l.event_seq ORDER BY l.idx"
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk_size):
+            for idx, seq, canon in rows:
+                if idx != expected and missing_event is None:
+                    missing_event = Finding(
+                        "deleted", expected, f"the tree's position {expected} is gone (next is {idx})"
+                    )
+                expected = idx + 1
+                if canon is not None:
+                    from_events += sha256(b"\x00" + canon.encode("utf-8")).digest()
+                elif seq in redactions:
+                    from_events += bytes.fromhex(redactions[seq].leaf_hash)
+                else:
+                    if missing_event is None:
+                        missing_event = Finding(
+                            "deleted", idx, f"event {seq} at position {idx} is gone and was not redacted"
+                        )
+                    from_events += b"\xff" * HASH
+    # 2. The tree's own hashes (what proofs are served from).
+    tiles = {(t.level, t.idx): bytes(t.hashes) for t in Tile.objects.order_by("level", "idx")}
+    leaves = b"".join(v for (level, _), v in sorted(tiles.items()) if level == 0)
+    result.size = len(leaves) // HASH
+    result.events = AccessEvent.objects.count()
+    result.pending = PendingEvent.objects.count()
+
+    events_vs_tiles = classify(from_events, leaves, "the tree")
+    if missing_event is not None:
+        findings.append(missing_event)
+    elif events_vs_tiles is not None:
+        findings.append(events_vs_tiles)
+    for seq, red in redactions.items():
+        if red.leaf_index < result.size and _chunk(leaves, red.leaf_index).hex() != red.leaf_hash:
+            findings.append(
+                Finding("modified", red.leaf_index, f"the redaction of event {seq} does not match its leaf")
+            )
+    computed = _level_hashes(leaves)
+    for level, hashes in computed.items():
+        stored = b"".join(v for (lv, _), v in sorted(tiles.items()) if lv == level)
+        if stored[: len(hashes)] != bytes(hashes):
+            k = _first_difference(stored, hashes) or 0
+            findings.append(
+                Finding(
+                    "rewritten", k << (TILE_HEIGHT * level), f"tile level {level} differs from the leaves"
+                )
+            )
+            break
+
+    # 3. The head row and the signed heads.
+    head = TreeHead.objects.filter(pk=1).first()
+    signed = [
+        (f"head #{h.pk} signed {h.signed_at:%Y-%m-%d %H:%M}", h.note)
+        for h in SignedHead.objects.order_by("pk")
+    ]
+    external = []
+    if against is not None:
+        external = [(f"published head {name}", cp) for name, cp in read_published_heads(Path(against))]
+        if not external:
+            findings.append(Finding("no published heads", None, f"{against} holds no signed head"))
+    checkpoints = []
+    for label, note in signed:
+        try:
+            checkpoints.append((label, notes.parse_note(note), False))
+        except notes.NoteError as exc:
+            findings.append(Finding("forged head", None, f"{label}: {exc}"))
+    checkpoints += [(label, cp, True) for label, cp in external]
+    for label, cp, _ in checkpoints:
+        if not notes.verified_by(cp, keys):
+            findings.append(Finding("forged head", None, f"{label} is not signed by the log's key"))
+    sizes = {cp.size for _, cp, _ in checkpoints} | {head.size if head else 0, result.size}
+    roots = _roots_at(leaves, sizes)
+    result.root = roots.get(result.size, merkle.EMPTY_ROOT)
+    if head is None:
+        if result.size:
+            findings.append(Finding("head missing", result.size, "the tree's head row is gone"))
+    elif head.size != result.size or (head.size and head.root != roots.get(head.size, b"").hex()):
+        findings.append(
+            Finding(
+                "head mismatch",
+                min(head.size, result.size),
+                f"the head row records {head.size} events, the tiles hold {result.size}",
+            )
+        )
+    db_max = max((cp.size for _, cp, ext in checkpoints if not ext), default=0)
+    for label, cp, is_external in sorted(checkpoints, key=lambda c: c[1].size):
+        result.heads_checked += 1
+        if cp.size > result.size:
+            own_trace = (head is not None and head.size > result.size) or db_max > result.size
+            if own_trace or not is_external:
+                findings.append(
+                    Finding(
+                        "truncated",
+                        result.size,
+                        f"{label} records {cp.size} events; the tree holds {result.size}",
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        "rolled back",
+                        result.size,
+                        f"{label} records {cp.size} events; the "
+                        f"database holds {result.size}: its tail was deleted with every trace, "
+                        "or an old backup was restored",
+                    )
+                )
+            break
+        if roots.get(cp.size) != cp.root:
+            findings.append(Finding("rewritten", None, f"the first {cp.size} events differ from {label}"))
+            break
+
+    # 4. With a mirror of the tiles: the events against the leaves published.
+    if against is not None and Path(against).is_dir() and external:
+        size = max(cp.size for _, cp in external)
+        mirrored = _mirror_leaves(Path(against), size)
+        if mirrored is not None:
+            what = f"the mirror in {against}"
+            named = classify(from_events, mirrored, what) or classify(leaves, mirrored, what)
+            if named is not None:
+                if named.kind == "truncated":
+                    held = len(from_events) // HASH
+                    own_trace = max(head.size if head else 0, result.size, db_max) > held
+                    if not own_trace:
+                        named = Finding(
+                            "rolled back",
+                            named.position,
+                            named.detail + ": its tail was deleted "
+                            "with every trace, or an old backup was restored",
+                        )
+                findings = result.findings = [named] + [f for f in findings if f.kind != named.kind]
+
+    # 5. Every event is in the tree or waiting for the sequencer.
+    in_tree = LogLeaf.objects.count() - len(redactions)
+    if result.events != in_tree + result.pending:
+        findings.append(
+            Finding(
+                "not in the tree",
+                None,
+                f"{result.events} events, {in_tree} in the tree, {result.pending} waiting",
+            )
+        )
+    return result
