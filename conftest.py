@@ -68,9 +68,10 @@ def _flush_past_the_append_only_triggers():
 def _settle_access_log():
     """Denials written on a connection of their own (SQLite) land before the next test starts."""
     yield
-    from custodian.audit.events import settle_detached
+    from custodian.audit.events import close_detached, settle_detached
 
     settle_detached()
+    close_detached()  # the test database can't be dropped while it is open
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ added later (empty on older events) leaves older leaves unchanged; the length pr
 unambiguous. The database builds the same text (canonical_sql) so verification streams one column per event.
 """
 
+import contextlib
 import os
 import threading
 import time
@@ -238,6 +239,12 @@ def append_surviving(events: Iterable[dict]) -> None:
         with _pending_lock:
             _pending_threads.append(thread)
         thread.start()
+
+
+def close_detached() -> None:
+    """Close this thread's connection of its own, if it has one."""
+    with contextlib.suppress(ConnectionDoesNotExist):
+        connections[_DETACHED].close()
 
 
 def settle_detached(timeout: float = 60) -> None:
