@@ -80,6 +80,7 @@ def test_the_database_refuses_update_delete_replace_and_truncate(events):
     if connection.vendor == "postgresql":
         statements += [f"TRUNCATE {t}" for t in ("audit_accessevent", "audit_logleaf", "audit_tile")]
         statements += ["TRUNCATE audit_signedhead CASCADE", "TRUNCATE disclosures_disclosureentry CASCADE"]
+        statements += ["TRUNCATE billing_ledgerentry CASCADE"]
     else:  # INSERT OR REPLACE deletes the old row: refused like a DELETE
         statements += ["INSERT OR REPLACE INTO audit_logleaf (idx, event_seq) VALUES (0, 999)"]
     for sql in statements:

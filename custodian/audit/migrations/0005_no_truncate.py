@@ -1,4 +1,5 @@
-"""PostgreSQL's TRUNCATE fires no row trigger: refuse it on the disclosure records too."""
+"""PostgreSQL's TRUNCATE fires no row trigger: refuse it on every record table made append-only before
+make_append_only refused it too (the disclosure records and the ledger)."""
 
 from django.db import migrations
 
@@ -10,6 +11,7 @@ TABLES = (
     "disclosures_consentrevocation",
     "disclosures_vendordetermination",
     "disclosures_disclosurerequest",
+    "billing_ledgerentry",
 )
 
 
@@ -20,5 +22,9 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosures", "0005_vendor_exports"), ("audit", "0004_verifiable_log")]
+    dependencies = [
+        ("audit", "0004_verifiable_log"),
+        ("disclosures", "0005_vendor_exports"),
+        ("billing", "0002_ledger_append_only"),
+    ]
     operations = [migrations.RunPython(lambda apps, se: make_truncate_refused(se, TABLES), backwards)]
