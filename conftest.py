@@ -21,7 +21,6 @@ def _test_keys(tmp_path_factory):
     settings.CUSTODIAN_MASTER_KEYRING = keys / "master-keyring.json"
     settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
     settings.CUSTODIAN_LOG_SIGNING_KEYS = keys / "log-signing-keys.json"
-    settings.CUSTODIAN_TRANSPARENCY_DIR = tmp_path_factory.mktemp("transparency")
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True
     _crypto.KEYS.reset()
     # Background tasks run where they are queued (one test runs the database queue with its worker).
@@ -78,6 +77,8 @@ def _settle_access_log():
 def _interval_store(tmp_path, settings):
     """Each test gets an empty interval store (Parquet files are outside the test's transaction)."""
     settings.CUSTODIAN_INTERVAL_DIR = tmp_path / "intervals"
+    # Signed heads are published to files: each test's log starts empty, so do its published heads.
+    settings.CUSTODIAN_TRANSPARENCY_DIR = tmp_path / "transparency"
 
 
 def _staff(username):

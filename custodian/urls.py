@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("custodian.staff.urls")),
     path("staff/", include("custodian.console.urls")),
     path("portal/", include("custodian.portal.urls")),
+    path("transparency/", include("custodian.audit.urls")),
     path("payments/", include("custodian.payments.urls")),
     path("api/v1/", api.urls),
 ]

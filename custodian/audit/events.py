@@ -14,9 +14,9 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils.connection import ConnectionDoesNotExist
 
 from custodian.audit.models import AccessEvent
@@ -195,27 +195,26 @@ def _detached_connection():
     return conn
 
 
-def _write_on(conn, events: list[dict]) -> None:
-    """Write on a connection of our own in autocommit: each event commits on its own at once."""
+def _insert_on(alias: str, events: list[dict]) -> None:
+    """Insert events on a connection of our own, in autocommit: each commits on its own at once."""
     at_us = time.time_ns() // 1000
     nonces = os.urandom(16 * len(events)).hex()
     rows = [_row(raw, at_us, nonces[32 * i : 32 * i + 32]) for i, raw in enumerate(events)]
-    conn.ensure_connection()
-    with conn.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         for row in rows:
             cursor.execute(_INSERT, row)
 
 
-def _write_when_free(settings_dict: dict, events: list[dict]) -> None:
+def _write_when_free(settings_dict: dict, write: Callable[[str], None]) -> None:
     conn = type(connections["default"])(dict(settings_dict), alias=_DETACHED)
     connections[_DETACHED] = conn  # this thread's own
     try:
         deadline = time.monotonic() + 600
         while True:
             try:
-                _write_on(conn, events)
+                write(_DETACHED)
                 return
-            except Exception:  # the caller still holds the lock past the driver's timeout: wait again
+            except OperationalError:  # the caller still holds the lock past the driver's timeout: wait again
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
@@ -223,22 +222,30 @@ def _write_when_free(settings_dict: dict, events: list[dict]) -> None:
         conn.close()
 
 
-def append_surviving(events: Iterable[dict]) -> None:
-    """Append events that must be recorded whatever the caller's transaction does next."""
-    events = list(events)
-    if not events:
-        return
+def record_surviving(write: Callable[[str], None]) -> None:
+    """Run `write(alias)` so that what it writes (through `connections[alias]` or `.using(alias)`) is
+    committed whatever the caller's transaction does next: denials, refusals."""
     if not _in_callers_transaction():
-        append_events(events)
+        write(DEFAULT_DB_ALIAS)
     elif connection.vendor == "postgresql":
-        _write_on(_detached_connection(), events)
+        _detached_connection()
+        write(_DETACHED)
     else:
         thread = threading.Thread(
-            target=_write_when_free, args=(dict(connection.settings_dict), events), daemon=False
+            target=_write_when_free, args=(dict(connection.settings_dict), write), daemon=False
         )
         with _pending_lock:
             _pending_threads.append(thread)
         thread.start()
+
+
+def append_surviving(events: Iterable[dict]) -> None:
+    """Append events that must be recorded whatever the caller's transaction does next."""
+    events = list(events)
+    if events:
+        record_surviving(
+            lambda alias: append_events(events) if alias == DEFAULT_DB_ALIAS else _insert_on(alias, events)
+        )
 
 
 def close_detached() -> None:

@@ -19,12 +19,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
 
 from custodian.audit import merkle, notes
-from custodian.audit.models import PublishedMail, SignedHead, Tile
+from custodian.audit.models import SignedHead, Tile
 from custodian.audit.tree import TILE_WIDTH, TileReader, current_head, integrate, lock_head
 from custodian.policy.loader import current_policy
 from custodian.vault import log_key
@@ -200,23 +199,22 @@ def publish_to(directory: Path) -> PublishResult:
     return PublishResult(written, tiles, latest)
 
 
-def head_mail(head: SignedHead) -> PublishedMail | None:
-    """Mail a signed head to the privacy officer and the outside auditors; the message is kept."""
+def head_mail(head: SignedHead) -> list:
+    """Mail a signed head to the privacy officer and the outside auditors, through the outbox (which keeps
+    the record of every message sent)."""
+    from custodian.outbox.services import message_send
+
     policy = current_policy()
     recipients = [policy.utility["responsible_authority"]["contact"], *settings.CUSTODIAN_LOG_AUDITOR_EMAILS]
-    recipients = [r for r in dict.fromkeys(recipients) if r]
-    if not recipients:
-        return None
-    subject = f"{policy.utility['name']}: access log head, {head.tree_size} events"
-    keys = "".join(f"  {k.text}\n" for k in verifier_keys())
-    body = (
-        f"The signed head of {policy.utility['name']}'s access log at {head.signed_at:%Y-%m-%d %H:%M} UTC. "
-        "Keep this message: a later copy of the log that does not extend this head has been rewritten.\n\n"
-        f"{head.note}\nVerifier keys of the log:\n{keys}\n"
-        "Check a copy of the log against it with `manage.py audit verify --against FILE`, or with the "
-        "standalone verifier (verifier/custodian_verify.py).\n"
-    )
-    EmailMessage(subject, body, to=recipients).send()
-    return PublishedMail.objects.create(
-        head=head, recipients=", ".join(recipients), subject=subject, body=body, sent_at=timezone.now()
-    )
+    context = {
+        "utility_name": policy.utility["name"],
+        "size": head.tree_size,
+        "signed_at": f"{head.signed_at:%Y-%m-%d %H:%M}",
+        "note": head.note,
+        "keys": "".join(f"  {k.text}\n" for k in verifier_keys()),
+    }
+    return [
+        message_send(to_address=r, template="log_head", context=context, sent_by_job="audit_publish")
+        for r in dict.fromkeys(recipients)
+        if r
+    ]

@@ -114,13 +114,3 @@ class Redaction(models.Model):
     leaf_hash = models.CharField(max_length=64)
     reason = models.CharField(max_length=300)
     redacted_at = models.DateTimeField()
-
-
-class PublishedMail(models.Model):
-    """A signed head mailed to the privacy officer or an outside auditor: the message as sent."""
-
-    head = models.ForeignKey(SignedHead, on_delete=models.PROTECT)
-    recipients = models.CharField(max_length=500)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    sent_at = models.DateTimeField()

@@ -370,7 +370,15 @@ def _consent_covers(
 
 
 def _refuse(*, reason: str, **record) -> DisclosureRefused:
-    DisclosureRequest.objects.create(outcome="refused", reason=reason[:500], **record)
+    """Record the refusal so that it stays whatever the caller's transaction does next (the caller usually
+    rolls back because of it), and return the exception to raise."""
+    from custodian.audit.events import record_surviving
+
+    record_surviving(
+        lambda alias: DisclosureRequest.objects.using(alias).create(
+            outcome="refused", reason=reason[:500], **record
+        )
+    )
     return DisclosureRefused(reason)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/contact/", views.update_contact, name="update_contact"),
     path("me/marketing/", views.marketing, name="marketing"),
     path("me/who-has-seen-my-data/", views.accesses, name="accesses"),
+    path("me/who-has-seen-my-data/<int:seq>/receipt.json", views.access_receipt, name="access_receipt"),
     path("me/who-we-gave-it-to/", views.disclosures, name="disclosures"),
     path("me/consents/", views.consents, name="consents"),
     path("me/consents/<id:consent_id>/revoke/", views.consent_revoke_view, name="consent_revoke"),

@@ -260,28 +260,49 @@ def marketing(request):
     return redirect("portal:home")
 
 
+def _accesses_of(customer_id: int, limit: int = 500):
+    """The access log's events about the customer made by others (staff, jobs, vendors), newest first."""
+    return (
+        AccessEvent.objects.filter(customer_id=str(customer_id))
+        .exclude(actor_kind="customer")
+        .order_by("-seq")
+    )[:limit]
+
+
+def _access_row(policy, e) -> dict:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
+        or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
+        "purpose": policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.purpose,
+        "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+        "decision": e.decision,
+        "emergency": bool(e.break_glass_id),
+    }
+
+
 @portal_required
 def accesses(request):
-    """Who has seen my data: staff by support service, purpose and time (names of staff are not shown)."""
+    """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
+    entry with a receipt to download and check against the published log."""
     policy = current_policy()
-    events = (
-        AccessEvent.objects.filter(customer_id=str(request.customer_id))
-        .exclude(actor_kind="customer")
-        .order_by("-seq")[:500]
-    )
-    rows = [
-        {
-            "at": e.at,
-            "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
-            or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
-            "purpose": policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.purpose,
-            "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
-            "decision": e.decision,
-            "emergency": bool(e.break_glass_id),
-        }
-        for e in events
-    ]
+    rows = [_access_row(policy, e) for e in _accesses_of(request.customer_id)]
     return render(request, "portal/accesses.html", {"rows": rows})
+
+
+@portal_required
+def access_receipt(request, seq: int):
+    """One entry's receipt: the event, its inclusion proof and a signed head of the published log."""
+    from custodian.audit.receipts import receipt_for
+
+    owned = _accesses_of(request.customer_id, limit=None).filter(seq=seq).exists()
+    receipt = receipt_for(seq) if owned else None
+    if receipt is None:
+        raise Http404
+    response = JsonResponse(receipt, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="access-receipt-{seq}.json"'
+    return response
 
 
 @portal_required
@@ -385,6 +406,7 @@ def download(request, fmt):
                     {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
                     for r in accounting_summary(request.customer_id)
                 ],
+                "accesses": _accesses_with_receipts(request.customer_id),
             },
             json_dumps_params={"indent": 2},
         )
@@ -397,6 +419,15 @@ def download(request, fmt):
         response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
     return response
+
+
+def _accesses_with_receipts(customer_id: int) -> list[dict]:
+    from custodian.audit.receipts import receipts_for
+
+    policy = current_policy()
+    rows = [_access_row(policy, e) for e in _accesses_of(customer_id)]
+    receipts = receipts_for([r["seq"] for r in rows])
+    return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
 
 
 @portal_required

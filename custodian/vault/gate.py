@@ -543,11 +543,15 @@ def reveal_many(
         elif opted_out:
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
         else:
-            values = _open_all(ids, fields)
-            log.append_uniform(
-                _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
-            )
-            return values
+            try:
+                values = _open_all(ids, fields)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                error = Denied(str(exc))
+            else:
+                log.append_uniform(
+                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                )
+                return values
     raise _deny(actor, error.reason, customer_id=None, **base)
 
 
@@ -936,15 +940,20 @@ def reveal_intervals_many(
     with transaction.atomic():
         found = _existing(ids) if ids else 0
         destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = _bulk_refusal(len(ids) - found, destroyed)
         if found == len(ids) and not destroyed:
             rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
-            blocks = _open_blocks(rows)
-            if ids:
-                log.append_uniform(
-                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
-                )
-            return blocks
-    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)
+            try:
+                blocks = _open_blocks(rows)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                    )
+                return blocks
+    raise _deny(actor, reason, customer_id=None, **base)
 
 
 def _bulk_refusal(missing: int, destroyed: int) -> str:
@@ -986,14 +995,19 @@ def reveal_with_intervals_many(
     with transaction.atomic():
         found = _existing(ids) if ids else 0
         destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = _bulk_refusal(len(ids) - found, destroyed)
         if found == len(ids) and not destroyed:
-            values = _open_all(ids, fields) if ids else {}
-            blocks = _open_blocks(
-                interval_files.read_rows(months=months, customer_ids=ids, services=services)
-            )
-            if ids:
-                log.append_uniform(
-                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+            try:
+                values = _open_all(ids, fields) if ids else {}
+                blocks = _open_blocks(
+                    interval_files.read_rows(months=months, customer_ids=ids, services=services)
                 )
-            return values, blocks
-    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                    )
+                return values, blocks
+    raise _deny(actor, reason, customer_id=None, **base)

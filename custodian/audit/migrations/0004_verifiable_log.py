@@ -2,7 +2,6 @@
 tiles, head, signed heads and redactions. Events already in the log are queued in their order, so the
 sequencer makes them the tree's first leaves."""
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 from custodian.audit.append_only import (
@@ -14,7 +13,7 @@ from custodian.audit.append_only import (
     make_log_tables_append_only,
 )
 
-RECORDS = ("audit_logleaf", "audit_signedhead", "audit_redaction", "audit_publishedmail")
+RECORDS = ("audit_logleaf", "audit_signedhead", "audit_redaction")
 
 
 def drop_chain_triggers(apps, schema_editor):
@@ -62,21 +61,6 @@ class Migration(migrations.Migration):
             name="PendingEvent",
             fields=[
                 ("event_seq", models.BigIntegerField(primary_key=True, serialize=False)),
-            ],
-        ),
-        migrations.CreateModel(
-            name="PublishedMail",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("recipients", models.CharField(max_length=500)),
-                ("subject", models.CharField(max_length=200)),
-                ("body", models.TextField()),
-                ("sent_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
@@ -171,11 +155,6 @@ class Migration(migrations.Migration):
             model_name="accessevent",
             name="seq",
             field=models.BigAutoField(primary_key=True, serialize=False),
-        ),
-        migrations.AddField(
-            model_name="publishedmail",
-            name="head",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="audit.signedhead"),
         ),
         migrations.AddConstraint(
             model_name="tile",

@@ -41,3 +41,28 @@ def test_an_allowed_read_rolled_back_by_its_caller_leaves_no_event(billing_clerk
         raise CallerFailed
     settle_detached()
     assert not AccessEvent.objects.filter(actor_id=str(billing_clerk.pk)).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_disclosure_stays_on_record_when_the_caller_rolls_back(customer, privacy_officer):
+    from custodian.disclosures.models import DisclosureRequest
+    from custodian.disclosures.services import DisclosureRefused, disclose
+
+    with pytest.raises(CallerFailed), transaction.atomic():
+        try:
+            disclose(
+                requested_by=privacy_officer,
+                customer_ids=[customer.pk],
+                recipient_name="Curious Data Broker",
+                recipient_address="1 Main St",
+                categories=["name"],
+                purpose="resale",
+                basis_kind="consent",
+                basis_id=424242,
+            )
+        except DisclosureRefused:
+            raise CallerFailed from None
+    settle_detached()
+    refused = DisclosureRequest.objects.get()
+    assert (refused.outcome, refused.recipient_name) == ("refused", "Curious Data Broker")
+    assert "no consent" in refused.reason

@@ -86,7 +86,6 @@ def test_deleting_past_a_signed_head_with_its_heads(published):
         "DELETE FROM audit_accessevent WHERE seq IN (SELECT event_seq FROM audit_logleaf WHERE idx >= 250)"
     )
     tamper("DELETE FROM audit_logleaf WHERE idx >= 250")
-    tamper("DELETE FROM audit_publishedmail")
     tamper("DELETE FROM audit_signedhead")
     rebuild_tree()
     assert verify_against(published) == ("rolled back", 250)
@@ -196,7 +195,6 @@ def test_a_single_published_checkpoint_file_catches_a_rewrite(published, tmp_pat
     shutil.copy(published / "checkpoint", checkpoint)
     tamper("UPDATE audit_accessevent SET reason = 'routine' WHERE seq = %s", [event_at(7)])
     rebuild_tree()
-    tamper("DELETE FROM audit_publishedmail")
     tamper("DELETE FROM audit_signedhead")
     result = verify_log(checkpoint)
     assert (result.ok, result.kind) == (False, "rewritten")
@@ -242,6 +240,19 @@ def test_publishing_never_overwrites_a_published_head(published):
     first.write_text("something else\n")
     with pytest.raises(Exception, match="refusing to overwrite"):
         call_command("audit", "publish", "--to", str(published))
+
+
+def test_publish_mails_the_latest_head_to_the_privacy_officer_and_auditors(published, settings, mailoutbox):
+    from custodian.outbox.models import OutboundMessage
+
+    settings.CUSTODIAN_LOG_AUDITOR_EMAILS = ["auditor@example.org"]
+    call_command("audit", "publish", "--to", str(published), "--mail")
+    assert sorted(m.to[0] for m in mailoutbox) == ["auditor@example.org", "privacy@owatonnautilities.com"]
+    latest = SignedHead.objects.order_by("-pk").first()
+    assert all(latest.note in m.body for m in mailoutbox)
+    assert (
+        OutboundMessage.objects.filter(template="log_head", sent_by_label="system:audit_publish").count() == 2
+    )
 
 
 def test_sign_is_safe_to_repeat(published):

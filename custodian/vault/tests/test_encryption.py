@@ -60,3 +60,21 @@ def test_swapping_ciphertexts_between_customers_is_refused_at_the_gate(customer,
     with pytest.raises(Denied) as err:
         reveal(actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing")
     assert "failed authentication" in err.value.reason
+
+
+def test_a_bulk_read_that_fails_authentication_is_logged_as_a_denial(customer, other_customer):
+    from custodian.audit.models import AccessEvent
+    from custodian.vault.gate import reveal_many
+
+    a = PersonalValue.objects.get(customer=customer, field="name", superseded_at=None)
+    b = PersonalValue.objects.get(customer=other_customer, field="name", superseded_at=None)
+    PersonalValue.objects.filter(pk=a.pk).update(ciphertext=bytes(b.ciphertext))
+    actor = system_actor("billing_run")
+    with pytest.raises(Denied) as err:
+        reveal_many(
+            actor=actor, customer_ids=[customer.pk, other_customer.pk], fields=["name"], purpose="billing"
+        )
+    assert "failed authentication" in err.value.reason
+    event = AccessEvent.objects.order_by("-seq").first()
+    assert (event.action, event.decision, event.actor_id) == ("bulk_reveal", "deny", "billing_run")
+    assert "failed authentication" in event.reason

@@ -50,8 +50,8 @@ class Command(BaseCommand):
                 f"{result.tiles_written} new tiles"
             )
             if opts["mail"] and result.latest is not None:
-                mail = head_mail(result.latest)
-                self.stdout.write(f"mailed to {mail.recipients}" if mail else "no one to mail")
+                sent = head_mail(result.latest)
+                self.stdout.write(f"mailed the latest head: {len(sent)} messages (see the outbox)")
         else:
             started = time.perf_counter()
             result = verify_log(opts["against"])
