@@ -29,8 +29,10 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py welcome --host $(HOST) --port $(PORT)
-	@# The background worker (django.tasks: report runs) stops with the server.
-	$(BIN)/python manage.py db_worker --no-reload & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	@# The background worker (django.tasks: report runs) stops with the server; the access log's head is
+	@# signed when it stops.
+	$(BIN)/python manage.py db_worker --no-reload & \
+	trap 'kill $$! 2>/dev/null; $(BIN)/python manage.py audit sign' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -20,7 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-ALL = ["policy_decision", "reveal", "audit_verify", "vendor_export", "analytics_overhead", "comparison"]
+ALL = [
+    "policy_decision",
+    "reveal",
+    "audit_verify",
+    "audit_append_concurrent",
+    "vendor_export",
+    "analytics_overhead",
+    "comparison",
+]
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 

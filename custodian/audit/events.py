@@ -260,3 +260,43 @@ def settle_detached(timeout: float = 60) -> None:
         threads, _pending_threads[:] = list(_pending_threads), []
     for thread in threads:
         thread.join(timeout)
+
+
+# --- writes that change what the utility holds about a customer ---------------------------------------
+
+CHANGE_ACTIONS = frozenset(
+    {"record_values", "consent_given", "consent_revoked", "break_glass_review", "staff_membership"}
+)
+
+
+def append_change(
+    *,
+    action: str,
+    actor_kind: str,
+    actor_id: str,
+    actor_label: str,
+    roles: str = "",
+    customer_ids=(),
+    categories=(),
+    reason: str = "",
+    request_id: str = "",
+) -> int:
+    """Record a change (a value corrected, contact details updated, an opt-out, a consent given or revoked,
+    an emergency access reviewed, a staff member's services changed) in the same log as the reads, in the
+    writer's transaction: one event per customer concerned, or one without a customer."""
+    if action not in CHANGE_ACTIONS:
+        raise ValueError(f"not a change the log knows: {action!r}")
+    common = {
+        "action": action,
+        "actor_kind": actor_kind,
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "roles": roles,
+        "purpose": "",
+        "request_id": request_id,
+        "categories": ",".join(sorted(set(categories))),
+        "decision": "allow",
+        "reason": reason,
+    }
+    ids = list(customer_ids)
+    return append_uniform(common, ids) if ids else append_events([common])

@@ -137,31 +137,22 @@ def _mirror_leaves(directory: Path, size: int) -> bytes | None:
     return bytes(out)
 
 
-def _roots_at(leaves, sizes: set[int]) -> dict[int, bytes]:
-    """The tree's root at each of `sizes` (all ≤ the leaves held), in one pass."""
-    rng, roots = merkle.CompactRange(), {}
-    wanted = sorted(s for s in sizes if 0 < s <= len(leaves) // HASH)
-    at = 0
-    for size in wanted:
-        while rng.size < size:
-            rng.append(_chunk(leaves, at))
-            at += 1
-        roots[size] = rng.root()
-    return roots
-
-
-def _level_hashes(leaves) -> dict[int, bytes]:
-    """Each complete tile-level subtree (heights 8, 16, …) of the leaves, by (level), concatenated."""
-    out: dict[int, bytearray] = {}
-    rng = merkle.CompactRange()
+def _tree_pass(leaves, sizes: set[int]) -> tuple[dict[int, bytes], dict[int, bytearray]]:
+    """One pass over the leaves: the tree's root at each of `sizes` (those ≤ the leaves held), and every
+    complete subtree of height 8, 16, … concatenated by tile level (what the higher tiles must hold)."""
+    rng, roots, levels = merkle.CompactRange(), {}, {}
+    wanted = {s for s in sizes if 0 < s <= len(leaves) // HASH}
 
     def keep(height, _index, digest):
         if height % TILE_HEIGHT == 0:
-            out.setdefault(height // TILE_HEIGHT, bytearray()).extend(digest)
+            levels.setdefault(height // TILE_HEIGHT, bytearray()).extend(digest)
 
+    view = memoryview(leaves)
     for k in range(len(leaves) // HASH):
-        rng.append(_chunk(leaves, k), keep)
-    return out
+        rng.append(bytes(view[k * HASH : (k + 1) * HASH]), keep)
+        if rng.size in wanted:
+            roots[rng.size] = rng.root()
+    return roots, levels
 
 
 def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyResult:
@@ -215,19 +206,6 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
             findings.append(
                 Finding("modified", red.leaf_index, f"the redaction of event {seq} does not match its leaf")
             )
-    computed = _level_hashes(leaves)
-    for level, hashes in computed.items():
-        stored = b"".join(v for (lv, _), v in sorted(tiles.items()) if lv == level)
-        if stored[: len(hashes)] != bytes(hashes):
-            k = _first_difference(stored, hashes) or 0
-            findings.append(
-                Finding(
-                    "rewritten", k << (TILE_HEIGHT * level), f"tile level {level} differs from the leaves"
-                )
-            )
-            break
-
-    # 3. The head row and the signed heads.
     head = TreeHead.objects.filter(pk=1).first()
     signed = [
         (f"head #{h.pk} signed {h.signed_at:%Y-%m-%d %H:%M}", h.note)
@@ -245,11 +223,23 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
         except notes.NoteError as exc:
             findings.append(Finding("forged head", None, f"{label}: {exc}"))
     checkpoints += [(label, cp, True) for label, cp in external]
+    sizes = {cp.size for _, cp, _ in checkpoints} | {head.size if head else 0, result.size}
+    roots, computed = _tree_pass(leaves, sizes)
+    for level, hashes in computed.items():
+        stored = b"".join(v for (lv, _), v in sorted(tiles.items()) if lv == level)
+        if stored[: len(hashes)] != bytes(hashes):
+            k = _first_difference(stored, hashes) or 0
+            findings.append(
+                Finding(
+                    "rewritten", k << (TILE_HEIGHT * level), f"tile level {level} differs from the leaves"
+                )
+            )
+            break
+
+    # 3. The head row and the signed heads.
     for label, cp, _ in checkpoints:
         if not notes.verified_by(cp, keys):
             findings.append(Finding("forged head", None, f"{label} is not signed by the log's key"))
-    sizes = {cp.size for _, cp, _ in checkpoints} | {head.size if head else 0, result.size}
-    roots = _roots_at(leaves, sizes)
     result.root = roots.get(result.size, merkle.EMPTY_ROOT)
     if head is None:
         if result.size:

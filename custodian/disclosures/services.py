@@ -196,7 +196,32 @@ def consent_record(
         verified_by=verified_by,
         scan_ref=scan_ref,
     )
+    _log_consent_change("consent_given", consent, verified_by, f"{method} consent {consent.pk}")
     return consent
+
+
+def _log_consent_change(action: str, consent: Consent, staff, reason: str) -> None:
+    """A consent given or revoked is a change to what the utility may do with the customer's data: an event
+    in the access log, in the same transaction."""
+    from custodian.audit.events import append_change
+    from custodian.staff.selectors import services_of
+
+    if staff is not None:
+        who = {
+            "actor_kind": "staff",
+            "actor_id": str(staff.pk),
+            "actor_label": staff.get_username(),
+            "roles": ",".join(sorted(services_of(staff))),
+        }
+    else:
+        who = {"actor_kind": "customer", "actor_id": str(consent.customer_id), "actor_label": "the customer"}
+    append_change(
+        action=action,
+        customer_ids=[consent.customer_id],
+        categories=consent.category_list,
+        reason=reason,
+        **who,
+    )
 
 
 @transaction.atomic
@@ -205,9 +230,11 @@ def consent_revoke(
 ) -> ConsentRevocation:
     if ConsentRevocation.objects.filter(consent=consent).exists():
         raise AccountingError("this consent was already revoked")
-    return ConsentRevocation.objects.create(
+    revocation = ConsentRevocation.objects.create(
         consent=consent, revoked_at=at or timezone.now(), how=how, recorded_by=recorded_by
     )
+    _log_consent_change("consent_revoked", consent, recorded_by, f"consent {consent.pk} revoked")
+    return revocation
 
 
 @transaction.atomic

@@ -260,6 +260,14 @@ def marketing(request):
     return redirect("portal:home")
 
 
+CHANGE_LABELS = {
+    "record_values": "Recorded or corrected your details",
+    "consent_given": "Recorded your consent",
+    "consent_revoked": "Recorded the revocation of your consent",
+    "break_glass_review": "Reviewed an emergency access to your data",
+}
+
+
 def _accesses_of(customer_id: int, limit: int = 500):
     """The access log's events about the customer made by others (staff, jobs, vendors), newest first."""
     return (
@@ -275,9 +283,11 @@ def _access_row(policy, e) -> dict:
         "at": e.at,
         "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
         or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
-        "purpose": policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.purpose,
+        "purpose": policy.purposes[e.purpose].label
+        if e.purpose in policy.purposes
+        else CHANGE_LABELS.get(e.action, e.purpose),
         "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
-        "decision": e.decision,
+        "decision": "changed" if e.action in CHANGE_LABELS else e.decision,
         "emergency": bool(e.break_glass_id),
     }
 

@@ -120,7 +120,54 @@ def personal_data_record_many(
                 )
             )
     PersonalValue.objects.bulk_create(rows, batch_size=2000)
+    _log_values_recorded(submission, policy, items)
     return len(rows)
+
+
+def _log_values_recorded(submission: Submission, policy, items) -> None:
+    """The change goes in the access log in the same transaction: who recorded which kinds of data, from
+    which channel (never the values)."""
+    from custodian.audit.events import append_change
+
+    by_fields: dict[tuple[str, ...], list[int]] = {}
+    for cid, values in items:
+        by_fields.setdefault(tuple(sorted(f for f, v in values.items() if v is not None)), []).append(cid)
+    if submission.recorded_by is not None:
+        from custodian.staff.selectors import services_of
+
+        user = submission.recorded_by
+        who = {
+            "actor_kind": "staff",
+            "actor_id": str(user.pk),
+            "actor_label": user.get_username(),
+            "roles": ",".join(sorted(services_of(user))),
+        }
+    elif submission.channel in ("portal", "web_form", "email"):
+        who = None  # the customer themselves
+    else:
+        who = {
+            "actor_kind": "system",
+            "actor_id": submission.channel,
+            "actor_label": submission.recorded_by_label,
+        }
+    for fields, ids in by_fields.items():
+        if not fields:
+            continue
+        cats = [policy.category_for_field(f) for f in fields]
+        reason = f"recorded from {submission.channel}"
+        if who is None:
+            for cid in ids:
+                append_change(
+                    action="record_values",
+                    actor_kind="customer",
+                    actor_id=str(cid),
+                    actor_label="the customer",
+                    customer_ids=[cid],
+                    categories=cats,
+                    reason=reason,
+                )
+        else:
+            append_change(action="record_values", customer_ids=ids, categories=cats, reason=reason, **who)
 
 
 def personal_data_record(*, customer, values: dict[str, str], submission: Submission | None) -> int:
@@ -162,6 +209,17 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
         raise NotAllowed("nobody reviews their own emergency access")
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    from custodian.audit.events import append_change
+
+    append_change(
+        action="break_glass_review",
+        actor_kind="staff",
+        actor_id=str(reviewer.pk),
+        actor_label=reviewer.get_username(),
+        roles=",".join(sorted(services_of(reviewer))),
+        customer_ids=[grant.customer_id],
+        reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
+    )
     return grant
 
 

@@ -1,0 +1,61 @@
+"""An event's content can be removed (past its retention) while its leaf stays: the log still verifies,
+proofs and receipts issued before still check, and the database refuses a removal that isn't recorded."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+from custodian.audit import merkle
+from custodian.audit.models import AccessEvent, LogLeaf, Redaction
+from custodian.audit.receipts import receipt_for
+from custodian.audit.redaction import NotRedactable, event_redact
+from custodian.audit.tests.conftest import tamper
+from custodian.audit.tree import TileReader, current_head
+from custodian.audit.verify import verify_log
+
+VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"
+
+
+def test_a_redacted_event_keeps_its_leaf_and_old_receipts_still_check(events, tmp_path):
+    seq = LogLeaf.objects.get(idx=6).event_seq
+    receipt = receipt_for(seq)
+    (tmp_path / "receipt.json").write_text(json.dumps(receipt))
+    head_before = current_head()
+
+    event_redact(event_seq=seq, reason="access events are kept 7 years")
+    assert not AccessEvent.objects.filter(seq=seq).exists()
+    assert Redaction.objects.get(event_seq=seq).leaf_index == 6
+    assert current_head() == head_before
+    result = verify_log()
+    assert result.ok and result.redacted == 1, str(result)
+    # The receipt the customer kept still checks, and a fresh proof for the position still verifies.
+    checked = subprocess.run(
+        [sys.executable, str(VERIFIER), "receipt", str(tmp_path / "receipt.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    reader = TileReader()
+    proof = reader.inclusion_proof(6, head_before.size)
+    assert merkle.verify_inclusion(6, head_before.size, reader.leaf(6), proof, head_before.root)
+    with pytest.raises(NotRedactable):
+        event_redact(event_seq=seq, reason="again")
+
+
+def test_an_event_is_not_removed_without_its_redaction(events):
+    seq = LogLeaf.objects.get(idx=3).event_seq
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM audit_accessevent WHERE seq = {seq}")
+
+
+def test_a_redaction_that_hides_another_leaf_is_found(events):
+    seq = LogLeaf.objects.get(idx=8).event_seq
+    event_redact(event_seq=seq, reason="retention")
+    tamper("UPDATE audit_redaction SET leaf_hash = %s WHERE event_seq = %s", ["ab" * 32, seq])
+    result = verify_log()
+    assert (result.ok, result.position) == (False, 8)
