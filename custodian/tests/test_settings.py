@@ -55,7 +55,7 @@ def test_check_deploy_passes_under_production_settings(production_env):
 )
 def test_production_refuses_to_start_naming_what_is_missing(production_env, missing):
     env = dict(production_env)
-    if missing in ("CUSTODIAN_MASTER_KEYRING", "CUSTODIAN_BLIND_INDEX_KEY"):
+    if missing in ("CUSTODIAN_MASTER_KEYRING", "CUSTODIAN_BLIND_INDEX_KEY", "CUSTODIAN_LOG_SIGNING_KEYS"):
         env[missing] = "/nonexistent/key"
     else:
         del env[missing]
