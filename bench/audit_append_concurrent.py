@@ -32,7 +32,7 @@ event = {"action": "reveal", "actor_kind": "staff", "actor_id": str(os.getpid())
          "decision": "allow", "reason": "granted by support service", "client_ip": "192.0.2.0"}
 twin = _INSERT.replace("audit_accessevent", "bench_event_twin")
 row = [0, "0" * 32, "reveal", "staff", "1", "bench", "billing", "billing", "", "1", "name", "allow",
-       "granted by support service", "192.0.2.0", ""]
+       "granted by support service", "192.0.2.0", "", "", ""]
 connection.ensure_connection()
 while time.time() < start:
     time.sleep(0.001)

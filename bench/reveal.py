@@ -102,6 +102,8 @@ def measure(db: str) -> dict:
                 "granted by support service",
                 "::1",
                 "",
+                "",
+                "",
             ]
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(insert, row)
