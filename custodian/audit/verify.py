@@ -137,22 +137,34 @@ def _mirror_leaves(directory: Path, size: int) -> bytes | None:
     return bytes(out)
 
 
-def _tree_pass(leaves, sizes: set[int]) -> tuple[dict[int, bytes], dict[int, bytearray]]:
-    """One pass over the leaves: the tree's root at each of `sizes` (those ≤ the leaves held), and every
-    complete subtree of height 8, 16, … concatenated by tile level (what the higher tiles must hold)."""
-    rng, roots, levels = merkle.CompactRange(), {}, {}
-    wanted = {s for s in sizes if 0 < s <= len(leaves) // HASH}
-
-    def keep(height, _index, digest):
-        if height % TILE_HEIGHT == 0:
-            levels.setdefault(height // TILE_HEIGHT, bytearray()).extend(digest)
-
-    view = memoryview(leaves)
-    for k in range(len(leaves) // HASH):
-        rng.append(bytes(view[k * HASH : (k + 1) * HASH]), keep)
-        if rng.size in wanted:
-            roots[rng.size] = rng.root()
-    return roots, levels
+def _tree_pass(leaves, sizes: set[int]) -> tuple[dict[int, bytes], dict[int, bytes]]:
+    """The tree's root at each of `sizes` (those ≤ the leaves held), and the complete subtrees of height 8,
+    16, … concatenated by tile level (what the higher tiles must hold). Every complete subtree is computed
+    once, a level at a time (n − 1 node hashes in tight loops)."""
+    node = merkle.node_hash
+    count = len(leaves) // HASH
+    levels = [[bytes(leaves[i : i + HASH]) for i in range(0, count * HASH, HASH)]]
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        levels.append([node(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
+    roots = {}
+    for size in sizes:
+        if not 0 < size <= count:
+            continue
+        parts, position = [], 0
+        for height in range(size.bit_length() - 1, -1, -1):
+            if size >> height & 1:
+                parts.append(levels[height][position >> height])
+                position += 1 << height
+        digest = parts[-1]
+        for left in reversed(parts[:-1]):
+            digest = node(left, digest)
+        roots[size] = digest
+    tiles = {
+        height // TILE_HEIGHT: b"".join(levels[height])
+        for height in range(TILE_HEIGHT, len(levels), TILE_HEIGHT)
+    }
+    return roots, tiles
 
 
 def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyResult:
