@@ -815,6 +815,7 @@ def reveal_documents_many(
     with transaction.atomic():
         found = _existing(ids) if ids else 0
         destroyed = _destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = _bulk_refusal(len(ids) - found, destroyed)
         if found == len(ids) and not destroyed:
             rows = SealedDocument.objects.filter(
                 customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
@@ -826,21 +827,25 @@ def reveal_documents_many(
                 )
             }
             out = {}
-            for cid, ref, media_type, sealed in rows:
-                if (cid, ref) not in wanted:
-                    continue
-                try:
-                    plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
-                except (_crypto.InvalidTagError, KeyError):
-                    raise VaultIntegrityError(f"document {ref} failed authentication") from None
-                header, _, content = plain.partition(b"\n")
-                out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
-            if ids:
-                log.append_uniform(
-                    _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
-                )
-            return out
-    raise _deny(actor, _bulk_refusal(len(ids) - found, destroyed), customer_id=None, **base)
+            try:
+                for cid, ref, media_type, sealed in rows:
+                    if (cid, ref) not in wanted:
+                        continue
+                    try:
+                        plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
+                    except (_crypto.InvalidTagError, KeyError):
+                        raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                    header, _, content = plain.partition(b"\n")
+                    out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        _event(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                    )
+                return out
+    raise _deny(actor, reason, customer_id=None, **base)
 
 
 def _open_blocks(rows) -> list:
