@@ -44,3 +44,42 @@ def event_redact(*, event_seq: int, reason: str) -> Redaction:
         )
         AccessEvent.objects.filter(seq=event_seq).delete()  # the trigger allows it now, and only now
     return redaction
+
+
+def events_redact(*, before_us: int, reason: str, batch: int = 5000) -> int:
+    """Redact every event older than `before_us` (microseconds since the epoch), in committed batches;
+    the retention run calls this. Returns how many were redacted. Safe to re-run."""
+    if not reason.strip():
+        raise NotRedactable("a redaction says why (the retention rule that ends the event's life)")
+    integrate()
+    table, leaves = AccessEvent._meta.db_table, LogLeaf._meta.db_table
+    done = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT e.seq, l.idx, {canonical_sql('e')} FROM {table} e "  # noqa: S608
+                    f"JOIN {leaves} l ON l.event_seq = e.seq WHERE e.at_us < %s ORDER BY e.seq LIMIT %s",
+                    [before_us, batch],
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return done
+            reader, now = TileReader(), timezone.now()
+            records = []
+            for seq, position, text in rows:
+                leaf = reader.leaf(position)
+                if merkle.leaf_hash(text.encode("utf-8")) != leaf:
+                    raise LogError(f"event {seq} does not match its leaf at position {position}")
+                records.append(
+                    Redaction(
+                        event_seq=seq,
+                        leaf_index=position,
+                        leaf_hash=leaf.hex(),
+                        reason=reason.strip()[:300],
+                        redacted_at=now,
+                    )
+                )
+            Redaction.objects.bulk_create(records)
+            AccessEvent.objects.filter(seq__in=[r.event_seq for r in records]).delete()
+            done += len(records)

@@ -423,7 +423,7 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     for the policy file's minutes. Nobody decides their own hold."""
     from datetime import timedelta
 
-    from custodian.audit.chain import append_events
+    from custodian.audit.events import append_events
     from custodian.staff.selectors import reviews_access, services_of
     from custodian.vault.models import ReadHold
 

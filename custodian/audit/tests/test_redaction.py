@@ -59,3 +59,17 @@ def test_a_redaction_that_hides_another_leaf_is_found(events):
     tamper("UPDATE audit_redaction SET leaf_hash = %s WHERE event_seq = %s", ["ab" * 32, seq])
     result = verify_log()
     assert (result.ok, result.position) == (False, 8)
+
+
+def test_events_past_their_retention_are_redacted_in_bulk(events):
+    from custodian.audit.models import AccessEvent
+    from custodian.audit.redaction import events_redact
+
+    cutoff = AccessEvent.objects.order_by("seq").values_list("at_us", flat=True)[10] + 1
+    older = AccessEvent.objects.filter(at_us__lt=cutoff).count()
+    head = current_head()
+    assert events_redact(before_us=cutoff, reason="retention run") == older > 0
+    assert events_redact(before_us=cutoff, reason="retention run") == 0  # re-run: nothing left
+    assert current_head() == head
+    result = verify_log()
+    assert result.ok and result.redacted == older, str(result)
