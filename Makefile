@@ -9,7 +9,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 300
 NAME ?=
 
-.PHONY: run test bench lint fmt lock install migrate demo clean
+.PHONY: run test bench lint fmt lock install migrate demo clean assets
 
 # Development and CI install everything in requirements/dev.lock (hashes checked); a production server
 # installs requirements/runtime.lock (see docs/operations.md).
@@ -53,6 +53,12 @@ fmt: $(STAMP)
 # Re-resolve the lock files under requirements/ after editing pyproject.toml (scripts/lock says how).
 lock: $(STAMP)
 	scripts/lock
+
+# Rebuild the stylesheet, fonts and icons under custodian/web/static/custodian/ from the pinned U.S. Web Design
+# System (frontend/package-lock.json). Needs Node 20 and npm; running and testing Custodian need neither, the
+# built files are committed.
+assets:
+	frontend/build.sh
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

@@ -192,6 +192,8 @@ CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 ROOT_URLCONF = "custodian.urls"
 WSGI_APPLICATION = "custodian.wsgi.application"
 
+FORM_RENDERER = "custodian.web.forms_renderer.DesignSystemRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -204,6 +206,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "custodian.web.context_processors.utility",
+                "custodian.web.context_processors.area",
             ],
         },
     },

@@ -15,3 +15,5 @@ urlpatterns = [
     path("payments/", include("custodian.payments.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler500 = "custodian.web.views.server_error"

@@ -3,15 +3,14 @@ its progress; the privacy officer (who decides disclosures) may also have the le
 report-mailing vendor with a current determination."""
 
 from django.contrib import messages
-from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
+from custodian.console.access import console_page, runs_reports
 from custodian.disclosures.exports import REPORT_MAILING
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import current_determination
-from custodian.staff.decorators import console_required
 from custodian.usage.models import ReportRun
-from custodian.usage.reports import RunRefused, may_mail_reports, may_run_reports, report_run_request
+from custodian.usage.reports import RunRefused, may_mail_reports, report_run_request
 
 
 def _mail_vendors():
@@ -19,13 +18,9 @@ def _mail_vendors():
     return [v for v in vendors if current_determination(v) is not None]
 
 
-@console_required
+@console_page(runs_reports, "Only staff who provide utility services, or the privacy officer, run reports.")
 def reports(request):
     may_mail = may_mail_reports(request.user)
-    if not may_run_reports(request.user):
-        return HttpResponseForbidden(
-            "Only staff who provide utility services, or the privacy officer, run reports."
-        )
     if request.method == "POST":
         vendor = None
         if request.POST.get("mail_vendor"):

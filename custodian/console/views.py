@@ -6,7 +6,7 @@ the purpose needs one), and the page says it was logged.
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,8 @@ from custodian.audit.selectors import access_events
 from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
 from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
-from custodian.console import forms
+from custodian.console import access, forms
+from custodian.console.access import console_page
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.console.privacy import data_inventory, response_package, unusual_access
 from custodian.csvfile import csv_writer
@@ -39,14 +40,7 @@ def _actor(request):
     return gate.staff_actor(request.user)
 
 
-def _reads_customers(actor) -> bool:
-    policy = current_policy()
-    return any(
-        policy.purposes[p].categories
-        for s in actor.services
-        if s in policy.services
-        for p in policy.services[s].purposes
-    )
+_reads_customers = access.reads_customers
 
 
 def _reviews_access(actor) -> bool:
@@ -60,11 +54,9 @@ def _not_found(request):
 # --- customers ---------------------------------------------------------------------------------------
 
 
-@console_required
+@console_page(access.reads_customers, "Your support services read no customer data.")
 def customer_search(request):
     actor = _actor(request)
-    if not _reads_customers(actor):
-        return HttpResponseForbidden("Your support services read no customer data.")
     # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
     requests = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=actor.services)
     form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests.order_by("pk"))
@@ -400,14 +392,7 @@ def request_package(request, request_id):
 # --- privacy officer ---------------------------------------------------------------------------------
 
 
-def _privacy_officer_only(view):
-    def wrapper(request, *args, **kwargs):
-        if not _reviews_access(_actor(request)):
-            return HttpResponseForbidden("Only the privacy officer reviews access.")
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return console_required(wrapper)
+_privacy_officer_only = console_page(access.is_privacy_officer, "Only the privacy officer reviews access.")
 
 
 @_privacy_officer_only
@@ -491,12 +476,9 @@ def retention(request):
 # --- marketing ---------------------------------------------------------------------------------------
 
 
-@console_required
+@console_page(access.acts_for("marketing"), "Only marketing builds audiences.")
 def marketing(request):
     actor = _actor(request)
-    policy = current_policy()
-    if not any("marketing" in policy.services[s].purposes for s in actor.services if s in policy.services):
-        return HttpResponseForbidden("Only marketing builds audiences.")
     form = forms.AudienceForm(request.POST or request.GET or None)
     counts = None
     if form.is_bound and form.is_valid():

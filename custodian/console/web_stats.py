@@ -5,16 +5,14 @@ identifies anyone: it reads only custodian.analytics, which holds nothing person
 from datetime import timedelta
 
 from django import forms
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from custodian import bounds
 from custodian.analytics.selectors import dashboard
-from custodian.console.views import _actor
+from custodian.console.access import acts_for, console_page
 from custodian.csvfile import csv_writer
-from custodian.policy.loader import current_policy
-from custodian.staff.decorators import console_required
 
 
 class RangeForm(forms.Form):
@@ -36,14 +34,8 @@ def _bars(rows, label_key, width=420):
     return [{"label": r[label_key] or "—", "n": r["n"], "w": round(width * r["n"] / top)} for r in rows]
 
 
-@console_required
+@console_page(acts_for("enhancing_website"), "Only the web team reads the website statistics.")
 def web_dashboard(request):
-    actor = _actor(request)
-    policy = current_policy()
-    if not any(
-        "enhancing_website" in policy.services[s].purposes for s in actor.services if s in policy.services
-    ):
-        return HttpResponseForbidden("Only the web team reads the website statistics.")
     today = timezone.localdate()
     form = RangeForm(request.GET or {"since": today - timedelta(days=29), "until": today})
     if not form.is_valid():

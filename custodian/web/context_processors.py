@@ -10,3 +10,30 @@ def utility(request):
         "policy_version": policy.version,
         "text_size": size if size in ("normal", "large") else "normal",
     }
+
+
+def area(request):
+    """Which of the three areas a page belongs to, so that one layout (web/base.html) draws the public site's,
+    the portal's or the console's header and navigation: every page that extends web/base.html gets the
+    right one without saying so."""
+    path = request.path
+    if path.startswith("/staff/"):
+        name = "console"
+    elif path.startswith("/portal/") and path != "/portal/":
+        name = "portal"
+    else:
+        name = "public"
+    user = getattr(request, "user", None)
+    signed_in_staff = (
+        name == "console"
+        and user is not None
+        and user.is_authenticated
+        and not hasattr(user, "portal_account")
+        and user.is_verified()
+    )
+    return {
+        "area": name,
+        "staff_signed_in": signed_in_staff,
+        # Set by portal_required: a confirmed customer is signed in on this request.
+        "customer_signed_in": name == "portal" and getattr(request, "customer_id", None) is not None,
+    }

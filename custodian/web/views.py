@@ -1,5 +1,11 @@
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -222,3 +228,12 @@ def privacy_report(request):
     if request.GET.get("format") == "json":
         return JsonResponse(report, json_dumps_params={"indent": 2})
     return render(request, "web/privacy_report.html", {"report": report})
+
+
+def server_error(request):
+    """The 500 page in the area's own layout (the request's context, unlike Django's default); if even that
+    fails, a plain answer."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001 (the error page must not fail in turn)
+        return HttpResponseServerError("<h1>Something went wrong on our side (500)</h1>")

@@ -120,7 +120,7 @@ def test_gpc_is_honoured_and_announced(client, db):
     assert "text_size" not in refused.cookies
     kept = client.post("/preferences/text-size/", {"size": "large"}, **SAME_ORIGIN)
     assert kept.cookies["text_size"].value == "large" and kept.cookies["text_size"]["httponly"]
-    assert 'class="text-large"' in client.get("/").content.decode()
+    assert '<html lang="en" class="text-large">' in client.get("/").content.decode()
 
 
 def test_public_pages_set_no_cookie(db):

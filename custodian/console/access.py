@@ -1,0 +1,86 @@
+"""Who may open which console page: one rule per page, kept on the view itself. The view refuses with it (403,
+saying who may) and the console's navigation asks the same rule, so a member of staff sees a link only to the
+pages their support services can use. A page without a rule is open to every signed-in member of staff (the
+view may still answer 404 for a record that is not theirs)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, resolve, reverse
+
+from custodian.policy.loader import current_policy
+from custodian.staff.decorators import console_required
+from custodian.staff.selectors import reviews_access
+from custodian.vault import gate
+from custodian.vault.gate import Actor
+
+Rule = Callable[[Actor], bool]
+
+
+def acts_for(purpose: str) -> Rule:
+    """Staff of a support service that acts for this purpose."""
+
+    def rule(actor: Actor) -> bool:
+        policy = current_policy()
+        return any(purpose in policy.services[s].purposes for s in actor.services if s in policy.services)
+
+    rule.__name__ = f"acts_for_{purpose}"
+    return rule
+
+
+def reads_customers(actor: Actor) -> bool:
+    """Staff of a support service with at least one purpose that reads personal data."""
+    policy = current_policy()
+    return any(
+        policy.purposes[p].categories
+        for s in actor.services
+        if s in policy.services
+        for p in policy.services[s].purposes
+    )
+
+
+def is_privacy_officer(actor: Actor) -> bool:
+    return reviews_access(actor.services)
+
+
+def runs_reports(actor: Actor) -> bool:
+    """The rule of custodian.usage.reports: who may start a comparison report run."""
+    from custodian.usage.reports import may_run_reports
+
+    return may_run_reports(actor.user)
+
+
+def console_page(rule: Rule, refusal: str):
+    """A console view for staff for whom `rule` holds; others get the console's 403 page with `refusal`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not rule(console_actor(request)):
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        guarded = console_required(wrapper)
+        guarded.console_rule = rule
+        return guarded
+
+    return decorate
+
+
+def console_actor(request) -> Actor:
+    """The signed-in member of staff as the gate sees them, loaded once per request."""
+    actor = getattr(request, "_console_actor", None)
+    if actor is None:
+        actor = request._console_actor = gate.staff_actor(request.user)
+    return actor
+
+
+def may_open(request, url_name: str, *args) -> bool:
+    """Whether the view behind `url_name` lets this member of staff in: the view's own rule."""
+    try:
+        view = resolve(reverse(url_name, args=args)).func
+    except NoReverseMatch:
+        return False
+    rule = getattr(view, "console_rule", None)
+    return rule is None or rule(console_actor(request))

@@ -1,0 +1,29 @@
+"""The console's navigation: (section, [(label, URL name)]). A link shows only to staff whom the page's own
+rule lets in (custodian.console.access.may_open), so adding a page here never opens it to anyone."""
+
+SECTIONS = [
+    (
+        "Work",
+        [
+            ("Home", "staff:home"),
+            ("Requests", "console:requests"),
+            ("Record a call, visit or letter", "console:request_new"),
+            ("Find a customer", "console:customers"),
+            ("Comparison reports", "console:reports"),
+        ],
+    ),
+    (
+        "Privacy office",
+        [
+            ("Privacy officer", "console:privacy"),
+            ("Access review", "console:access_review"),
+            ("Disclosure desk", "console:disclosures"),
+            ("Security incidents", "console:incidents"),
+            ("Retention", "console:retention"),
+            ("Data inventory", "console:inventory"),
+        ],
+    ),
+    ("Marketing", [("Audiences", "console:marketing")]),
+    ("Website", [("Website statistics", "console:web_stats")]),
+    ("My sign-in", [("Recovery codes", "staff:recovery_codes")]),
+]

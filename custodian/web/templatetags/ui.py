@@ -1,0 +1,121 @@
+"""The design system's pieces that templates share: form controls in the U.S. Web Design System's classes
+(with their hint and error tied to the control for screen readers), service-level classes for due dates, and
+the console's and portal's navigation. The markup lives in templates/ui/; see docs/architecture.md."""
+
+from datetime import date
+
+from django import forms, template
+from django.utils import timezone
+
+register = template.Library()
+
+CONTROL_CLASSES = (
+    (forms.CheckboxInput, "usa-checkbox__input"),
+    (forms.RadioSelect, "usa-radio__input"),
+    (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
+    (forms.Select, "usa-select"),
+    (forms.Textarea, "usa-textarea"),
+    (forms.FileInput, "usa-input usa-input--file"),
+    (forms.widgets.Input, "usa-input"),
+)
+
+
+def control_class(widget) -> str:
+    for kind, css in CONTROL_CLASSES:
+        if isinstance(widget, kind):
+            return css
+    return ""
+
+
+@register.filter
+def uswds(bound_field):
+    """The field's control with the design system's class, `aria-describedby` naming its hint and its error,
+    and `aria-invalid` when it has an error."""
+    widget = bound_field.field.widget
+    attrs = {"class": f"{control_class(widget)} {widget.attrs.get('class', '')}".strip()}
+    described = [widget.attrs["aria-describedby"]] if widget.attrs.get("aria-describedby") else []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_helptext")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def control_kind(bound_field) -> str:
+    """How ui/field.html lays the field out: a single checkbox, a group of choices, or a labelled control."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.RadioSelect):
+        return "radio"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    return "control"
+
+
+@register.filter
+def sla(due_on, today: date | None = None) -> str:
+    """A due date's service level: `overdue` (past), `soon` (within two days) or `ok`."""
+    if not due_on:
+        return ""
+    today = today or timezone.localdate()
+    days = (due_on - today).days
+    return "overdue" if days < 0 else "soon" if days <= 2 else "ok"
+
+
+@register.filter
+def sla_label(due_on) -> str:
+    level = sla(due_on)
+    if not level:
+        return ""
+    days = (due_on - timezone.localdate()).days
+    if level == "overdue":
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"
+
+
+@register.inclusion_tag("ui/sidenav.html", takes_context=True)
+def console_nav(context):
+    """The console's navigation: only the pages this member of staff may open (each page's own rule)."""
+    from custodian.console.access import may_open
+    from custodian.console.navigation import SECTIONS
+
+    request = context["request"]
+    return _nav(
+        request,
+        [(h, [(label, name) for label, name in items if may_open(request, name)]) for h, items in SECTIONS],
+        "Console",
+    )
+
+
+@register.inclusion_tag("ui/sidenav.html", takes_context=True)
+def portal_nav(context):
+    from custodian.portal.navigation import SECTIONS
+
+    return _nav(context["request"], SECTIONS, "My account")
+
+
+def _nav(request, sections, label):
+    from django.urls import reverse
+
+    built = []
+    for heading, items in sections:
+        links = [(text, reverse(name)) for text, name in items]
+        if links:
+            built.append((heading, links))
+    # The current page: the longest link that the path starts with.
+    current = max(
+        (url for _, links in built for _, url in links if request.path.startswith(url)), key=len, default=None
+    )
+    return {"sections": built, "current": current, "label": label}
+
+
+@register.filter
+def has_required(form) -> bool:
+    return any(f.field.required and not f.is_hidden for f in form)
