@@ -14,7 +14,7 @@ record per schedule item (what, how many, how, under which item as cited that da
     through the gate as the `retention` job and replaced by the month's total (one sealed reading), so bills
     and year-on-year figures still have their months;
   - access-log event contents past their period: redacted in the verifiable log (the event's content removed,
-    its leaf hash kept, so proofs still verify), when the log offers redaction;
+    its leaf hash kept, so proofs still verify);
   - the accounting of disclosures: never destroyed before its period (at least six years, the loader refuses
     less); entries past it are listed as due for the privacy officer, not destroyed by the run;
   - web statistics past their period: deleted.
@@ -155,14 +155,6 @@ def _page_views(cutoff: datetime):
     return PageView.objects.filter(at__lt=cutoff)
 
 
-def _redaction_available() -> bool:
-    try:
-        from custodian.audit import redaction  # noqa: F401 (the verifiable log's redaction, when present)
-    except ImportError:
-        return False
-    return True
-
-
 def retention_due(*, as_of: date | None = None) -> list[Due]:
     """What each schedule item has past its period on `as_of` (default today), with counts. Reads only clear
     columns; changes nothing."""
@@ -184,12 +176,7 @@ def retention_due(*, as_of: date | None = None) -> list[Due]:
                 Due(item, cutoff, blocks, "customer-months", {"customers": len(months), "readings": readings})
             )
         elif key == "access_log":
-            note = (
-                ""
-                if _redaction_available()
-                else "not redacted by this version: the log offers no redaction yet"
-            )
-            out.append(Due(item, cutoff, _access_events(cutoff).count(), "events", note=note))
+            out.append(Due(item, cutoff, _access_events(cutoff).count(), "events"))
         elif key == "disclosure_accounting":
             out.append(
                 Due(
@@ -318,12 +305,13 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
     )
 
 
-def _redact_access_log(run, due: Due) -> DestructionRecord | None:
-    if not _redaction_available():
-        return None
+def _redact_access_log(run, due: Due) -> DestructionRecord:
+    """Past events redacted through the verifiable log: the content removed, each leaf and its hash kept, so
+    the tree, its signed heads and every proof and receipt issued before still verify."""
     from custodian.audit.redaction import events_redact
 
-    count = events_redact(before_us=int(due.cutoff.timestamp() * 1_000_000), reason=f"retention run {run.pk}")
+    reason = f"retention run {run.pk}: schedule item {due.item.key} ({due.item.period_text})"
+    count = events_redact(before_us=int(due.cutoff.timestamp() * 1_000_000), reason=reason)
     return _record(
         run,
         due,

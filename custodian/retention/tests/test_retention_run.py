@@ -211,3 +211,53 @@ def test_a_real_run_can_not_count_from_a_day_to_come(history, capsys):
     assert "closed_accounts:" in capsys.readouterr().out
     with pytest.raises(CommandError, match="not a day"):
         call_command("retention_run", "--dry-run", "--as-of", "next tuesday")
+
+
+def test_access_log_contents_past_their_period_are_redacted_and_the_proofs_still_verify(
+    history, billing_clerk, monkeypatch, capsys
+):
+    """Who read Dave's data seven years ago is removed from the log; the event's leaf stays, so the tree, its
+    head and every inclusion proof are unchanged and the log verifies, counting the redaction."""
+    from types import SimpleNamespace
+
+    from custodian.audit import events, merkle
+    from custodian.audit.models import AccessEvent, LogLeaf, Redaction
+    from custodian.audit.tree import TileReader, current_head, integrate
+    from custodian.audit.verify import verify_log
+
+    carol, dave, *_ = history
+    seven_years_ago = timezone.now() - timedelta(days=7 * 366)
+    monkeypatch.setattr(
+        events, "time", SimpleNamespace(time_ns=lambda: int(seven_years_ago.timestamp() * 1e9))
+    )
+    for _ in range(3):
+        gate.reveal(
+            actor=gate.staff_actor(billing_clerk), customer_id=dave.pk, fields=["name"], purpose="billing"
+        )
+    monkeypatch.undo()
+    old = list(
+        AccessEvent.objects.filter(at_us__lt=int(seven_years_ago.timestamp() * 1e6) + 1).values_list(
+            "seq", flat=True
+        )
+    )
+    assert len(old) == 3
+    integrate()
+    head = current_head()
+    position = LogLeaf.objects.get(event_seq=old[0]).idx
+    proof = TileReader().inclusion_proof(position, head.size)
+    leaf = TileReader().leaf(position)
+
+    call_command("retention_run", "--dry-run")
+    assert "access_log: 3 events due" in capsys.readouterr().out
+    call_command("retention_run")
+    assert not AccessEvent.objects.filter(seq__in=old).exists()
+    assert Redaction.objects.filter(event_seq__in=old).count() == 3
+    record = DestructionRecord.objects.get(schedule_item="access_log")
+    assert record.count == 3 and "leaf hash stays" in record.method
+    # The leaf, the head and the proof issued before the run are what they were.
+    assert TileReader().leaf(position) == leaf
+    assert merkle.verify_inclusion(position, head.size, leaf, proof, head.root)
+    result = verify_log()
+    assert result.ok and result.redacted == 3, str(result)
+    # Recent events stay.
+    assert AccessEvent.objects.filter(at_us__gte=int(seven_years_ago.timestamp() * 1e6) + 1).exists()
