@@ -7,7 +7,7 @@ from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.staff.services import staff_member_create
-from custodian.vault import _crypto
+from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
 
@@ -22,7 +22,7 @@ def _test_keys(tmp_path_factory):
     settings.CUSTODIAN_BLIND_INDEX_KEY = keys / "blind-index.key"
     settings.CUSTODIAN_LOG_SIGNING_KEYS = keys / "log-signing-keys.json"
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True
-    _crypto.KEYS.reset()
+    sealing.KEYS.reset()
     # Background tasks run where they are queued (one test runs the database queue with its worker).
     from django.core.signals import setting_changed
 
@@ -37,7 +37,7 @@ def _test_keys(tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     settings.PASSWORD_HASHERS = production_hashers
-    _crypto.KEYS.reset()
+    sealing.KEYS.reset()
 
 
 def _flush_past_the_append_only_triggers():

@@ -10,7 +10,6 @@
 - browser family and major version, OS family, a device class and a bot flag, from ua-parser's result.
 """
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,7 @@ from django.http.request import split_domain_port
 from publicsuffixlist import PublicSuffixList
 from ua_parser import parse as parse_user_agent
 
-from custodian.netaddr import parse_ip
+from custodian.netaddr import mask_ip
 
 __all__ = [
     "DEVICE_CLASSES",
@@ -33,36 +32,6 @@ __all__ = [
     "referrer_host",
     "site_hosts",
 ]
-
-# --- addresses -------------------------------------------------------------------------------------------
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: IPv4 address in the last 32 bits
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (:: and ::1 excluded below)
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48 — the /48 *is* the IPv4 address
-        return ip.sixtofour
-    if ip.teredo is not None:  # 2001:0::/32 — (server, client); the client's is only obfuscated
-        return ip.teredo[1]
-    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
-
-
-def mask_ip(address: str | None) -> str:
-    """The address's /24 (IPv4) or /48 (IPv6) network as text, "" when there is no address."""
-    ip = parse_ip(address or "")
-    if ip is None:
-        return ""
-    if ip.version == 6:
-        ip = _embedded_ipv4(ip) or ip
-    prefix = 24 if ip.version == 4 else 48
-    bits = ip.max_prefixlen - prefix
-    # From the integer, so an IPv6 zone (fe80::1%eth0) never reaches the stored text.
-    network = (int(ip) >> bits) << bits
-    return str(ipaddress.ip_network((network, prefix)))
-
 
 # --- referrers -------------------------------------------------------------------------------------------
 

@@ -13,6 +13,10 @@ from pydantic import Field
 from custodian.api.selectors import token_actor
 from custodian.audit.selectors import access_events
 from custodian.bounds import ApiDateTime, ApiId
+from custodian.customers.models import Customer
+from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
+from custodian.disclosures.models import Vendor, VendorExport
+from custodian.disclosures.selectors import accounting_summary
 from custodian.netaddr import client_ip
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
@@ -174,8 +178,6 @@ class DisclosureSummaryOut(Schema):
 )
 def customer_disclosures(request, customer_id: ApiId):
     """The customer's accounting of disclosures, repeated ones summarized (the privacy officer)."""
-    from custodian.customers.models import Customer
-    from custodian.disclosures.selectors import accounting_summary
 
     if not _reviews(request.auth) or not Customer.objects.filter(pk=customer_id).exists():
         return Status(404, {"detail": gate.NOT_FOUND_OR_DENIED})
@@ -211,8 +213,6 @@ def _export_out(e):
 )
 def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False):
     """Run an export for a vendor (the privacy officer): refused without a current determination."""
-    from custodian.disclosures.exports import ExportRefused, vendor_export_run
-    from custodian.disclosures.models import Vendor
 
     if not _reviews(request.auth):
         raise HttpError(403, "Only the privacy officer runs vendor exports.")
@@ -230,9 +230,6 @@ def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False)
 def vendor_export_file(request, export_id: ApiId):
     """The encrypted export file, for the vendor it was made for (its token), and nobody else."""
     from django.http import FileResponse
-
-    from custodian.disclosures.exports import export_dir
-    from custodian.disclosures.models import VendorExport
 
     actor = request.auth
     export = VendorExport.objects.filter(pk=export_id, status="done").first()

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "custodian.api"
     label = "api"
+
+    def ready(self):
+        from custodian.api.services import api_tokens_revoke_for_vendor
+        from custodian.disclosures.signals import vendor_revoked
+
+        def revoke_tokens(sender, *, vendor, **kwargs):
+            api_tokens_revoke_for_vendor(vendor=vendor)
+
+        vendor_revoked.connect(revoke_tokens, weak=False, dispatch_uid="api-tokens-of-revoked-vendor")

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from custodian.api.models import ApiToken
 from custodian.api.services import hash_token
+from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
@@ -28,7 +29,6 @@ def token_actor(raw: str) -> gate.Actor | None:
     """The actor a bearer token stands for, decided now (on every request): None if the token is unknown,
     revoked or expired, its owner is no longer active, its job no longer an API client of the policy file, or
     its vendor revoked, out of contract or without a current determination."""
-    from custodian.disclosures.services import current_determination
 
     token = (
         ApiToken.objects.select_related("owner", "vendor")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.api.models import ApiToken
+from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
 
 MAX_DAYS = 366
@@ -49,13 +50,10 @@ def api_token_create(
             raise TokenError("a system job's token names the active staff member who answers for it")
     elif on_behalf_of is not None:
         raise TokenError("only a system job's token acts on behalf of a staff member")
-    if vendor is not None:
-        from custodian.disclosures.services import current_determination
-
-        if current_determination(vendor) is None:
-            raise TokenError(
-                f"vendor {vendor.pk} has no current determination (revoked, contract ended or review lapsed)"
-            )
+    if vendor is not None and current_determination(vendor) is None:
+        raise TokenError(
+            f"vendor {vendor.pk} has no current determination (revoked, contract ended or review lapsed)"
+        )
     raw = "cust_" + secrets.token_urlsafe(32)
     kind = "staff" if user is not None else "system" if job else "vendor"
     token = ApiToken.objects.create(

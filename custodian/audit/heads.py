@@ -19,14 +19,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from custodian.audit import merkle, notes
+from custodian.audit import log_key, merkle, notes
 from custodian.audit.models import SignedHead, Tile
 from custodian.audit.tree import TILE_WIDTH, TileReader, current_head, integrate, lock_head
 from custodian.policy.loader import current_policy
-from custodian.vault import log_key
 
 log = logging.getLogger(__name__)
 HASH = merkle.HASH_SIZE
@@ -199,11 +199,23 @@ def publish_to(directory: Path) -> PublishResult:
     return PublishResult(written, tiles, latest)
 
 
+# The outbox sends the utility's messages and keeps their record; it sits above the access log, so it
+# registers its sender here when its app is ready (`custodian.outbox.apps`).
+_message_send = None
+
+
+def mail_through(message_send) -> None:
+    """Register the function that sends a message (keyword arguments of `outbox.services.message_send`)."""
+    global _message_send
+    _message_send = message_send
+
+
 def head_mail(head: SignedHead) -> list:
     """Mail a signed head to the privacy officer and the outside auditors, through the outbox (which keeps
     the record of every message sent)."""
-    from custodian.outbox.services import message_send
-
+    message_send = _message_send
+    if message_send is None:
+        raise ImproperlyConfigured("no outbox to mail the head through (custodian.outbox is not installed)")
     policy = current_policy()
     recipients = [policy.utility["responsible_authority"]["contact"], *settings.CUSTODIAN_LOG_AUDITOR_EMAILS]
     context = {

@@ -75,7 +75,7 @@ def parse_note(note: str) -> Checkpoint:
 
 
 def verified_by(checkpoint: Checkpoint, keys) -> list:
-    """The keys (custodian.vault.log_key.VerifierKey) whose valid signature the checkpoint carries."""
+    """The keys (custodian.audit.log_key.VerifierKey) whose valid signature the checkpoint carries."""
     good = []
     for name, khash, sig in checkpoint.signatures:
         for key in keys:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from custodian.billing.compute import Line, Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.models import Bill, BillRun, LedgerEntry
-from custodian.billing.reads import previous_cycle, register_months, usage_for
+from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
@@ -148,7 +148,6 @@ def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due
 
 def _estimated_quantity(earlier: Bill, service: str, document: str | None) -> Decimal:
     """What the earlier bill estimated: the same rule applied to the reads that were held before its cycle."""
-    from custodian.billing.reads import estimate_for
 
     months = register_months(document, service)
     entry = months.get(earlier.cycle)

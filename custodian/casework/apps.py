@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class CaseworkConfig(AppConfig):
     name = "custodian.casework"
     label = "casework"
+
+    def ready(self):
+        from custodian.casework.selectors import OpenRequestsInCasework
+        from custodian.vault import open_requests
+
+        open_requests.register(OpenRequestsInCasework())

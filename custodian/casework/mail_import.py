@@ -8,15 +8,15 @@ The sender is matched to a customer through the e-mail blind index; an unknown s
 import email
 import email.policy
 import hashlib
-import mailbox
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 from custodian.casework.services import Attachment, Intake, RequestError, request_intake
+from custodian.mailboxes import messages_in
+from custodian.outbox.bounces import bounce_from_report, is_delivery_report
 from custodian.vault.gate import Denied, find_customers, system_actor
 
 _KINDS = (
@@ -134,8 +134,6 @@ def import_one(raw: bytes) -> bool:
 def import_message(raw: bytes, report: ImportReport) -> None:
     """Import one message into `report`: a delivery report about one of our e-mails is a bounce for the
     outbox, not a customer's request; anything else as import_one."""
-    from custodian.outbox.bounces import bounce_from_report, is_delivery_report
-
     if is_delivery_report(raw):
         bounce_from_report(raw)
         report.bounces += 1
@@ -143,24 +141,6 @@ def import_message(raw: bytes, report: ImportReport) -> None:
         report.imported += 1
     else:
         report.duplicates += 1
-
-
-def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(where, raw bytes) for each message of a Maildir (a folder with cur/ and new/) or an mbox file."""
-    path = Path(path)
-    if path.is_dir():
-        box = mailbox.Maildir(path, factory=None, create=False)
-    elif path.is_file():
-        box = mailbox.mbox(path, factory=None, create=False)
-    else:
-        raise FileNotFoundError(f"{path} is neither a Maildir folder nor an mbox file")
-    for key in box.iterkeys():
-        try:
-            raw = box.get_bytes(key)
-        except Exception as exc:  # a damaged mailbox entry
-            yield f"{path}#{key}", exc
-            continue
-        yield f"{path}#{key}", raw
 
 
 def import_folder(path: Path, progress=None) -> ImportReport:

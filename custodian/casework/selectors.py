@@ -1,20 +1,17 @@
 from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.vault.open_requests import OpenRequest
 
 
-def open_request_of(*, request_id, services: frozenset[str]) -> CustomerRequest | None:
-    """The request, if it is open and one of `services` owns it; else None."""
-    if request_id is None or not services:
-        return None
-    try:
-        request_id = int(request_id)
-    except (TypeError, ValueError):
-        return None
-    return CustomerRequest.objects.filter(
-        pk=request_id, status=RequestStatus.OPEN, owning_service__in=services
-    ).first()
+class OpenRequestsInCasework:
+    """Casework's answer to the gate's question (`custodian.vault.open_requests.OpenRequests`), registered
+    when the app is ready."""
 
-
-def open_request_for(*, request_id, customer_id, services: frozenset[str]) -> CustomerRequest | None:
-    """The request, if it is open, is the customer's, and one of `services` owns it; else None."""
-    request = open_request_of(request_id=request_id, services=services)
-    return request if request is not None and request.customer_id == customer_id else None
+    def open_request_of(self, *, request_id: int, services: frozenset[str]) -> OpenRequest | None:
+        found = (
+            CustomerRequest.objects.filter(
+                pk=request_id, status=RequestStatus.OPEN, owning_service__in=services
+            )
+            .values_list("pk", "customer_id", "opened_by_id")
+            .first()
+        )
+        return OpenRequest(*found) if found is not None else None

@@ -17,7 +17,10 @@ from custodian.casework.models import (
     RequestStatus,
     Verification,
 )
+from custodian.customers.models import Customer, CustomerClass
 from custodian.policy.loader import current_policy
+from custodian.staff.selectors import services_of
+from custodian.vault.services import Submission, document_seal, personal_data_record
 
 # Privacy questions and data-subject requests go to the privacy officer.
 _PRIVACY_KINDS = {RequestKind.PRIVACY_QUESTION, RequestKind.DATA_ACCESS, RequestKind.CORRECTION}
@@ -40,7 +43,6 @@ def owner_for(kind: str) -> str:
 
 def _check_owner(request: CustomerRequest, by) -> None:
     """A staff member changes a request only while their service owns it (`by` None: the system itself)."""
-    from custodian.staff.selectors import services_of
 
     if by is not None and request.owning_service not in services_of(by):
         raise RequestError("only the service that owns the request can change it")
@@ -177,8 +179,6 @@ def _check_verification(intake: Intake) -> None:
 def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     """Open a request from any channel; returns (request, created). Re-importing the same message
     (same source_key) returns the existing request and changes nothing."""
-    from custodian.customers.models import Customer, CustomerClass
-    from custodian.vault.services import Submission, document_seal, personal_data_record
 
     if intake.source_key:
         existing = CustomerRequest.objects.filter(source_key=intake.source_key).first()

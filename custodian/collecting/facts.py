@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from custodian.collecting.rules import MEDICAL_CERTIFIERS
+
 FIELD = "disconnection_protection"
 
 INCOME_BASES = {
@@ -46,7 +48,6 @@ class ProtectionFacts:
         return self == ProtectionFacts()
 
     def check(self) -> None:
-        from custodian.collecting.rules import MEDICAL_CERTIFIERS
 
         if self.income_verified_on and self.income_basis not in INCOME_BASES:
             raise FactsError(f"income basis must be one of {', '.join(INCOME_BASES)}")

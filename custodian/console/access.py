@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import reviews_access
+from custodian.usage.reports import may_run_reports
 from custodian.vault import gate
 from custodian.vault.gate import Actor
 
@@ -46,7 +47,6 @@ def is_privacy_officer(actor: Actor) -> bool:
 
 def runs_reports(actor: Actor) -> bool:
     """The rule of custodian.usage.reports: who may start a comparison report run."""
-    from custodian.usage.reports import may_run_reports
 
     return may_run_reports(actor.user)
 

@@ -33,7 +33,9 @@ from custodian.disclosures.services import (
     vendor_register,
 )
 from custodian.netaddr import client_ip
+from custodian.outbox.services import letters_mail
 from custodian.policy.loader import current_policy
+from custodian.usage.reports import RunRefused, report_run_request
 
 
 def _category_choices():
@@ -183,7 +185,6 @@ def vendor_export(request, vendor_id):
         return _not_found(request)
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
         # Thousands of letters take minutes: they go through a background report run, with its progress.
-        from custodian.usage.reports import RunRefused, report_run_request
 
         try:
             run = report_run_request(requested_by=request.user, mail_vendor=vendor)
@@ -194,8 +195,6 @@ def vendor_export(request, vendor_id):
         )
         return redirect("console:reports")
     if vendor.function == LETTER_MAILING:
-        from custodian.outbox.services import letters_mail
-
         try:
             report = letters_mail(vendor=vendor, requested_by=request.user)
         except ExportRefused as exc:

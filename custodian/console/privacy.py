@@ -11,6 +11,7 @@ from custodian.audit.models import AccessEvent
 from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
 from custodian.transparency.inventory import data_inventory  # noqa: F401 (the console shows it too)
+from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
 
@@ -95,7 +96,6 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
         request_id=request_id,
         client_ip=client_ip,
     )
-    from custodian.usage.services import interval_readings_held
 
     intervals = interval_readings_held(
         actor=actor,

@@ -25,10 +25,16 @@ from custodian.customers.models import Customer
 from custodian.customers.selectors import current_premises
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.retention.models import DestructionRecord
+from custodian.retention.services import citation_of, retention_due
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
 from custodian.staff.selectors import reviews_access
 from custodian.staff.sessions import privilege_raised
+from custodian.usage.forms import PeriodForm, UsageUploadForm
+from custodian.usage.greenbutton_export import espi_feed
+from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
+from custodian.usage.services import usage_points_for
 from custodian.vault import gate
 from custodian.vault.models import BreakGlassGrant, Channel
 from custodian.vault.services import NotAllowed, Submission, break_glass_review, break_glass_review_queue
@@ -465,8 +471,6 @@ def inventory(request):
 @_privacy_officer_only
 def retention(request):
     """What the retention schedule has due today (the dry run), and what the runs destroyed."""
-    from custodian.retention.models import DestructionRecord
-    from custodian.retention.services import citation_of, retention_due
 
     due = [(d, citation_of(d.item)) for d in retention_due()]
     records = DestructionRecord.objects.select_related("run").order_by("-destroyed_at", "-pk")[:100]
@@ -545,8 +549,6 @@ def customer_usage_import(request, customer_id):
     """Upload a Green Button file into the customer's interval readings, under "providing or improving utility
     services" (field services and customer service). Every problem is listed with its line; an incomplete
     file stores nothing."""
-    from custodian.usage.forms import UsageUploadForm
-    from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 
     allowed = may_import_usage(request.user)
     customer = Customer.objects.filter(pk=customer_id).first()
@@ -587,9 +589,6 @@ def customer_usage_import(request, customer_id):
 def customer_green_button(request, customer_id):
     """Staff download of a customer's Green Button file, under "providing or improving utility services",
     for the last 13 months or the period given (`?start=YYYY-MM-DD&end=YYYY-MM-DD`)."""
-    from custodian.usage.forms import PeriodForm
-    from custodian.usage.greenbutton_export import espi_feed
-    from custodian.usage.services import usage_points_for
 
     form = PeriodForm(request.GET or None)
     if request.GET and not form.is_valid():

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from custodian.demo.personas import STAFF_PERSONAS
+from custodian.vault.models import PersonalValue
 
 # The note on the provenance of every demo customer's values (custodian.demo.services).
 DEMO_CUSTOMER_NOTE = "synthetic demo customer"
@@ -17,7 +18,6 @@ DEMO_DEVICE_NAME = "demo authenticator"
 def not_demo_data() -> str:
     """What in this database is not demo data ("" when nothing is): staff accounts other than the personas,
     customers whose account was opened other than by the demo."""
-    from custodian.vault.models import PersonalValue
 
     others = (
         get_user_model()

@@ -12,6 +12,7 @@ from faker import Faker
 
 from custodian.customers.models import CustomerClass, HeatingFuel, PremiseType, Service
 from custodian.customers.services import Application
+from custodian.vault.interval_files import LOCAL, month_bounds
 
 OWATONNA_ZIPS = ("55060", "55060", "55060", "55049", "55052")
 FEEDERS = tuple(f"F{n:02d}" for n in range(1, 13))
@@ -143,8 +144,6 @@ def local_clock(month: str) -> tuple:
     from datetime import datetime
 
     import numpy as np
-
-    from custodian.vault.interval_files import LOCAL, month_bounds
 
     start, end = month_bounds(month)
     moments = [datetime.fromtimestamp(t, LOCAL) for t in range(start, end, 3600)]

@@ -7,14 +7,27 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from custodian.casework.services import Intake, request_intake
+from custodian.customers.models import Customer
 from custodian.customers.services import customers_enrol
 from custodian.demo.development import DEMO_CUSTOMER_NOTE, DEMO_DEVICE_NAME
-from custodian.demo.generator import account_number, application
+from custodian.demo.generator import account_number, application, hourly_electric, local_clock
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.demo.selectors import demo_customer_id
+from custodian.disclosures.models import Vendor
+from custodian.disclosures.services import vendor_determine, vendor_register
 from custodian.staff.mfa import confirmed_totp, totp_device_set
 from custodian.staff.services import staff_member_create
+from custodian.vault.export_crypto import new_vendor_keypair
+from custodian.vault.interval_files import IntervalBlock, customers_with_blocks
 from custodian.vault.models import Channel, PersonalValue
-from custodian.vault.services import Submission, blind_index_of
+from custodian.vault.services import (
+    Submission,
+    blind_index_of,
+    interval_blocks_record,
+    marketing_preference_set,
+    opted_out_customer_ids,
+)
 
 
 def _published_demo_key(username: str) -> str:
@@ -98,24 +111,12 @@ DEMO_REQUESTS = (
 DEMO_OPTED_OUT = (6, 7)
 
 
-def _customer_for(seed: int, index: int) -> int | None:
-    digest = blind_index_of("account_number", account_number(seed, index))
-    return (
-        PersonalValue.objects.filter(field="account_number", blind_index=digest, superseded_at__isnull=True)
-        .values_list("customer_id", flat=True)
-        .first()
-    )
-
-
 def demo_requests_ensure(*, seed: int) -> int:
     """A few open requests across the services, and two customers who opted out of marketing. Re-runnable."""
-    from custodian.casework.services import Intake, request_intake
-    from custodian.customers.models import Customer
-    from custodian.vault.services import marketing_preference_set, opted_out_customer_ids
 
     created = 0
     for index, kind, channel, message in DEMO_REQUESTS:
-        cid = _customer_for(seed, index)
+        cid = demo_customer_id(seed, index)
         if cid is None:
             continue
         _, new = request_intake(
@@ -129,7 +130,7 @@ def demo_requests_ensure(*, seed: int) -> int:
         )
         created += new
     for index in DEMO_OPTED_OUT:
-        cid = _customer_for(seed, index)
+        cid = demo_customer_id(seed, index)
         if cid is not None and cid not in opted_out_customer_ids([cid]):
             marketing_preference_set(
                 customer=Customer(pk=cid),
@@ -150,10 +151,6 @@ def demo_vendors_ensure() -> list[str]:
 
     from django.conf import settings
     from django.utils import timezone
-
-    from custodian.disclosures.models import Vendor
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.vault.export_crypto import new_vendor_keypair
 
     officer = get_user_model().objects.filter(username="priya.privacy").first()
     if officer is None:
@@ -237,10 +234,6 @@ def demo_intervals_ensure(
     """Hourly electric readings for demo customers 0..count-1, for the 13 months of their billing totals
     and adding up to them. Customers that already have the latest month are skipped: safe to re-run."""
     import json
-
-    from custodian.demo.generator import hourly_electric, local_clock
-    from custodian.vault.interval_files import IntervalBlock, customers_with_blocks
-    from custodian.vault.services import interval_blocks_record
 
     today = today or date.today()
     meter = Submission(

@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +27,8 @@ from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport
 from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
-from custodian.usage.services import group_months_of
 from custodian.vault.export_crypto import ExportWriter
-from custodian.vault.gate import reveal_documents_many, reveal_intervals_many, reveal_many, vendor_actor
+from custodian.vault.gate import reveal_documents_many, reveal_many, vendor_actor
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
 CHUNK = 2000
@@ -48,6 +47,24 @@ def export_dir() -> Path:
 
 class ExportRefused(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class ExportRows:
+    """The rows of a vendor function whose file is not one row of values per customer (the report-mailing
+    function's rows are the addressed comparison PDFs). The app that makes them registers them when it is
+    ready (`custodian.usage.apps`), so the disclosure workflow does not import the apps built on it."""
+
+    header: list[str]
+    eligible: Callable[[list[int]], list[int]]  # the customers who may be in the file
+    rows: Callable[..., Iterable[list]]  # (actor=, customer_ids=, values=) -> rows, the customer id first
+
+
+_ROWS: dict[str, ExportRows] = {}
+
+
+def export_rows_register(function_key: str, rows: ExportRows) -> None:
+    _ROWS[function_key] = rows
 
 
 def _cleanup_stale(vendor: Vendor) -> int:
@@ -105,6 +122,9 @@ def vendor_export_run(
         raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
     if function.key == LETTER_MAILING:
         raise ExportRefused("the letter-mailing vendor receives the letters the outbox queued, nothing else")
+    special = _ROWS.get(function.key)
+    if function.key == REPORT_MAILING and special is None:
+        raise ExportRefused("the comparison reports are not installed (custodian.usage)")
     _cleanup_stale(vendor)
 
     ids = (
@@ -118,9 +138,9 @@ def vendor_export_run(
         )
     )
     ids = sorted(set(ids))
-    if function.key == REPORT_MAILING:
-        # Only homes with a comparison that may be shown get a report; nobody else's data leaves.
-        ids = sorted(group_months_of(ids))
+    if special is not None:
+        # Only those the rows are for (homes with a comparison that may be shown); nobody else's data leaves.
+        ids = sorted(special.eligible(ids))
     if for_marketing:
         excluded = opted_out_customer_ids(ids)
         ids = [c for c in ids if c not in excluded]
@@ -141,8 +161,8 @@ def vendor_export_run(
     writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
-    if function.key == REPORT_MAILING:
-        header = ["customer_ref", "name", "mailing_address", "report_month", "report_pdf_base64"]
+    if special is not None:
+        header = list(special.header)
     if not function.identity:
         header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
     pseudonyms: dict[int, str] = {}
@@ -162,8 +182,8 @@ def vendor_export_run(
                     purpose=function.purpose,
                     action="vendor_export",
                 )
-                if function.key == REPORT_MAILING:
-                    for row in report_rows(actor=actor, customer_ids=part, values=values):
+                if special is not None:
+                    for row in special.rows(actor=actor, customer_ids=part, values=values):
                         out.writerow(row)
                         sent.append(row[0])
                 elif function.identity:
@@ -400,47 +420,6 @@ def letters_export_run(
         export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
         on_done(export, printed, unaddressed)
     return export
-
-
-def report_rows(*, actor, customer_ids, values):
-    """The mailed neighbour comparison of each customer: their monthly use (interval sums where the meter has
-    interval readings, else billing totals, as the comparison counts it) against their group, as a PDF."""
-    import base64
-
-    from custodian.usage.report_pdf import report_pdf
-    from custodian.usage.services import (
-        comparison_report,
-        day_shape,
-        default_period,
-        electric_months,
-        group_months_of,
-    )
-    from custodian.vault.interval_files import months_between
-
-    groups = group_months_of(customer_ids)
-    blocks = reveal_intervals_many(
-        actor=actor,
-        customer_ids=customer_ids,
-        purpose="providing_services",
-        months=months_between(*default_period()),
-        services=["electric"],
-        action="vendor_export",
-    )
-    by_customer: dict[int, list] = {}
-    for b in blocks:
-        by_customer.setdefault(b.customer_id, []).append(b)
-    utility = current_policy().utility
-    rows = []
-    for cid in customer_ids:
-        mine = by_customer.get(cid, [])
-        months = electric_months(values[cid].get("meter_usage"), mine)
-        report = comparison_report(months, groups.get(cid, {}), day_shape(mine))
-        if report is None:
-            continue
-        name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
-        pdf = report_pdf(utility=utility, name=name, mailing_address=address, report=report)
-        rows.append([cid, name, address, report["latest"]["month"], base64.b64encode(pdf).decode()])
-    return rows
 
 
 def reidentify(*, vendor: Vendor, pseudonyms) -> dict[str, int]:

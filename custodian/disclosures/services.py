@@ -10,6 +10,9 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from custodian.audit.events import append_change, record_surviving
+from custodian.customers.models import Customer
+from custodian.disclosures import signals
 from custodian.disclosures.models import (
     Consent,
     ConsentRevocation,
@@ -22,6 +25,8 @@ from custodian.disclosures.models import (
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault.gate import Denied, reveal_many, system_actor
+from custodian.vault.services import Submission, document_seal
 
 
 class AccountingError(ValueError):
@@ -143,7 +148,6 @@ def consent_record(
     """Record a signed consent. Paper: a staff member verified the signature and the scan is sealed in the
     vault. Electronic: the customer's own act in the portal, with the exact text shown and the network it
     came from (the address masked to /24 or /48)."""
-    from custodian.vault.services import Submission, document_seal
 
     cats = _check_categories(categories)
     if not recipient_name.strip() or not recipient_contact.strip() or not purpose.strip():
@@ -203,8 +207,6 @@ def consent_record(
 def _log_consent_change(action: str, consent: Consent, staff, reason: str) -> None:
     """A consent given or revoked is a change to what the utility may do with the customer's data: an event
     in the access log, in the same transaction."""
-    from custodian.audit.events import append_change
-    from custodian.staff.selectors import services_of
 
     if staff is not None:
         who = {
@@ -346,14 +348,13 @@ def vendor_determine(*, vendor: Vendor, decided_by, rationale: str, review_by: d
 
 @transaction.atomic
 def vendor_revoke(*, vendor: Vendor, revoked_by) -> Vendor:
-    """No more exports, and the vendor's API tokens stop (they are also checked on every request)."""
-    from custodian.api.services import api_tokens_revoke_for_vendor
-
+    """No more exports, and the vendor's API tokens stop (`signals.vendor_revoked`, received by the API in
+    this transaction; tokens are also checked on every request)."""
     if not _reviews_access(revoked_by):
         raise AccountingError("the privacy officer revokes vendors")
     vendor.revoked_at = timezone.now()
     vendor.save(update_fields=["revoked_at"])
-    api_tokens_revoke_for_vendor(vendor=vendor)
+    signals.vendor_revoked.send(sender=Vendor, vendor=vendor)
     return vendor
 
 
@@ -399,7 +400,6 @@ def _consent_covers(
 def _refuse(*, reason: str, **record) -> DisclosureRefused:
     """Record the refusal so that it stays whatever the caller's transaction does next (the caller usually
     rolls back because of it), and return the exception to raise."""
-    from custodian.audit.events import record_surviving
 
     record_surviving(
         lambda alias: DisclosureRequest.objects.using(alias).create(
@@ -425,8 +425,6 @@ def disclose(
     """Disclose data about one or many customers to a third party: check the basis for every customer, read
     through the gate, produce the package, and account for it per customer, all in one transaction.
     Only the privacy officer discloses. A refusal is recorded with its reason and raised."""
-    from custodian.customers.models import Customer
-    from custodian.vault.gate import Denied, reveal_many, system_actor
 
     policy = current_policy()
     ids = sorted({int(c) for c in customer_ids})

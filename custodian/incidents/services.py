@@ -31,8 +31,12 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.models import AccessEvent
+from custodian.customers.models import Customer
 from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, SecurityAssessment
+from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
 
 READ_ACTIONS = ("reveal", "reveal_documents", "reveal_intervals", "bulk_reveal", "bulk_reveal_intervals")
 
@@ -42,7 +46,6 @@ class IncidentError(ValueError):
 
 
 def _officer(user) -> None:
-    from custodian.staff.selectors import reviews_access, services_of
 
     if user is None or not reviews_access(services_of(user)):
         raise IncidentError("only the privacy officer handles security incidents")
@@ -60,7 +63,6 @@ def _us(moment: datetime) -> int:
 def incident_affected_compute(*, incident: Incident) -> int:
     """The people and data the access under investigation reached, from the access log. Recomputed until the
     notices go out; returns how many people."""
-    from custodian.audit.models import AccessEvent
 
     if incident.notices_sent_at is not None:
         raise IncidentError("the notices went out: the people affected are fixed")
@@ -86,7 +88,6 @@ def incident_affected_compute(*, incident: Incident) -> int:
         row["last"] = at_us if row["last"] is None else max(row["last"], at_us)
         row["reads"] += 1
     AffectedPerson.objects.filter(incident=incident).delete()
-    from custodian.customers.models import Customer
 
     known = set(Customer.objects.filter(pk__in=list(people)).values_list("pk", flat=True))
 
@@ -226,7 +227,6 @@ def _day(moment) -> str:
 def incident_notify(*, incident: Incident, sent_by) -> int:
     """Write to each affected person who has not been written to yet (a letter through the outbox). Returns
     how many letters were written."""
-    from custodian.outbox.services import letter_send
 
     _officer(sent_by)
     if incident.determination != Incident.Determination.BREACH:

@@ -5,3 +5,9 @@ class OutboxConfig(AppConfig):
     name = "custodian.outbox"
     label = "outbox"
     verbose_name = "Outbound messages"
+
+    def ready(self):
+        from custodian.audit import heads
+        from custodian.outbox.services import message_send
+
+        heads.mail_through(message_send)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
+from custodian.mailboxes import messages_in
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import message_bounce_record
 
@@ -74,8 +75,6 @@ class BounceReport:
 def bounces_import(path: Path) -> BounceReport:
     """Read the delivery reports of a Maildir folder or an mbox file. Re-runnable: a bounce is recorded
     once."""
-    from custodian.casework.mail_import import messages_in
-
     report = BounceReport()
     for where, raw in messages_in(path):
         if isinstance(raw, Exception):

@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from custodian.outbox.models import OutboundMessage, Status
+from custodian.outbox.services import content_parse, printed_ref, text_ref
+from custodian.vault.gate import reveal_documents
 
 
 def recent_messages(limit: int = 100):
@@ -48,8 +50,6 @@ class SentMessage:
 def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):
     """Every message the utility sent the customer, newest first, with its text read back through the gate
     (one access event): for the customer in the portal, and for a data request's answer."""
-    from custodian.outbox.services import content_parse, printed_ref, text_ref
-    from custodian.vault.gate import reveal_documents
 
     records = list(messages_to_customer(customer_id))
     documents = {
@@ -89,8 +89,6 @@ def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligatio
 
 def printed_letter(*, actor, customer_id: int, message_id: int, client_ip: str = "") -> bytes | None:
     """The PDF of a letter as it was printed and posted, read through the gate; None if there is none."""
-    from custodian.outbox.services import printed_ref
-    from custodian.vault.gate import reveal_documents
 
     if not OutboundMessage.objects.filter(pk=message_id, to_customer_id=customer_id).exists():
         return None

@@ -34,7 +34,12 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 
+from custodian.customers.models import Customer
+from custodian.disclosures.exports import LetterToMail, letters_export_run
+from custodian.outbox.letters import letter_pdf
 from custodian.outbox.models import Channel, OutboundMessage, Status
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import Denied, reveal_documents, system_actor
 from custodian.vault.models import Channel as ProvenanceChannel
 from custodian.vault.services import Submission, blind_index_of, document_seal
 
@@ -226,7 +231,6 @@ def letter_send(
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
     mailing address on file that day."""
-    from custodian.customers.models import Customer
 
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
@@ -258,7 +262,6 @@ def letter_send(
 
 
 def _read_back(actor, message: OutboundMessage, ref: str):
-    from custodian.vault.gate import reveal_documents
 
     docs = reveal_documents(
         actor=actor,
@@ -282,7 +285,6 @@ def messages_retry(*, now=None, limit: int = 500) -> RetryReport:
     """Send again the e-mails whose temporary failure's wait is over: the text and address are read back from
     the sealed correspondence through the gate, as the outbox job. Safe to run at any time (the scheduler
     runs it every few minutes); each message in its own transaction."""
-    from custodian.vault.gate import Denied, system_actor
 
     now = now or timezone.now()
     report = RetryReport()
@@ -328,9 +330,6 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
     privacy officer, `requested_by`, decides it); mark them sent (with the export) and seal each PDF as
     printed, in the transaction that marks the export done. A letter to a customer with no name or mailing
     address on file is marked failed, saying so. Safe to re-run: only queued letters go."""
-    from custodian.disclosures.exports import LetterToMail, letters_export_run
-    from custodian.outbox.letters import letter_pdf
-    from custodian.policy.loader import current_policy
 
     queued = list(
         OutboundMessage.objects.filter(status=Status.QUEUED, channel=Channel.LETTER)

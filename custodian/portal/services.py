@@ -171,3 +171,14 @@ def portal_confirm(*, token: str) -> PortalAccount:
             submission=Submission(channel="portal", notice_key="portal_profile"),
         )
     return account
+
+
+def portal_accounts_delete(customer_ids) -> int:
+    """Delete the customers' online accounts and the sign-ins behind them (retention, erasure); how many.
+    Runs in the caller's transaction."""
+    users = list(
+        PortalAccount.objects.filter(customer_id__in=list(customer_ids)).values_list("user_id", flat=True)
+    )
+    PortalAccount.objects.filter(customer_id__in=list(customer_ids)).delete()
+    get_user_model().objects.filter(pk__in=users).delete()
+    return len(users)

@@ -18,24 +18,32 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.audit.models import AccessEvent
+from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.casework.services import Intake, request_intake
 from custodian.csvfile import csv_writer
+from custodian.customers.models import Customer
 from custodian.disclosures.models import Consent
 from custodian.disclosures.selectors import accounting_summary
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
+from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
+from custodian.redirects import safe_next
+from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
 from custodian.staff.sessions import privilege_raised, recently_reauthenticated, second_factor_passed
+from custodian.usage.forms import PeriodForm
+from custodian.usage.greenbutton_export import espi_feed, green_button_csv
+from custodian.usage.report_pdf import report_pdf
+from custodian.usage.services import interval_readings_held, my_comparison, my_usage, usage_points_for
 from custodian.vault.gate import customer_actor, reveal, reveal_documents
 from custodian.vault.models import PersonalValue
-from custodian.vault.normalize import MARKETING_OPTED_OUT
+from custodian.vault.normalize import MARKETING_OPTED_OUT, normalize
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.protection import over_limit, rate_limited
-from custodian.web.redirects import safe_next
 
 PROFILE_FIELDS = (
     "name",
@@ -237,8 +245,6 @@ def update_contact(request):
         )
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
     if values:
-        from custodian.customers.models import Customer
-
         personal_data_record(
             customer=Customer(pk=request.customer_id),
             values=values,
@@ -250,7 +256,6 @@ def update_contact(request):
 @portal_required
 @require_POST
 def marketing(request):
-    from custodian.customers.models import Customer
 
     marketing_preference_set(
         customer=Customer(pk=request.customer_id),
@@ -304,7 +309,6 @@ def accesses(request):
 @portal_required
 def access_receipt(request, seq: int):
     """One entry's receipt: the event, its inclusion proof and a signed head of the published log."""
-    from custodian.audit.receipts import receipt_for
 
     owned = _accesses_of(request.customer_id, limit=None).filter(seq=seq).exists()
     receipt = receipt_for(seq) if owned else None
@@ -326,8 +330,6 @@ def consents(request):
     terms = policy.disclosure_bases["prior_written_consent"]["terms"]
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from custodian.customers.models import Customer
-
         d = form.cleaned_data
         text = (
             f"I consent to {policy.utility['name']} giving {', '.join(d['categories'])} "
@@ -400,7 +402,6 @@ def download(request, fmt):
             }
             for d in documents
         ]
-        from custodian.usage.services import interval_readings_held
 
         data["meter_intervals"] = interval_readings_held(
             actor=customer_actor(request.customer_id, "the customer"),
@@ -432,7 +433,6 @@ def download(request, fmt):
 
 
 def _accesses_with_receipts(customer_id: int) -> list[dict]:
-    from custodian.audit.receipts import receipts_for
 
     policy = current_policy()
     rows = [_access_row(policy, e) for e in _accesses_of(customer_id)]
@@ -467,7 +467,6 @@ def new_request(request):
 @portal_required
 def sent_messages(request):
     """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
-    from custodian.outbox.selectors import sent_to_customer
 
     sent = sent_to_customer(
         actor=customer_actor(request.customer_id, "the customer"),
@@ -481,8 +480,6 @@ def sent_messages(request):
 def erasure(request):
     """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when
     the customer confirms they understand, the deletion; the answer also goes out by letter."""
-    from custodian.customers.models import Customer
-    from custodian.retention.erasure import erasure_answer, erasure_carry_out
 
     answer = erasure_answer(customer_id=request.customer_id)
     if request.method != "POST":
@@ -502,7 +499,6 @@ def erasure(request):
 @portal_required
 def sent_letter_pdf(request, message_id):
     """A letter as it was printed and posted."""
-    from custodian.outbox.selectors import printed_letter
 
     body = printed_letter(
         actor=customer_actor(request.customer_id, "the customer"),
@@ -566,8 +562,6 @@ def security(request):
 @portal_required
 def usage(request, period_form=None, status=200):
     """My electricity use: the last 30 days day by day, my average day, and Green Button downloads."""
-    from custodian.usage.forms import PeriodForm
-    from custodian.usage.services import my_usage
 
     report = my_usage(
         actor=customer_actor(request.customer_id, "the customer"),
@@ -582,9 +576,6 @@ def usage(request, period_form=None, status=200):
 @portal_required
 def green_button(request, fmt):
     """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV) for a period."""
-    from custodian.usage.forms import PeriodForm
-    from custodian.usage.greenbutton_export import espi_feed, green_button_csv
-    from custodian.usage.services import usage_points_for
 
     if fmt not in ("xml", "csv"):
         raise Http404
@@ -614,7 +605,6 @@ def green_button(request, fmt):
 @portal_required
 def comparison(request):
     """How my electricity compares with similar homes nearby (Opower-style), with one tip."""
-    from custodian.usage.services import my_comparison
 
     report = my_comparison(
         actor=customer_actor(request.customer_id, "the customer"),
@@ -627,8 +617,6 @@ def comparison(request):
 @portal_required
 def comparison_pdf(request):
     """The same comparison as the letter we mail, as a PDF."""
-    from custodian.usage.report_pdf import report_pdf
-    from custodian.usage.services import my_comparison
 
     actor = customer_actor(request.customer_id, "the customer")
     report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=client_ip(request))
@@ -654,7 +642,6 @@ def comparison_pdf(request):
 
 def account_rate_limited(account_number: str) -> bool:
     """Five enrolment attempts per account number a day, from anywhere."""
-    from custodian.vault.normalize import normalize
 
     return over_limit(
         scope="enrol-account",

@@ -12,13 +12,17 @@ letter through the outbox (the e-mail address is among what is deleted) and is s
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.customers.models import Account
+from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
+from custodian.retention.online_accounts import online_accounts_delete
 from custodian.retention.services import citation_of
+from custodian.vault.models import PersonalValue
+from custodian.vault.services import Submission, marketing_preference_set
 
 VOLUNTARY_FIELDS = ("email", "phone")
 
@@ -50,7 +54,6 @@ def _day(d: date) -> str:
 def erasure_answer(*, customer_id: int) -> ErasureAnswer:
     """What the utility must keep about the customer and why (with the schedule item and when it goes), and
     what it deletes now. Reads only clear columns: no personal data is opened to answer."""
-    from custodian.customers.models import Account
 
     policy = current_policy()
     schedule = policy.retention_schedule
@@ -123,10 +126,6 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     it, and send the answer (what was deleted, what is kept and why) as a letter through the outbox.
     `requested_via` is how the request came (a provenance channel: portal, phone, email, paper, in_person);
     staff who recorded it name themselves in `recorded_by`."""
-    from custodian.outbox.services import letter_send
-    from custodian.portal.models import PortalAccount
-    from custodian.vault.models import PersonalValue
-    from custodian.vault.services import Submission, marketing_preference_set
 
     answer = erasure_answer(customer_id=customer.pk)
     values, _ = PersonalValue.objects.filter(customer_id=customer.pk, field__in=VOLUNTARY_FIELDS).delete()
@@ -141,11 +140,7 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
             note="erasure request: opted out of marketing",
         ),
     )
-    account = PortalAccount.objects.filter(customer_id=customer.pk).first()
-    if account is not None:
-        user_id = account.user_id
-        account.delete()
-        get_user_model().objects.filter(pk=user_id).delete()
+    online_accounts = online_accounts_delete([customer.pk])
     letter = letter_send(
         to_customer=customer,
         template="erasure_answer",
@@ -165,6 +160,6 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
         requested_via=requested_via[:40],
         recorded_by=recorded_by,
         values_deleted=values,
-        online_account_deleted=account is not None,
+        online_account_deleted=online_accounts > 0,
         answer_letter=letter,
     )

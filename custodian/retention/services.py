@@ -32,8 +32,26 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from custodian.analytics.models import PageView
+from custodian.audit.models import AccessEvent
+from custodian.audit.redaction import events_redact
+from custodian.casework.models import RequestStatus
+from custodian.customers.models import Customer
+from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import RetentionItem, current_policy
 from custodian.retention.models import DestructionRecord, RetentionRun
+from custodian.retention.online_accounts import online_accounts_delete
+from custodian.usage.models import PeerGroupMember
+from custodian.vault import interval_files
+from custodian.vault.gate import reveal_intervals_many, system_actor
+from custodian.vault.models import Channel, DataDestruction, PersonalValue
+from custodian.vault.services import (
+    Destroyed,
+    Submission,
+    customers_data_destroy,
+    interval_blocks_record,
+    replaced_values_destroy,
+)
 
 RETENTION_JOB = "retention"
 CHUNK = 200
@@ -76,9 +94,6 @@ class Due:
 def _closed_accounts(cutoff: datetime) -> tuple[list[int], list[int]]:
     """(due, held): customers whose accounts are all closed, the last before the cutoff, not yet destroyed;
     those with an open request are held."""
-    from custodian.casework.models import RequestStatus
-    from custodian.customers.models import Customer
-    from custodian.vault.models import DataDestruction
 
     destroyed = DataDestruction.objects.values("customer_id")
     candidates = (
@@ -98,7 +113,6 @@ def _closed_accounts(cutoff: datetime) -> tuple[list[int], list[int]]:
 
 
 def _replaced_values(cutoff: datetime):
-    from custodian.vault.models import PersonalValue
 
     return PersonalValue.objects.filter(superseded_at__isnull=False, superseded_at__lt=cutoff)
 
@@ -106,8 +120,6 @@ def _replaced_values(cutoff: datetime):
 def _interval_months_due(cutoff: datetime, leaving: frozenset[int] = frozenset()) -> dict[int, list[str]]:
     """Customers (not destroyed, nor `leaving`: due for destruction in the same run) and their months,
     entirely before the cutoff, still held reading by reading."""
-    from custodian.vault import interval_files
-    from custodian.vault.models import DataDestruction
 
     last_month = timezone.localdate(cutoff).strftime("%Y-%m")
     months = [m for m in interval_files.months_stored() if m < last_month]
@@ -122,7 +134,6 @@ def _interval_months_due(cutoff: datetime, leaving: frozenset[int] = frozenset()
 
 
 def _interval_counts(due: dict[int, list[str]]) -> tuple[int, int]:
-    from custodian.vault import interval_files
 
     if not due:
         return 0, 0
@@ -138,19 +149,16 @@ def _interval_counts(due: dict[int, list[str]]) -> tuple[int, int]:
 
 
 def _access_events(cutoff: datetime):
-    from custodian.audit.models import AccessEvent
 
     return AccessEvent.objects.filter(at_us__lt=int(cutoff.timestamp() * 1_000_000))
 
 
 def _disclosure_entries(cutoff: datetime):
-    from custodian.disclosures.models import DisclosureEntry
 
     return DisclosureEntry.objects.filter(disclosed_at__lt=cutoff)
 
 
 def _page_views(cutoff: datetime):
-    from custodian.analytics.models import PageView
 
     return PageView.objects.filter(at__lt=cutoff)
 
@@ -213,20 +221,13 @@ def _record(run, due: Due, *, what: str, method: str, count: int, details: dict)
 
 
 def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
-    from django.contrib.auth import get_user_model
-
-    from custodian.portal.models import PortalAccount
-    from custodian.usage.models import PeerGroupMember
-    from custodian.vault.services import Destroyed, customers_data_destroy
 
     ids, held = _closed_accounts(due.cutoff)
     total = Destroyed()
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         with transaction.atomic():
-            users = list(PortalAccount.objects.filter(customer_id__in=part).values_list("user_id", flat=True))
-            PortalAccount.objects.filter(customer_id__in=part).delete()
-            get_user_model().objects.filter(pk__in=users).delete()
+            online_accounts_delete(part)
             PeerGroupMember.objects.filter(customer_id__in=part).delete()
         done = customers_data_destroy(
             customer_ids=part, schedule_item=due.item.key, record_ref=f"retention run {run.pk}"
@@ -254,11 +255,6 @@ def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
 
 
 def _sum_interval_months(run, due: Due) -> DestructionRecord:
-    from custodian.customers.models import Customer
-    from custodian.vault import interval_files
-    from custodian.vault.gate import reveal_intervals_many, system_actor
-    from custodian.vault.models import Channel
-    from custodian.vault.services import Submission, interval_blocks_record
 
     months_due = _interval_months_due(due.cutoff)
     actor = system_actor(RETENTION_JOB)
@@ -308,7 +304,6 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
 def _redact_access_log(run, due: Due) -> DestructionRecord:
     """Past events redacted through the verifiable log: the content removed, each leaf and its hash kept, so
     the tree, its signed heads and every proof and receipt issued before still verify."""
-    from custodian.audit.redaction import events_redact
 
     reason = f"retention run {run.pk}: schedule item {due.item.key} ({due.item.period_text})"
     count = events_redact(before_us=int(due.cutoff.timestamp() * 1_000_000), reason=reason)
@@ -324,7 +319,6 @@ def _redact_access_log(run, due: Due) -> DestructionRecord:
 
 @transaction.atomic
 def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
-    from custodian.vault.services import replaced_values_destroy
 
     count = replaced_values_destroy(superseded_before=due.cutoff)
     return _record(

@@ -21,6 +21,9 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.utils.crypto import salted_hmac
 
+from custodian.analytics.capture import agent
+from custodian.netaddr import client_ip, recorded_address
+
 CUSTOMER_AREA = "/portal/"
 
 
@@ -42,7 +45,6 @@ def stored_username(request, credentials) -> str | None:
 
 def stored_address(request) -> str | None:
     """AXES_CLIENT_IP_CALLABLE: through trusted proxies only; a customer's masked to its network."""
-    from custodian.netaddr import client_ip, recorded_address
 
     address = client_ip(request) or None
     if address and is_customer_request(request):
@@ -72,8 +74,6 @@ class LockoutHandler(AxesDatabaseHandler):
             return
         request._custodian_stored_less = True
         if is_customer_request(request):
-            from custodian.analytics.capture import agent
-
             seen = agent(request.META.get("HTTP_USER_AGENT", ""))
             request.axes_user_agent = f"{seen.browser} {seen.browser_major} / {seen.os} / {seen.device}"[:255]
 

@@ -1,5 +1,6 @@
 """Reads about staff."""
 
+from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
 
 
@@ -11,7 +12,6 @@ def services_of(user) -> frozenset[str]:
 
 def reviews_access(services: frozenset[str]) -> bool:
     """Whether these support services include one that reviews access (the privacy officer's)."""
-    from custodian.policy.loader import current_policy
 
     policy = current_policy()
     return any(policy.services[s].reviews_access for s in services if s in policy.services)

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
 
@@ -46,7 +47,6 @@ def staff_membership_set(*, user, services: list[str], changed_by=None) -> None:
 
 def _log_membership(user, services, changed_by) -> None:
     """Who may read what changes with a staff member's services: an event in the access log."""
-    from custodian.audit.events import append_change
 
     if changed_by is None:
         who = {"actor_kind": "system", "actor_id": "staff_admin", "actor_label": "staff administration"}

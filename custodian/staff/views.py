@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from custodian.policy.loader import current_policy
+from custodian.redirects import safe_next
 from custodian.staff import mfa
 from custodian.staff.decorators import console_required
 from custodian.staff.forms import CodeForm
 from custodian.staff.selectors import services_of
 from custodian.staff.sessions import second_factor_passed
-from custodian.web.redirects import safe_next
 
 
 class StaffLoginView(auth_views.LoginView):

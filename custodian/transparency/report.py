@@ -7,7 +7,13 @@ from datetime import date, datetime, time
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from custodian.casework.models import CustomerRequest, RequestKind
+from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, Vendor, VendorDetermination
+from custodian.disclosures.services import current_determination
+from custodian.incidents.models import Incident, SecurityAssessment
 from custodian.policy.loader import current_policy
+from custodian.retention.models import DestructionRecord, ErasureRecord
+from custodian.vault.models import BreakGlassGrant, ReadHold
 
 SUBJECT_REQUESTS = ("data_access", "correction", "privacy_question")
 
@@ -19,12 +25,6 @@ def _bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def privacy_report(*, year: int) -> dict:
-    from custodian.casework.models import CustomerRequest, RequestKind
-    from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, Vendor, VendorDetermination
-    from custodian.disclosures.services import current_determination
-    from custodian.incidents.models import Incident, SecurityAssessment
-    from custodian.retention.models import DestructionRecord, ErasureRecord
-    from custodian.vault.models import BreakGlassGrant, ReadHold
 
     policy = current_policy()
     start, end = _bounds(year)

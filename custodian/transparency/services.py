@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.customers.models import Account, Customer
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import OutboxError, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.transparency.models import PolicyChangeNotice, PolicyVersion
+from custodian.vault.gate import reveal_many, system_actor
 
 NOTICE_JOB = "policy_notices"
 CHUNK = 500
@@ -99,10 +103,6 @@ def policy_change_notify(
 ) -> NoticeReport:
     """Tell every customer in service of a policy version: an e-mail where we hold an address (read in bulk
     through the gate as the `policy_notices` job), a letter otherwise. Re-runnable: nobody is told twice."""
-    from custodian.customers.models import Account
-    from custodian.outbox.models import OutboundMessage
-    from custodian.outbox.services import OutboxError, letter_send, message_send
-    from custodian.vault.gate import reveal_many, system_actor
 
     policy = current_policy()
     previous = (
@@ -127,7 +127,6 @@ def policy_change_notify(
     }
     actor = system_actor(NOTICE_JOB, on_behalf_of=sent_by)
     sender = {"sent_by": sent_by} if sent_by is not None else {"sent_by_job": NOTICE_JOB}
-    from custodian.customers.models import Customer
 
     for start in range(0, len(pending), CHUNK):
         part = pending[start : start + CHUNK]

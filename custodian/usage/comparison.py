@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import sqlglot
 
+from custodian.policy.loader import current_policy
+
 # Peer groups of about GROUP_TARGET homes: the homes of one premise type, heating fuel and size band in one
 # ZIP code, narrowed to their feeder when the feeder alone has that many (nearer neighbours), then split
 # by floor area into groups of GROUP_TARGET to 2 × GROUP_TARGET - 1 homes (the most similar in size together).
@@ -353,7 +355,6 @@ def run_spark(
 
 
 def _threshold() -> dict:
-    from custodian.policy.loader import current_policy
 
     aggregation = current_policy().aggregation
     return _args(aggregation["min_customers"], aggregation["max_share_percent"])

@@ -13,7 +13,13 @@ import numpy as np
 from django.core.exceptions import PermissionDenied
 
 from custodian.policy.loader import current_policy
-from custodian.usage.greenbutton_import import ImportResult, Problem, Reading
+from custodian.usage.greenbutton_import import (
+    ImportResult,
+    Problem,
+    Reading,
+    parse_espi,
+    parse_green_button_csv,
+)
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of
 from custodian.vault.services import Submission, interval_blocks_record
@@ -194,7 +200,6 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
 
 def parse_green_button(stream) -> ImportResult:
     """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML)."""
-    from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
 
     head = stream.read(512)
     stream.seek(0)

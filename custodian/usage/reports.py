@@ -13,7 +13,15 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from custodian.usage.models import ReportRun
+from custodian.customers.selectors import open_accounts
+from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
+from custodian.usage.comparison import compute
+from custodian.usage.inputs import comparison_inputs
+from custodian.usage.models import PeerGroupMember, ReportRun
+from custodian.usage.services import store_group_aggregates
+from custodian.vault.gate import policy_decision, staff_actor
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +32,6 @@ class RunRefused(Exception):
 
 def may_run_reports(user) -> bool:
     """Staff who provide utility services with meter usage, and the privacy officer, run comparisons."""
-    from custodian.policy.loader import current_policy
-    from custodian.staff.selectors import reviews_access
-    from custodian.vault.gate import policy_decision, staff_actor
 
     actor = staff_actor(user)
     allowed = policy_decision(current_policy(), actor, "providing_services", ["meter_usage"]).allowed
@@ -35,14 +40,12 @@ def may_run_reports(user) -> bool:
 
 def may_mail_reports(user) -> bool:
     """Mailing the letters is a disclosure to a vendor: the privacy officer's decision."""
-    from custodian.staff.selectors import reviews_access, services_of
 
     return reviews_access(services_of(user))
 
 
 def report_run_request(*, requested_by, mail_vendor=None) -> ReportRun:
     """Queue a run; refused while another is queued or running, or when `requested_by` may not run it."""
-    from custodian.disclosures.exports import REPORT_MAILING
 
     if requested_by is None or not may_run_reports(requested_by):
         raise RunRefused("only staff who provide utility services, or the privacy officer, run reports")
@@ -75,12 +78,6 @@ def _progress(run: ReportRun, stage: str, total: int):
 
 @task()
 def generate_reports(*, run_id: int) -> str:
-    from custodian.customers.selectors import open_accounts
-    from custodian.disclosures.exports import ExportRefused, vendor_export_run
-    from custodian.usage.comparison import compute
-    from custodian.usage.inputs import comparison_inputs
-    from custodian.usage.models import PeerGroupMember
-    from custodian.usage.services import store_group_aggregates
 
     run = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).first()
     if run is None:  # delivered twice, or cancelled: nothing to do

@@ -8,8 +8,13 @@ export when the interval store is in place.
 import json
 from datetime import datetime
 
+from custodian.customers.models import Customer
+from custodian.usage.comparison import group_aggregates
 from custodian.usage.greenbutton_export import CHICAGO, UsagePointExport
-from custodian.vault.gate import Actor, reveal
+from custodian.usage.intervals import readings_between
+from custodian.usage.models import PeerGroupMember, PeerGroupMonth
+from custodian.vault.gate import Actor, reveal, reveal_intervals
+from custodian.vault.interval_files import LOCAL, month_bounds, months_stored
 
 # Billing units → Green Button units and scale (ESPI values are integers).
 _UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 0)}
@@ -48,8 +53,6 @@ def usage_points_for(
     """The customer's usage points with their readings in [start, end) (default: `default_period`): interval
     readings where the interval store has them, else the billing-cycle totals of the months inside the
     period. Raises gate.Denied like any read; both reads are logged."""
-    from custodian.usage.intervals import readings_between
-    from custodian.vault.gate import reveal_intervals
 
     if start is None or end is None:
         start, end = default_period()
@@ -102,10 +105,6 @@ def store_group_aggregates(data, computed: tuple | None = None) -> int:
     the monthly aggregates of the groups that may be shown. `data` is a comparison.ComparisonData;
     `computed` the (groups, members) already computed from it, if any."""
     from django.db import transaction
-
-    from custodian.customers.models import Customer
-    from custodian.usage.comparison import group_aggregates
-    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
 
     rows, members = computed or group_aggregates(data)
     with transaction.atomic():
@@ -166,8 +165,6 @@ def day_shape(blocks) -> dict | None:
     night-time base load (1–5 am) and the share of use between 4 and 9 pm. None without interval readings."""
     import numpy as np
 
-    from custodian.vault.interval_files import LOCAL
-
     electric = sorted(
         (b for b in blocks if b.service == "electric" and b.interval == 3600), key=lambda b: b.start
     )
@@ -216,7 +213,6 @@ def electric_use(
     """The customer's electricity per local month, as the comparison counts it (the sum of the month's
     interval readings where the interval store has them, else the month's billing-cycle total), and the
     shape of their day (`day_shape`)."""
-    from custodian.vault.gate import reveal_intervals
 
     start, end = default_period()
     values = reveal(
@@ -291,7 +287,6 @@ def comparison_report(months: dict[str, float], groups: dict, shape: dict | None
 
 def group_months_of(customer_ids) -> dict[int, dict]:
     """Each customer's group's stored months ({month: PeerGroupMonth}); those without one are left out."""
-    from custodian.usage.models import PeerGroupMember, PeerGroupMonth
 
     membership = dict(
         PeerGroupMember.objects.filter(customer_id__in=list(customer_ids)).values_list(
@@ -317,9 +312,6 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     """The customer's electricity over the last `days` local days they have interval data for: daily totals
     and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
     import numpy as np
-
-    from custodian.usage.intervals import readings_between
-    from custodian.vault.gate import reveal_intervals
 
     now = datetime.now(CHICAGO)
     end = int(now.timestamp())
@@ -370,8 +362,6 @@ def interval_readings_held(
 ) -> list[dict]:
     """Every interval reading held for the customer, per service, for a data access answer: (start in local
     time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
-    from custodian.vault.gate import reveal_intervals
-    from custodian.vault.interval_files import month_bounds, months_stored
 
     months = months_stored()
     if not months:
@@ -385,7 +375,6 @@ def interval_readings_held(
         request_id=request_id,
         client_ip=client_ip,
     )
-    from custodian.usage.intervals import readings_between
 
     held = []
     for service in sorted({b.service for b in blocks}):

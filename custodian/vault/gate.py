@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from custodian.audit import events as log
 from custodian.audit.events import append_events, append_surviving
-from custodian.casework.selectors import open_request_for, open_request_of
+from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.staff.selectors import services_of
-from custodian.vault import _crypto
+from custodian.vault import _crypto, interval_files, sealing
 from custodian.vault.models import (
     BreakGlassGrant,
     DataDestruction,
@@ -35,6 +35,8 @@ from custodian.vault.models import (
     SealedDocument,
 )
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
+from custodian.vault.open_requests import open_request_for, open_request_of
+from custodian.vault.services import opted_out_customer_ids
 
 NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
 MARKETING_PURPOSE = "marketing"
@@ -42,7 +44,6 @@ VENDORS_USE_EXPORTS = "vendors receive customer data only in their exports"
 
 
 def _opted_out(customer_ids) -> set[int]:
-    from custodian.vault.services import opted_out_customer_ids
 
     return opted_out_customer_ids(customer_ids)
 
@@ -309,7 +310,6 @@ def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Dec
     stay within the policy file's limit (a customer already read this hour is no new reach), or while a
     reviewer's approval runs; past it the read is held, and a hold waits for a decision. Two indexed
     queries on the access log: the first event of the hour, then this reader's events since."""
-    from custodian.audit.models import AccessEvent
 
     now = timezone.now()
     if ReadHold.objects.filter(
@@ -374,7 +374,7 @@ def _open_rows(customer_id: int, rows) -> dict[str, str]:
         if fname is None:
             continue
         try:
-            key = key or _crypto.unwrap_data_key(customer_id, key_id, wrapped)
+            key = key or sealing.unwrap_data_key(customer_id, key_id, wrapped)
             values[fname] = _crypto.open_value(key, customer_id, fname, sealed)
         except (_crypto.InvalidTagError, TypeError):
             raise VaultIntegrityError(
@@ -414,7 +414,7 @@ def _open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, d
             try:
                 key = keys.get(cid)
                 if key is None:
-                    key = keys[cid] = _crypto.unwrap_data_key(cid, key_id, wrapped)
+                    key = keys[cid] = sealing.unwrap_data_key(cid, key_id, wrapped)
                 out[cid][fname] = _crypto.open_value(key, cid, fname, sealed)
             except _crypto.InvalidTagError:
                 raise VaultIntegrityError(f"customer {cid}: stored {fname} failed authentication") from None
@@ -602,7 +602,7 @@ def find_customers(
     if refusal:
         raise _deny(actor, refusal, customer_id=None, **base)
     own = request is not None and str(request.opened_by_id) == actor.id
-    digest = _crypto.blind_index(field, normalize(field, value))
+    digest = sealing.blind_index(field, normalize(field, value))
     with transaction.atomic():
         found = PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True)
         if request is not None:  # only the request's customer
@@ -759,7 +759,7 @@ def reveal_documents(
         docs = []
         if rows:
             dk = DataKey.objects.get(customer_id=cid)
-            key = _crypto.unwrap_data_key(cid, dk.key_id, dk.wrapped)
+            key = sealing.unwrap_data_key(cid, dk.key_id, dk.wrapped)
             for ref, media_type, sealed in rows:
                 try:
                     plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
@@ -821,7 +821,7 @@ def reveal_documents_many(
                 customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
             ).values_list("customer_id", "ref", "media_type", "ciphertext")
             keys = {
-                cid: _crypto.unwrap_data_key(cid, key_id, wrapped)
+                cid: sealing.unwrap_data_key(cid, key_id, wrapped)
                 for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
                     "customer_id", "key_id", "wrapped"
                 )
@@ -850,11 +850,10 @@ def reveal_documents_many(
 
 def _open_blocks(rows) -> list:
     """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once."""
-    from custodian.vault import interval_files
 
     ids = sorted({r[0] for r in rows})
     keys = {
-        cid: _crypto.unwrap_data_key(cid, key_id, wrapped)
+        cid: sealing.unwrap_data_key(cid, key_id, wrapped)
         for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
             "customer_id", "key_id", "wrapped"
         )
@@ -886,7 +885,6 @@ def reveal_intervals(
     """The customer's interval readings in the local months that [start, end) touches (UTC epoch seconds),
     as interval_files.IntervalBlock, if the policy allows reading meter usage for the purpose; one access
     event either way, in the read's transaction."""
-    from custodian.vault import interval_files
 
     policy = current_policy()
     cid = _as_customer_id(customer_id)
@@ -928,7 +926,6 @@ def reveal_intervals_many(
 ) -> list:
     """The bulk form for reports and exports: the same decision as reveal_many, one access event per
     customer, and the customers' interval blocks of those months."""
-    from custodian.vault import interval_files
 
     policy = current_policy()
     ids = [int(c) for c in dict.fromkeys(customer_ids)]
@@ -979,7 +976,6 @@ def reveal_with_intervals_many(
 ) -> tuple[dict[int, dict[str, str]], list]:
     """Values and interval readings of many customers in one read (the billing run needs both): one
     decision for the fields and meter usage together, one access event per customer."""
-    from custodian.vault import interval_files
 
     policy = current_policy()
     ids = [int(c) for c in dict.fromkeys(customer_ids)]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from custodian.vault import _crypto
+from custodian.vault import sealing
 from custodian.vault.models import DataKey
 
 
@@ -20,8 +20,8 @@ def key_files_init(directory: Path) -> tuple[Path, Path]:
     for path in (ring, blind):
         if path.exists():
             raise FileExistsError(f"{path} exists; refusing to overwrite a key")
-    key_id = _crypto.new_key_id()
-    _crypto.write_keyring(ring, _crypto.Keyring(key_id, {key_id: os.urandom(32)}))
+    key_id = sealing.new_key_id()
+    sealing.write_keyring(ring, sealing.Keyring(key_id, {key_id: os.urandom(32)}))
     fd = os.open(blind, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(base64.b64encode(os.urandom(32)).decode())
@@ -38,10 +38,10 @@ def master_key_rotate(
     by the final sweep. Re-running is safe.
     """
     path = settings.CUSTODIAN_MASTER_KEYRING
-    ring = _crypto.KEYS.keyring(force=True)
-    new_id = _crypto.new_key_id()
-    _crypto.write_keyring(path, _crypto.Keyring(new_id, {**ring.keys, new_id: os.urandom(32)}))
-    _crypto.KEYS.keyring(force=True)
+    ring = sealing.KEYS.keyring(force=True)
+    new_id = sealing.new_key_id()
+    sealing.write_keyring(path, sealing.Keyring(new_id, {**ring.keys, new_id: os.urandom(32)}))
+    sealing.KEYS.keyring(force=True)
     done = 0
     while True:
         with transaction.atomic():
@@ -50,7 +50,7 @@ def master_key_rotate(
                 break
             now = timezone.now()
             for dk in rows:
-                dk.wrapped = _crypto.rewrap_data_key(dk.customer_id, dk.key_id, dk.wrapped, new_id)
+                dk.wrapped = sealing.rewrap_data_key(dk.customer_id, dk.key_id, dk.wrapped, new_id)
                 dk.key_id, dk.rewrapped_at = new_id, now
             DataKey.objects.bulk_update(rows, ["wrapped", "key_id", "rewrapped_at"])
         done += len(rows)
@@ -58,10 +58,10 @@ def master_key_rotate(
             progress(len(rows))
     retired = []
     if retire:
-        ring = _crypto.KEYS.keyring(force=True)
+        ring = sealing.KEYS.keyring(force=True)
         in_use = set(DataKey.objects.values_list("key_id", flat=True).distinct())
         keep = {k: v for k, v in ring.keys.items() if k == new_id or k in in_use}
         retired = sorted(set(ring.keys) - set(keep))
-        _crypto.write_keyring(path, _crypto.Keyring(new_id, keep))
-        _crypto.KEYS.keyring(force=True)
+        sealing.write_keyring(path, sealing.Keyring(new_id, keep))
+        sealing.KEYS.keyring(force=True)
     return {"active": new_id, "rewrapped": done, "retired": retired}

@@ -11,10 +11,22 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.events import append_change, append_events
+from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
-from custodian.vault import _crypto
-from custodian.vault.models import Channel, DataKey, PersonalValue, Provenance
-from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
+from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault import interval_files, sealing
+from custodian.vault.models import (
+    BreakGlassGrant,
+    Channel,
+    DataDestruction,
+    DataKey,
+    PersonalValue,
+    Provenance,
+    ReadHold,
+    SealedDocument,
+)
+from custodian.vault.normalize import BLIND_INDEXED_FIELDS, MARKETING_OPTED_IN, MARKETING_OPTED_OUT, normalize
 
 CHANNELS_WITHOUT_NOTICE = frozenset({Channel.COMPUTED, Channel.OUTBOUND})
 
@@ -72,11 +84,11 @@ def _provenance_create(submission: Submission | None) -> Provenance:
 def _data_keys_for(customer_ids: Sequence[int]) -> dict[int, bytes]:
     keys = {}
     for dk in DataKey.objects.filter(customer_id__in=customer_ids):
-        keys[dk.customer_id] = _crypto.unwrap_data_key(dk.customer_id, dk.key_id, dk.wrapped)
+        keys[dk.customer_id] = sealing.unwrap_data_key(dk.customer_id, dk.key_id, dk.wrapped)
     fresh = []
     for cid in customer_ids:
         if cid not in keys:
-            plain, key_id, wrapped = _crypto.new_data_key(cid)
+            plain, key_id, wrapped = sealing.new_data_key(cid)
             keys[cid] = plain
             fresh.append(DataKey(customer_id=cid, key_id=key_id, wrapped=wrapped))
     DataKey.objects.bulk_create(fresh)
@@ -111,8 +123,8 @@ def personal_data_record_many(
                 PersonalValue(
                     customer_id=cid,
                     field=field,
-                    ciphertext=_crypto.seal_value(keys[cid], cid, field, text),
-                    blind_index=_crypto.blind_index(field, normalize(field, text))
+                    ciphertext=sealing.seal_value(keys[cid], cid, field, text),
+                    blind_index=sealing.blind_index(field, normalize(field, text))
                     if field in BLIND_INDEXED_FIELDS
                     else "",
                     provenance=provenance,
@@ -127,14 +139,11 @@ def personal_data_record_many(
 def _log_values_recorded(submission: Submission, policy, items) -> None:
     """The change goes in the access log in the same transaction: who recorded which kinds of data, from
     which channel (never the values)."""
-    from custodian.audit.events import append_change
 
     by_fields: dict[tuple[str, ...], list[int]] = {}
     for cid, values in items:
         by_fields.setdefault(tuple(sorted(f for f, v in values.items() if v is not None)), []).append(cid)
     if submission.recorded_by is not None:
-        from custodian.staff.selectors import services_of
-
         user = submission.recorded_by
         who = {
             "actor_kind": "staff",
@@ -176,7 +185,7 @@ def personal_data_record(*, customer, values: dict[str, str], submission: Submis
 
 
 def blind_index_of(field: str, value: str) -> str:
-    return _crypto.blind_index(field, normalize(field, value))
+    return sealing.blind_index(field, normalize(field, value))
 
 
 class NotAllowed(PermissionError):
@@ -185,7 +194,6 @@ class NotAllowed(PermissionError):
 
 def break_glass_review_queue():
     """Emergency accesses not yet reviewed, oldest first."""
-    from custodian.vault.models import BreakGlassGrant
 
     return (
         BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by("opened_at")
@@ -195,8 +203,6 @@ def break_glass_review_queue():
 @transaction.atomic
 def break_glass_review(*, grant_id: int, reviewer, note: str):
     """The privacy officer's review of an emergency access: who, when, and the finding."""
-    from custodian.staff.selectors import reviews_access, services_of
-    from custodian.vault.models import BreakGlassGrant
 
     if not reviews_access(services_of(reviewer)):
         raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
@@ -209,7 +215,6 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
         raise NotAllowed("nobody reviews their own emergency access")
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
-    from custodian.audit.events import append_change
 
     append_change(
         action="break_glass_review",
@@ -237,14 +242,12 @@ def document_seal(
     """Store a message or file the customer sent, sealed; `ref` must be new for the customer."""
     import json
 
-    from custodian.vault.models import SealedDocument
-
     if current_policy().categories.get(category) is None:
         raise UnknownField(f"not a category of the policy file: {category}")
     provenance = _provenance_create(submission)
     key = _data_keys_for([customer_id])[customer_id]
     header = json.dumps({"filename": filename}).encode() + b"\n"
-    sealed = _crypto.seal_bytes(key, customer_id, f"{category}:{ref}", header + content)
+    sealed = sealing.seal_bytes(key, customer_id, f"{category}:{ref}", header + content)
     return SealedDocument.objects.create(
         customer_id=customer_id,
         category=category,
@@ -258,7 +261,6 @@ def document_seal(
 
 def marketing_preference_set(*, customer, opted_out: bool, submission: Submission | None) -> None:
     """Record the customer's marketing choice with its provenance; honoured by the gate everywhere."""
-    from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
 
     value = MARKETING_OPTED_OUT if opted_out else MARKETING_OPTED_IN
     personal_data_record(customer=customer, values={"marketing_preference": value}, submission=submission)
@@ -266,7 +268,6 @@ def marketing_preference_set(*, customer, opted_out: bool, submission: Submissio
 
 def opted_out_customer_ids(customer_ids=None) -> set[int]:
     """Customers whose current marketing preference is opt-out, found by blind index (nothing decrypted)."""
-    from custodian.vault.normalize import MARKETING_OPTED_OUT
 
     qs = PersonalValue.objects.filter(
         field="marketing_preference",
@@ -284,7 +285,7 @@ def vendor_pseudonyms(*, vendor_id: int, customer_ids) -> dict[int, str]:
     import hmac
 
     key = hmac.new(
-        _crypto.KEYS.blind_key(), f"vendor-pseudonym|{vendor_id}".encode(), hashlib.sha256
+        sealing.KEYS.blind_key(), f"vendor-pseudonym|{vendor_id}".encode(), hashlib.sha256
     ).digest()
     return {cid: hmac.new(key, str(cid).encode(), hashlib.sha256).hexdigest()[:32] for cid in customer_ids}
 
@@ -295,7 +296,6 @@ def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -
 
     The provenance row and any new data keys are committed before the files are written: a block never
     refers to a key or a provenance that does not exist. Re-running with the same blocks is harmless."""
-    from custodian.vault import interval_files
 
     if current_policy().categories.get("meter_usage") is None:
         raise UnknownField("the policy file declares no meter_usage category")
@@ -314,7 +314,7 @@ def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -
             "interval": int(b.interval),
             "count": len(b.values),
             "provenance_id": provenance.pk,
-            "ciphertext": _crypto.seal_bytes(
+            "ciphertext": sealing.seal_bytes(
                 keys[b.customer_id],
                 b.customer_id,
                 interval_files.block_field(b.service, b.month),
@@ -334,8 +334,6 @@ def documents_seal_many(
     (customer_id, ref, content, media_type). Returns the SealedDocument rows created."""
     import json
 
-    from custodian.vault.models import SealedDocument
-
     if current_policy().categories.get(category) is None:
         raise UnknownField(f"not a category of the policy file: {category}")
     provenance = _provenance_create(submission)
@@ -348,7 +346,7 @@ def documents_seal_many(
             ref=ref,
             media_type=media_type[:100],
             size=len(content),
-            ciphertext=_crypto.seal_bytes(keys[cid], cid, f"{category}:{ref}", header + content),
+            ciphertext=sealing.seal_bytes(keys[cid], cid, f"{category}:{ref}", header + content),
             provenance=provenance,
         )
         for cid, ref, content, media_type in items
@@ -369,9 +367,6 @@ def customers_data_destroy(*, customer_ids: Sequence[int], schedule_item: str, r
     are destroyed first (from that statement on nothing of theirs can be opened), then their sealed values and
     documents, and each is marked destroyed; then their interval blocks leave the store's files. Re-running
     finishes what a crash left (blocks of destroyed customers are removed again)."""
-    from custodian.customers.models import Customer
-    from custodian.vault import interval_files
-    from custodian.vault.models import DataDestruction, SealedDocument
 
     if current_policy().retention_schedule.get(schedule_item) is None:
         raise UnknownField(f"not a retention schedule item of the policy file: {schedule_item}")
@@ -411,7 +406,6 @@ def replaced_values_destroy(*, superseded_before: datetime) -> int:
 
 def destruction_of(customer_id: int):
     """The destruction record of a customer's data, or None."""
-    from custodian.vault.models import DataDestruction
 
     return DataDestruction.objects.filter(customer_id=customer_id).first()
 
@@ -422,10 +416,6 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     record (the hold row and an access event); an approval lets the staff member read on, without a request,
     for the policy file's minutes. Nobody decides their own hold."""
     from datetime import timedelta
-
-    from custodian.audit.events import append_events
-    from custodian.staff.selectors import reviews_access, services_of
-    from custodian.vault.models import ReadHold
 
     services = services_of(decided_by)
     if not reviews_access(services):

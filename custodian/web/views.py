@@ -13,11 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import current_determination
+from custodian.incidents.selectors import published_reports
 from custodian.policy.loader import current_policy
+from custodian.redirects import safe_next
+from custodian.transparency.inventory import data_inventory
+from custodian.transparency.models import PolicyVersion
+from custodian.transparency.report import privacy_report as report_of
+from custodian.transparency.services import version_differences
 from custodian.web.cookies import COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
 from custodian.web.forms import ContactForm
 from custodian.web.protection import rate_limited, same_origin
-from custodian.web.redirects import safe_next
 
 TEXT_SIZES = ("normal", "large")
 
@@ -163,14 +168,12 @@ def portal(request):
 
 def incidents(request):
     """Security incidents: the public summary of each completed report (Minn. Stat. § 13.055 subd. 2)."""
-    from custodian.incidents.selectors import published_reports
 
     return render(request, "web/incidents.html", {"reports": published_reports()})
 
 
 def inventory(request):
     """The public inventory of private data on individuals (Minn. Stat. § 13.025), from the policy file."""
-    from custodian.transparency.inventory import data_inventory
 
     data = data_inventory()
     if request.GET.get("format") == "json":
@@ -193,7 +196,6 @@ def rights(request):
 
 
 def policy_versions(request):
-    from custodian.transparency.models import PolicyVersion
 
     return render(
         request, "web/policy_versions.html", {"versions": PolicyVersion.objects.order_by("-effective_date")}
@@ -202,8 +204,6 @@ def policy_versions(request):
 
 def policy_version(request, version):
     """One archived version: what changed from the one before (the text and the rules), and its text."""
-    from custodian.transparency.models import PolicyVersion
-    from custodian.transparency.services import version_differences
 
     found = PolicyVersion.objects.filter(version=version[:20]).first()
     if found is None:
@@ -214,8 +214,6 @@ def policy_version(request, version):
 def privacy_report(request):
     """The annual privacy report of the year so far (or `?year=`), generated from the records."""
     from django.utils import timezone
-
-    from custodian.transparency.report import privacy_report as report_of
 
     this_year = timezone.localdate().year
     try:

@@ -11,11 +11,11 @@ from django.db import connection
 from custodian.audit import merkle
 from custodian.audit.events import CANON_FIELDS, append_events, canonical_sql
 from custodian.audit.heads import head_sign
+from custodian.audit.log_key import log_verifier_keys
 from custodian.audit.models import LogLeaf, SignedHead, Tile, TreeHead
 from custodian.audit.tests.conftest import event, tamper
 from custodian.audit.tree import TILE_HEIGHT, TILE_WIDTH, integrate
 from custodian.audit.verify import verify_log
-from custodian.vault.log_key import log_verifier_keys
 
 
 @pytest.fixture

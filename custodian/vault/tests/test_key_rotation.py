@@ -4,7 +4,7 @@ import json
 
 from django.conf import settings
 
-from custodian.vault import _crypto
+from custodian.vault import sealing
 from custodian.vault.gate import reveal_many, system_actor
 from custodian.vault.keys import master_key_rotate
 from custodian.vault.models import DataKey
@@ -30,8 +30,8 @@ def test_rotation_rewraps_all_data_keys_and_values_stay_readable(customer, other
 
 def test_a_running_process_picks_up_a_rotated_keyring(customer):
     master_key_rotate()
-    _crypto.KEYS._checked_at = 0  # as if a second passed
-    assert _crypto.KEYS.keyring().active_id == DataKey.objects.get(customer=customer).key_id
+    sealing.KEYS._checked_at = 0  # as if a second passed
+    assert sealing.KEYS.keyring().active_id == DataKey.objects.get(customer=customer).key_id
 
 
 def test_rotation_is_safe_to_rerun(customer):

@@ -7,6 +7,8 @@ from datetime import date
 from django import forms, template
 from django.utils import timezone
 
+from custodian.web import navigation
+
 register = template.Library()
 
 CONTROL_CLASSES = (
@@ -83,22 +85,24 @@ def sla_label(due_on) -> str:
 @register.inclusion_tag("ui/sidenav.html", takes_context=True)
 def console_nav(context):
     """The console's navigation: only the pages this member of staff may open (each page's own rule)."""
-    from custodian.console.access import may_open
-    from custodian.console.navigation import SECTIONS
-
-    request = context["request"]
-    return _nav(
-        request,
-        [(h, [(label, name) for label, name in items if may_open(request, name)]) for h, items in SECTIONS],
-        "Console",
-    )
+    return _area_nav(context["request"], "console")
 
 
 @register.inclusion_tag("ui/sidenav.html", takes_context=True)
 def portal_nav(context):
-    from custodian.portal.navigation import SECTIONS
+    return _area_nav(context["request"], "portal")
 
-    return _nav(context["request"], SECTIONS, "My account")
+
+def _area_nav(request, name):
+    area = navigation.area(name)
+    sections = [
+        (
+            heading,
+            [(text, url) for text, url in items if area.may_open is None or area.may_open(request, url)],
+        )
+        for heading, items in area.sections
+    ]
+    return _nav(request, sections, area.label)
 
 
 def _nav(request, sections, label):

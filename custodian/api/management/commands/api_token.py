@@ -13,6 +13,7 @@ from custodian.api.services import (
     api_token_revoke,
     api_tokens_revoke_for_user,
 )
+from custodian.disclosures.models import Vendor
 
 
 def _staff(username: str):
@@ -61,7 +62,6 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _create(self, *, user, job, vendor, on_behalf_of, days, name, **_):
-        from custodian.disclosures.models import Vendor
 
         found_vendor = None
         if vendor is not None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from custodian.audit.heads import LogTampered, PublishConflict, head_mail, head_sign, publish_to
+from custodian.audit.heads import LogTampered, PublishConflict, head_mail, head_sign, log_origin, publish_to
+from custodian.audit.log_key import log_key_rotate
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
 
@@ -31,9 +32,6 @@ class Command(BaseCommand):
         elif action == "sign":
             self._sign(opts["force"])
         elif action == "rotate-key":
-            from custodian.audit.heads import log_origin
-            from custodian.vault.log_key import log_key_rotate
-
             key = log_key_rotate(log_origin())
             self.stdout.write(f"new log key {key.text}")
             self._sign(True)

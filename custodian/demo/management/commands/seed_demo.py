@@ -12,6 +12,7 @@ from custodian.demo.services import (
     demo_staff_ensure,
     demo_vendors_ensure,
 )
+from custodian.transparency.services import policy_archive
 from custodian.usage.comparison import compute
 from custodian.usage.inputs import comparison_inputs
 from custodian.usage.services import store_group_aggregates
@@ -42,7 +43,6 @@ class Command(BaseCommand):
         shown = store_group_aggregates(data, (groups, members))
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
-        from custodian.transparency.services import policy_archive
 
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(

@@ -5,8 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
+from custodian.disclosures.models import Vendor
 from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
 from custodian.usage.inputs import comparison_inputs
+from custodian.usage.models import PeerGroupMember
+from custodian.usage.reports import may_run_reports
 from custodian.usage.services import store_group_aggregates
 
 
@@ -30,7 +34,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, engine, no_progress, mail_to, by, **options):
-        from custodian.usage.reports import may_run_reports
 
         if (engine or settings.CUSTODIAN_COMPARISON_ENGINE) == "spark":
             try:
@@ -64,9 +67,6 @@ class Command(BaseCommand):
             self._mail(mail_to, no_progress, staff)
 
     def _mail(self, vendor_id: int, no_progress: bool, staff):
-        from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
-        from custodian.disclosures.models import Vendor
-        from custodian.usage.models import PeerGroupMember
 
         vendor = Vendor.objects.filter(pk=vendor_id).first()
         if vendor is None or vendor.function != REPORT_MAILING:

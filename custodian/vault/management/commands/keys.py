@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.audit.heads import log_origin
+from custodian.audit.log_key import log_key_file_init
 from custodian.vault.keys import key_files_init, master_key_rotate
 from custodian.vault.models import DataKey
 
@@ -29,8 +31,6 @@ class Command(BaseCommand):
                 ring, blind = key_files_init(opts["dir"])
             except FileExistsError as exc:
                 raise CommandError(str(exc)) from None
-            from custodian.audit.heads import log_origin
-            from custodian.vault.log_key import log_key_file_init
 
             log_keys = log_key_file_init(opts["dir"], log_origin())
             self.stdout.write(

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.demo.selectors import demo_portal_example
 from custodian.policy.loader import current_policy
 
 
@@ -36,31 +37,11 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def _demo_customer(self):
-        """What a demo customer needs to sign up in the portal: the account number and a bill figure (read
-        from the database through the gate, as the enrolment check itself does)."""
-        from custodian.demo.generator import account_number
-        from custodian.portal.services import last_electric_kwh
-        from custodian.usage.services import group_months_of
-        from custodian.vault.gate import Denied, find_customers, system_actor
-
-        # The first demo customer whose home has a comparison to show (most have one).
-        kwh = None
-        for index in range(60):
-            number = account_number(1, index)
-            try:
-                ids = find_customers(
-                    actor=system_actor("portal_enrolment"),
-                    field="account_number",
-                    value=number,
-                    purpose="providing_services",
-                )
-            except Denied:
-                return []
-            if ids and group_months_of(ids):
-                kwh = last_electric_kwh(ids[0])
-                break
-        if kwh is None:
+        """What a demo customer needs to sign up in the portal: the account number and a bill figure."""
+        example = demo_portal_example(seed=1)
+        if example is None:
             return []
+        number, kwh = example
         return [
             f"Demo customer for the portal (/portal/enrol/): account number {number}, "
             f"electricity last month {kwh} kWh;",

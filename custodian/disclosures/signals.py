@@ -1,0 +1,6 @@
+"""What the disclosure workflow tells the apps built on it, inside the transaction of the change."""
+
+from django.dispatch import Signal
+
+# A vendor was revoked (`vendor_revoke`): sent with `vendor`; the API revokes the vendor's tokens.
+vendor_revoked = Signal()

@@ -1,0 +1,59 @@
+"""The report-mailing vendor's rows: each customer's neighbour comparison as an addressed PDF, registered
+with the disclosure workflow's exports (`disclosures.exports.export_rows_register`) when the app is ready."""
+
+import base64
+
+from custodian.disclosures.exports import REPORT_MAILING, ExportRows, export_rows_register
+from custodian.policy.loader import current_policy
+from custodian.usage.report_pdf import report_pdf
+from custodian.usage.services import (
+    comparison_report,
+    day_shape,
+    default_period,
+    electric_months,
+    group_months_of,
+)
+from custodian.vault.gate import reveal_intervals_many
+from custodian.vault.interval_files import months_between
+
+HEADER = ["customer_ref", "name", "mailing_address", "report_month", "report_pdf_base64"]
+
+
+def with_a_comparison(customer_ids) -> list[int]:
+    """Only homes with a comparison that may be shown get a report."""
+    return list(group_months_of(customer_ids))
+
+
+def report_mailing_rows(*, actor, customer_ids, values):
+    """The mailed neighbour comparison of each customer: their monthly use (interval sums where the meter has
+    interval readings, else billing totals, as the comparison counts it) against their group, as a PDF."""
+    groups = group_months_of(customer_ids)
+    blocks = reveal_intervals_many(
+        actor=actor,
+        customer_ids=customer_ids,
+        purpose="providing_services",
+        months=months_between(*default_period()),
+        services=["electric"],
+        action="vendor_export",
+    )
+    by_customer: dict[int, list] = {}
+    for b in blocks:
+        by_customer.setdefault(b.customer_id, []).append(b)
+    utility = current_policy().utility
+    rows = []
+    for cid in customer_ids:
+        mine = by_customer.get(cid, [])
+        months = electric_months(values[cid].get("meter_usage"), mine)
+        report = comparison_report(months, groups.get(cid, {}), day_shape(mine))
+        if report is None:
+            continue
+        name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
+        pdf = report_pdf(utility=utility, name=name, mailing_address=address, report=report)
+        rows.append([cid, name, address, report["latest"]["month"], base64.b64encode(pdf).decode()])
+    return rows
+
+
+def register() -> None:
+    export_rows_register(
+        REPORT_MAILING, ExportRows(header=HEADER, eligible=with_a_comparison, rows=report_mailing_rows)
+    )
