@@ -184,6 +184,19 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+# Rate-limit counters and the cache are shared by every server process and survive a restart: in Redis when
+# REDIS_URL is set (redis://host:6379/0), otherwise in the database (custodian.web.counters).
+REDIS_URL = env_str("REDIS_URL", "")
+CUSTODIAN_COUNTERS = "redis" if REDIS_URL else "database"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CUSTODIAN_CACHE_PREFIX", "custodian"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "custodian_cache"}
+}
 # Messages the public contact form accepts from one address per 10 minutes.
 CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.

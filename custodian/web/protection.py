@@ -2,17 +2,18 @@
 
 Django's CSRF protection needs a cookie, so the public contact form relies instead on what browsers send on
 their own: the `Origin` header (or `Sec-Fetch-Site`) must say the post came from this site; a honeypot field
-catches simple bots; and each client address may post a few times per window (kept in the cache under a
-salted hash of the address, never the address itself).
+catches simple bots; and each client address may post a few times per window (counted in the database or
+Redis, shared by every server process, under a salted hash of the address, never the address itself:
+custodian.web.counters).
 """
 
 import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 
 from custodian.netaddr import client_ip
+from custodian.web.counters import count_attempt
 
 
 def same_origin(request) -> bool:
@@ -29,17 +30,10 @@ def same_origin(request) -> bool:
 
 
 def over_limit(*, scope: str, subject: str, limit: int, window_seconds: int) -> bool:
-    """Count one more attempt by `subject` in `scope`; True once it exceeds `limit` in the window. The cache
-    holds only a keyed hash of the subject (an address, an account number), never the subject itself."""
+    """Count one more attempt by `subject` in `scope`; True once it exceeds `limit` in the window. The
+    counter holds only a keyed hash of the subject (an address, an account number), never the subject."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{scope}|{subject}".encode()).hexdigest()[:32]
-    key = f"rate:{scope}:{digest}"
-    if cache.add(key, 1, window_seconds):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window_seconds)
-        return False
+    return count_attempt(f"rate:{scope}:{digest}", window_seconds) > limit
 
 
 def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:

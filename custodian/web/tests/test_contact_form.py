@@ -3,7 +3,6 @@ per-address rate limit instead of a CSRF cookie), creates a request with provena
 visitor's input with a clear error when something is wrong."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from custodian.casework.models import CustomerRequest
@@ -20,11 +19,6 @@ GOOD = {
     "account_number": "",
     "website": "",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def cookieless():
