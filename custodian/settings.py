@@ -10,7 +10,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from custodian.env import env_bool, env_int, env_list, env_path, env_str
+from custodian.env import (
+    SMTP_BACKEND,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_secret,
+    env_str,
+    smtp_options,
+)
 from custodian.netaddr import parse_trusted_proxies, validate_proxy_header
 from custodian.web import cookies as _cookies
 
@@ -20,7 +29,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET = "dev-only-insecure-secret-key-never-used-with-debug-off-0123456789abcdef"
-SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
+SECRET_KEY = env_secret("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 
 # The policy file: the single source of truth for purposes, categories, services, vendors and retention.
@@ -28,7 +37,7 @@ CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / 
 # The payment processor's webhook signing secret (shared with it; the simulated processor in development).
 # Anyone who knows it can post payments to the ledger, so production refuses to start without a real one.
 _DEV_WEBHOOK_SECRET = "development-only-payment-webhook-secret-not-for-production"
-CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_str("CUSTODIAN_PAYMENT_WEBHOOK_SECRET") or (
+CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_secret("CUSTODIAN_PAYMENT_WEBHOOK_SECRET") or (
     _DEV_WEBHOOK_SECRET if DEBUG else ""
 )
 # The tariff beside it: rates as code, versioned by effective date, checked at start-up.
@@ -147,7 +156,7 @@ OTP_TOTP_ISSUER = "Custodian"
 CUSTODIAN_IMAP_HOST = env_str("CUSTODIAN_IMAP_HOST", "")
 CUSTODIAN_IMAP_PORT = env_int("CUSTODIAN_IMAP_PORT", 993)
 CUSTODIAN_IMAP_USER = env_str("CUSTODIAN_IMAP_USER", "")
-CUSTODIAN_IMAP_PASSWORD = env_str("CUSTODIAN_IMAP_PASSWORD", "")
+CUSTODIAN_IMAP_PASSWORD = env_secret("CUSTODIAN_IMAP_PASSWORD", "")
 CUSTODIAN_IMAP_FOLDER = env_str("CUSTODIAN_IMAP_FOLDER", "INBOX")
 # First-party web analytics: on by default.
 CUSTODIAN_ANALYTICS_ENABLED = env_bool("CUSTODIAN_ANALYTICS_ENABLED", True)
@@ -161,14 +170,12 @@ _MAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "custodian.mail.ReadableConsoleBackend"  # links printed whole, copyable
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else SMTP_BACKEND,
 )
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND}}
-if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env_str("EMAIL_HOST", "localhost"),
-        "port": env_int("EMAIL_PORT", 25),
-    }
+if _MAIL_BACKEND == SMTP_BACKEND:
+    # Host, port, STARTTLS or implicit TLS, user and password (or EMAIL_HOST_PASSWORD_FILE): custodian/env.py.
+    MAILERS["default"]["OPTIONS"] = smtp_options()
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # An e-mail that failed for a temporary reason is sent again: after 15 minutes, then twice as long each time.
 CUSTODIAN_OUTBOX_MAX_ATTEMPTS = env_int("CUSTODIAN_OUTBOX_MAX_ATTEMPTS", 5)
@@ -186,7 +193,7 @@ TASKS = {
 }
 # Rate-limit counters and the cache are shared by every server process and survive a restart: in Redis when
 # REDIS_URL is set (redis://host:6379/0), otherwise in the database (custodian.web.counters).
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 CUSTODIAN_COUNTERS = "redis" if REDIS_URL else "database"
 CACHES = {
     "default": {
@@ -225,7 +232,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'custodian.sqlite3'}"
+DATABASE_URL = env_secret("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'custodian.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
