@@ -36,8 +36,9 @@ from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 from custodian.usage.services import usage_points_for
 from custodian.vault import gate
+from custodian.vault.gate import break_glass_review, break_glass_review_queue
 from custodian.vault.models import BreakGlassGrant, Channel
-from custodian.vault.services import NotAllowed, Submission, break_glass_review, break_glass_review_queue
+from custodian.vault.services import NotAllowed, Submission
 
 DENIED = gate.NOT_FOUND_OR_DENIED
 

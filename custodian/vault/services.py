@@ -17,7 +17,6 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
 from custodian.vault.models import (
-    BreakGlassGrant,
     Channel,
     DataDestruction,
     DataKey,
@@ -190,42 +189,6 @@ def blind_index_of(field: str, value: str) -> str:
 
 class NotAllowed(PermissionError):
     pass
-
-
-def break_glass_review_queue():
-    """Emergency accesses not yet reviewed, oldest first."""
-
-    return (
-        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by("opened_at")
-    )
-
-
-@transaction.atomic
-def break_glass_review(*, grant_id: int, reviewer, note: str):
-    """The privacy officer's review of an emergency access: who, when, and the finding."""
-
-    if not reviews_access(services_of(reviewer)):
-        raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
-    if not note.strip():
-        raise ValueError("a review needs a finding")
-    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant_id)
-    if grant.reviewed_at is not None:
-        raise ValueError("this emergency access was already reviewed")
-    if grant.user_id == reviewer.pk:
-        raise NotAllowed("nobody reviews their own emergency access")
-    grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
-    grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
-
-    append_change(
-        action="break_glass_review",
-        actor_kind="staff",
-        actor_id=str(reviewer.pk),
-        actor_label=reviewer.get_username(),
-        roles=",".join(sorted(services_of(reviewer))),
-        customer_ids=[grant.customer_id],
-        reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
-    )
-    return grant
 
 
 @transaction.atomic

@@ -12,10 +12,9 @@ from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
 from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.staff.services import staff_membership_set
-from custodian.vault.gate import break_glass_open, staff_actor
+from custodian.vault.gate import break_glass_open, break_glass_review, staff_actor
 from custodian.vault.services import (
     Submission,
-    break_glass_review,
     marketing_preference_set,
     personal_data_record,
 )

@@ -363,7 +363,8 @@ def test_an_inactive_staff_member_reads_nothing(billing_clerk, customer):
 
 
 def test_the_privacy_officer_reviews_emergency_access(field_tech, privacy_officer, billing_clerk, customer):
-    from custodian.vault.services import NotAllowed, break_glass_review, break_glass_review_queue
+    from custodian.vault.gate import break_glass_review, break_glass_review_queue
+    from custodian.vault.services import NotAllowed
 
     grant = break_glass_open(
         actor=staff_actor(field_tech),

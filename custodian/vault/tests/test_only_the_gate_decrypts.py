@@ -9,19 +9,22 @@ import pytest
 import custodian
 
 ROOT = Path(custodian.__file__).parent
-GATE = ROOT / "vault" / "gate.py"
+GATE = ROOT / "vault" / "gate"  # a package: every module in it is the gate
 CRYPTO = ROOT / "vault" / "_crypto.py"
 # Sealing (keys, data-key wrapping, sealing values, blind indexes) never opens a value: vault-internal.
 # Only the gate imports the opening module (`_crypto`); services and key management import `sealing`.
 # Export files are encrypted to vendors' public keys (their decryption needs the vendor's private key).
 # The access log's signing key signs and checks tree heads (Ed25519): no personal data passes through it.
 MAY_USE_CRYPTO = {
-    GATE,
     CRYPTO,
     ROOT / "vault" / "sealing.py",
     ROOT / "vault" / "export_crypto.py",
     ROOT / "audit" / "log_key.py",
 }
+
+
+def _in_gate(path: Path) -> bool:
+    return GATE in path.parents
 
 
 def _sources():
@@ -48,17 +51,17 @@ def test_only_the_gate_opens_values():
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
         for path, tree in _sources()
-        if path not in (GATE, CRYPTO)
+        if not _in_gate(path) and path != CRYPTO
         for name, line in _names(tree)
         if name in ("open_value", "open_bytes")
     ]
-    assert offenders == [], f"only custodian/vault/gate.py may call open_value: {offenders}"
+    assert offenders == [], f"only custodian/vault/gate/ may call open_value: {offenders}"
 
 
 def test_only_the_vault_touches_the_crypto_module_or_cryptography():
     offenders = []
     for path, tree in _sources():
-        if path in MAY_USE_CRYPTO:
+        if path in MAY_USE_CRYPTO or _in_gate(path):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
@@ -139,7 +142,7 @@ def _sealed_table_names(tree):
 def sql_offenders(sources) -> list[str]:
     offenders = []
     for path, tree in sources:
-        if path == GATE:
+        if _in_gate(path):
             continue
         where = path.relative_to(ROOT) if ROOT in path.parents else path
         offenders += [f"{where}:{line}" for sql, line in _string_pieces(tree) if _reads_sealed_columns(sql)]
@@ -150,7 +153,7 @@ def sql_offenders(sources) -> list[str]:
 def test_no_sql_outside_the_gate_reads_sealed_columns():
     """Raw SQL (cursor.execute, RawSQL, .extra, DuckDB) that reads ciphertext, wrapped keys or the sealed
     tables: only the gate may, wherever else in the code base it is, the vault's own modules included."""
-    assert sql_offenders(_sources()) == [], "SQL reading sealed columns outside custodian/vault/gate.py"
+    assert sql_offenders(_sources()) == [], "SQL reading sealed columns outside custodian/vault/gate/"
 
 
 @pytest.mark.parametrize(
@@ -184,18 +187,24 @@ def test_only_the_gate_reads_sealed_interval_blocks():
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
         for path, tree in _sources()
-        if path not in (GATE, store)
+        if not _in_gate(path) and path != store
         for name, line in _names(tree)
         if name in ("read_rows", "SCHEMA_COLUMNS")
     ]
-    assert offenders == [], f"sealed interval blocks read outside custodian/vault/gate.py: {offenders}"
+    assert offenders == [], f"sealed interval blocks read outside custodian/vault/gate/: {offenders}"
 
 
 def test_the_vault_itself_opens_values_only_in_the_gate():
     for path in (ROOT / "vault").rglob("*.py"):
-        if path in (GATE, CRYPTO) or "tests" in path.parts:
+        if _in_gate(path) or path == CRYPTO or "tests" in path.parts:
             continue
         assert "open_value" not in path.read_text() and "open_bytes" not in path.read_text(), path
+
+
+def test_the_gate_is_a_package_of_modules_that_all_count_as_the_gate():
+    modules = {path.name for path in GATE.glob("*.py")}
+    assert {"decision.py", "values.py", "documents.py", "break_glass.py"} <= modules
+    assert _in_gate(GATE / "values.py") and not _in_gate(ROOT / "vault" / "services.py")
 
 
 def test_the_check_would_catch_an_offender(tmp_path):

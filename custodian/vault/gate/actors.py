@@ -1,0 +1,50 @@
+"""Who asks: a member of staff (with the support services they belong to), the customer, a system job, or a
+registered vendor. A system job or a vendor export names the staff member who started it."""
+
+from dataclasses import dataclass, field
+
+from custodian.staff.selectors import services_of
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # staff | customer | system | vendor
+    id: str
+    label: str
+    services: frozenset[str] = frozenset()
+    customer_id: int | None = None
+    job: str = ""
+    vendor_function: str = ""
+    on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
+    user: object = field(default=None, compare=False, repr=False)
+
+
+def staff_actor(user) -> Actor:
+    return Actor(
+        kind="staff", id=str(user.pk), label=user.get_username(), services=services_of(user), user=user
+    )
+
+
+def customer_actor(customer_id: int, label: str = "the customer") -> Actor:
+    return Actor(kind="customer", id=str(customer_id), label=label, customer_id=int(customer_id))
+
+
+def _person(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def system_actor(job: str, on_behalf_of=None) -> Actor:
+    """A system job; `on_behalf_of` is the staff member who started it (None: a customer's own act, such as
+    a portal sign-up, or a scheduled run)."""
+    return Actor(kind="system", id=job, label=job, job=job, on_behalf_of=_person(on_behalf_of))
+
+
+def vendor_actor(vendor_id: str, function: str, label: str = "", on_behalf_of=None) -> Actor:
+    """A registered vendor; `on_behalf_of` is the staff member who ran its export."""
+    return Actor(
+        kind="vendor",
+        id=str(vendor_id),
+        label=label or str(vendor_id),
+        vendor_function=function,
+        on_behalf_of=_person(on_behalf_of),
+    )

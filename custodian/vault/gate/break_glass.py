@@ -1,0 +1,100 @@
+"""Break-glass: emergency access for one staff member to one customer for one purpose, with a reason, for a
+time, where the policy file opens it; the privacy officer's review of each one, and the queue of those not
+yet reviewed."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.events import append_change, append_events
+from custodian.customers.models import Customer
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault.gate.actors import Actor
+from custodian.vault.gate.decision import as_customer_id, deny, event_record
+from custodian.vault.models import BreakGlassGrant
+from custodian.vault.services import NotAllowed
+
+
+def break_glass_open(
+    *, actor: Actor, customer_id, purpose: str, reason: str, minutes: int | None = None, client_ip: str = ""
+) -> BreakGlassGrant:
+    """Emergency access for one staff member to one customer for one purpose, with a reason, for a time.
+
+    Only the support services the policy file names, for the purposes it names; every refusal is logged
+    (written before the grant's own transaction, so it stays in the log).
+    """
+    policy = current_policy()
+    limit = settings.CUSTODIAN_BREAK_GLASS_MINUTES
+    minutes = min(minutes or limit, limit)
+    cid = as_customer_id(customer_id)
+    event = {
+        "action": "break_glass",
+        "purpose": purpose,
+        "customer_id": cid or "",
+        "categories": [],
+        "request_id": None,
+        "client_ip": client_ip,
+    }
+    if actor.kind != "staff" or actor.user is None:
+        raise deny(actor, "only staff can break the glass", **event)
+    if purpose not in policy.purposes:
+        raise deny(actor, f"unknown purpose {purpose!r}", **event)
+    if purpose not in policy.emergency_purposes(actor.services):
+        raise deny(
+            actor, f"the policy opens no emergency access for {purpose} to your support services", **event
+        )
+    if len((reason or "").strip()) < 10:
+        raise ValueError("break-glass needs a reason of at least 10 characters")
+    if cid is None or not Customer.objects.filter(pk=cid).exists():
+        raise deny(actor, "no such customer", **event)
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=actor.user,
+            customer_id=cid,
+            purpose=purpose,
+            reason=reason.strip(),
+            opened_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        append_events([event_record(actor, decision="allow", reason=grant.reason, bg=str(grant.pk), **event)])
+    return grant
+
+
+def break_glass_review_queue():
+    """Emergency accesses not yet reviewed, oldest first."""
+
+    return (
+        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by("opened_at")
+    )
+
+
+@transaction.atomic
+def break_glass_review(*, grant_id: int, reviewer, note: str):
+    """The privacy officer's review of an emergency access: who, when, and the finding."""
+
+    if not reviews_access(services_of(reviewer)):
+        raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
+    if not note.strip():
+        raise ValueError("a review needs a finding")
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant_id)
+    if grant.reviewed_at is not None:
+        raise ValueError("this emergency access was already reviewed")
+    if grant.user_id == reviewer.pk:
+        raise NotAllowed("nobody reviews their own emergency access")
+    grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
+    grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+
+    append_change(
+        action="break_glass_review",
+        actor_kind="staff",
+        actor_id=str(reviewer.pk),
+        actor_label=reviewer.get_username(),
+        roles=",".join(sorted(services_of(reviewer))),
+        customer_ids=[grant.customer_id],
+        reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
+    )
+    return grant

@@ -1,0 +1,369 @@
+"""The gate's decision, from the policy file: the asker's grants for the purpose and categories, break-glass,
+the open request a request-driven purpose needs, the hourly limit of reads without a request, destroyed
+data; and the access-log record each read writes (allow or deny) in the read's transaction. The answer for
+"no such customer" and "not allowed" is one (`Denied`)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from custodian.audit import events as log
+from custodian.audit.events import append_surviving
+from custodian.audit.models import AccessEvent
+from custodian.customers.models import Customer
+from custodian.netaddr import recorded_address
+from custodian.policy.loader import Policy, current_policy
+from custodian.vault.gate.actors import Actor
+from custodian.vault.models import BreakGlassGrant, DataDestruction, ReadHold
+from custodian.vault.open_requests import open_request_for
+from custodian.vault.services import opted_out_customer_ids
+
+NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
+
+MARKETING_PURPOSE = "marketing"
+
+VENDORS_USE_EXPORTS = "vendors receive customer data only in their exports"
+
+
+class Denied(Exception):
+    """The one answer for a customer that does not exist and for a read that is not allowed."""
+
+    def __init__(self, reason: str):
+        super().__init__(NOT_FOUND_OR_DENIED)
+        self.reason = reason  # for the access log only; never shown to the caller
+
+
+class Destroyed(Denied):
+    """The customer's data was destroyed under the retention schedule. Said only to a caller the policy allows
+    to read that customer's data for the purpose (anyone else gets the usual Denied), so it tells them what
+    became of it instead of failing or showing an empty page."""
+
+    def __init__(self, destruction):
+        self.schedule_item = destruction.schedule_item
+        self.destroyed_on = timezone.localdate(destruction.destroyed_at)
+        item = current_policy().retention_schedule.get(self.schedule_item)
+        self.message = (
+            f"This customer's data was destroyed on {self.destroyed_on:%B} {self.destroyed_on.day}, "
+            f"{self.destroyed_on.year} under retention schedule item {self.schedule_item}"
+            + (f" ({item.label}; {item.schedule_item})" if item else "")
+            + "."
+        )
+        Exception.__init__(self, self.message)
+        self.reason = destroyed_reason(destruction)
+
+    def __str__(self):
+        return self.message
+
+
+class Held(Denied):
+    """A staff member's read without a request past the policy file's limit per hour: held until a reviewer
+    of access approves (the read has not happened). Said only when the read would otherwise be allowed."""
+
+    def __init__(self, reason: str, hold_id: int):
+        Exception.__init__(self, reason)
+        self.reason, self.hold_id = reason, hold_id
+
+    def __str__(self):
+        return self.reason
+
+
+class VaultIntegrityError(Exception):
+    """A stored value failed authentication: altered, or moved from another row or field."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    break_glass_id: str = ""
+    own_request: bool = False  # allowed by a request that the reading staff member entered themselves
+    hold_id: int | None = None  # held for approval (custodian.vault.models.ReadHold)
+
+
+def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iterable[str]) -> Decision:
+    """Role → purpose → categories, from the compiled policy. No database access: pure and fast."""
+    p = policy.purposes.get(purpose)
+    if p is None:
+        return Decision(False, f"unknown purpose {purpose!r}")
+    cats = list(categories)
+    if actor.kind == "staff":
+        grants = policy.service_grants
+        for category in cats:
+            if not any((s, purpose, category) in grants for s in actor.services):
+                return Decision(False, f"no support service of the actor may read {category} for {purpose}")
+        return Decision(True, "granted by support service")
+    if actor.kind == "customer":
+        if purpose not in policy.self_access_purposes:
+            return Decision(False, f"customers do not read for {purpose}")
+        bad = [c for c in cats if c not in policy.self_access_categories]
+        return Decision(not bad, f"not self-accessible: {bad}" if bad else "the customer's own data")
+    if actor.kind == "system":
+        job = policy.system_jobs.get(actor.job)
+        if job is None or purpose not in job.purposes:
+            return Decision(False, f"system job {actor.job!r} does not act for {purpose}")
+        bad = [c for c in cats if c not in p.categories]
+        return Decision(not bad, f"{purpose} does not allow {bad}" if bad else f"system job {actor.job}")
+    if actor.kind == "vendor":
+        function = policy.vendor_functions.get(actor.vendor_function)
+        if function is None or function.purpose != purpose:
+            return Decision(False, f"vendor function {actor.vendor_function!r} does not act for {purpose}")
+        bad = [c for c in cats if c not in function.categories]
+        return Decision(
+            not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}"
+        )
+    return Decision(False, f"unknown actor kind {actor.kind!r}")
+
+
+def categories_of(policy: Policy, fields: Sequence[str]) -> list[str] | None:
+    cats = [policy.category_for_field(f) for f in fields]
+    return None if any(c is None for c in cats) else cats
+
+
+def as_customer_id(customer_id) -> int | None:
+    try:
+        value = int(customer_id)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def opted_out_among(customer_ids) -> set[int]:
+
+    return opted_out_customer_ids(customer_ids)
+
+
+def destroyed_reason(destruction) -> str:
+    return f"destroyed under retention schedule item {destruction.schedule_item}"
+
+
+def destruction_of(customer_id: int):
+    return DataDestruction.objects.filter(customer_id=customer_id).first()
+
+
+CUSTOMERS_TABLE = Customer._meta.db_table
+
+
+def id_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """`column` in ids: one array parameter on PostgreSQL (a long IN list costs more to parse than to run)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def existing_count(customer_ids: Sequence[int]) -> int:
+    where, params = id_filter("id", customer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {CUSTOMERS_TABLE} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def destroyed_among(customer_ids: Sequence[int]) -> int:
+    where, params = id_filter("customer_id", customer_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {DataDestruction._meta.db_table} WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def active_break_glass(
+    policy: Policy, actor: Actor, customer_id: int, purpose: str
+) -> BreakGlassGrant | None:
+    """The staff member's current emergency grant for this customer and purpose, while the policy file still
+    opens emergency access for that purpose to one of their services."""
+    if actor.kind != "staff" or purpose not in policy.emergency_purposes(actor.services):
+        return None
+    return (
+        BreakGlassGrant.objects.filter(
+            user_id=int(actor.id), customer_id=customer_id, purpose=purpose, expires_at__gt=timezone.now()
+        )
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def event_record(
+    actor: Actor,
+    *,
+    action,
+    purpose,
+    customer_id,
+    categories,
+    decision,
+    reason,
+    request_id,
+    client_ip,
+    bg="",
+    own_request=False,
+):
+    return {
+        "action": action,
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_label": actor.label,
+        "roles": ",".join(sorted(actor.services)) or actor.job or actor.vendor_function,
+        "purpose": purpose,
+        "request_id": "" if request_id is None else request_id,
+        "customer_id": "" if customer_id is None else customer_id,
+        "categories": ",".join(sorted(set(categories))),
+        "decision": decision,
+        "reason": reason,
+        # A customer's address is kept masked, as analytics keeps it; staff, vendors' and jobs' whole.
+        "client_ip": recorded_address(client_ip, customer=actor.kind == "customer"),
+        "break_glass_id": bg,
+        "on_behalf_of": actor.on_behalf_of,
+        "own_request": "yes" if own_request else "",
+    }
+
+
+def deny(actor: Actor, reason: str, **event) -> Denied:
+    append_surviving([event_record(actor, decision="deny", reason=reason, **event)])
+    return Denied(reason)
+
+
+def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories, request_id) -> Decision:
+    """The full decision for one customer: existence, policy, break-glass, open request."""
+    if actor.kind == "vendor":
+        return Decision(False, VENDORS_USE_EXPORTS)
+    if not exists:
+        return Decision(False, "no such customer")
+    if actor.kind == "customer" and actor.customer_id != customer_id:
+        return Decision(False, "a customer reads only their own data")
+    if purpose == MARKETING_PURPOSE and actor.kind != "customer" and opted_out_among([customer_id]):
+        return Decision(False, "the customer opted out of marketing")
+    decision = policy_decision(policy, actor, purpose, categories)
+    if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
+        grant = active_break_glass(policy, actor, customer_id, purpose)
+        if grant is None:
+            return decision
+        bad = [c for c in categories if c not in policy.purposes[purpose].categories]
+        if bad:
+            return Decision(False, f"{purpose} does not allow {bad}, even in an emergency")
+        return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
+    if not decision.allowed:
+        return decision
+    if actor.kind == "staff" and policy.purposes[purpose].request_required:
+        grant = active_break_glass(policy, actor, customer_id, purpose)
+        if grant is not None:
+            return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
+        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
+        request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
+        if request is None:
+            return Decision(
+                False, f"{purpose} needs an open request of this customer's owned by your service"
+            )
+        return Decision(True, decision.reason, own_request=str(request.opened_by_id) == actor.id)
+    if actor.kind == "staff" and not request_id:
+        return _held_or(policy, actor, customer_id, purpose, decision)
+    return decision
+
+
+# Reads of one customer at a time that count towards the hourly limit of reads without a request.
+_COUNTED_READS = ("reveal", "reveal_documents", "reveal_intervals")
+
+
+def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
+    """A staff member reading without a request: allowed while the customers they read so in the last hour
+    stay within the policy file's limit (a customer already read this hour is no new reach), or while a
+    reviewer's approval runs; past it the read is held, and a hold waits for a decision. Two indexed
+    queries on the access log: the first event of the hour, then this reader's events since."""
+
+    now = timezone.now()
+    if ReadHold.objects.filter(
+        user_id=int(actor.id), status=ReadHold.Status.APPROVED, approved_until__gt=now
+    ).exists():
+        return decision
+    limit = policy.breach["held_reads_per_hour"]
+    since = int((now - timedelta(hours=1)).timestamp() * 1_000_000)
+    first = AccessEvent.objects.filter(at_us__gte=since).order_by("seq").values_list("seq", flat=True).first()
+    if first is None:
+        return decision
+    read = set(
+        AccessEvent.objects.filter(
+            actor_kind="staff",
+            actor_id=actor.id,
+            seq__gte=first,
+            decision="allow",
+            request_id="",
+            action__in=_COUNTED_READS,
+        ).values_list("customer_id", flat=True)
+    )
+    if str(customer_id) in read or len(read) < limit:
+        return decision
+    hold = ReadHold.objects.filter(user_id=int(actor.id), status=ReadHold.Status.PENDING).first()
+    if hold is None:
+        hold = ReadHold.objects.create(
+            user_id=int(actor.id), purpose=purpose, customers_in_hour=len(read), threshold=limit
+        )
+    return Decision(
+        False,
+        f"held for the privacy officer's approval (hold {hold.pk}): {len(read)} customers read without a "
+        f"request in the last hour, the limit is {limit}",
+        hold_id=hold.pk,
+    )
+
+
+def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
+    """The decision for a bulk read: the policy's, and never a customer (they read only their own data)
+    nor a request-driven purpose (a request is about one customer)."""
+    decision = policy_decision(policy, actor, purpose, categories)
+    if decision.allowed and actor.kind == "customer":
+        decision = Decision(False, "customers do not read in bulk")
+    if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
+        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+    return decision
+
+
+def bulk_refusal(missing: int, destroyed: int) -> str:
+    if missing:
+        return f"{missing} of the ids are not customers"
+    return f"{destroyed} of the customers' data was destroyed under the retention schedule"
+
+
+def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: str, read):
+    """One customer's read of sealed data other than values (documents, interval readings): the decision,
+    the read and its access event in one transaction. `refusal` refuses before
+    deciding (bad arguments); a read that fails authentication is a denial, logged as one."""
+    result = destroyed = None
+    outer = log._in_callers_transaction()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if refusal:
+            decision = Decision(False, refusal)
+        else:
+            decision = decide_one(
+                policy,
+                actor,
+                exists=Customer.objects.filter(pk=cid).exists(),
+                customer_id=cid,
+                purpose=purpose,
+                categories=categories,
+                request_id=request_id,
+            )
+            destroyed = destruction_of(cid) if decision.allowed else None
+            if destroyed is not None:
+                decision = Decision(False, destroyed_reason(destroyed))
+            if decision.allowed:
+                try:
+                    result = read()
+                except VaultIntegrityError as exc:
+                    decision = Decision(False, str(exc))
+        record = event_record(
+            actor,
+            decision="allow" if result is not None else "deny",
+            reason=decision.reason,
+            bg=decision.break_glass_id,
+            own_request=decision.own_request,
+            **event,
+        )
+        if result is None and outer:
+            append_surviving([record])  # the caller may roll back because of the denial
+        else:
+            log.write_event(cursor, record)
+    if destroyed is not None:
+        raise Destroyed(destroyed)
+    if decision.hold_id:
+        raise Held(decision.reason, decision.hold_id)
+    if result is None:
+        raise Denied(decision.reason)
+    return result

@@ -1,0 +1,322 @@
+"""Reading sealed documents (scans, letters, correspondence, bills) and the interval store's meter readings,
+one customer at a time or in bulk for exports, reports and the billing run."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from custodian.audit import events as log
+from custodian.policy.loader import current_policy
+from custodian.vault import _crypto, interval_files, sealing
+from custodian.vault.gate.actors import Actor
+from custodian.vault.gate.decision import (
+    VaultIntegrityError,
+    as_customer_id,
+    bulk_decision,
+    bulk_refusal,
+    categories_of,
+    deny,
+    destroyed_among,
+    event_record,
+    existing_count,
+    read_one,
+)
+from custodian.vault.gate.values import open_all
+from custodian.vault.models import DataKey, SealedDocument
+
+
+@dataclass(frozen=True)
+class Document:
+    ref: str
+    media_type: str
+    filename: str
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+def reveal_documents(
+    *,
+    actor: Actor,
+    customer_id,
+    category: str,
+    ref_prefix: str,
+    purpose: str,
+    request_id=None,
+    client_ip: str = "",
+) -> list[Document]:
+    """The customer's sealed documents whose ref starts with `ref_prefix`, if the policy allows reading the
+    category for the purpose; one access event either way, in the read's transaction."""
+    policy = current_policy()
+    cid = as_customer_id(customer_id)
+    known = category in policy.categories
+    event = {
+        "action": "reveal_documents",
+        "purpose": purpose,
+        "customer_id": cid or str(customer_id)[:32],
+        "categories": [category] if known else [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+
+    def read() -> list[Document]:
+        rows = list(
+            SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
+            .order_by("created_at", "pk")
+            .values_list("ref", "media_type", "ciphertext")
+        )
+        docs = []
+        if rows:
+            dk = DataKey.objects.get(customer_id=cid)
+            key = sealing.unwrap_data_key(cid, dk.key_id, dk.wrapped)
+            for ref, media_type, sealed in rows:
+                try:
+                    plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
+                except _crypto.InvalidTagError:
+                    raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                header, _, content = plain.partition(b"\n")
+                docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
+        return docs
+
+    refusal = "unknown category" if not known else "no such customer" if cid is None else ""
+    return read_one(
+        policy,
+        actor,
+        cid=cid,
+        purpose=purpose,
+        categories=[category],
+        request_id=request_id,
+        event=event,
+        refusal=refusal,
+        read=read,
+    )
+
+
+def reveal_documents_many(
+    *,
+    actor: Actor,
+    refs: Sequence[tuple[int, str]],
+    category: str,
+    purpose: str,
+    action: str = "bulk_reveal_documents",
+) -> dict[tuple[int, str], Document]:
+    """The bulk form for exports (the letters a vendor prints): the sealed documents named by (customer id,
+    ref), if the policy allows reading the category for the purpose; one decision, one access event per
+    customer. Any id that is not a customer denies the whole call."""
+    policy = current_policy()
+    ids = sorted({int(cid) for cid, _ in refs})
+    known = category in policy.categories
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": [category] if known else [],
+        "request_id": None,
+        "client_ip": "",
+    }
+    if not known:
+        raise deny(actor, "unknown category", customer_id=None, **base)
+    decision = bulk_decision(policy, actor, purpose, [category])
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **base)
+    wanted = {(int(cid), ref) for cid, ref in refs}
+    with transaction.atomic():
+        found = existing_count(ids) if ids else 0
+        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = bulk_refusal(len(ids) - found, destroyed)
+        if found == len(ids) and not destroyed:
+            rows = SealedDocument.objects.filter(
+                customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
+            ).values_list("customer_id", "ref", "media_type", "ciphertext")
+            keys = {
+                cid: sealing.unwrap_data_key(cid, key_id, wrapped)
+                for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+                    "customer_id", "key_id", "wrapped"
+                )
+            }
+            out = {}
+            try:
+                for cid, ref, media_type, sealed in rows:
+                    if (cid, ref) not in wanted:
+                        continue
+                    try:
+                        plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
+                    except (_crypto.InvalidTagError, KeyError):
+                        raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                    header, _, content = plain.partition(b"\n")
+                    out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
+                        ids,
+                    )
+                return out
+    raise deny(actor, reason, customer_id=None, **base)
+
+
+def _open_blocks(rows) -> list:
+    """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once."""
+
+    ids = sorted({r[0] for r in rows})
+    keys = {
+        cid: sealing.unwrap_data_key(cid, key_id, wrapped)
+        for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "key_id", "wrapped"
+        )
+    }
+    blocks = []
+    for cid, service, month, start, interval, count, _provenance, sealed in rows:
+        try:
+            payload = _crypto.open_bytes(keys[cid], cid, interval_files.block_field(service, month), sealed)
+        except (_crypto.InvalidTagError, KeyError):
+            raise VaultIntegrityError(
+                f"customer {cid}: interval block {service} {month} failed authentication"
+            ) from None
+        values = interval_files.decode_values(payload, count)
+        blocks.append(interval_files.IntervalBlock(cid, service, month, start, interval, values))
+    return blocks
+
+
+def reveal_intervals(
+    *,
+    actor: Actor,
+    customer_id,
+    purpose: str,
+    start: int,
+    end: int,
+    services: Sequence[str] | None = None,
+    request_id=None,
+    client_ip: str = "",
+) -> list:
+    """The customer's interval readings in the local months that [start, end) touches (UTC epoch seconds),
+    as interval_files.IntervalBlock, if the policy allows reading meter usage for the purpose; one access
+    event either way, in the read's transaction."""
+
+    policy = current_policy()
+    cid = as_customer_id(customer_id)
+    event = {
+        "action": "reveal_intervals",
+        "purpose": purpose,
+        "customer_id": cid or str(customer_id)[:32],
+        "categories": ["meter_usage"],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+
+    def read() -> list:
+        months = interval_files.months_between(start, end)
+        return _open_blocks(interval_files.read_rows(months=months, customer_ids=[cid], services=services))
+
+    refusal = "no such customer" if cid is None else "" if 0 <= start < end else "empty or reversed period"
+    return read_one(
+        policy,
+        actor,
+        cid=cid,
+        purpose=purpose,
+        categories=["meter_usage"],
+        request_id=request_id,
+        event=event,
+        refusal=refusal,
+        read=read,
+    )
+
+
+def reveal_intervals_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    purpose: str,
+    months: Sequence[str],
+    services: Sequence[str] | None = None,
+    action: str = "bulk_reveal_intervals",
+) -> list:
+    """The bulk form for reports and exports: the same decision as reveal_many, one access event per
+    customer, and the customers' interval blocks of those months."""
+
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": ["meter_usage"],
+        "request_id": None,
+        "client_ip": "",
+    }
+    decision = bulk_decision(policy, actor, purpose, ["meter_usage"])
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = existing_count(ids) if ids else 0
+        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = bulk_refusal(len(ids) - found, destroyed)
+        if found == len(ids) and not destroyed:
+            rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
+            try:
+                blocks = _open_blocks(rows)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
+                        ids,
+                    )
+                return blocks
+    raise deny(actor, reason, customer_id=None, **base)
+
+
+def reveal_with_intervals_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    fields: Sequence[str],
+    purpose: str,
+    months: Sequence[str],
+    services: Sequence[str] | None = None,
+    action: str = "bulk_reveal",
+) -> tuple[dict[int, dict[str, str]], list]:
+    """Values and interval readings of many customers in one read (the billing run needs both): one
+    decision for the fields and meter usage together, one access event per customer."""
+
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields)
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": sorted({*(cats or []), "meter_usage"}),
+        "request_id": None,
+        "client_ip": "",
+    }
+    if cats is None or not fields:
+        raise deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
+    decision = bulk_decision(policy, actor, purpose, base["categories"])
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = existing_count(ids) if ids else 0
+        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = bulk_refusal(len(ids) - found, destroyed)
+        if found == len(ids) and not destroyed:
+            try:
+                values = open_all(ids, fields) if ids else {}
+                blocks = _open_blocks(
+                    interval_files.read_rows(months=months, customer_ids=ids, services=services)
+                )
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
+                        ids,
+                    )
+                return values, blocks
+    raise deny(actor, reason, customer_id=None, **base)

@@ -1,0 +1,286 @@
+"""Reading personal values: one customer (`reveal`), many for exports and reports (`reveal_many`), and
+finding customers by a blind-indexed value without opening anything (`find_customers`)."""
+
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+
+from custodian.audit import events as log
+from custodian.audit.events import append_events, append_surviving
+from custodian.policy.loader import current_policy
+from custodian.vault import _crypto, sealing
+from custodian.vault.gate.actors import Actor
+from custodian.vault.gate.decision import (
+    CUSTOMERS_TABLE,
+    MARKETING_PURPOSE,
+    VENDORS_USE_EXPORTS,
+    Decision,
+    Denied,
+    Destroyed,
+    Held,
+    VaultIntegrityError,
+    as_customer_id,
+    bulk_decision,
+    categories_of,
+    decide_one,
+    deny,
+    destroyed_among,
+    destroyed_reason,
+    destruction_of,
+    event_record,
+    existing_count,
+    id_filter,
+    opted_out_among,
+    policy_decision,
+)
+from custodian.vault.models import DataKey, PersonalValue
+from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
+from custodian.vault.open_requests import open_request_of
+
+_KEYS = DataKey._meta.db_table
+
+_VALUES = PersonalValue._meta.db_table
+
+
+def _fetch_sealed(cursor, customer_id: int, fields: Sequence[str]) -> list[tuple]:
+    """Whether the customer exists, its wrapped data key and the current sealed values asked for, in one
+    query (no row: no such customer). `cursor` is the driver's own."""
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext FROM {CUSTOMERS_TABLE} c "  # noqa: S608
+        f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
+        f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
+        f"AND pv.field IN ({marks}) WHERE c.id = %s"
+    )
+    if connection.vendor == "sqlite":
+        sql = sql.replace("%s", "?")
+    cursor.execute(sql, [*fields, customer_id])
+    return cursor.fetchall()
+
+
+def _open_rows(customer_id: int, rows) -> dict[str, str]:
+    values = {}
+    key = None
+    for _, key_id, wrapped, fname, sealed in rows:  # one row per value found (fname None: none found)
+        if fname is None:
+            continue
+        try:
+            key = key or sealing.unwrap_data_key(customer_id, key_id, wrapped)
+            values[fname] = _crypto.open_value(key, customer_id, fname, sealed)
+        except (_crypto.InvalidTagError, TypeError):
+            raise VaultIntegrityError(
+                f"customer {customer_id}: stored {fname} failed authentication"
+            ) from None
+    return values
+
+
+def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, str]]:
+    """Open the current values of `fields` for many customers: one query, each data key unwrapped once."""
+    where, params = id_filter("pv.customer_id", customer_ids)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"SELECT pv.customer_id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext FROM {_VALUES} pv "  # noqa: S608
+        f"JOIN {_KEYS} dk ON dk.customer_id = pv.customer_id "
+        f"WHERE pv.superseded_at IS NULL AND pv.field IN ({marks}) AND {where}"
+    )
+    out: dict[int, dict[str, str]] = {cid: {} for cid in customer_ids}
+    keys: dict[int, bytes] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*fields, *params])
+        for cid, key_id, wrapped, fname, sealed in cursor.fetchall():
+            try:
+                key = keys.get(cid)
+                if key is None:
+                    key = keys[cid] = sealing.unwrap_data_key(cid, key_id, wrapped)
+                out[cid][fname] = _crypto.open_value(key, cid, fname, sealed)
+            except _crypto.InvalidTagError:
+                raise VaultIntegrityError(f"customer {cid}: stored {fname} failed authentication") from None
+    return out
+
+
+def reveal(
+    *, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip=""
+) -> dict:
+    """Plaintext of the customer's current values for `fields`, if the policy allows; else Denied.
+
+    Fields the customer never gave are absent from the result. The decision, the read and the access
+    event share one transaction: if the event can't be written, the read is not returned.
+    """
+    policy = current_policy()
+    cid = as_customer_id(customer_id)
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields)
+    event = {
+        "action": "reveal",
+        "purpose": purpose,
+        "customer_id": cid if cid else str(customer_id)[:32],
+        "categories": cats or [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    values = destroyed = None
+    readable = cats is not None and bool(fields) and cid is not None
+    outer = log._in_callers_transaction()
+    with transaction.atomic(), connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the driver's cursor: this path runs on every read, so skip the wrapper
+        rows = _fetch_sealed(cursor, cid, fields) if readable else []
+        if cats is None or not fields:
+            decision = Decision(False, f"unknown or no fields {fields!r}")
+        elif cid is None:
+            decision = Decision(False, "no such customer")
+        else:
+            decision = decide_one(
+                policy,
+                actor,
+                exists=bool(rows),
+                customer_id=cid,
+                purpose=purpose,
+                categories=cats,
+                request_id=request_id,
+            )
+            destroyed = destruction_of(cid) if decision.allowed and rows[0][1] is None else None
+            if destroyed is not None:  # no data key: destroyed under the retention schedule, or never had any
+                decision = Decision(False, destroyed_reason(destroyed))
+            elif decision.allowed:
+                try:
+                    values = _open_rows(cid, rows)
+                except VaultIntegrityError as exc:
+                    decision = Decision(False, str(exc))
+        outcome = "allow" if decision.allowed else "deny"
+        record = event_record(
+            actor,
+            decision=outcome,
+            reason=decision.reason,
+            bg=decision.break_glass_id,
+            own_request=decision.own_request,
+            **event,
+        )
+        if values is None and outer:
+            append_surviving([record])  # the caller may roll back because of the denial
+        else:
+            log.write_event(cursor, record)
+    if destroyed is not None:
+        raise Destroyed(destroyed)
+    if decision.hold_id:
+        raise Held(decision.reason, decision.hold_id)
+    if values is None:
+        raise Denied(decision.reason)
+    return values
+
+
+def reveal_many(
+    *,
+    actor: Actor,
+    customer_ids: Sequence[int],
+    fields: Sequence[str],
+    purpose: str,
+    client_ip: str = "",
+    action: str = "bulk_reveal",
+) -> dict[int, dict[str, str]]:
+    """The bulk form for exports and reports: one policy decision, one access event per customer.
+
+    Request-driven purposes can't be used in bulk (a request is about one customer); customers don't
+    read in bulk. Any id that is not a customer denies the whole call.
+    """
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields)
+    base = {
+        "action": action,
+        "purpose": purpose,
+        "categories": cats or [],
+        "request_id": None,
+        "client_ip": client_ip,
+    }
+    if cats is None or not fields:
+        raise deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
+    decision = bulk_decision(policy, actor, purpose, cats)
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **base)
+    with transaction.atomic():
+        found = existing_count(ids)
+        opted_out = opted_out_among(ids) if purpose == MARKETING_PURPOSE else set()
+        destroyed = destroyed_among(ids) if found == len(ids) else 0
+        if found != len(ids):
+            error = Denied(f"{len(ids) - found} of the ids are not customers")
+        elif destroyed:
+            error = Denied(f"{destroyed} of the customers' data was destroyed under the retention schedule")
+        elif opted_out:
+            error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
+        else:
+            try:
+                values = open_all(ids, fields)
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                error = Denied(str(exc))
+            else:
+                log.append_uniform(
+                    event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                )
+                return values
+    raise deny(actor, error.reason, customer_id=None, **base)
+
+
+def find_customers(
+    *,
+    actor: Actor,
+    field: str,
+    value: str,
+    purpose: str,
+    request_id=None,
+    client_ip: str = "",
+    intake: bool = False,
+) -> list[int]:
+    """Exact-match lookup through the blind index, without decrypting anything. Logged like a reveal.
+
+    The request rule of `reveal` holds: staff looking up for a request-driven purpose name an open request
+    their service owns, and find only that request's customer. `intake` is the one exception: a staff member
+    recording a call, visit or letter finds the account by the number the customer gave, to open the
+    request (account numbers only; logged as an intake lookup).
+    """
+    policy = current_policy()
+    category = policy.category_for_field(field)
+    base = {
+        "action": "intake_lookup" if intake else "lookup",
+        "purpose": purpose,
+        "categories": [category] if category else [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    if field not in BLIND_INDEXED_FIELDS or category is None:
+        raise deny(actor, f"no lookup by {field!r}", customer_id=None, **base)
+    decision = policy_decision(policy, actor, purpose, [category])
+    refusal = "" if decision.allowed else decision.reason
+    request = None
+    if refusal:
+        pass
+    elif actor.kind == "vendor":
+        refusal = VENDORS_USE_EXPORTS
+    elif actor.kind == "customer":
+        refusal = "customers do not look up"
+    elif intake and (actor.kind != "staff" or field != "account_number"):
+        refusal = "an intake lookup is a staff member's, by account number"
+    elif actor.kind == "staff" and policy.purposes[purpose].request_required and not intake:
+        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
+        request = open_request_of(request_id=request_id, services=services)
+        if request is None:
+            refusal = f"{purpose} needs an open request owned by your service"
+    if refusal:
+        raise deny(actor, refusal, customer_id=None, **base)
+    own = request is not None and str(request.opened_by_id) == actor.id
+    digest = sealing.blind_index(field, normalize(field, value))
+    with transaction.atomic():
+        found = PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True)
+        if request is not None:  # only the request's customer
+            found = found.filter(customer_id=request.customer_id)
+        ids = sorted(found.values_list("customer_id", flat=True))
+        append_events(
+            [
+                event_record(
+                    actor, decision="allow", reason="lookup", customer_id=cid, own_request=own, **base
+                )
+                for cid in ids
+            ]
+            or [event_record(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)]
+        )
+    return ids
