@@ -9,7 +9,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 300
 NAME ?=
 
-.PHONY: run test bench lint fmt lock install migrate demo clean assets
+.PHONY: run serve test bench lint fmt lock install migrate demo clean assets
 
 # Development and CI install everything in requirements/dev.lock (hashes checked); a production server
 # installs requirements/runtime.lock (see docs/operations.md).
@@ -34,6 +34,11 @@ run: demo
 	$(BIN)/python manage.py db_worker --no-reload & \
 	trap 'kill $$! 2>/dev/null; $(BIN)/python manage.py audit sign' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production configuration locally: DEBUG off, gunicorn (4 workers), worker and scheduler, PostgreSQL
+# (scripts/serve says which environment it sets; throwaway secrets and keys under var/serve, dev only).
+serve: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 test: $(STAMP)
 	@scripts/ensure-chromium

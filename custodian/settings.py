@@ -61,6 +61,10 @@ CUSTODIAN_LOG_SIGNING_KEYS = env_path(
 CUSTODIAN_LOG_ORIGIN = env_str("CUSTODIAN_LOG_ORIGIN")  # default: <utility website host>/access-log
 CUSTODIAN_TRANSPARENCY_DIR = env_path("CUSTODIAN_TRANSPARENCY_DIR", VAR_DIR / "transparency")
 CUSTODIAN_LOG_AUDITOR_EMAILS = env_list("CUSTODIAN_LOG_AUDITOR_EMAILS", [])
+# A second directory the scheduled signing publishes every head to (an auditor's write-once mirror).
+CUSTODIAN_LOG_MIRROR_DIR = env_str("CUSTODIAN_LOG_MIRROR_DIR", "")
+# Scheduled jobs' times (custodian/operations/jobs.py): `job=CRON;job=off` changes or stops one.
+CUSTODIAN_SCHEDULE = env_str("CUSTODIAN_SCHEDULE", "")
 
 if not DEBUG:
     missing = []
@@ -116,12 +120,16 @@ INSTALLED_APPS = [
     "custodian.incidents",
     "custodian.transparency",
     "custodian.api",
+    "custodian.operations",
     "custodian.web",
     "custodian.demo",
 ]
 
 MIDDLEWARE = [
+    "custodian.operations.health.HealthMiddleware",  # /healthz and /readyz, before host checks and redirects
+    "custodian.operations.middleware.RequestLogMiddleware",  # one JSON line per request, nothing personal
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server (compressed, cached)
     "custodian.web.middleware.NoStoreMiddleware",  # outermost but one: covers every answer, errors included
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,7 +282,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
+# With DEBUG off, whitenoise serves the files `collectstatic` gathered, with hashed names cached for a year;
+# in development it serves them from the apps' directories as they change.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 # Security headers. Django's built-in Content Security Policy: no inline script anywhere.
 SECURE_CSP = {
@@ -309,11 +327,31 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Logs never carry personal data: request bodies and SQL parameters are not logged.
+# Logs never carry personal data: request bodies and SQL parameters are not logged, and every record is
+# scrubbed (custodian.operations.logs). JSON lines on stdout in production (LOG_FORMAT=json), one line per
+# request (LOG_REQUESTS: method, route pattern, status, time; never the path, query or address).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "custodian.operations.logs.PersonalDataFilter"}},
+    "formatters": {
+        "json": {"()": "custodian.operations.logs.JsonLinesFormatter"},
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+        "custodian.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
+        "custodian.operations": {"level": "INFO"},
+    },
 }

@@ -41,6 +41,11 @@ def reads_customers(actor: Actor) -> bool:
     )
 
 
+def runs_the_systems(actor: Actor) -> bool:
+    """Staff of the IT and database administration service (the policy file's `it_database`)."""
+    return "it_database" in actor.services
+
+
 def is_privacy_officer(actor: Actor) -> bool:
     return reviews_access(actor.services)
 

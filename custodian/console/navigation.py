@@ -25,5 +25,6 @@ SECTIONS = [
     ),
     ("Marketing", [("Audiences", "console:marketing")]),
     ("Website", [("Website statistics", "console:web_stats")]),
+    ("Systems", [("Health and scheduled jobs", "console:operations")]),
     ("My sign-in", [("Recovery codes", "staff:recovery_codes")]),
 ]

@@ -2,11 +2,12 @@ from django.urls import path
 
 from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
-from custodian.console import report_views, views, web_stats
+from custodian.console import operations_views, report_views, views, web_stats
 
 app_name = "console"
 urlpatterns = [
     path("customers/", views.customer_search, name="customers"),
+    path("operations/", operations_views.operations, name="operations"),
     path("reports/", report_views.reports, name="reports"),
     path("customers/<id:customer_id>/", views.customer_detail, name="customer"),
     path("customers/<id:customer_id>/break-glass/", views.break_glass, name="break_glass"),

@@ -13,6 +13,13 @@ from custodian.vault import sealing
 from custodian.vault.models import DataKey
 
 
+def key_files_check() -> None:
+    """Read the master keyring and the blind-index key from their files now (not from the cache), raising
+    sealing.KeyringError if either is missing or malformed: the readiness check's question."""
+    sealing.KEYS.keyring(force=True)
+    sealing.KEYS.blind_key()
+
+
 def key_files_init(directory: Path) -> tuple[Path, Path]:
     """Create a new keyring and blind-index key in `directory` (refuses to overwrite)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -145,6 +145,7 @@ def cases(w, user=None):
         "console:inventory": ("get", {}, None, po_get),
         "console:marketing": ("get", {}, None, lambda s: 200 if markets(s) else 403),
         "console:web_stats": ("get", {}, None, lambda s: 200 if s == "web" else 403),
+        "console:operations": ("get", {}, None, lambda s: 200 if s == "it_database" else 403),
         "console:disclosures": ("get", {}, None, po_get),
         "console:vendor_add": ("post", {}, {"name": "x"}, po_post),
         "console:determination": (
