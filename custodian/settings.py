@@ -241,7 +241,12 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_secret("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'custodian.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Health checks: a connection kept open (DB_CONN_MAX_AGE, docs/operations.md) is tested before reuse.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when their transaction starts: no lock-upgrade deadlocks; WAL lets readers
