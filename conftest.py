@@ -1,7 +1,11 @@
 """Shared fixtures: the named people of the tests, built through the same services the app uses."""
 
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
@@ -10,6 +14,13 @@ from custodian.staff.services import staff_member_create
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
+
+# Property tests run each example against the database and real cryptography: on a loaded machine (or
+# PostgreSQL under other suites' load) one example can take far longer than Hypothesis's default 200 ms
+# deadline, which then fails the test although nothing is wrong. No deadline, and no "too slow" health
+# check; a test's own @settings still sets its number of examples. HYPOTHESIS_PROFILE picks another.
+hypothesis_settings.register_profile("custodian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "custodian"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -76,7 +76,19 @@ def test_deleting_the_tail_and_fixing_the_head(published):
     )
     tamper("DELETE FROM audit_logleaf WHERE idx >= 295")
     rebuild_tree()
-    assert verify_against(published)[1] == 295
+    # The database's own signed head (300 events) is still there: the tail was cut, with a trace left.
+    assert verify_against(published) == ("truncated", 295)
+
+
+def test_deleting_the_last_five_and_every_trace_in_the_database(published):
+    tamper(
+        "DELETE FROM audit_accessevent WHERE seq IN (SELECT event_seq FROM audit_logleaf WHERE idx >= 295)"
+    )
+    tamper("DELETE FROM audit_logleaf WHERE idx >= 295")
+    tamper("DELETE FROM audit_signedhead")
+    rebuild_tree()
+    assert verify_log().ok  # by itself, the database is consistent again
+    assert verify_against(published) == ("rolled back", 295)
 
 
 def test_deleting_past_a_signed_head_with_its_heads(published):
@@ -91,12 +103,16 @@ def test_deleting_past_a_signed_head_with_its_heads(published):
     assert verify_against(published) == ("rolled back", 250)
 
 
-def test_editing_an_event_and_recomputing_everything(published):
+@pytest.mark.parametrize("own_heads", ["kept", "deleted"])
+def test_editing_an_event_and_recomputing_everything(published, own_heads):
     tamper(
         "UPDATE audit_accessevent SET actor_label = 'someone.else', client_ip = '' WHERE seq = %s",
         [event_at(100)],
     )
     rebuild_tree()
+    if own_heads == "deleted":  # the signed heads the database held can't be re-signed: gone with them
+        tamper("DELETE FROM audit_signedhead")
+        assert verify_log().ok
     assert verify_against(published) == ("modified", 100)
 
 
@@ -107,6 +123,24 @@ def test_deleting_an_event_renumbering_and_recomputing(published):
     tamper("UPDATE audit_logleaf SET idx = idx - 10001 WHERE idx > 10000")
     rebuild_tree()
     assert verify_against(published) == ("deleted", 200)
+
+
+def test_deleting_event_3000_of_a_longer_log_renumbering_and_recomputing(db, log_keys, tmp_path):
+    """Past the first tiles: position 3000 lies in the twelfth leaf tile, under a tile of level 1."""
+    append_events([event(i) for i in range(1, 3201)])
+    call_command("audit", "publish", "--to", str(tmp_path / "mirror"))
+    assert Tile.objects.filter(level=1).exists()
+    tamper("DELETE FROM audit_accessevent WHERE seq = %s", [event_at(3000)])
+    tamper("DELETE FROM audit_logleaf WHERE idx = 3000")
+    tamper("UPDATE audit_logleaf SET idx = idx + 100000 WHERE idx > 3000")
+    tamper("UPDATE audit_logleaf SET idx = idx - 100001 WHERE idx > 100000")
+    tamper("DELETE FROM audit_signedhead")
+    rebuild_tree()
+    assert verify_log().ok
+    assert verify_against(tmp_path / "mirror") == ("deleted", 3000)
+    # The auditor holding only the mailed checkpoint (no mirror of the tiles) still sees the rewrite.
+    result = verify_log(tmp_path / "mirror" / "checkpoint")
+    assert (result.ok, result.kind) == (False, "rolled back")
 
 
 def test_inserting_an_event_and_recomputing(published):
@@ -151,6 +185,16 @@ def test_reordering_events_and_recomputing(published):
     tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 10", [b])
     rebuild_tree()
     assert verify_against(published) == ("swapped", 10)
+
+
+def test_moving_events_around_and_recomputing(published):
+    a, b, c = event_at(60), event_at(61), event_at(62)
+    tamper("UPDATE audit_logleaf SET event_seq = -event_seq WHERE idx IN (60, 61, 62)")
+    for position, seq in ((60, b), (61, c), (62, a)):
+        tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = %s", [seq, position])
+    rebuild_tree()
+    tamper("DELETE FROM audit_signedhead")
+    assert verify_against(published) == ("reordered", 60)
 
 
 def test_truncating_the_log(published):

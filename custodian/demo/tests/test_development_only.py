@@ -74,3 +74,11 @@ def test_an_old_demo_database_loses_its_computable_keys(db, settings):
     TOTPDevice.objects.filter(user__username="bill.clerk").update(key=derived, name="authenticator")
     run("seed_demo", "--customers", "0", "--no-progress")
     assert TOTPDevice.objects.get(user__username="bill.clerk").key != derived
+
+
+def test_welcome_points_at_the_sites_and_the_access_logs_transparency_page(db, settings):
+    settings.DEBUG = True
+    run("seed_demo", "--customers", "0", "--no-progress")
+    banner = run("welcome", "--host", "127.0.0.1", "--port", "8000")
+    assert "http://127.0.0.1:8000/privacy/" in banner
+    assert "http://127.0.0.1:8000/transparency/" in banner

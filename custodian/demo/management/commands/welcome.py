@@ -22,6 +22,7 @@ class Command(BaseCommand):
             f"Custodian for {utility}",
             f"  public site      {base}/",
             f"  privacy policy   {base}/privacy/",
+            f"  access log       {base}/transparency/  (signed heads anyone can check)",
             f"  staff console    {base}/staff/",
             f"  customer portal  {base}/portal/",
             f"  API docs         {base}/api/v1/docs",
