@@ -1,6 +1,8 @@
 """Reads of bills and the ledger. A bill's content is opened only through the gate."""
 
 import json
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -47,3 +49,36 @@ def balance(account_ids) -> Decimal:
 
 def ledger_of(account_ids):
     return LedgerEntry.objects.filter(account_id__in=list(account_ids)).order_by("posted_on", "pk")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Where an account stands on a day, from the ledger's clear amounts: what is owed, how much of it is
+    past its due date, and the due date of what is not yet due (else of the latest bill)."""
+
+    balance: Decimal
+    past_due: Decimal
+    due_on: date | None
+    latest_bill: Bill | None
+
+
+def statement(account_ids, *, on: date) -> Statement:
+    ids = list(account_ids)
+    owed = balance(ids)
+    not_yet_due = Bill.objects.filter(account_id__in=ids, is_current=True, due_on__gte=on)
+    upcoming = not_yet_due.aggregate(s=Sum("total"))["s"] or Decimal("0.00")
+    next_due = not_yet_due.order_by("due_on").values_list("due_on", flat=True).first()
+    latest = Bill.objects.filter(account_id__in=ids, is_current=True).order_by("-cycle", "-pk").first()
+    past_due = max(Decimal("0.00"), owed - upcoming)
+    return Statement(
+        balance=owed,
+        past_due=past_due,
+        due_on=(next_due or (latest.due_on if latest else None)) if owed > 0 else None,
+        latest_bill=latest,
+    )
+
+
+def bill_of_customer(customer_id: int, bill_id: int) -> Bill | None:
+    """One of the customer's bills (current or superseded), or None: another customer's bill is "no such
+    bill"."""
+    return Bill.objects.filter(pk=bill_id, customer_id=customer_id).select_related("account").first()

@@ -82,3 +82,33 @@ class ConsentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     agree = forms.BooleanField(label="I give this consent and have read the terms above")
+
+
+class _AccountChoice(forms.Form):
+    """A form about one of the signed-in customer's accounts: the choices are theirs only."""
+
+    account = forms.TypedChoiceField(label="Account", coerce=int)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [(a.pk, label) for a, label in accounts]
+        if len(accounts) == 1:
+            self.fields["account"].initial = accounts[0][0].pk
+            self.fields["account"].widget = forms.HiddenInput()
+
+
+class PayForm(_AccountChoice):
+    amount = forms.DecimalField(
+        label="Amount to pay ($)", min_value=1, max_value=10_000, decimal_places=2, max_digits=8
+    )
+
+
+class PaymentAgreementForm(_AccountChoice):
+    installment = forms.DecimalField(
+        label="What you can pay each month toward what you owe ($), if you know",
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        decimal_places=2,
+        max_digits=8,
+    )

@@ -6,6 +6,7 @@ SECTIONS = [
         "",
         [
             ("My account", "portal:home"),
+            ("Bills and payments", "portal:bills"),
             ("My usage", "portal:usage"),
             ("How my use compares", "portal:comparison"),
             ("Letters and messages", "portal:messages"),

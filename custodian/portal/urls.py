@@ -1,6 +1,6 @@
 from django.urls import path
 
-from custodian.portal import views
+from custodian.portal import billing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -28,4 +28,9 @@ urlpatterns = [
     path("me/green-button.<str:fmt>", views.green_button, name="green_button"),
     path("me/comparison/", views.comparison, name="comparison"),
     path("me/comparison.pdf", views.comparison_pdf, name="comparison_pdf"),
+    path("me/bills/", billing_views.bills, name="bills"),
+    path("me/bills/<id:bill_id>/", billing_views.bill_detail, name="bill"),
+    path("me/bills/<id:bill_id>/bill.pdf", billing_views.bill_download, name="bill_pdf"),
+    path("me/pay/", billing_views.pay, name="pay"),
+    path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
 ]

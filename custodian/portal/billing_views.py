@@ -1,0 +1,141 @@
+"""The portal's billing pages: balance and due date, bills with their PDFs, paying on the processor's hosted
+page, and asking for a payment agreement. Only the signed-in customer's own accounts and bills: a bill id in
+a URL that is not theirs is "no such bill" (404), and a bill's content is read through the gate as the
+customer for billing."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.selectors import (
+    bill_document,
+    bill_of_customer,
+    bills_of_customer,
+    ledger_of,
+    statement,
+)
+from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.services import CollectionsError, payment_agreement_request
+from custodian.customers.selectors import accounts_of
+from custodian.netaddr import client_ip
+from custodian.payments.selectors import payment_attempts
+from custodian.payments.services import PaymentError, payment_session_open
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.views import portal_required
+from custodian.vault.gate import Denied, customer_actor
+
+
+def _accounts(customer_id):
+    """The customer's accounts with a label naming the premise by its kind and the dates (no address: the
+    page shows addresses only through the gate)."""
+    out = []
+    for a in accounts_of(customer_id):
+        state = f"since {a.opened_on:%b %-d, %Y}" if a.is_open else f"closed {a.closed_on:%b %-d, %Y}"
+        out.append((a, f"Account {a.pk} ({a.premise.get_premise_type_display().lower()}, {state})"))
+    return out
+
+
+def _page(request, *, pay_form=None, agreement_form=None, status=200):
+    accounts = _accounts(request.customer_id)
+    ids = [a.pk for a, _ in accounts]
+    today = timezone.localdate()
+    agreements = PaymentAgreement.objects.filter(account_id__in=ids).order_by("-requested_on", "-pk")
+    return render(
+        request,
+        "portal/bills.html",
+        {
+            "statement": statement(ids, on=today),
+            "bills": bills_of_customer(request.customer_id)[:36],
+            "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
+            "attempts": payment_attempts(ids, limit=10),
+            "agreements": agreements,
+            "pay_form": pay_form or forms.PayForm(accounts=accounts),
+            "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
+            "has_accounts": bool(accounts),
+            "cold_weather": today.month >= 10 or today.month <= 4,
+            "protection_notice": current_policy().notices["disconnection_protection"],
+        },
+        status=status,
+    )
+
+
+@portal_required
+def bills(request):
+    return _page(request)
+
+
+def _bill(request, bill_id):
+    bill = bill_of_customer(request.customer_id, bill_id)
+    if bill is None:
+        raise Http404
+    try:
+        content = bill_document(
+            actor=customer_actor(request.customer_id, "the customer"),
+            bill=bill,
+            purpose="billing",
+            client_ip=client_ip(request),
+        )
+    except Denied:
+        raise Http404 from None
+    return bill, content
+
+
+@portal_required
+def bill_detail(request, bill_id):
+    bill, content = _bill(request, bill_id)
+    return render(request, "portal/bill.html", {"bill": bill, "content": content})
+
+
+@portal_required
+def bill_download(request, bill_id):
+    """The bill as a PDF: the same file the bill-mailing vendor prints."""
+    bill, content = _bill(request, bill_id)
+    response = HttpResponse(bill_pdf(utility=current_policy().utility, content=content), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bill-{bill.cycle}-{bill.pk}.pdf"'
+    return response
+
+
+@portal_required
+@require_POST
+def pay(request):
+    """Open a checkout on the processor's hosted page and send the customer there: the card number is typed
+    on the processor's page, never on ours."""
+    accounts = _accounts(request.customer_id)
+    form = forms.PayForm(request.POST, accounts=accounts)
+    if not form.is_valid():
+        return _page(request, pay_form=form, status=400)
+    try:
+        _, url = payment_session_open(
+            account_id=form.cleaned_data["account"], amount=form.cleaned_data["amount"]
+        )
+    except PaymentError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, pay_form=form, status=400)
+    return redirect(url)
+
+
+@portal_required
+@require_POST
+def payment_agreement(request):
+    """Ask for a payment agreement: collections answers with one that considers the household's resources."""
+    accounts = _accounts(request.customer_id)
+    form = forms.PaymentAgreementForm(request.POST, accounts=accounts)
+    if not form.is_valid():
+        return _page(request, agreement_form=form, status=400)
+    try:
+        payment_agreement_request(
+            account_id=form.cleaned_data["account"],
+            requested_on=timezone.localdate(),
+            installment=form.cleaned_data["installment"],
+        )
+    except CollectionsError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, agreement_form=form, status=400)
+    messages.success(
+        request, "Your request for a payment agreement was received; we will call or write to you."
+    )
+    return redirect("portal:bills")

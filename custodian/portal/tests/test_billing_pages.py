@@ -1,0 +1,99 @@
+"""Bills and payments in the portal: balance and due date, the bills with their content read through the
+gate as the customer, the PDF (the same bytes the mailing vendor prints), paying on the processor's page,
+asking for a payment agreement; and another customer's bill is "no such bill"."""
+
+from decimal import Decimal
+
+import pytest
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.models import Bill
+from custodian.billing.selectors import bill_document
+from custodian.billing.services import bill_run
+from custodian.collecting.models import PaymentAgreement
+from custodian.payments.models import PaymentSession
+from custodian.policy.loader import current_policy
+from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.vault.gate import system_actor
+
+CYCLE = "2026-10"
+
+
+@pytest.fixture
+def billed(households):  # noqa: F811
+    assert bill_run(cycle=CYCLE) == 2
+    (first, app1), (second, app2) = households
+    mine = Bill.objects.get(customer=first, cycle=CYCLE)
+    theirs = Bill.objects.get(customer=second, cycle=CYCLE)
+    return signed_in(app1, "pat@example.com"), mine, theirs, app2
+
+
+def test_the_customer_sees_balance_due_date_and_bills(billed):
+    client, mine, _, _ = billed
+    page = client.get("/portal/me/bills/").content.decode()
+    assert f"${mine.total:.2f}" in page and "Due date" in page and mine.cycle in page
+    detail = client.get(f"/portal/me/bills/{mine.pk}/")
+    assert detail.status_code == 200 and "Charges" in detail.content.decode()
+    # read through the gate, as the customer, for billing: one event for the bill's document
+    event = AccessEvent.objects.filter(actor_kind="customer", action="reveal_documents").latest("pk")
+    assert (event.customer_id, event.purpose, event.categories) == (str(mine.customer_id), "billing", "bills")
+
+
+def test_the_pdf_is_the_same_file_the_mailing_vendor_prints(billed):
+    client, mine, _, _ = billed
+    response = client.get(f"/portal/me/bills/{mine.pk}/bill.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = bill_document(actor=system_actor("billing_run"), bill=mine, purpose="billing")
+    assert response.content == bill_pdf(utility=current_policy().utility, content=content)
+    assert response.content.startswith(b"%PDF")
+
+
+def test_another_customers_bill_is_no_such_bill(billed):
+    client, _, theirs, app2 = billed
+    before = AccessEvent.objects.filter(customer_id=str(theirs.customer_id)).count()
+    for url in (f"/portal/me/bills/{theirs.pk}/", f"/portal/me/bills/{theirs.pk}/bill.pdf"):
+        response = client.get(url)
+        assert response.status_code == 404 and app2.personal["name"] not in response.content.decode()
+    assert client.get("/portal/me/bills/999999999/").status_code == 404
+    assert AccessEvent.objects.filter(customer_id=str(theirs.customer_id)).count() == before
+    # nor can it be paid or put on a payment agreement through this session
+    assert client.post("/portal/me/pay/", {"account": theirs.account_id, "amount": "5"}).status_code == 400
+    response = client.post("/portal/me/payment-agreement/", {"account": theirs.account_id})
+    assert response.status_code == 400 and not PaymentAgreement.objects.exists()
+
+
+def test_paying_goes_to_the_processors_page_and_posts_on_its_webhook(billed, card_processor, settings):
+    settings.DEBUG = True  # the simulated processor's page is served in development only
+    client, mine, _, _ = billed
+    response = client.post("/portal/me/pay/", {"account": mine.account_id, "amount": "25.00"})
+    assert response.status_code == 302 and "/payments/simulated-processor/checkout/" in response.url
+    session = PaymentSession.objects.get()
+    assert session.amount == Decimal("25.00") and session.account_id == mine.account_id
+    client.post(response.url, {"card_number": "4242 4242 4242 4242"})
+    page = client.get("/portal/me/bills/").content.decode()
+    assert "Payment, thank you" in page and f"${mine.total - 25:.2f}" in page
+
+
+def test_bad_amounts_and_no_processor_are_named(billed):
+    client, mine, _, _ = billed
+    for amount in ("", "abc", "0", "100000"):
+        response = client.post("/portal/me/pay/", {"account": mine.account_id, "amount": amount})
+        assert response.status_code == 400
+    response = client.post("/portal/me/pay/", {"account": mine.account_id, "amount": "10"})
+    assert response.status_code == 400 and "not available" in response.content.decode()
+
+
+def test_the_customer_asks_for_a_payment_agreement_once(billed):
+    client, mine, _, _ = billed
+    response = client.post("/portal/me/payment-agreement/", {"account": mine.account_id, "installment": "40"})
+    assert response.status_code == 302
+    agreement = PaymentAgreement.objects.get()
+    assert (agreement.account_id, agreement.status, agreement.monthly_installment) == (
+        mine.account_id,
+        "requested",
+        Decimal("40.00"),
+    )
+    again = client.post("/portal/me/payment-agreement/", {"account": mine.account_id})
+    assert again.status_code == 400 and "already requested" in again.content.decode()
+    assert "Requested by the customer" in client.get("/portal/me/bills/").content.decode()
