@@ -82,3 +82,47 @@ def bill_of_customer(customer_id: int, bill_id: int) -> Bill | None:
     """One of the customer's bills (current or superseded), or None: another customer's bill is "no such
     bill"."""
     return Bill.objects.filter(pk=bill_id, customer_id=customer_id).select_related("account").first()
+
+
+# A bill this many times the account's previous bill (or this fraction of it) is shown to billing staff to
+# check before it is explained to the customer: a misread meter, a leak, an empty house.
+HIGH_RATIO = Decimal("2")
+LOW_RATIO = Decimal("0.5")
+# Bills below this are too small for a ratio to mean anything.
+RATIO_FLOOR = Decimal("10.00")
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    cycle: str
+    estimated: list
+    high: list  # (bill, previous bill)
+    low: list
+
+
+def billing_exceptions(cycle: str) -> Exceptions:
+    """The cycle's bills that need a look, from clear columns only (nothing is opened): bills on estimated
+    reads, and bills at least twice or at most half the account's bill for the month before."""
+    from custodian.billing.reads import previous_cycle
+
+    bills = list(Bill.objects.filter(cycle=cycle, is_current=True).select_related("account"))
+    previous = {
+        b.account_id: b
+        for b in Bill.objects.filter(
+            cycle=previous_cycle(cycle), is_current=True, account_id__in=[b.account_id for b in bills]
+        )
+    }
+    high, low = [], []
+    for b in bills:
+        before = previous.get(b.account_id)
+        if before is None or before.total < RATIO_FLOOR or b.final:
+            continue
+        if b.total >= before.total * HIGH_RATIO:
+            high.append((b, before))
+        elif b.total <= before.total * LOW_RATIO:
+            low.append((b, before))
+    return Exceptions(cycle, [b for b in bills if b.estimated_services], high, low)
+
+
+def latest_cycle() -> str | None:
+    return Bill.objects.order_by("-cycle").values_list("cycle", flat=True).first()

@@ -12,6 +12,7 @@ SECTIONS = [
             ("Comparison reports", "console:reports"),
         ],
     ),
+    ("Billing and collections", [("Billing", "console:billing"), ("Collections", "console:collections")]),
     (
         "Privacy office",
         [

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from custodian.console import billing_views as bv
 from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
 from custodian.console import operations_views, report_views, views, web_stats
@@ -54,4 +55,16 @@ urlpatterns = [
     ),
     path("privacy/disclosures/authorities/", dv.authority_add, name="authority_add"),
     path("privacy/disclosures/disclose/", dv.disclose_view, name="disclose"),
+    path("billing/", bv.billing_home, name="billing"),
+    path("billing/bills/<id:bill_id>/", bv.bill_detail, name="bill"),
+    path("billing/bills/<id:bill_id>/correct/", bv.bill_correct_view, name="bill_correct"),
+    path("billing/accounts/<id:account_id>/", bv.account_history, name="billing_account"),
+    path("collections/", bv.collections, name="collections"),
+    path("collections/agreements/<id:agreement_id>/agree/", bv.agreement_agree, name="agreement_agree"),
+    path(
+        "collections/accounts/<id:account_id>/notice/", bv.disconnection_notice, name="disconnection_notice"
+    ),
+    path(
+        "collections/accounts/<id:account_id>/disconnect/", bv.disconnection_order, name="disconnection_order"
+    ),
 ]

@@ -59,6 +59,7 @@ def breaks_glass(service, purpose):
 def world(customer, open_request):
     return {
         "customer": customer,
+        "account": customer.accounts.get(),
         "cs_request": open_request(customer, "customer_service"),
         "to_hand_off": open_request(customer, "customer_service"),
         "to_close": open_request(customer, "customer_service"),
@@ -91,6 +92,8 @@ def cases(w, user=None):
     po_get = lambda s: 200 if reviews(s) else 403  # noqa: E731
     po_post = lambda s: 302 if reviews(s) else 403  # noqa: E731
     provides = lambda s: acts_for(s, "providing_services")  # noqa: E731
+    bills = lambda s: acts_for(s, "billing")  # noqa: E731
+    collects = lambda s: acts_for(s, "collecting_payments")  # noqa: E731
     return {
         "staff:home": ("get", {}, None, lambda s: 200),
         "staff:login": ("get", {}, None, lambda s: 200),
@@ -191,6 +194,29 @@ def cases(w, user=None):
             lambda s: 404 if reviews(s) else 403,
         ),
         "console:retention": ("get", {}, None, po_get),
+        "console:billing": ("get", {}, None, lambda s: 200 if bills(s) else 403),
+        "console:bill": ("get", {"bill_id": 999999}, None, lambda s: 404 if bills(s) else 403),
+        "console:bill_correct": (
+            "post",
+            {"bill_id": 999999},
+            {"reason": "a misread meter"},
+            lambda s: 404 if bills(s) else 403,
+        ),
+        "console:billing_account": (
+            "get",
+            {"account_id": w["account"].pk},
+            None,
+            lambda s: 200 if bills(s) or collects(s) else 403,
+        ),
+        "console:collections": ("get", {}, None, lambda s: 200 if collects(s) else 403),
+        **{
+            name: ("post", {key: 999999}, {}, lambda s: 404 if collects(s) else 403)
+            for name, key in (
+                ("console:agreement_agree", "agreement_id"),
+                ("console:disconnection_notice", "account_id"),
+                ("console:disconnection_order", "account_id"),
+            )
+        },
         "staff:logout": ("post", {}, {}, lambda s: 302),  # last: it ends the session
     }
 

@@ -1,0 +1,60 @@
+"""The bill run started from the console, in the background (django.tasks), with its progress recorded as it
+goes (`BillRun`): the same `bill_run` as the command, named for the billing staff member who started it. Only
+one run is queued or running at a time; a run that died is simply started again (billed accounts are
+skipped)."""
+
+import logging
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from custodian.billing.models import BillRun
+from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
+
+log = logging.getLogger(__name__)
+
+
+def bill_run_request(*, cycle: str, requested_by) -> BillRun:
+    """Queue a bill run for `cycle`; refused (BillingError, saying why) for staff who don't bill, a bad
+    cycle, or while another run is queued or running."""
+    if requested_by is None or not may_bill(requested_by):
+        raise BillingError("only billing staff start a bill run")
+    cycle_check(cycle)
+    with transaction.atomic():
+        busy = BillRun.objects.select_for_update().filter(
+            status__in=[BillRun.Status.QUEUED, BillRun.Status.RUNNING]
+        )
+        if busy.exists():
+            raise BillingError("a bill run is already queued or running; wait for it to finish")
+        run = BillRun.objects.create(cycle=cycle, requested_by=requested_by)
+    bill_run_task.enqueue(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+@task()
+def bill_run_task(*, run_id: int) -> str:
+    run = BillRun.objects.filter(pk=run_id, status=BillRun.Status.QUEUED).first()
+    if run is None:  # delivered twice: nothing to do
+        return "nothing to do"
+    run.status, run.started_at = BillRun.Status.RUNNING, timezone.now()
+    run.stage, run.total, run.done = "billing accounts", accounts_to_bill(run.cycle).count(), 0
+    run.save(update_fields=["status", "started_at", "stage", "total", "done"])
+
+    def advance(n: int) -> None:
+        run.done = min(run.total, run.done + n)
+        BillRun.objects.filter(pk=run.pk).update(done=run.done)
+
+    try:
+        issued = bill_run(cycle=run.cycle, run=run, progress=advance, started_by=run.requested_by)
+        run.status, run.stage, run.done, run.bills_issued = BillRun.Status.DONE, "done", run.total, issued
+        run.summary = f"{issued} bills issued; {run.total - issued} accounts already billed"
+    except BillingError as exc:
+        run.status, run.summary = BillRun.Status.FAILED, f"refused: {exc}"[:400]
+    except Exception as exc:
+        log.exception("bill run %s failed", run.pk)
+        run.status, run.summary = BillRun.Status.FAILED, f"failed: {exc.__class__.__name__}: {exc}"[:400]
+    run.finished_at = timezone.now()
+    run.save()
+    return run.summary

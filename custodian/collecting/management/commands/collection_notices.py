@@ -1,0 +1,41 @@
+"""Send the notices of collections through the outbox: `manage.py collection_notices past-due` (a letter per
+account past due, once per bill) and `manage.py collection_notices cold-weather` (the yearly Cold Weather Rule
+notice to every residential customer, between August 15 and October 1). Safe to re-run."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.collecting.notices import NoticeError, cold_weather_notice_send, past_due_notices_send
+
+
+class Command(BaseCommand):
+    help = "Send past-due letters or the yearly Cold Weather Rule notice, through the outbox."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["past-due", "cold-weather"])
+        parser.add_argument("--on", help="the day to send as (YYYY-MM-DD; default today)")
+        parser.add_argument("--by", metavar="USER", help="the collections staff member who sends them")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, kind, on=None, by=None, no_progress=False, **options):
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        try:
+            day = date.fromisoformat(on) if on else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--on {on!r} is not a date written YYYY-MM-DD") from None
+        staff = None
+        if by:
+            staff = get_user_model().objects.filter(username=by, is_active=True).first()
+            if staff is None:
+                raise CommandError(f"no active staff user {by!r}")
+        send = past_due_notices_send if kind == "past-due" else cold_weather_notice_send
+        with tqdm(unit="letter", disable=no_progress, file=self.stderr) as bar:
+            try:
+                report = send(on=day, by=staff, progress=bar.update)
+            except NoticeError as exc:
+                raise CommandError(str(exc)) from None
+        self.stdout.write(f"{report.sent} letters queued, {report.already} already sent before")

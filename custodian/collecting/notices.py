@@ -1,0 +1,184 @@
+"""The notices of collections, every one sent through the outbox (recorded, its text sealed as the customer's
+correspondence, printed by the letter-mailing vendor):
+
+- the past-due notice, once per bill that went past its due date unpaid (`past_due_notices_send`);
+- the notice of proposed disconnection with the five contents Minn. Stat. § 216B.097 subd. 2(a) requires and
+  its copy to the local energy assistance provider (subd. 2(b)) (`disconnection_notice_send`): the notice
+  is recorded (`DisconnectionNotice`) and the letter written in one transaction;
+- the yearly Cold Weather Rule notice to every residential customer, between August 15 and October 1
+  (§ 216B.097 subd. 1(b); `cold_weather_notice_send`).
+
+Each is re-runnable: a notice already written (by its `regarding` key) is not written again. They are
+letters: the amounts are read from the ledger's clear columns, the name and address are put on by the
+mailing export, so nothing personal is read here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from custodian.collecting.rules import (
+    COLD_WEATHER_NOTICE_CONTENTS,
+    NOTICE_DAYS_MAILED,
+    annual_notice_window,
+)
+from custodian.customers.models import Account, Customer, CustomerClass
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import letter_send
+from custodian.policy.loader import current_policy
+
+COLLECTIONS_JOB = "collections"
+COLD_WEATHER_JOB = "cold_weather_notice"
+# The energy assistance providers serving the utility's territory, printed on every notice of proposed
+# disconnection (§ 216B.097 subd. 2(a)(3)) and on the yearly notice. To be confirmed by collections each
+# year with the Minnesota Department of Commerce's list of local service providers.
+ENERGY_ASSISTANCE_PROVIDERS = (
+    "Minnesota Energy Assistance Program (Minnesota Department of Commerce): 1-800-657-3710, "
+    "mn.gov/commerce/energy-assistance (to be confirmed)",
+    "The local energy assistance service provider for Steele County (to be confirmed): ask us and we will "
+    "refer you",
+)
+
+
+class NoticeError(ValueError):
+    pass
+
+
+def _sender(by) -> dict:
+    return {"sent_by": by} if by is not None else {"sent_by_job": COLLECTIONS_JOB}
+
+
+def _utility() -> dict:
+    policy = current_policy()
+    return {
+        "utility": policy.utility["name"],
+        "phone": policy.utility.get("phone", ""),
+        "providers": ENERGY_ASSISTANCE_PROVIDERS,
+    }
+
+
+def _day(d: date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
+
+
+@dataclass
+class NoticeReport:
+    sent: int = 0
+    already: int = 0
+
+
+def past_due_notices_send(
+    *, on: date, by=None, progress: Callable[[int], None] | None = None
+) -> NoticeReport:
+    """A past-due letter for each account owing money on a bill past its due date, once per oldest unpaid
+    bill (re-runs write nothing twice)."""
+    from custodian.billing.models import Bill
+    from custodian.collecting.selectors import past_due_accounts
+
+    owing = past_due_accounts(on)
+    report = NoticeReport()
+    oldest = {
+        (b.account_id, b.due_on): b
+        for b in Bill.objects.filter(account_id__in=list(owing), is_current=True).select_related("account")
+    }
+    written = set(
+        OutboundMessage.objects.filter(regarding__startswith="past_due:").values_list("regarding", flat=True)
+    )
+    for account_id, (amount, due_on) in sorted(owing.items()):
+        bill = oldest.get((account_id, due_on))
+        if bill is None:
+            continue
+        regarding = f"past_due:{bill.pk}"
+        if regarding in written:
+            report.already += 1
+            continue
+        letter_send(
+            to_customer=bill.account.customer,
+            template="past_due",
+            context={
+                **_utility(),
+                "account": account_id,
+                "amount": f"{amount:,.2f}",
+                "due_on": _day(due_on),
+                "cycle": bill.cycle,
+            },
+            regarding=regarding,
+            **_sender(by),
+        )
+        report.sent += 1
+        if progress:
+            progress(1)
+    return report
+
+
+@transaction.atomic
+def disconnection_notice_send(*, account_id: int, service: str, sent_on: date, by=None):
+    """Record the notice of proposed disconnection of `service` and write the letter that carries it, with
+    every content § 216B.097 subd. 2(a) requires; its copy goes to the energy assistance provider (subd.
+    2(b)), which the record notes. Returns the notice."""
+    from custodian.billing.services import balance_of
+    from custodian.collecting.services import disconnection_notice_record
+    from custodian.customers.models import ServicePoint
+
+    account = Account.objects.select_related("customer").filter(pk=account_id).first()
+    if account is None:
+        raise NoticeError("no such account")
+    if not ServicePoint.objects.filter(premise_id=account.premise_id, service=service).exists():
+        raise NoticeError(f"the premise has no {service} service")
+    if balance_of(account.pk) <= 0:
+        raise NoticeError("the account owes nothing")
+    notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on)
+    earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
+    letter_send(
+        to_customer=account.customer,
+        template="disconnection_notice",
+        context={
+            **_utility(),
+            "account": account.pk,
+            "service": service,
+            "amount": f"{notice.amount_past_due:,.2f}",
+            "earliest": _day(earliest),
+            "contents": COLD_WEATHER_NOTICE_CONTENTS,
+        },
+        regarding=f"disconnection_notice:{notice.pk}",
+        **_sender(by),
+    )
+    return notice
+
+
+def cold_weather_notice_send(
+    *, on: date, by=None, progress: Callable[[int], None] | None = None
+) -> NoticeReport:
+    """The yearly notice of the Cold Weather Rule to every residential customer in service, between August 15
+    and October 1 (§ 216B.097 subd. 1(b)); refused outside that window. Once per customer a year."""
+    start, end = annual_notice_window(on.year)
+    if not start <= on <= end:
+        raise NoticeError(
+            f"the yearly Cold Weather Rule notice goes out between {_day(start)} and {_day(end)}"
+        )
+    regarding = f"cold_weather:{on.year}"
+    ids = sorted(
+        set(
+            Account.objects.filter(
+                closed_on__isnull=True, customer__customer_class=CustomerClass.RESIDENTIAL
+            ).values_list("customer_id", flat=True)
+        )
+    )
+    told = set(OutboundMessage.objects.filter(regarding=regarding).values_list("to_customer_id", flat=True))
+    report = NoticeReport(already=len(told & set(ids)))
+    customers = Customer.objects.in_bulk([c for c in ids if c not in told])
+    sender = {"sent_by": by} if by is not None else {"sent_by_job": COLD_WEATHER_JOB}
+    for cid in sorted(customers):
+        letter_send(
+            to_customer=customers[cid],
+            template="cold_weather_notice",
+            context={**_utility(), "year": on.year},
+            regarding=regarding,
+            **sender,
+        )
+        report.sent += 1
+        if progress:
+            progress(1)
+    return report

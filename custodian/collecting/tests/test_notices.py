@@ -1,0 +1,79 @@
+"""The notices of collections go out through the outbox, once each: past-due letters per bill, the notice of
+proposed disconnection with the five contents § 216B.097 subd. 2(a) requires, and the yearly Cold Weather Rule
+notice to every residential customer, only between August 15 and October 1."""
+
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from custodian.billing.models import Bill
+from custodian.billing.services import bill_run
+from custodian.billing.tests.test_bill_run import YEAR, _household
+from custodian.collecting.notices import (
+    NoticeError,
+    cold_weather_notice_send,
+    disconnection_notice_send,
+    past_due_notices_send,
+)
+from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import message_render
+
+
+@pytest.fixture
+def town(db):
+    homes = [_household(f"Ostby {i}", f"00400000{i:02d}", YEAR) for i in range(3)]
+    bill_run(cycle="2026-08", issued_on=date(2026, 9, 1))
+    return homes
+
+
+def test_past_due_letters_once_per_bill(town):
+    assert past_due_notices_send(on=date(2026, 9, 10)).sent == 0  # not yet due
+    report = past_due_notices_send(on=date(2026, 9, 30))
+    assert (report.sent, report.already) == (3, 0)
+    again = past_due_notices_send(on=date(2026, 10, 1))
+    assert (again.sent, again.already) == (0, 3)
+    letters = OutboundMessage.objects.filter(template="past_due")
+    assert {m.regarding for m in letters} == {f"past_due:{b.pk}" for b in Bill.objects.all()}
+    assert {m.channel for m in letters} == {"letter"} and {m.sent_by_label for m in letters} == {
+        "system:collections"
+    }
+
+
+def test_the_disconnection_notice_carries_what_the_law_requires(town):
+    account = Bill.objects.first().account
+    notice = disconnection_notice_send(account_id=account.pk, service="gas", sent_on=date(2026, 10, 5))
+    assert tuple(notice.contents) == COLD_WEATHER_NOTICE_CONTENTS
+    letter = OutboundMessage.objects.get(template="disconnection_notice")
+    assert letter.regarding == f"disconnection_notice:{notice.pk}"
+    body = message_render(
+        template="disconnection_notice",
+        context={
+            "utility": "U",
+            "phone": "1",
+            "providers": ["P"],
+            "account": 1,
+            "service": "gas",
+            "amount": "10.00",
+            "earliest": "x",
+            "contents": COLD_WEATHER_NOTICE_CONTENTS,
+        },
+    ).body
+    for heading in ("PROPOSED DISCONNECTION", "RIGHTS AND RESPONSIBILITIES", "ENERGY ASSISTANCE PROVIDERS"):
+        assert heading in body
+    assert "INABILITY TO PAY" in body and "PAYMENT PLANS" in body
+    with pytest.raises(NoticeError, match="no electric|no water|no steam"):
+        disconnection_notice_send(account_id=account.pk, service="steam", sent_on=date(2026, 10, 5))
+
+
+def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
+    with pytest.raises(NoticeError, match="between August 15"):
+        cold_weather_notice_send(on=date(2026, 10, 2))
+    assert cold_weather_notice_send(on=date(2026, 8, 20)).sent == 3
+    assert cold_weather_notice_send(on=date(2026, 9, 1)).already == 3
+    assert OutboundMessage.objects.filter(regarding="cold_weather:2026").count() == 3
+    with pytest.raises(CommandError, match="between August 15"):
+        call_command("collection_notices", "cold-weather", "--on", "2026-12-01", "--no-progress")
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("collection_notices", "past-due", "--on", "tomorrow", "--no-progress")

@@ -1,0 +1,144 @@
+"""Billing and collections in the console: the billing clerk runs the bill run with progress, sees the
+cycle's exceptions and opens a bill through the gate, corrects it as a re-bill; the collections agent works
+the past-due list with its protections, agrees a payment agreement, sends the notice of proposed
+disconnection through the outbox, and is refused a disconnection the law forbids."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.models import Bill, BillRun
+from custodian.billing.tests.test_bill_run import YEAR, _household
+from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
+from custodian.collecting.services import payment_agreement_request
+from custodian.outbox.models import OutboundMessage
+from custodian.payments.models import PaymentSession
+
+CYCLE = "2026-10"
+
+
+@pytest.fixture
+def town(db):
+    return [_household(f"Ostby {i}", f"00300000{i:02d}", YEAR) for i in range(3)]
+
+
+def test_the_billing_clerk_runs_the_cycle_and_sees_its_progress(town, billing_clerk, console):
+    client = console(billing_clerk)
+    assert client.post("/staff/billing/", {"cycle": CYCLE}).status_code == 302
+    run = BillRun.objects.get()
+    assert (run.status, run.total, run.done, run.bills_issued) == ("done", 3, 3, 3)
+    assert run.requested_by == billing_clerk
+    page = client.get("/staff/billing/").content.decode()
+    assert "3 bills issued" in page and "Exceptions in 2026-10" in page
+    # started by the clerk: the billing job's reads name them
+    events = AccessEvent.objects.filter(action="bill_run")
+    assert events.count() == 3 and {e.on_behalf_of for e in events} == {billing_clerk.get_username()}
+    # a second run of the same cycle issues nothing, and a bad cycle is named
+    client.post("/staff/billing/", {"cycle": CYCLE})
+    assert BillRun.objects.latest("pk").bills_issued == 0
+    client.post("/staff/billing/", {"cycle": "2026-13"})
+    assert "Not started" in client.get("/staff/billing/").content.decode()
+
+
+def test_the_clerk_opens_a_bill_through_the_gate_and_corrects_it(town, billing_clerk, console):
+    client = console(billing_clerk)
+    client.post("/staff/billing/", {"cycle": CYCLE})
+    bill = Bill.objects.filter(cycle=CYCLE).first()
+    page = client.get(f"/staff/billing/bills/{bill.pk}/")
+    assert page.status_code == 200 and "Ostby" in page.content.decode()
+    event = AccessEvent.objects.filter(actor_kind="staff", action="reveal_documents").latest("pk")
+    assert (event.purpose, event.customer_id) == ("billing", str(bill.customer_id))
+    assert client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "x"}).status_code == 400
+    response = client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "meter misread"})
+    new = Bill.objects.get(supersedes=bill)
+    assert response.url == f"/staff/billing/bills/{new.pk}/"
+    assert new.rebill_reason == "meter misread" and not Bill.objects.get(pk=bill.pk).is_current
+
+
+def test_exceptions_list_estimates_high_bills_and_failed_payments(town, billing_clerk, console):
+    from custodian.billing.selectors import billing_exceptions
+    from custodian.billing.services import bill_run
+
+    bill_run(cycle="2026-09")
+    bill_run(cycle=CYCLE)
+    high = Bill.objects.filter(cycle=CYCLE).first()
+    Bill.objects.filter(pk=high.pk).update(total=high.total * 3)
+    low = Bill.objects.filter(cycle=CYCLE).last()
+    Bill.objects.filter(pk=low.pk).update(total=Decimal("1.00") + low.total / 10, estimated_services="water")
+    found = billing_exceptions(CYCLE)
+    assert [b.pk for b, _ in found.high] == [high.pk] and [b.pk for b, _ in found.low] == [low.pk]
+    assert [b.pk for b in found.estimated] == [low.pk]
+    PaymentSession.objects.create(
+        token="t1",
+        account=high.account,
+        amount="20.00",
+        status="failed",
+        failure_reason="card declined",
+        settled_at=timezone.now(),
+    )
+    page = console(billing_clerk).get("/staff/billing/").content.decode()
+    assert "card declined" in page and f"Bill {high.pk}" in page
+
+
+@pytest.fixture
+def past_due(town):
+    from custodian.billing.services import bill_run
+
+    bill_run(cycle="2026-08", issued_on=date(2026, 9, 1))
+    return Bill.objects.filter(cycle="2026-08").first().account
+
+
+def test_the_collections_agent_works_the_past_due_list(past_due, collections_agent, console):
+    client = console(collections_agent)
+    page = client.get("/staff/collections/").content.decode()
+    assert f"/staff/billing/accounts/{past_due.pk}/" in page
+    agreement = payment_agreement_request(account_id=past_due.pk, requested_on=date(2026, 10, 2))
+    client.post(f"/staff/collections/agreements/{agreement.pk}/agree/", {"installment": "0"})
+    assert PaymentAgreement.objects.get().status == "requested"
+    client.post(f"/staff/collections/agreements/{agreement.pk}/agree/", {"installment": "45"})
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.monthly_installment, agreement.agreed_by) == (
+        "active",
+        Decimal("45.00"),
+        collections_agent,
+    )
+    # contact details only on request, through the gate for collecting payments
+    account_page = f"/staff/billing/accounts/{past_due.pk}/"
+    assert "Ostby" not in client.get(account_page).content.decode()
+    shown = client.post(account_page, {"show": "contact"}).content.decode()
+    assert "Ostby" in shown and "@example.com" in shown
+    event = AccessEvent.objects.filter(actor_kind="staff", action="reveal").latest("pk")
+    assert event.purpose == "collecting_payments" and "meter_usage" not in event.categories
+
+
+def test_the_notice_goes_out_through_the_outbox_and_the_law_is_checked(past_due, collections_agent, console):
+    client = console(collections_agent)
+    page = f"/staff/billing/accounts/{past_due.pk}/"
+    mailed = date(2026, 10, 5)
+    client.post(f"/staff/collections/accounts/{past_due.pk}/notice/", {"service": "gas", "on": mailed})
+    notice = DisconnectionNotice.objects.get()
+    assert notice.copied_to_assistance_provider_on == mailed and len(notice.contents) == 5
+    letter = OutboundMessage.objects.get(regarding=f"disconnection_notice:{notice.pk}")
+    assert (letter.channel, letter.template, letter.sent_by) == (
+        "letter",
+        "disconnection_notice",
+        collections_agent,
+    )
+    # ten days later: too early under the Cold Weather Rule's notice period; the refusal is kept
+    too_soon = mailed + timedelta(days=10)
+    client.post(f"/staff/collections/accounts/{past_due.pk}/disconnect/", {"service": "gas", "on": too_soon})
+    order = DisconnectionOrder.objects.get()
+    assert not order.issued and any("216B.097" in r for r in order.reasons)
+    assert "refused" in client.get(page).content.decode()
+
+
+def test_billing_staff_see_no_contact_details_and_collections_no_bill_content(
+    past_due, billing_clerk, collections_agent, console
+):
+    response = console(billing_clerk).post(f"/staff/billing/accounts/{past_due.pk}/", {"show": "contact"})
+    assert response.status_code == 200 and "@example.com" not in response.content.decode()
+    bill = Bill.objects.filter(account=past_due).first()
+    assert console(collections_agent).get(f"/staff/billing/bills/{bill.pk}/").status_code == 403
