@@ -6,8 +6,18 @@ collections work from without opening anyone's data, like a general ledger: inte
 period, the tariff version, the total and due date, and each ledger entry's amount.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
+
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """A sum of amounts, to the cent. SQLite adds decimals as floating point (a paid-up account can sum to
+    5.7e-13), so every sum read from the database is rounded to the cent before it is compared or shown."""
+    return Decimal(value or 0).quantize(CENT)
 
 
 class BillRun(models.Model):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.models import Bill, LedgerEntry, cents
 from custodian.vault import gate
 
 BILL_CATEGORY = "bills"
@@ -42,9 +42,7 @@ def bills_of_customer(customer_id: int, *, start: str | None = None, end: str | 
 
 
 def balance(account_ids) -> Decimal:
-    return LedgerEntry.objects.filter(account_id__in=list(account_ids)).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal("0.00")
+    return cents(LedgerEntry.objects.filter(account_id__in=list(account_ids)).aggregate(s=Sum("amount"))["s"])
 
 
 def ledger_of(account_ids):
@@ -66,7 +64,7 @@ def statement(account_ids, *, on: date) -> Statement:
     ids = list(account_ids)
     owed = balance(ids)
     not_yet_due = Bill.objects.filter(account_id__in=ids, is_current=True, due_on__gte=on)
-    upcoming = not_yet_due.aggregate(s=Sum("total"))["s"] or Decimal("0.00")
+    upcoming = cents(not_yet_due.aggregate(s=Sum("total"))["s"])
     next_due = not_yet_due.order_by("due_on").values_list("due_on", flat=True).first()
     latest = Bill.objects.filter(account_id__in=ids, is_current=True).order_by("-cycle", "-pk").first()
     past_due = max(Decimal("0.00"), owed - upcoming)

@@ -18,7 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from custodian.billing.compute import Line, Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
-from custodian.billing.models import Bill, BillRun, LedgerEntry
+from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
@@ -358,9 +358,7 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
 
 
 def balance_of(account_id: int) -> Decimal:
-    return LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"] or Decimal(
-        "0.00"
-    )
+    return cents(LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"])
 
 
 def ledger_post(
@@ -397,17 +395,18 @@ def late_fees_assess(*, as_of: date) -> int:
         entries__kind=LedgerEntry.Kind.LATE_FEE
     )
     for bill in overdue.iterator():
-        owed = LedgerEntry.objects.filter(account_id=bill.account_id, posted_on__lte=bill.due_on).aggregate(
-            s=Sum("amount")
-        )["s"] or Decimal(0)
-        paid_since = -(
+        owed = cents(
+            LedgerEntry.objects.filter(account_id=bill.account_id, posted_on__lte=bill.due_on).aggregate(
+                s=Sum("amount")
+            )["s"]
+        )
+        paid_since = -cents(
             LedgerEntry.objects.filter(
                 account_id=bill.account_id,
                 posted_on__gt=bill.due_on,
                 posted_on__lte=as_of,
                 kind=LedgerEntry.Kind.PAYMENT,
             ).aggregate(s=Sum("amount"))["s"]
-            or Decimal(0)
         )
         unpaid = min(bill.total, owed - paid_since)
         if unpaid <= 0:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Min, Sum
 
-from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.models import Bill, LedgerEntry, cents
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -134,14 +134,15 @@ def past_due_accounts(on: date) -> dict[int, tuple[Decimal, date]]:
         .annotate(oldest=Min("due_on"))
         .values_list("account_id", "oldest")
     )
-    balances = dict(
+    sums = (
         LedgerEntry.objects.filter(account_id__in=list(oldest))
         .values("account_id")
         .annotate(s=Sum("amount"))
-        .filter(s__gt=0)
         .values_list("account_id", "s")
     )
-    return {a: (Decimal(b).quantize(Decimal("0.01")), oldest[a]) for a, b in balances.items()}
+    # Compared to the cent in Python: SQLite's sum of decimals is floating point (cents() says more).
+    balances = {a: cents(s) for a, s in sums}
+    return {a: (b, oldest[a]) for a, b in balances.items() if b > 0}
 
 
 def collections_worklist(*, on: date, actor: gate.Actor, client_ip: str = "") -> list[WorkItem]:

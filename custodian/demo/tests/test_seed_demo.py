@@ -116,3 +116,43 @@ def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
         [datetime.fromtimestamp(block.start + 3600 * i, LOCAL).hour for i in range(len(block.values))]
     )
     assert block.values[hours == 19].mean() > 1.5 * block.values[hours == 3].mean()
+
+
+def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_rule(db, settings):
+    """Bills consistent with the readings (the bill run itself), paid except the past-due cases, the Cold
+    Weather Rule cases on the collections worklist with their protection; re-running adds nothing."""
+    from custodian.billing.models import Bill, LedgerEntry
+    from custodian.collecting.models import PaymentAgreement
+    from custodian.collecting.selectors import collections_worklist
+    from custodian.demo.selectors import demo_customer_id
+    from custodian.demo.services import (
+        demo_billing_ensure,
+        demo_collections_cases,
+        demo_cycles,
+    )
+
+    today = date(2026, 11, 26)
+    demo_customers_ensure(count=60, seed=4, today=today)
+    first = demo_billing_ensure(count=60, seed=4, today=today)
+    cycles = demo_cycles(today)
+    assert cycles[0] == "2026-01" and cycles[-1] == "2026-10"  # from the first tariff version on
+    assert first["bills"] == 60 * len(cycles) and Bill.objects.count() == 60 * len(cycles)
+    assert sorted(set(Bill.objects.values_list("cycle", flat=True))) == cycles
+    cases = demo_collections_cases(count=60, seed=4, today=today)
+    assert len(cases.past_due) == 5 and cases.cold_weather
+    worklist = collections_worklist(on=today, actor=system_actor("collections"))
+    past_due_customers = {item.account.customer_id for item in worklist}
+    assert past_due_customers == {demo_customer_id(4, i) for i in cases.past_due}
+    protected = {demo_customer_id(4, i) for i in cases.cold_weather}
+    for item in worklist:
+        if item.account.customer_id in protected:
+            assert item.agreement == "active" and any("216B.097" in p for p in item.protections)
+    assert PaymentAgreement.objects.filter(status="requested").count() == len(cases.agreement_requested)
+    assert first["late_fees"] > 0 and first["letters"] == len(cases.past_due)
+    assert demo_billing_ensure(count=60, seed=4, today=today) == {
+        "bills": 0,
+        "payments": 0,
+        "late_fees": 0,
+        "letters": 0,
+    }
+    assert LedgerEntry.objects.filter(kind="payment").count() == first["payments"]

@@ -1,4 +1,5 @@
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -6,7 +7,9 @@ from tqdm import tqdm
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import (
+    demo_billing_ensure,
     demo_customers_ensure,
+    demo_cycles,
     demo_intervals_ensure,
     demo_requests_ensure,
     demo_staff_ensure,
@@ -43,12 +46,17 @@ class Command(BaseCommand):
         shown = store_group_aggregates(data, (groups, members))
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
+        cycles = len(demo_cycles(date.today()))
+        with tqdm(total=cycles, unit="cycle", desc="bills and payments", disable=no_progress) as bar:
+            billing = demo_billing_ensure(count=customers, seed=seed, progress=bar.update)
 
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
             f"({customers - created} already present), {blocks} customer-months of hourly readings stored, "
-            f"{shown} peer-group months shown, {requests} demo requests opened "
+            f"{shown} peer-group months shown, {requests} demo requests opened, {billing['bills']} bills "
+            f"issued, {billing['payments']} payments and {billing['late_fees']} late fees posted, "
+            f"{billing['letters']} past-due letters written "
             f"in {time.perf_counter() - started:.1f}s"
         )
         self.stdout.write(
