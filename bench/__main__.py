@@ -28,6 +28,7 @@ ALL = [
     "vendor_export",
     "analytics_overhead",
     "comparison",
+    "bill_run",
 ]
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 

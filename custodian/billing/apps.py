@@ -10,3 +10,6 @@ class BillingConfig(AppConfig):
         from custodian.billing.tariff import current_tariff
 
         current_tariff()
+        from custodian.billing import mailing
+
+        mailing.register()

@@ -131,3 +131,16 @@ class LedgerEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["account", "posted_on"])]
+
+
+class PaperlessChoice(models.Model):
+    """That the customer chose paperless billing: a bill-ready e-mail (no amounts in it) instead of a printed
+    bill. Kept in clear, like the bill's total: it says how the utility sends a bill, nothing about the
+    customer's life, and the bill-mailing vendor's export must leave these customers out without opening
+    anyone's data. Stopping paperless deletes the row."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+    channel = models.CharField(max_length=16)

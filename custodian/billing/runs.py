@@ -10,6 +10,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from custodian.billing.models import BillRun
+from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,13 @@ def bill_run_task(*, run_id: int) -> str:
 
     try:
         issued = bill_run(cycle=run.cycle, run=run, progress=advance, started_by=run.requested_by)
+        BillRun.objects.filter(pk=run.pk).update(stage="e-mailing paperless customers")
+        told = bill_notices_send(cycle=run.cycle, by=run.requested_by)
         run.status, run.stage, run.done, run.bills_issued = BillRun.Status.DONE, "done", run.total, issued
-        run.summary = f"{issued} bills issued; {run.total - issued} accounts already billed"
+        run.summary = (
+            f"{issued} bills issued; {run.total - issued} accounts already billed; "
+            f"{told.emailed} bill-ready e-mails sent"
+        )
     except BillingError as exc:
         run.status, run.summary = BillRun.Status.FAILED, f"refused: {exc}"[:400]
     except Exception as exc:

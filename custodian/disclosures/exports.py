@@ -14,6 +14,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -58,6 +59,9 @@ class ExportRows:
     header: list[str]
     eligible: Callable[[list[int]], list[int]]  # the customers who may be in the file
     rows: Callable[..., Iterable[list]]  # (actor=, customer_ids=, values=) -> rows, the customer id first
+    # Called in the transaction that records the export as done, with the customers in the file and the time
+    # the export started (the bill-mailing function marks those customers' bills as sent).
+    after: Callable[[list[int], datetime], None] | None = None
 
 
 _ROWS: dict[str, ExportRows] = {}
@@ -126,6 +130,7 @@ def vendor_export_run(
     if function.key == REPORT_MAILING and special is None:
         raise ExportRefused("the comparison reports are not installed (custodian.usage)")
     _cleanup_stale(vendor)
+    started_at = timezone.now()
 
     ids = (
         customer_ids
@@ -257,6 +262,8 @@ def vendor_export_run(
                 "basis_ref": f"determination {determination.pk}",
             },
         )
+        if special is not None and special.after is not None:
+            special.after(sent, started_at)
         export.status, export.sha256, export.rows = "done", digest, len(sent)
         export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
         export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.notices import is_paperless, paperless_set
 from custodian.billing.selectors import (
     bill_document,
     bill_of_customer,
@@ -56,6 +57,7 @@ def _page(request, *, pay_form=None, agreement_form=None, status=200):
             "pay_form": pay_form or forms.PayForm(accounts=accounts),
             "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
             "has_accounts": bool(accounts),
+            "paperless": is_paperless(request.customer_id),
             "cold_weather": today.month >= 10 or today.month <= 4,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },
@@ -137,5 +139,22 @@ def payment_agreement(request):
         return _page(request, agreement_form=form, status=400)
     messages.success(
         request, "Your request for a payment agreement was received; we will call or write to you."
+    )
+    return redirect("portal:bills")
+
+
+@portal_required
+@require_POST
+def paperless(request):
+    """Paperless billing: a bill-ready e-mail (no amounts in it) instead of a printed bill; or paper again."""
+    choice = request.POST.get("choice")
+    if choice not in ("paperless", "paper"):
+        return _page(request, status=400)
+    paperless_set(customer_id=request.customer_id, paperless=choice == "paperless", channel="portal")
+    messages.success(
+        request,
+        "Paperless billing is on: we e-mail you when a bill is ready."
+        if choice == "paperless"
+        else "We will mail you a printed bill.",
     )
     return redirect("portal:bills")

@@ -33,4 +33,5 @@ urlpatterns = [
     path("me/bills/<id:bill_id>/bill.pdf", billing_views.bill_download, name="bill_pdf"),
     path("me/pay/", billing_views.pay, name="pay"),
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
+    path("me/paperless/", billing_views.paperless, name="paperless"),
 ]

@@ -84,6 +84,18 @@ def test_bad_amounts_and_no_processor_are_named(billed):
     assert response.status_code == 400 and "not available" in response.content.decode()
 
 
+def test_the_customer_chooses_paperless_and_back(billed):
+    from custodian.billing.models import PaperlessChoice
+
+    client, mine, _, _ = billed
+    assert client.post("/portal/me/paperless/", {"choice": "maybe"}).status_code == 400
+    assert client.post("/portal/me/paperless/", {"choice": "paperless"}).status_code == 302
+    assert PaperlessChoice.objects.filter(customer_id=mine.customer_id).exists()
+    assert "Paperless billing is on" in client.get("/portal/me/bills/").content.decode()
+    client.post("/portal/me/paperless/", {"choice": "paper"})
+    assert not PaperlessChoice.objects.exists()
+
+
 def test_the_customer_asks_for_a_payment_agreement_once(billed):
     client, mine, _, _ = billed
     response = client.post("/portal/me/payment-agreement/", {"account": mine.account_id, "installment": "40"})

@@ -1,0 +1,29 @@
+"""E-mail paperless customers that their bill is ready: `manage.py bill_notices [--cycle YYYY-MM]`. Printed
+bills go through the bill-mailing vendor's export (`manage.py vendor_export`). Safe to re-run."""
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from custodian.billing.notices import bill_notices_send
+from custodian.billing.services import BillingError, cycle_check
+
+
+class Command(BaseCommand):
+    help = "Send the bill-ready e-mail (no amounts) to paperless customers whose bills were not yet told."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", help="only the bills of this month, YYYY-MM")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, cycle=None, no_progress=False, **options):
+        if cycle:
+            try:
+                cycle_check(cycle)
+            except BillingError as exc:
+                raise CommandError(str(exc)) from None
+        with tqdm(unit="bill", disable=no_progress, file=self.stderr) as bar:
+            report = bill_notices_send(cycle=cycle, progress=bar.update)
+        self.stdout.write(
+            f"{report.emailed} bill-ready e-mails sent, {report.no_address} paperless customers without an "
+            f"address (their bills go to print), {report.failed} not delivered"
+        )

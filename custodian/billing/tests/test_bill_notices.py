@@ -1,0 +1,99 @@
+"""Bill-ready notices: an e-mail without amounts to customers who chose paperless billing (their address read
+through the gate as the bill-notices job), and for everyone else the printed bill through the bill-mailing
+vendor's export: the same PDF as the portal's, paperless customers left out, each bill sent once."""
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.mailing import BILL_MAILING
+from custodian.billing.models import Bill
+from custodian.billing.notices import bill_notices_send, paperless_set
+from custodian.billing.selectors import bill_document
+from custodian.billing.services import bill_run
+from custodian.billing.tests.test_bill_run import YEAR, _household
+from custodian.disclosures.exports import export_dir, vendor_export_run
+from custodian.disclosures.models import DisclosureEntry
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import system_actor
+
+CYCLE = "2026-10"
+
+
+@pytest.fixture
+def town(db):
+    homes = [_household(f"Ostby {i}", f"00500000{i:02d}", YEAR) for i in range(3)]
+    bill_run(cycle=CYCLE)
+    return homes
+
+
+@pytest.fixture
+def printer(privacy_officer):
+    from custodian.disclosures.services import vendor_determine, vendor_register
+    from custodian.vault.export_crypto import new_vendor_keypair
+
+    today = timezone.localdate()
+    private, public = new_vendor_keypair()
+    vendor = vendor_register(
+        registered_by=privacy_officer,
+        name="Prairie Print & Mail",
+        function=BILL_MAILING,
+        contact="ops@print.example",
+        contract_start=today - timedelta(days=30),
+        contract_end=today + timedelta(days=700),
+        public_key=public,
+    )
+    vendor_determine(
+        vendor=vendor,
+        decided_by=privacy_officer,
+        rationale="Printed bills reach every household that has not chosen paperless billing.",
+        review_by=today + timedelta(days=365),
+    )
+    return vendor, private
+
+
+def test_paperless_customers_get_an_email_without_amounts_once(town):
+    paperless_set(customer_id=town[0].pk, paperless=True, channel="portal")
+    report = bill_notices_send(cycle=CYCLE)
+    assert (report.emailed, report.no_address) == (1, 0)
+    (message,) = mail.outbox
+    bill = Bill.objects.get(customer=town[0], cycle=CYCLE)
+    assert "$" not in message.body and str(bill.total) not in message.body
+    assert "/portal/me/bills/" in message.body
+    event = AccessEvent.objects.filter(action="bill_notice").get()
+    assert (event.actor_id, event.purpose, event.customer_id) == (
+        "bill_notices",
+        "contacting_customers",
+        str(town[0].pk),
+    )
+    assert bill_notices_send(cycle=CYCLE).emailed == 0 and len(mail.outbox) == 1
+
+
+def test_printed_bills_go_to_the_mailing_vendor_as_the_portals_pdf(town, printer, privacy_officer):
+    from custodian.disclosures.tests.test_vendor_exports import rows_of  # the vendor's side
+
+    vendor, private = printer
+    paperless_set(customer_id=town[0].pk, paperless=True, channel="portal")
+    export = vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    rows = rows_of(export, private)
+    assert list(rows[0]) == ["customer_ref", "name", "mailing_address", "bill", "cycle", "bill_pdf_base64"]
+    sent = {int(r["customer_ref"]) for r in rows}
+    assert sent == {town[1].pk, town[2].pk}  # the paperless customer is left out
+    bill = Bill.objects.get(pk=int(rows[0]["bill"]))
+    content = bill_document(actor=system_actor("billing_run"), bill=bill, purpose="billing")
+    printed = base64.b64decode(rows[0]["bill_pdf_base64"])
+    assert printed == bill_pdf(utility=current_policy().utility, content=content)
+    accounted = DisclosureEntry.objects.filter(recipient_name=vendor.name).values_list(
+        "customer_id", flat=True
+    )
+    assert set(accounted) == sent
+    assert Bill.objects.filter(customer_id__in=sent, notified_at__isnull=False).count() == 2
+    again = vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    assert again.rows == 0
+    assert json.loads((export_dir() / f"{export.file_name}.manifest.json").read_text())["rows"] == 2
