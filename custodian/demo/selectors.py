@@ -37,3 +37,39 @@ def demo_portal_example(*, seed: int = 1, tries: int = 60) -> tuple[str, int] | 
         if months:
             return account_number(seed, index), round(months[-1]["total"])
     return None
+
+
+def demo_sign_up_figures(*, seed: int, index: int) -> tuple[str, int] | None:
+    """(account number, last month's electricity in kWh) of demo customer `index`: what the portal's sign-up
+    asks, generated again from the seed (nothing read through the gate)."""
+    customer_id = demo_customer_id(seed, index)
+    if customer_id is None:
+        return None
+    created = Customer.objects.values_list("created_at", flat=True).get(pk=customer_id)
+    usage = json.loads(application(seed, index, timezone.localdate(created)).personal["meter_usage"])
+    months = usage.get("electric", {}).get("months", [])
+    return (account_number(seed, index), round(months[-1]["total"])) if months else None
+
+
+def demo_collections_examples(*, seed: int = 1, limit: int = 2) -> dict[str, list[tuple[str, int]]]:
+    """Demo customers to show billing and collections with, by case: past due, under the Cold Weather Rule
+    with a payment agreement kept, waiting for an agreement; each as its sign-up figures."""
+    from custodian.demo.services import demo_collections_cases
+
+    count = Customer.objects.count()
+    if not count:
+        return {}
+    created = Customer.objects.order_by("pk").values_list("created_at", flat=True).first()
+    cases = demo_collections_cases(count=count, seed=seed, today=timezone.localdate(created))
+    protected = set(cases.cold_weather) | set(cases.agreement_requested)
+    groups = {
+        "past due": [i for i in cases.past_due if i not in protected],
+        "under the Cold Weather Rule, payment agreement kept": cases.cold_weather,
+        "past due, asked for a payment agreement": cases.agreement_requested,
+    }
+    out = {}
+    for label, indexes in groups.items():
+        found = [f for i in indexes[:limit] if (f := demo_sign_up_figures(seed=seed, index=i)) is not None]
+        if found:
+            out[label] = found
+    return out

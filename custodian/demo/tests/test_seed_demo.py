@@ -156,3 +156,10 @@ def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_
         "letters": 0,
     }
     assert LedgerEntry.objects.filter(kind="payment").count() == first["payments"]
+    # the welcome text names them by what the portal's sign-up asks
+    from custodian.demo.generator import account_number
+    from custodian.demo.selectors import demo_collections_examples
+
+    examples = demo_collections_examples(seed=4)
+    cold = examples["under the Cold Weather Rule, payment agreement kept"]
+    assert cold[0][0] == account_number(4, cases.cold_weather[0]) and cold[0][1] > 0

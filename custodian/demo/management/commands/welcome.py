@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
-from custodian.demo.selectors import demo_portal_example
+from custodian.demo.selectors import demo_collections_examples, demo_portal_example
 from custodian.policy.loader import current_policy
 
 
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             "  .venv/bin/python manage.py demo_otp bill.clerk",
             "",
             *self._demo_customer(),
+            *self._billing_cases(),
             "",
         ]
         self.stdout.write("\n".join(lines))
@@ -48,3 +49,18 @@ class Command(BaseCommand):
             f"electricity last month {kwh} kWh;",
             "  the confirmation link is printed in this console (development e-mail).",
         ]
+
+    def _billing_cases(self):
+        """The demo's bills and collections: who is past due and who is under the Cold Weather Rule (sign up
+        as them in the portal; bill.clerk and colin.collections see them in the console)."""
+        cases = demo_collections_examples(seed=1)
+        if not cases:
+            return []
+        lines = ["A year of bills and payments is on file. Customers to sign up as (account number, kWh):"]
+        for label, found in cases.items():
+            lines.append(f"  {label}: " + "; ".join(f"{n} ({kwh} kWh)" for n, kwh in found))
+        lines.append(
+            "  bill.clerk sees the bill runs at /staff/billing/, colin.collections the past-due list at "
+            "/staff/collections/."
+        )
+        return lines
