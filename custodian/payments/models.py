@@ -36,3 +36,29 @@ class WebhookEvent(models.Model):
     event_id = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=40)
     received_at = models.DateTimeField(auto_now_add=True)
+
+
+class Autopay(models.Model):
+    """An account paid automatically from the customer's bank account (the account itself is sealed in the
+    vault, category `bank_account`); the customer authorized it under the `automatic_payment` notice."""
+
+    account = models.OneToOneField(
+        "customers.Account", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enrolled_at = models.DateTimeField()
+    notice_version = models.CharField(max_length=20)
+    active = models.BooleanField(default=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+
+class AchDebit(models.Model):
+    """One bill debited from the customer's bank account in a NACHA file sent to the utility's bank. The
+    reference in the file is opaque (not the account number); the debit is posted on the ledger with it."""
+
+    bill = models.OneToOneField("billing.Bill", on_delete=models.PROTECT, related_name="ach_debit")
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reference = models.CharField(max_length=15, unique=True)
+    effective_on = models.DateField()
+    export = models.ForeignKey("disclosures.VendorExport", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

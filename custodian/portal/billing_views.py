@@ -3,6 +3,7 @@ page, and asking for a payment agreement. Only the signed-in customer's own acco
 a URL that is not theirs is "no such bill" (404), and a bill's content is read through the gate as the
 customer for billing."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,12 +23,17 @@ from custodian.collecting.models import PaymentAgreement
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.customers.selectors import accounts_of
 from custodian.netaddr import client_ip
+from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
+from custodian.payments.autopay import AutopayError, autopay_enrol, autopay_stop
+from custodian.payments.models import Autopay
 from custodian.payments.selectors import payment_attempts
 from custodian.payments.services import PaymentError, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.views import portal_required
+from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied, customer_actor
+from custodian.vault.services import Submission
 
 
 def _accounts(customer_id):
@@ -40,7 +46,7 @@ def _accounts(customer_id):
     return out
 
 
-def _page(request, *, pay_form=None, agreement_form=None, status=200):
+def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, status=200):
     accounts = _accounts(request.customer_id)
     ids = [a.pk for a, _ in accounts]
     today = timezone.localdate()
@@ -58,6 +64,10 @@ def _page(request, *, pay_form=None, agreement_form=None, status=200):
             "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
             "has_accounts": bool(accounts),
             "paperless": is_paperless(request.customer_id),
+            "autopay": Autopay.objects.filter(account_id__in=ids, active=True).select_related("account"),
+            "autopay_form": autopay_form or forms.AutopayForm(accounts=[a for a in accounts if a[0].is_open]),
+            "reauthenticated": recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS),
+            "autopay_notice": current_policy().notices[AUTOPAY_NOTICE],
             "cold_weather": today.month >= 10 or today.month <= 4,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },
@@ -157,4 +167,39 @@ def paperless(request):
         if choice == "paperless"
         else "We will mail you a printed bill.",
     )
+    return redirect("portal:bills")
+
+
+@portal_required
+@require_POST
+def autopay(request):
+    """Automatic payment from a bank account: set up (the customer entered their password again a moment ago,
+    and authorizes the debits under the automatic-payment notice) or stopped."""
+    accounts = [a for a in _accounts(request.customer_id) if a[0].is_open]
+    if request.POST.get("choice") == "stop":
+        ids = {a.pk for a, _ in accounts}
+        stopped = [a for a in ids if autopay_stop(account_id=a)]
+        messages.success(
+            request, "Automatic payment stopped." if stopped else "Automatic payment was not on."
+        )
+        return redirect("portal:bills")
+    form = forms.AutopayForm(request.POST, accounts=accounts)
+    if not recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS):
+        form.add_error(None, "Enter your password again first: bank details need it.")
+        return _page(request, autopay_form=form, status=403)
+    if not form.is_valid():
+        return _page(request, autopay_form=form, status=400)
+    d = form.cleaned_data
+    try:
+        autopay_enrol(
+            account_id=d["account"],
+            bank_account=f"routing {d['routing']} account {d['bank_account']} {d['kind']}",
+            submission=Submission(
+                channel="portal", notice_key=AUTOPAY_NOTICE, recorded_by_label="the customer"
+            ),
+        )
+    except AutopayError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, autopay_form=form, status=400)
+    messages.success(request, "Automatic payment is on: each bill is paid from your bank account when due.")
     return redirect("portal:bills")

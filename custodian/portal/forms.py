@@ -112,3 +112,20 @@ class PaymentAgreementForm(_AccountChoice):
         decimal_places=2,
         max_digits=8,
     )
+
+
+class AutopayForm(_AccountChoice):
+    routing = forms.RegexField(
+        label="Bank routing number (9 digits)", regex=r"^\d{9}$", max_length=9, strip=True
+    )
+    bank_account = forms.RegexField(
+        label="Bank account number", regex=r"^[0-9A-Za-z-]{1,17}$", max_length=17, strip=True
+    )
+    kind = forms.ChoiceField(
+        label="Kind of account", choices=[("checking", "Checking"), ("savings", "Savings")]
+    )
+    authorize = forms.BooleanField(
+        label="I authorize the utility to debit this bank account for each bill on its due date, until I "
+        "stop automatic payment here or by calling.",
+        required=True,
+    )

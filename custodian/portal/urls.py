@@ -34,4 +34,5 @@ urlpatterns = [
     path("me/pay/", billing_views.pay, name="pay"),
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
     path("me/paperless/", billing_views.paperless, name="paperless"),
+    path("me/autopay/", billing_views.autopay, name="autopay"),
 ]

@@ -109,3 +109,34 @@ def test_the_customer_asks_for_a_payment_agreement_once(billed):
     again = client.post("/portal/me/payment-agreement/", {"account": mine.account_id})
     assert again.status_code == 400 and "already requested" in again.content.decode()
     assert "Requested by the customer" in client.get("/portal/me/bills/").content.decode()
+
+
+def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(billed):
+    from custodian.payments.models import Autopay
+    from custodian.portal.tests.test_portal import PASSWORD
+    from custodian.vault.gate import reveal
+
+    client, mine, _, _ = billed
+    form = {
+        "choice": "start",
+        "account": mine.account_id,
+        "routing": "091000019",
+        "bank_account": "4440001",
+        "kind": "checking",
+        "authorize": "on",
+    }
+    assert client.post("/portal/me/autopay/", form).status_code == 403
+    client.post("/portal/me/confirm-it-is-you/", {"password": PASSWORD})
+    assert client.post("/portal/me/autopay/", {**form, "routing": "091000018"}).status_code == 400
+    assert client.post("/portal/me/autopay/", {**form, "authorize": ""}).status_code == 400
+    assert client.post("/portal/me/autopay/", form).status_code == 302
+    assert Autopay.objects.get(account_id=mine.account_id).active
+    held = reveal(
+        actor=system_actor("collections"),
+        customer_id=mine.customer_id,
+        fields=["bank_account"],
+        purpose="collecting_payments",
+    )
+    assert held["bank_account"] == "routing 091000019 account 4440001 checking"
+    client.post("/portal/me/autopay/", {"choice": "stop"})
+    assert not Autopay.objects.get(account_id=mine.account_id).active

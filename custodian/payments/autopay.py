@@ -1,0 +1,251 @@
+"""Automatic payment by bank account: the customer's authorization (portal), and the NACHA file of the debits
+due, sent to the utility's bank (the policy file's `ach_origination` vendor function) as an encrypted export.
+
+The export is a disclosure like the others: only the privacy officer runs it, only to a bank with a current
+determination; the names and bank accounts are read through the gate as the bank, for collecting payments
+(one access event per customer), and every customer in the file is in their accounting of disclosures. Each
+bill is debited once (`AchDebit`), posted on the ledger as a payment under an opaque reference.
+"""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.services import balance_of, ledger_post
+from custodian.customers.models import Account
+from custodian.disclosures.exports import NO_DETERMINATION, ExportRefused, export_dir
+from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport
+from custodian.disclosures.services import current_determination, disclosure_entries_record
+from custodian.payments.models import AchDebit, Autopay
+from custodian.payments.nacha import BankAccountError, Debit, Origin, bank_account_parse, nacha_file
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault.export_crypto import ExportWriter
+from custodian.vault.gate import reveal_many, vendor_actor
+from custodian.vault.services import Submission, personal_data_record
+
+ACH_ORIGINATION = "ach_origination"
+NOTICE = "automatic_payment"
+# Debits are collected this many days before a bill's due date at the latest.
+LEAD_DAYS = 2
+
+
+class AutopayError(ValueError):
+    pass
+
+
+def origin() -> Origin:
+    """The utility as originator: its bank's routing number and the company id the bank assigned. The
+    defaults are illustrative, to be replaced by the bank's (settings CUSTODIAN_ACH_*)."""
+    return Origin(
+        bank_routing=getattr(settings, "CUSTODIAN_ACH_BANK_ROUTING", "091000019"),
+        bank_name=getattr(settings, "CUSTODIAN_ACH_BANK_NAME", "UTILITY'S BANK"),
+        company_id=getattr(settings, "CUSTODIAN_ACH_COMPANY_ID", "1416000000"),
+        company_name=current_policy().utility.get("short_name", "UTILITY"),
+    )
+
+
+@transaction.atomic
+def autopay_enrol(*, account_id: int, bank_account: str, submission: Submission) -> Autopay:
+    """The customer authorizes automatic payment of this account from this bank account: the bank account is
+    checked (format, routing check digit) and sealed in the vault with the `automatic_payment` notice."""
+    account = Account.objects.select_related("customer").filter(pk=account_id, closed_on__isnull=True).first()
+    if account is None:
+        raise AutopayError("no such open account")
+    if submission.notice_key != NOTICE:
+        raise AutopayError("automatic payment is authorized under its own notice")
+    try:
+        parsed = bank_account_parse(bank_account)
+    except BankAccountError as exc:
+        raise AutopayError(str(exc)) from None
+    personal_data_record(
+        customer=account.customer, values={"bank_account": str(parsed)}, submission=submission
+    )
+    autopay, _ = Autopay.objects.update_or_create(
+        account=account,
+        defaults={
+            "enrolled_at": timezone.now(),
+            "notice_version": current_policy().notices[NOTICE].version,
+            "active": True,
+            "stopped_at": None,
+        },
+    )
+    return autopay
+
+
+def autopay_stop(*, account_id: int) -> bool:
+    return bool(
+        Autopay.objects.filter(account_id=account_id, active=True).update(
+            active=False, stopped_at=timezone.now()
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DueDebit:
+    bill: Bill
+    amount: Decimal
+
+
+def debits_due(*, effective_on: date) -> list[DueDebit]:
+    """The current bills of accounts on automatic payment due by `effective_on` + LEAD_DAYS and not yet
+    debited: each for what the account still owes of it."""
+    accounts = Autopay.objects.filter(active=True).values("account_id")
+    bills = (
+        Bill.objects.filter(
+            account_id__in=accounts,
+            is_current=True,
+            total__gt=0,
+            due_on__lte=effective_on + timedelta(days=LEAD_DAYS),
+            ach_debit__isnull=True,
+        )
+        .select_related("account")
+        .order_by("account_id", "due_on", "pk")
+    )
+    out, taken = [], {}
+    for bill in bills:
+        owed = balance_of(bill.account_id) - taken.get(bill.account_id, Decimal("0.00"))
+        amount = min(bill.total, owed)
+        if amount > 0:
+            out.append(DueDebit(bill, amount))
+            taken[bill.account_id] = taken.get(bill.account_id, Decimal("0.00")) + amount
+    return out
+
+
+def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> VendorExport | None:
+    """The NACHA file of the debits due, encrypted to the bank. Returns None when nothing is due."""
+    function = current_policy().vendor_functions.get(vendor.function)
+    determination = current_determination(vendor)
+    record = dict(
+        recipient_name=vendor.name,
+        recipient_address=vendor.contact,
+        categories="",
+        purpose=function.purpose if function else "",
+        basis_kind="vendor_determination",
+        basis_ref="",
+        customer_count=0,
+        requested_by=requested_by,
+    )
+    if function is None or function.key != ACH_ORIGINATION:
+        raise ExportRefused(f"the debits go only to a vendor of the {ACH_ORIGINATION!r} function")
+    if not reviews_access(services_of(requested_by)):
+        reason = "only the privacy officer runs vendor exports"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    if determination is None:
+        reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    due = debits_due(effective_on=effective_on)
+    if not due:
+        return None
+    cats = sorted(function.categories)
+    fields = [current_policy().categories[c].field for c in cats]
+    actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
+    customer_ids = sorted({d.bill.customer_id for d in due})
+    values = reveal_many(
+        actor=actor,
+        customer_ids=customer_ids,
+        fields=fields,
+        purpose=function.purpose,
+        action="vendor_export",
+    )
+    debits, kept = [], []
+    for d in due:
+        mine = values.get(d.bill.customer_id, {})
+        try:
+            account = bank_account_parse(mine.get("bank_account", ""))
+        except BankAccountError:
+            continue  # no usable bank account on file: the bill is paid another way
+        reference = secrets.token_hex(7).upper()[:15]
+        debits.append(Debit(account, d.amount, mine.get("name", ""), reference))
+        kept.append((d, reference))
+    if not debits:
+        return None
+    body = nacha_file(origin=origin(), debits=debits, effective_on=effective_on, created=timezone.now())
+    name = f"ach-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
+    export = VendorExport.objects.create(
+        vendor=vendor,
+        determination=determination,
+        function=function.key,
+        status="running",
+        file_name=name,
+        categories=",".join(cats),
+        requested_by=requested_by,
+    )
+    partial = export_dir() / f"{name}.partial"
+    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
+    try:
+        writer.write(body, last=True)
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    final = export_dir() / name
+    partial.rename(final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    sent = sorted({d.bill.customer_id for d, _ in kept})
+    manifest = {
+        "export": export.pk,
+        "vendor": vendor.name,
+        "function": function.key,
+        "categories": cats,
+        "format": "NACHA PPD debits",
+        "rows": len(kept),
+        "file": name,
+        "sha256": digest,
+        "sealed_key": writer.sealed_key,
+        "created": timezone.now().isoformat(),
+        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
+    }
+    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+    with transaction.atomic():
+        disclosure_entries_record(
+            customer_ids=sent,
+            recipient_name=vendor.name,
+            recipient_address=vendor.contact,
+            categories=cats,
+            purpose=function.purpose,
+            basis_kind="vendor_determination",
+            basis_ref=f"determination {determination.pk}",
+            approved_by=determination.decided_by,
+        )
+        DisclosureRequest.objects.create(
+            outcome="disclosed",
+            reason=f"ACH debits export {export.pk}",
+            **{
+                **record,
+                "categories": ",".join(cats),
+                "customer_count": len(sent),
+                "basis_ref": f"determination {determination.pk}",
+            },
+        )
+        for d, reference in kept:
+            AchDebit.objects.create(
+                bill=d.bill,
+                account=d.bill.account,
+                amount=d.amount,
+                reference=reference,
+                effective_on=effective_on,
+                export=export,
+            )
+            ledger_post(
+                account_id=d.bill.account_id,
+                kind=LedgerEntry.Kind.PAYMENT,
+                amount=-d.amount,
+                posted_on=effective_on,
+                reference=f"ach:{reference}",
+                memo="Automatic payment, thank you",
+            )
+        export.status, export.sha256, export.rows = "done", digest, len(kept)
+        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
+        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+    return export

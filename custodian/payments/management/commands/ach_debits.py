@@ -1,0 +1,43 @@
+"""The NACHA file of automatic payments due, to the utility's bank:
+`manage.py ach_debits --vendor ID --by USER [--effective YYYY-MM-DD]` (the privacy officer runs it: the file
+is a disclosure). Each bill is debited once: safe to re-run."""
+
+from datetime import date, timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from custodian.disclosures.exports import ExportRefused
+from custodian.disclosures.models import Vendor
+from custodian.payments.autopay import ach_export_run
+
+
+class Command(BaseCommand):
+    help = "Write the NACHA file of the automatic payments due, encrypted to the bank."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--vendor", type=int, required=True, help="the ach_origination vendor's id")
+        parser.add_argument("--by", required=True, metavar="USER", help="the privacy officer who runs it")
+        parser.add_argument("--effective", help="the debits' effective date (default: the next day)")
+
+    def handle(self, *args, vendor, by, effective=None, **options):
+        from django.contrib.auth import get_user_model
+        from django.utils import timezone
+
+        staff = get_user_model().objects.filter(username=by, is_active=True).first()
+        if staff is None:
+            raise CommandError(f"no active staff user {by!r}")
+        bank = Vendor.objects.filter(pk=vendor).first()
+        if bank is None:
+            raise CommandError(f"no vendor {vendor}")
+        try:
+            day = date.fromisoformat(effective) if effective else timezone.localdate() + timedelta(days=1)
+        except ValueError:
+            raise CommandError(f"--effective {effective!r} is not a date written YYYY-MM-DD") from None
+        try:
+            export = ach_export_run(vendor=bank, requested_by=staff, effective_on=day)
+        except ExportRefused as exc:
+            raise CommandError(str(exc)) from None
+        if export is None:
+            self.stdout.write("no automatic payments due")
+        else:
+            self.stdout.write(f"export {export.pk}: {export.rows} debits in {export.file_name}")
