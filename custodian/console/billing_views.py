@@ -43,6 +43,7 @@ from custodian.console.access import acts_for, console_actor, console_page
 from custodian.customers.models import Account, ServicePoint
 from custodian.netaddr import client_ip
 from custodian.payments.selectors import failed_payments
+from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
 bills_staff = acts_for("billing")
@@ -63,6 +64,46 @@ def billing_or_collections(actor) -> bool:
 BILLING_ONLY = "Only staff whose support service acts for billing."
 COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
 CONTACT_FIELDS = ("name", "phone", "email", "mailing_address")
+
+
+DATE = {"type": "date"}
+
+
+class FactsForm(forms.Form):
+    """The household's facts for Minnesota's protections, as collections records them from a call or a form
+    (the `disconnection_protection` notice is read to the customer first)."""
+
+    income_verified_on = forms.DateField(
+        label="Income verified on (YYYY-MM-DD)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    income_basis = forms.ChoiceField(label="Verified how", required=False)
+    referred_on = forms.DateField(
+        label="Referred to energy assistance on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_phoned_on = forms.DateField(
+        label="Medical certification by telephone on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_certified_on = forms.DateField(
+        label="Written medical certification on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_certifier = forms.ChoiceField(label="Certified by", required=False)
+    notice_read = forms.BooleanField(label="I read the notice at collection to the customer", required=True)
+
+    def __init__(self, *args, **kwargs):
+        from custodian.collecting.facts import INCOME_BASES
+        from custodian.collecting.rules import MEDICAL_CERTIFIERS
+
+        super().__init__(*args, **kwargs)
+        self.fields["income_basis"].choices = [("", "—"), *INCOME_BASES.items()]
+        self.fields["medical_certifier"].choices = [("", "—")] + [(c, c) for c in MEDICAL_CERTIFIERS]
 
 
 class CycleForm(forms.Form):
@@ -175,6 +216,8 @@ def account_history(request, account_id):
             "collects": collections_staff(actor),
             "bills_staff": bills_staff(actor),
             "service_form": ServiceDayForm(services=services) if collections_staff(actor) else None,
+            "facts_form": FactsForm() if collections_staff(actor) else None,
+            "protection_notice": current_policy().notices["disconnection_protection"],
         },
     )
 
@@ -322,4 +365,49 @@ def disconnection_order(request, account_id):
         messages.error(request, f"No order: {exc}.")
     else:
         messages.success(request, f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}.")
+    return redirect("console:billing_account", account_id=account_id)
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+def protection_facts(request, account_id):
+    """Record the household's facts for the protections against disconnection: sealed in the vault with their
+    provenance (a phone call, the notice read), replacing those held; in clear only the flag that there are
+    some."""
+    from custodian.collecting.facts import FactsError, ProtectionFacts
+    from custodian.collecting.services import protection_facts_record
+    from custodian.vault.services import Submission
+
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return _not_found(request)
+    form = FactsForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Not recorded: " + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("console:billing_account", account_id=account_id)
+    d = form.cleaned_data
+    try:
+        protection_facts_record(
+            customer_id=account.customer_id,
+            facts=ProtectionFacts(
+                income_verified_on=d["income_verified_on"],
+                income_basis=d["income_basis"],
+                referred_on=d["referred_on"],
+                medical_phoned_on=d["medical_phoned_on"],
+                medical_certified_on=d["medical_certified_on"],
+                medical_certifier=d["medical_certifier"],
+            ),
+            submission=Submission(
+                channel="phone",
+                notice_key="disconnection_protection",
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_username(),
+            ),
+        )
+    except FactsError as exc:
+        messages.error(request, f"Not recorded: {exc}.")
+    else:
+        messages.success(request, "The household's facts are recorded (sealed); the worklist applies them.")
     return redirect("console:billing_account", account_id=account_id)

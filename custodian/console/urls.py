@@ -67,4 +67,5 @@ urlpatterns = [
     path(
         "collections/accounts/<id:account_id>/disconnect/", bv.disconnection_order, name="disconnection_order"
     ),
+    path("collections/accounts/<id:account_id>/protections/", bv.protection_facts, name="protection_facts"),
 ]

@@ -142,3 +142,28 @@ def test_billing_staff_see_no_contact_details_and_collections_no_bill_content(
     assert response.status_code == 200 and "@example.com" not in response.content.decode()
     bill = Bill.objects.filter(account=past_due).first()
     assert console(collections_agent).get(f"/staff/billing/bills/{bill.pk}/").status_code == 403
+
+
+def test_collections_records_the_households_facts_sealed_and_the_worklist_applies_them(
+    past_due, collections_agent, console
+):
+    from custodian.collecting.models import ProtectionOnFile
+    from custodian.vault.models import PersonalValue
+
+    client = console(collections_agent)
+    url = f"/staff/collections/accounts/{past_due.pk}/protections/"
+    client.post(url, {"income_verified_on": "2026-10-01", "income_basis": "utility_form"})  # notice not read
+    assert not ProtectionOnFile.objects.exists()
+    client.post(url, {"income_basis": "utility_form", "notice_read": "on"})  # a basis needs its date
+    assert not ProtectionOnFile.objects.exists()
+    facts = {
+        "income_verified_on": "2026-10-01",
+        "income_basis": "assistance_provider",
+        "referred_on": "2026-10-01",
+        "notice_read": "on",
+    }
+    assert client.post(url, facts).status_code == 302
+    assert ProtectionOnFile.objects.filter(customer_id=past_due.customer_id).exists()
+    value = PersonalValue.objects.get(customer_id=past_due.customer_id, field="disconnection_protection")
+    assert b"assistance_provider" not in bytes(value.ciphertext)
+    assert value.provenance.notice_key == "disconnection_protection"

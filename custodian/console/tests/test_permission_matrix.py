@@ -215,6 +215,7 @@ def cases(w, user=None):
                 ("console:agreement_agree", "agreement_id"),
                 ("console:disconnection_notice", "account_id"),
                 ("console:disconnection_order", "account_id"),
+                ("console:protection_facts", "account_id"),
             )
         },
         "staff:logout": ("post", {}, {}, lambda s: 302),  # last: it ends the session
