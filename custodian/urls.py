@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("custodian.web.urls")),
     path("staff/", include("custodian.staff.urls")),
     path("staff/", include("custodian.console.urls")),
+    path("staff/", include("custodian.api.console_urls")),
     path("portal/", include("custodian.portal.urls")),
     path("transparency/", include("custodian.audit.urls")),
     path("payments/", include("custodian.payments.urls")),

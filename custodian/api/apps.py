@@ -13,3 +13,14 @@ class ApiConfig(AppConfig):
             api_tokens_revoke_for_vendor(vendor=vendor)
 
         vendor_revoked.connect(revoke_tokens, weak=False, dispatch_uid="api-tokens-of-revoked-vendor")
+
+        from custodian.api.services import api_tokens_revoke_for_user
+        from custodian.staff.signals import staff_offboarded
+
+        def revoke_staff_tokens(sender, *, user, **kwargs) -> int:
+            # The offboarding's own event names the count: no second event here.
+            return api_tokens_revoke_for_user(user=user, record=False)
+
+        staff_offboarded.connect(
+            revoke_staff_tokens, weak=False, dispatch_uid="api-tokens-of-offboarded-staff"
+        )

@@ -26,7 +26,14 @@ def hash_token(raw: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, name: str = "", user=None, job: str = "", on_behalf_of=None, vendor=None, days: int | None = None
+    *,
+    name: str = "",
+    user=None,
+    job: str = "",
+    on_behalf_of=None,
+    vendor=None,
+    days: int | None = None,
+    changed_by=None,
 ) -> tuple[ApiToken, str]:
     """Create a token for exactly one of: a staff member (`user`), a system job that runs outside Custodian
     (`job`, with the staff member who answers for it as `on_behalf_of`), a registered vendor (`vendor`).
@@ -65,33 +72,59 @@ def api_token_create(
         token_hash=hash_token(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
+    _log("api_token_issued", token, changed_by, f"expires {token.expires_at:%Y-%m-%d}")
     return token, raw
 
 
+def _log(action: str, token: ApiToken, changed_by, detail: str) -> None:
+    """Tokens are issued, expired and revoked on the record: an event in the access log naming who did it
+    (a member of staff in the console, or the command line)."""
+    from custodian.audit.events import append_change
+    from custodian.staff.services import change_actor
+
+    acts = f"job {token.job} for {token.owner_label}" if token.kind == "system" else token.owner_label
+    append_change(
+        action=action, reason=f"token {token.pk} ({token.kind}, {acts}): {detail}", **change_actor(changed_by)
+    )
+
+
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, changed_by=None) -> ApiToken:
     """The token stops working now; a revoked token stays revoked."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _log("api_token_revoked", token, changed_by, "revoked")
     return token
 
 
 @transaction.atomic
-def api_token_expire(*, token: ApiToken, at: datetime | None = None) -> ApiToken:
+def api_token_expire(*, token: ApiToken, at: datetime | None = None, changed_by=None) -> ApiToken:
     """Bring the token's expiry forward (to now by default); an expiry is never pushed back."""
     at = at or timezone.now()
     if at < token.expires_at:
         token.expires_at = at
         token.save(update_fields=["expires_at"])
+        _log("api_token_expired", token, changed_by, f"expires {timezone.localtime(at):%Y-%m-%d %H:%M}")
     return token
 
 
 @transaction.atomic
-def api_tokens_revoke_for_user(*, user) -> int:
+def api_tokens_revoke_for_user(*, user, changed_by=None, record: bool = True) -> int:
     """Revoke every token of a staff member: those that act as them and the system job tokens they answer
-    for (staff offboarding). Returns how many were revoked."""
-    return ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    for (staff offboarding). Returns how many were revoked. `record=False`: the caller's own event (the
+    offboarding) names them."""
+    count = ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if record and count:
+        from custodian.audit.events import append_change
+        from custodian.staff.services import change_actor
+
+        append_change(
+            action="api_token_revoked",
+            reason=f"every token of {user.get_username()} revoked ({count})",
+            **change_actor(changed_by),
+        )
+    return count
 
 
 @transaction.atomic

@@ -265,7 +265,22 @@ def settle_detached(timeout: float = 60) -> None:
 # --- writes that change what the utility holds about a customer ---------------------------------------
 
 CHANGE_ACTIONS = frozenset(
-    {"record_values", "consent_given", "consent_revoked", "break_glass_review", "staff_membership"}
+    {
+        "record_values",
+        "consent_given",
+        "consent_revoked",
+        "break_glass_review",
+        "staff_membership",
+        # Staff and API token administration (custodian.staff.services, custodian.api.services).
+        "staff_added",
+        "staff_deactivated",
+        "staff_reactivated",
+        "staff_password_reset",
+        "staff_mfa_reset",
+        "api_token_issued",
+        "api_token_expired",
+        "api_token_revoked",
+    }
 )
 
 

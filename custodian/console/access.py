@@ -50,6 +50,13 @@ def is_privacy_officer(actor: Actor) -> bool:
     return reviews_access(actor.services)
 
 
+def administers_staff(actor: Actor) -> bool:
+    """IT and the privacy officer: the support services the policy file marks `administers_staff`."""
+    from custodian.staff.selectors import administers_staff as administers
+
+    return administers(actor.services)
+
+
 def runs_reports(actor: Actor) -> bool:
     """The rule of custodian.usage.reports: who may start a comparison report run."""
 

@@ -27,5 +27,6 @@ SECTIONS = [
     ("Marketing", [("Audiences", "console:marketing")]),
     ("Website", [("Website statistics", "console:web_stats")]),
     ("Systems", [("Health and scheduled jobs", "console:operations")]),
+    ("Administration", [("Staff accounts", "console:people"), ("API tokens", "tokens:list")]),
     ("My sign-in", [("Recovery codes", "staff:recovery_codes")]),
 ]

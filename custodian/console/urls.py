@@ -4,6 +4,7 @@ from custodian.console import billing_views as bv
 from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
 from custodian.console import operations_views, report_views, views, web_stats
+from custodian.console import people_views as pv
 
 app_name = "console"
 urlpatterns = [
@@ -68,4 +69,11 @@ urlpatterns = [
         "collections/accounts/<id:account_id>/disconnect/", bv.disconnection_order, name="disconnection_order"
     ),
     path("collections/accounts/<id:account_id>/protections/", bv.protection_facts, name="protection_facts"),
+    path("people/", pv.people, name="people"),
+    path("people/<id:user_id>/", pv.person, name="person"),
+    path("people/<id:user_id>/services/", pv.person_services, name="person_services"),
+    path("people/<id:user_id>/deactivate/", pv.person_deactivate, name="person_deactivate"),
+    path("people/<id:user_id>/reactivate/", pv.person_reactivate, name="person_reactivate"),
+    path("people/<id:user_id>/second-factor/", pv.person_second_factor, name="person_second_factor"),
+    path("people/<id:user_id>/password/", pv.person_password, name="person_password"),
 ]

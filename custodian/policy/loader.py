@@ -68,6 +68,8 @@ class SupportService:
     label: str
     purposes: frozenset[str]
     reviews_access: bool = False
+    # Adds staff, changes their services, deactivates them, resets their second factor, revokes tokens.
+    administers_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,7 @@ def load_policy(path: Path) -> Policy:
             label=_need(s, "label", path, entry),
             purposes=check_purposes(entry, _need(s, "purposes", path, entry, list)),
             reviews_access=bool(s.get("reviews_access", False)),
+            administers_staff=bool(s.get("administers_staff", False)),
         )
     missing = [k for k in REQUIRED_SERVICES if k not in services]
     if missing:

@@ -15,3 +15,12 @@ def reviews_access(services: frozenset[str]) -> bool:
 
     policy = current_policy()
     return any(policy.services[s].reviews_access for s in services if s in policy.services)
+
+
+def administers_staff(services: frozenset[str]) -> bool:
+    """Whether these support services include one that administers staff accounts and API tokens (IT and
+    the privacy officer, by the policy file)."""
+    from custodian.policy.loader import current_policy
+
+    policy = current_policy()
+    return any(policy.services[s].administers_staff for s in services if s in policy.services)

@@ -1,7 +1,14 @@
-"""Writes for staff accounts and their support-service memberships."""
+"""Writes for staff accounts and their support-service memberships: adding a member of staff, changing their
+services, deactivating them (offboarding: their sessions and API tokens end in the same transaction) and
+resetting their second factor. Every change is an event in the access log, naming who made it."""
+
+import re
+import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
@@ -10,6 +17,14 @@ from custodian.staff.models import ServiceMembership
 
 class UnknownService(ValueError):
     pass
+
+
+class StaffAdminError(ValueError):
+    """A change to a staff account that can't be made as asked; the message says why."""
+
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+COMMAND_LINE = {"actor_kind": "system", "actor_id": "staff_admin", "actor_label": "staff administration"}
 
 
 @transaction.atomic
@@ -45,19 +60,155 @@ def staff_membership_set(*, user, services: list[str], changed_by=None) -> None:
     _log_membership(user, services, changed_by)
 
 
+def change_actor(changed_by) -> dict:
+    """Who made a change, as the access log names them: a member of staff, or the command line."""
+    if changed_by is None:
+        return dict(COMMAND_LINE)
+    return {"actor_kind": "staff", "actor_id": str(changed_by.pk), "actor_label": changed_by.get_username()}
+
+
+def _log(action: str, reason: str, changed_by) -> None:
+    append_change(action=action, reason=reason, **change_actor(changed_by))
+
+
 def _log_membership(user, services, changed_by) -> None:
     """Who may read what changes with a staff member's services: an event in the access log."""
-
-    if changed_by is None:
-        who = {"actor_kind": "system", "actor_id": "staff_admin", "actor_label": "staff administration"}
-    else:
-        who = {
-            "actor_kind": "staff",
-            "actor_id": str(changed_by.pk),
-            "actor_label": changed_by.get_username(),
-        }
-    append_change(
-        action="staff_membership",
-        reason=f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}",
-        **who,
+    _log(
+        "staff_membership",
+        f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}",
+        changed_by,
     )
+
+
+def staff_users():
+    """Accounts of the utility's staff: every user but the customers' portal sign-ins."""
+    return get_user_model().objects.filter(portal_account__isnull=True)
+
+
+def _staff_member(user):
+    if user is None or not staff_users().filter(pk=user.pk).exists():
+        raise StaffAdminError("not a member of staff")
+    return user
+
+
+@transaction.atomic
+def staff_member_add(
+    *, username: str, full_name: str, services: list[str], changed_by=None
+) -> tuple[object, str]:
+    """Add a member of staff in these support services, with a random first password (returned, shown once:
+    they sign in with it and enrol their authenticator app at once)."""
+    username = (username or "").strip()
+    if not USERNAME.match(username):
+        raise StaffAdminError(
+            "a user name is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a "
+            "letter"
+        )
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise StaffAdminError(f"the user name {username!r} is taken")
+    if not (full_name or "").strip():
+        raise StaffAdminError("give the member of staff's full name")
+    if not services:
+        raise StaffAdminError("choose at least one support service")
+    password = first_password()
+    user = staff_member_create(
+        username=username,
+        password=password,
+        full_name=full_name.strip(),
+        services=list(services),
+        changed_by=changed_by,
+    )
+    _log("staff_added", f"{username} added", changed_by)
+    return user, password
+
+
+def first_password() -> str:
+    """A random password of four groups (about 144 bits), to be changed by nobody: the second factor guards
+    the account, and IT resets it when forgotten."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(4))
+
+
+def sessions_end(*, user) -> int:
+    """End every signed-in session of this user at once (database sessions); returns how many."""
+    from django.contrib.sessions.models import Session
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@dataclass(frozen=True)
+class Offboarding:
+    sessions_ended: int
+    tokens_revoked: int
+
+
+@transaction.atomic
+def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
+    """Offboarding: the account can no longer sign in, its open sessions end and every API token that acts
+    as it (or that it answers for) is revoked, all at once. The account and its history stay."""
+    from custodian.staff.signals import staff_offboarded
+
+    _staff_member(user)
+    if changed_by is not None and changed_by.pk == user.pk:
+        raise StaffAdminError("you can't deactivate your own account: ask another administrator")
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    was_active = user.is_active
+    if was_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    # The API revokes every token that acts as them or that they answer for (custodian.api.apps).
+    revoked = sum(r for _, r in staff_offboarded.send(sender=type(user), user=user) if isinstance(r, int))
+    done = Offboarding(sessions_ended=sessions_end(user=user), tokens_revoked=revoked)
+    _log(
+        "staff_deactivated",
+        f"{user.get_username()} deactivated"
+        + ("" if was_active else " (already inactive)")
+        + f": {done.sessions_ended} sessions ended, {done.tokens_revoked} API tokens revoked",
+        changed_by,
+    )
+    return done
+
+
+@transaction.atomic
+def staff_member_reactivate(*, user, changed_by=None) -> None:
+    """Let a deactivated member of staff sign in again (their tokens stay revoked: issue new ones)."""
+    _staff_member(user)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        _log("staff_reactivated", f"{user.get_username()} reactivated", changed_by)
+
+
+@transaction.atomic
+def staff_second_factor_reset(*, user, changed_by=None) -> int:
+    """A lost phone: remove the member's authenticator and recovery codes and end their sessions; at their
+    next sign-in (password) they enrol a new authenticator. Returns the sessions ended."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _staff_member(user)
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    ended = sessions_end(user=user)
+    _log(
+        "staff_mfa_reset",
+        f"{user.get_username()}: second factor reset, {ended} sessions ended",
+        changed_by,
+    )
+    return ended
+
+
+@transaction.atomic
+def staff_password_reset(*, user, changed_by=None) -> str:
+    """A forgotten password: a new random one (returned, shown once), and every session of theirs ends."""
+    _staff_member(user)
+    password = first_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = sessions_end(user=user)
+    _log("staff_password_reset", f"{user.get_username()}: password reset, {ended} sessions ended", changed_by)
+    return password

@@ -47,6 +47,10 @@ def acts_for(service, purpose):
     return purpose in current_policy().services[service].purposes
 
 
+def administers(service):
+    return current_policy().services[service].administers_staff
+
+
 def markets(service):
     return acts_for(service, "marketing")
 
@@ -218,6 +222,20 @@ def cases(w, user=None):
                 ("console:protection_facts", "account_id"),
             )
         },
+        "console:people": ("get", {}, None, lambda s: 200 if administers(s) else 403),
+        "console:person": ("get", {"user_id": 999999}, None, lambda s: 404 if administers(s) else 403),
+        **{
+            f"console:person_{action}": (
+                "post",
+                {"user_id": 999999},
+                {"services": ["billing"]},
+                lambda s: 404 if administers(s) else 403,
+            )
+            for action in ("services", "deactivate", "reactivate", "second_factor", "password")
+        },
+        "tokens:list": ("get", {}, None, lambda s: 200 if administers(s) else 403),
+        "tokens:issue": ("post", {}, {"username": "nobody"}, lambda s: 400 if administers(s) else 403),
+        "tokens:revoke": ("post", {"token_id": 999999}, {}, lambda s: 404 if administers(s) else 403),
         "staff:logout": ("post", {}, {}, lambda s: 302),  # last: it ends the session
     }
 

@@ -1,0 +1,193 @@
+"""Staff administration for IT and the privacy officer: add a member of staff, change their support services,
+deactivate them (their sessions and API tokens end at once), reset their second factor or password. Every
+change goes through custodian.staff.services, which records it in the access log. Customers' portal sign-ins
+are not staff and never appear here. API tokens have their own page (custodian.api.console_views)."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from custodian.console import access
+from custodian.console.access import console_page
+from custodian.console.views import _not_found
+from custodian.policy.loader import current_policy
+from custodian.staff.models import ServiceMembership
+from custodian.staff.services import (
+    StaffAdminError,
+    UnknownService,
+    staff_member_add,
+    staff_member_deactivate,
+    staff_member_reactivate,
+    staff_membership_set,
+    staff_password_reset,
+    staff_second_factor_reset,
+    staff_users,
+)
+
+_administrators_only = console_page(
+    access.administers_staff, "Only IT and the privacy officer administer staff accounts and API tokens."
+)
+
+
+def service_choices():
+    return [(k, s.label) for k, s in current_policy().services.items()]
+
+
+class AddStaffForm(forms.Form):
+    username = forms.CharField(label="User name", max_length=40)
+    full_name = forms.CharField(label="Full name", max_length=150)
+    services = forms.MultipleChoiceField(label="Support services", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = service_choices()
+
+
+class ServicesForm(forms.Form):
+    services = forms.MultipleChoiceField(
+        label="Support services", widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = service_choices()
+
+
+def _rows():
+    policy = current_policy()
+    held: dict[int, list[str]] = {}
+    for user_id, service in ServiceMembership.objects.values_list("user_id", "service"):
+        held.setdefault(user_id, []).append(
+            policy.services[service].label if service in policy.services else service
+        )
+    return [
+        {"user": u, "services": sorted(held.get(u.pk, [])), "second_factor": u.totp_count > 0}
+        for u in staff_users().order_by("-is_active", "username").annotate(totp_count=_totp_count())
+    ]
+
+
+def _totp_count():
+    from django.db.models import Count, Q
+
+    return Count("totpdevice", filter=Q(totpdevice__confirmed=True))
+
+
+@_administrators_only
+@require_http_methods(["GET", "POST"])
+def people(request):
+    """Every member of staff, and the form that adds one (the first password is shown once)."""
+    form = AddStaffForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = staff_member_add(changed_by=request.user, **form.cleaned_data)
+        except (StaffAdminError, UnknownService) as exc:
+            form.add_error(None, str(exc))
+        else:
+            created = {"user": user, "password": password}
+            form = AddStaffForm()
+    status = 400 if request.method == "POST" and created is None else 200
+    return render(
+        request, "console/people.html", {"rows": _rows(), "form": form, "created": created}, status=status
+    )
+
+
+def _member(user_id):
+    return staff_users().filter(pk=user_id).first()
+
+
+@_administrators_only
+def person(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    held = sorted(ServiceMembership.objects.filter(user=member).values_list("service", flat=True))
+    return render(
+        request,
+        "console/person.html",
+        {
+            "member": member,
+            "services_form": ServicesForm(initial={"services": held}),
+            "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
+            "is_self": member.pk == request.user.pk,
+        },
+    )
+
+
+def _back(request, member, ok: bool, message: str):
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("console:person", user_id=member.pk)
+
+
+@_administrators_only
+@require_POST
+def person_services(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    form = ServicesForm(request.POST)
+    if not form.is_valid():
+        return _back(request, member, False, f"Services not changed: {form.errors.as_text()}")
+    try:
+        staff_membership_set(user=member, services=form.cleaned_data["services"], changed_by=request.user)
+    except UnknownService as exc:
+        return _back(request, member, False, str(exc))
+    return _back(request, member, True, f"{member.get_username()}'s support services changed.")
+
+
+@_administrators_only
+@require_POST
+def person_deactivate(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    try:
+        done = staff_member_deactivate(user=member, changed_by=request.user)
+    except StaffAdminError as exc:
+        return _back(request, member, False, str(exc))
+    return _back(
+        request,
+        member,
+        True,
+        f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
+        f"{done.tokens_revoked} API tokens revoked.",
+    )
+
+
+@_administrators_only
+@require_POST
+def person_reactivate(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    staff_member_reactivate(user=member, changed_by=request.user)
+    return _back(request, member, True, f"{member.get_username()} can sign in again.")
+
+
+@_administrators_only
+@require_POST
+def person_second_factor(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    ended = staff_second_factor_reset(user=member, changed_by=request.user)
+    return _back(
+        request,
+        member,
+        True,
+        f"{member.get_username()}'s authenticator and recovery codes removed ({ended} sessions ended): they "
+        "enrol a new authenticator at their next sign-in.",
+    )
+
+
+@_administrators_only
+@require_POST
+def person_password(request, user_id):
+    member = _member(user_id)
+    if member is None:
+        return _not_found(request)
+    if member.pk == request.user.pk:
+        return _back(request, member, False, "Your own password is not reset here.")
+    password = staff_password_reset(user=member, changed_by=request.user)
+    return render(request, "console/person_password.html", {"member": member, "password": password})

@@ -1,0 +1,213 @@
+"""IT (Ivan) and the privacy officer (Priya) administer staff accounts: add a member, change their support
+services, deactivate them (their sessions and API tokens end at once), reset a lost second factor or a
+forgotten password; and list and revoke API tokens. Each change is an event in the access log naming who
+made it. A customer's portal sign-in is never shown as staff, and no Django admin is mounted."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from custodian.api.models import ApiToken
+from custodian.api.services import api_token_create
+from custodian.audit.models import AccessEvent
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.staff.models import ServiceMembership
+
+
+def bearer(raw):
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def events(action):
+    return list(AccessEvent.objects.filter(action=action).values_list("actor_label", "reason"))
+
+
+def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba):
+    page = console(dba).post(
+        "/staff/people/",
+        {"username": "nora.new", "full_name": "Nora Nilsen", "services": ["billing", "collections"]},
+    )
+    assert page.status_code == 200
+    password = re.search(r"<code data-password>([^<]+)</code>", page.content.decode()).group(1)
+    nora = get_user_model().objects.get(username="nora.new")
+    assert nora.get_full_name() == "Nora Nilsen" and nora.is_active
+    assert set(ServiceMembership.objects.filter(user=nora).values_list("service", flat=True)) == {
+        "billing",
+        "collections",
+    }
+    assert ("ivan.it", "nora.new added") in events("staff_added")
+    assert ("ivan.it", "nora.new is in: billing, collections") in events("staff_membership")
+    # The password is not stored in clear, and works once: then the authenticator is enrolled.
+    assert password not in nora.password
+    browser = Client()
+    signed = browser.post("/staff/login/", {"username": "nora.new", "password": password})
+    assert signed.status_code == 302 and signed.url == "/staff/login/second-factor/"
+    assert "Scan" in browser.get("/staff/login/second-factor/").content.decode()
+
+
+def test_a_taken_or_malformed_user_name_is_refused_naming_why(console, privacy_officer, billing_clerk):
+    client = console(privacy_officer)
+    taken = client.post("/staff/people/", {"username": "bill.clerk", "full_name": "X Y", "services": ["web"]})
+    assert taken.status_code == 400 and "is taken" in taken.content.decode()
+    bad = client.post("/staff/people/", {"username": "Robert'); DROP", "full_name": "X", "services": ["web"]})
+    assert bad.status_code == 400 and "lower-case letters" in bad.content.decode()
+    unknown = client.post("/staff/people/", {"username": "a.b", "full_name": "X", "services": ["nope"]})
+    assert unknown.status_code == 400 and not get_user_model().objects.filter(username="a.b").exists()
+
+
+def test_the_privacy_officer_changes_a_members_services_on_the_record(
+    console, privacy_officer, billing_clerk
+):
+    response = console(privacy_officer).post(
+        f"/staff/people/{billing_clerk.pk}/services/", {"services": ["billing", "customer_service"]}
+    )
+    assert response.status_code == 302
+    assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", flat=True)) == {
+        "billing",
+        "customer_service",
+    }
+    assert ("priya.privacy", "bill.clerk is in: billing, customer_service") in events("staff_membership")
+
+
+def test_deactivation_ends_their_sessions_and_api_tokens_at_once(console, dba, billing_clerk):
+    theirs = console(billing_clerk)
+    assert theirs.get("/staff/").status_code == 200
+    _, raw = api_token_create(user=billing_clerk, name="reports")
+    api = Client()
+    assert api.get("/api/v1/access-events", **bearer(raw)).status_code == 403  # a working token, not allowed
+    response = console(dba).post(f"/staff/people/{billing_clerk.pk}/deactivate/")
+    assert response.status_code == 302
+    billing_clerk.refresh_from_db()
+    assert not billing_clerk.is_active
+    # Their open console session is gone: the next request asks them to sign in.
+    after = theirs.get("/staff/")
+    assert after.status_code == 302 and after.url.startswith("/staff/login/")
+    assert api.get("/api/v1/access-events", **bearer(raw)).status_code == 401
+    assert ApiToken.objects.get(owner=billing_clerk).revoked_at is not None
+    assert (
+        Client().post("/staff/login/", {"username": "bill.clerk", "password": DEMO_PASSWORD}).status_code
+        == 200
+    )
+    (event,) = events("staff_deactivated")
+    assert event == ("ivan.it", "bill.clerk deactivated: 1 sessions ended, 1 API tokens revoked")
+
+
+def test_nobody_deactivates_their_own_account(console, dba):
+    client = console(dba)
+    client.post(f"/staff/people/{dba.pk}/deactivate/")
+    dba.refresh_from_db()
+    assert dba.is_active and not events("staff_deactivated")
+
+
+def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(console, privacy_officer, billing_clerk):
+    theirs = console(billing_clerk)
+    assert TOTPDevice.objects.filter(user=billing_clerk).exists()
+    console(privacy_officer).post(f"/staff/people/{billing_clerk.pk}/second-factor/")
+    assert not TOTPDevice.objects.filter(user=billing_clerk).exists()
+    assert not StaticDevice.objects.filter(user=billing_clerk).exists()
+    assert theirs.get("/staff/").url.startswith("/staff/login/")
+    browser = Client()
+    browser.post("/staff/login/", {"username": "bill.clerk", "password": DEMO_PASSWORD})
+    assert "Scan" in browser.get("/staff/login/second-factor/").content.decode()
+    assert events("staff_mfa_reset") == [
+        ("priya.privacy", "bill.clerk: second factor reset, 1 sessions ended")
+    ]
+
+
+def test_a_password_reset_shows_a_new_password_once(console, dba, billing_clerk):
+    page = console(dba).post(f"/staff/people/{billing_clerk.pk}/password/")
+    password = re.search(r"<code data-password>([^<]+)</code>", page.content.decode()).group(1)
+    billing_clerk.refresh_from_db()
+    assert billing_clerk.check_password(password) and not billing_clerk.check_password(DEMO_PASSWORD)
+    assert events("staff_password_reset") == [("ivan.it", "bill.clerk: password reset, 0 sessions ended")]
+
+
+def test_tokens_are_listed_with_owner_and_expiry_issued_and_revoked_on_the_record(
+    console, dba, billing_clerk
+):
+    client = console(dba)
+    issued = client.post(
+        "/staff/tokens/issue/", {"username": "bill.clerk", "name": "nightly export", "days": 30}
+    )
+    raw = re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode()).group(1)
+    token = ApiToken.objects.get(owner=billing_clerk)
+    assert (
+        token.kind == "staff" and round((token.expires_at - token.created_at).total_seconds() / 86400) == 30
+    )
+    listing = client.get("/staff/tokens/?owner=bill.clerk").content.decode()
+    assert "nightly export" in listing and "bill.clerk" in listing and raw not in listing
+    assert Client().get("/api/v1/access-events", **bearer(raw)).status_code == 403
+    assert client.post(f"/staff/tokens/{token.pk}/revoke/").status_code == 302
+    assert Client().get("/api/v1/access-events", **bearer(raw)).status_code == 401
+    labels = [(a, r.split(":")[0]) for a, r in events("api_token_issued") + events("api_token_revoked")]
+    assert labels == [("ivan.it", f"token {token.pk} (staff, bill.clerk)")] * 2
+
+
+def test_the_api_token_command_records_its_changes(capsys, billing_clerk):
+    call_command("api_token", "create", "--user", "bill.clerk", "--days", "5")
+    token = ApiToken.objects.get(owner=billing_clerk)
+    call_command("api_token", "expire", str(token.pk))
+    call_command("api_token", "revoke", str(token.pk))
+    for action in ("api_token_issued", "api_token_expired", "api_token_revoked"):
+        ((actor, reason),) = events(action)
+        assert actor == "staff administration" and reason.startswith(f"token {token.pk} (staff, bill.clerk)")
+
+
+def test_customers_portal_sign_ins_are_not_staff(console, dba, customer):
+    from django.utils import timezone
+
+    from custodian.portal.models import PortalAccount
+
+    user = get_user_model().objects.create_user(username="c-portal-login", password="x" * 20)
+    PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
+    client = console(dba)
+    assert "c-portal-login" not in client.get("/staff/people/").content.decode()
+    assert client.get(f"/staff/people/{user.pk}/").status_code == 404
+    assert client.post(f"/staff/people/{user.pk}/deactivate/").status_code == 404
+    user.refresh_from_db()
+    assert user.is_active
+
+
+def test_the_staff_command_adds_changes_lists_and_offboards(capsys, billing_clerk):
+    call_command("staff", "add", "olga.ops", "--name", "Olga Ops", "--services", "it_database")
+    out = capsys.readouterr().out
+    assert "olga.ops added" in out and "first password (shown once): " in out
+    call_command("staff", "services", "olga.ops", "it_database,web")
+    call_command("staff", "deactivate", "bill.clerk")
+    assert "bill.clerk deactivated" in capsys.readouterr().out
+    call_command("staff", "list")
+    listing = capsys.readouterr().out
+    assert "olga.ops" in listing and "it_database,web" in listing and "bill.clerk" not in listing
+    call_command("staff", "list", "--all")
+    assert "deactivated" in capsys.readouterr().out
+    call_command("staff", "reset-second-factor", "olga.ops")
+    assert [a for a, _ in events("staff_deactivated")] == ["staff administration"]
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not support services"):
+        call_command("staff", "services", "olga.ops", "root")
+    with pytest.raises(CommandError, match="no member of staff"):
+        call_command("staff", "deactivate", "nobody")
+
+
+def test_no_django_admin_is_mounted():
+    """Django's admin would show any model's rows, personal data included: it is not installed, and nothing
+    answers under /admin/."""
+    assert "django.contrib.admin" not in settings.INSTALLED_APPS
+    for path in ("/admin/", "/admin/login/", "/admin/auth/user/", "/staff/admin/"):
+        with pytest.raises(Resolver404):
+            resolve(path)
+
+
+def test_every_change_action_fits_the_access_logs_column():
+    from custodian.audit.events import CHANGE_ACTIONS
+
+    width = AccessEvent._meta.get_field("action").max_length
+    assert [a for a in CHANGE_ACTIONS if len(a) > width] == []
