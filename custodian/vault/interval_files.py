@@ -285,3 +285,22 @@ def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = N
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
     return removed
+
+
+def files_copy(target: Path) -> int:
+    """Copy every month-shard to `target` (same layout), each under its write lock, so no copy is half of a
+    rewrite (backups: custodian.vault.backup). Returns the number of files copied."""
+    import shutil
+
+    copied = 0
+    root = store_dir()
+    if not root.is_dir():
+        return 0
+    for path in sorted(root.glob("*/shard-*.parquet")):
+        dest = Path(target) / path.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(path):
+            if path.exists():
+                shutil.copy2(path, dest)
+                copied += 1
+    return copied

@@ -72,3 +72,8 @@ def master_key_rotate(
         sealing.write_keyring(path, sealing.Keyring(new_id, keep))
         sealing.KEYS.keyring(force=True)
     return {"active": new_id, "rewrapped": done, "retired": retired}
+
+
+def master_key_ids() -> set[str]:
+    """The ids of the master keys in the configured keyring (no key material); KeyringError if unreadable."""
+    return set(sealing._read_keyring(Path(settings.CUSTODIAN_MASTER_KEYRING)).keys)
