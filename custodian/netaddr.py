@@ -222,3 +222,14 @@ def mask_ip(address: str | None) -> str:
     # From the integer, so an IPv6 zone (fe80::1%eth0) never reaches the stored text.
     network = (int(ip) >> bits) << bits
     return str(ipaddress.ip_network((network, prefix)))
+
+
+def forwarded_proto_forget_untrusted(meta) -> None:
+    """Drop `X-Forwarded-Proto` unless the direct peer is one of CUSTODIAN_TRUSTED_PROXIES: only a trusted
+    proxy may say the client came over HTTPS (Django believes SECURE_PROXY_SSL_HEADER from anyone)."""
+    if "HTTP_X_FORWARDED_PROTO" not in meta:
+        return
+    peer = parse_ip(meta.get("REMOTE_ADDR", ""))
+    networks = _trusted(tuple(settings.CUSTODIAN_TRUSTED_PROXIES))
+    if peer is None or not _is_trusted(peer, networks):
+        del meta["HTTP_X_FORWARDED_PROTO"]

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "custodian.web.proxy.TrustedProxyMiddleware",  # first: X-Forwarded-Proto only from a trusted proxy
     "custodian.operations.health.HealthMiddleware",  # /healthz and /readyz, before host checks and redirects
     "custodian.operations.middleware.RequestLogMiddleware",  # one JSON line per request, nothing personal
     "django.middleware.security.SecurityMiddleware",
@@ -330,7 +331,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HTTPS as the TLS proxy saw it, only when the proxies are named (custodian.web.proxy drops the header
+    # from anyone else); without trusted proxies the server must be reached over TLS directly.
+    if CUSTODIAN_TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Logs never carry personal data: request bodies and SQL parameters are not logged, and every record is
 # scrubbed (custodian.operations.logs). JSON lines on stdout in production (LOG_FORMAT=json), one line per
