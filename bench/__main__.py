@@ -29,6 +29,7 @@ ALL = [
     "analytics_overhead",
     "comparison",
     "bill_run",
+    "portal_load",
 ]
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 

@@ -79,6 +79,17 @@ def _bill_run() -> str:
     return _command("bill_run", "--cycle", f"{last_month:%Y-%m}", "--no-progress")()
 
 
+def _task_results_prune() -> str:
+    """Delete the background queue's finished task rows after a week (django-tasks-db's own command); the
+    jobs' outcomes are kept on their JobState rows."""
+    from django.tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return "tasks run where they are queued: no queue rows to prune"
+    return _command("prune_db_task_results", "--min-age-days", "7")()
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -133,6 +144,12 @@ JOBS: tuple[Job, ...] = (
         "Website statistics: delete page views past the policy file's period (daily)",
         "20 2 * * *",
         _command("analytics_purge"),
+    ),
+    Job(
+        "task_results_prune",
+        "Background queue: delete finished task rows older than a week (daily)",
+        "10 2 * * *",
+        _task_results_prune,
     ),
     Job(
         "retention_run",

@@ -24,6 +24,7 @@ from custodian.operations.jobs import (
 from custodian.operations.models import JobState
 from custodian.operations.scheduler import scheduler_tick
 from custodian.operations.tests.conftest import read_events
+from custodian.testing import ON_POSTGRES
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -194,3 +195,24 @@ def test_jobs_status_and_run_commands(db, log_keys, only, capsys):
     call_command("jobs", "status")
     out = capsys.readouterr().out
     assert "worker_heartbeat: success (worker" in out and "last success 20" in out
+
+
+# As in the report runs' test: the worker reopens connections between tasks, which ends a test's transaction
+# on PostgreSQL (there the test is transactional); SQLite's in-memory test database keeps its one connection.
+@pytest.mark.django_db(transaction=ON_POSTGRES)
+def test_the_scheduler_queue_and_worker_run_jobs_and_old_queue_rows_are_pruned(log_keys, only, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    ran = only(
+        ("minutely", "* * * * *"), ("task_results_prune", "10 2 * * *", jobs_module._task_results_prune)
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    now = timezone.now()
+    job_register("minutely", now=now - timedelta(minutes=5))
+    assert scheduler_tick(now) == ["minutely"]
+    assert ran == [] and DBTaskResult.objects.count() == 1  # queued, not run
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert ran == ["minutely"] and JobState.objects.get(name="minutely").last_outcome == "success"
+    DBTaskResult.objects.update(finished_at=now - timedelta(days=8))
+    assert job_run("task_results_prune") == "success"
+    assert DBTaskResult.objects.count() == 0
