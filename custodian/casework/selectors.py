@@ -1,4 +1,6 @@
 from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.staff.selectors import reviews_access
+from custodian.vault.gate import Actor
 from custodian.vault.open_requests import OpenRequest
 
 
@@ -15,3 +17,14 @@ class OpenRequestsInCasework:
             .first()
         )
         return OpenRequest(*found) if found is not None else None
+
+
+def request_visible_to(*, fetched_by: Actor, request_id) -> CustomerRequest | None:
+    """The request with its customer, if `fetched_by` may work on it: their service owns it, or they review
+    access. Else None, the same for a request that does not exist."""
+    found = CustomerRequest.objects.select_related("customer").filter(pk=request_id).first()
+    if found is None or not (
+        found.owning_service in fetched_by.services or reviews_access(fetched_by.services)
+    ):
+        return None
+    return found

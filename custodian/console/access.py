@@ -1,14 +1,20 @@
-"""Who may open which console page: one rule per page, kept on the view itself. The view refuses with it (403,
-saying who may) and the console's navigation asks the same rule, so a member of staff sees a link only to the
-pages their support services can use. A page without a rule is open to every signed-in member of staff (the
-view may still answer 404 for a record that is not theirs)."""
+"""Who may open which console page and which record: the console's one access module.
+
+A page's rule is kept on the view itself (`console_page`). The view refuses with it (403, saying who may) and
+the console's navigation asks the same rule, so a member of staff sees a link only to the pages their support
+services can use. A page without a rule is open to every signed-in member of staff. A record is looked up
+for the signed-in member of staff (`request_for_staff`): one that is not theirs is answered like one that
+does not exist (`not_found`, 404)."""
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
 
+from custodian.casework.models import CustomerRequest
+from custodian.casework.selectors import request_visible_to
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import reviews_access
@@ -96,3 +102,19 @@ def may_open(request, url_name: str, *args) -> bool:
         return False
     rule = getattr(view, "console_rule", None)
     return rule is None or rule(console_actor(request))
+
+
+DENIED = gate.NOT_FOUND_OR_DENIED
+
+privacy_officer_only = console_page(is_privacy_officer, "Only the privacy officer reviews access.")
+
+
+def not_found(request):
+    """The console's answer for a record that does not exist and for one that is not this member's."""
+    return render(request, "console/not_found.html", {"message": DENIED}, status=404)
+
+
+def request_for_staff(request, request_id) -> CustomerRequest | None:
+    """The customer request, if this member of staff may work on it (their service owns it, or they review
+    access); else None, and the view answers `not_found`."""
+    return request_visible_to(fetched_by=console_actor(request), request_id=request_id)

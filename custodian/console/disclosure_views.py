@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
-from custodian.console.views import _not_found, _privacy_officer_only
+from custodian.console.access import not_found, privacy_officer_only
 from custodian.customers.models import Customer
 from custodian.disclosures.exports import (
     LETTER_MAILING,
@@ -120,7 +120,7 @@ class DiscloseForm(forms.Form):
     clean_customer_ids = AuthorityForm.clean_customer_ids
 
 
-@_privacy_officer_only
+@privacy_officer_only
 def desk(request):
     vendors = [(v, current_determination(v)) for v in Vendor.objects.order_by("name")]
     return render(
@@ -148,7 +148,7 @@ def _done(request, ok: bool, message: str):
     return redirect("console:disclosures")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def vendor_add(request):
     form = VendorForm(request.POST)
@@ -161,13 +161,13 @@ def vendor_add(request):
     return _done(request, True, f"Vendor {vendor.name} registered; record a determination before any export.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def vendor_determination(request, vendor_id):
     vendor = Vendor.objects.filter(pk=vendor_id).first()
     form = DeterminationForm(request.POST)
     if vendor is None:
-        return _not_found(request)
+        return not_found(request)
     if not form.is_valid():
         return _done(request, False, f"Determination not recorded: {form.errors.as_text()}")
     try:
@@ -177,12 +177,12 @@ def vendor_determination(request, vendor_id):
     return _done(request, True, f"Determination recorded for {vendor.name}.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def vendor_export(request, vendor_id):
     vendor = Vendor.objects.filter(pk=vendor_id).first()
     if vendor is None:
-        return _not_found(request)
+        return not_found(request)
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
         # Thousands of letters take minutes: they go through a background report run, with its progress.
 
@@ -216,16 +216,16 @@ def vendor_export(request, vendor_id):
     )
 
 
-@_privacy_officer_only
+@privacy_officer_only
 def export_file(request, export_id, part):
     export = VendorExport.objects.filter(pk=export_id, status="done").first()
     if export is None or part not in ("file", "manifest"):
-        return _not_found(request)
+        return not_found(request)
     name = export.file_name if part == "file" else f"{export.file_name}.manifest.json"
     return FileResponse(open(export_dir() / name, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def consent_add(request):
     form = ConsentForm(request.POST, request.FILES)
@@ -260,12 +260,12 @@ def consent_add(request):
     return _done(request, True, f"Consent {consent.pk} recorded.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def consent_revoke_view(request, consent_id):
     consent = Consent.objects.filter(pk=consent_id).first()
     if consent is None:
-        return _not_found(request)
+        return not_found(request)
     try:
         consent_revoke(
             consent=consent,
@@ -277,7 +277,7 @@ def consent_revoke_view(request, consent_id):
     return _done(request, True, f"Consent {consent.pk} revoked; no later disclosure can rely on it.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def authority_add(request):
     from django.contrib.auth import get_user_model
@@ -312,7 +312,7 @@ def authority_add(request):
     return _done(request, True, f"Legal authority {authority.pk} recorded.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def disclose_view(request):
     form = DiscloseForm(request.POST)

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian.console.access import not_found, privacy_officer_only
 from custodian.console.privacy import unusual_access
-from custodian.console.views import _not_found, _privacy_officer_only
 from custodian.incidents import services
 from custodian.incidents.models import Incident
 from custodian.netaddr import client_ip
@@ -79,7 +79,7 @@ class HoldDecisionForm(forms.Form):
     note = forms.CharField(max_length=300, label="Why")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 def incidents(request):
     last, due = services.security_assessment_due()
     rows = [(i, services.incident_deadlines(i)) for i in Incident.objects.order_by("-opened_at")[:100]]
@@ -106,7 +106,7 @@ def _back(request, ok: bool, text: str, incident: Incident | None = None):
     )
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_open_view(request):
     form = OpenForm(request.POST)
@@ -137,7 +137,7 @@ def incident_open_view(request):
     )
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_from_flag(request):
     """Open an incident from a flag shown on the privacy officer's page (the flag is looked up again, not
@@ -166,11 +166,11 @@ def _forms(**bound):
     return out
 
 
-@_privacy_officer_only
+@privacy_officer_only
 def incident_detail(request, incident_id):
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
-        return _not_found(request)
+        return not_found(request)
     policy = current_policy()
     affected = list(incident.affected.select_related("notice").order_by("customer_id"))
     by_category: dict[str, int] = {}
@@ -199,7 +199,7 @@ def incident_detail(request, incident_id):
 def _step(request, incident_id, form_class, act):
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:
-        return _not_found(request)
+        return not_found(request)
     form = form_class(request.POST)
     if not form.is_valid():
         return _back(request, False, form.errors.as_text(), incident)
@@ -210,7 +210,7 @@ def _step(request, incident_id, form_class, act):
     return _back(request, True, text, incident)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_note(request, incident_id):
     def act(incident, d):
@@ -220,7 +220,7 @@ def incident_note(request, incident_id):
     return _step(request, incident_id, NoteForm, act)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_determine(request, incident_id):
     def act(incident, d):
@@ -235,7 +235,7 @@ def incident_determine(request, incident_id):
     return _step(request, incident_id, DetermineForm, act)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_delay(request, incident_id):
     def act(incident, d):
@@ -251,7 +251,7 @@ class _Empty(forms.Form):
     pass
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_notify(request, incident_id):
     def act(incident, d):
@@ -261,7 +261,7 @@ def incident_notify(request, incident_id):
     return _step(request, incident_id, _Empty, act)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_agencies(request, incident_id):
     def act(incident, d):
@@ -271,7 +271,7 @@ def incident_agencies(request, incident_id):
     return _step(request, incident_id, AgenciesForm, act)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def incident_report(request, incident_id):
     def act(incident, d):
@@ -281,7 +281,7 @@ def incident_report(request, incident_id):
     return _step(request, incident_id, ReportForm, act)
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def assessment_add(request):
     form = AssessmentForm(request.POST)
@@ -294,7 +294,7 @@ def assessment_add(request):
     return _back(request, True, "Security assessment recorded.")
 
 
-@_privacy_officer_only
+@privacy_officer_only
 @require_POST
 def hold_decide(request, hold_id):
     form = HoldDecisionForm(request.POST)
@@ -309,7 +309,7 @@ def hold_decide(request, hold_id):
             client_ip=client_ip(request),
         )
     except ReadHold.DoesNotExist:
-        return _not_found(request)
+        return not_found(request)
     except (NotAllowed, ValueError) as exc:
         return _back(request, False, str(exc))
     return _back(request, True, f"Hold {hold.pk}: {hold.get_status_display().lower()}.")

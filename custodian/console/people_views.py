@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from custodian.console import access
-from custodian.console.access import console_page
-from custodian.console.views import _not_found
+from custodian.console.access import console_page, not_found
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
 from custodian.staff.services import (
@@ -101,7 +100,7 @@ def _member(user_id):
 def person(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     held = sorted(ServiceMembership.objects.filter(user=member).values_list("service", flat=True))
     return render(
         request,
@@ -125,7 +124,7 @@ def _back(request, member, ok: bool, message: str):
 def person_services(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     form = ServicesForm(request.POST)
     if not form.is_valid():
         return _back(request, member, False, f"Services not changed: {form.errors.as_text()}")
@@ -141,7 +140,7 @@ def person_services(request, user_id):
 def person_deactivate(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     try:
         done = staff_member_deactivate(user=member, changed_by=request.user)
     except StaffAdminError as exc:
@@ -160,7 +159,7 @@ def person_deactivate(request, user_id):
 def person_reactivate(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     staff_member_reactivate(user=member, changed_by=request.user)
     return _back(request, member, True, f"{member.get_username()} can sign in again.")
 
@@ -170,7 +169,7 @@ def person_reactivate(request, user_id):
 def person_second_factor(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     ended = staff_second_factor_reset(user=member, changed_by=request.user)
     return _back(
         request,
@@ -186,7 +185,7 @@ def person_second_factor(request, user_id):
 def person_password(request, user_id):
     member = _member(user_id)
     if member is None:
-        return _not_found(request)
+        return not_found(request)
     if member.pk == request.user.pk:
         return _back(request, member, False, "Your own password is not reset here.")
     password = staff_password_reset(user=member, changed_by=request.user)

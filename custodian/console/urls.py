@@ -1,31 +1,45 @@
 from django.urls import path
 
 from custodian.console import billing_views as bv
+from custodian.console import (
+    customer_views,
+    marketing_views,
+    operations_views,
+    privacy_views,
+    report_views,
+    request_views,
+    web_stats,
+)
 from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
-from custodian.console import operations_views, report_views, views, web_stats
 from custodian.console import people_views as pv
 
 app_name = "console"
 urlpatterns = [
-    path("customers/", views.customer_search, name="customers"),
+    path("customers/", customer_views.customer_search, name="customers"),
     path("operations/", operations_views.operations, name="operations"),
     path("reports/", report_views.reports, name="reports"),
-    path("customers/<id:customer_id>/", views.customer_detail, name="customer"),
-    path("customers/<id:customer_id>/break-glass/", views.break_glass, name="break_glass"),
-    path("customers/<id:customer_id>/green-button.xml", views.customer_green_button, name="green_button"),
-    path("customers/<id:customer_id>/usage-import/", views.customer_usage_import, name="usage_import"),
-    path("requests/", views.request_queue, name="requests"),
-    path("requests/new/", views.request_new, name="request_new"),
-    path("requests/<id:request_id>/", views.request_detail, name="request"),
-    path("requests/<id:request_id>/hand-off/", views.request_hand_off_view, name="hand_off"),
-    path("requests/<id:request_id>/close/", views.request_close_view, name="close"),
-    path("requests/<id:request_id>/package/", views.request_package, name="package"),
-    path("requests/<id:request_id>/correction/", views.correction_view, name="correction"),
-    path("privacy/", views.privacy_home, name="privacy"),
-    path("privacy/break-glass/<id:grant_id>/review/", views.break_glass_review_view, name="review"),
-    path("privacy/access/", views.access_review, name="access_review"),
-    path("privacy/inventory/", views.inventory, name="inventory"),
+    path("customers/<id:customer_id>/", customer_views.customer_detail, name="customer"),
+    path("customers/<id:customer_id>/break-glass/", customer_views.break_glass, name="break_glass"),
+    path(
+        "customers/<id:customer_id>/green-button.xml",
+        customer_views.customer_green_button,
+        name="green_button",
+    ),
+    path(
+        "customers/<id:customer_id>/usage-import/", customer_views.customer_usage_import, name="usage_import"
+    ),
+    path("requests/", request_views.request_queue, name="requests"),
+    path("requests/new/", request_views.request_new, name="request_new"),
+    path("requests/<id:request_id>/", request_views.request_detail, name="request"),
+    path("requests/<id:request_id>/hand-off/", request_views.request_hand_off_view, name="hand_off"),
+    path("requests/<id:request_id>/close/", request_views.request_close_view, name="close"),
+    path("requests/<id:request_id>/package/", request_views.request_package, name="package"),
+    path("requests/<id:request_id>/correction/", request_views.correction_view, name="correction"),
+    path("privacy/", privacy_views.privacy_home, name="privacy"),
+    path("privacy/break-glass/<id:grant_id>/review/", privacy_views.break_glass_review_view, name="review"),
+    path("privacy/access/", privacy_views.access_review, name="access_review"),
+    path("privacy/inventory/", privacy_views.inventory, name="inventory"),
     path("privacy/incidents/", iv.incidents, name="incidents"),
     path("privacy/incidents/open/", iv.incident_open_view, name="incident_open"),
     path("privacy/incidents/from-flag/", iv.incident_from_flag, name="incident_from_flag"),
@@ -38,8 +52,8 @@ urlpatterns = [
     path("privacy/incidents/<id:incident_id>/agencies/", iv.incident_agencies, name="incident_agencies"),
     path("privacy/incidents/<id:incident_id>/report/", iv.incident_report, name="incident_report"),
     path("privacy/holds/<id:hold_id>/decide/", iv.hold_decide, name="hold_decide"),
-    path("privacy/retention/", views.retention, name="retention"),
-    path("marketing/", views.marketing, name="marketing"),
+    path("privacy/retention/", privacy_views.retention, name="retention"),
+    path("marketing/", marketing_views.marketing, name="marketing"),
     path("web/", web_stats.web_dashboard, name="web_stats"),
     path("privacy/disclosures/", dv.desk, name="disclosures"),
     path("privacy/disclosures/vendors/", dv.vendor_add, name="vendor_add"),

@@ -1,0 +1,237 @@
+"""The console's customer pages: finding a customer, the purpose-bound view of their data, emergency access,
+Green Button download and upload. Every look at personal data goes through custodian.vault.gate with a
+purpose (and the open request when the purpose needs one), and the page says it was logged."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.console import access, forms
+from custodian.console.access import (
+    console_actor,
+    console_page,
+    not_found,
+)
+from custodian.customers.models import Customer
+from custodian.customers.selectors import current_premises
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.staff.decorators import console_required
+from custodian.staff.mfa import verify_second_factor
+from custodian.staff.sessions import privilege_raised
+from custodian.usage.forms import PeriodForm, UsageUploadForm
+from custodian.usage.greenbutton_export import espi_feed
+from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
+from custodian.usage.services import usage_points_for
+from custodian.vault import gate
+from custodian.vault.models import BreakGlassGrant, Channel
+from custodian.vault.services import Submission
+
+
+@console_page(access.reads_customers, "Your support services read no customer data.")
+def customer_search(request):
+    actor = console_actor(request)
+    # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
+    requests = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=actor.services)
+    form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests.order_by("pk"))
+    results = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            ids = gate.find_customers(
+                actor=actor,
+                field=form.cleaned_data["field"],
+                value=form.cleaned_data["value"],
+                purpose=form.cleaned_data["purpose"],
+                request_id=form.cleaned_data["request"] or None,
+                client_ip=client_ip(request),
+            )
+        except gate.Denied:
+            form.add_error(
+                "purpose",
+                "That purpose does not allow looking customers up by this field"
+                " (request-driven purposes need an open request your service owns).",
+            )
+        else:
+            results = Customer.objects.filter(pk__in=ids)
+    return render(request, "console/customer_search.html", {"form": form, "results": results})
+
+
+def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
+    actor = console_actor(request)
+    open_requests = CustomerRequest.objects.filter(
+        customer=customer, status=RequestStatus.OPEN, owning_service__in=actor.services
+    )
+    policy = current_policy()
+    return render(
+        request,
+        "console/customer.html",
+        {
+            "customer": customer,
+            "premises": current_premises(customer.pk).prefetch_related("service_points"),
+            "categories": [c for c in policy.categories.values() if c.key != "correspondence"],
+            "form": form,
+            "revealed": revealed,
+            "purpose_label": purpose_label,
+            "open_requests": open_requests,
+            "break_glass_form": forms.BreakGlassForm(emergency_purposes=emergency)
+            if (emergency := policy.emergency_purposes(actor.services))
+            else None,
+        },
+    )
+
+
+@console_required
+def customer_detail(request, customer_id):
+    actor = console_actor(request)
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None or not access.reads_customers(actor):
+        return not_found(request)
+    requests = CustomerRequest.objects.filter(
+        customer=customer, status=RequestStatus.OPEN, owning_service__in=actor.services
+    )
+    emergency = BreakGlassGrant.objects.filter(
+        user=request.user, customer=customer, expires_at__gt=timezone.now()
+    ).values_list("purpose", flat=True)
+    form = forms.RevealForm(
+        request.POST or None, services=actor.services, requests=requests, emergency_purposes=list(emergency)
+    )
+    if request.method == "POST" and form.is_valid():
+        purpose = form.cleaned_data["purpose"]
+        try:
+            values = gate.reveal(
+                actor=actor,
+                customer_id=customer.pk,
+                fields=form.cleaned_data["fields"],
+                purpose=purpose,
+                request_id=form.cleaned_data["request"] or None,
+                client_ip=client_ip(request),
+            )
+        except gate.Destroyed as exc:
+            form.add_error(None, str(exc))
+        except gate.Held as exc:
+            form.add_error(None, f"This read is {exc} (the privacy officer decides). Nothing was shown.")
+        except gate.Denied:
+            form.add_error(
+                None,
+                "Not allowed: your support services may not see these items for this purpose"
+                " (request-driven purposes need an open request of this customer that your service owns).",
+            )
+        else:
+            policy = current_policy()
+            labels = {c.field: c.label for c in policy.categories.values()}
+            revealed = [(labels[f], values.get(f, "— not on file —")) for f in form.cleaned_data["fields"]]
+            return _customer_page(
+                request, customer, form=form, revealed=revealed, purpose_label=policy.purposes[purpose].label
+            )
+    return _customer_page(request, customer, form=form)
+
+
+@console_required
+@require_POST
+def break_glass(request, customer_id):
+    """Emergency access: the gate decides (the policy file's emergency scope) and logs a refusal; a missing
+    customer and a refusal get the same answer."""
+    actor = console_actor(request)
+    form = forms.BreakGlassForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Emergency access needs a purpose, a reason of at least 10 characters, your password and a code.",
+        )
+        return redirect("console:customer", customer_id=customer_id)
+    # Re-authentication: the password and a fresh second-factor code, right now.
+    if (
+        not request.user.check_password(form.cleaned_data["password"])
+        or verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None
+    ):
+        messages.error(request, "Password or code not accepted; emergency access was not opened.")
+        return redirect("console:customer", customer_id=customer_id)
+    privilege_raised(request)
+    try:
+        grant = gate.break_glass_open(
+            actor=actor,
+            customer_id=customer_id,
+            purpose=form.cleaned_data["purpose"],
+            reason=form.cleaned_data["reason"],
+            client_ip=client_ip(request),
+        )
+    except gate.Denied:
+        return not_found(request)
+    customer = grant.customer
+    messages.warning(
+        request,
+        f"Emergency access open until {grant.expires_at:%H:%M}. It is logged and will be reviewed "
+        "by the privacy officer.",
+    )
+    return redirect("console:customer", customer_id=customer.pk)
+
+
+@console_required
+def customer_usage_import(request, customer_id):
+    """Upload a Green Button file into the customer's interval readings, under "providing or improving utility
+    services" (field services and customer service). Every problem is listed with its line; an incomplete
+    file stores nothing."""
+
+    allowed = may_import_usage(request.user)
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None or not allowed:
+        return not_found(request)
+    form = UsageUploadForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        summary = usage_import(
+            customer_id=customer.pk,
+            result=parse_green_button(form.cleaned_data["file"]),
+            submission=Submission(
+                channel=Channel.FILE_IMPORT,
+                notice_key="metering",
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_full_name() or request.user.get_username(),
+                # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
+                note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
+            ),
+            imported_by=request.user,
+            client_ip=client_ip(request),
+        )
+    status = 400 if request.method == "POST" and (not form.is_valid() or summary.refused) else 200
+    return render(
+        request,
+        "console/usage_import.html",
+        {
+            "customer": customer,
+            "form": form,
+            "summary": summary,
+            "problems": (summary.problems[:200] if summary else []),
+        },
+        status=status,
+    )
+
+
+@console_required
+def customer_green_button(request, customer_id):
+    """Staff download of a customer's Green Button file, under "providing or improving utility services",
+    for the last 13 months or the period given (`?start=YYYY-MM-DD&end=YYYY-MM-DD`)."""
+
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return HttpResponse(f"Bad period: {errors}", status=400, content_type="text/plain")
+    start, end = form.period() if request.GET else (None, None)
+    try:
+        points = usage_points_for(
+            actor=console_actor(request),
+            customer_id=customer_id,
+            purpose="providing_services",
+            start=start,
+            end=end,
+            client_ip=client_ip(request),
+        )
+    except gate.Denied:
+        return not_found(request)
+    body = espi_feed(subject=str(customer_id), base_url=request.build_absolute_uri("/"), usage_points=points)
+    response = HttpResponse(body, content_type="application/atom+xml")
+    response["Content-Disposition"] = f'attachment; filename="green-button-{customer_id}.xml"'
+    return response

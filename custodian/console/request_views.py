@@ -1,0 +1,252 @@
+"""The console's request pages: the queue, intake of calls, visits and letters, a request's page, hand-offs,
+closing, the response package and corrections."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
+from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
+from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
+from custodian.console import forms
+from custodian.console.access import (
+    console_actor,
+    not_found,
+    request_for_staff,
+)
+from custodian.console.privacy import response_package
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.staff.decorators import console_required
+from custodian.staff.selectors import reviews_access
+from custodian.vault import gate
+
+
+@console_required
+def request_queue(request):
+    actor = console_actor(request)
+    reqs = CustomerRequest.objects.filter(
+        status=RequestStatus.OPEN, owning_service__in=actor.services
+    ).order_by("due_on", "opened_at")
+    return render(request, "console/request_queue.html", {"requests": reqs})
+
+
+@console_required
+def request_new(request):
+    actor = console_actor(request)
+    form = forms.IntakeForm(request.POST or None, services=actor.services)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer_id = None
+        if data["account_number"]:
+            # One look-up, under the purpose the staff member named (the form offers only purposes that may
+            # find an account): nothing is tried and refused on the way.
+            try:
+                ids = gate.find_customers(
+                    actor=actor,
+                    field="account_number",
+                    value=data["account_number"],
+                    purpose=data["purpose"],
+                    client_ip=client_ip(request),
+                    intake=True,
+                )
+            except gate.Denied:
+                ids = []
+            if len(ids) != 1:
+                form.add_error("account_number", "No customer with that account number that you may look up.")
+                return render(
+                    request,
+                    "console/request_new.html",
+                    {"form": form, "notice": current_policy().notices["contact_form"]},
+                )
+            customer_id = ids[0]
+        intake = Intake(
+            kind=data["kind"],
+            channel=data["channel"],
+            message=data["message"],
+            customer_id=customer_id,
+            contact={k: data[k] for k in ("name", "phone", "email") if data[k]}
+            if customer_id is None
+            else {},
+            recorded_by=request.user,
+            verification=data["verification"],
+            verified_with=data["verified_with"] if data["verification"] != "not_a_customer" else "",
+        )
+        try:
+            req, _ = request_intake(intake=intake)
+        except RequestError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Request #{req.pk} opened for {current_policy().services[req.owning_service].label}, "
+                f"due {req.due_on:%B %-d, %Y}.",
+            )
+            return redirect("console:requests")
+    return render(
+        request,
+        "console/request_new.html",
+        {"form": form, "notice": current_policy().notices["contact_form"]},
+    )
+
+
+@console_required
+def request_detail(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None:
+        return not_found(request)
+    documents = None
+    if request.method == "POST" and "read" in request.POST:
+        purpose = request.POST.get("purpose", "")
+        try:
+            documents = gate.reveal_documents(
+                actor=actor,
+                customer_id=req.customer_id,
+                category="correspondence",
+                ref_prefix=f"request:{req.pk}:",
+                purpose=purpose,
+                request_id=req.pk,
+                client_ip=client_ip(request),
+            )
+        except gate.Denied:
+            messages.error(
+                request,
+                "Not allowed: reading this request's messages needs a purpose your service holds, "
+                "while your service owns the request.",
+            )
+    policy = current_policy()
+    return render(
+        request,
+        "console/request_detail.html",
+        {
+            "req": req,
+            "history": req.history.select_related("by").order_by("at", "pk"),
+            "documents": documents,
+            "read_purposes": [
+                (k, policy.purposes[k].label)
+                for k in sorted(
+                    {p for s in actor.services if s in policy.services for p in policy.services[s].purposes}
+                )
+                if "correspondence" in policy.purposes[k].categories
+            ],
+            "hand_off_form": forms.HandOffForm(),
+            "close_form": forms.CloseForm(),
+            "owns": req.owning_service in actor.services,
+            "can_correct": req.kind == RequestKind.CORRECTION
+            and req.status == RequestStatus.OPEN
+            and req.owning_service in actor.services,
+            "correction_form": forms.CorrectionForm(),
+            "decline_form": forms.DeclineForm(),
+            "can_package": req.kind == RequestKind.DATA_ACCESS
+            and reviews_access(actor.services)
+            and req.owning_service in actor.services,
+        },
+    )
+
+
+@console_required
+@require_POST
+def request_hand_off_view(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return not_found(request)
+    form = forms.HandOffForm(request.POST)
+    if form.is_valid():
+        try:
+            request_hand_off(
+                request=req,
+                to_service=form.cleaned_data["to_service"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except RequestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Handed off to {current_policy().services[req.owning_service].label}.")
+            return redirect("console:requests")
+    else:
+        messages.error(request, "A hand-off needs a service and a reason.")
+    return redirect("console:request", request_id=req.pk)
+
+
+@console_required
+@require_POST
+def request_close_view(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return not_found(request)
+    form = forms.CloseForm(request.POST)
+    if form.is_valid() and req.status == RequestStatus.OPEN:
+        request_close(request=req, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Request #{req.pk} closed.")
+    return redirect("console:requests")
+
+
+@console_required
+def request_package(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.kind != RequestKind.DATA_ACCESS or req.owning_service not in actor.services:
+        return not_found(request)
+    try:
+        package = response_package(
+            actor=actor, customer_id=req.customer_id, request_id=req.pk, client_ip=client_ip(request)
+        )
+    except gate.Denied:
+        return not_found(request)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(package, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="data-request-{req.pk}.json"'
+        return response
+    return render(
+        request,
+        "console/package.html",
+        {
+            "req": req,
+            "package": package,
+            "json_url": reverse("console:package", args=[req.pk]) + "?format=json",
+        },
+    )
+
+
+@console_required
+@require_POST
+def correction_view(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return not_found(request)
+    if "explanation" in request.POST:
+        form = forms.DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                correction_decline(request=req, by=request.user, explanation=form.cleaned_data["explanation"])
+            except RequestError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Request #{req.pk} answered: the data is correct.")
+                return redirect("console:requests")
+        else:
+            messages.error(request, "Explain to the customer why the data is correct (at least a sentence).")
+        return redirect("console:request", request_id=req.pk)
+    form = forms.CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the item and give the corrected value.")
+        return redirect("console:request", request_id=req.pk)
+    named = []
+    for line in form.cleaned_data["named_recipients"].splitlines():
+        name, _, address = line.partition("|")
+        if name.strip():
+            named.append(NamedRecipient(name.strip(), address.strip()))
+    try:
+        notices = correction_apply(
+            request=req,
+            by=request.user,
+            values={form.cleaned_data["field"]: form.cleaned_data["value"]},
+            named=named,
+        )
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("console:request", request_id=req.pk)
+    messages.success(request, f"Corrected; {len(notices)} past or named recipient(s) to notify.")
+    return redirect("console:requests")
