@@ -161,7 +161,7 @@ def test_a_vendor_token_stops_the_moment_the_vendor_is_no_longer_current(
     else:  # the determination's review date passes (the contract still runs)
         Vendor.objects.filter(pk=vendor.pk).update(contract_end=TODAY + timedelta(days=400))
         later = TODAY + timedelta(days=31)
-    with mock.patch("custodian.disclosures.services.timezone.localdate", return_value=later):
+    with mock.patch("custodian.disclosures.services.vendors.timezone.localdate", return_value=later):
         assert client.get(url, **bearer(token)).status_code == 401
 
 

@@ -118,7 +118,8 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
 
     with (
         mock.patch(
-            "custodian.disclosures.services.timezone.localdate", return_value=TODAY + timedelta(days=2)
+            "custodian.disclosures.services.vendors.timezone.localdate",
+            return_value=TODAY + timedelta(days=2),
         ),
         pytest.raises(ExportRefused, match="no current determination"),
     ):

@@ -1,0 +1,29 @@
+"""Writes of the disclosure workflow, by concern: `accounting` (the accounting of disclosures), `consents`,
+`authorities` (legal authority), `vendors` (vendors and determinations) and `disclosure` (the workflow).
+Callers import from `custodian.disclosures.services`."""
+
+from custodian.disclosures.services.accounting import AccountingError, disclosure_entries_record
+from custodian.disclosures.services.authorities import legal_authority_record
+from custodian.disclosures.services.consents import consent_record, consent_revoke
+from custodian.disclosures.services.disclosure import Disclosure, DisclosureRefused, disclose
+from custodian.disclosures.services.vendors import (
+    current_determination,
+    vendor_determine,
+    vendor_register,
+    vendor_revoke,
+)
+
+__all__ = [
+    "AccountingError",
+    "Disclosure",
+    "DisclosureRefused",
+    "consent_record",
+    "consent_revoke",
+    "current_determination",
+    "disclose",
+    "disclosure_entries_record",
+    "legal_authority_record",
+    "vendor_determine",
+    "vendor_register",
+    "vendor_revoke",
+]

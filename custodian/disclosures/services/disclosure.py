@@ -1,0 +1,191 @@
+"""The disclosure workflow: a disclosure to a named recipient under consent or legal authority, or refused
+with the refusal recorded (on a connection of its own, so the caller's rollback keeps it)."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.events import record_surviving
+from custodian.customers.models import Customer
+from custodian.disclosures.models import (
+    Consent,
+    DisclosureRequest,
+    LegalAuthority,
+)
+from custodian.disclosures.services.accounting import (
+    categories_checked,
+    disclosure_entries_record,
+    reviews_access_of,
+)
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import Denied, reveal_many, system_actor
+
+
+class DisclosureRefused(Exception):
+    """The disclosure was refused; the refusal is recorded with this reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Disclosure:
+    request: DisclosureRequest
+    package: bytes  # JSON of the data disclosed, for the recipient
+
+
+def _consent_covers(
+    consent: Consent, *, recipient: str, categories: list[str], purpose: str, at: datetime, is_sale: bool
+) -> str | None:
+    """None if the consent covers the disclosure, else why not."""
+    if consent.recipient_name.strip().lower() != recipient.strip().lower():
+        return "the consent names another recipient"
+    if not set(categories) <= set(consent.category_list):
+        return "the consent does not cover all the data asked for"
+    if consent.purpose.strip().lower() != purpose.strip().lower():
+        return "the consent is for another purpose"
+    if consent.signed_at >= at:
+        return "the consent does not predate the disclosure"
+    revocation = getattr(consent, "revocation", None)
+    if revocation is not None and revocation.revoked_at <= at:
+        return "the consent was revoked"
+    today = timezone.localtime(at).date()
+    if consent.expires_on is not None and consent.expires_on < today:
+        return "the consent expired"
+    if consent.covers_until is not None and consent.covers_until < today:
+        return "the consent's period has ended"
+    if is_sale and not consent.allows_sale:
+        return "a sale (or disclosure for payment) needs a consent that names sale explicitly"
+    return None
+
+
+def _refuse(*, reason: str, **record) -> DisclosureRefused:
+    """Record the refusal so that it stays whatever the caller's transaction does next (the caller usually
+    rolls back because of it), and return the exception to raise."""
+
+    record_surviving(
+        lambda alias: DisclosureRequest.objects.using(alias).create(
+            outcome="refused", reason=reason[:500], **record
+        )
+    )
+    return DisclosureRefused(reason)
+
+
+def disclose(
+    *,
+    requested_by,
+    customer_ids,
+    recipient_name: str,
+    recipient_address: str,
+    categories,
+    purpose: str,
+    basis_kind: str,
+    basis_id: int,
+    is_sale: bool = False,
+    client_ip: str = "",
+) -> Disclosure:
+    """Disclose data about one or many customers to a third party: check the basis for every customer, read
+    through the gate, produce the package, and account for it per customer, all in one transaction.
+    Only the privacy officer discloses. A refusal is recorded with its reason and raised."""
+
+    policy = current_policy()
+    ids = sorted({int(c) for c in customer_ids})
+    cats = categories_checked(categories)
+    record = dict(
+        recipient_name=recipient_name.strip(),
+        recipient_address=recipient_address.strip(),
+        categories=",".join(cats),
+        purpose=purpose.strip(),
+        basis_kind=basis_kind,
+        basis_ref=str(basis_id),
+        is_sale=is_sale,
+        customer_count=len(ids),
+        requested_by=requested_by,
+    )
+    now = timezone.now()
+    if not reviews_access_of(requested_by):
+        raise _refuse(reason="only the privacy officer discloses to third parties", **record)
+    if not ids:
+        raise _refuse(reason="no customers named", **record)
+    if Customer.objects.filter(pk__in=ids).count() != len(ids):
+        raise _refuse(reason="some of the customers do not exist", **record)
+    if basis_kind == "consent":
+        consents = {
+            c.customer_id: c for c in Consent.objects.select_related("revocation").filter(pk=basis_id)
+        }
+        if len(ids) != 1:
+            # One consent is one customer's act: several customers need one disclosure each.
+            raise _refuse(
+                reason="a consent covers one customer; disclose for each customer separately", **record
+            )
+        consent = consents.get(ids[0])
+        if consent is None:
+            raise _refuse(reason="no consent of this customer with that id", **record)
+        why = _consent_covers(
+            consent, recipient=recipient_name, categories=cats, purpose=purpose, at=now, is_sale=is_sale
+        )
+        if why:
+            raise _refuse(reason=why, **record)
+        basis_ref, approver = f"consent {consent.pk}", None
+    elif basis_kind == "legal_authority":
+        authority = LegalAuthority.objects.filter(pk=basis_id).first()
+        if authority is None:
+            raise _refuse(reason="no such legal authority", **record)
+        if is_sale:
+            raise _refuse(reason="legal authority never covers a sale", **record)
+        if authority.valid_until < timezone.localdate():
+            raise _refuse(reason="the legal authority is no longer valid", **record)
+        if authority.requester.strip().lower() != recipient_name.strip().lower():
+            raise _refuse(reason="the legal authority names another recipient", **record)
+        covered = set(authority.customers.values_list("pk", flat=True))
+        if not set(ids) <= covered:
+            raise _refuse(reason="the legal authority does not cover all these customers", **record)
+        if not set(cats) <= set(authority.category_list):
+            raise _refuse(reason="the legal authority does not cover all the data asked for", **record)
+        basis_ref, approver = f"{authority.get_kind_display()}: {authority.citation}", authority.approved_by
+    else:
+        raise _refuse(reason=f"unknown basis {basis_kind!r} (vendors receive data through exports)", **record)
+    fields = [policy.categories[c].field for c in cats]
+    with transaction.atomic():
+        try:
+            values = reveal_many(
+                actor=system_actor("disclosures", on_behalf_of=requested_by),
+                customer_ids=ids,
+                fields=fields,
+                purpose="legal_obligations",
+                client_ip=client_ip,
+                action="disclosure",
+            )
+        except Denied as exc:
+            raise _refuse(reason=f"the gate refused: {exc.reason}", **record) from None
+        package = json.dumps(
+            {
+                "from": policy.utility["name"],
+                "to": recipient_name,
+                "purpose": purpose,
+                "basis": basis_ref,
+                "disclosed_at": now.isoformat(),
+                "sale": is_sale,
+                "customers": [{"customer": cid, **values[cid]} for cid in ids],
+            },
+            indent=2,
+        ).encode()
+        disclosure_entries_record(
+            customer_ids=ids,
+            recipient_name=recipient_name,
+            recipient_address=recipient_address,
+            categories=cats,
+            purpose=purpose,
+            basis_kind=basis_kind,
+            basis_ref=basis_ref,
+            approved_by=approver or requested_by,
+            disclosed_at=now,
+        )
+        request = DisclosureRequest.objects.create(
+            outcome="disclosed", reason=basis_ref[:500], **{**record, "basis_ref": basis_ref[:100]}
+        )
+    return Disclosure(request=request, package=package)
