@@ -1,0 +1,184 @@
+"""What the portal and the mailed report show: a customer's monthly electricity (interval sums where the
+meter has them, else billing totals), their comparison with their group, their recent days, and what the
+interval store holds of them."""
+
+import json
+from datetime import datetime
+
+from custodian.usage.greenbutton_export import CHICAGO
+from custodian.usage.intervals import readings_between
+from custodian.usage.services.greenbutton_points import default_period
+from custodian.usage.services.peer_groups import group_months_of
+from custodian.usage.services.tips import day_shape, tip_for
+from custodian.vault.gate import Actor, reveal, reveal_intervals
+from custodian.vault.interval_files import month_bounds, months_stored
+
+
+def electric_use(
+    *, actor: Actor, customer_id: int, client_ip: str = ""
+) -> tuple[dict[str, float], dict | None]:
+    """The customer's electricity per local month, as the comparison counts it (the sum of the month's
+    interval readings where the interval store has them, else the month's billing-cycle total), and the
+    shape of their day (`day_shape`)."""
+
+    start, end = default_period()
+    values = reveal(
+        actor=actor,
+        customer_id=customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+        client_ip=client_ip,
+    )
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=start,
+        end=end,
+        services=["electric"],
+        client_ip=client_ip,
+    )
+    return electric_months(values.get("meter_usage"), blocks), day_shape(blocks)
+
+
+def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
+    """kWh per local month as the comparison counts it: a meter with interval readings by their monthly
+    sums (as in the pipeline), otherwise by its billing-cycle totals."""
+    import numpy as np
+
+    electric = [b for b in blocks if b.service == "electric"]
+    if electric:
+        return {b.month: float(np.nansum(b.values)) for b in electric}
+    series = json.loads(meter_usage or "{}").get("electric", {}).get("months", [])
+    return {m["month"]: float(m["total"]) for m in series}
+
+
+def comparison_report(months: dict[str, float], groups: dict, shape: dict | None = None) -> dict | None:
+    """A customer's report from their monthly use and their group's stored months (PeerGroupMonth by month):
+    the last 12 months that may be shown, the latest rating and a tip; None when no month may be shown."""
+    rows = []
+    for month, kwh in sorted(months.items())[-12:]:
+        g = groups.get(month)
+        if g is None:
+            continue
+        rating = (
+            "great"
+            if kwh <= g.efficient_kwh
+            else "good"
+            if kwh <= g.average_kwh
+            else "using more than average"
+        )
+        rows.append(
+            {
+                "month": month,
+                "you": kwh,
+                "average": g.average_kwh,
+                "efficient": g.efficient_kwh,
+                "homes": g.homes,
+                "rating": rating,
+            }
+        )
+    if not rows:
+        return None
+    top = max(max(r["you"], r["average"]) for r in rows) or 1
+    for i, r in enumerate(rows):
+        r.update(
+            x=i * 48,
+            you_h=round(140 * r["you"] / top),
+            avg_h=round(140 * r["average"] / top),
+            eff_h=round(140 * r["efficient"] / top),
+        )
+    tip = tip_for(sorted(months.items())[-12:], shape)
+    return {"rows": rows, "latest": rows[-1], "tip": tip, "chart_w": 48 * len(rows)}
+
+
+def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
+    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
+    groups = group_months_of([customer_id]).get(customer_id)
+    if not groups:
+        return None
+    months, shape = electric_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
+    return comparison_report(months, groups, shape)
+
+
+def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
+    """The customer's electricity over the last `days` local days they have interval data for: daily totals
+    and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
+    import numpy as np
+
+    now = datetime.now(CHICAGO)
+    end = int(now.timestamp())
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=end - 400 * 86400,
+        end=end,
+        services=["electric"],
+        client_ip=client_ip,
+    )
+    readings = readings_between(blocks, 0, end, "electric")
+    if not readings:
+        return None
+    last = datetime.fromtimestamp(readings[-1][0], CHICAGO).date()
+    daily: dict = {}
+    hours = np.zeros(24)
+    counts = np.zeros(24)
+    for start, _, kwh in readings:
+        local = datetime.fromtimestamp(start, CHICAGO)
+        if (last - local.date()).days >= days:
+            continue
+        daily[local.date()] = daily.get(local.date(), 0.0) + kwh
+        hours[local.hour] += kwh
+        counts[local.hour] += 1
+    profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)
+    top_day = max(daily.values()) or 1
+    top_hour = float(profile.max()) or 1
+    return {
+        "days": [
+            {"date": d, "kwh": v, "x": i * 18, "h": round(120 * v / top_day)}
+            for i, (d, v) in enumerate(sorted(daily.items()))
+        ],
+        "hours": [
+            {"hour": h, "kwh": float(profile[h]), "x": h * 18, "h": round(120 * float(profile[h]) / top_hour)}
+            for h in range(24)
+        ],
+        "total": sum(daily.values()),
+        "first": min(daily),
+        "last": last,
+        "days_w": 18 * len(daily),
+    }
+
+
+def interval_readings_held(
+    *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
+) -> list[dict]:
+    """Every interval reading held for the customer, per service, for a data access answer: (start in local
+    time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
+
+    months = months_stored()
+    if not months:
+        return []
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose=purpose,
+        start=month_bounds(months[0])[0],
+        end=month_bounds(months[-1])[1],
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+
+    held = []
+    for service in sorted({b.service for b in blocks}):
+        readings = readings_between(blocks, 0, 2**62, service)
+        held.append(
+            {
+                "service": service,
+                "interval_seconds": sorted({d for _, d, _ in readings}),
+                "readings": [
+                    [datetime.fromtimestamp(s, CHICAGO).isoformat(), round(v, 3)] for s, _, v in readings
+                ],
+            }
+        )
+    return held
