@@ -28,3 +28,12 @@ def request_visible_to(*, fetched_by: Actor, request_id) -> CustomerRequest | No
     ):
         return None
     return found
+
+
+def request_list(*, fetched_by: Actor, customer_id: int | None = None):
+    """The open requests that `fetched_by`'s support services own (of one customer, if given), the earliest
+    due first."""
+    found = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=fetched_by.services)
+    if customer_id is not None:
+        found = found.filter(customer_id=customer_id)
+    return found.order_by("due_on", "opened_at", "pk")

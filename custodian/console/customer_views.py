@@ -5,10 +5,9 @@ purpose (and the open request when the purpose needs one), and the page says it 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.casework.selectors import request_list
 from custodian.console import access, forms
 from custodian.console.access import (
     console_actor,
@@ -27,7 +26,7 @@ from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 from custodian.usage.services import usage_points_for
 from custodian.vault import gate
-from custodian.vault.models import BreakGlassGrant, Channel
+from custodian.vault.models import Channel
 from custodian.vault.services import Submission
 
 
@@ -35,8 +34,8 @@ from custodian.vault.services import Submission
 def customer_search(request):
     actor = console_actor(request)
     # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
-    requests = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=actor.services)
-    form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests.order_by("pk"))
+    requests = request_list(fetched_by=actor).order_by("pk")
+    form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests)
     results = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,9 +60,7 @@ def customer_search(request):
 
 def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
     actor = console_actor(request)
-    open_requests = CustomerRequest.objects.filter(
-        customer=customer, status=RequestStatus.OPEN, owning_service__in=actor.services
-    )
+    open_requests = request_list(fetched_by=actor, customer_id=customer.pk)
     policy = current_policy()
     return render(
         request,
@@ -89,12 +86,8 @@ def customer_detail(request, customer_id):
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is None or not access.reads_customers(actor):
         return not_found(request)
-    requests = CustomerRequest.objects.filter(
-        customer=customer, status=RequestStatus.OPEN, owning_service__in=actor.services
-    )
-    emergency = BreakGlassGrant.objects.filter(
-        user=request.user, customer=customer, expires_at__gt=timezone.now()
-    ).values_list("purpose", flat=True)
+    requests = request_list(fetched_by=actor, customer_id=customer.pk)
+    emergency = gate.emergency_purposes_open(fetched_by=actor, customer_id=customer.pk)
     form = forms.RevealForm(
         request.POST or None, services=actor.services, requests=requests, emergency_purposes=list(emergency)
     )

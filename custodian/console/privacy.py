@@ -8,12 +8,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
+from custodian.audit.selectors import who_has_seen
 from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
 from custodian.transparency.inventory import data_inventory  # noqa: F401 (the console shows it too)
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
-from custodian.vault.models import PersonalValue
+from custodian.vault.selectors import value_provenance
 
 UNUSUAL_DISTINCT_CUSTOMERS = 25  # customers read one at a time without a request, in the window
 UNUSUAL_DENIALS = 10
@@ -105,17 +106,13 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
         client_ip=client_ip,
     )
     provenance = {
-        v.field: {
-            "channel": v.provenance.get_channel_display(),
-            "received_at": v.provenance.received_at.isoformat(),
-            "recorded_by": v.provenance.recorded_by_label,
-            "notice": f"{v.provenance.notice_key} v{v.provenance.notice_version}"
-            if v.provenance.notice_key
-            else "none shown",
+        field: {
+            "channel": p.get_channel_display(),
+            "received_at": p.received_at.isoformat(),
+            "recorded_by": p.recorded_by_label,
+            "notice": f"{p.notice_key} v{p.notice_version}" if p.notice_key else "none shown",
         }
-        for v in PersonalValue.objects.filter(
-            customer_id=customer_id, superseded_at__isnull=True
-        ).select_related("provenance")
+        for field, p in value_provenance(fetched_by=actor, customer_id=customer_id).items()
     }
     by_field = {c.field: c for c in policy.categories.values()}
     accesses = [
@@ -126,8 +123,7 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
             "decision": e.decision,
             "data": e.category_list,
         }
-        for e in AccessEvent.objects.filter(customer_id=str(customer_id)).order_by("seq")
-        if e.actor_kind != "customer"
+        for e in who_has_seen(customer_id=customer_id, fetched_by=actor, limit=None, oldest_first=True)
     ]
     package = {
         "generated_at": timezone.now().isoformat(),

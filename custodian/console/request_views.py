@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
-from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
+from custodian.casework.models import RequestKind, RequestStatus
+from custodian.casework.selectors import request_list
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
 from custodian.console import forms
 from custodian.console.access import (
@@ -27,9 +28,7 @@ from custodian.vault import gate
 @console_required
 def request_queue(request):
     actor = console_actor(request)
-    reqs = CustomerRequest.objects.filter(
-        status=RequestStatus.OPEN, owning_service__in=actor.services
-    ).order_by("due_on", "opened_at")
+    reqs = request_list(fetched_by=actor)
     return render(request, "console/request_queue.html", {"requests": reqs})
 
 

@@ -1,4 +1,5 @@
-from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.models import Consent, DisclosureEntry
+from custodian.vault.gate import Actor
 
 
 def disclosures_for(customer_id: int):
@@ -37,3 +38,13 @@ def accounting_summary(customer_id: int) -> list[dict]:
         else:
             group["last"], group["times"] = entry.disclosed_at, group["times"] + 1
     return sorted(groups.values(), key=lambda g: g["last"], reverse=True)
+
+
+def consent_list(*, fetched_by: Actor, customer_id: int):
+    """The customer's consents with their revocations, newest first: the customer's own, or any customer's
+    for staff at the disclosure desk (the console's page rule decides who that is)."""
+    if fetched_by.kind == "customer" and fetched_by.customer_id != customer_id:
+        return Consent.objects.none()
+    if fetched_by.kind not in ("customer", "staff"):
+        return Consent.objects.none()
+    return Consent.objects.filter(customer_id=customer_id).select_related("revocation").order_by("-signed_at")

@@ -17,13 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.audit.models import AccessEvent
 from custodian.audit.receipts import receipt_for, receipts_for
+from custodian.audit.selectors import who_has_seen
 from custodian.casework.services import Intake, request_intake
 from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer
-from custodian.disclosures.models import Consent
-from custodian.disclosures.selectors import accounting_summary
+from custodian.disclosures.selectors import accounting_summary, consent_list
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_letter, sent_to_customer
@@ -40,8 +39,8 @@ from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import interval_readings_held, my_comparison, my_usage, usage_points_for
 from custodian.vault.gate import customer_actor, reveal, reveal_documents
-from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_OUT, normalize
+from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.protection import over_limit, rate_limited
 
@@ -91,11 +90,16 @@ def _reauthenticated(request) -> bool:
     return recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS)
 
 
+def portal_actor(request):
+    """The signed-in customer as the gate and the selectors see them."""
+    return customer_actor(request.customer_id, "the customer")
+
+
 def _mine(request, fields, purpose="providing_services"):
     """Every read of the portal: through the gate as the customer; bank details masked unless the customer
     re-authenticated a moment ago (pages and downloads alike)."""
     values = reveal(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         fields=fields,
         purpose=purpose,
@@ -186,12 +190,9 @@ def sign_out(request):
 def home(request):
     values = _mine(request, list(PROFILE_FIELDS))
     labels = {c.field: c.label for c in current_policy().categories.values()}
-    provenance = {
-        v.field: v.provenance
-        for v in PersonalValue.objects.filter(
-            customer_id=request.customer_id, superseded_at__isnull=True, field__in=PROFILE_FIELDS
-        ).select_related("provenance")
-    }
+    provenance = value_provenance(
+        fetched_by=portal_actor(request), customer_id=request.customer_id, fields=PROFILE_FIELDS
+    )
     opted_out = _mine(request, ["marketing_preference"]).get("marketing_preference") == MARKETING_OPTED_OUT
     rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in PROFILE_FIELDS if f in values]
     return render(
@@ -273,15 +274,6 @@ CHANGE_LABELS = {
 }
 
 
-def _accesses_of(customer_id: int, limit: int = 500):
-    """The access log's events about the customer made by others (staff, jobs, vendors), newest first."""
-    return (
-        AccessEvent.objects.filter(customer_id=str(customer_id))
-        .exclude(actor_kind="customer")
-        .order_by("-seq")
-    )[:limit]
-
-
 def _access_row(policy, e) -> dict:
     return {
         "seq": e.seq,
@@ -302,7 +294,10 @@ def accesses(request):
     """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
     entry with a receipt to download and check against the published log."""
     policy = current_policy()
-    rows = [_access_row(policy, e) for e in _accesses_of(request.customer_id)]
+    rows = [
+        _access_row(policy, e)
+        for e in who_has_seen(customer_id=request.customer_id, fetched_by=portal_actor(request))
+    ]
     return render(request, "portal/accesses.html", {"rows": rows})
 
 
@@ -310,7 +305,11 @@ def accesses(request):
 def access_receipt(request, seq: int):
     """One entry's receipt: the event, its inclusion proof and a signed head of the published log."""
 
-    owned = _accesses_of(request.customer_id, limit=None).filter(seq=seq).exists()
+    owned = (
+        who_has_seen(customer_id=request.customer_id, fetched_by=portal_actor(request), limit=None)
+        .filter(seq=seq)
+        .exists()
+    )
     receipt = receipt_for(seq) if owned else None
     if receipt is None:
         raise Http404
@@ -353,18 +352,18 @@ def consents(request):
             form.add_error(None, str(exc))
         else:
             return redirect("portal:consents")
-    mine = (
-        Consent.objects.filter(customer_id=request.customer_id)
-        .select_related("revocation")
-        .order_by("-signed_at")
-    )
+    mine = consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)
     return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
 
 
 @portal_required
 @require_POST
 def consent_revoke_view(request, consent_id):
-    consent = Consent.objects.filter(pk=consent_id, customer_id=request.customer_id).first()
+    consent = (
+        consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)
+        .filter(pk=consent_id)
+        .first()
+    )
     if consent is not None and not hasattr(consent, "revocation"):
         with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
             consent_revoke(consent=consent, how="the customer, in the portal")
@@ -385,7 +384,7 @@ def download(request, fmt):
     if fmt == "json":
         data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
         documents = reveal_documents(
-            actor=customer_actor(request.customer_id, "the customer"),
+            actor=portal_actor(request),
             customer_id=request.customer_id,
             category="correspondence",
             ref_prefix="",
@@ -404,7 +403,7 @@ def download(request, fmt):
         ]
 
         data["meter_intervals"] = interval_readings_held(
-            actor=customer_actor(request.customer_id, "the customer"),
+            actor=portal_actor(request),
             customer_id=request.customer_id,
             purpose="legal_obligations",
             client_ip=client_ip(request),
@@ -435,7 +434,8 @@ def download(request, fmt):
 def _accesses_with_receipts(customer_id: int) -> list[dict]:
 
     policy = current_policy()
-    rows = [_access_row(policy, e) for e in _accesses_of(customer_id)]
+    asker = customer_actor(customer_id, "the customer")
+    rows = [_access_row(policy, e) for e in who_has_seen(customer_id=customer_id, fetched_by=asker)]
     receipts = receipts_for([r["seq"] for r in rows])
     return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
 
@@ -469,7 +469,7 @@ def sent_messages(request):
     """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
 
     sent = sent_to_customer(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         client_ip=client_ip(request),
     )
@@ -501,7 +501,7 @@ def sent_letter_pdf(request, message_id):
     """A letter as it was printed and posted."""
 
     body = printed_letter(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         message_id=message_id,
         client_ip=client_ip(request),
@@ -564,7 +564,7 @@ def usage(request, period_form=None, status=200):
     """My electricity use: the last 30 days day by day, my average day, and Green Button downloads."""
 
     report = my_usage(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         client_ip=client_ip(request),
     )
@@ -584,7 +584,7 @@ def green_button(request, fmt):
         return usage(request, period_form=form, status=400)
     start, end = form.period() if request.GET else (None, None)
     points = usage_points_for(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         purpose="providing_services",
         start=start,
@@ -607,7 +607,7 @@ def comparison(request):
     """How my electricity compares with similar homes nearby (Opower-style), with one tip."""
 
     report = my_comparison(
-        actor=customer_actor(request.customer_id, "the customer"),
+        actor=portal_actor(request),
         customer_id=request.customer_id,
         client_ip=client_ip(request),
     )
@@ -618,7 +618,7 @@ def comparison(request):
 def comparison_pdf(request):
     """The same comparison as the letter we mail, as a PDF."""
 
-    actor = customer_actor(request.customer_id, "the customer")
+    actor = portal_actor(request)
     report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=client_ip(request))
     if report is None:
         raise Http404

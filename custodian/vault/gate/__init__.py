@@ -22,7 +22,12 @@ from custodian.vault.gate.actors import (
     system_actor,
     vendor_actor,
 )
-from custodian.vault.gate.break_glass import break_glass_open, break_glass_review, break_glass_review_queue
+from custodian.vault.gate.break_glass import (
+    break_glass_open,
+    break_glass_review,
+    break_glass_review_queue,
+    emergency_purposes_open,
+)
 from custodian.vault.gate.decision import (
     MARKETING_PURPOSE,
     NOT_FOUND_OR_DENIED,
@@ -59,6 +64,7 @@ __all__ = [
     "break_glass_review",
     "break_glass_review_queue",
     "customer_actor",
+    "emergency_purposes_open",
     "find_customers",
     "policy_decision",
     "reveal",

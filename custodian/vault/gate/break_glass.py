@@ -98,3 +98,14 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
         reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
     )
     return grant
+
+
+def emergency_purposes_open(*, fetched_by: Actor, customer_id: int) -> list[str]:
+    """The purposes of `fetched_by`'s emergency accesses to the customer that have not expired."""
+    if fetched_by.kind != "staff":
+        return []
+    return list(
+        BreakGlassGrant.objects.filter(
+            user_id=int(fetched_by.id), customer_id=customer_id, expires_at__gt=timezone.now()
+        ).values_list("purpose", flat=True)
+    )
