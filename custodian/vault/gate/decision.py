@@ -356,18 +356,31 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
                     result = read()
                 except VaultIntegrityError as exc:
                     decision = Decision(False, str(exc))
-        record = event_record(
-            actor,
-            decision="allow" if result is not None else "deny",
-            reason=decision.reason,
-            bg=decision.break_glass_id,
-            own_request=decision.own_request,
-            **event,
-        )
-        if result is None and outer:
-            append_surviving([record])  # the caller may roll back because of the denial
-        else:
-            log.write_event(cursor, record)
+        outcome_write(cursor, actor, decision=decision, revealed=result is not None, outer=outer, event=event)
+    return answer(result, decision=decision, destroyed=destroyed)
+
+
+def outcome_write(
+    cursor, actor: Actor, *, decision: Decision, revealed: bool, outer: bool, event: dict
+) -> None:
+    """A one-customer read's access event, in the read's transaction; a denial inside the caller's own
+    transaction on a connection of its own, so the caller's rollback can't erase it."""
+    record = event_record(
+        actor,
+        decision="allow" if revealed else "deny",
+        reason=decision.reason,
+        bg=decision.break_glass_id,
+        own_request=decision.own_request,
+        **event,
+    )
+    if not revealed and outer:
+        append_surviving([record])  # the caller may roll back because of the denial
+    else:
+        log.write_event(cursor, record)
+
+
+def answer(result, *, decision: Decision, destroyed):
+    """What a one-customer read says to its caller, after its event is written."""
     if destroyed is not None:
         raise Destroyed(destroyed)
     if decision.hold_id:
@@ -375,3 +388,28 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
     if result is None:
         raise Denied(decision.reason)
     return result
+
+
+def read_many(actor: Actor, *, ids: Sequence[int], decision: Decision, event: dict, read):
+    """A bulk read after its decision: every id a customer and none of their data destroyed, then `read()`;
+    one access event per customer when it succeeds, else one denial (a read that fails authentication is
+    one), in one transaction."""
+    with transaction.atomic():
+        found = existing_count(ids) if ids else 0
+        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
+        reason = bulk_refusal(len(ids) - found, destroyed)
+        if found == len(ids) and not destroyed:
+            try:
+                result = read()
+            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
+                reason = str(exc)
+            else:
+                if ids:
+                    log.append_uniform(
+                        event_record(
+                            actor, decision="allow", reason=decision.reason, customer_id="", **event
+                        ),
+                        ids,
+                    )
+                return result
+    raise deny(actor, reason, customer_id=None, **event)

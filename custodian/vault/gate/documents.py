@@ -5,9 +5,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from custodian.audit import events as log
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, interval_files, sealing
 from custodian.vault.gate.actors import Actor
@@ -15,12 +12,9 @@ from custodian.vault.gate.decision import (
     VaultIntegrityError,
     as_customer_id,
     bulk_decision,
-    bulk_refusal,
     categories_of,
     deny,
-    destroyed_among,
-    event_record,
-    existing_count,
+    read_many,
     read_one,
 )
 from custodian.vault.gate.values import open_all
@@ -123,41 +117,30 @@ def reveal_documents_many(
     if not decision.allowed:
         raise deny(actor, decision.reason, customer_id=None, **base)
     wanted = {(int(cid), ref) for cid, ref in refs}
-    with transaction.atomic():
-        found = existing_count(ids) if ids else 0
-        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
-        reason = bulk_refusal(len(ids) - found, destroyed)
-        if found == len(ids) and not destroyed:
-            rows = SealedDocument.objects.filter(
-                customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
-            ).values_list("customer_id", "ref", "media_type", "ciphertext")
-            keys = {
-                cid: sealing.unwrap_data_key(cid, key_id, wrapped)
-                for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
-                    "customer_id", "key_id", "wrapped"
-                )
-            }
-            out = {}
+
+    def read() -> dict[tuple[int, str], Document]:
+        rows = SealedDocument.objects.filter(
+            customer_id__in=ids, category=category, ref__in=sorted({ref for _, ref in wanted})
+        ).values_list("customer_id", "ref", "media_type", "ciphertext")
+        keys = {
+            cid: sealing.unwrap_data_key(cid, key_id, wrapped)
+            for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+                "customer_id", "key_id", "wrapped"
+            )
+        }
+        out = {}
+        for cid, ref, media_type, sealed in rows:
+            if (cid, ref) not in wanted:
+                continue
             try:
-                for cid, ref, media_type, sealed in rows:
-                    if (cid, ref) not in wanted:
-                        continue
-                    try:
-                        plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
-                    except (_crypto.InvalidTagError, KeyError):
-                        raise VaultIntegrityError(f"document {ref} failed authentication") from None
-                    header, _, content = plain.partition(b"\n")
-                    out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
-            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
-                reason = str(exc)
-            else:
-                if ids:
-                    log.append_uniform(
-                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
-                        ids,
-                    )
-                return out
-    raise deny(actor, reason, customer_id=None, **base)
+                plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
+            except (_crypto.InvalidTagError, KeyError):
+                raise VaultIntegrityError(f"document {ref} failed authentication") from None
+            header, _, content = plain.partition(b"\n")
+            out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
+        return out
+
+    return read_many(actor, ids=ids, decision=decision, event=base, read=read)
 
 
 def _open_blocks(rows) -> list:
@@ -251,24 +234,15 @@ def reveal_intervals_many(
     decision = bulk_decision(policy, actor, purpose, ["meter_usage"])
     if not decision.allowed:
         raise deny(actor, decision.reason, customer_id=None, **base)
-    with transaction.atomic():
-        found = existing_count(ids) if ids else 0
-        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
-        reason = bulk_refusal(len(ids) - found, destroyed)
-        if found == len(ids) and not destroyed:
-            rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
-            try:
-                blocks = _open_blocks(rows)
-            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
-                reason = str(exc)
-            else:
-                if ids:
-                    log.append_uniform(
-                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
-                        ids,
-                    )
-                return blocks
-    raise deny(actor, reason, customer_id=None, **base)
+    return read_many(
+        actor,
+        ids=ids,
+        decision=decision,
+        event=base,
+        read=lambda: _open_blocks(
+            interval_files.read_rows(months=months, customer_ids=ids, services=services)
+        ),
+    )
 
 
 def reveal_with_intervals_many(
@@ -300,23 +274,10 @@ def reveal_with_intervals_many(
     decision = bulk_decision(policy, actor, purpose, base["categories"])
     if not decision.allowed:
         raise deny(actor, decision.reason, customer_id=None, **base)
-    with transaction.atomic():
-        found = existing_count(ids) if ids else 0
-        destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
-        reason = bulk_refusal(len(ids) - found, destroyed)
-        if found == len(ids) and not destroyed:
-            try:
-                values = open_all(ids, fields) if ids else {}
-                blocks = _open_blocks(
-                    interval_files.read_rows(months=months, customer_ids=ids, services=services)
-                )
-            except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
-                reason = str(exc)
-            else:
-                if ids:
-                    log.append_uniform(
-                        event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base),
-                        ids,
-                    )
-                return values, blocks
-    raise deny(actor, reason, customer_id=None, **base)
+
+    def read():
+        values = open_all(ids, fields) if ids else {}
+        blocks = _open_blocks(interval_files.read_rows(months=months, customer_ids=ids, services=services))
+        return values, blocks
+
+    return read_many(actor, ids=ids, decision=decision, event=base, read=read)

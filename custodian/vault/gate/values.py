@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 
 from custodian.audit import events as log
-from custodian.audit.events import append_events, append_surviving
+from custodian.audit.events import append_events
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, sealing
 from custodian.vault.gate.actors import Actor
@@ -16,9 +16,8 @@ from custodian.vault.gate.decision import (
     VENDORS_USE_EXPORTS,
     Decision,
     Denied,
-    Destroyed,
-    Held,
     VaultIntegrityError,
+    answer,
     as_customer_id,
     bulk_decision,
     categories_of,
@@ -31,6 +30,7 @@ from custodian.vault.gate.decision import (
     existing_count,
     id_filter,
     opted_out_among,
+    outcome_write,
     policy_decision,
 )
 from custodian.vault.models import DataKey, PersonalValue
@@ -146,26 +146,8 @@ def reveal(
                     values = _open_rows(cid, rows)
                 except VaultIntegrityError as exc:
                     decision = Decision(False, str(exc))
-        outcome = "allow" if decision.allowed else "deny"
-        record = event_record(
-            actor,
-            decision=outcome,
-            reason=decision.reason,
-            bg=decision.break_glass_id,
-            own_request=decision.own_request,
-            **event,
-        )
-        if values is None and outer:
-            append_surviving([record])  # the caller may roll back because of the denial
-        else:
-            log.write_event(cursor, record)
-    if destroyed is not None:
-        raise Destroyed(destroyed)
-    if decision.hold_id:
-        raise Held(decision.reason, decision.hold_id)
-    if values is None:
-        raise Denied(decision.reason)
-    return values
+        outcome_write(cursor, actor, decision=decision, revealed=values is not None, outer=outer, event=event)
+    return answer(values, decision=decision, destroyed=destroyed)
 
 
 def reveal_many(
