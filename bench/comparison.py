@@ -5,6 +5,8 @@ peer averages and 20th percentiles, same data, same run. Spark local mode is tim
 import os
 import time
 
+from django.conf import settings
+
 NAME = "comparison"
 UNIT = "meters/s"
 TARGET = 0.5
@@ -17,7 +19,7 @@ BASELINE_SQL = """
 SELECT p.premise_type, p.heating_fuel, p.zip_code, p.size_sqft // 1000 AS band, m.month,
        AVG(m.kwh) AS average_kwh, QUANTILE_CONT(m.kwh, 0.2) AS efficient_kwh
 FROM premises p
-JOIN (SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m') AS month, SUM(kwh) AS kwh
+JOIN (SELECT customer_id, STRFTIME(ts AT TIME ZONE '{zone}', '%Y-%m') AS month, SUM(kwh) AS kwh
       FROM usage_hourly GROUP BY ALL) m USING (customer_id)
 GROUP BY ALL
 """
@@ -58,9 +60,9 @@ def measure(db: str) -> dict:
         rows = con.execute(sql).fetchall()
         return time.perf_counter() - start, len(rows)
 
-    timed(BASELINE_SQL)  # warm
+    timed(BASELINE_SQL.format(zone=settings.TIME_ZONE))  # warm
     ours_t, ours_rows = min(timed(ours_sql) for _ in range(2))
-    base_t, base_rows = min(timed(BASELINE_SQL) for _ in range(2))
+    base_t, base_rows = min(timed(BASELINE_SQL.format(zone=settings.TIME_ZONE)) for _ in range(2))
 
     # Spark local mode, on a subset (the same pipeline, transpiled): recorded beside, not compared.
     subset = min(METERS, 1000)

@@ -4,6 +4,7 @@ Development defaults work with nothing set. With DEBUG off (production) the app 
 secret or a key file is missing, naming what is missing.
 """
 
+import tomllib
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,18 @@ DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET = "dev-only-insecure-secret-key-never-used-with-debug-off-0123456789abcdef"
 SECRET_KEY = env_secret("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+
+
+def _utility_time_zone(path: Path) -> str:
+    """The policy file's [utility] time_zone. The policy loader checks the whole file when the app starts and
+    refuses to start without a valid one; until then a file this can't read leaves UTC."""
+    try:
+        with path.open("rb") as fh:
+            zone = tomllib.load(fh)["utility"]["time_zone"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
+        return "UTC"
+    return zone if isinstance(zone, str) else "UTC"
+
 
 # The policy file: the single source of truth for purposes, categories, services, vendors and retention.
 CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / "owatonna.toml")
@@ -283,7 +296,8 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "America/Chicago"
+# The utility's time zone is written once, in the policy file's [utility] table.
+TIME_ZONE = _utility_time_zone(CUSTODIAN_POLICY_FILE)
 USE_I18N = True
 USE_TZ = True
 

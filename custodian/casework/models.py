@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from custodian.vault.models import PERSON_CHANNELS
+
 
 class RequestKind(models.TextChoices):
     BILLING_QUESTION = "billing_question", "Billing question"
@@ -18,15 +20,6 @@ class RequestKind(models.TextChoices):
 class RequestStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
-
-
-class RequestChannel(models.TextChoices):
-    WEB_FORM = "web_form", "Web form"
-    PORTAL = "portal", "Customer portal"
-    EMAIL = "email", "E-mail"
-    PHONE = "phone", "Phone call"
-    PAPER = "paper", "Paper form"
-    IN_PERSON = "in_person", "In person"
 
 
 class Verification(models.TextChoices):
@@ -66,7 +59,7 @@ VERIFICATION_BY_CHANNEL = {
 class CustomerRequest(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="requests")
     kind = models.CharField(max_length=24, choices=RequestKind.choices)
-    channel = models.CharField(max_length=16, choices=RequestChannel.choices)
+    channel = models.CharField(max_length=16, choices=[(c.value, c.label) for c in PERSON_CHANNELS])
     status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     owning_service = models.CharField(max_length=32)
     opened_at = models.DateTimeField(auto_now_add=True)

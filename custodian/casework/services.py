@@ -11,7 +11,6 @@ from custodian.casework.models import (
     VERIFICATION_BY_CHANNEL,
     VERIFIED_WITH,
     CustomerRequest,
-    RequestChannel,
     RequestEvent,
     RequestKind,
     RequestStatus,
@@ -20,6 +19,7 @@ from custodian.casework.models import (
 from custodian.customers.models import Customer, CustomerClass
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.vault.models import PERSON_CHANNELS
 from custodian.vault.services import Submission, document_seal, personal_data_record
 
 # Privacy questions and data-subject requests go to the privacy officer.
@@ -62,7 +62,7 @@ def request_open(
 ):
     if kind not in RequestKind.values:
         raise RequestError(f"unknown request type {kind!r}")
-    if channel not in RequestChannel.values:
+    if channel not in PERSON_CHANNELS:
         raise RequestError(f"unknown channel {channel!r}")
     owner = owning_service or owner_for(kind)
     if owner not in current_policy().services:

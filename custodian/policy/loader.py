@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -221,8 +222,14 @@ def load_policy(path: Path) -> Policy:
     version = _need(meta, "version", path, "policy")
     effective = _need(meta, "effective_date", path, "policy", date)
     utility = _need(raw, "utility", path, "utility", dict)
-    for key in ("name", "address", "phone", "email", "responsible_authority"):
+    for key in ("name", "address", "phone", "email", "time_zone", "responsible_authority"):
         _need(utility, key, path, "utility", dict if key == "responsible_authority" else str)
+    try:
+        ZoneInfo(utility["time_zone"])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise PolicyError(
+            path, "utility", f"`time_zone` {utility['time_zone']!r} is not a time zone"
+        ) from None
 
     categories: dict[str, Category] = {}
     for key, c in _need(raw, "categories", path, "categories", dict).items():

@@ -13,6 +13,7 @@ aggregation threshold, 15/15 by default) — otherwise nobody in it gets a compa
 from dataclasses import dataclass
 
 import sqlglot
+from django.conf import settings
 
 from custodian.policy.loader import current_policy
 
@@ -117,11 +118,13 @@ class Comparison:
 # A home's monthly use: from its hourly interval readings where the interval store has them (`ts` an instant,
 # TIMESTAMPTZ in DuckDB, a UTC timestamp in Spark), summed into local calendar months; from its
 # billing-cycle totals for the months it has no interval readings for.
-USAGE_SOURCE = """(SELECT customer_id, month, kwh FROM usage_monthly m
+# The zone is the utility's: the policy file's [utility] time_zone, an IANA name the loader checked.
+_LOCAL_MONTH = f"STRFTIME(ts AT TIME ZONE '{settings.TIME_ZONE}', '%Y-%m')"
+USAGE_SOURCE = f"""(SELECT customer_id, month, kwh FROM usage_monthly m
        WHERE NOT EXISTS (SELECT 1 FROM usage_hourly h WHERE h.customer_id = m.customer_id)
       UNION ALL
-      SELECT customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m') AS month, SUM(kwh) AS kwh
-      FROM usage_hourly GROUP BY customer_id, STRFTIME(ts AT TIME ZONE 'America/Chicago', '%Y-%m'))"""
+      SELECT customer_id, {_LOCAL_MONTH} AS month, SUM(kwh) AS kwh
+      FROM usage_hourly GROUP BY customer_id, {_LOCAL_MONTH})"""  # noqa: S608 (no input: the checked zone)
 SELECTS = {"homes": HOMES_SELECT, "groups": GROUPS_SELECT, "members": MEMBERS_SELECT}
 
 

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 from django import forms
 
 from custodian import bounds
-from custodian.usage.greenbutton_export import CHICAGO
+from custodian.vault.interval_files import LOCAL
 
 # A Green Button request covers at most about three years (the utility keeps 13 months of intervals
 # online, billing totals longer); a longer span is refused rather than silently cut.
@@ -37,9 +37,9 @@ class PeriodForm(forms.Form):
         start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
         if start is None or end is None:
             return None, None
-        first = datetime(start.year, start.month, start.day, tzinfo=CHICAGO)
+        first = datetime(start.year, start.month, start.day, tzinfo=LOCAL)
         after = end + timedelta(days=1)
-        last = datetime(after.year, after.month, after.day, tzinfo=CHICAGO)
+        last = datetime(after.year, after.month, after.day, tzinfo=LOCAL)
         return int(first.timestamp()), int(last.timestamp())
 
 

@@ -2,9 +2,10 @@
 tests) and the common CSV layout, for one customer's usage points.
 
 Certification checks kept by construction: each UsagePoint links exactly one LocalTimeParameters
-(America/Chicago: tzOffset −21600, DST +3600 from the second Sunday of March to the first Sunday of
-November); each IntervalBlock starts at its first reading; no two readings of a meter reading share a start;
-times are UTC epoch seconds; values are integers with powerOfTenMultiplier stating the scale.
+(the utility's time zone from the policy file: its standard offset and its DST offset, North American DST
+rules from the second Sunday of March to the first Sunday of November); each IntervalBlock starts at its
+first reading; no two readings of a meter reading share a start; times are UTC epoch seconds; values are
+integers with powerOfTenMultiplier stating the scale.
 """
 
 import io
@@ -13,20 +14,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from lxml import etree
 
 from custodian.csvfile import csv_writer
+from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
-CHICAGO = ZoneInfo("America/Chicago")
 # ESPI codes: service kind, commodity, reading kind (12 energy, 58 volume), unit of measure.
 SERVICE = {"electric": (0, 1, 12), "gas": (1, 7, 58), "water": (2, 9, 58)}
 UOM = {"Wh": 72, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
 # North American DST rules as ESPI encodes them (second Sunday of March, first Sunday of November, 2:00).
 DST_START_RULE, DST_END_RULE = "360E2000", "B40E2000"
+
+
+def _standard_offset() -> int:
+    """The utility's standard time offset from UTC in seconds (January: no daylight saving time)."""
+    return int(datetime(2000, 1, 15, tzinfo=LOCAL).utcoffset().total_seconds())
+
+
+def _dst_offset() -> int:
+    """How far daylight saving time moves the clock, in seconds (July against January)."""
+    return int(datetime(2000, 7, 15, tzinfo=LOCAL).utcoffset().total_seconds()) - _standard_offset()
 
 
 @dataclass
@@ -72,9 +83,7 @@ def _espi(tag: str, children: Sequence[tuple[str, object]] = ()):
 
 def _next_month_start(start: int) -> int:
     """The UTC epoch of the first local midnight of the month after the one `start` falls in."""
-    local = datetime.fromtimestamp(start, UTC).astimezone(CHICAGO)
-    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
-    return int(datetime(year, month, 1, tzinfo=CHICAGO).timestamp())
+    return month_bounds(month_of(start))[1]
 
 
 def _monthly_blocks(readings: Sequence[tuple[int, int, int]]):
@@ -130,15 +139,15 @@ def espi_feed(
         self_href=ltp_href,
         up=f"{root}/LocalTimeParameters",
         related=(),
-        title="America/Chicago",
+        title=settings.TIME_ZONE,
         stamp=stamp,
         resource=_espi(
             "LocalTimeParameters",
             [
                 ("dstEndRule", DST_END_RULE),
-                ("dstOffset", 3600),
+                ("dstOffset", _dst_offset()),
                 ("dstStartRule", DST_START_RULE),
-                ("tzOffset", -21600),
+                ("tzOffset", _standard_offset()),
             ],
         ),
     )
@@ -210,15 +219,15 @@ def espi_feed(
 
 
 def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
-    """The common CSV layout. Times are local (America/Chicago) with their UTC offset on every row."""
+    """The common CSV layout. Times are the utility's local time with their UTC offset on every row."""
     out = io.StringIO()
-    out.write("# Times are America/Chicago local time; each START and END carries its UTC offset.\n")
+    out.write(f"# Times are {settings.TIME_ZONE} local time; each START and END carries its UTC offset.\n")
     writer = csv_writer(out)
     writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
     for point in usage_points:
         for start, duration, value in sorted(point.readings):
-            begin = datetime.fromtimestamp(start, UTC).astimezone(CHICAGO)
-            end = datetime.fromtimestamp(start + duration, UTC).astimezone(CHICAGO)
+            begin = datetime.fromtimestamp(start, UTC).astimezone(LOCAL)
+            end = datetime.fromtimestamp(start + duration, UTC).astimezone(LOCAL)
             writer.writerow(
                 [
                     f"{point.service} usage",

@@ -19,6 +19,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from custodian.vault.interval_files import LOCAL
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 ESPI = "{http://naesb.org/espi}"
 SERVICE_KINDS = {0: "electric", 1: "gas", 2: "water"}
@@ -236,12 +238,11 @@ def _csv_moment(day: str, clock: str, zone):
 
 def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResult:
     """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
-    with an offset are exact; times without one are read as America/Chicago and, in the hour that repeats
-    when DST ends, reported as ambiguous and left out."""
+    with an offset are exact; times without one are read as the utility's local time and, in the hour that
+    repeats when DST ends, reported as ambiguous and left out."""
     import csv
-    from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo("America/Chicago")
+    zone = LOCAL
     result = ImportResult()
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not lines:

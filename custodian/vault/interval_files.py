@@ -30,7 +30,7 @@ import numpy as np
 from django.conf import settings
 
 SHARD_SIZE = 1000
-LOCAL = ZoneInfo("America/Chicago")
+LOCAL = ZoneInfo(settings.TIME_ZONE)  # the utility's, from the policy file's [utility] table
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MISSING = np.iinfo(np.int32).min  # an interval without a reading
 SCHEMA_COLUMNS = (

@@ -26,6 +26,17 @@ class Channel(models.TextChoices):
     OUTBOUND = "outbound", "Sent by the utility"
 
 
+# The channels a person reaches the utility by: a customer request arrives by one of them.
+PERSON_CHANNELS = (
+    Channel.WEB_FORM,
+    Channel.PORTAL,
+    Channel.EMAIL,
+    Channel.PHONE,
+    Channel.PAPER,
+    Channel.IN_PERSON,
+)
+
+
 class Provenance(models.Model):
     """How a submission reached us: every personal value points at one."""
 

@@ -5,10 +5,10 @@ covering its local calendar month; both read through the gate."""
 import json
 from datetime import datetime
 
-from custodian.usage.greenbutton_export import CHICAGO, UsagePointExport
+from custodian.usage.greenbutton_export import UsagePointExport
 from custodian.usage.intervals import readings_between
 from custodian.vault.gate import Actor, reveal, reveal_intervals
-from custodian.vault.interval_files import month_bounds
+from custodian.vault.interval_files import LOCAL, month_bounds
 
 # Billing units → Green Button units and scale (ESPI values are integers).
 _UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 0)}
@@ -18,11 +18,11 @@ SOURCE_TITLES = {"interval": "meter intervals", "billing": "billing periods"}
 
 def default_period(now: datetime | None = None) -> tuple[int, int]:
     """The last 13 whole local months and the current one so far: [start, end) in UTC epoch seconds."""
-    now = (now or datetime.now(CHICAGO)).astimezone(CHICAGO)
+    now = (now or datetime.now(LOCAL)).astimezone(LOCAL)
     year, month = now.year, now.month - 13
     while month < 1:
         year, month = year - 1, month + 12
-    start = datetime(year, month, 1, tzinfo=CHICAGO)
+    start = datetime(year, month, 1, tzinfo=LOCAL)
     return int(start.timestamp()), int(now.timestamp()) // 3600 * 3600
 
 

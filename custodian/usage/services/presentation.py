@@ -5,13 +5,12 @@ interval store holds of them."""
 import json
 from datetime import datetime
 
-from custodian.usage.greenbutton_export import CHICAGO
 from custodian.usage.intervals import readings_between
 from custodian.usage.services.greenbutton_points import default_period
 from custodian.usage.services.peer_groups import group_months_of
 from custodian.usage.services.tips import day_shape, tip_for
 from custodian.vault.gate import Actor, reveal, reveal_intervals
-from custodian.vault.interval_files import month_bounds, months_stored
+from custodian.vault.interval_files import LOCAL, month_bounds, months_stored
 
 
 def electric_use(
@@ -106,7 +105,7 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
     import numpy as np
 
-    now = datetime.now(CHICAGO)
+    now = datetime.now(LOCAL)
     end = int(now.timestamp())
     blocks = reveal_intervals(
         actor=actor,
@@ -120,12 +119,12 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     readings = readings_between(blocks, 0, end, "electric")
     if not readings:
         return None
-    last = datetime.fromtimestamp(readings[-1][0], CHICAGO).date()
+    last = datetime.fromtimestamp(readings[-1][0], LOCAL).date()
     daily: dict = {}
     hours = np.zeros(24)
     counts = np.zeros(24)
     for start, _, kwh in readings:
-        local = datetime.fromtimestamp(start, CHICAGO)
+        local = datetime.fromtimestamp(start, LOCAL)
         if (last - local.date()).days >= days:
             continue
         daily[local.date()] = daily.get(local.date(), 0.0) + kwh
@@ -177,7 +176,7 @@ def interval_readings_held(
                 "service": service,
                 "interval_seconds": sorted({d for _, d, _ in readings}),
                 "readings": [
-                    [datetime.fromtimestamp(s, CHICAGO).isoformat(), round(v, 3)] for s, _, v in readings
+                    [datetime.fromtimestamp(s, LOCAL).isoformat(), round(v, 3)] for s, _, v in readings
                 ],
             }
         )
