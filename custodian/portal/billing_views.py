@@ -30,7 +30,7 @@ from custodian.payments.selectors import payment_attempts
 from custodian.payments.services import PaymentError, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.views import portal_required
+from custodian.portal.access import portal_required
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied, customer_actor
 from custodian.vault.services import Submission

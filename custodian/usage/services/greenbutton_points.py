@@ -26,6 +26,40 @@ def default_period(now: datetime | None = None) -> tuple[int, int]:
     return int(start.timestamp()), int(now.timestamp()) // 3600 * 3600
 
 
+def usage_read(
+    *,
+    actor: Actor,
+    customer_id: int,
+    purpose: str,
+    start: int,
+    end: int,
+    services=None,
+    request_id=None,
+    client_ip="",
+) -> tuple[str | None, list]:
+    """A customer's usage through the gate: the billing-cycle totals (`meter_usage`, JSON) and the interval
+    blocks of [start, end); two reads, both logged."""
+    values = reveal(
+        actor=actor,
+        customer_id=customer_id,
+        fields=["meter_usage"],
+        purpose=purpose,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose=purpose,
+        start=start,
+        end=end,
+        services=services,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+    return values.get("meter_usage"), blocks
+
+
 def usage_points_for(
     *,
     actor: Actor,
@@ -42,15 +76,7 @@ def usage_points_for(
 
     if start is None or end is None:
         start, end = default_period()
-    values = reveal(
-        actor=actor,
-        customer_id=customer_id,
-        fields=["meter_usage"],
-        purpose=purpose,
-        request_id=request_id,
-        client_ip=client_ip,
-    )
-    blocks = reveal_intervals(
+    meter_usage, blocks = usage_read(
         actor=actor,
         customer_id=customer_id,
         purpose=purpose,
@@ -59,7 +85,7 @@ def usage_points_for(
         request_id=request_id,
         client_ip=client_ip,
     )
-    usage = json.loads(values.get("meter_usage") or "{}")
+    usage = json.loads(meter_usage or "{}")
     points = []
     for service, series in sorted(usage.items()):
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))

@@ -6,10 +6,10 @@ import json
 from datetime import datetime
 
 from custodian.usage.intervals import readings_between
-from custodian.usage.services.greenbutton_points import default_period
+from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.peer_groups import group_months_of
 from custodian.usage.services.tips import day_shape, tip_for
-from custodian.vault.gate import Actor, reveal, reveal_intervals
+from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, months_stored
 
 
@@ -21,14 +21,7 @@ def electric_use(
     shape of their day (`day_shape`)."""
 
     start, end = default_period()
-    values = reveal(
-        actor=actor,
-        customer_id=customer_id,
-        fields=["meter_usage"],
-        purpose="providing_services",
-        client_ip=client_ip,
-    )
-    blocks = reveal_intervals(
+    meter_usage, blocks = usage_read(
         actor=actor,
         customer_id=customer_id,
         purpose="providing_services",
@@ -37,7 +30,7 @@ def electric_use(
         services=["electric"],
         client_ip=client_ip,
     )
-    return electric_months(values.get("meter_usage"), blocks), day_shape(blocks)
+    return electric_months(meter_usage, blocks), day_shape(blocks)
 
 
 def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:

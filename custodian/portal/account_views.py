@@ -1,0 +1,178 @@
+"""The portal's account pages: sign-up (account number, bill figure, e-mail confirmation), sign-in, the
+optional second factor, re-authentication."""
+
+import segno
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.access import portal_required
+from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
+from custodian.redirects import safe_next
+from custodian.staff import mfa
+from custodian.staff.forms import CodeForm
+from custodian.staff.sessions import privilege_raised, second_factor_passed
+from custodian.vault.normalize import normalize
+from custodian.web.protection import over_limit, rate_limited
+
+
+def enrol(request):
+    form = forms.EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        # The bill figure is a small secret: a few tries per address and per account number a day, so it
+        # can't be guessed by trying every value.
+        if rate_limited(request, scope="enrol", limit=10, window_seconds=24 * 3600) or account_rate_limited(
+            d["account_number"]
+        ):
+            form.add_error(None, "Too many attempts. Try again tomorrow, or call us to sign up.")
+            return render(
+                request,
+                "portal/enrol.html",
+                {"form": form, "notice": current_policy().notices["portal_profile"]},
+                status=429,
+            )
+        try:
+            portal_enrol(
+                enrolment=Enrolment(**d),
+                confirm_url=lambda t: request.build_absolute_uri(reverse("portal:confirm", args=[t])),
+            )
+        except EnrolmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(request, "portal/enrol_sent.html", {"email": d["email"]})
+    return render(
+        request, "portal/enrol.html", {"form": form, "notice": current_policy().notices["portal_profile"]}
+    )
+
+
+def account_rate_limited(account_number: str) -> bool:
+    """Five enrolment attempts per account number a day, from anywhere."""
+
+    return over_limit(
+        scope="enrol-account",
+        subject=normalize("account_number", account_number),
+        limit=5,
+        window_seconds=24 * 3600,
+    )
+
+
+def confirm(request, token):
+    try:
+        portal_confirm(token=token)
+    except EnrolmentError as exc:
+        return render(
+            request, "portal/message.html", {"title": "Link not valid", "message": str(exc)}, status=400
+        )
+    return render(
+        request,
+        "portal/message.html",
+        {
+            "title": "Confirmed",
+            "message": "Your e-mail address is confirmed. You can sign in now.",
+            "sign_in": True,
+        },
+    )
+
+
+def sign_in(request):
+    form = forms.SignInForm(request.POST or None)
+    # Lockout counts failures per account (django-axes); one address trying many accounts is slowed here,
+    # counted in the cache under a salted hash of the address (a customer's address is never stored).
+    if request.method == "POST" and rate_limited(
+        request, scope="portal-sign-in", limit=30, window_seconds=600
+    ):
+        form.add_error(None, "Too many sign-in attempts from your network. Try again in a few minutes.")
+        return render(request, "portal/sign_in.html", {"form": form}, status=429)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=login_name(form.cleaned_data["email"]), password=form.cleaned_data["password"]
+        )
+        if user is not None and hasattr(user, "portal_account"):
+            login(request, user)
+            return redirect("portal:code" if mfa.has_confirmed_totp(user) else "portal:home")
+        form.add_error(
+            None, "E-mail address or password not recognised (or the address is not confirmed yet)."
+        )
+    return render(request, "portal/sign_in.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("web:portal")
+
+
+def code(request):
+    """The second step of sign-in for customers who turned on an authenticator app."""
+    if not request.user.is_authenticated or not hasattr(request.user, "portal_account"):
+        return redirect("portal:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            second_factor_passed(request, device)
+            return redirect("portal:home")
+        form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
+    return render(request, "portal/code.html", {"form": form})
+
+
+@portal_required
+def security(request):
+    """Optional: protect the account with an authenticator app as well as the password."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
+        if codes is not None:
+            second_factor_passed(request, mfa.confirmed_totp(request.user))
+            return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
+        form.add_error("code", "That code does not match; scan the QR code again and enter the current code.")
+    enabled = mfa.has_confirmed_totp(request.user)
+    device = (
+        None
+        if enabled
+        else (
+            mfa.totp_enrolment_pending(user=request.user)
+            if request.method == "POST"
+            else mfa.totp_enrolment_start(user=request.user)
+        )
+    )
+    return render(
+        request,
+        "portal/security.html",
+        {
+            "enabled": enabled,
+            "form": form,
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5) if device else None,
+            "secret": mfa.totp_secret_b32(device) if device else "",
+        },
+    )
+
+
+@portal_required
+def reauthenticate(request):
+    """Enter the password again (and the authenticator's code, if the customer uses one) to see bank details
+    in full for a few minutes."""
+    form = forms.ReauthenticateForm(request.POST or None, needs_code=mfa.has_confirmed_totp(request.user))
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=request.user.get_username(), password=form.cleaned_data["password"]
+        )
+        device = (
+            mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
+            if form.needs_code
+            else True
+        )
+        if user is not None and user.pk == request.user.pk and device is not None:
+            privilege_raised(request)
+            return redirect(safe_next(request, request.GET.get("next"), "portal:home", under="/portal/"))
+        form.add_error(None, "Password or code not accepted.")
+    return render(
+        request,
+        "portal/reauthenticate.html",
+        {"form": form, "minutes": settings.CUSTODIAN_REAUTH_SECONDS // 60},
+    )

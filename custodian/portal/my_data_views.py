@@ -1,0 +1,135 @@
+"""The customer's own data in the portal: the profile with where each value came from, contact updates,
+the marketing choice, requests, and the letters and messages sent to them."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from custodian.casework.services import Intake, request_intake
+from custodian.customers.models import Customer
+from custodian.netaddr import client_ip
+from custodian.outbox.selectors import printed_letter, sent_to_customer
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.access import MASKED_UNTIL_REAUTH, mine, portal_actor, portal_required, reauthenticated
+from custodian.vault.normalize import MARKETING_OPTED_OUT
+from custodian.vault.selectors import value_provenance
+from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
+
+PROFILE_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "mailing_address",
+    "service_address",
+    "account_number",
+    "bank_account",
+)
+
+
+@portal_required
+def home(request):
+    values = mine(request, list(PROFILE_FIELDS))
+    labels = {c.field: c.label for c in current_policy().categories.values()}
+    provenance = value_provenance(
+        fetched_by=portal_actor(request), customer_id=request.customer_id, fields=PROFILE_FIELDS
+    )
+    opted_out = mine(request, ["marketing_preference"]).get("marketing_preference") == MARKETING_OPTED_OUT
+    rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in PROFILE_FIELDS if f in values]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "rows": rows,
+            "opted_out": opted_out,
+            "contact_form": forms.ContactDetailsForm(),
+            "masked": not reauthenticated(request) and any(f in values for f in MASKED_UNTIL_REAUTH),
+            "notice": current_policy().notices["portal_profile"],
+        },
+    )
+
+
+@portal_required
+@require_POST
+def update_contact(request):
+    form = forms.ContactDetailsForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message.html",
+            {"title": "Not saved", "message": form.errors.as_text()},
+            status=400,
+        )
+    values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
+    if values:
+        personal_data_record(
+            customer=Customer(pk=request.customer_id),
+            values=values,
+            submission=Submission(channel="portal", notice_key="portal_profile"),
+        )
+    return redirect("portal:home")
+
+
+@portal_required
+@require_POST
+def marketing(request):
+
+    marketing_preference_set(
+        customer=Customer(pk=request.customer_id),
+        opted_out=request.POST.get("choice") == "out",
+        submission=Submission(channel="portal", notice_key="portal_profile"),
+    )
+    return redirect("portal:home")
+
+
+@portal_required
+def new_request(request):
+    form = forms.PortalRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        req, _ = request_intake(
+            intake=Intake(
+                kind=form.cleaned_data["kind"],
+                channel="portal",
+                message=form.cleaned_data["message"],
+                customer_id=request.customer_id,
+                notice_key="portal_profile",
+            )
+        )
+        return render(
+            request,
+            "portal/message.html",
+            {
+                "title": "Received",
+                "message": f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.",
+            },
+        )
+    return render(request, "portal/request.html", {"form": form})
+
+
+@portal_required
+def sent_messages(request):
+    """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
+
+    sent = sent_to_customer(
+        actor=portal_actor(request),
+        customer_id=request.customer_id,
+        client_ip=client_ip(request),
+    )
+    return render(request, "portal/messages.html", {"sent": sent})
+
+
+@portal_required
+def sent_letter_pdf(request, message_id):
+    """A letter as it was printed and posted."""
+
+    body = printed_letter(
+        actor=portal_actor(request),
+        customer_id=request.customer_id,
+        message_id=message_id,
+        client_ip=client_ip(request),
+    )
+    if body is None:
+        raise Http404
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{message_id}.pdf"'
+    return response

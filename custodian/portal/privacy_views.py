@@ -1,0 +1,223 @@
+"""The customer's privacy pages: who has seen or changed their data (with receipts), to whom it was
+disclosed, consents, Download My Data, and erasure."""
+
+import contextlib
+import io
+import json
+
+from django.contrib.auth import logout
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.audit.receipts import receipt_for, receipts_for
+from custodian.audit.selectors import who_has_seen
+from custodian.csvfile import csv_writer
+from custodian.customers.models import Customer
+from custodian.disclosures.selectors import accounting_summary, consent_list
+from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.access import (
+    mine,
+    portal_actor,
+    portal_required,
+)
+from custodian.retention.erasure import erasure_answer, erasure_carry_out
+from custodian.usage.services import interval_readings_held
+from custodian.vault.gate import customer_actor, reveal_documents
+
+CHANGE_LABELS = {
+    "record_values": "Recorded or corrected your details",
+    "consent_given": "Recorded your consent",
+    "consent_revoked": "Recorded the revocation of your consent",
+    "break_glass_review": "Reviewed an emergency access to your data",
+}
+
+
+def _access_row(policy, e) -> dict:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
+        or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
+        "purpose": policy.purposes[e.purpose].label
+        if e.purpose in policy.purposes
+        else CHANGE_LABELS.get(e.action, e.purpose),
+        "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+        "decision": "changed" if e.action in CHANGE_LABELS else e.decision,
+        "emergency": bool(e.break_glass_id),
+    }
+
+
+@portal_required
+def accesses(request):
+    """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
+    entry with a receipt to download and check against the published log."""
+    policy = current_policy()
+    rows = [
+        _access_row(policy, e)
+        for e in who_has_seen(customer_id=request.customer_id, fetched_by=portal_actor(request))
+    ]
+    return render(request, "portal/accesses.html", {"rows": rows})
+
+
+@portal_required
+def access_receipt(request, seq: int):
+    """One entry's receipt: the event, its inclusion proof and a signed head of the published log."""
+
+    owned = (
+        who_has_seen(customer_id=request.customer_id, fetched_by=portal_actor(request), limit=None)
+        .filter(seq=seq)
+        .exists()
+    )
+    receipt = receipt_for(seq) if owned else None
+    if receipt is None:
+        raise Http404
+    response = JsonResponse(receipt, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="access-receipt-{seq}.json"'
+    return response
+
+
+@portal_required
+def disclosures(request):
+    return render(request, "portal/disclosures.html", {"rows": accounting_summary(request.customer_id)})
+
+
+@portal_required
+def consents(request):
+    policy = current_policy()
+    terms = policy.disclosure_bases["prior_written_consent"]["terms"]
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        text = (
+            f"I consent to {policy.utility['name']} giving {', '.join(d['categories'])} "
+            f"to {d['recipient_name']} ({d['recipient_contact']}) for: {d['purpose']}. {terms}"
+        )
+        try:
+            consent_record(
+                customer=Customer(pk=request.customer_id),
+                recipient_name=d["recipient_name"],
+                recipient_contact=d["recipient_contact"],
+                categories=d["categories"],
+                purpose=d["purpose"],
+                covers_from=timezone.localdate().replace(year=timezone.localdate().year - 2),
+                covers_until=d["covers_until"],
+                signed_at=timezone.now(),
+                method="electronic",
+                text_shown=text,
+                signer_ip=client_ip(request),
+            )
+        except AccountingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("portal:consents")
+    mine = consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
+
+
+@portal_required
+@require_POST
+def consent_revoke_view(request, consent_id):
+    consent = (
+        consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)
+        .filter(pk=consent_id)
+        .first()
+    )
+    if consent is not None and not hasattr(consent, "revocation"):
+        with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
+            consent_revoke(consent=consent, how="the customer, in the portal")
+    return redirect("portal:consents")
+
+
+@portal_required
+def download(request, fmt):
+    if fmt not in ("json", "csv"):
+        raise Http404
+    policy = current_policy()
+    fields = [
+        c.field
+        for c in policy.categories.values()
+        if c.key in policy.self_access_categories and c.key != "correspondence"
+    ]
+    values = mine(request, fields, purpose="legal_obligations")
+    if fmt == "json":
+        data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
+        documents = reveal_documents(
+            actor=portal_actor(request),
+            customer_id=request.customer_id,
+            category="correspondence",
+            ref_prefix="",
+            purpose="legal_obligations",
+            client_ip=client_ip(request),
+        )
+        data["correspondence"] = [
+            {
+                "ref": d.ref,
+                "filename": d.filename,
+                "media_type": d.media_type,
+                "text": d.text if d.media_type.startswith("text/") else None,
+                "bytes": len(d.content),
+            }
+            for d in documents
+        ]
+
+        data["meter_intervals"] = interval_readings_held(
+            actor=portal_actor(request),
+            customer_id=request.customer_id,
+            purpose="legal_obligations",
+            client_ip=client_ip(request),
+        )
+        response = JsonResponse(
+            {
+                "customer": request.customer_id,
+                "data": data,
+                "disclosures": [
+                    {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
+                    for r in accounting_summary(request.customer_id)
+                ],
+                "accesses": _accesses_with_receipts(request.customer_id),
+            },
+            json_dumps_params={"indent": 2},
+        )
+    else:
+        out = io.StringIO()
+        writer = csv_writer(out)
+        writer.writerow(["item", "value"])
+        for k, v in values.items():
+            writer.writerow([k, v])
+        response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
+    return response
+
+
+def _accesses_with_receipts(customer_id: int) -> list[dict]:
+
+    policy = current_policy()
+    asker = customer_actor(customer_id, "the customer")
+    rows = [_access_row(policy, e) for e in who_has_seen(customer_id=customer_id, fetched_by=asker)]
+    receipts = receipts_for([r["seq"] for r in rows])
+    return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
+
+
+@portal_required
+def erasure(request):
+    """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when
+    the customer confirms they understand, the deletion; the answer also goes out by letter."""
+
+    answer = erasure_answer(customer_id=request.customer_id)
+    if request.method != "POST":
+        return render(request, "portal/erasure.html", {"answer": answer})
+    if request.POST.get("understood") != "on":
+        return render(
+            request,
+            "portal/erasure.html",
+            {"answer": answer, "error": "Tick the box to say you have read what we keep and what we delete."},
+            status=400,
+        )
+    erasure_carry_out(customer=Customer.objects.get(pk=request.customer_id), requested_via="portal")
+    logout(request)
+    return render(request, "portal/erasure_done.html", {"answer": answer})

@@ -1,0 +1,95 @@
+"""The customer's usage in the portal: the usage page, Green Button downloads and the neighbour comparison
+(HTML and PDF)."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.portal.access import portal_actor, portal_required
+from custodian.usage.forms import PeriodForm
+from custodian.usage.greenbutton_export import espi_feed, green_button_csv
+from custodian.usage.report_pdf import report_pdf
+from custodian.usage.services import my_comparison, my_usage, usage_points_for
+from custodian.vault.gate import reveal
+
+
+@portal_required
+def usage(request, period_form=None, status=200):
+    """My electricity use: the last 30 days day by day, my average day, and Green Button downloads."""
+
+    report = my_usage(
+        actor=portal_actor(request),
+        customer_id=request.customer_id,
+        client_ip=client_ip(request),
+    )
+    return render(
+        request, "portal/usage.html", {"report": report, "form": period_form or PeriodForm()}, status=status
+    )
+
+
+@portal_required
+def green_button(request, fmt):
+    """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV) for a period."""
+
+    if fmt not in ("xml", "csv"):
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return usage(request, period_form=form, status=400)
+    start, end = form.period() if request.GET else (None, None)
+    points = usage_points_for(
+        actor=portal_actor(request),
+        customer_id=request.customer_id,
+        purpose="providing_services",
+        start=start,
+        end=end,
+        client_ip=client_ip(request),
+    )
+    if fmt == "xml":
+        body = espi_feed(
+            subject=str(request.customer_id), base_url=request.build_absolute_uri("/"), usage_points=points
+        )
+        response = HttpResponse(body, content_type="application/atom+xml")
+    else:
+        response = HttpResponse(green_button_csv(points), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="green-button.{fmt}"'
+    return response
+
+
+@portal_required
+def comparison(request):
+    """How my electricity compares with similar homes nearby (Opower-style), with one tip."""
+
+    report = my_comparison(
+        actor=portal_actor(request),
+        customer_id=request.customer_id,
+        client_ip=client_ip(request),
+    )
+    return render(request, "portal/comparison.html", {"report": report})
+
+
+@portal_required
+def comparison_pdf(request):
+    """The same comparison as the letter we mail, as a PDF."""
+
+    actor = portal_actor(request)
+    report = my_comparison(actor=actor, customer_id=request.customer_id, client_ip=client_ip(request))
+    if report is None:
+        raise Http404
+    values = reveal(
+        actor=actor,
+        customer_id=request.customer_id,
+        fields=["name", "mailing_address"],
+        purpose="providing_services",
+        client_ip=client_ip(request),
+    )
+    body = report_pdf(
+        utility=current_policy().utility,
+        name=values.get("name", ""),
+        mailing_address=values.get("mailing_address", ""),
+        report=report,
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="home-energy-report.pdf"'
+    return response
