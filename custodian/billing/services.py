@@ -4,6 +4,9 @@ The bill run reads each customer's usage, name and addresses through the gate as
 (`billing_run`, purpose "billing"), one access event per customer, computes each bill with the tariff in
 `Decimal`, and stores it sealed in the vault with its charge on the ledger, a chunk of customers per
 transaction. A re-run skips what was billed: a run killed halfway and run again gives the same bills.
+
+One module (over 400 lines) on purpose: the bill run, re-bills and late fees write the same ledger and the
+same sealed bills, and their idempotence rests on the same checks.
 """
 
 import hashlib

@@ -6,6 +6,9 @@ Crash safety: the file is written as `<name>.partial` and renamed when complete;
 the `done` mark are written in one transaction after that. An export that died (still `running`) is
 cleaned up — its files deleted, marked `failed` — before the next one starts, so no file is ever marked
 done without its entries and no entry exists without a file.
+
+One module (over 400 lines) on purpose: the crash safety above holds only if the file, the accounting and
+the cleanup are written together.
 """
 
 import hashlib

@@ -22,6 +22,9 @@ access), checks what must come before it, and says plainly when it can't be done
 
 Deadlines: the policy file's `[breach]` days for the determination and for the notices; the agencies without
 unreasonable delay after the notices; each one shown due, done or overdue (`incident_deadlines`).
+
+One module (over 400 lines) on purpose: the steps above check each other's order, so they are kept in
+the order the law sets them.
 """
 
 from collections import defaultdict

@@ -17,6 +17,9 @@
 
 Message templates are plain text (autoescaping off): `outbox/<template>.subject.txt` and
 `outbox/<template>.txt`; a letter uses the same two, printed under the letterhead and the address block.
+
+One module (over 400 lines) on purpose: it is the one way out; every kind of message and every retry goes
+through the same record and the same sealing, written once here.
 """
 
 import hashlib

@@ -2,6 +2,10 @@
 
 Errors name the file, the entry and the problem, and stop the app at start-up (PolicyError is an
 ImproperlyConfigured).
+
+One module (over 400 lines) on purpose: the file's tables are checked against each other (a service's
+purposes, a purpose's categories, vendors' functions, retention items), so the whole check reads top to
+bottom beside the file it checks.
 """
 
 import tomllib

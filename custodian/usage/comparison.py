@@ -8,6 +8,9 @@ Peer group: same premise type, heating fuel, size band and ZIP code. Excluded: v
 on assistance rates, self-generators and non-residential accounts. A group is shown only if it has at least
 `min_customers` homes and no home uses more than `max_share_percent` of the group's total (the policy file's
 aggregation threshold, 15/15 by default) — otherwise nobody in it gets a comparison.
+
+One module (over 400 lines) on purpose: the pipeline's SQL, its inputs and both engines' runners belong
+together, so the one query and every way it is run are read side by side.
 """
 
 from dataclasses import dataclass

@@ -2,6 +2,9 @@
 
 Personal values arrive only as a customer's own submission (a form, the portal, an e-mail, a call, a
 paper form, a visit), so every write names its provenance and the notice at collection that was shown.
+
+One module (over 400 lines) on purpose: every write that seals something (values, documents, interval
+blocks, pseudonyms) and every destruction of sealed data is here, beside the data keys they share.
 """
 
 from collections.abc import Sequence
