@@ -28,6 +28,8 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo --customers $(DEMO_CUSTOMERS) --seed 1
 
 run: demo
+	@# A signed head of the access log from the start, so /transparency/ has one to show and check.
+	$(BIN)/python manage.py audit sign
 	$(BIN)/python manage.py welcome --host $(HOST) --port $(PORT)
 	@# The background worker (django.tasks: report runs) stops with the server; the access log's head is
 	@# signed when it stops.
