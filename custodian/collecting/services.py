@@ -18,12 +18,26 @@ from custodian.collecting.models import (
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.collecting.selectors import verdict_for
 from custodian.customers.models import Account, Customer, ServicePoint
-from custodian.vault.gate import Actor, staff_actor, system_actor
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import policy_decision, staff_actor
 from custodian.vault.services import Submission, personal_data_record
 
 
 class CollectionsError(ValueError):
     pass
+
+
+class NotAllowed(CollectionsError):
+    """The one asking may not do this (said the same way whatever the account)."""
+
+
+def may_collect(user) -> bool:
+    """Staff whose support services act for collecting payments, with bills, agree payment arrangements and
+    order disconnections; nobody else (no job, no anonymous caller)."""
+    return (
+        user is not None
+        and policy_decision(current_policy(), staff_actor(user), "collecting_payments", ["bills"]).allowed
+    )
 
 
 class DisconnectionForbidden(CollectionsError):
@@ -49,6 +63,10 @@ def payment_agreement_request(*, account_id: int, requested_on: date, installmen
 
 @transaction.atomic
 def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: date):
+    """Collections staff agree a requested payment agreement. Anyone else is refused before the agreement
+    is even looked up, so the answer says nothing about which agreements exist."""
+    if not may_collect(by):
+        raise NotAllowed("only collections staff agree payment agreements")
     agreement = PaymentAgreement.objects.select_for_update().filter(pk=agreement_id).first()
     if agreement is None or agreement.status != PaymentAgreement.Status.REQUESTED:
         raise CollectionsError("no such requested agreement")
@@ -138,14 +156,16 @@ def disconnection_order_issue(
     account_id: int,
     service: str,
     on: date,
-    by=None,
+    by,
     agreement_declined_that_day: bool = False,
-    actor: Actor | None = None,
 ) -> DisconnectionOrder:
     """Issue an order to disconnect `service` on `on`, only if no protection forbids it and money is owed;
     otherwise the refusal is recorded with its reasons and DisconnectionForbidden raised. The household's
-    sealed protection facts are read through the gate as `by` (or the collections job) for collecting
-    payments. (Not one transaction with the caller's: the refused attempt must stay on record.)"""
+    sealed protection facts are read through the gate as `by` for collecting payments. Only collections
+    staff order disconnections: no job and no one else, refused before the account is looked up.
+    (Not one transaction with the caller's: the refused attempt must stay on record.)"""
+    if not may_collect(by):
+        raise NotAllowed("only collections staff order disconnections")
     account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
     if account is None:
         raise CollectionsError("no such account")
@@ -153,9 +173,8 @@ def disconnection_order_issue(
         raise CollectionsError(f"the premise has no {service} service")
     if balance_of(account.pk) <= 0:
         raise CollectionsError("the account owes nothing")
-    actor = actor or (staff_actor(by) if by is not None else system_actor("collections"))
     verdict = verdict_for(
-        account, service, on, actor=actor, agreement_declined_that_day=agreement_declined_that_day
+        account, service, on, actor=staff_actor(by), agreement_declined_that_day=agreement_declined_that_day
     )
     order = DisconnectionOrder.objects.create(
         account=account,

@@ -13,6 +13,7 @@ from custodian.collecting.models import DisconnectionOrder, HeatAlert, Protectio
 from custodian.collecting.selectors import collections_worklist
 from custodian.collecting.services import (
     CollectionsError,
+    NotAllowed,
     DisconnectionForbidden,
     disconnection_notice_event,
     disconnection_notice_record,
@@ -80,26 +81,36 @@ def test_a_qualifying_household_in_january_cannot_be_disconnected(owing, collect
     assert not order.issued and order.reasons == refused.value.reasons  # the refusal is on record
 
 
-def test_no_notice_no_cold_weather_disconnection_but_water_may_go(owing):
+def test_no_notice_no_cold_weather_disconnection_but_water_may_go(owing, collections_agent):
     with pytest.raises(DisconnectionForbidden, match="no notice of proposed disconnection"):
-        disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12))
-    order = disconnection_order_issue(account_id=owing.pk, service="water", on=date(2027, 1, 12))
+        disconnection_order_issue(
+            account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+        )
+    order = disconnection_order_issue(
+        account_id=owing.pk, service="water", on=date(2027, 1, 12), by=collections_agent
+    )
     assert order.issued and order.reasons == []
 
 
-def test_heat_alert_and_medical_certification_stop_an_electric_disconnection(owing):
+def test_heat_alert_and_medical_certification_stop_an_electric_disconnection(owing, collections_agent):
     HeatAlert.objects.create(kind="heat advisory", starts_on=date(2026, 7, 13), ends_on=date(2026, 7, 15))
     with pytest.raises(DisconnectionForbidden, match="216B.0975"):
-        disconnection_order_issue(account_id=owing.pk, service="electric", on=date(2026, 7, 14))
+        disconnection_order_issue(
+            account_id=owing.pk, service="electric", on=date(2026, 7, 14), by=collections_agent
+        )
     facts_on_file(owing.customer, medical_certified_on=date(2026, 7, 1), medical_certifier=DOCTOR)
     with pytest.raises(DisconnectionForbidden, match="216B.098 subd. 5"):
-        disconnection_order_issue(account_id=owing.pk, service="electric", on=date(2026, 7, 21))
+        disconnection_order_issue(
+            account_id=owing.pk, service="electric", on=date(2026, 7, 21), by=collections_agent
+        )
 
 
-def test_nothing_owed_nothing_to_disconnect(customer):
+def test_nothing_owed_nothing_to_disconnect(customer, collections_agent):
     account = Account.objects.get(customer=customer)
     with pytest.raises(CollectionsError, match="owes nothing"):
-        disconnection_order_issue(account_id=account.pk, service="water", on=date(2026, 7, 14))
+        disconnection_order_issue(
+            account_id=account.pk, service="water", on=date(2026, 7, 14), by=collections_agent
+        )
 
 
 def test_the_worklist_lists_past_due_accounts_with_their_protections(owing, collections_agent):
@@ -151,37 +162,82 @@ def test_bad_facts_are_named_and_nothing_is_stored(customer, facts, message):
     assert not ProtectionOnFile.objects.filter(customer=customer).exists()
 
 
-def test_an_unanswered_notice_needs_the_occupancy_investigated(owing):
+def test_an_unanswered_notice_needs_the_occupancy_investigated(owing, collections_agent):
     notice = disconnection_notice_record(account_id=owing.pk, service="gas", sent_on=date(2026, 12, 1))
     with pytest.raises(DisconnectionForbidden, match="investigate whether the home is occupied"):
-        disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12))
+        disconnection_order_issue(
+            account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+        )
     disconnection_notice_event(
         notice_id=notice.pk, event="occupancy_investigated", on=date(2027, 1, 4), unit_occupied=False
     )
     with pytest.raises(DisconnectionForbidden, match="energy assistance provider must be told"):
-        disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12))
+        disconnection_order_issue(
+            account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+        )
     disconnection_notice_event(
         notice_id=notice.pk, event="assistance_provider_told_unoccupied", on=date(2027, 1, 4)
     )
-    assert disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12)).issued
+    assert disconnection_order_issue(
+        account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+    ).issued
 
 
-def test_an_appeal_holds_the_disconnection_until_resolved(owing):
+def test_an_appeal_holds_the_disconnection_until_resolved(owing, collections_agent):
     notice = disconnection_notice_record(account_id=owing.pk, service="gas", sent_on=date(2026, 12, 1))
     disconnection_notice_event(notice_id=notice.pk, event="answered", on=date(2026, 12, 3))
     disconnection_notice_event(notice_id=notice.pk, event="appeal_filed", on=date(2026, 12, 3))
     with pytest.raises(DisconnectionForbidden, match="appeal"):
-        disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12))
+        disconnection_order_issue(
+            account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+        )
     disconnection_notice_event(notice_id=notice.pk, event="appeal_resolved", on=date(2027, 1, 5))
-    assert disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 12)).issued
+    assert disconnection_order_issue(
+        account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent
+    ).issued
 
 
-def test_a_friday_disconnection_only_after_an_agreement_offered_that_day_was_declined(owing):
+def test_a_friday_disconnection_only_after_an_agreement_offered_that_day_was_declined(
+    owing, collections_agent
+):
     notice = disconnection_notice_record(account_id=owing.pk, service="gas", sent_on=date(2026, 12, 1))
     disconnection_notice_event(notice_id=notice.pk, event="answered", on=date(2026, 12, 3))
     with pytest.raises(DisconnectionForbidden, match="Friday"):
-        disconnection_order_issue(account_id=owing.pk, service="gas", on=date(2027, 1, 15))
+        disconnection_order_issue(
+            account_id=owing.pk, service="gas", on=date(2027, 1, 15), by=collections_agent
+        )
     order = disconnection_order_issue(
-        account_id=owing.pk, service="gas", on=date(2027, 1, 15), agreement_declined_that_day=True
+        account_id=owing.pk,
+        service="gas",
+        on=date(2027, 1, 15),
+        agreement_declined_that_day=True,
+        by=collections_agent,
     )
     assert order.issued and order.agreement_declined_that_day
+
+
+@pytest.mark.parametrize("who", [None, "billing_clerk", "service_rep", "privacy_officer", "customer_user"])
+def test_only_collections_staff_order_disconnections_and_agree_agreements(owing, who, request):
+    """Deny by default: no one named (a job), staff of another service and a customer's own sign-in are all
+    refused, before anything is looked up; nothing is written."""
+    if who == "customer_user":
+        from django.contrib.auth import get_user_model
+
+        by = get_user_model().objects.create_user(username="c-owing", password="x" * 20)
+    else:
+        by = request.getfixturevalue(who) if who else None
+    agreement = payment_agreement_request(account_id=owing.pk, requested_on=date(2026, 10, 5))
+    with pytest.raises(NotAllowed):
+        payment_agreement_agree(agreement_id=agreement.pk, installment="40.00", by=by, on=date(2026, 10, 6))
+    with pytest.raises(NotAllowed):  # the same answer for an agreement that doesn't exist
+        payment_agreement_agree(agreement_id=10**9, installment="40.00", by=by, on=date(2026, 10, 6))
+    with pytest.raises(NotAllowed):
+        disconnection_order_issue(account_id=owing.pk, service="water", on=date(2027, 1, 12), by=by)
+    agreement.refresh_from_db()
+    assert agreement.status == "requested" and agreement.agreed_by is None
+    assert not DisconnectionOrder.objects.exists()
+
+
+def test_the_keyword_naming_who_orders_is_required(owing):
+    with pytest.raises(TypeError):
+        disconnection_order_issue(account_id=owing.pk, service="water", on=date(2027, 1, 12))
