@@ -1,6 +1,7 @@
 """The JSON API at /api/v1 (OpenAPI docs at /api/v1/docs). Every customer read goes through the gate."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -8,7 +9,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from custodian.api.selectors import token_actor
 from custodian.audit.selectors import access_events
@@ -81,14 +82,20 @@ class EventOut(Schema):
 
 class EventFilter(Schema):
     customer_id: ApiId | None = None
-    actor_kind: str | None = None
-    actor_id: str | None = None
+    actor_kind: Literal["staff", "customer", "system", "vendor"] | None = None
+    actor_id: str | None = Field(None, max_length=64, description="needs actor_kind: ids of kinds differ")
     purpose: str | None = None
     own_request: bool = False
     decision: str | None = None
     since: ApiDateTime | None = None
     until: ApiDateTime | None = None
     limit: int = Field(100, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _id_with_its_kind(self):
+        if self.actor_id and not self.actor_kind:
+            raise ValueError("actor_id needs actor_kind (staff, customer, system or vendor)")
+        return self
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -8,6 +8,9 @@ def _us(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+ACTOR_KINDS = ("staff", "customer", "system", "vendor")
+
+
 def access_events(
     *,
     customer_id=None,
@@ -20,9 +23,15 @@ def access_events(
     own_request: bool = False,
     limit: int = 100,
 ):
-    """Access log entries, newest first, filtered by customer, actor (kind and id; a staff member's id also
-    finds the jobs started on their behalf), purpose, decision, reads through the reader's own requests,
-    and time."""
+    """Access log entries, newest first, filtered by customer, actor, purpose, decision, reads through the
+    reader's own requests, and time.
+
+    An actor's id means something only with its kind (staff member 3, customer 3 and vendor 3 are three
+    different actors), so an id without a kind is refused rather than matched across kinds."""
+    if actor_kind and actor_kind not in ACTOR_KINDS:
+        raise ValueError(f"unknown kind of actor {actor_kind!r}: one of {', '.join(ACTOR_KINDS)}")
+    if actor_id and not actor_kind:
+        raise ValueError("an actor's id needs its kind (staff, customer, system or vendor)")
     qs = AccessEvent.objects.order_by("-seq")
     if customer_id is not None:
         qs = qs.filter(customer_id=str(customer_id))

@@ -174,10 +174,18 @@ class AccessReviewForm(forms.Form):
     actor_kind = forms.ChoiceField(
         label="Who",
         required=False,
-        choices=[("", "anyone"), ("staff", "staff"), ("system", "system jobs"), ("vendor", "vendors")],
+        choices=[
+            ("", "anyone"),
+            ("staff", "staff"),
+            ("customer", "customers"),
+            ("system", "system jobs"),
+            ("vendor", "vendors"),
+        ],
     )
     actor_id = forms.CharField(
-        label="Staff member (user id), job or vendor number", required=False, max_length=64
+        label="Staff member (user id), customer number, job or vendor number (with who it is)",
+        required=False,
+        max_length=64,
     )
     purpose = forms.ChoiceField(label="Purpose", required=False)
     own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
@@ -189,6 +197,13 @@ class AccessReviewForm(forms.Form):
         self.fields["purpose"].choices = [("", "any")] + [
             (k, p.label) for k, p in current_policy().purposes.items()
         ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("actor_id") and not data.get("actor_kind"):
+            # Staff member 3, customer 3 and vendor 3 are different actors: an id alone matches none.
+            self.add_error("actor_kind", "Say who the number is: a staff member, customer, job or vendor.")
+        return data
 
 
 class AudienceForm(forms.Form):

@@ -298,3 +298,53 @@ def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, tok
     summary = api.get(f"/api/v1/customers/{customer.pk}/disclosures", **officer).json()
     assert [(s["recipient"], s["times"]) for s in summary] == [("Acme Mailing", 1)]
     assert api.get(f"/api/v1/customers/{customer.pk}/disclosures", **clerk).status_code == 404
+
+
+def test_an_actor_id_matches_only_actors_of_its_own_kind(
+    api, privacy_officer, billing_clerk, customer, token_for, console
+):
+    """Staff member N and vendor N are different actors: an id is asked with its kind, and never matches
+    an actor of another kind; an id alone is refused with a clear 422 (and a form error in the console)."""
+    from custodian.audit.events import append_events
+
+    api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **bearer(token_for(billing_clerk)),
+    )
+    same_id = str(billing_clerk.pk)
+    for kind in ("vendor", "customer", "system"):
+        append_events(
+            [
+                {
+                    "action": "export" if kind == "vendor" else "reveal",
+                    "actor_kind": kind,
+                    "actor_id": same_id,
+                    "actor_label": f"a {kind} numbered like the clerk",
+                    "purpose": "billing",
+                    "customer_id": str(customer.pk),
+                    "categories": "name",
+                    "decision": "allow",
+                    "reason": "planted",
+                }
+            ]
+        )
+    officer = bearer(token_for(privacy_officer))
+    for kind in ("staff", "vendor", "customer", "system"):
+        found = api.get("/api/v1/access-events", {"actor_kind": kind, "actor_id": same_id}, **officer)
+        assert found.status_code == 200
+        assert {(e["actor_kind"], e["actor_id"]) for e in found.json()} == {(kind, same_id)}, kind
+    alone = api.get("/api/v1/access-events", {"actor_id": same_id}, **officer)
+    assert alone.status_code == 422 and "actor_kind" in alone.content.decode()
+    bad_kind = api.get("/api/v1/access-events", {"actor_kind": "admin", "actor_id": same_id}, **officer)
+    assert bad_kind.status_code == 422
+
+    page = console(privacy_officer).get("/staff/privacy/access/", {"actor_id": same_id})
+    assert page.status_code == 200 and "Say who the number is" in page.content.decode()
+    assert "numbered like the clerk" not in page.content.decode()
+    page = console(privacy_officer).get(
+        "/staff/privacy/access/", {"actor_kind": "vendor", "actor_id": same_id}
+    )
+    body = page.content.decode()
+    assert "a vendor numbered like the clerk" in body and "bill.clerk" not in body.split("<tbody>")[1]
