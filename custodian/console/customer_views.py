@@ -3,6 +3,7 @@ Green Button download and upload. Every look at personal data goes through custo
 purpose (and the open request when the purpose needs one), and the page says it was logged."""
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -129,17 +130,36 @@ def break_glass(request, customer_id):
     customer and a refusal get the same answer."""
     actor = console_actor(request)
     form = forms.BreakGlassForm(request.POST)
+
+    def refused(why: str):
+        # Logged as a refused emergency access, whatever stopped it before the gate was asked.
+        gate.break_glass_refused(
+            actor=actor,
+            customer_id=customer_id,
+            purpose=form.cleaned_data.get("purpose", ""),
+            why=why,
+            client_ip=client_ip(request),
+        )
+
     if not form.is_valid():
+        refused("incomplete: " + ", ".join(sorted(form.errors)))
         messages.error(
             request,
             "Emergency access needs a purpose, a reason of at least 10 characters, your password and a code.",
         )
         return redirect("console:customer", customer_id=customer_id)
-    # Re-authentication: the password and a fresh second-factor code, right now.
-    if (
-        not request.user.check_password(form.cleaned_data["password"])
-        or verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None
-    ):
+    # Re-authentication: the password and a fresh second-factor code, right now. Through authenticate(), not
+    # check_password: wrong passwords count towards the account's lockout (django-axes) as at sign-in, so a
+    # stolen session can't try passwords here without end. The log says which failed; the page does not.
+    again = authenticate(
+        request, username=request.user.get_username(), password=form.cleaned_data["password"]
+    )
+    if again is None or again.pk != request.user.pk:
+        refused("re-authentication failed: password not accepted")
+        messages.error(request, "Password or code not accepted; emergency access was not opened.")
+        return redirect("console:customer", customer_id=customer_id)
+    if verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None:
+        refused("re-authentication failed: second-factor code not accepted")
         messages.error(request, "Password or code not accepted; emergency access was not opened.")
         return redirect("console:customer", customer_id=customer_id)
     privilege_raised(request)

@@ -90,3 +90,39 @@ def test_the_privacy_page_says_who_may_use_emergency_access(client, db):
     listed = set(re.findall(r'data-emergency-service="([a-z_]+)"', html))
     assert listed == {s for s, purposes in current_policy().emergency_access.items() if purposes}
     assert "Field services: contacting customers, resolving problems" in html
+
+
+@pytest.mark.parametrize(
+    "change, logged",
+    [
+        ({"password": "not the password"}, "password not accepted"),
+        ({"code": "000000"}, "second-factor code not accepted"),
+        ({"password": "not the password", "code": "000000"}, "password not accepted"),
+        ({"reason": "short"}, "incomplete: reason"),
+        ({"purpose": "no_such_purpose"}, "incomplete: purpose"),
+    ],
+)
+def test_a_failed_emergency_access_is_logged_as_a_refused_one(console, field_tech, customer, change, logged):
+    """Wrong password, wrong code or an incomplete form: nothing is opened, the page doesn't say which part
+    failed, and the access log holds a refused emergency access saying why."""
+    client = console(field_tech)
+    data = {
+        "purpose": "resolving_problems",
+        "reason": "Gas smell reported at the premise",
+        "password": DEMO_PASSWORD,
+        "code": code_for(field_tech),
+        **change,
+    }
+    response = client.post(f"/staff/customers/{customer.pk}/break-glass/", data, follow=True)
+    assert "emergency access was not opened" in response.content.decode() or "Emergency access needs" in (
+        response.content.decode()
+    )
+    assert not BreakGlassGrant.objects.exists()
+    event = AccessEvent.objects.filter(action="break_glass").latest("seq")
+    assert (event.actor_label, event.decision, event.customer_id) == (
+        field_tech.username,
+        "deny",
+        str(customer.pk),
+    )
+    assert logged in event.reason
+    assert event.purpose == ("" if "purpose" in change else "resolving_problems")

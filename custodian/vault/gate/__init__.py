@@ -24,6 +24,7 @@ from custodian.vault.gate.actors import (
 )
 from custodian.vault.gate.break_glass import (
     break_glass_open,
+    break_glass_refused,
     break_glass_review,
     break_glass_review_queue,
     emergency_purposes_open,
@@ -61,6 +62,7 @@ __all__ = [
     "Held",
     "VaultIntegrityError",
     "break_glass_open",
+    "break_glass_refused",
     "break_glass_review",
     "break_glass_review_queue",
     "customer_actor",

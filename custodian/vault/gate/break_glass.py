@@ -64,6 +64,22 @@ def break_glass_open(
     return grant
 
 
+def break_glass_refused(*, actor: Actor, customer_id, purpose: str, why: str, client_ip: str = "") -> None:
+    """Log an emergency access refused before the gate was asked (re-authentication failed, the form was
+    incomplete): a failed attempt is as much the privacy officer's business as a refused one."""
+    policy = current_policy()
+    deny(
+        actor,
+        why,
+        action="break_glass",
+        purpose=purpose if purpose in policy.purposes else "",
+        customer_id=as_customer_id(customer_id) or "",
+        categories=[],
+        request_id=None,
+        client_ip=client_ip,
+    )
+
+
 def break_glass_review_queue():
     """Emergency accesses not yet reviewed, oldest first."""
 
