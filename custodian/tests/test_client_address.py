@@ -236,3 +236,32 @@ def test_any_forwarding_header_gives_an_address_or_nothing_and_never_an_error(
         peer_address in ipaddress.ip_network(n) for n in (PROXY, "2001:db8:ffff::/48", "::ffff:10.0.0.0/104")
     ):
         assert prefix == mask_ip(peer)  # from anyone but a proxy the headers change nothing
+
+
+# --- HTTPS as the proxy says, from trusted proxies only ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "peer, believed",
+    [
+        ("203.0.113.5", False),  # a client on the internet
+        ("10.0.0.2", True),  # the proxy that terminates TLS
+        ("::ffff:10.0.0.2", True),  # the same proxy, seen as an IPv4-mapped address
+        ("10.0.1.2", False),  # inside the network, but not a proxy
+    ],
+)
+def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(db, settings, peer, believed):
+    """Django believes SECURE_PROXY_SSL_HEADER from anyone: a client talking plain HTTP could claim HTTPS,
+    skip the redirect and have secure cookies sent in clear. Only a configured proxy is believed (also as an
+    IPv4-mapped peer), through the whole middleware stack: the redirect to HTTPS happens for everyone else."""
+    settings.CUSTODIAN_TRUSTED_PROXIES = ["10.0.0.2"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    for header in ("https", "HTTPS", "https, http"):
+        response = Client().get("/privacy/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_PROTO=header)
+        if believed and header.split(",")[0] == "https":  # (Django reads the first of a list)
+            assert response.status_code == 200, (peer, header)
+        else:
+            assert response.status_code == 301 and response["Location"].startswith("https://"), (peer, header)
+    # Without any header nobody is believed to be on HTTPS.
+    assert Client().get("/privacy/", REMOTE_ADDR=peer).status_code == 301

@@ -13,8 +13,8 @@ from custodian.collecting.models import DisconnectionOrder, HeatAlert, Protectio
 from custodian.collecting.selectors import collections_worklist
 from custodian.collecting.services import (
     CollectionsError,
-    NotAllowed,
     DisconnectionForbidden,
+    NotAllowed,
     disconnection_notice_event,
     disconnection_notice_record,
     disconnection_order_issue,
