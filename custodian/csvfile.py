@@ -21,6 +21,17 @@ from decimal import Decimal
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet might run the text: it starts like a formula, or does so after blanks and
+    control characters (an import that trims spaces, or skips a NUL, would see `=` first)."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    trimmed = text.lstrip()
+    while trimmed and (ord(trimmed[0]) < 32 or trimmed[0] in "\x7f\u200b\u200e\u200f\ufeff"):
+        trimmed = trimmed[1:].lstrip()
+    return trimmed.startswith(FORMULA_STARTS)
+
+
 def neutralise(cell):
     """A cell as it may be written: text starting like a formula gets a leading single quote."""
     if cell is None:
@@ -30,7 +41,7 @@ def neutralise(cell):
     if isinstance(cell, int | float | Decimal):
         return cell
     text = str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if runs_as_formula(text) else text
 
 
 class SafeWriter:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from conftest import PAPER_FORM, application_for
-from custodian.csvfile import FORMULA_STARTS, csv_writer
+from custodian.csvfile import csv_writer, runs_as_formula
 from custodian.customers.services import customer_enrol
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.models import VendorExport
@@ -44,7 +44,7 @@ def cells(text: str) -> list[str]:
 
 
 def assert_no_formula(text: str, where: str):
-    dangerous = [c for c in cells(text) if c.startswith(FORMULA_STARTS)]
+    dangerous = [c for c in cells(text) if runs_as_formula(c)]
     assert not dangerous, f"{where}: cells a spreadsheet would run: {dangerous}"
 
 
@@ -64,6 +64,16 @@ def test_the_writer_quotes_formulas_and_keeps_numbers():
         "",
         "True",
     ]
+
+
+@pytest.mark.parametrize(
+    "cell", [" =1+1", "  +x", "\u00a0=1+1", "\u3000@x", "\x00=1+1", "\ufeff=1+1", " \t-1+2"]
+)
+def test_a_formula_behind_blanks_or_control_characters_is_quoted_too(cell):
+    """An import that trims spaces or skips control characters would see the formula first."""
+    out = io.StringIO()
+    csv_writer(out).writerow([cell, " plain text", "a = b"])
+    assert cells(out.getvalue()) == ["'" + cell, " plain text", "a = b"]
 
 
 def test_the_marketing_audience_csv(hostile_customer, marketer, console):
