@@ -82,3 +82,14 @@ def test_welcome_points_at_the_sites_and_the_access_logs_transparency_page(db, s
     banner = run("welcome", "--host", "127.0.0.1", "--port", "8000")
     assert "http://127.0.0.1:8000/privacy/" in banner
     assert "http://127.0.0.1:8000/transparency/" in banner
+
+
+def test_every_command_of_the_demo_app_is_checked_here():
+    """A new demo command is refused outside development only if it is tested here: fail until it is."""
+    from pathlib import Path
+
+    import custodian.demo
+
+    folder = Path(custodian.demo.__file__).parent / "management" / "commands"
+    commands = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+    assert commands == {c[0] for c in DEMO_COMMANDS}
