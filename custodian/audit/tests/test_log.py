@@ -17,6 +17,7 @@ from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
 from custodian.audit.tests.conftest import event, tamper
 from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
+from custodian.testing import postgres_only
 
 
 def leaf_of(position):
@@ -195,3 +196,27 @@ class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
             .get()
         )
         assert in_db == canonical({f: getattr(stored, f) for f in CANON_FIELDS})
+
+
+@postgres_only
+def test_every_append_only_table_refuses_truncate(db):
+    """The class, not a list: every table whose rows the append-only trigger guards refuses TRUNCATE too
+    (a statement-level trigger; TRUNCATE fires no row trigger)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE p.prosrc ILIKE '%%append-only%%' AND NOT t.tgisinternal AND (t.tgtype & 1) = 1"
+        )
+        guarded = sorted(r[0] for r in cur.fetchall())
+    assert "audit_accessevent" in guarded and "disclosures_consent" in guarded
+    allowed_through = []
+    for table in guarded:
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(f"TRUNCATE {table} CASCADE")
+        except DatabaseError as exc:
+            assert "append-only" in str(exc), table
+        else:
+            allowed_through.append(table)
+    assert not allowed_through, f"TRUNCATE accepted on append-only tables: {allowed_through}"
