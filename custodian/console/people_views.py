@@ -130,7 +130,7 @@ def person_services(request, user_id):
         return _back(request, member, False, f"Services not changed: {form.errors.as_text()}")
     try:
         staff_membership_set(user=member, services=form.cleaned_data["services"], changed_by=request.user)
-    except UnknownService as exc:
+    except (UnknownService, StaffAdminError) as exc:
         return _back(request, member, False, str(exc))
     return _back(request, member, True, f"{member.get_username()}'s support services changed.")
 

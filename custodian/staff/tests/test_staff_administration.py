@@ -99,11 +99,36 @@ def test_deactivation_ends_their_sessions_and_api_tokens_at_once(console, dba, b
     assert event == ("ivan.it", "bill.clerk deactivated: 1 sessions ended, 1 API tokens revoked")
 
 
+@pytest.mark.parametrize("who", ["dba", "billing_clerk", "privacy_officer"])
+def test_a_members_page_opens(console, dba, who, request):
+    member = request.getfixturevalue(who)
+    page = console(dba).get(f"/staff/people/{member.pk}/")
+    assert page.status_code == 200 and member.username in page.content.decode()
+
+
 def test_nobody_deactivates_their_own_account(console, dba):
     client = console(dba)
     client.post(f"/staff/people/{dba.pk}/deactivate/")
     dba.refresh_from_db()
     assert dba.is_active and not events("staff_deactivated")
+
+
+@pytest.mark.parametrize("services", [["customer_service"], ["it_database", "customer_service"], []])
+def test_nobody_changes_their_own_support_services(console, dba, customer, services):
+    """IT, whose service reads no customer data, can't put itself in one that does (and then read a phone
+    number or break the glass): the change is refused, said, and nothing is recorded."""
+    client = console(dba)
+    before = events("staff_membership")
+    page = client.post(f"/staff/people/{dba.pk}/services/", {"services": services}, follow=True)
+    assert "can&#x27;t change your own support services" in page.content.decode()
+    assert set(ServiceMembership.objects.filter(user=dba).values_list("service", flat=True)) == {
+        "it_database"
+    }
+    assert events("staff_membership") == before
+    shown = client.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
+    )
+    assert "(507) 555-0101" not in shown.content.decode()
 
 
 def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(console, privacy_officer, billing_clerk):
