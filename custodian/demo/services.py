@@ -411,8 +411,13 @@ def demo_billing_ensure(
         recorded_by_label="collections (demo data)",
         note=DEMO_CUSTOMER_NOTE,
     )
+    from django.contrib.auth import get_user_model
+
     from custodian.customers.models import Account
 
+    # Agreements are agreed by collections staff (the service checks it): the demo's collections agent.
+    demo_staff_ensure()
+    collections_agent = get_user_model().objects.get(username="colin.collections")
     for index in cases.cold_weather + cases.agreement_requested:
         customer_id = demo_customer_id(seed, index)
         account = Account.objects.filter(customer_id=customer_id, closed_on__isnull=True).first()
@@ -427,7 +432,7 @@ def demo_billing_ensure(
             payment_agreement_agree(
                 agreement_id=agreement.pk,
                 installment=Decimal("40.00"),
-                by=None,
+                by=collections_agent,
                 on=today - timedelta(days=18),
             )
     letters = past_due_notices_send(on=today).sent
