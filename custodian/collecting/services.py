@@ -19,7 +19,7 @@ from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.collecting.selectors import verdict_for
 from custodian.customers.models import Account, Customer, ServicePoint
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import policy_decision, staff_actor
+from custodian.vault.gate import Actor, policy_decision, staff_actor
 from custodian.vault.services import Submission, personal_data_record
 
 
@@ -158,13 +158,14 @@ def disconnection_order_issue(
     on: date,
     by,
     agreement_declined_that_day: bool = False,
+    actor: Actor | None = None,
 ) -> DisconnectionOrder:
     """Issue an order to disconnect `service` on `on`, only if no protection forbids it and money is owed;
     otherwise the refusal is recorded with its reasons and DisconnectionForbidden raised. The household's
     sealed protection facts are read through the gate as `by` for collecting payments. Only collections
     staff order disconnections: no job and no one else, refused before the account is looked up.
     (Not one transaction with the caller's: the refused attempt must stay on record.)"""
-    if not may_collect(by):
+    if not may_collect(by) or (actor is not None and (actor.kind != "staff" or actor.id != str(by.pk))):
         raise NotAllowed("only collections staff order disconnections")
     account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
     if account is None:
@@ -174,7 +175,11 @@ def disconnection_order_issue(
     if balance_of(account.pk) <= 0:
         raise CollectionsError("the account owes nothing")
     verdict = verdict_for(
-        account, service, on, actor=staff_actor(by), agreement_declined_that_day=agreement_declined_that_day
+        account,
+        service,
+        on,
+        actor=actor or staff_actor(by),
+        agreement_declined_that_day=agreement_declined_that_day,
     )
     order = DisconnectionOrder.objects.create(
         account=account,
