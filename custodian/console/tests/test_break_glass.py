@@ -126,3 +126,42 @@ def test_a_failed_emergency_access_is_logged_as_a_refused_one(console, field_tec
     )
     assert logged in event.reason
     assert event.purpose == ("" if "purpose" in change else "resolving_problems")
+
+
+def test_wrong_passwords_at_emergency_access_lock_the_account_as_at_sign_in(
+    console, field_tech, customer, settings
+):
+    """A stolen session can't try passwords at the emergency-access form without end: failures count
+    towards the same lockout as sign-in, and once locked even the right password opens nothing."""
+    from django.test import Client
+
+    from custodian.console.privacy import UNUSUAL_DENIALS, unusual_access
+
+    client = console(field_tech)
+    url = f"/staff/customers/{customer.pk}/break-glass/"
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            url,
+            {
+                "purpose": "resolving_problems",
+                "reason": "Gas smell reported at the premise",
+                "password": f"guess number {i}",
+                "code": code_for(field_tech),
+            },
+        )
+    client.post(
+        url,
+        {
+            "purpose": "resolving_problems",
+            "reason": "Gas smell reported at the premise",
+            "password": DEMO_PASSWORD,
+            "code": code_for(field_tech),
+        },
+    )
+    assert not BreakGlassGrant.objects.exists()
+    signing_in = Client().post("/staff/login/", {"username": field_tech.username, "password": DEMO_PASSWORD})
+    assert signing_in.status_code in (403, 429) or "locked" in signing_in.content.decode().lower()
+    refusals = AccessEvent.objects.filter(action="break_glass", decision="deny", actor_id=str(field_tech.pk))
+    assert refusals.count() == settings.AXES_FAILURE_LIMIT + 1
+    if refusals.count() >= UNUSUAL_DENIALS:
+        assert any(f.actor_id == str(field_tech.pk) for f in unusual_access())
