@@ -61,15 +61,18 @@ class Consent(models.Model):
 
     Immutable once signed; revocation is a separate record. Signed on paper (the scan is sealed in the vault,
     a staff member verified the signature) or electronically in the portal (the exact text shown, time, IP).
+    The consent's own words (who receives the data, how to reach them, for what, and the text the customer
+    agreed to) are the customer's and may name a person: they are sealed in the vault as the customer's
+    correspondence under `sealed_ref` and read through the gate (`disclosures.selectors.consent_words`).
     """
 
     METHODS = [("paper", "Paper, signature verified by staff"), ("electronic", "Electronic, in the portal")]
 
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
-    recipient_name = models.CharField(max_length=200)
-    recipient_contact = models.CharField(max_length=300)
+    sealed_ref = models.CharField(
+        max_length=80, help_text="the sealed words: recipient, contact, purpose, text shown"
+    )
     categories = models.CharField(max_length=300)
-    purpose = models.CharField(max_length=200, help_text="the recipient's purpose, in the consent's words")
     covers_from = models.DateField(help_text="historical data from this date")
     covers_until = models.DateField(
         null=True, blank=True, help_text="future data until this date (empty: until revoked)"
@@ -82,7 +85,6 @@ class Consent(models.Model):
     )
     method = models.CharField(max_length=12, choices=METHODS)
     signed_at = models.DateTimeField()
-    text_shown = models.TextField(blank=True, help_text="electronic: the exact text the customer agreed to")
     signer_ip = models.CharField(max_length=64, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

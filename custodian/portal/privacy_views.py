@@ -15,7 +15,7 @@ from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen
 from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer
-from custodian.disclosures.selectors import accounting_summary, consent_list
+from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
@@ -115,7 +115,17 @@ def consents(request):
             form.add_error(None, str(exc))
         else:
             return redirect("portal:consents")
-    mine = consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    mine = list(consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id))
+    if mine:
+        # The consents' own words are sealed: read through the gate as the customer, once for all of them.
+        words = consent_words(
+            actor=customer_actor(request.customer_id, "the customer"),
+            customer_id=request.customer_id,
+            purpose="providing_services",
+            client_ip=client_ip(request),
+        )
+        for consent in mine:
+            consent.words = words.get(consent.sealed_ref)
     return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
 
 
@@ -159,7 +169,9 @@ def download(request, fmt):
                 "ref": d.ref,
                 "filename": d.filename,
                 "media_type": d.media_type,
-                "text": d.text if d.media_type.startswith("text/") else None,
+                "text": d.text
+                if d.media_type.startswith("text/") or d.media_type == "application/json"
+                else None,
                 "bytes": len(d.content),
             }
             for d in documents

@@ -1,10 +1,11 @@
 """No personal data and no customer's address in clear outside the vault.
 
 One scenario through the public interface, with distinctive canary values: a visitor writes through the
-contact form; a customer signs up for the portal, signs in, gives a consent, updates a phone number, sends a
-request, downloads their data, signs out and then fails to sign in (as does someone with an unknown
-address); someone types an e-mail address as a staff user name and a staff member mistypes a password; a
-staff member looks the customer up and reveals a value through the API and in the console. Then every
+contact form; a customer signs up for the portal, signs in, gives consents (one to a person), updates a
+phone number, sends a request, downloads their data, signs out and then fails to sign in (as does someone
+with an unknown address); someone types an e-mail address as a staff user name and a staff member mistypes a
+password; a staff member looks the customer up and reveals a value through the API and in the console, and
+enters a customer's call and a call from someone not yet a customer (casework intake). Then every
 table, the SQLite image and WAL, the interval store, the var directory and the captured log and console
 output are searched for every canary.
 
@@ -39,6 +40,13 @@ VISITOR_NAME = "Wilhelmina Canarywood"
 VISITOR_EMAIL = "wilhelmina.canary@example.com"
 VISITOR_PHONE = "(507) 555-0163"
 TYPED_AS_USERNAME = "typed.canary@example.org"
+CONSENT_PERSON = "Ophelia Canarysmith"
+CONSENT_CONTACT = "ophelia.canary@example.net"
+CONSENT_PURPOSE = "canary-purpose: my niece handles my account"
+CALLER_NAME = "Barnaby Canaryfield"
+CALLER_PHONE = "(507) 555-0181"
+CALLER_EMAIL = "barnaby.canary@example.org"
+CALL_NOTE = "canary-call: customer asks about the 8f3a9c payment plan"
 PASSWORD = "a long portal passphrase"
 
 CANARIES = [
@@ -54,6 +62,13 @@ CANARIES = [
     Canary("e-mail typed as a staff user name", TYPED_AS_USERNAME),
     Canary("customer address", CUSTOMER_IP),
     Canary("customer user agent", USER_AGENT),
+    Canary("person named in a consent", CONSENT_PERSON),
+    Canary("contact named in a consent", CONSENT_CONTACT),
+    Canary("purpose in a consent's words", CONSENT_PURPOSE),
+    Canary("caller's name taken by staff", CALLER_NAME),
+    Canary("caller's phone taken by staff", CALLER_PHONE),
+    Canary("caller's e-mail taken by staff", CALLER_EMAIL),
+    Canary("what a caller said, taken by staff", CALL_NOTE),
 ]
 
 
@@ -113,6 +128,21 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
         ).status_code
         == 302
     )
+    # A consent to a person: their name and contact are the customer's words, sealed like them.
+    assert (
+        portal.post(
+            "/portal/me/consents/",
+            {
+                "recipient_name": CONSENT_PERSON,
+                "recipient_contact": CONSENT_CONTACT,
+                "categories": ["name", "bills"],
+                "purpose": CONSENT_PURPOSE,
+                "agree": "on",
+            },
+        ).status_code
+        == 302
+    )
+    assert CONSENT_PERSON in portal.get("/portal/me/consents/").content.decode()
     portal.post("/portal/me/contact/", {"phone": NEW_PHONE})
     portal.post(
         "/portal/me/request/", {"kind": "privacy_question", "message": f"{NAME} asks who saw my data."}
@@ -147,6 +177,33 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
     staff = console(billing_clerk)
     staff.defaults["REMOTE_ADDR"] = STAFF_IP
     staff.post(f"/staff/customers/{customer.pk}/", {"purpose": "billing", "fields": ["name"]})
+
+    # Staff-entered requests: a customer's call (verified) and a call from someone not yet a customer.
+    intake = {"channel": "phone", "notice_given": "on", "kind": "billing_question"}
+    called = staff.post(
+        "/staff/requests/new/",
+        {
+            **intake,
+            "account_number": account_number,
+            "purpose": "billing",
+            "verification": "account_and_fact",
+            "verified_with": "last_bill",
+            "message": f"{CALL_NOTE}; call back on {CALLER_PHONE}",
+        },
+    )
+    assert called.status_code == 302, called.content.decode()[:2000]
+    stranger_call = staff.post(
+        "/staff/requests/new/",
+        {
+            **intake,
+            "verification": "not_a_customer",
+            "name": CALLER_NAME,
+            "phone": CALLER_PHONE,
+            "email": CALLER_EMAIL,
+            "message": f"{CALLER_NAME} asks about starting service. {CALL_NOTE}",
+        },
+    )
+    assert stranger_call.status_code == 302, stranger_call.content.decode()[:2000]
 
 
 def test_no_canary_is_in_clear_anywhere(canary_customer, billing_clerk, console, caplog, capsys):

@@ -1,7 +1,9 @@
 """Consents to disclose (paper with a sealed scan, or electronic) and their revocations, each logged as a
 change of the customer's data."""
 
+import json
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -17,6 +19,41 @@ from custodian.netaddr import recorded_address
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault.services import Submission, document_seal
+
+CONSENT_REF_PREFIX = "consent:"
+
+
+@dataclass(frozen=True)
+class ConsentWords:
+    """What a consent says in the customer's (or the paper form's) words."""
+
+    recipient_name: str
+    recipient_contact: str
+    purpose: str
+    text_shown: str = ""
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.__dict__, ensure_ascii=False).encode()
+
+    @classmethod
+    def from_json(cls, content: bytes) -> "ConsentWords":
+        data = json.loads(content)
+        return cls(**{k: str(data.get(k, "")) for k in cls.__dataclass_fields__})
+
+
+def consent_words_seal(*, customer_id: int, words: ConsentWords, submission: Submission) -> str:
+    """Seal a consent's words in the vault as the customer's correspondence; returns the new reference."""
+    ref = f"{CONSENT_REF_PREFIX}{secrets.token_hex(8)}"
+    document_seal(
+        customer_id=customer_id,
+        category="correspondence",
+        ref=ref,
+        content=words.to_json(),
+        media_type="application/json",
+        filename="consent.json",
+        submission=submission,
+    )
+    return ref
 
 
 @transaction.atomic
@@ -56,6 +93,23 @@ def consent_record(
             raise AccountingError("an electronic consent keeps the exact text the customer agreed to")
     else:
         raise AccountingError(f"unknown signing method {method!r}")
+    sealed_ref = consent_words_seal(
+        customer_id=customer.pk,
+        words=ConsentWords(
+            recipient_name=recipient_name.strip(),
+            recipient_contact=recipient_contact.strip(),
+            purpose=purpose.strip(),
+            text_shown=text_shown,
+        ),
+        submission=Submission(channel="portal", notice_key="portal_profile")
+        if method == "electronic"
+        else Submission(
+            channel="paper",
+            notice_key="account_application",
+            recorded_by=verified_by,
+            recorded_by_label=verified_by.get_full_name() or verified_by.get_username(),
+        ),
+    )
     scan_ref = ""
     if method == "paper":
         # Sealed first, under a fresh reference: the consent row is append-only once written.
@@ -76,10 +130,8 @@ def consent_record(
         )
     consent = Consent.objects.create(
         customer=customer,
-        recipient_name=recipient_name.strip(),
-        recipient_contact=recipient_contact.strip(),
+        sealed_ref=sealed_ref,
         categories=",".join(cats),
-        purpose=purpose.strip(),
         covers_from=covers_from,
         covers_until=covers_until,
         expires_on=expires_on,
@@ -87,7 +139,6 @@ def consent_record(
         terms=current_policy().disclosure_bases["prior_written_consent"]["terms"],
         method=method,
         signed_at=signed_at,
-        text_shown=text_shown,
         # The customer's address, masked as analytics masks it: it shows where the consent came from
         # without being a second copy of the customer's address outside the vault.
         signer_ip=recorded_address(signer_ip, customer=True),

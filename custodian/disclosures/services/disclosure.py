@@ -39,14 +39,21 @@ class Disclosure:
 
 
 def _consent_covers(
-    consent: Consent, *, recipient: str, categories: list[str], purpose: str, at: datetime, is_sale: bool
+    consent: Consent,
+    words,
+    *,
+    recipient: str,
+    categories: list[str],
+    purpose: str,
+    at: datetime,
+    is_sale: bool,
 ) -> str | None:
-    """None if the consent covers the disclosure, else why not."""
-    if consent.recipient_name.strip().lower() != recipient.strip().lower():
+    """None if the consent covers the disclosure, else why not (never quoting the consent's sealed words)."""
+    if words.recipient_name.strip().lower() != recipient.strip().lower():
         return "the consent names another recipient"
     if not set(categories) <= set(consent.category_list):
         return "the consent does not cover all the data asked for"
-    if consent.purpose.strip().lower() != purpose.strip().lower():
+    if words.purpose.strip().lower() != purpose.strip().lower():
         return "the consent is for another purpose"
     if consent.signed_at >= at:
         return "the consent does not predate the disclosure"
@@ -125,8 +132,28 @@ def disclose(
         consent = consents.get(ids[0])
         if consent is None:
             raise _refuse(reason="no consent of this customer with that id", **record)
+        from custodian.disclosures.selectors import consent_words
+
+        try:
+            words = consent_words(
+                actor=system_actor("disclosures", on_behalf_of=requested_by),
+                customer_id=consent.customer_id,
+                purpose="legal_obligations",
+                ref=consent.sealed_ref,
+                client_ip=client_ip,
+            ).get(consent.sealed_ref)
+        except Denied as exc:
+            raise _refuse(reason=f"the gate refused reading the consent: {exc.reason}", **record) from None
+        if words is None:
+            raise _refuse(reason="the consent's words are no longer held", **record)
         why = _consent_covers(
-            consent, recipient=recipient_name, categories=cats, purpose=purpose, at=now, is_sale=is_sale
+            consent,
+            words,
+            recipient=recipient_name,
+            categories=cats,
+            purpose=purpose,
+            at=now,
+            is_sale=is_sale,
         )
         if why:
             raise _refuse(reason=why, **record)

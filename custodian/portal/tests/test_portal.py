@@ -122,9 +122,13 @@ def test_consent_given_and_revoked_electronically(households):
         },
     )
     consent = Consent.objects.get()
-    assert (
-        consent.method == "electronic" and "Revoke it at any time" in consent.text_shown and consent.signer_ip
-    )
+    assert consent.method == "electronic" and consent.signer_ip and consent.sealed_ref.startswith("consent:")
+    # The consent's words are sealed with the customer's data, shown back to the customer through the gate.
+    page = client.get("/portal/me/consents/").content.decode()
+    assert "Energy Savers Co-op" in page and "x@savers.example" in page and "home energy audit" in page
+    download = client.get("/portal/me/download.json").json()
+    [words] = [d for d in download["data"]["correspondence"] if d["ref"] == consent.sealed_ref]
+    assert "Revoke it at any time" in words["text"] and "Energy Savers Co-op" in words["text"]
     client.post(f"/portal/me/consents/{consent.pk}/revoke/")
     consent.refresh_from_db()
     assert consent.revocation.how == "the customer, in the portal"
