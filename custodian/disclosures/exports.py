@@ -43,6 +43,36 @@ NO_DETERMINATION = (
 )
 
 
+def export_admit(*, vendor: Vendor, requested_by, only_function: str | None = None, wrong_function: str = ""):
+    """The checks every export to a vendor passes before anything is read, one place for all of them: the
+    vendor's function (when the export is for one function only), the privacy officer starting it (exports are
+    disclosures: the privacy officer decides them) and a current determination. A refusal past the first check
+    is recorded as a refused disclosure request. Returns (function, determination, the request's fields)."""
+    function = current_policy().vendor_functions.get(vendor.function)
+    if only_function is not None and (function is None or function.key != only_function):
+        raise ExportRefused(wrong_function)
+    record = dict(
+        recipient_name=vendor.name,
+        recipient_address=vendor.contact,
+        categories="",
+        purpose=function.purpose if function else "",
+        basis_kind="vendor_determination",
+        basis_ref="",
+        customer_count=0,
+        requested_by=requested_by,
+    )
+    if not reviews_access(services_of(requested_by)):
+        reason = "only the privacy officer runs vendor exports"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    determination = current_determination(vendor)
+    if function is None or determination is None:
+        reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
+        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
+        raise ExportRefused(reason)
+    return function, determination, record
+
+
 def export_dir() -> Path:
     path = settings.VAR_DIR / "exports"
     path.mkdir(parents=True, exist_ok=True)
@@ -99,30 +129,8 @@ def vendor_export_run(
     progress: Callable[[int], None] | None = None,
 ) -> VendorExport:
     policy = current_policy()
-    function = policy.vendor_functions.get(vendor.function)
-    record = dict(
-        recipient_name=vendor.name,
-        recipient_address=vendor.contact,
-        categories="",
-        purpose=function.purpose if function else "",
-        basis_kind="vendor_determination",
-        basis_ref="",
-        customer_count=0,
-        requested_by=requested_by,
-    )
-    if not reviews_access(services_of(requested_by)):
-        # Exports are disclosures: the privacy officer decides them (a report run may be queued by others,
-        # but only the privacy officer's run mails letters).
-        reason = "only the privacy officer runs vendor exports"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
-    determination = current_determination(vendor)
-    if function is None or determination is None:
-        reason = NO_DETERMINATION
-        if vendor.revoked_at:
-            reason = "the vendor was revoked"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
+    # A report run may be queued by others, but only the privacy officer's run mails letters.
+    function, determination, record = export_admit(vendor=vendor, requested_by=requested_by)
     if for_marketing and vendor.function != "mailing":
         raise ExportRefused("only the mailing function sends marketing mail")
     if not function.categories:
@@ -297,29 +305,12 @@ def letters_export_run(
     either a finished export with its letters marked, or neither."""
     import base64
 
-    policy = current_policy()
-    function = policy.vendor_functions.get(vendor.function)
-    determination = current_determination(vendor)
-    record = dict(
-        recipient_name=vendor.name,
-        recipient_address=vendor.contact,
-        categories="",
-        purpose=function.purpose if function else "",
-        basis_kind="vendor_determination",
-        basis_ref="",
-        customer_count=0,
+    function, determination, record = export_admit(
+        vendor=vendor,
         requested_by=requested_by,
+        only_function=LETTER_MAILING,
+        wrong_function=f"letters go only to a vendor of the {LETTER_MAILING!r} function",
     )
-    if function is None or function.key != LETTER_MAILING:
-        raise ExportRefused(f"letters go only to a vendor of the {LETTER_MAILING!r} function")
-    if not reviews_access(services_of(requested_by)):
-        reason = "only the privacy officer runs vendor exports"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
-    if determination is None:
-        reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
     _cleanup_stale(vendor)
     cats = sorted(function.categories)
     name = f"letters-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"

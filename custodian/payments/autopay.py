@@ -21,13 +21,12 @@ from django.utils import timezone
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
-from custodian.disclosures.exports import NO_DETERMINATION, ExportRefused, export_dir
+from custodian.disclosures.exports import export_admit, export_dir
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport
-from custodian.disclosures.services import current_determination, disclosure_entries_record
+from custodian.disclosures.services import disclosure_entries_record
 from custodian.payments.models import AchDebit, Autopay
 from custodian.payments.nacha import BankAccountError, Debit, Origin, bank_account_parse, nacha_file
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_many, vendor_actor
 from custodian.vault.services import Submission, personal_data_record
@@ -122,28 +121,12 @@ def debits_due(*, effective_on: date) -> list[DueDebit]:
 
 def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> VendorExport | None:
     """The NACHA file of the debits due, encrypted to the bank. Returns None when nothing is due."""
-    function = current_policy().vendor_functions.get(vendor.function)
-    determination = current_determination(vendor)
-    record = dict(
-        recipient_name=vendor.name,
-        recipient_address=vendor.contact,
-        categories="",
-        purpose=function.purpose if function else "",
-        basis_kind="vendor_determination",
-        basis_ref="",
-        customer_count=0,
+    function, determination, record = export_admit(
+        vendor=vendor,
         requested_by=requested_by,
+        only_function=ACH_ORIGINATION,
+        wrong_function=f"the debits go only to a vendor of the {ACH_ORIGINATION!r} function",
     )
-    if function is None or function.key != ACH_ORIGINATION:
-        raise ExportRefused(f"the debits go only to a vendor of the {ACH_ORIGINATION!r} function")
-    if not reviews_access(services_of(requested_by)):
-        reason = "only the privacy officer runs vendor exports"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
-    if determination is None:
-        reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
-        DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
-        raise ExportRefused(reason)
     due = debits_due(effective_on=effective_on)
     if not due:
         return None
