@@ -280,6 +280,11 @@ CHANGE_ACTIONS = frozenset(
         "api_token_issued",
         "api_token_expired",
         "api_token_revoked",
+        # Accounts over time (custodian.customers.services): service started, stopped, moved; a request.
+        "service_started",
+        "service_stopped",
+        "service_moved",
+        "service_change_asked",
     }
 )
 

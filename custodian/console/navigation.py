@@ -9,6 +9,7 @@ SECTIONS = [
             ("Requests", "console:requests"),
             ("Record a call, visit or letter", "console:request_new"),
             ("Find a customer", "console:customers"),
+            ("Start, stop and move service", "console:service_desk"),
             ("Comparison reports", "console:reports"),
         ],
     ),

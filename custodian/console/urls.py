@@ -1,5 +1,6 @@
 from django.urls import path
 
+from custodian.console import account_views as av
 from custodian.console import billing_views as bv
 from custodian.console import (
     customer_views,
@@ -83,6 +84,16 @@ urlpatterns = [
         "collections/accounts/<id:account_id>/disconnect/", bv.disconnection_order, name="disconnection_order"
     ),
     path("collections/accounts/<id:account_id>/protections/", bv.protection_facts, name="protection_facts"),
+    path("accounts/", av.service_desk, name="service_desk"),
+    path("accounts/start/", av.service_start, name="service_start"),
+    path("accounts/<id:account_id>/", av.account_service, name="account_service"),
+    path("accounts/<id:account_id>/stop/", av.account_stop_view, name="account_stop"),
+    path("accounts/<id:account_id>/move/", av.account_move_view, name="account_move"),
+    path(
+        "accounts/changes/<id:change_id>/withdraw/",
+        av.service_change_withdraw,
+        name="service_change_withdraw",
+    ),
     path("people/", pv.people, name="people"),
     path("people/<id:user_id>/", pv.person, name="person"),
     path("people/<id:user_id>/services/", pv.person_services, name="person_services"),

@@ -100,6 +100,9 @@ class Account(models.Model):
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     opened_notice_key = models.CharField(max_length=40, blank=True)
     opened_notice_version = models.CharField(max_length=20, blank=True)
+    # The notice for the meter readings the premise's meters will collect, shown with the application.
+    metering_notice_key = models.CharField(max_length=40, blank=True)
+    metering_notice_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,3 +126,45 @@ class Account(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class ServiceChange(models.Model):
+    """A customer's request to stop service or move it within the territory (from the portal, or taken by
+    customer service on a call), and what was done with it. Only ids, kinds and dates in clear: an address the
+    customer gave with it (where to send the final bill, the new service address) is sealed in the vault
+    under `address_ref`, read through the gate for providing services."""
+
+    class Kind(models.TextChoices):
+        STOP = "stop", "Stop service (moving out of the territory)"
+        TRANSFER = "transfer", "Move service to another address in the territory"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        DONE = "done", "Done"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="service_changes")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="service_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    on = models.DateField(help_text="the last day of service (stop) or the moving day (transfer)")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    channel = models.CharField(max_length=12)
+    notice_key = models.CharField(max_length=40, blank=True)
+    notice_version = models.CharField(max_length=20, blank=True)
+    address_ref = models.CharField(max_length=80, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result_account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            # One open request per account: a second is an edit of the first, withdrawn and asked again.
+            models.UniqueConstraint(
+                fields=["account"], condition=models.Q(status="requested"), name="one_open_change_per_account"
+            )
+        ]

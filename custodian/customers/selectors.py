@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
-from custodian.customers.models import Account, Premise
+from custodian.customers.models import Account, Premise, ServiceChange, ServicePoint
 
 
 def accounts_open_on(day: date) -> QuerySet[Account]:
@@ -44,3 +44,28 @@ def current_premise_by_customer(customer_ids) -> dict[int, Premise]:
     ):
         out.setdefault(a.customer_id, a.premise)
     return out
+
+
+def premise_by_meter(meter_number: str) -> Premise | None:
+    """The premise whose meter carries this number (meter numbers are printed on the meter, in clear)."""
+    point = ServicePoint.objects.filter(meter_number=meter_number.strip().upper()).select_related("premise")
+    found = point.first()
+    return found.premise if found else None
+
+
+def open_account_at(premise_id: int) -> Account | None:
+    return open_accounts().filter(premise_id=premise_id).select_related("customer").first()
+
+
+def service_changes_waiting() -> QuerySet[ServiceChange]:
+    """Customers' requests to stop or move service that customer service has still to carry out, soonest
+    first."""
+    return (
+        ServiceChange.objects.filter(status=ServiceChange.Status.REQUESTED)
+        .select_related("account", "account__premise")
+        .order_by("on", "pk")
+    )
+
+
+def service_changes_of(customer_id: int) -> QuerySet[ServiceChange]:
+    return ServiceChange.objects.filter(customer_id=customer_id).order_by("-requested_at", "-pk")

@@ -7,11 +7,12 @@ provenance, in the same transaction.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.events import append_change
 from custodian.customers.models import (
     SERVICE_UNITS,
     Account,
@@ -20,10 +21,13 @@ from custodian.customers.models import (
     Customer,
     CustomerClass,
     Premise,
+    ServiceChange,
     ServicePoint,
 )
 from custodian.policy.loader import current_policy
-from custodian.vault.services import Submission, personal_data_record_many
+from custodian.staff.selectors import services_of
+from custodian.staff.services import change_actor
+from custodian.vault.services import Submission, documents_seal_many, personal_data_record_many
 
 
 class CustomerDataError(ValueError):
@@ -124,18 +128,39 @@ class AccountError(ValueError):
     """A start, stop or transfer that can't be done as asked; the message says why."""
 
 
-def _notice_fields(submission: Submission | None) -> dict[str, str]:
-    notice = current_policy().notices.get(submission.notice_key) if submission else None
+APPLICATION_NOTICE = "account_application"
+METERING_NOTICE = "metering"
+
+
+def _notice_fields(submission: Submission | None, notices_shown: Sequence[str] = ()) -> dict[str, str]:
+    """The notices at collection the account records: the application's (the submission's, or shown to a
+    known customer starting service again) and the metering notice, each only when it was shown."""
+    notices = current_policy().notices
+    shown = set(notices_shown) | ({submission.notice_key} if submission else set())
+    application = notices.get(APPLICATION_NOTICE) if APPLICATION_NOTICE in shown else None
+    metering = notices.get(METERING_NOTICE) if METERING_NOTICE in shown else None
     return {
-        "opened_notice_key": notice.key if notice else "",
-        "opened_notice_version": notice.version if notice else "",
+        "opened_notice_key": application.key if application else "",
+        "opened_notice_version": application.version if application else "",
+        "metering_notice_key": metering.key if metering else "",
+        "metering_notice_version": metering.version if metering else "",
     }
 
 
-def _close_owner_vacancy(premise_id: int, *, before: date) -> None:
-    """A tenant's move-in ends the owner's vacancy account the day before."""
-    from datetime import timedelta
+def _log(action: str, *, by, customer_id: int, reason: str) -> None:
+    """The change in the access log, in the writer's transaction: who did it (a member of staff, the
+    customer in the portal, or the command line) and what changed (no personal value in the reason)."""
+    if by == "customer":
+        who = {"actor_kind": "customer", "actor_id": str(customer_id), "actor_label": "the customer"}
+    else:
+        who = change_actor(by)
+        if by is not None:
+            who["roles"] = ",".join(sorted(services_of(by)))
+    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
 
+
+def _close_owner_vacancy(premise_id: int, *, before: date, by) -> None:
+    """A tenant's move-in ends the owner's vacancy account the day before."""
     owner = Account.objects.select_for_update().filter(premise_id=premise_id, closed_on__isnull=True).first()
     if owner is None:
         return
@@ -148,6 +173,12 @@ def _close_owner_vacancy(premise_id: int, *, before: date) -> None:
         raise AccountError("service can't start before the owner's vacancy account began")
     owner.closed_on, owner.close_reason = last_day, CloseReason.TENANT_MOVED_IN
     owner.save(update_fields=["closed_on", "close_reason"])
+    _log(
+        "service_stopped",
+        by=by,
+        customer_id=owner.customer_id,
+        reason=f"account {owner.pk} closed {last_day.isoformat()}: {CloseReason.TENANT_MOVED_IN.label}",
+    )
 
 
 @transaction.atomic
@@ -159,10 +190,14 @@ def account_start(
     application: Application | None = None,
     submission: Submission | None = None,
     role: str = AccountRole.OCCUPANT,
+    notices_shown: Sequence[str] = (),
+    by=None,
 ) -> Account:
     """Start service at an existing premise (a move-in): for a customer we know (`customer_id`) or a new
     one (`application`, whose personal values go to the vault with `submission`'s provenance). The premise
-    and its meters stay as they are; an owner's vacancy account there ends the day before."""
+    and its meters stay as they are; an owner's vacancy account there ends the day before. `notices_shown`:
+    the notices at collection the customer was shown (the account records which, with their versions);
+    `by`: the member of staff (None: the command line), named in the access log's event."""
     if (customer_id is None) == (application is None):
         raise AccountError("name either a known customer or a new customer's application")
     if role not in AccountRole.values:
@@ -174,10 +209,10 @@ def account_start(
         if Account.objects.filter(premise=premise, closed_on__isnull=True).exists():
             raise AccountError("an owner's account is for a vacant premise; this one has service")
     else:
-        _close_owner_vacancy(premise.pk, before=opened_on)
+        _close_owner_vacancy(premise.pk, before=opened_on, by=by)
     if application is not None:
-        if submission is None:
-            raise AccountError("a new customer's application needs its provenance and notice at collection")
+        if submission is None or submission.notice_key != APPLICATION_NOTICE:
+            raise AccountError("a new customer's application needs its provenance and the application notice")
         _check(application)
         customer = Customer.objects.create(customer_class=application.customer_class)
         personal_data_record_many(items=[(customer.pk, application.personal)], submission=submission)
@@ -193,9 +228,20 @@ def account_start(
     if premise.is_vacant and role == AccountRole.OCCUPANT:
         premise.is_vacant = False
         premise.save(update_fields=["is_vacant"])
-    return Account.objects.create(
-        customer=customer, premise=premise, role=role, opened_on=opened_on, **_notice_fields(submission)
+    account = Account.objects.create(
+        customer=customer,
+        premise=premise,
+        role=role,
+        opened_on=opened_on,
+        **_notice_fields(submission, notices_shown),
     )
+    _log(
+        "service_started",
+        by=by,
+        customer_id=customer.pk,
+        reason=f"account {account.pk} opened {opened_on.isoformat()} at premise {premise.pk} ({role})",
+    )
+    return account
 
 
 @transaction.atomic
@@ -205,12 +251,11 @@ def account_stop(
     closed_on: date,
     reason: str = CloseReason.MOVE_OUT,
     owner_customer_id: int | None = None,
+    by=None,
 ) -> Account:
     """Stop service (a move-out): `closed_on` is the last day of service, the day of the final read. The
     closing date is where the retention schedule counts from. With `owner_customer_id`, the owner's vacancy
     account opens the next day, so the premise is never without someone responsible for its service."""
-    from datetime import timedelta
-
     if reason not in CloseReason.values:
         raise AccountError(f"reason {reason!r} is not one of {CloseReason.values}")
     account = Account.objects.select_for_update().filter(pk=account_id).first()
@@ -220,34 +265,179 @@ def account_stop(
         raise AccountError(f"this account closed on {account.closed_on.isoformat()}")
     if closed_on < account.opened_on:
         raise AccountError("service can't stop before it started")
+    if owner_customer_id is not None and owner_customer_id == account.customer_id:
+        raise AccountError("the owner of a vacant unit is another customer than the one moving out")
     account.closed_on, account.close_reason = closed_on, reason
     account.save(update_fields=["closed_on", "close_reason"])
     if not Account.objects.filter(customer_id=account.customer_id, closed_on__isnull=True).exists():
         Customer.objects.filter(pk=account.customer_id).update(is_active=False)
+    _log(
+        "service_stopped",
+        by=by,
+        customer_id=account.customer_id,
+        reason=f"account {account.pk} closed {closed_on.isoformat()}: {CloseReason(reason).label}",
+    )
     if owner_customer_id is not None:
         account_start(
             premise_id=account.premise_id,
             opened_on=closed_on + timedelta(days=1),
             customer_id=owner_customer_id,
             role=AccountRole.OWNER,
+            by=by,
         )
         Premise.objects.filter(pk=account.premise_id).update(is_vacant=True)
     return account
 
 
 @transaction.atomic
-def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date) -> Account:
+def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date, by=None) -> Account:
     """Transfer service within the territory: the old account's last day is the day before `moving_on`,
-    the new account at `to_premise_id` starts on it. The customer's personal values stay as they are."""
-    from datetime import timedelta
-
+    the new account at `to_premise_id` starts on it. The customer's personal values stay as they are, and
+    so do the notices the customer was shown when they applied."""
     old = Account.objects.select_for_update().filter(pk=account_id, closed_on__isnull=True).first()
     if old is None:
         raise AccountError("no such open account")
     if old.premise_id == to_premise_id:
         raise AccountError("the new premise is the one the customer already has")
-    account_stop(account_id=old.pk, closed_on=moving_on - timedelta(days=1), reason=CloseReason.TRANSFER)
-    new = account_start(premise_id=to_premise_id, opened_on=moving_on, customer_id=old.customer_id)
-    new.opened_notice_key, new.opened_notice_version = old.opened_notice_key, old.opened_notice_version
-    new.save(update_fields=["opened_notice_key", "opened_notice_version"])
+    account_stop(
+        account_id=old.pk, closed_on=moving_on - timedelta(days=1), reason=CloseReason.TRANSFER, by=by
+    )
+    new = account_start(premise_id=to_premise_id, opened_on=moving_on, customer_id=old.customer_id, by=by)
+    notices = ("opened_notice_key", "opened_notice_version", "metering_notice_key", "metering_notice_version")
+    for name in notices:
+        setattr(new, name, getattr(old, name))
+    new.save(update_fields=list(notices))
+    _log(
+        "service_moved",
+        by=by,
+        customer_id=old.customer_id,
+        reason=f"account {old.pk} moved to account {new.pk} (premise {to_premise_id}), {moving_on:%Y-%m-%d}",
+    )
+    return new
+
+
+SERVICE_CHANGE_CHANNELS = ("portal", "phone", "email", "paper", "in_person")
+
+
+def service_change_address_ref(change_id: int) -> str:
+    return f"service-change/{change_id}"
+
+
+@transaction.atomic
+def service_change_ask(
+    *,
+    customer_id: int,
+    account_id: int,
+    kind: str,
+    on: date,
+    submission: Submission,
+    new_service_address: str = "",
+    final_bill_address: str = "",
+    by=None,
+) -> ServiceChange:
+    """Record a customer's request to stop service or move it within the territory, for customer service to
+    carry out. Shown the application notice (`submission.notice_key`), the customer may give where the final
+    bill goes (their mailing address from now on, sealed with this provenance) and, for a move, the new
+    service address (sealed, read by customer service through the gate to find the premise). `by`: the
+    member of staff who took it, or "customer" from the portal."""
+    if kind not in ServiceChange.Kind.values:
+        raise AccountError(f"kind {kind!r} is not one of {ServiceChange.Kind.values}")
+    if submission.channel not in SERVICE_CHANGE_CHANNELS:
+        raise AccountError(f"channel {submission.channel!r} is not one of {SERVICE_CHANGE_CHANNELS}")
+    if submission.notice_key != APPLICATION_NOTICE:
+        raise AccountError("the customer is shown the application notice before giving an address")
+    account = (
+        Account.objects.select_for_update()
+        .filter(pk=account_id, customer_id=customer_id, closed_on=None)
+        .first()
+    )
+    if account is None:
+        raise AccountError("no such open account")
+    if on < account.opened_on:
+        raise AccountError("the date is before service started at this address")
+    if kind == ServiceChange.Kind.TRANSFER and not new_service_address.strip():
+        raise AccountError("a move needs the new service address")
+    if ServiceChange.objects.filter(account=account, status=ServiceChange.Status.REQUESTED).exists():
+        raise AccountError("this account already has a request waiting; withdraw it to ask again")
+    notice = current_policy().notices[APPLICATION_NOTICE]
+    change = ServiceChange.objects.create(
+        customer_id=customer_id,
+        account=account,
+        kind=kind,
+        on=on,
+        channel=submission.channel,
+        notice_key=notice.key,
+        notice_version=notice.version,
+    )
+    if final_bill_address.strip():
+        personal_data_record_many(
+            items=[(customer_id, {"mailing_address": final_bill_address.strip()})], submission=submission
+        )
+    if kind == ServiceChange.Kind.TRANSFER:
+        change.address_ref = service_change_address_ref(change.pk)
+        change.save(update_fields=["address_ref"])
+        documents_seal_many(
+            category="service_address",
+            items=[(customer_id, change.address_ref, new_service_address.strip().encode(), "text/plain")],
+            submission=submission,
+        )
+    _log(
+        "service_change_asked",
+        by=by,
+        customer_id=customer_id,
+        reason=f"request {change.pk}: {change.get_kind_display()} on {on.isoformat()} (account {account.pk})",
+    )
+    return change
+
+
+@transaction.atomic
+def service_change_close(
+    *, change_id: int, status: str, by, result_account: Account | None = None
+) -> ServiceChange:
+    """Mark a request done (with the account it led to) or withdrawn."""
+    if status not in (ServiceChange.Status.DONE, ServiceChange.Status.WITHDRAWN):
+        raise AccountError(f"status {status!r}: a request is closed as done or withdrawn")
+    change = (
+        ServiceChange.objects.select_for_update()
+        .filter(pk=change_id, status=ServiceChange.Status.REQUESTED)
+        .first()
+    )
+    if change is None:
+        raise AccountError("no such waiting request")
+    change.status, change.done_at = status, timezone.now()
+    change.done_by = by if by not in (None, "customer") else None
+    change.result_account = result_account
+    change.save(update_fields=["status", "done_at", "done_by", "result_account"])
+    return change
+
+
+@transaction.atomic
+def service_move(
+    *,
+    account_id: int,
+    to_premise_id: int,
+    moving_on: date,
+    new_service_address: str,
+    submission: Submission,
+    by,
+    change_id: int | None = None,
+) -> Account:
+    """Move a customer's service within the territory: the transfer, the customer's service address from
+    the moving day (sealed, with the provenance of how the customer gave it), and the request marked done."""
+    if not new_service_address.strip():
+        raise AccountError("the new service address is required")
+    if (
+        change_id is not None
+        and not ServiceChange.objects.filter(
+            pk=change_id, account_id=account_id, kind=ServiceChange.Kind.TRANSFER
+        ).exists()
+    ):
+        raise AccountError("that request is not this account's move")
+    old = Account.objects.filter(pk=account_id).first()
+    new = account_transfer(account_id=account_id, to_premise_id=to_premise_id, moving_on=moving_on, by=by)
+    personal_data_record_many(
+        items=[(old.customer_id, {"service_address": new_service_address.strip()})], submission=submission
+    )
+    if change_id is not None:
+        service_change_close(change_id=change_id, status=ServiceChange.Status.DONE, by=by, result_account=new)
     return new

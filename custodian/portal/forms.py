@@ -129,3 +129,40 @@ class AutopayForm(_AccountChoice):
         "stop automatic payment here or by calling.",
         required=True,
     )
+
+
+class ServiceChangeForm(forms.Form):
+    """Stop service or move it within the territory: the customer's account, the day, the new service address
+    for a move, and where the final bill goes."""
+
+    account = forms.TypedChoiceField(label="Service at", coerce=int)
+    kind = forms.ChoiceField(
+        label="What do you need?",
+        choices=[
+            ("stop", "Stop service: I am moving away from the territory"),
+            ("transfer", "Move my service to a new address in the territory"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(
+        label="Last day of service (stop), or moving day (move)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    new_service_address = forms.CharField(
+        label="New service address (moving within the territory)", max_length=200, required=False
+    )
+    final_bill_address = forms.CharField(
+        label="Where should we mail your final bill? (leave empty to keep your mailing address)",
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [(a.pk, label) for a, label in accounts]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "transfer" and not (data.get("new_service_address") or "").strip():
+            self.add_error("new_service_address", "Give the address you are moving to.")
+        return data

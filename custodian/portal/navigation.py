@@ -7,6 +7,7 @@ SECTIONS = [
         [
             ("My account", "portal:home"),
             ("Bills and payments", "portal:bills"),
+            ("Moving or stopping service", "portal:moving"),
             ("My usage", "portal:usage"),
             ("How my use compares", "portal:comparison"),
             ("Letters and messages", "portal:messages"),

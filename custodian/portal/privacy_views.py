@@ -34,6 +34,10 @@ CHANGE_LABELS = {
     "consent_given": "Recorded your consent",
     "consent_revoked": "Recorded the revocation of your consent",
     "break_glass_review": "Reviewed an emergency access to your data",
+    "service_started": "Started your service",
+    "service_stopped": "Stopped your service",
+    "service_moved": "Moved your service",
+    "service_change_asked": "Recorded your request to stop or move service",
 }
 
 

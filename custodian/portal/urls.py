@@ -1,6 +1,13 @@
 from django.urls import path
 
-from custodian.portal import account_views, billing_views, my_data_views, privacy_views, usage_views
+from custodian.portal import (
+    account_views,
+    billing_views,
+    my_data_views,
+    privacy_views,
+    service_views,
+    usage_views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -37,4 +44,5 @@ urlpatterns = [
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
     path("me/paperless/", billing_views.paperless, name="paperless"),
     path("me/autopay/", billing_views.autopay, name="autopay"),
+    path("me/moving/", service_views.moving, name="moving"),
 ]

@@ -222,6 +222,22 @@ def cases(w, user=None):
                 ("console:protection_facts", "account_id"),
             )
         },
+        "console:service_desk": ("get", {}, None, lambda s: 200 if provides(s) else 403),
+        "console:service_start": ("get", {}, None, lambda s: 200 if provides(s) else 403),
+        "console:account_service": (
+            "get",
+            {"account_id": w["account"].pk},
+            None,
+            lambda s: 200 if provides(s) else 403,
+        ),
+        **{
+            name: ("post", {key: 999999}, {}, lambda s: 404 if provides(s) else 403)
+            for name, key in (
+                ("console:account_stop", "account_id"),
+                ("console:account_move", "account_id"),
+                ("console:service_change_withdraw", "change_id"),
+            )
+        },
         "console:people": ("get", {}, None, lambda s: 200 if administers(s) else 403),
         "console:person": ("get", {"user_id": 999999}, None, lambda s: 404 if administers(s) else 403),
         **{

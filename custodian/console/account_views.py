@@ -1,0 +1,318 @@
+"""The console's service desk: starting, stopping and moving customers' service (customer service and field
+services, the support services that act for providing services: "starting, stopping and maintaining
+service" in the policy file).
+
+- The desk: the customers' waiting requests to stop or move (from the portal or a call), and an account found
+  by a meter number (printed on the meter, in clear).
+- An account: its premise, meters and the accounts there over time; the waiting request, with the new
+  address the customer gave read through the gate for providing services (one access event); stopping it
+  (the final bill issued when the last day has passed) and moving it to another premise of the territory.
+- Starting service at a premise for a known customer, an owner of a vacant unit, or a new customer, whose
+  application is taken with the application and metering notices read or shown to them; the account records
+  which notices, in which versions.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.billing.final import service_stop
+from custodian.billing.services import BillingError
+from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.customers.models import Account, AccountRole, CustomerClass, ServiceChange
+from custodian.customers.selectors import (
+    accounts_of,
+    open_account_at,
+    premise_by_meter,
+    service_changes_waiting,
+)
+from custodian.customers.services import (
+    APPLICATION_NOTICE,
+    METERING_NOTICE,
+    AccountError,
+    Application,
+    account_start,
+    service_change_close,
+    service_move,
+)
+from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
+from custodian.vault import gate
+from custodian.vault.services import Submission
+
+provides_service = acts_for("providing_services")
+SERVICE_DESK_ONLY = "Only staff whose support service starts and stops service (providing services)."
+DATE = forms.DateInput(attrs={"type": "date"})
+STAFF_CHANNELS = [("phone", "Phone call"), ("in_person", "In person"), ("paper", "Paper form")]
+
+
+class MeterForm(forms.Form):
+    meter = forms.CharField(label="Meter number", max_length=20)
+
+
+class StopForm(forms.Form):
+    closed_on = forms.DateField(label="Last day of service (the final read)", widget=DATE)
+    owner_customer_id = forms.IntegerField(
+        label="Owner or landlord's customer number, to carry the vacant unit (optional)",
+        required=False,
+        min_value=1,
+    )
+    change_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class MoveForm(forms.Form):
+    moving_on = forms.DateField(label="Moving day (first day at the new address)", widget=DATE)
+    meter = forms.CharField(label="A meter number at the new premise", max_length=20)
+    new_service_address = forms.CharField(label="New service address", max_length=200)
+    channel = forms.ChoiceField(
+        label="The customer gave it by", choices=STAFF_CHANNELS + [("portal", "Portal")]
+    )
+    change_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StartForm(forms.Form):
+    meter = forms.CharField(label="A meter number at the premise", max_length=20)
+    opened_on = forms.DateField(label="First day of service", widget=DATE)
+    role = forms.ChoiceField(label="Account for", choices=AccountRole.choices)
+    customer_id = forms.IntegerField(
+        label="Customer number, for a customer we already serve", required=False, min_value=1
+    )
+    customer_class = forms.ChoiceField(
+        label="Customer class (new customer)",
+        choices=[(CustomerClass.RESIDENTIAL, "Residential"), (CustomerClass.COMMERCIAL, "Commercial")],
+        required=False,
+    )
+    name = forms.CharField(label="Name (new customer)", max_length=200, required=False)
+    service_address = forms.CharField(label="Service address (new customer)", max_length=200, required=False)
+    mailing_address = forms.CharField(label="Mailing address (new customer)", max_length=200, required=False)
+    phone = forms.CharField(label="Telephone (voluntary)", max_length=40, required=False)
+    email = forms.EmailField(label="E-mail (voluntary)", required=False)
+    channel = forms.ChoiceField(label="Taken by", choices=STAFF_CHANNELS)
+    notices_given = forms.BooleanField(
+        label="I read or showed the customer both notices below before taking their details", required=True
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("customer_id") is None:
+            missing = [f for f in ("name", "service_address", "mailing_address") if not data.get(f)]
+            if missing:
+                raise forms.ValidationError(
+                    "Give a customer number, or the new customer's "
+                    + ", ".join(self.fields[f].label.split(" (")[0].lower() for f in missing)
+                    + "."
+                )
+        return data
+
+
+def _notices():
+    notices = current_policy().notices
+    return [notices[APPLICATION_NOTICE], notices[METERING_NOTICE]]
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+def service_desk(request):
+    form = MeterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        premise = premise_by_meter(form.cleaned_data["meter"])
+        account = open_account_at(premise.pk) if premise else None
+        if account is not None:
+            return redirect("console:account_service", account_id=account.pk)
+        form.add_error("meter", "No premise with service has a meter with this number.")
+    return render(
+        request,
+        "console/service_desk.html",
+        {"form": form, "waiting": service_changes_waiting()[:200]},
+    )
+
+
+def _account_page(request, account, *, stop_form=None, move_form=None, status=200):
+    waiting = account.service_changes.filter(status=ServiceChange.Status.REQUESTED).first()
+    new_address, address_error = "", ""
+    if waiting is not None and waiting.address_ref:
+        try:
+            docs = gate.reveal_documents(
+                actor=console_actor(request),
+                customer_id=account.customer_id,
+                category="service_address",
+                ref_prefix=waiting.address_ref,
+                purpose="providing_services",
+                client_ip=client_ip(request),
+            )
+            new_address = docs[0].text if docs else ""
+        except gate.Destroyed as exc:
+            address_error = str(exc)
+        except gate.Denied:
+            address_error = "Not allowed."
+    initial = {"change_id": waiting.pk} if waiting else {}
+    if waiting is not None and waiting.kind == ServiceChange.Kind.STOP:
+        initial["closed_on"] = waiting.on
+    move_initial = dict(
+        initial, new_service_address=new_address, channel=waiting.channel if waiting else "phone"
+    )
+    if waiting is not None and waiting.kind == ServiceChange.Kind.TRANSFER:
+        move_initial["moving_on"] = waiting.on
+    return render(
+        request,
+        "console/account_service.html",
+        {
+            "account": account,
+            "meters": account.premise.service_points.order_by("service"),
+            "history": Account.objects.filter(premise=account.premise)
+            .select_related("customer")
+            .order_by("-opened_on", "-pk"),
+            "customer_accounts": accounts_of(account.customer_id),
+            "waiting": waiting,
+            "address_error": address_error,
+            "stop_form": stop_form or StopForm(initial=initial),
+            "move_form": move_form or MoveForm(initial=move_initial),
+        },
+        status=status,
+    )
+
+
+def _account(account_id):
+    return Account.objects.select_related("premise", "customer").filter(pk=account_id).first()
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+def account_service(request, account_id):
+    account = _account(account_id)
+    if account is None:
+        return not_found(request)
+    return _account_page(request, account)
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+@require_POST
+def account_stop_view(request, account_id):
+    account = _account(account_id)
+    if account is None:
+        return not_found(request)
+    form = StopForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, account, stop_form=form, status=400)
+    d = form.cleaned_data
+    try:
+        _, bills = service_stop(
+            account_id=account.pk,
+            closed_on=d["closed_on"],
+            owner_customer_id=d["owner_customer_id"],
+            change_id=d["change_id"],
+            by=request.user,
+        )
+    except (AccountError, BillingError) as exc:
+        form.add_error(None, str(exc))
+        return _account_page(request, account, stop_form=form, status=400)
+    final = (
+        f" Final bill {bills[-1].pk} issued." if bills else " The final bill comes with its cycle's bill run."
+    )
+    messages.success(request, f"Service on account {account.pk} stops on {d['closed_on']:%Y-%m-%d}.{final}")
+    return redirect("console:account_service", account_id=account.pk)
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+@require_POST
+def account_move_view(request, account_id):
+    account = _account(account_id)
+    if account is None:
+        return not_found(request)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, account, move_form=form, status=400)
+    d = form.cleaned_data
+    premise = premise_by_meter(d["meter"])
+    if premise is None:
+        form.add_error("meter", "No premise has a meter with this number.")
+        return _account_page(request, account, move_form=form, status=400)
+    try:
+        new = service_move(
+            account_id=account.pk,
+            to_premise_id=premise.pk,
+            moving_on=d["moving_on"],
+            new_service_address=d["new_service_address"],
+            submission=Submission(
+                channel=d["channel"],
+                notice_key=APPLICATION_NOTICE,
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_username(),
+            ),
+            change_id=d["change_id"],
+            by=request.user,
+        )
+    except AccountError as exc:
+        form.add_error(None, str(exc))
+        return _account_page(request, account, move_form=form, status=400)
+    messages.success(request, f"Service moved: account {new.pk} opens on {d['moving_on']:%Y-%m-%d}.")
+    return redirect("console:account_service", account_id=new.pk)
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+@require_POST
+def service_change_withdraw(request, change_id):
+    change = ServiceChange.objects.filter(pk=change_id).first()
+    if change is None:
+        return not_found(request)
+    try:
+        service_change_close(change_id=change.pk, status=ServiceChange.Status.WITHDRAWN, by=request.user)
+    except AccountError as exc:
+        messages.error(request, f"Not withdrawn: {exc}.")
+    else:
+        messages.success(request, f"Request {change.pk} withdrawn.")
+    return redirect("console:account_service", account_id=change.account_id)
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+def service_start(request):
+    form = StartForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        premise = premise_by_meter(d["meter"])
+        if premise is None:
+            form.add_error("meter", "No premise has a meter with this number.")
+        else:
+            submission = Submission(
+                channel=d["channel"],
+                notice_key=APPLICATION_NOTICE,
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_username(),
+            )
+            application = None
+            if d["customer_id"] is None:
+                personal = {
+                    k: d[k] for k in ("name", "service_address", "mailing_address", "phone", "email") if d[k]
+                }
+                application = Application(
+                    customer_class=d["customer_class"] or CustomerClass.RESIDENTIAL,
+                    premise_type=premise.premise_type,
+                    size_sqft=premise.size_sqft,
+                    heating_fuel=premise.heating_fuel,
+                    zip_code=premise.zip_code,
+                    feeder=premise.feeder,
+                    services=list(premise.service_points.values_list("service", flat=True)),
+                    personal=personal,
+                )
+            try:
+                account = account_start(
+                    premise_id=premise.pk,
+                    opened_on=d["opened_on"],
+                    customer_id=d["customer_id"],
+                    application=application,
+                    submission=submission,
+                    role=d["role"],
+                    notices_shown=[APPLICATION_NOTICE, METERING_NOTICE],
+                    by=request.user,
+                )
+            except AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"Account {account.pk} opens on {account.opened_on:%Y-%m-%d} for customer "
+                    f"{account.customer_id}.",
+                )
+                return redirect("console:account_service", account_id=account.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "console/service_start.html", {"form": form, "notices": _notices()}, status=status)

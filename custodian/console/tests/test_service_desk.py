@@ -1,0 +1,223 @@
+"""Customer service starts, stops and moves service: a customer's request from the portal, carried out in
+the console; the address the customer gave read through the gate for providing services; premises and
+meters stay; each change an event in the access log naming who made it; the notices shown at collection
+recorded with their versions; the final bill when the last day has passed."""
+
+from datetime import date
+
+import pytest
+
+from conftest import PAPER_FORM, application_for
+from custodian.audit.models import AccessEvent
+from custodian.billing.final import service_stop
+from custodian.billing.models import Bill
+from custodian.customers.models import Account, AccountRole, CloseReason, Customer, ServiceChange
+from custodian.customers.services import (
+    AccountError,
+    account_stop,
+    customer_enrol,
+    service_change_ask,
+)
+from custodian.policy.loader import current_policy
+from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.vault.gate import reveal, system_actor
+from custodian.vault.models import SealedDocument
+from custodian.vault.services import Submission
+
+PORTAL = Submission(channel="portal", notice_key="account_application", recorded_by_label="the customer")
+
+
+@pytest.fixture
+def vacant_home(db):
+    """A premise whose last occupant moved out: its meters wait for the next one."""
+    vera = customer_enrol(
+        application=application_for("Vera Vacant", "vera@example.com", "507-555-0808", "0010000088"),
+        submission=PAPER_FORM,
+    )
+    account = Account.objects.get(customer=vera)
+    account_stop(account_id=account.pk, closed_on=account.opened_on)
+    return account.premise
+
+
+def test_a_move_asked_in_the_portal_is_carried_out_by_customer_service(
+    households,  # noqa: F811
+    vacant_home,
+    service_rep,
+    console,
+):
+    (customer, app), _ = households
+    client = signed_in(app, "pat@example.com")
+    page = client.get("/portal/me/moving/").content.decode()
+    notice = current_policy().notices["account_application"]
+    assert notice.purpose in page and f"version {notice.version}" in page
+    account = Account.objects.get(customer=customer)
+    moving_on = date(2026, 12, 1)
+    response = client.post(
+        "/portal/me/moving/",
+        {
+            "account": account.pk,
+            "kind": "transfer",
+            "on": moving_on.isoformat(),
+            "new_service_address": "42 Cedar Avenue, Owatonna, MN 55060",
+        },
+    )
+    assert response.status_code == 302
+    change = ServiceChange.objects.get(customer=customer)
+    assert (change.kind, change.status, change.notice_key, change.notice_version) == (
+        "transfer",
+        "requested",
+        "account_application",
+        notice.version,
+    )
+    # the address is sealed, not in clear
+    assert SealedDocument.objects.filter(customer=customer, category="service_address").count() == 1
+    assert "Cedar" not in str(ServiceChange.objects.filter(pk=change.pk).values().get())
+    asked = AccessEvent.objects.filter(action="service_change_asked").get()
+    assert (asked.actor_kind, asked.customer_id) == ("customer", str(customer.pk))
+
+    staff = console(service_rep)
+    assert f"/staff/accounts/{account.pk}/" in staff.get("/staff/accounts/").content.decode()
+    detail = staff.get(f"/staff/accounts/{account.pk}/")
+    assert "42 Cedar Avenue" in detail.content.decode()
+    read = AccessEvent.objects.filter(action="reveal_documents", customer_id=str(customer.pk)).latest("pk")
+    assert (read.actor_id, read.purpose, read.categories) == (
+        str(service_rep.pk),
+        "providing_services",
+        "service_address",
+    )
+    meter = vacant_home.service_points.order_by("service").first().meter_number
+    response = staff.post(
+        f"/staff/accounts/{account.pk}/move/",
+        {
+            "moving_on": moving_on.isoformat(),
+            "meter": meter.lower(),
+            "new_service_address": "42 Cedar Avenue, Owatonna, MN 55060",
+            "channel": "portal",
+            "change_id": change.pk,
+        },
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    new = Account.objects.get(customer=customer, closed_on__isnull=True)
+    assert (account.closed_on, account.close_reason) == (date(2026, 11, 30), CloseReason.TRANSFER)
+    assert (new.premise_id, new.opened_on) == (vacant_home.pk, moving_on)
+    change.refresh_from_db()
+    assert (change.status, change.result_account_id, change.done_by_id) == ("done", new.pk, service_rep.pk)
+    values = reveal(
+        actor=system_actor("billing_run"),
+        customer_id=customer.pk,
+        fields=["service_address"],
+        purpose="billing",
+    )
+    assert values["service_address"] == "42 Cedar Avenue, Owatonna, MN 55060"
+    changes = AccessEvent.objects.filter(customer_id=str(customer.pk), action__startswith="service_")
+    assert {e.action for e in changes} == {
+        "service_change_asked",
+        "service_stopped",
+        "service_started",
+        "service_moved",
+    }
+    assert {e.actor_id for e in changes if e.action != "service_change_asked"} == {str(service_rep.pk)}
+
+
+def test_a_new_customer_starts_service_with_both_notices_recorded(vacant_home, service_rep, console):
+    staff = console(service_rep)
+    page = staff.get("/staff/accounts/start/").content.decode()
+    notices = current_policy().notices
+    assert notices["account_application"].purpose in page and notices["metering"].purpose in page
+    meter = vacant_home.service_points.first().meter_number
+    form = {
+        "meter": meter,
+        "opened_on": "2026-12-01",
+        "role": "occupant",
+        "customer_class": "residential",
+        "name": "Nora New",
+        "service_address": "9 Vine Street, Owatonna, MN 55060",
+        "mailing_address": "9 Vine Street, Owatonna, MN 55060",
+        "channel": "phone",
+    }
+    before = Customer.objects.count()
+    refused = staff.post("/staff/accounts/start/", form)  # the notices were not confirmed as given
+    assert refused.status_code == 400 and Customer.objects.count() == before
+    assert staff.post("/staff/accounts/start/", {**form, "notices_given": "on"}).status_code == 302
+    account = Account.objects.get(premise=vacant_home, closed_on__isnull=True)
+    assert (account.opened_notice_key, account.opened_notice_version) == (
+        "account_application",
+        notices["account_application"].version,
+    )
+    assert (account.metering_notice_key, account.metering_notice_version) == (
+        "metering",
+        notices["metering"].version,
+    )
+    started = AccessEvent.objects.get(action="service_started", customer_id=str(account.customer_id))
+    assert started.actor_id == str(service_rep.pk) and "customer_service" in started.roles
+
+
+def test_stopping_service_issues_the_final_bill_once_the_last_day_has_passed(customer, other_customer):
+    account = Account.objects.get(customer=customer)
+    account.opened_on = date(2026, 10, 1)
+    account.save(update_fields=["opened_on"])
+    change = service_change_ask(
+        customer_id=customer.pk,
+        account_id=account.pk,
+        kind="stop",
+        on=date(2026, 11, 14),
+        final_bill_address="PO Box 12, Faribault, MN 55021",
+        submission=PORTAL,
+        by="customer",
+    )
+    _, bills = service_stop(
+        account_id=account.pk,
+        closed_on=date(2026, 11, 14),
+        owner_customer_id=other_customer.pk,
+        change_id=change.pk,
+        today=date(2026, 11, 20),
+    )
+    assert [b.cycle for b in bills] == ["2026-10", "2026-11"]
+    final = bills[-1]
+    assert final.final and (final.period_start, final.period_end) == (date(2026, 11, 1), date(2026, 11, 14))
+    vacancy = Account.objects.get(premise=account.premise, closed_on__isnull=True)
+    assert (vacancy.customer_id, vacancy.role, vacancy.opened_on) == (
+        other_customer.pk,
+        AccountRole.OWNER,
+        date(2026, 11, 15),
+    )
+    mailing = reveal(
+        actor=system_actor("billing_run"),
+        customer_id=customer.pk,
+        fields=["mailing_address"],
+        purpose="billing",
+    )
+    assert mailing["mailing_address"] == "PO Box 12, Faribault, MN 55021"
+    # a bill run of the cycle later finds the account billed
+    assert Bill.objects.filter(account=account, cycle="2026-11").count() == 1
+
+
+def test_a_stop_in_the_future_leaves_the_final_bill_to_the_bill_run(customer):
+    account = Account.objects.get(customer=customer)
+    _, bills = service_stop(account_id=account.pk, closed_on=date(2026, 12, 31), today=date(2026, 12, 1))
+    assert bills == [] and Account.objects.get(pk=account.pk).closed_on == date(2026, 12, 31)
+
+
+def test_a_second_request_for_the_same_account_waits_for_the_first(customer):
+    account = Account.objects.get(customer=customer)
+    ask = dict(
+        customer_id=customer.pk, account_id=account.pk, kind="stop", on=date(2026, 12, 31), submission=PORTAL
+    )
+    service_change_ask(**ask)
+    with pytest.raises(AccountError, match="already has a request waiting"):
+        service_change_ask(**ask)
+    with pytest.raises(AccountError, match="new service address"):
+        service_change_ask(**{**ask, "kind": "transfer"})
+
+
+def test_a_request_for_another_customers_account_is_no_such_account(customer, other_customer):
+    theirs = Account.objects.get(customer=other_customer)
+    with pytest.raises(AccountError, match="no such open account"):
+        service_change_ask(
+            customer_id=customer.pk,
+            account_id=theirs.pk,
+            kind="stop",
+            on=date(2026, 12, 31),
+            submission=PORTAL,
+        )

@@ -1,0 +1,63 @@
+"""The portal's page for stopping or moving service: the customer asks, customer service carries it out
+(the final read, the final bill, the account at the new address). The application notice is shown where
+the customer gives an address, and the request records which notice and version it was."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from custodian.customers.models import ServiceChange
+from custodian.customers.selectors import service_changes_of
+from custodian.customers.services import APPLICATION_NOTICE, AccountError, service_change_ask
+from custodian.policy.loader import current_policy
+from custodian.portal import forms
+from custodian.portal.access import portal_required
+from custodian.portal.billing_views import _accounts
+from custodian.vault.services import Submission
+
+
+@portal_required
+def moving(request):
+    accounts = [a for a in _accounts(request.customer_id) if a[0].is_open]
+    form = forms.ServiceChangeForm(
+        request.POST or None, accounts=accounts, initial={"on": timezone.localdate()}
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                change = service_change_ask(
+                    customer_id=request.customer_id,
+                    account_id=d["account"],
+                    kind=d["kind"],
+                    on=d["on"],
+                    new_service_address=d["new_service_address"] if d["kind"] == "transfer" else "",
+                    final_bill_address=d["final_bill_address"],
+                    submission=Submission(
+                        channel="portal", notice_key=APPLICATION_NOTICE, recorded_by_label="the customer"
+                    ),
+                    by="customer",
+                )
+            except AccountError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"Your request ({change.get_kind_display().split(' (')[0].lower()} on "
+                    f"{change.on:%B %-d, %Y}) was received; customer service will confirm it.",
+                )
+                return redirect("portal:moving")
+    return render(
+        request,
+        "portal/moving.html",
+        {
+            "form": form,
+            "has_open": bool(accounts),
+            "notice": current_policy().notices[APPLICATION_NOTICE],
+            "changes": service_changes_of(request.customer_id)[:20],
+            "waiting": ServiceChange.Status.REQUESTED,
+        },
+        status=status,
+    )
