@@ -7,6 +7,8 @@ service" in the policy file).
 - An account: its premise, meters and the accounts there over time; the waiting request, with the new
   address the customer gave read through the gate for providing services (one access event); stopping it
   (the final bill issued when the last day has passed) and moving it to another premise of the territory.
+- Register reads of the account's meters (a final read on the last day of service, a read of a meter without
+  interval readings), checked against the meter's last read: lower only as a rollover or a meter change.
 - Starting service at a premise for a known customer, an owner of a vacant unit, or a new customer, whose
   application is taken with the application and metering notices read or shown to them; the account records
   which notices, in which versions.
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.billing.final import service_stop
+from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
 from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.customers.models import Account, AccountRole, CustomerClass, ServiceChange
@@ -316,3 +319,86 @@ def service_start(request):
                 return redirect("console:account_service", account_id=account.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "console/service_start.html", {"form": form, "notices": _notices()}, status=status)
+
+
+class ReadForm(forms.Form):
+    service = forms.ChoiceField(label="Meter")
+    read_on = forms.DateField(label="Read on", widget=DATE)
+    index = forms.CharField(label="Index on the dials", max_length=14)
+    kind = forms.ChoiceField(label="Kind of read", choices=Kind.CHOICES, initial=Kind.REGULAR)
+    dials = forms.IntegerField(
+        label="Dials on the meter (rollover)", required=False, min_value=3, max_value=10
+    )
+    old_meter_final = forms.CharField(
+        label="Old meter's final read (meter change)", max_length=14, required=False
+    )
+    new_meter_start = forms.CharField(
+        label="New meter's starting read (meter change)", max_length=14, required=False, initial="0"
+    )
+
+    def __init__(self, *args, meters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [
+            (m.service, f"{m.get_service_display()} {m.meter_number}") for m in meters
+        ]
+
+
+def _reads_page(request, account, form=None, status=200):
+    meters = list(account.premise.service_points.order_by("service"))
+    try:
+        last = last_reads(account_id=account.pk, by=request.user, client_ip=client_ip(request))
+        error = ""
+    except (ReadError, gate.Denied) as exc:
+        last, error = {}, str(exc) if isinstance(exc, ReadError) else "Not allowed."
+    return render(
+        request,
+        "console/meter_reads.html",
+        {
+            "account": account,
+            "meters": [(m, last.get(m.service)) for m in meters],
+            "error": error,
+            "form": form or ReadForm(meters=meters, initial={"read_on": timezone.localdate()}),
+            "notice": current_policy().notices[METERING_NOTICE],
+        },
+        status=status,
+    )
+
+
+@console_page(provides_service, SERVICE_DESK_ONLY)
+def meter_reads(request, account_id):
+    """Enter a register read: checked against the meter's last read before anything is stored."""
+    account = _account(account_id)
+    if account is None:
+        return not_found(request)
+    if request.method != "POST":
+        return _reads_page(request, account)
+    form = ReadForm(request.POST, meters=account.premise.service_points.all())
+    if not form.is_valid():
+        return _reads_page(request, account, form=form, status=400)
+    d = form.cleaned_data
+    try:
+        read = register_read_record(
+            account_id=account.pk,
+            service=d["service"],
+            read_on=d["read_on"],
+            index=d["index"],
+            kind=d["kind"],
+            dials=d["dials"],
+            old_meter_final=d["old_meter_final"],
+            new_meter_start=d["new_meter_start"],
+            by=request.user,
+            client_ip=client_ip(request),
+        )
+    except ReadError as exc:
+        form.add_error(None, f"Not stored: {exc}.")
+        return _reads_page(request, account, form=form, status=400)
+    messages.success(
+        request,
+        f"Read {read.index} of {read.on:%Y-%m-%d} stored"
+        + (
+            f": {read.use} used since the last read."
+            if read.use is not None
+            else " as the meter's starting index."
+        ),
+    )
+    return redirect("console:meter_reads", account_id=account.pk)

@@ -87,6 +87,7 @@ urlpatterns = [
     path("accounts/", av.service_desk, name="service_desk"),
     path("accounts/start/", av.service_start, name="service_start"),
     path("accounts/<id:account_id>/", av.account_service, name="account_service"),
+    path("accounts/<id:account_id>/reads/", av.meter_reads, name="meter_reads"),
     path("accounts/<id:account_id>/stop/", av.account_stop_view, name="account_stop"),
     path("accounts/<id:account_id>/move/", av.account_move_view, name="account_move"),
     path(

@@ -168,6 +168,14 @@ JOBS: tuple[Job, ...] = (
         grace=timedelta(hours=1),
     ),
     Job(
+        "late_fees",
+        "Billing: the tariff's late payment charge on each bill past due and still owed, once a bill (daily)",
+        "30 6 * * *",
+        _command("late_fees"),
+        lease=timedelta(hours=2),
+        grace=timedelta(hours=1),
+    ),
+    Job(
         "past_due_notices",
         "Collections: a letter for each account past due, once per bill (daily)",
         "0 8 * * *",

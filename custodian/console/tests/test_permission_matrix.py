@@ -230,6 +230,12 @@ def cases(w, user=None):
             None,
             lambda s: 200 if provides(s) else 403,
         ),
+        "console:meter_reads": (
+            "get",
+            {"account_id": w["account"].pk},
+            None,
+            lambda s: 200 if provides(s) else 403,
+        ),
         **{
             name: ("post", {key: 999999}, {}, lambda s: 404 if provides(s) else 403)
             for name, key in (

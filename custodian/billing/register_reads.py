@@ -1,0 +1,213 @@
+"""Register reads: the index on a meter without interval readings (water, older gas and electric meters), read
+by field services or taken from the customer at a move, entered in the console and checked before anything
+is stored.
+
+A read is the meter's index, which only grows: a read lower than the last one on the same meter is refused
+unless it is marked as what explains it, a rollover (the dials passed their maximum: the use is what was left
+to the maximum plus the new index) or a meter change (the old meter's final index and the new meter's
+starting index are given: the use is both meters' share). The first read of a meter is its starting index
+and bills nothing (so is a customer's first read of another premise's meter after a move). Each read's use
+counts in the cycle of its day: the cycle's total is the sum of its reads' use, replacing an estimate, so
+the next bill run bills it and trues up an estimated bill.
+
+The reads live in the customer's `meter_usage` document (sealed, category meter usage) beside the cycle
+totals: `{"water": {"unit": "gal", "months": [...], "reads": [{"on", "index", "meter", "kind", "use"}]}}`.
+The document is read and written back as the `usage_import` job on behalf of the member of staff who
+entered the read (one access event), under the metering notice at collection.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.customers.models import SERVICE_UNITS, Account, ServicePoint
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import policy_decision, reveal, staff_actor, system_actor
+from custodian.vault.models import Channel
+from custodian.vault.services import Submission, personal_data_record
+
+READS_JOB = "usage_import"
+NOTICE = "metering"
+MAX_INDEX = Decimal("1e10")  # ten dials
+
+
+class ReadError(ValueError):
+    """A read that is not stored; the message says what was wrong."""
+
+
+class Kind:
+    REGULAR = "regular"
+    ROLLOVER = "rollover"
+    METER_CHANGE = "meter_change"
+    CHOICES = [
+        (REGULAR, "Regular read"),
+        (ROLLOVER, "Rollover: the dials passed their maximum"),
+        (METER_CHANGE, "Meter change: a new meter was set"),
+    ]
+
+
+@dataclass(frozen=True)
+class RecordedRead:
+    service: str
+    on: date
+    index: Decimal
+    use: Decimal | None  # None: the first read of the service, its starting index
+    cycle: str
+    cycle_total: Decimal | None
+
+
+def may_enter_reads(user) -> bool:
+    """Staff whose support services provide utility services with meter usage (field services, customer
+    service)."""
+    return policy_decision(current_policy(), staff_actor(user), "providing_services", ["meter_usage"]).allowed
+
+
+def _decimal(value, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ReadError(f"{what} {value!r} is not a number") from None
+    if not number.is_finite() or number < 0 or number >= MAX_INDEX:
+        raise ReadError(f"{what} must be between 0 and {MAX_INDEX:,.0f}")
+    if number != number.quantize(Decimal("0.001")):
+        raise ReadError(f"{what} has more than three decimals")
+    return number
+
+
+def _use(kind, last, index, *, dials, old_final, new_start) -> Decimal:
+    """The use since the last read, by the kind of read; a ReadError says what does not add up."""
+    if kind == Kind.REGULAR:
+        if index < last:
+            raise ReadError(
+                f"the read {index} is below the last read {last}: mark it as a rollover or a meter change"
+            )
+        return index - last
+    if kind == Kind.ROLLOVER:
+        if dials is None or not 3 <= dials <= 10:
+            raise ReadError("a rollover needs the meter's number of dials (3 to 10)")
+        top = Decimal(10) ** dials
+        if not index < last < top:
+            raise ReadError(f"a rollover reads lower than the last read ({last}), which is below {top:,.0f}")
+        return top - last + index
+    if kind == Kind.METER_CHANGE:
+        if old_final is None:
+            raise ReadError("a meter change needs the old meter's final read")
+        if old_final < last:
+            raise ReadError(f"the old meter's final read {old_final} is lower than its last read {last}")
+        if index < new_start:
+            raise ReadError(f"the new meter's read {index} is lower than its starting read {new_start}")
+        return (old_final - last) + (index - new_start)
+    raise ReadError(f"kind {kind!r} is not one of {[k for k, _ in Kind.CHOICES]}")
+
+
+def reads_of(document: str | None, service: str) -> list[dict]:
+    return list((json.loads(document or "{}").get(service) or {}).get("reads", []))
+
+
+@transaction.atomic
+def register_read_record(
+    *,
+    account_id: int,
+    service: str,
+    read_on: date,
+    index,
+    by,
+    kind: str = Kind.REGULAR,
+    dials: int | None = None,
+    old_meter_final=None,
+    new_meter_start="0",
+    client_ip: str = "",
+) -> RecordedRead:
+    """Check and store one register read of the account's meter for `service`, entered by `by` (a member
+    of staff who provides services with meter usage). Refused, nothing stored, when it does not add up."""
+    if by is None or not may_enter_reads(by):
+        raise ReadError("only staff who provide services with meter usage enter meter reads")
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        raise ReadError("no such account")
+    point = ServicePoint.objects.filter(premise_id=account.premise_id, service=service).first()
+    if point is None:
+        raise ReadError(f"the premise has no {service} meter")
+    today = timezone.localdate()
+    if read_on > today:
+        raise ReadError("a read can't be dated in the future")
+    if read_on < account.opened_on or (account.closed_on and read_on > account.closed_on):
+        raise ReadError("the read's day is outside the account's service")
+    index = _decimal(index, "the read")
+    old_final = (
+        _decimal(old_meter_final, "the old meter's final read") if old_meter_final not in (None, "") else None
+    )
+    new_start = _decimal(new_meter_start or "0", "the new meter's starting read")
+    actor = system_actor(READS_JOB, on_behalf_of=by)
+    document = reveal(
+        actor=actor,
+        customer_id=account.customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+        client_ip=client_ip,
+    ).get("meter_usage")
+    usage = json.loads(document or "{}")
+    series = usage.setdefault(service, {"unit": SERVICE_UNITS[service], "months": []})
+    reads = series.setdefault("reads", [])
+    meter = point.meter_number
+    # The reads of this meter: a customer who moved has read another premise's meter before.
+    on_this_meter = [r for r in reads if r.get("meter") == meter]
+    last = on_this_meter[-1] if on_this_meter else None
+    if last is not None and read_on.isoformat() <= last["on"]:
+        raise ReadError(f"the last read is of {last['on']}: a new read comes after it")
+    if last is None:
+        if kind != Kind.REGULAR:
+            raise ReadError("the first read of a meter is its starting index: a regular read")
+        use = None
+    else:
+        use = _use(kind, Decimal(last["index"]), index, dials=dials, old_final=old_final, new_start=new_start)
+    reads.append(
+        {
+            "on": read_on.isoformat(),
+            "index": str(index),
+            "meter": meter,
+            "kind": kind,
+            "use": None if use is None else str(use),
+        }
+    )
+    cycle = f"{read_on:%Y-%m}"
+    total = None
+    if use is not None:
+        total = sum((Decimal(r["use"]) for r in reads if r["on"].startswith(cycle) and r["use"]), Decimal(0))
+        months = [m for m in series.get("months", []) if m.get("month") != cycle]
+        months.append({"month": cycle, "total": float(total)})
+        series["months"] = sorted(months, key=lambda m: m["month"])
+    personal_data_record(
+        customer=account.customer,
+        values={"meter_usage": json.dumps(usage, separators=(",", ":"))},
+        submission=Submission(
+            channel=Channel.METER,
+            notice_key=NOTICE,
+            recorded_by=by,
+            recorded_by_label=by.get_username(),
+            note=f"register read of meter {meter} on {read_on.isoformat()} ({kind})",
+        ),
+    )
+    return RecordedRead(service, read_on, index, use, cycle, total)
+
+
+def last_reads(*, account_id: int, by, client_ip: str = "") -> dict[str, dict]:
+    """The last read of each of the account's services, read as the `usage_import` job for `by`."""
+    if by is None or not may_enter_reads(by):
+        raise ReadError("only staff who provide services with meter usage see meter reads")
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        raise ReadError("no such account")
+    document = reveal(
+        actor=system_actor(READS_JOB, on_behalf_of=by),
+        customer_id=account.customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+        client_ip=client_ip,
+    ).get("meter_usage")
+    usage = json.loads(document or "{}")
+    return {s: (usage.get(s) or {}).get("reads", [])[-1] for s in usage if (usage.get(s) or {}).get("reads")}

@@ -1,0 +1,62 @@
+"""Late payment charges, daily from the schedule (`manage.py late_fees`): the tariff's percent of what is
+still owed on a bill past its due date, at least its minimum, once per bill however often it runs; a bill
+paid in time or a day in the future is not charged."""
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.services import ledger_post
+from custodian.billing.tariff import current_tariff
+from custodian.customers.models import Account
+
+
+def _bill(account, customer, month, total, ref):
+    bill = Bill.objects.create(
+        account=account,
+        customer=customer,
+        cycle=f"2026-{month:02d}",
+        period_start=date(2026, month, 1),
+        period_end=date(2026, month, 28),
+        issued_on=date(2026, month + 1, 1),
+        due_on=date(2026, month + 1, 22),
+        tariff_versions="2026.1",
+        total=Decimal(total),
+        document_ref=ref,
+        content_sha256="0" * 64,
+    )
+    LedgerEntry.objects.create(
+        account=account, kind="charge", amount=bill.total, posted_on=bill.issued_on, bill=bill
+    )
+    return bill
+
+
+def test_a_late_bill_is_charged_once_however_often_the_job_runs(customer, other_customer):
+    late_account = Account.objects.get(customer=customer)
+    paid_account = Account.objects.get(customer=other_customer)
+    late = _bill(late_account, customer, 8, "200.00", "bill/late/1")
+    paid = _bill(paid_account, other_customer, 8, "50.00", "bill/paid/1")
+    ledger_post(
+        account_id=paid_account.pk, kind="payment", amount=Decimal("-50.00"), posted_on=date(2026, 9, 20)
+    )
+    out = StringIO()
+    call_command("late_fees", "--as-of", "2026-10-01", stdout=out)
+    assert out.getvalue().startswith("1 late payment charges posted")
+    call_command("late_fees", "--as-of", "2026-10-02", stdout=StringIO())
+    fees = LedgerEntry.objects.filter(kind="late_fee")
+    tariff = current_tariff()
+    expected = max(tariff.round(Decimal("200.00") * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
+    assert [(f.bill_id, f.amount, f.posted_on) for f in fees] == [(late.pk, expected, date(2026, 9, 23))]
+    assert not fees.filter(bill=paid).exists()
+
+
+def test_the_command_refuses_a_bad_or_future_day(db):
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("late_fees", "--as-of", "yesterday")
+    with pytest.raises(CommandError, match="in the future"):
+        call_command("late_fees", "--as-of", "2999-01-01")
+    assert not LedgerEntry.objects.filter(kind="late_fee").exists()
