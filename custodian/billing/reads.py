@@ -46,9 +46,11 @@ def daily_from_block(block, cycle: str) -> tuple[dict[date, Decimal], bool]:
     return {d: Decimal(f"{s:.3f}") for d, s in zip(days, sums, strict=True)}, missing
 
 
-def register_months(document: str | None, service: str) -> dict[str, dict]:
-    """The service's cycle totals from the customer's meter_usage document: month -> entry."""
-    series = json.loads(document or "{}").get(service) or {}
+def register_months(document: str | dict | None, service: str) -> dict[str, dict]:
+    """The service's cycle totals from the customer's meter_usage document (its text, or parsed once by a
+    caller that needs several services): month -> entry."""
+    usage = document if isinstance(document, dict) else json.loads(document or "{}")
+    series = usage.get(service) or {}
     return {m["month"]: m for m in series.get("months", []) if "month" in m and "total" in m}
 
 
@@ -75,7 +77,7 @@ def register_usage(months: dict[str, dict], service: str, cycle: str) -> Usage:
     return Usage(service, Decimal(str(entry["total"])), estimated=bool(entry.get("estimated")))
 
 
-def usage_for(*, service: str, cycle: str, document: str | None, block) -> Usage:
+def usage_for(*, service: str, cycle: str, document: str | dict | None, block) -> Usage:
     """One service's usage for the cycle: the interval block if there is one, else the register read."""
     if block is not None:
         daily, missing = daily_from_block(block, cycle)

@@ -26,6 +26,7 @@ from custodian.billing.reads import estimate_for, previous_cycle, register_month
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.rows import rows_insert
 from custodian.vault.gate import policy_decision, reveal_with_intervals_many, staff_actor, system_actor
 from custodian.vault.models import Channel
 from custodian.vault.services import Submission, documents_seal_many
@@ -109,7 +110,7 @@ def _bill_content(account, values, cycle, period, issued_on, due_on, lines, vers
 def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due_on, pending_true_ups):
     tariff = current_tariff()
     period = billed_period(cycle, account.opened_on, account.closed_on)
-    document = values.get("meter_usage")
+    document = json.loads(values.get("meter_usage") or "{}")  # parsed once for every service
     usages: list[Usage] = [
         usage_for(service=s, cycle=cycle, document=document, block=blocks_by_service.get(s)) for s in services
     ]
@@ -168,8 +169,9 @@ def _issue(
     supersedes=None,
     reason="",
     by=None,
-):
-    """Seal the bills' content, create the bills and their ledger charges: one transaction for the chunk."""
+) -> list[int]:
+    """Seal the bills' content, create the bills and their ledger charges: one transaction for the chunk,
+    one `executemany` per table (custodian.rows). Returns the new bills' ids, in the order prepared."""
     if not prepared:
         return []
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
@@ -179,50 +181,54 @@ def _issue(
         ref = f"bill/{p.account.pk}/{cycle}/{stamp}{i:05d}"
         items.append((p.account.customer_id, ref, payload, "application/json"))
         bills.append(
-            Bill(
-                account=p.account,
-                customer_id=p.account.customer_id,
-                cycle=cycle,
-                period_start=p.period[0],
-                period_end=p.period[1],
-                issued_on=issued_on,
-                due_on=due_on,
-                tariff_versions=",".join(p.versions),
-                total=Decimal(p.content["total"]),
-                estimated_services=",".join(p.estimated),
-                final=p.content["final"],
-                document_ref=ref,
-                content_sha256=hashlib.sha256(payload).hexdigest(),
-                run=run,
-                supersedes=supersedes,
-                rebill_reason=reason,
-                rebilled_by=by,
-            )
+            {
+                "account_id": p.account.pk,
+                "customer_id": p.account.customer_id,
+                "cycle": cycle,
+                "period_start": p.period[0],
+                "period_end": p.period[1],
+                "issued_on": issued_on,
+                "due_on": due_on,
+                "tariff_versions": ",".join(p.versions),
+                "total": Decimal(p.content["total"]),
+                "estimated_services": ",".join(p.estimated),
+                "final": p.content["final"],
+                "document_ref": ref,
+                "content_sha256": hashlib.sha256(payload).hexdigest(),
+                "run_id": run.pk if run is not None else None,
+                "supersedes_id": supersedes.pk if supersedes is not None else None,
+                "rebill_reason": reason,
+                "rebilled_by_id": by.pk if by is not None else None,
+            }
         )
     documents_seal_many(category=BILL_CATEGORY, items=items, submission=BILL_SUBMISSION)
-    bills = Bill.objects.bulk_create(bills)
-    if bills[0].pk is None:  # backends that don't return ids from bulk inserts
-        bills = list(Bill.objects.filter(document_ref__in=[b.document_ref for b in bills]).order_by("pk"))
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                account_id=b.account_id,
-                kind=LedgerEntry.Kind.CHARGE,
-                amount=b.total,
-                posted_on=issued_on,
-                bill=b,
-                memo=f"Bill for {cycle}" + (" (corrected)" if supersedes else ""),
-            )
-            for b in bills
-        ]
+    rows_insert(Bill, bills)
+    id_of = dict(
+        Bill.objects.filter(document_ref__in=[b["document_ref"] for b in bills]).values_list(
+            "document_ref", "pk"
+        )
     )
-    by_account = {b.account_id: b for b in bills}
-    for p in prepared:
+    ids = [id_of[b["document_ref"]] for b in bills]
+    memo = f"Bill for {cycle}" + (" (corrected)" if supersedes else "")
+    rows_insert(
+        LedgerEntry,
+        [
+            {
+                "account_id": b["account_id"],
+                "kind": LedgerEntry.Kind.CHARGE,
+                "amount": b["total"],
+                "posted_on": issued_on,
+                "bill_id": bill_id,
+                "reference": "",
+                "memo": memo,
+            }
+            for b, bill_id in zip(bills, ids, strict=True)
+        ],
+    )
+    for p, bill_id in zip(prepared, ids, strict=True):
         if p.true_up_of:
-            Bill.objects.filter(pk__in=[b.pk for b in p.true_up_of]).update(
-                trued_up_in=by_account[p.account.pk]
-            )
-    return bills
+            Bill.objects.filter(pk__in=[b.pk for b in p.true_up_of]).update(trued_up_in_id=bill_id)
+    return ids
 
 
 def may_bill(user) -> bool:
@@ -253,21 +259,37 @@ def bill_run(
     issued_on = issued_on or last + timedelta(days=1)
     due_on = issued_on + timedelta(days=current_tariff().due_days)
     actor = system_actor(BILLING_JOB, on_behalf_of=started_by)
-    accounts = list(accounts_to_bill(cycle))
-    billed = set(Bill.objects.filter(cycle=cycle, is_current=True).values_list("account_id", flat=True))
-    services_by_premise: dict[int, list[str]] = {}
-    for premise_id, service in ServicePoint.objects.filter(
-        premise_id__in={a.premise_id for a in accounts}
-    ).values_list("premise_id", "service"):
-        services_by_premise.setdefault(premise_id, []).append(service)
-    issued = 0
-    for start in range(0, len(accounts), chunk):
-        part = [a for a in accounts[start : start + chunk] if a.pk not in billed]
-        if part:
-            issued += _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run)
+    # A chunk of accounts at a time, by id, so memory stays flat in the number of accounts: the accounts, the
+    # bills already issued and the premises' services are read chunk by chunk.
+    to_bill = accounts_to_bill(cycle).order_by("pk")
+    issued, after = 0, 0
+    while True:
+        part = list(to_bill.filter(pk__gt=after)[:chunk])
+        if not part:
+            break
+        after = part[-1].pk
+        billed = set(
+            Bill.objects.filter(
+                cycle=cycle, is_current=True, account_id__in=[a.pk for a in part]
+            ).values_list("account_id", flat=True)
+        )
+        todo = [a for a in part if a.pk not in billed]
+        if todo:
+            services_by_premise = services_of_premises({a.premise_id for a in todo})
+            issued += _bill_chunk(todo, cycle, issued_on, due_on, actor, services_by_premise, run)
         if progress:
-            progress(len(accounts[start : start + chunk]))
+            progress(len(part))
     return issued
+
+
+def services_of_premises(premise_ids) -> dict[int, list[str]]:
+    """Each premise's services, sorted."""
+    out: dict[int, list[str]] = {}
+    for premise_id, service in ServicePoint.objects.filter(premise_id__in=list(premise_ids)).values_list(
+        "premise_id", "service"
+    ):
+        out.setdefault(premise_id, []).append(service)
+    return {p: sorted(s) for p, s in out.items()}
 
 
 def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run) -> int:
@@ -355,9 +377,10 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         [],
     )
     prepared.content["corrects"] = {"bill": old.pk, "reason": reason.strip()}
-    return _issue(
+    (bill_id,) = _issue(
         [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
-    )[0]
+    )
+    return Bill.objects.get(pk=bill_id)
 
 
 def balance_of(account_id: int) -> Decimal:

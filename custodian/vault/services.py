@@ -17,6 +17,7 @@ from django.utils import timezone
 from custodian.audit.events import append_change, append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
+from custodian.rows import rows_insert
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
 from custodian.vault.models import (
@@ -297,7 +298,8 @@ def documents_seal_many(
     *, category: str, items: Sequence[tuple[int, str, bytes, str]], submission: Submission | None
 ):
     """Seal many documents the utility produced (bills), one provenance for the batch: items are
-    (customer_id, ref, content, media_type). Returns the SealedDocument rows created."""
+    (customer_id, ref, content, media_type). Returns how many were sealed. One `executemany` (a bill run seals
+    a thousand at a time)."""
     import json
 
     if current_policy().categories.get(category) is None:
@@ -305,19 +307,21 @@ def documents_seal_many(
     provenance = _provenance_create(submission)
     keys = _data_keys_for(sorted({cid for cid, *_ in items}))
     header = json.dumps({"filename": ""}).encode() + b"\n"
-    rows = [
-        SealedDocument(
-            customer_id=cid,
-            category=category,
-            ref=ref,
-            media_type=media_type[:100],
-            size=len(content),
-            ciphertext=sealing.seal_bytes(keys[cid], cid, f"{category}:{ref}", header + content),
-            provenance=provenance,
-        )
-        for cid, ref, content, media_type in items
-    ]
-    return SealedDocument.objects.bulk_create(rows, batch_size=1000)
+    return rows_insert(
+        SealedDocument,
+        [
+            {
+                "customer_id": cid,
+                "category": category,
+                "ref": ref,
+                "media_type": media_type[:100],
+                "size": len(content),
+                "ciphertext": sealing.seal_bytes(keys[cid], cid, f"{category}:{ref}", header + content),
+                "provenance_id": provenance.pk,
+            }
+            for cid, ref, content, media_type in items
+        ],
+    )
 
 
 @dataclass(frozen=True)
