@@ -54,6 +54,12 @@ CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_secret("CUSTODIAN_PAYMENT_WEBHOOK_SECRET"
     _DEV_WEBHOOK_SECRET if DEBUG else ""
 )
 # The tariff beside it: rates as code, versioned by effective date, checked at start-up.
+# The utility's bank for automatic payments (from the ACH origination agreement). Development and tests use
+# placeholders no bank has (routing 000000000: the 00 prefix is no bank's); production refuses to write a
+# debit file until they are set.
+CUSTODIAN_ACH_BANK_ROUTING = env_str("CUSTODIAN_ACH_BANK_ROUTING", "000000000" if DEBUG else "")
+CUSTODIAN_ACH_BANK_NAME = env_str("CUSTODIAN_ACH_BANK_NAME", "PLACEHOLDER BANK" if DEBUG else "")
+CUSTODIAN_ACH_COMPANY_ID = env_str("CUSTODIAN_ACH_COMPANY_ID", "0000000000" if DEBUG else "")
 CUSTODIAN_TARIFF_FILE = env_path("CUSTODIAN_TARIFF_FILE", BASE_DIR / "policy" / "owatonna-tariff.toml")
 # Key files. In development they are created under var/keys on first use; in production they must exist.
 CUSTODIAN_MASTER_KEYRING = env_path("CUSTODIAN_MASTER_KEYRING", VAR_DIR / "keys" / "master-keyring.json")

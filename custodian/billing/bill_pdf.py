@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
+from custodian.policy.assistance import energy_assistance_lines
 from custodian.usage.report_pdf import _latin
 
 INK = (11, 83, 148)
@@ -126,8 +127,9 @@ def bill_pdf(*, utility: dict, content: dict) -> bytes:
             + ". Pay in the customer portal, by automatic payment, by mail or at our office. Can't pay in "
             "full? Ask us for a payment agreement. From October 1 to April 30, Minnesota's Cold Weather Rule "
             "(Minn. Stat. 216B.097) protects households that qualify and keep a payment agreement from "
-            "having their heat disconnected; energy assistance: call us or the Minnesota Energy Assistance "
-            "Program."
+            "having their heat disconnected. Energy assistance: "
+            + "; ".join(energy_assistance_lines() or ("call us",))
+            + "."
         ),
     )
     return bytes(pdf.output())

@@ -27,19 +27,11 @@ from custodian.collecting.rules import (
 from custodian.customers.models import Account, Customer, CustomerClass
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send
+from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
 
 COLLECTIONS_JOB = "collections"
 COLD_WEATHER_JOB = "cold_weather_notice"
-# The energy assistance providers serving the utility's territory, printed on every notice of proposed
-# disconnection (§ 216B.097 subd. 2(a)(3)) and on the yearly notice. To be confirmed by collections each
-# year with the Minnesota Department of Commerce's list of local service providers.
-ENERGY_ASSISTANCE_PROVIDERS = (
-    "Minnesota Energy Assistance Program (Minnesota Department of Commerce): 1-800-657-3710, "
-    "mn.gov/commerce/energy-assistance (to be confirmed)",
-    "The local energy assistance service provider for Steele County (to be confirmed): ask us and we will "
-    "refer you",
-)
 
 
 class NoticeError(ValueError):
@@ -55,7 +47,7 @@ def _utility() -> dict:
     return {
         "utility": policy.utility["name"],
         "phone": policy.utility.get("phone", ""),
-        "providers": ENERGY_ASSISTANCE_PROVIDERS,
+        "providers": energy_assistance_lines(),
     }
 
 

@@ -25,7 +25,14 @@ from custodian.disclosures.exports import export_admit, export_dir
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport
 from custodian.disclosures.services import disclosure_entries_record
 from custodian.payments.models import AchDebit, Autopay
-from custodian.payments.nacha import BankAccountError, Debit, Origin, bank_account_parse, nacha_file
+from custodian.payments.nacha import (
+    BankAccountError,
+    Debit,
+    Origin,
+    bank_account_parse,
+    nacha_file,
+    routing_valid,
+)
 from custodian.policy.loader import current_policy
 from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_many, vendor_actor
@@ -42,12 +49,27 @@ class AutopayError(ValueError):
 
 
 def origin() -> Origin:
-    """The utility as originator: its bank's routing number and the company id the bank assigned. The
-    defaults are illustrative, to be replaced by the bank's (settings CUSTODIAN_ACH_*)."""
+    """The utility as originator: its bank's routing number and name and the company id the bank assigned,
+    from settings (CUSTODIAN_ACH_BANK_ROUTING, CUSTODIAN_ACH_BANK_NAME, CUSTODIAN_ACH_COMPANY_ID). Refused,
+    naming what is missing, until they are set; development's placeholders are no bank's."""
+    routing = settings.CUSTODIAN_ACH_BANK_ROUTING or ""
+    missing = [
+        name
+        for name, value in (
+            ("CUSTODIAN_ACH_BANK_ROUTING", routing),
+            ("CUSTODIAN_ACH_BANK_NAME", settings.CUSTODIAN_ACH_BANK_NAME),
+            ("CUSTODIAN_ACH_COMPANY_ID", settings.CUSTODIAN_ACH_COMPANY_ID),
+        )
+        if not value
+    ]
+    if missing:
+        raise AutopayError(f"the bank's details are not configured: set {', '.join(missing)}")
+    if not routing_valid(routing):
+        raise AutopayError("CUSTODIAN_ACH_BANK_ROUTING is not a routing number (nine digits, check digit)")
     return Origin(
-        bank_routing=getattr(settings, "CUSTODIAN_ACH_BANK_ROUTING", "091000019"),
-        bank_name=getattr(settings, "CUSTODIAN_ACH_BANK_NAME", "UTILITY'S BANK"),
-        company_id=getattr(settings, "CUSTODIAN_ACH_COMPANY_ID", "1416000000"),
+        bank_routing=routing,
+        bank_name=settings.CUSTODIAN_ACH_BANK_NAME,
+        company_id=settings.CUSTODIAN_ACH_COMPANY_ID,
         company_name=current_policy().utility.get("short_name", "UTILITY"),
     )
 
@@ -127,6 +149,7 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
         only_function=ACH_ORIGINATION,
         wrong_function=f"the debits go only to a vendor of the {ACH_ORIGINATION!r} function",
     )
+    bank_origin = origin()  # the bank's details configured, before anyone's data is read
     due = debits_due(effective_on=effective_on)
     if not due:
         return None
@@ -153,7 +176,7 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
         kept.append((d, reference))
     if not debits:
         return None
-    body = nacha_file(origin=origin(), debits=debits, effective_on=effective_on, created=timezone.now())
+    body = nacha_file(origin=bank_origin, debits=debits, effective_on=effective_on, created=timezone.now())
     name = f"ach-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
     export = VendorExport.objects.create(
         vendor=vendor,

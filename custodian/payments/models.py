@@ -62,3 +62,14 @@ class AchDebit(models.Model):
     effective_on = models.DateField()
     export = models.ForeignKey("disclosures.VendorExport", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AchReturn(models.Model):
+    """A debit the customer's bank returned (the bank's return file), with its NACHA return reason code:
+    posted once as a reversal on the ledger, so the bill is owed again."""
+
+    debit = models.OneToOneField(AchDebit, on_delete=models.PROTECT, related_name="returned")
+    reason_code = models.CharField(max_length=3)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -228,6 +228,18 @@ def load_policy(path: Path) -> Policy:
     utility = _need(raw, "utility", path, "utility", dict)
     for key in ("name", "address", "phone", "email", "time_zone", "responsible_authority"):
         _need(utility, key, path, "utility", dict if key == "responsible_authority" else str)
+    for i, provider in enumerate(utility.get("energy_assistance", [])):
+        if not (
+            isinstance(provider, dict)
+            and isinstance(provider.get("name"), str)
+            and isinstance(provider.get("contact"), str)
+            and isinstance(provider.get("confirmed"), bool)
+        ):
+            raise PolicyError(
+                path,
+                f"utility.energy_assistance[{i}]",
+                "a provider needs `name` and `contact` (text) and `confirmed` (true or false)",
+            )
     try:
         ZoneInfo(utility["time_zone"])
     except (ValueError, ZoneInfoNotFoundError):

@@ -77,3 +77,16 @@ def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
         call_command("collection_notices", "cold-weather", "--on", "2026-12-01", "--no-progress")
     with pytest.raises(CommandError, match="not a date"):
         call_command("collection_notices", "past-due", "--on", "tomorrow", "--no-progress")
+
+
+def test_the_energy_assistance_providers_come_from_the_policy_file_marked_until_confirmed():
+    from custodian.collecting.notices import _utility
+    from custodian.policy.assistance import energy_assistance_lines
+    from custodian.policy.loader import current_policy
+
+    providers = current_policy().utility["energy_assistance"]
+    lines = energy_assistance_lines()
+    assert len(lines) == len(providers) and _utility()["providers"] == lines
+    for provider, line in zip(providers, lines, strict=True):
+        assert line.startswith(f"{provider['name']}: {provider['contact']}")
+        assert line.endswith("(to be confirmed)") != provider["confirmed"]

@@ -164,3 +164,17 @@ def test_the_debits_due_go_to_the_bank_once_and_are_posted(on_autopay, bank, pri
     }
     assert ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=effective) is None
     assert autopay_stop(account_id=on_autopay[0].pk) and not autopay_stop(account_id=on_autopay[0].pk)
+
+
+def test_no_debit_file_until_the_banks_details_are_configured(on_autopay, bank, privacy_officer, settings):
+    """Production has no placeholder: the file is refused, naming what to set, before anyone's bank account is
+    read; development's placeholders are no bank's (routing 000000000)."""
+    vendor, _ = bank
+    settings.CUSTODIAN_ACH_BANK_ROUTING = ""
+    before = AccessEvent.objects.count()
+    with pytest.raises(AutopayError, match="set CUSTODIAN_ACH_BANK_ROUTING"):
+        ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
+    settings.CUSTODIAN_ACH_BANK_ROUTING = "091000018"
+    with pytest.raises(AutopayError, match="not a routing number"):
+        ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
+    assert AccessEvent.objects.count() == before and not AchDebit.objects.exists()

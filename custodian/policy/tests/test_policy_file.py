@@ -110,6 +110,11 @@ def _broken(tmp_path, edit) -> Path:
             "`period` must name a number of years or days in [retention]",
         ),
         (
+            lambda s: s.replace('refer you"\nconfirmed = false', 'refer you"\nconfirmed = "no"'),
+            "utility.energy_assistance[1]",
+            "`confirmed` (true or false)",
+        ),
+        (
             lambda s: s.replace("held_reads_per_hour = 20", "held_reads_per_hour = 0"),
             "breach",
             "`held_reads_per_hour` must be a whole number, at least 1",

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from custodian.disclosures.exports import ExportRefused
 from custodian.disclosures.models import Vendor
-from custodian.payments.autopay import ach_export_run
+from custodian.payments.autopay import AutopayError, ach_export_run
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"--effective {effective!r} is not a date written YYYY-MM-DD") from None
         try:
             export = ach_export_run(vendor=bank, requested_by=staff, effective_on=day)
-        except ExportRefused as exc:
+        except (ExportRefused, AutopayError) as exc:
             raise CommandError(str(exc)) from None
         if export is None:
             self.stdout.write("no automatic payments due")
