@@ -104,7 +104,6 @@ def measure(db: str) -> dict:
         customer_ids=[a.customer_id for a in accounts],
         fields=["account_number"],
         purpose="billing",
-        action="bench_setup",
     )
     for a in accounts:
         index = by_number[numbers[a.customer_id]["account_number"]]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.api.models import ApiToken
+from custodian.audit.actions import Action
 from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
 
@@ -72,11 +73,11 @@ def api_token_create(
         token_hash=hash_token(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    _log("api_token_issued", token, changed_by, f"expires {token.expires_at:%Y-%m-%d}")
+    _log(Action.API_TOKEN_ISSUED, token, changed_by, f"expires {token.expires_at:%Y-%m-%d}")
     return token, raw
 
 
-def _log(action: str, token: ApiToken, changed_by, detail: str) -> None:
+def _log(action: Action, token: ApiToken, changed_by, detail: str) -> None:
     """Tokens are issued, expired and revoked on the record: an event in the access log naming who did it
     (a member of staff in the console, or the command line)."""
     from custodian.audit.events import append_change
@@ -94,7 +95,7 @@ def api_token_revoke(*, token: ApiToken, changed_by=None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        _log("api_token_revoked", token, changed_by, "revoked")
+        _log(Action.API_TOKEN_REVOKED, token, changed_by, "revoked")
     return token
 
 
@@ -105,7 +106,7 @@ def api_token_expire(*, token: ApiToken, at: datetime | None = None, changed_by=
     if at < token.expires_at:
         token.expires_at = at
         token.save(update_fields=["expires_at"])
-        _log("api_token_expired", token, changed_by, f"expires {timezone.localtime(at):%Y-%m-%d %H:%M}")
+        _log(Action.API_TOKEN_EXPIRED, token, changed_by, f"expires {timezone.localtime(at):%Y-%m-%d %H:%M}")
     return token
 
 
@@ -120,7 +121,7 @@ def api_tokens_revoke_for_user(*, user, changed_by=None, record: bool = True) ->
         from custodian.staff.services import change_actor
 
         append_change(
-            action="api_token_revoked",
+            action=Action.API_TOKEN_REVOKED,
             reason=f"every token of {user.get_username()} revoked ({count})",
             **change_actor(changed_by),
         )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils.connection import ConnectionDoesNotExist
 
+from custodian.audit.actions import CHANGE_ACTIONS, Action, known_action
 from custodian.audit.models import AccessEvent
 
 CANON_FIELDS = (
@@ -105,6 +106,7 @@ def _driver(cursor):
 
 
 def _row(raw: dict, at_us: int, nonce: str) -> list:
+    known_action(raw.get("action", ""))  # every writer's events pass here: a free string is refused
     return [at_us, nonce, *(clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS)]
 
 
@@ -148,6 +150,7 @@ def append_uniform(common: dict, customer_ids) -> int:
     ids = [str(c) for c in customer_ids]
     if not ids:
         return 0
+    known_action(common.get("action", ""))
     split = TEXT_FIELDS.index("customer_id")
     shared = [clean_text(f, common.get(f, "")) for f in TEXT_FIELDS]
     before, after = shared[:split], shared[split + 1 :]
@@ -242,6 +245,8 @@ def record_surviving(write: Callable[[str], None]) -> None:
 def append_surviving(events: Iterable[dict]) -> None:
     """Append events that must be recorded whatever the caller's transaction does next."""
     events = list(events)
+    for event in events:  # refused here, not later on a connection or a thread of its own
+        known_action(event.get("action", ""))
     if events:
         record_surviving(
             lambda alias: append_events(events) if alias == DEFAULT_DB_ALIAS else _insert_on(alias, events)
@@ -264,34 +269,10 @@ def settle_detached(timeout: float = 60) -> None:
 
 # --- writes that change what the utility holds about a customer ---------------------------------------
 
-CHANGE_ACTIONS = frozenset(
-    {
-        "record_values",
-        "consent_given",
-        "consent_revoked",
-        "break_glass_review",
-        "staff_membership",
-        # Staff and API token administration (custodian.staff.services, custodian.api.services).
-        "staff_added",
-        "staff_deactivated",
-        "staff_reactivated",
-        "staff_password_reset",
-        "staff_mfa_reset",
-        "api_token_issued",
-        "api_token_expired",
-        "api_token_revoked",
-        # Accounts over time (custodian.customers.services): service started, stopped, moved; a request.
-        "service_started",
-        "service_stopped",
-        "service_moved",
-        "service_change_asked",
-    }
-)
-
 
 def append_change(
     *,
-    action: str,
+    action: Action,
     actor_kind: str,
     actor_id: str,
     actor_label: str,

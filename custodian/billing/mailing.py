@@ -8,6 +8,7 @@ import base64
 import json
 from datetime import datetime
 
+from custodian.audit.actions import Action
 from custodian.billing.bill_pdf import bill_pdf
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.disclosures.exports import ExportRows, export_rows_register
@@ -38,7 +39,7 @@ def bill_mailing_rows(*, actor, customer_ids, values):
         refs=[(b.customer_id, b.document_ref) for b in bills],
         category="bills",
         purpose="billing",
-        action="vendor_export",
+        action=Action.VENDOR_EXPORT,
     )
     utility = current_policy().utility
     for b in bills:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.customers.models import Customer
 from custodian.outbox.services import OutboxError, message_send
@@ -79,7 +80,7 @@ def bill_notices_send(
             customer_ids=sorted({b.customer_id for b in part}),
             fields=["email"],
             purpose="contacting_customers",
-            action="bill_notice",
+            action=Action.BILL_NOTICE,
         )
         for bill in part:
             address = addresses.get(bill.customer_id, {}).get("email", "")

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.billing.compute import Line, Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
@@ -301,7 +302,7 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run)
             fields=BILL_FIELDS,
             purpose="billing",
             months=[cycle],
-            action="bill_run",
+            action=Action.BILL_RUN,
         )
         by_customer: dict[int, dict[str, object]] = {}
         for block in blocks:
@@ -361,7 +362,7 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         fields=BILL_FIELDS,
         purpose="billing",
         months=[old.cycle],
-        action="rebill",
+        action=Action.REBILL,
     )
     services = sorted(
         ServicePoint.objects.filter(premise_id=account.premise_id).values_list("service", flat=True)

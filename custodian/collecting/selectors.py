@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Min, Sum
 
+from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry, cents
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
@@ -43,7 +44,7 @@ def protection_facts_many(
             fields=[FIELD],
             purpose=PURPOSE,
             client_ip=client_ip,
-            action="protections_check",
+            action=Action.PROTECTIONS_CHECK,
         )
         facts.update({cid: ProtectionFacts.from_json(v.get(FIELD)) for cid, v in values.items()})
     return facts

@@ -3,6 +3,7 @@ customer who opted out left out before anything is read (and refused by the gate
 
 from dataclasses import dataclass
 
+from custodian.audit.actions import Action
 from custodian.customers.models import Customer, CustomerClass
 from custodian.vault.gate import Actor, reveal_many
 from custodian.vault.services import opted_out_customer_ids
@@ -49,7 +50,7 @@ def audience_build(*, actor: Actor, f: AudienceFilter, client_ip: str = "", chun
             fields=AUDIENCE_FIELDS,
             purpose="marketing",
             client_ip=client_ip,
-            action="marketing_audience",
+            action=Action.MARKETING_AUDIENCE,
         )
         rows += [{"customer_id": cid, **values[cid]} for cid in part]
     return rows

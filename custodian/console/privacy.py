@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from custodian.audit.actions import SINGLE_READS
 from custodian.audit.models import AccessEvent
 from custodian.audit.selectors import who_has_seen
 from custodian.disclosures.selectors import disclosures_for
@@ -19,8 +20,6 @@ from custodian.vault.selectors import value_provenance
 UNUSUAL_DISTINCT_CUSTOMERS = 25  # customers read one at a time without a request, in the window
 UNUSUAL_DENIALS = 10
 UNUSUAL_OWN_REQUEST_CUSTOMERS = 10  # customers read through requests the reader entered themselves
-# Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
-SINGLE_READS = ("reveal", "reveal_documents", "reveal_intervals", "lookup", "intake_lookup")
 
 
 @dataclass(frozen=True)

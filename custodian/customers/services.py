@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.customers.models import (
     SERVICE_UNITS,
@@ -147,7 +148,7 @@ def _notice_fields(submission: Submission | None, notices_shown: Sequence[str] =
     }
 
 
-def _log(action: str, *, by, customer_id: int, reason: str) -> None:
+def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
     """The change in the access log, in the writer's transaction: who did it (a member of staff, the
     customer in the portal, or the command line) and what changed (no personal value in the reason)."""
     if by == "customer":
@@ -174,7 +175,7 @@ def _close_owner_vacancy(premise_id: int, *, before: date, by) -> None:
     owner.closed_on, owner.close_reason = last_day, CloseReason.TENANT_MOVED_IN
     owner.save(update_fields=["closed_on", "close_reason"])
     _log(
-        "service_stopped",
+        Action.SERVICE_STOPPED,
         by=by,
         customer_id=owner.customer_id,
         reason=f"account {owner.pk} closed {last_day.isoformat()}: {CloseReason.TENANT_MOVED_IN.label}",
@@ -236,7 +237,7 @@ def account_start(
         **_notice_fields(submission, notices_shown),
     )
     _log(
-        "service_started",
+        Action.SERVICE_STARTED,
         by=by,
         customer_id=customer.pk,
         reason=f"account {account.pk} opened {opened_on.isoformat()} at premise {premise.pk} ({role})",
@@ -272,7 +273,7 @@ def account_stop(
     if not Account.objects.filter(customer_id=account.customer_id, closed_on__isnull=True).exists():
         Customer.objects.filter(pk=account.customer_id).update(is_active=False)
     _log(
-        "service_stopped",
+        Action.SERVICE_STOPPED,
         by=by,
         customer_id=account.customer_id,
         reason=f"account {account.pk} closed {closed_on.isoformat()}: {CloseReason(reason).label}",
@@ -308,7 +309,7 @@ def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date, by
         setattr(new, name, getattr(old, name))
     new.save(update_fields=list(notices))
     _log(
-        "service_moved",
+        Action.SERVICE_MOVED,
         by=by,
         customer_id=old.customer_id,
         reason=f"account {old.pk} moved to account {new.pk} (premise {to_premise_id}), {moving_on:%Y-%m-%d}",
@@ -382,7 +383,7 @@ def service_change_ask(
             submission=submission,
         )
     _log(
-        "service_change_asked",
+        Action.SERVICE_CHANGE_ASKED,
         by=by,
         customer_id=customer_id,
         reason=f"request {change.pk}: {change.get_kind_display()} on {on.isoformat()} (account {account.pk})",

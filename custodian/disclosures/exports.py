@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer, CustomerClass
 from custodian.customers.selectors import current_premise_by_customer
@@ -196,7 +197,7 @@ def vendor_export_run(
                     customer_ids=part,
                     fields=fields,
                     purpose=function.purpose,
-                    action="vendor_export",
+                    action=Action.VENDOR_EXPORT,
                 )
                 if special is not None:
                     for row in special.rows(actor=actor, customer_ids=part, values=values):
@@ -341,7 +342,7 @@ def letters_export_run(
                     customer_ids=sorted({letter.customer_id for letter in part}),
                     fields=["name", "mailing_address"],
                     purpose=function.purpose,
-                    action="vendor_export",
+                    action=Action.VENDOR_EXPORT,
                 )
                 addressed = [
                     letter
@@ -354,7 +355,7 @@ def letters_export_run(
                     refs=[(letter.customer_id, letter.text_ref) for letter in addressed],
                     category="correspondence",
                     purpose=function.purpose,
-                    action="vendor_export",
+                    action=Action.VENDOR_EXPORT,
                 )
                 for letter in addressed:
                     mine = values[letter.customer_id]

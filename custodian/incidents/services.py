@@ -34,6 +34,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, SecurityAssessment
@@ -41,7 +42,13 @@ from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 
-READ_ACTIONS = ("reveal", "reveal_documents", "reveal_intervals", "bulk_reveal", "bulk_reveal_intervals")
+READ_ACTIONS = (
+    Action.REVEAL,
+    Action.REVEAL_DOCUMENTS,
+    Action.REVEAL_INTERVALS,
+    Action.BULK_REVEAL,
+    Action.BULK_REVEAL_INTERVALS,
+)
 
 
 class IncidentError(ValueError):

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
@@ -162,7 +163,7 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
         customer_ids=customer_ids,
         fields=fields,
         purpose=function.purpose,
-        action="vendor_export",
+        action=Action.VENDOR_EXPORT,
     )
     debits, kept = [], []
     for d in due:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian.audit.actions import Action
 from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen
 from custodian.csvfile import csv_writer
@@ -30,14 +31,14 @@ from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
 
 CHANGE_LABELS = {
-    "record_values": "Recorded or corrected your details",
-    "consent_given": "Recorded your consent",
-    "consent_revoked": "Recorded the revocation of your consent",
-    "break_glass_review": "Reviewed an emergency access to your data",
-    "service_started": "Started your service",
-    "service_stopped": "Stopped your service",
-    "service_moved": "Moved your service",
-    "service_change_asked": "Recorded your request to stop or move service",
+    Action.RECORD_VALUES: "Recorded or corrected your details",
+    Action.CONSENT_GIVEN: "Recorded your consent",
+    Action.CONSENT_REVOKED: "Recorded the revocation of your consent",
+    Action.BREAK_GLASS_REVIEW: "Reviewed an emergency access to your data",
+    Action.SERVICE_STARTED: "Started your service",
+    Action.SERVICE_STOPPED: "Stopped your service",
+    Action.SERVICE_MOVED: "Moved your service",
+    Action.SERVICE_CHANGE_ASKED: "Recorded your request to stop or move service",
 }
 
 

@@ -33,6 +33,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from custodian.analytics.models import PageView
+from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.audit.redaction import events_redact
 from custodian.casework.models import RequestStatus
@@ -274,7 +275,7 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
             customer_ids=part,
             purpose="providing_services",
             months=months,
-            action="retention_monthly_totals",
+            action=Action.RETENTION_MONTHLY_TOTALS,
         )
         totals = []
         for block in opened:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
@@ -71,14 +72,14 @@ def change_actor(changed_by) -> dict:
     return {"actor_kind": "staff", "actor_id": str(changed_by.pk), "actor_label": changed_by.get_username()}
 
 
-def _log(action: str, reason: str, changed_by) -> None:
+def _log(action: Action, reason: str, changed_by) -> None:
     append_change(action=action, reason=reason, **change_actor(changed_by))
 
 
 def _log_membership(user, services, changed_by) -> None:
     """Who may read what changes with a staff member's services: an event in the access log."""
     _log(
-        "staff_membership",
+        Action.STAFF_MEMBERSHIP,
         f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}",
         changed_by,
     )
@@ -121,7 +122,7 @@ def staff_member_add(
         services=list(services),
         changed_by=changed_by,
     )
-    _log("staff_added", f"{username} added", changed_by)
+    _log(Action.STAFF_ADDED, f"{username} added", changed_by)
     return user, password
 
 
@@ -167,7 +168,7 @@ def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
     revoked = sum(r for _, r in staff_offboarded.send(sender=type(user), user=user) if isinstance(r, int))
     done = Offboarding(sessions_ended=sessions_end(user=user), tokens_revoked=revoked)
     _log(
-        "staff_deactivated",
+        Action.STAFF_DEACTIVATED,
         f"{user.get_username()} deactivated"
         + ("" if was_active else " (already inactive)")
         + f": {done.sessions_ended} sessions ended, {done.tokens_revoked} API tokens revoked",
@@ -184,7 +185,7 @@ def staff_member_reactivate(*, user, changed_by=None) -> None:
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
-        _log("staff_reactivated", f"{user.get_username()} reactivated", changed_by)
+        _log(Action.STAFF_REACTIVATED, f"{user.get_username()} reactivated", changed_by)
 
 
 @transaction.atomic
@@ -199,7 +200,7 @@ def staff_second_factor_reset(*, user, changed_by=None) -> int:
     StaticDevice.objects.filter(user=user).delete()
     ended = sessions_end(user=user)
     _log(
-        "staff_mfa_reset",
+        Action.STAFF_MFA_RESET,
         f"{user.get_username()}: second factor reset, {ended} sessions ended",
         changed_by,
     )
@@ -214,5 +215,9 @@ def staff_password_reset(*, user, changed_by=None) -> str:
     user.set_password(password)
     user.save(update_fields=["password"])
     ended = sessions_end(user=user)
-    _log("staff_password_reset", f"{user.get_username()}: password reset, {ended} sessions ended", changed_by)
+    _log(
+        Action.STAFF_PASSWORD_RESET,
+        f"{user.get_username()}: password reset, {ended} sessions ended",
+        changed_by,
+    )
     return password

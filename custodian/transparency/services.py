@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.customers.models import Account, Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import OutboxError, letter_send, message_send
@@ -135,7 +136,7 @@ def policy_change_notify(
             customer_ids=part,
             fields=["email"],
             purpose="contacting_customers",
-            action="policy_notice",
+            action=Action.POLICY_NOTICE,
         )
         customers = Customer.objects.in_bulk(part)
         for cid in part:

@@ -5,6 +5,7 @@ interval store where it has them, billing-cycle totals otherwise."""
 import json
 from collections.abc import Callable
 
+from custodian.audit.actions import Action
 from custodian.customers.models import Service
 from custodian.customers.selectors import open_accounts
 from custodian.usage.comparison import ComparisonData, monthly_use_of
@@ -56,7 +57,7 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
             customer_ids=part,
             fields=["meter_usage"],
             purpose="providing_services",
-            action="comparison_reports",
+            action=Action.COMPARISON_REPORTS,
         )
         bills = []
         for cid in part:
@@ -68,7 +69,7 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
             purpose="providing_services",
             months=months,
             services=["electric"],
-            action="comparison_reports",
+            action=Action.COMPARISON_REPORTS,
         )
         hourly = hourly_table(blocks)
         readings += hourly.num_rows

@@ -3,6 +3,7 @@ with the disclosure workflow's exports (`disclosures.exports.export_rows_registe
 
 import base64
 
+from custodian.audit.actions import Action
 from custodian.disclosures.exports import REPORT_MAILING, ExportRows, export_rows_register
 from custodian.policy.loader import current_policy
 from custodian.usage.report_pdf import report_pdf
@@ -34,7 +35,7 @@ def report_mailing_rows(*, actor, customer_ids, values):
         purpose="providing_services",
         months=months_between(*default_period()),
         services=["electric"],
-        action="vendor_export",
+        action=Action.VENDOR_EXPORT,
     )
     by_customer: dict[int, list] = {}
     for b in blocks:

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import append_change, append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
@@ -170,7 +171,7 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
         if who is None:
             for cid in ids:
                 append_change(
-                    action="record_values",
+                    action=Action.RECORD_VALUES,
                     actor_kind="customer",
                     actor_id=str(cid),
                     actor_label="the customer",
@@ -179,7 +180,9 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
                     reason=reason,
                 )
         else:
-            append_change(action="record_values", customer_ids=ids, categories=cats, reason=reason, **who)
+            append_change(
+                action=Action.RECORD_VALUES, customer_ids=ids, categories=cats, reason=reason, **who
+            )
 
 
 def personal_data_record(*, customer, values: dict[str, str], submission: Submission | None) -> int:
@@ -407,7 +410,7 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     append_events(
         [
             {
-                "action": "hold_decision",
+                "action": Action.HOLD_DECISION,
                 "actor_kind": "staff",
                 "actor_id": str(decided_by.pk),
                 "actor_label": decided_by.get_username(),

@@ -318,7 +318,7 @@ def test_an_actor_id_matches_only_actors_of_its_own_kind(
         append_events(
             [
                 {
-                    "action": "export" if kind == "vendor" else "reveal",
+                    "action": "vendor_export" if kind == "vendor" else "reveal",
                     "actor_kind": kind,
                     "actor_id": same_id,
                     "actor_label": f"a {kind} numbered like the clerk",

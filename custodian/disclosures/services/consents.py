@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.disclosures.models import (
     Consent,
@@ -145,11 +146,11 @@ def consent_record(
         verified_by=verified_by,
         scan_ref=scan_ref,
     )
-    _log_consent_change("consent_given", consent, verified_by, f"{method} consent {consent.pk}")
+    _log_consent_change(Action.CONSENT_GIVEN, consent, verified_by, f"{method} consent {consent.pk}")
     return consent
 
 
-def _log_consent_change(action: str, consent: Consent, staff, reason: str) -> None:
+def _log_consent_change(action: Action, consent: Consent, staff, reason: str) -> None:
     """A consent given or revoked is a change to what the utility may do with the customer's data: an event
     in the access log, in the same transaction."""
 
@@ -180,5 +181,5 @@ def consent_revoke(
     revocation = ConsentRevocation.objects.create(
         consent=consent, revoked_at=at or timezone.now(), how=how, recorded_by=recorded_by
     )
-    _log_consent_change("consent_revoked", consent, recorded_by, f"consent {consent.pk} revoked")
+    _log_consent_change(Action.CONSENT_REVOKED, consent, recorded_by, f"consent {consent.pk} revoked")
     return revocation

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import record_surviving
 from custodian.customers.models import Customer
 from custodian.disclosures.models import (
@@ -185,7 +186,7 @@ def disclose(
                 fields=fields,
                 purpose="legal_obligations",
                 client_ip=client_ip,
-                action="disclosure",
+                action=Action.DISCLOSURE,
             )
         except Denied as exc:
             raise _refuse(reason=f"the gate refused: {exc.reason}", **record) from None

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
 from custodian.audit.events import append_change, append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
@@ -31,7 +32,7 @@ def break_glass_open(
     minutes = min(minutes or limit, limit)
     cid = as_customer_id(customer_id)
     event = {
-        "action": "break_glass",
+        "action": Action.BREAK_GLASS,
         "purpose": purpose,
         "customer_id": cid or "",
         "categories": [],
@@ -71,7 +72,7 @@ def break_glass_refused(*, actor: Actor, customer_id, purpose: str, why: str, cl
     deny(
         actor,
         why,
-        action="break_glass",
+        action=Action.BREAK_GLASS,
         purpose=purpose if purpose in policy.purposes else "",
         customer_id=as_customer_id(customer_id) or "",
         categories=[],
@@ -105,7 +106,7 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
 
     append_change(
-        action="break_glass_review",
+        action=Action.BREAK_GLASS_REVIEW,
         actor_kind="staff",
         actor_id=str(reviewer.pk),
         actor_label=reviewer.get_username(),

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from custodian.audit import events as log
+from custodian.audit.actions import Action
 from custodian.audit.events import append_surviving
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
@@ -266,7 +267,7 @@ _HOLDS = ReadHold._meta.db_table
 _EVENTS = AccessEvent._meta.db_table
 
 # Reads of one customer at a time that count towards the hourly limit of reads without a request.
-_COUNTED_READS = ("reveal", "reveal_documents", "reveal_intervals")
+_COUNTED_READS = (Action.REVEAL, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS)
 
 
 def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:

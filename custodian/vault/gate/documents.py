@@ -5,6 +5,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, interval_files, sealing
 from custodian.vault.gate.actors import Actor
@@ -49,7 +50,7 @@ def reveal_documents(
     cid = as_customer_id(customer_id)
     known = category in policy.categories
     event = {
-        "action": "reveal_documents",
+        "action": Action.REVEAL_DOCUMENTS,
         "purpose": purpose,
         "customer_id": cid or str(customer_id)[:32],
         "categories": [category] if known else [],
@@ -96,7 +97,7 @@ def reveal_documents_many(
     refs: Sequence[tuple[int, str]],
     category: str,
     purpose: str,
-    action: str = "bulk_reveal_documents",
+    action: Action = Action.BULK_REVEAL_DOCUMENTS,
 ) -> dict[tuple[int, str], Document]:
     """The bulk form for exports (the letters a vendor prints): the sealed documents named by (customer id,
     ref), if the policy allows reading the category for the purpose; one decision, one access event per
@@ -184,7 +185,7 @@ def reveal_intervals(
     policy = current_policy()
     cid = as_customer_id(customer_id)
     event = {
-        "action": "reveal_intervals",
+        "action": Action.REVEAL_INTERVALS,
         "purpose": purpose,
         "customer_id": cid or str(customer_id)[:32],
         "categories": ["meter_usage"],
@@ -217,7 +218,7 @@ def reveal_intervals_many(
     purpose: str,
     months: Sequence[str],
     services: Sequence[str] | None = None,
-    action: str = "bulk_reveal_intervals",
+    action: Action = Action.BULK_REVEAL_INTERVALS,
 ) -> list:
     """The bulk form for reports and exports: the same decision as reveal_many, one access event per
     customer, and the customers' interval blocks of those months."""
@@ -253,7 +254,7 @@ def reveal_with_intervals_many(
     purpose: str,
     months: Sequence[str],
     services: Sequence[str] | None = None,
-    action: str = "bulk_reveal",
+    action: Action = Action.BULK_REVEAL,
 ) -> tuple[dict[int, dict[str, str]], list]:
     """Values and interval readings of many customers in one read (the billing run needs both): one
     decision for the fields and meter usage together, one access event per customer."""

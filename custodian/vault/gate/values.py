@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 
 from custodian.audit import events as log
+from custodian.audit.actions import Action
 from custodian.audit.events import append_events
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, sealing
@@ -111,7 +112,7 @@ def reveal(
     fields = list(dict.fromkeys(fields))
     cats = categories_of(policy, fields)
     event = {
-        "action": "reveal",
+        "action": Action.REVEAL,
         "purpose": purpose,
         "customer_id": cid if cid else str(customer_id)[:32],
         "categories": cats or [],
@@ -157,7 +158,7 @@ def reveal_many(
     fields: Sequence[str],
     purpose: str,
     client_ip: str = "",
-    action: str = "bulk_reveal",
+    action: Action = Action.BULK_REVEAL,
 ) -> dict[int, dict[str, str]]:
     """The bulk form for exports and reports: one policy decision, one access event per customer.
 
@@ -223,7 +224,7 @@ def find_customers(
     policy = current_policy()
     category = policy.category_for_field(field)
     base = {
-        "action": "intake_lookup" if intake else "lookup",
+        "action": Action.INTAKE_LOOKUP if intake else "lookup",
         "purpose": purpose,
         "categories": [category] if category else [],
         "request_id": request_id,

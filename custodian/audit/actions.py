@@ -1,0 +1,88 @@
+"""The actions an access-log event may record: every writer names one of these, and the writers refuse any
+other (custodian.audit.events). The stored value is the member's string, so events written before this enum
+existed read, hash and verify as they always did; a new action is a new member here, never a free string."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # One customer at a time, through the gate.
+    REVEAL = "reveal"
+    REVEAL_DOCUMENTS = "reveal_documents"
+    REVEAL_INTERVALS = "reveal_intervals"
+    LOOKUP = "lookup"
+    INTAKE_LOOKUP = "intake_lookup"
+    BREAK_GLASS = "break_glass"
+    # Many customers at once, through the gate: the generic reads and the work that names its own.
+    BULK_REVEAL = "bulk_reveal"
+    BULK_REVEAL_DOCUMENTS = "bulk_reveal_documents"
+    BULK_REVEAL_INTERVALS = "bulk_reveal_intervals"
+    BILL_RUN = "bill_run"
+    REBILL = "rebill"
+    BILL_NOTICE = "bill_notice"
+    COMPARISON_REPORTS = "comparison_reports"
+    VENDOR_EXPORT = "vendor_export"
+    DISCLOSURE = "disclosure"
+    POLICY_NOTICE = "policy_notice"
+    PROTECTIONS_CHECK = "protections_check"
+    MARKETING_AUDIENCE = "marketing_audience"
+    RETENTION_MONTHLY_TOTALS = "retention_monthly_totals"
+    # The privacy officer's answer to a read held past the hourly limit.
+    HOLD_DECISION = "hold_decision"
+    # Changes to what the utility holds about a customer, or to who may read it (append_change).
+    RECORD_VALUES = "record_values"
+    CONSENT_GIVEN = "consent_given"
+    CONSENT_REVOKED = "consent_revoked"
+    BREAK_GLASS_REVIEW = "break_glass_review"
+    STAFF_MEMBERSHIP = "staff_membership"
+    STAFF_ADDED = "staff_added"
+    STAFF_DEACTIVATED = "staff_deactivated"
+    STAFF_REACTIVATED = "staff_reactivated"
+    STAFF_PASSWORD_RESET = "staff_password_reset"
+    STAFF_MFA_RESET = "staff_mfa_reset"
+    API_TOKEN_ISSUED = "api_token_issued"
+    API_TOKEN_EXPIRED = "api_token_expired"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    # Accounts over time (custodian.customers.services): service started, stopped, moved; a request for it.
+    SERVICE_STARTED = "service_started"
+    SERVICE_STOPPED = "service_stopped"
+    SERVICE_MOVED = "service_moved"
+    SERVICE_CHANGE_ASKED = "service_change_asked"
+
+
+# Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
+SINGLE_READS = frozenset(
+    {Action.REVEAL, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS, Action.LOOKUP, Action.INTAKE_LOOKUP}
+)
+
+# The changes append_change records (a change is always allowed; a read is decided by the gate).
+CHANGE_ACTIONS = frozenset(
+    {
+        Action.RECORD_VALUES,
+        Action.CONSENT_GIVEN,
+        Action.CONSENT_REVOKED,
+        Action.BREAK_GLASS_REVIEW,
+        Action.STAFF_MEMBERSHIP,
+        Action.STAFF_ADDED,
+        Action.STAFF_DEACTIVATED,
+        Action.STAFF_REACTIVATED,
+        Action.STAFF_PASSWORD_RESET,
+        Action.STAFF_MFA_RESET,
+        Action.API_TOKEN_ISSUED,
+        Action.API_TOKEN_EXPIRED,
+        Action.API_TOKEN_REVOKED,
+        Action.SERVICE_STARTED,
+        Action.SERVICE_STOPPED,
+        Action.SERVICE_MOVED,
+        Action.SERVICE_CHANGE_ASKED,
+    }
+)
+
+_KNOWN = frozenset(a.value for a in Action)
+
+
+def known_action(value) -> str:
+    """The action's stored string, if it is a member of Action; ValueError naming it otherwise."""
+    if value not in _KNOWN:
+        raise ValueError(f"not an action the access log knows: {value!r}")
+    return str(value)
