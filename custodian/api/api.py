@@ -14,10 +14,9 @@ from pydantic import Field, model_validator
 from custodian.api.selectors import token_actor
 from custodian.audit.selectors import access_events
 from custodian.bounds import ApiDateTime, ApiId
-from custodian.customers.models import Customer
+from custodian.customers.selectors import customer_for
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
-from custodian.disclosures.models import Vendor, VendorExport
-from custodian.disclosures.selectors import accounting_summary
+from custodian.disclosures.selectors import accounting_summary, export_done_for, vendor_for
 from custodian.netaddr import client_ip
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
@@ -186,7 +185,7 @@ class DisclosureSummaryOut(Schema):
 def customer_disclosures(request, customer_id: ApiId):
     """The customer's accounting of disclosures, repeated ones summarized (the privacy officer)."""
 
-    if not _reviews(request.auth) or not Customer.objects.filter(pk=customer_id).exists():
+    if not _reviews(request.auth) or customer_for(fetched_by=request.auth, customer_id=customer_id) is None:
         return Status(404, {"detail": gate.NOT_FOUND_OR_DENIED})
     return accounting_summary(customer_id)
 
@@ -223,7 +222,7 @@ def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False)
 
     if not _reviews(request.auth):
         raise HttpError(403, "Only the privacy officer runs vendor exports.")
-    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    vendor = vendor_for(fetched_by=request.auth, vendor_id=vendor_id)
     if vendor is None:
         return Status(404, {"detail": "No such vendor."})
     try:
@@ -239,8 +238,8 @@ def vendor_export_file(request, export_id: ApiId):
     from django.http import FileResponse
 
     actor = request.auth
-    export = VendorExport.objects.filter(pk=export_id, status="done").first()
-    if export is None or actor.kind != "vendor" or actor.id != str(export.vendor_id):
+    export = export_done_for(fetched_by=actor, export_id=export_id)  # a vendor's own only, here
+    if export is None or actor.kind != "vendor":
         return Status(404, {"detail": "No such export."})
     response = FileResponse(
         open(export_dir() / export.file_name, "rb"),  # noqa: SIM115 (FileResponse closes it)

@@ -15,8 +15,7 @@ from custodian.api.models import ApiToken
 from custodian.api.selectors import api_tokens, token_status
 from custodian.api.services import TokenError, api_token_create, api_token_revoke
 from custodian.staff.decorators import console_required
-from custodian.staff.selectors import administers_staff, services_of
-from custodian.staff.services import staff_users
+from custodian.staff.selectors import administers_staff, services_of, staff_users
 
 REFUSAL = "Only IT and the privacy officer administer API tokens."
 

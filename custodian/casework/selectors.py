@@ -1,4 +1,4 @@
-from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 from custodian.vault.open_requests import OpenRequest
@@ -37,3 +37,14 @@ def request_list(*, fetched_by: Actor, customer_id: int | None = None):
     if customer_id is not None:
         found = found.filter(customer_id=customer_id)
     return found.order_by("due_on", "opened_at", "pk")
+
+
+def subject_requests_open(*, fetched_by: Actor):
+    """Customers' open requests about their own data (access, correction, privacy questions), the earliest
+    due first, for the privacy officer who watches their deadlines; none for anyone else."""
+    if not reviews_access(fetched_by.services):
+        return CustomerRequest.objects.none()
+    return CustomerRequest.objects.filter(
+        status=RequestStatus.OPEN,
+        kind__in=[RequestKind.DATA_ACCESS, RequestKind.CORRECTION, RequestKind.PRIVACY_QUESTION],
+    ).order_by("due_on")

@@ -15,8 +15,7 @@ from custodian.console.access import (
     console_page,
     not_found,
 )
-from custodian.customers.models import Customer
-from custodian.customers.selectors import current_premises
+from custodian.customers.selectors import current_premises, customer_for, customers_found
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -55,7 +54,7 @@ def customer_search(request):
                 " (request-driven purposes need an open request your service owns).",
             )
         else:
-            results = Customer.objects.filter(pk__in=ids)
+            results = customers_found(fetched_by=actor, customer_ids=ids)
     return render(request, "console/customer_search.html", {"form": form, "results": results})
 
 
@@ -84,7 +83,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
 @console_required
 def customer_detail(request, customer_id):
     actor = console_actor(request)
-    customer = Customer.objects.filter(pk=customer_id).first()
+    customer = customer_for(fetched_by=actor, customer_id=customer_id)
     if customer is None or not access.reads_customers(actor):
         return not_found(request)
     requests = request_list(fetched_by=actor, customer_id=customer.pk)
@@ -189,7 +188,7 @@ def customer_usage_import(request, customer_id):
     file stores nothing."""
 
     allowed = may_import_usage(request.user)
-    customer = Customer.objects.filter(pk=customer_id).first()
+    customer = customer_for(fetched_by=console_actor(request), customer_id=customer_id)
     if customer is None or not allowed:
         return not_found(request)
     form = UsageUploadForm(request.POST or None, request.FILES or None)

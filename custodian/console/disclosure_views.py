@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
-from custodian.console.access import not_found, privacy_officer_only
-from custodian.customers.models import Customer
+from custodian.console.access import console_actor, not_found, privacy_officer_only
+from custodian.customers.selectors import customer_for
 from custodian.disclosures.exports import (
     LETTER_MAILING,
     REPORT_MAILING,
@@ -20,7 +20,8 @@ from custodian.disclosures.exports import (
     export_dir,
     vendor_export_run,
 )
-from custodian.disclosures.models import Consent, DisclosureRequest, LegalAuthority, Vendor, VendorExport
+from custodian.disclosures.models import LegalAuthority
+from custodian.disclosures.selectors import consent_for, disclosure_desk, export_done_for, vendor_for
 from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
@@ -122,16 +123,11 @@ class DiscloseForm(forms.Form):
 
 @privacy_officer_only
 def desk(request):
-    vendors = [(v, current_determination(v)) for v in Vendor.objects.order_by("name")]
     return render(
         request,
         "console/disclosures.html",
         {
-            "vendors": vendors,
-            "exports": VendorExport.objects.select_related("vendor").order_by("-started_at")[:20],
-            "consents": Consent.objects.select_related("revocation").order_by("-signed_at")[:50],
-            "authorities": LegalAuthority.objects.order_by("-recorded_at")[:20],
-            "requests": DisclosureRequest.objects.order_by("-requested_at")[:50],
+            **disclosure_desk(fetched_by=console_actor(request)),
             "vendor_form": VendorForm(),
             "determination_form": DeterminationForm(
                 initial={"review_by": timezone.localdate() + timedelta(days=365)}
@@ -164,7 +160,7 @@ def vendor_add(request):
 @privacy_officer_only
 @require_POST
 def vendor_determination(request, vendor_id):
-    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    vendor = vendor_for(fetched_by=console_actor(request), vendor_id=vendor_id)
     form = DeterminationForm(request.POST)
     if vendor is None:
         return not_found(request)
@@ -180,7 +176,7 @@ def vendor_determination(request, vendor_id):
 @privacy_officer_only
 @require_POST
 def vendor_export(request, vendor_id):
-    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    vendor = vendor_for(fetched_by=console_actor(request), vendor_id=vendor_id)
     if vendor is None:
         return not_found(request)
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
@@ -218,7 +214,7 @@ def vendor_export(request, vendor_id):
 
 @privacy_officer_only
 def export_file(request, export_id, part):
-    export = VendorExport.objects.filter(pk=export_id, status="done").first()
+    export = export_done_for(fetched_by=console_actor(request), export_id=export_id)
     if export is None or part not in ("file", "manifest"):
         return not_found(request)
     name = export.file_name if part == "file" else f"{export.file_name}.manifest.json"
@@ -232,7 +228,7 @@ def consent_add(request):
     if not form.is_valid():
         return _done(request, False, f"Consent not recorded: {form.errors.as_text()}")
     d = form.cleaned_data
-    customer = Customer.objects.filter(pk=d["customer_id"]).first()
+    customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
     if customer is None:
         return _done(request, False, "No such customer.")
     tz = timezone.get_current_timezone()
@@ -263,7 +259,7 @@ def consent_add(request):
 @privacy_officer_only
 @require_POST
 def consent_revoke_view(request, consent_id):
-    consent = Consent.objects.filter(pk=consent_id).first()
+    consent = consent_for(fetched_by=console_actor(request), consent_id=consent_id)
     if consent is None:
         return not_found(request)
     try:

@@ -4,17 +4,17 @@ each step with its deadline; held bulk reads to approve or refuse; the annual se
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.console.access import not_found, privacy_officer_only
-from custodian.console.privacy import unusual_access
+from custodian.console.access import console_actor, not_found, privacy_officer_only
 from custodian.incidents import services
 from custodian.incidents.models import Incident
+from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.netaddr import client_ip
-from custodian.policy.loader import current_policy
-from custodian.vault.models import ReadHold
+from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
 
 
@@ -82,7 +82,8 @@ class HoldDecisionForm(forms.Form):
 @privacy_officer_only
 def incidents(request):
     last, due = services.security_assessment_due()
-    rows = [(i, services.incident_deadlines(i)) for i in Incident.objects.order_by("-opened_at")[:100]]
+    actor = console_actor(request)
+    rows = [(i, services.incident_deadlines(i)) for i in incident_list(fetched_by=actor)]
     return render(
         request,
         "console/incidents.html",
@@ -93,7 +94,7 @@ def incidents(request):
             "last_assessment": last,
             "assessment_due": due,
             "assessment_overdue": due < timezone.localdate(),
-            "holds": ReadHold.objects.select_related("user").order_by("-opened_at")[:50],
+            "holds": read_holds(fetched_by=actor),
             "hold_form": HoldDecisionForm(),
         },
     )
@@ -144,7 +145,11 @@ def incident_from_flag(request):
     taken from the form)."""
     kind, actor_kind, actor_id = (request.POST.get(k, "") for k in ("kind", "actor_kind", "actor_id"))
     flag = next(
-        (f for f in unusual_access() if (f.kind, f.actor_kind, f.actor_id) == (kind, actor_kind, actor_id)),
+        (
+            f
+            for f in unusual_access(fetched_by=console_actor(request))
+            if (f.kind, f.actor_kind, f.actor_id) == (kind, actor_kind, actor_id)
+        ),
         None,
     )
     if flag is None:
@@ -168,36 +173,26 @@ def _forms(**bound):
 
 @privacy_officer_only
 def incident_detail(request, incident_id):
-    incident = Incident.objects.filter(pk=incident_id).first()
+    actor = console_actor(request)
+    incident = incident_for(fetched_by=actor, incident_id=incident_id)
     if incident is None:
         return not_found(request)
-    policy = current_policy()
-    affected = list(incident.affected.select_related("notice").order_by("customer_id"))
-    by_category: dict[str, int] = {}
-    for person in affected:
-        for c in person.category_list:
-            by_category[c] = by_category.get(c, 0) + 1
     return render(
         request,
         "console/incident.html",
         {
             "incident": incident,
-            "affected": affected,
-            "by_category": [
-                (policy.categories[c].label if c in policy.categories else c, n)
-                for c, n in sorted(by_category.items())
-            ],
+            **incident_record(fetched_by=actor, incident=incident),
             "deadlines": services.incident_deadlines(incident),
             "agencies_required": services.agencies_required(incident),
             "agencies_over": services.breach_settings()["credit_agencies_over"],
-            "notes": incident.notes.select_related("written_by").order_by("written_at", "pk"),
             **_forms(),
         },
     )
 
 
 def _step(request, incident_id, form_class, act):
-    incident = Incident.objects.filter(pk=incident_id).first()
+    incident = incident_for(fetched_by=console_actor(request), incident_id=incident_id)
     if incident is None:
         return not_found(request)
     form = form_class(request.POST)
@@ -308,7 +303,7 @@ def hold_decide(request, hold_id):
             note=form.cleaned_data["note"],
             client_ip=client_ip(request),
         )
-    except ReadHold.DoesNotExist:
+    except ObjectDoesNotExist:  # no such hold
         return not_found(request)
     except (NotAllowed, ValueError) as exc:
         return _back(request, False, str(exc))

@@ -4,7 +4,7 @@ customer who opted out left out before anything is read (and refused by the gate
 from dataclasses import dataclass
 
 from custodian.audit.actions import Action
-from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.selectors import customers_matching
 from custodian.vault.gate import Actor, reveal_many
 from custodian.vault.services import opted_out_customer_ids
 
@@ -19,14 +19,7 @@ class AudienceFilter:
 
 
 def audience_candidates(f: AudienceFilter) -> list[int]:
-    qs = Customer.objects.filter(is_active=True).exclude(customer_class=CustomerClass.INQUIRER)
-    if f.customer_class:
-        qs = qs.filter(customer_class=f.customer_class)
-    if f.service:
-        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__service_points__service=f.service)
-    if f.zip_code:
-        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__zip_code=f.zip_code)
-    return sorted(set(qs.values_list("pk", flat=True)))
+    return customers_matching(customer_class=f.customer_class, service=f.service, zip_code=f.zip_code)
 
 
 def audience_count(f: AudienceFilter) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from custodian.console import access
 from custodian.console.access import console_page, not_found
 from custodian.policy.loader import current_policy
-from custodian.staff.models import ServiceMembership
+from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
 from custodian.staff.services import (
     StaffAdminError,
     UnknownService,
@@ -21,7 +21,6 @@ from custodian.staff.services import (
     staff_membership_set,
     staff_password_reset,
     staff_second_factor_reset,
-    staff_users,
 )
 
 _administrators_only = console_page(
@@ -53,25 +52,6 @@ class ServicesForm(forms.Form):
         self.fields["services"].choices = service_choices()
 
 
-def _rows():
-    policy = current_policy()
-    held: dict[int, list[str]] = {}
-    for user_id, service in ServiceMembership.objects.values_list("user_id", "service"):
-        held.setdefault(user_id, []).append(
-            policy.services[service].label if service in policy.services else service
-        )
-    return [
-        {"user": u, "services": sorted(held.get(u.pk, [])), "second_factor": u.totp_count > 0}
-        for u in staff_users().order_by("-is_active", "username").annotate(totp_count=_totp_count())
-    ]
-
-
-def _totp_count():
-    from django.db.models import Count, Q
-
-    return Count("totpdevice", filter=Q(totpdevice__confirmed=True))
-
-
 @_administrators_only
 @require_http_methods(["GET", "POST"])
 def people(request):
@@ -88,27 +68,30 @@ def people(request):
             form = AddStaffForm()
     status = 400 if request.method == "POST" and created is None else 200
     return render(
-        request, "console/people.html", {"rows": _rows(), "form": form, "created": created}, status=status
+        request,
+        "console/people.html",
+        {"rows": staff_list(fetched_by=access.console_actor(request)), "form": form, "created": created},
+        status=status,
     )
 
 
-def _member(user_id):
-    return staff_users().filter(pk=user_id).first()
+def _member(request, user_id):
+    return staff_member_for(fetched_by=access.console_actor(request), user_id=user_id)
 
 
 @_administrators_only
 def person(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
-    held = sorted(ServiceMembership.objects.filter(user=member).values_list("service", flat=True))
+    held = staff_member_page(fetched_by=access.console_actor(request), member=member)
     return render(
         request,
         "console/person.html",
         {
             "member": member,
-            "services_form": ServicesForm(initial={"services": held}),
-            "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
+            "services_form": ServicesForm(initial={"services": held["services"]}),
+            "second_factor": held["second_factor"],
             "is_self": member.pk == request.user.pk,
         },
     )
@@ -122,7 +105,7 @@ def _back(request, member, ok: bool, message: str):
 @_administrators_only
 @require_POST
 def person_services(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
     form = ServicesForm(request.POST)
@@ -138,7 +121,7 @@ def person_services(request, user_id):
 @_administrators_only
 @require_POST
 def person_deactivate(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
     try:
@@ -157,7 +140,7 @@ def person_deactivate(request, user_id):
 @_administrators_only
 @require_POST
 def person_reactivate(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
     staff_member_reactivate(user=member, changed_by=request.user)
@@ -167,7 +150,7 @@ def person_reactivate(request, user_id):
 @_administrators_only
 @require_POST
 def person_second_factor(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
     ended = staff_second_factor_reset(user=member, changed_by=request.user)
@@ -183,7 +166,7 @@ def person_second_factor(request, user_id):
 @_administrators_only
 @require_POST
 def person_password(request, user_id):
-    member = _member(user_id)
+    member = _member(request, user_id)
     if member is None:
         return not_found(request)
     if member.pk == request.user.pk:

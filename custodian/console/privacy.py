@@ -1,14 +1,9 @@
-"""The privacy officer's tools: unusual-access flags, the public data inventory, data request packages."""
+"""The privacy officer's tools: the public data inventory, data request packages."""
 
 import json
-from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from custodian.audit.actions import SINGLE_READS
-from custodian.audit.models import AccessEvent
 from custodian.audit.selectors import who_has_seen
 from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
@@ -16,62 +11,6 @@ from custodian.transparency.inventory import data_inventory  # noqa: F401 (the c
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.selectors import value_provenance
-
-UNUSUAL_DISTINCT_CUSTOMERS = 25  # customers read one at a time without a request, in the window
-UNUSUAL_DENIALS = 10
-UNUSUAL_OWN_REQUEST_CUSTOMERS = 10  # customers read through requests the reader entered themselves
-
-
-@dataclass(frozen=True)
-class Flag:
-    actor_kind: str
-    actor_id: str
-    actor_label: str
-    kind: str
-    count: int
-
-
-def _flags(events, kind: str, threshold: int, distinct_customers: bool = True) -> list[Flag]:
-    counted = Count("customer_id", distinct=True) if distinct_customers else Count("seq")
-    return [
-        Flag(r["actor_kind"], r["actor_id"], r["actor_label"], kind, r["n"])
-        for r in events.values("actor_kind", "actor_id", "actor_label")
-        .annotate(n=counted)
-        .filter(n__gte=threshold)
-    ]
-
-
-def unusual_access(*, hours: int = 24) -> list[Flag]:
-    """Who looks unusual in the access log of the last `hours`: staff, system jobs and vendors alike.
-
-    - many customers read one at a time without a request (staff, and system jobs that read through the API);
-    - many refusals (anyone but customers);
-    - a vendor reading customers one at a time at all (vendors receive only their exports);
-    - many customers read through requests the reader entered themselves (a staff member can take a call and
-      open the request that lets them read: legitimate, and counted).
-    """
-    since = int((timezone.now() - timedelta(hours=hours)).timestamp() * 1_000_000)
-    recent = AccessEvent.objects.filter(at_us__gte=since).exclude(actor_kind="customer")
-    api_jobs = [k for k, j in current_policy().system_jobs.items() if j.api_client]
-    one_by_one = recent.filter(decision="allow", request_id="", action__in=SINGLE_READS).filter(
-        Q(actor_kind="staff") | Q(actor_kind="system", actor_id__in=api_jobs)
-    )
-    flags = _flags(
-        one_by_one, "read many customers one at a time without a request", UNUSUAL_DISTINCT_CUSTOMERS
-    )
-    flags += _flags(recent.filter(decision="deny"), "was refused many times", UNUSUAL_DENIALS, False)
-    flags += _flags(
-        recent.filter(actor_kind="vendor", action__in=SINGLE_READS),
-        "tried to read customers one at a time (vendors receive only their exports)",
-        1,
-        False,
-    )
-    flags += _flags(
-        recent.filter(actor_kind="staff", decision="allow", own_request="yes"),
-        "read customers through requests they entered themselves",
-        UNUSUAL_OWN_REQUEST_CUSTOMERS,
-    )
-    return sorted(flags, key=lambda f: -f.count)
 
 
 def response_package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str = "") -> dict:

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.audit.selectors import access_events
-from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
+from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
-from custodian.console.access import (
-    privacy_officer_only,
-)
-from custodian.console.privacy import data_inventory, unusual_access
-from custodian.retention.models import DestructionRecord
+from custodian.console.access import console_actor, privacy_officer_only
+from custodian.console.privacy import data_inventory
+from custodian.incidents.selectors import unusual_access
+from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
 from custodian.vault.gate import break_glass_review, break_glass_review_queue
 from custodian.vault.services import NotAllowed
@@ -23,17 +22,14 @@ from custodian.vault.services import NotAllowed
 
 @privacy_officer_only
 def privacy_home(request):
-    overdue = CustomerRequest.objects.filter(
-        status=RequestStatus.OPEN,
-        kind__in=[RequestKind.DATA_ACCESS, RequestKind.CORRECTION, RequestKind.PRIVACY_QUESTION],
-    ).order_by("due_on")
+    actor = console_actor(request)
     return render(
         request,
         "console/privacy_home.html",
         {
-            "subject_requests": overdue,
+            "subject_requests": subject_requests_open(fetched_by=actor),
             "break_glass": break_glass_review_queue(),
-            "flags": unusual_access(),
+            "flags": unusual_access(fetched_by=actor),
             "review_form": forms.ReviewForm(),
         },
     )
@@ -93,5 +89,5 @@ def retention(request):
     """What the retention schedule has due today (the dry run), and what the runs destroyed."""
 
     due = [(d, citation_of(d.item)) for d in retention_due()]
-    records = DestructionRecord.objects.select_related("run").order_by("-destroyed_at", "-pk")[:100]
+    records = destruction_records(fetched_by=console_actor(request))
     return render(request, "console/retention.html", {"due": due, "records": records})

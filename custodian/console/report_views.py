@@ -5,26 +5,19 @@ report-mailing vendor with a current determination."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from custodian.console.access import console_page, runs_reports
-from custodian.disclosures.exports import REPORT_MAILING
-from custodian.disclosures.models import Vendor
-from custodian.disclosures.services import current_determination
-from custodian.usage.models import ReportRun
-from custodian.usage.reports import RunRefused, may_mail_reports, report_run_request
-
-
-def _mail_vendors():
-    vendors = Vendor.objects.filter(function=REPORT_MAILING, revoked_at__isnull=True).order_by("name")
-    return [v for v in vendors if current_determination(v) is not None]
+from custodian.console.access import console_actor, console_page, runs_reports
+from custodian.disclosures.selectors import report_mailing_vendors
+from custodian.usage.reports import RunRefused, may_mail_reports, report_run_list, report_run_request
 
 
 @console_page(runs_reports, "Only staff who provide utility services, or the privacy officer, run reports.")
 def reports(request):
     may_mail = may_mail_reports(request.user)
+    vendors = report_mailing_vendors(fetched_by=console_actor(request))
     if request.method == "POST":
         vendor = None
         if request.POST.get("mail_vendor"):
-            vendor = next((v for v in _mail_vendors() if str(v.pk) == request.POST["mail_vendor"]), None)
+            vendor = next((v for v in vendors if str(v.pk) == request.POST["mail_vendor"]), None)
             if vendor is None or not may_mail:
                 messages.error(
                     request,
@@ -39,10 +32,9 @@ def reports(request):
         else:
             messages.success(request, f"Run {run.pk} queued.")
         return redirect("console:reports")
-    runs = list(ReportRun.objects.select_related("mail_vendor", "requested_by").order_by("-pk")[:10])
-    active = any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
+    runs, active = report_run_list(fetched_by=console_actor(request))
     return render(
         request,
         "console/reports.html",
-        {"runs": runs, "active": active, "vendors": _mail_vendors() if may_mail else []},
+        {"runs": runs, "active": active, "vendors": vendors if may_mail else []},
     )

@@ -4,7 +4,8 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
-from custodian.customers.models import Account, Premise, ServiceChange, ServicePoint
+from custodian.audit.selectors import Asker
+from custodian.customers.models import Account, Customer, CustomerClass, Premise, ServiceChange, ServicePoint
 
 
 def accounts_open_on(day: date) -> QuerySet[Account]:
@@ -69,3 +70,34 @@ def service_changes_waiting() -> QuerySet[ServiceChange]:
 
 def service_changes_of(customer_id: int) -> QuerySet[ServiceChange]:
     return ServiceChange.objects.filter(customer_id=customer_id).order_by("-requested_at", "-pk")
+
+
+def customer_for(*, fetched_by: Asker, customer_id) -> Customer | None:
+    """The customer's row (nothing personal in it), if `fetched_by` may ask about them: the customer
+    themself, or staff (the page's own rule and the gate decide what they may then read). None otherwise,
+    the same as for a customer that does not exist."""
+    if fetched_by.kind == "customer" and fetched_by.customer_id != int(customer_id):
+        return None
+    if fetched_by.kind not in ("customer", "staff"):
+        return None
+    return Customer.objects.filter(pk=customer_id).first()
+
+
+def customers_found(*, fetched_by: Asker, customer_ids) -> QuerySet[Customer]:
+    """The rows of customers the gate found for staff (a lookup by a field); nothing for anyone else."""
+    if fetched_by.kind != "staff":
+        return Customer.objects.none()
+    return Customer.objects.filter(pk__in=list(customer_ids))
+
+
+def customers_matching(*, customer_class: str = "", service: str = "", zip_code: str = "") -> list[int]:
+    """Ids of active customers (never inquirers) of a class, with open service of a kind or in a ZIP code:
+    the candidates of a marketing audience, before opt-outs are left out. Nothing personal is read."""
+    qs = Customer.objects.filter(is_active=True).exclude(customer_class=CustomerClass.INQUIRER)
+    if customer_class:
+        qs = qs.filter(customer_class=customer_class)
+    if service:
+        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__service_points__service=service)
+    if zip_code:
+        qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__zip_code=zip_code)
+    return sorted(set(qs.values_list("pk", flat=True)))

@@ -1,4 +1,14 @@
-from custodian.disclosures.models import Consent, DisclosureEntry
+from custodian.disclosures.exports import REPORT_MAILING
+from custodian.disclosures.models import (
+    Consent,
+    DisclosureEntry,
+    DisclosureRequest,
+    LegalAuthority,
+    Vendor,
+    VendorExport,
+)
+from custodian.disclosures.services import current_determination
+from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 
 
@@ -65,3 +75,53 @@ def consent_words(*, actor, customer_id: int, purpose: str, ref: str = "", clien
         client_ip=client_ip,
     )
     return {d.ref: ConsentWords.from_json(d.content) for d in documents}
+
+
+# --- the disclosure desk: the privacy officer's, nobody else's ----------------------------------------------
+
+
+def disclosure_desk(*, fetched_by: Actor) -> dict:
+    """What the disclosure desk lists: each vendor with its current determination, the latest exports,
+    consents, legal authorities and disclosure requests. Empty for anyone but the privacy officer."""
+    if not reviews_access(fetched_by.services):
+        return {"vendors": [], "exports": [], "consents": [], "authorities": [], "requests": []}
+    return {
+        "vendors": [(v, current_determination(v)) for v in Vendor.objects.order_by("name")],
+        "exports": VendorExport.objects.select_related("vendor").order_by("-started_at")[:20],
+        "consents": Consent.objects.select_related("revocation").order_by("-signed_at")[:50],
+        "authorities": LegalAuthority.objects.order_by("-recorded_at")[:20],
+        "requests": DisclosureRequest.objects.order_by("-requested_at")[:50],
+    }
+
+
+def vendor_for(*, fetched_by: Actor, vendor_id) -> Vendor | None:
+    """A registered vendor, for the privacy officer; None otherwise (the same as no such vendor)."""
+    if not reviews_access(fetched_by.services):
+        return None
+    return Vendor.objects.filter(pk=vendor_id).first()
+
+
+def consent_for(*, fetched_by: Actor, consent_id) -> Consent | None:
+    """A consent, for the privacy officer; None otherwise (the same as no such consent)."""
+    if not reviews_access(fetched_by.services):
+        return None
+    return Consent.objects.filter(pk=consent_id).first()
+
+
+def export_done_for(*, fetched_by: Actor, export_id) -> VendorExport | None:
+    """A finished export: for the privacy officer, or for the vendor it was made for; None otherwise."""
+    export = VendorExport.objects.select_related("vendor").filter(pk=export_id, status="done").first()
+    if export is None:
+        return None
+    if fetched_by.kind == "vendor":
+        return export if fetched_by.id == str(export.vendor_id) else None
+    return export if fetched_by.kind == "staff" and reviews_access(fetched_by.services) else None
+
+
+def report_mailing_vendors(*, fetched_by: Actor) -> list[Vendor]:
+    """Report-mailing vendors with a current determination (mailing letters is a disclosure: the privacy
+    officer's decision); none for anyone else."""
+    if not reviews_access(fetched_by.services):
+        return []
+    vendors = Vendor.objects.filter(function=REPORT_MAILING, revoked_at__isnull=True).order_by("name")
+    return [v for v in vendors if current_determination(v) is not None]

@@ -160,8 +160,8 @@ def incident_open(
 
 
 def incident_open_from_flag(*, opened_by, flag, hours: int = 24) -> Incident:
-    """Open an incident from an unusual-access flag (custodian.console.privacy.Flag): that actor's reads in
-    the flag's window; for a flag about reads without a request, only those."""
+    """Open an incident from an unusual-access flag (custodian.incidents.selectors.Flag): that actor's reads
+    in the flag's window; for a flag about reads without a request, only those."""
     now = timezone.now()
     return incident_open(
         opened_by=opened_by,

@@ -16,6 +16,7 @@ from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen
 from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer
+from custodian.customers.selectors import customer_for
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
@@ -235,6 +236,7 @@ def erasure(request):
             {"answer": answer, "error": "Tick the box to say you have read what we keep and what we delete."},
             status=400,
         )
-    erasure_carry_out(customer=Customer.objects.get(pk=request.customer_id), requested_via="portal")
+    customer = customer_for(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    erasure_carry_out(customer=customer, requested_via="portal")
     logout(request)
     return render(request, "portal/erasure_done.html", {"answer": answer})

@@ -1,7 +1,15 @@
 """Reads about staff."""
 
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
+
+
+def staff_users():
+    """Accounts of the utility's staff: every user but the customers' portal sign-ins."""
+    return get_user_model().objects.filter(portal_account__isnull=True)
 
 
 def services_of(user) -> frozenset[str]:
@@ -20,7 +28,40 @@ def reviews_access(services: frozenset[str]) -> bool:
 def administers_staff(services: frozenset[str]) -> bool:
     """Whether these support services include one that administers staff accounts and API tokens (IT and
     the privacy officer, by the policy file)."""
-    from custodian.policy.loader import current_policy
-
     policy = current_policy()
     return any(policy.services[s].administers_staff for s in services if s in policy.services)
+
+
+def staff_list(*, fetched_by) -> list[dict]:
+    """Every member of staff (never a customer's portal sign-in) with the labels of their support services and
+    whether a second factor is confirmed, for those who administer staff; nothing for anyone else."""
+    if not administers_staff(fetched_by.services):
+        return []
+    policy = current_policy()
+    held: dict[int, list[str]] = {}
+    for user_id, service in ServiceMembership.objects.values_list("user_id", "service"):
+        held.setdefault(user_id, []).append(
+            policy.services[service].label if service in policy.services else service
+        )
+    confirmed = Count("totpdevice", filter=Q(totpdevice__confirmed=True))
+    return [
+        {"user": u, "services": sorted(held.get(u.pk, [])), "second_factor": u.totp_count > 0}
+        for u in staff_users().order_by("-is_active", "username").annotate(totp_count=confirmed)
+    ]
+
+
+def staff_member_for(*, fetched_by, user_id):
+    """A member of staff, for those who administer staff; None otherwise, and for a customer's sign-in."""
+    if not administers_staff(fetched_by.services):
+        return None
+    return staff_users().filter(pk=user_id).first()
+
+
+def staff_member_page(*, fetched_by, member) -> dict:
+    """A member's support services and whether their second factor is confirmed (for staff administrators)."""
+    if not administers_staff(fetched_by.services):
+        return {"services": [], "second_factor": False}
+    return {
+        "services": sorted(ServiceMembership.objects.filter(user=member).values_list("service", flat=True)),
+        "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
+    }

@@ -14,6 +14,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
+from custodian.staff.selectors import staff_users
 
 
 class UnknownService(ValueError):
@@ -83,11 +84,6 @@ def _log_membership(user, services, changed_by) -> None:
         f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}",
         changed_by,
     )
-
-
-def staff_users():
-    """Accounts of the utility's staff: every user but the customers' portal sign-ins."""
-    return get_user_model().objects.filter(portal_account__isnull=True)
 
 
 def _staff_member(user):

@@ -38,6 +38,15 @@ def may_run_reports(user) -> bool:
     return allowed or reviews_access(actor.services)
 
 
+def report_run_list(*, fetched_by, limit: int = 10) -> tuple[list[ReportRun], bool]:
+    """The latest report runs and whether one is queued or running, for staff who may run reports; none
+    for anyone else."""
+    if fetched_by.kind != "staff" or fetched_by.user is None or not may_run_reports(fetched_by.user):
+        return [], False
+    runs = list(ReportRun.objects.select_related("mail_vendor", "requested_by").order_by("-pk")[:limit])
+    return runs, any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
+
+
 def may_mail_reports(user) -> bool:
     """Mailing the letters is a disclosure to a vendor: the privacy officer's decision."""
 

@@ -1,7 +1,8 @@
 """Reads about the vault's records that open nothing: where each current value came from."""
 
+from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
-from custodian.vault.models import PersonalValue
+from custodian.vault.models import PersonalValue, ReadHold
 
 
 def value_provenance(*, fetched_by: Actor, customer_id: int, fields=None) -> dict:
@@ -15,3 +16,11 @@ def value_provenance(*, fetched_by: Actor, customer_id: int, fields=None) -> dic
     if fields is not None:
         found = found.filter(field__in=list(fields))
     return {v.field: v.provenance for v in found.select_related("provenance")}
+
+
+def read_holds(*, fetched_by: Actor, limit: int = 50) -> list[ReadHold]:
+    """The latest reads held past the hourly limit, with whose they are, for the privacy officer (who decides
+    them); none for anyone else."""
+    if not reviews_access(fetched_by.services):
+        return []
+    return list(ReadHold.objects.select_related("user").order_by("-opened_at")[:limit])

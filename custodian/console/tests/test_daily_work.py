@@ -188,19 +188,19 @@ def test_the_privacy_officer_answers_a_data_access_request_with_a_package(
 def test_access_review_filters_and_flags_unusual_access(
     console, privacy_officer, billing_clerk, customer, settings
 ):
-    from custodian.console import privacy
+    from custodian.incidents import selectors as flags
 
     client = console(billing_clerk)
     client.post(f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": "billing"})
     officer = console(privacy_officer)
     html = officer.get("/staff/privacy/access/", {"customer_id": customer.pk}).content.decode()
     assert "bill.clerk" in html
-    privacy.UNUSUAL_DISTINCT_CUSTOMERS = 1
+    flags.UNUSUAL_DISTINCT_CUSTOMERS = 1
     try:
-        flags = officer.get("/staff/privacy/").content.decode()
-        assert "bill.clerk read many customers one at a time without a request" in flags
+        page = officer.get("/staff/privacy/").content.decode()
+        assert "bill.clerk read many customers one at a time without a request" in page
     finally:
-        privacy.UNUSUAL_DISTINCT_CUSTOMERS = 25
+        flags.UNUSUAL_DISTINCT_CUSTOMERS = 25
 
 
 def test_the_public_data_inventory_comes_from_the_policy_file(console, privacy_officer):

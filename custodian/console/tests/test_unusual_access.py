@@ -6,7 +6,7 @@ from django.test import Client
 
 from custodian.api.services import api_token_create
 from custodian.audit.events import CHANGE_ACTIONS
-from custodian.console import privacy
+from custodian.incidents import selectors as flags
 from custodian.testing import vendor_with_determination
 
 
@@ -31,7 +31,7 @@ def test_a_vendor_reading_customers_one_at_a_time_is_flagged(console, privacy_of
     vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer, name="Acme Mailing")
     raw = api_token_create(vendor=vendor)[1]
     client = Client()
-    for _ in range(privacy.UNUSUAL_DENIALS):
+    for _ in range(flags.UNUSUAL_DENIALS):
         assert reveal(client, raw, customer.pk, ["name"], "contacting_customers").status_code == 404
     html = flags_page(console, privacy_officer)
     assert "vendor Acme Mailing tried to read customers one at a time" in html
@@ -43,14 +43,14 @@ def test_a_system_job_token_reading_many_customers_or_refused_often_is_flagged(
 ):
     raw = api_token_create(job="billing_run", on_behalf_of=billing_clerk)[1]
     client = Client()
-    monkeypatch.setattr(privacy, "UNUSUAL_DISTINCT_CUSTOMERS", 2)
+    monkeypatch.setattr(flags, "UNUSUAL_DISTINCT_CUSTOMERS", 2)
     for c in (customer, other_customer):
         assert reveal(client, raw, c.pk, ["name"], "billing").status_code == 200
-    for _ in range(privacy.UNUSUAL_DENIALS):
+    for _ in range(flags.UNUSUAL_DENIALS):
         assert reveal(client, raw, customer.pk, ["email"], "billing").status_code == 404
     html = flags_page(console, privacy_officer)
     assert "system billing_run read many customers one at a time without a request (2)" in html
-    assert f"system billing_run was refused many times ({privacy.UNUSUAL_DENIALS})" in html
+    assert f"system billing_run was refused many times ({flags.UNUSUAL_DENIALS})" in html
 
 
 def intake(client, account_number, purpose, **extra):
@@ -84,7 +84,7 @@ def test_reads_through_requests_the_reader_entered_are_counted(
             {"fields": ["phone"], "purpose": "contacting_customers", "request": str(req.pk)},
         )
         assert response.status_code == 200 and "This view is logged" in response.content.decode()
-    monkeypatch.setattr(privacy, "UNUSUAL_OWN_REQUEST_CUSTOMERS", 2)
+    monkeypatch.setattr(flags, "UNUSUAL_OWN_REQUEST_CUSTOMERS", 2)
     html = flags_page(console, privacy_officer)
     assert "staff colin.collections read customers through requests they entered themselves (2)" in html
     review = console(privacy_officer).get("/staff/privacy/access/", {"own_request": "on"}).content.decode()
