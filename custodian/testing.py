@@ -1,9 +1,11 @@
 """Helpers for the test suite."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -25,10 +27,7 @@ def project_file(relative: str) -> Path:
 
 def vendor_with_determination(*, function: str, officer, name: str = "", days: int = 30):
     """A registered vendor with a current determination by `officer`; returns (vendor, its private key)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+    # Imported here: test modules import this one before Django's app registry is ready.
     from custodian.disclosures.services import vendor_determine, vendor_register
     from custodian.vault.export_crypto import new_vendor_keypair
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -235,7 +235,6 @@ def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False)
 @api.get("/exports/{export_id}/file", response={404: ErrorOut}, tags=["disclosures"])
 def vendor_export_file(request, export_id: ApiId):
     """The encrypted export file, for the vendor it was made for (its token), and nobody else."""
-    from django.http import FileResponse
 
     actor = request.auth
     export = export_done_for(fetched_by=actor, export_id=export_id)  # a vendor's own only, here

@@ -6,6 +6,7 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.api.services import api_tokens_revoke_for_vendor
         from custodian.disclosures.signals import vendor_revoked
 

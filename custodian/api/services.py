@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from custodian.api.models import ApiToken
 from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
+from custodian.staff.services import change_actor
 
 MAX_DAYS = 366
 
@@ -80,8 +82,6 @@ def api_token_create(
 def _log(action: Action, token: ApiToken, changed_by, detail: str) -> None:
     """Tokens are issued, expired and revoked on the record: an event in the access log naming who did it
     (a member of staff in the console, or the command line)."""
-    from custodian.audit.events import append_change
-    from custodian.staff.services import change_actor
 
     acts = f"job {token.job} for {token.owner_label}" if token.kind == "system" else token.owner_label
     append_change(
@@ -117,9 +117,6 @@ def api_tokens_revoke_for_user(*, user, changed_by=None, record: bool = True) ->
     offboarding) names them."""
     count = ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if record and count:
-        from custodian.audit.events import append_change
-        from custodian.staff.services import change_actor
-
         append_change(
             action=Action.API_TOKEN_REVOKED,
             reason=f"every token of {user.get_username()} revoked ({count})",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from custodian.billing.models import Bill, LedgerEntry, cents
+from custodian.billing.reads import previous_cycle
 from custodian.vault import gate
 
 BILL_CATEGORY = "bills"
@@ -101,7 +102,6 @@ class Exceptions:
 def billing_exceptions(cycle: str) -> Exceptions:
     """The cycle's bills that need a look, from clear columns only (nothing is opened): bills on estimated
     reads, and bills at least twice or at most half the account's bill for the month before."""
-    from custodian.billing.reads import previous_cycle
 
     bills = list(Bill.objects.filter(cycle=cycle, is_current=True).select_related("account"))
     previous = {

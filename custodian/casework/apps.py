@@ -6,6 +6,7 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.casework.selectors import OpenRequestsInCasework
         from custodian.vault import open_requests
 

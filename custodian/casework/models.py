@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from custodian.vault.models import PERSON_CHANNELS
 
@@ -90,7 +91,6 @@ class CustomerRequest(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        from django.utils import timezone
 
         return (
             self.status == RequestStatus.OPEN

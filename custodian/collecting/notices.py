@@ -19,12 +19,16 @@ from datetime import date
 
 from django.db import transaction
 
+from custodian.billing.models import Bill
+from custodian.billing.services import balance_of
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
     annual_notice_window,
 )
-from custodian.customers.models import Account, Customer, CustomerClass
+from custodian.collecting.selectors import past_due_accounts
+from custodian.collecting.services import disconnection_notice_record
+from custodian.customers.models import Account, Customer, CustomerClass, ServicePoint
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send
 from custodian.policy.assistance import energy_assistance_lines
@@ -66,8 +70,6 @@ def past_due_notices_send(
 ) -> NoticeReport:
     """A past-due letter for each account owing money on a bill past its due date, once per oldest unpaid
     bill (re-runs write nothing twice)."""
-    from custodian.billing.models import Bill
-    from custodian.collecting.selectors import past_due_accounts
 
     owing = past_due_accounts(on)
     report = NoticeReport()
@@ -110,9 +112,6 @@ def disconnection_notice_send(*, account_id: int, service: str, sent_on: date, b
     """Record the notice of proposed disconnection of `service` and write the letter that carries it, with
     every content § 216B.097 subd. 2(a) requires; its copy goes to the energy assistance provider (subd.
     2(b)), which the record notes. Returns the notice."""
-    from custodian.billing.services import balance_of
-    from custodian.collecting.services import disconnection_notice_record
-    from custodian.customers.models import ServicePoint
 
     account = Account.objects.select_related("customer").filter(pk=account_id).first()
     if account is None:

@@ -17,6 +17,7 @@ from custodian.casework.models import CustomerRequest
 from custodian.casework.selectors import request_visible_to
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
+from custodian.staff.selectors import administers_staff as administers
 from custodian.staff.selectors import reviews_access
 from custodian.usage.reports import may_run_reports
 from custodian.vault import gate
@@ -58,7 +59,6 @@ def is_privacy_officer(actor: Actor) -> bool:
 
 def administers_staff(actor: Actor) -> bool:
     """IT and the privacy officer: the support services the policy file marks `administers_staff`."""
-    from custodian.staff.selectors import administers_staff as administers
 
     return administers(actor.services)
 

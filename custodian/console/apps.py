@@ -6,6 +6,7 @@ class ConsoleConfig(AppConfig):
     label = "console"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.console.access import may_open
         from custodian.console.navigation import SECTIONS
         from custodian.web import navigation

@@ -30,14 +30,17 @@ from custodian.billing.selectors import (
     statement,
 )
 from custodian.billing.services import BillingError, bill_correct
+from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
 from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
 from custodian.collecting.notices import NoticeError, disconnection_notice_send
+from custodian.collecting.rules import MEDICAL_CERTIFIERS
 from custodian.collecting.selectors import collections_worklist
 from custodian.collecting.services import (
     CollectionsError,
     DisconnectionForbidden,
     disconnection_order_issue,
     payment_agreement_agree,
+    protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page
 from custodian.customers.models import Account, ServicePoint
@@ -45,6 +48,7 @@ from custodian.netaddr import client_ip
 from custodian.payments.selectors import failed_payments
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
+from custodian.vault.services import Submission
 
 bills_staff = acts_for("billing")
 
@@ -98,8 +102,6 @@ class FactsForm(forms.Form):
     notice_read = forms.BooleanField(label="I read the notice at collection to the customer", required=True)
 
     def __init__(self, *args, **kwargs):
-        from custodian.collecting.facts import INCOME_BASES
-        from custodian.collecting.rules import MEDICAL_CERTIFIERS
 
         super().__init__(*args, **kwargs)
         self.fields["income_basis"].choices = [("", "—"), *INCOME_BASES.items()]
@@ -374,9 +376,6 @@ def protection_facts(request, account_id):
     """Record the household's facts for the protections against disconnection: sealed in the vault with their
     provenance (a phone call, the notice read), replacing those held; in clear only the flag that there are
     some."""
-    from custodian.collecting.facts import FactsError, ProtectionFacts
-    from custodian.collecting.services import protection_facts_record
-    from custodian.vault.services import Submission
 
     account = Account.objects.filter(pk=account_id).first()
     if account is None:

@@ -1,7 +1,7 @@
 """The privacy officer's disclosure desk: vendors and their determinations, exports, consents, legal
 authority, disclosures to third parties and the record of every request granted or refused."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.console.access import console_actor, not_found, privacy_officer_only
+from custodian.console.steps import back_to, step
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.exports import (
     LETTER_MAILING,
@@ -36,6 +37,7 @@ from custodian.disclosures.services import (
 from custodian.netaddr import client_ip
 from custodian.outbox.services import letters_mail
 from custodian.policy.loader import current_policy
+from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
 
 
@@ -140,37 +142,38 @@ def desk(request):
 
 
 def _done(request, ok: bool, message: str):
-    (messages.success if ok else messages.error)(request, message)
-    return redirect("console:disclosures")
+    return back_to(request, ok, message, "console:disclosures")
+
+
+def _step(request, act, **form):
+    return step(request, act, to="console:disclosures", refused=AccountingError, **form)
 
 
 @privacy_officer_only
 @require_POST
 def vendor_add(request):
     form = VendorForm(request.POST)
-    if not form.is_valid():
-        return _done(request, False, f"Vendor not registered: {form.errors.as_text()}")
-    try:
+
+    def act():
         vendor = vendor_register(registered_by=request.user, **form.cleaned_data)
-    except AccountingError as exc:
-        return _done(request, False, str(exc))
-    return _done(request, True, f"Vendor {vendor.name} registered; record a determination before any export.")
+        return f"Vendor {vendor.name} registered; record a determination before any export."
+
+    return _step(request, act, form=form, failed="Vendor not registered")
 
 
 @privacy_officer_only
 @require_POST
 def vendor_determination(request, vendor_id):
     vendor = vendor_for(fetched_by=console_actor(request), vendor_id=vendor_id)
-    form = DeterminationForm(request.POST)
     if vendor is None:
         return not_found(request)
-    if not form.is_valid():
-        return _done(request, False, f"Determination not recorded: {form.errors.as_text()}")
-    try:
+    form = DeterminationForm(request.POST)
+
+    def act():
         vendor_determine(vendor=vendor, decided_by=request.user, **form.cleaned_data)
-    except AccountingError as exc:
-        return _done(request, False, str(exc))
-    return _done(request, True, f"Determination recorded for {vendor.name}.")
+        return f"Determination recorded for {vendor.name}."
+
+    return _step(request, act, form=form, failed="Determination not recorded")
 
 
 @privacy_officer_only
@@ -225,16 +228,12 @@ def export_file(request, export_id, part):
 @require_POST
 def consent_add(request):
     form = ConsentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _done(request, False, f"Consent not recorded: {form.errors.as_text()}")
-    d = form.cleaned_data
-    customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
-    if customer is None:
-        return _done(request, False, "No such customer.")
-    tz = timezone.get_current_timezone()
-    from datetime import datetime, time
 
-    try:
+    def act():
+        d = form.cleaned_data
+        customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
+        if customer is None:
+            raise AccountingError("No such customer.")
         consent = consent_record(
             customer=customer,
             recipient_name=d["recipient_name"],
@@ -245,15 +244,15 @@ def consent_add(request):
             covers_until=d["covers_until"],
             expires_on=d["expires_on"],
             allows_sale=d["allows_sale"],
-            signed_at=datetime.combine(d["signed_on"], time(12), tz),
+            signed_at=datetime.combine(d["signed_on"], time(12), timezone.get_current_timezone()),
             method="paper",
             verified_by=request.user,
             scan=d["scan"].read(),
             scan_name=d["scan"].name,
         )
-    except AccountingError as exc:
-        return _done(request, False, str(exc))
-    return _done(request, True, f"Consent {consent.pk} recorded.")
+        return f"Consent {consent.pk} recorded."
+
+    return _step(request, act, form=form, failed="Consent not recorded")
 
 
 @privacy_officer_only
@@ -262,32 +261,27 @@ def consent_revoke_view(request, consent_id):
     consent = consent_for(fetched_by=console_actor(request), consent_id=consent_id)
     if consent is None:
         return not_found(request)
-    try:
-        consent_revoke(
-            consent=consent,
-            how=request.POST.get("how", "recorded by the privacy officer")[:100],
-            recorded_by=request.user,
-        )
-    except AccountingError as exc:
-        return _done(request, False, str(exc))
-    return _done(request, True, f"Consent {consent.pk} revoked; no later disclosure can rely on it.")
+
+    def act():
+        how = request.POST.get("how", "recorded by the privacy officer")[:100]
+        consent_revoke(consent=consent, how=how, recorded_by=request.user)
+        return f"Consent {consent.pk} revoked; no later disclosure can rely on it."
+
+    return _step(request, act)
 
 
 @privacy_officer_only
 @require_POST
 def authority_add(request):
-    from django.contrib.auth import get_user_model
-
     form = AuthorityForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _done(request, False, f"Legal authority not recorded: {form.errors.as_text()}")
-    d = form.cleaned_data
-    second = None
-    if d["second_approver"]:
-        second = get_user_model().objects.filter(username=d["second_approver"], is_active=True).first()
-        if second is None:
-            return _done(request, False, "No such second approver.")
-    try:
+
+    def act():
+        d = form.cleaned_data
+        second = None
+        if d["second_approver"]:
+            second = staff_users().filter(username=d["second_approver"], is_active=True).first()
+            if second is None:
+                raise AccountingError("No such second approver.")
         authority = legal_authority_record(
             kind=d["kind"],
             citation=d["citation"],
@@ -303,9 +297,9 @@ def authority_add(request):
             document=d["document"].read(),
             document_name=d["document"].name,
         )
-    except AccountingError as exc:
-        return _done(request, False, str(exc))
-    return _done(request, True, f"Legal authority {authority.pk} recorded.")
+        return f"Legal authority {authority.pk} recorded."
+
+    return _step(request, act, form=form, failed="Legal authority not recorded")
 
 
 @privacy_officer_only

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.console.access import console_actor, not_found, privacy_officer_only
+from custodian.console.steps import back_to, step
 from custodian.incidents import services
 from custodian.incidents.models import Incident
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
@@ -101,10 +102,9 @@ def incidents(request):
 
 
 def _back(request, ok: bool, text: str, incident: Incident | None = None):
-    (messages.success if ok else messages.error)(request, text)
-    return (
-        redirect("console:incident", incident_id=incident.pk) if incident else redirect("console:incidents")
-    )
+    if incident is not None:
+        return back_to(request, ok, text, "console:incident", incident_id=incident.pk)
+    return back_to(request, ok, text, "console:incidents")
 
 
 @privacy_officer_only
@@ -196,13 +196,14 @@ def _step(request, incident_id, form_class, act):
     if incident is None:
         return not_found(request)
     form = form_class(request.POST)
-    if not form.is_valid():
-        return _back(request, False, form.errors.as_text(), incident)
-    try:
-        text = act(incident, form.cleaned_data)
-    except services.IncidentError as exc:
-        return _back(request, False, str(exc), incident)
-    return _back(request, True, text, incident)
+    return step(
+        request,
+        lambda: act(incident, form.cleaned_data),
+        to="console:incident",
+        incident_id=incident.pk,
+        form=form,
+        refused=services.IncidentError,
+    )
 
 
 @privacy_officer_only
@@ -280,13 +281,19 @@ def incident_report(request, incident_id):
 @require_POST
 def assessment_add(request):
     form = AssessmentForm(request.POST)
-    if not form.is_valid():
-        return _back(request, False, f"Assessment not recorded: {form.errors.as_text()}")
-    try:
+
+    def act():
         services.security_assessment_record(performed_by=request.user, **form.cleaned_data)
-    except services.IncidentError as exc:
-        return _back(request, False, str(exc))
-    return _back(request, True, "Security assessment recorded.")
+        return "Security assessment recorded."
+
+    return step(
+        request,
+        act,
+        to="console:incidents",
+        form=form,
+        failed="Assessment not recorded",
+        refused=services.IncidentError,
+    )
 
 
 @privacy_officer_only

@@ -4,12 +4,12 @@ change goes through custodian.staff.services, which records it in the access log
 are not staff and never appear here. API tokens have their own page (custodian.api.console_views)."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from custodian.console import access
 from custodian.console.access import console_page, not_found
+from custodian.console.steps import back_to, step
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
 from custodian.staff.services import (
@@ -98,8 +98,12 @@ def person(request, user_id):
 
 
 def _back(request, member, ok: bool, message: str):
-    (messages.success if ok else messages.error)(request, message)
-    return redirect("console:person", user_id=member.pk)
+    return back_to(request, ok, message, "console:person", user_id=member.pk)
+
+
+def _step(request, member, act, **form):
+    refused = (UnknownService, StaffAdminError)
+    return step(request, act, to="console:person", user_id=member.pk, refused=refused, **form)
 
 
 @_administrators_only
@@ -109,13 +113,12 @@ def person_services(request, user_id):
     if member is None:
         return not_found(request)
     form = ServicesForm(request.POST)
-    if not form.is_valid():
-        return _back(request, member, False, f"Services not changed: {form.errors.as_text()}")
-    try:
+
+    def act():
         staff_membership_set(user=member, services=form.cleaned_data["services"], changed_by=request.user)
-    except (UnknownService, StaffAdminError) as exc:
-        return _back(request, member, False, str(exc))
-    return _back(request, member, True, f"{member.get_username()}'s support services changed.")
+        return f"{member.get_username()}'s support services changed."
+
+    return _step(request, member, act, form=form, failed="Services not changed")
 
 
 @_administrators_only
@@ -124,17 +127,15 @@ def person_deactivate(request, user_id):
     member = _member(request, user_id)
     if member is None:
         return not_found(request)
-    try:
+
+    def act():
         done = staff_member_deactivate(user=member, changed_by=request.user)
-    except StaffAdminError as exc:
-        return _back(request, member, False, str(exc))
-    return _back(
-        request,
-        member,
-        True,
-        f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
-        f"{done.tokens_revoked} API tokens revoked.",
-    )
+        return (
+            f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
+            f"{done.tokens_revoked} API tokens revoked."
+        )
+
+    return _step(request, member, act)
 
 
 @_administrators_only

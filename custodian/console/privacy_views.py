@@ -1,6 +1,9 @@
 """The privacy officer's pages: the home page with what waits for a decision, the review of emergency access,
 the access review, the data inventory and the retention schedule."""
 
+from datetime import datetime
+from datetime import time as dtime
+
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, JsonResponse
@@ -58,9 +61,6 @@ def access_review(request):
     form = forms.AccessReviewForm(request.GET or None)
     events = []
     if form.is_valid():
-        from datetime import datetime
-        from datetime import time as dtime
-
         d = form.cleaned_data
         tz = timezone.get_current_timezone()
         events = access_events(

@@ -6,8 +6,10 @@ Customer number i of seed S is always the same person, so an interrupted run res
 import json
 import math
 import random
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+import numpy as np
 from faker import Faker
 
 from custodian.customers.models import CustomerClass, HeatingFuel, PremiseType, Service
@@ -141,9 +143,6 @@ def application(seed: int, index: int, today: date) -> Application:
 
 def local_clock(month: str) -> tuple:
     """The month's hourly grid: (first instant UTC, local hour of each slot, weekday of each slot)."""
-    from datetime import datetime
-
-    import numpy as np
 
     start, end = month_bounds(month)
     moments = [datetime.fromtimestamp(t, LOCAL) for t in range(start, end, 3600)]
@@ -153,7 +152,6 @@ def local_clock(month: str) -> tuple:
 def hourly_electric(seed: int, index: int, month: str, total_kwh: float, clock, heating_fuel: str):
     """A month of hourly kWh for a home whose month adds up to `total_kwh`: a morning and an evening peak,
     afternoon air conditioning in summer, electric heat at night in winter, weekends later and flatter."""
-    import numpy as np
 
     _, hour, weekday = clock
     mon = int(month[5:])
@@ -167,3 +165,39 @@ def hourly_electric(seed: int, index: int, month: str, total_kwh: float, clock, 
         shape = shape + 0.5 * ((hour < 7) | (hour >= 22))
     values = shape * rng.lognormal(0.0, 0.25, len(hour))
     return np.round(values * (total_kwh / values.sum()), 3)
+
+
+# The demo's collections cases, by demo customer index: every PAST_DUE_EVERY-th customer stopped paying
+# their last PAST_DUE_CYCLES bills; the first COLD_WEATHER_CASES of those that are residential and heat with
+# gas or electricity qualify under the Cold Weather Rule and keep a payment agreement; the next
+# AGREEMENT_REQUESTS have asked for one.
+PAST_DUE_EVERY = 11
+PAST_DUE_CYCLES = 3
+COLD_WEATHER_CASES = 3
+AGREEMENT_REQUESTS = 2
+
+
+@dataclass(frozen=True)
+class CollectionsCases:
+    past_due: list[int]
+    cold_weather: list[int]
+    agreement_requested: list[int]
+
+
+def demo_collections_cases(*, count: int, seed: int, today: date | None = None) -> CollectionsCases:
+    """Which demo customers are past due, under the Cold Weather Rule, or waiting for an agreement: computed
+    from the generator alone (deterministic), so the welcome text can name them without reading anyone."""
+
+    today = today or date.today()
+    past_due = [i for i in range(count) if i % PAST_DUE_EVERY == PAST_DUE_EVERY - 1]
+    heated = [
+        i
+        for i in past_due
+        if (app := application(seed, i, today)).customer_class == CustomerClass.RESIDENTIAL
+        and app.heating_fuel in (HeatingFuel.GAS, HeatingFuel.ELECTRIC)
+        and not app.is_vacant
+    ]
+    cold = heated[:COLD_WEATHER_CASES]
+    return CollectionsCases(
+        past_due, cold, heated[COLD_WEATHER_CASES : COLD_WEATHER_CASES + AGREEMENT_REQUESTS]
+    )

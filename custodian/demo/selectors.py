@@ -5,7 +5,7 @@ import json
 from django.utils import timezone
 
 from custodian.customers.models import Customer
-from custodian.demo.generator import account_number, application
+from custodian.demo.generator import account_number, application, demo_collections_cases
 from custodian.usage.services import group_months_of
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import blind_index_of
@@ -54,7 +54,6 @@ def demo_sign_up_figures(*, seed: int, index: int) -> tuple[str, int] | None:
 def demo_collections_examples(*, seed: int = 1, limit: int = 2) -> dict[str, list[tuple[str, int]]]:
     """Demo customers to show billing and collections with, by case: past due, under the Cold Weather Rule
     with a payment agreement kept, waiting for an agreement; each as its sign-up figures."""
-    from custodian.demo.services import demo_collections_cases
 
     count = Customer.objects.count()
     if not count:

@@ -2,13 +2,13 @@
 
 import hashlib
 import hmac
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.utils import timezone
 
 from custodian.casework.services import Intake, request_intake
 from custodian.customers.models import Customer
@@ -149,11 +149,6 @@ def demo_vendors_ensure() -> list[str]:
     """The demo vendors with current determinations (mailing, reports, bills, card payments, the bank);
     their private keys (development only) are written to var/demo-vendor-keys.json so exports can be
     opened to look at."""
-    import json
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
 
     officer = get_user_model().objects.filter(username="priya.privacy").first()
     if officer is None:
@@ -236,7 +231,6 @@ def demo_intervals_ensure(
 ) -> int:
     """Hourly electric readings for demo customers 0..count-1, for the 13 months of their billing totals
     and adding up to them. Customers that already have the latest month are skipped: safe to re-run."""
-    import json
 
     today = today or date.today()
     meter = Submission(
@@ -277,163 +271,3 @@ def demo_intervals_ensure(
         if progress:
             progress(len(indexes))
     return written
-
-
-# The demo's collections cases, by demo customer index: every PAST_DUE_EVERY-th customer stopped paying
-# their last PAST_DUE_CYCLES bills; the first COLD_WEATHER_CASES of those that are residential and heat with
-# gas or electricity qualify under the Cold Weather Rule and keep a payment agreement; the next
-# AGREEMENT_REQUESTS have asked for one.
-PAST_DUE_EVERY = 11
-PAST_DUE_CYCLES = 3
-COLD_WEATHER_CASES = 3
-AGREEMENT_REQUESTS = 2
-BILLED_CYCLES = 12
-
-
-@dataclass(frozen=True)
-class CollectionsCases:
-    past_due: list[int]
-    cold_weather: list[int]
-    agreement_requested: list[int]
-
-
-def demo_collections_cases(*, count: int, seed: int, today: date | None = None) -> CollectionsCases:
-    """Which demo customers are past due, under the Cold Weather Rule, or waiting for an agreement: computed
-    from the generator alone (deterministic), so the welcome text can name them without reading anyone."""
-    from custodian.customers.models import CustomerClass, HeatingFuel
-    from custodian.demo.generator import application
-
-    today = today or date.today()
-    past_due = [i for i in range(count) if i % PAST_DUE_EVERY == PAST_DUE_EVERY - 1]
-    heated = [
-        i
-        for i in past_due
-        if (app := application(seed, i, today)).customer_class == CustomerClass.RESIDENTIAL
-        and app.heating_fuel in (HeatingFuel.GAS, HeatingFuel.ELECTRIC)
-        and not app.is_vacant
-    ]
-    cold = heated[:COLD_WEATHER_CASES]
-    return CollectionsCases(
-        past_due, cold, heated[COLD_WEATHER_CASES : COLD_WEATHER_CASES + AGREEMENT_REQUESTS]
-    )
-
-
-def demo_cycles(today: date) -> list[str]:
-    """The months billed in the demo: the twelve before the current month (the readings cover thirteen, so
-    every bill has its month), those the tariff file has rates for."""
-    from custodian.billing.tariff import current_tariff
-
-    tariff = current_tariff()
-    year, month, out = today.year, today.month, []
-    for _ in range(BILLED_CYCLES):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        try:
-            tariff.version_on(date(year, month, 1))
-        except LookupError:
-            break
-        out.append(f"{year:04d}-{month:02d}")
-    return list(reversed(out))
-
-
-def demo_billing_ensure(
-    *,
-    count: int,
-    seed: int,
-    today: date | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, int]:
-    """A year of bills and payments for the demo customers, consistent with their readings: the bill run
-    for each of the last twelve months (through the gate as the billing job, like any run), each bill paid
-    between 8 and 20 days after it was issued, except the past-due cases' last bills; late fees on what
-    stayed unpaid; the Cold Weather Rule cases' facts on file and payment agreements; the past-due letters.
-    Safe to re-run: bill runs skip what was billed, a payment is posted once per bill."""
-    import random
-
-    from custodian.billing.models import Bill, LedgerEntry
-    from custodian.billing.services import bill_run, late_fees_assess, ledger_post
-    from custodian.collecting.facts import ProtectionFacts
-    from custodian.collecting.models import PaymentAgreement, ProtectionOnFile
-    from custodian.collecting.notices import past_due_notices_send
-    from custodian.collecting.services import (
-        payment_agreement_agree,
-        payment_agreement_request,
-        protection_facts_record,
-    )
-
-    today = today or date.today()
-    cycles = demo_cycles(today)
-    issued = 0
-    for cycle in cycles:
-        year, month = int(cycle[:4]), int(cycle[5:])
-        first_of_next = date(year + month // 12, month % 12 + 1, 1)
-        issued += bill_run(cycle=cycle, issued_on=first_of_next)
-        if progress:
-            progress(1)
-    cases = demo_collections_cases(count=count, seed=seed, today=today)
-    unpaid_customers = {c for i in cases.past_due if (c := demo_customer_id(seed, i)) is not None}
-    unpaid_cycles = set(cycles[-PAST_DUE_CYCLES:])
-    paid = set(
-        LedgerEntry.objects.filter(
-            kind=LedgerEntry.Kind.PAYMENT, reference__startswith="demo-payment:"
-        ).values_list("reference", flat=True)
-    )
-    payments = 0
-    with transaction.atomic():
-        for bill in Bill.objects.filter(cycle__in=cycles, is_current=True).order_by("pk"):
-            reference = f"demo-payment:{bill.pk}"
-            if reference in paid or bill.total <= 0:
-                continue
-            if bill.customer_id in unpaid_customers and bill.cycle in unpaid_cycles:
-                continue
-            day = bill.issued_on + timedelta(days=random.Random(seed * 7919 + bill.pk).randint(8, 20))
-            if day > today:
-                continue
-            ledger_post(
-                account_id=bill.account_id,
-                kind=LedgerEntry.Kind.PAYMENT,
-                amount=-bill.total,
-                posted_on=day,
-                reference=reference,
-                memo="Payment, thank you (demo)",
-            )
-            payments += 1
-    fees = late_fees_assess(as_of=today)
-    facts = ProtectionFacts(
-        income_verified_on=date(today.year, 10, 1) if today.month >= 10 else date(today.year - 1, 10, 1),
-        income_basis="assistance_provider",
-        referred_on=date(today.year, 10, 1) if today.month >= 10 else date(today.year - 1, 10, 1),
-    )
-    on_file = Submission(
-        channel=Channel.PHONE,
-        notice_key="disconnection_protection",
-        recorded_by_label="collections (demo data)",
-        note=DEMO_CUSTOMER_NOTE,
-    )
-    from django.contrib.auth import get_user_model
-
-    from custodian.customers.models import Account
-
-    # Agreements are agreed by collections staff (the service checks it): the demo's collections agent.
-    demo_staff_ensure()
-    collections_agent = get_user_model().objects.get(username="colin.collections")
-    for index in cases.cold_weather + cases.agreement_requested:
-        customer_id = demo_customer_id(seed, index)
-        account = Account.objects.filter(customer_id=customer_id, closed_on__isnull=True).first()
-        if account is None or PaymentAgreement.objects.filter(account=account).exists():
-            continue
-        agreement = payment_agreement_request(
-            account_id=account.pk, requested_on=today - timedelta(days=20), installment=Decimal("40.00")
-        )
-        if index in cases.cold_weather:
-            if not ProtectionOnFile.objects.filter(customer_id=customer_id).exists():
-                protection_facts_record(customer_id=customer_id, facts=facts, submission=on_file)
-            payment_agreement_agree(
-                agreement_id=agreement.pk,
-                installment=Decimal("40.00"),
-                by=collections_agent,
-                on=today - timedelta(days=18),
-            )
-    letters = past_due_notices_send(on=today).sent
-    return {"bills": issued, "payments": payments, "late_fees": fees, "letters": letters}

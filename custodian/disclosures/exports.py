@@ -120,6 +120,92 @@ def _size_band(sqft: int) -> str:
     return "<1000" if sqft < 1000 else "1000-1999" if sqft < 2000 else "2000-2999" if sqft < 3000 else "3000+"
 
 
+# --- what every kind of export does alike: the file opened, closed with its manifest, accounted for ---------
+
+
+def export_open(*, vendor: Vendor, determination, function, requested_by, prefix: str, **fields):
+    """A running export's record and the writer of its encrypted file (under a partial name until closed)."""
+    name = f"{prefix}-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
+    export = VendorExport.objects.create(
+        vendor=vendor,
+        determination=determination,
+        function=function.key,
+        **fields,
+        status="running",
+        file_name=name,
+        categories=",".join(sorted(function.categories)),
+        requested_by=requested_by,
+    )
+    writer = ExportWriter(
+        export_dir() / f"{name}.partial", export_id=str(export.pk), vendor_public_key=vendor.public_key
+    )
+    return export, writer
+
+
+def export_close(*, export: VendorExport, writer, function, rows: int, **described) -> str:
+    """The finished file under its own name, its SHA-256, and its manifest beside it (`described`: what this
+    kind of export adds, such as its format). Returns the digest."""
+    final = export_dir() / export.file_name
+    (export_dir() / f"{export.file_name}.partial").rename(final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    manifest = {
+        "export": export.pk,
+        "vendor": export.vendor.name,
+        "function": function.key,
+        "categories": sorted(function.categories),
+        **described,
+        "rows": rows,
+        "file": export.file_name,
+        "sha256": digest,
+        "sealed_key": writer.sealed_key,
+        "created": timezone.now().isoformat(),
+        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
+    }
+    (export_dir() / f"{export.file_name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+    return digest
+
+
+def export_accounted(
+    *,
+    export: VendorExport,
+    writer,
+    digest: str,
+    function,
+    determination,
+    record: dict,
+    customer_ids,
+    rows: int,
+    reason: str,
+) -> None:
+    """In the caller's transaction: every customer in the file in the accounting of disclosures, the
+    disclosure request granted, the export done."""
+    vendor, cats = export.vendor, sorted(function.categories)
+    if customer_ids:
+        disclosure_entries_record(
+            customer_ids=customer_ids,
+            recipient_name=vendor.name,
+            recipient_address=vendor.contact,
+            categories=cats,
+            purpose=function.purpose,
+            basis_kind="vendor_determination",
+            basis_ref=f"determination {determination.pk}",
+            approved_by=determination.decided_by,
+        )
+    DisclosureRequest.objects.create(
+        outcome="disclosed",
+        reason=reason,
+        **{
+            **record,
+            "categories": ",".join(cats),
+            "customer_count": len(customer_ids),
+            "basis_ref": f"determination {determination.pk}",
+        },
+    )
+    export.status, export.sha256, export.rows = "done", digest, rows
+    export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
+    export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+
+
 def vendor_export_run(
     *,
     vendor: Vendor,
@@ -163,19 +249,14 @@ def vendor_export_run(
         ids = [c for c in ids if c not in excluded]
     cats = sorted(function.categories)
     fields = [policy.categories[c].field for c in cats]
-    name = f"export-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
-    export = VendorExport.objects.create(
+    export, writer = export_open(
         vendor=vendor,
         determination=determination,
-        function=function.key,
-        for_marketing=for_marketing,
-        status="running",
-        file_name=name,
-        categories=",".join(cats),
+        function=function,
         requested_by=requested_by,
+        prefix="export",
+        for_marketing=for_marketing,
     )
-    partial = export_dir() / f"{name}.partial"
-    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
     if special is not None:
@@ -231,54 +312,28 @@ def vendor_export_run(
     except BaseException:
         writer.abort()
         raise
-    final = export_dir() / name
-    partial.rename(final)
-    digest = hashlib.sha256(final.read_bytes()).hexdigest()
-    manifest = {
-        "export": export.pk,
-        "vendor": vendor.name,
-        "function": function.key,
-        "categories": cats,
-        "identity": function.identity,
-        "rows": len(sent),
-        "file": name,
-        "sha256": digest,
-        "sealed_key": writer.sealed_key,
-        "created": timezone.now().isoformat(),
-        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
-    }
-    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+    digest = export_close(
+        export=export, writer=writer, function=function, rows=len(sent), identity=function.identity
+    )
     with transaction.atomic():
-        disclosure_entries_record(
-            customer_ids=sent,
-            recipient_name=vendor.name,
-            recipient_address=vendor.contact,
-            categories=cats,
-            purpose=function.purpose,
-            basis_kind="vendor_determination",
-            basis_ref=f"determination {determination.pk}",
-            approved_by=determination.decided_by,
-        ) if sent else None
         VendorPseudonym.objects.bulk_create(
             [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
             batch_size=5000,
             ignore_conflicts=True,
         )
-        DisclosureRequest.objects.create(
-            outcome="disclosed",
-            reason=f"export {export.pk}",
-            **{
-                **record,
-                "categories": ",".join(cats),
-                "customer_count": len(sent),
-                "basis_ref": f"determination {determination.pk}",
-            },
-        )
         if special is not None and special.after is not None:
             special.after(sent, started_at)
-        export.status, export.sha256, export.rows = "done", digest, len(sent)
-        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
-        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+        export_accounted(
+            export=export,
+            writer=writer,
+            digest=digest,
+            function=function,
+            determination=determination,
+            record=record,
+            customer_ids=sent,
+            rows=len(sent),
+            reason=f"export {export.pk}",
+        )
     return export
 
 
@@ -313,19 +368,13 @@ def letters_export_run(
         wrong_function=f"letters go only to a vendor of the {LETTER_MAILING!r} function",
     )
     _cleanup_stale(vendor)
-    cats = sorted(function.categories)
-    name = f"letters-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
-    export = VendorExport.objects.create(
+    export, writer = export_open(
         vendor=vendor,
         determination=determination,
-        function=function.key,
-        status="running",
-        file_name=name,
-        categories=",".join(cats),
+        function=function,
         requested_by=requested_by,
+        prefix="letters",
     )
-    partial = export_dir() / f"{name}.partial"
-    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     printed: dict[int, bytes] = {}
     unaddressed: list[int] = []
@@ -377,49 +426,20 @@ def letters_export_run(
     except BaseException:
         writer.abort()
         raise
-    final = export_dir() / name
-    partial.rename(final)
-    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    digest = export_close(export=export, writer=writer, function=function, rows=len(printed), identity=True)
     written = sorted({letter.customer_id for letter in letters if letter.message_id in printed})
-    manifest = {
-        "export": export.pk,
-        "vendor": vendor.name,
-        "function": function.key,
-        "categories": cats,
-        "identity": True,
-        "rows": len(printed),
-        "file": name,
-        "sha256": digest,
-        "sealed_key": writer.sealed_key,
-        "created": timezone.now().isoformat(),
-        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
-    }
-    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
     with transaction.atomic():
-        if written:
-            disclosure_entries_record(
-                customer_ids=written,
-                recipient_name=vendor.name,
-                recipient_address=vendor.contact,
-                categories=cats,
-                purpose=function.purpose,
-                basis_kind="vendor_determination",
-                basis_ref=f"determination {determination.pk}",
-                approved_by=determination.decided_by,
-            )
-        DisclosureRequest.objects.create(
-            outcome="disclosed",
+        export_accounted(
+            export=export,
+            writer=writer,
+            digest=digest,
+            function=function,
+            determination=determination,
+            record=record,
+            customer_ids=written,
+            rows=len(printed),
             reason=f"letters export {export.pk}",
-            **{
-                **record,
-                "categories": ",".join(cats),
-                "customer_count": len(written),
-                "basis_ref": f"determination {determination.pk}",
-            },
         )
-        export.status, export.sha256, export.rows = "done", digest, len(printed)
-        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
-        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
         on_done(export, printed, unaddressed)
     return export
 

@@ -8,6 +8,7 @@ from custodian.disclosures.models import (
     VendorExport,
 )
 from custodian.disclosures.services import current_determination
+from custodian.disclosures.services.consents import consent_words  # noqa: F401 (a read: callers ask here)
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 
@@ -58,23 +59,6 @@ def consent_list(*, fetched_by: Actor, customer_id: int):
     if fetched_by.kind not in ("customer", "staff"):
         return Consent.objects.none()
     return Consent.objects.filter(customer_id=customer_id).select_related("revocation").order_by("-signed_at")
-
-
-def consent_words(*, actor, customer_id: int, purpose: str, ref: str = "", client_ip: str = "") -> dict:
-    """The sealed words of a customer's consents (all of them, or the one under `ref`), by reference, read
-    through the gate as `actor` for `purpose` (one access event)."""
-    from custodian.disclosures.services.consents import CONSENT_REF_PREFIX, ConsentWords
-    from custodian.vault.gate import reveal_documents
-
-    documents = reveal_documents(
-        actor=actor,
-        customer_id=customer_id,
-        category="correspondence",
-        ref_prefix=ref or CONSENT_REF_PREFIX,
-        purpose=purpose,
-        client_ip=client_ip,
-    )
-    return {d.ref: ConsentWords.from_json(d.content) for d in documents}
 
 
 # --- the disclosure desk: the privacy officer's, nobody else's ----------------------------------------------

@@ -25,6 +25,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from custodian.audit import log_key
+from custodian.audit.heads import log_origin
+from custodian.operations.jobs import jobs_health
+from custodian.vault.keys import key_files_check
+
 
 def check_database() -> str:
     try:
@@ -37,9 +42,6 @@ def check_database() -> str:
 
 
 def check_keyring() -> str:
-    from custodian.audit import log_key
-    from custodian.audit.heads import log_origin
-    from custodian.vault.keys import key_files_check
 
     try:
         key_files_check()
@@ -63,7 +65,6 @@ def check_interval_store() -> str:
 
 def readiness() -> dict[str, str]:
     """Check name → "" when it passes, or a short reason (nothing personal, nothing secret)."""
-    from custodian.operations.jobs import jobs_health
 
     checks = {
         "database": check_database(),

@@ -25,14 +25,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import StringIO
+from pathlib import Path
 
 from cronsim import CronSim, CronSimError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db.models import F, Q
+from django.tasks import task_backends
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
+from custodian.audit.heads import head_sign, publish_to
 from custodian.operations.logs import text_redact
 from custodian.operations.models import JobState
 
@@ -57,9 +61,6 @@ def _heartbeat() -> str:
 
 
 def _audit_sign() -> str:
-    from pathlib import Path
-
-    from custodian.audit.heads import head_sign, publish_to
 
     head = head_sign()
     if head is None:
@@ -82,8 +83,6 @@ def _bill_run() -> str:
 def _task_results_prune() -> str:
     """Delete the background queue's finished task rows after a week (django-tasks-db's own command); the
     jobs' outcomes are kept on their JobState rows."""
-    from django.tasks import task_backends
-    from django_tasks_db import DatabaseBackend
 
     if not isinstance(task_backends["default"], DatabaseBackend):
         return "tasks run where they are queued: no queue rows to prune"

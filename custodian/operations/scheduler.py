@@ -20,14 +20,15 @@ from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
+from custodian.audit.heads import head_sign_at_shutdown
 from custodian.operations.jobs import active_jobs, job_register, slot_before
 from custodian.operations.models import JobState
+from custodian.operations.tasks import scheduled_job
 
 log = logging.getLogger(__name__)
 
 
 def _enqueue(name: str) -> None:
-    from custodian.operations.tasks import scheduled_job
 
     scheduled_job.enqueue(name)
 
@@ -57,7 +58,6 @@ def scheduler_tick(now: datetime | None = None, enqueue: Callable[[str], None] =
 def sign_at_shutdown() -> None:
     """What a stopping process does last: sign the access log's head (errors logged, never raised). The
     server's config (deploy/gunicorn.conf.py) and the scheduler both call it."""
-    from custodian.audit.heads import head_sign_at_shutdown
 
     head_sign_at_shutdown()
     log.info("access log head signed at shutdown")

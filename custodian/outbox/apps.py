@@ -7,6 +7,7 @@ class OutboxConfig(AppConfig):
     verbose_name = "Outbound messages"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.audit import heads
         from custodian.outbox.services import message_send
 

@@ -7,8 +7,6 @@ determination; the names and bank accounts are read through the gate as the bank
 bill is debited once (`AchDebit`), posted on the ledger as a payment under an opaque reference.
 """
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,9 +20,8 @@ from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
-from custodian.disclosures.exports import export_admit, export_dir
-from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport
-from custodian.disclosures.services import disclosure_entries_record
+from custodian.disclosures.exports import export_accounted, export_admit, export_close, export_open
+from custodian.disclosures.models import Vendor, VendorExport
 from custodian.payments.models import AchDebit, Autopay
 from custodian.payments.nacha import (
     BankAccountError,
@@ -35,7 +32,6 @@ from custodian.payments.nacha import (
     routing_valid,
 )
 from custodian.policy.loader import current_policy
-from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_many, vendor_actor
 from custodian.vault.services import Submission, personal_data_record
 
@@ -178,63 +174,20 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
     if not debits:
         return None
     body = nacha_file(origin=bank_origin, debits=debits, effective_on=effective_on, created=timezone.now())
-    name = f"ach-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
-    export = VendorExport.objects.create(
-        vendor=vendor,
-        determination=determination,
-        function=function.key,
-        status="running",
-        file_name=name,
-        categories=",".join(cats),
-        requested_by=requested_by,
+    export, writer = export_open(
+        vendor=vendor, determination=determination, function=function, requested_by=requested_by, prefix="ach"
     )
-    partial = export_dir() / f"{name}.partial"
-    writer = ExportWriter(partial, export_id=str(export.pk), vendor_public_key=vendor.public_key)
     try:
         writer.write(body, last=True)
         writer.finish()
     except BaseException:
         writer.abort()
         raise
-    final = export_dir() / name
-    partial.rename(final)
-    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    digest = export_close(
+        export=export, writer=writer, function=function, rows=len(kept), format="NACHA PPD debits"
+    )
     sent = sorted({d.bill.customer_id for d, _ in kept})
-    manifest = {
-        "export": export.pk,
-        "vendor": vendor.name,
-        "function": function.key,
-        "categories": cats,
-        "format": "NACHA PPD debits",
-        "rows": len(kept),
-        "file": name,
-        "sha256": digest,
-        "sealed_key": writer.sealed_key,
-        "created": timezone.now().isoformat(),
-        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
-    }
-    (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
     with transaction.atomic():
-        disclosure_entries_record(
-            customer_ids=sent,
-            recipient_name=vendor.name,
-            recipient_address=vendor.contact,
-            categories=cats,
-            purpose=function.purpose,
-            basis_kind="vendor_determination",
-            basis_ref=f"determination {determination.pk}",
-            approved_by=determination.decided_by,
-        )
-        DisclosureRequest.objects.create(
-            outcome="disclosed",
-            reason=f"ACH debits export {export.pk}",
-            **{
-                **record,
-                "categories": ",".join(cats),
-                "customer_count": len(sent),
-                "basis_ref": f"determination {determination.pk}",
-            },
-        )
         for d, reference in kept:
             AchDebit.objects.create(
                 bill=d.bill,
@@ -252,7 +205,15 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
                 reference=f"ach:{reference}",
                 memo="Automatic payment, thank you",
             )
-        export.status, export.sha256, export.rows = "done", digest, len(kept)
-        export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
-        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+        export_accounted(
+            export=export,
+            writer=writer,
+            digest=digest,
+            function=function,
+            determination=determination,
+            record=record,
+            customer_ids=sent,
+            rows=len(kept),
+            reason=f"ACH debits export {export.pk}",
+        )
     return export

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from fideslang import DEFAULT_TAXONOMY
 
 REQUIRED_SERVICES = (
     "customer_service",
@@ -180,7 +181,6 @@ class Policy:
 
 
 def _fides_keys() -> tuple[set[str], set[str]]:
-    from fideslang import DEFAULT_TAXONOMY
 
     categories = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
     uses = {u.fides_key for u in DEFAULT_TAXONOMY.data_use}

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     label = "portal"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.portal.navigation import SECTIONS
         from custodian.portal.services import portal_accounts_delete
         from custodian.retention import online_accounts

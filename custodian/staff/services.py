@@ -7,14 +7,18 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
 from custodian.staff.selectors import staff_users
+from custodian.staff.signals import staff_offboarded
 
 
 class UnknownService(ValueError):
@@ -130,7 +134,6 @@ def first_password() -> str:
 
 def sessions_end(*, user) -> int:
     """End every signed-in session of this user at once (database sessions); returns how many."""
-    from django.contrib.sessions.models import Session
 
     ended = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
@@ -150,7 +153,6 @@ class Offboarding:
 def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
     """Offboarding: the account can no longer sign in, its open sessions end and every API token that acts
     as it (or that it answers for) is revoked, all at once. The account and its history stay."""
-    from custodian.staff.signals import staff_offboarded
 
     _staff_member(user)
     if changed_by is not None and changed_by.pk == user.pk:
@@ -188,8 +190,6 @@ def staff_member_reactivate(*, user, changed_by=None) -> None:
 def staff_second_factor_reset(*, user, changed_by=None) -> int:
     """A lost phone: remove the member's authenticator and recovery codes and end their sessions; at their
     next sign-in (password) they enrol a new authenticator. Returns the sessions ended."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     _staff_member(user)
     TOTPDevice.objects.filter(user=user).delete()

@@ -6,6 +6,7 @@ class UsageConfig(AppConfig):
     label = "usage"
 
     def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.usage import mailing
 
         mailing.register()

@@ -13,8 +13,12 @@ One module (over 400 lines) on purpose: the pipeline's SQL, its inputs and both 
 together, so the one query and every way it is run are read side by side.
 """
 
+import os
+import sys
 from dataclasses import dataclass
 
+import duckdb
+import pyarrow as pa
 import sqlglot
 from django.conf import settings
 
@@ -193,8 +197,6 @@ class ComparisonData:
         return self.monthly_use if self.monthly_use is not None else self.monthly
 
     def hourly_table(self):
-        import pyarrow as pa
-
         if self.hourly is not None:
             return self.hourly
         return pa.table(
@@ -214,8 +216,6 @@ def _premise_rows(premises: list[tuple]) -> list[tuple]:
 # Handed to DuckDB as Arrow tables: row-by-row inserts of a utility's year of bills take longer than the
 # whole comparison.
 def _premise_table(premises: list[tuple]):
-    import pyarrow as pa
-
     rows = _premise_rows(premises)
     schema = pa.schema(
         [
@@ -235,8 +235,6 @@ def _premise_table(premises: list[tuple]):
 
 
 def _usage_table(rows: list[tuple]):
-    import pyarrow as pa
-
     schema = pa.schema([("customer_id", pa.int64()), ("month", pa.string()), ("kwh", pa.float64())])
     return pa.table({name: [r[i] for r in rows] for i, name in enumerate(USAGE_COLUMNS)}, schema=schema)
 
@@ -244,8 +242,6 @@ def _usage_table(rows: list[tuple]):
 def monthly_use_of(monthly: list[tuple], hourly) -> list[tuple]:
     """USAGE_SOURCE for some homes: (customer_id, month, kWh) from their hourly readings summed into local
     months, bills for the homes without readings. Run chunk by chunk, it is the pipeline's first step."""
-    import duckdb
-
     con = duckdb.connect()
     try:
         con.register("usage_monthly", _usage_table(monthly))
@@ -258,8 +254,6 @@ def monthly_use_of(monthly: list[tuple], hourly) -> list[tuple]:
 def _duckdb_queries(data: ComparisonData, selects: list[str], threshold: dict) -> list[list[tuple]]:
     """Run the pipeline ending in each of `selects` in one fresh in-memory DuckDB holding the data given;
     the monthly use (USAGE_SOURCE: hourly readings summed, bills where a meter has none) is computed once."""
-    import duckdb
-
     con = duckdb.connect()
     try:
         con.register("premises", _premise_table(data.premises))
@@ -303,17 +297,14 @@ SPARK_INSTALL_HINT = (
 def require_spark() -> None:
     """Fail at once, saying how to install it, when the Spark engine is asked for and PySpark is absent."""
     try:
-        import pyspark.sql  # noqa: F401
+        import pyspark.sql  # noqa: F401  (an optional extra: present or not, asked at run time)
     except ImportError:
         raise SparkNotInstalled(SPARK_INSTALL_HINT) from None
 
 
 def spark_session():
-    import os
-    import sys
-
     require_spark()
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # an optional extra (`spark`): imported only when asked for
 
     # Workers run the same interpreter as the driver; Spark talks only on loopback.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -370,8 +361,6 @@ def run(
     premises: list[tuple], usage: list[tuple], *, engine: str | None = None, hourly=None
 ) -> list[Comparison]:
     """The comparison on the configured engine with the policy file's aggregation threshold."""
-    from django.conf import settings
-
     engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
     if engine == "spark":
         return run_spark(premises, usage, hourly=hourly, **_threshold())
@@ -404,8 +393,6 @@ def compute(data: ComparisonData, *, engine: str | None = None):
     """Everything the bulk job needs in one pass: (comparisons, shown groups' aggregates, memberships).
     On DuckDB the three share one connection and one monthly-use table; on Spark the per-home comparisons
     run on Spark and the (small) group tables on DuckDB."""
-    from django.conf import settings
-
     engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
     if engine == "duckdb":
         homes, groups, members = _duckdb_queries(data, ["homes", "groups", "members"], _threshold())

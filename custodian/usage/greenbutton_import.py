@@ -13,8 +13,10 @@ collection, a MeterReading's `up` is its UsagePoint's `…/MeterReading` collect
 `related` link names its ReadingType.
 """
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import BinaryIO
 
 from lxml import etree
@@ -227,7 +229,6 @@ _CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
 
 def _csv_moment(day: str, clock: str, zone):
     """A local date and clock time (`HH:MM`, optionally with its UTC offset `-0600`) as UTC epoch seconds."""
-    from datetime import datetime
 
     clock = clock.strip()
     if len(clock) > 5 and clock[5] in "+-":
@@ -240,7 +241,6 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
     """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
     with an offset are exact; times without one are read as the utility's local time and, in the hour that
     repeats when DST ends, reported as ambiguous and left out."""
-    import csv
 
     zone = LOCAL
     result = ImportResult()
@@ -271,8 +271,6 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         if end <= start:
             end += 24 * 3600  # a reading that ends at midnight is dated by its start
         if not exact:
-            from datetime import datetime
-
             naive = datetime.strptime(f"{day} {start_text.strip()}", "%Y-%m-%d %H:%M")
             if (
                 naive.replace(tzinfo=zone, fold=0).utcoffset()

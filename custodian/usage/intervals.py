@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 
 from custodian.policy.loader import current_policy
@@ -172,7 +173,6 @@ def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, serv
 def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     """An Arrow table (customer_id, ts TIMESTAMPTZ UTC, kwh) of the blocks' readings summed to hours, for
     DuckDB or Spark. Sub-hourly readings are added up; missing ones are left out."""
-    import pyarrow as pa
 
     ids, stamps, values = [], [], []
     for b in blocks:

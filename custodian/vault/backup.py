@@ -32,8 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
+
+from custodian.audit.heads import head_sign, publish_to, verifier_keys
+from custodian.audit.tree import current_head
+from custodian.vault.interval_files import files_copy
+from custodian.vault.keys import master_key_ids
+from custodian.vault.models import DataKey
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -84,8 +91,6 @@ def _run(command: list[str], env: dict, what: str) -> None:
 def key_references() -> dict:
     """Which keys the data needs, without any key material: master key ids, a fingerprint of the blind-index
     key, the access log's public verifier keys."""
-    from custodian.audit.heads import verifier_keys
-    from custodian.vault.models import DataKey
 
     blind = Path(settings.CUSTODIAN_BLIND_INDEX_KEY)
     return {
@@ -99,10 +104,6 @@ def key_references() -> dict:
 
 def keys_check(references: dict) -> list[str]:
     """What is missing from the keys configured here for the data of a backup (empty: all present)."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    from custodian.audit.heads import verifier_keys
-    from custodian.vault.keys import master_key_ids
 
     problems = []
     try:
@@ -172,7 +173,6 @@ def _dump_database(target: Path) -> str:
 
 
 def _copy_intervals(target: Path) -> int:
-    from custodian.vault.interval_files import files_copy
 
     return files_copy(target / "intervals")
 
@@ -198,8 +198,6 @@ def _copy_keys(keys_to: Path) -> None:
 
 def backup_make(*, to: Path, keys_to: Path | None = None, progress=None) -> BackupReport:
     """Write a new backup directory under `to` (named by the time) and return what it holds."""
-    from custodian.audit.heads import head_sign, publish_to
-    from custodian.audit.tree import current_head
 
     say = progress or (lambda text: None)
     if keys_to is not None:

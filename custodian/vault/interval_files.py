@@ -17,6 +17,7 @@ This module seals and opens nothing: sealing is in custodian.vault.services, ope
 import fcntl
 import os
 import re
+import shutil
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 
 SHARD_SIZE = 1000
@@ -127,8 +131,6 @@ def _locked(path: Path):
 def write_rows(rows: Iterable[dict]) -> int:
     """Put sealed rows (dicts with SCHEMA_COLUMNS) in their month-shards, replacing the blocks they supersede
     (same customer, service and month). Returns the number of files rewritten."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for row in rows:
@@ -183,7 +185,6 @@ def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[st
 
 def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
     """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
-    import duckdb
 
     files = _files(months, customer_ids)
     if not files:
@@ -208,7 +209,6 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
 
 def customers_with_blocks(month: str, service: str) -> set[int]:
     """Customers that have a block for the month and service (from the clear columns only)."""
-    import duckdb
 
     files = _files([month], None)
     if not files:
@@ -235,7 +235,6 @@ def block_index(
 ) -> list[tuple]:
     """(customer_id, service, month, interval, count) of the stored blocks, from the clear columns only:
     what the retention run counts and picks without opening anything. `months` None: every month."""
-    import duckdb
 
     files = _files(months if months is not None else months_stored(), customer_ids)
     if not files:
@@ -261,7 +260,6 @@ def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = N
     month-shard is rewritten without them (or removed when nothing is left) under its lock, atomically, as a
     write is. Returns the number of blocks removed. Used when data is destroyed under the retention
     schedule: the sealed blocks leave the disk, not only the key."""
-    import pyarrow.parquet as pq
 
     wanted = {int(c) for c in customer_ids}
     removed = 0
@@ -290,7 +288,6 @@ def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = N
 def files_copy(target: Path) -> int:
     """Copy every month-shard to `target` (same layout), each under its write lock, so no copy is half of a
     rewrite (backups: custodian.vault.backup). Returns the number of files copied."""
-    import shutil
 
     copied = 0
     root = store_dir()

@@ -7,9 +7,12 @@ One module (over 400 lines) on purpose: every write that seals something (values
 blocks, pseudonyms) and every destruction of sealed data is here, beside the data keys they share.
 """
 
+import hashlib
+import hmac
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -210,7 +213,6 @@ def document_seal(
     submission: Submission | None,
 ):
     """Store a message or file the customer sent, sealed; `ref` must be new for the customer."""
-    import json
 
     if current_policy().categories.get(category) is None:
         raise UnknownField(f"not a category of the policy file: {category}")
@@ -251,8 +253,6 @@ def opted_out_customer_ids(customer_ids=None) -> set[int]:
 
 def vendor_pseudonyms(*, vendor_id: int, customer_ids) -> dict[int, str]:
     """Per-vendor keyed pseudonyms (HMAC-SHA256): stable for one vendor, unlinkable across vendors."""
-    import hashlib
-    import hmac
 
     key = hmac.new(
         sealing.KEYS.blind_key(), f"vendor-pseudonym|{vendor_id}".encode(), hashlib.sha256
@@ -303,7 +303,6 @@ def documents_seal_many(
     """Seal many documents the utility produced (bills), one provenance for the batch: items are
     (customer_id, ref, content, media_type). Returns how many were sealed. One `executemany` (a bill run seals
     a thousand at a time)."""
-    import json
 
     if current_policy().categories.get(category) is None:
         raise UnknownField(f"not a category of the policy file: {category}")
@@ -388,7 +387,6 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     """A reviewer of access (the privacy officer) approves or refuses a held bulk read, with a reason, on the
     record (the hold row and an access event); an approval lets the staff member read on, without a request,
     for the policy file's minutes. Nobody decides their own hold."""
-    from datetime import timedelta
 
     services = services_of(decided_by)
     if not reviews_access(services):

@@ -7,6 +7,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -213,7 +214,6 @@ def policy_version(request, version):
 
 def privacy_report(request):
     """The annual privacy report of the year so far (or `?year=`), generated from the records."""
-    from django.utils import timezone
 
     this_year = timezone.localdate().year
     try:

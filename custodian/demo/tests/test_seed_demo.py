@@ -124,12 +124,9 @@ def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_
     from custodian.billing.models import Bill, LedgerEntry
     from custodian.collecting.models import PaymentAgreement
     from custodian.collecting.selectors import collections_worklist
+    from custodian.demo.billing import demo_billing_ensure, demo_cycles
+    from custodian.demo.generator import demo_collections_cases
     from custodian.demo.selectors import demo_customer_id
-    from custodian.demo.services import (
-        demo_billing_ensure,
-        demo_collections_cases,
-        demo_cycles,
-    )
 
     today = date(2026, 11, 26)
     demo_customers_ensure(count=60, seed=4, today=today)

@@ -19,6 +19,7 @@ from custodian.disclosures.services.accounting import AccountingError, categorie
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.vault.gate import reveal_documents
 from custodian.vault.services import Submission, document_seal
 
 CONSENT_REF_PREFIX = "consent:"
@@ -183,3 +184,19 @@ def consent_revoke(
     )
     _log_consent_change(Action.CONSENT_REVOKED, consent, recorded_by, f"consent {consent.pk} revoked")
     return revocation
+
+
+def consent_words(*, actor, customer_id: int, purpose: str, ref: str = "", client_ip: str = "") -> dict:
+    """The sealed words of a customer's consents (all of them, or the one under `ref`), by reference, read
+    through the gate as `actor` for `purpose` (one access event). A read, offered by disclosures.selectors;
+    it lives beside the sealing so the disclosure service can check a consent's words without importing the
+    selectors (which import the services)."""
+    documents = reveal_documents(
+        actor=actor,
+        customer_id=customer_id,
+        category="correspondence",
+        ref_prefix=ref or CONSENT_REF_PREFIX,
+        purpose=purpose,
+        client_ip=client_ip,
+    )
+    return {d.ref: ConsentWords.from_json(d.content) for d in documents}

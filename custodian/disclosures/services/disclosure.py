@@ -21,6 +21,7 @@ from custodian.disclosures.services.accounting import (
     disclosure_entries_record,
     reviews_access_of,
 )
+from custodian.disclosures.services.consents import consent_words
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Denied, reveal_many, system_actor
 
@@ -133,7 +134,6 @@ def disclose(
         consent = consents.get(ids[0])
         if consent is None:
             raise _refuse(reason="no consent of this customer with that id", **record)
-        from custodian.disclosures.selectors import consent_words
 
         try:
             words = consent_words(

@@ -5,6 +5,8 @@ interval store holds of them."""
 import json
 from datetime import datetime
 
+import numpy as np
+
 from custodian.usage.intervals import readings_between
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.peer_groups import group_months_of
@@ -36,7 +38,6 @@ def electric_use(
 def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
     """kWh per local month as the comparison counts it: a meter with interval readings by their monthly
     sums (as in the pipeline), otherwise by its billing-cycle totals."""
-    import numpy as np
 
     electric = [b for b in blocks if b.service == "electric"]
     if electric:
@@ -96,7 +97,6 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
     """The customer's electricity over the last `days` local days they have interval data for: daily totals
     and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
-    import numpy as np
 
     now = datetime.now(LOCAL)
     end = int(now.timestamp())

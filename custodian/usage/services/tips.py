@@ -3,6 +3,8 @@ their months."""
 
 from datetime import datetime
 
+import numpy as np
+
 from custodian.vault.interval_files import LOCAL
 
 TIPS = {
@@ -33,7 +35,6 @@ TIPS = {
 def day_shape(blocks) -> dict | None:
     """The shape of the customer's day over their last three months of hourly electric readings: the
     night-time base load (1–5 am) and the share of use between 4 and 9 pm. None without interval readings."""
-    import numpy as np
 
     electric = sorted(
         (b for b in blocks if b.service == "electric" and b.interval == 3600), key=lambda b: b.start

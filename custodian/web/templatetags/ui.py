@@ -5,6 +5,7 @@ the console's and portal's navigation. The markup lives in templates/ui/; see do
 from datetime import date
 
 from django import forms, template
+from django.urls import reverse
 from django.utils import timezone
 
 from custodian.web import navigation
@@ -106,7 +107,6 @@ def _area_nav(request, name):
 
 
 def _nav(request, sections, label):
-    from django.urls import reverse
 
     built = []
     for heading, items in sections:

@@ -1,5 +1,6 @@
 """Bill every account for a cycle: `manage.py bill_run --cycle 2026-10`. Safe to re-run."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -19,7 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, cycle, no_progress=False, by=None, **options):
-        from django.contrib.auth import get_user_model
 
         staff = None
         if by:

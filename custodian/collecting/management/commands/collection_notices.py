@@ -4,7 +4,9 @@ notice to every residential customer, between August 15 and October 1). Safe to 
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from custodian.collecting.notices import NoticeError, cold_weather_notice_send, past_due_notices_send
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, kind, on=None, by=None, no_progress=False, **options):
-        from django.contrib.auth import get_user_model
-        from django.utils import timezone
 
         try:
             day = date.fromisoformat(on) if on else timezone.localdate()

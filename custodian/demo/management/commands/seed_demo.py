@@ -4,12 +4,11 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.demo.billing import demo_billing_ensure, demo_cycles
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import (
-    demo_billing_ensure,
     demo_customers_ensure,
-    demo_cycles,
     demo_intervals_ensure,
     demo_requests_ensure,
     demo_staff_ensure,

@@ -4,7 +4,9 @@ is a disclosure). Each bill is debited once: safe to re-run."""
 
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from custodian.disclosures.exports import ExportRefused
 from custodian.disclosures.models import Vendor
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--effective", help="the debits' effective date (default: the next day)")
 
     def handle(self, *args, vendor, by, effective=None, **options):
-        from django.contrib.auth import get_user_model
-        from django.utils import timezone
 
         staff = get_user_model().objects.filter(username=by, is_active=True).first()
         if staff is None:

@@ -1,8 +1,10 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from custodian.audit.verify import verify_log
 from custodian.vault.backup import BackupError, backup_restore
 
 
@@ -22,9 +24,6 @@ class Command(BaseCommand):
             report = backup_restore(directory=source, progress=lambda text: self.stderr.write(f"... {text}"))
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        from django.conf import settings
-
-        from custodian.audit.verify import verify_log
 
         self.stdout.write(
             f"restored from {source}: access log size {report.tree_size}, {report.interval_files} interval "

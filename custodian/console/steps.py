@@ -1,0 +1,36 @@
+"""A console page's POST step, one shape for every desk: the form checked, one service call, and back to the
+page with what happened (a success message, the form's errors, or the service's refusal in its own words)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+
+def back_to(request, ok: bool, message: str, url_name: str, **url_kwargs):
+    """Back to the page named `url_name`, the message shown as a success or as an error."""
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(url_name, **url_kwargs)
+
+
+def step(
+    request,
+    act: Callable[[], str],
+    *,
+    to: str,
+    form=None,
+    failed: str = "",
+    refused: type[Exception] | tuple[type[Exception], ...] = (),
+    **url_kwargs,
+):
+    """Check `form` (its errors shown, after `failed` if given), run `act` (one service call, returning what
+    it did) and go back to the page `to`; an exception in `refused` is the service saying no, shown as it
+    says it."""
+    if form is not None and not form.is_valid():
+        errors = form.errors.as_text()
+        return back_to(request, False, f"{failed}: {errors}" if failed else errors, to, **url_kwargs)
+    try:
+        message = act()
+    except refused as exc:
+        return back_to(request, False, str(exc), to, **url_kwargs)
+    return back_to(request, True, message, to, **url_kwargs)
