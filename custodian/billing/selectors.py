@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from custodian.billing.models import Bill, LedgerEntry, cents
+from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.reads import previous_cycle
+from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
 BILL_CATEGORY = "bills"
@@ -124,3 +125,33 @@ def billing_exceptions(cycle: str) -> Exceptions:
 
 def latest_cycle() -> str | None:
     return Bill.objects.order_by("-cycle").values_list("cycle", flat=True).first()
+
+
+def _bills_staff(asker) -> bool:
+    return asker.kind == "staff" and current_policy().acts_for(asker.services, "billing")
+
+
+def bill_run_list(*, fetched_by, limit: int = 10) -> tuple[list[BillRun], bool]:
+    """The latest bill runs and whether one is queued or running, for staff acting for billing; none for
+    anyone else."""
+    if not _bills_staff(fetched_by):
+        return [], False
+    runs = list(BillRun.objects.select_related("requested_by").order_by("-pk")[:limit])
+    return runs, any(r.status in (BillRun.Status.QUEUED, BillRun.Status.RUNNING) for r in runs)
+
+
+def bill_for(*, fetched_by, bill_id) -> Bill | None:
+    """A bill's record with its account (its content is read through the gate: `bill_document`), for staff
+    acting for billing; None for anyone else, the same as for a bill that does not exist."""
+    if not _bills_staff(fetched_by):
+        return None
+    return Bill.objects.select_related("account").filter(pk=bill_id).first()
+
+
+def bills_of_account(*, fetched_by, account_id: int, limit: int = 36) -> list[Bill]:
+    """An account's bills, newest cycle first, for staff acting for billing or collecting payments."""
+    if fetched_by.kind != "staff" or not current_policy().acts_for(
+        fetched_by.services, "billing", "collecting_payments"
+    ):
+        return []
+    return list(Bill.objects.filter(account_id=account_id).order_by("-cycle", "-pk")[:limit])

@@ -15,6 +15,7 @@ from custodian.billing.models import Bill, LedgerEntry, cents
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
+    DisconnectionOrder,
     HeatAlert,
     PaymentAgreement,
     ProtectionOnFile,
@@ -180,3 +181,48 @@ def verdict_for(
     return disconnection_verdict(
         situation_for(account, service, on, facts, agreement_declined_that_day=agreement_declined_that_day)
     )
+
+
+def _collects(asker) -> bool:
+    return asker.kind == "staff" and current_policy().acts_for(asker.services, "collecting_payments")
+
+
+def agreements_requested(*, fetched_by) -> list[PaymentAgreement]:
+    """Payment agreements customers asked for and nobody agreed yet, oldest first, for collections staff."""
+    if not _collects(fetched_by):
+        return []
+    requested = PaymentAgreement.objects.filter(status=PaymentAgreement.Status.REQUESTED)
+    return list(requested.order_by("requested_on", "pk"))
+
+
+def agreement_for(*, fetched_by, agreement_id) -> PaymentAgreement | None:
+    """A payment agreement, for collections staff; None for anyone else and for one that does not exist."""
+    if not _collects(fetched_by):
+        return None
+    return PaymentAgreement.objects.filter(pk=agreement_id).first()
+
+
+def account_collections(*, fetched_by, account_id: int) -> dict:
+    """An account's payment agreements, disconnection notices and orders, newest first, for staff acting for
+    billing or collecting payments (an account's history is part of both)."""
+    if fetched_by.kind != "staff" or not current_policy().acts_for(
+        fetched_by.services, "billing", "collecting_payments"
+    ):
+        return {"agreements": [], "notices": [], "orders": []}
+    return {
+        "agreements": list(PaymentAgreement.objects.filter(account_id=account_id).order_by("-pk")),
+        "notices": list(
+            DisconnectionNotice.objects.filter(account_id=account_id).order_by("-sent_on", "-pk")
+        ),
+        "orders": list(
+            DisconnectionOrder.objects.filter(account_id=account_id).order_by("-requested_at", "-pk")
+        ),
+    }
+
+
+def agreements_of_customer(*, fetched_by, customer_id: int) -> list[PaymentAgreement]:
+    """The customer's payment agreements (on any of their accounts), newest first: the customer's own only."""
+    if fetched_by.kind != "customer" or fetched_by.customer_id != customer_id:
+        return []
+    mine = PaymentAgreement.objects.filter(account__customer_id=customer_id)
+    return list(mine.order_by("-requested_on", "-pk"))

@@ -30,8 +30,7 @@ def acts_for(purpose: str) -> Rule:
     """Staff of a support service that acts for this purpose."""
 
     def rule(actor: Actor) -> bool:
-        policy = current_policy()
-        return any(purpose in policy.services[s].purposes for s in actor.services if s in policy.services)
+        return current_policy().acts_for(actor.services, purpose)
 
     rule.__name__ = f"acts_for_{purpose}"
     return rule

@@ -2,6 +2,7 @@ from django.urls import path
 
 from custodian.console import account_views as av
 from custodian.console import billing_views as bv
+from custodian.console import collections_views as cv
 from custodian.console import (
     customer_views,
     marketing_views,
@@ -75,15 +76,15 @@ urlpatterns = [
     path("billing/bills/<id:bill_id>/", bv.bill_detail, name="bill"),
     path("billing/bills/<id:bill_id>/correct/", bv.bill_correct_view, name="bill_correct"),
     path("billing/accounts/<id:account_id>/", bv.account_history, name="billing_account"),
-    path("collections/", bv.collections, name="collections"),
-    path("collections/agreements/<id:agreement_id>/agree/", bv.agreement_agree, name="agreement_agree"),
+    path("collections/", cv.collections, name="collections"),
+    path("collections/agreements/<id:agreement_id>/agree/", cv.agreement_agree, name="agreement_agree"),
     path(
-        "collections/accounts/<id:account_id>/notice/", bv.disconnection_notice, name="disconnection_notice"
+        "collections/accounts/<id:account_id>/notice/", cv.disconnection_notice, name="disconnection_notice"
     ),
     path(
-        "collections/accounts/<id:account_id>/disconnect/", bv.disconnection_order, name="disconnection_order"
+        "collections/accounts/<id:account_id>/disconnect/", cv.disconnection_order, name="disconnection_order"
     ),
-    path("collections/accounts/<id:account_id>/protections/", bv.protection_facts, name="protection_facts"),
+    path("collections/accounts/<id:account_id>/protections/", cv.protection_facts, name="protection_facts"),
     path("accounts/", av.service_desk, name="service_desk"),
     path("accounts/start/", av.service_start, name="service_start"),
     path("accounts/<id:account_id>/", av.account_service, name="account_service"),

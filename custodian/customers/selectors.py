@@ -101,3 +101,16 @@ def customers_matching(*, customer_class: str = "", service: str = "", zip_code:
     if zip_code:
         qs = qs.filter(accounts__closed_on__isnull=True, accounts__premise__zip_code=zip_code)
     return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def account_for(*, fetched_by: Asker, account_id) -> Account | None:
+    """An account with its premise and customer (nothing personal), for staff (the page's rule says which);
+    None for anyone else, the same as for an account that does not exist."""
+    if fetched_by.kind != "staff":
+        return None
+    return Account.objects.select_related("premise", "customer").filter(pk=account_id).first()
+
+
+def services_at(premise_id: int) -> list[str]:
+    """The services (electric, water…) a premise's meters measure."""
+    return list(ServicePoint.objects.filter(premise_id=premise_id).values_list("service", flat=True))

@@ -123,8 +123,74 @@ def _size_band(sqft: int) -> str:
 # --- what every kind of export does alike: the file opened, closed with its manifest, accounted for ---------
 
 
-def export_open(*, vendor: Vendor, determination, function, requested_by, prefix: str, **fields):
-    """A running export's record and the writer of its encrypted file (under a partial name until closed)."""
+@dataclass
+class ExportInProgress:
+    """An export being written: its record, the writer of its encrypted file (under a partial name until
+    closed), and what admitted it (the vendor's function, the determination, the request's record)."""
+
+    export: VendorExport
+    writer: ExportWriter
+    function: object
+    determination: object
+    record: dict
+    digest: str = ""
+
+    def close(self, *, rows: int, **described) -> None:
+        """The finished file under its own name, its SHA-256, and its manifest beside it (`described`: what
+        this kind of export adds, such as its format)."""
+        export, name = self.export, self.export.file_name
+        final = export_dir() / name
+        (export_dir() / f"{name}.partial").rename(final)
+        self.digest = hashlib.sha256(final.read_bytes()).hexdigest()
+        manifest = {
+            "export": export.pk,
+            "vendor": export.vendor.name,
+            "function": self.function.key,
+            "categories": sorted(self.function.categories),
+            **described,
+            "rows": rows,
+            "file": name,
+            "sha256": self.digest,
+            "sealed_key": self.writer.sealed_key,
+            "created": timezone.now().isoformat(),
+            "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
+        }
+        (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+
+    def accounted(self, *, customer_ids, rows: int, reason: str) -> None:
+        """In the caller's transaction, once closed: every customer in the file in the accounting of
+        disclosures, the disclosure request granted, the export done."""
+        export, function, determination = self.export, self.function, self.determination
+        vendor, cats = export.vendor, sorted(function.categories)
+        if customer_ids:
+            disclosure_entries_record(
+                customer_ids=customer_ids,
+                recipient_name=vendor.name,
+                recipient_address=vendor.contact,
+                categories=cats,
+                purpose=function.purpose,
+                basis_kind="vendor_determination",
+                basis_ref=f"determination {determination.pk}",
+                approved_by=determination.decided_by,
+            )
+        DisclosureRequest.objects.create(
+            outcome="disclosed",
+            reason=reason,
+            **{
+                **self.record,
+                "categories": ",".join(cats),
+                "customer_count": len(customer_ids),
+                "basis_ref": f"determination {determination.pk}",
+            },
+        )
+        export.status, export.sha256, export.rows = "done", self.digest, rows
+        export.sealed_key, export.finished_at = self.writer.sealed_key, timezone.now()
+        export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+
+
+def export_open(*, admitted: tuple, vendor: Vendor, requested_by, prefix: str, **fields) -> ExportInProgress:
+    """A running export's record and its file's writer, for what `export_admit` admitted."""
+    function, determination, record = admitted
     name = f"{prefix}-{vendor.pk}-{timezone.now():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.bin"
     export = VendorExport.objects.create(
         vendor=vendor,
@@ -139,71 +205,7 @@ def export_open(*, vendor: Vendor, determination, function, requested_by, prefix
     writer = ExportWriter(
         export_dir() / f"{name}.partial", export_id=str(export.pk), vendor_public_key=vendor.public_key
     )
-    return export, writer
-
-
-def export_close(*, export: VendorExport, writer, function, rows: int, **described) -> str:
-    """The finished file under its own name, its SHA-256, and its manifest beside it (`described`: what this
-    kind of export adds, such as its format). Returns the digest."""
-    final = export_dir() / export.file_name
-    (export_dir() / f"{export.file_name}.partial").rename(final)
-    digest = hashlib.sha256(final.read_bytes()).hexdigest()
-    manifest = {
-        "export": export.pk,
-        "vendor": export.vendor.name,
-        "function": function.key,
-        "categories": sorted(function.categories),
-        **described,
-        "rows": rows,
-        "file": export.file_name,
-        "sha256": digest,
-        "sealed_key": writer.sealed_key,
-        "created": timezone.now().isoformat(),
-        "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
-    }
-    (export_dir() / f"{export.file_name}.manifest.json").write_text(json.dumps(manifest, indent=2))
-    return digest
-
-
-def export_accounted(
-    *,
-    export: VendorExport,
-    writer,
-    digest: str,
-    function,
-    determination,
-    record: dict,
-    customer_ids,
-    rows: int,
-    reason: str,
-) -> None:
-    """In the caller's transaction: every customer in the file in the accounting of disclosures, the
-    disclosure request granted, the export done."""
-    vendor, cats = export.vendor, sorted(function.categories)
-    if customer_ids:
-        disclosure_entries_record(
-            customer_ids=customer_ids,
-            recipient_name=vendor.name,
-            recipient_address=vendor.contact,
-            categories=cats,
-            purpose=function.purpose,
-            basis_kind="vendor_determination",
-            basis_ref=f"determination {determination.pk}",
-            approved_by=determination.decided_by,
-        )
-    DisclosureRequest.objects.create(
-        outcome="disclosed",
-        reason=reason,
-        **{
-            **record,
-            "categories": ",".join(cats),
-            "customer_count": len(customer_ids),
-            "basis_ref": f"determination {determination.pk}",
-        },
-    )
-    export.status, export.sha256, export.rows = "done", digest, rows
-    export.sealed_key, export.finished_at = writer.sealed_key, timezone.now()
-    export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+    return ExportInProgress(export, writer, function, determination, record)
 
 
 def vendor_export_run(
@@ -249,14 +251,14 @@ def vendor_export_run(
         ids = [c for c in ids if c not in excluded]
     cats = sorted(function.categories)
     fields = [policy.categories[c].field for c in cats]
-    export, writer = export_open(
+    run = export_open(
+        admitted=(function, determination, record),
         vendor=vendor,
-        determination=determination,
-        function=function,
         requested_by=requested_by,
         prefix="export",
         for_marketing=for_marketing,
     )
+    export, writer = run.export, run.writer
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
     if special is not None:
@@ -312,9 +314,7 @@ def vendor_export_run(
     except BaseException:
         writer.abort()
         raise
-    digest = export_close(
-        export=export, writer=writer, function=function, rows=len(sent), identity=function.identity
-    )
+    run.close(rows=len(sent), identity=function.identity)
     with transaction.atomic():
         VendorPseudonym.objects.bulk_create(
             [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
@@ -323,17 +323,7 @@ def vendor_export_run(
         )
         if special is not None and special.after is not None:
             special.after(sent, started_at)
-        export_accounted(
-            export=export,
-            writer=writer,
-            digest=digest,
-            function=function,
-            determination=determination,
-            record=record,
-            customer_ids=sent,
-            rows=len(sent),
-            reason=f"export {export.pk}",
-        )
+        run.accounted(customer_ids=sent, rows=len(sent), reason=f"export {export.pk}")
     return export
 
 
@@ -368,13 +358,13 @@ def letters_export_run(
         wrong_function=f"letters go only to a vendor of the {LETTER_MAILING!r} function",
     )
     _cleanup_stale(vendor)
-    export, writer = export_open(
+    run = export_open(
+        admitted=(function, determination, record),
         vendor=vendor,
-        determination=determination,
-        function=function,
         requested_by=requested_by,
         prefix="letters",
     )
+    export, writer = run.export, run.writer
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     printed: dict[int, bytes] = {}
     unaddressed: list[int] = []
@@ -426,20 +416,10 @@ def letters_export_run(
     except BaseException:
         writer.abort()
         raise
-    digest = export_close(export=export, writer=writer, function=function, rows=len(printed), identity=True)
+    run.close(rows=len(printed), identity=True)
     written = sorted({letter.customer_id for letter in letters if letter.message_id in printed})
     with transaction.atomic():
-        export_accounted(
-            export=export,
-            writer=writer,
-            digest=digest,
-            function=function,
-            determination=determination,
-            record=record,
-            customer_ids=written,
-            rows=len(printed),
-            reason=f"letters export {export.pk}",
-        )
+        run.accounted(customer_ids=written, rows=len(printed), reason=f"letters export {export.pk}")
         on_done(export, printed, unaddressed)
     return export
 

@@ -20,7 +20,7 @@ from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
-from custodian.disclosures.exports import export_accounted, export_admit, export_close, export_open
+from custodian.disclosures.exports import export_admit, export_open
 from custodian.disclosures.models import Vendor, VendorExport
 from custodian.payments.models import AchDebit, Autopay
 from custodian.payments.nacha import (
@@ -174,18 +174,17 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
     if not debits:
         return None
     body = nacha_file(origin=bank_origin, debits=debits, effective_on=effective_on, created=timezone.now())
-    export, writer = export_open(
-        vendor=vendor, determination=determination, function=function, requested_by=requested_by, prefix="ach"
+    run = export_open(
+        admitted=(function, determination, record), vendor=vendor, requested_by=requested_by, prefix="ach"
     )
+    export, writer = run.export, run.writer
     try:
         writer.write(body, last=True)
         writer.finish()
     except BaseException:
         writer.abort()
         raise
-    digest = export_close(
-        export=export, writer=writer, function=function, rows=len(kept), format="NACHA PPD debits"
-    )
+    run.close(rows=len(kept), format="NACHA PPD debits")
     sent = sorted({d.bill.customer_id for d, _ in kept})
     with transaction.atomic():
         for d, reference in kept:
@@ -205,15 +204,5 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
                 reference=f"ach:{reference}",
                 memo="Automatic payment, thank you",
             )
-        export_accounted(
-            export=export,
-            writer=writer,
-            digest=digest,
-            function=function,
-            determination=determination,
-            record=record,
-            customer_ids=sent,
-            rows=len(kept),
-            reason=f"ACH debits export {export.pk}",
-        )
+        run.accounted(customer_ids=sent, rows=len(kept), reason=f"ACH debits export {export.pk}")
     return export

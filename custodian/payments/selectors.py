@@ -1,6 +1,6 @@
 """Reads of payments: the card payments tried for accounts (clear columns only: amount, outcome, time)."""
 
-from custodian.payments.models import PaymentSession
+from custodian.payments.models import Autopay, PaymentSession
 
 
 def payment_attempts(account_ids, *, limit: int = 50):
@@ -17,3 +17,11 @@ def failed_payments(*, since, limit: int = 200):
         .select_related("account")
         .order_by("-settled_at", "-pk")[:limit]
     )
+
+
+def autopay_of_customer(*, fetched_by, customer_id: int) -> list[Autopay]:
+    """The customer's active automatic payments, with their accounts: the customer's own only."""
+    if fetched_by.kind != "customer" or fetched_by.customer_id != customer_id:
+        return []
+    mine = Autopay.objects.filter(account__customer_id=customer_id, active=True)
+    return list(mine.select_related("account"))

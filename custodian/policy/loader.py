@@ -175,6 +175,10 @@ class Policy:
     def category_for_field(self, field_name: str) -> str | None:
         return self.field_to_category.get(field_name)
 
+    def acts_for(self, services, *purposes: str) -> bool:
+        """Whether any of `services` acts for any of `purposes` (the page rules and the selectors ask)."""
+        return any(p in self.services[s].purposes for s in services if s in self.services for p in purposes)
+
     def emergency_purposes(self, services) -> frozenset[str]:
         """The purposes any of `services` may open emergency access for."""
         return frozenset().union(*(self.emergency_access.get(s, frozenset()) for s in services))

@@ -19,18 +19,17 @@ from custodian.billing.selectors import (
     ledger_of,
     statement,
 )
-from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.selectors import agreements_of_customer
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.customers.selectors import accounts_of
 from custodian.netaddr import client_ip
 from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
 from custodian.payments.autopay import AutopayError, autopay_enrol, autopay_stop
-from custodian.payments.models import Autopay
-from custodian.payments.selectors import payment_attempts
+from custodian.payments.selectors import autopay_of_customer, payment_attempts
 from custodian.payments.services import PaymentError, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import portal_required
+from custodian.portal.access import portal_actor, portal_required
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied, customer_actor
 from custodian.vault.services import Submission
@@ -50,7 +49,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
     accounts = _accounts(request.customer_id)
     ids = [a.pk for a, _ in accounts]
     today = timezone.localdate()
-    agreements = PaymentAgreement.objects.filter(account_id__in=ids).order_by("-requested_on", "-pk")
+    actor = portal_actor(request)
     return render(
         request,
         "portal/bills.html",
@@ -59,12 +58,12 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "bills": bills_of_customer(request.customer_id)[:36],
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
-            "agreements": agreements,
+            "agreements": agreements_of_customer(fetched_by=actor, customer_id=request.customer_id),
             "pay_form": pay_form or forms.PayForm(accounts=accounts),
             "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
             "has_accounts": bool(accounts),
             "paperless": is_paperless(request.customer_id),
-            "autopay": Autopay.objects.filter(account_id__in=ids, active=True).select_related("account"),
+            "autopay": autopay_of_customer(fetched_by=actor, customer_id=request.customer_id),
             "autopay_form": autopay_form or forms.AutopayForm(accounts=[a for a in accounts if a[0].is_open]),
             "reauthenticated": recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS),
             "autopay_notice": current_policy().notices[AUTOPAY_NOTICE],

@@ -2,8 +2,19 @@
 decide what they may see: the privacy officer's desks answer the privacy officer and nobody else, a customer
 finds only themself, a vendor only its own exports."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from custodian.billing.selectors import bill_for, bill_run_list, bills_of_account
 from custodian.casework.selectors import subject_requests_open
-from custodian.customers.selectors import customer_for, customers_found
+from custodian.collecting.selectors import (
+    account_collections,
+    agreement_for,
+    agreements_of_customer,
+    agreements_requested,
+)
+from custodian.customers.selectors import account_for, accounts_of, customer_for, customers_found
 from custodian.disclosures.selectors import (
     consent_for,
     disclosure_desk,
@@ -13,6 +24,7 @@ from custodian.disclosures.selectors import (
 )
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.incidents.services import incident_open
+from custodian.payments.selectors import autopay_of_customer
 from custodian.retention.selectors import destruction_records
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
 from custodian.testing import vendor_with_determination
@@ -54,10 +66,6 @@ def test_the_disclosure_desk_answers_the_privacy_officer_only(privacy_officer, b
 def test_incidents_holds_requests_and_destructions_for_the_privacy_officer_only(
     privacy_officer, billing_clerk, customer
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     now = timezone.now()
     incident = incident_open(
         opened_by=privacy_officer,
@@ -97,3 +105,24 @@ def test_report_runs_for_staff_who_run_reports(field_tech, billing_clerk, market
     assert report_run_list(fetched_by=staff_actor(field_tech)) == ([run], False)  # run at once in tests
     assert report_run_list(fetched_by=staff_actor(marketer)) == ([], False)
     assert report_run_list(fetched_by=customer_actor(1)) == ([], False)
+
+
+def test_billing_and_collections_reads_for_their_staff_only(
+    billing_clerk, collections_agent, marketer, customer
+):
+    account = accounts_of(customer.pk).first()
+    clerk, agent, other = staff_actor(billing_clerk), staff_actor(collections_agent), staff_actor(marketer)
+    assert account_for(fetched_by=clerk, account_id=account.pk) == account
+    assert account_for(fetched_by=customer_actor(customer.pk), account_id=account.pk) is None
+    assert bill_run_list(fetched_by=clerk) == ([], False)
+    assert bill_for(fetched_by=other, bill_id=1) is None
+    assert bills_of_account(fetched_by=agent, account_id=account.pk) == []  # none billed yet, but allowed
+    empty = {"agreements": [], "notices": [], "orders": []}
+    assert account_collections(fetched_by=clerk, account_id=account.pk) == empty
+    assert account_collections(fetched_by=other, account_id=account.pk) == empty
+    assert (
+        agreements_requested(fetched_by=clerk) == []
+        and agreement_for(fetched_by=clerk, agreement_id=1) is None
+    )
+    assert agreements_of_customer(fetched_by=clerk, customer_id=customer.pk) == []
+    assert autopay_of_customer(fetched_by=customer_actor(customer.pk + 1), customer_id=customer.pk) == []

@@ -1,0 +1,231 @@
+"""The console's collections pages (staff whose service acts for collecting payments): the worklist of
+past-due accounts with each one's protections (the sealed facts read through the gate for collecting
+payments), payment agreements to agree, the notice of proposed disconnection (a letter through the outbox),
+disconnection orders (refused where the law forbids them) and the household's facts for the protections.
+An account's history, which collections shares with billing, is in `billing_views`."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
+from custodian.collecting.notices import NoticeError, disconnection_notice_send
+from custodian.collecting.rules import MEDICAL_CERTIFIERS
+from custodian.collecting.selectors import agreement_for, agreements_requested, collections_worklist
+from custodian.collecting.services import (
+    CollectionsError,
+    DisconnectionForbidden,
+    disconnection_order_issue,
+    payment_agreement_agree,
+    protection_facts_record,
+)
+from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.customers.selectors import account_for, services_at
+from custodian.netaddr import client_ip
+from custodian.vault import gate
+from custodian.vault.services import Submission
+
+collections_staff = acts_for("collecting_payments")
+COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
+
+
+class FactsForm(forms.Form):
+    """The household's facts for Minnesota's protections, as collections records them from a call or a form
+    (the `disconnection_protection` notice is read to the customer first)."""
+
+    income_verified_on = forms.DateField(
+        label="Income verified on (YYYY-MM-DD)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    income_basis = forms.ChoiceField(label="Verified how", required=False)
+    referred_on = forms.DateField(
+        label="Referred to energy assistance on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_phoned_on = forms.DateField(
+        label="Medical certification by telephone on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_certified_on = forms.DateField(
+        label="Written medical certification on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    medical_certifier = forms.ChoiceField(label="Certified by", required=False)
+    notice_read = forms.BooleanField(label="I read the notice at collection to the customer", required=True)
+
+    def __init__(self, *args, **kwargs):
+
+        super().__init__(*args, **kwargs)
+        self.fields["income_basis"].choices = [("", "—"), *INCOME_BASES.items()]
+        self.fields["medical_certifier"].choices = [("", "—")] + [(c, c) for c in MEDICAL_CERTIFIERS]
+
+
+class AgreeForm(forms.Form):
+    installment = forms.DecimalField(
+        label="Monthly installment ($)", min_value=Decimal("1"), max_value=10_000, decimal_places=2
+    )
+
+
+class ServiceDayForm(forms.Form):
+    service = forms.ChoiceField(label="Service")
+    on = forms.DateField(label="Date (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"}))
+    declined_today = forms.BooleanField(
+        label="The customer declined a payment agreement offered today, in person or by phone",
+        required=False,
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s, s) for s in services]
+        self.fields["on"].initial = timezone.localdate()
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+def collections(request):
+    today = timezone.localdate()
+    try:
+        items = collections_worklist(on=today, actor=console_actor(request), client_ip=client_ip(request))
+    except gate.Denied:
+        items = []
+    requested = agreements_requested(fetched_by=console_actor(request))
+    return render(
+        request,
+        "console/collections.html",
+        {"items": items, "requested": requested, "today": today, "agree_form": AgreeForm()},
+    )
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+def agreement_agree(request, agreement_id):
+    if agreement_for(fetched_by=console_actor(request), agreement_id=agreement_id) is None:
+        return not_found(request)
+    form = AgreeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the monthly installment in dollars, more than zero.")
+        return redirect("console:collections")
+    try:
+        payment_agreement_agree(
+            agreement_id=agreement_id,
+            installment=form.cleaned_data["installment"],
+            by=request.user,
+            on=timezone.localdate(),
+        )
+    except (CollectionsError, InvalidOperation) as exc:
+        messages.error(request, f"Not agreed: {exc}.")
+    else:
+        messages.success(request, f"Payment agreement {agreement_id} is active.")
+    return redirect("console:collections")
+
+
+def _service_day(request, account):
+    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
+    return form if form.is_valid() else None
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+def disconnection_notice(request, account_id):
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return not_found(request)
+    form = _service_day(request, account)
+    if form is None:
+        messages.error(request, "Choose the service and give the date the notice is mailed.")
+        return redirect("console:billing_account", account_id=account_id)
+    try:
+        notice = disconnection_notice_send(
+            account_id=account_id,
+            service=form.cleaned_data["service"],
+            sent_on=form.cleaned_data["on"],
+            by=request.user,
+        )
+    except NoticeError as exc:
+        messages.error(request, f"No notice: {exc}.")
+    else:
+        messages.success(
+            request,
+            f"Notice {notice.pk} recorded and its letter queued for the mailing vendor; a copy goes to the "
+            "energy assistance provider.",
+        )
+    return redirect("console:billing_account", account_id=account_id)
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+def disconnection_order(request, account_id):
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return not_found(request)
+    form = _service_day(request, account)
+    if form is None:
+        messages.error(request, "Choose the service and give the date of the disconnection.")
+        return redirect("console:billing_account", account_id=account_id)
+    on: date = form.cleaned_data["on"]
+    try:
+        order = disconnection_order_issue(
+            account_id=account_id,
+            service=form.cleaned_data["service"],
+            on=on,
+            by=request.user,
+            agreement_declined_that_day=form.cleaned_data["declined_today"],
+            actor=console_actor(request),
+        )
+    except DisconnectionForbidden as exc:
+        messages.error(request, "Refused, and the refusal recorded: " + "; ".join(exc.reasons))
+    except (CollectionsError, gate.Denied) as exc:
+        messages.error(request, f"No order: {exc}.")
+    else:
+        messages.success(request, f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}.")
+    return redirect("console:billing_account", account_id=account_id)
+
+
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+def protection_facts(request, account_id):
+    """Record the household's facts for the protections against disconnection: sealed in the vault with their
+    provenance (a phone call, the notice read), replacing those held; in clear only the flag that there are
+    some."""
+
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return not_found(request)
+    form = FactsForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Not recorded: " + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("console:billing_account", account_id=account_id)
+    d = form.cleaned_data
+    try:
+        protection_facts_record(
+            customer_id=account.customer_id,
+            facts=ProtectionFacts(
+                income_verified_on=d["income_verified_on"],
+                income_basis=d["income_basis"],
+                referred_on=d["referred_on"],
+                medical_phoned_on=d["medical_phoned_on"],
+                medical_certified_on=d["medical_certified_on"],
+                medical_certifier=d["medical_certifier"],
+            ),
+            submission=Submission(
+                channel="phone",
+                notice_key="disconnection_protection",
+                recorded_by=request.user,
+                recorded_by_label=request.user.get_username(),
+            ),
+        )
+    except FactsError as exc:
+        messages.error(request, f"Not recorded: {exc}.")
+    else:
+        messages.success(request, "The household's facts are recorded (sealed); the worklist applies them.")
+    return redirect("console:billing_account", account_id=account_id)
