@@ -24,11 +24,14 @@ from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
 from custodian.console.access import acts_for, console_actor, console_page, not_found
-from custodian.customers.models import Account, AccountRole, CustomerClass, ServiceChange
+from custodian.customers.models import AccountRole, CustomerClass, ServiceChange
 from custodian.customers.selectors import (
+    account_for,
     accounts_of,
     open_account_at,
+    premise_accounts,
     premise_by_meter,
+    service_change_for,
     service_changes_waiting,
 )
 from custodian.customers.services import (
@@ -163,9 +166,7 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
         {
             "account": account,
             "meters": account.premise.service_points.order_by("service"),
-            "history": Account.objects.filter(premise=account.premise)
-            .select_related("customer")
-            .order_by("-opened_on", "-pk"),
+            "history": premise_accounts(fetched_by=console_actor(request), premise_id=account.premise_id),
             "customer_accounts": accounts_of(account.customer_id),
             "waiting": waiting,
             "address_error": address_error,
@@ -176,13 +177,13 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
     )
 
 
-def _account(account_id):
-    return Account.objects.select_related("premise", "customer").filter(pk=account_id).first()
+def _account(request, account_id):
+    return account_for(fetched_by=console_actor(request), account_id=account_id)
 
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
 def account_service(request, account_id):
-    account = _account(account_id)
+    account = _account(request, account_id)
     if account is None:
         return not_found(request)
     return _account_page(request, account)
@@ -191,7 +192,7 @@ def account_service(request, account_id):
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
 def account_stop_view(request, account_id):
-    account = _account(account_id)
+    account = _account(request, account_id)
     if account is None:
         return not_found(request)
     form = StopForm(request.POST)
@@ -219,7 +220,7 @@ def account_stop_view(request, account_id):
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
 def account_move_view(request, account_id):
-    account = _account(account_id)
+    account = _account(request, account_id)
     if account is None:
         return not_found(request)
     form = MoveForm(request.POST)
@@ -255,7 +256,7 @@ def account_move_view(request, account_id):
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
 def service_change_withdraw(request, change_id):
-    change = ServiceChange.objects.filter(pk=change_id).first()
+    change = service_change_for(fetched_by=console_actor(request), change_id=change_id)
     if change is None:
         return not_found(request)
     try:
@@ -367,7 +368,7 @@ def _reads_page(request, account, form=None, status=200):
 @console_page(provides_service, SERVICE_DESK_ONLY)
 def meter_reads(request, account_id):
     """Enter a register read: checked against the meter's last read before anything is stored."""
-    account = _account(account_id)
+    account = _account(request, account_id)
     if account is None:
         return not_found(request)
     if request.method != "POST":

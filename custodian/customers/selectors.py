@@ -114,3 +114,18 @@ def account_for(*, fetched_by: Asker, account_id) -> Account | None:
 def services_at(premise_id: int) -> list[str]:
     """The services (electric, water…) a premise's meters measure."""
     return list(ServicePoint.objects.filter(premise_id=premise_id).values_list("service", flat=True))
+
+
+def premise_accounts(*, fetched_by: Asker, premise_id: int) -> list[Account]:
+    """Every account a premise has had, with its customer, newest first, for staff; none for anyone else."""
+    if fetched_by.kind != "staff":
+        return []
+    found = Account.objects.filter(premise_id=premise_id).select_related("customer")
+    return list(found.order_by("-opened_on", "-pk"))
+
+
+def service_change_for(*, fetched_by: Asker, change_id) -> ServiceChange | None:
+    """A customer's request to stop or move service, for staff; None for anyone else and for none such."""
+    if fetched_by.kind != "staff":
+        return None
+    return ServiceChange.objects.filter(pk=change_id).first()

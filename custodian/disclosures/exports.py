@@ -11,6 +11,7 @@ One module (over 400 lines) on purpose: the crash safety above holds only if the
 the cleanup are written together.
 """
 
+import base64
 import hashlib
 import io
 import json
@@ -349,7 +350,6 @@ def letters_export_run(
     to is accounted for. `render(values, text)` draws a letter; `on_done(export, printed, unaddressed)` runs
     in the transaction that marks the export done (the outbox marks its letters sent there), so a crash leaves
     either a finished export with its letters marked, or neither."""
-    import base64
 
     function, determination, record = export_admit(
         vendor=vendor,

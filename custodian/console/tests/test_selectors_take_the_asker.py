@@ -14,7 +14,14 @@ from custodian.collecting.selectors import (
     agreements_of_customer,
     agreements_requested,
 )
-from custodian.customers.selectors import account_for, accounts_of, customer_for, customers_found
+from custodian.customers.selectors import (
+    account_for,
+    accounts_of,
+    customer_for,
+    customers_found,
+    premise_accounts,
+    service_change_for,
+)
 from custodian.disclosures.selectors import (
     consent_for,
     disclosure_desk,
@@ -114,6 +121,9 @@ def test_billing_and_collections_reads_for_their_staff_only(
     clerk, agent, other = staff_actor(billing_clerk), staff_actor(collections_agent), staff_actor(marketer)
     assert account_for(fetched_by=clerk, account_id=account.pk) == account
     assert account_for(fetched_by=customer_actor(customer.pk), account_id=account.pk) is None
+    assert premise_accounts(fetched_by=clerk, premise_id=account.premise_id) == [account]
+    assert premise_accounts(fetched_by=customer_actor(customer.pk), premise_id=account.premise_id) == []
+    assert service_change_for(fetched_by=system_actor("billing_run"), change_id=1) is None
     assert bill_run_list(fetched_by=clerk) == ([], False)
     assert bill_for(fetched_by=other, bill_id=1) is None
     assert bills_of_account(fetched_by=agent, account_id=account.pk) == []  # none billed yet, but allowed

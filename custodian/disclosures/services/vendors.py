@@ -1,6 +1,7 @@
 """Vendors, the privacy officer's determinations that their use advances the public's welfare, health or
 safety, and revocation (the API revokes the vendor's tokens on `signals.vendor_revoked`)."""
 
+import base64
 from datetime import date
 
 from django.db import transaction
@@ -26,7 +27,6 @@ def vendor_register(
     contract_end: date,
     public_key: str,
 ) -> Vendor:
-    import base64
 
     if not reviews_access_of(registered_by):
         raise AccountingError("the privacy officer registers vendors")
