@@ -8,8 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from custodian.collecting.services import (
     protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.steps import step
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.vault import gate
@@ -110,26 +110,29 @@ def agreement_agree(request, agreement_id):
     if agreement_for(fetched_by=console_actor(request), agreement_id=agreement_id) is None:
         return not_found(request)
     form = AgreeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the monthly installment in dollars, more than zero.")
-        return redirect("console:collections")
-    try:
+
+    def act():
+        installment = form.cleaned_data["installment"]
         payment_agreement_agree(
-            agreement_id=agreement_id,
-            installment=form.cleaned_data["installment"],
-            by=request.user,
-            on=timezone.localdate(),
+            agreement_id=agreement_id, installment=installment, by=request.user, on=timezone.localdate()
         )
-    except (CollectionsError, InvalidOperation) as exc:
-        messages.error(request, f"Not agreed: {exc}.")
-    else:
-        messages.success(request, f"Payment agreement {agreement_id} is active.")
-    return redirect("console:collections")
+        return f"Payment agreement {agreement_id} is active."
+
+    return step(
+        request,
+        act,
+        to="console:collections",
+        form=form,
+        invalid="Give the monthly installment in dollars, more than zero.",
+        refused=(CollectionsError, InvalidOperation),
+        refusal=lambda exc: f"Not agreed: {exc}.",
+    )
 
 
-def _service_day(request, account):
-    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
-    return form if form.is_valid() else None
+def _on_account(request, account_id, act, form, **answers):
+    """A step on an account's page (notices, orders, facts): back to the account's history."""
+    to = "console:billing_account"
+    return step(request, act, to=to, account_id=account_id, form=form, **answers)
 
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
@@ -138,26 +141,33 @@ def disconnection_notice(request, account_id):
     account = account_for(fetched_by=console_actor(request), account_id=account_id)
     if account is None:
         return not_found(request)
-    form = _service_day(request, account)
-    if form is None:
-        messages.error(request, "Choose the service and give the date the notice is mailed.")
-        return redirect("console:billing_account", account_id=account_id)
-    try:
+    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
+
+    def act():
+        d = form.cleaned_data
         notice = disconnection_notice_send(
-            account_id=account_id,
-            service=form.cleaned_data["service"],
-            sent_on=form.cleaned_data["on"],
-            by=request.user,
+            account_id=account_id, service=d["service"], sent_on=d["on"], by=request.user
         )
-    except NoticeError as exc:
-        messages.error(request, f"No notice: {exc}.")
-    else:
-        messages.success(
-            request,
+        return (
             f"Notice {notice.pk} recorded and its letter queued for the mailing vendor; a copy goes to the "
-            "energy assistance provider.",
+            "energy assistance provider."
         )
-    return redirect("console:billing_account", account_id=account_id)
+
+    return _on_account(
+        request,
+        account_id,
+        act,
+        form,
+        invalid="Choose the service and give the date the notice is mailed.",
+        refused=NoticeError,
+        refusal=lambda exc: f"No notice: {exc}.",
+    )
+
+
+def _order_refusal(exc) -> str:
+    if isinstance(exc, DisconnectionForbidden):
+        return "Refused, and the refusal recorded: " + "; ".join(exc.reasons)
+    return f"No order: {exc}."
 
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
@@ -166,27 +176,30 @@ def disconnection_order(request, account_id):
     account = account_for(fetched_by=console_actor(request), account_id=account_id)
     if account is None:
         return not_found(request)
-    form = _service_day(request, account)
-    if form is None:
-        messages.error(request, "Choose the service and give the date of the disconnection.")
-        return redirect("console:billing_account", account_id=account_id)
-    on: date = form.cleaned_data["on"]
-    try:
+    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
+
+    def act():
+        d = form.cleaned_data
+        on: date = d["on"]
         order = disconnection_order_issue(
             account_id=account_id,
-            service=form.cleaned_data["service"],
+            service=d["service"],
             on=on,
             by=request.user,
-            agreement_declined_that_day=form.cleaned_data["declined_today"],
+            agreement_declined_that_day=d["declined_today"],
             actor=console_actor(request),
         )
-    except DisconnectionForbidden as exc:
-        messages.error(request, "Refused, and the refusal recorded: " + "; ".join(exc.reasons))
-    except (CollectionsError, gate.Denied) as exc:
-        messages.error(request, f"No order: {exc}.")
-    else:
-        messages.success(request, f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}.")
-    return redirect("console:billing_account", account_id=account_id)
+        return f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}."
+
+    return _on_account(
+        request,
+        account_id,
+        act,
+        form,
+        invalid="Choose the service and give the date of the disconnection.",
+        refused=(DisconnectionForbidden, CollectionsError, gate.Denied),
+        refusal=_order_refusal,
+    )
 
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
@@ -200,13 +213,9 @@ def protection_facts(request, account_id):
     if account is None:
         return not_found(request)
     form = FactsForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, "Not recorded: " + "; ".join(e for errs in form.errors.values() for e in errs)
-        )
-        return redirect("console:billing_account", account_id=account_id)
-    d = form.cleaned_data
-    try:
+
+    def act():
+        d = form.cleaned_data
         protection_facts_record(
             customer_id=account.customer_id,
             facts=ProtectionFacts(
@@ -224,8 +233,15 @@ def protection_facts(request, account_id):
                 recorded_by_label=request.user.get_username(),
             ),
         )
-    except FactsError as exc:
-        messages.error(request, f"Not recorded: {exc}.")
-    else:
-        messages.success(request, "The household's facts are recorded (sealed); the worklist applies them.")
-    return redirect("console:billing_account", account_id=account_id)
+        return "The household's facts are recorded (sealed); the worklist applies them."
+
+    errors = "; ".join(e for errs in form.errors.values() for e in errs) if not form.is_valid() else ""
+    return _on_account(
+        request,
+        account_id,
+        act,
+        form,
+        invalid=f"Not recorded: {errors}",
+        refused=FactsError,
+        refusal=lambda exc: f"Not recorded: {exc}.",
+    )

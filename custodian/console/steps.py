@@ -20,17 +20,20 @@ def step(
     to: str,
     form=None,
     failed: str = "",
+    invalid: str = "",
     refused: type[Exception] | tuple[type[Exception], ...] = (),
+    refusal: Callable[[Exception], str] = str,
     **url_kwargs,
 ):
-    """Check `form` (its errors shown, after `failed` if given), run `act` (one service call, returning what
-    it did) and go back to the page `to`; an exception in `refused` is the service saying no, shown as it
-    says it."""
+    """Check `form`, run `act` (one service call, returning what it did) and go back to the page `to`.
+
+    A form that does not validate is answered with `invalid` if given, else with its errors (after `failed`
+    if given); an exception in `refused` is the service saying no, shown as `refusal` words it."""
     if form is not None and not form.is_valid():
-        errors = form.errors.as_text()
+        errors = invalid or form.errors.as_text()
         return back_to(request, False, f"{failed}: {errors}" if failed else errors, to, **url_kwargs)
     try:
         message = act()
     except refused as exc:
-        return back_to(request, False, str(exc), to, **url_kwargs)
+        return back_to(request, False, refusal(exc), to, **url_kwargs)
     return back_to(request, True, message, to, **url_kwargs)

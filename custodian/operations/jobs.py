@@ -100,6 +100,12 @@ class Job:
     grace: timedelta = timedelta(minutes=15)  # late past its time by this much: /readyz says so
 
 
+def _long(name: str, label: str, schedule: str, run: Callable[[], str], *, hours: int) -> Job:
+    """A job that may run for hours (every account, every home): a lease that long, and an hour past its time
+    before /readyz calls it late."""
+    return Job(name, label, schedule, run, lease=timedelta(hours=hours), grace=timedelta(hours=1))
+
+
 JOBS: tuple[Job, ...] = (
     Job(
         "worker_heartbeat",
@@ -150,61 +156,54 @@ JOBS: tuple[Job, ...] = (
         "10 2 * * *",
         _task_results_prune,
     ),
-    Job(
+    _long(
         "retention_run",
         "Retention: destroy what the retention schedule has past its period (daily)",
         "40 2 * * *",
         _command("retention_run"),
-        lease=timedelta(hours=6),
-        grace=timedelta(hours=1),
+        hours=6,
     ),
-    Job(
+    _long(
         "bill_notices",
         "Billing: e-mail paperless customers whose new bills were not yet told (daily)",
         "0 7 * * *",
         _command("bill_notices", "--no-progress"),
-        lease=timedelta(hours=2),
-        grace=timedelta(hours=1),
+        hours=2,
     ),
-    Job(
+    _long(
         "late_fees",
         "Billing: the tariff's late payment charge on each bill past due and still owed, once a bill (daily)",
         "30 6 * * *",
         _command("late_fees"),
-        lease=timedelta(hours=2),
-        grace=timedelta(hours=1),
+        hours=2,
     ),
-    Job(
+    _long(
         "past_due_notices",
         "Collections: a letter for each account past due, once per bill (daily)",
         "0 8 * * *",
         _command("collection_notices", "past-due", "--no-progress"),
-        lease=timedelta(hours=2),
-        grace=timedelta(hours=1),
+        hours=2,
     ),
-    Job(
+    _long(
         "cold_weather_notice",
         "Collections: the yearly Cold Weather Rule notice to every residential customer (August 20)",
         "0 9 20 8 *",
         _command("collection_notices", "cold-weather", "--no-progress"),
-        lease=timedelta(hours=6),
-        grace=timedelta(hours=1),
+        hours=6,
     ),
-    Job(
+    _long(
         "comparison_reports",
         "Neighbour comparisons: compute every home's monthly comparison (the 2nd of each month)",
         "0 4 2 * *",
         _command("comparison_reports", "--no-progress"),
-        lease=timedelta(hours=6),
-        grace=timedelta(hours=1),
+        hours=6,
     ),
-    Job(
+    _long(
         "bill_run",
         "Billing: bill every account for the month that ended (the 3rd of each month)",
         "0 5 3 * *",
         _bill_run,
-        lease=timedelta(hours=6),
-        grace=timedelta(hours=1),
+        hours=6,
     ),
 )
 

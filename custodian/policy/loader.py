@@ -191,6 +191,14 @@ def _fides_keys() -> tuple[set[str], set[str]]:
     return categories, uses
 
 
+def _all_known(names: list, known, path: Path, entry: str, problem: str) -> frozenset[str]:
+    """The names, each one defined in `known`; else the policy error naming the first that is not."""
+    for name in names:
+        if name not in known:
+            raise PolicyError(path, entry, f"{problem} `{name}`")
+    return frozenset(names)
+
+
 def _need(raw: dict, key: str, path: Path, entry: str, kind: type | tuple = str):
     if key not in raw:
         raise PolicyError(path, entry, f"missing `{key}`")
@@ -271,10 +279,7 @@ def load_policy(path: Path) -> Policy:
         raise PolicyError(path, "categories", "two categories share one `field`")
 
     def check_categories(entry: str, names: list) -> frozenset[str]:
-        for name in names:
-            if name not in categories:
-                raise PolicyError(path, entry, f"undefined category `{name}`")
-        return frozenset(names)
+        return _all_known(names, categories, path, entry, "undefined category")
 
     purposes: dict[str, Purpose] = {}
     for key, p in _need(raw, "purposes", path, "purposes", dict).items():
@@ -300,10 +305,7 @@ def load_policy(path: Path) -> Policy:
         )
 
     def check_purposes(entry: str, names: list) -> frozenset[str]:
-        for name in names:
-            if name not in purposes:
-                raise PolicyError(path, entry, f"grants undefined purpose `{name}`")
-        return frozenset(names)
+        return _all_known(names, purposes, path, entry, "grants undefined purpose")
 
     services: dict[str, SupportService] = {}
     for key, s in _need(raw, "services", path, "services", dict).items():
