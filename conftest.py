@@ -11,6 +11,7 @@ from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.staff.services import staff_member_create
+from custodian.testing import vendor_with_determination
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
@@ -227,29 +228,14 @@ def _fresh_cache():
 @pytest.fixture
 def card_processor(privacy_officer):
     """The payment processor: a vendor of the `payment_processing` function with a current determination."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.vault.export_crypto import new_vendor_keypair
-
-    today = timezone.localdate()
-    vendor = vendor_register(
-        registered_by=privacy_officer,
-        name="Prairie Card Payments",
+    vendor, _ = vendor_with_determination(
         function="payment_processing",
+        officer=privacy_officer,
+        name="Prairie Card Payments",
+        days=365,
         contact="ops@payments.example",
-        contract_start=today - timedelta(days=30),
-        contract_end=today + timedelta(days=700),
-        public_key=new_vendor_keypair()[1],
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=privacy_officer,
         rationale="Card payments on a hosted page let customers pay at any hour without a trip to the "
         "office.",
-        review_by=today + timedelta(days=365),
     )
     return vendor
 

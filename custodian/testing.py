@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.vault.export_crypto import new_vendor_keypair
+
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 # The PostgreSQL-only tests run in CI's second pass (DATABASE_URL pointing at PostgreSQL).
@@ -25,27 +28,29 @@ def project_file(relative: str) -> Path:
     return path
 
 
-def vendor_with_determination(*, function: str, officer, name: str = "", days: int = 30):
-    """A registered vendor with a current determination by `officer`; returns (vendor, its private key)."""
-    # Imported here: test modules import this one before Django's app registry is ready.
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.vault.export_crypto import new_vendor_keypair
-
+def vendor_with_determination(
+    *,
+    function: str,
+    officer,
+    name: str = "",
+    days: int = 30,
+    contact: str = "ops@vendor.example",
+    rationale: str = "Bills and outage notices by mail keep customers informed and safe.",
+):
+    """A registered vendor with a current determination by `officer` (contract and review `days` ahead);
+    returns (vendor, its private key)."""
     private, public = new_vendor_keypair()
     today = timezone.localdate()
     vendor = vendor_register(
         registered_by=officer,
         name=name or f"{function} vendor",
         function=function,
-        contact="ops@vendor.example",
+        contact=contact,
         contract_start=today,
         contract_end=today + timedelta(days=days),
         public_key=public,
     )
     vendor_determine(
-        vendor=vendor,
-        decided_by=officer,
-        review_by=today + timedelta(days=days),
-        rationale="Bills and outage notices by mail keep customers informed and safe.",
+        vendor=vendor, decided_by=officer, review_by=today + timedelta(days=days), rationale=rationale
     )
     return vendor, private

@@ -4,11 +4,9 @@ vendor's export: the same PDF as the portal's, paperless customers left out, eac
 
 import base64
 import json
-from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.bill_pdf import bill_pdf
@@ -21,6 +19,7 @@ from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import current_policy
+from custodian.testing import vendor_with_determination
 from custodian.vault.gate import system_actor
 
 CYCLE = "2026-10"
@@ -35,27 +34,14 @@ def town(db):
 
 @pytest.fixture
 def printer(privacy_officer):
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.vault.export_crypto import new_vendor_keypair
-
-    today = timezone.localdate()
-    private, public = new_vendor_keypair()
-    vendor = vendor_register(
-        registered_by=privacy_officer,
-        name="Prairie Print & Mail",
+    return vendor_with_determination(
         function=BILL_MAILING,
+        officer=privacy_officer,
+        name="Prairie Print & Mail",
+        days=365,
         contact="ops@print.example",
-        contract_start=today - timedelta(days=30),
-        contract_end=today + timedelta(days=700),
-        public_key=public,
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=privacy_officer,
         rationale="Printed bills reach every household that has not chosen paperless billing.",
-        review_by=today + timedelta(days=365),
     )
-    return vendor, private
 
 
 def test_paperless_customers_get_an_email_without_amounts_once(town):

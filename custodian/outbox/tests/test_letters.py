@@ -15,10 +15,11 @@ from django.utils import timezone
 from custodian.audit.models import AccessEvent
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
-from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.disclosures.services import vendor_register
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing import vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
 from custodian.vault.gate import Denied, customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
@@ -37,23 +38,14 @@ CONTEXT = {
 
 @pytest.fixture
 def letter_vendor(privacy_officer):
-    private, public = new_vendor_keypair()
-    vendor = vendor_register(
-        registered_by=privacy_officer,
-        name="Prairie Print & Mail",
+    return vendor_with_determination(
         function="letter_mailing",
+        officer=privacy_officer,
+        name="Prairie Print & Mail",
+        days=200,
         contact="jobs@prairieprint.example",
-        contract_start=TODAY - timedelta(days=30),
-        contract_end=TODAY + timedelta(days=300),
-        public_key=public,
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=privacy_officer,
         rationale="Printing and posting the utility's letters gets notices to customers promptly.",
-        review_by=TODAY + timedelta(days=200),
     )
-    return vendor, private
 
 
 def rows_of(export, private_key) -> list[dict]:

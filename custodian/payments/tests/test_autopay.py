@@ -2,11 +2,10 @@
 accounts checked before they are kept, and the debits due sent to the bank as an encrypted export (a
 disclosure the privacy officer runs), each bill debited once and posted on the ledger."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
@@ -31,6 +30,7 @@ from custodian.payments.nacha import (
     nacha_file,
     routing_valid,
 )
+from custodian.testing import vendor_with_determination
 from custodian.vault.export_crypto import read_export
 from custodian.vault.services import Submission
 
@@ -97,27 +97,14 @@ def on_autopay(db):
 
 @pytest.fixture
 def bank(privacy_officer):
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.vault.export_crypto import new_vendor_keypair
-
-    today = timezone.localdate()
-    private, public = new_vendor_keypair()
-    vendor = vendor_register(
-        registered_by=privacy_officer,
-        name="First Owatonna Bank",
+    return vendor_with_determination(
         function="ach_origination",
+        officer=privacy_officer,
+        name="First Owatonna Bank",
+        days=365,
         contact="ach@bank.example",
-        contract_start=today - timedelta(days=30),
-        contract_end=today + timedelta(days=700),
-        public_key=public,
-    )
-    vendor_determine(
-        vendor=vendor,
-        decided_by=privacy_officer,
         rationale="Automatic payment keeps households current without a monthly trip or check.",
-        review_by=today + timedelta(days=365),
     )
-    return vendor, private
 
 
 def test_enrolment_checks_the_bank_account_and_the_notice(on_autopay):
