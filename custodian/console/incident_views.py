@@ -3,7 +3,6 @@ each step with its deadline; held bulk reads to approve or refuse; the annual se
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from custodian.incidents import services
 from custodian.incidents.models import Incident
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.netaddr import client_ip
+from custodian.staff.selectors import staff_users
 from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
 
@@ -114,7 +114,7 @@ def incident_open_view(request):
     if not form.is_valid():
         return _back(request, False, f"Incident not opened: {form.errors.as_text()}")
     d = form.cleaned_data
-    staff = get_user_model().objects.filter(username=d["staff_username"]).first()
+    staff = staff_users().filter(username=d["staff_username"]).first()
     if staff is None:
         return _back(request, False, f"No staff member {d['staff_username']!r}.")
     try:

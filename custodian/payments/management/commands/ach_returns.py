@@ -3,6 +3,7 @@ of collections staff). Each return is posted once: safe to re-run with the same 
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.payments.ach_returns import ReturnFileError, returns_parse, returns_post
@@ -16,7 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, metavar="USER", help="the collections staff member")
 
     def handle(self, *args, file, by, **options):
-        from django.contrib.auth import get_user_model
 
         staff = get_user_model().objects.filter(username=by, is_active=True).first()
         if staff is None:
