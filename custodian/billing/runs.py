@@ -5,10 +5,10 @@ skipped)."""
 
 import logging
 
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from custodian.background import run_queue
 from custodian.billing.models import BillRun
 from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
@@ -22,16 +22,8 @@ def bill_run_request(*, cycle: str, requested_by) -> BillRun:
     if requested_by is None or not may_bill(requested_by):
         raise BillingError("only billing staff start a bill run")
     cycle_check(cycle)
-    with transaction.atomic():
-        busy = BillRun.objects.select_for_update().filter(
-            status__in=[BillRun.Status.QUEUED, BillRun.Status.RUNNING]
-        )
-        if busy.exists():
-            raise BillingError("a bill run is already queued or running; wait for it to finish")
-        run = BillRun.objects.create(cycle=cycle, requested_by=requested_by)
-    bill_run_task.enqueue(run_id=run.pk)
-    run.refresh_from_db()
-    return run
+    busy = BillingError("a bill run is already queued or running; wait for it to finish")
+    return run_queue(BillRun, bill_run_task, refused=busy, cycle=cycle, requested_by=requested_by)
 
 
 @task()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from custodian.background import runs_latest
 from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.reads import previous_cycle
 from custodian.policy.loader import current_policy
@@ -136,8 +137,7 @@ def bill_run_list(*, fetched_by, limit: int = 10) -> tuple[list[BillRun], bool]:
     anyone else."""
     if not _bills_staff(fetched_by):
         return [], False
-    runs = list(BillRun.objects.select_related("requested_by").order_by("-pk")[:limit])
-    return runs, any(r.status in (BillRun.Status.QUEUED, BillRun.Status.RUNNING) for r in runs)
+    return runs_latest(BillRun, limit=limit)
 
 
 def bill_for(*, fetched_by, bill_id) -> Bill | None:

@@ -9,10 +9,10 @@ the next one. Only one run is queued or running at a time.
 
 import logging
 
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from custodian.background import run_queue, runs_latest
 from custodian.customers.selectors import open_accounts
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.policy.loader import current_policy
@@ -43,8 +43,7 @@ def report_run_list(*, fetched_by, limit: int = 10) -> tuple[list[ReportRun], bo
     for anyone else."""
     if fetched_by.kind != "staff" or fetched_by.user is None or not may_run_reports(fetched_by.user):
         return [], False
-    runs = list(ReportRun.objects.select_related("mail_vendor", "requested_by").order_by("-pk")[:limit])
-    return runs, any(r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING) for r in runs)
+    return runs_latest(ReportRun, limit=limit, related=("mail_vendor", "requested_by"))
 
 
 def may_mail_reports(user) -> bool:
@@ -62,16 +61,10 @@ def report_run_request(*, requested_by, mail_vendor=None) -> ReportRun:
         raise RunRefused("only the privacy officer has the letters mailed")
     if mail_vendor is not None and mail_vendor.function != REPORT_MAILING:
         raise RunRefused(f"{mail_vendor.name} does not mail comparison reports")
-    with transaction.atomic():
-        busy = ReportRun.objects.select_for_update().filter(
-            status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING]
-        )
-        if busy.exists():
-            raise RunRefused("a run is already queued or running; wait for it to finish")
-        run = ReportRun.objects.create(requested_by=requested_by, mail_vendor=mail_vendor)
-    generate_reports.enqueue(run_id=run.pk)
-    run.refresh_from_db()
-    return run
+    busy = RunRefused("a run is already queued or running; wait for it to finish")
+    return run_queue(
+        ReportRun, generate_reports, refused=busy, requested_by=requested_by, mail_vendor=mail_vendor
+    )
 
 
 def _progress(run: ReportRun, stage: str, total: int):
