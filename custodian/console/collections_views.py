@@ -129,6 +129,15 @@ def agreement_agree(request, agreement_id):
     )
 
 
+def _service_day(request, account_id):
+    """The account (None: not found, or not this member's to see) and the service-and-date form posted for
+    one of its services."""
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return None, None
+    return account, ServiceDayForm(request.POST, services=services_at(account.premise_id))
+
+
 def _on_account(request, account_id, act, form, **answers):
     """A step on an account's page (notices, orders, facts): back to the account's history."""
     to = "console:billing_account"
@@ -138,10 +147,9 @@ def _on_account(request, account_id, act, form, **answers):
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
 def disconnection_notice(request, account_id):
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    account, form = _service_day(request, account_id)
     if account is None:
         return not_found(request)
-    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
 
     def act():
         d = form.cleaned_data
@@ -173,10 +181,9 @@ def _order_refusal(exc) -> str:
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
 def disconnection_order(request, account_id):
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    account, form = _service_day(request, account_id)
     if account is None:
         return not_found(request)
-    form = ServiceDayForm(request.POST, services=services_at(account.premise_id))
 
     def act():
         d = form.cleaned_data
