@@ -8,6 +8,7 @@ from enum import StrEnum
 class Action(StrEnum):
     # One customer at a time, through the gate.
     REVEAL = "reveal"
+    REVEAL_HISTORY = "reveal_history"
     REVEAL_DOCUMENTS = "reveal_documents"
     REVEAL_INTERVALS = "reveal_intervals"
     LOOKUP = "lookup"
@@ -52,7 +53,14 @@ class Action(StrEnum):
 
 # Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
 SINGLE_READS = frozenset(
-    {Action.REVEAL, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS, Action.LOOKUP, Action.INTAKE_LOOKUP}
+    {
+        Action.REVEAL,
+        Action.REVEAL_HISTORY,
+        Action.REVEAL_DOCUMENTS,
+        Action.REVEAL_INTERVALS,
+        Action.LOOKUP,
+        Action.INTAKE_LOOKUP,
+    }
 )
 
 # The changes append_change records (a change is always allowed; a read is decided by the gate).

@@ -11,6 +11,7 @@ from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, personal_data_record
 
 
@@ -45,14 +46,26 @@ def correction_apply(
         if category is None or category == "correspondence":
             raise RequestError(f"{field!r} is not a correctable item")
         categories.add(category)
-    submission = Submission(
-        channel=request.channel if request.channel != "paper" else "paper",
-        notice_key="contact_form",
-        recorded_by=by,
-        recorded_by_label=by.get_full_name() or by.get_username(),
-        note=f"correction request #{request.pk}",
-    )
-    personal_data_record(customer=request.customer, values=values, submission=submission)
+    # A corrected value is the same data, put right: it keeps the notice it was collected under (the
+    # purposes it may be read for do not change), and says it came from the customer's challenge.
+    collected = PersonalValue.objects.filter(
+        customer_id=request.customer_id, field__in=list(values), superseded_at__isnull=True
+    ).values_list("field", "provenance__notice_key", "provenance__notice_version")
+    notice_of = {f: (key, version) for f, key, version in collected if key}
+    fallback = (current_policy().notice_at("staff_intake", RequestKind.CORRECTION).key, "")
+    groups: dict[tuple[str, str], dict[str, str]] = {}
+    for f, v in values.items():
+        groups.setdefault(notice_of.get(f, fallback), {})[f] = v
+    for (notice_key, notice_version), part in groups.items():
+        submission = Submission(
+            channel=request.channel,
+            notice_key=notice_key,
+            notice_version=notice_version,
+            recorded_by=by,
+            recorded_by_label=by.get_full_name() or by.get_username(),
+            note=f"correction request #{request.pk}",
+        )
+        personal_data_record(customer=request.customer, values=part, submission=submission)
     notices = [
         CorrectionNotice(
             request=request,

@@ -17,6 +17,8 @@ from pathlib import Path
 from custodian.casework.services import Attachment, Intake, RequestError, request_intake
 from custodian.mailboxes import messages_in
 from custodian.outbox.bounces import bounce_from_report, is_delivery_report
+from custodian.outbox.services import message_send
+from custodian.policy.loader import current_policy
 from custodian.vault.gate import Denied, find_customers, system_actor
 
 _KINDS = (
@@ -127,8 +129,30 @@ def import_one(raw: bytes) -> bool:
     intake.customer_id = _match(address)
     if intake.customer_id is not None:
         intake.contact = {}
-    _, created = request_intake(intake=intake)
+    req, created = request_intake(intake=intake)
+    if created:
+        _auto_reply(req, address)
     return created
+
+
+def _auto_reply(req, address: str) -> None:
+    """The auto-reply carries the e-mail collection point's notice: the message came before any notice could
+    be shown (its record says so), and the notice follows it at once, through the outbox."""
+    policy = current_policy()
+    message_send(
+        to_address=address,
+        template="request_received",
+        context={
+            "request_id": req.pk,
+            "due_on": f"{req.due_on:%B} {req.due_on.day}, {req.due_on.year}" if req.due_on else "",
+            "notice": policy.notice_at("email_auto_reply"),
+            "utility": policy.utility["name"],
+            "phone": policy.utility["phone"],
+        },
+        to_customer=req.customer,
+        sent_by_job="mail_import",
+        regarding=f"request:{req.pk}",
+    )
 
 
 def import_message(raw: bytes, report: ImportReport) -> None:

@@ -147,7 +147,10 @@ class Intake:
     recorded_by: object = None
     received_at: datetime | None = None
     source_key: str | None = None
-    notice_key: str = "contact_form"
+    # The notice shown before the person told us this, and its version as shown (empty: the one the channel's
+    # collection point shows, in force now). E-mail and letters arrive unasked: no notice was shown before.
+    notice_key: str = ""
+    notice_version: str = ""
     # Staff-entered (recorded_by set): how the person was verified, and what was checked (VERIFIED_WITH).
     verification: str = ""
     verified_with: str = ""
@@ -175,6 +178,20 @@ def _check_verification(intake: Intake) -> None:
         raise RequestError("say what you checked: " + ", ".join(VERIFIED_WITH[intake.verification].values()))
 
 
+def _notice_of(intake: Intake) -> str:
+    """The notice shown before collection at the intake's collection point ("" for what arrives unasked)."""
+    if intake.notice_key:
+        return intake.notice_key
+    policy = current_policy()
+    if intake.channel == "web_form":
+        return policy.notice_at("contact_form").key
+    if intake.channel == "portal":
+        return policy.notice_at("portal_request").key
+    if intake.channel in ("phone", "in_person"):
+        return policy.notice_at("staff_intake", intake.kind).key
+    return ""
+
+
 @transaction.atomic
 def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     """Open a request from any channel; returns (request, created). Re-importing the same message
@@ -189,9 +206,18 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     if intake.recorded_by is not None:
         _check_verification(intake)
     staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
+    if intake.kind not in RequestKind.values:
+        raise RequestError(f"unknown request type {intake.kind!r}")
+    notice_key = _notice_of(intake)
+    if notice_key and intake.notice_version:
+        notice = current_policy().notices[notice_key]
+        if intake.notice_version != notice.version and intake.notice_version not in notice.earlier:
+            raise RequestError("the notice you were shown is not one we know: read it again and resend")
     submission = Submission(
         channel=_PROVENANCE_CHANNEL[intake.channel],
-        notice_key=intake.notice_key,
+        notice_key=notice_key,
+        notice_version=intake.notice_version if notice_key else "",
+        unsolicited=not notice_key,
         recorded_by=intake.recorded_by,
         recorded_by_label=staff_label or "staff",
         received_at=intake.received_at,

@@ -112,7 +112,9 @@ class IntakeForm(forms.Form):
         label="What the customer asked", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
     notice_given = forms.BooleanField(
-        label="I read the notice at collection to the caller or visitor", required=True
+        label="I read the notice at collection for this type of request to the caller or visitor (a letter: "
+        "none was shown before it was written, and the record says so)",
+        required=True,
     )
 
     def __init__(self, *args, services=(), **kwargs):

@@ -1,11 +1,14 @@
 """Marketing audiences: contact categories only, read through the gate for purpose marketing, every
-customer who opted out left out before anything is read (and refused by the gate if one slipped in)."""
+customer who opted out, and every customer whose details were given under a notice that did not name
+marketing (and who did not opt in), left out before anything is read (and refused by the gate if one
+slipped in)."""
 
 from dataclasses import dataclass
 
 from custodian.audit.actions import Action
 from custodian.customers.selectors import customers_matching
 from custodian.vault.gate import Actor, reveal_many
+from custodian.vault.notice_rule import notice_uncovered_among
 from custodian.vault.services import opted_out_customer_ids
 
 AUDIENCE_FIELDS = ("name", "email", "mailing_address")
@@ -22,18 +25,26 @@ def audience_candidates(f: AudienceFilter) -> list[int]:
     return customers_matching(customer_class=f.customer_class, service=f.service, zip_code=f.zip_code)
 
 
-def audience_count(f: AudienceFilter) -> tuple[int, int]:
-    """(customers who may be contacted, customers left out because they opted out); nothing is revealed."""
+def _left_out(ids: list[int]) -> tuple[set[int], set[int]]:
+    """(opted out, given under a notice that did not name marketing and not opted in)."""
+    opted_out = opted_out_customer_ids(ids)
+    rest = [cid for cid in ids if cid not in opted_out]
+    return opted_out, notice_uncovered_among(customer_ids=rest, fields=AUDIENCE_FIELDS, purpose="marketing")
+
+
+def audience_count(f: AudienceFilter) -> tuple[int, int, int]:
+    """(customers who may be contacted, left out because they opted out, left out because their details
+    were given under a notice that did not name marketing); nothing is revealed."""
     ids = audience_candidates(f)
-    out = opted_out_customer_ids(ids)
-    return len(ids) - len(out), len(out)
+    opted_out, uncovered = _left_out(ids)
+    return len(ids) - len(opted_out) - len(uncovered), len(opted_out), len(uncovered)
 
 
 def audience_build(*, actor: Actor, f: AudienceFilter, client_ip: str = "", chunk: int = 2000) -> list[dict]:
     """The audience's contact details; one access event per customer, purpose marketing."""
     ids = audience_candidates(f)
-    excluded = opted_out_customer_ids(ids)
-    ids = [cid for cid in ids if cid not in excluded]
+    opted_out, uncovered = _left_out(ids)
+    ids = [cid for cid in ids if cid not in opted_out and cid not in uncovered]
     rows = []
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]

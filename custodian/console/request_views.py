@@ -55,11 +55,7 @@ def request_new(request):
                 ids = []
             if len(ids) != 1:
                 form.add_error("account_number", "No customer with that account number that you may look up.")
-                return render(
-                    request,
-                    "console/request_new.html",
-                    {"form": form, "notice": current_policy().notices["contact_form"]},
-                )
+                return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()})
             customer_id = ids[0]
         intake = Intake(
             kind=data["kind"],
@@ -84,11 +80,13 @@ def request_new(request):
                 f"due {req.due_on:%B %-d, %Y}.",
             )
             return redirect("console:requests")
-    return render(
-        request,
-        "console/request_new.html",
-        {"form": form, "notice": current_policy().notices["contact_form"]},
-    )
+    return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()})
+
+
+def _scripts() -> list[tuple[str, object]]:
+    """The notice read before a call or visit, by its type (the policy file's `[collection_points]`)."""
+    policy = current_policy()
+    return [(label, policy.notice_at("staff_intake", kind)) for kind, label in RequestKind.choices]
 
 
 @console_required

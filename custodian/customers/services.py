@@ -97,7 +97,7 @@ def customers_enrol(*, applications: Sequence[Application], submission: Submissi
                 role=AccountRole.OCCUPANT,
                 opened_on=a.opened_on or today,
                 opened_notice_key=notice.key if notice else "",
-                opened_notice_version=notice.version if notice else "",
+                opened_notice_version=(submission.notice_version or notice.version) if notice else "",
             )
             for c, p, a in zip(customers, premises, applications, strict=True)
         ]
@@ -142,7 +142,13 @@ def _notice_fields(submission: Submission | None, notices_shown: Sequence[str] =
     metering = notices.get(METERING_NOTICE) if METERING_NOTICE in shown else None
     return {
         "opened_notice_key": application.key if application else "",
-        "opened_notice_version": application.version if application else "",
+        # The version the person was shown (a form carries it), else the one in force.
+        "opened_notice_version": (
+            (submission.notice_version if submission and submission.notice_key == APPLICATION_NOTICE else "")
+            or application.version
+        )
+        if application
+        else "",
         "metering_notice_key": metering.key if metering else "",
         "metering_notice_version": metering.version if metering else "",
     }

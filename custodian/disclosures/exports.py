@@ -35,6 +35,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_documents_many, reveal_many, vendor_actor
+from custodian.vault.notice_rule import notice_uncovered_among
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
 CHUNK = 2000
@@ -247,11 +248,14 @@ def vendor_export_run(
     if special is not None:
         # Only those the rows are for (homes with a comparison that may be shown); nobody else's data leaves.
         ids = sorted(special.eligible(ids))
-    if for_marketing:
-        excluded = opted_out_customer_ids(ids)
-        ids = [c for c in ids if c not in excluded]
     cats = sorted(function.categories)
     fields = [policy.categories[c].field for c in cats]
+    if for_marketing:
+        # Never who opted out, nor whose details were given under a notice that did not name marketing.
+        excluded = opted_out_customer_ids(ids)
+        ids = [c for c in ids if c not in excluded]
+        excluded = notice_uncovered_among(customer_ids=ids, fields=fields, purpose="marketing")
+        ids = [c for c in ids if c not in excluded]
     run = export_open(
         admitted=(function, determination, record),
         vendor=vendor,

@@ -103,6 +103,18 @@ class Notice:
     required: str
     consequences: str
     recipients: str
+    # The purposes this version names (Minn. Stat. § 13.05 subd. 4), and what each earlier version named.
+    purposes: frozenset[str] = frozenset()
+    earlier: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def names(self, version: str) -> frozenset[str]:
+        """The purposes the notice named in `version` (a version the file does not know names nothing)."""
+        return self.purposes if version == self.version else self.earlier.get(version, frozenset())
+
+    @property
+    def shown(self) -> str:
+        """What a form carries to say which notice it showed: `key:version`."""
+        return f"{self.key}:{self.version}"
 
 
 @dataclass(frozen=True)
@@ -166,6 +178,13 @@ class Policy:
     retention_schedule: dict[str, RetentionItem] = field(default_factory=dict)
     breach: dict[str, int] = field(default_factory=dict)
     holidays: frozenset[date] = frozenset()
+    # [notice_rule]: purposes read whatever a value's notice named (the law requires them), and the purposes
+    # of what a person sent unasked (no notice shown before it).
+    notice_exempt_purposes: frozenset[str] = frozenset()
+    unsolicited_purposes: frozenset[str] = frozenset()
+    # [collection_points]: where we collect → the notice shown there; `staff_intake` by request type.
+    collection_points: dict[str, str] = field(default_factory=dict)
+    staff_intake_notices: dict[str, str] = field(default_factory=dict)
     # Support service → the purposes it may open emergency access for (absent: none).
     emergency_access: dict[str, frozenset[str]] = field(default_factory=dict)
     # Compiled rules: the triples (service, purpose, category) that are allowed.
@@ -178,6 +197,23 @@ class Policy:
     def acts_for(self, services, *purposes: str) -> bool:
         """Whether any of `services` acts for any of `purposes` (the page rules and the selectors ask)."""
         return any(p in self.services[s].purposes for s in services if s in self.services for p in purposes)
+
+    def notice_at(self, point: str, kind: str = "") -> Notice:
+        """The notice shown at a collection point (`staff_intake` needs the request type)."""
+        key = self.staff_intake_notices[kind] if point == "staff_intake" else self.collection_points[point]
+        return self.notices[key]
+
+    def notice_covers(self, *, channel: str, notice_key: str, notice_version: str, purpose: str) -> bool:
+        """Whether a value collected so may be read for `purpose` (Minn. Stat. § 13.05 subd. 4): its notice
+        named the purpose, or the law requires the read; with no notice shown, only what was sent unasked,
+        for answering the person. What the utility made itself (a computed value) was collected from
+        nobody."""
+        if purpose in self.notice_exempt_purposes or channel in ("computed", "outbound"):
+            return True
+        if not notice_key:
+            return purpose in self.unsolicited_purposes
+        notice = self.notices.get(notice_key)
+        return notice is not None and purpose in notice.names(notice_version)
 
     def emergency_purposes(self, services) -> frozenset[str]:
         """The purposes any of `services` may open emergency access for."""
@@ -370,7 +406,26 @@ def load_policy(path: Path) -> Policy:
 
     notices = {}
     for key, n in _need(raw, "notices", path, "notices", dict).items():
-        notices[key] = Notice(key=key, **{f: _need(n, f, path, f"notices.{key}") for f in NOTICE_FIELDS})
+        entry = f"notices.{key}"
+        earlier = n.get("earlier", {})
+        if not isinstance(earlier, dict) or n.get("version") in earlier:
+            raise PolicyError(path, entry, "`earlier` maps each earlier version to the purposes it named")
+        notices[key] = Notice(
+            key=key,
+            **{f: _need(n, f, path, entry) for f in NOTICE_FIELDS},
+            purposes=check_purposes(entry, _need(n, "purposes", path, entry, list)),
+            earlier={
+                str(v): check_purposes(f"{entry}.earlier.{v}", list(named)) for v, named in earlier.items()
+            },
+        )
+    notice_rule = raw.get("notice_rule", {})
+    notice_exempt = check_purposes("notice_rule", notice_rule.get("exempt_purposes", []))
+    unsolicited = check_purposes("notice_rule", notice_rule.get("unsolicited_purposes", []))
+    points = dict(raw.get("collection_points", {}))
+    staff_intake = points.pop("staff_intake", {})
+    for point, key in [*points.items(), *staff_intake.items()]:
+        if key not in notices:
+            raise PolicyError(path, "collection_points", f"`{point}` names no notice in [notices]: {key!r}")
 
     website = raw.get("website", {})
     for i, key in enumerate(website.get("categories", [])):
@@ -455,6 +510,10 @@ def load_policy(path: Path) -> Policy:
         taxonomy_extensions={k: list(v) for k, v in taxonomy.items()},
         deadlines=deadlines,
         holidays=frozenset(holidays),
+        notice_exempt_purposes=notice_exempt,
+        unsolicited_purposes=unsolicited,
+        collection_points=points,
+        staff_intake_notices=dict(staff_intake),
         emergency_access=emergency_access,
         service_grants=grants,
         field_to_category={c.field: c.key for c in categories.values()},

@@ -3,6 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from custodian import bounds
 from custodian.policy.loader import current_policy
+from custodian.web.notices import NoticeShown
 
 
 class EnrolForm(forms.Form):
@@ -49,7 +50,7 @@ class ContactDetailsForm(forms.Form):
     mailing_address = forms.CharField(label="Mailing address", required=False, max_length=300)
 
 
-class PortalRequestForm(forms.Form):
+class PortalRequestForm(NoticeShown):
     kind = forms.ChoiceField(
         label="What would you like?",
         choices=[

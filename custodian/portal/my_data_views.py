@@ -84,7 +84,8 @@ def marketing(request):
 
 @portal_required
 def new_request(request):
-    form = forms.PortalRequestForm(request.POST or None)
+    notice = current_policy().notice_at("portal_request")
+    form = forms.PortalRequestForm(request.POST or None, notice=notice)
     if request.method == "POST" and form.is_valid():
         req, _ = request_intake(
             intake=Intake(
@@ -92,7 +93,8 @@ def new_request(request):
                 channel="portal",
                 message=form.cleaned_data["message"],
                 customer_id=request.customer_id,
-                notice_key="portal_profile",
+                notice_key=notice.key,
+                notice_version=form.cleaned_data["notice_version"],
             )
         )
         return render(
@@ -103,7 +105,7 @@ def new_request(request):
                 "message": f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.",
             },
         )
-    return render(request, "portal/request.html", {"form": form})
+    return render(request, "portal/request.html", {"form": form, "notice": form.notice})
 
 
 @portal_required

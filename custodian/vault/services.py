@@ -56,6 +56,15 @@ class Submission:
     recorded_by_label: str = "the customer"
     received_at: datetime | None = None
     note: str = ""
+    # The version of the notice the person was shown (a form carries it); empty: the one in force now.
+    notice_version: str = ""
+    # Sent unasked (an e-mail, a letter): no notice was shown before it, and the record says so.
+    unsolicited: bool = False
+
+
+# What a person may send us unasked, before any notice could be shown.
+UNSOLICITED_CHANNELS = frozenset({Channel.EMAIL, Channel.PAPER})
+NONE_SHOWN = "no notice shown before it was sent"
 
 
 def _provenance_create(submission: Submission | None) -> Provenance:
@@ -73,18 +82,30 @@ def _provenance_create(submission: Submission | None) -> Provenance:
         if submission.notice_key:
             raise ProvenanceRequired(f"{submission.channel}: made by the utility, it has no notice")
         notice = None
+    elif submission.unsolicited:
+        if submission.notice_key or submission.channel not in UNSOLICITED_CHANNELS:
+            raise ProvenanceRequired(
+                "only an e-mail or a letter arrives unasked, and then no notice was shown before it"
+            )
+        notice = None
     else:
         notice = current_policy().notices.get(submission.notice_key)
         if notice is None:
             raise ProvenanceRequired(f"no notice at collection {submission.notice_key!r} in the policy file")
+    version = (submission.notice_version or notice.version) if notice else ""
+    if notice is not None and version != notice.version and version not in notice.earlier:
+        raise ProvenanceRequired(f"the policy file knows no version {version!r} of the notice {notice.key!r}")
+    note = submission.note
+    if submission.unsolicited:
+        note = f"{NONE_SHOWN}; {note}" if note else NONE_SHOWN
     return Provenance.objects.create(
         channel=submission.channel,
         received_at=submission.received_at or timezone.now(),
         recorded_by=submission.recorded_by,
         recorded_by_label=submission.recorded_by_label,
         notice_key=notice.key if notice else "",
-        notice_version=notice.version if notice else "",
-        note=submission.note,
+        notice_version=version,
+        note=note[:200],
     )
 
 

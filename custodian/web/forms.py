@@ -1,11 +1,12 @@
 from django import forms
 
 from custodian.casework.models import RequestKind
+from custodian.web.notices import NoticeShown
 
 PUBLIC_KINDS = [k for k in RequestKind.choices]
 
 
-class ContactForm(forms.Form):
+class ContactForm(NoticeShown):
     topic = forms.ChoiceField(label="What is it about?", choices=PUBLIC_KINDS)
     message = forms.CharField(label="Your message", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     name = forms.CharField(

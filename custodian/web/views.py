@@ -112,8 +112,9 @@ def gpc(request):
 @csrf_exempt  # must work with every cookie blocked: same-origin check, honeypot and rate limit instead
 def contact(request):
     policy = current_policy()
-    form = ContactForm(request.POST or None)
-    context = {"form": form, "notice": policy.notices["contact_form"]}
+    notice = policy.notice_at("contact_form")
+    form = ContactForm(request.POST or None, notice=notice)
+    context = {"form": form, "notice": notice}
     if request.method == "POST":
         if not same_origin(request):
             return render(
@@ -153,7 +154,8 @@ def contact(request):
                         channel="web_form",
                         message=data["message"],
                         contact=contact_details,
-                        notice_key="contact_form",
+                        notice_key=notice.key,
+                        notice_version=data["notice_version"],
                     )
                 )
             except RequestError as exc:

@@ -78,14 +78,15 @@ def test_an_unknown_sender_becomes_an_inquirer_with_provenance_email(db):
     import_one(ENCODED)
     req = CustomerRequest.objects.get()
     assert req.customer.customer_class == "inquirer"
-    assert set(SealedDocument.objects.values_list("provenance__channel", flat=True)) == {"email"}
+    received = SealedDocument.objects.filter(ref__startswith=f"request:{req.pk}:")
+    assert set(received.values_list("provenance__channel", flat=True)) == {"email"}
 
 
 def test_multipart_with_attachment_is_stored_sealed_and_read_through_the_gate(customer, privacy_officer):
     import_one(multipart_with_attachment())
     req = CustomerRequest.objects.get()
     assert (req.kind, req.owning_service) == ("correction", "privacy_officer")
-    stored = SealedDocument.objects.filter(customer=customer)
+    stored = SealedDocument.objects.filter(customer=customer, ref__startswith="request:")
     assert {d.media_type for d in stored} == {"text/plain", "application/pdf"}
     assert all(b"lease" not in bytes(d.ciphertext) for d in stored)
     docs = reveal_documents(

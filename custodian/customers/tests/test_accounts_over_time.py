@@ -14,6 +14,7 @@ from custodian.customers.services import (
     account_transfer,
     customer_enrol,
 )
+from custodian.policy.loader import current_policy
 
 
 def _premise_of(customer) -> Premise:
@@ -23,7 +24,8 @@ def _premise_of(customer) -> Premise:
 def test_enrolment_opens_an_account_that_records_the_notice_shown(customer):
     account = Account.objects.get(customer=customer)
     assert account.is_open and account.role == AccountRole.OCCUPANT
-    assert (account.opened_notice_key, account.opened_notice_version) == ("account_application", "2026.1")
+    shown = current_policy().notices["account_application"]
+    assert (account.opened_notice_key, account.opened_notice_version) == (shown.key, shown.version)
 
 
 def test_move_out_then_move_in_keeps_the_premise_and_its_meters(customer):

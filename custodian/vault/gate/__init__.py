@@ -48,7 +48,7 @@ from custodian.vault.gate.documents import (
     reveal_intervals_many,
     reveal_with_intervals_many,
 )
-from custodian.vault.gate.values import find_customers, reveal, reveal_many
+from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
 __all__ = [
     "MARKETING_PURPOSE",
@@ -60,6 +60,7 @@ __all__ = [
     "Destroyed",
     "Document",
     "Held",
+    "ValueHeld",
     "VaultIntegrityError",
     "break_glass_open",
     "break_glass_refused",
@@ -74,6 +75,7 @@ __all__ = [
     "reveal_documents_many",
     "reveal_intervals",
     "reveal_intervals_many",
+    "reveal_history",
     "reveal_many",
     "reveal_with_intervals_many",
     "staff_actor",

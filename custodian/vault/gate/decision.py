@@ -22,6 +22,7 @@ from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.vault.gate.actors import Actor
 from custodian.vault.models import BreakGlassGrant, DataDestruction, ReadHold
+from custodian.vault.notice_rule import consented_to, notice_uncovered_among
 from custodian.vault.open_requests import open_request_for
 from custodian.vault.services import opted_out_customer_ids
 
@@ -137,6 +138,37 @@ def as_customer_id(customer_id) -> int | None:
 def opted_out_among(customer_ids) -> set[int]:
 
     return opted_out_customer_ids(customer_ids)
+
+
+def notice_decision(
+    policy: Policy, customer_id: int, purpose: str, decision: Decision, collected
+) -> Decision:
+    """Minn. Stat. § 13.05 subd. 4: each value is read only for a purpose its notice at collection named
+    (the version shown), or with the person's consent (an opt-in to marketing, for marketing).
+    `collected`: (field, channel, notice key, notice version) of each value found."""
+    uncovered = [
+        (f, key, version)
+        for f, channel, key, version in collected
+        if not policy.notice_covers(channel=channel, notice_key=key, notice_version=version, purpose=purpose)
+    ]
+    if not uncovered or consented_to(customer_id=customer_id, purpose=purpose):
+        return decision
+    f, key, version = uncovered[0]
+    shown = f"notice {key} {version}" if key else "no notice shown"
+    return Decision(False, f"{f} was collected under {shown}, which does not name {purpose}")
+
+
+def notice_refusal(
+    policy: Policy, actor: Actor, ids: Sequence[int], fields: Sequence[str], purpose: str
+) -> str:
+    """A bulk read's notice rule: refused naming how many customers hold a value whose notice does not name
+    the purpose (callers leave them out first, as they leave out those who opted out)."""
+    if actor.kind == "customer":
+        return ""
+    uncovered = notice_uncovered_among(customer_ids=ids, fields=fields, purpose=purpose)
+    if not uncovered:
+        return ""
+    return f"{len(uncovered)} of the customers gave the data under a notice that does not name {purpose}"
 
 
 def destroyed_reason(destruction) -> str:
@@ -267,7 +299,7 @@ _HOLDS = ReadHold._meta.db_table
 _EVENTS = AccessEvent._meta.db_table
 
 # Reads of one customer at a time that count towards the hourly limit of reads without a request.
-_COUNTED_READS = (Action.REVEAL, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS)
+_COUNTED_READS = (Action.REVEAL, Action.REVEAL_HISTORY, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS)
 
 
 def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
@@ -330,7 +362,9 @@ def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
 def bulk_refusal(missing: int, destroyed: int) -> str:
     if missing:
         return f"{missing} of the ids are not customers"
-    return f"{destroyed} of the customers' data was destroyed under the retention schedule"
+    if destroyed:
+        return f"{destroyed} of the customers' data was destroyed under the retention schedule"
+    return ""
 
 
 def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: str, read):
@@ -394,15 +428,17 @@ def answer(result, *, decision: Decision, destroyed):
     return result
 
 
-def read_many(actor: Actor, *, ids: Sequence[int], decision: Decision, event: dict, read):
-    """A bulk read after its decision: every id a customer and none of their data destroyed, then `read()`;
-    one access event per customer when it succeeds, else one denial (a read that fails authentication is
-    one), in one transaction."""
+def read_many(actor: Actor, *, ids: Sequence[int], decision: Decision, event: dict, read, check=None):
+    """A bulk read after its decision: every id a customer and none of their data destroyed (and `check()`,
+    when given, refusing nothing), then `read()`; one access event per customer when it succeeds, else one
+    denial (a read that fails authentication is one), in one transaction."""
     with transaction.atomic():
         found = existing_count(ids) if ids else 0
         destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
         reason = bulk_refusal(len(ids) - found, destroyed)
-        if found == len(ids) and not destroyed:
+        if found == len(ids) and not destroyed and check is not None:
+            reason = check()
+        if found == len(ids) and not destroyed and not reason:
             try:
                 result = read()
             except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed

@@ -15,6 +15,7 @@ from custodian.vault.gate.decision import (
     bulk_decision,
     categories_of,
     deny,
+    notice_refusal,
     read_many,
     read_one,
 )
@@ -281,4 +282,11 @@ def reveal_with_intervals_many(
         blocks = _open_blocks(interval_files.read_rows(months=months, customer_ids=ids, services=services))
         return values, blocks
 
-    return read_many(actor, ids=ids, decision=decision, event=base, read=read)
+    return read_many(
+        actor,
+        ids=ids,
+        decision=decision,
+        event=base,
+        read=read,
+        check=lambda: notice_refusal(policy, actor, ids, fields, purpose) if ids else "",
+    )

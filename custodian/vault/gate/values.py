@@ -2,12 +2,15 @@
 finding customers by a blind-indexed value without opening anything (`find_customers`)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection, transaction
 
 from custodian.audit import events as log
 from custodian.audit.actions import Action
 from custodian.audit.events import append_events
+from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, sealing
 from custodian.vault.gate.actors import Actor
@@ -30,28 +33,34 @@ from custodian.vault.gate.decision import (
     event_record,
     existing_count,
     id_filter,
+    notice_decision,
+    notice_refusal,
     opted_out_among,
     outcome_write,
     policy_decision,
 )
-from custodian.vault.models import DataKey, PersonalValue
+from custodian.vault.models import DataKey, PersonalValue, Provenance
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 from custodian.vault.open_requests import open_request_of
 
 _KEYS = DataKey._meta.db_table
 
 _VALUES = PersonalValue._meta.db_table
+_PROVENANCE = Provenance._meta.db_table
 
 
 def _fetch_sealed(cursor, customer_id: int, fields: Sequence[str]) -> list[tuple]:
-    """Whether the customer exists, its wrapped data key and the current sealed values asked for, in one
-    query (no row: no such customer). `cursor` is the driver's own."""
+    """Whether the customer exists, its wrapped data key and the current sealed values asked for with how
+    each was collected (channel, notice, version), in one query (no row: no such customer). `cursor` is the
+    driver's own."""
     marks = ", ".join(["%s"] * len(fields))
     sql = (
-        f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext FROM {CUSTOMERS_TABLE} c "  # noqa: S608
+        f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext, p.channel, p.notice_key, "  # noqa: S608
+        f"p.notice_version FROM {CUSTOMERS_TABLE} c "
         f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
         f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
-        f"AND pv.field IN ({marks}) WHERE c.id = %s"
+        f"AND pv.field IN ({marks}) "
+        f"LEFT JOIN {_PROVENANCE} p ON p.id = pv.provenance_id WHERE c.id = %s"
     )
     if connection.vendor == "sqlite":
         sql = sql.replace("%s", "?")
@@ -62,7 +71,7 @@ def _fetch_sealed(cursor, customer_id: int, fields: Sequence[str]) -> list[tuple
 def _open_rows(customer_id: int, rows) -> dict[str, str]:
     values = {}
     key = None
-    for _, key_id, wrapped, fname, sealed in rows:  # one row per value found (fname None: none found)
+    for _, key_id, wrapped, fname, sealed, *_ in rows:  # one row per value found (fname None: none found)
         if fname is None:
             continue
         try:
@@ -142,7 +151,11 @@ def reveal(
             destroyed = destruction_of(cid) if decision.allowed and rows[0][1] is None else None
             if destroyed is not None:  # no data key: destroyed under the retention schedule, or never had any
                 decision = Decision(False, destroyed_reason(destroyed))
-            elif decision.allowed:
+            elif decision.allowed and actor.kind != "customer":
+                decision = notice_decision(
+                    policy, cid, purpose, decision, [(r[3], r[5], r[6], r[7]) for r in rows if r[3]]
+                )
+            if decision.allowed and destroyed is None:
                 try:
                     values = _open_rows(cid, rows)
                 except VaultIntegrityError as exc:
@@ -191,6 +204,8 @@ def reveal_many(
             error = Denied(f"{destroyed} of the customers' data was destroyed under the retention schedule")
         elif opted_out:
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
+        elif refusal := notice_refusal(policy, actor, ids, fields, purpose):
+            error = Denied(refusal)
         else:
             try:
                 values = open_all(ids, fields)
@@ -267,3 +282,99 @@ def find_customers(
             or [event_record(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)]
         )
     return ids
+
+
+@dataclass(frozen=True)
+class ValueHeld:
+    """One value held, current or earlier: what it was, from when until when, and how it was collected."""
+
+    field: str
+    value: str
+    recorded_at: datetime
+    superseded_at: datetime | None
+    channel: str
+    notice_key: str
+    notice_version: str
+    recorded_by: str
+
+
+def reveal_history(
+    *, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip=""
+) -> list[ValueHeld]:
+    """Every value held for `fields`, the earlier ones with the current (a data request's answer includes
+    earlier values with their dates: Minn. Stat. § 13.04 subd. 3), oldest first. Decided and logged as one
+    read (action `reveal_history`) like `reveal`."""
+    policy = current_policy()
+    cid = as_customer_id(customer_id)
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields)
+    event = {
+        "action": "reveal_history",
+        "purpose": purpose,
+        "customer_id": cid if cid else str(customer_id)[:32],
+        "categories": cats or [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    held = destroyed = None
+    outer = log._in_callers_transaction()
+    with transaction.atomic(), connection.cursor() as wrapper:
+        rows = (
+            list(
+                PersonalValue.objects.filter(customer_id=cid, field__in=fields)
+                .select_related("provenance")
+                .order_by("recorded_at", "pk")
+            )
+            if cats is not None and fields and cid is not None
+            else []
+        )
+        keys = DataKey.objects.filter(customer_id=cid).values_list("key_id", "wrapped")
+        key_row = keys.first() if cid else None
+        if cats is None or not fields or cid is None:
+            decision = Decision(False, f"unknown or no fields {fields!r}" if cid else "no such customer")
+        else:
+            decision = decide_one(
+                policy,
+                actor,
+                exists=Customer.objects.filter(pk=cid).exists(),
+                customer_id=cid,
+                purpose=purpose,
+                categories=cats,
+                request_id=request_id,
+            )
+            destroyed = destruction_of(cid) if decision.allowed and key_row is None else None
+            if destroyed is not None:
+                decision = Decision(False, destroyed_reason(destroyed))
+            elif decision.allowed and actor.kind != "customer":
+                decision = notice_decision(
+                    policy,
+                    cid,
+                    purpose,
+                    decision,
+                    [
+                        (v.field, v.provenance.channel, v.provenance.notice_key, v.provenance.notice_version)
+                        for v in rows
+                    ],
+                )
+            if decision.allowed and destroyed is None:
+                try:
+                    key = sealing.unwrap_data_key(cid, *key_row) if rows else None
+                    held = [
+                        ValueHeld(
+                            field=v.field,
+                            value=_crypto.open_value(key, cid, v.field, bytes(v.ciphertext)),
+                            recorded_at=v.recorded_at,
+                            superseded_at=v.superseded_at,
+                            channel=v.provenance.channel,
+                            notice_key=v.provenance.notice_key,
+                            notice_version=v.provenance.notice_version,
+                            recorded_by=v.provenance.recorded_by_label,
+                        )
+                        for v in rows
+                    ]
+                except (_crypto.InvalidTagError, TypeError):
+                    decision = Decision(False, f"customer {cid}: a stored value failed authentication")
+        outcome_write(
+            wrapper.cursor, actor, decision=decision, revealed=held is not None, outer=outer, event=event
+        )
+    return answer(held, decision=decision, destroyed=destroyed)

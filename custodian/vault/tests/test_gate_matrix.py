@@ -66,3 +66,62 @@ def test_the_matrix_has_allows_and_denies_for_every_service_with_purposes():
     for service, spec in RAW["services"].items():
         grants = [(p, c) for p in PURPOSES for c in CATEGORIES if expected(service, p, c)]
         assert bool(grants) == any(RAW["purposes"][p]["categories"] for p in spec["purposes"])
+
+
+# The notice rule (Minn. Stat. § 13.05 subd. 4): every way a value can be collected (each notice in each
+# version the file names, and "none shown" for what arrives unasked) × every purpose, from the raw TOML.
+RULE = RAW["notice_rule"]
+WAYS = [
+    *((key, n["version"]) for key, n in RAW["notices"].items()),
+    *((key, version) for key, n in RAW["notices"].items() for version in n.get("earlier", {})),
+    ("", ""),
+]
+
+
+def named_by(notice_key: str, version: str, purpose: str) -> bool:
+    if purpose in RULE["exempt_purposes"]:
+        return True
+    if not notice_key:
+        return purpose in RULE["unsolicited_purposes"]
+    notice = RAW["notices"][notice_key]
+    named = notice["purposes"] if version == notice["version"] else notice.get("earlier", {}).get(version, [])
+    return purpose in named
+
+
+@pytest.mark.parametrize(
+    ("notice_key", "version"), WAYS, ids=[f"{k or 'none'}-{v or 'shown'}" for k, v in WAYS]
+)
+def test_notice_matrix(notice_key, version, all_staff, customer, open_request):
+    from custodian.vault.services import Submission, personal_data_record
+
+    personal_data_record(
+        customer=customer,
+        values={"name": "Alice Anderson"},
+        submission=Submission(channel="email", notice_key="", unsolicited=True)
+        if not notice_key
+        else Submission(channel="paper", notice_key=notice_key, notice_version=version),
+    )
+    tried = 0
+    for purpose in PURPOSES:
+        service = next((s for s in SERVICES if expected(s, purpose, "name")), None)
+        if service is None:
+            continue
+        request = open_request(customer, service) if RAW["purposes"][purpose]["request_required"] else None
+        try:
+            reveal(
+                actor=staff_actor(all_staff[service]),
+                customer_id=customer.pk,
+                fields=["name"],
+                purpose=purpose,
+                request_id=request.pk if request else None,
+            )
+            got = True
+        except Denied:
+            got = False
+        assert got == named_by(notice_key, version, purpose), (notice_key, version, purpose)
+        last = AccessEvent.objects.order_by("-seq").first()
+        assert last.decision == ("allow" if got else "deny")
+        if not got:
+            assert "does not name" in last.reason
+        tried += 1
+    assert tried >= 6
