@@ -157,6 +157,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "custodian.web.languages.LanguageMiddleware",  # after sign-in: a portal customer's language is kept
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -301,7 +302,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The public site, the notices at collection and the portal in English and Spanish (Owatonna's largest
+# language community after English). The Spanish text awaits a qualified translator's review; Somali waits
+# for a reviewed translation (docs/decisions.md).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "custodian" / "locale"]
 # The utility's time zone is written once, in the policy file's [utility] table.
 TIME_ZONE = _utility_time_zone(CUSTODIAN_POLICY_FILE)
 USE_I18N = True

@@ -49,6 +49,13 @@ class Action(StrEnum):
     SERVICE_STOPPED = "service_stopped"
     SERVICE_MOVED = "service_moved"
     SERVICE_CHANGE_ASKED = "service_change_asked"
+    # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
+    DISAGREEMENT_RECORDED = "disagreement_recorded"
+    CORRECTION_NOTICE_SENT = "correction_notice_sent"
+    # Authorised representatives (custodian.casework.representatives).
+    REPRESENTATIVE_ADDED = "representative_added"
+    REPRESENTATIVE_VERIFIED = "representative_verified"
+    REPRESENTATIVE_REVOKED = "representative_revoked"
 
 
 # Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
@@ -83,6 +90,11 @@ CHANGE_ACTIONS = frozenset(
         Action.SERVICE_STOPPED,
         Action.SERVICE_MOVED,
         Action.SERVICE_CHANGE_ASKED,
+        Action.DISAGREEMENT_RECORDED,
+        Action.CORRECTION_NOTICE_SENT,
+        Action.REPRESENTATIVE_ADDED,
+        Action.REPRESENTATIVE_VERIFIED,
+        Action.REPRESENTATIVE_REVOKED,
     }
 )
 

@@ -1,18 +1,42 @@
 """Accuracy challenges (Minn. Stat. § 13.04 subd. 4): within 30 days either correct the data and notify
-past recipients (and any the customer names), or explain why the data is correct."""
+past recipients (and any the customer names), or explain why the data is correct; meter readings are
+challenged too (a re-read by field services, or a billing adjustment). Every outcome reaches the customer as
+a letter through the outbox, with the right to appeal to the Commissioner of Administration; a customer who
+still disagrees has a statement of disagreement kept with the data (`disagreement_keep`), which goes with
+every later disclosure of it. Correction notices go out: by e-mail through the outbox where the recipient's
+address is one, otherwise printed and posted by staff (`correction_notice_posted`), each with its date; the
+request closes when the last one is out."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
-from custodian.casework.services import RequestError, request_close
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.casework.models import CustomerRequest, RequestEvent, RequestKind, RequestStatus
+from custodian.casework.services import RequestError, request_close, request_hand_off
 from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients
+from custodian.disclosures.services import AccountingError, disagreement_record
+from custodian.outbox.services import letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.vault.gate import Denied, reveal, staff_actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, personal_data_record
+
+# Minn. Stat. § 13.04 subd. 4(a); Minn. R. 1205.1600: the appeal goes to the Commissioner of Administration.
+APPEAL = (
+    "If you disagree with this decision you may appeal it to the Commissioner of Administration under the "
+    "Minnesota Government Data Practices Act (Minn. Stat. § 13.04 subd. 4; Minn. R. 1205.1600): write to the "
+    "Data Practices Office of the Minnesota Department of Administration, St. Paul, within 60 days of this "
+    "letter, enclosing a copy of it."
+)
+METER_OUTCOMES = {
+    "reread": ("field_services", "Field services will read your meter again and check it"),
+    "adjustment": ("billing", "Billing will adjust your bill for the readings in question"),
+}
 
 
 @dataclass
@@ -90,18 +114,182 @@ def correction_apply(
         if r.name.strip()
     ]
     CorrectionNotice.objects.bulk_create(notices)
-    request_close(
-        request=request,
-        by=by,
-        reason=note or f"corrected {', '.join(sorted(categories))}; {len(notices)} recipient(s) to notify",
+    labels = ", ".join(policy.categories[c].label for c in sorted(categories))
+    name = _name_of(request, by)
+    for notice in CorrectionNotice.objects.filter(request=request):
+        if "@" in notice.recipient_address:
+            _notice_email(notice, name=name, labels=labels, values=values, by=by)
+    _outcome_letter(
+        request,
+        by,
+        outcome=f"We corrected the data you challenged: {labels}.",
+        follow_up=f"We are telling {len(notices)} recipient(s) who received it before, and anyone you named."
+        if notices
+        else "Nobody outside the utility received it before, so nobody else needs to be told.",
     )
+    _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
     return notices
 
 
+def _name_of(request: CustomerRequest, by) -> str:
+    try:
+        return reveal(
+            actor=staff_actor(by),
+            customer_id=request.customer_id,
+            fields=["name"],
+            purpose="legal_obligations",
+            request_id=request.pk,
+        ).get("name", "")
+    except Denied:
+        return ""
+
+
+def _notice_email(notice: CorrectionNotice, *, name: str, labels: str, values: dict, by) -> None:
+    message_send(
+        to_address=notice.recipient_address,
+        template="correction_notice",
+        context={
+            "recipient": notice.recipient_name,
+            "customer": name,
+            "labels": labels,
+            "values": values,
+            "utility": current_policy().utility,
+        },
+        to_customer=notice.customer,
+        sent_by=by,
+        regarding=f"request:{notice.request_id}",
+    )
+    notice.sent_at = timezone.now()
+    notice.save(update_fields=["sent_at"])
+    _notice_logged(notice, by, "by e-mail")
+
+
+def _notice_logged(notice: CorrectionNotice, by, how: str) -> None:
+    append_change(
+        action=Action.CORRECTION_NOTICE_SENT,
+        actor_kind="staff",
+        actor_id=str(by.pk),
+        actor_label=by.get_full_name() or by.get_username(),
+        customer_ids=[notice.customer_id],
+        categories=[c for c in notice.categories.split(",") if c],
+        reason=f"correction notice {notice.pk} to a past recipient, {how}",
+        request_id=str(notice.request_id),
+    )
+
+
+def _close_when_notified(request: CustomerRequest, by, reason: str) -> None:
+    """The request closes when every notice is out; until then it stays open for the privacy officer to post
+    the printed ones (and to read what they need for it, under the request)."""
+    waiting = CorrectionNotice.objects.filter(request=request, sent_at__isnull=True).count()
+    if waiting:
+        RequestEvent.objects.create(
+            request=request, by=by, action="corrected", reason=f"{reason}; {waiting} notice(s) to post"
+        )
+    else:
+        request_close(request=request, by=by, reason=reason)
+
+
 @transaction.atomic
-def correction_decline(*, request: CustomerRequest, by, explanation: str) -> CustomerRequest:
-    """The data is correct: close the request with the explanation the customer receives."""
+def correction_notice_posted(*, notice: CorrectionNotice, by) -> CorrectionNotice:
+    """A printed correction notice was posted: its date, on the record; the request closes after the last."""
+    request = notice.request
+    if request.owning_service not in services_of(by):
+        raise RequestError("only the service that owns the request can record its notices")
+    if notice.sent_at is not None:
+        raise RequestError("this notice was sent already")
+    notice.sent_at = timezone.now()
+    notice.save(update_fields=["sent_at"])
+    _notice_logged(notice, by, "posted")
+    if request.status == RequestStatus.OPEN:
+        _close_when_notified(request, by, "every correction notice sent")
+    return notice
+
+
+def _outcome_letter(
+    request: CustomerRequest, by, *, outcome: str, follow_up: str, disagree: bool = False
+) -> None:
+    """The outcome of an accuracy challenge, to the customer by letter, with the right to appeal."""
+    letter_send(
+        to_customer=request.customer,
+        template="correction_outcome",
+        context={
+            "request_id": request.pk,
+            "outcome": outcome,
+            "follow_up": follow_up,
+            "disagree": disagree,
+            "appeal": APPEAL,
+            "utility": current_policy().utility,
+        },
+        sent_by=by,
+        regarding=f"request:{request.pk}",
+    )
+
+
+@transaction.atomic
+def correction_decline(*, request: CustomerRequest, by, explanation: str, categories=()) -> CustomerRequest:
+    """The data is accurate and complete: the customer gets the explanation by letter, with the right to
+    appeal and to have a statement of disagreement kept with the data (`categories`: what was in dispute)."""
     _check(request, by)
     if len(explanation.strip()) < 20:
         raise RequestError("explain to the customer why the data is correct (at least a sentence)")
+    policy = current_policy()
+    cats = sorted(set(categories))
+    if not cats or any(c not in policy.categories for c in cats):
+        raise RequestError("say which data the customer challenged")
+    _outcome_letter(
+        request,
+        by,
+        outcome=f"We checked the data you challenged ({', '.join(policy.categories[c].label for c in cats)})"
+        f" and found it accurate and complete: {explanation.strip()}",
+        follow_up="If you still disagree, you may send us a statement of disagreement (in My account, under "
+        "My requests, or by letter). We keep it with the data and include it whenever we disclose that data.",
+        disagree=True,
+    )
+    RequestEvent.objects.create(request=request, by=by, action="disputed", reason=",".join(cats))
     return request_close(request=request, by=by, reason=f"data is correct: {explanation.strip()}")
+
+
+def disputed_categories(request: CustomerRequest) -> list[str]:
+    """What a declined challenge was about (empty: the challenge was not declined)."""
+    event = request.history.filter(action="disputed").order_by("-at").first()
+    return [c for c in event.reason.split(",") if c] if event else []
+
+
+@transaction.atomic
+def disagreement_keep(*, request: CustomerRequest, statement: str, submission: Submission):
+    """Keep the customer's statement of disagreement with the data of a declined challenge."""
+    cats = disputed_categories(request)
+    if request.kind != RequestKind.CORRECTION or not cats:
+        raise RequestError("a statement of disagreement follows a challenge we answered by keeping the data")
+    try:
+        return disagreement_record(
+            customer_id=request.customer_id,
+            request_id=request.pk,
+            categories=cats,
+            statement=statement,
+            submission=submission,
+        )
+    except AccountingError as exc:
+        raise RequestError(str(exc)) from None
+
+
+@transaction.atomic
+def meter_challenge_route(*, request: CustomerRequest, by, outcome: str, note: str) -> CustomerRequest:
+    """A challenge of meter readings: a re-read (field services) or a billing adjustment (billing). The
+    request goes to that service with the reason, and the customer is told by letter what happens next."""
+    _check(request, by)
+    if outcome not in METER_OUTCOMES:
+        raise RequestError("a meter reading challenge goes to a re-read or a billing adjustment")
+    if len(note.strip()) < 10:
+        raise RequestError("say which readings are in question and why")
+    service, what = METER_OUTCOMES[outcome]
+    _outcome_letter(
+        request,
+        by,
+        outcome=f"You challenged your meter readings. {what}: {note.strip()}",
+        follow_up="You can follow the request under My requests in My account.",
+    )
+    RequestEvent.objects.create(request=request, by=by, action="meter_challenge", reason=f"{outcome}: {note}")
+    return request_hand_off(
+        request=request, to_service=service, reason=f"meter challenge, {what.lower()}", by=by
+    )

@@ -24,11 +24,18 @@ class RequestStatus(models.TextChoices):
 
 
 class Verification(models.TextChoices):
-    """How a staff member verified the person behind a request they entered (a call, visit or letter)."""
+    """How the person behind a request was verified: by a staff member who entered or verified it (a call,
+    visit or letter), by the portal's sign-in, or by the account number and a bill figure checked against the
+    records."""
 
     ACCOUNT_AND_FACT = "account_and_fact", "Account number and one more fact from the account"
     PHOTO_ID = "photo_id", "Photo ID shown at the counter"
     NOT_A_CUSTOMER = "not_a_customer", "Not a customer yet: no account to verify against"
+    PORTAL_SIGN_IN = "portal_sign_in", "Signed in to the customer portal"
+    ACCOUNT_AND_BILL = (
+        "account_and_bill",
+        "Account number and a figure from the bill, checked against our records",
+    )
 
 
 # What was checked, by method: the kind of fact or document, never its value (nothing personal in clear).
@@ -48,7 +55,21 @@ VERIFIED_WITH = {
         "other_government_id": "Other government photo ID",
     },
     Verification.NOT_A_CUSTOMER: {},
+    Verification.PORTAL_SIGN_IN: {},
+    Verification.ACCOUNT_AND_BILL: {"last_electric_kwh": "Last month's electricity use on the bill"},
 }
+# Methods that verify the person as the account's customer (a data request's package needs one of them).
+VERIFYING = frozenset(
+    {
+        Verification.ACCOUNT_AND_FACT,
+        Verification.PHOTO_ID,
+        Verification.PORTAL_SIGN_IN,
+        Verification.ACCOUNT_AND_BILL,
+    }
+)
+# A request to see or correct one's data asks more of the staff member's check than a question does: the
+# one more fact comes from the bill, which someone who merely knows the customer does not have.
+DATA_REQUEST_FACTS = frozenset({"last_bill", "last_payment"})
 # The methods each staff-entered channel allows: no ID can be shown over the phone or in a letter.
 VERIFICATION_BY_CHANNEL = {
     "phone": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
@@ -75,12 +96,30 @@ class CustomerRequest(models.Model):
     # was checked (a key of VERIFIED_WITH). Empty for requests from the portal, the web form and e-mail.
     verification = models.CharField(max_length=20, choices=Verification.choices, blank=True)
     verified_with = models.CharField(max_length=24, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A request that arrived from someone not yet known (an inquirer) and was then verified as an account's
+    # customer moves to that customer; the inquirer it arrived as is kept (its messages are sealed there).
+    received_as = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A data request's answer: when, and the letter that carried it (on the outbox's record).
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.ForeignKey(
+        "outbox.OutboundMessage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["customer", "status", "owning_service"]),
             models.Index(fields=["owning_service", "status", "due_on"]),
         ]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification in VERIFYING
 
     @property
     def verification_label(self) -> str:
@@ -111,3 +150,64 @@ class RequestEvent(models.Model):
     from_service = models.CharField(max_length=32, blank=True)
     to_service = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
+
+
+class RepresentativeKind(models.TextChoices):
+    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
+    GUARDIAN = "guardian", "Guardian"
+    CONSERVATOR = "conservator", "Conservator"
+    ESTATE = "estate", "Personal representative of the estate"
+    PROPERTY_MANAGER = "property_manager", "Property manager (owner's account)"
+
+
+class RepresentativeScope(models.TextChoices):
+    """What a representative may do in the portal for the customer. Each portal page needs one."""
+
+    VIEW = "view", "See the customer's data, bills, usage and letters"
+    REQUESTS = "requests", "Make requests (questions, data requests, challenges) for the customer"
+    PAYMENTS = "payments", "Pay bills and arrange payments"
+    CONTACT = "contact", "Change contact details and the marketing choice"
+    CONSENTS = "consents", "Give and revoke consents, ask for the data to be deleted"
+
+
+class Representative(models.Model):
+    """Someone authorised to act for a customer (Minn. Stat. § 13.02 subd. 8's "individual" includes a
+    guardian or other representative): who (their own record, `person`: a name and an e-mail address sealed
+    there), by what authority (the document sealed under the customer's key, `document_ref`), verified by
+    staff, what they may do (`scope`) and until when. They act in the portal; every act is logged naming
+    both."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="representatives"
+    )
+    person = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="represents")
+    kind = models.CharField(max_length=20, choices=RepresentativeKind.choices)
+    scope = models.CharField(max_length=100)
+    document_ref = models.CharField(max_length=80)
+    starts_on = models.DateField()
+    expires_on = models.DateField()
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.CharField(max_length=300, blank=True)
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in self.scope.split(",") if s]
+
+    def is_current(self, on=None) -> bool:
+        from django.utils import timezone
+
+        day = on or timezone.localdate()
+        return (
+            self.verified_at is not None
+            and self.revoked_at is None
+            and self.starts_on <= day <= self.expires_on
+        )

@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from custodian.casework.calendar import due_date
 from custodian.casework.models import (
+    DATA_REQUEST_FACTS,
     VERIFICATION_BY_CHANNEL,
     VERIFIED_WITH,
+    VERIFYING,
     CustomerRequest,
     RequestEvent,
     RequestKind,
@@ -77,6 +79,8 @@ def request_open(
         source_key=source_key,
         verification=verification,
         verified_with=verified_with,
+        verified_at=timezone.now() if verification in VERIFYING else None,
+        verified_by=opened_by if verification in VERIFYING else None,
     )
     RequestEvent.objects.create(request=req, by=opened_by, action="opened", to_service=owner)
     return req
@@ -176,6 +180,17 @@ def _check_verification(intake: Intake) -> None:
         intake.verified_with not in VERIFIED_WITH[intake.verification]
     ):
         raise RequestError("say what you checked: " + ", ".join(VERIFIED_WITH[intake.verification].values()))
+    if (
+        intake.kind in (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
+        and intake.verification == Verification.ACCOUNT_AND_FACT
+        and intake.verified_with not in DATA_REQUEST_FACTS
+    ):
+        raise RequestError(
+            "a request to see or correct data is verified with a fact from the bill: "
+            + " or ".join(
+                VERIFIED_WITH[Verification.ACCOUNT_AND_FACT][k].lower() for k in sorted(DATA_REQUEST_FACTS)
+            )
+        )
 
 
 def _notice_of(intake: Intake) -> str:
@@ -238,7 +253,10 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         channel=intake.channel,
         opened_by=intake.recorded_by,
         source_key=intake.source_key,
-        verification=intake.verification if intake.recorded_by is not None else "",
+        verification=intake.verification
+        if intake.recorded_by is not None
+        # A portal request comes from a signed-in customer: the sign-in verified them.
+        else (Verification.PORTAL_SIGN_IN if intake.channel == "portal" else ""),
         verified_with=intake.verified_with if intake.recorded_by is not None else "",
     )
     document_seal(

@@ -1,7 +1,13 @@
 from django import forms
 
 from custodian import bounds
-from custodian.casework.models import VERIFIED_WITH, RequestKind, Verification
+from custodian.casework.models import (
+    VERIFIED_WITH,
+    RepresentativeKind,
+    RepresentativeScope,
+    RequestKind,
+    Verification,
+)
 from custodian.customers.models import CustomerClass, Service
 from custodian.policy.loader import current_policy
 
@@ -83,10 +89,13 @@ class BreakGlassForm(forms.Form):
         ]
 
 
+# What a staff member verifies by themselves at intake (the portal's sign-in and the bill-figure check are
+# the system's).
+STAFF_CHECKS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID)
+
+
 def _verified_with_choices():
-    return [("", "—")] + [
-        (Verification(method).label, list(facts.items())) for method, facts in VERIFIED_WITH.items() if facts
-    ]
+    return [("", "—")] + [(Verification(m).label, list(VERIFIED_WITH[m].items())) for m in STAFF_CHECKS]
 
 
 class IntakeForm(forms.Form):
@@ -99,7 +108,10 @@ class IntakeForm(forms.Form):
     purpose = forms.ChoiceField(
         label="Purpose you find the account for (the look-up is logged under it)", required=False
     )
-    verification = forms.ChoiceField(label="How you verified the person", choices=Verification.choices)
+    verification = forms.ChoiceField(
+        label="How you verified the person",
+        choices=[(m.value, m.label) for m in (*STAFF_CHECKS, Verification.NOT_A_CUSTOMER)],
+    )
     verified_with = forms.ChoiceField(
         label="What you checked (the kind of fact or ID, not its value)",
         required=False,
@@ -152,6 +164,51 @@ class IntakeForm(forms.Form):
                 "verified_with", "Choose what you checked: " + ", ".join(VERIFIED_WITH[method].values()) + "."
             )
         return data
+
+
+class RepresentativeForm(forms.Form):
+    kind = forms.ChoiceField(label="Authority", choices=RepresentativeKind.choices)
+    scope = forms.MultipleChoiceField(
+        label="What the representative may do",
+        choices=RepresentativeScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_on = bounds.DateField(label="Until (the document's end, or a review date)")
+    name = forms.CharField(label="Representative's name", max_length=200)
+    email = forms.EmailField(label="Representative's e-mail address (their sign-in)")
+    channel = forms.ChoiceField(
+        label="How the document reached us",
+        choices=[("in_person", "Brought to the counter"), ("paper", "By mail")],
+    )
+    document = forms.FileField(label="The document (a scan or PDF)")
+
+
+class VerifyForm(forms.Form):
+    """Verify the person behind a request that came by e-mail, the web form, a call or a letter."""
+
+    method = forms.ChoiceField(
+        label="How the person proved who they are",
+        choices=[(m.value, m.label) for m in (Verification.ACCOUNT_AND_BILL, *STAFF_CHECKS)],
+    )
+    account_number = forms.CharField(label="Account number the person gave", max_length=40)
+    bill_kwh = forms.IntegerField(
+        label="Last month's electricity use from their bill, kWh (checked against our records)",
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+    )
+    verified_with = forms.ChoiceField(
+        label="What you checked yourself (the kind of fact or ID, not its value)",
+        required=False,
+        choices=_verified_with_choices,
+    )
+
+
+class AnswerForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label="I have read the package: it goes to the customer by letter and appears in their portal",
+        required=True,
+    )
 
 
 class HandOffForm(forms.Form):
@@ -239,7 +296,36 @@ class CorrectionForm(forms.Form):
         ]
 
 
+def _challengeable():
+    return [(c.key, c.label) for c in current_policy().categories.values() if c.key != "correspondence"]
+
+
+class MeterChallengeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happens to the challenged readings",
+        choices=[
+            ("reread", "Field services reads the meter again"),
+            ("adjustment", "Billing adjusts the bill"),
+        ],
+    )
+    note = forms.CharField(
+        label="Which readings, and why (sent to the customer)", max_length=2000, min_length=10
+    )
+
+
+class DisagreementForm(forms.Form):
+    statement = forms.CharField(
+        label="Your statement of disagreement",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
+        max_length=5000,
+    )
+
+
 class DeclineForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        label="The data the customer challenged", choices=_challengeable, widget=forms.CheckboxSelectMultiple
+    )
     explanation = forms.CharField(
         label="Why the data is correct (sent to the customer)",
         widget=forms.Textarea(attrs={"rows": 3}),

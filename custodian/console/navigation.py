@@ -21,6 +21,7 @@ SECTIONS = [
             ("Access review", "console:access_review"),
             ("Disclosure desk", "console:disclosures"),
             ("Security incidents", "console:incidents"),
+            ("Correction notices", "console:correction_notices"),
             ("Retention", "console:retention"),
             ("Data inventory", "console:inventory"),
         ],

@@ -16,6 +16,7 @@ from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
 from custodian.console.privacy import data_inventory
+from custodian.disclosures.selectors import correction_notices_list
 from custodian.incidents.selectors import unusual_access
 from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
@@ -82,6 +83,14 @@ def inventory(request):
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"indent": 2})
     return render(request, "console/inventory.html", {"inventory": data})
+
+
+@privacy_officer_only
+def correction_notices(request):
+    """Every correction notice to a past recipient, the unsent first, with the date each went out."""
+
+    notices = correction_notices_list(fetched_by=console_actor(request))
+    return render(request, "console/correction_notices.html", {"notices": notices})
 
 
 @privacy_officer_only

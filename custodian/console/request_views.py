@@ -2,12 +2,19 @@
 closing, the response package and corrections."""
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
+from custodian.casework.corrections import (
+    NamedRecipient,
+    correction_apply,
+    correction_decline,
+    correction_notice_posted,
+    meter_challenge_route,
+)
+from custodian.casework.data_requests import data_request_answer, package_build, request_verify
 from custodian.casework.models import RequestKind, RequestStatus
 from custodian.casework.selectors import request_list
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
@@ -136,9 +143,16 @@ def request_detail(request, request_id):
             and req.owning_service in actor.services,
             "correction_form": forms.CorrectionForm(),
             "decline_form": forms.DeclineForm(),
+            "meter_form": forms.MeterChallengeForm(),
+            "notices": req.correction_notices.order_by("pk"),
             "can_package": req.kind == RequestKind.DATA_ACCESS
             and reviews_access(actor.services)
             and req.owning_service in actor.services,
+            "verify_form": forms.VerifyForm()
+            if req.owning_service in actor.services
+            and req.status == RequestStatus.OPEN
+            and not req.is_verified
+            else None,
         },
     )
 
@@ -183,28 +197,105 @@ def request_close_view(request, request_id):
 
 @console_required
 def request_package(request, request_id):
+    """The answer to a data access request, as the letter the customer will read (HTML, or `?format=pdf`),
+    or as data (`?format=json`). Nothing is produced before the person is verified as the customer."""
     actor, req = console_actor(request), request_for_staff(request, request_id)
     if req is None or req.kind != RequestKind.DATA_ACCESS or req.owning_service not in actor.services:
         return not_found(request)
-    try:
-        package = response_package(
-            actor=actor, customer_id=req.customer_id, request_id=req.pk, client_ip=client_ip(request)
+    if not req.is_verified:
+        messages.error(
+            request,
+            "The person is not verified as the customer: no package is produced. Verify them first "
+            "(the account number and a figure from the bill, or photo ID at the counter).",
         )
+        return redirect("console:request", request_id=req.pk)
+    fmt = request.GET.get("format", "")
+    try:
+        if fmt == "json":
+            data = response_package(
+                actor=actor, customer_id=req.customer_id, request_id=req.pk, client_ip=client_ip(request)
+            )
+        else:
+            letter = package_build(actor=actor, request=req, client_ip=client_ip(request))
     except gate.Denied:
         return not_found(request)
-    if request.GET.get("format") == "json":
-        response = JsonResponse(package, json_dumps_params={"indent": 2})
+    if fmt == "json":
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
         response["Content-Disposition"] = f'attachment; filename="data-request-{req.pk}.json"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(letter.pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="data-request-{req.pk}.pdf"'
         return response
     return render(
         request,
         "console/package.html",
         {
             "req": req,
-            "package": package,
+            "package": letter,
+            "answer_form": forms.AnswerForm() if req.status == RequestStatus.OPEN else None,
             "json_url": reverse("console:package", args=[req.pk]) + "?format=json",
+            "pdf_url": reverse("console:package", args=[req.pk]) + "?format=pdf",
         },
     )
+
+
+@console_required
+@require_POST
+def request_verify_view(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return not_found(request)
+    form = forms.VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give how the person proved who they are and the account number they gave.")
+        return redirect("console:request", request_id=req.pk)
+    d = form.cleaned_data
+    try:
+        request_verify(
+            request=req,
+            by=request.user,
+            method=d["method"],
+            account_number=d["account_number"],
+            verified_with=d["verified_with"],
+            bill_kwh=d["bill_kwh"],
+            purpose=_lookup_purpose(actor),
+            client_ip=client_ip(request),
+        )
+    except RequestError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Verified: {req.verification_label}.")
+    return redirect("console:request", request_id=req.pk)
+
+
+def _lookup_purpose(actor) -> str:
+    """The purpose a verification finds the account under: legal obligations for the privacy officer's data
+    requests, else the first of the staff member's purposes that may see an account number."""
+    policy = current_policy()
+    mine = sorted({p for s in actor.services if s in policy.services for p in policy.services[s].purposes})
+    usable = [p for p in mine if "account_number" in policy.purposes[p].categories]
+    return "legal_obligations" if "legal_obligations" in usable else (usable[0] if usable else "")
+
+
+@console_required
+@require_POST
+def request_answer_view(request, request_id):
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.kind != RequestKind.DATA_ACCESS or req.owning_service not in actor.services:
+        return not_found(request)
+    if not forms.AnswerForm(request.POST).is_valid():
+        messages.error(request, "Confirm that you have read the package before it goes out.")
+        return redirect("console:package", request_id=req.pk)
+    try:
+        data_request_answer(request=req, by=request.user, client_ip=client_ip(request))
+    except RequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("console:request", request_id=req.pk)
+    except gate.Denied:
+        return not_found(request)
+    messages.success(request, f"Request #{req.pk} answered by letter; the customer sees it in the portal.")
+    return redirect("console:requests")
 
 
 @console_required
@@ -217,15 +308,35 @@ def correction_view(request, request_id):
         form = forms.DeclineForm(request.POST)
         if form.is_valid():
             try:
-                correction_decline(request=req, by=request.user, explanation=form.cleaned_data["explanation"])
+                correction_decline(
+                    request=req,
+                    by=request.user,
+                    explanation=form.cleaned_data["explanation"],
+                    categories=form.cleaned_data["categories"],
+                )
             except RequestError as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, f"Request #{req.pk} answered: the data is correct.")
                 return redirect("console:requests")
         else:
-            messages.error(request, "Explain to the customer why the data is correct (at least a sentence).")
+            messages.error(
+                request,
+                "Say which data was challenged and explain to the customer why it is correct (a sentence).",
+            )
         return redirect("console:request", request_id=req.pk)
+    if "outcome" in request.POST:
+        form = forms.MeterChallengeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a re-read or an adjustment and say which readings and why.")
+            return redirect("console:request", request_id=req.pk)
+        try:
+            meter_challenge_route(request=req, by=request.user, **form.cleaned_data)
+        except RequestError as exc:
+            messages.error(request, str(exc))
+            return redirect("console:request", request_id=req.pk)
+        messages.success(request, f"Request #{req.pk} handed to {req.owning_service}; the customer was told.")
+        return redirect("console:requests")
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the item and give the corrected value.")
@@ -245,5 +356,54 @@ def correction_view(request, request_id):
     except RequestError as exc:
         messages.error(request, str(exc))
         return redirect("console:request", request_id=req.pk)
-    messages.success(request, f"Corrected; {len(notices)} past or named recipient(s) to notify.")
-    return redirect("console:requests")
+    waiting = sum(1 for n in notices if "@" not in n.recipient_address)
+    messages.success(
+        request,
+        f"Corrected; the customer was told by letter; {len(notices) - waiting} notice(s) e-mailed"
+        + (f", {waiting} to print and post from this request's page." if waiting else "."),
+    )
+    return redirect(
+        "console:request" if waiting else "console:requests", **({"request_id": req.pk} if waiting else {})
+    )
+
+
+@console_required
+def correction_notice_view(request, request_id, notice_id):
+    """A correction notice to print and post (GET), or the record that it was posted (POST)."""
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services:
+        return not_found(request)
+    notice = req.correction_notices.filter(pk=notice_id).first()
+    if notice is None:
+        return not_found(request)
+    if request.method == "POST":
+        try:
+            correction_notice_posted(notice=notice, by=request.user)
+        except RequestError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Notice to {notice.recipient_name} recorded as posted.")
+        return redirect("console:request", request_id=req.pk)
+    policy = current_policy()
+    cats = [c for c in notice.categories.split(",") if c in policy.categories]
+    try:
+        values = gate.reveal(
+            actor=actor,
+            customer_id=req.customer_id,
+            fields=["name", *[policy.categories[c].field for c in cats if c != "meter_usage"]],
+            purpose="legal_obligations",
+            request_id=req.pk,
+            client_ip=client_ip(request),
+        )
+    except gate.Denied:
+        return not_found(request)
+    return render(
+        request,
+        "console/correction_notice.html",
+        {
+            "req": req,
+            "notice": notice,
+            "customer_name": values.pop("name", ""),
+            "values": [(policy.categories[policy.category_for_field(f)].label, v) for f, v in values.items()],
+        },
+    )

@@ -15,6 +15,7 @@ from custodian.console import (
 from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
 from custodian.console import people_views as pv
+from custodian.console import representative_views as rv
 
 app_name = "console"
 urlpatterns = [
@@ -31,13 +32,32 @@ urlpatterns = [
     path(
         "customers/<id:customer_id>/usage-import/", customer_views.customer_usage_import, name="usage_import"
     ),
+    path("customers/<id:customer_id>/representatives/", rv.representatives, name="representatives"),
+    path(
+        "representatives/<id:representative_id>/verify/",
+        rv.representative_verify_view,
+        name="representative_verify",
+    ),
+    path(
+        "representatives/<id:representative_id>/revoke/",
+        rv.representative_revoke_view,
+        name="representative_revoke",
+    ),
     path("requests/", request_views.request_queue, name="requests"),
     path("requests/new/", request_views.request_new, name="request_new"),
     path("requests/<id:request_id>/", request_views.request_detail, name="request"),
     path("requests/<id:request_id>/hand-off/", request_views.request_hand_off_view, name="hand_off"),
     path("requests/<id:request_id>/close/", request_views.request_close_view, name="close"),
     path("requests/<id:request_id>/package/", request_views.request_package, name="package"),
+    path("requests/<id:request_id>/verify/", request_views.request_verify_view, name="request_verify"),
+    path("requests/<id:request_id>/answer/", request_views.request_answer_view, name="request_answer"),
     path("requests/<id:request_id>/correction/", request_views.correction_view, name="correction"),
+    path(
+        "requests/<id:request_id>/notices/<id:notice_id>/",
+        request_views.correction_notice_view,
+        name="correction_notice",
+    ),
+    path("privacy/corrections/", privacy_views.correction_notices, name="correction_notices"),
     path("privacy/", privacy_views.privacy_home, name="privacy"),
     path("privacy/break-glass/<id:grant_id>/review/", privacy_views.break_glass_review_view, name="review"),
     path("privacy/access/", privacy_views.access_review, name="access_review"),

@@ -22,6 +22,9 @@ class Customer(models.Model):
     customer_class = models.CharField(max_length=16, choices=CustomerClass.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The language the customer chose in the portal (a code of settings.LANGUAGES; empty: not chosen). Kept in
+    # clear like the customer class: the pages must be drawn before anything could be opened.
+    language = models.CharField(max_length=8, blank=True)
 
     def __str__(self):
         return f"Customer {self.pk}"

@@ -56,6 +56,23 @@ class CorrectionNotice(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
 
+class Disagreement(models.Model):
+    """The customer's statement of disagreement with data the utility found accurate and complete
+    (Minn. Stat. § 13.04 subd. 4(a)): kept with the data, and included whenever the data in dispute is
+    disclosed. The statement is the customer's own words, sealed as their correspondence (`sealed_ref`);
+    here only which data it concerns and when. Append-only."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey("casework.CustomerRequest", on_delete=models.PROTECT, related_name="+")
+    categories = models.CharField(max_length=300)
+    sealed_ref = models.CharField(max_length=80)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+
 class Consent(models.Model):
     """A customer's prior written consent to disclose named data to a named recipient for a purpose.
 

@@ -1,6 +1,9 @@
+from django.db.models import F
+
 from custodian.disclosures.exports import REPORT_MAILING
 from custodian.disclosures.models import (
     Consent,
+    CorrectionNotice,
     DisclosureEntry,
     DisclosureRequest,
     LegalAuthority,
@@ -109,3 +112,12 @@ def report_mailing_vendors(*, fetched_by: Actor) -> list[Vendor]:
         return []
     vendors = Vendor.objects.filter(function=REPORT_MAILING, revoked_at__isnull=True).order_by("name")
     return [v for v in vendors if current_determination(v) is not None]
+
+
+def correction_notices_list(*, fetched_by: Actor, limit: int = 500):
+    """Every correction notice to a past recipient, the unsent first, for a reviewer of access; else none."""
+    if not reviews_access(fetched_by.services):
+        return CorrectionNotice.objects.none()
+    return CorrectionNotice.objects.select_related("request").order_by(
+        F("sent_at").asc(nulls_first=True), "-pk"
+    )[:limit]

@@ -9,7 +9,7 @@ bottom beside the file it checks.
 """
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -41,6 +41,7 @@ REQUIRED_PURPOSES = (
     "legal_obligations",
 )
 NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
+NOTICE_TEXT_FIELDS = ("purpose", "required", "consequences", "recipients")
 
 
 class PolicyError(ImproperlyConfigured):
@@ -106,6 +107,13 @@ class Notice:
     # The purposes this version names (Minn. Stat. § 13.05 subd. 4), and what each earlier version named.
     purposes: frozenset[str] = frozenset()
     earlier: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The same version's text in other languages: {"es": {"purpose": …, "required": …, …}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> "Notice":
+        """This notice's text in `language` where the policy file has it, else as written."""
+        text = self.translations.get((language or "")[:2])
+        return replace(self, **text) if text else self
 
     def names(self, version: str) -> frozenset[str]:
         """The purposes the notice named in `version` (a version the file does not know names nothing)."""
@@ -416,6 +424,11 @@ def load_policy(path: Path) -> Policy:
             purposes=check_purposes(entry, _need(n, "purposes", path, entry, list)),
             earlier={
                 str(v): check_purposes(f"{entry}.earlier.{v}", list(named)) for v, named in earlier.items()
+            },
+            translations={
+                language: {f: _need(text, f, path, f"{entry}.{language}") for f in NOTICE_TEXT_FIELDS}
+                for language, text in n.items()
+                if isinstance(text, dict) and language != "earlier"
             },
         )
     notice_rule = raw.get("notice_rule", {})

@@ -7,8 +7,9 @@ import re
 from functools import wraps
 
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
+from custodian.casework.representatives import representative_actor, represented_by
 from custodian.netaddr import client_ip
 from custodian.staff import mfa
 from custodian.staff.sessions import recently_reauthenticated
@@ -17,6 +18,23 @@ from custodian.vault.gate import customer_actor, reveal
 # Shown with all but the last four digits hidden unless the customer re-entered their password a moment ago
 # (a session left open, or taken over, does not show where the money comes from).
 MASKED_UNTIL_REAUTH = ("bank_account",)
+
+
+# What a representative needs in their scope to open each page while acting for a customer. A page not
+# listed is refused to them (deny by default); their own sign-in's pages are theirs.
+V, R, P, C, K = "view", "requests", "payments", "contact", "consents"
+PAGE_SCOPES = {
+    **dict.fromkeys(
+        ("home", "bills", "bill", "bill_pdf", "usage", "green_button", "comparison", "comparison_pdf"), V
+    ),
+    **dict.fromkeys(("messages", "letter_pdf", "accesses", "access_receipt", "disclosures", "download"), V),
+    **dict.fromkeys(("requests", "request", "disagreement"), R),
+    **dict.fromkeys(("pay", "payment_agreement", "paperless", "autopay"), P),
+    **dict.fromkeys(("update_contact", "marketing"), C),
+    **dict.fromkeys(("consents", "consent_revoke", "erasure"), K),
+}
+OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for"})
+ACTING_FOR = "portal_acting_for"
 
 
 def portal_required(view):
@@ -28,9 +46,37 @@ def portal_required(view):
         if not request.user.is_verified() and mfa.has_confirmed_totp(request.user):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
+        request.representative = None
+        page = request.resolver_match.url_name if request.resolver_match else ""
+        acting = request.session.get(ACTING_FOR)
+        if acting and page not in OWN_SIGN_IN_PAGES:
+            rep = next((r for r in represented_by(account.customer_id) if r.pk == acting), None)
+            if rep is None:  # expired or revoked since: back to one's own account
+                request.session.pop(ACTING_FOR, None)
+                return redirect("portal:act_for")
+            if PAGE_SCOPES.get(page) not in rep.scope_list:
+                return render(
+                    request,
+                    "portal/message.html",
+                    {"title": "Not within your authority", "message": NOT_IN_SCOPE},
+                    status=403,
+                )
+            request.customer_id, request.representative = rep.customer_id, rep
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+NOT_IN_SCOPE = (
+    "Your authority to act for this customer does not cover this page. Switch back to your own account, or "
+    "ask us to change what your authority covers."
+)
+
+
+def acting_label(request) -> str:
+    """Who did it, for the provenance of what is written: the customer, or their representative."""
+    rep = getattr(request, "representative", None)
+    return f"representative {rep.person_id} ({rep.get_kind_display().lower()})" if rep else "the customer"
 
 
 def last_four(value: str) -> str:
@@ -52,8 +98,10 @@ def reauthenticated(request) -> bool:
 
 
 def portal_actor(request):
-    """The signed-in customer as the gate and the selectors see them."""
-    return customer_actor(request.customer_id, "the customer")
+    """The signed-in customer as the gate and the selectors see them; a representative acting for a customer
+    reads as that customer, named in the access log."""
+    rep = getattr(request, "representative", None)
+    return representative_actor(rep) if rep else customer_actor(request.customer_id, "the customer")
 
 
 def mine(request, fields, purpose="providing_services"):

@@ -8,10 +8,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from custodian.casework.models import RepresentativeScope
+from custodian.casework.representatives import RepresentativeError, invitation_opened, represented_by
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import portal_required
-from custodian.portal.services import Enrolment, EnrolmentError, login_name, portal_confirm, portal_enrol
+from custodian.portal.access import ACTING_FOR, portal_required
+from custodian.portal.services import (
+    Enrolment,
+    EnrolmentError,
+    login_name,
+    portal_confirm,
+    portal_enrol,
+    representative_sign_in_create,
+)
 from custodian.redirects import safe_next
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
@@ -176,3 +185,53 @@ def reauthenticate(request):
         "portal/reauthenticate.html",
         {"form": form, "minutes": settings.CUSTODIAN_REAUTH_SECONDS // 60},
     )
+
+
+@portal_required
+def act_for(request):
+    """Act for a customer you represent (within your authority, until it ends), or as yourself."""
+    account = request.user.portal_account
+    authorities = represented_by(account.customer_id)
+    if request.method == "POST":
+        chosen = request.POST.get("authority", "")
+        rep = next((r for r in authorities if str(r.pk) == chosen), None)
+        if rep is None:
+            request.session.pop(ACTING_FOR, None)
+        else:
+            request.session[ACTING_FOR] = rep.pk
+        return redirect("portal:home")
+    return render(
+        request,
+        "portal/act_for.html",
+        {
+            "authorities": [(r, [RepresentativeScope(s).label for s in r.scope_list]) for r in authorities],
+            "acting": request.session.get(ACTING_FOR),
+        },
+    )
+
+
+def representative_setup(request, token):
+    """A representative's invitation: set a password for a sign-in of their own."""
+    form = forms.RepresentativeSetupForm(request.POST or None)
+    try:
+        invitation_opened(token)
+    except RepresentativeError as exc:
+        return render(
+            request, "portal/message.html", {"title": "Link not valid", "message": str(exc)}, status=400
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            representative_sign_in_create(token=token, password=form.cleaned_data["password"])
+        except RepresentativeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "portal/message.html",
+                {
+                    "title": "Ready",
+                    "message": "Your sign-in is ready. Sign in with your e-mail address.",
+                    "sign_in": True,
+                },
+            )
+    return render(request, "portal/representative_setup.html", {"form": form})

@@ -31,7 +31,7 @@ from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import portal_actor, portal_required
 from custodian.staff.sessions import recently_reauthenticated
-from custodian.vault.gate import Denied, customer_actor
+from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
 
 
@@ -85,7 +85,7 @@ def _bill(request, bill_id):
         raise Http404
     try:
         content = bill_document(
-            actor=customer_actor(request.customer_id, "the customer"),
+            actor=portal_actor(request),
             bill=bill,
             purpose="billing",
             client_ip=client_ip(request),

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.policy.loader import current_policy
@@ -50,16 +51,25 @@ class ContactDetailsForm(forms.Form):
     mailing_address = forms.CharField(label="Mailing address", required=False, max_length=300)
 
 
+class DisagreementForm(NoticeShown):
+    statement = forms.CharField(
+        label="Your statement of disagreement (kept with the data and sent with it whenever we disclose it)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=10,
+        max_length=5000,
+    )
+
+
 class PortalRequestForm(NoticeShown):
     kind = forms.ChoiceField(
-        label="What would you like?",
+        label=_("What would you like?"),
         choices=[
-            ("privacy_question", "Ask a privacy question"),
-            ("data_access", "See all the data you hold about me (answered within 10 business days)"),
-            ("correction", "Correct data you hold about me (answered within 30 days)"),
+            ("privacy_question", _("Ask a privacy question")),
+            ("data_access", _("See all the data you hold about me (answered within 10 business days)")),
+            ("correction", _("Correct data you hold about me (answered within 30 days)")),
         ],
     )
-    message = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    message = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
 def _categories():
@@ -167,3 +177,13 @@ class ServiceChangeForm(forms.Form):
         if data.get("kind") == "transfer" and not (data.get("new_service_address") or "").strip():
             self.add_error("new_service_address", "Give the address you are moving to.")
         return data
+
+
+class RepresentativeSetupForm(forms.Form):
+    password = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput, min_length=12, max_length=200
+    )
+
+    def clean_password(self):
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]

@@ -5,13 +5,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from custodian.casework.services import Intake, request_intake
+from custodian.casework.corrections import disagreement_keep, disputed_categories
+from custodian.casework.data_requests import requests_of_customer
+from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.customers.models import Customer
 from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import MASKED_UNTIL_REAUTH, mine, portal_actor, portal_required, reauthenticated
+from custodian.portal.access import (
+    MASKED_UNTIL_REAUTH,
+    acting_label,
+    mine,
+    portal_actor,
+    portal_required,
+    reauthenticated,
+)
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
@@ -65,7 +74,9 @@ def update_contact(request):
         personal_data_record(
             customer=Customer(pk=request.customer_id),
             values=values,
-            submission=Submission(channel="portal", notice_key="portal_profile"),
+            submission=Submission(
+                channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
+            ),
         )
     return redirect("portal:home")
 
@@ -77,7 +88,9 @@ def marketing(request):
     marketing_preference_set(
         customer=Customer(pk=request.customer_id),
         opted_out=request.POST.get("choice") == "out",
-        submission=Submission(channel="portal", notice_key="portal_profile"),
+        submission=Submission(
+            channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
+        ),
     )
     return redirect("portal:home")
 
@@ -106,6 +119,64 @@ def new_request(request):
             },
         )
     return render(request, "portal/request.html", {"form": form, "notice": form.notice})
+
+
+@portal_required
+def my_requests(request):
+    """My requests: each with its type, status, due date, how we knew it was you, and the answer we sent."""
+
+    reqs = list(requests_of_customer(customer_id=request.customer_id))
+    answers = {}
+    if any(r.answer_id for r in reqs):
+        sent = sent_to_customer(
+            actor=portal_actor(request), customer_id=request.customer_id, client_ip=client_ip(request)
+        )
+        answers = {m.id: m for m in sent}
+    rows = [(r, answers.get(r.answer_id), bool(disputed_categories(r))) for r in reqs]
+    notice = current_policy().notice_at("portal_request")
+    return render(
+        request,
+        "portal/requests.html",
+        {"rows": rows, "disagreement_form": forms.DisagreementForm(notice=notice), "notice": notice},
+    )
+
+
+@portal_required
+@require_POST
+def disagreement(request, request_id):
+    """A statement of disagreement with the data of a challenge we answered by keeping it."""
+    req = requests_of_customer(customer_id=request.customer_id).filter(pk=request_id).first()
+    if req is None:
+        raise Http404
+    form = forms.DisagreementForm(request.POST, notice=current_policy().notice_at("portal_request"))
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/message.html",
+            {"title": "Not kept", "message": form.errors.as_text()},
+            status=400,
+        )
+    try:
+        disagreement_keep(
+            request=req,
+            statement=form.cleaned_data["statement"],
+            submission=Submission(
+                channel="portal",
+                notice_key=form.notice.key,
+                notice_version=form.cleaned_data["notice_version"],
+            ),
+        )
+    except RequestError as exc:
+        return render(request, "portal/message.html", {"title": "Not kept", "message": str(exc)}, status=400)
+    return render(
+        request,
+        "portal/message.html",
+        {
+            "title": "Kept with your data",
+            "message": "We keep your statement with the data you disagree with and include it whenever we "
+            "disclose that data.",
+        },
+    )
 
 
 @portal_required

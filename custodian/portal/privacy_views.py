@@ -29,7 +29,7 @@ from custodian.portal.access import (
 )
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.usage.services import interval_readings_held
-from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.gate import reveal_documents
 
 CHANGE_LABELS = {
     Action.RECORD_VALUES: "Recorded or corrected your details",
@@ -125,7 +125,7 @@ def consents(request):
     if mine:
         # The consents' own words are sealed: read through the gate as the customer, once for all of them.
         words = consent_words(
-            actor=customer_actor(request.customer_id, "the customer"),
+            actor=portal_actor(request),
             customer_id=request.customer_id,
             purpose="providing_services",
             client_ip=client_ip(request),
@@ -197,7 +197,7 @@ def download(request, fmt):
                     {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
                     for r in accounting_summary(request.customer_id)
                 ],
-                "accesses": _accesses_with_receipts(request.customer_id),
+                "accesses": _accesses_with_receipts(request.customer_id, portal_actor(request)),
             },
             json_dumps_params={"indent": 2},
         )
@@ -212,10 +212,9 @@ def download(request, fmt):
     return response
 
 
-def _accesses_with_receipts(customer_id: int) -> list[dict]:
+def _accesses_with_receipts(customer_id: int, asker) -> list[dict]:
 
     policy = current_policy()
-    asker = customer_actor(customer_id, "the customer")
     rows = [_access_row(policy, e) for e in who_has_seen(customer_id=customer_id, fetched_by=asker)]
     receipts = receipts_for([r["seq"] for r in rows])
     return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]

@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.casework.representatives import RepresentativeError, invitation_opened
 from custodian.outbox.services import message_send
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
@@ -182,3 +183,25 @@ def portal_accounts_delete(customer_ids) -> int:
     PortalAccount.objects.filter(customer_id__in=list(customer_ids)).delete()
     get_user_model().objects.filter(pk__in=users).delete()
     return len(users)
+
+
+@transaction.atomic
+def representative_sign_in_create(*, token: str, password: str):
+    """A representative's invitation link: they set a password and get a portal sign-in of their own,
+    confirmed (the link reached their address). Returns the Django user."""
+    rep = invitation_opened(token)
+    held = PortalAccount.objects.select_related("user").filter(customer_id=rep.person_id).first()
+    if held is not None:
+        raise RepresentativeError("You have a sign-in already: sign in with it.")
+    email = reveal(
+        actor=customer_actor(rep.person_id, "the representative"),
+        customer_id=rep.person_id,
+        fields=["email"],
+        purpose="providing_services",
+    )["email"]
+    name = login_name(email)
+    if get_user_model().objects.filter(username=name).exists():
+        raise RepresentativeError("That e-mail address already signs in to an account: sign in with it.")
+    user = get_user_model().objects.create_user(username=name, password=password)
+    PortalAccount.objects.create(user=user, customer_id=rep.person_id, confirmed_at=timezone.now())
+    return user

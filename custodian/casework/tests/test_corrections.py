@@ -7,7 +7,12 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from custodian.casework.corrections import NamedRecipient, correction_apply, correction_decline
+from custodian.casework.corrections import (
+    NamedRecipient,
+    correction_apply,
+    correction_decline,
+    correction_notice_posted,
+)
 from custodian.casework.services import RequestError
 from custodian.disclosures.models import CorrectionNotice, DisclosureEntry
 from custodian.disclosures.services import disclosure_entries_record
@@ -68,7 +73,12 @@ def test_a_correction_notifies_the_recipients_of_the_corrected_data(
         ("Landlord LLC", "customer", "mailing_address"),
     ]
     challenge.refresh_from_db()
+    assert challenge.status == "open"  # both notices go by post: open until they are posted
+    for notice in notices:
+        correction_notice_posted(notice=notice, by=privacy_officer)
+    challenge.refresh_from_db()
     assert challenge.status == "closed"
+    assert all(n.sent_at for n in CorrectionNotice.objects.all())
     value = reveal(
         actor=system_actor("billing_run"),
         customer_id=challenge.customer_id,
@@ -80,11 +90,18 @@ def test_a_correction_notifies_the_recipients_of_the_corrected_data(
 
 def test_or_the_data_is_explained_as_correct(challenge, privacy_officer):
     with pytest.raises(RequestError):
-        correction_decline(request=challenge, by=privacy_officer, explanation="no")
+        correction_decline(
+            request=challenge, by=privacy_officer, explanation="no", categories=["meter_usage"]
+        )
+    with pytest.raises(RequestError, match="which data"):
+        correction_decline(
+            request=challenge, by=privacy_officer, explanation="The meter readings were verified on site."
+        )
     correction_decline(
         request=challenge,
         by=privacy_officer,
         explanation="The meter readings were verified on site on November 3.",
+        categories=["meter_usage"],
     )
     challenge.refresh_from_db()
     assert challenge.status == "closed" and not CorrectionNotice.objects.exists()

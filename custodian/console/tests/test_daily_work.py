@@ -177,6 +177,13 @@ def test_the_privacy_officer_answers_a_data_access_request_with_a_package(
     )
     req = open_request(customer, "privacy_officer", kind="data_access")
     client = console(privacy_officer)
+    # Not verified yet: no package, and the page says why.
+    refused = client.get(f"/staff/requests/{req.pk}/package/", follow=True).content.decode()
+    assert "not verified" in refused and "Alice Anderson" not in refused
+    client.post(
+        f"/staff/requests/{req.pk}/verify/",
+        {"method": "photo_id", "verified_with": "drivers_license", "account_number": "0010000001"},
+    )
     html = client.get(f"/staff/requests/{req.pk}/package/").content.decode()
     assert "Alice Anderson" in html and "private data on individuals" in html and "Paper form" in html
     package = json.loads(client.get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content)

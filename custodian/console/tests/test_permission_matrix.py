@@ -134,11 +134,24 @@ def cases(w, user=None):
             {"reason": "done"},
             lambda s: 302 if s == "customer_service" else 404,
         ),
+        # The person behind the request is not verified: the privacy officer is sent back to verify them.
         "console:package": (
             "get",
             {"request_id": dsr},
             None,
-            lambda s: 200 if s == "privacy_officer" else 404,
+            lambda s: 302 if s == "privacy_officer" else 404,
+        ),
+        "console:request_verify": (
+            "post",
+            {"request_id": dsr},
+            {"method": "photo_id"},
+            lambda s: 302 if s == "privacy_officer" else 404,
+        ),
+        "console:request_answer": (
+            "post",
+            {"request_id": dsr},
+            {},
+            lambda s: 302 if s == "privacy_officer" else 404,
         ),
         "console:correction": (
             "post",
@@ -198,6 +211,26 @@ def cases(w, user=None):
             lambda s: 404 if reviews(s) else 403,
         ),
         "console:retention": ("get", {}, None, po_get),
+        "console:correction_notices": ("get", {}, None, po_get),
+        "console:representatives": (
+            "get",
+            {"customer_id": c},
+            None,
+            lambda s: 200 if s in ("customer_service", "privacy_officer") else 404,
+        ),
+        "console:representative_verify": ("post", {"representative_id": 999999}, {}, lambda s: 404),
+        "console:representative_revoke": (
+            "post",
+            {"representative_id": 999999},
+            {"reason": "x"},
+            lambda s: 404,
+        ),
+        "console:correction_notice": (
+            "get",
+            {"request_id": corr, "notice_id": 999999},
+            None,
+            lambda s: 404,
+        ),
         "console:billing": ("get", {}, None, lambda s: 200 if bills(s) else 403),
         "console:bill": ("get", {"bill_id": 999999}, None, lambda s: 404 if bills(s) else 403),
         "console:bill_correct": (

@@ -5,6 +5,11 @@ Callers import from `custodian.disclosures.services`."""
 from custodian.disclosures.services.accounting import AccountingError, disclosure_entries_record
 from custodian.disclosures.services.authorities import legal_authority_record
 from custodian.disclosures.services.consents import consent_record, consent_revoke
+from custodian.disclosures.services.disagreements import (
+    disagreement_record,
+    disagreement_texts,
+    disagreements_about,
+)
 from custodian.disclosures.services.disclosure import Disclosure, DisclosureRefused, disclose
 from custodian.disclosures.services.vendors import (
     current_determination,
@@ -20,6 +25,9 @@ __all__ = [
     "consent_record",
     "consent_revoke",
     "current_determination",
+    "disagreement_record",
+    "disagreement_texts",
+    "disagreements_about",
     "disclose",
     "disclosure_entries_record",
     "legal_authority_record",

@@ -22,6 +22,7 @@ from custodian.disclosures.services.accounting import (
     reviews_access_of,
 )
 from custodian.disclosures.services.consents import consent_words
+from custodian.disclosures.services.disagreements import disagreement_texts
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Denied, reveal_many, system_actor
 
@@ -190,6 +191,10 @@ def disclose(
             )
         except Denied as exc:
             raise _refuse(reason=f"the gate refused: {exc.reason}", **record) from None
+        # Data in dispute goes out only with the customer's statement of disagreement (§ 13.04 subd. 4(a)).
+        statements = disagreement_texts(
+            customer_ids=ids, categories=cats, on_behalf_of=requested_by, client_ip=client_ip
+        )
         package = json.dumps(
             {
                 "from": policy.utility["name"],
@@ -199,6 +204,7 @@ def disclose(
                 "disclosed_at": now.isoformat(),
                 "sale": is_sale,
                 "customers": [{"customer": cid, **values[cid]} for cid in ids],
+                "statements_of_disagreement": statements,
             },
             indent=2,
         ).encode()

@@ -309,7 +309,7 @@ def reveal_history(
     fields = list(dict.fromkeys(fields))
     cats = categories_of(policy, fields)
     event = {
-        "action": "reveal_history",
+        "action": Action.REVEAL_HISTORY,
         "purpose": purpose,
         "customer_id": cid if cid else str(customer_id)[:32],
         "categories": cats or [],

@@ -123,3 +123,9 @@ def _nav(request, sections, label):
 @register.filter
 def has_required(form) -> bool:
     return any(f.field.required and not f.is_hidden for f in form)
+
+
+@register.filter
+def in_language(notice, language):
+    """A notice at collection in the page's language, where the policy file has it (same version)."""
+    return notice.in_language(language) if hasattr(notice, "in_language") else notice

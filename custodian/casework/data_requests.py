@@ -1,0 +1,460 @@
+"""Data requests carried through (Minn. Stat. § 13.04 subd. 3).
+
+- **Identity first.** Nothing is released to a person not verified as the customer: a portal request is
+  verified by the sign-in; an e-mail, web-form, phone or paper request by the account number plus a figure
+  from the bill checked against the records (`account_and_bill`), by the account number plus a fact from the
+  bill that a staff member checked (`account_and_fact`: the last bill's amount or the last payment), or by
+  photo ID at the counter (`photo_id`). The method is on the request, with who verified it and when.
+- **Verified inquirers join their account.** A request that arrived from someone not yet known moves to the
+  account's customer once verified; the inquirer it arrived as is kept (its messages are sealed there).
+- **The answer is a letter a person can read**: plain labels, current and earlier values with their dates,
+  the letters we sent, the meter readings held, who saw the data and to whom it was given; drawn as HTML and
+  as PDF from the same sections; sent through the outbox and shown in the portal's "My requests".
+- **A repeat within six months.** After the data was shown, § 13.04 subd. 3 lets the utility wait six months
+  before showing it again unless a dispute is pending or data was collected or created since: the answer to a
+  repeat then holds what is new since the last answer, and says so.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.selectors import who_has_seen
+from custodian.casework.models import (
+    DATA_REQUEST_FACTS,
+    VERIFIED_WITH,
+    CustomerRequest,
+    RequestEvent,
+    RequestKind,
+    RequestStatus,
+    Verification,
+)
+from custodian.casework.services import RequestError, request_close
+from custodian.customers.models import Customer, CustomerClass
+from custodian.disclosures.selectors import disclosures_for
+from custodian.outbox.letters import letter_pdf
+from custodian.outbox.services import letter_send
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import services_of
+from custodian.vault.gate import (
+    Actor,
+    Denied,
+    find_customers,
+    reveal,
+    reveal_documents,
+    reveal_history,
+    staff_actor,
+    system_actor,
+)
+from custodian.vault.models import Channel
+
+REPEAT_MONTHS = 6
+# What verifies whom: the staff member attests these; `account_and_bill` is checked by the system.
+STAFF_METHODS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.ACCOUNT_AND_BILL)
+_DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
+
+
+class NotVerified(RequestError):
+    """A package asked for before the person was verified as the customer: nothing is released."""
+
+
+def _check_owner(request: CustomerRequest, by) -> None:
+    if request.owning_service not in services_of(by):
+        raise RequestError("only the service that owns the request can verify or answer it")
+
+
+def _fmt(day) -> str:
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = timezone.localdate(day)
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _bill_figure(customer_id: int) -> int | None:
+    """Last month's electricity use as the bill shows it, read as the data-requests job (logged)."""
+    usage = json.loads(
+        reveal(
+            actor=system_actor("data_requests"),
+            customer_id=customer_id,
+            fields=["meter_usage"],
+            purpose="legal_obligations",
+        ).get("meter_usage", "{}")
+    )
+    months = usage.get("electric", {}).get("months", [])
+    return round(months[-1]["total"]) if months else None
+
+
+def _refused(request: CustomerRequest, by, reason: str) -> None:
+    """A failed verification stays on the request's history (its own transaction: the caller's error rolls
+    back everything else)."""
+    with transaction.atomic():
+        RequestEvent.objects.create(request=request, by=by, action="not_verified", reason=reason)
+
+
+def request_verify(
+    *,
+    request: CustomerRequest,
+    by,
+    method: str,
+    account_number: str,
+    verified_with: str = "",
+    bill_kwh: int | None = None,
+    purpose: str = "legal_obligations",
+    client_ip: str = "",
+) -> CustomerRequest:
+    """Verify the person behind a request as the customer of the account `account_number`, and record how.
+
+    `account_and_bill`: the figure from the bill (`bill_kwh`) is checked against the records; a mismatch is
+    refused and kept on the request's history. `account_and_fact` and `photo_id`: the staff member attests
+    what they checked (`verified_with`, a kind of fact or document, never its value); for a data request the
+    fact comes from the bill. A request from an inquirer moves to the account's customer."""
+    _check_owner(request, by)
+    if request.status != RequestStatus.OPEN:
+        raise RequestError("only an open request is verified")
+    if method not in STAFF_METHODS:
+        raise RequestError(
+            "verify by the account number and a bill figure, a fact from the bill, or photo ID"
+        )
+    if method == Verification.ACCOUNT_AND_BILL:
+        verified_with = "last_electric_kwh"
+        if bill_kwh is None:
+            raise RequestError("give last month's electricity use from the person's bill, in kWh")
+    elif verified_with not in VERIFIED_WITH[method]:
+        raise RequestError("say what you checked: " + ", ".join(VERIFIED_WITH[method].values()))
+    if (
+        method == Verification.ACCOUNT_AND_FACT
+        and request.kind in _DATA_KINDS
+        and (verified_with not in DATA_REQUEST_FACTS)
+    ):
+        raise RequestError(
+            "a request to see or correct data is verified with a fact from the bill: "
+            + " or ".join(VERIFIED_WITH[method][k].lower() for k in sorted(DATA_REQUEST_FACTS))
+        )
+    try:
+        ids = find_customers(
+            actor=staff_actor(by),
+            field="account_number",
+            value=account_number,
+            purpose=purpose,
+            client_ip=client_ip,
+            intake=True,
+        )
+    except Denied:
+        ids = []
+    if len(ids) != 1:
+        _refused(request, by, "no account with the number given")
+        raise RequestError("No account with that number: the person is not verified.")
+    customer_id = ids[0]
+    joining = request.customer.customer_class == CustomerClass.INQUIRER and request.customer_id != customer_id
+    if not joining and request.customer_id != customer_id:
+        _refused(request, by, "the account number is another customer's")
+        raise RequestError(
+            "That account number is not this request's customer's: the person is not verified."
+        )
+    if method == Verification.ACCOUNT_AND_BILL:
+        expected = _bill_figure(customer_id)
+        if expected is None or abs(expected - int(bill_kwh)) > 1:
+            _refused(request, by, "the bill figure did not match")
+            raise RequestError("The bill figure does not match our records: the person is not verified.")
+    with transaction.atomic():
+        if joining:
+            request.received_as_id = request.customer_id
+            request.customer_id = customer_id
+        request.verification, request.verified_with = method, verified_with
+        request.verified_at, request.verified_by = timezone.now(), by
+        request.save(
+            update_fields=[
+                "customer",
+                "received_as",
+                "verification",
+                "verified_with",
+                "verified_at",
+                "verified_by",
+            ]
+        )
+        RequestEvent.objects.create(
+            request=request,
+            by=by,
+            action="verified",
+            reason=request.verification_label + ("; joined to the account's customer" if joining else ""),
+        )
+    return request
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The answer
+
+
+@dataclass
+class Section:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    empty: str
+    note: str = ""
+
+
+@dataclass
+class Package:
+    request_id: int
+    name: str
+    mailing_address: str
+    subject: str
+    intro: str
+    sections: list[Section] = field(default_factory=list)
+    repeat_of: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The letter's text: each section under its title, each row as its first values on one line and the
+        rest as labelled lines beneath (what a person reads, not field keys)."""
+        lines = [self.intro]
+        for section in self.sections:
+            lines += ["", section.title.upper()]
+            if not section.rows:
+                lines.append(section.empty)
+            for row in section.rows:
+                lines.append(f"{row[0]}: {row[1]}" if len(row) > 1 else row[0])
+                lines += [f"    {h}: {v}" for h, v in zip(section.headers[2:], row[2:], strict=False) if v]
+            if section.note:
+                lines.append(section.note)
+        return "\n".join(lines) + "\n"
+
+    def pdf(self) -> bytes:
+        return letter_pdf(
+            utility=current_policy().utility,
+            name=self.name,
+            mailing_address=self.mailing_address,
+            subject=self.subject,
+            body=self.text,
+            dated=timezone.localdate(),
+        )
+
+
+def _earlier_answer(request: CustomerRequest) -> CustomerRequest | None:
+    """The customer's last answered data request within six months, if no dispute is pending (an open
+    correction request is one): § 13.04 subd. 3 lets the utility then show only what is new."""
+    today = timezone.localdate()
+    months = today.year * 12 + today.month - 1 - REPEAT_MONTHS
+    since = date(months // 12, months % 12 + 1, min(today.day, 28))
+    if CustomerRequest.objects.filter(
+        customer_id=request.customer_id, kind=RequestKind.CORRECTION, status=RequestStatus.OPEN
+    ).exists():
+        return None
+    return (
+        CustomerRequest.objects.filter(
+            customer_id=request.customer_id, kind=RequestKind.DATA_ACCESS, answered_at__date__gte=since
+        )
+        .exclude(pk=request.pk)
+        .order_by("-answered_at")
+        .first()
+    )
+
+
+def _usage_lines(value: str) -> list[list[str]]:
+    try:
+        usage = json.loads(value)
+    except ValueError:
+        return []
+    rows = []
+    for service, data in sorted(usage.items()):
+        for month in data.get("months", []):
+            rows.append(
+                [
+                    service.capitalize(),
+                    month.get("month", ""),
+                    f"{month.get('total', '')} {data.get('unit', '')}",
+                ]
+            )
+    return rows
+
+
+def _document_label(ref: str, filename: str) -> str:
+    parts = ref.split(":")
+    if parts[0] == "request" and len(parts) > 2:
+        what = "Your message" if parts[2] == "message" else f"A file you sent ({filename})"
+        return f"{what}, request #{parts[1]}"
+    if parts[0] == "outbox":
+        copy = "The printed copy of a" if parts[-1] == "printed" else "A"
+        return f"{copy} letter or e-mail we sent you (#{parts[1]})"
+    if parts[0] == "consent":
+        return "The words of a consent you gave"
+    if parts[0] == "disagreement":
+        return f"Your statement of disagreement (request #{parts[1]})"
+    if parts[0] == "representative":
+        return "The document that gives your representative authority"
+    return filename or "A document"
+
+
+def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = "") -> Package:
+    """The answer to a verified data access request, read through the gate for legal obligations under the
+    request. Refused (NotVerified) before the person is verified: no path releases a package otherwise."""
+    if request.kind != RequestKind.DATA_ACCESS:
+        raise RequestError("only a data access request is answered with a package")
+    if not request.is_verified:
+        raise NotVerified(
+            "The person is not verified as the customer: nothing is released. Verify them first (the account "
+            "number and a figure from the bill, or photo ID at the counter)."
+        )
+    policy = current_policy()
+    read = {"actor": actor, "customer_id": request.customer_id, "purpose": "legal_obligations"}
+    read |= {"request_id": request.pk, "client_ip": client_ip}
+    earlier = _earlier_answer(request)
+    since = earlier.answered_at if earlier else None
+    by_field = {c.field: c for c in policy.categories.values()}
+    fields = [c.field for c in policy.categories.values() if c.key != "correspondence"]
+    held = [v for v in reveal_history(fields=fields, **read) if since is None or v.recorded_at > since]
+    current = {v.field: v.value for v in held if v.superseded_at is None}
+    everything = reveal(fields=["name", "mailing_address"], **read) if since else current
+    channels = dict(Channel.choices)
+
+    def how(v) -> str:
+        shown = f"notice {v.notice_key} {v.notice_version}" if v.notice_key else "no notice shown before it"
+        return f"{channels.get(v.channel, v.channel)}, {_fmt(v.recorded_at)} ({shown})"
+
+    sections = [
+        Section(
+            "The data we hold about you now",
+            ["Item", "Value", "Classification", "How we got it"],
+            [
+                [by_field[v.field].label, v.value, by_field[v.field].classification, how(v)]
+                for v in held
+                if v.superseded_at is None and v.field != "meter_usage"
+            ],
+            "Nothing new since our last answer." if since else "We hold no such data.",
+        ),
+        Section(
+            "Earlier values we still hold",
+            ["Item", "Value", "From", "Replaced on"],
+            [
+                [by_field[v.field].label, v.value, _fmt(v.recorded_at), _fmt(v.superseded_at)]
+                for v in held
+                if v.superseded_at is not None and v.field != "meter_usage"
+            ],
+            "None.",
+        ),
+        Section(
+            "Your monthly use",
+            ["Service", "Month", "Use"],
+            _usage_lines(current.get("meter_usage", "")),
+            "None on file.",
+            "Your hourly meter readings can be downloaded in My account (My usage, Green Button).",
+        ),
+    ]
+    documents = reveal_documents(category="correspondence", ref_prefix="", **read)
+    sections.append(
+        Section(
+            "Messages, letters and documents",
+            ["What", "Kind"],
+            [[_document_label(d.ref, d.filename), d.media_type] for d in documents],
+            "None.",
+        )
+    )
+    accesses = who_has_seen(customer_id=request.customer_id, fetched_by=actor, limit=None, oldest_first=True)
+    sections.append(
+        Section(
+            "Who has seen or changed your data",
+            ["When", "Who", "Why", "What"],
+            [
+                [
+                    _fmt(e.at),
+                    ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
+                    or {"system": "An automated job", "vendor": "A vendor", "customer": "You"}.get(
+                        e.actor_kind, e.actor_kind
+                    ),
+                    policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.action,
+                    ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+                ]
+                for e in accesses
+                if e.decision == "allow" and (since is None or e.at > since)
+            ],
+            "Nobody.",
+        )
+    )
+    sections.append(
+        Section(
+            "To whom we gave your data",
+            ["When", "To", "What", "Why", "On what basis"],
+            [
+                [
+                    _fmt(d.disclosed_at),
+                    d.recipient_name,
+                    d.data_description,
+                    d.purpose,
+                    d.get_basis_kind_display(),
+                ]
+                for d in disclosures_for(request.customer_id)
+            ],
+            "Nobody outside the utility.",
+        )
+    )
+    utility = policy.utility
+    intro = (
+        f"You asked on {_fmt(request.opened_at)} to see the data {utility['name']} holds about you "
+        "(Minnesota Government Data Practices Act, Minn. Stat. § 13.04 subd. 3). Here it is, with where "
+        "each item came from, who has seen it and to whom it was given. All of it is private data on "
+        "individuals."
+    )
+    if earlier:
+        intro += (
+            f" We showed you your data on {_fmt(earlier.answered_at)} (request #{earlier.pk}). The law lets "
+            "us wait six months before showing it again, unless new data was collected or a dispute is "
+            "pending: "
+            "this answer holds what is new since then. You may ask again for everything after "
+            f"{_fmt(_six_months_after(timezone.localdate(earlier.answered_at)))}."
+        )
+    intro += (
+        f" If you think something is wrong or incomplete, you may challenge it (§ 13.04 subd. 4): write to "
+        f"{utility['responsible_authority']['contact']} "
+        "or use My account."
+    )
+    return Package(
+        request_id=request.pk,
+        name=everything.get("name", ""),
+        mailing_address=everything.get("mailing_address", ""),
+        subject=f"The data we hold about you (request #{request.pk})",
+        intro=intro,
+        sections=sections,
+        repeat_of=earlier.pk if earlier else None,
+    )
+
+
+def _six_months_after(day: date) -> date:
+    months = day.year * 12 + day.month - 1 + REPEAT_MONTHS
+    return date(months // 12, months % 12 + 1, min(day.day, 28))
+
+
+@transaction.atomic
+def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") -> CustomerRequest:
+    """Answer a verified data access request: the package as a letter through the outbox (its text sealed as
+    the customer's correspondence, shown in the portal), the request answered and closed."""
+    _check_owner(request, by)
+    if request.status != RequestStatus.OPEN:
+        raise RequestError("this request is already closed")
+    package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
+    message = letter_send(
+        to_customer=Customer(pk=request.customer_id),
+        template="data_request_answer",
+        context={"package": package},
+        sent_by=by,
+        regarding=f"request:{request.pk}",
+    )
+    request.answered_at, request.answer = timezone.now(), message
+    request.save(update_fields=["answered_at", "answer"])
+    request_close(
+        request=request,
+        by=by,
+        reason=f"answered by letter #{message.pk}"
+        + (f" (what is new since request #{package.repeat_of})" if package.repeat_of else ""),
+    )
+    return request
+
+
+def requests_of_customer(*, customer_id: int):
+    """The customer's own requests, newest first, for the portal's "My requests" (nothing personal in them:
+    kind, channel, dates, status, how they were verified, the answer's letter)."""
+    return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")

@@ -1,0 +1,209 @@
+"""Authorised representatives: a power of attorney, a guardian or conservator, an estate's personal
+representative, a property manager for an owner's account.
+
+Staff register one from the document that gives the authority (sealed under the customer's key), what the
+representative may do (`scope`) and until when; a staff member verifies it (not the one who registered it,
+unless they are the privacy officer); the representative then gets an invitation to set up a portal sign-in
+of their own, where they act for the customer within the scope until it expires or is revoked. Each step is a
+change in the access log naming both; each read they make is logged as the customer's read with the
+representative named (`representative_actor`)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.casework.models import Representative, RepresentativeKind, RepresentativeScope
+from custodian.casework.services import RequestError
+from custodian.customers.models import Customer, CustomerClass
+from custodian.outbox.services import message_send
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault.gate import Actor, customer_actor, reveal, system_actor
+from custodian.vault.services import Submission, document_seal, personal_data_record
+
+INVITE_SALT = "custodian.casework.representative"
+INVITE_MAX_AGE = 7 * 24 * 3600
+# Who registers and verifies representatives: the front counter and the privacy office.
+REGISTERING_SERVICES = frozenset({"customer_service", "privacy_officer"})
+LONGEST_YEARS = 5
+
+
+class RepresentativeError(RequestError):
+    pass
+
+
+@dataclass
+class Authority:
+    customer_id: int
+    kind: str
+    scope: list[str]
+    name: str
+    email: str
+    document: bytes
+    document_name: str
+    media_type: str
+    expires_on: date
+    channel: str = "in_person"
+
+
+def _staff_check(by) -> None:
+    if not REGISTERING_SERVICES & services_of(by):
+        raise RepresentativeError("customer service or the privacy officer registers representatives")
+
+
+def _logged(action: Action, rep: Representative, by, reason: str) -> None:
+    append_change(
+        action=action,
+        actor_kind="staff",
+        actor_id=str(by.pk),
+        actor_label=by.get_full_name() or by.get_username(),
+        customer_ids=[rep.customer_id, rep.person_id],
+        reason=f"representative {rep.pk} ({rep.get_kind_display()}, person {rep.person_id}) for customer "
+        f"{rep.customer_id}: {reason}",
+    )
+
+
+@transaction.atomic
+def representative_register(*, authority: Authority, by) -> Representative:
+    """Record the representative (their name and e-mail under the representative notice), seal the document
+    under the customer's key, and record the scope and the end date. Not yet in force: it needs verifying."""
+    _staff_check(by)
+    a = authority
+    if a.kind not in RepresentativeKind.values:
+        raise RepresentativeError(f"unknown kind of authority {a.kind!r}")
+    scope = sorted(set(a.scope))
+    if not scope or any(s not in RepresentativeScope.values for s in scope):
+        raise RepresentativeError(
+            "say what the representative may do: " + ", ".join(RepresentativeScope.values)
+        )
+    today = timezone.localdate()
+    if not (today < a.expires_on <= today.replace(year=today.year + LONGEST_YEARS)):
+        raise RepresentativeError(f"the authority ends after today and within {LONGEST_YEARS} years")
+    if not a.document:
+        raise RepresentativeError("the document that gives the authority is needed")
+    if not a.name.strip() or "@" not in a.email:
+        raise RepresentativeError("the representative's name and e-mail address are needed")
+    if not Customer.objects.filter(pk=a.customer_id).exclude(customer_class=CustomerClass.INQUIRER).exists():
+        raise RepresentativeError("no such customer")
+    notice = current_policy().notice_at("representative")
+    submission = Submission(
+        channel=a.channel,
+        notice_key=notice.key,
+        recorded_by=by,
+        recorded_by_label=by.get_full_name() or by.get_username(),
+    )
+    person = Customer.objects.create(customer_class=CustomerClass.INQUIRER)
+    personal_data_record(
+        customer=person, values={"name": a.name.strip(), "email": a.email.strip()}, submission=submission
+    )
+    rep = Representative.objects.create(
+        customer_id=a.customer_id,
+        person=person,
+        kind=a.kind,
+        scope=",".join(scope),
+        document_ref="",
+        starts_on=today,
+        expires_on=a.expires_on,
+        registered_by=by,
+    )
+    rep.document_ref = f"representative:{rep.pk}:document"
+    rep.save(update_fields=["document_ref"])
+    document_seal(
+        customer_id=a.customer_id,
+        category="correspondence",
+        ref=rep.document_ref,
+        content=a.document,
+        media_type=a.media_type or "application/octet-stream",
+        filename=a.document_name or "authority",
+        submission=submission,
+    )
+    _logged(Action.REPRESENTATIVE_ADDED, rep, by, f"may {', '.join(scope)} until {a.expires_on}")
+    return rep
+
+
+@transaction.atomic
+def representative_verify(*, rep: Representative, by, invite_url) -> Representative:
+    """A second staff member checks the document and puts the authority in force; the representative gets an
+    e-mail invitation to set up their own portal sign-in (`invite_url(token)` makes the link)."""
+    _staff_check(by)
+    if rep.verified_at is not None or rep.revoked_at is not None:
+        raise RepresentativeError("this authority was verified or revoked already")
+    if rep.registered_by_id == by.pk and not reviews_access(services_of(by)):
+        raise RepresentativeError("another staff member verifies what you registered")
+    rep.verified_by, rep.verified_at = by, timezone.now()
+    rep.save(update_fields=["verified_by", "verified_at"])
+    _logged(Action.REPRESENTATIVE_VERIFIED, rep, by, "document checked")
+    email = reveal(
+        actor=system_actor("portal_enrolment", on_behalf_of=by),
+        customer_id=rep.person_id,
+        fields=["email"],
+        purpose="contacting_customers",
+    )["email"]
+    token = signing.dumps({"rep": rep.pk, "person": rep.person_id}, salt=INVITE_SALT)
+    message_send(
+        to_address=email,
+        to_customer=rep.person,
+        template="representative_invitation",
+        context={
+            "kind": rep.get_kind_display(),
+            "scope": [RepresentativeScope(s).label for s in rep.scope_list],
+            "expires_on": rep.expires_on,
+            "url": invite_url(token),
+            "utility": current_policy().utility,
+        },
+        sent_by=by,
+        regarding=f"representative:{rep.pk}",
+    )
+    return rep
+
+
+@transaction.atomic
+def representative_revoke(*, rep: Representative, by, reason: str) -> Representative:
+    _staff_check(by)
+    if rep.revoked_at is not None:
+        raise RepresentativeError("already revoked")
+    if len(reason.strip()) < 5:
+        raise RepresentativeError("say why the authority ends")
+    rep.revoked_at, rep.revoked_by, rep.revoke_reason = timezone.now(), by, reason.strip()[:300]
+    rep.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    _logged(Action.REPRESENTATIVE_REVOKED, rep, by, reason.strip())
+    return rep
+
+
+def invitation_opened(token: str) -> Representative:
+    """The authority an invitation link names, if it is still in force."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature:
+        raise RepresentativeError("This link is not valid or has expired; ask us for a new one.") from None
+    rep = Representative.objects.filter(pk=data.get("rep"), person_id=data.get("person")).first()
+    if rep is None or not rep.is_current():
+        raise RepresentativeError("This link is not valid or has expired; ask us for a new one.")
+    return rep
+
+
+def represented_by(person_id: int) -> list[Representative]:
+    """The authorities in force today of the person who signed in (nothing personal: kinds and ids)."""
+    return [
+        r
+        for r in Representative.objects.filter(person_id=person_id, revoked_at__isnull=True).order_by("pk")
+        if r.is_current()
+    ]
+
+
+def representatives_of(customer_id: int):
+    return Representative.objects.filter(customer_id=customer_id).order_by("-registered_at", "-pk")
+
+
+def representative_actor(rep: Representative) -> Actor:
+    """The gate's asker when a representative acts: the customer's own access (self-access), with the
+    representative named in the access log's actor label."""
+    return customer_actor(
+        rep.customer_id,
+        f"representative {rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
+    )

@@ -1,0 +1,129 @@
+"""Authorised representatives: registered from the document that gives the authority (sealed), verified by
+another staff member, scoped and expiring; they act in the portal for the customer, and every act is logged
+naming both."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from custodian.audit.models import AccessEvent
+from custodian.casework.models import Representative
+from custodian.casework.representatives import (
+    Authority,
+    RepresentativeError,
+    representative_register,
+    representative_revoke,
+    representative_verify,
+)
+from custodian.vault.models import SealedDocument
+
+PASSWORD = "a long representative passphrase"
+
+
+def _authority(customer, scope=("view",)) -> Authority:
+    return Authority(
+        customer_id=customer.pk,
+        kind="power_of_attorney",
+        scope=list(scope),
+        name="Rosa Reyes",
+        email="rosa@example.org",
+        document=b"%PDF durable power of attorney for Alice Anderson",
+        document_name="poa.pdf",
+        media_type="application/pdf",
+        expires_on=timezone.localdate() + timedelta(days=365),
+    )
+
+
+def _invited(customer, service_rep, privacy_officer, scope=("view",)) -> tuple[Representative, Client]:
+    rep = representative_register(authority=_authority(customer, scope), by=service_rep)
+    representative_verify(
+        rep=rep, by=privacy_officer, invite_url=lambda t: f"http://testserver/portal/representative/{t}/"
+    )
+    link = re.search(r"http://testserver(/portal/representative/[^\s]+/)", mail.outbox[-1].body).group(1)
+    client = Client()
+    assert client.post(link, {"password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/portal/sign-in/", {"email": "rosa@example.org", "password": PASSWORD}).status_code
+        == 302
+    )
+    return rep, client
+
+
+def test_an_authority_needs_a_second_staff_member_and_seals_its_document(
+    customer, service_rep, privacy_officer
+):
+    rep = representative_register(authority=_authority(customer), by=service_rep)
+    assert not rep.is_current()
+    with pytest.raises(RepresentativeError, match="another staff member"):
+        representative_verify(rep=rep, by=service_rep, invite_url=str)
+    document = SealedDocument.objects.get(customer=customer, ref=rep.document_ref)
+    assert b"power of attorney" not in bytes(document.ciphertext)
+    with pytest.raises(RepresentativeError, match="within 5 years"):
+        representative_register(
+            authority=Authority(**{**_authority(customer).__dict__, "expires_on": timezone.localdate()}),
+            by=service_rep,
+        )
+
+
+def test_a_representative_acts_in_the_portal_within_the_scope_and_both_are_logged(
+    customer, service_rep, privacy_officer
+):
+    rep, client = _invited(customer, service_rep, privacy_officer, scope=("view",))
+    assert "Customer" in client.get("/portal/me/act-for/").content.decode()
+    client.post("/portal/me/act-for/", {"authority": rep.pk})
+    home = client.get("/portal/me/").content.decode()
+    assert "Alice Anderson" in home
+    event = (
+        AccessEvent.objects.filter(customer_id=str(customer.pk), actor_kind="customer")
+        .order_by("-seq")
+        .first()
+    )
+    assert (
+        f"representative {rep.person_id}" in event.actor_label and f"authority {rep.pk}" in event.actor_label
+    )
+    # Outside the scope: no requests, no contact changes.
+    assert client.get("/portal/me/request/").status_code == 403
+    assert client.post("/portal/me/contact/", {"phone": "507-555-0000"}).status_code == 403
+    # Back to oneself: the representative's own record, not the customer's.
+    client.post("/portal/me/act-for/", {"authority": ""})
+    assert "Alice Anderson" not in client.get("/portal/me/").content.decode()
+
+
+def test_an_expired_or_revoked_authority_stops_at_once(customer, service_rep, privacy_officer):
+    rep, client = _invited(customer, service_rep, privacy_officer)
+    client.post("/portal/me/act-for/", {"authority": rep.pk})
+    assert client.get("/portal/me/").status_code == 200
+    Representative.objects.filter(pk=rep.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert client.get("/portal/me/").status_code == 302
+    Representative.objects.filter(pk=rep.pk).update(expires_on=timezone.localdate() + timedelta(days=10))
+    client.post("/portal/me/act-for/", {"authority": rep.pk})
+    representative_revoke(rep=rep, by=privacy_officer, reason="The customer revoked the power of attorney.")
+    response = client.get("/portal/me/bills/")
+    assert response.status_code == 302 and "Alice Anderson" not in client.get("/portal/me/").content.decode()
+
+
+def test_the_console_registers_a_representative(console, service_rep, customer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = console(service_rep)
+    page = client.get(f"/staff/customers/{customer.pk}/representatives/").content.decode()
+    assert "Read this to the representative first" in page
+    response = client.post(
+        f"/staff/customers/{customer.pk}/representatives/",
+        {
+            "kind": "guardian",
+            "scope": ["view", "payments"],
+            "expires_on": (timezone.localdate() + timedelta(days=200)).isoformat(),
+            "name": "Gil Guardian",
+            "email": "gil@example.org",
+            "channel": "in_person",
+            "document": SimpleUploadedFile("letters.pdf", b"%PDF letters of guardianship", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    rep = Representative.objects.get(customer=customer)
+    assert (rep.kind, rep.scope_list, rep.verified_at) == ("guardian", ["payments", "view"], None)

@@ -1,0 +1,115 @@
+"""The console's pages for authorised representatives: a customer's representatives, registering one from
+the document that gives the authority, verifying it (a second staff member) and revoking it. Customer
+service and the privacy officer; anyone else gets the not-found answer."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from custodian.casework.models import Representative
+from custodian.casework.representatives import (
+    REGISTERING_SERVICES,
+    Authority,
+    RepresentativeError,
+    representative_register,
+    representative_revoke,
+    representative_verify,
+    representatives_of,
+)
+from custodian.console import forms
+from custodian.console.access import console_actor, not_found
+from custodian.customers.models import Customer, CustomerClass
+from custodian.policy.loader import current_policy
+from custodian.staff.decorators import console_required
+
+
+def _registers(request) -> bool:
+    return bool(REGISTERING_SERVICES & console_actor(request).services)
+
+
+@console_required
+def representatives(request, customer_id):
+    if not _registers(request):
+        return not_found(request)
+    customer = Customer.objects.filter(pk=customer_id).exclude(customer_class=CustomerClass.INQUIRER).first()
+    if customer is None:
+        return not_found(request)
+    form = forms.RepresentativeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            representative_register(
+                authority=Authority(
+                    customer_id=customer.pk,
+                    kind=d["kind"],
+                    scope=d["scope"],
+                    name=d["name"],
+                    email=d["email"],
+                    document=d["document"].read(),
+                    document_name=d["document"].name,
+                    media_type=d["document"].content_type or "application/octet-stream",
+                    expires_on=d["expires_on"],
+                    channel=d["channel"],
+                ),
+                by=request.user,
+            )
+        except RepresentativeError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Registered. Another staff member verifies the document to put it in force."
+            )
+            return redirect("console:representatives", customer_id=customer.pk)
+    return render(
+        request,
+        "console/representatives.html",
+        {
+            "customer": customer,
+            "representatives": representatives_of(customer.pk),
+            "form": form,
+            "notice": current_policy().notice_at("representative"),
+        },
+    )
+
+
+def _one(request, representative_id) -> Representative | None:
+    if not _registers(request):
+        return None
+    return Representative.objects.filter(pk=representative_id).first()
+
+
+@console_required
+@require_POST
+def representative_verify_view(request, representative_id):
+    rep = _one(request, representative_id)
+    if rep is None:
+        return not_found(request)
+    try:
+        representative_verify(
+            rep=rep,
+            by=request.user,
+            invite_url=lambda t: request.build_absolute_uri(reverse("portal:representative_setup", args=[t])),
+        )
+    except RepresentativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Verified and in force; the representative was invited to set up a sign-in."
+        )
+    return redirect("console:representatives", customer_id=rep.customer_id)
+
+
+@console_required
+@require_POST
+def representative_revoke_view(request, representative_id):
+    rep = _one(request, representative_id)
+    if rep is None:
+        return not_found(request)
+    try:
+        representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))
+    except RepresentativeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Revoked: the representative can no longer act for the customer.")
+    return redirect("console:representatives", customer_id=rep.customer_id)

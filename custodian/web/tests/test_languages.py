@@ -1,0 +1,40 @@
+"""Languages: the public site, the notices at collection and the portal in Spanish (from the browser's
+Accept-Language or the page's language link), the customer's choice kept, the notice's version recorded the
+same whatever language it was read in, an interpreter line on the contact page."""
+
+from django.test import Client
+
+from custodian.customers.models import Customer
+from custodian.policy.loader import current_policy
+from custodian.portal.tests import test_portal
+from custodian.portal.tests.test_portal import signed_in
+
+households = test_portal.households
+
+
+def test_the_contact_page_and_its_notice_in_spanish(db):
+    page = Client().get("/contact/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    html = page.content.decode()
+    assert page["Content-Language"] == "es" and '<html lang="es"' in html
+    assert "Contáctenos" in html and "Por qué lo pedimos:" in html
+    assert current_policy().notices["contact_form"].translations["es"]["purpose"] in html
+    assert "Intérprete" in html
+    english = Client().get("/contact/").content.decode()
+    assert '<html lang="en"' in english and "Interpreter" in english and "free interpreter" in english
+
+
+def test_the_language_link_works_without_cookies(db):
+    response = Client().get("/?lang=es")
+    assert "Servicio de electricidad, gas natural y agua" in response.content.decode()
+    assert not response.cookies
+
+
+def test_a_portal_customer_keeps_their_language(households):
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    client.get("/portal/me/?lang=es")
+    assert Customer.objects.get(pk=customer.pk).language == "es"
+    page = client.get("/portal/me/request/").content.decode()
+    assert "Mis solicitudes" in page and "Preguntas sobre privacidad" in page
+    notice = current_policy().notice_at("portal_request")
+    assert notice.translations["es"]["purpose"] in page and f'value="{notice.shown}"' in page
