@@ -27,6 +27,9 @@ def test_the_language_link_works_without_cookies(db):
     response = Client().get("/?lang=es")
     assert "Servicio de electricidad, gas natural y agua" in response.content.decode()
     assert not response.cookies
+    services = Client().get("/services/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Nuestros servicios" in services and "Si huele a gas" in services
+    assert "Registrarse" in Client().get("/portal/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
 
 def test_a_portal_customer_keeps_their_language(households):
