@@ -9,12 +9,14 @@ integers with powerOfTenMultiplier stating the scale.
 """
 
 import io
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import numpy as np
 from django.conf import settings
 from lxml import etree
 
@@ -86,34 +88,47 @@ def _next_month_start(start: int) -> int:
     return month_bounds(month_of(start))[1]
 
 
-def _monthly_blocks(readings: Sequence[tuple[int, int, int]]):
-    """Readings (sorted by start) grouped by local calendar month; each block starts at its first reading.
-    The month's end is computed once per month, not a time-zone conversion per reading."""
-    block, ends = [], None
-    for start, duration, value in readings:
-        if ends is not None and start >= ends:
-            yield block
-            block = []
-            ends = None
-        if ends is None:
-            ends = _next_month_start(start)
-        block.append((start, duration, value))
-    if block:
-        yield block
+def _columns(point: "UsagePointExport") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The point's readings as starts, durations and integer values (value / 10**power_of_ten, rounded half
+    to even as `round` does), one reading per start (the last given wins), in time order."""
+    if not len(point.readings):
+        empty = np.array([], np.int64)
+        return empty, empty, empty
+    table = np.asarray(point.readings, dtype=np.float64).reshape(-1, 3)
+    starts = table[:, 0].astype(np.int64)
+    last = len(starts) - 1 - np.unique(starts[::-1], return_index=True)[1]  # ascending by start
+    values = np.rint(table[last, 2] * 10**point.power_of_ten).astype(np.int64)
+    return starts[last], table[last, 1].astype(np.int64), values
 
 
-def _interval_block(block: Sequence[tuple[int, int, int]]):
-    """An IntervalBlock of one month's readings. Its thousands of small elements are written as text and
-    parsed once by libxml2: building them one SubElement call at a time took most of a download's time."""
+def _monthly_blocks(starts: np.ndarray):
+    """Slices of the readings (sorted by start) grouped by local calendar month; each block starts at its
+    first reading. The month's end is computed once per month, not a time-zone conversion per reading."""
+    first = 0
+    while first < len(starts):
+        end = int(np.searchsorted(starts, _next_month_start(int(starts[first]))))
+        yield slice(first, end)
+        first = end
+
+
+# In the feed the ESPI elements carry the prefix its root declares (`espi:`).
+_READING = (
+    "<espi:IntervalReading><espi:timePeriod><espi:duration>%d</espi:duration><espi:start>%d</espi:start>"
+    "</espi:timePeriod><espi:value>%d</espi:value></espi:IntervalReading>"
+)
+
+
+def _interval_block_text(starts, durations, values) -> str:
+    """An IntervalBlock's content (one month's readings), written as text: its thousands of small elements
+    built one lxml element at a time, or parsed from text and serialized again, took most of a download's
+    time. Only integers go into it."""
     readings = "".join(
-        f"<IntervalReading><timePeriod><duration>{duration}</duration><start>{start}</start></timePeriod>"
-        f"<value>{value}</value></IntervalReading>"
-        for start, duration, value in block
+        [_READING % r for r in zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)]
     )
-    span = block[-1][0] + block[-1][1] - block[0][0]
-    return etree.fromstring(
-        f'<IntervalBlock xmlns="{ESPI_NS}"><interval><duration>{span}</duration><start>{block[0][0]}</start>'
-        f"</interval>{readings}</IntervalBlock>"
+    span = int(starts[-1] + durations[-1] - starts[0])
+    return (
+        f"<espi:IntervalBlock><espi:interval><espi:duration>{span}</espi:duration>"
+        f"<espi:start>{int(starts[0])}</espi:start></espi:interval>{readings}</espi:IntervalBlock>"
     )
 
 
@@ -126,6 +141,7 @@ def espi_feed(
 ) -> bytes:
     """The feed for one subject (a customer); `base_url` roots the resource links."""
     stamp = _stamp(generated_at or datetime.now(UTC))
+    marker, blocks = f"block-{secrets.token_hex(16)}", []
     root = f"{base_url.rstrip('/')}/espi/1_1/resource"
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
     etree.SubElement(feed, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
@@ -179,9 +195,8 @@ def espi_feed(
             resource=_espi("MeterReading"),
             stamp=stamp,
         )
-        scale = 10**point.power_of_ten
-        readings = sorted({int(s): (int(s), int(d), round(v * scale)) for s, d, v in point.readings}.values())
-        interval = readings[0][1] if readings else 3600
+        starts, durations, values = _columns(point)
+        interval = int(durations[0]) if len(durations) else 3600
         _entry(
             feed,
             subject=subject,
@@ -203,8 +218,11 @@ def espi_feed(
                 ],
             ),
         )
-        for b, block in enumerate(_monthly_blocks(readings), start=1):
-            element = _interval_block(block)
+        for b, block in enumerate(_monthly_blocks(starts), start=1):
+            # A placeholder element, replaced by the block's text after serialization.
+            element = _espi("IntervalBlock")
+            element.text = marker
+            blocks.append(_interval_block_text(starts[block], durations[block], values[block]))
             _entry(
                 feed,
                 subject=subject,
@@ -215,7 +233,14 @@ def espi_feed(
                 stamp=stamp,
                 resource=element,
             )
-    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8")
+    placeholder = f"<espi:IntervalBlock>{marker}</espi:IntervalBlock>".encode()
+    pieces = etree.tostring(feed, xml_declaration=True, encoding="UTF-8").split(placeholder)
+    if len(pieces) != len(blocks) + 1:  # the prefix is not the root's: never write a wrong document
+        raise RuntimeError("the Green Button feed's interval blocks are not where they were put")
+    out = [pieces[0]]
+    for text, piece in zip(blocks, pieces[1:], strict=True):
+        out += [text.encode(), piece]
+    return b"".join(out)
 
 
 def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:

@@ -160,14 +160,27 @@ def usage_import(
     return summary
 
 
+def reading_arrays(
+    blocks: Iterable[IntervalBlock], start: int, end: int, service: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`readings_between` as three arrays (starts, durations, values), for callers that sum or scale
+    thousands of readings without a Python object per reading."""
+    starts, durations, values = [], [], []
+    for b in sorted((b for b in blocks if b.service == service), key=lambda b: b.start):
+        at = b.start + b.interval * np.arange(len(b.values), dtype=np.int64)
+        keep = (at >= start) & (at + b.interval <= end) & ~np.isnan(b.values)
+        starts.append(at[keep])
+        durations.append(np.full(int(keep.sum()), b.interval, dtype=np.int64))
+        values.append(b.values[keep])
+    if not starts:
+        return np.array([], np.int64), np.array([], np.int64), np.array([], np.float64)
+    return np.concatenate(starts), np.concatenate(durations), np.concatenate(values)
+
+
 def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, service: str):
     """(start, duration, value) of every reading of `service` inside [start, end), in time order."""
-    out = []
-    for b in sorted((b for b in blocks if b.service == service), key=lambda b: b.start):
-        starts = b.start + b.interval * np.arange(len(b.values))
-        keep = (starts >= start) & (starts + b.interval <= end) & ~np.isnan(b.values)
-        out += [(int(s), b.interval, float(v)) for s, v in zip(starts[keep], b.values[keep], strict=True)]
-    return out
+    starts, durations, values = reading_arrays(blocks, start, end, service)
+    return list(zip(starts.tolist(), durations.tolist(), values.tolist(), strict=True))
 
 
 def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):

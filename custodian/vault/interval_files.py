@@ -18,6 +18,7 @@ import fcntl
 import os
 import re
 import shutil
+import threading
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -183,9 +184,23 @@ def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[st
     return found
 
 
+_duckdb_local = threading.local()
+
+
+def _duckdb():
+    """This thread's DuckDB connection (in memory, no data of its own), opened once per process and thread:
+    opening one costs more than a customer's whole read (tens of milliseconds against a few). It caches no
+    file: every query reads the month-shards as they are on disk, so a rewrite or a removal is seen at once,
+    and what it reads is sealed (only the gate opens it)."""
+    con = getattr(_duckdb_local, "con", None)
+    if con is None or _duckdb_local.pid != os.getpid():  # a forked child opens its own
+        con = duckdb.connect(config={"enable_external_file_cache": False, "cache_local_files": False})
+        _duckdb_local.con, _duckdb_local.pid = con, os.getpid()
+    return con
+
+
 def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
     """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
-
     files = _files(months, customer_ids)
     if not files:
         return []
@@ -196,30 +211,27 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
     if services:
         where.append("service IN (SELECT unnest(?))")
         params.append(list(services))
-    con = duckdb.connect()
-    try:
-        return con.execute(
+    return (
+        _duckdb()
+        .execute(
             f"SELECT {', '.join(SCHEMA_COLUMNS)} FROM read_parquet(?) "  # noqa: S608 (fixed column names)
             f"WHERE {' AND '.join(where)} ORDER BY customer_id, service, month",
             [files, *params],
-        ).fetchall()
-    finally:
-        con.close()
+        )
+        .fetchall()
+    )
 
 
 def customers_with_blocks(month: str, service: str) -> set[int]:
     """Customers that have a block for the month and service (from the clear columns only)."""
-
     files = _files([month], None)
     if not files:
         return set()
-    con = duckdb.connect()
-    try:
-        rows = con.execute(
-            "SELECT DISTINCT customer_id FROM read_parquet(?) WHERE service = ?", [files, service]
-        ).fetchall()
-    finally:
-        con.close()
+    rows = (
+        _duckdb()
+        .execute("SELECT DISTINCT customer_id FROM read_parquet(?) WHERE service = ?", [files, service])
+        .fetchall()
+    )
     return {r[0] for r in rows}
 
 
@@ -235,7 +247,6 @@ def block_index(
 ) -> list[tuple]:
     """(customer_id, service, month, interval, count) of the stored blocks, from the clear columns only:
     what the retention run counts and picks without opening anything. `months` None: every month."""
-
     files = _files(months if months is not None else months_stored(), customer_ids)
     if not files:
         return []
@@ -244,15 +255,15 @@ def block_index(
         where.append("customer_id IN (SELECT unnest(?))")
         params.append([int(c) for c in customer_ids])
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    con = duckdb.connect()
-    try:
-        return con.execute(
+    return (
+        _duckdb()
+        .execute(
             "SELECT customer_id, service, month, interval, count FROM read_parquet(?) "  # noqa: S608
             f"{clause} ORDER BY customer_id, service, month",
             [files, *params],
-        ).fetchall()
-    finally:
-        con.close()
+        )
+        .fetchall()
+    )
 
 
 def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = None) -> int:

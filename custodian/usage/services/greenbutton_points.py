@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from custodian.usage.greenbutton_export import UsagePointExport
-from custodian.usage.intervals import readings_between
+from custodian.usage.intervals import reading_arrays
 from custodian.vault.gate import Actor, reveal, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds
 
@@ -91,7 +91,8 @@ def usage_points_for(
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))
         if unit is None:
             continue
-        readings = [(s, d, v * factor) for s, d, v in readings_between(blocks, start, end, service)]
+        starts, durations, values = reading_arrays(blocks, start, end, service)
+        readings = list(zip(starts.tolist(), durations.tolist(), (values * factor).tolist(), strict=True))
         kind = "interval"
         if not readings:
             kind = "billing"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from custodian.usage.intervals import readings_between
+from custodian.usage.intervals import reading_arrays, readings_between
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.peer_groups import group_months_of
 from custodian.usage.services.tips import day_shape, tip_for
@@ -109,14 +109,17 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         services=["electric"],
         client_ip=client_ip,
     )
-    readings = readings_between(blocks, 0, end, "electric")
-    if not readings:
+    starts, _, values = reading_arrays(blocks, 0, end, "electric")
+    if not len(starts):
         return None
-    last = datetime.fromtimestamp(readings[-1][0], LOCAL).date()
+    last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
+    # Only readings of the last `days` local days count: the year before them is left out before the
+    # per-reading time-zone conversion (two days' margin covers any UTC offset and a DST change).
+    recent = starts >= starts[-1] - (days + 2) * 86400
     daily: dict = {}
     hours = np.zeros(24)
     counts = np.zeros(24)
-    for start, _, kwh in readings:
+    for start, kwh in zip(starts[recent].tolist(), values[recent].tolist(), strict=True):
         local = datetime.fromtimestamp(start, LOCAL)
         if (last - local.date()).days >= days:
             continue

@@ -1,0 +1,39 @@
+"""Database sessions with idle expiry (SESSION_SAVE_EVERY_REQUEST) that do not write on every request.
+
+Django's database sessions push a session's expiry forward by writing its row, in a transaction of its own, on
+every request: for a customer clicking through the portal that is one committed write (a WAL flush) per page,
+more than most pages' own work. Here an unchanged session whose expiry was pushed forward less than
+REFRESH_SECONDS ago is not written again: the stored expiry then lags the last request by at most that long,
+so an idle session ends between SESSION_COOKIE_AGE − REFRESH_SECONDS and SESSION_COOKIE_AGE after the last
+request, never later. A changed session (sign-in, second factor, re-authentication, a message) is written at
+once as before, and a deleted row (signing out elsewhere, offboarding) ends the session at the next request
+as before: the row is read on every request."""
+
+from datetime import timedelta
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.utils import timezone
+
+REFRESH_SECONDS = 60
+
+
+class SessionStore(DatabaseSessionStore):
+    _stored_expiry = None
+
+    def _get_session_from_db(self):
+        stored = super()._get_session_from_db()
+        self._stored_expiry = stored.expire_date if stored is not None else None
+        return stored
+
+    def _refreshed_recently(self) -> bool:
+        if self._stored_expiry is None:
+            return False
+        last_write = self._stored_expiry - timedelta(seconds=self.get_expiry_age())
+        return timezone.now() - last_write < timedelta(seconds=REFRESH_SECONDS)
+
+    def save(self, must_create=False):
+        if not must_create and self.session_key is not None:
+            self._get_session()  # loads the row (and its stored expiry) unless this request already did
+            if not self.modified and self.session_key is not None and self._refreshed_recently():
+                return
+        super().save(must_create=must_create)
