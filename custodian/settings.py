@@ -165,7 +165,12 @@ MIDDLEWARE = [
 ]
 
 # Staff sign-in: password (Argon2id), then a TOTP code (django-otp); lockout after repeated failures (axes).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The user of each request is read with their portal sign-in and second-factor choice in one query
+# (custodian/staff/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "custodian.staff.backends.UserWithSignInBackend",
+]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 # Lock the account after repeated failures, and lock one machine that sprays many user names; store no

@@ -43,7 +43,7 @@ def portal_required(view):
         account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
         if account is None or account.confirmed_at is None:
             return redirect("portal:login")
-        if not request.user.is_verified() and mfa.has_confirmed_totp(request.user):
+        if not request.user.is_verified() and mfa.chose_totp(request.user):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
         request.representative = None

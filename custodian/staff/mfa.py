@@ -15,6 +15,13 @@ def has_confirmed_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def chose_totp(user) -> bool:
+    """`has_confirmed_totp` as it was when the request's user was read (custodian.staff.backends reads it
+    with the user, in the same query); asked of the database when the user was read otherwise."""
+    known = getattr(user, "confirmed_totp_at_load", None)
+    return has_confirmed_totp(user) if known is None else known
+
+
 @transaction.atomic
 def totp_enrolment_start(*, user) -> TOTPDevice:
     """An unconfirmed device for the QR code; any earlier unconfirmed one is replaced."""

@@ -199,19 +199,28 @@ def _duckdb():
     return con
 
 
+def _matching(column: str, values: Sequence) -> tuple[str, list]:
+    """A filter on one column: `=` for a single value (DuckDB prunes row groups on it more cheaply)."""
+    if len(values) == 1:
+        return f"{column} = ?", [values[0]]
+    return f"{column} IN (SELECT unnest(?))", [list(values)]
+
+
 def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
     """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
     files = _files(months, customer_ids)
     if not files:
         return []
-    where, params = ["month IN (SELECT unnest(?))"], [list(months)]
-    if customer_ids is not None:
-        where.append("customer_id IN (SELECT unnest(?))")
-        params.append([int(c) for c in customer_ids])
-    if services:
-        where.append("service IN (SELECT unnest(?))")
-        params.append(list(services))
-    return (
+    where, params = ["TRUE"], []
+    for column, values in (
+        ("customer_id", None if customer_ids is None else [int(c) for c in customer_ids]),
+        ("service", list(services) if services else None),
+    ):
+        if values is not None:
+            clause, value = _matching(column, values)
+            where.append(clause)
+            params += value
+    rows = (
         _duckdb()
         .execute(
             f"SELECT {', '.join(SCHEMA_COLUMNS)} FROM read_parquet(?) "  # noqa: S608 (fixed column names)
@@ -220,6 +229,9 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
         )
         .fetchall()
     )
+    # Only the months' own files are read; a row is kept only if it says it is of one of them, as well.
+    wanted = set(months)
+    return [row for row in rows if row[2] in wanted]
 
 
 def customers_with_blocks(month: str, service: str) -> set[int]:

@@ -5,7 +5,7 @@ covering its local calendar month; both read through the gate."""
 import json
 from datetime import datetime
 
-from custodian.usage.greenbutton_export import UsagePointExport
+from custodian.usage.greenbutton_export import ReadingColumns, UsagePointExport
 from custodian.usage.intervals import reading_arrays
 from custodian.vault.gate import Actor, reveal, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds
@@ -92,10 +92,10 @@ def usage_points_for(
         if unit is None:
             continue
         starts, durations, values = reading_arrays(blocks, start, end, service)
-        readings = list(zip(starts.tolist(), durations.tolist(), (values * factor).tolist(), strict=True))
+        readings = ReadingColumns(starts, durations, values * factor)
         kind = "interval"
         if not readings:
-            kind = "billing"
+            kind, readings = "billing", []
             for month in series.get("months", []):
                 month_start, month_end = month_bounds(month["month"])
                 duration = month_end - month_start

@@ -3,9 +3,11 @@
 the console's and portal's navigation. The markup lives in templates/ui/; see docs/architecture.md."""
 
 from datetime import date
+from functools import lru_cache
 
 from django import forms, template
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from custodian.web import navigation
@@ -106,11 +108,18 @@ def _area_nav(request, name):
     return _nav(request, sections, area.label)
 
 
-def _nav(request, sections, label):
+@lru_cache(maxsize=512)
+def _url(name: str, urlconf: str, prefix: str) -> str:
+    """A navigation link's URL: the same for every request under one URL configuration and script prefix,
+    so worked out once per process instead of a `reverse` per link on every page."""
+    return reverse(name, urlconf=urlconf)
 
+
+def _nav(request, sections, label):
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     built = []
     for heading, items in sections:
-        links = [(text, reverse(name)) for text, name in items]
+        links = [(text, _url(name, urlconf, prefix)) for text, name in items]
         if links:
             built.append((heading, links))
     # The current page: the longest link that the path starts with.
