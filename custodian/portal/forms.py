@@ -46,6 +46,8 @@ class ReauthenticateForm(forms.Form):
 
 
 class ContactDetailsForm(forms.Form):
+    html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
+
     email = forms.EmailField(label="E-mail address", required=False)
     phone = forms.CharField(label="Telephone", required=False, max_length=40)
     mailing_address = forms.CharField(label="Mailing address", required=False, max_length=300)
@@ -81,6 +83,8 @@ def _categories():
 
 
 class ConsentForm(forms.Form):
+    html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
+
     recipient_name = forms.CharField(label="Who may receive it", max_length=200)
     recipient_contact = forms.CharField(label="How to reach them", max_length=300)
     categories = forms.MultipleChoiceField(

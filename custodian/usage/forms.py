@@ -13,6 +13,8 @@ MAX_DAYS = 3 * 366
 class PeriodForm(forms.Form):
     """A period of whole local days, both ends included; empty fields mean the default period."""
 
+    html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
+
     start = bounds.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = bounds.DateField(
         required=False, label="To (included)", widget=forms.DateInput(attrs={"type": "date"})

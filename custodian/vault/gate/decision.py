@@ -21,7 +21,7 @@ from custodian.customers.models import Customer
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.vault.gate.actors import Actor
-from custodian.vault.models import BreakGlassGrant, DataDestruction, ReadHold
+from custodian.vault.models import BreakGlassGrant, DataDestruction, DataKey, ReadHold
 from custodian.vault.notice_rule import consented_to, notice_uncovered_among
 from custodian.vault.open_requests import open_request_for
 from custodian.vault.services import opted_out_customer_ids
@@ -180,6 +180,18 @@ def destruction_of(customer_id: int):
 
 
 CUSTOMERS_TABLE = Customer._meta.db_table
+_KEYS_TABLE = DataKey._meta.db_table
+
+
+def customer_and_key(cursor, customer_id: int) -> tuple[bool, bool]:
+    """Whether the customer exists and whether they have a data key, in one query."""
+    cursor.execute(
+        f"SELECT c.id, dk.customer_id FROM {CUSTOMERS_TABLE} c "  # noqa: S608 (fixed table names)
+        f"LEFT JOIN {_KEYS_TABLE} dk ON dk.customer_id = c.id WHERE c.id = %s",
+        [customer_id],
+    )
+    row = cursor.fetchone()
+    return row is not None, row is not None and row[1] is not None
 
 
 def id_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
@@ -377,16 +389,18 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
         if refusal:
             decision = Decision(False, refusal)
         else:
+            exists, has_key = customer_and_key(cursor, cid)
             decision = decide_one(
                 policy,
                 actor,
-                exists=Customer.objects.filter(pk=cid).exists(),
+                exists=exists,
                 customer_id=cid,
                 purpose=purpose,
                 categories=categories,
                 request_id=request_id,
             )
-            destroyed = destruction_of(cid) if decision.allowed else None
+            # Destruction removes the data key first: with a key, nothing was destroyed (as in `reveal`).
+            destroyed = destruction_of(cid) if decision.allowed and not has_key else None
             if destroyed is not None:
                 decision = Decision(False, destroyed_reason(destroyed))
             if decision.allowed:
