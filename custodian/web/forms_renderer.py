@@ -3,13 +3,14 @@ field.html): a label for every control, required fields marked, the hint and the
 and tied to it.
 
 A form class that says `html_static_when_unbound = True` promises that, empty, its markup comes from the code
-and the policy file alone (no customer's data, no date, nothing from the request). Its empty markup is then
-rendered once per process and per shape, not on every page: a form's dozens of small templates cost more
-than the rest of a page's layout. The shape (each field's kind, label, hint, choices and attributes) is part
-of the key, so an instance changed after construction gets its own entry instead of another's markup; a
-form with data, initial values or a disabled field is always rendered afresh."""
+and the policy file alone (no customer's data, no date, nothing from the request but its language). Its empty
+markup is then rendered once per process, language and shape, not on every page: a form's dozens of small
+templates cost more than the rest of a page's layout. The shape (each field's kind, label, hint, choices and
+attributes) is part of the key, so an instance changed after construction gets its own entry instead of
+another's markup; a form with data, initial values or a disabled field is always rendered afresh."""
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.translation import get_language
 
 _RENDERED: dict[str, str] = {}
 _MOST = 64  # a few kilobytes each; forms that promise a static shape are few
@@ -36,7 +37,7 @@ def _static_shape(form, template_name) -> str | None:
             )
         )
     form_class = f"{type(form).__module__}.{type(form).__qualname__}"
-    return repr((form_class, template_name, form.prefix, form.auto_id, fields))
+    return repr((get_language(), form_class, template_name, form.prefix, form.auto_id, fields))
 
 
 class DesignSystemRenderer(DjangoTemplates):

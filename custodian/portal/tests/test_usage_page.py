@@ -91,18 +91,3 @@ def test_a_bad_period_is_named_and_nothing_is_downloaded(metered, query, message
     response = client.get(f"/portal/me/green-button.xml?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
-
-
-@pytest.mark.parametrize("places", [0, 1, 2])
-def test_the_usage_page_labels_numbers_as_floatformat_does(places):
-    import random
-
-    from django.template.defaultfilters import floatformat
-
-    from custodian.usage.services.presentation import shown
-
-    values = [0.0, -0.0, 0.05, 0.15, 0.25, 1.45, 2.675, 12.25, -0.04, -1.25, 999.95, 1e-9, 123456.785]
-    rng = random.Random(7)
-    values += [rng.uniform(-50, 50) for _ in range(500)]
-    for value in values:
-        assert shown(value, places) == floatformat(value, places), value

@@ -4,7 +4,6 @@ interval store holds of them."""
 
 import json
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -95,13 +94,6 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
     return comparison_report(months, groups, shape)
 
 
-def shown(value: float, places: int) -> str:
-    """A number as the template filter `floatformat:places` shows it (halves rounded up, no "-0.0"), for the
-    usage page's 80 labels: the filter, with its localisation, cost more than the rest of the page."""
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return str(rounded if rounded else abs(rounded))
-
-
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
     """The customer's electricity over the last `days` local days they have interval data for: daily totals
     and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
@@ -139,24 +131,11 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     top_hour = float(profile.max()) or 1
     return {
         "days": [
-            {
-                "date": d,
-                "kwh": v,
-                "kwh_text": shown(v, 1),
-                "title": f"{d:%a %b} {d.day}: {shown(v, 1)} kWh",
-                "x": i * 18,
-                "h": round(120 * v / top_day),
-            }
+            {"date": d, "kwh": v, "x": i * 18, "h": round(120 * v / top_day)}
             for i, (d, v) in enumerate(sorted(daily.items()))
         ],
         "hours": [
-            {
-                "hour": h,
-                "kwh": float(profile[h]),
-                "title": f"{h}:00: {shown(float(profile[h]), 2)} kWh",
-                "x": h * 18,
-                "h": round(120 * float(profile[h]) / top_hour),
-            }
+            {"hour": h, "kwh": float(profile[h]), "x": h * 18, "h": round(120 * float(profile[h]) / top_hour)}
             for h in range(24)
         ],
         "total": sum(daily.values()),
