@@ -47,3 +47,13 @@ def test_bound_initial_and_unflagged_forms_are_rendered_afresh():
     assert "Bananas" in str(Choice(initial={"topic": "b"}))
     str(Unflagged())
     assert forms_renderer._RENDERED == {}
+
+
+def test_each_language_gets_its_own_markup():
+    from django.utils import translation
+
+    forms_renderer._RENDERED.clear()
+    str(Choice())
+    with translation.override("es"):
+        str(Choice())
+    assert len(forms_renderer._RENDERED) == 2
