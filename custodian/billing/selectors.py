@@ -155,3 +155,25 @@ def bills_of_account(*, fetched_by, account_id: int, limit: int = 36) -> list[Bi
     ):
         return []
     return list(Bill.objects.filter(account_id=account_id).order_by("-cycle", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class PeriodStatement:
+    """A statement of account for a period: what was owed before it, each entry posted in it (charges, late
+    fees, payments, returned payments, credits), and what was owed at its end; the ledger's clear amounts."""
+
+    start: date
+    end: date
+    opening: Decimal
+    entries: list
+    closing: Decimal
+
+
+def period_statement(account_ids, *, start: date, end: date) -> PeriodStatement:
+    ids = list(account_ids)
+    opening = cents(
+        LedgerEntry.objects.filter(account_id__in=ids, posted_on__lt=start).aggregate(s=Sum("amount"))["s"]
+    )
+    entries = list(ledger_of(ids).filter(posted_on__gte=start, posted_on__lte=end))
+    closing = cents(opening + sum((e.amount for e in entries), Decimal("0.00")))
+    return PeriodStatement(start, end, opening, entries, closing)

@@ -3,6 +3,8 @@ page, and asking for a payment agreement. Only the signed-in customer's own acco
 a URL that is not theirs is "no such bill" (404), and a bill's content is read through the gate as the
 customer for billing."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -202,3 +204,41 @@ def autopay(request):
         return _page(request, autopay_form=form, status=400)
     messages.success(request, "Automatic payment is on: each bill is paid from your bank account when due.")
     return redirect("portal:bills")
+
+
+@portal_required
+def statement_view(request):
+    """A statement of account for a month (the current one unless `?month=YYYY-MM` names another): what was
+    owed before it, what was posted in it, what was owed at its end."""
+    import calendar
+    from datetime import date
+
+    from custodian.billing.selectors import period_statement
+
+    today = timezone.localdate()
+    month = request.GET.get("month") or f"{today:%Y-%m}"
+    try:
+        year, mon = int(month[:4]), int(month[5:7])
+        if len(month) != 7 or month[4] != "-":
+            raise ValueError
+        start = date(year, mon, 1)
+    except ValueError:
+        return render(
+            request,
+            "portal/statement.html",
+            {"error": "Give the month as YYYY-MM.", "month": month},
+            status=400,
+        )
+    end = date(year, mon, calendar.monthrange(year, mon)[1])
+    ids = [a.pk for a, _ in _accounts(request.customer_id)]
+    previous = start.replace(day=1) - timedelta(days=1)
+    return render(
+        request,
+        "portal/statement.html",
+        {
+            "month": month,
+            "statement": period_statement(ids, start=start, end=end),
+            "previous": f"{previous:%Y-%m}",
+            "next": f"{end + timedelta(days=1):%Y-%m}" if end < today else "",
+        },
+    )

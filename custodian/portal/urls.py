@@ -44,6 +44,7 @@ urlpatterns = [
     path("me/bills/", billing_views.bills, name="bills"),
     path("me/bills/<id:bill_id>/", billing_views.bill_detail, name="bill"),
     path("me/bills/<id:bill_id>/bill.pdf", billing_views.bill_download, name="bill_pdf"),
+    path("me/statement/", billing_views.statement_view, name="statement"),
     path("me/pay/", billing_views.pay, name="pay"),
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
     path("me/paperless/", billing_views.paperless, name="paperless"),
