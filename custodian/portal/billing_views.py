@@ -3,7 +3,8 @@ page, and asking for a payment agreement. Only the signed-in customer's own acco
 a URL that is not theirs is "no such bill" (404), and a bill's content is read through the gate as the
 customer for billing."""
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,7 @@ from custodian.billing.selectors import (
     bill_of_customer,
     bills_of_customer,
     ledger_of,
+    period_statement,
     statement,
 )
 from custodian.collecting.selectors import agreements_of_customer
@@ -210,11 +212,6 @@ def autopay(request):
 def statement_view(request):
     """A statement of account for a month (the current one unless `?month=YYYY-MM` names another): what was
     owed before it, what was posted in it, what was owed at its end."""
-    import calendar
-    from datetime import date
-
-    from custodian.billing.selectors import period_statement
-
     today = timezone.localdate()
     month = request.GET.get("month") or f"{today:%Y-%m}"
     try:
