@@ -25,6 +25,7 @@ from custodian.console.access import (
     request_for_staff,
 )
 from custodian.console.privacy import response_package
+from custodian.console.steps import step
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -164,22 +165,34 @@ def request_hand_off_view(request, request_id):
     if req is None or req.owning_service not in actor.services:
         return not_found(request)
     form = forms.HandOffForm(request.POST)
-    if form.is_valid():
-        try:
-            request_hand_off(
-                request=req,
-                to_service=form.cleaned_data["to_service"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Handed off to {current_policy().services[req.owning_service].label}.")
-            return redirect("console:requests")
-    else:
-        messages.error(request, "A hand-off needs a service and a reason.")
-    return redirect("console:request", request_id=req.pk)
+
+    def hand_off():
+        request_hand_off(
+            request=req,
+            to_service=form.cleaned_data["to_service"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        return f"Handed off to {current_policy().services[req.owning_service].label}."
+
+    return _request_step(
+        request, req, hand_off, form=form, invalid="A hand-off needs a service and a reason."
+    )
+
+
+def _request_step(request, req, act, *, form, invalid: str):
+    """A step on a request's page: a refusal or an incomplete form back to that page, success to the queue
+    (the request has left this desk, or is answered)."""
+    return step(
+        request,
+        act,
+        form=form,
+        invalid=invalid,
+        refused=RequestError,
+        to="console:request",
+        request_id=req.pk,
+        done="console:requests",
+    )
 
 
 @console_required
@@ -306,37 +319,38 @@ def correction_view(request, request_id):
         return not_found(request)
     if "explanation" in request.POST:
         form = forms.DeclineForm(request.POST)
-        if form.is_valid():
-            try:
-                correction_decline(
-                    request=req,
-                    by=request.user,
-                    explanation=form.cleaned_data["explanation"],
-                    categories=form.cleaned_data["categories"],
-                )
-            except RequestError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, f"Request #{req.pk} answered: the data is correct.")
-                return redirect("console:requests")
-        else:
-            messages.error(
-                request,
-                "Say which data was challenged and explain to the customer why it is correct (a sentence).",
+
+        def decline():
+            correction_decline(
+                request=req,
+                by=request.user,
+                explanation=form.cleaned_data["explanation"],
+                categories=form.cleaned_data["categories"],
             )
-        return redirect("console:request", request_id=req.pk)
+            return f"Request #{req.pk} answered: the data is correct."
+
+        return _request_step(
+            request,
+            req,
+            decline,
+            form=form,
+            invalid="Say which data was challenged and explain to the customer why it is correct "
+            "(a sentence).",
+        )
     if "outcome" in request.POST:
         form = forms.MeterChallengeForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose a re-read or an adjustment and say which readings and why.")
-            return redirect("console:request", request_id=req.pk)
-        try:
+
+        def route():
             meter_challenge_route(request=req, by=request.user, **form.cleaned_data)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-            return redirect("console:request", request_id=req.pk)
-        messages.success(request, f"Request #{req.pk} handed to {req.owning_service}; the customer was told.")
-        return redirect("console:requests")
+            return f"Request #{req.pk} handed to {req.owning_service}; the customer was told."
+
+        return _request_step(
+            request,
+            req,
+            route,
+            form=form,
+            invalid="Choose a re-read or an adjustment and say which readings and why.",
+        )
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the item and give the corrected value.")

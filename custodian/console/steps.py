@@ -23,9 +23,11 @@ def step(
     invalid: str = "",
     refused: type[Exception] | tuple[type[Exception], ...] = (),
     refusal: Callable[[Exception], str] = str,
+    done: str = "",
     **url_kwargs,
 ):
-    """Check `form`, run `act` (one service call, returning what it did) and go back to the page `to`.
+    """Check `form`, run `act` (one service call, returning what it did) and go back to the page `to`, or on
+    success to the page `done` (one that takes no URL arguments) when the step has finished with `to`.
 
     A form that does not validate is answered with `invalid` if given, else with its errors (after `failed`
     if given); an exception in `refused` is the service saying no, shown as `refusal` words it."""
@@ -36,4 +38,6 @@ def step(
         message = act()
     except refused as exc:
         return back_to(request, False, refusal(exc), to, **url_kwargs)
+    if done:
+        return back_to(request, True, message, done)
     return back_to(request, True, message, to, **url_kwargs)
