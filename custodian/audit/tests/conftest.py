@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from custodian.audit.events import append_events
+from custodian.audit.events import CANON_FIELDS, append_events
 
 
 def event(i, **extra):
@@ -40,6 +40,34 @@ def tamper(sql, params=()):
             finally:
                 for _, ddl in triggers:
                     cur.execute(ddl)
+
+
+def swap_events(first, second):
+    """Swap the events at two positions of the tree, as an attacker reordering the log would."""
+    from custodian.audit.models import LogLeaf
+
+    a, b = (LogLeaf.objects.get(idx=i).event_seq for i in (first, second))
+    tamper("UPDATE audit_logleaf SET event_seq = -1 WHERE idx = %s", [first])
+    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = %s", [a, second])
+    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = %s", [b, first])
+
+
+def insert_forged_event(*, seq, at):
+    """A forged event (sequence number `seq`) put at position `at`, every later position moved up one."""
+    tamper(
+        "INSERT INTO audit_accessevent ("
+        + ",".join(CANON_FIELDS)
+        + ") VALUES ("
+        + ",".join(["%s"] * len(CANON_FIELDS))
+        + ")",
+        [seq, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
+        + ["forged", "", "", "", ""],
+    )
+    # Out of the way and back, one more than before: no two leaves ever hold the same position.
+    shift = 1_000_000
+    tamper("UPDATE audit_logleaf SET idx = idx + %s WHERE idx >= %s", [shift, at])
+    tamper("UPDATE audit_logleaf SET idx = idx - %s WHERE idx >= %s", [shift - 1, shift])
+    tamper("INSERT INTO audit_logleaf (idx, event_seq) VALUES (%s, %s)", [at, seq])
 
 
 @pytest.fixture

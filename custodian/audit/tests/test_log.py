@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from custodian.audit import merkle
 from custodian.audit.events import CANON_FIELDS, append_events, append_uniform, canonical, canonical_sql
 from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
-from custodian.audit.tests.conftest import event, tamper
+from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
 from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
 from custodian.testing import postgres_only
@@ -103,47 +103,14 @@ def test_a_modified_event_is_named(events):
 
 
 def test_two_swapped_events_are_named_as_a_swap(events):
-    a, b = (LogLeaf.objects.get(idx=i).event_seq for i in (7, 12))
-    tamper("UPDATE audit_logleaf SET event_seq = -1 WHERE idx = 7")
-    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 12", [a])
-    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 7", [b])
+    swap_events(7, 12)
     result = verify_log()
     assert (result.ok, result.kind, result.position) == (False, "swapped", 7)
     assert "positions 7 and 12" in str(result)
 
 
 def test_an_event_inserted_in_the_middle_is_named_as_an_insertion(events):
-    # A forged event, put at position 5 with every later position moved up one.
-    tamper(
-        "INSERT INTO audit_accessevent ("
-        + ",".join(CANON_FIELDS)
-        + ") VALUES ("
-        + ",".join(["%s"] * len(CANON_FIELDS))
-        + ")",
-        [
-            9000,
-            1,
-            "",
-            "reveal",
-            "staff",
-            "7",
-            "bill.clerk",
-            "billing",
-            "billing",
-            "",
-            "1",
-            "name",
-            "allow",
-            "forged",
-            "",
-            "",
-            "",
-            "",
-        ],
-    )
-    tamper("UPDATE audit_logleaf SET idx = idx + 1000 WHERE idx >= 5")
-    tamper("UPDATE audit_logleaf SET idx = idx - 999 WHERE idx >= 1000")
-    tamper("INSERT INTO audit_logleaf (idx, event_seq) VALUES (5, 9000)")
+    insert_forged_event(seq=9000, at=5)
     result = verify_log()
     assert (result.ok, result.kind, result.position) == (False, "inserted", 5)
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from custodian.audit import merkle
-from custodian.audit.events import CANON_FIELDS, append_events, canonical_sql
+from custodian.audit.events import append_events, canonical_sql
 from custodian.audit.heads import head_sign
 from custodian.audit.log_key import log_verifier_keys
 from custodian.audit.models import LogLeaf, SignedHead, Tile, TreeHead
-from custodian.audit.tests.conftest import event, tamper
+from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
 from custodian.audit.tree import TILE_HEIGHT, TILE_WIDTH, integrate
 from custodian.audit.verify import verify_log
 
@@ -144,45 +144,13 @@ def test_deleting_event_3000_of_a_longer_log_renumbering_and_recomputing(db, log
 
 
 def test_inserting_an_event_and_recomputing(published):
-    tamper(
-        "INSERT INTO audit_accessevent ("
-        + ",".join(CANON_FIELDS)
-        + ") VALUES ("
-        + ",".join(["%s"] * len(CANON_FIELDS))
-        + ")",
-        [
-            900000,
-            1,
-            "",
-            "reveal",
-            "staff",
-            "7",
-            "bill.clerk",
-            "billing",
-            "billing",
-            "",
-            "1",
-            "name",
-            "allow",
-            "forged",
-            "",
-            "",
-            "",
-            "",
-        ],
-    )
-    tamper("UPDATE audit_logleaf SET idx = idx + 10000 WHERE idx >= 40")
-    tamper("UPDATE audit_logleaf SET idx = idx - 9999 WHERE idx >= 10000")
-    tamper("INSERT INTO audit_logleaf (idx, event_seq) VALUES (40, 900000)")
+    insert_forged_event(seq=900000, at=40)
     rebuild_tree()
     assert verify_against(published) == ("inserted", 40)
 
 
 def test_reordering_events_and_recomputing(published):
-    a, b = event_at(10), event_at(11)
-    tamper("UPDATE audit_logleaf SET event_seq = -1 WHERE idx = 10")
-    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 11", [a])
-    tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = 10", [b])
+    swap_events(10, 11)
     rebuild_tree()
     assert verify_against(published) == ("swapped", 10)
 
