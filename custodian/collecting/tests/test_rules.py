@@ -312,25 +312,19 @@ def test_extreme_heat(case, situation, count):
     assert len(reasons) == count and all("§ 216B.0975" in r for r in reasons)
 
 
+def certified_on_july_1(today, service, certifier):
+    return Situation(today, service, medical_certified_on=date(2026, 7, 1), medical_certifier=certifier)
+
+
 MEDICAL_CASES = [
     (
         "written by a doctor, this month",
-        Situation(
-            date(2026, 7, 14),
-            "electric",
-            medical_certified_on=date(2026, 7, 1),
-            medical_certifier="licensed medical doctor",
-        ),
+        certified_on_july_1(date(2026, 7, 14), "electric", "licensed medical doctor"),
         True,
     ),
     (
         "written by an APRN",
-        Situation(
-            date(2026, 7, 14),
-            "water",
-            medical_certified_on=date(2026, 7, 1),
-            medical_certifier="advanced practice registered nurse",
-        ),
+        certified_on_july_1(date(2026, 7, 14), "water", "advanced practice registered nurse"),
         True,
     ),
     (
@@ -340,12 +334,7 @@ MEDICAL_CASES = [
     ),
     (
         "by a certifier the law does not name",
-        Situation(
-            date(2026, 7, 14),
-            "electric",
-            medical_certified_on=date(2026, 7, 1),
-            medical_certifier="chiropractor",
-        ),
+        certified_on_july_1(date(2026, 7, 14), "electric", "chiropractor"),
         False,
     ),
     (

@@ -149,14 +149,13 @@ def test_a_sale_needs_a_consent_that_names_it(customer, privacy_officer):
         method="electronic",
         text_shown="I agree to the sale",
     )
-    result = disclose(
-        requested_by=privacy_officer,
-        customer_ids=[customer.pk],
+    result = ask(
+        customer,
+        privacy_officer,
         recipient_name="Data Broker",
         recipient_address="",
         categories=["name"],
         purpose="resale",
-        basis_kind="consent",
         basis_id=sale.pk,
         is_sale=True,
     )
@@ -178,24 +177,31 @@ def subpoena(customer, privacy_officer):
     )
 
 
-def test_legal_authority_covers_its_scope_and_nothing_more(
-    subpoena, customer, other_customer, privacy_officer
-):
-    base = dict(
-        requested_by=privacy_officer,
+def by_subpoena(subpoena, officer, *, customer_ids, categories=("name",), **over):
+    """A disclosure of `categories` (the name, unless given) of `customer_ids` to the subpoena's requester."""
+    return disclose(
+        requested_by=officer,
+        customer_ids=customer_ids,
         recipient_name="Steele County Attorney",
         recipient_address="",
+        categories=list(categories),
         purpose="subpoena",
         basis_kind="legal_authority",
         basis_id=subpoena.pk,
+        **over,
     )
-    disclose(customer_ids=[customer.pk], categories=["name"], **base)
+
+
+def test_legal_authority_covers_its_scope_and_nothing_more(
+    subpoena, customer, other_customer, privacy_officer
+):
+    by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk])
     with pytest.raises(DisclosureRefused, match="does not cover all these customers"):
-        disclose(customer_ids=[customer.pk, other_customer.pk], categories=["name"], **base)
+        by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk, other_customer.pk])
     with pytest.raises(DisclosureRefused, match="does not cover all the data"):
-        disclose(customer_ids=[customer.pk], categories=["phone"], **base)
+        by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk], categories=["phone"])
     with pytest.raises(DisclosureRefused, match="never covers a sale"):
-        disclose(customer_ids=[customer.pk], categories=["name"], is_sale=True, **base)
+        by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk], is_sale=True)
 
 
 def test_law_enforcement_needs_a_second_approver(customer, privacy_officer, counsel, billing_clerk):
@@ -223,16 +229,7 @@ def test_law_enforcement_needs_a_second_approver(customer, privacy_officer, coun
 
 def test_the_customer_sees_repeated_disclosures_summarized(subpoena, customer, privacy_officer):
     for _ in range(3):
-        disclose(
-            requested_by=privacy_officer,
-            customer_ids=[customer.pk],
-            recipient_name="Steele County Attorney",
-            recipient_address="",
-            categories=["name"],
-            purpose="subpoena",
-            basis_kind="legal_authority",
-            basis_id=subpoena.pk,
-        )
+        by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk])
     (summary,) = accounting_summary(customer.pk)
     assert (summary["recipient"], summary["purpose"], summary["times"]) == (
         "Steele County Attorney",
