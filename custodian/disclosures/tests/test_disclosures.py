@@ -99,19 +99,24 @@ def test_no_consent_and_another_customers_consent_are_refused(
         ask(other_customer, privacy_officer, basis_id=consent.pk)
 
 
-def test_a_consent_signed_after_the_disclosure_is_refused(customer, service_rep, privacy_officer):
-    late = consent_record(
+def electronic_consent(customer, *, signed_at, **over):
+    """A consent signed online to the Energy Savers Co-op's home energy audit, for the customer's name."""
+    return consent_record(
         customer=customer,
         recipient_name="Energy Savers Co-op",
         recipient_contact="x",
         categories=["name"],
         purpose="home energy audit",
         covers_from=date(2025, 1, 1),
-        signed_at=timezone.now() + timedelta(hours=1),
+        signed_at=signed_at,
         method="electronic",
         text_shown="I agree …",
-        signer_ip="192.0.2.1",
+        **over,
     )
+
+
+def test_a_consent_signed_after_the_disclosure_is_refused(customer, service_rep, privacy_officer):
+    late = electronic_consent(customer, signed_at=timezone.now() + timedelta(hours=1), signer_ip="192.0.2.1")
     with pytest.raises(DisclosureRefused, match="predate"):
         ask(customer, privacy_officer, basis_id=late.pk, categories=["name"])
 
@@ -120,17 +125,8 @@ def test_revoked_and_expired_consents_are_refused(consent, customer, service_rep
     consent_revoke(consent=consent, how="letter", recorded_by=service_rep)
     with pytest.raises(DisclosureRefused, match="revoked"):
         ask(customer, privacy_officer, basis_id=consent.pk)
-    expired = consent_record(
-        customer=customer,
-        recipient_name="Energy Savers Co-op",
-        recipient_contact="x",
-        categories=["name"],
-        purpose="home energy audit",
-        covers_from=date(2025, 1, 1),
-        expires_on=TODAY - timedelta(days=1),
-        signed_at=timezone.now() - timedelta(days=30),
-        method="electronic",
-        text_shown="I agree …",
+    expired = electronic_consent(
+        customer, expires_on=TODAY - timedelta(days=1), signed_at=timezone.now() - timedelta(days=30)
     )
     with pytest.raises(DisclosureRefused, match="expired"):
         ask(customer, privacy_officer, basis_id=expired.pk, categories=["name"])
