@@ -208,7 +208,11 @@ def customer_usage_import(request, customer_id):
             imported_by=request.user,
             client_ip=client_ip(request),
         )
-    status = 400 if request.method == "POST" and (not form.is_valid() or summary.refused) else 200
+    status = 200
+    if request.method == "POST" and (not form.is_valid() or summary.refused):
+        status = 400
+    elif summary is not None and summary.readings_refused:
+        status = 422  # stored what it could; some readings were not (each is among the problems)
     return render(
         request,
         "console/usage_import.html",

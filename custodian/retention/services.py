@@ -281,6 +281,8 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
         for block in opened:
             if block.month not in months_due[block.customer_id] or len(block.values) <= 1:
                 continue
+            if "~" in block.service:  # billing periods or quality codes (usage.intervals): not a grid to sum
+                continue
             first, after = interval_files.month_bounds(block.month)
             values = np.asarray(block.values, dtype=np.float64)
             total = float(np.nansum(values)) if not np.all(np.isnan(values)) else float("nan")

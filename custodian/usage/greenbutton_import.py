@@ -1,32 +1,74 @@
-"""Reading Green Button (NAESB ESPI) "Download My Data" files: streaming, hostile-input safe, lenient.
+"""Reading Green Button (NAESB ESPI) "Download My Data" files: streaming, validated, hostile-input safe, and
+never losing a reading silently.
 
-- Streaming: entries are handled as they end and then cleared, so a year of hourly data for many meters
-  never sits in memory as a tree.
+- Streaming: entries are handled as they end and then cleared; readings are kept as compact arrays per
+  MeterReading (24 bytes a reading, not a Python object each), so memory grows with the readings a file
+  holds, not with its text.
+- Validated: every resource (UsagePoint, MeterReading, ReadingType, IntervalBlock, LocalTimeParameters …)
+  is checked against the ESPI 4.0 schema in `reference/greenbutton/schema/`; what the schema rejects is
+  reported with its line and the schema's words. The readings of a block that fails are read one by one, so
+  one bad reading costs that reading, not the month.
 - Safe: a file with a DOCTYPE is refused outright (entity expansion, external entities); the parser never
   resolves entities, never loads a DTD and never touches the network.
-- Lenient and honest: real utility files are often off-spec (date-only `updated`, fractional starts, missing
-  links, duplicate readings). Every problem is reported with its line; what is valid is kept; a file that
-  ends early is reported as incomplete, so a caller never imports half a file silently.
+- Every layout the standard allows: several IntervalBlocks in one entry; absolute, relative
+  (`ReadingType/07`) and missing hrefs (missing ones fall back to document order, and that is reported);
+  several UsagePoints and MeterReadings kept apart (each MeterReading is its own series); whitespace around
+  numbers and enumerations; ReadingQuality kept; intervals of any length (five minutes to billing periods).
+- Honest: the result counts the readings read and refused; a file that ends early is incomplete, so a
+  caller never imports half a file silently.
 
-The hierarchy is carried only by links: an IntervalBlock's `up` is its MeterReading's `…/IntervalBlock`
+The hierarchy is carried by links: an IntervalBlock's `up` is its MeterReading's `…/IntervalBlock`
 collection, a MeterReading's `up` is its UsagePoint's `…/MeterReading` collection, and a MeterReading's
 `related` link names its ReadingType.
 """
 
 import csv
+import re
+from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import BinaryIO
 
+import numpy as np
+from django.conf import settings
 from lxml import etree
 
 from custodian.vault.interval_files import LOCAL
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-ESPI = "{http://naesb.org/espi}"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ESPI_NS = "http://naesb.org/espi"
+ATOM = f"{{{ATOM_NS}}}"
+ESPI = f"{{{ESPI_NS}}}"
 SERVICE_KINDS = {0: "electric", 1: "gas", 2: "water"}
-UOM_UNITS = {72: "Wh", 169: "therm", 119: "ft3", 42: "m3", 128: "gal"}
+# ESPI unit of measure → (unit, what it measures). CCF is ft³ with powerOfTenMultiplier 2; kW is W with 3.
+UOM_UNITS = {
+    72: ("Wh", "energy"),
+    38: ("W", "demand"),
+    169: ("therm", "energy"),
+    119: ("ft3", "volume"),
+    42: ("m3", "volume"),
+    128: ("gal", "volume"),
+}
+FLOW_DIRECTIONS = {1: "forward", 4: "net", 19: "reverse"}
+SCHEMA_MESSAGES_PER_RESOURCE = 5
+
+_NS = {"e": ESPI_NS}
+_X_COUNT = etree.XPath("count(e:IntervalReading)", namespaces=_NS)
+_X_QUALITY = etree.XPath("count(e:IntervalReading/e:ReadingQuality)", namespaces=_NS)
+_X_STARTS = etree.XPath("e:IntervalReading/e:timePeriod/e:start/text()", namespaces=_NS, smart_strings=False)
+_X_DURATIONS = etree.XPath(
+    "e:IntervalReading/e:timePeriod/e:duration/text()", namespaces=_NS, smart_strings=False
+)
+_X_VALUES = etree.XPath("e:IntervalReading/e:value/text()", namespaces=_NS, smart_strings=False)
+
+
+@cache
+def espi_schema() -> etree.XMLSchema:
+    """The ESPI 4.0 schema shipped with the repository (it imports Atom and a local `xml:` stand-in)."""
+    path = settings.BASE_DIR / "reference" / "greenbutton" / "schema" / "espi.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
 
 
 @dataclass(frozen=True)
@@ -38,6 +80,24 @@ class Reading:
     value: float  # in `unit`, powerOfTenMultiplier applied
     unit: str
     flow_direction: int  # 1 forward, 4 net, 19 reverse
+    quality: int = 0  # ESPI QualityOfReading (0: none given)
+
+
+@dataclass
+class MeterSeries:
+    """One MeterReading's readings, in file order: arrays, not objects, so a big file stays small."""
+
+    usage_point: str
+    meter_reading: str
+    unit: str
+    flow_direction: int
+    starts: np.ndarray  # int64 UTC epoch seconds
+    durations: np.ndarray  # int64 seconds
+    values: np.ndarray  # float64, in `unit`, powerOfTenMultiplier applied
+    qualities: np.ndarray  # int16, 0 where none was given
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
 
 @dataclass(frozen=True)
@@ -46,170 +106,471 @@ class Problem:
     message: str
 
 
-@dataclass
+@dataclass(frozen=True)
+class LocalTime:
+    """A file's LocalTimeParameters: standard offset and DST shift in seconds, and its DST rules."""
+
+    tz_offset: int
+    dst_offset: int
+    dst_start_rule: str
+    dst_end_rule: str
+
+
 class ImportResult:
-    readings: list[Reading] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    usage_points: dict[str, str] = field(default_factory=dict)  # href → service ("electric", …)
-    complete: bool = True  # False: the file could not be read to its end (or was refused)
+    """What a file held: its readings by MeterReading (`series`), its usage points (href → service), the
+    problems (each with its line) and notes (what was inferred, e.g. a missing link taken from document
+    order). `readings_read` counts every IntervalReading met; `readings_refused` those not kept."""
+
+    def __init__(self, readings=None, usage_points=None, problems=None, complete=True):
+        self.series: list[MeterSeries] = []
+        self.loose: list[Reading] = list(readings or [])  # readings given one by one (CSV, tests)
+        self.usage_points: dict[str, str] = dict(usage_points or {})
+        self.problems: list[Problem] = list(problems or [])
+        self.notes: list[Problem] = []
+        self.local_time: list[LocalTime] = []
+        self.complete = complete  # False: the file could not be read to its end (or was refused)
+        self.readings_read = len(self.loose)
+        self.readings_refused = 0
 
     @property
     def ok(self) -> bool:
         return self.complete and not self.problems
 
+    @property
+    def readings(self) -> list[Reading]:
+        """Every reading as an object (for small files and tests; the import itself uses `all_series`)."""
+        out = list(self.loose)
+        for s in self.series:
+            out += [
+                Reading(
+                    s.usage_point, s.meter_reading, int(a), int(d), float(v), s.unit, s.flow_direction, int(q)
+                )
+                for a, d, v, q in zip(s.starts, s.durations, s.values, s.qualities, strict=True)
+            ]
+        return out
 
-class _Block:
-    __slots__ = ("up", "line", "start", "readings")
+    def all_series(self) -> list[MeterSeries]:
+        """`series` plus the loose readings grouped into series of their own."""
+        grouped: dict[tuple, list[Reading]] = {}
+        for r in self.loose:
+            grouped.setdefault((r.usage_point, r.meter_reading, r.unit, r.flow_direction), []).append(r)
+        extra = [
+            MeterSeries(
+                up,
+                mr,
+                unit,
+                flow,
+                np.array([r.start for r in rs], dtype=np.int64),
+                np.array([r.duration for r in rs], dtype=np.int64),
+                np.array([r.value for r in rs], dtype=np.float64),
+                np.array([r.quality for r in rs], dtype=np.int16),
+            )
+            for (up, mr, unit, flow), rs in grouped.items()
+        ]
+        return self.series + extra
 
-    def __init__(self, up, line, start, readings):
-        self.up, self.line, self.start, self.readings = up, line, start, readings
 
-
-def _int(text, line, what, problems) -> int | None:
-    try:
-        return int((text or "").strip())
-    except ValueError:
-        problems.append(Problem(line, f"{what} {text!r} is not a whole number of seconds"))
-        return None
+def href_key(href: str | None) -> str:
+    """An href as a key that absolute and relative links to one resource share: the path after
+    `…/resource/` (or the whole path), without scheme, host and surrounding slashes."""
+    h = (href or "").strip()
+    h = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "", h)
+    at = h.find("/resource/")
+    if at >= 0:
+        h = h[at + len("/resource/") :]
+    return h.strip("/")
 
 
 def _links(entry) -> dict[str, list[str]]:
     links: dict[str, list[str]] = {}
     for link in entry.iterfind(f"{ATOM}link"):
-        links.setdefault(link.get("rel", ""), []).append(link.get("href", ""))
+        links.setdefault((link.get("rel") or "").strip(), []).append(href_key(link.get("href")))
     return links
 
 
+def _number(text) -> int | None:
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
+
+
+class _RawSeries:
+    """A MeterReading's readings as read, before its ReadingType scales them."""
+
+    __slots__ = ("starts", "durations", "values", "qualities", "lines", "seen")
+
+    def __init__(self):
+        self.starts, self.durations, self.values = array("q"), array("q"), array("q")
+        self.qualities = array("h")
+        self.lines: list[int] = []  # the line of each block (first reading), for problems found later
+        self.seen: set[int] | None = None  # starts, only built when a duplicate must be told apart
+
+
+def _schema_problems(resource, kind: str) -> list[Problem]:
+    schema = espi_schema()
+    if schema.validate(resource):
+        return []
+    errors = list(schema.error_log)
+    out = [
+        Problem(e.line, f"{kind} does not follow the ESPI schema: {e.message}")
+        for e in errors[:SCHEMA_MESSAGES_PER_RESOURCE]
+    ]
+    if len(errors) > SCHEMA_MESSAGES_PER_RESOURCE:
+        out.append(
+            Problem(
+                resource.sourceline,
+                f"{kind}: {len(errors) - SCHEMA_MESSAGES_PER_RESOURCE} more schema errors in this resource",
+            )
+        )
+    return out
+
+
+class _Reader:
+    def __init__(self, result: ImportResult):
+        self.result = result
+        self.order = 0
+        self.usage_points: dict[str, int] = {}  # key → document order
+        self.meter_readings: dict[
+            str, tuple[str | None, str | None, int, int]
+        ] = {}  # key → (up, rt, order, line)
+        self.reading_types: dict[
+            str, tuple[int, tuple | None]
+        ] = {}  # key → (order, (unit, power, flow) | None)
+        self.raw: dict[str, _RawSeries] = {}
+        self.last_usage_point: str | None = None
+        self.last_meter_reading: str | None = None
+        self.foreign: dict[str, int] = {}  # namespaces of resources that are not ESPI's → line
+
+    def note(self, line, message):
+        self.result.notes.append(Problem(line, message))
+
+    def problem(self, line, message):
+        self.result.problems.append(Problem(line, message))
+
+    # -- resources ---------------------------------------------------------------------------------------
+
+    def entry(self, entry):
+        links = _links(entry)
+        self_key = (links.get("self") or [""])[0]
+        content = entry.find(f"{ATOM}content")
+        if content is None:
+            return
+        for resource in content:
+            if not isinstance(resource.tag, str):
+                continue
+            qname = etree.QName(resource)
+            if qname.namespace != ESPI_NS:
+                self.foreign.setdefault(qname.namespace or "(none)", resource.sourceline)
+                continue
+            self.order += 1
+            handler = getattr(self, f"_{qname.localname}", None)
+            if handler is None:
+                continue  # usage summaries, customer data …: not readings
+            schema_problems = _schema_problems(resource, qname.localname)
+            self.result.problems.extend(schema_problems)
+            handler(resource, links, self_key, bool(schema_problems))
+
+    def _UsagePoint(self, resource, links, self_key, invalid):
+        line = resource.sourceline
+        if not self_key:
+            self_key = f"#UsagePoint@{line}"
+            self.note(
+                line, "a UsagePoint without a `self` link: its MeterReadings are found by document order"
+            )
+        kind_text = resource.findtext(f"{ESPI}ServiceCategory/{ESPI}kind")
+        service = SERVICE_KINDS.get(_number(kind_text), "unknown")
+        if service == "unknown":
+            self.problem(
+                line, f"UsagePoint service kind {kind_text!r} is not electricity (0), gas (1) or water (2)"
+            )
+        self.result.usage_points[self_key] = service
+        self.usage_points[self_key] = self.order
+        self.last_usage_point = self_key
+
+    def _LocalTimeParameters(self, resource, links, self_key, invalid):
+        numbers = [_number(resource.findtext(f"{ESPI}{n}")) for n in ("tzOffset", "dstOffset")]
+        if None not in numbers:
+            self.result.local_time.append(
+                LocalTime(
+                    numbers[0],
+                    numbers[1],
+                    (resource.findtext(f"{ESPI}dstStartRule") or "").strip(),
+                    (resource.findtext(f"{ESPI}dstEndRule") or "").strip(),
+                )
+            )
+
+    def _ReadingType(self, resource, links, self_key, invalid):
+        line = resource.sourceline
+        key = self_key or f"#ReadingType@{line}"
+        uom = _number(resource.findtext(f"{ESPI}uom"))
+        power = _number(resource.findtext(f"{ESPI}powerOfTenMultiplier") or "0")
+        flow = _number(resource.findtext(f"{ESPI}flowDirection") or "1")
+        described = None
+        if uom not in UOM_UNITS:
+            self.problem(
+                line,
+                f"ReadingType unit of measure {resource.findtext(f'{ESPI}uom')!r} is not one Custodian holds "
+                f"(Wh, W, therm, ft³, m³, US gallons); its readings are refused",
+            )
+        elif flow not in FLOW_DIRECTIONS:
+            self.problem(
+                line,
+                f"ReadingType flowDirection {resource.findtext(f'{ESPI}flowDirection')!r} is not one "
+                "Custodian holds (1 forward, 4 net, 19 reverse); its readings are refused",
+            )
+        elif power is None:
+            self.problem(
+                line, "ReadingType powerOfTenMultiplier is not a whole number; its readings are refused"
+            )
+        else:
+            described = (UOM_UNITS[uom][0], power, flow)
+        self.reading_types[key] = (self.order, described)
+
+    def _MeterReading(self, resource, links, self_key, invalid):
+        line = resource.sourceline
+        key = self_key or f"#MeterReading@{line}"
+        up = next((h for h in links.get("up", []) if h.endswith("/MeterReading")), None)
+        usage_point = up[: -len("/MeterReading")] if up else None
+        if usage_point is None:
+            usage_point = self.last_usage_point  # may still be None: then the next UsagePoint
+            self.note(
+                line, "a MeterReading without an `up` link to its UsagePoint: taken from document order"
+            )
+        related = [h for h in links.get("related", []) if "ReadingType" in h]
+        self.meter_readings[key] = (usage_point, related[0] if related else None, self.order, line)
+        self.last_meter_reading = key
+
+    def _IntervalBlock(self, resource, links, self_key, invalid):
+        line = resource.sourceline
+        up = next((h for h in links.get("up", []) if h.endswith("/IntervalBlock")), None)
+        meter = up[: -len("/IntervalBlock")] if up else None
+        if meter is None:
+            if self.last_meter_reading is None:
+                n = int(_X_COUNT(resource))
+                self.problem(
+                    line,
+                    f"an IntervalBlock with no `up` link and no MeterReading before it: {n} readings refused",
+                )
+                self.result.readings_read += n
+                self.result.readings_refused += n
+                return
+            meter = self.last_meter_reading
+            self.note(line, "an IntervalBlock without an `up` link: given to the MeterReading before it")
+        raw = self.raw.setdefault(meter, _RawSeries())
+        raw.lines.append(line)
+        block_start = _number(resource.findtext(f"{ESPI}interval/{ESPI}start"))
+        first = len(raw.starts)
+        if not invalid and not _X_QUALITY(resource) and self._fast(resource, raw):
+            pass
+        else:
+            self._one_by_one(resource, raw, invalid)
+        if block_start is not None and len(raw.starts) > first and raw.starts[first] != block_start:
+            self.problem(line, "the block's start is not its first reading's start (its readings are kept)")
+
+    def _fast(self, resource, raw: _RawSeries) -> bool:
+        count = int(_X_COUNT(resource))
+        starts, durations, values = _X_STARTS(resource), _X_DURATIONS(resource), _X_VALUES(resource)
+        if not (len(starts) == len(durations) == len(values) == count):
+            return False
+        try:
+            s, d, v = (array("q", map(int, xs)) for xs in (starts, durations, values))
+        except (ValueError, OverflowError):
+            return False
+        raw.starts.extend(s)
+        raw.durations.extend(d)
+        raw.values.extend(v)
+        raw.qualities.extend(array("h", bytes(2 * count)))
+        self.result.readings_read += count
+        return True
+
+    def _one_by_one(self, resource, raw: _RawSeries, schema_reported: bool):
+        for reading in resource.iterfind(f"{ESPI}IntervalReading"):
+            self.result.readings_read += 1
+            rline = reading.sourceline
+            start_text = reading.findtext(f"{ESPI}timePeriod/{ESPI}start")
+            duration_text = reading.findtext(f"{ESPI}timePeriod/{ESPI}duration")
+            value_text = reading.findtext(f"{ESPI}value")
+            start, duration, value = _number(start_text), _number(duration_text), _number(value_text)
+            wrong = None
+            if start is None or not 0 <= start < 2**40:
+                wrong = f"reading start {start_text!r} is not a whole number of seconds since 1970"
+            elif duration is None or not 0 < duration < 2**31:
+                wrong = f"reading duration {duration_text!r} is not a positive whole number of seconds"
+            elif value is None or not -(2**47) <= value < 2**47:
+                wrong = f"reading value {value_text!r} is not a whole number the schema allows (Int48)"
+            if wrong:
+                self.result.readings_refused += 1
+                if not schema_reported:
+                    self.problem(rline, f"{wrong}: reading refused")
+                else:
+                    self.problem(rline, "this reading is refused (see the schema error above)")
+                continue
+            quality = _number(reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")) or 0
+            raw.starts.append(start)
+            raw.durations.append(duration)
+            raw.values.append(value)
+            raw.qualities.append(quality)
+
+    # -- the links, once the whole file is read ----------------------------------------------------------
+
+    def _reading_type_for(self, key: str, related: str | None, order: int, line: int):
+        types = self.reading_types
+        if related is not None:
+            if related in types:
+                return types[related][1]
+            tail = "/".join(related.split("/")[-2:])
+            matches = [k for k in types if k == tail or k.endswith("/" + tail)]
+            if len(matches) == 1:
+                return types[matches[0]][1]
+            self.problem(line, f"the MeterReading's ReadingType ({related}) is not in the file")
+            return None
+        if not types:
+            self.problem(line, "the MeterReading has no ReadingType, and the file has none: units unknown")
+            return None
+        after = sorted((o, k) for k, (o, _) in types.items() if o > order)
+        before = sorted((o, k) for k, (o, _) in types.items() if o < order)
+        chosen = (after or before[::-1])[0][1]
+        self.note(
+            line, "a MeterReading without a ReadingType link: given the ReadingType next to it in the file"
+        )
+        return types[chosen][1]
+
+    def finish(self):
+        result = self.result
+        first_usage_point = min(self.usage_points, key=self.usage_points.get) if self.usage_points else None
+        for meter, raw in self.raw.items():
+            count = len(raw.starts)
+            line = raw.lines[0] if raw.lines else None
+            described = None
+            usage_point = None
+            if meter not in self.meter_readings:
+                self.problem(
+                    line, f"an IntervalBlock whose MeterReading is not in the file: {count} readings refused"
+                )
+            else:
+                usage_point, related, order, mline = self.meter_readings[meter]
+                if usage_point is None:
+                    usage_point = first_usage_point
+                if usage_point not in result.usage_points:
+                    self.problem(
+                        mline, f"the MeterReading's UsagePoint is not in the file: {count} readings refused"
+                    )
+                elif result.usage_points[usage_point] == "unknown":
+                    self.problem(mline, f"{count} readings of a UsagePoint of unknown service refused")
+                else:
+                    described = self._reading_type_for(meter, related, order, mline)
+            if described is None:
+                result.readings_refused += count
+                continue
+            unit, power, flow = described
+            starts = np.frombuffer(raw.starts, dtype=np.int64) if count else np.zeros(0, np.int64)
+            durations = np.frombuffer(raw.durations, dtype=np.int64) if count else np.zeros(0, np.int64)
+            values = np.frombuffer(raw.values, dtype=np.int64).astype(np.float64) if count else np.zeros(0)
+            qualities = np.frombuffer(raw.qualities, dtype=np.int16) if count else np.zeros(0, np.int16)
+            values = values * (10.0**power)
+            # A second reading for a start already read in this MeterReading: the first is kept, and said so.
+            _, first_of = np.unique(starts, return_index=True)
+            if len(first_of) < count:
+                keep = np.zeros(count, dtype=bool)
+                keep[first_of] = True
+                dropped = count - len(first_of)
+                self.problem(
+                    line,
+                    f"{dropped} readings repeat a start already read for the same MeterReading (first at "
+                    f"{int(starts[~keep][0])}): kept the first of each",
+                )
+                result.readings_refused += dropped
+                starts, durations, values, qualities = (
+                    starts[keep],
+                    durations[keep],
+                    values[keep],
+                    qualities[keep],
+                )
+            result.series.append(
+                MeterSeries(
+                    usage_point, meter, unit, flow, starts.copy(), durations.copy(), values, qualities.copy()
+                )
+            )
+        if self.foreign and not self.usage_points and not self.raw:
+            namespace, line = next(iter(self.foreign.items()))
+            self.problem(
+                line,
+                f"the resources are in namespace {namespace!r}, not ESPI's {ESPI_NS!r}: nothing was read",
+            )
+            result.complete = False
+
+
 def _entries(source, result: ImportResult) -> Iterator:
-    parser_args = dict(
-        events=("start", "end"),
+    context = etree.iterparse(
+        source,
+        events=("end",),
+        tag=f"{ATOM}entry",
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=False,
         remove_comments=True,
+        remove_pis=True,
     )
-    context = etree.iterparse(source, **parser_args)
     checked = False
     try:
-        for event, element in context:
+        for _, element in context:
             if not checked:
                 checked = True
-                if element.getroottree().docinfo.doctype:
-                    result.problems.append(
-                        Problem(
-                            1,
-                            "a DOCTYPE is not allowed (it could expand entities or "
-                            "read external files); nothing was imported",
-                        )
-                    )
-                    result.complete = False
+                if not _prologue_ok(element.getroottree(), result):
                     return
-            if event == "end" and element.tag == f"{ATOM}entry":
-                yield element
-                element.clear(keep_tail=False)
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
                 while element.getprevious() is not None:
-                    del element.getparent()[0]
+                    del parent[0]
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         result.problems.append(Problem(line, f"the file is malformed or cut short here: {exc.msg}"))
         result.complete = False
+        return
+    if not checked:
+        root = context.root
+        if root is not None and _prologue_ok(root.getroottree(), result):
+            tag = etree.QName(root)
+            result.problems.append(
+                Problem(
+                    root.sourceline,
+                    f"the file's root element is {tag.localname!r} in namespace "
+                    f"{tag.namespace or '(none)'!r}; "
+                    f"a Green Button file is an Atom feed ({ATOM_NS}) of entries: nothing was read",
+                )
+            )
+            result.complete = False
 
 
-def parse_espi(source: str | BinaryIO) -> ImportResult:
-    """Read an ESPI feed; see the module docstring for what is kept and what is reported."""
+def _prologue_ok(tree, result: ImportResult) -> bool:
+    if tree.docinfo.doctype:
+        result.problems.append(
+            Problem(
+                1,
+                "a DOCTYPE is not allowed (it could expand entities or read external files); "
+                "nothing was imported",
+            )
+        )
+        result.complete = False
+        return False
+    return True
+
+
+def parse_espi(source: str | BinaryIO, progress=None) -> ImportResult:
+    """Read an ESPI feed; see the module docstring for what is kept and what is reported. `progress`, if
+    given, is called with the number of entries read so far every 500 entries."""
     result = ImportResult()
-    problems = result.problems
-    reading_types: dict[str, tuple[str, int, int]] = {}  # href → (unit, power of ten, flow direction)
-    meter_readings: dict[str, tuple[str, str | None]] = {}  # href → (usage point href, reading type href)
-    blocks: list[_Block] = []
-    for entry in _entries(source, result):
-        links = _links(entry)
-        self_href = (links.get("self") or [""])[0]
-        content = entry.find(f"{ATOM}content")
-        if content is None or len(content) == 0:
-            continue
-        resource = content[0]
-        kind = etree.QName(resource).localname
-        line = resource.sourceline
-        if kind == "UsagePoint":
-            service = resource.findtext(f"{ESPI}ServiceCategory/{ESPI}kind")
-            result.usage_points[self_href] = SERVICE_KINDS.get(
-                int(service) if (service or "").isdigit() else -1, "unknown"
-            )
-        elif kind == "ReadingType":
-            uom = resource.findtext(f"{ESPI}uom") or ""
-            unit = UOM_UNITS.get(int(uom) if uom.isdigit() else -1)
-            if unit is None:
-                problems.append(Problem(line, f"unit of measure {uom!r} is not one Custodian reads"))
-                continue
-            power = resource.findtext(f"{ESPI}powerOfTenMultiplier") or "0"
-            flow = resource.findtext(f"{ESPI}flowDirection") or "1"
-            try:
-                reading_types[self_href] = (unit, int(power), int(flow))
-            except ValueError:
-                problems.append(Problem(line, "powerOfTenMultiplier or flowDirection is not a number"))
-        elif kind == "MeterReading":
-            up = (links.get("up") or [""])[0]
-            if not up.endswith("/MeterReading"):
-                problems.append(Problem(line, "a MeterReading without an `up` link to its UsagePoint"))
-                continue
-            related = [h for h in links.get("related", []) if "/ReadingType/" in h]
-            meter_readings[self_href] = (up[: -len("/MeterReading")], related[0] if related else None)
-        elif kind == "IntervalBlock":
-            up = (links.get("up") or [""])[0]
-            if not up.endswith("/IntervalBlock"):
-                problems.append(Problem(line, "an IntervalBlock without an `up` link to its MeterReading"))
-                continue
-            block_start = _int(
-                resource.findtext(f"{ESPI}interval/{ESPI}start"), line, "interval start", problems
-            )
-            readings = []
-            for reading in resource.iterfind(f"{ESPI}IntervalReading"):
-                rline = reading.sourceline
-                start = _int(
-                    reading.findtext(f"{ESPI}timePeriod/{ESPI}start"), rline, "reading start", problems
-                )
-                duration = _int(
-                    reading.findtext(f"{ESPI}timePeriod/{ESPI}duration"), rline, "reading duration", problems
-                )
-                value_text = reading.findtext(f"{ESPI}value")
-                try:
-                    value = int((value_text or "").strip())
-                except ValueError:
-                    problems.append(Problem(rline, f"reading value {value_text!r} is not a whole number"))
-                    continue
-                if start is None or duration is None:
-                    continue
-                readings.append((rline, start, duration, value))
-            blocks.append(_Block(up[: -len("/IntervalBlock")], line, block_start, readings))
-    seen: set[tuple[str, int]] = set()
-    for block in blocks:
-        meter = meter_readings.get(block.up)
-        if meter is None:
-            problems.append(Problem(block.line, "an IntervalBlock whose MeterReading is not in the file"))
-            continue
-        usage_point, type_href = meter
-        reading_type = reading_types.get(type_href or "")
-        if reading_type is None:
-            problems.append(
-                Problem(block.line, "the MeterReading has no ReadingType in the file: units unknown")
-            )
-            continue
-        unit, power, flow = reading_type
-        if block.readings and block.start is not None and block.readings[0][1] != block.start:
-            problems.append(Problem(block.line, "the block's start is not its first reading's start"))
-        for rline, start, duration, value in block.readings:
-            key = (block.up, start)
-            if key in seen:
-                problems.append(
-                    Problem(rline, f"a second reading for the same start {start}: kept the first")
-                )
-                continue
-            seen.add(key)
-            result.readings.append(
-                Reading(usage_point, block.up, start, duration, value * 10**power, unit, flow)
-            )
+    reader = _Reader(result)
+    for n, entry in enumerate(_entries(source, result), start=1):
+        reader.entry(entry)
+        if progress is not None and n % 500 == 0:
+            progress(n)
+    if result.complete:
+        reader.finish()
     return result
 
 
@@ -259,6 +620,7 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
     col = {name: header.index(name) for name in _CSV_COLUMNS}
     seen = set()
     for number, row in enumerate(reader, start=2):
+        result.readings_read += 1
         try:
             day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
             unit, factor = _CSV_UNITS[row[col["UNITS"]].strip().lower()]
@@ -267,6 +629,7 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
             end, _ = _csv_moment(day, end_text, zone)
         except (IndexError, KeyError, ValueError) as exc:
             result.problems.append(Problem(number, f"unreadable row ({exc.__class__.__name__}: {exc})"))
+            result.readings_refused += 1
             continue
         if end <= start:
             end += 24 * 3600  # a reading that ends at midnight is dated by its start
@@ -283,16 +646,19 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
                         "UTC offset: ambiguous, left out",
                     )
                 )
+                result.readings_refused += 1
                 continue
-        if start in seen:
+        service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
+        service = service if service in ("electric", "gas", "water") else "unknown"
+        key = (service, start)
+        if key in seen:
             result.problems.append(
                 Problem(number, f"a second reading for the same start {start}: kept the first")
             )
+            result.readings_refused += 1
             continue
-        seen.add(start)
-        service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
-        result.usage_points[usage_point] = {"electric": "electric", "gas": "gas", "water": "water"}.get(
-            service, "unknown"
-        )
-        result.readings.append(Reading(usage_point, usage_point, start, end - start, value, unit, 1))
+        seen.add(key)
+        point = f"{usage_point}:{service}"
+        result.usage_points[point] = service
+        result.loose.append(Reading(point, point, start, end - start, value, unit, 1))
     return result

@@ -1,11 +1,14 @@
 """Interval readings: from imported Green Button readings to sealed monthly blocks, and from blocks (opened by
 the gate) back to readings and to the hourly table the comparison pipeline reads.
 
-A block holds one local calendar month on a regular grid that starts at the month's first instant, so a
-month has 743, 744 or 745 hourly slots across the DST changes and a 15-minute month four times as many.
+A block holds one series of one local calendar month on a regular grid that starts at the month's first
+instant, so a month has 743, 744 or 745 hourly slots across the DST changes and a 15-minute month four times
+as many. Readings that fit no such grid (local days across a clock change, billing periods) are kept with
+their own start and length in the series' `~periods` block; ReadingQuality codes, where a file gives them,
+in its `~quality` block on the same grid. Series names: `series_key`.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,20 +20,19 @@ from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
     ImportResult,
     Problem,
-    Reading,
     parse_espi,
     parse_green_button_csv,
 )
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
-from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of
+from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of, months_between
 from custodian.vault.services import Submission, interval_blocks_record
 
-# Interval data is at most daily; longer readings are billing periods, not intervals.
-MAX_INTERVAL = 86_400
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at
 # 1.037 therms per hundred cubic feet (the US average heat content); water by volume at 7.48052 gal/ft³.
+# Demand (W) is kept in kW.
 UNIT_TO_BILLING = {
     ("electric", "Wh"): 0.001,
+    ("electric", "W"): 0.001,
     ("gas", "therm"): 1.0,
     ("gas", "ft3"): 0.01037,
     ("gas", "m3"): 0.01037 * 35.3147,
@@ -38,22 +40,55 @@ UNIT_TO_BILLING = {
     ("water", "ft3"): 7.48052,
     ("water", "m3"): 264.172,
 }
-RECEIVED = {19: "received"}  # reverse flow: energy the customer's own generation sent to the grid
+FLOW_SUFFIX = {1: "", 4: "_net", 19: "_received"}  # reverse flow: what the customer's generation sent out
+# Readings that sit on a regular grid from the month's first instant (5, 15, 30 or 60 minutes) are stored as
+# a grid; any other (local days across a clock change, billing periods, another zone's days) keep their own
+# start and length in a `~periods` block, so nothing is forced onto a grid it does not fit.
+GRID_INTERVALS = (300, 600, 900, 1800, 3600)
+PERIODS = "~periods"
+QUALITY = "~quality"
 
 
 @dataclass
 class UsageImportSummary:
+    readings_read: int = 0
     readings_stored: int = 0
+    readings_replaced: int = 0  # stored over a reading already held for the same interval
+    readings_refused: int = 0  # read but not stored: each is named among the problems
     blocks_written: int = 0
     months: list[str] = field(default_factory=list)
+    series: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     refused: str = ""
 
+    @property
+    def all_stored(self) -> bool:
+        return not self.refused and self.readings_refused == 0
 
-def series_key(service: str, flow_direction: int) -> str:
-    """Forward and net readings are the service's use; reverse flow is kept apart as `<service>_received`."""
-    suffix = RECEIVED.get(flow_direction)
-    return f"{service}_{suffix}" if suffix else service
+
+def series_key(service: str, flow_direction: int = 1, *, point: int = 1, demand: bool = False) -> str:
+    """The interval store's name for a series: the service (`electric`), the usage point when it is not the
+    customer's first of that service (`electric#2`), net or reverse flow (`_net`, `_received`) and demand
+    (`_demand`). Forward energy of the first usage point is plain `electric`, the series billing reads."""
+    base = service if point == 1 else f"{service}#{point}"
+    return base + FLOW_SUFFIX[flow_direction] + ("_demand" if demand else "")
+
+
+def series_parts(key: str) -> dict:
+    """The parts of a series key: service, usage point number, flow direction, demand, kind of block."""
+    kind = "grid"
+    for marker, name in ((PERIODS, "periods"), (QUALITY, "quality")):
+        if key.endswith(marker):
+            key, kind = key[: -len(marker)], name
+    demand = key.endswith("_demand")
+    key = key.removesuffix("_demand")
+    flow = 1
+    for direction, suffix in FLOW_SUFFIX.items():
+        if suffix and key.endswith(suffix):
+            key, flow = key[: -len(suffix)], direction
+    service, _, point = key.partition("#")
+    return {"service": service, "point": int(point or 1), "flow": flow, "demand": demand, "kind": kind}
 
 
 def _grid(month: str, interval: int) -> tuple[int, int]:
@@ -61,60 +96,179 @@ def _grid(month: str, interval: int) -> tuple[int, int]:
     return start, (end - start) // interval
 
 
-def blocks_from_readings(
-    customer_id: int, readings: Iterable[Reading], services: dict[str, str], existing: Sequence[IntervalBlock]
-) -> tuple[list[IntervalBlock], list[Problem], int]:
-    """Blocks holding `existing` overlaid with the new readings (a new reading replaces the old one in its
-    slot). Returns (blocks, problems, readings placed)."""
-    problems: list[Problem] = []
-    unreadable: Counter = (
-        Counter()
-    )  # (unit, service) → readings skipped: one problem each, not one per reading
-    grouped: dict[tuple[str, str], list[tuple[int, int, float]]] = defaultdict(list)
-    for r in readings:
-        service = services.get(r.usage_point)
-        factor = UNIT_TO_BILLING.get((service, r.unit))
-        if factor is None:
-            unreadable[(r.unit, service or "unknown")] += 1
+def encode_periods(start: int, items) -> np.ndarray:
+    """(start, duration, value) readings as a block's values: gap since the previous reading's end (the
+    block's start for the first) and length, both in minutes, then the value."""
+    out, cursor = [], start
+    for at, duration, value in sorted(items):
+        out += [(at - cursor) / 60, duration / 60, value]
+        cursor = at + duration
+    return np.array(out, dtype=np.float64)
+
+
+def decode_periods(block: IntervalBlock) -> list[tuple[int, int, float]]:
+    values, cursor, out = block.values, block.start, []
+    for i in range(0, len(values) - 2, 3):
+        at = cursor + round(values[i] * 60)
+        duration = round(values[i + 1] * 60)
+        out.append((at, duration, float(values[i + 2])))
+        cursor = at + duration
+    return out
+
+
+def _month_index(starts: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The local months the starts fall in, and each start's index into them (vectorised: one time-zone
+    conversion per month, not per reading)."""
+    months = months_between(int(starts.min()), int(starts.max()) + 1)
+    edges = np.array([month_bounds(m)[0] for m in months], dtype=np.int64)
+    return months, np.searchsorted(edges, starts, side="right") - 1
+
+
+@dataclass
+class _Placed:
+    blocks: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    stored: int = 0
+    replaced: int = 0
+    refused: int = 0
+    series: list = field(default_factory=list)
+
+
+def _point_numbers(series_list, services: dict[str, str]) -> dict[str, int]:
+    """Each usage point of the file numbered within its service in document order (the first is 1): the
+    same file, or our own export of it, numbers them the same way again."""
+    numbers, counts = {}, Counter()
+    for s in series_list:
+        if s.usage_point in numbers:
             continue
-        if r.duration > MAX_INTERVAL:
-            continue  # billing-period totals are not interval data
-        grouped[(series_key(service, r.flow_direction), month_of(r.start))].append(
-            (r.start, r.duration, r.value * factor)
-        )
-    problems += [
-        Problem(
-            None, f"{n} readings in {unit} on the {service} usage point: not a unit for {service}, skipped"
-        )
-        for (unit, service), n in sorted(unreadable.items())
-    ]
+        service = services.get(s.usage_point, "unknown")
+        counts[service] += 1
+        numbers[s.usage_point] = counts[service]
+    return numbers
+
+
+def blocks_from_series(
+    customer_id: int, series_list, services: dict[str, str], existing: Sequence[IntervalBlock]
+) -> _Placed:
+    """Blocks holding `existing` overlaid with the new readings (a new reading replaces the one held for
+    the same interval), one series per MeterReading."""
+    placed = _Placed()
     old = {(b.service, b.month): b for b in existing}
-    blocks, placed = [], 0
-    for (key, month), items in sorted(grouped.items()):
-        interval = Counter(d for _, d, _ in items).most_common(1)[0][0]
-        start, count = _grid(month, interval)
-        values = np.full(count, np.nan)
-        previous = old.get((key, month))
-        if previous is not None and previous.interval == interval and previous.start == start:
-            values[: len(previous.values)] = previous.values[:count]
-        off_grid = []
-        for at, duration, value in items:
-            slot, offset = divmod(at - start, interval)
-            if duration != interval or offset or not 0 <= slot < count:
-                off_grid.append(at)
-                continue
-            values[slot] = value
-            placed += 1
-        if off_grid:
-            problems.append(
+    numbers = _point_numbers(series_list, services)
+    used: Counter = Counter()
+    for s in series_list:
+        service = services.get(s.usage_point, "unknown")
+        factor = UNIT_TO_BILLING.get((service, s.unit))
+        if factor is None:
+            placed.refused += len(s)
+            placed.problems.append(
                 Problem(
                     None,
-                    f"{len(off_grid)} {key} readings of {month} are off its {interval}s grid (first at "
-                    f"{off_grid[0]}): skipped",
+                    f"{len(s)} readings in {s.unit} on the {service} usage point: not a unit Custodian holds "
+                    f"for {service}; refused",
                 )
             )
-        blocks.append(IntervalBlock(customer_id, key, month, start, interval, values))
-    return blocks, problems, placed
+            continue
+        if not len(s):
+            continue
+        key = series_key(service, s.flow_direction, point=numbers[s.usage_point], demand=s.unit == "W")
+        used[key] += 1
+        if used[key] > 1:  # a second MeterReading of the same quantity: kept apart, in file order
+            key = f"{key}.{used[key]}"
+        placed.series.append(key)
+        months, index = _month_index(s.starts)
+        values = s.values * factor
+        for m, month in enumerate(months):
+            pick = index == m
+            if not pick.any():
+                continue
+            _place_month(
+                placed,
+                customer_id,
+                key,
+                month,
+                s.starts[pick],
+                s.durations[pick],
+                values[pick],
+                s.qualities[pick],
+                old,
+            )
+    return placed
+
+
+def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):
+    first = month_bounds(month)[0]
+    lengths = Counter(d for d in durations.tolist() if d in GRID_INTERVALS)
+    on_grid = np.zeros(len(starts), dtype=bool)
+    if lengths:
+        interval = lengths.most_common(1)[0][0]
+        on_grid = (durations == interval) & ((starts - first) % interval == 0)
+    if on_grid.any():
+        _place_grid(
+            placed,
+            customer_id,
+            key,
+            month,
+            interval,
+            starts[on_grid],
+            values[on_grid],
+            qualities[on_grid],
+            old,
+        )
+    if not on_grid.all():
+        _place_periods(
+            placed, customer_id, key, month, starts[~on_grid], durations[~on_grid], values[~on_grid], old
+        )
+
+
+def _place_grid(placed, customer_id, key, month, interval, starts, values, qualities, old):
+    start, count = _grid(month, interval)
+    grid = np.full(count, np.nan)
+    previous = old.get((key, month))
+    if previous is not None and previous.interval == interval and previous.start == start:
+        grid[: len(previous.values)] = previous.values[:count]
+    slots = (starts - start) // interval
+    placed.replaced += int((~np.isnan(grid[slots])).sum())
+    grid[slots] = values
+    placed.stored += len(slots)
+    placed.blocks.append(IntervalBlock(customer_id, key, month, start, interval, grid))
+    if qualities.any() or (key + QUALITY, month) in old:
+        marks = np.full(count, np.nan)
+        held = old.get((key + QUALITY, month))
+        if held is not None and held.interval == interval and held.start == start:
+            marks[: len(held.values)] = held.values[:count]
+        marks[slots] = np.where(qualities > 0, qualities, np.nan)
+        placed.blocks.append(IntervalBlock(customer_id, key + QUALITY, month, start, interval, marks))
+
+
+def _place_periods(placed, customer_id, key, month, starts, durations, values, old):
+    first = month_bounds(month)[0]
+    whole = ((starts - first) % 60 == 0) & (durations % 60 == 0)
+    if not whole.all():
+        n = int((~whole).sum())
+        placed.refused += n
+        placed.problems.append(
+            Problem(
+                None,
+                f"{n} {key} readings of {month} do not start and last whole minutes (first at "
+                f"{int(starts[~whole][0])}): Custodian cannot hold them; refused",
+            )
+        )
+        starts, durations, values = starts[whole], durations[whole], values[whole]
+        if not len(starts):
+            return
+    held = {}
+    previous = old.get((key + PERIODS, month))
+    if previous is not None:
+        held = {at: (d, v) for at, d, v in decode_periods(previous)}
+    for at, duration, value in zip(starts.tolist(), durations.tolist(), values.tolist(), strict=True):
+        placed.replaced += at in held
+        held[at] = (duration, value)
+        placed.stored += 1
+    items = [(at, d, v) for at, (d, v) in held.items()]
+    placed.blocks.append(
+        IntervalBlock(customer_id, key + PERIODS, month, first, 60, encode_periods(first, items))
+    )
 
 
 def may_import_usage(user) -> bool:
@@ -129,34 +283,52 @@ def usage_import(
     """Store the valid readings of a parsed Green Button file for a customer, merged with what is held, as
     the `usage_import` job on behalf of `imported_by` (a staff member who may import usage).
 
-    A file that could not be read to its end stores nothing: half a file is never imported silently."""
+    A file that could not be read to its end stores nothing: half a file is never imported silently. The
+    summary counts what was read, stored, replaced and refused; every refused reading is in a problem."""
     if imported_by is None or not may_import_usage(imported_by):
         raise PermissionDenied("only staff who provide utility services with meter usage import readings")
-    summary = UsageImportSummary(problems=list(result.problems))
+    return _store(
+        customer_id=customer_id,
+        result=result,
+        submission=submission,
+        actor=system_actor("usage_import", on_behalf_of=imported_by),
+        client_ip=client_ip,
+    )
+
+
+def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImportSummary:
+    summary = UsageImportSummary(
+        problems=list(result.problems),
+        notes=list(result.notes),
+        readings_read=result.readings_read,
+        readings_refused=result.readings_refused,
+    )
     if not result.complete:
         summary.refused = "the file is incomplete or was refused; nothing was stored"
         return summary
-    if not result.readings:
+    series_list = [s for s in result.all_series() if len(s)]
+    if not series_list:
         summary.refused = "the file holds no readings"
         return summary
-    first = min(r.start for r in result.readings)
-    last = max(r.start + r.duration for r in result.readings)
+    first = min(int(s.starts.min()) for s in series_list)
+    last = max(int((s.starts + s.durations).max()) for s in series_list)
     existing = reveal_intervals(
-        actor=system_actor("usage_import", on_behalf_of=imported_by),
+        actor=actor,
         customer_id=customer_id,
         purpose="providing_services",
-        start=first,
+        start=month_bounds(month_of(first))[0],
         end=last,
         client_ip=client_ip,
     )
-    blocks, problems, placed = blocks_from_readings(
-        customer_id, result.readings, result.usage_points, existing
-    )
-    summary.problems += problems
-    if blocks:
-        summary.blocks_written = interval_blocks_record(blocks=blocks, submission=submission)
-    summary.readings_stored = placed
-    summary.months = sorted({b.month for b in blocks})
+    placed = blocks_from_series(customer_id, series_list, result.usage_points, existing)
+    summary.problems += placed.problems
+    summary.readings_refused += placed.refused
+    if placed.blocks:
+        summary.blocks_written = interval_blocks_record(blocks=placed.blocks, submission=submission)
+    summary.readings_stored = placed.stored
+    summary.readings_replaced = placed.replaced
+    summary.months = sorted({b.month for b in placed.blocks})
+    summary.series = placed.series
     return summary
 
 
@@ -175,6 +347,16 @@ def reading_arrays(
     if not starts:
         return np.array([], np.int64), np.array([], np.int64), np.array([], np.float64)
     return np.concatenate(starts), np.concatenate(durations), np.concatenate(values)
+
+
+def series_readings(blocks: Iterable[IntervalBlock], start: int, end: int, key: str):
+    """(start, duration, value) of every reading of the series `key` inside [start, end), grid and periods
+    together, in time order."""
+    out = readings_between(blocks, start, end, key)
+    for b in blocks:
+        if b.service == key + PERIODS:
+            out += [(a, d, v) for a, d, v in decode_periods(b) if a >= start and a + d <= end]
+    return sorted(out)
 
 
 def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, service: str):
@@ -211,13 +393,13 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     )
 
 
-def parse_green_button(stream) -> ImportResult:
+def parse_green_button(stream, progress=None) -> ImportResult:
     """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML)."""
 
     head = stream.read(512)
     stream.seek(0)
     if head.lstrip().startswith(b"<"):
-        return parse_espi(stream)
+        return parse_espi(stream, progress=progress)
     try:
         text = stream.read().decode("utf-8-sig")
     except UnicodeDecodeError:

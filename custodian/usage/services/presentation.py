@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from custodian.usage.intervals import reading_arrays, readings_between
+from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, readings_between, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.peer_groups import group_months_of
 from custodian.usage.services.tips import day_shape, tip_for
@@ -165,14 +165,19 @@ def interval_readings_held(
     )
 
     held = []
-    for service in sorted({b.service for b in blocks}):
-        readings = readings_between(blocks, 0, 2**62, service)
+    # A series' grid and its `~periods` block are one series here; `~quality` blocks hold codes, not use.
+    for service in sorted(
+        {b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)}
+    ):
+        readings = series_readings(blocks, 0, 2**62, service)
         held.append(
             {
                 "service": service,
                 "interval_seconds": sorted({d for _, d, _ in readings}),
                 "readings": [
-                    [datetime.fromtimestamp(s, LOCAL).isoformat(), round(v, 3)] for s, _, v in readings
+                    [datetime.fromtimestamp(s, LOCAL).isoformat(), round(v, 3)]
+                    + ([d] if d not in (900, 1800, 3600, 300, 600) else [])
+                    for s, d, v in readings
                 ],
             }
         )

@@ -70,8 +70,10 @@ def test_fractional_and_duplicate_starts_are_reported_and_left_out():
     result = parse_espi(feed([reading(1000, 1), reading("4600.5", 2), reading(1000, 3)]))
     assert [r.value for r in result.readings] == [1]
     messages = [p.message for p in result.problems]
-    assert any("not a whole number of seconds" in m for m in messages)
-    assert any("second reading for the same start" in m for m in messages)
+    # The schema names what is wrong: the element and the value.
+    assert any("does not follow the ESPI schema" in m and "start" in m and "4600.5" in m for m in messages)
+    assert any("repeat a start already read" in m for m in messages)
+    assert result.readings_read == 3 and result.readings_refused == 2
     assert all(p.line for p in result.problems)
     assert result.complete
 

@@ -86,16 +86,19 @@ def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, custom
     assert notes and all("alice" not in note.lower() for note, _ in notes)
 
 
-def test_readings_off_the_grid_are_counted_once_per_month(customer, field_tech):
+def test_readings_off_the_grid_keep_their_own_times_and_a_wrong_unit_is_refused(
+    customer, field_tech, as_customer
+):
     from custodian.usage.greenbutton_import import ImportResult, Reading
-    from custodian.usage.intervals import usage_import
+    from custodian.usage.intervals import series_readings, usage_import
+    from custodian.vault.gate import reveal_intervals
     from custodian.vault.interval_files import month_bounds
     from custodian.vault.services import Submission
 
     start = month_bounds("2026-05")[0]
     readings = [Reading("up", "mr", start + 3600 * i, 3600, 500.0, "Wh", 1) for i in range(48)]
-    readings += [Reading("up", "mr", start + 3600 * i + 900, 3600, 500.0, "Wh", 1) for i in range(60, 70)]
-    readings += [Reading("up", "mr", start + 3600 * i, 3600, 5.0, "gal", 1) for i in range(5)]
+    readings += [Reading("up", "mr", start + 3600 * i + 900, 3600, 250.0, "Wh", 1) for i in range(60, 70)]
+    readings += [Reading("up", "mr2", start + 3600 * i, 3600, 5.0, "gal", 1) for i in range(5)]
     result = ImportResult(readings=readings, usage_points={"up": "electric"})
     summary = usage_import(
         customer_id=customer.pk,
@@ -103,12 +106,21 @@ def test_readings_off_the_grid_are_counted_once_per_month(customer, field_tech):
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
     )
-    assert summary.readings_stored == 48
-    messages = [p.message for p in summary.problems]
-    assert messages == [
-        "5 readings in gal on the electric usage point: not a unit for electric, skipped",
-        f"10 electric readings of 2026-05 are off its 3600s grid (first at {start + 216_900}): skipped",
+    assert (summary.readings_read, summary.readings_stored, summary.readings_refused) == (63, 58, 5)
+    assert not summary.all_stored
+    assert [p.message for p in summary.problems] == [
+        "5 readings in gal on the electric usage point: not a unit Custodian holds for electric; refused",
     ]
+    blocks = reveal_intervals(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=start,
+        end=month_bounds("2026-05")[1],
+    )
+    held = series_readings(blocks, start, start + 31 * 86400, "electric")
+    assert len(held) == 58 and sum(v for _, _, v in held) == pytest.approx(48 * 0.5 + 10 * 0.25)
+    assert {b.service for b in blocks} == {"electric", "electric~periods"}
 
 
 def test_only_staff_who_provide_services_import_and_the_import_names_them(

@@ -11,7 +11,8 @@ from custodian.vault.services import Submission
 class Command(BaseCommand):
     help = (
         "Import a Green Button file (ESPI XML or CSV) into a customer's interval readings, merged with those "
-        "held. Reports every problem with its line; an incomplete file stores nothing. Safe to re-run."
+        "held. Reports every problem with its line; an incomplete file stores nothing. Safe to re-run. Exits "
+        "non-zero when any reading was not stored."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"no customer {customer}")
         try:
             with open(path, "rb") as stream:
-                result = parse_green_button(stream)
+                result = parse_green_button(stream, progress=self._progress)
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         try:
@@ -51,11 +52,24 @@ class Command(BaseCommand):
             )
         except PermissionDenied as exc:
             raise CommandError(f"{by}: {exc}") from None
+        for note in summary.notes:
+            self.stderr.write(f"line {note.line or '-'}: note: {note.message}")
         for problem in summary.problems:
             self.stderr.write(f"line {problem.line or '-'}: {problem.message}")
         if summary.refused:
             raise CommandError(summary.refused)
         self.stdout.write(
             f"{summary.readings_stored} readings stored in {summary.blocks_written} monthly blocks "
-            f"({', '.join(summary.months)}); {len(summary.problems)} problems"
+            f"({', '.join(summary.months)}); read {summary.readings_read}, "
+            f"replaced {summary.readings_replaced}, "
+            f"refused {summary.readings_refused}; series {', '.join(summary.series)}; "
+            f"{len(summary.problems)} problems"
         )
+        if summary.readings_refused:
+            raise CommandError(
+                f"{summary.readings_refused} of {summary.readings_read} readings were not stored "
+                "(see the problems)"
+            )
+
+    def _progress(self, entries: int):
+        self.stderr.write(f"… {entries} entries read")
