@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, readings_between, series_readings
+from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.peer_groups import group_months_of
 from custodian.usage.services.tips import day_shape, tip_for
