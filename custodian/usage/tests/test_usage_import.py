@@ -61,9 +61,14 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
         "Electric usage,2026-03-02,01:00-0600,02:00-0600,0.75,kWh,,\n"
         "Electric usage,2026-03-02,02:00-0600,03:00-0600,lots,kWh,,\n"
     )
-    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field")
+    # The good rows are stored; the command still fails, since one reading was not.
+    with pytest.raises(CommandError, match="1 of 3 readings were not stored"):
+        call_command(
+            "import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field"
+        )
     captured = capsys.readouterr()
     assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
+    assert "refused 1" in captured.out
     assert "line 4:" in captured.err
     with pytest.raises(CommandError, match="no customer"):
         call_command("import_green_button", str(csv_file), "--customer", "999999", "--by", "fiona.field")
