@@ -27,6 +27,7 @@ ALL = [
     "audit_append_concurrent",
     "vendor_export",
     "analytics_overhead",
+    "comparison_e2e",
     "comparison",
     "bill_run",
     "portal_load",

@@ -141,17 +141,23 @@ def application(seed: int, index: int, today: date) -> Application:
     return app
 
 
-def local_clock(month: str) -> tuple:
-    """The month's hourly grid: (first instant UTC, local hour of each slot, weekday of each slot)."""
+def local_clock(month: str, interval: int = 3600) -> tuple:
+    """The month's grid of `interval`-second slots: (first instant UTC, local hour of each slot as a
+    fraction (7.25 is 7:15), weekday of each slot)."""
 
     start, end = month_bounds(month)
-    moments = [datetime.fromtimestamp(t, LOCAL) for t in range(start, end, 3600)]
-    return start, np.array([m.hour for m in moments]), np.array([m.weekday() for m in moments])
+    moments = [datetime.fromtimestamp(t, LOCAL) for t in range(start, end, interval)]
+    return (
+        start,
+        np.array([m.hour + m.minute / 60 for m in moments]),
+        np.array([m.weekday() for m in moments]),
+    )
 
 
 def hourly_electric(seed: int, index: int, month: str, total_kwh: float, clock, heating_fuel: str):
-    """A month of hourly kWh for a home whose month adds up to `total_kwh`: a morning and an evening peak,
-    afternoon air conditioning in summer, electric heat at night in winter, weekends later and flatter."""
+    """A month of kWh per slot of `clock` (hourly or finer) for a home whose month adds up to `total_kwh`: a
+    morning and an evening peak, afternoon air conditioning in summer, electric heat at night in winter,
+    weekends later and flatter."""
 
     _, hour, weekday = clock
     mon = int(month[5:])

@@ -228,9 +228,11 @@ def demo_intervals_ensure(
     batch: int = 1000,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    interval: int = 60,
 ) -> int:
-    """Hourly electric readings for demo customers 0..count-1, for the 13 months of their billing totals
-    and adding up to them. Customers that already have the latest month are skipped: safe to re-run."""
+    """Electric readings every `interval` minutes (60: hourly, 15: quarter-hourly) for demo customers
+    0..count-1, for the 13 months of their billing totals and adding up to them. Customers that already have
+    the latest month are skipped: safe to re-run."""
 
     today = today or date.today()
     meter = Submission(
@@ -263,9 +265,13 @@ def demo_intervals_ensure(
             if customer_of[i] in done:
                 continue
             for m in months:
-                clock = clocks.get(m["month"]) or clocks.setdefault(m["month"], local_clock(m["month"]))
+                clock = clocks.get(m["month"]) or clocks.setdefault(
+                    m["month"], local_clock(m["month"], interval * 60)
+                )
                 values = hourly_electric(seed, i, m["month"], m["total"], clock, app.heating_fuel)
-                blocks.append(IntervalBlock(customer_of[i], "electric", m["month"], clock[0], 3600, values))
+                blocks.append(
+                    IntervalBlock(customer_of[i], "electric", m["month"], clock[0], interval * 60, values)
+                )
         if blocks:
             written += interval_blocks_record(blocks=blocks, submission=meter)
         if progress:

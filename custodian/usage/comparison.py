@@ -183,14 +183,16 @@ USAGE_COLUMNS = ("customer_id", "month", "kwh")
 class ComparisonData:
     """The pipeline's inputs: premise attributes (PREMISE_COLUMNS tuples), billing-cycle totals
     (customer_id, month, kWh) and hourly readings (an Arrow table customer_id, ts UTC, kwh; may be None).
-    `monthly_use`, when given, is USAGE_SOURCE already computed (`monthly_use_of`, chunk by chunk, so a
-    utility's hourly readings never sit in memory at once); the pipeline then starts from it."""
+    `monthly_use`, when given, is USAGE_SOURCE already computed (the bulk job's: each interval block's
+    total, which is its local month's, bills where a home has no readings; or `monthly_use_of`), so a
+    utility's readings never sit in memory at once; the pipeline then starts from it. `interval_readings`:
+    how many readings those totals add up."""
 
     premises: list[tuple]
     monthly: list[tuple]
     hourly: object = None
     monthly_use: list[tuple] | None = None
-    hourly_readings: int = 0
+    interval_readings: int = 0
 
     def usage_rows(self) -> list[tuple]:
         """What the pipeline's monthly-use step starts from, for an engine given rows."""

@@ -1,6 +1,6 @@
 """Comparison inputs from the application: premise attributes (not personal) and each eligible customer's
 electricity, read in bulk through the gate as the `comparison_reports` job: hourly readings from the
-interval store where it has them, billing-cycle totals otherwise."""
+interval store where it has them (summed per local month), billing-cycle totals otherwise."""
 
 import json
 from collections.abc import Callable
@@ -8,13 +8,10 @@ from collections.abc import Callable
 from custodian.audit.actions import Action
 from custodian.customers.models import Service
 from custodian.customers.selectors import open_accounts
-from custodian.usage.comparison import ComparisonData, monthly_use_of
-from custodian.usage.intervals import hourly_table
+from custodian.usage.comparison import ComparisonData
 from custodian.usage.services import default_period
-from custodian.vault.gate import reveal_intervals_many, reveal_many, system_actor
+from custodian.vault.gate import month_totals_many, system_actor
 from custodian.vault.interval_files import months_between
-
-CHUNK = 2000
 
 
 def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
@@ -50,32 +47,28 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
     months = months_between(*default_period())
     actor = system_actor("comparison_reports", on_behalf_of=started_by)
     monthly, monthly_use, readings = [], [], 0
-    for start in range(0, len(eligible), CHUNK):
-        part = eligible[start : start + CHUNK]
-        values = reveal_many(
-            actor=actor,
-            customer_ids=part,
-            fields=["meter_usage"],
-            purpose="providing_services",
-            action=Action.COMPARISON_REPORTS,
-        )
+    # One decision and one access event per customer for the bills and the interval readings together;
+    # the blocks are opened and summed on every core (a block is one local month: its total is the month's).
+    for part in month_totals_many(
+        actor=actor,
+        customer_ids=eligible,
+        purpose="providing_services",
+        months=months,
+        service="electric",
+        fields=["meter_usage"],
+        fields_without_readings_only=True,  # a home's bills count only where it has no readings
+        action=Action.COMPARISON_REPORTS,
+    ):
+        metered = {cid for cid, *_ in part.totals}
         bills = []
-        for cid in part:
-            series = json.loads(values[cid].get("meter_usage") or "{}").get("electric", {})
+        for cid in part.customer_ids:
+            series = json.loads(part.values[cid].get("meter_usage") or "{}").get("electric", {})
             bills += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
-        blocks = reveal_intervals_many(
-            actor=actor,
-            customer_ids=part,
-            purpose="providing_services",
-            months=months,
-            services=["electric"],
-            action=Action.COMPARISON_REPORTS,
-        )
-        hourly = hourly_table(blocks)
-        readings += hourly.num_rows
-        # The pipeline's first step, per chunk: a utility's hourly readings are never in memory at once.
-        monthly_use += monthly_use_of(bills, hourly)
+        # Interval readings where a home has them, its bills otherwise (the pipeline's USAGE_SOURCE).
+        monthly_use += [(cid, month, total) for cid, month, total, _ in part.totals]
+        monthly_use += [b for b in bills if b[0] not in metered]
+        readings += sum(n for *_, n in part.totals)
         monthly += bills
         if progress:
-            progress(len(part))
-    return ComparisonData(premises, monthly, monthly_use=monthly_use, hourly_readings=readings)
+            progress(len(part.customer_ids))
+    return ComparisonData(premises, monthly, monthly_use=monthly_use, interval_readings=readings)

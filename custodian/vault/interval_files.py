@@ -206,6 +206,18 @@ def _matching(column: str, values: Sequence) -> tuple[str, list]:
     return f"{column} IN (SELECT unnest(?))", [list(values)]
 
 
+def shard_files(months: Sequence[str], customer_ids: Sequence[int]) -> list[tuple[str, int, str]]:
+    """(month, shard, path) of the month-shards holding these customers' blocks of these months."""
+    shards = sorted({c // SHARD_SIZE for c in customer_ids})
+    return [
+        (month, shard, str(path))
+        for month in months
+        if MONTH.match(month)
+        for shard in shards
+        if (path := _path(month, shard)).exists()
+    ]
+
+
 def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
     """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
     files = _files(months, customer_ids)

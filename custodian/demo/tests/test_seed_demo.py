@@ -118,6 +118,34 @@ def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
     assert block.values[hours == 19].mean() > 1.5 * block.values[hours == 3].mean()
 
 
+def test_demo_15_minute_readings_add_up_to_the_bills(db):
+    import numpy as np
+
+    from custodian.demo.services import demo_intervals_ensure
+    from custodian.vault.gate import reveal_intervals
+    from custodian.vault.interval_files import month_bounds
+
+    demo_customers_ensure(count=2, seed=5)
+    assert demo_intervals_ensure(count=2, seed=5, interval=15) == 2 * 13
+    cid = Customer.objects.order_by("pk").first().pk
+    bills = json.loads(
+        reveal(actor=system_actor("billing_run"), customer_id=cid, fields=["meter_usage"], purpose="billing")[
+            "meter_usage"
+        ]
+    )["electric"]["months"]
+    start, end = month_bounds(bills[0]["month"])[0], month_bounds(bills[-1]["month"])[1]
+    blocks = reveal_intervals(
+        actor=system_actor("comparison_reports"),
+        customer_id=cid,
+        purpose="providing_services",
+        start=start,
+        end=end,
+    )
+    assert {b.interval for b in blocks} == {900}
+    assert all(len(b.values) * 900 == month_bounds(b.month)[1] - b.start for b in blocks)
+    assert [float(np.nansum(b.values)) for b in blocks] == pytest.approx([m["total"] for m in bills], abs=0.5)
+
+
 def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_rule(db, settings):
     """Bills consistent with the readings (the bill run itself), paid except the past-due cases, the Cold
     Weather Rule cases on the collections worklist with their protection; re-running adds nothing."""

@@ -36,6 +36,21 @@ def metered(db):
     return customer, app, months
 
 
+@pytest.fixture
+def quarter_hourly(db):
+    """A household with 13 months of 15-minute electric readings (the demo's `--interval 15`)."""
+    app = application(9, 4, date.today())
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
+    blocks = []
+    for m in months:
+        clock = local_clock(m["month"], 900)
+        values = hourly_electric(9, 4, m["month"], m["total"], clock, app.heating_fuel)
+        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 900, values))
+    interval_blocks_record(blocks=blocks, submission=METER)
+    return customer, app, months
+
+
 def _schema():
     return etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
 
@@ -91,3 +106,26 @@ def test_a_bad_period_is_named_and_nothing_is_downloaded(metered, query, message
     response = client.get(f"/portal/me/green-button.xml?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_15_minute_readings_chart_kwh_per_hour_and_download_as_15_minutes(quarter_hourly):
+    from custodian.usage.services import my_usage
+    from custodian.vault.gate import customer_actor
+
+    customer, app, months = quarter_hourly
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    # The average day is kWh per hour: its 24 hours add up to an average day's total (four 15-minute
+    # readings make one hour, not four).
+    day = usage["total"] / len(usage["days"])
+    assert sum(h["kwh"] for h in usage["hours"]) == pytest.approx(day, rel=0.05)
+    client = signed_in(app, "quarter.hours@example.com")
+    assert client.get("/portal/me/usage/").content.decode().count("kWh</title></rect>") >= 30 + 24
+    last = months[-2]["month"]  # a whole month
+    first_day = date(int(last[:4]), int(last[5:]), 1)
+    last_day = (first_day + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    response = client.get(f"/portal/me/green-button.xml?start={first_day}&end={last_day}")
+    _schema().assertValid(etree.parse(io.BytesIO(response.content)))
+    readings = [r for r in parse_espi(io.BytesIO(response.content)).readings if r.unit == "Wh"]
+    assert {r.duration for r in readings} == {900}
+    assert abs(len(readings) - last_day.day * 96) <= 4  # a clock change adds or drops an hour
+    assert sum(r.value for r in readings) / 1000 == pytest.approx(months[-2]["total"], abs=0.05)

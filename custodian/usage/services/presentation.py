@@ -109,7 +109,7 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         services=["electric"],
         client_ip=client_ip,
     )
-    starts, _, values = reading_arrays(blocks, 0, end, "electric")
+    starts, durations, values = reading_arrays(blocks, 0, end, "electric")
     if not len(starts):
         return None
     last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
@@ -119,13 +119,15 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     daily: dict = {}
     hours = np.zeros(24)
     counts = np.zeros(24)
-    for start, kwh in zip(starts[recent].tolist(), values[recent].tolist(), strict=True):
+    for start, duration, kwh in zip(
+        starts[recent].tolist(), durations[recent].tolist(), values[recent].tolist(), strict=True
+    ):
         local = datetime.fromtimestamp(start, LOCAL)
         if (last - local.date()).days >= days:
             continue
         daily[local.date()] = daily.get(local.date(), 0.0) + kwh
         hours[local.hour] += kwh
-        counts[local.hour] += 1
+        counts[local.hour] += duration / 3600  # hours covered: four 15-minute readings make one
     profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)
     top_day = max(daily.values()) or 1
     top_hour = float(profile.max()) or 1

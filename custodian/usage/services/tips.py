@@ -33,11 +33,12 @@ TIPS = {
 
 
 def day_shape(blocks) -> dict | None:
-    """The shape of the customer's day over their last three months of hourly electric readings: the
-    night-time base load (1–5 am) and the share of use between 4 and 9 pm. None without interval readings."""
+    """The shape of the customer's day over their last three months of electric readings (hourly or finer):
+    the night-time base load (1–5 am, kWh per hour) and the share of use between 4 and 9 pm. None without
+    interval readings."""
 
     electric = sorted(
-        (b for b in blocks if b.service == "electric" and b.interval == 3600), key=lambda b: b.start
+        (b for b in blocks if b.service == "electric" and 3600 % b.interval == 0), key=lambda b: b.start
     )
     hours, values = [], []
     for b in electric[-3:]:
@@ -45,7 +46,7 @@ def day_shape(blocks) -> dict | None:
         offset = int(middle.utcoffset().total_seconds())  # an hour off for part of a DST month: fine here
         starts = b.start + b.interval * np.arange(len(b.values))
         hours.append(((starts + offset) // 3600) % 24)
-        values.append(b.values)
+        values.append(b.values * (3600 / b.interval))  # kWh per hour, whatever the reading's length
     if not values:
         return None
     hour, kwh = np.concatenate(hours), np.concatenate(values)

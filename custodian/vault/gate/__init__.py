@@ -10,8 +10,9 @@ allowed" give the same answer to the caller.
 This package is the only importer of the decryption primitive (`custodian.vault._crypto`; an import-linter
 contract and a test fail the build otherwise). Its modules: `actors` (who asks), `decision` (the policy's
 answer and the access-log record), `values` (personal values and lookups), `documents` (sealed documents and
-interval readings), `break_glass` (emergency access, its review and the review queue). Callers import from
-`custodian.vault.gate`.
+interval readings), `month_totals` (many customers' monthly totals of interval readings, opened in worker
+processes after the access events are committed), `break_glass` (emergency access, its review and the review
+queue). Callers import from `custodian.vault.gate`.
 """
 
 from custodian.audit import events as log  # noqa: F401 (the access log's writer, as the gate uses it)
@@ -48,6 +49,7 @@ from custodian.vault.gate.documents import (
     reveal_intervals_many,
     reveal_with_intervals_many,
 )
+from custodian.vault.gate.month_totals import ChunkTotals, month_totals_many
 from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "NOT_FOUND_OR_DENIED",
     "VENDORS_USE_EXPORTS",
     "Actor",
+    "ChunkTotals",
     "Decision",
     "Denied",
     "Destroyed",
@@ -69,6 +72,7 @@ __all__ = [
     "customer_actor",
     "emergency_purposes_open",
     "find_customers",
+    "month_totals_many",
     "policy_decision",
     "reveal",
     "reveal_documents",

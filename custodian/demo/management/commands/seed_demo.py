@@ -27,9 +27,16 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=300)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=1000)
+        parser.add_argument(
+            "--interval",
+            type=int,
+            choices=[15, 60],
+            default=60,
+            help="minutes between interval readings: 60 (hourly, the default) or 15",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, customers, seed, batch, no_progress, **options):
+    def handle(self, *args, customers, seed, batch, interval, no_progress, **options):
         refuse_outside_development("seed_demo")
         if customers < 0 or batch < 1:
             raise CommandError("--customers must be >= 0 and --batch >= 1")
@@ -37,8 +44,11 @@ class Command(BaseCommand):
         staff = demo_staff_ensure()
         with tqdm(total=customers, unit="customer", desc="demo customers", disable=no_progress) as bar:
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
-        with tqdm(total=customers, unit="customer", desc="hourly meter readings", disable=no_progress) as bar:
-            blocks = demo_intervals_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
+        desc = f"{interval}-minute meter readings"
+        with tqdm(total=customers, unit="customer", desc=desc, disable=no_progress) as bar:
+            blocks = demo_intervals_ensure(
+                count=customers, seed=seed, batch=batch, progress=bar.update, interval=interval
+            )
         with tqdm(unit="customer", desc="neighbour comparisons", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
         _, groups, members = compute(data, engine="duckdb")
@@ -52,7 +62,8 @@ class Command(BaseCommand):
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
-            f"({customers - created} already present), {blocks} customer-months of hourly readings stored, "
+            f"({customers - created} already present), {blocks} customer-months of {interval}-minute "
+            f"readings stored, "
             f"{shown} peer-group months shown, {requests} demo requests opened, {billing['bills']} bills "
             f"issued, {billing['payments']} payments and {billing['late_fees']} late fees posted, "
             f"{billing['letters']} past-due letters written "

@@ -60,8 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(rows)} monthly comparisons for {len(shown)} homes in {groups} peer groups over "
             f"{len(months)} months ({len(eligible - shown)} eligible homes in groups too small or dominated "
-            f"by one home); {stored} peer-group months stored for the portal; {data.hourly_readings} "
-            f"hourly readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
+            f"by one home); {stored} peer-group months stored for the portal; {data.interval_readings} "
+            f"interval readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
         )
         if mail_to is not None:
             self._mail(mail_to, no_progress, staff)
