@@ -9,7 +9,7 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 300
 NAME ?=
 
-.PHONY: run serve test bench lint fmt lock install migrate demo clean assets
+.PHONY: run serve test bench lint fmt lock install migrate demo clean assets gallery
 
 # Development and CI install everything in requirements/dev.lock (hashes checked); a production server
 # installs requirements/runtime.lock (see docs/operations.md).
@@ -67,6 +67,13 @@ lock: $(STAMP)
 # built files are committed.
 assets:
 	frontend/build.sh
+
+# Screenshots of every page at 1280 and 390 px (test-artifacts/gallery/, not committed) from the browser walk
+# that checks each with axe-core, and docs/gallery.md that shows them.
+gallery: $(STAMP)
+	@scripts/ensure-chromium
+	$(BIN)/python -m pytest custodian/web/tests/test_every_page_in_a_browser.py -q -p no:cacheprovider
+	$(BIN)/python scripts/gallery
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3

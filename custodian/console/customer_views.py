@@ -73,6 +73,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "revealed": revealed,
             "purpose_label": purpose_label,
             "open_requests": open_requests,
+            "may_import_usage": may_import_usage(request.user),
             "break_glass_form": forms.BreakGlassForm(emergency_purposes=emergency)
             if (emergency := policy.emergency_purposes(actor.services))
             else None,

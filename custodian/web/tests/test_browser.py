@@ -1,84 +1,17 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against the real server (`manage.py
-runserver` on a fresh database with the demo utility). Screenshots go to test-artifacts/."""
+runserver` on a fresh database with the demo utility; conftest.py). Screenshots go to test-artifacts/."""
 
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from custodian.web.tests.browser import ARGS, ARTIFACTS, CHROMIUM, portal_sign_in, staff_sign_in
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    var = tmp_path_factory.mktemp("browser-var")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"CUSTODIAN_VAR_DIR": str(var), "DEBUG": "1", "CUSTODIAN_CONTACT_RATE_LIMIT": "100"})
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
-    subprocess.run(
-        [*manage, "seed_demo", "--customers", "4", "--seed", "3", "--no-progress"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    log = open(var / "server.log", "w")  # noqa: SIM115 (closed below)
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    ARTIFACTS.mkdir(exist_ok=True)
-    yield {"url": f"http://127.0.0.1:{port}", "log": var / "server.log", "var": var}
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
 
 
 def block_cookies(context, page):
@@ -156,33 +89,6 @@ def test_the_contact_form_can_be_completed_with_the_keyboard_alone(site, playwri
     browser.close()
 
 
-def _portal_sign_in(site, page, app, email: str) -> None:
-    """Enrol the demo customer `app` in the portal, confirm the e-mail from the server's console mail, and
-    sign in."""
-    kwh = round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
-    page.goto(f"{site['url']}/portal/enrol/")
-    page.fill("#id_account_number", app.personal["account_number"])
-    page.fill("#id_last_electric_kwh", str(kwh))
-    page.fill("#id_email", email)
-    page.fill("#id_password", "a long portal passphrase")
-    page.click("button[type=submit]")
-    link = None
-    for _ in range(50):
-        # Development e-mail is printed as read: the link is whole on its line, copyable as printed.
-        mails = [m for m in site["log"].read_text().split("-" * 79) if f"To: {email}" in m]
-        found = re.search(r"(http://[^\s]+/portal/confirm/[^\s]+/)", mails[-1]) if mails else None
-        if found:
-            link = found.group(1)
-            break
-        time.sleep(0.1)
-    assert link, "the confirmation e-mail was not sent"
-    page.goto(link)
-    page.goto(f"{site['url']}/portal/sign-in/")
-    page.fill("#id_email", email)
-    page.fill("#id_password", "a long portal passphrase")
-    page.click("button[type=submit]")
-
-
 def tick(page, selector: str) -> None:
     """Tick a checkbox as a person does with the design system's checkboxes: by clicking its label (the box
     drawn beside the label is the label's; the input itself is visually hidden)."""
@@ -197,7 +103,7 @@ def test_portal_sign_in_and_consent_revoke(site, playwright):
     app = application(3, 1, date.today())
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
     page = browser.new_page()
-    _portal_sign_in(site, page, app, "portal.user@example.com")
+    portal_sign_in(site, page, app, "portal.user@example.com")
     page.wait_for_selector("text=What we hold about you")
     assert app.personal["name"] in page.content()
     page.goto(f"{site['url']}/portal/me/consents/")
@@ -224,7 +130,7 @@ def test_my_usage_downloads_green_button_files_without_javascript(site, playwrig
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
-    _portal_sign_in(site, page, app, "usage.user@example.com")
+    portal_sign_in(site, page, app, "usage.user@example.com")
     page.goto(f"{site['url']}/portal/me/usage/")
     assert page.locator("svg[aria-labelledby=days-t] rect").count() >= 28
     last = months[-1]["month"]
@@ -254,7 +160,6 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
     kind of visit: public pages, the portal's sign-in and sign-up pages (with and without Sec-GPC: 1), a
     signed-in portal session, a staff session, and choosing a larger text size."""
     from custodian.demo.generator import application
-    from custodian.demo.personas import DEMO_PASSWORD
 
     url = site["url"]
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -290,31 +195,11 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
 
     app = application(3, 0, date.today())
     signed_in = visit(
-        "portal", [], then=lambda page: _portal_sign_in(site, page, app, "cookie.user@example.com")
+        "portal", [], then=lambda page: portal_sign_in(site, page, app, "cookie.user@example.com")
     )
     assert "sessionid" in signed_in
 
-    def staff_sign_in(page):
-        page.goto(url + "/staff/login/")
-        page.fill("#id_username", "bill.clerk")
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("#id_code")
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update({"CUSTODIAN_VAR_DIR": str(site["var"]), "DEBUG": "1"})
-        code = subprocess.run(
-            [sys.executable, "manage.py", "demo_otp", "bill.clerk"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        page.fill("#id_code", code)
-        page.click("button[type=submit]")
-        page.wait_for_url(url + "/staff/")
-
-    assert "sessionid" in visit("staff", [], then=staff_sign_in)
+    assert "sessionid" in visit("staff", [], then=lambda page: staff_sign_in(site, page, "bill.clerk"))
 
     context = browser.new_context()
     page = context.new_page()

@@ -1,0 +1,86 @@
+"""What the real-browser tests share: Debian's Chromium, the demo server they drive and signing in to it as a
+customer or a member of staff. The fixtures that start them are in this folder's conftest.py."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PORTAL_PASSWORD = "a long portal passphrase"
+
+
+def launch(playwright, **kwargs):
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS, **kwargs)
+
+
+def manage(site, *args: str) -> str:
+    """A management command against the browser tests' server (its database and keys), its output."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"CUSTODIAN_VAR_DIR": str(site["var"]), "DEBUG": "1"})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def mail_link(site, email: str, pattern: str) -> str:
+    """The link matching `pattern` in the last e-mail to `email` that the server printed (development
+    e-mail is printed as read: a link is whole on its line)."""
+    for _ in range(50):
+        mails = [m for m in site["log"].read_text().split("-" * 79) if f"To: {email}" in m]
+        found = re.search(pattern, mails[-1]) if mails else None
+        if found:
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no e-mail to {email} with {pattern}")
+
+
+def portal_sign_in(site, page, app, email: str) -> None:
+    """Enrol the demo customer `app` in the portal, confirm the e-mail from the server's console mail, and
+    sign in."""
+    kwh = round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
+    page.goto(f"{site['url']}/portal/enrol/")
+    page.fill("#id_account_number", app.personal["account_number"])
+    page.fill("#id_last_electric_kwh", str(kwh))
+    page.fill("#id_email", email)
+    page.fill("#id_password", PORTAL_PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(mail_link(site, email, r"(http://[^\s]+/portal/confirm/[^\s]+/)"))
+    page.goto(f"{site['url']}/portal/sign-in/")
+    page.fill("#id_email", email)
+    page.fill("#id_password", PORTAL_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def staff_sign_in(site, page, username: str) -> None:
+    """Sign a demo member of staff in with their password and the code `manage.py demo_otp` prints."""
+    from custodian.demo.personas import DEMO_PASSWORD
+
+    page.goto(site["url"] + "/staff/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#id_code")
+    page.fill("#id_code", manage(site, "demo_otp", username).strip())
+    page.click("button[type=submit]")
+    page.wait_for_url(site["url"] + "/staff/")

@@ -1,0 +1,187 @@
+"""Every kind of page, public, portal, console and error pages, in Chromium: axe-core (the copy that
+axe-playwright-python bundles, no network) finds no WCAG 2.2 A/AA or best-practice violation, nothing pushes
+the page sideways on a 360 px wide phone, and a screenshot at 1280 and at 390 px goes to
+test-artifacts/gallery/ with an index that `make gallery` turns into docs/gallery.md.
+
+The pages are found as a person finds them: from each area's navigation, for every demo member of staff and a
+signed-in customer, then one page of each kind linked from those (a request, a customer, a bill…)."""
+
+import json
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+
+from custodian.web.tests.browser import ARTIFACTS, CHROMIUM, launch, portal_sign_in, staff_sign_in
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
+)
+
+GALLERY = ARTIFACTS / "gallery"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+NARROWEST = 360
+PUBLIC = [
+    "/",
+    "/services/",
+    "/contact/",
+    "/privacy/",
+    "/privacy/rights/",
+    "/privacy/inventory/",
+    "/privacy/incidents/",
+    "/privacy/versions/",
+    "/privacy/report/",
+    "/cookies/",
+    "/portal/",
+    "/portal/sign-in/",
+    "/portal/enrol/",
+    "/transparency/",
+    "/staff/login/",
+]
+# Links that are files, or that act: never opened by the walk.
+NOT_A_PAGE = re.compile(
+    r"\.(pdf|csv|xml|json|zip|txt)$|/download|/export|/green-button|sign-out|logout|/file/"
+)
+
+
+def kind(path: str) -> str:
+    """A page's kind: its path with the ids replaced, so that one request page stands for all."""
+    return re.sub(r"/\d+(?=/|$)", "/N", path)
+
+
+class Walk:
+    """Opens pages, checks each and remembers what it found."""
+
+    def __init__(self, site, page):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.site, self.page, self.axe = site, page, Axe()
+        self.seen: set[str] = set()
+        self.problems: list[str] = []
+        self.index: list[dict] = []
+
+    def check(self, path: str, who: str, *, status: int = 200, name: str = "") -> None:
+        page, url = self.page, self.site["url"] + path
+        page.set_viewport_size({"width": 1280, "height": 900})
+        response = page.goto(url)
+        if response is None or response.status != status:
+            self.problems.append(f"{path} ({who}): HTTP {response and response.status}, expected {status}")
+            return
+        results = self.axe.run(
+            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        )
+        for v in results.response["violations"]:
+            targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            self.problems.append(f"{path} ({who}): axe {v['id']} ({v['impact']}): {v['help']} at {targets}")
+        slug = name or (who + "-" + (re.sub(r"[^a-z0-9]+", "-", kind(path).lower()).strip("-") or "home"))
+        title = page.title()
+        page.screenshot(path=str(GALLERY / f"{slug}-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(GALLERY / f"{slug}-390.png"), full_page=True)
+        page.set_viewport_size({"width": NARROWEST, "height": 800})
+        wide = page.evaluate(
+            """(limit) => document.documentElement.scrollWidth <= limit ? [] :
+            [...document.querySelectorAll('main *, header *, nav *, footer *')]
+              .filter(e => e.getBoundingClientRect().right > limit + 1)
+              .slice(0, 3).map(e => e.outerHTML.slice(0, 80))""",
+            NARROWEST,
+        )
+        if wide:
+            self.problems.append(f"{path} ({who}): wider than {NARROWEST} px: {wide}")
+        self.index.append({"slug": slug, "title": title, "path": path, "who": who, "status": status})
+
+    def links(self, prefix: str) -> list[str]:
+        hrefs = self.page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        found = []
+        for href in hrefs:
+            parts = urlsplit(href)
+            ours = href.startswith(self.site["url"]) and parts.path.startswith(prefix)
+            if ours and not parts.query and not NOT_A_PAGE.search(parts.path):
+                found.append(parts.path)
+        return found
+
+    def area(self, start: str, prefix: str, who: str) -> None:
+        """The area's navigation from `start`, then one page of each kind linked from the pages seen."""
+        self.page.goto(self.site["url"] + start)
+        nav = [
+            urlsplit(h).path
+            for h in self.page.evaluate(
+                "() => [...document.querySelectorAll('#section-nav a')].map(a => a.href)"
+            )
+        ]
+        queue = [start, *nav]
+        while queue:
+            path = queue.pop(0)
+            if kind(path) in self.seen:
+                continue
+            self.seen.add(kind(path))
+            self.check(path, who)
+            queue.extend(p for p in self.links(prefix) if kind(p) not in self.seen)
+
+
+def rendered_error(path: str, status: int) -> str:
+    """The 404 or 500 page as the server renders it with DEBUG off (the browser tests' server runs with
+    DEBUG on, which shows Django's technical pages instead)."""
+    from django.views.defaults import page_not_found
+
+    from custodian.web.views import server_error
+
+    request = RequestFactory().get(path)
+    response = page_not_found(request, Http404()) if status == 404 else server_error(request)
+    assert response.status_code == status
+    return response.content.decode()
+
+
+def answer(html: str, status: int):
+    def fulfil(route):
+        route.fulfill(status=status, body=html, content_type="text/html; charset=utf-8")
+
+    return fulfil
+
+
+def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
+    from custodian.demo.generator import application
+    from custodian.demo.personas import STAFF_PERSONAS
+
+    GALLERY.mkdir(parents=True, exist_ok=True)
+    browser = launch(playwright)
+    context = browser.new_context()
+    walk = Walk(site, context.new_page())
+
+    for path in PUBLIC:
+        walk.check(path, "public")
+    # The error pages of each area, as rendered with DEBUG off, served at an address of that area.
+    for area, path in [
+        ("public", "/no-such-page/"),
+        ("portal", "/portal/me/no-such-page/"),
+        ("console", "/staff/no-such-page/"),
+    ]:
+        for status in (404, 500):
+            html = rendered_error(path, status)
+            walk.page.route(site["url"] + path, answer(html, status))
+            walk.check(path, area, status=status, name=f"error-{status}-{area}")
+            walk.page.unroute(site["url"] + path)
+
+    portal_sign_in(site, walk.page, application(3, 3, date.today()), "every.page@example.com")
+    walk.page.wait_for_url("**/portal/me/")
+    walk.area("/portal/me/", "/portal/", "portal")
+    context.close()
+
+    for persona in STAFF_PERSONAS:
+        context = browser.new_context()
+        walk.page = context.new_page()
+        staff_sign_in(site, walk.page, persona.username)
+        walk.area("/staff/", "/staff/", persona.username)
+        if persona.username == "wendy.web":
+            walk.check("/staff/privacy/", "wendy.web", status=403, name="error-403-console")
+        if persona.username == "cora.service":
+            walk.check("/staff/requests/999999/", "cora.service", status=404, name="error-404-console-record")
+        context.close()
+    browser.close()
+
+    (GALLERY / "pages.json").write_text(json.dumps(walk.index, indent=1))
+    assert len(walk.index) >= 40, [p["path"] for p in walk.index]
+    assert not walk.problems, "\n".join(walk.problems)
