@@ -2,6 +2,7 @@
 (with their hint and error tied to the control for screen readers), service-level classes for due dates, and
 the console's and portal's navigation. The markup lives in templates/ui/; see docs/architecture.md."""
 
+import contextlib
 from datetime import date
 from functools import lru_cache
 
@@ -138,3 +139,168 @@ def has_required(form) -> bool:
 def in_language(notice, language):
     """A notice at collection in the page's language, where the policy file has it (same version)."""
     return notice.in_language(language) if hasattr(notice, "in_language") else notice
+
+
+# People read labels, never the policy file's keys or the data's internal shape.
+
+SERVICE_NAMES = {"electric": "Electricity", "gas": "Natural gas", "water": "Water"}
+
+
+@register.filter
+def service_label(keys) -> str:
+    """A support service's label from the policy file; several (a list, or keys separated by commas or
+    spaces) joined. An unknown key is shown as words."""
+    from custodian.policy.loader import current_policy
+
+    services = current_policy().services
+    if isinstance(keys, str):
+        keys = keys.replace(",", " ").split()
+    return ", ".join(services[k].label if k in services else _words(k) for k in keys or [])
+
+
+@register.filter
+def purpose_label(key) -> str:
+    from custodian.policy.loader import current_policy
+
+    purposes = current_policy().purposes
+    return purposes[key].label if key in purposes else _words(key or "")
+
+
+@register.filter
+def decision_label(decision) -> str:
+    return {"allow": "Allowed", "deny": "Refused"}.get(decision, _words(decision or ""))
+
+
+@register.filter
+def words(key) -> str:
+    """An internal key as words: `field_services` → "Field services"."""
+    return _words(str(key))
+
+
+@register.filter
+def when(value) -> str:
+    """An ISO date-time (as the JSON downloads carry it) as people write it, in the utility's time zone."""
+    from datetime import datetime
+
+    from django.utils.dateformat import format as date_format
+
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "F j, Y, g:i a")
+    return str(value)
+
+
+def _words(key: str) -> str:
+    text = key.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.inclusion_tag("ui/personal_value.html")
+def personal_value(value, chart_id: str = "value"):
+    """One personal value as people read it: meter usage as a chart and a table per service, any other
+    structured value as labelled items, text as itself. Never JSON."""
+    import json
+
+    from custodian.web.charts import bar_chart
+
+    if isinstance(value, str) and value[:1] in "{[":
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    if _is_usage(value):
+        services = []
+        for key, series in value.items():
+            months = series.get("months", []) if isinstance(series, dict) else []
+            unit = series.get("unit", "") if isinstance(series, dict) else ""
+            points = [(_month(m["month"], short=True), _month(m["month"]), float(m["total"])) for m in months]
+            services.append(
+                {
+                    "name": SERVICE_NAMES.get(key, _words(key)),
+                    "chart": bar_chart(points, unit=unit),
+                    "id": f"{chart_id}-{key}",
+                }
+            )
+        return {"kind": "usage", "services": services}
+    if isinstance(value, dict):
+        return {"kind": "record", "items": [(_words(str(k)), _plain(v)) for k, v in value.items()]}
+    if isinstance(value, list):
+        return {"kind": "list", "items": [_plain(v) for v in value]}
+    return {"kind": "text", "value": value}
+
+
+def _is_usage(value) -> bool:
+    """Meter usage as the vault keeps it: {service: {"unit": …, "months": [{"month": …, "total": …}]}}."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(v, dict) and "months" in v for v in value.values())
+    )
+
+
+def _plain(value) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{_words(str(k))}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _month(value: str, *, short: bool = False) -> str:
+    from datetime import date as date_
+
+    try:
+        year, month = (int(p) for p in value.split("-")[:2])
+        d = date_(year, month, 1)
+    except ValueError:
+        return value
+    return d.strftime("%b") if short else d.strftime("%B %Y")
+
+
+@register.inclusion_tag("ui/bar_chart.html")
+def chart(points, unit: str, title: str, id: str, period: str = ""):  # noqa: A002 (the element's id)
+    """`{% chart points unit title id %}`: points are (label under the bar, full label, value)."""
+    from custodian.web.charts import bar_chart
+
+    return {"chart": bar_chart(list(points), unit=unit), "title": title, "id": id, "period": period}
+
+
+def _get(row, name):
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+@register.filter
+def day_points(rows, value: str = "kwh"):
+    """Rows with a `date` and a value as chart points: the day of the month under each bar, the whole date in
+    the table (a month's name under its first day, so a chart across two months says so)."""
+    points = []
+    for i, row in enumerate(rows):
+        day = (
+            _get(row, "date")
+            if (isinstance(row, dict) and "date" in row) or hasattr(row, "date")
+            else _get(row, "day")
+        )
+        label = day.strftime("%b %-d") if i == 0 or day.day == 1 else str(day.day)
+        points.append((label, day.strftime("%A, %B %-d, %Y"), float(_get(row, value))))
+    return points
+
+
+@register.filter
+def hour_points(rows, value: str = "kwh"):
+    """Rows with an `hour` (0–23, local time) and a value as chart points: "6 am", "12 pm"."""
+    return [
+        (
+            _hour(_get(r, "hour")),
+            f"{_hour(_get(r, 'hour'))} to {_hour((_get(r, 'hour') + 1) % 24)}",
+            float(_get(r, value)),
+        )
+        for r in rows
+    ]
+
+
+def _hour(h: int) -> str:
+    return f"{(h % 12) or 12} {'am' if h < 12 else 'pm'}"

@@ -1,0 +1,57 @@
+"""People read labels and tables, never JSON, dictionaries or the policy file's keys: meter usage as a chart
+and a table per service, the access log's services, purposes and outcomes by their labels, readable dates."""
+
+import json
+import re
+from datetime import UTC, datetime
+
+from django.template import Context, Template
+
+from custodian.web.charts import bar_chart, nice_step
+
+USAGE = {
+    "electric": {
+        "unit": "kWh",
+        "months": [{"month": "2025-11", "total": 612.4}, {"month": "2025-12", "total": 701}],
+    },
+    "water": {"unit": "gal", "months": [{"month": "2025-11", "total": 3200.5}]},
+}
+
+
+def render(text: str, **context) -> str:
+    return Template("{% load ui %}" + text).render(Context(context))
+
+
+def test_meter_usage_is_a_chart_and_a_table_per_service_never_json():
+    for value in (USAGE, json.dumps(USAGE)):
+        html = render('{% personal_value value "usage" %}', value=value)
+        text = re.sub(r"<[^>]+>", " ", html)  # what a person reads
+        assert "{" not in text and "months" not in text and "electric" not in text
+        assert "<h3>Electricity</h3>" in html and "<h3>Water</h3>" in html
+        assert "November 2025" in html and "December 2025" in html and ">701<" in html
+        assert html.count("<svg") == 2 and ">kWh<" in html and ">gal<" in html
+
+
+def test_other_structured_values_are_labelled_items():
+    html = render("{% personal_value value %}", value={"routing_number": "0123", "last_four": "6789"})
+    assert "<dt>Routing number</dt><dd>0123</dd>" in html and "{" not in html
+    assert render("{% personal_value value %}", value="Jane Doe").strip() == "Jane Doe"
+
+
+def test_keys_of_the_policy_file_are_shown_by_their_labels():
+    assert render("{{ k|service_label }}", k="customer_service,billing") == "Customer service, Billing"
+    assert render("{{ k|purpose_label }}", k="billing") == "Billing"
+    assert render("{{ k|decision_label }}", k="allow") == "Allowed"
+    assert render("{{ k|words }}", k="account_application") == "Account application"
+    assert (
+        render("{{ t|when }}", t=datetime(2026, 3, 5, 18, 0, tzinfo=UTC).isoformat())
+        == "March 5, 2026, 12:00 p.m."
+    )
+
+
+def test_a_chart_has_round_ticks_covering_the_largest_bar_and_labels_that_fit():
+    assert [nice_step(t) for t in (0.9, 9, 47, 3800)] == [0.5, 5, 20, 1000]
+    chart = bar_chart([(str(d), f"day {d}", float(d)) for d in range(1, 32)], unit="kWh")
+    assert chart["ticks"][-1].value >= 31 and chart["ticks"][0].text == "0"
+    assert sum(b.labelled for b in chart["bars"]) <= 12
+    assert all(b.y + b.height == chart["base"] for b in chart["bars"])
