@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
@@ -30,13 +34,42 @@ def request_visible_to(*, fetched_by: Actor, request_id) -> CustomerRequest | No
     return found
 
 
-def request_list(*, fetched_by: Actor, customer_id: int | None = None):
+QUEUE_ORDERS = {
+    "due": ("due_on", "opened_at", "pk"),
+    "oldest": ("opened_at", "pk"),
+    "newest": ("-opened_at", "-pk"),
+    "kind": ("kind", "due_on", "pk"),
+}
+SOON_DAYS = 2  # "due soon": within this many days, as the console's service-level colours say
+
+
+def request_list(
+    *,
+    fetched_by: Actor,
+    customer_id: int | None = None,
+    kind: str = "",
+    channel: str = "",
+    due: str = "",
+    order: str = "due",
+):
     """The open requests that `fetched_by`'s support services own (of one customer, if given), the earliest
-    due first."""
-    found = CustomerRequest.objects.filter(status=RequestStatus.OPEN, owning_service__in=fetched_by.services)
+    due first unless `order` says otherwise (a key of QUEUE_ORDERS); narrowed to a `kind`, a `channel`, or
+    those `due` "overdue" or "soon" (overdue included)."""
+    found = CustomerRequest.objects.filter(
+        status=RequestStatus.OPEN, owning_service__in=fetched_by.services
+    ).select_related("opened_by")
     if customer_id is not None:
         found = found.filter(customer_id=customer_id)
-    return found.order_by("due_on", "opened_at", "pk")
+    if kind:
+        found = found.filter(kind=kind)
+    if channel:
+        found = found.filter(channel=channel)
+    today = timezone.localdate()
+    if due == "overdue":
+        found = found.filter(due_on__lt=today)
+    elif due == "soon":
+        found = found.filter(due_on__lte=today + timedelta(days=SOON_DAYS))
+    return found.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["due"]))
 
 
 def subject_requests_open(*, fetched_by: Actor):

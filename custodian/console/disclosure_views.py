@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,13 @@ from custodian.disclosures.exports import (
     vendor_export_run,
 )
 from custodian.disclosures.models import LegalAuthority
-from custodian.disclosures.selectors import consent_for, disclosure_desk, export_done_for, vendor_for
+from custodian.disclosures.selectors import (
+    consent_for,
+    disclosure_desk,
+    earlier_disclosure,
+    export_done_for,
+    vendor_for,
+)
 from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
@@ -39,6 +46,7 @@ from custodian.outbox.services import letters_mail
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
+from custodian.web.confirmation import confirmation_page, confirmed
 
 
 def _category_choices():
@@ -309,6 +317,48 @@ def disclose_view(request):
     if not form.is_valid():
         return _done(request, False, f"Nothing disclosed: {form.errors.as_text()}")
     d = form.cleaned_data
+    earlier = earlier_disclosure(
+        fetched_by=console_actor(request),
+        customer_ids=d["customer_ids"],
+        recipient_name=d["recipient_name"],
+        purpose=d["purpose"],
+        categories=d["categories"],
+        basis_kind=d["basis_kind"],
+    )
+    again = request.POST.get("as_new") == "1"
+    if not confirmed(request):
+        labels = dict(_category_choices())
+        return confirmation_page(
+            request,
+            title="Confirm the disclosure",
+            heading=f"Disclose to {d['recipient_name']}?",
+            lead="The package downloads once confirmed; each customer's accounting of disclosures shows it.",
+            summary=[
+                ("Recipient", ", ".join(filter(None, [d["recipient_name"], d["recipient_address"]]))),
+                ("Customers", ", ".join(str(c) for c in d["customer_ids"])),
+                ("Data", ", ".join(labels.get(c, c) for c in d["categories"])),
+                ("Purpose", d["purpose"]),
+                ("Basis", f"{dict(form.fields['basis_kind'].choices)[d['basis_kind']]} no. {d['basis_id']}"),
+            ],
+            warning=(
+                f"The same data went to {earlier.recipient_name} for this purpose on "
+                f"{timezone.localtime(earlier.disclosed_at):%B %-d, %Y}. Confirm only if this is a new "
+                "disclosure: it will be accounted for again."
+                if earlier
+                else ""
+            ),
+            confirm_label="Disclose again, as a new disclosure" if earlier else "Disclose and download",
+            cancel_url=reverse("console:disclosures"),
+            extra={"as_new": "1"} if earlier else None,
+        )
+    if earlier and not again:
+        return _done(
+            request,
+            False,
+            f"Nothing disclosed: the same data went to {earlier.recipient_name} for this purpose on "
+            f"{timezone.localtime(earlier.disclosed_at):%B %-d, %Y}. To send it again, confirm it as a new "
+            "disclosure.",
+        )
     try:
         result = disclose(requested_by=request.user, client_ip=client_ip(request), **d)
     except (DisclosureRefused, AccountingError) as exc:

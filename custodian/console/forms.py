@@ -3,6 +3,7 @@ from django import forms
 from custodian import bounds
 from custodian.casework.models import (
     VERIFIED_WITH,
+    CustomerRequest,
     RepresentativeKind,
     RepresentativeScope,
     RequestKind,
@@ -221,7 +222,42 @@ class HandOffForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(label="Outcome", max_length=500, required=False)
+    reason = forms.CharField(
+        label="Outcome",
+        max_length=500,
+        help_text="What was done or answered, as the request's history and the customer will read it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QueueForm(forms.Form):
+    """The request queue's filters and order (GET): every field optional."""
+
+    kind = forms.ChoiceField(label="Type", required=False)
+    channel = forms.ChoiceField(label="Channel", required=False)
+    due = forms.ChoiceField(
+        label="Due",
+        required=False,
+        choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Overdue or due within 2 days")],
+    )
+    order = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("due", "Due date, earliest first"),
+            ("oldest", "Age, oldest first"),
+            ("newest", "Age, newest first"),
+            ("kind", "Type"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any type"), *RequestKind.choices]
+        self.fields["channel"].choices = [
+            ("", "Any channel"),
+            *CustomerRequest._meta.get_field("channel").choices,
+        ]
 
 
 class ReviewForm(forms.Form):

@@ -31,13 +31,16 @@ from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
+from custodian.web.confirmation import confirmation_page, confirmed
 
 
 @console_required
 def request_queue(request):
     actor = console_actor(request)
-    reqs = request_list(fetched_by=actor)
-    return render(request, "console/request_queue.html", {"requests": reqs})
+    form = forms.QueueForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    reqs = request_list(fetched_by=actor, **{k: v for k, v in chosen.items() if v})
+    return render(request, "console/request_queue.html", {"requests": reqs, "form": form})
 
 
 @console_required
@@ -202,9 +205,28 @@ def request_close_view(request, request_id):
     if req is None or req.owning_service not in actor.services:
         return not_found(request)
     form = forms.CloseForm(request.POST)
-    if form.is_valid() and req.status == RequestStatus.OPEN:
-        request_close(request=req, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Request #{req.pk} closed.")
+    if req.status != RequestStatus.OPEN:
+        messages.error(request, f"Request #{req.pk} is already closed.")
+        return redirect("console:request", request_id=req.pk)
+    if not form.is_valid():
+        messages.error(request, "Outcome: say what was done or answered before closing the request.")
+        return redirect("console:request", request_id=req.pk)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=f"Close request #{req.pk}",
+            heading="Close this request?",
+            lead="A closed request can't be reopened; the customer's next question opens a new one.",
+            summary=[
+                ("Request", f"#{req.pk}, {req.get_kind_display()}"),
+                ("Owner", current_policy().services[req.owning_service].label),
+                ("Outcome", form.cleaned_data["reason"]),
+            ],
+            confirm_label="Close the request",
+            cancel_url=reverse("console:request", args=[req.pk]),
+        )
+    request_close(request=req, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Request #{req.pk} closed.")
     return redirect("console:requests")
 
 

@@ -121,3 +121,21 @@ def correction_notices_list(*, fetched_by: Actor, limit: int = 500):
     return CorrectionNotice.objects.select_related("request").order_by(
         F("sent_at").asc(nulls_first=True), "-pk"
     )[:limit]
+
+
+def earlier_disclosure(
+    *, fetched_by: Actor, customer_ids, recipient_name: str, purpose: str, categories, basis_kind: str
+) -> DisclosureEntry | None:
+    """The latest disclosure of the same data about any of these customers to the same recipient for the
+    same purpose on the same kind of basis, for the privacy officer's desk to ask before disclosing it
+    again; None for anyone else."""
+    if not reviews_access(fetched_by.services):
+        return None
+    wanted = set(categories)
+    found = DisclosureEntry.objects.filter(
+        customer_id__in=[int(c) for c in customer_ids],
+        recipient_name__iexact=recipient_name.strip(),
+        purpose__iexact=purpose.strip(),
+        basis_kind=basis_kind,
+    ).order_by("-disclosed_at", "-pk")
+    return next((e for e in found if set(e.category_list) == wanted), None)

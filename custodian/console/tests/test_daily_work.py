@@ -75,7 +75,11 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
     assert AccessEvent.objects.order_by("-seq").first().own_request == "yes"  # she entered it herself
     messages = client.post(f"/staff/requests/{req.pk}/", {"read": "1", "purpose": "resolving_problems"})
     assert "Asked to be called back." in messages.content.decode()
-    client.post(f"/staff/requests/{req.pk}/close/", {"reason": "called back"})
+    asked = client.post(f"/staff/requests/{req.pk}/close/", {"reason": "called back"})
+    assert "Close this request?" in asked.content.decode()  # a confirmation step first: nothing closed yet
+    req.refresh_from_db()
+    assert req.status == "open"
+    client.post(f"/staff/requests/{req.pk}/close/", {"reason": "called back", "confirmed": "1"})
     after = client.post(
         f"/staff/customers/{customer.pk}/",
         {"fields": ["phone"], "purpose": "contacting_customers", "request": str(req.pk)},

@@ -63,18 +63,25 @@ def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_office
         },
     )
     consent = Consent.objects.get()
-    response = client.post(
-        "/staff/privacy/disclosures/disclose/",
-        {
-            "basis_kind": "consent",
-            "basis_id": consent.pk,
-            "customer_ids": str(customer.pk),
-            "recipient_name": "Energy Savers Co-op",
-            "categories": ["name"],
-            "purpose": "home energy audit",
-        },
-    )
+    asked = {
+        "basis_kind": "consent",
+        "basis_id": consent.pk,
+        "customer_ids": str(customer.pk),
+        "recipient_name": "Energy Savers Co-op",
+        "categories": ["name"],
+        "purpose": "home energy audit",
+    }
+    first = client.post("/staff/privacy/disclosures/disclose/", asked).content.decode()
+    assert "Disclose to Energy Savers Co-op?" in first and "Disclose and download" in first
+    assert DisclosureEntry.objects.count() == 0  # nothing until confirmed
+    response = client.post("/staff/privacy/disclosures/disclose/", {**asked, "confirmed": "1"})
     assert response["Content-Disposition"].startswith("attachment") and b"Alice Anderson" in response.content
+    # The same confirmed form posted again (a reload, a double click) is refused: sent once, accounted once.
+    twice = client.post("/staff/privacy/disclosures/disclose/", {**asked, "confirmed": "1"}, follow=True)
+    assert "To send it again, confirm it as a new disclosure" in twice.content.decode()
+    assert DisclosureEntry.objects.count() == 1
+    again = client.post("/staff/privacy/disclosures/disclose/", asked).content.decode()
+    assert "Disclose again, as a new disclosure" in again and 'name="as_new" value="1"' in again
     refused = client.post(
         "/staff/privacy/disclosures/disclose/",
         {
@@ -84,6 +91,7 @@ def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_office
             "recipient_name": "Someone Else",
             "categories": ["name"],
             "purpose": "home energy audit",
+            "confirmed": "1",
         },
         follow=True,
     )

@@ -1,0 +1,61 @@
+"""The request queue as staff work it: what each request is, the customer hidden, channel, owner, who entered
+it, age and the due date's service level; filters and orders; closing asks first and needs an outcome."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from custodian.casework.models import CustomerRequest
+
+
+def test_the_queue_shows_each_request_in_words_with_the_customer_hidden(
+    console, service_rep, customer, open_request
+):
+    late = open_request(customer, "customer_service", kind="other")
+    CustomerRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    html = console(service_rep).get("/staff/requests/").content.decode()
+    assert "Customer service" in html and ">customer_service<" not in html  # the owner's label
+    assert "3 days overdue" in html and "sla--overdue" in html
+    assert "Alice Anderson" not in html and "••••••" in html  # nobody is named before a purpose is given
+    for label in ("Request", "Customer", "Channel", "Owner", "Entered by", "Age", "Due"):
+        assert f'<th scope="col">{label}</th>' in html
+
+
+def test_filters_and_orders(console, service_rep, customer, other_customer, open_request):
+    first = open_request(customer, "customer_service", kind="other")
+    second = open_request(other_customer, "customer_service", kind="service_change")
+    CustomerRequest.objects.filter(pk=first.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    CustomerRequest.objects.filter(pk=second.pk).update(due_on=timezone.localdate() + timedelta(days=9))
+    client = console(service_rep)
+
+    def shown(**query):
+        html = client.get("/staff/requests/", query).content.decode()
+        return [pk for pk in (first.pk, second.pk) if f'href="/staff/requests/{pk}/"' in html]
+
+    assert shown() == [first.pk, second.pk]
+    assert shown(due="overdue") == [first.pk]
+    assert shown(kind="service_change") == [second.pk]
+    newest = client.get("/staff/requests/", {"order": "newest"}).content.decode()
+    assert newest.index(f"/staff/requests/{second.pk}/") < newest.index(f"/staff/requests/{first.pk}/")
+    assert client.get("/staff/requests/", {"order": "nonsense", "due": "x"}).status_code == 200
+
+
+def test_closing_needs_an_outcome_and_a_confirmation(console, service_rep, customer, open_request):
+    req = open_request(customer, "customer_service")
+    client = console(service_rep)
+    empty = client.post(f"/staff/requests/{req.pk}/close/", {"reason": ""}, follow=True)
+    assert "Outcome: say what was done" in empty.content.decode()
+    asked = client.post(f"/staff/requests/{req.pk}/close/", {"reason": "Meter re-read; bill corrected."})
+    page = asked.content.decode()
+    assert "Close this request?" in page and 'name="confirmed" value="1"' in page
+    assert 'value="Meter re-read; bill corrected."' in page  # carried to the second step
+    req.refresh_from_db()
+    assert req.status == "open"
+    done = client.post(
+        f"/staff/requests/{req.pk}/close/", {"reason": "Meter re-read; bill corrected.", "confirmed": "1"}
+    )
+    assert done.status_code == 302  # then redirected: a reload does not post again
+    req.refresh_from_db()
+    assert req.status == "closed"
+    detail = client.get(f"/staff/requests/{req.pk}/").content.decode()
+    assert "Meter re-read; bill corrected." in detail and "Closed" in detail
