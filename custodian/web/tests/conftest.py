@@ -42,11 +42,13 @@ def site(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    for _ in range(100):
+    # Up to a minute: on a busy machine the development server takes a while to start.
+    for _ in range(600):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             break
         except OSError:
+            assert server.poll() is None, (var / "server.log").read_text()
             time.sleep(0.1)
     ARTIFACTS.mkdir(exist_ok=True)
     yield {"url": f"http://127.0.0.1:{port}", "log": var / "server.log", "var": var}
