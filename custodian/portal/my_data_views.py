@@ -1,6 +1,7 @@
 """The customer's own data in the portal: the profile with where each value came from, contact updates,
 the marketing choice, requests, and the letters and messages sent to them."""
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -38,6 +39,10 @@ PROFILE_FIELDS = (
 
 @portal_required
 def home(request):
+    return _home(request, forms.ContactDetailsForm())
+
+
+def _home(request, contact_form, status=200):
     values = mine(request, [*PROFILE_FIELDS, "marketing_preference"])  # one read, one access event
     labels = {c.field: c.label for c in current_policy().categories.values()}
     provenance = value_provenance(
@@ -51,10 +56,11 @@ def home(request):
         {
             "rows": rows,
             "opted_out": opted_out,
-            "contact_form": forms.ContactDetailsForm(),
+            "contact_form": contact_form,
             "masked": not reauthenticated(request) and any(f in values for f in MASKED_UNTIL_REAUTH),
             "notice": current_policy().notices["portal_profile"],
         },
+        status=status,
     )
 
 
@@ -63,12 +69,16 @@ def home(request):
 def update_contact(request):
     form = forms.ContactDetailsForm(request.POST)
     if not form.is_valid():
-        return render(
+        # The page again with what was typed and each error beside its field; nothing stored.
+        messages.error(
             request,
-            "portal/message.html",
-            {"title": "Not saved", "message": form.errors.as_text()},
-            status=400,
+            "Not saved: "
+            + "; ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+                for name, errors in form.errors.items()
+            ),
         )
+        return _home(request, form, status=400)
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
     if values:
         personal_data_record(
@@ -78,6 +88,10 @@ def update_contact(request):
                 channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
             ),
         )
+        saved = ", ".join(form.fields[k].label.lower() for k in values)
+        messages.success(request, f"Saved: your {saved}. It shows below with today's date.")
+    else:
+        messages.info(request, "Nothing to save: every field was empty.")
     return redirect("portal:home")
 
 
@@ -91,6 +105,12 @@ def marketing(request):
         submission=Submission(
             channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
         ),
+    )
+    messages.success(
+        request,
+        "Saved: we will not use your details for marketing."
+        if request.POST.get("choice") == "out"
+        else "Saved: we may tell you about our programs again.",
     )
     return redirect("portal:home")
 
@@ -110,14 +130,8 @@ def new_request(request):
                 notice_version=form.cleaned_data["notice_version"],
             )
         )
-        return render(
-            request,
-            "portal/message.html",
-            {
-                "title": "Received",
-                "message": f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.",
-            },
-        )
+        messages.success(request, f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.")
+        return redirect("portal:requests")  # a reload after the POST sends nothing twice
     return render(request, "portal/request.html", {"form": form, "notice": form.notice})
 
 

@@ -5,9 +5,11 @@ import contextlib
 import io
 import json
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -30,6 +32,7 @@ from custodian.portal.access import (
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import reveal_documents
+from custodian.web.confirmation import confirmation_page, confirmed
 
 CHANGE_LABELS = {
     Action.RECORD_VALUES: "Recorded or corrected your details",
@@ -120,6 +123,7 @@ def consents(request):
         except AccountingError as exc:
             form.add_error(None, str(exc))
         else:
+            messages.success(request, f"Consent given: {d['recipient_name']} may receive what you chose.")
             return redirect("portal:consents")
     mine = list(consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id))
     if mine:
@@ -132,6 +136,7 @@ def consents(request):
         )
         for consent in mine:
             consent.words = words.get(consent.sealed_ref)
+            consent.category_labels = _category_labels(consent.category_list)
     return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
 
 
@@ -144,9 +149,30 @@ def consent_revoke_view(request, consent_id):
         .first()
     )
     if consent is not None and not hasattr(consent, "revocation"):
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Revoke a consent",
+                heading="Revoke this consent?",
+                lead="From now on we will not give this data to the recipient on the strength of this "
+                "consent. What was given before stays in the record of who we gave it to.",
+                summary=[
+                    ("Data", ", ".join(_category_labels(consent.category_list))),
+                    ("Given", f"{timezone.localtime(consent.signed_at):%B %-d, %Y}"),
+                ],
+                confirm_label="Revoke the consent",
+                cancel_url=reverse("portal:consents"),
+                danger=True,
+            )
         with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
             consent_revoke(consent=consent, how="the customer, in the portal")
+        messages.success(request, "Consent revoked.")
     return redirect("portal:consents")
+
+
+def _category_labels(keys) -> list[str]:
+    categories = current_policy().categories
+    return [categories[k].label if k in categories else k for k in keys]
 
 
 @portal_required

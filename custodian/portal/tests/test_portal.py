@@ -129,7 +129,12 @@ def test_consent_given_and_revoked_electronically(households):
     download = client.get("/portal/me/download.json").json()
     [words] = [d for d in download["data"]["correspondence"] if d["ref"] == consent.sealed_ref]
     assert "Revoke it at any time" in words["text"] and "Energy Savers Co-op" in words["text"]
-    client.post(f"/portal/me/consents/{consent.pk}/revoke/")
+    asked = client.post(f"/portal/me/consents/{consent.pk}/revoke/").content.decode()
+    assert "Revoke this consent?" in asked and "Meter usage" in asked  # asked first, in words
+    consent.refresh_from_db()
+    assert not hasattr(consent, "revocation")
+    revoked = client.post(f"/portal/me/consents/{consent.pk}/revoke/", {"confirmed": "1"}, follow=True)
+    assert "Consent revoked." in revoked.content.decode() and "Revoked " in revoked.content.decode()
     consent.refresh_from_db()
     assert consent.revocation.how == "the customer, in the portal"
 
@@ -193,6 +198,7 @@ def test_no_portal_route_reaches_another_customer(households):
         text_shown="I agree",
     )
     client.post(f"/portal/me/consents/{theirs.pk}/revoke/")
+    client.post(f"/portal/me/consents/{theirs.pk}/revoke/", {"confirmed": "1"})
     assert not hasattr(Consent.objects.get(pk=theirs.pk), "revocation")
 
 

@@ -114,8 +114,10 @@ def test_portal_sign_in_and_consent_revoke(site, playwright):
     tick(page, "#id_agree")
     page.click("form:not([action]) button[type=submit]")
     page.wait_for_selector("text=Energy Savers Co-op")
-    page.click("text=Revoke")
-    page.wait_for_selector("text=revoked")
+    page.click("text=Revoke…")
+    page.wait_for_selector("text=Revoke this consent?")  # asked first
+    page.click("button:has-text('Revoke the consent')")
+    page.wait_for_selector("text=Consent revoked.")
     page.screenshot(path=str(ARTIFACTS / "portal-consent-revoked.png"), full_page=True)
     browser.close()
 
