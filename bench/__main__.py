@@ -31,6 +31,7 @@ ALL = [
     "comparison",
     "bill_run",
     "portal_load",
+    "greenbutton_import",
 ]
 PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 

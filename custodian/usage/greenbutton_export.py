@@ -11,6 +11,7 @@ integers with powerOfTenMultiplier stating the scale.
 import io
 import secrets
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,9 +26,13 @@ from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
-# ESPI codes: service kind, commodity, reading kind (12 energy, 58 volume), unit of measure.
-SERVICE = {"electric": (0, 1, 12), "gas": (1, 7, 58), "water": (2, 9, 58)}
-UOM = {"Wh": 72, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
+# ESPI codes: service kind and commodity (1 electricity, 7 natural gas, 9 potable water).
+SERVICE = {"electric": (0, 1), "gas": (1, 7), "water": (2, 9)}
+# Unit → ESPI unit of measure and measurement kind (12 energy, 8 demand, 58 volume). Therms are energy.
+UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
+MEASUREMENT_KIND = {"Wh": 12, "W": 8, "therm": 12, "ft3": 58, "m3": 58, "gal": 58}
+# accumulationBehaviour: 4 delta data (use over the interval), 6 indicating (demand: the value at the time).
+ACCUMULATION = {"W": 6}
 # North American DST rules as ESPI encodes them (second Sunday of March, first Sunday of November, 2:00).
 DST_START_RULE, DST_END_RULE = "360E2000", "B40E2000"
 
@@ -63,13 +68,35 @@ class ReadingColumns(Sequence):
 
 
 @dataclass
+class MeterReadingExport:
+    """One series of a usage point: its unit, flow direction (1 forward, 4 net, 19 reverse) and readings."""
+
+    unit: str  # Wh | W | therm | gal | ft3 | m3
+    readings: Sequence[tuple[int, int, float]] = field(default_factory=list)  # (UTC start, seconds, value)
+    power_of_ten: int = 0  # the exported integer value is value * 10**power_of_ten
+    flow_direction: int = 1
+    title: str = "readings"
+    qualities: dict[int, int] = field(default_factory=dict)  # start → ESPI QualityOfReading
+
+
+@dataclass
 class UsagePointExport:
+    """A usage point (a meter). `unit`/`readings`/`power_of_ten` are its first series (forward use);
+    `more` holds its other series (net and reverse flow, demand)."""
+
     key: str
     title: str
     service: str  # electric | gas | water
-    unit: str  # Wh | therm | gal | ft3 | m3
+    unit: str  # Wh | W | therm | gal | ft3 | m3
     readings: Sequence[tuple[int, int, float]] = field(default_factory=list)  # (UTC start, seconds, value)
-    power_of_ten: int = 0  # the exported integer value is value / 10**power_of_ten
+    power_of_ten: int = 0  # the exported integer value is value * 10**power_of_ten
+    more: Sequence[MeterReadingExport] = field(default_factory=list)
+    qualities: dict[int, int] = field(default_factory=dict)
+
+    def meter_readings(self) -> list[MeterReadingExport]:
+        """Its series that hold readings: a MeterReading without a block is never written."""
+        first = MeterReadingExport(self.unit, self.readings, self.power_of_ten, 1, "readings", self.qualities)
+        return [m for m in [first, *self.more] if m.readings]
 
 
 def _uuid(*parts: str) -> str:
@@ -108,7 +135,7 @@ def _next_month_start(start: int) -> int:
     return month_bounds(month_of(start))[1]
 
 
-def _columns(point: "UsagePointExport") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _columns(point: "MeterReadingExport") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The point's readings as starts, durations and integer values (value / 10**power_of_ten, rounded half
     to even as `round` does), one reading per start (the last given wins), in time order."""
     if not len(point.readings):
@@ -142,13 +169,26 @@ _READING = (
 )
 
 
-def _interval_block_text(starts, durations, values) -> str:
+_QUALITY = "<espi:ReadingQuality><espi:quality>%d</espi:quality></espi:ReadingQuality>"
+
+
+def _interval_block_text(starts, durations, values, qualities: dict[int, int]) -> str:
     """An IntervalBlock's content (one month's readings), written as text: its thousands of small elements
     built one lxml element at a time, or parsed from text and serialized again, took most of a download's
-    time. Only integers go into it."""
-    readings = "".join(
-        map(_READING.__mod__, zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True))
-    )
+    time. Only integers go into it. A reading with a quality carries its ReadingQuality first."""
+    rows = zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)
+    if not qualities:
+        readings = "".join(map(_READING.__mod__, rows))
+    else:
+        readings = "".join(
+            _READING.replace(
+                "<espi:IntervalReading>", "<espi:IntervalReading>" + _QUALITY % qualities[start], 1
+            )
+            % (duration, start, value)
+            if start in qualities
+            else _READING % (duration, start, value)
+            for duration, start, value in rows
+        )
     span = int(starts[-1] + durations[-1] - starts[0])
     return (
         f"<espi:IntervalBlock><espi:interval><espi:duration>{span}</espi:duration>"
@@ -192,10 +232,8 @@ def espi_feed(
         ),
     )
     for n, point in enumerate(usage_points, start=1):
-        kind, commodity, reading_kind = SERVICE[point.service]
+        kind, commodity = SERVICE[point.service]
         up_href = f"{root}/RetailCustomer/{subject}/UsagePoint/{n}"
-        mr_href = f"{up_href}/MeterReading/1"
-        rt_href = f"{root}/ReadingType/{subject}-{n}"
         usage_point = _espi("UsagePoint")
         category = etree.SubElement(usage_point, f"{{{ESPI_NS}}}ServiceCategory")
         etree.SubElement(category, f"{{{ESPI_NS}}}kind").text = str(kind)
@@ -209,53 +247,9 @@ def espi_feed(
             resource=usage_point,
             stamp=stamp,
         )
-        _entry(
-            feed,
-            subject=subject,
-            self_href=mr_href,
-            up=f"{up_href}/MeterReading",
-            related=(f"{mr_href}/IntervalBlock", rt_href),
-            title=f"{point.title}: readings",
-            resource=_espi("MeterReading"),
-            stamp=stamp,
-        )
-        starts, durations, values = _columns(point)
-        interval = int(durations[0]) if len(durations) else 3600
-        _entry(
-            feed,
-            subject=subject,
-            self_href=rt_href,
-            up=f"{root}/ReadingType",
-            related=(),
-            title=f"{point.title}: reading type",
-            stamp=stamp,
-            resource=_espi(
-                "ReadingType",
-                [
-                    ("accumulationBehaviour", 4),
-                    ("commodity", commodity),
-                    ("flowDirection", 1),
-                    ("intervalLength", interval),
-                    ("kind", reading_kind),
-                    ("powerOfTenMultiplier", -point.power_of_ten),
-                    ("uom", UOM[point.unit]),
-                ],
-            ),
-        )
-        for b, block in enumerate(_monthly_blocks(starts), start=1):
-            # A placeholder element, replaced by the block's text after serialization.
-            element = _espi("IntervalBlock")
-            element.text = marker
-            blocks.append(_interval_block_text(starts[block], durations[block], values[block]))
-            _entry(
-                feed,
-                subject=subject,
-                self_href=f"{mr_href}/IntervalBlock/{b}",
-                up=f"{mr_href}/IntervalBlock",
-                related=(),
-                title="",
-                stamp=stamp,
-                resource=element,
+        for m, series in enumerate(point.meter_readings(), start=1):
+            blocks += _meter_reading(
+                feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker
             )
     placeholder = f"<espi:IntervalBlock>{marker}</espi:IntervalBlock>".encode()
     pieces = etree.tostring(feed, xml_declaration=True, encoding="UTF-8").split(placeholder)
@@ -267,6 +261,65 @@ def espi_feed(
     return b"".join(out)
 
 
+def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker) -> list[str]:
+    """One series' MeterReading, ReadingType and IntervalBlock entries; the blocks' texts, in order, for the
+    placeholders left in the feed."""
+    mr_href = f"{up_href}/MeterReading/{m}"
+    rt_href = f"{root}/ReadingType/{subject}-{n}" + (f"-{m}" if m > 1 else "")
+    _entry(
+        feed,
+        subject=subject,
+        self_href=mr_href,
+        up=f"{up_href}/MeterReading",
+        related=(f"{mr_href}/IntervalBlock", rt_href),
+        title=f"{point.title}: {series.title}",
+        resource=_espi("MeterReading"),
+        stamp=stamp,
+    )
+    starts, durations, values = _columns(series)
+    interval = Counter(durations.tolist()).most_common(1)[0][0]
+    _entry(
+        feed,
+        subject=subject,
+        self_href=rt_href,
+        up=f"{root}/ReadingType",
+        related=(),
+        # the first series' title as it always was; the others name their series
+        title=f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type",
+        stamp=stamp,
+        resource=_espi(
+            "ReadingType",
+            [
+                ("accumulationBehaviour", ACCUMULATION.get(series.unit, 4)),
+                ("commodity", commodity),
+                ("flowDirection", series.flow_direction),
+                ("intervalLength", interval),
+                ("kind", MEASUREMENT_KIND[series.unit]),
+                ("powerOfTenMultiplier", -series.power_of_ten),
+                ("uom", UOM[series.unit]),
+            ],
+        ),
+    )
+    qualities = {int(start): int(quality) for start, quality in series.qualities.items()}
+    texts = []
+    for b, block in enumerate(_monthly_blocks(starts), start=1):
+        # A placeholder element, replaced by the block's text after serialization.
+        element = _espi("IntervalBlock")
+        element.text = marker
+        texts.append(_interval_block_text(starts[block], durations[block], values[block], qualities))
+        _entry(
+            feed,
+            subject=subject,
+            self_href=f"{mr_href}/IntervalBlock/{b}",
+            up=f"{mr_href}/IntervalBlock",
+            related=(),
+            title="",
+            stamp=stamp,
+            resource=element,
+        )
+    return texts
+
+
 def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
     """The common CSV layout. Times are the utility's local time with their UTC offset on every row."""
     out = io.StringIO()
@@ -274,7 +327,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
     writer = csv_writer(out)
     writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
     for point in usage_points:
-        for start, duration, value in sorted(point.readings):
+        for start, duration, value in sorted(point.readings):  # the forward series: CSV has no flow column
             begin = datetime.fromtimestamp(start, UTC).astimezone(LOCAL)
             end = datetime.fromtimestamp(start + duration, UTC).astimezone(LOCAL)
             writer.writerow(

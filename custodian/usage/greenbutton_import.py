@@ -57,10 +57,8 @@ SCHEMA_MESSAGES_PER_RESOURCE = 5
 _NS = {"e": ESPI_NS}
 _X_COUNT = etree.XPath("count(e:IntervalReading)", namespaces=_NS)
 _X_QUALITY = etree.XPath("count(e:IntervalReading/e:ReadingQuality)", namespaces=_NS)
-_X_STARTS = etree.XPath("e:IntervalReading/e:timePeriod/e:start/text()", namespaces=_NS, smart_strings=False)
-_X_DURATIONS = etree.XPath(
-    "e:IntervalReading/e:timePeriod/e:duration/text()", namespaces=_NS, smart_strings=False
-)
+# Each reading's timePeriod children in schema order (duration, then start): one pass instead of two.
+_X_PERIODS = etree.XPath("e:IntervalReading/e:timePeriod/*/text()", namespaces=_NS, smart_strings=False)
 _X_VALUES = etree.XPath("e:IntervalReading/e:value/text()", namespaces=_NS, smart_strings=False)
 
 
@@ -369,16 +367,18 @@ class _Reader:
             self.problem(line, "the block's start is not its first reading's start (its readings are kept)")
 
     def _fast(self, resource, raw: _RawSeries) -> bool:
+        """A block that passed the schema and has no ReadingQuality: three C-level XPath passes. Every
+        reading must have its duration, start and value (else `_one_by_one` says which has not)."""
         count = int(_X_COUNT(resource))
-        starts, durations, values = _X_STARTS(resource), _X_DURATIONS(resource), _X_VALUES(resource)
-        if not (len(starts) == len(durations) == len(values) == count):
+        periods, values = _X_PERIODS(resource), _X_VALUES(resource)
+        if not (len(periods) == 2 * count and len(values) == count):
             return False
         try:
-            s, d, v = (array("q", map(int, xs)) for xs in (starts, durations, values))
+            both, v = array("q", map(int, periods)), array("q", map(int, values))
         except (ValueError, OverflowError):
             return False
-        raw.starts.extend(s)
-        raw.durations.extend(d)
+        raw.durations.extend(both[0::2])
+        raw.starts.extend(both[1::2])
         raw.values.extend(v)
         raw.qualities.extend(array("h", bytes(2 * count)))
         self.result.readings_read += count

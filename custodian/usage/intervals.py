@@ -198,10 +198,11 @@ def blocks_from_series(
 
 def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):
     first = month_bounds(month)[0]
-    lengths = Counter(d for d in durations.tolist() if d in GRID_INTERVALS)
+    lengths, counts = np.unique(durations, return_counts=True)
+    fits = np.isin(lengths, GRID_INTERVALS)
     on_grid = np.zeros(len(starts), dtype=bool)
-    if lengths:
-        interval = lengths.most_common(1)[0][0]
+    if fits.any():
+        interval = int(lengths[fits][np.argmax(counts[fits])])
         on_grid = (durations == interval) & ((starts - first) % interval == 0)
     if on_grid.any():
         _place_grid(

@@ -1,12 +1,20 @@
-"""A customer's usage points for Green Button (Download My Data, the console's download): interval
-readings from the interval store where it has them, else the billing-cycle totals sealed in the vault, each
-covering its local calendar month; both read through the gate."""
+"""A customer's usage points for Green Button (Download My Data, the console's download): every usage point
+and series the interval store holds (forward, net and reverse flow, demand, billing periods, reading
+quality), and, for a service with none, the billing-cycle totals sealed in the vault, each covering its
+local calendar month; both read through the gate."""
 
 import json
 from datetime import datetime
 
-from custodian.usage.greenbutton_export import ReadingColumns, UsagePointExport
-from custodian.usage.intervals import reading_arrays
+from custodian.usage.greenbutton_export import MeterReadingExport, ReadingColumns, UsagePointExport
+from custodian.usage.intervals import (
+    PERIODS,
+    QUALITY,
+    reading_arrays,
+    readings_between,
+    series_parts,
+    series_readings,
+)
 from custodian.vault.gate import Actor, reveal, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds
 
@@ -86,29 +94,93 @@ def usage_points_for(
         client_ip=client_ip,
     )
     usage = json.loads(meter_usage or "{}")
-    points = []
+    points = _stored_points(blocks, start, end)
     for service, series in sorted(usage.items()):
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))
-        if unit is None:
+        if unit is None or any(p.service == service for p in points):
             continue
-        starts, durations, values = reading_arrays(blocks, start, end, service)
-        readings = ReadingColumns(starts, durations, values * factor)
-        kind = "interval"
-        if not readings:
-            kind, readings = "billing", []
-            for month in series.get("months", []):
-                month_start, month_end = month_bounds(month["month"])
-                duration = month_end - month_start
-                if start <= month_start and month_start + duration <= end:
-                    readings.append((month_start, duration, float(month["total"]) * factor))
+        readings = []
+        for month in series.get("months", []):
+            month_start, month_end = month_bounds(month["month"])
+            duration = month_end - month_start
+            if start <= month_start and month_start + duration <= end:
+                readings.append((month_start, duration, float(month["total"]) * factor))
         points.append(
             UsagePointExport(
                 key=service,
-                title=f"{service.title()} service ({SOURCE_TITLES[kind]})",
+                title=f"{service.title()} service ({SOURCE_TITLES['billing']})",
                 service=service,
                 unit=unit,
                 readings=readings,
                 power_of_ten=power,
+            )
+        )
+    return sorted(points, key=lambda p: (p.service, p.key))
+
+
+# Stored units (the service's billing unit) → Green Button unit, factor and scale; demand is kept in kW.
+_SERIES_UNITS = {
+    ("electric", False): ("Wh", 1000, 0),
+    ("electric", True): ("W", 1000, 0),
+    ("gas", False): ("therm", 1, 3),
+    ("water", False): ("gal", 1, 3),
+}
+_FLOW_TITLES = {1: "delivered to the customer", 4: "net", 19: "received from the customer"}
+
+
+def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
+    """Every usage point the interval store holds for the customer, each with all its series (forward, net
+    and reverse flow, demand; grid and billing-period readings; reading quality), whatever services the
+    customer's account lists."""
+    keys = sorted({b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)})
+    by_point: dict[tuple[str, int], list] = {}
+    for key in keys:
+        parts = series_parts(key.split(".")[0])
+        units = _SERIES_UNITS.get((parts["service"], parts["demand"]))
+        if units is None:
+            continue
+        unit, factor, power = units
+        if any(b.service == key + PERIODS for b in blocks):
+            readings = [(s, d, v * factor) for s, d, v in series_readings(blocks, start, end, key)]
+        else:  # grid readings only: kept as arrays from the store to the feed
+            starts, durations, values = reading_arrays(blocks, start, end, key)
+            readings = ReadingColumns(starts, durations, values * factor)
+        if not len(readings):
+            continue
+        qualities = {s: int(v) for s, _, v in readings_between(blocks, start, end, key + QUALITY) if v == v}
+        title = ("demand" if parts["demand"] else _FLOW_TITLES[parts["flow"]]) + (
+            f" ({key.split('.')[1]})" if "." in key else ""
+        )
+        by_point.setdefault((parts["service"], parts["point"]), []).append(
+            (
+                parts["flow"] != 1 or parts["demand"] or "." in key,
+                MeterReadingExport(
+                    unit=unit,
+                    readings=readings,
+                    power_of_ten=power,
+                    flow_direction=parts["flow"],
+                    title=title,
+                    qualities=qualities,
+                ),
+            )
+        )
+    points = []
+    for (service, number), series in sorted(by_point.items()):
+        series.sort(key=lambda item: item[0])
+        first, more = series[0][1], [m for _, m in series[1:]]
+        if first.flow_direction != 1 or series[0][0]:
+            first, more = MeterReadingExport(unit=first.unit, power_of_ten=first.power_of_ten), [first, *more]
+        name = service.title() + (f" service, usage point {number}" if number > 1 else " service")
+        points.append(
+            UsagePointExport(
+                key=service if number == 1 else f"{service}#{number}",
+                title=f"{name} ({SOURCE_TITLES['interval']})",
+                service=service,
+                unit=first.unit,
+                readings=first.readings,
+                power_of_ten=first.power_of_ten,
+                more=more,
+                qualities=first.qualities,
             )
         )
     return points

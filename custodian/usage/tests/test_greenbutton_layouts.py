@@ -217,3 +217,85 @@ def test_what_is_not_stored_makes_the_command_fail_after_storing_the_rest(custom
     )
     with pytest.raises(CommandError, match="6 of 11 readings were not stored"):
         call_command("import_green_button", str(path), "--customer", str(customer.pk), "--by", "fiona.field")
+
+
+def test_every_layout_round_trips_through_our_export(customer, other_customer, field_tech, as_customer):
+    """Import, export (valid against the schema), re-import for another customer: the same series, the same
+    readings, the same starts and lengths, the same quality codes."""
+    from lxml import etree
+
+    from custodian.testing import project_file
+    from custodian.usage.greenbutton_export import espi_feed
+    from custodian.usage.intervals import series_readings
+    from custodian.usage.services import usage_points_for
+    from custodian.vault.gate import reveal_intervals
+
+    up = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1"
+    entries = [L.entry(L.usage_point(), up, f"{L.ROOT}/RetailCustomer/9/UsagePoint")]
+    for n, (flow, uom, quality) in enumerate(((1, 72, 8), (19, 72, None), (1, 38, None)), start=1):
+        mr, rt = f"{up}/MeterReading/{n}", f"{L.ROOT}/ReadingType/{n}"
+        block = L.interval_block(L.hourly(JAN, 30, value=lambda i, n=n: 100 * n + i), quality=quality)
+        entries += [
+            L.entry(L.meter_reading(), mr, f"{up}/MeterReading", [rt]),
+            L.entry(L.reading_type(uom=uom, flow=flow), rt),
+            L.entry(block, f"{mr}/IntervalBlock/1", f"{mr}/IntervalBlock"),
+        ]
+    entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 7)], up_n=2)
+    entries += L.one_meter(
+        [L.local_days(datetime(2026, 3, 1, tzinfo=ZoneInfo("America/Chicago")), 14)], up_n=3
+    )
+    months = L.billing_months(2026, range(1, 4), "America/Chicago")
+    entries += L.one_meter([months], kind="1", uom=169, power=-3, up_n=4)
+    entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 1234)], kind="2", uom=128, power=-3, up_n=5)
+    first = _import(customer, field_tech, L.feed(*entries))
+    assert first.all_stored, first.problems
+    span = (JAN - 86400 * 30, JAN + 86400 * 100)
+
+    def held(who):
+        blocks = reveal_intervals(
+            actor=as_customer(who),
+            customer_id=who.pk,
+            purpose="providing_services",
+            start=span[0],
+            end=span[1],
+        )
+        return {b.service for b in blocks}, {key: series_readings(blocks, *span, key) for key in first.series}
+
+    points = usage_points_for(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=span[0],
+        end=span[1],
+    )
+    feed = espi_feed(subject="c1", base_url="https://opu.example", usage_points=points)
+    schema = etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
+    tree = etree.fromstring(feed)
+    schema.assertValid(tree)
+    espi = "{http://naesb.org/espi}"
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert {e.text for e in tree.iter(f"{espi}flowDirection")} == {"1", "19"}
+    assert {e.text for e in tree.iter(f"{espi}uom")} == {"72", "38", "169", "128"}
+    assert {e.text for e in tree.iter(f"{espi}kind")} >= {"12", "8", "58"}  # energy, demand, volume (water)
+    assert [e.text for e in tree.iter(f"{espi}quality")] == ["8"] * 30
+    # No MeterReading without a block: each one's IntervalBlock collection is some block's `up`.
+    block_ups = {
+        link.get("href")
+        for link in tree.iter(f"{atom}link")
+        if link.get("href").endswith("/IntervalBlock") and link.get("rel") == "up"
+    }
+    meter_readings = [
+        e.find(f"{atom}link[@rel='self']").get("href")
+        for e in tree.iter(f"{atom}entry")
+        if e.find(f"{atom}content/{espi}MeterReading") is not None
+    ]
+    assert len(meter_readings) == 7 and all(f"{h}/IntervalBlock" in block_ups for h in meter_readings)
+    again = _import(other_customer, field_tech, feed)
+    assert again.all_stored, again.problems
+    assert sorted(again.series) == sorted(first.series)
+    services_first, readings_first = held(customer)
+    services_again, readings_again = held(other_customer)
+    assert services_again == services_first
+    for key, readings in readings_first.items():
+        assert [(s, d) for s, d, _ in readings_again[key]] == [(s, d) for s, d, _ in readings], key
+        assert [v for *_, v in readings_again[key]] == pytest.approx([v for *_, v in readings]), key
