@@ -38,6 +38,7 @@ urlpatterns = [
     path("me/delete-my-data/", privacy_views.erasure, name="erasure"),
     path("me/messages/<id:message_id>/letter.pdf", my_data_views.sent_letter_pdf, name="letter_pdf"),
     path("me/usage/", usage_views.usage, name="usage"),
+    path("me/usage/upload/", usage_views.usage_upload, name="usage_upload"),
     path("me/green-button.<str:fmt>", usage_views.green_button, name="green_button"),
     path("me/comparison/", usage_views.comparison, name="comparison"),
     path("me/comparison.pdf", usage_views.comparison_pdf, name="comparison_pdf"),

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal.access import portal_actor, portal_required
-from custodian.usage.forms import PeriodForm
+from custodian.usage.forms import PeriodForm, UsageUploadForm
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
+from custodian.usage.intervals import parse_green_button, usage_upload_by_customer
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import my_comparison, my_usage, usage_points_for
 from custodian.vault.gate import reveal
@@ -55,6 +56,40 @@ def green_button(request, fmt):
         response = HttpResponse(green_button_csv(points), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="green-button.{fmt}"'
     return response
+
+
+@portal_required
+def usage_upload(request):
+    """Upload my own Green Button file (from another utility, an earlier meter, an energy app): read like a
+    staff import, every problem listed with its line, the readings marked "customer upload"."""
+
+    form = UsageUploadForm(request.POST or None, request.FILES or None)
+    summary = None
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            upload = form.cleaned_data["file"]
+            summary = usage_upload_by_customer(
+                customer_id=request.customer_id,
+                result=parse_green_button(upload),
+                size=upload.size,
+                actor=portal_actor(request),
+                client_ip=client_ip(request),
+            )
+            status = 400 if summary.refused else 422 if summary.readings_refused else 200
+    return render(
+        request,
+        "portal/usage_upload.html",
+        {
+            "form": form,
+            "summary": summary,
+            "problems": summary.problems[:200] if summary else [],
+            "notice": current_policy().notices["metering"],
+        },
+        status=status,
+    )
 
 
 @portal_required

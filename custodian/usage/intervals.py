@@ -25,6 +25,7 @@ from custodian.usage.greenbutton_import import (
 )
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of, months_between
+from custodian.vault.models import Channel
 from custodian.vault.services import Submission, interval_blocks_record
 
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at
@@ -294,6 +295,25 @@ def usage_import(
         submission=submission,
         actor=system_actor("usage_import", on_behalf_of=imported_by),
         client_ip=client_ip,
+    )
+
+
+def usage_upload_by_customer(
+    *, customer_id: int, result: ImportResult, size: int, actor, client_ip: str = ""
+) -> UsageImportSummary:
+    """The customer's own Green Button file (from the portal), stored like a staff import and merged with
+    what is held, its provenance "customer upload"; the merge read is the customer's own, logged like any."""
+    if getattr(actor, "kind", None) != "customer" or actor.customer_id != customer_id:
+        raise PermissionDenied("a customer uploads only their own readings")
+    submission = Submission(
+        channel=Channel.FILE_IMPORT,
+        notice_key="metering",
+        recorded_by_label="customer upload",
+        # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
+        note=f"Green Button file uploaded by the customer in the portal ({size} bytes)",
+    )
+    return _store(
+        customer_id=customer_id, result=result, submission=submission, actor=actor, client_ip=client_ip
     )
 
 
