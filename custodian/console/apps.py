@@ -8,7 +8,7 @@ class ConsoleConfig(AppConfig):
     def ready(self):
         # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.console.access import may_open
-        from custodian.console.navigation import SECTIONS
+        from custodian.console.navigation import SECTIONS, home_cards
         from custodian.web import navigation
 
-        navigation.register("console", navigation.Area("Console", SECTIONS, may_open))
+        navigation.register("console", navigation.Area("Console", SECTIONS, may_open, home_cards))

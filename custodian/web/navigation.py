@@ -7,10 +7,22 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Card:
+    """A figure on an area's home page, with the link that shows what it counts."""
+
+    heading: str
+    figure: str
+    text: str
+    link: str
+    link_label: str
+
+
+@dataclass(frozen=True)
 class Area:
     label: str
     sections: list[tuple[str, list[tuple[str, str]]]]  # (heading, [(link text, URL name)])
     may_open: Callable[[object, str], bool] | None = None  # (request, URL name): the page's own rule
+    home_cards: Callable[[object], list[Card]] | None = None  # (request): the figures on the area's home
 
 
 _AREAS: dict[str, Area] = {}

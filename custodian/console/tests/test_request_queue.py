@@ -1,6 +1,7 @@
 """The request queue as staff work it: what each request is, the customer hidden, channel, owner, who entered
 it, age and the due date's service level; filters and orders; closing asks first and needs an outcome."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -59,3 +60,16 @@ def test_closing_needs_an_outcome_and_a_confirmation(console, service_rep, custo
     assert req.status == "closed"
     detail = client.get(f"/staff/requests/{req.pk}/").content.decode()
     assert "Meter re-read; bill corrected." in detail and "Closed" in detail
+
+
+def test_the_console_home_counts_my_queue_due_soon_and_overdue(console, service_rep, customer, open_request):
+    late = open_request(customer, "customer_service")
+    open_request(customer, "customer_service")
+    open_request(customer, "billing")  # another service's: not in this member's queue
+    CustomerRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
+    html = console(service_rep).get("/staff/").content.decode()
+    figures = dict(
+        re.findall(r'<h2 class="usa-card__heading">([^<]+)</h2>.*?<p class="figure">(\d+)', html, re.S)
+    )
+    assert figures == {"My queue": "2", "Due soon": "1", "Overdue": "1"}
+    assert 'href="/staff/requests/?due=overdue"' in html

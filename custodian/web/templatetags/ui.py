@@ -304,3 +304,10 @@ def hour_points(rows, value: str = "kwh"):
 
 def _hour(h: int) -> str:
     return f"{(h % 12) or 12} {'am' if h < 12 else 'pm'}"
+
+
+@register.inclusion_tag("ui/home_cards.html", takes_context=True)
+def home_cards(context, area_name: str):
+    """The figures an area registered for its home page (the console: my queue, due soon, overdue)."""
+    area = navigation.area(area_name)
+    return {"cards": area.home_cards(context["request"]) if area.home_cards else []}
