@@ -56,6 +56,8 @@ class Action(StrEnum):
     REPRESENTATIVE_ADDED = "representative_added"
     REPRESENTATIVE_VERIFIED = "representative_verified"
     REPRESENTATIVE_REVOKED = "representative_revoked"
+    # A customer's portal password set from a reset link (custodian.portal.password_reset).
+    PORTAL_PASSWORD_RESET = "portal_password_reset"
 
 
 # Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
@@ -95,6 +97,7 @@ CHANGE_ACTIONS = frozenset(
         Action.REPRESENTATIVE_ADDED,
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,
+        Action.PORTAL_PASSWORD_RESET,
     }
 )
 

@@ -3,6 +3,7 @@ optional second factor, re-authentication."""
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,12 @@ from custodian.casework.representatives import RepresentativeError, invitation_o
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, portal_required
+from custodian.portal.password_reset import (
+    RESET_HOURS,
+    portal_password_reset_request,
+    portal_password_set,
+    reset_account,
+)
 from custodian.portal.services import (
     Enrolment,
     EnrolmentError,
@@ -235,3 +242,45 @@ def representative_setup(request, token):
                 },
             )
     return render(request, "portal/representative_setup.html", {"form": form})
+
+
+def password_forgotten(request):
+    """Ask for a reset link. The answer is the same whether or not the address signs in."""
+    form = forms.PasswordResetAskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(request, scope="portal-password-reset", limit=10, window_seconds=3600):
+            form.add_error(None, "Too many requests from your network. Try again in an hour, or call us.")
+            return render(request, "portal/password_forgotten.html", {"form": form}, status=429)
+        portal_password_reset_request(
+            email=form.cleaned_data["email"],
+            reset_url=lambda uid, token: request.build_absolute_uri(
+                reverse("portal:password_reset", args=[uid, token])
+            ),
+        )
+        messages.info(
+            request,
+            "If that address signs in to My account, we sent it a link to set a new password. "
+            f"It works once, for {RESET_HOURS} hours.",
+        )
+        return redirect("portal:login")
+    return render(request, "portal/password_forgotten.html", {"form": form})
+
+
+def password_reset(request, uid, token):
+    account = reset_account(uid, token)
+    if account is None:
+        return render(
+            request,
+            "portal/message.html",
+            {
+                "title": "Link not valid",
+                "message": "This link has expired or was used already. Ask for a new one at sign-in.",
+            },
+            status=400,
+        )
+    form = forms.PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        portal_password_set(account=account, password=form.cleaned_data["password"])
+        messages.success(request, "Your new password is set. Sign in with it.")
+        return redirect("portal:login")
+    return render(request, "portal/password_reset.html", {"form": form})

@@ -224,3 +224,22 @@ class RepresentativeSetupForm(forms.Form):
     def clean_password(self):
         validate_password(self.cleaned_data["password"])
         return self.cleaned_data["password"]
+
+
+class PasswordResetAskForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address you sign in with",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Enter an e-mail address such as name@example.com."},
+    )
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label="New password (12 characters or more)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password(self):
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]

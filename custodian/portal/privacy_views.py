@@ -43,6 +43,7 @@ CHANGE_LABELS = {
     Action.SERVICE_STOPPED: "Stopped your service",
     Action.SERVICE_MOVED: "Moved your service",
     Action.SERVICE_CHANGE_ASKED: "Recorded your request to stop or move service",
+    Action.PORTAL_PASSWORD_RESET: "Set a new password for My account from a link we e-mailed",
 }
 
 

@@ -1,0 +1,94 @@
+"""A forgotten portal password: a link by e-mail (through the outbox, on the record) to the address that
+signs in, valid for a few hours and once (Django's token changes with the password). The answer to the
+request is the same whether or not the address signs in, so the form can't be used to find customers."""
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.bounds import MAX_ID
+from custodian.outbox.services import message_send
+from custodian.portal.models import PortalAccount
+from custodian.portal.services import login_name
+
+RESET_HOURS = 2
+
+
+class ResetTokens(PasswordResetTokenGenerator):
+    """Django's reset tokens (they change when the password does: a link works once), for RESET_HOURS."""
+
+    key_salt = "custodian.portal.password_reset"
+
+    def check_token(self, user, token) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= RESET_HOURS * 3600
+
+
+TOKENS = ResetTokens()
+
+
+def _account_of(user_id) -> PortalAccount | None:
+    return (
+        PortalAccount.objects.select_related("user", "customer")
+        .filter(user_id=user_id, confirmed_at__isnull=False, user__is_active=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def portal_password_reset_request(*, email: str, reset_url) -> bool:
+    """E-mail a reset link if `email` signs in to a confirmed account; whether it did is for the caller's
+    tests only, never for the page. `reset_url(uid, token)` builds the link."""
+    account = (
+        PortalAccount.objects.select_related("user", "customer")
+        .filter(user__username=login_name(email), confirmed_at__isnull=False, user__is_active=True)
+        .first()
+    )
+    if account is None:
+        return False
+    uid = urlsafe_base64_encode(force_bytes(account.user.pk))
+    message_send(
+        to_address=email,
+        to_customer=account.customer,
+        template="portal_password_reset",
+        context={"reset_url": reset_url(uid, TOKENS.make_token(account.user)), "hours": RESET_HOURS},
+        sent_by_job="portal_enrolment",
+    )
+    return True
+
+
+def reset_account(uid: str, token: str) -> PortalAccount | None:
+    """The account a reset link is for, if the link is still good."""
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if not 1 <= user_id <= MAX_ID:
+        return None
+    account = _account_of(user_id)
+    if account is None or not TOKENS.check_token(account.user, token):
+        return None
+    return account
+
+
+@transaction.atomic
+def portal_password_set(*, account: PortalAccount, password: str) -> None:
+    """The new password, recorded in the access log as a change to the customer's sign-in."""
+    account.user.set_password(password)
+    account.user.save(update_fields=["password"])
+    append_change(
+        action=Action.PORTAL_PASSWORD_RESET,
+        actor_kind="customer",
+        actor_id=str(account.customer_id),
+        actor_label="the customer",
+        customer_ids=[account.customer_id],
+        reason="password set from a reset link sent by e-mail",
+    )

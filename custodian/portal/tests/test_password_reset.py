@@ -1,0 +1,55 @@
+"""A forgotten portal password: a link by e-mail through the outbox, the same answer for any address, the link
+good once and for a few hours, the change in the access log."""
+
+import re
+
+from django.core import mail
+from django.test import Client
+
+from custodian.audit.models import AccessEvent
+from custodian.outbox.models import OutboundMessage
+from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (the fixture)
+
+NEW = "another long portal passphrase"
+
+
+def ask(client, email):
+    return client.post("/portal/password/", {"email": email}, follow=True).content.decode()
+
+
+def test_a_reset_link_by_e_mail_sets_a_new_password_once(households):  # noqa: F811
+    (customer, app), _ = households
+    signed_in(app, "pat@example.com")
+    client = Client()
+    before = len(mail.outbox)
+    unknown = ask(client, "nobody@example.com")
+    assert len(mail.outbox) == before  # nothing sent, and the page says the same as for a known address
+    known = ask(client, "pat@example.com")
+    message = "If that address signs in to My account, we sent it a link"
+    assert message in unknown and message in known
+    sent = mail.outbox[-1]
+    assert sent.to == ["pat@example.com"] and OutboundMessage.objects.filter(template="portal_password_reset")
+    link = re.search(r"http://testserver(/portal/password/[^\s]+/)", sent.body).group(1)
+    assert "Choose a new password" in client.get(link).content.decode()
+    weak = client.post(link, {"password": "short"})
+    assert weak.status_code == 200 and "New password" in weak.content.decode()  # the field named
+    done = client.post(link, {"password": NEW}, follow=True).content.decode()
+    assert "Your new password is set." in done
+    assert client.post("/portal/sign-in/", {"email": "pat@example.com", "password": NEW}).status_code == 302
+    assert (
+        Client().post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD}).status_code
+        == 200
+    )
+    assert client.get(link).status_code == 400  # used once: the token changed with the password
+    event = AccessEvent.objects.get(action="portal_password_reset")
+    assert event.customer_id == str(customer.pk) and event.actor_kind == "customer"
+
+
+def test_a_forged_or_mangled_link_is_refused(households):  # noqa: F811
+    client = Client()
+    for path in (
+        "/portal/password/MQ/forged-token/",
+        "/portal/password/!!!/x/",
+        "/portal/password/9999999/x/",
+    ):
+        assert client.get(path).status_code == 400
