@@ -53,3 +53,16 @@ def test_a_forged_or_mangled_link_is_refused(households):  # noqa: F811
         "/portal/password/9999999/x/",
     ):
         assert client.get(path).status_code == 400
+
+
+def test_a_reset_ends_every_session_signed_in_with_the_old_password(households):  # noqa: F811
+    """Someone who had the old password and a session keeps nothing once the customer resets it."""
+    (_, app), _ = households
+    earlier = signed_in(app, "pat@example.com")
+    assert earlier.get("/portal/me/").status_code == 200
+    client = Client()
+    ask(client, "pat@example.com")
+    link = re.search(r"http://testserver(/portal/password/[^\s]+/)", mail.outbox[-1].body).group(1)
+    client.post(link, {"password": NEW})
+    after = earlier.get("/portal/me/")
+    assert after.status_code == 302 and "/portal/sign-in/" in after["Location"]
