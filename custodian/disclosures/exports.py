@@ -2,6 +2,11 @@
 function needs no identity, opted-out customers left out of marketing mailings, a file only the vendor can
 read, a manifest with a checksum, and an accounting entry for every customer in the file.
 
+Data in dispute travels with the customer's statement of disagreement (Minn. Stat. § 13.04 subd. 4(a)):
+every row of a CSV export ends with the `statement_of_disagreement` column, filled for the customers whose
+statement concerns any category the vendor's function receives; a file with a fixed layout (the bank's NACHA
+file) gets the statements in a second file encrypted to the same vendor, named in the manifest.
+
 Crash safety: the file is written as `<name>.partial` and renamed when complete; the accounting entries and
 the `done` mark are written in one transaction after that. An export that died (still `running`) is
 cleaned up — its files deleted, marked `failed` — before the next one starts, so no file is ever marked
@@ -30,7 +35,12 @@ from custodian.csvfile import csv_writer
 from custodian.customers.models import Customer, CustomerClass
 from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
-from custodian.disclosures.services import AccountingError, current_determination, disclosure_entries_record
+from custodian.disclosures.services import (
+    AccountingError,
+    current_determination,
+    disagreement_texts,
+    disclosure_entries_record,
+)
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
@@ -39,6 +49,8 @@ from custodian.vault.notice_rule import notice_uncovered_among
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
 CHUNK = 2000
+STATEMENT_COLUMN = "statement_of_disagreement"
+STATEMENTS_SUFFIX = ".statements.bin"
 REPORT_MAILING = "report_mailing"
 LETTER_MAILING = "letter_mailing"
 NO_DETERMINATION = (
@@ -111,11 +123,25 @@ def _cleanup_stale(vendor: Vendor) -> int:
     """Exports of this vendor that never finished: delete their files, mark them failed."""
     stale = list(VendorExport.objects.filter(vendor=vendor, status="running"))
     for export in stale:
-        for suffix in ("", ".partial", ".manifest.json"):
+        for suffix in ("", ".partial", ".manifest.json", STATEMENTS_SUFFIX):
             (export_dir() / f"{export.file_name}{suffix}").unlink(missing_ok=True)
         export.status, export.finished_at = "failed", timezone.now()
         export.save(update_fields=["status", "finished_at"])
     return len(stale)
+
+
+def statements_for_export(*, customer_ids, categories, requested_by) -> dict[int, str]:
+    """The statements of disagreement that go with these customers' data in these categories, one text per
+    customer (each statement dated, with the data it concerns), read through the gate as the disclosures job:
+    the law, not the vendor's function, requires them to travel with the data."""
+    policy = current_policy()
+    texts: dict[int, list[str]] = {}
+    for s in disagreement_texts(customer_ids=customer_ids, categories=categories, on_behalf_of=requested_by):
+        about = ", ".join(policy.categories[c].label for c in s["data"] if c in policy.categories)
+        texts.setdefault(s["customer"], []).append(
+            f"Statement of disagreement recorded {s['recorded_at'][:10]} about {about}: {s['statement']}"
+        )
+    return {cid: "\n".join(found) for cid, found in texts.items()}
 
 
 def _size_band(sqft: int) -> str:
@@ -136,6 +162,7 @@ class ExportInProgress:
     determination: object
     record: dict
     digest: str = ""
+    statements: dict | None = None  # the companion file of statements of disagreement, when there is one
 
     def close(self, *, rows: int, **described) -> None:
         """The finished file under its own name, its SHA-256, and its manifest beside it (`described`: what
@@ -150,6 +177,7 @@ class ExportInProgress:
             "function": self.function.key,
             "categories": sorted(self.function.categories),
             **described,
+            **({"statements_of_disagreement": self.statements} if self.statements else {}),
             "rows": rows,
             "file": name,
             "sha256": self.digest,
@@ -158,6 +186,26 @@ class ExportInProgress:
             "encryption": "AES-256-GCM chunks; key sealed to the vendor's X25519 key (libsodium sealed box)",
         }
         (export_dir() / f"{name}.manifest.json").write_text(json.dumps(manifest, indent=2))
+
+    def statements_attach(self, rows: list[dict]) -> None:
+        """The statements of disagreement for a file whose layout can't carry them, as a second file
+        encrypted to the vendor (its own key, sealed in the manifest): JSON rows naming the file's reference
+        for the person, the data and the statement."""
+        if not rows:
+            return
+        name = f"{self.export.file_name}{STATEMENTS_SUFFIX}"
+        writer = ExportWriter(
+            export_dir() / name,
+            export_id=f"{self.export.pk}:statements",
+            vendor_public_key=self.export.vendor.public_key,
+        )
+        try:
+            writer.write(json.dumps(rows, indent=2).encode(), last=True)
+            writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+        self.statements = {"file": name, "sealed_key": writer.sealed_key, "count": len(rows)}
 
     def accounted(self, *, customer_ids, rows: int, reason: str) -> None:
         """In the caller's transaction, once closed: every customer in the file in the accounting of
@@ -270,6 +318,7 @@ def vendor_export_run(
         header = list(special.header)
     if not function.identity:
         header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
+    header += [STATEMENT_COLUMN]
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
     try:
@@ -287,14 +336,19 @@ def vendor_export_run(
                     purpose=function.purpose,
                     action=Action.VENDOR_EXPORT,
                 )
+                disputed = statements_for_export(
+                    customer_ids=part, categories=cats, requested_by=requested_by
+                )
                 if special is not None:
                     for row in special.rows(actor=actor, customer_ids=part, values=values):
-                        out.writerow(row)
+                        out.writerow([*row, disputed.get(row[0], "")])
                         sent.append(row[0])
                 elif function.identity:
                     sent += part
                     for cid in part:
-                        out.writerow([cid] + [values[cid].get(f, "") for f in fields])
+                        out.writerow(
+                            [cid] + [values[cid].get(f, "") for f in fields] + [disputed.get(cid, "")]
+                        )
                 else:
                     sent += part
                     names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
@@ -310,6 +364,7 @@ def vendor_export_run(
                                 if p
                                 else ["", "", "", ""]
                             )
+                            + [disputed.get(cid, "")]
                         )
             last = start + batch >= len(ids)
             writer.write(buffer.getvalue().encode(), last=last)
@@ -378,7 +433,16 @@ def letters_export_run(
             buffer = io.StringIO()
             out = csv_writer(buffer)
             if start == 0:
-                out.writerow(["letter_ref", "customer_ref", "name", "mailing_address", "letter_pdf_base64"])
+                out.writerow(
+                    [
+                        "letter_ref",
+                        "customer_ref",
+                        "name",
+                        "mailing_address",
+                        "letter_pdf_base64",
+                        STATEMENT_COLUMN,
+                    ]
+                )
             if part:
                 values = reveal_many(
                     actor=actor,
@@ -393,6 +457,11 @@ def letters_export_run(
                     if all(values[letter.customer_id].get(f) for f in ("name", "mailing_address"))
                 ]
                 unaddressed += [letter.message_id for letter in part if letter not in addressed]
+                disputed = statements_for_export(
+                    customer_ids=sorted({letter.customer_id for letter in addressed}),
+                    categories=sorted(function.categories),
+                    requested_by=requested_by,
+                )
                 texts = reveal_documents_many(
                     actor=actor,
                     refs=[(letter.customer_id, letter.text_ref) for letter in addressed],
@@ -411,6 +480,7 @@ def letters_export_run(
                             mine["name"],
                             mine["mailing_address"],
                             base64.b64encode(pdf).decode(),
+                            disputed.get(letter.customer_id, ""),
                         ]
                     )
             writer.write(buffer.getvalue().encode(), last=start + CHUNK >= len(letters))
@@ -441,7 +511,9 @@ __all__ = [
     "AccountingError",
     "ExportRefused",
     "LetterToMail",
+    "STATEMENT_COLUMN",
     "letters_export_run",
     "reidentify",
+    "statements_for_export",
     "vendor_export_run",
 ]

@@ -20,7 +20,7 @@ from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
-from custodian.disclosures.exports import export_admit, export_open
+from custodian.disclosures.exports import STATEMENT_COLUMN, export_admit, export_open, statements_for_export
 from custodian.disclosures.models import Vendor, VendorExport
 from custodian.payments.models import AchDebit, Autopay
 from custodian.payments.nacha import (
@@ -184,6 +184,17 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
     except BaseException:
         writer.abort()
         raise
+    # A NACHA file has no room for a statement of disagreement: those go beside it, by debit reference.
+    disputed = statements_for_export(
+        customer_ids=sorted({d.bill.customer_id for d, _ in kept}), categories=cats, requested_by=requested_by
+    )
+    run.statements_attach(
+        [
+            {"debit_reference": reference, STATEMENT_COLUMN: disputed[d.bill.customer_id]}
+            for d, reference in kept
+            if d.bill.customer_id in disputed
+        ]
+    )
     run.close(rows=len(kept), format="NACHA PPD debits")
     sent = sorted({d.bill.customer_id for d, _ in kept})
     with transaction.atomic():

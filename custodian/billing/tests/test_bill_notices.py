@@ -68,7 +68,15 @@ def test_printed_bills_go_to_the_mailing_vendor_as_the_portals_pdf(town, printer
     paperless_set(customer_id=town[0].pk, paperless=True, channel="portal")
     export = vendor_export_run(vendor=vendor, requested_by=privacy_officer)
     rows = rows_of(export, private)
-    assert list(rows[0]) == ["customer_ref", "name", "mailing_address", "bill", "cycle", "bill_pdf_base64"]
+    assert list(rows[0]) == [
+        "customer_ref",
+        "name",
+        "mailing_address",
+        "bill",
+        "cycle",
+        "bill_pdf_base64",
+        "statement_of_disagreement",
+    ]
     sent = {int(r["customer_ref"]) for r in rows}
     assert sent == {town[1].pk, town[2].pk}  # the paperless customer is left out
     bill = Bill.objects.get(pk=int(rows[0]["bill"]))

@@ -59,7 +59,7 @@ def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
         requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
     )
     rows = rows_of(export, keys[0])
-    assert set(rows[0]) == {"customer_ref", "name", "mailing_address"}
+    assert set(rows[0]) == {"customer_ref", "name", "mailing_address", "statement_of_disagreement"}
     assert {r["name"] for r in rows} == {"Alice Anderson", "Bob Brandt"}
     raw = (export_dir() / export.file_name).read_bytes()
     assert b"Alice" not in raw
@@ -79,6 +79,7 @@ def test_the_consumption_report_vendor_never_gets_names(keys, privacy_officer, c
         "size_band",
         "heating_fuel",
         "zip_code",
+        "statement_of_disagreement",
     }
     text = json.dumps(rows)
     assert (

@@ -41,6 +41,7 @@ def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood
         "mailing_address",
         "report_month",
         "report_pdf_base64",
+        "statement_of_disagreement",
     }
     eligible = {p[0] for p in neighbourhood.premises if p[1] == "residential" and not (p[6] or p[7] or p[8])}
     assert {int(r["customer_ref"]) for r in rows} <= eligible

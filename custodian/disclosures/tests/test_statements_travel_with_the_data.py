@@ -1,0 +1,112 @@
+"""A statement of disagreement travels with the data it concerns (Minn. Stat. § 13.04 subd. 4(a)): every
+vendor export whose function receives that data carries the statement beside the customer's row (the bank's
+NACHA file, which has no room for it, in a second file encrypted to the bank); an export of other data does
+not; the statement is read through the gate, on the record."""
+
+import json
+from datetime import date
+
+from django.core.management import call_command
+
+from custodian.audit.models import AccessEvent
+from custodian.casework.models import CustomerRequest
+from custodian.disclosures.exports import STATEMENT_COLUMN, export_dir, vendor_export_run
+from custodian.disclosures.models import VendorExport
+from custodian.disclosures.services import disagreement_record
+from custodian.disclosures.tests.test_vendor_exports import keys, make_vendor, rows_of
+from custodian.outbox.services import letter_send
+from custodian.outbox.tests.test_letters import CONTEXT, letter_vendor
+from custodian.outbox.tests.test_letters import rows_of as letter_rows_of
+from custodian.payments.autopay import ach_export_run
+from custodian.payments.tests.test_autopay import bank, on_autopay
+from custodian.vault.export_crypto import read_export
+from custodian.vault.services import Submission
+
+__all__ = ["bank", "keys", "letter_vendor", "on_autopay"]  # fixtures shared with the exports' own tests
+
+STATEMENT = "October's reading is twice my usual use; the meter was read wrong."
+PORTAL = Submission(channel="portal", notice_key="portal_request", recorded_by_label="the customer")
+
+
+def disagree(customer, categories, statement=STATEMENT):
+    """Dana's challenge was declined; her statement of disagreement is kept with the data."""
+    request = CustomerRequest.objects.create(
+        customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
+    )
+    return disagreement_record(
+        customer_id=customer.pk,
+        request_id=request.pk,
+        categories=categories,
+        statement=statement,
+        submission=PORTAL,
+    )
+
+
+def test_a_pseudonymous_usage_export_carries_the_statement_on_the_customers_row(
+    keys, privacy_officer, customer, other_customer
+):
+    disagree(customer, ["meter_usage"])
+    vendor = make_vendor("consumption_reports", keys, privacy_officer)
+    export = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+    rows = rows_of(export, keys[0])
+    carried = [r for r in rows if r[STATEMENT_COLUMN]]
+    assert len(rows) == 2 and len(carried) == 1
+    assert STATEMENT in carried[0][STATEMENT_COLUMN] and "Meter" in carried[0][STATEMENT_COLUMN]
+    assert b"twice my usual" not in (export_dir() / export.file_name).read_bytes()
+    # Read through the gate as the disclosures job, for the law's sake, on behalf of the privacy officer.
+    read = AccessEvent.objects.get(
+        customer_id=str(customer.pk), categories="correspondence", decision="allow"
+    )
+    assert read.actor_kind == "system" and read.purpose == "legal_obligations"
+
+
+def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, customer, other_customer):
+    disagree(customer, ["meter_usage"])
+    export = vendor_export_run(
+        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
+    )
+    assert [r[STATEMENT_COLUMN] for r in rows_of(export, keys[0])] == ["", ""]
+
+
+def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
+    customer, other_customer, letter_vendor, privacy_officer
+):
+    disagree(customer, ["mailing_address"], "My mailing address is the PO box, not the street address.")
+    vendor, private_key = letter_vendor
+    letter_send(to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer)
+    letter_send(
+        to_customer=other_customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+    )
+    call_command("letters_mail", "--vendor", str(vendor.pk), "--by", privacy_officer.username)
+    rows = letter_rows_of(VendorExport.objects.get(vendor=vendor), private_key)
+    by_name = {r["name"]: r[STATEMENT_COLUMN] for r in rows}
+    assert "PO box" in by_name["Alice Anderson"] and by_name["Bob Brandt"] == ""
+
+
+def test_the_banks_debit_file_has_the_statements_beside_it(on_autopay, bank, privacy_officer):
+    vendor, private = bank
+    disagree(on_autopay[0].customer, ["bank_account"], "I closed that account in March; do not debit it.")
+    export = ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
+    manifest = json.loads((export_dir() / f"{export.file_name}.manifest.json").read_text())
+    companion = manifest["statements_of_disagreement"]
+    assert companion["count"] == 1
+    (row,) = json.loads(
+        b"".join(
+            read_export(
+                export_dir() / companion["file"],
+                export_id=f"{export.pk}:statements",
+                sealed_key=companion["sealed_key"],
+                vendor_private_key=private,
+            )
+        )
+    )
+    debits = b"".join(
+        read_export(
+            export_dir() / export.file_name,
+            export_id=str(export.pk),
+            sealed_key=export.sealed_key,
+            vendor_private_key=private,
+        )
+    ).decode()
+    assert row["debit_reference"] in debits and "closed that account" in row[STATEMENT_COLUMN]
+    assert b"closed that account" not in (export_dir() / companion["file"]).read_bytes()
