@@ -52,6 +52,7 @@ class Action(StrEnum):
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
     DISAGREEMENT_RECORDED = "disagreement_recorded"
     CORRECTION_NOTICE_SENT = "correction_notice_sent"
+    METER_CHALLENGE_RESULT = "meter_challenge_result"
     # Authorised representatives (custodian.casework.representatives).
     REPRESENTATIVE_ADDED = "representative_added"
     REPRESENTATIVE_VERIFIED = "representative_verified"
@@ -94,6 +95,7 @@ CHANGE_ACTIONS = frozenset(
         Action.SERVICE_CHANGE_ASKED,
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,
+        Action.METER_CHALLENGE_RESULT,
         Action.REPRESENTATIVE_ADDED,
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,

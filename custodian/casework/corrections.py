@@ -33,6 +33,11 @@ APPEAL = (
     "Data Practices Office of the Minnesota Department of Administration, St. Paul, within 60 days of this "
     "letter, enclosing a copy of it."
 )
+# What the service that re-read the meter or reviewed the bill found, as the result letter says it.
+METER_RESULTS = {
+    "confirmed": "We checked the readings you challenged and found them accurate",
+    "corrected": "We found the readings you challenged were wrong and have corrected them",
+}
 METER_OUTCOMES = {
     "reread": ("field_services", "Field services will read your meter again and check it"),
     "adjustment": ("billing", "Billing will adjust your bill for the readings in question"),
@@ -206,12 +211,18 @@ def correction_notice_posted(*, notice: CorrectionNotice, by) -> CorrectionNotic
 
 
 def _outcome_letter(
-    request: CustomerRequest, by, *, outcome: str, follow_up: str, disagree: bool = False
+    request: CustomerRequest,
+    by,
+    *,
+    outcome: str,
+    follow_up: str,
+    disagree: bool = False,
+    template: str = "correction_outcome",
 ) -> None:
     """The outcome of an accuracy challenge, to the customer by letter, with the right to appeal."""
     letter_send(
         to_customer=request.customer,
-        template="correction_outcome",
+        template=template,
         context={
             "request_id": request.pk,
             "outcome": outcome,
@@ -293,3 +304,51 @@ def meter_challenge_route(*, request: CustomerRequest, by, outcome: str, note: s
     return request_hand_off(
         request=request, to_service=service, reason=f"meter challenge, {what.lower()}", by=by
     )
+
+
+def meter_challenge_routed(request: CustomerRequest) -> bool:
+    """A challenge of meter readings that was sent to a re-read or a billing adjustment."""
+    return (
+        request.kind == RequestKind.CORRECTION and request.history.filter(action="meter_challenge").exists()
+    )
+
+
+@transaction.atomic
+def meter_challenge_result(*, request: CustomerRequest, by, result: str, findings: str) -> CustomerRequest:
+    """The service that re-read the meter (or adjusted the bill) closes the challenge: the customer gets the
+    result by letter with the right to appeal; readings found accurate may have a statement of disagreement
+    kept with them. The result is an event in the access log, in the same transaction as the letter."""
+    _check(request, by)
+    if not meter_challenge_routed(request):
+        raise RequestError("only a meter reading challenge sent to a re-read or an adjustment has a result")
+    if result not in METER_RESULTS:
+        raise RequestError("the result is that the readings were accurate, or that they were corrected")
+    if len(findings.strip()) < 10:
+        raise RequestError("say what the re-read or the review found (sent to the customer)")
+    confirmed = result == "confirmed"
+    _outcome_letter(
+        request,
+        by,
+        outcome=f"{METER_RESULTS[result]}: {findings.strip()}",
+        follow_up="If you still disagree, you may send us a statement of disagreement (in My account, under "
+        "My requests, or by letter). We keep it with your meter readings and include it whenever we disclose "
+        "them."
+        if confirmed
+        else "Any bill that used the wrong readings will be corrected, and the correction shown on your next "
+        "bill.",
+        disagree=confirmed,
+        template="meter_challenge_result",
+    )
+    if confirmed:
+        RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")
+    append_change(
+        action=Action.METER_CHALLENGE_RESULT,
+        actor_kind="staff",
+        actor_id=str(by.pk),
+        actor_label=by.get_full_name() or by.get_username(),
+        customer_ids=[request.customer_id],
+        categories=["meter_usage"],
+        reason=f"meter reading challenge: readings {result}",
+        request_id=str(request.pk),
+    )
+    return request_close(request=request, by=by, reason=f"meter readings {result}: {findings.strip()}")

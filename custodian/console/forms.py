@@ -349,6 +349,22 @@ class MeterChallengeForm(forms.Form):
     )
 
 
+class MeterResultForm(forms.Form):
+    result = forms.ChoiceField(
+        label="What the re-read or the review found",
+        choices=[
+            ("confirmed", "The readings were accurate"),
+            ("corrected", "The readings were wrong and are corrected"),
+        ],
+    )
+    findings = forms.CharField(
+        label="What was found (sent to the customer)",
+        max_length=2000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class DisagreementForm(forms.Form):
     statement = forms.CharField(
         label="Your statement of disagreement",

@@ -12,7 +12,9 @@ from custodian.casework.corrections import (
     correction_apply,
     correction_decline,
     correction_notice_posted,
+    meter_challenge_result,
     meter_challenge_route,
+    meter_challenge_routed,
 )
 from custodian.casework.data_requests import data_request_answer, package_build, request_verify
 from custodian.casework.models import RequestKind, RequestStatus
@@ -125,6 +127,7 @@ def request_detail(request, request_id):
                 "while your service owns the request.",
             )
     policy = current_policy()
+    meter_routed = meter_challenge_routed(req)
     return render(
         request,
         "console/request_detail.html",
@@ -144,7 +147,12 @@ def request_detail(request, request_id):
             "owns": req.owning_service in actor.services,
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
-            and req.owning_service in actor.services,
+            and req.owning_service in actor.services
+            and not meter_routed,
+            # A challenge of meter readings sent to a re-read or an adjustment closes with its result letter.
+            "meter_result_form": forms.MeterResultForm()
+            if meter_routed and req.status == RequestStatus.OPEN and req.owning_service in actor.services
+            else None,
             "correction_form": forms.CorrectionForm(),
             "decline_form": forms.DeclineForm(),
             "meter_form": forms.MeterChallengeForm(),
@@ -210,6 +218,9 @@ def request_close_view(request, request_id):
         return redirect("console:request", request_id=req.pk)
     if not form.is_valid():
         messages.error(request, "Outcome: say what was done or answered before closing the request.")
+        return redirect("console:request", request_id=req.pk)
+    if meter_challenge_routed(req):
+        messages.error(request, "Record the meter challenge's result: the customer is told it by letter.")
         return redirect("console:request", request_id=req.pk)
     if not confirmed(request):
         return confirmation_page(
@@ -400,6 +411,29 @@ def correction_view(request, request_id):
     )
     return redirect(
         "console:request" if waiting else "console:requests", **({"request_id": req.pk} if waiting else {})
+    )
+
+
+@console_required
+@require_POST
+def meter_challenge_result_view(request, request_id):
+    """The service that re-read the meter or reviewed the bill records what it found; the customer gets the
+    result by letter with the right to appeal, and the challenge closes."""
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services or not meter_challenge_routed(req):
+        return not_found(request)
+    form = forms.MeterResultForm(request.POST)
+
+    def record():
+        meter_challenge_result(request=req, by=request.user, **form.cleaned_data)
+        return f"Request #{req.pk} closed; the result went to the customer by letter."
+
+    return _request_step(
+        request,
+        req,
+        record,
+        form=form,
+        invalid="Choose what was found and say it in a sentence for the customer.",
     )
 
 

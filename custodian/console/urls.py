@@ -53,6 +53,11 @@ urlpatterns = [
     path("requests/<id:request_id>/answer/", request_views.request_answer_view, name="request_answer"),
     path("requests/<id:request_id>/correction/", request_views.correction_view, name="correction"),
     path(
+        "requests/<id:request_id>/meter-result/",
+        request_views.meter_challenge_result_view,
+        name="meter_challenge_result",
+    ),
+    path(
         "requests/<id:request_id>/notices/<id:notice_id>/",
         request_views.correction_notice_view,
         name="correction_notice",

@@ -69,7 +69,14 @@ def world(customer, open_request):
         "to_close": open_request(customer, "customer_service"),
         "dsr": open_request(customer, "privacy_officer", kind="data_access"),
         "correction": open_request(customer, "privacy_officer", kind="correction"),
+        "meter_challenge": meter_challenge_at(open_request(customer, "field_services", kind="correction")),
     }
+
+
+def meter_challenge_at(request):
+    """A challenge of meter readings the privacy officer sent to field services for a re-read."""
+    request.history.create(action="meter_challenge", reason="reread: October's reading doubled")
+    return request
 
 
 def fresh_code(user) -> str:
@@ -158,6 +165,12 @@ def cases(w, user=None):
             {"request_id": corr},
             {"field": "name"},
             lambda s: 302 if s == "privacy_officer" else 404,
+        ),
+        "console:meter_challenge_result": (
+            "post",
+            {"request_id": w["meter_challenge"].pk},
+            {"result": "confirmed", "findings": "The meter read 48213 on a second visit."},
+            lambda s: 302 if s == "field_services" else 404,
         ),
         "console:privacy": ("get", {}, None, po_get),
         "console:review": ("post", {"grant_id": 999999}, {"note": "x"}, lambda s: 404 if reviews(s) else 403),
