@@ -11,7 +11,7 @@ from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.staff.services import staff_member_create
-from custodian.testing import vendor_with_determination
+from custodian.testing import TEST_ROUTING, vendor_with_determination
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
@@ -145,7 +145,7 @@ def application_for(name, email, phone, account, **extra) -> Application:
             "account_number": account,
             "service_address": "115 Elm Street, Owatonna, MN 55060",
             "mailing_address": "115 Elm Street, Owatonna, MN 55060",
-            "bank_account": "routing 091000019 account 123456789",
+            "bank_account": f"routing {TEST_ROUTING} account 123456789",
             "meter_usage": '{"electric":{"unit":"kWh","months":[]}}',
             **extra,
         },

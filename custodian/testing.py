@@ -19,6 +19,12 @@ postgres_only = pytest.mark.skipif(
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# Bank routing numbers for tests: obviously fictitious (55 is no Federal Reserve routing symbol, so no
+# bank has one) yet with a valid ABA check digit, so they pass the checks a real one does. The last fails.
+TEST_ROUTING = "555000005"
+TEST_ROUTING_OTHER = "555000021"
+TEST_ROUTING_BAD_CHECK_DIGIT = "555000004"
+
 
 def project_file(relative: str) -> Path:
     """A file of the repository (reference files live in `reference/`, each folder with its NOTICE)."""

@@ -44,7 +44,7 @@ def routing_valid(routing: str) -> bool:
 
 
 def bank_account_parse(text: str) -> BankAccount:
-    """`routing 091000019 account 123456789 [checking|savings]`, as the vault holds a bank account."""
+    """`routing 555000005 account 123456789 [checking|savings]`, as the vault holds a bank account."""
     m = BANK_ACCOUNT.match(text or "")
     if m is None:
         raise BankAccountError("write the bank account as: routing NNNNNNNNN account NNNN [checking|savings]")

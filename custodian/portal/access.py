@@ -80,7 +80,7 @@ def acting_label(request) -> str:
 
 
 def last_four(value: str) -> str:
-    """Every digit but the last four hidden: `routing 091000019 account 123456789` →
+    """Every digit but the last four hidden: `routing 555000005 account 123456789` →
     `routing ••••••••• account •••••6789`."""
     keep = len(re.findall(r"\d", value)) - 4
     out = []

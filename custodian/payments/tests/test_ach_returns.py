@@ -15,21 +15,30 @@ from custodian.payments.ach_returns import ReturnFileError, returns_parse, retur
 from custodian.payments.autopay import ach_export_run
 from custodian.payments.models import AchDebit, AchReturn, Autopay
 from custodian.payments.tests.test_autopay import bank, on_autopay  # noqa: F401  (fixtures)
+from custodian.testing import TEST_ROUTING
 
 
 def _return_entry(debit: AchDebit, reason: str) -> list[str]:
     """A return entry as the bank sends it: the debit's entry (transaction code 26, a returned checking debit)
     and its addenda of type 99 with the reason code and the original entry's trace number."""
     cents = f"{int(debit.amount * 100):010d}"
-    entry = "626" + "09100001" + "9" + "5550001".ljust(17) + cents + debit.reference.ljust(15)
-    entry += "OSTBY".ljust(22) + "  " + "1" + "091000010000001"
-    addenda = "799" + reason + "091000010000001" + " " * 6 + "09100001" + " " * 44 + "091000010000009"
+    entry = "626" + TEST_ROUTING + "5550001".ljust(17) + cents + debit.reference.ljust(15)
+    entry += "OSTBY".ljust(22) + "  " + "1" + TEST_ROUTING[:8] + "0000001"
+    addenda = "799" + reason + TEST_ROUTING[:8] + "0000001" + " " * 6 + TEST_ROUTING[:8]
+    addenda += " " * 44 + TEST_ROUTING[:8] + "0000009"
     assert len(entry) == len(addenda) == 94
     return [entry, addenda]
 
 
 def _file(*entries: list[str]) -> bytes:
-    header = "101 091000019 1416000000" + "2611250930A094101" + "UTILITY'S BANK".ljust(23) + "OPU".ljust(23)
+    header = (
+        "101 "
+        + TEST_ROUTING
+        + " 1416000000"
+        + "2611250930A094101"
+        + "UTILITY'S BANK".ljust(23)
+        + "OPU".ljust(23)
+    )
     header = header.ljust(94)
     lines = [header] + [line for e in entries for line in e] + ["9".ljust(94, "0")]
     return ("\n".join(lines) + "\n").encode()

@@ -30,19 +30,24 @@ from custodian.payments.nacha import (
     nacha_file,
     routing_valid,
 )
-from custodian.testing import vendor_with_determination
+from custodian.testing import (
+    TEST_ROUTING,
+    TEST_ROUTING_BAD_CHECK_DIGIT,
+    TEST_ROUTING_OTHER,
+    vendor_with_determination,
+)
 from custodian.vault.export_crypto import read_export
 from custodian.vault.services import Submission
 
-ORIGIN = Origin("091000019", "FIRST OWATONNA BANK", "1416000000", "OPU")
-BAD, GOOD = "routing 091000018 account 1", "routing 091000019 account 1"
+ORIGIN = Origin(TEST_ROUTING, "FIRST OWATONNA BANK", "1416000000", "OPU")
+BAD, GOOD = f"routing {TEST_ROUTING_BAD_CHECK_DIGIT} account 1", f"routing {TEST_ROUTING} account 1"
 PORTAL = Submission(channel="portal", notice_key="automatic_payment", recorded_by_label="the customer")
 
 
 def test_a_nacha_file_has_the_records_and_totals_of_the_layouts():
     debits = [
-        Debit(BankAccount("091000019", "123456789"), Decimal("84.20"), "Alice Anderson", "REF1"),
-        Debit(BankAccount("021000021", "99-1", savings=True), Decimal("10.05"), "Bob Brandt", "REF2"),
+        Debit(BankAccount(TEST_ROUTING, "123456789"), Decimal("84.20"), "Alice Anderson", "REF1"),
+        Debit(BankAccount(TEST_ROUTING_OTHER, "99-1", savings=True), Decimal("10.05"), "Bob Brandt", "REF2"),
     ]
     text = nacha_file(
         origin=ORIGIN, debits=debits, effective_on=date(2026, 11, 20), created=datetime(2026, 11, 18, 9, 30)
@@ -51,15 +56,15 @@ def test_a_nacha_file_has_the_records_and_totals_of_the_layouts():
     assert len(lines) == 10 and all(len(line) == 94 for line in lines)  # blocked by ten with 9s
     header, batch, e1, e2, control, file_control = lines[:6]
     assert lines[6:] == ["9" * 94] * 4
-    assert header[:3] == "101" and header[3:13] == " 091000019" and header[13:23] == "1416000000"
+    assert header[:3] == "101" and header[3:13] == " " + TEST_ROUTING and header[13:23] == "1416000000"
     assert header[23:33] == "2611180930" and header[33:40] == "A094101"
     assert batch[:4] == "5225" and batch[50:53] == "PPD" and batch[69:75] == "261120"
-    assert batch[79:87] == "09100001" and batch[87:94] == "0000001"
-    assert e1[:12] == "627091000019" and e1[12:29] == "123456789        " and e1[29:39] == "0000008420"
+    assert batch[79:87] == TEST_ROUTING[:8] and batch[87:94] == "0000001"
+    assert e1[:12] == "627" + TEST_ROUTING and e1[12:29] == "123456789        " and e1[29:39] == "0000008420"
     assert e1[39:54] == "REF1           " and e1[54:76] == "ALICE ANDERSON        " and e1[78] == "0"
-    assert e1[79:94] == "091000010000001"
-    assert e2[:3] == "637" and e2[29:39] == "0000001005" and e2[79:94] == "091000010000002"
-    entry_hash = f"{9100001 + 2100002:010d}"
+    assert e1[79:94] == TEST_ROUTING[:8] + "0000001"
+    assert e2[:3] == "637" and e2[29:39] == "0000001005" and e2[79:94] == TEST_ROUTING[:8] + "0000002"
+    entry_hash = f"{int(TEST_ROUTING[:8]) + int(TEST_ROUTING_OTHER[:8]):010d}"
     assert control[:4] == "8225" and control[4:10] == "000002" and control[10:20] == entry_hash
     assert control[20:32] == "000000009425" and control[32:44] == "0" * 12
     assert file_control[:13] == "9000001000001" and file_control[13:21] == "00000002"
@@ -69,16 +74,16 @@ def test_a_nacha_file_has_the_records_and_totals_of_the_layouts():
 @pytest.mark.parametrize(
     "text, error",
     [
-        ("routing 091000018 account 1", "check digit"),
-        ("routing 09100001 account 1", "write the bank account"),
+        (f"routing {TEST_ROUTING_BAD_CHECK_DIGIT} account 1", "check digit"),
+        (f"routing {TEST_ROUTING[:8]} account 1", "write the bank account"),
         ("account 123", "write the bank account"),
-        ("routing 091000019 account 123456789012345678", "write the bank account"),
+        (f"routing {TEST_ROUTING} account 123456789012345678", "write the bank account"),
     ],
 )
 def test_bad_bank_accounts_are_named(text, error):
     with pytest.raises(BankAccountError, match=error):
         bank_account_parse(text)
-    assert routing_valid("091000019") and not routing_valid("091000018")
+    assert routing_valid(TEST_ROUTING) and not routing_valid(TEST_ROUTING_BAD_CHECK_DIGIT)
 
 
 @pytest.fixture
@@ -87,10 +92,12 @@ def on_autopay(db):
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
     accounts = [h.accounts.get() for h in homes]
     autopay_enrol(
-        account_id=accounts[0].pk, bank_account="routing 091000019 account 5550001", submission=PORTAL
+        account_id=accounts[0].pk, bank_account=f"routing {TEST_ROUTING} account 5550001", submission=PORTAL
     )
     autopay_enrol(
-        account_id=accounts[1].pk, bank_account="routing 021000021 account 5550002 savings", submission=PORTAL
+        account_id=accounts[1].pk,
+        bank_account=f"routing {TEST_ROUTING_OTHER} account 5550002 savings",
+        submission=PORTAL,
     )
     return accounts
 
@@ -109,14 +116,10 @@ def bank(privacy_officer):
 
 def test_enrolment_checks_the_bank_account_and_the_notice(on_autopay):
     with pytest.raises(AutopayError, match="check digit"):
-        autopay_enrol(
-            account_id=on_autopay[2].pk, bank_account="routing 091000018 account 1", submission=PORTAL
-        )
+        autopay_enrol(account_id=on_autopay[2].pk, bank_account=BAD, submission=PORTAL)
     other = Submission(channel="portal", notice_key="portal_profile", recorded_by_label="the customer")
     with pytest.raises(AutopayError, match="own notice"):
-        autopay_enrol(
-            account_id=on_autopay[2].pk, bank_account="routing 091000019 account 1", submission=other
-        )
+        autopay_enrol(account_id=on_autopay[2].pk, bank_account=GOOD, submission=other)
 
 
 def test_the_debits_due_go_to_the_bank_once_and_are_posted(on_autopay, bank, privacy_officer, billing_clerk):
@@ -161,7 +164,7 @@ def test_no_debit_file_until_the_banks_details_are_configured(on_autopay, bank, 
     before = AccessEvent.objects.count()
     with pytest.raises(AutopayError, match="set CUSTODIAN_ACH_BANK_ROUTING"):
         ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
-    settings.CUSTODIAN_ACH_BANK_ROUTING = "091000018"
+    settings.CUSTODIAN_ACH_BANK_ROUTING = TEST_ROUTING_BAD_CHECK_DIGIT
     with pytest.raises(AutopayError, match="not a routing number"):
         ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
     assert AccessEvent.objects.count() == before and not AchDebit.objects.exists()

@@ -15,6 +15,7 @@ from custodian.collecting.models import PaymentAgreement
 from custodian.payments.models import PaymentSession
 from custodian.policy.loader import current_policy
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.testing import TEST_ROUTING, TEST_ROUTING_BAD_CHECK_DIGIT
 from custodian.vault.gate import system_actor
 
 CYCLE = "2026-10"
@@ -120,14 +121,17 @@ def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(bil
     form = {
         "choice": "start",
         "account": mine.account_id,
-        "routing": "091000019",
+        "routing": TEST_ROUTING,
         "bank_account": "4440001",
         "kind": "checking",
         "authorize": "on",
     }
     assert client.post("/portal/me/autopay/", form).status_code == 403
     client.post("/portal/me/confirm-it-is-you/", {"password": PASSWORD})
-    assert client.post("/portal/me/autopay/", {**form, "routing": "091000018"}).status_code == 400
+    assert (
+        client.post("/portal/me/autopay/", {**form, "routing": TEST_ROUTING_BAD_CHECK_DIGIT}).status_code
+        == 400
+    )
     assert client.post("/portal/me/autopay/", {**form, "authorize": ""}).status_code == 400
     assert client.post("/portal/me/autopay/", form).status_code == 302
     assert Autopay.objects.get(account_id=mine.account_id).active
@@ -137,6 +141,6 @@ def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(bil
         fields=["bank_account"],
         purpose="collecting_payments",
     )
-    assert held["bank_account"] == "routing 091000019 account 4440001 checking"
+    assert held["bank_account"] == f"routing {TEST_ROUTING} account 4440001 checking"
     client.post("/portal/me/autopay/", {"choice": "stop"})
     assert not Autopay.objects.get(account_id=mine.account_id).active
