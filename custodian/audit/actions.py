@@ -28,6 +28,7 @@ class Action(StrEnum):
     PROTECTIONS_CHECK = "protections_check"
     MARKETING_AUDIENCE = "marketing_audience"
     RETENTION_MONTHLY_TOTALS = "retention_monthly_totals"
+    REGISTER_READS_IMPORT = "register_reads_import"
     # The privacy officer's answer to a read held past the hourly limit.
     HOLD_DECISION = "hold_decision"
     # Changes to what the utility holds about a customer, or to who may read it (append_change).

@@ -151,9 +151,49 @@ def register_read_record(
         client_ip=client_ip,
     ).get("meter_usage")
     usage = json.loads(document or "{}")
+    meter = point.meter_number
+    recorded = read_apply(
+        usage,
+        service=service,
+        meter=meter,
+        read_on=read_on,
+        index=index,
+        kind=kind,
+        dials=dials,
+        old_final=old_final,
+        new_start=new_start,
+    )
+    personal_data_record(
+        customer=account.customer,
+        values={"meter_usage": json.dumps(usage, separators=(",", ":"))},
+        submission=Submission(
+            channel=Channel.METER,
+            notice_key=NOTICE,
+            recorded_by=by,
+            recorded_by_label=by.get_username(),
+            note=f"register read of meter {meter} on {read_on.isoformat()} ({kind})",
+        ),
+    )
+    return recorded
+
+
+def read_apply(
+    usage: dict,
+    *,
+    service: str,
+    meter: str,
+    read_on: date,
+    index: Decimal,
+    kind: str = Kind.REGULAR,
+    dials: int | None = None,
+    old_final: Decimal | None = None,
+    new_start: Decimal = Decimal(0),
+) -> RecordedRead:
+    """Add one read of `meter` to the customer's usage document (parsed; changed in place) and the cycle's
+    total, checked against the meter's last read; a ReadError, the document unchanged, when it does not add
+    up. The one rule for a read entered at the desk and a read in an imported file."""
     series = usage.setdefault(service, {"unit": SERVICE_UNITS[service], "months": []})
     reads = series.setdefault("reads", [])
-    meter = point.meter_number
     # The reads of this meter: a customer who moved has read another premise's meter before.
     on_this_meter = [r for r in reads if r.get("meter") == meter]
     last = on_this_meter[-1] if on_this_meter else None
@@ -181,17 +221,6 @@ def register_read_record(
         months = [m for m in series.get("months", []) if m.get("month") != cycle]
         months.append({"month": cycle, "total": float(total)})
         series["months"] = sorted(months, key=lambda m: m["month"])
-    personal_data_record(
-        customer=account.customer,
-        values={"meter_usage": json.dumps(usage, separators=(",", ":"))},
-        submission=Submission(
-            channel=Channel.METER,
-            notice_key=NOTICE,
-            recorded_by=by,
-            recorded_by_label=by.get_username(),
-            note=f"register read of meter {meter} on {read_on.isoformat()} ({kind})",
-        ),
-    )
     return RecordedRead(service, read_on, index, use, cycle, total)
 
 

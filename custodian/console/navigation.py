@@ -19,6 +19,7 @@ SECTIONS = [
             ("Record a call, visit or letter", "console:request_new"),
             ("Find a customer", "console:customers"),
             ("Start, stop and move service", "console:service_desk"),
+            ("Import meter reads", "console:reads_import"),
             ("Comparison reports", "console:reports"),
         ],
     ),

@@ -270,6 +270,7 @@ def cases(w, user=None):
         },
         "console:service_desk": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:service_start": ("get", {}, None, lambda s: 200 if provides(s) else 403),
+        "console:reads_import": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:account_service": (
             "get",
             {"account_id": w["account"].pk},

@@ -1,0 +1,173 @@
+"""A file of register reads: every row checked by the rule of a read entered at the desk, each problem named
+with its row and column, nothing stored when a row is bad, the reads read and written as the usage-import
+job for the member of staff who imports; importing the same file again stores nothing twice."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.read_import import ImportFileError, register_reads_import
+from custodian.billing.register_reads import ReadError
+from custodian.customers.models import Account, ServicePoint
+from custodian.vault.gate import reveal, system_actor
+from custodian.vault.models import PersonalValue
+
+
+@pytest.fixture
+def homes(customer, other_customer):
+    """Alice's and Bob's accounts from September 2026, with their water meters' numbers."""
+    meters = {}
+    for c in (customer, other_customer):
+        account = Account.objects.get(customer=c)
+        account.opened_on = date(2026, 9, 1)
+        account.save(update_fields=["opened_on"])
+        meters[c.pk] = ServicePoint.objects.get(premise_id=account.premise_id, service="water").meter_number
+    return meters
+
+
+def _water(customer):
+    values = reveal(
+        actor=system_actor("billing_run"), customer_id=customer.pk, fields=["meter_usage"], purpose="billing"
+    )
+    return json.loads(values["meter_usage"]).get("water", {})
+
+
+def _file(*rows, header="meter,read_on,index,kind,dials"):
+    return "\n".join([header, *rows]) + "\n"
+
+
+def test_a_good_file_is_stored_whole_and_a_second_import_stores_nothing_twice(
+    homes, customer, other_customer, field_tech
+):
+    alice, bob = homes[customer.pk], homes[other_customer.pk]
+    data = _file(
+        f"{alice},2026-10-31,1450,,",  # out of order on purpose: a meter's reads are taken by their days
+        f"{alice},2026-09-30,1200,,",
+        f"{bob},2026-09-30,9950,,",
+        f"{bob},2026-10-31,30,rollover,4",
+    )
+    ticks = []
+    report = register_reads_import(data=data, file_name="route-7.csv", by=field_tech, progress=ticks.append)
+    assert report.ok and (report.rows, report.stored, report.customers) == (4, 4, 2)
+    assert sum(ticks) == 4  # the progress counts every row
+    assert _water(customer)["months"] == [{"month": "2026-10", "total": 250.0}]
+    assert _water(other_customer)["months"] == [{"month": "2026-10", "total": 80.0}]
+    events = AccessEvent.objects.filter(action="register_reads_import")
+    assert sorted(e.customer_id for e in events) == sorted([str(customer.pk), str(other_customer.pk)])
+    assert {e.actor_id for e in events} == {"usage_import"}
+    stored = PersonalValue.objects.get(customer=customer, field="meter_usage", superseded_at__isnull=True)
+    assert stored.provenance.notice_key == "metering" and stored.provenance.recorded_by == field_tech
+    assert "route-7" not in stored.provenance.note  # a file's name may name someone: not kept in clear
+
+    again = register_reads_import(data=data, file_name="route-7.csv", by=field_tech)
+    assert again.ok and (again.stored, again.already_stored) == (0, 4)
+    assert _water(customer)["months"] == [{"month": "2026-10", "total": 250.0}]
+    assert PersonalValue.objects.filter(customer=customer, field="meter_usage").count() == 2  # no new version
+
+
+def test_a_bad_file_stores_nothing_and_names_each_problem_by_row_and_column(
+    homes, customer, other_customer, field_tech
+):
+    alice, bob = homes[customer.pk], homes[other_customer.pk]
+    register_reads_import(data=_file(f"{alice},2026-09-30,1200,,"), file_name="first.csv", by=field_tech)
+    before = _water(customer), _water(other_customer)
+    data = _file(
+        f"{bob},2026-09-30,500,,",  # row 2: good, but the file is not stored
+        "W999999999,2026-10-31,10,,",  # row 3: no such meter
+        f"{alice},2026-10-31,12abc,,",  # row 4: not a number
+        f"{alice},31/10/2026,1300,,",  # row 5: not a day
+        f"{bob},2026-10-31,400,,",  # row 6: below the last read
+        f"{bob},2026-10-15,700,sideways,",  # row 7: no such kind
+        f"{alice},2026-08-15,1100,,",  # row 8: before the account opened
+        f"{alice},2999-01-01,1300,,",  # row 9: in the future
+        f"{alice},2026-11-01",  # row 10: cells missing
+        f"{bob},2026-09-30,500,,",  # row 11: the same meter and day twice
+    )
+    report = register_reads_import(data=data, file_name="route-8.csv", by=field_tech)
+    assert not report.ok and report.stored == 0
+    found = {(p.row, p.column) for p in report.problems}
+    assert found >= {
+        (3, "meter"),
+        (4, "index"),
+        (5, "read_on"),
+        (7, "kind"),
+        (8, "read_on"),
+        (9, "read_on"),
+        (10, ""),
+        (11, "read_on"),
+    }
+    assert "row 3, meter: no premise has a meter numbered 'W999999999'" in [str(p) for p in report.problems]
+    assert "nothing stored" in report.summary()
+    assert (_water(customer), _water(other_customer)) == before
+
+    # Only when each row passes the file's own checks are the meters' last reads compared: row 6 then.
+    low = register_reads_import(
+        data=_file(f"{bob},2026-09-30,500,,", f"{bob},2026-10-31,400,,"), file_name="x.csv", by=field_tech
+    )
+    assert [(p.row, p.column) for p in low.problems] == [(3, "index")]
+    assert "below the last read 500" in low.problems[0].message
+    assert (_water(customer), _water(other_customer)) == before
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("", "empty"),
+        ("meter,read_on\nW1,2026-10-01\n", "missing column index"),
+        ("meter,read_on,index,colour\n", "unknown column 'colour'"),
+        ("meter,read_on,index\n", "no reads"),
+        (b"\xff\xfe\x00meter", "not UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_a_file_of_reads_is_refused_whole(homes, field_tech, data, message):
+    with pytest.raises(ImportFileError, match=message):
+        register_reads_import(data=data, file_name="f.csv", by=field_tech)
+
+
+def test_only_staff_who_provide_services_import_reads(homes, customer, billing_clerk, marketer):
+    data = _file(f"{homes[customer.pk]},2026-09-30,1200,,")
+    for user in (billing_clerk, marketer, None):
+        with pytest.raises(ReadError, match="only staff who provide services"):
+            register_reads_import(data=data, file_name="f.csv", by=user)
+    assert not AccessEvent.objects.filter(action="register_reads_import").exists()
+
+
+def test_the_command_shows_progress_and_the_problems(homes, customer, field_tech, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(
+        _file(f"{homes[customer.pk]},2026-09-30,1200,,", f"{homes[customer.pk]},2026-10-31,1300,,")
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_register_reads", str(good), "--by", field_tech.username, stdout=out, stderr=err)
+    assert "2 reads stored for 1 customer" in out.getvalue() and "read" in err.getvalue()  # the bar
+    bad = tmp_path / "bad.csv"
+    bad.write_text(_file(f"{homes[customer.pk]},2026-11-30,nine,,"))
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing stored"):
+        call_command(
+            "import_register_reads", str(bad), "--by", field_tech.username, "--no-progress", stderr=err
+        )
+    assert "row 2, index: the read 'nine' is not a number" in err.getvalue()
+    with pytest.raises(CommandError, match="no active staff user"):
+        call_command("import_register_reads", str(good), "--by", "nobody")
+
+
+def test_the_console_page_imports_and_lists_problems(homes, customer, field_tech, marketer, console):
+    client = console(field_tech)
+    page = client.get("/staff/accounts/reads/import/")
+    assert page.status_code == 200 and "Import meter reads" in page.content.decode()
+    bad = StringIO(_file(f"{homes[customer.pk]},2026-09-31,1200,,"))
+    bad.name = "bad.csv"
+    answer = client.post("/staff/accounts/reads/import/", {"file": bad})
+    assert answer.status_code == 400
+    text = answer.content.decode()
+    assert "Nothing was stored" in text and "not a day written YYYY-MM-DD" in text
+    good = StringIO(_file(f"{homes[customer.pk]},2026-09-30,1200,,"))
+    good.name = "good.csv"
+    answer = client.post("/staff/accounts/reads/import/", {"file": good})
+    assert answer.status_code == 200 and "1 read stored for 1 customer" in answer.content.decode()
+    assert console(marketer).get("/staff/accounts/reads/import/").status_code == 403
