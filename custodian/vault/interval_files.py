@@ -187,15 +187,27 @@ def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[st
 _duckdb_local = threading.local()
 
 
-def _duckdb():
+def _duckdb(*, one_customer: bool = False):
     """This thread's DuckDB connection (in memory, no data of its own), opened once per process and thread:
     opening one costs more than a customer's whole read (tens of milliseconds against a few). It caches no
     file: every query reads the month-shards as they are on disk, so a rewrite or a removal is seen at once,
-    and what it reads is sealed (only the gate opens it)."""
-    con = getattr(_duckdb_local, "con", None)
-    if con is None or _duckdb_local.pid != os.getpid():  # a forked child opens its own
-        con = duckdb.connect(config={"enable_external_file_cache": False, "cache_local_files": False})
-        _duckdb_local.con, _duckdb_local.pid = con, os.getpid()
+    and what it reads is sealed (only the gate opens it).
+
+    A read of one customer (a portal page, a download) gets a connection of its own that runs each query on
+    one thread: a few rows from a dozen small files cost a third less CPU, and finish sooner, without
+    DuckDB's thread pool handing them around (measured in docs/benchmarks.md, portal_load). Reads of many
+    customers keep every core."""
+    name = "single" if one_customer else "pooled"
+    con = getattr(_duckdb_local, name, None)
+    if (
+        con is None or getattr(_duckdb_local, f"{name}_pid", None) != os.getpid()
+    ):  # a forked child opens its own
+        config = {"enable_external_file_cache": False, "cache_local_files": False}
+        if one_customer:
+            config["threads"] = 1
+        con = duckdb.connect(config=config)
+        setattr(_duckdb_local, name, con)
+        setattr(_duckdb_local, f"{name}_pid", os.getpid())
     return con
 
 
@@ -232,8 +244,9 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
             clause, value = _matching(column, values)
             where.append(clause)
             params += value
+    one_customer = customer_ids is not None and len(customer_ids) == 1
     rows = (
-        _duckdb()
+        _duckdb(one_customer=one_customer)
         .execute(
             f"SELECT {', '.join(SCHEMA_COLUMNS)} FROM read_parquet(?) "  # noqa: S608 (fixed column names)
             f"WHERE {' AND '.join(where)} ORDER BY customer_id, service, month",

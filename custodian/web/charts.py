@@ -1,9 +1,20 @@
 """Bar charts drawn on the server as SVG (no script): a y axis with round ticks and its unit, a label under
 every bar or every few bars, and the figures in a table beside it for screen readers and for anyone who
-prefers numbers. The geometry is computed here; ui/bar_chart.html draws it and scales to its column."""
+prefers numbers. The geometry is computed by `bar_chart`; `draw` writes the markup, which scales to its
+column.
+
+The markup is written here rather than by a template: a month's chart is some 400 template variables, which
+cost more than everything else on the usage page, and a template would write the SVG's coordinates in the
+reader's number format (`99,2` in Spanish), which no browser reads as a coordinate. Coordinates are written
+as numbers; the tooltip's value follows the reader's language as the template filter `floatformat` does."""
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 28, 40
@@ -89,3 +100,58 @@ def bar_chart(points: list[tuple[str, str, float]], *, unit: str) -> dict:
         "slot_half": round(slot * 0.35, 1),
         "figures": [(b.title, figure(b.value)) for b in bars],
     }
+
+
+def shown(value: float, places: int) -> str:
+    """A number as the template filter `floatformat:places` shows it in the reader's language: halves rounded
+    up, no "-0.0", the language's decimal separator, no grouping of thousands."""
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = str(rounded if rounded else abs(rounded))
+    separator = get_format("DECIMAL_SEPARATOR")
+    return text if separator == "." else text.replace(".", separator)
+
+
+def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeString:
+    """The chart as SVG with its table (`title` said by screen readers and shown as the table's caption,
+    `chart_id` unique on the page). Every text is escaped; numbers are the geometry's own."""
+    unit, cid, name = escape(chart["unit"]), escape(chart_id), escape(title)
+    left, right, base = chart["left"], chart["right"], chart["base"]
+    ticks = "".join(
+        f'<line x1="{left}" x2="{right}" y1="{t.y}" y2="{t.y}"/><text class="tick-label" x="{left - 6}" '
+        f'y="{t.y}" dy="4" text-anchor="end">{escape(t.text)}</text>'
+        for t in chart["ticks"]
+    )
+    bars = []
+    for b in chart["bars"]:
+        bars.append(
+            f'<rect class="bar" x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}"><title>'
+            f"{escape(b.title)}: {shown(b.value, 1)} {unit}</title></rect>"
+        )
+        if b.labelled:
+            bars.append(
+                f'<text class="tick-label" x="{b.x}" dx="{chart["slot_half"]}" y="{chart["label_y"]}" '
+                f'text-anchor="middle">{escape(b.label)}</text>'
+            )
+    rows = "".join(
+        f'<tr><td>{escape(label)}</td><td class="num">{escape(value)}</td></tr>'
+        for label, value in chart["figures"]
+    )
+    return mark_safe(  # noqa: S308 (every value above is escaped or a number)
+        "\n"
+        '<figure class="chart-figure">\n'
+        f'<svg class="chart" role="img" aria-labelledby="{cid}-t" '
+        f'viewBox="0 0 {chart["width"]} {chart["height"]}">\n'
+        f'  <title id="{cid}-t">{name}, in {unit}</title>\n'
+        f'  <text class="axis-unit" x="0" y="14">{unit}</text>\n'
+        f'  <g class="grid">{ticks}</g>\n'
+        f"  <g>{''.join(bars)}</g>\n"
+        f'  <line class="axis-line" x1="{left}" x2="{right}" y1="{base}" y2="{base}"/>\n'
+        "</svg>\n"
+        f'<details class="chart-table"><summary>{name} as a table</summary>\n'
+        '<div class="table-wrap"><table class="usa-table usa-table--borderless">'
+        f'<caption class="sr-only">{name}</caption><thead><tr><th scope="col">'
+        f'{escape(period) if period else "Period"}</th><th scope="col" class="num">{unit}</th></tr></thead>'
+        f"<tbody>\n{rows}</tbody></table></div>\n"
+        "</details>\n"
+        "</figure>\n"
+    )

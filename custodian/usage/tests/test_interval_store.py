@@ -176,3 +176,15 @@ def test_a_data_access_answer_carries_every_interval_reading(customer, as_custom
     assert held["service"] == "electric" and held["interval_seconds"] == [3600]
     assert len(held["readings"]) == 743 + 720
     assert held["readings"][0][0] == "2026-03-01T00:00:00-06:00"
+
+
+def test_one_customers_read_runs_on_one_thread_and_reads_what_a_bulk_read_reads(customer, other_customer):
+    interval_blocks_record(blocks=[_month(customer.pk), _month(other_customer.pk, seed=3)], submission=METER)
+    single = interval_files._duckdb(one_customer=True)
+    assert single.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    assert single is not interval_files._duckdb()
+    alone = interval_files.read_rows(months=["2026-03"], customer_ids=[customer.pk], services=None)
+    both = interval_files.read_rows(
+        months=["2026-03"], customer_ids=[customer.pk, other_customer.pk], services=None
+    )
+    assert alone == [row for row in both if row[0] == customer.pk] and len(alone) == 1

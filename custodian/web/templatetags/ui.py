@@ -261,12 +261,20 @@ def _month(value: str, *, short: bool = False) -> str:
     return d.strftime("%b") if short else d.strftime("%B %Y")
 
 
-@register.inclusion_tag("ui/bar_chart.html")
+@register.simple_tag
 def chart(points, unit: str, title: str, id: str, period: str = ""):  # noqa: A002 (the element's id)
     """`{% chart points unit title id %}`: points are (label under the bar, full label, value)."""
-    from custodian.web.charts import bar_chart
+    from custodian.web.charts import bar_chart, draw
 
-    return {"chart": bar_chart(list(points), unit=unit), "title": title, "id": id, "period": period}
+    return draw(bar_chart(list(points), unit=unit), title=title, chart_id=id, period=period)
+
+
+@register.simple_tag
+def drawn_chart(chart: dict, title: str, id: str, period: str = ""):  # noqa: A002 (the element's id)
+    """`{% drawn_chart chart title id period %}`: a chart already computed by charts.bar_chart."""
+    from custodian.web.charts import draw
+
+    return draw(chart, title=title, chart_id=id, period=period)
 
 
 def _get(row, name):

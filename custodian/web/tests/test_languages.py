@@ -41,3 +41,18 @@ def test_a_portal_customer_keeps_their_language(households):
     assert "Mis solicitudes" in page and "Preguntas sobre privacidad" in page
     notice = current_policy().notice_at("portal_request")
     assert notice.translations["es"]["purpose"] in page and f'value="{notice.shown}"' in page
+
+
+def test_a_portal_page_reads_the_customer_language_with_the_user(households, django_assert_num_queries):
+    """The customer's language comes with the signed-in user, their sign-in and second-factor choice: one
+    query, not one more on every page."""
+    from django.contrib.auth import get_user
+
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    client.get("/portal/me/?lang=es")
+    request = type("Request", (), {"session": client.session})()
+    user = get_user(request)
+    with django_assert_num_queries(0):
+        assert user.portal_account.customer.language == "es"
+        assert user.portal_account.customer_id == customer.pk

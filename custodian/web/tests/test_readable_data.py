@@ -5,6 +5,7 @@ import json
 import re
 from datetime import UTC, datetime
 
+import pytest
 from django.template import Context, Template
 
 from custodian.web.charts import bar_chart, nice_step
@@ -55,3 +56,39 @@ def test_a_chart_has_round_ticks_covering_the_largest_bar_and_labels_that_fit():
     assert chart["ticks"][-1].value >= 31 and chart["ticks"][0].text == "0"
     assert sum(b.labelled for b in chart["bars"]) <= 12
     assert all(b.y + b.height == chart["base"] for b in chart["bars"])
+
+
+def test_a_chart_in_spanish_keeps_its_coordinates_numbers_and_says_its_values_as_spanish_does():
+    from django.utils import translation
+    from lxml import etree
+
+    with translation.override("es"):
+        html = render('{% chart points "kWh" "Uso por día" "days" "Día" %}', points=[("1", "uno", 12.25)])
+    svg = etree.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
+    rect = svg.find(".//rect")
+    assert all(float(rect.get(a)) >= 0 for a in ("x", "y", "width", "height"))  # 99.2, not "99,2"
+    assert "uno: 12,3 kWh" in html  # the tooltip as floatformat writes it in Spanish
+    assert 'aria-labelledby="days-t"' in html and '<caption class="sr-only">Uso por día</caption>' in html
+
+
+def test_chart_texts_are_escaped():
+    html = render('{% chart points "<kWh>" title "c" %}', points=[("<b>", "x & y", 1.0)], title="<script>")
+    assert "<script>" not in html and "<b>" not in html and "&lt;kWh&gt;" in html and "x &amp; y" in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("places", [0, 1, 2])
+def test_chart_values_are_shown_as_floatformat_shows_them(language, places):
+    import random
+
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from custodian.web.charts import shown
+
+    values = [0.0, -0.0, 0.05, 0.15, 0.25, 1.45, 2.675, 12.25, -0.04, -1.25, 999.95, 1e-9, 123456.785]
+    rng = random.Random(7)
+    values += [rng.uniform(-5000, 5000) for _ in range(300)]
+    with translation.override(language):
+        for value in values:
+            assert shown(value, places) == floatformat(value, places), value
