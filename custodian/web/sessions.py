@@ -12,16 +12,48 @@ as before: the row is read on every request."""
 from datetime import timedelta
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import connections, router
 from django.utils import timezone
 
+from custodian.staff.backends import converted
+
 REFRESH_SECONDS = 60
+_SELECT: dict[str, str] = {}  # per database connection: the session lookup's SQL
 
 
 class SessionStore(DatabaseSessionStore):
     _stored_expiry = None
 
     def _get_session_from_db(self):
-        stored = super()._get_session_from_db()
+        """The session's row unless it has expired, as Django's database sessions read it, in SQL written once
+        per process: the ORM compiled the same lookup afresh on every request."""
+        stored = None
+        if self.session_key:
+            connection = connections[router.db_for_read(self.model)]
+            sql = _SELECT.get(connection.alias)
+            if sql is None:
+                q, meta = connection.ops.quote_name, self.model._meta
+                data, key, expiry = (
+                    q(meta.get_field(f).column) for f in ("session_data", "session_key", "expire_date")
+                )
+                sql = _SELECT[connection.alias] = (
+                    f"SELECT {data}, {expiry} FROM {q(meta.db_table)}"  # noqa: S608 (names from the model)
+                    f" WHERE {key} = %s AND {expiry} > %s"
+                )
+            expiry_field = self.model._meta.get_field("expire_date")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql, [self.session_key, expiry_field.get_db_prep_value(timezone.now(), connection)]
+                )
+                row = cursor.fetchone()
+            if row is not None:
+                stored = self.model(
+                    session_key=self.session_key,
+                    session_data=row[0],
+                    expire_date=converted(connection, expiry_field, row[1]),
+                )
+        if stored is None:
+            self._session_key = None  # as Django's: an unknown or expired key starts a new session
         self._stored_expiry = stored.expire_date if stored is not None else None
         return stored
 
