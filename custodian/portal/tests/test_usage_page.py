@@ -129,3 +129,65 @@ def test_15_minute_readings_chart_kwh_per_hour_and_download_as_15_minutes(quarte
     assert {r.duration for r in readings} == {900}
     assert abs(len(readings) - last_day.day * 96) <= 4  # a clock change adds or drops an hour
     assert sum(r.value for r in readings) / 1000 == pytest.approx(months[-2]["total"], abs=0.05)
+
+
+def _days_of_the_whole_year(customer):
+    """The usage page's days as they are when the whole year is read (the report before the recent months
+    were read first)."""
+    from datetime import datetime
+
+    from custodian.usage.intervals import reading_arrays
+    from custodian.vault.gate import customer_actor, reveal_intervals
+    from custodian.vault.interval_files import LOCAL
+
+    end = int(time.time())
+    blocks = reveal_intervals(
+        actor=customer_actor(customer.pk),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=end - 400 * 86400,
+        end=end,
+        services=["electric"],
+    )
+    starts, _, values = reading_arrays(blocks, 0, end, "electric")
+    last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
+    daily = {}
+    for start, kwh in zip(starts.tolist(), values.tolist(), strict=True):
+        day = datetime.fromtimestamp(start, LOCAL).date()
+        if (last - day).days < 30:
+            daily[day] = daily.get(day, 0.0) + kwh
+    return daily
+
+
+def test_the_usage_page_reads_the_recent_months_once_and_shows_what_the_whole_year_shows(metered):
+    from custodian.audit.models import AccessEvent
+    from custodian.usage.services import my_usage
+    from custodian.vault.gate import customer_actor
+
+    customer, _, _ = metered
+    before = AccessEvent.objects.count()
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    assert AccessEvent.objects.count() == before + 1  # one read: the recent months held the last 30 days
+    expected = _days_of_the_whole_year(customer)
+    assert {d["date"]: d["kwh"] for d in usage["days"]} == pytest.approx(expected)
+
+
+def test_a_meter_that_stopped_months_ago_still_shows_its_last_30_days(db):
+    from custodian.audit.models import AccessEvent
+    from custodian.usage.services import my_usage
+    from custodian.vault.gate import customer_actor
+
+    app = application(9, 5, date.today())
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    months = json.loads(app.personal["meter_usage"])["electric"]["months"][:-5]  # nothing for five months
+    blocks = []
+    for m in months:
+        clock = local_clock(m["month"])
+        values = hourly_electric(9, 5, m["month"], m["total"], clock, app.heating_fuel)
+        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 3600, values))
+    interval_blocks_record(blocks=blocks, submission=METER)
+    before = AccessEvent.objects.count()
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    assert AccessEvent.objects.count() == before + 2  # the recent months, then the year: both logged
+    assert len(usage["days"]) == 30 and usage["last"].strftime("%Y-%m") == months[-1]["month"]
+    assert {d["date"]: d["kwh"] for d in usage["days"]} == pytest.approx(_days_of_the_whole_year(customer))
