@@ -177,7 +177,12 @@ def _interval_block_text(starts, durations, values, qualities: dict[int, int]) -
     built one lxml element at a time, or parsed from text and serialized again, took most of a download's
     time. Only integers go into it. A reading with a quality carries its ReadingQuality first."""
     rows = zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)
-    if not qualities:
+    if not qualities and len(durations) and (durations == durations[0]).all():
+        # One interval length throughout (the usual block): written into the pattern once, two numbers a
+        # reading are formatted instead of three.
+        same = _READING.replace("%d", str(int(durations[0])), 1)
+        readings = "".join(map(same.__mod__, zip(starts.tolist(), values.tolist(), strict=True)))
+    elif not qualities:
         readings = "".join(map(_READING.__mod__, rows))
     else:
         readings = "".join(

@@ -110,3 +110,22 @@ def test_dst_transitions_in_the_export():
         3600,
         3600,
     ]  # UTC stays continuous
+
+
+@pytest.mark.parametrize("durations", ["same", "mixed"])
+def test_interval_blocks_are_written_alike_whatever_their_interval_lengths(durations):
+    """A block of one interval length writes it into the pattern once; the text is the same, reading for
+    reading, as each reading written with its own length (and the lengths of a mixed block are kept)."""
+    import numpy as np
+
+    from custodian.usage.greenbutton_export import _READING, _interval_block_text
+
+    starts = 1767225600 + 900 * np.arange(200, dtype=np.int64)
+    lengths = np.full(200, 900, np.int64) if durations == "same" else np.array([900, 1800] * 100, np.int64)
+    values = np.array([(i * 37) % 5000 - 40 for i in range(200)], np.int64)
+    text = _interval_block_text(starts, lengths, values, {})
+    expected = "".join(_READING % (d, s, v) for d, s, v in zip(lengths, starts, values, strict=True))
+    assert expected in text and text.count("<espi:IntervalReading>") == 200
+    assert text.startswith(
+        f"<espi:IntervalBlock><espi:interval><espi:duration>{int(starts[-1] + lengths[-1] - starts[0])}"
+    )
