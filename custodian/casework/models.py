@@ -174,8 +174,8 @@ class Representative(models.Model):
     """Someone authorised to act for a customer (Minn. Stat. § 13.02 subd. 8's "individual" includes a
     guardian or other representative): who (their own record, `person`: a name and an e-mail address sealed
     there), by what authority (the document sealed under the customer's key, `document_ref`), verified by
-    staff, what they may do (`scope`) and until when. They act in the portal; every act is logged naming
-    both."""
+    staff, what they may do (`scope`), which of the customer's data they may see (`categories`: the gate
+    refuses them any other) and until when. They act in the portal; every act is logged naming both."""
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="representatives"
@@ -183,6 +183,8 @@ class Representative(models.Model):
     person = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="represents")
     kind = models.CharField(max_length=20, choices=RepresentativeKind.choices)
     scope = models.CharField(max_length=100)
+    # The policy file's data categories they may read for the customer, comma-separated; the gate enforces it.
+    categories = models.CharField(max_length=400, default="")
     document_ref = models.CharField(max_length=80)
     starts_on = models.DateField()
     expires_on = models.DateField()
@@ -201,6 +203,10 @@ class Representative(models.Model):
     @property
     def scope_list(self) -> list[str]:
         return [s for s in self.scope.split(",") if s]
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
 
     def is_current(self, on=None) -> bool:
         from django.utils import timezone

@@ -2,13 +2,14 @@
 representative, a property manager for an owner's account.
 
 Staff register one from the document that gives the authority (sealed under the customer's key), what the
-representative may do (`scope`) and until when; a staff member verifies it (not the one who registered it,
-unless they are the privacy officer); the representative then gets an invitation to set up a portal sign-in
-of their own, where they act for the customer within the scope until it expires or is revoked. Each step is a
-change in the access log naming both; each read they make is logged as the customer's read with the
-representative named (`representative_actor`)."""
+representative may do (`scope`), which of the customer's data they may see (`categories`, enforced by the
+gate: a representative for the bills can't read the meter usage) and until when; a staff member verifies it
+(not the one who registered it, unless they are the privacy officer); the representative then gets an
+invitation to set up a portal sign-in of their own, where they act for the customer within the scope until
+it expires or is revoked. Each step is a change in the access log naming both; each read they make is logged
+as the customer's read with the representative named (`representative_actor`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core import signing
@@ -49,6 +50,7 @@ class Authority:
     media_type: str
     expires_on: date
     channel: str = "in_person"
+    categories: list[str] = field(default_factory=list)  # the policy file's data categories they may see
 
 
 def _staff_check(by) -> None:
@@ -81,6 +83,12 @@ def representative_register(*, authority: Authority, by) -> Representative:
         raise RepresentativeError(
             "say what the representative may do: " + ", ".join(RepresentativeScope.values)
         )
+    own = current_policy().self_access_categories
+    categories = sorted(set(a.categories))
+    if not categories or any(c not in own for c in categories):
+        raise RepresentativeError(
+            "say which of the customer's data the representative may see: " + ", ".join(sorted(own))
+        )
     today = timezone.localdate()
     if not (today < a.expires_on <= today.replace(year=today.year + LONGEST_YEARS)):
         raise RepresentativeError(f"the authority ends after today and within {LONGEST_YEARS} years")
@@ -106,6 +114,7 @@ def representative_register(*, authority: Authority, by) -> Representative:
         person=person,
         kind=a.kind,
         scope=",".join(scope),
+        categories=",".join(categories),
         document_ref="",
         starts_on=today,
         expires_on=a.expires_on,
@@ -122,7 +131,12 @@ def representative_register(*, authority: Authority, by) -> Representative:
         filename=a.document_name or "authority",
         submission=submission,
     )
-    _logged(Action.REPRESENTATIVE_ADDED, rep, by, f"may {', '.join(scope)} until {a.expires_on}")
+    _logged(
+        Action.REPRESENTATIVE_ADDED,
+        rep,
+        by,
+        f"may {', '.join(scope)} with {', '.join(categories)} until {a.expires_on}",
+    )
     return rep
 
 
@@ -152,6 +166,7 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
         context={
             "kind": rep.get_kind_display(),
             "scope": [RepresentativeScope(s).label for s in rep.scope_list],
+            "data": [current_policy().categories[c].label for c in rep.category_list],
             "expires_on": rep.expires_on,
             "url": invite_url(token),
             "utility": current_policy().utility,
@@ -201,9 +216,10 @@ def representatives_of(customer_id: int):
 
 
 def representative_actor(rep: Representative) -> Actor:
-    """The gate's asker when a representative acts: the customer's own access (self-access), with the
-    representative named in the access log's actor label."""
+    """The gate's asker when a representative acts: the customer's own access (self-access) narrowed to the
+    data categories of the authority, with the representative named in the access log's actor label."""
     return customer_actor(
         rep.customer_id,
         f"representative {rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
+        categories=rep.category_list,
     )

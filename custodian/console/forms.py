@@ -174,6 +174,11 @@ class RepresentativeForm(forms.Form):
         choices=RepresentativeScope.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    categories = forms.MultipleChoiceField(
+        label="Which of the customer's data they may see (the document's limits)",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     expires_on = bounds.DateField(label="Until (the document's end, or a review date)")
     name = forms.CharField(label="Representative's name", max_length=200)
     email = forms.EmailField(label="Representative's e-mail address (their sign-in)")
@@ -182,6 +187,13 @@ class RepresentativeForm(forms.Form):
         choices=[("in_person", "Brought to the counter"), ("paper", "By mail")],
     )
     document = forms.FileField(label="The document (a scan or PDF)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        self.fields["categories"].choices = [
+            (key, c.label) for key, c in policy.categories.items() if key in policy.self_access_categories
+        ]
 
 
 class VerifyForm(forms.Form):

@@ -44,6 +44,7 @@ def representatives(request, customer_id):
                     customer_id=customer.pk,
                     kind=d["kind"],
                     scope=d["scope"],
+                    categories=d["categories"],
                     name=d["name"],
                     email=d["email"],
                     document=d["document"].read(),

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 
 from custodian.casework.representatives import representative_actor, represented_by
 from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
 from custodian.staff import mfa
 from custodian.staff.sessions import recently_reauthenticated
-from custodian.vault.gate import customer_actor, reveal
+from custodian.vault.gate import Denied, customer_actor, reveal
 
 # Shown with all but the last four digits hidden unless the customer re-entered their password a moment ago
 # (a session left open, or taken over, does not show where the money comes from).
@@ -62,6 +63,16 @@ def portal_required(view):
                     status=403,
                 )
             request.customer_id, request.representative = rep.customer_id, rep
+            try:
+                return view(request, *args, **kwargs)
+            except Denied:
+                # The gate refused data outside the authority's categories (and logged the refusal).
+                return render(
+                    request,
+                    "portal/message.html",
+                    {"title": "Not within your authority", "message": NOT_IN_SCOPE_DATA},
+                    status=403,
+                )
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -70,6 +81,12 @@ def portal_required(view):
 NOT_IN_SCOPE = (
     "Your authority to act for this customer does not cover this page. Switch back to your own account, or "
     "ask us to change what your authority covers."
+)
+
+
+NOT_IN_SCOPE_DATA = (
+    "Your authority to act for this customer does not cover the data this page shows. Switch back to your "
+    "own account, or ask us to change what your authority covers."
 )
 
 
@@ -106,7 +123,14 @@ def portal_actor(request):
 
 def mine(request, fields, purpose="providing_services"):
     """Every read of the portal: through the gate as the customer; bank details masked unless the customer
-    re-authenticated a moment ago (pages and downloads alike)."""
+    re-authenticated a moment ago (pages and downloads alike). A representative asks only for the fields of
+    the data their authority covers (the gate would refuse the rest), so a page shows what they may see."""
+    rep = getattr(request, "representative", None)
+    if rep is not None:
+        policy, allowed = current_policy(), set(rep.category_list)
+        fields = [f for f in fields if policy.category_for_field(f) in allowed]
+        if not fields:
+            return {}
     values = reveal(
         actor=portal_actor(request),
         customer_id=request.customer_id,

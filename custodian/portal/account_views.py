@@ -199,6 +199,7 @@ def act_for(request):
     """Act for a customer you represent (within your authority, until it ends), or as yourself."""
     account = request.user.portal_account
     authorities = represented_by(account.customer_id)
+    policy = current_policy()
     if request.method == "POST":
         chosen = request.POST.get("authority", "")
         rep = next((r for r in authorities if str(r.pk) == chosen), None)
@@ -211,7 +212,14 @@ def act_for(request):
         request,
         "portal/act_for.html",
         {
-            "authorities": [(r, [RepresentativeScope(s).label for s in r.scope_list]) for r in authorities],
+            "authorities": [
+                (
+                    r,
+                    [RepresentativeScope(s).label for s in r.scope_list],
+                    [policy.categories[c].label for c in r.category_list if c in policy.categories],
+                )
+                for r in authorities
+            ],
             "acting": request.session.get(ACTING_FOR),
         },
     )

@@ -24,7 +24,10 @@ from custodian.vault.models import SealedDocument
 PASSWORD = "a long representative passphrase"
 
 
-def _authority(customer, scope=("view",)) -> Authority:
+EVERYTHING_BUT_BANK = ("name", "email", "phone", "mailing_address", "service_address", "bills", "meter_usage")
+
+
+def _authority(customer, scope=("view",), categories=EVERYTHING_BUT_BANK) -> Authority:
     return Authority(
         customer_id=customer.pk,
         kind="power_of_attorney",
@@ -35,11 +38,14 @@ def _authority(customer, scope=("view",)) -> Authority:
         document_name="poa.pdf",
         media_type="application/pdf",
         expires_on=timezone.localdate() + timedelta(days=365),
+        categories=list(categories),
     )
 
 
-def _invited(customer, service_rep, privacy_officer, scope=("view",)) -> tuple[Representative, Client]:
-    rep = representative_register(authority=_authority(customer, scope), by=service_rep)
+def _invited(
+    customer, service_rep, privacy_officer, scope=("view",), categories=EVERYTHING_BUT_BANK
+) -> tuple[Representative, Client]:
+    rep = representative_register(authority=_authority(customer, scope, categories), by=service_rep)
     representative_verify(
         rep=rep, by=privacy_officer, invite_url=lambda t: f"http://testserver/portal/representative/{t}/"
     )
@@ -117,6 +123,7 @@ def test_the_console_registers_a_representative(console, service_rep, customer):
         {
             "kind": "guardian",
             "scope": ["view", "payments"],
+            "categories": ["name", "bills"],
             "expires_on": (timezone.localdate() + timedelta(days=200)).isoformat(),
             "name": "Gil Guardian",
             "email": "gil@example.org",
@@ -127,3 +134,30 @@ def test_the_console_registers_a_representative(console, service_rep, customer):
     assert response.status_code == 302
     rep = Representative.objects.get(customer=customer)
     assert (rep.kind, rep.scope_list, rep.verified_at) == ("guardian", ["payments", "view"], None)
+
+
+def test_a_representative_for_the_bills_cannot_read_the_usage(customer, service_rep, privacy_officer):
+    """A property manager's authority covers the bills and the name: the portal shows those, and the gate
+    refuses the meter usage (logged naming the representative), though their scope lets them open pages."""
+    rep, client = _invited(
+        customer, service_rep, privacy_officer, scope=("view",), categories=("name", "bills")
+    )
+    assert "Bills" in client.get("/portal/me/act-for/").content.decode()
+    client.post("/portal/me/act-for/", {"authority": rep.pk})
+    home = client.get("/portal/me/").content.decode()
+    assert "Alice Anderson" in home and "115 Elm Street" not in home  # the address is not theirs to see
+    assert client.get("/portal/me/bills/").status_code == 200
+    usage = client.get("/portal/me/usage/")
+    assert usage.status_code == 403 and "does not cover the data" in usage.content.decode()
+    refused = AccessEvent.objects.filter(
+        customer_id=str(customer.pk), categories="meter_usage", decision="deny"
+    ).latest("seq")
+    assert f"authority {rep.pk}" in refused.actor_label
+    assert "outside the representative's authority" in refused.reason
+
+
+def test_an_authority_names_the_data_it_covers(customer, service_rep):
+    with pytest.raises(RepresentativeError, match="which of the customer's data"):
+        representative_register(authority=_authority(customer, categories=()), by=service_rep)
+    with pytest.raises(RepresentativeError, match="which of the customer's data"):
+        representative_register(authority=_authority(customer, categories=("ssn",)), by=service_rep)

@@ -16,6 +16,8 @@ class Actor:
     job: str = ""
     vendor_function: str = ""
     on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
+    # A customer's representative reads only the data categories their authority names (None: no such limit).
+    categories: frozenset[str] | None = None
     user: object = field(default=None, compare=False, repr=False)
 
 
@@ -25,8 +27,15 @@ def staff_actor(user) -> Actor:
     )
 
 
-def customer_actor(customer_id: int, label: str = "the customer") -> Actor:
-    return Actor(kind="customer", id=str(customer_id), label=label, customer_id=int(customer_id))
+def customer_actor(customer_id: int, label: str = "the customer", categories=None) -> Actor:
+    """The customer reading their own data; `categories` narrows it for a representative acting for them."""
+    return Actor(
+        kind="customer",
+        id=str(customer_id),
+        label=label,
+        customer_id=int(customer_id),
+        categories=None if categories is None else frozenset(categories),
+    )
 
 
 def _person(user) -> str:

@@ -104,7 +104,12 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         if purpose not in policy.self_access_purposes:
             return Decision(False, f"customers do not read for {purpose}")
         bad = [c for c in cats if c not in policy.self_access_categories]
-        return Decision(not bad, f"not self-accessible: {bad}" if bad else "the customer's own data")
+        if bad:
+            return Decision(False, f"not self-accessible: {bad}")
+        outside = [c for c in cats if actor.categories is not None and c not in actor.categories]
+        if outside:
+            return Decision(False, f"outside the representative's authority: {outside}")
+        return Decision(True, "the customer's own data")
     if actor.kind == "system":
         job = policy.system_jobs.get(actor.job)
         if job is None or purpose not in job.purposes:

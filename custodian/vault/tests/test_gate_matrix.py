@@ -125,3 +125,37 @@ def test_notice_matrix(notice_key, version, all_staff, customer, open_request):
             assert "does not name" in last.reason
         tried += 1
     assert tried >= 6
+
+
+# A representative acts as the customer within the data categories of their authority: every (self-access
+# purpose × category) for a representative limited to one category, against the customer's own answer.
+SELF_PURPOSES = RAW["self_access"]["purposes"]
+
+
+@pytest.mark.parametrize("scope", RAW["self_access"]["categories"])
+def test_representative_matrix(scope, customer):
+    from custodian.vault.gate import customer_actor
+
+    own = customer_actor(customer.pk)
+    representative = customer_actor(
+        customer.pk, "representative 9 (guardian, authority 1)", categories={scope}
+    )
+    allowed_somewhere = False
+    for purpose in SELF_PURPOSES:
+        for category, field in CATEGORIES.items():
+            answers = []
+            for actor in (own, representative):
+                try:
+                    reveal(actor=actor, customer_id=customer.pk, fields=[field], purpose=purpose)
+                    answers.append(True)
+                except Denied:
+                    answers.append(False)
+            customer_may, representative_may = answers
+            assert representative_may == (customer_may and category == scope), (scope, purpose, category)
+            last = AccessEvent.objects.order_by("-seq").first()
+            assert last.actor_label.startswith("representative 9")
+            assert last.decision == ("allow" if representative_may else "deny")
+            if customer_may and not representative_may:
+                assert "outside the representative's authority" in last.reason
+            allowed_somewhere |= representative_may
+    assert allowed_somewhere, scope
