@@ -54,6 +54,8 @@ class Action(StrEnum):
     DISAGREEMENT_RECORDED = "disagreement_recorded"
     CORRECTION_NOTICE_SENT = "correction_notice_sent"
     METER_CHALLENGE_RESULT = "meter_challenge_result"
+    # A repeat data request within six months answered in full on the privacy officer's decision.
+    REPEAT_ANSWERED_IN_FULL = "repeat_answered_in_full"
     # Authorised representatives (custodian.casework.representatives).
     REPRESENTATIVE_ADDED = "representative_added"
     REPRESENTATIVE_VERIFIED = "representative_verified"
@@ -97,6 +99,7 @@ CHANGE_ACTIONS = frozenset(
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,
         Action.METER_CHALLENGE_RESULT,
+        Action.REPEAT_ANSWERED_IN_FULL,
         Action.REPRESENTATIVE_ADDED,
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,

@@ -12,7 +12,8 @@
   as PDF from the same sections; sent through the outbox and shown in the portal's "My requests".
 - **A repeat within six months.** After the data was shown, § 13.04 subd. 3 lets the utility wait six months
   before showing it again unless a dispute is pending or data was collected or created since: the answer to a
-  repeat then holds what is new since the last answer, and says so.
+  repeat then holds what is new since the last answer, and says so. The privacy officer may decide to answer
+  a repeat in full anyway (`data_request_in_full`: with a reason on the request, logged).
 """
 
 import json
@@ -22,6 +23,8 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.audit.selectors import who_has_seen
 from custodian.casework.models import (
     DATA_REQUEST_FACTS,
@@ -38,7 +41,7 @@ from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import services_of
+from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.gate import (
     Actor,
     Denied,
@@ -52,6 +55,9 @@ from custodian.vault.gate import (
 from custodian.vault.models import Channel
 
 REPEAT_MONTHS = 6
+# Request history actions: a repeat answered with what is new, and the decision to answer one in full.
+ANSWERED_AS_REPEAT = "repeat"
+IN_FULL = "in_full"
 # What verifies whom: the staff member attests these; `account_and_bill` is checked by the system.
 STAFF_METHODS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.ACCOUNT_AND_BILL)
 _DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
@@ -238,6 +244,8 @@ class Package:
 def _earlier_answer(request: CustomerRequest) -> CustomerRequest | None:
     """The customer's last answered data request within six months, if no dispute is pending (an open
     correction request is one): § 13.04 subd. 3 lets the utility then show only what is new."""
+    if request.pk and request.history.filter(action=IN_FULL).exists():
+        return None
     today = timezone.localdate()
     months = today.year * 12 + today.month - 1 - REPEAT_MONTHS
     since = date(months // 12, months % 12 + 1, min(today.day, 28))
@@ -445,11 +453,52 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     )
     request.answered_at, request.answer = timezone.now(), message
     request.save(update_fields=["answered_at", "answer"])
+    if package.repeat_of:
+        RequestEvent.objects.create(
+            request=request,
+            by=by,
+            action=ANSWERED_AS_REPEAT,
+            reason=f"new since request #{package.repeat_of}",
+        )
     request_close(
         request=request,
         by=by,
         reason=f"answered by letter #{message.pk}"
         + (f" (what is new since request #{package.repeat_of})" if package.repeat_of else ""),
+    )
+    return request
+
+
+def repeat_of(request: CustomerRequest) -> CustomerRequest | None:
+    """The earlier answer a data access request would be a repeat of (None: it is answered in full)."""
+    if request.kind != RequestKind.DATA_ACCESS or request.status != RequestStatus.OPEN:
+        return None
+    return _earlier_answer(request)
+
+
+@transaction.atomic
+def data_request_in_full(*, request: CustomerRequest, by, reason: str) -> CustomerRequest:
+    """The privacy officer decides that a repeat within six months is answered in full anyway (the law lets
+    us wait, it does not forbid answering): the reason on the request's history, the decision in the access
+    log in the same transaction; the answer then holds everything."""
+    if not reviews_access(services_of(by)):
+        raise RequestError("only the privacy officer decides to answer a repeat request in full")
+    _check_owner(request, by)
+    earlier = repeat_of(request)
+    if earlier is None:
+        raise RequestError("this request is not a repeat within six months: it is answered in full already")
+    if len(reason.strip()) < 10:
+        raise RequestError("say why this repeat is answered in full (a sentence, kept on the request)")
+    RequestEvent.objects.create(request=request, by=by, action=IN_FULL, reason=reason.strip()[:1000])
+    append_change(
+        action=Action.REPEAT_ANSWERED_IN_FULL,
+        actor_kind="staff",
+        actor_id=str(by.pk),
+        actor_label=by.get_full_name() or by.get_username(),
+        customer_ids=[request.customer_id],
+        # The reason stays on the request (it may name the person); the log says what was decided.
+        reason=f"repeat of request #{earlier.pk} within six months answered in full (reason on the request)",
+        request_id=str(request.pk),
     )
     return request
 

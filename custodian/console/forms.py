@@ -361,6 +361,15 @@ class MeterChallengeForm(forms.Form):
     )
 
 
+class InFullForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this repeat is answered in full (kept on the request)",
+        max_length=1000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class MeterResultForm(forms.Form):
     result = forms.ChoiceField(
         label="What the re-read or the review found",

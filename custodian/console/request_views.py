@@ -16,7 +16,13 @@ from custodian.casework.corrections import (
     meter_challenge_route,
     meter_challenge_routed,
 )
-from custodian.casework.data_requests import data_request_answer, package_build, request_verify
+from custodian.casework.data_requests import (
+    data_request_answer,
+    data_request_in_full,
+    package_build,
+    repeat_of,
+    request_verify,
+)
 from custodian.casework.models import RequestKind, RequestStatus
 from custodian.casework.selectors import request_list
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
@@ -128,6 +134,7 @@ def request_detail(request, request_id):
             )
     policy = current_policy()
     meter_routed = meter_challenge_routed(req)
+    earlier = repeat_of(req)
     return render(
         request,
         "console/request_detail.html",
@@ -160,6 +167,11 @@ def request_detail(request, request_id):
             "can_package": req.kind == RequestKind.DATA_ACCESS
             and reviews_access(actor.services)
             and req.owning_service in actor.services,
+            # A repeat within six months is answered with what is new, unless the privacy officer decides.
+            "repeat_of": earlier,
+            "in_full_form": forms.InFullForm()
+            if earlier is not None and reviews_access(actor.services) and req.owning_service in actor.services
+            else None,
             "verify_form": forms.VerifyForm()
             if req.owning_service in actor.services
             and req.status == RequestStatus.OPEN
@@ -411,6 +423,30 @@ def correction_view(request, request_id):
     )
     return redirect(
         "console:request" if waiting else "console:requests", **({"request_id": req.pk} if waiting else {})
+    )
+
+
+@console_required
+@require_POST
+def request_in_full_view(request, request_id):
+    """The privacy officer answers a repeat data request within six months in full, saying why."""
+    actor, req = console_actor(request), request_for_staff(request, request_id)
+    if req is None or req.owning_service not in actor.services or not reviews_access(actor.services):
+        return not_found(request)
+    form = forms.InFullForm(request.POST)
+
+    def decide():
+        data_request_in_full(request=req, by=request.user, reason=form.cleaned_data["reason"])
+        return f"Request #{req.pk} will be answered in full; the decision is logged."
+
+    return step(
+        request,
+        decide,
+        form=form,
+        invalid="Say why this repeat is answered in full (a sentence).",
+        refused=RequestError,
+        to="console:request",
+        request_id=req.pk,
     )
 
 

@@ -52,6 +52,7 @@ urlpatterns = [
     path("requests/<id:request_id>/package/", request_views.request_package, name="package"),
     path("requests/<id:request_id>/verify/", request_views.request_verify_view, name="request_verify"),
     path("requests/<id:request_id>/answer/", request_views.request_answer_view, name="request_answer"),
+    path("requests/<id:request_id>/in-full/", request_views.request_in_full_view, name="request_in_full"),
     path("requests/<id:request_id>/correction/", request_views.correction_view, name="correction"),
     path(
         "requests/<id:request_id>/meter-result/",

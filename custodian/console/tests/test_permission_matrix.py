@@ -160,6 +160,13 @@ def cases(w, user=None):
             {},
             lambda s: 302 if s == "privacy_officer" else 404,
         ),
+        # Not a repeat: the privacy officer is sent back to the request with the refusal; others not found.
+        "console:request_in_full": (
+            "post",
+            {"request_id": dsr},
+            {"reason": "The customer's lawyer needs the whole record for a hearing."},
+            lambda s: 302 if s == "privacy_officer" else 404,
+        ),
         "console:correction": (
             "post",
             {"request_id": corr},
