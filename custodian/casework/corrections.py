@@ -132,6 +132,9 @@ def correction_apply(
         if notices
         else "Nobody outside the utility received it before, so nobody else needs to be told.",
     )
+    RequestEvent.objects.create(
+        request=request, by=by, action="corrected", reason=note or f"corrected {', '.join(sorted(categories))}"
+    )
     _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
     return notices
 
@@ -188,7 +191,7 @@ def _close_when_notified(request: CustomerRequest, by, reason: str) -> None:
     waiting = CorrectionNotice.objects.filter(request=request, sent_at__isnull=True).count()
     if waiting:
         RequestEvent.objects.create(
-            request=request, by=by, action="corrected", reason=f"{reason}; {waiting} notice(s) to post"
+            request=request, by=by, action="notices_due", reason=f"{waiting} notice(s) to post"
         )
     else:
         request_close(request=request, by=by, reason=reason)
@@ -339,6 +342,7 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
         disagree=confirmed,
         template="meter_challenge_result",
     )
+    RequestEvent.objects.create(request=request, by=by, action="meter_result", reason=result)
     if confirmed:
         RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")
     append_change(

@@ -14,10 +14,22 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import PAPER_FORM, application_for
+from custodian.casework.corrections import (
+    correction_apply,
+    correction_decline,
+    meter_challenge_result,
+    meter_challenge_route,
+)
+from custodian.casework.data_requests import data_request_answer, data_request_in_full
+from custodian.casework.models import CustomerRequest
+from custodian.casework.representatives import Authority, representative_register
 from custodian.customers.services import customer_enrol
+from custodian.disclosures.services import disagreement_record
 from custodian.outbox.models import OutboundMessage
 from custodian.policy.loader import _load_cached
 from custodian.transparency.models import PolicyChangeNotice, PolicyVersion
+from custodian.transparency.report import privacy_report
+from custodian.vault.services import Submission
 
 
 def test_the_inventory_and_the_rights_are_published_from_the_policy_file(db):
@@ -102,7 +114,6 @@ def test_versions_are_archived_with_their_differences_and_customers_are_told(
 def test_the_annual_privacy_report_is_generated_from_the_records(
     customer, privacy_officer, open_request, capsys
 ):
-    from custodian.casework.models import CustomerRequest
     from custodian.casework.services import request_close
 
     on_time = open_request(customer, "privacy_officer", kind="data_access")
@@ -121,3 +132,79 @@ def test_the_annual_privacy_report_is_generated_from_the_records(
     assert f"Privacy report {year}" in page and "Data access request" in page
     with pytest.raises(CommandError, match="no records"):
         call_command("privacy_report", "--year", "1990")
+
+
+def test_the_report_counts_every_kind_of_request_and_determination_recorded(
+    customer, privacy_officer, field_tech, service_rep, open_request
+):
+    """Each action the rights workflows record shows in the year's counts."""
+
+    def verified(req):
+        CustomerRequest.objects.filter(pk=req.pk).update(verification="photo_id", verified_with="passport")
+        req.refresh_from_db()
+        return req
+
+    data_request_answer(
+        request=verified(open_request(customer, "privacy_officer", kind="data_access")), by=privacy_officer
+    )
+    repeat = verified(open_request(customer, "privacy_officer", kind="data_access"))
+    data_request_in_full(request=repeat, by=privacy_officer, reason="Needed whole for a court hearing.")
+    data_request_answer(request=repeat, by=privacy_officer)
+    data_request_answer(
+        request=verified(open_request(customer, "privacy_officer", kind="data_access")), by=privacy_officer
+    )
+    correction_apply(
+        request=open_request(customer, "privacy_officer", kind="correction"),
+        by=privacy_officer,
+        values={"phone": "507-555-0100"},
+    )
+    declined = open_request(customer, "privacy_officer", kind="correction")
+    correction_decline(
+        request=declined,
+        by=privacy_officer,
+        explanation="The name is as on the signed application.",
+        categories=["name"],
+    )
+    disagreement_record(
+        customer_id=customer.pk,
+        request_id=declined.pk,
+        categories=["name"],
+        statement="My name is spelled with two n's.",
+        submission=Submission(channel="portal", notice_key="portal_request"),
+    )
+    meter = open_request(customer, "privacy_officer", kind="correction")
+    meter_challenge_route(request=meter, by=privacy_officer, outcome="reread", note="September doubled")
+    meter.refresh_from_db()
+    meter_challenge_result(
+        request=meter, by=field_tech, result="confirmed", findings="Read again: same figure."
+    )
+    representative_register(
+        authority=Authority(
+            customer_id=customer.pk,
+            kind="guardian",
+            scope=["view"],
+            name="Gil Guardian",
+            email="gil@example.org",
+            document=b"%PDF letters",
+            document_name="letters.pdf",
+            media_type="application/pdf",
+            expires_on=timezone.localdate() + timedelta(days=90),
+            categories=["bills"],
+        ),
+        by=service_rep,
+    )
+    open_request(customer, "billing", kind="billing_question")  # a billing question counts too
+
+    report = privacy_report(year=timezone.localdate().year)
+    kinds = {r["key"]: r["received"] for r in report["requests"]}
+    assert kinds["data_access"] == 3 and kinds["correction"] == 3 and kinds["billing_question"] >= 1
+    d, a = report["data_requests"], report["accuracy_challenges"]
+    assert d["answered_by_letter"] == 3 and d["repeats_answered_in_full"] == 1
+    assert d["repeats_answered_with_what_is_new"] == 1
+    assert {"method": "Photo ID shown at the counter", "requests": 3} in d["verified_by"]
+    assert (a["corrected"], a["found_accurate"], a["statements_of_disagreement"]) == (1, 1, 1)
+    assert (a["meter_sent_to_reread"], a["meter_readings_confirmed"]) == (1, 1)
+    assert report["representatives"]["registered"] == 1 and report["representatives"]["in_force"] == 0
+    assert report["messages"]["letters"] >= 6  # three answers, two outcomes, the route, the result
+    page = Client().get("/privacy/report/").content.decode()
+    assert "Meter readings found accurate" in page and "answered in full" in page
