@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
@@ -19,7 +21,7 @@ from custodian.casework.services import RequestError, request_close, request_han
 from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients
 from custodian.disclosures.services import AccountingError, disagreement_record
-from custodian.outbox.services import letter_send, message_send
+from custodian.outbox.services import in_language_of, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault.gate import Denied, reveal, staff_actor
@@ -27,7 +29,8 @@ from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, personal_data_record
 
 # Minn. Stat. § 13.04 subd. 4(a); Minn. R. 1205.1600: the appeal goes to the Commissioner of Administration.
-APPEAL = (
+# The letters' words are composed in the customer's language (`in_language_of`), hence lazy here.
+APPEAL = gettext_lazy(
     "If you disagree with this decision you may appeal it to the Commissioner of Administration under the "
     "Minnesota Government Data Practices Act (Minn. Stat. § 13.04 subd. 4; Minn. R. 1205.1600): write to the "
     "Data Practices Office of the Minnesota Department of Administration, St. Paul, within 60 days of this "
@@ -35,13 +38,17 @@ APPEAL = (
 )
 # What the service that re-read the meter or reviewed the bill found, as the result letter says it.
 METER_RESULTS = {
-    "confirmed": "We checked the readings you challenged and found them accurate",
-    "corrected": "We found the readings you challenged were wrong and have corrected them",
+    "confirmed": gettext_lazy("We checked the readings you challenged and found them accurate"),
+    "corrected": gettext_lazy("We found the readings you challenged were wrong and have corrected them"),
 }
 METER_OUTCOMES = {
-    "reread": ("field_services", "Field services will read your meter again and check it"),
-    "adjustment": ("billing", "Billing will adjust your bill for the readings in question"),
+    "reread": ("field_services", gettext_lazy("Field services will read your meter again and check it")),
+    "adjustment": ("billing", gettext_lazy("Billing will adjust your bill for the readings in question")),
 }
+DISAGREE_FOLLOW_UP = gettext_lazy(
+    "If you still disagree, you may send us a statement of disagreement (in My account, under My requests, "
+    "or by letter). We keep it with the data and include it whenever we disclose that data."
+)
 
 
 @dataclass
@@ -124,16 +131,21 @@ def correction_apply(
     for notice in CorrectionNotice.objects.filter(request=request):
         if "@" in notice.recipient_address:
             _notice_email(notice, name=name, labels=labels, values=values, by=by)
-    _outcome_letter(
-        request,
-        by,
-        outcome=f"We corrected the data you challenged: {labels}.",
-        follow_up=f"We are telling {len(notices)} recipient(s) who received it before, and anyone you named."
-        if notices
-        else "Nobody outside the utility received it before, so nobody else needs to be told.",
-    )
+    with in_language_of(request.customer):
+        _outcome_letter(
+            request,
+            by,
+            outcome=_("We corrected the data you challenged: %(labels)s.") % {"labels": labels},
+            follow_up=_("We are telling %(count)s recipient(s) who received it before, and anyone you named.")
+            % {"count": len(notices)}
+            if notices
+            else _("Nobody outside the utility received it before, so nobody else needs to be told."),
+        )
     RequestEvent.objects.create(
-        request=request, by=by, action="corrected", reason=note or f"corrected {', '.join(sorted(categories))}"
+        request=request,
+        by=by,
+        action="corrected",
+        reason=note or f"corrected {', '.join(sorted(categories))}",
     )
     _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
     return notices
@@ -231,7 +243,7 @@ def _outcome_letter(
             "outcome": outcome,
             "follow_up": follow_up,
             "disagree": disagree,
-            "appeal": APPEAL,
+            "appeal": str(APPEAL),
             "utility": current_policy().utility,
         },
         sent_by=by,
@@ -250,15 +262,17 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
     cats = sorted(set(categories))
     if not cats or any(c not in policy.categories for c in cats):
         raise RequestError("say which data the customer challenged")
-    _outcome_letter(
-        request,
-        by,
-        outcome=f"We checked the data you challenged ({', '.join(policy.categories[c].label for c in cats)})"
-        f" and found it accurate and complete: {explanation.strip()}",
-        follow_up="If you still disagree, you may send us a statement of disagreement (in My account, under "
-        "My requests, or by letter). We keep it with the data and include it whenever we disclose that data.",
-        disagree=True,
-    )
+    with in_language_of(request.customer):
+        _outcome_letter(
+            request,
+            by,
+            outcome=_(
+                "We checked the data you challenged (%(labels)s) and found it accurate and complete: %(why)s"
+            )
+            % {"labels": ", ".join(policy.categories[c].label for c in cats), "why": explanation.strip()},
+            follow_up=str(DISAGREE_FOLLOW_UP),
+            disagree=True,
+        )
     RequestEvent.objects.create(request=request, by=by, action="disputed", reason=",".join(cats))
     return request_close(request=request, by=by, reason=f"data is correct: {explanation.strip()}")
 
@@ -297,15 +311,17 @@ def meter_challenge_route(*, request: CustomerRequest, by, outcome: str, note: s
     if len(note.strip()) < 10:
         raise RequestError("say which readings are in question and why")
     service, what = METER_OUTCOMES[outcome]
-    _outcome_letter(
-        request,
-        by,
-        outcome=f"You challenged your meter readings. {what}: {note.strip()}",
-        follow_up="You can follow the request under My requests in My account.",
-    )
+    with in_language_of(request.customer):
+        _outcome_letter(
+            request,
+            by,
+            outcome=_("You challenged your meter readings. %(what)s: %(note)s")
+            % {"what": what, "note": note.strip()},
+            follow_up=_("You can follow the request under My requests in My account."),
+        )
     RequestEvent.objects.create(request=request, by=by, action="meter_challenge", reason=f"{outcome}: {note}")
     return request_hand_off(
-        request=request, to_service=service, reason=f"meter challenge, {what.lower()}", by=by
+        request=request, to_service=service, reason=f"meter challenge, {str(what).lower()}", by=by
     )
 
 
@@ -329,19 +345,20 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
     if len(findings.strip()) < 10:
         raise RequestError("say what the re-read or the review found (sent to the customer)")
     confirmed = result == "confirmed"
-    _outcome_letter(
-        request,
-        by,
-        outcome=f"{METER_RESULTS[result]}: {findings.strip()}",
-        follow_up="If you still disagree, you may send us a statement of disagreement (in My account, under "
-        "My requests, or by letter). We keep it with your meter readings and include it whenever we disclose "
-        "them."
-        if confirmed
-        else "Any bill that used the wrong readings will be corrected, and the correction shown on your next "
-        "bill.",
-        disagree=confirmed,
-        template="meter_challenge_result",
-    )
+    with in_language_of(request.customer):
+        _outcome_letter(
+            request,
+            by,
+            outcome=f"{METER_RESULTS[result]}: {findings.strip()}",
+            follow_up=str(DISAGREE_FOLLOW_UP)
+            if confirmed
+            else _(
+                "Any bill that used the wrong readings will be corrected, and the correction shown on your "
+                "next bill."
+            ),
+            disagree=confirmed,
+            template="meter_challenge_result",
+        )
     RequestEvent.objects.create(request=request, by=by, action="meter_result", reason=result)
     if confirmed:
         RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")

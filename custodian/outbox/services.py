@@ -17,6 +17,9 @@
 
 Message templates are plain text (autoescaping off): `outbox/<template>.subject.txt` and
 `outbox/<template>.txt`; a letter uses the same two, printed under the letterhead and the address block.
+A message to a customer is written in the language they chose (`Customer.language`): the template of that
+language where there is one (`outbox/es/<template>.txt`), rendered with Django's translations active for it,
+so the words the caller composed with `gettext` inside `in_language_of(customer)` match.
 
 One module (over 400 lines) on purpose: it is the one way out; every kind of message and every retry goes
 through the same record and the same sealing, written once here.
@@ -34,8 +37,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
-from django.utils import timezone
+from django.template.loader import select_template
+from django.utils import timezone, translation
 
 from custodian.customers.models import Customer
 from custodian.disclosures.exports import LetterToMail, letters_export_run
@@ -69,13 +72,38 @@ class Rendered:
     body: str
 
 
-def message_render(*, template: str, context: dict) -> Rendered:
-    """Render the subject (folded to one line) and the body of a message template."""
+def language_of(customer) -> str:
+    """The language a message to this customer is written in: the one they chose, if we write in it, else the
+    site's default."""
+    supported = {code for code, _ in settings.LANGUAGES}
+    chosen = (
+        Customer.objects.filter(pk=customer.pk).values_list("language", flat=True).first()
+        if customer is not None and customer.pk is not None
+        else ""
+    )
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
+def in_language_of(customer):
+    """Compose a message's words for this customer: `with in_language_of(customer): gettext(...)`."""
+    return translation.override(language_of(customer))
+
+
+def message_render(*, template: str, context: dict, language: str = "") -> Rendered:
+    """Render the subject (folded to one line) and the body of a message template, in `language` where the
+    template has that language's text (else the default's), with that language's translations active."""
     if not template.replace("_", "").isalnum():
         raise UnknownTemplate(f"not a message template: {template!r}")
+    language = language or settings.LANGUAGE_CODE
+
+    def named(suffix: str) -> list[str]:
+        own = [f"outbox/{language}/{template}{suffix}"] if language != settings.LANGUAGE_CODE else []
+        return [*own, f"outbox/{template}{suffix}"]
+
     try:
-        subject = get_template(f"outbox/{template}.subject.txt").render(context)
-        body = get_template(f"outbox/{template}.txt").render(context)
+        with translation.override(language):
+            subject = select_template(named(".subject.txt")).render(context)
+            body = select_template(named(".txt")).render(context)
     except TemplateDoesNotExist:
         raise UnknownTemplate(f"not a message template: {template!r}") from None
     return Rendered(subject=" ".join(subject.split()), body=body)
@@ -195,7 +223,7 @@ def message_send(
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
     a temporary failure). Returns the record, whose status says what the mail server did with it."""
     label = _sender(sent_by, sent_by_job)
-    rendered = message_render(template=template, context=context)
+    rendered = message_render(template=template, context=context, language=language_of(to_customer))
     address = to_address.strip()
     if not address or "@" not in address:
         raise OutboxError("an e-mail needs an address to go to")
@@ -238,7 +266,7 @@ def letter_send(
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
-    rendered = message_render(template=template, context=context)
+    rendered = message_render(template=template, context=context, language=language_of(to_customer))
     message = OutboundMessage.objects.create(
         channel=Channel.LETTER,
         template=template,
