@@ -1,6 +1,7 @@
-"""The portal in Spanish: every portal template's words are marked for translation (no bare text between the
-tags, no untranslated literal handed to an included piece), and every marked string has a Spanish
-translation in the catalogue. A new sentence without its Spanish fails here, naming the template."""
+"""The portal (and the public site's privacy and cookies pages) in Spanish: every such template's words are
+marked for translation (no bare text between the tags, no untranslated literal handed to an included piece),
+and every marked string has a Spanish translation in the catalogue. A new sentence without its Spanish
+fails here, naming the template."""
 
 import re
 from html import unescape
@@ -20,13 +21,18 @@ from custodian.portal.tests.test_portal import signed_in
 households = test_portal.households
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
-TEMPLATES = sorted(p.name for p in PORTAL.glob("*.html"))
+# Every portal template, and the public pages that say what we do with people's data.
+TEMPLATES = [
+    *sorted(f"portal/{p.name}" for p in PORTAL.glob("*.html")),
+    "web/privacy.html",
+    "web/cookies.html",
+]
 # Words that are the same in every language: units, file formats, the standard's name.
 SAME_IN_EVERY_LANGUAGE = {"kWh", "PDF", "CSV", "XML", "ESPI"}
 
 
 def compiled(name):
-    return engines["django"].engine.get_template(f"portal/{name}")
+    return engines["django"].engine.get_template(name)
 
 
 def bare_words(text: str) -> list[str]:
@@ -79,10 +85,10 @@ def marked_strings(template) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_every_portal_string_is_marked_and_has_its_spanish(name):
     msgids, unmarked = marked_strings(compiled(name))
-    assert not unmarked, f"portal/{name}: text not marked for translation: {unmarked[:8]}"
+    assert not unmarked, f"{name}: text not marked for translation: {unmarked[:8]}"
     catalogue = trans_real.translation("es")._catalog
     missing = [m for m in msgids if not catalogue.get(m)]
-    assert not missing, f"portal/{name}: no Spanish for {missing[:5]} (makemessages -l es, then translate)"
+    assert not missing, f"{name}: no Spanish for {missing[:5]} (makemessages -l es, then translate)"
 
 
 def test_the_portal_pages_read_in_spanish(households):
@@ -102,3 +108,6 @@ def test_the_portal_pages_read_in_spanish(households):
         page = client.get(url).content.decode()
         assert words in page, url
     assert "Iniciar sesión en Mi cuenta" in Client().get("/portal/sign-in/?lang=es").content.decode()
+    privacy = Client().get("/privacy/?lang=es").content.decode()
+    assert "Cómo cumplimos estas promesas" in privacy and "se publica en inglés" in privacy
+    assert "Tamaño del texto" in Client().get("/cookies/?lang=es").content.decode()
