@@ -1,12 +1,14 @@
 """Letters and e-mails in the customer's language (`Customer.language`, kept from the portal): the template of
 that language where there is one, the words the caller composed translated with it; English otherwise."""
 
+from pathlib import Path
+
 from custodian.casework.corrections import meter_challenge_result, meter_challenge_route
 from custodian.casework.models import CustomerRequest
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.selectors import sent_to_customer
-from custodian.outbox.services import letter_send
+from custodian.outbox.services import letter_send, message_render
 from custodian.outbox.tests.test_letters import CONTEXT
 from custodian.vault.gate import customer_actor
 
@@ -56,3 +58,16 @@ def test_a_meter_challenge_result_in_spanish_words_and_all(customer, privacy_off
     assert "El resultado de su impugnación" in body and "encontramos que son exactas" in body
     assert "Comisionado de Administración" in body and "declaración de desacuerdo" in body
     assert "Commissioner" not in body
+
+
+def test_every_spanish_template_has_its_english_one_and_renders():
+    """A Spanish template stands beside an English one of the same name (the fallback), and renders."""
+    root = Path(__file__).resolve().parents[2]
+    spanish = sorted(root.glob("*/templates/outbox/es/*.txt"))
+    assert len(spanish) >= 10
+    for path in spanish:
+        english = path.parent.parent / path.name
+        assert english.exists(), f"{path} has no English template beside it"
+    for name in {p.name.removesuffix(".subject.txt").removesuffix(".txt") for p in spanish}:
+        rendered = message_render(template=name, context={"utility": {"name": "OPU"}}, language="es")
+        assert rendered.subject and rendered.body, name
