@@ -50,6 +50,16 @@ class Action(StrEnum):
     SERVICE_STOPPED = "service_stopped"
     SERVICE_MOVED = "service_moved"
     SERVICE_CHANGE_ASKED = "service_change_asked"
+    # Deposits and refunds (custodian.billing.deposits), budget billing (custodian.billing.budget).
+    DEPOSIT_ASKED = "deposit_asked"
+    DEPOSIT_PAID = "deposit_paid"
+    DEPOSIT_RETURNED = "deposit_returned"
+    DEPOSIT_RELEASED = "deposit_released"
+    CREDIT_REFUNDED = "credit_refunded"
+    REFUND_SENT = "refund_sent"
+    BUDGET_STARTED = "budget_started"
+    BUDGET_TRUED_UP = "budget_trued_up"
+    BUDGET_ENDED = "budget_ended"
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
     DISAGREEMENT_RECORDED = "disagreement_recorded"
     CORRECTION_NOTICE_SENT = "correction_notice_sent"
@@ -96,6 +106,15 @@ CHANGE_ACTIONS = frozenset(
         Action.SERVICE_STOPPED,
         Action.SERVICE_MOVED,
         Action.SERVICE_CHANGE_ASKED,
+        Action.DEPOSIT_ASKED,
+        Action.DEPOSIT_PAID,
+        Action.DEPOSIT_RETURNED,
+        Action.DEPOSIT_RELEASED,
+        Action.CREDIT_REFUNDED,
+        Action.REFUND_SENT,
+        Action.BUDGET_STARTED,
+        Action.BUDGET_TRUED_UP,
+        Action.BUDGET_ENDED,
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,
         Action.METER_CHALLENGE_RESULT,

@@ -62,7 +62,7 @@ def final_bill_issue(*, account_id: int, by=None, issued_on: date | None = None)
         cycle_check(cycle)
         if Bill.objects.filter(account=account, cycle=cycle, is_current=True).exists():
             continue
-        _bill_chunk([account], cycle, issued_on, due_on, actor, services, None)
+        _bill_chunk([account], cycle, issued_on, due_on, actor, services, None, settle_by=by)
         issued.append(Bill.objects.get(account=account, cycle=cycle, is_current=True))
     return issued
 

@@ -96,9 +96,10 @@ class Bill(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """What an account owes and has paid: positive amounts are owed (charges, late fees, deposits
-    required), negative amounts reduce what is owed (payments, credits). Append-only: a mistake is
-    reversed by another entry."""
+    """What an account owes and has paid: positive amounts are owed (charges, late fees, a credit refunded),
+    negative amounts reduce what is owed (payments, credits, a deposit returned against the final bill).
+    Append-only: a mistake is reversed by another entry. A deposit while it is asked for or held is not on the
+    ledger (`Deposit`): it has its own due date, and the balance stays what the bills and payments make it."""
 
     class Kind(models.TextChoices):
         CHARGE = "charge", "Bill"
@@ -106,8 +107,11 @@ class LedgerEntry(models.Model):
         PAYMENT = "payment", "Payment"
         PAYMENT_REVERSAL = "payment_reversal", "Returned payment"
         ADJUSTMENT = "adjustment", "Adjustment"
-        DEPOSIT = "deposit", "Deposit"
+        DEPOSIT = "deposit", "Deposit returned"
         LATE_FEE = "late_fee", "Late payment charge"
+        REFUND = "refund", "Refund of a credit"
+        BUDGET = "budget", "Budget billing: the month's difference carried"
+        BUDGET_TRUE_UP = "budget_true_up", "Budget billing: the year's difference settled"
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -144,3 +148,101 @@ class PaperlessChoice(models.Model):
     )
     chosen_at = models.DateTimeField()
     channel = models.CharField(max_length=16)
+
+
+class Deposit(models.Model):
+    """A deposit the utility asks of an account as security for its bills: owed by its own due date, outside
+    the ledger's balance (so a deposit not yet paid never makes a bill look past due, nor draws a late
+    fee), held once paid, and returned against the final bill when service stops (a ledger entry), any
+    credit left then refunded. In clear like the ledger's amounts: an amount, dates and a reason from a
+    fixed list, nothing about the customer's life."""
+
+    class Reason(models.TextChoices):
+        NO_HISTORY = "no_history", "A new customer without a record of paying the utility"
+        LATE_PAYMENTS = "late_payments", "Bills paid late in the last twelve months"
+        DISCONNECTED = "disconnected", "Service disconnected for non-payment in the last twelve months"
+
+    class Status(models.TextChoices):
+        REQUIRED = "required", "Asked for"
+        HELD = "held", "Paid and held"
+        RETURNED = "returned", "Returned"
+        RELEASED = "released", "No longer asked for"
+
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="deposits")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUIRED)
+    asked_on = models.DateField()
+    due_on = models.DateField()
+    asked_by = models.ForeignKey("auth.User", null=True, on_delete=models.PROTECT, related_name="+")
+    paid_on = models.DateField(null=True, blank=True)
+    paid_reference = models.CharField(max_length=40, blank=True)
+    ended_on = models.DateField(null=True, blank=True, help_text="returned or released")
+    returned_entry = models.OneToOneField(
+        LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="deposit_returned"
+    )
+
+    class Meta:
+        constraints = [
+            # One deposit asked for or held per account at a time.
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status__in=["required", "held"]), name="one_open_deposit"
+            )
+        ]
+
+
+class Refund(models.Model):
+    """A credit left on an account after its final bill (a deposit returned, an overpayment), paid back to
+    the customer by check: the ledger's refund entry brings the balance to zero; the check's number is
+    recorded when it is sent."""
+
+    class Status(models.TextChoices):
+        TO_SEND = "to_send", "To send"
+        SENT = "sent", "Sent"
+
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="refunds")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    final_bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="refund")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="refund")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.TO_SEND)
+    issued_on = models.DateField()
+    sent_on = models.DateField(null=True, blank=True)
+    check_number = models.CharField(max_length=20, blank=True)
+    sent_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+class BudgetPlan(models.Model):
+    """Budget (levelized) billing: the account owes the same amount each month, the average of its last
+    twelve bills, while each bill still bills the month's use. The month's difference is carried on the
+    ledger (a `budget` entry on each bill, referenced `budget/<plan>`); at the plan's true-up month, when it
+    stops and at the final bill the carried difference is settled (`budget_true_up`) and the amount is set
+    again from the year's bills. Amounts and months only, in clear, like the ledger."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "On budget billing"
+        ENDED = "ended", "Ended"
+
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="budget_plans")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    monthly_amount = models.DecimalField(max_digits=10, decimal_places=2)
+    first_cycle = models.CharField(max_length=7, help_text="the first bill billed at the level amount")
+    true_up_cycle = models.CharField(max_length=7, help_text="the bill that settles the year's difference")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    started_on = models.DateField()
+    started_by = models.CharField(max_length=150, help_text="the customer, or the member of staff")
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"], condition=Q(status="active"), name="one_active_budget_plan"
+            )
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"budget/{self.pk}"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from custodian.background import runs_latest
-from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
+from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
@@ -67,7 +67,13 @@ def statement(account_ids, *, on: date) -> Statement:
     ids = list(account_ids)
     owed = balance(ids)
     not_yet_due = Bill.objects.filter(account_id__in=ids, is_current=True, due_on__gte=on)
-    upcoming = cents(not_yet_due.aggregate(s=Sum("total"))["s"])
+    # What those bills ask for: their charges, and on budget billing the month's difference carried.
+    upcoming = cents(
+        LedgerEntry.objects.filter(
+            bill__in=not_yet_due,
+            kind__in=[LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP],
+        ).aggregate(s=Sum("amount"))["s"]
+    )
     next_due = not_yet_due.order_by("due_on").values_list("due_on", flat=True).first()
     latest = Bill.objects.filter(account_id__in=ids, is_current=True).order_by("-cycle", "-pk").first()
     past_due = max(Decimal("0.00"), owed - upcoming)
@@ -177,3 +183,32 @@ def period_statement(account_ids, *, start: date, end: date) -> PeriodStatement:
     entries = list(ledger_of(ids).filter(posted_on__gte=start, posted_on__lte=end))
     closing = cents(opening + sum((e.amount for e in entries), Decimal("0.00")))
     return PeriodStatement(start, end, opening, entries, closing)
+
+
+def deposits_of(account_ids) -> list[Deposit]:
+    """The accounts' deposits, newest first (amounts, dates and reasons in clear; shown to the customer whose
+    accounts they are, and to billing and collections staff on an account's history)."""
+    return list(Deposit.objects.filter(account_id__in=list(account_ids)).order_by("-asked_on", "-pk"))
+
+
+def refunds_of(account_ids) -> list[Refund]:
+    return list(Refund.objects.filter(account_id__in=list(account_ids)).order_by("-issued_on", "-pk"))
+
+
+def refunds_to_send(*, fetched_by, limit: int = 100) -> list[Refund]:
+    """Refunds waiting for their check, oldest first, for staff acting for billing; none for anyone else."""
+    if not _bills_staff(fetched_by):
+        return []
+    return list(Refund.objects.filter(status=Refund.Status.TO_SEND).order_by("issued_on", "pk")[:limit])
+
+
+def deposit_for(*, fetched_by, deposit_id) -> Deposit | None:
+    if not _bills_staff(fetched_by):
+        return None
+    return Deposit.objects.filter(pk=deposit_id).first()
+
+
+def refund_for(*, fetched_by, refund_id) -> Refund | None:
+    if not _bills_staff(fetched_by):
+        return None
+    return Refund.objects.filter(pk=refund_id).first()

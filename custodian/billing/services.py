@@ -21,14 +21,16 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.billing.budget import Issued, budget_apply
 from custodian.billing.compute import Line, Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
+from custodian.billing.deposits import final_settle
 from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
+from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
-from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
-from custodian.vault.gate import policy_decision, reveal_with_intervals_many, staff_actor, system_actor
+from custodian.vault.gate import reveal_with_intervals_many, system_actor
 from custodian.vault.models import Channel
 from custodian.vault.services import Submission, documents_seal_many
 
@@ -44,10 +46,6 @@ BILL_SUBMISSION = Submission(
     recorded_by_label="the billing run",
     note="bill computed from meter readings and the tariff",
 )
-
-
-class BillingError(ValueError):
-    """A bill run or correction that can't be done as asked; the message says why."""
 
 
 def cycle_check(cycle: str) -> str:
@@ -170,6 +168,7 @@ def _issue(
     supersedes=None,
     reason="",
     by=None,
+    settle_by=None,
 ) -> list[int]:
     """Seal the bills' content, create the bills and their ledger charges: one transaction for the chunk,
     one `executemany` per table (custodian.rows). Returns the new bills' ids, in the order prepared."""
@@ -226,18 +225,29 @@ def _issue(
             for b, bill_id in zip(bills, ids, strict=True)
         ],
     )
+    # Budget billing first: a final bill settles the plan before the account's credit is refunded.
+    budget_apply(
+        issued=[
+            Issued(
+                bill_id=bill_id,
+                account_id=b["account_id"],
+                cycle=cycle,
+                total=b["total"],
+                final=b["final"],
+                replaces_total=supersedes.total if supersedes is not None else None,
+            )
+            for b, bill_id in zip(bills, ids, strict=True)
+        ],
+        on=issued_on,
+        by=settle_by or by,
+    )
     for p, bill_id in zip(prepared, ids, strict=True):
         if p.true_up_of:
             Bill.objects.filter(pk__in=[b.pk for b in p.true_up_of]).update(trued_up_in_id=bill_id)
+        if p.content["final"]:
+            # The final bill settles the account: a held deposit returned, the credit left refunded.
+            final_settle(bill=Bill.objects.get(pk=bill_id), on=issued_on, by=settle_by or by)
     return ids
-
-
-def may_bill(user) -> bool:
-    """Staff whose support services act for billing, with bills, run and correct bills."""
-    return (
-        user is not None
-        and policy_decision(current_policy(), staff_actor(user), "billing", ["bills"]).allowed
-    )
 
 
 def bill_run(
@@ -293,7 +303,7 @@ def services_of_premises(premise_ids) -> dict[int, list[str]]:
     return {p: sorted(s) for p, s in out.items()}
 
 
-def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run) -> int:
+def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run, settle_by=None) -> int:
     previous = previous_cycle(cycle)
     with transaction.atomic():
         values, blocks = reveal_with_intervals_many(
@@ -325,7 +335,7 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run)
             )
             for a in part
         ]
-        return len(_issue(prepared, cycle, issued_on, due_on, run))
+        return len(_issue(prepared, cycle, issued_on, due_on, run, settle_by=settle_by))
 
 
 @transaction.atomic

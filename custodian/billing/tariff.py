@@ -78,6 +78,8 @@ class Tariff:
     late_fee_percent: Decimal
     late_fee_minimum: Decimal
     versions: tuple[Version, ...]  # by effective date
+    deposit_maximum: Decimal = Decimal("0")  # the largest deposit the utility asks of an account
+    deposit_due_days: int = 21
 
     def version_on(self, day: date) -> Version:
         current = [v for v in self.versions if v.effective <= day]
@@ -218,7 +220,16 @@ def load_tariff(path: Path) -> Tariff:
         late_fee_percent=_decimal(head, "late_fee_percent", path, "tariff"),
         late_fee_minimum=_decimal(head, "late_fee_minimum", path, "tariff"),
         versions=tuple(versions),
+        deposit_maximum=_decimal(head, "deposit_maximum", path, "tariff", default="0"),
+        deposit_due_days=_days(head, "deposit_due_days", path, default=21),
     )
+
+
+def _days(head: dict, key: str, path: Path, *, default: int) -> int:
+    days = head.get(key, default)
+    if not isinstance(days, int) or not 1 <= days <= 60:
+        raise TariffError(path, "tariff", f"`{key}` must be a whole number of days 1–60, got {days!r}")
+    return days
 
 
 @cache

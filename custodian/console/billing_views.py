@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian.billing.budget import budget_plan_of, carried
 from custodian.billing.runs import bill_run_request
 from custodian.billing.selectors import (
     bill_document,
@@ -23,14 +24,18 @@ from custodian.billing.selectors import (
     bill_run_list,
     billing_exceptions,
     bills_of_account,
+    deposits_of,
     latest_cycle,
     ledger_of,
+    refunds_of,
+    refunds_to_send,
     statement,
 )
 from custodian.billing.services import BillingError, bill_correct
 from custodian.collecting.selectors import account_collections
 from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
+from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.payments.selectors import failed_payments
@@ -88,6 +93,8 @@ def billing_home(request):
             "active": active,
             "exceptions": exceptions,
             "failed": failed_payments(since=timezone.now() - timedelta(days=30)),
+            "refunds": refunds_to_send(fetched_by=console_actor(request)),
+            "refund_form": RefundSentForm(),
         },
     )
 
@@ -129,6 +136,11 @@ def account_history(request, account_id):
             "statement": statement([account.pk], on=timezone.localdate()),
             "bills": bills_of_account(fetched_by=actor, account_id=account.pk),
             "ledger": ledger_of([account.pk]).order_by("-posted_on", "-pk")[:100],
+            "deposits": deposits_of([account.pk]),
+            "budget": [(plan, carried(plan)) for plan in budget_plan_of([account.pk])],
+            "refunds": refunds_of([account.pk]),
+            "deposit_form": DepositForm() if bills_staff(actor) and account.is_open else None,
+            "deposit_paid_form": DepositPaidForm(initial={"paid_on": timezone.localdate()}),
             **account_collections(fetched_by=actor, account_id=account.pk),
             "contact": [(f.replace("_", " "), (contact or {}).get(f, "")) for f in CONTACT_FIELDS]
             if contact is not None

@@ -5,6 +5,7 @@ from custodian.console import billing_views as bv
 from custodian.console import collections_views as cv
 from custodian.console import (
     customer_views,
+    deposit_views,
     marketing_views,
     operations_views,
     privacy_views,
@@ -112,6 +113,10 @@ urlpatterns = [
         "collections/accounts/<id:account_id>/disconnect/", cv.disconnection_order, name="disconnection_order"
     ),
     path("collections/accounts/<id:account_id>/protections/", cv.protection_facts, name="protection_facts"),
+    path("billing/accounts/<id:account_id>/deposit/", deposit_views.deposit_ask_view, name="deposit_ask"),
+    path("billing/deposits/<id:deposit_id>/paid/", deposit_views.deposit_paid_view, name="deposit_paid"),
+    path("billing/refunds/<id:refund_id>/sent/", deposit_views.refund_sent_view, name="refund_sent"),
+    path("billing/accounts/<id:account_id>/budget/", deposit_views.budget_view, name="budget"),
     path("accounts/", av.service_desk, name="service_desk"),
     path("accounts/start/", av.service_start, name="service_start"),
     path("accounts/reads/import/", read_import_views.reads_import, name="reads_import"),

@@ -14,13 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.budget import budget_plan_of, budget_plan_start, budget_plan_stop, carried
 from custodian.billing.notices import is_paperless, paperless_set
+from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import (
     bill_document,
     bill_of_customer,
     bills_of_customer,
+    deposits_of,
     ledger_of,
     period_statement,
+    refunds_of,
     statement,
 )
 from custodian.collecting.selectors import agreements_of_customer
@@ -59,6 +63,10 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
         "portal/bills.html",
         {
             "statement": statement(ids, on=today),
+            "deposits": deposits_of(ids),
+            "budget": [(plan, carried(plan)) for plan in budget_plan_of(ids)],
+            "open_accounts": [(a, label) for a, label in accounts if a.is_open],
+            "refunds": refunds_of(ids),
             "bills": bills_of_customer(request.customer_id)[:36],
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
@@ -170,6 +178,34 @@ def paperless(request):
         if choice == "paperless"
         else "We will mail you a printed bill.",
     )
+    return redirect("portal:bills")
+
+
+@portal_required
+@require_POST
+def budget(request):
+    """Budget billing for one of the customer's accounts in service: started (the level amount from the last
+    twelve bills) or stopped (the difference carried settled on the ledger)."""
+    choice = request.POST.get("choice")
+    mine = {a.pk for a, _ in _accounts(request.customer_id) if a.is_open}
+    try:
+        account_id = int(request.POST.get("account", ""))
+    except ValueError:
+        account_id = None
+    if choice not in ("start", "stop") or account_id not in mine:
+        messages.error(request, "Choose one of your accounts in service, and start or stop.")
+        return _page(request, status=400)
+    try:
+        if choice == "start":
+            plan = budget_plan_start(account_id=account_id, by="customer")
+            done = f"Budget billing is on: ${plan.monthly_amount} a month from {plan.first_cycle}."
+        else:
+            budget_plan_stop(account_id=account_id, by="customer")
+            done = "Budget billing stopped: the difference carried is on your balance."
+    except BillingError as exc:
+        messages.error(request, f"Not changed: {exc}.")
+        return _page(request, status=400)
+    messages.success(request, done)
     return redirect("portal:bills")
 
 

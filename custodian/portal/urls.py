@@ -52,5 +52,6 @@ urlpatterns = [
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
     path("me/paperless/", billing_views.paperless, name="paperless"),
     path("me/autopay/", billing_views.autopay, name="autopay"),
+    path("me/budget/", billing_views.budget, name="budget"),
     path("me/moving/", service_views.moving, name="moving"),
 ]

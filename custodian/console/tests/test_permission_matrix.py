@@ -266,6 +266,20 @@ def cases(w, user=None):
             lambda s: 200 if bills(s) or collects(s) else 403,
         ),
         "console:collections": ("get", {}, None, lambda s: 200 if collects(s) else 403),
+        "console:deposit_ask": (
+            "post",
+            {"account_id": w["account"].pk},
+            {},  # an empty form: back to the account with what is missing
+            lambda s: 302 if bills(s) else 403,
+        ),
+        "console:deposit_paid": ("post", {"deposit_id": 999999}, {}, lambda s: 404 if bills(s) else 403),
+        "console:refund_sent": ("post", {"refund_id": 999999}, {}, lambda s: 404 if bills(s) else 403),
+        "console:budget": (
+            "post",
+            {"account_id": w["account"].pk},
+            {"choice": "stop"},  # not on budget billing: back to the account, saying so
+            lambda s: 302 if bills(s) else 403,
+        ),
         **{
             name: ("post", {key: 999999}, {}, lambda s: 404 if collects(s) else 403)
             for name, key in (

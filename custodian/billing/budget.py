@@ -1,0 +1,235 @@
+"""Budget (levelized) billing: the same amount owed each month, the month's use still billed.
+
+A customer asks in the portal, or billing staff start it. The level amount is the average of the account's
+last twelve current bills (at least three), rounded up to the dollar. Each bill of a cycle under the plan
+keeps its computed total (the bill shows the month's use and charges) and gains a ledger entry carrying the
+difference (`budget`: the level amount less the bill's total), so the account owes the level amount for the
+month. At the plan's true-up cycle (the twelfth), when it is stopped, and at the final bill, the difference
+carried is settled in one entry (`budget_true_up`), and a plan that goes on is levelled again from the
+year's bills. A corrected bill carries its correction's difference too, so the month still owes the level
+amount. Everything is computed from clear columns (bill totals and ledger amounts); nothing personal is
+opened. Each start, settlement and end is an event in the access log.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.billing.compute import cycle_bounds
+from custodian.billing.models import Bill, BudgetPlan, LedgerEntry, cents
+from custodian.billing.permissions import BillingError, may_bill
+from custodian.customers.models import Account
+from custodian.staff.selectors import services_of
+from custodian.staff.services import change_actor
+
+MONTHS = 12
+AT_LEAST = 3  # bills needed to level on
+
+
+def cycle_add(cycle: str, months: int) -> str:
+    first, _ = cycle_bounds(cycle)
+    index = first.year * 12 + first.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
+    if by == "customer":
+        who = {"actor_kind": "customer", "actor_id": str(customer_id), "actor_label": "the customer"}
+    else:
+        who = change_actor(by)
+        if by is not None:
+            who["roles"] = ",".join(sorted(services_of(by)))
+    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
+
+
+def level_amount(account_id: int, *, before_cycle: str | None = None) -> Decimal:
+    """The average of the account's last twelve current bills (before `before_cycle`), up to the dollar."""
+    bills = Bill.objects.filter(account_id=account_id, is_current=True)
+    if before_cycle:
+        bills = bills.filter(cycle__lt=before_cycle)
+    totals = list(bills.order_by("-cycle").values_list("total", flat=True)[:MONTHS])
+    if len(totals) < AT_LEAST:
+        raise BillingError(
+            f"budget billing levels on at least {AT_LEAST} months of bills at this address; "
+            f"the account has {len(totals)}"
+        )
+    average = sum(totals, Decimal(0)) / len(totals)
+    return max(Decimal(0), average.quantize(Decimal(1), rounding=ROUND_CEILING)).quantize(Decimal("0.01"))
+
+
+def carried(plan: BudgetPlan) -> Decimal:
+    """What the plan carries now: positive when the customer has paid more than their use, negative when
+    their use has cost more than they have paid."""
+    return cents(
+        LedgerEntry.objects.filter(account_id=plan.account_id, reference=plan.reference).aggregate(
+            s=Sum("amount")
+        )["s"]
+    )
+
+
+@transaction.atomic
+def budget_plan_start(*, account_id: int, by, today: date | None = None) -> BudgetPlan:
+    """Put an account in service on budget billing from the cycle of `today`. `by`: billing staff, or
+    "customer" for the customer in the portal (the portal checks the account is theirs)."""
+    if by != "customer" and (by is None or not may_bill(by)):
+        raise BillingError("only billing staff, or the customer, start budget billing")
+    today = today or timezone.localdate()
+    account = Account.objects.select_for_update().filter(pk=account_id).first()
+    if account is None or not account.is_open:
+        raise BillingError("no such account in service")
+    first = f"{today:%Y-%m}"
+    if Bill.objects.filter(account=account, cycle=first, is_current=True).exists():
+        first = cycle_add(first, 1)
+    amount = level_amount(account.pk, before_cycle=first)
+    try:
+        with transaction.atomic():
+            plan = BudgetPlan.objects.create(
+                account=account,
+                customer_id=account.customer_id,
+                monthly_amount=amount,
+                first_cycle=first,
+                true_up_cycle=cycle_add(first, MONTHS - 1),
+                started_on=today,
+                started_by="the customer" if by == "customer" else by.get_username(),
+            )
+    except IntegrityError:
+        raise BillingError("the account is on budget billing already") from None
+    _log(
+        Action.BUDGET_STARTED,
+        by=by,
+        customer_id=account.customer_id,
+        reason=f"budget billing {plan.pk} on account {account.pk}: ${amount} a month from {first}, "
+        f"settled in {plan.true_up_cycle}",
+    )
+    return plan
+
+
+def _true_up(plan: BudgetPlan, *, on: date, bill: Bill | None, by) -> Decimal:
+    """Settle what the plan carries (one entry, none when nothing is carried). Returns what was settled."""
+    amount = -carried(plan)
+    if amount:
+        LedgerEntry.objects.create(
+            account_id=plan.account_id,
+            kind=LedgerEntry.Kind.BUDGET_TRUE_UP,
+            amount=amount,
+            posted_on=on,
+            bill=bill,
+            reference=plan.reference,
+            memo=f"Budget billing settled: ${-amount} paid beyond use"
+            if amount < 0
+            else f"Budget billing settled: ${amount} of use beyond the level amount",
+        )
+    return amount
+
+
+@transaction.atomic
+def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> BudgetPlan:
+    """Stop budget billing: the difference carried is settled now, and bills are owed as billed again."""
+    if by != "customer" and (by is None or not may_bill(by)):
+        raise BillingError("only billing staff, or the customer, stop budget billing")
+    today = today or timezone.localdate()
+    plan = (
+        BudgetPlan.objects.select_for_update()
+        .filter(account_id=account_id, status=BudgetPlan.Status.ACTIVE)
+        .first()
+    )
+    if plan is None:
+        raise BillingError("the account is not on budget billing")
+    settled = _true_up(plan, on=today, bill=None, by=by)
+    plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
+    plan.save(update_fields=["status", "ended_on"])
+    _log(
+        Action.BUDGET_ENDED,
+        by=by,
+        customer_id=plan.customer_id,
+        reason=f"budget billing {plan.pk} stopped; ${settled} settled",
+    )
+    return plan
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A bill just issued, as the bill run hands it over."""
+
+    bill_id: int
+    account_id: int
+    cycle: str
+    total: Decimal
+    final: bool
+    replaces_total: Decimal | None  # a correction: the total of the bill it replaces
+
+
+def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
+    """The bills' budget entries, in the bill run's transaction: the month's difference carried for each
+    bill of a plan's cycles, the settlement at the true-up cycle and at the final bill (a plan that goes on
+    is levelled again). Returns the number of entries posted."""
+    plans = {
+        p.account_id: p
+        for p in BudgetPlan.objects.select_for_update().filter(
+            account_id__in=[i.account_id for i in issued], status=BudgetPlan.Status.ACTIVE
+        )
+    }
+    posted = 0
+    for item in issued:
+        plan = plans.get(item.account_id)
+        if plan is None or item.cycle < plan.first_cycle:
+            continue
+        if item.replaces_total is not None:
+            difference = item.replaces_total - item.total  # the month still owes what it owed
+        else:
+            difference = plan.monthly_amount - item.total
+        if difference:
+            LedgerEntry.objects.create(
+                account_id=item.account_id,
+                kind=LedgerEntry.Kind.BUDGET,
+                amount=difference,
+                posted_on=on,
+                bill_id=item.bill_id,
+                reference=plan.reference,
+                memo=f"Budget billing: ${plan.monthly_amount} a month",
+            )
+            posted += 1
+        if item.replaces_total is None and (item.final or item.cycle >= plan.true_up_cycle):
+            bill = Bill.objects.get(pk=item.bill_id)
+            settled = _true_up(plan, on=on, bill=bill, by=by)
+            posted += bool(settled)
+            if item.final:
+                plan.status, plan.ended_on = BudgetPlan.Status.ENDED, on
+                plan.save(update_fields=["status", "ended_on"])
+                words = "ended with the final bill"
+            else:
+                # The plan goes on, levelled again from the year's bills; its entries start afresh.
+                plan.status, plan.ended_on = BudgetPlan.Status.ENDED, on
+                plan.save(update_fields=["status", "ended_on"])
+                nxt = BudgetPlan.objects.create(
+                    account_id=plan.account_id,
+                    customer_id=plan.customer_id,
+                    monthly_amount=level_amount(plan.account_id),
+                    first_cycle=cycle_add(item.cycle, 1),
+                    true_up_cycle=cycle_add(item.cycle, MONTHS),
+                    started_on=on,
+                    started_by=plan.started_by,
+                )
+                words = f"renewed as {nxt.pk} at ${nxt.monthly_amount} a month"
+            _log(
+                Action.BUDGET_TRUED_UP,
+                by=by,
+                customer_id=plan.customer_id,
+                reason=f"budget billing {plan.pk} settled ${settled} with bill {item.bill_id}; {words}",
+            )
+    return posted
+
+
+def budget_plan_of(account_ids) -> list[BudgetPlan]:
+    """The accounts' plans on budget billing now."""
+    return list(
+        BudgetPlan.objects.filter(account_id__in=list(account_ids), status=BudgetPlan.Status.ACTIVE).order_by(
+            "account_id"
+        )
+    )

@@ -1,0 +1,209 @@
+"""Deposits, and the credit refunded when service stops.
+
+A deposit is asked of an account by billing staff, for one of a fixed list of reasons, at most the tariff's
+maximum, with its own due date (the tariff's `deposit_due_days` after it is asked for, unless staff give a
+later one). It stays outside the ledger's balance while it is asked for and while it is held: a deposit
+not yet paid never makes a bill look past due nor draws a late fee, and a deposit paid is not a payment of
+the bills. When the account's final bill is issued, a held deposit is returned against it (a ledger entry),
+a deposit still unpaid is no longer asked for, and any credit then left on the account (the deposit, an
+overpayment) is refunded by check: a refund entry brings the balance to zero and the refund waits on the
+billing page for its check number.
+
+Each change is an event in the access log naming who made it and the account's customer, in the writer's
+transaction (amounts and dates only; nothing personal is opened here).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
+from custodian.billing.permissions import BillingError, may_bill
+from custodian.billing.tariff import current_tariff
+from custodian.customers.models import Account
+from custodian.staff.selectors import services_of
+from custodian.staff.services import change_actor
+
+
+def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
+    who = change_actor(by)
+    if by is not None:
+        who["roles"] = ",".join(sorted(services_of(by)))
+    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
+
+
+def _staff_check(by, what: str) -> None:
+    if by is None or not may_bill(by):
+        raise BillingError(f"only billing staff {what}")
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip().lstrip("$"))
+    except (InvalidOperation, ValueError):
+        raise BillingError(f"the amount {value!r} is not a sum of dollars and cents") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise BillingError("the amount is dollars and cents (two decimals at most)")
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def deposit_ask(
+    *, account_id: int, amount, reason: str, by, due_on: date | None = None, today: date | None = None
+) -> Deposit:
+    """Ask an open account for a deposit. Refused, nothing stored, when the amount is not above zero or is
+    above the tariff's maximum, the reason is not one of the list, the due date comes before the tariff's
+    days, or the account already has a deposit asked for or held."""
+    _staff_check(by, "ask for deposits")
+    today = today or timezone.localdate()
+    account = Account.objects.select_for_update().filter(pk=account_id).first()
+    if account is None:
+        raise BillingError("no such account")
+    if not account.is_open:
+        raise BillingError("the account is closed: a deposit is asked only of an account in service")
+    if reason not in Deposit.Reason.values:
+        raise BillingError(f"the reason must be one of: {', '.join(Deposit.Reason.labels)}")
+    amount = _amount(amount)
+    tariff = current_tariff()
+    if amount <= 0:
+        raise BillingError("a deposit is more than $0.00")
+    if amount > tariff.deposit_maximum:
+        raise BillingError(f"a deposit is at most ${tariff.deposit_maximum} (the tariff's maximum)")
+    earliest = today + timedelta(days=tariff.deposit_due_days)
+    due_on = due_on or earliest
+    if due_on < earliest:
+        raise BillingError(
+            f"a deposit is due no sooner than {tariff.deposit_due_days} days after it is asked for "
+            f"({earliest:%Y-%m-%d})"
+        )
+    try:
+        with transaction.atomic():
+            deposit = Deposit.objects.create(
+                account=account,
+                customer_id=account.customer_id,
+                amount=amount,
+                reason=reason,
+                asked_on=today,
+                due_on=due_on,
+                asked_by=by,
+            )
+    except IntegrityError:
+        raise BillingError("the account already has a deposit asked for or held") from None
+    _log(
+        Action.DEPOSIT_ASKED,
+        by=by,
+        customer_id=account.customer_id,
+        reason=f"deposit {deposit.pk} of ${amount} asked of account {account.pk}, due {due_on:%Y-%m-%d}",
+    )
+    return deposit
+
+
+@transaction.atomic
+def deposit_paid_record(*, deposit_id: int, paid_on: date, reference: str = "", by) -> Deposit:
+    """Record that a deposit asked for was paid (at the counter, by check): it is held from then on."""
+    _staff_check(by, "record deposits paid")
+    deposit = Deposit.objects.select_for_update().filter(pk=deposit_id).first()
+    if deposit is None:
+        raise BillingError("no such deposit")
+    if deposit.status != Deposit.Status.REQUIRED:
+        raise BillingError(f"the deposit is {deposit.get_status_display().lower()}, not waiting for payment")
+    if paid_on > timezone.localdate() or paid_on < deposit.asked_on:
+        raise BillingError("the day it was paid is between the day it was asked for and today")
+    deposit.status, deposit.paid_on, deposit.paid_reference = Deposit.Status.HELD, paid_on, reference[:40]
+    deposit.save(update_fields=["status", "paid_on", "paid_reference"])
+    _log(
+        Action.DEPOSIT_PAID,
+        by=by,
+        customer_id=deposit.customer_id,
+        reason=f"deposit {deposit.pk} of ${deposit.amount} paid on {paid_on:%Y-%m-%d}, held",
+    )
+    return deposit
+
+
+def _balance(account_id: int) -> Decimal:
+    return cents(LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"])
+
+
+def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
+    """At an account's final bill: return a held deposit against it, release one still unpaid, and refund
+    the credit then left on the account, once (a second call for the same bill changes nothing). Runs in
+    the caller's transaction, with the bill."""
+    if not bill.final:
+        return None
+    if Refund.objects.filter(final_bill=bill).exists():
+        return None
+    for deposit in Deposit.objects.select_for_update().filter(
+        account_id=bill.account_id, status__in=[Deposit.Status.REQUIRED, Deposit.Status.HELD]
+    ):
+        if deposit.status == Deposit.Status.HELD:
+            entry = LedgerEntry.objects.create(
+                account_id=bill.account_id,
+                kind=LedgerEntry.Kind.DEPOSIT,
+                amount=-deposit.amount,
+                posted_on=on,
+                bill=bill,
+                memo=f"Deposit paid {deposit.paid_on:%Y-%m-%d} returned against the final bill",
+            )
+            deposit.status, deposit.returned_entry = Deposit.Status.RETURNED, entry
+            action, words = Action.DEPOSIT_RETURNED, "returned against the final bill"
+        else:
+            deposit.status = Deposit.Status.RELEASED
+            action, words = Action.DEPOSIT_RELEASED, "no longer asked for: service stopped"
+        deposit.ended_on = on
+        deposit.save(update_fields=["status", "returned_entry", "ended_on"])
+        _log(action, by=by, customer_id=deposit.customer_id, reason=f"deposit {deposit.pk} {words}")
+    credit = -_balance(bill.account_id)
+    if credit <= 0:
+        return None
+    entry = LedgerEntry.objects.create(
+        account_id=bill.account_id,
+        kind=LedgerEntry.Kind.REFUND,
+        amount=credit,
+        posted_on=on,
+        bill=bill,
+        memo="Credit after the final bill refunded by check",
+    )
+    refund = Refund.objects.create(
+        account_id=bill.account_id,
+        customer_id=bill.customer_id,
+        final_bill=bill,
+        amount=credit,
+        entry=entry,
+        issued_on=on,
+    )
+    _log(
+        Action.CREDIT_REFUNDED,
+        by=by,
+        customer_id=bill.customer_id,
+        reason=f"refund {refund.pk} of ${credit} from account {bill.account_id} after its final bill",
+    )
+    return refund
+
+
+@transaction.atomic
+def refund_sent_record(*, refund_id: int, check_number: str, by, sent_on: date | None = None) -> Refund:
+    """Record the check a refund was sent by."""
+    _staff_check(by, "record refunds sent")
+    refund = Refund.objects.select_for_update().filter(pk=refund_id).first()
+    if refund is None:
+        raise BillingError("no such refund")
+    if refund.status == Refund.Status.SENT:
+        raise BillingError(f"the refund was sent on {refund.sent_on:%Y-%m-%d}, check {refund.check_number}")
+    check_number = (check_number or "").strip()
+    if not check_number.isalnum() or len(check_number) > 20:
+        raise BillingError("the check number is letters and digits, 20 at most")
+    refund.status, refund.check_number = Refund.Status.SENT, check_number
+    refund.sent_on, refund.sent_by = sent_on or timezone.localdate(), by
+    refund.save(update_fields=["status", "check_number", "sent_on", "sent_by"])
+    _log(
+        Action.REFUND_SENT,
+        by=by,
+        customer_id=refund.customer_id,
+        reason=f"refund {refund.pk} of ${refund.amount} sent, check {check_number}",
+    )
+    return refund

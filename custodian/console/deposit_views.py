@@ -1,0 +1,143 @@
+"""The console's deposits, refunds and budget billing (billing staff): asking an account for a deposit,
+recording one paid, the check a refund after a final bill was sent by, and starting or stopping an account's
+budget billing. Each a POST step back to the account's history or the billing page; the services check the
+member of staff themselves."""
+
+from django import forms
+from django.views.decorators.http import require_POST
+
+from custodian.billing.budget import budget_plan_start, budget_plan_stop
+from custodian.billing.deposits import deposit_ask, deposit_paid_record, refund_sent_record
+from custodian.billing.models import Deposit
+from custodian.billing.permissions import BillingError
+from custodian.billing.selectors import deposit_for, refund_for
+from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.steps import step
+from custodian.customers.selectors import account_for
+
+bills_staff = acts_for("billing")
+BILLING_ONLY = "Only staff whose support service acts for billing."
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DepositForm(forms.Form):
+    amount = forms.DecimalField(label="Amount ($)", max_digits=8, decimal_places=2, min_value=0)
+    reason = forms.ChoiceField(label="Reason", choices=Deposit.Reason.choices)
+    due_on = forms.DateField(
+        label="Due on (empty: the tariff's days from today)", required=False, widget=DATE
+    )
+
+
+class DepositPaidForm(forms.Form):
+    paid_on = forms.DateField(label="Paid on", widget=DATE)
+    reference = forms.CharField(label="Receipt or check number (optional)", max_length=40, required=False)
+
+
+class RefundSentForm(forms.Form):
+    check_number = forms.CharField(label="Check number", max_length=20)
+
+
+@console_page(bills_staff, BILLING_ONLY)
+@require_POST
+def deposit_ask_view(request, account_id):
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return not_found(request)
+    form = DepositForm(request.POST)
+
+    def act():
+        d = form.cleaned_data
+        deposit = deposit_ask(
+            account_id=account.pk, amount=d["amount"], reason=d["reason"], due_on=d["due_on"], by=request.user
+        )
+        return f"Deposit of ${deposit.amount} asked of account {account.pk}, due {deposit.due_on:%Y-%m-%d}."
+
+    return step(
+        request,
+        act,
+        to="console:billing_account",
+        form=form,
+        failed="No deposit asked",
+        refused=BillingError,
+        refusal=lambda exc: f"No deposit asked: {exc}.",
+        account_id=account.pk,
+    )
+
+
+@console_page(bills_staff, BILLING_ONLY)
+@require_POST
+def deposit_paid_view(request, deposit_id):
+    deposit = deposit_for(fetched_by=console_actor(request), deposit_id=deposit_id)
+    if deposit is None:
+        return not_found(request)
+    form = DepositPaidForm(request.POST)
+
+    def act():
+        d = form.cleaned_data
+        deposit_paid_record(
+            deposit_id=deposit.pk, paid_on=d["paid_on"], reference=d["reference"], by=request.user
+        )
+        return f"Deposit {deposit.pk} paid on {d['paid_on']:%Y-%m-%d}: held until service stops."
+
+    return step(
+        request,
+        act,
+        to="console:billing_account",
+        form=form,
+        failed="Not recorded",
+        refused=BillingError,
+        refusal=lambda exc: f"Not recorded: {exc}.",
+        account_id=deposit.account_id,
+    )
+
+
+@console_page(bills_staff, BILLING_ONLY)
+@require_POST
+def refund_sent_view(request, refund_id):
+    refund = refund_for(fetched_by=console_actor(request), refund_id=refund_id)
+    if refund is None:
+        return not_found(request)
+    form = RefundSentForm(request.POST)
+
+    def act():
+        refund_sent_record(
+            refund_id=refund.pk, check_number=form.cleaned_data["check_number"], by=request.user
+        )
+        return f"Refund {refund.pk} of ${refund.amount} sent by check {form.cleaned_data['check_number']}."
+
+    return step(
+        request,
+        act,
+        to="console:billing",
+        form=form,
+        failed="Not recorded",
+        refused=BillingError,
+        refusal=lambda exc: f"Not recorded: {exc}.",
+    )
+
+
+@console_page(bills_staff, BILLING_ONLY)
+@require_POST
+def budget_view(request, account_id):
+    account = account_for(fetched_by=console_actor(request), account_id=account_id)
+    if account is None:
+        return not_found(request)
+    choice = request.POST.get("choice")
+
+    def act():
+        if choice == "start":
+            plan = budget_plan_start(account_id=account.pk, by=request.user)
+            return f"Budget billing on: ${plan.monthly_amount} a month from {plan.first_cycle}."
+        if choice == "stop":
+            budget_plan_stop(account_id=account.pk, by=request.user)
+            return "Budget billing stopped: the difference carried is settled on the ledger."
+        raise BillingError("choose start or stop")
+
+    return step(
+        request,
+        act,
+        to="console:billing_account",
+        refused=BillingError,
+        refusal=lambda exc: f"Not changed: {exc}.",
+        account_id=account.pk,
+    )
