@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
+    "oauth2_provider",
     "custodian.policy",
     "custodian.customers",
     "custodian.staff",
@@ -138,6 +139,7 @@ INSTALLED_APPS = [
     "custodian.retention",
     "custodian.incidents",
     "custodian.transparency",
+    "custodian.connect",
     "custodian.api",
     "custodian.operations",
     "custodian.web",
@@ -305,6 +307,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff:login"
+
+# Green Button Connect My Data (custodian.connect): OAuth 2.0, authorization code with PKCE (S256) for every
+# client, only third parties the privacy officer approved, only the scopes approved with them.
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only, never "plain"
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # bearer tokens in the header, never the URL
+    "OAUTH2_VALIDATOR_CLASS": "custodian.connect.oauth.ApprovedThirdPartiesOnly",
+    "SCOPES_BACKEND_CLASS": "custodian.connect.scopes.ApprovedScopes",
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("CUSTODIAN_CONNECT_ACCESS_SECONDS", 3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("CUSTODIAN_CONNECT_REFRESH_DAYS", 90) * 86_400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# The toolkit's own models (named here so that migrations referring to them resolve).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 LOGIN_REDIRECT_URL = "staff:home"
 
 LANGUAGE_CODE = "en"

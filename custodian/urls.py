@@ -14,6 +14,7 @@ urlpatterns = [
     path("portal/", include("custodian.portal.urls")),
     path("transparency/", include("custodian.audit.urls")),
     path("payments/", include("custodian.payments.urls")),
+    path("", include("custodian.connect.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -72,6 +72,9 @@ class Action(StrEnum):
     REPRESENTATIVE_REVOKED = "representative_revoked"
     # A customer's portal password set from a reset link (custodian.portal.password_reset).
     PORTAL_PASSWORD_RESET = "portal_password_reset"
+    # Green Button Connect My Data (custodian.connect): a third party registered and reviewed.
+    THIRD_PARTY_REGISTERED = "third_party_registered"
+    THIRD_PARTY_REVIEWED = "third_party_reviewed"
 
 
 # Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
@@ -123,6 +126,8 @@ CHANGE_ACTIONS = frozenset(
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,
         Action.PORTAL_PASSWORD_RESET,
+        Action.THIRD_PARTY_REGISTERED,
+        Action.THIRD_PARTY_REVIEWED,
     }
 )
 

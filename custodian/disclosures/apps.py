@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DisclosuresConfig(AppConfig):
     name = "custodian.disclosures"
     label = "disclosures"
+
+    def ready(self):
+        # Imported here: the answer reads the models, which load only once the app registry is ready.
+        from custodian.disclosures.services.consents import ConsentsInForceAnswer
+        from custodian.vault import consents_in_force
+
+        consents_in_force.register(ConsentsInForceAnswer())

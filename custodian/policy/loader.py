@@ -450,6 +450,16 @@ def load_policy(path: Path) -> Policy:
         _need(bases, key, path, "disclosure_bases", dict)
     _need(bases["prior_written_consent"], "terms", path, "disclosure_bases.prior_written_consent")
     _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
+    if "connect_my_data" in bases:  # third parties read for one purpose, only categories it allows
+        entry = "disclosure_bases.connect_my_data"
+        cmd = _need(bases, "connect_my_data", path, entry, dict)
+        purpose = _need(cmd, "purpose", path, entry)
+        check_purposes(entry, [purpose])
+        if (
+            not check_categories(entry, _need(cmd, "categories", path, entry, list))
+            <= purposes[purpose].categories
+        ):
+            raise PolicyError(path, entry, f"names categories its purpose `{purpose}` does not allow")
     deadlines = raw.get("deadlines", {})
     for key in ("data_access_business_days", "correction_days"):
         if not isinstance(deadlines.get(key), int):

@@ -32,7 +32,7 @@ PAGE_SCOPES = {
     **dict.fromkeys(("requests", "request", "disagreement"), R),
     **dict.fromkeys(("pay", "payment_agreement", "paperless", "autopay"), P),
     **dict.fromkeys(("update_contact", "marketing"), C),
-    **dict.fromkeys(("consents", "consent_revoke", "erasure"), K),
+    **dict.fromkeys(("consents", "consent_revoke", "erasure", "connected_apps", "connected_app_revoke"), K),
 }
 OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for"})
 ACTING_FOR = "portal_acting_for"

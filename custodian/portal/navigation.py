@@ -23,6 +23,7 @@ SECTIONS = [
             (_("Who has seen or changed my data"), "portal:accesses"),
             (_("Who we gave it to"), "portal:disclosures"),
             (_("My consents"), "portal:consents"),
+            (_("Apps I share my data with"), "portal:connected_apps"),
             (_("Delete my data"), "portal:erasure"),
         ],
     ),

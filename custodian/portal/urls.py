@@ -3,6 +3,7 @@ from django.urls import path
 from custodian.portal import (
     account_views,
     billing_views,
+    connect_views,
     my_data_views,
     privacy_views,
     service_views,
@@ -31,6 +32,13 @@ urlpatterns = [
     ),
     path("me/who-we-gave-it-to/", privacy_views.disclosures, name="disclosures"),
     path("me/consents/", privacy_views.consents, name="consents"),
+    path("connect/authorize/", connect_views.ConsentScreen.as_view(), name="connect_authorize"),
+    path("me/connected-apps/", connect_views.connected_apps, name="connected_apps"),
+    path(
+        "me/connected-apps/<id:authorization_id>/revoke/",
+        connect_views.connected_app_revoke,
+        name="connected_app_revoke",
+    ),
     path("me/consents/<id:consent_id>/revoke/", privacy_views.consent_revoke_view, name="consent_revoke"),
     path("me/download.<str:fmt>", privacy_views.download, name="download"),
     path("me/request/", my_data_views.new_request, name="request"),

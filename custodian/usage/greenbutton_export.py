@@ -207,8 +207,12 @@ def espi_feed(
     base_url: str,
     usage_points: Sequence[UsagePointExport],
     generated_at: datetime | None = None,
+    holder: str = "",
 ) -> bytes:
-    """The feed for one subject (a customer); `base_url` roots the resource links."""
+    """The feed for one subject (a customer); `base_url` roots the resource links. `holder` is the path the
+    usage points hang under: the customer's (`RetailCustomer/<subject>`, Download My Data) or a third party's
+    subscription (`Subscription/<id>`, Connect My Data)."""
+    holder = holder or f"RetailCustomer/{subject}"
     stamp = _stamp(generated_at or datetime.now(UTC))
     marker, blocks = f"block-{secrets.token_hex(16)}", []
     root = f"{base_url.rstrip('/')}/espi/1_1/resource"
@@ -216,7 +220,7 @@ def espi_feed(
     etree.SubElement(feed, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
     etree.SubElement(feed, f"{{{ATOM_NS}}}title").text = "Green Button Download My Data"
     etree.SubElement(feed, f"{{{ATOM_NS}}}updated").text = stamp
-    etree.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/RetailCustomer/{subject}")
+    etree.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/{holder}")
     ltp_href = f"{root}/LocalTimeParameters/1"
     _entry(
         feed,
@@ -238,7 +242,7 @@ def espi_feed(
     )
     for n, point in enumerate(usage_points, start=1):
         kind, commodity = SERVICE[point.service]
-        up_href = f"{root}/RetailCustomer/{subject}/UsagePoint/{n}"
+        up_href = f"{root}/{holder}/UsagePoint/{n}"
         usage_point = _espi("UsagePoint")
         category = etree.SubElement(usage_point, f"{{{ESPI_NS}}}ServiceCategory")
         etree.SubElement(category, f"{{{ESPI_NS}}}kind").text = str(kind)
@@ -246,7 +250,7 @@ def espi_feed(
             feed,
             subject=subject,
             self_href=up_href,
-            up=f"{root}/RetailCustomer/{subject}/UsagePoint",
+            up=f"{root}/{holder}/UsagePoint",
             related=(f"{up_href}/MeterReading", ltp_href),
             title=point.title,
             resource=usage_point,

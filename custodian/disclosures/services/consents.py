@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.disclosures import signals
 from custodian.disclosures.models import (
     Consent,
     ConsentRevocation,
@@ -183,6 +184,7 @@ def consent_revoke(
         consent=consent, revoked_at=at or timezone.now(), how=how, recorded_by=recorded_by
     )
     _log_consent_change(Action.CONSENT_REVOKED, consent, recorded_by, f"consent {consent.pk} revoked")
+    signals.consent_revoked.send(sender=Consent, consent=consent)
     return revocation
 
 
@@ -200,3 +202,24 @@ def consent_words(*, actor, customer_id: int, purpose: str, ref: str = "", clien
         client_ip=client_ip,
     )
     return {d.ref: ConsentWords.from_json(d.content) for d in documents}
+
+
+class ConsentsInForceAnswer:
+    """The disclosures app's answer to the gate's question (`vault.consents_in_force`): the consent is the
+    customer's, was signed before now, is neither revoked nor expired, its period has not ended, and it
+    names every category."""
+
+    def consent_in_force(self, *, consent_id: int, customer_id: int, categories: list[str]) -> bool:
+        consent = Consent.objects.select_related("revocation").filter(pk=consent_id).first()
+        if consent is None or consent.customer_id != customer_id:
+            return False
+        now = timezone.now()
+        today = timezone.localdate(now)
+        revocation = getattr(consent, "revocation", None)
+        return (
+            consent.signed_at <= now
+            and (revocation is None or revocation.revoked_at > now)
+            and (consent.expires_on is None or consent.expires_on >= today)
+            and (consent.covers_until is None or consent.covers_until >= today)
+            and set(categories) <= set(consent.category_list)
+        )

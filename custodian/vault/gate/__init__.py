@@ -21,6 +21,7 @@ from custodian.vault.gate.actors import (
     customer_actor,
     staff_actor,
     system_actor,
+    third_party_actor,
     vendor_actor,
 )
 from custodian.vault.gate.break_glass import (
@@ -84,5 +85,6 @@ __all__ = [
     "reveal_with_intervals_many",
     "staff_actor",
     "system_actor",
+    "third_party_actor",
     "vendor_actor",
 ]

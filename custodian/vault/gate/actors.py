@@ -1,5 +1,6 @@
-"""Who asks: a member of staff (with the support services they belong to), the customer, a system job, or a
-registered vendor. A system job or a vendor export names the staff member who started it."""
+"""Who asks: a member of staff (with the support services they belong to), the customer, a system job, a
+registered vendor, or a third party a customer authorised (Green Button Connect My Data), reading under
+that customer's consent. A system job or a vendor export names the staff member who started it."""
 
 from dataclasses import dataclass, field
 
@@ -8,7 +9,7 @@ from custodian.staff.selectors import services_of
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # staff | customer | system | vendor
+    kind: str  # staff | customer | system | vendor | third_party
     id: str
     label: str
     services: frozenset[str] = frozenset()
@@ -18,6 +19,7 @@ class Actor:
     on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
     # A customer's representative reads only the data categories their authority names (None: no such limit).
     categories: frozenset[str] | None = None
+    consent_id: int | None = None  # third parties: the customer's consent they read under
     user: object = field(default=None, compare=False, repr=False)
 
 
@@ -56,4 +58,15 @@ def vendor_actor(vendor_id: str, function: str, label: str = "", on_behalf_of=No
         label=label or str(vendor_id),
         vendor_function=function,
         on_behalf_of=_person(on_behalf_of),
+    )
+
+
+def third_party_actor(third_party_id, label: str, consent_id: int) -> Actor:
+    """A third party a customer authorised, reading under that customer's consent (and nothing else)."""
+    return Actor(
+        kind="third_party",
+        id=str(third_party_id),
+        label=label or str(third_party_id),
+        vendor_function="connect_my_data",
+        consent_id=int(consent_id),
     )

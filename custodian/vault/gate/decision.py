@@ -20,6 +20,7 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
+from custodian.vault.consents_in_force import consent_in_force
 from custodian.vault.gate.actors import Actor
 from custodian.vault.models import BreakGlassGrant, DataDestruction, DataKey, ReadHold
 from custodian.vault.notice_rule import consented_to, notice_uncovered_among
@@ -124,6 +125,12 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         return Decision(
             not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}"
         )
+    if actor.kind == "third_party":
+        basis = policy.disclosure_bases.get("connect_my_data")
+        if basis is None or purpose != basis.get("purpose"):
+            return Decision(False, f"third parties do not read for {purpose}")
+        bad = [c for c in cats if c not in basis.get("categories", ())]
+        return Decision(not bad, f"third parties never receive {bad}" if bad else "the customer's consent")
     return Decision(False, f"unknown actor kind {actor.kind!r}")
 
 
@@ -283,6 +290,15 @@ def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories,
         return Decision(False, "no such customer")
     if actor.kind == "customer" and actor.customer_id != customer_id:
         return Decision(False, "a customer reads only their own data")
+    if actor.kind == "third_party":
+        decision = policy_decision(policy, actor, purpose, categories)
+        if decision.allowed and not consent_in_force(
+            consent_id=actor.consent_id, customer_id=customer_id, categories=categories
+        ):
+            return Decision(False, "no consent of this customer in force covers this third party's read")
+        return Decision(
+            decision.allowed, f"consent {actor.consent_id}" if decision.allowed else decision.reason
+        )
     if purpose == MARKETING_PURPOSE and actor.kind != "customer" and opted_out_among([customer_id]):
         return Decision(False, "the customer opted out of marketing")
     decision = policy_decision(policy, actor, purpose, categories)
@@ -369,8 +385,8 @@ def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
     """The decision for a bulk read: the policy's, and never a customer (they read only their own data)
     nor a request-driven purpose (a request is about one customer)."""
     decision = policy_decision(policy, actor, purpose, categories)
-    if decision.allowed and actor.kind == "customer":
-        decision = Decision(False, "customers do not read in bulk")
+    if decision.allowed and actor.kind in ("customer", "third_party"):
+        decision = Decision(False, f"{actor.kind.replace('_', ' ')}s do not read in bulk")
     if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
         decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
     return decision

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ConnectConfig(AppConfig):
+    name = "custodian.connect"
+    label = "connect"
+    verbose_name = "Green Button Connect My Data"
+
+    def ready(self):
+        # Imported here: the receiver imports models, which load only once the app registry is ready.
+        from custodian.connect.services import tokens_of_revoked_consent
+        from custodian.disclosures.signals import consent_revoked
+
+        consent_revoked.connect(tokens_of_revoked_consent, weak=False, dispatch_uid="connect-consent-revoked")

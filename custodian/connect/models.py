@@ -1,0 +1,66 @@
+"""Green Button Connect My Data: the third parties (ESPI ApplicationInformation) and the customers'
+authorisations (ESPI Authorization, the Subscription behind it).
+
+A third party is a disclosure recipient like a vendor: registered with its name, contact, purpose and data
+practices, it can do nothing until the privacy officer approves it. An authorisation is a customer's
+electronic consent (`disclosures.Consent`, append-only, its words sealed) joined to the third party and the
+scope the customer agreed to; it ends when the consent is revoked or expires, and its tokens with it."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ThirdParty(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the privacy officer's review"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        SUSPENDED = "suspended", "Suspended"
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.PROTECT, related_name="third_party"
+    )
+    name = models.CharField(max_length=200)
+    contact = models.CharField(max_length=300, help_text="how customers and the utility reach them")
+    website = models.URLField(max_length=300)
+    purpose = models.CharField(max_length=500, help_text="what they do with the data, in their words")
+    data_practices = models.TextField(help_text="how long they keep it, whom they share it with, security")
+    scopes = models.TextField(help_text="the ESPI scope strings they may ask for, one a line")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+
+    @property
+    def approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [line.strip() for line in self.scopes.splitlines() if line.strip()]
+
+
+class Authorization(models.Model):
+    """A customer's authorisation of a third party (the ESPI Authorization and its Subscription): the
+    consent it rests on, the scope agreed, the services and period it covers. Written once; it ends through
+    its consent's revocation or expiry."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    third_party = models.ForeignKey(ThirdParty, on_delete=models.PROTECT, related_name="authorizations")
+    consent = models.OneToOneField(
+        "disclosures.Consent", on_delete=models.PROTECT, related_name="connect_authorization"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=500)
+    services = models.CharField(max_length=100, help_text="comma-separated services the customer chose")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "third_party"])]
+
+    @property
+    def service_list(self) -> list[str]:
+        return [s for s in self.services.split(",") if s]

@@ -1,0 +1,49 @@
+"""Third parties register here (ESPI ApplicationInformation): who they are, how to reach them, what they do
+with the data and how they keep it, where to send customers back, the scopes they will ask for. The
+registration waits for the privacy officer's review; the client id (and secret, shown once) are useless
+until it is approved."""
+
+from django import forms
+from django.shortcuts import render
+
+from custodian.connect.services import ConnectError, third_party_register
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Organisation name")
+    contact = forms.CharField(max_length=300, label="Contact (e-mail and telephone)")
+    website = forms.URLField(max_length=300, label="Website", assume_scheme="https")
+    purpose = forms.CharField(max_length=500, label="What you do with customers' data", widget=forms.Textarea)
+    data_practices = forms.CharField(
+        label="Data practices",
+        help_text="How long you keep the data, whom you share it with, how you secure it, how a customer "
+        "has it deleted.",
+        widget=forms.Textarea,
+    )
+    redirect_uris = forms.CharField(
+        label="Redirect URIs", help_text="One a line; https (http only on localhost).", widget=forms.Textarea
+    )
+    scopes = forms.CharField(
+        label="ESPI scopes",
+        help_text="One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;"
+        "BlockDuration=monthly;HistoryLength=13",
+        widget=forms.Textarea,
+    )
+    public_client = forms.BooleanField(
+        required=False, label="A public client (an app on a phone or in a browser: no client secret)"
+    )
+
+
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                registration = third_party_register(**form.cleaned_data)
+            except ConnectError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return render(request, "connect/registered.html", {"registration": registration}, status=201)
+        status = 400
+    return render(request, "connect/register.html", {"form": form}, status=status)

@@ -1,0 +1,142 @@
+"""The ESPI resources a third party fetches under a customer's authorisation: the whole subscription
+(`Batch/Subscription/{id}`), its UsagePoints, MeterReadings, IntervalBlocks, ReadingTypes and
+LocalTimeParameters, as Atom feeds and entries that validate against the ESPI schema.
+
+Every fetch reads through the gate as the third party under the customer's consent (the gate checks the
+consent again: revoked or expired, nothing is read), keeps only what the scope and the customer's chosen
+services cover, and, when a resource is served, records it in the accounting of disclosures in the same
+transaction: the customer sees each one under "who we gave it to"."""
+
+import time
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from lxml import etree
+
+from custodian.connect.models import Authorization
+from custodian.connect.scopes import scope_parse
+from custodian.disclosures.services import disclosure_entries_record
+from custodian.policy.loader import current_policy
+from custodian.usage.greenbutton_export import ATOM_NS, UsagePointExport, espi_feed
+from custodian.usage.services import usage_points_for
+from custodian.vault.gate import third_party_actor
+from custodian.vault.interval_files import LOCAL
+
+RESOURCE_ROOT = "/espi/1_1/resource/"
+CATEGORIES = ["meter_usage"]
+
+
+def points_in_scope(points, *, blocks: set[int], services: set[str]) -> list[UsagePointExport]:
+    """The usage points and series the scope's function blocks and the customer's services cover: a second
+    meter of a service only with 18, net flow with 7, reverse flow with 8, demand with 6."""
+    kept = []
+    for point in points:
+        if point.service not in services or ("#" in point.key and 18 not in blocks):
+            continue
+        series = [
+            m
+            for m in point.meter_readings()
+            if (m.unit == "W" and 6 in blocks)
+            or (m.unit != "W" and m.flow_direction == 4 and 7 in blocks)
+            or (m.unit != "W" and m.flow_direction == 19 and 8 in blocks)
+            or (m.unit != "W" and m.flow_direction == 1 and blocks & {4, 5, 10, 11})
+        ]
+        if not series:
+            continue
+        first, more = (
+            (series[0], series[1:])
+            if series[0].flow_direction == 1 and series[0].unit != "W"
+            else (None, series)
+        )
+        kept.append(
+            UsagePointExport(
+                key=point.key,
+                title=point.title,
+                service=point.service,
+                unit=first.unit if first else more[0].unit,
+                readings=first.readings if first else [],
+                power_of_ten=first.power_of_ten if first else more[0].power_of_ten,
+                more=more,
+                qualities=first.qualities if first else {},
+            )
+        )
+    return kept
+
+
+def _period(authorization: Authorization) -> tuple[int, int]:
+    covers_from = authorization.consent.covers_from
+    start = int(datetime(covers_from.year, covers_from.month, covers_from.day, tzinfo=LOCAL).timestamp())
+    return start, int(time.time()) // 3600 * 3600
+
+
+def _part(feed: bytes, path: str) -> bytes | None:
+    """The piece of the subscription's feed at `path`: the whole feed (Batch), one entry (its self link),
+    or a feed of the entries under it (their up link). None if there is no such resource."""
+    if path.startswith(RESOURCE_ROOT + "Batch/"):
+        return feed
+    root = etree.fromstring(feed)  # our own document, just written
+    entries = root.findall(f"{{{ATOM_NS}}}entry")
+
+    def link(entry, rel):
+        for element in entry.findall(f"{{{ATOM_NS}}}link"):
+            if element.get("rel") == rel:
+                return urlsplit(element.get("href")).path
+        return None
+
+    for entry in entries:
+        if link(entry, "self") == path:
+            return etree.tostring(entry, xml_declaration=True, encoding="UTF-8")
+    under = [e for e in entries if link(e, "up") == path]
+    if not under:
+        return None
+    for entry in entries:
+        if entry not in under:
+            root.remove(entry)
+    for element in root.findall(f"{{{ATOM_NS}}}link"):
+        if element.get("rel") == "self":
+            element.set("href", element.get("href").split(RESOURCE_ROOT)[0] + path)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def resource_serve(
+    *, authorization: Authorization, path: str, base_url: str, client_ip: str = ""
+) -> bytes | None:
+    """The resource at `path` for the authorisation's third party, read through the gate (raises
+    gate.Denied when the consent no longer stands) and accounted as a disclosure in the same transaction;
+    None when the subscription holds no such resource (nothing disclosed)."""
+    third_party = authorization.third_party
+    scope = scope_parse(authorization.scope)
+    start, end = _period(authorization)
+    basis = current_policy().disclosure_bases["connect_my_data"]
+    with transaction.atomic():
+        points = usage_points_for(
+            actor=third_party_actor(third_party.pk, third_party.name, authorization.consent_id),
+            customer_id=authorization.customer_id,
+            purpose=basis["purpose"],
+            start=start,
+            end=end,
+            client_ip=client_ip,
+        )
+        points = points_in_scope(
+            points, blocks=set(scope.function_blocks), services=set(authorization.service_list)
+        )
+        feed = espi_feed(
+            subject=str(authorization.pk),
+            base_url=base_url,
+            usage_points=points,
+            holder=f"Subscription/{authorization.pk}",
+        )
+        part = _part(feed, path)
+        if part is None:
+            return None
+        disclosure_entries_record(
+            customer_ids=[authorization.customer_id],
+            recipient_name=third_party.name,
+            recipient_address=third_party.contact,
+            categories=CATEGORIES,
+            purpose=third_party.purpose[:200],
+            basis_kind="consent",
+            basis_ref=f"consent {authorization.consent_id}: {path.removeprefix(RESOURCE_ROOT)}"[:100],
+        )
+    return part

@@ -1,0 +1,66 @@
+"""Reads of Connect My Data, each taking the asker: the customer's authorisations, the privacy officer's
+review list, and the authorisation behind a bearer token."""
+
+from django.utils import timezone
+
+from custodian.connect.models import Authorization, ThirdParty
+from custodian.staff.selectors import reviews_access
+from custodian.vault.gate import Actor, Denied
+
+
+def authorization_standing(authorization: Authorization) -> bool:
+    """Neither revoked nor expired (the gate checks the consent again on every read)."""
+    consent = authorization.consent
+    return getattr(consent, "revocation", None) is None and (
+        consent.expires_on is None or consent.expires_on >= timezone.localdate()
+    )
+
+
+def authorizations_of_customer(*, fetched_by: Actor) -> list[Authorization]:
+    """The signed-in customer's authorisations, newest first, with their third parties and consents."""
+    if fetched_by.kind != "customer" or fetched_by.customer_id is None:
+        raise Denied("only the customer lists their authorisations")
+    return list(
+        Authorization.objects.select_related("third_party", "consent__revocation")
+        .filter(customer_id=fetched_by.customer_id)
+        .order_by("-created_at")
+    )
+
+
+def authorization_of_customer(*, fetched_by: Actor, authorization_id: int) -> Authorization:
+    for authorization in authorizations_of_customer(fetched_by=fetched_by):
+        if authorization.pk == authorization_id:
+            return authorization
+    raise Denied("no such authorisation of this customer")
+
+
+def third_parties_for_review(*, fetched_by: Actor) -> list[ThirdParty]:
+    """Every registered third party, those waiting for review first (the privacy officer's list)."""
+    if fetched_by.kind != "staff" or not reviews_access(fetched_by.services):
+        raise Denied("only a reviewer of access sees third parties' registrations")
+    order = {ThirdParty.Status.PENDING: 0, ThirdParty.Status.APPROVED: 1}
+    return sorted(ThirdParty.objects.all(), key=lambda t: (order.get(t.status, 2), -t.pk))
+
+
+def third_party_for_review(*, fetched_by: Actor, third_party_id: int) -> ThirdParty:
+    for third_party in third_parties_for_review(fetched_by=fetched_by):
+        if third_party.pk == third_party_id:
+            return third_party
+    raise Denied("no such third party")
+
+
+def authorization_of_token(access_token) -> Authorization | None:
+    """The authorisation in force that a bearer token acts under: the token's customer and third party,
+    the same scope, the third party still approved, the consent neither revoked nor expired. None
+    otherwise."""
+    third_party = getattr(access_token.application, "third_party", None)
+    if third_party is None or not third_party.approved or access_token.user_id is None:
+        return None
+    for authorization in (
+        Authorization.objects.select_related("consent__revocation", "third_party")
+        .filter(user_id=access_token.user_id, third_party=third_party, scope=access_token.scope)
+        .order_by("-created_at")
+    ):
+        if authorization_standing(authorization):
+            return authorization
+    return None

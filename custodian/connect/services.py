@@ -1,0 +1,251 @@
+"""Writes of Connect My Data: a third party registers (pending until reviewed), the privacy officer approves,
+refuses or suspends it, a customer authorises it (an electronic consent with the exact words shown) and
+revokes it (the consent revoked and every token of it deleted, in one transaction). Each is an event in the
+access log, written in the same transaction."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.connect.models import Authorization, ThirdParty
+from custodian.connect.scopes import ScopeError, scope_parse, services_of_scope
+from custodian.disclosures.services import consent_record, consent_revoke
+from custodian.disclosures.services.accounting import reviews_access_of
+from custodian.policy.loader import current_policy
+from custodian.staff.selectors import services_of
+
+# How long a customer may let an authorisation run; they choose, and may revoke it any day.
+DURATIONS = {"90": 90, "365": 365, "1095": 1095}
+CATEGORIES = ["meter_usage"]
+
+
+class ConnectError(ValueError):
+    """A registration, review or authorisation that can't be made; the message says what was wrong."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    third_party: ThirdParty
+    client_id: str
+    client_secret: str  # shown once; only its hash is kept ("" for a public client)
+
+
+def _redirect_uris_checked(text: str) -> list[str]:
+    uris = [u.strip() for u in text.split() if u.strip()]
+    if not uris:
+        raise ConnectError("name at least one redirect URI")
+    for uri in uris:
+        parts = urlsplit(uri)
+        local = parts.hostname in {"localhost", "127.0.0.1"}
+        if (
+            parts.fragment
+            or not parts.hostname
+            or not (parts.scheme == "https" or (local and parts.scheme == "http"))
+        ):
+            raise ConnectError(
+                f"redirect URI {uri!r} must be https (http only on localhost), without a fragment"
+            )
+    return uris
+
+
+@transaction.atomic
+def third_party_register(
+    *,
+    name: str,
+    contact: str,
+    website: str,
+    purpose: str,
+    data_practices: str,
+    redirect_uris: str,
+    scopes: str,
+    public_client: bool,
+) -> Registration:
+    """Register a third party (ESPI ApplicationInformation). It can do nothing until the privacy officer
+    approves it. A confidential client gets a secret shown once; a public one (an app on a phone) has none
+    and must use PKCE, as every client must."""
+    fields = {"name": name, "contact": contact, "website": website, "purpose": purpose}
+    missing = [k for k, v in {**fields, "data_practices": data_practices}.items() if not (v or "").strip()]
+    if missing:
+        raise ConnectError(f"a registration names {', '.join(missing)}")
+    scope_list = [line.strip() for line in scopes.splitlines() if line.strip()]
+    if not scope_list:
+        raise ConnectError("name at least one ESPI scope string")
+    for line in scope_list:
+        try:
+            scope_parse(line)
+        except ScopeError as exc:
+            raise ConnectError(f"scope {line!r}: {exc}") from None
+    uris = _redirect_uris_checked(redirect_uris)
+    secret = "" if public_client else secrets.token_urlsafe(40)
+    application = Application(
+        name=name.strip()[:255],
+        client_type=Application.CLIENT_PUBLIC if public_client else Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(uris),
+        client_secret=secret,
+        hash_client_secret=True,
+        skip_authorization=False,
+    )
+    application.save()
+    third_party = ThirdParty.objects.create(
+        application=application,
+        name=name.strip(),
+        contact=contact.strip(),
+        website=website.strip(),
+        purpose=purpose.strip(),
+        data_practices=data_practices.strip(),
+        scopes="\n".join(scope_list),
+    )
+    append_change(
+        action=Action.THIRD_PARTY_REGISTERED,
+        actor_kind="third_party",
+        actor_id=str(third_party.pk),
+        actor_label=third_party.name[:100],
+        reason=f"third party {third_party.pk} registered; waits for the privacy officer's review",
+    )
+    return Registration(third_party=third_party, client_id=application.client_id, client_secret=secret)
+
+
+def _tokens_delete(*, user=None, application) -> None:
+    """Every token and code of the application (of one user, when given): deleted, so none is usable."""
+    mine = {"application": application} | ({"user": user} if user is not None else {})
+    for refresh in RefreshToken.objects.filter(revoked__isnull=True, **mine):
+        refresh.revoke()
+    AccessToken.objects.filter(**mine).delete()
+    Grant.objects.filter(**mine).delete()
+
+
+@transaction.atomic
+def third_party_review(*, third_party: ThirdParty, reviewed_by, decision: str, note: str = "") -> ThirdParty:
+    """The privacy officer's decision on a third party: approved (it may ask customers), refused, or
+    suspended (every token it holds ends now; customers' consents stay theirs to revoke)."""
+    if not reviews_access_of(reviewed_by):
+        raise ConnectError("the privacy officer reviews third parties")
+    if decision not in {ThirdParty.Status.APPROVED, ThirdParty.Status.REFUSED, ThirdParty.Status.SUSPENDED}:
+        raise ConnectError(f"{decision!r} is not a review decision (approved, refused, suspended)")
+    if decision != ThirdParty.Status.APPROVED and not note.strip():
+        raise ConnectError("say why the third party is refused or suspended")
+    third_party.status = decision
+    third_party.reviewed_by = reviewed_by
+    third_party.reviewed_at = timezone.now()
+    third_party.review_note = note.strip()[:500]
+    third_party.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    if decision != ThirdParty.Status.APPROVED:
+        _tokens_delete(application=third_party.application)
+    append_change(
+        action=Action.THIRD_PARTY_REVIEWED,
+        actor_kind="staff",
+        actor_id=str(reviewed_by.pk),
+        actor_label=reviewed_by.get_username(),
+        roles=",".join(sorted(services_of(reviewed_by))),
+        reason=f"third party {third_party.pk} {decision}"
+        + (f": {note.strip()[:200]}" if note.strip() else ""),
+    )
+    return third_party
+
+
+def consent_text(
+    *, third_party: ThirdParty, scope: str, services, expires_on: date, covers_from: date
+) -> str:
+    """The exact words the customer agrees to, kept with the consent."""
+    parsed = scope_parse(scope)
+    labels = ", ".join(
+        {"electric": "electricity", "gas": "natural gas", "water": "water"}[s] for s in services
+    )
+    return (
+        f"I authorise {third_party.name} ({third_party.contact}) to receive my {labels} meter data from "
+        f"{current_policy().utility['name']}: {parsed.plain_words()}, from {covers_from.isoformat()} on, "
+        f"for this purpose: {third_party.purpose}. This authorisation ends on {expires_on.isoformat()} "
+        "unless I revoke it sooner in the customer portal; revoking it stops every later transfer at once. "
+        f"{third_party.name} says of its data practices: {third_party.data_practices}"
+    )
+
+
+@transaction.atomic
+def authorization_grant(
+    *,
+    customer,
+    user,
+    third_party: ThirdParty,
+    scope: str,
+    services,
+    duration_days: int,
+    client_ip: str = "",
+) -> Authorization:
+    """A customer authorises an approved third party: an electronic consent with the exact words shown,
+    and the authorisation joining it to the scope and services. An earlier authorisation of the same third
+    party by the same customer is revoked first (with its tokens): one in force at a time."""
+    if not third_party.approved:
+        raise ConnectError("this third party is not approved")
+    if scope not in third_party.scope_list:
+        raise ConnectError("the third party did not register this scope")
+    chosen = sorted(set(services))
+    allowed = services_of_scope(scope_parse(scope))
+    if not chosen or not set(chosen) <= allowed:
+        raise ConnectError(f"choose among the services the scope covers: {', '.join(sorted(allowed))}")
+    if duration_days not in DURATIONS.values():
+        raise ConnectError("choose how long the authorisation lasts")
+    for earlier in authorizations_in_force(user=user, third_party=third_party):
+        authorization_revoke(authorization=earlier, how="replaced by a new authorisation in the portal")
+    today = timezone.localdate()
+    expires_on = today + timedelta(days=duration_days)
+    months = scope_parse(scope).history_months
+    covers_from = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    text = consent_text(
+        third_party=third_party, scope=scope, services=chosen, expires_on=expires_on, covers_from=covers_from
+    )
+    consent = consent_record(
+        customer=customer,
+        recipient_name=third_party.name,
+        recipient_contact=third_party.contact,
+        categories=CATEGORIES,
+        purpose=third_party.purpose,
+        covers_from=covers_from,
+        expires_on=expires_on,
+        signed_at=timezone.now(),
+        method="electronic",
+        text_shown=text,
+        signer_ip=client_ip,
+    )
+    return Authorization.objects.create(
+        customer=customer,
+        third_party=third_party,
+        consent=consent,
+        user=user,
+        scope=scope,
+        services=",".join(chosen),
+    )
+
+
+def authorizations_in_force(*, user, third_party: ThirdParty):
+    return [
+        a
+        for a in Authorization.objects.select_related("consent__revocation").filter(
+            user=user, third_party=third_party
+        )
+        if getattr(a.consent, "revocation", None) is None
+    ]
+
+
+@transaction.atomic
+def authorization_revoke(*, authorization: Authorization, how: str = "portal", recorded_by=None) -> None:
+    """The customer's consent revoked and every token and code the third party holds for them deleted, in
+    one transaction (`tokens_of_revoked_consent`): the next request with them is refused."""
+    consent_revoke(consent=authorization.consent, how=how, recorded_by=recorded_by)
+
+
+def tokens_of_revoked_consent(*, consent, **_) -> None:
+    """Receiver of `disclosures.signals.consent_revoked`, wherever the consent is revoked (the portal's
+    authorisations, its consents page, a letter recorded by staff): the tokens die with it."""
+    authorization = (
+        Authorization.objects.select_related("third_party__application").filter(consent=consent).first()
+    )
+    if authorization is not None:
+        _tokens_delete(user=authorization.user, application=authorization.third_party.application)

@@ -1,0 +1,157 @@
+"""Green Button Connect My Data in the portal: the consent screen a third party sends the customer to
+(OAuth 2.0 authorization code with PKCE), the customer's authorised apps, and revoking one (its tokens end
+in the same transaction)."""
+
+import contextlib
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from oauth2_provider.forms import AllowForm
+from oauth2_provider.models import get_application_model
+from oauth2_provider.views import AuthorizationView
+
+from custodian.connect.scopes import ScopeError, scope_parse, services_of_scope
+from custodian.connect.selectors import (
+    authorization_of_customer,
+    authorization_standing,
+    authorizations_of_customer,
+)
+from custodian.connect.services import DURATIONS, ConnectError, authorization_grant, authorization_revoke
+from custodian.customers.models import Customer
+from custodian.disclosures.services import AccountingError
+from custodian.netaddr import client_ip
+from custodian.portal.access import portal_actor, portal_required
+from custodian.vault.gate import Denied
+from custodian.web.confirmation import confirmation_page, confirmed
+
+SERVICE_LABELS = {"electric": "Electricity", "gas": "Natural gas", "water": "Water"}
+DURATION_LABELS = {"90": "90 days", "365": "One year", "1095": "Three years"}
+
+
+class ConsentForm(AllowForm):
+    services = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Which meters' data", choices=()
+    )
+    duration = forms.ChoiceField(
+        label="For how long", choices=list(DURATION_LABELS.items()), initial="365", widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].choices = [(s, SERVICE_LABELS[s]) for s in sorted(services)]
+        self.fields["services"].initial = sorted(services)
+
+
+@method_decorator(portal_required, name="dispatch")
+class ConsentScreen(AuthorizationView):
+    """The third party's authorisation request, shown to the signed-in customer in plain words; what they
+    agree to is kept word for word as their consent. An unknown or unapproved client, a scope it did not
+    register, and a request without PKCE are refused before anything is shown."""
+
+    template_name = "portal/connect_authorize.html"
+    form_class = ConsentForm
+
+    def _scope(self):
+        scopes = self.oauth2_data.get("scopes") or (self.request.POST.get("scope", "").split())
+        if len(scopes) != 1:
+            return None
+        try:
+            return scope_parse(scopes[0])
+        except ScopeError:
+            return None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        scope = self._scope() if hasattr(self, "oauth2_data") else None
+        if scope is None and self.request.method == "POST":
+            with contextlib.suppress(ScopeError):
+                scope = scope_parse(self.request.POST.get("scope", ""))
+        kwargs["services"] = services_of_scope(scope) if scope else ()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = self._scope() if hasattr(self, "oauth2_data") else None
+        context["third_party"] = getattr(context.get("application"), "third_party", None)
+        context["scope"] = scope
+        context["durations"] = DURATIONS
+        return context
+
+    def form_valid(self, form):
+        if not form.cleaned_data.get("allow"):
+            return super().form_valid(form)  # "deny": the third party is told access_denied
+        application = get_application_model().objects.filter(client_id=form.cleaned_data["client_id"]).first()
+        third_party = getattr(application, "third_party", None)
+        if third_party is None:
+            return render(
+                self.request,
+                "portal/message.html",
+                {"title": "Not found", "message": "No such application, or not allowed."},
+                status=404,
+            )
+        try:
+            with transaction.atomic():
+                authorization_grant(
+                    customer=Customer.objects.get(pk=self.request.customer_id),
+                    user=self.request.user,
+                    third_party=third_party,
+                    scope=form.cleaned_data["scope"],
+                    services=form.cleaned_data["services"],
+                    duration_days=DURATIONS.get(form.cleaned_data["duration"], 0),
+                    client_ip=client_ip(self.request),
+                )
+                response = super().form_valid(form)
+                if response.status_code >= 400:
+                    raise ConnectError("the authorisation request is no longer valid")
+        except ConnectError as exc:
+            form.add_error(None, str(exc))
+            self.oauth2_data = {}
+            return render(
+                self.request,
+                self.template_name,
+                {"form": form, "third_party": third_party, "scope": None, "error": str(exc)},
+                status=400,
+            )
+        return response
+
+
+@portal_required
+def connected_apps(request):
+    """The apps and companies the customer authorised, what each receives, until when; revoke any."""
+    rows = [
+        {"authorization": a, "standing": authorization_standing(a), "scope": scope_parse(a.scope)}
+        for a in authorizations_of_customer(fetched_by=portal_actor(request))
+    ]
+    return render(request, "portal/connected_apps.html", {"rows": rows, "labels": SERVICE_LABELS})
+
+
+@portal_required
+def connected_app_revoke(request, authorization_id):
+    try:
+        authorization = authorization_of_customer(
+            fetched_by=portal_actor(request), authorization_id=authorization_id
+        )
+    except Denied:
+        return redirect("portal:connected_apps")
+    if request.method == "POST" and authorization_standing(authorization):
+        if not confirmed(request):
+            return confirmation_page(
+                request,
+                title="Revoke an authorisation",
+                heading=f"Stop sending your data to {authorization.third_party.name}?",
+                lead="Their access ends at once: every token they hold stops working. What they received "
+                "before stays in the record of who we gave it to.",
+                summary=[("Given", f"{timezone.localtime(authorization.created_at):%B %-d, %Y}")],
+                confirm_label="Revoke the authorisation",
+                cancel_url=reverse("portal:connected_apps"),
+                danger=True,
+            )
+        with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
+            authorization_revoke(authorization=authorization, how="the customer, in the portal")
+        messages.success(request, f"{authorization.third_party.name} no longer receives your data.")
+    return redirect("portal:connected_apps")
