@@ -32,6 +32,7 @@ SECTIONS = [
             ("Disclosure desk", "console:disclosures"),
             ("Security incidents", "console:incidents"),
             ("Correction notices", "console:correction_notices"),
+            ("Connect My Data third parties", "console:third_parties"),
             ("Retention", "console:retention"),
             ("Data inventory", "console:inventory"),
         ],

@@ -18,6 +18,7 @@ from custodian.console import disclosure_views as dv
 from custodian.console import incident_views as iv
 from custodian.console import people_views as pv
 from custodian.console import representative_views as rv
+from custodian.console import third_party_views as tpv
 
 app_name = "console"
 urlpatterns = [
@@ -66,6 +67,12 @@ urlpatterns = [
         name="correction_notice",
     ),
     path("privacy/corrections/", privacy_views.correction_notices, name="correction_notices"),
+    path("privacy/third-parties/", tpv.third_parties, name="third_parties"),
+    path(
+        "privacy/third-parties/<id:third_party_id>/review/",
+        tpv.third_party_review_view,
+        name="third_party_review",
+    ),
     path("privacy/", privacy_views.privacy_home, name="privacy"),
     path("privacy/break-glass/<id:grant_id>/review/", privacy_views.break_glass_review_view, name="review"),
     path("privacy/access/", privacy_views.access_review, name="access_review"),

@@ -3,13 +3,16 @@
 in the same transaction)."""
 
 import contextlib
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import get_application_model
@@ -81,6 +84,19 @@ class ConsentScreen(AuthorizationView):
         context["scope"] = scope
         context["durations"] = DURATIONS
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        redirect_uri = getattr(self, "oauth2_data", {}).get("redirect_uri")
+        if response.status_code == 200 and redirect_uri:
+            # The answer goes back to the third party's registered redirect URI (already checked against
+            # its registration): the browser may follow the form's redirect to that origin, and no other.
+            parts = urlsplit(redirect_uri)
+            response._csp_config = {
+                **settings.SECURE_CSP,
+                "form-action": [CSP.SELF, f"{parts.scheme}://{parts.netloc}"],
+            }
+        return response
 
     def form_valid(self, form):
         if not form.cleaned_data.get("allow"):

@@ -232,6 +232,13 @@ def cases(w, user=None):
         ),
         "console:retention": ("get", {}, None, po_get),
         "console:correction_notices": ("get", {}, None, po_get),
+        "console:third_parties": ("get", {}, None, po_get),
+        "console:third_party_review": (
+            "post",
+            {"third_party_id": 999999},
+            {"decision": "approved"},
+            lambda s: 404 if reviews(s) else 403,
+        ),
         "console:representatives": (
             "get",
             {"customer_id": c},
