@@ -151,6 +151,12 @@ JOBS: tuple[Job, ...] = (
         _command("analytics_purge"),
     ),
     Job(
+        "connect_tokens_clear",
+        "Connect My Data: delete expired and revoked OAuth tokens and codes (daily)",
+        "50 2 * * *",
+        _command("cleartokens"),
+    ),
+    Job(
         "task_results_prune",
         "Background queue: delete finished task rows older than a week (daily)",
         "10 2 * * *",

@@ -110,11 +110,22 @@ def sign_in(request):
         )
         if user is not None and hasattr(user, "portal_account"):
             login(request, user)
-            return redirect("portal:code" if mfa.has_confirmed_totp(user) else "portal:home")
+            return redirect("portal:code" if mfa.has_confirmed_totp(user) else after_sign_in(request))
         form.add_error(
             None, "E-mail address or password not recognised (or the address is not confirmed yet)."
         )
     return render(request, "portal/sign_in.html", {"form": form})
+
+
+# A page that sent a signed-out customer to sign in first and wants them back (the Connect My Data consent
+# screen, with the third party's request in its query string): kept in the session, only below its path.
+RETURN_AFTER_SIGN_IN = "portal_return_after_sign_in"
+
+
+def after_sign_in(request) -> str:
+    return safe_next(
+        request, request.session.pop(RETURN_AFTER_SIGN_IN, None), "portal:home", under="/portal/connect/"
+    )
 
 
 @require_POST
@@ -132,7 +143,7 @@ def code(request):
         device = mfa.verify_second_factor(user=request.user, token=form.cleaned_data["code"])
         if device is not None:
             second_factor_passed(request, device)
-            return redirect("portal:home")
+            return redirect(after_sign_in(request))
         form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
     return render(request, "portal/code.html", {"form": form})
 

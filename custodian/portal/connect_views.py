@@ -29,6 +29,7 @@ from custodian.customers.models import Customer
 from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
 from custodian.portal.access import portal_actor, portal_required
+from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
 
@@ -50,7 +51,25 @@ class ConsentForm(AllowForm):
         self.fields["services"].initial = sorted(services)
 
 
-@method_decorator(portal_required, name="dispatch")
+def return_here_after_sign_in(view):
+    """A signed-out customer sent here by a third party signs in and comes back to the same request."""
+
+    def wrapper(request, *args, **kwargs):
+        if request.method == "GET":
+            request.session[RETURN_AFTER_SIGN_IN] = request.get_full_path()
+        response = view(request, *args, **kwargs)
+        signing_in = response.status_code == 302 and response.get("Location") in (
+            reverse("portal:login"),
+            reverse("portal:code"),
+        )
+        if not signing_in:
+            request.session.pop(RETURN_AFTER_SIGN_IN, None)
+        return response
+
+    return wrapper
+
+
+@method_decorator([return_here_after_sign_in, portal_required], name="dispatch")
 class ConsentScreen(AuthorizationView):
     """The third party's authorisation request, shown to the signed-in customer in plain words; what they
     agree to is kept word for word as their consent. An unknown or unapproved client, a scope it did not

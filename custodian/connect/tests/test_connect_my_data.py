@@ -10,13 +10,14 @@ import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from lxml import etree
 
 from custodian.audit.models import AccessEvent
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
 from custodian.disclosures.models import DisclosureEntry
+from custodian.portal.account_views import RETURN_AFTER_SIGN_IN, after_sign_in
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
 from custodian.testing import project_file
 
@@ -258,3 +259,23 @@ def test_a_suspended_third_party_loses_every_token(households, privacy_officer):
         400,
         401,
     )
+
+
+def test_a_signed_out_customer_signs_in_and_comes_back_to_the_request(households, privacy_officer):  # noqa: F811
+    from custodian.portal.tests.test_portal import PASSWORD
+
+    (_, app), _ = households
+    client_id, _ = approved_third_party(privacy_officer)
+    customer_client = signed_in(app, "pat@example.com")
+    customer_client.post("/portal/sign-out/")
+    url = authorize_url(client_id, pkce()[1])
+    assert customer_client.get(url)["Location"] == "/portal/sign-in/"
+    back = customer_client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD})
+    assert back["Location"] == url
+    assert customer_client.get(url).status_code == 200
+    # Only once, and never anywhere but the consent screen.
+    assert customer_client.get("/portal/sign-in/").status_code == 200
+    request = RequestFactory().get("/")
+    for target in ("//evil.example/x", "https://evil.example/", "/portal/me/consents/", None):
+        request.session = {RETURN_AFTER_SIGN_IN: target}
+        assert after_sign_in(request) == "portal:home"
