@@ -3,7 +3,7 @@
 in the same transaction)."""
 
 import contextlib
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django import forms
 from django.conf import settings
@@ -141,7 +141,10 @@ class ConsentScreen(AuthorizationView):
                     client_ip=client_ip(self.request),
                 )
                 response = super().form_valid(form)
-                if response.status_code >= 400:
+                # No code issued (a field changed since the screen was shown, PKCE missing): no consent
+                # either, the whole authorisation rolled back.
+                issued = parse_qs(urlsplit(response.get("Location", "")).query).get("code")
+                if response.status_code != 302 or not issued:
                     raise ConnectError("the authorisation request is no longer valid")
         except ConnectError as exc:
             form.add_error(None, str(exc))

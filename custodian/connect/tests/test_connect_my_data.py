@@ -16,7 +16,7 @@ from lxml import etree
 from custodian.audit.models import AccessEvent
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
-from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.models import Consent, DisclosureEntry
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN, after_sign_in
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
 from custodian.testing import project_file
@@ -226,7 +226,21 @@ def test_no_pkce_no_code_and_an_unregistered_scope_is_refused(households, privac
     other_scope = "FB=1_3_4_5_6_13_14_39;IntervalDuration=900"
     wider = customer_client.get(authorize_url(client_id, pkce()[1], scope=other_scope))
     assert "error=invalid_scope" in wider.get("Location", "") or wider.status_code == 400
-    assert not Authorization.objects.exists()
+    # A consent screen's answer without its PKCE challenge issues no code and records no consent.
+    customer_client.get(authorize_url(client_id, pkce()[1]))
+    tampered = {
+        "allow": "on",
+        "redirect_uri": REDIRECT,
+        "scope": SCOPE,
+        "client_id": client_id,
+        "state": "xyz",
+        "response_type": "code",
+        "services": ["electric"],
+        "duration": "365",
+    }
+    refused = customer_client.post("/portal/connect/authorize/", tampered)
+    assert refused.status_code == 400 and "code=" not in refused.get("Location", "")
+    assert not Authorization.objects.exists() and not Consent.objects.exists()
 
 
 def test_a_suspended_third_party_loses_every_token(households, privacy_officer):  # noqa: F811
