@@ -316,6 +316,10 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # bearer tokens in the header, never the URL
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,  # RFC 9207: the answer names its issuer
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # tokens kept as digests, never in clear
+    # Redirect URIs over https only; plain http (on localhost) in development.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
     "OAUTH2_VALIDATOR_CLASS": "custodian.connect.oauth.ApprovedThirdPartiesOnly",
     "SCOPES_BACKEND_CLASS": "custodian.connect.scopes.ApprovedScopes",
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
@@ -43,15 +44,14 @@ def _redirect_uris_checked(text: str) -> list[str]:
         raise ConnectError("name at least one redirect URI")
     for uri in uris:
         parts = urlsplit(uri)
-        local = parts.hostname in {"localhost", "127.0.0.1"}
+        # Plain http only to a developer's own machine, and only in development (as the toolkit's setting).
+        local = settings.DEBUG and parts.hostname in {"localhost", "127.0.0.1"}
         if (
             parts.fragment
             or not parts.hostname
             or not (parts.scheme == "https" or (local and parts.scheme == "http"))
         ):
-            raise ConnectError(
-                f"redirect URI {uri!r} must be https (http only on localhost), without a fragment"
-            )
+            raise ConnectError(f"redirect URI {uri!r} must be https, without a fragment")
     return uris
 
 

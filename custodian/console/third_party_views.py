@@ -16,7 +16,8 @@ from custodian.vault.gate import Denied
 @privacy_officer_only
 def third_parties(request):
     rows = [
-        (t, [(s, scope_parse(s).plain_words()) for s in t.scope_list])
+        # A scope string split at its semicolons, so a phone's screen can wrap it there.
+        (t, [(s.split(";"), scope_parse(s).plain_words()) for s in t.scope_list])
         for t in third_parties_for_review(fetched_by=console_actor(request))
     ]
     return render(request, "console/third_parties.html", {"rows": rows})

@@ -53,7 +53,7 @@ def test_register_approve_authorise_fetch_revoke_in_a_browser(site, playwright):
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     customer = browser.new_page()
-    portal_sign_in(site, customer, application(3, 3, date.today()), "connect.user@example.com")
+    portal_sign_in(site, customer, application(3, 4, date.today()), "connect.user@example.com")
     customer.wait_for_selector("text=What we hold about you")
     query = {
         "response_type": "code",
