@@ -41,6 +41,10 @@ def rows_insert(model, rows: Sequence[dict], *, batch: int = 2000) -> int:
         elif f.null:
             defaults[f.attname] = None
     adapters = [(f.attname, _adapter(f)) for f in fields]
+    # A default is the same for every row (now, for the whole batch): adapted once, not once a row.
+    for name, adapt in adapters:
+        if adapt is not None and defaults.get(name) is not None:
+            defaults[name] = adapt(defaults[name])
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
@@ -50,11 +54,11 @@ def rows_insert(model, rows: Sequence[dict], *, batch: int = 2000) -> int:
         for name, adapt in adapters:
             if name in row:
                 value = row[name]
+                values.append(adapt(value) if adapt is not None and value is not None else value)
             elif name in defaults:
-                value = defaults[name]
+                values.append(defaults[name])
             else:
                 raise KeyError(f"{model.__name__}.{name} has no value and no default")
-            values.append(adapt(value) if adapt is not None and value is not None else value)
         params.append(values)
     with connection.cursor() as cursor:
         for first in range(0, len(params), batch):

@@ -169,11 +169,16 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
     """The bills' budget entries, in the bill run's transaction: the month's difference carried for each
     bill of a plan's cycles, the settlement at the true-up cycle and at the final bill (a plan that goes on
     is levelled again). Returns the number of entries posted."""
+    wanted = {i.account_id for i in issued}
+    if not wanted:
+        return 0
+    # By the range of the accounts' ids (a bill run's chunk is one), not a list of a thousand ids.
     plans = {
         p.account_id: p
         for p in BudgetPlan.objects.select_for_update().filter(
-            account_id__in=[i.account_id for i in issued], status=BudgetPlan.Status.ACTIVE
+            account_id__gte=min(wanted), account_id__lte=max(wanted), status=BudgetPlan.Status.ACTIVE
         )
+        if p.account_id in wanted
     }
     posted = 0
     for item in issued:

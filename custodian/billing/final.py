@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from custodian.billing.models import Bill
 from custodian.billing.reads import previous_cycle
-from custodian.billing.services import BILLING_JOB, BillingError, _bill_chunk, cycle_check
+from custodian.billing.services import BILLING_JOB, BilledAccount, BillingError, _bill_chunk, cycle_check
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, CloseReason, ServiceChange, ServicePoint
 from custodian.customers.services import account_stop, service_change_close
@@ -62,7 +62,9 @@ def final_bill_issue(*, account_id: int, by=None, issued_on: date | None = None)
         cycle_check(cycle)
         if Bill.objects.filter(account=account, cycle=cycle, is_current=True).exists():
             continue
-        _bill_chunk([account], cycle, issued_on, due_on, actor, services, None, settle_by=by)
+        _bill_chunk(
+            [BilledAccount.of(account)], cycle, issued_on, due_on, actor, services, None, settle_by=by
+        )
         issued.append(Bill.objects.get(account=account, cycle=cycle, is_current=True))
     return issued
 

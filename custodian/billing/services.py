@@ -32,6 +32,7 @@ from custodian.customers.models import Account, ServicePoint
 from custodian.rows import rows_insert
 from custodian.vault.gate import reveal_with_intervals_many, system_actor
 from custodian.vault.models import Channel
+from custodian.vault.sealing import data_keys_kept
 from custodian.vault.services import Submission, documents_seal_many
 
 BILLING_JOB = "billing_run"
@@ -73,9 +74,45 @@ def accounts_to_bill(cycle: str):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class BilledAccount:
+    """What a bill needs of an account, read as one row (no model instances: the bill run reads thousands)."""
+
+    pk: int
+    customer_id: int
+    premise_id: int
+    opened_on: date
+    closed_on: date | None
+    customer_class: str
+    heating_fuel: str
+
+    @classmethod
+    def of(cls, account: Account) -> "BilledAccount":
+        return cls(
+            account.pk,
+            account.customer_id,
+            account.premise_id,
+            account.opened_on,
+            account.closed_on,
+            account.customer.customer_class,
+            account.premise.heating_fuel,
+        )
+
+
+BILLED_COLUMNS = (
+    "pk",
+    "customer_id",
+    "premise_id",
+    "opened_on",
+    "closed_on",
+    "customer__customer_class",
+    "premise__heating_fuel",
+)
+
+
 @dataclass
 class _Prepared:
-    account: Account
+    account: BilledAccount
     period: tuple[date, date]
     lines: list[Line]
     versions: list[str]
@@ -116,8 +153,8 @@ def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due
     computed = bill_compute(
         tariff,
         cycle=cycle,
-        customer_class=account.customer.customer_class,
-        heating_fuel=account.premise.heating_fuel,
+        customer_class=account.customer_class,
+        heating_fuel=account.heating_fuel,
         period=period,
         usages=usages,
     )
@@ -134,7 +171,7 @@ def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due
             lines += true_up_lines(
                 tariff,
                 cycle=earlier.cycle,
-                customer_class=account.customer.customer_class,
+                customer_class=account.customer_class,
                 service=service,
                 estimated=estimated,
                 actual=Decimal(str(actual["total"])),
@@ -275,18 +312,23 @@ def bill_run(
     to_bill = accounts_to_bill(cycle).order_by("pk")
     issued, after = 0, 0
     while True:
-        part = list(to_bill.filter(pk__gt=after)[:chunk])
+        chunk_query = to_bill.filter(pk__gt=after)[:chunk]
+        part = [BilledAccount(*row) for row in chunk_query.values_list(*BILLED_COLUMNS)]
         if not part:
             break
-        after = part[-1].pk
+        # The chunk is a range of account ids: the bills already issued and the premises' services are read
+        # by that range and by a subquery, not by lists of a thousand ids.
+        first, after = part[0].pk, part[-1].pk
         billed = set(
             Bill.objects.filter(
-                cycle=cycle, is_current=True, account_id__in=[a.pk for a in part]
+                cycle=cycle, is_current=True, account_id__gte=first, account_id__lte=after
             ).values_list("account_id", flat=True)
         )
         todo = [a for a in part if a.pk not in billed]
         if todo:
-            services_by_premise = services_of_premises({a.premise_id for a in todo})
+            services_by_premise = services_of_premises(
+                to_bill.filter(pk__gte=first, pk__lte=after).values("premise_id")
+            )
             issued += _bill_chunk(todo, cycle, issued_on, due_on, actor, services_by_premise, run)
         if progress:
             progress(len(part))
@@ -296,7 +338,9 @@ def bill_run(
 def services_of_premises(premise_ids) -> dict[int, list[str]]:
     """Each premise's services, sorted."""
     out: dict[int, list[str]] = {}
-    for premise_id, service in ServicePoint.objects.filter(premise_id__in=list(premise_ids)).values_list(
+    if not hasattr(premise_ids, "query"):  # a subquery stays one
+        premise_ids = list(premise_ids)
+    for premise_id, service in ServicePoint.objects.filter(premise_id__in=premise_ids).values_list(
         "premise_id", "service"
     ):
         out.setdefault(premise_id, []).append(service)
@@ -305,7 +349,9 @@ def services_of_premises(premise_ids) -> dict[int, list[str]]:
 
 def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run, settle_by=None) -> int:
     previous = previous_cycle(cycle)
-    with transaction.atomic():
+    # One transaction for the chunk, its data keys unwrapped once: by the gate to open the values it
+    # decided to reveal (and logged), then to seal the bills.
+    with transaction.atomic(), data_keys_kept():
         values, blocks = reveal_with_intervals_many(
             actor=actor,
             customer_ids=[a.customer_id for a in part],
@@ -318,10 +364,16 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run,
         for block in blocks:
             by_customer.setdefault(block.customer_id, {})[block.service] = block
         pending: dict[int, list[Bill]] = {}
+        wanted = {a.pk for a in part}
         for b in Bill.objects.filter(
-            account_id__in=[a.pk for a in part], cycle=previous, is_current=True, trued_up_in__isnull=True
+            account_id__gte=min(wanted),
+            account_id__lte=max(wanted),
+            cycle=previous,
+            is_current=True,
+            trued_up_in__isnull=True,
         ).exclude(estimated_services=""):
-            pending.setdefault(b.account_id, []).append(b)
+            if b.account_id in wanted:
+                pending.setdefault(b.account_id, []).append(b)
         prepared = [
             _prepare(
                 a,
@@ -378,7 +430,7 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         ServicePoint.objects.filter(premise_id=account.premise_id).values_list("service", flat=True)
     )
     prepared = _prepare(
-        account,
+        BilledAccount.of(account),
         old.cycle,
         values.get(account.customer_id, {}),
         {b.service: b for b in blocks},

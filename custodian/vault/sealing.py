@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,9 +152,42 @@ def new_data_key(customer_id: int) -> tuple[bytes, str, bytes]:
 
 def unwrap_data_key(customer_id: int, key_id: str, wrapped: bytes) -> bytes:
     wrapped = bytes(wrapped)
-    return AESGCM(_master(key_id)).decrypt(
+    kept = getattr(_KEPT, "keys", None)
+    if kept is not None and (held := kept.get(customer_id)) is not None and held[0] == (key_id, wrapped):
+        return held[1]
+    plain = AESGCM(_master(key_id)).decrypt(
         wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_ad(customer_id)
     )
+    if kept is not None:
+        kept[customer_id] = ((key_id, wrapped), plain)
+    return plain
+
+
+# Data keys unwrapped inside a `data_keys_kept()` block, by customer, for this thread only.
+_KEPT = threading.local()
+
+
+@contextmanager
+def data_keys_kept():
+    """Within the block, a customer's data key is unwrapped once: a bill run's chunk opens the customers'
+    values through the gate and then seals their bills with the same keys (`kept_data_key`), instead of
+    fetching and unwrapping each key again. The keys are forgotten when the block ends (one transaction's
+    chunk); nothing is opened here, and the gate still decides and logs every read."""
+    if getattr(_KEPT, "keys", None) is not None:  # an inner block shares the outer one's keys
+        yield
+        return
+    _KEPT.keys = {}
+    try:
+        yield
+    finally:
+        _KEPT.keys = None
+
+
+def kept_data_key(customer_id: int) -> bytes | None:
+    """The customer's data key if a `data_keys_kept()` block unwrapped it already, else None."""
+    kept = getattr(_KEPT, "keys", None)
+    held = kept.get(customer_id) if kept is not None else None
+    return held[1] if held is not None else None
 
 
 def rewrap_data_key(customer_id: int, key_id: str, wrapped: bytes, new_key_id: str) -> bytes:

@@ -111,8 +111,18 @@ def _provenance_create(submission: Submission | None) -> Provenance:
 
 def _data_keys_for(customer_ids: Sequence[int]) -> dict[int, bytes]:
     keys = {}
-    for dk in DataKey.objects.filter(customer_id__in=customer_ids):
-        keys[dk.customer_id] = sealing.unwrap_data_key(dk.customer_id, dk.key_id, dk.wrapped)
+    missing = []
+    for cid in customer_ids:  # keys unwrapped already in this block (sealing.data_keys_kept)
+        kept = sealing.kept_data_key(cid)
+        if kept is None:
+            missing.append(cid)
+        else:
+            keys[cid] = kept
+    if missing:
+        for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=missing).values_list(
+            "customer_id", "key_id", "wrapped"
+        ):
+            keys[cid] = sealing.unwrap_data_key(cid, key_id, wrapped)
     fresh = []
     for cid in customer_ids:
         if cid not in keys:
