@@ -217,6 +217,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 CUSTODIAN_OUTBOX_MAX_ATTEMPTS = env_int("CUSTODIAN_OUTBOX_MAX_ATTEMPTS", 5)
 # Neighbour comparisons: embedded DuckDB, or Apache Spark for utilities that outgrow one machine.
 CUSTODIAN_COMPARISON_ENGINE = env_str("CUSTODIAN_COMPARISON_ENGINE", "duckdb")
+# Where the Spark engine runs: a cluster's master URL (spark://host:7077), or local[*] on this machine.
+CUSTODIAN_SPARK_MASTER = env_str("CUSTODIAN_SPARK_MASTER", "local[*]")
 
 # Background work (django.tasks): queued in the database (django-tasks-db) and run by `manage.py db_worker`
 # (`make run` starts one). CUSTODIAN_TASKS_IMMEDIATE=1 runs a task in the process that queues it instead.

@@ -14,6 +14,7 @@ together, so the one query and every way it is run are read side by side.
 """
 
 import os
+import secrets
 import sys
 from dataclasses import dataclass
 
@@ -186,13 +187,21 @@ class ComparisonData:
     `monthly_use`, when given, is USAGE_SOURCE already computed (the bulk job's: each interval block's
     total, which is its local month's, bills where a home has no readings; or `monthly_use_of`), so a
     utility's readings never sit in memory at once; the pipeline then starts from it. `interval_readings`:
-    how many readings those totals add up."""
+    how many readings those totals add up. `usage_frame`, on the Spark engine, the interval totals as a
+    Spark DataFrame (customer_id, month, kwh) that never leaves the executors; `monthly` then holds the
+    bills of the homes without readings only."""
 
     premises: list[tuple]
     monthly: list[tuple]
     hourly: object = None
     monthly_use: list[tuple] | None = None
     interval_readings: int = 0
+    usage_frame: object = None  # on Spark: the monthly totals opened on the executors (a DataFrame)
+    metered: frozenset = frozenset()  # with usage_frame: the homes it has totals of
+
+    def homes_with_usage(self) -> set[int]:
+        """The homes whose monthly use the pipeline starts from (readings or bills)."""
+        return set(self.metered) | {c for c, *_ in self.usage_rows()}
 
     def usage_rows(self) -> list[tuple]:
         """What the pipeline's monthly-use step starts from, for an engine given rows."""
@@ -304,16 +313,27 @@ def require_spark() -> None:
         raise SparkNotInstalled(SPARK_INSTALL_HINT) from None
 
 
-def spark_session():
+def spark_session(master: str | None = None):
+    """A Spark session on `master` (default: settings.CUSTODIAN_SPARK_MASTER) with its RPC authenticated
+    and encrypted and its local files encrypted (docs/decisions.md, "Spark on executors"). A session
+    already running on another master is stopped first."""
     require_spark()
-    from pyspark.sql import SparkSession  # an optional extra (`spark`): imported only when asked for
+    from pyspark import SparkContext  # an optional extra (`spark`): imported only when asked for
+    from pyspark.sql import SparkSession
 
+    master = master or settings.CUSTODIAN_SPARK_MASTER
+    running = SparkContext._active_spark_context  # one per process: getOrCreate would return it as it is
+    if running is not None and running.master != master:
+        SparkSession.builder.getOrCreate().stop()
     # Workers run the same interpreter as the driver; Spark talks only on loopback.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # The shared secret of the application's RPC: a cluster's own when it has one (a standalone cluster
+    # is configured with it), else a fresh one for this session (local and local-cluster masters).
+    secret = os.environ.get("CUSTODIAN_SPARK_AUTH_SECRET") or secrets.token_hex(32)
     return (
-        SparkSession.builder.master("local[2]")
+        SparkSession.builder.master(master)
         .appName("custodian-comparison")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
@@ -322,6 +342,16 @@ def spark_session():
         .config("spark.driver.host", "127.0.0.1")
         # Timestamps are instants: the pipeline converts them to Chicago time itself.
         .config("spark.sql.session.timeZone", "UTC")
+        # Only processes holding the secret join the application; its RPC (tasks and their closures,
+        # shuffle and block transfers) is encrypted with AES-GCM; what Spark writes to local disk
+        # (shuffle, spills, broadcast pieces) is encrypted under a key held in memory.
+        .config("spark.authenticate", "true")
+        .config("spark.authenticate.secret", secret)
+        .config("spark.network.crypto.enabled", "true")
+        .config("spark.network.crypto.cipher", "AES/GCM/NoPadding")
+        .config("spark.io.encryption.enabled", "true")
+        # Executors import the opening code from this installation (a cluster's executors carry it too).
+        .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
         .getOrCreate()
     )
 
@@ -391,13 +421,38 @@ def group_aggregates(data: ComparisonData) -> tuple[list[tuple], list[tuple]]:
     return groups, members
 
 
+def _spark_queries(data: ComparisonData, selects: list[str], threshold: dict) -> list[list[tuple]]:
+    """The pipeline ending in each of `selects` on the Spark session holding `data.usage_frame` (the
+    executors' monthly totals), with the bills of the homes without readings added: USAGE_SOURCE's result,
+    the same SQL as on DuckDB from there."""
+    frame = data.usage_frame
+    spark = frame.sparkSession
+    schema = PREMISES_SCHEMA.replace("BIGINT", "LONG").replace("VARCHAR", "STRING").replace("INTEGER", "INT")
+    spark.createDataFrame(_premise_rows(data.premises), schema).createOrReplaceTempView("premises")
+    bills = spark.createDataFrame(data.monthly, "customer_id LONG, month STRING, kwh DOUBLE")
+    frame.unionByName(bills).createOrReplaceTempView("usage_by_month")
+    return [
+        [
+            tuple(r)
+            for r in spark.sql(
+                pipeline_sql(dialect="spark", select=select, usage="usage_by_month", **threshold)
+            ).collect()
+        ]
+        for select in selects
+    ]
+
+
 def compute(data: ComparisonData, *, engine: str | None = None):
     """Everything the bulk job needs in one pass: (comparisons, shown groups' aggregates, memberships).
-    On DuckDB the three share one connection and one monthly-use table; on Spark the per-home comparisons
+    On DuckDB the three share one connection and one monthly-use table; on Spark, from totals opened on the
+    executors (`usage_frame`), all three run on Spark; from rows given in memory, the per-home comparisons
     run on Spark and the (small) group tables on DuckDB."""
     engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
     if engine == "duckdb":
         homes, groups, members = _duckdb_queries(data, ["homes", "groups", "members"], _threshold())
+        return [Comparison(*r) for r in homes], groups, members
+    if engine == "spark" and data.usage_frame is not None:
+        homes, groups, members = _spark_queries(data, ["homes", "groups", "members"], _threshold())
         return [Comparison(*r) for r in homes], groups, members
     rows = run(data.premises, data.usage_rows(), engine=engine, hourly=data.hourly)
     return (rows, *group_aggregates(data))

@@ -8,16 +8,14 @@ from collections.abc import Callable
 from custodian.audit.actions import Action
 from custodian.customers.models import Service
 from custodian.customers.selectors import open_accounts
-from custodian.usage.comparison import ComparisonData
+from custodian.usage.comparison import ComparisonData, spark_session
 from custodian.usage.services import default_period
-from custodian.vault.gate import month_totals_many, system_actor
+from custodian.vault.gate import month_totals_many, month_totals_on_spark, system_actor
 from custodian.vault.interval_files import months_between
 
 
-def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
-    """Every eligible home's premise attributes and electricity. `started_by`: the staff member who started
-    the run (named on its access events; None for a scheduled run or the demo)."""
-
+def _premises() -> tuple[list[tuple], list[int]]:
+    """Every electric customer's premise attributes (PREMISE_COLUMNS), and the eligible homes among them."""
     premises, seen = [], set()
     accounts = (
         open_accounts()
@@ -44,6 +42,19 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
                 )
             )
     eligible = [row[0] for row in premises if row[1] == "residential" and not (row[6] or row[7] or row[8])]
+    return premises, eligible
+
+
+def _bills(cid: int, values: dict[str, str]) -> list[tuple]:
+    series = json.loads(values.get("meter_usage") or "{}").get("electric", {})
+    return [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
+
+
+def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
+    """Every eligible home's premise attributes and electricity. `started_by`: the staff member who started
+    the run (named on its access events; None for a scheduled run or the demo)."""
+
+    premises, eligible = _premises()
     months = months_between(*default_period())
     actor = system_actor("comparison_reports", on_behalf_of=started_by)
     monthly, monthly_use, readings = [], [], 0
@@ -60,10 +71,7 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
         action=Action.COMPARISON_REPORTS,
     ):
         metered = {cid for cid, *_ in part.totals}
-        bills = []
-        for cid in part.customer_ids:
-            series = json.loads(part.values[cid].get("meter_usage") or "{}").get("electric", {})
-            bills += [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
+        bills = [b for cid in part.customer_ids for b in _bills(cid, part.values[cid])]
         # Interval readings where a home has them, its bills otherwise (the pipeline's USAGE_SOURCE).
         monthly_use += [(cid, month, total) for cid, month, total, _ in part.totals]
         monthly_use += [b for b in bills if b[0] not in metered]
@@ -72,3 +80,41 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
         if progress:
             progress(len(part.customer_ids))
     return ComparisonData(premises, monthly, monthly_use=monthly_use, interval_readings=readings)
+
+
+def comparison_inputs_on_spark(
+    spark, progress: Callable[[int], None] | None = None, *, started_by=None
+) -> ComparisonData:
+    """comparison_inputs for the Spark engine: the same decision and access events, the interval blocks
+    opened and summed on the executors of `spark` (their monthly totals stay there, a Spark DataFrame),
+    bills opened here for the homes without readings."""
+    premises, eligible = _premises()
+    job = month_totals_on_spark(
+        spark=spark,
+        actor=system_actor("comparison_reports", on_behalf_of=started_by),
+        customer_ids=eligible,
+        purpose="providing_services",
+        months=months_between(*default_period()),
+        service="electric",
+        fields=["meter_usage"],  # opened only for the homes without readings: their bills stand in
+        action=Action.COMPARISON_REPORTS,
+    )
+    if progress:
+        progress(len(eligible))
+    bills = [b for cid, values in job.values.items() for b in _bills(cid, values)]
+    return ComparisonData(
+        premises,
+        bills,
+        usage_frame=job.frame.select("customer_id", "month", "kwh"),
+        metered=frozenset(job.metered),
+        interval_readings=job.readings,
+    )
+
+
+def comparison_inputs_for(
+    engine: str, progress: Callable[[int], None] | None = None, *, started_by=None
+) -> ComparisonData:
+    """The inputs for `engine`: on Spark, opened on its executors; on DuckDB, in this machine's processes."""
+    if engine == "spark":
+        return comparison_inputs_on_spark(spark_session(), progress, started_by=started_by)
+    return comparison_inputs(progress, started_by=started_by)

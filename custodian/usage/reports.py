@@ -9,6 +9,7 @@ the next one. Only one run is queued or running at a time.
 
 import logging
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.comparison import compute
-from custodian.usage.inputs import comparison_inputs
+from custodian.usage.inputs import comparison_inputs_for
 from custodian.usage.models import PeerGroupMember, ReportRun
 from custodian.usage.services import store_group_aggregates
 from custodian.vault.gate import policy_decision, staff_actor
@@ -88,7 +89,9 @@ def generate_reports(*, run_id: int) -> str:
     run.save(update_fields=["status", "started_at"])
     try:
         advance = _progress(run, "reading usage through the gate", open_accounts().count())
-        data = comparison_inputs(progress=advance, started_by=run.requested_by)
+        data = comparison_inputs_for(
+            settings.CUSTODIAN_COMPARISON_ENGINE, advance, started_by=run.requested_by
+        )
         run.stage = "comparing similar homes"  # the count stays that of the homes read
         run.save(update_fields=["stage"])
         rows, groups, members = compute(data)

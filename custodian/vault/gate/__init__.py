@@ -11,8 +11,9 @@ This package is the only importer of the decryption primitive (`custodian.vault.
 contract and a test fail the build otherwise). Its modules: `actors` (who asks), `decision` (the policy's
 answer and the access-log record), `values` (personal values and lookups), `documents` (sealed documents and
 interval readings), `month_totals` (many customers' monthly totals of interval readings, opened in worker
-processes after the access events are committed), `break_glass` (emergency access, its review and the review
-queue). Callers import from `custodian.vault.gate`.
+processes after the access events are committed), `spark_totals` and `spark_blocks` (the same on Spark
+executors: the driver decides and logs, executors open), `break_glass` (emergency access, its review and
+the review queue). Callers import from `custodian.vault.gate`.
 """
 
 from custodian.audit import events as log  # noqa: F401 (the access log's writer, as the gate uses it)
@@ -51,6 +52,7 @@ from custodian.vault.gate.documents import (
     reveal_with_intervals_many,
 )
 from custodian.vault.gate.month_totals import ChunkTotals, month_totals_many
+from custodian.vault.gate.spark_totals import SparkTotals, month_totals_on_spark
 from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "Destroyed",
     "Document",
     "Held",
+    "SparkTotals",
     "ValueHeld",
     "VaultIntegrityError",
     "break_glass_open",
@@ -74,6 +77,7 @@ __all__ = [
     "emergency_purposes_open",
     "find_customers",
     "month_totals_many",
+    "month_totals_on_spark",
     "policy_decision",
     "reveal",
     "reveal_documents",

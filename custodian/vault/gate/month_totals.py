@@ -141,6 +141,39 @@ def _workers(processes: int):
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+@dataclass(frozen=True)
+class BulkJob:
+    """A bulk read the policy allowed: the customers (each once), the fields, the access event's record."""
+
+    policy: object
+    ids: list[int]
+    fields: list[str]
+    event: dict
+    decision: object
+
+
+def bulk_job_decide(*, actor: Actor, customer_ids, purpose: str, fields, action: Action) -> BulkJob:
+    """The policy's one decision for a bulk read of meter usage and `fields`; a refusal is logged and
+    raised (Denied) before anything is read."""
+    policy = current_policy()
+    ids = [int(c) for c in dict.fromkeys(customer_ids)]
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields) if fields else []
+    event = {
+        "action": action,
+        "purpose": purpose,
+        "categories": sorted({*(cats or []), "meter_usage"}),
+        "request_id": None,
+        "client_ip": "",
+    }
+    if cats is None:
+        raise deny(actor, f"unknown fields {fields!r}", customer_id=None, **event)
+    decision = bulk_decision(policy, actor, purpose, event["categories"])
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **event)
+    return BulkJob(policy, ids, fields, event, decision)
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     """Consecutive customers in whole month-shards, about `size` at a time: each file is read once."""
     by_shard: dict[int, list[int]] = {}
@@ -215,22 +248,10 @@ def month_totals_many(
     open the fields only for the customers without a reading in the months (the comparison's bills stand
     in for readings). `processes`: worker processes opening blocks (default: one per core)."""
 
-    policy = current_policy()
-    ids = [int(c) for c in dict.fromkeys(customer_ids)]
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields) if fields else []
-    event = {
-        "action": action,
-        "purpose": purpose,
-        "categories": sorted({*(cats or []), "meter_usage"}),
-        "request_id": None,
-        "client_ip": "",
-    }
-    if cats is None:
-        raise deny(actor, f"unknown fields {fields!r}", customer_id=None, **event)
-    decision = bulk_decision(policy, actor, purpose, event["categories"])
-    if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **event)
+    job = bulk_job_decide(
+        actor=actor, customer_ids=customer_ids, purpose=purpose, fields=fields, action=action
+    )
+    policy, ids, fields, event, decision = job.policy, job.ids, job.fields, job.event, job.decision
     with _workers(processes or os.cpu_count() or 1) as pool:
         pending: deque = deque()
         for part in _chunks(ids, chunk):

@@ -8,7 +8,7 @@ from tqdm import tqdm
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
-from custodian.usage.inputs import comparison_inputs
+from custodian.usage.inputs import comparison_inputs_for
 from custodian.usage.models import PeerGroupMember
 from custodian.usage.reports import may_run_reports
 from custodian.usage.services import store_group_aggregates
@@ -35,7 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, engine, no_progress, mail_to, by, **options):
 
-        if (engine or settings.CUSTODIAN_COMPARISON_ENGINE) == "spark":
+        engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
+        if engine == "spark":
             try:
                 require_spark()
             except SparkNotInstalled as missing:
@@ -49,13 +50,13 @@ class Command(BaseCommand):
             raise CommandError("--mail-to sends letters to a vendor: name the privacy officer with --by")
         started = time.perf_counter()
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
-            data = comparison_inputs(progress=bar.update, started_by=staff)
+            data = comparison_inputs_for(engine, bar.update, started_by=staff)
         read = time.perf_counter() - started
         rows, groups_rows, members = compute(data, engine=engine)
         stored = store_group_aggregates(data, (groups_rows, members))
         shown = {r.customer_id for r in rows}
         months = sorted({r.month for r in rows})
-        eligible = {c for c, *_ in data.usage_rows()}
+        eligible = data.homes_with_usage()
         groups = len({r.peer_group for r in rows})
         self.stdout.write(
             f"{len(rows)} monthly comparisons for {len(shown)} homes in {groups} peer groups over "
