@@ -28,6 +28,7 @@ ALL = [
     "vendor_export",
     "analytics_overhead",
     "comparison_e2e",
+    "comparison_spark",
     "comparison",
     "bill_run",
     "portal_load",
