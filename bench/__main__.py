@@ -73,11 +73,13 @@ def _run_one(name: str, db: str) -> dict:
             [sys.executable, "-m", "bench.child", name, db],
             cwd=ROOT,
             env=env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
-        sys.stderr.write(out.stderr)
+        sys.stderr.write(out.stderr)  # a failed run's error included: the reason is in it
+        if out.returncode:
+            raise RuntimeError(f"{name} on {db} failed ({out.returncode}); its error is above")
         return json.loads(out.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(var, ignore_errors=True)
