@@ -255,3 +255,11 @@ def api_client_job(settings, tmp_path):
     (tmp_path / "owatonna.toml").write_text(text)
     settings.CUSTODIAN_POLICY_FILE = tmp_path / "owatonna.toml"
     return "billing_run"
+
+
+@pytest.fixture
+def log_keys(settings, tmp_path):
+    """A log key file and a transparency directory of the test's own."""
+    settings.CUSTODIAN_LOG_SIGNING_KEYS = tmp_path / "keys" / "log-signing-keys.json"
+    settings.CUSTODIAN_TRANSPARENCY_DIR = tmp_path / "transparency"
+    return tmp_path

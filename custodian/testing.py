@@ -60,3 +60,21 @@ def vendor_with_determination(
         vendor=vendor, decided_by=officer, review_by=today + timedelta(days=days), rationale=rationale
     )
     return vendor, private
+
+
+def read_event(customer_id: int, **extra) -> dict:
+    """An access event as `audit.events.append_events` takes it: the billing clerk read customer
+    `customer_id`'s name for billing (with `extra` in place of any field)."""
+    return {
+        "action": "reveal",
+        "actor_kind": "staff",
+        "actor_id": "7",
+        "actor_label": "bill.clerk",
+        "roles": "billing",
+        "purpose": "billing",
+        "customer_id": str(customer_id),
+        "categories": "name",
+        "decision": "allow",
+        "reason": "granted",
+        **extra,
+    }

@@ -117,3 +117,14 @@ def request_for_staff(request, request_id) -> CustomerRequest | None:
     """The customer request, if this member of staff may work on it (their service owns it, or they review
     access); else None, and the view answers `not_found`."""
     return request_visible_to(fetched_by=console_actor(request), request_id=request_id)
+
+
+def request_owned(request, request_id, *, kind: str | None = None) -> CustomerRequest | None:
+    """The customer request, if this member of staff's service owns it (and it is of `kind`, when given): who
+    may act on a request, not only see it. Else None, and the view answers `not_found`."""
+    req = request_for_staff(request, request_id)
+    if req is None or req.owning_service not in console_actor(request).services:
+        return None
+    if kind is not None and req.kind != kind:
+        return None
+    return req

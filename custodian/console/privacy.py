@@ -18,31 +18,17 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
     from, who accessed it and to whom it was disclosed. Read through the gate (legal obligations)."""
     policy = current_policy()
     fields = [c.field for c in policy.categories.values() if c.key != "correspondence"]
-    values = reveal(
-        actor=actor,
-        customer_id=customer_id,
-        fields=fields,
-        purpose="legal_obligations",
-        request_id=request_id,
-        client_ip=client_ip,
-    )
-    documents = reveal_documents(
-        actor=actor,
-        customer_id=customer_id,
-        category="correspondence",
-        ref_prefix="",
-        purpose="legal_obligations",
-        request_id=request_id,
-        client_ip=client_ip,
-    )
-
-    intervals = interval_readings_held(
-        actor=actor,
-        customer_id=customer_id,
-        purpose="legal_obligations",
-        request_id=request_id,
-        client_ip=client_ip,
-    )
+    # Every read of the package is the same read: this request, for the law's obligation to answer it.
+    read = {
+        "actor": actor,
+        "customer_id": customer_id,
+        "purpose": "legal_obligations",
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    values = reveal(**read, fields=fields)
+    documents = reveal_documents(**read, category="correspondence", ref_prefix="")
+    intervals = interval_readings_held(**read)
     provenance = {
         field: {
             "channel": p.get_channel_display(),

@@ -31,6 +31,7 @@ from custodian.console.access import (
     console_actor,
     not_found,
     request_for_staff,
+    request_owned,
 )
 from custodian.console.privacy import response_package
 from custodian.console.steps import step
@@ -184,8 +185,8 @@ def request_detail(request, request_id):
 @console_required
 @require_POST
 def request_hand_off_view(request, request_id):
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services:
+    req = request_owned(request, request_id)
+    if req is None:
         return not_found(request)
     form = forms.HandOffForm(request.POST)
 
@@ -221,8 +222,8 @@ def _request_step(request, req, act, *, form, invalid: str):
 @console_required
 @require_POST
 def request_close_view(request, request_id):
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services:
+    req = request_owned(request, request_id)
+    if req is None:
         return not_found(request)
     form = forms.CloseForm(request.POST)
     if req.status != RequestStatus.OPEN:
@@ -257,8 +258,8 @@ def request_close_view(request, request_id):
 def request_package(request, request_id):
     """The answer to a data access request, as the letter the customer will read (HTML, or `?format=pdf`),
     or as data (`?format=json`). Nothing is produced before the person is verified as the customer."""
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.kind != RequestKind.DATA_ACCESS or req.owning_service not in actor.services:
+    req = request_owned(request, request_id, kind=RequestKind.DATA_ACCESS)
+    if req is None:
         return not_found(request)
     if not req.is_verified:
         messages.error(
@@ -267,7 +268,7 @@ def request_package(request, request_id):
             "(the account number and a figure from the bill, or photo ID at the counter).",
         )
         return redirect("console:request", request_id=req.pk)
-    fmt = request.GET.get("format", "")
+    actor, fmt = console_actor(request), request.GET.get("format", "")
     try:
         if fmt == "json":
             data = response_package(
@@ -301,15 +302,13 @@ def request_package(request, request_id):
 @console_required
 @require_POST
 def request_verify_view(request, request_id):
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services:
+    req = request_owned(request, request_id)
+    if req is None:
         return not_found(request)
     form = forms.VerifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give how the person proved who they are and the account number they gave.")
-        return redirect("console:request", request_id=req.pk)
-    d = form.cleaned_data
-    try:
+
+    def verify():
+        d = form.cleaned_data
         request_verify(
             request=req,
             by=request.user,
@@ -317,14 +316,20 @@ def request_verify_view(request, request_id):
             account_number=d["account_number"],
             verified_with=d["verified_with"],
             bill_kwh=d["bill_kwh"],
-            purpose=_lookup_purpose(actor),
+            purpose=_lookup_purpose(console_actor(request)),
             client_ip=client_ip(request),
         )
-    except RequestError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Verified: {req.verification_label}.")
-    return redirect("console:request", request_id=req.pk)
+        return f"Verified: {req.verification_label}."
+
+    return step(
+        request,
+        verify,
+        form=form,
+        invalid="Give how the person proved who they are and the account number they gave.",
+        refused=RequestError,
+        to="console:request",
+        request_id=req.pk,
+    )
 
 
 def _lookup_purpose(actor) -> str:
@@ -339,8 +344,8 @@ def _lookup_purpose(actor) -> str:
 @console_required
 @require_POST
 def request_answer_view(request, request_id):
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.kind != RequestKind.DATA_ACCESS or req.owning_service not in actor.services:
+    req = request_owned(request, request_id, kind=RequestKind.DATA_ACCESS)
+    if req is None:
         return not_found(request)
     if not forms.AnswerForm(request.POST).is_valid():
         messages.error(request, "Confirm that you have read the package before it goes out.")
@@ -359,8 +364,8 @@ def request_answer_view(request, request_id):
 @console_required
 @require_POST
 def correction_view(request, request_id):
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services:
+    req = request_owned(request, request_id)
+    if req is None:
         return not_found(request)
     if "explanation" in request.POST:
         form = forms.DeclineForm(request.POST)
@@ -476,25 +481,24 @@ def meter_challenge_result_view(request, request_id):
 @console_required
 def correction_notice_view(request, request_id, notice_id):
     """A correction notice to print and post (GET), or the record that it was posted (POST)."""
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services:
+    req = request_owned(request, request_id)
+    if req is None:
         return not_found(request)
     notice = req.correction_notices.filter(pk=notice_id).first()
     if notice is None:
         return not_found(request)
     if request.method == "POST":
-        try:
+
+        def posted():
             correction_notice_posted(notice=notice, by=request.user)
-        except RequestError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Notice to {notice.recipient_name} recorded as posted.")
-        return redirect("console:request", request_id=req.pk)
+            return f"Notice to {notice.recipient_name} recorded as posted."
+
+        return step(request, posted, refused=RequestError, to="console:request", request_id=req.pk)
     policy = current_policy()
     cats = [c for c in notice.categories.split(",") if c in policy.categories]
     try:
         values = gate.reveal(
-            actor=actor,
+            actor=console_actor(request),
             customer_id=req.customer_id,
             fields=["name", *[policy.categories[c].field for c in cats if c != "meter_usage"]],
             purpose="legal_obligations",

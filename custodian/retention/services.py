@@ -206,14 +206,16 @@ def retention_due(*, as_of: date | None = None) -> list[Due]:
 # --- the run ----------------------------------------------------------------------------------------------
 
 
-def _record(run, due: Due, *, what: str, method: str, count: int, details: dict) -> DestructionRecord:
+def _record(run, due: Due, *, method: str, count: int, **details) -> DestructionRecord:
+    """The destruction record of one schedule item's run: what the item names, how it was destroyed, how
+    many, and the counts behind that figure."""
     return DestructionRecord.objects.create(
         run=run,
         schedule_item=due.item.key,
         citation=citation_of(due.item),
         period=due.item.period_text,
         cutoff=due.cutoff,
-        what=what[:300],
+        what=due.item.label[:300],
         method=method[:200],
         count=count,
         details=details,
@@ -242,16 +244,13 @@ def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
     return _record(
         run,
         due,
-        what=due.item.label,
         method="crypto-shredding: data key destroyed, then the sealed values, documents and interval blocks",
         count=total.customers,
-        details={
-            "customers": total.customers,
-            "values": total.values,
-            "documents": total.documents,
-            "interval_blocks": total.interval_blocks,
-            "held_for_open_requests": len(held),
-        },
+        customers=total.customers,
+        values=total.values,
+        documents=total.documents,
+        interval_blocks=total.interval_blocks,
+        held_for_open_requests=len(held),
     )
 
 
@@ -297,10 +296,11 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
     return _record(
         run,
         due,
-        what=due.item.label,
         method="readings within each month replaced by the month's total (sealed, one reading per month)",
         count=blocks_done,
-        details={"customers": len(customers), "customer_months": blocks_done, "readings": readings_done},
+        customers=len(customers),
+        customer_months=blocks_done,
+        readings=readings_done,
     )
 
 
@@ -310,36 +310,21 @@ def _redact_access_log(run, due: Due) -> DestructionRecord:
 
     reason = f"retention run {run.pk}: schedule item {due.item.key} ({due.item.period_text})"
     count = events_redact(before_us=int(due.cutoff.timestamp() * 1_000_000), reason=reason)
-    return _record(
-        run,
-        due,
-        what=due.item.label,
-        method="event content removed; its leaf hash stays in the verifiable log",
-        count=count,
-        details={"events": count},
-    )
+    method = "event content removed; its leaf hash stays in the verifiable log"
+    return _record(run, due, method=method, count=count, events=count)
 
 
 @transaction.atomic
 def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
 
     count = replaced_values_destroy(superseded_before=due.cutoff)
-    return _record(
-        run,
-        due,
-        what=due.item.label,
-        method="sealed earlier values deleted",
-        count=count,
-        details={"values": count},
-    )
+    return _record(run, due, method="sealed earlier values deleted", count=count, values=count)
 
 
 @transaction.atomic
 def _delete_page_views(run, due: Due) -> DestructionRecord:
     count, _ = _page_views(due.cutoff).delete()
-    return _record(
-        run, due, what=due.item.label, method="deleted", count=count, details={"page_views": count}
-    )
+    return _record(run, due, method="deleted", count=count, page_views=count)
 
 
 @dataclass

@@ -2,22 +2,7 @@ import pytest
 from django.db import connection
 
 from custodian.audit.events import CANON_FIELDS, append_events
-
-
-def event(i, **extra):
-    return {
-        "action": "reveal",
-        "actor_kind": "staff",
-        "actor_id": "7",
-        "actor_label": "bill.clerk",
-        "roles": "billing",
-        "purpose": "billing",
-        "customer_id": str(i),
-        "categories": "name",
-        "decision": "allow",
-        "reason": "granted",
-        **extra,
-    }
+from custodian.testing import read_event as event
 
 
 def tamper(sql, params=()):
@@ -68,14 +53,6 @@ def insert_forged_event(*, seq, at):
     tamper("UPDATE audit_logleaf SET idx = idx + %s WHERE idx >= %s", [shift, at])
     tamper("UPDATE audit_logleaf SET idx = idx - %s WHERE idx >= %s", [shift - 1, shift])
     tamper("INSERT INTO audit_logleaf (idx, event_seq) VALUES (%s, %s)", [at, seq])
-
-
-@pytest.fixture
-def log_keys(settings, tmp_path):
-    """A log key file and a transparency directory of the test's own."""
-    settings.CUSTODIAN_LOG_SIGNING_KEYS = tmp_path / "keys" / "log-signing-keys.json"
-    settings.CUSTODIAN_TRANSPARENCY_DIR = tmp_path / "transparency"
-    return tmp_path
 
 
 @pytest.fixture

@@ -95,39 +95,42 @@ def test_the_database_refuses_update_delete_replace_and_truncate(events):
     assert verify_log().ok
 
 
-def test_a_modified_event_is_named(events):
+def _modify_event_at_4():
     seq = LogLeaf.objects.get(idx=4).event_seq
     tamper("UPDATE audit_accessevent SET customer_id = '999' WHERE seq = %s", [seq])
-    result = verify_log()
-    assert (result.ok, result.kind, result.position) == (False, "modified", 4)
 
 
-def test_two_swapped_events_are_named_as_a_swap(events):
-    swap_events(7, 12)
-    result = verify_log()
-    assert (result.ok, result.kind, result.position) == (False, "swapped", 7)
-    assert "positions 7 and 12" in str(result)
-
-
-def test_an_event_inserted_in_the_middle_is_named_as_an_insertion(events):
-    insert_forged_event(seq=9000, at=5)
-    result = verify_log()
-    assert (result.ok, result.kind, result.position) == (False, "inserted", 5)
-
-
-def test_a_deleted_event_is_named(events):
+def _delete_event_at_9():
     seq = LogLeaf.objects.get(idx=9).event_seq
     tamper("DELETE FROM audit_accessevent WHERE seq = %s", [seq])
-    result = verify_log()
-    assert (result.ok, result.kind, result.position) == (False, "deleted", 9)
 
 
-def test_a_deleted_and_renumbered_event_is_named(events):
+def _delete_leaf_9_and_renumber():
     tamper("DELETE FROM audit_logleaf WHERE idx = 9")
     tamper("UPDATE audit_logleaf SET idx = idx + 1000 WHERE idx > 9")
     tamper("UPDATE audit_logleaf SET idx = idx - 1001 WHERE idx > 1000")
+
+
+TAMPERINGS = [
+    # (what is done to the twenty events, what verification calls it, at which position, words it says)
+    pytest.param(_modify_event_at_4, "modified", 4, "", id="a modified event is named"),
+    pytest.param(
+        lambda: swap_events(7, 12), "swapped", 7, "positions 7 and 12", id="two swapped events, as a swap"
+    ),
+    pytest.param(
+        lambda: insert_forged_event(seq=9000, at=5), "inserted", 5, "", id="an event inserted in the middle"
+    ),
+    pytest.param(_delete_event_at_9, "deleted", 9, "", id="a deleted event is named"),
+    pytest.param(_delete_leaf_9_and_renumber, "deleted", 9, "", id="a deleted and renumbered event"),
+]
+
+
+@pytest.mark.parametrize("tampering, kind, position, says", TAMPERINGS)
+def test_a_tampered_event_is_named_with_its_position(events, tampering, kind, position, says):
+    tampering()
     result = verify_log()
-    assert (result.ok, result.kind, result.position) == (False, "deleted", 9)
+    assert (result.ok, result.kind, result.position) == (False, kind, position)
+    assert says in str(result)
 
 
 def test_an_event_kept_out_of_the_tree_is_found(events):

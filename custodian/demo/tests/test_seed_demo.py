@@ -85,17 +85,12 @@ def test_demo_vendors_have_current_determinations(db):
     assert all(current_determination(v) for v in Vendor.objects.all())
 
 
-def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
-    from datetime import datetime
-
-    import numpy as np
-
-    from custodian.demo.services import demo_intervals_ensure
+def first_customers_bills_and_readings():
+    """The first demo customer's monthly electric bills and the interval readings of the same months, each
+    read through the gate as the job that reads it."""
     from custodian.vault.gate import reveal_intervals
-    from custodian.vault.interval_files import LOCAL, month_bounds
+    from custodian.vault.interval_files import month_bounds
 
-    demo_customers_ensure(count=3, seed=4)
-    assert demo_intervals_ensure(count=3, seed=4) == 3 * 13
     cid = Customer.objects.order_by("pk").first().pk
     bills = json.loads(
         reveal(actor=system_actor("billing_run"), customer_id=cid, fields=["meter_usage"], purpose="billing")[
@@ -110,6 +105,20 @@ def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
         start=start,
         end=end,
     )
+    return bills, blocks
+
+
+def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
+    from datetime import datetime
+
+    import numpy as np
+
+    from custodian.demo.services import demo_intervals_ensure
+    from custodian.vault.interval_files import LOCAL
+
+    demo_customers_ensure(count=3, seed=4)
+    assert demo_intervals_ensure(count=3, seed=4) == 3 * 13
+    bills, blocks = first_customers_bills_and_readings()
     assert [float(np.nansum(b.values)) for b in blocks] == pytest.approx([m["total"] for m in bills], abs=0.5)
     block = blocks[-1]
     hours = np.array(
@@ -122,25 +131,11 @@ def test_demo_15_minute_readings_add_up_to_the_bills(db):
     import numpy as np
 
     from custodian.demo.services import demo_intervals_ensure
-    from custodian.vault.gate import reveal_intervals
     from custodian.vault.interval_files import month_bounds
 
     demo_customers_ensure(count=2, seed=5)
     assert demo_intervals_ensure(count=2, seed=5, interval=15) == 2 * 13
-    cid = Customer.objects.order_by("pk").first().pk
-    bills = json.loads(
-        reveal(actor=system_actor("billing_run"), customer_id=cid, fields=["meter_usage"], purpose="billing")[
-            "meter_usage"
-        ]
-    )["electric"]["months"]
-    start, end = month_bounds(bills[0]["month"])[0], month_bounds(bills[-1]["month"])[1]
-    blocks = reveal_intervals(
-        actor=system_actor("comparison_reports"),
-        customer_id=cid,
-        purpose="providing_services",
-        start=start,
-        end=end,
-    )
+    bills, blocks = first_customers_bills_and_readings()
     assert {b.interval for b in blocks} == {900}
     assert all(len(b.values) * 900 == month_bounds(b.month)[1] - b.start for b in blocks)
     assert [float(np.nansum(b.values)) for b in blocks] == pytest.approx([m["total"] for m in bills], abs=0.5)

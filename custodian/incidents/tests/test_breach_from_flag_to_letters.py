@@ -16,11 +16,22 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
 from custodian.incidents.models import AffectedPerson, Incident, SecurityAssessment
-from custodian.incidents.services import IncidentError, incident_agencies_notified, incident_deadlines
+from custodian.incidents.services import (
+    IncidentError,
+    incident_agencies_notified,
+    incident_deadlines,
+    incident_determine,
+    incident_notify,
+    incident_open,
+)
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letters_mail
 from custodian.outbox.tests.test_letters import letter_vendor  # noqa: F401 (fixture)
+from custodian.policy.loader import _load_cached
+from custodian.vault.gate import customer_actor, reveal_documents, staff_actor
+from custodian.vault.gate import reveal as gate_reveal
 from custodian.vault.models import ReadHold
+from custodian.vault.services import NotAllowed, read_hold_decide
 
 LIMIT = 20  # the policy file's [breach] held_reads_per_hour
 
@@ -71,7 +82,6 @@ def test_bulk_reads_without_a_request_are_held_until_the_privacy_officer_approve
 
 
 def test_nobody_approves_their_own_hold(town, privacy_officer, console):
-    from custodian.vault.services import NotAllowed, read_hold_decide
 
     hold = ReadHold.objects.create(
         user=privacy_officer, purpose="resolving_problems", customers_in_hour=LIMIT, threshold=LIMIT
@@ -164,27 +174,32 @@ def test_a_breach_from_the_flag_to_the_letters(
     assert steps["Written notice to the people affected"].done is not None
 
 
-def test_the_letter_says_what_the_law_asks(town, privacy_officer, service_rep):
-    from custodian.incidents.services import incident_determine, incident_notify, incident_open
-    from custodian.vault.gate import customer_actor, reveal_documents, staff_actor
-    from custodian.vault.gate import reveal as gate_reveal
-
-    gate_reveal(
-        actor=staff_actor(service_rep), customer_id=town[0].pk, fields=["name"], purpose="providing_services"
-    )
+def breach_by(reader, customers, *, privacy_officer, summary: str, reasons: str):
+    """`reader` reads the names of `customers` for no task; the privacy officer opens an incident over the
+    hour around it and determines it a breach."""
+    for customer in customers:
+        gate_reveal(
+            actor=staff_actor(reader), customer_id=customer.pk, fields=["name"], purpose="providing_services"
+        )
     now = timezone.now()
     incident = incident_open(
         opened_by=privacy_officer,
-        summary="Reported by a colleague",
+        summary=summary,
         actor_kind="staff",
-        actor_id=str(service_rep.pk),
+        actor_id=str(reader.pk),
         window_start=now - timedelta(hours=1),
         window_end=now + timedelta(minutes=1),
     )
-    incident_determine(
-        incident=incident,
-        determined_by=privacy_officer,
-        is_breach=True,
+    incident_determine(incident=incident, determined_by=privacy_officer, is_breach=True, reasons=reasons)
+    return incident
+
+
+def test_the_letter_says_what_the_law_asks(town, privacy_officer, service_rep):
+    incident = breach_by(
+        service_rep,
+        town[:1],
+        privacy_officer=privacy_officer,
+        summary="Reported by a colleague",
         reasons="Looked up a neighbour's name.",
     )
     assert incident_notify(incident=incident, sent_by=privacy_officer) == 1
@@ -204,9 +219,6 @@ def test_the_letter_says_what_the_law_asks(town, privacy_officer, service_rep):
 def test_over_the_policys_number_the_agencies_step_is_required_and_tracked(
     town, privacy_officer, service_rep, settings, tmp_path
 ):
-    from custodian.incidents.services import incident_determine, incident_notify, incident_open
-    from custodian.policy.loader import _load_cached
-
     # A policy file whose agencies' number is 5 (the law's is 1,000: the step is the same).
     policy = (
         (settings.BASE_DIR / "policy" / "owatonna.toml")
@@ -219,29 +231,11 @@ def test_over_the_policys_number_the_agencies_step_is_required_and_tracked(
     (tmp_path / "owatonna.toml").write_text(policy)
     settings.CUSTODIAN_POLICY_FILE = tmp_path / "owatonna.toml"
     _load_cached.cache_clear()
-    from custodian.vault.gate import reveal as gate_reveal
-    from custodian.vault.gate import staff_actor
-
-    for customer in town[:8]:
-        gate_reveal(
-            actor=staff_actor(service_rep),
-            customer_id=customer.pk,
-            fields=["name"],
-            purpose="providing_services",
-        )
-    now = timezone.now()
-    incident = incident_open(
-        opened_by=privacy_officer,
+    incident = breach_by(
+        service_rep,
+        town[:8],
+        privacy_officer=privacy_officer,
         summary="Eight neighbours",
-        actor_kind="staff",
-        actor_id=str(service_rep.pk),
-        window_start=now - timedelta(hours=1),
-        window_end=now + timedelta(minutes=1),
-    )
-    incident_determine(
-        incident=incident,
-        determined_by=privacy_officer,
-        is_breach=True,
         reasons="No task at all for any of them.",
     )
     with pytest.raises(IncidentError, match="send them first"):

@@ -1,33 +1,16 @@
 import pytest
 
 from custodian.audit.events import append_events
+from custodian.testing import read_event
 
 
 @pytest.fixture
-def log_keys(settings, tmp_path):
-    """A log key file, a transparency directory and an interval store of the test's own."""
-    settings.CUSTODIAN_LOG_SIGNING_KEYS = tmp_path / "keys" / "log-signing-keys.json"
-    settings.CUSTODIAN_TRANSPARENCY_DIR = tmp_path / "transparency"
-    settings.CUSTODIAN_INTERVAL_DIR = tmp_path / "intervals"
-    return tmp_path
+def log_keys(log_keys, settings):
+    """The log key file and transparency directory of the test's own, and an interval store too."""
+    settings.CUSTODIAN_INTERVAL_DIR = log_keys / "intervals"
+    return log_keys
 
 
 def read_events(n: int, start: int = 1) -> None:
     """`n` committed reads in the access log (not yet integrated into the tree)."""
-    append_events(
-        [
-            {
-                "action": "reveal",
-                "actor_kind": "staff",
-                "actor_id": "7",
-                "actor_label": "bill.clerk",
-                "roles": "billing",
-                "purpose": "billing",
-                "customer_id": str(i),
-                "categories": "name",
-                "decision": "allow",
-                "reason": "granted",
-            }
-            for i in range(start, start + n)
-        ]
-    )
+    append_events([read_event(i) for i in range(start, start + n)])

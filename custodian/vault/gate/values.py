@@ -108,6 +108,23 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
     return out
 
 
+def _one_customer_read(policy, action: Action, customer_id, fields, *, purpose, request_id, client_ip):
+    """What one customer's read is about before it is decided: the customer's id (None when it is not one),
+    the fields without repeats, their categories (None when a field is unknown) and the access event."""
+    cid = as_customer_id(customer_id)
+    fields = list(dict.fromkeys(fields))
+    cats = categories_of(policy, fields)
+    event = {
+        "action": action,
+        "purpose": purpose,
+        "customer_id": cid if cid else str(customer_id)[:32],
+        "categories": cats or [],
+        "request_id": request_id,
+        "client_ip": client_ip,
+    }
+    return cid, fields, cats, event
+
+
 def reveal(
     *, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip=""
 ) -> dict:
@@ -117,17 +134,15 @@ def reveal(
     event share one transaction: if the event can't be written, the read is not returned.
     """
     policy = current_policy()
-    cid = as_customer_id(customer_id)
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields)
-    event = {
-        "action": Action.REVEAL,
-        "purpose": purpose,
-        "customer_id": cid if cid else str(customer_id)[:32],
-        "categories": cats or [],
-        "request_id": request_id,
-        "client_ip": client_ip,
-    }
+    cid, fields, cats, event = _one_customer_read(
+        policy,
+        Action.REVEAL,
+        customer_id,
+        fields,
+        purpose=purpose,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
     values = destroyed = None
     readable = cats is not None and bool(fields) and cid is not None
     outer = log._in_callers_transaction()
@@ -305,17 +320,15 @@ def reveal_history(
     earlier values with their dates: Minn. Stat. § 13.04 subd. 3), oldest first. Decided and logged as one
     read (action `reveal_history`) like `reveal`."""
     policy = current_policy()
-    cid = as_customer_id(customer_id)
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields)
-    event = {
-        "action": Action.REVEAL_HISTORY,
-        "purpose": purpose,
-        "customer_id": cid if cid else str(customer_id)[:32],
-        "categories": cats or [],
-        "request_id": request_id,
-        "client_ip": client_ip,
-    }
+    cid, fields, cats, event = _one_customer_read(
+        policy,
+        Action.REVEAL_HISTORY,
+        customer_id,
+        fields,
+        purpose=purpose,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
     held = destroyed = None
     outer = log._in_callers_transaction()
     with transaction.atomic(), connection.cursor() as wrapper:
