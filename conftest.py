@@ -1,20 +1,30 @@
 """Shared fixtures: the named people of the tests, built through the same services the app uses."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.db import connections
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from custodian.analytics.recorder import RECORDER
+from custodian.audit.events import close_detached, settle_detached
 from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.staff.mfa import totp_device_set
 from custodian.staff.services import staff_member_create
 from custodian.testing import TEST_ROUTING, vendor_with_determination
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
+from custodian.web.counters import backend, counters_clear
 
 # Property tests run each example against the database and real cryptography: on a loaded machine (or
 # PostgreSQL under other suites' load) one example can take far longer than Hypothesis's default 200 ms
@@ -36,13 +46,9 @@ def _test_keys(tmp_path_factory):
     settings.CUSTODIAN_CREATE_MISSING_KEYS = True
     sealing.KEYS.reset()
     # Background tasks run where they are queued (one test runs the database queue with its worker).
-    from django.core.signals import setting_changed
-
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
     # Page views are written at once in tests (no background writer racing the test's transaction).
-    from custodian.analytics.recorder import RECORDER
-
     RECORDER.synchronous = True
     # Argon2 is the hasher in production (test_settings checks it); tests hash faster.
     production_hashers = settings.PASSWORD_HASHERS
@@ -55,7 +61,6 @@ def _test_keys(tmp_path_factory):
 def _flush_past_the_append_only_triggers():
     """Transactional tests empty every table after they run; the records' triggers refuse that (TRUNCATE on
     PostgreSQL, DELETE on SQLite). In tests only, the flush runs with the triggers off."""
-    from django.db import connections
 
     operations = type(connections["default"].ops)
     flush = operations.sql_flush
@@ -79,7 +84,6 @@ def _flush_past_the_append_only_triggers():
 def _settle_access_log():
     """Denials written on a connection of their own (SQLite) land before the next test starts."""
     yield
-    from custodian.audit.events import close_detached, settle_detached
 
     settle_detached()
     close_detached()  # the test database can't be dropped while it is open
@@ -196,10 +200,6 @@ def as_customer():
 @pytest.fixture
 def console():
     """A browser signed in to the staff console as `user`, second factor verified."""
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    from custodian.staff.mfa import totp_device_set
 
     def sign_in(user):
         device = totp_device_set(user=user)
@@ -218,7 +218,6 @@ def console():
 def _fresh_cache():
     """Rate limits and other cached state start empty in every test: counts in the database go with the
     test's transaction; a Redis cache (REDIS_URL set) is emptied."""
-    from custodian.web.counters import backend, counters_clear
 
     if backend() == "redis":
         counters_clear()
@@ -244,8 +243,6 @@ def card_processor(privacy_officer):
 def api_client_job(settings, tmp_path):
     """The policy file with the billing run marked as a job that reads through the API (`api_client`): no
     job of the shipped policy does, but a utility's file may declare one. Returns the job's key."""
-    import shutil
-    from pathlib import Path
 
     source = Path(settings.CUSTODIAN_POLICY_FILE)
     text = source.read_text().replace(

@@ -1,11 +1,8 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
 from custodian.api.api import api
-from custodian.bounds import IdConverter
 
-# `<id:…>`: ids in URLs fit the database (registered before the apps' URL configurations are read).
-register_converter(IdConverter, "id")
-
+# `<id:…>` in the apps' URL configurations is registered by the web app when the apps are ready.
 urlpatterns = [
     path("", include("custodian.web.urls")),
     path("staff/", include("custodian.staff.urls")),

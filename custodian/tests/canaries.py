@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 
@@ -61,8 +62,6 @@ def _bytes_hits(data: bytes, canaries: Iterable[Canary], where: str) -> list[Fin
 
 
 def _decode_session(value) -> str:
-    from django.contrib.sessions.backends.db import SessionStore
-
     return json.dumps(SessionStore().decode(value), default=str)
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 
 from custodian.analytics.capture import mask_ip
 from custodian.analytics.models import PageView
+from custodian.api.services import api_token_create
+from custodian.audit.models import AccessEvent
 from custodian.tests.test_settings import manage
 
 PROXY = "10.0.0.0/8"
@@ -33,8 +36,6 @@ def behind_a_proxy(settings):
 @pytest.fixture
 def reveal(db, billing_clerk, customer):
     """The client address the access log records for one API reveal with these request headers."""
-    from custodian.api.services import api_token_create
-    from custodian.audit.models import AccessEvent
 
     raw = api_token_create(name="t", user=billing_clerk)[1]
 
@@ -98,8 +99,6 @@ def test_only_netaddr_reads_the_peer_and_the_forwarding_headers():
 def test_the_access_log_rate_limit_lockout_and_statistics_see_one_address(
     behind_a_proxy, reveal, billing_clerk, settings
 ):
-    from axes.models import AccessAttempt
-
     headers = {"REMOTE_ADDR": "::ffff:10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.44:50123"}
     assert reveal(**headers) == "198.51.100.44"
 

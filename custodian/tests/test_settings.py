@@ -1,12 +1,15 @@
 """Settings come from the environment; production refuses to start without its secrets and keys, and
 passes Django's deployment checks."""
 
+import importlib
 import os
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+
+from custodian.env import env_bool
 
 
 def manage(*args, env):
@@ -70,8 +73,6 @@ def test_development_defaults_need_nothing_set(tmp_path):
 
 
 def test_a_malformed_boolean_is_named():
-    from custodian.env import env_bool
-
     os.environ["CUSTODIAN_TEST_FLAG"] = "maybe"
     try:
         with pytest.raises(Exception, match="CUSTODIAN_TEST_FLAG='maybe' is not a boolean"):
@@ -81,7 +82,5 @@ def test_a_malformed_boolean_is_named():
 
 
 def test_passwords_are_hashed_with_argon2_in_production():
-    import importlib
-
     module = importlib.import_module("custodian.settings")
     assert module.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -2,11 +2,16 @@
 set. (Referrers: test_referrers.py; devices and bots: test_devices.py; the client address behind proxies:
 custodian/tests/test_client_address.py.)"""
 
+import importlib
 import ipaddress
 import logging
+from datetime import timedelta
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -14,6 +19,8 @@ from hypothesis import strategies as st
 from custodian.analytics.capture import agent, clean_path
 from custodian.analytics.models import PageView
 from custodian.analytics.recorder import RECORDER
+from custodian.api.services import api_token_create
+from custodian.audit.models import AccessEvent
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -174,11 +181,6 @@ def test_batched_writes_reach_the_database_on_flush(client, db, batched):
 
 
 def test_old_page_views_are_purged(db, synchronous):
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
     PageView.objects.create(
         at=timezone.now() - timedelta(days=400),
         path="/",
@@ -200,12 +202,8 @@ def test_old_page_views_are_purged(db, synchronous):
 
 
 def test_the_access_log_records_the_client_behind_a_trusted_proxy(db, settings, billing_clerk, customer):
-    from custodian.api.services import api_token_create
-    from custodian.audit.models import AccessEvent
-
     settings.CUSTODIAN_TRUSTED_PROXIES = ["10.0.0.0/8"]
     raw = api_token_create(name="t", user=billing_clerk)[1]
-    from django.test import Client
 
     Client().post(
         f"/api/v1/customers/{customer.pk}/reveal",
@@ -221,10 +219,6 @@ def test_the_access_log_records_the_client_behind_a_trusted_proxy(db, settings, 
 def test_views_stored_before_the_stricter_rules_are_reduced(db, settings):
     """The data migration empties referrer "hosts" that are addresses or private names, re-masks 6to4 prefixes
     (whose /48 is a whole IPv4 address) and renames the old "mobile" class."""
-    import importlib
-
-    from django.apps import apps
-    from django.utils import timezone
 
     settings.ALLOWED_HOSTS = [".owatonna-utilities.org"]
     rows = [

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -146,8 +147,6 @@ def test_the_dashboard_and_csv_show_no_address_referrer(console, web_editor, db)
 
 
 def _today():
-    from django.utils import timezone
-
     today = timezone.localdate().isoformat()
     return {"since": today, "until": today}
 

@@ -1,11 +1,20 @@
 """The JSON API: token authentication, every read through the gate, one answer for missing and forbidden,
 and a permission matrix of every endpoint against every persona."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from custodian.api.services import api_token_create
+from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
+from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.policy.loader import current_policy
+from custodian.testing import vendor_with_determination
+from custodian.vault.export_crypto import new_vendor_keypair
 
 PURPOSE_FOR = {  # a purpose each service may act for without an open request, where it has one
     "customer_service": "providing_services",
@@ -151,8 +160,6 @@ def test_lookup_finds_by_blind_index(api, service_rep, customer, other_customer,
 def test_system_and_vendor_tokens_act_as_their_job_or_vendor(
     api, customer, token_for, billing_clerk, privacy_officer, api_client_job
 ):
-    from custodian.testing import vendor_with_determination
-
     job = bearer(token_for(job="billing_run", on_behalf_of=billing_clerk))
     assert (
         api.post(
@@ -208,7 +215,6 @@ def test_a_revoked_or_inactive_owner_token_stops_working(api, billing_clerk, tok
 @pytest.mark.parametrize("service", list(PURPOSE_FOR))
 def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, token_for):
     """Each role: 200, 403 or 404 on every endpoint, as the policy file says."""
-    from custodian.policy.loader import current_policy
 
     policy = current_policy()
     headers = bearer(token_for(all_staff[service]))
@@ -240,8 +246,6 @@ def test_permission_matrix_of_every_endpoint(service, all_staff, customer, api, 
 
 
 def test_the_token_command_prints_a_working_token(api, billing_clerk, customer, capsys):
-    from django.core.management import call_command
-
     call_command("api_token", "create", "--user", "bill.clerk")
     raw = capsys.readouterr().out.split("secret (shown once): ", 1)[1].split("\n")[0]
     response = api.post(
@@ -260,14 +264,6 @@ def test_the_api_docs_load_nothing_from_other_sites(api):
 
 
 def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, token_for):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from custodian.disclosures.services import vendor_determine, vendor_register
-    from custodian.testing import vendor_with_determination
-    from custodian.vault.export_crypto import new_vendor_keypair
-
     today = timezone.localdate()
     vendor = vendor_register(
         registered_by=privacy_officer,
@@ -305,7 +301,6 @@ def test_an_actor_id_matches_only_actors_of_its_own_kind(
 ):
     """Staff member N and vendor N are different actors: an id is asked with its kind, and never matches
     an actor of another kind; an id alone is refused with a clear 422 (and a form error in the console)."""
-    from custodian.audit.events import append_events
 
     api.post(
         f"/api/v1/customers/{customer.pk}/reveal",

@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from custodian.api.models import ApiToken
 from custodian.audit.models import AccessEvent
+from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import Vendor
+from custodian.disclosures.services import vendor_revoke
+from custodian.policy.loader import current_policy
 from custodian.testing import vendor_with_determination
 from custodian.vault.export_crypto import read_export
 
@@ -45,7 +48,6 @@ def reveal(client, raw, customer_id, fields, purpose):
 @pytest.fixture
 def inquirer(db, service_rep):
     """Someone who wrote in without an account: their contact details are in the vault too."""
-    from custodian.casework.services import Intake, request_intake
 
     req, _ = request_intake(
         intake=Intake(
@@ -143,8 +145,6 @@ def test_a_command_made_vendor_token_downloads_its_own_exports_only(
 def test_a_vendor_token_stops_the_moment_the_vendor_is_no_longer_current(
     ends, capsys, privacy_officer, customer
 ):
-    from custodian.disclosures.services import vendor_revoke
-
     client = Client()
     vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer, days=30)
     export = _export(privacy_officer, vendor)
@@ -219,7 +219,6 @@ def test_revoking_every_token_of_a_staff_member(capsys, billing_clerk, privacy_o
 def test_no_job_of_the_policy_file_takes_a_token(capsys, billing_clerk):
     """Every job of the shipped policy runs inside Custodian: the bill run's token would have read every
     customer's name, addresses and usage, the disclosures job's every category."""
-    from custodian.policy.loader import current_policy
 
     for job in current_policy().system_jobs:
         with pytest.raises(CommandError, match="runs inside Custodian"):

@@ -2,6 +2,8 @@ import pytest
 from django.db import connection
 
 from custodian.audit.events import CANON_FIELDS, append_events
+from custodian.audit.models import LogLeaf
+from custodian.audit.tree import integrate
 from custodian.testing import read_event as event
 
 
@@ -29,7 +31,6 @@ def tamper(sql, params=()):
 
 def swap_events(first, second):
     """Swap the events at two positions of the tree, as an attacker reordering the log would."""
-    from custodian.audit.models import LogLeaf
 
     a, b = (LogLeaf.objects.get(idx=i).event_seq for i in (first, second))
     tamper("UPDATE audit_logleaf SET event_seq = -1 WHERE idx = %s", [first])
@@ -58,7 +59,6 @@ def insert_forged_event(*, seq, at):
 @pytest.fixture
 def events(db, log_keys):
     """Twenty events, integrated into the tree."""
-    from custodian.audit.tree import integrate
 
     append_events([event(i) for i in range(1, 21)])
     integrate()

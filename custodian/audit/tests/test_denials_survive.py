@@ -8,6 +8,8 @@ from django.db import transaction
 
 from custodian.audit.events import settle_detached
 from custodian.audit.models import AccessEvent
+from custodian.disclosures.models import DisclosureRequest
+from custodian.disclosures.services import DisclosureRefused, disclose
 from custodian.vault.gate import Denied, reveal, reveal_many, staff_actor
 
 
@@ -45,9 +47,6 @@ def test_an_allowed_read_rolled_back_by_its_caller_leaves_no_event(billing_clerk
 
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_disclosure_stays_on_record_when_the_caller_rolls_back(customer, privacy_officer):
-    from custodian.disclosures.models import DisclosureRequest
-    from custodian.disclosures.services import DisclosureRefused, disclose
-
     with pytest.raises(CallerFailed), transaction.atomic():
         try:
             disclose(

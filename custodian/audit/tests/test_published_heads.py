@@ -10,12 +10,13 @@ from django.db import connection
 
 from custodian.audit import merkle
 from custodian.audit.events import append_events, canonical_sql
-from custodian.audit.heads import head_sign
+from custodian.audit.heads import head_sign, log_origin
 from custodian.audit.log_key import log_verifier_keys
 from custodian.audit.models import LogLeaf, SignedHead, Tile, TreeHead
 from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
 from custodian.audit.tree import TILE_HEIGHT, TILE_WIDTH, integrate
 from custodian.audit.verify import verify_log
+from custodian.outbox.models import OutboundMessage
 
 
 @pytest.fixture
@@ -236,8 +237,6 @@ def test_heads_signed_before_a_key_rotation_still_verify(published, capsys):
 
 
 def log_verifier_keys_now():
-    from custodian.audit.heads import log_origin
-
     return log_verifier_keys(log_origin())
 
 
@@ -255,8 +254,6 @@ def test_publishing_never_overwrites_a_published_head(published):
 
 
 def test_publish_mails_the_latest_head_to_the_privacy_officer_and_auditors(published, settings, mailoutbox):
-    from custodian.outbox.models import OutboundMessage
-
     settings.CUSTODIAN_LOG_AUDITOR_EMAILS = ["auditor@example.org"]
     call_command("audit", "publish", "--to", str(published), "--mail")
     assert sorted(m.to[0] for m in mailoutbox) == ["auditor@example.org", "privacy@owatonnautilities.com"]

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from custodian.audit import merkle
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction
 from custodian.audit.receipts import receipt_for
-from custodian.audit.redaction import NotRedactable, event_redact
+from custodian.audit.redaction import NotRedactable, event_redact, events_redact
 from custodian.audit.tests.conftest import tamper
 from custodian.audit.tree import TileReader, current_head
 from custodian.audit.verify import verify_log
@@ -62,9 +62,6 @@ def test_a_redaction_that_hides_another_leaf_is_found(events):
 
 
 def test_events_past_their_retention_are_redacted_in_bulk(events):
-    from custodian.audit.models import AccessEvent
-    from custodian.audit.redaction import events_redact
-
     cutoff = AccessEvent.objects.order_by("seq").values_list("at_us", flat=True)[10] + 1
     older = AccessEvent.objects.filter(at_us__lt=cutoff).count()
     head = current_head()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
@@ -127,7 +128,6 @@ def test_a_killed_run_re_run_gives_the_same_bills(town, monkeypatch):
 def test_the_command_bills_a_cycle_and_names_a_bad_one(town, capsys):
     call_command("bill_run", "--cycle", "2026-09", "--no-progress")
     assert "5 bills issued for 2026-09" in capsys.readouterr().out
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not a month written YYYY-MM"):
         call_command("bill_run", "--cycle", "2026-13", "--no-progress")
@@ -212,8 +212,6 @@ def test_interval_readings_are_billed_over_register_reads_and_gaps_estimated(db)
 
 
 def test_only_billing_staff_correct_and_the_re_read_names_them(town, billing_clerk, service_rep):
-    from custodian.audit.models import AccessEvent
-
     bill_run(cycle="2026-10")
     old = _bills("2026-10")[0]
     for who in (service_rep, None):

@@ -2,6 +2,7 @@
 or a meter change), stored in the sealed usage document under the metering notice, read and written as the
 usage-import job on behalf of the technician; the cycle's total is what the bill run bills."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -27,8 +28,6 @@ def account(customer):
 
 
 def _usage(customer):
-    import json
-
     values = reveal(
         actor=system_actor("billing_run"), customer_id=customer.pk, fields=["meter_usage"], purpose="billing"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from custodian.billing.compute import Usage, bill_compute, true_up_lines
+from custodian.billing.compute import Usage, bill_compute, cycle_bounds, true_up_lines
 from custodian.billing.tariff import TariffError, current_tariff, load_tariff
 
 TARIFF_FILE = Path(__file__).resolve().parents[3] / "policy" / "owatonna-tariff.toml"
@@ -38,8 +38,6 @@ HAND_COMPUTED = [
 
 @pytest.mark.parametrize("cycle, cls, fuel, period, service, quantity, total", HAND_COMPUTED)
 def test_bills_match_the_hand_computed_table(cycle, cls, fuel, period, service, quantity, total):
-    from custodian.billing.compute import cycle_bounds
-
     computed = bill_compute(
         current_tariff(),
         cycle=cycle,

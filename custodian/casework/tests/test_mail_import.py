@@ -5,6 +5,7 @@ import mailbox
 from email.message import EmailMessage
 
 import pytest
+from django.core.management import call_command
 
 from custodian.casework.imap import poll_imap
 from custodian.casework.mail_import import classify, import_folder, import_one, parse
@@ -132,8 +133,6 @@ def test_maildir_folders_import_too(tmp_path, db):
 
 
 def test_the_command_reports_what_it_skipped(tmp_path, db, capsys):
-    from django.core.management import call_command
-
     box = mailbox.mbox(tmp_path / "in.mbox")
     box.add(PLAIN)
     box.add(b"Subject: no sender\n\nhello\n")

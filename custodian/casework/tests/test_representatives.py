@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -113,8 +114,6 @@ def test_an_expired_or_revoked_authority_stops_at_once(customer, service_rep, pr
 
 
 def test_the_console_registers_a_representative(console, service_rep, customer):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = console(service_rep)
     page = client.get(f"/staff/customers/{customer.pk}/representatives/").content.decode()
     assert "Read this to the representative first" in page

@@ -5,8 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from custodian.audit.models import AccessEvent
+from custodian.billing.models import Bill
 from custodian.billing.services import ledger_post
 from custodian.collecting.facts import FactsError, ProtectionFacts
 from custodian.collecting.models import DisconnectionOrder, HeatAlert, ProtectionOnFile
@@ -43,8 +45,6 @@ def owing(customer):
 
 
 def past_due_bill(account):
-    from custodian.billing.models import Bill
-
     Bill.objects.create(
         account=account,
         customer=account.customer,
@@ -221,8 +221,6 @@ def test_only_collections_staff_order_disconnections_and_agree_agreements(owing,
     """Deny by default: no one named (a job), staff of another service and a customer's own sign-in are all
     refused, before anything is looked up; nothing is written."""
     if who == "customer_user":
-        from django.contrib.auth import get_user_model
-
         by = get_user_model().objects.create_user(username="c-owing", password="x" * 20)
     else:
         by = request.getfixturevalue(who) if who else None

@@ -12,6 +12,7 @@ from custodian.billing.services import bill_run
 from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.collecting.notices import (
     NoticeError,
+    _utility,
     cold_weather_notice_send,
     disconnection_notice_send,
     past_due_notices_send,
@@ -19,6 +20,8 @@ from custodian.collecting.notices import (
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import message_render
+from custodian.policy.assistance import energy_assistance_lines
+from custodian.policy.loader import current_policy
 
 
 @pytest.fixture
@@ -80,10 +83,6 @@ def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
 
 
 def test_the_energy_assistance_providers_come_from_the_policy_file_marked_until_confirmed():
-    from custodian.collecting.notices import _utility
-    from custodian.policy.assistance import energy_assistance_lines
-    from custodian.policy.loader import current_policy
-
     providers = current_policy().utility["energy_assistance"]
     lines = energy_assistance_lines()
     assert len(lines) == len(providers) and _utility()["providers"] == lines

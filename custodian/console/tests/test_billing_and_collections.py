@@ -11,11 +11,19 @@ from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, BillRun
+from custodian.billing.selectors import billing_exceptions
+from custodian.billing.services import bill_run
 from custodian.billing.tests.test_bill_run import YEAR, _household
-from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
+from custodian.collecting.models import (
+    DisconnectionNotice,
+    DisconnectionOrder,
+    PaymentAgreement,
+    ProtectionOnFile,
+)
 from custodian.collecting.services import payment_agreement_request
 from custodian.outbox.models import OutboundMessage
 from custodian.payments.models import PaymentSession
+from custodian.vault.models import PersonalValue
 
 CYCLE = "2026-10"
 
@@ -59,9 +67,6 @@ def test_the_clerk_opens_a_bill_through_the_gate_and_corrects_it(town, billing_c
 
 
 def test_exceptions_list_estimates_high_bills_and_failed_payments(town, billing_clerk, console):
-    from custodian.billing.selectors import billing_exceptions
-    from custodian.billing.services import bill_run
-
     bill_run(cycle="2026-09")
     bill_run(cycle=CYCLE)
     high = Bill.objects.filter(cycle=CYCLE).first()
@@ -85,8 +90,6 @@ def test_exceptions_list_estimates_high_bills_and_failed_payments(town, billing_
 
 @pytest.fixture
 def past_due(town):
-    from custodian.billing.services import bill_run
-
     bill_run(cycle="2026-08", issued_on=date(2026, 9, 1))
     return Bill.objects.filter(cycle="2026-08").first().account
 
@@ -147,9 +150,6 @@ def test_billing_staff_see_no_contact_details_and_collections_no_bill_content(
 def test_collections_records_the_households_facts_sealed_and_the_worklist_applies_them(
     past_due, collections_agent, console
 ):
-    from custodian.collecting.models import ProtectionOnFile
-    from custodian.vault.models import PersonalValue
-
     client = console(collections_agent)
     url = f"/staff/collections/accounts/{past_due.pk}/protections/"
     client.post(url, {"income_verified_on": "2026-10-01", "income_basis": "utility_form"})  # notice not read

@@ -4,11 +4,14 @@ refused, with the same answer as a missing customer, and the refusal is in the a
 import re
 
 import pytest
+from django.test import Client
 from django_otp.oath import totp
 
 from custodian.audit.models import AccessEvent
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.incidents.selectors import UNUSUAL_DENIALS, unusual_access
 from custodian.policy.loader import current_policy
+from custodian.vault.gate import staff_actor
 from custodian.vault.models import BreakGlassGrant
 
 
@@ -133,10 +136,6 @@ def test_wrong_passwords_at_emergency_access_lock_the_account_as_at_sign_in(
 ):
     """A stolen session can't try passwords at the emergency-access form without end: failures count
     towards the same lockout as sign-in, and once locked even the right password opens nothing."""
-    from django.test import Client
-
-    from custodian.incidents.selectors import UNUSUAL_DENIALS, unusual_access
-    from custodian.vault.gate import staff_actor
 
     client = console(field_tech)
     url = f"/staff/customers/{customer.pk}/break-glass/"

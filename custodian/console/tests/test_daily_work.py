@@ -9,6 +9,9 @@ from django_otp.oath import totp
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.models import CustomerRequest
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.incidents import selectors as flags
+from custodian.policy.loader import current_policy
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -158,7 +161,6 @@ def test_break_glass_needs_reauthentication_and_reaches_the_review_queue(
     }
     client.post(f"/staff/customers/{customer.pk}/break-glass/", data)
     assert not BreakGlassGrant.objects.exists()
-    from custodian.demo.personas import DEMO_PASSWORD
 
     client.post(f"/staff/customers/{customer.pk}/break-glass/", {**data, "password": DEMO_PASSWORD})
     grant = BreakGlassGrant.objects.get()
@@ -199,8 +201,6 @@ def test_the_privacy_officer_answers_a_data_access_request_with_a_package(
 def test_access_review_filters_and_flags_unusual_access(
     console, privacy_officer, billing_clerk, customer, settings
 ):
-    from custodian.incidents import selectors as flags
-
     client = console(billing_clerk)
     client.post(f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": "billing"})
     officer = console(privacy_officer)
@@ -215,8 +215,6 @@ def test_access_review_filters_and_flags_unusual_access(
 
 
 def test_the_public_data_inventory_comes_from_the_policy_file(console, privacy_officer):
-    from custodian.policy.loader import current_policy
-
     data = json.loads(console(privacy_officer).get("/staff/privacy/inventory/", {"format": "json"}).content)
     assert {d["key"] for d in data["data"]} == {c.fides_key for c in current_policy().categories.values()}
     assert data["responsible_authority"]["title"].startswith("Data Practices Compliance Official")

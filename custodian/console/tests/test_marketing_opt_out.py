@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from custodian.console.marketing import AudienceFilter, audience_build
+from custodian.customers.models import Customer
 from custodian.demo.services import demo_customers_ensure
 from custodian.staff.services import staff_member_create
 from custodian.vault.gate import Denied, reveal, reveal_many, staff_actor
@@ -23,15 +24,12 @@ class TestAudiences(TestCase):
         cls.marketer = staff_member_create(
             username="m", password="x" * 16, full_name="M O", services=["marketing"]
         )
-        from custodian.customers.models import Customer
 
         cls.ids = sorted(Customer.objects.values_list("pk", flat=True))
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
     def test_no_opted_out_customer_is_ever_in_an_audience(self, data):
-        from custodian.customers.models import Customer
-
         out = set(data.draw(st.sets(st.sampled_from(self.ids))))
         back_in = set(data.draw(st.sets(st.sampled_from(sorted(out))))) if out else set()
         for cid in out:

@@ -5,9 +5,10 @@ file, not from the views."""
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, include, path, reverse
 from django_otp.oath import totp
 
+import custodian.urls
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.policy.loader import current_policy
 
@@ -380,9 +381,6 @@ def test_a_signed_in_but_unverified_session_reaches_nothing(billing_clerk, world
 
 def test_the_route_walk_finds_a_route_added_to_the_console(world, settings):
     """The coverage check is real: a new console route shows up as uncovered."""
-    from django.urls import clear_url_caches, include, path
-
-    import custodian.urls
 
     def extra(request):
         raise AssertionError("never called")

@@ -6,6 +6,8 @@ from django.test import Client
 
 from custodian.api.services import api_token_create
 from custodian.audit.events import CHANGE_ACTIONS
+from custodian.audit.models import AccessEvent
+from custodian.casework.models import CustomerRequest
 from custodian.incidents import selectors as flags
 from custodian.testing import vendor_with_determination
 
@@ -73,8 +75,6 @@ def intake(client, account_number, purpose, **extra):
 def test_reads_through_requests_the_reader_entered_are_counted(
     console, privacy_officer, collections_agent, customer, other_customer, monkeypatch
 ):
-    from custodian.casework.models import CustomerRequest
-
     client = console(collections_agent)
     for number in ("0010000001", "0010000002"):
         assert intake(client, number, "collecting_payments").status_code == 302
@@ -96,7 +96,6 @@ def test_intake_names_its_purpose_and_tries_nothing_on_the_way(
 ):
     """A collections agent was flagged after about four intakes: each tried five purposes and logged a
     refusal for every miss. Now the purpose is named and the account is looked up once."""
-    from custodian.audit.models import AccessEvent
 
     client = console(collections_agent)
     for _ in range(5):
@@ -109,9 +108,6 @@ def test_intake_names_its_purpose_and_tries_nothing_on_the_way(
 
 @pytest.mark.parametrize("purpose", ["", "marketing", "contacting_customers"])
 def test_intake_takes_only_a_purpose_that_may_find_an_account(console, collections_agent, customer, purpose):
-    from custodian.audit.models import AccessEvent
-    from custodian.casework.models import CustomerRequest
-
     response = intake(console(collections_agent), "0010000001", purpose)
     assert response.status_code == 200 and "purpose" in response.content.decode().lower()
     assert (

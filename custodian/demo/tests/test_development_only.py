@@ -5,6 +5,7 @@ keys are random in every database, so nobody computes a demo member's codes from
 import hashlib
 import hmac
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+import custodian.demo
 from custodian.customers.models import Customer
 
 DEMO_COMMANDS = [
@@ -86,9 +88,6 @@ def test_welcome_points_at_the_sites_and_the_access_logs_transparency_page(db, s
 
 def test_every_command_of_the_demo_app_is_checked_here():
     """A new demo command is refused outside development only if it is tested here: fail until it is."""
-    from pathlib import Path
-
-    import custodian.demo
 
     folder = Path(custodian.demo.__file__).parent / "management" / "commands"
     commands = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}

@@ -1,17 +1,35 @@
 """The demo utility: deterministic for a seed, safe to re-run, shaped like a real utility's customers."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
+from custodian.billing.models import Bill, LedgerEntry
+from custodian.casework.models import CustomerRequest
+from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Customer, Premise, ServicePoint
-from custodian.demo.generator import application
-from custodian.demo.services import demo_customers_ensure, demo_staff_ensure
+from custodian.demo.billing import demo_billing_ensure, demo_cycles
+from custodian.demo.generator import account_number, application, demo_collections_cases
+from custodian.demo.selectors import demo_collections_examples, demo_customer_id
+from custodian.demo.services import (
+    demo_customers_ensure,
+    demo_intervals_ensure,
+    demo_requests_ensure,
+    demo_staff_ensure,
+    demo_vendors_ensure,
+)
+from custodian.disclosures.models import Vendor
+from custodian.disclosures.services import current_determination
+from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
-from custodian.vault.gate import reveal, system_actor
+from custodian.vault.gate import reveal, reveal_intervals, system_actor
+from custodian.vault.interval_files import LOCAL, month_bounds
 from custodian.vault.models import PersonalValue
+from custodian.vault.services import opted_out_customer_ids
 
 
 def test_same_seed_same_people_other_seed_other_people():
@@ -30,7 +48,6 @@ def test_seed_is_idempotent_and_resumes(db):
 def test_staff_personas_cover_every_support_service(db):
     demo_staff_ensure()
     demo_staff_ensure()
-    from custodian.policy.loader import current_policy
 
     assert set(ServiceMembership.objects.values_list("service", flat=True)) == set(current_policy().services)
 
@@ -62,10 +79,6 @@ def test_command_builds_accounts_premises_services_and_13_months_of_seasonal_usa
 
 
 def test_the_demo_has_work_for_every_persona_and_is_rerunnable(db):
-    from custodian.casework.models import CustomerRequest
-    from custodian.demo.services import demo_requests_ensure
-    from custodian.vault.services import opted_out_customer_ids
-
     demo_customers_ensure(count=10, seed=1)
     assert demo_requests_ensure(seed=1) == 6
     assert demo_requests_ensure(seed=1) == 0
@@ -75,10 +88,6 @@ def test_the_demo_has_work_for_every_persona_and_is_rerunnable(db):
 
 
 def test_demo_vendors_have_current_determinations(db):
-    from custodian.demo.services import demo_vendors_ensure
-    from custodian.disclosures.models import Vendor
-    from custodian.disclosures.services import current_determination
-
     demo_staff_ensure()
     assert len(demo_vendors_ensure()) == 7
     assert demo_vendors_ensure() == []
@@ -88,8 +97,6 @@ def test_demo_vendors_have_current_determinations(db):
 def first_customers_bills_and_readings():
     """The first demo customer's monthly electric bills and the interval readings of the same months, each
     read through the gate as the job that reads it."""
-    from custodian.vault.gate import reveal_intervals
-    from custodian.vault.interval_files import month_bounds
 
     cid = Customer.objects.order_by("pk").first().pk
     bills = json.loads(
@@ -109,13 +116,6 @@ def first_customers_bills_and_readings():
 
 
 def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
-    from datetime import datetime
-
-    import numpy as np
-
-    from custodian.demo.services import demo_intervals_ensure
-    from custodian.vault.interval_files import LOCAL
-
     demo_customers_ensure(count=3, seed=4)
     assert demo_intervals_ensure(count=3, seed=4) == 3 * 13
     bills, blocks = first_customers_bills_and_readings()
@@ -128,11 +128,6 @@ def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
 
 
 def test_demo_15_minute_readings_add_up_to_the_bills(db):
-    import numpy as np
-
-    from custodian.demo.services import demo_intervals_ensure
-    from custodian.vault.interval_files import month_bounds
-
     demo_customers_ensure(count=2, seed=5)
     assert demo_intervals_ensure(count=2, seed=5, interval=15) == 2 * 13
     bills, blocks = first_customers_bills_and_readings()
@@ -144,12 +139,6 @@ def test_demo_15_minute_readings_add_up_to_the_bills(db):
 def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_rule(db, settings):
     """Bills consistent with the readings (the bill run itself), paid except the past-due cases, the Cold
     Weather Rule cases on the collections worklist with their protection; re-running adds nothing."""
-    from custodian.billing.models import Bill, LedgerEntry
-    from custodian.collecting.models import PaymentAgreement
-    from custodian.collecting.selectors import collections_worklist
-    from custodian.demo.billing import demo_billing_ensure, demo_cycles
-    from custodian.demo.generator import demo_collections_cases
-    from custodian.demo.selectors import demo_customer_id
 
     today = date(2026, 11, 26)
     demo_customers_ensure(count=60, seed=4, today=today)
@@ -177,9 +166,6 @@ def test_a_year_of_bills_and_payments_some_past_due_some_under_the_cold_weather_
     }
     assert LedgerEntry.objects.filter(kind="payment").count() == first["payments"]
     # the welcome text names them by what the portal's sign-up asks
-    from custodian.demo.generator import account_number
-    from custodian.demo.selectors import demo_collections_examples
-
     examples = demo_collections_examples(seed=4)
     cold = examples["under the Cold Weather Rule, payment agreement kept"]
     assert cold[0][0] == account_number(4, cases.cold_weather[0]) and cold[0][1] > 0

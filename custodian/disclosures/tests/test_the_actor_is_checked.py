@@ -5,6 +5,8 @@ or an export name the staff member it was made for."""
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from custodian.audit.events import CHANGE_ACTIONS
@@ -111,9 +113,6 @@ def test_only_the_privacy_officer_registers_and_revokes_vendors(privacy_officer,
 
 
 def test_the_export_command_names_the_officer(capsys, privacy_officer, billing_clerk, customer):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
     vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer)
     with pytest.raises(CommandError):
         call_command("vendor_export", "--vendor", str(vendor.pk))

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
+import custodian.disclosures.exports as exports
 from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
@@ -115,8 +117,6 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
     )
     assert vendor_export_run(requested_by=privacy_officer, vendor=vendor).status == "done"
     # Determinations are append-only: one lapses when its review date passes.
-    from unittest import mock
-
     with (
         mock.patch(
             "custodian.disclosures.services.vendors.timezone.localdate",
@@ -152,7 +152,6 @@ def test_a_tampered_or_truncated_file_does_not_decrypt(keys, privacy_officer, cu
 
 def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_officer, customer, monkeypatch):
     vendor = make_vendor("mailing", keys, privacy_officer)
-    import custodian.disclosures.exports as exports
 
     def crash(**kwargs):
         raise KeyboardInterrupt

@@ -10,8 +10,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from custodian.analytics.models import PageView
 from custodian.operations import health
 from custodian.operations.jobs import JOBS, job_register, job_run
+from custodian.vault import sealing
 
 
 @pytest.fixture
@@ -56,8 +58,6 @@ def test_readyz_names_an_unwritable_interval_store(everything_ran, settings, tmp
 
 
 def test_readyz_names_an_unreadable_keyring(everything_ran, settings, tmp_path):
-    from custodian.vault import sealing
-
     settings.CUSTODIAN_MASTER_KEYRING = tmp_path / "nowhere" / "master-keyring.json"
     settings.CUSTODIAN_CREATE_MISSING_KEYS = False
     try:
@@ -78,8 +78,6 @@ def test_readyz_names_an_unreachable_database(everything_ran, monkeypatch):
 
 
 def test_probes_are_not_counted_as_page_views(everything_ran):
-    from custodian.analytics.models import PageView
-
     Client().get("/healthz")
     Client().get("/readyz")
     assert PageView.objects.count() == 0

@@ -9,7 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from custodian.casework.mail_import import ImportReport
+from custodian.casework.management.commands import poll_imap
 from custodian.operations import jobs as jobs_module
 from custodian.operations.jobs import (
     JOBS,
@@ -138,8 +141,6 @@ def test_every_job_runs_on_a_real_database(log_keys, settings, monkeypatch):
     """Each job's command and arguments are right: every job runs and succeeds on a small utility (IMAP
     polling against a mailbox with nothing new), and the signing job publishes to the transparency
     directory and the mirror."""
-    from custodian.casework.mail_import import ImportReport
-    from custodian.casework.management.commands import poll_imap
 
     monkeypatch.setattr(poll_imap, "poll_imap", lambda: ImportReport())
     settings.CUSTODIAN_IMAP_HOST = "imap.example.org"
@@ -205,8 +206,6 @@ def test_jobs_status_and_run_commands(db, log_keys, only, capsys):
 # on PostgreSQL (there the test is transactional); SQLite's in-memory test database keeps its one connection.
 @pytest.mark.django_db(transaction=ON_POSTGRES)
 def test_the_scheduler_queue_and_worker_run_jobs_and_old_queue_rows_are_pruned(log_keys, only, settings):
-    from django_tasks_db.models import DBTaskResult
-
     ran = only(
         ("minutely", "* * * * *"), ("task_results_prune", "10 2 * * *", jobs_module._task_results_prune)
     )

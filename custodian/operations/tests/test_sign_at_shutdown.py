@@ -8,6 +8,7 @@ import signal
 import pytest
 from django.conf import settings
 
+from custodian.audit import heads
 from custodian.audit.models import SignedHead
 from custodian.operations.scheduler import Scheduler
 from custodian.operations.tests.conftest import read_events
@@ -43,8 +44,6 @@ def test_the_server_config_signs_the_head_on_exit(unsigned_reads):
 
 
 def test_a_failed_signing_at_shutdown_does_not_stop_the_shutdown(unsigned_reads, monkeypatch, caplog):
-    from custodian.audit import heads
-
     def broken(**kwargs):
         raise heads.LogTampered("the tree does not extend the head published as 00000001.checkpoint")
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
+from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.disclosures.services import vendor_register
@@ -105,8 +106,6 @@ def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
 
 
 def test_a_letter_to_someone_without_a_mailing_address_is_marked_failed(db, letter_vendor, privacy_officer):
-    from custodian.casework.services import Intake, request_intake
-
     # Someone who wrote by e-mail without an account: we hold a name and an address to reply to, no street.
     request, _ = request_intake(
         intake=Intake(

@@ -6,11 +6,13 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from custodian.billing.models import LedgerEntry
 from custodian.billing.services import balance_of
 from custodian.customers.models import Account
+from custodian.disclosures.services import vendor_revoke
 from custodian.payments.models import PaymentSession
 from custodian.payments.processor import SimulatedProcessor, sign
 from custodian.payments.services import PaymentError, payment_session_open
@@ -106,7 +108,6 @@ def test_card_numbers_never_reach_our_database(session, settings):
     )
     session.refresh_from_db()
     assert session.status == "succeeded"
-    from django.db import connection
 
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
@@ -117,8 +118,6 @@ def test_card_numbers_never_reach_our_database(session, settings):
 def test_no_checkout_without_a_processor_under_a_current_determination(
     customer, card_processor, privacy_officer
 ):
-    from custodian.disclosures.services import vendor_revoke
-
     vendor_revoke(vendor=card_processor, revoked_by=privacy_officer)
     account = Account.objects.get(customer=customer)
     with pytest.raises(PaymentError, match="no payment processor with a current determination"):

@@ -1,11 +1,14 @@
 """The policy file: exactly the policy's purposes, checked against fideslang, errors that name the problem."""
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from fideslang import DEFAULT_TAXONOMY
 
 from custodian.policy.loader import REQUIRED_PURPOSES, PolicyError, current_policy, load_policy
 from custodian.testing import project_file
@@ -35,8 +38,6 @@ def test_published_text_in_the_repo_is_the_published_policy():
 
 
 def test_every_category_and_use_is_a_fideslang_key_or_a_declared_extension():
-    from fideslang import DEFAULT_TAXONOMY
-
     known_cats = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
     known_uses = {u.fides_key for u in DEFAULT_TAXONOMY.data_use}
     policy = current_policy()
@@ -138,9 +139,6 @@ def test_invalid_toml_names_the_file(tmp_path):
 
 
 def test_the_app_refuses_to_start_with_a_bad_policy_file(tmp_path):
-    import subprocess
-    import sys
-
     path = _broken(
         tmp_path,
         lambda s: s.replace('purposes = ["billing", "contacting_customers"]', 'purposes = ["bribery"]'),

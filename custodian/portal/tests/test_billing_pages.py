@@ -8,15 +8,15 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.bill_pdf import bill_pdf
-from custodian.billing.models import Bill
+from custodian.billing.models import Bill, PaperlessChoice
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
 from custodian.collecting.models import PaymentAgreement
-from custodian.payments.models import PaymentSession
+from custodian.payments.models import Autopay, PaymentSession
 from custodian.policy.loader import current_policy
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401  (fixture)
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_BAD_CHECK_DIGIT
-from custodian.vault.gate import system_actor
+from custodian.vault.gate import reveal, system_actor
 
 CYCLE = "2026-10"
 
@@ -86,8 +86,6 @@ def test_bad_amounts_and_no_processor_are_named(billed):
 
 
 def test_the_customer_chooses_paperless_and_back(billed):
-    from custodian.billing.models import PaperlessChoice
-
     client, mine, _, _ = billed
     assert client.post("/portal/me/paperless/", {"choice": "maybe"}).status_code == 400
     assert client.post("/portal/me/paperless/", {"choice": "paperless"}).status_code == 302
@@ -113,10 +111,6 @@ def test_the_customer_asks_for_a_payment_agreement_once(billed):
 
 
 def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(billed):
-    from custodian.payments.models import Autopay
-    from custodian.portal.tests.test_portal import PASSWORD
-    from custodian.vault.gate import reveal
-
     client, mine, _, _ = billed
     form = {
         "choice": "start",

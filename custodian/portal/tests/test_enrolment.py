@@ -5,11 +5,15 @@ customer re-entered their password a moment ago; the confirmation link printed i
 
 import re
 import time
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.test import Client
 
+from conftest import PAPER_FORM
+from custodian.customers.services import customer_enrol
+from custodian.demo.generator import application
 from custodian.portal.models import PortalAccount
 from custodian.portal.tests.test_portal import PASSWORD, enrol, households, signed_in  # noqa: F401
 
@@ -68,11 +72,6 @@ def test_the_address_on_file_is_told_of_a_sign_up(households):  # noqa: F811
 @pytest.fixture
 def paying_by_bank(db):
     """A household that pays by automatic bank payment."""
-    from datetime import date
-
-    from conftest import PAPER_FORM
-    from custodian.customers.services import customer_enrol
-    from custodian.demo.generator import application
 
     app = next(
         a for a in (application(7, i, date(2026, 11, 26)) for i in range(50)) if "bank_account" in a.personal

@@ -2,12 +2,19 @@
 correct and download your data with its provenance; see who looked and who received it; give and revoke
 consent; opt out of marketing; send requests — and never reach another customer's data."""
 
+import base64
+import io
 import json
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from lxml import etree
 
 from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
@@ -15,6 +22,10 @@ from custodian.casework.models import CustomerRequest
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.disclosures.models import Consent
+from custodian.disclosures.services import consent_record
+from custodian.portal.urls import urlpatterns
+from custodian.testing import project_file
+from custodian.vault.gate import reveal, staff_actor
 from custodian.vault.models import PersonalValue
 
 PASSWORD = "a long portal passphrase"
@@ -26,8 +37,6 @@ def last_kwh(app):
 
 @pytest.fixture
 def households(db):
-    from datetime import date
-
     apps = [application(7, i, date(2026, 11, 26)) for i in (1, 2)]
     customers = [customer_enrol(application=a, submission=PAPER_FORM) for a in apps]
     return list(zip(customers, apps, strict=True))
@@ -100,8 +109,6 @@ def test_the_customer_sees_their_data_with_provenance_and_corrects_it(households
 
 
 def test_who_has_seen_my_data_shows_services_not_names(households, billing_clerk):
-    from custodian.vault.gate import reveal, staff_actor
-
     (customer, app), _ = households
     reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
     html = signed_in(app, "pat@example.com").get("/portal/me/who-has-seen-my-data/").content.decode()
@@ -163,8 +170,6 @@ def test_no_portal_route_reaches_another_customer(households):
     client = signed_in(app1, "pat@example.com")
     other_name = app2.personal["name"]
     # Every portal route under me/, from the URL configuration itself: a new route is crawled too.
-    from custodian.portal.urls import urlpatterns
-
     routes = []
     for pattern in urlpatterns:
         route = str(pattern.pattern)
@@ -180,12 +185,6 @@ def test_no_portal_route_reaches_another_customer(households):
     other_reads = AccessEvent.objects.filter(actor_kind="customer", customer_id=str(second.pk))
     assert not other_reads.exists()
     # A consent of the other customer can't be revoked through this session.
-    from datetime import date
-
-    from django.utils import timezone
-
-    from custodian.disclosures.services import consent_record
-
     theirs = consent_record(
         customer=second,
         recipient_name="X",
@@ -210,9 +209,6 @@ def test_a_customer_session_never_opens_the_staff_console(households):
 
 
 def test_an_optional_authenticator_is_then_asked_at_every_sign_in(households):
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     (_, app), _ = households
     client = signed_in(app, "pat@example.com")
     assert "Turn on" in client.get("/portal/me/security/").content.decode()
@@ -270,15 +266,10 @@ def test_a_customer_session_reaches_no_api_route(households):
 
 
 def test_the_customer_downloads_their_green_button_data(households):
-    from lxml import etree
-
-    from custodian.testing import project_file
-
     (_, app), _ = households
     client = signed_in(app, "pat@example.com")
     xml = client.get("/portal/me/green-button.xml")
     schema = etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
-    import io
 
     schema.assertValid(etree.parse(io.BytesIO(xml.content)))
     csv_text = client.get("/portal/me/green-button.csv").content.decode()
@@ -317,8 +308,6 @@ def test_the_bill_figure_cannot_be_guessed(households):
 
 
 def test_the_confirmation_link_carries_no_email_address(households):
-    import base64
-
     (_, app), _ = households
     enrol(Client(), app, "secret.address@example.com")
     link = re.search(r"/portal/confirm/([^\s/]+)/", mail.outbox[-1].body).group(1)

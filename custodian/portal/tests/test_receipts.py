@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 
 from custodian.audit.models import AccessEvent
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
@@ -88,7 +89,6 @@ def test_a_later_head_extends_the_one_in_a_receipt(
         receipt = json.loads(client.get(f"/portal/me/who-has-seen-my-data/{seq}/receipt.json").content)
     (tmp_path / "old.checkpoint").write_text(receipt["checkpoint"])
     reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
-    from django.core.management import call_command
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("audit", "sign")
@@ -128,7 +128,6 @@ def test_the_transparency_page_explains_and_serves_the_raw_heads(
 ):
     (customer, _), _ = households
     reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
-    from django.core.management import call_command
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("audit", "sign")

@@ -15,6 +15,8 @@ from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.portal.tests.test_portal import signed_in
 from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.services import my_usage
+from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
 
@@ -109,9 +111,6 @@ def test_a_bad_period_is_named_and_nothing_is_downloaded(metered, query, message
 
 
 def test_15_minute_readings_chart_kwh_per_hour_and_download_as_15_minutes(quarter_hourly):
-    from custodian.usage.services import my_usage
-    from custodian.vault.gate import customer_actor
-
     customer, app, months = quarter_hourly
     usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
     # The average day is kWh per hour: its 24 hours add up to an average day's total (four 15-minute

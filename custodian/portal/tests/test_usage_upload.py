@@ -3,6 +3,7 @@ stored with provenance "customer upload", problems listed by line, partial and b
 nobody else's readings touched."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from custodian.audit.models import AccessEvent
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
@@ -50,8 +51,6 @@ def test_a_partly_stored_file_says_what_was_not_and_a_bad_one_stores_nothing(hou
 
 
 def test_signed_out_no_upload():
-    from django.test import Client
-
     response = Client().post("/portal/me/usage/upload/", {"file": SimpleUploadedFile("x.xml", b"<feed/>")})
     assert response.status_code in (302, 404)
     assert not list(interval_files.store_dir().rglob("*.parquet"))

@@ -5,14 +5,20 @@ old interval readings go (monthly totals kept), each run writes its destruction 
 progress holds the clock, and a second run destroys nothing twice. The access log still verifies."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from conftest import PAPER_FORM, application_for
+from custodian.audit import events, merkle
+from custodian.audit.models import AccessEvent, LogLeaf, Redaction
+from custodian.audit.tree import TileReader, current_head, integrate
+from custodian.audit.verify import verify_log
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop, customer_enrol
 from custodian.retention.models import DestructionRecord, RetentionRun
@@ -95,8 +101,6 @@ def test_a_closed_account_past_its_period_is_destroyed_and_the_gate_says_under_w
     assert not SealedDocument.objects.filter(customer=carol).exists()
     assert interval_files.block_index(customer_ids=[carol.pk]) == []
     for path in interval_files.store_dir().rglob("*.parquet"):
-        import pyarrow.parquet as pq
-
         assert carol.pk not in pq.read_table(path).column("customer_id").to_pylist()
 
     # The gate answers "destroyed under item X" to whoever may read it ...
@@ -218,12 +222,6 @@ def test_access_log_contents_past_their_period_are_redacted_and_the_proofs_still
 ):
     """Who read Dave's data seven years ago is removed from the log; the event's leaf stays, so the tree, its
     head and every inclusion proof are unchanged and the log verifies, counting the redaction."""
-    from types import SimpleNamespace
-
-    from custodian.audit import events, merkle
-    from custodian.audit.models import AccessEvent, LogLeaf, Redaction
-    from custodian.audit.tree import TileReader, current_head, integrate
-    from custodian.audit.verify import verify_log
 
     carol, dave, *_ = history
     seven_years_ago = timezone.now() - timedelta(days=7 * 366)

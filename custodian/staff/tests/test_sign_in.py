@@ -1,13 +1,17 @@
 """Staff sign in with a password and a TOTP code; first sign-in enrols the app; failures lock the account."""
 
+import base64
 import re
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.demo.services import demo_staff_ensure
 from custodian.staff.mfa import totp_device_set
 
 
@@ -48,7 +52,6 @@ def test_first_sign_in_enrols_an_authenticator_with_a_qr_code_and_recovery_codes
     assert 'src="data:image/svg+xml' in page
     secret = re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
     device = TOTPDevice.objects.get(user=billing_clerk, confirmed=False)
-    import base64
 
     assert base64.b32decode(secret + "=" * (-len(secret) % 8)) == device.bin_key
     response = client.post("/staff/login/second-factor/", {"code": current_code(device)})
@@ -75,18 +78,12 @@ def test_repeated_failures_lock_the_account(billing_clerk, settings):
 
 
 def test_idle_sessions_expire():
-    from django.conf import settings
-
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
 
 
 def test_demo_staff_get_their_code_from_a_command(db, capsys, settings):
-    from django.core.management import call_command
-
     settings.DEBUG = True  # the command refuses to run in production
-
-    from custodian.demo.services import demo_staff_ensure
 
     demo_staff_ensure()
     call_command("demo_otp", "bill.clerk")

@@ -9,15 +9,19 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custodian.api.models import ApiToken
 from custodian.api.services import api_token_create
+from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.portal.models import PortalAccount
 from custodian.staff.models import ServiceMembership
 
 
@@ -186,10 +190,6 @@ def test_the_api_token_command_records_its_changes(capsys, billing_clerk):
 
 
 def test_customers_portal_sign_ins_are_not_staff(console, dba, customer):
-    from django.utils import timezone
-
-    from custodian.portal.models import PortalAccount
-
     user = get_user_model().objects.create_user(username="c-portal-login", password="x" * 20)
     PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
     client = console(dba)
@@ -214,7 +214,6 @@ def test_the_staff_command_adds_changes_lists_and_offboards(capsys, billing_cler
     assert "deactivated" in capsys.readouterr().out
     call_command("staff", "reset-second-factor", "olga.ops")
     assert [a for a, _ in events("staff_deactivated")] == ["staff administration"]
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not support services"):
         call_command("staff", "services", "olga.ops", "root")
@@ -232,7 +231,5 @@ def test_no_django_admin_is_mounted():
 
 
 def test_every_change_action_fits_the_access_logs_column():
-    from custodian.audit.events import CHANGE_ACTIONS
-
     width = AccessEvent._meta.get_field("action").max_length
     assert [a for a in CHANGE_ACTIONS if len(a) > width] == []

@@ -23,6 +23,7 @@ from custodian.casework.corrections import (
 from custodian.casework.data_requests import data_request_answer, data_request_in_full
 from custodian.casework.models import CustomerRequest
 from custodian.casework.representatives import Authority, representative_register
+from custodian.casework.services import request_close
 from custodian.customers.services import customer_enrol
 from custodian.disclosures.services import disagreement_record
 from custodian.outbox.models import OutboundMessage
@@ -114,8 +115,6 @@ def test_versions_are_archived_with_their_differences_and_customers_are_told(
 def test_the_annual_privacy_report_is_generated_from_the_records(
     customer, privacy_officer, open_request, capsys
 ):
-    from custodian.casework.services import request_close
-
     on_time = open_request(customer, "privacy_officer", kind="data_access")
     request_close(request=on_time, by=privacy_officer, reason="package sent")
     late = open_request(customer, "privacy_officer", kind="data_access")

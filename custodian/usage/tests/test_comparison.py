@@ -1,11 +1,38 @@
 """Neighbour comparisons: peer groups of similar homes, 15/15 suppression from the policy file, exclusions,
 and the same results from DuckDB and from Spark on the same data."""
 
+import json
 import random
+import re
+import sys
+from datetime import datetime
 
+import numpy as np
+import pyarrow as pa
 import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
 
-from custodian.usage.comparison import ComparisonData, run, run_duckdb, run_spark, spark_session
+from conftest import PAPER_FORM, application_for
+from custodian.audit.models import AccessEvent
+from custodian.customers.models import Premise
+from custodian.customers.services import customer_enrol
+from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
+from custodian.portal.tests.test_portal import PASSWORD
+from custodian.usage.comparison import (
+    ComparisonData,
+    compute,
+    monthly_use_of,
+    run,
+    run_duckdb,
+    run_spark,
+    spark_session,
+)
+from custodian.usage.intervals import hourly_table
+from custodian.usage.models import PeerGroupMonth
+from custodian.usage.services import day_shape, store_group_aggregates, tip_for
+from custodian.vault.interval_files import LOCAL, IntervalBlock, month_bounds
 
 
 def home(
@@ -99,11 +126,6 @@ def test_duckdb_and_spark_give_the_same_results():
 
 
 def test_bulk_generation_reads_usage_through_the_gate(db, capsys):
-    from django.core.management import call_command
-
-    from custodian.audit.models import AccessEvent
-    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-
     demo_customers_ensure(count=120, seed=2)
     assert demo_intervals_ensure(count=100, seed=2) == 100 * 13  # 20 customers keep only their bills
     assert demo_intervals_ensure(count=100, seed=2) == 0  # re-runnable
@@ -143,10 +165,6 @@ def test_peer_groups_are_about_100_homes_on_the_nearest_feeder_that_has_them():
 
 def _hourly(customers, months, seed=3):
     """Hourly readings of `customers` for local `months`, as the interval store gives them to the pipeline."""
-    import numpy as np
-
-    from custodian.usage.intervals import hourly_table
-    from custodian.vault.interval_files import IntervalBlock, month_bounds
 
     rng = np.random.default_rng(seed)
     blocks = []
@@ -179,24 +197,10 @@ def test_duckdb_and_spark_agree_on_the_hourly_path_across_dst():
 
 
 def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
-    import json
-    import re
-
-    from django.core import mail
-    from django.test import Client
-
-    from custodian.customers.models import Premise
-    from custodian.usage.models import PeerGroupMonth
-    from custodian.usage.services import store_group_aggregates, tip_for
-
     assert tip_for([("2026-01", 900), ("2026-07", 300)]).startswith(
         "Most of your electricity goes in the cold"
     )
     assert tip_for([("2026-01", 300), ("2026-07", 900)]).startswith("Your use peaks in summer")
-
-    from conftest import PAPER_FORM, application_for
-    from custodian.customers.services import customer_enrol
-    from custodian.portal.tests.test_portal import PASSWORD
 
     app = application_for(
         "Casey Compare",
@@ -240,7 +244,6 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     client.post("/portal/sign-in/", {"email": "casey@example.com", "password": PASSWORD})
     html = client.get("/portal/me/comparison/").content.decode()
     assert "20 homes of your type" in html and "<svg" in html and "using more than average" in html
-    from custodian.audit.models import AccessEvent
 
     assert AccessEvent.objects.filter(
         actor_kind="customer", customer_id=str(customer.pk), categories="meter_usage"
@@ -253,14 +256,8 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
 
 
 def test_the_tip_follows_the_shape_of_the_customer_s_day():
-    import numpy as np
-
-    from custodian.usage.services import day_shape, tip_for
-    from custodian.vault.interval_files import LOCAL, IntervalBlock, month_bounds
-
     def block(month, by_hour):
         start, end = month_bounds(month)
-        from datetime import datetime
 
         hours = [datetime.fromtimestamp(t, LOCAL).hour for t in range(start, end, 3600)]
         return IntervalBlock(1, "electric", month, start, 3600, np.array([by_hour(h) for h in hours], float))
@@ -282,10 +279,6 @@ def test_the_tip_follows_the_shape_of_the_customer_s_day():
 
 
 def test_the_monthly_use_computed_chunk_by_chunk_gives_the_same_comparisons():
-    import pyarrow as pa
-
-    from custodian.usage.comparison import compute, monthly_use_of
-
     premises, monthly = town(seed=13)
     hourly = _hourly(range(1, 51), ["2026-01", "2026-02", "2026-03"])
     whole = compute(ComparisonData(premises, monthly, hourly), engine="duckdb")
@@ -299,10 +292,6 @@ def test_the_monthly_use_computed_chunk_by_chunk_gives_the_same_comparisons():
 
 
 def test_the_spark_engine_says_how_to_install_pyspark_when_it_is_absent(db, monkeypatch):
-    import sys
-
-    from django.core.management import CommandError, call_command
-
     # An installation from requirements/runtime.lock: importing pyspark fails.
     monkeypatch.setitem(sys.modules, "pyspark", None)
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)

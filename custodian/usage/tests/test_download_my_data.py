@@ -3,23 +3,21 @@ utility services"): a feed that validates, with the customer's billing-cycle usa
 
 import io
 import json
+from datetime import date
 
 import pytest
 from lxml import etree
 
+from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
+from custodian.customers.services import customer_enrol
+from custodian.demo.generator import application
 from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 
 
 @pytest.fixture
 def usage_customer(db):
-    from datetime import date
-
-    from conftest import PAPER_FORM
-    from custodian.customers.services import customer_enrol
-    from custodian.demo.generator import application
-
     app = application(4, 2, date.today())
     return customer_enrol(application=app, submission=PAPER_FORM), app
 

@@ -2,11 +2,13 @@
 line by line, and nothing invalid is kept."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 
 from custodian.testing import project_file
-from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
+from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
 
 SAMPLES = [
     "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml",
@@ -119,11 +121,6 @@ def test_an_interval_block_without_its_meter_reading_is_reported():
 
 
 def test_the_common_csv_layout_round_trips_with_our_export():
-    from datetime import UTC, datetime
-
-    from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
-    from custodian.usage.greenbutton_import import parse_green_button_csv
-
     starts = [int(datetime(2026, 11, 1, h, tzinfo=UTC).timestamp()) for h in range(4, 10)]  # over DST's end
     text = green_button_csv(
         [
@@ -143,8 +140,6 @@ def test_the_common_csv_layout_round_trips_with_our_export():
 
 
 def test_csv_rows_without_offsets_are_local_and_the_repeated_hour_is_ambiguous():
-    from custodian.usage.greenbutton_import import parse_green_button_csv
-
     text = (
         "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
         "electric usage,2026-11-01,00:00,01:00,1.5,kWh,,\n"

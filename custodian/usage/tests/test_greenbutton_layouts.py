@@ -8,9 +8,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
+from lxml import etree
 
+from custodian.testing import project_file
+from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.intervals import series_readings, usage_import
+from custodian.usage.services import usage_points_for
 from custodian.usage.tests import espi_layouts as L
+from custodian.vault.gate import reveal_intervals
+from custodian.vault.services import Submission
 
 JAN = int(datetime(2026, 1, 5, tzinfo=ZoneInfo("America/Chicago")).timestamp())
 
@@ -150,9 +158,6 @@ def test_a_bad_value_names_the_element_and_costs_one_reading(bad, words):
 
 
 def _import(customer, field_tech, data: bytes):
-    from custodian.usage.intervals import usage_import
-    from custodian.vault.services import Submission
-
     return usage_import(
         customer_id=customer.pk,
         result=parse(data),
@@ -164,9 +169,6 @@ def _import(customer, field_tech, data: bytes):
 def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_import_replaces(
     customer, field_tech, as_customer
 ):
-    from custodian.usage.intervals import series_readings
-    from custodian.vault.gate import reveal_intervals
-
     entries = []
     for n in (1, 2):
         entries += L.one_meter([L.hourly(JAN, 48, value=lambda i, n=n: n * 1000)], up_n=n)
@@ -209,8 +211,6 @@ def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_imp
 
 
 def test_what_is_not_stored_makes_the_command_fail_after_storing_the_rest(customer, field_tech, tmp_path):
-    from django.core.management import CommandError, call_command
-
     path = tmp_path / "mixed.xml"
     path.write_bytes(
         L.feed(*L.one_meter([L.hourly(JAN, 5)]), *L.one_meter([L.hourly(JAN, 6)], uom=63, up_n=2))
@@ -222,13 +222,6 @@ def test_what_is_not_stored_makes_the_command_fail_after_storing_the_rest(custom
 def test_every_layout_round_trips_through_our_export(customer, other_customer, field_tech, as_customer):
     """Import, export (valid against the schema), re-import for another customer: the same series, the same
     readings, the same starts and lengths, the same quality codes."""
-    from lxml import etree
-
-    from custodian.testing import project_file
-    from custodian.usage.greenbutton_export import espi_feed
-    from custodian.usage.intervals import series_readings
-    from custodian.usage.services import usage_points_for
-    from custodian.vault.gate import reveal_intervals
 
     up = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1"
     entries = [L.entry(L.usage_point(), up, f"{L.ROOT}/RetailCustomer/9/UsagePoint")]

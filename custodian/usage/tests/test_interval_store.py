@@ -1,12 +1,14 @@
 """The interval store: hourly readings sealed per customer-month in Parquet, opened by the gate only."""
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import readings_between, usage_import
+from custodian.usage.services import interval_readings_held
 from custodian.vault import interval_files
 from custodian.vault.gate import (
     NOT_FOUND_OR_DENIED,
@@ -82,8 +84,6 @@ def test_other_customers_and_wrong_purposes_get_the_common_answer(
 
 
 def test_a_block_moved_to_another_customer_does_not_open(customer, other_customer, field_tech, as_staff):
-    import pyarrow.parquet as pq
-
     interval_blocks_record(blocks=[_month(customer.pk)], submission=METER)
     path = next(interval_files.store_dir().rglob("*.parquet"))
     rows = pq.read_table(path).to_pylist()
@@ -167,8 +167,6 @@ def test_an_incomplete_file_stores_nothing(customer, field_tech):
 
 
 def test_a_data_access_answer_carries_every_interval_reading(customer, as_customer):
-    from custodian.usage.services import interval_readings_held
-
     interval_blocks_record(blocks=[_month(customer.pk), _month(customer.pk, "2026-04")], submission=METER)
     [held] = interval_readings_held(
         actor=as_customer(customer), customer_id=customer.pk, purpose="legal_obligations"

@@ -6,11 +6,16 @@ import base64
 import io
 
 import pytest
+from django.core.management import call_command
 from pypdf import PdfReader
 
+from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
+from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
 from custodian.disclosures.tests.test_vendor_exports import make_vendor, rows_of
 from custodian.usage.comparison import ComparisonData
+from custodian.usage.inputs import comparison_inputs
+from custodian.usage.models import PeerGroupMonth
 from custodian.usage.services import store_group_aggregates
 from custodian.vault.export_crypto import new_vendor_keypair
 
@@ -18,8 +23,6 @@ from custodian.vault.export_crypto import new_vendor_keypair
 @pytest.fixture
 def neighbourhood(db):
     """20 demo homes with hourly readings, peer groups computed, and one home left out of any group."""
-    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-    from custodian.usage.inputs import comparison_inputs
 
     demo_customers_ensure(count=60, seed=5)
     demo_intervals_ensure(count=60, seed=5)
@@ -56,8 +59,6 @@ def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood
 
 
 def vendor_export_run_with_progress(vendor, officer):
-    from custodian.disclosures.exports import vendor_export_run
-
     seen = []
     export = vendor_export_run(vendor=vendor, requested_by=officer, batch=7, progress=seen.append)
     assert sum(seen) >= export.rows and len(seen) > 1  # progress in batches
@@ -65,8 +66,6 @@ def vendor_export_run_with_progress(vendor, officer):
 
 
 def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, privacy_officer):
-    from custodian.usage.models import PeerGroupMonth
-
     PeerGroupMonth.objects.all().delete()
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
@@ -75,16 +74,10 @@ def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, priva
 
 
 def vendor_export_run_with_progress_or_empty(vendor, officer):
-    from custodian.disclosures.exports import vendor_export_run
-
     return vendor_export_run(vendor=vendor, requested_by=officer)
 
 
 def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer, capsys):
-    from django.core.management import call_command
-
-    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-
     demo_customers_ensure(count=40, seed=6)
     demo_intervals_ensure(count=40, seed=6)
     keys = new_vendor_keypair()

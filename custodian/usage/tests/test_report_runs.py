@@ -2,7 +2,10 @@
 one run at a time, letters mailed only by the privacy officer through a vendor with a determination."""
 
 import pytest
+from django.core.management import call_command
 
+from custodian.audit.models import AccessEvent
+from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
 from custodian.disclosures.tests.test_vendor_exports import make_vendor
 from custodian.testing import ON_POSTGRES
 from custodian.usage.models import PeerGroupMonth, ReportRun
@@ -12,8 +15,6 @@ from custodian.vault.export_crypto import new_vendor_keypair
 
 @pytest.fixture
 def town(db):
-    from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-
     demo_customers_ensure(count=200, seed=8)
     demo_intervals_ensure(count=200, seed=8)
 
@@ -61,8 +62,6 @@ def test_one_run_at_a_time_and_only_to_a_report_mailing_vendor(db, field_tech, p
 # in-memory test database keeps its one connection open and can't be flushed past the append-only triggers.
 @pytest.mark.django_db(transaction=ON_POSTGRES)
 def test_the_database_queue_and_its_worker_run_a_queued_run(town, field_tech, settings):
-    from django.core.management import call_command
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     run = report_run_request(requested_by=field_tech)
     assert run.status == "queued"
@@ -89,8 +88,6 @@ def test_the_service_checks_who_runs_and_who_mails(db, marketer, field_tech, pri
 
 
 def test_a_run_names_who_started_it_in_the_access_log(town, console, field_tech):
-    from custodian.audit.models import AccessEvent
-
     console(field_tech).post("/staff/reports/")
     reads = AccessEvent.objects.filter(actor_kind="system", actor_id="comparison_reports")
     assert reads.exists() and set(reads.values_list("on_behalf_of", flat=True)) == {"fiona.field"}

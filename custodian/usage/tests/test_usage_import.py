@@ -2,13 +2,20 @@
 problems listed by line, an incomplete or hostile file stores nothing, a re-run changes nothing."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
 from custodian.testing import project_file
+from custodian.usage.greenbutton_import import ImportResult, Reading
+from custodian.usage.intervals import series_readings, usage_import
 from custodian.vault import interval_files
+from custodian.vault.gate import reveal_intervals
+from custodian.vault.interval_files import month_bounds
+from custodian.vault.models import Provenance
+from custodian.vault.services import Submission
 
 SAMPLE = "reference/greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
 
@@ -84,8 +91,6 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
 
 
 def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
-    from custodian.vault.models import Provenance
-
     upload(console(field_tech), customer, "alice-anderson-usage.xml", project_file(SAMPLE).read_bytes())
     notes = list(Provenance.objects.filter(channel="file_import").values_list("note", "recorded_by_label"))
     assert notes and all("alice" not in note.lower() for note, _ in notes)
@@ -94,12 +99,6 @@ def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, custom
 def test_readings_off_the_grid_keep_their_own_times_and_a_wrong_unit_is_refused(
     customer, field_tech, as_customer
 ):
-    from custodian.usage.greenbutton_import import ImportResult, Reading
-    from custodian.usage.intervals import series_readings, usage_import
-    from custodian.vault.gate import reveal_intervals
-    from custodian.vault.interval_files import month_bounds
-    from custodian.vault.services import Submission
-
     start = month_bounds("2026-05")[0]
     readings = [Reading("up", "mr", start + 3600 * i, 3600, 500.0, "Wh", 1) for i in range(48)]
     readings += [Reading("up", "mr", start + 3600 * i + 900, 3600, 250.0, "Wh", 1) for i in range(60, 70)]
@@ -131,14 +130,6 @@ def test_readings_off_the_grid_keep_their_own_times_and_a_wrong_unit_is_refused(
 def test_only_staff_who_provide_services_import_and_the_import_names_them(
     customer, field_tech, dba, billing_clerk, tmp_path, capsys
 ):
-    from django.core.exceptions import PermissionDenied
-
-    from custodian.audit.models import AccessEvent
-    from custodian.usage.greenbutton_import import ImportResult, Reading
-    from custodian.usage.intervals import usage_import
-    from custodian.vault.interval_files import month_bounds
-    from custodian.vault.services import Submission
-
     start = month_bounds("2026-05")[0]
     result = ImportResult(
         readings=[Reading("up", "mr", start, 3600, 500.0, "Wh", 1)], usage_points={"up": "electric"}

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from custodian.vault import gate, interval_files
-from custodian.vault.backup import BackupError, backup_check
+from custodian.vault.backup import BackupError, backup_check, keys_check
 from custodian.vault.services import Submission, interval_blocks_record
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -152,8 +152,6 @@ def test_a_damaged_backup_or_the_wrong_keys_are_named_before_anything_moves(cust
     with pytest.raises(BackupError, match="is damaged"):
         backup_check(backup)
     # Other keys than the data's: the restore names what is missing.
-    from custodian.vault.backup import keys_check
-
     call_command("keys", "init", "--dir", str(tmp_path / "other-keys"))
     settings.CUSTODIAN_MASTER_KEYRING = tmp_path / "other-keys" / "master-keyring.json"
     settings.CUSTODIAN_BLIND_INDEX_KEY = tmp_path / "other-keys" / "blind-index.key"

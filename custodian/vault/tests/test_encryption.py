@@ -4,8 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from custodian.audit.models import AccessEvent
 from custodian.vault import _crypto, sealing
-from custodian.vault.gate import Denied, reveal, system_actor
+from custodian.vault.gate import Denied, reveal, reveal_many, system_actor
 from custodian.vault.models import PersonalValue
 
 keys = st.binary(min_size=32, max_size=32)
@@ -63,9 +64,6 @@ def test_swapping_ciphertexts_between_customers_is_refused_at_the_gate(customer,
 
 
 def test_a_bulk_read_that_fails_authentication_is_logged_as_a_denial(customer, other_customer):
-    from custodian.audit.models import AccessEvent
-    from custodian.vault.gate import reveal_many
-
     a = PersonalValue.objects.get(customer=customer, field="name", superseded_at=None)
     b = PersonalValue.objects.get(customer=other_customer, field="name", superseded_at=None)
     PersonalValue.objects.filter(pk=a.pk).update(ciphertext=bytes(b.ciphertext))

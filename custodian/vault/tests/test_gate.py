@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
-from custodian.casework.services import request_close, request_hand_off
+from custodian.casework.services import Intake, request_close, request_hand_off, request_intake
 from custodian.vault import gate
 from custodian.vault.gate import (
     NOT_FOUND_OR_DENIED,
     Denied,
     break_glass_open,
+    break_glass_review,
+    break_glass_review_queue,
     customer_actor,
     find_customers,
     reveal,
@@ -24,6 +26,7 @@ from custodian.vault.gate import (
     vendor_actor,
 )
 from custodian.vault.models import BreakGlassGrant
+from custodian.vault.services import NotAllowed
 
 
 def last_event():
@@ -363,9 +366,6 @@ def test_an_inactive_staff_member_reads_nothing(billing_clerk, customer):
 
 
 def test_the_privacy_officer_reviews_emergency_access(field_tech, privacy_officer, billing_clerk, customer):
-    from custodian.vault.gate import break_glass_review, break_glass_review_queue
-    from custodian.vault.services import NotAllowed
-
     grant = break_glass_open(
         actor=staff_actor(field_tech),
         customer_id=customer.pk,
@@ -408,8 +408,6 @@ def test_break_glass_is_open_only_to_the_services_and_purposes_the_policy_file_n
 
 
 def test_a_read_through_a_request_the_reader_entered_is_marked(service_rep, customer, open_request):
-    from custodian.casework.services import Intake, request_intake
-
     mine, _ = request_intake(
         intake=Intake(
             kind="other",

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from custodian.audit.models import AccessEvent
 from custodian.vault.gate import Denied, reveal, staff_actor
+from custodian.vault.services import Submission, personal_data_record
 
 RAW = tomllib.loads(settings.CUSTODIAN_POLICY_FILE.read_text())
 SERVICES = list(RAW["services"])
@@ -92,8 +93,6 @@ def named_by(notice_key: str, version: str, purpose: str) -> bool:
     ("notice_key", "version"), WAYS, ids=[f"{k or 'none'}-{v or 'shown'}" for k, v in WAYS]
 )
 def test_notice_matrix(notice_key, version, all_staff, customer, open_request):
-    from custodian.vault.services import Submission, personal_data_record
-
     personal_data_record(
         customer=customer,
         values={"name": "Alice Anderson"},

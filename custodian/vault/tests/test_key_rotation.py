@@ -2,12 +2,15 @@
 
 import json
 
+import numpy as np
 from django.conf import settings
 
-from custodian.vault import sealing
-from custodian.vault.gate import reveal_many, system_actor
+from custodian.vault import interval_files, sealing
+from custodian.vault.gate import reveal_intervals, reveal_many, system_actor
+from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.keys import master_key_rotate
 from custodian.vault.models import DataKey
+from custodian.vault.services import Submission, interval_blocks_record
 
 
 def test_rotation_rewraps_all_data_keys_and_values_stay_readable(customer, other_customer):
@@ -41,13 +44,6 @@ def test_rotation_is_safe_to_rerun(customer):
 
 
 def test_interval_readings_stay_readable_after_rotation_without_rewriting_the_files(customer):
-    import numpy as np
-
-    from custodian.vault import interval_files
-    from custodian.vault.gate import reveal_intervals
-    from custodian.vault.interval_files import IntervalBlock, month_bounds
-    from custodian.vault.services import Submission, interval_blocks_record
-
     start, end = month_bounds("2026-02")
     values = np.linspace(0.1, 2.0, (end - start) // 3600)
     interval_blocks_record(

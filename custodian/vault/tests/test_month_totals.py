@@ -3,9 +3,12 @@ worker processes, equal to the blocks' sums; a refusal opens nothing, a block th
 denial."""
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 
+from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
+from custodian.customers.services import customer_enrol
 from custodian.vault import interval_files
 from custodian.vault.gate import Denied, month_totals_many, system_actor
 from custodian.vault.gate import month_totals as module
@@ -67,9 +70,6 @@ def test_totals_are_the_blocks_sums_and_every_customer_is_logged_once(customer, 
 
 
 def test_the_fields_can_be_opened_only_for_customers_without_readings(customer, other_customer, db):
-    from conftest import PAPER_FORM, application_for
-    from custodian.customers.services import customer_enrol
-
     _stored(customer, other_customer)
     unmetered = customer_enrol(
         application=application_for("Cara Cole", "cara@example.org", "507-555-0303", "0010000003"),
@@ -110,8 +110,6 @@ def test_a_refused_job_opens_nothing_and_is_logged(customer, other_customer, mon
 
 @pytest.mark.parametrize("processes", [1, 2])
 def test_a_block_moved_to_another_customer_is_a_logged_denial(customer, other_customer, processes):
-    import pyarrow.parquet as pq
-
     _stored(customer, other_customer)
     path = interval_files.store_dir() / "2026-02" / f"shard-{customer.pk // 1000:05d}.parquet"
     rows = pq.read_table(path).to_pylist()

@@ -4,7 +4,13 @@ import pytest
 
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import PersonalValue
-from custodian.vault.services import ProvenanceRequired, Submission, UnknownField, personal_data_record
+from custodian.vault.services import (
+    ProvenanceRequired,
+    Submission,
+    UnknownField,
+    document_seal,
+    personal_data_record,
+)
 
 
 def test_a_write_without_provenance_is_refused_and_changes_nothing(customer):
@@ -61,8 +67,6 @@ def test_an_update_keeps_history_and_records_how_it_arrived(customer, service_re
 
 
 def test_what_the_utility_computes_names_no_notice_and_nothing_else_may_omit_one(customer):
-    from custodian.vault.services import document_seal
-
     with pytest.raises(ProvenanceRequired, match="no notice at collection"):
         personal_data_record(
             customer=customer,

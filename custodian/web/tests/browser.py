@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from custodian.demo.personas import DEMO_PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 ARGS = [
@@ -74,7 +76,6 @@ def portal_sign_in(site, page, app, email: str) -> None:
 
 def staff_sign_in(site, page, username: str) -> None:
     """Sign a demo member of staff in with their password and the code `manage.py demo_otp` prints."""
-    from custodian.demo.personas import DEMO_PASSWORD
 
     page.goto(site["url"] + "/staff/login/")
     page.fill("#id_username", username)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import sync_playwright
 
 from custodian.web.tests.browser import ARTIFACTS
 
@@ -59,7 +60,5 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def playwright():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         yield p

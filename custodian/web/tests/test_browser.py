@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from custodian.demo.generator import application
 from custodian.web.tests.browser import ARGS, ARTIFACTS, CHROMIUM, portal_sign_in, staff_sign_in
 
 pytestmark = pytest.mark.skipif(
@@ -98,8 +99,6 @@ def tick(page, selector: str) -> None:
 
 
 def test_portal_sign_in_and_consent_revoke(site, playwright):
-    from custodian.demo.generator import application
-
     app = application(3, 1, date.today())
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
     page = browser.new_page()
@@ -125,7 +124,6 @@ def test_portal_sign_in_and_consent_revoke(site, playwright):
 def test_my_usage_downloads_green_button_files_without_javascript(site, playwright):
     """The usage page and both Green Button downloads (the CSV button posts the same form elsewhere with
     `formaction`) in a browser with JavaScript turned off."""
-    from custodian.demo.generator import application
 
     app = application(3, 2, date.today())
     months = json.loads(app.personal["meter_usage"])["electric"]["months"]
@@ -161,7 +159,6 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
     """The list on the cookies page (from custodian/web/cookies.py) against what Chromium holds after each
     kind of visit: public pages, the portal's sign-in and sign-up pages (with and without Sec-GPC: 1), a
     signed-in portal session, a staff session, and choosing a larger text size."""
-    from custodian.demo.generator import application
 
     url = site["url"]
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)

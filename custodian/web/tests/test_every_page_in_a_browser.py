@@ -12,10 +12,15 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.http import Http404
 from django.test import RequestFactory
+from django.views.defaults import page_not_found
 
+from custodian.demo.generator import application
+from custodian.demo.personas import STAFF_PERSONAS
 from custodian.web.tests.browser import ARTIFACTS, CHROMIUM, launch, portal_sign_in, staff_sign_in
+from custodian.web.views import server_error
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
@@ -56,8 +61,6 @@ class Walk:
     """Opens pages, checks each and remembers what it found."""
 
     def __init__(self, site, page):
-        from axe_playwright_python.sync_playwright import Axe
-
         self.site, self.page, self.axe = site, page, Axe()
         self.seen: set[str] = set()
         self.problems: list[str] = []
@@ -125,9 +128,6 @@ class Walk:
 def rendered_error(path: str, status: int) -> str:
     """The 404 or 500 page as the server renders it with DEBUG off (the browser tests' server runs with
     DEBUG on, which shows Django's technical pages instead)."""
-    from django.views.defaults import page_not_found
-
-    from custodian.web.views import server_error
 
     request = RequestFactory().get(path)
     response = page_not_found(request, Http404()) if status == 404 else server_error(request)
@@ -143,9 +143,6 @@ def answer(html: str, status: int):
 
 
 def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
-    from custodian.demo.generator import application
-    from custodian.demo.personas import STAFF_PERSONAS
-
     GALLERY.mkdir(parents=True, exist_ok=True)
     browser = launch(playwright)
     context = browser.new_context()

@@ -3,8 +3,11 @@ portal and the API (pages, downloads, JSON, errors) says `Cache-Control: no-stor
 to a form post and every page seen signed in. Routes are read from the URL configuration."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
+from custodian.portal.models import PortalAccount
 from custodian.tests.test_no_server_errors import routes
 from custodian.web.middleware import PRIVATE_AREAS
 
@@ -15,11 +18,6 @@ def no_store(response) -> bool:
 
 @pytest.fixture
 def portal_client(customer):
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from custodian.portal.models import PortalAccount
-
     user = get_user_model().objects.create_user(username="c-cache", password="x" * 20)
     PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
     client = Client(raise_request_exception=False)

@@ -1,8 +1,18 @@
 """The public pages render, and the privacy page is generated from the same policy file the gate uses."""
 
 import re
+from datetime import timedelta
+from pathlib import Path
 
+from django.utils import timezone
+from django.utils.html import escape
+
+import custodian
+from custodian.disclosures.services import vendor_register
 from custodian.policy.loader import current_policy
+from custodian.testing import vendor_with_determination
+from custodian.vault.export_crypto import new_vendor_keypair
+from custodian.web.views import COOKIES
 
 
 def test_home_page(client, db):
@@ -31,15 +41,6 @@ def test_portal_page(client, db):
 def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_cookies(
     client, privacy_officer
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from custodian.disclosures.services import vendor_register
-    from custodian.testing import vendor_with_determination
-    from custodian.vault.export_crypto import new_vendor_keypair
-    from custodian.web.views import COOKIES
-
     today = timezone.localdate()
     current, _ = vendor_with_determination(
         function="mailing", officer=privacy_officer, name="Prairie Print", days=60
@@ -58,7 +59,6 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
     assert "Undetermined Co" not in html and (today + timedelta(days=60)).strftime("%B") in html
     assert set(re.findall(r'data-basis="([^"]+)"', html)) == {"prior_written_consent", "legal_authority"}
     assert set(re.findall(r'<li data-cookie="([^"]+)"', html)) == {c.name for c in COOKIES}
-    from django.utils.html import escape
 
     for item in current_policy().website["collects"]:
         assert escape(item) in html
@@ -74,10 +74,6 @@ def test_security_headers(client, db):
 
 
 def test_no_template_carries_inline_script():
-    from pathlib import Path
-
-    import custodian
-
     for path in Path(custodian.__file__).parent.rglob("templates/**/*.html"):
         text = path.read_text()
         assert "<script>" not in text and " onclick=" not in text and "javascript:" not in text, path

@@ -3,6 +3,7 @@ Django's url_has_allowed_host_and_scheme (`//host`, `/\\host`, schemes) and fall
 
 import pytest
 from django.test import Client
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.staff.mfa import totp_device_set
@@ -19,8 +20,6 @@ HOSTILE = [
 
 
 def _leaves_the_site(location: str) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     return not url_has_allowed_host_and_scheme(location, allowed_hosts={"testserver"})
 
 

@@ -2,6 +2,7 @@
 one instance's markup is never shown for another's different shape."""
 
 from django import forms
+from django.utils import translation
 
 from custodian.web import forms_renderer
 from custodian.web.forms_renderer import DesignSystemRenderer
@@ -50,8 +51,6 @@ def test_bound_initial_and_unflagged_forms_are_rendered_afresh():
 
 
 def test_each_language_gets_its_own_markup():
-    from django.utils import translation
-
     forms_renderer._RENDERED.clear()
     str(Choice())
     with translation.override("es"):
