@@ -13,7 +13,8 @@ from custodian.billing.models import Bill
 from custodian.billing.reads import previous_cycle
 from custodian.billing.services import BILLING_JOB, BilledAccount, BillingError, _bill_chunk, cycle_check
 from custodian.billing.tariff import current_tariff
-from custodian.customers.models import Account, CloseReason, ServiceChange, ServicePoint
+from custodian.customers.choices import CloseReason
+from custodian.customers.models import Account, ServiceChange, ServicePoint
 from custodian.customers.services import account_stop, service_change_close
 from custodian.vault.gate import system_actor
 

@@ -24,10 +24,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from custodian.customers.models import SERVICE_UNITS, Account, ServicePoint
+from custodian.customers.choices import SERVICE_UNITS
+from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal, staff_actor, system_actor
-from custodian.vault.models import Channel
 from custodian.vault.services import Submission, personal_data_record
 
 READS_JOB = "usage_import"

@@ -30,8 +30,8 @@ from custodian.billing.reads import estimate_for, previous_cycle, register_month
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
 from custodian.rows import rows_insert
+from custodian.vault.choices import Channel
 from custodian.vault.gate import reveal_with_intervals_many, system_actor
-from custodian.vault.models import Channel
 from custodian.vault.sealing import data_keys_kept
 from custodian.vault.services import Submission, documents_seal_many
 

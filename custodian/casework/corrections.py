@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
-from custodian.casework.models import CustomerRequest, RequestEvent, RequestKind, RequestStatus
+from custodian.casework.choices import RequestKind, RequestStatus
+from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, request_hand_off
 from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients

@@ -26,22 +26,23 @@ from django.utils import timezone
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.audit.selectors import who_has_seen
-from custodian.casework.models import (
+from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
     VERIFIED_WITH,
-    CustomerRequest,
-    RequestEvent,
     RequestKind,
     RequestStatus,
     Verification,
 )
+from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close
-from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Customer
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
+from custodian.vault.choices import Channel
 from custodian.vault.gate import (
     Actor,
     Denied,
@@ -52,7 +53,6 @@ from custodian.vault.gate import (
     staff_actor,
     system_actor,
 )
-from custodian.vault.models import Channel
 
 REPEAT_MONTHS = 6
 # Request history actions: a repeat answered with what is new, and the decision to answer one in full.

@@ -4,84 +4,25 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from custodian.vault.models import PERSON_CHANNELS
-
-
-class RequestKind(models.TextChoices):
-    BILLING_QUESTION = "billing_question", "Billing question"
-    PAYMENT = "payment", "Payment"
-    PROBLEM = "problem", "Problem or outage"
-    SERVICE_CHANGE = "service_change", "Start, stop or transfer service"
-    PRIVACY_QUESTION = "privacy_question", "Privacy question"
-    DATA_ACCESS = "data_access", "Data access request"
-    CORRECTION = "correction", "Correction request"
-    OTHER = "other", "Other"
-
-
-class RequestStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-
-
-class Verification(models.TextChoices):
-    """How the person behind a request was verified: by a staff member who entered or verified it (a call,
-    visit or letter), by the portal's sign-in, or by the account number and a bill figure checked against the
-    records."""
-
-    ACCOUNT_AND_FACT = "account_and_fact", "Account number and one more fact from the account"
-    PHOTO_ID = "photo_id", "Photo ID shown at the counter"
-    NOT_A_CUSTOMER = "not_a_customer", "Not a customer yet: no account to verify against"
-    PORTAL_SIGN_IN = "portal_sign_in", "Signed in to the customer portal"
-    ACCOUNT_AND_BILL = (
-        "account_and_bill",
-        "Account number and a figure from the bill, checked against our records",
-    )
-
-
-# What was checked, by method: the kind of fact or document, never its value (nothing personal in clear).
-VERIFIED_WITH = {
-    Verification.ACCOUNT_AND_FACT: {
-        "name": "Name on the account",
-        "service_address": "Service address",
-        "mailing_address": "Mailing address",
-        "phone": "Telephone number on file",
-        "email": "E-mail address on file",
-        "last_bill": "Amount of the last bill",
-        "last_payment": "Date or amount of the last payment",
-    },
-    Verification.PHOTO_ID: {
-        "drivers_license": "Driver's license or state ID card",
-        "passport": "Passport",
-        "other_government_id": "Other government photo ID",
-    },
-    Verification.NOT_A_CUSTOMER: {},
-    Verification.PORTAL_SIGN_IN: {},
-    Verification.ACCOUNT_AND_BILL: {"last_electric_kwh": "Last month's electricity use on the bill"},
-}
-# Methods that verify the person as the account's customer (a data request's package needs one of them).
-VERIFYING = frozenset(
-    {
-        Verification.ACCOUNT_AND_FACT,
-        Verification.PHOTO_ID,
-        Verification.PORTAL_SIGN_IN,
-        Verification.ACCOUNT_AND_BILL,
-    }
+# The app's choices live in choices.py (forms and views name them without the models); named here too.
+from custodian.casework.choices import (  # noqa: F401
+    DATA_REQUEST_FACTS,
+    REQUEST_CHANNELS,
+    VERIFICATION_BY_CHANNEL,
+    VERIFIED_WITH,
+    VERIFYING,
+    RepresentativeKind,
+    RepresentativeScope,
+    RequestKind,
+    RequestStatus,
+    Verification,
 )
-# A request to see or correct one's data asks more of the staff member's check than a question does: the
-# one more fact comes from the bill, which someone who merely knows the customer does not have.
-DATA_REQUEST_FACTS = frozenset({"last_bill", "last_payment"})
-# The methods each staff-entered channel allows: no ID can be shown over the phone or in a letter.
-VERIFICATION_BY_CHANNEL = {
-    "phone": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
-    "paper": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
-    "in_person": {Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.NOT_A_CUSTOMER},
-}
 
 
 class CustomerRequest(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="requests")
     kind = models.CharField(max_length=24, choices=RequestKind.choices)
-    channel = models.CharField(max_length=16, choices=[(c.value, c.label) for c in PERSON_CHANNELS])
+    channel = models.CharField(max_length=16, choices=REQUEST_CHANNELS)
     status = models.CharField(max_length=8, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     owning_service = models.CharField(max_length=32)
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -150,24 +91,6 @@ class RequestEvent(models.Model):
     from_service = models.CharField(max_length=32, blank=True)
     to_service = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
-
-
-class RepresentativeKind(models.TextChoices):
-    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
-    GUARDIAN = "guardian", "Guardian"
-    CONSERVATOR = "conservator", "Conservator"
-    ESTATE = "estate", "Personal representative of the estate"
-    PROPERTY_MANAGER = "property_manager", "Property manager (owner's account)"
-
-
-class RepresentativeScope(models.TextChoices):
-    """What a representative may do in the portal for the customer. Each portal page needs one."""
-
-    VIEW = "view", "See the customer's data, bills, usage and letters"
-    REQUESTS = "requests", "Make requests (questions, data requests, challenges) for the customer"
-    PAYMENTS = "payments", "Pay bills and arrange payments"
-    CONTACT = "contact", "Change contact details and the marketing choice"
-    CONSENTS = "consents", "Give and revoke consents, ask for the data to be deleted"
 
 
 class Representative(models.Model):

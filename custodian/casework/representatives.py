@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
-from custodian.casework.models import Representative, RepresentativeKind, RepresentativeScope
+from custodian.casework.choices import RepresentativeKind, RepresentativeScope
+from custodian.casework.models import Representative
 from custodian.casework.services import RequestError
-from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Customer
 from custodian.outbox.services import message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from custodian.casework.models import CustomerRequest, RequestKind, RequestStatus
+from custodian.casework.choices import RequestKind, RequestStatus
+from custodian.casework.models import CustomerRequest, Representative
+from custodian.casework.representatives import REGISTERING_SERVICES
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 from custodian.vault.open_requests import OpenRequest
@@ -32,6 +34,14 @@ def request_visible_to(*, fetched_by: Actor, request_id) -> CustomerRequest | No
     ):
         return None
     return found
+
+
+def representative_for(*, fetched_by: Actor, representative_id) -> Representative | None:
+    """The representative's record, if `fetched_by` registers representatives (customer service, the privacy
+    officer). Else None, the same for one that does not exist."""
+    if not REGISTERING_SERVICES & fetched_by.services:
+        return None
+    return Representative.objects.filter(pk=representative_id).first()
 
 
 QUEUE_ORDERS = {

@@ -7,21 +7,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.casework.calendar import due_date
-from custodian.casework.models import (
+from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
     VERIFICATION_BY_CHANNEL,
     VERIFIED_WITH,
     VERIFYING,
-    CustomerRequest,
-    RequestEvent,
     RequestKind,
     RequestStatus,
     Verification,
 )
-from custodian.customers.models import Customer, CustomerClass
+from custodian.casework.models import CustomerRequest, RequestEvent
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
-from custodian.vault.models import PERSON_CHANNELS
+from custodian.vault.choices import PERSON_CHANNELS
 from custodian.vault.services import Submission, document_seal, personal_data_record
 
 # Privacy questions and data-subject requests go to the privacy officer.

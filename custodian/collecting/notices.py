@@ -28,7 +28,8 @@ from custodian.collecting.rules import (
 )
 from custodian.collecting.selectors import past_due_accounts
 from custodian.collecting.services import disconnection_notice_record
-from custodian.customers.models import Account, Customer, CustomerClass, ServicePoint
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Account, Customer, ServicePoint
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send
 from custodian.policy.assistance import energy_assistance_lines

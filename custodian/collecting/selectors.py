@@ -21,7 +21,8 @@ from custodian.collecting.models import (
     ProtectionOnFile,
 )
 from custodian.collecting.rules import RULES, Situation, disconnection_verdict
-from custodian.customers.models import Account, CustomerClass, ServicePoint
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
 

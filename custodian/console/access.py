@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
 
-from custodian.casework.models import CustomerRequest
 from custodian.casework.selectors import request_visible_to
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -113,13 +112,13 @@ def not_found(request):
     return render(request, "console/not_found.html", {"message": DENIED}, status=404)
 
 
-def request_for_staff(request, request_id) -> CustomerRequest | None:
+def request_for_staff(request, request_id):
     """The customer request, if this member of staff may work on it (their service owns it, or they review
     access); else None, and the view answers `not_found`."""
     return request_visible_to(fetched_by=console_actor(request), request_id=request_id)
 
 
-def request_owned(request, request_id, *, kind: str | None = None) -> CustomerRequest | None:
+def request_owned(request, request_id, *, kind: str | None = None):
     """The customer request, if this member of staff's service owns it (and it is of `kind`, when given): who
     may act on a request, not only see it. Else None, and the view answers `not_found`."""
     req = request_for_staff(request, request_id)

@@ -24,7 +24,7 @@ from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
 from custodian.console.access import acts_for, console_actor, console_page, not_found
-from custodian.customers.models import AccountRole, CustomerClass, ServiceChange
+from custodian.customers.choices import AccountRole, CustomerClass, ServiceChangeKind, ServiceChangeStatus
 from custodian.customers.selectors import (
     account_for,
     accounts_of,
@@ -135,7 +135,7 @@ def service_desk(request):
 
 
 def _account_page(request, account, *, stop_form=None, move_form=None, status=200):
-    waiting = account.service_changes.filter(status=ServiceChange.Status.REQUESTED).first()
+    waiting = account.service_changes.filter(status=ServiceChangeStatus.REQUESTED).first()
     new_address, address_error = "", ""
     if waiting is not None and waiting.address_ref:
         try:
@@ -153,12 +153,12 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
         except gate.Denied:
             address_error = "Not allowed."
     initial = {"change_id": waiting.pk} if waiting else {}
-    if waiting is not None and waiting.kind == ServiceChange.Kind.STOP:
+    if waiting is not None and waiting.kind == ServiceChangeKind.STOP:
         initial["closed_on"] = waiting.on
     move_initial = dict(
         initial, new_service_address=new_address, channel=waiting.channel if waiting else "phone"
     )
-    if waiting is not None and waiting.kind == ServiceChange.Kind.TRANSFER:
+    if waiting is not None and waiting.kind == ServiceChangeKind.TRANSFER:
         move_initial["moving_on"] = waiting.on
     return render(
         request,
@@ -260,7 +260,7 @@ def service_change_withdraw(request, change_id):
     if change is None:
         return not_found(request)
     try:
-        service_change_close(change_id=change.pk, status=ServiceChange.Status.WITHDRAWN, by=request.user)
+        service_change_close(change_id=change.pk, status=ServiceChangeStatus.WITHDRAWN, by=request.user)
     except AccountError as exc:
         messages.error(request, f"Not withdrawn: {exc}.")
     else:

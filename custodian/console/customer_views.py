@@ -26,7 +26,7 @@ from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 from custodian.usage.services import usage_points_for
 from custodian.vault import gate
-from custodian.vault.models import Channel
+from custodian.vault.choices import Channel
 from custodian.vault.services import Submission
 
 

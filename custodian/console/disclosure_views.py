@@ -15,6 +15,7 @@ from custodian import bounds
 from custodian.console.access import console_actor, not_found, privacy_officer_only
 from custodian.console.steps import back_to, step
 from custodian.customers.selectors import customer_for
+from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 from custodian.disclosures.exports import (
     LETTER_MAILING,
     REPORT_MAILING,
@@ -22,7 +23,6 @@ from custodian.disclosures.exports import (
     export_dir,
     vendor_export_run,
 )
-from custodian.disclosures.models import LegalAuthority
 from custodian.disclosures.selectors import (
     consent_for,
     disclosure_desk,
@@ -89,7 +89,7 @@ class ConsentForm(forms.Form):
 
 
 class AuthorityForm(forms.Form):
-    kind = forms.ChoiceField(choices=LegalAuthority.KINDS)
+    kind = forms.ChoiceField(choices=LEGAL_AUTHORITY_KINDS)
     citation = forms.CharField(max_length=300)
     statute_release = forms.ChoiceField(
         required=False,

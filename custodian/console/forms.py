@@ -1,15 +1,15 @@
 from django import forms
 
 from custodian import bounds
-from custodian.casework.models import (
+from custodian.casework.choices import (
+    REQUEST_CHANNELS,
     VERIFIED_WITH,
-    CustomerRequest,
     RepresentativeKind,
     RepresentativeScope,
     RequestKind,
     Verification,
 )
-from custodian.customers.models import CustomerClass, Service
+from custodian.customers.choices import CustomerClass, Service
 from custodian.policy.loader import current_policy
 
 LOOKUP_FIELDS = [
@@ -268,7 +268,7 @@ class QueueForm(forms.Form):
         self.fields["kind"].choices = [("", "Any type"), *RequestKind.choices]
         self.fields["channel"].choices = [
             ("", "Any channel"),
-            *CustomerRequest._meta.get_field("channel").choices,
+            *REQUEST_CHANNELS,
         ]
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from custodian.console.access import console_actor, not_found, privacy_officer_only
 from custodian.console.steps import back_to, step
 from custodian.incidents import services
-from custodian.incidents.models import Incident
+from custodian.incidents.choices import IncidentDetermination
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.netaddr import client_ip
 from custodian.staff.selectors import staff_users
@@ -38,7 +38,7 @@ class NoteForm(forms.Form):
 
 
 class DetermineForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Incident.Determination.choices, label="Determination")
+    outcome = forms.ChoiceField(choices=IncidentDetermination.choices, label="Determination")
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reasons")
 
 
@@ -101,7 +101,7 @@ def incidents(request):
     )
 
 
-def _back(request, ok: bool, text: str, incident: Incident | None = None):
+def _back(request, ok: bool, text: str, incident=None):
     if incident is not None:
         return back_to(request, ok, text, "console:incident", incident_id=incident.pk)
     return back_to(request, ok, text, "console:incidents")
@@ -223,7 +223,7 @@ def incident_determine(request, incident_id):
         services.incident_determine(
             incident=incident,
             determined_by=request.user,
-            is_breach=d["outcome"] == Incident.Determination.BREACH,
+            is_breach=d["outcome"] == IncidentDetermination.BREACH,
             reasons=d["reasons"],
         )
         return "Determination recorded."

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from custodian.casework.models import Representative
 from custodian.casework.representatives import (
     REGISTERING_SERVICES,
     Authority,
@@ -17,9 +16,11 @@ from custodian.casework.representatives import (
     representative_verify,
     representatives_of,
 )
+from custodian.casework.selectors import representative_for
 from custodian.console import forms
 from custodian.console.access import console_actor, not_found
-from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.choices import CustomerClass
+from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 
@@ -32,8 +33,8 @@ def _registers(request) -> bool:
 def representatives(request, customer_id):
     if not _registers(request):
         return not_found(request)
-    customer = Customer.objects.filter(pk=customer_id).exclude(customer_class=CustomerClass.INQUIRER).first()
-    if customer is None:
+    customer = customer_for(fetched_by=console_actor(request), customer_id=customer_id)
+    if customer is None or customer.customer_class == CustomerClass.INQUIRER:
         return not_found(request)
     form = forms.RepresentativeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -74,10 +75,8 @@ def representatives(request, customer_id):
     )
 
 
-def _one(request, representative_id) -> Representative | None:
-    if not _registers(request):
-        return None
-    return Representative.objects.filter(pk=representative_id).first()
+def _one(request, representative_id):
+    return representative_for(fetched_by=console_actor(request), representative_id=representative_id)
 
 
 @console_required

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from custodian.casework.choices import RequestKind, RequestStatus
 from custodian.casework.corrections import (
     NamedRecipient,
     correction_apply,
@@ -23,7 +24,6 @@ from custodian.casework.data_requests import (
     repeat_of,
     request_verify,
 )
-from custodian.casework.models import RequestKind, RequestStatus
 from custodian.casework.selectors import request_list
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
 from custodian.console import forms

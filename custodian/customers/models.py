@@ -10,12 +10,18 @@ meter usage live encrypted in the vault (custodian.vault) and are read only thro
 
 from django.db import models
 
-
-class CustomerClass(models.TextChoices):
-    RESIDENTIAL = "residential", "Residential"
-    COMMERCIAL = "commercial", "Commercial"
-    # Someone who wrote or called us without (yet) an account: their request and contact details only.
-    INQUIRER = "inquirer", "Inquirer (no account)"
+# The app's choices live in choices.py (forms and views name them without the models); named here too.
+from custodian.customers.choices import (  # noqa: F401
+    SERVICE_UNITS,
+    AccountRole,
+    CloseReason,
+    CustomerClass,
+    HeatingFuel,
+    PremiseType,
+    Service,
+    ServiceChangeKind,
+    ServiceChangeStatus,
+)
 
 
 class Customer(models.Model):
@@ -28,19 +34,6 @@ class Customer(models.Model):
 
     def __str__(self):
         return f"Customer {self.pk}"
-
-
-class PremiseType(models.TextChoices):
-    SINGLE_FAMILY = "single_family", "Single-family home"
-    MULTI_FAMILY = "multi_family", "Apartment or multi-family"
-    MANUFACTURED = "manufactured", "Manufactured home"
-    COMMERCIAL = "commercial", "Commercial building"
-
-
-class HeatingFuel(models.TextChoices):
-    GAS = "gas", "Natural gas"
-    ELECTRIC = "electric", "Electric"
-    OTHER = "other", "Other (propane, oil, wood)"
 
 
 class Premise(models.Model):
@@ -57,15 +50,6 @@ class Premise(models.Model):
     self_generation = models.BooleanField(default=False)
 
 
-class Service(models.TextChoices):
-    ELECTRIC = "electric", "Electric"
-    GAS = "gas", "Natural gas"
-    WATER = "water", "Water"
-
-
-SERVICE_UNITS = {Service.ELECTRIC: "kWh", Service.GAS: "therm", Service.WATER: "gal"}
-
-
 class ServicePoint(models.Model):
     premise = models.ForeignKey(Premise, on_delete=models.PROTECT, related_name="service_points")
     service = models.CharField(max_length=8, choices=Service.choices)
@@ -76,18 +60,6 @@ class ServicePoint(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["premise", "service"], name="one_service_point_per_service")
         ]
-
-
-class AccountRole(models.TextChoices):
-    OCCUPANT = "occupant", "Occupant (the customer lives or does business there)"
-    # A landlord or owner who carries service for a vacant unit between tenants.
-    OWNER = "owner", "Owner or landlord (vacant unit)"
-
-
-class CloseReason(models.TextChoices):
-    MOVE_OUT = "move_out", "Moved out (stop service)"
-    TRANSFER = "transfer", "Service transferred to another premise in the territory"
-    TENANT_MOVED_IN = "tenant_moved_in", "A tenant's account opened (owner's vacancy account ends)"
 
 
 class Account(models.Model):
@@ -137,14 +109,8 @@ class ServiceChange(models.Model):
     customer gave with it (where to send the final bill, the new service address) is sealed in the vault
     under `address_ref`, read through the gate for providing services."""
 
-    class Kind(models.TextChoices):
-        STOP = "stop", "Stop service (moving out of the territory)"
-        TRANSFER = "transfer", "Move service to another address in the territory"
-
-    class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        DONE = "done", "Done"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Kind = ServiceChangeKind
+    Status = ServiceChangeStatus
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="service_changes")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="service_changes")

@@ -5,7 +5,8 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from custodian.audit.selectors import Asker
-from custodian.customers.models import Account, Customer, CustomerClass, Premise, ServiceChange, ServicePoint
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Account, Customer, Premise, ServiceChange, ServicePoint
 
 
 def accounts_open_on(day: date) -> QuerySet[Account]:

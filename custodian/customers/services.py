@@ -14,17 +14,8 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
-from custodian.customers.models import (
-    SERVICE_UNITS,
-    Account,
-    AccountRole,
-    CloseReason,
-    Customer,
-    CustomerClass,
-    Premise,
-    ServiceChange,
-    ServicePoint,
-)
+from custodian.customers.choices import SERVICE_UNITS, AccountRole, CloseReason, CustomerClass
+from custodian.customers.models import Account, Customer, Premise, ServiceChange, ServicePoint
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.staff.services import change_actor

@@ -25,7 +25,7 @@ from custodian.customers.models import Account
 from custodian.demo.generator import PAST_DUE_CYCLES, demo_collections_cases
 from custodian.demo.selectors import demo_customer_id
 from custodian.demo.services import DEMO_CUSTOMER_NOTE, demo_staff_ensure
-from custodian.vault.models import Channel
+from custodian.vault.choices import Channel
 from custodian.vault.services import Submission
 
 BILLED_CYCLES = 12

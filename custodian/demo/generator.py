@@ -12,7 +12,7 @@ from datetime import date, datetime
 import numpy as np
 from faker import Faker
 
-from custodian.customers.models import CustomerClass, HeatingFuel, PremiseType, Service
+from custodian.customers.choices import CustomerClass, HeatingFuel, PremiseType, Service
 from custodian.customers.services import Application
 from custodian.vault.interval_files import LOCAL, month_bounds
 

@@ -21,9 +21,10 @@ from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import vendor_determine, vendor_register
 from custodian.staff.mfa import confirmed_totp, totp_device_set
 from custodian.staff.services import staff_member_create
+from custodian.vault.choices import Channel
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.interval_files import IntervalBlock, customers_with_blocks
-from custodian.vault.models import Channel, PersonalValue
+from custodian.vault.models import PersonalValue
 from custodian.vault.services import (
     Submission,
     blind_index_of,

@@ -32,7 +32,8 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.csvfile import csv_writer
-from custodian.customers.models import Customer, CustomerClass
+from custodian.customers.choices import CustomerClass
+from custodian.customers.models import Customer
 from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import (

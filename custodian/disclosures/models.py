@@ -5,6 +5,8 @@ recipients (Minn. Stat. § 13.04 subd. 4)."""
 from django.conf import settings
 from django.db import models
 
+from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
+
 
 class DisclosureEntry(models.Model):
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
@@ -126,7 +128,7 @@ class ConsentRevocation(models.Model):
 class LegalAuthority(models.Model):
     """A subpoena, court order or statutory release (Minn. Stat. § 13.685) and what it covers."""
 
-    KINDS = [("subpoena", "Subpoena"), ("court_order", "Court order"), ("statute", "Statutory release")]
+    KINDS = LEGAL_AUTHORITY_KINDS
 
     kind = models.CharField(max_length=12, choices=KINDS)
     citation = models.CharField(max_length=300)

@@ -139,3 +139,14 @@ def earlier_disclosure(
         basis_kind=basis_kind,
     ).order_by("-disclosed_at", "-pk")
     return next((e for e in found if set(e.category_list) == wanted), None)
+
+
+def vendors_in_service() -> list[tuple[Vendor, object]]:
+    """The vendors the public privacy policy names: not revoked and with a current determination, by name,
+    each with that determination. Public facts, for anyone."""
+    found = []
+    for vendor in Vendor.objects.filter(revoked_at__isnull=True).order_by("name"):
+        determination = current_determination(vendor)
+        if determination is not None:
+            found.append((vendor, determination))
+    return found

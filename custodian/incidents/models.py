@@ -10,15 +10,12 @@ policy file's category keys; the letters are the outbox's, sealed as each person
 from django.conf import settings
 from django.db import models
 
+from custodian.incidents.choices import IncidentDetermination, IncidentSource
+
 
 class Incident(models.Model):
-    class Source(models.TextChoices):
-        FLAG = "flag", "An unusual-access flag"
-        MANUAL = "manual", "Opened by hand"
-
-    class Determination(models.TextChoices):
-        BREACH = "breach", "A breach of the security of the data"
-        NOT_BREACH = "not_breach", "Not a breach"
+    Source = IncidentSource
+    Determination = IncidentDetermination
 
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -45,8 +45,8 @@ from custodian.disclosures.exports import LetterToMail, letters_export_run
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.models import Channel, OutboundMessage, Status
 from custodian.policy.loader import current_policy
+from custodian.vault.choices import Channel as ProvenanceChannel
 from custodian.vault.gate import Denied, reveal_documents, system_actor
-from custodian.vault.models import Channel as ProvenanceChannel
 from custodian.vault.services import Submission, blind_index_of, document_seal
 
 log = logging.getLogger("custodian.outbox")

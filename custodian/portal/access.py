@@ -10,6 +10,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 
 from custodian.casework.representatives import representative_actor, represented_by
+from custodian.customers.selectors import customer_for
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff import mfa
@@ -119,6 +120,12 @@ def portal_actor(request):
     reads as that customer, named in the access log."""
     rep = getattr(request, "representative", None)
     return representative_actor(rep) if rep else customer_actor(request.customer_id, "the customer")
+
+
+def signed_in_customer(request):
+    """The customer the portal acts for (the signed-in customer, or the one a representative acts for), as
+    the services that record what they give take it."""
+    return customer_for(fetched_by=portal_actor(request), customer_id=request.customer_id)
 
 
 def mine(request, fields, purpose="providing_services"):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from custodian.casework.models import RepresentativeScope
+from custodian.casework.choices import RepresentativeScope
 from custodian.casework.representatives import RepresentativeError, invitation_opened, represented_by
 from custodian.policy.loader import current_policy
 from custodian.portal import forms

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from custodian.casework.corrections import disagreement_keep, disputed_categories
 from custodian.casework.data_requests import requests_of_customer
 from custodian.casework.services import Intake, RequestError, request_intake
-from custodian.customers.models import Customer
 from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
@@ -21,6 +20,7 @@ from custodian.portal.access import (
     portal_actor,
     portal_required,
     reauthenticated,
+    signed_in_customer,
 )
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
@@ -82,7 +82,7 @@ def update_contact(request):
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
     if values:
         personal_data_record(
-            customer=Customer(pk=request.customer_id),
+            customer=signed_in_customer(request),
             values=values,
             submission=Submission(
                 channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
@@ -100,7 +100,7 @@ def update_contact(request):
 def marketing(request):
 
     marketing_preference_set(
-        customer=Customer(pk=request.customer_id),
+        customer=signed_in_customer(request),
         opted_out=request.POST.get("choice") == "out",
         submission=Submission(
             channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)

@@ -17,7 +17,6 @@ from custodian.audit.actions import Action
 from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen
 from custodian.csvfile import csv_writer
-from custodian.customers.models import Customer
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
@@ -28,6 +27,7 @@ from custodian.portal.access import (
     mine,
     portal_actor,
     portal_required,
+    signed_in_customer,
 )
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.usage.services import interval_readings_held
@@ -109,7 +109,7 @@ def consents(request):
         )
         try:
             consent_record(
-                customer=Customer(pk=request.customer_id),
+                customer=signed_in_customer(request),
                 recipient_name=d["recipient_name"],
                 recipient_contact=d["recipient_contact"],
                 categories=d["categories"],

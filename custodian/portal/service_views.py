@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from custodian.customers.models import ServiceChange
+from custodian.customers.choices import ServiceChangeStatus
 from custodian.customers.selectors import service_changes_of
 from custodian.customers.services import APPLICATION_NOTICE, AccountError, service_change_ask
 from custodian.policy.loader import current_policy
@@ -57,7 +57,7 @@ def moving(request):
             "has_open": bool(accounts),
             "notice": current_policy().notices[APPLICATION_NOTICE],
             "changes": service_changes_of(request.customer_id)[:20],
-            "waiting": ServiceChange.Status.REQUESTED,
+            "waiting": ServiceChangeStatus.REQUESTED,
         },
         status=status,
     )

@@ -36,7 +36,7 @@ from custodian.analytics.models import PageView
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.audit.redaction import events_redact
-from custodian.casework.models import RequestStatus
+from custodian.casework.choices import RequestStatus
 from custodian.customers.models import Customer
 from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import RetentionItem, current_policy
@@ -44,8 +44,9 @@ from custodian.retention.models import DestructionRecord, RetentionRun
 from custodian.retention.online_accounts import online_accounts_delete
 from custodian.usage.models import PeerGroupMember
 from custodian.vault import interval_files
+from custodian.vault.choices import Channel
 from custodian.vault.gate import reveal_intervals_many, system_actor
-from custodian.vault.models import Channel, DataDestruction, PersonalValue
+from custodian.vault.models import DataDestruction, PersonalValue
 from custodian.vault.services import (
     Destroyed,
     Submission,

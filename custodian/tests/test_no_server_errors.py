@@ -17,7 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from custodian.api.services import api_token_create
-from custodian.casework.models import VERIFIED_WITH, CustomerRequest, RequestKind, Verification
+from custodian.casework.choices import VERIFIED_WITH, RequestKind, Verification
+from custodian.casework.models import CustomerRequest
 from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.vault.interval_files import IntervalBlock, month_bounds

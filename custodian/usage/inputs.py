@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from custodian.audit.actions import Action
-from custodian.customers.models import Service
+from custodian.customers.choices import Service
 from custodian.customers.selectors import open_accounts
 from custodian.usage.comparison import ComparisonData, spark_session
 from custodian.usage.services import default_period

@@ -23,9 +23,9 @@ from custodian.usage.greenbutton_import import (
     parse_espi,
     parse_green_button_csv,
 )
+from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of, months_between
-from custodian.vault.models import Channel
 from custodian.vault.services import Submission, interval_blocks_record
 
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at

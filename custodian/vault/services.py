@@ -24,8 +24,8 @@ from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
+from custodian.vault.choices import Channel
 from custodian.vault.models import (
-    Channel,
     DataDestruction,
     DataKey,
     PersonalValue,

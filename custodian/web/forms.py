@@ -1,6 +1,6 @@
 from django import forms
 
-from custodian.casework.models import RequestKind
+from custodian.casework.choices import RequestKind
 from custodian.web.notices import NoticeShown
 
 PUBLIC_KINDS = [k for k in RequestKind.choices]

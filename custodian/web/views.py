@@ -12,14 +12,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from custodian.casework.services import Intake, RequestError, request_intake
-from custodian.disclosures.models import Vendor
-from custodian.disclosures.services import current_determination
+from custodian.disclosures.selectors import vendors_in_service
 from custodian.incidents.selectors import published_reports
 from custodian.policy.loader import current_policy
 from custodian.redirects import safe_next
 from custodian.transparency.inventory import data_inventory
-from custodian.transparency.models import PolicyVersion
 from custodian.transparency.report import privacy_report as report_of
+from custodian.transparency.selectors import policy_version as archived_version
+from custodian.transparency.selectors import policy_versions as archived_versions
 from custodian.transparency.services import version_differences
 from custodian.web.cookies import COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
 from custodian.web.forms import ContactForm
@@ -43,11 +43,7 @@ def services(request):
 
 def privacy_policy(request):
     policy = current_policy()
-    vendors = []
-    for vendor in Vendor.objects.filter(revoked_at__isnull=True).order_by("name"):
-        determination = current_determination(vendor)
-        if determination is not None:
-            vendors.append((vendor, policy.vendor_functions[vendor.function], determination))
+    vendors = [(v, policy.vendor_functions[v.function], d) for v, d in vendors_in_service()]
     return render(
         request,
         "web/privacy.html",
@@ -200,15 +196,13 @@ def rights(request):
 
 def policy_versions(request):
 
-    return render(
-        request, "web/policy_versions.html", {"versions": PolicyVersion.objects.order_by("-effective_date")}
-    )
+    return render(request, "web/policy_versions.html", {"versions": archived_versions()})
 
 
 def policy_version(request, version):
     """One archived version: what changed from the one before (the text and the rules), and its text."""
 
-    found = PolicyVersion.objects.filter(version=version[:20]).first()
+    found = archived_version(version)
     if found is None:
         raise Http404("no such version of the policy")
     return render(request, "web/policy_version.html", {"version": found, "diff": version_differences(found)})

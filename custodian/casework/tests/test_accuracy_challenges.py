@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
+from custodian.casework.choices import RequestStatus
 from custodian.casework.corrections import (
     NamedRecipient,
     correction_apply,
@@ -16,7 +17,7 @@ from custodian.casework.corrections import (
     correction_notice_posted,
     meter_challenge_route,
 )
-from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.casework.models import CustomerRequest
 from custodian.disclosures.models import CorrectionNotice, Disagreement
 from custodian.disclosures.services import disclose, disclosure_entries_record, legal_authority_record
 from custodian.outbox.models import OutboundMessage

@@ -7,9 +7,10 @@ import json
 
 import pytest
 
+from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import NotVerified, data_request_answer, package_build, request_verify
 from custodian.casework.mail_import import import_one
-from custodian.casework.models import CustomerRequest, RequestStatus
+from custodian.casework.models import CustomerRequest
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.tests import test_portal

@@ -11,7 +11,8 @@ from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
 from custodian.billing.final import service_stop
 from custodian.billing.models import Bill
-from custodian.customers.models import Account, AccountRole, CloseReason, Customer, ServiceChange
+from custodian.customers.choices import AccountRole, CloseReason
+from custodian.customers.models import Account, Customer, ServiceChange
 from custodian.customers.services import (
     AccountError,
     account_stop,

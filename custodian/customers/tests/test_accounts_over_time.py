@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from conftest import PAPER_FORM, application_for
-from custodian.customers.models import Account, AccountRole, CloseReason, Customer, Premise, ServicePoint
+from custodian.customers.choices import AccountRole, CloseReason
+from custodian.customers.models import Account, Customer, Premise, ServicePoint
 from custodian.customers.selectors import accounts_of, accounts_open_on, current_premises
 from custodian.customers.services import (
     AccountError,

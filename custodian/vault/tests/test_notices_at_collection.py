@@ -7,8 +7,9 @@ from django.core import mail
 from django.test import Client
 from django.utils.html import escape
 
+from custodian.casework.choices import RequestKind
 from custodian.casework.mail_import import import_one
-from custodian.casework.models import CustomerRequest, RequestKind
+from custodian.casework.models import CustomerRequest
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage

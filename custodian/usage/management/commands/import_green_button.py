@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from custodian.customers.models import Customer
 from custodian.usage.intervals import parse_green_button, usage_import
-from custodian.vault.models import Channel
+from custodian.vault.choices import Channel
 from custodian.vault.services import Submission
 
 

@@ -1,0 +1,105 @@
+"""Casework's choices and the facts about them, apart from its models so that forms and views may name them
+without the models."""
+
+from django.db.models import TextChoices
+
+from custodian.vault.choices import PERSON_CHANNELS
+
+
+class RequestKind(TextChoices):
+    BILLING_QUESTION = "billing_question", "Billing question"
+    PAYMENT = "payment", "Payment"
+    PROBLEM = "problem", "Problem or outage"
+    SERVICE_CHANGE = "service_change", "Start, stop or transfer service"
+    PRIVACY_QUESTION = "privacy_question", "Privacy question"
+    DATA_ACCESS = "data_access", "Data access request"
+    CORRECTION = "correction", "Correction request"
+    OTHER = "other", "Other"
+
+
+class RequestStatus(TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Verification(TextChoices):
+    """How the person behind a request was verified: by a staff member who entered or verified it (a call,
+    visit or letter), by the portal's sign-in, or by the account number and a bill figure checked against the
+    records."""
+
+    ACCOUNT_AND_FACT = "account_and_fact", "Account number and one more fact from the account"
+    PHOTO_ID = "photo_id", "Photo ID shown at the counter"
+    NOT_A_CUSTOMER = "not_a_customer", "Not a customer yet: no account to verify against"
+    PORTAL_SIGN_IN = "portal_sign_in", "Signed in to the customer portal"
+    ACCOUNT_AND_BILL = (
+        "account_and_bill",
+        "Account number and a figure from the bill, checked against our records",
+    )
+
+
+# What was checked, by method: the kind of fact or document, never its value (nothing personal in clear).
+VERIFIED_WITH = {
+    Verification.ACCOUNT_AND_FACT: {
+        "name": "Name on the account",
+        "service_address": "Service address",
+        "mailing_address": "Mailing address",
+        "phone": "Telephone number on file",
+        "email": "E-mail address on file",
+        "last_bill": "Amount of the last bill",
+        "last_payment": "Date or amount of the last payment",
+    },
+    Verification.PHOTO_ID: {
+        "drivers_license": "Driver's license or state ID card",
+        "passport": "Passport",
+        "other_government_id": "Other government photo ID",
+    },
+    Verification.NOT_A_CUSTOMER: {},
+    Verification.PORTAL_SIGN_IN: {},
+    Verification.ACCOUNT_AND_BILL: {"last_electric_kwh": "Last month's electricity use on the bill"},
+}
+
+
+# Methods that verify the person as the account's customer (a data request's package needs one of them).
+VERIFYING = frozenset(
+    {
+        Verification.ACCOUNT_AND_FACT,
+        Verification.PHOTO_ID,
+        Verification.PORTAL_SIGN_IN,
+        Verification.ACCOUNT_AND_BILL,
+    }
+)
+
+
+# A request to see or correct one's data asks more of the staff member's check than a question does: the
+# one more fact comes from the bill, which someone who merely knows the customer does not have.
+DATA_REQUEST_FACTS = frozenset({"last_bill", "last_payment"})
+
+
+# The methods each staff-entered channel allows: no ID can be shown over the phone or in a letter.
+VERIFICATION_BY_CHANNEL = {
+    "phone": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
+    "paper": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
+    "in_person": {Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.NOT_A_CUSTOMER},
+}
+
+
+class RepresentativeKind(TextChoices):
+    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
+    GUARDIAN = "guardian", "Guardian"
+    CONSERVATOR = "conservator", "Conservator"
+    ESTATE = "estate", "Personal representative of the estate"
+    PROPERTY_MANAGER = "property_manager", "Property manager (owner's account)"
+
+
+class RepresentativeScope(TextChoices):
+    """What a representative may do in the portal for the customer. Each portal page needs one."""
+
+    VIEW = "view", "See the customer's data, bills, usage and letters"
+    REQUESTS = "requests", "Make requests (questions, data requests, challenges) for the customer"
+    PAYMENTS = "payments", "Pay bills and arrange payments"
+    CONTACT = "contact", "Change contact details and the marketing choice"
+    CONSENTS = "consents", "Give and revoke consents, ask for the data to be deleted"
+
+
+# The channels a customer request arrives by: those a person reaches the utility by.
+REQUEST_CHANNELS = [(c.value, c.label) for c in PERSON_CHANNELS]

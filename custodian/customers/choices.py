@@ -1,0 +1,56 @@
+"""The customers app's choices, apart from its models so that forms and views may name them without the
+models."""
+
+from django.db.models import TextChoices
+
+
+class CustomerClass(TextChoices):
+    RESIDENTIAL = "residential", "Residential"
+    COMMERCIAL = "commercial", "Commercial"
+    # Someone who wrote or called us without (yet) an account: their request and contact details only.
+    INQUIRER = "inquirer", "Inquirer (no account)"
+
+
+class PremiseType(TextChoices):
+    SINGLE_FAMILY = "single_family", "Single-family home"
+    MULTI_FAMILY = "multi_family", "Apartment or multi-family"
+    MANUFACTURED = "manufactured", "Manufactured home"
+    COMMERCIAL = "commercial", "Commercial building"
+
+
+class HeatingFuel(TextChoices):
+    GAS = "gas", "Natural gas"
+    ELECTRIC = "electric", "Electric"
+    OTHER = "other", "Other (propane, oil, wood)"
+
+
+class Service(TextChoices):
+    ELECTRIC = "electric", "Electric"
+    GAS = "gas", "Natural gas"
+    WATER = "water", "Water"
+
+
+SERVICE_UNITS = {Service.ELECTRIC: "kWh", Service.GAS: "therm", Service.WATER: "gal"}
+
+
+class AccountRole(TextChoices):
+    OCCUPANT = "occupant", "Occupant (the customer lives or does business there)"
+    # A landlord or owner who carries service for a vacant unit between tenants.
+    OWNER = "owner", "Owner or landlord (vacant unit)"
+
+
+class CloseReason(TextChoices):
+    MOVE_OUT = "move_out", "Moved out (stop service)"
+    TRANSFER = "transfer", "Service transferred to another premise in the territory"
+    TENANT_MOVED_IN = "tenant_moved_in", "A tenant's account opened (owner's vacancy account ends)"
+
+
+class ServiceChangeKind(TextChoices):
+    STOP = "stop", "Stop service (moving out of the territory)"
+    TRANSFER = "transfer", "Move service to another address in the territory"
+
+
+class ServiceChangeStatus(TextChoices):
+    REQUESTED = "requested", "Requested"
+    DONE = "done", "Done"
+    WITHDRAWN = "withdrawn", "Withdrawn"

@@ -1,0 +1,32 @@
+"""The vault's choices, apart from its models so that forms and views may name them without the models."""
+
+from django.db.models import TextChoices
+
+
+class Channel(TextChoices):
+    WEB_FORM = "web_form", "Web form"
+    PORTAL = "portal", "Customer portal"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone call"
+    PAPER = "paper", "Paper form"
+    IN_PERSON = "in_person", "In person"
+    # Readings from the utility's own meters, and Green Button files a customer or staff uploaded.
+    METER = "meter", "Utility meter reading"
+    FILE_IMPORT = "file_import", "Uploaded Green Button file"
+    # What the utility computes from data it already holds (a bill): nothing was collected from anyone, so
+    # no notice at collection was shown, and the record says so.
+    COMPUTED = "computed", "Computed by the utility"
+    # What the utility itself wrote to the customer (a letter, an e-mail), kept as correspondence: nothing
+    # was collected from anyone, so no notice at collection was shown, and the record says so.
+    OUTBOUND = "outbound", "Sent by the utility"
+
+
+# The channels a person reaches the utility by: a customer request arrives by one of them.
+PERSON_CHANNELS = (
+    Channel.WEB_FORM,
+    Channel.PORTAL,
+    Channel.EMAIL,
+    Channel.PHONE,
+    Channel.PAPER,
+    Channel.IN_PERSON,
+)
