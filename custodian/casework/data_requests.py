@@ -14,6 +14,9 @@
   before showing it again unless a dispute is pending or data was collected or created since: the answer to a
   repeat then holds what is new since the last answer, and says so. The privacy officer may decide to answer
   a repeat in full anyway (`data_request_in_full`: with a reason on the request, logged).
+
+One module (over 400 lines) on purpose: verification, the package and the answer are one procedure whose
+order (nothing released before the person is verified) is read here from top to bottom.
 """
 
 import json

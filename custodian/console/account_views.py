@@ -12,6 +12,9 @@ service" in the policy file).
 - Starting service at a premise for a known customer, an owner of a vacant unit, or a new customer, whose
   application is taken with the application and metering notices read or shown to them; the account records
   which notices, in which versions.
+
+One module (over 400 lines) on purpose: the service desk's pages share its forms, the account page they
+return to and its rule (who acts for providing services); they are one desk.
 """
 
 from django import forms

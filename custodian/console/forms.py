@@ -11,6 +11,7 @@ from custodian.casework.choices import (
 )
 from custodian.customers.choices import CustomerClass, Service
 from custodian.policy.loader import current_policy
+from custodian.staff.forms import ReauthForm
 
 LOOKUP_FIELDS = [
     ("account_number", "Account number"),
@@ -64,21 +65,16 @@ class RevealForm(forms.Form):
         self.fields["request"].choices = _request_choices(requests)
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(ReauthForm):
+    """Emergency access: the purpose and why it cannot wait, then the password and code again."""
+
     # Every purpose that reads something: the gate, not the form, decides who may use which (and logs a
     # refusal), so the policy file's emergency scope is enforced in one place.
     purpose = forms.ChoiceField(label="Purpose")
     reason = forms.CharField(
         label="Why this cannot wait", widget=forms.Textarea(attrs={"rows": 3}), min_length=10
     )
-    password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-    code = forms.CharField(
-        label="Code from your authenticator app",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    field_order = ["purpose", "reason", "password", "code"]
 
     def __init__(self, *args, emergency_purposes=None, **kwargs):
         super().__init__(*args, **kwargs)

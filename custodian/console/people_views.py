@@ -11,17 +11,8 @@ from custodian.console import access
 from custodian.console.access import console_page, not_found
 from custodian.console.steps import back_to, step
 from custodian.policy.loader import current_policy
+from custodian.staff import services as staff_services
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
-from custodian.staff.services import (
-    StaffAdminError,
-    UnknownService,
-    staff_member_add,
-    staff_member_deactivate,
-    staff_member_reactivate,
-    staff_membership_set,
-    staff_password_reset,
-    staff_second_factor_reset,
-)
 
 _administrators_only = console_page(
     access.administers_staff, "Only IT and the privacy officer administer staff accounts and API tokens."
@@ -60,8 +51,8 @@ def people(request):
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = staff_member_add(changed_by=request.user, **form.cleaned_data)
-        except (StaffAdminError, UnknownService) as exc:
+            user, password = staff_services.staff_member_add(changed_by=request.user, **form.cleaned_data)
+        except (staff_services.StaffAdminError, staff_services.UnknownService) as exc:
             form.add_error(None, str(exc))
         else:
             created = {"user": user, "password": password}
@@ -102,7 +93,7 @@ def _back(request, member, ok: bool, message: str):
 
 
 def _step(request, member, act, **form):
-    refused = (UnknownService, StaffAdminError)
+    refused = (staff_services.UnknownService, staff_services.StaffAdminError)
     return step(request, act, to="console:person", user_id=member.pk, refused=refused, **form)
 
 
@@ -115,7 +106,9 @@ def person_services(request, user_id):
     form = ServicesForm(request.POST)
 
     def act():
-        staff_membership_set(user=member, services=form.cleaned_data["services"], changed_by=request.user)
+        staff_services.staff_membership_set(
+            user=member, services=form.cleaned_data["services"], changed_by=request.user
+        )
         return f"{member.get_username()}'s support services changed."
 
     return _step(request, member, act, form=form, failed="Services not changed")
@@ -129,7 +122,7 @@ def person_deactivate(request, user_id):
         return not_found(request)
 
     def act():
-        done = staff_member_deactivate(user=member, changed_by=request.user)
+        done = staff_services.staff_member_deactivate(user=member, changed_by=request.user)
         return (
             f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
             f"{done.tokens_revoked} API tokens revoked."
@@ -144,7 +137,7 @@ def person_reactivate(request, user_id):
     member = _member(request, user_id)
     if member is None:
         return not_found(request)
-    staff_member_reactivate(user=member, changed_by=request.user)
+    staff_services.staff_member_reactivate(user=member, changed_by=request.user)
     return _back(request, member, True, f"{member.get_username()} can sign in again.")
 
 
@@ -154,7 +147,7 @@ def person_second_factor(request, user_id):
     member = _member(request, user_id)
     if member is None:
         return not_found(request)
-    ended = staff_second_factor_reset(user=member, changed_by=request.user)
+    ended = staff_services.staff_second_factor_reset(user=member, changed_by=request.user)
     return _back(
         request,
         member,
@@ -172,5 +165,5 @@ def person_password(request, user_id):
         return not_found(request)
     if member.pk == request.user.pk:
         return _back(request, member, False, "Your own password is not reset here.")
-    password = staff_password_reset(user=member, changed_by=request.user)
+    password = staff_services.staff_password_reset(user=member, changed_by=request.user)
     return render(request, "console/person_password.html", {"member": member, "password": password})

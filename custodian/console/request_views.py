@@ -1,5 +1,8 @@
 """The console's request pages: the queue, intake of calls, visits and letters, a request's page, hand-offs,
-closing, the response package and corrections."""
+closing, the response package and corrections.
+
+One module (over 400 lines) on purpose: a request's pages, from the queue to the answer, share the request
+page they return to and its steps (`_request_step`, the purpose a verification looks the account up under)."""
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse

@@ -3,6 +3,10 @@
 The account's structure (premise, service points, the account joining customer and premise) is stored in
 clear; the personal values the customer submitted go to the vault, encrypted, with the submission's
 provenance, in the same transaction.
+
+One module (over 400 lines) on purpose: enrolment, starting, stopping and moving service write the same
+account rows with the same notice fields and access-log changes, and the rule that one premise has one open
+account at a time is kept by these writers together.
 """
 
 from collections.abc import Sequence

@@ -181,8 +181,13 @@ def incident_note_add(*, incident: Incident, written_by, text: str) -> IncidentN
     _officer(written_by)
     if not text.strip():
         raise IncidentError("a note needs its text")
+    return _noted(incident, written_by, text.strip())
+
+
+def _noted(incident: Incident, by, text: str, at=None) -> IncidentNote:
+    """A line in the incident's notes: each step writes what it did there, with who and when."""
     return IncidentNote.objects.create(
-        incident=incident, written_at=timezone.now(), written_by=written_by, text=text.strip()
+        incident=incident, written_at=at or timezone.now(), written_by=by, text=text
     )
 
 
@@ -197,11 +202,11 @@ def incident_determine(*, incident: Incident, determined_by, is_breach: bool, re
     incident.determination_reasons = reasons.strip()
     incident.determined_at, incident.determined_by = timezone.now(), determined_by
     incident.save(update_fields=["determination", "determination_reasons", "determined_at", "determined_by"])
-    IncidentNote.objects.create(
-        incident=incident,
-        written_at=incident.determined_at,
-        written_by=determined_by,
-        text=f"Determined: {incident.get_determination_display()}. {incident.determination_reasons}",
+    _noted(
+        incident,
+        determined_by,
+        f"Determined: {incident.get_determination_display()}. {incident.determination_reasons}",
+        at=incident.determined_at,
     )
     return incident
 
@@ -215,11 +220,10 @@ def incident_delay(*, incident: Incident, recorded_by, until: date, reason: str)
         raise IncidentError("name the law enforcement agency and what it asked")
     incident.delayed_until, incident.delay_reason = until, reason.strip()[:300]
     incident.save(update_fields=["delayed_until", "delay_reason"])
-    IncidentNote.objects.create(
-        incident=incident,
-        written_at=timezone.now(),
-        written_by=recorded_by,
-        text=f"Notice delayed until {until.isoformat()} (§ 13.055 subd. 3): {incident.delay_reason}",
+    _noted(
+        incident,
+        recorded_by,
+        f"Notice delayed until {until.isoformat()} (§ 13.055 subd. 3): {incident.delay_reason}",
     )
     return incident
 
@@ -276,12 +280,7 @@ def incident_notify(*, incident: Incident, sent_by) -> int:
     with transaction.atomic():
         incident.notices_sent_at = incident.notices_sent_at or timezone.now()
         incident.save(update_fields=["notices_sent_at"])
-        IncidentNote.objects.create(
-            incident=incident,
-            written_at=timezone.now(),
-            written_by=sent_by,
-            text=f"Written notice to {written} people through the outbox (letters).",
-        )
+        _noted(incident, sent_by, f"Written notice to {written} people through the outbox (letters).")
     return written
 
 

@@ -128,6 +128,16 @@ def signed_in_customer(request):
     return customer_for(fetched_by=portal_actor(request), customer_id=request.customer_id)
 
 
+def as_me(request) -> dict:
+    """Who reads, whose data and from where: the arguments every portal read of the customer's own records
+    starts from."""
+    return {
+        "actor": portal_actor(request),
+        "customer_id": request.customer_id,
+        "client_ip": client_ip(request),
+    }
+
+
 def mine(request, fields, purpose="providing_services"):
     """Every read of the portal: through the gate as the customer; bank details masked unless the customer
     re-authenticated a moment ago (pages and downloads alike). A representative asks only for the fields of

@@ -16,6 +16,7 @@ from custodian.portal import forms
 from custodian.portal.access import (
     MASKED_UNTIL_REAUTH,
     acting_label,
+    as_me,
     mine,
     portal_actor,
     portal_required,
@@ -198,9 +199,7 @@ def sent_messages(request):
     """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
 
     sent = sent_to_customer(
-        actor=portal_actor(request),
-        customer_id=request.customer_id,
-        client_ip=client_ip(request),
+        **as_me(request),
     )
     return render(request, "portal/messages.html", {"sent": sent})
 
@@ -210,10 +209,8 @@ def sent_letter_pdf(request, message_id):
     """A letter as it was printed and posted."""
 
     body = printed_letter(
-        actor=portal_actor(request),
-        customer_id=request.customer_id,
+        **as_me(request),
         message_id=message_id,
-        client_ip=client_ip(request),
     )
     if body is None:
         raise Http404

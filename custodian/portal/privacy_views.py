@@ -24,6 +24,7 @@ from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import (
+    as_me,
     mine,
     portal_actor,
     portal_required,
@@ -130,10 +131,8 @@ def consents(request):
     if mine:
         # The consents' own words are sealed: read through the gate as the customer, once for all of them.
         words = consent_words(
-            actor=portal_actor(request),
-            customer_id=request.customer_id,
+            **as_me(request),
             purpose="providing_services",
-            client_ip=client_ip(request),
         )
         for consent in mine:
             consent.words = words.get(consent.sealed_ref)
@@ -190,12 +189,10 @@ def download(request, fmt):
     if fmt == "json":
         data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
         documents = reveal_documents(
-            actor=portal_actor(request),
-            customer_id=request.customer_id,
+            **as_me(request),
             category="correspondence",
             ref_prefix="",
             purpose="legal_obligations",
-            client_ip=client_ip(request),
         )
         data["correspondence"] = [
             {
@@ -211,10 +208,8 @@ def download(request, fmt):
         ]
 
         data["meter_intervals"] = interval_readings_held(
-            actor=portal_actor(request),
-            customer_id=request.customer_id,
+            **as_me(request),
             purpose="legal_obligations",
-            client_ip=client_ip(request),
         )
         response = JsonResponse(
             {

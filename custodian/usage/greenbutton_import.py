@@ -20,6 +20,10 @@ never losing a reading silently.
 The hierarchy is carried by links: an IntervalBlock's `up` is its MeterReading's `…/IntervalBlock`
 collection, a MeterReading's `up` is its UsagePoint's `…/MeterReading` collection, and a MeterReading's
 `related` link names its ReadingType.
+
+One module (over 400 lines) on purpose: the reader is one streaming pass in which the schema check, the
+placing of readings and the counts of what was read, stored, replaced and refused depend on each other's
+state; split, that state would be passed between modules entry by entry.
 """
 
 import csv

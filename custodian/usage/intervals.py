@@ -6,6 +6,10 @@ instant, so a month has 743, 744 or 745 hourly slots across the DST changes and 
 as many. Readings that fit no such grid (local days across a clock change, billing periods) are kept with
 their own start and length in the series' `~periods` block; ReadingQuality codes, where a file gives them,
 in its `~quality` block on the same grid. Series names: `series_key`.
+
+One module (over 400 lines) on purpose: the grid arithmetic (local months, clock changes, periods that fit
+no grid) is shared by both directions, readings to blocks and blocks to readings, and must stay the same for
+both.
 """
 
 from collections import Counter

@@ -7,6 +7,7 @@ Vietnamese, say) is printed without its accent, as US mail addressing does anywa
 """
 
 import unicodedata
+from datetime import date
 
 from fpdf import FPDF
 
@@ -26,6 +27,44 @@ def _latin(text: str) -> str:
             .encode("cp1252", "replace")
             .decode("cp1252")
         )
+
+
+def letter_page(
+    *,
+    utility: dict,
+    contact: str,
+    title: str,
+    name: str,
+    mailing_address: str,
+    dated: date | None = None,
+    bottom_margin: int | None = None,
+) -> FPDF:
+    """A US Letter page begun as every letter of the utility is: its letterhead with `contact` under the name,
+    the date when given, and the recipient where a #10 window envelope shows it. `bottom_margin` turns on
+    page breaks (a letter of any length); without it the page is laid out by hand (the energy report)."""
+    pdf = FPDF(format="letter", unit="pt")
+    if bottom_margin is None:
+        pdf.set_auto_page_break(False)
+    else:
+        pdf.set_auto_page_break(True, margin=bottom_margin)
+    pdf.set_title(_latin(title))
+    pdf.set_author(_latin(utility["name"]))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.set_xy(54, 40)
+    pdf.cell(0, 16, _latin(utility["name"]))
+    pdf.set_font("Helvetica", "", 9)
+    pdf.set_xy(54, 56)
+    pdf.multi_cell(260, 11, _latin(contact))
+    if dated is not None:
+        pdf.set_xy(400, 56)
+        pdf.cell(0, 11, f"{dated:%B} {dated.day}, {dated.year}")
+    # Recipient block where a #10 window envelope shows it.
+    pdf.set_font("Helvetica", "", 11)
+    pdf.set_xy(72, 140)
+    lines = [name] + [part.strip() for part in mailing_address.split(",", 1)]
+    pdf.multi_cell(300, 14, _latin("\n".join(line for line in lines if line)))
+    return pdf
 
 
 def _month_label(month: str) -> str:
@@ -53,22 +92,13 @@ def _month_name(month: str) -> str:
 
 def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) -> bytes:
     """One letter. `report` is custodian.usage.services.comparison_report's result."""
-    pdf = FPDF(format="letter", unit="pt")
-    pdf.set_auto_page_break(False)
-    pdf.set_title(f"Home energy report {report['latest']['month']}")
-    pdf.set_author(utility["name"])
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.set_xy(54, 40)
-    pdf.cell(0, 16, _latin(utility["name"]))
-    pdf.set_font("Helvetica", "", 9)
-    pdf.set_xy(54, 56)
-    pdf.multi_cell(260, 11, _latin(f"{utility['address']}\n{utility['phone']}"))
-    # Recipient block where a #10 window envelope shows it.
-    pdf.set_font("Helvetica", "", 11)
-    pdf.set_xy(72, 140)
-    lines = [name] + [part.strip() for part in mailing_address.split(",", 1)]
-    pdf.multi_cell(300, 14, _latin("\n".join(lines)))
+    pdf = letter_page(
+        utility=utility,
+        contact=f"{utility['address']}\n{utility['phone']}",
+        title=f"Home energy report {report['latest']['month']}",
+        name=name,
+        mailing_address=mailing_address,
+    )
 
     latest = report["latest"]
     pdf.set_xy(54, 236)

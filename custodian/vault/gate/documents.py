@@ -13,13 +13,12 @@ from custodian.vault.gate.decision import (
     VaultIntegrityError,
     as_customer_id,
     bulk_decision,
-    categories_of,
     deny,
     notice_refusal,
     read_many,
     read_one,
 )
-from custodian.vault.gate.values import open_all
+from custodian.vault.gate.values import bulk_asked, open_all
 from custodian.vault.models import DataKey, SealedDocument
 
 
@@ -261,9 +260,7 @@ def reveal_with_intervals_many(
     decision for the fields and meter usage together, one access event per customer."""
 
     policy = current_policy()
-    ids = [int(c) for c in dict.fromkeys(customer_ids)]
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields)
+    ids, fields, cats = bulk_asked(policy, customer_ids, fields)
     base = {
         "action": action,
         "purpose": purpose,

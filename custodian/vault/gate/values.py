@@ -108,6 +108,13 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
     return out
 
 
+def bulk_asked(policy, customer_ids, fields) -> tuple[list[int], list[str], list[str] | None]:
+    """What a bulk read asks for: the customer ids and the fields without repeats, and the fields' categories
+    (None when a field is unknown)."""
+    fields = list(dict.fromkeys(fields))
+    return [int(c) for c in dict.fromkeys(customer_ids)], fields, categories_of(policy, fields)
+
+
 def _one_customer_read(policy, action: Action, customer_id, fields, *, purpose, request_id, client_ip):
     """What one customer's read is about before it is decided: the customer's id (None when it is not one),
     the fields without repeats, their categories (None when a field is unknown) and the access event."""
@@ -194,9 +201,7 @@ def reveal_many(
     read in bulk. Any id that is not a customer denies the whole call.
     """
     policy = current_policy()
-    ids = [int(c) for c in dict.fromkeys(customer_ids)]
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields)
+    ids, fields, cats = bulk_asked(policy, customer_ids, fields)
     base = {
         "action": action,
         "purpose": purpose,

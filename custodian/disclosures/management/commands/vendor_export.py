@@ -1,12 +1,11 @@
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.customers.models import Customer
+from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused, vendor_export_run
-from custodian.disclosures.models import Vendor
 
 
 class Command(BaseCommand):
@@ -23,12 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, vendor, marketing, batch, by, **options):
-        officer = get_user_model().objects.filter(username=by, is_active=True).first()
-        if officer is None:
-            raise CommandError(f"no active staff user {by!r}")
-        found = Vendor.objects.filter(pk=vendor).first()
-        if found is None:
-            raise CommandError(f"no vendor {vendor}")
+        officer, found = export_parties(by=by, vendor=vendor)
         total = Customer.objects.count()
         with tqdm(total=total, unit="customer", desc=f"export to {found.name}") as bar:
 

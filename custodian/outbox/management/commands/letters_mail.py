@@ -1,9 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
-from custodian.disclosures.models import Vendor
 from custodian.outbox.models import Channel, OutboundMessage, Status
 from custodian.outbox.services import letters_mail
 
@@ -21,12 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, vendor, by, **options):
-        officer = get_user_model().objects.filter(username=by, is_active=True).first()
-        if officer is None:
-            raise CommandError(f"no active staff user {by!r}")
-        found = Vendor.objects.filter(pk=vendor).first()
-        if found is None:
-            raise CommandError(f"no vendor {vendor}")
+        officer, found = export_parties(by=by, vendor=vendor)
         queued = OutboundMessage.objects.filter(channel=Channel.LETTER, status=Status.QUEUED).count()
         with tqdm(total=queued, unit="letter", desc=f"letters to {found.name}") as bar:
             try:

@@ -4,12 +4,11 @@ is a disclosure). Each bill is debited once: safe to re-run."""
 
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
-from custodian.disclosures.models import Vendor
 from custodian.payments.autopay import AutopayError, ach_export_run
 
 
@@ -22,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--effective", help="the debits' effective date (default: the next day)")
 
     def handle(self, *args, vendor, by, effective=None, **options):
-
-        staff = get_user_model().objects.filter(username=by, is_active=True).first()
-        if staff is None:
-            raise CommandError(f"no active staff user {by!r}")
-        bank = Vendor.objects.filter(pk=vendor).first()
-        if bank is None:
-            raise CommandError(f"no vendor {vendor}")
+        staff, bank = export_parties(by=by, vendor=vendor)
         try:
             day = date.fromisoformat(effective) if effective else timezone.localdate() + timedelta(days=1)
         except ValueError:

@@ -1,0 +1,19 @@
+"""What every export command reads first: the member of staff who decides the disclosure (`--by`) and the
+vendor it goes to (`--vendor`), each refused by name when there is none."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from custodian.disclosures.models import Vendor
+
+
+def export_parties(*, by: str, vendor: int):
+    """The active member of staff named `by` and the vendor numbered `vendor`; a CommandError naming the one
+    that does not exist."""
+    member = get_user_model().objects.filter(username=by, is_active=True).first()
+    if member is None:
+        raise CommandError(f"no active staff user {by!r}")
+    found = Vendor.objects.filter(pk=vendor).first()
+    if found is None:
+        raise CommandError(f"no vendor {vendor}")
+    return member, found
