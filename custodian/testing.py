@@ -1,13 +1,13 @@
 """Helpers for the test suite."""
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.disclosures.services import consent_record, vendor_determine, vendor_register
 from custodian.vault.export_crypto import new_vendor_keypair
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -78,3 +78,19 @@ def read_event(customer_id: int, **extra) -> dict:
         "reason": "granted",
         **extra,
     }
+
+
+def consent_given(customer, **over):
+    """A consent `customer` signed yesterday: by default to the Energy Savers Co-op's home energy audit, for
+    their name, from 1 January 2025 (`over` gives the method and replaces any other argument of
+    `consent_record`)."""
+    args = {
+        "customer": customer,
+        "recipient_name": "Energy Savers Co-op",
+        "recipient_contact": "info@savers.example",
+        "categories": ["name"],
+        "purpose": "home energy audit",
+        "covers_from": date(2025, 1, 1),
+        "signed_at": timezone.now() - timedelta(days=1),
+    }
+    return consent_record(**{**args, **over})

@@ -200,12 +200,8 @@ class ExportInProgress:
             export_id=f"{self.export.pk}:statements",
             vendor_public_key=self.export.vendor.public_key,
         )
-        try:
+        with writer:
             writer.write(json.dumps(rows, indent=2).encode(), last=True)
-            writer.finish()
-        except BaseException:
-            writer.abort()
-            raise
         self.statements = {"file": name, "sealed_key": writer.sealed_key, "count": len(rows)}
 
     def accounted(self, *, customer_ids, rows: int, reason: str) -> None:
@@ -322,7 +318,7 @@ def vendor_export_run(
     header += [STATEMENT_COLUMN]
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
-    try:
+    with writer:
         for start in range(0, max(len(ids), 1), batch):
             part = ids[start : start + batch]
             buffer = io.StringIO()
@@ -371,10 +367,6 @@ def vendor_export_run(
             writer.write(buffer.getvalue().encode(), last=last)
             if progress:
                 progress(len(part))
-        writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
     run.close(rows=len(sent), identity=function.identity)
     with transaction.atomic():
         VendorPseudonym.objects.bulk_create(
@@ -428,7 +420,7 @@ def letters_export_run(
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     printed: dict[int, bytes] = {}
     unaddressed: list[int] = []
-    try:
+    with writer:
         for start in range(0, max(len(letters), 1), CHUNK):
             part = list(letters[start : start + CHUNK])
             buffer = io.StringIO()
@@ -487,10 +479,6 @@ def letters_export_run(
             writer.write(buffer.getvalue().encode(), last=start + CHUNK >= len(letters))
             if progress:
                 progress(len(part))
-        writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
     run.close(rows=len(printed), identity=True)
     written = sorted({letter.customer_id for letter in letters if letter.message_id in printed})
     with transaction.atomic():

@@ -178,12 +178,8 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
         admitted=(function, determination, record), vendor=vendor, requested_by=requested_by, prefix="ach"
     )
     export, writer = run.export, run.writer
-    try:
+    with writer:
         writer.write(body, last=True)
-        writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
     # A NACHA file has no room for a statement of disagreement: those go beside it, by debit reference.
     disputed = statements_for_export(
         customer_ids=sorted({d.bill.customer_id for d, _ in kept}), categories=cats, requested_by=requested_by

@@ -57,6 +57,18 @@ class ExportWriter:
     def abort(self) -> None:
         self._fh.close()
 
+    def __enter__(self) -> "ExportWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        """Finished (flushed to disk) when the block ends normally; closed unfinished when anything, even an
+        interrupt, ends it early, and the exception goes on to the caller."""
+        if exc_type is None:
+            self.finish()
+        else:
+            self.abort()
+        return False
+
 
 def read_export(path: Path, *, export_id: str, sealed_key: str, vendor_private_key: str) -> Iterator[bytes]:
     """The vendor's side: yield the plaintext chunks; raises if the file was altered, reordered or cut."""

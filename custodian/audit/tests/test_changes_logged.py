@@ -3,15 +3,16 @@ value corrected by staff, contact details updated and marketing opted out by the
 and revoked, an emergency access reviewed, a staff member's services changed. They land in the tree, and
 the customer sees who changed their data."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
-from custodian.disclosures.services import consent_record, consent_revoke
+from custodian.disclosures.services import consent_revoke
 from custodian.staff.services import staff_membership_set
+from custodian.testing import consent_given
 from custodian.vault.gate import break_glass_open, break_glass_review, staff_actor
 from custodian.vault.services import (
     Submission,
@@ -43,13 +44,8 @@ def test_every_kind_of_change_is_an_event_in_the_tree(
         opted_out=True,
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
-    consent = consent_record(
-        customer=customer,
-        recipient_name="Energy Savers Co-op",
-        recipient_contact="info@savers.example",
-        categories=["name"],
-        purpose="home energy audit",
-        covers_from=date(2025, 1, 1),
+    consent = consent_given(
+        customer,
         covers_until=timezone.localdate() + timedelta(days=30),
         signed_at=timezone.now(),
         method="electronic",

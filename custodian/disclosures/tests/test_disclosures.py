@@ -1,7 +1,7 @@
 """Third parties get personal data only on the customer's prior written consent or legal authority; every
 refusal path is recorded with its reason; every disclosure is accounted for per customer."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,26 +12,21 @@ from custodian.disclosures.selectors import accounting_summary
 from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
-    consent_record,
     consent_revoke,
     disclose,
     legal_authority_record,
 )
+from custodian.testing import consent_given
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture
 def consent(customer, service_rep):
-    return consent_record(
-        customer=customer,
-        recipient_name="Energy Savers Co-op",
-        recipient_contact="info@savers.example",
+    return consent_given(
+        customer,
         categories=["name", "meter_usage"],
-        purpose="home energy audit",
-        covers_from=date(2025, 1, 1),
         covers_until=TODAY + timedelta(days=365),
-        signed_at=timezone.now() - timedelta(days=1),
         method="paper",
         verified_by=service_rep,
         scan=b"%PDF scanned consent",
@@ -101,13 +96,9 @@ def test_no_consent_and_another_customers_consent_are_refused(
 
 def electronic_consent(customer, *, signed_at, **over):
     """A consent signed online to the Energy Savers Co-op's home energy audit, for the customer's name."""
-    return consent_record(
-        customer=customer,
-        recipient_name="Energy Savers Co-op",
+    return consent_given(
+        customer,
         recipient_contact="x",
-        categories=["name"],
-        purpose="home energy audit",
-        covers_from=date(2025, 1, 1),
         signed_at=signed_at,
         method="electronic",
         text_shown="I agree …",
@@ -133,15 +124,12 @@ def test_revoked_and_expired_consents_are_refused(consent, customer, service_rep
 
 
 def test_a_sale_needs_a_consent_that_names_it(customer, privacy_officer):
-    sale = consent_record(
-        customer=customer,
+    sale = consent_given(
+        customer,
         recipient_name="Data Broker",
         recipient_contact="x",
-        categories=["name"],
         purpose="resale",
-        covers_from=date(2025, 1, 1),
         allows_sale=True,
-        signed_at=timezone.now() - timedelta(days=1),
         method="electronic",
         text_shown="I agree to the sale",
     )

@@ -2,7 +2,7 @@
 discloses, exports, registers and revokes vendors; a refusal is recorded; the access events of a disclosure
 or an export name the staff member it was made for."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -16,25 +16,18 @@ from custodian.disclosures.models import DisclosureRequest
 from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
-    consent_record,
     disclose,
     vendor_register,
     vendor_revoke,
 )
-from custodian.testing import vendor_with_determination
+from custodian.testing import consent_given, vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair
 
 
 @pytest.fixture
 def consent(customer, privacy_officer):
-    return consent_record(
-        customer=customer,
-        recipient_name="Energy Savers Co-op",
-        recipient_contact="info@savers.example",
-        categories=["name"],
-        purpose="home energy audit",
-        covers_from=date(2025, 1, 1),
-        signed_at=timezone.now() - timedelta(days=1),
+    return consent_given(
+        customer,
         method="paper",
         verified_by=privacy_officer,
         scan=b"%PDF scanned consent",

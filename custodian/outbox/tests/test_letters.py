@@ -4,8 +4,6 @@ vendor opens, accounted as a disclosure, shown to the customer in the portal wit
 else's reach."""
 
 import base64
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -17,11 +15,12 @@ from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.disclosures.services import vendor_register
+from custodian.disclosures.tests.test_vendor_exports import rows_of  # the vendor's side of the export
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
 from custodian.testing import vendor_with_determination
-from custodian.vault.export_crypto import new_vendor_keypair, read_export
+from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.gate import Denied, customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
 
@@ -47,16 +46,6 @@ def letter_vendor(privacy_officer):
         contact="jobs@prairieprint.example",
         rationale="Printing and posting the utility's letters gets notices to customers promptly.",
     )
-
-
-def rows_of(export, private_key) -> list[dict]:
-    chunks = read_export(
-        export_dir() / export.file_name,
-        export_id=str(export.pk),
-        sealed_key=export.sealed_key,
-        vendor_private_key=private_key,
-    )
-    return list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
 
 
 def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(

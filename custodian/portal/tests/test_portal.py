@@ -22,9 +22,8 @@ from custodian.casework.models import CustomerRequest
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.disclosures.models import Consent
-from custodian.disclosures.services import consent_record
 from custodian.portal.urls import urlpatterns
-from custodian.testing import project_file
+from custodian.testing import consent_given, project_file
 from custodian.vault.gate import reveal, staff_actor
 from custodian.vault.models import PersonalValue
 
@@ -185,13 +184,11 @@ def test_no_portal_route_reaches_another_customer(households):
     other_reads = AccessEvent.objects.filter(actor_kind="customer", customer_id=str(second.pk))
     assert not other_reads.exists()
     # A consent of the other customer can't be revoked through this session.
-    theirs = consent_record(
-        customer=second,
+    theirs = consent_given(
+        second,
         recipient_name="X",
         recipient_contact="x",
-        categories=["name"],
         purpose="p",
-        covers_from=date(2025, 1, 1),
         signed_at=timezone.now(),
         method="electronic",
         text_shown="I agree",

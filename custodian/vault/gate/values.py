@@ -115,9 +115,11 @@ def bulk_asked(policy, customer_ids, fields) -> tuple[list[int], list[str], list
     return [int(c) for c in dict.fromkeys(customer_ids)], fields, categories_of(policy, fields)
 
 
-def _one_customer_read(policy, action: Action, customer_id, fields, *, purpose, request_id, client_ip):
-    """What one customer's read is about before it is decided: the customer's id (None when it is not one),
-    the fields without repeats, their categories (None when a field is unknown) and the access event."""
+def _one_customer_read(action: Action, customer_id, fields, purpose, request_id, client_ip):
+    """What one customer's read is about before it is decided: the policy in force, the customer's id (None
+    when it is not one), the fields without repeats, their categories (None when a field is unknown) and the
+    access event."""
+    policy = current_policy()
     cid = as_customer_id(customer_id)
     fields = list(dict.fromkeys(fields))
     cats = categories_of(policy, fields)
@@ -129,7 +131,7 @@ def _one_customer_read(policy, action: Action, customer_id, fields, *, purpose, 
         "request_id": request_id,
         "client_ip": client_ip,
     }
-    return cid, fields, cats, event
+    return policy, cid, fields, cats, event
 
 
 def reveal(
@@ -140,15 +142,8 @@ def reveal(
     Fields the customer never gave are absent from the result. The decision, the read and the access
     event share one transaction: if the event can't be written, the read is not returned.
     """
-    policy = current_policy()
-    cid, fields, cats, event = _one_customer_read(
-        policy,
-        Action.REVEAL,
-        customer_id,
-        fields,
-        purpose=purpose,
-        request_id=request_id,
-        client_ip=client_ip,
+    policy, cid, fields, cats, event = _one_customer_read(
+        Action.REVEAL, customer_id, fields, purpose, request_id, client_ip
     )
     values = destroyed = None
     readable = cats is not None and bool(fields) and cid is not None
@@ -324,15 +319,8 @@ def reveal_history(
     """Every value held for `fields`, the earlier ones with the current (a data request's answer includes
     earlier values with their dates: Minn. Stat. § 13.04 subd. 3), oldest first. Decided and logged as one
     read (action `reveal_history`) like `reveal`."""
-    policy = current_policy()
-    cid, fields, cats, event = _one_customer_read(
-        policy,
-        Action.REVEAL_HISTORY,
-        customer_id,
-        fields,
-        purpose=purpose,
-        request_id=request_id,
-        client_ip=client_ip,
+    policy, cid, fields, cats, event = _one_customer_read(
+        Action.REVEAL_HISTORY, customer_id, fields, purpose, request_id, client_ip
     )
     held = destroyed = None
     outer = log._in_callers_transaction()

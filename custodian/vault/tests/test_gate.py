@@ -29,6 +29,17 @@ from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import NotAllowed
 
 
+def phone_for_request(user, customer, request):
+    """`user` reads the customer's telephone number to contact them about `request`."""
+    return reveal(
+        actor=staff_actor(user),
+        customer_id=customer.pk,
+        fields=["phone"],
+        purpose="contacting_customers",
+        request_id=request.pk,
+    )
+
+
 def last_event():
     return AccessEvent.objects.order_by("-seq").first()
 
@@ -91,24 +102,11 @@ def test_if_the_access_event_cannot_be_written_nothing_is_revealed(billing_clerk
 
 
 def test_request_driven_access_ends_when_the_request_closes(service_rep, customer, open_request):
-    actor = staff_actor(service_rep)
     request = open_request(customer, "customer_service")
-    assert reveal(
-        actor=actor,
-        customer_id=customer.pk,
-        fields=["phone"],
-        purpose="contacting_customers",
-        request_id=request.pk,
-    ) == {"phone": "(507) 555-0101"}
+    assert phone_for_request(service_rep, customer, request) == {"phone": "(507) 555-0101"}
     request_close(request=request)
     with pytest.raises(Denied) as err:
-        reveal(
-            actor=actor,
-            customer_id=customer.pk,
-            fields=["phone"],
-            purpose="contacting_customers",
-            request_id=request.pk,
-        )
+        phone_for_request(service_rep, customer, request)
     assert "open request" in err.value.reason
 
 
@@ -118,20 +116,8 @@ def test_a_service_that_handed_off_the_request_loses_access(
     request = open_request(customer, "customer_service")
     request_hand_off(request=request, to_service="collections", reason="payment arrangement", by=service_rep)
     with pytest.raises(Denied):
-        reveal(
-            actor=staff_actor(service_rep),
-            customer_id=customer.pk,
-            fields=["phone"],
-            purpose="contacting_customers",
-            request_id=request.pk,
-        )
-    assert reveal(
-        actor=staff_actor(collections_agent),
-        customer_id=customer.pk,
-        fields=["phone"],
-        purpose="contacting_customers",
-        request_id=request.pk,
-    )
+        phone_for_request(service_rep, customer, request)
+    assert phone_for_request(collections_agent, customer, request)
 
 
 def test_a_request_of_another_customer_does_not_open_this_one(
@@ -139,13 +125,7 @@ def test_a_request_of_another_customer_does_not_open_this_one(
 ):
     request = open_request(other_customer, "customer_service")
     with pytest.raises(Denied):
-        reveal(
-            actor=staff_actor(service_rep),
-            customer_id=customer.pk,
-            fields=["phone"],
-            purpose="contacting_customers",
-            request_id=request.pk,
-        )
+        phone_for_request(service_rep, customer, request)
 
 
 def test_a_customer_reads_their_own_data_and_never_anothers(customer, other_customer):
@@ -421,13 +401,7 @@ def test_a_read_through_a_request_the_reader_entered_is_marked(service_rep, cust
     )
     theirs = open_request(customer, "customer_service")  # arrived by another way (opened by nobody on staff)
     for req, marked in ((mine, "yes"), (theirs, "")):
-        reveal(
-            actor=staff_actor(service_rep),
-            customer_id=customer.pk,
-            fields=["phone"],
-            purpose="contacting_customers",
-            request_id=req.pk,
-        )
+        phone_for_request(service_rep, customer, req)
         assert last_event().own_request == marked
 
 
