@@ -463,8 +463,8 @@ def request_in_full_view(request, request_id):
 def meter_challenge_result_view(request, request_id):
     """The service that re-read the meter or reviewed the bill records what it found; the customer gets the
     result by letter with the right to appeal, and the challenge closes."""
-    actor, req = console_actor(request), request_for_staff(request, request_id)
-    if req is None or req.owning_service not in actor.services or not meter_challenge_routed(req):
+    req = request_owned(request, request_id)
+    if req is None or not meter_challenge_routed(req):
         return not_found(request)
     form = forms.MeterResultForm(request.POST)
 
