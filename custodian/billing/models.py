@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from custodian.billing.choices import DepositReason
+
 CENT = Decimal("0.01")
 
 
@@ -157,10 +159,7 @@ class Deposit(models.Model):
     credit left then refunded. In clear like the ledger's amounts: an amount, dates and a reason from a
     fixed list, nothing about the customer's life."""
 
-    class Reason(models.TextChoices):
-        NO_HISTORY = "no_history", "A new customer without a record of paying the utility"
-        LATE_PAYMENTS = "late_payments", "Bills paid late in the last twelve months"
-        DISCONNECTED = "disconnected", "Service disconnected for non-payment in the last twelve months"
+    Reason = DepositReason
 
     class Status(models.TextChoices):
         REQUIRED = "required", "Asked for"

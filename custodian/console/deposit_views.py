@@ -7,8 +7,8 @@ from django import forms
 from django.views.decorators.http import require_POST
 
 from custodian.billing.budget import budget_plan_start, budget_plan_stop
+from custodian.billing.choices import DepositReason
 from custodian.billing.deposits import deposit_ask, deposit_paid_record, refund_sent_record
-from custodian.billing.models import Deposit
 from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import deposit_for, refund_for
 from custodian.console.access import acts_for, console_actor, console_page, not_found
@@ -22,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class DepositForm(forms.Form):
     amount = forms.DecimalField(label="Amount ($)", max_digits=8, decimal_places=2, min_value=0)
-    reason = forms.ChoiceField(label="Reason", choices=Deposit.Reason.choices)
+    reason = forms.ChoiceField(label="Reason", choices=DepositReason.choices)
     due_on = forms.DateField(
         label="Due on (empty: the tariff's days from today)", required=False, widget=DATE
     )
