@@ -25,10 +25,9 @@ from custodian.connect.selectors import (
     authorizations_of_customer,
 )
 from custodian.connect.services import DURATIONS, ConnectError, authorization_grant, authorization_revoke
-from custodian.customers.models import Customer
 from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
-from custodian.portal.access import portal_actor, portal_required
+from custodian.portal.access import portal_actor, portal_required, signed_in_customer
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
@@ -132,7 +131,7 @@ class ConsentScreen(AuthorizationView):
         try:
             with transaction.atomic():
                 authorization_grant(
-                    customer=Customer.objects.get(pk=self.request.customer_id),
+                    customer=signed_in_customer(self.request),
                     user=self.request.user,
                     third_party=third_party,
                     scope=form.cleaned_data["scope"],
