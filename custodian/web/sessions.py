@@ -11,6 +11,7 @@ as before: the row is read on every request."""
 
 from datetime import timedelta
 
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router
 from django.utils import timezone
@@ -21,8 +22,18 @@ REFRESH_SECONDS = 60
 _SELECT: dict[str, str] = {}  # per database connection: the session lookup's SQL
 
 
+KEY_CHARS = frozenset(VALID_KEY_CHARS)  # the alphabet Django makes session keys of
+KEY_MAX_LENGTH = 40  # the session table's key column
+
+
 class SessionStore(DatabaseSessionStore):
     _stored_expiry = None
+
+    def _validate_session_key(self, key):
+        """Only a key Django could have made is looked up: a cookie may carry anything (a quoted cookie's
+        octal escapes decode to a NUL, which PostgreSQL refuses in a query with an error, a 500 on every
+        page); any other key starts a new session, as an unknown one does."""
+        return super()._validate_session_key(key) and len(key) <= KEY_MAX_LENGTH and KEY_CHARS.issuperset(key)
 
     def _get_session_from_db(self):
         """The session's row unless it has expired, as Django's database sessions read it, in SQL written once
