@@ -59,6 +59,10 @@ class NamedRecipient:
 
 
 def _check(request: CustomerRequest, by) -> None:
+    """In the caller's transaction: the request's row locked and its state read again, so two answers sent
+    at once (a double click, two members of staff) can't both pass while it is open and send two letters."""
+    current = CustomerRequest.objects.select_for_update().only("status", "owning_service").get(pk=request.pk)
+    request.status, request.owning_service = current.status, current.owning_service
     if request.kind != RequestKind.CORRECTION or request.status != RequestStatus.OPEN:
         raise RequestError("only an open correction request can be answered this way")
     if request.owning_service not in services_of(by):

@@ -107,3 +107,22 @@ def test_the_console_closes_it_only_through_the_result(customer, privacy_officer
     assert (
         OutboundMessage.objects.filter(template="meter_challenge_result", to_customer=customer).count() == 1
     )
+
+
+def test_a_second_answer_to_a_request_already_closed_sends_no_second_letter(
+    customer, privacy_officer, field_tech
+):
+    """Two answers sent at once (a double click, or two members of staff on the same page) each hold the
+    request as it was when the page loaded: the second must see it closed, not send a second letter."""
+    req = sent_to_field_services(customer, privacy_officer)
+    stale = CustomerRequest.objects.get(pk=req.pk)
+    meter_challenge_result(
+        request=req, by=field_tech, result="corrected", findings="The register was misread."
+    )
+    assert stale.status == RequestStatus.OPEN
+    with pytest.raises(RequestError, match="only an open"):
+        meter_challenge_result(
+            request=stale, by=field_tech, result="confirmed", findings="A second read gave the same."
+        )
+    assert OutboundMessage.objects.filter(template="meter_challenge_result").count() == 1
+    assert AccessEvent.objects.filter(action="meter_challenge_result").count() == 1
