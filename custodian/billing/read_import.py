@@ -108,13 +108,20 @@ class _Row:
 
 def _text(data: bytes | str) -> str:
     if isinstance(data, str):
-        return data
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(f"the file is larger than {MAX_BYTES // 1_000_000} MB: split it")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError("the file is not UTF-8 text (save it as CSV, UTF-8)") from None
+        text = data
+    else:
+        if len(data) > MAX_BYTES:
+            raise ImportFileError(f"the file is larger than {MAX_BYTES // 1_000_000} MB: split it")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError("the file is not UTF-8 text (save it as CSV, UTF-8)") from None
+    if "\x00" in text:  # no cell holding one can be looked up or stored (PostgreSQL refuses it outright)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            f"line {line} holds a NUL character: the file is not CSV text (save it as CSV, UTF-8)"
+        )
+    return text
 
 
 def _header(reader) -> list[str]:

@@ -171,3 +171,17 @@ def test_the_console_page_imports_and_lists_problems(homes, customer, field_tech
     answer = client.post("/staff/accounts/reads/import/", {"file": good})
     assert answer.status_code == 200 and "1 read stored for 1 customer" in answer.content.decode()
     assert console(marketer).get("/staff/accounts/reads/import/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"meter,read_on,index\nM-1\x00,2026-10-01,5\n",
+        b"meter,read_on,index\nM-1,2026-10-01\x00,5\n",
+        "meter,read_on,index\nM-1,2026-10-01,5\x00\n",  # text as well as bytes
+    ],
+)
+def test_a_nul_in_a_cell_is_named_not_a_server_error(homes, field_tech, data):
+    """A NUL can't be stored or even looked up on PostgreSQL: the file is refused with the reason."""
+    with pytest.raises((ImportFileError, ReadError), match="line 2 holds a NUL"):
+        register_reads_import(data=data, file_name="reads.csv", by=field_tech)
