@@ -49,18 +49,33 @@ def third_party_for_review(*, fetched_by: Actor, third_party_id: int) -> ThirdPa
     raise Denied("no such third party")
 
 
-def authorization_of_token(access_token) -> Authorization | None:
-    """The authorisation in force that a bearer token acts under: the token's customer and third party,
-    the same scope, the third party still approved, the consent neither revoked nor expired. None
-    otherwise."""
-    third_party = getattr(access_token.application, "third_party", None)
-    if third_party is None or not third_party.approved or access_token.user_id is None:
+def authorization_of_user(
+    *, user_id, third_party: ThirdParty, scope: str | None = None
+) -> Authorization | None:
+    """The newest authorisation in force of this customer's portal user for this approved third party (of
+    this scope, when given). None otherwise."""
+    if user_id is None or not third_party.approved:
         return None
+    wanted = {"user_id": user_id, "third_party": third_party} | (
+        {"scope": scope} if scope is not None else {}
+    )
     for authorization in (
         Authorization.objects.select_related("consent__revocation", "third_party")
-        .filter(user_id=access_token.user_id, third_party=third_party, scope=access_token.scope)
+        .filter(**wanted)
         .order_by("-created_at")
     ):
         if authorization_standing(authorization):
             return authorization
     return None
+
+
+def authorization_of_token(access_token) -> Authorization | None:
+    """The authorisation in force that a bearer token acts under: the token's customer and third party,
+    the same scope, the third party still approved, the consent neither revoked nor expired. None
+    otherwise."""
+    third_party = getattr(access_token.application, "third_party", None)
+    if third_party is None:
+        return None
+    return authorization_of_user(
+        user_id=access_token.user_id, third_party=third_party, scope=access_token.scope
+    )

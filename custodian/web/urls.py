@@ -1,6 +1,6 @@
 from django.urls import path
 
-from custodian.web import views
+from custodian.web import third_party_registration, views
 
 app_name = "web"
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("preferences/text-size/", views.text_size, name="text_size"),
     path(".well-known/gpc.json", views.gpc, name="gpc"),
     path("portal/", views.portal, name="portal"),
+    # Green Button Connect My Data: third parties register on the public site (the connect app reviews them).
+    path("connect/register/", third_party_registration.register, name="connect_register"),
 ]

@@ -1,12 +1,17 @@
-"""Third parties register here (ESPI ApplicationInformation): who they are, how to reach them, what they do
-with the data and how they keep it, where to send customers back, the scopes they will ask for. The
-registration waits for the privacy officer's review; the client id (and secret, shown once) are useless
-until it is approved."""
+"""Green Button Connect My Data on the public site: third parties register here (ESPI
+ApplicationInformation): who they are, how to reach them, what they do with the data and how they keep it,
+where to send customers back, the scopes they will ask for. The registration waits for the privacy officer's
+review (the connect app keeps it); the client id (and secret, shown once) are useless until it is approved."""
 
 from django import forms
 from django.shortcuts import render
 
 from custodian.connect.services import ConnectError, third_party_register
+from custodian.web.protection import rate_limited
+
+# Registrations an address may send a day: a real third party registers once or twice; a script filling the
+# privacy officer's review list with junk is stopped here (counted across server processes).
+REGISTRATIONS_PER_DAY = 5
 
 
 class RegistrationForm(forms.Form):
@@ -37,6 +42,15 @@ class RegistrationForm(forms.Form):
 def register(request):
     form = RegistrationForm(request.POST or None)
     status = 200
+    if request.method == "POST" and rate_limited(
+        request, scope="connect-register", limit=REGISTRATIONS_PER_DAY, window_seconds=24 * 3600
+    ):
+        form.add_error(
+            None,
+            "Too many registrations from your network today. Try again tomorrow, or write to our privacy "
+            "officer.",
+        )
+        return render(request, "connect/register.html", {"form": form}, status=429)
     if request.method == "POST":
         if form.is_valid():
             try:
