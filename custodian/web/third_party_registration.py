@@ -14,25 +14,25 @@ from custodian.web.protection import rate_limited
 REGISTRATIONS_PER_DAY = 5
 
 
+def _text_area(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(label=label, help_text=help_text, widget=forms.Textarea)
+
+
 class RegistrationForm(forms.Form):
     name = forms.CharField(max_length=200, label="Organisation name")
     contact = forms.CharField(max_length=300, label="Contact (e-mail and telephone)")
     website = forms.URLField(max_length=300, label="Website", assume_scheme="https")
     purpose = forms.CharField(max_length=500, label="What you do with customers' data", widget=forms.Textarea)
-    data_practices = forms.CharField(
-        label="Data practices",
-        help_text="How long you keep the data, whom you share it with, how you secure it, how a customer "
+    data_practices = _text_area(
+        "Data practices",
+        "How long you keep the data, whom you share it with, how you secure it, how a customer "
         "has it deleted.",
-        widget=forms.Textarea,
     )
-    redirect_uris = forms.CharField(
-        label="Redirect URIs", help_text="One a line; https (http only on localhost).", widget=forms.Textarea
-    )
-    scopes = forms.CharField(
-        label="ESPI scopes",
-        help_text="One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;"
-        "BlockDuration=monthly;HistoryLength=13",
-        widget=forms.Textarea,
+    redirect_uris = _text_area("Redirect URIs", "One a line; https (http only on localhost).")
+    scopes = _text_area(
+        "ESPI scopes",
+        "One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;"
+        "HistoryLength=13",
     )
     public_client = forms.BooleanField(
         required=False, label="A public client (an app on a phone or in a browser: no client secret)"

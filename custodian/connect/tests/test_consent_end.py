@@ -26,14 +26,8 @@ def test_a_refresh_token_is_refused_once_the_consent_has_ended(households, priva
     customer_client = signed_in(app, "pat@example.com")
     verifier, challenge = pkce()
     _, code = allow(customer_client, client_id, challenge, duration="90")
-    tokens = token(
-        client_id,
-        secret,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT,
-        code_verifier=verifier,
-    ).json()
+    code_grant = {"grant_type": "authorization_code", "redirect_uri": REDIRECT, "code_verifier": verifier}
+    tokens = token(client_id, secret, code=code, **code_grant).json()
     authorization = Authorization.objects.get()
     sid = authorization.pk
     batch = f"/espi/1_1/resource/Batch/Subscription/{sid}"
