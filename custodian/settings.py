@@ -2,6 +2,10 @@
 
 Development defaults work with nothing set. With DEBUG off (production) the app refuses to start when a
 secret or a key file is missing, naming what is missing.
+
+One module (over 400 lines) on purpose: Django reads its settings from one module, and every variable the
+README's Configuration table names is read here beside its default and the check that refuses to start
+without it.
 """
 
 import tomllib

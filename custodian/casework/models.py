@@ -132,8 +132,6 @@ class Representative(models.Model):
         return [c for c in self.categories.split(",") if c]
 
     def is_current(self, on=None) -> bool:
-        from django.utils import timezone
-
         day = on or timezone.localdate()
         return (
             self.verified_at is not None

@@ -1,5 +1,5 @@
-"""What every export command reads first: the member of staff who decides the disclosure (`--by`) and the
-vendor it goes to (`--vendor`), each refused by name when there is none."""
+"""What the export commands (and the API's token command) read first: the member of staff who decides the
+disclosure (`--by`) and the vendor it goes to (`--vendor`), each refused by name when there is none."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
@@ -13,7 +13,12 @@ def export_parties(*, by: str, vendor: int):
     member = get_user_model().objects.filter(username=by, is_active=True).first()
     if member is None:
         raise CommandError(f"no active staff user {by!r}")
+    return member, command_vendor(vendor)
+
+
+def command_vendor(vendor: int) -> Vendor:
+    """The vendor numbered `vendor`; a CommandError naming it when there is none."""
     found = Vendor.objects.filter(pk=vendor).first()
     if found is None:
         raise CommandError(f"no vendor {vendor}")
-    return member, found
+    return found

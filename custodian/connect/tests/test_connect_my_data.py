@@ -18,7 +18,7 @@ from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
 from custodian.disclosures.models import Consent, DisclosureEntry
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN, after_sign_in
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (fixture)
 from custodian.testing import project_file
 
 SCOPE = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
@@ -276,7 +276,6 @@ def test_a_suspended_third_party_loses_every_token(households, privacy_officer):
 
 
 def test_a_signed_out_customer_signs_in_and_comes_back_to_the_request(households, privacy_officer):  # noqa: F811
-    from custodian.portal.tests.test_portal import PASSWORD
 
     (_, app), _ = households
     client_id, _ = approved_third_party(privacy_officer)

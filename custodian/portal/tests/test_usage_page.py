@@ -4,20 +4,22 @@ files for a chosen period that validate against the ESPI schema."""
 import io
 import json
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from lxml import etree
 
 from conftest import PAPER_FORM
+from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.portal.tests.test_portal import signed_in
 from custodian.testing import project_file
 from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.intervals import reading_arrays
 from custodian.usage.services import my_usage
-from custodian.vault.gate import customer_actor
-from custodian.vault.interval_files import IntervalBlock
+from custodian.vault.gate import customer_actor, reveal_intervals
+from custodian.vault.interval_files import LOCAL, IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
 
 METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
@@ -133,11 +135,6 @@ def test_15_minute_readings_chart_kwh_per_hour_and_download_as_15_minutes(quarte
 def _days_of_the_whole_year(customer):
     """The usage page's days as they are when the whole year is read (the report before the recent months
     were read first)."""
-    from datetime import datetime
-
-    from custodian.usage.intervals import reading_arrays
-    from custodian.vault.gate import customer_actor, reveal_intervals
-    from custodian.vault.interval_files import LOCAL
 
     end = int(time.time())
     blocks = reveal_intervals(
@@ -159,10 +156,6 @@ def _days_of_the_whole_year(customer):
 
 
 def test_the_usage_page_reads_the_recent_months_once_and_shows_what_the_whole_year_shows(metered):
-    from custodian.audit.models import AccessEvent
-    from custodian.usage.services import my_usage
-    from custodian.vault.gate import customer_actor
-
     customer, _, _ = metered
     before = AccessEvent.objects.count()
     usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
@@ -172,10 +165,6 @@ def test_the_usage_page_reads_the_recent_months_once_and_shows_what_the_whole_ye
 
 
 def test_a_meter_that_stopped_months_ago_still_shows_its_last_30_days(db):
-    from custodian.audit.models import AccessEvent
-    from custodian.usage.services import my_usage
-    from custodian.vault.gate import customer_actor
-
     app = application(9, 5, date.today())
     customer = customer_enrol(application=app, submission=PAPER_FORM)
     months = json.loads(app.personal["meter_usage"])["electric"]["months"][:-5]  # nothing for five months

@@ -3,17 +3,24 @@ executor a JVM and Python processes of its own), so the job's tasks, their closu
 travel as they do on a real cluster. The driver decides and commits every access event before any
 executor opens a block; the executors' monthly totals give the same comparisons as DuckDB's."""
 
+import json
 import time
+from datetime import date
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 from custodian.audit.models import AccessEvent
+from custodian.customers.models import Account, Customer, Premise, ServicePoint
 from custodian.usage import inputs
 from custodian.usage.comparison import compute, spark_session
 from custodian.usage.inputs import comparison_inputs, comparison_inputs_on_spark
+from custodian.usage.services import default_period
 from custodian.vault import interval_files
 from custodian.vault.gate import Denied, month_totals_on_spark
+from custodian.vault.interval_files import IntervalBlock, month_bounds, months_between
+from custodian.vault.services import Submission, interval_blocks_record, personal_data_record_many
 
 CLUSTER = "local-cluster[2,1,1024]"
 
@@ -28,15 +35,6 @@ def cluster():
 def _town(homes: int = 48, bills_only: int = 8) -> None:
     """A town of similar homes (one peer group): hourly readings in the interval store for the last three
     whole months, or, for `bills_only` of them, billing-cycle totals only."""
-    import json
-    from datetime import date
-
-    import numpy as np
-
-    from custodian.customers.models import Account, Customer, Premise, ServicePoint
-    from custodian.usage.services import default_period
-    from custodian.vault.interval_files import IntervalBlock, month_bounds, months_between
-    from custodian.vault.services import Submission, interval_blocks_record, personal_data_record_many
 
     months = months_between(*default_period())[-4:-1]
     rng = np.random.default_rng(5)

@@ -6,11 +6,18 @@ import io
 import time
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from lxml import etree
 
 from custodian.testing import project_file
-from custodian.usage.greenbutton_export import UsagePointExport, espi_feed, green_button_csv
+from custodian.usage.greenbutton_export import (
+    _READING,
+    UsagePointExport,
+    _interval_block_text,
+    espi_feed,
+    green_button_csv,
+)
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.tests.test_greenbutton_import import SAMPLES
 
@@ -116,9 +123,6 @@ def test_dst_transitions_in_the_export():
 def test_interval_blocks_are_written_alike_whatever_their_interval_lengths(durations):
     """A block of one interval length writes it into the pattern once; the text is the same, reading for
     reading, as each reading written with its own length (and the lengths of a mixed block are kept)."""
-    import numpy as np
-
-    from custodian.usage.greenbutton_export import _READING, _interval_block_text
 
     starts = 1767225600 + 900 * np.arange(200, dtype=np.int64)
     lengths = np.full(200, 900, np.int64) if durations == "same" else np.array([900, 1800] * 100, np.int64)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import django
 import numpy as np
+import pyarrow.parquet as pq
 from django.db import transaction
 
 from custodian.audit import events as log
@@ -73,7 +74,6 @@ class BlockFailed(Exception):
 def _month_totals_of_shard(path: str, service: str, keys: dict[int, bytes]) -> list[tuple]:
     """In a worker: open the blocks of `service` of the customers in `keys` in one month-shard file, and
     return (customer_id, month, total, readings) of those with a reading. Runs no database query."""
-    import pyarrow.parquet as pq
 
     table = pq.ParquetFile(path).read(
         columns=["customer_id", "service", "month", "count", "ciphertext"], use_threads=False

@@ -1,4 +1,7 @@
-"""The gate: deny by default, one answer for missing and forbidden, every decision logged with the read."""
+"""The gate: deny by default, one answer for missing and forbidden, every decision logged with the read.
+
+One module (over 400 lines) on purpose: the gate's rules are tested in the order `vault.gate.decision`
+applies them, beside the personas they share."""
 
 from datetime import timedelta
 

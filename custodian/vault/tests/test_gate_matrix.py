@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from custodian.audit.models import AccessEvent
-from custodian.vault.gate import Denied, reveal, staff_actor
+from custodian.vault.gate import Denied, customer_actor, reveal, staff_actor
 from custodian.vault.services import Submission, personal_data_record
 
 RAW = tomllib.loads(settings.CUSTODIAN_POLICY_FILE.read_text())
@@ -133,8 +133,6 @@ SELF_PURPOSES = RAW["self_access"]["purposes"]
 
 @pytest.mark.parametrize("scope", RAW["self_access"]["categories"])
 def test_representative_matrix(scope, customer):
-    from custodian.vault.gate import customer_actor
-
     own = customer_actor(customer.pk)
     representative = customer_actor(
         customer.pk, "representative 9 (guardian, authority 1)", categories={scope}

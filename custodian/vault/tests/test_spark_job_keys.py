@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from custodian.audit.models import AccessEvent
 from custodian.vault import sealing
-from custodian.vault.gate import spark_blocks, spark_totals
+from custodian.vault.gate import Denied, month_totals_on_spark, spark_blocks, spark_totals, system_actor
 from custodian.vault.gate.month_totals import _data_keys
 from custodian.vault.tests.test_month_totals import MONTHS, _stored
 
@@ -57,8 +57,6 @@ def test_an_executor_sums_its_blocks_with_the_job_key_alone(customer, other_cust
 
 
 def test_a_refused_spark_job_logs_the_refusal_and_starts_nothing(customer, other_customer):
-    from custodian.vault.gate import Denied, month_totals_on_spark, system_actor
-
     _stored(customer, other_customer)
     with pytest.raises(Denied):  # refused before Spark is touched: no session is needed
         month_totals_on_spark(

@@ -3,15 +3,19 @@
 the console's and portal's navigation. The markup lives in templates/ui/; see docs/architecture.md."""
 
 import contextlib
-from datetime import date
+import json
+from datetime import date, datetime
 from functools import lru_cache
 
 from django import forms, template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
+from custodian.policy.loader import current_policy
 from custodian.web import navigation
+from custodian.web.charts import bar_chart, draw
 
 register = template.Library()
 
@@ -150,8 +154,6 @@ SERVICE_NAMES = {"electric": "Electricity", "gas": "Natural gas", "water": "Wate
 def service_label(keys) -> str:
     """A support service's label from the policy file; several (a list, or keys separated by commas or
     spaces) joined. An unknown key is shown as words."""
-    from custodian.policy.loader import current_policy
-
     services = current_policy().services
     if isinstance(keys, str):
         keys = keys.replace(",", " ").split()
@@ -160,8 +162,6 @@ def service_label(keys) -> str:
 
 @register.filter
 def purpose_label(key) -> str:
-    from custodian.policy.loader import current_policy
-
     purposes = current_policy().purposes
     return purposes[key].label if key in purposes else _words(key or "")
 
@@ -180,10 +180,6 @@ def words(key) -> str:
 @register.filter
 def when(value) -> str:
     """An ISO date-time (as the JSON downloads carry it) as people write it, in the utility's time zone."""
-    from datetime import datetime
-
-    from django.utils.dateformat import format as date_format
-
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -205,10 +201,6 @@ def _words(key: str) -> str:
 def personal_value(value, chart_id: str = "value"):
     """One personal value as people read it: meter usage as a chart and a table per service, any other
     structured value as labelled items, text as itself. Never JSON."""
-    import json
-
-    from custodian.web.charts import bar_chart
-
     if isinstance(value, str) and value[:1] in "{[":
         with contextlib.suppress(ValueError):
             value = json.loads(value)
@@ -251,11 +243,9 @@ def _plain(value) -> str:
 
 
 def _month(value: str, *, short: bool = False) -> str:
-    from datetime import date as date_
-
     try:
         year, month = (int(p) for p in value.split("-")[:2])
-        d = date_(year, month, 1)
+        d = date(year, month, 1)
     except ValueError:
         return value
     return d.strftime("%b") if short else d.strftime("%B %Y")
@@ -264,16 +254,12 @@ def _month(value: str, *, short: bool = False) -> str:
 @register.simple_tag
 def chart(points, unit: str, title: str, id: str, period: str = ""):  # noqa: A002 (the element's id)
     """`{% chart points unit title id %}`: points are (label under the bar, full label, value)."""
-    from custodian.web.charts import bar_chart, draw
-
     return draw(bar_chart(list(points), unit=unit), title=title, chart_id=id, period=period)
 
 
 @register.simple_tag
 def drawn_chart(chart: dict, title: str, id: str, period: str = ""):  # noqa: A002 (the element's id)
     """`{% drawn_chart chart title id period %}`: a chart already computed by charts.bar_chart."""
-    from custodian.web.charts import draw
-
     return draw(chart, title=title, chart_id=id, period=period)
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 import pytest
 
+from custodian.demo.generator import application
 from custodian.web.tests.browser import ARTIFACTS, CHROMIUM, launch, portal_sign_in, staff_sign_in
 
 pytestmark = pytest.mark.skipif(
@@ -26,8 +27,6 @@ CALLBACK_PATH = "/energy-app/callback"
 
 
 def test_register_approve_authorise_fetch_revoke_in_a_browser(site, playwright):
-    from custodian.demo.generator import application
-
     callback = site["url"] + CALLBACK_PATH
     browser = launch(playwright)
     page = browser.new_page()

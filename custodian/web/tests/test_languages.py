@@ -2,6 +2,7 @@
 Accept-Language or the page's language link), the customer's choice kept, the notice's version recorded the
 same whatever language it was read in, an interpreter line on the contact page."""
 
+from django.contrib.auth import get_user
 from django.test import Client
 
 from custodian.customers.models import Customer
@@ -46,7 +47,6 @@ def test_a_portal_customer_keeps_their_language(households):
 def test_a_portal_page_reads_the_customer_language_with_the_user(households, django_assert_num_queries):
     """The customer's language comes with the signed-in user, their sign-in and second-factor choice: one
     query, not one more on every page."""
-    from django.contrib.auth import get_user
 
     (customer, app), _ = households
     client = signed_in(app, "ann@example.com")

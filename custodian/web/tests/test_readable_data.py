@@ -2,13 +2,17 @@
 and a table per service, the access log's services, purposes and outcomes by their labels, readable dates."""
 
 import json
+import random
 import re
 from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+from lxml import etree
 
-from custodian.web.charts import bar_chart, nice_step
+from custodian.web.charts import bar_chart, nice_step, shown
 
 USAGE = {
     "electric": {
@@ -59,9 +63,6 @@ def test_a_chart_has_round_ticks_covering_the_largest_bar_and_labels_that_fit():
 
 
 def test_a_chart_in_spanish_keeps_its_coordinates_numbers_and_says_its_values_as_spanish_does():
-    from django.utils import translation
-    from lxml import etree
-
     with translation.override("es"):
         html = render('{% chart points "kWh" "Uso por día" "days" "Día" %}', points=[("1", "uno", 12.25)])
     svg = etree.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
@@ -79,13 +80,6 @@ def test_chart_texts_are_escaped():
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("places", [0, 1, 2])
 def test_chart_values_are_shown_as_floatformat_shows_them(language, places):
-    import random
-
-    from django.template.defaultfilters import floatformat
-    from django.utils import translation
-
-    from custodian.web.charts import shown
-
     values = [0.0, -0.0, 0.05, 0.15, 0.25, 1.45, 2.675, 12.25, -0.04, -1.25, 999.95, 1e-9, 123456.785]
     rng = random.Random(7)
     values += [rng.uniform(-5000, 5000) for _ in range(300)]

@@ -13,7 +13,7 @@ from custodian.api.services import (
     api_token_revoke,
     api_tokens_revoke_for_user,
 )
-from custodian.disclosures.models import Vendor
+from custodian.disclosures.commands import command_vendor
 
 
 def _staff(username: str):
@@ -62,12 +62,7 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")(**options)
 
     def _create(self, *, user, job, vendor, on_behalf_of, days, name, **_):
-
-        found_vendor = None
-        if vendor is not None:
-            found_vendor = Vendor.objects.filter(pk=vendor).first()
-            if found_vendor is None:
-                raise CommandError(f"no vendor {vendor}")
+        found_vendor = None if vendor is None else command_vendor(vendor)
         try:
             token, raw = api_token_create(
                 name=name,
