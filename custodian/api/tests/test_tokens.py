@@ -20,8 +20,7 @@ from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import vendor_revoke
 from custodian.policy.loader import current_policy
-from custodian.testing import vendor_with_determination
-from custodian.vault.export_crypto import read_export
+from custodian.testing import export_text, vendor_with_determination
 
 TODAY = timezone.localdate()
 
@@ -127,14 +126,7 @@ def test_a_command_made_vendor_token_downloads_its_own_exports_only(
     # What the consumption-report vendor receives: pseudonyms, never a customer's id or name.
     path = tmp_path / "export.bin"
     path.write_bytes(b"".join(response.streaming_content))
-    plain = b"".join(
-        read_export(
-            path,
-            export_id=str(export.pk),
-            sealed_key=response["X-Export-Sealed-Key"],
-            vendor_private_key=private,
-        )
-    ).decode()
+    plain = export_text(export, private, path=path, sealed_key=response["X-Export-Sealed-Key"])
     rows = list(csv.DictReader(io.StringIO(plain)))
     assert len(rows) == 2 and "customer_ref" not in rows[0] and "name" not in rows[0]
     assert {r["pseudonym"] for r in rows}.isdisjoint({str(customer.pk), str(other_customer.pk)})

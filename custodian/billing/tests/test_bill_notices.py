@@ -18,9 +18,8 @@ from custodian.billing.services import bill_run
 from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
-from custodian.disclosures.tests.test_vendor_exports import rows_of  # the vendor's side of the export
 from custodian.policy.loader import current_policy
-from custodian.testing import vendor_with_determination
+from custodian.testing import export_rows, vendor_with_determination
 from custodian.vault.gate import system_actor
 
 CYCLE = "2026-10"
@@ -66,7 +65,7 @@ def test_printed_bills_go_to_the_mailing_vendor_as_the_portals_pdf(town, printer
     vendor, private = printer
     paperless_set(customer_id=town[0].pk, paperless=True, channel="portal")
     export = vendor_export_run(vendor=vendor, requested_by=privacy_officer)
-    rows = rows_of(export, private)
+    rows = export_rows(export, private)
     assert list(rows[0]) == [
         "customer_ref",
         "name",

@@ -17,26 +17,7 @@ from custodian.billing.selectors import balance, statement
 from custodian.billing.services import bill_correct, bill_run
 from custodian.customers.models import Account
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
-
-
-def _bill(account, month, total):
-    bill = Bill.objects.create(
-        account=account,
-        customer_id=account.customer_id,
-        cycle=f"2026-{month:02d}",
-        period_start=date(2026, month, 1),
-        period_end=date(2026, month, 28),
-        issued_on=date(2026, month + 1, 1),
-        due_on=date(2026, month + 1, 22),
-        tariff_versions="2026.1",
-        total=Decimal(total),
-        document_ref=f"bill/test/{account.pk}/{month}",
-        content_sha256="0" * 64,
-    )
-    LedgerEntry.objects.create(
-        account=account, kind="charge", amount=bill.total, posted_on=bill.issued_on, bill=bill
-    )
-    return bill
+from custodian.testing import bill_charged
 
 
 @pytest.fixture
@@ -46,7 +27,7 @@ def account(customer):
     account.opened_on = date(2026, 6, 1)
     account.save(update_fields=["opened_on"])
     for month, total in ((7, "100.00"), (8, "50.00"), (9, "151.00")):
-        _bill(account, month, total)
+        bill_charged(account, month, total)
     return account
 
 

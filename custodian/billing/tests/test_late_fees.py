@@ -9,37 +9,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.models import LedgerEntry
 from custodian.billing.services import ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
-
-
-def _bill(account, customer, month, total, ref):
-    bill = Bill.objects.create(
-        account=account,
-        customer=customer,
-        cycle=f"2026-{month:02d}",
-        period_start=date(2026, month, 1),
-        period_end=date(2026, month, 28),
-        issued_on=date(2026, month + 1, 1),
-        due_on=date(2026, month + 1, 22),
-        tariff_versions="2026.1",
-        total=Decimal(total),
-        document_ref=ref,
-        content_sha256="0" * 64,
-    )
-    LedgerEntry.objects.create(
-        account=account, kind="charge", amount=bill.total, posted_on=bill.issued_on, bill=bill
-    )
-    return bill
+from custodian.testing import bill_charged
 
 
 def test_a_late_bill_is_charged_once_however_often_the_job_runs(customer, other_customer):
     late_account = Account.objects.get(customer=customer)
     paid_account = Account.objects.get(customer=other_customer)
-    late = _bill(late_account, customer, 8, "200.00", "bill/late/1")
-    paid = _bill(paid_account, other_customer, 8, "50.00", "bill/paid/1")
+    late = bill_charged(late_account, 8, "200.00", ref="bill/late/1")
+    paid = bill_charged(paid_account, 8, "50.00", ref="bill/paid/1")
     ledger_post(
         account_id=paid_account.pk, kind="payment", amount=Decimal("-50.00"), posted_on=date(2026, 9, 20)
     )

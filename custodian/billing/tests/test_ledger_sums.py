@@ -4,11 +4,11 @@ is not past due and pays no late fee (SQLite adds decimals as floating point).""
 from datetime import date
 from decimal import Decimal
 
-from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.selectors import balance, statement
 from custodian.billing.services import balance_of, late_fees_assess, ledger_post
 from custodian.collecting.selectors import past_due_accounts
 from custodian.customers.models import Account
+from custodian.testing import bill_charged
 
 # Bills whose floating-point sum less their payment is not zero (0.1 + 0.2 - 0.3 = 5.6e-17).
 AMOUNTS = ["0.10", "0.20"]
@@ -17,22 +17,7 @@ AMOUNTS = ["0.10", "0.20"]
 def test_a_paid_up_account_owes_exactly_nothing(customer):
     account = Account.objects.get(customer=customer)
     for month, amount in enumerate(AMOUNTS, start=1):
-        bill = Bill.objects.create(
-            account=account,
-            customer=customer,
-            cycle=f"2026-{month:02d}",
-            period_start=date(2026, month, 1),
-            period_end=date(2026, month, 28),
-            issued_on=date(2026, month + 1, 1),
-            due_on=date(2026, month + 1, 22),
-            tariff_versions="2026.1",
-            total=amount,
-            document_ref=f"bill/sum/{month}",
-            content_sha256="0" * 64,
-        )
-        LedgerEntry.objects.create(
-            account=account, kind="charge", amount=amount, posted_on=bill.issued_on, bill=bill
-        )
+        bill_charged(account, month, amount, ref=f"bill/sum/{month}")
     ledger_post(
         account_id=account.pk,
         kind="payment",

@@ -14,8 +14,7 @@ from custodian.demo.services import demo_customers_ensure
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.staff.services import staff_member_create
-from custodian.testing import postgres_only, vendor_with_determination
-from custodian.vault.export_crypto import read_export
+from custodian.testing import export_text, postgres_only, vendor_with_determination
 
 
 @postgres_only
@@ -71,10 +70,4 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
     assert export.status == "failed" and not (export_dir() / f"{export.file_name}.partial").exists()
     assert done.status == "done" and done.rows == 300
     assert DisclosureEntry.objects.count() == 300
-    chunks = read_export(
-        export_dir() / done.file_name,
-        export_id=str(done.pk),
-        sealed_key=done.sealed_key,
-        vendor_private_key=private,
-    )
-    assert b"".join(chunks).decode().count("\n") == 301
+    assert export_text(done, private).count("\n") == 301

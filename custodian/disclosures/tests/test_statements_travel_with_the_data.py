@@ -13,13 +13,12 @@ from custodian.casework.models import CustomerRequest
 from custodian.disclosures.exports import STATEMENT_COLUMN, export_dir, vendor_export_run
 from custodian.disclosures.models import VendorExport
 from custodian.disclosures.services import disagreement_record
-from custodian.disclosures.tests.test_vendor_exports import keys, make_vendor, rows_of
+from custodian.disclosures.tests.test_vendor_exports import keys, make_vendor
 from custodian.outbox.services import letter_send
 from custodian.outbox.tests.test_letters import CONTEXT, letter_vendor
-from custodian.outbox.tests.test_letters import rows_of as letter_rows_of
 from custodian.payments.autopay import ach_export_run
 from custodian.payments.tests.test_autopay import bank, on_autopay
-from custodian.vault.export_crypto import read_export
+from custodian.testing import export_rows, export_text
 from custodian.vault.services import Submission
 
 __all__ = ["bank", "keys", "letter_vendor", "on_autopay"]  # fixtures shared with the exports' own tests
@@ -48,7 +47,7 @@ def test_a_pseudonymous_usage_export_carries_the_statement_on_the_customers_row(
     disagree(customer, ["meter_usage"])
     vendor = make_vendor("consumption_reports", keys, privacy_officer)
     export = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
-    rows = rows_of(export, keys[0])
+    rows = export_rows(export, keys[0])
     carried = [r for r in rows if r[STATEMENT_COLUMN]]
     assert len(rows) == 2 and len(carried) == 1
     assert STATEMENT in carried[0][STATEMENT_COLUMN] and "Meter" in carried[0][STATEMENT_COLUMN]
@@ -65,7 +64,7 @@ def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, custom
     export = vendor_export_run(
         requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
     )
-    assert [r[STATEMENT_COLUMN] for r in rows_of(export, keys[0])] == ["", ""]
+    assert [r[STATEMENT_COLUMN] for r in export_rows(export, keys[0])] == ["", ""]
 
 
 def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
@@ -78,7 +77,7 @@ def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
         to_customer=other_customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
     )
     call_command("letters_mail", "--vendor", str(vendor.pk), "--by", privacy_officer.username)
-    rows = letter_rows_of(VendorExport.objects.get(vendor=vendor), private_key)
+    rows = export_rows(VendorExport.objects.get(vendor=vendor), private_key)
     by_name = {r["name"]: r[STATEMENT_COLUMN] for r in rows}
     assert "PO box" in by_name["Alice Anderson"] and by_name["Bob Brandt"] == ""
 
@@ -91,22 +90,14 @@ def test_the_banks_debit_file_has_the_statements_beside_it(on_autopay, bank, pri
     companion = manifest["statements_of_disagreement"]
     assert companion["count"] == 1
     (row,) = json.loads(
-        b"".join(
-            read_export(
-                export_dir() / companion["file"],
-                export_id=f"{export.pk}:statements",
-                sealed_key=companion["sealed_key"],
-                vendor_private_key=private,
-            )
+        export_text(
+            export,
+            private,
+            path=export_dir() / companion["file"],
+            export_id=f"{export.pk}:statements",
+            sealed_key=companion["sealed_key"],
         )
     )
-    debits = b"".join(
-        read_export(
-            export_dir() / export.file_name,
-            export_id=str(export.pk),
-            sealed_key=export.sealed_key,
-            vendor_private_key=private,
-        )
-    ).decode()
+    debits = export_text(export, private)
     assert row["debit_reference"] in debits and "closed that account" in row[STATEMENT_COLUMN]
     assert b"closed that account" not in (export_dir() / companion["file"]).read_bytes()

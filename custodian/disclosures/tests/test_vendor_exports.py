@@ -2,8 +2,6 @@
 by decrypting the file); pseudonyms where identity isn't needed; marketing mail leaves opted-out customers
 out; every customer in the file is accounted for; results are re-identified only inside Custodian."""
 
-import csv
-import io
 import json
 from datetime import timedelta
 from unittest import mock
@@ -15,7 +13,8 @@ import custodian.disclosures.exports as exports
 from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
-from custodian.vault.export_crypto import new_vendor_keypair, read_export
+from custodian.testing import export_rows
+from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
 
 TODAY = timezone.localdate()
@@ -44,23 +43,13 @@ def make_vendor(function, keys, officer, determine=True):
     return vendor
 
 
-def rows_of(export, private_key) -> list[dict]:
-    chunks = read_export(
-        export_dir() / export.file_name,
-        export_id=str(export.pk),
-        sealed_key=export.sealed_key,
-        vendor_private_key=private_key,
-    )
-    return list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
-
-
 def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
     keys, privacy_officer, customer, other_customer
 ):
     export = vendor_export_run(
         requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
     )
-    rows = rows_of(export, keys[0])
+    rows = export_rows(export, keys[0])
     assert set(rows[0]) == {"customer_ref", "name", "mailing_address", "statement_of_disagreement"}
     assert {r["name"] for r in rows} == {"Alice Anderson", "Bob Brandt"}
     raw = (export_dir() / export.file_name).read_bytes()
@@ -73,7 +62,7 @@ def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
 def test_the_consumption_report_vendor_never_gets_names(keys, privacy_officer, customer, other_customer):
     vendor = make_vendor("consumption_reports", keys, privacy_officer)
     export = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
-    rows = rows_of(export, keys[0])
+    rows = export_rows(export, keys[0])
     assert set(rows[0]) == {
         "pseudonym",
         "meter_usage",
@@ -104,7 +93,7 @@ def test_marketing_mail_leaves_out_opted_out_customers(keys, privacy_officer, cu
     export = vendor_export_run(
         requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer), for_marketing=True
     )
-    assert [r["name"] for r in rows_of(export, keys[0])] == ["Alice Anderson"]
+    assert [r["name"] for r in export_rows(export, keys[0])] == ["Alice Anderson"]
     assert list(DisclosureEntry.objects.values_list("customer_id", flat=True)) == [customer.pk]
 
 
@@ -147,7 +136,7 @@ def test_a_tampered_or_truncated_file_does_not_decrypt(keys, privacy_officer, cu
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 40])
     with pytest.raises(Exception):  # noqa: B017 (InvalidTag or a cut-short error: either way, refused)
-        rows_of(export, keys[0])
+        export_rows(export, keys[0])
 
 
 def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_officer, customer, monkeypatch):

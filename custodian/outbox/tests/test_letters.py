@@ -15,11 +15,10 @@ from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.disclosures.services import vendor_register
-from custodian.disclosures.tests.test_vendor_exports import rows_of  # the vendor's side of the export
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
-from custodian.testing import vendor_with_determination
+from custodian.testing import export_rows, vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.gate import Denied, customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
@@ -66,7 +65,7 @@ def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
     letter.refresh_from_db()
     assert letter.status == "sent" and letter.delivered_at is not None and letter.letter_export is not None
     export = letter.letter_export
-    (row,) = rows_of(export, private_key)
+    (row,) = export_rows(export, private_key)
     assert row["letter_ref"] == str(letter.pk) and row["name"] == "Alice Anderson"
     assert row["mailing_address"] == "115 Elm Street, Owatonna, MN 55060"
     pdf = base64.b64decode(row["letter_pdf_base64"])

@@ -11,7 +11,7 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import bill_run
 from custodian.billing.tests.test_bill_run import YEAR, _household
-from custodian.disclosures.exports import ExportRefused, export_dir
+from custodian.disclosures.exports import ExportRefused
 from custodian.disclosures.models import DisclosureEntry
 from custodian.payments.autopay import (
     AutopayError,
@@ -34,9 +34,9 @@ from custodian.testing import (
     TEST_ROUTING,
     TEST_ROUTING_BAD_CHECK_DIGIT,
     TEST_ROUTING_OTHER,
+    export_text,
     vendor_with_determination,
 )
-from custodian.vault.export_crypto import read_export
 from custodian.vault.services import Submission
 
 ORIGIN = Origin(TEST_ROUTING, "FIRST OWATONNA BANK", "1416000000", "OPU")
@@ -129,14 +129,7 @@ def test_the_debits_due_go_to_the_bank_once_and_are_posted(on_autopay, bank, pri
     with pytest.raises(ExportRefused, match="privacy officer"):
         ach_export_run(vendor=vendor, requested_by=billing_clerk, effective_on=effective)
     export = ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=effective)
-    text = b"".join(
-        read_export(
-            export_dir() / export.file_name,
-            export_id=str(export.pk),
-            sealed_key=export.sealed_key,
-            vendor_private_key=private,
-        )
-    ).decode()
+    text = export_text(export, private)
     entries = [line for line in text.splitlines() if line.startswith("6")]
     assert [e[:3] for e in entries] == ["627", "637"] and "OSTBY 0" in entries[0]
     for account in on_autopay[:2]:

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
 from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
-from custodian.disclosures.tests.test_vendor_exports import make_vendor, rows_of
+from custodian.disclosures.tests.test_vendor_exports import make_vendor
+from custodian.testing import export_rows
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.inputs import comparison_inputs
 from custodian.usage.models import PeerGroupMonth
@@ -37,7 +38,7 @@ def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
     export = vendor_export_run_with_progress(vendor, privacy_officer)
-    rows = rows_of(export, keys[0])
+    rows = export_rows(export, keys[0])
     assert rows and set(rows[0]) == {
         "customer_ref",
         "name",
@@ -70,7 +71,7 @@ def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, priva
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
     export = vendor_export_run_with_progress_or_empty(vendor, privacy_officer)
-    assert export.rows == 0 and rows_of(export, keys[0]) == []
+    assert export.rows == 0 and export_rows(export, keys[0]) == []
 
 
 def vendor_export_run_with_progress_or_empty(vendor, officer):
