@@ -3,7 +3,11 @@ is queued or running, then its task is enqueued; the latest runs are listed with
 The models have a `status` with QUEUED and RUNNING (custodian.billing.models.BillRun,
 custodian.usage.models.ReportRun)."""
 
+import logging
+from contextlib import contextmanager
+
 from django.db import transaction
+from django.utils import timezone
 
 
 def run_queue(model, task, *, refused: Exception, **fields):
@@ -23,3 +27,26 @@ def runs_latest(model, *, limit: int = 10, related=("requested_by",)) -> tuple[l
     """The latest runs, newest first, and whether one of them is queued or running."""
     runs = list(model.objects.select_related(*related).order_by("-pk")[:limit])
     return runs, any(r.status in (model.Status.QUEUED, model.Status.RUNNING) for r in runs)
+
+
+def run_start(model, run_id: int):
+    """The queued run `run_id` of `model`, marked running from now; None when it is not queued (a task
+    delivered twice, or a run cancelled): there is nothing to do."""
+    run = model.objects.filter(pk=run_id, status=model.Status.QUEUED).first()
+    if run is not None:
+        run.status, run.started_at = model.Status.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    return run
+
+
+@contextmanager
+def run_outcome(run, *, log: logging.Logger, what: str):
+    """Around a run's work: a crash is logged and recorded as FAILED with the exception named (the work
+    sets DONE, or a refusal in its own words, itself), and the run is saved with its finishing time."""
+    try:
+        yield run
+    except Exception as exc:
+        log.exception("%s %s failed", what, run.pk)
+        run.status, run.summary = run.Status.FAILED, f"failed: {exc.__class__.__name__}: {exc}"[:400]
+    run.finished_at = timezone.now()
+    run.save()

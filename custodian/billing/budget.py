@@ -20,13 +20,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry, cents
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.customers.models import Account
-from custodian.staff.selectors import services_of
-from custodian.staff.services import change_actor
+from custodian.staff.services import customer_change_append
 
 MONTHS = 12
 AT_LEAST = 3  # bills needed to level on
@@ -36,16 +34,6 @@ def cycle_add(cycle: str, months: int) -> str:
     first, _ = cycle_bounds(cycle)
     index = first.year * 12 + first.month - 1 + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
-    if by == "customer":
-        who = {"actor_kind": "customer", "actor_id": str(customer_id), "actor_label": "the customer"}
-    else:
-        who = change_actor(by)
-        if by is not None:
-            who["roles"] = ",".join(sorted(services_of(by)))
-    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
 
 
 def level_amount(account_id: int, *, before_cycle: str | None = None) -> Decimal:
@@ -100,7 +88,7 @@ def budget_plan_start(*, account_id: int, by, today: date | None = None) -> Budg
             )
     except IntegrityError:
         raise BillingError("the account is on budget billing already") from None
-    _log(
+    customer_change_append(
         Action.BUDGET_STARTED,
         by=by,
         customer_id=account.customer_id,
@@ -144,7 +132,7 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
     settled = _true_up(plan, on=today, bill=None, by=by)
     plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
     plan.save(update_fields=["status", "ended_on"])
-    _log(
+    customer_change_append(
         Action.BUDGET_ENDED,
         by=by,
         customer_id=plan.customer_id,
@@ -222,7 +210,7 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
                     started_by=plan.started_by,
                 )
                 words = f"renewed as {nxt.pk} at ${nxt.monthly_amount} a month"
-            _log(
+            customer_change_append(
                 Action.BUDGET_TRUED_UP,
                 by=by,
                 customer_id=plan.customer_id,

@@ -21,20 +21,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
-from custodian.staff.selectors import services_of
-from custodian.staff.services import change_actor
-
-
-def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
-    who = change_actor(by)
-    if by is not None:
-        who["roles"] = ",".join(sorted(services_of(by)))
-    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
+from custodian.staff.services import customer_change_append
 
 
 def _staff_check(by, what: str) -> None:
@@ -94,7 +85,7 @@ def deposit_ask(
             )
     except IntegrityError:
         raise BillingError("the account already has a deposit asked for or held") from None
-    _log(
+    customer_change_append(
         Action.DEPOSIT_ASKED,
         by=by,
         customer_id=account.customer_id,
@@ -116,7 +107,7 @@ def deposit_paid_record(*, deposit_id: int, paid_on: date, reference: str = "", 
         raise BillingError("the day it was paid is between the day it was asked for and today")
     deposit.status, deposit.paid_on, deposit.paid_reference = Deposit.Status.HELD, paid_on, reference[:40]
     deposit.save(update_fields=["status", "paid_on", "paid_reference"])
-    _log(
+    customer_change_append(
         Action.DEPOSIT_PAID,
         by=by,
         customer_id=deposit.customer_id,
@@ -156,7 +147,9 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
             action, words = Action.DEPOSIT_RELEASED, "no longer asked for: service stopped"
         deposit.ended_on = on
         deposit.save(update_fields=["status", "returned_entry", "ended_on"])
-        _log(action, by=by, customer_id=deposit.customer_id, reason=f"deposit {deposit.pk} {words}")
+        customer_change_append(
+            action, by=by, customer_id=deposit.customer_id, reason=f"deposit {deposit.pk} {words}"
+        )
     credit = -_balance(bill.account_id)
     if credit <= 0:
         return None
@@ -176,7 +169,7 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
         entry=entry,
         issued_on=on,
     )
-    _log(
+    customer_change_append(
         Action.CREDIT_REFUNDED,
         by=by,
         customer_id=bill.customer_id,
@@ -200,7 +193,7 @@ def refund_sent_record(*, refund_id: int, check_number: str, by, sent_on: date |
     refund.status, refund.check_number = Refund.Status.SENT, check_number
     refund.sent_on, refund.sent_by = sent_on or timezone.localdate(), by
     refund.save(update_fields=["status", "check_number", "sent_on", "sent_by"])
-    _log(
+    customer_change_append(
         Action.REFUND_SENT,
         by=by,
         customer_id=refund.customer_id,

@@ -29,18 +29,20 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.billing.register_reads import (
-    NOTICE,
     READS_JOB,
     Kind,
+    Read,
     ReadError,
     _decimal,
     may_enter_reads,
     read_apply,
+    reads_submission,
+    usage_text,
 )
 from custodian.customers.models import Account, ServicePoint
 from custodian.vault.gate import reveal_many, system_actor
 from custodian.vault.models import Channel
-from custodian.vault.services import Submission, personal_data_record_many
+from custodian.vault.services import personal_data_record_many
 
 REQUIRED = ("meter", "read_on", "index")
 OPTIONAL = ("kind", "dials", "old_meter_final", "new_meter_start")
@@ -92,18 +94,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-@dataclass(frozen=True)
-class _Row:
+@dataclass(frozen=True, kw_only=True)
+class _Row(Read):
+    """A row of the file: its read, its line, and the account holding the meter's premise that day."""
+
     line: int
-    meter: str
-    service: str
     account: Account
-    read_on: date
-    index: Decimal
-    kind: str
-    dials: int | None
-    old_final: Decimal | None
-    new_start: Decimal
 
 
 def _text(data: bytes | str) -> str:
@@ -330,17 +326,7 @@ def register_reads_import(
             if _already_stored(document, row):
                 report.already_stored += 1
             else:
-                read_apply(
-                    document,
-                    service=row.service,
-                    meter=row.meter,
-                    read_on=row.read_on,
-                    index=row.index,
-                    kind=row.kind,
-                    dials=row.dials,
-                    old_final=row.old_final,
-                    new_start=row.new_start,
-                )
+                read_apply(document, row)
                 report.stored += 1
                 changed.add(row.account.customer_id)
         except ReadError as exc:
@@ -354,15 +340,10 @@ def register_reads_import(
         return report
     if changed:
         personal_data_record_many(
-            items=[
-                (cid, {"meter_usage": json.dumps(usage[cid], separators=(",", ":"))})
-                for cid in sorted(changed)
-            ],
-            submission=Submission(
+            items=[(cid, {"meter_usage": usage_text(usage[cid])}) for cid in sorted(changed)],
+            submission=reads_submission(
+                by=by,
                 channel=Channel.FILE_IMPORT,
-                notice_key=NOTICE,
-                recorded_by=by,
-                recorded_by_label=by.get_username(),
                 # The count, not the file's name: a name may carry a customer's name, and this sits in clear.
                 note=f"register reads imported from a file ({report.stored} reads)",
             ),

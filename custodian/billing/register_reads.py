@@ -61,6 +61,20 @@ class RecordedRead:
     cycle_total: Decimal | None
 
 
+@dataclass(frozen=True)
+class Read:
+    """One register read of a meter: entered at the desk, or a row of an imported file."""
+
+    service: str
+    meter: str
+    read_on: date
+    index: Decimal
+    kind: str = Kind.REGULAR
+    dials: int | None = None
+    old_final: Decimal | None = None
+    new_start: Decimal = Decimal(0)
+
+
 def may_enter_reads(user) -> bool:
     """Staff whose support services provide utility services with meter usage (field services, customer
     service)."""
@@ -79,8 +93,15 @@ def _decimal(value, what: str) -> Decimal:
     return number
 
 
-def _use(kind, last, index, *, dials, old_final, new_start) -> Decimal:
+def _use(read: Read, last: Decimal) -> Decimal:
     """The use since the last read, by the kind of read; a ReadError says what does not add up."""
+    kind, index, dials, old_final, new_start = (
+        read.kind,
+        read.index,
+        read.dials,
+        read.old_final,
+        read.new_start,
+    )
     if kind == Kind.REGULAR:
         if index < last:
             raise ReadError(
@@ -125,11 +146,7 @@ def register_read_record(
 ) -> RecordedRead:
     """Check and store one register read of the account's meter for `service`, entered by `by` (a member
     of staff who provides services with meter usage). Refused, nothing stored, when it does not add up."""
-    if by is None or not may_enter_reads(by):
-        raise ReadError("only staff who provide services with meter usage enter meter reads")
-    account = Account.objects.filter(pk=account_id).first()
-    if account is None:
-        raise ReadError("no such account")
+    account = _reader_account(account_id=account_id, by=by, doing="enter meter reads")
     point = ServicePoint.objects.filter(premise_id=account.premise_id, service=service).first()
     if point is None:
         raise ReadError(f"the premise has no {service} meter")
@@ -143,56 +160,62 @@ def register_read_record(
         _decimal(old_meter_final, "the old meter's final read") if old_meter_final not in (None, "") else None
     )
     new_start = _decimal(new_meter_start or "0", "the new meter's starting read")
-    actor = system_actor(READS_JOB, on_behalf_of=by)
-    document = reveal(
-        actor=actor,
-        customer_id=account.customer_id,
-        fields=["meter_usage"],
-        purpose="providing_services",
-        client_ip=client_ip,
-    ).get("meter_usage")
-    usage = json.loads(document or "{}")
+    usage = _meter_usage(account=account, by=by, client_ip=client_ip)
     meter = point.meter_number
-    recorded = read_apply(
-        usage,
-        service=service,
-        meter=meter,
-        read_on=read_on,
-        index=index,
-        kind=kind,
-        dials=dials,
-        old_final=old_final,
-        new_start=new_start,
-    )
+    read = Read(service, meter, read_on, index, kind, dials=dials, old_final=old_final, new_start=new_start)
+    recorded = read_apply(usage, read)
     personal_data_record(
         customer=account.customer,
-        values={"meter_usage": json.dumps(usage, separators=(",", ":"))},
-        submission=Submission(
+        values={"meter_usage": usage_text(usage)},
+        submission=reads_submission(
+            by=by,
             channel=Channel.METER,
-            notice_key=NOTICE,
-            recorded_by=by,
-            recorded_by_label=by.get_username(),
             note=f"register read of meter {meter} on {read_on.isoformat()} ({kind})",
         ),
     )
     return recorded
 
 
-def read_apply(
-    usage: dict,
-    *,
-    service: str,
-    meter: str,
-    read_on: date,
-    index: Decimal,
-    kind: str = Kind.REGULAR,
-    dials: int | None = None,
-    old_final: Decimal | None = None,
-    new_start: Decimal = Decimal(0),
-) -> RecordedRead:
-    """Add one read of `meter` to the customer's usage document (parsed; changed in place) and the cycle's
+def _reader_account(*, account_id: int, by, doing: str) -> Account:
+    """The account whose meters `by` reads; a ReadError when `by` may not (`doing`: what was refused) or
+    there is no such account."""
+    if by is None or not may_enter_reads(by):
+        raise ReadError(f"only staff who provide services with meter usage {doing}")
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        raise ReadError("no such account")
+    return account
+
+
+def _meter_usage(*, account: Account, by, client_ip: str) -> dict:
+    """The account's customer's usage document, read through the gate as the reads job for `by`."""
+    document = reveal(
+        actor=system_actor(READS_JOB, on_behalf_of=by),
+        customer_id=account.customer_id,
+        fields=["meter_usage"],
+        purpose="providing_services",
+        client_ip=client_ip,
+    ).get("meter_usage")
+    return json.loads(document or "{}")
+
+
+def usage_text(usage: dict) -> str:
+    """A usage document as it is sealed (compact JSON)."""
+    return json.dumps(usage, separators=(",", ":"))
+
+
+def reads_submission(*, by, channel: str, note: str) -> Submission:
+    """The provenance of reads that `by` entered or imported: the metering notice at collection."""
+    return Submission(
+        channel=channel, notice_key=NOTICE, recorded_by=by, recorded_by_label=by.get_username(), note=note
+    )
+
+
+def read_apply(usage: dict, read: Read) -> RecordedRead:
+    """Add one read of a meter to the customer's usage document (parsed; changed in place) and the cycle's
     total, checked against the meter's last read; a ReadError, the document unchanged, when it does not add
     up. The one rule for a read entered at the desk and a read in an imported file."""
+    service, meter, read_on, index, kind = read.service, read.meter, read.read_on, read.index, read.kind
     series = usage.setdefault(service, {"unit": SERVICE_UNITS[service], "months": []})
     reads = series.setdefault("reads", [])
     # The reads of this meter: a customer who moved has read another premise's meter before.
@@ -205,7 +228,7 @@ def read_apply(
             raise ReadError("the first read of a meter is its starting index: a regular read")
         use = None
     else:
-        use = _use(kind, Decimal(last["index"]), index, dials=dials, old_final=old_final, new_start=new_start)
+        use = _use(read, Decimal(last["index"]))
     reads.append(
         {
             "on": read_on.isoformat(),
@@ -227,17 +250,6 @@ def read_apply(
 
 def last_reads(*, account_id: int, by, client_ip: str = "") -> dict[str, dict]:
     """The last read of each of the account's services, read as the `usage_import` job for `by`."""
-    if by is None or not may_enter_reads(by):
-        raise ReadError("only staff who provide services with meter usage see meter reads")
-    account = Account.objects.filter(pk=account_id).first()
-    if account is None:
-        raise ReadError("no such account")
-    document = reveal(
-        actor=system_actor(READS_JOB, on_behalf_of=by),
-        customer_id=account.customer_id,
-        fields=["meter_usage"],
-        purpose="providing_services",
-        client_ip=client_ip,
-    ).get("meter_usage")
-    usage = json.loads(document or "{}")
+    account = _reader_account(account_id=account_id, by=by, doing="see meter reads")
+    usage = _meter_usage(account=account, by=by, client_ip=client_ip)
     return {s: (usage.get(s) or {}).get("reads", [])[-1] for s in usage if (usage.get(s) or {}).get("reads")}

@@ -6,9 +6,8 @@ skipped)."""
 import logging
 
 from django.tasks import task
-from django.utils import timezone
 
-from custodian.background import run_queue
+from custodian.background import run_outcome, run_queue, run_start
 from custodian.billing.models import BillRun
 from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
@@ -28,31 +27,26 @@ def bill_run_request(*, cycle: str, requested_by) -> BillRun:
 
 @task()
 def bill_run_task(*, run_id: int) -> str:
-    run = BillRun.objects.filter(pk=run_id, status=BillRun.Status.QUEUED).first()
-    if run is None:  # delivered twice: nothing to do
+    run = run_start(BillRun, run_id)
+    if run is None:
         return "nothing to do"
-    run.status, run.started_at = BillRun.Status.RUNNING, timezone.now()
     run.stage, run.total, run.done = "billing accounts", accounts_to_bill(run.cycle).count(), 0
-    run.save(update_fields=["status", "started_at", "stage", "total", "done"])
+    run.save(update_fields=["stage", "total", "done"])
 
     def advance(n: int) -> None:
         run.done = min(run.total, run.done + n)
         BillRun.objects.filter(pk=run.pk).update(done=run.done)
 
-    try:
-        issued = bill_run(cycle=run.cycle, run=run, progress=advance, started_by=run.requested_by)
-        BillRun.objects.filter(pk=run.pk).update(stage="e-mailing paperless customers")
-        told = bill_notices_send(cycle=run.cycle, by=run.requested_by)
-        run.status, run.stage, run.done, run.bills_issued = BillRun.Status.DONE, "done", run.total, issued
-        run.summary = (
-            f"{issued} bills issued; {run.total - issued} accounts already billed; "
-            f"{told.emailed} bill-ready e-mails sent"
-        )
-    except BillingError as exc:
-        run.status, run.summary = BillRun.Status.FAILED, f"refused: {exc}"[:400]
-    except Exception as exc:
-        log.exception("bill run %s failed", run.pk)
-        run.status, run.summary = BillRun.Status.FAILED, f"failed: {exc.__class__.__name__}: {exc}"[:400]
-    run.finished_at = timezone.now()
-    run.save()
+    with run_outcome(run, log=log, what="bill run"):
+        try:
+            issued = bill_run(cycle=run.cycle, run=run, progress=advance, started_by=run.requested_by)
+            BillRun.objects.filter(pk=run.pk).update(stage="e-mailing paperless customers")
+            told = bill_notices_send(cycle=run.cycle, by=run.requested_by)
+            run.status, run.stage, run.done, run.bills_issued = BillRun.Status.DONE, "done", run.total, issued
+            run.summary = (
+                f"{issued} bills issued; {run.total - issued} accounts already billed; "
+                f"{told.emailed} bill-ready e-mails sent"
+            )
+        except BillingError as exc:
+            run.status, run.summary = BillRun.Status.FAILED, f"refused: {exc}"[:400]
     return run.summary

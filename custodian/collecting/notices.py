@@ -20,16 +20,15 @@ from datetime import date
 from django.db import transaction
 
 from custodian.billing.models import Bill
-from custodian.billing.services import balance_of
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
     annual_notice_window,
 )
 from custodian.collecting.selectors import past_due_accounts
-from custodian.collecting.services import disconnection_notice_record
+from custodian.collecting.services import account_owing, disconnection_notice_record
 from custodian.customers.choices import CustomerClass
-from custodian.customers.models import Account, Customer, ServicePoint
+from custodian.customers.models import Account, Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send
 from custodian.policy.assistance import energy_assistance_lines
@@ -113,14 +112,7 @@ def disconnection_notice_send(*, account_id: int, service: str, sent_on: date, b
     """Record the notice of proposed disconnection of `service` and write the letter that carries it, with
     every content § 216B.097 subd. 2(a) requires; its copy goes to the energy assistance provider (subd.
     2(b)), which the record notes. Returns the notice."""
-
-    account = Account.objects.select_related("customer").filter(pk=account_id).first()
-    if account is None:
-        raise NoticeError("no such account")
-    if not ServicePoint.objects.filter(premise_id=account.premise_id, service=service).exists():
-        raise NoticeError(f"the premise has no {service} service")
-    if balance_of(account.pk) <= 0:
-        raise NoticeError("the account owes nothing")
+    account = account_owing(account_id=account_id, service=service, refused=NoticeError)
     notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
     letter_send(

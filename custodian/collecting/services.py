@@ -151,6 +151,19 @@ def disconnection_notice_event(
     return notice
 
 
+def account_owing(*, account_id: int, service: str, refused: type[ValueError]) -> Account:
+    """The account (with its customer and premise) that has `service` at its premise and owes money: what a
+    notice of disconnection and an order both need; `refused` says which is missing."""
+    account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
+    if account is None:
+        raise refused("no such account")
+    if not ServicePoint.objects.filter(premise_id=account.premise_id, service=service).exists():
+        raise refused(f"the premise has no {service} service")
+    if balance_of(account.pk) <= 0:
+        raise refused("the account owes nothing")
+    return account
+
+
 def disconnection_order_issue(
     *,
     account_id: int,
@@ -167,13 +180,7 @@ def disconnection_order_issue(
     (Not one transaction with the caller's: the refused attempt must stay on record.)"""
     if not may_collect(by) or (actor is not None and (actor.kind != "staff" or actor.id != str(by.pk))):
         raise NotAllowed("only collections staff order disconnections")
-    account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
-    if account is None:
-        raise CollectionsError("no such account")
-    if not ServicePoint.objects.filter(premise_id=account.premise_id, service=service).exists():
-        raise CollectionsError(f"the premise has no {service} service")
-    if balance_of(account.pk) <= 0:
-        raise CollectionsError("the account owes nothing")
+    account = account_owing(account_id=account_id, service=service, refused=CollectionsError)
     verdict = verdict_for(
         account,
         service,

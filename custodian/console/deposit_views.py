@@ -20,6 +20,16 @@ BILLING_ONLY = "Only staff whose support service acts for billing."
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _step(request, act, *, failed: str, to: str = "console:billing_account", **kwargs):
+    """A billing step back to the account (or to `to`): a BillingError is the service saying no, shown after
+    `failed` as a form's errors are."""
+
+    def refusal(exc: Exception) -> str:
+        return f"{failed}: {exc}."
+
+    return step(request, act, to=to, failed=failed, refused=BillingError, refusal=refusal, **kwargs)
+
+
 class DepositForm(forms.Form):
     amount = forms.DecimalField(label="Amount ($)", max_digits=8, decimal_places=2, min_value=0)
     reason = forms.ChoiceField(label="Reason", choices=DepositReason.choices)
@@ -52,16 +62,7 @@ def deposit_ask_view(request, account_id):
         )
         return f"Deposit of ${deposit.amount} asked of account {account.pk}, due {deposit.due_on:%Y-%m-%d}."
 
-    return step(
-        request,
-        act,
-        to="console:billing_account",
-        form=form,
-        failed="No deposit asked",
-        refused=BillingError,
-        refusal=lambda exc: f"No deposit asked: {exc}.",
-        account_id=account.pk,
-    )
+    return _step(request, act, form=form, failed="No deposit asked", account_id=account.pk)
 
 
 @console_page(bills_staff, BILLING_ONLY)
@@ -79,16 +80,7 @@ def deposit_paid_view(request, deposit_id):
         )
         return f"Deposit {deposit.pk} paid on {d['paid_on']:%Y-%m-%d}: held until service stops."
 
-    return step(
-        request,
-        act,
-        to="console:billing_account",
-        form=form,
-        failed="Not recorded",
-        refused=BillingError,
-        refusal=lambda exc: f"Not recorded: {exc}.",
-        account_id=deposit.account_id,
-    )
+    return _step(request, act, form=form, failed="Not recorded", account_id=deposit.account_id)
 
 
 @console_page(bills_staff, BILLING_ONLY)
@@ -105,15 +97,7 @@ def refund_sent_view(request, refund_id):
         )
         return f"Refund {refund.pk} of ${refund.amount} sent by check {form.cleaned_data['check_number']}."
 
-    return step(
-        request,
-        act,
-        to="console:billing",
-        form=form,
-        failed="Not recorded",
-        refused=BillingError,
-        refusal=lambda exc: f"Not recorded: {exc}.",
-    )
+    return _step(request, act, to="console:billing", form=form, failed="Not recorded")
 
 
 @console_page(bills_staff, BILLING_ONLY)
@@ -133,11 +117,4 @@ def budget_view(request, account_id):
             return "Budget billing stopped: the difference carried is settled on the ledger."
         raise BillingError("choose start or stop")
 
-    return step(
-        request,
-        act,
-        to="console:billing_account",
-        refused=BillingError,
-        refusal=lambda exc: f"Not changed: {exc}.",
-        account_id=account.pk,
-    )
+    return _step(request, act, failed="Not changed", account_id=account.pk)

@@ -17,12 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.customers.choices import SERVICE_UNITS, AccountRole, CloseReason, CustomerClass
 from custodian.customers.models import Account, Customer, Premise, ServiceChange, ServicePoint
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import services_of
-from custodian.staff.services import change_actor
+from custodian.staff.services import customer_change_append
 from custodian.vault.services import Submission, documents_seal_many, personal_data_record_many
 
 
@@ -149,18 +147,6 @@ def _notice_fields(submission: Submission | None, notices_shown: Sequence[str] =
     }
 
 
-def _log(action: Action, *, by, customer_id: int, reason: str) -> None:
-    """The change in the access log, in the writer's transaction: who did it (a member of staff, the
-    customer in the portal, or the command line) and what changed (no personal value in the reason)."""
-    if by == "customer":
-        who = {"actor_kind": "customer", "actor_id": str(customer_id), "actor_label": "the customer"}
-    else:
-        who = change_actor(by)
-        if by is not None:
-            who["roles"] = ",".join(sorted(services_of(by)))
-    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
-
-
 def _close_owner_vacancy(premise_id: int, *, before: date, by) -> None:
     """A tenant's move-in ends the owner's vacancy account the day before."""
     owner = Account.objects.select_for_update().filter(premise_id=premise_id, closed_on__isnull=True).first()
@@ -175,7 +161,7 @@ def _close_owner_vacancy(premise_id: int, *, before: date, by) -> None:
         raise AccountError("service can't start before the owner's vacancy account began")
     owner.closed_on, owner.close_reason = last_day, CloseReason.TENANT_MOVED_IN
     owner.save(update_fields=["closed_on", "close_reason"])
-    _log(
+    customer_change_append(
         Action.SERVICE_STOPPED,
         by=by,
         customer_id=owner.customer_id,
@@ -237,7 +223,7 @@ def account_start(
         opened_on=opened_on,
         **_notice_fields(submission, notices_shown),
     )
-    _log(
+    customer_change_append(
         Action.SERVICE_STARTED,
         by=by,
         customer_id=customer.pk,
@@ -273,7 +259,7 @@ def account_stop(
     account.save(update_fields=["closed_on", "close_reason"])
     if not Account.objects.filter(customer_id=account.customer_id, closed_on__isnull=True).exists():
         Customer.objects.filter(pk=account.customer_id).update(is_active=False)
-    _log(
+    customer_change_append(
         Action.SERVICE_STOPPED,
         by=by,
         customer_id=account.customer_id,
@@ -309,7 +295,7 @@ def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date, by
     for name in notices:
         setattr(new, name, getattr(old, name))
     new.save(update_fields=list(notices))
-    _log(
+    customer_change_append(
         Action.SERVICE_MOVED,
         by=by,
         customer_id=old.customer_id,
@@ -383,7 +369,7 @@ def service_change_ask(
             items=[(customer_id, change.address_ref, new_service_address.strip().encode(), "text/plain")],
             submission=submission,
         )
-    _log(
+    customer_change_append(
         Action.SERVICE_CHANGE_ASKED,
         by=by,
         customer_id=customer_id,

@@ -17,7 +17,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
-from custodian.staff.selectors import staff_users
+from custodian.staff.selectors import services_of, staff_users
 from custodian.staff.signals import staff_offboarded
 
 
@@ -75,6 +75,19 @@ def change_actor(changed_by) -> dict:
     if changed_by is None:
         return dict(COMMAND_LINE)
     return {"actor_kind": "staff", "actor_id": str(changed_by.pk), "actor_label": changed_by.get_username()}
+
+
+def customer_change_append(action: Action, *, by, customer_id: int, reason: str) -> None:
+    """A change to what the utility holds about a customer, in the access log in the writer's transaction:
+    who did it (a member of staff, with their support services; the customer in the portal, `by="customer"`;
+    or the command line, `by=None`) and what changed (no personal value in the reason)."""
+    if by == "customer":
+        who = {"actor_kind": "customer", "actor_id": str(customer_id), "actor_label": "the customer"}
+    else:
+        who = change_actor(by)
+        if by is not None:
+            who["roles"] = ",".join(sorted(services_of(by)))
+    append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
 
 
 def _log(action: Action, reason: str, changed_by) -> None:

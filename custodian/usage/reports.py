@@ -11,9 +11,8 @@ import logging
 
 from django.conf import settings
 from django.tasks import task
-from django.utils import timezone
 
-from custodian.background import run_queue, runs_latest
+from custodian.background import run_outcome, run_queue, run_start, runs_latest
 from custodian.customers.selectors import open_accounts
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.policy.loader import current_policy
@@ -81,41 +80,34 @@ def _progress(run: ReportRun, stage: str, total: int):
 
 @task()
 def generate_reports(*, run_id: int) -> str:
-
-    run = ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).first()
-    if run is None:  # delivered twice, or cancelled: nothing to do
+    run = run_start(ReportRun, run_id)
+    if run is None:
         return "nothing to do"
-    run.status, run.started_at = ReportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    try:
-        advance = _progress(run, "reading usage through the gate", open_accounts().count())
-        data = comparison_inputs_for(
-            settings.CUSTODIAN_COMPARISON_ENGINE, advance, started_by=run.requested_by
-        )
-        run.stage = "comparing similar homes"  # the count stays that of the homes read
-        run.save(update_fields=["stage"])
-        rows, groups, members = compute(data)
-        store_group_aggregates(data, (groups, members))
-        homes = len({r.customer_id for r in rows})
-        run.summary = f"{homes} homes compared in {len({r.peer_group for r in rows})} peer groups"
-        if run.mail_vendor_id:
-            advance = _progress(
-                run, f"writing letters for {run.mail_vendor.name}", PeerGroupMember.objects.count()
+    with run_outcome(run, log=log, what="comparison report run"):
+        try:
+            advance = _progress(run, "reading usage through the gate", open_accounts().count())
+            data = comparison_inputs_for(
+                settings.CUSTODIAN_COMPARISON_ENGINE, advance, started_by=run.requested_by
             )
-            export = vendor_export_run(
-                vendor=run.mail_vendor, requested_by=run.requested_by, progress=advance
+            run.stage = "comparing similar homes"  # the count stays that of the homes read
+            run.save(update_fields=["stage"])
+            rows, groups, members = compute(data)
+            store_group_aggregates(data, (groups, members))
+            homes = len({r.customer_id for r in rows})
+            run.summary = f"{homes} homes compared in {len({r.peer_group for r in rows})} peer groups"
+            if run.mail_vendor_id:
+                advance = _progress(
+                    run, f"writing letters for {run.mail_vendor.name}", PeerGroupMember.objects.count()
+                )
+                export = vendor_export_run(
+                    vendor=run.mail_vendor, requested_by=run.requested_by, progress=advance
+                )
+                run.export = export
+                run.summary += f"; {export.rows} letters sent in export {export.pk}"
+            run.status, run.stage, run.done = ReportRun.Status.DONE, "done", run.total
+        except ExportRefused as exc:
+            run.status, run.summary = (
+                ReportRun.Status.FAILED,
+                f"{run.summary}; mailing refused: {exc}".lstrip("; "),
             )
-            run.export = export
-            run.summary += f"; {export.rows} letters sent in export {export.pk}"
-        run.status, run.stage, run.done = ReportRun.Status.DONE, "done", run.total
-    except ExportRefused as exc:
-        run.status, run.summary = (
-            ReportRun.Status.FAILED,
-            f"{run.summary}; mailing refused: {exc}".lstrip("; "),
-        )
-    except Exception as exc:
-        log.exception("comparison report run %s failed", run.pk)
-        run.status, run.summary = ReportRun.Status.FAILED, f"failed: {exc.__class__.__name__}: {exc}"[:400]
-    run.finished_at = timezone.now()
-    run.save()
     return run.summary
