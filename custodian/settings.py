@@ -244,7 +244,16 @@ CACHES = {
         "KEY_PREFIX": env_str("CUSTODIAN_CACHE_PREFIX", "custodian"),
     }
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "custodian_cache"}
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "custodian_cache"},
+    # The parts of the layout that are the same for every visitor (header, navigation, footer: no personal
+    # data, nothing of a request's own), rendered once per process and language and kept in its memory:
+    # Django's {% cache %} tag uses this cache by its name. Rendering them cost about as much as the rest of
+    # a portal page's template; a shared cache would cost a round trip each.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "TIMEOUT": None,
+    },
 }
 # Messages the public contact form accepts from one address per 10 minutes.
 CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)

@@ -1,3 +1,8 @@
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+
 from custodian.policy.loader import current_policy
 from custodian.web.cookies import TEXT_SIZE
 
@@ -9,7 +14,18 @@ def utility(request):
         "utility": policy.utility,
         "policy_version": policy.version,
         "text_size": size if size in ("normal", "large") else "normal",
+        "layout_key": _layout_key(
+            policy.version, repr(policy.utility), get_urlconf() or settings.ROOT_URLCONF
+        )
+        + get_script_prefix(),
     }
+
+
+@lru_cache(maxsize=16)
+def _layout_key(version: str, utility: str, urlconf: str) -> str:
+    """What every cached part of the layout (web/base.html, ui/header_public.html) depends on besides the
+    language and the page: the policy's utility and version, and where the URLs point."""
+    return f"{version}|{utility}|{urlconf}|"
 
 
 def area(request):
