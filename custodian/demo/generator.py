@@ -72,9 +72,22 @@ def monthly_usage(rng: random.Random, app: Application, months: list[tuple[int, 
     return series
 
 
+_FAKER: list[Faker] = []
+
+
+def _faker(seed: int) -> Faker:
+    """One Faker per process, re-seeded for each customer: seeding resets the instance's random state, so the
+    same person comes out as from a new instance, and building an instance (its providers, dozens of them)
+    cost more than the rest of making a customer."""
+    if not _FAKER:
+        _FAKER.append(Faker("en_US"))
+    fake = _FAKER[0]
+    fake.seed_instance(seed)
+    return fake
+
+
 def application(seed: int, index: int, today: date) -> Application:
-    fake = Faker("en_US")
-    fake.seed_instance(seed * 10_000_019 + index)
+    fake = _faker(seed * 10_000_019 + index)
     rng = random.Random(seed * 10_000_019 + index)
     commercial = rng.random() < 0.12
     if commercial:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
@@ -19,6 +20,7 @@ from custodian.billing.selectors import bill_document
 from custodian.billing.services import BillingError, balance_of, bill_correct, bill_run
 from custodian.customers.models import Account
 from custodian.customers.services import customer_enrol
+from custodian.testing import postgres_only
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.models import SealedDocument
@@ -123,6 +125,50 @@ def test_a_killed_run_re_run_gives_the_same_bills(town, monkeypatch):
     bill_run(cycle="2026-10")
     fresh = _contents("2026-10")
     assert [k[1:] for k in killed] == [f[1:] for f in fresh]
+
+
+def _town_outside_a_transaction():
+    return [_household(f"Home {i}", f"00200000{i:02d}", YEAR) for i in range(5)]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_chunks_in_flight_together_bill_as_one_at_a_time():
+    """On PostgreSQL, outside a caller's transaction, two chunks are billed at once on their own connections:
+    the same bills as one chunk after another, one access event per customer, each chunk whole."""
+    town = _town_outside_a_transaction()
+    assert bill_run(cycle="2026-10", chunk=1) == 5
+    together = _contents("2026-10")
+    events = AccessEvent.objects.filter(action="bill_run")
+    assert sorted(int(e.customer_id) for e in events) == sorted(c.pk for c in town)
+    assert LedgerEntry.objects.count() == 5
+    Bill.objects.update(is_current=False)
+    with transaction.atomic():  # inside a transaction: one chunk after another on its connection
+        assert bill_run(cycle="2026-10", chunk=1) == 5
+    assert [k[1:] for k in together] == [k[1:] for k in _contents("2026-10")]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_failing_in_flight_stops_the_run_and_a_re_run_completes_it(monkeypatch):
+    _town_outside_a_transaction()
+    real = services._bill_chunk
+    calls = {"n": 0}
+
+    def dies_on_the_third_chunk(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_bill_chunk", dies_on_the_third_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        bill_run(cycle="2026-10", chunk=1)
+    left = Bill.objects.count()
+    assert left < 5 and LedgerEntry.objects.count() == left  # the failed chunk left nothing
+    monkeypatch.setattr(services, "_bill_chunk", real)
+    assert bill_run(cycle="2026-10", chunk=1) == 5 - left
+    assert AccessEvent.objects.filter(action="bill_run").count() == 5
 
 
 def test_the_command_bills_a_cycle_and_names_a_bad_one(town, capsys):

@@ -94,15 +94,16 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
         f"WHERE pv.superseded_at IS NULL AND pv.field IN ({marks}) AND {where}"
     )
     out: dict[int, dict[str, str]] = {cid: {} for cid in customer_ids}
-    keys: dict[int, bytes] = {}
+    ciphers: dict[int, object] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*fields, *params])
         for cid, key_id, wrapped, fname, sealed in cursor.fetchall():
             try:
-                key = keys.get(cid)
-                if key is None:
-                    key = keys[cid] = sealing.unwrap_data_key(cid, key_id, wrapped)
-                out[cid][fname] = _crypto.open_value(key, cid, fname, sealed)
+                cipher = ciphers.get(cid)
+                if cipher is None:
+                    key = sealing.unwrap_data_key(cid, key_id, wrapped)
+                    cipher = ciphers[cid] = _crypto.cipher_of(key)
+                out[cid][fname] = _crypto.open_value(cipher, cid, fname, sealed)
             except _crypto.InvalidTagError:
                 raise VaultIntegrityError(f"customer {cid}: stored {fname} failed authentication") from None
     return out
