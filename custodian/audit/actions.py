@@ -55,6 +55,7 @@ class Action(StrEnum):
     DEPOSIT_PAID = "deposit_paid"
     DEPOSIT_RETURNED = "deposit_returned"
     DEPOSIT_RELEASED = "deposit_released"
+    DEPOSIT_INTEREST_CREDITED = "deposit_interest"  # the column holds 24 characters
     CREDIT_REFUNDED = "credit_refunded"
     REFUND_SENT = "refund_sent"
     BUDGET_STARTED = "budget_started"
@@ -113,6 +114,7 @@ CHANGE_ACTIONS = frozenset(
         Action.DEPOSIT_PAID,
         Action.DEPOSIT_RETURNED,
         Action.DEPOSIT_RELEASED,
+        Action.DEPOSIT_INTEREST_CREDITED,
         Action.CREDIT_REFUNDED,
         Action.REFUND_SENT,
         Action.BUDGET_STARTED,

@@ -9,6 +9,11 @@ a deposit still unpaid is no longer asked for, and any credit then left on the a
 overpayment) is refunded by check: a refund entry brings the balance to zero and the refund waits on the
 billing page for its check number.
 
+A held deposit earns interest under Minnesota's rule (custodian.billing.deposit_interest, Minn. Stat.
+§ 325E.02), credited on the ledger at least once a year and, for the days since, when it is returned. A
+deposit may be paid at the counter (recorded by staff) or online through the payment processor (the
+processor's signed webhook records it, custodian.payments).
+
 Each change is an event in the access log naming who made it and the account's customer, in the writer's
 transaction (amounts and dates only; nothing personal is opened here).
 """
@@ -21,6 +26,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.billing.deposit_interest import CITATION, interest_accrued
 from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.tariff import current_tariff
@@ -101,6 +107,10 @@ def deposit_paid_record(*, deposit_id: int, paid_on: date, reference: str = "", 
     deposit = Deposit.objects.select_for_update().filter(pk=deposit_id).first()
     if deposit is None:
         raise BillingError("no such deposit")
+    return _held(deposit, paid_on=paid_on, reference=reference, by=by, how="")
+
+
+def _held(deposit: Deposit, *, paid_on: date, reference: str, by, how: str) -> Deposit:
     if deposit.status != Deposit.Status.REQUIRED:
         raise BillingError(f"the deposit is {deposit.get_status_display().lower()}, not waiting for payment")
     if paid_on > timezone.localdate() or paid_on < deposit.asked_on:
@@ -111,9 +121,78 @@ def deposit_paid_record(*, deposit_id: int, paid_on: date, reference: str = "", 
         Action.DEPOSIT_PAID,
         by=by,
         customer_id=deposit.customer_id,
-        reason=f"deposit {deposit.pk} of ${deposit.amount} paid on {paid_on:%Y-%m-%d}, held",
+        reason=f"deposit {deposit.pk} of ${deposit.amount} paid on {paid_on:%Y-%m-%d}{how}, held",
     )
     return deposit
+
+
+def deposit_paid_online(*, deposit_id: int, amount: Decimal, paid_on: date, reference: str) -> bool:
+    """The payment processor's webhook says the customer paid a deposit on its hosted page (in the caller's
+    transaction, with the webhook's own records). The deposit is held from then on; True. When it is no
+    longer waiting for payment (paid at the counter meanwhile, or released when service stopped), or the
+    amount differs, nothing is held and False: the caller credits the money to the account's balance
+    instead, so it is never lost (a credit left after a final bill is refunded)."""
+    deposit = Deposit.objects.select_for_update().filter(pk=deposit_id).first()
+    if deposit is None or deposit.status != Deposit.Status.REQUIRED or deposit.amount != amount:
+        return False
+    _held(deposit, paid_on=paid_on, reference=reference, by=None, how=" through the payment processor")
+    return True
+
+
+def _interest_credit(deposit: Deposit, *, last_day: date, on: date, bill=None, by=None) -> Decimal:
+    """Credit the deposit's interest from the day after its last credit (or the day it was paid) up to
+    `last_day`, in the caller's transaction. Returns the amount credited."""
+    first_day = deposit.interest_through + timedelta(days=1) if deposit.interest_through else deposit.paid_on
+    if deposit.paid_on is None or first_day is None or last_day < first_day:
+        return Decimal("0.00")
+    accrued = interest_accrued(deposit.amount, first_day=first_day, last_day=last_day)
+    if accrued.through is None:
+        return Decimal("0.00")
+    if accrued.amount > 0:
+        LedgerEntry.objects.create(
+            account_id=deposit.account_id,
+            kind=LedgerEntry.Kind.DEPOSIT_INTEREST,
+            amount=-accrued.amount,
+            posted_on=on,
+            bill=bill,
+            memo=f"Interest on the deposit, {first_day:%Y-%m-%d} to {accrued.through:%Y-%m-%d} ({CITATION})",
+        )
+    deposit.interest_through = accrued.through
+    deposit.save(update_fields=["interest_through"])
+    customer_change_append(
+        Action.DEPOSIT_INTEREST_CREDITED,
+        by=by,
+        customer_id=deposit.customer_id,
+        reason=(
+            f"deposit {deposit.pk}: interest ${accrued.amount} for {first_day:%Y-%m-%d} to "
+            f"{accrued.through:%Y-%m-%d} credited"
+            + (f"; no rate for {accrued.missing_year} yet" if accrued.missing_year else "")
+        ),
+    )
+    return accrued.amount
+
+
+def deposit_interest_credit(*, through: date, on: date | None = None, by=None) -> int:
+    """Credit the interest every deposit has earned up to `through` (the yearly credit: December 31) and not
+    yet been credited: deposits held, and deposits returned whose last days could not be counted then (a
+    year's rate not yet entered). One transaction per deposit. Returns how many deposits were credited."""
+    on = on or timezone.localdate()
+    credited = 0
+    candidates = Deposit.objects.filter(
+        status__in=[Deposit.Status.HELD, Deposit.Status.RETURNED], paid_on__isnull=False
+    ).values_list("pk", flat=True)
+    for deposit_id in candidates.iterator():
+        with transaction.atomic():
+            deposit = Deposit.objects.select_for_update().get(pk=deposit_id)
+            last_day = through
+            if deposit.status == Deposit.Status.RETURNED:
+                last_day = min(through, deposit.ended_on - timedelta(days=1))
+            if deposit.interest_through is not None and deposit.interest_through >= last_day:
+                continue
+            before = deposit.interest_through
+            _interest_credit(deposit, last_day=last_day, on=on, by=by)
+            credited += deposit.interest_through != before
+    return credited
 
 
 def _balance(account_id: int) -> Decimal:
@@ -132,6 +211,8 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
         account_id=bill.account_id, status__in=[Deposit.Status.REQUIRED, Deposit.Status.HELD]
     ):
         if deposit.status == Deposit.Status.HELD:
+            # Interest from the deposit's payment (or its last yearly credit) to the day before its return.
+            _interest_credit(deposit, last_day=on - timedelta(days=1), on=on, bill=bill, by=by)
             entry = LedgerEntry.objects.create(
                 account_id=bill.account_id,
                 kind=LedgerEntry.Kind.DEPOSIT,

@@ -114,6 +114,7 @@ class LedgerEntry(models.Model):
         REFUND = "refund", "Refund of a credit"
         BUDGET = "budget", "Budget billing: the month's difference carried"
         BUDGET_TRUE_UP = "budget_true_up", "Budget billing: the year's difference settled"
+        DEPOSIT_INTEREST = "deposit_interest", "Interest on the deposit"
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -178,6 +179,9 @@ class Deposit(models.Model):
     paid_on = models.DateField(null=True, blank=True)
     paid_reference = models.CharField(max_length=40, blank=True)
     ended_on = models.DateField(null=True, blank=True, help_text="returned or released")
+    interest_through = models.DateField(
+        null=True, blank=True, help_text="the last day whose interest is credited on the ledger"
+    )
     returned_entry = models.OneToOneField(
         LedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="deposit_returned"
     )

@@ -547,14 +547,25 @@ def ledger_post(
     )
 
 
+# What a bill asks the customer to pay: its charge and, on budget billing, the month's difference carried
+# and the year's settlement posted with it (the level amount, or the true-up's arrears). The statement
+# counts the same kinds as a bill's.
+ASKED_BY_A_BILL = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
+
+
 def late_fees_assess(*, as_of: date) -> int:
     """A late payment charge (the tariff's percent of what is still owed, at least its minimum) on each
     current bill past its due date while the account owes money; once per bill (a database constraint
-    makes a second assessment impossible). Returns the number of fees posted."""
+    makes a second assessment impossible). On budget billing what a bill asked for is the level amount and
+    any true-up settled with it, not the month's computed total: the fee is on what the customer was asked
+    to pay and did not. Returns the number of fees posted."""
     tariff = current_tariff()
     posted = 0
-    overdue = Bill.objects.filter(is_current=True, due_on__lt=as_of, total__gt=0).exclude(
-        entries__kind=LedgerEntry.Kind.LATE_FEE
+    overdue = (
+        Bill.objects.filter(is_current=True, due_on__lt=as_of)
+        .exclude(entries__kind=LedgerEntry.Kind.LATE_FEE)
+        .annotate(asked=Sum("entries__amount", filter=Q(entries__kind__in=ASKED_BY_A_BILL)))
+        .filter(asked__gt=0)
     )
     for bill in overdue.iterator():
         owed = cents(
@@ -570,7 +581,7 @@ def late_fees_assess(*, as_of: date) -> int:
                 kind=LedgerEntry.Kind.PAYMENT,
             ).aggregate(s=Sum("amount"))["s"]
         )
-        unpaid = min(bill.total, owed - paid_since)
+        unpaid = min(cents(bill.asked), owed - paid_since)
         if unpaid <= 0:
             continue
         fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)

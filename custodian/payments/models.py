@@ -23,6 +23,10 @@ class PaymentSession(models.Model):
         "disclosures.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # A deposit paid online: the payment holds it instead of paying the bills (None: a payment of the bills).
+    deposit = models.ForeignKey(
+        "billing.Deposit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     processor_payment_id = models.CharField(max_length=60, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from custodian.billing.models import LedgerEntry
+from custodian.billing.deposits import deposit_paid_online
+from custodian.billing.models import Deposit, LedgerEntry
 from custodian.billing.services import ledger_post
 from custodian.customers.models import Account
 from custodian.disclosures.models import Vendor
@@ -32,10 +33,24 @@ def payment_processor_vendor() -> Vendor | None:
 
 
 @transaction.atomic
-def payment_session_open(*, account_id: int, amount) -> tuple[PaymentSession, str]:
+def payment_session_open(
+    *, account_id: int, amount=None, deposit_id: int | None = None
+) -> tuple[PaymentSession, str]:
     """Open a checkout on the processor's hosted page; returns the session and the page's address. The
     processor receives the amount and an opaque reference, nothing else; and only a processor with a
-    current determination (the policy file's `payment_processing` function) is used."""
+    current determination (the policy file's `payment_processing` function) is used. With `deposit_id`,
+    the checkout pays that deposit of the account (its amount), which is then held rather than paying the
+    bills."""
+    deposit = None
+    if deposit_id is not None:
+        deposit = Deposit.objects.filter(pk=deposit_id, account_id=account_id).first()
+        if deposit is None:
+            raise PaymentError("no such deposit")
+        if deposit.status != Deposit.Status.REQUIRED:
+            raise PaymentError(
+                f"the deposit is {deposit.get_status_display().lower()}, not waiting for payment"
+            )
+        amount = deposit.amount
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except InvalidOperation:
@@ -50,7 +65,7 @@ def payment_session_open(*, account_id: int, amount) -> tuple[PaymentSession, st
             "card payments are not available now (no payment processor with a current determination)"
         )
     session = PaymentSession.objects.create(
-        token=secrets.token_urlsafe(24), account_id=account_id, amount=amount, vendor=vendor
+        token=secrets.token_urlsafe(24), account_id=account_id, amount=amount, vendor=vendor, deposit=deposit
     )
     checkout = processor().checkout_create(amount=str(amount), reference=session.token)
     return session, checkout.url
@@ -84,14 +99,26 @@ def webhook_receive(*, body: bytes, signature: str) -> str:
                 PaymentSession.Status.SUCCEEDED,
                 str(data["payment_id"]),
             )
-            ledger_post(
-                account_id=session.account_id,
-                kind=LedgerEntry.Kind.PAYMENT,
-                amount=-session.amount,
-                posted_on=timezone.localdate(),
+            today = timezone.localdate()
+            held = session.deposit_id is not None and deposit_paid_online(
+                deposit_id=session.deposit_id,
+                amount=session.amount,
+                paid_on=today,
                 reference=session.processor_payment_id,
-                memo="Payment, thank you",
             )
+            if not held:
+                # A payment of the bills; or a deposit's payment that came when the deposit was no longer
+                # waiting for it: credited to the balance, never lost (refunded after a final bill).
+                ledger_post(
+                    account_id=session.account_id,
+                    kind=LedgerEntry.Kind.PAYMENT,
+                    amount=-session.amount,
+                    posted_on=today,
+                    reference=session.processor_payment_id,
+                    memo="Payment, thank you"
+                    if session.deposit_id is None
+                    else "Deposit payment received after the deposit was settled: credited to the account",
+                )
         elif kind == "payment.failed":
             session.status, session.failure_reason = (
                 PaymentSession.Status.FAILED,

@@ -143,6 +143,25 @@ def pay(request):
 
 @portal_required
 @require_POST
+def pay_deposit(request, deposit_id):
+    """Pay a deposit asked of one of the customer's accounts on the processor's hosted page; once paid it is
+    held (it does not pay the bills). Another customer's deposit is not found, as one that does not exist."""
+    deposit = next(
+        (d for d in deposits_of([a.pk for a, _ in _accounts(request.customer_id)]) if d.pk == deposit_id),
+        None,
+    )
+    if deposit is None:
+        raise Http404
+    try:
+        _, url = payment_session_open(account_id=deposit.account_id, deposit_id=deposit.pk)
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:bills")
+    return redirect(url)
+
+
+@portal_required
+@require_POST
 def payment_agreement(request):
     """Ask for a payment agreement: collections answers with one that considers the household's resources."""
     accounts = _accounts(request.customer_id)

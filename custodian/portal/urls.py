@@ -57,6 +57,7 @@ urlpatterns = [
     path("me/bills/<id:bill_id>/bill.pdf", billing_views.bill_download, name="bill_pdf"),
     path("me/statement/", billing_views.statement_view, name="statement"),
     path("me/pay/", billing_views.pay, name="pay"),
+    path("me/pay/deposit/<id:deposit_id>/", billing_views.pay_deposit, name="pay_deposit"),
     path("me/payment-agreement/", billing_views.payment_agreement, name="payment_agreement"),
     path("me/paperless/", billing_views.paperless, name="paperless"),
     path("me/autopay/", billing_views.autopay, name="autopay"),

@@ -3,7 +3,7 @@ bill still bills the month's use, the difference carried and settled at the true
 again), when stopped and at the final bill; started by the customer in the portal or by billing staff,
 refused to a marketer; each start, settlement and end in the access log."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,10 +14,13 @@ from custodian.billing.final import service_stop
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry
 from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import balance, statement
-from custodian.billing.services import bill_correct, bill_run
+from custodian.billing.services import bill_correct, bill_run, late_fees_assess
+from custodian.billing.tariff import current_tariff
+from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Account
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
 from custodian.testing import bill_charged
+from custodian.vault.gate import staff_actor
 
 
 @pytest.fixture
@@ -153,3 +156,37 @@ def test_the_console_starts_and_stops_it_for_billing_staff_only(account, billing
     )
     clerk.post(f"/staff/billing/accounts/{account.pk}/budget/", {"choice": "stop"})
     assert not BudgetPlan.objects.filter(status="active").exists()
+
+
+def test_budget_arrears_draw_the_late_fee_and_reach_the_collections_worklist(
+    account, billing_clerk, collections_agent
+):
+    """Late in a budget month: the fee is on the level amount the bill asked for (not the month's computed
+    total), and at the true-up the year's arrears are asked with that bill, charged late when unpaid, and the
+    account is on the collections worklist owing them."""
+    plan = budget_plan_start(account_id=account.pk, by=billing_clerk, today=date(2026, 10, 5))
+    BudgetPlan.objects.filter(pk=plan.pk).update(true_up_cycle="2026-11")  # a short year for the test
+    bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
+    october = Bill.objects.get(account=account, cycle="2026-10")
+    late_fees_assess(as_of=october.due_on + timedelta(days=1))
+    tariff = current_tariff()
+
+    def fee(asked):
+        return max(tariff.round(asked * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
+
+    first = LedgerEntry.objects.get(account=account, kind="late_fee", bill=october)
+    assert first.bill_id == october.pk and first.amount == fee(Decimal("101.00"))
+    bill_run(cycle="2026-11", issued_on=date(2026, 12, 1))
+    november = Bill.objects.get(account=account, cycle="2026-11")
+    asked = sum(
+        LedgerEntry.objects.filter(
+            bill=november, kind__in=["charge", "budget", "budget_true_up"]
+        ).values_list("amount", flat=True)
+    )
+    assert LedgerEntry.objects.filter(bill=november, kind="budget_true_up").exists()
+    late_fees_assess(as_of=november.due_on + timedelta(days=1))
+    second = LedgerEntry.objects.get(account=account, kind="late_fee", bill=november)
+    assert second.amount == fee(asked)
+    items = collections_worklist(on=november.due_on + timedelta(days=1), actor=staff_actor(collections_agent))
+    assert [(i.account.pk, i.past_due) for i in items] == [(account.pk, balance([account.pk]))]
+    assert items[0].past_due >= asked

@@ -91,8 +91,9 @@ def test_the_final_bill_returns_the_deposit_and_refunds_the_credit_once(
     assert final.final and charged < Decimal("250")  # an empty house: the deposit is more than the bills
     returned = LedgerEntry.objects.get(account=account, kind="deposit")
     assert (returned.amount, returned.bill_id) == (Decimal("-250.00"), final.pk)
+    interest = -LedgerEntry.objects.get(account=account, kind="deposit_interest").amount  # its own test
     refund = Refund.objects.get(account=account)
-    assert refund.amount == Decimal("250.00") - charged and refund.final_bill_id == final.pk
+    assert refund.amount == Decimal("250.00") + interest - charged and refund.final_bill_id == final.pk
     assert balance([account.pk]) == 0
     deposit.refresh_from_db()
     assert deposit.status == Deposit.Status.RETURNED and deposit.returned_entry_id == returned.pk

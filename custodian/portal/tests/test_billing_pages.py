@@ -8,9 +8,10 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.bill_pdf import bill_pdf
-from custodian.billing.models import Bill, PaperlessChoice
+from custodian.billing.deposits import deposit_ask
+from custodian.billing.models import Bill, Deposit, PaperlessChoice
 from custodian.billing.selectors import bill_document
-from custodian.billing.services import bill_run
+from custodian.billing.services import balance_of, bill_run
 from custodian.collecting.models import PaymentAgreement
 from custodian.payments.models import Autopay, PaymentSession
 from custodian.policy.loader import current_policy
@@ -138,3 +139,22 @@ def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(bil
     assert held["bank_account"] == f"routing {TEST_ROUTING} account 4440001 checking"
     client.post("/portal/me/autopay/", {"choice": "stop"})
     assert not Autopay.objects.get(account_id=mine.account_id).active
+
+
+def test_a_deposit_is_paid_on_the_processors_page_and_held(billed, billing_clerk, card_processor, settings):
+    settings.DEBUG = True  # the simulated processor's page is served in development only
+    client, mine, theirs, _ = billed
+    deposit = deposit_ask(account_id=mine.account_id, amount="90", reason="no_history", by=billing_clerk)
+    other = deposit_ask(account_id=theirs.account_id, amount="90", reason="no_history", by=billing_clerk)
+    page = client.get("/portal/me/bills/").content.decode()
+    assert "Pay the deposit online" in page and "earns interest" in page
+    # another customer's deposit is not found, and no checkout is opened for it
+    assert client.post(f"/portal/me/pay/deposit/{other.pk}/").status_code == 404
+    assert client.post("/portal/me/pay/deposit/999999999/").status_code == 404
+    assert not PaymentSession.objects.exists()
+    response = client.post(f"/portal/me/pay/deposit/{deposit.pk}/")
+    assert response.status_code == 302 and "/payments/simulated-processor/checkout/" in response.url
+    client.post(response.url, {"card_number": "4242 4242 4242 4242"})
+    deposit.refresh_from_db()
+    assert deposit.status == Deposit.Status.HELD
+    assert balance_of(mine.account_id) == mine.total  # the bills are not paid by the deposit
