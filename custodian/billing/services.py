@@ -38,6 +38,8 @@ from custodian.vault.sealing import data_keys_kept
 from custodian.vault.services import Submission, documents_seal_many
 
 BILLING_JOB = "billing_run"
+# One encoder for every bill: json.dumps with any argument builds a new encoder on each call.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 BILL_FIELDS = ("name", "mailing_address", "service_address", "account_number", "meter_usage")
 BILL_CATEGORY = "bills"
 CHUNK = 1000
@@ -121,16 +123,19 @@ class _Prepared:
     estimated: list[str]
     content: dict
     true_up_of: list[Bill]
+    total: Decimal
 
 
-def _bill_content(account, values, cycle, period, issued_on, due_on, lines, versions, estimated, usages):
+def _bill_content(
+    account, values, cycle, period, issued_on, due_on, lines, versions, estimated, usages, status, total
+):
     return {
         "cycle": cycle,
         "period": [period[0].isoformat(), period[1].isoformat()],
         "issued_on": issued_on.isoformat(),
         "due_on": due_on.isoformat(),
         "tariff_versions": versions,
-        "tariff_status": current_tariff().status,
+        "tariff_status": status,
         "name": values.get("name", ""),
         "mailing_address": values.get("mailing_address", ""),
         "service_address": values.get("service_address", ""),
@@ -141,7 +146,7 @@ def _bill_content(account, values, cycle, period, issued_on, due_on, lines, vers
         ],
         "estimated_services": estimated,
         "lines": [line.as_dict() for line in lines],
-        "total": str(sum((line.amount for line in lines), Decimal("0.00"))),
+        "total": str(total),
     }
 
 
@@ -182,10 +187,22 @@ def _prepare(account, cycle, values, blocks_by_service, services, issued_on, due
         if changed:
             trued.append(earlier)
     estimated = [u.service for u in usages if u.estimated]
+    total = sum((line.amount for line in lines), Decimal("0.00"))
     content = _bill_content(
-        account, values, cycle, period, issued_on, due_on, lines, computed.versions, estimated, usages
+        account,
+        values,
+        cycle,
+        period,
+        issued_on,
+        due_on,
+        lines,
+        computed.versions,
+        estimated,
+        usages,
+        tariff.status,
+        total,
     )
-    return _Prepared(account, period, lines, computed.versions, estimated, content, trued)
+    return _Prepared(account, period, lines, computed.versions, estimated, content, trued, total)
 
 
 def _estimated_quantity(earlier: Bill, service: str, document: str | None) -> Decimal:
@@ -218,7 +235,7 @@ def _issue(
     for i, p in enumerate(prepared):
         # The content's keys in the order it is built (the same for every bill), not sorted: the digest is of
         # these bytes, sealed as they are, and sorting every bill's keys cost a third of writing its JSON.
-        payload = json.dumps(p.content, separators=(",", ":")).encode()
+        payload = _ENCODE(p.content).encode()
         ref = f"bill/{p.account.pk}/{cycle}/{stamp}{i:05d}"
         items.append((p.account.customer_id, ref, payload, "application/json"))
         bills.append(
@@ -231,7 +248,7 @@ def _issue(
                 "issued_on": issued_on,
                 "due_on": due_on,
                 "tariff_versions": ",".join(p.versions),
-                "total": Decimal(p.content["total"]),
+                "total": p.total,
                 "estimated_services": ",".join(p.estimated),
                 "final": p.content["final"],
                 "document_ref": ref,

@@ -26,6 +26,7 @@ def cipher_of(data_key: bytes) -> AESGCM:
 
 def open_bytes(data_key: bytes | AESGCM, customer_id: int, field: str, sealed: bytes) -> bytes:
     """Decrypt a document. PRIVATE to the gate, like open_value."""
-    sealed = bytes(sealed)
+    if type(sealed) is not bytes:  # a memoryview from some drivers; bytes are used as they are
+        sealed = bytes(sealed)
     cipher = data_key if isinstance(data_key, AESGCM) else AESGCM(data_key)
     return cipher.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], value_ad(customer_id, field))
