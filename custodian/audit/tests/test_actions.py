@@ -85,3 +85,10 @@ def test_every_action_fits_the_column_and_the_groups_are_members():
     assert [a for a in Action if len(a) > width] == []
     assert set(Action) >= CHANGE_ACTIONS | SINGLE_READS
     assert not CHANGE_ACTIONS & SINGLE_READS
+
+
+def test_every_action_fits_the_column_whole():
+    """A stored event is cut to its column's length: an action longer than the column would be stored as
+    another string, and no reader looking for it would find it."""
+    width = AccessEvent._meta.get_field("action").max_length
+    assert [a.value for a in Action if len(a.value) > width] == []
