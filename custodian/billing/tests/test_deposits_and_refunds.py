@@ -15,7 +15,7 @@ from custodian.billing.final import final_bill_issue, service_stop
 from custodian.billing.models import Deposit, LedgerEntry, Refund
 from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import balance, statement
-from custodian.billing.services import bill_run
+from custodian.billing.services import bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
@@ -121,6 +121,26 @@ def test_a_deposit_never_paid_is_released_at_the_final_bill(account, billing_cle
     deposit = Deposit.objects.get()
     assert deposit.status == Deposit.Status.RELEASED and deposit.ended_on == date(2026, 11, 20)
     assert not LedgerEntry.objects.filter(kind__in=["deposit", "refund"]).exists()  # the bill is owed
+
+
+def test_an_overpayment_is_refunded_after_the_final_bill_without_a_deposit(account):
+    """No deposit: what the customer paid beyond the bills is the credit refunded, once, at the final bill."""
+    bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
+    october = balance([account.pk])
+    ledger_post(
+        account_id=account.pk,
+        kind="payment",
+        amount=-(october + Decimal("40.00")),
+        posted_on=date(2026, 11, 3),
+    )
+    _, bills = service_stop(account_id=account.pk, closed_on=date(2026, 11, 14), today=date(2026, 11, 20))
+    final_charges = sum(b.total for b in bills)
+    refund = Refund.objects.get(account=account)
+    assert refund.amount == Decimal("40.00") - final_charges and refund.final_bill_id == bills[-1].pk
+    assert balance([account.pk]) == 0
+    assert not LedgerEntry.objects.filter(kind__in=["deposit", "deposit_interest"]).exists()
+    assert final_bill_issue(account_id=account.pk, issued_on=date(2026, 11, 21)) == []
+    assert Refund.objects.count() == 1
 
 
 def test_the_console_asks_records_and_refunds_for_billing_staff_only(
