@@ -26,6 +26,9 @@ class ThirdParty(models.Model):
     purpose = models.CharField(max_length=500, help_text="what they do with the data, in their words")
     data_practices = models.TextField(help_text="how long they keep it, whom they share it with, security")
     scopes = models.TextField(help_text="the ESPI scope strings they may ask for, one a line")
+    notify_uri = models.URLField(
+        max_length=300, blank=True, help_text="where the utility posts the list of new data (ESPI BatchList)"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     registered_at = models.DateTimeField(auto_now_add=True)
     reviewed_by = models.ForeignKey(

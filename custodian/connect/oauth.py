@@ -1,11 +1,16 @@
 """django-oauth-toolkit's validator for Connect My Data: a client is usable only while its third party is
-approved (an unknown client and an unapproved one get the same refusal), only the authorization code grant
-with PKCE (settings) is offered, and a refresh token is honoured only while the customer's authorisation
-behind it stands (its consent neither revoked nor past its end date)."""
+approved (an unknown client and an unapproved one get the same refusal); customers' data flows only
+through the authorization code grant with PKCE (settings); an approved confidential third party may also
+use the client credentials grant for its own view (ESPI's client and registration access tokens, scopes in
+`scopes.ADMIN_SCOPES`); and a refresh token is honoured only while the customer's authorisation behind it
+stands (its consent neither revoked nor past its end date)."""
 
+from oauth2_provider.models import Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from custodian.connect.selectors import authorization_of_user
+
+CLIENT_CREDENTIALS = "client_credentials"
 
 
 class ApprovedThirdPartiesOnly(OAuth2Validator):
@@ -16,6 +21,23 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
             request.client = None
             return None
         return application
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        # The toolkit allows one grant type per Application, and a third party's is the authorization code
+        # (the customers' authorisations and their refresh tokens). ESPI asks the same registration, with the
+        # same client id and secret, to obtain its client access token with the client credentials grant, so
+        # the grant is allowed here for an approved confidential client rather than by a second Application:
+        # a second one would be a second set of credentials to issue, review, suspend and revoke, and a
+        # suspension of the first would leave the second working. A public client has no secret to prove
+        # who asks, so it never gets a token without a customer behind it.
+        if grant_type == CLIENT_CREDENTIALS:
+            third_party = getattr(client, "third_party", None)
+            return (
+                third_party is not None
+                and third_party.approved
+                and client.client_type == Application.CLIENT_CONFIDENTIAL
+            )
+        return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         # The toolkit checks the token itself (known, not spent, of this client); the consent is ours to

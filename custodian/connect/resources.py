@@ -99,44 +99,58 @@ def _part(feed: bytes, path: str) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def subscription_feed(*, authorization: Authorization, base_url: str, client_ip: str = "") -> bytes:
+    """The whole subscription's feed, read through the gate as the third party under the customer's consent
+    (raises gate.Denied when it no longer stands): the series the scope and the chosen services cover, from
+    the period the scope's history covers. The caller records the disclosure in the same transaction."""
+    third_party = authorization.third_party
+    scope = scope_parse(authorization.scope)
+    start, end = _period(authorization)
+    basis = current_policy().disclosure_bases["connect_my_data"]
+    points = usage_points_for(
+        actor=third_party_actor(third_party.pk, third_party.name, authorization.consent_id),
+        customer_id=authorization.customer_id,
+        purpose=basis["purpose"],
+        start=start,
+        end=end,
+        client_ip=client_ip,
+    )
+    points = points_in_scope(
+        points, blocks=set(scope.function_blocks), services=set(authorization.service_list)
+    )
+    return espi_feed(
+        subject=str(authorization.pk),
+        base_url=base_url,
+        usage_points=points,
+        holder=f"Subscription/{authorization.pk}",
+    )
+
+
+def disclosure_record(*, authorization: Authorization, path: str) -> None:
+    """One entry in the customer's accounting of disclosures: this resource, to this third party, on this
+    consent."""
+    third_party = authorization.third_party
+    disclosure_entries_record(
+        customer_ids=[authorization.customer_id],
+        recipient_name=third_party.name,
+        recipient_address=third_party.contact,
+        categories=CATEGORIES,
+        purpose=third_party.purpose[:200],
+        basis_kind="consent",
+        basis_ref=f"consent {authorization.consent_id}: {path.removeprefix(RESOURCE_ROOT)}"[:100],
+    )
+
+
 def resource_serve(
     *, authorization: Authorization, path: str, base_url: str, client_ip: str = ""
 ) -> bytes | None:
     """The resource at `path` for the authorisation's third party, read through the gate (raises
     gate.Denied when the consent no longer stands) and accounted as a disclosure in the same transaction;
     None when the subscription holds no such resource (nothing disclosed)."""
-    third_party = authorization.third_party
-    scope = scope_parse(authorization.scope)
-    start, end = _period(authorization)
-    basis = current_policy().disclosure_bases["connect_my_data"]
     with transaction.atomic():
-        points = usage_points_for(
-            actor=third_party_actor(third_party.pk, third_party.name, authorization.consent_id),
-            customer_id=authorization.customer_id,
-            purpose=basis["purpose"],
-            start=start,
-            end=end,
-            client_ip=client_ip,
-        )
-        points = points_in_scope(
-            points, blocks=set(scope.function_blocks), services=set(authorization.service_list)
-        )
-        feed = espi_feed(
-            subject=str(authorization.pk),
-            base_url=base_url,
-            usage_points=points,
-            holder=f"Subscription/{authorization.pk}",
-        )
+        feed = subscription_feed(authorization=authorization, base_url=base_url, client_ip=client_ip)
         part = _part(feed, path)
         if part is None:
             return None
-        disclosure_entries_record(
-            customer_ids=[authorization.customer_id],
-            recipient_name=third_party.name,
-            recipient_address=third_party.contact,
-            categories=CATEGORIES,
-            purpose=third_party.purpose[:200],
-            basis_kind="consent",
-            basis_ref=f"consent {authorization.consent_id}: {path.removeprefix(RESOURCE_ROOT)}"[:100],
-        )
+        disclosure_record(authorization=authorization, path=path)
     return part

@@ -6,7 +6,8 @@ other by number, so a customer is never asked to agree to data the utility would
 third party is never given more than the words the customer read.
 
 Also the OAuth library's scopes backend: the scopes a third party may ask for are the ones the privacy
-officer approved with its registration, and nothing else (deny by default)."""
+officer approved with its registration, and nothing else (deny by default); with the client credentials
+grant (its own view, no customer behind it), only the ESPI administrative scopes."""
 
 from dataclasses import dataclass
 
@@ -36,6 +37,15 @@ NOT_SERVED = {
     17: "power quality",
     27: "usage summaries with demands",
     28: "costs of the current billing period",
+}
+# The scopes of the tokens a third party obtains for itself with the client credentials grant, as ESPI
+# names them: the client access token (function blocks 34 and 35, bulk transfer: its authorisations and the
+# bulk feed of all its customers) and the registration access token (36 and 40: its own registration).
+CLIENT_ACCESS_SCOPE = "FB=34_35"
+REGISTRATION_ACCESS_SCOPE = "FB=36_40"
+ADMIN_SCOPES = {
+    CLIENT_ACCESS_SCOPE: "the list of its customers' authorisations and their data in one bulk feed",
+    REGISTRATION_ACCESS_SCOPE: "its own registration",
 }
 SECONDS_PER_MONTH = 2_629_800  # a twelfth of a Julian year
 DEFAULT_HISTORY_MONTHS = 13
@@ -134,12 +144,16 @@ class _PlainWords(dict):
     """Every parseable scope's plain words, for the OAuth library's `scopes_descriptions`."""
 
     def __getitem__(self, key):
+        if key in ADMIN_SCOPES:
+            return ADMIN_SCOPES[key]
         try:
             return scope_parse(key).plain_words()
         except ScopeError as exc:
             return str(exc)
 
     def __contains__(self, key):
+        if key in ADMIN_SCOPES:
+            return True
         try:
             scope_parse(key)
         except ScopeError:
@@ -147,9 +161,16 @@ class _PlainWords(dict):
         return True
 
 
+def _client_credentials(request) -> bool:
+    return getattr(request, "grant_type", None) == "client_credentials"
+
+
 class ApprovedScopes:
-    """django-oauth-toolkit's scopes backend: a third party may ask for the scope strings the privacy
-    officer approved with its registration; none by default."""
+    """django-oauth-toolkit's scopes backend: for a customer's authorisation, a third party may ask for the
+    scope strings the privacy officer approved with its registration; for its own view (client
+    credentials), the administrative scopes and nothing else, so a token without a customer behind it never
+    carries a scope that reads meter data. None by default, except the client access scope for a client
+    credentials request that names none."""
 
     def get_all_scopes(self):
         return _PlainWords()
@@ -158,7 +179,9 @@ class ApprovedScopes:
         third_party = getattr(application, "third_party", None) if application is not None else None
         if third_party is None or not third_party.approved:
             return []
+        if _client_credentials(request):
+            return list(ADMIN_SCOPES)
         return third_party.scope_list
 
     def get_default_scopes(self, application=None, request=None, *args, **kwargs):
-        return []
+        return [CLIENT_ACCESS_SCOPE] if _client_credentials(request) else []

@@ -79,3 +79,25 @@ def authorization_of_token(access_token) -> Authorization | None:
     return authorization_of_user(
         user_id=access_token.user_id, third_party=third_party, scope=access_token.scope
     )
+
+
+def third_party_of_client_token(access_token, *, scope: str) -> ThirdParty | None:
+    """The approved third party a client credentials token (no customer behind it) speaks for, when the
+    token carries `scope`; None for a customer's token, another scope, or a third party no longer
+    approved."""
+    if access_token.user_id is not None or scope not in access_token.scope.split():
+        return None
+    third_party = getattr(access_token.application, "third_party", None)
+    if third_party is None or not third_party.approved:
+        return None
+    return third_party
+
+
+def authorizations_of_third_party(*, third_party: ThirdParty) -> list[Authorization]:
+    """Every authorisation customers gave this third party, oldest first, standing or not (its own record
+    of them, ESPI's Authorization resources)."""
+    return list(
+        Authorization.objects.select_related("consent__revocation", "third_party")
+        .filter(third_party=third_party)
+        .order_by("pk")
+    )

@@ -38,21 +38,24 @@ class Registration:
     client_secret: str  # shown once; only its hash is kept ("" for a public client)
 
 
+def _uri_checked(uri: str, what: str) -> str:
+    parts = urlsplit(uri)
+    # Plain http only to a developer's own machine, and only in development (as the toolkit's setting).
+    local = settings.DEBUG and parts.hostname in {"localhost", "127.0.0.1"}
+    if (
+        parts.fragment
+        or not parts.hostname
+        or not (parts.scheme == "https" or (local and parts.scheme == "http"))
+    ):
+        raise ConnectError(f"{what} {uri!r} must be https, without a fragment")
+    return uri
+
+
 def _redirect_uris_checked(text: str) -> list[str]:
     uris = [u.strip() for u in text.split() if u.strip()]
     if not uris:
         raise ConnectError("name at least one redirect URI")
-    for uri in uris:
-        parts = urlsplit(uri)
-        # Plain http only to a developer's own machine, and only in development (as the toolkit's setting).
-        local = settings.DEBUG and parts.hostname in {"localhost", "127.0.0.1"}
-        if (
-            parts.fragment
-            or not parts.hostname
-            or not (parts.scheme == "https" or (local and parts.scheme == "http"))
-        ):
-            raise ConnectError(f"redirect URI {uri!r} must be https, without a fragment")
-    return uris
+    return [_uri_checked(uri, "redirect URI") for uri in uris]
 
 
 @transaction.atomic
@@ -66,10 +69,12 @@ def third_party_register(
     redirect_uris: str,
     scopes: str,
     public_client: bool,
+    notify_uri: str = "",
 ) -> Registration:
     """Register a third party (ESPI ApplicationInformation). It can do nothing until the privacy officer
     approves it. A confidential client gets a secret shown once; a public one (an app on a phone) has none
-    and must use PKCE, as every client must."""
+    and must use PKCE, as every client must. Its notify URI, when given, is where the list of new data is
+    posted (ESPI BatchList)."""
     fields = {"name": name, "contact": contact, "website": website, "purpose": purpose}
     missing = [k for k, v in {**fields, "data_practices": data_practices}.items() if not (v or "").strip()]
     if missing:
@@ -83,6 +88,7 @@ def third_party_register(
         except ScopeError as exc:
             raise ConnectError(f"scope {line!r}: {exc}") from None
     uris = _redirect_uris_checked(redirect_uris)
+    notify_uri = _uri_checked(notify_uri.strip(), "notify URI") if (notify_uri or "").strip() else ""
     secret = "" if public_client else secrets.token_urlsafe(40)
     application = Application(
         name=name.strip()[:255],
@@ -102,6 +108,7 @@ def third_party_register(
         purpose=purpose.strip(),
         data_practices=data_practices.strip(),
         scopes="\n".join(scope_list),
+        notify_uri=notify_uri,
     )
     append_change(
         action=Action.THIRD_PARTY_REGISTERED,

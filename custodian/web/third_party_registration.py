@@ -34,6 +34,13 @@ class RegistrationForm(forms.Form):
         "One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;"
         "HistoryLength=13",
     )
+    notify_uri = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Notify URI",
+        help_text="Where we post the list of new data for your customers (ESPI BatchList); https. "
+        "Optional: without it, you fetch on your own schedule.",
+    )
     public_client = forms.BooleanField(
         required=False, label="A public client (an app on a phone or in a browser: no client secret)"
     )
