@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.disclosures.exports import export_dir
-from custodian.disclosures.services import consent_record, vendor_determine, vendor_register
+from custodian.disclosures.services import (
+    consent_record,
+    disclose,
+    disclosure_entries_record,
+    legal_authority_record,
+    vendor_determine,
+    vendor_register,
+)
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -138,3 +145,53 @@ def export_text(export, private_key, *, path=None, export_id: str = "", sealed_k
 def export_rows(export, private_key) -> list[dict]:
     """The rows of a CSV export, as the vendor reads them."""
     return list(csv.DictReader(io.StringIO(export_text(export, private_key))))
+
+
+# Recipients of the disclosure tests, (name, address): a third party the customer consented to, and the
+# requester of a subpoena.
+CO_OP = ("Energy Savers Co-op", "12 Green St")
+COUNTY_ATTORNEY = ("Steele County Attorney", "")
+
+
+def _disclosure(customer_ids, to: tuple[str, str], categories, purpose: str, basis: tuple, basis_field: str):
+    (name, address), (kind, basis_value) = to, basis
+    return {
+        "customer_ids": list(customer_ids),
+        "recipient_name": name,
+        "recipient_address": address,
+        "categories": list(categories),
+        "purpose": purpose,
+        "basis_kind": kind,
+        basis_field: basis_value,
+    }
+
+
+def disclosed(by, customer_ids, to: tuple[str, str], categories, purpose: str, basis: tuple, **over):
+    """`disclose` as the tests ask it: `to` is the recipient (name, address), `basis` the (kind, id) of the
+    consent or legal authority it rests on; `over` replaces any argument."""
+    asked = _disclosure(customer_ids, to, categories, purpose, basis, "basis_id")
+    return disclose(**{"requested_by": by, **asked, **over})
+
+
+def accounted(customer_ids, to: tuple[str, str], categories, purpose: str, basis: tuple[str, str], **over):
+    """A disclosure already in the accounting (`disclosure_entries_record`), named as `disclosed` names it;
+    `basis` is (kind, reference)."""
+    return disclosure_entries_record(
+        **_disclosure(customer_ids, to, categories, purpose, basis, "basis_ref"), **over
+    )
+
+
+def subpoena_recorded(officer, customer_ids, categories, *, file: str = "74-CV-26-1"):
+    """A subpoena of the county attorney for `categories` of `customer_ids`, valid 30 days, approved by
+    `officer`."""
+    return legal_authority_record(
+        kind="subpoena",
+        citation=f"Steele County District Court, file {file}",
+        requester=COUNTY_ATTORNEY[0],
+        document=b"%PDF subpoena",
+        document_name="subpoena.pdf",
+        customer_ids=list(customer_ids),
+        categories=list(categories),
+        valid_until=timezone.localdate() + timedelta(days=30),
+        approved_by=officer,
+    )

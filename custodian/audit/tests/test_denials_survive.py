@@ -9,7 +9,8 @@ from django.db import transaction
 from custodian.audit.events import settle_detached
 from custodian.audit.models import AccessEvent
 from custodian.disclosures.models import DisclosureRequest
-from custodian.disclosures.services import DisclosureRefused, disclose
+from custodian.disclosures.services import DisclosureRefused
+from custodian.testing import disclosed
 from custodian.vault.gate import Denied, reveal, reveal_many, staff_actor
 
 
@@ -49,16 +50,8 @@ def test_an_allowed_read_rolled_back_by_its_caller_leaves_no_event(billing_clerk
 def test_a_refused_disclosure_stays_on_record_when_the_caller_rolls_back(customer, privacy_officer):
     with pytest.raises(CallerFailed), transaction.atomic():
         try:
-            disclose(
-                requested_by=privacy_officer,
-                customer_ids=[customer.pk],
-                recipient_name="Curious Data Broker",
-                recipient_address="1 Main St",
-                categories=["name"],
-                purpose="resale",
-                basis_kind="consent",
-                basis_id=424242,
-            )
+            broker = ("Curious Data Broker", "1 Main St")
+            disclosed(privacy_officer, [customer.pk], broker, ["name"], "resale", ("consent", 424242))
         except DisclosureRefused:
             raise CallerFailed from None
     settle_detached()

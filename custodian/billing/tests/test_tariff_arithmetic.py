@@ -91,26 +91,21 @@ def test_a_rate_change_splits_interval_use_by_the_days_it_was_used(tmp_path):
     ]
 
 
-def test_a_true_up_charges_the_difference_at_the_estimated_cycles_rates():
-    # 2026-07 estimated at 500 kWh, read at 620: 120 kWh × (0.1250 + 0.0045) = 15.00 + 0.54
+# 2026-07 estimated at 500 kWh, read at 620: 120 kWh × (0.1250 + 0.0045) = 15.00 + 0.54; and back again.
+TRUE_UPS = [("500", "620", "15.54"), ("620", "500", "-15.54")]
+
+
+@pytest.mark.parametrize(("estimated", "actual", "amount"), TRUE_UPS)
+def test_a_true_up_charges_the_difference_at_the_estimated_cycles_rates(estimated, actual, amount):
     lines = true_up_lines(
         current_tariff(),
         cycle="2026-07",
         customer_class="residential",
         service="electric",
-        estimated=Decimal("500"),
-        actual=Decimal("620"),
+        estimated=Decimal(estimated),
+        actual=Decimal(actual),
     )
-    assert [li.amount for li in lines] == [Decimal("15.54")]
-    back = true_up_lines(
-        current_tariff(),
-        cycle="2026-07",
-        customer_class="residential",
-        service="electric",
-        estimated=Decimal("620"),
-        actual=Decimal("500"),
-    )
-    assert [li.amount for li in back] == [Decimal("-15.54")]
+    assert [li.amount for li in lines] == [Decimal(amount)]
 
 
 def test_the_tariff_file_says_its_figures_are_illustrative():

@@ -4,7 +4,6 @@ the customer by letter with the right to appeal to the Commissioner of Administr
 disagreement kept with the data and sent with every later disclosure of it; meter readings challenged."""
 
 import json
-from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
@@ -19,10 +18,10 @@ from custodian.casework.corrections import (
 )
 from custodian.casework.models import CustomerRequest
 from custodian.disclosures.models import CorrectionNotice, Disagreement
-from custodian.disclosures.services import disclose, disclosure_entries_record, legal_authority_record
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.tests import test_portal
 from custodian.portal.tests.test_portal import signed_in
+from custodian.testing import COUNTY_ATTORNEY, accounted, disclosed, subpoena_recorded
 from custodian.vault.models import SealedDocument
 
 households = test_portal.households
@@ -31,15 +30,10 @@ households = test_portal.households
 def test_a_correction_notifies_past_recipients_and_closes_when_the_last_notice_is_out(
     customer, privacy_officer, open_request, console
 ):
-    disclosure_entries_record(
-        customer_ids=[customer.pk],
-        recipient_name="Steele County Assessor",
-        recipient_address="records@assessor.example",
-        categories=["mailing_address"],
-        purpose="property records",
-        basis_kind="legal_authority",
-        basis_ref="Minn. Stat. § 13.685",
-        approved_by=privacy_officer,
+    assessor = ("Steele County Assessor", "records@assessor.example")
+    basis = ("legal_authority", "Minn. Stat. § 13.685")
+    accounted(
+        [customer.pk], assessor, ["mailing_address"], "property records", basis, approved_by=privacy_officer
     )
     req = open_request(customer, "privacy_officer", kind="correction")
     correction_apply(
@@ -95,27 +89,11 @@ def test_a_declined_challenge_tells_the_customer_of_the_appeal_and_keeps_their_d
     assert kept.category_list == ["service_address"]
     assert b"back house" not in bytes(SealedDocument.objects.get(ref=kept.sealed_ref).ciphertext)
     # A later disclosure of that data carries the statement.
-    authority = legal_authority_record(
-        kind="subpoena",
-        citation="Steele County District Court, file 74-CV-26-9",
-        requester="Steele County Attorney",
-        document=b"%PDF subpoena",
-        document_name="subpoena.pdf",
-        customer_ids=[customer.pk],
-        categories=["name", "service_address"],
-        valid_until=timezone.localdate() + timedelta(days=30),
-        approved_by=privacy_officer,
+    authority = subpoena_recorded(
+        privacy_officer, [customer.pk], ["name", "service_address"], file="74-CV-26-9"
     )
-    out = disclose(
-        requested_by=privacy_officer,
-        customer_ids=[customer.pk],
-        recipient_name="Steele County Attorney",
-        recipient_address="",
-        categories=["service_address"],
-        purpose="subpoena",
-        basis_kind="legal_authority",
-        basis_id=authority.pk,
-    )
+    basis = ("legal_authority", authority.pk)
+    out = disclosed(privacy_officer, [customer.pk], COUNTY_ATTORNEY, ["service_address"], "subpoena", basis)
     statements = json.loads(out.package)["statements_of_disagreement"]
     assert [s["statement"] for s in statements] == ["I live at the back house, not the front one."]
 

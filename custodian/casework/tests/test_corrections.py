@@ -15,7 +15,7 @@ from custodian.casework.corrections import (
 )
 from custodian.casework.services import RequestError
 from custodian.disclosures.models import CorrectionNotice, DisclosureEntry
-from custodian.disclosures.services import disclosure_entries_record
+from custodian.testing import accounted
 from custodian.vault.gate import reveal, system_actor
 
 
@@ -26,33 +26,19 @@ def challenge(customer, open_request):
 
 @pytest.fixture
 def past_disclosures(customer, other_customer):
-    disclosure_entries_record(
-        customer_ids=[customer.pk],
-        recipient_name="Acme Mailing",
-        recipient_address="1 Print Way",
-        categories=["name", "mailing_address"],
-        purpose="contacting_customers",
-        basis_kind="vendor_determination",
-        basis_ref="determination 1",
-    )
-    disclosure_entries_record(
-        customer_ids=[customer.pk],
-        recipient_name="Steele County Sheriff",
-        recipient_address="",
-        categories=["phone"],
-        purpose="legal_obligations",
-        basis_kind="legal_authority",
-        basis_ref="Minn. Stat. § 13.685 (law enforcement)",
-    )
-    disclosure_entries_record(
-        customer_ids=[other_customer.pk],
-        recipient_name="Other Recipient",
-        recipient_address="",
-        categories=["mailing_address"],
-        purpose="contacting_customers",
-        basis_kind="consent",
-        basis_ref="consent 9",
-    )
+    mailing, sheriff = ("Acme Mailing", "1 Print Way"), ("Steele County Sheriff", "")
+    accounted(
+        [customer.pk], mailing, ["name", "mailing_address"], "contacting_customers",
+        ("vendor_determination", "determination 1"),
+    )  # fmt: skip
+    accounted(
+        [customer.pk], sheriff, ["phone"], "legal_obligations",
+        ("legal_authority", "Minn. Stat. § 13.685 (law enforcement)"),
+    )  # fmt: skip
+    accounted(
+        [other_customer.pk], ("Other Recipient", ""), ["mailing_address"], "contacting_customers",
+        ("consent", "consent 9"),
+    )  # fmt: skip
 
 
 def test_the_challenge_is_due_in_30_days(challenge):

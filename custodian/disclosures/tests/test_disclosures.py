@@ -13,10 +13,9 @@ from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
     consent_revoke,
-    disclose,
     legal_authority_record,
 )
-from custodian.testing import consent_given
+from custodian.testing import CO_OP, COUNTY_ATTORNEY, consent_given, disclosed, subpoena_recorded
 
 TODAY = timezone.localdate()
 
@@ -35,18 +34,12 @@ def consent(customer, service_rep):
 
 
 def ask(customer, officer, **over):
-    args = dict(
-        requested_by=officer,
-        customer_ids=[customer.pk],
-        recipient_name="Energy Savers Co-op",
-        recipient_address="12 Green St",
-        categories=["name", "meter_usage"],
-        purpose="home energy audit",
-        basis_kind="consent",
-        basis_id=over.pop("basis_id"),
+    basis = ("consent", over.pop("basis_id"))
+    categories, purpose = (
+        over.pop("categories", ["name", "meter_usage"]),
+        over.pop("purpose", "home energy audit"),
     )
-    args.update(over)
-    return disclose(**args)
+    return disclosed(officer, [customer.pk], CO_OP, categories, purpose, basis, **over)
 
 
 def test_a_consented_disclosure_reads_through_the_gate_and_is_accounted(consent, customer, privacy_officer):
@@ -148,30 +141,18 @@ def test_a_sale_needs_a_consent_that_names_it(customer, privacy_officer):
 
 @pytest.fixture
 def subpoena(customer, privacy_officer):
-    return legal_authority_record(
-        kind="subpoena",
-        citation="Steele County District Court, file 74-CV-26-1",
-        requester="Steele County Attorney",
-        document=b"%PDF subpoena",
-        document_name="subpoena.pdf",
-        customer_ids=[customer.pk],
-        categories=["name", "service_address"],
-        valid_until=TODAY + timedelta(days=30),
-        approved_by=privacy_officer,
-    )
+    return subpoena_recorded(privacy_officer, [customer.pk], ["name", "service_address"])
 
 
 def by_subpoena(subpoena, officer, *, customer_ids, categories=("name",), **over):
     """A disclosure of `categories` (the name, unless given) of `customer_ids` to the subpoena's requester."""
-    return disclose(
-        requested_by=officer,
-        customer_ids=customer_ids,
-        recipient_name="Steele County Attorney",
-        recipient_address="",
-        categories=list(categories),
-        purpose="subpoena",
-        basis_kind="legal_authority",
-        basis_id=subpoena.pk,
+    return disclosed(
+        officer,
+        customer_ids,
+        COUNTY_ATTORNEY,
+        categories,
+        "subpoena",
+        ("legal_authority", subpoena.pk),
         **over,
     )
 

@@ -16,11 +16,10 @@ from custodian.disclosures.models import DisclosureRequest
 from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
-    disclose,
     vendor_register,
     vendor_revoke,
 )
-from custodian.testing import consent_given, vendor_with_determination
+from custodian.testing import CO_OP, consent_given, disclosed, vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair
 
 
@@ -35,16 +34,7 @@ def consent(customer, privacy_officer):
 
 
 def _disclose(consent, customer, by):
-    return disclose(
-        requested_by=by,
-        customer_ids=[customer.pk],
-        recipient_name="Energy Savers Co-op",
-        recipient_address="12 Green St",
-        categories=["name"],
-        purpose="home energy audit",
-        basis_kind="consent",
-        basis_id=consent.pk,
-    )
+    return disclosed(by, [customer.pk], CO_OP, ["name"], "home energy audit", ("consent", consent.pk))
 
 
 @pytest.mark.parametrize("who", ["billing_clerk", "service_rep", "dba", None])
