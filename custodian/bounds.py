@@ -37,7 +37,12 @@ class IdField(forms.IntegerField):
 
 
 class DateField(forms.DateField):
-    """A date between EARLIEST and LATEST; outside, the form names the field and the range."""
+    """A date between EARLIEST and LATEST; outside, the form names the field and the range. Shown as the
+    browser's date picker (`<input type="date">`) unless another widget is given."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
 
     def validate(self, value):
         super().validate(value)

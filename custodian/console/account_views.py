@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
@@ -53,7 +54,6 @@ from custodian.vault.services import Submission
 
 provides_service = acts_for("providing_services")
 SERVICE_DESK_ONLY = "Only staff whose support service starts and stops service (providing services)."
-DATE = forms.DateInput(attrs={"type": "date"})
 STAFF_CHANNELS = [("phone", "Phone call"), ("in_person", "In person"), ("paper", "Paper form")]
 
 
@@ -62,7 +62,7 @@ class MeterForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    closed_on = forms.DateField(label="Last day of service (the final read)", widget=DATE)
+    closed_on = bounds.DateField(label="Last day of service (the final read)")
     owner_customer_id = forms.IntegerField(
         label="Owner or landlord's customer number, to carry the vacant unit (optional)",
         required=False,
@@ -72,7 +72,7 @@ class StopForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    moving_on = forms.DateField(label="Moving day (first day at the new address)", widget=DATE)
+    moving_on = bounds.DateField(label="Moving day (first day at the new address)")
     meter = forms.CharField(label="A meter number at the new premise", max_length=20)
     new_service_address = forms.CharField(label="New service address", max_length=200)
     channel = forms.ChoiceField(
@@ -83,7 +83,7 @@ class MoveForm(forms.Form):
 
 class StartForm(forms.Form):
     meter = forms.CharField(label="A meter number at the premise", max_length=20)
-    opened_on = forms.DateField(label="First day of service", widget=DATE)
+    opened_on = bounds.DateField(label="First day of service")
     role = forms.ChoiceField(label="Account for", choices=AccountRole.choices)
     customer_id = forms.IntegerField(
         label="Customer number, for a customer we already serve", required=False, min_value=1
@@ -327,7 +327,7 @@ def service_start(request):
 
 class ReadForm(forms.Form):
     service = forms.ChoiceField(label="Meter")
-    read_on = forms.DateField(label="Read on", widget=DATE)
+    read_on = bounds.DateField(label="Read on")
     index = forms.CharField(label="Index on the dials", max_length=14)
     kind = forms.ChoiceField(label="Kind of read", choices=Kind.CHOICES, initial=Kind.REGULAR)
     dials = forms.IntegerField(

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
 from custodian.collecting.notices import NoticeError, disconnection_notice_send
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
@@ -38,26 +39,22 @@ class FactsForm(forms.Form):
     """The household's facts for Minnesota's protections, as collections records them from a call or a form
     (the `disconnection_protection` notice is read to the customer first)."""
 
-    income_verified_on = forms.DateField(
+    income_verified_on = bounds.DateField(
         label="Income verified on (YYYY-MM-DD)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     income_basis = forms.ChoiceField(label="Verified how", required=False)
-    referred_on = forms.DateField(
+    referred_on = bounds.DateField(
         label="Referred to energy assistance on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    medical_phoned_on = forms.DateField(
+    medical_phoned_on = bounds.DateField(
         label="Medical certification by telephone on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    medical_certified_on = forms.DateField(
+    medical_certified_on = bounds.DateField(
         label="Written medical certification on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     medical_certifier = forms.ChoiceField(label="Certified by", required=False)
     notice_read = forms.BooleanField(label="I read the notice at collection to the customer", required=True)
@@ -77,7 +74,7 @@ class AgreeForm(forms.Form):
 
 class ServiceDayForm(forms.Form):
     service = forms.ChoiceField(label="Service")
-    on = forms.DateField(label="Date (YYYY-MM-DD)", widget=forms.DateInput(attrs={"type": "date"}))
+    on = bounds.DateField(label="Date (YYYY-MM-DD)")
     declined_today = forms.BooleanField(
         label="The customer declined a payment agreement offered today, in person or by phone",
         required=False,

@@ -6,6 +6,7 @@ member of staff themselves."""
 from django import forms
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.billing.budget import budget_plan_start, budget_plan_stop
 from custodian.billing.choices import DepositReason
 from custodian.billing.deposits import deposit_ask, deposit_paid_record, refund_sent_record
@@ -17,7 +18,6 @@ from custodian.customers.selectors import account_for
 
 bills_staff = acts_for("billing")
 BILLING_ONLY = "Only staff whose support service acts for billing."
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _step(request, act, *, failed: str, to: str = "console:billing_account", **kwargs):
@@ -33,13 +33,11 @@ def _step(request, act, *, failed: str, to: str = "console:billing_account", **k
 class DepositForm(forms.Form):
     amount = forms.DecimalField(label="Amount ($)", max_digits=8, decimal_places=2, min_value=0)
     reason = forms.ChoiceField(label="Reason", choices=DepositReason.choices)
-    due_on = forms.DateField(
-        label="Due on (empty: the tariff's days from today)", required=False, widget=DATE
-    )
+    due_on = bounds.DateField(label="Due on (empty: the tariff's days from today)", required=False)
 
 
 class DepositPaidForm(forms.Form):
-    paid_on = forms.DateField(label="Paid on", widget=DATE)
+    paid_on = bounds.DateField(label="Paid on")
     reference = forms.CharField(label="Receipt or check number (optional)", max_length=40, required=False)
 
 

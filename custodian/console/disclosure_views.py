@@ -59,8 +59,8 @@ class VendorForm(forms.Form):
         choices=lambda: [(k, f.label) for k, f in current_policy().vendor_functions.items()]
     )
     contact = forms.CharField(max_length=300)
-    contract_start = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    contract_end = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    contract_start = bounds.DateField()
+    contract_end = bounds.DateField()
     public_key = forms.CharField(label="Vendor's public key (X25519, base64)", max_length=64)
 
 
@@ -69,7 +69,7 @@ class DeterminationForm(forms.Form):
         label="Why the vendor's use directly advances the general welfare, health or safety",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    review_by = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    review_by = bounds.DateField()
 
 
 class ConsentForm(forms.Form):
@@ -78,13 +78,14 @@ class ConsentForm(forms.Form):
     recipient_contact = forms.CharField(max_length=300)
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label="Purpose, as the consent states it", max_length=200)
-    covers_from = bounds.DateField(label="Data from", widget=forms.DateInput(attrs={"type": "date"}))
+    covers_from = bounds.DateField(label="Data from")
     covers_until = bounds.DateField(
-        label="Until (empty: until revoked)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Until (empty: until revoked)",
+        required=False,
     )
-    expires_on = bounds.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = bounds.DateField(required=False)
     allows_sale = forms.BooleanField(label="The consent names sale explicitly", required=False)
-    signed_on = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = bounds.DateField()
     scan = forms.FileField(label="Scan of the signed form")
 
 
@@ -103,7 +104,7 @@ class AuthorityForm(forms.Form):
     requester_address = forms.CharField(max_length=300, required=False)
     customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
-    valid_until = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = bounds.DateField()
     second_approver = forms.CharField(label="Second approver's user name (law enforcement)", required=False)
     document = forms.FileField()
 

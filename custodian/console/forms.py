@@ -27,6 +27,11 @@ LOOKUP_FIELDS = [
 ]
 
 
+def _written(label: str, *, rows: int, **limits) -> forms.CharField:
+    """Sentences a member of staff writes (a reason, a finding, a statement): a text area of `rows` rows."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **limits)
+
+
 def purpose_choices(services):
     policy = current_policy()
     keys = sorted({p for s in services if s in policy.services for p in policy.services[s].purposes})
@@ -78,9 +83,7 @@ class BreakGlassForm(ReauthForm):
     # Every purpose that reads something: the gate, not the form, decides who may use which (and logs a
     # refusal), so the policy file's emergency scope is enforced in one place.
     purpose = forms.ChoiceField(label="Purpose")
-    reason = forms.CharField(
-        label="Why this cannot wait", widget=forms.Textarea(attrs={"rows": 3}), min_length=10
-    )
+    reason = _written("Why this cannot wait", rows=3, min_length=10)
     field_order = ["purpose", "reason", "password", "code"]
 
     def __init__(self, *args, emergency_purposes=None, **kwargs):
@@ -124,9 +127,7 @@ class IntakeForm(forms.Form):
     name = forms.CharField(label="Name (if not a customer)", required=False, max_length=200)
     phone = forms.CharField(label="Telephone (if not a customer)", required=False, max_length=40)
     email = forms.EmailField(label="E-mail (if not a customer)", required=False)
-    message = forms.CharField(
-        label="What the customer asked", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
-    )
+    message = _written("What the customer asked", rows=5, max_length=10000)
     notice_given = forms.BooleanField(
         label="I read the notice at collection for this type of request to the caller or visitor (a letter: "
         "none was shown before it was written, and the record says so)",
@@ -237,11 +238,11 @@ class HandOffForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Outcome",
+    reason = _written(
+        "Outcome",
+        rows=3,
         max_length=500,
         help_text="What was done or answered, as the request's history and the customer will read it.",
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -276,7 +277,7 @@ class QueueForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label="Finding", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = _written("Finding", rows=2, max_length=2000)
 
 
 class AccessReviewForm(forms.Form):
@@ -299,8 +300,14 @@ class AccessReviewForm(forms.Form):
     )
     purpose = forms.ChoiceField(label="Purpose", required=False)
     own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
-    since = bounds.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = bounds.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = bounds.DateField(
+        label="From",
+        required=False,
+    )
+    until = bounds.DateField(
+        label="Until",
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -331,10 +338,8 @@ class AudienceForm(forms.Form):
 class CorrectionForm(forms.Form):
     field = forms.ChoiceField(label="Item to correct")
     value = forms.CharField(label="Corrected value", max_length=2000)
-    named_recipients = forms.CharField(
-        label="Others the customer asked us to tell (one per line: name | address)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    named_recipients = _written(
+        "Others the customer asked us to tell (one per line: name | address)", rows=2, required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -365,11 +370,8 @@ class MeterChallengeForm(forms.Form):
 
 
 class InFullForm(forms.Form):
-    reason = forms.CharField(
-        label="Why this repeat is answered in full (kept on the request)",
-        max_length=1000,
-        min_length=10,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = _written(
+        "Why this repeat is answered in full (kept on the request)", rows=2, max_length=1000, min_length=10
     )
 
 
@@ -381,30 +383,17 @@ class MeterResultForm(forms.Form):
             ("corrected", "The readings were wrong and are corrected"),
         ],
     )
-    findings = forms.CharField(
-        label="What was found (sent to the customer)",
-        max_length=2000,
-        min_length=10,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    findings = _written("What was found (sent to the customer)", rows=3, max_length=2000, min_length=10)
 
 
 class DisagreementForm(forms.Form):
-    statement = forms.CharField(
-        label="Your statement of disagreement",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        min_length=10,
-        max_length=5000,
-    )
+    statement = _written("Your statement of disagreement", rows=4, min_length=10, max_length=5000)
 
 
 class DeclineForm(forms.Form):
     categories = forms.MultipleChoiceField(
         label="The data the customer challenged", choices=_challengeable, widget=forms.CheckboxSelectMultiple
     )
-    explanation = forms.CharField(
-        label="Why the data is correct (sent to the customer)",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        min_length=20,
-        max_length=5000,
+    explanation = _written(
+        "Why the data is correct (sent to the customer)", rows=3, min_length=20, max_length=5000
     )

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.console.access import console_actor, not_found, privacy_officer_only
 from custodian.console.steps import back_to, step
 from custodian.incidents import services
@@ -43,7 +44,7 @@ class DetermineForm(forms.Form):
 
 
 class DelayForm(forms.Form):
-    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Delay notice until")
+    until = bounds.DateField(label="Delay notice until")
     reason = forms.CharField(max_length=300, label="Law enforcement agency and its request")
 
 
@@ -60,16 +61,14 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Final disposition of disciplinary action",
     )
-    disciplinary_final_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Final on"
-    )
+    disciplinary_final_on = bounds.DateField(required=False, label="Final on")
     responsible_employees = forms.CharField(
         required=False, max_length=300, label="Employees determined responsible (once final)"
     )
 
 
 class AssessmentForm(forms.Form):
-    performed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Performed on")
+    performed_on = bounds.DateField(label="Performed on")
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     actions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

@@ -16,8 +16,8 @@ from custodian.csvfile import csv_writer
 
 
 class RangeForm(forms.Form):
-    since = bounds.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = bounds.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))
+    since = bounds.DateField(label="From")
+    until = bounds.DateField(label="Until")
     bots = forms.BooleanField(label="Include bots", required=False)
 
     def clean(self):

@@ -127,7 +127,6 @@ class ConsentForm(forms.Form):
     covers_until = bounds.DateField(
         label="Until (leave empty: until you revoke it)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     agree = forms.BooleanField(label="I give this consent and have read the terms above")
 
@@ -192,10 +191,7 @@ class ServiceChangeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    on = forms.DateField(
-        label="Last day of service (stop), or moving day (move)",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    on = bounds.DateField(label="Last day of service (stop), or moving day (move)")
     new_service_address = forms.CharField(
         label="New service address (moving within the territory)", max_length=200, required=False
     )

@@ -15,9 +15,13 @@ class PeriodForm(forms.Form):
 
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
-    start = bounds.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    start = bounds.DateField(
+        required=False,
+        label="From",
+    )
     end = bounds.DateField(
-        required=False, label="To (included)", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To (included)",
     )
 
     def clean(self):

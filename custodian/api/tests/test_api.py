@@ -160,27 +160,17 @@ def test_lookup_finds_by_blind_index(api, service_rep, customer, other_customer,
 def test_system_and_vendor_tokens_act_as_their_job_or_vendor(
     api, customer, token_for, billing_clerk, privacy_officer, api_client_job
 ):
+    def name_read(purpose: str, token: dict):
+        body = {"fields": ["name"], "purpose": purpose}
+        return api.post(
+            f"/api/v1/customers/{customer.pk}/reveal", body, content_type="application/json", **token
+        )
+
     job = bearer(token_for(job="billing_run", on_behalf_of=billing_clerk))
-    assert (
-        api.post(
-            f"/api/v1/customers/{customer.pk}/reveal",
-            {"fields": ["name"], "purpose": "billing"},
-            content_type="application/json",
-            **job,
-        ).status_code
-        == 200
-    )
+    assert name_read("billing", job).status_code == 200
     registered, _ = vendor_with_determination(function="consumption_reports", officer=privacy_officer)
     vendor = bearer(token_for(vendor=registered))
-    assert (
-        api.post(
-            f"/api/v1/customers/{customer.pk}/reveal",
-            {"fields": ["name"], "purpose": "providing_services"},
-            content_type="application/json",
-            **vendor,
-        ).status_code
-        == 404
-    )
+    assert name_read("providing_services", vendor).status_code == 404
     assert api.get("/api/v1/access-events", **vendor).status_code == 403
 
 

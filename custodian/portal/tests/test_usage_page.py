@@ -25,34 +25,31 @@ from custodian.vault.services import Submission, interval_blocks_record
 METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
 
 
-@pytest.fixture
-def metered(db):
-    """A household with 13 months of hourly electric readings that add up to its bills."""
-    app = application(9, 3, date.today())
+def _household_with_readings(number: int, seconds: int):
+    """Household `number` of the demo with 13 months of electric readings every `seconds`, adding up to its
+    bills."""
+    app = application(9, number, date.today())
     customer = customer_enrol(application=app, submission=PAPER_FORM)
     months = json.loads(app.personal["meter_usage"])["electric"]["months"]
     blocks = []
     for m in months:
-        clock = local_clock(m["month"])
-        values = hourly_electric(9, 3, m["month"], m["total"], clock, app.heating_fuel)
-        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 3600, values))
+        clock = local_clock(m["month"], seconds)
+        values = hourly_electric(9, number, m["month"], m["total"], clock, app.heating_fuel)
+        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], seconds, values))
     interval_blocks_record(blocks=blocks, submission=METER)
     return customer, app, months
+
+
+@pytest.fixture
+def metered(db):
+    """A household with 13 months of hourly electric readings."""
+    return _household_with_readings(3, 3600)
 
 
 @pytest.fixture
 def quarter_hourly(db):
     """A household with 13 months of 15-minute electric readings (the demo's `--interval 15`)."""
-    app = application(9, 4, date.today())
-    customer = customer_enrol(application=app, submission=PAPER_FORM)
-    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
-    blocks = []
-    for m in months:
-        clock = local_clock(m["month"], 900)
-        values = hourly_electric(9, 4, m["month"], m["total"], clock, app.heating_fuel)
-        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 900, values))
-    interval_blocks_record(blocks=blocks, submission=METER)
-    return customer, app, months
+    return _household_with_readings(4, 900)
 
 
 def _schema():

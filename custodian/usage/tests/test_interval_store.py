@@ -30,18 +30,23 @@ def _month(customer_id: int, month: str = "2026-03", seed: int = 1) -> IntervalB
     return IntervalBlock(customer_id, "electric", month, start, 3600, values)
 
 
-def test_round_trip_through_the_gate_only(customer, as_customer):
-    block = _month(customer.pk)
-    assert len(block.values) == 743  # March in Minnesota: the hour lost to daylight saving time
-    interval_blocks_record(blocks=[block], submission=METER)
-    start, end = month_bounds("2026-03")
-    [back] = reveal_intervals(
+def own_readings(as_customer, customer, start, end):
+    """The customer's own interval readings from `start` to `end`, read as the portal reads them."""
+    return reveal_intervals(
         actor=as_customer(customer),
         customer_id=customer.pk,
         purpose="providing_services",
         start=start,
         end=end,
     )
+
+
+def test_round_trip_through_the_gate_only(customer, as_customer):
+    block = _month(customer.pk)
+    assert len(block.values) == 743  # March in Minnesota: the hour lost to daylight saving time
+    interval_blocks_record(blocks=[block], submission=METER)
+    start, end = month_bounds("2026-03")
+    [back] = own_readings(as_customer, customer, start, end)
     assert np.allclose(back.values, block.values) and back.start == block.start
     event = AccessEvent.objects.order_by("-seq").first()
     assert (event.action, event.categories, event.decision) == ("reveal_intervals", "meter_usage", "allow")
@@ -56,13 +61,7 @@ def test_rerun_replaces_instead_of_adding(customer, as_customer):
     newer = _month(customer.pk, seed=2)
     interval_blocks_record(blocks=[newer], submission=METER)
     start, end = month_bounds("2026-03")
-    blocks = reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=start,
-        end=end,
-    )
+    blocks = own_readings(as_customer, customer, start, end)
     assert len(blocks) == 1 and np.allclose(blocks[0].values, newer.values)
 
 
@@ -130,13 +129,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     assert summary.refused == "" and summary.readings_stored > 8000
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
-    blocks = reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=first,
-        end=last,
-    )
+    blocks = own_readings(as_customer, customer, first, last)
     stored = readings_between(blocks, first, last, "electric")
     imported = [r for r in result.readings if r.unit == "Wh" and r.duration <= 86400]
     assert len(stored) == len(imported)
@@ -145,13 +138,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     usage_import(
         customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD, imported_by=field_tech
     )
-    again = reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=first,
-        end=last,
-    )
+    again = own_readings(as_customer, customer, first, last)
     assert readings_between(again, first, last, "electric") == stored
 
 

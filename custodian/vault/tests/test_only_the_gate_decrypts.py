@@ -47,14 +47,19 @@ def _names(tree):
             yield node.name, node.lineno
 
 
-def test_only_the_gate_opens_values():
-    offenders = [
+def _named_outside_the_gate(names: tuple[str, ...], *, but) -> list[str]:
+    """Where a module outside the gate (and `but`, the module that defines them) names one of `names`."""
+    return [
         f"{path.relative_to(ROOT)}:{line}"
         for path, tree in _sources()
-        if not _in_gate(path) and path != CRYPTO
+        if not _in_gate(path) and path != but
         for name, line in _names(tree)
-        if name in ("open_value", "open_bytes")
+        if name in names
     ]
+
+
+def test_only_the_gate_opens_values():
+    offenders = _named_outside_the_gate(("open_value", "open_bytes"), but=CRYPTO)
     assert offenders == [], f"only custodian/vault/gate/ may call open_value: {offenders}"
 
 
@@ -183,14 +188,9 @@ def test_the_sql_check_leaves_prose_and_other_tables_alone():
 
 def test_only_the_gate_reads_sealed_interval_blocks():
     """The interval store's reader (DuckDB SQL over the sealed Parquet column) is the gate's alone."""
-    store = ROOT / "vault" / "interval_files.py"
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for path, tree in _sources()
-        if not _in_gate(path) and path != store
-        for name, line in _names(tree)
-        if name in ("read_rows", "SCHEMA_COLUMNS")
-    ]
+    offenders = _named_outside_the_gate(
+        ("read_rows", "SCHEMA_COLUMNS"), but=ROOT / "vault" / "interval_files.py"
+    )
     assert offenders == [], f"sealed interval blocks read outside custodian/vault/gate/: {offenders}"
 
 
