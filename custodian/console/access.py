@@ -3,8 +3,8 @@
 A page's rule is kept on the view itself (`console_page`). The view refuses with it (403, saying who may) and
 the console's navigation asks the same rule, so a member of staff sees a link only to the pages their support
 services can use. A page without a rule is open to every signed-in member of staff. A record is looked up
-for the signed-in member of staff (`request_for_staff`): one that is not theirs is answered like one that
-does not exist (`not_found`, 404)."""
+for the signed-in member of staff (`looked_up`, `request_for_staff`): one that is not theirs is answered like
+one that does not exist (`not_found`, 404)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -110,6 +110,24 @@ privacy_officer_only = console_page(is_privacy_officer, "Only the privacy office
 def not_found(request):
     """The console's answer for a record that does not exist and for one that is not this member's."""
     return render(request, "console/not_found.html", {"message": DENIED}, status=404)
+
+
+def looked_up(selector, key: str):
+    """A view of one record: the record `selector(fetched_by=<the signed-in member of staff>, <key>=…)` finds
+    for the URL's `key` is passed to the view in its place; a record that does not exist, or is not this
+    member's to see, is answered `not_found` before the view runs (healthchecks' `_get_check_for_user`)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            record = selector(fetched_by=console_actor(request), **{key: kwargs.pop(key)})
+            if record is None:
+                return not_found(request)
+            return view(request, record, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def request_for_staff(request, request_id):

@@ -27,7 +27,7 @@ from custodian import bounds
 from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
-from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.access import acts_for, console_actor, console_page, looked_up, not_found
 from custodian.customers.choices import AccountRole, CustomerClass, ServiceChangeKind, ServiceChangeStatus
 from custodian.customers.selectors import (
     account_for,
@@ -258,10 +258,8 @@ def account_move_view(request, account_id):
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
-def service_change_withdraw(request, change_id):
-    change = service_change_for(fetched_by=console_actor(request), change_id=change_id)
-    if change is None:
-        return not_found(request)
+@looked_up(service_change_for, "change_id")
+def service_change_withdraw(request, change):
     try:
         service_change_close(change_id=change.pk, status=ServiceChangeStatus.WITHDRAWN, by=request.user)
     except AccountError as exc:

@@ -24,7 +24,7 @@ from custodian.collecting.services import (
     payment_agreement_agree,
     protection_facts_record,
 )
-from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.access import acts_for, console_actor, console_page, looked_up, not_found
 from custodian.console.steps import step
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
@@ -208,14 +208,11 @@ def disconnection_order(request, account_id):
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
-def protection_facts(request, account_id):
+@looked_up(account_for, "account_id")
+def protection_facts(request, account):
     """Record the household's facts for the protections against disconnection: sealed in the vault with their
     provenance (a phone call, the notice read), replacing those held; in clear only the flag that there are
     some."""
-
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
-    if account is None:
-        return not_found(request)
     form = FactsForm(request.POST)
 
     def act():
@@ -242,7 +239,7 @@ def protection_facts(request, account_id):
     errors = "; ".join(e for errs in form.errors.values() for e in errs) if not form.is_valid() else ""
     return _on_account(
         request,
-        account_id,
+        account.pk,
         act,
         form,
         invalid=f"Not recorded: {errors}",

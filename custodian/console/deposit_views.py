@@ -12,7 +12,7 @@ from custodian.billing.choices import DepositReason
 from custodian.billing.deposits import deposit_ask, deposit_paid_record, refund_sent_record
 from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import deposit_for, refund_for
-from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.access import acts_for, console_page, looked_up
 from custodian.console.steps import step
 from custodian.customers.selectors import account_for
 
@@ -47,10 +47,8 @@ class RefundSentForm(forms.Form):
 
 @console_page(bills_staff, BILLING_ONLY)
 @require_POST
-def deposit_ask_view(request, account_id):
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
-    if account is None:
-        return not_found(request)
+@looked_up(account_for, "account_id")
+def deposit_ask_view(request, account):
     form = DepositForm(request.POST)
 
     def act():
@@ -65,10 +63,8 @@ def deposit_ask_view(request, account_id):
 
 @console_page(bills_staff, BILLING_ONLY)
 @require_POST
-def deposit_paid_view(request, deposit_id):
-    deposit = deposit_for(fetched_by=console_actor(request), deposit_id=deposit_id)
-    if deposit is None:
-        return not_found(request)
+@looked_up(deposit_for, "deposit_id")
+def deposit_paid_view(request, deposit):
     form = DepositPaidForm(request.POST)
 
     def act():
@@ -83,10 +79,8 @@ def deposit_paid_view(request, deposit_id):
 
 @console_page(bills_staff, BILLING_ONLY)
 @require_POST
-def refund_sent_view(request, refund_id):
-    refund = refund_for(fetched_by=console_actor(request), refund_id=refund_id)
-    if refund is None:
-        return not_found(request)
+@looked_up(refund_for, "refund_id")
+def refund_sent_view(request, refund):
     form = RefundSentForm(request.POST)
 
     def act():
@@ -100,10 +94,8 @@ def refund_sent_view(request, refund_id):
 
 @console_page(bills_staff, BILLING_ONLY)
 @require_POST
-def budget_view(request, account_id):
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
-    if account is None:
-        return not_found(request)
+@looked_up(account_for, "account_id")
+def budget_view(request, account):
     choice = request.POST.get("choice")
 
     def act():

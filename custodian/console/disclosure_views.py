@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
-from custodian.console.access import console_actor, not_found, privacy_officer_only
+from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
 from custodian.console.steps import back_to, step
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
@@ -172,10 +172,8 @@ def vendor_add(request):
 
 @privacy_officer_only
 @require_POST
-def vendor_determination(request, vendor_id):
-    vendor = vendor_for(fetched_by=console_actor(request), vendor_id=vendor_id)
-    if vendor is None:
-        return not_found(request)
+@looked_up(vendor_for, "vendor_id")
+def vendor_determination(request, vendor):
     form = DeterminationForm(request.POST)
 
     def act():
@@ -187,10 +185,8 @@ def vendor_determination(request, vendor_id):
 
 @privacy_officer_only
 @require_POST
-def vendor_export(request, vendor_id):
-    vendor = vendor_for(fetched_by=console_actor(request), vendor_id=vendor_id)
-    if vendor is None:
-        return not_found(request)
+@looked_up(vendor_for, "vendor_id")
+def vendor_export(request, vendor):
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
         # Thousands of letters take minutes: they go through a background report run, with its progress.
 
@@ -266,10 +262,8 @@ def consent_add(request):
 
 @privacy_officer_only
 @require_POST
-def consent_revoke_view(request, consent_id):
-    consent = consent_for(fetched_by=console_actor(request), consent_id=consent_id)
-    if consent is None:
-        return not_found(request)
+@looked_up(consent_for, "consent_id")
+def consent_revoke_view(request, consent):
 
     def act():
         how = request.POST.get("how", "recorded by the privacy officer")[:100]
