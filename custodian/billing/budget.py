@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry, cents
-from custodian.billing.permissions import BillingError, may_bill
+from custodian.billing.permissions import BillingError, created_once, may_bill
 from custodian.customers.models import Account
 from custodian.staff.services import customer_change_append
 
@@ -75,19 +75,17 @@ def budget_plan_start(*, account_id: int, by, today: date | None = None) -> Budg
     if Bill.objects.filter(account=account, cycle=first, is_current=True).exists():
         first = cycle_add(first, 1)
     amount = level_amount(account.pk, before_cycle=first)
-    try:
-        with transaction.atomic():
-            plan = BudgetPlan.objects.create(
-                account=account,
-                customer_id=account.customer_id,
-                monthly_amount=amount,
-                first_cycle=first,
-                true_up_cycle=cycle_add(first, MONTHS - 1),
-                started_on=today,
-                started_by="the customer" if by == "customer" else by.get_username(),
-            )
-    except IntegrityError:
-        raise BillingError("the account is on budget billing already") from None
+    plan = created_once(
+        BudgetPlan,
+        "the account is on budget billing already",
+        account=account,
+        customer_id=account.customer_id,
+        monthly_amount=amount,
+        first_cycle=first,
+        true_up_cycle=cycle_add(first, MONTHS - 1),
+        started_on=today,
+        started_by="the customer" if by == "customer" else by.get_username(),
+    )
     customer_change_append(
         Action.BUDGET_STARTED,
         by=by,

@@ -21,14 +21,14 @@ transaction (amounts and dates only; nothing personal is opened here).
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.billing.deposit_interest import CITATION, interest_accrued
 from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
-from custodian.billing.permissions import BillingError, may_bill
+from custodian.billing.permissions import BillingError, created_once, may_bill
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
 from custodian.staff.services import customer_change_append
@@ -78,19 +78,17 @@ def deposit_ask(
             f"a deposit is due no sooner than {tariff.deposit_due_days} days after it is asked for "
             f"({earliest:%Y-%m-%d})"
         )
-    try:
-        with transaction.atomic():
-            deposit = Deposit.objects.create(
-                account=account,
-                customer_id=account.customer_id,
-                amount=amount,
-                reason=reason,
-                asked_on=today,
-                due_on=due_on,
-                asked_by=by,
-            )
-    except IntegrityError:
-        raise BillingError("the account already has a deposit asked for or held") from None
+    deposit = created_once(
+        Deposit,
+        "the account already has a deposit asked for or held",
+        account=account,
+        customer_id=account.customer_id,
+        amount=amount,
+        reason=reason,
+        asked_on=today,
+        due_on=due_on,
+        asked_by=by,
+    )
     customer_change_append(
         Action.DEPOSIT_ASKED,
         by=by,

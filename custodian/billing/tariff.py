@@ -13,17 +13,16 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from custodian.policy.loader import PolicyError
 
 SERVICES = ("electric", "gas", "water")
 CLASSES = ("residential", "commercial")
 CENT = Decimal("0.01")
 
 
-class TariffError(ImproperlyConfigured):
-    def __init__(self, path: Path, entry: str, problem: str):
-        self.path, self.entry, self.problem = path, entry, problem
-        super().__init__(f"{path}: [{entry}] {problem}")
+class TariffError(PolicyError):
+    """A problem in the tariff file, named as the policy file's are: the file, the entry and the problem."""
 
 
 @dataclass(frozen=True)
