@@ -46,6 +46,30 @@ def project_file(relative: str) -> Path:
     return path
 
 
+def vendor_registered(
+    *,
+    function: str,
+    officer,
+    name: str = "",
+    days: int = 30,
+    since: int = 0,
+    contact="ops@vendor.example",
+    public_key="",
+):
+    """A vendor registered by `officer`, no determination yet: its contract began `since` days ago and ends
+    `days` from today; its public key a new one unless given."""
+    today = timezone.localdate()
+    return vendor_register(
+        registered_by=officer,
+        name=name or f"{function} vendor",
+        function=function,
+        contact=contact,
+        contract_start=today - timedelta(days=since),
+        contract_end=today + timedelta(days=days),
+        public_key=public_key or new_vendor_keypair()[1],
+    )
+
+
 def vendor_with_determination(
     *,
     function: str,
@@ -59,14 +83,8 @@ def vendor_with_determination(
     returns (vendor, its private key)."""
     private, public = new_vendor_keypair()
     today = timezone.localdate()
-    vendor = vendor_register(
-        registered_by=officer,
-        name=name or f"{function} vendor",
-        function=function,
-        contact=contact,
-        contract_start=today,
-        contract_end=today + timedelta(days=days),
-        public_key=public,
+    vendor = vendor_registered(
+        function=function, officer=officer, name=name, days=days, contact=contact, public_key=public
     )
     vendor_determine(
         vendor=vendor, decided_by=officer, review_by=today + timedelta(days=days), rationale=rationale

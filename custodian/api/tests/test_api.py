@@ -11,10 +11,9 @@ from django.utils import timezone
 from custodian.api.services import api_token_create
 from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
-from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.disclosures.services import vendor_determine
 from custodian.policy.loader import current_policy
-from custodian.testing import vendor_with_determination
-from custodian.vault.export_crypto import new_vendor_keypair
+from custodian.testing import vendor_registered, vendor_with_determination
 
 PURPOSE_FOR = {  # a purpose each service may act for without an open request, where it has one
     "customer_service": "providing_services",
@@ -255,14 +254,8 @@ def test_the_api_docs_load_nothing_from_other_sites(api):
 
 def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, token_for):
     today = timezone.localdate()
-    vendor = vendor_register(
-        registered_by=privacy_officer,
-        name="Acme Mailing",
-        function="mailing",
-        contact="ops@acme.example",
-        contract_start=today,
-        contract_end=today + timedelta(days=30),
-        public_key=new_vendor_keypair()[1],
+    vendor = vendor_registered(
+        function="mailing", officer=privacy_officer, name="Acme Mailing", contact="ops@acme.example"
     )
     officer, clerk = bearer(token_for(privacy_officer)), bearer(token_for(billing_clerk))
     assert api.post(f"/api/v1/vendors/{vendor.pk}/exports", **clerk).status_code == 403

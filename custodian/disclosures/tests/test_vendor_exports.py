@@ -13,7 +13,7 @@ import custodian.disclosures.exports as exports
 from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
-from custodian.testing import export_rows
+from custodian.testing import export_rows, vendor_registered
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -27,13 +27,12 @@ def keys():
 
 
 def make_vendor(function, keys, officer, determine=True):
-    vendor = vendor_register(
-        registered_by=officer,
-        name=f"{function} vendor",
+    vendor = vendor_registered(
         function=function,
+        officer=officer,
         contact="vendor@example.com",
-        contract_start=TODAY - timedelta(days=10),
-        contract_end=TODAY + timedelta(days=300),
+        since=10,
+        days=300,
         public_key=keys[1],
     )
     if determine:
@@ -157,24 +156,19 @@ def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_office
     assert done.status == "done" and DisclosureEntry.objects.count() == 1
 
 
-def test_vendor_registration_checks_its_inputs(keys, privacy_officer):
-    with pytest.raises(AccountingError, match="vendor function"):
+@pytest.mark.parametrize(
+    ("function", "key", "refusal"),
+    [("telemarketing", "new", "vendor function"), ("mailing", "bad", "X25519")],
+)
+def test_vendor_registration_checks_its_inputs(keys, privacy_officer, function, key, refusal):
+    public_key = keys[1] if key == "new" else "not a key"
+    with pytest.raises(AccountingError, match=refusal):
         vendor_register(
             registered_by=privacy_officer,
             name="x",
-            function="telemarketing",
+            function=function,
             contact="x",
             contract_start=TODAY,
             contract_end=TODAY,
-            public_key=keys[1],
-        )
-    with pytest.raises(AccountingError, match="X25519"):
-        vendor_register(
-            registered_by=privacy_officer,
-            name="x",
-            function="mailing",
-            contact="x",
-            contract_start=TODAY,
-            contract_end=TODAY,
-            public_key="not a key",
+            public_key=public_key,
         )

@@ -4,7 +4,6 @@ vendor opens, accounted as a disclosure, shown to the customer in the portal wit
 else's reach."""
 
 import base64
-from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -14,11 +13,10 @@ from custodian.audit.models import AccessEvent
 from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
-from custodian.disclosures.services import vendor_register
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
 from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
-from custodian.testing import export_rows, vendor_with_determination
+from custodian.testing import export_rows, vendor_registered, vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.gate import Denied, customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
@@ -119,13 +117,11 @@ def test_letters_go_only_to_a_letter_mailing_vendor_with_a_current_determination
 ):
     letter_send(to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer)
     private, public = new_vendor_keypair()
-    undetermined = vendor_register(
-        registered_by=privacy_officer,
-        name="New Printer",
+    undetermined = vendor_registered(
         function="letter_mailing",
+        officer=privacy_officer,
+        name="New Printer",
         contact="new@example.com",
-        contract_start=TODAY,
-        contract_end=TODAY + timedelta(days=30),
         public_key=public,
     )
     with pytest.raises(ExportRefused, match="no current determination"):

@@ -8,10 +8,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 import custodian
-from custodian.disclosures.services import vendor_register
 from custodian.policy.loader import current_policy
-from custodian.testing import vendor_with_determination
-from custodian.vault.export_crypto import new_vendor_keypair
+from custodian.testing import vendor_registered, vendor_with_determination
 from custodian.web.views import COOKIES
 
 
@@ -45,14 +43,8 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
     current, _ = vendor_with_determination(
         function="mailing", officer=privacy_officer, name="Prairie Print", days=60
     )
-    vendor_register(
-        registered_by=privacy_officer,
-        name="Undetermined Co",
-        function="mailing",
-        contact="x",
-        contract_start=today,
-        contract_end=today + timedelta(days=90),
-        public_key=new_vendor_keypair()[1],
+    vendor_registered(
+        function="mailing", officer=privacy_officer, name="Undetermined Co", contact="x", days=90
     )
     html = client.get("/privacy/").content.decode()
     assert set(re.findall(r'data-vendor="(\d+)"', html)) == {str(current.pk)}
