@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from custodian.billing.models import Bill, LedgerEntry
@@ -20,7 +22,9 @@ from custodian.disclosures.services import (
     vendor_determine,
     vendor_register,
 )
+from custodian.portal.models import PortalAccount
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
+from custodian.vault.gate import reveal_documents, staff_actor
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -36,6 +40,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_ROUTING = "555000005"
 TEST_ROUTING_OTHER = "555000021"
 TEST_ROUTING_BAD_CHECK_DIGIT = "555000004"
+
+
+def portal_browser(customer, username: str) -> Client:
+    """A browser signed in to the portal as `customer` (a confirmed online account named `username`), which
+    answers a server error as the visitor would see it instead of raising it."""
+    user = get_user_model().objects.create_user(username=username, password="x" * 20)
+    PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def request_correspondence(staff, req, *, purpose: str):
+    """What arrived with a customer request (its message and attachments), opened through the gate by
+    `staff` for `purpose`."""
+    return reveal_documents(
+        actor=staff_actor(staff),
+        customer_id=req.customer_id,
+        category="correspondence",
+        ref_prefix=f"request:{req.pk}:",
+        purpose=purpose,
+        request_id=req.pk,
+    )
 
 
 def project_file(relative: str) -> Path:

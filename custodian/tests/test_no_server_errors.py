@@ -11,16 +11,14 @@ import numpy as np
 import pytest
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from custodian.api.services import api_token_create
 from custodian.casework.choices import VERIFIED_WITH, RequestKind, Verification
 from custodian.casework.models import CustomerRequest
 from custodian.policy.loader import current_policy
-from custodian.portal.models import PortalAccount
+from custodian.testing import portal_browser
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.services import Submission, interval_blocks_record
 
@@ -118,11 +116,7 @@ def customer(customer):
 
 @pytest.fixture
 def signed_in_customer(customer):
-    user = get_user_model().objects.create_user(username="c-fuzz", password="x" * 20)
-    PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+    return portal_browser(customer, "c-fuzz")
 
 
 def test_no_route_answers_500_to_an_anonymous_visitor(customer):

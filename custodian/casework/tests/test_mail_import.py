@@ -11,7 +11,7 @@ from custodian.casework.imap import poll_imap
 from custodian.casework.mail_import import classify, import_folder, import_one, parse
 from custodian.casework.models import CustomerRequest
 from custodian.customers.models import Customer
-from custodian.vault.gate import reveal_documents, staff_actor
+from custodian.testing import request_correspondence
 from custodian.vault.models import SealedDocument
 
 PLAIN = b"""From: Alice Anderson <alice@example.com>
@@ -90,14 +90,8 @@ def test_multipart_with_attachment_is_stored_sealed_and_read_through_the_gate(cu
     stored = SealedDocument.objects.filter(customer=customer, ref__startswith="request:")
     assert {d.media_type for d in stored} == {"text/plain", "application/pdf"}
     assert all(b"lease" not in bytes(d.ciphertext) for d in stored)
-    docs = reveal_documents(
-        actor=staff_actor(privacy_officer),
-        customer_id=customer.pk,
-        category="correspondence",
-        ref_prefix=f"request:{req.pk}:",
-        purpose="legal_obligations",
-        request_id=req.pk,
-    )
+    assert req.customer_id == customer.pk
+    docs = request_correspondence(privacy_officer, req, purpose="legal_obligations")
     assert [d.filename for d in docs] == ["", "lease.pdf"]
     assert docs[1].content == b"%PDF-1.4 lease" and "mailing address is wrong" in docs[0].text
 

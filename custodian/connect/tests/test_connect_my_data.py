@@ -68,21 +68,22 @@ def authorize_url(client_id, challenge, scope=SCOPE, **extra):
     return "/portal/connect/authorize/?" + urlencode({k: v for k, v in query.items() if v is not None})
 
 
+def consent_answer(client_id, **fields) -> dict:
+    """The consent screen's form as the customer sends it when they allow, with `fields` added."""
+    asked = {"redirect_uri": REDIRECT, "scope": SCOPE, "client_id": client_id, "response_type": "code"}
+    return {"allow": "on", "state": "xyz", **asked, **fields}
+
+
 def allow(customer_client, client_id, challenge, services=("electric",), duration="365"):
     page = customer_client.get(authorize_url(client_id, challenge))
     assert page.status_code == 200, page.content.decode()[:3000]
-    form = {
-        "allow": "on",
-        "redirect_uri": REDIRECT,
-        "scope": SCOPE,
-        "client_id": client_id,
-        "state": "xyz",
-        "response_type": "code",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-        "services": list(services),
-        "duration": duration,
-    }
+    form = consent_answer(
+        client_id,
+        code_challenge=challenge,
+        code_challenge_method="S256",
+        services=list(services),
+        duration=duration,
+    )
     response = customer_client.post("/portal/connect/authorize/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     query = parse_qs(urlsplit(response["Location"]).query)
@@ -228,16 +229,7 @@ def test_no_pkce_no_code_and_an_unregistered_scope_is_refused(households, privac
     assert "error=invalid_scope" in wider.get("Location", "") or wider.status_code == 400
     # A consent screen's answer without its PKCE challenge issues no code and records no consent.
     customer_client.get(authorize_url(client_id, pkce()[1]))
-    tampered = {
-        "allow": "on",
-        "redirect_uri": REDIRECT,
-        "scope": SCOPE,
-        "client_id": client_id,
-        "state": "xyz",
-        "response_type": "code",
-        "services": ["electric"],
-        "duration": "365",
-    }
+    tampered = consent_answer(client_id, services=["electric"], duration="365")
     refused = customer_client.post("/portal/connect/authorize/", tampered)
     assert refused.status_code == 400 and "code=" not in refused.get("Location", "")
     assert not Authorization.objects.exists() and not Consent.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from custodian.casework.models import CustomerRequest
-from custodian.vault.gate import reveal_documents, staff_actor
+from custodian.testing import request_correspondence
 from custodian.vault.models import SealedDocument
 
 SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
@@ -45,14 +45,7 @@ def test_a_message_becomes_a_request_with_provenance_web_form(db, billing_clerk)
     assert set(SealedDocument.objects.values_list("provenance__channel", "provenance__notice_key")) == {
         ("web_form", "contact_form")
     }
-    docs = reveal_documents(
-        actor=staff_actor(billing_clerk),
-        customer_id=req.customer_id,
-        category="correspondence",
-        ref_prefix=f"request:{req.pk}:",
-        purpose="contacting_customers",
-        request_id=req.pk,
-    )
+    docs = request_correspondence(billing_clerk, req, purpose="contacting_customers")
     assert docs[0].text == "Why did my bill go up?"
 
 

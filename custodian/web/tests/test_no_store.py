@@ -3,11 +3,9 @@ portal and the API (pages, downloads, JSON, errors) says `Cache-Control: no-stor
 to a form post and every page seen signed in. Routes are read from the URL configuration."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
-from custodian.portal.models import PortalAccount
+from custodian.testing import portal_browser
 from custodian.tests.test_no_server_errors import routes
 from custodian.web.middleware import PRIVATE_AREAS
 
@@ -18,11 +16,7 @@ def no_store(response) -> bool:
 
 @pytest.fixture
 def portal_client(customer):
-    user = get_user_model().objects.create_user(username="c-cache", password="x" * 20)
-    PortalAccount.objects.create(user=user, customer=customer, confirmed_at=timezone.now())
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+    return portal_browser(customer, "c-cache")
 
 
 def private_routes():
