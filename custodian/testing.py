@@ -24,7 +24,7 @@ from custodian.disclosures.services import (
 )
 from custodian.portal.models import PortalAccount
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
-from custodian.vault.gate import reveal_documents, staff_actor
+from custodian.vault.gate import customer_actor, reveal_documents, reveal_intervals, staff_actor
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -62,6 +62,17 @@ def request_correspondence(staff, req, *, purpose: str):
         ref_prefix=f"request:{req.pk}:",
         purpose=purpose,
         request_id=req.pk,
+    )
+
+
+def own_readings(customer, start: int, end: int):
+    """The customer's own interval readings from `start` to `end`, read as the portal reads them."""
+    return reveal_intervals(
+        actor=customer_actor(customer.pk, "the customer"),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=start,
+        end=end,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
-from custodian.testing import project_file
+from custodian.testing import own_readings, project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
@@ -167,7 +167,7 @@ def _import(customer, field_tech, data: bytes):
 
 
 def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_import_replaces(
-    customer, field_tech, as_customer
+    customer, field_tech
 ):
     entries = []
     for n in (1, 2):
@@ -183,14 +183,8 @@ def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_imp
     assert summary.all_stored, summary.problems
     assert summary.readings_read == summary.readings_stored == 48 * 3 + 14 + 3
     assert summary.series == ["electric", "electric#2", "electric#3_received", "electric#4", "gas"]
-    blocks = reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=JAN - 86400 * 10,
-        end=JAN + 86400 * 120,
-    )
     span = (JAN - 86400 * 10, JAN + 86400 * 120)
+    blocks = own_readings(customer, *span)
     assert sum(v for *_, v in series_readings(blocks, *span, "electric")) == pytest.approx(48)
     assert sum(v for *_, v in series_readings(blocks, *span, "electric#2")) == pytest.approx(96)
     assert sum(v for *_, v in series_readings(blocks, *span, "electric#3_received")) == pytest.approx(19.2)
@@ -199,13 +193,7 @@ def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_imp
     assert [v for *_, v in series_readings(blocks, *span, "gas")] == [50, 51, 52]
     again = _import(customer, field_tech, data)
     assert again.all_stored and again.readings_replaced == again.readings_stored == summary.readings_stored
-    blocks_again = reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=JAN - 86400 * 10,
-        end=JAN + 86400 * 120,
-    )
+    blocks_again = own_readings(customer, *span)
     for key in summary.series:
         assert series_readings(blocks_again, *span, key) == series_readings(blocks, *span, key)
 

@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import project_file
+from custodian.testing import own_readings, project_file
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import readings_between, usage_import
 from custodian.usage.services import interval_readings_held
@@ -30,23 +30,12 @@ def _month(customer_id: int, month: str = "2026-03", seed: int = 1) -> IntervalB
     return IntervalBlock(customer_id, "electric", month, start, 3600, values)
 
 
-def own_readings(as_customer, customer, start, end):
-    """The customer's own interval readings from `start` to `end`, read as the portal reads them."""
-    return reveal_intervals(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=start,
-        end=end,
-    )
-
-
-def test_round_trip_through_the_gate_only(customer, as_customer):
+def test_round_trip_through_the_gate_only(customer):
     block = _month(customer.pk)
     assert len(block.values) == 743  # March in Minnesota: the hour lost to daylight saving time
     interval_blocks_record(blocks=[block], submission=METER)
     start, end = month_bounds("2026-03")
-    [back] = own_readings(as_customer, customer, start, end)
+    [back] = own_readings(customer, start, end)
     assert np.allclose(back.values, block.values) and back.start == block.start
     event = AccessEvent.objects.order_by("-seq").first()
     assert (event.action, event.categories, event.decision) == ("reveal_intervals", "meter_usage", "allow")
@@ -56,12 +45,12 @@ def test_round_trip_through_the_gate_only(customer, as_customer):
     assert np.round(block.values * 1000).astype("<i4").tobytes()[:64] not in raw
 
 
-def test_rerun_replaces_instead_of_adding(customer, as_customer):
+def test_rerun_replaces_instead_of_adding(customer):
     interval_blocks_record(blocks=[_month(customer.pk, seed=1)], submission=METER)
     newer = _month(customer.pk, seed=2)
     interval_blocks_record(blocks=[newer], submission=METER)
     start, end = month_bounds("2026-03")
-    blocks = own_readings(as_customer, customer, start, end)
+    blocks = own_readings(customer, start, end)
     assert len(blocks) == 1 and np.allclose(blocks[0].values, newer.values)
 
 
@@ -120,7 +109,7 @@ def test_bulk_read_logs_every_customer(customer, other_customer):
         )
 
 
-def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_customer, field_tech):
+def test_green_button_import_keeps_a_year_of_hourly_readings(customer, field_tech):
     sample = project_file(
         "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
@@ -129,7 +118,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     assert summary.refused == "" and summary.readings_stored > 8000
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
-    blocks = own_readings(as_customer, customer, first, last)
+    blocks = own_readings(customer, first, last)
     stored = readings_between(blocks, first, last, "electric")
     imported = [r for r in result.readings if r.unit == "Wh" and r.duration <= 86400]
     assert len(stored) == len(imported)
@@ -138,7 +127,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, as_custom
     usage_import(
         customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD, imported_by=field_tech
     )
-    again = own_readings(as_customer, customer, first, last)
+    again = own_readings(customer, first, last)
     assert readings_between(again, first, last, "electric") == stored
 
 
