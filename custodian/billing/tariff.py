@@ -5,7 +5,6 @@ dates, and a bill names the version(s) it was computed under. Errors name the fi
 problem, and stop the app (TariffError is an ImproperlyConfigured).
 """
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from custodian.policy.loader import PolicyError
+from custodian.policy.loader import PolicyError, toml_read
 
 SERVICES = ("electric", "gas", "water")
 CLASSES = ("residential", "commercial")
@@ -159,12 +158,7 @@ def _schedule(key: str, raw: dict, path: Path, entry: str) -> Schedule:
 
 def load_tariff(path: Path) -> Tariff:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TariffError(path, "file", "the tariff file does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TariffError(path, "file", f"not valid TOML: {exc}") from None
+    raw = toml_read(path, what="tariff", error=TariffError)
     head = raw.get("tariff")
     if not isinstance(head, dict):
         raise TariffError(path, "tariff", "missing the [tariff] table")

@@ -264,14 +264,20 @@ def _extend(path: Path, known: set[str], extensions: list[dict], kind: str) -> N
         known.add(key)
 
 
+def toml_read(path: Path, *, what: str, error: type[PolicyError] = PolicyError) -> dict:
+    """A TOML file of facts the app starts from (`what`: "policy", "tariff"); one missing or not TOML is an
+    `error` naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(path, "file", f"the {what} file does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(path, "file", f"not valid TOML: {exc}") from None
+
+
 def load_policy(path: Path) -> Policy:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(path, "file", "the policy file does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(path, "file", f"not valid TOML: {exc}") from None
+    raw = toml_read(path, what="policy")
 
     fides_categories, fides_uses = _fides_keys()
     taxonomy = raw.get("taxonomy", {})

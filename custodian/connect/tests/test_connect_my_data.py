@@ -91,6 +91,18 @@ def allow(customer_client, client_id, challenge, services=("electric",), duratio
     return page, query["code"][0]
 
 
+def code_exchanged(client_id, secret, code, verifier):
+    """The third party exchanges the authorization code (with its PKCE verifier) for tokens."""
+    return token(
+        client_id,
+        secret,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=REDIRECT,
+        code_verifier=verifier,
+    )
+
+
 def token(client_id, secret, **form):
     auth = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return Client().post("/connect/oauth/token/", form, HTTP_AUTHORIZATION=f"Basic {auth}")
@@ -140,14 +152,7 @@ def test_register_approve_authorise_fetch_refresh_revoke(households, privacy_off
         ).status_code
         == 400
     )
-    issued = token(
-        client_id,
-        secret,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT,
-        code_verifier=verifier,
-    )
+    issued = code_exchanged(client_id, secret, code, verifier)
     assert issued.status_code == 200, issued.content
     tokens = issued.json()
     assert tokens["scope"] == SCOPE and tokens["expires_in"] <= 3600 and tokens["refresh_token"]
@@ -241,14 +246,7 @@ def test_a_suspended_third_party_loses_every_token(households, privacy_officer):
     customer_client = signed_in(app, "pat@example.com")
     verifier, challenge = pkce()
     _, code = allow(customer_client, client_id, challenge)
-    tokens = token(
-        client_id,
-        secret,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT,
-        code_verifier=verifier,
-    ).json()
+    tokens = code_exchanged(client_id, secret, code, verifier).json()
     sid = Authorization.objects.get().pk
     assert fetch(tokens["access_token"], f"/espi/1_1/resource/Batch/Subscription/{sid}").status_code == 200
     third_party = ThirdParty.objects.get()

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.tests.test_connect_my_data import (
-    REDIRECT,
     REGISTRATION,
     allow,
     approved_third_party,
+    code_exchanged,
     fetch,
     pkce,
     token,
@@ -26,8 +26,7 @@ def test_a_refresh_token_is_refused_once_the_consent_has_ended(households, priva
     customer_client = signed_in(app, "pat@example.com")
     verifier, challenge = pkce()
     _, code = allow(customer_client, client_id, challenge, duration="90")
-    code_grant = {"grant_type": "authorization_code", "redirect_uri": REDIRECT, "code_verifier": verifier}
-    tokens = token(client_id, secret, code=code, **code_grant).json()
+    tokens = code_exchanged(client_id, secret, code, verifier).json()
     authorization = Authorization.objects.get()
     sid = authorization.pk
     batch = f"/espi/1_1/resource/Batch/Subscription/{sid}"
