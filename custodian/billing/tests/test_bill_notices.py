@@ -35,12 +35,7 @@ def town(db):
 @pytest.fixture
 def printer(privacy_officer):
     return vendor_with_determination(
-        function=BILL_MAILING,
-        officer=privacy_officer,
-        name="Prairie Print & Mail",
-        days=365,
-        contact="ops@print.example",
-        rationale="Printed bills reach every household that has not chosen paperless billing.",
+        function=BILL_MAILING, officer=privacy_officer, name="Prairie Print & Mail", days=365
     )
 
 

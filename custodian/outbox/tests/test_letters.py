@@ -36,12 +36,7 @@ CONTEXT = {
 @pytest.fixture
 def letter_vendor(privacy_officer):
     return vendor_with_determination(
-        function="letter_mailing",
-        officer=privacy_officer,
-        name="Prairie Print & Mail",
-        days=200,
-        contact="jobs@prairieprint.example",
-        rationale="Printing and posting the utility's letters gets notices to customers promptly.",
+        function="letter_mailing", officer=privacy_officer, name="Prairie Print & Mail", days=200
     )
 
 

@@ -105,12 +105,7 @@ def on_autopay(db):
 @pytest.fixture
 def bank(privacy_officer):
     return vendor_with_determination(
-        function="ach_origination",
-        officer=privacy_officer,
-        name="First Owatonna Bank",
-        days=365,
-        contact="ach@bank.example",
-        rationale="Automatic payment keeps households current without a monthly trip or check.",
+        function="ach_origination", officer=privacy_officer, name="First Owatonna Bank", days=365
     )
 
 
