@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.casework.choices import RequestKind, RequestStatus
 from custodian.casework.models import CustomerRequest, RequestEvent
-from custodian.casework.services import RequestError, request_close, request_hand_off
+from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
 from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients
 from custodian.disclosures.services import AccountingError, disagreement_record
@@ -190,11 +189,9 @@ def _notice_email(notice: CorrectionNotice, *, name: str, labels: str, values: d
 
 
 def _notice_logged(notice: CorrectionNotice, by, how: str) -> None:
-    append_change(
-        action=Action.CORRECTION_NOTICE_SENT,
-        actor_kind="staff",
-        actor_id=str(by.pk),
-        actor_label=by.get_full_name() or by.get_username(),
+    staff_change_append(
+        Action.CORRECTION_NOTICE_SENT,
+        by=by,
         customer_ids=[notice.customer_id],
         categories=[c for c in notice.categories.split(",") if c],
         reason=f"correction notice {notice.pk} to a past recipient, {how}",
@@ -367,11 +364,9 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
     RequestEvent.objects.create(request=request, by=by, action="meter_result", reason=result)
     if confirmed:
         RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")
-    append_change(
-        action=Action.METER_CHALLENGE_RESULT,
-        actor_kind="staff",
-        actor_id=str(by.pk),
-        actor_label=by.get_full_name() or by.get_username(),
+    staff_change_append(
+        Action.METER_CHALLENGE_RESULT,
+        by=by,
         customer_ids=[request.customer_id],
         categories=["meter_usage"],
         reason=f"meter reading challenge: readings {result}",

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.audit.selectors import who_has_seen
 from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
@@ -37,7 +36,7 @@ from custodian.casework.choices import (
     Verification,
 )
 from custodian.casework.models import CustomerRequest, RequestEvent
-from custodian.casework.services import RequestError, request_close
+from custodian.casework.services import RequestError, request_close, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.disclosures.selectors import disclosures_for
@@ -493,11 +492,9 @@ def data_request_in_full(*, request: CustomerRequest, by, reason: str) -> Custom
     if len(reason.strip()) < 10:
         raise RequestError("say why this repeat is answered in full (a sentence, kept on the request)")
     RequestEvent.objects.create(request=request, by=by, action=IN_FULL, reason=reason.strip()[:1000])
-    append_change(
-        action=Action.REPEAT_ANSWERED_IN_FULL,
-        actor_kind="staff",
-        actor_id=str(by.pk),
-        actor_label=by.get_full_name() or by.get_username(),
+    staff_change_append(
+        Action.REPEAT_ANSWERED_IN_FULL,
+        by=by,
         customer_ids=[request.customer_id],
         # The reason stays on the request (it may name the person); the log says what was decided.
         reason=f"repeat of request #{earlier.pk} within six months answered in full (reason on the request)",

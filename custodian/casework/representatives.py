@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.casework.choices import RepresentativeKind, RepresentativeScope
 from custodian.casework.models import Representative
-from custodian.casework.services import RequestError
+from custodian.casework.services import RequestError, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.outbox.services import message_send
@@ -61,11 +60,9 @@ def _staff_check(by) -> None:
 
 
 def _logged(action: Action, rep: Representative, by, reason: str) -> None:
-    append_change(
-        action=action,
-        actor_kind="staff",
-        actor_id=str(by.pk),
-        actor_label=by.get_full_name() or by.get_username(),
+    staff_change_append(
+        action,
+        by=by,
         customer_ids=[rep.customer_id, rep.person_id],
         reason=f"representative {rep.pk} ({rep.get_kind_display()}, person {rep.person_id}) for customer "
         f"{rep.customer_id}: {reason}",

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.casework.calendar import due_date
 from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
@@ -33,6 +35,13 @@ _DEFAULT_OWNER = {
     RequestKind.SERVICE_CHANGE: "customer_service",
     RequestKind.OTHER: "customer_service",
 }
+
+
+def staff_change_append(action: Action, *, by, **fields) -> None:
+    """A change a member of staff made to a request or what it concerns, in the access log in the caller's
+    transaction, naming them as casework's records do (their full name)."""
+    label = by.get_full_name() or by.get_username()
+    append_change(action=action, actor_kind="staff", actor_id=str(by.pk), actor_label=label, **fields)
 
 
 class RequestError(ValueError):
