@@ -52,6 +52,20 @@ class DateField(forms.DateField):
             )
 
 
+class FileField(forms.FileField):
+    """A file of at most `max_bytes`; a larger one is refused with `too_large`, the form naming the field."""
+
+    def __init__(self, *, max_bytes: int, too_large: str, **kwargs):
+        self.max_bytes, self.too_large = max_bytes, too_large
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_large, code="too_large")
+        return upload
+
+
 def _date_in_range(value: datetime) -> datetime:
     if not EARLIEST <= value.date() <= LATEST:
         raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")

@@ -39,23 +39,11 @@ class FactsForm(forms.Form):
     """The household's facts for Minnesota's protections, as collections records them from a call or a form
     (the `disconnection_protection` notice is read to the customer first)."""
 
-    income_verified_on = bounds.DateField(
-        label="Income verified on (YYYY-MM-DD)",
-        required=False,
-    )
+    income_verified_on = bounds.DateField(label="Income verified on (YYYY-MM-DD)", required=False)
     income_basis = forms.ChoiceField(label="Verified how", required=False)
-    referred_on = bounds.DateField(
-        label="Referred to energy assistance on",
-        required=False,
-    )
-    medical_phoned_on = bounds.DateField(
-        label="Medical certification by telephone on",
-        required=False,
-    )
-    medical_certified_on = bounds.DateField(
-        label="Written medical certification on",
-        required=False,
-    )
+    referred_on = bounds.DateField(label="Referred to energy assistance on", required=False)
+    medical_phoned_on = bounds.DateField(label="Medical certification by telephone on", required=False)
+    medical_certified_on = bounds.DateField(label="Written medical certification on", required=False)
     medical_certifier = forms.ChoiceField(label="Certified by", required=False)
     notice_read = forms.BooleanField(label="I read the notice at collection to the customer", required=True)
 

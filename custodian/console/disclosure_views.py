@@ -79,10 +79,7 @@ class ConsentForm(forms.Form):
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label="Purpose, as the consent states it", max_length=200)
     covers_from = bounds.DateField(label="Data from")
-    covers_until = bounds.DateField(
-        label="Until (empty: until revoked)",
-        required=False,
-    )
+    covers_until = bounds.DateField(label="Until (empty: until revoked)", required=False)
     expires_on = bounds.DateField(required=False)
     allows_sale = forms.BooleanField(label="The consent names sale explicitly", required=False)
     signed_on = bounds.DateField()

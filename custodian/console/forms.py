@@ -300,14 +300,8 @@ class AccessReviewForm(forms.Form):
     )
     purpose = forms.ChoiceField(label="Purpose", required=False)
     own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
-    since = bounds.DateField(
-        label="From",
-        required=False,
-    )
-    until = bounds.DateField(
-        label="Until",
-        required=False,
-    )
+    since = bounds.DateField(label="From", required=False)
+    until = bounds.DateField(label="Until", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

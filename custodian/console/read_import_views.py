@@ -5,6 +5,7 @@ all; the page lists every problem with its row and column, or what was stored.""
 from django import forms
 from django.shortcuts import render
 
+from custodian import bounds
 from custodian.billing.read_import import (
     MAX_BYTES,
     OPTIONAL,
@@ -24,13 +25,11 @@ SHOWN = 200  # problems listed on the page; the count says how many there are
 
 
 class ReadFileForm(forms.Form):
-    file = forms.FileField(label="The file of reads (CSV)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_BYTES // 1_000_000} MB: split it.")
-        return upload
+    file = bounds.FileField(
+        label="The file of reads (CSV)",
+        max_bytes=MAX_BYTES,
+        too_large=f"The file is larger than {MAX_BYTES // 1_000_000} MB: split it.",
+    )
 
 
 @console_page(provides_service, READERS_ONLY)

@@ -124,10 +124,7 @@ class ConsentForm(forms.Form):
         label="Which data", choices=_categories, widget=forms.CheckboxSelectMultiple
     )
     purpose = forms.CharField(label="For what purpose", max_length=200)
-    covers_until = bounds.DateField(
-        label="Until (leave empty: until you revoke it)",
-        required=False,
-    )
+    covers_until = bounds.DateField(label="Until (leave empty: until you revoke it)", required=False)
     agree = forms.BooleanField(label="I give this consent and have read the terms above")
 
 

@@ -15,14 +15,8 @@ class PeriodForm(forms.Form):
 
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
-    start = bounds.DateField(
-        required=False,
-        label="From",
-    )
-    end = bounds.DateField(
-        required=False,
-        label="To (included)",
-    )
+    start = bounds.DateField(required=False, label="From")
+    end = bounds.DateField(required=False, label="To (included)")
 
     def clean(self):
         data = super().clean()
@@ -56,10 +50,8 @@ MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 class UsageUploadForm(forms.Form):
     """A Green Button file for one customer: ESPI XML or the common CSV layout (told apart by content)."""
 
-    file = forms.FileField(label="Green Button file (ESPI XML or CSV)")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-        return upload
+    file = bounds.FileField(
+        label="Green Button file (ESPI XML or CSV)",
+        max_bytes=MAX_UPLOAD_BYTES,
+        too_large=f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+    )
