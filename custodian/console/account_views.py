@@ -27,7 +27,7 @@ from custodian import bounds
 from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
-from custodian.console.access import acts_for, console_actor, console_page, looked_up, not_found
+from custodian.console.access import acts_for, console_actor, console_page, looked_up
 from custodian.customers.choices import AccountRole, CustomerClass, ServiceChangeKind, ServiceChangeStatus
 from custodian.customers.selectors import (
     account_for,
@@ -185,19 +185,15 @@ def _account(request, account_id):
 
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
-def account_service(request, account_id):
-    account = _account(request, account_id)
-    if account is None:
-        return not_found(request)
+@looked_up(account_for, "account_id")
+def account_service(request, account):
     return _account_page(request, account)
 
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
-def account_stop_view(request, account_id):
-    account = _account(request, account_id)
-    if account is None:
-        return not_found(request)
+@looked_up(account_for, "account_id")
+def account_stop_view(request, account):
     form = StopForm(request.POST)
     if not form.is_valid():
         return _account_page(request, account, stop_form=form, status=400)
@@ -222,10 +218,8 @@ def account_stop_view(request, account_id):
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
-def account_move_view(request, account_id):
-    account = _account(request, account_id)
-    if account is None:
-        return not_found(request)
+@looked_up(account_for, "account_id")
+def account_move_view(request, account):
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _account_page(request, account, move_form=form, status=400)
@@ -367,11 +361,9 @@ def _reads_page(request, account, form=None, status=200):
 
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
-def meter_reads(request, account_id):
+@looked_up(account_for, "account_id")
+def meter_reads(request, account):
     """Enter a register read: checked against the meter's last read before anything is stored."""
-    account = _account(request, account_id)
-    if account is None:
-        return not_found(request)
     if request.method != "POST":
         return _reads_page(request, account)
     form = ReadForm(request.POST, meters=account.premise.service_points.all())
