@@ -18,7 +18,7 @@ from custodian.casework.representatives import (
 )
 from custodian.casework.selectors import representative_for
 from custodian.console import forms
-from custodian.console.access import console_actor, not_found
+from custodian.console.access import console_actor, looked_up, not_found
 from custodian.customers.choices import CustomerClass
 from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
@@ -81,10 +81,8 @@ def _one(request, representative_id):
 
 @console_required
 @require_POST
-def representative_verify_view(request, representative_id):
-    rep = _one(request, representative_id)
-    if rep is None:
-        return not_found(request)
+@looked_up(representative_for, "representative_id")
+def representative_verify_view(request, rep):
     try:
         representative_verify(
             rep=rep,
@@ -102,10 +100,8 @@ def representative_verify_view(request, representative_id):
 
 @console_required
 @require_POST
-def representative_revoke_view(request, representative_id):
-    rep = _one(request, representative_id)
-    if rep is None:
-        return not_found(request)
+@looked_up(representative_for, "representative_id")
+def representative_revoke_view(request, rep):
     try:
         representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))
     except RepresentativeError as exc:
