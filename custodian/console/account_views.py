@@ -51,6 +51,7 @@ from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
 from custodian.vault.services import Submission
+from custodian.web.steps import form_acted
 
 provides_service = acts_for("providing_services")
 SERVICE_DESK_ONLY = "Only staff whose support service starts and stops service (providing services)."
@@ -293,7 +294,8 @@ def service_start(request):
                     services=list(premise.service_points.values_list("service", flat=True)),
                     personal=personal,
                 )
-            try:
+
+            def start():
                 account = account_start(
                     premise_id=premise.pk,
                     opened_on=d["opened_on"],
@@ -304,15 +306,15 @@ def service_start(request):
                     notices_shown=[APPLICATION_NOTICE, METERING_NOTICE],
                     by=request.user,
                 )
-            except AccountError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
+                opened = (
                     f"Account {account.pk} opens on {account.opened_on:%Y-%m-%d} for customer "
-                    f"{account.customer_id}.",
+                    f"{account.customer_id}."
                 )
-                return redirect("console:account_service", account_id=account.pk)
+                return opened, redirect("console:account_service", account_id=account.pk)
+
+            done = form_acted(request, form, start, refused=AccountError)
+            if done:
+                return done
     status = 400 if request.method == "POST" else 200
     return render(request, "console/service_start.html", {"form": form, "notices": _notices()}, status=status)
 

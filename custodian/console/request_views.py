@@ -44,6 +44,7 @@ from custodian.staff.decorators import console_required
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
 from custodian.web.confirmation import confirmation_page, confirmed
+from custodian.web.steps import form_acted
 
 
 @console_required
@@ -92,17 +93,17 @@ def request_new(request):
             verification=data["verification"],
             verified_with=data["verified_with"] if data["verification"] != "not_a_customer" else "",
         )
-        try:
+
+        def open_it():
             req, _ = request_intake(intake=intake)
-        except RequestError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                f"Request #{req.pk} opened for {current_policy().services[req.owning_service].label}, "
-                f"due {req.due_on:%B %-d, %Y}.",
+            service = current_policy().services[req.owning_service].label
+            return f"Request #{req.pk} opened for {service}, due {req.due_on:%B %-d, %Y}.", redirect(
+                "console:requests"
             )
-            return redirect("console:requests")
+
+        done = form_acted(request, form, open_it, refused=RequestError)
+        if done:
+            return done
     return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()})
 
 

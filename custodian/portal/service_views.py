@@ -2,7 +2,6 @@
 (the final read, the final bill, the account at the new address). The application notice is shown where
 the customer gives an address, and the request records which notice and version it was."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from custodian.portal import forms
 from custodian.portal.access import portal_required
 from custodian.portal.billing_views import _accounts
 from custodian.vault.services import Submission
+from custodian.web.steps import form_acted
 
 
 @portal_required
@@ -27,7 +27,8 @@ def moving(request):
         status = 400
         if form.is_valid():
             d = form.cleaned_data
-            try:
+
+            def ask():
                 change = service_change_ask(
                     customer_id=request.customer_id,
                     account_id=d["account"],
@@ -40,15 +41,15 @@ def moving(request):
                     ),
                     by="customer",
                 )
-            except AccountError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
+                received = (
                     f"Your request ({change.get_kind_display().split(' (')[0].lower()} on "
-                    f"{change.on:%B %-d, %Y}) was received; customer service will confirm it.",
+                    f"{change.on:%B %-d, %Y}) was received; customer service will confirm it."
                 )
-                return redirect("portal:moving")
+                return received, redirect("portal:moving")
+
+            done = form_acted(request, form, ask, refused=AccountError)
+            if done:
+                return done
     return render(
         request,
         "portal/moving.html",
