@@ -20,14 +20,26 @@ bills_staff = acts_for("billing")
 BILLING_ONLY = "Only staff whose support service acts for billing."
 
 
-def _step(request, act, *, failed: str, to: str = "console:billing_account", **kwargs):
-    """A billing step back to the account (or to `to`): a BillingError is the service saying no, shown after
-    `failed` as a form's errors are."""
+def _billing_post(view):
+    """A POST step of billing staff; anyone else gets the console's 403 page."""
+    return console_page(bills_staff, BILLING_ONLY)(require_POST(view))
+
+
+def _step(request, act, *, failed: str, form=None, to: str = "console:billing_account", **kwargs):
+    """A billing step back to the account (or to `to`): the POST checked with `form` (a form class, if the
+    step has one) and handed to `act` as its cleaned data; a BillingError is the service saying no, shown
+    after `failed` as a form's errors are."""
+    bound = form(request.POST) if form else None
 
     def refusal(exc: Exception) -> str:
         return f"{failed}: {exc}."
 
-    return step(request, act, to=to, failed=failed, refused=BillingError, refusal=refusal, **kwargs)
+    def run() -> str:
+        return act(bound.cleaned_data if bound else {})
+
+    return step(
+        request, run, to=to, form=bound, failed=failed, refused=BillingError, refusal=refusal, **kwargs
+    )
 
 
 class DepositForm(forms.Form):
@@ -45,60 +57,46 @@ class RefundSentForm(forms.Form):
     check_number = forms.CharField(label="Check number", max_length=20)
 
 
-@console_page(bills_staff, BILLING_ONLY)
-@require_POST
+@_billing_post
 @looked_up(account_for, "account_id")
 def deposit_ask_view(request, account):
-    form = DepositForm(request.POST)
-
-    def act():
-        d = form.cleaned_data
+    def act(d):
         deposit = deposit_ask(
             account_id=account.pk, amount=d["amount"], reason=d["reason"], due_on=d["due_on"], by=request.user
         )
         return f"Deposit of ${deposit.amount} asked of account {account.pk}, due {deposit.due_on:%Y-%m-%d}."
 
-    return _step(request, act, form=form, failed="No deposit asked", account_id=account.pk)
+    return _step(request, act, form=DepositForm, failed="No deposit asked", account_id=account.pk)
 
 
-@console_page(bills_staff, BILLING_ONLY)
-@require_POST
+@_billing_post
 @looked_up(deposit_for, "deposit_id")
 def deposit_paid_view(request, deposit):
-    form = DepositPaidForm(request.POST)
-
-    def act():
-        d = form.cleaned_data
+    def act(d):
         deposit_paid_record(
             deposit_id=deposit.pk, paid_on=d["paid_on"], reference=d["reference"], by=request.user
         )
         return f"Deposit {deposit.pk} paid on {d['paid_on']:%Y-%m-%d}: held until service stops."
 
-    return _step(request, act, form=form, failed="Not recorded", account_id=deposit.account_id)
+    return _step(request, act, form=DepositPaidForm, failed="Not recorded", account_id=deposit.account_id)
 
 
-@console_page(bills_staff, BILLING_ONLY)
-@require_POST
+@_billing_post
 @looked_up(refund_for, "refund_id")
 def refund_sent_view(request, refund):
-    form = RefundSentForm(request.POST)
+    def act(d):
+        refund_sent_record(refund_id=refund.pk, check_number=d["check_number"], by=request.user)
+        return f"Refund {refund.pk} of ${refund.amount} sent by check {d['check_number']}."
 
-    def act():
-        refund_sent_record(
-            refund_id=refund.pk, check_number=form.cleaned_data["check_number"], by=request.user
-        )
-        return f"Refund {refund.pk} of ${refund.amount} sent by check {form.cleaned_data['check_number']}."
-
-    return _step(request, act, to="console:billing", form=form, failed="Not recorded")
+    return _step(request, act, to="console:billing", form=RefundSentForm, failed="Not recorded")
 
 
-@console_page(bills_staff, BILLING_ONLY)
-@require_POST
+@_billing_post
 @looked_up(account_for, "account_id")
 def budget_view(request, account):
     choice = request.POST.get("choice")
 
-    def act():
+    def act(_):
         if choice == "start":
             plan = budget_plan_start(account_id=account.pk, by=request.user)
             return f"Budget billing on: ${plan.monthly_amount} a month from {plan.first_cycle}."
