@@ -131,9 +131,10 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         starts[recent].tolist(), durations[recent].tolist(), values[recent].tolist(), strict=True
     ):
         local = datetime.fromtimestamp(start, LOCAL)
-        if (last - local.date()).days >= days:
+        day = local.date()
+        if (last - day).days >= days:
             continue
-        daily[local.date()] = daily.get(local.date(), 0.0) + kwh
+        daily[day] = daily.get(day, 0.0) + kwh
         hours[local.hour] += kwh
         counts[local.hour] += duration / 3600  # hours covered: four 15-minute readings make one
     profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)

@@ -58,7 +58,7 @@ def reveal_documents(
         "client_ip": client_ip,
     }
 
-    def read() -> list[Document]:
+    def read(stored_key) -> list[Document]:
         rows = list(
             SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
             .order_by("created_at", "pk")
@@ -66,8 +66,9 @@ def reveal_documents(
         )
         docs = []
         if rows:
-            dk = DataKey.objects.get(customer_id=cid)
-            key = sealing.unwrap_data_key(cid, dk.key_id, dk.wrapped)
+            if stored_key is None:
+                raise VaultIntegrityError(f"customer {cid}: sealed documents without a data key")
+            key = sealing.unwrap_data_key(cid, *stored_key)
             for ref, media_type, sealed in rows:
                 try:
                     plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
@@ -144,15 +145,22 @@ def reveal_documents_many(
     return read_many(actor, ids=ids, decision=decision, event=base, read=read)
 
 
-def _open_blocks(rows) -> list:
-    """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once."""
+def _open_blocks(rows, stored_keys=None) -> list:
+    """Open sealed interval rows (interval_files.SCHEMA_COLUMNS), each customer's data key unwrapped once;
+    the keys as stored ({customer id: (key id, wrapped key)}) are read here unless the caller has them."""
 
-    ids = sorted({r[0] for r in rows})
+    if stored_keys is None:
+        ids = sorted({r[0] for r in rows})
+        stored_keys = {
+            cid: (key_id, wrapped)
+            for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
+                "customer_id", "key_id", "wrapped"
+            )
+        }
     keys = {
-        cid: sealing.unwrap_data_key(cid, key_id, wrapped)
-        for cid, key_id, wrapped in DataKey.objects.filter(customer_id__in=ids).values_list(
-            "customer_id", "key_id", "wrapped"
-        )
+        cid: sealing.unwrap_data_key(cid, *stored_keys[cid])
+        for cid in {r[0] for r in rows}
+        if stored_keys.get(cid) is not None
     }
     blocks = []
     for cid, service, month, start, interval, count, _provenance, sealed in rows:
@@ -193,9 +201,10 @@ def reveal_intervals(
         "client_ip": client_ip,
     }
 
-    def read() -> list:
+    def read(stored_key) -> list:
         months = interval_files.months_between(start, end)
-        return _open_blocks(interval_files.read_rows(months=months, customer_ids=[cid], services=services))
+        rows = interval_files.read_rows(months=months, customer_ids=[cid], services=services)
+        return _open_blocks(rows, {cid: stored_key})
 
     refusal = "no such customer" if cid is None else "" if 0 <= start < end else "empty or reversed period"
     return read_one(
