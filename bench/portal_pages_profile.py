@@ -17,6 +17,7 @@ its proportions, not its milliseconds.
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import os
@@ -203,6 +204,16 @@ def _measure(spec_file: str) -> int:
         for path in pages:
             one(path, n)
     cpu = {p: [] for p in pages}
+    gc_spent, gc_began = [0.0, 0], [0.0]
+
+    def gc_timed(phase, info):
+        if phase == "start":
+            gc_began[0] = time.process_time()
+        else:
+            gc_spent[0] += time.process_time() - gc_began[0]
+            gc_spent[1] += info["generation"] == 2
+
+    gc.callbacks.append(gc_timed)
     templates = {p: [] for p in pages}
     queries, events = {}, {}
     for path in pages:
@@ -234,15 +245,22 @@ def _measure(spec_file: str) -> int:
                 profiler.disable()
             cpu[path].append(time.process_time() - began)
             templates[path].append(rendering["spent"])
-    print(f"{'page':40} {'CPU ms (median)':>16} {'templates':>10} {'SQL':>5} {'events':>7}")
+    print(f"{'page':40} {'CPU ms (median)':>16} {'mean':>7} {'templates':>10} {'SQL':>5} {'events':>7}")
     mix = []
     for path in pages:
         median = statistics.median(cpu[path]) * 1000
         if path != portal_load.BASELINE_PATH:
             mix.append(median)
         rendered = statistics.median(templates[path]) * 1000
-        print(f"{path:40} {median:16.2f} {rendered:10.2f} {len(queries[path]):5d} {events[path]:7d}")
+        mean = statistics.mean(cpu[path]) * 1000
+        print(
+            f"{path:40} {median:16.2f} {mean:7.2f} {rendered:10.2f} {len(queries[path]):5d} {events[path]:7d}"
+        )
     print(f"{'the mix (mean of the pages)':40} {statistics.mean(mix):16.2f}")
+    print(
+        f"garbage collection: {gc_spent[0] * 1000:.1f} ms of CPU, {gc_spent[1]} collections of the oldest "
+        "generation"
+    )
     if os.environ.get("PROFILE_SQL"):
         for path in pages:
             print(f"\n{path}:")
