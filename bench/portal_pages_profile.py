@@ -160,6 +160,7 @@ def _measure(spec_file: str) -> int:
     pages = [*portal_load.PAGES, portal_load.BASELINE_PATH]
     statements = []
     counting = [False]
+    sizes = {}
 
     # Counted at the driver, below Django's cursor: the gate and the session run some statements on the
     # driver's cursor directly, and the connection's health check is one of a request's round trips too.
@@ -196,9 +197,10 @@ def _measure(spec_file: str) -> int:
         cookie, address = customers[n % len(customers)]
         if path == portal_load.BASELINE_PATH:
             cookie = ""
-        status, _, _ = wsgi.get(path, cookie=cookie, address=address)
+        status, body, _ = wsgi.get(path, cookie=cookie, address=address)
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
+        sizes[path] = len(body)
 
     for n in range(2 * len(customers)):  # warm: statements prepared, templates compiled, caches filled
         for path in pages:
@@ -245,7 +247,8 @@ def _measure(spec_file: str) -> int:
                 profiler.disable()
             cpu[path].append(time.process_time() - began)
             templates[path].append(rendering["spent"])
-    print(f"{'page':40} {'CPU ms (median)':>16} {'mean':>7} {'templates':>10} {'SQL':>5} {'events':>7}")
+    heading = f"{'page':40} {'CPU ms (median)':>16} {'mean':>7} {'templates':>10} {'SQL':>5} {'events':>7}"
+    print(f"{heading} {'bytes':>9}")
     mix = []
     for path in pages:
         median = statistics.median(cpu[path]) * 1000
@@ -255,6 +258,7 @@ def _measure(spec_file: str) -> int:
         mean = statistics.mean(cpu[path]) * 1000
         print(
             f"{path:40} {median:16.2f} {mean:7.2f} {rendered:10.2f} {len(queries[path]):5d} {events[path]:7d}"
+            f" {sizes[path]:9d}"
         )
     print(f"{'the mix (mean of the pages)':40} {statistics.mean(mix):16.2f}")
     print(
