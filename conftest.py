@@ -104,6 +104,7 @@ def _staff(username):
         password=DEMO_PASSWORD,
         full_name=persona.full_name,
         services=list(persona.services),
+        leads=persona.leads,
     )
 
 

@@ -51,6 +51,11 @@ class CustomerRequest(models.Model):
     answer = models.ForeignKey(
         "outbox.OutboundMessage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The member of the owning service working on it: taken by them, or given to them by the service's lead;
+    # a hand-off to another service leaves it unassigned there.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -80,7 +85,8 @@ class CustomerRequest(models.Model):
 
 
 class RequestEvent(models.Model):
-    """The request's history: opened, handed off (with a reason), closed."""
+    """The request's history: opened, taken or assigned (to whom), a note added (its text sealed in the
+    vault, never here), a reply sent (the outbox's record), handed off (with a reason), closed."""
 
     request = models.ForeignKey(CustomerRequest, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +97,12 @@ class RequestEvent(models.Model):
     from_service = models.CharField(max_length=32, blank=True)
     to_service = models.CharField(max_length=32, blank=True)
     reason = models.TextField(blank=True)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.ForeignKey(
+        "outbox.OutboundMessage", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Representative(models.Model):

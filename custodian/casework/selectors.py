@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from custodian.casework.choices import RequestKind, RequestStatus
-from custodian.casework.models import CustomerRequest, Representative
+from custodian.casework.models import CustomerRequest, Representative, RequestEvent
 from custodian.casework.representatives import REGISTERING_SERVICES
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
@@ -60,14 +60,20 @@ def request_list(
     kind: str = "",
     channel: str = "",
     due: str = "",
+    assigned: str = "",
     order: str = "due",
 ):
     """The open requests that `fetched_by`'s support services own (of one customer, if given), the earliest
-    due first unless `order` says otherwise (a key of QUEUE_ORDERS); narrowed to a `kind`, a `channel`, or
-    those `due` "overdue" or "soon" (overdue included)."""
+    due first unless `order` says otherwise (a key of QUEUE_ORDERS); narrowed to a `kind`, a `channel`,
+    those `due` "overdue" or "soon" (overdue included), or those `assigned` to "me" (the asker) or to
+    "nobody"."""
     found = CustomerRequest.objects.filter(
         status=RequestStatus.OPEN, owning_service__in=fetched_by.services
-    ).select_related("opened_by")
+    ).select_related("opened_by", "assigned_to")
+    if assigned == "me":
+        found = found.filter(assigned_to_id=int(fetched_by.id) if fetched_by.kind == "staff" else None)
+    elif assigned == "nobody":
+        found = found.filter(assigned_to__isnull=True)
     if customer_id is not None:
         found = found.filter(customer_id=customer_id)
     if kind:
@@ -80,6 +86,18 @@ def request_list(
     elif due == "soon":
         found = found.filter(due_on__lte=today + timedelta(days=SOON_DAYS))
     return found.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["due"]))
+
+
+def replies_of(*, request_ids) -> dict[int, list[int]]:
+    """The outbox records of the replies sent on these requests, oldest first, by request."""
+    found: dict[int, list[int]] = {}
+    for request_id, message_id in (
+        RequestEvent.objects.filter(request_id__in=list(request_ids), action="replied", message__isnull=False)
+        .order_by("at", "pk")
+        .values_list("request_id", "message_id")
+    ):
+        found.setdefault(request_id, []).append(message_id)
+    return found
 
 
 def subject_requests_open(*, fetched_by: Actor):

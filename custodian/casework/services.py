@@ -112,8 +112,9 @@ def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, 
         to_service=to_service,
         reason=reason.strip(),
     )
-    request.owning_service = to_service
-    request.save(update_fields=["owning_service"])
+    # Whoever worked on it belongs to the service it leaves: it arrives unassigned at the new one.
+    request.owning_service, request.assigned_to = to_service, None
+    request.save(update_fields=["owning_service", "assigned_to"])
     return request
 
 

@@ -16,6 +16,7 @@ from custodian.casework.choices import (
     RequestKind,
     Verification,
 )
+from custodian.casework.desk import BLANK, NOTE_LIMIT, REPLY_LIMIT, REPLY_TEMPLATES
 from custodian.customers.choices import CustomerClass, Service
 from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
@@ -246,6 +247,40 @@ class CloseForm(forms.Form):
     )
 
 
+class AssignForm(forms.Form):
+    to = forms.ChoiceField(label="Give it to")
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [(str(u.pk), u.get_full_name() or u.get_username()) for u in members]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note",
+        max_length=NOTE_LIMIT,
+        help_text="For colleagues: sealed with the customer's data, and every reading of it is logged.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReplyTemplateForm(forms.Form):
+    template = forms.ChoiceField(
+        label="Start from",
+        choices=[(t.key, t.label) for t in REPLY_TEMPLATES],
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply to the customer",
+        max_length=REPLY_LIMIT,
+        help_text="Goes by e-mail to the address on file (by letter when there is none) and shows in their "
+        f"portal under the request. Replace every {BLANK} before sending.",
+        widget=forms.Textarea(attrs={"rows": 9}),
+    )
+
+
 class QueueForm(forms.Form):
     """The request queue's filters and order (GET): every field optional."""
 
@@ -255,6 +290,11 @@ class QueueForm(forms.Form):
         label="Due",
         required=False,
         choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Overdue or due within 2 days")],
+    )
+    assigned = forms.ChoiceField(
+        label="Assigned",
+        required=False,
+        choices=[("", "To anyone or nobody"), ("me", "To me"), ("nobody", "To nobody yet")],
     )
     order = forms.ChoiceField(
         label="Sort by",

@@ -27,6 +27,7 @@ from custodian.casework.data_requests import (
     repeat_of,
     request_verify,
 )
+from custodian.casework.desk import is_note, reply_draft
 from custodian.casework.selectors import request_list
 from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
 from custodian.console import forms
@@ -41,7 +42,7 @@ from custodian.console.steps import step
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
-from custodian.staff.selectors import reviews_access
+from custodian.staff.selectors import leads, reviews_access, service_members
 from custodian.vault import gate
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.steps import form_acted
@@ -140,13 +141,30 @@ def request_detail(request, request_id):
     policy = current_policy()
     meter_routed = meter_challenge_routed(req)
     earlier = repeat_of(req)
+    owns = req.owning_service in actor.services
+    working = owns and req.status == RequestStatus.OPEN
+    template = forms.ReplyTemplateForm(request.GET or None)
+    draft = (
+        reply_draft(request=req, template=template.cleaned_data["template"]) if template.is_valid() else ""
+    )
     return render(
         request,
         "console/request_detail.html",
         {
             "req": req,
-            "history": req.history.select_related("by").order_by("at", "pk"),
-            "documents": documents,
+            "history": req.history.select_related("by", "to_user", "message").order_by("at", "pk"),
+            # One read through the gate gives the customer's messages and the staff's notes.
+            "documents": None if documents is None else [d for d in documents if not is_note(d.ref)],
+            "notes": None if documents is None else [d for d in documents if is_note(d.ref)],
+            "note_count": req.history.filter(action="noted").count(),
+            "working": working,
+            "mine": req.assigned_to_id == request.user.pk,
+            "assign_form": forms.AssignForm(members=service_members(req.owning_service))
+            if working and leads(request.user, req.owning_service)
+            else None,
+            "note_form": forms.NoteForm(),
+            "template_form": template if template.is_bound else forms.ReplyTemplateForm(),
+            "reply_form": forms.ReplyForm(initial={"body": draft}),
             "read_purposes": [
                 (k, policy.purposes[k].label)
                 for k in sorted(
@@ -156,7 +174,7 @@ def request_detail(request, request_id):
             ],
             "hand_off_form": forms.HandOffForm(),
             "close_form": forms.CloseForm(),
-            "owns": req.owning_service in actor.services,
+            "owns": owns,
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
             and req.owning_service in actor.services

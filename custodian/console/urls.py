@@ -6,6 +6,7 @@ from custodian.console import collections_views as cv
 from custodian.console import (
     customer_views,
     deposit_views,
+    desk_views,
     marketing_views,
     operations_views,
     privacy_views,
@@ -51,6 +52,10 @@ urlpatterns = [
     path("requests/<id:request_id>/", request_views.request_detail, name="request"),
     path("requests/<id:request_id>/hand-off/", request_views.request_hand_off_view, name="hand_off"),
     path("requests/<id:request_id>/close/", request_views.request_close_view, name="close"),
+    path("requests/<id:request_id>/take/", desk_views.request_take_view, name="request_take"),
+    path("requests/<id:request_id>/assign/", desk_views.request_assign_view, name="request_assign"),
+    path("requests/<id:request_id>/note/", desk_views.request_note_view, name="request_note"),
+    path("requests/<id:request_id>/reply/", desk_views.request_reply_view, name="request_reply"),
     path("requests/<id:request_id>/package/", request_views.request_package, name="package"),
     path("requests/<id:request_id>/verify/", request_views.request_verify_view, name="request_verify"),
     path("requests/<id:request_id>/answer/", request_views.request_answer_view, name="request_answer"),

@@ -12,11 +12,17 @@ class StaffPersona:
     full_name: str
     services: tuple[str, ...]
     description: str
+    # The services whose queue they lead: they give its requests to colleagues.
+    leads: tuple[str, ...] = ()
 
 
 STAFF_PERSONAS = (
     StaffPersona(
-        "cora.service", "Cora Lindqvist", ("customer_service",), "a customer-service representative"
+        "cora.service",
+        "Cora Lindqvist",
+        ("customer_service",),
+        "a customer-service representative, leading the service's queue",
+        leads=("customer_service",),
     ),
     StaffPersona("bill.clerk", "Bill Hanson", ("billing",), "a billing clerk"),
     StaffPersona("colin.collections", "Colin Berg", ("collections",), "a collections agent"),
@@ -24,6 +30,12 @@ STAFF_PERSONAS = (
     StaffPersona("mark.marketer", "Mark Olson", ("marketing",), "a marketer"),
     StaffPersona("wendy.web", "Wendy Nyberg", ("web",), "the web editor"),
     StaffPersona("ivan.it", "Ivan Sorensen", ("it_database",), "a database administrator"),
-    StaffPersona("priya.privacy", "Priya Halvorsen", ("privacy_officer",), "the privacy officer"),
+    StaffPersona(
+        "priya.privacy",
+        "Priya Halvorsen",
+        ("privacy_officer",),
+        "the privacy officer",
+        leads=("privacy_officer",),
+    ),
     StaffPersona("lena.legal", "Lena Strand", ("legal",), "the utility's counsel"),
 )

@@ -60,6 +60,7 @@ def demo_staff_ensure() -> list[str]:
             password=DEMO_PASSWORD,
             full_name=persona.full_name,
             services=list(persona.services),
+            leads=persona.leads,
         )
         # A random key, different in every database: `manage.py demo_otp USER` reads it from the database
         # to print the current code, so nobody can compute a demo member's codes from the source.

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
 from custodian.casework.data_requests import requests_of_customer
+from custodian.casework.selectors import replies_of
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_letter, sent_to_customer
@@ -138,16 +139,27 @@ def new_request(request):
 
 @portal_required
 def my_requests(request):
-    """My requests: each with its type, status, due date, how we knew it was you, and the answer we sent."""
+    """My requests: each with its type, status, due date, how we knew it was you, the replies staff sent and
+    the answer (their texts read through the gate as the customer, one access event)."""
 
     reqs = list(requests_of_customer(customer_id=request.customer_id))
+    replies = replies_of(request_ids=[r.pk for r in reqs])
+    sent_ids = {m for ids in replies.values() for m in ids}
     answers = {}
-    if any(r.answer_id for r in reqs):
+    if sent_ids or any(r.answer_id for r in reqs):
         sent = sent_to_customer(
             actor=portal_actor(request), customer_id=request.customer_id, client_ip=client_ip(request)
         )
         answers = {m.id: m for m in sent}
-    rows = [(r, answers.get(r.answer_id), bool(disputed_categories(r))) for r in reqs]
+    rows = [
+        (
+            r,
+            answers.get(r.answer_id),
+            bool(disputed_categories(r)),
+            [answers[m] for m in replies.get(r.pk, []) if m in answers],
+        )
+        for r in reqs
+    ]
     notice = current_policy().notice_at("portal_request")
     return render(
         request,

@@ -9,6 +9,8 @@ class ServiceMembership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     service = models.CharField(max_length=32)
+    # The service's lead: besides taking its requests, gives them to colleagues of the same service.
+    lead = models.BooleanField(default=False)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,22 @@ def services_of(user) -> frozenset[str]:
     return frozenset(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
 
 
+def leads(user, service: str) -> bool:
+    """Whether `user` leads `service`: gives its requests to colleagues, not only takes them."""
+    return ServiceMembership.objects.filter(
+        user=user, user__is_active=True, service=service, lead=True
+    ).exists()
+
+
+def service_members(service: str):
+    """The active members of staff of a support service, by name: those a request it owns may go to."""
+    return (
+        staff_users()
+        .filter(is_active=True, memberships__service=service)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def reviews_access(services: frozenset[str]) -> bool:
     """Whether these support services include one that reviews access (the privacy officer's)."""
 

@@ -35,9 +35,16 @@ COMMAND_LINE = {"actor_kind": "system", "actor_id": "staff_admin", "actor_label"
 
 @transaction.atomic
 def staff_member_create(
-    *, username: str, password: str, full_name: str, services: list[str], changed_by=None
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    services: list[str],
+    leads: tuple[str, ...] = (),
+    changed_by=None,
 ):
-    """Create a staff user in the given support services (keys from the policy file)."""
+    """Create a staff user in the given support services (keys from the policy file), leading those of
+    `leads` (each one of `services`)."""
     policy = current_policy()
     unknown = [s for s in services if s not in policy.services]
     if unknown:
@@ -46,8 +53,12 @@ def staff_member_create(
     user = get_user_model().objects.create_user(
         username=username, password=password, first_name=first, last_name=last, is_staff=False
     )
-    ServiceMembership.objects.bulk_create([ServiceMembership(user=user, service=s) for s in services])
-    _log_membership(user, services, changed_by)
+    if set(leads) - set(services):
+        raise UnknownService("a member leads only a service they belong to")
+    ServiceMembership.objects.bulk_create(
+        [ServiceMembership(user=user, service=s, lead=s in leads) for s in services]
+    )
+    _log_membership(user, services, changed_by, leads)
     return user
 
 
@@ -94,11 +105,12 @@ def _log(action: Action, reason: str, changed_by) -> None:
     append_change(action=action, reason=reason, **change_actor(changed_by))
 
 
-def _log_membership(user, services, changed_by) -> None:
+def _log_membership(user, services, changed_by, leads=()) -> None:
     """Who may read what changes with a staff member's services: an event in the access log."""
+    led = f"; leads: {', '.join(sorted(leads))}" if leads else ""
     _log(
         Action.STAFF_MEMBERSHIP,
-        f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}",
+        f"{user.get_username()} is in: {', '.join(sorted(services)) or 'no service'}{led}",
         changed_by,
     )
 

@@ -19,6 +19,9 @@ class Channel(TextChoices):
     # What the utility itself wrote to the customer (a letter, an e-mail), kept as correspondence: nothing
     # was collected from anyone, so no notice at collection was shown, and the record says so.
     OUTBOUND = "outbound", "Sent by the utility"
+    # A member of staff's own note on a customer's request: written by the utility about the customer,
+    # collected from nobody, so no notice was shown, and the record says so.
+    STAFF_NOTE = "staff_note", "Written by staff"
 
 
 # The channels a person reaches the utility by: a customer request arrives by one of them.

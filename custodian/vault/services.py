@@ -35,7 +35,7 @@ from custodian.vault.models import (
 )
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, MARKETING_OPTED_IN, MARKETING_OPTED_OUT, normalize
 
-CHANNELS_WITHOUT_NOTICE = frozenset({Channel.COMPUTED, Channel.OUTBOUND})
+CHANNELS_WITHOUT_NOTICE = frozenset({Channel.COMPUTED, Channel.OUTBOUND, Channel.STAFF_NOTE})
 
 
 class ProvenanceRequired(ValueError):
@@ -77,8 +77,8 @@ def _provenance_create(submission: Submission | None) -> Provenance:
             f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}"
         )
     if submission.channel in CHANNELS_WITHOUT_NOTICE:
-        # Computed or written by the utility (a bill, a letter), not collected from anyone: no notice was
-        # shown, and the record says so.
+        # Computed or written by the utility (a bill, a letter, a staff note), not collected from anyone: no
+        # notice was shown, and the record says so.
         if submission.notice_key:
             raise ProvenanceRequired(f"{submission.channel}: made by the utility, it has no notice")
         notice = None

@@ -68,6 +68,7 @@ def world(customer, open_request):
         "cs_request": open_request(customer, "customer_service"),
         "to_hand_off": open_request(customer, "customer_service"),
         "to_close": open_request(customer, "customer_service"),
+        "to_work": open_request(customer, "customer_service"),
         "dsr": open_request(customer, "privacy_officer", kind="data_access"),
         "correction": open_request(customer, "privacy_officer", kind="correction"),
         "meter_challenge": meter_challenge_at(open_request(customer, "field_services", kind="correction")),
@@ -140,6 +141,31 @@ def cases(w, user=None):
             "post",
             {"request_id": w["to_close"].pk},
             {"reason": "done", "confirmed": "1"},  # past the confirmation step
+            lambda s: 302 if s == "customer_service" else 404,
+        ),
+        # The desk's steps: back to the request's page (a refusal there in words), others not found.
+        "console:request_take": (
+            "post",
+            {"request_id": w["to_work"].pk},
+            {},
+            lambda s: 302 if s == "customer_service" else 404,
+        ),
+        "console:request_assign": (
+            "post",
+            {"request_id": w["to_work"].pk},
+            {"to": "999999"},  # nobody of the service: back to the request, saying so
+            lambda s: 302 if s == "customer_service" else 404,
+        ),
+        "console:request_note": (
+            "post",
+            {"request_id": w["to_work"].pk},
+            {"text": "Called back; no answer."},
+            lambda s: 302 if s == "customer_service" else 404,
+        ),
+        "console:request_reply": (
+            "post",
+            {"request_id": w["to_work"].pk},
+            {"body": "We have your request and will call you back."},
             lambda s: 302 if s == "customer_service" else 404,
         ),
         # The person behind the request is not verified: the privacy officer is sent back to verify them.

@@ -1,4 +1,4 @@
-"""The request queue as staff work it: what each request is, the customer hidden, channel, owner, who entered
+"""The request queue as staff work it: what each request is, the customer hidden, channel, owner, who works on
 it, age and the due date's service level; filters and orders; closing asks first and needs an outcome."""
 
 import re
@@ -18,7 +18,7 @@ def test_the_queue_shows_each_request_in_words_with_the_customer_hidden(
     assert "Customer service" in html and ">customer_service<" not in html  # the owner's label
     assert "3 days overdue" in html and "sla--overdue" in html
     assert "Alice Anderson" not in html and "••••••" in html  # nobody is named before a purpose is given
-    for label in ("Request", "Customer", "Channel", "Owner", "Entered by", "Age", "Due"):
+    for label in ("Request", "Customer", "Channel", "Owner", "Assigned to", "Age", "Due"):
         assert f'<th scope="col">{label}</th>' in html
 
 
