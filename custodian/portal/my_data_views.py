@@ -24,6 +24,7 @@ from custodian.portal.access import (
     reauthenticated,
     signed_in_customer,
 )
+from custodian.portal.glance import at_a_glance
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
@@ -61,6 +62,7 @@ def _home(request, contact_form, status=200):
             "contact_form": contact_form,
             "masked": not reauthenticated(request) and any(f in values for f in MASKED_UNTIL_REAUTH),
             "notice": current_policy().notices["portal_profile"],
+            "glance": at_a_glance(request),
         },
         status=status,
     )

@@ -9,6 +9,7 @@ from custodian.usage.services.presentation import (
     electric_months,
     electric_use,
     interval_readings_held,
+    month_against_last_year,
     my_comparison,
     my_usage,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "electric_use",
     "group_months_of",
     "interval_readings_held",
+    "month_against_last_year",
     "my_comparison",
     "my_usage",
     "store_group_aggregates",

@@ -193,3 +193,68 @@ def interval_readings_held(
             }
         )
     return held
+
+
+# The services a home's use is told in, with their billing unit.
+UNITS = {"electric": "kWh", "gas": "therms", "water": "gallons"}
+
+
+def _same_days_last_year(month: str, days: int) -> tuple[int, int]:
+    """UTC bounds of the first `days` local days of `month` a year earlier (February's 29th folds into 28)."""
+    year, mon = (int(x) for x in month.split("-"))
+    start = datetime(year - 1, mon, 1, tzinfo=LOCAL)
+    last = month_bounds(f"{year - 1}-{mon:02d}")[1]
+    return int(start.timestamp()), min(int(start.timestamp()) + days * 86400 + 3600, last)
+
+
+def month_against_last_year(
+    *, actor: Actor, customer_id: int, client_ip: str = "", now: datetime | None = None
+):
+    """This month's use so far against the same days of the same month last year, per service with readings
+    (electric, gas, water), for the portal's home: two reads through the gate as `actor` (the latest month
+    with readings, then last year's), each one access event. None when the interval store holds no reading
+    of the last two months."""
+
+    now = now or datetime.now(LOCAL)
+    end = int(now.timestamp())
+    this_month = month_of(end)
+    previous = month_of(month_bounds(this_month)[0] - 1)
+    read = {
+        "actor": actor,
+        "customer_id": customer_id,
+        "purpose": "providing_services",
+        "client_ip": client_ip,
+    }
+    recent = reveal_intervals(start=month_bounds(previous)[0], end=end, services=list(UNITS), **read)
+    months = {b.month for b in recent if b.service in UNITS and np.any(~np.isnan(b.values))}
+    if not months:
+        return None
+    month = max(months)
+    start, stop = month_bounds(month)
+    rows, last_reading = [], start
+    for service, unit in UNITS.items():
+        starts, _, values = reading_arrays(recent, start, min(stop, end), service)
+        if len(starts):
+            rows.append({"service": service, "unit": unit, "now": float(values.sum())})
+            last_reading = max(last_reading, int(starts[-1]))
+    days = (
+        datetime.fromtimestamp(last_reading, LOCAL).date() - datetime.fromtimestamp(start, LOCAL).date()
+    ).days + 1
+    before_start, before_end = _same_days_last_year(month, days)
+    earlier = reveal_intervals(
+        start=before_start, end=before_end, services=[r["service"] for r in rows], **read
+    )
+    for r in rows:
+        starts, _, values = reading_arrays(earlier, before_start, before_end, r["service"])
+        r["before"] = float(values.sum()) if len(starts) else None
+        change = round(100 * (r["now"] - r["before"]) / r["before"]) if r["before"] else None
+        r["change"] = None if change is None else abs(change)
+        r["direction"] = "" if change is None else "more" if change > 0 else "less" if change < 0 else "same"
+    first = datetime.fromtimestamp(start, LOCAL).date()
+    return {
+        "month": first,
+        "days": days,
+        "through": datetime.fromtimestamp(last_reading, LOCAL).date(),
+        "whole": month != this_month,
+        "rows": rows,
+    }

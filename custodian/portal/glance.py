@@ -1,0 +1,50 @@
+"""The portal home's answers at a glance: what do I owe and when, how is my use this month against the same
+month last year, and which of my requests are open. The latest bill and the usage are read through the gate
+as the customer (each read one access event, as every portal read); the balance comes from the ledger's clear
+amounts and the requests from their clear columns (types, dates, status: nothing personal in them). What the
+reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused."""
+
+from django.utils import timezone
+
+from custodian.billing.selectors import bill_document, statement
+from custodian.casework.choices import RequestStatus
+from custodian.casework.data_requests import requests_of_customer
+from custodian.customers.selectors import accounts_of
+from custodian.portal.access import as_me
+from custodian.usage.services import month_against_last_year
+from custodian.vault.gate import Denied
+
+
+def _owed(request) -> dict | None:
+    ids = [a.pk for a in accounts_of(request.customer_id)]
+    if not ids:
+        return None
+    where = statement(ids, on=timezone.localdate())
+    latest = None
+    if where.latest_bill is not None:
+        me = as_me(request)
+        try:
+            content = bill_document(
+                actor=me["actor"], bill=where.latest_bill, purpose="billing", client_ip=me["client_ip"]
+            )
+        except Denied:
+            return None
+        latest = {"bill": where.latest_bill, "total": content.get("total"), "due_on": content.get("due_on")}
+    return {"statement": where, "latest": latest}
+
+
+def _usage(request) -> dict | None:
+    try:
+        return month_against_last_year(**as_me(request))
+    except Denied:
+        return None
+
+
+def at_a_glance(request) -> dict:
+    return {
+        "owed": _owed(request),
+        "usage": _usage(request),
+        "open_requests": list(
+            requests_of_customer(customer_id=request.customer_id).filter(status=RequestStatus.OPEN)[:5]
+        ),
+    }
