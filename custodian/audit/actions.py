@@ -29,6 +29,8 @@ class Action(StrEnum):
     MARKETING_AUDIENCE = "marketing_audience"
     RETENTION_MONTHLY_TOTALS = "retention_monthly_totals"
     REGISTER_READS_IMPORT = "register_reads_import"
+    # Values written before their field was a look-up field, read once to write their blind index.
+    BLIND_INDEX_FILL = "blind_index_fill"
     # The privacy officer's answer to a read held past the hourly limit.
     HOLD_DECISION = "hold_decision"
     # Changes to what the utility holds about a customer, or to who may read it (append_change).

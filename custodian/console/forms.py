@@ -22,6 +22,8 @@ from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
 
 LOOKUP_FIELDS = [
+    ("name", "Name (first and last, in any order)"),
+    ("service_address", "Service address (the street line)"),
     ("account_number", "Account number"),
     ("email", "E-mail address"),
     ("phone", "Telephone number"),

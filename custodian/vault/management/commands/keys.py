@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from custodian.audit.heads import log_origin
 from custodian.audit.log_key import log_key_file_init
+from custodian.vault.indexing import blind_indexes_fill
 from custodian.vault.keys import key_files_init, master_key_rotate
 from custodian.vault.models import DataKey
 
@@ -12,11 +13,12 @@ from custodian.vault.models import DataKey
 class Command(BaseCommand):
     help = (
         "Keys: `init --dir DIR` creates key files for production (master keyring, blind-index key, the "
-        "access log's signing key); `rotate` re-wraps every data key."
+        "access log's signing key); `rotate` re-wraps every data key; `blind-indexes` writes the look-up "
+        "digests of names and service addresses held before they were look-up fields."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["init", "rotate"])
+        parser.add_argument("action", choices=["init", "rotate", "blind-indexes"])
         parser.add_argument("--dir", type=Path, help="where `init` writes the key files")
         parser.add_argument(
             "--retire", action="store_true", help="after rotating, drop master keys no longer used"
@@ -36,6 +38,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"CUSTODIAN_MASTER_KEYRING={ring}\nCUSTODIAN_BLIND_INDEX_KEY={blind}\n"
                 f"CUSTODIAN_LOG_SIGNING_KEYS={log_keys}"
+            )
+            return
+        if action == "blind-indexes":
+            with tqdm(unit="customer", desc="indexing names and service addresses") as bar:
+                result = blind_indexes_fill(batch=opts["batch"], progress=bar.update)
+            self.stdout.write(
+                f"indexed {result['indexed']} values; {result['left_out']} customers left out (their notice "
+                "at collection did not name providing services)"
             )
             return
         with tqdm(total=DataKey.objects.count(), unit="key", desc="re-wrapping data keys") as bar:
