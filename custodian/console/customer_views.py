@@ -74,7 +74,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "purpose_label": purpose_label,
             "open_requests": open_requests,
             "may_import_usage": may_import_usage(request.user),
-            "break_glass_form": forms.BreakGlassForm(emergency_purposes=emergency)
+            "break_glass_form": forms.BreakGlassAskForm(emergency_purposes=emergency)
             if (emergency := policy.emergency_purposes(actor.services))
             else None,
         },
@@ -129,7 +129,10 @@ def break_glass(request, customer_id):
     """Emergency access: the gate decides (the policy file's emergency scope) and logs a refusal; a missing
     customer and a refusal get the same answer."""
     actor = console_actor(request)
-    form = forms.BreakGlassForm(request.POST)
+    # The first step asks only the purpose and the reason; the confirmation page then says what opens, for
+    # how long and who reviews it, and takes the password and a fresh code (never carried in a hidden field).
+    asking = "password" not in request.POST
+    form = (forms.BreakGlassAskForm if asking else forms.BreakGlassForm)(request.POST)
 
     def refused(why: str):
         # Logged as a refused emergency access, whatever stopped it before the gate was asked.
@@ -148,6 +151,24 @@ def break_glass(request, customer_id):
             "Emergency access needs a purpose, a reason of at least 10 characters, your password and a code.",
         )
         return redirect("console:customer", customer_id=customer_id)
+    if asking:
+        customer = customer_for(fetched_by=actor, customer_id=customer_id)
+        if customer is None or form.cleaned_data["purpose"] not in current_policy().emergency_purposes(
+            actor.services
+        ):
+            # The same answer as the gate's refusal at the second step, and logged the same way.
+            refused("not opened to your support services for this purpose")
+            return not_found(request)
+        return render(
+            request,
+            "console/break_glass_confirm.html",
+            {
+                "customer": customer,
+                "purpose_label": current_policy().purposes[form.cleaned_data["purpose"]].label,
+                "reason": form.cleaned_data["reason"],
+                "form": forms.BreakGlassForm(initial=form.cleaned_data),
+            },
+        )
     # Re-authentication: the password and a fresh second-factor code, right now. Through authenticate(), not
     # check_password: wrong passwords count towards the account's lockout (django-axes) as at sign-in, so a
     # stolen session can't try passwords here without end. The log says which failed; the page does not.

@@ -184,6 +184,8 @@ def vendor_determination(request, vendor):
 @require_POST
 @looked_up(vendor_for, "vendor_id")
 def vendor_export(request, vendor):
+    if not confirmed(request):
+        return _export_confirmation(request, vendor)
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
         # Thousands of letters take minutes: they go through a background report run, with its progress.
 
@@ -214,6 +216,40 @@ def vendor_export(request, vendor):
         return _done(request, False, f"Export refused: {exc}")
     return _done(
         request, True, f"Export {export.pk} done: {export.rows} customers, encrypted to {vendor.name}."
+    )
+
+
+def _export_confirmation(request, vendor):
+    """What an export sends, and to whom, before it runs: the data leaves for a vendor, never to return."""
+    policy = current_policy()
+    function = policy.vendor_functions.get(vendor.function)
+    labels = dict(_category_choices())
+    marketing = request.POST.get("for_marketing") == "on"
+    determination = current_determination(vendor)
+    return confirmation_page(
+        request,
+        title=f"Export to {vendor.name}",
+        heading=f"Send {vendor.name} its export?",
+        lead="The file is encrypted to the vendor's key and every customer in it is accounted for: it "
+        "can't be recalled once it is written.",
+        summary=[
+            ("Vendor", vendor.name),
+            ("Function", function.label if function else vendor.function),
+            (
+                "Data in the file",
+                ", ".join(labels.get(c, c) for c in sorted(function.categories)) if function else "",
+            ),
+            ("Marketing mailing", "Yes: customers who opted out are left out" if marketing else "No"),
+            (
+                "Determination",
+                f"current, to be reviewed by {determination.review_by:%B %-d, %Y}"
+                if determination is not None
+                else "none current: the export will be refused",
+            ),
+        ],
+        confirm_label="Run the export",
+        cancel_url=reverse("console:disclosures"),
+        danger=True,
     )
 
 

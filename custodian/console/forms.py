@@ -80,14 +80,13 @@ class RevealForm(forms.Form):
         self.fields["request"].choices = _request_choices(requests)
 
 
-class BreakGlassForm(ReauthForm):
-    """Emergency access: the purpose and why it cannot wait, then the password and code again."""
+class BreakGlassAskForm(forms.Form):
+    """Emergency access, first step: the purpose and why it cannot wait."""
 
     # Every purpose that reads something: the gate, not the form, decides who may use which (and logs a
     # refusal), so the policy file's emergency scope is enforced in one place.
     purpose = forms.ChoiceField(label="Purpose")
     reason = _written("Why this cannot wait", rows=3, min_length=10)
-    field_order = ["purpose", "reason", "password", "code"]
 
     def __init__(self, *args, emergency_purposes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +96,13 @@ class BreakGlassForm(ReauthForm):
             for k, p in policy.purposes.items()
             if p.categories and (emergency_purposes is None or k in emergency_purposes)
         ]
+
+
+class BreakGlassForm(ReauthForm, BreakGlassAskForm):
+    """Emergency access, confirmed: the purpose and the reason carried from the first step, then the password
+    and a fresh code entered on the confirmation page."""
+
+    field_order = ["purpose", "reason", "password", "code"]
 
 
 # What a staff member verifies by themselves at intake (the portal's sign-in and the bill-figure check are

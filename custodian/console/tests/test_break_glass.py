@@ -166,3 +166,28 @@ def test_wrong_passwords_at_emergency_access_lock_the_account_as_at_sign_in(
     if refusals.count() >= UNUSUAL_DENIALS:
         flags = unusual_access(fetched_by=staff_actor(privacy_officer))
         assert any(f.actor_id == str(field_tech.pk) for f in flags)
+
+
+def test_emergency_access_is_confirmed_on_a_page_that_says_what_opens(console, field_tech, customer):
+    client = console(field_tech)
+    url = f"/staff/customers/{customer.pk}/break-glass/"
+    ask = {"purpose": "resolving_problems", "reason": "Gas smell reported at the premise"}
+    page = client.post(url, ask).content.decode()
+    assert f"Open emergency access to customer {customer.pk}?" in page
+    assert "At most an hour" in page and "the privacy officer reviews this access" in page
+    assert 'name="password"' in page and 'type="hidden" name="purpose" value="resolving_problems"' in page
+    assert not BreakGlassGrant.objects.exists()  # nothing opens before the password and the code
+    opened = client.post(url, {**ask, "password": DEMO_PASSWORD, "code": code_for(field_tech)})
+    assert opened.status_code == 302 and BreakGlassGrant.objects.filter(customer=customer).exists()
+
+
+def test_the_first_step_answers_a_service_outside_the_emergency_scope_as_not_found(
+    console, marketer, customer
+):
+    response = console(marketer).post(
+        f"/staff/customers/{customer.pk}/break-glass/",
+        {"purpose": "marketing", "reason": "Gas smell reported at the premise"},
+    )
+    assert response.status_code == 404 and not BreakGlassGrant.objects.exists()
+    event = AccessEvent.objects.filter(action="break_glass").latest("seq")
+    assert event.decision == "deny" and "not opened to your support services" in event.reason

@@ -27,7 +27,11 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
         },
     )
     vendor = Vendor.objects.get()
-    refused = client.post(f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/", follow=True)
+    url = f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/"
+    asked = client.post(url).content.decode()  # first, what will be sent and to whom
+    assert "Send Acme Mailing its export?" in asked and "none current: the export will be refused" in asked
+    assert 'name="confirmed" value="1"' in asked and not VendorExport.objects.exists()
+    refused = client.post(url, {"confirmed": "1"}, follow=True)
     assert "Export refused" in refused.content.decode()
     client.post(
         f"/staff/privacy/disclosures/vendors/{vendor.pk}/determination/",
@@ -36,7 +40,8 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
             "review_by": TODAY + timedelta(days=200),
         },
     )
-    done = client.post(f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/", follow=True)
+    assert "current, to be reviewed by" in client.post(url).content.decode()
+    done = client.post(url, {"confirmed": "1"}, follow=True)
     assert "Export 2 done" in done.content.decode() or "done: 1 customers" in done.content.decode()
     export = VendorExport.objects.get(status="done")
     file = client.get(f"/staff/privacy/disclosures/exports/{export.pk}/file/")

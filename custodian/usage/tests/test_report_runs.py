@@ -72,7 +72,9 @@ def test_the_database_queue_and_its_worker_run_a_queued_run(town, field_tech, se
 
 def test_the_disclosure_desk_sends_report_letters_through_a_report_run(town, console, privacy_officer):
     vendor = make_vendor("report_mailing", new_vendor_keypair(), privacy_officer)
-    response = console(privacy_officer).post(f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/")
+    response = console(privacy_officer).post(
+        f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/", {"confirmed": "1"}
+    )
     assert response.status_code == 302 and response.url == "/staff/reports/"
     run = ReportRun.objects.get()
     assert run.mail_vendor == vendor and run.status == "done" and run.export.vendor == vendor
