@@ -138,7 +138,7 @@ def test_the_privacy_officer_takes_a_data_request_from_intake_to_the_letter(site
 
 
 def test_a_customer_sees_what_is_owed_and_the_usage_and_changes_a_detail(site, playwright):
-    household = application(3, 4, date.today())
+    household = application(3, 5, date.today())  # a household no other browser test signs in as
     browser, context = _context(playwright)
     page = context.new_page()
     walk = Checked(page)
