@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from custodian.billing.choices import DepositReason
 
@@ -104,17 +105,17 @@ class LedgerEntry(models.Model):
     ledger (`Deposit`): it has its own due date, and the balance stays what the bills and payments make it."""
 
     class Kind(models.TextChoices):
-        CHARGE = "charge", "Bill"
-        REBILL_CREDIT = "rebill_credit", "Credit for a corrected bill"
-        PAYMENT = "payment", "Payment"
-        PAYMENT_REVERSAL = "payment_reversal", "Returned payment"
-        ADJUSTMENT = "adjustment", "Adjustment"
-        DEPOSIT = "deposit", "Deposit returned"
-        LATE_FEE = "late_fee", "Late payment charge"
-        REFUND = "refund", "Refund of a credit"
-        BUDGET = "budget", "Budget billing: the month's difference carried"
-        BUDGET_TRUE_UP = "budget_true_up", "Budget billing: the year's difference settled"
-        DEPOSIT_INTEREST = "deposit_interest", "Interest on the deposit"
+        CHARGE = "charge", _("Bill")
+        REBILL_CREDIT = "rebill_credit", _("Credit for a corrected bill")
+        PAYMENT = "payment", _("Payment")
+        PAYMENT_REVERSAL = "payment_reversal", _("Returned payment")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        DEPOSIT = "deposit", _("Deposit returned")
+        LATE_FEE = "late_fee", _("Late payment charge")
+        REFUND = "refund", _("Refund of a credit")
+        BUDGET = "budget", _("Budget billing: the month's difference carried")
+        BUDGET_TRUE_UP = "budget_true_up", _("Budget billing: the year's difference settled")
+        DEPOSIT_INTEREST = "deposit_interest", _("Interest on the deposit")
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=20, choices=Kind.choices)

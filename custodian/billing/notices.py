@@ -93,7 +93,7 @@ def bill_notices_send(
                     template="bill_ready",
                     context={
                         "cycle": bill.cycle,
-                        "due_on": f"{bill.due_on:%B} {bill.due_on.day}, {bill.due_on.year}",
+                        "due_on": bill.due_on,  # the template writes it in the customer's language
                         "portal": f"{utility.get('website', '').rstrip('/')}/portal/me/bills/",
                         "utility": utility["name"],
                         "phone": utility.get("phone", ""),

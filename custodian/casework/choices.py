@@ -2,24 +2,25 @@
 without the models."""
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from custodian.vault.choices import PERSON_CHANNELS
 
 
 class RequestKind(TextChoices):
-    BILLING_QUESTION = "billing_question", "Billing question"
-    PAYMENT = "payment", "Payment"
-    PROBLEM = "problem", "Problem or outage"
-    SERVICE_CHANGE = "service_change", "Start, stop or transfer service"
-    PRIVACY_QUESTION = "privacy_question", "Privacy question"
-    DATA_ACCESS = "data_access", "Data access request"
-    CORRECTION = "correction", "Correction request"
-    OTHER = "other", "Other"
+    BILLING_QUESTION = "billing_question", _("Billing question")
+    PAYMENT = "payment", _("Payment")
+    PROBLEM = "problem", _("Problem or outage")
+    SERVICE_CHANGE = "service_change", _("Start, stop or transfer service")
+    PRIVACY_QUESTION = "privacy_question", _("Privacy question")
+    DATA_ACCESS = "data_access", _("Data access request")
+    CORRECTION = "correction", _("Correction request")
+    OTHER = "other", _("Other")
 
 
 class RequestStatus(TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class Verification(TextChoices):
@@ -27,13 +28,13 @@ class Verification(TextChoices):
     visit or letter), by the portal's sign-in, or by the account number and a bill figure checked against the
     records."""
 
-    ACCOUNT_AND_FACT = "account_and_fact", "Account number and one more fact from the account"
-    PHOTO_ID = "photo_id", "Photo ID shown at the counter"
-    NOT_A_CUSTOMER = "not_a_customer", "Not a customer yet: no account to verify against"
-    PORTAL_SIGN_IN = "portal_sign_in", "Signed in to the customer portal"
+    ACCOUNT_AND_FACT = "account_and_fact", _("Account number and one more fact from the account")
+    PHOTO_ID = "photo_id", _("Photo ID shown at the counter")
+    NOT_A_CUSTOMER = "not_a_customer", _("Not a customer yet: no account to verify against")
+    PORTAL_SIGN_IN = "portal_sign_in", _("Signed in to the customer portal")
     ACCOUNT_AND_BILL = (
         "account_and_bill",
-        "Account number and a figure from the bill, checked against our records",
+        _("Account number and a figure from the bill, checked against our records"),
     )
 
 
@@ -84,21 +85,21 @@ VERIFICATION_BY_CHANNEL = {
 
 
 class RepresentativeKind(TextChoices):
-    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
-    GUARDIAN = "guardian", "Guardian"
-    CONSERVATOR = "conservator", "Conservator"
-    ESTATE = "estate", "Personal representative of the estate"
-    PROPERTY_MANAGER = "property_manager", "Property manager (owner's account)"
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+    GUARDIAN = "guardian", _("Guardian")
+    CONSERVATOR = "conservator", _("Conservator")
+    ESTATE = "estate", _("Personal representative of the estate")
+    PROPERTY_MANAGER = "property_manager", _("Property manager (owner's account)")
 
 
 class RepresentativeScope(TextChoices):
     """What a representative may do in the portal for the customer. Each portal page needs one."""
 
-    VIEW = "view", "See the customer's data, bills, usage and letters"
-    REQUESTS = "requests", "Make requests (questions, data requests, challenges) for the customer"
-    PAYMENTS = "payments", "Pay bills and arrange payments"
-    CONTACT = "contact", "Change contact details and the marketing choice"
-    CONSENTS = "consents", "Give and revoke consents, ask for the data to be deleted"
+    VIEW = "view", _("See the customer's data, bills, usage and letters")
+    REQUESTS = "requests", _("Make requests (questions, data requests, challenges) for the customer")
+    PAYMENTS = "payments", _("Pay bills and arrange payments")
+    CONTACT = "contact", _("Change contact details and the marketing choice")
+    CONSENTS = "consents", _("Give and revoke consents, ask for the data to be deleted")
 
 
 # The channels a customer request arrives by: those a person reaches the utility by.

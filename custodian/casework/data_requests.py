@@ -9,7 +9,8 @@
   account's customer once verified; the inquirer it arrived as is kept (its messages are sealed there).
 - **The answer is a letter a person can read**: plain labels, current and earlier values with their dates,
   the letters we sent, the meter readings held, who saw the data and to whom it was given; drawn as HTML and
-  as PDF from the same sections; sent through the outbox and shown in the portal's "My requests".
+  as PDF from the same sections; sent through the outbox and shown in the portal's "My requests"; written in
+  the customer's language (its words composed inside `in_language_of`; staff's preview in theirs).
 - **A repeat within six months.** After the data was shown, § 13.04 subd. 3 lets the utility wait six months
   before showing it again unless a dispute is pending or data was collected or created since: the answer to a
   repeat then holds what is new since the last answer, and says so. The privacy officer may decide to answer
@@ -25,6 +26,8 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from custodian.audit.actions import Action
 from custodian.audit.selectors import who_has_seen
@@ -37,11 +40,12 @@ from custodian.casework.choices import (
 )
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, staff_change_append
-from custodian.customers.choices import CustomerClass
+from custodian.customers.choices import CustomerClass, Service
 from custodian.customers.models import Customer
+from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
-from custodian.outbox.services import letter_send
+from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.choices import Channel
@@ -63,6 +67,9 @@ IN_FULL = "in_full"
 # What verifies whom: the staff member attests these; `account_and_bill` is checked by the system.
 STAFF_METHODS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.ACCOUNT_AND_BILL)
 _DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
+# The policy file's classification of every category, for the catalogue (the answer names it in Spanish too).
+CLASSIFICATIONS = (gettext_noop("private data on individuals"),)
+SERVICE_NAMES = dict(Service.choices)
 
 
 class NotVerified(RequestError):
@@ -75,11 +82,12 @@ def _check_owner(request: CustomerRequest, by) -> None:
 
 
 def _fmt(day) -> str:
+    """A date as the letter writes it, in the active language (the customer's, for their answer)."""
     if day is None:
         return ""
     if isinstance(day, datetime):
         day = timezone.localdate(day)
-    return f"{day:%B} {day.day}, {day.year}"
+    return long_date(day)
 
 
 def _bill_figure(customer_id: int) -> int | None:
@@ -275,7 +283,7 @@ def _usage_lines(value: str) -> list[list[str]]:
         for month in data.get("months", []):
             rows.append(
                 [
-                    service.capitalize(),
+                    str(SERVICE_NAMES.get(service, service.capitalize())),
                     month.get("month", ""),
                     f"{month.get('total', '')} {data.get('unit', '')}",
                 ]
@@ -286,18 +294,20 @@ def _usage_lines(value: str) -> list[list[str]]:
 def _document_label(ref: str, filename: str) -> str:
     parts = ref.split(":")
     if parts[0] == "request" and len(parts) > 2:
-        what = "Your message" if parts[2] == "message" else f"A file you sent ({filename})"
-        return f"{what}, request #{parts[1]}"
+        if parts[2] == "message":
+            return _("Your message, request #%(id)s") % {"id": parts[1]}
+        return _("A file you sent (%(file)s), request #%(id)s") % {"file": filename, "id": parts[1]}
     if parts[0] == "outbox":
-        copy = "The printed copy of a" if parts[-1] == "printed" else "A"
-        return f"{copy} letter or e-mail we sent you (#{parts[1]})"
+        if parts[-1] == "printed":
+            return _("The printed copy of a letter or e-mail we sent you (#%(id)s)") % {"id": parts[1]}
+        return _("A letter or e-mail we sent you (#%(id)s)") % {"id": parts[1]}
     if parts[0] == "consent":
-        return "The words of a consent you gave"
+        return _("The words of a consent you gave")
     if parts[0] == "disagreement":
-        return f"Your statement of disagreement (request #{parts[1]})"
+        return _("Your statement of disagreement (request #%(id)s)") % {"id": parts[1]}
     if parts[0] == "representative":
-        return "The document that gives your representative authority"
-    return filename or "A document"
+        return _("The document that gives your representative authority")
+    return filename or _("A document")
 
 
 def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = "") -> Package:
@@ -323,110 +333,124 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     channels = dict(Channel.choices)
 
     def how(v) -> str:
-        shown = f"notice {v.notice_key} {v.notice_version}" if v.notice_key else "no notice shown before it"
+        if v.notice_key:
+            shown = _("notice %(key)s %(version)s") % {"key": v.notice_key, "version": v.notice_version}
+        else:
+            shown = _("no notice shown before it")
         return f"{channels.get(v.channel, v.channel)}, {_fmt(v.recorded_at)} ({shown})"
+
+    def label(f: str) -> str:
+        return by_field[f].in_language().label
 
     sections = [
         Section(
-            "The data we hold about you now",
-            ["Item", "Value", "Classification", "How we got it"],
+            _("The data we hold about you now"),
+            [_("Item"), _("Value"), _("Classification"), _("How we got it")],
             [
-                [by_field[v.field].label, v.value, by_field[v.field].classification, how(v)]
+                [label(v.field), v.value, _(by_field[v.field].classification), how(v)]
                 for v in held
                 if v.superseded_at is None and v.field != "meter_usage"
             ],
-            "Nothing new since our last answer." if since else "We hold no such data.",
+            _("Nothing new since our last answer.") if since else _("We hold no such data."),
         ),
         Section(
-            "Earlier values we still hold",
-            ["Item", "Value", "From", "Replaced on"],
+            _("Earlier values we still hold"),
+            [_("Item"), _("Value"), _("From"), _("Replaced on")],
             [
-                [by_field[v.field].label, v.value, _fmt(v.recorded_at), _fmt(v.superseded_at)]
+                [label(v.field), v.value, _fmt(v.recorded_at), _fmt(v.superseded_at)]
                 for v in held
                 if v.superseded_at is not None and v.field != "meter_usage"
             ],
-            "None.",
+            _("None."),
         ),
         Section(
-            "Your monthly use",
-            ["Service", "Month", "Use"],
+            _("Your monthly use"),
+            [_("Service"), _("Month"), _("Use")],
             _usage_lines(current.get("meter_usage", "")),
-            "None on file.",
-            "Your hourly meter readings can be downloaded in My account (My usage, Green Button).",
+            _("None on file."),
+            _("Your hourly meter readings can be downloaded in My account (My usage, Green Button)."),
         ),
     ]
     documents = reveal_documents(category="correspondence", ref_prefix="", **read)
     sections.append(
         Section(
-            "Messages, letters and documents",
-            ["What", "Kind"],
+            _("Messages, letters and documents"),
+            [_("What"), _("Kind")],
             [[_document_label(d.ref, d.filename), d.media_type] for d in documents],
-            "None.",
+            _("None."),
         )
     )
     accesses = who_has_seen(customer_id=request.customer_id, fetched_by=actor, limit=None, oldest_first=True)
     sections.append(
         Section(
-            "Who has seen or changed your data",
-            ["When", "Who", "Why", "What"],
+            _("Who has seen or changed your data"),
+            [_("When"), _("Who"), _("Why"), _("What")],
             [
                 [
                     _fmt(e.at),
-                    ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
-                    or {"system": "An automated job", "vendor": "A vendor", "customer": "You"}.get(
+                    ", ".join(
+                        policy.services[s].in_language().label
+                        for s in e.roles.split(",")
+                        if s in policy.services
+                    )
+                    or {"system": _("An automated job"), "vendor": _("A vendor"), "customer": _("You")}.get(
                         e.actor_kind, e.actor_kind
                     ),
-                    policy.purposes[e.purpose].label if e.purpose in policy.purposes else e.action,
-                    ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+                    policy.purposes[e.purpose].in_language().label
+                    if e.purpose in policy.purposes
+                    else e.action,
+                    ", ".join(
+                        label(policy.categories[c].field) for c in e.category_list if c in policy.categories
+                    ),
                 ]
                 for e in accesses
                 if e.decision == "allow" and (since is None or e.at > since)
             ],
-            "Nobody.",
+            _("Nobody."),
         )
     )
     sections.append(
         Section(
-            "To whom we gave your data",
-            ["When", "To", "What", "Why", "On what basis"],
+            _("To whom we gave your data"),
+            [_("When"), _("To"), _("What"), _("Why"), _("On what basis")],
             [
                 [
                     _fmt(d.disclosed_at),
                     d.recipient_name,
                     d.data_description,
                     d.purpose,
-                    d.get_basis_kind_display(),
+                    str(d.get_basis_kind_display()),
                 ]
                 for d in disclosures_for(request.customer_id)
             ],
-            "Nobody outside the utility.",
+            _("Nobody outside the utility."),
         )
     )
     utility = policy.utility
-    intro = (
-        f"You asked on {_fmt(request.opened_at)} to see the data {utility['name']} holds about you "
-        "(Minnesota Government Data Practices Act, Minn. Stat. § 13.04 subd. 3). Here it is, with where "
-        "each item came from, who has seen it and to whom it was given. All of it is private data on "
-        "individuals."
-    )
+    intro = _(
+        "You asked on %(asked)s to see the data %(utility)s holds about you (Minnesota Government Data "
+        "Practices Act, Minn. Stat. § 13.04 subd. 3). Here it is, with where each item came from, who has "
+        "seen it and to whom it was given. All of it is private data on individuals."
+    ) % {"asked": _fmt(request.opened_at), "utility": utility["name"]}
     if earlier:
-        intro += (
-            f" We showed you your data on {_fmt(earlier.answered_at)} (request #{earlier.pk}). The law lets "
-            "us wait six months before showing it again, unless new data was collected or a dispute is "
-            "pending: "
-            "this answer holds what is new since then. You may ask again for everything after "
-            f"{_fmt(_six_months_after(timezone.localdate(earlier.answered_at)))}."
-        )
-    intro += (
-        f" If you think something is wrong or incomplete, you may challenge it (§ 13.04 subd. 4): write to "
-        f"{utility['responsible_authority']['contact']} "
-        "or use My account."
-    )
+        intro += " " + _(
+            "We showed you your data on %(shown)s (request #%(id)s). The law lets us wait six months before "
+            "showing it again, unless new data was collected or a dispute is pending: this answer holds what "
+            "is new since then. You may ask again for everything after %(after)s."
+        ) % {
+            "shown": _fmt(earlier.answered_at),
+            "id": earlier.pk,
+            "after": _fmt(_six_months_after(timezone.localdate(earlier.answered_at))),
+        }
+    intro += " " + _(
+        "If you think something is wrong or incomplete, you may challenge it (§ 13.04 subd. 4): write to "
+        "%(contact)s or use My account."
+    ) % {"contact": utility["responsible_authority"]["contact"]}
     return Package(
         request_id=request.pk,
         name=everything.get("name", ""),
         mailing_address=everything.get("mailing_address", ""),
-        subject=f"The data we hold about you (request #{request.pk})",
+        subject=_("The data we hold about you (request #%(id)s)") % {"id": request.pk},
         intro=intro,
         sections=sections,
         repeat_of=earlier.pk if earlier else None,
@@ -445,7 +469,8 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     _check_owner(request, by)
     if request.status != RequestStatus.OPEN:
         raise RequestError("this request is already closed")
-    package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
+    with in_language_of(request.customer):  # the letter is written in the customer's language
+        package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
     message = letter_send(
         to_customer=Customer(pk=request.customer_id),
         template="data_request_answer",

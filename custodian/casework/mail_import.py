@@ -17,7 +17,7 @@ from pathlib import Path
 from custodian.casework.services import Attachment, Intake, RequestError, request_intake
 from custodian.mailboxes import messages_in
 from custodian.outbox.bounces import bounce_from_report, is_delivery_report
-from custodian.outbox.services import message_send
+from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Denied, find_customers, system_actor
 
@@ -144,8 +144,8 @@ def _auto_reply(req, address: str) -> None:
         template="request_received",
         context={
             "request_id": req.pk,
-            "due_on": f"{req.due_on:%B} {req.due_on.day}, {req.due_on.year}" if req.due_on else "",
-            "notice": policy.notice_at("email_auto_reply"),
+            "due_on": req.due_on,  # a date: the template writes it in the customer's language
+            "notice": policy.notice_at("email_auto_reply").in_language(language_of(req.customer)),
             "utility": policy.utility["name"],
             "phone": policy.utility["phone"],
         },

@@ -22,7 +22,7 @@ from custodian.casework.models import Representative
 from custodian.casework.services import RequestError, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
-from custodian.outbox.services import message_send
+from custodian.outbox.services import in_language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.gate import Actor, customer_actor, reveal, system_actor
@@ -158,14 +158,19 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
         purpose="contacting_customers",
     )["email"]
     token = signing.dumps({"rep": rep.pk, "person": rep.person_id}, salt=INVITE_SALT)
+    policy = current_policy()
+    with in_language_of(rep.person):  # the words of the representative's own language
+        words = {
+            "kind": str(rep.get_kind_display()),
+            "scope": [str(RepresentativeScope(s).label) for s in rep.scope_list],
+            "data": [policy.categories[c].in_language().label for c in rep.category_list],
+        }
     message_send(
         to_address=email,
         to_customer=rep.person,
         template="representative_invitation",
         context={
-            "kind": rep.get_kind_display(),
-            "scope": [RepresentativeScope(s).label for s in rep.scope_list],
-            "data": [current_policy().categories[c].label for c in rep.category_list],
+            **words,
             "expires_on": rep.expires_on,
             "url": invite_url(token),
             "utility": current_policy().utility,

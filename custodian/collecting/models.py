@@ -9,6 +9,7 @@ what (docs/decisions.md, "Protection facts sealed").
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentAgreement(models.Model):
@@ -16,10 +17,10 @@ class PaymentAgreement(models.Model):
     § 216B.098 subd. 3; § 216B.097 subd. 1(a)(2))."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested by the customer"
-        ACTIVE = "active", "Active, payments kept"
-        BROKEN = "broken", "Payments not kept"
-        COMPLETED = "completed", "Paid off"
+        REQUESTED = "requested", _("Requested by the customer")
+        ACTIVE = "active", _("Active, payments kept")
+        BROKEN = "broken", _("Payments not kept")
+        COMPLETED = "completed", _("Paid off")
 
     account = models.ForeignKey(
         "customers.Account", on_delete=models.PROTECT, related_name="payment_agreements"

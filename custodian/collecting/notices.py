@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from custodian.billing.models import Bill
 from custodian.collecting.rules import (
@@ -30,12 +32,18 @@ from custodian.collecting.services import account_owing, disconnection_notice_re
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account, Customer
 from custodian.outbox.models import OutboundMessage
-from custodian.outbox.services import letter_send
+from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
 
 COLLECTIONS_JOB = "collections"
 COLD_WEATHER_JOB = "cold_weather_notice"
+# A service as a letter names it ("your natural gas service"), in the customer's language.
+SERVICE_WORDS = {
+    "electric": pgettext_lazy("utility service", "electric"),
+    "gas": pgettext_lazy("utility service", "natural gas"),
+    "water": pgettext_lazy("utility service", "water"),
+}
 
 
 class NoticeError(ValueError):
@@ -46,12 +54,14 @@ def _sender(by) -> dict:
     return {"sent_by": by} if by is not None else {"sent_by_job": COLLECTIONS_JOB}
 
 
-def _utility() -> dict:
+def _utility(customer) -> dict:
     policy = current_policy()
+    with in_language_of(customer):
+        providers = energy_assistance_lines()
     return {
         "utility": policy.utility["name"],
         "phone": policy.utility.get("phone", ""),
-        "providers": energy_assistance_lines(),
+        "providers": providers,
     }
 
 
@@ -92,10 +102,10 @@ def past_due_notices_send(
             to_customer=bill.account.customer,
             template="past_due",
             context={
-                **_utility(),
+                **_utility(bill.account.customer),
                 "account": account_id,
                 "amount": f"{amount:,.2f}",
-                "due_on": _day(due_on),
+                "due_on": due_on,  # a date: the template writes it in the letter's language
                 "cycle": bill.cycle,
             },
             regarding=regarding,
@@ -115,16 +125,21 @@ def disconnection_notice_send(*, account_id: int, service: str, sent_on: date, b
     account = account_owing(account_id=account_id, service=service, refused=NoticeError)
     notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
+    with in_language_of(account.customer):
+        words = {
+            "service_words": str(SERVICE_WORDS.get(service, service)),
+            "contents": [_(c) for c in COLD_WEATHER_NOTICE_CONTENTS],
+        }
     letter_send(
         to_customer=account.customer,
         template="disconnection_notice",
         context={
-            **_utility(),
+            **_utility(account.customer),
+            **words,
             "account": account.pk,
             "service": service,
             "amount": f"{notice.amount_past_due:,.2f}",
-            "earliest": _day(earliest),
-            "contents": COLD_WEATHER_NOTICE_CONTENTS,
+            "earliest": earliest,
         },
         regarding=f"disconnection_notice:{notice.pk}",
         **_sender(by),
@@ -158,7 +173,7 @@ def cold_weather_notice_send(
         letter_send(
             to_customer=customers[cid],
             template="cold_weather_notice",
-            context={**_utility(), "year": on.year},
+            context={**_utility(customers[cid]), "year": on.year},
             regarding=regarding,
             **sender,
         )

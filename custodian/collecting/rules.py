@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext_noop
+
 COLD_WEATHER = "Minn. Stat. § 216B.097 subd. 1"
 COLD_WEATHER_NOTICE = "Minn. Stat. § 216B.097 subd. 2"
 COLD_WEATHER_DAYS = "Minn. Stat. § 216B.097 subd. 3"
@@ -49,12 +51,17 @@ EXTREME_HEAT = "Minn. Stat. § 216B.0975"
 MEDICAL = "Minn. Stat. § 216B.098 subd. 5"
 
 # § 216B.097 subd. 2(a): what the notice before a cold-weather disconnection must give the customer.
+# Marked for translation (gettext_noop keeps the English the record compares): the letter lists them in the
+# customer's language.
 COLD_WEATHER_NOTICE_CONTENTS = (
-    "a notice of proposed disconnection",
-    "a statement explaining the customer's rights and responsibilities",
-    "a list of local energy assistance providers",
-    "forms on which to declare inability to pay",
-    "a statement explaining available time payment plans and other opportunities to secure continued service",
+    gettext_noop("a notice of proposed disconnection"),
+    gettext_noop("a statement explaining the customer's rights and responsibilities"),
+    gettext_noop("a list of local energy assistance providers"),
+    gettext_noop("forms on which to declare inability to pay"),
+    gettext_noop(
+        "a statement explaining available time payment plans and other opportunities to secure continued "
+        "service"
+    ),
 )
 # The least time between mailing (or handing over) that notice and a disconnection, in days.
 NOTICE_DAYS_MAILED = 20

@@ -2,6 +2,7 @@
 models."""
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomerClass(TextChoices):
@@ -25,9 +26,9 @@ class HeatingFuel(TextChoices):
 
 
 class Service(TextChoices):
-    ELECTRIC = "electric", "Electric"
-    GAS = "gas", "Natural gas"
-    WATER = "water", "Water"
+    ELECTRIC = "electric", _("Electric")
+    GAS = "gas", _("Natural gas")
+    WATER = "water", _("Water")
 
 
 SERVICE_UNITS = {Service.ELECTRIC: "kWh", Service.GAS: "therm", Service.WATER: "gal"}
@@ -46,11 +47,11 @@ class CloseReason(TextChoices):
 
 
 class ServiceChangeKind(TextChoices):
-    STOP = "stop", "Stop service (moving out of the territory)"
-    TRANSFER = "transfer", "Move service to another address in the territory"
+    STOP = "stop", _("Stop service (moving out of the territory)")
+    TRANSFER = "transfer", _("Move service to another address in the territory")
 
 
 class ServiceChangeStatus(TextChoices):
-    REQUESTED = "requested", "Requested"
-    DONE = "done", "Done"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    REQUESTED = "requested", _("Requested")
+    DONE = "done", _("Done")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -4,6 +4,7 @@ recipients (Minn. Stat. § 13.04 subd. 4)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 
@@ -21,9 +22,9 @@ class DisclosureEntry(models.Model):
     basis_kind = models.CharField(
         max_length=24,
         choices=[
-            ("consent", "Prior written consent"),
-            ("legal_authority", "Legal authority"),
-            ("vendor_determination", "Vendor determination"),
+            ("consent", _("Prior written consent")),
+            ("legal_authority", _("Legal authority")),
+            ("vendor_determination", _("Vendor determination")),
         ],
     )
     basis_ref = models.CharField(max_length=100, help_text="consent id, legal citation or determination id")

@@ -38,7 +38,7 @@ from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, SecurityAssessment
-from custodian.outbox.services import letter_send
+from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 
@@ -228,9 +228,15 @@ def incident_delay(*, incident: Incident, recorded_by, until: date, reason: str)
     return incident
 
 
-def _labels(categories) -> list[str]:
+def _labels(categories, customer=None) -> list[str]:
+    """The categories' labels, in the customer's language when given (their letter names them so)."""
     policy = current_policy()
-    return [policy.categories[c].label for c in categories if c in policy.categories]
+    with in_language_of(customer):
+        return [policy.categories[c].in_language().label for c in categories if c in policy.categories]
+
+
+def _local_day(moment):
+    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
 
 
 def _day(moment) -> str:
@@ -263,9 +269,10 @@ def incident_notify(*, incident: Incident, sent_by) -> int:
                     template="breach_notice",
                     context={
                         "utility": policy.utility["name"],
-                        "data": _labels(person.category_list),
-                        "first": _day(person.first_read_at),
-                        "last": _day(person.last_read_at),
+                        "data": _labels(person.category_list, person.customer),
+                        # dates: the template writes them in the customer's language
+                        "first": _local_day(person.first_read_at),
+                        "last": _local_day(person.last_read_at),
                         "incident": incident.pk,
                         "report_url": f"{policy.utility.get('website', '').rstrip('/')}/privacy/incidents/",
                         "contact": policy.utility["responsible_authority"]["contact"],

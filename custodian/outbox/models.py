@@ -9,21 +9,22 @@ not kept at all beyond its digest: there is no customer key to seal it under.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "E-mail"
+    EMAIL = "email", _("E-mail")
     # Printed and posted by the letter-mailing vendor, from its export.
-    LETTER = "letter", "Letter"
+    LETTER = "letter", _("Letter")
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "Waiting for the mailing vendor's next export"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    RETRYING = "retrying", "Not delivered yet: will be sent again"
-    FAILED = "failed", "Not delivered: refused, or every attempt failed"
-    BOUNCED = "bounced", "Bounced or returned after it was sent"
+    QUEUED = "queued", _("Waiting for the mailing vendor's next export")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Not delivered yet: will be sent again")
+    FAILED = "failed", _("Not delivered: refused, or every attempt failed")
+    BOUNCED = "bounced", _("Bounced or returned after it was sent")
 
 
 class OutboundMessage(models.Model):

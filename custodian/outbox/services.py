@@ -117,10 +117,12 @@ def printed_ref(message_id: int) -> str:
     return f"outbox:{message_id}:printed"
 
 
-def content_text(*, channel: str, to: str, subject: str, body: str) -> str:
+def content_text(*, channel: str, to: str, subject: str, body: str, language: str = "") -> str:
     """The sealed form of a message: a few header lines, a blank line, the body (readable as it stands in a
-    data request's answer)."""
-    return f"Channel: {channel}\nTo: {to}\nSubject: {subject}\n\n{body}"
+    data request's answer). A message in a language other than the site's names it (the printed letter's
+    date is then written in it too)."""
+    named = f"Language: {language}\n" if language and language != settings.LANGUAGE_CODE else ""
+    return f"Channel: {channel}\nTo: {to}\nSubject: {subject}\n{named}\n{body}"
 
 
 def content_parse(text: str) -> tuple[dict[str, str], str]:
@@ -149,7 +151,8 @@ def _seal(message: OutboundMessage, text: str, sent_by, label: str) -> None:
         ref=text_ref(message.pk),
         content=text.encode(),
         media_type="text/plain",
-        filename=f"{message.get_channel_display().lower()}-{message.pk}.txt",
+        # the file's name in the record's words, whatever language the message is in
+        filename=f"{'e-mail' if message.channel == Channel.EMAIL else 'letter'}-{message.pk}.txt",
         submission=Submission(
             channel=ProvenanceChannel.OUTBOUND,
             notice_key="",
@@ -223,7 +226,8 @@ def message_send(
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
     a temporary failure). Returns the record, whose status says what the mail server did with it."""
     label = _sender(sent_by, sent_by_job)
-    rendered = message_render(template=template, context=context, language=language_of(to_customer))
+    language = language_of(to_customer)
+    rendered = message_render(template=template, context=context, language=language)
     address = to_address.strip()
     if not address or "@" not in address:
         raise OutboxError("an e-mail needs an address to go to")
@@ -240,7 +244,9 @@ def message_send(
     if to_customer is not None:
         _seal(
             message,
-            content_text(channel="e-mail", to=address, subject=rendered.subject, body=rendered.body),
+            content_text(
+                channel="e-mail", to=address, subject=rendered.subject, body=rendered.body, language=language
+            ),
             sent_by,
             label,
         )
@@ -266,7 +272,8 @@ def letter_send(
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
-    rendered = message_render(template=template, context=context, language=language_of(to_customer))
+    language = language_of(to_customer)
+    rendered = message_render(template=template, context=context, language=language)
     message = OutboundMessage.objects.create(
         channel=Channel.LETTER,
         template=template,
@@ -284,6 +291,7 @@ def letter_send(
             to="the name and mailing address on file",
             subject=rendered.subject,
             body=rendered.body,
+            language=language,
         ),
         sent_by,
         label,
@@ -375,14 +383,15 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
 
     def render(values: dict, text: str) -> bytes:
         headers, body = content_parse(text)
-        return letter_pdf(
-            utility=utility,
-            name=values.get("name", ""),
-            mailing_address=values.get("mailing_address", ""),
-            subject=headers.get("Subject", ""),
-            body=body,
-            dated=today,
-        )
+        with translation.override(headers.get("Language") or settings.LANGUAGE_CODE):
+            return letter_pdf(
+                utility=utility,
+                name=values.get("name", ""),
+                mailing_address=values.get("mailing_address", ""),
+                subject=headers.get("Subject", ""),
+                body=body,
+                dated=today,
+            )
 
     def on_done(export, printed: dict[int, bytes], unaddressed: list[int]) -> None:
         now = timezone.now()

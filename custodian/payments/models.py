@@ -6,13 +6,14 @@ the processor's reference and outcome) and each webhook event's id, so a replaye
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentSession(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for the customer on the processor's page"
-        SUCCEEDED = "succeeded", "Paid"
-        FAILED = "failed", "Failed"
+        OPEN = "open", _("Waiting for the customer on the processor's page")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Failed")
 
     token = models.CharField(
         max_length=40, unique=True

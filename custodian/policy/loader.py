@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from fideslang import DEFAULT_TAXONOMY
 
 REQUIRED_SERVICES = (
@@ -42,6 +43,9 @@ REQUIRED_PURPOSES = (
 )
 NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
 NOTICE_TEXT_FIELDS = ("purpose", "required", "consequences", "recipients")
+# The words of a category, a purpose or a support service a customer reads, in the file's other languages.
+LABEL_TEXT_FIELDS = ("label",)
+PURPOSE_TEXT_FIELDS = ("label", "description")
 
 
 class PolicyError(ImproperlyConfigured):
@@ -50,33 +54,49 @@ class PolicyError(ImproperlyConfigured):
         super().__init__(f"{path}: [{entry}] {problem}")
 
 
+class Translated:
+    """An entry whose words the policy file also gives in other languages: `{"es": {"label": …}}`."""
+
+    translations: dict[str, dict[str, str]]
+
+    def in_language(self, language: str | None = None):
+        """This entry's words in `language` (default: the active one) where the file has them, else as
+        written (the English the policy was adopted in)."""
+        language = language if language is not None else (translation.get_language() or "")
+        text = self.translations.get(language[:2])
+        return replace(self, **text) if text else self
+
+
 @dataclass(frozen=True)
-class Category:
+class Category(Translated):
     key: str
     field: str
     fides_key: str
     label: str
     classification: str
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
-class Purpose:
+class Purpose(Translated):
     key: str
     label: str
     data_use: str
     description: str
     request_required: bool
     categories: frozenset[str]
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
-class SupportService:
+class SupportService(Translated):
     key: str
     label: str
     purposes: frozenset[str]
     reviews_access: bool = False
     # Adds staff, changes their services, deactivates them, resets their second factor, revokes tokens.
     administers_staff: bool = False
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,7 @@ class VendorFunction:
 
 
 @dataclass(frozen=True)
-class Notice:
+class Notice(Translated):
     key: str
     version: str
     purpose: str
@@ -109,11 +129,6 @@ class Notice:
     earlier: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same version's text in other languages: {"es": {"purpose": …, "required": …, …}}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def in_language(self, language: str) -> "Notice":
-        """This notice's text in `language` where the policy file has it, else as written."""
-        text = self.translations.get((language or "")[:2])
-        return replace(self, **text) if text else self
 
     def names(self, version: str) -> frozenset[str]:
         """The purposes the notice named in `version` (a version the file does not know names nothing)."""
@@ -252,6 +267,22 @@ def _need(raw: dict, key: str, path: Path, entry: str, kind: type | tuple = str)
     return value
 
 
+def _translations(
+    raw: dict, fields: tuple[str, ...], path: Path, entry: str, skip: tuple[str, ...] = ()
+) -> dict[str, dict[str, str]]:
+    """An entry's sub-tables by language (`[categories.name.es]`), each giving every one of `fields`; a
+    language the site does not offer is refused, so a typo does not pass for a translation."""
+    offered = {code for code, _ in settings.LANGUAGES}
+    out = {}
+    for language, text in raw.items():
+        if not isinstance(text, dict) or language in skip:
+            continue
+        if language not in offered:
+            raise PolicyError(path, f"{entry}.{language}", f"`{language}` is not a language the site offers")
+        out[language] = {f: _need(text, f, path, f"{entry}.{language}") for f in fields}
+    return out
+
+
 def _extend(path: Path, known: set[str], extensions: list[dict], kind: str) -> None:
     for i, ext in enumerate(extensions):
         entry = f"taxonomy.{kind}[{i}]"
@@ -323,6 +354,7 @@ def load_policy(path: Path) -> Policy:
             fides_key=fides_key,
             label=_need(c, "label", path, entry),
             classification=c.get("classification", "private data on individuals"),
+            translations=_translations(c, LABEL_TEXT_FIELDS, path, entry),
         )
     fields = [c.field for c in categories.values()]
     if len(set(fields)) != len(fields):
@@ -344,6 +376,7 @@ def load_policy(path: Path) -> Policy:
             description=_need(p, "description", path, entry),
             request_required=_need(p, "request_required", path, entry, bool),
             categories=check_categories(entry, _need(p, "categories", path, entry, list)),
+            translations=_translations(p, PURPOSE_TEXT_FIELDS, path, entry),
         )
     missing = [k for k in REQUIRED_PURPOSES if k not in purposes]
     extra = [k for k in purposes if k not in REQUIRED_PURPOSES]
@@ -366,6 +399,7 @@ def load_policy(path: Path) -> Policy:
             purposes=check_purposes(entry, _need(s, "purposes", path, entry, list)),
             reviews_access=bool(s.get("reviews_access", False)),
             administers_staff=bool(s.get("administers_staff", False)),
+            translations=_translations(s, LABEL_TEXT_FIELDS, path, entry),
         )
     missing = [k for k in REQUIRED_SERVICES if k not in services]
     if missing:
@@ -431,11 +465,7 @@ def load_policy(path: Path) -> Policy:
             earlier={
                 str(v): check_purposes(f"{entry}.earlier.{v}", list(named)) for v, named in earlier.items()
             },
-            translations={
-                language: {f: _need(text, f, path, f"{entry}.{language}") for f in NOTICE_TEXT_FIELDS}
-                for language, text in n.items()
-                if isinstance(text, dict) and language != "earlier"
-            },
+            translations=_translations(n, NOTICE_TEXT_FIELDS, path, entry, skip=("earlier",)),
         )
     notice_rule = raw.get("notice_rule", {})
     notice_exempt = check_purposes("notice_rule", notice_rule.get("exempt_purposes", []))

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils import translation
 
 from custodian.casework.representatives import representative_actor, represented_by
 from custodian.customers.selectors import customer_for
@@ -94,7 +95,10 @@ NOT_IN_SCOPE_DATA = (
 def acting_label(request) -> str:
     """Who did it, for the provenance of what is written: the customer, or their representative."""
     rep = getattr(request, "representative", None)
-    return f"representative {rep.person_id} ({rep.get_kind_display().lower()})" if rep else "the customer"
+    if rep is None:
+        return "the customer"
+    with translation.override(settings.LANGUAGE_CODE):  # the record's words stay in the record's language
+        return f"representative {rep.person_id} ({str(rep.get_kind_display()).lower()})"
 
 
 def last_four(value: str) -> str:

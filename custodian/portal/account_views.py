@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from custodian.casework.choices import RepresentativeScope
@@ -227,7 +228,11 @@ def act_for(request):
                 (
                     r,
                     [RepresentativeScope(s).label for s in r.scope_list],
-                    [policy.categories[c].label for c in r.category_list if c in policy.categories],
+                    [
+                        policy.categories[c].in_language().label
+                        for c in r.category_list
+                        if c in policy.categories
+                    ],
                 )
                 for r in authorities
             ],
@@ -278,8 +283,11 @@ def password_forgotten(request):
         )
         messages.info(
             request,
-            "If that address signs in to My account, we sent it a link to set a new password. "
-            f"It works once, for {RESET_HOURS} hours.",
+            _(
+                "If that address signs in to My account, we sent it a link to set a new password. "
+                "It works once, for %(hours)s hours."
+            )
+            % {"hours": RESET_HOURS},
         )
         return redirect("portal:login")
     return render(request, "portal/password_forgotten.html", {"form": form})
@@ -300,6 +308,6 @@ def password_reset(request, uid, token):
     form = forms.PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         portal_password_set(account=account, password=form.cleaned_data["password"])
-        messages.success(request, "Your new password is set. Sign in with it.")
+        messages.success(request, _("Your new password is set. Sign in with it."))
         return redirect("portal:login")
     return render(request, "portal/password_reset.html", {"form": form})

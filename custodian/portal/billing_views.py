@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from custodian.billing.bill_pdf import bill_pdf
@@ -132,7 +133,7 @@ def pay(request):
     if not form.is_valid():
         return _page(request, pay_form=form, status=400)
     try:
-        _, url = payment_session_open(
+        _session, url = payment_session_open(
             account_id=form.cleaned_data["account"], amount=form.cleaned_data["amount"]
         )
     except PaymentError as exc:
@@ -178,7 +179,7 @@ def payment_agreement(request):
         form.add_error(None, str(exc))
         return _page(request, agreement_form=form, status=400)
     messages.success(
-        request, "Your request for a payment agreement was received; we will call or write to you."
+        request, _("Your request for a payment agreement was received; we will call or write to you.")
     )
     return redirect("portal:bills")
 
@@ -193,9 +194,9 @@ def paperless(request):
     paperless_set(customer_id=request.customer_id, paperless=choice == "paperless", channel="portal")
     messages.success(
         request,
-        "Paperless billing is on: we e-mail you when a bill is ready."
+        _("Paperless billing is on: we e-mail you when a bill is ready.")
         if choice == "paperless"
-        else "We will mail you a printed bill.",
+        else _("We will mail you a printed bill."),
     )
     return redirect("portal:bills")
 
@@ -212,17 +213,20 @@ def budget(request):
     except ValueError:
         account_id = None
     if choice not in ("start", "stop") or account_id not in mine:
-        messages.error(request, "Choose one of your accounts in service, and start or stop.")
+        messages.error(request, _("Choose one of your accounts in service, and start or stop."))
         return _page(request, status=400)
     try:
         if choice == "start":
             plan = budget_plan_start(account_id=account_id, by="customer")
-            done = f"Budget billing is on: ${plan.monthly_amount} a month from {plan.first_cycle}."
+            done = _("Budget billing is on: $%(amount)s a month from %(cycle)s.") % {
+                "amount": plan.monthly_amount,
+                "cycle": plan.first_cycle,
+            }
         else:
             budget_plan_stop(account_id=account_id, by="customer")
-            done = "Budget billing stopped: the difference carried is on your balance."
+            done = _("Budget billing stopped: the difference carried is on your balance.")
     except BillingError as exc:
-        messages.error(request, f"Not changed: {exc}.")
+        messages.error(request, _("Not changed: %(reason)s.") % {"reason": exc})
         return _page(request, status=400)
     messages.success(request, done)
     return redirect("portal:bills")
@@ -238,7 +242,7 @@ def autopay(request):
         ids = {a.pk for a, _ in accounts}
         stopped = [a for a in ids if autopay_stop(account_id=a)]
         messages.success(
-            request, "Automatic payment stopped." if stopped else "Automatic payment was not on."
+            request, _("Automatic payment stopped.") if stopped else _("Automatic payment was not on.")
         )
         return redirect("portal:bills")
     form = forms.AutopayForm(request.POST, accounts=accounts)
@@ -259,7 +263,9 @@ def autopay(request):
     except AutopayError as exc:
         form.add_error(None, str(exc))
         return _page(request, autopay_form=form, status=400)
-    messages.success(request, "Automatic payment is on: each bill is paid from your bank account when due.")
+    messages.success(
+        request, _("Automatic payment is on: each bill is paid from your bank account when due.")
+    )
     return redirect("portal:bills")
 
 
@@ -278,7 +284,7 @@ def statement_view(request):
         return render(
             request,
             "portal/statement.html",
-            {"error": "Give the month as YYYY-MM.", "month": month},
+            {"error": _("Give the month as YYYY-MM."), "month": month},
             status=400,
         )
     end = date(year, mon, calendar.monthrange(year, mon)[1])

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
@@ -190,5 +191,7 @@ def connected_app_revoke(request, authorization_id):
             )
         with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
             authorization_revoke(authorization=authorization, how="the customer, in the portal")
-        messages.success(request, f"{authorization.third_party.name} no longer receives your data.")
+        messages.success(
+            request, _("%(app)s no longer receives your data.") % {"app": authorization.third_party.name}
+        )
     return redirect("portal:connected_apps")

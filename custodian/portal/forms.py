@@ -9,13 +9,15 @@ from custodian.web.notices import NoticeShown
 
 
 class EnrolForm(forms.Form):
-    account_number = forms.CharField(label="Account number (top right of your bill)", max_length=40)
+    account_number = forms.CharField(label=_("Account number (top right of your bill)"), max_length=40)
     last_electric_kwh = forms.IntegerField(
-        label="Electricity used last month, in kWh (on your bill)", min_value=0, max_value=10_000_000
+        label=_("Electricity used last month, in kWh (on your bill)"), min_value=0, max_value=10_000_000
     )
-    email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label="Choose a password (12 characters or more)",
+        label=_("Choose a password (12 characters or more)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -25,17 +27,19 @@ class EnrolForm(forms.Form):
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 
 class ReauthenticateForm(forms.Form):
     password = forms.CharField(
-        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
-    code = forms.CharField(label="Code from your authenticator app", max_length=20, required=False)
+    code = forms.CharField(label=_("Code from your authenticator app"), max_length=20, required=False)
 
     def __init__(self, *args, needs_code: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,19 +54,19 @@ class ContactDetailsForm(forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     email = forms.EmailField(
-        label="E-mail address",
+        label=_("E-mail address"),
         required=False,
-        error_messages={"invalid": "Enter an e-mail address such as name@example.com."},
+        error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
     )
     phone = forms.CharField(
-        label="Telephone",
+        label=_("Telephone"),
         required=False,
         max_length=40,
-        help_text="A US number, such as 507-451-2480.",
+        help_text=_("A US number, such as 507-451-2480."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     mailing_address = forms.CharField(
-        label="Mailing address",
+        label=_("Mailing address"),
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
@@ -80,7 +84,7 @@ class ContactDetailsForm(forms.Form):
             number = None
         if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
             raise forms.ValidationError(
-                "Enter a US telephone number with its area code, such as 507-451-2480."
+                _("Enter a US telephone number with its area code, such as 507-451-2480.")
             )
         digits = str(number.national_number)
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
@@ -88,7 +92,9 @@ class ContactDetailsForm(forms.Form):
 
 class DisagreementForm(NoticeShown):
     statement = forms.CharField(
-        label="Your statement of disagreement (kept with the data and sent with it whenever we disclose it)",
+        label=_(
+            "Your statement of disagreement (kept with the data and sent with it whenever we disclose it)"
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=10,
         max_length=5000,
@@ -109,7 +115,7 @@ class PortalRequestForm(NoticeShown):
 
 def _categories():
     return [
-        (k, c.label)
+        (k, c.in_language().label)
         for k, c in current_policy().categories.items()
         if k not in ("correspondence", "marketing_preference")
     ]
@@ -118,20 +124,20 @@ def _categories():
 class ConsentForm(forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
-    recipient_name = forms.CharField(label="Who may receive it", max_length=200)
-    recipient_contact = forms.CharField(label="How to reach them", max_length=300)
+    recipient_name = forms.CharField(label=_("Who may receive it"), max_length=200)
+    recipient_contact = forms.CharField(label=_("How to reach them"), max_length=300)
     categories = forms.MultipleChoiceField(
-        label="Which data", choices=_categories, widget=forms.CheckboxSelectMultiple
+        label=_("Which data"), choices=_categories, widget=forms.CheckboxSelectMultiple
     )
-    purpose = forms.CharField(label="For what purpose", max_length=200)
-    covers_until = bounds.DateField(label="Until (leave empty: until you revoke it)", required=False)
-    agree = forms.BooleanField(label="I give this consent and have read the terms above")
+    purpose = forms.CharField(label=_("For what purpose"), max_length=200)
+    covers_until = bounds.DateField(label=_("Until (leave empty: until you revoke it)"), required=False)
+    agree = forms.BooleanField(label=_("I give this consent and have read the terms above"))
 
 
 class _AccountChoice(forms.Form):
     """A form about one of the signed-in customer's accounts: the choices are theirs only."""
 
-    account = forms.TypedChoiceField(label="Account", coerce=int)
+    account = forms.TypedChoiceField(label=_("Account"), coerce=int)
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,13 +149,13 @@ class _AccountChoice(forms.Form):
 
 class PayForm(_AccountChoice):
     amount = forms.DecimalField(
-        label="Amount to pay ($)", min_value=1, max_value=10_000, decimal_places=2, max_digits=8
+        label=_("Amount to pay ($)"), min_value=1, max_value=10_000, decimal_places=2, max_digits=8
     )
 
 
 class PaymentAgreementForm(_AccountChoice):
     installment = forms.DecimalField(
-        label="What you can pay each month toward what you owe ($), if you know",
+        label=_("What you can pay each month toward what you owe ($), if you know"),
         required=False,
         min_value=1,
         max_value=10_000,
@@ -160,17 +166,19 @@ class PaymentAgreementForm(_AccountChoice):
 
 class AutopayForm(_AccountChoice):
     routing = forms.RegexField(
-        label="Bank routing number (9 digits)", regex=r"^\d{9}$", max_length=9, strip=True
+        label=_("Bank routing number (9 digits)"), regex=r"^\d{9}$", max_length=9, strip=True
     )
     bank_account = forms.RegexField(
-        label="Bank account number", regex=r"^[0-9A-Za-z-]{1,17}$", max_length=17, strip=True
+        label=_("Bank account number"), regex=r"^[0-9A-Za-z-]{1,17}$", max_length=17, strip=True
     )
     kind = forms.ChoiceField(
-        label="Kind of account", choices=[("checking", "Checking"), ("savings", "Savings")]
+        label=_("Kind of account"), choices=[("checking", _("Checking")), ("savings", _("Savings"))]
     )
     authorize = forms.BooleanField(
-        label="I authorize the utility to debit this bank account for each bill on its due date, until I "
-        "stop automatic payment here or by calling.",
+        label=_(
+            "I authorize the utility to debit this bank account for each bill on its due date, until I "
+            "stop automatic payment here or by calling."
+        ),
         required=True,
     )
 
@@ -179,21 +187,21 @@ class ServiceChangeForm(forms.Form):
     """Stop service or move it within the territory: the customer's account, the day, the new service address
     for a move, and where the final bill goes."""
 
-    account = forms.TypedChoiceField(label="Service at", coerce=int)
+    account = forms.TypedChoiceField(label=_("Service at"), coerce=int)
     kind = forms.ChoiceField(
-        label="What do you need?",
+        label=_("What do you need?"),
         choices=[
-            ("stop", "Stop service: I am moving away from the territory"),
-            ("transfer", "Move my service to a new address in the territory"),
+            ("stop", _("Stop service: I am moving away from the territory")),
+            ("transfer", _("Move my service to a new address in the territory")),
         ],
         widget=forms.RadioSelect,
     )
-    on = bounds.DateField(label="Last day of service (stop), or moving day (move)")
+    on = bounds.DateField(label=_("Last day of service (stop), or moving day (move)"))
     new_service_address = forms.CharField(
-        label="New service address (moving within the territory)", max_length=200, required=False
+        label=_("New service address (moving within the territory)"), max_length=200, required=False
     )
     final_bill_address = forms.CharField(
-        label="Where should we mail your final bill? (leave empty to keep your mailing address)",
+        label=_("Where should we mail your final bill? (leave empty to keep your mailing address)"),
         max_length=200,
         required=False,
     )
@@ -205,13 +213,13 @@ class ServiceChangeForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == "transfer" and not (data.get("new_service_address") or "").strip():
-            self.add_error("new_service_address", "Give the address you are moving to.")
+            self.add_error("new_service_address", _("Give the address you are moving to."))
         return data
 
 
 class RepresentativeSetupForm(forms.Form):
     password = forms.CharField(
-        label="Choose a password", widget=forms.PasswordInput, min_length=12, max_length=200
+        label=_("Choose a password"), widget=forms.PasswordInput, min_length=12, max_length=200
     )
 
     def clean_password(self):
@@ -221,15 +229,15 @@ class RepresentativeSetupForm(forms.Form):
 
 class PasswordResetAskForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address you sign in with",
+        label=_("E-mail address you sign in with"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an e-mail address such as name@example.com."},
+        error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
     )
 
 
 class PasswordResetForm(forms.Form):
     password = forms.CharField(
-        label="New password (12 characters or more)",
+        label=_("New password (12 characters or more)"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

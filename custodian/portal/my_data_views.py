@@ -4,12 +4,14 @@ the marketing choice, requests, and the letters and messages sent to them."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
 from custodian.casework.data_requests import requests_of_customer
 from custodian.casework.selectors import replies_of
 from custodian.casework.services import Intake, RequestError, request_intake
+from custodian.dates import long_date
 from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
@@ -47,7 +49,7 @@ def home(request):
 
 def _home(request, contact_form, status=200):
     values = mine(request, [*PROFILE_FIELDS, "marketing_preference"])  # one read, one access event
-    labels = {c.field: c.label for c in current_policy().categories.values()}
+    labels = {c.field: c.in_language().label for c in current_policy().categories.values()}
     provenance = value_provenance(
         fetched_by=portal_actor(request), customer_id=request.customer_id, fields=PROFILE_FIELDS
     )
@@ -76,11 +78,15 @@ def update_contact(request):
         # The page again with what was typed and each error beside its field; nothing stored.
         messages.error(
             request,
-            "Not saved: "
-            + "; ".join(
-                f"{form.fields[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
-                for name, errors in form.errors.items()
-            ),
+            _("Not saved: %(problems)s")
+            % {
+                "problems": "; ".join(
+                    f"{form.fields[name].label}: {' '.join(errors)}"
+                    if name in form.fields
+                    else " ".join(errors)
+                    for name, errors in form.errors.items()
+                )
+            },
         )
         return _home(request, form, status=400)
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
@@ -92,10 +98,12 @@ def update_contact(request):
                 channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
             ),
         )
-        saved = ", ".join(form.fields[k].label.lower() for k in values)
-        messages.success(request, f"Saved: your {saved}. It shows below with today's date.")
+        saved = ", ".join(str(form.fields[k].label).lower() for k in values)
+        messages.success(
+            request, _("Saved: your %(what)s. It shows below with today's date.") % {"what": saved}
+        )
     else:
-        messages.info(request, "Nothing to save: every field was empty.")
+        messages.info(request, _("Nothing to save: every field was empty."))
     return redirect("portal:home")
 
 
@@ -112,9 +120,9 @@ def marketing(request):
     )
     messages.success(
         request,
-        "Saved: we will not use your details for marketing."
+        _("Saved: we will not use your details for marketing.")
         if request.POST.get("choice") == "out"
-        else "Saved: we may tell you about our programs again.",
+        else _("Saved: we may tell you about our programs again."),
     )
     return redirect("portal:home")
 
@@ -124,7 +132,7 @@ def new_request(request):
     notice = current_policy().notice_at("portal_request")
     form = forms.PortalRequestForm(request.POST or None, notice=notice)
     if request.method == "POST" and form.is_valid():
-        req, _ = request_intake(
+        req, _created = request_intake(
             intake=Intake(
                 kind=form.cleaned_data["kind"],
                 channel="portal",
@@ -134,7 +142,11 @@ def new_request(request):
                 notice_version=form.cleaned_data["notice_version"],
             )
         )
-        messages.success(request, f"Request #{req.pk} received; we will answer by {req.due_on:%B %-d, %Y}.")
+        messages.success(
+            request,
+            _("Request #%(id)s received; we will answer by %(day)s.")
+            % {"id": req.pk, "day": long_date(req.due_on)},
+        )
         return redirect("portal:requests")  # a reload after the POST sends nothing twice
     return render(request, "portal/request.html", {"form": form, "notice": form.notice})
 

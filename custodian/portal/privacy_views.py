@@ -11,6 +11,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from custodian.audit.actions import Action
@@ -36,15 +38,15 @@ from custodian.vault.gate import reveal_documents
 from custodian.web.confirmation import confirmation_page, confirmed
 
 CHANGE_LABELS = {
-    Action.RECORD_VALUES: "Recorded or corrected your details",
-    Action.CONSENT_GIVEN: "Recorded your consent",
-    Action.CONSENT_REVOKED: "Recorded the revocation of your consent",
-    Action.BREAK_GLASS_REVIEW: "Reviewed an emergency access to your data",
-    Action.SERVICE_STARTED: "Started your service",
-    Action.SERVICE_STOPPED: "Stopped your service",
-    Action.SERVICE_MOVED: "Moved your service",
-    Action.SERVICE_CHANGE_ASKED: "Recorded your request to stop or move service",
-    Action.PORTAL_PASSWORD_RESET: "Set a new password for My account from a link we e-mailed",
+    Action.RECORD_VALUES: gettext_lazy("Recorded or corrected your details"),
+    Action.CONSENT_GIVEN: gettext_lazy("Recorded your consent"),
+    Action.CONSENT_REVOKED: gettext_lazy("Recorded the revocation of your consent"),
+    Action.BREAK_GLASS_REVIEW: gettext_lazy("Reviewed an emergency access to your data"),
+    Action.SERVICE_STARTED: gettext_lazy("Started your service"),
+    Action.SERVICE_STOPPED: gettext_lazy("Stopped your service"),
+    Action.SERVICE_MOVED: gettext_lazy("Moved your service"),
+    Action.SERVICE_CHANGE_ASKED: gettext_lazy("Recorded your request to stop or move service"),
+    Action.PORTAL_PASSWORD_RESET: gettext_lazy("Set a new password for My account from a link we e-mailed"),
 }
 
 
@@ -52,12 +54,16 @@ def _access_row(policy, e) -> dict:
     return {
         "seq": e.seq,
         "at": e.at,
-        "who": ", ".join(policy.services[s].label for s in e.roles.split(",") if s in policy.services)
-        or {"system": "An automated job", "vendor": "A vendor"}.get(e.actor_kind, e.actor_kind),
-        "purpose": policy.purposes[e.purpose].label
+        "who": ", ".join(
+            policy.services[s].in_language().label for s in e.roles.split(",") if s in policy.services
+        )
+        or {"system": _("An automated job"), "vendor": _("A vendor")}.get(e.actor_kind, e.actor_kind),
+        "purpose": policy.purposes[e.purpose].in_language().label
         if e.purpose in policy.purposes
         else CHANGE_LABELS.get(e.action, e.purpose),
-        "data": ", ".join(policy.categories[c].label for c in e.category_list if c in policy.categories),
+        "data": ", ".join(
+            policy.categories[c].in_language().label for c in e.category_list if c in policy.categories
+        ),
         "decision": "changed" if e.action in CHANGE_LABELS else e.decision,
         "emergency": bool(e.break_glass_id),
     }
@@ -125,7 +131,10 @@ def consents(request):
         except AccountingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Consent given: {d['recipient_name']} may receive what you chose.")
+            messages.success(
+                request,
+                _("Consent given: %(who)s may receive what you chose.") % {"who": d["recipient_name"]},
+            )
             return redirect("portal:consents")
     mine = list(consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id))
     if mine:
@@ -166,13 +175,13 @@ def consent_revoke_view(request, consent_id):
             )
         with contextlib.suppress(AccountingError):  # revoked a moment ago in another tab
             consent_revoke(consent=consent, how="the customer, in the portal")
-        messages.success(request, "Consent revoked.")
+        messages.success(request, _("Consent revoked."))
     return redirect("portal:consents")
 
 
 def _category_labels(keys) -> list[str]:
     categories = current_policy().categories
-    return [categories[k].label if k in categories else k for k in keys]
+    return [categories[k].in_language().label if k in categories else k for k in keys]
 
 
 @portal_required
@@ -254,7 +263,10 @@ def erasure(request):
         return render(
             request,
             "portal/erasure.html",
-            {"answer": answer, "error": "Tick the box to say you have read what we keep and what we delete."},
+            {
+                "answer": answer,
+                "error": _("Tick the box to say you have read what we keep and what we delete."),
+            },
             status=400,
         )
     customer = customer_for(fetched_by=portal_actor(request), customer_id=request.customer_id)

@@ -4,10 +4,12 @@ the customer gives an address, and the request records which notice and version 
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.customers.choices import ServiceChangeStatus
 from custodian.customers.selectors import service_changes_of
 from custodian.customers.services import APPLICATION_NOTICE, AccountError, service_change_ask
+from custodian.dates import long_date
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import portal_required
@@ -41,10 +43,12 @@ def moving(request):
                     ),
                     by="customer",
                 )
-                received = (
-                    f"Your request ({change.get_kind_display().split(' (')[0].lower()} on "
-                    f"{change.on:%B %-d, %Y}) was received; customer service will confirm it."
-                )
+                received = _(
+                    "Your request (%(what)s on %(day)s) was received; customer service will confirm it."
+                ) % {
+                    "what": str(change.get_kind_display()).split(" (")[0].lower(),
+                    "day": long_date(change.on),
+                }
                 return received, redirect("portal:moving")
 
             done = form_acted(request, form, ask, refused=AccountError)

@@ -14,9 +14,12 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from custodian.customers.models import Account
-from custodian.outbox.services import letter_send
+from custodian.dates import long_date
+from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_accounts_delete
@@ -47,13 +50,18 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _day(d: date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
+def _period(item) -> str:
+    """A schedule item's period in words of the active language ("7 years", "7 años")."""
+    if item.unit == "days":
+        return ngettext("%(n)d day", "%(n)d days", item.amount) % {"n": item.amount}
+    return ngettext("%(n)d year", "%(n)d years", item.amount) % {"n": item.amount}
 
 
 def erasure_answer(*, customer_id: int) -> ErasureAnswer:
     """What the utility must keep about the customer and why (with the schedule item and when it goes), and
-    what it deletes now. Reads only clear columns: no personal data is opened to answer."""
+    what it deletes now, in the active language (the portal's page, or the customer's for their letter).
+    Reads only clear columns: no personal data is opened to answer. The schedule's citations stay as the
+    schedule writes them."""
 
     policy = current_policy()
     schedule = policy.retention_schedule
@@ -63,59 +71,82 @@ def erasure_answer(*, customer_id: int) -> ErasureAnswer:
     item = schedule.get("closed_accounts")
     if accounts and item:
         if open_accounts:
-            until = f"while your account is open, then {item.period_text} after it closes"
+            until = _("while your account is open, then %(period)s after it closes") % {
+                "period": _period(item)
+            }
         else:
             last = max(a.closed_on for a in accounts)
-            end = _day(_years_after(last, item.amount))
-            until = f"until {end} ({item.period_text} after your account closed)"
+            end = long_date(_years_after(last, item.amount))
+            until = _("until %(day)s (%(period)s after your account closed)") % {
+                "day": end,
+                "period": _period(item),
+            }
         kept.append(
             Kept(
-                "Your name, service and mailing addresses, account number, meter readings, bills and our "
-                "letters and messages to you",
-                "We need them to provide and bill your service, and Minnesota's records retention schedule "
-                "for cities and their utilities has us keep account records for a time after an account "
-                f"closes ({citation_of(item)}).",
+                _(
+                    "Your name, service and mailing addresses, account number, meter readings, bills and our "
+                    "letters and messages to you"
+                ),
+                _(
+                    "We need them to provide and bill your service, and Minnesota's records retention "
+                    "schedule for cities and their utilities has us keep account records for a time after an "
+                    "account closes (%(citation)s)."
+                )
+                % {"citation": citation_of(item)},
                 until,
             )
         )
     for key, what, why in (
         (
             "interval_readings",
-            "Your hourly meter readings",
-            "They are the record of what we billed; after the period only each month's total is kept.",
+            _("Your hourly meter readings"),
+            _("They are the record of what we billed; after the period only each month's total is kept."),
         ),
         (
             "replaced_values",
-            "Earlier values you replaced (an old address, say)",
-            "So a correction or a billing dispute can be answered with what we held before.",
+            _("Earlier values you replaced (an old address, say)"),
+            _("So a correction or a billing dispute can be answered with what we held before."),
         ),
         (
             "access_log",
-            "The record of who looked at your data, when and why",
-            "It is how we, you and auditors check that your data was used only as the policy allows.",
+            _("The record of who looked at your data, when and why"),
+            _("It is how we, you and auditors check that your data was used only as the policy allows."),
         ),
         (
             "disclosure_accounting",
-            "The record of whom we gave your data to",
-            "You have the right to know to whom your data was given; the record is kept at least six years.",
+            _("The record of whom we gave your data to"),
+            _(
+                "You have the right to know to whom your data was given; the record is kept at least six "
+                "years."
+            ),
         ),
     ):
         entry = schedule.get(key)
         if entry:
-            kept.append(Kept(what, f"{why} ({citation_of(entry)})", f"{entry.period_text}, then destroyed"))
+            kept.append(
+                Kept(
+                    what,
+                    f"{why} ({citation_of(entry)})",
+                    _("%(period)s, then destroyed") % {"period": _period(entry)},
+                )
+            )
     kept.append(
         Kept(
-            "That you opted out of marketing",
-            "So no program news ever reaches you; it is the only marketing fact we keep.",
-            "as long as we keep anything about you",
+            _("That you opted out of marketing"),
+            _("So no program news ever reaches you; it is the only marketing fact we keep."),
+            _("as long as we keep anything about you"),
         )
     )
     deleted = [
-        "Your telephone number and e-mail address (giving them was voluntary), the current ones and any "
-        "earlier ones we still hold",
-        "Your marketing data: you are opted out of program news from today",
-        "Your online account (My account sign-in); you can sign up again with your account number at any "
-        "time",
+        _(
+            "Your telephone number and e-mail address (giving them was voluntary), the current ones and any "
+            "earlier ones we still hold"
+        ),
+        _("Your marketing data: you are opted out of program news from today"),
+        _(
+            "Your online account (My account sign-in); you can sign up again with your account number at "
+            "any time"
+        ),
     ]
     return ErasureAnswer(kept=kept, deleted_now=deleted)
 
@@ -127,8 +158,10 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     `requested_via` is how the request came (a provenance channel: portal, phone, email, paper, in_person);
     staff who recorded it name themselves in `recorded_by`."""
 
-    answer = erasure_answer(customer_id=customer.pk)
-    values, _ = PersonalValue.objects.filter(customer_id=customer.pk, field__in=VOLUNTARY_FIELDS).delete()
+    with in_language_of(customer):
+        answer = erasure_answer(customer_id=customer.pk)
+    voluntary = PersonalValue.objects.filter(customer_id=customer.pk, field__in=VOLUNTARY_FIELDS)
+    values, _by_model = voluntary.delete()
     marketing_preference_set(
         customer=customer,
         opted_out=True,

@@ -69,7 +69,7 @@ def _rights(start: datetime, end: datetime, as_of: date) -> dict:
     return {
         "data_requests": {
             "verified_by": [
-                {"method": Verification(v).label, "requests": verified[v]}
+                {"method": str(Verification(v).label), "requests": verified[v]}
                 for v in Verification.values
                 if verified.get(v)
             ],
@@ -141,7 +141,7 @@ def privacy_report(*, year: int) -> dict:
         still_open = received.filter(closed_at__isnull=True)
         requests.append(
             {
-                "kind": RequestKind(kind).label,
+                "kind": str(RequestKind(kind).label),
                 "key": kind,
                 "about_peoples_data": kind in SUBJECT_REQUESTS,
                 "received": received.count(),

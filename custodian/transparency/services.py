@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.customers.models import Account, Customer
@@ -119,9 +120,9 @@ def policy_change_notify(
     d = version.effective_date
     context = {
         "version": version.version,
-        "previous_version": previous.version if previous else "none",
-        "effective_date": f"{d:%B} {d.day}, {d.year}",
-        "changes": version.changes or ["See what changed on our website."],
+        "previous_version": previous.version if previous else gettext_lazy("none"),
+        "effective_date": d,  # a date: each letter writes it in its customer's language
+        "changes": version.changes or [gettext_lazy("See what changed on our website.")],
         "policy_url": f"{policy.utility.get('website', '').rstrip('/')}/privacy/versions/{version.version}/",
         "contact": policy.utility["responsible_authority"]["contact"],
         "utility": policy.utility["name"],

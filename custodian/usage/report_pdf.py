@@ -11,6 +11,8 @@ from datetime import date
 
 from fpdf import FPDF
 
+from custodian.dates import long_date
+
 INK = (11, 83, 148)
 MID = (111, 159, 216)
 LIGHT = (185, 211, 240)
@@ -58,7 +60,7 @@ def letter_page(
     pdf.multi_cell(260, 11, _latin(contact))
     if dated is not None:
         pdf.set_xy(400, 56)
-        pdf.cell(0, 11, f"{dated:%B} {dated.day}, {dated.year}")
+        pdf.cell(0, 11, _latin(long_date(dated)))  # in the letter's language
     # Recipient block where a #10 window envelope shows it.
     pdf.set_font("Helvetica", "", 11)
     pdf.set_xy(72, 140)

@@ -1,27 +1,28 @@
 """The vault's choices, apart from its models so that forms and views may name them without the models."""
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(TextChoices):
-    WEB_FORM = "web_form", "Web form"
-    PORTAL = "portal", "Customer portal"
-    EMAIL = "email", "E-mail"
-    PHONE = "phone", "Phone call"
-    PAPER = "paper", "Paper form"
-    IN_PERSON = "in_person", "In person"
+    WEB_FORM = "web_form", _("Web form")
+    PORTAL = "portal", _("Customer portal")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone call")
+    PAPER = "paper", _("Paper form")
+    IN_PERSON = "in_person", _("In person")
     # Readings from the utility's own meters, and Green Button files a customer or staff uploaded.
-    METER = "meter", "Utility meter reading"
-    FILE_IMPORT = "file_import", "Uploaded Green Button file"
+    METER = "meter", _("Utility meter reading")
+    FILE_IMPORT = "file_import", _("Uploaded Green Button file")
     # What the utility computes from data it already holds (a bill): nothing was collected from anyone, so
     # no notice at collection was shown, and the record says so.
-    COMPUTED = "computed", "Computed by the utility"
+    COMPUTED = "computed", _("Computed by the utility")
     # What the utility itself wrote to the customer (a letter, an e-mail), kept as correspondence: nothing
     # was collected from anyone, so no notice at collection was shown, and the record says so.
-    OUTBOUND = "outbound", "Sent by the utility"
+    OUTBOUND = "outbound", _("Sent by the utility")
     # A member of staff's own note on a customer's request: written by the utility about the customer,
     # collected from nobody, so no notice was shown, and the record says so.
-    STAFF_NOTE = "staff_note", "Written by staff"
+    STAFF_NOTE = "staff_note", _("Written by staff")
 
 
 # The channels a person reaches the utility by: a customer request arrives by one of them.

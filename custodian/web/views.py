@@ -8,6 +8,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -118,8 +119,10 @@ def contact(request):
                 "web/contact.html",
                 {
                     **context,
-                    "blocked": "This form must be sent from our own "
-                    "website. If you see this in your browser, reload the page and try again.",
+                    "blocked": gettext(
+                        "This form must be sent from our own website. If you see this in your browser, "
+                        "reload the page and try again."
+                    ),
                 },
                 status=403,
             )
@@ -131,8 +134,11 @@ def contact(request):
                 "web/contact.html",
                 {
                     **context,
-                    "blocked": "You have sent several messages in a "
-                    f"short time. Please wait a few minutes, or call us at {policy.utility['phone']}.",
+                    "blocked": gettext(
+                        "You have sent several messages in a short time. Please wait a few minutes, or call "
+                        "us at %(phone)s."
+                    )
+                    % {"phone": policy.utility["phone"]},
                 },
                 status=429,
             )

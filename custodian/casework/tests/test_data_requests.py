@@ -181,3 +181,24 @@ def test_a_repeat_within_six_months_holds_what_is_new(customer, privacy_officer,
     assert package.repeat_of == first.pk and "six months" in package.intro
     now = next(s for s in package.sections if s.title == "The data we hold about you now")
     assert [row[0] for row in now.rows] == ["Telephone number"]  # only what is new since the last answer
+
+
+def test_the_answer_is_written_in_the_customer_s_language(households, privacy_officer):
+    """Ann reads Spanish in the portal: her answer's letter is in Spanish, its labels and dates too."""
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    client.get("/portal/me/?lang=es")
+    client.post(
+        "/portal/me/request/",
+        {"kind": "data_access", "message": "Todo, por favor", "notice_shown": "portal_request:2026.1"},
+    )
+    req = CustomerRequest.objects.get(customer=customer, kind="data_access")
+    # The staff's preview of the package stays in their language.
+    english = package_build(actor=staff_actor(privacy_officer), request=req)
+    assert english.sections[0].title == "The data we hold about you now"
+    data_request_answer(request=req, by=privacy_officer)
+    page = client.get("/portal/me/requests/").content.decode()
+    assert "LOS DATOS QUE TENEMOS SOBRE USTED AHORA" in page and "QUIÉN HA VISTO O CAMBIADO SUS DATOS" in page
+    assert "Ley de Prácticas de Datos del Gobierno de Minnesota" in page and "Nombre: " in page
+    assert "Supimos que era usted por: inició sesión en el portal de clientes" in page
+    assert "THE DATA WE HOLD ABOUT YOU" not in page and "private data on individuals" not in page

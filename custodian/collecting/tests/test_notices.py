@@ -18,10 +18,12 @@ from custodian.collecting.notices import (
     past_due_notices_send,
 )
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
+from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import message_render
 from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
+from custodian.vault.gate import customer_actor, reveal_documents
 
 
 @pytest.fixture
@@ -85,7 +87,26 @@ def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
 def test_the_energy_assistance_providers_come_from_the_policy_file_marked_until_confirmed():
     providers = current_policy().utility["energy_assistance"]
     lines = energy_assistance_lines()
-    assert len(lines) == len(providers) and _utility()["providers"] == lines
+    assert len(lines) == len(providers) and _utility(None)["providers"] == lines
     for provider, line in zip(providers, lines, strict=True):
         assert line.startswith(f"{provider['name']}: {provider['contact']}")
         assert line.endswith("(to be confirmed)") != provider["confirmed"]
+
+
+def test_a_customer_who_reads_spanish_gets_the_notice_in_spanish(town):
+    account = Bill.objects.first().account
+    Customer.objects.filter(pk=account.customer_id).update(language="es")
+    disconnection_notice_send(account_id=account.pk, service="gas", sent_on=date(2026, 10, 5))
+    letter = OutboundMessage.objects.get(template="disconnection_notice")
+    (text,) = reveal_documents(
+        actor=customer_actor(account.customer_id),
+        customer_id=account.customer_id,
+        category="correspondence",
+        ref_prefix=letter.content_ref,
+        purpose="legal_obligations",
+    )
+    body = text.text
+    assert "Aviso de desconexión propuesta de su servicio de gas natural" in body
+    assert "a partir del 25 de octubre de 2026" in body and "Regla de Clima Frío" in body
+    assert "un aviso de desconexión propuesta; una explicación de los derechos" in body
+    assert "Dear customer" not in body and "notice of proposed disconnection" not in body

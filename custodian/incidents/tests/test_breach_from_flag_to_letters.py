@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
+from custodian.customers.models import Customer
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
 from custodian.incidents.models import AffectedPerson, Incident, SecurityAssessment
@@ -277,3 +278,25 @@ def test_the_annual_security_assessment_is_recorded_and_its_next_due_date_shown(
         f"Next due {timezone.localdate().replace(year=timezone.localdate().year + 1)}" in page
         or "Next due" in page
     )
+
+
+def test_the_letter_is_in_the_customer_s_language(town, privacy_officer, service_rep):
+    Customer.objects.filter(pk=town[0].pk).update(language="es")
+    incident = breach_by(
+        service_rep,
+        town[:1],
+        privacy_officer=privacy_officer,
+        summary="Reported by a colleague",
+        reasons="Looked up a neighbour's name.",
+    )
+    incident_notify(incident=incident, sent_by=privacy_officer)
+    letter = OutboundMessage.objects.get(regarding=incident.ref)
+    (text,) = reveal_documents(
+        actor=customer_actor(town[0].pk),
+        customer_id=town[0].pk,
+        category="correspondence",
+        ref_prefix=letter.content_ref,
+        purpose="legal_obligations",
+    )
+    assert "sección 13.055" in text.text and "Qué datos suyos: Nombre." in text.text
+    assert "Which of your data" not in text.text

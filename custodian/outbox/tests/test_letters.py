@@ -4,6 +4,7 @@ vendor opens, accounted as a disclosure, shown to the customer in the portal wit
 else's reach."""
 
 import base64
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -25,7 +26,7 @@ TODAY = timezone.localdate()
 CONTEXT = {
     "version": "2027.1",
     "previous_version": "2026.1",
-    "effective_date": "March 1, 2027",
+    "effective_date": date(2027, 3, 1),
     "changes": ["Interval readings are kept three years, then only monthly totals."],
     "policy_url": "https://www.owatonnautilities.com/privacy/",
     "contact": "privacy@owatonnautilities.com",

@@ -9,6 +9,7 @@ from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.selectors import sent_to_customer
 from custodian.outbox.services import letter_send, message_render
+from custodian.outbox.tests.test_every_letter_in_spanish import CONTEXT as EVERY_VARIABLE
 from custodian.outbox.tests.test_letters import CONTEXT
 from custodian.vault.gate import customer_actor
 
@@ -69,5 +70,5 @@ def test_every_spanish_template_has_its_english_one_and_renders():
         english = path.parent.parent / path.name
         assert english.exists(), f"{path} has no English template beside it"
     for name in {p.name.removesuffix(".subject.txt").removesuffix(".txt") for p in spanish}:
-        rendered = message_render(template=name, context={"utility": {"name": "OPU"}}, language="es")
+        rendered = message_render(template=name, context=EVERY_VARIABLE, language="es")
         assert rendered.subject and rendered.body, name

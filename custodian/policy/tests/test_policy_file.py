@@ -84,7 +84,7 @@ def _broken(tmp_path, edit) -> Path:
             "undefined category `shoe_size`",
         ),
         (
-            lambda s: s.replace("[purposes.marketing]", "[purposes.selling_lists]"),
+            lambda s: s.replace("[purposes.marketing", "[purposes.selling_lists"),
             "purposes",
             "must be exactly the policy's eight uses",
         ),

@@ -1,31 +1,44 @@
-"""The portal (and the public site's privacy and cookies pages) in Spanish: every such template's words are
-marked for translation (no bare text between the tags, no untranslated literal handed to an included piece),
-and every marked string has a Spanish translation in the catalogue. A new sentence without its Spanish
-fails here, naming the template."""
+"""The portal, the public site (every page, the error pages too) and the shared pieces they use, in Spanish:
+every such template's words are marked for translation (no bare text between the tags, no untranslated
+literal handed to an included piece), and every marked string has a Spanish translation in the catalogue; the
+forms' labels, help and choices and every message a page shows a customer too. A new sentence without its
+Spanish fails here, naming the template, the form or the line."""
 
+import ast
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
+from django import forms as django_forms
 from django.template import engines
 from django.template.base import TextNode
 from django.template.loader_tags import IncludeNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import Client
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import trans_real
 
+from custodian.portal import forms as portal_forms
 from custodian.portal.tests import test_portal
 from custodian.portal.tests.test_portal import signed_in
+from custodian.web import forms as web_forms
 
 households = test_portal.households
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
-# Every portal template, and the public pages that say what we do with people's data.
+WEB = Path(__file__).resolve().parents[2] / "web" / "templates"
+# The staff console's own pieces, in English (staff work in English); and a piece no page includes.
+CONSOLE_ONLY = {"ui/header_console.html", "ui/import_problems.html", "ui/pagination.html"}
+# Every portal template, every page of the public site (the error pages too) and the shared pieces they use.
 TEMPLATES = [
     *sorted(f"portal/{p.name}" for p in PORTAL.glob("*.html")),
-    "web/privacy.html",
-    "web/cookies.html",
+    *sorted(f"web/{p.name}" for p in (WEB / "web").glob("*.html")),
+    "403.html",
+    "404.html",
+    "500.html",
+    *sorted(f"ui/{p.name}" for p in (WEB / "ui").glob("*.html") if f"ui/{p.name}" not in CONSOLE_ONLY),
 ]
 # Words that are the same in every language: units, file formats, the standard's name.
 SAME_IN_EVERY_LANGUAGE = {"kWh", "PDF", "CSV", "XML", "ESPI"}
@@ -38,6 +51,8 @@ def compiled(name):
 def bare_words(text: str) -> list[str]:
     """Words a reader would see in a piece of template text that is not inside a translation tag."""
     text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    # Words written in a language of their own on purpose (the interpreter line, the language switch).
+    text = re.sub(r'<(\w+)\b[^>]*\slang="[a-z]{2}"[^>]*>.*?</\1>', " ", text, flags=re.S)
     text = re.sub(r"<[^>]*>", " ", text)
     words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", unescape(text))
     return [w for w in words if w not in SAME_IN_EVERY_LANGUAGE]
@@ -111,3 +126,96 @@ def test_the_portal_pages_read_in_spanish(households):
     privacy = Client().get("/privacy/?lang=es").content.decode()
     assert "Cómo cumplimos estas promesas" in privacy and "se publica en inglés" in privacy
     assert "Tamaño del texto" in Client().get("/cookies/?lang=es").content.decode()
+
+
+# The forms the portal and the public site show a customer (their labels, help and choices).
+def customer_forms():
+    return [
+        cls
+        for module in (portal_forms, web_forms)
+        for cls in vars(module).values()
+        if isinstance(cls, type)
+        and issubclass(cls, django_forms.BaseForm)
+        and cls.__module__ == module.__name__
+    ]
+
+
+@pytest.mark.parametrize("form_class", customer_forms(), ids=lambda c: c.__name__)
+def test_every_form_label_help_and_choice_has_its_spanish(form_class):
+    def texts(language: str) -> list[tuple[str, str]]:
+        with translation.override(language):
+            out = []
+            for name, field in form_class.base_fields.items():
+                shown = [field.label, field.help_text, *field.error_messages.values()]
+                shown += [
+                    label for _, label in getattr(field, "choices", []) if isinstance(label, str | Promise)
+                ]
+                out += [(name, str(t)) for t in shown if t and re.search(r"[A-Za-z]{2}", str(t))]
+            return out
+
+    missing = [
+        f"{name}: {english[:50]}"
+        for (name, english), (_, spanish) in zip(texts("en"), texts("es"), strict=True)
+        if english == spanish and english not in SAME_IN_EVERY_LANGUAGE
+    ]
+    assert not missing, f"{form_class.__name__}: no Spanish for {missing[:5]}"
+
+
+def test_no_message_to_the_customer_is_written_in_english_only():
+    """A flash message or an error a portal or public page shows is a marked string (gettext, its
+    placeholders filled with %), never a bare literal or an f-string a translator can't reach."""
+    root = Path(__file__).resolve().parents[2]
+    bare = []
+    for path in [*sorted((root / "portal").glob("*views.py")), root / "web" / "views.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            shown = []
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "messages"
+            ):
+                shown = node.args[1:]
+            if isinstance(node, ast.Dict):
+                shown = [v for k, v in zip(node.keys, node.values, strict=True) if _key(k) in SHOWN_KEYS]
+            bare += [f"{path.name}:{line}" for arg in shown for line in _untranslated(arg)]
+    assert not bare, f"text shown to a customer without its translation: {sorted(set(bare))}"
+
+
+SHOWN_KEYS = {"error", "blocked"}
+
+
+def _key(node) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def _untranslated(node) -> list[int]:
+    """The lines where `node` (what is shown) is English text no translation reaches."""
+    if isinstance(node, ast.Call):
+        return []  # gettext, or a value computed elsewhere
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _untranslated(node.left)
+    if isinstance(node, ast.IfExp):
+        return _untranslated(node.body) + _untranslated(node.orelse)
+    if isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.search(r"[A-Za-z]{3}", node.value)
+    ):
+        return [node.lineno]
+    if isinstance(node, ast.BinOp):
+        return _untranslated(node.left) + _untranslated(node.right)
+    return []
+
+
+def test_a_flash_message_reads_in_spanish(households):
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    client.get("/portal/me/?lang=es")
+    response = client.post(
+        "/portal/me/contact/", {"email": "", "phone": "", "mailing_address": ""}, follow=True
+    )
+    assert "Nada que guardar: todos los campos estaban vacíos." in response.content.decode()
+    bad = client.post("/portal/me/contact/", {"email": "", "phone": "12", "mailing_address": ""})
+    page = bad.content.decode()
+    assert "No se guardó" in page and "Escriba un número de teléfono de EE. UU." in page

@@ -61,3 +61,23 @@ def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households
     ]
     assert "What we must keep, and why" in text.text and "Deleted today" in text.text
     assert OutboundMessage.objects.filter(to_customer=alice, regarding=f"erasure:{alice.pk}").count() == 1
+
+
+def test_the_answer_is_in_the_customer_s_language(households):  # noqa: F811
+    (alice, app), _ = households
+    client = signed_in(app, "alice@example.org")
+    page = client.get("/portal/me/delete-my-data/?lang=es").content.decode()
+    assert "mientras su cuenta esté abierta y, una vez cerrada, 6 años más" in page
+    assert "General Records Retention Schedule for Minnesota Cities" in page  # the schedule's own name
+    client.post("/portal/me/delete-my-data/", {"understood": "on"})
+    letter = ErasureRecord.objects.get(customer=alice).answer_letter
+    (text,) = reveal_documents(
+        actor=customer_actor(alice.pk),
+        customer_id=alice.pk,
+        category="correspondence",
+        ref_prefix=f"outbox:{letter.pk}:text",
+        purpose="legal_obligations",
+    )
+    assert "Eliminado hoy" in text.text and "Lo que debemos conservar, y por qué" in text.text
+    assert "Su cuenta en línea" in text.text and "se conserva" in text.text
+    assert "Deleted today" not in text.text and "years" not in text.text

@@ -157,13 +157,13 @@ def service_label(keys) -> str:
     services = current_policy().services
     if isinstance(keys, str):
         keys = keys.replace(",", " ").split()
-    return ", ".join(services[k].label if k in services else _words(k) for k in keys or [])
+    return ", ".join(services[k].in_language().label if k in services else _words(k) for k in keys or [])
 
 
 @register.filter
 def purpose_label(key) -> str:
     purposes = current_policy().purposes
-    return purposes[key].label if key in purposes else _words(key or "")
+    return purposes[key].in_language().label if key in purposes else _words(key or "")
 
 
 @register.filter
