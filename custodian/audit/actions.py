@@ -38,6 +38,8 @@ class Action(StrEnum):
     CONSENT_GIVEN = "consent_given"
     CONSENT_REVOKED = "consent_revoked"
     BREAK_GLASS_REVIEW = "break_glass_review"
+    # The privacy officer marked an unusual-access flag reviewed, with a note.
+    FLAG_REVIEWED = "flag_reviewed"
     STAFF_MEMBERSHIP = "staff_membership"
     STAFF_ADDED = "staff_added"
     STAFF_DEACTIVATED = "staff_deactivated"
@@ -99,6 +101,7 @@ CHANGE_ACTIONS = frozenset(
         Action.CONSENT_GIVEN,
         Action.CONSENT_REVOKED,
         Action.BREAK_GLASS_REVIEW,
+        Action.FLAG_REVIEWED,
         Action.STAFF_MEMBERSHIP,
         Action.STAFF_ADDED,
         Action.STAFF_DEACTIVATED,

@@ -11,7 +11,13 @@ def _us(moment: datetime) -> int:
 ACTOR_KINDS = ("staff", "customer", "system", "vendor")
 
 
-def access_events(
+def access_events(*, limit: int = 100, **filters):
+    """Access log entries, newest first, as `access_events_matching` filters them; at most `limit` (up to
+    1,000)."""
+    return access_events_matching(**filters)[: max(1, min(limit, 1000))]
+
+
+def access_events_matching(
     *,
     customer_id=None,
     actor_id=None,
@@ -21,10 +27,9 @@ def access_events(
     since: datetime | None = None,
     until: datetime | None = None,
     own_request: bool = False,
-    limit: int = 100,
 ):
     """Access log entries, newest first, filtered by customer, actor, purpose, decision, reads through the
-    reader's own requests, and time.
+    reader's own requests, and time: a query the caller pages or streams.
 
     An actor's id means something only with its kind (staff member 3, customer 3 and vendor 3 are three
     different actors), so an id without a kind is refused rather than matched across kinds."""
@@ -49,7 +54,7 @@ def access_events(
         qs = qs.filter(at_us__gte=_us(since))
     if until:
         qs = qs.filter(at_us__lt=_us(until))
-    return qs[: max(1, min(limit, 1000))]
+    return qs
 
 
 class Asker(Protocol):

@@ -5,7 +5,11 @@ One module (about 400 lines) on purpose: a form is a list of fields with their l
 forms share the choices built here from the policy file and the casework choices (`purpose_choices`,
 `_request_choices`, `_verified_with_choices`)."""
 
+from datetime import datetime
+from datetime import time as dtime
+
 from django import forms
+from django.utils import timezone
 
 from custodian import bounds
 from custodian.casework.choices import (
@@ -20,6 +24,7 @@ from custodian.casework.desk import BLANK, NOTE_LIMIT, REPLY_LIMIT, REPLY_TEMPLA
 from custodian.customers.choices import CustomerClass, Service
 from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
+from custodian.staff.selectors import staff_users
 
 LOOKUP_FIELDS = [
     ("name", "Name (first and last, in any order)"),
@@ -329,32 +334,45 @@ class ReviewForm(forms.Form):
 
 
 class AccessReviewForm(forms.Form):
+    """The access review's filters (GET): every field optional; none shows the latest events."""
+
+    staff = forms.ChoiceField(label="Staff member", required=False)
     customer_id = bounds.IdField(label="Customer number", required=False)
+    purpose = forms.ChoiceField(label="Purpose", required=False)
+    decision = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("", "Allowed or refused"), ("allow", "Allowed"), ("deny", "Refused")],
+    )
+    since = bounds.DateField(label="From", required=False)
+    until = bounds.DateField(label="Until", required=False)
     actor_kind = forms.ChoiceField(
-        label="Who",
+        label="Or who else",
         required=False,
         choices=[
-            ("", "anyone"),
-            ("staff", "staff"),
-            ("customer", "customers"),
-            ("system", "system jobs"),
-            ("vendor", "vendors"),
+            ("", "Anyone"),
+            ("staff", "Staff"),
+            ("customer", "Customers"),
+            ("system", "System jobs"),
+            ("vendor", "Vendors"),
         ],
     )
     actor_id = forms.CharField(
-        label="Staff member (user id), customer number, job or vendor number (with who it is)",
+        label="Their number or job name",
+        help_text="A customer number, a job's name or a vendor's number, with who it is.",
         required=False,
         max_length=64,
     )
-    purpose = forms.ChoiceField(label="Purpose", required=False)
     own_request = forms.BooleanField(label="Only reads through requests the reader entered", required=False)
-    since = bounds.DateField(label="From", required=False)
-    until = bounds.DateField(label="Until", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [("", "any")] + [
+        self.fields["purpose"].choices = [("", "Any purpose")] + [
             (k, p.label) for k, p in current_policy().purposes.items()
+        ]
+        self.fields["staff"].choices = [("", "Anyone")] + [
+            (str(u.pk), u.get_full_name() or u.get_username())
+            for u in staff_users().order_by("first_name", "last_name", "username")
         ]
 
     def clean(self):
@@ -362,7 +380,24 @@ class AccessReviewForm(forms.Form):
         if data.get("actor_id") and not data.get("actor_kind"):
             # Staff member 3, customer 3 and vendor 3 are different actors: an id alone matches none.
             self.add_error("actor_kind", "Say who the number is: a staff member, customer, job or vendor.")
+        if data.get("staff") and (data.get("actor_kind") or data.get("actor_id")):
+            self.add_error("staff", "Choose a staff member, or someone else, not both.")
         return data
+
+    def filters(self) -> dict:
+        """The selector's filters from what was chosen (the staff member by name as a staff actor's id)."""
+        d = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        return {
+            "customer_id": d["customer_id"],
+            "actor_kind": "staff" if d["staff"] else d["actor_kind"] or None,
+            "actor_id": d["staff"] or d["actor_id"] or None,
+            "purpose": d["purpose"] or None,
+            "decision": d["decision"] or None,
+            "own_request": d["own_request"],
+            "since": datetime.combine(d["since"], dtime.min, tz) if d["since"] else None,
+            "until": datetime.combine(d["until"], dtime.max, tz) if d["until"] else None,
+        }
 
 
 class AudienceForm(forms.Form):

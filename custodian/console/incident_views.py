@@ -13,6 +13,7 @@ from custodian.console.access import console_actor, not_found, privacy_officer_o
 from custodian.console.steps import back_to, step
 from custodian.incidents import services
 from custodian.incidents.choices import IncidentDetermination
+from custodian.incidents.flag_reviews import flag_review
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.netaddr import client_ip
 from custodian.staff.selectors import staff_users
@@ -142,8 +143,18 @@ def incident_open_view(request):
 def incident_from_flag(request):
     """Open an incident from a flag shown on the privacy officer's page (the flag is looked up again, not
     taken from the form)."""
+    flag = _shown_flag(request)
+    if flag is None:
+        messages.error(request, "That flag is no longer shown (the last 24 hours have moved on).")
+        return redirect("console:privacy")
+    incident = services.incident_open_from_flag(opened_by=request.user, flag=flag)
+    return _back(request, True, f"Incident {incident.pk} opened from the flag.", incident)
+
+
+def _shown_flag(request):
+    """The flag the form names, looked up again among those shown now (never taken from the form)."""
     kind, actor_kind, actor_id = (request.POST.get(k, "") for k in ("kind", "actor_kind", "actor_id"))
-    flag = next(
+    return next(
         (
             f
             for f in unusual_access(fetched_by=console_actor(request))
@@ -151,11 +162,22 @@ def incident_from_flag(request):
         ),
         None,
     )
+
+
+@privacy_officer_only
+@require_POST
+def flag_review_view(request):
+    """Mark an unusual-access flag reviewed, with what the review found."""
+    flag = _shown_flag(request)
     if flag is None:
         messages.error(request, "That flag is no longer shown (the last 24 hours have moved on).")
         return redirect("console:privacy")
-    incident = services.incident_open_from_flag(opened_by=request.user, flag=flag)
-    return _back(request, True, f"Incident {incident.pk} opened from the flag.", incident)
+
+    def review():
+        flag_review(flag=flag, by=request.user, note=request.POST.get("note", ""))
+        return f"Flag on {flag.actor_label} marked reviewed; the review is in the access log."
+
+    return step(request, review, refused=services.IncidentError, to="console:privacy")
 
 
 def _forms(**bound):

@@ -1,22 +1,26 @@
 """The privacy officer's pages: the home page with what waits for a decision, the review of emergency access,
 the access review, the data inventory and the retention schedule."""
 
-from datetime import datetime
-from datetime import time as dtime
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.audit.selectors import access_events
+from custodian.audit.selectors import access_events_matching
 from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
 from custodian.console.privacy import data_inventory
+from custodian.csvfile import csv_writer
 from custodian.disclosures.selectors import correction_notices_list
+from custodian.incidents.flag_reviews import reviews_of
 from custodian.incidents.selectors import unusual_access
 from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
@@ -27,16 +31,37 @@ from custodian.vault.services import NotAllowed
 @privacy_officer_only
 def privacy_home(request):
     actor = console_actor(request)
+    flags = unusual_access(fetched_by=actor)
+    reviews = reviews_of(flags)
+    since = timezone.localdate(timezone.now() - timedelta(hours=24))
     return render(
         request,
         "console/privacy_home.html",
         {
             "subject_requests": subject_requests_open(fetched_by=actor),
             "break_glass": break_glass_review_queue(),
-            "flags": unusual_access(fetched_by=actor),
+            # Each flag with the access review's address of its events and the review that stands, if any.
+            "flags": [
+                (f, _events_of(f, since), reviews.get((f.actor_kind, f.actor_id, f.kind))) for f in flags
+            ],
             "review_form": forms.ReviewForm(),
         },
     )
+
+
+def _events_of(flag, since) -> str:
+    """The access review filtered to the flag's actor over the flags' window."""
+    who = (
+        {"staff": flag.actor_id}
+        if flag.actor_kind == "staff"
+        else {
+            "actor_kind": flag.actor_kind,
+            "actor_id": flag.actor_id,
+        }
+    )
+    if "refused" in flag.kind:
+        who["decision"] = "deny"
+    return f"{reverse('console:access_review')}?{urlencode({**who, 'since': since.isoformat()})}"
 
 
 @privacy_officer_only
@@ -57,24 +82,54 @@ def break_glass_review_view(request, grant_id):
     return redirect("console:privacy")
 
 
+ACCESS_PAGE = 50
+# A CSV export is a review's working copy, not a backup of the log: it stops at this many rows (newest first).
+ACCESS_CSV_LIMIT = 100_000
+ACCESS_COLUMNS = [
+    "position", "when", "who", "kind", "services", "on behalf of", "action", "purpose", "request",
+    "through their own request", "customer", "data", "decision", "reason",
+]  # fmt: skip
+
+
 @privacy_officer_only
 def access_review(request):
+    """The access log as the privacy officer reviews it: the latest events first, filtered by staff member
+    (by name), customer, purpose, decision and dates, a page at a time, or downloaded as CSV."""
     form = forms.AccessReviewForm(request.GET or None)
-    events = []
-    if form.is_valid():
-        d = form.cleaned_data
-        tz = timezone.get_current_timezone()
-        events = access_events(
-            customer_id=d["customer_id"],
-            actor_kind=d["actor_kind"] or None,
-            actor_id=d["actor_id"] or None,
-            purpose=d["purpose"] or None,
-            own_request=d["own_request"],
-            since=datetime.combine(d["since"], dtime.min, tz) if d["since"] else None,
-            until=datetime.combine(d["until"], dtime.max, tz) if d["until"] else None,
-            limit=500,
+    if form.is_bound and not form.is_valid():
+        return render(request, "console/access_review.html", {"form": form, "page": None}, status=400)
+    events = access_events_matching(**(form.filters() if form.is_bound else {}))
+    if request.GET.get("format") == "csv":
+        return _access_csv(events)
+    page = Paginator(events, ACCESS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "console/access_review.html", {"form": form, "page": page})
+
+
+def _access_csv(events):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-review-{timezone.localdate()}.csv"'
+    writer = csv_writer(response)
+    writer.writerow(ACCESS_COLUMNS)
+    for e in events[:ACCESS_CSV_LIMIT].iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                e.seq,
+                timezone.localtime(e.at).isoformat(timespec="seconds"),
+                e.actor_label,
+                e.actor_kind,
+                e.roles,
+                e.on_behalf_of,
+                e.action,
+                e.purpose,
+                e.request_id,
+                e.own_request,
+                e.customer_id,
+                e.categories,
+                e.decision,
+                e.reason,
+            ]
         )
-    return render(request, "console/access_review.html", {"form": form, "events": events})
+    return response
 
 
 @privacy_officer_only

@@ -85,6 +85,7 @@ urlpatterns = [
     path("privacy/incidents/", iv.incidents, name="incidents"),
     path("privacy/incidents/open/", iv.incident_open_view, name="incident_open"),
     path("privacy/incidents/from-flag/", iv.incident_from_flag, name="incident_from_flag"),
+    path("privacy/flags/review/", iv.flag_review_view, name="flag_review"),
     path("privacy/incidents/assessment/", iv.assessment_add, name="assessment_add"),
     path("privacy/incidents/<id:incident_id>/", iv.incident_detail, name="incident"),
     path("privacy/incidents/<id:incident_id>/note/", iv.incident_note, name="incident_note"),

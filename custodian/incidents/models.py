@@ -83,6 +83,22 @@ class IncidentNote(models.Model):
     text = models.TextField()
 
 
+class FlagReview(models.Model):
+    """The privacy officer looked at an unusual-access flag (who, what kind) and found it explained: the note
+    says why. The flag shows as reviewed while no event after the review raises it again."""
+
+    actor_kind = models.CharField(max_length=16)
+    actor_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=120)
+    count = models.PositiveIntegerField()
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["actor_kind", "actor_id", "kind", "reviewed_at"])]
+
+
 class AffectedPerson(models.Model):
     """A person whose data the access under investigation reached, from the access log: which categories,
     when, how many reads; and the notice they were sent."""

@@ -243,6 +243,7 @@ def cases(w, user=None):
         "console:incidents": ("get", {}, None, po_get),
         "console:incident_open": ("post", {}, {"summary": "x"}, po_post),
         "console:incident_from_flag": ("post", {}, {"kind": "x"}, po_post),
+        "console:flag_review": ("post", {}, {"kind": "x", "note": "x"}, po_post),
         "console:assessment_add": ("post", {}, {"scope": "x"}, po_post),
         "console:incident": ("get", {"incident_id": 999999}, None, lambda s: 404 if reviews(s) else 403),
         **{

@@ -172,6 +172,12 @@ def decision_label(decision) -> str:
 
 
 @register.filter
+def elided_pages(page):
+    """A page's neighbours and the first and last pages, with ellipses between (Django's paginator)."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
 def words(key) -> str:
     """An internal key as words: `field_services` → "Field services"."""
     return _words(str(key))

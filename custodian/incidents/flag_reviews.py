@@ -1,0 +1,68 @@
+"""Unusual-access flags the privacy officer has looked at: marked reviewed with a note (why the reads were
+explained), each review an event in the access log. A flag stays marked while the reads that raise it are
+the ones reviewed; more of them after the review raise it again."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.incidents.models import FlagReview
+from custodian.incidents.services import IncidentError, _officer
+from custodian.staff.selectors import services_of
+
+NOTE_LIMIT = 2000
+
+
+@transaction.atomic
+def flag_review(*, flag, by, note: str) -> FlagReview:
+    """`by` (the privacy officer) marks `flag` (an `incidents.selectors.Flag`) reviewed, saying why."""
+    _officer(by)
+    note = (note or "").strip()
+    if not note:
+        raise IncidentError("say what the review found (a sentence)")
+    if len(note) > NOTE_LIMIT:
+        raise IncidentError(f"a review's note is at most {NOTE_LIMIT} characters")
+    review = FlagReview.objects.create(
+        actor_kind=flag.actor_kind,
+        actor_id=flag.actor_id,
+        kind=flag.kind,
+        count=flag.count,
+        reviewed_at=timezone.now(),
+        reviewed_by=by,
+        note=note,
+    )
+    append_change(
+        action=Action.FLAG_REVIEWED,
+        actor_kind="staff",
+        actor_id=str(by.pk),
+        actor_label=by.get_username(),
+        roles=",".join(sorted(services_of(by))),
+        reason=f"{flag.actor_kind} {flag.actor_label} {flag.kind} ({flag.count}): {note}"[:500],
+    )
+    return review
+
+
+def reviews_of(flags, *, hours: int = 24) -> dict[tuple[str, str, str], FlagReview]:
+    """The latest review of each flag that still stands: made within the flags' window, when the flag
+    counted at least what it counts now (more reads since raise it again)."""
+    since = timezone.now() - timedelta(hours=hours)
+    found = {}
+    for f in flags:
+        review = (
+            FlagReview.objects.filter(
+                actor_kind=f.actor_kind,
+                actor_id=f.actor_id,
+                kind=f.kind,
+                count__gte=f.count,
+                reviewed_at__gte=since,
+            )
+            .select_related("reviewed_by")
+            .order_by("-reviewed_at")
+            .first()
+        )
+        if review is not None:
+            found[(f.actor_kind, f.actor_id, f.kind)] = review
+    return found
