@@ -344,6 +344,12 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REQUEST_APPROVAL_PROMPT": "force",
 }
+# Where third parties reach the resource server: the root of the resource URIs in the notifications of new
+# data, which the background worker writes without a request to take the host from.
+CUSTODIAN_CONNECT_BASE_URL = env_str(
+    "CUSTODIAN_CONNECT_BASE_URL",
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
+)
 # The toolkit's own models (named here so that migrations referring to them resolve).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"

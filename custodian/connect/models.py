@@ -67,3 +67,29 @@ class Authorization(models.Model):
     @property
     def service_list(self) -> list[str]:
         return [s for s in self.services.split(",") if s]
+
+
+class Notification(models.Model):
+    """A notification of new data (ESPI function block 39): a BatchList of the subscription's resource URI
+    posted to the third party's notify URI, and nothing else. Queued in the transaction that stores the new
+    readings, posted by the background worker, retried with growing waits; each attempt is kept here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be posted"
+        SENT = "sent", "Posted"
+        FAILED = "failed", "Given up after the last attempt"
+        DROPPED = "dropped", "Not posted: the authorisation or the third party's approval ended first"
+
+    authorization = models.ForeignKey(Authorization, on_delete=models.PROTECT, related_name="notifications")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=200, blank=True, help_text="the last attempt's answer, never a body"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]

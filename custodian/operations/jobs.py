@@ -151,6 +151,13 @@ JOBS: tuple[Job, ...] = (
         _command("analytics_purge"),
     ),
     Job(
+        "connect_notify",
+        "Connect My Data: post the notifications of new data that are due again (ESPI BatchList)",
+        "*/5 * * * *",
+        _command("connect_notify"),
+        lease=timedelta(minutes=10),
+    ),
+    Job(
         "connect_tokens_clear",
         "Connect My Data: delete expired and revoked OAuth tokens and codes (daily)",
         "50 2 * * *",

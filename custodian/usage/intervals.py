@@ -27,6 +27,7 @@ from custodian.usage.greenbutton_import import (
     parse_espi,
     parse_green_button_csv,
 )
+from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of, months_between
@@ -354,6 +355,8 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
     summary.readings_replaced = placed.replaced
     summary.months = sorted({b.month for b in placed.blocks})
     summary.series = placed.series
+    if placed.blocks:
+        readings_imported.send(sender=_store, customer_id=customer_id, months=summary.months)
     return summary
 
 
