@@ -59,6 +59,12 @@ class Authorization(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     scope = models.CharField(max_length=500)
     services = models.CharField(max_length=100, help_text="comma-separated services the customer chose")
+    usage_points = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="comma-separated usage points the customer chose (electric, electric#2, …); empty: every "
+        "usage point of the services chosen",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,6 +73,10 @@ class Authorization(models.Model):
     @property
     def service_list(self) -> list[str]:
         return [s for s in self.services.split(",") if s]
+
+    @property
+    def usage_point_list(self) -> list[str]:
+        return [p for p in self.usage_points.split(",") if p]
 
 
 class Notification(models.Model):

@@ -27,12 +27,17 @@ RESOURCE_ROOT = "/espi/1_1/resource/"
 CATEGORIES = ["meter_usage"]
 
 
-def points_in_scope(points, *, blocks: set[int], services: set[str]) -> list[UsagePointExport]:
-    """The usage points and series the scope's function blocks and the customer's services cover: a second
-    meter of a service only with 18, net flow with 7, reverse flow with 8, demand with 6."""
+def points_in_scope(
+    points, *, blocks: set[int], services: set[str], usage_points: set[str] | None = None
+) -> list[UsagePointExport]:
+    """The usage points and series the scope's function blocks and the customer's services (and meters,
+    when they chose some) cover: a second meter of a service only with 18, net flow with 7, reverse flow
+    with 8, demand with 6."""
     kept = []
     for point in points:
         if point.service not in services or ("#" in point.key and 18 not in blocks):
+            continue
+        if usage_points and point.key not in usage_points:
             continue
         series = [
             m
@@ -116,7 +121,10 @@ def subscription_feed(*, authorization: Authorization, base_url: str, client_ip:
         client_ip=client_ip,
     )
     points = points_in_scope(
-        points, blocks=set(scope.function_blocks), services=set(authorization.service_list)
+        points,
+        blocks=set(scope.function_blocks),
+        services=set(authorization.service_list),
+        usage_points=set(authorization.usage_point_list),
     )
     return espi_feed(
         subject=str(authorization.pk),

@@ -21,6 +21,7 @@ from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.disclosures.services.accounting import reviews_access_of
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.usage.services import usage_points_held
 
 # How long a customer may let an authorisation run; they choose, and may revoke it any day.
 DURATIONS = {"90": 90, "365": 365, "1095": 1095}
@@ -158,14 +159,48 @@ def third_party_review(*, third_party: ThirdParty, reviewed_by, decision: str, n
     return third_party
 
 
-def consent_text(
-    *, third_party: ThirdParty, scope: str, services, expires_on: date, covers_from: date
-) -> str:
-    """The exact words the customer agrees to, kept with the consent."""
+SERVICE_WORDS = {"electric": "electricity", "gas": "natural gas", "water": "water"}
+
+
+def meters_to_choose(held: dict[str, list[str]], *, scope: str) -> dict[str, list[str]]:
+    """The services whose meters the customer chooses one by one: those the scope covers where they have
+    several usage points, when the scope serves several (function block 18; without it only the first
+    meter of a service is sent, so there is nothing to choose)."""
     parsed = scope_parse(scope)
-    labels = ", ".join(
-        {"electric": "electricity", "gas": "natural gas", "water": "water"}[s] for s in services
-    )
+    if 18 not in parsed.function_blocks:
+        return {}
+    return {s: keys for s, keys in held.items() if s in services_of_scope(parsed) and len(keys) > 1}
+
+
+def meter_words(key: str) -> str:
+    """A usage point in the customer's words: `electric#2` → "electricity meter 2"."""
+    service, _, number = key.partition("#")
+    return f"{SERVICE_WORDS[service]} meter {number or 1}"
+
+
+def consent_text(
+    *,
+    third_party: ThirdParty,
+    scope: str,
+    services,
+    expires_on: date,
+    covers_from: date,
+    meters: dict[str, tuple[list[str], int]] | None = None,
+) -> str:
+    """The exact words the customer agrees to, kept with the consent. `meters`: for a service whose meters
+    the customer chose one by one, the ones chosen and how many they have."""
+    parsed = scope_parse(scope)
+    meters = meters or {}
+
+    def words(service):
+        if service not in meters:
+            return SERVICE_WORDS[service]
+        chosen, of = meters[service]
+        numbers = [k.partition("#")[2] or "1" for k in chosen]
+        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        return f"{SERVICE_WORDS[service]} (meter{'s' if len(numbers) > 1 else ''} {listed} of my {of} only)"
+
+    labels = ", ".join(words(s) for s in services)
     return (
         f"I authorise {third_party.name} ({third_party.contact}) to receive my {labels} meter data from "
         f"{current_policy().utility['name']}: {parsed.plain_words()}, from {covers_from.isoformat()} on, "
@@ -184,11 +219,13 @@ def authorization_grant(
     scope: str,
     services,
     duration_days: int,
+    usage_points=(),
     client_ip: str = "",
 ) -> Authorization:
     """A customer authorises an approved third party: an electronic consent with the exact words shown,
-    and the authorisation joining it to the scope and services. An earlier authorisation of the same third
-    party by the same customer is revoked first (with its tokens): one in force at a time."""
+    and the authorisation joining it to the scope, services and, where the customer has several meters of a
+    service, the meters they chose. An earlier authorisation of the same third party by the same customer
+    is revoked first (with its tokens): one in force at a time."""
     if not third_party.approved:
         raise ConnectError("this third party is not approved")
     if scope not in third_party.scope_list:
@@ -199,6 +236,20 @@ def authorization_grant(
         raise ConnectError(f"choose among the services the scope covers: {', '.join(sorted(allowed))}")
     if duration_days not in DURATIONS.values():
         raise ConnectError("choose how long the authorisation lasts")
+    points = sorted(set(usage_points))
+    choosable = meters_to_choose(usage_points_held(customer_id=customer.pk), scope=scope)
+    if not set(points) <= {k for s, keys in choosable.items() if s in chosen for k in keys}:
+        raise ConnectError("choose among your meters shown for the services you chose")
+    meters = {}
+    for service in chosen:
+        if service in choosable:
+            mine = [k for k in choosable[service] if k in points]
+            if not mine:
+                raise ConnectError(f"choose at least one {SERVICE_WORDS[service]} meter")
+            meters[service] = (mine, len(choosable[service]))
+    # Whole services when there was nothing to choose; otherwise exactly the meters chosen (and the one
+    # meter of any other service chosen), so a meter added later is not sent without being asked.
+    stored = [k for s in chosen for k in (meters[s][0] if s in meters else [s])] if meters else []
     for earlier in authorizations_in_force(user=user, third_party=third_party):
         authorization_revoke(authorization=earlier, how="replaced by a new authorisation in the portal")
     today = timezone.localdate()
@@ -206,7 +257,12 @@ def authorization_grant(
     months = scope_parse(scope).history_months
     covers_from = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
     text = consent_text(
-        third_party=third_party, scope=scope, services=chosen, expires_on=expires_on, covers_from=covers_from
+        third_party=third_party,
+        scope=scope,
+        services=chosen,
+        expires_on=expires_on,
+        covers_from=covers_from,
+        meters=meters,
     )
     consent = consent_record(
         customer=customer,
@@ -228,6 +284,7 @@ def authorization_grant(
         user=user,
         scope=scope,
         services=",".join(chosen),
+        usage_points=",".join(stored),
     )
 
 

@@ -25,11 +25,19 @@ from custodian.connect.selectors import (
     authorization_standing,
     authorizations_of_customer,
 )
-from custodian.connect.services import DURATIONS, ConnectError, authorization_grant, authorization_revoke
+from custodian.connect.services import (
+    DURATIONS,
+    ConnectError,
+    authorization_grant,
+    authorization_revoke,
+    meter_words,
+    meters_to_choose,
+)
 from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
 from custodian.portal.access import portal_actor, portal_required, signed_in_customer
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
+from custodian.usage.services import usage_points_held
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
 
@@ -41,14 +49,24 @@ class ConsentForm(AllowForm):
     services = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Which meters' data", choices=()
     )
+    usage_points = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which of your meters",
+        help_text="You have more than one meter of this service: choose the ones whose data they receive.",
+        choices=(),
+    )
     duration = forms.ChoiceField(
         label="For how long", choices=list(DURATION_LABELS.items()), initial="365", widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, services=(), **kwargs):
+    def __init__(self, *args, services=(), meters=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"].choices = [(s, SERVICE_LABELS[s]) for s in sorted(services)]
         self.fields["services"].initial = sorted(services)
+        keys = [k for s in sorted(meters or {}) for k in meters[s]]
+        self.fields["usage_points"].choices = [(k, meter_words(k).capitalize()) for k in keys]
+        self.fields["usage_points"].initial = keys
 
 
 def return_here_after_sign_in(view):
@@ -94,6 +112,12 @@ class ConsentScreen(AuthorizationView):
             with contextlib.suppress(ScopeError):
                 scope = scope_parse(self.request.POST.get("scope", ""))
         kwargs["services"] = services_of_scope(scope) if scope else ()
+        customer = signed_in_customer(self.request) if scope else None
+        kwargs["meters"] = (
+            meters_to_choose(usage_points_held(customer_id=customer.pk), scope=scope.text)
+            if customer is not None
+            else {}
+        )
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -138,6 +162,7 @@ class ConsentScreen(AuthorizationView):
                     scope=form.cleaned_data["scope"],
                     services=form.cleaned_data["services"],
                     duration_days=DURATIONS.get(form.cleaned_data["duration"], 0),
+                    usage_points=form.cleaned_data.get("usage_points") or (),
                     client_ip=client_ip(self.request),
                 )
                 response = super().form_valid(form)
@@ -162,7 +187,12 @@ class ConsentScreen(AuthorizationView):
 def connected_apps(request):
     """The apps and companies the customer authorised, what each receives, until when; revoke any."""
     rows = [
-        {"authorization": a, "standing": authorization_standing(a), "scope": scope_parse(a.scope)}
+        {
+            "authorization": a,
+            "standing": authorization_standing(a),
+            "scope": scope_parse(a.scope),
+            "meters": [meter_words(k) for k in a.usage_point_list],
+        }
         for a in authorizations_of_customer(fetched_by=portal_actor(request))
     ]
     return render(request, "portal/connected_apps.html", {"rows": rows, "labels": SERVICE_LABELS})

@@ -2,7 +2,12 @@
 Button), `peer_groups` (the stored peer groups of the comparison), `tips` (the tip under a comparison) and
 `presentation` (what the portal and the mailed report show). Callers import `custodian.usage.services`."""
 
-from custodian.usage.services.greenbutton_points import SOURCE_TITLES, default_period, usage_points_for
+from custodian.usage.services.greenbutton_points import (
+    SOURCE_TITLES,
+    default_period,
+    usage_points_for,
+    usage_points_held,
+)
 from custodian.usage.services.peer_groups import group_months_of, store_group_aggregates
 from custodian.usage.services.presentation import (
     comparison_report,
@@ -30,5 +35,6 @@ __all__ = [
     "my_usage",
     "store_group_aggregates",
     "tip_for",
+    "usage_points_held",
     "usage_points_for",
 ]

@@ -16,7 +16,7 @@ from custodian.usage.intervals import (
     series_readings,
 )
 from custodian.vault.gate import Actor, reveal, reveal_intervals
-from custodian.vault.interval_files import LOCAL, month_bounds
+from custodian.vault.interval_files import LOCAL, block_index, month_bounds
 
 # Billing units → Green Button units and scale (ESPI values are integers).
 _UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 0)}
@@ -66,6 +66,22 @@ def usage_read(
         client_ip=client_ip,
     )
     return values.get("meter_usage"), blocks
+
+
+def point_key(service: str, number: int) -> str:
+    """A usage point's name in a feed and in an authorisation: `electric`, `electric#2`, …"""
+    return service if number == 1 else f"{service}#{number}"
+
+
+def usage_points_held(*, customer_id: int) -> dict[str, list[str]]:
+    """Service → the customer's usage points that hold interval readings, in order (`electric`,
+    `electric#2`, …). From the interval store's clear columns only, as the retention run counts them: which
+    meters have readings, never a reading, so nothing is opened and no read is logged."""
+    numbers: dict[str, set[int]] = {}
+    for _, key, *_rest in block_index(customer_ids=[customer_id]):
+        parts = series_parts(key.split(".")[0])
+        numbers.setdefault(parts["service"], set()).add(parts["point"])
+    return {service: [point_key(service, n) for n in sorted(found)] for service, found in numbers.items()}
 
 
 def usage_points_for(
@@ -173,7 +189,7 @@ def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
         name = service.title() + (f" service, usage point {number}" if number > 1 else " service")
         points.append(
             UsagePointExport(
-                key=service if number == 1 else f"{service}#{number}",
+                key=point_key(service, number),
                 title=f"{name} ({SOURCE_TITLES['interval']})",
                 service=service,
                 unit=first.unit,
