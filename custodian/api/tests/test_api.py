@@ -319,7 +319,7 @@ def test_an_actor_id_matches_only_actors_of_its_own_kind(
     assert bad_kind.status_code == 422
 
     page = console(privacy_officer).get("/staff/privacy/access/", {"actor_id": same_id})
-    assert page.status_code == 200 and "Say who the number is" in page.content.decode()
+    assert page.status_code == 400 and "Say who the number is" in page.content.decode()
     assert "numbered like the clerk" not in page.content.decode()
     page = console(privacy_officer).get(
         "/staff/privacy/access/", {"actor_kind": "vendor", "actor_id": same_id}
