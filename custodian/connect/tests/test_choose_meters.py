@@ -14,6 +14,7 @@ from custodian.connect.services import third_party_review
 from custodian.connect.tests.test_connect_my_data import (  # noqa: F401 (fixture)
     REDIRECT,
     authorize_url,
+    code_exchanged,
     fetch,
     pkce,
     register,
@@ -105,14 +106,7 @@ def test_a_customer_with_two_meters_shares_one_of_them(households, privacy_offic
     ]
     assert "my electricity (meter 2 of my 2 only) meter data" in words.text_shown
 
-    tokens = token(
-        client_id,
-        secret,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT,
-        code_verifier=verifier,
-    ).json()
+    tokens = code_exchanged(client_id, secret, code, verifier).json()
     batch = fetch(tokens["access_token"], f"/espi/1_1/resource/Batch/Subscription/{authorization.pk}")
     assert batch.status_code == 200
     feed = etree.parse(io.BytesIO(batch.content))

@@ -16,6 +16,7 @@ from custodian.connect.tests.test_connect_my_data import (  # noqa: F401 (fixtur
     SCOPE,
     allow,
     approved_third_party,
+    code_exchanged,
     fetch,
     pkce,
     register,
@@ -34,14 +35,7 @@ def customer_token(app, email, client_id, secret):
     token."""
     verifier, challenge = pkce()
     _, code = allow(signed_in(app, email), client_id, challenge)
-    issued = token(
-        client_id,
-        secret,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT,
-        code_verifier=verifier,
-    )
+    issued = code_exchanged(client_id, secret, code, verifier)
     assert issued.status_code == 200, issued.content
     return issued.json()["access_token"]
 
