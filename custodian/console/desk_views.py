@@ -1,30 +1,17 @@
 """The steps of working a request at the desk: taking it, giving it to a colleague (the service's lead),
-adding a note and sending the customer a reply. Each is one service call through `steps.step`, back to the
-request's page with what happened."""
+adding a note and sending the customer a reply. Each is one service call through `steps.on_request_page`,
+back to the request's page with what happened."""
 
 from django.contrib.auth import get_user_model
 from django.views.decorators.http import require_POST
 
 from custodian.casework.desk import note_add, reply_send, request_assign, request_take
-from custodian.casework.services import RequestError
 from custodian.console import forms
 from custodian.console.access import not_found, request_owned
-from custodian.console.steps import step
+from custodian.console.steps import on_request_page
 from custodian.netaddr import client_ip
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import service_members
-
-
-def _back(request, req, act, *, form=None, invalid: str = ""):
-    return step(
-        request,
-        act,
-        form=form,
-        invalid=invalid,
-        refused=RequestError,
-        to="console:request",
-        request_id=req.pk,
-    )
 
 
 @console_required
@@ -38,7 +25,7 @@ def request_take_view(request, request_id):
         request_take(request=req, by=request.user)
         return f"Request #{req.pk} is yours: it shows under “Assigned to me” in the queue."
 
-    return _back(request, req, take)
+    return on_request_page(request, req, take)
 
 
 @console_required
@@ -54,7 +41,9 @@ def request_assign_view(request, request_id):
         request_assign(request=req, to=to, by=request.user)
         return f"Request #{req.pk} given to {to.get_full_name() or to.get_username()}."
 
-    return _back(request, req, assign, form=form, invalid="Choose a colleague of the service that owns it.")
+    return on_request_page(
+        request, req, assign, form=form, invalid="Choose a colleague of the service that owns it."
+    )
 
 
 @console_required
@@ -69,7 +58,9 @@ def request_note_view(request, request_id):
         note_add(request=req, by=request.user, text=form.cleaned_data["text"])
         return "Note added, sealed with the customer's data."
 
-    return _back(request, req, note, form=form, invalid="Write the note (at most 4,000 characters).")
+    return on_request_page(
+        request, req, note, form=form, invalid="Write the note (at most 4,000 characters)."
+    )
 
 
 @console_required
@@ -90,4 +81,6 @@ def request_reply_view(request, request_id):
             "portal under the request."
         )
 
-    return _back(request, req, reply, form=form, invalid="Write the reply (at most 6,000 characters).")
+    return on_request_page(
+        request, req, reply, form=form, invalid="Write the reply (at most 6,000 characters)."
+    )

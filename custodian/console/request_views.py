@@ -2,7 +2,8 @@
 closing, the response package and corrections.
 
 One module (over 400 lines) on purpose: a request's pages, from the queue to the answer, share the request
-page they return to and its steps (`_request_step`, the purpose a verification looks the account up under)."""
+page they return to and its steps (`steps.on_request_page`), and the purpose a verification looks the account
+up under."""
 
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
@@ -38,7 +39,7 @@ from custodian.console.access import (
     request_owned,
 )
 from custodian.console.privacy import response_package
-from custodian.console.steps import step
+from custodian.console.steps import on_request_page
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -221,22 +222,12 @@ def request_hand_off_view(request, request_id):
         )
         return f"Handed off to {current_policy().services[req.owning_service].label}."
 
-    return _request_step(
-        request, req, hand_off, form=form, invalid="A hand-off needs a service and a reason."
-    )
-
-
-def _request_step(request, req, act, *, form, invalid: str):
-    """A step on a request's page: a refusal or an incomplete form back to that page, success to the queue
-    (the request has left this desk, or is answered)."""
-    return step(
+    return on_request_page(
         request,
-        act,
+        req,
+        hand_off,
         form=form,
-        invalid=invalid,
-        refused=RequestError,
-        to="console:request",
-        request_id=req.pk,
+        invalid="A hand-off needs a service and a reason.",
         done="console:requests",
     )
 
@@ -343,14 +334,12 @@ def request_verify_view(request, request_id):
         )
         return f"Verified: {req.verification_label}."
 
-    return step(
+    return on_request_page(
         request,
+        req,
         verify,
         form=form,
         invalid="Give how the person proved who they are and the account number they gave.",
-        refused=RequestError,
-        to="console:request",
-        request_id=req.pk,
     )
 
 
@@ -401,13 +390,14 @@ def correction_view(request, request_id):
             )
             return f"Request #{req.pk} answered: the data is correct."
 
-        return _request_step(
+        return on_request_page(
             request,
             req,
             decline,
             form=form,
             invalid="Say which data was challenged and explain to the customer why it is correct "
             "(a sentence).",
+            done="console:requests",
         )
     if "outcome" in request.POST:
         form = forms.MeterChallengeForm(request.POST)
@@ -416,12 +406,13 @@ def correction_view(request, request_id):
             meter_challenge_route(request=req, by=request.user, **form.cleaned_data)
             return f"Request #{req.pk} handed to {req.owning_service}; the customer was told."
 
-        return _request_step(
+        return on_request_page(
             request,
             req,
             route,
             form=form,
             invalid="Choose a re-read or an adjustment and say which readings and why.",
+            done="console:requests",
         )
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
@@ -466,14 +457,8 @@ def request_in_full_view(request, request_id):
         data_request_in_full(request=req, by=request.user, reason=form.cleaned_data["reason"])
         return f"Request #{req.pk} will be answered in full; the decision is logged."
 
-    return step(
-        request,
-        decide,
-        form=form,
-        invalid="Say why this repeat is answered in full (a sentence).",
-        refused=RequestError,
-        to="console:request",
-        request_id=req.pk,
+    return on_request_page(
+        request, req, decide, form=form, invalid="Say why this repeat is answered in full (a sentence)."
     )
 
 
@@ -491,12 +476,13 @@ def meter_challenge_result_view(request, request_id):
         meter_challenge_result(request=req, by=request.user, **form.cleaned_data)
         return f"Request #{req.pk} closed; the result went to the customer by letter."
 
-    return _request_step(
+    return on_request_page(
         request,
         req,
         record,
         form=form,
         invalid="Choose what was found and say it in a sentence for the customer.",
+        done="console:requests",
     )
 
 
@@ -515,7 +501,7 @@ def correction_notice_view(request, request_id, notice_id):
             correction_notice_posted(notice=notice, by=request.user)
             return f"Notice to {notice.recipient_name} recorded as posted."
 
-        return step(request, posted, refused=RequestError, to="console:request", request_id=req.pk)
+        return on_request_page(request, req, posted)
     policy = current_policy()
     cats = [c for c in notice.categories.split(",") if c in policy.categories]
     try:

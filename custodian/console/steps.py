@@ -6,6 +6,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.shortcuts import redirect
 
+from custodian.casework.services import RequestError
+
 
 def back_to(request, ok: bool, message: str, url_name: str, **url_kwargs):
     """Back to the page named `url_name`, the message shown as a success or as an error."""
@@ -41,3 +43,18 @@ def step(
     if done:
         return back_to(request, True, message, done)
     return back_to(request, True, message, to, **url_kwargs)
+
+
+def on_request_page(request, req, act: Callable[[], str], *, form=None, invalid: str = "", done: str = ""):
+    """A step taken on a request's page: a refusal of the request service or an incomplete form back to that
+    page, success back to it too, or to the page `done` when the step has finished with the request."""
+    return step(
+        request,
+        act,
+        form=form,
+        invalid=invalid,
+        refused=RequestError,
+        to="console:request",
+        done=done,
+        request_id=req.pk,
+    )
