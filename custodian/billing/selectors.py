@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 
 from custodian.background import runs_latest
 from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
+from custodian.customers.models import Account
 from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
@@ -63,26 +65,73 @@ class Statement:
     latest_bill: Bill | None
 
 
-def statement(account_ids, *, on: date) -> Statement:
-    ids = list(account_ids)
-    owed = balance(ids)
-    not_yet_due = Bill.objects.filter(account_id__in=ids, is_current=True, due_on__gte=on)
-    # What those bills ask for: their charges, and on budget billing the month's difference carried.
-    upcoming = cents(
-        LedgerEntry.objects.filter(
-            bill__in=not_yet_due,
-            kind__in=[LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP],
-        ).aggregate(s=Sum("amount"))["s"]
+# What the bills not yet due ask for: their charges, and on budget billing the month's difference carried.
+_UPCOMING_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
+_LEDGER, _BILLS, _ACCOUNTS = LedgerEntry._meta.db_table, Bill._meta.db_table, Account._meta.db_table
+
+
+def _statement(accounts: str, params: list, *, on: date) -> tuple[int, Statement]:
+    """The statement of the accounts that the SQL `accounts` (a subquery of account ids, with `params`)
+    names, and how many accounts it names, in one query: the balance, what the bills not yet due ask for,
+    the earliest due date among them and the latest bill's id (fetched after only when there is one). Plain
+    SQL: this runs on the portal's home and bills pages, and building four ORM queries cost more than
+    running them."""
+    kinds = ", ".join(["%s"] * len(_UPCOMING_KINDS))
+    not_yet_due = (
+        f"SELECT id FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s AND due_on >= %s"  # noqa: S608 (fixed names, placeholders)
     )
-    next_due = not_yet_due.order_by("due_on").values_list("due_on", flat=True).first()
-    latest = Bill.objects.filter(account_id__in=ids, is_current=True).order_by("-cycle", "-pk").first()
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {_ACCOUNTS} WHERE id IN ({accounts})), "  # noqa: S608 (as above)
+        f"(SELECT SUM(amount) FROM {_LEDGER} WHERE account_id IN ({accounts})), "
+        f"(SELECT SUM(amount) FROM {_LEDGER} WHERE kind IN ({kinds}) AND bill_id IN ({not_yet_due})), "
+        f"(SELECT MIN(due_on) FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "
+        "AND due_on >= %s), "
+        f"(SELECT id FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "
+        "ORDER BY cycle DESC, id DESC LIMIT 1)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *params,
+                *params,
+                *[str(k) for k in _UPCOMING_KINDS],
+                *params,
+                True,
+                on,
+                *params,
+                True,
+                on,
+                *params,
+                True,
+            ],
+        )
+        count, owed, upcoming, next_due, latest_id = cursor.fetchone()
+    owed, upcoming = cents(owed), cents(upcoming)
+    if isinstance(next_due, str):  # SQLite answers a date as text
+        next_due = date.fromisoformat(next_due)
+    latest = Bill.objects.get(pk=latest_id) if latest_id is not None else None
     past_due = max(Decimal("0.00"), owed - upcoming)
-    return Statement(
+    return count, Statement(
         balance=owed,
         past_due=past_due,
         due_on=(next_due or (latest.due_on if latest else None)) if owed > 0 else None,
         latest_bill=latest,
     )
+
+
+def statement(account_ids, *, on: date) -> Statement:
+    ids = [int(i) for i in account_ids]
+    if not ids:
+        return Statement(balance=cents(0), past_due=Decimal("0.00"), due_on=None, latest_bill=None)
+    return _statement(", ".join(["%s"] * len(ids)), ids, on=on)[1]
+
+
+def statement_of_customer(customer_id: int, *, on: date) -> Statement | None:
+    """The statement of all the customer's accounts (`statement`), or None when they have no account."""
+    accounts = f"SELECT id FROM {_ACCOUNTS} WHERE customer_id = %s"  # noqa: S608 (a fixed name)
+    count, where = _statement(accounts, [customer_id], on=on)
+    return where if count else None
 
 
 def bill_of_customer(customer_id: int, bill_id: int) -> Bill | None:

@@ -2,24 +2,23 @@
 month last year, and which of my requests are open. The latest bill and the usage are read through the gate
 as the customer (each read one access event, as every portal read); the balance comes from the ledger's clear
 amounts and the requests from their clear columns (types, dates, status: nothing personal in them). What the
-reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused."""
+reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused.
+The balance is one query; this month and the same month last year one read."""
 
 from django.utils import timezone
 
-from custodian.billing.selectors import bill_document, statement
+from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import requests_of_customer
-from custodian.customers.selectors import accounts_of
 from custodian.portal.access import as_me
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import Denied
 
 
 def _owed(request) -> dict | None:
-    ids = [a.pk for a in accounts_of(request.customer_id)]
-    if not ids:
+    where = statement_of_customer(request.customer_id, on=timezone.localdate())
+    if where is None:  # no account
         return None
-    where = statement(ids, on=timezone.localdate())
     latest = None
     if where.latest_bill is not None:
         me = as_me(request)

@@ -34,6 +34,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from custodian.vault import sealed_rows
+
 SHARD_SIZE = 1000
 LOCAL = ZoneInfo(settings.TIME_ZONE)  # the utility's, from the policy file's [utility] table
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -197,15 +199,11 @@ _duckdb_local = threading.local()
 
 
 def _duckdb(*, one_customer: bool = False):
-    """This thread's DuckDB connection (in memory, no data of its own), opened once per process and thread:
-    opening one costs more than a customer's whole read (tens of milliseconds against a few). It caches no
-    file: every query reads the month-shards as they are on disk, so a rewrite or a removal is seen at once,
-    and what it reads is sealed (only the gate opens it).
-
-    A read of one customer (a portal page, a download) gets a connection of its own that runs each query on
-    one thread: a few rows from a dozen small files cost a third less CPU, and finish sooner, without
-    DuckDB's thread pool handing them around (measured in docs/benchmarks.md, portal_load). Reads of many
-    customers keep every core."""
+    """This thread's DuckDB connection (in memory, no data of its own), opened once per process and thread
+    (opening one costs more than a customer's read). It caches no file: every query reads the month-shards
+    as they are on disk, and what it reads is sealed (only the gate opens it). A read of one customer gets
+    a connection of its own that runs each query on one thread (a few rows from small files cost a third
+    less CPU without DuckDB's thread pool handing them around); reads of many customers keep every core."""
     name = "single" if one_customer else "pooled"
     con = getattr(_duckdb_local, name, None)
     if (
@@ -241,6 +239,8 @@ def shard_files(months: Sequence[str], customer_ids: Sequence[int]) -> list[tupl
 
 def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, services: Sequence[str] | None):
     """The sealed rows (tuples in SCHEMA_COLUMNS order) of these customers (None: everyone) and months."""
+    if customer_ids is not None and len(customer_ids) == 1:
+        return _one_customer_rows(months, int(customer_ids[0]), services)
     files = _files(months, customer_ids)
     if not files:
         return []
@@ -253,9 +253,8 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
             clause, value = _matching(column, values)
             where.append(clause)
             params += value
-    one_customer = customer_ids is not None and len(customer_ids) == 1
     rows = (
-        _duckdb(one_customer=one_customer)
+        _duckdb()
         .execute(
             f"SELECT {', '.join(SCHEMA_COLUMNS)} FROM read_parquet(?) "  # noqa: S608 (fixed column names)
             f"WHERE {' AND '.join(where)} ORDER BY customer_id, service, month",
@@ -266,6 +265,46 @@ def read_rows(*, months: Sequence[str], customer_ids: Sequence[int] | None, serv
     # Only the months' own files are read; a row is kept only if it says it is of one of them, as well.
     wanted = set(months)
     return [row for row in rows if row[2] in wanted]
+
+
+def _one_customer_rows(months: Sequence[str], customer_id: int, services: Sequence[str] | None) -> list:
+    """One customer's rows (a portal page, a download): each month-shard's rows of the customer as kept from
+    an earlier read of the same version of the file (custodian.vault.sealed_rows), the others read in one
+    query (every service; then kept). A row counts only from its own month's file."""
+    shard = customer_id // SHARD_SIZE
+    root = str(store_dir())
+    found, missing = [], {}
+    for month in dict.fromkeys(months):
+        if not MONTH.match(month):
+            continue
+        path = os.path.join(root, month, _shard_name(shard))
+        stamp = sealed_rows.stamp_of(path)  # before the file is read: a later rewrite is seen next time
+        if stamp is None:
+            continue
+        rows = sealed_rows.kept(path, customer_id, stamp)
+        if rows is None:
+            missing[path] = (month, stamp)
+        else:
+            found += rows
+    if missing:
+        read = (
+            _duckdb(one_customer=True)
+            .execute(
+                f"SELECT {', '.join(SCHEMA_COLUMNS)}, filename "  # noqa: S608 (fixed column names)
+                "FROM read_parquet(?, filename = true) WHERE customer_id = ?",
+                [list(missing), customer_id],
+            )
+            .fetchall()
+        )
+        by_file: dict[str, list] = {path: [] for path in missing}
+        for *row, filename in read:
+            if filename in by_file and row[2] == missing[filename][0]:
+                by_file[filename].append(tuple(row))
+        for path, rows in by_file.items():
+            sealed_rows.keep(path, customer_id, missing[path][1], rows)
+            found += rows
+    wanted = set(services) if services else None
+    return sorted((r for r in found if wanted is None or r[1] in wanted), key=lambda r: r[:3])
 
 
 def customers_with_blocks(month: str, service: str) -> set[int]:

@@ -4,7 +4,7 @@ is not past due and pays no late fee (SQLite adds decimals as floating point).""
 from datetime import date
 from decimal import Decimal
 
-from custodian.billing.selectors import balance, statement
+from custodian.billing.selectors import balance, statement, statement_of_customer
 from custodian.billing.services import balance_of, late_fees_assess, ledger_post
 from custodian.collecting.selectors import past_due_accounts
 from custodian.customers.models import Account
@@ -31,3 +31,18 @@ def test_a_paid_up_account_owes_exactly_nothing(customer):
     assert statement([account.pk], on=on).past_due == Decimal("0.00")
     assert past_due_accounts(on) == {}
     assert late_fees_assess(as_of=on) == 0
+
+
+def test_a_statement_is_one_query_and_a_customers_is_the_statement_of_their_accounts(
+    customer, django_assert_num_queries
+):
+    account = Account.objects.get(customer=customer)
+    bill_charged(account, 9, "41.20", ref="bill/stmt/9")
+    latest = bill_charged(account, 10, "38.75", ref="bill/stmt/10")
+    on = date(2026, 11, 5)  # September's bill past due (Oct 22), October's due Nov 22
+    with django_assert_num_queries(2):  # the sums and dates, then the latest bill
+        where = statement([account.pk], on=on)
+    assert where.balance == Decimal("79.95") and where.past_due == Decimal("41.20")
+    assert where.due_on == date(2026, 11, 22) and where.latest_bill == latest
+    assert statement_of_customer(customer.pk, on=on) == where
+    assert statement_of_customer(customer.pk + 10_000, on=on) is None

@@ -50,6 +50,18 @@ def test_this_month_is_compared_with_the_same_days_last_year(metered):  # noqa: 
     assert electric["direction"] in ("more", "less", "same") and electric["change"] >= 0
 
 
+def test_this_month_and_last_year_are_one_read_of_the_interval_store(metered):  # noqa: F811
+    customer, _, _ = metered
+    before = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    assert month_against_last_year(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    [event] = AccessEvent.objects.filter(pk__gt=before)
+    assert (event.action, event.decision, event.customer_id) == (
+        "reveal_intervals",
+        "allow",
+        str(customer.pk),
+    )
+
+
 def test_a_customer_without_bills_or_readings_sees_that_plainly(households):  # noqa: F811
     (_, app), _ = households
     page = signed_in(app, "plain@example.com").get("/portal/me/").content.decode()

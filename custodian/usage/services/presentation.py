@@ -207,25 +207,35 @@ def _same_days_last_year(month: str, days: int) -> tuple[int, int]:
     return int(start.timestamp()), min(int(start.timestamp()) + days * 86400 + 3600, last)
 
 
+def _year_before(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - 1}-{mon:02d}"
+
+
 def month_against_last_year(
     *, actor: Actor, customer_id: int, client_ip: str = "", now: datetime | None = None
 ):
     """This month's use so far against the same days of the same month last year, per service with readings
-    (electric, gas, water), for the portal's home: two reads through the gate as `actor` (the latest month
-    with readings, then last year's), each one access event. None when the interval store holds no reading
-    of the last two months."""
+    (electric, gas, water), for the portal's home: one read through the gate as `actor` (one access event)
+    of the last two months and of the same two months a year before (which of them is compared depends on
+    the latest month with readings). None when the interval store holds no reading of the last two
+    months."""
 
     now = now or datetime.now(LOCAL)
     end = int(now.timestamp())
     this_month = month_of(end)
     previous = month_of(month_bounds(this_month)[0] - 1)
-    read = {
-        "actor": actor,
-        "customer_id": customer_id,
-        "purpose": "providing_services",
-        "client_ip": client_ip,
-    }
-    recent = reveal_intervals(start=month_bounds(previous)[0], end=end, services=list(UNITS), **read)
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        client_ip=client_ip,
+        start=month_bounds(previous)[0],
+        end=end,
+        also=[(month_bounds(_year_before(previous))[0], month_bounds(_year_before(this_month))[1])],
+        services=list(UNITS),
+    )
+    recent = [b for b in blocks if b.month in (previous, this_month)]
     months = {b.month for b in recent if b.service in UNITS and np.any(~np.isnan(b.values))}
     if not months:
         return None
@@ -241,9 +251,7 @@ def month_against_last_year(
         datetime.fromtimestamp(last_reading, LOCAL).date() - datetime.fromtimestamp(start, LOCAL).date()
     ).days + 1
     before_start, before_end = _same_days_last_year(month, days)
-    earlier = reveal_intervals(
-        start=before_start, end=before_end, services=[r["service"] for r in rows], **read
-    )
+    earlier = [b for b in blocks if b.month == _year_before(month)]
     for r in rows:
         starts, _, values = reading_arrays(earlier, before_start, before_end, r["service"])
         r["before"] = float(values.sum()) if len(starts) else None

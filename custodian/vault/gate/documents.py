@@ -185,10 +185,13 @@ def reveal_intervals(
     services: Sequence[str] | None = None,
     request_id=None,
     client_ip: str = "",
+    also: Sequence[tuple[int, int]] = (),
 ) -> list:
     """The customer's interval readings in the local months that [start, end) touches (UTC epoch seconds),
     as interval_files.IntervalBlock, if the policy allows reading meter usage for the purpose; one access
-    event either way, in the read's transaction."""
+    event either way, in the read's transaction. `also`: further periods (start, end) whose months are read
+    in the same read, under the same decision and access event (a page comparing this month with the same
+    month a year earlier reads both at once)."""
 
     policy = current_policy()
     cid = as_customer_id(customer_id)
@@ -201,12 +204,20 @@ def reveal_intervals(
         "client_ip": client_ip,
     }
 
+    periods = [(start, end), *also]
+
     def read(stored_key) -> list:
-        months = interval_files.months_between(start, end)
+        months = sorted({m for s, e in periods for m in interval_files.months_between(s, e)})
         rows = interval_files.read_rows(months=months, customer_ids=[cid], services=services)
         return _open_blocks(rows, {cid: stored_key})
 
-    refusal = "no such customer" if cid is None else "" if 0 <= start < end else "empty or reversed period"
+    refusal = (
+        "no such customer"
+        if cid is None
+        else ""
+        if all(0 <= s < e for s, e in periods)
+        else "empty or reversed period"
+    )
     return read_one(
         policy,
         actor,
