@@ -5,11 +5,11 @@ the name and mailing address to print on it. Registered with the disclosure work
 Customers who chose paperless billing are left out; the bills in a finished export are marked sent."""
 
 import base64
-import json
 from datetime import datetime
 
 from custodian.audit.actions import Action
 from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.disclosures.exports import ExportRows, export_rows_register
 from custodian.policy.loader import current_policy
@@ -46,7 +46,7 @@ def bill_mailing_rows(*, actor, customer_ids, values):
         document = documents.get((b.customer_id, b.document_ref))
         if document is None:
             continue
-        pdf = bill_pdf(utility=utility, content=json.loads(document.content))
+        pdf = bill_pdf(utility=utility, content=bill_content_read(document.content))
         name = values[b.customer_id].get("name", "")
         address = values[b.customer_id].get("mailing_address", "")
         yield [b.customer_id, name, address, b.pk, b.cycle, base64.b64encode(pdf).decode()]

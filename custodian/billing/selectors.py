@@ -1,6 +1,5 @@
 """Reads of bills and the ledger. A bill's content is opened only through the gate."""
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,6 +8,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from custodian.background import runs_latest
+from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
 from custodian.customers.models import Account
@@ -32,7 +32,7 @@ def bill_document(*, actor, bill: Bill, purpose: str, request_id=None, client_ip
     doc = next((d for d in docs if d.ref == bill.document_ref), None)
     if doc is None:
         raise gate.Denied("the bill's document is missing")
-    return json.loads(doc.content)
+    return bill_content_read(doc.content)
 
 
 def bills_of_customer(customer_id: int, *, start: str | None = None, end: str | None = None):
