@@ -3,7 +3,7 @@ meter has them, else billing totals), their comparison with their group, their r
 interval store holds of them."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 
@@ -94,6 +94,28 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
     return comparison_report(months, groups, shape)
 
 
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _local_seconds(starts: np.ndarray) -> np.ndarray:
+    """UTC epoch seconds (ascending) as seconds of the utility's local clock since 1970-01-01 local: the
+    offset looked up at both ends, and where they differ (a change of clock in between, at most one in the
+    weeks a page shows) the change found by bisection, instead of a time-zone conversion per reading."""
+
+    def offset(at) -> int:
+        return int(datetime.fromtimestamp(int(at), LOCAL).utcoffset().total_seconds())
+
+    first, last = offset(starts[0]), offset(starts[-1])
+    offsets = np.full(len(starts), first, dtype=np.int64)
+    if first != last:
+        lo, hi = 0, len(starts) - 1  # offset(starts[lo]) == first, offset(starts[hi]) == last
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if offset(starts[mid]) == first else (lo, mid)
+        offsets[hi:] = last
+    return starts.astype(np.int64) + offsets
+
+
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
     """The customer's electricity over the last `days` local days they have interval data for: daily totals
     and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
@@ -120,23 +142,26 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
             break
     if not len(starts):
         return None
-    last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
     # Only readings of the last `days` local days count: the year before them is left out before the
-    # per-reading time-zone conversion (two days' margin covers any UTC offset and a DST change).
+    # time-zone conversion (two days' margin covers any UTC offset and a DST change).
     recent = starts >= starts[-1] - (days + 2) * 86400
-    daily: dict = {}
-    hours = np.zeros(24)
-    counts = np.zeros(24)
-    for start, duration, kwh in zip(
-        starts[recent].tolist(), durations[recent].tolist(), values[recent].tolist(), strict=True
-    ):
-        local = datetime.fromtimestamp(start, LOCAL)
-        day = local.date()
-        if (last - day).days >= days:
-            continue
-        daily[day] = daily.get(day, 0.0) + kwh
-        hours[local.hour] += kwh
-        counts[local.hour] += duration / 3600  # hours covered: four 15-minute readings make one
+    local = _local_seconds(starts[recent])
+    day_index = local // 86400  # local days since 1970-01-01
+    last_index = int(day_index[-1])
+    last = date.fromordinal(EPOCH_ORDINAL + last_index)
+    kept = day_index > last_index - days
+    kwh, duration = values[recent][kept], durations[recent][kept]
+    first_index = int(day_index[kept][0])
+    per_day = np.bincount(day_index[kept] - first_index, weights=kwh)
+    seen = np.bincount(day_index[kept] - first_index) > 0
+    daily = {
+        date.fromordinal(EPOCH_ORDINAL + first_index + i): float(v)
+        for i, v in enumerate(per_day.tolist())
+        if seen[i]
+    }
+    hour = (local[kept] % 86400) // 3600
+    hours = np.bincount(hour, weights=kwh, minlength=24)
+    counts = np.bincount(hour, weights=duration / 3600, minlength=24)  # four 15-minute readings make one
     profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)
     top_day = max(daily.values()) or 1
     top_hour = float(profile.max()) or 1
