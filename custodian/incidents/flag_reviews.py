@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.incidents.models import FlagReview
 from custodian.incidents.services import IncidentError, _officer
-from custodian.staff.selectors import services_of
+from custodian.staff.services import staff_decision_append
 
 NOTE_LIMIT = 2000
 
@@ -34,12 +33,9 @@ def flag_review(*, flag, by, note: str) -> FlagReview:
         reviewed_by=by,
         note=note,
     )
-    append_change(
-        action=Action.FLAG_REVIEWED,
-        actor_kind="staff",
-        actor_id=str(by.pk),
-        actor_label=by.get_username(),
-        roles=",".join(sorted(services_of(by))),
+    staff_decision_append(
+        Action.FLAG_REVIEWED,
+        by=by,
         reason=f"{flag.actor_kind} {flag.actor_label} {flag.kind} ({flag.count}): {note}"[:500],
     )
     return review

@@ -101,6 +101,13 @@ def customer_change_append(action: Action, *, by, customer_id: int, reason: str)
     append_change(action=action, customer_ids=[customer_id], reason=reason, **who)
 
 
+def staff_decision_append(action: Action, *, by, reason: str, customer_ids=()) -> None:
+    """A decision a member of staff made (a review, an approval), in the access log in the caller's
+    transaction: who decided, with their support services, and what (no personal value in the reason)."""
+    roles = ",".join(sorted(services_of(by)))
+    append_change(action=action, customer_ids=customer_ids, reason=reason, roles=roles, **change_actor(by))
+
+
 def _log(action: Action, reason: str, changed_by) -> None:
     append_change(action=action, reason=reason, **change_actor(changed_by))
 

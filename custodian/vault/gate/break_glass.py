@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change, append_events
+from custodian.audit.events import append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
+from custodian.staff.services import staff_decision_append
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import as_customer_id, deny, event_record
 from custodian.vault.models import BreakGlassGrant
@@ -105,12 +106,9 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
 
-    append_change(
-        action=Action.BREAK_GLASS_REVIEW,
-        actor_kind="staff",
-        actor_id=str(reviewer.pk),
-        actor_label=reviewer.get_username(),
-        roles=",".join(sorted(services_of(reviewer))),
+    staff_decision_append(
+        Action.BREAK_GLASS_REVIEW,
+        by=reviewer,
         customer_ids=[grant.customer_id],
         reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
     )
