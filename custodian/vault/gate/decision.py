@@ -3,7 +3,7 @@ the open request a request-driven purpose needs, the hourly limit of reads witho
 data; and the access-log record each read writes (allow or deny) in the read's transaction. The answer for
 "no such customer" and "not allowed" is one (`Denied`).
 
-One module (about 400 lines) on purpose: every rule a read passes is here, in the order it is applied, so
+One module (about 500 lines) on purpose: every rule a read passes is here, in the order it is applied, so
 the whole decision can be read and reviewed in one place."""
 
 from collections.abc import Iterable, Sequence
@@ -338,6 +338,27 @@ _EVENTS = AccessEvent._meta.db_table
 _COUNTED_READS = (Action.REVEAL, Action.REVEAL_HISTORY, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS)
 
 
+def decide_one_keyed(
+    policy, actor, customer_id, purpose, categories, request_id, *, exists: bool, key
+) -> tuple[Decision, object]:
+    """`decide_one` for a customer whose data key as stored is `key` (None: they have none): without one, a
+    customer whose data was destroyed under the retention schedule is refused as destroyed (destruction
+    removes the key first, so with a key nothing was destroyed). The decision, and the destruction if any."""
+    decision = decide_one(
+        policy,
+        actor,
+        exists=exists,
+        customer_id=customer_id,
+        purpose=purpose,
+        categories=categories,
+        request_id=request_id,
+    )
+    destroyed = destruction_of(customer_id) if decision.allowed and key is None else None
+    if destroyed is not None:
+        decision = Decision(False, destroyed_reason(destroyed))
+    return decision, destroyed
+
+
 def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
     """A staff member reading without a request: allowed while the customers they read so in the last hour
     stay within the policy file's limit (a customer already read this hour is no new reach), or while a
@@ -415,19 +436,9 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
             decision = Decision(False, refusal)
         else:
             exists, key = customer_and_key(cursor, cid)
-            decision = decide_one(
-                policy,
-                actor,
-                exists=exists,
-                customer_id=cid,
-                purpose=purpose,
-                categories=categories,
-                request_id=request_id,
+            decision, destroyed = decide_one_keyed(
+                policy, actor, cid, purpose, categories, request_id, exists=exists, key=key
             )
-            # Destruction removes the data key first: with a key, nothing was destroyed (as in `reveal`).
-            destroyed = destruction_of(cid) if decision.allowed and key is None else None
-            if destroyed is not None:
-                decision = Decision(False, destroyed_reason(destroyed))
             if decision.allowed:
                 try:
                     result = read(key)

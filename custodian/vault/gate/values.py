@@ -25,11 +25,9 @@ from custodian.vault.gate.decision import (
     as_customer_id,
     bulk_decision,
     categories_of,
-    decide_one,
+    decide_one_keyed,
     deny,
     destroyed_among,
-    destroyed_reason,
-    destruction_of,
     event_record,
     existing_count,
     id_filter,
@@ -135,6 +133,18 @@ def _one_customer_read(action: Action, customer_id, fields, purpose, request_id,
     return policy, cid, fields, cats, event
 
 
+def _values_decision(policy, actor, cid, purpose, cats, request_id, exists, key, given):
+    """The decision on reading one customer's values (`decide_one_keyed`), then for anyone but the customer
+    the notices the values were `given` under (field, channel, notice key, notice version). The decision,
+    and the destruction if any."""
+    decision, destroyed = decide_one_keyed(
+        policy, actor, cid, purpose, cats, request_id, exists=exists, key=key
+    )
+    if decision.allowed and actor.kind != "customer":
+        decision = notice_decision(policy, cid, purpose, decision, given)
+    return decision, destroyed
+
+
 def reveal(
     *, actor: Actor, customer_id, fields: Sequence[str], purpose: str, request_id=None, client_ip=""
 ) -> dict:
@@ -157,22 +167,11 @@ def reveal(
         elif cid is None:
             decision = Decision(False, "no such customer")
         else:
-            decision = decide_one(
-                policy,
-                actor,
-                exists=bool(rows),
-                customer_id=cid,
-                purpose=purpose,
-                categories=cats,
-                request_id=request_id,
+            given = [(r[3], r[5], r[6], r[7]) for r in rows if r[3]]
+            key = rows[0][1] if rows else None
+            decision, destroyed = _values_decision(
+                policy, actor, cid, purpose, cats, request_id, bool(rows), key, given
             )
-            destroyed = destruction_of(cid) if decision.allowed and rows[0][1] is None else None
-            if destroyed is not None:  # no data key: destroyed under the retention schedule, or never had any
-                decision = Decision(False, destroyed_reason(destroyed))
-            elif decision.allowed and actor.kind != "customer":
-                decision = notice_decision(
-                    policy, cid, purpose, decision, [(r[3], r[5], r[6], r[7]) for r in rows if r[3]]
-                )
             if decision.allowed and destroyed is None:
                 try:
                     values = _open_rows(cid, rows)
@@ -340,29 +339,14 @@ def reveal_history(
         if cats is None or not fields or cid is None:
             decision = Decision(False, f"unknown or no fields {fields!r}" if cid else "no such customer")
         else:
-            decision = decide_one(
-                policy,
-                actor,
-                exists=Customer.objects.filter(pk=cid).exists(),
-                customer_id=cid,
-                purpose=purpose,
-                categories=cats,
-                request_id=request_id,
+            exists = Customer.objects.filter(pk=cid).exists()
+            given = [
+                (v.field, v.provenance.channel, v.provenance.notice_key, v.provenance.notice_version)
+                for v in rows
+            ]
+            decision, destroyed = _values_decision(
+                policy, actor, cid, purpose, cats, request_id, exists, key_row, given
             )
-            destroyed = destruction_of(cid) if decision.allowed and key_row is None else None
-            if destroyed is not None:
-                decision = Decision(False, destroyed_reason(destroyed))
-            elif decision.allowed and actor.kind != "customer":
-                decision = notice_decision(
-                    policy,
-                    cid,
-                    purpose,
-                    decision,
-                    [
-                        (v.field, v.provenance.channel, v.provenance.notice_key, v.provenance.notice_version)
-                        for v in rows
-                    ],
-                )
             if decision.allowed and destroyed is None:
                 try:
                     key = sealing.unwrap_data_key(cid, *key_row) if rows else None
