@@ -26,6 +26,15 @@ from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
 from custodian.web.counters import backend, counters_clear
 
+# The test helpers' fixtures (a household on the portal, billed customers on automatic payment, the
+# mailing house and the bank, the canary customer, a production environment) serve every app's tests.
+pytest_plugins = [
+    "custodian.testing.portal",
+    "custodian.testing.billing",
+    "custodian.testing.canary_scenario",
+    "custodian.testing.production",
+]
+
 # Property tests run each example against the database and real cryptography: on a loaded machine (or
 # PostgreSQL under other suites' load) one example can take far longer than Hypothesis's default 200 ms
 # deadline, which then fails the test although nothing is wrong. No deadline, and no "too slow" health

@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
+from django_otp.oath import totp
 
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.disclosures.exports import export_dir
@@ -22,6 +23,7 @@ from custodian.disclosures.services import (
     vendor_determine,
     vendor_register,
 )
+from custodian.outbox.services import text_ref
 from custodian.portal.models import PortalAccount
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
 from custodian.vault.gate import customer_actor, reveal_documents, reveal_intervals, staff_actor
@@ -33,7 +35,7 @@ postgres_only = pytest.mark.skipif(
     not ON_POSTGRES, reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Bank routing numbers for tests: obviously fictitious (55 is no Federal Reserve routing symbol, so no
 # bank has one) yet with a valid ABA check digit, so they pass the checks a real one does. The last fails.
@@ -65,6 +67,19 @@ def request_correspondence(staff, req, *, purpose: str):
     )
 
 
+def letter_text(letter) -> str:
+    """The text of a message to a customer (a letter or an e-mail), as the customer reads it (through the
+    gate)."""
+    (document,) = reveal_documents(
+        actor=customer_actor(letter.to_customer_id),
+        customer_id=letter.to_customer_id,
+        category="correspondence",
+        ref_prefix=text_ref(letter.pk),
+        purpose="legal_obligations",
+    )
+    return document.text
+
+
 def own_readings(customer, start: int, end: int):
     """The customer's own interval readings from `start` to `end`, read as the portal reads them."""
     return reveal_intervals(
@@ -74,6 +89,11 @@ def own_readings(customer, start: int, end: int):
         start=start,
         end=end,
     )
+
+
+def current_code(device) -> str:
+    """The one-time code an authenticator app on `device` shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 def project_file(relative: str) -> Path:
@@ -128,6 +148,30 @@ def vendor_with_determination(
         vendor=vendor, decided_by=officer, review_by=today + timedelta(days=days), rationale=rationale
     )
     return vendor, private
+
+
+def make_vendor(function, keys, officer, determine=True):
+    """A vendor of `function` with the key pair `keys` (its contract began ten days ago and runs 300 more),
+    with a determination by `officer` to be reviewed in 90 days unless `determine` is false."""
+    today = timezone.localdate()
+    vendor = vendor_registered(
+        function=function,
+        officer=officer,
+        contact="vendor@example.com",
+        since=10,
+        days=300,
+        public_key=keys[1],
+    )
+    if determine:
+        vendor_determine(
+            vendor=vendor,
+            decided_by=officer,
+            rationale=(
+                "Mailing bills and safety notices promptly keeps service safe and reliable for the public."
+            ),
+            review_by=today + timedelta(days=90),
+        )
+    return vendor
 
 
 def read_event(customer_id: int, **extra) -> dict:

@@ -12,17 +12,17 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver
 
 from custodian.api.services import api_token_create
 from custodian.casework.choices import VERIFIED_WITH, RequestKind, Verification
 from custodian.casework.models import CustomerRequest
 from custodian.policy.loader import current_policy
 from custodian.testing import portal_browser
+from custodian.testing.routes import HUGE_ID, routes
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.services import Submission, interval_blocks_record
 
-HUGE_ID = "9" * 24
 DATE_VARIANTS = (
     {"date": "1900-01-01", "later": "1900-01-02"},
     {"date": "0001-01-01", "later": "0001-01-02"},
@@ -30,24 +30,6 @@ DATE_VARIANTS = (
 )
 INT_VARIANTS = (HUGE_ID, "-" + HUGE_ID, "0")
 LATER_NAMES = re.compile(r"(end|until|to)$")
-
-
-def routes() -> list[str]:
-    """Every route, its path parameters filled with a number too large for the database."""
-
-    def walk(patterns, prefix):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
-
-    filled = []
-    for route in walk(get_resolver().url_patterns, ""):
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "csv" if m.group(1) == "fmt" else HUGE_ID, route)
-        filled.append("/" + path)
-    # Signing out ends the session the later routes need.
-    return sorted(set(filled), key=lambda p: ("sign-out" in p or "logout" in p, p))
 
 
 def form_fields() -> dict[str, forms.Field]:

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from custodian.env import env_secret, smtp_options
-from custodian.tests.test_settings import manage, production_env  # noqa: F401 (fixture)
+from custodian.testing.production import manage
 
 SETTINGS = Path(__file__).resolve().parents[1] / "settings.py"
 SECRETS = [

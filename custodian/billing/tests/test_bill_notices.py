@@ -15,11 +15,11 @@ from custodian.billing.models import Bill
 from custodian.billing.notices import bill_notices_send, paperless_set
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
-from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import current_policy
 from custodian.testing import export_rows, vendor_with_determination
+from custodian.testing.billing import YEAR, household
 from custodian.vault.gate import system_actor
 
 CYCLE = "2026-10"
@@ -27,7 +27,7 @@ CYCLE = "2026-10"
 
 @pytest.fixture
 def town(db):
-    homes = [_household(f"Ostby {i}", f"00500000{i:02d}", YEAR) for i in range(3)]
+    homes = [household(f"Ostby {i}", f"00500000{i:02d}", YEAR) for i in range(3)]
     bill_run(cycle=CYCLE)
     return homes
 

@@ -1,7 +1,6 @@
 """The bill run: usage read through the gate as the billing job, bills sealed, re-runs idempotent, a killed
 run re-run to the same result, estimates trued up, corrections as re-bills, DST months."""
 
-import json
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
 from custodian.billing import services
 from custodian.billing.models import Bill, LedgerEntry
@@ -19,8 +17,8 @@ from custodian.billing.reads import daily_from_block
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import BillingError, balance_of, bill_correct, bill_run
 from custodian.customers.models import Account
-from custodian.customers.services import customer_enrol
 from custodian.testing import postgres_only
+from custodian.testing.billing import YEAR, household, usage_document
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.models import SealedDocument
@@ -29,36 +27,9 @@ from custodian.vault.services import Submission, interval_blocks_record, persona
 METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
 
 
-def _usage(months: dict[str, dict[str, float]], estimated: set[str] = frozenset()) -> str:
-    doc = {}
-    for service, unit in (("electric", "kWh"), ("gas", "therm"), ("water", "gal")):
-        doc[service] = {
-            "unit": unit,
-            "months": [
-                {"month": m, "total": v[service], **({"estimated": True} if m in estimated else {})}
-                for m, v in sorted(months.items())
-                if service in v
-            ],
-        }
-    return json.dumps(doc)
-
-
-def _household(name: str, account: str, months, **extra):
-    app = application_for(name, f"{account}@example.com", "507-555-0100", account, meter_usage=_usage(months))
-    app.opened_on = date(2025, 1, 1)
-    app.__dict__.update(extra)
-    return customer_enrol(application=app, submission=PAPER_FORM)
-
-
-YEAR = {
-    f"2026-{m:02d}": {"electric": 600.0 + 10 * m, "gas": 40.0 + m, "water": 4000.0 + 100 * m}
-    for m in range(1, 11)
-}
-
-
 @pytest.fixture
 def town(db):
-    return [_household(f"Home {i}", f"00200000{i:02d}", YEAR) for i in range(5)]
+    return [household(f"Home {i}", f"00200000{i:02d}", YEAR) for i in range(5)]
 
 
 def _bills(cycle):
@@ -128,7 +99,7 @@ def test_a_killed_run_re_run_gives_the_same_bills(town, monkeypatch):
 
 
 def _town_outside_a_transaction():
-    return [_household(f"Home {i}", f"00200000{i:02d}", YEAR) for i in range(5)]
+    return [household(f"Home {i}", f"00200000{i:02d}", YEAR) for i in range(5)]
 
 
 @postgres_only
@@ -183,7 +154,7 @@ def test_the_command_bills_a_cycle_and_names_a_bad_one(town, capsys):
 
 def test_a_missing_read_is_estimated_then_trued_up(db):
     months = {k: v for k, v in YEAR.items() if k != "2026-10"}
-    home = _household("Estimate Home", "0020000099", months)
+    home = household("Estimate Home", "0020000099", months)
     bill_run(cycle="2026-10")
     october = Bill.objects.get(cycle="2026-10")
     assert october.estimated_services == "electric,gas,water"
@@ -193,7 +164,7 @@ def test_a_missing_read_is_estimated_then_trued_up(db):
     assert (Decimal(electric["quantity"]), electric["estimated"]) == (Decimal("680.000"), True)
     # the actual October read arrives (700 kWh etc.), then November is billed
     with_actual = {**YEAR, "2026-11": {"electric": 700.0, "gas": 50.0, "water": 5000.0}}
-    personal_data_record(customer=home, values={"meter_usage": _usage(with_actual)}, submission=METER)
+    personal_data_record(customer=home, values={"meter_usage": usage_document(with_actual)}, submission=METER)
     bill_run(cycle="2026-11")
     november = Bill.objects.get(cycle="2026-11")
     october.refresh_from_db()
@@ -222,7 +193,7 @@ def test_a_correction_is_a_re_bill_with_a_reason(town, billing_clerk):
 
 
 def test_move_in_mid_cycle_is_prorated(db):
-    home = _household("Mid Month", "0020000077", YEAR)
+    home = household("Mid Month", "0020000077", YEAR)
     Account.objects.filter(customer=home).update(opened_on=date(2026, 10, 16))
     bill_run(cycle="2026-10")
     bill = Bill.objects.get(customer=home)
@@ -241,7 +212,7 @@ def test_dst_months_bill_every_hour_read(month, hours, day, day_hours):
 
 
 def test_interval_readings_are_billed_over_register_reads_and_gaps_estimated(db):
-    home = _household("Interval Home", "0020000055", YEAR)
+    home = household("Interval Home", "0020000055", YEAR)
     start, end = month_bounds("2026-10")
     values = np.full((end - start) // 3600, 1.0)
     values[:24] = np.nan  # the first day's readings are missing

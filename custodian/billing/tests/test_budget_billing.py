@@ -18,8 +18,8 @@ from custodian.billing.services import bill_correct, bill_run, late_fees_assess
 from custodian.billing.tariff import current_tariff
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Account
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
 from custodian.testing import bill_charged
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 
 

@@ -18,7 +18,7 @@ from custodian.billing.selectors import balance, statement
 from custodian.billing.services import bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.testing.portal import signed_in
 
 
 @pytest.fixture

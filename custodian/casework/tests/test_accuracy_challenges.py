@@ -19,12 +19,9 @@ from custodian.casework.corrections import (
 from custodian.casework.models import CustomerRequest
 from custodian.disclosures.models import CorrectionNotice, Disagreement
 from custodian.outbox.models import OutboundMessage
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
 from custodian.testing import COUNTY_ATTORNEY, accounted, disclosed, subpoena_recorded
+from custodian.testing.portal import signed_in
 from custodian.vault.models import SealedDocument
-
-households = test_portal.households
 
 
 def test_a_correction_notifies_past_recipients_and_closes_when_the_last_notice_is_out(

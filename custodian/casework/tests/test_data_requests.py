@@ -13,8 +13,7 @@ from custodian.casework.mail_import import import_one
 from custodian.casework.models import CustomerRequest
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.outbox.models import OutboundMessage
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 from custodian.vault.services import Submission, personal_data_record
 
@@ -125,9 +124,6 @@ def test_a_call_for_one_s_data_is_verified_with_a_fact_from_the_bill(customer, p
         )
     )
     assert req.is_verified and req.verified_by == privacy_officer
-
-
-households = test_portal.households
 
 
 def test_the_answer_is_a_letter_with_earlier_values_sent_and_shown_in_my_requests(

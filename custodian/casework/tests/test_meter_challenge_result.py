@@ -12,12 +12,9 @@ from custodian.casework.models import CustomerRequest, RequestStatus
 from custodian.casework.services import RequestError
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.selectors import sent_to_customer
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import customer_actor
 from custodian.vault.models import SealedDocument
-
-households = test_portal.households
 
 
 def letter_text(customer, letter) -> str:

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
-from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.collecting.notices import (
     NoticeError,
     _utility,
@@ -23,12 +22,13 @@ from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import message_render
 from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.testing import letter_text
+from custodian.testing.billing import YEAR, household
 
 
 @pytest.fixture
 def town(db):
-    homes = [_household(f"Ostby {i}", f"00400000{i:02d}", YEAR) for i in range(3)]
+    homes = [household(f"Ostby {i}", f"00400000{i:02d}", YEAR) for i in range(3)]
     bill_run(cycle="2026-08", issued_on=date(2026, 9, 1))
     return homes
 
@@ -98,14 +98,7 @@ def test_a_customer_who_reads_spanish_gets_the_notice_in_spanish(town):
     Customer.objects.filter(pk=account.customer_id).update(language="es")
     disconnection_notice_send(account_id=account.pk, service="gas", sent_on=date(2026, 10, 5))
     letter = OutboundMessage.objects.get(template="disconnection_notice")
-    (text,) = reveal_documents(
-        actor=customer_actor(account.customer_id),
-        customer_id=account.customer_id,
-        category="correspondence",
-        ref_prefix=letter.content_ref,
-        purpose="legal_obligations",
-    )
-    body = text.text
+    body = letter_text(letter)
     assert "Aviso de desconexión propuesta de su servicio de gas natural" in body
     assert "a partir del 25 de octubre de 2026" in body and "Regla de Clima Frío" in body
     assert "un aviso de desconexión propuesta; una explicación de los derechos" in body

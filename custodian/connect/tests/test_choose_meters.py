@@ -12,17 +12,16 @@ from lxml import etree
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
 from custodian.connect.tests.test_connect_my_data import (  # noqa: F401 (fixture)
-    REDIRECT,
     authorize_url,
     code_exchanged,
     fetch,
     pkce,
-    register,
     schema,
     token,
 )
 from custodian.disclosures.selectors import consent_words
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing.connect import REDIRECT, register
+from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import usage_import
 from custodian.vault.gate import customer_actor

@@ -12,19 +12,17 @@ from custodian.audit.models import AccessEvent
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import authorization_revoke, third_party_review
 from custodian.connect.tests.test_connect_my_data import (  # noqa: F401 (fixture)
-    REDIRECT,
-    SCOPE,
     allow,
     approved_third_party,
     code_exchanged,
     fetch,
     pkce,
-    register,
     schema,
     token,
 )
 from custodian.disclosures.models import DisclosureEntry
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing.connect import SCOPE, register
+from custodian.testing.portal import signed_in
 
 ESPI = "/espi/1_1/resource/"
 ESPI_NS = "{http://naesb.org/espi}"

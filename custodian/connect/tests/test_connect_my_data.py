@@ -5,7 +5,6 @@ sees), refreshes its token, and the customer revokes it: every token dies at onc
 import base64
 import hashlib
 import io
-import re
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -18,34 +17,14 @@ from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
 from custodian.disclosures.models import Consent, DisclosureEntry
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN, after_sign_in
-from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (fixture)
 from custodian.testing import project_file
-
-SCOPE = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
-REDIRECT = "https://app.example.org/callback"
-REGISTRATION = {
-    "name": "Sunny Solar Analytics",
-    "contact": "privacy@sunny.example.org, 507-555-0199",
-    "website": "https://sunny.example.org",
-    "purpose": "sizing a solar installation for the customer's home",
-    "data_practices": "kept 12 months, never sold or shared, encrypted at rest, deleted on request",
-    "redirect_uris": REDIRECT,
-    "scopes": SCOPE,
-}
+from custodian.testing.connect import REDIRECT, SCOPE, register
+from custodian.testing.portal import PASSWORD, signed_in
 
 
 @pytest.fixture
 def schema():
     return etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
-
-
-def register(**changes):
-    response = Client().post("/connect/register/", {**REGISTRATION, **changes})
-    assert response.status_code == 201, response.content.decode()[:3000]
-    page = response.content.decode()
-    client_id = re.search(r'class="client-id">([^<]+)<', page).group(1)
-    secret = re.search(r'class="client-secret">([^<]+)<', page)
-    return client_id, secret.group(1) if secret else ""
 
 
 def pkce():

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.tests.test_connect_my_data import (
-    REGISTRATION,
     allow,
     approved_third_party,
     code_exchanged,
@@ -16,7 +15,8 @@ from custodian.connect.tests.test_connect_my_data import (
     pkce,
     token,
 )
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing.connect import REGISTRATION
+from custodian.testing.portal import signed_in
 from custodian.web.third_party_registration import REGISTRATIONS_PER_DAY
 
 

@@ -18,8 +18,8 @@ from custodian.connect.models import Authorization, Notification, ThirdParty
 from custodian.connect.notifications import FIRST_WAIT, MAX_ATTEMPTS, notifications_send
 from custodian.connect.services import authorization_revoke, third_party_review
 from custodian.connect.tests.test_client_credentials import customer_token
-from custodian.connect.tests.test_connect_my_data import REGISTRATION, register, schema  # noqa: F401 (fixture)
-from custodian.portal.tests.test_portal import households  # noqa: F401 (fixture)
+from custodian.connect.tests.test_connect_my_data import schema  # noqa: F401 (fixture)
+from custodian.testing.connect import REGISTRATION, register
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import usage_import
 from custodian.vault.interval_files import month_bounds

@@ -10,9 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
 from custodian.connect.tests.test_client_credentials import client_token, customer_token
-from custodian.connect.tests.test_connect_my_data import approved_third_party, fetch, register
+from custodian.connect.tests.test_connect_my_data import approved_third_party, fetch
 from custodian.connect.views import NOT_FOUND
-from custodian.portal.tests.test_portal import households  # noqa: F401 (fixture)
+from custodian.testing.connect import register
 
 CALLERS = ("none", "not_a_token", "customer", "client", "registration", "other_client")
 

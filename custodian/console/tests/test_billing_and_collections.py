@@ -13,7 +13,6 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, BillRun
 from custodian.billing.selectors import billing_exceptions
 from custodian.billing.services import bill_run
-from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.collecting.models import (
     DisconnectionNotice,
     DisconnectionOrder,
@@ -23,6 +22,7 @@ from custodian.collecting.models import (
 from custodian.collecting.services import payment_agreement_request
 from custodian.outbox.models import OutboundMessage
 from custodian.payments.models import PaymentSession
+from custodian.testing.billing import YEAR, household
 from custodian.vault.models import PersonalValue
 
 CYCLE = "2026-10"
@@ -30,7 +30,7 @@ CYCLE = "2026-10"
 
 @pytest.fixture
 def town(db):
-    return [_household(f"Ostby {i}", f"00300000{i:02d}", YEAR) for i in range(3)]
+    return [household(f"Ostby {i}", f"00300000{i:02d}", YEAR) for i in range(3)]
 
 
 def test_the_billing_clerk_runs_the_cycle_and_sees_its_progress(town, billing_clerk, console):

@@ -11,8 +11,8 @@ from custodian.casework.desk import BLANK, reply_draft, reply_send, request_assi
 from custodian.casework.services import Intake, RequestError, request_hand_off, request_intake
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.outbox.models import OutboundMessage
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (the fixture)
 from custodian.staff.services import staff_member_create
+from custodian.testing.portal import signed_in
 from custodian.vault.models import Provenance, SealedDocument
 
 

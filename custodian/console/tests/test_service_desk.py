@@ -20,7 +20,7 @@ from custodian.customers.services import (
     service_change_ask,
 )
 from custodian.policy.loader import current_policy
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401  (fixture)
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import SealedDocument
 from custodian.vault.services import Submission

@@ -3,7 +3,7 @@ with the data and the scopes in plain words; approves, or refuses and suspends w
 
 from custodian.audit.models import AccessEvent
 from custodian.connect.models import ThirdParty
-from custodian.connect.tests.test_connect_my_data import register
+from custodian.testing.connect import register
 
 
 def test_the_privacy_officer_approves_and_suspends_with_a_reason(console, privacy_officer, billing_clerk):

@@ -13,15 +13,14 @@ from custodian.casework.models import CustomerRequest
 from custodian.disclosures.exports import STATEMENT_COLUMN, export_dir, vendor_export_run
 from custodian.disclosures.models import VendorExport
 from custodian.disclosures.services import disagreement_record
-from custodian.disclosures.tests.test_vendor_exports import keys, make_vendor
+from custodian.disclosures.tests.test_vendor_exports import keys
 from custodian.outbox.services import letter_send
-from custodian.outbox.tests.test_letters import CONTEXT, letter_vendor
 from custodian.payments.autopay import ach_export_run
-from custodian.payments.tests.test_autopay import bank, on_autopay
-from custodian.testing import export_rows, export_text
+from custodian.testing import export_rows, export_text, make_vendor
+from custodian.testing.billing import POLICY_CHANGE
 from custodian.vault.services import Submission
 
-__all__ = ["bank", "keys", "letter_vendor", "on_autopay"]  # fixtures shared with the exports' own tests
+__all__ = ["keys"]  # the fixture shared with the exports' own tests
 
 STATEMENT = "October's reading is twice my usual use; the meter was read wrong."
 PORTAL = Submission(channel="portal", notice_key="portal_request", recorded_by_label="the customer")
@@ -72,9 +71,11 @@ def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
 ):
     disagree(customer, ["mailing_address"], "My mailing address is the PO box, not the street address.")
     vendor, private_key = letter_vendor
-    letter_send(to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer)
     letter_send(
-        to_customer=other_customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
+    )
+    letter_send(
+        to_customer=other_customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     call_command("letters_mail", "--vendor", str(vendor.pk), "--by", privacy_officer.username)
     rows = export_rows(VendorExport.objects.get(vendor=vendor), private_key)

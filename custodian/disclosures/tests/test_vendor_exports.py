@@ -13,7 +13,7 @@ import custodian.disclosures.exports as exports
 from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
-from custodian.testing import export_rows, vendor_registered
+from custodian.testing import export_rows, make_vendor
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -24,22 +24,6 @@ RATIONALE = "Mailing bills and safety notices promptly keeps service safe and re
 @pytest.fixture
 def keys():
     return new_vendor_keypair()
-
-
-def make_vendor(function, keys, officer, determine=True):
-    vendor = vendor_registered(
-        function=function,
-        officer=officer,
-        contact="vendor@example.com",
-        since=10,
-        days=300,
-        public_key=keys[1],
-    )
-    if determine:
-        vendor_determine(
-            vendor=vendor, decided_by=officer, rationale=RATIONALE, review_by=TODAY + timedelta(days=90)
-        )
-    return vendor
 
 
 def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(

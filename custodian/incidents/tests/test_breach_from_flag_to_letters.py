@@ -27,10 +27,10 @@ from custodian.incidents.services import (
 )
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letters_mail
-from custodian.outbox.tests.test_letters import letter_vendor  # noqa: F401 (fixture)
 from custodian.policy.loader import _load_cached
-from custodian.vault.gate import customer_actor, reveal_documents, staff_actor
+from custodian.testing import letter_text
 from custodian.vault.gate import reveal as gate_reveal
+from custodian.vault.gate import staff_actor
 from custodian.vault.models import ReadHold
 from custodian.vault.services import NotAllowed, read_hold_decide
 
@@ -195,24 +195,22 @@ def breach_by(reader, customers, *, privacy_officer, summary: str, reasons: str)
     return incident
 
 
-def test_the_letter_says_what_the_law_asks(town, privacy_officer, service_rep):
+def neighbour_looked_up_letter(customer, *, reader, privacy_officer) -> str:
+    """`reader` looked up `customer`'s name for no reason, a colleague reported it and the privacy officer
+    notified the customer: the letter's text as the customer reads it."""
     incident = breach_by(
-        service_rep,
-        town[:1],
+        reader,
+        [customer],
         privacy_officer=privacy_officer,
         summary="Reported by a colleague",
         reasons="Looked up a neighbour's name.",
     )
     assert incident_notify(incident=incident, sent_by=privacy_officer) == 1
-    letter = OutboundMessage.objects.get(regarding=incident.ref)
-    (text,) = reveal_documents(
-        actor=customer_actor(town[0].pk),
-        customer_id=town[0].pk,
-        category="correspondence",
-        ref_prefix=letter.content_ref,
-        purpose="legal_obligations",
-    )
-    body = text.text
+    return letter_text(OutboundMessage.objects.get(regarding=incident.ref))
+
+
+def test_the_letter_says_what_the_law_asks(town, privacy_officer, service_rep):
+    body = neighbour_looked_up_letter(town[0], reader=service_rep, privacy_officer=privacy_officer)
     assert "section 13.055" in body and "Which of your data: Name." in body
     assert "report on the facts and results" in body and "by mail or by e-mail" in body
 
@@ -282,21 +280,6 @@ def test_the_annual_security_assessment_is_recorded_and_its_next_due_date_shown(
 
 def test_the_letter_is_in_the_customer_s_language(town, privacy_officer, service_rep):
     Customer.objects.filter(pk=town[0].pk).update(language="es")
-    incident = breach_by(
-        service_rep,
-        town[:1],
-        privacy_officer=privacy_officer,
-        summary="Reported by a colleague",
-        reasons="Looked up a neighbour's name.",
-    )
-    incident_notify(incident=incident, sent_by=privacy_officer)
-    letter = OutboundMessage.objects.get(regarding=incident.ref)
-    (text,) = reveal_documents(
-        actor=customer_actor(town[0].pk),
-        customer_id=town[0].pk,
-        category="correspondence",
-        ref_prefix=letter.content_ref,
-        purpose="legal_obligations",
-    )
-    assert "sección 13.055" in text.text and "Qué datos suyos: Nombre." in text.text
-    assert "Which of your data" not in text.text
+    text = neighbour_looked_up_letter(town[0], reader=service_rep, privacy_officer=privacy_officer)
+    assert "sección 13.055" in text and "Qué datos suyos: Nombre." in text
+    assert "Which of your data" not in text

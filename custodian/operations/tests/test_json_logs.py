@@ -12,14 +12,8 @@ import pytest
 from django.test import Client
 
 from custodian.operations.logs import JsonLinesFormatter, PersonalDataFilter, path_redact, text_redact
-from custodian.tests.canaries import scan
-from custodian.tests.test_no_personal_data_in_clear import (
-    CANARIES,
-    EMAIL_ON_FILE,
-    PORTAL_EMAIL,
-    canary_customer,  # noqa: F401  (fixture)
-    run_scenario,
-)
+from custodian.testing.canaries import scan
+from custodian.testing.canary_scenario import CANARIES, EMAIL_ON_FILE, PORTAL_EMAIL, run_scenario
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from custodian.customers.models import Customer
 from custodian.dates import long_date
 from custodian.outbox.services import content_parse, letter_send, message_render
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.testing import letter_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
@@ -184,14 +184,7 @@ def test_a_spanish_letter_names_its_language_and_is_printed_with_a_spanish_date(
     letter = letter_send(
         to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
     )
-    (text,) = reveal_documents(
-        actor=customer_actor(customer.pk),
-        customer_id=customer.pk,
-        category="correspondence",
-        ref_prefix=letter.content_ref,
-        purpose="legal_obligations",
-    )
-    headers, body = content_parse(text.text)
+    headers, body = content_parse(letter_text(letter))
     assert headers["Language"] == "es" and body.startswith("Estimado cliente:")
     with translation.override(headers["Language"]):
         assert long_date(date(2026, 11, 3)) == "3 de noviembre de 2026"

@@ -4,7 +4,6 @@ vendor opens, accounted as a disclosure, shown to the customer in the portal wit
 else's reach."""
 
 import base64
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -16,29 +15,14 @@ from custodian.disclosures.exports import ExportRefused, export_dir, vendor_expo
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
-from custodian.testing import export_rows, vendor_registered, vendor_with_determination
+from custodian.testing import export_rows, vendor_registered
+from custodian.testing.billing import POLICY_CHANGE
+from custodian.testing.portal import signed_in
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.gate import Denied, customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
 
 TODAY = timezone.localdate()
-CONTEXT = {
-    "version": "2027.1",
-    "previous_version": "2026.1",
-    "effective_date": date(2027, 3, 1),
-    "changes": ["Interval readings are kept three years, then only monthly totals."],
-    "policy_url": "https://www.owatonnautilities.com/privacy/",
-    "contact": "privacy@owatonnautilities.com",
-    "utility": "Owatonna Public Utilities",
-}
-
-
-@pytest.fixture
-def letter_vendor(privacy_officer):
-    return vendor_with_determination(
-        function="letter_mailing", officer=privacy_officer, name="Prairie Print & Mail", days=200
-    )
 
 
 def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
@@ -46,7 +30,7 @@ def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
 ):
     vendor, private_key = letter_vendor
     letter = letter_send(
-        to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     assert letter.status == "queued" and letter.channel == "letter"
     document = SealedDocument.objects.get(customer=customer, ref=f"outbox:{letter.pk}:text")
@@ -99,7 +83,7 @@ def test_a_letter_to_someone_without_a_mailing_address_is_marked_failed(db, lett
     )
     nadia = request.customer
     letter = letter_send(
-        to_customer=nadia, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=nadia, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     report = letters_mail(vendor=letter_vendor[0], requested_by=privacy_officer)
     letter.refresh_from_db()
@@ -111,7 +95,9 @@ def test_a_letter_to_someone_without_a_mailing_address_is_marked_failed(db, lett
 def test_letters_go_only_to_a_letter_mailing_vendor_with_a_current_determination(
     customer, privacy_officer, billing_clerk, letter_vendor
 ):
-    letter_send(to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer)
+    letter_send(
+        to_customer=customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
+    )
     private, public = new_vendor_keypair()
     undetermined = vendor_registered(
         function="letter_mailing",
@@ -137,7 +123,7 @@ def test_the_customer_reads_their_letters_in_the_portal_and_no_one_elses(
     (alice, alice_app), (bob, bob_app) = households
     client = signed_in(alice_app, "alice@example.org")
     letter = letter_send(
-        to_customer=alice, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=alice, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     letters_mail(vendor=letter_vendor[0], requested_by=privacy_officer)
     page = client.get("/portal/me/messages/")

@@ -10,7 +10,7 @@ from custodian.outbox.models import OutboundMessage
 from custodian.outbox.selectors import sent_to_customer
 from custodian.outbox.services import letter_send, message_render
 from custodian.outbox.tests.test_every_letter_in_spanish import CONTEXT as EVERY_VARIABLE
-from custodian.outbox.tests.test_letters import CONTEXT
+from custodian.testing.billing import POLICY_CHANGE
 from custodian.vault.gate import customer_actor
 
 
@@ -31,10 +31,10 @@ def test_a_policy_change_letter_in_spanish_for_a_customer_who_chose_it(
 ):
     speaks(customer, "es")
     spanish = letter_send(
-        to_customer=customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     english = letter_send(
-        to_customer=other_customer, template="policy_change", context=CONTEXT, sent_by=privacy_officer
+        to_customer=other_customer, template="policy_change", context=POLICY_CHANGE, sent_by=privacy_officer
     )
     assert "Nuestra política de privacidad cambia" in text_of(customer, spanish)
     assert "Estimado cliente" in text_of(customer, spanish)

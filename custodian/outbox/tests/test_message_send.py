@@ -15,7 +15,7 @@ from django.test import Client
 import custodian
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import UnknownTemplate, message_send
-from custodian.portal.tests.test_portal import PASSWORD, enrol, households  # noqa: F401 (fixture)
+from custodian.testing.portal import enrol
 from custodian.vault.services import blind_index_of
 
 

@@ -14,7 +14,6 @@ from custodian.billing.services import balance_of
 from custodian.payments.ach_returns import ReturnFileError, returns_parse, returns_post
 from custodian.payments.autopay import ach_export_run
 from custodian.payments.models import AchDebit, AchReturn, Autopay
-from custodian.payments.tests.test_autopay import bank, on_autopay  # noqa: F401  (fixtures)
 from custodian.testing import TEST_ROUTING
 
 

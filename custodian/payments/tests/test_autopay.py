@@ -9,8 +9,6 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
-from custodian.billing.services import bill_run
-from custodian.billing.tests.test_bill_run import YEAR, _household
 from custodian.disclosures.exports import ExportRefused
 from custodian.disclosures.models import DisclosureEntry
 from custodian.payments.autopay import (
@@ -35,13 +33,12 @@ from custodian.testing import (
     TEST_ROUTING_BAD_CHECK_DIGIT,
     TEST_ROUTING_OTHER,
     export_text,
-    vendor_with_determination,
 )
+from custodian.testing.billing import AUTOPAY_FORM
 from custodian.vault.services import Submission
 
 ORIGIN = Origin(TEST_ROUTING, "FIRST OWATONNA BANK", "1416000000", "OPU")
 BAD, GOOD = f"routing {TEST_ROUTING_BAD_CHECK_DIGIT} account 1", f"routing {TEST_ROUTING} account 1"
-PORTAL = Submission(channel="portal", notice_key="automatic_payment", recorded_by_label="the customer")
 
 
 def test_a_nacha_file_has_the_records_and_totals_of_the_layouts():
@@ -86,32 +83,9 @@ def test_bad_bank_accounts_are_named(text, error):
     assert routing_valid(TEST_ROUTING) and not routing_valid(TEST_ROUTING_BAD_CHECK_DIGIT)
 
 
-@pytest.fixture
-def on_autopay(db):
-    homes = [_household(f"Ostby {i}", f"00600000{i:02d}", YEAR) for i in range(3)]
-    bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
-    accounts = [h.accounts.get() for h in homes]
-    autopay_enrol(
-        account_id=accounts[0].pk, bank_account=f"routing {TEST_ROUTING} account 5550001", submission=PORTAL
-    )
-    autopay_enrol(
-        account_id=accounts[1].pk,
-        bank_account=f"routing {TEST_ROUTING_OTHER} account 5550002 savings",
-        submission=PORTAL,
-    )
-    return accounts
-
-
-@pytest.fixture
-def bank(privacy_officer):
-    return vendor_with_determination(
-        function="ach_origination", officer=privacy_officer, name="First Owatonna Bank", days=365
-    )
-
-
 def test_enrolment_checks_the_bank_account_and_the_notice(on_autopay):
     with pytest.raises(AutopayError, match="check digit"):
-        autopay_enrol(account_id=on_autopay[2].pk, bank_account=BAD, submission=PORTAL)
+        autopay_enrol(account_id=on_autopay[2].pk, bank_account=BAD, submission=AUTOPAY_FORM)
     other = Submission(channel="portal", notice_key="portal_profile", recorded_by_label="the customer")
     with pytest.raises(AutopayError, match="own notice"):
         autopay_enrol(account_id=on_autopay[2].pk, bank_account=GOOD, submission=other)

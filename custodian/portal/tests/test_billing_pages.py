@@ -15,8 +15,8 @@ from custodian.billing.services import balance_of, bill_run
 from custodian.collecting.models import PaymentAgreement
 from custodian.payments.models import Autopay, PaymentSession
 from custodian.policy.loader import current_policy
-from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401  (fixture)
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_BAD_CHECK_DIGIT
+from custodian.testing.portal import PASSWORD, signed_in
 from custodian.vault.gate import reveal, system_actor
 
 CYCLE = "2026-10"

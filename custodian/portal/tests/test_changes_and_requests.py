@@ -3,7 +3,7 @@ isn't one, and, having sent a request, lands on "My requests" where it shows."""
 
 from custodian.casework.models import CustomerRequest
 from custodian.casework.services import request_close
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (the fixture)
+from custodian.testing.portal import signed_in
 from custodian.vault.models import PersonalValue
 
 

@@ -15,7 +15,7 @@ from conftest import PAPER_FORM
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.portal.models import PortalAccount
-from custodian.portal.tests.test_portal import PASSWORD, enrol, households, signed_in  # noqa: F401
+from custodian.testing.portal import PASSWORD, enrol, signed_in
 
 LINK = re.compile(r"http://testserver(/portal/confirm/[^\s]+/)")
 

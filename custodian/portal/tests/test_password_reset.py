@@ -8,7 +8,7 @@ from django.test import Client
 
 from custodian.audit.models import AccessEvent
 from custodian.outbox.models import OutboundMessage
-from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (the fixture)
+from custodian.testing.portal import PASSWORD, signed_in
 
 NEW = "another long portal passphrase"
 

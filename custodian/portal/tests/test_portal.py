@@ -6,60 +6,21 @@ import base64
 import io
 import json
 import re
-from datetime import date
 
-import pytest
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from lxml import etree
 
-from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
 from custodian.casework.models import CustomerRequest
-from custodian.customers.services import customer_enrol
-from custodian.demo.generator import application
 from custodian.disclosures.models import Consent
 from custodian.portal.urls import urlpatterns
-from custodian.testing import consent_given, project_file
+from custodian.testing import consent_given, current_code, project_file
+from custodian.testing.portal import PASSWORD, enrol, last_kwh, signed_in
 from custodian.vault.gate import reveal, staff_actor
 from custodian.vault.models import PersonalValue
-
-PASSWORD = "a long portal passphrase"
-
-
-def last_kwh(app):
-    return round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
-
-
-@pytest.fixture
-def households(db):
-    apps = [application(7, i, date(2026, 11, 26)) for i in (1, 2)]
-    customers = [customer_enrol(application=a, submission=PAPER_FORM) for a in apps]
-    return list(zip(customers, apps, strict=True))
-
-
-def enrol(client, app, email):
-    return client.post(
-        "/portal/enrol/",
-        {
-            "account_number": app.personal["account_number"],
-            "last_electric_kwh": last_kwh(app),
-            "email": email,
-            "password": PASSWORD,
-        },
-    )
-
-
-def signed_in(app, email) -> Client:
-    client = Client()
-    enrol(client, app, email)
-    link = re.search(r"http://testserver(/portal/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
-    assert client.get(link).status_code == 200
-    assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def test_enrolment_needs_the_bill_figure_and_gives_one_answer_for_every_mismatch(households):
@@ -212,7 +173,7 @@ def test_an_optional_authenticator_is_then_asked_at_every_sign_in(households):
     device = TOTPDevice.objects.get(confirmed=False)
 
     def code():
-        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        return current_code(device)
 
     enrolled = client.post("/portal/me/security/", {"code": code()}).content.decode()
     recovery = re.findall(r"<li><code>([^<]+)</code></li>", enrolled)

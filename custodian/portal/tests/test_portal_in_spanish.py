@@ -21,11 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import trans_real
 
 from custodian.portal import forms as portal_forms
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
+from custodian.testing.portal import signed_in
 from custodian.web import forms as web_forms
-
-households = test_portal.households
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
 WEB = Path(__file__).resolve().parents[2] / "web" / "templates"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from custodian.audit.models import AccessEvent
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import reveal, staff_actor
 
 VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from custodian.billing.services import ledger_post
 from custodian.portal.tests.test_billing_pages import billed  # noqa: F401  (fixture)
-from custodian.portal.tests.test_portal import households  # noqa: F401  (fixture)
 
 
 def test_the_month_adds_up_from_what_was_owed_before_it(billed):  # noqa: F811

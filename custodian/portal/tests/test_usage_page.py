@@ -13,8 +13,8 @@ from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
-from custodian.portal.tests.test_portal import signed_in
 from custodian.testing import project_file
+from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import reading_arrays
 from custodian.usage.services import my_usage

@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from custodian.audit.models import AccessEvent
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (fixture)
+from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
-from custodian.usage.tests import espi_layouts as L
+from custodian.testing.portal import signed_in
 from custodian.vault import interval_files
 from custodian.vault.models import Provenance
 

@@ -6,9 +6,9 @@ from django.test import Client
 
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.models import PortalAccount
-from custodian.portal.tests.test_portal import PASSWORD, households, signed_in  # noqa: F401 (fixture)
 from custodian.retention.models import ErasureRecord
-from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.testing import letter_text
+from custodian.testing.portal import PASSWORD, signed_in
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import opted_out_customer_ids
 
@@ -49,17 +49,8 @@ def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households
     assert record.online_account_deleted and record.values_deleted >= 1 and record.requested_via == "portal"
     letter = record.answer_letter
     assert letter.channel == "letter" and letter.status == "queued" and letter.template == "erasure_answer"
-    (text,) = [
-        d
-        for d in reveal_documents(
-            actor=customer_actor(alice.pk),
-            customer_id=alice.pk,
-            category="correspondence",
-            ref_prefix=f"outbox:{letter.pk}:text",
-            purpose="legal_obligations",
-        )
-    ]
-    assert "What we must keep, and why" in text.text and "Deleted today" in text.text
+    text = letter_text(letter)
+    assert "What we must keep, and why" in text and "Deleted today" in text
     assert OutboundMessage.objects.filter(to_customer=alice, regarding=f"erasure:{alice.pk}").count() == 1
 
 
@@ -71,13 +62,7 @@ def test_the_answer_is_in_the_customer_s_language(households):  # noqa: F811
     assert "General Records Retention Schedule for Minnesota Cities" in page  # the schedule's own name
     client.post("/portal/me/delete-my-data/", {"understood": "on"})
     letter = ErasureRecord.objects.get(customer=alice).answer_letter
-    (text,) = reveal_documents(
-        actor=customer_actor(alice.pk),
-        customer_id=alice.pk,
-        category="correspondence",
-        ref_prefix=f"outbox:{letter.pk}:text",
-        purpose="legal_obligations",
-    )
-    assert "Eliminado hoy" in text.text and "Lo que debemos conservar, y por qué" in text.text
-    assert "Su cuenta en línea" in text.text and "se conserva" in text.text
-    assert "Deleted today" not in text.text and "years" not in text.text
+    text = letter_text(letter)
+    assert "Eliminado hoy" in text and "Lo que debemos conservar, y por qué" in text
+    assert "Su cuenta en línea" in text and "se conserva" in text
+    assert "Deleted today" not in text and "years" not in text

@@ -7,16 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.demo.services import demo_staff_ensure
 from custodian.staff.mfa import totp_device_set
-
-
-def current_code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+from custodian.testing import current_code
 
 
 def sign_in_password(client, username, password=DEMO_PASSWORD, next_url=None):

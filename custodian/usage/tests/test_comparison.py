@@ -19,7 +19,7 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.models import Premise
 from custodian.customers.services import customer_enrol
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-from custodian.portal.tests.test_portal import PASSWORD
+from custodian.testing.portal import PASSWORD
 from custodian.usage.comparison import (
     ComparisonData,
     compute,

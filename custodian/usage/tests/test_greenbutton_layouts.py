@@ -1,7 +1,8 @@
 """Every ESPI layout the standard allows is read without losing a reading, and what cannot be held is
 refused by name: several blocks in one entry, relative and missing links, several usage points and meter
 readings, flow directions, demand, billing periods, local days across a clock change, whitespace in
-enumerations, reading quality, a wrong namespace. The fixtures are small files written in `espi_layouts`."""
+enumerations, reading quality, a wrong namespace. The fixtures are small files written in
+`custodian.testing.espi_layouts`."""
 
 import io
 from datetime import datetime
@@ -11,12 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from lxml import etree
 
+from custodian.testing import espi_layouts as L
 from custodian.testing import own_readings, project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
 from custodian.usage.services import usage_points_for
-from custodian.usage.tests import espi_layouts as L
 from custodian.vault.gate import reveal_intervals
 from custodian.vault.services import Submission
 

@@ -12,8 +12,7 @@ from pypdf import PdfReader
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
 from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
-from custodian.disclosures.tests.test_vendor_exports import make_vendor
-from custodian.testing import export_rows
+from custodian.testing import export_rows, make_vendor
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.inputs import comparison_inputs
 from custodian.usage.models import PeerGroupMonth

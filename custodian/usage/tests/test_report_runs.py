@@ -6,8 +6,7 @@ from django.core.management import call_command
 
 from custodian.audit.models import AccessEvent
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-from custodian.disclosures.tests.test_vendor_exports import make_vendor
-from custodian.testing import ON_POSTGRES
+from custodian.testing import ON_POSTGRES, make_vendor
 from custodian.usage.models import PeerGroupMonth, ReportRun
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.vault.export_crypto import new_vendor_keypair

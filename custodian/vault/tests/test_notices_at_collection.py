@@ -14,7 +14,7 @@ from custodian.console.marketing import AudienceFilter, audience_build, audience
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.policy.loader import current_policy
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401, F811 (a fixture)
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import Denied, reveal, reveal_many, staff_actor
 from custodian.vault.models import PersonalValue, SealedDocument
 from custodian.vault.services import (

@@ -1,7 +1,6 @@
 """What the real-browser tests share: Debian's Chromium, the demo server they drive and signing in to it as a
 customer or a member of staff. The fixtures that start them are in this folder's conftest.py."""
 
-import json
 import os
 import re
 import subprocess
@@ -9,12 +8,19 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.testing.portal import PASSWORD as PORTAL_PASSWORD
+from custodian.testing.portal import last_kwh
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The browser tests' mark: skipped where Debian's chromium is not installed.
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
+)
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 ARGS = [
     "--no-sandbox",
@@ -25,7 +31,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PORTAL_PASSWORD = "a long portal passphrase"
 
 
 def launch(playwright, **kwargs):
@@ -61,7 +66,7 @@ def mail_link(site, email: str, pattern: str) -> str:
 def portal_sign_in(site, page, app, email: str) -> None:
     """Enrol the demo customer `app` in the portal, confirm the e-mail from the server's console mail, and
     sign in."""
-    kwh = round(json.loads(app.personal["meter_usage"])["electric"]["months"][-1]["total"])
+    kwh = last_kwh(app)
     page.goto(f"{site['url']}/portal/enrol/")
     page.fill("#id_account_number", app.personal["account_number"])
     page.fill("#id_last_electric_kwh", str(kwh))
@@ -95,3 +100,13 @@ def staff_sign_in(site, page, username: str) -> None:
             if attempt == 2:
                 raise
         time.sleep(31 - time.time() % 30)
+
+
+def contact_form_send(page, *, topic: str, message: str, name: str, email: str) -> None:
+    """Write in through the public contact form open on `page`, until it says the message arrived."""
+    page.select_option("#id_topic", topic)
+    page.fill("#id_message", message)
+    page.fill("#id_name", name)
+    page.fill("#id_email", email)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=We received your message")

@@ -5,14 +5,18 @@ import json
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from custodian.demo.generator import application
-from custodian.web.tests.browser import ARGS, ARTIFACTS, CHROMIUM, portal_sign_in, staff_sign_in
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
+from custodian.web.tests.browser import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    contact_form_send,
+    needs_chromium,
+    portal_sign_in,
+    staff_sign_in,
 )
+
+pytestmark = needs_chromium
 
 
 def block_cookies(context, page):
@@ -36,12 +40,13 @@ def test_the_contact_form_works_with_every_cookie_blocked(site, playwright):
     block_cookies(context, page)
     page.goto(f"{site['url']}/contact/")
     assert page.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
-    page.select_option("#id_topic", "billing_question")
-    page.fill("#id_message", "Is my autopay set up?")
-    page.fill("#id_name", "Robin Visitor")
-    page.fill("#id_email", "robin@example.com")
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=We received your message")
+    contact_form_send(
+        page,
+        topic="billing_question",
+        message="Is my autopay set up?",
+        name="Robin Visitor",
+        email="robin@example.com",
+    )
     page.screenshot(path=str(ARTIFACTS / "contact-cookies-blocked.png"), full_page=True)
     assert context.cookies() == []
     browser.close()

@@ -11,16 +11,13 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
-import pytest
 
 from custodian.demo.generator import application
-from custodian.web.tests.browser import ARTIFACTS, CHROMIUM, launch, portal_sign_in, staff_sign_in
+from custodian.testing.connect import SCOPE
+from custodian.web.tests.browser import ARTIFACTS, launch, needs_chromium, portal_sign_in, staff_sign_in
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
-)
+pytestmark = needs_chromium
 
-SCOPE = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 # The third party's callback: a page on the test server's own host (http is registered on localhost only);
 # the browser lands there with the code, which is all the test needs of it.
 CALLBACK_PATH = "/energy-app/callback"

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.http import Http404
 from django.test import RequestFactory
@@ -19,12 +18,10 @@ from django.views.defaults import page_not_found
 
 from custodian.demo.generator import application
 from custodian.demo.personas import STAFF_PERSONAS
-from custodian.web.tests.browser import ARTIFACTS, CHROMIUM, launch, portal_sign_in, staff_sign_in
+from custodian.web.tests.browser import ARTIFACTS, launch, needs_chromium, portal_sign_in, staff_sign_in
 from custodian.web.views import server_error
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
-)
+pytestmark = needs_chromium
 
 GALLERY = ARTIFACTS / "gallery"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

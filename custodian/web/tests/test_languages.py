@@ -7,10 +7,7 @@ from django.test import Client
 
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
-
-households = test_portal.households
+from custodian.testing.portal import signed_in
 
 
 def test_the_contact_page_and_its_notice_in_spanish(db):

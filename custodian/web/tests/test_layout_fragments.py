@@ -11,10 +11,8 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from custodian.policy.loader import current_policy
-from custodian.portal.tests import test_portal
-from custodian.portal.tests.test_portal import signed_in
+from custodian.testing.portal import signed_in
 
-households = test_portal.households
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from custodian.testing import portal_browser
-from custodian.tests.test_no_server_errors import routes
+from custodian.testing.routes import routes
 from custodian.web.middleware import PRIVATE_AREAS
 
 

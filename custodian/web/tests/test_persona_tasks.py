@@ -13,16 +13,20 @@ best-practice violation, and nothing is wider than a 360 px phone."""
 import re
 from datetime import date
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from custodian.demo.generator import application
-from custodian.web.tests.browser import CHROMIUM, launch, mail_link, portal_sign_in, staff_sign_in
+from custodian.web.tests.browser import (
+    contact_form_send,
+    launch,
+    mail_link,
+    needs_chromium,
+    portal_sign_in,
+    staff_sign_in,
+)
 from custodian.web.tests.test_every_page_in_a_browser import AXE_TAGS, NARROWEST
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/ensure-chromium installs it)"
-)
+pytestmark = needs_chromium
 
 
 class Checked:
@@ -60,12 +64,13 @@ def test_customer_service_takes_a_request_and_sends_a_reply(site, playwright):
     page = context.new_page()
     # A resident writes in through the public contact form.
     page.goto(f"{site['url']}/contact/")
-    page.select_option("#id_topic", "other")
-    page.fill("#id_message", "Can you move my meter reading day? I travel the first week of each month.")
-    page.fill("#id_name", "Robin Resident")
-    page.fill("#id_email", "robin.resident@example.com")
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=We received your message")
+    contact_form_send(
+        page,
+        topic="other",
+        message="Can you move my meter reading day? I travel the first week of each month.",
+        name="Robin Resident",
+        email="robin.resident@example.com",
+    )
     number = re.search(r"reference #(\d+)", page.content()).group(1)
 
     page = context.new_page()

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.staff.mfa import totp_device_set
-from custodian.staff.tests.test_sign_in import current_code
+from custodian.testing import current_code
 
 HOSTILE = [
     "//evil.example/x",

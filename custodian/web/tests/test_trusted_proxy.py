@@ -4,7 +4,7 @@ CUSTODIAN_TRUSTED_PROXIES names, never from a client; with none named, productio
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from custodian.tests.test_settings import manage, production_env  # noqa: F401 (fixture)
+from custodian.testing.production import manage
 from custodian.web.proxy import TrustedProxyMiddleware
 
 SECURE = TrustedProxyMiddleware(lambda request: HttpResponse("yes" if request.is_secure() else "no"))
