@@ -20,7 +20,7 @@ from django.utils import timezone
 from lxml import etree
 
 from custodian.connect.models import Authorization, ThirdParty
-from custodian.connect.resources import RESOURCE_ROOT, disclosure_record, subscription_feed
+from custodian.connect.resources import RESOURCE_ROOT, disclosure_record, holds_summary, subscription_feed
 from custodian.connect.scopes import ADMIN_SCOPES
 from custodian.connect.selectors import authorization_standing, authorizations_of_third_party
 from custodian.policy.loader import current_policy
@@ -226,7 +226,7 @@ def bulk_serve(*, third_party: ThirdParty, base_url: str, client_ip: str = "") -
                     one = subscription_feed(
                         authorization=authorization, base_url=base_url, client_ip=client_ip
                     )
-                    disclosure_record(authorization=authorization, path=path)
+                    disclosure_record(authorization=authorization, path=path, bills=holds_summary(one))
             except Denied:
                 continue
             for entry in etree.fromstring(one).iterfind(f"{{{ATOM_NS}}}entry"):

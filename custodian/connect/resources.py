@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from lxml import etree
 
+from custodian.billing.usage_summary import bill_summaries, summaries_attach
 from custodian.connect.models import Authorization
-from custodian.connect.scopes import scope_parse
+from custodian.connect.scopes import reads_bills, scope_parse
 from custodian.disclosures.services import disclosure_entries_record
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_export import ATOM_NS, UsagePointExport, espi_feed
@@ -64,6 +65,7 @@ def points_in_scope(
                 power_of_ten=first.power_of_ten if first else more[0].power_of_ten,
                 more=more,
                 qualities=first.qualities if first else {},
+                conversion=first.conversion if first else "",
             )
         )
     return kept
@@ -112,20 +114,33 @@ def subscription_feed(*, authorization: Authorization, base_url: str, client_ip:
     scope = scope_parse(authorization.scope)
     start, end = _period(authorization)
     basis = current_policy().disclosure_bases["connect_my_data"]
+    actor = third_party_actor(third_party.pk, third_party.name, authorization.consent_id)
     points = usage_points_for(
-        actor=third_party_actor(third_party.pk, third_party.name, authorization.consent_id),
+        actor=actor,
         customer_id=authorization.customer_id,
         purpose=basis["purpose"],
         start=start,
         end=end,
         client_ip=client_ip,
     )
+    services, chosen = set(authorization.service_list), set(authorization.usage_point_list)
     points = points_in_scope(
-        points,
-        blocks=set(scope.function_blocks),
-        services=set(authorization.service_list),
-        usage_points=set(authorization.usage_point_list),
+        points, blocks=set(scope.function_blocks), services=services, usage_points=chosen
     )
+    if reads_bills(scope):
+        # A bill is per service, not per meter: its summary goes with the service's first meter, so only
+        # where the customer did not leave that meter out.
+        summaries = bill_summaries(
+            actor=actor,
+            customer_id=authorization.customer_id,
+            purpose=basis["usage_summaries"]["purpose"],
+            start=start,
+            end=end,
+            with_cost=16 in scope.function_blocks,
+            services=sorted(s for s in services if not chosen or s in chosen),
+            client_ip=client_ip,
+        )
+        points = summaries_attach(points, summaries)
     return espi_feed(
         subject=str(authorization.pk),
         base_url=base_url,
@@ -134,15 +149,15 @@ def subscription_feed(*, authorization: Authorization, base_url: str, client_ip:
     )
 
 
-def disclosure_record(*, authorization: Authorization, path: str) -> None:
+def disclosure_record(*, authorization: Authorization, path: str, bills: bool = False) -> None:
     """One entry in the customer's accounting of disclosures: this resource, to this third party, on this
-    consent."""
+    consent; its categories the meter data, and the bills when it holds a usage summary."""
     third_party = authorization.third_party
     disclosure_entries_record(
         customer_ids=[authorization.customer_id],
         recipient_name=third_party.name,
         recipient_address=third_party.contact,
-        categories=CATEGORIES,
+        categories=CATEGORIES + (["bills"] if bills else []),
         purpose=third_party.purpose[:200],
         basis_kind="consent",
         basis_ref=f"consent {authorization.consent_id}: {path.removeprefix(RESOURCE_ROOT)}"[:100],
@@ -160,5 +175,10 @@ def resource_serve(
         part = _part(feed, path)
         if part is None:
             return None
-        disclosure_record(authorization=authorization, path=path)
+        disclosure_record(authorization=authorization, path=path, bills=holds_summary(part))
     return part
+
+
+def holds_summary(document: bytes) -> bool:
+    """Whether a served document holds a UsageSummary (its closing tag: a link's href never ends so)."""
+    return b"UsageSummary>" in document

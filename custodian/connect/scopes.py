@@ -25,6 +25,8 @@ SERVED_FUNCTION_BLOCKS = {
     11: "water meter readings",
     13: "",
     14: "",
+    15: "a summary of each bill: its billing period and the use billed",
+    16: "each bill's amounts: what each service cost and each charge, taxes included",
     18: "every meter of each service",
     39: "",
 }
@@ -32,8 +34,6 @@ SERVED_FUNCTION_BLOCKS = {
 NOT_SERVED = {
     9: "register values",
     12: "costs of interval data",
-    15: "usage summaries",
-    16: "usage summaries with costs",
     17: "power quality",
     27: "usage summaries with demands",
     28: "costs of the current billing period",
@@ -124,6 +124,15 @@ def scope_parse(text: str) -> EspiScope:
     return EspiScope(
         text=text, function_blocks=blocks, interval_seconds=interval_seconds, history_months=months
     )
+
+
+# The function blocks served from the customer's bills (category `bills`, read for the basis's
+# `usage_summaries` purpose): with 15 the period and use of each bill, with 16 its amounts too.
+BILL_FUNCTION_BLOCKS = {15, 16}
+
+
+def reads_bills(scope: EspiScope) -> bool:
+    return bool(set(scope.function_blocks) & BILL_FUNCTION_BLOCKS)
 
 
 def services_of_scope(scope: EspiScope) -> set[str]:

@@ -16,7 +16,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.connect.models import Authorization, ThirdParty
-from custodian.connect.scopes import ScopeError, scope_parse, services_of_scope
+from custodian.connect.scopes import ScopeError, reads_bills, scope_parse, services_of_scope
 from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.disclosures.services.accounting import reviews_access_of
 from custodian.policy.loader import current_policy
@@ -26,6 +26,12 @@ from custodian.usage.services import usage_points_held
 # How long a customer may let an authorisation run; they choose, and may revoke it any day.
 DURATIONS = {"90": 90, "365": 365, "1095": 1095}
 CATEGORIES = ["meter_usage"]
+BILL_CATEGORIES = ["bills"]
+
+
+def categories_of_scope(scope) -> list[str]:
+    """What a consent to the scope covers: meter data, and the bills when it asks for usage summaries."""
+    return CATEGORIES + (BILL_CATEGORIES if reads_bills(scope) else [])
 
 
 class ConnectError(ValueError):
@@ -268,7 +274,7 @@ def authorization_grant(
         customer=customer,
         recipient_name=third_party.name,
         recipient_contact=third_party.contact,
-        categories=CATEGORIES,
+        categories=categories_of_scope(scope_parse(scope)),
         purpose=third_party.purpose,
         covers_from=covers_from,
         expires_on=expires_on,

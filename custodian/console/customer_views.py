@@ -266,6 +266,7 @@ def customer_green_button(request, customer_id):
             start=start,
             end=end,
             client_ip=client_ip(request),
+            units=form.units_chosen(),
         )
     except gate.Denied:
         return not_found(request)

@@ -496,6 +496,16 @@ def load_policy(path: Path) -> Policy:
             <= purposes[purpose].categories
         ):
             raise PolicyError(path, entry, f"names categories its purpose `{purpose}` does not allow")
+        summaries = cmd.get("usage_summaries")
+        if summaries is not None:  # bills for ESPI usage summaries: their own purpose, its categories only
+            entry += ".usage_summaries"
+            purpose = _need(summaries, "purpose", path, entry)
+            check_purposes(entry, [purpose])
+            if (
+                not check_categories(entry, _need(summaries, "categories", path, entry, list))
+                <= purposes[purpose].categories
+            ):
+                raise PolicyError(path, entry, f"names categories its purpose `{purpose}` does not allow")
     deadlines = raw.get("deadlines", {})
     for key in ("data_access_business_days", "correction_days"):
         if not isinstance(deadlines.get(key), int):

@@ -4,6 +4,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal.access import portal_actor, portal_required
@@ -11,7 +12,7 @@ from custodian.usage.forms import PeriodForm, UsageUploadForm
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.intervals import parse_green_button, usage_upload_by_customer
 from custodian.usage.report_pdf import report_pdf
-from custodian.usage.services import my_comparison, my_usage, usage_points_for
+from custodian.usage.services import green_button_file_name, my_comparison, my_usage, usage_points_for
 from custodian.vault.gate import reveal
 
 
@@ -39,13 +40,16 @@ def green_button(request, fmt):
     if request.GET and not form.is_valid():
         return usage(request, period_form=form, status=400)
     start, end = form.period() if request.GET else (None, None)
-    points = usage_points_for(
+    # The ESPI file carries the bills' summaries too (function blocks 15 and 16); the CSV layout has none.
+    read = usage_points_with_bills if fmt == "xml" else usage_points_for
+    points = read(
         actor=portal_actor(request),
         customer_id=request.customer_id,
         purpose="providing_services",
         start=start,
         end=end,
         client_ip=client_ip(request),
+        units=form.units_chosen(),
     )
     if fmt == "xml":
         body = espi_feed(
@@ -54,7 +58,8 @@ def green_button(request, fmt):
         response = HttpResponse(body, content_type="application/atom+xml")
     else:
         response = HttpResponse(green_button_csv(points), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="green-button.{fmt}"'
+    name = green_button_file_name(fmt=fmt, start=start, end=end)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

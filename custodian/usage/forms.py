@@ -17,6 +17,14 @@ class PeriodForm(forms.Form):
 
     start = bounds.DateField(required=False, label="From")
     end = bounds.DateField(required=False, label="To (included)")
+    units = forms.ChoiceField(
+        required=False,
+        label="Gas and water in",
+        choices=[
+            ("", "the units the meter reads (cubic feet, CCF, cubic metres or gallons)"),
+            ("billing", "therms and gallons, the billing units (converted; the file states the factor)"),
+        ],
+    )
 
     def clean(self):
         data = super().clean()
@@ -31,6 +39,10 @@ class PeriodForm(forms.Form):
             elif start > date.today():
                 self.add_error("start", "The start date is in the future.")
         return data
+
+    def units_chosen(self) -> str:
+        """`metered` (the default: gas and water as the meter reads them) or `billing` (converted)."""
+        return "billing" if self.is_bound and self.cleaned_data.get("units") == "billing" else "metered"
 
     def period(self) -> tuple[int, int] | tuple[None, None]:
         """[start, end) in UTC epoch seconds, local midnight to the midnight after the end date."""

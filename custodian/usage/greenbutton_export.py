@@ -22,17 +22,22 @@ from django.conf import settings
 from lxml import etree
 
 from custodian.csvfile import csv_writer
+from custodian.usage.greenbutton_summary import UsageSummaryExport, usage_summary_element
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
 # ESPI codes: service kind and commodity (1 electricity, 7 natural gas, 9 potable water).
 SERVICE = {"electric": (0, 1), "gas": (1, 7), "water": (2, 9)}
-# Unit → ESPI unit of measure and measurement kind (12 energy, 8 demand, 58 volume). Therms are energy.
+# Unit → ESPI unit of measure and measurement kind (12 energy, 37 power, 58 volume). Therms are energy.
 UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
-MEASUREMENT_KIND = {"Wh": 12, "W": 8, "therm": 12, "ft3": 58, "m3": 58, "gal": 58}
-# accumulationBehaviour: 4 delta data (use over the interval), 6 indicating (demand: the value at the time).
-ACCUMULATION = {"W": 6}
+# Demand (W) is kind 37 (power), instantaneous (accumulationBehaviour 12), as the Alliance's data validator
+# checks demand readings; energy and volume are delta data (4) over each interval, except the net flow,
+# which the validator checks as a bulk quantity (1).
+MEASUREMENT_KIND = {"Wh": 12, "W": 37, "therm": 12, "ft3": 58, "m3": 58, "gal": 58}
+ACCUMULATION, NET_ACCUMULATION = {"W": 12}, 1
+# ReadingType phase: a home's electricity is split-phase (769: S1, S2 to N); gas and water none (0).
+PHASE = {"electric": 769, "gas": 0, "water": 0}
 # North American DST rules as ESPI encodes them (second Sunday of March, first Sunday of November, 2:00).
 DST_START_RULE, DST_END_RULE = "360E2000", "B40E2000"
 
@@ -77,6 +82,7 @@ class MeterReadingExport:
     flow_direction: int = 1
     title: str = "readings"
     qualities: dict[int, int] = field(default_factory=dict)  # start → ESPI QualityOfReading
+    conversion: str = ""  # how the values were converted from the metered unit, with the factor
 
 
 @dataclass
@@ -92,10 +98,14 @@ class UsagePointExport:
     power_of_ten: int = 0  # the exported integer value is value * 10**power_of_ten
     more: Sequence[MeterReadingExport] = field(default_factory=list)
     qualities: dict[int, int] = field(default_factory=dict)
+    summaries: Sequence[UsageSummaryExport] = field(default_factory=list)  # one per bill, oldest first
+    conversion: str = ""  # the first series': how converted from the metered unit, with the factor
 
     def meter_readings(self) -> list[MeterReadingExport]:
         """Its series that hold readings: a MeterReading without a block is never written."""
-        first = MeterReadingExport(self.unit, self.readings, self.power_of_ten, 1, "readings", self.qualities)
+        first = MeterReadingExport(
+            self.unit, self.readings, self.power_of_ten, 1, "readings", self.qualities, self.conversion
+        )
         return [m for m in [first, *self.more] if m.readings]
 
 
@@ -256,12 +266,15 @@ def espi_feed(
         usage_point = _espi("UsagePoint")
         category = etree.SubElement(usage_point, f"{{{ESPI_NS}}}ServiceCategory")
         etree.SubElement(category, f"{{{ESPI_NS}}}kind").text = str(kind)
+        related = [f"{up_href}/MeterReading"] if point.meter_readings() else []
+        if point.summaries:
+            related.append(f"{up_href}/UsageSummary")
         _entry(
             feed,
             subject=subject,
             self_href=up_href,
             up=f"{root}/{holder}/UsagePoint",
-            related=(f"{up_href}/MeterReading", ltp_href),
+            related=(*related, ltp_href),
             title=point.title,
             resource=usage_point,
             stamp=stamp,
@@ -269,6 +282,17 @@ def espi_feed(
         for m, series in enumerate(point.meter_readings(), start=1):
             blocks += _meter_reading(
                 feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker
+            )
+        for k, summary in enumerate(point.summaries, start=1):
+            _entry(
+                feed,
+                subject=subject,
+                self_href=f"{up_href}/UsageSummary/{k}",
+                up=f"{up_href}/UsageSummary",
+                related=(),
+                title=f"{point.title}: bill summary",
+                resource=usage_summary_element(summary, commodity),
+                stamp=stamp,
             )
     placeholder = f"<espi:IntervalBlock>{marker}</espi:IntervalBlock>".encode()
     pieces = etree.tostring(feed, xml_declaration=True, encoding="UTF-8").split(placeholder)
@@ -278,6 +302,12 @@ def espi_feed(
     for text, piece in zip(blocks, pieces[1:], strict=True):
         out += [text.encode(), piece]
     return b"".join(out)
+
+
+def _accumulation(series: MeterReadingExport) -> int:
+    if series.unit in ACCUMULATION:
+        return ACCUMULATION[series.unit]
+    return NET_ACCUMULATION if series.flow_direction == 4 else 4
 
 
 def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker) -> list[str]:
@@ -303,17 +333,19 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
         self_href=rt_href,
         up=f"{root}/ReadingType",
         related=(),
-        # the first series' title as it always was; the others name their series
-        title=f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type",
+        # the first series' title as it always was; the others name their series; a conversion is stated
+        title=(f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type")
+        + (f" ({series.conversion})" if series.conversion else ""),
         stamp=stamp,
         resource=_espi(
             "ReadingType",
             [
-                ("accumulationBehaviour", ACCUMULATION.get(series.unit, 4)),
+                ("accumulationBehaviour", _accumulation(series)),
                 ("commodity", commodity),
                 ("flowDirection", series.flow_direction),
                 ("intervalLength", interval),
                 ("kind", MEASUREMENT_KIND[series.unit]),
+                ("phase", PHASE[point.service]),
                 ("powerOfTenMultiplier", -series.power_of_ten),
                 ("uom", UOM[series.unit]),
             ],
@@ -332,7 +364,7 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
             self_href=f"{mr_href}/IntervalBlock/{b}",
             up=f"{mr_href}/IntervalBlock",
             related=(),
-            title="",
+            title=f"{point.title}: {series.title}: {month_of(int(starts[block][0]))}",
             stamp=stamp,
             resource=element,
         )
@@ -343,6 +375,9 @@ def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
     """The common CSV layout. Times are the utility's local time with their UTC offset on every row."""
     out = io.StringIO()
     out.write(f"# Times are {settings.TIME_ZONE} local time; each START and END carries its UTC offset.\n")
+    for point in usage_points:
+        if point.conversion:
+            out.write(f"# {point.title}: {point.conversion}.\n")
     writer = csv_writer(out)
     writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
     for point in usage_points:

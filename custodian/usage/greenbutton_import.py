@@ -27,6 +27,7 @@ state; split, that state would be passed between modules entry by entry.
 """
 
 import csv
+import math
 import re
 from array import array
 from collections.abc import Iterator
@@ -83,6 +84,7 @@ class Reading:
     unit: str
     flow_direction: int  # 1 forward, 4 net, 19 reverse
     quality: int = 0  # ESPI QualityOfReading (0: none given)
+    power: int = 0  # the file's powerOfTenMultiplier (CCF: ft3 with 2)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class MeterSeries:
     durations: np.ndarray  # int64 seconds
     values: np.ndarray  # float64, in `unit`, powerOfTenMultiplier applied
     qualities: np.ndarray  # int16, 0 where none was given
+    power: int = 0  # the file's powerOfTenMultiplier: the metered unit's scale (CCF: ft3 with 2)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -155,7 +158,9 @@ class ImportResult:
         """`series` plus the loose readings grouped into series of their own."""
         grouped: dict[tuple, list[Reading]] = {}
         for r in self.loose:
-            grouped.setdefault((r.usage_point, r.meter_reading, r.unit, r.flow_direction), []).append(r)
+            grouped.setdefault(
+                (r.usage_point, r.meter_reading, r.unit, r.flow_direction, r.power), []
+            ).append(r)
         extra = [
             MeterSeries(
                 up,
@@ -166,8 +171,9 @@ class ImportResult:
                 np.array([r.duration for r in rs], dtype=np.int64),
                 np.array([r.value for r in rs], dtype=np.float64),
                 np.array([r.quality for r in rs], dtype=np.int16),
+                power,
             )
-            for (up, mr, unit, flow), rs in grouped.items()
+            for (up, mr, unit, flow, power), rs in grouped.items()
         ]
         return self.series + extra
 
@@ -493,7 +499,15 @@ class _Reader:
                 )
             result.series.append(
                 MeterSeries(
-                    usage_point, meter, unit, flow, starts.copy(), durations.copy(), values, qualities.copy()
+                    usage_point,
+                    meter,
+                    unit,
+                    flow,
+                    starts.copy(),
+                    durations.copy(),
+                    values,
+                    qualities.copy(),
+                    power,
                 )
             )
         if self.foreign and not self.usage_points and not self.raw:
@@ -664,5 +678,6 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         seen.add(key)
         point = f"{usage_point}:{service}"
         result.usage_points[point] = service
-        result.loose.append(Reading(point, point, start, end - start, value, unit, 1))
+        power = round(math.log10(factor)) if unit != "Wh" else 0  # CCF: ft3 with 2
+        result.loose.append(Reading(point, point, start, end - start, value, unit, 1, power=power))
     return result

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
@@ -27,6 +28,7 @@ from custodian.usage.greenbutton_import import (
     parse_espi,
     parse_green_button_csv,
 )
+from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
@@ -46,6 +48,9 @@ UNIT_TO_BILLING = {
     ("water", "ft3"): 7.48052,
     ("water", "m3"): 264.172,
 }
+# Gas and water are stored in their billing units (therms, gallons) and exported in the unit their meter
+# reads (the unit of the latest file imported for the usage point), converted only on request.
+METERED_SERVICES = ("gas", "water")
 FLOW_SUFFIX = {1: "", 4: "_net", 19: "_received"}  # reverse flow: what the customer's generation sent out
 # Readings that sit on a regular grid from the month's first instant (5, 15, 30 or 60 minutes) are stored as
 # a grid; any other (local days across a clock change, billing periods, another zone's days) keep their own
@@ -79,6 +84,27 @@ def series_key(service: str, flow_direction: int = 1, *, point: int = 1, demand:
     (`_demand`). Forward energy of the first usage point is plain `electric`, the series billing reads."""
     base = service if point == 1 else f"{service}#{point}"
     return base + FLOW_SUFFIX[flow_direction] + ("_demand" if demand else "")
+
+
+def point_key(service: str, number: int) -> str:
+    """A usage point's name in a feed and in an authorisation: `electric`, `electric#2`, …"""
+    return service if number == 1 else f"{service}#{number}"
+
+
+def metered_units_record(*, customer_id: int, units: dict[str, tuple[str, int]]) -> None:
+    """The unit (and powerOfTenMultiplier) each usage point's gas or water readings came in, kept with the
+    usage point: the latest file's wins."""
+    with transaction.atomic():
+        for usage_point, (unit, power) in units.items():
+            MeteredUnit.objects.update_or_create(
+                customer_id=customer_id, usage_point=usage_point, defaults={"unit": unit, "power": power}
+            )
+
+
+def metered_units_of(customer_id: int) -> dict[str, tuple[str, int]]:
+    """Usage point → (unit, powerOfTenMultiplier) its readings came in, for the customer's gas and water."""
+    rows = MeteredUnit.objects.filter(customer_id=customer_id).values_list("usage_point", "unit", "power")
+    return {point: (unit, power) for point, unit, power in rows}
 
 
 def series_parts(key: str) -> dict:
@@ -138,6 +164,8 @@ class _Placed:
     replaced: int = 0
     refused: int = 0
     series: list = field(default_factory=list)
+    # usage point → the unit and powerOfTenMultiplier its gas or water readings came in (the metered unit)
+    metered: dict = field(default_factory=dict)
 
 
 def _point_numbers(series_list, services: dict[str, str]) -> dict[str, int]:
@@ -182,6 +210,8 @@ def blocks_from_series(
         if used[key] > 1:  # a second MeterReading of the same quantity: kept apart, in file order
             key = f"{key}.{used[key]}"
         placed.series.append(key)
+        if service in METERED_SERVICES and s.flow_direction == 1:
+            placed.metered[point_key(service, numbers[s.usage_point])] = (s.unit, s.power)
         months, index = _month_index(s.starts)
         values = s.values * factor
         for m, month in enumerate(months):
@@ -355,6 +385,8 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
     summary.readings_replaced = placed.replaced
     summary.months = sorted({b.month for b in placed.blocks})
     summary.series = placed.series
+    if placed.metered:
+        metered_units_record(customer_id=customer_id, units=placed.metered)
     if placed.blocks:
         readings_imported.send(sender=_store, customer_id=customer_id, months=summary.months)
     return summary

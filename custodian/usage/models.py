@@ -61,3 +61,21 @@ class ReportRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class MeteredUnit(models.Model):
+    """The unit a usage point's gas or water meter reads in (ft3, m3, gal, therm) and its scale (the file's
+    powerOfTenMultiplier: CCF is ft3 with 2), as the latest Green Button file imported for it said. The
+    interval store keeps gas in therms and water in gallons (the billing units); the export gives the
+    metered unit back. In clear, like the interval store's index: it describes the meter, not its use."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    usage_point = models.CharField(max_length=40, help_text="gas, gas#2, water, …")
+    unit = models.CharField(max_length=8)
+    power = models.SmallIntegerField(default=0, help_text="powerOfTenMultiplier of the metered values")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "usage_point"], name="one_metered_unit_per_point")
+        ]

@@ -5,6 +5,7 @@ Button), `peer_groups` (the stored peer groups of the comparison), `tips` (the t
 from custodian.usage.services.greenbutton_points import (
     SOURCE_TITLES,
     default_period,
+    green_button_file_name,
     usage_points_for,
     usage_points_held,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "comparison_report",
     "day_shape",
     "default_period",
+    "green_button_file_name",
     "electric_months",
     "electric_use",
     "group_months_of",

@@ -4,12 +4,18 @@ quality), and, for a service with none, the billing-cycle totals sealed in the v
 local calendar month; both read through the gate."""
 
 import json
+import re
 from datetime import datetime
 
+from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_export import MeterReadingExport, ReadingColumns, UsagePointExport
 from custodian.usage.intervals import (
+    METERED_SERVICES,
     PERIODS,
     QUALITY,
+    UNIT_TO_BILLING,
+    metered_units_of,
+    point_key,
     reading_arrays,
     readings_between,
     series_parts,
@@ -32,6 +38,18 @@ def default_period(now: datetime | None = None) -> tuple[int, int]:
         year, month = year - 1, month + 12
     start = datetime(year, month, 1, tzinfo=LOCAL)
     return int(start.timestamp()), int(now.timestamp()) // 3600 * 3600
+
+
+def green_button_file_name(*, fmt: str, start: int | None = None, end: int | None = None) -> str:
+    """A download's file name: the utility, "Green_Button" and the local days it covers (default:
+    `default_period`), nothing of the customer: `Owatonna_Public_Utilities_Green_Button_2025-10-01_to_
+    2026-11-26.xml`."""
+    if start is None or end is None:
+        start, end = default_period()
+    first = datetime.fromtimestamp(start, LOCAL).date()
+    last = datetime.fromtimestamp(end - 1, LOCAL).date()
+    utility = re.sub(r"[^A-Za-z0-9]+", "_", current_policy().utility["name"]).strip("_")
+    return f"{utility}_Green_Button_{first.isoformat()}_to_{last.isoformat()}.{fmt}"
 
 
 def usage_read(
@@ -68,11 +86,6 @@ def usage_read(
     return values.get("meter_usage"), blocks
 
 
-def point_key(service: str, number: int) -> str:
-    """A usage point's name in a feed and in an authorisation: `electric`, `electric#2`, …"""
-    return service if number == 1 else f"{service}#{number}"
-
-
 def usage_points_held(*, customer_id: int) -> dict[str, list[str]]:
     """Service → the customer's usage points that hold interval readings, in order (`electric`,
     `electric#2`, …). From the interval store's clear columns only, as the retention run counts them: which
@@ -93,10 +106,13 @@ def usage_points_for(
     end: int | None = None,
     request_id=None,
     client_ip: str = "",
+    units: str = "metered",
 ):
     """The customer's usage points with their readings in [start, end) (default: `default_period`): interval
     readings where the interval store has them, else the billing-cycle totals of the months inside the
-    period. Raises gate.Denied like any read; both reads are logged."""
+    period. Gas and water come in the unit their meter reads (`units="metered"`, where an imported file said
+    it), or in therms and gallons with the factor stated (`units="billing"`). Raises gate.Denied like any
+    read; both reads are logged."""
 
     if start is None or end is None:
         start, end = default_period()
@@ -110,7 +126,7 @@ def usage_points_for(
         client_ip=client_ip,
     )
     usage = json.loads(meter_usage or "{}")
-    points = _stored_points(blocks, start, end)
+    points = _stored_points(blocks, start, end, metered_units_of(customer_id), convert=units == "billing")
     for service, series in sorted(usage.items()):
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))
         if unit is None or any(p.service == service for p in points):
@@ -144,10 +160,44 @@ _SERIES_UNITS = {
 _FLOW_TITLES = {1: "delivered to the customer", 4: "net", 19: "received from the customer"}
 
 
-def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
+# How a metered unit is named where a conversion is stated.
+_UNIT_WORDS = {"ft3": "cubic feet", "m3": "cubic metres", "gal": "gallons", "therm": "therms"}
+_CCF = ("ft3", 2)  # hundred cubic feet: ft³ with powerOfTenMultiplier 2
+_ONE_UNIT = {"ft3": "cubic foot", "m3": "cubic metre", "gal": "gallon", "therm": "therm"}
+
+
+def unit_words(unit: str, power: int) -> str:
+    """A metered unit in words: `CCF (hundred cubic feet)`, `cubic metres`, … (any other scale is the
+    meter's resolution, not its unit)."""
+    return "CCF (hundred cubic feet)" if (unit, power) == _CCF else _UNIT_WORDS.get(unit, unit)
+
+
+def _in_metered_unit(service: str, unit: str, metered, convert: bool):
+    """(unit, factor from the stored value, scale, conversion words) for a gas or water series whose meter
+    reads another unit than the store keeps: back in the metered unit and its scale, or, when `convert`,
+    left in the billing unit with the factor stated. None when nothing changes."""
+    if metered is None or service not in METERED_SERVICES or metered[0] == unit:
+        return None
+    metered_unit, power = metered
+    per_unit = UNIT_TO_BILLING.get((service, metered_unit))
+    if per_unit is None:
+        return None
+    if convert:
+        ccf = (metered_unit, power) == _CCF
+        factor, each = (per_unit * 100, "CCF") if ccf else (per_unit, _ONE_UNIT[metered_unit])
+        words = (
+            f"converted from {unit_words(metered_unit, power)} at {factor:.6g} {_UNIT_WORDS[unit]} per {each}"
+        )
+        return unit, 1, None, words
+    return metered_unit, 1 / per_unit, -power, ""
+
+
+def _stored_points(blocks, start: int, end: int, metered=None, convert=False) -> list[UsagePointExport]:
     """Every usage point the interval store holds for the customer, each with all its series (forward, net
     and reverse flow, demand; grid and billing-period readings; reading quality), whatever services the
-    customer's account lists."""
+    customer's account lists; gas and water in their metered unit (`metered`: usage point → unit and scale)
+    unless `convert`, when they stay in therms and gallons with the factor stated."""
+    metered = metered or {}
     keys = sorted({b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)})
     by_point: dict[tuple[str, int], list] = {}
     for key in keys:
@@ -156,6 +206,13 @@ def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
         if units is None:
             continue
         unit, factor, power = units
+        conversion = ""
+        changed = _in_metered_unit(
+            parts["service"], unit, metered.get(point_key(parts["service"], parts["point"])), convert
+        )
+        if changed is not None:
+            unit, factor, scale, conversion = changed
+            power = power if scale is None else scale
         if any(b.service == key + PERIODS for b in blocks):
             readings = [(s, d, v * factor) for s, d, v in series_readings(blocks, start, end, key)]
         else:  # grid readings only: kept as arrays from the store to the feed
@@ -177,6 +234,7 @@ def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
                     flow_direction=parts["flow"],
                     title=title,
                     qualities=qualities,
+                    conversion=conversion,
                 ),
             )
         )
@@ -197,6 +255,7 @@ def _stored_points(blocks, start: int, end: int) -> list[UsagePointExport]:
                 power_of_ten=first.power_of_ten,
                 more=more,
                 qualities=first.qualities,
+                conversion=first.conversion,
             )
         )
     return points

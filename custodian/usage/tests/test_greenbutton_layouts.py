@@ -258,7 +258,7 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     atom = "{http://www.w3.org/2005/Atom}"
     assert {e.text for e in tree.iter(f"{espi}flowDirection")} == {"1", "19"}
     assert {e.text for e in tree.iter(f"{espi}uom")} == {"72", "38", "169", "128"}
-    assert {e.text for e in tree.iter(f"{espi}kind")} >= {"12", "8", "58"}  # energy, demand, volume (water)
+    assert {e.text for e in tree.iter(f"{espi}kind")} >= {"12", "37", "58"}  # energy, demand (power), volume
     assert [e.text for e in tree.iter(f"{espi}quality")] == ["8"] * 30
     # No MeterReading without a block: each one's IntervalBlock collection is some block's `up`.
     block_ups = {

@@ -127,9 +127,12 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         )
     if actor.kind == "third_party":
         basis = policy.disclosure_bases.get("connect_my_data")
-        if basis is None or purpose != basis.get("purpose"):
+        # The basis's own purpose and categories, and those of the usage summaries (bills) if it has them.
+        reads = [basis, basis.get("usage_summaries") or {}] if basis is not None else []
+        read = next((r for r in reads if r.get("purpose") == purpose), None)
+        if read is None:
             return Decision(False, f"third parties do not read for {purpose}")
-        bad = [c for c in cats if c not in basis.get("categories", ())]
+        bad = [c for c in cats if c not in read.get("categories", ())]
         return Decision(not bad, f"third parties never receive {bad}" if bad else "the customer's consent")
     return Decision(False, f"unknown actor kind {actor.kind!r}")
 

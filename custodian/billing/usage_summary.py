@@ -1,0 +1,162 @@
+"""Green Button UsageSummary (ESPI function blocks 15 and 16) from the customer's bills: for each current
+bill whose billing period starts inside the period asked for, one summary per service it billed, with the
+billing period, the use billed and (with costs) the service's part of the bill and its charges. The bills'
+content is read through the gate in one read (one access event); a customer without bills in the period gets
+no summary and no read."""
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from custodian.billing.models import Bill
+from custodian.billing.selectors import BILL_CATEGORY, bills_of_customer
+from custodian.usage.greenbutton_export import UsagePointExport
+from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport
+from custodian.usage.services import default_period, usage_points_for
+from custodian.vault import gate
+from custodian.vault.interval_files import LOCAL
+
+# A bill's usage unit → the Green Button unit, the factor to it and the scale (as the usage series are
+# written: Wh, therms and gallons in thousandths).
+SUMMARY_UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 3)}
+SERVICE_UNITS = {"electric": "kWh", "gas": "therm", "water": "gal"}
+# ESPI ItemKind of a bill's line, by the words it starts with (after a prorated part's tag): 1 generation
+# fee, 2 delivery fee, 3 usage fee, 4 administrative fee, 5 tax.
+ITEM_KINDS = (
+    ("Usage", 3),
+    ("True-up", 3),
+    ("Power cost adjustment", 1),
+    ("Purchased gas adjustment", 1),
+    ("Customer charge", 2),
+    ("Sewer", 2),
+    ("City franchise fee", 5),
+    ("Minnesota sales tax", 5),
+)
+OTHER_ITEM_KIND = 4
+
+
+def item_kind(description: str) -> int:
+    words = description.split(": ", 1)[-1]
+    return next((kind for start, kind in ITEM_KINDS if words.startswith(start)), OTHER_ITEM_KIND)
+
+
+def _is_priced_use(description: str) -> bool:
+    """The lines that price the period's use by the tariff's blocks: the bill's consumption charge. Every
+    other line is an additional charge (ESPI costAdditionalDetailLastPeriod)."""
+    return description.split(": ", 1)[-1].startswith("Usage")
+
+
+def _midnight(day: date) -> int:
+    return int(datetime.combine(day, time(), tzinfo=LOCAL).timestamp())
+
+
+def _summaries_of(bill: Bill, content: dict, *, with_cost: bool) -> dict[str, UsageSummaryExport]:
+    start = _midnight(bill.period_start)
+    duration = _midnight(bill.period_end + timedelta(days=1)) - start
+    out = {}
+    for usage in content.get("usage", []):
+        service = usage["service"]
+        unit, factor, power = SUMMARY_UNITS.get(SERVICE_UNITS.get(service, ""), (None, 1, 0))
+        if unit is None:
+            continue
+        lines = [line for line in content.get("lines", []) if line.get("service") == service]
+        out[service] = UsageSummaryExport(
+            start=start,
+            duration=duration,
+            issued=_midnight(bill.issued_on),
+            unit=unit,
+            consumption=float(Decimal(usage["quantity"]) * factor),
+            power_of_ten=power,
+            estimated=bool(usage.get("estimated")),
+            with_cost=with_cost,
+            bill=sum((Decimal(line["amount"]) for line in lines), Decimal(0)),
+            additional=[
+                ChargeExport(line["description"], Decimal(line["amount"]), item_kind(line["description"]))
+                for line in lines
+                if not _is_priced_use(line["description"])
+            ],
+            tariff=", ".join(content.get("tariff_versions", [])),
+        )
+    return out
+
+
+def bill_summaries(
+    *,
+    actor,
+    customer_id: int,
+    purpose: str,
+    start: int,
+    end: int,
+    with_cost: bool = True,
+    services: Sequence[str] | None = None,
+    request_id=None,
+    client_ip: str = "",
+) -> dict[str, list[UsageSummaryExport]]:
+    """Service → the summaries of the customer's current bills whose billing period starts in [start, end)
+    (UTC epoch seconds), oldest first. Only when there are such bills is anything read: their content,
+    through the gate, in one read for `purpose` (raises gate.Denied like any read)."""
+    bills = [b for b in bills_of_customer(customer_id) if start <= _midnight(b.period_start) < end]
+    if not bills:
+        return {}
+    documents = {
+        d.ref: d
+        for d in gate.reveal_documents(
+            actor=actor,
+            customer_id=customer_id,
+            category=BILL_CATEGORY,
+            ref_prefix="bill/",
+            purpose=purpose,
+            request_id=request_id,
+            client_ip=client_ip,
+        )
+    }
+    out: dict[str, list[UsageSummaryExport]] = {}
+    for bill in sorted(bills, key=lambda b: (b.period_start, b.pk)):
+        document = documents.get(bill.document_ref)
+        if document is None:
+            continue
+        content = json.loads(document.content)
+        for service, summary in _summaries_of(bill, content, with_cost=with_cost).items():
+            if services is None or service in services:
+                out.setdefault(service, []).append(summary)
+    return out
+
+
+def summaries_attach(
+    points: Sequence[UsagePointExport], summaries: dict[str, list[UsageSummaryExport]]
+) -> list[UsagePointExport]:
+    """The usage points with each service's summaries on its first usage point (a bill is per service, not
+    per meter); a service billed with no usage point in the feed gets one holding only its summaries."""
+    points = list(points)
+    for service, found in sorted(summaries.items()):
+        point = next((p for p in points if p.key == service), None)
+        if point is None:
+            unit = found[0].unit
+            point = UsagePointExport(
+                key=service, title=f"{service.title()} service (bills)", service=service, unit=unit
+            )
+            points.append(point)
+        point.summaries = list(found)
+    return sorted(points, key=lambda p: (p.service, p.key))
+
+
+def usage_points_with_bills(
+    *,
+    actor,
+    customer_id: int,
+    purpose: str,
+    start: int | None = None,
+    end: int | None = None,
+    request_id=None,
+    client_ip: str = "",
+    units: str = "metered",
+) -> list[UsagePointExport]:
+    """Download My Data's usage points: the customer's usage (`usage.services.usage_points_for`, gas and
+    water in `units`) with the summaries of their bills in the same period (default: `default_period`),
+    every read through the gate."""
+    if start is None or end is None:
+        start, end = default_period()
+    reads = {"actor": actor, "customer_id": customer_id, "purpose": purpose, "start": start, "end": end}
+    points = usage_points_for(**reads, request_id=request_id, client_ip=client_ip, units=units)
+    return summaries_attach(points, bill_summaries(**reads, request_id=request_id, client_ip=client_ip))
