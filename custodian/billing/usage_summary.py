@@ -4,11 +4,11 @@ billing period, the use billed and (with costs) the service's part of the bill a
 content is read through the gate in one read (one access event); a customer without bills in the period gets
 no summary and no read."""
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill
 from custodian.billing.selectors import BILL_CATEGORY, bills_of_customer
 from custodian.usage.greenbutton_export import UsagePointExport
@@ -116,7 +116,7 @@ def bill_summaries(
         document = documents.get(bill.document_ref)
         if document is None:
             continue
-        content = json.loads(document.content)
+        content = bill_content_read(document.content)
         for service, summary in _summaries_of(bill, content, with_cost=with_cost).items():
             if services is None or service in services:
                 out.setdefault(service, []).append(summary)

@@ -1,16 +1,24 @@
 """Households with a year of usage for the bill run, billed customers on automatic payment, and the
-vendors that take the utility's letters and its bank's debit file."""
+vendors that take the utility's letters and its bank's debit file; a Green Button UsageSummary checked
+figure by figure against the bill it summarises."""
 
+import io
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from conftest import PAPER_FORM, application_for
+from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
+from custodian.billing.usage_summary import item_kind
 from custodian.customers.services import customer_enrol
 from custodian.payments.autopay import autopay_enrol
-from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, vendor_with_determination
+from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, vendor_with_determination
+from custodian.usage.greenbutton_export import ESPI_NS
+from custodian.vault.interval_files import LOCAL
 from custodian.vault.services import Submission
 
 # Ten months of 2026, each a little more than the last.
@@ -92,3 +100,57 @@ def letter_vendor(privacy_officer):
     return vendor_with_determination(
         function="letter_mailing", officer=privacy_officer, name="Prairie Print & Mail", days=200
     )
+
+
+NS = {"espi": ESPI_NS, "atom": "http://www.w3.org/2005/Atom"}
+SCHEMA = project_file("reference/greenbutton/schema/espi.xsd")
+
+
+def schema_valid(body: bytes):
+    etree.XMLSchema(etree.parse(str(SCHEMA))).assertValid(etree.parse(io.BytesIO(body)))
+    return etree.fromstring(body)
+
+
+def number(element, path) -> int:
+    return int(element.findtext(path, namespaces=NS))
+
+
+def midnight(day) -> int:
+    return int(datetime.combine(day, time(), tzinfo=LOCAL).timestamp())
+
+
+def check_summary_is_the_bills(summary, content: dict, bill: Bill, service: str, *, with_cost: bool = True):
+    """Every figure of one UsageSummary against the bill's own content (sealed, opened in the test)."""
+    start = midnight(bill.period_start)
+    assert number(summary, "espi:billingPeriod/espi:start") == start
+    assert (
+        number(summary, "espi:billingPeriod/espi:duration")
+        == midnight(bill.period_end + timedelta(days=1)) - start
+    )
+    assert number(summary, "espi:statusTimeStamp") == midnight(bill.issued_on)
+    usage = next(u for u in content["usage"] if u["service"] == service)
+    used = summary.find("espi:overallConsumptionLastPeriod", NS)
+    written = Decimal(number(used, "espi:value")).scaleb(number(used, "espi:powerOfTenMultiplier"))
+    factor = {"electric": 1000, "gas": 1, "water": 1}[service]  # kWh billed, Wh written
+    assert written == Decimal(usage["quantity"]) * factor
+    assert number(used, "espi:uom") == {"electric": 72, "gas": 169, "water": 128}[service]
+    assert number(summary, "espi:commodity") == {"electric": 1, "gas": 7, "water": 9}[service]
+    lines = [line for line in content["lines"] if line["service"] == service]
+    if not with_cost:
+        for tag in (
+            "billLastPeriod",
+            "costAdditionalLastPeriod",
+            "costAdditionalDetailLastPeriod",
+            "currency",
+        ):
+            assert summary.find(f"espi:{tag}", NS) is None
+        return
+    assert number(summary, "espi:currency") == 840
+    # Hundred-thousandths of a dollar: $12.34 is 1234000.
+    assert number(summary, "espi:billLastPeriod") == sum(Decimal(line["amount"]) for line in lines) * 100_000
+    details = summary.findall("espi:costAdditionalDetailLastPeriod", NS)
+    additional = [line for line in lines if not line["description"].startswith("Usage")]
+    assert [d.findtext("espi:note", namespaces=NS) for d in details] == [a["description"] for a in additional]
+    assert [number(d, "espi:amount") for d in details] == [Decimal(a["amount"]) * 100_000 for a in additional]
+    assert [number(d, "espi:itemKind") for d in details] == [item_kind(a["description"]) for a in additional]
+    assert number(summary, "espi:costAdditionalLastPeriod") == sum(number(d, "espi:amount") for d in details)

@@ -1,5 +1,6 @@
 """Households on the portal: two demo customers enrolled on paper, each enrolling online with the account
-number and the last electric figure of its bill, confirming the e-mail and signing in."""
+number and the last electric figure of its bill, confirming the e-mail and signing in; a household with 13
+months of interval readings from its meter (`metered`, `household_with_readings`)."""
 
 import json
 import re
@@ -11,9 +12,12 @@ from django.test import Client
 
 from conftest import PAPER_FORM
 from custodian.customers.services import customer_enrol
-from custodian.demo.generator import application
+from custodian.demo.generator import application, hourly_electric, local_clock
+from custodian.vault.interval_files import IntervalBlock
+from custodian.vault.services import Submission, interval_blocks_record
 
 PASSWORD = "a long portal passphrase"
+METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
 
 
 def last_kwh(app):
@@ -46,3 +50,24 @@ def signed_in(app, email) -> Client:
     assert client.get(link).status_code == 200
     assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
     return client
+
+
+def household_with_readings(number: int, seconds: int):
+    """Household `number` of the demo with 13 months of electric readings every `seconds`, adding up to its
+    bills."""
+    app = application(9, number, date.today())
+    customer = customer_enrol(application=app, submission=PAPER_FORM)
+    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
+    blocks = []
+    for m in months:
+        clock = local_clock(m["month"], seconds)
+        values = hourly_electric(9, number, m["month"], m["total"], clock, app.heating_fuel)
+        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], seconds, values))
+    interval_blocks_record(blocks=blocks, submission=METER)
+    return customer, app, months
+
+
+@pytest.fixture
+def metered(db):
+    """A household with 13 months of hourly electric readings."""
+    return household_with_readings(3, 3600)

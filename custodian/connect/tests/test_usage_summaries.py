@@ -13,7 +13,6 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
-from custodian.billing.tests.test_usage_summary import NS, check_summary_is_the_bills, schema_valid
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.scopes import ScopeError, scope_parse
 from custodian.connect.services import third_party_review
@@ -24,11 +23,11 @@ from custodian.connect.tests.test_connect_my_data import (
     consent_answer,
     fetch,
     pkce,
-    register,
 )
 from custodian.disclosures.models import DisclosureEntry
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (the fixture)
-from custodian.portal.tests.test_usage_page import metered  # noqa: F401 (the fixture)
+from custodian.testing.billing import NS, check_summary_is_the_bills, schema_valid
+from custodian.testing.connect import register
+from custodian.testing.portal import signed_in
 from custodian.vault.gate import customer_actor
 
 WITH_COST = "FB=1_3_4_5_13_14_15_16_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"

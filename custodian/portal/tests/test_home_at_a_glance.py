@@ -8,7 +8,6 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
 from custodian.casework.services import Intake, request_intake
-from custodian.portal.tests.test_usage_page import metered  # noqa: F401 (the fixture)
 from custodian.testing.portal import signed_in
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import customer_actor

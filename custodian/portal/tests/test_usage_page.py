@@ -14,42 +14,19 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.testing import project_file
-from custodian.testing.portal import signed_in
+from custodian.testing.portal import METER, household_with_readings, signed_in
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import reading_arrays
 from custodian.usage.services import my_usage
 from custodian.vault.gate import customer_actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, IntervalBlock
-from custodian.vault.services import Submission, interval_blocks_record
-
-METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
-
-
-def _household_with_readings(number: int, seconds: int):
-    """Household `number` of the demo with 13 months of electric readings every `seconds`, adding up to its
-    bills."""
-    app = application(9, number, date.today())
-    customer = customer_enrol(application=app, submission=PAPER_FORM)
-    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
-    blocks = []
-    for m in months:
-        clock = local_clock(m["month"], seconds)
-        values = hourly_electric(9, number, m["month"], m["total"], clock, app.heating_fuel)
-        blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], seconds, values))
-    interval_blocks_record(blocks=blocks, submission=METER)
-    return customer, app, months
-
-
-@pytest.fixture
-def metered(db):
-    """A household with 13 months of hourly electric readings."""
-    return _household_with_readings(3, 3600)
+from custodian.vault.services import interval_blocks_record
 
 
 @pytest.fixture
 def quarter_hourly(db):
     """A household with 13 months of 15-minute electric readings (the demo's `--interval 15`)."""
-    return _household_with_readings(4, 900)
+    return household_with_readings(4, 900)
 
 
 def _schema():

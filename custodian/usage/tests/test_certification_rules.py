@@ -10,11 +10,11 @@ import pytest
 from lxml import etree
 
 from custodian.billing.usage_summary import summaries_attach
+from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport
 from custodian.usage.services import usage_points_for
-from custodian.usage.tests import espi_layouts as L
 from custodian.usage.tests.test_greenbutton_layouts import JAN, _import
 
 A = "{http://www.w3.org/2005/Atom}"

@@ -6,13 +6,13 @@ import re
 
 from lxml import etree
 
-from custodian.portal.tests.test_portal import households, signed_in  # noqa: F401 (the fixture)
+from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
+from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.intervals import metered_units_of, series_readings
 from custodian.usage.models import MeteredUnit
 from custodian.usage.services import usage_points_for
-from custodian.usage.tests import espi_layouts as L
 from custodian.usage.tests.test_greenbutton_layouts import JAN, _import
 from custodian.vault.gate import reveal_intervals
 
