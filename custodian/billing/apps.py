@@ -13,3 +13,6 @@ class BillingConfig(AppConfig):
         from custodian.billing import mailing
 
         mailing.register()
+        from custodian.billing import estimate
+
+        estimate.register()

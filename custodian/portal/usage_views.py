@@ -99,7 +99,7 @@ def usage_upload(request):
 
 @portal_required
 def comparison(request):
-    """How my electricity compares with similar homes nearby (Opower-style), with one tip."""
+    """How my electricity compares with similar homes nearby (Opower-style): the scale, the cost, the tips."""
 
     report = my_comparison(
         actor=portal_actor(request),

@@ -1,6 +1,8 @@
 """The usage app's services, by concern: `greenbutton_points` (a customer's usage points for Green
-Button), `peer_groups` (the stored peer groups of the comparison), `tips` (the tip under a comparison) and
-`presentation` (what the portal and the mailed report show). Callers import `custodian.usage.services`."""
+Button), `peer_groups` (the stored peer groups of the comparison), `tips` (the tips under a comparison),
+`costs` (a month's use in dollars, as billing registers it), `neighbours` (the comparison as the portal and
+the mailed letter show it) and `presentation` (what else the portal shows). Callers import
+`custodian.usage.services`."""
 
 from custodian.usage.services.greenbutton_points import (
     SOURCE_TITLES,
@@ -9,21 +11,21 @@ from custodian.usage.services.greenbutton_points import (
     usage_points_for,
     usage_points_held,
 )
+from custodian.usage.services.neighbours import BANDS, band_of, comparison_report, my_comparison
 from custodian.usage.services.peer_groups import group_months_of, store_group_aggregates
 from custodian.usage.services.presentation import (
-    comparison_report,
     electric_months,
     electric_use,
     interval_readings_held,
     month_against_last_year,
-    my_comparison,
     my_usage,
 )
-from custodian.usage.services.tips import TIPS, day_shape, tip_for
+from custodian.usage.services.tips import day_shape, tip_for, tip_keys, tips_for
 
 __all__ = [
+    "BANDS",
     "SOURCE_TITLES",
-    "TIPS",
+    "band_of",
     "comparison_report",
     "day_shape",
     "default_period",
@@ -37,6 +39,8 @@ __all__ = [
     "my_usage",
     "store_group_aggregates",
     "tip_for",
+    "tip_keys",
+    "tips_for",
     "usage_points_held",
     "usage_points_for",
 ]

@@ -1,6 +1,6 @@
 """What the portal and the mailed report show: a customer's monthly electricity (interval sums where the
-meter has them, else billing totals), their comparison with their group, their recent days, and what the
-interval store holds of them."""
+meter has them, else billing totals) that their comparison with their group counts (`neighbours`), their
+recent days, and what the interval store holds of them."""
 
 import json
 from datetime import date, datetime
@@ -9,8 +9,7 @@ import numpy as np
 
 from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
-from custodian.usage.services.peer_groups import group_months_of
-from custodian.usage.services.tips import day_shape, tip_for
+from custodian.usage.services.tips import day_shape
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 
@@ -44,54 +43,6 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
         return {b.month: float(np.nansum(b.values)) for b in electric}
     series = json.loads(meter_usage or "{}").get("electric", {}).get("months", [])
     return {m["month"]: float(m["total"]) for m in series}
-
-
-def comparison_report(months: dict[str, float], groups: dict, shape: dict | None = None) -> dict | None:
-    """A customer's report from their monthly use and their group's stored months (PeerGroupMonth by month):
-    the last 12 months that may be shown, the latest rating and a tip; None when no month may be shown."""
-    rows = []
-    for month, kwh in sorted(months.items())[-12:]:
-        g = groups.get(month)
-        if g is None:
-            continue
-        rating = (
-            "great"
-            if kwh <= g.efficient_kwh
-            else "good"
-            if kwh <= g.average_kwh
-            else "using more than average"
-        )
-        rows.append(
-            {
-                "month": month,
-                "you": kwh,
-                "average": g.average_kwh,
-                "efficient": g.efficient_kwh,
-                "homes": g.homes,
-                "rating": rating,
-            }
-        )
-    if not rows:
-        return None
-    top = max(max(r["you"], r["average"]) for r in rows) or 1
-    for i, r in enumerate(rows):
-        r.update(
-            x=i * 48,
-            you_h=round(140 * r["you"] / top),
-            avg_h=round(140 * r["average"] / top),
-            eff_h=round(140 * r["efficient"] / top),
-        )
-    tip = tip_for(sorted(months.items())[-12:], shape)
-    return {"rows": rows, "latest": rows[-1], "tip": tip, "chart_w": 48 * len(rows)}
-
-
-def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
-    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
-    groups = group_months_of([customer_id]).get(customer_id)
-    if not groups:
-        return None
-    months, shape = electric_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
-    return comparison_report(months, groups, shape)
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()

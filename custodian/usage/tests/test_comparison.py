@@ -5,7 +5,6 @@ import json
 import random
 import re
 import sys
-from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -31,8 +30,8 @@ from custodian.usage.comparison import (
 )
 from custodian.usage.intervals import hourly_table
 from custodian.usage.models import PeerGroupMonth
-from custodian.usage.services import day_shape, store_group_aggregates, tip_for
-from custodian.vault.interval_files import LOCAL, IntervalBlock, month_bounds
+from custodian.usage.services import store_group_aggregates, tip_for
+from custodian.vault.interval_files import IntervalBlock, month_bounds
 
 
 def home(
@@ -243,7 +242,7 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     client.get(link)
     client.post("/portal/sign-in/", {"email": "casey@example.com", "password": PASSWORD})
     html = client.get("/portal/me/comparison/").content.decode()
-    assert "20 homes of your type" in html and "<svg" in html and "using more than average" in html
+    assert "The 20 similar homes nearby" in html and "<svg" in html and "More than average" in html
 
     assert AccessEvent.objects.filter(
         actor_kind="customer", customer_id=str(customer.pk), categories="meter_usage"
@@ -253,29 +252,6 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
     PeerGroupMonth.objects.all().delete()
     assert "There is no comparison for your home" in client.get("/portal/me/comparison/").content.decode()
     assert client.get("/portal/me/comparison.pdf").status_code == 404
-
-
-def test_the_tip_follows_the_shape_of_the_customer_s_day():
-    def block(month, by_hour):
-        start, end = month_bounds(month)
-
-        hours = [datetime.fromtimestamp(t, LOCAL).hour for t in range(start, end, 3600)]
-        return IntervalBlock(1, "electric", month, start, 3600, np.array([by_hour(h) for h in hours], float))
-
-    flat_year = [(f"2026-{m:02d}", 500.0) for m in range(1, 13)]
-    always_on = [block("2026-09", lambda h: 0.9 if h < 16 or h >= 21 else 1.0)]
-    shape = day_shape(always_on)
-    assert shape["base_share"] > 0.9
-    assert tip_for(flat_year, shape).startswith(
-        "Even in the middle of the night your home draws about 0.9 kWh"
-    )
-    evening = [block("2026-09", lambda h: 3.0 if 16 <= h < 21 else 0.2)]
-    assert tip_for(flat_year, day_shape(evening)).endswith("trims the rest.")
-    assert "between 4 and 9 in the evening" in tip_for(flat_year, day_shape(evening))
-    # A winter peak outranks the evening; without interval readings the season alone decides.
-    winter_year = [("2026-01", 900.0), ("2026-07", 300.0)]
-    assert tip_for(winter_year, day_shape(evening)).startswith("Most of your electricity goes in the cold")
-    assert tip_for(flat_year, None).startswith("Your use is steady")
 
 
 def test_the_monthly_use_computed_chunk_by_chunk_gives_the_same_comparisons():
