@@ -59,20 +59,36 @@ def rows_insert(model, rows: Sequence[dict], *, batch: int = 2000) -> int:
                 for row in rows:
                     out.write_row([row[n] if n in row else defaults[n] for n in names])
             return len(rows)
-        adapters = [(n, _adapter(f)) for n, f in zip(names, fields, strict=True)]
-        # A default is the same for every row (now, for the whole batch): adapted once, not once a row.
-        for name, adapt in adapters:
-            if adapt is not None and defaults.get(name) is not None:
-                defaults[name] = adapt(defaults[name])
-        params = [
-            [
-                (adapt(row[n]) if adapt is not None and row[n] is not None else row[n])
-                if n in row
-                else defaults[n]
-                for n, adapt in adapters
-            ]
-            for row in rows
-        ]
+        # Column by column, then zipped into rows: one pass over the rows per column, and a value repeated
+        # down a column (a chunk's cycle, issue and due dates) adapted once.
+        by_column = []
+        for name, field in zip(names, fields, strict=True):
+            adapt = _adapter(field)
+            default = defaults.get(name)
+            if adapt is not None and default is not None:
+                default = adapt(default)  # the same for every row (now, for the whole batch)
+            if adapt is None:
+                by_column.append([row.get(name, default) for row in rows])
+                continue
+            adapted: dict = {}
+            column = []
+            for row in rows:
+                if name not in row:
+                    column.append(default)
+                    continue
+                value = row[name]
+                if value is None:
+                    column.append(None)
+                    continue
+                try:
+                    done = adapted.get(value)
+                    if done is None:
+                        done = adapted[value] = adapt(value)
+                except TypeError:  # not hashable: adapted as it is
+                    done = adapt(value)
+                column.append(done)
+            by_column.append(column)
+        params = list(zip(*by_column, strict=True))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
         for first in range(0, len(params), batch):
             cursor.executemany(sql, params[first : first + batch])

@@ -58,11 +58,22 @@ class AccessEvent(models.Model):
         return [c for c in self.categories.split(",") if c]
 
 
+class RowidBigIntegerField(models.BigIntegerField):
+    """A 64-bit integer declared `integer` on SQLite, where a primary key of exactly that type is the table's
+    rowid: one B-tree instead of a table and a unique index beside it (SQLite's integers are 64-bit
+    whatever the declared type). Elsewhere a bigint."""
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+
 class PendingEvent(models.Model):
     """The sequencer's queue: events committed but not yet in the tree. Written with the event (same
-    transaction); the sequencer deletes the rows it integrates. Not a record: only a work list."""
+    transaction); the sequencer deletes the rows it integrates. Not a record: only a work list. On SQLite its
+    key is the rowid: every access event's trigger inserts here, and into a table with a separate unique
+    index that insert cost as much as the event's own row."""
 
-    event_seq = models.BigIntegerField(primary_key=True)
+    event_seq = RowidBigIntegerField(primary_key=True)
 
 
 class LogLeaf(models.Model):

@@ -56,7 +56,10 @@ class Bill(models.Model):
     its reason; the superseded bill stays, marked."""
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="bills")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    # Indexed by (customer, cycle) below, which serves every read by customer.
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     cycle = models.CharField(max_length=7)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -75,12 +78,13 @@ class Bill(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     rebill_reason = models.CharField(max_length=300, blank=True)
+    # Empty on nearly every bill: indexed only where set (below), not an index entry per bill for nothing.
     rebilled_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     is_current = models.BooleanField(default=True)
     trued_up_in = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="true_ups"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="true_ups", db_index=False
     )
     notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,7 +96,15 @@ class Bill(models.Model):
                 fields=["account", "cycle"], condition=Q(is_current=True), name="one_current_bill_per_cycle"
             )
         ]
-        indexes = [models.Index(fields=["customer", "cycle"])]
+        indexes = [
+            models.Index(fields=["customer", "cycle"]),
+            models.Index(
+                fields=["rebilled_by"], condition=Q(rebilled_by__isnull=False), name="bill_rebilled_by_set"
+            ),
+            models.Index(
+                fields=["trued_up_in"], condition=Q(trued_up_in__isnull=False), name="bill_trued_up_in_set"
+            ),
+        ]
 
     def __str__(self):
         return f"Bill {self.pk} ({self.cycle})"
@@ -117,7 +129,10 @@ class LedgerEntry(models.Model):
         BUDGET_TRUE_UP = "budget_true_up", _("Budget billing: the year's difference settled")
         DEPOSIT_INTEREST = "deposit_interest", _("Interest on the deposit")
 
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="ledger")
+    # Indexed by (account, posted_on), which serves every read by account.
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     posted_on = models.DateField()

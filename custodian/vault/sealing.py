@@ -137,6 +137,22 @@ def _master(key_id: str) -> bytes:
         raise KeyringError(f"master key {key_id!r} is not in the keyring") from None
 
 
+# Each master key's cipher, built once (its key schedule costs about as much as unwrapping a data key): a
+# bill run unwraps a thousand data keys a chunk under the same master key. Keyed by the key's bytes as well
+# as its id, so a keyring re-read with other bytes under the same id is never answered by an old cipher.
+_MASTER_CIPHERS: dict[tuple[str, bytes], AESGCM] = {}
+
+
+def _master_cipher(key_id: str) -> AESGCM:
+    key = _master(key_id)
+    cipher = _MASTER_CIPHERS.get((key_id, key))
+    if cipher is None:
+        if len(_MASTER_CIPHERS) > 16:  # keys rotated many times in one process: start again
+            _MASTER_CIPHERS.clear()
+        cipher = _MASTER_CIPHERS[(key_id, key)] = AESGCM(key)
+    return cipher
+
+
 def _wrap_ad(customer_id: int) -> bytes:
     return b"custodian-data-key|" + str(customer_id).encode()
 
@@ -155,7 +171,7 @@ def unwrap_data_key(customer_id: int, key_id: str, wrapped: bytes) -> bytes:
     kept = getattr(_KEPT, "keys", None)
     if kept is not None and (held := kept.get(customer_id)) is not None and held[0] == (key_id, wrapped):
         return held[1]
-    plain = AESGCM(_master(key_id)).decrypt(
+    plain = _master_cipher(key_id).decrypt(
         wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], _wrap_ad(customer_id)
     )
     if kept is not None:
