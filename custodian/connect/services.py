@@ -20,7 +20,7 @@ from custodian.connect.scopes import ScopeError, reads_bills, scope_parse, servi
 from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.disclosures.services.accounting import reviews_access_of
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import services_of
+from custodian.staff.services import staff_decision_append
 from custodian.usage.services import usage_points_held
 
 # How long a customer may let an authorisation run; they choose, and may revoke it any day.
@@ -153,12 +153,9 @@ def third_party_review(*, third_party: ThirdParty, reviewed_by, decision: str, n
     third_party.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if decision != ThirdParty.Status.APPROVED:
         _tokens_delete(application=third_party.application)
-    append_change(
-        action=Action.THIRD_PARTY_REVIEWED,
-        actor_kind="staff",
-        actor_id=str(reviewed_by.pk),
-        actor_label=reviewed_by.get_username(),
-        roles=",".join(sorted(services_of(reviewed_by))),
+    staff_decision_append(
+        Action.THIRD_PARTY_REVIEWED,
+        by=reviewed_by,
         reason=f"third party {third_party.pk} {decision}"
         + (f": {note.strip()[:200]}" if note.strip() else ""),
     )
