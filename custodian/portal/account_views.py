@@ -46,7 +46,7 @@ def enrol(request):
         if rate_limited(request, scope="enrol", limit=10, window_seconds=24 * 3600) or account_rate_limited(
             d["account_number"]
         ):
-            form.add_error(None, "Too many attempts. Try again tomorrow, or call us to sign up.")
+            form.add_error(None, _("Too many attempts. Try again tomorrow, or call us to sign up."))
             return render(
                 request,
                 "portal/enrol.html",
@@ -103,7 +103,7 @@ def sign_in(request):
     if request.method == "POST" and rate_limited(
         request, scope="portal-sign-in", limit=30, window_seconds=600
     ):
-        form.add_error(None, "Too many sign-in attempts from your network. Try again in a few minutes.")
+        form.add_error(None, _("Too many sign-in attempts from your network. Try again in a few minutes."))
         return render(request, "portal/sign_in.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
@@ -113,7 +113,7 @@ def sign_in(request):
             login(request, user)
             return redirect("portal:code" if mfa.has_confirmed_totp(user) else after_sign_in(request))
         form.add_error(
-            None, "E-mail address or password not recognised (or the address is not confirmed yet)."
+            None, _("E-mail address or password not recognised (or the address is not confirmed yet).")
         )
     return render(request, "portal/sign_in.html", {"form": form})
 
@@ -145,7 +145,9 @@ def code(request):
         if device is not None:
             second_factor_passed(request, device)
             return redirect(after_sign_in(request))
-        form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
+        form.add_error(
+            "code", _("That code is not valid. Codes change every 30 seconds; try the current one.")
+        )
     return render(request, "portal/code.html", {"form": form})
 
 
@@ -158,7 +160,9 @@ def security(request):
         if codes is not None:
             second_factor_passed(request, mfa.confirmed_totp(request.user))
             return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
-        form.add_error("code", "That code does not match; scan the QR code again and enter the current code.")
+        form.add_error(
+            "code", _("That code does not match; scan the QR code again and enter the current code.")
+        )
     enabled = mfa.has_confirmed_totp(request.user)
     device = (
         None
@@ -198,7 +202,7 @@ def reauthenticate(request):
         if user is not None and user.pk == request.user.pk and device is not None:
             privilege_raised(request)
             return redirect(safe_next(request, request.GET.get("next"), "portal:home", under="/portal/"))
-        form.add_error(None, "Password or code not accepted.")
+        form.add_error(None, _("Password or code not accepted."))
     return render(
         request,
         "portal/reauthenticate.html",
@@ -273,7 +277,7 @@ def password_forgotten(request):
     form = forms.PasswordResetAskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if rate_limited(request, scope="portal-password-reset", limit=10, window_seconds=3600):
-            form.add_error(None, "Too many requests from your network. Try again in an hour, or call us.")
+            form.add_error(None, _("Too many requests from your network. Try again in an hour, or call us."))
             return render(request, "portal/password_forgotten.html", {"form": form}, status=429)
         portal_password_reset_request(
             email=form.cleaned_data["email"],

@@ -247,7 +247,7 @@ def autopay(request):
         return redirect("portal:bills")
     form = forms.AutopayForm(request.POST, accounts=accounts)
     if not recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS):
-        form.add_error(None, "Enter your password again first: bank details need it.")
+        form.add_error(None, _("Enter your password again first: bank details need it."))
         return _page(request, autopay_form=form, status=403)
     if not form.is_valid():
         return _page(request, autopay_form=form, status=400)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
@@ -41,23 +42,39 @@ from custodian.usage.services import usage_points_held
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
 
-SERVICE_LABELS = {"electric": "Electricity", "gas": "Natural gas", "water": "Water"}
-DURATION_LABELS = {"90": "90 days", "365": "One year", "1095": "Three years"}
+SERVICE_LABELS = {
+    "electric": gettext_lazy("Electricity"),
+    "gas": gettext_lazy("Natural gas"),
+    "water": gettext_lazy("Water"),
+}
+DURATION_LABELS = {
+    "90": gettext_lazy("90 days"),
+    "365": gettext_lazy("One year"),
+    "1095": gettext_lazy("Three years"),
+}
 
 
 class ConsentForm(AllowForm):
     services = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Which meters' data", choices=()
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Which meters' data"),
+        choices=(),
     )
     usage_points = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Which of your meters",
-        help_text="You have more than one meter of this service: choose the ones whose data they receive.",
+        label=gettext_lazy("Which of your meters"),
+        help_text=gettext_lazy(
+            "You have more than one meter of this service: choose the ones whose data they receive."
+        ),
         choices=(),
     )
     duration = forms.ChoiceField(
-        label="For how long", choices=list(DURATION_LABELS.items()), initial="365", widget=forms.RadioSelect
+        label=gettext_lazy("For how long"),
+        choices=list(DURATION_LABELS.items()),
+        initial="365",
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, services=(), meters=None, **kwargs):

@@ -1,6 +1,8 @@
 from datetime import date, datetime, timedelta
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.vault.interval_files import LOCAL
@@ -15,14 +17,14 @@ class PeriodForm(forms.Form):
 
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
-    start = bounds.DateField(required=False, label="From")
-    end = bounds.DateField(required=False, label="To (included)")
+    start = bounds.DateField(required=False, label=_("From"))
+    end = bounds.DateField(required=False, label=_("To (included)"))
     units = forms.ChoiceField(
         required=False,
-        label="Gas and water in",
+        label=_("Gas and water in"),
         choices=[
-            ("", "the units the meter reads (cubic feet, CCF, cubic metres or gallons)"),
-            ("billing", "therms and gallons, the billing units (converted; the file states the factor)"),
+            ("", _("the units the meter reads (cubic feet, CCF, cubic metres or gallons)")),
+            ("billing", _("therms and gallons, the billing units (converted; the file states the factor)")),
         ],
     )
 
@@ -30,14 +32,18 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None) and not self.errors:
-            raise forms.ValidationError("Give both dates, or neither for the last 13 months.")
+            raise forms.ValidationError(_("Give both dates, or neither for the last 13 months."))
         if start and end:
             if end < start:
-                self.add_error("end", "The end date is before the start date.")
+                self.add_error("end", _("The end date is before the start date."))
             elif (end - start).days >= MAX_DAYS:
-                self.add_error("end", f"A download covers at most {MAX_DAYS} days; choose a shorter period.")
+                self.add_error(
+                    "end",
+                    _("A download covers at most %(days)s days; choose a shorter period.")
+                    % {"days": MAX_DAYS},
+                )
             elif start > date.today():
-                self.add_error("start", "The start date is in the future.")
+                self.add_error("start", _("The start date is in the future."))
         return data
 
     def units_chosen(self) -> str:
@@ -63,7 +69,9 @@ class UsageUploadForm(forms.Form):
     """A Green Button file for one customer: ESPI XML or the common CSV layout (told apart by content)."""
 
     file = bounds.FileField(
-        label="Green Button file (ESPI XML or CSV)",
+        label=_("Green Button file (ESPI XML or CSV)"),
         max_bytes=MAX_UPLOAD_BYTES,
-        too_large=f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        too_large=format_lazy(
+            _("The file is over {megabytes} MB."), megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)
+        ),
     )

@@ -5,6 +5,8 @@ forms' labels, help and choices and every message a page shows a customer too. A
 Spanish fails here, naming the template, the form or the line."""
 
 import ast
+import importlib
+import pkgutil
 import re
 from html import unescape
 from pathlib import Path
@@ -20,9 +22,9 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import trans_real
 
-from custodian.portal import forms as portal_forms
+import custodian.portal as portal_package
+import custodian.web as web_package
 from custodian.testing.portal import signed_in
-from custodian.web import forms as web_forms
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
 WEB = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -125,16 +127,28 @@ def test_the_portal_pages_read_in_spanish(households):
     assert "Tamaño del texto" in Client().get("/cookies/?lang=es").content.decode()
 
 
-# The forms the portal and the public site show a customer (their labels, help and choices).
+# The forms the portal and the public site show a customer (their labels, help and choices): every form class
+# a portal or public-site module defines or imports, wherever it is defined (the usage forms live with usage).
 def customer_forms():
-    return [
-        cls
-        for module in (portal_forms, web_forms)
-        for cls in vars(module).values()
-        if isinstance(cls, type)
-        and issubclass(cls, django_forms.BaseForm)
-        and cls.__module__ == module.__name__
-    ]
+    found = {}
+    for package in (portal_package, web_package):
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            if info.name.rsplit(".", 1)[-1] in ("tests", "migrations"):
+                continue
+            for cls in vars(importlib.import_module(info.name)).values():
+                if (
+                    isinstance(cls, type)
+                    and issubclass(cls, django_forms.BaseForm)
+                    and cls.__module__.startswith("custodian.")
+                    and cls.__module__ not in STAFF_FORM_MODULES
+                ):
+                    found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return [found[name] for name in sorted(found)]
+
+
+# Forms shown only to staff or to third parties' developers (the public site's Connect My Data registration
+# is in English, as the ESPI registration it implements).
+STAFF_FORM_MODULES = {"custodian.web.third_party_registration"}
 
 
 @pytest.mark.parametrize("form_class", customer_forms(), ids=lambda c: c.__name__)
@@ -159,8 +173,8 @@ def test_every_form_label_help_and_choice_has_its_spanish(form_class):
 
 
 def test_no_message_to_the_customer_is_written_in_english_only():
-    """A flash message or an error a portal or public page shows is a marked string (gettext, its
-    placeholders filled with %), never a bare literal or an f-string a translator can't reach."""
+    """A flash message, a form's error or an error a portal or public page shows is a marked string
+    (gettext, its placeholders filled with %), never a bare literal or an f-string no translator can reach."""
     root = Path(__file__).resolve().parents[2]
     bare = []
     for path in [*sorted((root / "portal").glob("*views.py")), root / "web" / "views.py"]:
@@ -173,6 +187,12 @@ def test_no_message_to_the_customer_is_written_in_english_only():
                 and node.func.value.id == "messages"
             ):
                 shown = node.args[1:]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_error"
+            ):
+                shown = node.args[1:]  # form.add_error(field, message): shown beside the field
             if isinstance(node, ast.Dict):
                 shown = [v for k, v in zip(node.keys, node.values, strict=True) if _key(k) in SHOWN_KEYS]
             bare += [f"{path.name}:{line}" for arg in shown for line in _untranslated(arg)]
