@@ -28,7 +28,7 @@ def site(tmp_path_factory):
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
     subprocess.run(
-        [*manage, "seed_demo", "--customers", "6", "--seed", "3", "--no-progress"],
+        [*manage, "seed_demo", "--customers", "7", "--seed", "3", "--no-progress"],
         cwd=settings.BASE_DIR,
         env=env,
         check=True,
