@@ -1,8 +1,8 @@
 """Green Button UsageSummary (ESPI function blocks 15 and 16) from the customer's bills: for each current
 bill whose billing period starts inside the period asked for, one summary per service it billed, with the
 billing period, the use billed and (with costs) the service's part of the bill and its charges. The bills'
-content is read through the gate in one read (one access event); a customer without bills in the period gets
-no summary and no read."""
+content is read through the gate in one read (one access event) that opens those bills and no other; a
+customer without bills in the period gets no summary and no read."""
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
@@ -105,7 +105,9 @@ def bill_summaries(
             actor=actor,
             customer_id=customer_id,
             category=BILL_CATEGORY,
-            ref_prefix="bill/",
+            # Only the period's bills are opened (and answered for by the read's access event), not every
+            # bill the customer has.
+            refs=[b.document_ref for b in bills],
             purpose=purpose,
             request_id=request_id,
             client_ip=client_ip,

@@ -1,15 +1,18 @@
 """Green Button UsageSummary from the bills (ESPI function blocks 15 and 16) in Download My Data: valid
 against the ESPI schema, each figure the bill's (billing period, use, the service's part of the bill and its
-charges in hundred-thousandths of a dollar), the bills read through the gate in one logged read; a customer
-without bills gets no UsageSummary at all."""
+charges in hundred-thousandths of a dollar), the bills read through the gate in one logged read that opens
+the period's bills and no other; a customer without bills gets no UsageSummary at all."""
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
+from custodian.billing.usage_summary import bill_summaries
 from custodian.testing.billing import NS, check_summary_is_the_bills, number, schema_valid
 from custodian.testing.portal import signed_in
+from custodian.vault import gate
 from custodian.vault.gate import customer_actor
+from custodian.vault.interval_files import month_bounds
 
 
 def test_download_my_data_carries_each_bills_summary_with_the_bills_figures(metered):  # noqa: F811
@@ -56,3 +59,30 @@ def test_a_customer_without_bills_gets_no_usage_summary_and_no_bill_read(househo
     schema_valid(response.content)
     assert b"UsageSummary" not in response.content
     assert AccessEvent.objects.count() - before == 2  # the usage's two reads; no bill opened
+
+
+def test_a_summary_of_one_period_opens_that_periods_bill_and_no_other(metered, monkeypatch):  # noqa: F811
+    customer, _, months = metered
+    cycles = [m["month"] for m in months[-3:]]
+    for cycle in cycles:
+        assert bill_run(cycle=cycle) == 1
+    bills = {b.cycle: b for b in Bill.objects.filter(customer=customer, cycle__in=cycles)}
+    opened = []
+    reveal_documents = gate.reveal_documents
+
+    def recording(**read):
+        documents = reveal_documents(**read)
+        opened.extend(d.ref for d in documents)
+        return documents
+
+    monkeypatch.setattr(gate, "reveal_documents", recording)
+    before = AccessEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    start, end = month_bounds(cycles[1])
+    summaries = bill_summaries(
+        actor=customer_actor(customer.pk), customer_id=customer.pk, purpose="billing", start=start, end=end
+    )
+    assert [len(found) for found in summaries.values()] == [1] * len(summaries) and summaries
+    # Only the bill sent was opened: the access event of the read answers for that bill alone.
+    assert opened == [bills[cycles[1]].document_ref]
+    (event,) = AccessEvent.objects.filter(seq__gt=before)
+    assert (event.decision, event.categories, event.action) == ("allow", "bills", "reveal_documents")

@@ -39,13 +39,16 @@ def reveal_documents(
     actor: Actor,
     customer_id,
     category: str,
-    ref_prefix: str,
     purpose: str,
+    ref_prefix: str = "",
+    refs: Sequence[str] | None = None,
     request_id=None,
     client_ip: str = "",
 ) -> list[Document]:
-    """The customer's sealed documents whose ref starts with `ref_prefix`, if the policy allows reading the
-    category for the purpose; one access event either way, in the read's transaction."""
+    """The customer's sealed documents whose ref starts with `ref_prefix` and, when `refs` is given, is one
+    of `refs`, if the policy allows reading the category for the purpose; one access event either way, in
+    the read's transaction. A caller that needs only some documents names them in `refs`: nothing else is
+    opened under the read it answers for (an empty `refs` is refused, not read as "all")."""
     policy = current_policy()
     cid = as_customer_id(customer_id)
     known = category in policy.categories
@@ -58,12 +61,13 @@ def reveal_documents(
         "client_ip": client_ip,
     }
 
+    wanted = None if refs is None else sorted({str(r) for r in refs})
+
     def read(stored_key) -> list[Document]:
-        rows = list(
-            SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
-            .order_by("created_at", "pk")
-            .values_list("ref", "media_type", "ciphertext")
-        )
+        found = SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
+        if wanted is not None:
+            found = found.filter(ref__in=wanted)
+        rows = list(found.order_by("created_at", "pk").values_list("ref", "media_type", "ciphertext"))
         docs = []
         if rows:
             if stored_key is None:
@@ -78,7 +82,15 @@ def reveal_documents(
                 docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
         return docs
 
-    refusal = "unknown category" if not known else "no such customer" if cid is None else ""
+    refusal = (
+        "unknown category"
+        if not known
+        else "no such customer"
+        if cid is None
+        else "no documents named"
+        if wanted == []
+        else ""
+    )
     return read_one(
         policy,
         actor,

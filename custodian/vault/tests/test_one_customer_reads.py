@@ -1,6 +1,7 @@
 """A read of one customer's interval readings or sealed documents finds the customer and their data key in one
 query, and opens what it read with that key: the same values, the same access event, one query less; a
-customer without a key (nothing sealed yet) reads nothing, without an error."""
+customer without a key (nothing sealed yet) reads nothing, without an error. A read that names its documents
+opens those and no other."""
 
 import numpy as np
 import pytest
@@ -9,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
+from custodian.vault import _crypto
 from custodian.vault.choices import Channel as ProvenanceChannel
-from custodian.vault.gate import customer_actor, reveal_documents, reveal_intervals
+from custodian.vault.gate import Denied, customer_actor, reveal_documents, reveal_intervals
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.models import DataKey
 from custodian.vault.services import Submission, document_seal, interval_blocks_record
@@ -63,6 +65,46 @@ def test_a_customer_reads_their_letters_with_one_look_at_their_key(customer):
         )
     assert document.content.endswith(b"Dear customer")
     assert len(_key_lookups(queries)) == 1
+
+
+def test_a_read_naming_its_documents_opens_only_those_under_one_decision_and_one_event(customer, monkeypatch):
+    letters = Submission(
+        channel=ProvenanceChannel.OUTBOUND, notice_key="", recorded_by_label="the outbox", note="sent"
+    )
+    for n in range(1, 4):
+        document_seal(
+            customer_id=customer.pk,
+            category="correspondence",
+            ref=f"outbox:{n}:text",
+            content=f"Letter {n}".encode(),
+            media_type="text/plain",
+            submission=letters,
+        )
+    opened = []
+    open_bytes = _crypto.open_bytes
+
+    def recording(key, cid, field, sealed):
+        opened.append(field)
+        return open_bytes(key, cid, field, sealed)
+
+    monkeypatch.setattr(_crypto, "open_bytes", recording)
+    reader = customer_actor(customer.pk, "the customer")
+    read = {"actor": reader, "customer_id": customer.pk, "category": "correspondence"}
+    before = AccessEvent.objects.count()
+    documents = reveal_documents(
+        **read, ref_prefix="outbox:", refs=["outbox:3:text", "outbox:1:text"], purpose="legal_obligations"
+    )
+    assert [d.ref for d in documents] == ["outbox:1:text", "outbox:3:text"]
+    assert opened == ["correspondence:outbox:1:text", "correspondence:outbox:3:text"]
+    assert AccessEvent.objects.count() == before + 1
+    assert AccessEvent.objects.order_by("-seq").first().decision == "allow"
+    # A named ref outside the prefix is not read; naming none is refused, not taken for "all".
+    outside = reveal_documents(**read, ref_prefix="bill/", refs=["outbox:2:text"], purpose="billing")
+    assert outside == []
+    with pytest.raises(Denied):
+        reveal_documents(**read, refs=[], purpose="legal_obligations")
+    assert AccessEvent.objects.order_by("-seq").first().decision == "deny"
+    assert opened == ["correspondence:outbox:1:text", "correspondence:outbox:3:text"]
 
 
 @pytest.mark.django_db
