@@ -8,26 +8,40 @@ from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal.access import portal_actor, portal_required
-from custodian.usage.forms import PeriodForm, UsageUploadForm
+from custodian.usage.forms import PeriodForm, UsageDayForm, UsageUploadForm
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.intervals import parse_green_button, usage_upload_by_customer
 from custodian.usage.report_pdf import report_pdf
-from custodian.usage.services import green_button_file_name, my_comparison, my_usage, usage_points_for
+from custodian.usage.services import (
+    green_button_file_name,
+    my_comparison,
+    my_usage,
+    usage_points_for,
+    year_against_last_year,
+)
 from custodian.vault.gate import reveal
 
 
 @portal_required
 def usage(request, period_form=None, status=200):
-    """My electricity use: the last 30 days day by day, my average day, and Green Button downloads."""
+    """My electricity, gas and water use: the last 30 days day by day and my average day (or the 30 days up to
+    a day I choose, and that day hour by hour), this year against last year, and Green Button downloads.
+    Each view is one read of my usage through the gate."""
 
-    report = my_usage(
-        actor=portal_actor(request),
-        customer_id=request.customer_id,
-        client_ip=client_ip(request),
-    )
-    return render(
-        request, "portal/usage.html", {"report": report, "form": period_form or PeriodForm()}, status=status
-    )
+    actor, ip = portal_actor(request), client_ip(request)
+    day_form = UsageDayForm(request.GET) if "on" in request.GET else UsageDayForm()
+    context = {"form": period_form or PeriodForm(), "day_form": day_form, "view": "days"}
+    if request.GET.get("view") == "year":
+        context.update(
+            view="year",
+            year=year_against_last_year(actor=actor, customer_id=request.customer_id, client_ip=ip),
+        )
+    else:
+        on = day_form.cleaned_data["on"] if day_form.is_bound and day_form.is_valid() else None
+        if day_form.is_bound and on is None:
+            status = 400
+        context["report"] = my_usage(actor=actor, customer_id=request.customer_id, client_ip=ip, on=on)
+    return render(request, "portal/usage.html", context, status=status)
 
 
 @portal_required

@@ -75,3 +75,19 @@ class UsageUploadForm(forms.Form):
             _("The file is over {megabytes} MB."), megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)
         ),
     )
+
+
+class UsageDayForm(forms.Form):
+    """A day the customer chooses on the usage page: the days up to it, and its hours."""
+
+    html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
+
+    on = bounds.DateField(
+        label=_("The day to show"), help_text=_("We show the 30 days up to it, and that day hour by hour.")
+    )
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > datetime.now(LOCAL).date():
+            raise forms.ValidationError(_("Choose a day that has passed, or today."))
+        return on

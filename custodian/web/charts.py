@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 28, 40
@@ -123,6 +124,9 @@ def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeStr
     unit, cid, name = escape(chart["unit"]), escape(chart_id), escape(title)
     left, right, base = chart["left"], chart["right"], chart["base"]
     separator = get_format("DECIMAL_SEPARATOR")  # once for the chart, not once a bar
+    in_unit = escape(gettext("%(title)s, in %(unit)s") % {"title": title, "unit": chart["unit"]})
+    as_table = escape(gettext("%(title)s as a table") % {"title": title})
+    period_word = gettext("Period")
     ticks = "".join(
         f'<line x1="{left}" x2="{right}" y1="{t.y}" y2="{t.y}"/><text class="tick-label" x="{left - 6}" '
         f'y="{t.y}" dy="4" text-anchor="end">{escape(t.text)}</text>'
@@ -148,16 +152,16 @@ def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeStr
         '<figure class="chart-figure">\n'
         f'<svg class="chart" role="img" aria-labelledby="{cid}-t" '
         f'viewBox="0 0 {chart["width"]} {chart["height"]}">\n'
-        f'  <title id="{cid}-t">{name}, in {unit}</title>\n'
+        f'  <title id="{cid}-t">{in_unit}</title>\n'
         f'  <text class="axis-unit" x="0" y="14">{unit}</text>\n'
         f'  <g class="grid">{ticks}</g>\n'
         f"  <g>{''.join(bars)}</g>\n"
         f'  <line class="axis-line" x1="{left}" x2="{right}" y1="{base}" y2="{base}"/>\n'
         "</svg>\n"
-        f'<details class="chart-table"><summary>{name} as a table</summary>\n'
+        f'<details class="chart-table"><summary>{as_table}</summary>\n'
         '<div class="table-wrap"><table class="usa-table usa-table--borderless">'
         f'<caption class="sr-only">{name}</caption><thead><tr><th scope="col">'
-        f'{escape(period) if period else "Period"}</th><th scope="col" class="num">{unit}</th></tr></thead>'
+        f'{escape(period or period_word)}</th><th scope="col" class="num">{unit}</th></tr></thead>'
         f"<tbody>\n{rows}</tbody></table></div>\n"
         "</details>\n"
         "</figure>\n"

@@ -116,7 +116,7 @@ def test_the_portal_pages_read_in_spanish(households):
         "/portal/me/requests/": "Mis solicitudes",
         "/portal/me/consents/": "Mis consentimientos",
         "/portal/me/bills/": "Facturas y pagos",
-        "/portal/me/usage/": "Mi consumo de electricidad",
+        "/portal/me/usage/": "Este año frente al año pasado",
     }
     for url, words in pages.items():
         page = client.get(url).content.decode()

@@ -88,11 +88,11 @@ def test_a_bad_period_is_named_and_nothing_is_downloaded(metered, query, message
 
 def test_15_minute_readings_chart_kwh_per_hour_and_download_as_15_minutes(quarter_hourly):
     customer, app, months = quarter_hourly
-    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)["services"][0]
     # The average day is kWh per hour: its 24 hours add up to an average day's total (four 15-minute
     # readings make one hour, not four).
     day = usage["total"] / len(usage["days"])
-    assert sum(h["kwh"] for h in usage["hours"]) == pytest.approx(day, rel=0.05)
+    assert sum(h["amount"] for h in usage["hours"]) == pytest.approx(day, rel=0.05)
     client = signed_in(app, "quarter.hours@example.com")
     assert client.get("/portal/me/usage/").content.decode().count("kWh</title></rect>") >= 30 + 24
     last = months[-2]["month"]  # a whole month
@@ -132,10 +132,10 @@ def _days_of_the_whole_year(customer):
 def test_the_usage_page_reads_the_recent_months_once_and_shows_what_the_whole_year_shows(metered):
     customer, _, _ = metered
     before = AccessEvent.objects.count()
-    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)["services"][0]
     assert AccessEvent.objects.count() == before + 1  # one read: the recent months held the last 30 days
     expected = _days_of_the_whole_year(customer)
-    assert {d["date"]: d["kwh"] for d in usage["days"]} == pytest.approx(expected)
+    assert {d["date"]: d["amount"] for d in usage["days"]} == pytest.approx(expected)
 
 
 def test_a_meter_that_stopped_months_ago_still_shows_its_last_30_days(db):
@@ -149,7 +149,7 @@ def test_a_meter_that_stopped_months_ago_still_shows_its_last_30_days(db):
         blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], 3600, values))
     interval_blocks_record(blocks=blocks, submission=METER)
     before = AccessEvent.objects.count()
-    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    usage = my_usage(actor=customer_actor(customer.pk), customer_id=customer.pk)["services"][0]
     assert AccessEvent.objects.count() == before + 2  # the recent months, then the year: both logged
     assert len(usage["days"]) == 30 and usage["last"].strftime("%Y-%m") == months[-1]["month"]
-    assert {d["date"]: d["kwh"] for d in usage["days"]} == pytest.approx(_days_of_the_whole_year(customer))
+    assert {d["date"]: d["amount"] for d in usage["days"]} == pytest.approx(_days_of_the_whole_year(customer))

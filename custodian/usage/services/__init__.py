@@ -19,6 +19,7 @@ from custodian.usage.services.presentation import (
     interval_readings_held,
     month_against_last_year,
     my_usage,
+    year_against_last_year,
 )
 from custodian.usage.services.tips import day_shape, tip_for, tip_keys, tips_for
 
@@ -43,4 +44,5 @@ __all__ = [
     "tips_for",
     "usage_points_held",
     "usage_points_for",
+    "year_against_last_year",
 ]

@@ -3,9 +3,11 @@ meter has them, else billing totals) that their comparison with their group coun
 recent days, and what the interval store holds of them."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
@@ -47,6 +49,16 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
+# The services a home's use is told in, with their billing unit.
+UNITS = {"electric": "kWh", "gas": "therms", "water": "gallons"}
+# The same as the usage page writes them, in the reader's language.
+SERVICE_WORDS = {"electric": _("Electricity"), "gas": _("Natural gas"), "water": _("Water")}
+UNIT_WORDS = {
+    "electric": "kWh",
+    "gas": pgettext_lazy("unit", "therms"),
+    "water": pgettext_lazy("unit", "gallons"),
+}
+
 
 def _local_seconds(starts: np.ndarray) -> np.ndarray:
     """UTC epoch seconds (ascending) as seconds of the utility's local clock since 1970-01-01 local: the
@@ -67,16 +79,20 @@ def _local_seconds(starts: np.ndarray) -> np.ndarray:
     return starts.astype(np.int64) + offsets
 
 
-def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = ""):
-    """The customer's electricity over the last `days` local days they have interval data for: daily totals
-    and the average day hour by hour, scaled for an SVG chart. None when no interval data is held."""
+def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = "", on: date | None = None):
+    """The customer's electricity, gas and water with interval readings, per service: each of `days` local
+    days as its total, and the average day hour by hour; one read through the gate (one access event).
+    Without `on`, the last `days` days each service has readings for; with `on` (a day the customer chose),
+    the `days` days up to it and that day hour by hour. None when no interval reading is held there."""
 
+    if on is not None:
+        return _usage_up_to(actor=actor, customer_id=customer_id, days=days, client_ip=client_ip, on=on)
     now = datetime.now(LOCAL)
     end = int(now.timestamp())
     # The months of the last 70 days first: for a meter that reads today they hold the last `days` days, and
-    # opening two or three months costs a fifth of opening the thirteen before them. Only when they hold no
-    # reading, or the last reading is too early for its `days` days to be in them, is the whole year read
-    # (a second read, logged as one).
+    # opening two or three months costs a fifth of opening the thirteen before them. Only when no service's
+    # last reading is recent enough for its `days` days to be in them is the whole year read (a second
+    # read, logged as one).
     for lookback in (70, 400):
         first = month_bounds(month_of(end - lookback * 86400))[0]  # a read covers whole local months
         blocks = reveal_intervals(
@@ -85,51 +101,189 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
             purpose="providing_services",
             start=end - lookback * 86400,
             end=end,
-            services=["electric"],
+            services=list(UNITS),
             client_ip=client_ip,
         )
-        starts, durations, values = reading_arrays(blocks, 0, end, "electric")
-        if len(starts) and starts[-1] - (days + 2) * 86400 >= first:
+        held = {s: a for s in UNITS if len((a := reading_arrays(blocks, 0, end, s))[0])}
+        if any(a[0][-1] - (days + 2) * 86400 >= first for a in held.values()):
             break
-    if not len(starts):
-        return None
-    # Only readings of the last `days` local days count: the year before them is left out before the
-    # time-zone conversion (two days' margin covers any UTC offset and a DST change).
-    recent = starts >= starts[-1] - (days + 2) * 86400
-    local = _local_seconds(starts[recent])
+    services = []
+    for service, (starts, durations, values) in held.items():
+        last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
+        services.append(_service_days(service, starts, durations, values, last=last, days=days))
+    return {"services": services, "on": None} if services else None
+
+
+def _usage_up_to(*, actor: Actor, customer_id: int, days: int, client_ip: str, on: date):
+    """`my_usage` for a chosen day: the `days` local days up to `on`, and `on` hour by hour."""
+
+    first = _midnight(on - timedelta(days=days - 1))
+    after = _midnight(on + timedelta(days=1))
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=first,
+        end=after,
+        services=list(UNITS),
+        client_ip=client_ip,
+    )
+    services = []
+    for service in UNITS:
+        starts, durations, values = reading_arrays(blocks, first, after, service)
+        if len(starts):
+            report = _service_days(service, starts, durations, values, last=on, days=days)
+            report["day"] = _hours_of(starts, durations, values, on)
+            services.append(report)
+    return {"services": services, "on": on} if services else None
+
+
+def _midnight(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=LOCAL).timestamp())
+
+
+# Readings this long or shorter say how a day is spread over its hours; a meter read once a day does not.
+HOURLY = 3600
+
+
+def _service_days(service: str, starts, durations, values, *, last: date, days: int) -> dict:
+    """One service's `days` local days up to `last` (each day's total) and its average day hour by hour
+    (None for a meter read less often than hourly)."""
+
+    # Only readings of those days count: earlier ones are left out before the time-zone conversion (two
+    # days' margin covers any UTC offset and a DST change).
+    recent = (starts >= _midnight(last) - (days + 1) * 86400) & (starts < _midnight(last) + 2 * 86400)
+    starts, durations, values = starts[recent], durations[recent], values[recent]
+    local = _local_seconds(starts)
     day_index = local // 86400  # local days since 1970-01-01
-    last_index = int(day_index[-1])
-    last = date.fromordinal(EPOCH_ORDINAL + last_index)
-    kept = day_index > last_index - days
-    kwh, duration = values[recent][kept], durations[recent][kept]
-    first_index = int(day_index[kept][0])
-    per_day = np.bincount(day_index[kept] - first_index, weights=kwh)
-    seen = np.bincount(day_index[kept] - first_index) > 0
-    daily = {
-        date.fromordinal(EPOCH_ORDINAL + first_index + i): float(v)
-        for i, v in enumerate(per_day.tolist())
-        if seen[i]
-    }
-    hour = (local[kept] % 86400) // 3600
-    hours = np.bincount(hour, weights=kwh, minlength=24)
-    counts = np.bincount(hour, weights=duration / 3600, minlength=24)  # four 15-minute readings make one
-    profile = np.divide(hours, counts, out=np.zeros(24), where=counts > 0)
-    top_day = max(daily.values()) or 1
-    top_hour = float(profile.max()) or 1
+    last_index = last.toordinal() - EPOCH_ORDINAL
+    kept = (day_index > last_index - days) & (day_index <= last_index)
+    amount, duration = values[kept], durations[kept]
+    indices = day_index[kept]
+    daily = {}
+    if len(indices):
+        first_index = int(indices[0])
+        per_day = np.bincount(indices - first_index, weights=amount)
+        seen = np.bincount(indices - first_index) > 0
+        daily = {
+            date.fromordinal(EPOCH_ORDINAL + first_index + i): float(v)
+            for i, v in enumerate(per_day.tolist())
+            if seen[i]
+        }
+    hours = None
+    if len(indices) and int(duration.max()) <= HOURLY:
+        hour = (local[kept] % 86400) // 3600
+        sums = np.bincount(hour, weights=amount, minlength=24)
+        counts = np.bincount(hour, weights=duration / 3600, minlength=24)  # four 15-minute readings make one
+        profile = np.divide(sums, counts, out=np.zeros(24), where=counts > 0)
+        hours = [{"hour": h, "amount": float(profile[h])} for h in range(24)]
     return {
-        "days": [
-            {"date": d, "kwh": v, "x": i * 18, "h": round(120 * v / top_day)}
-            for i, (d, v) in enumerate(sorted(daily.items()))
-        ],
-        "hours": [
-            {"hour": h, "kwh": float(profile[h]), "x": h * 18, "h": round(120 * float(profile[h]) / top_hour)}
-            for h in range(24)
-        ],
+        "service": service,
+        "name": SERVICE_WORDS[service],
+        "unit": UNIT_WORDS[service],
+        "days": [{"date": d, "amount": v} for d, v in sorted(daily.items())],
+        "hours": hours,
         "total": sum(daily.values()),
-        "first": min(daily),
-        "last": last,
-        "days_w": 18 * len(daily),
+        "first": min(daily) if daily else None,
+        "last": max(daily) if daily else last,
     }
+
+
+def _hours_of(starts, durations, values, day: date) -> dict | None:
+    """The local day `day` hour by hour (a day the clock changes has 23 or 25 hours), and its total; None
+    when the meter read that day less often than hourly or not at all."""
+
+    begin, after = _midnight(day), _midnight(day + timedelta(days=1))
+    keep = (starts >= begin) & (starts < after)
+    if not keep.any() or int(durations[keep].max()) > HOURLY:
+        return None
+    slots = (after - begin) // 3600
+    sums = np.bincount((starts[keep] - begin) // 3600, weights=values[keep], minlength=slots)
+    return {
+        "hours": [
+            {"hour": datetime.fromtimestamp(begin + i * 3600, LOCAL).hour, "amount": float(v)}
+            for i, v in enumerate(sums.tolist())
+        ],
+        "total": float(values[keep].sum()),
+    }
+
+
+def year_against_last_year(
+    *, actor: Actor, customer_id: int, client_ip: str = "", now: datetime | None = None
+):
+    """Each service's last 12 months with readings, month by month, against the same months a year earlier:
+    one read through the gate (one access event) of the last 25 local months. The latest month, when it is
+    this month, is compared with the same days a year earlier. None when no reading is held."""
+
+    now = now or datetime.now(LOCAL)
+    end = int(now.timestamp())
+    this_month = month_of(end)
+    start = month_bounds(_months_back(this_month, 24))[0]
+    blocks = reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=start,
+        end=end,
+        services=list(UNITS),
+        client_ip=client_ip,
+    )
+    services = []
+    for service in UNITS:
+        starts, _, values = reading_arrays(blocks, start, end, service)
+        if not len(starts):
+            continue
+        months: dict[str, float] = {}
+        for b in blocks:
+            if b.service == service and np.any(~np.isnan(b.values)):
+                months[b.month] = months.get(b.month, 0.0) + float(np.nansum(b.values))
+        latest = max(months)
+        rows = []
+        for month in [_months_back(latest, k) for k in range(11, -1, -1)]:
+            before = months.get(_year_before(month))
+            if month == this_month and before is not None:
+                days = (
+                    datetime.fromtimestamp(int(starts[-1]), LOCAL).date() - date(now.year, now.month, 1)
+                ).days
+                lo, hi = _same_days_last_year(month, days + 1)
+                s, _, v = reading_arrays(blocks, lo, hi, service)
+                before = float(v.sum()) if len(s) else None
+            now_used = months.get(month)
+            change = round(100 * (now_used - before) / before) if now_used is not None and before else None
+            rows.append(
+                {
+                    "month": date(int(month[:4]), int(month[5:]), 1),
+                    "amount": now_used,
+                    "before": before,
+                    "change": None if change is None else abs(change),
+                    "direction": _direction(change),
+                    "so_far": month == this_month,
+                }
+            )
+        both = [r for r in rows if r["amount"] is not None and r["before"] is not None]
+        now_sum, before_sum = sum(r["amount"] for r in both), sum(r["before"] for r in both)
+        services.append(
+            {
+                "service": service,
+                "name": SERVICE_WORDS[service],
+                "unit": UNIT_WORDS[service],
+                "rows": rows,
+                "compared": len(both),
+                "now": now_sum,
+                "before": before_sum,
+            }
+        )
+    return {"services": services} if services else None
+
+
+def _direction(change: int | None) -> str:
+    return "" if change is None else "more" if change > 0 else "less" if change < 0 else "same"
+
+
+def _months_back(month: str, count: int) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    index = year * 12 + mon - 1 - count
+    return f"{index // 12}-{index % 12 + 1:02d}"
 
 
 def interval_readings_held(
@@ -169,10 +323,6 @@ def interval_readings_held(
             }
         )
     return held
-
-
-# The services a home's use is told in, with their billing unit.
-UNITS = {"electric": "kWh", "gas": "therms", "water": "gallons"}
 
 
 def _same_days_last_year(month: str, days: int) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, pgettext
 
 from custodian.policy.loader import current_policy
 from custodian.web import navigation
@@ -276,7 +277,12 @@ def _get(row, name):
 @register.filter
 def day_points(rows, value: str = "kwh"):
     """Rows with a `date` and a value as chart points: the day of the month under each bar, the whole date in
-    the table (a month's name under its first day, so a chart across two months says so)."""
+    the table (a month's name under its first day, so a chart across two months says so), in the reader's
+    language."""
+    short, whole = (
+        pgettext("a day under a chart's bar", "M j"),
+        pgettext("a day in a chart's table", "l, F j, Y"),
+    )
     points = []
     for i, row in enumerate(rows):
         day = (
@@ -284,9 +290,20 @@ def day_points(rows, value: str = "kwh"):
             if (isinstance(row, dict) and "date" in row) or hasattr(row, "date")
             else _get(row, "day")
         )
-        label = day.strftime("%b %-d") if i == 0 or day.day == 1 else str(day.day)
-        points.append((label, day.strftime("%A, %B %-d, %Y"), float(_get(row, value))))
+        label = date_format(day, short) if i == 0 or day.day == 1 else str(day.day)
+        points.append((label, date_format(day, whole), float(_get(row, value))))
     return points
+
+
+@register.filter
+def month_points(rows, value: str = "amount"):
+    """Rows with a `month` (its first day) and a value as chart points, the month named in the reader's
+    language; a month without a value has no bar."""
+    return [
+        (date_format(_get(r, "month"), "M"), date_format(_get(r, "month"), "F Y"), float(_get(r, value)))
+        for r in rows
+        if _get(r, value) is not None
+    ]
 
 
 @register.filter
@@ -295,7 +312,8 @@ def hour_points(rows, value: str = "kwh"):
     return [
         (
             _hour(_get(r, "hour")),
-            f"{_hour(_get(r, 'hour'))} to {_hour((_get(r, 'hour') + 1) % 24)}",
+            gettext("%(start)s to %(end)s")
+            % {"start": _hour(_get(r, "hour")), "end": _hour((_get(r, "hour") + 1) % 24)},
             float(_get(r, value)),
         )
         for r in rows
@@ -303,7 +321,7 @@ def hour_points(rows, value: str = "kwh"):
 
 
 def _hour(h: int) -> str:
-    return f"{(h % 12) or 12} {'am' if h < 12 else 'pm'}"
+    return (gettext("%(hour)s am") if h < 12 else gettext("%(hour)s pm")) % {"hour": (h % 12) or 12}
 
 
 @register.inclusion_tag("ui/home_cards.html", takes_context=True)

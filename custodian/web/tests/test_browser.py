@@ -137,7 +137,7 @@ def test_my_usage_downloads_green_button_files_without_javascript(site, playwrig
     page = context.new_page()
     portal_sign_in(site, page, app, "usage.user@example.com")
     page.goto(f"{site['url']}/portal/me/usage/")
-    assert page.locator("svg[aria-labelledby=days-t] rect").count() >= 28
+    assert page.locator("svg[aria-labelledby=electric-days-t] rect").count() >= 28
     last = months[-1]["month"]
     page.fill("#id_start", f"{last}-01")
     page.fill("#id_end", f"{last}-07")

@@ -8,7 +8,7 @@ signed-in customer, then one page of each kind linked from those (a request, a c
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -162,6 +162,10 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
     portal_sign_in(site, walk.page, application(3, 3, date.today()), "every.page@example.com")
     walk.page.wait_for_url("**/portal/me/")
     walk.area("/portal/me/", "/portal/", "portal")
+    # The usage page's other views, which its links and its form open with a query the walk does not follow.
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    walk.check("/portal/me/usage/?view=year", "portal", name="portal-usage-year")
+    walk.check(f"/portal/me/usage/?on={last_month:%Y-%m}-15", "portal", name="portal-usage-day")
     context.close()
 
     for persona in STAFF_PERSONAS:
