@@ -6,16 +6,22 @@ Certification checks kept by construction: each UsagePoint links exactly one Loc
 rules from the second Sunday of March to the first Sunday of November); each IntervalBlock starts at its
 first reading; no two readings of a meter reading share a start; times are UTC epoch seconds; values are
 integers with powerOfTenMultiplier stating the scale.
+
+One module on purpose, over 400 lines: the feed's entries are built with lxml and its interval blocks are
+written as text into the serialized feed afterwards (the largest part of a download, and the cheapest way
+to write it); the placeholders, the template entry and the text that replaces them must agree, so they are
+kept side by side.
 """
 
+import hashlib
 import io
 import secrets
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
@@ -109,8 +115,19 @@ class UsagePointExport:
         return [m for m in [first, *self.more] if m.readings]
 
 
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
+
+
 def _uuid(*parts: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, '/'.join(parts))}"
+    """uuid5 in the URL namespace, as `uuid.uuid5` makes it (SHA-1 of the namespace and the name, version 5,
+    RFC 4122 variant), without building a UUID object for each of a feed's entries."""
+    digest = bytearray(
+        hashlib.sha1(_URL_NAMESPACE + "/".join(parts).encode(), usedforsecurity=False).digest()[:16]
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _stamp(moment: datetime) -> str:
@@ -118,10 +135,19 @@ def _stamp(moment: datetime) -> str:
 
 
 def _entry(
-    feed, *, subject: str, self_href: str, up: str, related: Sequence[str], title: str, resource, stamp: str
+    feed,
+    *,
+    subject: str,
+    self_href: str,
+    up: str,
+    related: Sequence[str],
+    title: str,
+    resource,
+    stamp: str,
+    entry_id: str = "",
 ):
     entry = etree.SubElement(feed, f"{{{ATOM_NS}}}entry")
-    etree.SubElement(entry, f"{{{ATOM_NS}}}id").text = _uuid(subject, self_href)
+    etree.SubElement(entry, f"{{{ATOM_NS}}}id").text = entry_id or _uuid(subject, self_href)
     etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="self", href=self_href)
     etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="up", href=up)
     for href in related:
@@ -138,11 +164,6 @@ def _espi(tag: str, children: Sequence[tuple[str, object]] = ()):
     for name, value in children:
         etree.SubElement(element, f"{{{ESPI_NS}}}{name}").text = str(value)
     return element
-
-
-def _next_month_start(start: int) -> int:
-    """The UTC epoch of the first local midnight of the month after the one `start` falls in."""
-    return month_bounds(month_of(start))[1]
 
 
 def _columns(point: "MeterReadingExport") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -162,14 +183,31 @@ def _columns(point: "MeterReadingExport") -> tuple[np.ndarray, np.ndarray, np.nd
     return starts[last], durations[last].astype(np.int64), scaled
 
 
+@lru_cache(maxsize=256)
+def _month_bounds(month: str) -> tuple[int, int]:
+    """A local month's bounds (UTC epochs), worked out once per month a process writes: a calendar fact, the
+    same for every customer, so one time-zone lookup serves every feed."""
+    return month_bounds(month)
+
+
+def _month_after(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + (number == 12):04d}-{number % 12 + 1:02d}"
+
+
 def _monthly_blocks(starts: np.ndarray):
-    """Slices of the readings (sorted by start) grouped by local calendar month; each block starts at its
-    first reading. The month's end is computed once per month, not a time-zone conversion per reading."""
-    first = 0
+    """Slices of the readings (sorted by start) grouped by local calendar month, each with its month; each
+    block starts at its first reading. The months follow one another by arithmetic from the first reading's,
+    a time-zone conversion only after a month without readings, never one per reading."""
+    first, month = 0, month_of(int(starts[0])) if len(starts) else ""
     while first < len(starts):
-        end = int(np.searchsorted(starts, _next_month_start(int(starts[first]))))
-        yield slice(first, end)
-        first = end
+        begins, ends = _month_bounds(month)
+        if not begins <= starts[first] < ends:  # months without readings in between
+            month = month_of(int(starts[first]))
+            ends = _month_bounds(month)[1]
+        end = int(np.searchsorted(starts, ends))
+        yield slice(first, end), month
+        first, month = end, _month_after(month)
 
 
 # In the feed the ESPI elements carry the prefix its root declares (`espi:`).
@@ -180,45 +218,104 @@ _READING = (
 
 
 _QUALITY = "<espi:ReadingQuality><espi:quality>%d</espi:quality></espi:ReadingQuality>"
+_READING_PIECES = [np.frombuffer(piece.encode(), np.uint8) for piece in _READING.split("%d")]
+_ZERO, _MINUS = ord("0"), ord("-")
 
 
-def _formatted(pattern: str, *columns: np.ndarray) -> str:
-    """The pattern once per reading, filled from the columns in turn: one formatting of the pattern repeated
-    over all the numbers at once, a third cheaper than formatting it once a reading and joining the pieces
-    (the same text)."""
-    numbers = np.empty(len(columns[0]) * len(columns), dtype=np.int64)
-    for i, column in enumerate(columns):
-        numbers[i :: len(columns)] = column
-    return (pattern * len(columns[0])) % tuple(numbers.tolist())
+def _decimal_into(rows: np.ndarray, at: int, width: int, column: np.ndarray):
+    """Each number of the column in decimal, right-aligned in rows[:, at:at + width], NUL bytes before it;
+    its length in bytes, sign included (an array, or the width when every number fills it)."""
+    negative = column < 0
+    rest = np.abs(column)
+    padded = bool(negative.any()) or int(rest.min()) < 10 ** (width - 1)
+    length = np.ones(len(column), np.int64)
+    for k in range(width - 1, -1, -1):
+        leading = padded and k < width - 1
+        if leading:
+            zero = rest == 0
+            length += ~zero
+        rest, digit = np.divmod(rest, 10)
+        digit += _ZERO
+        if leading:
+            digit[zero] = 0  # a leading zero: padding, removed afterwards
+        rows[:, at + k] = digit
+    if not padded:
+        return width
+    if negative.any():
+        where = np.flatnonzero(negative)
+        rows[where, at + width - 1 - length[where]] = _MINUS
+    return length + negative
 
 
-def _interval_block_text(starts, durations, values, qualities: dict[int, int]) -> str:
-    """An IntervalBlock's content (one month's readings), written as text: its thousands of small elements
-    built one lxml element at a time, or parsed from text and serialized again, took most of a download's
-    time. Only integers go into it. A reading with a quality carries its ReadingQuality first."""
-    rows = zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)
-    if not qualities and len(durations) and (durations == durations[0]).all():
-        # One interval length throughout (the usual block): written into the pattern once, two numbers a
-        # reading are formatted instead of three.
-        same = _READING.replace("%d", str(int(durations[0])), 1)
-        readings = _formatted(same, starts, values)
-    elif not qualities:
-        readings = _formatted(_READING, durations, starts, values)
-    else:
-        readings = "".join(
-            _READING.replace(
-                "<espi:IntervalReading>", "<espi:IntervalReading>" + _QUALITY % qualities[start], 1
-            )
-            % (duration, start, value)
-            if start in qualities
-            else _READING % (duration, start, value)
-            for duration, start, value in rows
-        )
+def _width(column: np.ndarray) -> int:
+    """The widest number of the column in decimal, sign included."""
+    return max(len(str(int(column.max()))), len(str(int(column.min()))))
+
+
+def _readings_bytes(durations, starts, values) -> tuple[bytes, np.ndarray]:
+    """Every reading of a series as `_READING` text, and where each reading's text begins (one more offset
+    at the end). Written by numpy into a table of one row per reading, each number right-aligned in the
+    widest one's width, and the padding dropped: about twice as fast as formatting the pattern once a
+    reading, for the same text."""
+    columns = (durations, starts, values)
+    widths = [_width(column) for column in columns]
+    fixed = sum(len(piece) for piece in _READING_PIECES)
+    rows = np.empty((len(starts), fixed + sum(widths)), np.uint8)
+    at, lengths = 0, np.full(len(starts), fixed, np.int64)
+    for piece, column, width in zip(_READING_PIECES, columns, widths, strict=False):
+        rows[:, at : at + len(piece)] = piece
+        at += len(piece)
+        lengths += _decimal_into(rows, at, width, column)
+        at += width
+    rows[:, at:] = _READING_PIECES[-1]
+    offsets = np.zeros(len(starts) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return rows.tobytes().replace(b"\0", b""), offsets
+
+
+def _block_head(starts, durations) -> bytes:
     span = int(starts[-1] + durations[-1] - starts[0])
     return (
         f"<espi:IntervalBlock><espi:interval><espi:duration>{span}</espi:duration>"
-        f"<espi:start>{int(starts[0])}</espi:start></espi:interval>{readings}</espi:IntervalBlock>"
+        f"<espi:start>{int(starts[0])}</espi:start></espi:interval>"
+    ).encode()
+
+
+_BLOCK_TAIL = b"</espi:IntervalBlock>"
+
+
+def _series_blocks(starts, durations, values, qualities: dict[int, int]):
+    """(month, IntervalBlock text) for each month of a series. Its thousands of small elements are written
+    as text (built one lxml element at a time, or parsed from text and serialized again, they took most of a
+    download's time), all the series' readings at once. Only integers go into it."""
+    if qualities:  # rare (an imported file's qualities): one reading at a time
+        for block, month in _monthly_blocks(starts):
+            yield (
+                month,
+                _interval_block_text(starts[block], durations[block], values[block], qualities).encode(),
+            )
+        return
+    text, offsets = _readings_bytes(durations, starts, values)
+    view = memoryview(text)
+    for block, month in _monthly_blocks(starts):
+        head = _block_head(starts[block], durations[block])
+        yield month, b"".join((head, view[offsets[block.start] : offsets[block.stop]], _BLOCK_TAIL))
+
+
+def _interval_block_text(starts, durations, values, qualities: dict[int, int]) -> str:
+    """An IntervalBlock's content (one month's readings) as text. A reading with a quality carries its
+    ReadingQuality first."""
+    if not qualities:
+        readings = _readings_bytes(durations, starts, values)[0]
+        return (_block_head(starts, durations) + readings + _BLOCK_TAIL).decode()
+    readings = "".join(
+        _READING.replace("<espi:IntervalReading>", "<espi:IntervalReading>" + _QUALITY % qualities[start], 1)
+        % (duration, start, value)
+        if start in qualities
+        else _READING % (duration, start, value)
+        for duration, start, value in zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)
     )
+    return _block_head(starts, durations).decode() + readings + _BLOCK_TAIL.decode()
 
 
 def espi_feed(
@@ -280,8 +377,8 @@ def espi_feed(
             stamp=stamp,
         )
         for m, series in enumerate(point.meter_readings(), start=1):
-            blocks += _meter_reading(
-                feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker
+            blocks.append(
+                _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker)
             )
         for k, summary in enumerate(point.summaries, start=1):
             _entry(
@@ -294,13 +391,38 @@ def espi_feed(
                 resource=usage_summary_element(summary, commodity),
                 stamp=stamp,
             )
-    placeholder = f"<espi:IntervalBlock>{marker}</espi:IntervalBlock>".encode()
-    pieces = etree.tostring(feed, xml_declaration=True, encoding="UTF-8").split(placeholder)
-    if len(pieces) != len(blocks) + 1:  # the prefix is not the root's: never write a wrong document
+    return _blocks_written(etree.tostring(feed, xml_declaration=True, encoding="UTF-8"), marker, blocks)
+
+
+def _blocks_written(document: bytes, marker: str, series_blocks: list) -> bytes:
+    """The serialized feed with each series' template entry replaced by its IntervalBlock entries: the
+    template's text as lxml escaped it, with each block's id, number, month and readings put in."""
+    pieces = document.split(f"<entry><id>{marker}-i</id>".encode())
+    if len(pieces) != len(series_blocks) + 1:  # the prefix is not the root's: never write a wrong document
         raise RuntimeError("the Green Button feed's interval blocks are not where they were put")
+    placeholder = f"<espi:IntervalBlock>{marker}</espi:IntervalBlock>".encode()
     out = [pieces[0]]
-    for text, piece in zip(blocks, pieces[1:], strict=True):
-        out += [text.encode(), piece]
+    for (subject, blocks_href, blocks), piece in zip(series_blocks, pieces[1:], strict=True):
+        end = piece.index(b"</entry>") + len(b"</entry>")
+        before_number, number, rest = piece[:end].partition(f"{marker}-n".encode())
+        before_month, month_slot, rest = rest.partition(f"{marker}-m".encode())
+        before_block, block_slot, after_block = rest.partition(placeholder)
+        if not (number and month_slot and block_slot):
+            raise RuntimeError("the Green Button feed's interval blocks are not where they were put")
+        for b, (month, text) in enumerate(blocks, start=1):
+            out += [
+                b"<entry><id>",
+                _uuid(subject, blocks_href, str(b)).encode(),  # as _entry's: the subject and the self link
+                b"</id>",
+                before_number,
+                str(b).encode(),
+                before_month,
+                month.encode(),
+                before_block,
+                text,
+                after_block,
+            ]
+        out.append(piece[end:])
     return b"".join(out)
 
 
@@ -310,9 +432,9 @@ def _accumulation(series: MeterReadingExport) -> int:
     return NET_ACCUMULATION if series.flow_direction == 4 else 4
 
 
-def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker) -> list[str]:
-    """One series' MeterReading, ReadingType and IntervalBlock entries; the blocks' texts, in order, for the
-    placeholders left in the feed."""
+def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker) -> tuple:
+    """One series' MeterReading and ReadingType entries and the template of its IntervalBlock entries; the
+    blocks (month, text), in order, to write in the template's place."""
     mr_href = f"{up_href}/MeterReading/{m}"
     rt_href = f"{root}/ReadingType/{subject}-{n}" + (f"-{m}" if m > 1 else "")
     _entry(
@@ -326,7 +448,10 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
         stamp=stamp,
     )
     starts, durations, values = _columns(series)
-    interval = Counter(durations.tolist()).most_common(1)[0][0]
+    # the most common interval length, the first seen of equally common ones
+    lengths, first_seen, counts = np.unique(durations, return_index=True, return_counts=True)
+    commonest = counts == counts.max()
+    interval = int(lengths[commonest][np.argmin(first_seen[commonest])])
     _entry(
         feed,
         subject=subject,
@@ -352,23 +477,23 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
         ),
     )
     qualities = {int(start): int(quality) for start, quality in series.qualities.items()}
-    texts = []
-    for b, block in enumerate(_monthly_blocks(starts), start=1):
-        # A placeholder element, replaced by the block's text after serialization.
-        element = _espi("IntervalBlock")
-        element.text = marker
-        texts.append(_interval_block_text(starts[block], durations[block], values[block], qualities))
-        _entry(
-            feed,
-            subject=subject,
-            self_href=f"{mr_href}/IntervalBlock/{b}",
-            up=f"{mr_href}/IntervalBlock",
-            related=(),
-            title=f"{point.title}: {series.title}: {month_of(int(starts[block][0]))}",
-            stamp=stamp,
-            resource=element,
-        )
-    return texts
+    blocks = list(_series_blocks(starts, durations, values, qualities))
+    # One entry stands for all the series' blocks (lxml escapes its links and title once); each block's
+    # number, month, id and readings are put in after serialization (`_blocks_written`).
+    element = _espi("IntervalBlock")
+    element.text = marker
+    _entry(
+        feed,
+        subject=subject,
+        self_href=f"{mr_href}/IntervalBlock/{marker}-n",
+        up=f"{mr_href}/IntervalBlock",
+        related=(),
+        title=f"{point.title}: {series.title}: {marker}-m",
+        stamp=stamp,
+        resource=element,
+        entry_id=f"{marker}-i",
+    )
+    return subject, f"{mr_href}/IntervalBlock", blocks
 
 
 def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:

@@ -4,6 +4,7 @@ UTC offset."""
 
 import io
 import time
+import uuid
 from datetime import UTC, datetime
 
 import numpy as np
@@ -133,3 +134,44 @@ def test_interval_blocks_are_written_alike_whatever_their_interval_lengths(durat
     assert text.startswith(
         f"<espi:IntervalBlock><espi:interval><espi:duration>{int(starts[-1] + lengths[-1] - starts[0])}"
     )
+
+
+def test_each_months_block_has_its_own_entry_link_id_and_title(schema):
+    """The blocks' entries are written from one template per series: each still has its own self link
+    (numbered in turn), its id (uuid5 of the subject and that link, as every other entry's), and its title
+    (the series' as given, escaped, then the month of its first reading; a month without readings has no
+    block), and its readings come back as given, negative ones and a change of interval length included."""
+    january = int(datetime(2026, 1, 1, 6, tzinfo=UTC).timestamp())  # local midnight (CST)
+    april = int(datetime(2026, 4, 1, 5, tzinfo=UTC).timestamp())  # local midnight (CDT)
+    readings = [(january + 3600 * i, 3600, -5 + i % 11) for i in range(24 * 40)]
+    readings += [(april + 900 * i, 900, 1234567 * (i % 2)) for i in range(8)]
+    title = 'Tom & Ann\'s "<home>"'
+    feed = espi_feed(
+        subject="c4",
+        base_url="https://opu.example",
+        usage_points=[
+            UsagePointExport(key="e", title=title, service="electric", unit="Wh", readings=readings)
+        ],
+        generated_at=datetime(2026, 11, 26, tzinfo=UTC),
+    )
+    tree = etree.parse(io.BytesIO(feed))
+    schema.assertValid(tree)
+    blocks = [
+        e
+        for e in tree.getroot().findall(f"{ATOM}entry")
+        if e.find(f"{ATOM}content/{ESPI}IntervalBlock") is not None
+    ]
+    hrefs = [e.find(f"{ATOM}link[@rel='self']").get("href") for e in blocks]
+    series = (
+        "https://opu.example/espi/1_1/resource/RetailCustomer/c4/UsagePoint/1/MeterReading/1/IntervalBlock"
+    )
+    assert hrefs == [f"{series}/{b}" for b in (1, 2, 3)]
+    assert [e.find(f"{ATOM}link[@rel='up']").get("href") for e in blocks] == [series] * 3
+    assert [e.findtext(f"{ATOM}id") for e in blocks] == [
+        f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'c4/{href}')}" for href in hrefs
+    ]
+    assert [e.findtext(f"{ATOM}title") for e in blocks] == [
+        f"{title}: readings: {month}" for month in ("2026-01", "2026-02", "2026-04")
+    ]
+    back = sorted((r.start, r.duration, r.value) for r in parse_espi(io.BytesIO(feed)).readings)
+    assert back == sorted(readings)
