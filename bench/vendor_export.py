@@ -45,7 +45,7 @@ def measure(db: str) -> dict:
     from custodian.disclosures.exports import vendor_export_run
     from custodian.staff.services import staff_member_create
     from custodian.testing import vendor_with_determination
-    from custodian.vault import _crypto
+    from custodian.vault import _crypto, sealing
 
     started = time.perf_counter()
     _seed(CUSTOMERS)
@@ -73,7 +73,7 @@ def measure(db: str) -> dict:
                         if row:
                             writer.writerow([current, row.get("name", ""), row.get("mailing_address", "")])
                         current, row = cid, {}
-                        key = _crypto.unwrap_data_key(cid, key_id, wrapped)
+                        key = sealing.unwrap_data_key(cid, key_id, wrapped)
                     row[field] = _crypto.open_value(key, cid, field, sealed)
         if row:
             writer.writerow([current, row.get("name", ""), row.get("mailing_address", "")])
