@@ -143,22 +143,12 @@ def summaries_attach(
     return sorted(points, key=lambda p: (p.service, p.key))
 
 
-def usage_points_with_bills(
-    *,
-    actor,
-    customer_id: int,
-    purpose: str,
-    start: int | None = None,
-    end: int | None = None,
-    request_id=None,
-    client_ip: str = "",
-    units: str = "metered",
-) -> list[UsagePointExport]:
-    """Download My Data's usage points: the customer's usage (`usage.services.usage_points_for`, gas and
-    water in `units`) with the summaries of their bills in the same period (default: `default_period`),
-    every read through the gate."""
-    if start is None or end is None:
-        start, end = default_period()
-    reads = {"actor": actor, "customer_id": customer_id, "purpose": purpose, "start": start, "end": end}
-    points = usage_points_for(**reads, request_id=request_id, client_ip=client_ip, units=units)
-    return summaries_attach(points, bill_summaries(**reads, request_id=request_id, client_ip=client_ip))
+def usage_points_with_bills(*, units: str = "metered", **read) -> list[UsagePointExport]:
+    """Download My Data's usage points: `usage.services.usage_points_for` with its own keyword arguments
+    (actor, customer_id, purpose, start, end, request_id, client_ip; a caller swaps one for the other: the
+    CSV layout has no summaries), gas and water in `units`, with the summaries of the customer's bills in the
+    same period (default: `default_period`), every read through the gate."""
+    if read.get("start") is None or read.get("end") is None:
+        read["start"], read["end"] = default_period()
+    points = usage_points_for(**read, units=units)
+    return summaries_attach(points, bill_summaries(**read))

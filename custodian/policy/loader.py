@@ -486,26 +486,21 @@ def load_policy(path: Path) -> Policy:
         _need(bases, key, path, "disclosure_bases", dict)
     _need(bases["prior_written_consent"], "terms", path, "disclosure_bases.prior_written_consent")
     _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
-    if "connect_my_data" in bases:  # third parties read for one purpose, only categories it allows
+    if "connect_my_data" in bases:
         entry = "disclosure_bases.connect_my_data"
         cmd = _need(bases, "connect_my_data", path, entry, dict)
-        purpose = _need(cmd, "purpose", path, entry)
-        check_purposes(entry, [purpose])
-        if (
-            not check_categories(entry, _need(cmd, "categories", path, entry, list))
-            <= purposes[purpose].categories
-        ):
-            raise PolicyError(path, entry, f"names categories its purpose `{purpose}` does not allow")
-        summaries = cmd.get("usage_summaries")
-        if summaries is not None:  # bills for ESPI usage summaries: their own purpose, its categories only
-            entry += ".usage_summaries"
-            purpose = _need(summaries, "purpose", path, entry)
-            check_purposes(entry, [purpose])
-            if (
-                not check_categories(entry, _need(summaries, "categories", path, entry, list))
-                <= purposes[purpose].categories
+        # Third parties read for one purpose, only categories it allows; the bills for ESPI usage summaries,
+        # when the basis gives them, for their own purpose and its categories only.
+        reads = [(entry, cmd)]
+        if "usage_summaries" in cmd:
+            reads.append((f"{entry}.usage_summaries", _need(cmd, "usage_summaries", path, entry, dict)))
+        for where, read in reads:
+            purpose = _need(read, "purpose", path, where)
+            check_purposes(where, [purpose])
+            if not check_categories(where, _need(read, "categories", path, where, list)) <= (
+                purposes[purpose].categories
             ):
-                raise PolicyError(path, entry, f"names categories its purpose `{purpose}` does not allow")
+                raise PolicyError(path, where, f"names categories its purpose `{purpose}` does not allow")
     deadlines = raw.get("deadlines", {})
     for key in ("data_access_business_days", "correction_days"):
         if not isinstance(deadlines.get(key), int):

@@ -12,12 +12,14 @@ from lxml import etree
 
 from conftest import PAPER_FORM, application_for
 from custodian.billing.models import Bill
+from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
 from custodian.billing.usage_summary import item_kind
 from custodian.customers.services import customer_enrol
 from custodian.payments.autopay import autopay_enrol
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, vendor_with_determination
 from custodian.usage.greenbutton_export import ESPI_NS
+from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import LOCAL
 from custodian.vault.services import Submission
 
@@ -117,6 +119,15 @@ def number(element, path) -> int:
 
 def midnight(day) -> int:
     return int(datetime.combine(day, time(), tzinfo=LOCAL).timestamp())
+
+
+def last_month_billed(customer, months) -> tuple[Bill, dict]:
+    """The last of `months` (a `metered` household's) billed now: the customer's bill and its content, as
+    the customer reads it."""
+    cycle = months[-1]["month"]
+    assert bill_run(cycle=cycle) == 1
+    bill = Bill.objects.get(customer=customer, cycle=cycle)
+    return bill, bill_document(actor=customer_actor(customer.pk), bill=bill, purpose="billing")
 
 
 def check_summary_is_the_bills(summary, content: dict, bill: Bill, service: str, *, with_cost: bool = True):

@@ -106,3 +106,27 @@ def one_meter(readings_blocks, *, kind="0", uom=72, power=0, flow=1, up_n=1, rel
         for n, b in enumerate(readings_blocks)
     ]
     return out
+
+
+def several_meter_readings(meters) -> list[str]:
+    """Usage point 1 with several meter readings, one per (readings, flow direction, uom, quality code or
+    None): each its MeterReading, its ReadingType (`ReadingType/n`) and one IntervalBlock (an entry each)."""
+    up = f"{ROOT}/RetailCustomer/9/UsagePoint/1"
+    out = [entry(usage_point(), up, f"{ROOT}/RetailCustomer/9/UsagePoint")]
+    for n, (readings, flow, uom, quality) in enumerate(meters, start=1):
+        mr, rt = f"{up}/MeterReading/{n}", f"{ROOT}/ReadingType/{n}"
+        out += [
+            entry(meter_reading(), mr, f"{up}/MeterReading", [rt]),
+            entry(reading_type(uom=uom, flow=flow), rt),
+            entry(interval_block(readings, quality=quality), f"{mr}/IntervalBlock/1", f"{mr}/IntervalBlock"),
+        ]
+    return out
+
+
+def hourly_meters(kinds, start: int, hours: int = 30) -> list[str]:
+    """`several_meter_readings` of `hours` hourly readings each, meter n's i-th reading 100 × n + i, for
+    each (flow direction, uom, quality code or None) of `kinds`."""
+    return several_meter_readings(
+        (hourly(start, hours, value=lambda i, n=n: 100 * n + i), flow, uom, quality)
+        for n, (flow, uom, quality) in enumerate(kinds, start=1)
+    )

@@ -5,10 +5,9 @@ the period's bills and no other; a customer without bills gets no UsageSummary a
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill
-from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
 from custodian.billing.usage_summary import bill_summaries
-from custodian.testing.billing import NS, check_summary_is_the_bills, number, schema_valid
+from custodian.testing.billing import NS, check_summary_is_the_bills, last_month_billed, number, schema_valid
 from custodian.testing.portal import signed_in
 from custodian.vault import gate
 from custodian.vault.gate import customer_actor
@@ -17,10 +16,7 @@ from custodian.vault.interval_files import month_bounds
 
 def test_download_my_data_carries_each_bills_summary_with_the_bills_figures(metered):  # noqa: F811
     customer, app, months = metered
-    cycle = months[-1]["month"]
-    assert bill_run(cycle=cycle) == 1
-    bill = Bill.objects.get(customer=customer, cycle=cycle)
-    content = bill_document(actor=customer_actor(customer.pk), bill=bill, purpose="billing")
+    bill, content = last_month_billed(customer, months)
     client = signed_in(app, "summary@example.com")
     before = AccessEvent.objects.count()
     response = client.get("/portal/me/green-button.xml")

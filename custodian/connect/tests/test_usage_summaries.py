@@ -10,9 +10,6 @@ from django.test import Client
 from lxml import etree
 
 from custodian.audit.models import AccessEvent
-from custodian.billing.models import Bill
-from custodian.billing.selectors import bill_document
-from custodian.billing.services import bill_run
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.scopes import ScopeError, scope_parse
 from custodian.connect.services import third_party_review
@@ -25,10 +22,9 @@ from custodian.connect.tests.test_connect_my_data import (
     pkce,
 )
 from custodian.disclosures.models import DisclosureEntry
-from custodian.testing.billing import NS, check_summary_is_the_bills, schema_valid
+from custodian.testing.billing import NS, check_summary_is_the_bills, last_month_billed, schema_valid
 from custodian.testing.connect import register
 from custodian.testing.portal import signed_in
-from custodian.vault.gate import customer_actor
 
 WITH_COST = "FB=1_3_4_5_13_14_15_16_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 USE_ONLY = "FB=1_3_4_5_13_14_15_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
@@ -84,10 +80,7 @@ def test_a_third_party_with_15_and_16_receives_each_bills_figures_and_the_custom
     privacy_officer,
 ):
     customer, app, months = metered
-    cycle = months[-1]["month"]
-    assert bill_run(cycle=cycle) == 1
-    bill = Bill.objects.get(customer=customer, cycle=cycle)
-    content = bill_document(actor=customer_actor(customer.pk), bill=bill, purpose="billing")
+    bill, content = last_month_billed(customer, months)
     customer_client = signed_in(app, "summaries@example.com")
     credentials = {}
     authorization, access = authorised(
@@ -145,10 +138,7 @@ def test_15_alone_gives_period_and_use_without_amounts_and_no_summary_without_ei
     privacy_officer,
 ):
     customer, app, months = metered
-    cycle = months[-1]["month"]
-    assert bill_run(cycle=cycle) == 1
-    bill = Bill.objects.get(customer=customer, cycle=cycle)
-    content = bill_document(actor=customer_actor(customer.pk), bill=bill, purpose="billing")
+    bill, content = last_month_billed(customer, months)
     customer_client = signed_in(app, "summaries@example.com")
 
     use_only, access = authorised(customer_client, privacy_officer, name="Use Tracker", scope=USE_ONLY)

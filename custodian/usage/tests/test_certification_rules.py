@@ -14,8 +14,7 @@ from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport
-from custodian.usage.services import usage_points_for
-from custodian.usage.tests.test_greenbutton_layouts import JAN, _import
+from custodian.usage.tests.test_greenbutton_layouts import JAN, _import, exported_points
 
 A = "{http://www.w3.org/2005/Atom}"
 E = "{http://naesb.org/espi}"
@@ -23,16 +22,7 @@ SPAN = (JAN - 86400, JAN + 86400 * 3)
 
 
 def _rich_file() -> bytes:
-    up = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1"
-    entries = [L.entry(L.usage_point(), up, f"{L.ROOT}/RetailCustomer/9/UsagePoint")]
-    for n, (flow, uom, quality) in enumerate(((1, 72, 8), (4, 72, None), (19, 72, None), (1, 38, None)), 1):
-        mr, rt = f"{up}/MeterReading/{n}", f"{L.ROOT}/ReadingType/{n}"
-        block = L.interval_block(L.hourly(JAN, 30, value=lambda i, n=n: 100 * n + i), quality=quality)
-        entries += [
-            L.entry(L.meter_reading(), mr, f"{up}/MeterReading", [rt]),
-            L.entry(L.reading_type(uom=uom, flow=flow), rt),
-            L.entry(block, f"{mr}/IntervalBlock/1", f"{mr}/IntervalBlock"),
-        ]
+    entries = L.hourly_meters(((1, 72, 8), (4, 72, None), (19, 72, None), (1, 38, None)), JAN)
     entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 7)], up_n=2)
     entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 2)], kind="1", uom=119, power=2, up_n=3)
     entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 1234)], kind="2", uom=128, power=-3, up_n=4)
@@ -41,13 +31,7 @@ def _rich_file() -> bytes:
 
 def rich_feed(customer, field_tech, as_customer):
     assert _import(customer, field_tech, _rich_file()).all_stored
-    points = usage_points_for(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=SPAN[0],
-        end=SPAN[1],
-    )
+    points = exported_points(customer, as_customer, SPAN)
     bill = UsageSummaryExport(
         start=JAN - 4 * 86400,
         duration=31 * 86400,

@@ -72,20 +72,9 @@ def test_five_usage_points_stay_apart():
 
 
 def test_forward_net_and_reverse_flows_are_separate_series():
-    up = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1"
-    entries = [L.entry(L.usage_point(), up, f"{L.ROOT}/RetailCustomer/9/UsagePoint")]
-    for n, flow in enumerate((1, 4, 19), start=1):
-        mr = f"{up}/MeterReading/{n}"
-        rt = f"{L.ROOT}/ReadingType/{n}"
-        entries += [
-            L.entry(L.meter_reading(), mr, f"{up}/MeterReading", [rt]),
-            L.entry(L.reading_type(flow=flow), rt),
-            L.entry(
-                L.interval_block(L.hourly(JAN, 24, value=lambda i, f=flow: f)),
-                f"{mr}/IntervalBlock/1",
-                f"{mr}/IntervalBlock",
-            ),
-        ]
+    entries = L.several_meter_readings(
+        (L.hourly(JAN, 24, value=lambda i, f=flow: f), flow, 72, None) for flow in (1, 4, 19)
+    )
     result = parse(L.feed(*entries))
     assert result.ok, result.problems
     assert sorted(s.flow_direction for s in result.series) == [1, 4, 19]
@@ -167,6 +156,25 @@ def _import(customer, field_tech, data: bytes):
     )
 
 
+def blocks_held(who, as_customer, span: tuple[int, int]) -> list:
+    """The interval blocks of `who` in `span`, read through the gate as the customer."""
+    return reveal_intervals(
+        actor=as_customer(who), customer_id=who.pk, purpose="providing_services", start=span[0], end=span[1]
+    )
+
+
+def exported_points(customer, as_customer, span: tuple[int, int], **options) -> list:
+    """The customer's usage points for an export of `span`, read through the gate as the customer."""
+    return usage_points_for(
+        actor=as_customer(customer),
+        customer_id=customer.pk,
+        purpose="providing_services",
+        start=span[0],
+        end=span[1],
+        **options,
+    )
+
+
 def test_usage_points_flows_days_and_billing_periods_are_all_stored_and_a_re_import_replaces(
     customer, field_tech
 ):
@@ -212,16 +220,7 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     """Import, export (valid against the schema), re-import for another customer: the same series, the same
     readings, the same starts and lengths, the same quality codes."""
 
-    up = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1"
-    entries = [L.entry(L.usage_point(), up, f"{L.ROOT}/RetailCustomer/9/UsagePoint")]
-    for n, (flow, uom, quality) in enumerate(((1, 72, 8), (19, 72, None), (1, 38, None)), start=1):
-        mr, rt = f"{up}/MeterReading/{n}", f"{L.ROOT}/ReadingType/{n}"
-        block = L.interval_block(L.hourly(JAN, 30, value=lambda i, n=n: 100 * n + i), quality=quality)
-        entries += [
-            L.entry(L.meter_reading(), mr, f"{up}/MeterReading", [rt]),
-            L.entry(L.reading_type(uom=uom, flow=flow), rt),
-            L.entry(block, f"{mr}/IntervalBlock/1", f"{mr}/IntervalBlock"),
-        ]
+    entries = L.hourly_meters(((1, 72, 8), (19, 72, None), (1, 38, None)), JAN)
     entries += L.one_meter([L.hourly(JAN, 30, value=lambda i: 7)], up_n=2)
     entries += L.one_meter(
         [L.local_days(datetime(2026, 3, 1, tzinfo=ZoneInfo("America/Chicago")), 14)], up_n=3
@@ -234,22 +233,10 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     span = (JAN - 86400 * 30, JAN + 86400 * 100)
 
     def held(who):
-        blocks = reveal_intervals(
-            actor=as_customer(who),
-            customer_id=who.pk,
-            purpose="providing_services",
-            start=span[0],
-            end=span[1],
-        )
+        blocks = blocks_held(who, as_customer, span)
         return {b.service for b in blocks}, {key: series_readings(blocks, *span, key) for key in first.series}
 
-    points = usage_points_for(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=span[0],
-        end=span[1],
-    )
+    points = exported_points(customer, as_customer, span)
     feed = espi_feed(subject="c1", base_url="https://opu.example", usage_points=points)
     schema = etree.XMLSchema(etree.parse(str(project_file("reference/greenbutton/schema/espi.xsd"))))
     tree = etree.fromstring(feed)

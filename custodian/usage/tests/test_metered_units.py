@@ -12,9 +12,7 @@ from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.intervals import metered_units_of, series_readings
 from custodian.usage.models import MeteredUnit
-from custodian.usage.services import usage_points_for
-from custodian.usage.tests.test_greenbutton_layouts import JAN, _import
-from custodian.vault.gate import reveal_intervals
+from custodian.usage.tests.test_greenbutton_layouts import JAN, _import, blocks_held, exported_points
 
 ESPI = "{http://naesb.org/espi}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -54,14 +52,7 @@ def values_of(feed: bytes) -> list[list[int]]:
 
 
 def exported(customer, as_customer, **options) -> tuple[list, bytes]:
-    points = usage_points_for(
-        actor=as_customer(customer),
-        customer_id=customer.pk,
-        purpose="providing_services",
-        start=SPAN[0],
-        end=SPAN[1],
-        **options,
-    )
+    points = exported_points(customer, as_customer, SPAN, **options)
     return points, espi_feed(subject=str(customer.pk), base_url="https://opu.example", usage_points=points)
 
 
@@ -89,13 +80,7 @@ def test_the_metered_unit_is_kept_exported_by_default_and_round_trips(
     assert metered_units_of(other_customer.pk) == metered_units_of(customer.pk)
 
     def held(who):
-        blocks = reveal_intervals(
-            actor=as_customer(who),
-            customer_id=who.pk,
-            purpose="providing_services",
-            start=SPAN[0],
-            end=SPAN[1],
-        )
+        blocks = blocks_held(who, as_customer, SPAN)
         return {key: series_readings(blocks, *SPAN, key) for key in ("gas", "water", "water#2")}
 
     first, again = held(customer), held(other_customer)
