@@ -31,6 +31,13 @@ class Provenance(models.Model):
     notice_version = models.CharField(max_length=20, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
+    @property
+    def channel_label(self):
+        """The channel in the reader's language, as get_channel_display gives it, looked up by its value:
+        get_channel_display hashes every channel's translated label on each call (a row of the portal
+        home each)."""
+        return Channel(self.channel).label if self.channel in Channel.values else self.channel
+
 
 class DataKey(models.Model):
     customer = models.OneToOneField("customers.Customer", primary_key=True, on_delete=models.PROTECT)

@@ -1,9 +1,11 @@
 """A personal value is written only with its provenance: channel, time, recorder and the notice shown."""
 
 import pytest
+from django.utils import translation
 
+from custodian.vault.choices import Channel
 from custodian.vault.gate import reveal, system_actor
-from custodian.vault.models import PersonalValue
+from custodian.vault.models import PersonalValue, Provenance
 from custodian.vault.services import (
     ProvenanceRequired,
     Submission,
@@ -92,3 +94,11 @@ def test_what_the_utility_computes_names_no_notice_and_nothing_else_may_omit_one
     )
     assert doc.provenance.get_channel_display() == "Computed by the utility"
     assert doc.provenance.notice_key == ""
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_channels_label_is_get_channel_displays_in_the_readers_language(language):
+    with translation.override(language):
+        for channel in [*Channel.values, "retired"]:
+            provenance = Provenance(channel=channel)
+            assert str(provenance.channel_label) == str(provenance.get_channel_display())
