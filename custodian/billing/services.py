@@ -9,11 +9,13 @@ One module (over 400 lines) on purpose: the bill run, re-bills and late fees wri
 same sealed bills, and their idempotence rests on the same checks.
 """
 
+import gc
 import hashlib
 import json
 import queue
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -371,14 +373,30 @@ def bill_run(
         return _bill_chunk(todo, cycle, issued_on, due_on, actor, services_by_premise, run)
 
     parts = _parts(to_bill, chunk)
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        return _overlapped(parts, bill_part, progress)
-    issued = 0
-    for part in parts:
-        issued += bill_part(part)
-        if progress:
-            progress(len(part))
-    return issued
+    with _older_objects_left_alone():
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            return _overlapped(parts, bill_part, progress)
+        issued = 0
+        for part in parts:
+            issued += bill_part(part)
+            if progress:
+                progress(len(part))
+        return issued
+
+
+@contextmanager
+def _older_objects_left_alone():
+    """The objects alive before the run (the process's modules, settings, caches: about 160,000 of them) are
+    left out of the garbage collector's full collections during it. A chunk keeps thousands of rows, dicts
+    and decimals alive until it commits; as they pile up the collector walks every object in the process,
+    about a tenth of a run's time over 20,000 accounts, and finds nothing (what the run leaves behind is
+    freed as it goes, by reference counting). The run's own objects are collected as usual; the older ones
+    are returned to the collector when the run ends, whichever way it ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _parts(to_bill, chunk: int):

@@ -9,7 +9,7 @@ ciphertext moved to another row or field fails to open.
 from cryptography.exceptions import InvalidTag as InvalidTagError  # noqa: F401 (re-exported for the gate)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from custodian.vault.sealing import NONCE_BYTES, value_ad
+from custodian.vault.sealing import NONCE_BYTES, key_cipher, value_ad
 
 
 def open_value(data_key: bytes | AESGCM, customer_id: int, field: str, sealed: bytes) -> str:
@@ -20,8 +20,23 @@ def open_value(data_key: bytes | AESGCM, customer_id: int, field: str, sealed: b
 
 def cipher_of(data_key: bytes) -> AESGCM:
     """The data key's cipher, for opening several values of one customer: building it (the key schedule)
-    costs about as much as opening a short value."""
-    return AESGCM(data_key)
+    costs about as much as opening a short value. Inside `sealing.data_keys_kept()` the cipher is kept with
+    the key, and sealing under the same key (the chunk's bills) uses it too."""
+    return key_cipher(data_key)
+
+
+def open_values(cipher: AESGCM, customer_id: int, sealed_fields) -> dict[str, str]:
+    """Decrypt one customer's values, given as (field, sealed) pairs, with its data key's cipher: a bulk read
+    opens thousands, and one call per customer rather than one per value is a third of the work. Raises
+    cryptography's InvalidTag as open_value does."""
+    decrypt = cipher.decrypt
+    out = {}
+    for field, sealed in sealed_fields:
+        if type(sealed) is not bytes:
+            sealed = bytes(sealed)
+        ad = value_ad(customer_id, field)
+        out[field] = decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], ad).decode("utf-8")
+    return out
 
 
 def open_bytes(data_key: bytes | AESGCM, customer_id: int, field: str, sealed: bytes) -> bytes:

@@ -192,11 +192,11 @@ def data_keys_kept():
     if getattr(_KEPT, "keys", None) is not None:  # an inner block shares the outer one's keys
         yield
         return
-    _KEPT.keys = {}
+    _KEPT.keys, _KEPT.ciphers = {}, {}
     try:
         yield
     finally:
-        _KEPT.keys = None
+        _KEPT.keys = _KEPT.ciphers = None
 
 
 def kept_data_key(customer_id: int) -> bytes | None:
@@ -223,7 +223,20 @@ def seal_value(data_key: bytes, customer_id: int, field: str, plaintext: str) ->
 
 def seal_bytes(data_key: bytes, customer_id: int, field: str, payload: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(data_key).encrypt(nonce, payload, value_ad(customer_id, field))
+    return nonce + key_cipher(data_key).encrypt(nonce, payload, value_ad(customer_id, field))
+
+
+def key_cipher(data_key: bytes) -> AESGCM:
+    """The data key's cipher. Inside a `data_keys_kept()` block it is built once per key and kept with it (the
+    key schedule costs as much as sealing a bill): the gate opens a customer's values and the bill run then
+    seals the bill with the same cipher. Outside, a new one each time (nothing is kept)."""
+    ciphers = getattr(_KEPT, "ciphers", None)
+    if ciphers is None:
+        return AESGCM(data_key)
+    cipher = ciphers.get(data_key)
+    if cipher is None:
+        cipher = ciphers[data_key] = AESGCM(data_key)
+    return cipher
 
 
 def blind_index(field: str, normalized: str) -> str:
