@@ -68,6 +68,20 @@ def test_units_power_of_ten_and_flow_direction():
     ]
 
 
+def test_numbers_with_signs_leading_zeros_and_whitespace_read_as_whole_numbers():
+    """The schema allows `+8`, `-0009` and whitespace around a number; each is read as the number it is,
+    on the block-at-a-time path as one reading at a time would."""
+    spaced = [reading(" 1000 ", " 7 "), reading("+4600", "+8"), reading("8200", "-0009", duration=" 3600")]
+    result = parse_espi(feed(spaced))
+    assert result.ok, result.problems
+    assert [(r.start, r.duration, r.value) for r in result.readings] == [
+        (1000, 3600, 7),
+        (4600, 3600, 8),
+        (8200, 3600, -9),
+    ]
+    assert result.readings_read == 3 and result.readings_refused == 0
+
+
 def test_fractional_and_duplicate_starts_are_reported_and_left_out():
     result = parse_espi(feed([reading(1000, 1), reading("4600.5", 2), reading(1000, 3)]))
     assert [r.value for r in result.readings] == [1]
