@@ -16,7 +16,7 @@ together, so the one query and every way it is run are read side by side.
 import os
 import secrets
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -198,6 +198,9 @@ class ComparisonData:
     interval_readings: int = 0
     usage_frame: object = None  # on Spark: the monthly totals opened on the executors (a DataFrame)
     metered: frozenset = frozenset()  # with usage_frame: the homes it has totals of
+    # Gas and water: each service's monthly use (customer_id, month, amount in therms or gallons) from the
+    # bills, grouped by the same peer groups (premise attributes only) as electricity.
+    other_services: dict = field(default_factory=dict)
 
     def homes_with_usage(self) -> set[int]:
         """The homes whose monthly use the pipeline starts from (readings or bills)."""
@@ -416,9 +419,23 @@ def size_band(size_sqft: int) -> str:
 
 def group_aggregates(data: ComparisonData) -> tuple[list[tuple], list[tuple]]:
     """(the shown groups' monthly aggregates, each eligible home's group), on DuckDB, with the policy
-    file's threshold."""
+    file's threshold. Each aggregate ends with its service: electricity's, then gas's and water's."""
     groups, members = _duckdb_queries(data, ["groups", "members"], _threshold())
-    return groups, members
+    return _with_other_services(data, groups), members
+
+
+def _with_other_services(data: ComparisonData, electric: list[tuple]) -> list[tuple]:
+    """The electricity groups' aggregates, then each other service's groups: the same peer groups (a home's
+    group comes from its premise), the same threshold, each service's months from its own use. A group is
+    shown for a service only when enough of its homes have that service. Small tables: on DuckDB whatever
+    the engine."""
+    groups = [(*g, "electric") for g in electric]
+    for service, rows in sorted(data.other_services.items()):
+        [shown] = _duckdb_queries(
+            ComparisonData(data.premises, [], monthly_use=rows), ["groups"], _threshold()
+        )
+        groups += [(*g, service) for g in shown]
+    return groups
 
 
 def _spark_queries(data: ComparisonData, selects: list[str], threshold: dict) -> list[list[tuple]]:
@@ -450,9 +467,9 @@ def compute(data: ComparisonData, *, engine: str | None = None):
     engine = engine or settings.CUSTODIAN_COMPARISON_ENGINE
     if engine == "duckdb":
         homes, groups, members = _duckdb_queries(data, ["homes", "groups", "members"], _threshold())
-        return [Comparison(*r) for r in homes], groups, members
+        return [Comparison(*r) for r in homes], _with_other_services(data, groups), members
     if engine == "spark" and data.usage_frame is not None:
         homes, groups, members = _spark_queries(data, ["homes", "groups", "members"], _threshold())
-        return [Comparison(*r) for r in homes], groups, members
+        return [Comparison(*r) for r in homes], _with_other_services(data, groups), members
     rows = run(data.premises, data.usage_rows(), engine=engine, hourly=data.hourly)
     return (rows, *group_aggregates(data))

@@ -1,6 +1,7 @@
 """Comparison inputs from the application: premise attributes (not personal) and each eligible customer's
 electricity, read in bulk through the gate as the `comparison_reports` job: hourly readings from the
-interval store where it has them (summed per local month), billing-cycle totals otherwise."""
+interval store where it has them (summed per local month), billing-cycle totals otherwise; and their gas
+and water by the bills' totals (on the DuckDB engine; the Spark engine compares electricity)."""
 
 import json
 from collections.abc import Callable
@@ -45,8 +46,12 @@ def _premises() -> tuple[list[tuple], list[int]]:
     return premises, eligible
 
 
-def _bills(cid: int, values: dict[str, str]) -> list[tuple]:
-    series = json.loads(values.get("meter_usage") or "{}").get("electric", {})
+# The services compared besides electricity, by their billing-cycle totals (therms, gallons).
+OTHER_SERVICES = ("gas", "water")
+
+
+def _bills(cid: int, values: dict[str, str], service: str = "electric") -> list[tuple]:
+    series = json.loads(values.get("meter_usage") or "{}").get(service, {})
     return [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
 
 
@@ -58,8 +63,11 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
     months = months_between(*default_period())
     actor = system_actor("comparison_reports", on_behalf_of=started_by)
     monthly, monthly_use, readings = [], [], 0
+    others: dict[str, list[tuple]] = {service: [] for service in OTHER_SERVICES}
     # One decision and one access event per customer for the bills and the interval readings together;
     # the blocks are opened and summed on every core (a block is one local month: its total is the month's).
+    # Every home's bills are opened: they stand in for electricity readings a home lacks, and they are
+    # what gas and water are compared by.
     for part in month_totals_many(
         actor=actor,
         customer_ids=eligible,
@@ -67,19 +75,22 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
         months=months,
         service="electric",
         fields=["meter_usage"],
-        fields_without_readings_only=True,  # a home's bills count only where it has no readings
         action=Action.COMPARISON_REPORTS,
     ):
         metered = {cid for cid, *_ in part.totals}
-        bills = [b for cid in part.customer_ids for b in _bills(cid, part.values[cid])]
+        bills = [b for cid in part.customer_ids for b in _bills(cid, part.values.get(cid, {}))]
         # Interval readings where a home has them, its bills otherwise (the pipeline's USAGE_SOURCE).
         monthly_use += [(cid, month, total) for cid, month, total, _ in part.totals]
         monthly_use += [b for b in bills if b[0] not in metered]
         readings += sum(n for *_, n in part.totals)
-        monthly += bills
+        monthly += [b for b in bills if b[0] not in metered]
+        for service, rows in others.items():
+            rows += [b for cid in part.customer_ids for b in _bills(cid, part.values.get(cid, {}), service)]
         if progress:
             progress(len(part.customer_ids))
-    return ComparisonData(premises, monthly, monthly_use=monthly_use, interval_readings=readings)
+    return ComparisonData(
+        premises, monthly, monthly_use=monthly_use, interval_readings=readings, other_services=others
+    )
 
 
 def comparison_inputs_on_spark(

@@ -8,11 +8,12 @@ from custodian.disclosures.exports import REPORT_MAILING, ExportRows, export_row
 from custodian.policy.loader import current_policy
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import (
-    comparison_report,
+    comparison_reports,
     day_shape,
     default_period,
-    electric_months,
     group_months_of,
+    group_services_of,
+    home_months,
 )
 from custodian.vault.gate import reveal_intervals_many
 from custodian.vault.interval_files import months_between
@@ -26,9 +27,10 @@ def with_a_comparison(customer_ids) -> list[int]:
 
 
 def report_mailing_rows(*, actor, customer_ids, values):
-    """The mailed neighbour comparison of each customer: their monthly use (interval sums where the meter has
-    interval readings, else billing totals, as the comparison counts it) against their group, as a PDF."""
-    groups = group_months_of(customer_ids)
+    """The mailed neighbour comparison of each customer: their monthly use (electricity's interval sums where
+    the meter has interval readings, else billing totals, as the comparison counts it; gas and water by
+    their bills) against their group, as a PDF."""
+    groups = group_services_of(customer_ids)
     blocks = reveal_intervals_many(
         actor=actor,
         customer_ids=customer_ids,
@@ -44,8 +46,8 @@ def report_mailing_rows(*, actor, customer_ids, values):
     rows = []
     for cid in customer_ids:
         mine = by_customer.get(cid, [])
-        months = electric_months(values[cid].get("meter_usage"), mine)
-        report = comparison_report(months, groups.get(cid, {}), day_shape(mine))
+        months = home_months(values[cid].get("meter_usage"), mine)
+        report = comparison_reports(months, groups.get(cid, {}), day_shape(mine))
         if report is None:
             continue
         name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")

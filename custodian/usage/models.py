@@ -13,7 +13,11 @@ class PeerGroupMember(models.Model):
 
 
 class PeerGroupMonth(models.Model):
+    """A shown group's month of one service: its homes' average and efficient fifth's use, in the service's
+    billing unit (kWh, therms, gallons; the field names are electricity's, the service's first)."""
+
     peer_group = models.CharField(max_length=120)
+    service = models.CharField(max_length=8, default="electric")
     premise_type = models.CharField(max_length=16)
     heating_fuel = models.CharField(max_length=16)
     area = models.CharField(max_length=40, help_text="ZIP code, or ZIP code / feeder")
@@ -26,7 +30,9 @@ class PeerGroupMonth(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["peer_group", "month"], name="one_row_per_group_month")
+            models.UniqueConstraint(
+                fields=["peer_group", "service", "month"], name="one_row_per_group_service_month"
+            )
         ]
 
 

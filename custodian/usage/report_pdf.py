@@ -254,4 +254,57 @@ def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) 
         "%(phone)s."
     ) % {"homes": report["homes"], "phone": utility["phone"]}
     pdf.multi_cell(504, 8.5, _latin(footer), align="L")
+    if report.get("services"):
+        _other_services(pdf, report["services"])
     return bytes(pdf.output())
+
+
+def _other_services(pdf: FPDF, services: list[dict]) -> None:
+    """A second page: gas and water against the same similar homes, each in its billing unit."""
+    pdf.add_page()
+    y = 54
+    for s in services:
+        latest = s["latest"]
+        pdf.set_xy(54, y)
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.cell(0, 18, _latin(_("%(service)s: how you compare") % {"service": s["name"]}))
+        pdf.set_xy(54, y + 24)
+        pdf.set_font("Helvetica", "", 10.5)
+        intro = _(
+            "In %(month)s you used %(you)s %(unit)s. The %(homes)s similar homes nearby used %(average)s "
+            "%(unit)s on average; the most efficient fifth used %(efficient)s %(unit)s or less. Your rating: "
+            "%(rating)s."
+        ) % {
+            "month": _month_name(latest["month_start"]),
+            "you": _kwh(latest["you"]),
+            "unit": s["unit"],
+            "homes": s["homes"],
+            "average": _kwh(latest["average"]),
+            "efficient": _kwh(latest["efficient"]),
+            "rating": latest["rating"],
+        }
+        if s.get("costs"):
+            intro += " " + _(
+                "At today's rates that comes to about %(you)s; the average similar home's to %(average)s and "
+                "an efficient home's to %(efficient)s."
+            ) % {k: _dollars(s["costs"][k]) for k in ("you", "average", "efficient")}
+        pdf.multi_cell(504, 14, _latin(intro), align="L")
+        y = pdf.get_y() + 6
+        pdf.set_xy(54, y)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 13, _latin(_("Month by month (%(unit)s)") % {"unit": s["unit"]}))
+        y += 14
+        rows = s["rows"]
+        per_column = -(-len(rows) // 3)
+        pdf.set_font("Helvetica", "", 7.5)
+        for i, r in enumerate(rows):
+            col, row = divmod(i, per_column)
+            pdf.set_xy(54 + col * 168, y + row * 10)
+            line = _("%(month)s: you %(you)s, average %(average)s, efficient %(efficient)s") % {
+                "month": _month_label(r["month_start"]),
+                "you": _kwh(r["you"]),
+                "average": _kwh(r["average"]),
+                "efficient": _kwh(r["efficient"]),
+            }
+            pdf.cell(168, 10, _latin(line))
+        y += per_column * 10 + 24

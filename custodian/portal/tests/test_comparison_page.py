@@ -110,3 +110,45 @@ def test_the_comparison_reads_in_spanish(compared):
         service="electric", quantity=float(last["total"]), month=last["month"], heating_fuel=app.heating_fuel
     )
     assert f"${mine:.2f}".replace(".", ",") in page
+
+
+@pytest.fixture
+def with_gas(households):
+    """The second household (electricity, gas and water) in a group of 19 homes that all have gas, of
+    which only itself has water: a gas comparison, no water one."""
+    _, (customer, app) = households
+    series = json.loads(app.personal["meter_usage"])
+    premises = [premise(customer.pk, app.heating_fuel)] + [
+        premise(900_000 + i, app.heating_fuel) for i in range(NEIGHBOURS)
+    ]
+    ids = [customer.pk] + [900_000 + i for i in range(NEIGHBOURS)]
+
+    def rows(service, homes):
+        return [
+            (cid, m["month"], float(m["total"]) * (1 + k / 50))
+            for k, cid in enumerate(homes)
+            for m in series[service]["months"]
+        ]
+
+    store_group_aggregates(
+        ComparisonData(
+            premises,
+            rows("electric", ids),
+            other_services={"gas": rows("gas", ids), "water": rows("water", ids[:1])},
+        )
+    )
+    return customer, app, series
+
+
+def test_gas_is_compared_in_therms_on_the_page_and_in_the_letter(with_gas):
+    customer, app, series = with_gas
+    client = signed_in(app, "gas.home@example.com")
+    page = client.get("/portal/me/comparison/").content.decode()
+    assert "Natural gas: how you compare" in page and "Water: how you compare" not in page
+    gas_last = series["gas"]["months"][-1]
+    assert f"you used <strong>{round(gas_last['total'])} therms</strong>" in page
+    assert "Your monthly natural gas use against similar homes, in therms" in page
+    letter = PdfReader(io.BytesIO(client.get("/portal/me/comparison.pdf").content))
+    second = " ".join(letter.pages[1].extract_text().split())
+    assert "Natural gas: how you compare" in second and "therms" in second
+    assert f"The {NEIGHBOURS + 1} similar homes nearby" in second

@@ -11,29 +11,39 @@ from custodian.usage.services.greenbutton_points import (
     usage_points_for,
     usage_points_held,
 )
-from custodian.usage.services.neighbours import BANDS, band_of, comparison_report, my_comparison
-from custodian.usage.services.peer_groups import group_months_of, store_group_aggregates
+from custodian.usage.services.neighbours import (
+    BANDS,
+    band_of,
+    comparison_report,
+    comparison_reports,
+    my_comparison,
+)
+from custodian.usage.services.peer_groups import group_months_of, group_services_of, store_group_aggregates
 from custodian.usage.services.presentation import (
     electric_months,
-    electric_use,
+    home_months,
+    home_use,
     interval_readings_held,
     month_against_last_year,
     my_usage,
-    year_against_last_year,
 )
 from custodian.usage.services.tips import day_shape, tip_for, tip_keys, tips_for
+from custodian.usage.services.year_on_year import year_against_last_year
 
 __all__ = [
     "BANDS",
     "SOURCE_TITLES",
     "band_of",
     "comparison_report",
+    "comparison_reports",
     "day_shape",
     "default_period",
     "green_button_file_name",
     "electric_months",
-    "electric_use",
+    "home_months",
+    "home_use",
     "group_months_of",
+    "group_services_of",
     "interval_readings_held",
     "month_against_last_year",
     "my_comparison",

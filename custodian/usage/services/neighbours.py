@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils.translation import pgettext_lazy
 
 from custodian.usage.services.costs import cost_estimate
-from custodian.usage.services.peer_groups import group_months_of
-from custodian.usage.services.presentation import electric_use
+from custodian.usage.services.peer_groups import group_services_of
+from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS, home_use
 from custodian.usage.services.tips import tips_for
 from custodian.vault.gate import Actor
 
@@ -56,13 +56,13 @@ def scale_of(row: dict) -> list[dict]:
     ]
 
 
-def costs_of(row: dict, *, heating_fuel: str = "") -> dict | None:
-    """The month's electricity bill estimated at the current rate for the customer, the group's average
+def costs_of(row: dict, *, heating_fuel: str = "", service: str = "electric") -> dict | None:
+    """The month's bill for the service estimated at the current rate for the customer, the group's average
     home and its efficient homes (dollars), or None where no tariff prices it."""
     figures = {}
     for who in ("you", "average", "efficient"):
         amount = cost_estimate(
-            service="electric", quantity=row[who], month=row["month"], heating_fuel=heating_fuel
+            service=service, quantity=row[who], month=row["month"], heating_fuel=heating_fuel
         )
         if amount is None:
             return None
@@ -73,10 +73,13 @@ def costs_of(row: dict, *, heating_fuel: str = "") -> dict | None:
     return figures
 
 
-def comparison_report(months: dict[str, float], groups: dict, shape: dict | None = None) -> dict | None:
-    """A customer's report from their monthly use and their group's stored months (PeerGroupMonth by month):
-    the last 12 months that may be shown with the band of each, the latest month's scale and cost, and the
-    tips; None when no month may be shown."""
+def comparison_report(
+    months: dict[str, float], groups: dict, shape: dict | None = None, *, service: str = "electric"
+) -> dict | None:
+    """A customer's report on one service from their monthly use and their group's stored months
+    (PeerGroupMonth by month): the last 12 months that may be shown with the band of each, the latest
+    month's scale and cost, and the tips (electricity's, from the shape of the day); None when no month may
+    be shown."""
     rows = []
     for month, kwh in sorted(months.items())[-12:]:
         g = groups.get(month)
@@ -107,22 +110,40 @@ def comparison_report(months: dict[str, float], groups: dict, shape: dict | None
             eff_h=round(140 * r["efficient"] / top),
         )
     latest = rows[-1]
-    tips = tips_for(sorted(months.items())[-12:], shape)
+    tips = tips_for(sorted(months.items())[-12:], shape) if service == "electric" else []
     return {
+        "service": service,
+        "name": SERVICE_WORDS[service],
+        "unit": UNIT_WORDS[service],
         "rows": rows,
         "latest": latest,
         "homes": latest["homes"],
         "scale": scale_of(latest),
-        "costs": costs_of(latest, heating_fuel=latest["heating_fuel"]),
+        "costs": costs_of(latest, heating_fuel=latest["heating_fuel"], service=service),
         "tips": tips,
         "chart_w": 48 * len(rows),
+        "services": [],
     }
 
 
+def comparison_reports(months: dict[str, dict], groups: dict[str, dict], shape: dict | None = None):
+    """A customer's report (electricity's) with their gas and water reports under `services`, each where
+    their group is shown for it; None without an electricity report (every compared home has electricity:
+    the other services are told beside it)."""
+    report = comparison_report(months.get("electric", {}), groups.get("electric", {}), shape)
+    if report is not None:
+        for service in ("gas", "water"):
+            other = comparison_report(months.get(service, {}), groups.get(service, {}), service=service)
+            if other is not None:
+                report["services"].append(other)
+    return report
+
+
 def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
-    """The customer's last 12 months against their peer group, or None when no comparison may be shown."""
-    groups = group_months_of([customer_id]).get(customer_id)
+    """The customer's last 12 months against their peer group (electricity, and gas and water where their
+    group is shown for them), or None when no comparison may be shown."""
+    groups = group_services_of([customer_id]).get(customer_id)
     if not groups:
         return None
-    months, shape = electric_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
-    return comparison_report(months, groups, shape)
+    months, shape = home_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
+    return comparison_reports(months, groups, shape)

@@ -28,6 +28,7 @@ def store_group_aggregates(data, computed: tuple | None = None) -> int:
                     homes=r[6],
                     average_kwh=r[7],
                     efficient_kwh=r[8],
+                    service=r[9] if len(r) > 9 else "electric",
                 )
                 for r in rows
             ],
@@ -41,8 +42,16 @@ def store_group_aggregates(data, computed: tuple | None = None) -> int:
     return len(rows)
 
 
-def group_months_of(customer_ids) -> dict[int, dict]:
-    """Each customer's group's stored months ({month: PeerGroupMonth}); those without one are left out."""
+def group_months_of(customer_ids, service: str = "electric") -> dict[int, dict]:
+    """Each customer's group's stored months of `service` ({month: PeerGroupMonth}); those without one are
+    left out."""
+
+    return {cid: by[service] for cid, by in group_services_of(customer_ids).items() if service in by}
+
+
+def group_services_of(customer_ids) -> dict[int, dict[str, dict]]:
+    """Each customer's group's stored months by service ({service: {month: PeerGroupMonth}}); customers
+    whose group is shown for no service are left out."""
 
     membership = dict(
         PeerGroupMember.objects.filter(customer_id__in=list(customer_ids)).values_list(
@@ -51,5 +60,5 @@ def group_months_of(customer_ids) -> dict[int, dict]:
     )
     by_group: dict[str, dict] = {}
     for g in PeerGroupMonth.objects.filter(peer_group__in=set(membership.values())):
-        by_group.setdefault(g.peer_group, {})[g.month] = g
+        by_group.setdefault(g.peer_group, {}).setdefault(g.service, {})[g.month] = g
     return {cid: by_group[group] for cid, group in membership.items() if group in by_group}

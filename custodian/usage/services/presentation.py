@@ -16,12 +16,11 @@ from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 
 
-def electric_use(
-    *, actor: Actor, customer_id: int, client_ip: str = ""
-) -> tuple[dict[str, float], dict | None]:
-    """The customer's electricity per local month, as the comparison counts it (the sum of the month's
-    interval readings where the interval store has them, else the month's billing-cycle total), and the
-    shape of their day (`day_shape`)."""
+def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[dict[str, dict], dict | None]:
+    """The customer's use per service and local month as the comparison counts it ({service: {month:
+    amount}}: electricity from its interval readings where the interval store has them, else from its
+    billing-cycle totals; gas and water from their billing-cycle totals, as their groups are computed), and
+    the shape of their day (`day_shape`)."""
 
     start, end = default_period()
     meter_usage, blocks = usage_read(
@@ -33,7 +32,20 @@ def electric_use(
         services=["electric"],
         client_ip=client_ip,
     )
-    return electric_months(meter_usage, blocks), day_shape(blocks)
+    return home_months(meter_usage, blocks), day_shape(blocks)
+
+
+def home_months(meter_usage: str | None, blocks) -> dict[str, dict[str, float]]:
+    """{service: {month: amount}} as the comparison counts it, from the bills and the electric blocks."""
+    return {"electric": electric_months(meter_usage, blocks)} | {
+        service: bill_months(meter_usage, service) for service in ("gas", "water")
+    }
+
+
+def bill_months(meter_usage: str | None, service: str) -> dict[str, float]:
+    """A service's billing-cycle totals per month (therms, gallons, kWh)."""
+    series = json.loads(meter_usage or "{}").get(service, {}).get("months", [])
+    return {m["month"]: float(m["total"]) for m in series}
 
 
 def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
@@ -43,8 +55,7 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
     electric = [b for b in blocks if b.service == "electric"]
     if electric:
         return {b.month: float(np.nansum(b.values)) for b in electric}
-    series = json.loads(meter_usage or "{}").get("electric", {}).get("months", [])
-    return {m["month"]: float(m["total"]) for m in series}
+    return bill_months(meter_usage, "electric")
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -208,84 +219,6 @@ def _hours_of(starts, durations, values, day: date) -> dict | None:
     }
 
 
-def year_against_last_year(
-    *, actor: Actor, customer_id: int, client_ip: str = "", now: datetime | None = None
-):
-    """Each service's last 12 months with readings, month by month, against the same months a year earlier:
-    one read through the gate (one access event) of the last 25 local months. The latest month, when it is
-    this month, is compared with the same days a year earlier. None when no reading is held."""
-
-    now = now or datetime.now(LOCAL)
-    end = int(now.timestamp())
-    this_month = month_of(end)
-    start = month_bounds(_months_back(this_month, 24))[0]
-    blocks = reveal_intervals(
-        actor=actor,
-        customer_id=customer_id,
-        purpose="providing_services",
-        start=start,
-        end=end,
-        services=list(UNITS),
-        client_ip=client_ip,
-    )
-    services = []
-    for service in UNITS:
-        starts, _, values = reading_arrays(blocks, start, end, service)
-        if not len(starts):
-            continue
-        months: dict[str, float] = {}
-        for b in blocks:
-            if b.service == service and np.any(~np.isnan(b.values)):
-                months[b.month] = months.get(b.month, 0.0) + float(np.nansum(b.values))
-        latest = max(months)
-        rows = []
-        for month in [_months_back(latest, k) for k in range(11, -1, -1)]:
-            before = months.get(_year_before(month))
-            if month == this_month and before is not None:
-                days = (
-                    datetime.fromtimestamp(int(starts[-1]), LOCAL).date() - date(now.year, now.month, 1)
-                ).days
-                lo, hi = _same_days_last_year(month, days + 1)
-                s, _, v = reading_arrays(blocks, lo, hi, service)
-                before = float(v.sum()) if len(s) else None
-            now_used = months.get(month)
-            change = round(100 * (now_used - before) / before) if now_used is not None and before else None
-            rows.append(
-                {
-                    "month": date(int(month[:4]), int(month[5:]), 1),
-                    "amount": now_used,
-                    "before": before,
-                    "change": None if change is None else abs(change),
-                    "direction": _direction(change),
-                    "so_far": month == this_month,
-                }
-            )
-        both = [r for r in rows if r["amount"] is not None and r["before"] is not None]
-        now_sum, before_sum = sum(r["amount"] for r in both), sum(r["before"] for r in both)
-        services.append(
-            {
-                "service": service,
-                "name": SERVICE_WORDS[service],
-                "unit": UNIT_WORDS[service],
-                "rows": rows,
-                "compared": len(both),
-                "now": now_sum,
-                "before": before_sum,
-            }
-        )
-    return {"services": services} if services else None
-
-
-def _direction(change: int | None) -> str:
-    return "" if change is None else "more" if change > 0 else "less" if change < 0 else "same"
-
-
-def _months_back(month: str, count: int) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    index = year * 12 + mon - 1 - count
-    return f"{index // 12}-{index % 12 + 1:02d}"
-
-
 def interval_readings_held(
     *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
 ) -> list[dict]:
@@ -325,7 +258,7 @@ def interval_readings_held(
     return held
 
 
-def _same_days_last_year(month: str, days: int) -> tuple[int, int]:
+def same_days_last_year(month: str, days: int) -> tuple[int, int]:
     """UTC bounds of the first `days` local days of `month` a year earlier (February's 29th folds into 28)."""
     year, mon = (int(x) for x in month.split("-"))
     start = datetime(year - 1, mon, 1, tzinfo=LOCAL)
@@ -333,7 +266,7 @@ def _same_days_last_year(month: str, days: int) -> tuple[int, int]:
     return int(start.timestamp()), min(int(start.timestamp()) + days * 86400 + 3600, last)
 
 
-def _year_before(month: str) -> str:
+def year_before(month: str) -> str:
     year, mon = (int(x) for x in month.split("-"))
     return f"{year - 1}-{mon:02d}"
 
@@ -358,7 +291,7 @@ def month_against_last_year(
         client_ip=client_ip,
         start=month_bounds(previous)[0],
         end=end,
-        also=[(month_bounds(_year_before(previous))[0], month_bounds(_year_before(this_month))[1])],
+        also=[(month_bounds(year_before(previous))[0], month_bounds(year_before(this_month))[1])],
         services=list(UNITS),
     )
     recent = [b for b in blocks if b.month in (previous, this_month)]
@@ -376,8 +309,8 @@ def month_against_last_year(
     days = (
         datetime.fromtimestamp(last_reading, LOCAL).date() - datetime.fromtimestamp(start, LOCAL).date()
     ).days + 1
-    before_start, before_end = _same_days_last_year(month, days)
-    earlier = [b for b in blocks if b.month == _year_before(month)]
+    before_start, before_end = same_days_last_year(month, days)
+    earlier = [b for b in blocks if b.month == year_before(month)]
     for r in rows:
         starts, _, values = reading_arrays(earlier, before_start, before_end, r["service"])
         r["before"] = float(values.sum()) if len(starts) else None

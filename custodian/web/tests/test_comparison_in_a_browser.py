@@ -16,20 +16,22 @@ GALLERY = ARTIFACTS / "gallery"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 # Run in the server's database: the signed-in customer and 18 neighbours of the same kind, each of them
-# using half of what the customer did each month.
+# using half of what the customer did each month, of electricity and of gas.
 GROUP = """
 import json
 from custodian.portal.models import PortalAccount
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.services import store_group_aggregates
-months = json.loads({months!r})
+series = json.loads({series!r})
 me = PortalAccount.objects.order_by("-pk").first().customer_id
 homes = [me] + [900000 + i for i in range(18)]
 kind = ("residential", "single_family", "gas", "55060", 1500, False, False, False, "F01")
 premises = [(c, *kind) for c in homes]
-usage = [(me, m["month"], float(m["total"])) for m in months]
-usage += [(c, m["month"], float(m["total"]) / 2 + c % 7) for c in homes[1:] for m in months]
-store_group_aggregates(ComparisonData(premises, usage))
+def use(service):
+    months = series[service]["months"]
+    rows = [(me, m["month"], float(m["total"])) for m in months]
+    return rows + [(c, m["month"], float(m["total"]) / 2 + c % 7) for c in homes[1:] for m in months]
+store_group_aggregates(ComparisonData(premises, use("electric"), other_services={{"gas": use("gas")}}))
 """
 
 
@@ -40,14 +42,16 @@ def test_my_comparison_passes_axe_and_fits_a_phone(site, playwright):
     page = browser.new_page()
     portal_sign_in(site, page, app, "compare.me@example.com")
     page.wait_for_url("**/portal/me/")
-    months = json.loads(app.personal["meter_usage"])["electric"]["months"]
-    manage(site, "shell", "-c", GROUP.format(months=json.dumps(months)))
+    series = json.loads(app.personal["meter_usage"])
+    months = series["electric"]["months"]
+    manage(site, "shell", "-c", GROUP.format(series=json.dumps(series)))
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site["url"] + "/portal/me/comparison/")
     assert page.locator(".scale [aria-current]").inner_text().startswith("More than average")
     last = date(int(months[-1]["month"][:4]), int(months[-1]["month"][5:]), 1)
     assert last.strftime("%B %Y") in page.locator("main").inner_text()
+    assert page.locator("h2", has_text="Natural gas: how you compare").count() == 1
     results = Axe().run(
         page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     )
