@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from custodian.audit.selectors import Asker
@@ -82,6 +83,15 @@ def customer_for(*, fetched_by: Asker, customer_id) -> Customer | None:
     if fetched_by.kind not in ("customer", "staff"):
         return None
     return Customer.objects.filter(pk=customer_id).first()
+
+
+def languages_of(customer_ids) -> dict[int, str]:
+    """The language each customer's letters and messages are written in: the one they chose in the portal
+    where the utility writes in it, else the site's default. In one query, for a mailing of many."""
+    supported = {code for code, _ in settings.LANGUAGES}
+    ids = [int(c) for c in customer_ids]
+    chosen = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "language"))
+    return {c: chosen[c] if chosen.get(c) in supported else settings.LANGUAGE_CODE for c in ids}
 
 
 def customers_found(*, fetched_by: Asker, customer_ids) -> QuerySet[Customer]:

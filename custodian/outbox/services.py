@@ -41,6 +41,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from custodian.customers.models import Customer
+from custodian.customers.selectors import languages_of
 from custodian.disclosures.exports import LetterToMail, letters_export_run
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.models import Channel, OutboundMessage, Status
@@ -75,13 +76,9 @@ class Rendered:
 def language_of(customer) -> str:
     """The language a message to this customer is written in: the one they chose, if we write in it, else the
     site's default."""
-    supported = {code for code, _ in settings.LANGUAGES}
-    chosen = (
-        Customer.objects.filter(pk=customer.pk).values_list("language", flat=True).first()
-        if customer is not None and customer.pk is not None
-        else ""
-    )
-    return chosen if chosen in supported else settings.LANGUAGE_CODE
+    if customer is None or customer.pk is None:
+        return settings.LANGUAGE_CODE
+    return languages_of([customer.pk])[customer.pk]
 
 
 def in_language_of(customer):

@@ -3,7 +3,10 @@ with the disclosure workflow's exports (`disclosures.exports.export_rows_registe
 
 import base64
 
+from django.utils import translation
+
 from custodian.audit.actions import Action
+from custodian.customers.selectors import languages_of
 from custodian.disclosures.exports import REPORT_MAILING, ExportRows, export_rows_register
 from custodian.policy.loader import current_policy
 from custodian.usage.report_pdf import report_pdf
@@ -43,15 +46,19 @@ def report_mailing_rows(*, actor, customer_ids, values):
     for b in blocks:
         by_customer.setdefault(b.customer_id, []).append(b)
     utility = current_policy().utility
+    languages = languages_of(customer_ids)
     rows = []
     for cid in customer_ids:
         mine = by_customer.get(cid, [])
         months = home_months(values[cid].get("meter_usage"), mine)
-        report = comparison_reports(months, groups.get(cid, {}), day_shape(mine))
-        if report is None:
-            continue
-        name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
-        pdf = report_pdf(utility=utility, name=name, mailing_address=address, report=report)
+        # Each letter in the language the customer chose, as every letter the outbox sends them: the
+        # report's words (its tips among them) are composed in it, then the PDF.
+        with translation.override(languages[int(cid)]):
+            report = comparison_reports(months, groups.get(cid, {}), day_shape(mine))
+            if report is None:
+                continue
+            name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")
+            pdf = report_pdf(utility=utility, name=name, mailing_address=address, report=report)
         rows.append([cid, name, address, report["latest"]["month"], base64.b64encode(pdf).decode()])
     return rows
 

@@ -9,12 +9,14 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from custodian.customers.models import Customer
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
 from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import DisclosureEntry
 from custodian.testing import export_rows, make_vendor
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.inputs import comparison_inputs
+from custodian.usage.mailing import with_a_comparison
 from custodian.usage.models import PeerGroupMonth
 from custodian.usage.services import store_group_aggregates
 from custodian.vault.export_crypto import new_vendor_keypair
@@ -57,6 +59,30 @@ def test_reports_go_to_the_report_mailing_vendor_as_addressed_pdfs(neighbourhood
     entries = DisclosureEntry.objects.filter(recipient_name=vendor.name)
     assert sorted(int(e.customer_id) for e in entries) == sorted(int(r["customer_ref"]) for r in rows)
     assert {e.categories for e in entries} == {"mailing_address,meter_usage,name"}
+
+
+def test_each_letter_is_in_the_language_the_customer_keeps(neighbourhood, privacy_officer):
+    keys = new_vendor_keypair()
+    vendor = make_vendor("report_mailing", keys, privacy_officer)
+    spanish = sorted(with_a_comparison([p[0] for p in neighbourhood.premises]))[0]
+    Customer.objects.filter(pk=spanish).update(language="es")
+    rows = {
+        int(r["customer_ref"]): r
+        for r in export_rows(vendor_export_run(vendor=vendor, requested_by=privacy_officer), keys[0])
+    }
+    assert spanish in rows and len(rows) > 1
+
+    def words(row):
+        return " ".join(
+            PdfReader(io.BytesIO(base64.b64decode(row["report_pdf_base64"]))).pages[0].extract_text().split()
+        )
+
+    assert "Su informe de energía del hogar de" in words(rows[spanish]) and "Consejos para usted" in words(
+        rows[spanish]
+    )
+    assert "Your home energy report for" not in words(rows[spanish])
+    english = next(cid for cid in rows if cid != spanish)
+    assert "Your home energy report for" in words(rows[english]) and "Tips for you" in words(rows[english])
 
 
 def vendor_export_run_with_progress(vendor, officer):
