@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.billing.compute import cycle_bounds
@@ -44,8 +45,11 @@ def level_amount(account_id: int, *, before_cycle: str | None = None) -> Decimal
     totals = list(bills.order_by("-cycle").values_list("total", flat=True)[:MONTHS])
     if len(totals) < AT_LEAST:
         raise BillingError(
-            f"budget billing levels on at least {AT_LEAST} months of bills at this address; "
-            f"the account has {len(totals)}"
+            _(
+                "budget billing levels on at least %(months)s months of bills at this address; "
+                "the account has %(bills)s"
+            )
+            % {"months": AT_LEAST, "bills": len(totals)}
         )
     average = sum(totals, Decimal(0)) / len(totals)
     return max(Decimal(0), average.quantize(Decimal(1), rounding=ROUND_CEILING)).quantize(Decimal("0.01"))
@@ -66,11 +70,11 @@ def budget_plan_start(*, account_id: int, by, today: date | None = None) -> Budg
     """Put an account in service on budget billing from the cycle of `today`. `by`: billing staff, or
     "customer" for the customer in the portal (the portal checks the account is theirs)."""
     if by != "customer" and (by is None or not may_bill(by)):
-        raise BillingError("only billing staff, or the customer, start budget billing")
+        raise BillingError(_("only billing staff, or the customer, start budget billing"))
     today = today or timezone.localdate()
     account = Account.objects.select_for_update().filter(pk=account_id).first()
     if account is None or not account.is_open:
-        raise BillingError("no such account in service")
+        raise BillingError(_("no such account in service"))
     first = f"{today:%Y-%m}"
     if Bill.objects.filter(account=account, cycle=first, is_current=True).exists():
         first = cycle_add(first, 1)
@@ -118,7 +122,7 @@ def _true_up(plan: BudgetPlan, *, on: date, bill: Bill | None, by) -> Decimal:
 def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> BudgetPlan:
     """Stop budget billing: the difference carried is settled now, and bills are owed as billed again."""
     if by != "customer" and (by is None or not may_bill(by)):
-        raise BillingError("only billing staff, or the customer, stop budget billing")
+        raise BillingError(_("only billing staff, or the customer, stop budget billing"))
     today = today or timezone.localdate()
     plan = (
         BudgetPlan.objects.select_for_update()
@@ -126,7 +130,7 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
         .first()
     )
     if plan is None:
-        raise BillingError("the account is not on budget billing")
+        raise BillingError(_("the account is not on budget billing"))
     settled = _true_up(plan, on=today, bill=None, by=by)
     plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
     plan.save(update_fields=["status", "ended_on"])

@@ -290,7 +290,9 @@ def disagreement_keep(*, request: CustomerRequest, statement: str, submission: S
     """Keep the customer's statement of disagreement with the data of a declined challenge."""
     cats = disputed_categories(request)
     if request.kind != RequestKind.CORRECTION or not cats:
-        raise RequestError("a statement of disagreement follows a challenge we answered by keeping the data")
+        raise RequestError(
+            _("a statement of disagreement follows a challenge we answered by keeping the data")
+        )
     try:
         return disagreement_record(
             customer_id=request.customer_id,

@@ -15,6 +15,7 @@ from datetime import date
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.casework.choices import RepresentativeKind, RepresentativeScope
@@ -199,10 +200,10 @@ def invitation_opened(token: str) -> Representative:
     try:
         data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
     except signing.BadSignature:
-        raise RepresentativeError("This link is not valid or has expired; ask us for a new one.") from None
+        raise RepresentativeError(_("This link is not valid or has expired; ask us for a new one.")) from None
     rep = Representative.objects.filter(pk=data.get("rep"), person_id=data.get("person")).first()
     if rep is None or not rep.is_current():
-        raise RepresentativeError("This link is not valid or has expired; ask us for a new one.")
+        raise RepresentativeError(_("This link is not valid or has expired; ask us for a new one."))
     return rep
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.billing.services import balance_of
 from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
@@ -51,11 +52,11 @@ def payment_agreement_request(*, account_id: int, requested_on: date, installmen
     """The customer asks for a payment agreement (portal or phone); collections agrees it."""
     account = Account.objects.filter(pk=account_id).first()
     if account is None:
-        raise CollectionsError("no such account")
+        raise CollectionsError(_("no such account"))
     if PaymentAgreement.objects.filter(
         account=account, status__in=[PaymentAgreement.Status.REQUESTED, PaymentAgreement.Status.ACTIVE]
     ).exists():
-        raise CollectionsError("a payment agreement is already requested or active for this account")
+        raise CollectionsError(_("a payment agreement is already requested or active for this account"))
     return PaymentAgreement.objects.create(
         account=account, requested_on=requested_on, monthly_installment=installment
     )

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from custodian.audit.actions import Action
@@ -230,25 +231,30 @@ def authorization_grant(
     service, the meters they chose. An earlier authorisation of the same third party by the same customer
     is revoked first (with its tokens): one in force at a time."""
     if not third_party.approved:
-        raise ConnectError("this third party is not approved")
+        raise ConnectError(_("this third party is not approved"))
     if scope not in third_party.scope_list:
-        raise ConnectError("the third party did not register this scope")
+        raise ConnectError(_("the third party did not register this scope"))
     chosen = sorted(set(services))
     allowed = services_of_scope(scope_parse(scope))
     if not chosen or not set(chosen) <= allowed:
-        raise ConnectError(f"choose among the services the scope covers: {', '.join(sorted(allowed))}")
+        raise ConnectError(
+            _("choose among the services the scope covers: %(services)s")
+            % {"services": ", ".join(sorted(allowed))}
+        )
     if duration_days not in DURATIONS.values():
-        raise ConnectError("choose how long the authorisation lasts")
+        raise ConnectError(_("choose how long the authorisation lasts"))
     points = sorted(set(usage_points))
     choosable = meters_to_choose(usage_points_held(customer_id=customer.pk), scope=scope)
     if not set(points) <= {k for s, keys in choosable.items() if s in chosen for k in keys}:
-        raise ConnectError("choose among your meters shown for the services you chose")
+        raise ConnectError(_("choose among your meters shown for the services you chose"))
     meters = {}
     for service in chosen:
         if service in choosable:
             mine = [k for k in choosable[service] if k in points]
             if not mine:
-                raise ConnectError(f"choose at least one {SERVICE_WORDS[service]} meter")
+                raise ConnectError(
+                    _("choose at least one %(service)s meter") % {"service": SERVICE_WORDS[service]}
+                )
             meters[service] = (mine, len(choosable[service]))
     # Whole services when there was nothing to choose; otherwise exactly the meters chosen (and the one
     # meter of any other service chosen), so a meter added later is not sent without being asked.

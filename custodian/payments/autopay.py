@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
@@ -77,9 +78,9 @@ def autopay_enrol(*, account_id: int, bank_account: str, submission: Submission)
     checked (format, routing check digit) and sealed in the vault with the `automatic_payment` notice."""
     account = Account.objects.select_related("customer").filter(pk=account_id, closed_on__isnull=True).first()
     if account is None:
-        raise AutopayError("no such open account")
+        raise AutopayError(gettext("no such open account"))
     if submission.notice_key != NOTICE:
-        raise AutopayError("automatic payment is authorized under its own notice")
+        raise AutopayError(gettext("automatic payment is authorized under its own notice"))
     try:
         parsed = bank_account_parse(bank_account)
     except BankAccountError as exc:

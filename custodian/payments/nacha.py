@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 RECORD = 94
 BLOCKING = 10
 DEBIT_CHECKING, DEBIT_SAVINGS = "27", "37"
@@ -47,9 +49,11 @@ def bank_account_parse(text: str) -> BankAccount:
     """`routing 555000005 account 123456789 [checking|savings]`, as the vault holds a bank account."""
     m = BANK_ACCOUNT.match(text or "")
     if m is None:
-        raise BankAccountError("write the bank account as: routing NNNNNNNNN account NNNN [checking|savings]")
+        raise BankAccountError(
+            _("write the bank account as: routing NNNNNNNNN account NNNN [checking|savings]")
+        )
     if not routing_valid(m["routing"]):
-        raise BankAccountError("the routing number's check digit is wrong")
+        raise BankAccountError(_("the routing number's check digit is wrong"))
     return BankAccount(m["routing"], m["account"], (m["kind"] or "").lower() == "savings")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.billing.deposits import deposit_paid_online
 from custodian.billing.models import Deposit, LedgerEntry
@@ -45,24 +46,25 @@ def payment_session_open(
     if deposit_id is not None:
         deposit = Deposit.objects.filter(pk=deposit_id, account_id=account_id).first()
         if deposit is None:
-            raise PaymentError("no such deposit")
+            raise PaymentError(_("no such deposit"))
         if deposit.status != Deposit.Status.REQUIRED:
             raise PaymentError(
-                f"the deposit is {deposit.get_status_display().lower()}, not waiting for payment"
+                _("the deposit is %(status)s, not waiting for payment")
+                % {"status": deposit.get_status_display().lower()}
             )
         amount = deposit.amount
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise PaymentError("the amount is not a number") from None
+        raise PaymentError(_("the amount is not a number")) from None
     if not Decimal("1.00") <= amount <= Decimal("10000.00"):
-        raise PaymentError("the amount must be between $1.00 and $10,000.00")
+        raise PaymentError(_("the amount must be between $1.00 and $10,000.00"))
     if not Account.objects.filter(pk=account_id).exists():
-        raise PaymentError("no such account")
+        raise PaymentError(_("no such account"))
     vendor = payment_processor_vendor()
     if vendor is None:
         raise PaymentError(
-            "card payments are not available now (no payment processor with a current determination)"
+            _("card payments are not available now (no payment processor with a current determination)")
         )
     session = PaymentSession.objects.create(
         token=secrets.token_urlsafe(24), account_id=account_id, amount=amount, vendor=vendor, deposit=deposit

@@ -9,6 +9,8 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from custodian.casework.representatives import representative_actor, represented_by
 from custodian.customers.selectors import customer_for
@@ -61,7 +63,7 @@ def portal_required(view):
                 return render(
                     request,
                     "portal/message.html",
-                    {"title": "Not within your authority", "message": NOT_IN_SCOPE},
+                    {"title": _("Not within your authority"), "message": NOT_IN_SCOPE},
                     status=403,
                 )
             request.customer_id, request.representative = rep.customer_id, rep
@@ -72,7 +74,7 @@ def portal_required(view):
                 return render(
                     request,
                     "portal/message.html",
-                    {"title": "Not within your authority", "message": NOT_IN_SCOPE_DATA},
+                    {"title": _("Not within your authority"), "message": NOT_IN_SCOPE_DATA},
                     status=403,
                 )
         return view(request, *args, **kwargs)
@@ -80,13 +82,13 @@ def portal_required(view):
     return wrapper
 
 
-NOT_IN_SCOPE = (
+NOT_IN_SCOPE = gettext_lazy(
     "Your authority to act for this customer does not cover this page. Switch back to your own account, or "
     "ask us to change what your authority covers."
 )
 
 
-NOT_IN_SCOPE_DATA = (
+NOT_IN_SCOPE_DATA = gettext_lazy(
     "Your authority to act for this customer does not cover the data this page shows. Switch back to your "
     "own account, or ask us to change what your authority covers."
 )

@@ -83,14 +83,14 @@ def confirm(request, token):
         portal_confirm(token=token)
     except EnrolmentError as exc:
         return render(
-            request, "portal/message.html", {"title": "Link not valid", "message": str(exc)}, status=400
+            request, "portal/message.html", {"title": _("Link not valid"), "message": str(exc)}, status=400
         )
     return render(
         request,
         "portal/message.html",
         {
-            "title": "Confirmed",
-            "message": "Your e-mail address is confirmed. You can sign in now.",
+            "title": _("Confirmed"),
+            "message": _("Your e-mail address is confirmed. You can sign in now."),
             "sign_in": True,
         },
     )
@@ -252,7 +252,7 @@ def representative_setup(request, token):
         invitation_opened(token)
     except RepresentativeError as exc:
         return render(
-            request, "portal/message.html", {"title": "Link not valid", "message": str(exc)}, status=400
+            request, "portal/message.html", {"title": _("Link not valid"), "message": str(exc)}, status=400
         )
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,8 +264,8 @@ def representative_setup(request, token):
                 request,
                 "portal/message.html",
                 {
-                    "title": "Ready",
-                    "message": "Your sign-in is ready. Sign in with your e-mail address.",
+                    "title": _("Ready"),
+                    "message": _("Your sign-in is ready. Sign in with your e-mail address."),
                     "sign_in": True,
                 },
             )
@@ -304,8 +304,8 @@ def password_reset(request, uid, token):
             request,
             "portal/message.html",
             {
-                "title": "Link not valid",
-                "message": "This link has expired or was used already. Ask for a new one at sign-in.",
+                "title": _("Link not valid"),
+                "message": _("This link has expired or was used already. Ask for a new one at sign-in."),
             },
             status=400,
         )

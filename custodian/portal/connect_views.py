@@ -167,7 +167,7 @@ class ConsentScreen(AuthorizationView):
             return render(
                 self.request,
                 "portal/message.html",
-                {"title": "Not found", "message": "No such application, or not allowed."},
+                {"title": _("Not found"), "message": _("No such application, or not allowed.")},
                 status=404,
             )
         try:
@@ -187,7 +187,7 @@ class ConsentScreen(AuthorizationView):
                 # either, the whole authorisation rolled back.
                 issued = parse_qs(urlsplit(response.get("Location", "")).query).get("code")
                 if response.status_code != 302 or not issued:
-                    raise ConnectError("the authorisation request is no longer valid")
+                    raise ConnectError(_("the authorisation request is no longer valid"))
         except ConnectError as exc:
             form.add_error(None, str(exc))
             self.oauth2_data = {}

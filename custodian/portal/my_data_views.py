@@ -194,7 +194,7 @@ def disagreement(request, request_id):
         return render(
             request,
             "portal/message.html",
-            {"title": "Not kept", "message": form.errors.as_text()},
+            {"title": _("Not kept"), "message": form.errors.as_text()},
             status=400,
         )
     try:
@@ -208,14 +208,18 @@ def disagreement(request, request_id):
             ),
         )
     except RequestError as exc:
-        return render(request, "portal/message.html", {"title": "Not kept", "message": str(exc)}, status=400)
+        return render(
+            request, "portal/message.html", {"title": _("Not kept"), "message": str(exc)}, status=400
+        )
     return render(
         request,
         "portal/message.html",
         {
-            "title": "Kept with your data",
-            "message": "We keep your statement with the data you disagree with and include it whenever we "
-            "disclose that data.",
+            "title": _("Kept with your data"),
+            "message": _(
+                "We keep your statement with the data you disagree with and include it whenever we "
+                "disclose that data."
+            ),
         },
     )
 

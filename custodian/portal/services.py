@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from custodian.casework.representatives import RepresentativeError, invitation_opened
 from custodian.outbox.services import message_send
@@ -31,7 +33,7 @@ class EnrolmentError(ValueError):
     """One message for every failure of the proof, so enrolment can't be used to probe accounts."""
 
 
-NOT_MATCHED = (
+NOT_MATCHED = gettext_lazy(
     "The account number and the bill figure don't match our records, or the account is already enrolled."
 )
 
@@ -112,11 +114,11 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
     name = login_name(enrolment.email)
     same_address = PortalAccount.objects.select_related("user").filter(user__username=name).first()
     if same_address is not None and same_address.confirmed_at is not None:
-        raise EnrolmentError("That e-mail address already signs in to an account.")
+        raise EnrolmentError(_("That e-mail address already signs in to an account."))
     for pending in {a.pk: a for a in (held, same_address) if a is not None}.values():
         _unconfirmed_drop(pending)
     if get_user_model().objects.filter(username=name).exists():
-        raise EnrolmentError("That e-mail address already signs in to an account.")
+        raise EnrolmentError(_("That e-mail address already signs in to an account."))
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
     account = PortalAccount.objects.create(user=user, customer_id=ids[0])
     # The address waits sealed in the vault (it is the customer's own submission); the link carries only the
@@ -146,14 +148,14 @@ def portal_confirm(*, token: str) -> PortalAccount:
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:
-        raise EnrolmentError("This link is not valid or has expired; sign up again.") from None
+        raise EnrolmentError(_("This link is not valid or has expired; sign up again.")) from None
     account = (
         PortalAccount.objects.select_related("user")
         .filter(pk=data["account"], user_id=data.get("user"))
         .first()
     )
     if account is None:
-        raise EnrolmentError("This link is not valid or has expired; sign up again.")
+        raise EnrolmentError(_("This link is not valid or has expired; sign up again."))
     if account.confirmed_at is None:
         account.confirmed_at = timezone.now()
         account.save(update_fields=["confirmed_at"])
@@ -192,7 +194,7 @@ def representative_sign_in_create(*, token: str, password: str):
     rep = invitation_opened(token)
     held = PortalAccount.objects.select_related("user").filter(customer_id=rep.person_id).first()
     if held is not None:
-        raise RepresentativeError("You have a sign-in already: sign in with it.")
+        raise RepresentativeError(_("You have a sign-in already: sign in with it."))
     email = reveal(
         actor=customer_actor(rep.person_id, "the representative"),
         customer_id=rep.person_id,
@@ -201,7 +203,7 @@ def representative_sign_in_create(*, token: str, password: str):
     )["email"]
     name = login_name(email)
     if get_user_model().objects.filter(username=name).exists():
-        raise RepresentativeError("That e-mail address already signs in to an account: sign in with it.")
+        raise RepresentativeError(_("That e-mail address already signs in to an account: sign in with it."))
     user = get_user_model().objects.create_user(username=name, password=password)
     PortalAccount.objects.create(user=user, customer_id=rep.person_id, confirmed_at=timezone.now())
     return user

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
@@ -85,17 +86,17 @@ def consent_record(
 
     cats = categories_checked(categories)
     if not recipient_name.strip() or not recipient_contact.strip() or not purpose.strip():
-        raise AccountingError("a consent names the recipient, how to reach them, and the purpose")
+        raise AccountingError(_("a consent names the recipient, how to reach them, and the purpose"))
     if method == "paper":
         if verified_by is None or not scan:
             raise AccountingError(
-                "a paper consent needs its scan and the staff member who verified the signature"
+                _("a paper consent needs its scan and the staff member who verified the signature")
             )
     elif method == "electronic":
         if not text_shown.strip():
-            raise AccountingError("an electronic consent keeps the exact text the customer agreed to")
+            raise AccountingError(_("an electronic consent keeps the exact text the customer agreed to"))
     else:
-        raise AccountingError(f"unknown signing method {method!r}")
+        raise AccountingError(_("unknown signing method %(method)s") % {"method": repr(method)})
     sealed_ref = consent_words_seal(
         customer_id=customer.pk,
         words=ConsentWords(

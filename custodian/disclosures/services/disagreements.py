@@ -3,6 +3,7 @@ accurate and complete, the customer may have a statement of disagreement kept wi
 is then disclosed only with the statement. The statement is sealed as the customer's correspondence."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
@@ -22,7 +23,7 @@ def disagreement_record(
     cats = categories_checked(categories)
     text = statement.strip()
     if len(text) < 10:
-        raise AccountingError("a statement of disagreement says what the customer disagrees with")
+        raise AccountingError(_("a statement of disagreement says what the customer disagrees with"))
     kept = Disagreement.objects.filter(request_id=request_id).count()
     ref = f"{DISAGREEMENT_REF_PREFIX}{request_id}:{kept + 1}"
     document_seal(

@@ -199,7 +199,49 @@ def test_no_message_to_the_customer_is_written_in_english_only():
     assert not bare, f"text shown to a customer without its translation: {sorted(set(bare))}"
 
 
-SHOWN_KEYS = {"error", "blocked"}
+# The keys of a page's context whose value a customer reads: an error, a refusal, a message page's title and
+# its message.
+SHOWN_KEYS = {"error", "blocked", "title", "message"}
+
+# The services whose refusals a portal page shows as they are worded (`str(exc)` beside a form or on a message
+# page), and each function the portal calls: every refusal they raise is a marked string.
+SERVICES_THE_PORTAL_QUOTES = {
+    "portal/services.py": ["portal_enrol", "portal_confirm", "representative_sign_in_create"],
+    "casework/representatives.py": ["invitation_opened"],
+    "casework/corrections.py": ["disagreement_keep"],
+    "payments/services.py": ["payment_session_open"],
+    "payments/autopay.py": ["autopay_enrol"],
+    "payments/nacha.py": ["bank_account_parse"],
+    "collecting/services.py": ["payment_agreement_request"],
+    "billing/budget.py": ["budget_plan_start", "budget_plan_stop", "level_amount"],
+    "disclosures/services/consents.py": ["consent_record"],
+    "disclosures/services/disagreements.py": ["disagreement_record"],
+    "connect/services.py": ["authorization_grant"],
+}
+
+
+def test_every_refusal_a_portal_page_quotes_is_translated():
+    root = Path(__file__).resolve().parents[2]
+    bare = []
+    for module, names in SERVICES_THE_PORTAL_QUOTES.items():
+        tree = ast.parse((root / module).read_text())
+        functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        constants = {
+            t.id: n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        for name in names:
+            assert name in functions, f"{module}: no function {name}"
+            for node in ast.walk(functions[name]):
+                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                    shown = node.exc.args[0]
+                    if isinstance(shown, ast.Name) and shown.id in constants:
+                        shown = constants[shown.id]  # a module's message, given its name
+                    bare += [f"{module}:{line}" for line in _untranslated(shown)]
+    assert not bare, f"a refusal the portal shows without its translation: {bare}"
 
 
 def _key(node) -> str:
@@ -223,6 +265,11 @@ def _untranslated(node) -> list[int]:
     if isinstance(node, ast.BinOp):
         return _untranslated(node.left) + _untranslated(node.right)
     return []
+
+
+def test_a_refusal_from_a_service_reads_in_spanish(db):
+    page = Client().get("/portal/confirm/not-a-token/?lang=es").content.decode()
+    assert "Enlace no válido" in page and "Este enlace no es válido o ya venció" in page
 
 
 def test_a_flash_message_reads_in_spanish(households):
