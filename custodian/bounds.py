@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Annotated
 
 from django import forms
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
 MAX_ID = 2**63 - 1  # the largest BIGINT: every primary key is a BigAutoField
@@ -48,7 +49,9 @@ class DateField(forms.DateField):
         super().validate(value)
         if value is not None and not EARLIEST <= value <= LATEST:
             raise forms.ValidationError(
-                f"Choose a date between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.", code="out_of_range"
+                _("Choose a date between %(earliest)s and %(latest)s."),
+                code="out_of_range",
+                params={"earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"},
             )
 
 

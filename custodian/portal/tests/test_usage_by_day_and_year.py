@@ -128,5 +128,7 @@ def test_the_usage_views_read_in_spanish(three_services):
     assert "como tabla" in page
     day = client.get(f"/portal/me/usage/?on={_a_day_held(months)}").content.decode()
     assert "hora por hora" in day
+    refused = client.get("/portal/me/usage/?on=3000-01-01").content.decode()
+    assert "Elija una fecha entre 1970-01-01 y 2999-12-31." in refused
     year = client.get("/portal/me/usage/?view=year").content.decode()
     assert "Este año frente al año pasado" in year and "Un año antes" in year
