@@ -9,7 +9,7 @@ import time
 
 NAME = "vendor_export"
 UNIT = "customers/s"
-TARGET = 0.33
+TARGET = 0.5
 DATABASES = ["sqlite", "postgresql"]
 OURS = "vendor_export_run(mailing): gate bulk reads, access events, encrypted file, accounting"
 BASELINE = "a loop that unwraps each data key, decrypts name and mailing address and writes CSV"

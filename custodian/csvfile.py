@@ -24,6 +24,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uf
 def runs_as_formula(text: str) -> bool:
     """Whether a spreadsheet might run the text: it starts like a formula, or does so after blanks and
     control characters (an import that trims spaces, or skips a NUL, would see `=` first)."""
+    # Most cells (names, addresses) start with a letter or digit: neither a blank nor a formula's start.
+    if text[:1].isalnum():
+        return False
     if text.startswith(FORMULA_STARTS):
         return True
     trimmed = text.lstrip()
@@ -34,6 +37,8 @@ def runs_as_formula(text: str) -> bool:
 
 def neutralise(cell):
     """A cell as it may be written: text starting like a formula gets a leading single quote."""
+    if type(cell) is str:  # the commonest cell, before the checks that other types need
+        return "'" + cell if runs_as_formula(cell) else cell
     if cell is None:
         return ""
     if isinstance(cell, bool):  # a bool is an int to Python; write it as the word

@@ -81,6 +81,10 @@ def disclosure_entries_record(
                 for cid in customer_ids:
                     copy.write_row([cid, *common])
         else:
+            # The two dates are the same on every row: adapted once as the ORM would store them, instead of by
+            # the driver's adapter once a row (two calls a customer were a fifth of the entries' cost).
+            ops = connection.ops
+            common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
             for start in range(0, len(customer_ids), 5000):
                 cursor.executemany(sql, [[cid, *common] for cid in customer_ids[start : start + 5000]])
     return len(customer_ids)

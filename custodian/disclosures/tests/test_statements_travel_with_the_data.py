@@ -10,7 +10,13 @@ from django.core.management import call_command
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.models import CustomerRequest
-from custodian.disclosures.exports import STATEMENT_COLUMN, export_dir, vendor_export_run
+from custodian.customers.models import Customer
+from custodian.disclosures.exports import (
+    STATEMENT_COLUMN,
+    export_dir,
+    statements_for_export,
+    vendor_export_run,
+)
 from custodian.disclosures.models import VendorExport
 from custodian.disclosures.services import disagreement_record
 from custodian.disclosures.tests.test_vendor_exports import keys
@@ -64,6 +70,18 @@ def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, custom
         requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
     )
     assert [r[STATEMENT_COLUMN] for r in export_rows(export, keys[0])] == ["", ""]
+
+
+def test_a_statement_goes_only_with_the_customers_asked_for(privacy_officer, customer, other_customer):
+    # Bob's statement is on file; a chunk of Alice and a later customer spans his id but does not hold him.
+    disagree(other_customer, ["mailing_address"], "My mailing address is the PO box, not the street.")
+    later = Customer.objects.create(customer_class="residential")
+    assert customer.pk < other_customer.pk < later.pk
+    asked = dict(categories=["mailing_address"], requested_by=privacy_officer)
+    assert statements_for_export(customer_ids=[customer.pk, later.pk], **asked) == {}
+    assert list(statements_for_export(customer_ids=[customer.pk, other_customer.pk], **asked)) == [
+        other_customer.pk
+    ]
 
 
 def test_a_printed_letter_carries_a_statement_about_the_mailing_address(

@@ -1,5 +1,8 @@
 """Reading personal values: one customer (`reveal`), many for exports and reports (`reveal_many`), and
-finding customers by a blind-indexed value without opening anything (`find_customers`)."""
+finding customers by a blind-indexed value without opening anything (`find_customers`).
+
+One module (over 400 lines) on purpose: the one-customer and bulk reads share how sealed values are fetched
+with the way each was collected, how the notice rule is asked of them, and how they are opened."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,25 +85,31 @@ def _open_rows(customer_id: int, rows) -> dict[str, str]:
     return values
 
 
-def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, str]]:
-    """Open the current values of `fields` for many customers: one query, each data key unwrapped once and
-    each customer's values opened together (a bill run opens five thousand values a chunk)."""
+def _sealed_all(customer_ids: Sequence[int], fields: Sequence[str], *, ways: bool = False) -> list[tuple]:
+    """The current sealed values of `fields` for many customers in one query: (customer, key id, wrapped key,
+    field, sealed), and with `ways` how each was collected (channel, notice key, version) for the notice rule;
+    then a value of a customer without a data key is there too, for the rule (it is not opened)."""
     where, params = id_filter("pv.customer_id", customer_ids)
     marks = ", ".join(["%s"] * len(fields))
+    collected, keys = (", p.channel, p.notice_key, p.notice_version", "LEFT JOIN") if ways else ("", "JOIN")
+    joined = f"JOIN {_PROVENANCE} p ON p.id = pv.provenance_id " if ways else ""
     sql = (
-        f"SELECT pv.customer_id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext FROM {_VALUES} pv "  # noqa: S608
-        f"JOIN {_KEYS} dk ON dk.customer_id = pv.customer_id "
+        f"SELECT pv.customer_id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext{collected} "  # noqa: S608
+        f"FROM {_VALUES} pv {keys} {_KEYS} dk ON dk.customer_id = pv.customer_id {joined}"
         f"WHERE pv.superseded_at IS NULL AND pv.field IN ({marks}) AND {where}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*fields, *params])
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _opened(customer_ids: Sequence[int], rows) -> dict[int, dict[str, str]]:
+    """The values in `rows` (`_sealed_all`'s) opened, each data key unwrapped once and each customer's values
+    opened together; every customer asked for is in the answer."""
     sealed_of: dict[int, tuple[str, bytes, list]] = {}
-    for cid, key_id, wrapped, fname, sealed in rows:
-        held = sealed_of.get(cid)
-        if held is None:
-            held = sealed_of[cid] = (key_id, wrapped, [])
-        held[2].append((fname, sealed))
+    for cid, key_id, wrapped, fname, sealed, *_ in rows:
+        if key_id is not None:
+            sealed_of.setdefault(cid, (key_id, wrapped, []))[2].append((fname, sealed))
     out: dict[int, dict[str, str]] = {cid: {} for cid in customer_ids}
     for cid, (key_id, wrapped, sealed_fields) in sealed_of.items():
         try:
@@ -109,6 +118,21 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
         except _crypto.InvalidTagError:
             raise VaultIntegrityError(_failing(cid, key_id, wrapped, sealed_fields)) from None
     return out
+
+
+def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, dict[str, str]]:
+    """Open the current values of `fields` for many customers (a bill run opens five thousand a chunk)."""
+    return _opened(customer_ids, _sealed_all(customer_ids, fields))
+
+
+def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) -> str:
+    """`notice_refusal` answered from the rows about to be opened when every way they were collected names
+    the purpose (a few ways for thousands of customers); else asked of it (it counts customers, consents)."""
+    ways = {(r[5], r[6], r[7]) for r in rows}
+    covered = (
+        policy.notice_covers(channel=c, notice_key=k, notice_version=v, purpose=purpose) for c, k, v in ways
+    )
+    return "" if all(covered) else notice_refusal(policy, actor, ids, fields, purpose)
 
 
 def _failing(cid: int, key_id: str, wrapped: bytes, sealed_fields) -> str:
@@ -237,11 +261,13 @@ def reveal_many(
             error = Denied(f"{destroyed} of the customers' data was destroyed under the retention schedule")
         elif opted_out:
             error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
-        elif refusal := notice_refusal(policy, actor, ids, fields, purpose):
+        elif refusal := _bulk_notice_refusal(
+            policy, actor, ids, fields, purpose, rows := _sealed_all(ids, fields, ways=True)
+        ):
             error = Denied(refusal)
         else:
             try:
-                values = open_all(ids, fields)
+                values = _opened(ids, rows)
             except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
                 error = Denied(str(exc))
             else:

@@ -79,6 +79,13 @@ def test_an_opt_in_is_consent_to_marketing_whatever_the_old_notice_said(customer
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
     assert reveal(actor=staff_actor(marketer), customer_id=customer.pk, fields=["name"], purpose="marketing")
+    # In bulk too: the old notice falls short, the opt-in covers it.
+    assert (
+        reveal_many(
+            actor=staff_actor(marketer), customer_ids=[customer.pk], fields=["name"], purpose="marketing"
+        )[customer.pk]["name"]
+        == "Alice Anderson"
+    )
 
 
 def test_what_arrives_unasked_says_no_notice_was_shown_and_is_used_only_to_answer(
