@@ -42,6 +42,12 @@ OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for"})
 ACTING_FOR = "portal_acting_for"
 
 
+def message_page(request, *, title, message, status: int = 200, **more):
+    """A page that only tells the customer something (a link not valid, a request kept, a refusal): its title
+    and message, marked for translation where they are written, and anything the page adds (`sign_in`)."""
+    return render(request, "portal/message.html", {"title": title, "message": message, **more}, status=status)
+
+
 def portal_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -60,22 +66,16 @@ def portal_required(view):
                 request.session.pop(ACTING_FOR, None)
                 return redirect("portal:act_for")
             if PAGE_SCOPES.get(page) not in rep.scope_list:
-                return render(
-                    request,
-                    "portal/message.html",
-                    {"title": _("Not within your authority"), "message": NOT_IN_SCOPE},
-                    status=403,
+                return message_page(
+                    request, title=_("Not within your authority"), message=NOT_IN_SCOPE, status=403
                 )
             request.customer_id, request.representative = rep.customer_id, rep
             try:
                 return view(request, *args, **kwargs)
             except Denied:
                 # The gate refused data outside the authority's categories (and logged the refusal).
-                return render(
-                    request,
-                    "portal/message.html",
-                    {"title": _("Not within your authority"), "message": NOT_IN_SCOPE_DATA},
-                    status=403,
+                return message_page(
+                    request, title=_("Not within your authority"), message=NOT_IN_SCOPE_DATA, status=403
                 )
         return view(request, *args, **kwargs)
 

@@ -14,7 +14,7 @@ from custodian.casework.choices import RepresentativeScope
 from custodian.casework.representatives import RepresentativeError, invitation_opened, represented_by
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import ACTING_FOR, portal_required
+from custodian.portal.access import ACTING_FOR, message_page, portal_required
 from custodian.portal.password_reset import (
     RESET_HOURS,
     portal_password_reset_request,
@@ -82,17 +82,12 @@ def confirm(request, token):
     try:
         portal_confirm(token=token)
     except EnrolmentError as exc:
-        return render(
-            request, "portal/message.html", {"title": _("Link not valid"), "message": str(exc)}, status=400
-        )
-    return render(
+        return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
+    return message_page(
         request,
-        "portal/message.html",
-        {
-            "title": _("Confirmed"),
-            "message": _("Your e-mail address is confirmed. You can sign in now."),
-            "sign_in": True,
-        },
+        title=_("Confirmed"),
+        message=_("Your e-mail address is confirmed. You can sign in now."),
+        sign_in=True,
     )
 
 
@@ -251,23 +246,18 @@ def representative_setup(request, token):
     try:
         invitation_opened(token)
     except RepresentativeError as exc:
-        return render(
-            request, "portal/message.html", {"title": _("Link not valid"), "message": str(exc)}, status=400
-        )
+        return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
     if request.method == "POST" and form.is_valid():
         try:
             representative_sign_in_create(token=token, password=form.cleaned_data["password"])
         except RepresentativeError as exc:
             form.add_error(None, str(exc))
         else:
-            return render(
+            return message_page(
                 request,
-                "portal/message.html",
-                {
-                    "title": _("Ready"),
-                    "message": _("Your sign-in is ready. Sign in with your e-mail address."),
-                    "sign_in": True,
-                },
+                title=_("Ready"),
+                message=_("Your sign-in is ready. Sign in with your e-mail address."),
+                sign_in=True,
             )
     return render(request, "portal/representative_setup.html", {"form": form})
 
@@ -300,13 +290,10 @@ def password_forgotten(request):
 def password_reset(request, uid, token):
     account = reset_account(uid, token)
     if account is None:
-        return render(
+        return message_page(
             request,
-            "portal/message.html",
-            {
-                "title": _("Link not valid"),
-                "message": _("This link has expired or was used already. Ask for a new one at sign-in."),
-            },
+            title=_("Link not valid"),
+            message=_("This link has expired or was used already. Ask for a new one at sign-in."),
             status=400,
         )
     form = forms.PasswordResetForm(request.POST or None)

@@ -34,9 +34,10 @@ from custodian.connect.services import (
     meter_words,
     meters_to_choose,
 )
+from custodian.dates import long_date
 from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
-from custodian.portal.access import portal_actor, portal_required, signed_in_customer
+from custodian.portal.access import message_page, portal_actor, portal_required, signed_in_customer
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
 from custodian.usage.services import usage_points_held
 from custodian.vault.gate import Denied
@@ -164,10 +165,10 @@ class ConsentScreen(AuthorizationView):
         application = get_application_model().objects.filter(client_id=form.cleaned_data["client_id"]).first()
         third_party = getattr(application, "third_party", None)
         if third_party is None:
-            return render(
+            return message_page(
                 self.request,
-                "portal/message.html",
-                {"title": _("Not found"), "message": _("No such application, or not allowed.")},
+                title=_("Not found"),
+                message=_("No such application, or not allowed."),
                 status=404,
             )
         try:
@@ -227,12 +228,14 @@ def connected_app_revoke(request, authorization_id):
         if not confirmed(request):
             return confirmation_page(
                 request,
-                title="Revoke an authorisation",
-                heading=f"Stop sending your data to {authorization.third_party.name}?",
-                lead="Their access ends at once: every token they hold stops working. What they received "
-                "before stays in the record of who we gave it to.",
-                summary=[("Given", f"{timezone.localtime(authorization.created_at):%B %-d, %Y}")],
-                confirm_label="Revoke the authorisation",
+                title=_("Revoke an authorisation"),
+                heading=_("Stop sending your data to %(name)s?") % {"name": authorization.third_party.name},
+                lead=_(
+                    "Their access ends at once: every token they hold stops working. What they received "
+                    "before stays in the record of who we gave it to."
+                ),
+                summary=[(_("Given"), long_date(timezone.localtime(authorization.created_at).date()))],
+                confirm_label=_("Revoke the authorisation"),
                 cancel_url=reverse("portal:connected_apps"),
                 danger=True,
             )

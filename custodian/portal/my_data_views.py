@@ -20,6 +20,7 @@ from custodian.portal.access import (
     MASKED_UNTIL_REAUTH,
     acting_label,
     as_me,
+    message_page,
     mine,
     portal_actor,
     portal_required,
@@ -191,12 +192,7 @@ def disagreement(request, request_id):
         raise Http404
     form = forms.DisagreementForm(request.POST, notice=current_policy().notice_at("portal_request"))
     if not form.is_valid():
-        return render(
-            request,
-            "portal/message.html",
-            {"title": _("Not kept"), "message": form.errors.as_text()},
-            status=400,
-        )
+        return message_page(request, title=_("Not kept"), message=form.errors.as_text(), status=400)
     try:
         disagreement_keep(
             request=req,
@@ -208,19 +204,14 @@ def disagreement(request, request_id):
             ),
         )
     except RequestError as exc:
-        return render(
-            request, "portal/message.html", {"title": _("Not kept"), "message": str(exc)}, status=400
-        )
-    return render(
+        return message_page(request, title=_("Not kept"), message=str(exc), status=400)
+    return message_page(
         request,
-        "portal/message.html",
-        {
-            "title": _("Kept with your data"),
-            "message": _(
-                "We keep your statement with the data you disagree with and include it whenever we "
-                "disclose that data."
-            ),
-        },
+        title=_("Kept with your data"),
+        message=_(
+            "We keep your statement with the data you disagree with and include it whenever we "
+            "disclose that data."
+        ),
     )
 
 

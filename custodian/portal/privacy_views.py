@@ -20,6 +20,7 @@ from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen
 from custodian.csvfile import csv_writer
 from custodian.customers.selectors import customer_for
+from custodian.dates import long_date
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
@@ -161,15 +162,17 @@ def consent_revoke_view(request, consent_id):
         if not confirmed(request):
             return confirmation_page(
                 request,
-                title="Revoke a consent",
-                heading="Revoke this consent?",
-                lead="From now on we will not give this data to the recipient on the strength of this "
-                "consent. What was given before stays in the record of who we gave it to.",
+                title=_("Revoke a consent"),
+                heading=_("Revoke this consent?"),
+                lead=_(
+                    "From now on we will not give this data to the recipient on the strength of this "
+                    "consent. What was given before stays in the record of who we gave it to."
+                ),
                 summary=[
-                    ("Data", ", ".join(_category_labels(consent.category_list))),
-                    ("Given", f"{timezone.localtime(consent.signed_at):%B %-d, %Y}"),
+                    (_("Data"), ", ".join(_category_labels(consent.category_list))),
+                    (_("Given"), long_date(timezone.localtime(consent.signed_at).date())),
                 ],
-                confirm_label="Revoke the consent",
+                confirm_label=_("Revoke the consent"),
                 cancel_url=reverse("portal:consents"),
                 danger=True,
             )

@@ -177,7 +177,12 @@ def test_no_message_to_the_customer_is_written_in_english_only():
     (gettext, its placeholders filled with %), never a bare literal or an f-string no translator can reach."""
     root = Path(__file__).resolve().parents[2]
     bare = []
-    for path in [*sorted((root / "portal").glob("*views.py")), root / "web" / "views.py"]:
+    pages = [
+        *sorted((root / "portal").glob("*views.py")),
+        root / "portal" / "access.py",
+        root / "web" / "views.py",
+    ]
+    for path in pages:
         for node in ast.walk(ast.parse(path.read_text())):
             shown = []
             if (
@@ -195,13 +200,15 @@ def test_no_message_to_the_customer_is_written_in_english_only():
                 shown = node.args[1:]  # form.add_error(field, message): shown beside the field
             if isinstance(node, ast.Dict):
                 shown = [v for k, v in zip(node.keys, node.values, strict=True) if _key(k) in SHOWN_KEYS]
+            if isinstance(node, ast.Call):
+                shown += [kw.value for kw in node.keywords if kw.arg in SHOWN_KEYS]  # message_page(title=…)
             bare += [f"{path.name}:{line}" for arg in shown for line in _untranslated(arg)]
     assert not bare, f"text shown to a customer without its translation: {sorted(set(bare))}"
 
 
 # The keys of a page's context whose value a customer reads: an error, a refusal, a message page's title and
 # its message.
-SHOWN_KEYS = {"error", "blocked", "title", "message"}
+SHOWN_KEYS = {"error", "blocked", "title", "message", "heading", "lead", "warning", "confirm_label"}
 
 # The services whose refusals a portal page shows as they are worded (`str(exc)` beside a form or on a message
 # page), and each function the portal calls: every refusal they raise is a marked string.

@@ -90,6 +90,22 @@ def _local_seconds(starts: np.ndarray) -> np.ndarray:
     return starts.astype(np.int64) + offsets
 
 
+def own_usage_read(*, actor: Actor, customer_id: int, start: int, end: int, client_ip: str = "", also=()):
+    """A customer's own electricity, gas and water from `start` to `end` (and the windows in `also`), for
+    the usage pages: one read through the gate for providing services, one access event."""
+
+    return reveal_intervals(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="providing_services",
+        start=start,
+        end=end,
+        also=also,
+        services=list(UNITS),
+        client_ip=client_ip,
+    )
+
+
 def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str = "", on: date | None = None):
     """The customer's electricity, gas and water with interval readings, per service: each of `days` local
     days as its total, and the average day hour by hour; one read through the gate (one access event).
@@ -106,14 +122,8 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
     # read, logged as one).
     for lookback in (70, 400):
         first = month_bounds(month_of(end - lookback * 86400))[0]  # a read covers whole local months
-        blocks = reveal_intervals(
-            actor=actor,
-            customer_id=customer_id,
-            purpose="providing_services",
-            start=end - lookback * 86400,
-            end=end,
-            services=list(UNITS),
-            client_ip=client_ip,
+        blocks = own_usage_read(
+            actor=actor, customer_id=customer_id, start=end - lookback * 86400, end=end, client_ip=client_ip
         )
         held = {s: a for s in UNITS if len((a := reading_arrays(blocks, 0, end, s))[0])}
         if any(a[0][-1] - (days + 2) * 86400 >= first for a in held.values()):
@@ -130,15 +140,7 @@ def _usage_up_to(*, actor: Actor, customer_id: int, days: int, client_ip: str, o
 
     first = _midnight(on - timedelta(days=days - 1))
     after = _midnight(on + timedelta(days=1))
-    blocks = reveal_intervals(
-        actor=actor,
-        customer_id=customer_id,
-        purpose="providing_services",
-        start=first,
-        end=after,
-        services=list(UNITS),
-        client_ip=client_ip,
-    )
+    blocks = own_usage_read(actor=actor, customer_id=customer_id, start=first, end=after, client_ip=client_ip)
     services = []
     for service in UNITS:
         starts, durations, values = reading_arrays(blocks, first, after, service)
@@ -284,15 +286,13 @@ def month_against_last_year(
     end = int(now.timestamp())
     this_month = month_of(end)
     previous = month_of(month_bounds(this_month)[0] - 1)
-    blocks = reveal_intervals(
+    blocks = own_usage_read(
         actor=actor,
         customer_id=customer_id,
-        purpose="providing_services",
         client_ip=client_ip,
         start=month_bounds(previous)[0],
         end=end,
         also=[(month_bounds(year_before(previous))[0], month_bounds(year_before(this_month))[1])],
-        services=list(UNITS),
     )
     recent = [b for b in blocks if b.month in (previous, this_month)]
     months = {b.month for b in recent if b.service in UNITS and np.any(~np.isnan(b.values))}

@@ -10,10 +10,11 @@ from custodian.usage.services.presentation import (
     SERVICE_WORDS,
     UNIT_WORDS,
     UNITS,
+    own_usage_read,
     same_days_last_year,
     year_before,
 )
-from custodian.vault.gate import Actor, reveal_intervals
+from custodian.vault.gate import Actor
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
 
@@ -28,15 +29,7 @@ def year_against_last_year(
     end = int(now.timestamp())
     this_month = month_of(end)
     start = month_bounds(_months_back(this_month, 24))[0]
-    blocks = reveal_intervals(
-        actor=actor,
-        customer_id=customer_id,
-        purpose="providing_services",
-        start=start,
-        end=end,
-        services=list(UNITS),
-        client_ip=client_ip,
-    )
+    blocks = own_usage_read(actor=actor, customer_id=customer_id, start=start, end=end, client_ip=client_ip)
     services = []
     for service in UNITS:
         starts, _, values = reading_arrays(blocks, start, end, service)
