@@ -391,7 +391,11 @@ def _older_objects_left_alone():
     and decimals alive until it commits; as they pile up the collector walks every object in the process,
     about a tenth of a run's time over 20,000 accounts, and finds nothing (what the run leaves behind is
     freed as it goes, by reference counting). The run's own objects are collected as usual; the older ones
-    are returned to the collector when the run ends, whichever way it ends."""
+    are returned to the collector when the run ends, whichever way it ends. A process that froze its
+    objects itself (a server preloading the application before forking) keeps them frozen: nothing is done."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -1,6 +1,7 @@
 """The bill run: usage read through the gate as the billing job, bills sealed, re-runs idempotent, a killed
 run re-run to the same result, estimates trued up, corrections as re-bills, DST months."""
 
+import gc
 from datetime import date
 from decimal import Decimal
 
@@ -237,3 +238,15 @@ def test_only_billing_staff_correct_and_the_re_read_names_them(town, billing_cle
     bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=billing_clerk)
     event = AccessEvent.objects.get(action="rebill")
     assert (event.actor_id, event.on_behalf_of) == ("billing_run", "bill.clerk")
+
+
+def test_the_run_gives_the_collector_back_what_it_froze_and_leaves_a_process_s_own_freeze(town):
+    assert gc.get_freeze_count() == 0
+    bill_run(cycle="2026-09")
+    assert gc.get_freeze_count() == 0  # the objects frozen for the run are collected again
+    gc.freeze()  # as a server preloading before forking would
+    try:
+        bill_run(cycle="2026-10")
+        assert gc.get_freeze_count() > 0  # still frozen (less what was freed meanwhile), not handed back
+    finally:
+        gc.unfreeze()
