@@ -6,6 +6,7 @@ or 16 reads no bill and serves no summary."""
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from django.test import Client
 from lxml import etree
 
@@ -75,13 +76,19 @@ def summaries_of(body: bytes) -> list:
     return etree.fromstring(body).findall(".//espi:UsageSummary", NS)
 
 
-def test_a_third_party_with_15_and_16_receives_each_bills_figures_and_the_customer_sees_it(
-    metered,  # noqa: F811
-    privacy_officer,
-):
+@pytest.fixture
+def billed(metered):  # noqa: F811
+    """The customer with a year of metered readings, their last month billed, signed in on the portal:
+    (customer, bill, its content, the customer's browser)."""
     customer, app, months = metered
     bill, content = last_month_billed(customer, months)
-    customer_client = signed_in(app, "summaries@example.com")
+    return customer, bill, content, signed_in(app, "summaries@example.com")
+
+
+def test_a_third_party_with_15_and_16_receives_each_bills_figures_and_the_customer_sees_it(
+    billed, privacy_officer
+):
+    customer, bill, content, customer_client = billed
     credentials = {}
     authorization, access = authorised(
         customer_client, privacy_officer, name="Bill Explainer", scope=WITH_COST, credentials=credentials
@@ -133,13 +140,8 @@ def test_a_third_party_with_15_and_16_receives_each_bills_figures_and_the_custom
     assert page.status_code == 200 and "Bill Explainer" in page.content.decode()
 
 
-def test_15_alone_gives_period_and_use_without_amounts_and_no_summary_without_either(
-    metered,  # noqa: F811
-    privacy_officer,
-):
-    customer, app, months = metered
-    bill, content = last_month_billed(customer, months)
-    customer_client = signed_in(app, "summaries@example.com")
+def test_15_alone_gives_period_and_use_without_amounts_and_no_summary_without_either(billed, privacy_officer):
+    _, bill, content, customer_client = billed
 
     use_only, access = authorised(customer_client, privacy_officer, name="Use Tracker", scope=USE_ONLY)
     body = fetch(access, f"/espi/1_1/resource/Batch/Subscription/{use_only.pk}").content
