@@ -301,10 +301,10 @@ def month_against_last_year(
     month = max(months)
     start, stop = month_bounds(month)
     rows, last_reading = [], start
-    for service, unit in UNITS.items():
+    for service in UNITS:
         starts, _, values = reading_arrays(recent, start, min(stop, end), service)
         if len(starts):
-            rows.append({"service": service, "unit": unit, "now": float(values.sum())})
+            rows.append({"service": service, "unit": UNIT_WORDS[service], "now": float(values.sum())})
             last_reading = max(last_reading, int(starts[-1]))
     days = (
         datetime.fromtimestamp(last_reading, LOCAL).date() - datetime.fromtimestamp(start, LOCAL).date()
