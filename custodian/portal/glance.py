@@ -3,7 +3,10 @@ month last year, and which of my requests are open. The latest bill and the usag
 as the customer (each read one access event, as every portal read); the balance comes from the ledger's clear
 amounts and the requests from their clear columns (types, dates, status: nothing personal in them). What the
 reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused.
-The balance is one query; this month and the same month last year one read."""
+The balance is one query; this month and the same month last year one read. The alerts on top (what needs
+the customer's attention) come from the same statement: they cost no query and no read of their own."""
+
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -14,9 +17,12 @@ from custodian.portal.access import as_me
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import Denied
 
+# A bill due this many days ahead or fewer is worth an alert: enough time to pay before it is late.
+DUE_SOON_DAYS = 7
 
-def _owed(request) -> dict | None:
-    where = statement_of_customer(request.customer_id, on=timezone.localdate())
+
+def _owed(request, today: date) -> dict | None:
+    where = statement_of_customer(request.customer_id, on=today)
     if where is None:  # no account
         return None
     latest = None
@@ -39,9 +45,28 @@ def _usage(request) -> dict | None:
         return None
 
 
+def _alerts(owed: dict | None, today: date) -> list[dict]:
+    """What needs the customer's attention, most urgent first: a balance past its due date, then what falls
+    due within the week. Only from the statement already read (a reader who may not see the bills gets
+    none)."""
+    if owed is None:
+        return []
+    s = owed["statement"]
+    alerts = []
+    if s.past_due > 0:
+        alerts.append({"kind": "past_due", "amount": s.past_due})
+    coming = s.balance - s.past_due
+    if coming > 0 and s.due_on and today <= s.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+        alerts.append({"kind": "due_soon", "amount": coming, "due_on": s.due_on})
+    return alerts
+
+
 def at_a_glance(request) -> dict:
+    today = timezone.localdate()
+    owed = _owed(request, today)
     return {
-        "owed": _owed(request),
+        "alerts": _alerts(owed, today),
+        "owed": owed,
         "usage": _usage(request),
         "open_requests": list(
             requests_of_customer(customer_id=request.customer_id).filter(status=RequestStatus.OPEN)[:5]

@@ -2,14 +2,20 @@
 month last year, and which requests are open; the bill and the usage are read through the gate as the
 customer, each read logged."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import translation
 
 from custodian.audit.models import AccessEvent
-from custodian.billing.models import Bill
-from custodian.billing.services import bill_run
+from custodian.billing.models import Bill, LedgerEntry
+from custodian.billing.selectors import Statement
+from custodian.billing.services import balance_of, bill_run, ledger_post
 from custodian.casework.services import Intake, request_intake
+from custodian.portal.glance import _alerts
 from custodian.testing.portal import signed_in
 from custodian.usage.services import month_against_last_year
+from custodian.usage.services.presentation import UNIT_WORDS
 from custodian.vault.gate import customer_actor
 
 
@@ -66,3 +72,54 @@ def test_a_customer_without_bills_or_readings_sees_that_plainly(households):  # 
     page = signed_in(app, "plain@example.com").get("/portal/me/").content.decode()
     assert "No bills yet." in page or "Nothing to pay now." in page
     assert "None open." in page
+
+
+def test_a_balance_past_due_is_an_alert_on_top_and_none_once_paid(metered):  # noqa: F811
+    customer, app, months = metered
+    today = date.today()
+    assert bill_run(cycle=months[-1]["month"], issued_on=today - timedelta(days=60)) == 1
+    client = signed_in(app, "alert@example.com")
+    page = client.get("/portal/me/").content.decode()
+    owed = balance_of(Bill.objects.get(customer=customer).account_id)
+    assert "Needs your attention" in page and "Past due:" in page
+    assert f"${owed:.2f} of your balance is past its due date." in page
+    assert page.index("Needs your attention") < page.index("What you owe")
+    assert 'href="/portal/me/bills/#pay"' in page
+
+    spanish = client.get("/portal/me/?lang=es").content.decode()
+    assert "Requiere su atención" in spanish and "Vencido:" in spanish
+    amount = f"{owed:.2f}".replace(".", ",")  # Spanish writes the decimal comma
+    assert f"${amount} de su saldo ya pasó su fecha de vencimiento." in spanish
+
+    account_id = Bill.objects.get(customer=customer).account_id
+    ledger_post(account_id=account_id, kind=LedgerEntry.Kind.PAYMENT, amount=-owed, posted_on=today)
+    paid = client.get("/portal/me/?lang=en").content.decode()
+    assert "Needs your attention" not in paid and "Past due:" not in paid
+
+
+def test_a_bill_due_within_the_week_is_an_alert_and_one_further_off_is_not():
+    today = date(2026, 11, 27)
+
+    def owing(due_on, past_due="0.00"):
+        where = Statement(
+            balance=Decimal("80.00"), past_due=Decimal(past_due), due_on=due_on, latest_bill=None
+        )
+        return {"statement": where, "latest": None}
+
+    assert _alerts(owing(today + timedelta(days=7)), today) == [
+        {"kind": "due_soon", "amount": Decimal("80.00"), "due_on": today + timedelta(days=7)}
+    ]
+    assert _alerts(owing(today + timedelta(days=8)), today) == []
+    # Past due and nothing new to pay: one alert, not a second about the old due date.
+    assert [a["kind"] for a in _alerts(owing(today - timedelta(days=3), "80.00"), today)] == ["past_due"]
+    assert _alerts(None, today) == []
+
+
+def test_the_units_of_this_month_read_in_the_readers_language(metered):  # noqa: F811
+    customer, app, _ = metered
+    page = signed_in(app, "units@example.com").get("/portal/me/?lang=es").content.decode()
+    assert "kWh" in page
+    with translation.override("es"):
+        assert str(UNIT_WORDS["gas"]) == "termias" and str(UNIT_WORDS["water"]) == "galones"
+    glance = month_against_last_year(actor=customer_actor(customer.pk), customer_id=customer.pk)
+    assert all(r["unit"] is UNIT_WORDS[r["service"]] for r in glance["rows"])
