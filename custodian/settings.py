@@ -364,6 +364,8 @@ LANGUAGE_CODE = "en"
 # for a reviewed translation (docs/decisions.md).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "custodian" / "locale"]
+# Spanish numbers as US Spanish writes them (decimal point, comma grouping); dates stay Spanish.
+FORMAT_MODULE_PATH = ["custodian.formats"]
 # The utility's time zone is written once, in the policy file's [utility] table.
 TIME_ZONE = _utility_time_zone(CUSTODIAN_POLICY_FILE)
 USE_I18N = True

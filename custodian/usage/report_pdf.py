@@ -87,11 +87,11 @@ def _month_name(month: date) -> str:
 
 
 def _kwh(value: float) -> str:
-    return number_format(round(value), 0)
+    return number_format(round(value), 0, force_grouping=True)
 
 
 def _dollars(value) -> str:
-    return "$" + number_format(value, 2)
+    return "$" + number_format(value, 2, force_grouping=True)
 
 
 def _scale(pdf: FPDF, report: dict, *, y: float) -> float:

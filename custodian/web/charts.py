@@ -111,7 +111,8 @@ def escape(text) -> str:
 
 def shown(value: float, places: int, separator: str | None = None) -> str:
     """A number as the template filter `floatformat:places` shows it in the reader's language: halves rounded
-    up, no "-0.0", the language's decimal separator (looked up when not given), no grouping of thousands."""
+    up, no "-0.0", the language's decimal separator (looked up when not given: a point in English and in our
+    Spanish alike, see custodian/formats), no grouping of thousands."""
     rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     text = str(rounded if rounded else abs(rounded))
     separator = separator or get_format("DECIMAL_SEPARATOR")

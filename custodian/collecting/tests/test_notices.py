@@ -3,12 +3,13 @@ proposed disconnection with the five contents § 216B.097 subd. 2(a) requires, a
 notice to every residential customer, only between August 15 and October 1."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from custodian.billing.models import Bill
-from custodian.billing.services import bill_run
+from custodian.billing.services import bill_run, ledger_post
 from custodian.collecting.notices import (
     NoticeError,
     _utility,
@@ -17,6 +18,7 @@ from custodian.collecting.notices import (
     past_due_notices_send,
 )
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
+from custodian.collecting.selectors import past_due_accounts
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import message_render
@@ -103,3 +105,18 @@ def test_a_customer_who_reads_spanish_gets_the_notice_in_spanish(town):
     assert "a partir del 25 de octubre de 2026" in body and "Regla de Clima Frío" in body
     assert "un aviso de desconexión propuesta; una explicación de los derechos" in body
     assert "Dear customer" not in body and "notice of proposed disconnection" not in body
+
+
+def test_a_spanish_past_due_letter_writes_money_as_us_spanish_does(town):
+    """A decimal point and comma grouping as in English ("$2,094.21", not "$2094,21"); a Spanish date."""
+    bill = Bill.objects.first()
+    Customer.objects.filter(pk=bill.account.customer_id).update(language="es")
+    ledger_post(
+        account_id=bill.account_id, kind="adjustment", amount=Decimal("2094.21"), posted_on=date(2026, 9, 2)
+    )
+    past_due_notices_send(on=date(2026, 9, 30))
+    owed = past_due_accounts(date(2026, 9, 30))[bill.account_id][0]
+    assert owed >= 1000
+    letter = OutboundMessage.objects.get(template="past_due", to_customer_id=bill.account.customer_id)
+    body = letter_text(letter)
+    assert f"saldo de ${owed:,.2f}." in body and "de 2026" in body

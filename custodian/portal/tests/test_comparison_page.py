@@ -105,11 +105,11 @@ def test_the_comparison_reads_in_spanish(compared):
     letter = client.get("/portal/me/comparison.pdf")
     text = " ".join(PdfReader(io.BytesIO(letter.content)).pages[0].extract_text().split())
     assert month in text and "Consejos para usted" in text
-    # Money with the reader's decimal separator.
+    # Money as US Spanish writes it: a decimal point and comma grouping, as in English.
     mine = month_cost_estimate(
         service="electric", quantity=float(last["total"]), month=last["month"], heating_fuel=app.heating_fuel
     )
-    assert f"${mine:.2f}".replace(".", ",") in page
+    assert f"${mine:,.2f}" in page
 
 
 @pytest.fixture

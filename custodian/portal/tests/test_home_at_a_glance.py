@@ -88,7 +88,7 @@ def test_a_balance_past_due_is_an_alert_on_top_and_none_once_paid(metered):  # n
 
     spanish = client.get("/portal/me/?lang=es").content.decode()
     assert "Requiere su atención" in spanish and "Vencido:" in spanish
-    amount = f"{owed:.2f}".replace(".", ",")  # Spanish writes the decimal comma
+    amount = f"{owed:.2f}"  # with a decimal point, as US Spanish writes money (custodian/formats)
     assert f"${amount} de su saldo ya pasó su fecha de vencimiento." in spanish
 
     account_id = Bill.objects.get(customer=customer).account_id

@@ -101,7 +101,7 @@ def _candidates(months: list[tuple[str, float]], shape: dict | None) -> list[tup
     found = []
     if shape:
         if shape["base_share"] >= ALWAYS_ON_SHARE:
-            base = number_format(round(shape["base_kwh"], 1), 1)  # 0.9 in English, 0,9 in Spanish
+            base = number_format(round(shape["base_kwh"], 1), 1)  # 0.9 in both languages (custodian/formats)
             figures = {"base": base, "share": round(100 * shape["base_share"])}
             found.append((shape["base_share"] / ALWAYS_ON_SHARE, "always_on", figures))
         if shape["evening_share"] >= EVENING_SHARE:

@@ -62,13 +62,13 @@ def test_a_chart_has_round_ticks_covering_the_largest_bar_and_labels_that_fit():
     assert all(b.y + b.height == chart["base"] for b in chart["bars"])
 
 
-def test_a_chart_in_spanish_keeps_its_coordinates_numbers_and_says_its_values_as_spanish_does():
+def test_a_chart_in_spanish_keeps_its_coordinates_numbers_and_says_its_values_as_us_spanish_does():
     with translation.override("es"):
         html = render('{% chart points "kWh" "Uso por día" "days" "Día" %}', points=[("1", "uno", 12.25)])
     svg = etree.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
     rect = svg.find(".//rect")
     assert all(float(rect.get(a)) >= 0 for a in ("x", "y", "width", "height"))  # 99.2, not "99,2"
-    assert "uno: 12,3 kWh" in html  # the tooltip as floatformat writes it in Spanish
+    assert "uno: 12.3 kWh" in html  # the tooltip with US Spanish's decimal point (custodian/formats)
     assert 'aria-labelledby="days-t"' in html and '<caption class="sr-only">Uso por día</caption>' in html
 
 
