@@ -1,5 +1,10 @@
 """Reads of payments: the card payments tried for accounts (clear columns only: amount, outcome, time)."""
 
+from datetime import date
+
+from django.db.models import Count, Q
+
+from custodian.billing.models import Bill
 from custodian.payments.models import Autopay, PaymentSession
 
 
@@ -25,3 +30,17 @@ def autopay_of_customer(*, fetched_by, customer_id: int) -> list[Autopay]:
         return []
     mine = Autopay.objects.filter(account__customer_id=customer_id, active=True)
     return list(mine.select_related("account"))
+
+
+def autopay_pays_what_is_due(*, customer_id: int, due_from: date, due_by: date) -> bool:
+    """Whether every one of the customer's accounts with a bill due between the two days is on automatic
+    payment (and there is at least one such bill): the portal home then says the bill will be paid from the
+    bank account instead of asking the customer to pay it. One query; only clear columns."""
+    on_autopay = Autopay.objects.filter(active=True).values("account_id")
+    counts = Bill.objects.filter(
+        customer_id=customer_id, is_current=True, total__gt=0, due_on__gte=due_from, due_on__lte=due_by
+    ).aggregate(
+        due=Count("account_id", distinct=True),
+        paid=Count("account_id", distinct=True, filter=Q(account_id__in=on_autopay)),
+    )
+    return counts["due"] > 0 and counts["paid"] == counts["due"]

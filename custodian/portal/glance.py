@@ -4,7 +4,8 @@ as the customer (each read one access event, as every portal read); the balance 
 amounts and the requests from their clear columns (types, dates, status: nothing personal in them). What the
 reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused.
 The balance is one query; this month and the same month last year one read. The alerts on top (what needs
-the customer's attention) come from the same statement: they cost no query and no read of their own."""
+the customer's attention) come from the same statement: they cost no read of their own, and one query only
+when a bill falls due this week (is it paid automatically?)."""
 
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import requests_of_customer
+from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.access import as_me
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import Denied
@@ -45,10 +47,11 @@ def _usage(request) -> dict | None:
         return None
 
 
-def _alerts(owed: dict | None, today: date) -> list[dict]:
+def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> list[dict]:
     """What needs the customer's attention, most urgent first: a balance past its due date, then what falls
     due within the week. Only from the statement already read (a reader who may not see the bills gets
-    none)."""
+    none). What falls due on an account paid automatically is not the customer's to pay: it is told as
+    such (a customer on automatic payment still expects to hear when the debit comes, and that it will)."""
     if owed is None:
         return []
     s = owed["statement"]
@@ -57,7 +60,10 @@ def _alerts(owed: dict | None, today: date) -> list[dict]:
         alerts.append({"kind": "past_due", "amount": s.past_due})
     coming = s.balance - s.past_due
     if coming > 0 and s.due_on and today <= s.due_on <= today + timedelta(days=DUE_SOON_DAYS):
-        alerts.append({"kind": "due_soon", "amount": coming, "due_on": s.due_on})
+        automatic = customer_id is not None and autopay_pays_what_is_due(
+            customer_id=customer_id, due_from=today, due_by=s.due_on
+        )
+        alerts.append({"kind": "autopay" if automatic else "due_soon", "amount": coming, "due_on": s.due_on})
     return alerts
 
 
@@ -65,7 +71,7 @@ def at_a_glance(request) -> dict:
     today = timezone.localdate()
     owed = _owed(request, today)
     return {
-        "alerts": _alerts(owed, today),
+        "alerts": _alerts(owed, today, request.customer_id),
         "owed": owed,
         "usage": _usage(request),
         "open_requests": list(

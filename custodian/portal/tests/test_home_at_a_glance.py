@@ -5,13 +5,15 @@ customer, each read logged."""
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.selectors import Statement
 from custodian.billing.services import balance_of, bill_run, ledger_post
+from custodian.billing.tariff import current_tariff
 from custodian.casework.services import Intake, request_intake
+from custodian.payments.models import Autopay
 from custodian.portal.glance import _alerts
 from custodian.testing.portal import signed_in
 from custodian.usage.services import month_against_last_year
@@ -123,3 +125,34 @@ def test_the_units_of_this_month_read_in_the_readers_language(metered):  # noqa:
         assert str(UNIT_WORDS["gas"]) == "termias" and str(UNIT_WORDS["water"]) == "galones"
     glance = month_against_last_year(actor=customer_actor(customer.pk), customer_id=customer.pk)
     assert all(r["unit"] is UNIT_WORDS[r["service"]] for r in glance["rows"])
+
+
+def test_a_bill_due_this_week_on_automatic_payment_says_it_will_be_paid_not_to_pay_it(metered):  # noqa: F811
+    customer, app, months = metered
+    today = date.today()
+    # Issued so that it falls due in three days.
+    issued = today + timedelta(days=3) - timedelta(days=current_tariff().due_days)
+    assert bill_run(cycle=months[-1]["month"], issued_on=issued) == 1
+    bill = Bill.objects.get(customer=customer)
+    client = signed_in(app, "autopay@example.com")
+    page = client.get("/portal/me/").content.decode()
+    assert "Due soon:" in page and "Automatic payment:" not in page
+
+    Autopay.objects.create(account_id=bill.account_id, enrolled_at=timezone.now(), notice_version="1")
+    page = client.get("/portal/me/").content.decode()
+    assert "Due soon:" not in page and "Pay now</a>" not in page
+    assert f"${bill.total:.2f} will be paid from your bank account by {bill.due_on:%B %-d, %Y}" in page
+    spanish = client.get("/portal/me/?lang=es").content.decode()
+    assert "Pago automático:" in spanish and "se pagará de su cuenta bancaria" in spanish
+
+    Autopay.objects.filter(account_id=bill.account_id).update(active=False)
+    assert "Due soon:" in client.get("/portal/me/?lang=en").content.decode()
+
+
+def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
+    # No database in this test: a query would fail it.
+    today = date(2026, 11, 27)
+    where = Statement(
+        balance=Decimal("80.00"), past_due=Decimal("0"), due_on=today + timedelta(days=20), latest_bill=None
+    )
+    assert _alerts({"statement": where, "latest": None}, today, customer_id=1) == []
