@@ -5,7 +5,7 @@ per customer), and only for the customers flagged as having any (`ProtectionOnFi
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Min, Sum
@@ -20,7 +20,13 @@ from custodian.collecting.models import (
     PaymentAgreement,
     ProtectionOnFile,
 )
-from custodian.collecting.rules import RULES, Situation, disconnection_verdict
+from custodian.collecting.rules import (
+    NOTICE_DAYS_DELIVERED,
+    NOTICE_DAYS_MAILED,
+    RULES,
+    Situation,
+    disconnection_verdict,
+)
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
@@ -227,3 +233,29 @@ def agreements_of_customer(*, fetched_by, customer_id: int) -> list[PaymentAgree
         return []
     mine = PaymentAgreement.objects.filter(account__customer_id=customer_id)
     return list(mine.order_by("-requested_on", "-pk"))
+
+
+def open_disconnection_notices(*, customer_id: int) -> list[dict]:
+    """The notices of proposed disconnection still standing on the customer's open accounts, as plain values
+    for the portal home (`sent_on`, `act_by`: the day the notice's waiting time ends, after which service may
+    be disconnected; `service`): the latest notice of each account and service, not answered and not followed
+    by an active payment agreement. One query; only clear columns."""
+    agreed = PaymentAgreement.objects.filter(status=PaymentAgreement.Status.ACTIVE).values("account_id")
+    rows = (
+        DisconnectionNotice.objects.filter(account__customer_id=customer_id, account__closed_on__isnull=True)
+        .exclude(account_id__in=agreed)
+        .order_by("-sent_on", "-pk")
+        .values_list("account_id", "service", "sent_on", "delivered_in_person", "answered_on")
+    )
+    latest: dict[tuple[int, str], dict] = {}
+    for account_id, service, sent_on, in_person, answered_on in rows:
+        if (account_id, service) in latest:
+            continue  # an older notice, followed by this one
+        wait = NOTICE_DAYS_DELIVERED if in_person else NOTICE_DAYS_MAILED
+        latest[account_id, service] = {
+            "service": service,
+            "sent_on": sent_on,
+            "act_by": sent_on + timedelta(days=wait),
+            "answered": answered_on is not None,
+        }
+    return [{k: v for k, v in n.items() if k != "answered"} for n in latest.values() if not n["answered"]]

@@ -5,7 +5,8 @@ amounts and the requests from their clear columns (types, dates, status: nothing
 reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused.
 The balance is one query; this month and the same month last year one read. The alerts on top (what needs
 the customer's attention) come from the same statement: they cost no read of their own, and one query only
-when a bill falls due this week (is it paid automatically?)."""
+when a bill falls due this week (is it paid automatically?) and one only when some is past due (is a notice
+of proposed disconnection standing?)."""
 
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import requests_of_customer
+from custodian.collecting.selectors import open_disconnection_notices
 from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.access import as_me
 from custodian.usage.services import month_against_last_year
@@ -48,7 +50,8 @@ def _usage(request) -> dict | None:
 
 
 def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> list[dict]:
-    """What needs the customer's attention, most urgent first: a balance past its due date, then what falls
+    """What needs the customer's attention, most urgent first: a notice of proposed disconnection still
+    standing (the one whose waiting time ends first), a balance past its due date, then what falls
     due within the week. Only from the statement already read (a reader who may not see the bills gets
     none). What falls due on an account paid automatically is not the customer's to pay: it is told as
     such (a customer on automatic payment still expects to hear when the debit comes, and that it will)."""
@@ -56,6 +59,11 @@ def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> l
         return []
     s = owed["statement"]
     alerts = []
+    if s.past_due > 0 and customer_id is not None:
+        # A notice of proposed disconnection follows a balance past due: without one there is none to ask for.
+        notices = sorted(open_disconnection_notices(customer_id=customer_id), key=lambda n: n["act_by"])
+        if notices:
+            alerts.append({"kind": "disconnection", **notices[0], "overdue": notices[0]["act_by"] < today})
     if s.past_due > 0:
         alerts.append({"kind": "past_due", "amount": s.past_due})
     coming = s.balance - s.past_due

@@ -13,6 +13,7 @@ from custodian.billing.selectors import Statement
 from custodian.billing.services import balance_of, bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.casework.services import Intake, request_intake
+from custodian.collecting.models import DisconnectionNotice
 from custodian.payments.models import Autopay
 from custodian.portal.glance import _alerts
 from custodian.testing.portal import signed_in
@@ -156,3 +157,33 @@ def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
         balance=Decimal("80.00"), past_due=Decimal("0"), due_on=today + timedelta(days=20), latest_bill=None
     )
     assert _alerts({"statement": where, "latest": None}, today, customer_id=1) == []
+
+
+def test_a_disconnection_notice_standing_is_the_first_alert_until_answered(metered):  # noqa: F811
+    customer, app, months = metered
+    today = date.today()
+    assert bill_run(cycle=months[-1]["month"], issued_on=today - timedelta(days=60)) == 1
+    bill = Bill.objects.get(customer=customer)
+    client = signed_in(app, "notice@example.com")
+    assert "Disconnection notice:" not in client.get("/portal/me/").content.decode()
+
+    sent = today - timedelta(days=5)
+    notice = DisconnectionNotice.objects.create(
+        account_id=bill.account_id, service="electric", sent_on=sent, amount_past_due=bill.total
+    )
+    page = client.get("/portal/me/").content.decode()
+    by = sent + timedelta(days=20)  # mailed: twenty days before service may be disconnected
+    assert (
+        f"A disconnection notice was sent on {sent:%B %-d, %Y}; pay or call us by {by:%B %-d, %Y} "
+        "to keep your service." in page
+    )
+    assert page.index("Disconnection notice:") < page.index("Past due:")
+    assert 'href="/portal/me/bills/#agreement"' in page
+    spanish = client.get("/portal/me/?lang=es").content.decode()
+    assert "Aviso de desconexión:" in spanish and "pague o llámenos a más tardar el" in spanish
+
+    DisconnectionNotice.objects.filter(pk=notice.pk).update(sent_on=today - timedelta(days=30))
+    assert "pay or call us today to keep your service." in client.get("/portal/me/?lang=en").content.decode()
+
+    DisconnectionNotice.objects.filter(pk=notice.pk).update(answered_on=today)
+    assert "Disconnection notice:" not in client.get("/portal/me/").content.decode()

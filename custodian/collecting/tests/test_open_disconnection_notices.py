@@ -1,0 +1,39 @@
+"""The notices of proposed disconnection still standing on a customer's accounts, for the portal home: plain
+values in one query, the latest notice of each service, none once answered or an agreement is kept."""
+
+from datetime import date, timedelta
+
+from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.selectors import open_disconnection_notices
+from custodian.collecting.services import disconnection_notice_record, payment_agreement_request
+from custodian.customers.models import Account
+
+
+def test_the_latest_notice_of_each_service_with_the_day_its_waiting_time_ends(
+    customer, django_assert_num_queries
+):
+    account = Account.objects.get(customer=customer)
+    with django_assert_num_queries(1):
+        assert open_disconnection_notices(customer_id=customer.pk) == []
+    disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 10, 1))
+    disconnection_notice_record(
+        account_id=account.pk, service="electric", sent_on=date(2026, 11, 2), in_person=True
+    )
+    with django_assert_num_queries(1):
+        notices = open_disconnection_notices(customer_id=customer.pk)
+    assert notices == [
+        {
+            "service": "electric",
+            "sent_on": date(2026, 11, 2),
+            "act_by": date(2026, 11, 2) + timedelta(days=15),
+        }
+    ]
+
+
+def test_none_once_a_payment_agreement_is_kept(customer):
+    account = Account.objects.get(customer=customer)
+    disconnection_notice_record(account_id=account.pk, service="gas", sent_on=date(2026, 11, 2))
+    payment_agreement_request(account_id=account.pk, requested_on=date(2026, 11, 3))
+    assert [n["service"] for n in open_disconnection_notices(customer_id=customer.pk)] == ["gas"]
+    PaymentAgreement.objects.filter(account=account).update(status=PaymentAgreement.Status.ACTIVE)
+    assert open_disconnection_notices(customer_id=customer.pk) == []
