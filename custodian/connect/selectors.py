@@ -1,9 +1,12 @@
 """Reads of Connect My Data, each taking the asker: the customer's authorisations, the privacy officer's
 review list, and the authorisation behind a bearer token."""
 
+from datetime import date
+
 from django.utils import timezone
 
 from custodian.connect.models import Authorization, ThirdParty
+from custodian.disclosures.models import Consent
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor, Denied
 
@@ -101,3 +104,18 @@ def authorizations_of_third_party(*, third_party: ThirdParty) -> list[Authorizat
         .filter(third_party=third_party)
         .order_by("pk")
     )
+
+
+def consents_ending(*, customer_id: int, on: date, until: date) -> list[dict]:
+    """The customer's consents, Connect My Data authorisations among them, that expire between the two days
+    and are not revoked, soonest first, as plain values for the portal home: `ends_on`, and `app` (the third
+    party's name, for an authorisation; None for a consent, whose recipient is sealed and not read here).
+    One query; only clear columns."""
+    rows = (
+        Consent.objects.filter(
+            customer_id=customer_id, expires_on__gte=on, expires_on__lte=until, revocation__isnull=True
+        )
+        .order_by("expires_on", "pk")
+        .values_list("expires_on", "connect_authorization__third_party__name")
+    )
+    return [{"ends_on": ends_on, "app": app} for ends_on, app in rows]

@@ -16,13 +16,16 @@ from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import requests_of_customer
 from custodian.collecting.selectors import open_disconnection_notices
+from custodian.connect.selectors import consents_ending
 from custodian.payments.selectors import autopay_pays_what_is_due
-from custodian.portal.access import as_me
+from custodian.portal.access import CONSENTS_SCOPE, as_me
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import Denied
 
 # A bill due this many days ahead or fewer is worth an alert: enough time to pay before it is late.
 DUE_SOON_DAYS = 7
+# A consent ending this many days ahead or fewer is worth an alert: time to renew it before sharing stops.
+CONSENT_ENDING_DAYS = 30
 
 
 def _owed(request, today: date) -> dict | None:
@@ -75,11 +78,23 @@ def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> l
     return alerts
 
 
+def _consents_ending(request, today: date) -> list[dict]:
+    """Consents and Connect My Data authorisations ending within the month. A representative whose authority
+    leaves out consents is not told of them (nor that there are any)."""
+    rep = getattr(request, "representative", None)
+    if rep is not None and CONSENTS_SCOPE not in rep.scope_list:
+        return []
+    ending = consents_ending(
+        customer_id=request.customer_id, on=today, until=today + timedelta(days=CONSENT_ENDING_DAYS)
+    )
+    return [{"kind": "consent_ending", **c} for c in ending[:3]]
+
+
 def at_a_glance(request) -> dict:
     today = timezone.localdate()
     owed = _owed(request, today)
     return {
-        "alerts": _alerts(owed, today, request.customer_id),
+        "alerts": _alerts(owed, today, request.customer_id) + _consents_ending(request, today),
         "owed": owed,
         "usage": _usage(request),
         "open_requests": list(

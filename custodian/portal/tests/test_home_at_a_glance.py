@@ -5,7 +5,9 @@ customer, each read logged."""
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
+from oauth2_provider.models import Application
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
@@ -14,6 +16,8 @@ from custodian.billing.services import balance_of, bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.casework.services import Intake, request_intake
 from custodian.collecting.models import DisconnectionNotice
+from custodian.connect.models import Authorization, ThirdParty
+from custodian.disclosures.models import Consent, ConsentRevocation
 from custodian.payments.models import Autopay
 from custodian.portal.glance import _alerts
 from custodian.testing.portal import signed_in
@@ -187,3 +191,50 @@ def test_a_disconnection_notice_standing_is_the_first_alert_until_answered(meter
 
     DisconnectionNotice.objects.filter(pk=notice.pk).update(answered_on=today)
     assert "Disconnection notice:" not in client.get("/portal/me/").content.decode()
+
+
+def _consent(customer, expires_on):
+    return Consent.objects.create(
+        customer=customer,
+        sealed_ref="",
+        categories="usage",
+        covers_from=date(2025, 1, 1),
+        expires_on=expires_on,
+        terms="revocable",
+        method="electronic",
+        signed_at=timezone.now(),
+    )
+
+
+def test_a_consent_or_an_app_ending_within_the_month_is_an_alert(households):  # noqa: F811
+    (customer, app), _ = households
+    today = date.today()
+    client = signed_in(app, "ending@example.com")
+    _consent(customer, today + timedelta(days=31))
+    assert "Sharing ends:" not in client.get("/portal/me/").content.decode()
+
+    plain = _consent(customer, today + timedelta(days=30))
+    page = client.get("/portal/me/").content.decode()
+    assert f"A consent you gave to share your data ends on {plain.expires_on:%B %-d, %Y}." in page
+    assert 'href="/portal/me/consents/"' in page
+    spanish = client.get("/portal/me/?lang=es").content.decode()
+    assert "Un consentimiento que dio para compartir sus datos termina el" in spanish
+    ConsentRevocation.objects.create(consent=plain, revoked_at=timezone.now(), how="portal")
+    assert "Sharing ends:" not in client.get("/portal/me/?lang=en").content.decode()
+
+    user = get_user_model().objects.create(username="sunny-owner")
+    application = Application.objects.create(
+        name="Sunny", client_type="confidential", authorization_grant_type="authorization-code", user=user
+    )
+    third = ThirdParty.objects.create(application=application, name="Sunny Solar Analytics", scopes="")
+    Authorization.objects.create(
+        customer=customer,
+        third_party=third,
+        consent=_consent(customer, today + timedelta(days=3)),
+        user=user,
+        scope="FB=1",
+        services="electric",
+    )
+    page = client.get("/portal/me/").content.decode()
+    assert "Your permission for Sunny Solar Analytics to receive your data ends on" in page
+    assert 'href="/portal/me/connected-apps/"' in page
