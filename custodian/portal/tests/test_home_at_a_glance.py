@@ -40,7 +40,7 @@ def test_the_home_says_what_is_owed_how_use_compares_and_what_is_open(metered): 
     before = AccessEvent.objects.count()
     page = client.get("/portal/me/").content.decode()
 
-    assert "What you owe" in page and f"${bill.total:.2f}" in page
+    assert "What you owe" in page and f"${bill.total:,.2f}" in page
     assert f"Due {bill.due_on:%B %-d, %Y}" in page
     assert f"Your use in {date.fromisoformat(cycle + '-01'):%B}" in page and "Electricity" in page
     assert "kWh" in page and "last year" in page
@@ -89,13 +89,13 @@ def test_a_balance_past_due_is_an_alert_on_top_and_none_once_paid(metered):  # n
     page = client.get("/portal/me/").content.decode()
     owed = balance_of(Bill.objects.get(customer=customer).account_id)
     assert "Needs your attention" in page and "Past due:" in page
-    assert f"${owed:.2f} of your balance is past its due date." in page
+    assert f"${owed:,.2f} of your balance is past its due date." in page
     assert page.index("Needs your attention") < page.index("What you owe")
     assert 'href="/portal/me/bills/#pay"' in page
 
     spanish = client.get("/portal/me/?lang=es").content.decode()
     assert "Requiere su atención" in spanish and "Vencido:" in spanish
-    amount = f"{owed:.2f}"  # with a decimal point, as US Spanish writes money (custodian/formats)
+    amount = f"{owed:,.2f}"  # with a decimal point, as US Spanish writes money (custodian/formats)
     assert f"${amount} de su saldo ya pasó su fecha de vencimiento." in spanish
 
     account_id = Bill.objects.get(customer=customer).account_id
@@ -146,7 +146,7 @@ def test_a_bill_due_this_week_on_automatic_payment_says_it_will_be_paid_not_to_p
     Autopay.objects.create(account_id=bill.account_id, enrolled_at=timezone.now(), notice_version="1")
     page = client.get("/portal/me/").content.decode()
     assert "Due soon:" not in page and "Pay now</a>" not in page
-    assert f"${bill.total:.2f} will be paid from your bank account by {bill.due_on:%B %-d, %Y}" in page
+    assert f"${bill.total:,.2f} will be paid from your bank account by {bill.due_on:%B %-d, %Y}" in page
     spanish = client.get("/portal/me/?lang=es").content.decode()
     assert "Pago automático:" in spanish and "se pagará de su cuenta bancaria" in spanish
 

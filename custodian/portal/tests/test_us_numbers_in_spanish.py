@@ -39,3 +39,14 @@ def test_a_spanish_customer_s_bills_page_writes_money_as_english_does(owing_thou
         assert f"${balance:,.2f}" in page and "$2,094.21" in page and "−$1,000.00" in page
         assert f"${bill.total:,.2f}" in page
     assert "2094,21" not in spanish and "2.094,21" not in spanish
+
+
+def test_the_home_writes_the_balance_as_english_does_in_both_languages(owing_thousands):
+    client, bill = owing_thousands
+    balance = balance_of(bill.account_id)
+    english = client.get("/portal/me/").content.decode()
+    spanish = client.get("/portal/me/?lang=es").content.decode()
+    assert "Lo que debe" in spanish  # the page is the Spanish one
+    for page in (english, spanish):
+        assert f"${balance:,.2f}" in page
+    assert f"{balance:.2f}".replace(".", ",") not in spanish
