@@ -236,26 +236,36 @@ def agreements_of_customer(*, fetched_by, customer_id: int) -> list[PaymentAgree
 
 
 def open_disconnection_notices(*, customer_id: int) -> list[dict]:
-    """The notices of proposed disconnection still standing on the customer's open accounts, as plain values
-    for the portal home (`sent_on`, `act_by`: the day the notice's waiting time ends, after which service may
-    be disconnected; `service`): the latest notice of each account and service, not answered and not followed
-    by an active payment agreement. One query; only clear columns."""
+    """The notices of proposed disconnection still standing on the customer's open accounts, as plain
+    values for the portal home (`account_id`, `sent_on`, `act_by`: the day the notice's waiting time ends,
+    after which service may be disconnected; `service`): the latest notice of each account and service,
+    not answered, not under an appeal still pending (no disconnection while it is, Minn. Stat. § 216B.097
+    subd. 3) and not followed by an active payment agreement. One query; only clear columns."""
     agreed = PaymentAgreement.objects.filter(status=PaymentAgreement.Status.ACTIVE).values("account_id")
     rows = (
         DisconnectionNotice.objects.filter(account__customer_id=customer_id, account__closed_on__isnull=True)
         .exclude(account_id__in=agreed)
         .order_by("-sent_on", "-pk")
-        .values_list("account_id", "service", "sent_on", "delivered_in_person", "answered_on")
+        .values_list(
+            "account_id",
+            "service",
+            "sent_on",
+            "delivered_in_person",
+            "answered_on",
+            "appeal_filed_on",
+            "appeal_resolved_on",
+        )
     )
     latest: dict[tuple[int, str], dict] = {}
-    for account_id, service, sent_on, in_person, answered_on in rows:
+    for account_id, service, sent_on, in_person, answered_on, appealed_on, appeal_resolved_on in rows:
         if (account_id, service) in latest:
             continue  # an older notice, followed by this one
         wait = NOTICE_DAYS_DELIVERED if in_person else NOTICE_DAYS_MAILED
         latest[account_id, service] = {
+            "account_id": account_id,
             "service": service,
             "sent_on": sent_on,
             "act_by": sent_on + timedelta(days=wait),
-            "answered": answered_on is not None,
+            "settled": answered_on is not None or (appealed_on is not None and appeal_resolved_on is None),
         }
-    return [{k: v for k, v in n.items() if k != "answered"} for n in latest.values() if not n["answered"]]
+    return [{k: v for k, v in n.items() if k != "settled"} for n in latest.values() if not n["settled"]]

@@ -32,15 +32,17 @@ def autopay_of_customer(*, fetched_by, customer_id: int) -> list[Autopay]:
     return list(mine.select_related("account"))
 
 
-def autopay_pays_what_is_due(*, customer_id: int, due_from: date, due_by: date) -> bool:
-    """Whether every one of the customer's accounts with a bill due between the two days is on automatic
-    payment (and there is at least one such bill): the portal home then says the bill will be paid from the
-    bank account instead of asking the customer to pay it. One query; only clear columns."""
+def autopay_pays_what_is_due(*, customer_id: int, due_from: date) -> bool:
+    """Whether every bill of the customer's not yet due on `due_from` will be paid automatically (and there is
+    at least one): on an account with active automatic payment, and not a debit the bank returned (a returned
+    debit is not sent again: the bill is the customer's to pay). The portal home then says what falls due
+    will be paid from the bank account instead of asking the customer to pay it; it sums every bill not yet
+    due, so every one of them must be paid automatically, on whichever account. One query; clear columns."""
     on_autopay = Autopay.objects.filter(active=True).values("account_id")
     counts = Bill.objects.filter(
-        customer_id=customer_id, is_current=True, total__gt=0, due_on__gte=due_from, due_on__lte=due_by
+        customer_id=customer_id, is_current=True, total__gt=0, due_on__gte=due_from
     ).aggregate(
-        due=Count("account_id", distinct=True),
-        paid=Count("account_id", distinct=True, filter=Q(account_id__in=on_autopay)),
+        due=Count("pk"),
+        paid=Count("pk", filter=Q(account_id__in=on_autopay, ach_debit__returned__isnull=True)),
     )
     return counts["due"] > 0 and counts["paid"] == counts["due"]

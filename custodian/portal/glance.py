@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from custodian.billing.selectors import bill_document, statement_of_customer
+from custodian.billing.selectors import bill_document, statement, statement_of_customer
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import requests_of_customer
 from custodian.collecting.selectors import open_disconnection_notices
@@ -64,7 +64,12 @@ def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> l
     alerts = []
     if s.past_due > 0 and customer_id is not None:
         # A notice of proposed disconnection follows a balance past due: without one there is none to ask for.
-        notices = sorted(open_disconnection_notices(customer_id=customer_id), key=lambda n: n["act_by"])
+        # Only a notice whose own account still has a balance past due (another account may be the late one).
+        standing = open_disconnection_notices(customer_id=customer_id)
+        notices = sorted(
+            (n for n in standing if statement([n["account_id"]], on=today).past_due > 0),
+            key=lambda n: n["act_by"],
+        )
         if notices:
             alerts.append({"kind": "disconnection", **notices[0], "overdue": notices[0]["act_by"] < today})
     if s.past_due > 0:
@@ -72,7 +77,7 @@ def _alerts(owed: dict | None, today: date, customer_id: int | None = None) -> l
     coming = s.balance - s.past_due
     if coming > 0 and s.due_on and today <= s.due_on <= today + timedelta(days=DUE_SOON_DAYS):
         automatic = customer_id is not None and autopay_pays_what_is_due(
-            customer_id=customer_id, due_from=today, due_by=s.due_on
+            customer_id=customer_id, due_from=today
         )
         alerts.append({"kind": "autopay" if automatic else "due_soon", "amount": coming, "due_on": s.due_on})
     return alerts

@@ -3,7 +3,7 @@ values in one query, the latest notice of each service, none once answered or an
 
 from datetime import date, timedelta
 
-from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
 from custodian.collecting.selectors import open_disconnection_notices
 from custodian.collecting.services import disconnection_notice_record, payment_agreement_request
 from custodian.customers.models import Account
@@ -23,6 +23,7 @@ def test_the_latest_notice_of_each_service_with_the_day_its_waiting_time_ends(
         notices = open_disconnection_notices(customer_id=customer.pk)
     assert notices == [
         {
+            "account_id": account.pk,
             "service": "electric",
             "sent_on": date(2026, 11, 2),
             "act_by": date(2026, 11, 2) + timedelta(days=15),
@@ -37,3 +38,12 @@ def test_none_once_a_payment_agreement_is_kept(customer):
     assert [n["service"] for n in open_disconnection_notices(customer_id=customer.pk)] == ["gas"]
     PaymentAgreement.objects.filter(account=account).update(status=PaymentAgreement.Status.ACTIVE)
     assert open_disconnection_notices(customer_id=customer.pk) == []
+
+
+def test_none_while_an_appeal_is_pending(customer):
+    account = Account.objects.get(customer=customer)
+    disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 11, 2))
+    DisconnectionNotice.objects.filter(account=account).update(appeal_filed_on=date(2026, 11, 5))
+    assert open_disconnection_notices(customer_id=customer.pk) == []
+    DisconnectionNotice.objects.filter(account=account).update(appeal_resolved_on=date(2026, 11, 20))
+    assert [n["service"] for n in open_disconnection_notices(customer_id=customer.pk)] == ["electric"]

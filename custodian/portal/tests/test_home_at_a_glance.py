@@ -17,8 +17,10 @@ from custodian.billing.tariff import current_tariff
 from custodian.casework.services import Intake, request_intake
 from custodian.collecting.models import DisconnectionNotice
 from custodian.connect.models import Authorization, ThirdParty
+from custodian.customers.models import Account
 from custodian.disclosures.models import Consent, ConsentRevocation
 from custodian.payments.models import Autopay
+from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.glance import _alerts
 from custodian.testing.portal import signed_in
 from custodian.usage.services import month_against_last_year
@@ -152,6 +154,32 @@ def test_a_bill_due_this_week_on_automatic_payment_says_it_will_be_paid_not_to_p
 
     Autopay.objects.filter(account_id=bill.account_id).update(active=False)
     assert "Due soon:" in client.get("/portal/me/?lang=en").content.decode()
+
+
+def test_automatic_payment_is_said_only_when_every_bill_not_yet_due_is_paid_so(metered):  # noqa: F811
+    """A second account whose later bill is not paid automatically: what falls due (the sum of both) is the
+    customer's to pay, not "nothing for you to do"."""
+    customer, app, months = metered
+    today = date.today()
+    issued = today + timedelta(days=3) - timedelta(days=current_tariff().due_days)
+    assert bill_run(cycle=months[-1]["month"], issued_on=issued) == 1
+    bill = Bill.objects.get(customer=customer)
+    Autopay.objects.create(account_id=bill.account_id, enrolled_at=timezone.now(), notice_version="1")
+    assert autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
+
+    other = Account.objects.get(pk=bill.account_id)
+    premise = other.premise
+    premise.pk = None
+    premise.save()
+    other.pk, other.premise = None, premise
+    other.save()
+    later = Bill.objects.get(pk=bill.pk)
+    later.pk, later.account_id, later.due_on = None, other.pk, today + timedelta(days=20)
+    later.document_ref = f"{bill.document_ref}-second-account"
+    later.save()
+    assert not autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
+    Autopay.objects.create(account_id=other.pk, enrolled_at=timezone.now(), notice_version="1")
+    assert autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
 
 
 def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
