@@ -147,7 +147,7 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
                 actor=console_actor(request),
                 customer_id=account.customer_id,
                 category="service_address",
-                ref_prefix=waiting.address_ref,
+                refs=[waiting.address_ref],
                 purpose="providing_services",
                 client_ip=client_ip(request),
             )

@@ -97,7 +97,7 @@ def printed_letter(*, actor, customer_id: int, message_id: int, client_ip: str =
         actor=actor,
         customer_id=customer_id,
         category="correspondence",
-        ref_prefix=ref,
+        refs=[ref],
         purpose="legal_obligations",
         client_ip=client_ip,
     )

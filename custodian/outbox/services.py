@@ -303,7 +303,7 @@ def _read_back(actor, message: OutboundMessage, ref: str):
         actor=actor,
         customer_id=message.to_customer_id,
         category=CORRESPONDENCE,
-        ref_prefix=ref,
+        refs=[ref],
         purpose=OUTBOX_PURPOSE,
         request_id=None,
     )

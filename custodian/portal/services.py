@@ -165,7 +165,7 @@ def portal_confirm(*, token: str) -> PortalAccount:
             actor=customer_actor(account.customer_id),
             customer_id=account.customer_id,
             category="correspondence",
-            ref_prefix=f"portal-signup:{account.pk}",
+            refs=[f"portal-signup:{account.pk}"],
             purpose="providing_services",
         )
         personal_data_record(

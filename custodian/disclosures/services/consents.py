@@ -198,7 +198,8 @@ def consent_words(*, actor, customer_id: int, purpose: str, ref: str = "", clien
         actor=actor,
         customer_id=customer_id,
         category="correspondence",
-        ref_prefix=ref or CONSENT_REF_PREFIX,
+        ref_prefix="" if ref else CONSENT_REF_PREFIX,
+        refs=[ref] if ref else None,
         purpose=purpose,
         client_ip=client_ip,
     )

@@ -61,6 +61,9 @@ def reveal_documents(
         "client_ip": client_ip,
     }
 
+    if isinstance(refs, str | bytes):
+        # One ref given as a string would be read as its characters: refuse it rather than read nothing.
+        raise TypeError("refs names the documents as a list of refs, not one string")
     wanted = None if refs is None else sorted({str(r) for r in refs})
 
     def read(stored_key) -> list[Document]:

@@ -105,6 +105,9 @@ def test_a_read_naming_its_documents_opens_only_those_under_one_decision_and_one
         reveal_documents(**read, refs=[], purpose="legal_obligations")
     assert AccessEvent.objects.order_by("-seq").first().decision == "deny"
     assert opened == ["correspondence:outbox:1:text", "correspondence:outbox:3:text"]
+    # One ref given as a bare string is a mistake of the caller's, not a read of its characters.
+    with pytest.raises(TypeError):
+        reveal_documents(**read, refs="outbox:1:text", purpose="legal_obligations")
 
 
 @pytest.mark.django_db
