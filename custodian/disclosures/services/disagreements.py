@@ -82,6 +82,7 @@ def disagreement_texts(*, customer_ids, categories, on_behalf_of=None, client_ip
                     customer_id=cid,
                     category="correspondence",
                     ref_prefix=DISAGREEMENT_REF_PREFIX,
+                    refs=[d.sealed_ref for d in found],  # only the statements about the data disclosed
                     purpose="legal_obligations",
                     client_ip=client_ip,
                 )
