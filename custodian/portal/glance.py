@@ -4,9 +4,10 @@ as the customer (each read one access event, as every portal read); the balance 
 amounts and the requests from their clear columns (types, dates, status: nothing personal in them). What the
 reader may not see (a representative whose authority leaves out bills or usage) is left out, not refused.
 The balance is one query; this month and the same month last year one read. The alerts on top (what needs
-the customer's attention) come from the same statement: they cost no read of their own, and one query only
-when a bill falls due this week (is it paid automatically?) and one only when some is past due (is a notice
-of proposed disconnection standing?)."""
+the customer's attention) come from the same statement: they cost no read of their own, one query only
+when a bill falls due this week (is it paid automatically?), one only when some is past due (is a notice of
+proposed disconnection standing?) and one more per standing notice (is its own account past due?), and one
+query on every load for the consents and authorisations ending this month."""
 
 from datetime import date, timedelta
 
