@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from custodian.billing.models import Bill, LedgerEntry
+from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.services import (
     consent_record,
@@ -52,6 +53,12 @@ def portal_browser(customer, username: str) -> Client:
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client
+
+
+def request_received(**intake):
+    """A new customer request, opened as `request_intake` opens one arriving with these `Intake` fields."""
+    req, _ = request_intake(intake=Intake(**intake))
+    return req
 
 
 def request_correspondence(staff, req, *, purpose: str):

@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from custodian.api.models import ApiToken
 from custodian.audit.models import AccessEvent
-from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import vendor_revoke
 from custodian.policy.loader import current_policy
-from custodian.testing import export_text, vendor_with_determination
+from custodian.testing import export_text, request_received, vendor_with_determination
 
 TODAY = timezone.localdate()
 
@@ -48,15 +47,13 @@ def reveal(client, raw, customer_id, fields, purpose):
 def inquirer(db, service_rep):
     """Someone who wrote in without an account: their contact details are in the vault too."""
 
-    req, _ = request_intake(
-        intake=Intake(
-            kind="other",
-            channel="in_person",
-            message="Starting service next month.",
-            contact={"name": "Dana Moe", "phone": "507-555-0303"},
-            recorded_by=service_rep,
-            verification="not_a_customer",
-        )
+    req = request_received(
+        kind="other",
+        channel="in_person",
+        message="Starting service next month.",
+        contact={"name": "Dana Moe", "phone": "507-555-0303"},
+        recorded_by=service_rep,
+        verification="not_a_customer",
     )
     return req.customer
 

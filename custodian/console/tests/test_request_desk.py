@@ -8,10 +8,11 @@ from django.core import mail
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.desk import BLANK, reply_draft, reply_send, request_assign, request_take
-from custodian.casework.services import Intake, RequestError, request_hand_off, request_intake
+from custodian.casework.services import RequestError, request_hand_off
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.outbox.models import OutboundMessage
 from custodian.staff.services import staff_member_create
+from custodian.testing import request_received
 from custodian.testing.portal import signed_in
 from custodian.vault.models import Provenance, SealedDocument
 
@@ -97,13 +98,11 @@ def test_a_reply_from_a_template_reaches_the_customer_and_the_request_shows_it(
 ):
     (customer, app), _ = households
     portal = signed_in(app, "pat@example.com")
-    req, _ = request_intake(
-        intake=Intake(
-            kind="other",
-            channel="portal",
-            message="Can I change my bill's due date?",
-            customer_id=customer.pk,
-        )
+    req = request_received(
+        kind="other",
+        channel="portal",
+        message="Can I change my bill's due date?",
+        customer_id=customer.pk,
     )
     client = console(service_rep)
     drafted = client.get(f"/staff/requests/{req.pk}/", {"template": "answer"}).content.decode()
@@ -130,13 +129,11 @@ def test_a_reply_from_a_template_reaches_the_customer_and_the_request_shows_it(
 
 
 def test_someone_without_an_e_mail_address_gets_the_reply_by_letter(service_rep):
-    req, _ = request_intake(
-        intake=Intake(
-            kind="other",
-            channel="web_form",
-            message="Please call me about a tree on the line.",
-            contact={"name": "Gus Hanson", "phone": "507-555-0199"},
-        )
+    req = request_received(
+        kind="other",
+        channel="web_form",
+        message="Please call me about a tree on the line.",
+        contact={"name": "Gus Hanson", "phone": "507-555-0199"},
     )
     message = reply_send(request=req, by=service_rep, body="A crew will trim the tree on Monday.")
     assert (message.channel, message.status) == ("letter", "queued")

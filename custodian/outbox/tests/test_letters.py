@@ -10,12 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
-from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, letters_mail
-from custodian.testing import export_rows, vendor_registered
+from custodian.testing import export_rows, request_received, vendor_registered
 from custodian.testing.billing import POLICY_CHANGE
 from custodian.testing.portal import signed_in
 from custodian.vault.export_crypto import new_vendor_keypair
@@ -73,13 +72,11 @@ def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
 
 def test_a_letter_to_someone_without_a_mailing_address_is_marked_failed(db, letter_vendor, privacy_officer):
     # Someone who wrote by e-mail without an account: we hold a name and an address to reply to, no street.
-    request, _ = request_intake(
-        intake=Intake(
-            kind="privacy_question",
-            channel="email",
-            message="What do you keep about me?",
-            contact={"email": "nadia@example.org", "name": "Nadia N."},
-        )
+    request = request_received(
+        kind="privacy_question",
+        channel="email",
+        message="What do you keep about me?",
+        contact={"email": "nadia@example.org", "name": "Nadia N."},
     )
     nadia = request.customer
     letter = letter_send(

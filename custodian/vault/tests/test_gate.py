@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
-from custodian.casework.services import Intake, request_close, request_hand_off, request_intake
+from custodian.casework.services import request_close, request_hand_off
+from custodian.testing import request_received
 from custodian.vault import gate
 from custodian.vault.gate import (
     NOT_FOUND_OR_DENIED,
@@ -396,16 +397,14 @@ def test_break_glass_is_open_only_to_the_services_and_purposes_the_policy_file_n
 
 
 def test_a_read_through_a_request_the_reader_entered_is_marked(service_rep, customer, open_request):
-    mine, _ = request_intake(
-        intake=Intake(
-            kind="other",
-            channel="phone",
-            message="Call me back",
-            customer_id=customer.pk,
-            recorded_by=service_rep,
-            verification="account_and_fact",
-            verified_with="service_address",
-        )
+    mine = request_received(
+        kind="other",
+        channel="phone",
+        message="Call me back",
+        customer_id=customer.pk,
+        recorded_by=service_rep,
+        verification="account_and_fact",
+        verified_with="service_address",
     )
     theirs = open_request(customer, "customer_service")  # arrived by another way (opened by nobody on staff)
     for req, marked in ((mine, "yes"), (theirs, "")):
