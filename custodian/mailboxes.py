@@ -5,6 +5,8 @@ import mailbox
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.core.management.base import BaseCommand, CommandError
+
 
 def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
     """(where, raw bytes) for each message of a Maildir (a folder with cur/ and new/) or an mbox file."""
@@ -22,3 +24,32 @@ def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
             yield f"{path}#{key}", exc
             continue
         yield f"{path}#{key}", raw
+
+
+class MailboxCommand(BaseCommand):
+    """A management command that reads a mailbox through one import (`mailbox_read`): the import's failure to
+    open the mailbox (`unreadable`) is the command's error, each message it skipped is a line on stderr, and
+    its report ends in one summary line (`summary`). With `takes_path`, the mailbox is the command's one
+    argument: a Maildir folder or an mbox file."""
+
+    takes_path = True
+    unreadable: type[Exception] = FileNotFoundError
+
+    def mailbox_read(self, **options):
+        raise NotImplementedError
+
+    def summary(self, report) -> str:
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        if self.takes_path:
+            parser.add_argument("path", type=Path)
+
+    def handle(self, *args, **options):
+        try:
+            report = self.mailbox_read(**options)
+        except self.unreadable as exc:
+            raise CommandError(str(exc)) from None
+        for where, why in report.skipped:
+            self.stderr.write(f"skipped {where}: {why}")
+        self.stdout.write(self.summary(report))

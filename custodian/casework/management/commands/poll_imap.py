@@ -1,18 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from custodian.casework.imap import poll_imap
+from custodian.mailboxes import MailboxCommand
 
 
-class Command(BaseCommand):
+class Command(MailboxCommand):
     help = "Import unseen customer e-mails from the IMAP inbox configured by CUSTODIAN_IMAP_*."
+    takes_path = False
+    unreadable = RuntimeError
 
-    def handle(self, *args, **options):
-        try:
-            report = poll_imap()
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from None
-        for where, why in report.skipped:
-            self.stderr.write(f"skipped {where}: {why}")
-        self.stdout.write(
+    def mailbox_read(self, **options):
+        return poll_imap()
+
+    def summary(self, report) -> str:
+        return (
             f"{report.imported} imported, {report.duplicates} already imported, {len(report.skipped)} skipped"
         )
