@@ -115,16 +115,20 @@ def bare_open_and_sum(months: list[str]) -> tuple[float, int, int]:
     return time.perf_counter() - started, blocks, readings
 
 
+def figures_measured_apart(module: str) -> dict:
+    """Runs `python -m <module>`, a measuring process of its own with Django's settings (its main module one
+    the gate's process pool may import), and returns the figures it prints as JSON on its last line."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="custodian.settings")
+    out = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise RuntimeError(f"{module} failed ({out.returncode}): {out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def _ours() -> dict:
     """`comparison_reports` in a process of its own (this module run as a script): its time from the call to
     the command's return, as the baseline's is timed inside a started process, and its peak memory."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="custodian.settings")
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.comparison_e2e"], env=env, capture_output=True, text=True, check=False
-    )
-    if out.returncode:
-        raise RuntimeError(f"comparison_reports failed ({out.returncode}): {out.stderr[-2000:]}")
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures = figures_measured_apart("bench.comparison_e2e")
     figures["peak_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return figures
 

@@ -101,24 +101,14 @@ def _both() -> dict:
 def measure(db: str) -> dict:
     """Seed here; measure both engines in a process of their own, whose main module the gate's process pool
     may import (as comparison_e2e runs its command)."""
-    import json
-    import subprocess
-    import sys
-
     from django.db import connections
 
-    from bench.comparison_e2e import _months, _seed
+    from bench.comparison_e2e import _months, _seed, figures_measured_apart
 
     load_before = os.getloadavg()
     _seed(HOMES, _months())
     connections.close_all()  # the measuring process writes access events; SQLite has one writer at a time
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="custodian.settings")
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.comparison_spark"], env=env, capture_output=True, text=True, check=False
-    )
-    if out.returncode:
-        raise RuntimeError(f"comparison_spark failed ({out.returncode}): {out.stderr[-3000:]}")
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures = figures_measured_apart("bench.comparison_spark")
     figures["load_average_before"] = [round(x, 2) for x in load_before]
     figures["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return figures
