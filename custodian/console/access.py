@@ -145,3 +145,20 @@ def request_owned(request, request_id, *, kind: str | None = None):
     if kind is not None and req.kind != kind:
         return None
     return req
+
+
+def owned_request(kind: str | None = None):
+    """A view that acts on a request: the request this member of staff's service owns (`request_owned`) is
+    passed to the view for the URL's `request_id`; any other is answered `not_found` before the view runs."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, request_id, *args, **kwargs):
+            req = request_owned(request, request_id, kind=kind)
+            if req is None:
+                return not_found(request)
+            return view(request, req, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
-from custodian.console.access import console_actor, not_found, privacy_officer_only
-from custodian.console.steps import back_to, step
+from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
+from custodian.console.steps import back_to, step, steps_on
 from custodian.incidents import services
 from custodian.incidents.choices import IncidentDetermination
 from custodian.incidents.flag_reviews import flag_review
@@ -212,90 +212,55 @@ def incident_detail(request, incident_id):
     )
 
 
-def _step(request, incident_id, form_class, act):
-    incident = incident_for(fetched_by=console_actor(request), incident_id=incident_id)
-    if incident is None:
-        return not_found(request)
-    form = form_class(request.POST)
-    return step(
-        request,
-        lambda: act(incident, form.cleaned_data),
-        to="console:incident",
-        incident_id=incident.pk,
-        form=form,
-        refused=services.IncidentError,
+# A step on an incident's page; the incident service's refusal is shown in its own words.
+_incident_step = steps_on(
+    "console:incident",
+    rule=privacy_officer_only,
+    found=looked_up(incident_for, "incident_id"),
+    url_key="incident_id",
+    refused=services.IncidentError,
+)
+
+
+@_incident_step(NoteForm)
+def incident_note(request, incident, d):
+    services.incident_note_add(incident=incident, written_by=request.user, text=d["text"])
+    return "Note added."
+
+
+@_incident_step(DetermineForm)
+def incident_determine(request, incident, d):
+    services.incident_determine(
+        incident=incident,
+        determined_by=request.user,
+        is_breach=d["outcome"] == IncidentDetermination.BREACH,
+        reasons=d["reasons"],
     )
+    return "Determination recorded."
 
 
-@privacy_officer_only
-@require_POST
-def incident_note(request, incident_id):
-    def act(incident, d):
-        services.incident_note_add(incident=incident, written_by=request.user, text=d["text"])
-        return "Note added."
-
-    return _step(request, incident_id, NoteForm, act)
+@_incident_step(DelayForm)
+def incident_delay(request, incident, d):
+    services.incident_delay(incident=incident, recorded_by=request.user, until=d["until"], reason=d["reason"])
+    return "Delay recorded."
 
 
-@privacy_officer_only
-@require_POST
-def incident_determine(request, incident_id):
-    def act(incident, d):
-        services.incident_determine(
-            incident=incident,
-            determined_by=request.user,
-            is_breach=d["outcome"] == IncidentDetermination.BREACH,
-            reasons=d["reasons"],
-        )
-        return "Determination recorded."
-
-    return _step(request, incident_id, DetermineForm, act)
+@_incident_step()
+def incident_notify(request, incident, d):
+    n = services.incident_notify(incident=incident, sent_by=request.user)
+    return f"{n} letters written; they go out with the letter-mailing vendor's next export."
 
 
-@privacy_officer_only
-@require_POST
-def incident_delay(request, incident_id):
-    def act(incident, d):
-        services.incident_delay(
-            incident=incident, recorded_by=request.user, until=d["until"], reason=d["reason"]
-        )
-        return "Delay recorded."
-
-    return _step(request, incident_id, DelayForm, act)
+@_incident_step(AgenciesForm)
+def incident_agencies(request, incident, d):
+    services.incident_agencies_notified(incident=incident, recorded_by=request.user, note=d["note"])
+    return "The consumer reporting agencies' notice is recorded."
 
 
-class _Empty(forms.Form):
-    pass
-
-
-@privacy_officer_only
-@require_POST
-def incident_notify(request, incident_id):
-    def act(incident, d):
-        n = services.incident_notify(incident=incident, sent_by=request.user)
-        return f"{n} letters written; they go out with the letter-mailing vendor's next export."
-
-    return _step(request, incident_id, _Empty, act)
-
-
-@privacy_officer_only
-@require_POST
-def incident_agencies(request, incident_id):
-    def act(incident, d):
-        services.incident_agencies_notified(incident=incident, recorded_by=request.user, note=d["note"])
-        return "The consumer reporting agencies' notice is recorded."
-
-    return _step(request, incident_id, AgenciesForm, act)
-
-
-@privacy_officer_only
-@require_POST
-def incident_report(request, incident_id):
-    def act(incident, d):
-        services.incident_report_complete(incident=incident, completed_by=request.user, **d)
-        return "Report completed; its public summary is on the website."
-
-    return _step(request, incident_id, ReportForm, act)
+@_incident_step(ReportForm)
+def incident_report(request, incident, d):
+    services.incident_report_complete(incident=incident, completed_by=request.user, **d)
+    return "Report completed; its public summary is on the website."
 
 
 @privacy_officer_only

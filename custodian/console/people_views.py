@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from custodian.console import access
-from custodian.console.access import console_page, not_found
-from custodian.console.steps import back_to, step
+from custodian.console.access import console_page, looked_up
+from custodian.console.steps import back_to, steps_on
 from custodian.policy.loader import current_policy
 from custodian.staff import services as staff_services
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
@@ -66,15 +66,9 @@ def people(request):
     )
 
 
-def _member(request, user_id):
-    return staff_member_for(fetched_by=access.console_actor(request), user_id=user_id)
-
-
 @_administrators_only
-def person(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
+@looked_up(staff_member_for, "user_id")
+def person(request, member):
     held = staff_member_page(fetched_by=access.console_actor(request), member=member)
     return render(
         request,
@@ -92,61 +86,43 @@ def _back(request, member, ok: bool, message: str):
     return back_to(request, ok, message, "console:person", user_id=member.pk)
 
 
-def _step(request, member, act, **form):
-    refused = (staff_services.UnknownService, staff_services.StaffAdminError)
-    return step(request, act, to="console:person", user_id=member.pk, refused=refused, **form)
+# A step on a member of staff's page; the staff service's refusal is shown in its own words.
+_person_step = steps_on(
+    "console:person",
+    rule=_administrators_only,
+    found=looked_up(staff_member_for, "user_id"),
+    url_key="user_id",
+    refused=(staff_services.UnknownService, staff_services.StaffAdminError),
+)
+
+
+@_person_step(ServicesForm, failed="Services not changed")
+def person_services(request, member, d):
+    staff_services.staff_membership_set(user=member, services=d["services"], changed_by=request.user)
+    return f"{member.get_username()}'s support services changed."
+
+
+@_person_step()
+def person_deactivate(request, member, d):
+    done = staff_services.staff_member_deactivate(user=member, changed_by=request.user)
+    return (
+        f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
+        f"{done.tokens_revoked} API tokens revoked."
+    )
 
 
 @_administrators_only
 @require_POST
-def person_services(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
-    form = ServicesForm(request.POST)
-
-    def act():
-        staff_services.staff_membership_set(
-            user=member, services=form.cleaned_data["services"], changed_by=request.user
-        )
-        return f"{member.get_username()}'s support services changed."
-
-    return _step(request, member, act, form=form, failed="Services not changed")
-
-
-@_administrators_only
-@require_POST
-def person_deactivate(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
-
-    def act():
-        done = staff_services.staff_member_deactivate(user=member, changed_by=request.user)
-        return (
-            f"{member.get_username()} deactivated: {done.sessions_ended} sessions ended, "
-            f"{done.tokens_revoked} API tokens revoked."
-        )
-
-    return _step(request, member, act)
-
-
-@_administrators_only
-@require_POST
-def person_reactivate(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
+@looked_up(staff_member_for, "user_id")
+def person_reactivate(request, member):
     staff_services.staff_member_reactivate(user=member, changed_by=request.user)
     return _back(request, member, True, f"{member.get_username()} can sign in again.")
 
 
 @_administrators_only
 @require_POST
-def person_second_factor(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
+@looked_up(staff_member_for, "user_id")
+def person_second_factor(request, member):
     ended = staff_services.staff_second_factor_reset(user=member, changed_by=request.user)
     return _back(
         request,
@@ -159,10 +135,8 @@ def person_second_factor(request, user_id):
 
 @_administrators_only
 @require_POST
-def person_password(request, user_id):
-    member = _member(request, user_id)
-    if member is None:
-        return not_found(request)
+@looked_up(staff_member_for, "user_id")
+def person_password(request, member):
     if member.pk == request.user.pk:
         return _back(request, member, False, "Your own password is not reset here.")
     password = staff_services.staff_password_reset(user=member, changed_by=request.user)

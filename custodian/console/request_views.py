@@ -35,11 +35,11 @@ from custodian.console import forms
 from custodian.console.access import (
     console_actor,
     not_found,
+    owned_request,
     request_for_staff,
-    request_owned,
 )
 from custodian.console.privacy import response_package
-from custodian.console.steps import on_request_page
+from custodian.console.steps import on_request_page, request_step
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -205,39 +205,16 @@ def request_detail(request, request_id):
     )
 
 
-@console_required
-@require_POST
-def request_hand_off_view(request, request_id):
-    req = request_owned(request, request_id)
-    if req is None:
-        return not_found(request)
-    form = forms.HandOffForm(request.POST)
-
-    def hand_off():
-        request_hand_off(
-            request=req,
-            to_service=form.cleaned_data["to_service"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
-        return f"Handed off to {current_policy().services[req.owning_service].label}."
-
-    return on_request_page(
-        request,
-        req,
-        hand_off,
-        form=form,
-        invalid="A hand-off needs a service and a reason.",
-        done="console:requests",
-    )
+@request_step(forms.HandOffForm, invalid="A hand-off needs a service and a reason.", done="console:requests")
+def request_hand_off_view(request, req, d):
+    request_hand_off(request=req, to_service=d["to_service"], reason=d["reason"], by=request.user)
+    return f"Handed off to {current_policy().services[req.owning_service].label}."
 
 
 @console_required
 @require_POST
-def request_close_view(request, request_id):
-    req = request_owned(request, request_id)
-    if req is None:
-        return not_found(request)
+@owned_request()
+def request_close_view(request, req):
     form = forms.CloseForm(request.POST)
     if req.status != RequestStatus.OPEN:
         messages.error(request, f"Request #{req.pk} is already closed.")
@@ -268,12 +245,10 @@ def request_close_view(request, request_id):
 
 
 @console_required
-def request_package(request, request_id):
+@owned_request(RequestKind.DATA_ACCESS)
+def request_package(request, req):
     """The answer to a data access request, as the letter the customer will read (HTML, or `?format=pdf`),
     or as data (`?format=json`). Nothing is produced before the person is verified as the customer."""
-    req = request_owned(request, request_id, kind=RequestKind.DATA_ACCESS)
-    if req is None:
-        return not_found(request)
     if not req.is_verified:
         messages.error(
             request,
@@ -312,35 +287,21 @@ def request_package(request, request_id):
     )
 
 
-@console_required
-@require_POST
-def request_verify_view(request, request_id):
-    req = request_owned(request, request_id)
-    if req is None:
-        return not_found(request)
-    form = forms.VerifyForm(request.POST)
-
-    def verify():
-        d = form.cleaned_data
-        request_verify(
-            request=req,
-            by=request.user,
-            method=d["method"],
-            account_number=d["account_number"],
-            verified_with=d["verified_with"],
-            bill_kwh=d["bill_kwh"],
-            purpose=_lookup_purpose(console_actor(request)),
-            client_ip=client_ip(request),
-        )
-        return f"Verified: {req.verification_label}."
-
-    return on_request_page(
-        request,
-        req,
-        verify,
-        form=form,
-        invalid="Give how the person proved who they are and the account number they gave.",
+@request_step(
+    forms.VerifyForm, invalid="Give how the person proved who they are and the account number they gave."
+)
+def request_verify_view(request, req, d):
+    request_verify(
+        request=req,
+        by=request.user,
+        method=d["method"],
+        account_number=d["account_number"],
+        verified_with=d["verified_with"],
+        bill_kwh=d["bill_kwh"],
+        purpose=_lookup_purpose(console_actor(request)),
+        client_ip=client_ip(request),
     )
+    return f"Verified: {req.verification_label}."
 
 
 def _lookup_purpose(actor) -> str:
@@ -354,10 +315,8 @@ def _lookup_purpose(actor) -> str:
 
 @console_required
 @require_POST
-def request_answer_view(request, request_id):
-    req = request_owned(request, request_id, kind=RequestKind.DATA_ACCESS)
-    if req is None:
-        return not_found(request)
+@owned_request(RequestKind.DATA_ACCESS)
+def request_answer_view(request, req):
     if not forms.AnswerForm(request.POST).is_valid():
         messages.error(request, "Confirm that you have read the package before it goes out.")
         return redirect("console:package", request_id=req.pk)
@@ -374,10 +333,8 @@ def request_answer_view(request, request_id):
 
 @console_required
 @require_POST
-def correction_view(request, request_id):
-    req = request_owned(request, request_id)
-    if req is None:
-        return not_found(request)
+@owned_request()
+def correction_view(request, req):
     if "explanation" in request.POST:
         form = forms.DeclineForm(request.POST)
 
@@ -462,36 +419,23 @@ def request_in_full_view(request, request_id):
     )
 
 
-@console_required
-@require_POST
-def meter_challenge_result_view(request, request_id):
+@request_step(
+    forms.MeterResultForm,
+    only_if=meter_challenge_routed,
+    invalid="Choose what was found and say it in a sentence for the customer.",
+    done="console:requests",
+)
+def meter_challenge_result_view(request, req, d):
     """The service that re-read the meter or reviewed the bill records what it found; the customer gets the
     result by letter with the right to appeal, and the challenge closes."""
-    req = request_owned(request, request_id)
-    if req is None or not meter_challenge_routed(req):
-        return not_found(request)
-    form = forms.MeterResultForm(request.POST)
-
-    def record():
-        meter_challenge_result(request=req, by=request.user, **form.cleaned_data)
-        return f"Request #{req.pk} closed; the result went to the customer by letter."
-
-    return on_request_page(
-        request,
-        req,
-        record,
-        form=form,
-        invalid="Choose what was found and say it in a sentence for the customer.",
-        done="console:requests",
-    )
+    meter_challenge_result(request=req, by=request.user, **d)
+    return f"Request #{req.pk} closed; the result went to the customer by letter."
 
 
 @console_required
-def correction_notice_view(request, request_id, notice_id):
+@owned_request()
+def correction_notice_view(request, req, notice_id):
     """A correction notice to print and post (GET), or the record that it was posted (POST)."""
-    req = request_owned(request, request_id)
-    if req is None:
-        return not_found(request)
     notice = req.correction_notices.filter(pk=notice_id).first()
     if notice is None:
         return not_found(request)

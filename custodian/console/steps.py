@@ -2,11 +2,15 @@
 page with what happened (a success message, the form's errors, or the service's refusal in its own words)."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from custodian.casework.services import RequestError
+from custodian.console.access import not_found, owned_request
+from custodian.staff.decorators import console_required
 
 
 def back_to(request, ok: bool, message: str, url_name: str, **url_kwargs):
@@ -58,3 +62,59 @@ def on_request_page(request, req, act: Callable[[], str], *, form=None, invalid:
         done=done,
         request_id=req.pk,
     )
+
+
+def steps_on(page: str, *, rule, found, url_key: str, refused: type[Exception] | tuple[type[Exception], ...]):
+    """The decorator of the POST steps taken on one kind of record's page `page` (its URL argument `url_key`):
+    a step is written as the one service call it makes, `act(request, record, cleaned_data)` returning what it
+    did. The view runs under the page's `rule`, POST only, with the record `found` passes it (a decorator like
+    `access.looked_up`: another is not found); `step` checks the form and answers back on the page.
+
+    Each step names its form (`form_class`, built with `form_kwargs(record)` when given), the words for a form
+    that does not validate (`invalid`, or its errors after `failed`), the page to go to when the step has
+    finished with the record (`done`), and `only_if(record)`, when given: else the record is not found."""
+
+    def step_of(form_class=None, *, invalid="", failed="", done="", form_kwargs=None, only_if=None):
+        def decorate(act):
+            @rule
+            @require_POST
+            @found
+            @wraps(act)
+            def view(request, record):
+                if only_if is not None and not only_if(record):
+                    return not_found(request)
+                form = None
+                if form_class is not None:
+                    form = form_class(request.POST, **(form_kwargs(record) if form_kwargs else {}))
+
+                def acted():
+                    return act(request, record, form.cleaned_data if form is not None else {})
+
+                return step(
+                    request,
+                    acted,
+                    to=page,
+                    form=form,
+                    invalid=invalid,
+                    failed=failed,
+                    refused=refused,
+                    done=done,
+                    **{url_key: record.pk},
+                )
+
+            return view
+
+        return decorate
+
+    return step_of
+
+
+# A step on a request's page, on a request this member of staff's service owns; the request service's refusal
+# is shown in its own words.
+request_step = steps_on(
+    "console:request",
+    rule=console_required,
+    found=owned_request(),
+    url_key="request_id",
+    refused=RequestError,
+)
