@@ -370,10 +370,12 @@ def bill_run(
         services_by_premise = services_of_premises(
             to_bill.filter(pk__gte=first, pk__lte=last_id).values("premise_id")
         )
-        return _bill_chunk(todo, cycle, issued_on, due_on, actor, services_by_premise, run)
+        issued = _bill_chunk(todo, cycle, issued_on, due_on, actor, services_by_premise, run)
+        between_chunks()
+        return issued
 
     parts = _parts(to_bill, chunk)
-    with _older_objects_left_alone():
+    with _collected_between_chunks() as between_chunks:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             return _overlapped(parts, bill_part, progress)
         issued = 0
@@ -385,22 +387,31 @@ def bill_run(
 
 
 @contextmanager
-def _older_objects_left_alone():
-    """The objects alive before the run (the process's modules, settings, caches: about 160,000 of them) are
-    left out of the garbage collector's full collections during it. A chunk keeps thousands of rows, dicts
-    and decimals alive until it commits; as they pile up the collector walks every object in the process,
-    about a tenth of a run's time over 20,000 accounts, and finds nothing (what the run leaves behind is
-    freed as it goes, by reference counting). The run's own objects are collected as usual; the older ones
-    are returned to the collector when the run ends, whichever way it ends. A process that froze its
-    objects itself (a server preloading the application before forking) keeps them frozen: nothing is done."""
-    if gc.get_freeze_count():
-        yield
+def _collected_between_chunks():
+    """The garbage collector runs between chunks, not within them. A chunk keeps tens of thousands of lists,
+    dicts and lines alive until it commits, and the collector's automatic passes, set off by allocations,
+    walked them again and again while they piled up, finding nothing (what a chunk leaves behind is freed by
+    reference counting as it goes): about a twelfth of a run's time. So automatic collection is off during
+    the run, and the caller collects once after each chunk (`between_chunks()`), when the chunk's objects
+    are gone: whatever cyclic garbage a chunk made is freed with it, and memory stays as flat as before.
+    The objects alive before the run (the process's modules, settings, caches: about 160,000 of them) are
+    frozen for it, so those collections walk only the run's own objects; a process that froze its objects
+    itself (a server preloading the application before forking) keeps them frozen. Both are undone when the
+    run ends, whichever way it ends. A process that turned automatic collection off keeps it off, and
+    nothing is collected for it."""
+    if not gc.isenabled():
+        yield lambda: None
         return
-    gc.freeze()
+    froze = not gc.get_freeze_count()
+    if froze:
+        gc.freeze()
+    gc.disable()
     try:
-        yield
+        yield gc.collect
     finally:
-        gc.unfreeze()
+        gc.enable()
+        if froze:
+            gc.unfreeze()
 
 
 def _parts(to_bill, chunk: int):

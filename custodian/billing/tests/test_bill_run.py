@@ -2,6 +2,7 @@
 run re-run to the same result, estimates trued up, corrections as re-bills, DST months."""
 
 import gc
+import weakref
 from datetime import date
 from decimal import Decimal
 
@@ -241,12 +242,43 @@ def test_only_billing_staff_correct_and_the_re_read_names_them(town, billing_cle
 
 
 def test_the_run_gives_the_collector_back_what_it_froze_and_leaves_a_process_s_own_freeze(town):
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
     bill_run(cycle="2026-09")
     assert gc.get_freeze_count() == 0  # the objects frozen for the run are collected again
+    assert gc.isenabled()  # automatic collection is back on
     gc.freeze()  # as a server preloading before forking would
     try:
         bill_run(cycle="2026-10")
         assert gc.get_freeze_count() > 0  # still frozen (less what was freed meanwhile), not handed back
     finally:
         gc.unfreeze()
+
+
+def test_a_chunk_s_cyclic_garbage_is_collected_before_the_next_chunk(town, monkeypatch):
+    real = services._bill_chunk
+    made: list[weakref.ref] = []
+
+    class Node:
+        pass
+
+    def chunk_leaving_a_cycle(part, *args, **kwargs):
+        assert not gc.isenabled()  # no automatic pass while a chunk's objects pile up
+        if made:
+            assert made[-1]() is None  # the previous chunk's cycle was freed between the chunks
+        node = Node()
+        node.itself = node  # a cycle: reference counting alone never frees it
+        made.append(weakref.ref(node))
+        return real(part, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_bill_chunk", chunk_leaving_a_cycle)
+    assert bill_run(cycle="2026-10", chunk=2) == 5
+    assert len(made) == 3 and made[-1]() is None and gc.isenabled()
+
+
+def test_a_process_that_turned_automatic_collection_off_keeps_it_off(town):
+    gc.disable()
+    try:
+        assert bill_run(cycle="2026-10") == 5
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
