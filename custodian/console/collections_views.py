@@ -25,7 +25,7 @@ from custodian.collecting.services import (
     protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page, looked_up, not_found
-from custodian.console.steps import step
+from custodian.console.steps import step, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.vault import gate
@@ -114,46 +114,34 @@ def agreement_agree(request, agreement_id):
     )
 
 
-def _service_day(request, account_id):
-    """The account (None: not found, or not this member's to see) and the service-and-date form posted for
-    one of its services."""
-    account = account_for(fetched_by=console_actor(request), account_id=account_id)
-    if account is None:
-        return None, None
-    return account, ServiceDayForm(request.POST, services=services_at(account.premise_id))
+# A step on an account's page in collections (notices, orders): back to the account's history.
+_account_step = steps_on(
+    "console:billing_account",
+    rule=console_page(collections_staff, COLLECTIONS_ONLY),
+    found=looked_up(account_for, "account_id"),
+    url_key="account_id",
+)
 
 
-def _on_account(request, account_id, act, form, **answers):
-    """A step on an account's page (notices, orders, facts): back to the account's history."""
-    to = "console:billing_account"
-    return step(request, act, to=to, account_id=account_id, form=form, **answers)
+def _its_services(account) -> dict:
+    """The service-and-date form's choices: the services at the account's premise."""
+    return {"services": services_at(account.premise_id)}
 
 
-@console_page(collections_staff, COLLECTIONS_ONLY)
-@require_POST
-def disconnection_notice(request, account_id):
-    account, form = _service_day(request, account_id)
-    if account is None:
-        return not_found(request)
-
-    def act():
-        d = form.cleaned_data
-        notice = disconnection_notice_send(
-            account_id=account_id, service=d["service"], sent_on=d["on"], by=request.user
-        )
-        return (
-            f"Notice {notice.pk} recorded and its letter queued for the mailing vendor; a copy goes to the "
-            "energy assistance provider."
-        )
-
-    return _on_account(
-        request,
-        account_id,
-        act,
-        form,
-        invalid="Choose the service and give the date the notice is mailed.",
-        refused=NoticeError,
-        refusal=lambda exc: f"No notice: {exc}.",
+@_account_step(
+    ServiceDayForm,
+    form_kwargs=_its_services,
+    invalid="Choose the service and give the date the notice is mailed.",
+    refused=NoticeError,
+    refusal=lambda exc: f"No notice: {exc}.",
+)
+def disconnection_notice(request, account, d):
+    notice = disconnection_notice_send(
+        account_id=account.pk, service=d["service"], sent_on=d["on"], by=request.user
+    )
+    return (
+        f"Notice {notice.pk} recorded and its letter queued for the mailing vendor; a copy goes to the "
+        "energy assistance provider."
     )
 
 
@@ -163,35 +151,24 @@ def _order_refusal(exc) -> str:
     return f"No order: {exc}."
 
 
-@console_page(collections_staff, COLLECTIONS_ONLY)
-@require_POST
-def disconnection_order(request, account_id):
-    account, form = _service_day(request, account_id)
-    if account is None:
-        return not_found(request)
-
-    def act():
-        d = form.cleaned_data
-        on: date = d["on"]
-        order = disconnection_order_issue(
-            account_id=account_id,
-            service=d["service"],
-            on=on,
-            by=request.user,
-            agreement_declined_that_day=d["declined_today"],
-            actor=console_actor(request),
-        )
-        return f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}."
-
-    return _on_account(
-        request,
-        account_id,
-        act,
-        form,
-        invalid="Choose the service and give the date of the disconnection.",
-        refused=(DisconnectionForbidden, CollectionsError, gate.Denied),
-        refusal=_order_refusal,
+@_account_step(
+    ServiceDayForm,
+    form_kwargs=_its_services,
+    invalid="Choose the service and give the date of the disconnection.",
+    refused=(DisconnectionForbidden, CollectionsError, gate.Denied),
+    refusal=_order_refusal,
+)
+def disconnection_order(request, account, d):
+    on: date = d["on"]
+    order = disconnection_order_issue(
+        account_id=account.pk,
+        service=d["service"],
+        on=on,
+        by=request.user,
+        agreement_declined_that_day=d["declined_today"],
+        actor=console_actor(request),
     )
+    return f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}."
 
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
@@ -225,11 +202,12 @@ def protection_facts(request, account):
         return "The household's facts are recorded (sealed); the worklist applies them."
 
     errors = "; ".join(e for errs in form.errors.values() for e in errs) if not form.is_valid() else ""
-    return _on_account(
+    return step(
         request,
-        account.pk,
         act,
-        form,
+        to="console:billing_account",
+        account_id=account.pk,
+        form=form,
         invalid=f"Not recorded: {errors}",
         refused=FactsError,
         refusal=lambda exc: f"Not recorded: {exc}.",

@@ -12,6 +12,9 @@ from custodian.casework.services import RequestError
 from custodian.console.access import not_found, owned_request
 from custodian.staff.decorators import console_required
 
+# The exceptions that are a service saying no to a step.
+Refusals = type[Exception] | tuple[type[Exception], ...]
+
 
 def back_to(request, ok: bool, message: str, url_name: str, **url_kwargs):
     """Back to the page named `url_name`, the message shown as a success or as an error."""
@@ -27,7 +30,7 @@ def step(
     form=None,
     failed: str = "",
     invalid: str = "",
-    refused: type[Exception] | tuple[type[Exception], ...] = (),
+    refused: Refusals = (),
     refusal: Callable[[Exception], str] = str,
     done: str = "",
     **url_kwargs,
@@ -64,17 +67,21 @@ def on_request_page(request, req, act: Callable[[], str], *, form=None, invalid:
     )
 
 
-def steps_on(page: str, *, rule, found, url_key: str, refused: type[Exception] | tuple[type[Exception], ...]):
+def steps_on(page: str, *, rule, found, url_key: str, refused: Refusals = ()):
     """The decorator of the POST steps taken on one kind of record's page `page` (its URL argument `url_key`):
     a step is written as the one service call it makes, `act(request, record, cleaned_data)` returning what it
     did. The view runs under the page's `rule`, POST only, with the record `found` passes it (a decorator like
-    `access.looked_up`: another is not found); `step` checks the form and answers back on the page.
+    `access.looked_up`: another is not found); `step` checks the form and answers back on the page, with the
+    page's `refused` unless the step names its own.
 
-    Each step names its form (`form_class`, built with `form_kwargs(record)` when given), the words for a form
-    that does not validate (`invalid`, or its errors after `failed`), the page to go to when the step has
-    finished with the record (`done`), and `only_if(record)`, when given: else the record is not found."""
+    Each step names its form (`form_class`, built with `form_kwargs(record)` when given), `only_if(record)`
+    when the record is not found unless it holds, and `step`'s answers: `invalid` or `failed` for a form that
+    does not validate, `refused` and `refusal` for the service's own refusals, `done` for the page to go to
+    when the step has finished with the record."""
 
-    def step_of(form_class=None, *, invalid="", failed="", done="", form_kwargs=None, only_if=None):
+    def step_of(form_class=None, *, form_kwargs=None, only_if=None, **answers):
+        answers = {"refused": refused, **answers}
+
         def decorate(act):
             @rule
             @require_POST
@@ -90,17 +97,7 @@ def steps_on(page: str, *, rule, found, url_key: str, refused: type[Exception] |
                 def acted():
                     return act(request, record, form.cleaned_data if form is not None else {})
 
-                return step(
-                    request,
-                    acted,
-                    to=page,
-                    form=form,
-                    invalid=invalid,
-                    failed=failed,
-                    refused=refused,
-                    done=done,
-                    **{url_key: record.pk},
-                )
+                return step(request, acted, to=page, form=form, **answers, **{url_key: record.pk})
 
             return view
 
