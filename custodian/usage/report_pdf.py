@@ -169,11 +169,7 @@ def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) 
             "At today's electricity rates your use comes to about %(you)s; the average similar home's to "
             "%(average)s and an efficient home's to %(efficient)s (estimates with the customer charge, "
             "adjustment, franchise fee and sales tax)."
-        ) % {
-            "you": _dollars(costs["you"]),
-            "average": _dollars(costs["average"]),
-            "efficient": _dollars(costs["efficient"]),
-        }
+        ) % {k: _dollars(costs[k]) for k in ("you", "average", "efficient")}
         pdf.multi_cell(504, 13, _latin(said), align="L")
         y = pdf.get_y() + 4
 

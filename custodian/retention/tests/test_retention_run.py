@@ -48,6 +48,14 @@ def hourly_block(customer_id: int, month: str, value: float = 0.5):
     )
 
 
+def month_read(reader, customer, month: str):
+    """`reader` reads `customer`'s interval readings of `month` through the gate, for billing."""
+    start, end = interval_files.month_bounds(month)
+    return gate.reveal_intervals(
+        actor=gate.staff_actor(reader), customer_id=customer.pk, purpose="billing", start=start, end=end
+    )
+
+
 def enrol(name, email, account, opened_on):
     app = application_for(name, email, "507-555-0199", account)
     app.opened_on = opened_on
@@ -113,13 +121,7 @@ def test_a_closed_account_past_its_period_is_destroyed_and_the_gate_says_under_w
         destroyed.value
     )
     with pytest.raises(gate.Destroyed):
-        gate.reveal_intervals(
-            actor=gate.staff_actor(billing_clerk),
-            customer_id=carol.pk,
-            purpose="billing",
-            start=interval_files.month_bounds(old_month)[0],
-            end=interval_files.month_bounds(old_month)[1],
-        )
+        month_read(billing_clerk, carol, old_month)
     # ... and the usual answer to anyone who may not.
     with pytest.raises(gate.Denied) as denied:
         gate.reveal(
@@ -147,23 +149,12 @@ def test_a_closed_account_past_its_period_is_destroyed_and_the_gate_says_under_w
     assert gate.reveal(
         actor=gate.staff_actor(billing_clerk), customer_id=dave.pk, fields=["name"], purpose="billing"
     ) == {"name": "Dave Active"}
-    (old,) = gate.reveal_intervals(
-        actor=gate.staff_actor(billing_clerk),
-        customer_id=dave.pk,
-        purpose="billing",
-        start=interval_files.month_bounds(old_month)[0],
-        end=interval_files.month_bounds(old_month)[1],
-    )
-    hours = (interval_files.month_bounds(old_month)[1] - interval_files.month_bounds(old_month)[0]) // 3600
+    (old,) = month_read(billing_clerk, dave, old_month)
+    start, end = interval_files.month_bounds(old_month)
+    hours = (end - start) // 3600
     assert len(old.values) == 1 and old.values[0] == pytest.approx(0.25 * hours)
     assert old.interval == hours * 3600
-    (recent,) = gate.reveal_intervals(
-        actor=gate.staff_actor(billing_clerk),
-        customer_id=dave.pk,
-        purpose="billing",
-        start=interval_files.month_bounds(recent_month)[0],
-        end=interval_files.month_bounds(recent_month)[1],
-    )
+    (recent,) = month_read(billing_clerk, dave, recent_month)
     assert len(recent.values) > 1
     # His replaced telephone number is gone, his current one stays.
     assert list(
