@@ -6,6 +6,7 @@ from django.utils import timezone
 from custodian.analytics.capture import agent, clean_path, mask_ip, referrer_host, site_hosts
 from custodian.analytics.models import PageView
 from custodian.analytics.recorder import RECORDER
+from custodian.analytics.visitors import campaign_tags, visitor_code
 from custodian.netaddr import client_ip
 
 # Only the public website is counted: pages of the `web` app, and none of these (the console, the portal,
@@ -36,7 +37,9 @@ class PageViewMiddleware:
         if settings.CUSTODIAN_ANALYTICS_ENABLED and _is_public_page(request, response):
             meta = request.META
             ua = agent(meta.get("HTTP_USER_AGENT", ""))
-            site = site_hosts(tuple(settings.ALLOWED_HOSTS), request.get_host())
+            host = request.get_host()
+            site = site_hosts(tuple(settings.ALLOWED_HOSTS), host)
+            address = client_ip(request)
             RECORDER.add(
                 PageView(
                     at=timezone.now(),
@@ -45,9 +48,13 @@ class PageViewMiddleware:
                     browser_major=ua.browser_major,
                     os=ua.os,
                     device=ua.device,
-                    ip_prefix=mask_ip(client_ip(request)),
+                    ip_prefix=mask_ip(address),
                     referrer_host=referrer_host(meta.get("HTTP_REFERER", ""), site),
                     is_bot=ua.is_bot,
+                    visitor=visitor_code(
+                        site=host, client_address=address, user_agent=meta.get("HTTP_USER_AGENT", "")
+                    ),
+                    **campaign_tags(request.GET),
                 )
             )
         return response

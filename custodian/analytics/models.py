@@ -1,5 +1,6 @@
 """Non-identifying visit statistics of the public website. No cookie, no raw IP address, no query string,
-no full referrer: see custodian.analytics.capture."""
+no full referrer: see custodian.analytics.capture; the day's visitor code and campaign tags:
+custodian.analytics.visitors."""
 
 from django.db import models
 
@@ -14,3 +15,9 @@ class PageView(models.Model):
     ip_prefix = models.CharField(max_length=50, help_text="the address masked to /24 (IPv4) or /48 (IPv6)")
     referrer_host = models.CharField(max_length=255, blank=True)
     is_bot = models.BooleanField(default=False)
+    # A keyed hash that is the same for one visitor on one local day only (its key is destroyed at midnight);
+    # empty on views counted before visitors were.
+    visitor = models.CharField(max_length=16, blank=True)
+    utm_source = models.CharField(max_length=60, blank=True)
+    utm_medium = models.CharField(max_length=60, blank=True)
+    utm_campaign = models.CharField(max_length=60, blank=True)

@@ -1,6 +1,7 @@
-"""The web team's dashboard: page views per day, top pages, browsers, operating systems, devices and
-referring domains, as server-rendered SVG bars (no script), a date range and a CSV export. Nothing in it
-identifies anyone: it reads only custodian.analytics, which holds nothing personal."""
+"""The web team's dashboard: page views and unique visitors per day, top pages, entry pages, campaigns,
+browsers, operating systems, devices and referring domains, as server-rendered SVG bars (no script), a date
+range and a CSV export. Nothing in it identifies anyone: it reads only custodian.analytics, which holds
+nothing personal."""
 
 from datetime import timedelta
 
@@ -29,6 +30,17 @@ class RangeForm(forms.Form):
         return data
 
 
+# The CSV's ranked sections and the field each names (entry pages count visits, the others views).
+_CSV_SECTIONS = (
+    ("pages", "path"),
+    ("entry_pages", "path"),
+    ("browsers", "browser"),
+    ("os", "os"),
+    ("devices", "device"),
+    ("referrers", "referrer_host"),
+)
+
+
 def _bars(rows, label_key, width=420):
     top = max((r["n"] for r in rows), default=0) or 1
     return [{"label": r[label_key] or "—", "n": r["n"], "w": round(width * r["n"] / top)} for r in rows]
@@ -49,33 +61,25 @@ def web_dashboard(request):
         writer.writerow(["section", "item", "views"])
         for day, n in data["per_day"]:
             writer.writerow(["day", day.isoformat(), n])
-        for section in ("pages", "browsers", "os", "devices", "referrers"):
-            key = {
-                "pages": "path",
-                "browsers": "browser",
-                "os": "os",
-                "devices": "device",
-                "referrers": "referrer_host",
-            }[section]
+        for day, n in data["visitors_per_day"]:
+            writer.writerow(["visitors", day.isoformat(), n])
+        for section, key in _CSV_SECTIONS:
             for r in data[section]:
                 writer.writerow([section, r[key], r["n"]])
+        for c in data["campaigns"]:
+            tags = " / ".join(c[f] or "-" for f in ("utm_source", "utm_medium", "utm_campaign"))
+            writer.writerow(["campaign", tags, c["n"]])
         return response
-    peak = max((n for _, n in data["per_day"]), default=0) or 1
-    days = data["per_day"]
-    bar_w = max(2, 600 // max(len(days), 1))
-    day_bars = [
-        {"x": i * bar_w, "h": round(150 * n / peak), "day": day, "n": n} for i, (day, n) in enumerate(days)
-    ]
     return render(
         request,
         "console/web_dashboard.html",
         {
             "form": form,
             "data": data,
-            "day_bars": day_bars,
-            "bar_w": bar_w - 1,
-            "chart_w": bar_w * len(days),
+            "day_bars": [{"day": day, "n": n} for day, n in data["per_day"]],
+            "visitor_bars": [{"day": day, "n": n} for day, n in data["visitors_per_day"]],
             "pages": _bars(data["pages"], "path"),
+            "entry_pages": _bars(data["entry_pages"], "path"),
             "browsers": _bars(data["browsers"], "browser"),
             "oses": _bars(data["os"], "os"),
             "devices": _bars(data["devices"], "device"),

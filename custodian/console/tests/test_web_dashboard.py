@@ -1,10 +1,12 @@
-"""The web team's statistics: per day, pages, browsers, OS, devices, referrers; date range; CSV; nothing
-personal anywhere in it; only the web team sees it."""
+"""The web team's statistics: views and unique visitors per day, pages, entry pages, campaigns, browsers, OS,
+devices, referrers; date range; CSV; nothing personal anywhere in it; only the web team sees it."""
 
 from datetime import timedelta
 
 from django.test import Client
 from django.utils import timezone
+
+from custodian.analytics.models import PageView
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537"
@@ -41,3 +43,24 @@ def test_a_bad_range_is_explained(console, web_editor):
 def test_only_the_web_team(console, billing_clerk, privacy_officer):
     assert console(billing_clerk).get("/staff/web/").status_code == 403
     assert console(privacy_officer).get("/staff/web/").status_code == 403
+
+
+def test_unique_visitors_entry_pages_and_campaigns(console, web_editor):
+    visit("/?utm_source=newsletter&utm_medium=email&utm_campaign=fall")
+    visit("/privacy/")
+    visit("/contact/", HTTP_USER_AGENT=CHROME.replace("131.0", "130.0"))
+    # A visitor who comes back after more than half an hour starts a second visit.
+    later = PageView.objects.filter(path="/privacy/").get()
+    later.at = timezone.now() + timedelta(minutes=31)
+    later.save()
+    client = console(web_editor)
+    html = client.get("/staff/web/").content.decode()
+    assert "<strong>2</strong> unique visitors" in html and "<strong>3</strong> page views" in html
+    assert "Entry pages" in html and "Unique visitors per day" in html
+    assert "<td>newsletter</td><td>email</td><td>fall</td><td>1</td><td>1</td>" in html
+    today = timezone.localdate()
+    csv_text = client.get("/staff/web/", {"since": today, "until": today, "format": "csv"}).content.decode()
+    assert f"visitors,{today.isoformat()},2" in csv_text
+    assert "entry_pages,/,1" in csv_text and "entry_pages,/privacy/,1" in csv_text
+    assert "entry_pages,/contact/,1" in csv_text
+    assert "campaign,newsletter / email / fall,1" in csv_text

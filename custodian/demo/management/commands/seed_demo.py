@@ -14,6 +14,7 @@ from custodian.demo.services import (
     demo_staff_ensure,
     demo_vendors_ensure,
 )
+from custodian.demo.web_visits import demo_web_visits_ensure
 from custodian.transparency.services import policy_archive
 from custodian.usage.comparison import compute
 from custodian.usage.inputs import comparison_inputs
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         with tqdm(total=cycles, unit="cycle", desc="bills and payments", disable=no_progress) as bar:
             billing = demo_billing_ensure(count=customers, seed=seed, progress=bar.update)
 
+        visits = demo_web_visits_ensure(seed=seed)
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
@@ -66,7 +68,7 @@ class Command(BaseCommand):
             f"readings stored, "
             f"{shown} peer-group months shown, {requests} demo requests opened, {billing['bills']} bills "
             f"issued, {billing['payments']} payments and {billing['late_fees']} late fees posted, "
-            f"{billing['letters']} past-due letters written "
+            f"{billing['letters']} past-due letters written, {visits} website page views added "
             f"in {time.perf_counter() - started:.1f}s"
         )
         self.stdout.write(
