@@ -142,6 +142,7 @@ def drop_log_tables_append_only(schema_editor):
 
 # Every new event is queued for the sequencer by the database itself, in the writer's transaction, so no
 # writer can forget it. On PostgreSQL one statement-level trigger queues a whole COPY at once.
+# (The queue of one row per event, as migrations 0004 to 0006 made it; 0007 replaced it.)
 PG_QUEUE_FUNCTION = """
 CREATE OR REPLACE FUNCTION custodian_event_queue() RETURNS trigger AS $$
 BEGIN
@@ -152,13 +153,17 @@ $$ LANGUAGE plpgsql;
 """
 
 
+def _make_pg_queue(schema_editor, function: str) -> None:
+    schema_editor.execute(function, None)
+    schema_editor.execute(
+        f"CREATE TRIGGER {EVENTS}_queue AFTER INSERT ON {EVENTS} REFERENCING NEW TABLE AS new_events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION custodian_event_queue()"
+    )
+
+
 def make_event_queue(schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_QUEUE_FUNCTION, None)
-        schema_editor.execute(
-            f"CREATE TRIGGER {EVENTS}_queue AFTER INSERT ON {EVENTS} REFERENCING NEW TABLE AS new_events "
-            "FOR EACH STATEMENT EXECUTE FUNCTION custodian_event_queue()"
-        )
+        _make_pg_queue(schema_editor, PG_QUEUE_FUNCTION)
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE TRIGGER {EVENTS}_queue AFTER INSERT ON {EVENTS} "  # noqa: S608
@@ -171,3 +176,24 @@ def drop_event_queue(schema_editor):
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVENTS}_queue ON {EVENTS}")
     else:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVENTS}_queue")
+
+
+# The queue as runs of consecutive numbers (PostgreSQL only; SQLite needs none: custodian.audit.tree). A
+# statement's events are numbered one after another unless a concurrent writer took numbers in between: the
+# trigger groups them into runs (a number minus its rank is the same along a run), usually one.
+PG_RUNS_QUEUE_FUNCTION = """
+CREATE OR REPLACE FUNCTION custodian_event_queue() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO audit_pendingevent (first_seq, last_seq)
+    SELECT MIN(seq), MAX(seq)
+    FROM (SELECT seq, seq - ROW_NUMBER() OVER (ORDER BY seq) AS run FROM new_events) numbered
+    GROUP BY run;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def make_runs_queue(schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        _make_pg_queue(schema_editor, PG_RUNS_QUEUE_FUNCTION)

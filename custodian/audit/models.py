@@ -2,10 +2,10 @@
 holds about a customer, integrated into a Merkle tree (RFC 9162) whose signed heads are published outside
 the database.
 
-An event commits in the transaction of the read (or write) it records, with a row in the sequencer's queue.
-The sequencer later gives queued events their positions in the tree (`LogLeaf`), stores the tree's hashes in
-tiles (`Tile`, the tlog-tiles layout) and moves the tree's head (`TreeHead`). Signed heads (`SignedHead`)
-are notes signed by the log key, which the database never holds.
+An event commits in the transaction of the read (or write) it records (on PostgreSQL with its place in the
+sequencer's queue). The sequencer later gives waiting events their positions in the tree (`LogLeaf`),
+stores the tree's hashes in tiles (`Tile`, the tlog-tiles layout) and moves the tree's head (`TreeHead`).
+Signed heads (`SignedHead`) are notes signed by the log key, which the database never holds.
 """
 
 from datetime import UTC, datetime
@@ -68,12 +68,14 @@ class RowidBigIntegerField(models.BigIntegerField):
 
 
 class PendingEvent(models.Model):
-    """The sequencer's queue: events committed but not yet in the tree. Written with the event (same
-    transaction); the sequencer deletes the rows it integrates. Not a record: only a work list. On SQLite its
-    key is the rowid: every access event's trigger inserts here, and into a table with a separate unique
-    index that insert cost as much as the event's own row."""
+    """The sequencer's queue on PostgreSQL: events committed but not yet in the tree, as runs of consecutive
+    numbers (`first_seq` to `last_seq`, both included). A trigger writes them with the events (same
+    transaction), one row for each run a statement inserted: a bulk write of thousands of events is one row
+    or a few. The sequencer deletes the runs it integrates. Not a record: only a work list. SQLite needs no
+    queue (custodian.audit.tree says why): there it stays empty."""
 
-    event_seq = RowidBigIntegerField(primary_key=True)
+    first_seq = RowidBigIntegerField(primary_key=True)
+    last_seq = models.BigIntegerField()
 
 
 class LogLeaf(models.Model):

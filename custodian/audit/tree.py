@@ -1,11 +1,19 @@
 """The Merkle tree over the access log: the sequencer that integrates committed events in batches, and the
 tiles that proofs are read from.
 
-Writers only insert events (a trigger queues each one). The sequencer, one at a time (it alone locks the
-tree's head row), takes queued events in the order of their numbers, gives them the next positions, hashes
-their canonical form into leaves, appends the leaves and every complete subtree of height 8, 16, … to the
-tiles (C2SP tlog-tiles: 256 hashes a tile) and moves the head. This is how Trillian and Tessera keep writers
-from serializing on one row: the position is given after the commit, in batches.
+Writers only insert events. The sequencer, one at a time (it alone locks the tree's head row), takes the
+events waiting in the order of their numbers, gives them the next positions, hashes their canonical form
+into leaves, appends the leaves and every complete subtree of height 8, 16, … to the tiles (C2SP
+tlog-tiles: 256 hashes a tile) and moves the head. This is how Trillian and Tessera keep writers from
+serializing on one row: the position is given after the commit, in batches.
+
+Which events wait: on PostgreSQL writers commit concurrently, so an event numbered lower than one already in
+the tree can still commit later; a trigger queues what each statement inserted as runs of consecutive
+numbers (one queue row for a bulk write's thousands of events, not one each) and the sequencer takes runs
+from the queue. SQLite has one writer at a time (its writers and the sequencer take the write lock when
+their transaction starts): events commit in the order of their numbers, so those waiting are exactly the
+ones numbered above the last event in the tree, and nothing needs queuing (a row trigger per event cost
+as much as the event's own insert).
 """
 
 from dataclasses import dataclass
@@ -75,28 +83,83 @@ def _append_to_tiles(cursor, level: int, start: int, hashes: list[bytes]) -> Non
 
 
 def integrate(batch: int = 20_000, limit: int | None = None) -> int:
-    """Integrate queued events into the tree, `batch` at a time, until none are left (or `limit` were
+    """Integrate waiting events into the tree, `batch` at a time, until none are left (or `limit` were
     integrated). Safe to run from several processes at once: they take turns. Returns how many."""
     done = 0
     while limit is None or done < limit:
         count = _integrate_batch(batch if limit is None else min(batch, limit - done))
-        done += count
-        if count == 0:
+        if count is None:
             break
+        done += count
     return done
 
 
-def _integrate_batch(batch: int) -> int:
+def _last_in_tree_sql() -> str:
+    return f"(SELECT COALESCE(MAX(event_seq), 0) FROM {_LEAVES})"  # noqa: S608
+
+
+def waiting() -> int:
+    """How many events wait for the sequencer (committed, not yet in the tree)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT COALESCE(SUM(last_seq - first_seq + 1), 0) FROM {_PENDING}")  # noqa: S608
+        else:
+            cursor.execute(f"SELECT COUNT(*) FROM {_EVENTS} WHERE seq > {_last_in_tree_sql()}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def _take_queued(cursor, batch: int) -> list[tuple] | None:
+    """PostgreSQL: the first `batch` waiting events (number, canonical form) from the queue's first runs,
+    in the order of their numbers; the runs taken leave the queue (a run taken in part keeps the rest).
+    None when the queue is empty. A queued event that is gone (deleted behind the application's back) is
+    not there: verify reports it missing."""
+    cursor.execute(
+        f"SELECT first_seq, last_seq FROM {_PENDING} ORDER BY first_seq LIMIT %s",  # noqa: S608
+        [batch],
+    )
+    runs = cursor.fetchall()
+    if not runs:
+        return None
+    cursor.execute(
+        f"SELECT e.seq, {canonical_sql('e')} "  # noqa: S608
+        "FROM unnest(%s::bigint[], %s::bigint[]) AS r(first_seq, last_seq) "
+        f"JOIN {_EVENTS} e ON e.seq BETWEEN r.first_seq AND r.last_seq ORDER BY e.seq LIMIT %s",
+        [[f for f, _ in runs], [last for _, last in runs], batch],
+    )
+    rows = cursor.fetchall()
+    # Runs are disjoint and the events come in order: the runs up to the last event taken are done, and the
+    # run holding it keeps what follows. Only the runs read are touched: another may have committed since.
+    taken = rows[-1][0] if len(rows) == batch else runs[-1][1]
+    done = [f for f, last in runs if last <= taken]
+    cursor.execute(f"DELETE FROM {_PENDING} WHERE first_seq = ANY(%s)", [done])  # noqa: S608
+    rest = [f for f, last in runs if f <= taken < last]
+    if rest:
+        cursor.execute(
+            f"UPDATE {_PENDING} SET first_seq = %s WHERE first_seq = %s",  # noqa: S608
+            [taken + 1, rest[0]],
+        )
+    return rows
+
+
+def _take_numbered_after_tree(cursor, batch: int) -> list[tuple] | None:
+    """SQLite: the first `batch` events numbered above the last event in the tree (see the module's
+    docstring); None when there are none."""
+    cursor.execute(
+        f"SELECT e.seq, {canonical_sql('e')} FROM {_EVENTS} e "  # noqa: S608
+        f"WHERE e.seq > {_last_in_tree_sql()} ORDER BY e.seq LIMIT %s",
+        [batch],
+    )
+    return cursor.fetchall() or None
+
+
+def _integrate_batch(batch: int) -> int | None:
+    """One batch into the tree; how many events were integrated, None when none waited."""
     with transaction.atomic(), connection.cursor() as cursor:
         size, _root, edge = lock_head(cursor)
-        cursor.execute(
-            f"SELECT p.event_seq, {canonical_sql('e')} FROM {_PENDING} p "  # noqa: S608
-            f"LEFT JOIN {_EVENTS} e ON e.seq = p.event_seq ORDER BY p.event_seq LIMIT %s",
-            [batch],
-        )
-        rows = cursor.fetchall()
-        if not rows:
-            return 0
+        take = _take_queued if connection.vendor == "postgresql" else _take_numbered_after_tree
+        rows = take(cursor, batch)
+        if rows is None:
+            return None
         rng = merkle.CompactRange(size, [bytes.fromhex(h) for h in edge.split(",") if h])
         higher: dict[int, list[bytes]] = {}
         firsts: dict[int, int] = {}
@@ -110,8 +173,6 @@ def _integrate_batch(batch: int) -> int:
         leaves, positions = [], []
         leaf_hash = merkle.leaf_hash
         for seq, canon in rows:
-            if canon is None:  # queued, then gone: nothing to integrate (verify reports the event missing)
-                continue
             digest = leaf_hash(canon.encode("utf-8"))
             positions.append((size + len(leaves), seq))
             leaves.append(digest)
@@ -126,17 +187,12 @@ def _integrate_batch(batch: int) -> int:
             _append_to_tiles(cursor, 0, size, leaves)
             for level, hashes in sorted(higher.items()):
                 _append_to_tiles(cursor, level, firsts[level], hashes)
-        seqs = [seq for seq, _ in rows]
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {_PENDING} WHERE event_seq = ANY(%s)", [seqs])  # noqa: S608
-        else:
-            cursor.executemany(f"DELETE FROM {_PENDING} WHERE event_seq = %s", [[s] for s in seqs])  # noqa: S608
         cursor.execute(
             f"UPDATE {_HEAD} SET size = %s, root = %s, right_edge = %s, updated_at = CURRENT_TIMESTAMP "  # noqa: S608
             "WHERE id = 1",
             [rng.size, rng.root().hex(), ",".join(h.hex() for h in rng.hashes)],
         )
-        return len(rows)
+        return len(leaves)
 
 
 def current_head() -> Head:

@@ -15,7 +15,7 @@ from custodian.audit import merkle
 from custodian.audit.events import CANON_FIELDS, append_events, append_uniform, canonical, canonical_sql
 from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
 from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
-from custodian.audit.tree import TileReader, current_head, integrate
+from custodian.audit.tree import TileReader, current_head, integrate, waiting
 from custodian.audit.verify import verify_log
 from custodian.testing import postgres_only
 
@@ -28,12 +28,12 @@ def leaf_of(position):
 
 def test_events_wait_for_the_sequencer_then_form_one_tree(db, log_keys):
     append_events([event(i) for i in range(1, 6)])
-    assert PendingEvent.objects.count() == 5 and current_head().size == 0
+    assert waiting() == 5 and current_head().size == 0
     assert integrate() == 5
     append_uniform(event(0), range(6, 300))
     assert integrate(batch=100) == 294
     head = current_head()
-    assert head.size == 299 and PendingEvent.objects.count() == 0
+    assert head.size == 299 and waiting() == 0
     # The tiles give back the tree whose root is the head's, and proofs that verify against it.
     reader = TileReader()
     assert reader.root(299) == head.root
@@ -44,6 +44,50 @@ def test_events_wait_for_the_sequencer_then_form_one_tree(db, log_keys):
     result = verify_log()
     assert result.ok, str(result)
     assert (result.size, result.events) == (299, 299)
+
+
+@postgres_only
+def test_a_bulk_write_waits_as_one_run_and_is_taken_in_parts(db, log_keys):
+    append_uniform(event(0), range(1, 301))
+    (first, last), *others = PendingEvent.objects.values_list("first_seq", "last_seq")
+    assert (last - first, others) == (299, [])
+    assert integrate(batch=100, limit=100) == 100
+    assert waiting() == 200 and list(PendingEvent.objects.values_list("first_seq", "last_seq")) == [
+        (first + 100, last)
+    ]
+    assert integrate(batch=70) == 200
+    assert waiting() == 0 and not PendingEvent.objects.exists()
+    assert [seq for _, seq in LogLeaf.objects.order_by("idx").values_list("idx", "event_seq")] == list(
+        range(first, last + 1)
+    )
+    assert verify_log().ok
+
+
+@postgres_only
+def test_events_of_one_statement_numbered_apart_wait_as_runs(db, log_keys):
+    """A concurrent writer can take numbers in the middle of a statement's: its events wait as several
+    runs, and the numbers in between (another writer's, perhaps not yet committed) are not taken with them."""
+    columns = ",".join(CANON_FIELDS)
+    row = "(" + ",".join(["%s"] * len(CANON_FIELDS)) + ")"
+    values = [1, "", "reveal", "staff", "7", "b", "billing", "billing", "", "1", "name", "allow"]
+    values += ["", "", "", ""]
+    start = 10_000_000
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO audit_accessevent ({columns}) VALUES {row}, {row}, {row}",
+            [start, *values, "", start + 1, *values, "", start + 5, *values, ""],
+        )
+    assert list(PendingEvent.objects.order_by("first_seq").values_list("first_seq", "last_seq")) == [
+        (start, start + 1),
+        (start + 5, start + 5),
+    ]
+    assert integrate(batch=2) == 3 and waiting() == 0
+    assert list(LogLeaf.objects.order_by("idx").values_list("event_seq", flat=True)) == [
+        start,
+        start + 1,
+        start + 5,
+    ]
+    assert verify_log().ok
 
 
 def test_an_intact_log_verifies_by_the_command(events, capsys):
@@ -135,7 +179,10 @@ def test_a_tampered_event_is_named_with_its_position(events, tampering, kind, po
 
 def test_an_event_kept_out_of_the_tree_is_found(events):
     append_events([event(99)])
-    tamper("DELETE FROM audit_pendingevent")
+    if connection.vendor == "postgresql":
+        tamper("DELETE FROM audit_pendingevent")  # its place in the sequencer's queue
+    else:  # numbered below the events in the tree, where the sequencer does not look
+        tamper("UPDATE audit_accessevent SET seq = -seq WHERE seq = (SELECT MAX(seq) FROM audit_accessevent)")
     integrate()
     result = verify_log()
     assert (result.ok, result.kind) == (False, "not in the tree")
