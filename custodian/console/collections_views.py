@@ -24,7 +24,7 @@ from custodian.collecting.services import (
     payment_agreement_agree,
     protection_facts_record,
 )
-from custodian.console.access import acts_for, console_actor, console_page, looked_up, not_found
+from custodian.console.access import acts_for, console_actor, console_page, looked_up
 from custodian.console.steps import step, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
@@ -91,17 +91,16 @@ def collections(request):
 
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
-def agreement_agree(request, agreement_id):
-    if agreement_for(fetched_by=console_actor(request), agreement_id=agreement_id) is None:
-        return not_found(request)
+@looked_up(agreement_for, "agreement_id")
+def agreement_agree(request, agreement):
     form = AgreeForm(request.POST)
 
     def act():
         installment = form.cleaned_data["installment"]
         payment_agreement_agree(
-            agreement_id=agreement_id, installment=installment, by=request.user, on=timezone.localdate()
+            agreement_id=agreement.pk, installment=installment, by=request.user, on=timezone.localdate()
         )
-        return f"Payment agreement {agreement_id} is active."
+        return f"Payment agreement {agreement.pk} is active."
 
     return step(
         request,
