@@ -1,7 +1,8 @@
-"""Staff administration for IT and the privacy officer: add a member of staff, change their support services,
-deactivate them (their sessions and API tokens end at once), reset their second factor or password. Every
-change goes through custodian.staff.services, which records it in the access log. Customers' portal sign-ins
-are not staff and never appear here. API tokens have their own page (custodian.api.console_views)."""
+"""Staff administration for IT and the privacy officer: add a member of staff, change their support services
+and which of them they lead, deactivate them (their sessions and API tokens end at once), reset their second
+factor or password. Every change goes through custodian.staff.services, which records it in the access
+log. Customers' portal sign-ins are not staff and never appear here. API tokens have their own page
+(custodian.api.console_views)."""
 
 from django import forms
 from django.shortcuts import render
@@ -37,10 +38,26 @@ class ServicesForm(forms.Form):
     services = forms.MultipleChoiceField(
         label="Support services", widget=forms.CheckboxSelectMultiple, required=False
     )
+    leads = forms.MultipleChoiceField(
+        label="Leads (gives the service's requests to colleagues)",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].choices = service_choices()
+        self.fields["services"].choices = self.fields["leads"].choices = service_choices()
+
+    def clean(self):
+        data = super().clean()
+        not_in = set(data.get("leads", [])) - set(data.get("services", []))
+        if not_in:
+            labels = dict(service_choices())
+            self.add_error(
+                "leads",
+                f"A member leads only a service they are in: {', '.join(sorted(labels[s] for s in not_in))}.",
+            )
+        return data
 
 
 @_administrators_only
@@ -75,7 +92,7 @@ def person(request, member):
         "console/person.html",
         {
             "member": member,
-            "services_form": ServicesForm(initial={"services": held["services"]}),
+            "services_form": ServicesForm(initial={"services": held["services"], "leads": held["leads"]}),
             "second_factor": held["second_factor"],
             "is_self": member.pk == request.user.pk,
         },
@@ -98,7 +115,9 @@ _person_step = steps_on(
 
 @_person_step(ServicesForm, failed="Services not changed")
 def person_services(request, member, d):
-    staff_services.staff_membership_set(user=member, services=d["services"], changed_by=request.user)
+    staff_services.staff_membership_set(
+        user=member, services=d["services"], leads=d["leads"], changed_by=request.user
+    )
     return f"{member.get_username()}'s support services changed."
 
 

@@ -74,10 +74,13 @@ def staff_member_for(*, fetched_by, user_id):
 
 
 def staff_member_page(*, fetched_by, member) -> dict:
-    """A member's support services and whether their second factor is confirmed (for staff administrators)."""
+    """A member's support services, those they lead, and whether their second factor is confirmed (for staff
+    administrators)."""
     if not administers_staff(fetched_by.services):
-        return {"services": [], "second_factor": False}
+        return {"services": [], "leads": [], "second_factor": False}
+    memberships = sorted(ServiceMembership.objects.filter(user=member).values_list("service", "lead"))
     return {
-        "services": sorted(ServiceMembership.objects.filter(user=member).values_list("service", flat=True)),
+        "services": [service for service, _ in memberships],
+        "leads": [service for service, lead in memberships if lead],
         "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
     }

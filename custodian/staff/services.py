@@ -63,22 +63,32 @@ def staff_member_create(
 
 
 @transaction.atomic
-def staff_membership_set(*, user, services: list[str], changed_by=None) -> None:
-    """Put a staff member in exactly these support services (what they may read follows from them).
-    Nobody changes their own: an administrator whose service reads no customer data could otherwise put
-    themselves in one that does."""
+def staff_membership_set(
+    *, user, services: list[str], leads: list[str] | None = None, changed_by=None
+) -> None:
+    """Put a staff member in exactly these support services (what they may read follows from them), leading
+    exactly those of `leads` (a lead gives the service's requests to colleagues); `leads=None` keeps whom
+    they lead among the services they keep. Nobody changes their own: an administrator whose service reads
+    no customer data could otherwise put themselves in one that does."""
     if changed_by is not None and changed_by.pk == user.pk:
         raise StaffAdminError("you can't change your own support services: ask another administrator")
     policy = current_policy()
     unknown = [s for s in services if s not in policy.services]
     if unknown:
         raise UnknownService(f"not support services in the policy file: {', '.join(unknown)}")
+    if leads is not None and set(leads) - set(services):
+        raise UnknownService("a member leads only a service they belong to")
     ServiceMembership.objects.filter(user=user).exclude(service__in=services).delete()
     held = set(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
     ServiceMembership.objects.bulk_create(
-        [ServiceMembership(user=user, service=s) for s in services if s not in held]
+        [ServiceMembership(user=user, service=s, lead=s in (leads or ())) for s in services if s not in held]
     )
-    _log_membership(user, services, changed_by)
+    if leads is not None:
+        memberships = ServiceMembership.objects.filter(user=user)
+        memberships.filter(service__in=leads).update(lead=True)
+        memberships.exclude(service__in=leads).update(lead=False)
+    led = ServiceMembership.objects.filter(user=user, lead=True).values_list("service", flat=True)
+    _log_membership(user, services, changed_by, leads=list(led))
 
 
 def change_actor(changed_by) -> dict:

@@ -80,6 +80,33 @@ def test_the_privacy_officer_changes_a_members_services_on_the_record(
     assert ("priya.privacy", "bill.clerk is in: billing, customer_service") in events("staff_membership")
 
 
+def test_the_privacy_officer_makes_a_member_the_lead_of_a_service_they_are_in(
+    console, privacy_officer, billing_clerk
+):
+    client = console(privacy_officer)
+    url = f"/staff/people/{billing_clerk.pk}/services/"
+    response = client.post(url, {"services": ["billing", "collections"], "leads": ["billing"]})
+    assert response.status_code == 302
+    assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", "lead")) == {
+        ("billing", True),
+        ("collections", False),
+    }
+    assert ("priya.privacy", "bill.clerk is in: billing, collections; leads: billing") in events(
+        "staff_membership"
+    )
+    page = client.get(f"/staff/people/{billing_clerk.pk}/").content.decode()
+    assert re.search(r'name="leads" value="billing"[^>]*checked', page)
+
+    # Leading a service one is not in is refused, naming the service, and changes nothing.
+    refused = client.post(url, {"services": ["collections"], "leads": ["billing"]}, follow=True)
+    assert "A member leads only a service they are in: Billing." in refused.content.decode()
+    assert ServiceMembership.objects.get(user=billing_clerk, service="billing").lead
+
+    # Unticked, the lead ends; the membership stays.
+    client.post(url, {"services": ["billing", "collections"]})
+    assert not ServiceMembership.objects.filter(user=billing_clerk, lead=True).exists()
+
+
 def test_deactivation_ends_their_sessions_and_api_tokens_at_once(console, dba, billing_clerk):
     theirs = console(billing_clerk)
     assert theirs.get("/staff/").status_code == 200
@@ -204,7 +231,11 @@ def test_the_staff_command_adds_changes_lists_and_offboards(capsys, billing_cler
     call_command("staff", "add", "olga.ops", "--name", "Olga Ops", "--services", "it_database")
     out = capsys.readouterr().out
     assert "olga.ops added" in out and "first password (shown once): " in out
-    call_command("staff", "services", "olga.ops", "it_database,web")
+    call_command("staff", "services", "olga.ops", "it_database,web", "--leads", "web")
+    assert "olga.ops is in: it_database,web; leads: web" in capsys.readouterr().out
+    assert set(ServiceMembership.objects.filter(lead=True).values_list("user__username", "service")) == {
+        ("olga.ops", "web")
+    }
     call_command("staff", "deactivate", "bill.clerk")
     assert "bill.clerk deactivated" in capsys.readouterr().out
     call_command("staff", "list")
@@ -217,6 +248,8 @@ def test_the_staff_command_adds_changes_lists_and_offboards(capsys, billing_cler
 
     with pytest.raises(CommandError, match="not support services"):
         call_command("staff", "services", "olga.ops", "root")
+    with pytest.raises(CommandError, match="leads only a service they belong to"):
+        call_command("staff", "services", "olga.ops", "web", "--leads", "it_database")
     with pytest.raises(CommandError, match="no member of staff"):
         call_command("staff", "deactivate", "nobody")
 

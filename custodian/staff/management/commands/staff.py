@@ -46,6 +46,10 @@ class Command(BaseCommand):
         services = sub.add_parser("services", help="put a member in exactly these support services")
         services.add_argument("username")
         services.add_argument("services", help="comma-separated support services (empty: none)")
+        services.add_argument(
+            "--leads",
+            help="comma-separated services among them that they lead (empty: none; left out: unchanged)",
+        )
         for action, text in (
             ("deactivate", "offboarding: no more sign-in; sessions and API tokens end now"),
             ("reactivate", "let a deactivated member sign in again"),
@@ -79,9 +83,14 @@ class Command(BaseCommand):
             "At the first sign-in they enrol an authenticator app."
         )
 
-    def _services(self, *, username, services, **_):
-        staff_membership_set(user=_member(username), services=_services(services))
-        self.stdout.write(f"{username} is in: {services or 'no service'}")
+    def _services(self, *, username, services, leads, **_):
+        staff_membership_set(
+            user=_member(username),
+            services=_services(services),
+            leads=None if leads is None else _services(leads),
+        )
+        led = f"; leads: {leads or 'none'}" if leads is not None else ""
+        self.stdout.write(f"{username} is in: {services or 'no service'}{led}")
 
     def _deactivate(self, *, username, **_):
         done = staff_member_deactivate(user=_member(username))
