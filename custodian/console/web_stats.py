@@ -31,14 +31,14 @@ class RangeForm(forms.Form):
 
 
 # The CSV's ranked sections and the field each names (entry pages count visits, the others views).
-_CSV_SECTIONS = (
-    ("pages", "path"),
-    ("entry_pages", "path"),
-    ("browsers", "browser"),
-    ("os", "os"),
-    ("devices", "device"),
-    ("referrers", "referrer_host"),
-)
+_CSV_SECTIONS = {
+    "pages": "path",
+    "entry_pages": "path",
+    "browsers": "browser",
+    "os": "os",
+    "devices": "device",
+    "referrers": "referrer_host",
+}
 
 
 def _bars(rows, label_key, width=420):
@@ -63,7 +63,7 @@ def web_dashboard(request):
             writer.writerow(["day", day.isoformat(), n])
         for day, n in data["visitors_per_day"]:
             writer.writerow(["visitors", day.isoformat(), n])
-        for section, key in _CSV_SECTIONS:
+        for section, key in _CSV_SECTIONS.items():
             for r in data[section]:
                 writer.writerow([section, r[key], r["n"]])
         for c in data["campaigns"]:
