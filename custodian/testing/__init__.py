@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from custodian.billing.models import Bill, LedgerEntry
+from custodian.casework.representatives import Authority
 from custodian.casework.services import Intake, request_intake
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.services import (
@@ -59,6 +60,27 @@ def request_received(**intake):
     """A new customer request, opened as `request_intake` opens one arriving with these `Intake` fields."""
     req, _ = request_intake(intake=Intake(**intake))
     return req
+
+
+# The data a representative's authority covers unless a test says otherwise: everything but the bank account.
+EVERYTHING_BUT_BANK = ("name", "email", "phone", "mailing_address", "service_address", "bills", "meter_usage")
+
+
+def power_of_attorney(customer, scope=("view",), categories=EVERYTHING_BUT_BANK) -> Authority:
+    """Rosa Reyes's durable power of attorney for `customer`, in force for a year once verified, as the
+    service desk registers it."""
+    return Authority(
+        customer_id=customer.pk,
+        kind="power_of_attorney",
+        scope=list(scope),
+        name="Rosa Reyes",
+        email="rosa@example.org",
+        document=b"%PDF durable power of attorney for Alice Anderson",
+        document_name="poa.pdf",
+        media_type="application/pdf",
+        expires_on=timezone.localdate() + timedelta(days=365),
+        categories=list(categories),
+    )
 
 
 def request_correspondence(staff, req, *, purpose: str):

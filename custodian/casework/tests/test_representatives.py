@@ -3,6 +3,7 @@ another staff member, scoped and expiring; they act in the portal for the custom
 naming both."""
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,39 +15,21 @@ from django.utils import timezone
 from custodian.audit.models import AccessEvent
 from custodian.casework.models import Representative
 from custodian.casework.representatives import (
-    Authority,
     RepresentativeError,
     representative_register,
     representative_revoke,
     representative_verify,
 )
+from custodian.testing import EVERYTHING_BUT_BANK, power_of_attorney
 from custodian.vault.models import SealedDocument
 
 PASSWORD = "a long representative passphrase"
 
 
-EVERYTHING_BUT_BANK = ("name", "email", "phone", "mailing_address", "service_address", "bills", "meter_usage")
-
-
-def _authority(customer, scope=("view",), categories=EVERYTHING_BUT_BANK) -> Authority:
-    return Authority(
-        customer_id=customer.pk,
-        kind="power_of_attorney",
-        scope=list(scope),
-        name="Rosa Reyes",
-        email="rosa@example.org",
-        document=b"%PDF durable power of attorney for Alice Anderson",
-        document_name="poa.pdf",
-        media_type="application/pdf",
-        expires_on=timezone.localdate() + timedelta(days=365),
-        categories=list(categories),
-    )
-
-
 def _invited(
     customer, service_rep, privacy_officer, scope=("view",), categories=EVERYTHING_BUT_BANK
 ) -> tuple[Representative, Client]:
-    rep = representative_register(authority=_authority(customer, scope, categories), by=service_rep)
+    rep = representative_register(authority=power_of_attorney(customer, scope, categories), by=service_rep)
     representative_verify(
         rep=rep, by=privacy_officer, invite_url=lambda t: f"http://testserver/portal/representative/{t}/"
     )
@@ -63,7 +46,7 @@ def _invited(
 def test_an_authority_needs_a_second_staff_member_and_seals_its_document(
     customer, service_rep, privacy_officer
 ):
-    rep = representative_register(authority=_authority(customer), by=service_rep)
+    rep = representative_register(authority=power_of_attorney(customer), by=service_rep)
     assert not rep.is_current()
     with pytest.raises(RepresentativeError, match="another staff member"):
         representative_verify(rep=rep, by=service_rep, invite_url=str)
@@ -71,7 +54,7 @@ def test_an_authority_needs_a_second_staff_member_and_seals_its_document(
     assert b"power of attorney" not in bytes(document.ciphertext)
     with pytest.raises(RepresentativeError, match="within 5 years"):
         representative_register(
-            authority=Authority(**{**_authority(customer).__dict__, "expires_on": timezone.localdate()}),
+            authority=replace(power_of_attorney(customer), expires_on=timezone.localdate()),
             by=service_rep,
         )
 
@@ -157,6 +140,6 @@ def test_a_representative_for_the_bills_cannot_read_the_usage(customer, service_
 
 def test_an_authority_names_the_data_it_covers(customer, service_rep):
     with pytest.raises(RepresentativeError, match="which of the customer's data"):
-        representative_register(authority=_authority(customer, categories=()), by=service_rep)
+        representative_register(authority=power_of_attorney(customer, categories=()), by=service_rep)
     with pytest.raises(RepresentativeError, match="which of the customer's data"):
-        representative_register(authority=_authority(customer, categories=("ssn",)), by=service_rep)
+        representative_register(authority=power_of_attorney(customer, categories=("ssn",)), by=service_rep)

@@ -22,12 +22,13 @@ from custodian.casework.corrections import (
 )
 from custodian.casework.data_requests import data_request_answer, data_request_in_full
 from custodian.casework.models import CustomerRequest
-from custodian.casework.representatives import Authority, representative_register
+from custodian.casework.representatives import representative_register
 from custodian.casework.services import request_close
 from custodian.customers.services import customer_enrol
 from custodian.disclosures.services import disagreement_record
 from custodian.outbox.models import OutboundMessage
 from custodian.policy.loader import _load_cached
+from custodian.testing import power_of_attorney
 from custodian.transparency.models import PolicyChangeNotice, PolicyVersion
 from custodian.transparency.report import privacy_report
 from custodian.vault.services import Submission
@@ -177,21 +178,7 @@ def test_the_report_counts_every_kind_of_request_and_determination_recorded(
     meter_challenge_result(
         request=meter, by=field_tech, result="confirmed", findings="Read again: same figure."
     )
-    representative_register(
-        authority=Authority(
-            customer_id=customer.pk,
-            kind="guardian",
-            scope=["view"],
-            name="Gil Guardian",
-            email="gil@example.org",
-            document=b"%PDF letters",
-            document_name="letters.pdf",
-            media_type="application/pdf",
-            expires_on=timezone.localdate() + timedelta(days=90),
-            categories=["bills"],
-        ),
-        by=service_rep,
-    )
+    representative_register(authority=power_of_attorney(customer), by=service_rep)
     open_request(customer, "billing", kind="billing_question")  # a billing question counts too
 
     report = privacy_report(year=timezone.localdate().year)
