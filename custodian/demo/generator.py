@@ -186,6 +186,45 @@ def hourly_electric(seed: int, index: int, month: str, total_kwh: float, clock, 
     return np.round(values * (total_kwh / values.sum()), 3)
 
 
+def hourly_gas(seed: int, index: int, month: str, total_therms: float, clock, heating_fuel: str):
+    """A month of therms per slot for a home whose month adds up to `total_therms`: water heating at the
+    morning and evening peaks all year, and where gas heats the home a steady base that rises at night and at
+    dawn in the cold months."""
+
+    _, hour, weekday = clock
+    mon = int(month[5:])
+    rng = np.random.default_rng([seed, index, mon, int(month[:4]), 2])
+    shape = 0.2 + 0.8 * np.exp(-(((hour - 7) / 1.2) ** 2)) + 0.6 * np.exp(-(((hour - 20) / 1.8) ** 2))
+    shape = np.where(weekday >= 5, 0.2 + 0.7 * np.exp(-(((hour - 10) / 2.5) ** 2)), shape)
+    if heating_fuel == HeatingFuel.GAS and mon in (10, 11, 12, 1, 2, 3, 4):
+        shape = shape + 1.2 + 0.6 * ((hour < 7) | (hour >= 21))
+    values = shape * rng.lognormal(0.0, 0.3, len(hour))
+    return np.round(values * (total_therms / values.sum()), 4)
+
+
+def hourly_water(seed: int, index: int, month: str, total_gallons: float, clock, heating_fuel: str = ""):
+    """A month of gallons per slot for a home whose month adds up to `total_gallons`: showers and breakfast
+    in the morning, cooking, dishes and laundry in the evening, next to nothing at night, lawn watering on
+    summer evenings. (`heating_fuel` is not used: water is water; taken so every service's shape is called
+    alike.)"""
+
+    _, hour, weekday = clock
+    mon = int(month[5:])
+    rng = np.random.default_rng([seed, index, mon, int(month[:4]), 3])
+    shape = 0.03 + 1.2 * np.exp(-(((hour - 7) / 1.0) ** 2)) + 0.8 * np.exp(-(((hour - 19) / 2.0) ** 2))
+    weekend = 0.03 + 1.0 * np.exp(-(((hour - 10) / 2.0) ** 2)) + 0.5 * (hour >= 17)
+    shape = np.where(weekday >= 5, weekend, shape)
+    shape = shape + 0.25 * ((hour >= 9) & (hour < 22))
+    if mon in (6, 7, 8):
+        shape = shape + 1.5 * np.exp(-(((hour - 20) / 1.0) ** 2))
+    values = shape * rng.lognormal(0.0, 0.4, len(hour))
+    return np.round(values * (total_gallons / values.sum()), 2)
+
+
+# Each service's readings through a month, by the shape of a home's use of it.
+HOURLY_SHAPES = {"electric": hourly_electric, "gas": hourly_gas, "water": hourly_water}
+
+
 # The demo's collections cases, by demo customer index: every PAST_DUE_EVERY-th customer stopped paying
 # their last PAST_DUE_CYCLES bills; the first COLD_WEATHER_CASES of those that are residential and heat with
 # gas or electricity qualify under the Cold Weather Rule and keep a payment agreement; the next

@@ -14,7 +14,7 @@ from custodian.casework.services import Intake, request_intake
 from custodian.customers.models import Customer
 from custodian.customers.services import customers_enrol
 from custodian.demo.development import DEMO_CUSTOMER_NOTE, DEMO_DEVICE_NAME
-from custodian.demo.generator import account_number, application, hourly_electric, local_clock
+from custodian.demo.generator import HOURLY_SHAPES, account_number, application, local_clock
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.selectors import demo_customer_id
 from custodian.disclosures.models import Vendor
@@ -231,10 +231,12 @@ def demo_intervals_ensure(
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
     interval: int = 60,
+    services: tuple[str, ...] = ("electric",),
 ) -> int:
-    """Electric readings every `interval` minutes (60: hourly, 15: quarter-hourly) for demo customers
-    0..count-1, for the 13 months of their billing totals and adding up to them. Customers that already have
-    the latest month are skipped: safe to re-run."""
+    """Readings every `interval` minutes (60: hourly, 15: quarter-hourly) of each of `services` a demo
+    customer takes (electric by default; gas in therms and water in gallons as well when asked), for
+    customers 0..count-1, for the 13 months of their billing totals and adding up to them. A customer whose
+    latest month of a service is already stored is skipped for it: safe to re-run."""
 
     today = today or date.today()
     meter = Submission(
@@ -244,6 +246,7 @@ def demo_intervals_ensure(
     )
     clocks: dict[str, tuple] = {}
     written = 0
+    done: dict[str, set[int]] = {}
     for start in range(0, count, batch):
         indexes = range(start, min(start + batch, count))
         digests = {blind_index_of("account_number", account_number(seed, i)): i for i in indexes}
@@ -254,26 +257,28 @@ def demo_intervals_ensure(
             ).values_list("blind_index", "customer_id")
         }
         blocks = []
-        done: set[int] | None = None
         for i in indexes:
             if i not in customer_of:
                 continue
             app = application(seed, i, today)
-            months = json.loads(app.personal["meter_usage"]).get("electric", {}).get("months", [])
-            if not months:
-                continue
-            if done is None:
-                done = customers_with_blocks(months[-1]["month"], "electric")
-            if customer_of[i] in done:
-                continue
-            for m in months:
-                clock = clocks.get(m["month"]) or clocks.setdefault(
-                    m["month"], local_clock(m["month"], interval * 60)
-                )
-                values = hourly_electric(seed, i, m["month"], m["total"], clock, app.heating_fuel)
-                blocks.append(
-                    IntervalBlock(customer_of[i], "electric", m["month"], clock[0], interval * 60, values)
-                )
+            usage = json.loads(app.personal["meter_usage"])
+            for service in services:
+                months = usage.get(service, {}).get("months", [])
+                if not months:
+                    continue
+                if service not in done:
+                    done[service] = customers_with_blocks(months[-1]["month"], service)
+                if customer_of[i] in done[service]:
+                    continue
+                shape = HOURLY_SHAPES[service]
+                for m in months:
+                    clock = clocks.get(m["month"]) or clocks.setdefault(
+                        m["month"], local_clock(m["month"], interval * 60)
+                    )
+                    values = shape(seed, i, m["month"], m["total"], clock, app.heating_fuel)
+                    blocks.append(
+                        IntervalBlock(customer_of[i], service, m["month"], clock[0], interval * 60, values)
+                    )
         if blocks:
             written += interval_blocks_record(blocks=blocks, submission=meter)
         if progress:

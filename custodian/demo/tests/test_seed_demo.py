@@ -127,6 +127,45 @@ def test_demo_hourly_readings_add_up_to_the_bills_and_peak_in_the_evening(db):
     assert block.values[hours == 19].mean() > 1.5 * block.values[hours == 3].mean()
 
 
+def test_demo_gas_and_water_readings_when_asked_add_up_to_their_months(db):
+    demo_customers_ensure(count=6, seed=4)
+    services = ("electric", "gas", "water")
+    written = demo_intervals_ensure(count=6, seed=4, services=services)
+    assert demo_intervals_ensure(count=6, seed=4, services=services) == 0  # re-run: nothing more
+    per_service = {}
+    for customer in Customer.objects.order_by("pk"):
+        usage = json.loads(
+            reveal(
+                actor=system_actor("billing_run"),
+                customer_id=customer.pk,
+                fields=["meter_usage"],
+                purpose="billing",
+            )["meter_usage"]
+        )
+        months = {s: usage[s]["months"] for s in services if s in usage}
+        start = min(month_bounds(m[0]["month"])[0] for m in months.values())
+        end = max(month_bounds(m[-1]["month"])[1] for m in months.values())
+        blocks = reveal_intervals(
+            actor=system_actor("comparison_reports"),
+            customer_id=customer.pk,
+            purpose="providing_services",
+            start=start,
+            end=end,
+        )
+        for service, bills in months.items():
+            mine = [b for b in blocks if b.service == service]
+            per_service.setdefault(service, []).extend(mine)
+            totals = [float(np.nansum(b.values)) for b in mine]
+            assert totals == pytest.approx([m["total"] for m in bills], abs=0.5), service
+    assert written == sum(len(blocks) for blocks in per_service.values())
+    assert {"gas", "water"} <= set(per_service)
+    water = per_service["water"][-1]
+    hours = np.array(
+        [datetime.fromtimestamp(water.start + 3600 * i, LOCAL).hour for i in range(len(water.values))]
+    )
+    assert water.values[hours == 7].mean() > 5 * water.values[hours == 3].mean()
+
+
 def test_demo_15_minute_readings_add_up_to_the_bills(db):
     demo_customers_ensure(count=2, seed=5)
     assert demo_intervals_ensure(count=2, seed=5, interval=15) == 2 * 13

@@ -48,7 +48,12 @@ class Command(BaseCommand):
         desc = f"{interval}-minute meter readings"
         with tqdm(total=customers, unit="customer", desc=desc, disable=no_progress) as bar:
             blocks = demo_intervals_ensure(
-                count=customers, seed=seed, batch=batch, progress=bar.update, interval=interval
+                count=customers,
+                seed=seed,
+                batch=batch,
+                progress=bar.update,
+                interval=interval,
+                services=("electric", "gas", "water"),
             )
         with tqdm(unit="customer", desc="neighbour comparisons", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
