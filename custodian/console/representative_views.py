@@ -5,7 +5,6 @@ service and the privacy officer; anyone else gets the not-found answer."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from custodian.casework.representatives import (
     REGISTERING_SERVICES,
@@ -19,6 +18,7 @@ from custodian.casework.representatives import (
 from custodian.casework.selectors import representative_for
 from custodian.console import forms
 from custodian.console.access import console_actor, looked_up, not_found
+from custodian.console.steps import steps_on
 from custodian.customers.choices import CustomerClass
 from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
@@ -75,37 +75,29 @@ def representatives(request, customer_id):
     )
 
 
-def _one(request, representative_id):
-    return representative_for(fetched_by=console_actor(request), representative_id=representative_id)
+# A step on a customer's representatives page, taken on one representative; the service's refusal is shown in
+# its own words.
+_representative_step = steps_on(
+    "console:representatives",
+    rule=console_required,
+    found=looked_up(representative_for, "representative_id"),
+    url_key="customer_id",
+    key_of="customer_id",
+    refused=RepresentativeError,
+)
 
 
-@console_required
-@require_POST
-@looked_up(representative_for, "representative_id")
-def representative_verify_view(request, rep):
-    try:
-        representative_verify(
-            rep=rep,
-            by=request.user,
-            invite_url=lambda t: request.build_absolute_uri(reverse("portal:representative_setup", args=[t])),
-        )
-    except RepresentativeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "Verified and in force; the representative was invited to set up a sign-in."
-        )
-    return redirect("console:representatives", customer_id=rep.customer_id)
+@_representative_step()
+def representative_verify_view(request, rep, d):
+    representative_verify(
+        rep=rep,
+        by=request.user,
+        invite_url=lambda t: request.build_absolute_uri(reverse("portal:representative_setup", args=[t])),
+    )
+    return "Verified and in force; the representative was invited to set up a sign-in."
 
 
-@console_required
-@require_POST
-@looked_up(representative_for, "representative_id")
-def representative_revoke_view(request, rep):
-    try:
-        representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))
-    except RepresentativeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Revoked: the representative can no longer act for the customer.")
-    return redirect("console:representatives", customer_id=rep.customer_id)
+@_representative_step()
+def representative_revoke_view(request, rep, d):
+    representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))
+    return "Revoked: the representative can no longer act for the customer."

@@ -52,27 +52,20 @@ def step(
     return back_to(request, True, message, to, **url_kwargs)
 
 
-def on_request_page(request, req, act: Callable[[], str], *, form=None, invalid: str = "", done: str = ""):
+def on_request_page(request, req, act: Callable[[], str], **answers):
     """A step taken on a request's page: a refusal of the request service or an incomplete form back to that
-    page, success back to it too, or to the page `done` when the step has finished with the request."""
-    return step(
-        request,
-        act,
-        form=form,
-        invalid=invalid,
-        refused=RequestError,
-        to="console:request",
-        done=done,
-        request_id=req.pk,
-    )
+    page, success back to it too, or to the page `done` when the step has finished with the request (`step`'s
+    `form`, `invalid` and `done` in `answers`)."""
+    return step(request, act, to="console:request", refused=RequestError, request_id=req.pk, **answers)
 
 
-def steps_on(page: str, *, rule, found, url_key: str, refused: Refusals = ()):
-    """The decorator of the POST steps taken on one kind of record's page `page` (its URL argument `url_key`):
-    a step is written as the one service call it makes, `act(request, record, cleaned_data)` returning what it
-    did. The view runs under the page's `rule`, POST only, with the record `found` passes it (a decorator like
-    `access.looked_up`: another is not found); `step` checks the form and answers back on the page, with the
-    page's `refused` unless the step names its own.
+def steps_on(page: str, *, rule, found, url_key: str, key_of: str = "pk", refused: Refusals = ()):
+    """The decorator of the POST steps taken on one kind of record's page `page`, whose URL argument `url_key`
+    is the record's `key_of` (its own key, or the key of the record it belongs to, as a representative's
+    customer's). A step is written as the one service call it makes, `act(request, record, cleaned_data)`
+    returning what it did. The view runs under the page's `rule`, POST only, with the record `found` passes it
+    (a decorator like `access.looked_up`: another is not found); `step` checks the form and answers back on
+    the page, with the page's `refused` unless the step names its own.
 
     Each step names its form (`form_class`, built with `form_kwargs(record)` when given), `only_if(record)`
     when the record is not found unless it holds, and `step`'s answers: `invalid` or `failed` for a form that
@@ -97,7 +90,8 @@ def steps_on(page: str, *, rule, found, url_key: str, refused: Refusals = ()):
                 def acted():
                     return act(request, record, form.cleaned_data if form is not None else {})
 
-                return step(request, acted, to=page, form=form, **answers, **{url_key: record.pk})
+                back = {url_key: getattr(record, key_of)}
+                return step(request, acted, to=page, form=form, **answers, **back)
 
             return view
 
