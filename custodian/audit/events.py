@@ -11,6 +11,7 @@ unambiguous. The database builds the same text (canonical_sql) so verification s
 """
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -147,7 +148,7 @@ def append_events(events: Iterable[dict]) -> int:
 def append_uniform(common: dict, customer_ids) -> int:
     """Append one event per customer, all alike but for the customer (the bulk reads of exports and
     reports); the shared fields are cleaned once."""
-    ids = [str(c) for c in customer_ids]
+    ids = [str(c) if type(c) is int else clean_text("customer_id", c) for c in customer_ids]
     if not ids:
         return 0
     known_action(common.get("action", ""))
@@ -155,14 +156,36 @@ def append_uniform(common: dict, customer_ids) -> int:
     shared = [clean_text(f, common.get(f, "")) for f in TEXT_FIELDS]
     before, after = shared[:split], shared[split + 1 :]
     at_us = time.time_ns() // 1000
-    nonces = os.urandom(16 * len(ids)).hex()
-    rows = [
-        [at_us, nonces[32 * i : 32 * i + 32], *before, clean_text("customer_id", cid), *after]
-        for i, cid in enumerate(ids)
-    ]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            _insert_uniform_sqlite(_driver(cursor), at_us, before, after, ids)
+            return len(ids)
+        nonces = os.urandom(16 * len(ids)).hex()
+        rows = [[at_us, nonces[32 * i : 32 * i + 32], *before, cid, *after] for i, cid in enumerate(ids)]
         _insert_rows(cursor, rows)
     return len(ids)
+
+
+# SQLite: one statement for a whole batch, the shared fields bound once and the customers as one JSON array,
+# each event's nonce cut from one random blob by its place in the array (a blob is cut by bytes, in constant
+# time) and written as the lowercase hex `os.urandom(16).hex()` gives. Binding 17 values for every event was
+# half the cost of its insert.
+_UNIFORM_SQLITE = (
+    f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) SELECT "  # noqa: S608
+    + ", ".join(
+        ["?", "lower(hex(substr(?, 16 * ids.key + 1, 16)))"]
+        + ["ids.value" if f == "customer_id" else "?" for f in TEXT_FIELDS]
+    )
+    + " FROM json_each(?) AS ids ORDER BY ids.key"
+)
+
+
+def _insert_uniform_sqlite(cursor, at_us: int, before: list, after: list, ids: list[str]) -> None:
+    for first in range(0, len(ids), 50_000):  # in slices: the JSON text and the blob stay small
+        part = ids[first : first + 50_000]
+        cursor.execute(
+            _UNIFORM_SQLITE, [at_us, os.urandom(16 * len(part)), *before, *after, json.dumps(part)]
+        )
 
 
 # --- events that must outlive the caller's transaction ------------------------------------------------
