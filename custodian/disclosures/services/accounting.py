@@ -1,6 +1,7 @@
 """The append-only accounting of disclosures: one entry per customer, in the disclosure's transaction; and
 the checks the other writes share (categories known to the policy file, who reviews access)."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -72,21 +73,25 @@ def disclosure_entries_record(
         timezone.now(),
     ]
     table = DisclosureEntry._meta.db_table
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    # executemany in slices: a million-customer export neither builds a million model objects nor holds them
-    # in memory, and stays one transaction. Values go through the database adapter (no string building).
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: a million entries in seconds
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for cid in customer_ids:
                     copy.write_row([cid, *common])
         else:
-            # The two dates are the same on every row: adapted once as the ORM would store them, instead of by
-            # the driver's adapter once a row (two calls a customer were a fifth of the entries' cost).
+            # One statement a slice: the shared values bound once (the two dates adapted as the ORM would
+            # store them) and the customers as one JSON array, instead of eleven values bound per entry.
+            # Values go through the database adapter (no string building).
             ops = connection.ops
             common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
-            for start in range(0, len(customer_ids), 5000):
-                cursor.executemany(sql, [[cid, *common] for cid in customer_ids[start : start + 5000]])
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT ids.value, {', '.join(['%s'] * len(common))} "
+                "FROM json_each(%s) AS ids ORDER BY ids.key"
+            )
+            for start in range(0, len(customer_ids), 50_000):
+                part = [int(cid) for cid in customer_ids[start : start + 50_000]]
+                cursor.execute(sql, [*common, json.dumps(part)])
     return len(customer_ids)
 
 
