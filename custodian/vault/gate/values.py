@@ -85,22 +85,46 @@ def _open_rows(customer_id: int, rows) -> dict[str, str]:
     return values
 
 
+def _ids_where(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """`column` in ids: as a range when the ids are every number from the least to the greatest (an export's
+    chunk, a bill run's part), which the database scans without a list of thousands of values to bind and
+    look up one by one; else the list."""
+    if ids and max(ids) - min(ids) + 1 == len(set(ids)):
+        return f"{column} BETWEEN %s AND %s", [min(ids), max(ids)]
+    return id_filter(column, ids)
+
+
 def _sealed_all(customer_ids: Sequence[int], fields: Sequence[str], *, ways: bool = False) -> list[tuple]:
     """The current sealed values of `fields` for many customers in one query: (customer, key id, wrapped key,
-    field, sealed), and with `ways` how each was collected (channel, notice key, version) for the notice rule;
-    then a value of a customer without a data key is there too, for the rule (it is not opened)."""
-    where, params = id_filter("pv.customer_id", customer_ids)
+    field, sealed), and with `ways` the provenance each was collected under (its id: `_ways_of` tells the
+    channel, notice and version of the few there are) for the notice rule; then a value of a customer
+    without a data key is there too, for the rule (it is not opened)."""
+    where, params = _ids_where("pv.customer_id", customer_ids)
     marks = ", ".join(["%s"] * len(fields))
-    collected, keys = (", p.channel, p.notice_key, p.notice_version", "LEFT JOIN") if ways else ("", "JOIN")
-    joined = f"JOIN {_PROVENANCE} p ON p.id = pv.provenance_id " if ways else ""
+    collected, keys = (", pv.provenance_id", "LEFT JOIN") if ways else ("", "JOIN")
     sql = (
         f"SELECT pv.customer_id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext{collected} "  # noqa: S608
-        f"FROM {_VALUES} pv {keys} {_KEYS} dk ON dk.customer_id = pv.customer_id {joined}"
+        f"FROM {_VALUES} pv {keys} {_KEYS} dk ON dk.customer_id = pv.customer_id "
         f"WHERE pv.superseded_at IS NULL AND pv.field IN ({marks}) AND {where}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*fields, *params])
         return cursor.fetchall()
+
+
+def _ways_of(rows) -> set[tuple[str, str, str]]:
+    """The ways (channel, notice key, notice version) the values in `_sealed_all(…, ways=True)`'s rows were
+    collected: one query for their provenances, a few for thousands of values."""
+    ids = sorted({r[5] for r in rows})
+    if not ids:
+        return set()
+    where, params = id_filter("id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT channel, notice_key, notice_version FROM {_PROVENANCE} WHERE {where}",  # noqa: S608
+            params,
+        )
+        return set(cursor.fetchall())
 
 
 def _opened(customer_ids: Sequence[int], rows) -> dict[int, dict[str, str]]:
@@ -128,9 +152,9 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
 def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) -> str:
     """`notice_refusal` answered from the rows about to be opened when every way they were collected names
     the purpose (a few ways for thousands of customers); else asked of it (it counts customers, consents)."""
-    ways = {(r[5], r[6], r[7]) for r in rows}
     covered = (
-        policy.notice_covers(channel=c, notice_key=k, notice_version=v, purpose=purpose) for c, k, v in ways
+        policy.notice_covers(channel=c, notice_key=k, notice_version=v, purpose=purpose)
+        for c, k, v in _ways_of(rows)
     )
     return "" if all(covered) else notice_refusal(policy, actor, ids, fields, purpose)
 
