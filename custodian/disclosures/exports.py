@@ -17,11 +17,13 @@ the cleanup are written together.
 """
 
 import base64
+import gc
 import hashlib
 import io
 import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +51,12 @@ from custodian.vault.gate import reveal_documents_many, reveal_many, vendor_acto
 from custodian.vault.notice_rule import notice_uncovered_among
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
-CHUNK = 2000
+CHUNK = 2000  # letters a chunk (each with its PDF in memory)
+# Customers a chunk of a vendor export: each chunk is one transaction (the gate's read and its access
+# events) and asks the database the chunk's checks, statements and values once. On PostgreSQL each commit
+# waits for the log to be flushed: 2,000 a chunk made the commits and per-chunk queries a third of a
+# million-customer export's time. A chunk of rows of a few short values is a few megabytes.
+ROWS_CHUNK = 10_000
 STATEMENT_COLUMN = "statement_of_disagreement"
 STATEMENTS_SUFFIX = ".statements.bin"
 REPORT_MAILING = "report_mailing"
@@ -255,13 +262,30 @@ def export_open(*, admitted: tuple, vendor: Vendor, requested_by, prefix: str, *
     return ExportInProgress(export, writer, function, determination, record)
 
 
+@contextmanager
+def _collector_spares_the_process():
+    """While a vendor export runs, the garbage collector's full collections leave out what the process held
+    before it (modules, settings, caches): a chunk's ten thousand rows and values pile up until it commits,
+    and each full collection then walked everything for nothing (the export's own objects are freed by
+    reference counting), a tenth of the export's time. What was held before goes back to the collector when
+    the export ends, whichever way; a process that froze its objects itself keeps them frozen."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def vendor_export_run(
     *,
     vendor: Vendor,
     requested_by,
     for_marketing: bool = False,
     customer_ids=None,
-    batch: int = CHUNK,
+    batch: int = ROWS_CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> VendorExport:
     policy = current_policy()
@@ -318,7 +342,7 @@ def vendor_export_run(
     header += [STATEMENT_COLUMN]
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
-    with writer:
+    with writer, _collector_spares_the_process():
         for start in range(0, max(len(ids), 1), batch):
             part = ids[start : start + batch]
             buffer = io.StringIO()

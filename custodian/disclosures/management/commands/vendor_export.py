@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from custodian.customers.models import Customer
 from custodian.disclosures.commands import export_parties
-from custodian.disclosures.exports import ExportRefused, vendor_export_run
+from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, vendor_export_run
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--marketing", action="store_true", help="a marketing mailing: opted-out customers left out"
         )
-        parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument("--batch", type=int, default=ROWS_CHUNK)
         parser.add_argument(
             "--by", required=True, metavar="USER", help="the privacy officer who decides this disclosure"
         )
