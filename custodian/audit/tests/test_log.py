@@ -46,6 +46,15 @@ def test_events_wait_for_the_sequencer_then_form_one_tree(db, log_keys):
     assert (result.size, result.events) == (299, 299)
 
 
+def test_a_uniform_batch_is_one_event_per_customer_in_order_each_with_its_own_nonce(db):
+    append_uniform(event(0), [5, 3, "9", 5000])
+    rows = list(AccessEvent.objects.order_by("seq").values_list("customer_id", "nonce", "reason"))
+    assert [cid for cid, _, _ in rows] == ["5", "3", "9", "5000"]
+    nonces = [nonce for _, nonce, _ in rows]
+    assert len(set(nonces)) == 4 and all(len(n) == 32 and n == n.lower() and int(n, 16) >= 0 for n in nonces)
+    assert {reason for _, _, reason in rows} == {event(0)["reason"]}
+
+
 @postgres_only
 def test_a_bulk_write_waits_as_one_run_and_is_taken_in_parts(db, log_keys):
     append_uniform(event(0), range(1, 301))
