@@ -14,11 +14,10 @@ from custodian.vault.gate.decision import (
     as_customer_id,
     bulk_decision,
     deny,
-    notice_refusal,
     read_many,
     read_one,
 )
-from custodian.vault.gate.values import bulk_asked, open_all
+from custodian.vault.gate.values import _bulk_notice_refusal, _opened, _sealed_all, bulk_asked
 from custodian.vault.models import DataKey, SealedDocument
 
 
@@ -309,16 +308,19 @@ def reveal_with_intervals_many(
     if not decision.allowed:
         raise deny(actor, decision.reason, customer_id=None, **base)
 
+    # The notice rule is asked of the rows about to be opened (each value's channel, notice and version come
+    # with it, in the one query), as a bulk read of values does, not of a second read of every value.
+    sealed: list[tuple] = []
+
+    def refusal() -> str:
+        if not ids:
+            return ""
+        sealed[:] = _sealed_all(ids, fields, ways=True)
+        return _bulk_notice_refusal(policy, actor, ids, fields, purpose, sealed)
+
     def read():
-        values = open_all(ids, fields) if ids else {}
+        values = _opened(ids, sealed) if ids else {}
         blocks = _open_blocks(interval_files.read_rows(months=months, customer_ids=ids, services=services))
         return values, blocks
 
-    return read_many(
-        actor,
-        ids=ids,
-        decision=decision,
-        event=base,
-        read=read,
-        check=lambda: notice_refusal(policy, actor, ids, fields, purpose) if ids else "",
-    )
+    return read_many(actor, ids=ids, decision=decision, event=base, read=read, check=refusal)
