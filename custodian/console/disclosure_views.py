@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
-from custodian.console.steps import back_to, step
+from custodian.console.steps import back_to, steps_on
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 from custodian.disclosures.exports import (
@@ -154,33 +154,22 @@ def _done(request, ok: bool, message: str):
     return back_to(request, ok, message, "console:disclosures")
 
 
-def _step(request, act, **form):
-    return step(request, act, to="console:disclosures", refused=AccountingError, **form)
+# A step of the disclosures page; the accounting's refusal is shown in its own words.
+_disclosures_step = steps_on("console:disclosures", rule=privacy_officer_only, refused=AccountingError)
 
 
-@privacy_officer_only
-@require_POST
-def vendor_add(request):
-    form = VendorForm(request.POST)
-
-    def act():
-        vendor = vendor_register(registered_by=request.user, **form.cleaned_data)
-        return f"Vendor {vendor.name} registered; record a determination before any export."
-
-    return _step(request, act, form=form, failed="Vendor not registered")
+@_disclosures_step(VendorForm, failed="Vendor not registered")
+def vendor_add(request, d):
+    vendor = vendor_register(registered_by=request.user, **d)
+    return f"Vendor {vendor.name} registered; record a determination before any export."
 
 
-@privacy_officer_only
-@require_POST
-@looked_up(vendor_for, "vendor_id")
-def vendor_determination(request, vendor):
-    form = DeterminationForm(request.POST)
-
-    def act():
-        vendor_determine(vendor=vendor, decided_by=request.user, **form.cleaned_data)
-        return f"Determination recorded for {vendor.name}."
-
-    return _step(request, act, form=form, failed="Determination not recorded")
+@_disclosures_step(
+    DeterminationForm, found=looked_up(vendor_for, "vendor_id"), failed="Determination not recorded"
+)
+def vendor_determination(request, vendor, d):
+    vendor_determine(vendor=vendor, decided_by=request.user, **d)
+    return f"Determination recorded for {vendor.name}."
 
 
 @privacy_officer_only
@@ -265,80 +254,60 @@ def export_file(request, export_id, part):
     return FileResponse(open(export_dir() / name, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
 
 
-@privacy_officer_only
-@require_POST
-def consent_add(request):
-    form = ConsentForm(request.POST, request.FILES)
-
-    def act():
-        d = form.cleaned_data
-        customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
-        if customer is None:
-            raise AccountingError("No such customer.")
-        consent = consent_record(
-            customer=customer,
-            recipient_name=d["recipient_name"],
-            recipient_contact=d["recipient_contact"],
-            categories=d["categories"],
-            purpose=d["purpose"],
-            covers_from=d["covers_from"],
-            covers_until=d["covers_until"],
-            expires_on=d["expires_on"],
-            allows_sale=d["allows_sale"],
-            signed_at=datetime.combine(d["signed_on"], time(12), timezone.get_current_timezone()),
-            method="paper",
-            verified_by=request.user,
-            scan=d["scan"].read(),
-            scan_name=d["scan"].name,
-        )
-        return f"Consent {consent.pk} recorded."
-
-    return _step(request, act, form=form, failed="Consent not recorded")
+@_disclosures_step(ConsentForm, failed="Consent not recorded")
+def consent_add(request, d):
+    customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
+    if customer is None:
+        raise AccountingError("No such customer.")
+    consent = consent_record(
+        customer=customer,
+        recipient_name=d["recipient_name"],
+        recipient_contact=d["recipient_contact"],
+        categories=d["categories"],
+        purpose=d["purpose"],
+        covers_from=d["covers_from"],
+        covers_until=d["covers_until"],
+        expires_on=d["expires_on"],
+        allows_sale=d["allows_sale"],
+        signed_at=datetime.combine(d["signed_on"], time(12), timezone.get_current_timezone()),
+        method="paper",
+        verified_by=request.user,
+        scan=d["scan"].read(),
+        scan_name=d["scan"].name,
+    )
+    return f"Consent {consent.pk} recorded."
 
 
-@privacy_officer_only
-@require_POST
-@looked_up(consent_for, "consent_id")
-def consent_revoke_view(request, consent):
-
-    def act():
-        how = request.POST.get("how", "recorded by the privacy officer")[:100]
-        consent_revoke(consent=consent, how=how, recorded_by=request.user)
-        return f"Consent {consent.pk} revoked; no later disclosure can rely on it."
-
-    return _step(request, act)
+@_disclosures_step(found=looked_up(consent_for, "consent_id"))
+def consent_revoke_view(request, consent, d):
+    how = request.POST.get("how", "recorded by the privacy officer")[:100]
+    consent_revoke(consent=consent, how=how, recorded_by=request.user)
+    return f"Consent {consent.pk} revoked; no later disclosure can rely on it."
 
 
-@privacy_officer_only
-@require_POST
-def authority_add(request):
-    form = AuthorityForm(request.POST, request.FILES)
-
-    def act():
-        d = form.cleaned_data
-        second = None
-        if d["second_approver"]:
-            second = staff_users().filter(username=d["second_approver"], is_active=True).first()
-            if second is None:
-                raise AccountingError("No such second approver.")
-        authority = legal_authority_record(
-            kind=d["kind"],
-            citation=d["citation"],
-            statute_release=d["statute_release"],
-            is_law_enforcement=d["is_law_enforcement"],
-            requester=d["requester"],
-            requester_address=d["requester_address"],
-            customer_ids=d["customer_ids"],
-            categories=d["categories"],
-            valid_until=d["valid_until"],
-            approved_by=request.user,
-            second_approver=second,
-            document=d["document"].read(),
-            document_name=d["document"].name,
-        )
-        return f"Legal authority {authority.pk} recorded."
-
-    return _step(request, act, form=form, failed="Legal authority not recorded")
+@_disclosures_step(AuthorityForm, failed="Legal authority not recorded")
+def authority_add(request, d):
+    second = None
+    if d["second_approver"]:
+        second = staff_users().filter(username=d["second_approver"], is_active=True).first()
+        if second is None:
+            raise AccountingError("No such second approver.")
+    authority = legal_authority_record(
+        kind=d["kind"],
+        citation=d["citation"],
+        statute_release=d["statute_release"],
+        is_law_enforcement=d["is_law_enforcement"],
+        requester=d["requester"],
+        requester_address=d["requester_address"],
+        customer_ids=d["customer_ids"],
+        categories=d["categories"],
+        valid_until=d["valid_until"],
+        approved_by=request.user,
+        second_approver=second,
+        document=d["document"].read(),
+        document_name=d["document"].name,
+    )
+    return f"Legal authority {authority.pk} recorded."
 
 
 @privacy_officer_only

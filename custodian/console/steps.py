@@ -59,41 +59,41 @@ def on_request_page(request, req, act: Callable[[], str], **answers):
     return step(request, act, to="console:request", refused=RequestError, request_id=req.pk, **answers)
 
 
-def steps_on(page: str, *, rule, found, url_key: str, key_of: str = "pk", refused: Refusals = ()):
-    """The decorator of the POST steps taken on one kind of record's page `page`, whose URL argument `url_key`
-    is the record's `key_of` (its own key, or the key of the record it belongs to, as a representative's
-    customer's). A step is written as the one service call it makes, `act(request, record, cleaned_data)`
-    returning what it did. The view runs under the page's `rule`, POST only, with the record `found` passes it
-    (a decorator like `access.looked_up`: another is not found); `step` checks the form and answers back on
-    the page, with the page's `refused` unless the step names its own.
+def steps_on(page: str, *, rule, found=None, url_key: str = "", key_of: str = "pk", refused: Refusals = ()):
+    """The decorator of the POST steps taken on page `page`. A step is written as the one service call it
+    makes, `act(request, [record,] cleaned_data)` returning what it did; the view runs under the page's
+    `rule`, POST only, and `step` checks the form and answers back on the page, with the page's `refused`
+    unless the step names its own.
+
+    A step on a record gets the record `found` passes it (a decorator like `access.looked_up`: another is not
+    found), the page's or the step's own; when the page is the record's, its URL argument `url_key` is the
+    record's `key_of` (its own key, or the key of the record it belongs to, as a representative's customer's).
 
     Each step names its form (`form_class`, built with `form_kwargs(record)` when given), `only_if(record)`
     when the record is not found unless it holds, and `step`'s answers: `invalid` or `failed` for a form that
     does not validate, `refused` and `refusal` for the service's own refusals, `done` for the page to go to
     when the step has finished with the record."""
 
-    def step_of(form_class=None, *, form_kwargs=None, only_if=None, **answers):
+    def step_of(form_class=None, *, found=found, form_kwargs=None, only_if=None, **answers):
         answers = {"refused": refused, **answers}
 
         def decorate(act):
-            @rule
-            @require_POST
-            @found
             @wraps(act)
-            def view(request, record):
-                if only_if is not None and not only_if(record):
+            def view(request, *record):  # the record found, or none on a step of the page's own
+                if only_if is not None and not only_if(*record):
                     return not_found(request)
                 form = None
                 if form_class is not None:
-                    form = form_class(request.POST, **(form_kwargs(record) if form_kwargs else {}))
+                    made_for = form_kwargs(*record) if form_kwargs else {}
+                    form = form_class(request.POST, request.FILES, **made_for)
 
                 def acted():
-                    return act(request, record, form.cleaned_data if form is not None else {})
+                    return act(request, *record, form.cleaned_data if form is not None else {})
 
-                back = {url_key: getattr(record, key_of)}
+                back = {url_key: getattr(record[0], key_of)} if url_key else {}
                 return step(request, acted, to=page, form=form, **answers, **back)
 
-            return view
+            return rule(require_POST(found(view) if found is not None else view))
 
         return decorate
 
