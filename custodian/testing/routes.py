@@ -24,3 +24,22 @@ def routes() -> list[str]:
         filled.append("/" + path)
     # Signing out ends the session the later routes need.
     return sorted(set(filled), key=lambda p: ("sign-out" in p or "logout" in p, p))
+
+
+def named_routes(under: str) -> dict[str, str]:
+    """Every named route whose path starts with `under` ("staff/", "espi/"), from the URL configuration:
+    its "namespace:name" → its route pattern. A route there without a name fails: no test could name it."""
+    found = {}
+
+    def walk(patterns, prefix, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                if route.startswith(under):
+                    assert p.name, f"unnamed route {route}"
+                    found[f"{namespace}:{p.name}"] = route
+
+    walk(get_resolver().url_patterns, "", None)
+    return found

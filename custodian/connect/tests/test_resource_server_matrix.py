@@ -5,7 +5,6 @@ reaches; otherwise the same 404 as a resource that does not exist. The routes ar
 configuration, and a route the matrix does not cover fails the test."""
 
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.services import third_party_review
@@ -13,23 +12,14 @@ from custodian.connect.tests.test_client_credentials import client_token, custom
 from custodian.connect.tests.test_connect_my_data import approved_third_party, fetch
 from custodian.connect.views import NOT_FOUND
 from custodian.testing.connect import register
+from custodian.testing.routes import named_routes
 
 CALLERS = ("none", "not_a_token", "customer", "client", "registration", "other_client")
 
 
 def espi_routes() -> dict[str, str]:
     """Every named route of the resource server: name → route pattern."""
-    found = {}
-
-    def walk(patterns, prefix, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
-            elif isinstance(p, URLPattern) and (prefix + str(p.pattern)).startswith("espi/"):
-                found[f"{namespace}:{p.name}"] = prefix + str(p.pattern)
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
+    return named_routes("espi/")
 
 
 def expected(route: str, caller: str) -> int:

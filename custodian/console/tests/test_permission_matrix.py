@@ -8,12 +8,13 @@ left out shows in one place."""
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, include, path, reverse
+from django.urls import clear_url_caches, include, path, reverse
 from django_otp.oath import totp
 
 import custodian.urls
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.policy.loader import current_policy
+from custodian.testing.routes import named_routes
 
 SERVICES = list(current_policy().services)
 # Routes a visitor uses before signing in (or to sign out): not behind the console's sign-in.
@@ -22,20 +23,7 @@ SIGN_IN_ROUTES = {"staff:login", "staff:mfa", "staff:logout"}
 
 def staff_routes() -> dict[str, str]:
     """Every named route under /staff/, from the URL configuration: name → route pattern."""
-    found = {}
-
-    def walk(patterns, prefix, namespace):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
-            elif isinstance(p, URLPattern):
-                route = prefix + str(p.pattern)
-                if route.startswith("staff/"):
-                    assert p.name, f"unnamed staff route {route}"
-                    found[f"{namespace}:{p.name}"] = route
-
-    walk(get_resolver().url_patterns, "", None)
-    return found
+    return named_routes("staff/")
 
 
 def reads_customers(service):
