@@ -104,7 +104,11 @@ def test_staff_lists_for_staff_administrators_only(dba, privacy_officer, billing
     clerk = staff_actor(billing_clerk)
     assert staff_list(fetched_by=clerk) == []
     assert staff_member_for(fetched_by=clerk, user_id=dba.pk) is None
-    assert staff_member_page(fetched_by=clerk, member=dba) == {"services": [], "second_factor": False}
+    assert staff_member_page(fetched_by=clerk, member=dba) == {
+        "services": [],
+        "leads": [],
+        "second_factor": False,
+    }
 
 
 def test_report_runs_for_staff_who_run_reports(field_tech, billing_clerk, marketer):
