@@ -30,6 +30,7 @@ from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.vault import gate
 from custodian.vault.services import Submission
+from custodian.web.forms import errors_in_words
 
 collections_staff = acts_for("collecting_payments")
 COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
@@ -200,7 +201,7 @@ def protection_facts(request, account):
         )
         return "The household's facts are recorded (sealed); the worklist applies them."
 
-    errors = "; ".join(e for errs in form.errors.values() for e in errs) if not form.is_valid() else ""
+    errors = errors_in_words(form) if not form.is_valid() else ""
     return step(
         request,
         act,

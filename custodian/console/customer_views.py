@@ -28,6 +28,7 @@ from custodian.usage.services import usage_points_for
 from custodian.vault import gate
 from custodian.vault.choices import Channel
 from custodian.vault.services import Submission
+from custodian.web.forms import errors_in_words
 
 
 @console_page(access.reads_customers, "Your support services read no customer data.")
@@ -255,8 +256,7 @@ def customer_green_button(request, customer_id):
 
     form = PeriodForm(request.GET or None)
     if request.GET and not form.is_valid():
-        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        return HttpResponse(f"Bad period: {errors}", status=400, content_type="text/plain")
+        return HttpResponse(f"Bad period: {errors_in_words(form)}", status=400, content_type="text/plain")
     start, end = form.period() if request.GET else (None, None)
     try:
         points = usage_points_for(

@@ -50,6 +50,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
+from custodian.web.forms import errors_in_words
 
 
 def _category_choices():
@@ -315,7 +316,7 @@ def authority_add(request, d):
 def disclose_view(request):
     form = DiscloseForm(request.POST)
     if not form.is_valid():
-        return _done(request, False, f"Nothing disclosed: {form.errors.as_text()}")
+        return _done(request, False, f"Nothing disclosed: {errors_in_words(form)}")
     d = form.cleaned_data
     earlier = earlier_disclosure(
         fetched_by=console_actor(request),

@@ -19,6 +19,7 @@ from custodian.netaddr import client_ip
 from custodian.staff.selectors import staff_users
 from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
+from custodian.web.forms import errors_in_words
 
 
 class OpenForm(forms.Form):
@@ -112,7 +113,7 @@ def _back(request, ok: bool, text: str, incident=None):
 def incident_open_view(request):
     form = OpenForm(request.POST)
     if not form.is_valid():
-        return _back(request, False, f"Incident not opened: {form.errors.as_text()}")
+        return _back(request, False, f"Incident not opened: {errors_in_words(form)}")
     d = form.cleaned_data
     staff = staff_users().filter(username=d["staff_username"]).first()
     if staff is None:
@@ -287,7 +288,7 @@ def assessment_add(request):
 def hold_decide(request, hold_id):
     form = HoldDecisionForm(request.POST)
     if not form.is_valid():
-        return _back(request, False, f"Not decided: {form.errors.as_text()}")
+        return _back(request, False, f"Not decided: {errors_in_words(form)}")
     try:
         hold = read_hold_decide(
             hold_id=hold_id,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from custodian.casework.services import RequestError
 from custodian.console.access import not_found, owned_request
 from custodian.staff.decorators import console_required
+from custodian.web.forms import errors_in_words
 
 # The exceptions that are a service saying no to a step.
 Refusals = type[Exception] | tuple[type[Exception], ...]
@@ -41,7 +42,7 @@ def step(
     A form that does not validate is answered with `invalid` if given, else with its errors (after `failed`
     if given); an exception in `refused` is the service saying no, shown as `refusal` words it."""
     if form is not None and not form.is_valid():
-        errors = invalid or form.errors.as_text()
+        errors = invalid or errors_in_words(form)
         return back_to(request, False, f"{failed}: {errors}" if failed else errors, to, **url_kwargs)
     try:
         message = act()

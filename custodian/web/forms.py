@@ -7,6 +7,15 @@ from custodian.web.notices import NoticeShown
 PUBLIC_KINDS = [k for k in RequestKind.choices]
 
 
+def errors_in_words(form) -> str:
+    """A form's errors as one line for a message: each field named by its label as the page shows it
+    ("Customers: This field is required."), never by its key; errors of the whole form as they are."""
+    return "; ".join(
+        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
+
+
 class ContactForm(NoticeShown):
     topic = forms.ChoiceField(label=_("What is it about?"), choices=PUBLIC_KINDS)
     message = forms.CharField(

@@ -112,3 +112,22 @@ def test_only_the_privacy_officer_reaches_the_desk(console, billing_clerk, couns
     for user in (billing_clerk, counsel):
         assert console(user).get("/staff/privacy/disclosures/").status_code == 403
         assert console(user).post("/staff/privacy/disclosures/disclose/", {}).status_code == 403
+
+
+def test_an_incomplete_form_is_answered_with_the_fields_labels_not_their_keys(console, privacy_officer):
+    client = console(privacy_officer)
+    said = messages_of(client.post("/staff/privacy/disclosures/disclose/", {}, follow=True))
+    assert said[0].startswith("Nothing disclosed: ")
+    assert "Customer numbers (comma-separated): This field is required." in said[0]
+    assert "customer_ids" not in said[0] and "* " not in said[0]
+    said = messages_of(client.post("/staff/privacy/disclosures/vendors/", {"name": "Acme"}, follow=True))
+    assert (
+        said[0].startswith("Vendor not registered: ") and "Contract start: This field is required." in said[0]
+    )
+    assert "Vendor's public key (X25519, base64): This field is required." in said[0]
+    assert "contract_start" not in said[0] and "public_key" not in said[0] and "Name:" not in said[0]
+    assert not Vendor.objects.exists()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
