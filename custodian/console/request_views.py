@@ -187,7 +187,18 @@ def request_detail(request, request_id):
             "correction_form": forms.CorrectionForm(),
             "decline_form": forms.DeclineForm(),
             "meter_form": forms.MeterChallengeForm(),
-            "notices": req.correction_notices.order_by("pk"),
+            # Each notice with the data it concerns by the policy file's labels, never its keys.
+            "notices": [
+                (
+                    n,
+                    [
+                        policy.categories[c].label if c in policy.categories else c
+                        for c in n.categories.split(",")
+                        if c
+                    ],
+                )
+                for n in req.correction_notices.order_by("pk")
+            ],
             "can_package": req.kind == RequestKind.DATA_ACCESS
             and reviews_access(actor.services)
             and req.owning_service in actor.services,

@@ -36,8 +36,8 @@ def test_a_vendor_reading_customers_one_at_a_time_is_flagged(console, privacy_of
     for _ in range(flags.UNUSUAL_DENIALS):
         assert reveal(client, raw, customer.pk, ["name"], "contacting_customers").status_code == 404
     html = flags_page(console, privacy_officer)
-    assert "vendor Acme Mailing tried to read customers one at a time" in html
-    assert "vendor Acme Mailing was refused many times" in html
+    assert "Vendor Acme Mailing tried to read customers one at a time" in html
+    assert "Vendor Acme Mailing was refused many times" in html
 
 
 def test_a_system_job_token_reading_many_customers_or_refused_often_is_flagged(
@@ -51,8 +51,8 @@ def test_a_system_job_token_reading_many_customers_or_refused_often_is_flagged(
     for _ in range(flags.UNUSUAL_DENIALS):
         assert reveal(client, raw, customer.pk, ["email"], "billing").status_code == 404
     html = flags_page(console, privacy_officer)
-    assert "system billing_run read many customers one at a time without a request (2)" in html
-    assert f"system billing_run was refused many times ({flags.UNUSUAL_DENIALS})" in html
+    assert "System billing_run read many customers one at a time without a request (2)" in html
+    assert f"System billing_run was refused many times ({flags.UNUSUAL_DENIALS})" in html
 
 
 def intake(client, account_number, purpose, **extra):
@@ -86,7 +86,7 @@ def test_reads_through_requests_the_reader_entered_are_counted(
         assert response.status_code == 200 and "This view is logged" in response.content.decode()
     monkeypatch.setattr(flags, "UNUSUAL_OWN_REQUEST_CUSTOMERS", 2)
     html = flags_page(console, privacy_officer)
-    assert "staff colin.collections read customers through requests they entered themselves (2)" in html
+    assert "Staff colin.collections read customers through requests they entered themselves (2)" in html
     review = console(privacy_officer).get("/staff/privacy/access/", {"own_request": "on"}).content.decode()
     assert review.count(", entered by the reader") == 2
 
