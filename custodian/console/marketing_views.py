@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from custodian.console import access, forms
 from custodian.console.access import (
@@ -11,6 +12,7 @@ from custodian.console.access import (
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.csvfile import csv_writer
 from custodian.netaddr import client_ip
+from custodian.web.confirmation import confirmation_page, confirmed
 
 
 @console_page(access.acts_for("marketing"), "Only marketing builds audiences.")
@@ -20,6 +22,8 @@ def marketing(request):
     counts = None
     if form.is_bound and form.is_valid():
         f = AudienceFilter(**form.cleaned_data)
+        if request.method == "POST" and not confirmed(request):
+            return _download_confirmation(request, form, audience_count(f))
         if request.method == "POST":
             rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
             response = HttpResponse(content_type="text/csv")
@@ -33,3 +37,29 @@ def marketing(request):
             return response
         counts = audience_count(f)
     return render(request, "console/marketing.html", {"form": form, "counts": counts})
+
+
+def _download_confirmation(request, form, counts):
+    """What the download holds before it is made: contact details of every customer in the audience, each
+    read logged under marketing, in a file that can't be called back once it is saved."""
+    may, opted_out, uncovered = counts
+    chosen = [
+        (str(form[name].label), str(dict(getattr(form.fields[name], "choices", ())).get(value, value)))
+        for name, value in form.cleaned_data.items()
+        if value
+    ]
+    return confirmation_page(
+        request,
+        title="Download the marketing audience",
+        heading=f"Download the contact details of {may} customers?",
+        lead="The file holds each customer's name, e-mail and mailing address; every customer in it is "
+        "logged as read for marketing. Keep it only as long as the mailing needs it.",
+        summary=[
+            ("Chosen", "; ".join(f"{label}: {value}" for label, value in chosen) or "every customer"),
+            ("Customers in the file", str(may)),
+            ("Left out: opted out of marketing", str(opted_out)),
+            ("Left out: details given under a notice that did not name marketing", str(uncovered)),
+        ],
+        confirm_label="Download the audience (CSV)",
+        cancel_url=reverse("console:marketing"),
+    )

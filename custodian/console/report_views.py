@@ -4,10 +4,12 @@ report-mailing vendor with a current determination."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from custodian.console.access import console_actor, console_page, runs_reports
 from custodian.disclosures.selectors import report_mailing_vendors
 from custodian.usage.reports import RunRefused, may_mail_reports, report_run_list, report_run_request
+from custodian.web.confirmation import confirmation_page, confirmed
 
 
 @console_page(runs_reports, "Only staff who provide utility services, or the privacy officer, run reports.")
@@ -25,6 +27,8 @@ def reports(request):
                     "and only the privacy officer sends them.",
                 )
                 return redirect("console:reports")
+            if not confirmed(request):
+                return _mailing_confirmation(request, vendor)
         try:
             run = report_run_request(requested_by=request.user, mail_vendor=vendor)
         except RunRefused as exc:
@@ -37,4 +41,24 @@ def reports(request):
         request,
         "console/reports.html",
         {"runs": runs, "active": active, "vendors": vendors if may_mail else []},
+    )
+
+
+def _mailing_confirmation(request, vendor):
+    """What mailing the letters sends, and to whom, before the run starts: every home's name, mailing
+    address and report leave for the vendor, and can't be called back."""
+    return confirmation_page(
+        request,
+        title=f"Mail the letters through {vendor.name}",
+        heading=f"Compute the reports and send every home's letter to {vendor.name}?",
+        lead="The letters go to the vendor as an encrypted export once the reports are computed; each "
+        "customer's accounting of disclosures records it. It can't be recalled once it is sent.",
+        summary=[
+            ("Vendor", vendor.name),
+            ("Data sent", "Each home's name, mailing address and comparison report (a PDF letter)"),
+            ("Homes", "Every eligible home whose report may be shown"),
+        ],
+        confirm_label="Compute and mail",
+        cancel_url=reverse("console:reports"),
+        danger=True,
     )

@@ -140,7 +140,18 @@ def test_the_marketer_never_gets_an_opted_out_customer(console, marketer, custom
         "1</strong> customers; 1 left out"
         in client.get("/staff/marketing/", {"customer_class": ""}).content.decode()
     )
-    response = client.post("/staff/marketing/", {"customer_class": "", "service": "", "zip_code": ""})
+    audience = {"customer_class": "residential", "service": "", "zip_code": ""}
+    # First the confirmation: what the file holds and how many; nothing read, no file.
+    asked = client.post("/staff/marketing/", audience)
+    page = asked.content.decode()
+    assert (
+        asked["Content-Type"].startswith("text/html")
+        and "Download the contact details of 1 customers?" in page
+    )
+    assert "Customers: Residential" in page and 'name="confirmed" value="1"' in page
+    assert not AccessEvent.objects.filter(purpose="marketing").exists()
+    response = client.post("/staff/marketing/", {**audience, "confirmed": "1"})
+    assert response["Content-Disposition"] == 'attachment; filename="audience.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["name"] for r in rows] == ["Alice Anderson"]
     uses = AccessEvent.objects.filter(purpose="marketing", decision="allow")

@@ -34,7 +34,7 @@ def test_the_privacy_officer_mails_the_letters_through_the_vendor(town, console,
     vendor = make_vendor("report_mailing", new_vendor_keypair(), privacy_officer)
     client = console(privacy_officer)
     assert vendor.name in client.get("/staff/reports/").content.decode()
-    client.post("/staff/reports/", {"mail_vendor": str(vendor.pk)})
+    client.post("/staff/reports/", {"mail_vendor": str(vendor.pk), "confirmed": "1"})
     run = ReportRun.objects.get()
     assert run.status == "done" and run.export is not None
     assert f"{run.export.rows} letters sent" in run.summary
