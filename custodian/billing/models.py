@@ -73,7 +73,10 @@ class Bill(models.Model):
     final = models.BooleanField(default=False, help_text="the account closed in this cycle")
     document_ref = models.CharField(max_length=80, unique=True)
     content_sha256 = models.CharField(max_length=64)
-    run = models.ForeignKey(BillRun, null=True, blank=True, on_delete=models.PROTECT, related_name="bills")
+    # Not indexed: nothing reads bills by their run, and a run's thousands of bills each had an index entry.
+    run = models.ForeignKey(
+        BillRun, null=True, blank=True, on_delete=models.PROTECT, related_name="bills", db_index=False
+    )
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
