@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from custodian.audit import merkle
+from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction
 from custodian.audit.receipts import receipt_for
 from custodian.audit.redaction import NotRedactable, event_redact, events_redact
 from custodian.audit.tests.conftest import tamper
-from custodian.audit.tree import TileReader, current_head
+from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
+from custodian.testing import read_event as event
 
 VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"
 
@@ -70,3 +72,15 @@ def test_events_past_their_retention_are_redacted_in_bulk(events):
     assert current_head() == head
     result = verify_log()
     assert result.ok and result.redacted == older, str(result)
+
+
+def test_an_event_written_after_the_newest_was_redacted_is_still_integrated(events):
+    """A redacted event's number is never given again (on SQLite the events waiting are those numbered above
+    the tree's last event: a number given again would never be integrated)."""
+    newest = LogLeaf.objects.order_by("-idx").values_list("event_seq", flat=True).first()
+    event_redact(event_seq=newest, reason="retention")
+    append_events([event(21)])
+    assert AccessEvent.objects.get(customer_id="21").seq > newest
+    assert integrate() == 1
+    result = verify_log()
+    assert result.ok and result.size == 21, str(result)
