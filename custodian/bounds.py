@@ -4,11 +4,13 @@ Outside it, Python is happy and the database or the calendar is not: a 24-digit 
 SQLite's INTEGER), a date in year 1 or 9999 overflows as soon as a day is added or a time zone applied, and
 each became an HTTP 500. Each kind of input gets its checked form here, and every URL, form and API schema
 uses them: a path converter for ids in URLs, form fields for ids and dates, pydantic types for the API.
-Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise."""
+Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise. A telephone
+number is checked here too, for every form that takes one: a valid US number, kept in one form."""
 
 from datetime import date, datetime
 from typing import Annotated
 
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
@@ -67,6 +69,32 @@ class FileField(forms.FileField):
         if upload is not None and upload.size > self.max_bytes:
             raise forms.ValidationError(self.too_large, code="too_large")
         return upload
+
+
+class PhoneField(forms.CharField):
+    """A US telephone number, checked with phonenumbers (Google's libphonenumber data) and kept in one form,
+    507-451-2480 as on our records; anything that is not a valid US number (letters, too few digits, an
+    area code that does not exist) is refused, the form naming the field. Empty is "" unless required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        if not text:
+            return ""
+        try:
+            number = phonenumbers.parse(text, "US")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
+            raise forms.ValidationError(
+                _("Enter a US telephone number with its area code, such as 507-451-2480."), code="invalid"
+            )
+        digits = str(number.national_number)
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
 def _date_in_range(value: datetime) -> datetime:

@@ -139,7 +139,7 @@ class IntakeForm(forms.Form):
         choices=_verified_with_choices,
     )
     name = forms.CharField(label="Name (if not a customer)", required=False, max_length=200)
-    phone = forms.CharField(label="Telephone (if not a customer)", required=False, max_length=40)
+    phone = bounds.PhoneField(label="Telephone (if not a customer)", required=False)
     email = forms.EmailField(label="E-mail (if not a customer)", required=False)
     message = _written("What the customer asked", rows=5, max_length=10000)
     notice_given = forms.BooleanField(

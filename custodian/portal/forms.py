@@ -1,4 +1,3 @@
-import phonenumbers
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
@@ -58,12 +57,8 @@ class ContactDetailsForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter an e-mail address such as name@example.com.")},
     )
-    phone = forms.CharField(
-        label=_("Telephone"),
-        required=False,
-        max_length=40,
-        help_text=_("A US number, such as 507-451-2480."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    phone = bounds.PhoneField(
+        label=_("Telephone"), required=False, help_text=_("A US number, such as 507-451-2480.")
     )
     mailing_address = forms.CharField(
         label=_("Mailing address"),
@@ -71,23 +66,6 @@ class ContactDetailsForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-
-    def clean_phone(self) -> str:
-        """A US telephone number, checked with phonenumbers (Google's libphonenumber data) and kept in one
-        form, 507-451-2480 as on our records; anything that is not a valid number is refused."""
-        text = self.cleaned_data["phone"].strip()
-        if not text:
-            return ""
-        try:
-            number = phonenumbers.parse(text, "US")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
-            raise forms.ValidationError(
-                _("Enter a US telephone number with its area code, such as 507-451-2480.")
-            )
-        digits = str(number.national_number)
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
 class DisagreementForm(NoticeShown):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from custodian import bounds
 from custodian.casework.choices import RequestKind
 from custodian.web.notices import NoticeShown
 
@@ -32,12 +33,7 @@ class ContactForm(NoticeShown):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
-        label=_("Telephone, if you want a call back (optional)"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = bounds.PhoneField(label=_("Telephone, if you want a call back (optional)"), required=False)
     account_number = forms.CharField(
         label=_("Account number, if you have one (optional)"), required=False, max_length=40
     )

@@ -12,6 +12,7 @@ from custodian.casework.models import CustomerRequest
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.incidents import selectors as flags
 from custodian.policy.loader import current_policy
+from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -117,6 +118,32 @@ def test_intake_errors_name_the_problem_and_keep_the_input(console, service_rep,
         response.status_code == 200 and "account number, or a name" in html and "notice at collection" in html
     )
     assert "Hi</textarea>" in html
+
+
+def test_intake_checks_a_telephone_number_and_keeps_it_in_one_form(console, service_rep, db):
+    walk_in = {
+        "channel": "in_person",
+        "kind": "other",
+        "name": "Dana Moe",
+        "phone": "abc",
+        "verification": "not_a_customer",
+        "message": "Call me back, please.",
+        "notice_given": "on",
+    }
+    client = console(service_rep)
+    refused = client.post("/staff/requests/new/", walk_in)
+    html = refused.content.decode()
+    assert 'id="id_phone_error">Enter a US telephone number with its area code' in html
+    assert "Telephone (if not a customer)" in html and not CustomerRequest.objects.exists()
+    assert client.post("/staff/requests/new/", {**walk_in, "phone": "(507) 451 2480"}).status_code == 302
+    inquirer = CustomerRequest.objects.get().customer
+    kept = reveal(
+        actor=system_actor("outbox"),
+        customer_id=inquirer.pk,
+        fields=["phone"],
+        purpose="contacting_customers",
+    )
+    assert kept["phone"] == "507-451-2480"
 
 
 def test_hand_off_moves_the_request_and_its_access(

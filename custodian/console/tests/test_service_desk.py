@@ -121,14 +121,10 @@ def test_a_move_asked_in_the_portal_is_carried_out_by_customer_service(
     assert {e.actor_id for e in changes if e.action != "service_change_asked"} == {str(service_rep.pk)}
 
 
-def test_a_new_customer_starts_service_with_both_notices_recorded(vacant_home, service_rep, console):
-    staff = console(service_rep)
-    page = staff.get("/staff/accounts/start/").content.decode()
-    notices = current_policy().notices
-    assert notices["account_application"].purpose in page and notices["metering"].purpose in page
-    meter = vacant_home.service_points.first().meter_number
-    form = {
-        "meter": meter,
+def new_customer_at(home) -> dict:
+    """The service start form for a new customer at `home`, taken by phone (the notices not yet confirmed)."""
+    return {
+        "meter": home.service_points.first().meter_number,
         "opened_on": "2026-12-01",
         "role": "occupant",
         "customer_class": "residential",
@@ -137,6 +133,14 @@ def test_a_new_customer_starts_service_with_both_notices_recorded(vacant_home, s
         "mailing_address": "9 Vine Street, Owatonna, MN 55060",
         "channel": "phone",
     }
+
+
+def test_a_new_customer_starts_service_with_both_notices_recorded(vacant_home, service_rep, console):
+    staff = console(service_rep)
+    page = staff.get("/staff/accounts/start/").content.decode()
+    notices = current_policy().notices
+    assert notices["account_application"].purpose in page and notices["metering"].purpose in page
+    form = new_customer_at(vacant_home)
     before = Customer.objects.count()
     refused = staff.post("/staff/accounts/start/", form)  # the notices were not confirmed as given
     assert refused.status_code == 400 and Customer.objects.count() == before
@@ -152,6 +156,22 @@ def test_a_new_customer_starts_service_with_both_notices_recorded(vacant_home, s
     )
     started = AccessEvent.objects.get(action="service_started", customer_id=str(account.customer_id))
     assert started.actor_id == str(service_rep.pk) and "customer_service" in started.roles
+
+
+def test_service_start_checks_a_telephone_number_and_keeps_it_in_one_form(vacant_home, service_rep, console):
+    staff = console(service_rep)
+    form = {**new_customer_at(vacant_home), "phone": "abc", "notices_given": "on"}
+    before = Customer.objects.count()
+    refused = staff.post("/staff/accounts/start/", form)
+    assert refused.status_code == 400 and Customer.objects.count() == before
+    assert 'id="id_phone_error">Enter a US telephone number with its area code' in refused.content.decode()
+    assert staff.post("/staff/accounts/start/", {**form, "phone": "507.451.2480"}).status_code == 302
+    account = Account.objects.get(premise=vacant_home, closed_on__isnull=True)
+    outbox = system_actor("outbox")
+    kept = reveal(
+        actor=outbox, customer_id=account.customer_id, fields=["phone"], purpose="contacting_customers"
+    )
+    assert kept["phone"] == "507-451-2480"
 
 
 def test_stopping_service_issues_the_final_bill_once_the_last_day_has_passed(customer, other_customer):

@@ -7,6 +7,7 @@ from django.test import Client
 
 from custodian.casework.models import CustomerRequest
 from custodian.testing import request_correspondence
+from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import SealedDocument
 
 SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
@@ -114,3 +115,21 @@ def test_public_pages_set_no_cookie(db):
     for path in ("/", "/services/", "/contact/", "/privacy/", "/cookies/", "/portal/"):
         response = cookieless().get(path)
         assert response.status_code == 200 and not response.cookies, path
+
+
+def test_a_telephone_number_is_checked_and_kept_in_one_form(db):
+    refused = cookieless().post("/contact/", {**GOOD, "phone": "abc"}, **SAME_ORIGIN)
+    html = refused.content.decode()
+    assert 'id="id_phone_error">Enter a US telephone number with its area code' in html
+    assert 'value="abc"' in html and not CustomerRequest.objects.exists()
+    assert (
+        cookieless().post("/contact/", {**GOOD, "phone": "(507) 451 2480"}, **SAME_ORIGIN).status_code == 200
+    )
+    req = CustomerRequest.objects.get()
+    kept = reveal(
+        actor=system_actor("outbox"),
+        customer_id=req.customer_id,
+        fields=["phone"],
+        purpose="contacting_customers",
+    )
+    assert kept["phone"] == "507-451-2480"
