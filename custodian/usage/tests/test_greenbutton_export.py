@@ -16,6 +16,7 @@ from custodian.usage.greenbutton_export import (
     _READING,
     UsagePointExport,
     _interval_block_text,
+    _readings_bytes,
     espi_feed,
     green_button_csv,
 )
@@ -134,6 +135,30 @@ def test_interval_blocks_are_written_alike_whatever_their_interval_lengths(durat
     assert text.startswith(
         f"<espi:IntervalBlock><espi:interval><espi:duration>{int(starts[-1] + lengths[-1] - starts[0])}"
     )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0],
+        [7] * 5,
+        [-7] * 5,
+        [0, 9, 10, 99, 100, 9999, 10000, 123456789, -1, -10, -9999, -10000],
+        [10**12, -(10**12), 5, -5, 0],
+    ],
+)
+def test_readings_text_is_each_reading_formatted_in_turn(values):
+    """The readings' text (numbers written by numpy, four digits at a time, padding dropped) is the pattern
+    formatted reading by reading: numbers of every width, negative ones, zero and a column holding one
+    number throughout."""
+    rng = np.random.default_rng(len(values))
+    values = np.array(values + list(rng.integers(-(10**7), 10**7, 50)), np.int64)
+    starts = 1767225600 + 3600 * np.arange(len(values), dtype=np.int64)
+    for lengths in (np.full(len(values), 3600, np.int64), rng.choice([60, 900, 86400], len(values))):
+        text, offsets = _readings_bytes(lengths, starts, values)
+        readings = [_READING % (d, s, v) for d, s, v in zip(lengths, starts, values, strict=True)]
+        assert text.decode() == "".join(readings)
+        assert list(np.diff(offsets)) == [len(r) for r in readings]
 
 
 def test_each_months_block_has_its_own_entry_link_id_and_title(schema):
