@@ -4,11 +4,20 @@ flags open their events and can be marked reviewed with a note, which the access
 
 import csv
 import io
+import time
+from datetime import timedelta
+from types import SimpleNamespace
 
+from django.utils import timezone
+
+from custodian.audit import events
 from custodian.audit.models import AccessEvent
 from custodian.console import privacy_views
 from custodian.incidents import selectors as flags
 from custodian.incidents.models import FlagReview
+from custodian.testing import read_event
+
+DAY_NS = 86_400 * 10**9
 
 
 def _read_names(console, clerk, customer, times=1):
@@ -80,3 +89,33 @@ def test_a_flag_opens_its_events_and_is_marked_reviewed_with_a_note(
     # A review stands for the reads it saw: more of them after it raise the flag again.
     FlagReview.objects.update(count=0)
     assert "Mark reviewed" in officer.get("/staff/privacy/").content.decode()
+
+
+def _read_on(customer, days_ago: int, label: str, purpose: str, monkeypatch):
+    """An access event `days_ago` days back: `label` read the customer's name for `purpose`."""
+    at_ns = time.time_ns() - days_ago * DAY_NS
+    with monkeypatch.context() as m:
+        m.setattr(events, "time", SimpleNamespace(time_ns=lambda: at_ns))
+        events.append_events([read_event(customer.pk, actor_label=label, purpose=purpose)])
+
+
+def test_filters_by_dates_and_by_purpose(console, privacy_officer, customer, monkeypatch):
+    _read_on(customer, 10, "ten.days.ago", "billing", monkeypatch)
+    _read_on(customer, 3, "three.days.ago", "billing", monkeypatch)
+    _read_on(customer, 0, "today.reader", "contacting_customers", monkeypatch)
+    officer = console(privacy_officer)
+    today = timezone.localdate()
+
+    def readers(**filters) -> set[str]:
+        html = officer.get("/staff/privacy/access/", {"customer_id": customer.pk, **filters}).content.decode()
+        return {r for r in ("ten.days.ago", "three.days.ago", "today.reader") if r in html}
+
+    assert readers() == {"ten.days.ago", "three.days.ago", "today.reader"}
+    week_ago, yesterday = today - timedelta(days=7), today - timedelta(days=1)
+    assert readers(since=week_ago) == {"three.days.ago", "today.reader"}
+    assert readers(until=week_ago) == {"ten.days.ago"}
+    assert readers(since=week_ago, until=yesterday) == {"three.days.ago"}
+    assert readers(until=today) == {"ten.days.ago", "three.days.ago", "today.reader"}  # the whole last day
+    assert readers(purpose="billing") == {"ten.days.ago", "three.days.ago"}
+    assert readers(purpose="contacting_customers") == {"today.reader"}
+    assert readers(purpose="billing", since=week_ago) == {"three.days.ago"}

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from custodian.disclosures.models import Consent, DisclosureEntry, DisclosureRequest, Vendor, VendorExport
+from custodian.testing import consent_given
 from custodian.vault.export_crypto import new_vendor_keypair
 
 TODAY = timezone.localdate()
@@ -52,6 +53,18 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
     assert manifest["rows"] == 1
 
 
+def name_to_energy_savers(consent, customer) -> dict:
+    """The disclosure form: the customer's name to the Energy Savers Co-op for its audit, under `consent`."""
+    return {
+        "basis_kind": "consent",
+        "basis_id": consent.pk,
+        "customer_ids": str(customer.pk),
+        "recipient_name": "Energy Savers Co-op",
+        "categories": ["name"],
+        "purpose": "home energy audit",
+    }
+
+
 def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_officer, customer):
     client = console(privacy_officer)
     client.post(
@@ -68,14 +81,7 @@ def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_office
         },
     )
     consent = Consent.objects.get()
-    asked = {
-        "basis_kind": "consent",
-        "basis_id": consent.pk,
-        "customer_ids": str(customer.pk),
-        "recipient_name": "Energy Savers Co-op",
-        "categories": ["name"],
-        "purpose": "home energy audit",
-    }
+    asked = name_to_energy_savers(consent, customer)
     first = client.post("/staff/privacy/disclosures/disclose/", asked).content.decode()
     assert "Disclose to Energy Savers Co-op?" in first and "Disclose and download" in first
     assert DisclosureEntry.objects.count() == 0  # nothing until confirmed
@@ -106,6 +112,22 @@ def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_office
         "disclosed",
         "refused",
     ]
+
+
+def test_a_repeated_disclosure_confirmed_as_new_is_sent_and_accounted_again(
+    console, privacy_officer, customer
+):
+    consent = consent_given(customer, method="electronic", text_shown="I consent.")
+    asked = {**name_to_energy_savers(consent, customer), "confirmed": "1"}
+    client = console(privacy_officer)
+    assert client.post("/staff/privacy/disclosures/disclose/", asked)["Content-Disposition"].startswith(
+        "attachment"
+    )
+    again = client.post("/staff/privacy/disclosures/disclose/", {**asked, "as_new": "1"})
+    assert again["Content-Disposition"].startswith("attachment") and b"Alice Anderson" in again.content
+    entries = DisclosureEntry.objects.order_by("pk")
+    assert entries.count() == 2 and {e.recipient_name for e in entries} == {"Energy Savers Co-op"}
+    assert list(DisclosureRequest.objects.values_list("outcome", flat=True)) == ["disclosed", "disclosed"]
 
 
 def test_only_the_privacy_officer_reaches_the_desk(console, billing_clerk, counsel):
