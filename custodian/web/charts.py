@@ -1,7 +1,9 @@
 """Bar charts drawn on the server as SVG (no script): a y axis with round ticks and its unit, a label under
 every bar or every few bars, and the figures in a table beside it for screen readers and for anyone who
 prefers numbers. The geometry is computed by `bar_chart`; `draw` writes the markup, which scales to its
-column.
+column. On a phone the stylesheet redraws the texts larger and shows every other label under the bars
+(`tick-label--minor` hidden), so a chart narrowed to a phone's width stays readable instead of shrinking its
+12-unit texts to 6 px.
 
 The markup is written here rather than by a template: a month's chart is some 400 template variables, which
 cost more than everything else on the usage page, and a template would write the SVG's coordinates in the
@@ -18,7 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 8, 28, 40
+# Room at the left for the y axis's figures at a phone's larger text ("50,000").
+LEFT, RIGHT, TOP, BOTTOM = 72, 8, 28, 40
 MAX_LABELS = 12
 
 
@@ -32,6 +35,7 @@ class Bar:
     width: float
     height: float
     labelled: bool
+    minor: bool  # a label hidden on a phone (every other one shown)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def bar_chart(points: list[tuple[str, str, float]], *, unit: str) -> dict:
                 width=round(slot * 0.7, 1),
                 height=round(h, 1),
                 labelled=i % every == 0,
+                minor=i % (2 * every) != 0,
             )
         )
     decimals = max(0, -math.floor(math.log10(step)))
@@ -97,7 +102,7 @@ def bar_chart(points: list[tuple[str, str, float]], *, unit: str) -> dict:
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "base": TOP + plot_h,
-        "label_y": TOP + plot_h + 16,
+        "label_y": TOP + plot_h + 18,
         "slot_half": round(slot * 0.35, 1),
         "figures": [(b.title, figure(b.value)) for b in bars],
     }
@@ -140,8 +145,9 @@ def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeStr
             f"{escape(b.title)}: {shown(b.value, 1, separator)} {unit}</title></rect>"
         )
         if b.labelled:
+            kind = "tick-label tick-label--minor" if b.minor else "tick-label"
             bars.append(
-                f'<text class="tick-label" x="{b.x}" dx="{chart["slot_half"]}" y="{chart["label_y"]}" '
+                f'<text class="{kind}" x="{b.x}" dx="{chart["slot_half"]}" y="{chart["label_y"]}" '
                 f'text-anchor="middle">{escape(b.label)}</text>'
             )
     rows = "".join(

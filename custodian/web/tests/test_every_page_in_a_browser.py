@@ -1,6 +1,7 @@
 """Every kind of page, public, portal, console and error pages, in Chromium: axe-core (the copy that
 axe-playwright-python bundles, no network) finds no WCAG 2.2 A/AA or best-practice violation, nothing pushes
-the page sideways on a 360 px wide phone, and a screenshot at 1280 and at 390 px goes to
+the page sideways on a 360 px wide phone, a chart's labels stay readable there (10 px or more, none over the
+next), and a screenshot at 1280 and at 390 px goes to
 test-artifacts/gallery/ with an index that `make gallery` turns into docs/gallery.md.
 
 The pages are found as a person finds them: from each area's navigation, for every demo member of staff and a
@@ -120,6 +121,23 @@ class Walk:
         )
         if wide:
             self.problems.append(f"{path} ({who}): wider than {NARROWEST} px: {wide}")
+        # A chart on a phone stays readable: its labels at least 10 px high, none running into the next.
+        small, crowded = page.evaluate(
+            """() => {
+              const shown = [...document.querySelectorAll('svg.chart text.tick-label')]
+                .map(t => t.getBoundingClientRect()).filter(r => r.width > 0);
+              const small = shown.filter(r => r.height < 10).length;
+              const rows = {};
+              shown.forEach(r => (rows[Math.round(r.top)] ||= []).push(r));
+              const crowded = Object.values(rows).some(row => row.sort((a, b) => a.left - b.left)
+                .some((r, i) => i > 0 && r.left < row[i - 1].right));
+              return [small, crowded];
+            }"""
+        )
+        if small or crowded:
+            self.problems.append(
+                f"{path} ({who}): chart labels at {NARROWEST} px: {small} small, crowded {crowded}"
+            )
         self.index.append({"slug": slug, "title": title, "path": path, "who": who, "status": status})
 
     def links(self, prefix: str) -> list[str]:
