@@ -428,6 +428,16 @@ class CorrectionForm(forms.Form):
             if c.key not in ("correspondence", "meter_usage")
         ]
 
+    def clean(self):
+        """A corrected telephone number is checked and kept as every form that takes one keeps it."""
+        data = super().clean()
+        if data.get("field") == "phone" and data.get("value"):
+            try:
+                data["value"] = bounds.PhoneField().clean(data["value"])
+            except forms.ValidationError as exc:
+                self.add_error("value", exc)
+        return data
+
 
 def _challengeable():
     return [(c.key, c.label) for c in current_policy().categories.values() if c.key != "correspondence"]

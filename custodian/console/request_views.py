@@ -46,6 +46,7 @@ from custodian.staff.decorators import console_required
 from custodian.staff.selectors import leads, reviews_access, service_members
 from custodian.vault import gate
 from custodian.web.confirmation import confirmation_page, confirmed
+from custodian.web.forms import errors_in_words
 from custodian.web.steps import form_acted
 
 
@@ -384,7 +385,7 @@ def correction_view(request, req):
         )
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the item and give the corrected value.")
+        messages.error(request, f"Not corrected: {errors_in_words(form)}")
         return redirect("console:request", request_id=req.pk)
     named = []
     for line in form.cleaned_data["named_recipients"].splitlines():

@@ -9,6 +9,7 @@ from django.core import mail
 from custodian.audit.models import AccessEvent
 from custodian.casework.desk import BLANK, reply_draft, reply_send, request_assign, request_take
 from custodian.casework.services import RequestError, request_hand_off
+from custodian.console.tests.phones import phone_on_record
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.outbox.models import OutboundMessage
 from custodian.staff.services import staff_member_create
@@ -139,3 +140,22 @@ def test_someone_without_an_e_mail_address_gets_the_reply_by_letter(service_rep)
     assert (message.channel, message.status) == ("letter", "queued")
     with pytest.raises(RequestError, match="write the reply"):
         reply_send(request=req, by=service_rep, body="  ")
+
+
+PHONE_REFUSED = "Enter a US telephone number with its area code, such as 507-451-2480."
+
+
+def test_a_corrected_telephone_number_is_checked_and_kept_in_one_form(
+    console, privacy_officer, customer, open_request
+):
+    challenge = open_request(customer, "privacy_officer", kind="correction")
+    client = console(privacy_officer)
+    url = f"/staff/requests/{challenge.pk}/correction/"
+    refused = client.post(url, {"field": "phone", "value": "abc", "named_recipients": ""}, follow=True)
+    said = [str(m) for m in refused.context["messages"]]
+    assert said == [f"Not corrected: Corrected value: {PHONE_REFUSED}"]
+    assert (
+        client.post(url, {"field": "phone", "value": "(507) 451 2480", "named_recipients": ""}).status_code
+        == 302
+    )
+    assert phone_on_record(customer.pk) == "507-451-2480"
