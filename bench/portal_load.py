@@ -155,7 +155,13 @@ def _sign_in(port: int, email: str, address: str) -> str:
     )
     if status != 302 or settings.SESSION_COOKIE_NAME not in cookies:
         raise RuntimeError(f"sign-in failed with {status}")
-    return f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}"
+    # A browser keeps both cookies it was given: the session's and the CSRF token's (rotated at sign-in).
+    # Without the latter every page would make and set a new token, which no browser makes a server do.
+    csrf = cookies.get(settings.CSRF_COOKIE_NAME, csrf)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}"
+    )
 
 
 def _events() -> int:
