@@ -1,12 +1,17 @@
-"""Green Button UsageSummary (ESPI function blocks 15 and 16): one bill's figures for one service, and the
+"""Green Button UsageSummary (ESPI function blocks 15 and 16): one bill's figures for one service, the
+figures of the days around it that the usage point's readings give (`points_with_current_period`), and the
 ESPI element the Download My Data feed carries for it (`greenbutton_export.espi_feed` places it under its
 usage point). Money in hundred-thousandths of the currency, as the standard counts it."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import numpy as np
 from lxml import etree
+
+from custodian.vault.interval_files import LOCAL
 
 ESPI_NS = "http://naesb.org/espi"
 # ESPI units of measure of a summary's use (Wh, therm, US gallon).
@@ -15,6 +20,8 @@ SUMMARY_UOM = {"Wh": 72, "therm": 169, "gal": 128}
 # amount); the currency by its ISO 4217 number (840, US dollar).
 HUNDRED_THOUSANDTHS = 100_000
 CURRENCY_USD = 840
+# ESPI units of measure of a series (the feed's ReadingTypes use the same codes).
+SERIES_UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
 # QualityOfReading of a summary: billed on an estimate, a value computed from earlier use (8); else valid
 # and acceptable for billing (19).
 QUALITY_ESTIMATED, QUALITY_BILLED = 8, 19
@@ -27,6 +34,17 @@ class ChargeExport:
     note: str
     amount: Decimal
     item_kind: int
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """An ESPI SummaryMeasurement: a whole number `value` × 10**`power_of_ten` in the unit `uom`, at
+    `time_stamp` (UTC epoch: the end of the span it sums, or the start of the reading it picks)."""
+
+    value: int
+    power_of_ten: int
+    uom: int
+    time_stamp: int
 
 
 @dataclass
@@ -47,6 +65,14 @@ class UsageSummaryExport:
     bill: Decimal = Decimal(0)
     additional: Sequence[ChargeExport] = field(default_factory=list)
     tariff: str = ""
+    # The current period's figures, from the usage point's readings (`with_current_period`): None where the
+    # readings held do not cover the whole span a figure is of.
+    current_billing_period: Measurement | None = None  # currentBillingPeriodOverAllConsumption
+    current_day_last_year_net: Measurement | None = None  # currentDayLastYearNetConsumption
+    peak_demand: Measurement | None = None  # peakDemand
+    previous_day_last_year: Measurement | None = None  # previousDayLastYearOverallConsumption
+    previous_day_net: Measurement | None = None  # previousDayNetConsumption
+    previous_day: Measurement | None = None  # previousDayOverallConsumption
 
     @property
     def cost_additional(self) -> Decimal:
@@ -85,9 +111,153 @@ def usage_summary_element(summary: UsageSummaryExport, commodity: int):
     add(used, "timeStamp", summary.start + summary.duration)
     add(used, "uom", SUMMARY_UOM[summary.unit])
     add(used, "value", round(summary.consumption * 10**summary.power_of_ten))
+    for name, measurement in (
+        ("currentBillingPeriodOverAllConsumption", summary.current_billing_period),
+        ("currentDayLastYearNetConsumption", summary.current_day_last_year_net),
+        ("peakDemand", summary.peak_demand),
+        ("previousDayLastYearOverallConsumption", summary.previous_day_last_year),
+        ("previousDayNetConsumption", summary.previous_day_net),
+        ("previousDayOverallConsumption", summary.previous_day),
+    ):
+        if measurement is not None:
+            figure = add(element, name)
+            add(figure, "powerOfTenMultiplier", measurement.power_of_ten)
+            add(figure, "timeStamp", measurement.time_stamp)
+            add(figure, "uom", measurement.uom)
+            add(figure, "value", measurement.value)
     add(element, "qualityOfReading", QUALITY_ESTIMATED if summary.estimated else QUALITY_BILLED)
     add(element, "statusTimeStamp", summary.issued)
     add(element, "commodity", commodity)
     if summary.with_cost and summary.tariff:
         add(element, "tariffProfile", summary.tariff[:256])
     return element
+
+
+# -- the current period's figures, from the usage point's readings ---------------------------------------
+
+
+class _Series:
+    """One series of a usage point as the feed writes it: starts and ends in time order, one reading per
+    start (the last given wins, as in the feed), values as the feed's integers, with their unit and scale."""
+
+    def __init__(self, readings, unit: str, power_of_ten: int):
+        if hasattr(readings, "starts"):  # ReadingColumns: arrays from the interval store
+            starts, durations, values = readings.starts, readings.durations, readings.values
+        else:
+            table = np.asarray(list(readings), dtype=np.float64).reshape(-1, 3)
+            starts, durations, values = table[:, 0], table[:, 1], table[:, 2]
+        starts = np.asarray(starts, dtype=np.int64)
+        last = len(starts) - 1 - np.unique(starts[::-1], return_index=True)[1]  # ascending by start
+        self.starts = starts[last]
+        self.ends = self.starts + np.asarray(durations, dtype=np.int64)[last]
+        self.values = np.rint(np.asarray(values, dtype=np.float64)[last] * 10**power_of_ten).astype(np.int64)
+        self.uom, self.power_of_ten = SERIES_UOM[unit], -power_of_ten
+
+    def span(self, begin: int, end: int) -> slice | None:
+        """The readings that make up [begin, end) exactly, one after the other with no gap; None when the
+        readings held do not cover it whole (a part of a day is never given as the day)."""
+        first, stop = np.searchsorted(self.starts, [begin, end])
+        if stop == first or self.starts[first] != begin or self.ends[stop - 1] != end:
+            return None
+        if (self.starts[first + 1 : stop] != self.ends[first : stop - 1]).any():
+            return None
+        return slice(int(first), int(stop))
+
+    def total(self, begin: int, end: int) -> int | None:
+        held = self.span(begin, end)
+        return None if held is None else int(self.values[held].sum())
+
+
+def _midnight(day: date) -> int:
+    return int(datetime.combine(day, time(), tzinfo=LOCAL).timestamp())
+
+
+def _day(day: date | None) -> tuple[int, int] | None:
+    return None if day is None else (_midnight(day), _midnight(day + timedelta(days=1)))
+
+
+def _a_year_before(day: date) -> date | None:
+    """The same day of the week of the same ISO 8601 week a year earlier, as the schema asks of the "last
+    year" figures; None when that year has no such week (week 53)."""
+    year, week, weekday = day.isocalendar()
+    try:
+        return date.fromisocalendar(year - 1, week, weekday)
+    except ValueError:
+        return None
+
+
+def _used(series: _Series | None, day) -> Measurement | None:
+    total = None if series is None or day is None else series.total(*day)
+    return None if total is None else Measurement(total, series.power_of_ten, series.uom, day[1])
+
+
+def _net(forward: _Series | None, reverse: _Series | None, day) -> Measurement | None:
+    """Delivered less received over a whole day: both flows held for all of it, in one unit and scale."""
+    if forward is None or reverse is None or day is None:
+        return None
+    if (forward.uom, forward.power_of_ten) != (reverse.uom, reverse.power_of_ten):
+        return None
+    delivered, received = forward.total(*day), reverse.total(*day)
+    if delivered is None or received is None:
+        return None
+    return Measurement(delivered - received, forward.power_of_ten, forward.uom, day[1])
+
+
+def _peak(demand: _Series | None, begin: int, end: int) -> Measurement | None:
+    held = None if demand is None or end <= begin else demand.span(begin, end)
+    if held is None:
+        return None
+    at = int(np.argmax(demand.values[held])) + held.start
+    return Measurement(int(demand.values[at]), demand.power_of_ten, demand.uom, int(demand.starts[at]))
+
+
+def with_current_period(summary: UsageSummaryExport, forward, reverse, demand) -> UsageSummaryExport:
+    """The summary with the figures the schema asks of the period after its billing period, as of its
+    statusTimeStamp (the local midnight of the day the bill was issued), each only where the readings held
+    cover its whole span:
+
+    - currentBillingPeriodOverAllConsumption: the use from the billing period's end to that midnight;
+    - peakDemand: the highest demand reading over that same span (its time stamp the reading's start);
+    - previousDayOverallConsumption and previousDayNetConsumption (delivered less received): the day
+      before the status day, a whole local day;
+    - previousDayLastYearOverallConsumption and currentDayLastYearNetConsumption: the same ISO week and day
+      of the week a year earlier, of the previous day and of the status day.
+
+    The current day's own figures are not given: at the status time (its first instant) it has no use yet.
+    Nor are billToDate (no bill is computed before the period ends) or ratchetDemand (no tariff ratchets)."""
+    status_day = datetime.fromtimestamp(summary.issued, LOCAL).date()
+    previous = status_day - timedelta(days=1)
+    billed_end = summary.start + summary.duration
+    current_span = (billed_end, summary.issued) if summary.issued > billed_end else None
+    year_before_previous = _a_year_before(previous)
+    year_before_status = _a_year_before(status_day)
+    return replace(
+        summary,
+        current_billing_period=_used(forward, current_span),
+        current_day_last_year_net=_net(forward, reverse, _day(year_before_status)),
+        peak_demand=_peak(demand, billed_end, summary.issued),
+        previous_day_last_year=_used(forward, _day(year_before_previous)),
+        previous_day_net=_net(forward, reverse, _day(previous)),
+        previous_day=_used(forward, _day(previous)),
+    )
+
+
+def points_with_current_period(points: Sequence) -> Sequence:
+    """The usage points (`greenbutton_export.UsagePointExport`), each one's summaries given the current
+    period's figures from that point's own readings: its forward use, its reverse flow (for the net
+    figures) and its demand, only the series the point carries (a third party's scope leaves out what it
+    does not cover, and so do the figures). Nothing is read: the readings are those already opened for the
+    feed."""
+    for point in points:
+        if not point.summaries:
+            continue
+        forward = reverse = demand = None
+        if len(point.readings) and point.unit in SERIES_UOM and point.unit != "W":
+            forward = _Series(point.readings, point.unit, point.power_of_ten)
+        for series in point.more:
+            if series.unit == "W" and series.flow_direction == 1 and demand is None:
+                demand = _Series(series.readings, series.unit, series.power_of_ten)
+            elif series.flow_direction == 19 and series.unit != "W" and reverse is None:
+                reverse = _Series(series.readings, series.unit, series.power_of_ten)
+        point.summaries = [with_current_period(s, forward, reverse, demand) for s in point.summaries]
+    return points
