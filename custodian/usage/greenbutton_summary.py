@@ -147,7 +147,10 @@ class _Series:
             table = np.asarray(list(readings), dtype=np.float64).reshape(-1, 3)
             starts, durations, values = table[:, 0], table[:, 1], table[:, 2]
         starts = np.asarray(starts, dtype=np.int64)
-        last = len(starts) - 1 - np.unique(starts[::-1], return_index=True)[1]  # ascending by start
+        if (starts[1:] > starts[:-1]).all():  # the interval store's order: nothing to sort or drop
+            last = slice(None)
+        else:
+            last = len(starts) - 1 - np.unique(starts[::-1], return_index=True)[1]  # ascending by start
         self.starts = starts[last]
         self.ends = self.starts + np.asarray(durations, dtype=np.int64)[last]
         self.values = np.rint(np.asarray(values, dtype=np.float64)[last] * 10**power_of_ten).astype(np.int64)

@@ -67,7 +67,8 @@ def feed_of(*, skip: set[int] = frozenset()):
         # the forward flow as the interval store gives it (arrays), the others as lists of readings
         readings=ReadingColumns(*(np.array(column) for column in zip(*forward, strict=True))),
         more=[
-            MeterReadingExport("Wh", hourly(received_wh), flow_direction=19, title="received"),
+            # given newest first: the figures, like the feed, take the readings in time order
+            MeterReadingExport("Wh", hourly(received_wh)[::-1], flow_direction=19, title="received"),
             MeterReadingExport("W", hourly(demand_w), title="demand"),
         ],
     )
