@@ -1,9 +1,10 @@
 """Reading Green Button (NAESB ESPI) "Download My Data" files: streaming, validated, hostile-input safe, and
 never losing a reading silently.
 
-- Streaming: entries are handled as they end and then cleared; readings are kept as compact arrays per
-  MeterReading (24 bytes a reading, not a Python object each), so memory grows with the readings a file
-  holds, not with its text.
+- Streaming: entries are handled as they end and then cleared; each MeterReading's readings are kept
+  compactly (`_RawSeries`: runs of readings one interval apart, and the values as the file wrote them, two
+  bytes a reading for a home's quarter-hour Wh), not a Python object each, so memory grows with the
+  readings a file holds, slowly, and never with its text.
 - Validated: every resource (UsagePoint, MeterReading, ReadingType, IntervalBlock, LocalTimeParameters …)
   is checked against the ESPI 4.0 schema in `reference/greenbutton/schema/`; what the schema rejects is
   reported with its line and the schema's words. The readings of a block that fails are read one by one, so
@@ -87,22 +88,70 @@ class Reading:
     power: int = 0  # the file's powerOfTenMultiplier (CCF: ft3 with 2)
 
 
-@dataclass
 class MeterSeries:
-    """One MeterReading's readings, in file order: arrays, not objects, so a big file stays small."""
+    """One MeterReading's readings, in file order: arrays, not objects, so a big file stays small.
 
-    usage_point: str
-    meter_reading: str
-    unit: str
-    flow_direction: int
-    starts: np.ndarray  # int64 UTC epoch seconds
-    durations: np.ndarray  # int64 seconds
-    values: np.ndarray  # float64, in `unit`, powerOfTenMultiplier applied
-    qualities: np.ndarray  # int16, 0 where none was given
-    power: int = 0  # the file's powerOfTenMultiplier: the metered unit's scale (CCF: ft3 with 2)
+    Read from a file, a series is held compactly (`_RawSeries`: runs of readings one interval apart, and
+    the values as the file wrote them, four bytes each where they fit) and its arrays (`starts`,
+    `durations`, `values`, `qualities`) are made when asked; only the series asked last keeps them
+    (`_Expanded`), as the import places one series after another. Given arrays (readings one by one:
+    CSV, tests), it holds those."""
+
+    def __init__(
+        self,
+        usage_point: str,
+        meter_reading: str,
+        unit: str,
+        flow_direction: int,
+        starts=None,  # int64 UTC epoch seconds
+        durations=None,  # int64 seconds
+        values=None,  # float64, in `unit`, powerOfTenMultiplier applied
+        qualities=None,  # int16, 0 where none was given
+        power: int = 0,  # the file's powerOfTenMultiplier: the metered unit's scale (CCF: ft3 with 2)
+        *,
+        raw: "_RawSeries | None" = None,
+        expanded: "_Expanded | None" = None,
+    ):
+        self.usage_point, self.meter_reading, self.unit = usage_point, meter_reading, unit
+        self.flow_direction, self.power = flow_direction, power
+        self._raw, self._expanded = raw, expanded
+        self._arrays = None if raw is not None else (starts, durations, values, qualities)
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return self._raw.count if self._raw is not None else len(self._arrays[0])
+
+    def _columns(self) -> tuple:
+        if self._arrays is not None:
+            return self._arrays
+        if self._expanded.owner is not self:
+            self._expanded.owner = self
+            self._expanded.arrays = self._raw.arrays(self.power)
+        return self._expanded.arrays
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self._columns()[0]
+
+    @property
+    def durations(self) -> np.ndarray:
+        return self._columns()[1]
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._columns()[2]
+
+    @property
+    def qualities(self) -> np.ndarray:
+        return self._columns()[3]
+
+
+class _Expanded:
+    """The arrays of the one compact series asked last (see `MeterSeries`)."""
+
+    __slots__ = ("owner", "arrays")
+
+    def __init__(self):
+        self.owner, self.arrays = None, None
 
 
 @dataclass(frozen=True)
@@ -222,16 +271,112 @@ def _whole_numbers(texts: list[str]) -> np.ndarray | None:
     return numbers
 
 
-class _RawSeries:
-    """A MeterReading's readings as read, before its ReadingType scales them."""
+# The values of a series as the file wrote them, in the narrowest of these that holds them all: a home's Wh
+# a quarter hour fits two bytes.
+_VALUE_TYPES = {"h": np.int16, "i": np.int32, "q": np.int64}
+_VALUE_ORDER = list(_VALUE_TYPES)
+_VALUE_RANGES = {code: (int(np.iinfo(t).min), int(np.iinfo(t).max)) for code, t in _VALUE_TYPES.items()}
 
-    __slots__ = ("starts", "durations", "values", "qualities", "lines", "seen")
+
+class _RawSeries:
+    """A MeterReading's readings as read, before its ReadingType scales them, held compactly: runs of
+    readings one interval apart (start, interval, count: 24 bytes a run, and a year of 15-minute readings
+    in monthly blocks is one run), the values as whole numbers (two bytes each while they fit, then four,
+    then eight) and the quality codes only once a reading has one (two bytes each)."""
+
+    __slots__ = ("runs", "values", "qualities", "count", "lines")
 
     def __init__(self):
-        self.starts, self.durations, self.values = array("q"), array("q"), array("q")
-        self.qualities = array("h")
+        self.runs = array("q")  # start, interval, count of each run, flat
+        self.values = array("h")
+        self.qualities: array | None = None
+        self.count = 0
         self.lines: list[int] = []  # the line of each block (first reading), for problems found later
-        self.seen: set[int] | None = None  # starts, only built when a duplicate must be told apart
+
+    def add(self, starts: np.ndarray, durations: np.ndarray, values: np.ndarray):
+        """Readings of one block (int64 arrays, in file order), no quality given."""
+        count = len(starts)
+        if not count:
+            return
+        # A run breaks where a reading does not start where the one before ended, or lasts otherwise.
+        breaks = np.flatnonzero(
+            (durations[1:] != durations[:-1]) | (starts[1:] != starts[:-1] + durations[:-1])
+        )
+        firsts = np.concatenate(([0], breaks + 1))
+        counts = np.diff(np.append(firsts, count))
+        runs = np.column_stack((starts[firsts], durations[firsts], counts))
+        if self._continues(int(runs[0, 0]), int(runs[0, 1])):
+            self.runs[-1] += int(runs[0, 2])
+            runs = runs[1:]
+        self.runs.frombytes(runs.astype(np.int64).tobytes())
+        self._values_add(values)
+        if self.qualities is not None:
+            self.qualities.frombytes(bytes(2 * count))
+        self.count += count
+
+    def add_one(self, start: int, duration: int, value: int, quality: int):
+        if self._continues(start, duration):
+            self.runs[-1] += 1
+        else:
+            self.runs.extend((start, duration, 1))
+        self._values_widen(value, value)
+        self.values.append(value)
+        if quality and self.qualities is None:
+            self.qualities = array("h", bytes(2 * self.count))
+        if self.qualities is not None:
+            self.qualities.append(quality)
+        self.count += 1
+
+    def _continues(self, start: int, duration: int) -> bool:
+        """Whether a reading of `start` and `duration` follows the last run without a gap."""
+        if not self.runs:
+            return False
+        last_start, last_duration, last_count = self.runs[-3:]
+        return duration == last_duration and start == last_start + last_duration * last_count
+
+    def _values_add(self, values: np.ndarray):
+        self._values_widen(int(values.min()), int(values.max()))
+        self.values.frombytes(values.astype(_VALUE_TYPES[self.values.typecode]).tobytes())
+
+    def _values_widen(self, low: int, high: int):
+        """The values held in the narrowest whole numbers that hold `low` and `high` too (widened once)."""
+        held = _VALUE_ORDER.index(self.values.typecode)
+        wide = next(code for code, (least, most) in _VALUE_RANGES.items() if least <= low and high <= most)
+        if _VALUE_ORDER.index(wide) > held:
+            self.values = array(wide, self.values)
+
+    def run_table(self) -> np.ndarray:
+        return np.frombuffer(self.runs, dtype=np.int64).reshape(-1, 3)
+
+    def increasing(self) -> bool:
+        """Whether every start is later than the one before (no start read twice), from the runs alone."""
+        table = self.run_table()
+        if ((table[:, 1] <= 0) & (table[:, 2] > 1)).any():
+            return False
+        last_starts = table[:, 0] + table[:, 1] * (table[:, 2] - 1)
+        return bool((table[1:, 0] > last_starts[:-1]).all())
+
+    def arrays(self, power: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """starts, durations (int64), values (float64, powerOfTenMultiplier applied), qualities (int16)."""
+        if not self.count:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0), np.zeros(0, np.int16)
+        table = self.run_table()
+        counts = table[:, 2]
+        durations = np.repeat(table[:, 1], counts)
+        if len(table) == 1:
+            steps = np.arange(self.count, dtype=np.int64)
+        else:
+            steps = np.arange(self.count, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        starts = np.repeat(table[:, 0], counts) + steps * durations
+        values = np.frombuffer(self.values, dtype=_VALUE_TYPES[self.values.typecode])
+        values = values.astype(np.float64)
+        values *= 10.0**power
+        if self.qualities is None:
+            qualities = np.zeros(self.count, np.int16)
+        else:
+            qualities = np.frombuffer(self.qualities, dtype=np.int16)
+        return starts, durations, values, qualities
 
 
 def _schema_problems(resource, kind: str) -> list[Problem]:
@@ -387,37 +532,36 @@ class _Reader:
         raw = self.raw.setdefault(meter, _RawSeries())
         raw.lines.append(line)
         block_start = _number(resource.findtext(f"{ESPI}interval/{ESPI}start"))
-        first = len(raw.starts)
         # lxml finds no element of a name the document never used without walking the block: a file
         # without ReadingQuality pays nothing for this test.
         has_quality = next(resource.iter(f"{ESPI}ReadingQuality"), None) is not None
-        if not invalid and not has_quality and self._fast(resource, raw):
-            pass
-        else:
-            self._one_by_one(resource, raw, invalid)
-        if block_start is not None and len(raw.starts) > first and raw.starts[first] != block_start:
+        first = None
+        if not invalid and not has_quality:
+            first = self._fast(resource, raw)
+        if first is None:
+            first = self._one_by_one(resource, raw, invalid)
+        if block_start is not None and first is not None and first != block_start:
             self.problem(line, "the block's start is not its first reading's start (its readings are kept)")
 
-    def _fast(self, resource, raw: _RawSeries) -> bool:
+    def _fast(self, resource, raw: _RawSeries) -> int | None:
         """A block that passed the schema and has no ReadingQuality: three C-level XPath passes, and the
         numbers parsed by numpy from the texts joined (int() on each text cost more than the XPath passes).
         Every reading must have its duration, start and value, each text one whole number (else
-        `_one_by_one` says which reading is wrong)."""
+        `_one_by_one` says which reading is wrong). The first reading's start, or None when not read here."""
         count = int(_X_COUNT(resource))
         periods, values = _X_PERIODS(resource), _X_VALUES(resource)
-        if not (len(periods) == 2 * count and len(values) == count):
-            return False
+        if not (len(periods) == 2 * count and len(values) == count) or not count:
+            return None
         both, v = _whole_numbers(periods), _whole_numbers(values)
         if both is None or v is None or len(both) != 2 * count or len(v) != count:
-            return False
-        raw.durations.frombytes(both[0::2].tobytes())
-        raw.starts.frombytes(both[1::2].tobytes())
-        raw.values.frombytes(v.tobytes())
-        raw.qualities.frombytes(bytes(2 * count))
+            return None
+        raw.add(both[1::2], both[0::2], v)
         self.result.readings_read += count
-        return True
+        return int(both[1])
 
-    def _one_by_one(self, resource, raw: _RawSeries, schema_reported: bool):
+    def _one_by_one(self, resource, raw: _RawSeries, schema_reported: bool) -> int | None:
+        """Each reading checked and kept or refused by itself; the first kept reading's start."""
+        first = None
         for reading in resource.iterfind(f"{ESPI}IntervalReading"):
             self.result.readings_read += 1
             rline = reading.sourceline
@@ -440,10 +584,9 @@ class _Reader:
                     self.problem(rline, "this reading is refused (see the schema error above)")
                 continue
             quality = _number(reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")) or 0
-            raw.starts.append(start)
-            raw.durations.append(duration)
-            raw.values.append(value)
-            raw.qualities.append(quality)
+            raw.add_one(start, duration, value, quality)
+            first = start if first is None else first
+        return first
 
     # -- the links, once the whole file is read ----------------------------------------------------------
 
@@ -473,12 +616,11 @@ class _Reader:
         result = self.result
         first_usage_point = min(self.usage_points, key=self.usage_points.get) if self.usage_points else None
         read_blocks = bool(self.raw)
-        # Each MeterReading's raw arrays are let go once its series is made: the file's readings are held
-        # once at a time, not twice.
+        expanded = _Expanded()  # the arrays of one series at a time, shared by the file's series
         while self.raw:
             meter, raw = next(iter(self.raw.items()))
             del self.raw[meter]
-            count = len(raw.starts)
+            count = raw.count
             line = raw.lines[0] if raw.lines else None
             described = None
             usage_point = None
@@ -502,16 +644,17 @@ class _Reader:
                 result.readings_refused += count
                 continue
             unit, power, flow = described
-            starts = np.frombuffer(raw.starts, dtype=np.int64) if count else np.zeros(0, np.int64)
-            durations = np.frombuffer(raw.durations, dtype=np.int64) if count else np.zeros(0, np.int64)
-            values = np.frombuffer(raw.values, dtype=np.int64).astype(np.float64) if count else np.zeros(0)
-            qualities = np.frombuffer(raw.qualities, dtype=np.int16) if count else np.zeros(0, np.int16)
-            values *= 10.0**power
             # A second reading for a start already read in this MeterReading: the first is kept, and said so.
-            # Starts that only ever increase (the usual file) repeat none: no sorted copy is made to find out.
-            increasing = count < 2 or bool((starts[1:] > starts[:-1]).all())
-            first_of = None if increasing else np.unique(starts, return_index=True)[1]
-            if first_of is not None and len(first_of) < count:
+            # Starts that only ever increase (the usual file) repeat none, as its runs show: the series stays
+            # compact and no sorted copy is made to find out.
+            if count < 2 or raw.increasing():
+                result.series.append(
+                    MeterSeries(usage_point, meter, unit, flow, power=power, raw=raw, expanded=expanded)
+                )
+                continue
+            starts, durations, values, qualities = raw.arrays(power)
+            first_of = np.unique(starts, return_index=True)[1]
+            if len(first_of) < count:
                 keep = np.zeros(count, dtype=bool)
                 keep[first_of] = True
                 dropped = count - len(first_of)
@@ -528,18 +671,7 @@ class _Reader:
                     qualities[keep],
                 )
             result.series.append(
-                MeterSeries(
-                    usage_point,
-                    meter,
-                    unit,
-                    flow,
-                    # Views of the arrays read (no copy): they hold the readings from here on.
-                    starts,
-                    durations,
-                    values,
-                    qualities,
-                    power,
-                )
+                MeterSeries(usage_point, meter, unit, flow, starts, durations, values, qualities, power)
             )
         if self.foreign and not self.usage_points and not read_blocks:
             namespace, line = next(iter(self.foreign.items()))

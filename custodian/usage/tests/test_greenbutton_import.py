@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
 from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
 from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
@@ -106,6 +107,31 @@ def test_a_truncated_file_is_reported_as_incomplete_with_its_line():
     result = parse_espi(io.BytesIO(data[: len(data) // 2 + 40]))
     assert not result.complete and not result.ok
     assert result.problems[-1].line and "cut short" in result.problems[-1].message
+
+
+def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
+    """The parser keeps runs of readings one interval apart and the values in the narrowest whole numbers
+    that hold them: a gap, another interval length, values past two and past four bytes, a negative one and
+    a quality from the third block on all come back reading for reading."""
+    jan = 1_767_600_000
+    blocks = [
+        L.hourly(jan, 5, value=lambda i: 100 + i),
+        L.hourly(jan + 3600 * 7, 3, value=lambda i: 40_000 * (i + 1)),  # after a gap; past two bytes
+        [(jan + 3600 * 10, 900, 2**40), (jan + 3600 * 10 + 900, 900, -5)],  # past four bytes
+    ]
+    with_quality = L.hourly(jan + 3600 * 11, 2, value=lambda i: 7)
+    mr = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1/MeterReading/01"
+    data = L.feed(
+        *L.one_meter(blocks),
+        L.entry(L.interval_block(with_quality, quality=8), f"{mr}/IntervalBlock/9", f"{mr}/IntervalBlock"),
+    )
+    result = parse_espi(io.BytesIO(data))
+    assert result.ok, result.problems
+    written = [(s, d, v, 0) for block in blocks for s, d, v in block] + [
+        (s, d, v, 8) for s, d, v in with_quality
+    ]
+    assert [(r.start, r.duration, r.value, r.quality) for r in result.readings] == written
+    assert result.readings_read == len(written) and result.readings_refused == 0
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
