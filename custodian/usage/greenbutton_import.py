@@ -128,21 +128,10 @@ class MeterSeries:
             self._expanded.arrays = self._raw.arrays(self.power)
         return self._expanded.arrays
 
-    @property
-    def starts(self) -> np.ndarray:
-        return self._columns()[0]
-
-    @property
-    def durations(self) -> np.ndarray:
-        return self._columns()[1]
-
-    @property
-    def values(self) -> np.ndarray:
-        return self._columns()[2]
-
-    @property
-    def qualities(self) -> np.ndarray:
-        return self._columns()[3]
+    starts = property(lambda self: self._columns()[0])  # int64 UTC epoch seconds
+    durations = property(lambda self: self._columns()[1])  # int64 seconds
+    values = property(lambda self: self._columns()[2])  # float64, in `unit`, powerOfTenMultiplier applied
+    qualities = property(lambda self: self._columns()[3])  # int16, 0 where none was given
 
 
 class _Expanded:
