@@ -31,6 +31,7 @@ from custodian.portal.glance import at_a_glance
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
+from custodian.web.forms import errors_in_words
 
 PROFILE_FIELDS = (
     "name",
@@ -79,15 +80,7 @@ def update_contact(request):
         # The page again with what was typed and each error beside its field; nothing stored.
         messages.error(
             request,
-            _("Not saved: %(problems)s")
-            % {
-                "problems": "; ".join(
-                    f"{form.fields[name].label}: {' '.join(errors)}"
-                    if name in form.fields
-                    else " ".join(errors)
-                    for name, errors in form.errors.items()
-                )
-            },
+            _("Not saved: %(problems)s") % {"problems": errors_in_words(form)},
         )
         return _home(request, form, status=400)
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}

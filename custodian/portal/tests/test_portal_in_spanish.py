@@ -34,7 +34,9 @@ CONSOLE_ONLY = {"ui/header_console.html", "ui/import_problems.html", "ui/paginat
 TEMPLATES = [
     *sorted(f"portal/{p.name}" for p in PORTAL.glob("*.html")),
     *sorted(f"web/{p.name}" for p in (WEB / "web").glob("*.html")),
+    "400.html",
     "403.html",
+    "403_csrf.html",
     "404.html",
     "500.html",
     *sorted(f"ui/{p.name}" for p in (WEB / "ui").glob("*.html") if f"ui/{p.name}" not in CONSOLE_ONLY),
