@@ -108,11 +108,56 @@ def waiting() -> int:
         return int(cursor.fetchone()[0])
 
 
+def queue_problems(limit: int = 5) -> list[str]:
+    """What is wrong with the waiting events, beyond their count (which a forged queue can keep right): runs
+    that overlap, runs holding numbers already in the tree or numbers with no event (PostgreSQL's queue),
+    and events that are neither in the tree nor waiting (on SQLite, an event numbered at or below the tree's
+    last one and not in it: a number given again, which the sequencer would never take). At most `limit`
+    of each, named."""
+    problems = []
+    not_in_tree = f"NOT EXISTS (SELECT 1 FROM {_LEAVES} l WHERE l.event_seq = e.seq)"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT first_seq, last_seq FROM (SELECT first_seq, last_seq, "  # noqa: S608
+                f"LAG(last_seq) OVER (ORDER BY first_seq) AS before FROM {_PENDING}) r "
+                "WHERE before >= first_seq ORDER BY first_seq LIMIT %s",
+                [limit],
+            )
+            problems += [f"queued run {f}–{last} overlaps the run before it" for f, last in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT p.first_seq, p.last_seq FROM {_PENDING} p WHERE EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {_LEAVES} l WHERE l.event_seq BETWEEN p.first_seq AND p.last_seq) "
+                f"OR (SELECT COUNT(*) FROM {_EVENTS} e WHERE e.seq BETWEEN p.first_seq AND p.last_seq) "
+                "<> p.last_seq - p.first_seq + 1 ORDER BY p.first_seq LIMIT %s",
+                [limit],
+            )
+            problems += [
+                f"queued run {f}–{last} holds numbers in the tree or with no event"
+                for f, last in cursor.fetchall()
+            ]
+            waits = f"EXISTS (SELECT 1 FROM {_PENDING} p WHERE e.seq BETWEEN p.first_seq AND p.last_seq)"  # noqa: S608
+        else:
+            waits = f"e.seq > {_last_in_tree_sql()}"
+        cursor.execute(
+            f"SELECT e.seq FROM {_EVENTS} e WHERE {not_in_tree} AND NOT {waits} "  # noqa: S608
+            "ORDER BY e.seq LIMIT %s",
+            [limit],
+        )
+        problems += [f"event {seq} is neither in the tree nor waiting" for (seq,) in cursor.fetchall()]
+    return problems
+
+
 def _take_queued(cursor, batch: int) -> list[tuple] | None:
     """PostgreSQL: the first `batch` waiting events (number, canonical form) from the queue's first runs,
     in the order of their numbers; the runs taken leave the queue (a run taken in part keeps the rest).
     None when the queue is empty. A queued event that is gone (deleted behind the application's back) is
-    not there: verify reports it missing."""
+    not there: verify reports it missing.
+
+    A run is an exact range of numbers, so the batch is cut here, from the runs, and the events are fetched
+    by their numbers: a join of the runs to the events with a LIMIT would let the planner walk the events'
+    index from the first event ever written, once per run queued (seconds behind a long log, hours behind a
+    backlog of single reads)."""
     cursor.execute(
         f"SELECT first_seq, last_seq FROM {_PENDING} ORDER BY first_seq LIMIT %s",  # noqa: S608
         [batch],
@@ -120,23 +165,33 @@ def _take_queued(cursor, batch: int) -> list[tuple] | None:
     runs = cursor.fetchall()
     if not runs:
         return None
+    numbers: list[int] = []
+    done: list[int] = []
+    cut = None  # (first number of the run taken in part, the last number taken from it)
+    for first, last in runs:
+        room = batch - len(numbers)
+        if room <= 0:
+            break
+        end = min(last, first + room - 1)
+        numbers.extend(range(first, end + 1))
+        if end == last:
+            done.append(first)
+        else:
+            cut = (first, end)
+            break
     cursor.execute(
-        f"SELECT e.seq, {canonical_sql('e')} "  # noqa: S608
-        "FROM unnest(%s::bigint[], %s::bigint[]) AS r(first_seq, last_seq) "
-        f"JOIN {_EVENTS} e ON e.seq BETWEEN r.first_seq AND r.last_seq ORDER BY e.seq LIMIT %s",
-        [[f for f, _ in runs], [last for _, last in runs], batch],
+        f"SELECT e.seq, {canonical_sql('e')} FROM {_EVENTS} e "  # noqa: S608
+        "WHERE e.seq = ANY(%s::bigint[]) ORDER BY e.seq",
+        [numbers],
     )
     rows = cursor.fetchall()
-    # Runs are disjoint and the events come in order: the runs up to the last event taken are done, and the
-    # run holding it keeps what follows. Only the runs read are touched: another may have committed since.
-    taken = rows[-1][0] if len(rows) == batch else runs[-1][1]
-    done = [f for f, last in runs if last <= taken]
-    cursor.execute(f"DELETE FROM {_PENDING} WHERE first_seq = ANY(%s)", [done])  # noqa: S608
-    rest = [f for f, last in runs if f <= taken < last]
-    if rest:
+    # Only the runs read are touched: another may have been queued since.
+    if done:
+        cursor.execute(f"DELETE FROM {_PENDING} WHERE first_seq = ANY(%s)", [done])  # noqa: S608
+    if cut:
         cursor.execute(
             f"UPDATE {_PENDING} SET first_seq = %s WHERE first_seq = %s",  # noqa: S608
-            [taken + 1, rest[0]],
+            [cut[1] + 1, cut[0]],
         )
     return rows
 

@@ -73,6 +73,27 @@ def test_a_bulk_write_waits_as_one_run_and_is_taken_in_parts(db, log_keys):
 
 
 @postgres_only
+def test_many_single_reads_behind_a_long_log_are_taken_a_batch_at_a_time(db, log_keys):
+    """Reads through the gate are one event a statement: one run each. A batch takes whole runs and cuts the
+    run that does not fit, wherever it falls, and leaves the rest queued in order."""
+    append_uniform(event(0), range(1, 2001))
+    assert integrate() == 2000
+    for i in range(30):
+        append_events([event(i)])
+    append_uniform(event(0), range(1, 11))  # a run of ten after the single ones
+    assert PendingEvent.objects.count() == 31 and waiting() == 40
+    assert integrate(batch=7, limit=7) == 7
+    assert PendingEvent.objects.count() == 24 and waiting() == 33
+    assert integrate(batch=28, limit=28) == 28  # the 23 single ones left, and five of the ten
+    (first, last), *others = PendingEvent.objects.values_list("first_seq", "last_seq")
+    assert (last - first, others) == (4, [])
+    assert integrate() == 5 and waiting() == 0
+    numbers = list(LogLeaf.objects.order_by("idx").values_list("event_seq", flat=True))
+    assert numbers == sorted(numbers) and len(set(numbers)) == 2040
+    assert verify_log().ok
+
+
+@postgres_only
 def test_events_of_one_statement_numbered_apart_wait_as_runs(db, log_keys):
     """A concurrent writer can take numbers in the middle of a statement's: its events wait as several
     runs, and the numbers in between (another writer's, perhaps not yet committed) are not taken with them."""
@@ -97,6 +118,36 @@ def test_events_of_one_statement_numbered_apart_wait_as_runs(db, log_keys):
         start + 5,
     ]
     assert verify_log().ok
+
+
+@postgres_only
+def test_a_forged_queue_that_keeps_the_count_right_is_found(events):
+    """An event hidden from the sequencer by replacing its run with a run of numbers that don't exist: the
+    count of waiting events stays right, the numbers don't."""
+    append_events([event(21)])
+    (hidden,) = PendingEvent.objects.values_list("first_seq", flat=True)
+    tamper("DELETE FROM audit_pendingevent")
+    tamper("INSERT INTO audit_pendingevent (first_seq, last_seq) VALUES (%s, %s)", [900_000_000, 900_000_000])
+    result = verify_log()
+    assert not result.ok
+    assert f"event {hidden} is neither in the tree nor waiting" in str(result)
+    assert "queued run 900000000–900000000 holds numbers in the tree or with no event" in str(result)
+
+
+def test_an_event_numbered_below_the_tree_and_not_in_it_is_found(events):
+    """A number given again below the tree's last event (SQLite's counter reset by a table rebuild, or an
+    insert with its own number and no queue row) would never be taken by the sequencer: verify names it."""
+    tamper(
+        "INSERT INTO audit_accessevent ("
+        + ",".join(CANON_FIELDS)
+        + ") VALUES ("
+        + ",".join(["%s"] * len(CANON_FIELDS))
+        + ")",
+        [0, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
+        + ["", "", "", "", ""],
+    )
+    result = verify_log()  # (on PostgreSQL the insert, past the triggers, was not queued either)
+    assert not result.ok and "event 0 is neither in the tree nor waiting" in str(result)
 
 
 def test_an_intact_log_verifies_by_the_command(events, capsys):
