@@ -12,7 +12,7 @@ from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill
 from custodian.billing.selectors import BILL_CATEGORY, bills_of_customer
 from custodian.usage.greenbutton_export import UsagePointExport
-from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport
+from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport, points_with_current_period
 from custodian.usage.services import default_period, usage_points_for
 from custodian.vault import gate
 from custodian.vault.interval_files import LOCAL
@@ -129,7 +129,8 @@ def summaries_attach(
     points: Sequence[UsagePointExport], summaries: dict[str, list[UsageSummaryExport]]
 ) -> list[UsagePointExport]:
     """The usage points with each service's summaries on its first usage point (a bill is per service, not
-    per meter); a service billed with no usage point in the feed gets one holding only its summaries."""
+    per meter), each summary with the current period's figures its point's readings hold; a service billed
+    with no usage point in the feed gets one holding only its summaries."""
     points = list(points)
     for service, found in sorted(summaries.items()):
         point = next((p for p in points if p.key == service), None)
@@ -140,7 +141,8 @@ def summaries_attach(
             )
             points.append(point)
         point.summaries = list(found)
-    return sorted(points, key=lambda p: (p.service, p.key))
+    # Each summary's current-period figures from the point's own readings, already opened for the feed.
+    return points_with_current_period(sorted(points, key=lambda p: (p.service, p.key)))
 
 
 def usage_points_with_bills(*, units: str = "metered", **read) -> list[UsagePointExport]:

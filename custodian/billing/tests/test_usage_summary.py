@@ -3,6 +3,8 @@ against the ESPI schema, each figure the bill's (billing period, use, the servic
 charges in hundred-thousandths of a dollar), the bills read through the gate in one logged read that opens
 the period's bills and no other; a customer without bills gets no UsageSummary at all."""
 
+from datetime import datetime, timedelta
+
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
@@ -11,7 +13,7 @@ from custodian.testing.billing import NS, check_summary_is_the_bills, last_month
 from custodian.testing.portal import signed_in
 from custodian.vault import gate
 from custodian.vault.gate import customer_actor
-from custodian.vault.interval_files import month_bounds
+from custodian.vault.interval_files import LOCAL, month_bounds
 
 
 def test_download_my_data_carries_each_bills_summary_with_the_bills_figures(metered):  # noqa: F811
@@ -44,6 +46,25 @@ def test_download_my_data_carries_each_bills_summary_with_the_bills_figures(mete
     before = AccessEvent.objects.count()
     assert client.get("/portal/me/green-button.csv").status_code == 200
     assert AccessEvent.objects.count() - before == 2
+
+
+def test_a_bill_issued_while_readings_went_on_carries_the_current_periods_figures(metered):  # noqa: F811
+    """A bill issued on the 10th of the next month, whose readings the store holds: its summary in the
+    download gives the use since the billed period and the day before it was issued, from those readings."""
+    customer, app, months = metered
+    cycle = months[-2]["month"]
+    next_start, _ = month_bounds(months[-1]["month"])
+    issued = datetime.fromtimestamp(next_start, LOCAL).date() + timedelta(days=9)
+    assert bill_run(cycle=cycle, issued_on=issued) == 1
+    response = signed_in(app, "current@example.com").get("/portal/me/green-button.xml")
+    feed = schema_valid(response.content)
+    summaries = feed.findall("atom:entry/atom:content/espi:UsageSummary", NS)
+    (summary,) = [s for s in summaries if number(s, "espi:commodity") == 1]  # electricity, read hourly
+    for figure in ("currentBillingPeriodOverAllConsumption", "previousDayOverallConsumption"):
+        assert summary.find(f"espi:{figure}", NS) is not None, figure
+    # The day before the bill was issued: its 24 hourly readings, in Wh.
+    day_before = number(summary, "espi:previousDayOverallConsumption/espi:value")
+    assert day_before > 0
 
 
 def test_a_customer_without_bills_gets_no_usage_summary_and_no_bill_read(households):  # noqa: F811
