@@ -74,7 +74,8 @@ class FileField(forms.FileField):
 class PhoneField(forms.CharField):
     """A US telephone number, checked with phonenumbers (Google's libphonenumber data) and kept in one form,
     507-451-2480 as on our records; anything that is not a valid US number (letters, too few digits, an
-    area code that does not exist) is refused, the form naming the field. Empty is "" unless required."""
+    area code that does not exist) is refused, the form naming the field, and so is a number with an extension
+    (the records keep the number alone, so an extension would be lost). Empty is "" unless required."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 40)
@@ -92,6 +93,10 @@ class PhoneField(forms.CharField):
         if number is None or not phonenumbers.is_valid_number_for_region(number, "US"):
             raise forms.ValidationError(
                 _("Enter a US telephone number with its area code, such as 507-451-2480."), code="invalid"
+            )
+        if number.extension:  # refused rather than dropped: the number kept would not reach the person
+            raise forms.ValidationError(
+                _("Enter the number without an extension: one that reaches you directly."), code="extension"
             )
         digits = str(number.national_number)
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"

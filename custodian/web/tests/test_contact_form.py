@@ -133,3 +133,13 @@ def test_a_telephone_number_is_checked_and_kept_in_one_form(db):
         purpose="contacting_customers",
     )
     assert kept["phone"] == "507-451-2480"
+
+
+def test_a_number_with_an_extension_is_refused_not_cut(db):
+    """An extension can't be kept beside the number: the number would be kept without it, reaching a
+    switchboard instead of the person, so the form says so and keeps what was typed."""
+    for typed in ("507-451-2480 ext. 12", "(507) 451-2480 x3"):
+        refused = cookieless().post("/contact/", {**GOOD, "phone": typed}, **SAME_ORIGIN)
+        html = refused.content.decode()
+        assert 'id="id_phone_error">Enter the number without an extension' in html, typed
+    assert not CustomerRequest.objects.exists()
