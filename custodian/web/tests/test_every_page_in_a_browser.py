@@ -21,7 +21,9 @@ from django.test import RequestFactory
 from django.views.defaults import page_not_found, permission_denied
 
 from custodian.demo.generator import application
-from custodian.demo.personas import STAFF_PERSONAS
+from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.testing.portal import PASSWORD as PORTAL_PASSWORD
+from custodian.testing.portal import last_kwh
 from custodian.web.tests.browser import (
     ARTIFACTS,
     contact_form_send,
@@ -217,6 +219,13 @@ def staff_records(walk, persona: str, ids: dict) -> None:
         walk.after(customer_search, persona, name="cora.service-staff-customers-results")
     if persona == "priya.privacy":
         walk.check(f"/staff/privacy/incidents/{ids['incident']}/", persona)
+    if persona == "mark.marketer":
+        walk.page.goto(walk.site["url"] + "/staff/marketing/?service=")
+        walk.after(
+            lambda page: page.click("main form[method=post] button"),
+            persona,
+            name="mark.marketer-staff-marketing-confirm",
+        )
     if persona == "ivan.it":
         walk.page.goto(walk.site["url"] + f"/staff/people/{ids['clerk']}/")
         walk.after(
@@ -277,6 +286,25 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
             walk.page.route(site["url"] + path, answer(html, status))
             walk.check(path, area, status=status, name=f"error-{status}-{area}")
             walk.page.unroute(site["url"] + path)
+
+    # The pages between a form and the account: "check your e-mail" after signing up, and the second factor
+    # a member of staff is asked for after the password.
+    other = application(3, 4, date.today())
+    walk.page.goto(site["url"] + "/portal/enrol/")
+    walk.page.fill("#id_account_number", other.personal["account_number"])
+    walk.page.fill("#id_last_electric_kwh", str(last_kwh(other)))
+    walk.page.fill("#id_email", "enrol.sent@example.com")
+    walk.page.fill("#id_password", PORTAL_PASSWORD)
+    walk.after(lambda page: page.click("main button[type=submit]"), "public", name="public-portal-enrol-sent")
+    walk.page.goto(site["url"] + "/staff/login/")
+    walk.page.fill("#id_username", "cora.service")
+    walk.page.fill("#id_password", DEMO_PASSWORD)
+    walk.after(
+        lambda page: page.click("main button[type=submit]"), "public", name="public-staff-second-factor"
+    )
+    context.close()
+    context = browser.new_context()
+    walk.page = context.new_page()
 
     portal_sign_in(site, walk.page, application(3, 3, date.today()), "every.page@example.com")
     walk.page.wait_for_url("**/portal/me/")
