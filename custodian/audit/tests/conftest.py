@@ -38,8 +38,8 @@ def swap_events(first, second):
     tamper("UPDATE audit_logleaf SET event_seq = %s WHERE idx = %s", [b, first])
 
 
-def insert_forged_event(*, seq, at):
-    """A forged event (sequence number `seq`) put at position `at`, every later position moved up one."""
+def insert_event_past_the_triggers(*, seq, reason=""):
+    """An event numbered `seq` written straight into the table, past the triggers (not queued)."""
     tamper(
         "INSERT INTO audit_accessevent ("
         + ",".join(CANON_FIELDS)
@@ -47,8 +47,13 @@ def insert_forged_event(*, seq, at):
         + ",".join(["%s"] * len(CANON_FIELDS))
         + ")",
         [seq, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
-        + ["forged", "", "", "", ""],
+        + [reason, "", "", "", ""],
     )
+
+
+def insert_forged_event(*, seq, at):
+    """A forged event (sequence number `seq`) put at position `at`, every later position moved up one."""
+    insert_event_past_the_triggers(seq=seq, reason="forged")
     # Out of the way and back, one more than before: no two leaves ever hold the same position.
     shift = 1_000_000
     tamper("UPDATE audit_logleaf SET idx = idx + %s WHERE idx >= %s", [shift, at])

@@ -14,7 +14,13 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from custodian.audit import merkle
 from custodian.audit.events import CANON_FIELDS, append_events, append_uniform, canonical, canonical_sql
 from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
-from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
+from custodian.audit.tests.conftest import (
+    event,
+    insert_event_past_the_triggers,
+    insert_forged_event,
+    swap_events,
+    tamper,
+)
 from custodian.audit.tree import TileReader, current_head, integrate, waiting
 from custodian.audit.verify import verify_log
 from custodian.testing import postgres_only
@@ -137,15 +143,7 @@ def test_a_forged_queue_that_keeps_the_count_right_is_found(events):
 def test_an_event_numbered_below_the_tree_and_not_in_it_is_found(events):
     """A number given again below the tree's last event (SQLite's counter reset by a table rebuild, or an
     insert with its own number and no queue row) would never be taken by the sequencer: verify names it."""
-    tamper(
-        "INSERT INTO audit_accessevent ("
-        + ",".join(CANON_FIELDS)
-        + ") VALUES ("
-        + ",".join(["%s"] * len(CANON_FIELDS))
-        + ")",
-        [0, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
-        + ["", "", "", "", ""],
-    )
+    insert_event_past_the_triggers(seq=0)
     result = verify_log()  # (on PostgreSQL the insert, past the triggers, was not queued either)
     assert not result.ok and "event 0 is neither in the tree nor waiting" in str(result)
 
