@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "custodian.web.views.bad_request"
 handler500 = "custodian.web.views.server_error"

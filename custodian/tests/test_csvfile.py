@@ -81,7 +81,7 @@ def test_a_formula_behind_blanks_or_control_characters_is_quoted_too(cell):
 
 def test_the_marketing_audience_csv(hostile_customer, marketer, console):
     response = console(marketer).post(
-        "/staff/marketing/", {"customer_class": "", "service": "", "zip_code": ""}
+        "/staff/marketing/", {"customer_class": "", "service": "", "zip_code": "", "confirmed": "1"}
     )
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     text = response.content.decode()

@@ -230,6 +230,15 @@ def privacy_report(request):
     return render(request, "web/privacy_report.html", {"report": report})
 
 
+def bad_request(request, exception=None):
+    """The 400 page in the area's layout; a plain answer when that can't be drawn (a request refused for its
+    Host header fails again wherever the layout asks for the host, and so does a missing static file)."""
+    try:
+        return render(request, "400.html", status=400)
+    except Exception:  # noqa: BLE001 (the error page must not fail in turn)
+        return HttpResponseBadRequest("<h1>We could not read that request (400)</h1>")
+
+
 def server_error(request):
     """The 500 page in the area's own layout (the request's context, unlike Django's default); if even that
     fails, a plain answer."""
