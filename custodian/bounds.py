@@ -5,13 +5,15 @@ SQLite's INTEGER), a date in year 1 or 9999 overflows as soon as a day is added 
 each became an HTTP 500. Each kind of input gets its checked form here, and every URL, form and API schema
 uses them: a path converter for ids in URLs, form fields for ids and dates, pydantic types for the API.
 Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise. A telephone
-number is checked here too, for every form that takes one: a valid US number, kept in one form."""
+number is checked here too, for every form that takes one: a valid US number, kept in one form. And the size
+of an uploaded file is bounded where it is received: every file in memory, never in a temporary file."""
 
 from datetime import date, datetime
 from typing import Annotated
 
 import phonenumbers
 from django import forms
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
@@ -110,3 +112,28 @@ def _date_in_range(value: datetime) -> datetime:
 
 ApiId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ApiDateTime = Annotated[datetime, AfterValidator(_date_in_range)]
+
+
+# The largest file any form takes (a Green Button file: custodian.usage.forms.MAX_UPLOAD_BYTES).
+UPLOAD_MEMORY_LIMIT = 100 * 1024 * 1024
+
+
+class UploadKeptInMemory(MemoryFileUploadHandler):
+    """Every uploaded file kept in memory, never written to a temporary file: an upload is personal data (a
+    Green Button file, a file of meter reads, the scan of a signed consent) and Django's default handlers
+    write a file over 2.5 MB to the temporary directory in clear while the request lasts. At most
+    UPLOAD_MEMORY_LIMIT bytes of a file are kept; the file still reports its whole size, so the form's size
+    check refuses a larger one by name (its content cut short is never read)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+        self.activated = True
+
+    def new_file(self, *args, **kwargs):
+        self.kept = 0
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        room = UPLOAD_MEMORY_LIMIT + 1 - self.kept
+        if room > 0:
+            self.file.write(raw_data[:room])
+            self.kept += min(len(raw_data), room)

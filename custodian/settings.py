@@ -260,6 +260,9 @@ CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.
 CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 
+# Uploaded files stay in memory, never in a temporary file in clear (custodian.bounds.UploadKeptInMemory).
+FILE_UPLOAD_HANDLERS = ["custodian.bounds.UploadKeptInMemory"]
+
 ROOT_URLCONF = "custodian.urls"
 WSGI_APPLICATION = "custodian.wsgi.application"
 
