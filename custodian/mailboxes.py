@@ -2,6 +2,7 @@
 Maildir folders and mbox files."""
 
 import mailbox
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def messages_in(path: Path) -> Iterator[tuple[str, bytes]]:
         yield f"{path}#{key}", raw
 
 
-class MailboxCommand(BaseCommand):
+class MailboxCommand(BaseCommand, metaclass=ABCMeta):
     """A management command that reads a mailbox through one import (`mailbox_read`): the import's failure to
     open the mailbox (`unreadable`) is the command's error, each message it skipped is a line on stderr, and
     its report ends in one summary line (`summary`). With `takes_path`, the mailbox is the command's one
@@ -35,11 +36,13 @@ class MailboxCommand(BaseCommand):
     takes_path = True
     unreadable: type[Exception] = FileNotFoundError
 
+    @abstractmethod
     def mailbox_read(self, **options):
-        raise NotImplementedError
+        """The import, run with the command's options: its report (with `skipped`: where, why)."""
 
+    @abstractmethod
     def summary(self, report) -> str:
-        raise NotImplementedError
+        """The report's one summary line."""
 
     def add_arguments(self, parser):
         if self.takes_path:

@@ -27,6 +27,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.background import objects_held_frozen
 from custodian.billing.budget import Issued, budget_apply
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS
@@ -430,16 +431,12 @@ def _collected_between_chunks():
     if not gc.isenabled():
         yield lambda: None
         return
-    froze = not gc.get_freeze_count()
-    if froze:
-        gc.freeze()
-    gc.disable()
-    try:
-        yield gc.collect
-    finally:
-        gc.enable()
-        if froze:
-            gc.unfreeze()
+    with objects_held_frozen():
+        gc.disable()
+        try:
+            yield gc.collect
+        finally:
+            gc.enable()
 
 
 def _parts(to_bill, chunk: int):

@@ -17,13 +17,11 @@ the cleanup are written together.
 """
 
 import base64
-import gc
 import hashlib
 import io
 import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.background import objects_held_frozen
 from custodian.csvfile import csv_writer
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -262,23 +261,6 @@ def export_open(*, admitted: tuple, vendor: Vendor, requested_by, prefix: str, *
     return ExportInProgress(export, writer, function, determination, record)
 
 
-@contextmanager
-def _collector_spares_the_process():
-    """While a vendor export runs, the garbage collector's full collections leave out what the process held
-    before it (modules, settings, caches): a chunk's ten thousand rows and values pile up until it commits,
-    and each full collection then walked everything for nothing (the export's own objects are freed by
-    reference counting), a tenth of the export's time. What was held before goes back to the collector when
-    the export ends, whichever way; a process that froze its objects itself keeps them frozen."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def vendor_export_run(
     *,
     vendor: Vendor,
@@ -342,7 +324,7 @@ def vendor_export_run(
     header += [STATEMENT_COLUMN]
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
-    with writer, _collector_spares_the_process():
+    with writer, objects_held_frozen():
         for start in range(0, max(len(ids), 1), batch):
             part = ids[start : start + batch]
             buffer = io.StringIO()
