@@ -1,8 +1,10 @@
-"""A month's bill estimated at the rate in force today, for what a page or a letter tells a customer about
-their use (the neighbour comparison's cost): the bill's own arithmetic (`compute.bill_compute`: customer
-charge, blocks and season, cost adjustment, franchise fee and sales tax) for a whole cycle, with the
-tariff's version in force on the day asked for applied to the month, whatever version billed it."""
+"""Amounts the bill's own arithmetic (`compute.bill_compute`: customer charge, blocks and season, cost
+adjustment, franchise fee and sales tax) gives outside a bill run: a month's bill at the rate in force today,
+for what a page or a letter tells a customer about their use (the neighbour comparison's cost), with the
+tariff's version in force on the day asked for applied to the month, whatever version billed it; and each
+interval's share of its month's bill (the Green Button CSV's COST)."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -11,7 +13,9 @@ from django.utils import timezone
 
 from custodian.billing.compute import Usage, bill_compute, cycle_bounds
 from custodian.billing.tariff import Tariff, current_tariff
+from custodian.customers.models import Account
 from custodian.usage.services.costs import cost_estimator_register
+from custodian.vault.interval_files import month_bounds, month_of
 
 
 def month_cost_estimate(
@@ -38,6 +42,79 @@ def month_cost_estimate(
         period=cycle_bounds(month),
         usages=[Usage(service, used)],
     ).total
+
+
+def _rate_of(accounts) -> dict[str, str] | None:
+    """The customer's class and the premise's heating fuel of the newest of `accounts` (clear columns, as
+    the bill run reads them): what the tariff prices by besides the use."""
+    row = (
+        accounts.order_by("-opened_on", "-pk").values_list(
+            "customer__customer_class", "premise__heating_fuel"
+        )
+    ).first()
+    return None if row is None else {"customer_class": row[0], "heating_fuel": row[1]}
+
+
+def _month_use_price(tariff: Tariff, month: str, service: str, quantity: Decimal, rate: dict) -> Decimal:
+    """What `quantity` used over `month` adds to its bill at the tariff in force then: the bill for it less
+    the bill for none (the customer charge and its taxes belong to no interval)."""
+    period = cycle_bounds(month)
+
+    def bill(used: Decimal) -> Decimal:
+        return bill_compute(tariff, cycle=month, period=period, usages=[Usage(service, used)], **rate).total
+
+    return bill(quantity) - bill(Decimal(0))
+
+
+def interval_costs(
+    *, service: str, readings: Sequence[tuple[int, int, float]], customer_class: str, heating_fuel: str
+) -> list[Decimal | None]:
+    """Each reading's cost (readings: UTC start, seconds, use in the service's billing unit): its share of
+    what its local month's use adds to the month's bill at the tariff in force that month (use, cost
+    adjustment, sewer, and the franchise fee and sales tax on them), at the month's average price. The
+    amounts are rounded to the cent as running totals, so a month's intervals add up to the month's priced
+    use to the cent. None for a reading that crosses a month's end or falls before the tariff's first
+    version: nothing to price it by."""
+    tariff, rate = current_tariff(), {"customer_class": customer_class, "heating_fuel": heating_fuel}
+    out: list[Decimal | None] = [None] * len(readings)
+    months: dict[str, list[int]] = {}
+    for i, (start, seconds, _) in enumerate(readings):
+        month = month_of(int(start))
+        if start + seconds <= month_bounds(month)[1]:
+            months.setdefault(month, []).append(i)
+    for month, held in months.items():
+        used = [Decimal(str(readings[i][2])) for i in held]
+        total = sum(used, Decimal(0))
+        try:
+            priced = _month_use_price(tariff, month, service, total, rate)
+        except LookupError:  # before the tariff's first version
+            continue
+        running, billed = Decimal(0), Decimal("0.00")
+        for i, quantity in zip(held, used, strict=True):
+            running += quantity
+            upto = tariff.round(priced * running / total) if total else Decimal("0.00")
+            out[i], billed = upto - billed, upto
+    return out
+
+
+def customer_interval_costs(customer_id: int) -> Callable[[str, Sequence], list[Decimal | None]]:
+    """`interval_costs` at the customer's class and heating fuel (their newest account's: clear columns, as
+    the bill run reads them); every cost None for a customer without an account."""
+    rate = (
+        Account.objects.filter(customer_id=customer_id)
+        .order_by("-opened_on", "-pk")
+        .values_list("customer__customer_class", "premise__heating_fuel")
+        .first()
+    )
+
+    def costs(service: str, readings: Sequence) -> list[Decimal | None]:
+        if rate is None:
+            return [None] * len(readings)
+        return interval_costs(
+            service=service, readings=readings, customer_class=rate[0], heating_fuel=rate[1]
+        )
+
+    return costs
 
 
 def register() -> None:

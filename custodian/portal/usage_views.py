@@ -4,6 +4,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from custodian.billing.estimate import customer_interval_costs
 from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
@@ -71,7 +72,8 @@ def green_button(request, fmt):
         )
         response = HttpResponse(body, content_type="application/atom+xml")
     else:
-        response = HttpResponse(green_button_csv(points), content_type="text/csv")
+        costs = customer_interval_costs(request.customer_id)
+        response = HttpResponse(green_button_csv(points, costs=costs), content_type="text/csv")
     name = green_button_file_name(fmt=fmt, start=start, end=end)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -17,7 +17,7 @@ import hashlib
 import io
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -29,6 +29,7 @@ from lxml import etree
 
 from custodian.csvfile import csv_writer
 from custodian.usage.greenbutton_summary import UsageSummaryExport, usage_summary_element
+from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -505,17 +506,37 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
     return subject, f"{mr_href}/IntervalBlock", blocks
 
 
-def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
-    """The common CSV layout. Times are the utility's local time with their UTC offset on every row."""
+# Each interval's cost for the CSV: (service, readings as (UTC start, seconds, use in the service's billing
+# unit)) → each reading's amount in dollars, None where the tariff cannot price it. Billing gives it (it
+# holds the tariff and the customer's class); without it the COST column stays empty.
+IntervalCosts = Callable[[str, Sequence[tuple[int, int, float]]], Sequence[Decimal | None]]
+
+
+def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: IntervalCosts | None = None) -> str:
+    """The common CSV layout. Times are the utility's local time with their UTC offset on every row. COST,
+    with `costs`, is each interval's share of its month's bill for the use (`billing.estimate.
+    interval_costs`), in dollars; empty where it cannot be priced."""
     out = io.StringIO()
     out.write(f"# Times are {settings.TIME_ZONE} local time; each START and END carries its UTC offset.\n")
+    if costs is not None:
+        out.write(
+            "# COST is each interval's share, at its month's average price, of what the month's use adds to "
+            "the month's bill at the tariff then in force (use, cost adjustment, sewer, franchise fee and "
+            "sales tax); the customer charge belongs to no interval. Empty where the tariff cannot price "
+            "it.\n"
+        )
     for point in usage_points:
         if point.conversion:
             out.write(f"# {point.title}: {point.conversion}.\n")
     writer = csv_writer(out)
     writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
     for point in usage_points:
-        for start, duration, value in sorted(point.readings):  # the forward series: CSV has no flow column
+        readings = sorted(point.readings)  # the forward series: CSV has no flow column
+        amounts: Sequence[Decimal | None] = [None] * len(readings)
+        per_billing_unit = UNIT_TO_BILLING.get((point.service, point.unit))
+        if costs is not None and per_billing_unit is not None and readings:
+            amounts = costs(point.service, [(s, d, v * per_billing_unit) for s, d, v in readings])
+        for (start, duration, value), amount in zip(readings, amounts, strict=True):
             begin = datetime.fromtimestamp(start, UTC).astimezone(LOCAL)
             end = datetime.fromtimestamp(start + duration, UTC).astimezone(LOCAL)
             writer.writerow(
@@ -526,7 +547,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport]) -> str:
                     end.strftime("%H:%M%z"),
                     Decimal(f"{value:g}"),  # a number: a negative reading stays a number
                     point.unit,
-                    "",
+                    "" if amount is None else f"{amount:.2f}",
                     "",
                 ]
             )
