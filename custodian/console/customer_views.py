@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.casework.selectors import request_list
 from custodian.console import access, forms
 from custodian.console.access import (
@@ -59,6 +60,15 @@ def customer_search(request):
     return render(request, "console/customer_search.html", {"form": form, "results": results})
 
 
+# Staff download a customer's Green Button file for this purpose; its bill summaries (ESPI UsageSummary) only
+# when the policy lets the purpose read the bills (docs/decisions.md: "The staff Green Button download").
+GREEN_BUTTON_PURPOSE = "providing_services"
+
+
+def green_button_summaries_allowed(policy) -> bool:
+    return "bills" in policy.purposes[GREEN_BUTTON_PURPOSE].categories
+
+
 def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
     actor = console_actor(request)
     open_requests = request_list(fetched_by=actor, customer_id=customer.pk)
@@ -75,6 +85,8 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "purpose_label": purpose_label,
             "open_requests": open_requests,
             "may_import_usage": may_import_usage(request.user),
+            "green_button_purpose": policy.purposes[GREEN_BUTTON_PURPOSE].label,
+            "green_button_summaries": green_button_summaries_allowed(policy),
             "break_glass_form": forms.BreakGlassAskForm(emergency_purposes=emergency)
             if (emergency := policy.emergency_purposes(actor.services))
             else None,
@@ -252,17 +264,20 @@ def customer_usage_import(request, customer_id):
 @console_required
 def customer_green_button(request, customer_id):
     """Staff download of a customer's Green Button file, under "providing or improving utility services",
-    for the last 13 months or the period given (`?start=YYYY-MM-DD&end=YYYY-MM-DD`)."""
+    for the last 13 months or the period given (`?start=YYYY-MM-DD&end=YYYY-MM-DD`); with the bills'
+    summaries only where the policy lets that purpose read the bills (today it does not: the customer's
+    page says so)."""
 
     form = PeriodForm(request.GET or None)
     if request.GET and not form.is_valid():
         return HttpResponse(f"Bad period: {errors_in_words(form)}", status=400, content_type="text/plain")
     start, end = form.period() if request.GET else (None, None)
+    read = usage_points_with_bills if green_button_summaries_allowed(current_policy()) else usage_points_for
     try:
-        points = usage_points_for(
+        points = read(
             actor=console_actor(request),
             customer_id=customer_id,
-            purpose="providing_services",
+            purpose=GREEN_BUTTON_PURPOSE,
             start=start,
             end=end,
             client_ip=client_ip(request),
