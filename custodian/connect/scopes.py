@@ -38,6 +38,17 @@ NOT_SERVED = {
     27: "usage summaries with demands",
     28: "costs of the current billing period",
 }
+# ESPI's retail customer function blocks (51 to 70: RetailCustomer, with the Customer, CustomerAccount,
+# CustomerAgreement and ServiceLocation resources: the customer's name, account number, addresses and the
+# like). The utility's privacy policy gives a third party meter data and, for usage summaries, the bills
+# (`[disclosure_bases.connect_my_data]`), nothing else, and the gate refuses it anything else; so none of
+# these is served, and each is refused by number with that reason (docs/decisions.md: "Connect My Data
+# gives no retail customer data").
+RETAIL_CUSTOMER_BLOCKS = range(51, 71)
+RETAIL_CUSTOMER_REFUSAL = (
+    "function block {fb} is retail customer data (ESPI RetailCustomer: the customer's name, account, "
+    "agreement and service location), which the utility's privacy policy does not give third parties"
+)
 # The scopes of the tokens a third party obtains for itself with the client credentials grant, as ESPI
 # names them: the client access token (function blocks 34 and 35, bulk transfer: its authorisations and the
 # bulk feed of all its customers) and the registration access token (36 and 40: its own registration).
@@ -102,6 +113,8 @@ def scope_parse(text: str) -> EspiScope:
     for fb in blocks:
         if fb in NOT_SERVED:
             raise ScopeError(f"function block {fb} ({NOT_SERVED[fb]}) is not served yet")
+        if fb in RETAIL_CUSTOMER_BLOCKS:
+            raise ScopeError(RETAIL_CUSTOMER_REFUSAL.format(fb=fb))
         if fb not in SERVED_FUNCTION_BLOCKS:
             raise ScopeError(f"function block {fb} is not one Custodian serves")
     if not set(blocks) & {4, 5, 6, 7, 8, 10, 11}:
