@@ -1,12 +1,13 @@
 """Amounts the bill's own arithmetic (`compute.bill_compute`: customer charge, blocks and season, cost
 adjustment, franchise fee and sales tax) gives outside a bill run: a month's bill at the rate in force today,
 for what a page or a letter tells a customer about their use (the neighbour comparison's cost), with the
-tariff's version in force on the day asked for applied to the month, whatever version billed it; and each
-interval's share of its month's bill (the Green Button CSV's COST)."""
+tariff's version in force on the day asked for applied to the month, whatever version billed it; the bill
+so far of the days after a billed period (Green Button's billToDate); and each interval's share of its
+month's bill (the Green Button CSV's COST)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -44,6 +45,31 @@ def month_cost_estimate(
     ).total
 
 
+def days_billed_price(
+    *, service: str, quantity: Decimal, first: date, last: date, customer_class: str, heating_fuel: str
+) -> Decimal:
+    """What a bill would come to for `quantity` of `service` used from `first` to `last` (local days): the
+    bill's own arithmetic at the tariff in force on those days, the customer charge for the days alone, the
+    use shared by days where the span crosses a month (each month is its own cycle)."""
+    if last < first:
+        return Decimal("0.00")
+    tariff, total, days = current_tariff(), Decimal("0.00"), Decimal((last - first).days + 1)
+    day = first
+    while day <= last:
+        cycle_last = min(last, cycle_bounds(f"{day:%Y-%m}")[1])
+        share = quantity * Decimal((cycle_last - day).days + 1) / days
+        total += bill_compute(
+            tariff,
+            cycle=f"{day:%Y-%m}",
+            customer_class=customer_class,
+            heating_fuel=heating_fuel,
+            period=(day, cycle_last),
+            usages=[Usage(service, share)],
+        ).total
+        day = cycle_last + timedelta(days=1)
+    return total
+
+
 def _rate_of(accounts) -> dict[str, str] | None:
     """The customer's class and the premise's heating fuel of the newest of `accounts` (clear columns, as
     the bill run reads them): what the tariff prices by besides the use."""
@@ -53,6 +79,18 @@ def _rate_of(accounts) -> dict[str, str] | None:
         )
     ).first()
     return None if row is None else {"customer_class": row[0], "heating_fuel": row[1]}
+
+
+def account_days_price(account_id: int, service: str) -> Callable[[Decimal, date, date], Decimal]:
+    """`days_billed_price` for one account's service at its rate (`_rate_of`), read once, when first asked."""
+    known: dict[str, str] = {}
+
+    def price(quantity: Decimal, first: date, last: date) -> Decimal:
+        if not known:
+            known.update(_rate_of(Account.objects.filter(pk=account_id)) or {})
+        return days_billed_price(service=service, quantity=quantity, first=first, last=last, **known)
+
+    return price
 
 
 def _month_use_price(tariff: Tariff, month: str, service: str, quantity: Decimal, rate: dict) -> Decimal:

@@ -3,7 +3,7 @@ figures of the days around it that the usage point's readings give (`points_with
 ESPI element the Download My Data feed carries for it (`greenbutton_export.espi_feed` places it under its
 usage point). Money in hundred-thousandths of the currency, as the standard counts it."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 from lxml import etree
 
+from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL
 
 ESPI_NS = "http://naesb.org/espi"
@@ -73,6 +74,11 @@ class UsageSummaryExport:
     previous_day_last_year: Measurement | None = None  # previousDayLastYearOverallConsumption
     previous_day_net: Measurement | None = None  # previousDayNetConsumption
     previous_day: Measurement | None = None  # previousDayOverallConsumption
+    # What the bill's own arithmetic makes of a use (in the bill's unit: kWh, therm, gal) from a first to a
+    # last local day of the period after this one, and the amount it gave (billToDate): set by billing,
+    # which holds the tariff and the customer's class; None without costs or without the current use.
+    price_to_date: Callable[[Decimal, date, date], Decimal] | None = None
+    bill_to_date: Decimal | None = None  # billToDate
 
     @property
     def cost_additional(self) -> Decimal:
@@ -99,6 +105,8 @@ def usage_summary_element(summary: UsageSummaryExport, commodity: int):
     add(period, "start", summary.start)
     if summary.with_cost:
         add(element, "billLastPeriod", _money(summary.bill))
+        if summary.bill_to_date is not None:
+            add(element, "billToDate", _money(summary.bill_to_date))
         add(element, "costAdditionalLastPeriod", _money(summary.cost_additional))
         for charge in summary.additional:
             item = add(element, "costAdditionalDetailLastPeriod")
@@ -227,7 +235,7 @@ def with_current_period(summary: UsageSummaryExport, forward, reverse, demand) -
       of the week a year earlier, of the previous day and of the status day.
 
     The current day's own figures are not given: at the status time (its first instant) it has no use yet.
-    Nor are billToDate (no bill is computed before the period ends) or ratchetDemand (no tariff ratchets)."""
+    Nor is ratchetDemand (no schedule of the tariff has a demand ratchet). billToDate: `with_bill_to_date`."""
     status_day = datetime.fromtimestamp(summary.issued, LOCAL).date()
     previous = status_day - timedelta(days=1)
     billed_end = summary.start + summary.duration
@@ -243,6 +251,21 @@ def with_current_period(summary: UsageSummaryExport, forward, reverse, demand) -
         previous_day_net=_net(forward, reverse, _day(previous)),
         previous_day=_used(forward, _day(previous)),
     )
+
+
+def with_bill_to_date(summary: UsageSummaryExport, per_billing_unit: float | None) -> UsageSummaryExport:
+    """The summary with billToDate: the use since its billing period ended (currentBillingPeriod-
+    OverAllConsumption, in the bill's unit by `per_billing_unit`) priced by the bill's arithmetic for the
+    days from that end to the day before the status day, the tariff's customer charge for those days
+    included. Written only with costs and where that use is written: the schema gives it only with data of
+    the period after the one billed, and a use not held whole is never priced."""
+    used = summary.current_billing_period
+    if not summary.with_cost or summary.price_to_date is None or used is None or per_billing_unit is None:
+        return summary
+    first = datetime.fromtimestamp(summary.start + summary.duration, LOCAL).date()
+    last = datetime.fromtimestamp(summary.issued, LOCAL).date() - timedelta(days=1)
+    quantity = Decimal(used.value).scaleb(used.power_of_ten) * Decimal(str(per_billing_unit))
+    return replace(summary, bill_to_date=summary.price_to_date(quantity, first, last))
 
 
 def points_with_current_period(points: Sequence) -> Sequence:
@@ -262,5 +285,9 @@ def points_with_current_period(points: Sequence) -> Sequence:
                 demand = _Series(series.readings, series.unit, series.power_of_ten)
             elif series.flow_direction == 19 and series.unit != "W" and reverse is None:
                 reverse = _Series(series.readings, series.unit, series.power_of_ten)
-        point.summaries = [with_current_period(s, forward, reverse, demand) for s in point.summaries]
+        per_billing_unit = None if forward is None else UNIT_TO_BILLING.get((point.service, point.unit))
+        point.summaries = [
+            with_bill_to_date(with_current_period(s, forward, reverse, demand), per_billing_unit)
+            for s in point.summaries
+        ]
     return points

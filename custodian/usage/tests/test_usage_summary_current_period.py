@@ -1,7 +1,8 @@
 """A UsageSummary's current-period figures (ESPI: the days around its statusTimeStamp and the period after
 the one billed) from the usage point's own readings: each figure checked against the readings it sums, the
 feed valid against the schema with them in the schema's order, and a figure left out, never guessed, where
-the readings held do not cover its whole span."""
+the readings held do not cover its whole span; billToDate the current period's use priced by the bill's
+arithmetic, only with costs."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -57,7 +58,7 @@ def summed(value, first: date, last: date) -> int:
     return sum(round(value(s)) for s in range(midnight(first), midnight(last), 3600))
 
 
-def feed_of(*, skip: set[int] = frozenset()):
+def feed_of(*, skip: set[int] = frozenset(), price_to_date=None, with_cost: bool = True):
     forward = hourly(forward_wh, skip)
     point = UsagePointExport(
         key="electric",
@@ -79,6 +80,8 @@ def feed_of(*, skip: set[int] = frozenset()):
         unit="Wh",
         consumption=812_000.0,
         bill=Decimal("98.76"),
+        with_cost=with_cost,
+        price_to_date=price_to_date,
     )
     points = points_with_current_period(summaries_attach([point], {"electric": [bill]}))
     tree = schema_valid(espi_feed(subject="7", base_url="https://opu.example", usage_points=points))
@@ -154,3 +157,44 @@ def test_a_figure_whose_span_is_not_wholly_held_is_left_out():
     assert figure(summary, "peakDemand") is not None  # demand is held for every hour
     assert figure(summary, "previousDayLastYearOverallConsumption") is not None
     assert figure(summary, "currentDayLastYearNetConsumption") is not None
+
+
+class PricedDays:
+    """The bill's arithmetic as billing gives it to a summary: here $0.12 a kWh and $0.40 a day, each call
+    kept to see what it was asked."""
+
+    def __init__(self):
+        self.asked = []
+
+    def __call__(self, quantity: Decimal, first: date, last: date) -> Decimal:
+        self.asked.append((quantity, first, last))
+        return (quantity * Decimal("0.12") + Decimal("0.40") * ((last - first).days + 1)).quantize(
+            Decimal("0.01")
+        )
+
+
+def test_bill_to_date_prices_the_use_since_the_billed_period_by_the_bills_arithmetic():
+    """billToDate: the use of 1 and 2 November (the current period up to the status day), in kWh, priced for
+    those two days, in hundred-thousandths of a dollar, after billLastPeriod as the schema orders it."""
+    price = PricedDays()
+    summary = feed_of(price_to_date=price)
+    used_kwh = Decimal(summed(forward_wh, date(2026, 11, 1), ISSUED)) / 1000
+    assert price.asked[-1] == (used_kwh, date(2026, 11, 1), date(2026, 11, 2))
+    expected = (used_kwh * Decimal("0.12") + Decimal("0.80")).quantize(Decimal("0.01"))
+    assert number(summary, "espi:billToDate") == int(expected * 100_000)
+    names = [child.tag.split("}")[1] for child in summary]
+    assert names.index("billToDate") == names.index("billLastPeriod") + 1
+    assert summary.find("espi:ratchetDemand", NS) is None  # no schedule of the tariff has a demand ratchet
+
+
+def test_bill_to_date_only_with_costs_and_a_current_use_held_whole():
+    price = PricedDays()
+    without_costs = feed_of(price_to_date=price, with_cost=False)
+    assert (
+        without_costs.find("espi:billToDate", NS) is None
+        and without_costs.find("espi:billLastPeriod", NS) is None
+    )
+    missing = midnight(date(2026, 11, 2)) + 7 * 3600
+    part_of_the_period = feed_of(price_to_date=price, skip={missing})
+    assert part_of_the_period.find("espi:billToDate", NS) is None
+    assert price.asked == []  # nothing priced that is not written
