@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from custodian.casework.choices import RequestKind
 from custodian.casework.selectors import SOON_DAYS, request_list
 from custodian.console.access import console_actor
 from custodian.web.navigation import Card
@@ -45,19 +46,50 @@ SECTIONS = [
 ]
 
 
+# The requests of "my queue" the home lists by name; the card's link opens the rest in the queue.
+MY_QUEUE_LISTED = 5
+
+
 def home_cards(request):
-    """The console's home for this member of staff: their services' open requests, those due within two days
-    and those overdue, each a link to the queue filtered so."""
+    """The console's home for this member of staff: the open requests assigned to them (counted and the
+    earliest due listed), then their services' open requests nobody has taken, all of them, those due within
+    two days and those overdue, each a link to the queue filtered so."""
     actor = console_actor(request)
     if not actor.services:
         return []
     today = timezone.localdate()
-    due = list(request_list(fetched_by=actor).values_list("due_on", flat=True))
-    overdue = sum(1 for d in due if d and d < today)
-    soon = sum(1 for d in due if d and d <= today + timedelta(days=SOON_DAYS))  # as the queue's filter
+    me = request.user.pk
+    rows = list(request_list(fetched_by=actor).values_list("pk", "kind", "due_on", "assigned_to_id"))
+    mine = [r for r in rows if r[3] == me]
+    unassigned = sum(1 for r in rows if r[3] is None)
+    overdue = sum(1 for r in rows if r[2] and r[2] < today)
+    soon = sum(1 for r in rows if r[2] and r[2] <= today + timedelta(days=SOON_DAYS))  # as the queue's filter
     queue = reverse("console:requests")
+    listed = tuple(
+        (
+            f"#{pk} {RequestKind(kind).label}",
+            reverse("console:request", args=[pk]),
+            f"due {due_on:%Y-%m-%d}" if due_on else "",
+        )
+        for pk, kind, due_on, _ in mine[:MY_QUEUE_LISTED]
+    )
     return [
-        Card("My queue", str(len(due)), "open requests of your services", queue, "Open the queue"),
+        Card(
+            "My queue",
+            str(len(mine)),
+            "open requests assigned to you",
+            queue + "?assigned=me",
+            "Open my queue",
+            items=listed,
+        ),
+        Card(
+            "Unassigned",
+            str(unassigned),
+            "open requests of your services nobody has taken",
+            queue + "?assigned=nobody",
+            "Show the unassigned ones",
+        ),
+        Card("All open", str(len(rows)), "open requests of your services", queue, "Open the queue"),
         Card(
             "Due soon",
             str(soon),

@@ -15,6 +15,8 @@ class Card:
     text: str
     link: str
     link_label: str
+    # What the figure counts, when the card lists it too: (link text, URL, a detail such as the due date).
+    items: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

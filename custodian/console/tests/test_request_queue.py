@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from custodian.casework.desk import request_take
 from custodian.casework.models import CustomerRequest
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.staff.services import staff_member_create
 
 
 def test_the_queue_shows_each_request_in_words_with_the_customer_hidden(
@@ -62,14 +65,61 @@ def test_closing_needs_an_outcome_and_a_confirmation(console, service_rep, custo
     assert "Meter re-read; bill corrected." in detail and "Closed" in detail
 
 
+def home_figures(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<h2 class="usa-card__heading">([^<]+)</h2>.*?<p class="figure">(\d+)', html, re.S)
+    )
+
+
 def test_the_console_home_counts_my_queue_due_soon_and_overdue(console, service_rep, customer, open_request):
     late = open_request(customer, "customer_service")
     open_request(customer, "customer_service")
-    open_request(customer, "billing")  # another service's: not in this member's queue
+    open_request(customer, "billing")  # another service's: not in this member's figures
     CustomerRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     html = console(service_rep).get("/staff/").content.decode()
-    figures = dict(
-        re.findall(r'<h2 class="usa-card__heading">([^<]+)</h2>.*?<p class="figure">(\d+)', html, re.S)
-    )
-    assert figures == {"My queue": "2", "Due soon": "1", "Overdue": "1"}
+    assert home_figures(html) == {
+        "My queue": "0",
+        "Unassigned": "2",
+        "All open": "2",
+        "Due soon": "1",
+        "Overdue": "1",
+    }
     assert 'href="/staff/requests/?due=overdue"' in html
+
+
+def test_my_queue_is_what_is_assigned_to_me_not_everything_my_service_owns(
+    console, service_rep, customer, other_customer, open_request
+):
+    """Cora took one request and was given another; Dana, her colleague at the counter, took a third; a
+    fourth waits for anyone. Cora's queue is her two, listed; her service's figures count all four."""
+    dana = staff_member_create(
+        username="dana.desk", password=DEMO_PASSWORD, full_name="Dana Moe", services=["customer_service"]
+    )
+    taken = open_request(customer, "customer_service", kind="billing_question")
+    given = open_request(other_customer, "customer_service", kind="service_change")
+    danas = open_request(customer, "customer_service")
+    waiting = open_request(other_customer, "customer_service")
+    request_take(request=taken, by=service_rep)
+    request_take(request=given, by=service_rep)
+    request_take(request=danas, by=dana)
+    CustomerRequest.objects.filter(pk=given.pk).update(due_on=timezone.localdate() + timedelta(days=1))
+
+    html = console(service_rep).get("/staff/").content.decode()
+    assert home_figures(html) == {
+        "My queue": "2",
+        "Unassigned": "1",
+        "All open": "4",
+        "Due soon": "1",
+        "Overdue": "0",
+    }
+    mine = html[html.index("My queue") : html.index("Unassigned")]
+    assert f'href="/staff/requests/{given.pk}/"' in mine and f'href="/staff/requests/{taken.pk}/"' in mine
+    assert mine.index(f"/staff/requests/{given.pk}/") < mine.index(
+        f"/staff/requests/{taken.pk}/"
+    )  # due first
+    assert f"/staff/requests/{danas.pk}/" not in html and f"/staff/requests/{waiting.pk}/" not in html
+    assert "Start, stop or transfer service" in mine and 'href="/staff/requests/?assigned=me"' in html
+    assert 'href="/staff/requests/?assigned=nobody"' in html
+
+    danas_home = console(dana).get("/staff/").content.decode()
+    assert home_figures(danas_home)["My queue"] == "1" and f"/staff/requests/{danas.pk}/" in danas_home
