@@ -12,7 +12,7 @@ from custodian.policy.loader import current_policy
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import (
     comparison_reports,
-    day_shape,
+    day_shapes,
     default_period,
     group_months_of,
     group_services_of,
@@ -39,7 +39,7 @@ def report_mailing_rows(*, actor, customer_ids, values):
         customer_ids=customer_ids,
         purpose="providing_services",
         months=months_between(*default_period()),
-        services=["electric"],
+        services=["electric", "gas", "water"],  # each service's tips follow the shape of its day
         action=Action.VENDOR_EXPORT,
     )
     by_customer: dict[int, list] = {}
@@ -54,7 +54,7 @@ def report_mailing_rows(*, actor, customer_ids, values):
         # Each letter in the language the customer chose, as every letter the outbox sends them: the
         # report's words (its tips among them) are composed in it, then the PDF.
         with translation.override(languages[int(cid)]):
-            report = comparison_reports(months, groups.get(cid, {}), day_shape(mine))
+            report = comparison_reports(months, groups.get(cid, {}), day_shapes(mine))
             if report is None:
                 continue
             name, address = values[cid].get("name", ""), values[cid].get("mailing_address", "")

@@ -228,15 +228,7 @@ def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) 
         pdf.set_xy(54 + col * 168, y + row * 10)
         pdf.cell(168, 10, line)
 
-    pdf.set_xy(54, y + per_column * 10 + 6)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 13, _latin(_("Tips for you")))
-    pdf.set_font("Helvetica", "", 8.5)
-    pdf.set_y(pdf.get_y() + 14)
-    for tip in report["tips"]:
-        pdf.set_x(54)
-        pdf.multi_cell(504, 10.5, _latin("- " + tip), align="L")
-        pdf.set_y(pdf.get_y() + 2)
+    _tips(pdf, report["tips"], y + per_column * 10 + 6)
 
     pdf.set_xy(54, max(pdf.get_y() + 4, 716))
     pdf.set_font("Helvetica", "", 7)
@@ -253,6 +245,20 @@ def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) 
     if report.get("services"):
         _other_services(pdf, report["services"])
     return bytes(pdf.output())
+
+
+def _tips(pdf: FPDF, tips: list[str], y: float) -> float:
+    """A service's tips from `y` down; where they end."""
+    pdf.set_xy(54, y)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 13, _latin(_("Tips for you")))
+    pdf.set_font("Helvetica", "", 8.5)
+    pdf.set_y(pdf.get_y() + 14)
+    for tip in tips:
+        pdf.set_x(54)
+        pdf.multi_cell(504, 10.5, _latin("- " + tip), align="L")
+        pdf.set_y(pdf.get_y() + 2)
+    return pdf.get_y()
 
 
 def _other_services(pdf: FPDF, services: list[dict]) -> None:
@@ -303,4 +309,4 @@ def _other_services(pdf: FPDF, services: list[dict]) -> None:
                 "efficient": _kwh(r["efficient"]),
             }
             pdf.cell(168, 10, _latin(line))
-        y += per_column * 10 + 24
+        y = _tips(pdf, s["tips"], y + per_column * 10 + 6) + 18

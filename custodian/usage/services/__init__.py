@@ -27,7 +27,7 @@ from custodian.usage.services.presentation import (
     month_against_last_year,
     my_usage,
 )
-from custodian.usage.services.tips import day_shape, tip_for, tip_keys, tips_for
+from custodian.usage.services.tips import day_shape, day_shapes, tip_for, tip_keys, tips_for
 from custodian.usage.services.year_on_year import year_against_last_year
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "comparison_report",
     "comparison_reports",
     "day_shape",
+    "day_shapes",
     "default_period",
     "green_button_file_name",
     "electric_months",

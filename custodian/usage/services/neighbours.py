@@ -78,8 +78,8 @@ def comparison_report(
 ) -> dict | None:
     """A customer's report on one service from their monthly use and their group's stored months
     (PeerGroupMonth by month): the last 12 months that may be shown with the band of each, the latest
-    month's scale and cost, and the tips (electricity's, from the shape of the day); None when no month may
-    be shown."""
+    month's scale and cost, and the service's tips (from its year and, where it has interval readings, the
+    shape of its day); None when no month may be shown."""
     rows = []
     for month, kwh in sorted(months.items())[-12:]:
         g = groups.get(month)
@@ -110,7 +110,7 @@ def comparison_report(
             eff_h=round(140 * r["efficient"] / top),
         )
     latest = rows[-1]
-    tips = tips_for(sorted(months.items())[-12:], shape) if service == "electric" else []
+    tips = tips_for(sorted(months.items())[-12:], shape, service)
     return {
         "service": service,
         "name": SERVICE_WORDS[service],
@@ -126,14 +126,20 @@ def comparison_report(
     }
 
 
-def comparison_reports(months: dict[str, dict], groups: dict[str, dict], shape: dict | None = None):
+def comparison_reports(
+    months: dict[str, dict], groups: dict[str, dict], shapes: dict[str, dict | None] | None = None
+):
     """A customer's report (electricity's) with their gas and water reports under `services`, each where
-    their group is shown for it; None without an electricity report (every compared home has electricity:
-    the other services are told beside it)."""
-    report = comparison_report(months.get("electric", {}), groups.get("electric", {}), shape)
+    their group is shown for it, each with its tips from the shape of its day in `shapes` (by service, see
+    `day_shapes`); None without an electricity report (every compared home has electricity: the other
+    services are told beside it)."""
+    shapes = shapes or {}
+    report = comparison_report(months.get("electric", {}), groups.get("electric", {}), shapes.get("electric"))
     if report is not None:
         for service in ("gas", "water"):
-            other = comparison_report(months.get(service, {}), groups.get(service, {}), service=service)
+            other = comparison_report(
+                months.get(service, {}), groups.get(service, {}), shapes.get(service), service=service
+            )
             if other is not None:
                 report["services"].append(other)
     return report
@@ -145,5 +151,5 @@ def my_comparison(*, actor: Actor, customer_id: int, client_ip: str = ""):
     groups = group_services_of([customer_id]).get(customer_id)
     if not groups:
         return None
-    months, shape = home_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
-    return comparison_reports(months, groups, shape)
+    months, shapes = home_use(actor=actor, customer_id=customer_id, client_ip=client_ip)
+    return comparison_reports(months, groups, shapes)

@@ -11,16 +11,16 @@ from django.utils.translation import pgettext_lazy
 
 from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
-from custodian.usage.services.tips import day_shape
+from custodian.usage.services.tips import SERVICES, day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 
 
-def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[dict[str, dict], dict | None]:
+def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[dict[str, dict], dict]:
     """The customer's use per service and local month as the comparison counts it ({service: {month:
     amount}}: electricity from its interval readings where the interval store has them, else from its
     billing-cycle totals; gas and water from their billing-cycle totals, as their groups are computed), and
-    the shape of their day (`day_shape`)."""
+    the shape of their day with each service (`day_shapes`)."""
 
     start, end = default_period()
     meter_usage, blocks = usage_read(
@@ -29,10 +29,10 @@ def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[di
         purpose="providing_services",
         start=start,
         end=end,
-        services=["electric"],
+        services=list(SERVICES),
         client_ip=client_ip,
     )
-    return home_months(meter_usage, blocks), day_shape(blocks)
+    return home_months(meter_usage, blocks), day_shapes(blocks)
 
 
 def home_months(meter_usage: str | None, blocks) -> dict[str, dict[str, float]]:
