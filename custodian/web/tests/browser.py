@@ -74,6 +74,11 @@ def portal_sign_in(site, page, app, email: str) -> None:
     page.fill("#id_password", PORTAL_PASSWORD)
     page.click("button[type=submit]")
     page.goto(mail_link(site, email, r"(http://[^\s]+/portal/confirm/[^\s]+/)"))
+    portal_password_sign_in(site, page, email)
+
+
+def portal_password_sign_in(site, page, email: str) -> None:
+    """Sign a customer enrolled by `portal_sign_in` in again with their password."""
     page.goto(f"{site['url']}/portal/sign-in/")
     page.fill("#id_email", email)
     page.fill("#id_password", PORTAL_PASSWORD)

@@ -7,12 +7,17 @@ test-artifacts/gallery/ with an index that `make gallery` turns into docs/galler
 The pages are found as a person finds them: from each area's navigation, for every demo member of staff and a
 signed-in customer, then one page of each kind linked from those (a request, a customer, a bill…); then the
 pages only a record's address or a form leads to (a bill, an account, an incident, search results, a password
-shown once, the contact form's thanks, the forgotten-password page) and each area's 403, 404 and 500 pages."""
+shown once, the contact form's thanks, the forgotten-password page, a representative's invitation and the
+message page after it, the portal's sign-in code, a third party's consent screen, the break-glass
+confirmation, a correction notice to post), each area's 403, 404 and 500 pages, and last the pages that end
+something: the page after a customer deletes their data, and the staff sign-in locked after failures."""
 
+import base64
+import hashlib
 import json
 import re
 from datetime import date, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from django.core.exceptions import PermissionDenied
@@ -22,6 +27,7 @@ from django.views.defaults import page_not_found, permission_denied
 
 from custodian.demo.generator import application
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.testing.connect import SCOPE
 from custodian.testing.portal import PASSWORD as PORTAL_PASSWORD
 from custodian.testing.portal import last_kwh
 from custodian.web.tests.browser import (
@@ -30,6 +36,7 @@ from custodian.web.tests.browser import (
     launch,
     manage,
     needs_chromium,
+    portal_password_sign_in,
     portal_sign_in,
     staff_sign_in,
 )
@@ -40,6 +47,10 @@ pytestmark = needs_chromium
 GALLERY = ARTIFACTS / "gallery"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 NARROWEST = 360
+# A PKCE challenge (S256 of a fixed verifier): the consent screen only checks that the request carries one.
+PKCE_CHALLENGE = (
+    base64.urlsafe_b64encode(hashlib.sha256(b"every-page-walk" * 4).digest()).rstrip(b"=").decode()
+)
 PUBLIC = [
     "/",
     "/services/",
@@ -187,24 +198,64 @@ def rendered_error(path: str, status: int) -> str:
 
 
 # Records the walk can't reach by links in a small demo (no bill is an exception, no account waits at the
-# service desk, no incident is open): found, or made through the services, in the server's database.
+# service desk, no incident is open, no representative is invited, no third party asks for data, no
+# correction waits to be posted): found, or made through the services, in the server's database.
 RECORDS = """
 import json
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from custodian.billing.models import Bill
+from custodian.casework.corrections import NamedRecipient, correction_apply
+from custodian.casework.models import CustomerRequest
+from custodian.casework.representatives import Authority, representative_register, representative_verify
+from custodian.connect.models import ThirdParty
+from custodian.connect.services import third_party_register, third_party_review
 from custodian.incidents.services import incident_open
-officer = get_user_model().objects.get(username="priya.privacy")
-clerk = get_user_model().objects.get(username="bill.clerk")
+staff = get_user_model().objects
+officer, clerk, desk = (staff.get(username=u) for u in ("priya.privacy", "bill.clerk", "cora.service"))
 bill = Bill.objects.order_by("pk").first()
+customer = bill.customer
 now = timezone.now()
 incident = incident_open(
     opened_by=officer, summary="Reads outside working hours", actor_kind="staff", actor_id=str(clerk.pk),
     actor_label="bill.clerk", window_start=now - timedelta(days=1), window_end=now,
 )
-print(json.dumps({"bill": bill.pk, "account": bill.account_id, "incident": incident.pk, "clerk": clerk.pk}))
+rep = representative_register(
+    authority=Authority(
+        customer_id=customer.pk, kind="power_of_attorney", scope=["view"], name="Robin Hale",
+        email="robin.hale@example.com", document=b"%PDF-1.4 power of attorney", document_name="poa.pdf",
+        media_type="application/pdf", expires_on=timezone.localdate() + timedelta(days=365),
+        categories=["name", "bills"],
+    ),
+    by=desk,
+)
+invited = []
+representative_verify(rep=rep, by=officer, invite_url=lambda token: invited.append(token) or token)
+registration = third_party_register(
+    name="Watt Walkers", contact="privacy@wattwalkers.example.org", website="https://wattwalkers.example.org",
+    purpose="showing the customer which appliances use the most",
+    data_practices="kept one year, never sold, deleted when the customer asks",
+    redirect_uris=CALLBACK, scopes=SCOPE, public_client=True,
+)
+third_party_review(
+    third_party=registration.third_party, reviewed_by=officer, decision=ThirdParty.Status.APPROVED
+)
+challenge = CustomerRequest.objects.create(
+    customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
+)
+notice = correction_apply(
+    request=challenge, by=officer, values={"mailing_address": "PO Box 12, Owatonna, MN 55060"},
+    named=[NamedRecipient("The customer's landlord", "14 Oak Street, Owatonna, MN 55060")],
+)[-1]  # the one the customer named: a letter to post
+print(json.dumps({
+    "bill": bill.pk, "account": bill.account_id, "customer": customer.pk, "incident": incident.pk,
+    "clerk": clerk.pk, "invitation": invited[0], "client_id": registration.client_id,
+    "correction": challenge.pk, "notice": notice.pk,
+}))
 """
+# The third party's callback for the consent screen (never reached: the walk only reads the screen).
+CALLBACK_PATH = "/energy-app/callback"
 
 
 # Pages of each member of staff that only a record's address or a form leads to.
@@ -217,8 +268,11 @@ def staff_records(walk, persona: str, ids: dict) -> None:
         walk.check(f"/staff/accounts/{ids['account']}/reads/", persona)
         walk.page.goto(walk.site["url"] + "/staff/customers/")
         walk.after(customer_search, persona, name="cora.service-staff-customers-results")
+        walk.page.goto(walk.site["url"] + f"/staff/customers/{ids['customer']}/")
+        walk.after(break_glass_ask, persona, name="cora.service-staff-customers-n-break-glass")
     if persona == "priya.privacy":
         walk.check(f"/staff/privacy/incidents/{ids['incident']}/", persona)
+        walk.check(f"/staff/requests/{ids['correction']}/notices/{ids['notice']}/", persona)
     if persona == "mark.marketer":
         walk.page.goto(walk.site["url"] + "/staff/marketing/?service=")
         walk.after(
@@ -241,6 +295,32 @@ def customer_search(page) -> None:
     page.select_option("#id_field", "service_address")
     page.fill("#id_value", "street")
     page.click("main form button[type=submit]")
+
+
+def break_glass_ask(page) -> None:
+    """Ask for emergency access to the customer open on `page`: the first step, which leads to the page that
+    says what opens and asks for the password and a fresh code."""
+    page.click("summary:has-text('Emergency access')")
+    form = "form[action$='/break-glass/']"
+    page.select_option(f"{form} select[name=purpose]", "contacting_customers")
+    page.fill(
+        f"{form} textarea[name=reason]", "Gas smell reported at the premise; the occupant must be reached."
+    )
+    page.click(f"{form} button[type=submit]")
+
+
+def staff_locked_out(page, url: str) -> None:
+    """Fail the staff sign-in until the lockout page answers (a user name nobody has, from a browser of its
+    own: the lockout counts a machine and browser too, and no other sign-in of the run shares it)."""
+    for _ in range(10):
+        page.goto(url + "/staff/login/")
+        page.fill("#id_username", "no.such.person")
+        page.fill("#id_password", "not the password")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        if not page.query_selector("#id_password"):
+            return
+    raise AssertionError("the staff sign-in never locked")
 
 
 def answer(html: str, status: int):
@@ -303,9 +383,21 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
         lambda page: page.click("main button[type=submit]"), "public", name="public-staff-second-factor"
     )
     context.close()
+
+    callback = site["url"] + CALLBACK_PATH
+    made = f"CALLBACK = {callback!r}\nSCOPE = {SCOPE!r}\n" + RECORDS
+    ids = json.loads(manage(site, "shell", "-c", made).strip().splitlines()[-1])
+
+    # A representative's invitation (the page to choose a password), then the page that says it is ready.
     context = browser.new_context()
     walk.page = context.new_page()
+    walk.check(f"/portal/representative/{ids['invitation']}/", "public", name="public-portal-representative")
+    walk.page.fill("#id_password", "a long passphrase for Robin")
+    walk.after(lambda page: page.click("main button[type=submit]"), "public", name="public-portal-message")
+    context.close()
 
+    context = browser.new_context()
+    walk.page = context.new_page()
     portal_sign_in(site, walk.page, application(3, 3, date.today()), "every.page@example.com")
     walk.page.wait_for_url("**/portal/me/")
     walk.area("/portal/me/", "/portal/", "portal")
@@ -314,9 +406,20 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
     walk.check("/portal/me/usage/?view=year", "portal", name="portal-usage-year")
     walk.check(f"/portal/me/usage/?on={last_month:%Y-%m}-15", "portal", name="portal-usage-day")
     walk.check("/portal/me/confirm-it-is-you/", "portal")
+    # The sign-in's second step (asked of those who turned on an authenticator app; shown to anyone signed
+    # in with the password), and a third party's request for the customer's meter data.
+    walk.check("/portal/sign-in/code/", "portal", name="portal-sign-in-code")
+    query = {
+        "response_type": "code",
+        "client_id": ids["client_id"],
+        "redirect_uri": callback,
+        "scope": SCOPE,
+        "state": "walk",
+        "code_challenge": PKCE_CHALLENGE,
+        "code_challenge_method": "S256",
+    }
+    walk.check(f"/portal/connect/authorize/?{urlencode(query)}", "portal", name="portal-connect-authorize")
     context.close()
-
-    ids = json.loads(manage(site, "shell", "-c", RECORDS).strip().splitlines()[-1])
 
     for persona in STAFF_PERSONAS:
         context = browser.new_context()
@@ -329,6 +432,21 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
         if persona.username == "cora.service":
             walk.check("/staff/requests/999999/", "cora.service", status=404, name="error-404-console-record")
         context.close()
+
+    # Last, as they end something: the walk's customer deletes their data (the page after it), and a
+    # stranger fails the staff sign-in until it locks (a browser of its own: see staff_locked_out).
+    context = browser.new_context()
+    walk.page = context.new_page()
+    portal_password_sign_in(site, walk.page, "every.page@example.com")
+    walk.page.wait_for_url("**/portal/me/")
+    walk.page.goto(site["url"] + "/portal/me/delete-my-data/")
+    walk.page.check("input[name=understood]")
+    walk.after(lambda page: page.click("main form button[type=submit]"), "portal", name="portal-erasure-done")
+    context.close()
+    context = browser.new_context(user_agent="Mozilla/5.0 (X11; Linux x86_64) lockout-walk")
+    walk.page = context.new_page()
+    walk.after(lambda page: staff_locked_out(page, site["url"]), "public", name="public-staff-locked")
+    context.close()
     browser.close()
 
     (GALLERY / "pages.json").write_text(json.dumps(walk.index, indent=1))
