@@ -65,6 +65,10 @@ def test_closing_needs_an_outcome_and_a_confirmation(console, service_rep, custo
     assert "Meter re-read; bill corrected." in detail and "Closed" in detail
 
 
+# The console home's cards, in the order they are shown.
+CARDS = ("My queue", "Unassigned", "All open", "Due soon", "Overdue")
+
+
 def home_figures(html: str) -> dict[str, str]:
     return dict(
         re.findall(r'<h2 class="usa-card__heading">([^<]+)</h2>.*?<p class="figure">(\d+)', html, re.S)
@@ -77,21 +81,15 @@ def test_the_console_home_counts_my_queue_due_soon_and_overdue(console, service_
     open_request(customer, "billing")  # another service's: not in this member's figures
     CustomerRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     html = console(service_rep).get("/staff/").content.decode()
-    assert home_figures(html) == {
-        "My queue": "0",
-        "Unassigned": "2",
-        "All open": "2",
-        "Due soon": "1",
-        "Overdue": "1",
-    }
+    assert home_figures(html) == dict(zip(CARDS, ["0", "2", "2", "1", "1"], strict=True))
     assert 'href="/staff/requests/?due=overdue"' in html
 
 
 def test_my_queue_is_what_is_assigned_to_me_not_everything_my_service_owns(
     console, service_rep, customer, other_customer, open_request
 ):
-    """Cora took one request and was given another; Dana, her colleague at the counter, took a third; a
-    fourth waits for anyone. Cora's queue is her two, listed; her service's figures count all four."""
+    """Cora took two requests; Dana, her colleague at the counter, took a third; a fourth waits for anyone.
+    Cora's queue is her two, listed the one due first first; her service's figures count all four."""
     dana = staff_member_create(
         username="dana.desk", password=DEMO_PASSWORD, full_name="Dana Moe", services=["customer_service"]
     )
@@ -105,13 +103,7 @@ def test_my_queue_is_what_is_assigned_to_me_not_everything_my_service_owns(
     CustomerRequest.objects.filter(pk=given.pk).update(due_on=timezone.localdate() + timedelta(days=1))
 
     html = console(service_rep).get("/staff/").content.decode()
-    assert home_figures(html) == {
-        "My queue": "2",
-        "Unassigned": "1",
-        "All open": "4",
-        "Due soon": "1",
-        "Overdue": "0",
-    }
+    assert home_figures(html) == dict(zip(CARDS, ["2", "1", "4", "1", "0"], strict=True))
     mine = html[html.index("My queue") : html.index("Unassigned")]
     assert f'href="/staff/requests/{given.pk}/"' in mine and f'href="/staff/requests/{taken.pk}/"' in mine
     assert mine.index(f"/staff/requests/{given.pk}/") < mine.index(
