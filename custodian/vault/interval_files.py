@@ -18,6 +18,7 @@ import fcntl
 import os
 import re
 import shutil
+import tempfile
 import threading
 import zlib
 from collections import defaultdict
@@ -131,6 +132,20 @@ def _locked(path: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.int64()),
+        ("service", pa.string()),
+        ("month", pa.string()),
+        ("start", pa.int64()),
+        ("interval", pa.int32()),
+        ("count", pa.int32()),
+        ("provenance_id", pa.int64()),
+        ("ciphertext", pa.binary()),
+    ]
+)
+
+
 def write_rows(rows: Iterable[dict]) -> int:
     """Put sealed rows (dicts with SCHEMA_COLUMNS) in their month-shards, replacing the blocks they supersede
     (same customer, service and month). Returns the number of files rewritten."""
@@ -138,38 +153,72 @@ def write_rows(rows: Iterable[dict]) -> int:
     grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for row in rows:
         grouped[(row["month"], row["customer_id"] // SHARD_SIZE)].append(row)
-    schema = pa.schema(
-        [
-            ("customer_id", pa.int64()),
-            ("service", pa.string()),
-            ("month", pa.string()),
-            ("start", pa.int64()),
-            ("interval", pa.int32()),
-            ("count", pa.int32()),
-            ("provenance_id", pa.int64()),
-            ("ciphertext", pa.binary()),
-        ]
-    )
     for (month, shard), new in grouped.items():
-        path = _path(month, shard)
-        with _locked(path):
-            replaced = {(r["customer_id"], r["service"]) for r in new}
-            kept = []
-            if path.exists():
-                old = pq.read_table(path).to_pylist()
-                kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
-            latest = {(r["customer_id"], r["service"]): r for r in new}  # last write of a block wins
-            table = pa.Table.from_pylist(
-                sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
-                schema=schema,
-            )
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            # Blocks are sealed (incompressible) and small: row groups of a few hundred let DuckDB skip.
-            pq.write_table(table, tmp, row_group_size=256, compression="none")
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
+        _shard_rewrite(_path(month, shard), new)
     return len(grouped)
+
+
+def _shard_rewrite(path: Path, new: list[dict]) -> None:
+    """One month-shard rewritten with `new` rows in place of the blocks they supersede (the last of two
+    rows for one block wins), to a temporary file renamed into place under the shard's lock."""
+    with _locked(path):
+        replaced = {(r["customer_id"], r["service"]) for r in new}
+        kept = []
+        if path.exists():
+            old = pq.read_table(path).to_pylist()
+            kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
+        latest = {(r["customer_id"], r["service"]): r for r in new}
+        table = pa.Table.from_pylist(
+            sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
+            schema=_SCHEMA,
+        )
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        # Blocks are sealed (incompressible) and small: row groups of a few hundred let DuckDB skip.
+        pq.write_table(table, tmp, row_group_size=256, compression="none")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+
+class StagedRows:
+    """Sealed rows written one at a time to a staging file beside the store, and put in their month-shards
+    together by `commit` (each month-shard rewritten once, as `write_rows` does); `discard` drops them with
+    nothing stored. So a long import holds one block at a time in memory and still stores all or nothing.
+    The staging file holds only sealed blocks (as the store does) and is not a month-shard: no read finds
+    it, and one left by a crash is never read."""
+
+    def __init__(self):
+        root = store_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=root, prefix=".staged-", suffix=".parquet")
+        os.close(handle)
+        self.path = Path(name)
+        self._writer = pq.ParquetWriter(self.path, _SCHEMA, compression="none", write_statistics=False)
+        self._shards: dict[tuple[str, int], list[int]] = defaultdict(list)  # month-shard → its row groups
+        self.count = 0
+
+    def add(self, row: dict) -> None:
+        if not MONTH.match(row["month"]):
+            raise ValueError(f"not a month: {row['month']!r}")
+        # One row group a row: `commit` reads back one month-shard's rows at a time.
+        self._writer.write_table(pa.Table.from_pylist([row], schema=_SCHEMA))
+        self._shards[(row["month"], row["customer_id"] // SHARD_SIZE)].append(self.count)
+        self.count += 1
+
+    def commit(self) -> int:
+        """Every staged row into its month-shard; the number of month-shards rewritten."""
+        self._writer.close()
+        try:
+            staged = pq.ParquetFile(self.path)
+            for (month, shard), groups in self._shards.items():
+                _shard_rewrite(_path(month, shard), staged.read_row_groups(groups).to_pylist())
+            return len(self._shards)
+        finally:
+            self.path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        self._writer.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[str]:

@@ -298,34 +298,80 @@ def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -
     The provenance row and any new data keys are committed before the files are written: a block never
     refers to a key or a provenance that does not exist. Re-running with the same blocks is harmless."""
 
-    if current_policy().categories.get("meter_usage") is None:
-        raise UnknownField("the policy file declares no meter_usage category")
+    _meter_usage_declared()
     for block in blocks:
-        if not interval_files.MONTH.match(block.month) or block.interval <= 0:
-            raise ValueError(f"bad block for customer {block.customer_id}: {block.month} / {block.interval}s")
+        _block_checked(block)
     with transaction.atomic():
         provenance = _provenance_create(submission)
         keys = _data_keys_for(sorted({b.customer_id for b in blocks}))
-    rows = [
-        {
-            "customer_id": b.customer_id,
-            "service": b.service,
-            "month": b.month,
-            "start": int(b.start),
-            "interval": int(b.interval),
-            "count": len(b.values),
-            "provenance_id": provenance.pk,
-            "ciphertext": sealing.seal_bytes(
-                keys[b.customer_id],
-                b.customer_id,
-                interval_files.block_field(b.service, b.month),
-                interval_files.encode_values(b.values),
-            ),
-        }
-        for b in blocks
-    ]
-    interval_files.write_rows(rows)
-    return len(rows)
+    interval_files.write_rows([_block_sealed(b, keys[b.customer_id], provenance.pk) for b in blocks])
+    return len(blocks)
+
+
+class IntervalBlocksRecording:
+    """`interval_blocks_record` one block at a time, for a writer that makes blocks one after another (an
+    import of a large file): `add` seals each block at once and stages it sealed beside the store
+    (interval_files.StagedRows), so only the block being made is held in clear; leaving the `with` without
+    an error puts every staged block in place together, and an error discards them: nothing is stored.
+    The provenance and the customer's data key are committed before the first block is sealed."""
+
+    def __init__(self, *, submission: Submission | None):
+        _meter_usage_declared()
+        self.submission = submission
+        self.written = 0
+        self._provenance_id = None
+        self._keys: dict[int, bytes] = {}
+        self._staged = None
+
+    def __enter__(self):
+        self._staged = interval_files.StagedRows()
+        return self
+
+    def add(self, block) -> None:
+        _block_checked(block)
+        if self._provenance_id is None or block.customer_id not in self._keys:
+            with transaction.atomic():
+                if self._provenance_id is None:
+                    self._provenance_id = _provenance_create(self.submission).pk
+                self._keys |= _data_keys_for([block.customer_id])
+        self._staged.add(_block_sealed(block, self._keys[block.customer_id], self._provenance_id))
+        self.written += 1
+
+    def __exit__(self, kind, error, trace):
+        if kind is None:
+            self._staged.commit()
+        else:
+            self._staged.discard()
+        return False
+
+
+def _meter_usage_declared() -> None:
+    if current_policy().categories.get("meter_usage") is None:
+        raise UnknownField("the policy file declares no meter_usage category")
+
+
+def _block_checked(block) -> None:
+    if not interval_files.MONTH.match(block.month) or block.interval <= 0:
+        raise ValueError(f"bad block for customer {block.customer_id}: {block.month} / {block.interval}s")
+
+
+def _block_sealed(block, key: bytes, provenance_id: int) -> dict:
+    """An interval block as the store's row: the clear columns that find it, and its values sealed."""
+    return {
+        "customer_id": block.customer_id,
+        "service": block.service,
+        "month": block.month,
+        "start": int(block.start),
+        "interval": int(block.interval),
+        "count": len(block.values),
+        "provenance_id": provenance_id,
+        "ciphertext": sealing.seal_bytes(
+            key,
+            block.customer_id,
+            interval_files.block_field(block.service, block.month),
+            interval_files.encode_values(block.values),
+        ),
+    }
 
 
 def documents_seal_many(
