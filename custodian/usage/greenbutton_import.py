@@ -58,6 +58,14 @@ UOM_UNITS = {
     42: ("m3", "volume"),
     128: ("gal", "volume"),
 }
+# ESPI units a meter may send that Custodian does not hold (bills neither read nor show them), named in the
+# refusal: apparent and reactive power and energy.
+UOM_NOT_HELD = {
+    61: "VA, apparent power",
+    63: "VAr, reactive power",
+    71: "VAh, apparent energy",
+    73: "VArh, reactive energy",
+}
 FLOW_DIRECTIONS = {1: "forward", 4: "net", 19: "reverse"}
 SCHEMA_MESSAGES_PER_RESOURCE = 5
 
@@ -91,11 +99,11 @@ class Reading:
 class MeterSeries:
     """One MeterReading's readings, in file order: arrays, not objects, so a big file stays small.
 
-    Read from a file, a series is held compactly (`_RawSeries`: runs of readings one interval apart, and
-    the values as the file wrote them, four bytes each where they fit) and its arrays (`starts`,
-    `durations`, `values`, `qualities`) are made when asked; only the series asked last keeps them
-    (`_Expanded`), as the import places one series after another. Given arrays (readings one by one:
-    CSV, tests), it holds those."""
+    Read from a file, a series is held compactly and in time order (`_RawSeries`: runs of readings one
+    interval apart, and the values as the file wrote them, two bytes each where they fit); the store takes
+    it a month at a time (`readings_in`), made from the compact form alone. Its whole arrays (`starts`,
+    `durations`, `values`, `qualities`) are made when asked, and only the series asked last keeps them
+    (`_Expanded`). Given arrays (readings one by one: CSV, tests), it holds those."""
 
     def __init__(
         self,
@@ -127,6 +135,23 @@ class MeterSeries:
             self._expanded.owner = self
             self._expanded.arrays = self._raw.arrays(self.power)
         return self._expanded.arrays
+
+    def span(self) -> tuple[int, int, int]:
+        """The first start, the last start and the latest end of the readings (a series holds one or more)."""
+        if self._raw is not None:
+            return self._raw.span()
+        starts, durations = self._arrays[0], self._arrays[1]
+        return int(starts.min()), int(starts.max()), int((starts + durations).max())
+
+    def readings_in(self, start: int, end: int) -> tuple:
+        """starts, durations, values and qualities of the readings that start in [start, end), in the order
+        held. A series read from a file is held in time order (`_Reader.finish`): its readings of a month
+        are made from the compact form alone, never the whole series' arrays."""
+        if self._raw is not None:
+            first, after = self._raw.index_at(start), self._raw.index_at(end)
+            return self._raw.arrays(self.power, first, after)
+        pick = (self._arrays[0] >= start) & (self._arrays[0] < end)
+        return tuple(column[pick] for column in self._arrays)
 
     starts = property(lambda self: self._columns()[0])  # int64 UTC epoch seconds
     durations = property(lambda self: self._columns()[1])  # int64 seconds
@@ -345,27 +370,76 @@ class _RawSeries:
         last_starts = table[:, 0] + table[:, 1] * (table[:, 2] - 1)
         return bool((table[1:, 0] > last_starts[:-1]).all())
 
-    def arrays(self, power: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """starts, durations (int64), values (float64, powerOfTenMultiplier applied), qualities (int16)."""
-        if not self.count:
+    def arrays(self, power: int, first: int = 0, end: int | None = None) -> tuple:
+        """starts, durations (int64), values (float64, powerOfTenMultiplier applied), qualities (int16) of
+        the readings `first` to `end` (in the order held; all by default)."""
+        end = self.count if end is None else end
+        count = end - first
+        if count <= 0:
             empty = np.zeros(0, np.int64)
             return empty, empty, np.zeros(0), np.zeros(0, np.int16)
         table = self.run_table()
-        counts = table[:, 2]
+        before = np.cumsum(table[:, 2]) - table[:, 2]  # readings held before each run
+        runs = slice(int(np.searchsorted(before, first, side="right")) - 1, int(np.searchsorted(before, end)))
+        table, before = table[runs], before[runs]
+        skip = first - int(before[0])  # readings of the first run before `first`
+        counts = table[:, 2].copy()
+        counts[0] -= skip
+        counts[-1] -= int(before[-1] + table[-1, 2]) - end
         durations = np.repeat(table[:, 1], counts)
-        if len(table) == 1:
-            steps = np.arange(self.count, dtype=np.int64)
-        else:
-            steps = np.arange(self.count, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        steps = np.arange(count, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        steps[: counts[0]] += skip
         starts = np.repeat(table[:, 0], counts) + steps * durations
-        values = np.frombuffer(self.values, dtype=_VALUE_TYPES[self.values.typecode])
-        values = values.astype(np.float64)
+        values = np.frombuffer(
+            self.values,
+            dtype=_VALUE_TYPES[self.values.typecode],
+            count=count,
+            offset=first * self.values.itemsize,
+        ).astype(np.float64)
         values *= 10.0**power
         if self.qualities is None:
-            qualities = np.zeros(self.count, np.int16)
+            qualities = np.zeros(count, np.int16)
         else:
-            qualities = np.frombuffer(self.qualities, dtype=np.int16)
+            qualities = np.frombuffer(self.qualities, dtype=np.int16, count=count, offset=2 * first).copy()
         return starts, durations, values, qualities
+
+    def index_at(self, moment: int) -> int:
+        """How many readings start before `moment`, for readings whose starts only increase."""
+        table = self.run_table()
+        if not len(table):
+            return 0
+        run = int(np.searchsorted(table[:, 0], moment, side="left")) - 1  # the last run starting before it
+        if run < 0:
+            return 0
+        start, interval, count = (int(x) for x in table[run])
+        held = int(table[:run, 2].sum())
+        inside = count if interval <= 0 else min(count, -(-(moment - start) // interval))
+        return held + inside
+
+    def span(self) -> tuple[int, int, int]:
+        """The first start, the last start and the latest end of the readings (counted from the runs)."""
+        table = self.run_table()
+        last_starts = table[:, 0] + table[:, 1] * (table[:, 2] - 1)
+        return int(table[:, 0].min()), int(last_starts.max()), int((last_starts + table[:, 1]).max())
+
+    def sorted_once(self) -> tuple["_RawSeries", int, int | None]:
+        """The readings in time order, the first of two readings of one start kept (file order): a new
+        compact series, how many readings were left out, and the start of the first left out."""
+        starts, durations, _, qualities = self.arrays(0)
+        values = np.frombuffer(self.values, dtype=_VALUE_TYPES[self.values.typecode])
+        first_of = np.unique(starts, return_index=True)[1]  # in time order, each start's first reading
+        dropped = self.count - len(first_of)
+        repeated = None
+        if dropped:
+            keep = np.zeros(self.count, dtype=bool)
+            keep[first_of] = True
+            repeated = int(starts[~keep][0])
+        out = _RawSeries()
+        out.lines = self.lines
+        out.add(starts[first_of], durations[first_of], values[first_of].astype(np.int64))
+        if self.qualities is not None:
+            out.qualities = array("h", qualities[first_of].tobytes())
+        return out, dropped, repeated
 
 
 def _schema_problems(resource, kind: str) -> list[Problem]:
@@ -469,10 +543,11 @@ class _Reader:
         flow = _number(resource.findtext(f"{ESPI}flowDirection") or "1")
         described = None
         if uom not in UOM_UNITS:
+            named = f" ({UOM_NOT_HELD[uom]})" if uom in UOM_NOT_HELD else ""
             self.problem(
                 line,
-                f"ReadingType unit of measure {resource.findtext(f'{ESPI}uom')!r} is not one Custodian holds "
-                f"(Wh, W, therm, ft³, m³, US gallons); its readings are refused",
+                f"ReadingType unit of measure {resource.findtext(f'{ESPI}uom')!r}{named} is not one "
+                "Custodian holds (Wh, W, therm, ft³, m³, US gallons); its readings are refused",
             )
         elif flow not in FLOW_DIRECTIONS:
             self.problem(
@@ -635,32 +710,18 @@ class _Reader:
             unit, power, flow = described
             # A second reading for a start already read in this MeterReading: the first is kept, and said so.
             # Starts that only ever increase (the usual file) repeat none, as its runs show: the series stays
-            # compact and no sorted copy is made to find out.
-            if count < 2 or raw.increasing():
-                result.series.append(
-                    MeterSeries(usage_point, meter, unit, flow, power=power, raw=raw, expanded=expanded)
-                )
-                continue
-            starts, durations, values, qualities = raw.arrays(power)
-            first_of = np.unique(starts, return_index=True)[1]
-            if len(first_of) < count:
-                keep = np.zeros(count, dtype=bool)
-                keep[first_of] = True
-                dropped = count - len(first_of)
-                self.problem(
-                    line,
-                    f"{dropped} readings repeat a start already read for the same MeterReading (first at "
-                    f"{int(starts[~keep][0])}): kept the first of each",
-                )
-                result.readings_refused += dropped
-                starts, durations, values, qualities = (
-                    starts[keep],
-                    durations[keep],
-                    values[keep],
-                    qualities[keep],
-                )
+            # as read. Otherwise it is put in time order once, here, so the store can take it month by month.
+            if count > 1 and not raw.increasing():
+                raw, dropped, repeated = raw.sorted_once()
+                if dropped:
+                    self.problem(
+                        line,
+                        f"{dropped} readings repeat a start already read for the same MeterReading (first at "
+                        f"{repeated}): kept the first of each",
+                    )
+                    result.readings_refused += dropped
             result.series.append(
-                MeterSeries(usage_point, meter, unit, flow, starts, durations, values, qualities, power)
+                MeterSeries(usage_point, meter, unit, flow, power=power, raw=raw, expanded=expanded)
             )
         if self.foreign and not self.usage_points and not read_blocks:
             namespace, line = next(iter(self.foreign.items()))

@@ -13,7 +13,7 @@ both.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,8 +32,8 @@ from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
-from custodian.vault.interval_files import IntervalBlock, month_bounds, month_of, months_between
-from custodian.vault.services import Submission, interval_blocks_record
+from custodian.vault.interval_files import IntervalBlock, block_index, month_bounds, months_between
+from custodian.vault.services import IntervalBlocksRecording, Submission
 
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at
 # 1.037 therms per hundred cubic feet (the US average heat content); water by volume at 7.48052 gal/ft³.
@@ -148,24 +148,25 @@ def decode_periods(block: IntervalBlock) -> list[tuple[int, int, float]]:
     return out
 
 
-def _month_index(starts: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """The local months the starts fall in, and each start's index into them (vectorised: one time-zone
-    conversion per month, not per reading)."""
-    months = months_between(int(starts.min()), int(starts.max()) + 1)
-    edges = np.array([month_bounds(m)[0] for m in months], dtype=np.int64)
-    return months, np.searchsorted(edges, starts, side="right") - 1
-
-
 @dataclass
 class _Placed:
-    blocks: list = field(default_factory=list)
+    """What the store did with a file's series: each block goes to `record` as soon as it is made."""
+
+    record: Callable[[IntervalBlock], None]
     problems: list = field(default_factory=list)
     stored: int = 0
     replaced: int = 0
     refused: int = 0
+    blocks: int = 0
+    months: set = field(default_factory=set)
     series: list = field(default_factory=list)
     # usage point → the unit and powerOfTenMultiplier its gas or water readings came in (the metered unit)
     metered: dict = field(default_factory=dict)
+
+    def add(self, block: IntervalBlock) -> None:
+        self.record(block)
+        self.blocks += 1
+        self.months.add(block.month)
 
 
 def _point_numbers(series_list, services: dict[str, str]) -> dict[str, int]:
@@ -181,15 +182,12 @@ def _point_numbers(series_list, services: dict[str, str]) -> dict[str, int]:
     return numbers
 
 
-def blocks_from_series(
-    customer_id: int, series_list, services: dict[str, str], existing: Sequence[IntervalBlock]
-) -> _Placed:
-    """Blocks holding `existing` overlaid with the new readings (a new reading replaces the one held for
-    the same interval), one series per MeterReading."""
-    placed = _Placed()
-    old = {(b.service, b.month): b for b in existing}
+def _series_named(placed: _Placed, series_list, services: dict[str, str]) -> list[tuple]:
+    """(series, its key in the store, factor to the billing unit, its months) for every series whose unit
+    Custodian holds; the others refused, by name."""
     numbers = _point_numbers(series_list, services)
     used: Counter = Counter()
+    named = []
     for s in series_list:
         service = services.get(s.usage_point, "unknown")
         factor = UNIT_TO_BILLING.get((service, s.unit))
@@ -203,8 +201,6 @@ def blocks_from_series(
                 )
             )
             continue
-        if not len(s):
-            continue
         key = series_key(service, s.flow_direction, point=numbers[s.usage_point], demand=s.unit == "W")
         used[key] += 1
         if used[key] > 1:  # a second MeterReading of the same quantity: kept apart, in file order
@@ -212,24 +208,28 @@ def blocks_from_series(
         placed.series.append(key)
         if service in METERED_SERVICES and s.flow_direction == 1:
             placed.metered[point_key(service, numbers[s.usage_point])] = (s.unit, s.power)
-        months, index = _month_index(s.starts)
-        values = s.values * factor
-        for m, month in enumerate(months):
-            pick = index == m
-            if not pick.any():
+        first, last, _ = s.span()
+        named.append((s, key, factor, set(months_between(first, last + 1))))
+    return named
+
+
+def blocks_place(
+    placed: _Placed, customer_id: int, named: list[tuple], months: Sequence[str], existing
+) -> None:
+    """The series' readings of `months`, one series and one month at a time, into blocks that hold what
+    `existing` holds for them overlaid with the new readings (a new reading replaces the one held for the
+    same interval); each block goes to `placed.add` as soon as it is made."""
+    old = {(b.service, b.month): b for b in existing}
+    for s, key, factor, touched in named:
+        for month in months:
+            if month not in touched:
                 continue
-            _place_month(
-                placed,
-                customer_id,
-                key,
-                month,
-                s.starts[pick],
-                s.durations[pick],
-                values[pick],
-                s.qualities[pick],
-                old,
-            )
-    return placed
+            start, end = month_bounds(month)
+            starts, durations, values, qualities = s.readings_in(start, end)
+            if len(starts):
+                _place_month(
+                    placed, customer_id, key, month, starts, durations, values * factor, qualities, old
+                )
 
 
 def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):
@@ -240,6 +240,9 @@ def _place_month(placed, customer_id, key, month, starts, durations, values, qua
     if fits.any():
         interval = int(lengths[fits][np.argmax(counts[fits])])
         on_grid = (durations == interval) & ((starts - first) % interval == 0)
+    if on_grid.all():  # the usual month: no copies picked out
+        _place_grid(placed, customer_id, key, month, interval, starts, values, qualities, old)
+        return
     if on_grid.any():
         _place_grid(
             placed,
@@ -252,10 +255,9 @@ def _place_month(placed, customer_id, key, month, starts, durations, values, qua
             qualities[on_grid],
             old,
         )
-    if not on_grid.all():
-        _place_periods(
-            placed, customer_id, key, month, starts[~on_grid], durations[~on_grid], values[~on_grid], old
-        )
+    _place_periods(
+        placed, customer_id, key, month, starts[~on_grid], durations[~on_grid], values[~on_grid], old
+    )
 
 
 def _place_grid(placed, customer_id, key, month, interval, starts, values, qualities, old):
@@ -268,14 +270,14 @@ def _place_grid(placed, customer_id, key, month, interval, starts, values, quali
     placed.replaced += int((~np.isnan(grid[slots])).sum())
     grid[slots] = values
     placed.stored += len(slots)
-    placed.blocks.append(IntervalBlock(customer_id, key, month, start, interval, grid))
+    placed.add(IntervalBlock(customer_id, key, month, start, interval, grid))
     if qualities.any() or (key + QUALITY, month) in old:
         marks = np.full(count, np.nan)
         held = old.get((key + QUALITY, month))
         if held is not None and held.interval == interval and held.start == start:
             marks[: len(held.values)] = held.values[:count]
         marks[slots] = np.where(qualities > 0, qualities, np.nan)
-        placed.blocks.append(IntervalBlock(customer_id, key + QUALITY, month, start, interval, marks))
+        placed.add(IntervalBlock(customer_id, key + QUALITY, month, start, interval, marks))
 
 
 def _place_periods(placed, customer_id, key, month, starts, durations, values, old):
@@ -303,9 +305,30 @@ def _place_periods(placed, customer_id, key, month, starts, durations, values, o
         held[at] = (duration, value)
         placed.stored += 1
     items = [(at, d, v) for at, (d, v) in held.items()]
-    placed.blocks.append(
-        IntervalBlock(customer_id, key + PERIODS, month, first, 60, encode_periods(first, items))
-    )
+    placed.add(IntervalBlock(customer_id, key + PERIODS, month, first, 60, encode_periods(first, items)))
+
+
+# The merge read opens what is held for a file's months; a file whose months hold more than this (in
+# opened values, eight bytes each) is merged in parts, each a read of its own (and its own access event),
+# so what is held while storing stays the same however long the file. A year of 15-minute readings of five
+# meters (1.4 MB) is one read.
+MERGE_READ_BYTES = 2 * 2**20
+
+
+def _merge_reads(customer_id: int, months: list[str]) -> list[list[str]]:
+    """The file's months in consecutive parts whose blocks held fit MERGE_READ_BYTES (from the store's
+    clear columns: nothing is opened to count them); one part at least, a month never split."""
+    held = Counter()
+    for _, _, month, _, count in block_index(months=months, customer_ids=[customer_id]):
+        held[month] += 8 * count
+    parts, size = [[]], 0
+    for month in months:
+        if parts[-1] and size + held[month] > MERGE_READ_BYTES:
+            parts.append([])
+            size = 0
+        parts[-1].append(month)
+        size += held[month]
+    return parts
 
 
 def may_import_usage(user) -> bool:
@@ -366,24 +389,28 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
     if not series_list:
         summary.refused = "the file holds no readings"
         return summary
-    first = min(int(s.starts.min()) for s in series_list)
-    last = max(int((s.starts + s.durations).max()) for s in series_list)
-    existing = reveal_intervals(
-        actor=actor,
-        customer_id=customer_id,
-        purpose="providing_services",
-        start=month_bounds(month_of(first))[0],
-        end=last,
-        client_ip=client_ip,
-    )
-    placed = blocks_from_series(customer_id, series_list, result.usage_points, existing)
+    with IntervalBlocksRecording(submission=submission) as recording:
+        placed = _Placed(record=recording.add)
+        named = _series_named(placed, series_list, result.usage_points)
+        months = sorted(set().union(*(touched for *_, touched in named)))
+        for part in _merge_reads(customer_id, months) if named else []:
+            # A reading belongs to the month it starts in: only those months' blocks are merged with.
+            existing = reveal_intervals(
+                actor=actor,
+                customer_id=customer_id,
+                purpose="providing_services",
+                start=month_bounds(part[0])[0],
+                end=month_bounds(part[-1])[1],
+                client_ip=client_ip,
+            )
+            blocks_place(placed, customer_id, named, part, existing)
+            del existing
     summary.problems += placed.problems
     summary.readings_refused += placed.refused
-    if placed.blocks:
-        summary.blocks_written = interval_blocks_record(blocks=placed.blocks, submission=submission)
+    summary.blocks_written = placed.blocks
     summary.readings_stored = placed.stored
     summary.readings_replaced = placed.replaced
-    summary.months = sorted({b.month for b in placed.blocks})
+    summary.months = sorted(placed.months)
     summary.series = placed.series
     if placed.metered:
         metered_units_record(customer_id=customer_id, units=placed.metered)

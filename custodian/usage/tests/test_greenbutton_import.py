@@ -134,6 +134,35 @@ def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
     assert result.readings_read == len(written) and result.readings_refused == 0
 
 
+def test_a_series_is_cut_by_month_from_its_compact_form_and_held_in_time_order():
+    """The store takes a series month by month (`readings_in`): cut from the runs and values as held, the
+    same readings as the whole series' arrays picked by start. Blocks out of time order are put in time
+    order once read, the first of two readings of one start kept, and the series stays compact."""
+    jan = 1_767_600_000
+    blocks = [
+        L.hourly(jan + 3600 * 40, 6, value=lambda i: 900 + i),  # later hours first
+        L.hourly(jan, 30, value=lambda i: 100 + i),
+        L.hourly(jan + 3600 * 30, 20, value=lambda i: 70_000 + i, step=900),  # quarter hours, past two bytes
+        L.hourly(jan + 3600 * 29, 3, value=lambda i: 5),  # repeats the 29th hour and two quarter hours
+    ]
+    result = parse_espi(io.BytesIO(L.feed(*L.one_meter(blocks))))
+    [series] = result.series
+    assert series._raw is not None and result.readings_refused == 3
+    starts, durations, values, qualities = (series.starts, series.durations, series.values, series.qualities)
+    assert list(starts) == sorted(starts) and len(starts) == 6 + 30 + 20 + 3 - 3
+    for first, end in [
+        (0, 2**40),
+        (jan, jan + 1),
+        (jan + 3600 * 29, jan + 3600 * 31 + 450),
+        (jan + 5, jan + 3600 * 41),
+    ]:
+        pick = (starts >= first) & (starts < end)
+        cut = series.readings_in(first, end)
+        for column, whole in zip(cut, (starts, durations, values, qualities), strict=True):
+            assert list(column) == list(whole[pick])
+    assert series.span() == (jan, jan + 3600 * 45, jan + 3600 * 46)
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">
   <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
