@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNED_IN = 4
+LINES = int(os.environ.get("PROFILE_LINES", "50"))  # how many of cProfile's busiest functions are printed
 
 
 def _prepare(args) -> int:
@@ -139,7 +140,13 @@ def _sign_in(wsgi, email, address, password):
     )
     if status != 302 or settings.SESSION_COOKIE_NAME not in cookies:
         raise RuntimeError(f"sign-in failed with {status}")
-    return f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}"
+    # Both cookies, as the benchmark's clients keep them (a browser does): without the CSRF cookie every page
+    # would make a new secret and set it, work the benchmark's server never does.
+    csrf = cookies.get(settings.CSRF_COOKIE_NAME, csrf)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}"
+    )
 
 
 def _measure(spec_file: str) -> int:
@@ -272,10 +279,10 @@ def _measure(spec_file: str) -> int:
                 print("   ", sql[:160])
     if profiler is not None:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(LINES)
         print(out.getvalue())
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(LINES)
         print(out.getvalue())
     return 0
 

@@ -98,8 +98,8 @@ def rows_insert(model, rows: Sequence[dict], *, batch: int = 2000) -> int:
 
 
 # Stand-ins for a compiled read's parameters while Django compiles it: values no caller passes, so each is
-# found again among the compiled statement's parameters (as it is, as text for a date on SQLite, or as a LIKE
-# pattern for a prefix).
+# found again among the compiled statement's parameters (as it is, as text for a date on SQLite or a number
+# compared with a text column, or as a LIKE pattern for a prefix).
 _STAND_INS = {
     int: lambda n: -7_340_033 - n,
     str: lambda n: f"\x1fstand-in {n}\x1f",
@@ -140,7 +140,7 @@ class CompiledRead:
         forms = []
         for name, value in stand_ins.items():
             forms.append((value, name, None))  # (the stand-in as compiled, its name, how a value is written)
-            if isinstance(value, date):
+            if isinstance(value, date | int):  # a date on SQLite, a number compared with a text column
                 forms.append((str(value), name, str))
             if isinstance(value, str):
                 like = db.ops.prep_for_like_query(value) + "%"

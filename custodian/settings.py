@@ -282,6 +282,12 @@ TEMPLATES = [
                 "custodian.web.context_processors.utility",
                 "custodian.web.context_processors.area",
             ],
+            # Fixed translations, URLs and static files kept rendered per language (custodian.web.kept_tags).
+            "libraries": {
+                "i18n": "custodian.web.templatetags.i18n_kept",
+                "static": "custodian.web.templatetags.static_kept",
+            },
+            "builtins": ["custodian.web.templatetags.url_kept"],
         },
     },
 ]

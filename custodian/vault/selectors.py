@@ -1,8 +1,27 @@
 """Reads about the vault's records that open nothing: where each current value came from."""
 
+from functools import lru_cache
+
+from custodian.rows import CompiledRead
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
-from custodian.vault.models import PersonalValue, ReadHold
+from custodian.vault.models import PersonalValue, Provenance, ReadHold
+
+_PROVENANCE_COLUMNS = [f.attname for f in Provenance._meta.concrete_fields]
+
+
+@lru_cache(maxsize=8)  # one per caller's set of fields (the portal home's, the console's: all)
+def _provenance_read(fields: tuple[str, ...] | None) -> CompiledRead:
+    """Each current value's field with its provenance's columns (not the value), compiled once per process:
+    the portal home asks on every load."""
+
+    def build(customer_id):
+        found = PersonalValue.objects.filter(customer_id=customer_id, superseded_at__isnull=True)
+        if fields is not None:
+            found = found.filter(field__in=fields)
+        return found.values_list("field", *(f"provenance__{name}" for name in _PROVENANCE_COLUMNS))
+
+    return CompiledRead(build, customer_id=int)
 
 
 def value_provenance(*, fetched_by: Actor, customer_id: int, fields=None) -> dict:
@@ -12,10 +31,8 @@ def value_provenance(*, fetched_by: Actor, customer_id: int, fields=None) -> dic
         return {}
     if fetched_by.kind not in ("customer", "staff"):
         return {}
-    found = PersonalValue.objects.filter(customer_id=customer_id, superseded_at__isnull=True)
-    if fields is not None:
-        found = found.filter(field__in=list(fields))
-    return {v.field: v.provenance for v in found.select_related("provenance")}
+    rows = _provenance_read(None if fields is None else tuple(fields)).rows(customer_id=int(customer_id))
+    return {row[0]: Provenance.from_db("default", _PROVENANCE_COLUMNS, row[1:]) for row in rows}
 
 
 def read_holds(*, fetched_by: Actor, limit: int = 50) -> list[ReadHold]:

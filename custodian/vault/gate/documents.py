@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
+from custodian.rows import CompiledRead
 from custodian.vault import _crypto, interval_files, sealing
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
@@ -31,6 +32,19 @@ class Document:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", errors="replace")
+
+
+def _documents(customer_id, category, ref_prefix):
+    return (
+        SealedDocument.objects.filter(customer_id=customer_id, category=category, ref__startswith=ref_prefix)
+        .order_by("created_at", "pk")
+        .values_list("ref", "media_type", "ciphertext")
+    )
+
+
+# A customer's documents of a category by prefix (the portal's messages on every load), compiled once per
+# process; a read naming its documents (their number varies) is compiled each time.
+_DOCUMENTS = CompiledRead(_documents, customer_id=int, category=str, ref_prefix=str)
 
 
 def reveal_documents(
@@ -66,10 +80,10 @@ def reveal_documents(
     wanted = None if refs is None else sorted({str(r) for r in refs})
 
     def read(stored_key) -> list[Document]:
-        found = SealedDocument.objects.filter(customer_id=cid, category=category, ref__startswith=ref_prefix)
-        if wanted is not None:
-            found = found.filter(ref__in=wanted)
-        rows = list(found.order_by("created_at", "pk").values_list("ref", "media_type", "ciphertext"))
+        if wanted is None:
+            rows = _DOCUMENTS.rows(customer_id=cid, category=category, ref_prefix=ref_prefix)
+        else:
+            rows = list(_documents(cid, category, ref_prefix).filter(ref__in=wanted))
         docs = []
         if rows:
             if stored_key is None:
