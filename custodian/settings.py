@@ -272,7 +272,6 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
@@ -282,12 +281,17 @@ TEMPLATES = [
                 "custodian.web.context_processors.utility",
                 "custodian.web.context_processors.area",
             ],
-            # Fixed translations, URLs and static files kept rendered per language (custodian.web.kept_tags).
-            "libraries": {
-                "i18n": "custodian.web.templatetags.i18n_kept",
-                "static": "custodian.web.templatetags.static_kept",
-            },
-            "builtins": ["custodian.web.templatetags.url_kept"],
+            # Django's cached loader (its default), the templates it keeps with their fixed translations, URLs
+            # and static files kept rendered per language (custodian.web.kept_tags).
+            "loaders": [
+                (
+                    "custodian.web.kept_tags.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
         },
     },
 ]
