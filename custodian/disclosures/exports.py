@@ -20,14 +20,16 @@ import base64
 import hashlib
 import io
 import json
+import queue
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
@@ -37,12 +39,8 @@ from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.customers.selectors import current_premise_by_customer
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
-from custodian.disclosures.services import (
-    AccountingError,
-    current_determination,
-    disagreement_texts,
-    disclosure_entries_record,
-)
+from custodian.disclosures.services import AccountingError, current_determination, disagreement_texts
+from custodian.disclosures.services.accounting import Accounting, disclosure_accounting
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
@@ -210,22 +208,28 @@ class ExportInProgress:
             writer.write(json.dumps(rows, indent=2).encode(), last=True)
         self.statements = {"file": name, "sealed_key": writer.sealed_key, "count": len(rows)}
 
-    def accounted(self, *, customer_ids, rows: int, reason: str) -> None:
-        """In the caller's transaction, once closed: every customer in the file in the accounting of
-        disclosures, the disclosure request granted, the export done."""
+    def accounting(self) -> Accounting:
+        """The disclosure this export makes, checked before anything is read: each customer in the file is
+        entered under it."""
         export, function, determination = self.export, self.function, self.determination
-        vendor, cats = export.vendor, sorted(function.categories)
-        if customer_ids:
-            disclosure_entries_record(
-                customer_ids=customer_ids,
-                recipient_name=vendor.name,
-                recipient_address=vendor.contact,
-                categories=cats,
-                purpose=function.purpose,
-                basis_kind="vendor_determination",
-                basis_ref=f"determination {determination.pk}",
-                approved_by=determination.decided_by,
-            )
+        return disclosure_accounting(
+            recipient_name=export.vendor.name,
+            recipient_address=export.vendor.contact,
+            categories=sorted(function.categories),
+            purpose=function.purpose,
+            basis_kind="vendor_determination",
+            basis_ref=f"determination {determination.pk}",
+            approved_by=determination.decided_by,
+        )
+
+    def accounted(self, *, customer_ids, rows: int, reason: str, entered: bool = False) -> None:
+        """In the caller's transaction, once closed: every customer in the file in the accounting of
+        disclosures (unless `entered` already, in this same transaction), the disclosure request granted,
+        the export done."""
+        export, function, determination = self.export, self.function, self.determination
+        cats = sorted(function.categories)
+        if customer_ids and not entered:
+            self.accounting().record(customer_ids)
         DisclosureRequest.objects.create(
             outcome="disclosed",
             reason=reason,
@@ -239,6 +243,110 @@ class ExportInProgress:
         export.status, export.sha256, export.rows = "done", self.digest, rows
         export.sealed_key, export.finished_at = self.writer.sealed_key, timezone.now()
         export.save(update_fields=["status", "sha256", "rows", "sealed_key", "finished_at"])
+
+
+IN_FLIGHT = 2  # chunks read at once on PostgreSQL
+
+
+def _in_flight(make: Callable, parts: list[tuple]):
+    """`make(*part)` for each part, yielded in order, with IN_FLIGHT parts made at once by threads of their
+    own (each on its own connection, each part in its own transactions): while one waits for the database,
+    another decrypts. A part that fails raises here, in order; the parts still being made finish first."""
+    tasks: queue.Queue = queue.Queue()
+    made: dict[int, tuple[bool, object]] = {}
+    ready = threading.Condition()
+
+    def worker() -> None:
+        try:
+            while (task := tasks.get()) is not None:
+                number, part = task
+                try:
+                    outcome = (True, make(*part))
+                except BaseException as exc:  # handed to the caller's thread, raised there
+                    outcome = (False, exc)
+                with ready:
+                    made[number] = outcome
+                    ready.notify_all()
+        finally:
+            connection.close()  # this thread's own
+
+    threads = [threading.Thread(target=worker, name=f"vendor-export-{i}") for i in range(IN_FLIGHT)]
+    for t in threads:
+        t.start()
+    try:
+        for number in range(min(IN_FLIGHT, len(parts))):
+            tasks.put((number, parts[number]))
+        for number in range(len(parts)):
+            with ready:
+                ready.wait_for(lambda n=number: n in made)
+                ok, value = made.pop(number)
+            if not ok:
+                raise value
+            if number + IN_FLIGHT < len(parts):
+                tasks.put((number + IN_FLIGHT, parts[number + IN_FLIGHT]))
+            yield value
+    finally:
+        for _ in threads:
+            tasks.put(None)
+        for t in threads:
+            t.join()
+
+
+class _Ledger:
+    """The accounting entries of an export entered while it is written, on a connection of their own in one
+    transaction that commits only with the export marked done (`commit`): a failed or killed export leaves
+    none. Its foreign keys are checked as each chunk's entries go in, not all at once when it commits."""
+
+    _ABANDON = object()
+
+    def __init__(self, accounting: Accounting):
+        self._accounting = accounting
+        self._work: queue.Queue = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="vendor-export-accounting")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while (item := self._work.get()) is not self._ABANDON:
+                    if callable(item):  # the export's last writes: committed with the entries
+                        item()
+                        return
+                    self._accounting.record(item)
+                raise _Abandoned
+        except _Abandoned:
+            pass
+        except BaseException as exc:  # handed to the export's thread, raised there
+            self._error = exc
+        finally:
+            connection.close()  # this thread's own
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def enter(self, customer_ids: list[int]) -> None:
+        self._raise()
+        if customer_ids:
+            self._work.put(customer_ids)
+
+    def commit(self, done: Callable[[], None]) -> None:
+        """Run `done` after the entries, in their transaction, and commit them together."""
+        self._work.put(done)
+        self._thread.join()
+        self._raise()
+
+    def abandon(self) -> None:
+        if self._thread.is_alive():
+            self._work.put(self._ABANDON)
+            self._thread.join()
+
+
+class _Abandoned(Exception):
+    pass
 
 
 def export_open(*, admitted: tuple, vendor: Vendor, requested_by, prefix: str, **fields) -> ExportInProgress:
@@ -322,67 +430,94 @@ def vendor_export_run(
     if not function.identity:
         header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
     header += [STATEMENT_COLUMN]
+
+    def chunk(start: int, part: list[int]) -> tuple[bytes, list[int], dict[int, str]]:
+        """The file's text for these customers (read through the gate, which logs each of them before it
+        answers), the customers it holds, and their pseudonyms when the function gets pseudonyms."""
+        buffer = io.StringIO()
+        out = csv_writer(buffer)
+        if start == 0:
+            out.writerow(header)
+        sent: list[int] = []
+        names: dict[int, str] = {}
+        if part:
+            values = reveal_many(
+                actor=actor,
+                customer_ids=part,
+                fields=fields,
+                purpose=function.purpose,
+                action=Action.VENDOR_EXPORT,
+            )
+            disputed = statements_for_export(customer_ids=part, categories=cats, requested_by=requested_by)
+            if special is not None:
+                for row in special.rows(actor=actor, customer_ids=part, values=values):
+                    out.writerow([*row, disputed.get(row[0], "")])
+                    sent.append(row[0])
+            elif function.identity:
+                sent = part
+                for cid in part:
+                    out.writerow([cid] + [values[cid].get(f, "") for f in fields] + [disputed.get(cid, "")])
+            else:
+                sent = part
+                names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
+                premises = current_premise_by_customer(part)
+                for cid in part:
+                    p = premises.get(cid)
+                    out.writerow(
+                        [names[cid]]
+                        + [values[cid].get(f, "") for f in fields]
+                        + (
+                            [p.premise_type, _size_band(p.size_sqft), p.heating_fuel, p.zip_code]
+                            if p
+                            else ["", "", "", ""]
+                        )
+                        + [disputed.get(cid, "")]
+                    )
+        return buffer.getvalue().encode(), sent, names
+
+    accounting = run.accounting()
+    parts = [(start, ids[start : start + batch]) for start in range(0, max(len(ids), 1), batch)]
+    # On PostgreSQL, outside a caller's transaction, the database's work goes on while this process
+    # decrypts and writes: two chunks are read at once, each in its own transaction on its own connection,
+    # and the accounting entries are entered on a third as the chunks are written, in the transaction that
+    # will mark the export done. Rows made by another app (`special`) are made one chunk after another.
+    overlap = connection.vendor == "postgresql" and not connection.in_atomic_block and special is None
+    ledger = _Ledger(accounting) if overlap else None
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
-    with writer, objects_held_frozen():
-        for start in range(0, max(len(ids), 1), batch):
-            part = ids[start : start + batch]
-            buffer = io.StringIO()
-            out = csv_writer(buffer)
-            if start == 0:
-                out.writerow(header)
-            if part:
-                values = reveal_many(
-                    actor=actor,
-                    customer_ids=part,
-                    fields=fields,
-                    purpose=function.purpose,
-                    action=Action.VENDOR_EXPORT,
-                )
-                disputed = statements_for_export(
-                    customer_ids=part, categories=cats, requested_by=requested_by
-                )
-                if special is not None:
-                    for row in special.rows(actor=actor, customer_ids=part, values=values):
-                        out.writerow([*row, disputed.get(row[0], "")])
-                        sent.append(row[0])
-                elif function.identity:
-                    sent += part
-                    for cid in part:
-                        out.writerow(
-                            [cid] + [values[cid].get(f, "") for f in fields] + [disputed.get(cid, "")]
-                        )
-                else:
-                    sent += part
-                    names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
-                    pseudonyms.update(names)
-                    premises = current_premise_by_customer(part)
-                    for cid in part:
-                        p = premises.get(cid)
-                        out.writerow(
-                            [names[cid]]
-                            + [values[cid].get(f, "") for f in fields]
-                            + (
-                                [p.premise_type, _size_band(p.size_sqft), p.heating_fuel, p.zip_code]
-                                if p
-                                else ["", "", "", ""]
-                            )
-                            + [disputed.get(cid, "")]
-                        )
-            last = start + batch >= len(ids)
-            writer.write(buffer.getvalue().encode(), last=last)
-            if progress:
-                progress(len(part))
-    run.close(rows=len(sent), identity=function.identity)
-    with transaction.atomic():
-        VendorPseudonym.objects.bulk_create(
-            [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-        if special is not None and special.after is not None:
-            special.after(sent, started_at)
-        run.accounted(customer_ids=sent, rows=len(sent), reason=f"export {export.pk}")
+    try:
+        with writer, objects_held_frozen():
+            chunks = _in_flight(chunk, parts) if overlap else (chunk(*p) for p in parts)
+            for number, (text, part_sent, names) in enumerate(chunks):
+                writer.write(text, last=number == len(parts) - 1)
+                sent += part_sent
+                pseudonyms.update(names)
+                if ledger is not None:
+                    ledger.enter(part_sent)
+                if progress:
+                    progress(len(parts[number][1]))
+        run.close(rows=len(sent), identity=function.identity)
+
+        def done() -> None:
+            VendorPseudonym.objects.bulk_create(
+                [VendorPseudonym(vendor=vendor, pseudonym=p, customer_id=c) for c, p in pseudonyms.items()],
+                batch_size=5000,
+                ignore_conflicts=True,
+            )
+            if special is not None and special.after is not None:
+                special.after(sent, started_at)
+            run.accounted(
+                customer_ids=sent, rows=len(sent), reason=f"export {export.pk}", entered=ledger is not None
+            )
+
+        if ledger is not None:
+            ledger.commit(done)
+        else:
+            with transaction.atomic():
+                done()
+    finally:
+        if ledger is not None:
+            ledger.abandon()  # when it did not commit: its entries are rolled back
     return export
 
 

@@ -3,14 +3,14 @@ the checks the other writes share (categories known to the policy file, who revi
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from custodian.disclosures.models import (
-    DisclosureEntry,
-)
+from custodian.audit.events import copy_lines, copy_text
+from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 
@@ -19,10 +19,57 @@ class AccountingError(ValueError):
     pass
 
 
-@transaction.atomic
-def disclosure_entries_record(
+_COLUMNS = (
+    "customer_id",
+    "disclosed_at",
+    "recipient_name",
+    "recipient_address",
+    "data_description",
+    "categories",
+    "purpose",
+    "basis_kind",
+    "basis_ref",
+    "approved_by_id",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """One disclosure to one recipient, checked, ready to be entered for any number of customers: what
+    every entry shares (the columns after the customer). An export enters its customers chunk by chunk as
+    it writes them, all in the one transaction that marks it done (`custodian.disclosures.exports`)."""
+
+    common: tuple
+
+    def record(self, customer_ids: Sequence[int]) -> int:
+        """An entry for each of these customers, in the caller's transaction."""
+        table = DisclosureEntry._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # COPY: a million entries in seconds
+                # The shared fields written once as COPY text: only the customer differs from row to row.
+                tail = "".join(f"\t{copy_text(v)}" for v in self.common) + "\n"
+                copy_lines(cursor, table, _COLUMNS, (f"{int(cid)}{tail}" for cid in customer_ids))
+                return len(customer_ids)
+            # One statement a slice: the shared values bound once (the two dates adapted as the ORM would
+            # store them) and the customers as one JSON array, instead of eleven values bound per entry.
+            # Values go through the database adapter (no string building).
+            ops = connection.ops
+            common = list(self.common)
+            common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
+            sql = (
+                f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608
+                f"SELECT ids.value, {', '.join(['%s'] * len(common))} "
+                "FROM json_each(%s) AS ids ORDER BY ids.key"
+            )
+            for start in range(0, len(customer_ids), 50_000):
+                part = [int(cid) for cid in customer_ids[start : start + 50_000]]
+                cursor.execute(sql, [*common, json.dumps(part)])
+        return len(customer_ids)
+
+
+def disclosure_accounting(
     *,
-    customer_ids: Sequence[int],
     recipient_name: str,
     recipient_address: str,
     categories: Sequence[str],
@@ -31,8 +78,8 @@ def disclosure_entries_record(
     basis_ref: str,
     approved_by=None,
     disclosed_at: datetime | None = None,
-) -> int:
-    """Account for one disclosure of `categories` about each customer to one recipient."""
+) -> Accounting:
+    """A disclosure of `categories` to one recipient, checked before anything is entered (or disclosed)."""
     policy = current_policy()
     unknown = [c for c in categories if c not in policy.categories]
     if unknown or not categories:
@@ -46,53 +93,26 @@ def disclosure_entries_record(
     if not recipient_name.strip():
         raise AccountingError("a disclosure needs the recipient's name")
     labels = ", ".join(policy.categories[c].label for c in categories)
-    when = disclosed_at or timezone.now()
-    columns = (
-        "customer_id",
-        "disclosed_at",
-        "recipient_name",
-        "recipient_address",
-        "data_description",
-        "categories",
-        "purpose",
-        "basis_kind",
-        "basis_ref",
-        "approved_by_id",
-        "created_at",
+    return Accounting(
+        (
+            disclosed_at or timezone.now(),
+            recipient_name.strip(),
+            recipient_address.strip(),
+            labels[:500],
+            ",".join(sorted(categories)),
+            purpose,
+            basis_kind,
+            basis_ref.strip(),
+            approved_by.pk if approved_by else None,
+            timezone.now(),
+        )
     )
-    common = [
-        when,
-        recipient_name.strip(),
-        recipient_address.strip(),
-        labels[:500],
-        ",".join(sorted(categories)),
-        purpose,
-        basis_kind,
-        basis_ref.strip(),
-        approved_by.pk if approved_by else None,
-        timezone.now(),
-    ]
-    table = DisclosureEntry._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: a million entries in seconds
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for cid in customer_ids:
-                    copy.write_row([cid, *common])
-        else:
-            # One statement a slice: the shared values bound once (the two dates adapted as the ORM would
-            # store them) and the customers as one JSON array, instead of eleven values bound per entry.
-            # Values go through the database adapter (no string building).
-            ops = connection.ops
-            common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
-            sql = (
-                f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-                f"SELECT ids.value, {', '.join(['%s'] * len(common))} "
-                "FROM json_each(%s) AS ids ORDER BY ids.key"
-            )
-            for start in range(0, len(customer_ids), 50_000):
-                part = [int(cid) for cid in customer_ids[start : start + 50_000]]
-                cursor.execute(sql, [*common, json.dumps(part)])
-    return len(customer_ids)
+
+
+@transaction.atomic
+def disclosure_entries_record(*, customer_ids: Sequence[int], **disclosure) -> int:
+    """Account for one disclosure (the fields of `disclosure_accounting`) about each customer."""
+    return disclosure_accounting(**disclosure).record(customer_ids)
 
 
 def categories_checked(categories) -> list[str]:

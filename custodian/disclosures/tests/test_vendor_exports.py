@@ -9,10 +9,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-import custodian.disclosures.exports as exports
 from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
+from custodian.disclosures.services.accounting import Accounting
 from custodian.testing import export_rows, make_vendor
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
@@ -125,10 +125,10 @@ def test_a_tampered_or_truncated_file_does_not_decrypt(keys, privacy_officer, cu
 def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_officer, customer, monkeypatch):
     vendor = make_vendor("mailing", keys, privacy_officer)
 
-    def crash(**kwargs):
+    def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(exports, "disclosure_entries_record", crash)
+    monkeypatch.setattr(Accounting, "record", crash)
     with pytest.raises(KeyboardInterrupt):
         vendor_export_run(requested_by=privacy_officer, vendor=vendor)
     monkeypatch.undo()
