@@ -17,6 +17,7 @@ the cleanup are written together.
 """
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -251,45 +252,40 @@ IN_FLIGHT = 2  # chunks read at once on PostgreSQL
 def _in_flight(make: Callable, parts: list[tuple]):
     """`make(*part)` for each part, yielded in order, with IN_FLIGHT parts made at once by threads of their
     own (each on its own connection, each part in its own transactions): while one waits for the database,
-    another decrypts. A part that fails raises here, in order; the parts still being made finish first."""
-    tasks: queue.Queue = queue.Queue()
-    made: dict[int, tuple[bool, object]] = {}
-    ready = threading.Condition()
+    another decrypts. Thread k makes parts k, k + IN_FLIGHT, … and hands each over when the one before it
+    was taken, so at most two parts a thread are held. A part that fails raises here, in order."""
+    handed = [queue.Queue(maxsize=1) for _ in range(IN_FLIGHT)]
+    stop = threading.Event()
 
-    def worker() -> None:
+    def maker(k: int) -> None:
         try:
-            while (task := tasks.get()) is not None:
-                number, part = task
+            for part in parts[k::IN_FLIGHT]:
+                if stop.is_set():
+                    return
                 try:
-                    outcome = (True, make(*part))
+                    handed[k].put((True, make(*part)))
                 except BaseException as exc:  # handed to the caller's thread, raised there
-                    outcome = (False, exc)
-                with ready:
-                    made[number] = outcome
-                    ready.notify_all()
+                    handed[k].put((False, exc))
+                    return
         finally:
             connection.close()  # this thread's own
 
-    threads = [threading.Thread(target=worker, name=f"vendor-export-{i}") for i in range(IN_FLIGHT)]
-    for t in threads:
-        t.start()
+    threads = [threading.Thread(target=maker, args=(k,), name=f"vendor-export-{k}") for k in range(IN_FLIGHT)]
+    for thread in threads:
+        thread.start()
     try:
-        for number in range(min(IN_FLIGHT, len(parts))):
-            tasks.put((number, parts[number]))
         for number in range(len(parts)):
-            with ready:
-                ready.wait_for(lambda n=number: n in made)
-                ok, value = made.pop(number)
+            ok, value = handed[number % IN_FLIGHT].get()
             if not ok:
                 raise value
-            if number + IN_FLIGHT < len(parts):
-                tasks.put((number + IN_FLIGHT, parts[number + IN_FLIGHT]))
             yield value
     finally:
-        for _ in threads:
-            tasks.put(None)
-        for t in threads:
-            t.join()
+        stop.set()
+        for box in handed:  # a maker waiting to hand over a part goes on, sees the stop and ends
+            with contextlib.suppress(queue.Empty):
+                box.get_nowait()
+        for thread in threads:
+            thread.join()
 
 
 class _Ledger:
@@ -486,8 +482,8 @@ def vendor_export_run(
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
     try:
-        with writer, objects_held_frozen():
-            chunks = _in_flight(chunk, parts) if overlap else (chunk(*p) for p in parts)
+        chunks = _in_flight(chunk, parts) if overlap else (chunk(*p) for p in parts)
+        with writer, objects_held_frozen(), contextlib.closing(chunks):
             for number, (text, part_sent, names) in enumerate(chunks):
                 writer.write(text, last=number == len(parts) - 1)
                 sent += part_sent
