@@ -82,16 +82,25 @@ def _rate_of(accounts) -> dict[str, str] | None:
     return None if row is None else {"customer_class": row[0], "heating_fuel": row[1]}
 
 
-def account_days_price(account_id: int, service: str) -> Callable[[Decimal, date, date], Decimal]:
-    """`days_billed_price` for one account's service at its rate (`_rate_of`), read once, when first asked."""
-    known: dict[str, str] = {}
+def customer_days_prices(customer_id: int) -> Callable[[int, str], Callable[[Decimal, date, date], Decimal]]:
+    """For one customer's bills: (account, service) → `days_billed_price` at that account's class and heating
+    fuel. Every account of the customer is read in one query, when a price is first asked for (a download
+    whose summaries have no current use reads nothing)."""
+    rates: dict[int, dict[str, str]] = {}
 
-    def price(quantity: Decimal, first: date, last: date) -> Decimal:
-        if not known:
-            known.update(_rate_of(Account.objects.filter(pk=account_id)) or {})
-        return days_billed_price(service=service, quantity=quantity, first=first, last=last, **known)
+    def of_account(account_id: int, service: str) -> Callable[[Decimal, date, date], Decimal]:
+        def price(quantity: Decimal, first: date, last: date) -> Decimal:
+            if not rates:
+                rows = Account.objects.filter(customer_id=customer_id).values_list(
+                    "pk", "customer__customer_class", "premise__heating_fuel"
+                )
+                rates.update({pk: {"customer_class": c, "heating_fuel": f} for pk, c, f in rows})
+            rate = rates[account_id]
+            return days_billed_price(service=service, quantity=quantity, first=first, last=last, **rate)
 
-    return price
+        return price
+
+    return of_account
 
 
 def _month_use_price(tariff: Tariff, month: str, service: str, quantity: Decimal, rate: dict) -> Decimal:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from custodian.billing.content import bill_content_read
+from custodian.billing.estimate import customer_days_prices
 from custodian.billing.selectors import BILL_CATEGORY, bills_of_customer
 from custodian.rows import CompiledRead
 from custodian.usage.greenbutton_export import UsagePointExport
@@ -60,6 +61,7 @@ class BillDates(NamedTuple):
     period_end: date
     issued_on: date
     document_ref: str
+    account_id: int
 
 
 # Every Green Button download asks for the customer's bills' dates; the same read compiled once per process
@@ -75,7 +77,9 @@ def bill_dates(customer_id: int) -> list[BillDates]:
     return [BillDates(*row) for row in _BILL_DATES.rows(customer_id=customer_id)]
 
 
-def _summaries_of(bill: BillDates, content: dict, *, with_cost: bool) -> dict[str, UsageSummaryExport]:
+def _summaries_of(
+    bill: BillDates, content: dict, *, with_cost: bool, prices
+) -> dict[str, UsageSummaryExport]:
     start = _midnight(bill.period_start)
     duration = _midnight(bill.period_end + timedelta(days=1)) - start
     out = {}
@@ -101,6 +105,8 @@ def _summaries_of(bill: BillDates, content: dict, *, with_cost: bool) -> dict[st
                 if not _is_priced_use(line["description"])
             ],
             tariff=", ".join(content.get("tariff_versions", [])),
+            # billToDate: the use after the period priced by the bill's arithmetic, for the bill's account
+            price_to_date=prices(bill.account_id, service) if with_cost else None,
         )
     return out
 
@@ -138,12 +144,13 @@ def bill_summaries(
         )
     }
     out: dict[str, list[UsageSummaryExport]] = {}
+    prices = customer_days_prices(int(customer_id))
     for bill in sorted(bills, key=lambda b: (b.period_start, b.pk)):
         document = documents.get(bill.document_ref)
         if document is None:
             continue
         content = bill_content_read(document.content)
-        for service, summary in _summaries_of(bill, content, with_cost=with_cost).items():
+        for service, summary in _summaries_of(bill, content, with_cost=with_cost, prices=prices).items():
             if services is None or service in services:
                 out.setdefault(service, []).append(summary)
     return out
