@@ -8,6 +8,7 @@ services cover, and, when a resource is served, records it in the accounting of 
 transaction: the customer sees each one under "who we gave it to"."""
 
 import time
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -140,6 +141,11 @@ def subscription_feed(*, authorization: Authorization, base_url: str, client_ip:
             services=sorted(s for s in services if not chosen or s in chosen),
             client_ip=client_ip,
         )
+        if 28 not in scope.function_blocks:  # the current period's cost (billToDate) only with 28
+            summaries = {
+                service: [replace(s, price_to_date=None) for s in found]
+                for service, found in summaries.items()
+            }
         points = summaries_attach(points, summaries)
     return espi_feed(
         subject=str(authorization.pk),

@@ -28,6 +28,7 @@ SERVED_FUNCTION_BLOCKS = {
     15: "a summary of each bill: its billing period and the use billed",
     16: "each bill's amounts: what each service cost and each charge, taxes included",
     18: "every meter of each service",
+    28: "what your use since your last bill has cost so far, at the tariff",
     39: "",
 }
 # Function blocks a third party may ask for that Custodian does not serve yet: named in the refusal.
@@ -36,7 +37,6 @@ NOT_SERVED = {
     12: "costs of interval data",
     17: "power quality",
     27: "usage summaries with demands",
-    28: "costs of the current billing period",
 }
 # ESPI's retail customer function blocks (51 to 70: RetailCustomer, with the Customer, CustomerAccount,
 # CustomerAgreement and ServiceLocation resources: the customer's name, account number, addresses and the
@@ -117,6 +117,10 @@ def scope_parse(text: str) -> EspiScope:
             raise ScopeError(RETAIL_CUSTOMER_REFUSAL.format(fb=fb))
         if fb not in SERVED_FUNCTION_BLOCKS:
             raise ScopeError(f"function block {fb} is not one Custodian serves")
+    if 28 in blocks and 16 not in blocks:
+        raise ScopeError(
+            "function block 28 (the current billing period's cost) comes with 16 (each bill's amounts)"
+        )
     if not set(blocks) & {4, 5, 6, 7, 8, 10, 11}:
         raise ScopeError("the scope asks for no meter data (function block 4, 5, 6, 7, 8, 10 or 11)")
     interval = parts.get("IntervalDuration")
@@ -140,8 +144,9 @@ def scope_parse(text: str) -> EspiScope:
 
 
 # The function blocks served from the customer's bills (category `bills`, read for the basis's
-# `usage_summaries` purpose): with 15 the period and use of each bill, with 16 its amounts too.
-BILL_FUNCTION_BLOCKS = {15, 16}
+# `usage_summaries` purpose): with 15 the period and use of each bill, with 16 its amounts too, with 28 (and
+# 16) the cost of the use since (billToDate).
+BILL_FUNCTION_BLOCKS = {15, 16, 28}
 
 
 def reads_bills(scope: EspiScope) -> bool:

@@ -1,9 +1,11 @@
 """Connect My Data serves usage summaries from the bills (ESPI function blocks 15 and 16) to a third party
-whose authorisation asks for them: 15 the billing period and use of each bill, 16 its amounts too. The
+whose authorisation asks for them: 15 the billing period and use of each bill, 16 its amounts too, 28 (with
+16) the cost of the current period so far (billToDate). The
 consent names the bills; each bill read is an access event of the third party through the gate, and each
 resource served an entry in the customer's accounting of disclosures naming the bills. A scope without 15
 or 16 reads no bill and serves no summary."""
 
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +13,7 @@ from django.test import Client
 from lxml import etree
 
 from custodian.audit.models import AccessEvent
+from custodian.billing.services import bill_run
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.scopes import ScopeError, scope_parse
 from custodian.connect.services import third_party_review
@@ -26,10 +29,12 @@ from custodian.disclosures.models import DisclosureEntry
 from custodian.testing.billing import NS, check_summary_is_the_bills, last_month_billed, schema_valid
 from custodian.testing.connect import register
 from custodian.testing.portal import signed_in
+from custodian.vault.interval_files import LOCAL, month_bounds
 
 WITH_COST = "FB=1_3_4_5_13_14_15_16_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 USE_ONLY = "FB=1_3_4_5_13_14_15_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 NO_SUMMARY = "FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
+TO_DATE = "FB=1_3_4_5_13_14_15_16_28_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 
 
 def authorised(customer_client, privacy_officer, *, name: str, scope: str, credentials=None):
@@ -181,3 +186,27 @@ def test_15_and_16_are_scope_strings_served_and_17_is_still_refused_by_number():
         assert "17" in str(refusal)
     else:
         raise AssertionError("function block 17 is not served")
+
+
+def test_the_current_periods_cost_only_with_28_and_28_only_with_16(metered, privacy_officer):  # noqa: F811
+    """A bill issued on the 10th of the month after its period, the days between read hour by hour: a third
+    party with 28 receives billToDate in the summary, one with 15 and 16 alone does not."""
+    customer, app, months = metered
+    first = datetime.fromtimestamp(month_bounds(months[-1]["month"])[0], LOCAL).date()
+    assert bill_run(cycle=months[-2]["month"], issued_on=first + timedelta(days=9)) == 1
+    customer_client = signed_in(app, "to-date@example.com")
+    found = {}
+    for name, scope in (("Bill Explainer", WITH_COST), ("Cost Tracker", TO_DATE)):
+        authorization, access = authorised(customer_client, privacy_officer, name=name, scope=scope)
+        body = fetch(access, f"/espi/1_1/resource/Batch/Subscription/{authorization.pk}").content
+        schema_valid(body)
+        (summary,) = [
+            s
+            for s in summaries_of(body)
+            if s.find("espi:currentBillingPeriodOverAllConsumption", NS) is not None
+        ]
+        found[name] = summary.findtext("espi:billToDate", namespaces=NS)
+    assert found["Bill Explainer"] is None
+    assert int(found["Cost Tracker"]) > 0
+    with pytest.raises(ScopeError, match="28"):
+        scope_parse("FB=1_4_5_15_28")
