@@ -1,13 +1,16 @@
 """The JSON API at /api/v1 (OpenAPI docs at /api/v1/docs). Every customer read goes through the gate."""
 
+import json
+import logging
 from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import FileResponse, HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field, model_validator
 
@@ -28,12 +31,61 @@ class TokenAuth(HttpBearer):
         return token_actor(token)
 
 
+logger = logging.getLogger(__name__)
+
+
+class BodyRefused(ValueError):
+    """A request body the API can't take, with what is wrong with it in words."""
+
+
+class StrictJsonParser(Parser):
+    """django-ninja's JSON parser, refusing text that is not Unicode: JSON's escapes can spell an unpaired
+    surrogate (`"\\ud800"`), which Python decodes into a string no UTF-8 column, file or log line takes.
+    Refused here, with the reason, rather than failing wherever the string is first written."""
+
+    def parse_body(self, request: HttpRequest):
+        try:
+            data = json.loads(request.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BodyRefused(f"The body is not JSON: {exc}.") from exc
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise BodyRefused(
+                "The body holds a character that is not Unicode text (an unpaired surrogate such as \\ud800)."
+            ) from exc
+        return data
+
+
 api = NinjaAPI(
     title="Custodian API",
     version="1",
     description="Customer data of the utility, read only through the privacy gate. Every read is logged.",
     auth=TokenAuth(),
+    parser=StrictJsonParser(),
 )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # django-ninja words every body it can't parse alike ("Cannot parse request body"); ours says why.
+    cause = exc.__cause__
+    detail = str(cause) if isinstance(cause, BodyRefused) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    # A client of a JSON API gets JSON, also when the fault is ours; the traceback goes to the server's log.
+    # Django's own refusals keep their statuses.
+    if isinstance(exc, PermissionDenied):
+        return api.create_response(request, {"detail": "Not allowed."}, status=403)
+    if isinstance(exc, SuspiciousOperation):
+        return api.create_response(request, {"detail": "The request was refused as malformed."}, status=400)
+    logger.exception("API request failed: %s %s", request.method, request.path)
+    return api.create_response(
+        request, {"detail": "Something went wrong on our side; it is logged."}, status=500
+    )
 
 
 class ErrorOut(Schema):
@@ -118,7 +170,7 @@ class LookupIn(Schema):
     field: str
     value: str
     purpose: str
-    request_id: int | None = None
+    request_id: ApiId | None = None
 
 
 @api.post("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])

@@ -124,6 +124,62 @@ def test_bad_input_gets_a_clear_error_not_a_500(api, billing_clerk, customer, to
     assert response.status_code in (404, 422)
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/customers/lookup", "/api/v1/customers/{customer}/reveal"], ids=["lookup", "reveal"]
+)
+def test_a_body_that_is_not_unicode_text_is_refused_by_name(api, billing_clerk, customer, token_for, path):
+    # JSON's escapes can spell an unpaired surrogate; no column or log line takes one.
+    headers = bearer(token_for(billing_clerk))
+    events = AccessEvent.objects.count()
+    body = '{"field": "email", "value": "a", "fields": ["name"], "purpose": "\\ud800"}'
+    response = api.post(
+        path.format(customer=customer.pk),
+        body,
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 400
+    assert "not Unicode text" in response.json()["detail"]
+    assert AccessEvent.objects.count() == events  # refused before any read was asked
+
+
+def test_a_body_that_is_not_json_is_refused_saying_why(api, billing_clerk, customer, token_for):
+    response = api.post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        '{"fields": ["name"',
+        content_type="application/json",
+        **bearer(token_for(billing_clerk)),
+    )
+    assert response.status_code == 400 and response.json()["detail"].startswith("The body is not JSON")
+
+
+def test_a_purpose_the_log_cant_store_as_it_is_is_still_logged(billing_clerk, customer):
+    # Past the API (a caller of the gate's functions): the refusal is on the record, the text escaped.
+    from custodian.vault.gate import Denied, reveal, staff_actor
+
+    with pytest.raises(Denied):
+        reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="\ud800")
+    event = AccessEvent.objects.latest("seq")
+    assert event.decision == "deny" and event.purpose == "\\ud800"
+
+
+def test_a_fault_of_ours_is_answered_in_json(api, billing_clerk, customer, token_for, monkeypatch):
+    from custodian.api import api as api_module
+
+    def broken(**kwargs):
+        raise RuntimeError("a fault in the server")
+
+    monkeypatch.setattr(api_module.gate, "reveal", broken)
+    response = Client(raise_request_exception=False).post(
+        f"/api/v1/customers/{customer.pk}/reveal",
+        {"fields": ["name"], "purpose": "billing"},
+        content_type="application/json",
+        **bearer(token_for(billing_clerk)),
+    )
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    assert "a fault in the server" not in response.content.decode()
+
+
 def test_lookup_finds_by_blind_index(api, service_rep, customer, other_customer, token_for, open_request):
     headers = bearer(token_for(service_rep))
     response = api.post(

@@ -1,0 +1,70 @@
+"""A staff read that names a request: the request must be an open request of that customer owned by one of
+the reader's services that has the purpose, for every purpose, not only those that need one. A read
+naming a request is not counted towards the hourly limit of reads without one, so a request id that is
+not checked would let any reader past the limit and write a false request into the access log."""
+
+import pytest
+from django.utils import timezone
+
+from conftest import PAPER_FORM
+from custodian.audit.models import AccessEvent
+from custodian.customers.services import customers_enrol
+from custodian.demo.generator import application
+from custodian.vault.gate import Denied, reveal, staff_actor
+
+LIMIT = 20  # the policy file's [breach] held_reads_per_hour
+
+
+@pytest.fixture
+def town(db):
+    today = timezone.localdate()
+    return customers_enrol(
+        applications=[application(12, i, today) for i in range(LIMIT + 2)], submission=PAPER_FORM
+    )
+
+
+def billing_read(clerk, customer_id, request_id):
+    return reveal(
+        actor=staff_actor(clerk),
+        customer_id=customer_id,
+        fields=["name", "mailing_address"],
+        purpose="billing",
+        request_id=request_id,
+    )
+
+
+def test_a_request_that_does_not_exist_is_refused_and_logged_as_a_refusal(billing_clerk, customer):
+    with pytest.raises(Denied):
+        billing_read(billing_clerk, customer.pk, 999_999)
+    event = AccessEvent.objects.filter(customer_id=str(customer.pk)).latest("seq")
+    assert event.decision == "deny" and "999999" in event.reason
+    assert not AccessEvent.objects.filter(decision="allow", request_id="999999").exists()
+
+
+def test_another_customers_request_is_refused(billing_clerk, customer, other_customer, open_request):
+    theirs = open_request(other_customer, "billing")
+    with pytest.raises(Denied):
+        billing_read(billing_clerk, customer.pk, theirs.pk)
+
+
+def test_a_request_owned_by_a_service_the_reader_is_not_in_is_refused(billing_clerk, customer, open_request):
+    privacy_officers = open_request(customer, "privacy_officer")
+    with pytest.raises(Denied):
+        billing_read(billing_clerk, customer.pk, privacy_officers.pk)
+
+
+def test_the_customers_open_request_of_the_readers_service_is_accepted(billing_clerk, customer, open_request):
+    mine = open_request(customer, "billing")
+    assert billing_read(billing_clerk, customer.pk, mine.pk)["name"]
+    event = AccessEvent.objects.filter(customer_id=str(customer.pk)).latest("seq")
+    assert event.decision == "allow" and event.request_id == str(mine.pk)
+
+
+def test_a_made_up_request_does_not_get_a_reader_past_the_hourly_limit(billing_clerk, town):
+    for customer in town[:LIMIT]:
+        billing_read(billing_clerk, customer.pk, None)
+    for customer in town[LIMIT:]:
+        with pytest.raises(Denied):
+            billing_read(billing_clerk, customer.pk, 999_999)
+    with pytest.raises(Denied, match="held for the privacy officer"):
+        billing_read(billing_clerk, town[LIMIT].pk, None)
