@@ -223,7 +223,12 @@ def privacy_report(request):
     except ValueError:
         year = 0
     if not 2000 <= year <= this_year:
-        return HttpResponseBadRequest(f"There is no privacy report for the year {request.GET.get('year')!r}.")
+        # Plain text: the year as typed is echoed, and must never be read as markup.
+        asked = request.GET.get("year", "")[:20]
+        return HttpResponseBadRequest(
+            f"There is no privacy report for the year {asked!r}: give a year from 2000 to {this_year}.",
+            content_type="text/plain; charset=utf-8",
+        )
     report = report_of(year=year)
     if request.GET.get("format") == "json":
         return JsonResponse(report, json_dumps_params={"indent": 2})

@@ -194,3 +194,11 @@ def test_the_report_counts_every_kind_of_request_and_determination_recorded(
     assert report["messages"]["letters"] >= 6  # three answers, two outcomes, the route, the result
     page = Client().get("/privacy/report/").content.decode()
     assert "Meter readings found accurate" in page and "answered in full" in page
+
+
+@pytest.mark.parametrize("year", ["1999", "<h1>Injected</h1><a href=//evil.example>click</a>", "x" * 500])
+def test_a_year_without_a_report_is_refused_in_plain_text(db, client, year):
+    response = client.get("/privacy/report/", {"year": year})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "give a year from 2000" in response.content.decode() and len(response.content) < 200
