@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -117,11 +118,26 @@ def past_due_notices_send(
     return report
 
 
+# How far ahead a notice's mailing day may be set (the mailing vendor's next runs).
+MAILING_DAYS_AHEAD = 14
+
+
 @transaction.atomic
-def disconnection_notice_send(*, account_id: int, service: str, sent_on: date, by=None):
+def disconnection_notice_send(
+    *, account_id: int, service: str, sent_on: date, by=None, today: date | None = None
+):
     """Record the notice of proposed disconnection of `service` and write the letter that carries it, with
     every content § 216B.097 subd. 2(a) requires; its copy goes to the energy assistance provider (subd.
-    2(b)), which the record notes. Returns the notice."""
+    2(b)), which the record notes. Returns the notice.
+
+    The letter is written now, so it is mailed today or on a coming mailing day, never on a day gone by:
+    the customer's time to answer, and the earliest disconnection, run from the mailing, and a notice
+    dated back would shorten them."""
+    today = today or timezone.localdate()
+    if sent_on < today:
+        raise NoticeError(f"a notice is mailed today or later, not on {sent_on:%Y-%m-%d}")
+    if (sent_on - today).days > MAILING_DAYS_AHEAD:
+        raise NoticeError(f"a notice's mailing day is at most {MAILING_DAYS_AHEAD} days ahead")
     account = account_owing(account_id=account_id, service=service, refused=NoticeError)
     notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)

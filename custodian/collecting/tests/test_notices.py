@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run, ledger_post
+from custodian.collecting.models import DisconnectionNotice
 from custodian.collecting.notices import (
     NoticeError,
     _utility,
@@ -50,7 +51,9 @@ def test_past_due_letters_once_per_bill(town):
 
 def test_the_disconnection_notice_carries_what_the_law_requires(town):
     account = Bill.objects.first().account
-    notice = disconnection_notice_send(account_id=account.pk, service="gas", sent_on=date(2026, 10, 5))
+    notice = disconnection_notice_send(
+        account_id=account.pk, service="gas", sent_on=date(2026, 10, 5), today=date(2026, 10, 5)
+    )
     assert tuple(notice.contents) == COLD_WEATHER_NOTICE_CONTENTS
     letter = OutboundMessage.objects.get(template="disconnection_notice")
     assert letter.regarding == f"disconnection_notice:{notice.pk}"
@@ -71,7 +74,9 @@ def test_the_disconnection_notice_carries_what_the_law_requires(town):
         assert heading in body
     assert "INABILITY TO PAY" in body and "PAYMENT PLANS" in body
     with pytest.raises(NoticeError, match="no electric|no water|no steam"):
-        disconnection_notice_send(account_id=account.pk, service="steam", sent_on=date(2026, 10, 5))
+        disconnection_notice_send(
+            account_id=account.pk, service="steam", sent_on=date(2026, 10, 5), today=date(2026, 10, 5)
+        )
 
 
 def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
@@ -98,7 +103,9 @@ def test_the_energy_assistance_providers_come_from_the_policy_file_marked_until_
 def test_a_customer_who_reads_spanish_gets_the_notice_in_spanish(town):
     account = Bill.objects.first().account
     Customer.objects.filter(pk=account.customer_id).update(language="es")
-    disconnection_notice_send(account_id=account.pk, service="gas", sent_on=date(2026, 10, 5))
+    disconnection_notice_send(
+        account_id=account.pk, service="gas", sent_on=date(2026, 10, 5), today=date(2026, 10, 5)
+    )
     letter = OutboundMessage.objects.get(template="disconnection_notice")
     body = letter_text(letter)
     assert "Aviso de desconexión propuesta de su servicio de gas natural" in body
@@ -120,3 +127,22 @@ def test_a_spanish_past_due_letter_writes_money_as_us_spanish_does(town):
     letter = OutboundMessage.objects.get(template="past_due", to_customer_id=bill.account.customer_id)
     body = letter_text(letter)
     assert f"saldo de ${owed:,.2f}." in body and "de 2026" in body
+
+
+@pytest.mark.parametrize(
+    ("sent_on", "refusal"),
+    [
+        (date(1970, 1, 1), "not on 1970-01-01"),
+        (date(2026, 10, 4), "today or later"),
+        (date(2999, 12, 31), "14 days"),
+    ],
+)
+def test_a_notice_is_never_dated_back_nor_far_ahead(town, sent_on, refusal):
+    # The customer's time to answer runs from the mailing: a notice dated back would shorten it.
+    account = Bill.objects.first().account
+    with pytest.raises(NoticeError, match=refusal):
+        disconnection_notice_send(
+            account_id=account.pk, service="gas", sent_on=sent_on, today=date(2026, 10, 5)
+        )
+    assert not DisconnectionNotice.objects.exists()
+    assert not OutboundMessage.objects.filter(template="disconnection_notice").exists()

@@ -5,6 +5,7 @@ disconnection through the outbox, and is refused a disconnection the law forbids
 
 from datetime import date, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, BillRun
 from custodian.billing.selectors import billing_exceptions
 from custodian.billing.services import bill_run
+from custodian.collecting import notices
 from custodian.collecting.models import (
     DisconnectionNotice,
     DisconnectionOrder,
@@ -117,10 +119,14 @@ def test_the_collections_agent_works_the_past_due_list(past_due, collections_age
     assert event.purpose == "collecting_payments" and "meter_usage" not in event.categories
 
 
-def test_the_notice_goes_out_through_the_outbox_and_the_law_is_checked(past_due, collections_agent, console):
+def test_the_notice_goes_out_through_the_outbox_and_the_law_is_checked(
+    past_due, collections_agent, console, monkeypatch
+):
     client = console(collections_agent)
     page = f"/staff/billing/accounts/{past_due.pk}/"
     mailed = date(2026, 10, 5)
+    # The clerk mails the notice on the day it is written (a notice is never dated back).
+    monkeypatch.setattr(notices, "timezone", SimpleNamespace(localdate=lambda: mailed))
     client.post(f"/staff/collections/accounts/{past_due.pk}/notice/", {"service": "gas", "on": mailed})
     notice = DisconnectionNotice.objects.get()
     assert notice.copied_to_assistance_provider_on == mailed and len(notice.contents) == 5
