@@ -8,6 +8,7 @@ Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the fie
 number is checked here too, for every form that takes one: a valid US number, kept in one form. And the size
 of an uploaded file is bounded where it is received: every file in memory, never in a temporary file."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
@@ -20,6 +21,20 @@ from pydantic import AfterValidator, Field
 MAX_ID = 2**63 - 1  # the largest BIGINT: every primary key is a BigAutoField
 EARLIEST = date(1970, 1, 1)  # nothing the utility holds is older; interval times are Unix seconds
 LATEST = date(2999, 12, 31)
+# [0-9], not \\d: \\d takes any script's digits ("２０２６-０１" would pass).
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def month_first_day(text: str) -> date:
+    """The first day of a month written YYYY-MM (a query's `?month=`, a billing cycle), between EARLIEST and
+    LATEST; otherwise ValueError saying what a month looks like."""
+    match = _MONTH.fullmatch(text or "")
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"{text!r:.40} is not a month written YYYY-MM")
+    first = date(int(match[1]), int(match[2]), 1)
+    if not EARLIEST <= first <= LATEST:
+        raise ValueError(f"the month must be between {EARLIEST:%Y-%m} and {LATEST:%Y-%m}")
+    return first
 
 
 class IdConverter:

@@ -8,11 +8,13 @@ else the cycle's usage shared by days).
 """
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from custodian.billing.tariff import Schedule, Tariff
+from custodian.bounds import month_first_day
 
 THOUSANDTH = Decimal("0.001")
 
@@ -60,10 +62,11 @@ class Computed:
         return sum((line.amount for line in self.lines), Decimal("0.00"))
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every account of a run, for a handful of cycles
 def cycle_bounds(cycle: str) -> tuple[date, date]:
-    """First and last day of a cycle written YYYY-MM."""
-    year, month = int(cycle[:4]), int(cycle[5:7])
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    """First and last day of a cycle written YYYY-MM; ValueError otherwise (bounds.month_first_day)."""
+    first = month_first_day(cycle)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def billed_period(cycle: str, opened_on: date, closed_on: date | None) -> tuple[date, date] | None:

@@ -6,8 +6,10 @@ skipped)."""
 import logging
 
 from django.tasks import task
+from django.utils import timezone
 
 from custodian.background import run_outcome, run_queue, run_start
+from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import BillRun
 from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
@@ -21,6 +23,8 @@ def bill_run_request(*, cycle: str, requested_by) -> BillRun:
     if requested_by is None or not may_bill(requested_by):
         raise BillingError("only billing staff start a bill run")
     cycle_check(cycle)
+    if cycle_bounds(cycle)[0] > timezone.localdate():
+        raise BillingError(f"cycle {cycle} has not begun: a month is billed once it has begun")
     busy = BillingError("a bill run is already queued or running; wait for it to finish")
     return run_queue(BillRun, bill_run_task, refused=busy, cycle=cycle, requested_by=requested_by)
 

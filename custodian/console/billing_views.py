@@ -58,7 +58,7 @@ DATE = {"type": "date"}
 
 
 class CycleForm(forms.Form):
-    cycle = forms.RegexField(label="Cycle (YYYY-MM)", regex=r"^\d{4}-\d{2}$", max_length=7)
+    cycle = forms.RegexField(label="Cycle (YYYY-MM)", regex=r"^[0-9]{4}-[0-9]{2}$", max_length=7)
 
 
 class CorrectionForm(forms.Form):
@@ -79,10 +79,12 @@ def billing_home(request):
             return redirect("console:billing")
         messages.error(request, "Give the cycle as a month, YYYY-MM.")
     cycle = request.GET.get("cycle") or latest_cycle()
+    status = 200
     try:
         exceptions = billing_exceptions(cycle) if cycle else None
-    except (ValueError, IndexError):
-        exceptions = None
+    except ValueError as exc:
+        exceptions, status = None, 400
+        messages.error(request, f"No exceptions to show: {exc}.")
     runs, active = bill_run_list(fetched_by=console_actor(request))
     return render(
         request,
@@ -96,6 +98,7 @@ def billing_home(request):
             "refunds": refunds_to_send(fetched_by=console_actor(request)),
             "refund_form": RefundSentForm(),
         },
+        status=status,
     )
 
 

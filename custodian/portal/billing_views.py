@@ -4,7 +4,7 @@ a URL that is not theirs is "no such bill" (404), and a bill's content is read t
 customer for billing."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +28,7 @@ from custodian.billing.selectors import (
     refunds_of,
     statement,
 )
+from custodian.bounds import month_first_day
 from custodian.collecting.selectors import agreements_of_customer
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.customers.selectors import accounts_of
@@ -276,10 +277,7 @@ def statement_view(request):
     today = timezone.localdate()
     month = request.GET.get("month") or f"{today:%Y-%m}"
     try:
-        year, mon = int(month[:4]), int(month[5:7])
-        if len(month) != 7 or month[4] != "-":
-            raise ValueError
-        start = date(year, mon, 1)
+        start = month_first_day(month)
     except ValueError:
         return render(
             request,
@@ -287,7 +285,7 @@ def statement_view(request):
             {"error": _("Give the month as YYYY-MM."), "month": month},
             status=400,
         )
-    end = date(year, mon, calendar.monthrange(year, mon)[1])
+    end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
     ids = [a.pk for a, _ in _accounts(request.customer_id)]
     previous = start.replace(day=1) - timedelta(days=1)
     return render(

@@ -53,6 +53,19 @@ def test_the_billing_clerk_runs_the_cycle_and_sees_its_progress(town, billing_cl
     assert "Not started" in client.get("/staff/billing/").content.decode()
 
 
+@pytest.mark.parametrize("cycle", ["2999-12", "0001-01", "+202-01", "２０２６-１０"])
+def test_a_cycle_not_begun_or_out_of_range_is_not_run(town, billing_clerk, console, cycle):
+    client = console(billing_clerk)
+    client.post("/staff/billing/", {"cycle": cycle})
+    assert not BillRun.objects.exists()
+    assert "Not started" in client.get("/staff/billing/").content.decode()
+
+
+@pytest.mark.parametrize("cycle", ["0001-01", "1969-12", "2026-1x"])
+def test_the_billing_page_refuses_a_cycle_it_cant_show(town, billing_clerk, console, cycle):
+    assert console(billing_clerk).get("/staff/billing/", {"cycle": cycle}).status_code == 400
+
+
 def test_the_clerk_opens_a_bill_through_the_gate_and_corrects_it(town, billing_clerk, console):
     client = console(billing_clerk)
     client.post("/staff/billing/", {"cycle": CYCLE})

@@ -85,6 +85,11 @@ def consent_record(
     came from (the address masked to /24 or /48)."""
 
     cats = categories_checked(categories)
+    if covers_until is not None and covers_until < max(covers_from, timezone.localdate(signed_at)):
+        # A consent that ends before it is given, or before it begins, is never in force: refused, not kept.
+        raise AccountingError(
+            _("a consent's end date is on or after the day it is signed and the day it begins")
+        )
     if not recipient_name.strip() or not recipient_contact.strip() or not purpose.strip():
         raise AccountingError(_("a consent names the recipient, how to reach them, and the purpose"))
     if method == "paper":

@@ -1,7 +1,7 @@
 """Third parties get personal data only on the customer's prior written consent or legal authority; every
 refusal path is recorded with its reason; every disclosure is accounted for per customer."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -208,3 +208,17 @@ def test_a_consent_keeps_the_terms_the_customer_was_given(consent):
     assert (
         "Revoke it at any time" in consent.terms and "does not affect your utility service" in consent.terms
     )
+
+
+@pytest.mark.parametrize("ends", [TODAY - timedelta(days=2), date(1970, 1, 1)])  # signed yesterday
+def test_a_consent_that_would_end_before_it_is_given_is_refused(customer, service_rep, ends):
+    with pytest.raises(AccountingError, match="end date"):
+        consent_given(
+            customer,
+            categories=["name"],
+            covers_until=ends,
+            method="paper",
+            verified_by=service_rep,
+            scan=b"%PDF scanned consent",
+            scan_name="consent.pdf",
+        )
