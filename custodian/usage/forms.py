@@ -77,6 +77,9 @@ class UsageUploadForm(forms.Form):
     )
 
 
+DAYS_SHOWN = 30
+
+
 class UsageDayForm(forms.Form):
     """A day the customer chooses on the usage page: the days up to it, and its hours."""
 
@@ -90,4 +93,9 @@ class UsageDayForm(forms.Form):
         on = self.cleaned_data["on"]
         if on > datetime.now(LOCAL).date():
             raise forms.ValidationError(_("Choose a day that has passed, or today."))
+        first = bounds.EARLIEST + timedelta(days=DAYS_SHOWN - 1)  # the 30 days up to it are all held times
+        if on < first:
+            raise forms.ValidationError(
+                _("Choose a day from %(first)s on."), code="too_early", params={"first": f"{first:%Y-%m-%d}"}
+            )
         return on

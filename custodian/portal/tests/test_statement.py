@@ -30,6 +30,6 @@ def test_the_month_adds_up_from_what_was_owed_before_it(billed):  # noqa: F811
 
 def test_a_bad_month_is_named(billed):  # noqa: F811
     client, *_ = billed
-    for month in ("2026-13", "november", "2026-1"):
+    for month in ("2026-13", "november", "2026-1", "0001-01", "+202-01", "２０２６-０１", "9999-12"):
         response = client.get(f"/portal/me/statement/?month={month}")
         assert response.status_code == 400 and "YYYY-MM" in response.content.decode()

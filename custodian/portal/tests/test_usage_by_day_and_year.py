@@ -81,7 +81,12 @@ def test_a_chosen_day_shows_the_30_days_up_to_it_and_its_hours(three_services):
 
 @pytest.mark.parametrize(
     "on, message",
-    [("tomorrow", "Enter a valid date."), ("3000-01-01", "Choose a date between"), ("future", "has passed")],
+    [
+        ("tomorrow", "Enter a valid date."),
+        ("3000-01-01", "Choose a date between"),
+        ("future", "has passed"),
+        ("1970-01-29", "Choose a day from 1970-01-30 on"),  # its 30 days would begin before 1970
+    ],
 )
 def test_a_bad_day_is_named_and_the_page_still_answers(three_services, on, message):
     _, app, _ = three_services
