@@ -104,10 +104,15 @@ def update_contact(request):
 @portal_required
 @require_POST
 def marketing(request):
-
+    choice = request.POST.get("choice")
+    if choice not in ("out", "in"):
+        # Only the page's two buttons change the preference: anything else changes nothing (an opt-out is
+        # never undone by a malformed form).
+        messages.error(request, _("Nothing changed: choose to opt out of marketing or to opt back in."))
+        return redirect("portal:home")
     marketing_preference_set(
         customer=signed_in_customer(request),
-        opted_out=request.POST.get("choice") == "out",
+        opted_out=choice == "out",
         submission=Submission(
             channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
         ),
@@ -115,7 +120,7 @@ def marketing(request):
     messages.success(
         request,
         _("Saved: we will not use your details for marketing.")
-        if request.POST.get("choice") == "out"
+        if choice == "out"
         else _("Saved: we may tell you about our programs again."),
     )
     return redirect("portal:home")

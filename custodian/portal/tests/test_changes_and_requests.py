@@ -29,6 +29,10 @@ def test_every_change_says_what_happened(households):  # noqa: F811
     assert "Saved: we will not use your details for marketing." in out
     back = client.post("/portal/me/marketing/", {"choice": "in"}, follow=True).content.decode()
     assert "Saved: we may tell you about our programs again." in back
+    client.post("/portal/me/marketing/", {"choice": "out"})
+    for garbage in ({}, {"choice": ""}, {"choice": "yes please"}):
+        page = client.post("/portal/me/marketing/", garbage, follow=True).content.decode()
+        assert "Nothing changed" in page and "Opt back in" in page  # still opted out
     empty = client.post("/portal/me/contact/", {}, follow=True).content.decode()
     assert "Nothing to save" in empty
 
