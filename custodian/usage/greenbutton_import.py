@@ -42,7 +42,7 @@ import numpy as np
 from django.conf import settings
 from lxml import etree
 
-from custodian.vault.interval_files import LOCAL
+from custodian.vault.interval_files import LOCAL, month_bounds
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
@@ -67,6 +67,15 @@ UOM_NOT_HELD = {
     73: "VArh, reactive energy",
 }
 FLOW_DIRECTIONS = {1: "forward", 4: "net", 19: "reverse"}
+# ESPI's UnitMultiplierKind: the powers of ten a ReadingType may scale its readings by.
+POWERS_OF_TEN = frozenset((-12, -9, -6, -3, -2, -1, 0, 1, 2, 3, 6, 9, 12))
+# A reading starts from 1970 (Unix time 0) and before the store's last month (local December 2999): a time
+# before or after has no month to be sealed in.
+FIRST_START, LAST_START = 0, month_bounds("2999-12")[0]
+MAX_DURATION = 2**31 - 1  # seconds (68 years): ESPI's UInt32, below what a month's arithmetic overflows
+MAX_QUALITY = 255  # ESPI's QualityOfReading codes are a UInt8
+# Offsets of a LocalTimeParameters, in seconds: UTC−12 to UTC+14, and a daylight saving shift up to 2 hours.
+TZ_OFFSETS, DST_OFFSETS = range(-12 * 3600, 14 * 3600 + 1), range(0, 2 * 3600 + 1)
 SCHEMA_MESSAGES_PER_RESOURCE = 5
 
 _NS = {"e": ESPI_NS}
@@ -525,7 +534,15 @@ class _Reader:
 
     def _LocalTimeParameters(self, resource, links, self_key, invalid):
         numbers = [_number(resource.findtext(f"{ESPI}{n}")) for n in ("tzOffset", "dstOffset")]
-        if None not in numbers:
+        if numbers[0] not in TZ_OFFSETS or numbers[1] not in DST_OFFSETS:
+            texts = [resource.findtext(f"{ESPI}{n}") for n in ("tzOffset", "dstOffset")]
+            self.note(
+                resource.sourceline,
+                f"LocalTimeParameters tzOffset {texts[0]!r} and dstOffset {texts[1]!r} are not offsets in "
+                "seconds (UTC−12 to UTC+14, daylight saving up to 2 hours); days and billing periods are "
+                "placed in the utility's time zone",
+            )
+        else:
             self.result.local_time.append(
                 LocalTime(
                     numbers[0],
@@ -555,9 +572,11 @@ class _Reader:
                 f"ReadingType flowDirection {resource.findtext(f'{ESPI}flowDirection')!r} is not one "
                 "Custodian holds (1 forward, 4 net, 19 reverse); its readings are refused",
             )
-        elif power is None:
+        elif power not in POWERS_OF_TEN:
             self.problem(
-                line, "ReadingType powerOfTenMultiplier is not a whole number; its readings are refused"
+                line,
+                f"ReadingType powerOfTenMultiplier {resource.findtext(f'{ESPI}powerOfTenMultiplier')!r} is "
+                "not one ESPI defines (-12, -9, -6, -3 to 3, 6, 9, 12); its readings are refused",
             )
         else:
             described = (UOM_UNITS[uom][0], power, flow)
@@ -619,7 +638,16 @@ class _Reader:
         both, v = _whole_numbers(periods), _whole_numbers(values)
         if both is None or v is None or len(both) != 2 * count or len(v) != count:
             return None
-        raw.add(both[1::2], both[0::2], v)
+        starts, durations = both[1::2], both[0::2]
+        if (
+            starts.min() < FIRST_START
+            or starts.max() >= LAST_START
+            or durations.min() <= 0
+            or durations.max() > MAX_DURATION
+            or np.abs(v).max() >= 2**47
+        ):
+            return None  # read one by one, each reading out of range named
+        raw.add(starts, durations, v)
         self.result.readings_read += count
         return int(both[1])
 
@@ -634,12 +662,19 @@ class _Reader:
             value_text = reading.findtext(f"{ESPI}value")
             start, duration, value = _number(start_text), _number(duration_text), _number(value_text)
             wrong = None
-            if start is None or not 0 <= start < 2**40:
-                wrong = f"reading start {start_text!r} is not a whole number of seconds since 1970"
-            elif duration is None or not 0 < duration < 2**31:
+            quality_text = reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")
+            quality = _number(quality_text) if quality_text is not None else 0
+            if start is None or not FIRST_START <= start < LAST_START:
+                wrong = (
+                    f"reading start {start_text!r} is not a time from 1970 to 2999 "
+                    "(a whole number of seconds since 1970)"
+                )
+            elif duration is None or not 0 < duration <= MAX_DURATION:
                 wrong = f"reading duration {duration_text!r} is not a positive whole number of seconds"
             elif value is None or not -(2**47) <= value < 2**47:
                 wrong = f"reading value {value_text!r} is not a whole number the schema allows (Int48)"
+            elif quality is None or not 0 <= quality <= MAX_QUALITY:
+                wrong = f"reading quality {quality_text!r} is not a code ESPI defines (0 to {MAX_QUALITY})"
             if wrong:
                 self.result.readings_refused += 1
                 if not schema_reported:
@@ -647,7 +682,6 @@ class _Reader:
                 else:
                     self.problem(rline, "this reading is refused (see the schema error above)")
                 continue
-            quality = _number(reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")) or 0
             raw.add_one(start, duration, value, quality)
             first = start if first is None else first
         return first
@@ -830,6 +864,21 @@ def _csv_moment(day: str, clock: str, zone):
     return int(local.timestamp()), False
 
 
+def _csv_rows(reader, result: ImportResult):
+    """(line number, row) for each row after the header; (line number, None) for a line the csv module
+    can't read (a field past its size limit, a stray quote), with the problem named."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            result.problems.append(Problem(reader.line_num, f"unreadable line ({exc})"))
+            yield reader.line_num, None
+            continue
+        yield reader.line_num, row
+
+
 def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResult:
     """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
     with an offset are exact; times without one are read as the utility's local time and, in the hour that
@@ -843,7 +892,12 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         result.complete = False
         return result
     reader = csv.reader(lines)
-    header = [h.strip().upper() for h in next(reader)]
+    try:
+        header = [h.strip().upper() for h in next(reader)]
+    except csv.Error as exc:
+        result.problems.append(Problem(1, f"the header line is unreadable ({exc})"))
+        result.complete = False
+        return result
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
         result.problems.append(Problem(1, f"missing columns: {', '.join(missing)}"))
@@ -851,16 +905,30 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         return result
     col = {name: header.index(name) for name in _CSV_COLUMNS}
     seen = set()
-    for number, row in enumerate(reader, start=2):
+    for number, row in _csv_rows(reader, result):
         result.readings_read += 1
+        if row is None:
+            result.readings_refused += 1
+            continue
         try:
             day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
             unit, factor = _CSV_UNITS[row[col["UNITS"]].strip().lower()]
             value = float(row[col["USAGE"]]) * factor
             start, exact = _csv_moment(day, start_text, zone)
             end, _ = _csv_moment(day, end_text, zone)
-        except (IndexError, KeyError, ValueError) as exc:
+        except (IndexError, KeyError, ValueError, OverflowError) as exc:
             result.problems.append(Problem(number, f"unreadable row ({exc.__class__.__name__}: {exc})"))
+            result.readings_refused += 1
+            continue
+        wrong = None
+        if not math.isfinite(value):
+            wrong = f"USAGE {row[col['USAGE']]!r} is not a number"
+        elif value < 0:
+            wrong = f"USAGE {row[col['USAGE']]!r} is below zero: this layout carries delivered use only"
+        elif not FIRST_START <= start < LAST_START:
+            wrong = f"DATE {day!r} is not a day from 1970 to 2999"
+        if wrong:
+            result.problems.append(Problem(number, f"{wrong}: reading refused"))
             result.readings_refused += 1
             continue
         if end <= start:

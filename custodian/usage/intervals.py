@@ -399,7 +399,8 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
                 actor=actor,
                 customer_id=customer_id,
                 purpose="providing_services",
-                start=month_bounds(part[0])[0],
+                # The local month of 1970's first hours began in 1969: the gate reads no time before 1970.
+                start=max(0, month_bounds(part[0])[0]),
                 end=month_bounds(part[-1])[1],
                 client_ip=client_ip,
             )

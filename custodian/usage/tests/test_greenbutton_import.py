@@ -221,3 +221,64 @@ def test_csv_rows_without_offsets_are_local_and_the_repeated_hour_is_ambiguous()
     lines = {p.line: p.message for p in result.problems}
     assert "ambiguous" in lines[3] and "unreadable" in lines[4] and "unreadable" in lines[5]
     assert not parse_green_button_csv("DATE,USAGE\n2026-01-01,1\n").complete
+
+
+@pytest.mark.parametrize(
+    ("changed", "named"),
+    [
+        ({"start": -100000000}, "is not a time from 1970 to 2999"),
+        ({"start": 99999999999999}, "is not a time from 1970 to 2999"),
+        ({"duration": 0}, "is not a positive whole number of seconds"),
+    ],
+)
+def test_a_reading_out_of_range_is_named_and_refused_on_either_path(changed, named):
+    """The block-at-a-time path hands a block holding such a reading to the reading-at-a-time path, which
+    names it; the others are kept."""
+    kw = {"start": 1000 + 3600, "value": 2, **changed}
+    result = parse_espi(
+        feed([reading(1000, 1), reading(kw["start"], kw["value"], duration=kw.get("duration", 3600))])
+    )
+    assert [r.value for r in result.readings] == [1]
+    assert any(named in p.message for p in result.problems), result.problems
+    assert result.readings_refused == 1
+
+
+def test_a_power_of_ten_espi_does_not_define_is_refused_by_name():
+    result = parse_espi(feed([reading(1000, 1)], power=99999))
+    assert not result.readings
+    assert any("powerOfTenMultiplier '99999'" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize(
+    ("usage", "named"),
+    [
+        ("NaN", "is not a number"),
+        ("inf", "is not a number"),
+        ("1e400", "is not a number"),
+        ("-0.3", "below zero"),
+    ],
+)
+def test_a_csv_usage_that_is_not_a_delivered_amount_is_refused(usage, named):
+    text = (
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        "Electric usage,2026-01-05,00:00,00:59,0.5,kWh,,\n"
+        f"Electric usage,2026-01-05,01:00,01:59,{usage},kWh,,\n"
+    )
+    result = parse_green_button_csv(text)
+    assert [r.value for r in result.readings] == [500.0]
+    assert any(p.line == 3 and named in p.message for p in result.problems), result.problems
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_csv_day_out_of_range_is_refused(day):
+    text = (
+        f"TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\nElectric usage,{day},00:00,00:59,0.5,kWh,,\n"
+    )
+    result = parse_green_button_csv(text)
+    assert not result.readings and result.readings_refused == 1 and result.problems
+
+
+def test_a_csv_line_past_the_field_limit_is_named_not_a_crash():
+    text = "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n" + "x" * 200_000 + ",2026-01-05\n"
+    result = parse_green_button_csv(text)
+    assert not result.readings and any("unreadable line" in p.message for p in result.problems)

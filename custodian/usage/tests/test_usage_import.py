@@ -151,3 +151,21 @@ def test_only_staff_who_provide_services_import_and_the_import_names_them(
     call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field")
     event = AccessEvent.objects.exclude(action__in=CHANGE_ACTIONS).get()
     assert (event.actor_kind, event.actor_id, event.on_behalf_of) == ("system", "usage_import", "fiona.field")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (b"<start>1293872400</start>", b"<start>0</start>"),
+        (b"<start>1293872400</start>", b"<start>-100000000</start>"),
+        (b"<start>1293872400</start>", b"<start>99999999999999</start>"),
+        (b"<powerOfTenMultiplier>0<", b"<powerOfTenMultiplier>99999<"),
+        (b"<value>", b"<ReadingQuality><quality>99999999999999999999</quality></ReadingQuality><value>"),
+    ],
+    ids=["start at 1970", "start before 1970", "start past 2999", "power of ten", "quality"],
+)
+def test_a_file_with_values_out_of_range_is_answered_not_a_500(console, field_tech, customer, change):
+    content = project_file(SAMPLE).read_bytes()
+    assert change[0] in content
+    response = upload(console(field_tech), customer, "odd.xml", content.replace(*change, 1))
+    assert response.status_code in (200, 400, 422)  # 422: read, and some of it not stored, each named
