@@ -22,7 +22,8 @@ def same_origin(request) -> bool:
         if origin == "null":
             return False
         parts = urlsplit(origin)
-        return parts.netloc.lower() == request.get_host().lower()
+        # Scheme and host, as browsers define an origin: a page over plain http is not the https site.
+        return parts.scheme == request.scheme and parts.netloc.lower() == request.get_host().lower()
     fetch_site = request.META.get("HTTP_SEC_FETCH_SITE")
     if fetch_site:
         return fetch_site in ("same-origin", "none")

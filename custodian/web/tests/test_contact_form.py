@@ -59,6 +59,7 @@ def test_fetch_metadata_works_when_there_is_no_origin_header(db):
     [
         {},
         {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
         {"HTTP_ORIGIN": "null"},
         {"HTTP_SEC_FETCH_SITE": "cross-site"},
     ],
