@@ -32,7 +32,13 @@ from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
-from custodian.vault.interval_files import IntervalBlock, block_index, month_bounds, months_between
+from custodian.vault.interval_files import (
+    IntervalBlock,
+    block_index,
+    customer_locked,
+    month_bounds,
+    months_between,
+)
 from custodian.vault.services import IntervalBlocksRecording, Submission
 
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at
@@ -389,23 +395,29 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
     if not series_list:
         summary.refused = "the file holds no readings"
         return summary
-    with IntervalBlocksRecording(submission=submission) as recording:
-        placed = _Placed(record=recording.add)
-        named = _series_named(placed, series_list, result.usage_points)
-        months = sorted(set().union(*(touched for *_, touched in named)))
-        for part in _merge_reads(customer_id, months) if named else []:
-            # A reading belongs to the month it starts in: only those months' blocks are merged with.
-            existing = reveal_intervals(
-                actor=actor,
-                customer_id=customer_id,
-                purpose="providing_services",
-                # The local month of 1970's first hours began in 1969: the gate reads no time before 1970.
-                start=max(0, month_bounds(part[0])[0]),
-                end=month_bounds(part[-1])[1],
-                client_ip=client_ip,
-            )
-            blocks_place(placed, customer_id, named, part, existing)
-            del existing
+    # The customer's lock from the merge read until the blocks and their units are in place: another import
+    # (or a removal) of the customer waits, so it merges with these readings instead of replacing them with
+    # what was held before, and the units kept are those of the file whose readings were stored last.
+    with customer_locked(customer_id):
+        with IntervalBlocksRecording(submission=submission) as recording:
+            placed = _Placed(record=recording.add)
+            named = _series_named(placed, series_list, result.usage_points)
+            months = sorted(set().union(*(touched for *_, touched in named)))
+            for part in _merge_reads(customer_id, months) if named else []:
+                # A reading belongs to the month it starts in: only those months' blocks are merged with.
+                existing = reveal_intervals(
+                    actor=actor,
+                    customer_id=customer_id,
+                    purpose="providing_services",
+                    # The local month of 1970's first hours began in 1969: the gate reads no time before 1970.
+                    start=max(0, month_bounds(part[0])[0]),
+                    end=month_bounds(part[-1])[1],
+                    client_ip=client_ip,
+                )
+                blocks_place(placed, customer_id, named, part, existing)
+                del existing
+        if placed.metered:
+            metered_units_record(customer_id=customer_id, units=placed.metered)
     summary.problems += placed.problems
     summary.readings_refused += placed.refused
     summary.blocks_written = placed.blocks
@@ -413,8 +425,6 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
     summary.readings_replaced = placed.replaced
     summary.months = sorted(placed.months)
     summary.series = placed.series
-    if placed.metered:
-        metered_units_record(customer_id=customer_id, units=placed.metered)
     if placed.blocks:
         readings_imported.send(sender=_store, customer_id=customer_id, months=summary.months)
     return summary

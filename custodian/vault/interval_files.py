@@ -9,7 +9,11 @@ DuckDB reads the files (projection and filter push-down pick the blocks out); on
 Layout: <CUSTODIAN_INTERVAL_DIR>/<YYYY-MM>/shard-<customer_id // 1000>.parquet. A write rewrites one
 month-shard (at most 1,000 customers' blocks) to a temporary file and renames it into place under an
 exclusive lock, so a reader sees the old file or the new one, never half of one, and a re-run replaces
-blocks instead of adding copies.
+blocks instead of adding copies. A writer that merges with what is held (an import) holds the customer's
+lock (`customer_locked`) from its read to its commit, and so does a removal: the month-shard's lock alone
+would let a second writer's commit replace the first's blocks with a merge made before them. Locks are taken
+in one order, customers' in ascending order and then month-shards' in sorted order, so no two writers each
+wait for the other.
 
 This module seals and opens nothing: sealing is in custodian.vault.services, opening in the gate.
 """
@@ -20,10 +24,11 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -123,13 +128,40 @@ def _path(month: str, shard: int) -> Path:
 
 @contextmanager
 def _locked(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a") as lock:
+    with _flocked(path.with_suffix(".lock")):
+        yield
+
+
+@contextmanager
+def _flocked(lock_path: Path):
+    # flock: held by every process on the host whatever the database, and released if the process dies.
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def customer_locked(customer_id: int):
+    """The customer's store lock, held by a writer from before it reads what is held (to merge with it)
+    until its blocks are in place, and by a removal of the customer's blocks: two imports of one customer's
+    month, or an import and a removal, run one after the other. Taken before any month-shard's lock. Not
+    re-entrant: a writer holding it does not take it again."""
+    cid = int(customer_id)
+    with _flocked(store_dir() / ".locks" / f"{cid // SHARD_SIZE:05d}" / f"customer-{cid}.lock"):
+        yield
+
+
+@contextmanager
+def _customers_locked(customer_ids: Sequence[int]):
+    """Several customers' locks, taken in ascending order (the order every writer takes them in)."""
+    with ExitStack() as held:
+        for cid in sorted({int(c) for c in customer_ids}):
+            held.enter_context(customer_locked(cid))
+        yield
 
 
 _SCHEMA = pa.schema(
@@ -162,22 +194,42 @@ def _shard_rewrite(path: Path, new: list[dict]) -> None:
     """One month-shard rewritten with `new` rows in place of the blocks they supersede (the last of two
     rows for one block wins), to a temporary file renamed into place under the shard's lock."""
     with _locked(path):
-        replaced = {(r["customer_id"], r["service"]) for r in new}
-        kept = []
-        if path.exists():
-            old = pq.read_table(path).to_pylist()
-            kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
-        latest = {(r["customer_id"], r["service"]): r for r in new}
-        table = pa.Table.from_pylist(
-            sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
-            schema=_SCHEMA,
-        )
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        os.replace(_shard_replacement(path, new), path)
+
+
+def _shard_replacement(path: Path, new: list[dict]) -> Path:
+    """The month-shard as it is to be with `new` rows in place of the blocks they supersede, written and
+    synced to a temporary file beside it (removed again if that fails); the caller holds the shard's lock
+    and renames the file into place."""
+    replaced = {(r["customer_id"], r["service"]) for r in new}
+    kept = []
+    if path.exists():
+        old = pq.read_table(path).to_pylist()
+        kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
+    latest = {(r["customer_id"], r["service"]): r for r in new}
+    table = pa.Table.from_pylist(
+        sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
+        schema=_SCHEMA,
+    )
+    return _table_written(table, path)
+
+
+def _table_written(table: pa.Table, path: Path) -> Path:
+    """`table` in a synced temporary file beside `path`; on any failure the temporary file is removed."""
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    try:
         # Blocks are sealed (incompressible) and small: row groups of a few hundred let DuckDB skip.
         pq.write_table(table, tmp, row_group_size=256, compression="none")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+# A staging file older than this is left by a process that crashed or was killed: no import stages for a day.
+STALE_STAGING = 86400
 
 
 class StagedRows:
@@ -190,6 +242,7 @@ class StagedRows:
     def __init__(self):
         root = store_dir()
         root.mkdir(parents=True, exist_ok=True)
+        _stale_files_remove(root)
         handle, name = tempfile.mkstemp(dir=root, prefix=".staged-", suffix=".parquet")
         os.close(handle)
         self.path = Path(name)
@@ -206,19 +259,52 @@ class StagedRows:
         self.count += 1
 
     def commit(self) -> int:
-        """Every staged row into its month-shard; the number of month-shards rewritten."""
-        self._writer.close()
+        """Every staged row into its month-shard; the number of month-shards rewritten.
+
+        In two steps, under every month-shard's lock (taken in sorted order): each month-shard's new file is
+        written and synced beside it, then all are renamed into place. A failure while writing (a full disk)
+        removes every new file and stores nothing; the renames that follow need no space."""
         try:
+            self._writer.close()
             staged = pq.ParquetFile(self.path)
-            for (month, shard), groups in self._shards.items():
-                _shard_rewrite(_path(month, shard), staged.read_row_groups(groups).to_pylist())
-            return len(self._shards)
+            shards = sorted(self._shards)
+            paths = [_path(month, shard) for month, shard in shards]
+            with ExitStack() as locks:
+                for path in paths:
+                    locks.enter_context(_locked(path))
+                written: list[tuple[Path, Path]] = []
+                try:
+                    for key, path in zip(shards, paths, strict=True):
+                        rows = staged.read_row_groups(self._shards[key]).to_pylist()
+                        written.append((_shard_replacement(path, rows), path))
+                except BaseException:
+                    for tmp, _ in written:
+                        tmp.unlink(missing_ok=True)
+                    raise
+                for tmp, path in written:
+                    os.replace(tmp, path)
+            return len(shards)
         finally:
             self.path.unlink(missing_ok=True)
 
     def discard(self) -> None:
-        self._writer.close()
-        self.path.unlink(missing_ok=True)
+        try:
+            self._writer.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+def _stale_files_remove(root: Path) -> None:
+    """Staging files and month-shards' temporary files older than STALE_STAGING: a process that crashed or
+    was killed mid-import leaves them, and the sealed blocks in them are to leave the disk as a removal's
+    do, not linger. A younger one may be another import's, still running, and is left alone."""
+    cutoff = time.time() - STALE_STAGING
+    for path in [*root.glob(".staged-*.parquet"), *root.glob("*/shard-*.tmp*")]:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:  # another process removed it first
+            continue
 
 
 def _files(months: Sequence[str], customer_ids: Sequence[int] | None) -> list[str]:
@@ -400,13 +486,27 @@ def block_index(
     )
 
 
+# Customers whose locks a removal holds at once: a bound on the files it keeps open.
+DELETE_LOCKS_AT_ONCE = 256
+
+
 def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = None) -> int:
     """Remove these customers' blocks (of `months`, or of every month) from the store: each affected
     month-shard is rewritten without them (or removed when nothing is left) under its lock, atomically, as a
-    write is. Returns the number of blocks removed. Used when data is destroyed under the retention
+    write is, while the customers' locks are held (an import in flight finishes first, and its blocks are
+    removed too). Returns the number of blocks removed. Used when data is destroyed under the retention
     schedule: the sealed blocks leave the disk, not only the key."""
 
-    wanted = {int(c) for c in customer_ids}
+    ids = sorted({int(c) for c in customer_ids})
+    removed = 0
+    for start in range(0, len(ids), DELETE_LOCKS_AT_ONCE):
+        part = ids[start : start + DELETE_LOCKS_AT_ONCE]
+        with _customers_locked(part):
+            removed += _rows_delete(set(part), months)
+    return removed
+
+
+def _rows_delete(wanted: set[int], months: Sequence[str] | None) -> int:
     removed = 0
     for name in _files(months if months is not None else months_stored(), sorted(wanted)):
         path = Path(name)
@@ -422,11 +522,7 @@ def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = N
             if not keep:
                 path.unlink()
                 continue
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            pq.write_table(table.take(keep), tmp, row_group_size=256, compression="none")
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            os.replace(_table_written(table.take(keep), path), path)
     return removed
 
 

@@ -1,14 +1,18 @@
 """A Green Button import stores month by month: each series' month is sealed as soon as it is made and
 staged beside the store, and the staged blocks are put in place together once the whole file is stored.
 Readings of one series in several blocks, out of time order, are merged into their months; a store that
-fails halfway leaves nothing; a file whose months hold much is merged with what is held in several reads;
-apparent and reactive power are refused by name."""
+fails halfway leaves nothing, even when the failure is in putting the second of its months in place; a second
+import of the customer, or a removal of the customer's blocks, waits for one in progress instead of replacing
+what it stores; a file whose months hold much is merged with what is held in several reads; apparent and
+reactive power are refused by name."""
 
 import io
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connections
 
 from custodian.audit.models import AccessEvent
 from custodian.testing import espi_layouts as L
@@ -16,13 +20,18 @@ from custodian.testing import own_readings
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
-from custodian.vault import interval_files, sealing
+from custodian.vault import interval_files, sealing, services
 from custodian.vault.services import Submission
 
 CHICAGO = ZoneInfo("America/Chicago")
 JAN = int(datetime(2026, 1, 5, tzinfo=CHICAGO).timestamp())
 FEB = int(datetime(2026, 2, 3, tzinfo=CHICAGO).timestamp())
 SPAN = (JAN - 86400 * 10, JAN + 86400 * 120)
+JAN_3 = int(datetime(2026, 1, 3, tzinfo=CHICAGO).timestamp())
+JAN_20 = int(datetime(2026, 1, 20, tzinfo=CHICAGO).timestamp())
+# How long an import that is staging gives a second writer to run to its end (it does, with no lock to wait
+# for, in far less), before it goes on to put its own blocks in place.
+WAIT = 2.0
 UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 
 
@@ -88,6 +97,89 @@ def test_a_store_that_fails_halfway_stores_nothing(customer, field_tech, monkeyp
     assert series_readings(own_readings(customer, *SPAN), *SPAN, "electric") == held
     assert interval_files.months_stored() == ["2026-01"]
     assert not _staged_files()
+
+
+def test_a_commit_that_fails_putting_its_second_month_in_place_stores_nothing(
+    customer, field_tech, monkeypatch
+):
+    real, written = interval_files.pq.write_table, []
+
+    def second_month_fills_the_disk(table, where, **kwargs):
+        real(table, where, **kwargs)  # half written, or all of it: the disk is full before it is synced
+        written.append(where)
+        if len(written) == 2:
+            raise OSError("No space left on device")
+
+    monkeypatch.setattr(interval_files.pq, "write_table", second_month_fills_the_disk)
+    with pytest.raises(OSError, match="No space left"):
+        _import(customer, field_tech, _months(1, 3))
+    assert len(written) == 2  # January's month-shard was written before February's failed
+    assert interval_files.block_index() == []
+    assert series_readings(own_readings(customer, *SPAN), *SPAN, "electric") == []
+    root = interval_files.store_dir()
+    assert not list(root.rglob("shard-*.parquet")) and not list(root.rglob("*.tmp*")) and not _staged_files()
+
+
+def _in_a_thread(work):
+    """`work` started in a thread of its own (with its own database connection, closed when it ends): the
+    thread, and a dict that gets its result or error."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # the test reads it
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _while_staging(monkeypatch, work):
+    """While the next import stages its first block, `work` starts in a thread (and is given WAIT to run to
+    its end): the thread and its outcome."""
+    real_add, started = services.IntervalBlocksRecording.add, []
+
+    def add(self, block):
+        if not started:
+            started.append(_in_a_thread(work))
+            started[0][0].join(timeout=WAIT)
+        return real_add(self, block)
+
+    monkeypatch.setattr(services.IntervalBlocksRecording, "add", add)
+    return started
+
+
+def test_a_second_import_of_the_month_waits_for_the_first_and_both_are_kept(
+    customer, field_tech, transactional_db, monkeypatch
+):
+    first = L.feed(*L.one_meter([L.hourly(JAN_3, 24)]))
+    second = L.feed(*L.one_meter([L.hourly(JAN_20, 24, value=lambda i: 900 + i)]))
+    started = _while_staging(monkeypatch, lambda: _import(customer, field_tech, second))
+    assert _import(customer, field_tech, first).readings_stored == 24
+    [(thread, outcome)] = started
+    thread.join(timeout=60)
+    assert "error" not in outcome and outcome["result"].readings_stored == 24
+    held = series_readings(own_readings(customer, *SPAN), *SPAN, "electric")
+    expected = sorted(
+        (s, d, v / 1000) for s, d, v in L.hourly(JAN_3, 24) + L.hourly(JAN_20, 24, lambda i: 900 + i)
+    )
+    assert held == expected  # both days: the second import merged with the first's readings
+
+
+def test_a_removal_during_an_import_waits_for_it_and_removes_its_blocks_too(
+    customer, field_tech, monkeypatch
+):
+    _import(customer, field_tech, _months(1, 1))
+    started = _while_staging(monkeypatch, lambda: interval_files.rows_delete(customer_ids=[customer.pk]))
+    _import(customer, field_tech, _months(2, 1))
+    [(thread, outcome)] = started
+    thread.join(timeout=60)
+    assert outcome == {"result": 2}  # January's block, and February's that the import put in place
+    assert interval_files.block_index(customer_ids=[customer.pk]) == []
 
 
 def test_a_file_whose_months_hold_much_is_merged_in_several_reads(customer, field_tech, monkeypatch):
