@@ -341,11 +341,17 @@ def find_customers(
         refusal = "customers do not look up"
     elif intake and (actor.kind != "staff" or field != "account_number"):
         refusal = "an intake lookup is a staff member's, by account number"
-    elif actor.kind == "staff" and policy.purposes[purpose].request_required and not intake:
+    elif actor.kind == "staff" and not intake and (policy.purposes[purpose].request_required or request_id):
+        # A lookup naming a request is limited to its customer, and logged with it, whatever the purpose: a
+        # made-up request would otherwise enter the log and hide the lookup from the unusual-access check.
         services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
         request = open_request_of(request_id=request_id, services=services)
         if request is None:
-            refusal = f"{purpose} needs an open request owned by your service"
+            refusal = (
+                f"{purpose} needs an open request owned by your service"
+                if policy.purposes[purpose].request_required
+                else f"request {request_id} is not an open request owned by your service"
+            )
     if refusal:
         raise deny(actor, refusal, customer_id=None, **base)
     own = request is not None and str(request.opened_by_id) == actor.id

@@ -10,7 +10,7 @@ from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
-from custodian.vault.gate import Denied, reveal, staff_actor
+from custodian.vault.gate import Denied, find_customers, reveal, staff_actor
 
 LIMIT = 20  # the policy file's [breach] held_reads_per_hour
 
@@ -68,3 +68,29 @@ def test_a_made_up_request_does_not_get_a_reader_past_the_hourly_limit(billing_c
             billing_read(billing_clerk, customer.pk, 999_999)
     with pytest.raises(Denied, match="held for the privacy officer"):
         billing_read(billing_clerk, town[LIMIT].pk, None)
+
+
+def test_a_lookup_naming_a_request_that_does_not_exist_is_refused(billing_clerk, customer):
+    with pytest.raises(Denied):
+        find_customers(
+            actor=staff_actor(billing_clerk),
+            field="name",
+            value="Alice Anderson",
+            purpose="billing",
+            request_id=999_999,
+        )
+    assert not AccessEvent.objects.filter(decision="allow", request_id="999999").exists()
+
+
+def test_a_lookup_naming_the_readers_request_finds_only_its_customer(
+    billing_clerk, customer, other_customer, open_request
+):
+    mine = open_request(customer, "billing")
+    found = find_customers(
+        actor=staff_actor(billing_clerk),
+        field="account_number",
+        value="0010000002",  # Bob Brandt's account, not the request's customer
+        purpose="billing",
+        request_id=mine.pk,
+    )
+    assert found == []
