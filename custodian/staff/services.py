@@ -199,7 +199,9 @@ def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
     _staff_member(user)
     if changed_by is not None and changed_by.pk == user.pk:
         raise StaffAdminError("you can't deactivate your own account: ask another administrator")
-    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    # FOR NO KEY UPDATE: the row's key does not change, so this waits for no record that refers to the
+    # member (a running vendor export's accounting entries hold a key-share lock on its approver).
+    user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     was_active = user.is_active
     if was_active:
         user.is_active = False
@@ -221,7 +223,7 @@ def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
 def staff_member_reactivate(*, user, changed_by=None) -> None:
     """Let a deactivated member of staff sign in again (their tokens stay revoked: issue new ones)."""
     _staff_member(user)
-    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
