@@ -125,14 +125,19 @@ def export_rows_register(function_key: str, rows: ExportRows) -> None:
     _ROWS[function_key] = rows
 
 
+def _export_fail(export: VendorExport) -> None:
+    """An export that did not finish: its files deleted, the export marked failed."""
+    for suffix in ("", ".partial", ".manifest.json", STATEMENTS_SUFFIX):
+        (export_dir() / f"{export.file_name}{suffix}").unlink(missing_ok=True)
+    export.status, export.finished_at = "failed", timezone.now()
+    export.save(update_fields=["status", "finished_at"])
+
+
 def _cleanup_stale(vendor: Vendor) -> int:
     """Exports of this vendor that never finished: delete their files, mark them failed."""
     stale = list(VendorExport.objects.filter(vendor=vendor, status="running"))
     for export in stale:
-        for suffix in ("", ".partial", ".manifest.json", STATEMENTS_SUFFIX):
-            (export_dir() / f"{export.file_name}{suffix}").unlink(missing_ok=True)
-        export.status, export.finished_at = "failed", timezone.now()
-        export.save(update_fields=["status", "finished_at"])
+        _export_fail(export)
     return len(stale)
 
 
@@ -308,6 +313,9 @@ class _Ledger:
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 while (item := self._work.get()) is not self._ABANDON:
+                    if isinstance(item, threading.Event):  # every chunk before it is entered
+                        item.set()
+                        continue
                     if callable(item):  # the export's last writes: committed with the entries
                         item()
                         return
@@ -328,6 +336,16 @@ class _Ledger:
         self._raise()
         if customer_ids:
             self._work.put(customer_ids)
+
+    def settle(self) -> None:
+        """Wait until every chunk handed over is entered, and raise what failed: before the file is
+        finished under its own name, so a refused entry leaves no finished file."""
+        entered = threading.Event()
+        self._work.put(entered)
+        while not entered.wait(0.05):
+            if not self._thread.is_alive():
+                break
+        self._raise()
 
     def commit(self, done: Callable[[], None]) -> None:
         """Run `done` after the entries, in their transaction, and commit them together."""
@@ -492,6 +510,8 @@ def vendor_export_run(
                     ledger.enter(part_sent)
                 if progress:
                     progress(len(parts[number][1]))
+        if ledger is not None:
+            ledger.settle()
         run.close(rows=len(sent), identity=function.identity)
 
         def done() -> None:
@@ -506,11 +526,17 @@ def vendor_export_run(
                 customer_ids=sent, rows=len(sent), reason=f"export {export.pk}", entered=ledger is not None
             )
 
-        if ledger is not None:
-            ledger.commit(done)
-        else:
-            with transaction.atomic():
-                done()
+        try:
+            if ledger is not None:
+                ledger.commit(done)
+            else:
+                with transaction.atomic():
+                    done()
+        except Exception:
+            # The file was finished but its accounting did not commit: it is not left looking finished (a
+            # process killed here leaves it running, and the vendor's next export cleans it up).
+            _export_fail(run.export)
+            raise
     finally:
         if ledger is not None:
             ledger.abandon()  # when it did not commit: its entries are rolled back

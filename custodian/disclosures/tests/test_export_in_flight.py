@@ -89,7 +89,11 @@ def test_an_accounting_entry_that_cannot_be_entered_fails_the_export(mailing_lis
     monkeypatch.setattr(exports, "reveal_many", lambda **kw: {c: {} for c in kw["customer_ids"]})
     with pytest.raises(Exception, match="foreign key"):
         vendor_export_run(vendor=vendor, requested_by=officer, customer_ids=[*ids, max(ids) + 1000], batch=5)
-    assert VendorExport.objects.get().status == "running" and not DisclosureEntry.objects.exists()
+    export = VendorExport.objects.get()
+    assert export.status == "running" and not DisclosureEntry.objects.exists()
+    # Refused before the file was finished: no file under its own name, no manifest.
+    assert not (exports.export_dir() / export.file_name).exists()
+    assert not (exports.export_dir() / f"{export.file_name}.manifest.json").exists()
 
 
 def test_an_entry_keeps_tabs_line_breaks_and_backslashes_as_given(db, customer, privacy_officer):

@@ -9,7 +9,13 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from custodian.disclosures.exports import ExportRefused, export_dir, reidentify, vendor_export_run
+from custodian.disclosures.exports import (
+    ExportInProgress,
+    ExportRefused,
+    export_dir,
+    reidentify,
+    vendor_export_run,
+)
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
 from custodian.disclosures.services.accounting import Accounting
@@ -156,3 +162,20 @@ def test_vendor_registration_checks_its_inputs(keys, privacy_officer, function, 
             contract_end=TODAY,
             public_key=public_key,
         )
+
+
+def test_an_export_whose_accounting_fails_after_the_file_is_finished_is_failed_and_removed(
+    keys, privacy_officer, customer, monkeypatch
+):
+    vendor = make_vendor("mailing", keys, privacy_officer)
+
+    def refused(self, customer_ids, **kwargs):
+        raise RuntimeError("the accounting could not be written")
+
+    monkeypatch.setattr(ExportInProgress, "accounted", refused)
+    with pytest.raises(RuntimeError):
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+    export = VendorExport.objects.get()
+    assert export.status == "failed" and not DisclosureEntry.objects.exists()
+    assert not (export_dir() / export.file_name).exists()
+    assert not (export_dir() / f"{export.file_name}.manifest.json").exists()
