@@ -16,6 +16,10 @@ in one order, customers' in ascending order and then month-shards' in sorted ord
 wait for the other.
 
 This module seals and opens nothing: sealing is in custodian.vault.services, opening in the gate.
+
+One module (over 400 lines) on purpose: every write to the files (a month-shard rewritten, staged blocks put
+in place, blocks removed) takes the same locks in the same order, and that order is only checkable when the
+writers are read together.
 """
 
 import fcntl

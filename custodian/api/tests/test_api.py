@@ -14,6 +14,7 @@ from custodian.audit.models import AccessEvent
 from custodian.disclosures.services import vendor_determine
 from custodian.policy.loader import current_policy
 from custodian.testing import vendor_registered, vendor_with_determination
+from custodian.vault import gate
 
 PURPOSE_FOR = {  # a purpose each service may act for without an open request, where it has one
     "customer_service": "providing_services",
@@ -155,21 +156,19 @@ def test_a_body_that_is_not_json_is_refused_saying_why(api, billing_clerk, custo
 
 def test_a_purpose_the_log_cant_store_as_it_is_is_still_logged(billing_clerk, customer):
     # Past the API (a caller of the gate's functions): the refusal is on the record, the text escaped.
-    from custodian.vault.gate import Denied, reveal, staff_actor
-
-    with pytest.raises(Denied):
-        reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="\ud800")
+    with pytest.raises(gate.Denied):
+        gate.reveal(
+            actor=gate.staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="\ud800"
+        )
     event = AccessEvent.objects.latest("seq")
     assert event.decision == "deny" and event.purpose == "\\ud800"
 
 
 def test_a_fault_of_ours_is_answered_in_json(api, billing_clerk, customer, token_for, monkeypatch):
-    from custodian.api import api as api_module
-
     def broken(**kwargs):
         raise RuntimeError("a fault in the server")
 
-    monkeypatch.setattr(api_module.gate, "reveal", broken)
+    monkeypatch.setattr(gate, "reveal", broken)
     response = Client(raise_request_exception=False).post(
         f"/api/v1/customers/{customer.pk}/reveal",
         {"fields": ["name"], "purpose": "billing"},

@@ -10,7 +10,10 @@ pages only a record's address or a form leads to (a bill, an account, an inciden
 shown once, the contact form's thanks, the forgotten-password page, a representative's invitation and the
 message page after it, the portal's sign-in code, a third party's consent screen, the break-glass
 confirmation, a correction notice to post), each area's 403, 404 and 500 pages, and last the pages that end
-something: the page after a customer deletes their data, and the staff sign-in locked after failures."""
+something: the page after a customer deletes their data, and the staff sign-in locked after failures.
+
+One module (over 400 lines) on purpose: the walk is one browser session in a fixed order (the pages that end
+something come last), and the states its later pages need are made by its earlier steps."""
 
 import base64
 import hashlib
