@@ -102,7 +102,9 @@ def rows_insert(model, rows: Sequence[dict], *, batch: int = 2000) -> int:
 # compared with a text column, or as a LIKE pattern for a prefix).
 _STAND_INS = {
     int: lambda n: -7_340_033 - n,
-    str: lambda n: f"\x1fstand-in {n}\x1f",
+    # LIKE's special characters in the text stand-in: a lookup that escapes its value for LIKE (SQLite's
+    # `__iexact`, `__contains`) then compiles to a parameter no form matches, and is refused.
+    str: lambda n: f"\x1fstand-in {n} %_\\\x1f",
     date: lambda n: date(1, 1, 1 + n),
 }
 
@@ -116,9 +118,9 @@ class CompiledRead:
 
     `build` gives either a `values_list` queryset (rows are tuples) or a queryset of one model's own rows
     with no joins (rows are that model's objects, as the ORM builds them). A parameter may be compared
-    (`=`, `<`, `__in` of one value, `__iexact`) or matched as a prefix (`__startswith`); a lookup that
-    rewrites it otherwise (`__contains`, `__endswith`) is refused when the read is compiled, not answered
-    wrongly."""
+    (`=`, `<`, `__in` of one value) or matched as a prefix (`__startswith`); a lookup that rewrites it
+    otherwise (`__contains`, `__endswith`, `__iexact` on SQLite, where it is a LIKE) is refused when the read
+    is compiled, not answered wrongly."""
 
     def __init__(self, build: Callable, **kinds: type):
         self._build = build

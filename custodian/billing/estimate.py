@@ -71,17 +71,6 @@ def days_billed_price(
     return total
 
 
-def _rate_of(accounts) -> dict[str, str] | None:
-    """The customer's class and the premise's heating fuel of the newest of `accounts` (clear columns, as
-    the bill run reads them): what the tariff prices by besides the use."""
-    row = (
-        accounts.order_by("-opened_on", "-pk").values_list(
-            "customer__customer_class", "premise__heating_fuel"
-        )
-    ).first()
-    return None if row is None else {"customer_class": row[0], "heating_fuel": row[1]}
-
-
 def customer_days_prices(customer_id: int) -> Callable[[int, str], Callable[[Decimal, date, date], Decimal]]:
     """For one customer's bills: (account, service) → `days_billed_price` at that account's class and heating
     fuel. Every account of the customer is read in one query, when a price is first asked for (a download

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from custodian.billing.models import BillRun, LedgerEntry
 from custodian.customers.models import Account
@@ -121,3 +122,32 @@ def test_a_compiled_read_refuses_a_parameter_it_cannot_find_again(db):
     )
     with pytest.raises(ValueError, match="memo"):
         read.rows(memo="x")
+
+
+def test_a_compiled_read_answers_iexact_as_the_orm_does_or_refuses_it(customer):
+    """On SQLite `__iexact` is a LIKE with the value escaped: refused when compiled (a `%` or `_` would match
+    as a wildcard otherwise); on PostgreSQL it compares the text, and the rows are the ORM's."""
+    account = Account.objects.get(customer_id=customer).pk
+    for memo in ("a_b", "axb"):
+        rows_insert(
+            LedgerEntry,
+            [
+                {
+                    "account_id": account,
+                    "kind": "charge",
+                    "amount": 1,
+                    "posted_on": date(2026, 10, 1),
+                    "memo": memo,
+                    "reference": "",
+                }
+            ],
+        )
+    read = CompiledRead(
+        lambda memo: LedgerEntry.objects.filter(memo__iexact=memo).order_by("pk").values_list("memo"),
+        memo=str,
+    )
+    if connection.vendor == "sqlite":
+        with pytest.raises(ValueError, match="memo"):
+            read.rows(memo="A_B")
+    else:
+        assert read.rows(memo="A_B") == [("a_b",)]
