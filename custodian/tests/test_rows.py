@@ -88,9 +88,9 @@ def test_a_compiled_read_gives_the_querysets_rows_for_each_calls_values(customer
             assert all(not e._state.adding for e in compiled)
 
 
-def test_a_compiled_read_matches_a_prefix_as_the_orm_does(customer):
+def charges_with_memos(customer, memos):
+    """A charge of $1 on the customer's account for each memo."""
     account = Account.objects.get(customer_id=customer).pk
-    memos = ["50% off", "50%", "5_0 off", "a\\b", "other"]
     rows_insert(
         LedgerEntry,
         [
@@ -105,6 +105,10 @@ def test_a_compiled_read_matches_a_prefix_as_the_orm_does(customer):
             for m in memos
         ],
     )
+
+
+def test_a_compiled_read_matches_a_prefix_as_the_orm_does(customer):
+    charges_with_memos(customer, ["50% off", "50%", "5_0 off", "a\\b", "other"])
     read = CompiledRead(
         lambda start: LedgerEntry.objects.filter(memo__startswith=start).order_by("pk").values_list("memo"),
         start=str,
@@ -127,21 +131,7 @@ def test_a_compiled_read_refuses_a_parameter_it_cannot_find_again(db):
 def test_a_compiled_read_answers_iexact_as_the_orm_does_or_refuses_it(customer):
     """On SQLite `__iexact` is a LIKE with the value escaped: refused when compiled (a `%` or `_` would match
     as a wildcard otherwise); on PostgreSQL it compares the text, and the rows are the ORM's."""
-    account = Account.objects.get(customer_id=customer).pk
-    for memo in ("a_b", "axb"):
-        rows_insert(
-            LedgerEntry,
-            [
-                {
-                    "account_id": account,
-                    "kind": "charge",
-                    "amount": 1,
-                    "posted_on": date(2026, 10, 1),
-                    "memo": memo,
-                    "reference": "",
-                }
-            ],
-        )
+    charges_with_memos(customer, ["a_b", "axb"])
     read = CompiledRead(
         lambda memo: LedgerEntry.objects.filter(memo__iexact=memo).order_by("pk").values_list("memo"),
         memo=str,
