@@ -10,7 +10,7 @@ from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
-from custodian.vault.gate import Denied, find_customers, reveal, staff_actor
+from custodian.vault.gate import Denied, break_glass_open, find_customers, reveal, staff_actor
 
 LIMIT = 20  # the policy file's [breach] held_reads_per_hour
 
@@ -94,3 +94,48 @@ def test_a_lookup_naming_the_readers_request_finds_only_its_customer(
         request_id=mine.pk,
     )
     assert found == []
+
+
+def emergency_read(field_tech, customer_id, request_id):
+    """A field technician's read under an emergency grant (their service may not contact customers)."""
+    actor = staff_actor(field_tech)
+    break_glass_open(
+        actor=actor,
+        customer_id=customer_id,
+        purpose="contacting_customers",
+        reason="Gas leak reported at the premise; must reach the occupant now",
+    )
+    return reveal(
+        actor=actor,
+        customer_id=customer_id,
+        fields=["phone"],
+        purpose="contacting_customers",
+        request_id=request_id,
+    )
+
+
+def test_an_emergency_read_naming_a_made_up_request_is_refused_not_logged_with_it(field_tech, customer):
+    with pytest.raises(Denied):
+        emergency_read(field_tech, customer.pk, 999_999)
+    assert not AccessEvent.objects.filter(decision="allow", request_id="999999").exists()
+
+
+def test_an_emergency_read_naming_another_customers_request_is_refused(
+    field_tech, customer, other_customer, open_request
+):
+    theirs = open_request(other_customer, "customer_service")
+    with pytest.raises(Denied):
+        emergency_read(field_tech, customer.pk, theirs.pk)
+
+
+def test_an_emergency_read_names_the_customers_open_request_of_any_service(
+    field_tech, customer, open_request
+):
+    theirs = open_request(customer, "customer_service")
+    assert emergency_read(field_tech, customer.pk, theirs.pk)["phone"]
+    event = AccessEvent.objects.filter(customer_id=str(customer.pk), action="reveal").latest("seq")
+    assert event.request_id == str(theirs.pk) and event.break_glass_id
+
+
+def test_an_emergency_read_needs_no_request(field_tech, customer):
+    assert emergency_read(field_tech, customer.pk, None)["phone"]
