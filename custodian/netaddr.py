@@ -224,6 +224,22 @@ def mask_ip(address: str | None) -> str:
     return str(ipaddress.ip_network((network, prefix)))
 
 
+def rate_subject(address: str | None) -> str:
+    """Who a rate limit counts: an IPv4 address whole, an IPv6 address by its /64. One IPv6 subscriber or
+    host is given a /64 and picks any address in it at will (RFC 4941 privacy addresses), so counting whole
+    IPv6 addresses would give anyone 2^64 fresh tries. An IPv4 address carried in IPv6 counts as itself.
+    "" when there is no address."""
+    ip = parse_ip(address or "")
+    if ip is None:
+        return ""
+    if ip.version == 6:
+        ip = ip.ipv4_mapped or _embedded_ipv4(ip) or ip
+    if ip.version == 4:
+        return str(ip)
+    network = (int(ip) >> 64) << 64  # from the integer, so a zone never reaches the counter
+    return str(ipaddress.ip_network((network, 64)))
+
+
 def forwarded_proto_forget_untrusted(meta) -> None:
     """Drop `X-Forwarded-Proto` unless the direct peer is one of CUSTODIAN_TRUSTED_PROXIES: only a trusted
     proxy may say the client came over HTTPS (Django believes SECURE_PROXY_SSL_HEADER from anyone)."""

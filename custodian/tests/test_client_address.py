@@ -19,6 +19,7 @@ from custodian.analytics.capture import mask_ip
 from custodian.analytics.models import PageView
 from custodian.api.services import api_token_create
 from custodian.audit.models import AccessEvent
+from custodian.netaddr import rate_subject
 from custodian.testing.production import manage
 
 PROXY = "10.0.0.0/8"
@@ -266,3 +267,19 @@ def test_x_forwarded_proto_is_believed_only_from_a_trusted_proxy(db, settings, p
             assert response.status_code == 301 and response["Location"].startswith("https://"), (peer, header)
     # Without any header nobody is believed to be on HTTPS.
     assert Client().get("/privacy/", REMOTE_ADDR=peer).status_code == 301
+
+
+@pytest.mark.parametrize(
+    ("address", "subject"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("", ""),
+        ("not an address", ""),
+    ],
+)
+def test_a_rate_limit_counts_an_ipv4_address_whole_and_an_ipv6_one_by_its_64(address, subject):
+    assert rate_subject(address) == subject

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from custodian.netaddr import client_ip
+from custodian.netaddr import client_ip, rate_subject
 from custodian.web.counters import count_attempt
 
 
@@ -38,7 +38,6 @@ def over_limit(*, scope: str, subject: str, limit: int, window_seconds: int) -> 
 
 
 def rate_limited(request, *, scope: str, limit: int, window_seconds: int) -> bool:
-    """Per client address (through trusted proxies only)."""
-    return over_limit(
-        scope=scope, subject=client_ip(request) or "unknown", limit=limit, window_seconds=window_seconds
-    )
+    """Per client address (through trusted proxies only), an IPv6 client by its /64 (`rate_subject`)."""
+    subject = rate_subject(client_ip(request)) or "unknown"
+    return over_limit(scope=scope, subject=subject, limit=limit, window_seconds=window_seconds)

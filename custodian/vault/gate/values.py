@@ -361,6 +361,10 @@ def find_customers(
         if request is not None:  # only the request's customer
             found = found.filter(customer_id=request.customer_id)
         ids = sorted(found.values_list("customer_id", flat=True))
+        if purpose == MARKETING_PURPOSE and actor.kind != "customer":
+            # A customer who opted out is not found for marketing, as they are not read or put in an audience.
+            opted_out = opted_out_among(ids)
+            ids = [cid for cid in ids if cid not in opted_out]
         append_events(
             [
                 event_record(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
+from custodian.casework.services import request_open
 from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
 from custodian.vault.gate import Denied, break_glass_open, find_customers, reveal, staff_actor
@@ -139,3 +140,49 @@ def test_an_emergency_read_names_the_customers_open_request_of_any_service(
 
 def test_an_emergency_read_needs_no_request(field_tech, customer):
     assert emergency_read(field_tech, customer.pk, None)["phone"]
+
+
+def test_requests_a_reader_entered_themselves_do_not_get_them_past_the_hourly_limit(billing_clerk, town):
+    """A clerk held at the limit who enters a request per customer and reads under it is held all the same,
+    and each such read is marked in the log as under their own request."""
+    for customer in town[:LIMIT]:
+        billing_read(billing_clerk, customer.pk, None)
+    own = request_open(
+        customer=town[LIMIT],
+        kind="billing_question",
+        channel="phone",
+        opened_by=billing_clerk,
+        owning_service="billing",
+    )
+    with pytest.raises(Denied, match="held for the privacy officer"):
+        billing_read(billing_clerk, town[LIMIT].pk, own.pk)
+
+
+def test_a_read_under_a_request_the_reader_entered_is_marked_and_counted(billing_clerk, town):
+    own = request_open(
+        customer=town[0],
+        kind="billing_question",
+        channel="phone",
+        opened_by=billing_clerk,
+        owning_service="billing",
+    )
+    billing_read(billing_clerk, town[0].pk, own.pk)
+    event = AccessEvent.objects.filter(customer_id=str(town[0].pk), action="reveal").latest("seq")
+    assert event.own_request == "yes" and event.request_id == str(own.pk)
+    for customer in town[1:LIMIT]:
+        billing_read(billing_clerk, customer.pk, None)
+    with pytest.raises(Denied, match="held for the privacy officer"):  # the own-request read was the 20th
+        billing_read(billing_clerk, town[LIMIT].pk, None)
+
+
+def test_a_request_someone_else_entered_is_not_counted(billing_clerk, service_rep, town):
+    for customer in town[:LIMIT]:
+        billing_read(billing_clerk, customer.pk, None)
+    theirs = request_open(
+        customer=town[LIMIT],
+        kind="billing_question",
+        channel="phone",
+        opened_by=service_rep,
+        owning_service="billing",
+    )
+    assert billing_read(billing_clerk, town[LIMIT].pk, theirs.pk)["name"]

@@ -86,6 +86,18 @@ def test_one_address_is_rate_limited(db, settings):
     assert client.post("/contact/", GOOD, REMOTE_ADDR="198.51.100.8", **SAME_ORIGIN).status_code == 200
 
 
+def test_an_ipv6_client_is_limited_by_its_64_whatever_address_it_picks_in_it(db, settings):
+    """A host picks any address in its /64 at will: counting whole IPv6 addresses would be no limit."""
+    settings.CUSTODIAN_CONTACT_RATE_LIMIT = 2
+    client = cookieless()
+    codes = [
+        client.post("/contact/", GOOD, REMOTE_ADDR=address, **SAME_ORIGIN).status_code
+        for address in ("2001:db8:1:2::1", "2001:db8:1:2::beef", "2001:db8:1:2:ffff:1:2:3")
+    ]
+    assert codes == [200, 200, 429]
+    assert client.post("/contact/", GOOD, REMOTE_ADDR="2001:db8:1:3::1", **SAME_ORIGIN).status_code == 200
+
+
 def test_errors_name_the_problem_and_keep_the_input(db):
     response = cookieless().post(
         "/contact/", {**GOOD, "email": "not-an-email", "message": "My words stay"}, **SAME_ORIGIN
