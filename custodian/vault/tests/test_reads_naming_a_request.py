@@ -142,30 +142,29 @@ def test_an_emergency_read_needs_no_request(field_tech, customer):
     assert emergency_read(field_tech, customer.pk, None)["phone"]
 
 
+def billing_question(customer, entered_by):
+    """A billing question taken by phone, entered by `entered_by`."""
+    return request_open(
+        customer=customer,
+        kind="billing_question",
+        channel="phone",
+        opened_by=entered_by,
+        owning_service="billing",
+    )
+
+
 def test_requests_a_reader_entered_themselves_do_not_get_them_past_the_hourly_limit(billing_clerk, town):
     """A clerk held at the limit who enters a request per customer and reads under it is held all the same,
     and each such read is marked in the log as under their own request."""
     for customer in town[:LIMIT]:
         billing_read(billing_clerk, customer.pk, None)
-    own = request_open(
-        customer=town[LIMIT],
-        kind="billing_question",
-        channel="phone",
-        opened_by=billing_clerk,
-        owning_service="billing",
-    )
+    own = billing_question(town[LIMIT], billing_clerk)
     with pytest.raises(Denied, match="held for the privacy officer"):
         billing_read(billing_clerk, town[LIMIT].pk, own.pk)
 
 
 def test_a_read_under_a_request_the_reader_entered_is_marked_and_counted(billing_clerk, town):
-    own = request_open(
-        customer=town[0],
-        kind="billing_question",
-        channel="phone",
-        opened_by=billing_clerk,
-        owning_service="billing",
-    )
+    own = billing_question(town[0], billing_clerk)
     billing_read(billing_clerk, town[0].pk, own.pk)
     event = AccessEvent.objects.filter(customer_id=str(town[0].pk), action="reveal").latest("seq")
     assert event.own_request == "yes" and event.request_id == str(own.pk)
@@ -178,11 +177,5 @@ def test_a_read_under_a_request_the_reader_entered_is_marked_and_counted(billing
 def test_a_request_someone_else_entered_is_not_counted(billing_clerk, service_rep, town):
     for customer in town[:LIMIT]:
         billing_read(billing_clerk, customer.pk, None)
-    theirs = request_open(
-        customer=town[LIMIT],
-        kind="billing_question",
-        channel="phone",
-        opened_by=service_rep,
-        owning_service="billing",
-    )
+    theirs = billing_question(town[LIMIT], service_rep)
     assert billing_read(billing_clerk, town[LIMIT].pk, theirs.pk)["name"]
