@@ -9,12 +9,10 @@ minutes posts what is due again (a failure waits longer each time, up to MAX_ATT
 Each attempt's answer is kept on the row. An authorisation revoked or ended, or a third party suspended,
 before the post: nothing is posted (the row says so)."""
 
+import http.client
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +21,7 @@ from django.utils import timezone
 from lxml import etree
 
 from custodian.connect.models import Authorization, Notification
+from custodian.connect.outbound import NotPublic, post
 from custodian.connect.resources import RESOURCE_ROOT
 from custodian.connect.selectors import authorization_standing
 from custodian.usage.greenbutton_export import ESPI_NS
@@ -75,31 +74,13 @@ def notifications_queue(*, customer_id: int, **_) -> list[Notification]:
     return queued
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer, not a new destination: the list goes to the registered URI and no other."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _post(uri: str, body: bytes) -> str | None:
     """Post the list; None when the third party answered 2xx, else what went wrong (no body, no header)."""
-    parts = urlsplit(uri)
-    local = settings.DEBUG and parts.hostname in {"localhost", "127.0.0.1"}
-    if not (parts.scheme == "https" or (local and parts.scheme == "http")):
-        return "the notify URI is not https"
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked just above: https, or http locally)
-        uri, data=body, method="POST", headers={"Content-Type": "application/xml"}
-    )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError, ValueError) as error:
+        status = post(uri, body, content_type="application/xml", timeout=TIMEOUT_SECONDS)
+    except NotPublic as error:
+        return f"not posted: {error}"[:200]
+    except (OSError, http.client.HTTPException, ValueError) as error:
         reason = getattr(error, "reason", error)
         return f"{type(error).__name__}: {reason}"[:200]
     return None if 200 <= status < 300 else f"HTTP {status}"

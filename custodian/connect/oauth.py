@@ -7,6 +7,7 @@ stands (its consent neither revoked nor past its end date)."""
 
 from oauth2_provider.models import Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
 from custodian.connect.selectors import authorization_of_user
 
@@ -14,6 +15,21 @@ CLIENT_CREDENTIALS = "client_credentials"
 
 
 class ApprovedThirdPartiesOnly(OAuth2Validator):
+    def is_pkce_required(self, client_id, request):
+        # Only S256 (settings), but the toolkit refuses "plain" only when it issues the code, after the
+        # customer has read the consent screen and said yes; oauthlib also takes a challenge with no method
+        # as "plain". Refused here, before the screen, as a missing challenge is: the third party is sent
+        # back with invalid_request and the customer is never asked to agree to what cannot be granted.
+        if request.code_challenge is not None and request.code_challenge_method != "S256":
+            raise errors.UnsupportedCodeChallengeMethodError(request=request)
+        return super().is_pkce_required(client_id, request)
+
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        # The password grant is never offered (settings), but oauthlib asks for the user before it asks
+        # whether the grant is allowed: the toolkit's answer would tell a right password from a wrong one
+        # and count towards the staff sign-in lockout. Refused before any credential is looked at.
+        raise errors.UnsupportedGrantTypeError(request=request)
+
     def _load_application(self, client_id, request):
         application = super()._load_application(client_id, request)
         third_party = getattr(application, "third_party", None) if application is not None else None

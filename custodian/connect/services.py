@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.connect.models import Authorization, ThirdParty
+from custodian.connect.outbound import developer_machine, literal_address_refused
 from custodian.connect.scopes import ScopeError, reads_bills, scope_parse, services_of_scope
 from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.disclosures.services.accounting import reviews_access_of
@@ -49,13 +49,11 @@ class Registration:
 def _uri_checked(uri: str, what: str) -> str:
     parts = urlsplit(uri)
     # Plain http only to a developer's own machine, and only in development (as the toolkit's setting).
-    local = settings.DEBUG and parts.hostname in {"localhost", "127.0.0.1"}
-    if (
-        parts.fragment
-        or not parts.hostname
-        or not (parts.scheme == "https" or (local and parts.scheme == "http"))
-    ):
+    if parts.fragment or not parts.hostname or not (parts.scheme == "https" or developer_machine(uri)):
         raise ConnectError(f"{what} {uri!r} must be https, without a fragment")
+    refused = literal_address_refused(uri)
+    if refused:
+        raise ConnectError(f"{what} {uri!r}: {refused}")
     return uri
 
 

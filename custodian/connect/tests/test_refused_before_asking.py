@@ -1,0 +1,45 @@
+"""What cannot be granted is refused before anyone is asked: an authorisation request whose PKCE challenge is
+not S256 never reaches the customer's consent screen, and the password grant is refused before any
+credential is looked at (it would tell a right password from a wrong one, and count towards the lockout)."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axes.models import AccessAttempt
+
+from custodian.connect.models import Authorization
+from custodian.connect.tests.test_connect_my_data import approved_third_party, authorize_url, pkce, token
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.disclosures.models import Consent
+from custodian.testing.connect import REDIRECT
+from custodian.testing.portal import signed_in
+
+
+@pytest.mark.parametrize("method", ["plain", None])
+def test_a_challenge_that_is_not_s256_is_sent_back_before_the_consent_screen(
+    households,
+    privacy_officer,
+    method,
+):
+    (_, app), _ = households
+    client_id, _ = approved_third_party(privacy_officer)
+    customer_client = signed_in(app, "pat@example.com")
+    _, challenge = pkce()
+    answer = customer_client.get(authorize_url(client_id, challenge, code_challenge_method=method))
+    assert answer.status_code == 302 and answer["Location"].startswith(REDIRECT)
+    query = parse_qs(urlsplit(answer["Location"]).query)
+    assert query["error"] == ["invalid_request"] and "code" not in query
+    assert not Authorization.objects.exists() and not Consent.objects.exists()
+
+
+def password_grant(client_id, secret, username, password):
+    return token(client_id, secret, grant_type="password", username=username, password=password)
+
+
+def test_the_password_grant_is_refused_alike_for_a_right_and_a_wrong_password(privacy_officer, web_editor):
+    client_id, secret = approved_third_party(privacy_officer)
+    right = password_grant(client_id, secret, web_editor.username, DEMO_PASSWORD)
+    wrong = password_grant(client_id, secret, web_editor.username, "not-the-password")
+    assert right.status_code == wrong.status_code == 400
+    assert right.json() == wrong.json() and right.json()["error"] == "unsupported_grant_type"
+    assert not AccessAttempt.objects.exists()  # nothing counted towards the staff member's lockout
