@@ -36,6 +36,7 @@ from custodian.collecting.selectors import account_collections
 from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
 from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
+from custodian.console.steps import step_form
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.payments.selectors import failed_payments
@@ -95,8 +96,16 @@ def billing_home(request):
             "active": active,
             "exceptions": exceptions,
             "failed": failed_payments(since=timezone.now() - timedelta(days=30)),
-            "refunds": refunds_to_send(fetched_by=console_actor(request)),
-            "refund_form": RefundSentForm(),
+            # Each refund with its own form: the one sent comes back with what was typed.
+            "refunds": [
+                (
+                    r,
+                    step_form(
+                        request, RefundSentForm, "console:refund_sent", r.pk, auto_id=f"refund-{r.pk}-%s"
+                    ),
+                )
+                for r in refunds_to_send(fetched_by=console_actor(request))
+            ],
         },
         status=status,
     )
@@ -139,11 +148,26 @@ def account_history(request, account_id):
             "statement": statement([account.pk], on=timezone.localdate()),
             "bills": bills_of_account(fetched_by=actor, account_id=account.pk),
             "ledger": ledger_of([account.pk]).order_by("-posted_on", "-pk")[:100],
-            "deposits": deposits_of([account.pk]),
+            # Each deposit with its own form: the one sent comes back with what was typed.
+            "deposits": [
+                (
+                    d,
+                    step_form(
+                        request,
+                        DepositPaidForm,
+                        "console:deposit_paid",
+                        d.pk,
+                        initial={"paid_on": timezone.localdate()},
+                        auto_id=f"deposit-{d.pk}-%s",
+                    ),
+                )
+                for d in deposits_of([account.pk])
+            ],
             "budget": [(plan, carried(plan)) for plan in budget_plan_of([account.pk])],
             "refunds": refunds_of([account.pk]),
-            "deposit_form": DepositForm() if bills_staff(actor) and account.is_open else None,
-            "deposit_paid_form": DepositPaidForm(initial={"paid_on": timezone.localdate()}),
+            "deposit_form": step_form(request, DepositForm, "console:deposit_ask", account.pk)
+            if bills_staff(actor) and account.is_open
+            else None,
             **account_collections(fetched_by=actor, account_id=account.pk),
             "contact": [(f.replace("_", " "), (contact or {}).get(f, "")) for f in CONTACT_FIELDS]
             if contact is not None
@@ -151,8 +175,18 @@ def account_history(request, account_id):
             "contact_error": contact_error,
             "collects": collections_staff(actor),
             "bills_staff": bills_staff(actor),
-            "service_form": ServiceDayForm(services=services) if collections_staff(actor) else None,
-            "facts_form": FactsForm() if collections_staff(actor) else None,
+            "service_form": step_form(
+                request,
+                ServiceDayForm,
+                ("console:disconnection_notice", "console:disconnection_order"),
+                account.pk,
+                services=services,
+            )
+            if collections_staff(actor)
+            else None,
+            "facts_form": step_form(request, FactsForm, "console:protection_facts", account.pk)
+            if collections_staff(actor)
+            else None,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },
     )

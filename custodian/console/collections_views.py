@@ -25,7 +25,7 @@ from custodian.collecting.services import (
     protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page, looked_up
-from custodian.console.steps import step, steps_on
+from custodian.console.steps import step, step_form, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.vault import gate
@@ -82,11 +82,26 @@ def collections(request):
         items = collections_worklist(on=today, actor=console_actor(request), client_ip=client_ip(request))
     except gate.Denied:
         items = []
-    requested = agreements_requested(fetched_by=console_actor(request))
+    # Each agreement asked for with its own form, the customer's figure filled in: the one sent comes back
+    # with what was typed.
+    requested = [
+        (
+            a,
+            step_form(
+                request,
+                AgreeForm,
+                "console:agreement_agree",
+                a.pk,
+                initial={"installment": a.monthly_installment},
+                auto_id=f"inst-{a.pk}-%s",
+            ),
+        )
+        for a in agreements_requested(fetched_by=console_actor(request))
+    ]
     return render(
         request,
         "console/collections.html",
-        {"items": items, "requested": requested, "today": today, "agree_form": AgreeForm()},
+        {"items": items, "requested": requested, "today": today},
     )
 
 

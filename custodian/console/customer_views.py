@@ -16,6 +16,7 @@ from custodian.console.access import (
     console_page,
     not_found,
 )
+from custodian.console.steps import page_again, step_form
 from custodian.customers.selectors import current_premises, customer_for, customers_found
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
@@ -87,7 +88,13 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "may_import_usage": may_import_usage(request.user),
             "green_button_purpose": policy.purposes[GREEN_BUTTON_PURPOSE].label,
             "green_button_summaries": green_button_summaries_allowed(policy),
-            "break_glass_form": forms.BreakGlassAskForm(emergency_purposes=emergency)
+            "break_glass_form": step_form(
+                request,
+                forms.BreakGlassAskForm,
+                "console:break_glass",
+                customer.pk,
+                emergency_purposes=emergency,
+            )
             if (emergency := policy.emergency_purposes(actor.services))
             else None,
         },
@@ -159,11 +166,11 @@ def break_glass(request, customer_id):
 
     if not form.is_valid():
         refused("incomplete: " + ", ".join(sorted(form.errors)))
-        messages.error(
+        return _customer_again(
             request,
+            customer_id,
             "Emergency access needs a purpose, a reason of at least 10 characters, your password and a code.",
         )
-        return redirect("console:customer", customer_id=customer_id)
     if asking:
         customer = customer_for(fetched_by=actor, customer_id=customer_id)
         if customer is None or form.cleaned_data["purpose"] not in current_policy().emergency_purposes(
@@ -190,12 +197,10 @@ def break_glass(request, customer_id):
     )
     if again is None or again.pk != request.user.pk:
         refused("re-authentication failed: password not accepted")
-        messages.error(request, "Password or code not accepted; emergency access was not opened.")
-        return redirect("console:customer", customer_id=customer_id)
+        return _customer_again(request, customer_id, NOT_REAUTHENTICATED)
     if verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None:
         refused("re-authentication failed: second-factor code not accepted")
-        messages.error(request, "Password or code not accepted; emergency access was not opened.")
-        return redirect("console:customer", customer_id=customer_id)
+        return _customer_again(request, customer_id, NOT_REAUTHENTICATED)
     privilege_raised(request)
     try:
         grant = gate.break_glass_open(
@@ -214,6 +219,19 @@ def break_glass(request, customer_id):
         "by the privacy officer.",
     )
     return redirect("console:customer", customer_id=customer.pk)
+
+
+# Which of the two failed is in the access log, not on the page.
+NOT_REAUTHENTICATED = "Password or code not accepted; emergency access was not opened."
+
+
+def _customer_again(request, customer_id, message: str):
+    """The customer's page drawn again with the emergency access's purpose and reason as sent, never the
+    password or the code (the first step's form holds neither)."""
+    emergency = current_policy().emergency_purposes(console_actor(request).services)
+    form = forms.BreakGlassAskForm(request.POST, emergency_purposes=emergency)
+    form.is_valid()
+    return page_again(request, message, form, "console:customer", customer_id=customer_id)
 
 
 @console_required

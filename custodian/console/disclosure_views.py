@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
-from custodian.console.steps import back_to, steps_on
+from custodian.console.steps import back_to, page_again, step_form, steps_on
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 from custodian.disclosures.exports import (
@@ -135,18 +135,33 @@ class DiscloseForm(forms.Form):
 
 @privacy_officer_only
 def desk(request):
+    shown = disclosure_desk(fetched_by=console_actor(request))
+    review_by = timezone.localdate() + timedelta(days=365)
     return render(
         request,
         "console/disclosures.html",
         {
-            **disclosure_desk(fetched_by=console_actor(request)),
-            "vendor_form": VendorForm(),
-            "determination_form": DeterminationForm(
-                initial={"review_by": timezone.localdate() + timedelta(days=365)}
-            ),
-            "consent_form": ConsentForm(),
-            "authority_form": AuthorityForm(),
-            "disclose_form": DiscloseForm(),
+            **shown,
+            # Each vendor with its own determination form: the one sent comes back with what was typed.
+            "vendors": [
+                (
+                    v,
+                    d,
+                    step_form(
+                        request,
+                        DeterminationForm,
+                        "console:determination",
+                        v.pk,
+                        initial={"review_by": review_by},
+                        auto_id=f"vendor-{v.pk}-%s",
+                    ),
+                )
+                for v, d in shown["vendors"]
+            ],
+            "vendor_form": step_form(request, VendorForm, "console:vendor_add"),
+            "consent_form": step_form(request, ConsentForm, "console:consent_add"),
+            "authority_form": step_form(request, AuthorityForm, "console:authority_add"),
+            "disclose_form": step_form(request, DiscloseForm, "console:disclose"),
         },
     )
 
@@ -316,7 +331,7 @@ def authority_add(request, d):
 def disclose_view(request):
     form = DiscloseForm(request.POST)
     if not form.is_valid():
-        return _done(request, False, f"Nothing disclosed: {errors_in_words(form)}")
+        return page_again(request, f"Nothing disclosed: {errors_in_words(form)}", form, "console:disclosures")
     d = form.cleaned_data
     earlier = earlier_disclosure(
         fetched_by=console_actor(request),
@@ -353,17 +368,18 @@ def disclose_view(request):
             extra={"as_new": "1"} if earlier else None,
         )
     if earlier and not again:
-        return _done(
+        return page_again(
             request,
-            False,
             f"Nothing disclosed: the same data went to {earlier.recipient_name} for this purpose on "
             f"{timezone.localtime(earlier.disclosed_at):%B %-d, %Y}. To send it again, confirm it as a new "
             "disclosure.",
+            form,
+            "console:disclosures",
         )
     try:
         result = disclose(requested_by=request.user, client_ip=client_ip(request), **d)
     except (DisclosureRefused, AccountingError) as exc:
-        return _done(request, False, f"Refused: {exc}")
+        return page_again(request, f"Refused: {exc}", form, "console:disclosures")
     response = HttpResponse(result.package, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="disclosure-{result.request.pk}.json"'
     return response

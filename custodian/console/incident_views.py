@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
-from custodian.console.steps import back_to, step, steps_on
+from custodian.console.steps import back_to, page_again, step, step_form, steps_on
 from custodian.incidents import services
 from custodian.incidents.choices import IncidentDetermination
 from custodian.incidents.flag_reviews import flag_review
@@ -91,13 +91,26 @@ def incidents(request):
         "console/incidents.html",
         {
             "rows": rows,
-            "open_form": OpenForm(),
-            "assessment_form": AssessmentForm(initial={"performed_on": timezone.localdate()}),
+            "open_form": step_form(request, OpenForm, "console:incident_open"),
+            "assessment_form": step_form(
+                request,
+                AssessmentForm,
+                "console:assessment_add",
+                initial={"performed_on": timezone.localdate()},
+            ),
             "last_assessment": last,
             "assessment_due": due,
             "assessment_overdue": due < timezone.localdate(),
-            "holds": read_holds(fetched_by=actor),
-            "hold_form": HoldDecisionForm(),
+            # Each held read with its own form: the one sent comes back with what was typed.
+            "holds": [
+                (
+                    h,
+                    step_form(
+                        request, HoldDecisionForm, "console:hold_decide", h.pk, auto_id=f"hold-{h.pk}-%s"
+                    ),
+                )
+                for h in read_holds(fetched_by=actor)
+            ],
         },
     )
 
@@ -113,11 +126,11 @@ def _back(request, ok: bool, text: str, incident=None):
 def incident_open_view(request):
     form = OpenForm(request.POST)
     if not form.is_valid():
-        return _back(request, False, f"Incident not opened: {errors_in_words(form)}")
+        return _incidents_again(request, form, f"Incident not opened: {errors_in_words(form)}")
     d = form.cleaned_data
     staff = staff_users().filter(username=d["staff_username"]).first()
     if staff is None:
-        return _back(request, False, f"No staff member {d['staff_username']!r}.")
+        return _incidents_again(request, form, f"No staff member {d['staff_username']!r}.")
     try:
         incident = services.incident_open(
             opened_by=request.user,
@@ -130,13 +143,17 @@ def incident_open_view(request):
             only_without_request=d["only_without_request"],
         )
     except services.IncidentError as exc:
-        return _back(request, False, str(exc))
+        return _incidents_again(request, form, str(exc))
     return _back(
         request,
         True,
         f"Incident {incident.pk} opened: {incident.affected.count()} people affected.",
         incident,
     )
+
+
+def _incidents_again(request, form, message: str):
+    return page_again(request, message, form, "console:incidents")
 
 
 @privacy_officer_only
@@ -181,16 +198,14 @@ def flag_review_view(request):
     return step(request, review, refused=services.IncidentError, to="console:privacy")
 
 
-def _forms(**bound):
-    out = {
-        "note_form": NoteForm(),
-        "determine_form": DetermineForm(),
-        "delay_form": DelayForm(),
-        "agencies_form": AgenciesForm(),
-        "report_form": ReportForm(),
-    }
-    out.update(bound)
-    return out
+# The forms of an incident's page, each by its step's URL name.
+_INCIDENT_FORMS = {
+    "note_form": (NoteForm, "console:incident_note"),
+    "determine_form": (DetermineForm, "console:incident_determine"),
+    "delay_form": (DelayForm, "console:incident_delay"),
+    "agencies_form": (AgenciesForm, "console:incident_agencies"),
+    "report_form": (ReportForm, "console:incident_report"),
+}
 
 
 @privacy_officer_only
@@ -208,7 +223,10 @@ def incident_detail(request, incident_id):
             "deadlines": services.incident_deadlines(incident),
             "agencies_required": services.agencies_required(incident),
             "agencies_over": services.breach_settings()["credit_agencies_over"],
-            **_forms(),
+            **{
+                key: step_form(request, form_class, step, incident.pk)
+                for key, (form_class, step) in _INCIDENT_FORMS.items()
+            },
         },
     )
 
@@ -288,7 +306,7 @@ def assessment_add(request):
 def hold_decide(request, hold_id):
     form = HoldDecisionForm(request.POST)
     if not form.is_valid():
-        return _back(request, False, f"Not decided: {errors_in_words(form)}")
+        return _incidents_again(request, form, f"Not decided: {errors_in_words(form)}")
     try:
         hold = read_hold_decide(
             hold_id=hold_id,
@@ -300,5 +318,5 @@ def hold_decide(request, hold_id):
     except ObjectDoesNotExist:  # no such hold
         return not_found(request)
     except (NotAllowed, ValueError) as exc:
-        return _back(request, False, str(exc))
+        return _incidents_again(request, form, str(exc))
     return _back(request, True, f"Hold {hold.pk}: {hold.get_status_display().lower()}.")

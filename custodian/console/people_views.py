@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
-from custodian.console.steps import back_to, steps_on
+from custodian.console.steps import back_to, step_form, steps_on
 from custodian.policy.loader import current_policy
 from custodian.staff import services as staff_services
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
@@ -92,7 +92,13 @@ def person(request, member):
         "console/person.html",
         {
             "member": member,
-            "services_form": ServicesForm(initial={"services": held["services"], "leads": held["leads"]}),
+            "services_form": step_form(
+                request,
+                ServicesForm,
+                "console:person_services",
+                member.pk,
+                initial={"services": held["services"], "leads": held["leads"]},
+            ),
             "second_factor": held["second_factor"],
             "is_self": member.pk == request.user.pk,
         },

@@ -18,6 +18,7 @@ from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
 from custodian.console.privacy import data_inventory
+from custodian.console.steps import page_again, step_form
 from custodian.csvfile import csv_writer
 from custodian.disclosures.selectors import correction_notices_list
 from custodian.incidents.flag_reviews import reviews_of
@@ -39,12 +40,15 @@ def privacy_home(request):
         "console/privacy_home.html",
         {
             "subject_requests": subject_requests_open(fetched_by=actor),
-            "break_glass": break_glass_review_queue(),
+            # Each emergency access with its own review form: the one sent comes back with what was typed.
+            "break_glass": [
+                (g, step_form(request, forms.ReviewForm, "console:review", g.pk, auto_id=f"grant-{g.pk}-%s"))
+                for g in break_glass_review_queue()
+            ],
             # Each flag with the access review's address of its events and the review that stands, if any.
             "flags": [
                 (f, _events_of(f, since), reviews.get((f.actor_kind, f.actor_id, f.kind))) for f in flags
             ],
-            "review_form": forms.ReviewForm(),
         },
     )
 
@@ -68,17 +72,15 @@ def _events_of(flag, since) -> str:
 @require_POST
 def break_glass_review_view(request, grant_id):
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            break_glass_review(grant_id=grant_id, reviewer=request.user, note=form.cleaned_data["note"])
-        except (ValueError, NotAllowed) as exc:
-            messages.error(request, str(exc))
-        except ObjectDoesNotExist:
-            raise Http404 from None
-        else:
-            messages.success(request, "Review recorded.")
-    else:
-        messages.error(request, "A review needs a finding.")
+    if not form.is_valid():
+        return page_again(request, "A review needs a finding.", form, "console:privacy")
+    try:
+        break_glass_review(grant_id=grant_id, reviewer=request.user, note=form.cleaned_data["note"])
+    except (ValueError, NotAllowed) as exc:
+        return page_again(request, str(exc), form, "console:privacy")
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    messages.success(request, "Review recorded.")
     return redirect("console:privacy")
 
 

@@ -39,7 +39,7 @@ from custodian.console.access import (
     request_for_staff,
 )
 from custodian.console.privacy import response_package
-from custodian.console.steps import on_request_page, request_step
+from custodian.console.steps import on_request_page, page_again, request_step, step_form
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -161,12 +161,20 @@ def request_detail(request, request_id):
             "note_count": req.history.filter(action="noted").count(),
             "working": working,
             "mine": req.assigned_to_id == request.user.pk,
-            "assign_form": forms.AssignForm(members=service_members(req.owning_service))
+            "assign_form": step_form(
+                request,
+                forms.AssignForm,
+                "console:request_assign",
+                req.pk,
+                members=service_members(req.owning_service),
+            )
             if working and leads(request.user, req.owning_service)
             else None,
-            "note_form": forms.NoteForm(),
+            "note_form": step_form(request, forms.NoteForm, "console:request_note", req.pk),
             "template_form": template if template.is_bound else forms.ReplyTemplateForm(),
-            "reply_form": forms.ReplyForm(initial={"body": draft}),
+            "reply_form": step_form(
+                request, forms.ReplyForm, "console:request_reply", req.pk, initial={"body": draft}
+            ),
             "read_purposes": [
                 (k, policy.purposes[k].label)
                 for k in sorted(
@@ -174,20 +182,22 @@ def request_detail(request, request_id):
                 )
                 if "correspondence" in policy.purposes[k].categories
             ],
-            "hand_off_form": forms.HandOffForm(),
-            "close_form": forms.CloseForm(),
+            "hand_off_form": step_form(request, forms.HandOffForm, "console:hand_off", req.pk),
+            "close_form": step_form(request, forms.CloseForm, "console:close", req.pk),
             "owns": owns,
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
             and req.owning_service in actor.services
             and not meter_routed,
             # A challenge of meter readings sent to a re-read or an adjustment closes with its result letter.
-            "meter_result_form": forms.MeterResultForm()
+            "meter_result_form": step_form(
+                request, forms.MeterResultForm, "console:meter_challenge_result", req.pk
+            )
             if meter_routed and req.status == RequestStatus.OPEN and req.owning_service in actor.services
             else None,
-            "correction_form": forms.CorrectionForm(),
-            "decline_form": forms.DeclineForm(),
-            "meter_form": forms.MeterChallengeForm(),
+            "correction_form": step_form(request, forms.CorrectionForm, "console:correction", req.pk),
+            "decline_form": step_form(request, forms.DeclineForm, "console:correction", req.pk),
+            "meter_form": step_form(request, forms.MeterChallengeForm, "console:correction", req.pk),
             # Each notice with the data it concerns by the policy file's labels, never its keys.
             "notices": [
                 (
@@ -205,10 +215,10 @@ def request_detail(request, request_id):
             and req.owning_service in actor.services,
             # A repeat within six months is answered with what is new, unless the privacy officer decides.
             "repeat_of": earlier,
-            "in_full_form": forms.InFullForm()
+            "in_full_form": step_form(request, forms.InFullForm, "console:request_in_full", req.pk)
             if earlier is not None and reviews_access(actor.services) and req.owning_service in actor.services
             else None,
-            "verify_form": forms.VerifyForm()
+            "verify_form": step_form(request, forms.VerifyForm, "console:request_verify", req.pk)
             if req.owning_service in actor.services
             and req.status == RequestStatus.OPEN
             and not req.is_verified
@@ -232,11 +242,13 @@ def request_close_view(request, req):
         messages.error(request, f"Request #{req.pk} is already closed.")
         return redirect("console:request", request_id=req.pk)
     if not form.is_valid():
-        messages.error(request, "Outcome: say what was done or answered before closing the request.")
-        return redirect("console:request", request_id=req.pk)
+        return _request_again(
+            request, req, form, "Outcome: say what was done or answered before closing the request."
+        )
     if meter_challenge_routed(req):
-        messages.error(request, "Record the meter challenge's result: the customer is told it by letter.")
-        return redirect("console:request", request_id=req.pk)
+        return _request_again(
+            request, req, form, "Record the meter challenge's result: the customer is told it by letter."
+        )
     if not confirmed(request):
         return confirmation_page(
             request,
@@ -254,6 +266,11 @@ def request_close_view(request, req):
     request_close(request=req, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Request #{req.pk} closed.")
     return redirect("console:requests")
+
+
+def _request_again(request, req, form, message: str):
+    """The request's page drawn again with `form` as it was sent, saying why nothing was done."""
+    return page_again(request, message, form, "console:request", request_id=req.pk)
 
 
 @console_required
@@ -292,7 +309,9 @@ def request_package(request, req):
         {
             "req": req,
             "package": letter,
-            "answer_form": forms.AnswerForm() if req.status == RequestStatus.OPEN else None,
+            "answer_form": step_form(request, forms.AnswerForm, "console:request_answer", req.pk)
+            if req.status == RequestStatus.OPEN
+            else None,
             "json_url": reverse("console:package", args=[req.pk]) + "?format=json",
             "pdf_url": reverse("console:package", args=[req.pk]) + "?format=pdf",
         },
@@ -329,9 +348,15 @@ def _lookup_purpose(actor) -> str:
 @require_POST
 @owned_request(RequestKind.DATA_ACCESS)
 def request_answer_view(request, req):
-    if not forms.AnswerForm(request.POST).is_valid():
-        messages.error(request, "Confirm that you have read the package before it goes out.")
-        return redirect("console:package", request_id=req.pk)
+    form = forms.AnswerForm(request.POST)
+    if not form.is_valid():
+        return page_again(
+            request,
+            "Confirm that you have read the package before it goes out.",
+            form,
+            "console:package",
+            request_id=req.pk,
+        )
     try:
         data_request_answer(request=req, by=request.user, client_ip=client_ip(request))
     except RequestError as exc:
@@ -385,8 +410,7 @@ def correction_view(request, req):
         )
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Not corrected: {errors_in_words(form)}")
-        return redirect("console:request", request_id=req.pk)
+        return _request_again(request, req, form, f"Not corrected: {errors_in_words(form)}")
     named = []
     for line in form.cleaned_data["named_recipients"].splitlines():
         name, _, address = line.partition("|")
@@ -400,8 +424,7 @@ def correction_view(request, req):
             named=named,
         )
     except RequestError as exc:
-        messages.error(request, str(exc))
-        return redirect("console:request", request_id=req.pk)
+        return _request_again(request, req, form, str(exc))
     waiting = sum(1 for n in notices if "@" not in n.recipient_address)
     messages.success(
         request,

@@ -95,6 +95,8 @@ def cases(w, user=None):
 
     po_get = lambda s: 200 if reviews(s) else 403  # noqa: E731
     po_post = lambda s: 302 if reviews(s) else 403  # noqa: E731
+    # A form that does not validate: the page drawn again with it (400), for those who may take the step.
+    po_again = lambda s: 400 if reviews(s) else 403  # noqa: E731
     provides = lambda s: acts_for(s, "providing_services")  # noqa: E731
     bills = lambda s: acts_for(s, "billing")  # noqa: E731
     collects = lambda s: acts_for(s, "collecting_payments")  # noqa: E731
@@ -144,8 +146,8 @@ def cases(w, user=None):
         "console:request_assign": (
             "post",
             {"request_id": w["to_work"].pk},
-            {"to": "999999"},  # nobody of the service: back to the request, saying so
-            lambda s: 302 if s == "customer_service" else 404,
+            {"to": "999999"},  # nobody of the service: the request's page again, saying so
+            lambda s: 400 if s == "customer_service" else 404,
         ),
         "console:request_note": (
             "post",
@@ -169,27 +171,28 @@ def cases(w, user=None):
         "console:request_verify": (
             "post",
             {"request_id": dsr},
-            {"method": "photo_id"},
-            lambda s: 302 if s == "privacy_officer" else 404,
+            {"method": "photo_id"},  # incomplete: the request's page again, saying what is missing
+            lambda s: 400 if s == "privacy_officer" else 404,
         ),
         "console:request_answer": (
             "post",
             {"request_id": dsr},
-            {},
+            {},  # not confirmed: the package's page again (here: sent on to verify the person first)
             lambda s: 302 if s == "privacy_officer" else 404,
         ),
-        # Not a repeat: the privacy officer is sent back to the request with the refusal; others not found.
+        # Not a repeat: the privacy officer gets the request's page again with the refusal and the reason
+        # typed; others not found.
         "console:request_in_full": (
             "post",
             {"request_id": dsr},
             {"reason": "The customer's lawyer needs the whole record for a hearing."},
-            lambda s: 302 if s == "privacy_officer" else 404,
+            lambda s: 400 if s == "privacy_officer" else 404,
         ),
         "console:correction": (
             "post",
             {"request_id": corr},
-            {"field": "name"},
-            lambda s: 302 if s == "privacy_officer" else 404,
+            {"field": "name"},  # no value: the request's page again
+            lambda s: 400 if s == "privacy_officer" else 404,
         ),
         "console:meter_challenge_result": (
             "post",
@@ -205,7 +208,7 @@ def cases(w, user=None):
         "console:web_stats": ("get", {}, None, lambda s: 200 if s == "web" else 403),
         "console:operations": ("get", {}, None, lambda s: 200 if s == "it_database" else 403),
         "console:disclosures": ("get", {}, None, po_get),
-        "console:vendor_add": ("post", {}, {"name": "x"}, po_post),
+        "console:vendor_add": ("post", {}, {"name": "x"}, po_again),
         "console:determination": (
             "post",
             {"vendor_id": 999999},
@@ -219,20 +222,20 @@ def cases(w, user=None):
             None,
             lambda s: 404 if reviews(s) else 403,
         ),
-        "console:consent_add": ("post", {}, {"customer_id": c}, po_post),
+        "console:consent_add": ("post", {}, {"customer_id": c}, po_again),
         "console:consent_revoke": (
             "post",
             {"consent_id": 999999},
             {},
             lambda s: 404 if reviews(s) else 403,
         ),
-        "console:authority_add": ("post", {}, {"kind": "subpoena"}, po_post),
-        "console:disclose": ("post", {}, {"basis_kind": "consent"}, po_post),
+        "console:authority_add": ("post", {}, {"kind": "subpoena"}, po_again),
+        "console:disclose": ("post", {}, {"basis_kind": "consent"}, po_again),
         "console:incidents": ("get", {}, None, po_get),
-        "console:incident_open": ("post", {}, {"summary": "x"}, po_post),
+        "console:incident_open": ("post", {}, {"summary": "x"}, po_again),
         "console:incident_from_flag": ("post", {}, {"kind": "x"}, po_post),
         "console:flag_review": ("post", {}, {"kind": "x", "note": "x"}, po_post),
-        "console:assessment_add": ("post", {}, {"scope": "x"}, po_post),
+        "console:assessment_add": ("post", {}, {"scope": "x"}, po_again),
         "console:incident": ("get", {"incident_id": 999999}, None, lambda s: 404 if reviews(s) else 403),
         **{
             f"console:incident_{step}": (
@@ -295,8 +298,8 @@ def cases(w, user=None):
         "console:deposit_ask": (
             "post",
             {"account_id": w["account"].pk},
-            {},  # an empty form: back to the account with what is missing
-            lambda s: 302 if bills(s) else 403,
+            {},  # an empty form: the account's page again, with what is missing
+            lambda s: 400 if bills(s) else 403,
         ),
         "console:deposit_paid": ("post", {"deposit_id": 999999}, {}, lambda s: 404 if bills(s) else 403),
         "console:refund_sent": ("post", {"refund_id": 999999}, {}, lambda s: 404 if bills(s) else 403),

@@ -89,7 +89,8 @@ def test_a_note_is_sealed_and_read_only_through_the_gate(console, service_rep, c
         "resolving_problems",
         str(req.pk),
     )
-    assert client.post(f"/staff/requests/{req.pk}/note/", {"text": " "}, follow=True).status_code == 200
+    empty = client.post(f"/staff/requests/{req.pk}/note/", {"text": " "})
+    assert empty.status_code == 400 and "Write the note" in empty.content.decode()
 
 
 def test_a_reply_from_a_template_reaches_the_customer_and_the_request_shows_it(
