@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.harness import figures_read
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 ALL = [
@@ -80,7 +82,7 @@ def _run_one(name: str, db: str) -> dict:
         sys.stderr.write(out.stderr)  # a failed run's error included: the reason is in it
         if out.returncode:
             raise RuntimeError(f"{name} on {db} failed ({out.returncode}); its error is above")
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return figures_read(out.stdout)
     finally:
         shutil.rmtree(var, ignore_errors=True)
         if pg_name:

@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench.harness import free_port
+
 NAME = "analytics_overhead"
 UNIT = "requests/s"
 TARGET = 0.8
@@ -25,14 +27,8 @@ AGENTS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(analytics: bool) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DEBUG": "1", "CUSTODIAN_ANALYTICS_ENABLED": "1" if analytics else "0"}
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],

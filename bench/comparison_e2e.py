@@ -10,12 +10,12 @@ its own, so its peak memory (resident set, the largest of it and its workers) is
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 import zlib
 
 import numpy as np
+
+from bench.harness import django_ready, figures_measured_apart, figures_print, seconds, size
 
 NAME = "comparison_e2e"
 UNIT = "homes/s"
@@ -23,8 +23,8 @@ TARGET = 0.5
 DATABASES = ["sqlite", "postgresql"]
 OURS = "comparison_reports: premises, gate decision, access events, blocks opened in a pool, compare, store"
 BASELINE = "one process: read the Parquet files, unwrap each data key, open, decompress and sum every block"
-HOMES = int(os.environ.get("BENCH_E2E_HOMES", "20000"))
-INTERVAL = int(os.environ.get("BENCH_E2E_INTERVAL", "60")) * 60
+HOMES = size("BENCH_E2E_HOMES", 20_000)
+INTERVAL = size("BENCH_E2E_INTERVAL", 60) * 60
 COLUMNS = ("customer_id", "service", "month", "count", "ciphertext")
 SEED_BATCH = 1000  # one month-shard of the store per batch
 
@@ -115,16 +115,6 @@ def bare_open_and_sum(months: list[str]) -> tuple[float, int, int]:
     return time.perf_counter() - started, blocks, readings
 
 
-def figures_measured_apart(module: str) -> dict:
-    """Runs `python -m <module>`, a measuring process of its own with Django's settings (its main module one
-    the gate's process pool may import), and returns the figures it prints as JSON on its last line."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="custodian.settings")
-    out = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, check=False)
-    if out.returncode:
-        raise RuntimeError(f"{module} failed ({out.returncode}): {out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def _ours() -> dict:
     """`comparison_reports` in a process of its own (this module run as a script): its time from the call to
     the command's return, as the baseline's is timed inside a started process, and its peak memory."""
@@ -136,18 +126,12 @@ def _ours() -> dict:
 def _run_command() -> None:
     import io
 
-    import django
-
-    django.setup()
-    from django.conf import settings
+    django_ready()
     from django.core.management import call_command
 
-    settings.DEBUG = False
     printed = io.StringIO()
-    started = time.perf_counter()
-    call_command("comparison_reports", "--no-progress", stdout=printed)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "output": printed.getvalue().strip()}))
+    took = seconds(lambda: call_command("comparison_reports", "--no-progress", stdout=printed))
+    figures_print({"seconds": took, "output": printed.getvalue().strip()})
 
 
 def measure(db: str) -> dict:
@@ -157,9 +141,7 @@ def measure(db: str) -> dict:
 
     months = _months()
     load_before = os.getloadavg()
-    started = time.perf_counter()
-    _seed(HOMES, months)
-    seeded = time.perf_counter() - started
+    seeded = seconds(lambda: _seed(HOMES, months))
     connections.close_all()  # the command's process writes; SQLite has one writer at a time
 
     bare_open_and_sum(months[:1])  # warm: imports, file cache

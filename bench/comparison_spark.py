@@ -16,13 +16,15 @@ the DuckDB path does not have. The target says that overhead stays within five t
 import os
 import time
 
+from bench.harness import django_ready, figures_measured_apart, figures_print, size
+
 NAME = "comparison_spark"
 UNIT = "homes/s"
 TARGET = 0.2
 DATABASES = ["sqlite"]  # the database's share is the same access events on both sides
 OURS = "Spark local-cluster[2,1,1024]: driver decides, logs; executors open blocks in mapInArrow; Spark SQL"
 BASELINE = "DuckDB engine: same decision and events, blocks opened in the gate's process pool, SQL on DuckDB"
-HOMES = int(os.environ.get("BENCH_SPARK_HOMES", "2000"))
+HOMES = size("BENCH_SPARK_HOMES", 2000)
 CLUSTER = "local-cluster[2,1,1024]"
 EXECUTOR_CORES = 2
 
@@ -103,7 +105,7 @@ def measure(db: str) -> dict:
     may import (as comparison_e2e runs its command)."""
     from django.db import connections
 
-    from bench.comparison_e2e import _months, _seed, figures_measured_apart
+    from bench.comparison_e2e import _months, _seed
 
     load_before = os.getloadavg()
     _seed(HOMES, _months())
@@ -115,12 +117,5 @@ def measure(db: str) -> dict:
 
 
 if __name__ == "__main__":  # the measuring process (see measure)
-    import json
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-    print(json.dumps(_both()))
+    django_ready()
+    figures_print(_both())

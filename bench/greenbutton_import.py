@@ -14,6 +14,8 @@ import tracemalloc
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bench.harness import best_of
+
 NAME = "greenbutton_import"
 UNIT = "readings/s"
 TARGET = 0.5
@@ -178,19 +180,16 @@ def measure(db: str) -> dict:
         assert summary.all_stored and summary.readings_stored == n, summary.problems[:3]
         return elapsed
 
-    base_times, our_times = [], []
-    for _ in range(3):  # alternate, best of three each: the machine is shared
-        base_times.append(baseline())
-        our_times.append(ours())
+    base_t, ours_t = best_of(3, baseline, ours)  # alternate, best of three each: the machine is shared
     figures = {
-        "ours": round(n / min(our_times), 1),
-        "baseline": round(n / min(base_times), 1),
+        "ours": round(n / ours_t, 1),
+        "baseline": round(n / base_t, 1),
         "n": n,
         "file_mb": size_mb,
         "parse_peak_mb_whole_file": _peak_parse_mb(path),
         "parse_peak_mb_fifth_of_it": _peak_parse_mb(fifth),
-        "seconds_ours": round(min(our_times), 2),
-        "seconds_baseline": round(min(base_times), 2),
+        "seconds_ours": round(ours_t, 2),
+        "seconds_baseline": round(base_t, 2),
     }
     # The larger file only now: written before the timed runs, it would sit in the page cache beside them.
     n_larger = _write_file(larger, POINTS * LARGER)

@@ -10,6 +10,18 @@ import threading
 import time
 
 
+def per_path(parts: list[dict], paths: list[str], spent_key: str) -> tuple[dict, dict]:
+    """The requests answered and the milliseconds spent on each path, summed over `parts` (each with its
+    `counts` and, under `spent_key`, its milliseconds by path)."""
+    counts = dict.fromkeys(paths, 0)
+    spent = dict.fromkeys(paths, 0.0)
+    for part in parts:
+        for path, n in part["counts"].items():
+            counts[path] += n
+            spent[path] += part[spent_key][path]
+    return counts, spent
+
+
 def run(port: int, seconds: float, spec: dict) -> dict:
     paths = spec["paths"]
     results = []
@@ -60,12 +72,7 @@ def run(port: int, seconds: float, spec: dict) -> dict:
         t.start()
     for t in threads:
         t.join()
-    counts = dict.fromkeys(paths, 0)
-    spent = dict.fromkeys(paths, 0.0)
-    for r in results:
-        for p, n in r["counts"].items():
-            counts[p] += n
-            spent[p] += r["spent"][p]
+    counts, spent = per_path(results, paths, "spent")
     return {
         "counts": counts,
         "spent_ms": spent,

@@ -1,7 +1,8 @@
 """policy_decision: the gate's policy check vs pycasbin enforcing the same role → purpose → category rules."""
 
 import itertools
-import time
+
+from bench.harness import seconds
 
 NAME = "policy_decision"
 UNIT = "decisions/s"
@@ -25,12 +26,7 @@ m = g(r.sub, p.sub) && r.purpose == p.purpose && r.category == p.category
 
 
 def _best(fn, cases, repeat=5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(cases)
-        best = min(best, time.perf_counter() - start)
-    return len(cases) / best
+    return len(cases) / min(seconds(lambda: fn(cases)) for _ in range(repeat))
 
 
 def measure(db: str) -> dict:

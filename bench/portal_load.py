@@ -13,9 +13,7 @@ module."""
 import http.client
 import json
 import os
-import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,9 @@ import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
+
+from bench.harness import free_port, portal_sign_in
+from bench.load_client import per_path
 
 NAME = "portal_load"
 UNIT = "requests/s"
@@ -50,12 +51,6 @@ OURS = (
 BASELINE = f"the same {CUSTOMERS} clients against the same server answering {BASELINE_PATH} (one query)"
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long benchmark passphrase"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _customers_enrol() -> list[str]:
@@ -133,35 +128,17 @@ def _request(port, method, path, headers=None, body=None):
 
 
 def _sign_in(port: int, email: str, address: str) -> str:
-    from urllib.parse import urlencode
+    def ask(method: str, path: str, cookie: str, body: bytes):
+        headers = {"X-Forwarded-For": address}
+        if method == "POST":
+            headers |= {
+                "Cookie": cookie,
+                "Origin": f"http://127.0.0.1:{port}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+        return _request(port, method, path, headers, body or None)
 
-    from django.conf import settings
-
-    status, page, cookies = _request(port, "GET", "/portal/sign-in/", {"X-Forwarded-For": address})
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    csrf = cookies[settings.CSRF_COOKIE_NAME]
-    body = urlencode({"email": email, "password": PASSWORD, "csrfmiddlewaretoken": token})
-    status, _, cookies = _request(
-        port,
-        "POST",
-        "/portal/sign-in/",
-        {
-            "Cookie": f"{settings.CSRF_COOKIE_NAME}={csrf}",
-            "Origin": f"http://127.0.0.1:{port}",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Forwarded-For": address,
-        },
-        body,
-    )
-    if status != 302 or settings.SESSION_COOKIE_NAME not in cookies:
-        raise RuntimeError(f"sign-in failed with {status}")
-    # A browser keeps both cookies it was given: the session's and the CSRF token's (rotated at sign-in).
-    # Without the latter every page would make and set a new token, which no browser makes a server do.
-    csrf = cookies.get(settings.CSRF_COOKIE_NAME, csrf)
-    return (
-        f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}; "
-        f"{settings.CSRF_COOKIE_NAME}={csrf}"
-    )
+    return portal_sign_in(ask, email, PASSWORD)
 
 
 def _events() -> int:
@@ -213,12 +190,7 @@ def _load(port: int, customers: list[dict], paths: list[str], with_cookies: bool
                 )
             )
         outs = [json.loads(p.communicate(timeout=SECONDS + 600)[0]) for p in procs]
-    counts = dict.fromkeys(paths, 0)
-    spent = dict.fromkeys(paths, 0.0)
-    for out in outs:
-        for path, n in out["counts"].items():
-            counts[path] += n
-            spent[path] += out["spent_ms"][path]
+    counts, spent = per_path(outs, paths, "spent_ms")
     elapsed = max(out["elapsed"] for out in outs)
     latencies = sorted(x for out in outs for x in out["latencies"])
     errors = [e for out in outs for e in out["errors"]]
@@ -249,7 +221,7 @@ def measure(db: str) -> dict:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,

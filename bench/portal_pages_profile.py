@@ -22,7 +22,6 @@ import io
 import json
 import os
 import pstats
-import re
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,8 @@ import tempfile
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+
+from bench.harness import portal_sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNED_IN = 4
@@ -121,32 +121,12 @@ class _Wsgi:
 
 
 def _sign_in(wsgi, email, address, password):
-    from django.conf import settings
+    def ask(method: str, path: str, cookie: str, body: bytes):
+        # The form's POST as a browser sends it; the page's GET with the proxy header only.
+        headers = {"CONTENT_TYPE": "application/x-www-form-urlencoded", "HTTP_ORIGIN": "http://127.0.0.1"}
+        return wsgi.get(path, cookie, address, method, body, headers if method == "POST" else None)
 
-    _, page, cookies = wsgi.get("/portal/sign-in/", address=address)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    csrf = cookies[settings.CSRF_COOKIE_NAME]
-    body = urlencode({"email": email, "password": password, "csrfmiddlewaretoken": token}).encode()
-    status, _, cookies = wsgi.get(
-        "/portal/sign-in/",
-        cookie=f"{settings.CSRF_COOKIE_NAME}={csrf}",
-        address=address,
-        method="POST",
-        body=body,
-        headers={
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "HTTP_ORIGIN": "http://127.0.0.1",
-        },
-    )
-    if status != 302 or settings.SESSION_COOKIE_NAME not in cookies:
-        raise RuntimeError(f"sign-in failed with {status}")
-    # Both cookies, as the benchmark's clients keep them (a browser does): without the CSRF cookie every page
-    # would make a new secret and set it, work the benchmark's server never does.
-    csrf = cookies.get(settings.CSRF_COOKIE_NAME, csrf)
-    return (
-        f"{settings.SESSION_COOKIE_NAME}={cookies[settings.SESSION_COOKIE_NAME]}; "
-        f"{settings.CSRF_COOKIE_NAME}={csrf}"
-    )
+    return portal_sign_in(ask, email, password)
 
 
 def _measure(spec_file: str) -> int:

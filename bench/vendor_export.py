@@ -4,8 +4,8 @@ that decrypts the same fields and writes CSV, same data, same run."""
 
 import csv
 import io
-import os
-import time
+
+from bench.harness import seconds, size
 
 NAME = "vendor_export"
 UNIT = "customers/s"
@@ -13,7 +13,7 @@ TARGET = 0.5
 DATABASES = ["sqlite", "postgresql"]
 OURS = "vendor_export_run(mailing): gate bulk reads, access events, encrypted file, accounting"
 BASELINE = "a loop that unwraps each data key, decrypts name and mailing address and writes CSV"
-CUSTOMERS = int(os.environ.get("BENCH_EXPORT_CUSTOMERS", "1000000"))
+CUSTOMERS = size("BENCH_EXPORT_CUSTOMERS", 1_000_000)
 
 
 def _seed(count: int) -> None:
@@ -47,16 +47,13 @@ def measure(db: str) -> dict:
     from custodian.testing import vendor_with_determination
     from custodian.vault import _crypto, sealing
 
-    started = time.perf_counter()
-    _seed(CUSTOMERS)
-    seeded = time.perf_counter() - started
+    seeded = seconds(lambda: _seed(CUSTOMERS))
     officer = staff_member_create(
         username="po", password="p" * 16, full_name="P O", services=["privacy_officer"]
     )
     vendor, _ = vendor_with_determination(function="mailing", officer=officer, name="Mailing vendor")
 
-    def baseline() -> float:
-        start = time.perf_counter()
+    def baseline() -> None:
         out = io.StringIO()
         writer = csv.writer(out)
         sql = (
@@ -77,16 +74,13 @@ def measure(db: str) -> dict:
                     row[field] = _crypto.open_value(key, cid, field, sealed)
         if row:
             writer.writerow([current, row.get("name", ""), row.get("mailing_address", "")])
-        return time.perf_counter() - start
 
-    def ours() -> float:
-        start = time.perf_counter()
+    def ours() -> None:
         export = vendor_export_run(vendor=vendor, requested_by=officer)
         assert export.status == "done" and export.rows == CUSTOMERS
-        return time.perf_counter() - start
 
-    base = baseline()
-    mine = ours()
+    base = seconds(baseline)
+    mine = seconds(ours)
     return {
         "ours": CUSTOMERS / mine,
         "baseline": CUSTOMERS / base,
