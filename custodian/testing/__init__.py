@@ -28,7 +28,7 @@ from custodian.disclosures.services import (
 from custodian.outbox.services import text_ref
 from custodian.portal.models import PortalAccount
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
-from custodian.vault.gate import customer_actor, reveal_documents, reveal_intervals, staff_actor
+from custodian.vault.gate import customer_actor, reveal, reveal_documents, reveal_intervals, staff_actor
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -83,28 +83,44 @@ def power_of_attorney(customer, scope=("view",), categories=EVERYTHING_BUT_BANK)
     )
 
 
+def read_for_request(staff, customer_id: int, fields: list[str], purpose: str, request_id: int) -> dict:
+    """The `fields` of the customer `staff` reads for `purpose` to work the request `request_id`."""
+    return reveal(
+        actor=staff_actor(staff),
+        customer_id=customer_id,
+        fields=fields,
+        purpose=purpose,
+        request_id=request_id,
+    )
+
+
+def correspondence_read(actor, customer_id: int, purpose: str, ref_prefix: str = "", **request) -> list:
+    """The customer's correspondence (the documents whose reference starts with `ref_prefix`), opened
+    through the gate by `actor` for `purpose` (`request`: the request_id it is read for)."""
+    return reveal_documents(
+        actor=actor,
+        customer_id=customer_id,
+        category="correspondence",
+        ref_prefix=ref_prefix,
+        purpose=purpose,
+        **request,
+    )
+
+
 def request_correspondence(staff, req, *, purpose: str):
     """What arrived with a customer request (its message and attachments), opened through the gate by
     `staff` for `purpose`."""
-    return reveal_documents(
-        actor=staff_actor(staff),
-        customer_id=req.customer_id,
-        category="correspondence",
-        ref_prefix=f"request:{req.pk}:",
-        purpose=purpose,
-        request_id=req.pk,
+    return correspondence_read(
+        staff_actor(staff), req.customer_id, purpose, f"request:{req.pk}:", request_id=req.pk
     )
 
 
 def letter_text(letter) -> str:
     """The text of a message to a customer (a letter or an e-mail), as the customer reads it (through the
     gate)."""
-    (document,) = reveal_documents(
-        actor=customer_actor(letter.to_customer_id),
-        customer_id=letter.to_customer_id,
-        category="correspondence",
-        ref_prefix=text_ref(letter.pk),
-        purpose="legal_obligations",
+    customer_id = letter.to_customer_id
+    (document,) = correspondence_read(
+        customer_actor(customer_id), customer_id, "legal_obligations", text_ref(letter.pk)
     )
     return document.text
 

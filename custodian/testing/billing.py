@@ -15,6 +15,7 @@ from custodian.billing.models import Bill
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
 from custodian.billing.usage_summary import item_kind
+from custodian.customers.models import Account
 from custodian.customers.services import customer_enrol
 from custodian.payments.autopay import autopay_enrol
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, vendor_with_determination
@@ -42,6 +43,14 @@ POLICY_CHANGE = {
     "contact": "privacy@owatonnautilities.com",
     "utility": "Owatonna Public Utilities",
 }
+
+
+def account_opened(customer, on: date) -> Account:
+    """`customer`'s account, in service from `on` (the bills before it are not its own)."""
+    account = Account.objects.get(customer=customer)
+    account.opened_on = on
+    account.save(update_fields=["opened_on"])
+    return account
 
 
 def usage_document(months: dict[str, dict[str, float]], estimated: set[str] = frozenset()) -> str:

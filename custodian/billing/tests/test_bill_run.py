@@ -76,17 +76,23 @@ def _contents(cycle):
     ]
 
 
-def test_a_killed_run_re_run_gives_the_same_bills(town, monkeypatch):
+def _killed_at_chunk(monkeypatch, n: int):
+    """The bill run killed as it starts its `n`th chunk; returns the real chunk, to put back."""
     real = services._bill_chunk
     calls = {"n": 0}
 
-    def dies_on_the_second_chunk(*args, **kwargs):
+    def dies_on_that_chunk(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == n:
             raise KeyboardInterrupt("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_bill_chunk", dies_on_the_second_chunk)
+    monkeypatch.setattr(services, "_bill_chunk", dies_on_that_chunk)
+    return real
+
+
+def test_a_killed_run_re_run_gives_the_same_bills(town, monkeypatch):
+    real = _killed_at_chunk(monkeypatch, 2)
     with pytest.raises(KeyboardInterrupt):
         bill_run(cycle="2026-10", chunk=2)
     assert Bill.objects.count() == 2  # the first chunk committed, the second left nothing
@@ -125,16 +131,7 @@ def test_chunks_in_flight_together_bill_as_one_at_a_time():
 @pytest.mark.django_db(transaction=True)
 def test_a_chunk_failing_in_flight_stops_the_run_and_a_re_run_completes_it(monkeypatch):
     _town_outside_a_transaction()
-    real = services._bill_chunk
-    calls = {"n": 0}
-
-    def dies_on_the_third_chunk(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt("killed")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_bill_chunk", dies_on_the_third_chunk)
+    real = _killed_at_chunk(monkeypatch, 3)
     with pytest.raises(KeyboardInterrupt):
         bill_run(cycle="2026-10", chunk=1)
     left = Bill.objects.count()

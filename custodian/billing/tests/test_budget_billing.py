@@ -19,6 +19,7 @@ from custodian.billing.tariff import current_tariff
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Account
 from custodian.testing import bill_charged
+from custodian.testing.billing import account_opened
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 
@@ -26,9 +27,7 @@ from custodian.vault.gate import staff_actor
 @pytest.fixture
 def account(customer):
     """Alice's account since June 2026, with three bills: $100, $50 and $151 (a level of $101 a month)."""
-    account = Account.objects.get(customer=customer)
-    account.opened_on = date(2026, 6, 1)
-    account.save(update_fields=["opened_on"])
+    account = account_opened(customer, date(2026, 6, 1))
     for month, total in ((7, "100.00"), (8, "50.00"), (9, "151.00")):
         bill_charged(account, month, total)
     return account

@@ -18,16 +18,14 @@ from custodian.billing.selectors import balance, statement
 from custodian.billing.services import bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account
+from custodian.testing.billing import account_opened
 from custodian.testing.portal import signed_in
 
 
 @pytest.fixture
 def account(customer):
     """Alice's account, in service from October 1, 2026."""
-    account = Account.objects.get(customer=customer)
-    account.opened_on = date(2026, 10, 1)
-    account.save(update_fields=["opened_on"])
-    return account
+    return account_opened(customer, date(2026, 10, 1))
 
 
 def test_a_deposit_has_its_own_due_date_and_stays_out_of_the_balance(account, billing_clerk):

@@ -5,6 +5,7 @@ usage-import job on behalf of the technician; the cycle's total is what the bill
 import json
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
@@ -13,7 +14,7 @@ from custodian.billing.models import Bill
 from custodian.billing.register_reads import Kind, ReadError, register_read_record
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
-from custodian.customers.models import Account
+from custodian.testing.billing import account_opened
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.gate.actors import _person as on_behalf_of
 from custodian.vault.models import PersonalValue
@@ -21,10 +22,7 @@ from custodian.vault.models import PersonalValue
 
 @pytest.fixture
 def account(customer):
-    account = Account.objects.get(customer=customer)
-    account.opened_on = date(2026, 9, 1)
-    account.save(update_fields=["opened_on"])
-    return account
+    return account_opened(customer, date(2026, 9, 1))
 
 
 def _usage(customer):
@@ -100,29 +98,12 @@ def test_a_read_that_does_not_add_up_is_refused_and_nothing_is_stored(
 
 
 def test_rollovers_and_meter_changes_count_what_was_used(account, customer, field_tech):
-    register_read_record(
-        account_id=account.pk, service="gas", read_on=date(2026, 9, 1), index="9950", by=field_tech
-    )
-    rolled = register_read_record(
-        account_id=account.pk,
-        service="gas",
-        read_on=date(2026, 10, 1),
-        index="30",
-        kind=Kind.ROLLOVER,
-        dials=4,
-        by=field_tech,
-    )
+    gas_read = partial(register_read_record, account_id=account.pk, service="gas", by=field_tech)
+    gas_read(read_on=date(2026, 9, 1), index="9950")
+    rolled = gas_read(read_on=date(2026, 10, 1), index="30", kind=Kind.ROLLOVER, dials=4)
     assert rolled.use == Decimal("80")  # 50 to the top of four dials, then 30
-    changed = register_read_record(
-        account_id=account.pk,
-        service="gas",
-        read_on=date(2026, 10, 15),
-        index="12",
-        kind=Kind.METER_CHANGE,
-        old_meter_final="70",
-        new_meter_start="2",
-        by=field_tech,
-    )
+    meter_change = {"kind": Kind.METER_CHANGE, "old_meter_final": "70", "new_meter_start": "2"}
+    changed = gas_read(read_on=date(2026, 10, 15), index="12", **meter_change)
     assert changed.use == Decimal("50")  # 40 on the old meter, 10 on the new
     assert changed.cycle_total == Decimal("130")  # both reads of October
 

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from custodian.audit.models import AccessEvent
 from custodian.billing.read_import import ImportFileError, register_reads_import
 from custodian.billing.register_reads import ReadError
-from custodian.customers.models import Account, ServicePoint
+from custodian.customers.models import ServicePoint
+from custodian.testing.billing import account_opened
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import PersonalValue
 
@@ -22,9 +23,7 @@ def homes(customer, other_customer):
     """Alice's and Bob's accounts from September 2026, with their water meters' numbers."""
     meters = {}
     for c in (customer, other_customer):
-        account = Account.objects.get(customer=c)
-        account.opened_on = date(2026, 9, 1)
-        account.save(update_fields=["opened_on"])
+        account = account_opened(c, date(2026, 9, 1))
         meters[c.pk] = ServicePoint.objects.get(premise_id=account.premise_id, service="water").meter_number
     return meters
 

@@ -21,6 +21,7 @@ from custodian.customers.services import (
     service_change_ask,
 )
 from custodian.policy.loader import current_policy
+from custodian.testing.billing import account_opened
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import SealedDocument
@@ -172,9 +173,7 @@ def test_service_start_checks_a_telephone_number_and_keeps_it_in_one_form(vacant
 
 
 def test_stopping_service_issues_the_final_bill_once_the_last_day_has_passed(customer, other_customer):
-    account = Account.objects.get(customer=customer)
-    account.opened_on = date(2026, 10, 1)
-    account.save(update_fields=["opened_on"])
+    account = account_opened(customer, date(2026, 10, 1))
     change = service_change_ask(
         customer_id=customer.pk,
         account_id=account.pk,

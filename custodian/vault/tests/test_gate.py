@@ -11,7 +11,7 @@ from django.utils import timezone
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
 from custodian.casework.services import request_close, request_hand_off
-from custodian.testing import request_received
+from custodian.testing import correspondence_read, read_for_request, request_received
 from custodian.vault import gate
 from custodian.vault.gate import (
     NOT_FOUND_OR_DENIED,
@@ -22,7 +22,6 @@ from custodian.vault.gate import (
     customer_actor,
     find_customers,
     reveal,
-    reveal_documents,
     reveal_intervals,
     reveal_many,
     staff_actor,
@@ -35,13 +34,7 @@ from custodian.vault.services import NotAllowed
 
 def phone_for_request(user, customer, request):
     """`user` reads the customer's telephone number to contact them about `request`."""
-    return reveal(
-        actor=staff_actor(user),
-        customer_id=customer.pk,
-        fields=["phone"],
-        purpose="contacting_customers",
-        request_id=request.pk,
-    )
+    return read_for_request(user, customer.pk, ["phone"], "contacting_customers", request.pk)
 
 
 def last_event():
@@ -181,13 +174,7 @@ def test_vendors_never_read_or_look_up_one_customer_at_a_time(customer):
     with pytest.raises(Denied):
         reveal(actor=mailer, customer_id=customer.pk, fields=["name"], purpose="contacting_customers")
     with pytest.raises(Denied):
-        reveal_documents(
-            actor=mailer,
-            customer_id=customer.pk,
-            category="correspondence",
-            ref_prefix="",
-            purpose="contacting_customers",
-        )
+        correspondence_read(mailer, customer.pk, "contacting_customers")
     with pytest.raises(Denied):
         reveal_intervals(
             actor=vendor_actor("v2", "consumption_reports"),
@@ -292,23 +279,19 @@ def test_a_lookup_for_a_request_driven_purpose_needs_the_request_and_finds_only_
     ) == [other_customer.pk]
 
 
-def test_lookup_needs_a_purpose_that_reads_the_category(marketer, web_editor, customer):
+@pytest.mark.parametrize(
+    "who, field, value, purpose",
+    [
+        ("marketer", "phone", "507-555-0101", "marketing"),
+        ("web_editor", "email", "alice@example.com", "enhancing_website"),
+        # a field without a blind index is never looked up
+        ("marketer", "mailing_address", "115 Elm Street, Owatonna, MN 55060", "marketing"),
+    ],
+)
+def test_lookup_needs_a_purpose_that_reads_the_category(request, customer, who, field, value, purpose):
+    actor = staff_actor(request.getfixturevalue(who))
     with pytest.raises(Denied):
-        find_customers(actor=staff_actor(marketer), field="phone", value="507-555-0101", purpose="marketing")
-    with pytest.raises(Denied):
-        find_customers(
-            actor=staff_actor(web_editor),
-            field="email",
-            value="alice@example.com",
-            purpose="enhancing_website",
-        )
-    with pytest.raises(Denied):  # a field without a blind index is never looked up
-        find_customers(
-            actor=staff_actor(marketer),
-            field="mailing_address",
-            value="115 Elm Street, Owatonna, MN 55060",
-            purpose="marketing",
-        )
+        find_customers(actor=actor, field=field, value=value, purpose=purpose)
 
 
 def test_break_glass_needs_a_reason_expires_and_waits_for_review(field_tech, customer):

@@ -14,6 +14,7 @@ from custodian.console.marketing import AudienceFilter, audience_build, audience
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.policy.loader import current_policy
+from custodian.testing import read_for_request
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import Denied, reveal, reveal_many, staff_actor
 from custodian.vault.models import PersonalValue, SealedDocument
@@ -108,13 +109,7 @@ def test_what_arrives_unasked_says_no_notice_was_shown_and_is_used_only_to_answe
     assert notice.purpose in mail.outbox[-1].body and f"version {notice.version}" in mail.outbox[-1].body
     # Used to answer the person; not for billing.
     rep_request = open_request(req.customer, "customer_service")
-    assert reveal(
-        actor=staff_actor(service_rep),
-        customer_id=req.customer_id,
-        fields=["email"],
-        purpose="contacting_customers",
-        request_id=rep_request.pk,
-    )
+    assert read_for_request(service_rep, req.customer_id, ["email"], "contacting_customers", rep_request.pk)
     with pytest.raises(Denied):
         reveal(
             actor=staff_actor(billing_clerk), customer_id=req.customer_id, fields=["email"], purpose="billing"

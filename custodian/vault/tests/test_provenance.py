@@ -1,5 +1,7 @@
 """A personal value is written only with its provenance: channel, time, recorder and the notice shown."""
 
+from functools import partial
+
 import pytest
 from django.utils import translation
 
@@ -75,21 +77,13 @@ def test_what_the_utility_computes_names_no_notice_and_nothing_else_may_omit_one
             values={"phone": "507-555-9999"},
             submission=Submission(channel="portal", notice_key=""),
         )
+    bill = partial(
+        document_seal, customer_id=customer.pk, category="bills", content=b"{}", media_type="application/json"
+    )
     with pytest.raises(ProvenanceRequired, match="has no notice"):
-        document_seal(
-            customer_id=customer.pk,
-            category="bills",
-            ref="bill/x",
-            content=b"{}",
-            media_type="application/json",
-            submission=Submission(channel="computed", notice_key="metering"),
-        )
-    doc = document_seal(
-        customer_id=customer.pk,
-        category="bills",
+        bill(ref="bill/x", submission=Submission(channel="computed", notice_key="metering"))
+    doc = bill(
         ref="bill/y",
-        content=b"{}",
-        media_type="application/json",
         submission=Submission(channel="computed", notice_key="", recorded_by_label="the billing run"),
     )
     assert doc.provenance.get_channel_display() == "Computed by the utility"

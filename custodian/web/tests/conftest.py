@@ -1,7 +1,6 @@
 """The real-browser tests' server: `manage.py runserver` on a fresh database with the demo utility, started
 once for every browser test of the run."""
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,22 +10,15 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from custodian.testing.servers import free_port, site_migrated
 from custodian.web.tests.browser import ARTIFACTS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     var = tmp_path_factory.mktemp("browser-var")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update({"CUSTODIAN_VAR_DIR": str(var), "DEBUG": "1", "CUSTODIAN_CONTACT_RATE_LIMIT": "100"})
+    env = site_migrated(var, DEBUG="1", CUSTODIAN_CONTACT_RATE_LIMIT="100")
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True)
     subprocess.run(
         [*manage, "seed_demo", "--customers", "7", "--seed", "3", "--no-progress"],
         cwd=settings.BASE_DIR,
@@ -34,7 +26,7 @@ def site(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    port = _free_port()
+    port = free_port()
     log = open(var / "server.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],

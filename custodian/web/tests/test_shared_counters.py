@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from custodian.testing.servers import free_port, site_migrated
 from custodian.web.counters import count_attempt, counters_clear
 from custodian.web.models import RateCount
 from custodian.web.protection import over_limit
@@ -83,32 +84,18 @@ def test_with_redis_configured_the_counts_are_in_redis_and_clearing_leaves_other
 # --- two real server processes ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A migrated SQLite site of its own in a temporary directory, for servers started as subprocesses."""
     var = tmp_path_factory.mktemp("site")
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
-        "CUSTODIAN_VAR_DIR": str(var),
-        "SECRET_KEY": secrets.token_urlsafe(48),  # the counters' keys differ from any other run's
-        "CUSTODIAN_CONTACT_RATE_LIMIT": "3",
-        "CUSTODIAN_ANALYTICS_ENABLED": "0",
-        "LOG_LEVEL": "ERROR",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=300,
+    return site_migrated(
+        var,
+        leave_out=("DATABASE_URL", "REDIS_URL"),
+        SECRET_KEY=secrets.token_urlsafe(48),  # the counters' keys differ from any other run's
+        CUSTODIAN_CONTACT_RATE_LIMIT="3",
+        CUSTODIAN_ANALYTICS_ENABLED="0",
+        LOG_LEVEL="ERROR",
     )
-    return env
 
 
 class Server:
