@@ -1,19 +1,16 @@
 """What the export commands (and the API's token command) read first: the member of staff who decides the
 disclosure (`--by`) and the vendor it goes to (`--vendor`), each refused by name when there is none."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from custodian.disclosures.models import Vendor
+from custodian.staff.commands import command_staff
 
 
 def export_parties(*, by: str, vendor: int):
     """The active member of staff named `by` and the vendor numbered `vendor`; a CommandError naming the one
     that does not exist."""
-    member = get_user_model().objects.filter(username=by, is_active=True).first()
-    if member is None:
-        raise CommandError(f"no active staff user {by!r}")
-    return member, command_vendor(vendor)
+    return command_staff(by), command_vendor(vendor)
 
 
 def command_vendor(vendor: int) -> Vendor:

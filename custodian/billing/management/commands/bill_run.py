@@ -1,10 +1,10 @@
 """Bill every account for a cycle: `manage.py bill_run --cycle 2026-10`. Safe to re-run."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check
+from custodian.staff.commands import by_argument, command_staff
 
 
 class Command(BaseCommand):
@@ -13,19 +13,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cycle", required=True, help="the month to bill, YYYY-MM")
         parser.add_argument("--no-progress", action="store_true")
-        parser.add_argument(
-            "--by",
-            metavar="USER",
-            help="the billing staff member who starts the run (named in the access log)",
+        by_argument(
+            parser, "the billing staff member who starts the run (named in the access log)", required=False
         )
 
     def handle(self, *args, cycle, no_progress=False, by=None, **options):
-
-        staff = None
-        if by:
-            staff = get_user_model().objects.filter(username=by, is_active=True).first()
-            if staff is None:
-                raise CommandError(f"no active staff user {by!r}")
+        staff = command_staff(by)
         try:
             cycle_check(cycle)
         except BillingError as exc:

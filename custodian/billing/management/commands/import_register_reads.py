@@ -2,14 +2,12 @@
 a file with a bad row stores nothing and its problems are printed, each with its row and column. Safe to
 re-run: reads already stored are counted and left."""
 
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.billing.read_import import ImportFileError, register_reads_import
 from custodian.billing.register_reads import ReadError
+from custodian.staff.commands import by_argument, command_file, command_staff
 
 
 class Command(BaseCommand):
@@ -20,21 +18,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV file")
-        parser.add_argument(
-            "--by",
-            required=True,
-            metavar="USER",
-            help="the member of staff who imports (field services, customer service)",
-        )
+        by_argument(parser, "the member of staff who imports (field services, customer service)")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, file, by, no_progress=False, **options):
-        staff = get_user_model().objects.filter(username=by, is_active=True).first()
-        if staff is None:
-            raise CommandError(f"no active staff user {by!r}")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"no file {file}")
+        staff = command_staff(by)
+        path = command_file(file)
         data = path.read_bytes()
         lines = max(data.count(b"\n") - 1, 0)
         with tqdm(total=lines, unit="read", disable=no_progress, file=self.stderr) as bar:

@@ -4,12 +4,12 @@ notice to every residential customer, between August 15 and October 1). Safe to 
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
 from custodian.collecting.notices import NoticeError, cold_weather_notice_send, past_due_notices_send
+from custodian.staff.commands import by_argument, command_staff
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["past-due", "cold-weather"])
         parser.add_argument("--on", help="the day to send as (YYYY-MM-DD; default today)")
-        parser.add_argument("--by", metavar="USER", help="the collections staff member who sends them")
+        by_argument(parser, "the collections staff member who sends them", required=False)
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, kind, on=None, by=None, no_progress=False, **options):
@@ -27,11 +27,7 @@ class Command(BaseCommand):
             day = date.fromisoformat(on) if on else timezone.localdate()
         except ValueError:
             raise CommandError(f"--on {on!r} is not a date written YYYY-MM-DD") from None
-        staff = None
-        if by:
-            staff = get_user_model().objects.filter(username=by, is_active=True).first()
-            if staff is None:
-                raise CommandError(f"no active staff user {by!r}")
+        staff = command_staff(by)
         send = past_due_notices_send if kind == "past-due" else cold_weather_notice_send
         with tqdm(unit="letter", disable=no_progress, file=self.stderr) as bar:
             try:

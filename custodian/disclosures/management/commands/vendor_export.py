@@ -6,6 +6,7 @@ from tqdm import tqdm
 from custodian.customers.models import Customer
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, vendor_export_run
+from custodian.staff.commands import by_argument
 
 
 class Command(BaseCommand):
@@ -17,9 +18,7 @@ class Command(BaseCommand):
             "--marketing", action="store_true", help="a marketing mailing: opted-out customers left out"
         )
         parser.add_argument("--batch", type=int, default=ROWS_CHUNK)
-        parser.add_argument(
-            "--by", required=True, metavar="USER", help="the privacy officer who decides this disclosure"
-        )
+        by_argument(parser, "the privacy officer who decides this disclosure")
 
     def handle(self, *args, vendor, marketing, batch, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)

@@ -5,6 +5,7 @@ from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
 from custodian.outbox.models import Channel, OutboundMessage, Status
 from custodian.outbox.services import letters_mail
+from custodian.staff.commands import by_argument
 
 
 class Command(BaseCommand):
@@ -15,9 +16,7 @@ class Command(BaseCommand):
             "--vendor", type=int, required=True, help="a vendor of the letter_mailing function"
         )
 
-        parser.add_argument(
-            "--by", required=True, metavar="USER", help="the privacy officer who decides this disclosure"
-        )
+        by_argument(parser, "the privacy officer who decides this disclosure")
 
     def handle(self, *args, vendor, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)

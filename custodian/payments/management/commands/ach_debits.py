@@ -10,6 +10,7 @@ from django.utils import timezone
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
 from custodian.payments.autopay import AutopayError, ach_export_run
+from custodian.staff.commands import by_argument
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--vendor", type=int, required=True, help="the ach_origination vendor's id")
-        parser.add_argument("--by", required=True, metavar="USER", help="the privacy officer who runs it")
+        by_argument(parser, "the privacy officer who runs it")
         parser.add_argument("--effective", help="the debits' effective date (default: the next day)")
 
     def handle(self, *args, vendor, by, effective=None, **options):

@@ -1,12 +1,10 @@
 """Post the automatic payments the customers' banks returned: `manage.py ach_returns FILE --by USER` (a member
 of collections staff). Each return is posted once: safe to re-run with the same file."""
 
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.payments.ach_returns import ReturnFileError, returns_parse, returns_post
+from custodian.staff.commands import by_argument, command_file, command_staff
 
 
 class Command(BaseCommand):
@@ -14,16 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the return file the bank sent")
-        parser.add_argument("--by", required=True, metavar="USER", help="the collections staff member")
+        by_argument(parser, "the collections staff member")
 
     def handle(self, *args, file, by, **options):
-
-        staff = get_user_model().objects.filter(username=by, is_active=True).first()
-        if staff is None:
-            raise CommandError(f"no active staff user {by!r}")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"no file {file}")
+        staff = command_staff(by)
+        path = command_file(file)
         try:
             report = returns_post(entries=returns_parse(path.read_bytes()), by=staff)
         except ReturnFileError as exc:

@@ -1,7 +1,7 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.staff.commands import by_argument, command_staff
 from custodian.transparency.services import TransparencyError, policy_archive, policy_change_notify
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
             "--change", action="append", default=[], help="what changed, in plain words (repeat for each)"
         )
         parser.add_argument("--notify", action="store_true", help="tell customers (e-mail, or a letter)")
-        parser.add_argument("--by", metavar="USER", help="the staff member who sends the notices")
+        by_argument(parser, "the staff member who sends the notices", required=False)
 
     def handle(self, *args, change, notify, by, **options):
         try:
@@ -26,11 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"policy {version.version} {'archived' if new else 'was already archived'}")
         if not notify:
             return
-        sender = None
-        if by:
-            sender = get_user_model().objects.filter(username=by, is_active=True).first()
-            if sender is None:
-                raise CommandError(f"no active staff user {by!r}")
+        sender = command_staff(by)
         with tqdm(unit="customer", desc="telling customers") as bar:
             report = policy_change_notify(version=version, sent_by=sender, progress=bar.update)
         self.stdout.write(

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.disclosures.models import Vendor
+from custodian.staff.commands import by_argument
 from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
 from custodian.usage.inputs import comparison_inputs_for
 from custodian.usage.models import PeerGroupMember
@@ -26,11 +27,11 @@ class Command(BaseCommand):
             metavar="VENDOR_ID",
             help="then send every home's report as a PDF to this report-mailing vendor (a vendor export)",
         )
-        parser.add_argument(
-            "--by",
-            metavar="USER",
-            help="the staff member who starts the run, named in the access log (required with --mail-to: "
+        by_argument(
+            parser,
+            "the staff member who starts the run, named in the access log (required with --mail-to: "
             "the privacy officer)",
+            required=False,
         )
 
     def handle(self, *args, engine, no_progress, mail_to, by, **options):

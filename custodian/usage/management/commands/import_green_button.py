@@ -1,8 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.customers.models import Customer
+from custodian.staff.commands import by_argument, command_staff
 from custodian.usage.intervals import parse_green_button, usage_import
 from custodian.vault.choices import Channel
 from custodian.vault.services import Submission
@@ -19,17 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--customer", type=int, required=True, help="the customer's id in Custodian")
         parser.add_argument("--source", default="meter data management system", help="who sent the file")
-        parser.add_argument(
-            "--by",
-            required=True,
-            metavar="USER",
-            help="the staff member who imports (field services or customer service); named in the access log",
+        by_argument(
+            parser,
+            "the staff member who imports (field services or customer service); named in the access log",
         )
 
     def handle(self, *args, path, customer, source, by, **options):
-        staff = get_user_model().objects.filter(username=by, is_active=True).first()
-        if staff is None:
-            raise CommandError(f"no active staff user {by!r}")
+        staff = command_staff(by)
         if not Customer.objects.filter(pk=customer).exists():
             raise CommandError(f"no customer {customer}")
         try:
