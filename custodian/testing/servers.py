@@ -16,9 +16,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def site_migrated(var, *, leave_out=("DATABASE_URL",), **settings_env) -> dict:
+def site_migrated(var, *, leave_out=("DATABASE_URL",), timeout=None, **settings_env) -> dict:
     """The environment of a site kept in `var` (this run's environment but `leave_out`, with `settings_env`
-    on top), its SQLite database migrated."""
+    on top), its SQLite database migrated (within `timeout` seconds, if given)."""
     env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update({"CUSTODIAN_VAR_DIR": str(var), **settings_env})
     subprocess.run(
@@ -26,6 +26,6 @@ def site_migrated(var, *, leave_out=("DATABASE_URL",), **settings_env) -> dict:
         cwd=settings.BASE_DIR,
         env=env,
         check=True,
-        timeout=300,
+        timeout=timeout,
     )
     return env

@@ -91,6 +91,7 @@ def site(tmp_path_factory):
     return site_migrated(
         var,
         leave_out=("DATABASE_URL", "REDIS_URL"),
+        timeout=300,
         SECRET_KEY=secrets.token_urlsafe(48),  # the counters' keys differ from any other run's
         CUSTODIAN_CONTACT_RATE_LIMIT="3",
         CUSTODIAN_ANALYTICS_ENABLED="0",
