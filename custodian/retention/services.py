@@ -56,7 +56,7 @@ from custodian.vault.services import (
 )
 
 RETENTION_JOB = "retention"
-CHUNK = 200
+CHUNK = 200  # customers read and summed together; their store locks are held at once (a file each)
 
 
 class RetentionError(ValueError):
@@ -270,30 +270,33 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
     for start in range(0, len(customers), CHUNK):
         part = customers[start : start + CHUNK]
         months = sorted({m for c in part for m in months_due[c]})
-        opened = reveal_intervals_many(
-            actor=actor,
-            customer_ids=part,
-            purpose="providing_services",
-            months=months,
-            action=Action.RETENTION_MONTHLY_TOTALS,
-        )
-        totals = []
-        for block in opened:
-            if block.month not in months_due[block.customer_id] or len(block.values) <= 1:
-                continue
-            if "~" in block.service:  # billing periods or quality codes (usage.intervals): not a grid to sum
-                continue
-            first, after = interval_files.month_bounds(block.month)
-            values = np.asarray(block.values, dtype=np.float64)
-            total = float(np.nansum(values)) if not np.all(np.isnan(values)) else float("nan")
-            totals.append(
-                interval_files.IntervalBlock(
-                    block.customer_id, block.service, block.month, first, after - first, np.array([total])
-                )
+        # The customers' locks from the read to the write, as an import holds its customer's: an import
+        # that stored readings in between would have them replaced by totals made without them.
+        with interval_files.customers_locked(part):
+            opened = reveal_intervals_many(
+                actor=actor,
+                customer_ids=part,
+                purpose="providing_services",
+                months=months,
+                action=Action.RETENTION_MONTHLY_TOTALS,
             )
-            readings_done += len(values)
-        if totals:
-            blocks_done += interval_blocks_record(blocks=totals, submission=submission)
+            totals = []
+            for block in opened:
+                if block.month not in months_due[block.customer_id] or len(block.values) <= 1:
+                    continue
+                if "~" in block.service:  # billing periods or quality codes (usage.intervals): no grid to sum
+                    continue
+                first, after = interval_files.month_bounds(block.month)
+                values = np.asarray(block.values, dtype=np.float64)
+                total = float(np.nansum(values)) if not np.all(np.isnan(values)) else float("nan")
+                totals.append(
+                    interval_files.IntervalBlock(
+                        block.customer_id, block.service, block.month, first, after - first, np.array([total])
+                    )
+                )
+                readings_done += len(values)
+            if totals:
+                blocks_done += interval_blocks_record(blocks=totals, submission=submission)
     return _record(
         run,
         due,

@@ -160,8 +160,10 @@ def customer_locked(customer_id: int):
 
 
 @contextmanager
-def _customers_locked(customer_ids: Sequence[int]):
-    """Several customers' locks, taken in ascending order (the order every writer takes them in)."""
+def customers_locked(customer_ids: Sequence[int]):
+    """Several customers' locks, taken in ascending order (the order every writer takes them in): a writer
+    that rewrites many customers' blocks from what it read of them (the retention run's monthly totals, a
+    removal) holds them from its read to its write. Each is an open file: take a few hundred at most."""
     with ExitStack() as held:
         for cid in sorted({int(c) for c in customer_ids}):
             held.enter_context(customer_locked(cid))
@@ -505,7 +507,7 @@ def rows_delete(*, customer_ids: Sequence[int], months: Sequence[str] | None = N
     removed = 0
     for start in range(0, len(ids), DELETE_LOCKS_AT_ONCE):
         part = ids[start : start + DELETE_LOCKS_AT_ONCE]
-        with _customers_locked(part):
+        with customers_locked(part):
             removed += _rows_delete(set(part), months)
     return removed
 

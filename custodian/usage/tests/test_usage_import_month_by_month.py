@@ -7,16 +7,15 @@ what it stores; a file whose months hold much is merged with what is held in sev
 reactive power are refused by name."""
 
 import io
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connections
 
 from custodian.audit.models import AccessEvent
 from custodian.testing import espi_layouts as L
 from custodian.testing import own_readings
+from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
@@ -120,24 +119,6 @@ def test_a_commit_that_fails_putting_its_second_month_in_place_stores_nothing(
     assert not list(root.rglob("shard-*.parquet")) and not list(root.rglob("*.tmp*")) and not _staged_files()
 
 
-def _in_a_thread(work):
-    """`work` started in a thread of its own (with its own database connection, closed when it ends): the
-    thread, and a dict that gets its result or error."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = work()
-        except BaseException as error:  # the test reads it
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread, outcome
-
-
 def _while_staging(monkeypatch, work):
     """While the next import stages its first block, `work` starts in a thread (and is given WAIT to run to
     its end): the thread and its outcome."""
@@ -145,7 +126,7 @@ def _while_staging(monkeypatch, work):
 
     def add(self, block):
         if not started:
-            started.append(_in_a_thread(work))
+            started.append(in_a_thread(work))
             started[0][0].join(timeout=WAIT)
         return real_add(self, block)
 

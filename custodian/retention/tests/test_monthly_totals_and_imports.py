@@ -1,0 +1,75 @@
+"""The retention run's monthly totals and a Green Button import of the same customer run one after the
+other: the run holds the customers' store locks from its read of their readings to its write of the totals,
+as an import holds its customer's, so a run that starts while an import is storing waits for it and sums
+the imported readings too (without the lock it summed what was held before, and the import's block then
+replaced the total)."""
+
+import io
+
+import numpy as np
+import pytest
+from django.dispatch import Signal
+
+from conftest import application_for
+from custodian.customers.services import customer_enrol
+from custodian.retention.services import retention_run
+from custodian.retention.tests.test_retention_run import METER, hourly_block, month_of, years_ago
+from custodian.testing import espi_layouts as L
+from custodian.testing import own_readings
+from custodian.testing.threads import in_a_thread
+from custodian.usage import intervals
+from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.intervals import usage_import
+from custodian.vault import interval_files, services
+from custodian.vault.services import Submission, interval_blocks_record
+
+UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
+# How long the import, once it is staging, gives the retention run to run to its end before it goes on.
+WAIT = 3.0
+DAY = 24
+
+
+@pytest.fixture
+def old_month(transactional_db):
+    """Dave, a customer for ten years, with a month of hourly readings (0.25 kWh each) eight years old."""
+    dave = customer_enrol(
+        application=application_for("Dave Active", "dave@example.org", "507-555-0199", "0010000088"),
+        submission=METER,
+    )
+    month = month_of(years_ago(8))
+    interval_blocks_record(blocks=[hourly_block(dave.pk, month, 0.25)], submission=METER)
+    return dave, month
+
+
+def test_a_run_that_starts_while_an_import_stores_waits_for_it_and_sums_its_readings(
+    old_month, field_tech, monkeypatch
+):
+    dave, month = old_month
+    first, after = interval_files.month_bounds(month)
+    hours = (after - first) // 3600
+    real_add, started = services.IntervalBlocksRecording.add, []
+
+    def add(self, block):
+        if not started:
+            started.append(in_a_thread(lambda: retention_run(started_by_label="the scheduler")))
+            started[0][0].join(timeout=WAIT)
+            started.append(started[0][0].is_alive())
+        return real_add(self, block)
+
+    monkeypatch.setattr(services.IntervalBlocksRecording, "add", add)
+    # Nothing to announce to third parties; and the tests' in-memory SQLite answers a second writer "locked"
+    # at once instead of waiting, as the run would be answered while the announcement is written.
+    monkeypatch.setattr(intervals, "readings_imported", Signal())
+    # The month's first day read again by the meter: 1 kWh an hour where 0.25 was held.
+    data = L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)]))
+    summary = usage_import(
+        customer_id=dave.pk, result=parse_espi(io.BytesIO(data)), submission=UPLOAD, imported_by=field_tech
+    )
+    assert summary.readings_stored == summary.readings_replaced == DAY
+    (thread, outcome), waited = started
+    thread.join(timeout=60)
+    assert waited, "the retention run did not wait for the import storing the customer's readings"
+    assert "error" not in outcome, outcome
+    [total] = own_readings(dave, first, after)
+    assert total.interval == after - first
+    assert total.values == pytest.approx(np.array([0.25 * (hours - DAY) + 1.0 * DAY]))
