@@ -2,9 +2,10 @@
 never losing a reading silently.
 
 - Streaming: entries are handled as they end and then cleared; each MeterReading's readings are kept
-  compactly (`_RawSeries`: runs of readings one interval apart, and the values as the file wrote them, two
-  bytes a reading for a home's quarter-hour Wh), not a Python object each, so memory grows with the
-  readings a file holds, slowly, and never with its text.
+  compactly (`_RawSeries`: runs of readings one interval apart in memory, and the values as the file wrote
+  them, two bytes a reading for a home's quarter-hour Wh, put aside in pieces in a scratch file of the
+  parse, sealed under a key only the process holds and without a name: custodian.vault.scratch), so what
+  the parse holds in memory does not grow with the readings a file holds, nor with its text.
 - Validated: every resource (UsagePoint, MeterReading, ReadingType, IntervalBlock, LocalTimeParameters …)
   is checked against the ESPI 4.0 schema in `reference/greenbutton/schema/`; what the schema rejects is
   reported with its line and the schema's words. The readings of a block that fails are read one by one, so
@@ -42,7 +43,8 @@ import numpy as np
 from django.conf import settings
 from lxml import etree
 
-from custodian.vault.interval_files import LOCAL, month_bounds
+from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
+from custodian.vault.scratch import Scratch
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ESPI_NS = "http://naesb.org/espi"
@@ -109,8 +111,8 @@ class MeterSeries:
     """One MeterReading's readings, in file order: arrays, not objects, so a big file stays small.
 
     Read from a file, a series is held compactly and in time order (`_RawSeries`: runs of readings one
-    interval apart, and the values as the file wrote them, two bytes each where they fit); the store takes
-    it a month at a time (`readings_in`), made from the compact form alone. Its whole arrays (`starts`,
+    interval apart, and the values as the file wrote them, put aside in the parse's scratch file); the store
+    takes it a month at a time (`readings_in`), made from the compact form alone. Its whole arrays (`starts`,
     `durations`, `values`, `qualities`) are made when asked, and only the series asked last keeps them
     (`_Expanded`). Given arrays (readings one by one: CSV, tests), it holds those."""
 
@@ -294,33 +296,44 @@ def _whole_numbers(texts: list[str]) -> np.ndarray | None:
     return numbers
 
 
-# The values of a series as the file wrote them, in the narrowest of these that holds them all: a home's Wh
-# a quarter hour fits two bytes.
-_VALUE_TYPES = {"h": np.int16, "i": np.int32, "q": np.int64}
-_VALUE_ORDER = list(_VALUE_TYPES)
-_VALUE_RANGES = {code: (int(np.iinfo(t).min), int(np.iinfo(t).max)) for code, t in _VALUE_TYPES.items()}
+# The values of a piece put aside, as the file wrote them, in the narrowest of these that holds them all: a
+# home's Wh a quarter hour fits two bytes.
+_VALUE_TYPES = (np.int16, np.int32, np.int64)
+_VALUE_RANGES = [(int(np.iinfo(t).min), int(np.iinfo(t).max)) for t in _VALUE_TYPES]
+_BY_SIZE = {np.dtype(t).itemsize: t for t in _VALUE_TYPES}
+# Readings a piece put aside holds at most: a month of five-minute readings is three pieces, so what is taken
+# back at once stays small whatever the size of a block.
+_PIECE = 4096
+# A piece as kept in memory: where it starts in the scratch file, its size there, its readings, a value's
+# bytes, whether it holds quality codes.
+_PIECE_FIELDS = 5
 
 
 class _RawSeries:
-    """A MeterReading's readings as read, before its ReadingType scales them, held compactly: runs of
-    readings one interval apart (start, interval, count: 24 bytes a run, and a year of 15-minute readings
-    in monthly blocks is one run), the values as whole numbers (two bytes each while they fit, then four,
-    then eight) and the quality codes only once a reading has one (two bytes each)."""
+    """A MeterReading's readings as read, before its ReadingType scales them. In memory only the runs of
+    readings one interval apart (start, interval, count: 24 bytes a run, and a year of 15-minute readings in
+    monthly blocks is one run); the values as whole numbers (two bytes each where they fit, else four or
+    eight) and the quality codes (two bytes each, only in a piece where a reading has one) are put aside in
+    pieces in the parse's scratch file (custodian.vault.scratch: sealed, nameless), 40 bytes a piece kept in
+    memory to find them again. Readings read one by one wait in memory until a piece is full or the block
+    ends (`flush`)."""
 
-    __slots__ = ("runs", "values", "qualities", "count", "lines")
+    __slots__ = ("runs", "pieces", "count", "lines", "scratch", "_pending")
 
-    def __init__(self):
+    def __init__(self, scratch):
         self.runs = array("q")  # start, interval, count of each run, flat
-        self.values = array("h")
-        self.qualities: array | None = None
+        self.pieces = array("q")  # _PIECE_FIELDS of each piece, flat
         self.count = 0
         self.lines: list[int] = []  # the line of each block (first reading), for problems found later
+        self.scratch = scratch
+        self._pending: tuple[array, array] | None = None  # values and qualities read one by one
 
-    def add(self, starts: np.ndarray, durations: np.ndarray, values: np.ndarray):
-        """Readings of one block (int64 arrays, in file order), no quality given."""
+    def add(self, starts: np.ndarray, durations: np.ndarray, values: np.ndarray, qualities=None):
+        """Readings of one block (int64 arrays, in file order; qualities int16 or None where none given)."""
         count = len(starts)
         if not count:
             return
+        self.flush()
         # A run breaks where a reading does not start where the one before ended, or lasts otherwise.
         breaks = np.flatnonzero(
             (durations[1:] != durations[:-1]) | (starts[1:] != starts[:-1] + durations[:-1])
@@ -332,9 +345,7 @@ class _RawSeries:
             self.runs[-1] += int(runs[0, 2])
             runs = runs[1:]
         self.runs.frombytes(runs.astype(np.int64).tobytes())
-        self._values_add(values)
-        if self.qualities is not None:
-            self.qualities.frombytes(bytes(2 * count))
+        self._put_aside(values, qualities)
         self.count += count
 
     def add_one(self, start: int, duration: int, value: int, quality: int):
@@ -342,13 +353,35 @@ class _RawSeries:
             self.runs[-1] += 1
         else:
             self.runs.extend((start, duration, 1))
-        self._values_widen(value, value)
-        self.values.append(value)
-        if quality and self.qualities is None:
-            self.qualities = array("h", bytes(2 * self.count))
-        if self.qualities is not None:
-            self.qualities.append(quality)
+        if self._pending is None:
+            self._pending = (array("q"), array("h"))
+        self._pending[0].append(value)
+        self._pending[1].append(quality)
         self.count += 1
+        if len(self._pending[0]) >= _PIECE:
+            self.flush()
+
+    def flush(self):
+        """Readings read one by one put aside."""
+        if self._pending is not None:
+            values, qualities = self._pending
+            self._pending = None
+            self._put_aside(np.frombuffer(values, dtype=np.int64), np.frombuffer(qualities, dtype=np.int16))
+
+    def _put_aside(self, values: np.ndarray, qualities: np.ndarray | None):
+        for at in range(0, len(values), _PIECE):
+            piece = values[at : at + _PIECE]
+            low, high = int(piece.min()), int(piece.max())
+            ranges = zip(_VALUE_TYPES, _VALUE_RANGES, strict=True)
+            kind = next(t for t, (least, most) in ranges if least <= low and high <= most)
+            payload = piece.astype(kind).tobytes()
+            marks = None if qualities is None else qualities[at : at + _PIECE]
+            if marks is not None and marks.any():
+                payload += marks.astype(np.int16).tobytes()
+            else:
+                marks = None
+            where, size = self.scratch.put(payload)
+            self.pieces.extend((where, size, len(piece), np.dtype(kind).itemsize, marks is not None))
 
     def _continues(self, start: int, duration: int) -> bool:
         """Whether a reading of `start` and `duration` follows the last run without a gap."""
@@ -357,16 +390,29 @@ class _RawSeries:
         last_start, last_duration, last_count = self.runs[-3:]
         return duration == last_duration and start == last_start + last_duration * last_count
 
-    def _values_add(self, values: np.ndarray):
-        self._values_widen(int(values.min()), int(values.max()))
-        self.values.frombytes(values.astype(_VALUE_TYPES[self.values.typecode]).tobytes())
-
-    def _values_widen(self, low: int, high: int):
-        """The values held in the narrowest whole numbers that hold `low` and `high` too (widened once)."""
-        held = _VALUE_ORDER.index(self.values.typecode)
-        wide = next(code for code, (least, most) in _VALUE_RANGES.items() if least <= low and high <= most)
-        if _VALUE_ORDER.index(wide) > held:
-            self.values = array(wide, self.values)
+    def _taken_back(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """The values (int64, as the file wrote them) and quality codes (int16, 0 where none was given) of the
+        readings `first` to `end`, from the pieces that hold them."""
+        self.flush()
+        table = np.frombuffer(self.pieces, dtype=np.int64).reshape(-1, _PIECE_FIELDS)
+        before = np.cumsum(table[:, 2]) - table[:, 2]  # readings held before each piece
+        values, qualities = [], []
+        for n in range(
+            int(np.searchsorted(before, first, side="right")) - 1, int(np.searchsorted(before, end))
+        ):
+            where, size, count, width, marked = (int(x) for x in table[n])
+            payload = self.scratch.take(where, size)
+            low, high = max(first - int(before[n]), 0), min(end - int(before[n]), count)
+            values.append(
+                np.frombuffer(payload, dtype=_BY_SIZE[width], count=count)[low:high].astype(np.int64)
+            )
+            if marked:
+                qualities.append(np.frombuffer(payload, dtype=np.int16, offset=count * width)[low:high])
+            else:
+                qualities.append(np.zeros(high - low, dtype=np.int16))
+        if not values:
+            return np.zeros(0, np.int64), np.zeros(0, np.int16)
+        return np.concatenate(values), np.concatenate(qualities)
 
     def run_table(self) -> np.ndarray:
         return np.frombuffer(self.runs, dtype=np.int64).reshape(-1, 3)
@@ -379,14 +425,9 @@ class _RawSeries:
         last_starts = table[:, 0] + table[:, 1] * (table[:, 2] - 1)
         return bool((table[1:, 0] > last_starts[:-1]).all())
 
-    def arrays(self, power: int, first: int = 0, end: int | None = None) -> tuple:
-        """starts, durations (int64), values (float64, powerOfTenMultiplier applied), qualities (int16) of
-        the readings `first` to `end` (in the order held; all by default)."""
-        end = self.count if end is None else end
+    def _times(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """starts and durations (int64) of the readings `first` to `end`, from the runs."""
         count = end - first
-        if count <= 0:
-            empty = np.zeros(0, np.int64)
-            return empty, empty, np.zeros(0), np.zeros(0, np.int16)
         table = self.run_table()
         before = np.cumsum(table[:, 2]) - table[:, 2]  # readings held before each run
         runs = slice(int(np.searchsorted(before, first, side="right")) - 1, int(np.searchsorted(before, end)))
@@ -398,18 +439,19 @@ class _RawSeries:
         durations = np.repeat(table[:, 1], counts)
         steps = np.arange(count, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
         steps[: counts[0]] += skip
-        starts = np.repeat(table[:, 0], counts) + steps * durations
-        values = np.frombuffer(
-            self.values,
-            dtype=_VALUE_TYPES[self.values.typecode],
-            count=count,
-            offset=first * self.values.itemsize,
-        ).astype(np.float64)
+        return np.repeat(table[:, 0], counts) + steps * durations, durations
+
+    def arrays(self, power: int, first: int = 0, end: int | None = None) -> tuple:
+        """starts, durations (int64), values (float64, powerOfTenMultiplier applied), qualities (int16) of
+        the readings `first` to `end` (in the order held; all by default)."""
+        end = self.count if end is None else end
+        if end - first <= 0:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0), np.zeros(0, np.int16)
+        starts, durations = self._times(first, end)
+        values, qualities = self._taken_back(first, end)
+        values = values.astype(np.float64)
         values *= 10.0**power
-        if self.qualities is None:
-            qualities = np.zeros(count, np.int16)
-        else:
-            qualities = np.frombuffer(self.qualities, dtype=np.int16, count=count, offset=2 * first).copy()
         return starts, durations, values, qualities
 
     def index_at(self, moment: int) -> int:
@@ -433,9 +475,10 @@ class _RawSeries:
 
     def sorted_once(self) -> tuple["_RawSeries", int, int | None]:
         """The readings in time order, the first of two readings of one start kept (file order): a new
-        compact series, how many readings were left out, and the start of the first left out."""
-        starts, durations, _, qualities = self.arrays(0)
-        values = np.frombuffer(self.values, dtype=_VALUE_TYPES[self.values.typecode])
+        compact series, how many readings were left out, and the start of the first left out. The one step
+        that holds a whole series in memory: a series read out of time order is sorted at once."""
+        starts, durations = self._times(0, self.count)
+        values, qualities = self._taken_back(0, self.count)
         first_of = np.unique(starts, return_index=True)[1]  # in time order, each start's first reading
         dropped = self.count - len(first_of)
         repeated = None
@@ -443,11 +486,9 @@ class _RawSeries:
             keep = np.zeros(self.count, dtype=bool)
             keep[first_of] = True
             repeated = int(starts[~keep][0])
-        out = _RawSeries()
+        out = _RawSeries(self.scratch)
         out.lines = self.lines
-        out.add(starts[first_of], durations[first_of], values[first_of].astype(np.int64))
-        if self.qualities is not None:
-            out.qualities = array("h", qualities[first_of].tobytes())
+        out.add(starts[first_of], durations[first_of], values[first_of], qualities[first_of])
         return out, dropped, repeated
 
 
@@ -482,6 +523,7 @@ class _Reader:
             str, tuple[int, tuple | None]
         ] = {}  # key → (order, (unit, power, flow) | None)
         self.raw: dict[str, _RawSeries] = {}
+        self.scratch: Scratch | None = None  # where the readings' values are put aside (one file a parse)
         self.last_usage_point: str | None = None
         self.last_meter_reading: str | None = None
         self.foreign: dict[str, int] = {}  # namespaces of resources that are not ESPI's → line
@@ -612,7 +654,11 @@ class _Reader:
                 return
             meter = self.last_meter_reading
             self.note(line, "an IntervalBlock without an `up` link: given to the MeterReading before it")
-        raw = self.raw.setdefault(meter, _RawSeries())
+        raw = self.raw.get(meter)
+        if raw is None:
+            if self.scratch is None:  # made for a file with readings only
+                self.scratch = Scratch(store_dir())
+            raw = self.raw[meter] = _RawSeries(self.scratch)
         raw.lines.append(line)
         block_start = _number(resource.findtext(f"{ESPI}interval/{ESPI}start"))
         # lxml finds no element of a name the document never used without walking the block: a file
@@ -623,6 +669,7 @@ class _Reader:
             first = self._fast(resource, raw)
         if first is None:
             first = self._one_by_one(resource, raw, invalid)
+        raw.flush()
         if block_start is not None and first is not None and first != block_start:
             self.problem(line, "the block's start is not its first reading's start (its readings are kept)")
 

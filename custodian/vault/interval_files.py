@@ -156,7 +156,17 @@ def customer_locked(customer_id: int):
     re-entrant: a writer holding it does not take it again."""
     cid = int(customer_id)
     with _flocked(store_dir() / ".locks" / f"{cid // SHARD_SIZE:05d}" / f"customer-{cid}.lock"):
-        yield
+        held = _writing.__dict__.setdefault("customers", set())
+        held.add(cid)
+        try:
+            yield
+        finally:
+            held.discard(cid)
+
+
+# The customers whose locks this thread holds: what it reads of them it is about to replace, so a read of
+# one of them keeps nothing for the next read (custodian.vault.sealed_rows).
+_writing = threading.local()
 
 
 @contextmanager
@@ -441,8 +451,10 @@ def _one_customer_rows(months: Sequence[str], customer_id: int, services: Sequen
         for *row, filename in read:
             if filename in by_file and row[2] == missing[filename][0]:
                 by_file[filename].append(tuple(row))
+        keeping = customer_id not in getattr(_writing, "customers", ())
         for path, rows in by_file.items():
-            sealed_rows.keep(path, customer_id, missing[path][1], rows)
+            if keeping:
+                sealed_rows.keep(path, customer_id, missing[path][1], rows)
             found += rows
     wanted = set(services) if services else None
     return sorted((r for r in found if wanted is None or r[1] in wanted), key=lambda r: r[:3])
