@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -88,8 +89,11 @@ def month_of(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m")
 
 
+@lru_cache(maxsize=4096)
 def month_bounds(month: str) -> tuple[int, int]:
-    """UTC epoch seconds of the local month's first instant and of the next month's."""
+    """UTC epoch seconds of the local month's first instant and of the next month's (kept for the months
+    asked last: an import asks each of its months' bounds for every series, and the time zone's rules for
+    a month do not change while the process runs)."""
     year, mon = (int(x) for x in month.split("-"))
     start = datetime(year, mon, 1, tzinfo=LOCAL)
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=LOCAL)
@@ -244,14 +248,18 @@ def _table_written(table: pa.Table, path: Path) -> Path:
     return tmp
 
 
+# A row group of the staging file holds at most this many rows or (about) bytes of sealed blocks: what waits
+# in memory to be written stays small.
+STAGED_GROUP_ROWS, STAGED_GROUP_BYTES = 16, 128 * 1024
 # A staging file older than this is left by a process that crashed or was killed: no import stages for a day.
 STALE_STAGING = 86400
 
 
 class StagedRows:
-    """Sealed rows written one at a time to a staging file beside the store, and put in their month-shards
+    """Sealed rows written a few at a time to a staging file beside the store, and put in their month-shards
     together by `commit` (each month-shard rewritten once, as `write_rows` does); `discard` drops them with
-    nothing stored. So a long import holds one block at a time in memory and still stores all or nothing.
+    nothing stored. So a long import holds one block at a time in clear (and a row group's sealed rows) and
+    still stores all or nothing.
     The staging file holds only sealed blocks (as the store does) and is not a month-shard: no read finds
     it, and one left by a crash is never read."""
 
@@ -263,16 +271,33 @@ class StagedRows:
         os.close(handle)
         self.path = Path(name)
         self._writer = pq.ParquetWriter(self.path, _SCHEMA, compression="none", write_statistics=False)
-        self._shards: dict[tuple[str, int], list[int]] = defaultdict(list)  # month-shard → its row groups
+        self._shards: dict[tuple[str, int], set[int]] = defaultdict(set)  # month-shard → its row groups
+        self._waiting: list[dict] = []  # the rows of the row group being filled
+        self._waiting_bytes = 0
+        self._groups = 0  # row groups written
         self.count = 0
 
     def add(self, row: dict) -> None:
         if not MONTH.match(row["month"]):
             raise ValueError(f"not a month: {row['month']!r}")
-        # One row group a row: `commit` reads back one month-shard's rows at a time.
-        self._writer.write_table(pa.Table.from_pylist([row], schema=_SCHEMA))
-        self._shards[(row["month"], row["customer_id"] // SHARD_SIZE)].append(self.count)
+        self._shards[(row["month"], row["customer_id"] // SHARD_SIZE)].add(self._groups)
+        self._waiting.append(row)
+        self._waiting_bytes += len(row["ciphertext"])
         self.count += 1
+        if len(self._waiting) >= STAGED_GROUP_ROWS or self._waiting_bytes >= STAGED_GROUP_BYTES:
+            self._group_write()
+
+    def _group_write(self) -> None:
+        # A few rows a row group: writing each row as a group of its own cost a millisecond a block, and
+        # `commit` reads back only the groups that hold a month-shard's rows.
+        if self._waiting:
+            self._writer.write_table(pa.Table.from_pylist(self._waiting, schema=_SCHEMA))
+            self._waiting, self._waiting_bytes = [], 0
+            self._groups += 1
+
+    def _rows_of(self, staged: pq.ParquetFile, key: tuple[str, int]) -> list[dict]:
+        rows = staged.read_row_groups(sorted(self._shards[key])).to_pylist()
+        return [r for r in rows if (r["month"], r["customer_id"] // SHARD_SIZE) == key]
 
     def commit(self) -> int:
         """Every staged row into its month-shard; the number of month-shards rewritten.
@@ -281,6 +306,7 @@ class StagedRows:
         written and synced beside it, then all are renamed into place. A failure while writing (a full disk)
         removes every new file and stores nothing; the renames that follow need no space."""
         try:
+            self._group_write()
             self._writer.close()
             staged = pq.ParquetFile(self.path)
             shards = sorted(self._shards)
@@ -291,8 +317,7 @@ class StagedRows:
                 written: list[tuple[Path, Path]] = []
                 try:
                     for key, path in zip(shards, paths, strict=True):
-                        rows = staged.read_row_groups(self._shards[key]).to_pylist()
-                        written.append((_shard_replacement(path, rows), path))
+                        written.append((_shard_replacement(path, self._rows_of(staged, key)), path))
                 except BaseException:
                     for tmp, _ in written:
                         tmp.unlink(missing_ok=True)
