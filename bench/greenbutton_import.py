@@ -4,7 +4,8 @@ read logged — vs a bare lxml iterparse that only sums the values, same file, s
 Python's allocations (numpy's arrays counted; lxml's own C allocations are not) while parsing the file, and
 while importing (parse and store) a fifth of it, the file and a file LARGER times as large (as many times
 the usage points), each a customer's first import and then the same file again (every reading replaced):
-flat in the file's size when the larger file's peak is close to the file's.
+flat in the file's size when the larger file's peak is close to the file's (`*_peak_growth_5x`: the larger
+file's peak over the file's).
 """
 
 import os
@@ -197,4 +198,8 @@ def measure(db: str) -> dict:
     figures["larger_file_readings"] = n_larger
     figures |= _peaks({"fifth_of_it": fifth, "whole_file": path, f"{LARGER}x_file": larger}, tech)
     os.remove(larger)
+    # Flat: the larger file's peak over the file's (1 when memory does not grow with the file at all).
+    for kind in ("import", "reimport"):
+        whole = figures[f"{kind}_peak_mb_whole_file"]
+        figures[f"{kind}_peak_growth_{LARGER}x"] = round(figures[f"{kind}_peak_mb_{LARGER}x_file"] / whole, 2)
     return figures
