@@ -341,32 +341,27 @@ def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories,
         if bad:
             return Decision(False, f"{purpose} does not allow {bad}, even in an emergency")
         return _break_glass_read(policy, grant, customer_id, request_id)
-    if not decision.allowed:
+    if not decision.allowed or actor.kind != "staff":
         return decision
-    if actor.kind == "staff" and policy.purposes[purpose].request_required:
+    required = policy.purposes[purpose].request_required
+    if required:
         grant = active_break_glass(policy, actor, customer_id, purpose)
         if grant is not None:
             return _break_glass_read(policy, grant, customer_id, request_id)
-        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
-        request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
-        if request is None:
-            return Decision(
-                False, f"{purpose} needs an open request of this customer's owned by your service"
-            )
-        return _by_request(policy, actor, customer_id, purpose, decision, request)
-    if actor.kind == "staff" and not request_id:
+    elif not request_id:
         return _held_or(policy, actor, customer_id, purpose, decision)
-    if actor.kind == "staff":
-        # A read naming a request is logged with it and not counted towards the hourly limit, so the
-        # request is checked whatever the purpose: a made-up id would pass the limit and falsify the log.
-        services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
-        request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
-        if request is None:
-            return Decision(
-                False, f"request {request_id} is not an open request of this customer's owned by your service"
-            )
-        return _by_request(policy, actor, customer_id, purpose, decision, request)
-    return decision
+    # A read naming a request is logged with it and not counted towards the hourly limit, so the request is
+    # checked whatever the purpose: a made-up id would pass the limit and falsify the log.
+    services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
+    request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
+    if request is None:
+        return Decision(
+            False,
+            f"{purpose} needs an open request of this customer's owned by your service"
+            if required
+            else f"request {request_id} is not an open request of this customer's owned by your service",
+        )
+    return _by_request(policy, actor, customer_id, purpose, decision, request)
 
 
 def _by_request(
