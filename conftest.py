@@ -114,6 +114,7 @@ def _staff(username):
         full_name=persona.full_name,
         services=list(persona.services),
         leads=persona.leads,
+        email=persona.email,
     )
 
 

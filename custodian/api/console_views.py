@@ -1,5 +1,7 @@
 """The API tokens page of the staff console, for IT and the privacy officer: every token with its owner,
-kind, expiry and status; issue a token that acts as a member of staff (the secret is shown once); revoke one.
+kind, expiry and status; issue a token that acts as a member of staff (the secret is shown once): one's own
+after re-authenticating, another member's once another administrator approves it (custodian.staff.approvals);
+revoke one.
 Every change goes through custodian.api.services, which records it in the access log. Tokens for a system job
 or a vendor are issued with `manage.py api_token create`."""
 
@@ -13,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from custodian.api.models import ApiToken
 from custodian.api.selectors import api_tokens, token_status
-from custodian.api.services import TokenError, api_token_create, api_token_revoke
+from custodian.api.services import TokenError, api_token_for_member, api_token_revoke
 from custodian.staff.decorators import console_required
+from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import administers_staff, services_of, staff_users
+from custodian.staff.services import StaffAdminError
 
 REFUSAL = "Only IT and the privacy officer administer API tokens."
 
@@ -43,6 +47,12 @@ class IssueForm(forms.Form):
     username = forms.CharField(label="Member of staff (user name): the token acts as them", max_length=150)
     name = forms.CharField(label="What it is for", max_length=100, required=False)
     days = forms.IntegerField(label="Lifetime in days", min_value=1, max_value=366, required=False)
+    password = forms.CharField(
+        label="A token of your own: your password (or a code from your authenticator app below)",
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(label="Code from your authenticator app", max_length=20, required=False)
 
 
 def _page(request, form, status=200):
@@ -73,16 +83,24 @@ def token_issue(request):
     if member is None:
         form.add_error("username", "No active member of staff has this user name.")
         return _page(request, form, status=400)
+    d = form.cleaned_data
+    if member.pk == request.user.pk and not it_is_them(request, password=d["password"], code=d["code"]):
+        form.add_error("password", "A token of your own needs your password or a current code: not accepted.")
+        return _page(request, form, status=400)
     try:
-        token, raw = api_token_create(
-            user=member,
-            name=form.cleaned_data["name"],
-            days=form.cleaned_data["days"],
-            changed_by=request.user,
-        )
-    except TokenError as exc:
+        issued = api_token_for_member(member=member, asked_by=request.user, name=d["name"], days=d["days"])
+    except (TokenError, StaffAdminError) as exc:
         form.add_error(None, str(exc))
         return _page(request, form, status=400)
+    if not isinstance(issued, tuple):
+        messages.info(
+            request,
+            f"Change {issued.pk} asked: a token acting as {member.get_username()} waits for another "
+            "administrator's approval; they and the privacy officer are told. Once approved, issue it here "
+            "again.",
+        )
+        return redirect("tokens:list")
+    token, raw = issued
     return render(request, "api/token_issued.html", {"member": member, "token": token, "secret": raw})
 
 

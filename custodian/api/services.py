@@ -14,6 +14,9 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
+from custodian.staff.approvals import staff_change_ask, staff_change_use
+from custodian.staff.choices import ChangeKind
+from custodian.staff.models import StaffChange
 from custodian.staff.services import change_actor
 
 MAX_DAYS = 366
@@ -77,6 +80,25 @@ def api_token_create(
     )
     _log(Action.API_TOKEN_ISSUED, token, changed_by, f"expires {token.expires_at:%Y-%m-%d}")
     return token, raw
+
+
+@transaction.atomic
+def api_token_for_member(
+    *, member, asked_by, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str] | StaffChange:
+    """A token that acts as `member`, asked on the console by `asked_by`. Their own (they re-authenticated
+    first) is issued at once. One that acts as another member lets its holder act as them: the first ask is
+    held for another administrator's approval (the change is returned); once approved, the asker's next ask
+    issues it, once, with the name and lifetime approved."""
+    if member.pk != asked_by.pk:
+        approved = staff_change_use(kind=ChangeKind.API_TOKEN, subject=member, by=asked_by)
+        if approved is None:
+            detail = {"name": name or "", "days": days}
+            return staff_change_ask(
+                kind=ChangeKind.API_TOKEN, subject=member, asked_by=asked_by, detail=detail
+            )
+        name, days = approved.detail.get("name", ""), approved.detail.get("days")
+    return api_token_create(user=member, name=name, days=days, changed_by=asked_by)
 
 
 def _log(action: Action, token: ApiToken, changed_by, detail: str) -> None:

@@ -46,6 +46,14 @@ class Action(StrEnum):
     STAFF_REACTIVATED = "staff_reactivated"
     STAFF_PASSWORD_RESET = "staff_password_reset"
     STAFF_MFA_RESET = "staff_mfa_reset"
+    # A staff change that widens someone's access to customer data or lets one person act as another, held
+    # for a second administrator (custodian.staff.approvals); a member's own password set from a set-up
+    # link; a member's recovery codes made anew.
+    STAFF_CHANGE_ASKED = "staff_change_asked"
+    STAFF_CHANGE_APPROVED = "staff_change_approved"
+    STAFF_CHANGE_DECLINED = "staff_change_declined"
+    STAFF_PASSWORD_SET = "staff_password_set"
+    STAFF_RECOVERY_CODES = "staff_recovery_codes"
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_EXPIRED = "api_token_expired"
     API_TOKEN_REVOKED = "api_token_revoked"
@@ -108,6 +116,11 @@ CHANGE_ACTIONS = frozenset(
         Action.STAFF_REACTIVATED,
         Action.STAFF_PASSWORD_RESET,
         Action.STAFF_MFA_RESET,
+        Action.STAFF_CHANGE_ASKED,
+        Action.STAFF_CHANGE_APPROVED,
+        Action.STAFF_CHANGE_DECLINED,
+        Action.STAFF_PASSWORD_SET,
+        Action.STAFF_RECOVERY_CODES,
         Action.API_TOKEN_ISSUED,
         Action.API_TOKEN_EXPIRED,
         Action.API_TOKEN_REVOKED,

@@ -12,3 +12,8 @@ class ConsoleConfig(AppConfig):
         from custodian.web import navigation
 
         navigation.register("console", navigation.Area("Console", SECTIONS, may_open, home_cards))
+
+        from custodian.console.staff_notices import staff_notice_send
+        from custodian.staff.signals import staff_notice
+
+        staff_notice.connect(staff_notice_send, weak=False, dispatch_uid="console-staff-notices")

@@ -41,7 +41,14 @@ SECTIONS = [
     ("Marketing", [("Audiences", "console:marketing")]),
     ("Website", [("Website statistics", "console:web_stats")]),
     ("Systems", [("Health and scheduled jobs", "console:operations")]),
-    ("Administration", [("Staff accounts", "console:people"), ("API tokens", "tokens:list")]),
+    (
+        "Administration",
+        [
+            ("Staff accounts", "console:people"),
+            ("Staff changes to approve", "console:staff_changes"),
+            ("API tokens", "tokens:list"),
+        ],
+    ),
     ("My sign-in", [("Recovery codes", "staff:recovery_codes")]),
 ]
 

@@ -1,7 +1,9 @@
 """Staff administration for IT and the privacy officer: add a member of staff, change their support services
 and which of them they lead, deactivate them (their sessions and API tokens end at once), reset their second
 factor or password. Every change goes through custodian.staff.services, which records it in the access
-log. Customers' portal sign-ins are not staff and never appear here. API tokens have their own page
+log; a change that widens access to customer data or lets one person act as another is held for a second
+administrator's approval (custodian.staff.approvals, decided on the approvals page: approval_views).
+Customers' portal sign-ins are not staff and never appear here. API tokens have their own page
 (custodian.api.console_views)."""
 
 from django import forms
@@ -12,7 +14,9 @@ from custodian.console import access
 from custodian.console.access import console_page, looked_up
 from custodian.console.steps import back_to, step_form, steps_on
 from custodian.policy.loader import current_policy
+from custodian.staff import approvals
 from custodian.staff import services as staff_services
+from custodian.staff.choices import ChangeKind
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
 
 _administrators_only = console_page(
@@ -27,6 +31,7 @@ def service_choices():
 class AddStaffForm(forms.Form):
     username = forms.CharField(label="User name", max_length=40)
     full_name = forms.CharField(label="Full name", max_length=150)
+    email = forms.EmailField(label="Work e-mail address (their set-up link goes there)", max_length=254)
     services = forms.MultipleChoiceField(label="Support services", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
@@ -63,16 +68,16 @@ class ServicesForm(forms.Form):
 @_administrators_only
 @require_http_methods(["GET", "POST"])
 def people(request):
-    """Every member of staff, and the form that adds one (the first password is shown once)."""
+    """Every member of staff, and the form that adds one (they choose their password from a set-up link)."""
     form = AddStaffForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = staff_services.staff_member_add(changed_by=request.user, **form.cleaned_data)
+            user, held = approvals.staff_member_invite(changed_by=request.user, **form.cleaned_data)
         except (staff_services.StaffAdminError, staff_services.UnknownService) as exc:
             form.add_error(None, str(exc))
         else:
-            created = {"user": user, "password": password}
+            created = {"user": user, "held": held}
             form = AddStaffForm()
     status = 400 if request.method == "POST" and created is None else 200
     return render(
@@ -121,10 +126,19 @@ _person_step = steps_on(
 
 @_person_step(ServicesForm, failed="Services not changed")
 def person_services(request, member, d):
-    staff_services.staff_membership_set(
+    held = approvals.staff_membership_change(
         user=member, services=d["services"], leads=d["leads"], changed_by=request.user
     )
+    if held is not None:
+        return _held(held)
     return f"{member.get_username()}'s support services changed."
+
+
+def _held(change) -> str:
+    return (
+        f"Change {change.pk} asked: {change.get_kind_display()} for {change.subject.get_username()}. It "
+        "waits for another administrator's approval; they and the privacy officer are told."
+    )
 
 
 @_person_step()
@@ -144,25 +158,14 @@ def person_reactivate(request, member):
     return _back(request, member, True, f"{member.get_username()} can sign in again.")
 
 
-@_administrators_only
-@require_POST
-@looked_up(staff_member_for, "user_id")
-def person_second_factor(request, member):
-    ended = staff_services.staff_second_factor_reset(user=member, changed_by=request.user)
-    return _back(
-        request,
-        member,
-        True,
-        f"{member.get_username()}'s authenticator and recovery codes removed ({ended} sessions ended): they "
-        "enrol a new authenticator at their next sign-in.",
+# A reset lets whoever holds the new credential act as the member: asked here, made once approved.
+@_person_step()
+def person_second_factor(request, member, d):
+    return _held(
+        approvals.staff_change_ask(kind=ChangeKind.SECOND_FACTOR, subject=member, asked_by=request.user)
     )
 
 
-@_administrators_only
-@require_POST
-@looked_up(staff_member_for, "user_id")
-def person_password(request, member):
-    if member.pk == request.user.pk:
-        return _back(request, member, False, "Your own password is not reset here.")
-    password = staff_services.staff_password_reset(user=member, changed_by=request.user)
-    return render(request, "console/person_password.html", {"member": member, "password": password})
+@_person_step()
+def person_password(request, member, d):
+    return _held(approvals.staff_change_ask(kind=ChangeKind.PASSWORD, subject=member, asked_by=request.user))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from custodian.console import account_views as av
+from custodian.console import approval_views as apv
 from custodian.console import billing_views as bv
 from custodian.console import collections_views as cv
 from custodian.console import (
@@ -149,4 +150,7 @@ urlpatterns = [
     path("people/<id:user_id>/reactivate/", pv.person_reactivate, name="person_reactivate"),
     path("people/<id:user_id>/second-factor/", pv.person_second_factor, name="person_second_factor"),
     path("people/<id:user_id>/password/", pv.person_password, name="person_password"),
+    path("people/changes/", apv.staff_changes, name="staff_changes"),
+    path("people/changes/<id:change_id>/approve/", apv.staff_change_approve, name="staff_change_approve"),
+    path("people/changes/<id:change_id>/decline/", apv.staff_change_decline, name="staff_change_decline"),
 ]

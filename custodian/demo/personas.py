@@ -15,6 +15,12 @@ class StaffPersona:
     # The services whose queue they lead: they give its requests to colleagues.
     leads: tuple[str, ...] = ()
 
+    @property
+    def email(self) -> str:
+        """Their work address (a reserved example domain: the demo's mail goes nowhere): set-up links and
+        notices of staff changes go there."""
+        return f"{self.username}@staff.example.org"
+
 
 STAFF_PERSONAS = (
     StaffPersona(

@@ -49,6 +49,10 @@ def demo_staff_ensure() -> list[str]:
     for persona in STAFF_PERSONAS:
         if persona.username in existing:
             user = get_user_model().objects.get(username=persona.username)
+            if not user.email:
+                # Seeded before staff had addresses: notices of staff changes and set-up links need one.
+                user.email = persona.email
+                user.save(update_fields=["email"])
             device = confirmed_totp(user)
             # Enrolled before second factors were required, or with the key the demo once derived from
             # the user name (anyone with the source could compute it): a random key replaces it.
@@ -61,6 +65,7 @@ def demo_staff_ensure() -> list[str]:
             full_name=persona.full_name,
             services=list(persona.services),
             leads=persona.leads,
+            email=persona.email,
         )
         # A random key, different in every database: `manage.py demo_otp USER` reads it from the database
         # to print the current code, so nobody can compute a demo member's codes from the source.

@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
 from custodian.policy.loader import current_policy
-from custodian.staff.models import ServiceMembership
+from custodian.staff.choices import ChangeStatus
+from custodian.staff.models import ServiceMembership, StaffChange
 
 
 def staff_users():
@@ -84,3 +85,33 @@ def staff_member_page(*, fetched_by, member) -> dict:
         "leads": [service for service, lead in memberships if lead],
         "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
     }
+
+
+def staff_changes_pending(*, fetched_by):
+    """The staff changes waiting for a decision, oldest first (those past their date too, to be seen as
+    expired), for those who administer staff; none for anyone else."""
+    if not administers_staff(fetched_by.services):
+        return StaffChange.objects.none()
+    return (
+        StaffChange.objects.filter(status=ChangeStatus.PENDING)
+        .select_related("subject", "asked_by")
+        .order_by("asked_at")
+    )
+
+
+def staff_changes_decided(*, fetched_by, limit: int = 30):
+    """The latest decided staff changes, newest first, for those who administer staff."""
+    if not administers_staff(fetched_by.services):
+        return StaffChange.objects.none()
+    return (
+        StaffChange.objects.exclude(status=ChangeStatus.PENDING)
+        .select_related("subject", "asked_by", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def staff_change_for(*, fetched_by, change_id):
+    """One staff change, for those who administer staff; None otherwise."""
+    if not administers_staff(fetched_by.services):
+        return None
+    return StaffChange.objects.select_related("subject", "asked_by").filter(pk=change_id).first()

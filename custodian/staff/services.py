@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
+from custodian.staff.mfa import recovery_codes_issue
 from custodian.staff.models import ServiceMembership
 from custodian.staff.selectors import services_of, staff_users
 from custodian.staff.signals import staff_offboarded
@@ -37,21 +38,27 @@ COMMAND_LINE = {"actor_kind": "system", "actor_id": "staff_admin", "actor_label"
 def staff_member_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     full_name: str,
     services: list[str],
     leads: tuple[str, ...] = (),
+    email: str = "",
     changed_by=None,
 ):
     """Create a staff user in the given support services (keys from the policy file), leading those of
-    `leads` (each one of `services`)."""
+    `leads` (each one of `services`); `password=None` leaves them none (a set-up link gives it)."""
     policy = current_policy()
     unknown = [s for s in services if s not in policy.services]
     if unknown:
         raise UnknownService(f"not support services in the policy file: {', '.join(unknown)}")
     first, _, last = full_name.partition(" ")
     user = get_user_model().objects.create_user(
-        username=username, password=password, first_name=first, last_name=last, is_staff=False
+        username=username,
+        password=password,
+        email=email,
+        first_name=first,
+        last_name=last,
+        is_staff=False,
     )
     if set(leads) - set(services):
         raise UnknownService("a member leads only a service they belong to")
@@ -261,3 +268,14 @@ def staff_password_reset(*, user, changed_by=None) -> str:
         changed_by,
     )
     return password
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user) -> list[str]:
+    """New recovery codes in place of the member's old ones (asked in their own session, after they proved it
+    is them), in the access log: codes outlive the session they were made in."""
+    codes = recovery_codes_issue(user=user)
+    staff_decision_append(
+        Action.STAFF_RECOVERY_CODES, by=user, reason=f"{user.get_username()} made new recovery codes"
+    )
+    return codes

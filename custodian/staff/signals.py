@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # A member of staff was deactivated (`staff_member_deactivate`): sent with `user`; a receiver returns how
 # many of the member's credentials it ended (the API revokes their tokens and returns the count).
 staff_offboarded = Signal()
+
+# Someone must be told of a staff change (custodian.staff.approvals): sent with `to` (the members of staff
+# to tell), `template` (the outbox's message template) and `context`; the console sends each an e-mail
+# through the outbox. Sent inside the change's transaction, so a change and its notice stand or fall together.
+staff_notice = Signal()

@@ -1,5 +1,6 @@
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,9 +9,12 @@ from django.views.decorators.http import require_http_methods
 from custodian.policy.loader import current_policy
 from custodian.redirects import safe_next
 from custodian.staff import mfa
+from custodian.staff.approvals import setup_link_for, setup_link_use
 from custodian.staff.decorators import console_required
-from custodian.staff.forms import CodeForm
+from custodian.staff.forms import CodeForm, ItIsYouForm, SetPasswordForm
+from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import services_of
+from custodian.staff.services import recovery_codes_renew
 from custodian.staff.sessions import second_factor_passed
 
 
@@ -78,12 +82,33 @@ def mfa_setup(request):
 
 
 @console_required
+@require_http_methods(["GET", "POST"])
 def recovery_codes(request):
-    if request.method == "POST":
-        return render(
-            request, "staff/recovery_codes.html", {"codes": mfa.recovery_codes_issue(user=request.user)}
-        )
-    return render(request, "staff/recovery_codes.html", {"codes": None})
+    """New recovery codes, once the member proves again it is them: codes outlast a session taken over."""
+    form = ItIsYouForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if it_is_them(request, **form.cleaned_data):
+            codes = recovery_codes_renew(user=request.user)
+            return render(request, "staff/recovery_codes.html", {"codes": codes})
+        form.add_error(None, "Password or code not accepted; your recovery codes are unchanged.")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/recovery_codes.html", {"codes": None, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def set_up(request, token):
+    """A member of staff chooses their own password from the one-time link e-mailed to them (a new account,
+    an approved reset); then they sign in and, if they have none, enrol an authenticator."""
+    if setup_link_for(token) is None:
+        return render(request, "staff/set_up.html", {"form": None}, status=404)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if setup_link_use(raw=token, password=form.cleaned_data["password"]) is None:
+            return render(request, "staff/set_up.html", {"form": None}, status=404)
+        messages.success(request, "Your password is set: sign in with it.")
+        return redirect("staff:login")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "staff/set_up.html", {"form": form}, status=status)
 
 
 @console_required

@@ -18,7 +18,7 @@ from custodian.testing.routes import named_routes
 
 SERVICES = list(current_policy().services)
 # Routes a visitor uses before signing in (or to sign out): not behind the console's sign-in.
-SIGN_IN_ROUTES = {"staff:login", "staff:mfa", "staff:logout"}
+SIGN_IN_ROUTES = {"staff:login", "staff:mfa", "staff:logout", "staff:set_up"}
 
 
 def staff_routes() -> dict[str, str]:
@@ -105,6 +105,8 @@ def cases(w, user=None):
         "staff:login": ("get", {}, None, lambda s: 200),
         "staff:mfa": ("get", {}, None, lambda s: 302),  # already verified: on to the console
         "staff:recovery_codes": ("get", {}, None, lambda s: 200),
+        # A set-up link is its own key: one that is not a link is not found, whoever opens it.
+        "staff:set_up": ("get", {"token": "not-a-link"}, None, lambda s: 404),
         "console:customers": ("get", {}, None, lambda s: 200 if reads_customers(s) else 403),
         "console:customer": ("get", {"customer_id": c}, None, lambda s: 200 if reads_customers(s) else 404),
         "console:break_glass": (
@@ -351,6 +353,16 @@ def cases(w, user=None):
                 lambda s: 404 if administers(s) else 403,
             )
             for action in ("services", "deactivate", "reactivate", "second_factor", "password")
+        },
+        "console:staff_changes": ("get", {}, None, lambda s: 200 if administers(s) else 403),
+        **{
+            f"console:staff_change_{decision}": (
+                "post",
+                {"change_id": 999999},
+                {},
+                lambda s: 404 if administers(s) else 403,
+            )
+            for decision in ("approve", "decline")
         },
         "tokens:list": ("get", {}, None, lambda s: 200 if administers(s) else 403),
         "tokens:issue": ("post", {}, {"username": "nobody"}, lambda s: 400 if administers(s) else 403),

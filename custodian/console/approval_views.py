@@ -1,0 +1,55 @@
+"""Staff changes held for a second person (custodian.staff.approvals): the approvals page, for IT and the
+privacy officer, lists the changes waiting (who asked what for whom, until when) and the latest decided;
+an administrator who is neither the asker nor the member concerned approves one, and any administrator
+declines one (the asker withdraws theirs this way). The staff service refuses the rest in its own words."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from custodian.console import access
+from custodian.console.access import console_page, looked_up
+from custodian.console.steps import steps_on
+from custodian.staff import approvals
+from custodian.staff.selectors import staff_change_for, staff_changes_decided, staff_changes_pending
+from custodian.staff.services import StaffAdminError, UnknownService
+
+_administrators_only = console_page(
+    access.administers_staff, "Only IT and the privacy officer decide on changes to staff accounts."
+)
+
+
+@_administrators_only
+def staff_changes(request):
+    actor = access.console_actor(request)
+    return render(
+        request,
+        "console/staff_changes.html",
+        {
+            "pending": staff_changes_pending(fetched_by=actor),
+            "decided": staff_changes_decided(fetched_by=actor),
+            "now": timezone.now(),
+        },
+    )
+
+
+_change_step = steps_on(
+    "console:staff_changes",
+    rule=_administrators_only,
+    found=looked_up(staff_change_for, "change_id"),
+    refused=(StaffAdminError, UnknownService),
+)
+
+
+@_change_step()
+def staff_change_approve(request, change, d):
+    approvals.staff_change_approve(change=change, by=request.user)
+    return (
+        f"Change {change.pk} approved and made; {change.subject.get_username()} and the privacy officer are "
+        "told."
+    )
+
+
+@_change_step()
+def staff_change_decline(request, change, d):
+    approvals.staff_change_decline(change=change, by=request.user)
+    return f"Change {change.pk} declined; nothing was changed. Those concerned are told."

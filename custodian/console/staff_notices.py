@@ -1,0 +1,35 @@
+"""Members of staff told of staff changes (custodian.staff.signals.staff_notice): an e-mail through the
+outbox to each one with an address on file, on the record (a message to staff is kept as its digest only).
+The console's approvals page lists the same changes for those without one."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from custodian.outbox.services import OutboxError, message_send
+
+
+def staff_notice_send(sender, *, to, template: str, context: dict, **kwargs) -> int:
+    """Send `template` to each member of `to` who has an e-mail address; returns how many were sent."""
+    context = dict(context)
+    if "token" in context:
+        # The set-up link, absolute: sent by the approver's request or none, so from the site's own root.
+        root = settings.CUSTODIAN_CONNECT_BASE_URL.rstrip("/")
+        context["setup_url"] = root + reverse("staff:set_up", kwargs={"token": context.pop("token")})
+    change = context.get("change")
+    regarding = f"staff_change:{change.pk}" if change is not None else "staff_setup_link"
+    sent = 0
+    for member in to:
+        if not member.email:
+            continue
+        try:
+            message_send(
+                to_address=member.email,
+                template=template,
+                context={**context, "to": member},
+                sent_by_job="staff_notice",
+                regarding=regarding,
+            )
+        except OutboxError:
+            continue
+        sent += 1
+    return sent

@@ -1,0 +1,320 @@
+"""Staff changes held for a second person: granting a support service whose purposes read customer data (to a
+new member or an existing one), resetting another member's password or second factor, and issuing an API
+token that acts as another member. The administrator who asks does nothing by asking; another administrator,
+neither the asker nor the member concerned, approves or declines it within APPROVAL_DAYS. Every ask,
+approval and decline is an event in the access log, and the member concerned and the privacy officer are
+told (an e-mail through the outbox, `signals.staff_notice`); the pending changes are on the console's
+approvals page.
+
+Credentials never reach the asker: a new member and a member whose password reset is approved get a one-time
+set-up link by e-mail, with which they choose their own password (`setup_link_use`). An approved API token
+for another member is taken once by the administrator who asked for it (`staff_change_use`): a token for
+someone else is what an integration running on their behalf needs, and the approval is that case's check.
+
+Changes that widen nothing apply at once (custodian.staff.services): services whose purposes read no
+customer data (web, IT), removing services, who leads a service; `manage.py staff` on the server's command
+line is the operator's and is not held."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from custodian.audit.actions import Action
+from custodian.policy.loader import current_policy
+from custodian.staff.choices import ChangeKind, ChangeStatus
+from custodian.staff.models import SetupLink, StaffChange
+from custodian.staff.selectors import administers_staff, reviews_access, services_of, staff_users
+from custodian.staff.services import (
+    USERNAME,
+    StaffAdminError,
+    UnknownService,
+    sessions_end,
+    staff_decision_append,
+    staff_member_create,
+    staff_membership_set,
+    staff_second_factor_reset,
+)
+from custodian.staff.signals import staff_notice
+
+APPROVAL_DAYS = 3
+SETUP_LINK_HOURS = 48
+
+
+def reads_customer_data(service: str) -> bool:
+    """Whether a support service acts for a purpose that may reveal a category of customer data."""
+    policy = current_policy()
+    return any(policy.purposes[p].categories for p in policy.services[service].purposes)
+
+
+def widening(*, user, services) -> list[str]:
+    """The services of `services` that read customer data and that `user` (None: a new member) is not in."""
+    held = services_of(user) if user is not None else frozenset()
+    return sorted(s for s in services if s not in held and reads_customer_data(s))
+
+
+def _known(services) -> None:
+    unknown = [s for s in services if s not in current_policy().services]
+    if unknown:
+        raise UnknownService(f"not support services in the policy file: {', '.join(unknown)}")
+
+
+def _privacy_officers() -> list:
+    return [u for u in staff_users().filter(is_active=True) if reviews_access(services_of(u))]
+
+
+def _tell(change: StaffChange, what: str, *also) -> None:
+    """The member concerned and every privacy officer (and `also`: the asker, on a decision) are told."""
+    to = {u.pk: u for u in (change.subject, *_privacy_officers(), *also)}
+    staff_notice.send(
+        sender=StaffChange,
+        to=list(to.values()),
+        template="staff_change",
+        context={"change": change, "what": what, "kind": change.get_kind_display()},
+    )
+
+
+def _described(change: StaffChange) -> str:
+    detail = ""
+    if change.kind == ChangeKind.SERVICES:
+        detail = f" ({', '.join(change.detail.get('services', [])) or 'no service'})"
+    return (
+        f"change {change.pk}: {change.get_kind_display()}{detail} for {change.subject.get_username()}, "
+        f"asked by {change.asked_by.get_username()}"
+    )
+
+
+@transaction.atomic
+def staff_change_ask(*, kind: str, subject, asked_by, detail: dict | None = None) -> StaffChange:
+    """Hold a change for approval by another administrator; it does nothing until then."""
+    if not staff_users().filter(pk=subject.pk).exists():
+        raise StaffAdminError("not a member of staff")
+    if kind == ChangeKind.PASSWORD:
+        if subject.pk == asked_by.pk:
+            raise StaffAdminError("your own password is not reset here")
+        if not subject.email:
+            raise StaffAdminError(
+                f"{subject.get_username()} has no e-mail address on file for the set-up link"
+            )
+    if kind == ChangeKind.API_TOKEN and subject.pk == asked_by.pk:
+        raise StaffAdminError("a token of your own is issued at once, with your password")
+    change = StaffChange.objects.create(
+        kind=kind,
+        subject=subject,
+        asked_by=asked_by,
+        detail=detail or {},
+        expires_at=timezone.now() + timedelta(days=APPROVAL_DAYS),
+    )
+    staff_decision_append(Action.STAFF_CHANGE_ASKED, by=asked_by, reason=_described(change))
+    _tell(change, "asked")
+    return change
+
+
+@transaction.atomic
+def staff_membership_change(*, user, services: list[str], leads: list[str] | None = None, changed_by):
+    """A member's support services as asked on the console: set at once when the change grants no service
+    that reads customer data; otherwise held for approval (returned)."""
+    _known(services)
+    if leads is not None and set(leads) - set(services):
+        raise UnknownService("a member leads only a service they belong to")
+    if changed_by.pk == user.pk:
+        raise StaffAdminError("you can't change your own support services: ask another administrator")
+    if not widening(user=user, services=services):
+        staff_membership_set(user=user, services=services, leads=leads, changed_by=changed_by)
+        return None
+    detail = {"services": sorted(services), "leads": None if leads is None else sorted(leads)}
+    return staff_change_ask(kind=ChangeKind.SERVICES, subject=user, asked_by=changed_by, detail=detail)
+
+
+@transaction.atomic
+def staff_member_invite(
+    *, username: str, full_name: str, email: str, services: list[str], changed_by
+) -> tuple[object, StaffChange | None]:
+    """Add a member of staff from the console: the account is made in the services that read no customer
+    data, the others are held for approval (the change is returned), and the member gets a set-up link by
+    e-mail to choose their password; nobody else learns it."""
+    username = (username or "").strip()
+    if not USERNAME.match(username):
+        raise StaffAdminError(
+            "a user name is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a "
+            "letter"
+        )
+    if get_user_model().objects.filter(username__iexact=username).exists():
+        raise StaffAdminError(f"the user name {username!r} is taken")
+    if not (full_name or "").strip():
+        raise StaffAdminError("give the member of staff's full name")
+    if "@" not in (email or ""):
+        raise StaffAdminError("give the member of staff's work e-mail address: their set-up link goes there")
+    if not services:
+        raise StaffAdminError("choose at least one support service")
+    _known(services)
+    held = widening(user=None, services=services)
+    user = staff_member_create(
+        username=username,
+        password=None,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        services=[s for s in services if s not in held],
+        changed_by=changed_by,
+    )
+    staff_decision_append(Action.STAFF_ADDED, by=changed_by, reason=f"{username} added; set-up link sent")
+    _setup_link_send(user)
+    change = None
+    if held:
+        change = staff_change_ask(
+            kind=ChangeKind.SERVICES,
+            subject=user,
+            asked_by=changed_by,
+            detail={"services": sorted(services), "leads": []},
+        )
+    return user, change
+
+
+def _approver_check(change: StaffChange, by) -> None:
+    if by.pk in (change.asked_by_id, change.subject_id):
+        raise StaffAdminError(
+            "a change is approved by another administrator: neither the one who asked nor the member "
+            "concerned"
+        )
+    if not administers_staff(services_of(by)):
+        raise StaffAdminError("only an administrator of staff accounts decides on a staff change")
+
+
+def _pending(change: StaffChange) -> StaffChange:
+    change = StaffChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != ChangeStatus.PENDING:
+        raise StaffAdminError(f"change {change.pk} is already {change.get_status_display()}")
+    if change.expires_at <= timezone.now():
+        raise StaffAdminError(f"change {change.pk} has expired: ask again")
+    return change
+
+
+@transaction.atomic
+def staff_change_approve(*, change: StaffChange, by) -> StaffChange:
+    """Approve a held change and make it: by an administrator who is neither its asker nor its subject."""
+    _approver_check(change, by)
+    change = _pending(change)
+    change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, by, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    staff_decision_append(Action.STAFF_CHANGE_APPROVED, by=by, reason=_described(change))
+    subject = change.subject
+    if change.kind == ChangeKind.SERVICES:
+        staff_membership_set(
+            user=subject, services=change.detail["services"], leads=change.detail.get("leads"), changed_by=by
+        )
+    elif change.kind == ChangeKind.SECOND_FACTOR:
+        staff_second_factor_reset(user=subject, changed_by=by)
+    elif change.kind == ChangeKind.PASSWORD:
+        _password_reset_by_link(subject, by)
+    _tell(change, "approved", change.asked_by)
+    return change
+
+
+@transaction.atomic
+def staff_change_decline(*, change: StaffChange, by) -> StaffChange:
+    """Decline a held change (an administrator; the asker withdraws their own this way): nothing is made."""
+    if not administers_staff(services_of(by)):
+        raise StaffAdminError("only an administrator of staff accounts decides on a staff change")
+    change = _pending(change)
+    change.status, change.decided_by, change.decided_at = ChangeStatus.DECLINED, by, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    staff_decision_append(Action.STAFF_CHANGE_DECLINED, by=by, reason=_described(change))
+    _tell(change, "declined", change.asked_by)
+    return change
+
+
+@transaction.atomic
+def staff_change_use(*, kind: str, subject, by) -> StaffChange | None:
+    """The approved change of `kind` that `by` asked for `subject`, marked used (it works once); None when
+    there is none approved and unexpired."""
+    change = (
+        StaffChange.objects.select_for_update()
+        .filter(
+            kind=kind,
+            subject=subject,
+            asked_by=by,
+            status=ChangeStatus.APPROVED,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("decided_at")
+        .first()
+    )
+    if change is not None:
+        change.status = ChangeStatus.USED
+        change.save(update_fields=["status"])
+    return change
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _setup_link_send(user) -> None:
+    """A one-time set-up link, e-mailed to the member alone; earlier unused links of theirs stop working."""
+    now = timezone.now()
+    SetupLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    raw = secrets.token_urlsafe(32)
+    SetupLink.objects.create(
+        user=user, token_hash=_hash(raw), expires_at=now + timedelta(hours=SETUP_LINK_HOURS)
+    )
+    staff_notice.send(
+        sender=SetupLink,
+        to=[user],
+        template="staff_setup_link",
+        context={"member": user, "token": raw, "hours": SETUP_LINK_HOURS},
+    )
+
+
+def _password_reset_by_link(user, by) -> None:
+    """The old password stops working and every session ends; the member chooses a new one from the link."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    ended = sessions_end(user=user)
+    staff_decision_append(
+        Action.STAFF_PASSWORD_RESET,
+        by=by,
+        reason=f"{user.get_username()}: password reset, {ended} sessions ended; set-up link sent to them",
+    )
+    _setup_link_send(user)
+
+
+def setup_link_for(raw: str) -> SetupLink | None:
+    """The unused, unexpired set-up link of this secret, for an active member of staff; None otherwise."""
+    return (
+        SetupLink.objects.select_related("user")
+        .filter(
+            token_hash=_hash(raw or ""),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+            user__portal_account__isnull=True,
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def setup_link_use(*, raw: str, password: str):
+    """The member's own new password from their set-up link (once); returns the member, or None when the
+    link is not one that works."""
+    link = setup_link_for(raw)
+    if link is None:
+        return None
+    link = SetupLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        return None
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user = link.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = sessions_end(user=user)
+    staff_decision_append(
+        Action.STAFF_PASSWORD_SET,
+        by=user,
+        reason=f"{user.get_username()} chose a password from their set-up link, {ended} sessions ended",
+    )
+    return user
