@@ -1,6 +1,7 @@
 """IT (Ivan) and the privacy officer (Priya) administer staff accounts: add a member, change their support
 services, deactivate them (their sessions and API tokens end at once), reset a lost second factor or a
-forgotten password; and list and revoke API tokens. Each change is an event in the access log naming who
+forgotten password (once another administrator approves: custodian/console/tests/test_staff_approvals.py);
+and list and revoke API tokens. Each change is an event in the access log naming who
 made it. A customer's portal sign-in is never shown as staff, and no Django admin is mounted."""
 
 import re
@@ -22,7 +23,8 @@ from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.portal.models import PortalAccount
-from custodian.staff.models import ServiceMembership
+from custodian.staff.models import ServiceMembership, StaffChange
+from custodian.testing.staff import setup_link
 
 
 def bearer(raw):
@@ -33,22 +35,32 @@ def events(action):
     return list(AccessEvent.objects.filter(action=action).values_list("actor_label", "reason"))
 
 
-def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba):
+def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba, privacy_officer, mailoutbox):
     page = console(dba).post(
         "/staff/people/",
-        {"username": "nora.new", "full_name": "Nora Nilsen", "services": ["billing", "collections"]},
+        {
+            "username": "nora.new",
+            "full_name": "Nora Nilsen",
+            "email": "nora.new@staff.example.org",
+            "services": ["billing", "collections"],
+        },
     )
     assert page.status_code == 200
-    password = re.search(r"<code data-password>([^<]+)</code>", page.content.decode()).group(1)
     nora = get_user_model().objects.get(username="nora.new")
     assert nora.get_full_name() == "Nora Nilsen" and nora.is_active
+    assert ("ivan.it", "nora.new added; set-up link sent") in events("staff_added")
+    assert ("ivan.it", "nora.new is in: no service") in events("staff_membership")
+    # Both services read customer data: they wait for the privacy officer (or another administrator).
+    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
     assert set(ServiceMembership.objects.filter(user=nora).values_list("service", flat=True)) == {
         "billing",
         "collections",
     }
-    assert ("ivan.it", "nora.new added") in events("staff_added")
-    assert ("ivan.it", "nora.new is in: billing, collections") in events("staff_membership")
-    # The password is not stored in clear, and works once: then the authenticator is enrolled.
+    assert ("priya.privacy", "nora.new is in: billing, collections") in events("staff_membership")
+    # She chooses her password from the link e-mailed to her; then the authenticator is enrolled.
+    password = "nora's own password, not shown to anyone"
+    Client().post(setup_link(mailoutbox, nora), {"password": password, "again": password})
+    nora.refresh_from_db()
     assert password not in nora.password
     browser = Client()
     signed = browser.post("/staff/login/", {"username": "nora.new", "password": password})
@@ -58,26 +70,34 @@ def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba):
 
 def test_a_taken_or_malformed_user_name_is_refused_naming_why(console, privacy_officer, billing_clerk):
     client = console(privacy_officer)
-    taken = client.post("/staff/people/", {"username": "bill.clerk", "full_name": "X Y", "services": ["web"]})
+    address = {"email": "x.y@staff.example.org"}
+    taken = client.post(
+        "/staff/people/", {"username": "bill.clerk", "full_name": "X Y", "services": ["web"], **address}
+    )
     assert taken.status_code == 400 and "is taken" in taken.content.decode()
-    bad = client.post("/staff/people/", {"username": "Robert'); DROP", "full_name": "X", "services": ["web"]})
+    bad = client.post(
+        "/staff/people/", {"username": "Robert'); DROP", "full_name": "X", "services": ["web"], **address}
+    )
     assert bad.status_code == 400 and "lower-case letters" in bad.content.decode()
-    unknown = client.post("/staff/people/", {"username": "a.b", "full_name": "X", "services": ["nope"]})
+    unknown = client.post(
+        "/staff/people/", {"username": "a.b", "full_name": "X", "services": ["nope"], **address}
+    )
     assert unknown.status_code == 400 and not get_user_model().objects.filter(username="a.b").exists()
 
 
 def test_the_privacy_officer_changes_a_members_services_on_the_record(
-    console, privacy_officer, billing_clerk
+    console, privacy_officer, billing_clerk, dba
 ):
     response = console(privacy_officer).post(
         f"/staff/people/{billing_clerk.pk}/services/", {"services": ["billing", "customer_service"]}
     )
     assert response.status_code == 302
+    console(dba).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
     assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", flat=True)) == {
         "billing",
         "customer_service",
     }
-    assert ("priya.privacy", "bill.clerk is in: billing, customer_service") in events("staff_membership")
+    assert ("ivan.it", "bill.clerk is in: billing, customer_service") in events("staff_membership")
 
 
 def test_the_privacy_officer_makes_a_member_the_lead_of_a_service_they_are_in(
@@ -85,25 +105,23 @@ def test_the_privacy_officer_makes_a_member_the_lead_of_a_service_they_are_in(
 ):
     client = console(privacy_officer)
     url = f"/staff/people/{billing_clerk.pk}/services/"
-    response = client.post(url, {"services": ["billing", "collections"], "leads": ["billing"]})
+    response = client.post(url, {"services": ["billing", "web"], "leads": ["billing"]})
     assert response.status_code == 302
     assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", "lead")) == {
         ("billing", True),
-        ("collections", False),
+        ("web", False),
     }
-    assert ("priya.privacy", "bill.clerk is in: billing, collections; leads: billing") in events(
-        "staff_membership"
-    )
+    assert ("priya.privacy", "bill.clerk is in: billing, web; leads: billing") in events("staff_membership")
     page = client.get(f"/staff/people/{billing_clerk.pk}/").content.decode()
     assert re.search(r'name="leads" value="billing"[^>]*checked', page)
 
     # Leading a service one is not in is refused, naming the service, and changes nothing.
-    refused = client.post(url, {"services": ["collections"], "leads": ["billing"]}, follow=True)
+    refused = client.post(url, {"services": ["web"], "leads": ["billing"]}, follow=True)
     assert "A member leads only a service they are in: Billing." in refused.content.decode()
     assert ServiceMembership.objects.get(user=billing_clerk, service="billing").lead
 
     # Unticked, the lead ends; the membership stays.
-    client.post(url, {"services": ["billing", "collections"]})
+    client.post(url, {"services": ["billing", "web"]})
     assert not ServiceMembership.objects.filter(user=billing_clerk, lead=True).exists()
 
 
@@ -162,36 +180,44 @@ def test_nobody_changes_their_own_support_services(console, dba, customer, servi
     assert "(507) 555-0101" not in shown.content.decode()
 
 
-def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(console, privacy_officer, billing_clerk):
+def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(
+    console, privacy_officer, billing_clerk, dba
+):
     theirs = console(billing_clerk)
     assert TOTPDevice.objects.filter(user=billing_clerk).exists()
     console(privacy_officer).post(f"/staff/people/{billing_clerk.pk}/second-factor/")
+    assert TOTPDevice.objects.filter(user=billing_clerk).exists()  # asked: nothing yet
+    console(dba).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
     assert not TOTPDevice.objects.filter(user=billing_clerk).exists()
     assert not StaticDevice.objects.filter(user=billing_clerk).exists()
     assert theirs.get("/staff/").url.startswith("/staff/login/")
     browser = Client()
     browser.post("/staff/login/", {"username": "bill.clerk", "password": DEMO_PASSWORD})
     assert "Scan" in browser.get("/staff/login/second-factor/").content.decode()
-    assert events("staff_mfa_reset") == [
-        ("priya.privacy", "bill.clerk: second factor reset, 1 sessions ended")
+    assert events("staff_mfa_reset") == [("ivan.it", "bill.clerk: second factor reset, 1 sessions ended")]
+
+
+def test_an_approved_password_reset_sends_the_member_a_set_up_link(
+    console, dba, privacy_officer, billing_clerk, mailoutbox
+):
+    page = console(dba).post(f"/staff/people/{billing_clerk.pk}/password/", follow=True)
+    assert "data-password" not in page.content.decode()
+    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    billing_clerk.refresh_from_db()
+    assert not billing_clerk.has_usable_password()
+    assert setup_link(mailoutbox, billing_clerk)
+    assert events("staff_password_reset") == [
+        ("priya.privacy", "bill.clerk: password reset, 0 sessions ended; set-up link sent to them")
     ]
 
 
-def test_a_password_reset_shows_a_new_password_once(console, dba, billing_clerk):
-    page = console(dba).post(f"/staff/people/{billing_clerk.pk}/password/")
-    password = re.search(r"<code data-password>([^<]+)</code>", page.content.decode()).group(1)
-    billing_clerk.refresh_from_db()
-    assert billing_clerk.check_password(password) and not billing_clerk.check_password(DEMO_PASSWORD)
-    assert events("staff_password_reset") == [("ivan.it", "bill.clerk: password reset, 0 sessions ended")]
-
-
 def test_tokens_are_listed_with_owner_and_expiry_issued_and_revoked_on_the_record(
-    console, dba, billing_clerk
+    console, dba, privacy_officer, billing_clerk
 ):
     client = console(dba)
-    issued = client.post(
-        "/staff/tokens/issue/", {"username": "bill.clerk", "name": "nightly export", "days": 30}
-    )
+    client.post("/staff/tokens/issue/", {"username": "bill.clerk", "name": "nightly export", "days": 30})
+    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    issued = client.post("/staff/tokens/issue/", {"username": "bill.clerk"})
     raw = re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode()).group(1)
     token = ApiToken.objects.get(owner=billing_clerk)
     assert (
