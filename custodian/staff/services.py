@@ -147,10 +147,12 @@ def _staff_member(user):
 
 @transaction.atomic
 def staff_member_add(
-    *, username: str, full_name: str, services: list[str], changed_by=None
+    *, username: str, full_name: str, services: list[str], email: str = "", changed_by=None
 ) -> tuple[object, str]:
     """Add a member of staff in these support services, with a random first password (returned, shown once:
-    they sign in with it and enrol their authenticator app at once)."""
+    they sign in with it and enrol their authenticator app at once). The server's command line only: the
+    console adds members through `approvals.staff_member_invite`, which holds services that read customer
+    data for a second administrator and sends the member a set-up link instead."""
     username = (username or "").strip()
     if not USERNAME.match(username):
         raise StaffAdminError(
@@ -169,6 +171,7 @@ def staff_member_add(
         password=password,
         full_name=full_name.strip(),
         services=list(services),
+        email=(email or "").strip(),
         changed_by=changed_by,
     )
     _log(Action.STAFF_ADDED, f"{username} added", changed_by)

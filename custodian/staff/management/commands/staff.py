@@ -43,6 +43,7 @@ class Command(BaseCommand):
         add.add_argument("username")
         add.add_argument("--name", required=True, help="full name")
         add.add_argument("--services", required=True, help="comma-separated support services")
+        add.add_argument("--email", default="", help="work e-mail address (notices, password set-up links)")
         services = sub.add_parser("services", help="put a member in exactly these support services")
         services.add_argument("username")
         services.add_argument("services", help="comma-separated support services (empty: none)")
@@ -76,8 +77,10 @@ class Command(BaseCommand):
             services = ",".join(sorted(held.get(u.pk, []))) or "-"
             self.stdout.write(f"{u.username:<24} {status:<11} {services:<40} {u.get_full_name()}")
 
-    def _add(self, *, username, name, services, **_):
-        user, password = staff_member_add(username=username, full_name=name, services=_services(services))
+    def _add(self, *, username, name, services, email, **_):
+        user, password = staff_member_add(
+            username=username, full_name=name, services=_services(services), email=email
+        )
         self.stdout.write(
             f"{user.username} added in {services}.\nfirst password (shown once): {password}\n"
             "At the first sign-in they enrol an authenticator app."
