@@ -19,7 +19,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,9 +28,9 @@ from custodian.staff.choices import ChangeKind, ChangeStatus
 from custodian.staff.models import SetupLink, StaffChange
 from custodian.staff.selectors import administers_staff, reviews_access, services_of, staff_users
 from custodian.staff.services import (
-    USERNAME,
     StaffAdminError,
     UnknownService,
+    new_member_check,
     sessions_end,
     staff_decision_append,
     staff_member_create,
@@ -136,20 +135,9 @@ def staff_member_invite(
     """Add a member of staff from the console: the account is made in the services that read no customer
     data, the others are held for approval (the change is returned), and the member gets a set-up link by
     e-mail to choose their password; nobody else learns it."""
-    username = (username or "").strip()
-    if not USERNAME.match(username):
-        raise StaffAdminError(
-            "a user name is 2 to 40 characters: lower-case letters, digits, '.', '_' or '-', starting with a "
-            "letter"
-        )
-    if get_user_model().objects.filter(username__iexact=username).exists():
-        raise StaffAdminError(f"the user name {username!r} is taken")
-    if not (full_name or "").strip():
-        raise StaffAdminError("give the member of staff's full name")
+    username = new_member_check(username=username, full_name=full_name, services=services)
     if "@" not in (email or ""):
         raise StaffAdminError("give the member of staff's work e-mail address: their set-up link goes there")
-    if not services:
-        raise StaffAdminError("choose at least one support service")
     _known(services)
     held = widening(user=None, services=services)
     user = staff_member_create(
@@ -270,15 +258,26 @@ def _setup_link_send(user) -> None:
 
 def _password_reset_by_link(user, by) -> None:
     """The old password stops working and every session ends; the member chooses a new one from the link."""
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    ended = sessions_end(user=user)
-    staff_decision_append(
-        Action.STAFF_PASSWORD_RESET,
+    _password_replace(
+        user,
+        None,
+        action=Action.STAFF_PASSWORD_RESET,
         by=by,
-        reason=f"{user.get_username()}: password reset, {ended} sessions ended; set-up link sent to them",
+        reason=f"{user.get_username()}: password reset, {{ended}} sessions ended; set-up link sent to them",
     )
     _setup_link_send(user)
+
+
+def _password_replace(user, password: str | None, *, action: Action, by, reason: str) -> None:
+    """The member's password replaced (None: none until they use a set-up link) and every session of theirs
+    ended, in the access log (`reason` names the sessions ended as `{ended}`)."""
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    ended = sessions_end(user=user)
+    staff_decision_append(action, by=by, reason=reason.format(ended=ended))
 
 
 def setup_link_for(raw: str) -> SetupLink | None:
@@ -309,12 +308,11 @@ def setup_link_use(*, raw: str, password: str):
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     user = link.user
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    ended = sessions_end(user=user)
-    staff_decision_append(
-        Action.STAFF_PASSWORD_SET,
+    _password_replace(
+        user,
+        password,
+        action=Action.STAFF_PASSWORD_SET,
         by=user,
-        reason=f"{user.get_username()} chose a password from their set-up link, {ended} sessions ended",
+        reason=f"{user.get_username()} chose a password from their set-up link, {{ended}} sessions ended",
     )
     return user

@@ -145,14 +145,8 @@ def _staff_member(user):
     return user
 
 
-@transaction.atomic
-def staff_member_add(
-    *, username: str, full_name: str, services: list[str], email: str = "", changed_by=None
-) -> tuple[object, str]:
-    """Add a member of staff in these support services, with a random first password (returned, shown once:
-    they sign in with it and enrol their authenticator app at once). The server's command line only: the
-    console adds members through `approvals.staff_member_invite`, which holds services that read customer
-    data for a second administrator and sends the member a set-up link instead."""
+def new_member_check(*, username: str, full_name: str, services) -> str:
+    """The user name of a member about to be added (stripped), or StaffAdminError saying what is wrong."""
     username = (username or "").strip()
     if not USERNAME.match(username):
         raise StaffAdminError(
@@ -165,6 +159,18 @@ def staff_member_add(
         raise StaffAdminError("give the member of staff's full name")
     if not services:
         raise StaffAdminError("choose at least one support service")
+    return username
+
+
+@transaction.atomic
+def staff_member_add(
+    *, username: str, full_name: str, services: list[str], email: str = "", changed_by=None
+) -> tuple[object, str]:
+    """Add a member of staff in these support services, with a random first password (returned, shown once:
+    they sign in with it and enrol their authenticator app at once). The server's command line only: the
+    console adds members through `approvals.staff_member_invite`, which holds services that read customer
+    data for a second administrator and sends the member a set-up link instead."""
+    username = new_member_check(username=username, full_name=full_name, services=services)
     password = first_password()
     user = staff_member_create(
         username=username,
