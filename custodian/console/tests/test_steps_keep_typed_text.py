@@ -589,6 +589,8 @@ STEPS_WITHOUT_A_FORM = {
     "console:person_reactivate",
     "console:person_second_factor",
     "console:person_password",
+    "console:staff_change_approve",
+    "console:staff_change_decline",
     "console:consent_revoke",
     "console:vendor_export",
     "console:representative_verify",
@@ -635,6 +637,7 @@ PAGES = {
     "console:meter_reads",
     "console:people",
     "console:person",
+    "console:staff_changes",
 }
 
 
