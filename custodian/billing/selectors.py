@@ -35,15 +35,19 @@ def bill_document(*, actor, bill: Bill, purpose: str, request_id=None, client_ip
     return bill_content_read(doc.content)
 
 
-def bills_of_customer(customer_id: int, *, start: str | None = None, end: str | None = None):
-    """The customer's current bills (newest first), optionally for cycles start..end (YYYY-MM, inclusive).
-    Clear columns only: totals, periods, due dates; the content needs `bill_document`."""
-    qs = Bill.objects.filter(customer_id=customer_id, is_current=True)
-    if start:
-        qs = qs.filter(cycle__gte=start)
-    if end:
-        qs = qs.filter(cycle__lte=end)
-    return qs.select_related("account").order_by("-cycle", "-pk")
+def current_bills_of(customer_id: int):
+    """The customer's current bills (newest first), clear columns only, for reads that open each bill
+    through the gate as their own asker (Green Button's usage summaries)."""
+    return Bill.objects.filter(customer_id=customer_id, is_current=True).order_by("-cycle", "-pk")
+
+
+def bills_of_customer(*, fetched_by: gate.Actor, customer_id: int):
+    """The customer's current bills (newest first) with their accounts, for the customer themself or their
+    representative whose authority covers the bills; none for anyone else. Clear columns only: totals,
+    periods, due dates; the content needs `bill_document`."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return Bill.objects.none()
+    return current_bills_of(customer_id).select_related("account")
 
 
 def balance(account_ids) -> Decimal:
@@ -127,16 +131,21 @@ def statement(account_ids, *, on: date) -> Statement:
     return _statement(", ".join(["%s"] * len(ids)), ids, on=on)[1]
 
 
-def statement_of_customer(customer_id: int, *, on: date) -> Statement | None:
-    """The statement of all the customer's accounts (`statement`), or None when they have no account."""
+def statement_of_customer(*, fetched_by: gate.Actor, customer_id: int, on: date) -> Statement | None:
+    """The statement of all the customer's accounts (`statement`), or None when they have no account, and
+    for an asker who may not see the customer's bills (the same answer: it costs no query)."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return None
     accounts = f"SELECT id FROM {_ACCOUNTS} WHERE customer_id = %s"  # noqa: S608 (a fixed name)
     count, where = _statement(accounts, [customer_id], on=on)
     return where if count else None
 
 
-def bill_of_customer(customer_id: int, bill_id: int) -> Bill | None:
+def bill_of_customer(*, fetched_by: gate.Actor, customer_id: int, bill_id: int) -> Bill | None:
     """One of the customer's bills (current or superseded), or None: another customer's bill is "no such
-    bill"."""
+    bill", and so is any bill for an asker who may not see the customer's bills."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return None
     return Bill.objects.filter(pk=bill_id, customer_id=customer_id).select_related("account").first()
 
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from custodian.billing.content import bill_content_read
 from custodian.billing.estimate import customer_days_prices
-from custodian.billing.selectors import BILL_CATEGORY, bills_of_customer
+from custodian.billing.selectors import BILL_CATEGORY, current_bills_of
 from custodian.rows import CompiledRead
 from custodian.usage.greenbutton_export import UsagePointExport
 from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport, points_with_current_period
@@ -67,7 +67,7 @@ class BillDates(NamedTuple):
 # Every Green Button download asks for the customer's bills' dates; the same read compiled once per process
 # (as an ORM queryset of whole bills with their accounts it cost more than the rest of the summaries' work).
 _BILL_DATES = CompiledRead(
-    lambda customer_id: bills_of_customer(customer_id).select_related(None).values_list(*BillDates._fields),
+    lambda customer_id: current_bills_of(customer_id).values_list(*BillDates._fields),
     customer_id=int,
 )
 

@@ -526,9 +526,3 @@ def data_request_in_full(*, request: CustomerRequest, by, reason: str) -> Custom
         request_id=str(request.pk),
     )
     return request
-
-
-def requests_of_customer(*, customer_id: int):
-    """The customer's own requests, newest first, for the portal's "My requests" (nothing personal in them:
-    kind, channel, dates, status, how they were verified, the answer's letter)."""
-    return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")

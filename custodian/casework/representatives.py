@@ -222,9 +222,11 @@ def representatives_of(customer_id: int):
 
 def representative_actor(rep: Representative) -> Actor:
     """The gate's asker when a representative acts: the customer's own access (self-access) narrowed to the
-    data categories of the authority, with the representative named in the access log's actor label."""
+    data categories of the authority, with the representative named in the access log's actor label; the
+    selectors also see what the authority lets them do (its scope)."""
     return customer_actor(
         rep.customer_id,
         f"representative {rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
         categories=rep.category_list,
+        scope=rep.scope_list,
     )

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from custodian.casework.choices import RequestKind, RequestStatus
+from custodian.casework.choices import RepresentativeScope, RequestKind, RequestStatus
 from custodian.casework.models import CustomerRequest, Representative, RequestEvent
 from custodian.casework.representatives import REGISTERING_SERVICES
+from custodian.rows import CompiledRead
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 from custodian.vault.open_requests import OpenRequest
@@ -86,6 +87,35 @@ def request_list(
     elif due == "soon":
         found = found.filter(due_on__lte=today + timedelta(days=SOON_DAYS))
     return found.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["due"]))
+
+
+def requests_of_customer(*, fetched_by: Actor, customer_id: int):
+    """The customer's own requests, newest first, for the portal's "My requests" and home (nothing personal
+    in them: kind, channel, dates, status, how they were verified, the answer's letter): for the customer
+    themself, or their representative whose authority lets them make requests; none for anyone else."""
+    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.REQUESTS):
+        return CustomerRequest.objects.none()
+    return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")
+
+
+OPEN_REQUESTS_SHOWN = 5  # on the portal's home: the newest; "My requests" lists them all
+
+# The open requests of every portal home, read by a query compiled once per process (compiling it cost more
+# than running it).
+_OPEN_REQUESTS = CompiledRead(
+    lambda customer_id: CustomerRequest.objects.filter(
+        customer_id=customer_id, status=RequestStatus.OPEN
+    ).order_by("-opened_at", "-pk")[:OPEN_REQUESTS_SHOWN],
+    customer_id=int,
+)
+
+
+def open_requests_of_customer(*, fetched_by: Actor, customer_id: int) -> list[CustomerRequest]:
+    """The customer's newest open requests (`requests_of_customer`'s, as the portal's home lists them), for
+    the same askers; none for anyone else."""
+    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.REQUESTS):
+        return []
+    return _OPEN_REQUESTS.rows(customer_id=customer_id)
 
 
 def replies_of(*, request_ids) -> dict[int, list[int]]:

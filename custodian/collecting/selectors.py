@@ -12,6 +12,7 @@ from django.db.models import Min, Sum
 
 from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry, cents
+from custodian.billing.selectors import BILL_CATEGORY
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -235,12 +236,16 @@ def agreements_of_customer(*, fetched_by, customer_id: int) -> list[PaymentAgree
     return list(mine.order_by("-requested_on", "-pk"))
 
 
-def open_disconnection_notices(*, customer_id: int) -> list[dict]:
+def open_disconnection_notices(*, fetched_by: gate.Actor, customer_id: int) -> list[dict]:
     """The notices of proposed disconnection still standing on the customer's open accounts, as plain
     values for the portal home (`account_id`, `sent_on`, `act_by`: the day the notice's waiting time ends,
     after which service may be disconnected; `service`): the latest notice of each account and service,
     not answered, not under an appeal still pending (no disconnection while it is, Minn. Stat. § 216B.097
-    subd. 3) and not followed by an active payment agreement. One query; only clear columns."""
+    subd. 3) and not followed by an active payment agreement. One query; only clear columns. For the
+    customer themself or their representative whose authority covers the bills (a notice is about a bill
+    past due); none for anyone else."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return []
     agreed = PaymentAgreement.objects.filter(status=PaymentAgreement.Status.ACTIVE).values("account_id")
     rows = (
         DisconnectionNotice.objects.filter(account__customer_id=customer_id, account__closed_on__isnull=True)

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from custodian.casework.choices import RepresentativeScope
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.disclosures.models import Consent
 from custodian.staff.selectors import reviews_access
@@ -21,8 +22,8 @@ def authorization_standing(authorization: Authorization) -> bool:
 
 def authorizations_of_customer(*, fetched_by: Actor) -> list[Authorization]:
     """The signed-in customer's authorisations, newest first, with their third parties and consents."""
-    if fetched_by.kind != "customer" or fetched_by.customer_id is None:
-        raise Denied("only the customer lists their authorisations")
+    if not fetched_by.reads_own(fetched_by.customer_id, scope=RepresentativeScope.CONSENTS):
+        raise Denied("only the customer (or whom they authorised for consents) lists their authorisations")
     return list(
         Authorization.objects.select_related("third_party", "consent__revocation")
         .filter(customer_id=fetched_by.customer_id)
@@ -106,11 +107,14 @@ def authorizations_of_third_party(*, third_party: ThirdParty) -> list[Authorizat
     )
 
 
-def consents_ending(*, customer_id: int, on: date, until: date) -> list[dict]:
+def consents_ending(*, fetched_by: Actor, customer_id: int, on: date, until: date) -> list[dict]:
     """The customer's consents, Connect My Data authorisations among them, that expire between the two days
     and are not revoked, soonest first, as plain values for the portal home: `ends_on`, and `app` (the third
     party's name, for an authorisation; None for a consent, whose recipient is sealed and not read here).
-    One query; only clear columns."""
+    One query; only clear columns. For the customer themself or their representative whose authority
+    covers consents; none for anyone else (nor a word that there are any)."""
+    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.CONSENTS):
+        return []
     rows = (
         Consent.objects.filter(
             customer_id=customer_id, expires_on__gte=on, expires_on__lte=until, revocation__isnull=True

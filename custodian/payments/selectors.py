@@ -5,7 +5,9 @@ from datetime import date
 from django.db.models import Count, Q
 
 from custodian.billing.models import Bill
+from custodian.billing.selectors import BILL_CATEGORY
 from custodian.payments.models import Autopay, PaymentSession
+from custodian.vault.gate import Actor
 
 
 def payment_attempts(account_ids, *, limit: int = 50):
@@ -32,12 +34,16 @@ def autopay_of_customer(*, fetched_by, customer_id: int) -> list[Autopay]:
     return list(mine.select_related("account"))
 
 
-def autopay_pays_what_is_due(*, customer_id: int, due_from: date) -> bool:
+def autopay_pays_what_is_due(*, fetched_by: Actor, customer_id: int, due_from: date) -> bool:
     """Whether every bill of the customer's not yet due on `due_from` will be paid automatically (and there is
     at least one): on an account with active automatic payment, and not a debit the bank returned (a returned
     debit is not sent again: the bill is the customer's to pay). The portal home then says what falls due
     will be paid from the bank account instead of asking the customer to pay it; it sums every bill not yet
-    due, so every one of them must be paid automatically, on whichever account. One query; clear columns."""
+    due, so every one of them must be paid automatically, on whichever account. One query; clear columns.
+    For the customer themself or their representative whose authority covers the bills; False (nothing
+    said) for anyone else."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return False
     on_autopay = Autopay.objects.filter(active=True).values("account_id")
     counts = Bill.objects.filter(
         customer_id=customer_id, is_current=True, total__gt=0, due_on__gte=due_from

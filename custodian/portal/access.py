@@ -28,7 +28,6 @@ MASKED_UNTIL_REAUTH = ("bank_account",)
 # What a representative needs in their scope to open each page while acting for a customer. A page not
 # listed is refused to them (deny by default); their own sign-in's pages are theirs.
 V, R, P, C, K = "view", "requests", "payments", "contact", "consents"
-CONSENTS_SCOPE = K
 PAGE_SCOPES = {
     **dict.fromkeys(
         ("home", "bills", "bill", "bill_pdf", "usage", "green_button", "comparison", "comparison_pdf"), V

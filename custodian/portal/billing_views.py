@@ -69,7 +69,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "budget": [(plan, carried(plan)) for plan in budget_plan_of(ids)],
             "open_accounts": [(a, label) for a, label in accounts if a.is_open],
             "refunds": refunds_of(ids),
-            "bills": bills_of_customer(request.customer_id)[:36],
+            "bills": bills_of_customer(fetched_by=actor, customer_id=request.customer_id)[:36],
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
             "agreements": agreements_of_customer(fetched_by=actor, customer_id=request.customer_id),
@@ -94,12 +94,13 @@ def bills(request):
 
 
 def _bill(request, bill_id):
-    bill = bill_of_customer(request.customer_id, bill_id)
+    actor = portal_actor(request)
+    bill = bill_of_customer(fetched_by=actor, customer_id=request.customer_id, bill_id=bill_id)
     if bill is None:
         raise Http404
     try:
         content = bill_document(
-            actor=portal_actor(request),
+            actor=actor,
             bill=bill,
             purpose="billing",
             client_ip=client_ip(request),

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
-from custodian.casework.data_requests import requests_of_customer
-from custodian.casework.selectors import replies_of
+from custodian.casework.selectors import replies_of, requests_of_customer
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.dates import long_date
 from custodian.netaddr import client_ip
@@ -155,7 +154,7 @@ def my_requests(request):
     """My requests: each with its type, status, due date, how we knew it was you, the replies staff sent and
     the answer (their texts read through the gate as the customer, one access event)."""
 
-    reqs = list(requests_of_customer(customer_id=request.customer_id))
+    reqs = list(requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id))
     replies = replies_of(request_ids=[r.pk for r in reqs])
     sent_ids = {m for ids in replies.values() for m in ids}
     answers = {}
@@ -185,7 +184,8 @@ def my_requests(request):
 @require_POST
 def disagreement(request, request_id):
     """A statement of disagreement with the data of a challenge we answered by keeping it."""
-    req = requests_of_customer(customer_id=request.customer_id).filter(pk=request_id).first()
+    mine = requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    req = mine.filter(pk=request_id).first()
     if req is None:
         raise Http404
     form = forms.DisagreementForm(request.POST, notice=current_policy().notice_at("portal_request"))

@@ -9,6 +9,7 @@ from custodian.billing.services import balance_of, late_fees_assess, ledger_post
 from custodian.collecting.selectors import past_due_accounts
 from custodian.customers.models import Account
 from custodian.testing import bill_charged
+from custodian.vault.gate import customer_actor
 
 # Bills whose floating-point sum less their payment is not zero (0.1 + 0.2 - 0.3 = 5.6e-17).
 AMOUNTS = ["0.10", "0.20"]
@@ -44,5 +45,7 @@ def test_a_statement_is_one_query_and_a_customers_is_the_statement_of_their_acco
         where = statement([account.pk], on=on)
     assert where.balance == Decimal("79.95") and where.past_due == Decimal("41.20")
     assert where.due_on == date(2026, 11, 22) and where.latest_bill == latest
-    assert statement_of_customer(customer.pk, on=on) == where
-    assert statement_of_customer(customer.pk + 10_000, on=on) is None
+    mine = customer_actor(customer.pk)
+    assert statement_of_customer(fetched_by=mine, customer_id=customer.pk, on=on) == where
+    nobody = customer_actor(customer.pk + 10_000)
+    assert statement_of_customer(fetched_by=nobody, customer_id=customer.pk + 10_000, on=on) is None

@@ -20,7 +20,8 @@ from custodian.casework.representatives import (
     representative_revoke,
     representative_verify,
 )
-from custodian.testing import EVERYTHING_BUT_BANK, power_of_attorney
+from custodian.customers.models import Account
+from custodian.testing import EVERYTHING_BUT_BANK, bill_charged, power_of_attorney
 from custodian.vault.models import SealedDocument
 
 PASSWORD = "a long representative passphrase"
@@ -143,3 +144,18 @@ def test_an_authority_names_the_data_it_covers(customer, service_rep):
         representative_register(authority=power_of_attorney(customer, categories=()), by=service_rep)
     with pytest.raises(RepresentativeError, match="which of the customer's data"):
         representative_register(authority=power_of_attorney(customer, categories=("ssn",)), by=service_rep)
+
+
+def test_a_representative_for_the_usage_sees_no_bills_in_the_portal(customer, service_rep, privacy_officer):
+    """The mirror case: an authority covering the meter usage only. The home says nothing of what is owed
+    (not even that a balance is past due), the bills page lists no bill and a bill's own page is not found;
+    the selectors decide it, at no cost in queries."""
+    bill = bill_charged(Account.objects.get(customer=customer), 9, "41.20")
+    rep, client = _invited(customer, service_rep, privacy_officer, categories=("name", "meter_usage"))
+    client.post("/portal/me/act-for/", {"authority": rep.pk})
+    home = client.get("/portal/me/").content.decode()
+    assert "Alice Anderson" in home
+    assert "41.20" not in home and "Past due:" not in home and "Needs your attention" not in home
+    bills = client.get("/portal/me/bills/")
+    assert bills.status_code == 200 and f"/portal/me/bills/{bill.pk}/" not in bills.content.decode()
+    assert client.get(f"/portal/me/bills/{bill.pk}/").status_code == 404

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from oauth2_provider.models import Application
 
@@ -165,7 +167,8 @@ def test_automatic_payment_is_said_only_when_every_bill_not_yet_due_is_paid_so(m
     assert bill_run(cycle=months[-1]["month"], issued_on=issued) == 1
     bill = Bill.objects.get(customer=customer)
     Autopay.objects.create(account_id=bill.account_id, enrolled_at=timezone.now(), notice_version="1")
-    assert autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
+    mine = customer_actor(customer.pk)
+    assert autopay_pays_what_is_due(fetched_by=mine, customer_id=customer.pk, due_from=today)
 
     other = Account.objects.get(pk=bill.account_id)
     premise = other.premise
@@ -177,9 +180,9 @@ def test_automatic_payment_is_said_only_when_every_bill_not_yet_due_is_paid_so(m
     later.pk, later.account_id, later.due_on = None, other.pk, today + timedelta(days=20)
     later.document_ref = f"{bill.document_ref}-second-account"
     later.save()
-    assert not autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
+    assert not autopay_pays_what_is_due(fetched_by=mine, customer_id=customer.pk, due_from=today)
     Autopay.objects.create(account_id=other.pk, enrolled_at=timezone.now(), notice_version="1")
-    assert autopay_pays_what_is_due(customer_id=customer.pk, due_from=today)
+    assert autopay_pays_what_is_due(fetched_by=mine, customer_id=customer.pk, due_from=today)
 
 
 def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
@@ -188,7 +191,7 @@ def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
     where = Statement(
         balance=Decimal("80.00"), past_due=Decimal("0"), due_on=today + timedelta(days=20), latest_bill=None
     )
-    assert _alerts({"statement": where, "latest": None}, today, customer_id=1) == []
+    assert _alerts({"statement": where, "latest": None}, today, customer_actor(1)) == []
 
 
 def test_a_disconnection_notice_standing_is_the_first_alert_until_answered(metered):  # noqa: F811
@@ -266,3 +269,22 @@ def test_a_consent_or_an_app_ending_within_the_month_is_an_alert(households):  #
     page = client.get("/portal/me/").content.decode()
     assert "Your permission for Sunny Solar Analytics to receive your data ends on" in page
     assert 'href="/portal/me/connected-apps/"' in page
+
+
+def test_the_home_decides_what_the_asker_sees_at_no_cost_in_queries(metered):  # noqa: F811
+    """The selectors of the home take the asker and decide in Python: the home with a bill past due and a
+    request open still costs its eleven statements (the session and the user, the name, the statement and
+    the latest bill, the bill's key and document, the notices, the consents ending, the usage's key, the
+    open requests) besides the gate's savepoints."""
+    customer, app, months = metered
+    assert bill_run(cycle=months[-1]["month"], issued_on=date.today() - timedelta(days=60)) == 1
+    request_intake(
+        intake=Intake(kind="privacy_question", channel="portal", message="Who?", customer_id=customer.pk)
+    )
+    client = signed_in(app, "queries@example.com")
+    client.get("/portal/me/")
+    with CaptureQueriesContext(connection) as read:
+        page = client.get("/portal/me/").content.decode()
+    assert "Past due:" in page and "Privacy question" in page
+    statements = [q["sql"] for q in read.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 11, statements

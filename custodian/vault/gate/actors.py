@@ -19,8 +19,22 @@ class Actor:
     on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
     # A customer's representative reads only the data categories their authority names (None: no such limit).
     categories: frozenset[str] | None = None
+    # And only what the authority lets them do in the portal (`casework.choices.RepresentativeScope`; None: no
+    # such limit, the customer themself).
+    scope: frozenset[str] | None = None
     consent_id: int | None = None  # third parties: the customer's consent they read under
     user: object = field(default=None, compare=False, repr=False)
+
+    def reads_own(self, customer_id, *, category: str | None = None, scope: str | None = None) -> bool:
+        """Whether this asker may see the records of `customer_id` that a selector keeps for the customer
+        (`category`: the policy file's data category they hold; `scope`: what the page does with them): the
+        customer themself, or their representative within the authority's categories and scope. Anyone
+        else sees none of them, the same answer as for records that do not exist."""
+        if self.kind != "customer" or customer_id is None or self.customer_id != int(customer_id):
+            return False
+        if category is not None and self.categories is not None and category not in self.categories:
+            return False
+        return scope is None or self.scope is None or scope in self.scope
 
 
 def staff_actor(user) -> Actor:
@@ -29,14 +43,16 @@ def staff_actor(user) -> Actor:
     )
 
 
-def customer_actor(customer_id: int, label: str = "the customer", categories=None) -> Actor:
-    """The customer reading their own data; `categories` narrows it for a representative acting for them."""
+def customer_actor(customer_id: int, label: str = "the customer", categories=None, scope=None) -> Actor:
+    """The customer reading their own data; `categories` and `scope` narrow it for a representative acting
+    for them."""
     return Actor(
         kind="customer",
         id=str(customer_id),
         label=label,
         customer_id=int(customer_id),
         categories=None if categories is None else frozenset(categories),
+        scope=None if scope is None else frozenset(scope),
     )
 
 

@@ -1,0 +1,96 @@
+"""The portal's pages read other apps' records through selectors that take the asker (`fetched_by=`, the
+gate's `actor=` for reads through the gate) and decide what they may see: a call into billing, casework,
+collecting, connect, payments or usage that names the customer and not the asker fails here. The calls that
+name the customer without an asker are listed with their reason: writes that record the customer's own act,
+the sign-in's own authorities, and the reads still to be moved behind the asker (a list to shrink)."""
+
+import ast
+from pathlib import Path
+
+import custodian.portal
+
+APPS = ("billing", "casework", "collecting", "connect", "payments", "usage")
+ASKER = {"fetched_by", "actor"}
+
+NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER = {
+    # Writes: each records the customer's (or their representative's) own act; the page's scope decides.
+    "paperless_set": "a write: the paperless choice",
+    "request_intake": "a write: the request made",
+    "Intake": "the request made, as request_intake takes it",
+    # Who the person signed in may act for: their own authorities, read before there is an asker.
+    "represented_by": "the signed-in person's own authorities",
+    # Readings already read through the gate as the asker, written out; the id is the feed's subject.
+    "espi_feed": "the feed of readings read through the gate as the asker",
+    # Reads still by the customer's id alone (their modules are not selectors yet): to move behind the asker.
+    "is_paperless": "to move: the paperless choice (billing.notices)",
+    "customer_interval_costs": "to move: the interval costs of the Green Button CSV (billing.estimate)",
+    "usage_points_held": "to move: the meters held, for the consent screen (usage.services)",
+}
+
+
+def _outside_nested_calls(node):
+    """The nodes of an argument, not entering the calls inside it (their own arguments are checked as
+    calls of their own)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(c for c in ast.iter_child_nodes(n) if not isinstance(c, ast.Call))
+
+
+def _names_the_customer(call: ast.Call) -> bool:
+    if any(k.arg == "customer_id" for k in call.keywords):
+        return True
+    args = [*call.args, *(k.value for k in call.keywords)]
+    return any(
+        getattr(n, "id", None) == "customer_id" or getattr(n, "attr", None) == "customer_id"
+        for a in args
+        for n in _outside_nested_calls(a)
+    )
+
+
+def calls_without_the_asker(source: str) -> set[str]:
+    """The names of functions of those apps called with the customer named and no asker."""
+    tree = ast.parse(source)
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").split(".")[:2][-1] in APPS
+        and (node.module or "").startswith("custodian.")
+        for alias in node.names
+    }
+    return {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in imported
+        and _names_the_customer(node)
+        and not {k.arg for k in node.keywords} & ASKER
+        and None not in {k.arg for k in node.keywords}  # **as_me(request): the asker among them
+    }
+
+
+def test_the_rule_catches_a_read_by_the_customer_id_alone():
+    old = (
+        "from custodian.billing.selectors import bills_of_customer, statement\n"
+        "def page(request):\n"
+        "    bills_of_customer(request.customer_id)\n"
+        "    bills_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)\n"
+        "    statement([a.pk for a in accounts_of(request.customer_id)], on=today)\n"
+    )
+    assert calls_without_the_asker(old) == {"bills_of_customer"}
+
+
+def test_the_portal_reads_other_apps_records_with_the_asker():
+    found: dict[str, set[str]] = {}
+    for path in sorted(Path(custodian.portal.__file__).parent.glob("*.py")):
+        for name in calls_without_the_asker(path.read_text()):
+            found.setdefault(name, set()).add(path.name)
+    unlisted = {
+        name: files for name, files in found.items() if name not in NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER
+    }
+    assert not unlisted, f"reads by the customer's id without the asker (pass fetched_by=): {unlisted}"
+    gone = set(NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER) - set(found)
+    assert not gone, f"no longer called so: take them off the list {sorted(gone)}"
