@@ -14,15 +14,12 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from custodian.billing.estimate import month_cost_estimate
+from custodian.testing.neighbours import group_stored, premise
 from custodian.testing.portal import signed_in
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.services import store_group_aggregates
 
 NEIGHBOURS = 18
-
-
-def premise(cid, fuel):
-    return (cid, "residential", "single_family", fuel, "55060", 1500, False, False, False, "F01")
 
 
 @pytest.fixture
@@ -117,27 +114,8 @@ def with_gas(households):
     """The second household (electricity, gas and water) in a group of 19 homes that all have gas, of
     which only itself has water: a gas comparison, no water one."""
     _, (customer, app) = households
-    series = json.loads(app.personal["meter_usage"])
-    premises = [premise(customer.pk, app.heating_fuel)] + [
-        premise(900_000 + i, app.heating_fuel) for i in range(NEIGHBOURS)
-    ]
-    ids = [customer.pk] + [900_000 + i for i in range(NEIGHBOURS)]
-
-    def rows(service, homes):
-        return [
-            (cid, m["month"], float(m["total"]) * (1 + k / 50))
-            for k, cid in enumerate(homes)
-            for m in series[service]["months"]
-        ]
-
-    store_group_aggregates(
-        ComparisonData(
-            premises,
-            rows("electric", ids),
-            other_services={"gas": rows("gas", ids), "water": rows("water", ids[:1])},
-        )
-    )
-    return customer, app, series
+    group_stored(customer, app, electric=NEIGHBOURS + 1, gas=NEIGHBOURS + 1, water=1)
+    return customer, app, json.loads(app.personal["meter_usage"])
 
 
 def test_gas_is_compared_in_therms_on_the_page_and_in_the_letter(with_gas):

@@ -5,7 +5,6 @@ everywhere. The console's description says how groups are formed and contradicts
 
 import base64
 import io
-import json
 import re
 
 import pytest
@@ -14,9 +13,9 @@ from pypdf import PdfReader
 from custodian.disclosures.exports import vendor_export_run
 from custodian.policy.loader import current_policy
 from custodian.testing import export_rows, make_vendor
+from custodian.testing.neighbours import group_stored
 from custodian.testing.portal import signed_in
-from custodian.usage.comparison import GROUP_TARGET, ComparisonData
-from custodian.usage.services import store_group_aggregates
+from custodian.usage.comparison import GROUP_TARGET
 from custodian.vault.export_crypto import new_vendor_keypair
 
 # The customer's group: 19 homes with electricity, 16 of them with gas and 17 with water (the customer too).
@@ -29,27 +28,7 @@ NAMES = {"Electricity": "electric", "Natural gas": "gas", "Water": "water"}
 def grouped(households):
     """The second household (electricity, gas and water) in one group with 18 neighbours."""
     _, (customer, app) = households
-    series = json.loads(app.personal["meter_usage"])
-    ids = [customer.pk] + [900_000 + i for i in range(ELECTRIC - 1)]
-    premises = [
-        (cid, "residential", "single_family", app.heating_fuel, "55060", 1500, False, False, False, "F01")
-        for cid in ids
-    ]
-
-    def rows(service, homes):
-        return [
-            (cid, m["month"], float(m["total"]) * (1 + k / 50))
-            for k, cid in enumerate(homes)
-            for m in series[service]["months"]
-        ]
-
-    store_group_aggregates(
-        ComparisonData(
-            premises,
-            rows("electric", ids),
-            other_services={"gas": rows("gas", ids[:GAS]), "water": rows("water", ids[:WATER])},
-        )
-    )
+    group_stored(customer, app, electric=ELECTRIC, gas=GAS, water=WATER)
     return customer, app
 
 
