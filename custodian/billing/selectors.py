@@ -141,6 +141,16 @@ def statement_of_customer(*, fetched_by: gate.Actor, customer_id: int, on: date)
     return where if count else None
 
 
+def ledger_accounts(*, fetched_by: gate.Actor, customer_id: int, accounts) -> list[int]:
+    """Of the customer's accounts (as `customers.selectors.accounts_of` gives them), the ids whose ledger,
+    statements, deposits and refunds the asker may see: every one for the customer themself or their
+    representative whose authority covers the bills, none for anyone else. Decided from the asker and the
+    accounts already read: no query of its own."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return []
+    return [a.pk for a in accounts if a.customer_id == int(customer_id)]
+
+
 def bill_of_customer(*, fetched_by: gate.Actor, customer_id: int, bill_id: int) -> Bill | None:
     """One of the customer's bills (current or superseded), or None: another customer's bill is "no such
     bill", and so is any bill for an asker who may not see the customer's bills."""

@@ -23,6 +23,7 @@ from custodian.billing.selectors import (
     bill_of_customer,
     bills_of_customer,
     deposits_of,
+    ledger_accounts,
     ledger_of,
     period_statement,
     refunds_of,
@@ -57,9 +58,11 @@ def _accounts(customer_id):
 
 def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, status=200):
     accounts = _accounts(request.customer_id)
-    ids = [a.pk for a, _ in accounts]
-    today = timezone.localdate()
     actor = portal_actor(request)
+    ids = ledger_accounts(
+        fetched_by=actor, customer_id=request.customer_id, accounts=[a for a, _ in accounts]
+    )
+    today = timezone.localdate()
     return render(
         request,
         "portal/bills.html",
@@ -287,7 +290,10 @@ def statement_view(request):
             status=400,
         )
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    ids = [a.pk for a, _ in _accounts(request.customer_id)]
+    accounts = [a for a, _ in _accounts(request.customer_id)]
+    ids = ledger_accounts(
+        fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=accounts
+    )
     previous = start.replace(day=1) - timedelta(days=1)
     return render(
         request,

@@ -4,7 +4,12 @@ nothing, the same answer as for a customer without bills, and deciding so costs 
 
 from datetime import date
 
-from custodian.billing.selectors import bill_of_customer, bills_of_customer, statement_of_customer
+from custodian.billing.selectors import (
+    bill_of_customer,
+    bills_of_customer,
+    ledger_accounts,
+    statement_of_customer,
+)
 from custodian.customers.models import Account
 from custodian.testing import bill_charged
 from custodian.testing.askers import askers, representative_asker
@@ -35,3 +40,15 @@ def test_a_representative_whose_authority_covers_the_bills_sees_them(customer, s
     rep = representative_asker(customer, service_rep, categories=("bills",))
     assert statement_of_customer(fetched_by=rep, customer_id=customer.pk, on=ON).balance == bill.total
     assert list(bills_of_customer(fetched_by=rep, customer_id=customer.pk)) == [bill]
+
+
+def test_the_ledgers_accounts_are_the_customers_own_for_whom_may_see_the_bills(
+    customer, other_customer, service_rep
+):
+    accounts = [Account.objects.get(customer=customer), Account.objects.get(customer=other_customer)]
+    who = askers(customer, other_customer, service_rep)
+    assert ledger_accounts(fetched_by=who.mine, customer_id=customer.pk, accounts=accounts) == [
+        accounts[0].pk
+    ]
+    for asker in (who.other, who.usage_only):
+        assert ledger_accounts(fetched_by=asker, customer_id=customer.pk, accounts=accounts) == []

@@ -158,4 +158,6 @@ def test_a_representative_for_the_usage_sees_no_bills_in_the_portal(customer, se
     assert "41.20" not in home and "Past due:" not in home and "Needs your attention" not in home
     bills = client.get("/portal/me/bills/")
     assert bills.status_code == 200 and f"/portal/me/bills/{bill.pk}/" not in bills.content.decode()
+    assert "41.20" not in bills.content.decode()  # nor the balance, the ledger's charge, the statement
+    assert "41.20" not in client.get("/portal/me/statement/?month=2026-10").content.decode()
     assert client.get(f"/portal/me/bills/{bill.pk}/").status_code == 404
