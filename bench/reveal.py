@@ -66,7 +66,7 @@ def measure(db: str) -> dict:
         cur.execute("CREATE UNIQUE INDEX bench_twin_seq ON bench_event_twin (seq)")  # the event's key
         for n, cols in enumerate(["customer_id, seq", "actor_kind, actor_id, seq", "purpose, seq", "at_us"]):
             cur.execute(f"CREATE INDEX bench_twin_{n} ON bench_event_twin ({cols})")
-    columns = list(CANON_FIELDS)
+    columns = [*CANON_FIELDS, "actor_salt"]
     insert = (
         f"INSERT INTO bench_event_twin ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     )
@@ -104,6 +104,8 @@ def measure(db: str) -> dict:
                 "",
                 "",
                 "",
+                "0" * 64,
+                "0" * 32,
             ]
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(insert, row)

@@ -8,6 +8,13 @@ extends the older one": nothing was removed or changed in between.
     python3 custodian_verify.py receipt RECEIPT.json [--key VERIFIER_KEY]
     python3 custodian_verify.py consistency OLD.checkpoint NEW.checkpoint PROOF.json [--key VERIFIER_KEY]
 
+An event names what was done, for which purpose and by which support service. It does not name the person
+who did it: it carries `actor_commitment`, a SHA-256 over a secret the utility keeps and the person's user
+id, user name, the address they worked from and the staff member a job ran for. The commitment is part of
+what the log signed, so the utility can't later put another name behind it; its auditors, who see the
+secret and the names, check them against it. (Events written before the log committed to who acted name
+them in the event itself.)
+
 VERIFIER_KEY is the log's key as the utility publishes it (`name+hash+base64`, on its /transparency/ page
 and in the mails to auditors). Without --key the key inside the receipt is used, and the result only means
 something once you have compared that key with the published one.
@@ -181,6 +188,9 @@ def cmd_receipt(args):
     ):
         if name in fields:
             print(f"    {name}: {fields[name]}")
+    if "actor_commitment" in fields:
+        print(f"    who: committed to, not named (actor_commitment {fields['actor_commitment']});")
+        print("        the utility's auditors can check who it was against it")
     if not pinned:
         print("NOTE: checked with the key inside the receipt; compare it with the key the utility publishes:")
         print(f"    {receipt.get('log_keys', ['?'])[-1]}")

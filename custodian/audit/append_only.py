@@ -106,27 +106,42 @@ def make_log_tables_append_only(schema_editor):
         )
         make_truncate_refused(schema_editor, [EVENTS, TILES])
     elif vendor == "sqlite":
-        refuse = "BEGIN SELECT RAISE(ABORT, 'the access log is append-only: {op} on {table} refused'); END"
-        schema_editor.execute(
-            f"CREATE TRIGGER {EVENTS}_no_update BEFORE UPDATE ON {EVENTS} "
-            + refuse.format(op="UPDATE", table=EVENTS)
-        )
-        unless_redacted = "WHEN NOT EXISTS (SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq) "
-        schema_editor.execute(
-            f"CREATE TRIGGER {EVENTS}_no_delete BEFORE DELETE ON {EVENTS} {unless_redacted}"  # noqa: S608
-            + refuse.format(op="DELETE", table=EVENTS)
-        )
+        _make_sqlite_events_append_only(schema_editor)
         schema_editor.execute(
             f"CREATE TRIGGER {TILES}_no_update BEFORE UPDATE ON {TILES} "
             "WHEN NOT (NEW.level = OLD.level AND NEW.idx = OLD.idx "
             "AND length(NEW.hashes) > length(OLD.hashes) "
             "AND substr(NEW.hashes, 1, length(OLD.hashes)) = OLD.hashes) "
-            + refuse.format(op="UPDATE", table=TILES)
+            + _SQLITE_REFUSE.format(op="UPDATE", table=TILES)
         )
         schema_editor.execute(
             f"CREATE TRIGGER {TILES}_no_delete BEFORE DELETE ON {TILES} "
-            + refuse.format(op="DELETE", table=TILES)
+            + _SQLITE_REFUSE.format(op="DELETE", table=TILES)
         )
+
+
+_SQLITE_REFUSE = "BEGIN SELECT RAISE(ABORT, 'the access log is append-only: {op} on {table} refused'); END"
+
+
+def _make_sqlite_events_append_only(schema_editor):
+    schema_editor.execute(
+        f"CREATE TRIGGER {EVENTS}_no_update BEFORE UPDATE ON {EVENTS} "
+        + _SQLITE_REFUSE.format(op="UPDATE", table=EVENTS)
+    )
+    unless_redacted = "WHEN NOT EXISTS (SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq) "
+    schema_editor.execute(
+        f"CREATE TRIGGER {EVENTS}_no_delete BEFORE DELETE ON {EVENTS} {unless_redacted}"  # noqa: S608
+        + _SQLITE_REFUSE.format(op="DELETE", table=EVENTS)
+    )
+
+
+def events_append_only_again(schema_editor):
+    """SQLite adds or removes a column of the events by rebuilding their table, which drops its triggers:
+    put them back (PostgreSQL alters the table in place and keeps them)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for op in ("update", "delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVENTS}_no_{op}")
+        _make_sqlite_events_append_only(schema_editor)
 
 
 def drop_log_tables_append_only(schema_editor):

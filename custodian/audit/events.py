@@ -8,9 +8,19 @@ Canonical form of an event (the bytes of its leaf, UTF-8): for each field of CAN
 empty, `<name>=<length in characters>:<text>\\n`. Naming the fields and leaving out empty ones means a field
 added later (empty on older events) leaves older leaves unchanged; the length prefix makes the encoding
 unambiguous. The database builds the same text (canonical_sql) so verification streams one column per event.
+
+Who acted is committed to, not written out: the leaf of an event carries `actor_commitment`, the hex SHA-256
+of a random secret salt and the fields that name the person (COMMITTED_FIELDS: their id and user name, the
+address they worked from, the staff member a job ran for), encoded as the leaf is
+(`salt=<length>:<salt>\n`, then each of those fields that is not empty). The fields stay in their columns and
+the salt in `actor_salt`, neither in the leaf: a customer's receipt proves the event is in the log without
+giving a staff member's name or address, and an auditor opens the commitment from the columns (`audit verify`
+does for every event). Events written before commitments have none: their leaves name the fields as they
+always did, byte for byte.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import threading
@@ -42,11 +52,16 @@ CANON_FIELDS = (
     "break_glass_id",
     "on_behalf_of",
     "own_request",
+    "actor_commitment",
 )
-TEXT_FIELDS = CANON_FIELDS[3:]  # what a writer gives; seq (the database), at_us and nonce (here) are added
+# Left out of the leaf of an event that has a commitment: the commitment stands for them.
+COMMITTED_FIELDS = ("actor_id", "actor_label", "client_ip", "on_behalf_of")
+# What a writer gives; seq (the database), at_us, nonce and the commitment (here) are added.
+TEXT_FIELDS = CANON_FIELDS[3:-1]
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
 _EVENTS = AccessEvent._meta.db_table
-_COLUMNS = CANON_FIELDS[1:]  # seq is the database's
+_COLUMNS = (*CANON_FIELDS[1:], "actor_salt")  # seq is the database's
+_COMMITTED_AT = [TEXT_FIELDS.index(f) for f in COMMITTED_FIELDS]  # where a row's committed fields are
 _INSERT = f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
 _NATIVE_INSERT = _INSERT.replace("%s", "?")  # SQLite's own placeholders
 
@@ -59,15 +74,33 @@ def clean_text(name: str, value) -> str:
     return text if len(text) <= _MAX[name] else text[: _MAX[name]]
 
 
-def canonical(event: dict) -> str:
-    """The leaf text of an event (a dict with CANON_FIELDS; missing fields are empty)."""
+def _encoded(pairs) -> str:
+    """`name=<length>:<text>\n` for each (name, value) whose text is not empty."""
     parts = []
-    for name in CANON_FIELDS:
-        value = event.get(name, "")
+    for name, value in pairs:
         text = value if type(value) is str else str(value)
         if text:
             parts.append(f"{name}={len(text)}:{text}\n")
     return "".join(parts)
+
+
+def canonical(event: dict) -> str:
+    """The leaf text of an event (a dict with CANON_FIELDS; missing fields are empty). With a commitment,
+    the committed fields are left out."""
+    skip = COMMITTED_FIELDS if event.get("actor_commitment") else ()
+    return _encoded((name, event.get(name, "")) for name in CANON_FIELDS if name not in skip)
+
+
+def actor_commitment(salt: str, values) -> str:
+    """The commitment to `values` (the committed fields in COMMITTED_FIELDS order, as stored) under `salt`."""
+    text = _encoded(zip(("salt", *COMMITTED_FIELDS), (salt, *values), strict=True))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _committed(row: list, salt: str) -> list:
+    """A row of TEXT_FIELDS (as stored) with its commitment and salt after it."""
+    row += (actor_commitment(salt, [row[i] for i in _COMMITTED_AT]), salt)
+    return row
 
 
 def parse_canonical(text: str) -> dict[str, str]:
@@ -93,9 +126,11 @@ def canonical_sql(alias: str = "", vendor: str | None = None) -> str:
     parts = []
     for name in CANON_FIELDS:
         text = f"CAST({prefix}{name} AS TEXT)"
+        # NULL (a missing row) stays NULL: `NULL <> ''` is not true, and the ELSE concatenates NULL.
+        committed = f"WHEN {prefix}actor_commitment <> '' THEN '' " if name in COMMITTED_FIELDS else ""
         parts.append(
-            f"CASE WHEN {text} = '' THEN '' ELSE '{name}=' || CAST({length}({text}) AS TEXT) || ':' || "
-            f"{text} || '\n' END"
+            f"CASE {committed}WHEN {text} = '' THEN '' ELSE '{name}=' || CAST({length}({text}) AS TEXT) || "
+            f"':' || {text} || '\n' END"
         )
     return " || ".join(parts)
 
@@ -106,16 +141,34 @@ def _driver(cursor):
     return getattr(cursor, "cursor", cursor)
 
 
-def _row(raw: dict, at_us: int, nonce: str) -> list:
+def _text_fields(raw: dict) -> list:
     known_action(raw.get("action", ""))  # every writer's events pass here: a free string is refused
-    return [at_us, nonce, *(clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS)]
+    return [clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS]
+
+
+def _rows(events: list[dict]) -> list[list]:
+    """Rows of `_COLUMNS` for events written together. Events by the same person from the same place
+    share one salt, so one commitment (a bulk read's thousands of events are one person's): a salt
+    hides what it commits to as long as it stays secret, and reusing it only links events that already
+    share their time, their action and their actor's kind; opening one for an auditor opens no one else."""
+    at_us = time.time_ns() // 1000
+    nonces = os.urandom(16 * len(events)).hex()
+    salts: dict[tuple, str] = {}
+    rows = []
+    for i, raw in enumerate(events):
+        row = _text_fields(raw)
+        who = tuple(row[j] for j in _COMMITTED_AT)
+        salt = salts.get(who) or salts.setdefault(who, os.urandom(16).hex())
+        rows.append([at_us, nonces[32 * i : 32 * i + 32], *_committed(row, salt)])
+    return rows
 
 
 def write_event(cursor, raw: dict) -> None:
     """Write one event in the caller's transaction (the gate's read path: one INSERT, nothing locked).
     `cursor` is a DB-API cursor of the default connection (Django's wrapper or the driver's own)."""
     cursor = _driver(cursor)
-    row = _row(raw, time.time_ns() // 1000, os.urandom(16).hex())
+    random = os.urandom(32).hex()  # the nonce and the salt
+    row = [time.time_ns() // 1000, random[:32], *_committed(_text_fields(raw), random[32:])]
     cursor.execute(_NATIVE_INSERT if connection.vendor == "sqlite" else _INSERT, row)
 
 
@@ -164,9 +217,7 @@ def append_events(events: Iterable[dict]) -> int:
     events = list(events)
     if not events:
         return 0
-    at_us = time.time_ns() // 1000
-    nonces = os.urandom(16 * len(events)).hex()
-    rows = [_row(raw, at_us, nonces[32 * i : 32 * i + 32]) for i, raw in enumerate(events)]
+    rows = _rows(events)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         _insert_rows(cursor, rows)
     return len(rows)
@@ -174,13 +225,13 @@ def append_events(events: Iterable[dict]) -> int:
 
 def append_uniform(common: dict, customer_ids) -> int:
     """Append one event per customer, all alike but for the customer (the bulk reads of exports and
-    reports); the shared fields are cleaned once."""
+    reports); the shared fields are cleaned once, and committed to once, with one salt (`_rows` says why
+    one salt serves events by the same person written together)."""
     ids = [str(c) if type(c) is int else clean_text("customer_id", c) for c in customer_ids]
     if not ids:
         return 0
-    known_action(common.get("action", ""))
     split = TEXT_FIELDS.index("customer_id")
-    shared = [clean_text(f, common.get(f, "")) for f in TEXT_FIELDS]
+    shared = _committed(_text_fields(common), os.urandom(16).hex())
     before, after = shared[:split], shared[split + 1 :]
     at_us = time.time_ns() // 1000
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
@@ -211,7 +262,7 @@ _UNIFORM_SQLITE = (
     f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) SELECT "  # noqa: S608
     + ", ".join(
         ["?", "lower(hex(substr(?, 16 * ids.key + 1, 16)))"]
-        + ["ids.value" if f == "customer_id" else "?" for f in TEXT_FIELDS]
+        + ["ids.value" if f == "customer_id" else "?" for f in _COLUMNS[2:]]
     )
     + " FROM json_each(?) AS ids ORDER BY ids.key"
 )
@@ -260,9 +311,7 @@ def _detached_connection():
 
 def _insert_on(alias: str, events: list[dict]) -> None:
     """Insert events on a connection of our own, in autocommit: each commits on its own at once."""
-    at_us = time.time_ns() // 1000
-    nonces = os.urandom(16 * len(events)).hex()
-    rows = [_row(raw, at_us, nonces[32 * i : 32 * i + 32]) for i, raw in enumerate(events)]
+    rows = _rows(events)
     with connections[alias].cursor() as cursor:
         for row in rows:
             cursor.execute(_INSERT, row)

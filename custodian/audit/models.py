@@ -14,7 +14,8 @@ from django.db import models
 
 
 class AccessEvent(models.Model):
-    """One event. Its content (every field in custodian.audit.events.CANON_FIELDS) is the tree's leaf."""
+    """One event. Its content (the fields in custodian.audit.events.CANON_FIELDS; with a commitment, that in
+    place of the fields naming who acted) is the tree's leaf."""
 
     seq = models.BigAutoField(primary_key=True)
     at_us = models.BigIntegerField(help_text="UTC time, microseconds since the epoch")
@@ -40,6 +41,12 @@ class AccessEvent(models.Model):
     on_behalf_of = models.CharField(max_length=150, blank=True)
     # "yes": the request that allowed the read was entered by the same staff member who read.
     own_request = models.CharField(max_length=8, blank=True)
+    # Hex SHA-256 of actor_salt and the fields that name who acted (custodian.audit.events.COMMITTED_FIELDS):
+    # in the leaf instead of them. Empty on events written before commitments (their leaf names them).
+    actor_commitment = models.CharField(max_length=64, blank=True, db_default="")
+    # The commitment's random secret: never in the leaf nor in a receipt; with the columns it opens the
+    # commitment for an auditor (`audit verify` does for every event).
+    actor_salt = models.CharField(max_length=32, blank=True, db_default="")
 
     class Meta:
         indexes = [

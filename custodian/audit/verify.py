@@ -9,6 +9,8 @@ A break is named by what the evidence shows, with the first position that differ
 self-consistent state than a published head: its tail deleted with everything that pointed at it, or an old
 backup restored), `rewritten` (the tree differs from a signed head), `head missing`, `head mismatch`,
 `forged head` (a signature that the log key did not make), `not in the tree` (an event never integrated).
+An event whose columns naming who acted (or whose salt) no longer open the commitment in its leaf is
+`modified` too.
 """
 
 import hashlib
@@ -18,7 +20,7 @@ from pathlib import Path
 from django.db import connection
 
 from custodian.audit import merkle, notes
-from custodian.audit.events import canonical_sql
+from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
 from custodian.audit.heads import read_published_heads, tile_path, tiles_for, verifier_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
 from custodian.audit.tree import TILE_HEIGHT, queue_problems, waiting
@@ -177,15 +179,28 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
     # 1. Every leaf position's event, hashed (redacted ones by their recorded leaf hash).
     from_events = bytearray()
     sha256 = hashlib.sha256
-    expected, missing_event = 0, None
+    expected, missing_event, unopened = 0, None, None
+    opened = ("", ())  # the last commitment opened: a bulk write's events share theirs
+    committed = ", ".join(f"e.{name}" for name in COMMITTED_FIELDS)
     sql = (
-        f"SELECT l.idx, l.event_seq, {canonical_sql('e')} FROM {LogLeaf._meta.db_table} l "  # noqa: S608
+        f"SELECT l.idx, l.event_seq, {canonical_sql('e')}, e.actor_commitment, e.actor_salt, {committed} "  # noqa: S608
+        f"FROM {LogLeaf._meta.db_table} l "
         f"LEFT JOIN {AccessEvent._meta.db_table} e ON e.seq = l.event_seq ORDER BY l.idx"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
-            for idx, seq, canon in rows:
+            for idx, seq, canon, commitment, *opening in rows:
+                if commitment and (commitment, opening) != opened:
+                    if actor_commitment(opening[0], opening[1:]) == commitment:
+                        opened = (commitment, opening)
+                    elif unopened is None:
+                        unopened = Finding(
+                            "modified",
+                            idx,
+                            f"who acted in event {seq} at position {idx} (the columns naming them or their "
+                            "salt) is not what its leaf commits to",
+                        )
                 if idx != expected and missing_event is None:
                     missing_event = Finding(
                         "deleted", expected, f"the tree's position {expected} is gone (next is {idx})"
@@ -213,6 +228,8 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
         findings.append(missing_event)
     elif events_vs_tiles is not None:
         findings.append(events_vs_tiles)
+    if unopened is not None:
+        findings.append(unopened)
     for seq, red in redactions.items():
         if red.leaf_index < result.size and _chunk(leaves, red.leaf_index).hex() != red.leaf_hash:
             findings.append(

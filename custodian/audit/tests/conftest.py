@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from custodian.audit.events import CANON_FIELDS, append_events
+from custodian.audit.events import CANON_FIELDS, TEXT_FIELDS, append_events
 from custodian.audit.models import LogLeaf
 from custodian.audit.tree import integrate
 from custodian.testing import read_event as event
@@ -47,8 +47,22 @@ def insert_event_past_the_triggers(*, seq, reason=""):
         + ",".join(["%s"] * len(CANON_FIELDS))
         + ")",
         [seq, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
-        + [reason, "", "", "", ""],
+        + [reason, "", "", "", "", ""],
     )
+
+
+def insert_old_format_event(**fields) -> int:
+    """An event as writers wrote it before commitments (none, and no salt), through the ordinary INSERT:
+    `fields` over `event(1)`'s. Its number."""
+    row = event(1, **fields)
+    columns = ["at_us", "nonce", *TEXT_FIELDS]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO audit_accessevent ({','.join(columns)}) VALUES ({','.join(['%s'] * len(columns))})",  # noqa: S608
+            [1_700_000_000_000_000, "0f" * 16, *(row.get(f, "") for f in TEXT_FIELDS)],
+        )
+        cur.execute("SELECT MAX(seq) FROM audit_accessevent")
+        return cur.fetchone()[0]
 
 
 def insert_forged_event(*, seq, at):

@@ -18,6 +18,7 @@ from custodian.audit.tests.conftest import (
     event,
     insert_event_past_the_triggers,
     insert_forged_event,
+    insert_old_format_event,
     swap_events,
     tamper,
 )
@@ -261,10 +262,16 @@ class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
             alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=60
         ),
         label=st.text(max_size=20).filter(lambda s: "\x00" not in s),
+        committed=st.booleans(),
     )
-    def test_same_bytes(self, reason, label):
-        append_events([event(1, reason=reason, actor_label=label)])
+    def test_same_bytes(self, reason, label, committed):
+        """Events that commit to who acted, and events written before commitments (which name them)."""
+        if committed:
+            append_events([event(1, reason=reason, actor_label=label)])
+        else:
+            insert_old_format_event(reason=reason, actor_label=label, client_ip=label)
         stored = AccessEvent.objects.order_by("-seq").first()
+        assert bool(stored.actor_commitment) == committed
         in_db = (
             AccessEvent.objects.filter(seq=stored.seq)
             .values_list(RawSQL(canonical_sql(), []), flat=True)

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from custodian.audit import merkle
-from custodian.audit.events import append_events, canonical_sql
+from custodian.audit.events import actor_commitment, append_events, canonical_sql
 from custodian.audit.heads import head_sign, log_origin
 from custodian.audit.log_key import log_verifier_keys
-from custodian.audit.models import LogLeaf, SignedHead, Tile, TreeHead
+from custodian.audit.models import AccessEvent, LogLeaf, SignedHead, Tile, TreeHead
 from custodian.audit.tests.conftest import event, insert_forged_event, swap_events, tamper
 from custodian.audit.tree import TILE_HEIGHT, TILE_WIDTH, integrate
 from custodian.audit.verify import verify_log
@@ -106,9 +106,15 @@ def test_deleting_past_a_signed_head_with_its_heads(published):
 
 @pytest.mark.parametrize("own_heads", ["kept", "deleted"])
 def test_editing_an_event_and_recomputing_everything(published, own_heads):
+    # The salt is in the database: the attacker recomputes the commitment to the names put in, too.
+    edited = AccessEvent.objects.get(seq=event_at(100))
+    commitment = actor_commitment(
+        edited.actor_salt, [edited.actor_id, "someone.else", "", edited.on_behalf_of]
+    )
     tamper(
-        "UPDATE audit_accessevent SET actor_label = 'someone.else', client_ip = '' WHERE seq = %s",
-        [event_at(100)],
+        "UPDATE audit_accessevent SET actor_label = 'someone.else', client_ip = '', actor_commitment = %s "
+        "WHERE seq = %s",
+        [commitment, edited.seq],
     )
     rebuild_tree()
     if own_heads == "deleted":  # the signed heads the database held can't be re-signed: gone with them
