@@ -9,14 +9,9 @@ empty, `<name>=<length in characters>:<text>\\n`. Naming the fields and leaving 
 added later (empty on older events) leaves older leaves unchanged; the length prefix makes the encoding
 unambiguous. The database builds the same text (canonical_sql) so verification streams one column per event.
 
-Who acted is committed to, not written out: the leaf of an event carries `actor_commitment`, the hex SHA-256
-of a random secret salt and the fields that name the person (COMMITTED_FIELDS: their id and user name, the
-address they worked from, the staff member a job ran for), encoded as the leaf is
-(`salt=<length>:<salt>\n`, then each of those fields that is not empty). The fields stay in their columns and
-the salt in `actor_salt`, neither in the leaf: a customer's receipt proves the event is in the log without
-giving a staff member's name or address, and an auditor opens the commitment from the columns (`audit verify`
-does for every event). Events written before commitments have none: their leaves name the fields as they
-always did, byte for byte.
+A leaf commits to who acted instead of naming them (COMMITTED_FIELDS, left out): `actor_commitment`, hex
+SHA-256 of `salt=<length>:<salt>\\n` and those fields encoded as a leaf, under a random salt (`actor_salt`,
+in no leaf nor receipt; `audit verify` opens every one). Events from before keep their leaves as they were.
 """
 
 import contextlib
@@ -56,8 +51,7 @@ CANON_FIELDS = (
 )
 # Left out of the leaf of an event that has a commitment: the commitment stands for them.
 COMMITTED_FIELDS = ("actor_id", "actor_label", "client_ip", "on_behalf_of")
-# What a writer gives; seq (the database), at_us, nonce and the commitment (here) are added.
-TEXT_FIELDS = CANON_FIELDS[3:-1]
+TEXT_FIELDS = CANON_FIELDS[3:-1]  # what a writer gives; seq, at_us, nonce and the commitment are added
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
 _EVENTS = AccessEvent._meta.db_table
 _COLUMNS = (*CANON_FIELDS[1:], "actor_salt")  # seq is the database's
@@ -75,7 +69,7 @@ def clean_text(name: str, value) -> str:
 
 
 def _encoded(pairs) -> str:
-    """`name=<length>:<text>\n` for each (name, value) whose text is not empty."""
+    """`name=<length>:<text>\\n` for each (name, value) whose text is not empty."""
     parts = []
     for name, value in pairs:
         text = value if type(value) is str else str(value)
@@ -85,8 +79,7 @@ def _encoded(pairs) -> str:
 
 
 def canonical(event: dict) -> str:
-    """The leaf text of an event (a dict with CANON_FIELDS; missing fields are empty). With a commitment,
-    the committed fields are left out."""
+    """The leaf text of an event (a dict with CANON_FIELDS; missing ones empty; committed ones left out)."""
     skip = COMMITTED_FIELDS if event.get("actor_commitment") else ()
     return _encoded((name, event.get(name, "")) for name in CANON_FIELDS if name not in skip)
 
@@ -147,14 +140,10 @@ def _text_fields(raw: dict) -> list:
 
 
 def _rows(events: list[dict]) -> list[list]:
-    """Rows of `_COLUMNS` for events written together. Events by the same person from the same place
-    share one salt, so one commitment (a bulk read's thousands of events are one person's): a salt
-    hides what it commits to as long as it stays secret, and reusing it only links events that already
-    share their time, their action and their actor's kind; opening one for an auditor opens no one else."""
+    """Rows of `_COLUMNS` for events written together: one salt per person (docs/decisions.md says why)."""
     at_us = time.time_ns() // 1000
     nonces = os.urandom(16 * len(events)).hex()
-    salts: dict[tuple, str] = {}
-    rows = []
+    rows, salts = [], {}
     for i, raw in enumerate(events):
         row = _text_fields(raw)
         who = tuple(row[j] for j in _COMMITTED_AT)
@@ -225,8 +214,7 @@ def append_events(events: Iterable[dict]) -> int:
 
 def append_uniform(common: dict, customer_ids) -> int:
     """Append one event per customer, all alike but for the customer (the bulk reads of exports and
-    reports); the shared fields are cleaned once, and committed to once, with one salt (`_rows` says why
-    one salt serves events by the same person written together)."""
+    reports); the shared fields are cleaned and committed to once (one salt, as `_rows`)."""
     ids = [str(c) if type(c) is int else clean_text("customer_id", c) for c in customer_ids]
     if not ids:
         return 0
