@@ -49,7 +49,6 @@ CANON_FIELDS = (
     "own_request",
     "actor_commitment",
 )
-# Left out of the leaf of an event that has a commitment: the commitment stands for them.
 COMMITTED_FIELDS = ("actor_id", "actor_label", "client_ip", "on_behalf_of")
 TEXT_FIELDS = CANON_FIELDS[3:-1]  # what a writer gives; seq, at_us, nonce and the commitment are added
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
@@ -141,14 +140,15 @@ def _text_fields(raw: dict) -> list:
 
 def _rows(events: list[dict]) -> list[list]:
     """Rows of `_COLUMNS` for events written together: one salt per person (docs/decisions.md says why)."""
-    at_us = time.time_ns() // 1000
-    nonces = os.urandom(16 * len(events)).hex()
-    rows, salts = [], {}
+    at_us, nonces = time.time_ns() // 1000, os.urandom(16 * len(events)).hex()
+    rows, commitments = [], {}
     for i, raw in enumerate(events):
         row = _text_fields(raw)
         who = tuple(row[j] for j in _COMMITTED_AT)
-        salt = salts.get(who) or salts.setdefault(who, os.urandom(16).hex())
-        rows.append([at_us, nonces[32 * i : 32 * i + 32], *_committed(row, salt)])
+        if (sealed := commitments.get(who)) is None:
+            salt = os.urandom(16).hex()
+            sealed = commitments[who] = (actor_commitment(salt, who), salt)
+        rows.append([at_us, nonces[32 * i : 32 * i + 32], *row, *sealed])
     return rows
 
 

@@ -107,7 +107,7 @@ def test_events_of_one_statement_numbered_apart_wait_as_runs(db, log_keys):
     columns = ",".join(CANON_FIELDS)
     row = "(" + ",".join(["%s"] * len(CANON_FIELDS)) + ")"
     values = [1, "", "reveal", "staff", "7", "b", "billing", "billing", "", "1", "name", "allow"]
-    values += ["", "", "", ""]
+    values += ["", "", "", "", ""]  # no commitment: written as before commitments
     start = 10_000_000
     with connection.cursor() as cur:
         cur.execute(
