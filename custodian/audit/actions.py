@@ -85,6 +85,12 @@ class Action(StrEnum):
     REPRESENTATIVE_REVOKED = "representative_revoked"
     # A customer's portal password set from a reset link (custodian.portal.password_reset).
     PORTAL_PASSWORD_RESET = "portal_password_reset"
+    # A customer's portal sign-in: a sign-up confirmed, the password changed, an authenticator app switched
+    # on or off (custodian.portal.services, custodian.portal.sign_in_security).
+    PORTAL_SIGNED_UP = "portal_signed_up"
+    PORTAL_PASSWORD_CHANGED = "portal_password_changed"
+    PORTAL_AUTHENTICATOR_ON = "portal_authenticator_on"
+    PORTAL_AUTHENTICATOR_OFF = "portal_authenticator_off"
     # Green Button Connect My Data (custodian.connect): a third party registered and reviewed.
     THIRD_PARTY_REGISTERED = "third_party_registered"
     THIRD_PARTY_REVIEWED = "third_party_reviewed"
@@ -146,6 +152,10 @@ CHANGE_ACTIONS = frozenset(
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,
         Action.PORTAL_PASSWORD_RESET,
+        Action.PORTAL_SIGNED_UP,
+        Action.PORTAL_PASSWORD_CHANGED,
+        Action.PORTAL_AUTHENTICATOR_ON,
+        Action.PORTAL_AUTHENTICATOR_OFF,
         Action.THIRD_PARTY_REGISTERED,
         Action.THIRD_PARTY_REVIEWED,
     }

@@ -1,7 +1,7 @@
 """The portal's account pages: sign-up (account number, bill figure, e-mail confirmation), sign-in, the
-optional second factor, re-authentication."""
+optional second factor at sign-in, re-authentication, a new e-mail address's confirmation. The sign-in's
+security page is `security_views`."""
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -15,6 +15,7 @@ from custodian.casework.representatives import RepresentativeError, invitation_o
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, message_page, portal_required
+from custodian.portal.email_change import EmailChangeError, email_change_asked, email_change_confirm
 from custodian.portal.password_reset import (
     RESET_HOURS,
     portal_password_reset_request,
@@ -24,6 +25,7 @@ from custodian.portal.password_reset import (
 from custodian.portal.services import (
     Enrolment,
     EnrolmentError,
+    confirmation_account,
     login_name,
     portal_confirm,
     portal_enrol,
@@ -79,15 +81,65 @@ def account_rate_limited(account_number: str) -> bool:
 
 
 def confirm(request, token):
+    """A sign-up's confirmation link: opening it shows a button (mail scanners open links); the button
+    confirms."""
     try:
-        portal_confirm(token=token)
+        account = confirmation_account(token)
     except EnrolmentError as exc:
         return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
-    return message_page(
+    if request.method == "POST" and account.confirmed_at is None:
+        portal_confirm(token=token)
+        messages.success(request, _("The sign-up is confirmed. Sign in with the address you signed up with."))
+        return redirect("portal:login")
+    if account.confirmed_at is not None:
+        return message_page(
+            request,
+            title=_("Confirmed"),
+            message=_("This sign-up is confirmed already. Sign in with the address you signed up with."),
+            sign_in=True,
+        )
+    return render(
         request,
-        title=_("Confirmed"),
-        message=_("Your e-mail address is confirmed. You can sign in now."),
-        sign_in=True,
+        "portal/confirm_link.html",
+        {
+            "title": _("Confirm the sign-up for My account"),
+            "message": _(
+                "Someone, probably you or someone in your household, signed up for online access to this "
+                "utility account. Confirm only if you know about it: the sign-in then sees the account's "
+                "bills, usage and details. If you don't know about it, close this page: nothing happens."
+            ),
+            "button": _("Confirm the sign-up"),
+        },
+    )
+
+
+def email_confirm(request, token):
+    """A new e-mail address's confirmation link: opening it shows a button; the button records the address."""
+    try:
+        email_change_asked(token)
+    except EmailChangeError as exc:
+        return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
+    if request.method == "POST":
+        email_change_confirm(token=token)
+        return message_page(
+            request,
+            title=_("E-mail address changed"),
+            message=_(
+                "Saved: this is now your e-mail address on file; bills and notices come here. We told the "
+                "address it replaces."
+            ),
+        )
+    return render(
+        request,
+        "portal/confirm_link.html",
+        {
+            "title": _("Confirm your new e-mail address"),
+            "message": _(
+                "Confirm to make this the e-mail address where we send your bills and notices. If you did "
+                "not ask for this, close this page: nothing changes."
+            ),
+            "button": _("Confirm the new address"),
+        },
     )
 
 
@@ -144,40 +196,6 @@ def code(request):
             "code", _("That code is not valid. Codes change every 30 seconds; try the current one.")
         )
     return render(request, "portal/code.html", {"form": form})
-
-
-@portal_required
-def security(request):
-    """Optional: protect the account with an authenticator app as well as the password."""
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
-        if codes is not None:
-            second_factor_passed(request, mfa.confirmed_totp(request.user))
-            return render(request, "staff/recovery_codes.html", {"codes": codes, "after_enrolment": True})
-        form.add_error(
-            "code", _("That code does not match; scan the QR code again and enter the current code.")
-        )
-    enabled = mfa.has_confirmed_totp(request.user)
-    device = (
-        None
-        if enabled
-        else (
-            mfa.totp_enrolment_pending(user=request.user)
-            if request.method == "POST"
-            else mfa.totp_enrolment_start(user=request.user)
-        )
-    )
-    return render(
-        request,
-        "portal/security.html",
-        {
-            "enabled": enabled,
-            "form": form,
-            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5) if device else None,
-            "secret": mfa.totp_secret_b32(device) if device else "",
-        },
-    )
 
 
 @portal_required

@@ -25,6 +25,36 @@ class EnrolForm(forms.Form):
         return self.cleaned_data["password"]
 
 
+def _current_password():
+    return forms.CharField(
+        label=_("Your current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class AuthenticatorOnForm(forms.Form):
+    """Switch on an authenticator app: the current password and a code from the app, in one form."""
+
+    password = _current_password()
+    code = forms.CharField(label=_("Code from your authenticator app"), max_length=20)
+
+
+class AuthenticatorOffForm(forms.Form):
+    password = _current_password()
+
+
+class PasswordChangeForm(forms.Form):
+    password = _current_password()
+    new_password = forms.CharField(
+        label=_("New password (12 characters or more)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_new_password(self):
+        validate_password(self.cleaned_data["new_password"])
+        return self.cleaned_data["new_password"]
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})

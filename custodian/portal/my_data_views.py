@@ -4,6 +4,7 @@ the marketing choice, requests, and the letters and messages sent to them."""
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from custodian.portal.access import (
     reauthenticated,
     signed_in_customer,
 )
+from custodian.portal.email_change import email_change_ask
 from custodian.portal.glance import at_a_glance
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
@@ -83,6 +85,23 @@ def update_contact(request):
         )
         return _home(request, form, status=400)
     values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
+    # A new e-mail address is recorded only once confirmed from that address (bills and notices go to it).
+    email = values.pop("email", "")
+    asked = bool(email) and email_change_ask(
+        customer=signed_in_customer(request),
+        email=email,
+        confirm_url=lambda t: request.build_absolute_uri(reverse("portal:email_confirm", args=[t])),
+        recorded_by_label=acting_label(request),
+    )
+    if asked:
+        messages.info(
+            request,
+            _(
+                "We sent a link to %(email)s. Your e-mail address on file changes when you open it and "
+                "confirm; until then bills and notices go to the address on file now."
+            )
+            % {"email": email},
+        )
     if values:
         personal_data_record(
             customer=signed_in_customer(request),
@@ -95,7 +114,9 @@ def update_contact(request):
         messages.success(
             request, _("Saved: your %(what)s. It shows below with today's date.") % {"what": saved}
         )
-    else:
+    elif email and not asked:
+        messages.info(request, _("Nothing to save: that is your e-mail address on file already."))
+    elif not email:
         messages.info(request, _("Nothing to save: every field was empty."))
     return redirect("portal:home")
 

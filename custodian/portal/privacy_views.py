@@ -49,6 +49,10 @@ CHANGE_LABELS = {
     Action.SERVICE_MOVED: gettext_lazy("Moved your service"),
     Action.SERVICE_CHANGE_ASKED: gettext_lazy("Recorded your request to stop or move service"),
     Action.PORTAL_PASSWORD_RESET: gettext_lazy("Set a new password for My account from a link we e-mailed"),
+    Action.PORTAL_SIGNED_UP: gettext_lazy("Confirmed a sign-up for My account"),
+    Action.PORTAL_PASSWORD_CHANGED: gettext_lazy("Changed the password for My account"),
+    Action.PORTAL_AUTHENTICATOR_ON: gettext_lazy("Switched on an authenticator app for My account"),
+    Action.PORTAL_AUTHENTICATOR_OFF: gettext_lazy("Switched off the authenticator app for My account"),
 }
 
 

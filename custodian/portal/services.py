@@ -1,5 +1,17 @@
 """Enrolment in the portal: the account number and a figure from the bill prove the customer holds the
-account; a link sent to the e-mail address confirms it is theirs. Until confirmed, nothing can be seen."""
+account; a link sent by e-mail confirms the sign-up. Until confirmed, nothing can be seen.
+
+The bill figures are printed on paper anyone in the house (or anyone who finds the bill) can read, so they are
+never enough on their own where we already have a way to reach the customer:
+- the address given at sign-up is only the address the customer signs in with; the e-mail address on file
+  (where bills and notices go) never changes here: the portal's change of contact details does that, with a
+  link to the new address and word to the old (custodian.portal.email_change);
+- where an e-mail address on file differs from the one given, the confirmation link goes to the address on
+  file, and the address given is told to look there; where none is on file, the link goes to the address
+  given and, once confirmed, a letter to the mailing address says an online account was opened;
+- a confirmed online account is never replaced by a sign-up: the attempt is refused with the same answer as
+  a wrong bill figure, and the account's sign-in address and the address on file are told.
+A link confirms nothing when it is opened (mail scanners open links): the page it opens has a button."""
 
 import json
 from dataclasses import dataclass
@@ -11,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.casework.representatives import RepresentativeError, invitation_opened
-from custodian.outbox.services import message_send
+from custodian.outbox.services import letter_send, message_send
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
     Denied,
@@ -23,10 +37,11 @@ from custodian.vault.gate import (
     system_actor,
 )
 from custodian.vault.normalize import normalize
-from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
+from custodian.vault.services import Submission, blind_index_of, document_seal
 
 CONFIRM_SALT = "custodian.portal.confirm"
 CONFIRM_MAX_AGE = 48 * 3600
+ENROLMENT_JOB = "portal_enrolment"
 
 
 class EnrolmentError(ValueError):
@@ -36,10 +51,15 @@ class EnrolmentError(ValueError):
 NOT_MATCHED = gettext_lazy(
     "The account number and the bill figure don't match our records, or the account is already enrolled."
 )
+LINK_NOT_VALID = gettext_lazy("This link is not valid or has expired; sign up again.")
 
 
 def login_name(email: str) -> str:
     return "c-" + blind_index_of("email", email)[:60]
+
+
+def same_address(a: str, b: str) -> bool:
+    return normalize("email", a) == normalize("email", b)
 
 
 @dataclass
@@ -52,7 +72,7 @@ class Enrolment:
 
 def last_electric_kwh(customer_id: int) -> int | None:
     values = reveal(
-        actor=system_actor("portal_enrolment"),
+        actor=system_actor(ENROLMENT_JOB),
         customer_id=customer_id,
         fields=["meter_usage"],
         purpose="providing_services",
@@ -62,41 +82,63 @@ def last_electric_kwh(customer_id: int) -> int | None:
     return round(months[-1]["total"]) if months else None
 
 
+def email_on_file(customer_id: int) -> str:
+    """The customer's e-mail address on file (where bills and notices go), or ""."""
+    return reveal(
+        actor=system_actor(ENROLMENT_JOB),
+        customer_id=customer_id,
+        fields=["email"],
+        purpose="contacting_customers",
+    ).get("email", "")
+
+
+def sign_in_ref(account: PortalAccount) -> str:
+    return f"portal-signup:{account.pk}"
+
+
+def sign_in_address(account: PortalAccount) -> str:
+    """The address an online account signs in with (sealed at sign-up), or "" for a sign-in made otherwise
+    (a representative's, from their invitation)."""
+    found = reveal_documents(
+        actor=system_actor(ENROLMENT_JOB),
+        customer_id=account.customer_id,
+        category="correspondence",
+        refs=[sign_in_ref(account)],
+        purpose="contacting_customers",
+    )
+    return found[0].text if found else ""
+
+
 def _unconfirmed_drop(account: PortalAccount) -> None:
     """An unconfirmed sign-up gives way: its sign-in goes (and with it its confirmation link)."""
     account.user.delete()  # cascades to the PortalAccount
 
 
-def _tell_the_address_on_file(account: PortalAccount, enrolling_email: str) -> None:
-    """Whoever holds the account hears that someone signed up for it, at the e-mail address we already
-    have (if any), so a sign-up by someone else does not go unnoticed. The message carries no link."""
-    on_file = reveal(
-        actor=system_actor("portal_enrolment"),
-        customer_id=account.customer_id,
-        fields=["email"],
-        purpose="contacting_customers",
-    ).get("email", "")
-    if not on_file or normalize("email", on_file) == normalize("email", enrolling_email):
-        return
+def _notify(*, to_address: str, account_customer, template: str, context=None) -> None:
     message_send(
-        to_address=on_file,
-        to_customer=account.customer,
-        template="portal_enrolment_notice",
-        context={},
-        sent_by_job="portal_enrolment",
+        to_address=to_address,
+        to_customer=account_customer,
+        template=template,
+        context=context or {},
+        sent_by_job=ENROLMENT_JOB,
     )
 
 
-@transaction.atomic
-def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
-    """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link.
+def account_holder_tell(*, account: PortalAccount, template: str, context=None) -> None:
+    """E-mail whoever holds an online account, at the address it signs in with and at the address on file
+    where that differs (a message about the account itself: it carries no link)."""
+    told = []
+    for address in (sign_in_address(account), email_on_file(account.customer_id)):
+        if address and not any(same_address(address, t) for t in told):
+            _notify(to_address=address, account_customer=account.customer, template=template, context=context)
+            told.append(address)
 
-    Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
-    sign-up that passes the same proof, so nobody can block the customer by signing up first and never
-    confirming. The e-mail address on file, if any, is told."""
+
+def _customer_proven(enrolment: Enrolment) -> int:
+    """The customer the account number and the bill figure point to; EnrolmentError otherwise."""
     try:
         ids = find_customers(
-            actor=system_actor("portal_enrolment"),
+            actor=system_actor(ENROLMENT_JOB),
             field="account_number",
             value=enrolment.account_number,
             purpose="providing_services",
@@ -105,73 +147,107 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
         ids = []
     if len(ids) != 1:
         raise EnrolmentError(NOT_MATCHED)
-    held = PortalAccount.objects.select_related("user").filter(customer_id=ids[0]).first()
-    if held is not None and held.confirmed_at is not None:
-        raise EnrolmentError(NOT_MATCHED)
     expected = last_electric_kwh(ids[0])
     if expected is None or abs(expected - int(enrolment.last_electric_kwh)) > 1:
         raise EnrolmentError(NOT_MATCHED)
+    return ids[0]
+
+
+@transaction.atomic
+def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
+    """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link: to the address on file
+    where it differs from the address given (the address given is told to look there), else to the address
+    given.
+
+    Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
+    sign-up that passes the same proof, so nobody can block the customer by signing up first and never
+    confirming. A confirmed one is never replaced here: its owner is told of the attempt."""
+    customer_id = _customer_proven(enrolment)
+    held = PortalAccount.objects.select_related("user", "customer").filter(customer_id=customer_id).first()
+    if held is not None and held.confirmed_at is not None:
+        # Someone with the bill figures tried to sign up for an account that is already online.
+        account_holder_tell(account=held, template="portal_sign_up_refused")
+        raise EnrolmentError(NOT_MATCHED)
     name = login_name(enrolment.email)
-    same_address = PortalAccount.objects.select_related("user").filter(user__username=name).first()
-    if same_address is not None and same_address.confirmed_at is not None:
+    same_sign_in = PortalAccount.objects.select_related("user").filter(user__username=name).first()
+    if same_sign_in is not None and same_sign_in.confirmed_at is not None:
         raise EnrolmentError(_("That e-mail address already signs in to an account."))
-    for pending in {a.pk: a for a in (held, same_address) if a is not None}.values():
+    for pending in {a.pk: a for a in (held, same_sign_in) if a is not None}.values():
         _unconfirmed_drop(pending)
     if get_user_model().objects.filter(username=name).exists():
         raise EnrolmentError(_("That e-mail address already signs in to an account."))
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
-    account = PortalAccount.objects.create(user=user, customer_id=ids[0])
+    account = PortalAccount.objects.create(user=user, customer_id=customer_id)
+    given = enrolment.email.strip()
     # The address waits sealed in the vault (it is the customer's own submission); the link carries only the
     # account, so no e-mail address ever appears in a URL, a server log or a browser's history.
     document_seal(
-        customer_id=ids[0],
+        customer_id=customer_id,
         category="correspondence",
-        ref=f"portal-signup:{account.pk}",
-        content=enrolment.email.strip().encode(),
+        ref=sign_in_ref(account),
+        content=given.encode(),
         media_type="text/plain",
         submission=Submission(channel="portal", notice_key="portal_profile"),
     )
-    _tell_the_address_on_file(account, enrolment.email)
-    token = signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT)
-    message_send(
-        to_address=enrolment.email,
-        to_customer=account.customer,
-        template="portal_confirm",
-        context={"confirm_url": confirm_url(token)},
-        sent_by_job="portal_enrolment",
+    link = confirm_url(signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT))
+    on_file = email_on_file(customer_id)
+    if on_file and not same_address(on_file, given):
+        _notify(
+            to_address=on_file,
+            account_customer=account.customer,
+            template="portal_confirm_on_file",
+            context={"confirm_url": link},
+        )
+        _notify(to_address=given, account_customer=account.customer, template="portal_confirm_elsewhere")
+    else:
+        _notify(
+            to_address=given,
+            account_customer=account.customer,
+            template="portal_confirm",
+            context={"confirm_url": link},
+        )
+    return account
+
+
+def confirmation_account(token: str) -> PortalAccount:
+    """The sign-up a confirmation link is for, confirmed or not; EnrolmentError if the link is not good."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        raise EnrolmentError(LINK_NOT_VALID) from None
+    account = (
+        PortalAccount.objects.select_related("user", "customer")
+        .filter(pk=data.get("account"), user_id=data.get("user"))
+        .first()
     )
+    if account is None:
+        raise EnrolmentError(LINK_NOT_VALID)
     return account
 
 
 @transaction.atomic
 def portal_confirm(*, token: str) -> PortalAccount:
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.BadSignature:
-        raise EnrolmentError(_("This link is not valid or has expired; sign up again.")) from None
-    account = (
-        PortalAccount.objects.select_related("user")
-        .filter(pk=data["account"], user_id=data.get("user"))
-        .first()
+    """Confirm a sign-up (the button on the link's page): its sign-in works from now on. The customer's
+    details on file stay as they are; where no e-mail address is on file, a letter to the mailing address
+    says an online account was opened, so a sign-up by someone else holding a bill does not go unnoticed."""
+    account = confirmation_account(token)
+    if account.confirmed_at is not None:
+        return account
+    account.confirmed_at = timezone.now()
+    account.save(update_fields=["confirmed_at"])
+    account.user.is_active = True
+    account.user.save(update_fields=["is_active"])
+    append_change(
+        action=Action.PORTAL_SIGNED_UP,
+        actor_kind="customer",
+        actor_id=str(account.customer_id),
+        actor_label="the customer",
+        customer_ids=[account.customer_id],
+        reason="online access confirmed from the link e-mailed at sign-up",
     )
-    if account is None:
-        raise EnrolmentError(_("This link is not valid or has expired; sign up again."))
-    if account.confirmed_at is None:
-        account.confirmed_at = timezone.now()
-        account.save(update_fields=["confirmed_at"])
-        account.user.is_active = True
-        account.user.save(update_fields=["is_active"])
-        (pending,) = reveal_documents(
-            actor=customer_actor(account.customer_id),
-            customer_id=account.customer_id,
-            category="correspondence",
-            refs=[f"portal-signup:{account.pk}"],
-            purpose="providing_services",
-        )
-        personal_data_record(
-            customer=account.customer,
-            values={"email": pending.text},
-            submission=Submission(channel="portal", notice_key="portal_profile"),
+    if not email_on_file(account.customer_id):
+        letter_send(
+            to_customer=account.customer, template="portal_signed_up", context={}, sent_by_job=ENROLMENT_JOB
         )
     return account
 

@@ -6,6 +6,7 @@ from custodian.portal import (
     connect_views,
     my_data_views,
     privacy_views,
+    security_views,
     service_views,
     usage_views,
 )
@@ -14,12 +15,13 @@ app_name = "portal"
 urlpatterns = [
     path("enrol/", account_views.enrol, name="enrol"),
     path("confirm/<str:token>/", account_views.confirm, name="confirm"),
+    path("contact/confirm/<str:token>/", account_views.email_confirm, name="email_confirm"),
     path("sign-in/", account_views.sign_in, name="login"),
     path("sign-out/", account_views.sign_out, name="logout"),
     path("sign-in/code/", account_views.code, name="code"),
     path("password/", account_views.password_forgotten, name="password_forgotten"),
     path("password/<str:uid>/<str:token>/", account_views.password_reset, name="password_reset"),
-    path("me/security/", account_views.security, name="security"),
+    path("me/security/", security_views.security, name="security"),
     path("me/act-for/", account_views.act_for, name="act_for"),
     path("representative/<str:token>/", account_views.representative_setup, name="representative_setup"),
     path("me/", my_data_views.home, name="home"),

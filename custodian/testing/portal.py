@@ -43,11 +43,29 @@ def enrol(client, app, email):
     )
 
 
+CONFIRM_LINK = re.compile(r"http://testserver(/portal/confirm/[^\s]+/)")
+
+
+def confirm_link(to=None) -> str:
+    """The path of the last sign-up confirmation link e-mailed (to `to`, if given): the sign-up's own address,
+    or the address on file when the account has another."""
+    for message in reversed(mail.outbox):
+        found = CONFIRM_LINK.search(message.body)
+        if found and (to is None or message.to == [to]):
+            return found.group(1)
+    raise AssertionError(f"no confirmation link e-mailed{f' to {to}' if to else ''}")
+
+
+def link_confirmed(client, path: str):
+    """Open a confirmation link and press its page's button (opening it alone confirms nothing)."""
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
 def signed_in(app, email) -> Client:
     client = Client()
     enrol(client, app, email)
-    link = re.search(r"http://testserver(/portal/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
-    assert client.get(link).status_code == 200
+    assert link_confirmed(client, confirm_link()).status_code == 302
     assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
     return client
 

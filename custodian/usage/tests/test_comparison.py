@@ -3,13 +3,11 @@ and the same results from DuckDB and from Spark on the same data."""
 
 import json
 import random
-import re
 import sys
 
 import numpy as np
 import pyarrow as pa
 import pytest
-from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -18,7 +16,7 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.models import Premise
 from custodian.customers.services import customer_enrol
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-from custodian.testing.portal import PASSWORD
+from custodian.testing.portal import PASSWORD, confirm_link, link_confirmed
 from custodian.usage.comparison import (
     ComparisonData,
     compute,
@@ -238,8 +236,7 @@ def test_the_portal_shows_a_comparison_only_for_a_group_that_may_be_shown(db):
             "password": PASSWORD,
         },
     )
-    link = re.search(r"http://testserver(/portal/confirm/[^\s]+/)", mail.outbox[-1].body).group(1)
-    client.get(link)
+    link_confirmed(client, confirm_link())
     client.post("/portal/sign-in/", {"email": "casey@example.com", "password": PASSWORD})
     html = client.get("/portal/me/comparison/").content.decode()
     assert "The 20 similar homes nearby" in html and "<svg" in html and "More than average" in html

@@ -37,6 +37,7 @@ from custodian.web.tests.browser import (
     ARTIFACTS,
     contact_form_send,
     launch,
+    mail_link,
     manage,
     needs_chromium,
     portal_password_sign_in,
@@ -379,6 +380,15 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
     walk.page.fill("#id_email", "enrol.sent@example.com")
     walk.page.fill("#id_password", PORTAL_PASSWORD)
     walk.after(lambda page: page.click("main button[type=submit]"), "public", name="public-portal-enrol-sent")
+    # The confirmation link's page (sent to the address on file): it confirms only with its button.
+    link = urlsplit(
+        mail_link(
+            site,
+            other.personal.get("email") or "enrol.sent@example.com",
+            r"(http://[^\s]+/portal/confirm/[^\s]+/)",
+        )
+    ).path
+    walk.check(link, "public", name="public-portal-confirm", shown="/portal/confirm/…/")
     walk.page.goto(site["url"] + "/staff/login/")
     walk.page.fill("#id_username", "cora.service")
     walk.page.fill("#id_password", DEMO_PASSWORD)

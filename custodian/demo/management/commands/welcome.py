@@ -47,7 +47,8 @@ class Command(BaseCommand):
         return [
             f"Demo customer for the portal (/portal/enrol/): account number {number}, "
             f"electricity last month {kwh} kWh;",
-            "  the confirmation link is printed in this console (development e-mail).",
+            "  the confirmation link is printed in this console (development e-mail), addressed to the",
+            "  customer's e-mail address on file when they have one; open it and press its button.",
         ]
 
     def _billing_cases(self):

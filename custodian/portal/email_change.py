@@ -1,0 +1,121 @@
+"""Changing the e-mail address on file from the portal: bills, notices and answers go to it, so a new address
+is recorded only once a link sent to it is confirmed (by the button on the page the link opens, not by
+opening it), and the old address is told of the change (without a link). Until then the address on file
+stays as it is.
+
+The new address waits sealed in the vault as the customer's correspondence; the link carries the customer, a
+reference to it and a digest of the address on file when it was asked, so a link works once and not after
+another change."""
+
+import secrets
+
+from django.core import signing
+from django.db import transaction
+from django.utils.translation import gettext_lazy
+
+from custodian.customers.selectors import customer_for
+from custodian.outbox.services import message_send
+from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address
+from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
+
+CHANGE_SALT = "custodian.portal.email_change"
+CHANGE_MAX_AGE = 48 * 3600
+
+LINK_NOT_VALID = gettext_lazy(
+    "This link is not valid, has expired or was used already; change your e-mail address again in My account."
+)
+
+
+class EmailChangeError(ValueError):
+    pass
+
+
+def _on_file_digest(customer_id: int) -> str:
+    on_file = email_on_file(customer_id)
+    return blind_index_of("email", on_file) if on_file else ""
+
+
+@transaction.atomic
+def email_change_ask(*, customer, email: str, confirm_url, recorded_by_label: str = "the customer") -> bool:
+    """E-mail the new address a link to confirm it; False (nothing sent) when it is the address on file
+    already. `confirm_url(token)` builds the link."""
+    email = email.strip()
+    on_file = email_on_file(customer.pk)
+    if on_file and same_address(on_file, email):
+        return False
+    ref = f"portal-email-change:{secrets.token_urlsafe(12)}"
+    document_seal(
+        customer_id=customer.pk,
+        category="correspondence",
+        ref=ref,
+        content=email.encode(),
+        media_type="text/plain",
+        submission=Submission(
+            channel="portal", notice_key="portal_profile", recorded_by_label=recorded_by_label
+        ),
+    )
+    token = signing.dumps(
+        {"customer": customer.pk, "ref": ref, "was": _on_file_digest(customer.pk), "by": recorded_by_label},
+        salt=CHANGE_SALT,
+    )
+    message_send(
+        to_address=email,
+        to_customer=customer,
+        template="portal_email_change",
+        context={"confirm_url": confirm_url(token)},
+        sent_by_job=ENROLMENT_JOB,
+    )
+    return True
+
+
+def email_change_asked(token: str) -> dict:
+    """What a change link asks, if it is still good; EmailChangeError otherwise."""
+    try:
+        data = signing.loads(token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        raise EmailChangeError(LINK_NOT_VALID) from None
+    customer_id = data.get("customer") if isinstance(data, dict) else None
+    if (
+        not isinstance(customer_id, int)
+        or customer_for(fetched_by=customer_actor(customer_id), customer_id=customer_id) is None
+    ):
+        raise EmailChangeError(LINK_NOT_VALID)
+    if data.get("was") != _on_file_digest(data["customer"]):
+        raise EmailChangeError(LINK_NOT_VALID)  # used already, or the address changed since
+    return data
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str):
+    """Record the new address on file (the button on the link's page) and tell the old one; the customer."""
+    data = email_change_asked(token)
+    customer = customer_for(fetched_by=customer_actor(data["customer"]), customer_id=data["customer"])
+    if customer is None:
+        raise EmailChangeError(LINK_NOT_VALID)
+    found = reveal_documents(
+        actor=customer_actor(customer.pk),
+        customer_id=customer.pk,
+        category="correspondence",
+        refs=[data["ref"]],
+        purpose="providing_services",
+    )
+    if not found:
+        raise EmailChangeError(LINK_NOT_VALID)
+    old = email_on_file(customer.pk)
+    personal_data_record(
+        customer=customer,
+        values={"email": found[0].text},
+        submission=Submission(
+            channel="portal", notice_key="portal_profile", recorded_by_label=data.get("by") or "the customer"
+        ),
+    )
+    if old:
+        message_send(
+            to_address=old,
+            to_customer=customer,
+            template="portal_email_changed",
+            context={},
+            sent_by_job=ENROLMENT_JOB,
+        )
+    return customer
