@@ -23,6 +23,7 @@ from custodian.portal.password_reset import (
     reset_account,
 )
 from custodian.portal.services import (
+    NOT_MATCHED,
     Enrolment,
     EnrolmentError,
     confirmation_account,
@@ -56,10 +57,12 @@ def enrol(request):
                 status=429,
             )
         try:
-            portal_enrol(
+            account = portal_enrol(
                 enrolment=Enrolment(**d),
                 confirm_url=lambda t: request.build_absolute_uri(reverse("portal:confirm", args=[t])),
             )
+            if account is None:  # online already (its holder told): the answer a wrong figure gets
+                raise EnrolmentError(NOT_MATCHED)
         except EnrolmentError as exc:
             form.add_error(None, str(exc))
         else:

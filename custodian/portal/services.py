@@ -154,20 +154,21 @@ def _customer_proven(enrolment: Enrolment) -> int:
 
 
 @transaction.atomic
-def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount:
+def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
     """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link: to the address on file
     where it differs from the address given (the address given is told to look there), else to the address
     given.
 
     Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
     sign-up that passes the same proof, so nobody can block the customer by signing up first and never
-    confirming. A confirmed one is never replaced here: its owner is told of the attempt."""
+    confirming. A confirmed one is never replaced here: its owner is told of the attempt, and None is returned
+    (not raised: the messages telling them stay on the record); the caller answers as for a wrong figure."""
     customer_id = _customer_proven(enrolment)
     held = PortalAccount.objects.select_related("user", "customer").filter(customer_id=customer_id).first()
     if held is not None and held.confirmed_at is not None:
         # Someone with the bill figures tried to sign up for an account that is already online.
         account_holder_tell(account=held, template="portal_sign_up_refused")
-        raise EnrolmentError(NOT_MATCHED)
+        return None
     name = login_name(enrolment.email)
     same_sign_in = PortalAccount.objects.select_related("user").filter(user__username=name).first()
     if same_sign_in is not None and same_sign_in.confirmed_at is not None:

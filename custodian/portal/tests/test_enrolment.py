@@ -141,6 +141,7 @@ def test_a_confirmed_account_is_never_replaced_and_its_holder_is_told(alice):
     for address in ("alice.home@example.org", ALICE_ON_FILE):
         (notice,) = to(address)
         assert "refused" in notice.body and "/portal/" not in notice.body
+    assert OutboundMessage.objects.filter(template="portal_sign_up_refused").count() == 2  # on the record
     assert can_sign_in("alice.home@example.org") and not can_sign_in(ATTACKER)
 
 
