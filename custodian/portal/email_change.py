@@ -3,10 +3,11 @@ is recorded only once a link sent to it is confirmed (by the button on the page 
 opening it), and the old address is told of the change (without a link). Until then the address on file
 stays as it is.
 
-The new address waits sealed in the vault as the customer's correspondence; the link carries the customer, a
-reference to it and a digest of the address on file when it was asked, so a link works once and not after
-another change."""
+The new address waits sealed in the vault as the customer's correspondence (with who asked: the customer or
+their representative); the link carries the customer's row, a reference to it and a digest of the address on
+file when it was asked, so a link works once and not after another change, and no address is in a URL."""
 
+import json
 import secrets
 
 from django.core import signing
@@ -49,14 +50,14 @@ def email_change_ask(*, customer, email: str, confirm_url, recorded_by_label: st
         customer_id=customer.pk,
         category="correspondence",
         ref=ref,
-        content=email.encode(),
-        media_type="text/plain",
+        content=json.dumps({"email": email, "recorded_by": recorded_by_label}).encode(),
+        media_type="application/json",
         submission=Submission(
             channel="portal", notice_key="portal_profile", recorded_by_label=recorded_by_label
         ),
     )
     token = signing.dumps(
-        {"customer": customer.pk, "ref": ref, "was": _on_file_digest(customer.pk), "by": recorded_by_label},
+        {"customer": customer.pk, "ref": ref, "was": _on_file_digest(customer.pk)},
         salt=CHANGE_SALT,
     )
     message_send(
@@ -102,12 +103,13 @@ def email_change_confirm(*, token: str):
     )
     if not found:
         raise EmailChangeError(LINK_NOT_VALID)
+    asked = json.loads(found[0].text)
     old = email_on_file(customer.pk)
     personal_data_record(
         customer=customer,
-        values={"email": found[0].text},
+        values={"email": asked["email"]},
         submission=Submission(
-            channel="portal", notice_key="portal_profile", recorded_by_label=data.get("by") or "the customer"
+            channel="portal", notice_key="portal_profile", recorded_by_label=asked["recorded_by"]
         ),
     )
     if old:
