@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from custodian.customers.selectors import customer_for
 from custodian.outbox.services import message_send
-from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address
+from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address, signed_link_data
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
@@ -72,11 +72,10 @@ def email_change_ask(*, customer, email: str, confirm_url, recorded_by_label: st
 
 def email_change_asked(token: str) -> dict:
     """What a change link asks, if it is still good; EmailChangeError otherwise."""
-    try:
-        data = signing.loads(token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE)
-    except signing.BadSignature:
-        raise EmailChangeError(LINK_NOT_VALID) from None
-    customer_id = data.get("customer") if isinstance(data, dict) else None
+    data = signed_link_data(
+        token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE, error=EmailChangeError(LINK_NOT_VALID)
+    )
+    customer_id = data.get("customer")
     if (
         not isinstance(customer_id, int)
         or customer_for(fetched_by=customer_actor(customer_id), customer_id=customer_id) is None

@@ -8,11 +8,10 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.bounds import MAX_ID
 from custodian.outbox.services import message_send
 from custodian.portal.models import PortalAccount
-from custodian.portal.services import login_name
+from custodian.portal.services import login_name, sign_in_change_log
 
 RESET_HOURS = 2
 
@@ -84,11 +83,8 @@ def portal_password_set(*, account: PortalAccount, password: str) -> None:
     """The new password, recorded in the access log as a change to the customer's sign-in."""
     account.user.set_password(password)
     account.user.save(update_fields=["password"])
-    append_change(
+    sign_in_change_log(
+        account=account,
         action=Action.PORTAL_PASSWORD_RESET,
-        actor_kind="customer",
-        actor_id=str(account.customer_id),
-        actor_label="the customer",
-        customer_ids=[account.customer_id],
         reason="password set from a reset link sent by e-mail",
     )

@@ -109,6 +109,30 @@ def sign_in_address(account: PortalAccount) -> str:
     return found[0].text if found else ""
 
 
+def sign_in_change_log(*, account: PortalAccount, action: Action, reason: str) -> None:
+    """A change to the customer's online sign-in (confirmed, password, second factor), in the access log in
+    the caller's transaction, made by the customer."""
+    append_change(
+        action=action,
+        actor_kind="customer",
+        actor_id=str(account.customer_id),
+        actor_label="the customer",
+        customer_ids=[account.customer_id],
+        reason=reason,
+    )
+
+
+def signed_link_data(token: str, *, salt: str, max_age: int, error: Exception) -> dict:
+    """What a signed link carries, if it is good and not older than `max_age` seconds; `error` otherwise."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        raise error from None
+    if not isinstance(data, dict):
+        raise error
+    return data
+
+
 def _unconfirmed_drop(account: PortalAccount) -> None:
     """An unconfirmed sign-up gives way: its sign-in goes (and with it its confirmation link)."""
     account.user.delete()  # cascades to the PortalAccount
@@ -212,10 +236,9 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
 
 def confirmation_account(token: str) -> PortalAccount:
     """The sign-up a confirmation link is for, confirmed or not; EnrolmentError if the link is not good."""
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.BadSignature:
-        raise EnrolmentError(LINK_NOT_VALID) from None
+    data = signed_link_data(
+        token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE, error=EnrolmentError(LINK_NOT_VALID)
+    )
     account = (
         PortalAccount.objects.select_related("user", "customer")
         .filter(pk=data.get("account"), user_id=data.get("user"))
@@ -238,12 +261,9 @@ def portal_confirm(*, token: str) -> PortalAccount:
     account.save(update_fields=["confirmed_at"])
     account.user.is_active = True
     account.user.save(update_fields=["is_active"])
-    append_change(
+    sign_in_change_log(
+        account=account,
         action=Action.PORTAL_SIGNED_UP,
-        actor_kind="customer",
-        actor_id=str(account.customer_id),
-        actor_label="the customer",
-        customer_ids=[account.customer_id],
         reason="online access confirmed from the link e-mailed at sign-up",
     )
     if not email_on_file(account.customer_id):

@@ -11,9 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custodian.audit.actions import Action
-from custodian.audit.events import append_change
 from custodian.portal.models import PortalAccount
-from custodian.portal.services import account_holder_tell
+from custodian.portal.services import account_holder_tell, sign_in_change_log
 from custodian.staff import mfa
 
 
@@ -43,14 +42,7 @@ def password_checks(request, password: str) -> bool:
 
 def _recorded(account: PortalAccount, change: Change) -> None:
     action, reason = ACTIONS[change]
-    append_change(
-        action=action,
-        actor_kind="customer",
-        actor_id=str(account.customer_id),
-        actor_label="the customer",
-        customer_ids=[account.customer_id],
-        reason=reason,
-    )
+    sign_in_change_log(account=account, action=action, reason=reason)
     account_holder_tell(account=account, template="portal_sign_in_changed", context={"change": change.value})
 
 
