@@ -100,7 +100,7 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
             "password": PASSWORD,
         },
     )
-    assert link_confirmed(portal, confirm_link()).status_code == 302
+    assert link_confirmed(portal, confirm_link()).status_code == 200
     assert portal.post("/portal/sign-in/", {"email": PORTAL_EMAIL, "password": PASSWORD}).status_code == 302
     assert (
         portal.post(
