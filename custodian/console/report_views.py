@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from custodian.console.access import console_actor, console_page, runs_reports
 from custodian.disclosures.selectors import report_mailing_vendors
+from custodian.policy.loader import current_policy
 from custodian.usage.reports import RunRefused, may_mail_reports, report_run_list, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
 
@@ -40,7 +41,12 @@ def reports(request):
     return render(
         request,
         "console/reports.html",
-        {"runs": runs, "active": active, "vendors": vendors if may_mail else []},
+        {
+            "runs": runs,
+            "active": active,
+            "vendors": vendors if may_mail else [],
+            "aggregation": current_policy().aggregation,
+        },
     )
 
 

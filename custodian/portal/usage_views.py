@@ -122,7 +122,9 @@ def comparison(request):
         customer_id=request.customer_id,
         client_ip=client_ip(request),
     )
-    return render(request, "portal/comparison.html", {"report": report})
+    # The threshold the page states is the policy file's, as the comparison that applies it.
+    aggregation = current_policy().aggregation
+    return render(request, "portal/comparison.html", {"report": report, "aggregation": aggregation})
 
 
 @portal_required

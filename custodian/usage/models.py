@@ -1,6 +1,7 @@
 """Peer groups of the neighbour comparisons: which group each eligible home is in (from its premise's type,
 heating fuel, size and location: nobody's use), and the monthly aggregates of the groups that passed the
-aggregation threshold (at least 15 homes, none over 15 %), so nothing here is any one customer's use. A
+aggregation threshold (the policy file's `[aggregation]`: at least so many homes, none over so large a
+share), so nothing here is any one customer's use. A
 customer's own use stays sealed and is joined to their group's row only when they (or staff, for a
 purpose) read it through the gate."""
 

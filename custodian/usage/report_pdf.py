@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from custodian.dates import long_date
+from custodian.policy.loader import current_policy
 
 INK = (11, 83, 148)
 MID = (111, 159, 216)
@@ -232,15 +233,24 @@ def report_pdf(*, utility: dict, name: str, mailing_address: str, report: dict) 
 
     pdf.set_xy(54, max(pdf.get_y() + 4, 716))
     pdf.set_font("Helvetica", "", 7)
+    aggregation = (
+        current_policy().aggregation
+    )  # the threshold the comparison applies, as the letter states it
     footer = _(
         "How we compare: similar homes are the %(homes)s homes of your type, size and heating near you. We "
-        "show a comparison only when at least 15 homes can be compared and no single home uses more than "
-        "15%% of the group's total, so nobody's use can be singled out. Homes that are vacant, on an "
+        "show a comparison only when at least %(min_homes)s homes can be compared and no single home uses "
+        "more than %(max_share)s%% of the group's total, so nobody's use can be singled out. Homes that are "
+        "vacant, on an "
         "assistance rate or generate their own power are not compared. This letter was printed and mailed "
         "for us by a mailing vendor that received only your name, mailing address and this report, for this "
         "mailing. See your hourly use and download it (Green Button) in the customer portal. Questions: "
         "%(phone)s."
-    ) % {"homes": report["homes"], "phone": utility["phone"]}
+    ) % {
+        "homes": report["homes"],
+        "phone": utility["phone"],
+        "min_homes": aggregation["min_customers"],
+        "max_share": aggregation["max_share_percent"],
+    }
     pdf.multi_cell(504, 8.5, _latin(footer), align="L")
     if report.get("services"):
         _other_services(pdf, report["services"])

@@ -77,3 +77,24 @@ def test_the_console_says_how_groups_are_formed_without_a_size_of_its_own(consol
     assert f"groups of {GROUP_TARGET} to {2 * GROUP_TARGET - 1}" in page
     assert f"at least {current_policy().aggregation['min_customers']} homes" in page
     assert "names the number of homes in their own group" in page
+
+
+def test_the_threshold_each_tells_is_the_policy_files(households, grouped, monkeypatch, console, field_tech):
+    """The page, the letter and the console state the policy file's threshold, not a number of their own:
+    changed in the policy, it changes in the words."""
+    aggregation = current_policy().aggregation
+    monkeypatch.setitem(aggregation, "max_share_percent", 40)  # wider: the group is still shown
+    _, app = grouped
+    pdf = signed_in(app, "one.size@example.com").get("/portal/me/comparison.pdf").content
+    letter = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert (
+        f"at least {aggregation['min_customers']} homes" in letter and "more than 40% of the group" in letter
+    )
+    monkeypatch.setitem(aggregation, "min_customers", 25)
+    (_, ungrouped), _ = households
+    page = " ".join(
+        signed_in(ungrouped, "no.group@example.com").get("/portal/me/comparison/").content.decode().split()
+    )
+    assert "at least 25 similar homes" in page
+    staff_page = " ".join(console(field_tech).get("/staff/reports/").content.decode().split())
+    assert "at least 25 homes, none over 40 %" in staff_page

@@ -107,13 +107,22 @@ class Walk:
             return
         self.inspect(shown or path, who, status=status, name=name)
 
-    def after(self, action, who: str, *, name: str, shown: str = "") -> None:
-        """The page a form leads to (a confirmation, a result, a password shown once), checked where it is:
-        `action` fills and sends the form on the page open now."""
+    def after(self, action, who: str, *, name: str, shown: str = "", status: int = 200) -> None:
+        """The page a form leads to (a confirmation, a result, a password shown once, the form drawn again
+        with its errors: `status` 400), checked where it is: `action` fills and sends the form on the page
+        open now."""
         self.page.set_viewport_size({"width": 1280, "height": 900})
-        action(self.page)
+        if status == 200:
+            action(self.page)  # (some actions go through several pages: the last one is checked)
+        else:  # one form sent: its answer is the page checked, with the status asked for
+            with self.page.expect_navigation() as navigation:
+                action(self.page)
+            if navigation.value is None or navigation.value.status != status:
+                got = navigation.value and navigation.value.status
+                self.problems.append(f"{self.page.url} ({who}): HTTP {got}, expected {status}")
+                return
         self.page.wait_for_load_state()
-        self.inspect(shown or urlsplit(self.page.url).path, who, name=name)
+        self.inspect(shown or urlsplit(self.page.url).path, who, status=status, name=name)
 
     def inspect(self, path: str, who: str, *, status: int = 200, name: str = "") -> None:
         page = self.page
@@ -276,6 +285,12 @@ def staff_records(walk, persona: str, ids: dict) -> None:
         walk.after(break_glass_ask, persona, name="cora.service-staff-customers-n-break-glass")
     if persona == "priya.privacy":
         walk.check(f"/staff/privacy/incidents/{ids['incident']}/", persona)
+        walk.after(
+            determination_without_outcome,
+            persona,
+            name="priya.privacy-staff-privacy-incidents-n-form-again",
+            status=400,
+        )
         walk.check(f"/staff/requests/{ids['correction']}/notices/{ids['notice']}/", persona)
     if persona == "mark.marketer":
         walk.page.goto(walk.site["url"] + "/staff/marketing/?service=")
@@ -291,6 +306,14 @@ def staff_records(walk, persona: str, ids: dict) -> None:
             persona,
             name="ivan.it-staff-people-n-password",
         )
+
+
+def determination_without_outcome(page) -> None:
+    """Record an incident's determination with its reasons typed and no outcome chosen: the page comes back
+    (400) with the reasons kept and the error beside the outcome, and is checked like any other."""
+    form = "form[action$='/determine/']"
+    page.fill(f"{form} textarea[name=reasons]", "Every read had a request on file.")
+    page.click(f"{form} button[type=submit]")
 
 
 def customer_search(page) -> None:
