@@ -38,16 +38,9 @@ def reports(request):
             messages.success(request, f"Run {run.pk} queued.")
         return redirect("console:reports")
     runs, active = report_run_list(fetched_by=console_actor(request))
-    return render(
-        request,
-        "console/reports.html",
-        {
-            "runs": runs,
-            "active": active,
-            "vendors": vendors if may_mail else [],
-            "aggregation": current_policy().aggregation,
-        },
-    )
+    page = {"runs": runs, "active": active, "vendors": vendors if may_mail else []}
+    page["aggregation"] = current_policy().aggregation  # the threshold the page states, as the runs apply it
+    return render(request, "console/reports.html", page)
 
 
 def _mailing_confirmation(request, vendor):
