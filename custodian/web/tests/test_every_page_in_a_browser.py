@@ -214,7 +214,9 @@ def rendered_error(path: str, status: int) -> str:
 # service desk, no incident is open, no representative is invited, no third party asks for data, no
 # correction waits to be posted): found, or made through the services, in the server's database.
 RECORDS = """
+import hashlib
 import json
+import secrets
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -225,6 +227,7 @@ from custodian.casework.representatives import Authority, representative_registe
 from custodian.connect.models import ThirdParty
 from custodian.connect.services import third_party_register, third_party_review
 from custodian.incidents.services import incident_open
+from custodian.staff.models import SetupLink
 staff = get_user_model().objects
 officer, clerk, desk = (staff.get(username=u) for u in ("priya.privacy", "bill.clerk", "cora.service"))
 bill = Bill.objects.order_by("pk").first()
@@ -261,7 +264,15 @@ notice = correction_apply(
     request=challenge, by=officer, values={"mailing_address": "PO Box 12, Owatonna, MN 55060"},
     named=[NamedRecipient("The customer's landlord", "14 Oak Street, Owatonna, MN 55060")],
 )[-1]  # the one the customer named: a letter to post
+# A set-up link as a member's e-mail carries it (for counsel, whose password the walk still uses: the link is
+# only opened; a new member would make the database no longer a demo one, and demo_otp refuses such).
+set_up = secrets.token_urlsafe(32)
+SetupLink.objects.create(
+    user=staff.get(username="lena.legal"), token_hash=hashlib.sha256(set_up.encode()).hexdigest(),
+    expires_at=now + timedelta(hours=1),
+)
 print(json.dumps({
+    "set_up": set_up,
     "bill": bill.pk, "account": bill.account_id, "customer": customer.pk, "incident": incident.pk,
     "clerk": clerk.pk, "invitation": invited[0], "client_id": registration.client_id,
     "correction": challenge.pk, "notice": notice.pk,
@@ -430,6 +441,14 @@ def test_every_page_passes_axe_and_fits_a_phone(site, playwright):
     walk.check(f"/portal/representative/{ids['invitation']}/", "public", name="public-portal-representative")
     walk.page.fill("#id_password", "a long passphrase for Robin")
     walk.after(lambda page: page.click("main button[type=submit]"), "public", name="public-portal-message")
+    context.close()
+
+    # A new member of staff's set-up link (their first password, chosen by them alone).
+    context = browser.new_context()
+    walk.page = context.new_page()
+    walk.check(
+        f"/staff/set-up/{ids['set_up']}/", "public", name="public-staff-set-up", shown="/staff/set-up/…/"
+    )
     context.close()
 
     context = browser.new_context()
