@@ -128,7 +128,7 @@ def test_the_customer_reads_their_letters_in_the_portal_and_no_one_elses(
     assert page.status_code == 200
     assert "Our privacy policy changes on March 1, 2027" in html
     assert "Interval readings are kept three years" in html
-    assert "Confirm your e-mail address" in html  # the sign-up e-mail is on the record too
+    assert "Someone signed up for My account" in html  # the sign-up e-mail to the address on file too
     pdf = client.get(f"/portal/me/messages/{letter.pk}/letter.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # Read as the customer, through the gate, on the record.

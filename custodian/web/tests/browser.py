@@ -53,8 +53,9 @@ def manage(site, *args: str) -> str:
 
 def mail_link(site, email: str, pattern: str) -> str:
     """The link matching `pattern` in the last e-mail to `email` that the server printed (development
-    e-mail is printed as read: a link is whole on its line)."""
-    for _ in range(50):
+    e-mail is printed as read: a link is whole on its line). Waited for up to 30 s: a message can go out
+    through the outbox's worker, which a machine running the whole suite keeps waiting."""
+    for _ in range(300):
         mails = [m for m in site["log"].read_text().split("-" * 79) if f"To: {email}" in m]
         found = re.search(pattern, mails[-1]) if mails else None
         if found:

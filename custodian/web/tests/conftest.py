@@ -20,7 +20,7 @@ def site(tmp_path_factory):
     env = site_migrated(var, DEBUG="1", CUSTODIAN_CONTACT_RATE_LIMIT="100")
     manage = [sys.executable, "manage.py"]
     subprocess.run(
-        [*manage, "seed_demo", "--customers", "7", "--seed", "3", "--no-progress"],
+        [*manage, "seed_demo", "--customers", "8", "--seed", "3", "--no-progress"],
         cwd=settings.BASE_DIR,
         env=env,
         check=True,
