@@ -1,15 +1,20 @@
 """Staff changes held for a second person (custodian.staff.approvals): the approvals page, for IT and the
 privacy officer, lists the changes waiting (who asked what for whom, until when) and the latest decided;
 an administrator who is neither the asker nor the member concerned approves one, and any administrator
-declines one (the asker withdraws theirs this way). The staff service refuses the rest in its own words."""
+declines one (the asker withdraws theirs this way). The staff service refuses the rest in its own words.
+
+Approving asks the approver to prove again that it is them (their password or a current code): an approval
+widens someone's access, so a session taken over for its 30 minutes must not be enough to give it."""
 
 from django.shortcuts import render
 from django.utils import timezone
 
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
-from custodian.console.steps import steps_on
+from custodian.console.steps import step_form, steps_on
 from custodian.staff import approvals
+from custodian.staff.forms import ItIsYouForm
+from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import staff_change_for, staff_changes_decided, staff_changes_pending
 from custodian.staff.services import StaffAdminError, UnknownService
 
@@ -25,10 +30,22 @@ def staff_changes(request):
         request,
         "console/staff_changes.html",
         {
-            "pending": staff_changes_pending(fetched_by=actor),
+            "pending": [
+                (change, _approve_form(request, change)) for change in staff_changes_pending(fetched_by=actor)
+            ],
             "decided": staff_changes_decided(fetched_by=actor),
             "now": timezone.now(),
         },
+    )
+
+
+class NotThem(Exception):
+    """The approver's password or code was not accepted."""
+
+
+def _approve_form(request, change):
+    return step_form(
+        request, ItIsYouForm, "console:staff_change_approve", change.pk, auto_id=f"approve-{change.pk}-%s"
     )
 
 
@@ -40,8 +57,10 @@ _change_step = steps_on(
 )
 
 
-@_change_step()
+@_change_step(ItIsYouForm, refused=(StaffAdminError, UnknownService, NotThem))
 def staff_change_approve(request, change, d):
+    if not it_is_them(request, **d):  # a wrong password counts towards the approver's lockout, as at sign-in
+        raise NotThem(f"Your password or code was not accepted: change {change.pk} is still waiting.")
     approvals.staff_change_approve(change=change, by=request.user)
     return (
         f"Change {change.pk} approved and made; {change.subject.get_username()} and the privacy officer are "

@@ -22,6 +22,7 @@ from custodian.casework.choices import (
 )
 from custodian.casework.desk import BLANK, NOTE_LIMIT, REPLY_LIMIT, REPLY_TEMPLATES
 from custodian.customers.choices import CustomerClass, Service
+from custodian.incidents.flag_reviews import NOTE_LIMIT as FLAG_NOTE_LIMIT
 from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
 from custodian.staff.selectors import staff_users
@@ -484,3 +485,34 @@ class DeclineForm(forms.Form):
     explanation = _written(
         "Why the data is correct (sent to the customer)", rows=3, min_length=20, max_length=5000
     )
+
+
+class FlagReviewForm(forms.Form):
+    """What the privacy officer's review of an unusual-access flag found; the hidden fields name the flag
+    (its kind and actor), as the privacy home lists it."""
+
+    kind = forms.CharField(widget=forms.HiddenInput)
+    actor_kind = forms.CharField(widget=forms.HiddenInput)
+    actor_id = forms.CharField(widget=forms.HiddenInput)
+    note = _written(
+        "What the review found",
+        rows=2,
+        max_length=FLAG_NOTE_LIMIT,
+        error_messages={"required": "Say what the review found (a sentence)."},
+    )
+
+    def names(self, flag) -> bool:
+        """This form was sent for `flag` (one form a flag on the page, all sent to one step)."""
+        sent = (self.data.get("kind"), self.data.get("actor_kind"), self.data.get("actor_id"))
+        return sent == (flag.kind, flag.actor_kind, str(flag.actor_id))
+
+
+class ThirdPartyReviewForm(forms.Form):
+    """The privacy officer's decision on a Connect My Data third party, chosen by the button pressed; a
+    refusal or a suspension says why (the connect service holds that rule)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approved", "Approve"), ("refused", "Refuse"), ("suspended", "Suspend")],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(label="Reason (needed to refuse or suspend)", required=False, max_length=500)

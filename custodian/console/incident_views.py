@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
+from custodian.console.forms import FlagReviewForm
 from custodian.console.steps import back_to, page_again, step, step_form, steps_on
 from custodian.incidents import services
 from custodian.incidents.choices import IncidentDetermination
@@ -191,11 +192,13 @@ def flag_review_view(request):
         messages.error(request, "That flag is no longer shown (the last 24 hours have moved on).")
         return redirect("console:privacy")
 
+    form = FlagReviewForm(request.POST)
+
     def review():
-        flag_review(flag=flag, by=request.user, note=request.POST.get("note", ""))
+        flag_review(flag=flag, by=request.user, note=form.cleaned_data["note"])
         return f"Flag on {flag.actor_label} marked reviewed; the review is in the access log."
 
-    return step(request, review, refused=services.IncidentError, to="console:privacy")
+    return step(request, review, form=form, refused=services.IncidentError, to="console:privacy")
 
 
 # The forms of an incident's page, each by its step's URL name.

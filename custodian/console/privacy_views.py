@@ -47,9 +47,27 @@ def privacy_home(request):
             ],
             # Each flag with the access review's address of its events and the review that stands, if any.
             "flags": [
-                (f, _events_of(f, since), reviews.get((f.actor_kind, f.actor_id, f.kind))) for f in flags
+                (
+                    f,
+                    _events_of(f, since),
+                    reviews.get((f.actor_kind, f.actor_id, f.kind)),
+                    _flag_review_form(request, f, n),
+                )
+                for n, f in enumerate(flags, start=1)
             ],
         },
+    )
+
+
+def _flag_review_form(request, flag, n: int):
+    """The flag's review form: the one the privacy officer sent for this flag when the step drew the page
+    again, else a new one naming the flag."""
+    sent = step_form(request, forms.FlagReviewForm, "console:flag_review", auto_id=f"flag-{n}-%s")
+    if sent.is_bound and sent.names(flag):
+        return sent
+    return forms.FlagReviewForm(
+        initial={"kind": flag.kind, "actor_kind": flag.actor_kind, "actor_id": flag.actor_id},
+        auto_id=f"flag-{n}-%s",
     )
 
 

@@ -2,43 +2,52 @@
 they are, what they do with the data and how they keep it, and the scopes they asked for; approved, refused
 or suspended with a reason (a suspension ends every token the third party holds)."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from custodian.connect.scopes import scope_parse
 from custodian.connect.selectors import third_parties_for_review, third_party_for_review
 from custodian.connect.services import ConnectError, third_party_review
-from custodian.console.access import console_actor, not_found, privacy_officer_only
+from custodian.console.access import console_actor, looked_up, privacy_officer_only
+from custodian.console.forms import ThirdPartyReviewForm
+from custodian.console.steps import step_form, steps_on
 from custodian.vault.gate import Denied
 
 
 @privacy_officer_only
 def third_parties(request):
     rows = [
-        # A scope string split at its semicolons, so a phone's screen can wrap it there.
-        (t, [(s.split(";"), scope_parse(s).plain_words()) for s in t.scope_list])
+        # A scope string split at its semicolons, so a phone's screen can wrap it there; each with its own
+        # review form (the one sent comes back with what was typed).
+        (
+            t,
+            [(s.split(";"), scope_parse(s).plain_words()) for s in t.scope_list],
+            step_form(
+                request, ThirdPartyReviewForm, "console:third_party_review", t.pk, auto_id=f"tp-{t.pk}-%s"
+            ),
+        )
         for t in third_parties_for_review(fetched_by=console_actor(request))
     ]
     return render(request, "console/third_parties.html", {"rows": rows})
 
 
-@privacy_officer_only
-@require_POST
-def third_party_review_view(request, third_party_id):
+def _for_review(*, fetched_by, third_party_id):
     try:
-        third_party = third_party_for_review(fetched_by=console_actor(request), third_party_id=third_party_id)
+        return third_party_for_review(fetched_by=fetched_by, third_party_id=third_party_id)
     except Denied:
-        return not_found(request)
-    try:
-        third_party_review(
-            third_party=third_party,
-            reviewed_by=request.user,
-            decision=request.POST.get("decision", ""),
-            note=request.POST.get("note", ""),
-        )
-    except ConnectError as exc:
-        messages.error(request, f"Not recorded: {exc}.")
-    else:
-        messages.success(request, f"{third_party.name}: {third_party.get_status_display().lower()}.")
-    return redirect("console:third_parties")
+        return None
+
+
+_review_step = steps_on(
+    "console:third_parties",
+    rule=privacy_officer_only,
+    found=looked_up(_for_review, "third_party_id"),
+    refused=ConnectError,
+)
+
+
+@_review_step(ThirdPartyReviewForm, refusal=lambda exc: f"Not recorded: {exc}.")
+def third_party_review_view(request, third_party, d):
+    third_party_review(
+        third_party=third_party, reviewed_by=request.user, decision=d["decision"], note=d["note"]
+    )
+    return f"{third_party.name}: {third_party.get_status_display().lower()}."

@@ -8,11 +8,14 @@ from custodian.staff.services import staff_member_create
 SETUP_LINK = re.compile(r"https?://\S+(/staff/set-up/[\w-]+/)")
 
 
+OLGA_PASSWORD = "olga-ops-password-2026"
+
+
 def another_administrator():
     """An IT colleague of ivan.it's: the administrator who approves what ivan.it or priya.privacy asks."""
     return staff_member_create(
         username="olga.ops",
-        password="olga-ops-password-2026",
+        password=OLGA_PASSWORD,
         full_name="Olga Ops",
         services=["it_database"],
         email="olga.ops@staff.example.org",

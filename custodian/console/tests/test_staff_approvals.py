@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
@@ -19,7 +20,7 @@ from custodian.demo.personas import DEMO_PASSWORD
 from custodian.staff.choices import ChangeKind, ChangeStatus
 from custodian.staff.models import ServiceMembership, StaffChange
 from custodian.testing import current_code
-from custodian.testing.staff import another_administrator, mailed_to, setup_link
+from custodian.testing.staff import OLGA_PASSWORD, another_administrator, mailed_to, setup_link
 
 NEW_PASSWORD = "nora's own password, long enough"
 
@@ -32,8 +33,10 @@ def reasons(action) -> list[str]:
     return list(AccessEvent.objects.filter(action=action).values_list("reason", flat=True))
 
 
-def decide(client, change, decision="approve"):
-    return client.post(f"/staff/people/changes/{change.pk}/{decision}/", follow=True)
+def decide(client, change, decision="approve", password=DEMO_PASSWORD):
+    """The administrator signed in on `client` approves (proving it is them with `password`) or declines."""
+    given = {"password": password} if decision == "approve" else {}
+    return client.post(f"/staff/people/changes/{change.pk}/{decision}/", given, follow=True)
 
 
 def services(user) -> set[str]:
@@ -123,8 +126,8 @@ def test_a_colleagues_second_factor_and_password_are_not_reset_without_approval(
     assert StaffChange.objects.filter(status=ChangeStatus.PENDING).count() == 2
 
     olga = console(another_administrator())
-    decide(olga, second_factor)
-    decide(olga, password)
+    decide(olga, second_factor, password=OLGA_PASSWORD)
+    decide(olga, password, password=OLGA_PASSWORD)
     privacy_officer.refresh_from_db()
     assert not privacy_officer.has_usable_password() and not TOTPDevice.objects.filter(user=privacy_officer)
     assert priyas_session.get("/staff/").url.startswith("/staff/login/")
@@ -162,7 +165,7 @@ def test_a_token_acting_as_someone_else_waits_for_approval_and_is_issued_once(
     assert "neither" in decide(console(privacy_officer), change).content.decode()
     assert not ApiToken.objects.exists()
 
-    decide(console(another_administrator()), change)
+    decide(console(another_administrator()), change, password=OLGA_PASSWORD)
     issued = ivan.post("/staff/tokens/issue/", {"username": "priya.privacy", "name": "something else"})
     assert re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode())
     token = ApiToken.objects.get(owner=privacy_officer)
@@ -228,3 +231,25 @@ def test_new_recovery_codes_need_the_password_or_a_current_code_and_are_logged(c
     made = client.post("/staff/recovery-codes/", given)
     assert made.status_code == 200 and made.content.decode().count("<li><code>") == 10
     assert reasons("staff_recovery_codes") == ["bill.clerk made new recovery codes"]
+
+
+def test_approving_asks_the_approver_to_prove_it_is_them(console, dba, privacy_officer, billing_clerk):
+    """A session taken over is not enough to approve: without the approver's password or a current code the
+    change stays waiting, the page is drawn again saying so, and a wrong password counts towards the
+    approver's lockout as at sign-in."""
+    ivan = console(dba)
+    ivan.post(f"/staff/people/{billing_clerk.pk}/services/", {"services": ["billing", "collections"]})
+    change = held(subject=billing_clerk)
+    priya = console(privacy_officer)
+    page = priya.get("/staff/people/changes/")
+    assert f'id="approve-{change.pk}-password"' in page.content.decode()
+    for given in ({}, {"password": "not her password"}, {"code": "000000"}):
+        answer = priya.post(f"/staff/people/changes/{change.pk}/approve/", given)
+        assert answer.status_code == 400
+        assert f"change {change.pk} is still waiting" in answer.content.decode()
+    assert held(subject=billing_clerk) == change and services(billing_clerk) == {"billing"}
+    assert reasons("staff_change_approved") == []
+    assert AccessAttempt.objects.get(username="priya.privacy").failures_since_start == 1
+    approved = decide(priya, change)
+    assert f"Change {change.pk} approved" in approved.content.decode()
+    assert services(billing_clerk) == {"billing", "collections"}

@@ -22,14 +22,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from custodian.audit.events import append_events
 from custodian.billing.deposits import deposit_ask, deposit_paid_record
 from custodian.billing.final import service_stop
 from custodian.billing.models import Refund
 from custodian.casework.data_requests import data_request_answer
 from custodian.casework.models import CustomerRequest
 from custodian.collecting.services import payment_agreement_request
+from custodian.connect.models import ThirdParty
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.incidents import selectors as flag_selectors
 from custodian.incidents import services as incidents
-from custodian.testing import vendor_registered
+from custodian.staff.approvals import staff_change_ask
+from custodian.staff.choices import ChangeKind
+from custodian.testing import read_event, vendor_registered
+from custodian.testing.connect import register
 from custodian.testing.routes import named_routes
 from custodian.vault import gate
 from custodian.vault.models import ReadHold
@@ -140,6 +147,37 @@ def a_vendor(w):
 
 def a_colleague(w):
     return {"user_id": w.billing_clerk.pk}
+
+
+def a_flag(w):
+    """The billing clerk's reads of a customer's name, flagged (one customer is enough here)."""
+    w.monkeypatch.setattr(flag_selectors, "UNUSUAL_DISTINCT_CUSTOMERS", 1)
+    append_events([read_event(w.customer.pk, actor_id=str(w.billing_clerk.pk))])
+    return {}
+
+
+FLAG = {"kind": "read many customers one at a time without a request", "actor_kind": "staff"}
+
+
+def flagged(note):
+    return lambda kw, w: {**FLAG, "actor_id": str(w.billing_clerk.pk), "note": note}
+
+
+def a_third_party(w):
+    register()
+    return {"third_party_id": ThirdParty.objects.get().pk}
+
+
+def a_held_change(w):
+    """Services that read customer data for the billing clerk, asked by the field technician's account (an
+    asker other than the approver)."""
+    change = staff_change_ask(
+        kind=ChangeKind.SERVICES,
+        subject=w.billing_clerk,
+        asked_by=w.field_tech,
+        detail={"services": ["billing", "collections"]},
+    )
+    return {"change_id": change.pk}
 
 
 def nothing(w):
@@ -577,6 +615,36 @@ ROWS: dict[str, Row] = {
         "9 Oak Avenue",
         "Enter a valid date.",
     ),
+    "console:flag_review": Row(
+        "privacy_officer",
+        a_flag,
+        "console:privacy",
+        flagged("Exceptions of the October bill run " + LONG),
+        "Exceptions of the October bill run",
+        "Ensure this value has at most 2000 characters",
+        valid=flagged("Exceptions of the October bill run."),
+    ),
+    "console:third_party_review": Row(
+        "privacy_officer",
+        a_third_party,
+        "console:third_parties",
+        const({"decision": "suspended", "note": "Customers complained " + LONG}),
+        "Customers complained",
+        "Ensure this value has at most 500 characters",
+        valid=const({"decision": "approved"}),
+        page_kwargs=lambda kwargs, w: {},
+    ),
+    "console:staff_change_approve": Row(
+        "privacy_officer",
+        a_held_change,
+        "console:staff_changes",
+        const({"code": "1234567 1234567 12345"}),
+        "1234567 1234567 12345",
+        "Ensure this value has at most 20 characters",
+        valid=const({"password": DEMO_PASSWORD}),
+        refused=(const({"code": "000 000"}), "000 000"),
+        page_kwargs=lambda kwargs, w: {},
+    ),
 }
 
 # Console routes that take a step with nothing typed (a button, or a choice made by the button pressed).
@@ -584,19 +652,16 @@ STEPS_WITHOUT_A_FORM = {
     "console:request_take",
     "console:incident_notify",
     "console:incident_from_flag",
-    "console:flag_review",
     "console:person_deactivate",
     "console:person_reactivate",
     "console:person_second_factor",
     "console:person_password",
-    "console:staff_change_approve",
     "console:staff_change_decline",
     "console:consent_revoke",
     "console:vendor_export",
     "console:representative_verify",
     "console:representative_revoke",
     "console:budget",
-    "console:third_party_review",
     "console:service_change_withdraw",
 }
 # Console routes that are pages: read with GET, or drawing their own form again when it is sent to them.
