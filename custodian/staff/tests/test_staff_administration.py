@@ -51,7 +51,9 @@ def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba, pr
     assert ("ivan.it", "nora.new added; set-up link sent") in events("staff_added")
     assert ("ivan.it", "nora.new is in: no service") in events("staff_membership")
     # Both services read customer data: they wait for the privacy officer (or another administrator).
-    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    console(privacy_officer).post(
+        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
+    )
     assert set(ServiceMembership.objects.filter(user=nora).values_list("service", flat=True)) == {
         "billing",
         "collections",
@@ -92,7 +94,9 @@ def test_the_privacy_officer_changes_a_members_services_on_the_record(
         f"/staff/people/{billing_clerk.pk}/services/", {"services": ["billing", "customer_service"]}
     )
     assert response.status_code == 302
-    console(dba).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    console(dba).post(
+        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
+    )
     assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", flat=True)) == {
         "billing",
         "customer_service",
@@ -187,7 +191,9 @@ def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(
     assert TOTPDevice.objects.filter(user=billing_clerk).exists()
     console(privacy_officer).post(f"/staff/people/{billing_clerk.pk}/second-factor/")
     assert TOTPDevice.objects.filter(user=billing_clerk).exists()  # asked: nothing yet
-    console(dba).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    console(dba).post(
+        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
+    )
     assert not TOTPDevice.objects.filter(user=billing_clerk).exists()
     assert not StaticDevice.objects.filter(user=billing_clerk).exists()
     assert theirs.get("/staff/").url.startswith("/staff/login/")
@@ -202,7 +208,9 @@ def test_an_approved_password_reset_sends_the_member_a_set_up_link(
 ):
     page = console(dba).post(f"/staff/people/{billing_clerk.pk}/password/", follow=True)
     assert "data-password" not in page.content.decode()
-    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    console(privacy_officer).post(
+        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
+    )
     billing_clerk.refresh_from_db()
     assert not billing_clerk.has_usable_password()
     assert setup_link(mailoutbox, billing_clerk)
@@ -216,7 +224,9 @@ def test_tokens_are_listed_with_owner_and_expiry_issued_and_revoked_on_the_recor
 ):
     client = console(dba)
     client.post("/staff/tokens/issue/", {"username": "bill.clerk", "name": "nightly export", "days": 30})
-    console(privacy_officer).post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/")
+    console(privacy_officer).post(
+        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
+    )
     issued = client.post("/staff/tokens/issue/", {"username": "bill.clerk"})
     raw = re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode()).group(1)
     token = ApiToken.objects.get(owner=billing_clerk)
