@@ -154,7 +154,12 @@ def person_deactivate(request, member, d):
 @require_POST
 @looked_up(staff_member_for, "user_id")
 def person_reactivate(request, member):
-    staff_services.staff_member_reactivate(user=member, changed_by=request.user)
+    try:
+        change = approvals.staff_member_reactivation_ask(user=member, asked_by=request.user)
+    except staff_services.StaffAdminError as exc:
+        return _back(request, member, False, str(exc))
+    if change is not None:
+        return _back(request, member, True, _held(change))
     return _back(request, member, True, f"{member.get_username()} can sign in again.")
 
 

@@ -1,6 +1,7 @@
 """Staff changes held for a second person: granting a support service whose purposes read customer data (to a
 new member or an existing one), resetting another member's password or second factor, and issuing an API
-token that acts as another member. The administrator who asks does nothing by asking; another administrator,
+token that acts as another member, and letting a deactivated member sign in again while they are in such a
+service. The administrator who asks does nothing by asking; another administrator,
 neither the asker nor the member concerned, approves or declines it within APPROVAL_DAYS. Every ask,
 approval and decline is an event in the access log, and the member concerned and the privacy officer are
 told (an e-mail through the outbox, `signals.staff_notice`); the pending changes are on the console's
@@ -26,7 +27,13 @@ from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
 from custodian.staff.choices import ChangeKind, ChangeStatus
 from custodian.staff.models import SetupLink, StaffChange
-from custodian.staff.selectors import administers_staff, reviews_access, services_of, staff_users
+from custodian.staff.selectors import (
+    administers_staff,
+    reviews_access,
+    services_kept,
+    services_of,
+    staff_users,
+)
 from custodian.staff.services import (
     StaffAdminError,
     UnknownService,
@@ -34,6 +41,7 @@ from custodian.staff.services import (
     sessions_end,
     staff_decision_append,
     staff_member_create,
+    staff_member_reactivate,
     staff_membership_set,
     staff_second_factor_reset,
 )
@@ -129,6 +137,21 @@ def staff_membership_change(*, user, services: list[str], leads: list[str] | Non
 
 
 @transaction.atomic
+def staff_member_reactivation_ask(*, user, asked_by) -> StaffChange | None:
+    """A deactivated member signs in again: at once when none of their support services reads customer data;
+    otherwise held for approval (returned), since their services come back with them. A former member's
+    account is the one most likely to be in other hands."""
+    if user.is_active:
+        return None
+    if user.pk == asked_by.pk:
+        raise StaffAdminError("you can't reactivate your own account")
+    if not any(reads_customer_data(s) for s in services_kept(user)):
+        staff_member_reactivate(user=user, changed_by=asked_by)
+        return None
+    return staff_change_ask(kind=ChangeKind.REACTIVATE, subject=user, asked_by=asked_by)
+
+
+@transaction.atomic
 def staff_member_invite(
     *, username: str, full_name: str, email: str, services: list[str], changed_by
 ) -> tuple[object, StaffChange | None]:
@@ -197,6 +220,8 @@ def staff_change_approve(*, change: StaffChange, by) -> StaffChange:
         staff_second_factor_reset(user=subject, changed_by=by)
     elif change.kind == ChangeKind.PASSWORD:
         _password_reset_by_link(subject, by)
+    elif change.kind == ChangeKind.REACTIVATE:
+        staff_member_reactivate(user=subject, changed_by=by)
     _tell(change, "approved", change.asked_by)
     return change
 

@@ -8,6 +8,7 @@ class ChangeKind(models.TextChoices):
     PASSWORD = "password", "a password reset (a set-up link by e-mail to the member)"
     SECOND_FACTOR = "second_factor", "a second-factor reset"
     API_TOKEN = "api_token", "an API token that acts as them"
+    REACTIVATE = "reactivate", "signing in again, in support services that read customer data"
 
 
 class ChangeStatus(models.TextChoices):

@@ -19,6 +19,12 @@ def services_of(user) -> frozenset[str]:
     return frozenset(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
 
 
+def services_kept(user) -> frozenset[str]:
+    """The support services a member is in, active or deactivated: what comes back when they are
+    reactivated (`services_of` gives a deactivated member none)."""
+    return frozenset(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
+
+
 def leads(user, service: str) -> bool:
     """Whether `user` leads `service`: gives its requests to colleagues, not only takes them."""
     return ServiceMembership.objects.filter(

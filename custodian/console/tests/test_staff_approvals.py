@@ -253,3 +253,28 @@ def test_approving_asks_the_approver_to_prove_it_is_them(console, dba, privacy_o
     approved = decide(priya, change)
     assert f"Change {change.pk} approved" in approved.content.decode()
     assert services(billing_clerk) == {"billing", "collections"}
+
+
+def test_a_deactivated_member_in_a_service_that_reads_data_signs_in_again_only_once_approved(
+    console, dba, privacy_officer, billing_clerk, web_editor
+):
+    """Reactivating brings back the member's services: for the billing clerk (billing reads customer data)
+    it waits for a second administrator; for the web editor (reads none) it is made at once."""
+    ivan = console(dba)
+    for member in (billing_clerk, web_editor):
+        ivan.post(f"/staff/people/{member.pk}/deactivate/")
+        member.refresh_from_db()
+        assert not member.is_active
+    held_answer = ivan.post(f"/staff/people/{billing_clerk.pk}/reactivate/", follow=True).content.decode()
+    assert "waits for another administrator" in held_answer
+    billing_clerk.refresh_from_db()
+    assert not billing_clerk.is_active
+    change = held(subject=billing_clerk, kind=ChangeKind.REACTIVATE)
+    ivan.post(f"/staff/people/{web_editor.pk}/reactivate/")
+    web_editor.refresh_from_db()
+    assert web_editor.is_active and not StaffChange.objects.filter(subject=web_editor).exists()
+    assert "another administrator" in decide(ivan, change).content.decode()
+    decide(console(privacy_officer), change)
+    billing_clerk.refresh_from_db()
+    assert billing_clerk.is_active and services(billing_clerk) == {"billing"}
+    assert reasons("staff_reactivated") == ["wendy.web reactivated", "bill.clerk reactivated"]
