@@ -357,12 +357,16 @@ OAUTH2_PROVIDER = {
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REQUEST_APPROVAL_PROMPT": "force",
 }
-# Where third parties reach the resource server: the root of the resource URIs in the notifications of new
-# data, which the background worker writes without a request to take the host from.
-CUSTODIAN_CONNECT_BASE_URL = env_str(
-    "CUSTODIAN_CONNECT_BASE_URL",
+# The site's root as people reach it, for links written where no request gives the host (a staff member's
+# set-up link e-mailed on another administrator's approval, a job's messages).
+CUSTODIAN_SITE_URL = env_str(
+    "CUSTODIAN_SITE_URL",
     "http://127.0.0.1:8000" if DEBUG else (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else ""),
 )
+# Where third parties reach the resource server: the root of the resource URIs in the notifications of new
+# data, which the background worker writes without a request to take the host from (the site's root unless
+# the resource server has a host of its own).
+CUSTODIAN_CONNECT_BASE_URL = env_str("CUSTODIAN_CONNECT_BASE_URL", CUSTODIAN_SITE_URL)
 # The toolkit's own models (named here so that migrations referring to them resolve).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"

@@ -13,7 +13,7 @@ def staff_notice_send(sender, *, to, template: str, context: dict, **kwargs) -> 
     context = dict(context)
     if "token" in context:
         # The set-up link, absolute: sent by the approver's request or none, so from the site's own root.
-        root = settings.CUSTODIAN_CONNECT_BASE_URL.rstrip("/")
+        root = settings.CUSTODIAN_SITE_URL.rstrip("/")
         context["setup_url"] = root + reverse("staff:set_up", kwargs={"token": context.pop("token")})
     change = context.get("change")
     regarding = f"staff_change:{change.pk}" if change is not None else "staff_setup_link"

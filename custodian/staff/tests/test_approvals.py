@@ -126,3 +126,16 @@ def test_a_token_for_oneself_is_not_held_and_one_for_another_is_used_once(
     )
     assert approvals.staff_change_use(kind=ChangeKind.API_TOKEN, subject=billing_clerk, by=dba) == change
     assert approvals.staff_change_use(kind=ChangeKind.API_TOKEN, subject=billing_clerk, by=dba) is None
+
+
+def test_the_set_up_link_starts_at_the_sites_own_root(
+    dba, privacy_officer, billing_clerk, mailoutbox, settings
+):
+    """The e-mail is written in the approver's transaction, with no request of the member's to take the host
+    from: its link starts at the site's root as people reach it, not at the resource server's."""
+    settings.CUSTODIAN_SITE_URL = "https://my.owatonnautilities.example/"
+    settings.CUSTODIAN_CONNECT_BASE_URL = "https://data.owatonnautilities.example"
+    change = approvals.staff_change_ask(kind=ChangeKind.PASSWORD, subject=billing_clerk, asked_by=dba)
+    approvals.staff_change_approve(change=change, by=privacy_officer)
+    (body,) = [m.body for m in mailed_to(mailoutbox, billing_clerk) if "/staff/set-up/" in m.body]
+    assert "https://my.owatonnautilities.example/staff/set-up/" in body and "data.owatonna" not in body
