@@ -239,7 +239,7 @@ def customer_disclosures(request, customer_id: ApiId):
 
     if not _reviews(request.auth) or customer_for(fetched_by=request.auth, customer_id=customer_id) is None:
         return Status(404, {"detail": gate.NOT_FOUND_OR_DENIED})
-    return accounting_summary(customer_id)
+    return accounting_summary(fetched_by=request.auth, customer_id=customer_id)
 
 
 class ExportOut(Schema):

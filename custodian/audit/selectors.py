@@ -63,6 +63,11 @@ class Asker(Protocol):
     kind: str
     customer_id: int | None
 
+    def reads_own(self, customer_id, *, category: str | None = None, scope: str | None = None) -> bool:
+        """Whether this asker is the customer, or their representative within the authority's category and
+        scope."""
+        ...
+
 
 def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500, oldest_first: bool = False):
     """ "Who has seen or changed my data": the access log's events about the customer made by others (staff,

@@ -14,9 +14,11 @@ import numpy as np
 from django.utils import timezone
 
 from custodian.billing.compute import Usage, bill_compute, cycle_bounds
+from custodian.billing.selectors import BILL_CATEGORY
 from custodian.billing.tariff import Tariff, current_tariff
 from custodian.customers.models import Account
 from custodian.usage.services.costs import cost_estimator_register
+from custodian.vault.gate import Actor
 from custodian.vault.interval_files import month_bounds, months_between
 
 
@@ -142,14 +144,20 @@ def interval_costs(
     return out
 
 
-def customer_interval_costs(customer_id: int) -> Callable[[str, Sequence], list[Decimal | None]]:
+def customer_interval_costs(
+    *, fetched_by: Actor, customer_id: int
+) -> Callable[[str, Sequence], list[Decimal | None]]:
     """`interval_costs` at the customer's class and heating fuel (their newest account's: clear columns, as
-    the bill run reads them); every cost None for a customer without an account."""
+    the bill run reads them); every cost None for a customer without an account. What the use costs is
+    billing's figure: for the customer themself and their representative whose authority covers the bills;
+    for anyone else every cost is None, as for a customer without an account (no query)."""
     rate = (
         Account.objects.filter(customer_id=customer_id)
         .order_by("-opened_on", "-pk")
         .values_list("customer__customer_class", "premise__heating_fuel")
         .first()
+        if fetched_by.reads_own(customer_id, category=BILL_CATEGORY)
+        else None
     )
 
     def costs(service: str, readings: Sequence) -> list[Decimal | None]:

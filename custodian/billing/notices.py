@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.billing.models import Bill, PaperlessChoice
+from custodian.billing.selectors import BILL_CATEGORY
 from custodian.customers.models import Customer
 from custodian.outbox.services import OutboxError, message_send
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import reveal_many, system_actor
+from custodian.vault.gate import Actor, reveal_many, system_actor
 
 NOTICE_JOB = "bill_notices"
 CHUNK = 500
@@ -45,7 +46,11 @@ def paperless_set(*, customer_id: int, paperless: bool, channel: str) -> bool:
     return paperless
 
 
-def is_paperless(customer_id: int) -> bool:
+def is_paperless(*, fetched_by: Actor, customer_id: int) -> bool:
+    """Whether the customer chose paperless billing: told to the customer themself and their representative
+    whose authority covers the bills; anyone else is told no, as for a customer who did not choose it."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return False
     return PaperlessChoice.objects.filter(customer_id=customer_id).exists()
 
 

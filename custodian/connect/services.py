@@ -23,6 +23,7 @@ from custodian.disclosures.services.accounting import reviews_access_of
 from custodian.policy.loader import current_policy
 from custodian.staff.services import staff_decision_append
 from custodian.usage.services import usage_points_held
+from custodian.vault.gate import customer_actor
 
 # How long a customer may let an authorisation run; they choose, and may revoke it any day.
 DURATIONS = {"90": 90, "365": 365, "1095": 1095}
@@ -242,7 +243,9 @@ def authorization_grant(
     if duration_days not in DURATIONS.values():
         raise ConnectError(_("choose how long the authorisation lasts"))
     points = sorted(set(usage_points))
-    choosable = meters_to_choose(usage_points_held(customer_id=customer.pk), scope=scope)
+    # The customer's own act: the meters they hold, as they themself see them.
+    held = usage_points_held(fetched_by=customer_actor(customer.pk), customer_id=customer.pk)
+    choosable = meters_to_choose(held, scope=scope)
     if not set(points) <= {k for s, keys in choosable.items() if s in chosen for k in keys}:
         raise ConnectError(_("choose among your meters shown for the services you chose"))
     meters = {}

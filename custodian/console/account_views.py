@@ -171,7 +171,9 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
             "account": account,
             "meters": account.premise.service_points.order_by("service"),
             "history": premise_accounts(fetched_by=console_actor(request), premise_id=account.premise_id),
-            "customer_accounts": accounts_of(account.customer_id),
+            "customer_accounts": accounts_of(
+                fetched_by=console_actor(request), customer_id=account.customer_id
+            ),
             "waiting": waiting,
             "address_error": address_error,
             "stop_form": stop_form or StopForm(initial=initial),

@@ -21,9 +21,20 @@ def open_accounts() -> QuerySet[Account]:
     return Account.objects.filter(closed_on__isnull=True)
 
 
-def accounts_of(customer_id: int) -> QuerySet[Account]:
+# The policy file's categories that a representative's authority must name for these reads: the accounts are
+# what the customer is billed on (seen with the bills), a request to stop or move service is about where
+# they are served.
+ACCOUNTS_CATEGORY = "bills"
+SERVICE_CHANGES_CATEGORY = "service_address"
+
+
+def accounts_of(*, fetched_by: Asker, customer_id) -> QuerySet[Account]:
     """The customer's accounts, open ones first, then the most recently closed (the same on every database:
-    PostgreSQL and SQLite sort missing closing dates differently unless told)."""
+    PostgreSQL and SQLite sort missing closing dates differently unless told): for the customer themself,
+    their representative whose authority covers the bills, and staff (the page's own rule says which); none
+    for anyone else, the same answer as for a customer without accounts, decided without a query."""
+    if fetched_by.kind != "staff" and not fetched_by.reads_own(customer_id, category=ACCOUNTS_CATEGORY):
+        return Account.objects.none()
     return (
         Account.objects.filter(customer_id=customer_id)
         .select_related("premise")
@@ -70,7 +81,11 @@ def service_changes_waiting() -> QuerySet[ServiceChange]:
     )
 
 
-def service_changes_of(customer_id: int) -> QuerySet[ServiceChange]:
+def service_changes_of(*, fetched_by: Asker, customer_id) -> QuerySet[ServiceChange]:
+    """The customer's requests to stop or move service, newest first: for the customer themself or their
+    representative whose authority covers the service address; none for anyone else (as for none made)."""
+    if not fetched_by.reads_own(customer_id, category=SERVICE_CHANGES_CATEGORY):
+        return ServiceChange.objects.none()
     return ServiceChange.objects.filter(customer_id=customer_id).order_by("-requested_at", "-pk")
 
 

@@ -31,11 +31,20 @@ def past_recipients(customer_id: int, categories: set[str]) -> list[tuple[str, s
     return [(name, address, cats) for (name, address), cats in sorted(found.items())]
 
 
-def accounting_summary(customer_id: int) -> list[dict]:
+def accounting_summary(*, fetched_by: Actor, customer_id: int) -> list[dict]:
     """The customer's accounting, repeated disclosures to one recipient for one purpose summarized:
-    recipient, purpose, data, basis, first date, how many times, last date."""
+    recipient, purpose, data, basis, first date, how many times, last date. All of it for the customer
+    themself and for staff (the privacy officer: the page's own rule decides); for a representative, the
+    disclosures of data their authority covers, every category of it; for anyone else nothing, the same
+    answer as for a customer whose data was never disclosed (without a query)."""
+    if fetched_by.kind != "staff" and not fetched_by.reads_own(customer_id):
+        return []
     groups: dict[tuple[str, str], dict] = {}
     for entry in DisclosureEntry.objects.filter(customer_id=customer_id).order_by("disclosed_at", "pk"):
+        if fetched_by.kind != "staff" and not all(
+            fetched_by.reads_own(customer_id, category=c) for c in entry.category_list
+        ):
+            continue
         key = (entry.recipient_name, entry.purpose)
         group = groups.get(key)
         if group is None:

@@ -46,18 +46,18 @@ from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
 
 
-def _accounts(customer_id):
-    """The customer's accounts with a label naming the premise by its kind and the dates (no address: the
-    page shows addresses only through the gate)."""
+def _accounts(request):
+    """The accounts of the customer the portal acts for, as the asker may see them, with a label naming the
+    premise by its kind and the dates (no address: the page shows addresses only through the gate)."""
     out = []
-    for a in accounts_of(customer_id):
+    for a in accounts_of(fetched_by=portal_actor(request), customer_id=request.customer_id):
         state = f"since {a.opened_on:%b %-d, %Y}" if a.is_open else f"closed {a.closed_on:%b %-d, %Y}"
         out.append((a, f"Account {a.pk} ({a.premise.get_premise_type_display().lower()}, {state})"))
     return out
 
 
 def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, status=200):
-    accounts = _accounts(request.customer_id)
+    accounts = _accounts(request)
     actor = portal_actor(request)
     ids = ledger_accounts(
         fetched_by=actor, customer_id=request.customer_id, accounts=[a for a, _ in accounts]
@@ -79,7 +79,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "pay_form": pay_form or forms.PayForm(accounts=accounts),
             "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
             "has_accounts": bool(accounts),
-            "paperless": is_paperless(request.customer_id),
+            "paperless": is_paperless(fetched_by=actor, customer_id=request.customer_id),
             "autopay": autopay_of_customer(fetched_by=actor, customer_id=request.customer_id),
             "autopay_form": autopay_form or forms.AutopayForm(accounts=[a for a in accounts if a[0].is_open]),
             "reauthenticated": recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS),
@@ -133,7 +133,7 @@ def bill_download(request, bill_id):
 def pay(request):
     """Open a checkout on the processor's hosted page and send the customer there: the card number is typed
     on the processor's page, never on ours."""
-    accounts = _accounts(request.customer_id)
+    accounts = _accounts(request)
     form = forms.PayForm(request.POST, accounts=accounts)
     if not form.is_valid():
         return _page(request, pay_form=form, status=400)
@@ -153,7 +153,7 @@ def pay_deposit(request, deposit_id):
     """Pay a deposit asked of one of the customer's accounts on the processor's hosted page; once paid it is
     held (it does not pay the bills). Another customer's deposit is not found, as one that does not exist."""
     deposit = next(
-        (d for d in deposits_of([a.pk for a, _ in _accounts(request.customer_id)]) if d.pk == deposit_id),
+        (d for d in deposits_of([a.pk for a, _ in _accounts(request)]) if d.pk == deposit_id),
         None,
     )
     if deposit is None:
@@ -170,7 +170,7 @@ def pay_deposit(request, deposit_id):
 @require_POST
 def payment_agreement(request):
     """Ask for a payment agreement: collections answers with one that considers the household's resources."""
-    accounts = _accounts(request.customer_id)
+    accounts = _accounts(request)
     form = forms.PaymentAgreementForm(request.POST, accounts=accounts)
     if not form.is_valid():
         return _page(request, agreement_form=form, status=400)
@@ -212,7 +212,7 @@ def budget(request):
     """Budget billing for one of the customer's accounts in service: started (the level amount from the last
     twelve bills) or stopped (the difference carried settled on the ledger)."""
     choice = request.POST.get("choice")
-    mine = {a.pk for a, _ in _accounts(request.customer_id) if a.is_open}
+    mine = {a.pk for a, _ in _accounts(request) if a.is_open}
     try:
         account_id = int(request.POST.get("account", ""))
     except ValueError:
@@ -242,7 +242,7 @@ def budget(request):
 def autopay(request):
     """Automatic payment from a bank account: set up (the customer entered their password again a moment ago,
     and authorizes the debits under the automatic-payment notice) or stopped."""
-    accounts = [a for a in _accounts(request.customer_id) if a[0].is_open]
+    accounts = [a for a in _accounts(request) if a[0].is_open]
     if request.POST.get("choice") == "stop":
         ids = {a.pk for a, _ in accounts}
         stopped = [a for a in ids if autopay_stop(account_id=a)]
@@ -290,7 +290,7 @@ def statement_view(request):
             status=400,
         )
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    accounts = [a for a, _ in _accounts(request.customer_id)]
+    accounts = [a for a, _ in _accounts(request)]
     ids = ledger_accounts(
         fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=accounts
     )

@@ -132,7 +132,10 @@ class ConsentScreen(AuthorizationView):
         kwargs["services"] = services_of_scope(scope) if scope else ()
         customer = signed_in_customer(self.request) if scope else None
         kwargs["meters"] = (
-            meters_to_choose(usage_points_held(customer_id=customer.pk), scope=scope.text)
+            meters_to_choose(
+                usage_points_held(fetched_by=portal_actor(self.request), customer_id=customer.pk),
+                scope=scope.text,
+            )
             if customer is not None
             else {}
         )

@@ -111,7 +111,8 @@ def access_receipt(request, seq: int):
 
 @portal_required
 def disclosures(request):
-    return render(request, "portal/disclosures.html", {"rows": accounting_summary(request.customer_id)})
+    rows = accounting_summary(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    return render(request, "portal/disclosures.html", {"rows": rows})
 
 
 @portal_required
@@ -239,7 +240,9 @@ def download(request, fmt):
                 "data": data,
                 "disclosures": [
                     {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
-                    for r in accounting_summary(request.customer_id)
+                    for r in accounting_summary(
+                        fetched_by=portal_actor(request), customer_id=request.customer_id
+                    )
                 ],
                 "accesses": _accesses_with_receipts(request.customer_id, portal_actor(request)),
             },
@@ -269,7 +272,9 @@ def erasure(request):
     """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when
     the customer confirms they understand, the deletion; the answer also goes out by letter."""
 
-    answer = erasure_answer(customer_id=request.customer_id)
+    answer = erasure_answer(fetched_by=portal_actor(request), customer_id=request.customer_id)
+    if answer is None:
+        raise Http404
     if request.method != "POST":
         return render(request, "portal/erasure.html", {"answer": answer})
     if request.POST.get("understood") != "on":

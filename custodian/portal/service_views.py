@@ -12,7 +12,7 @@ from custodian.customers.services import APPLICATION_NOTICE, AccountError, servi
 from custodian.dates import long_date
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import portal_required
+from custodian.portal.access import portal_actor, portal_required
 from custodian.portal.billing_views import _accounts
 from custodian.vault.services import Submission
 from custodian.web.steps import form_acted
@@ -20,7 +20,7 @@ from custodian.web.steps import form_acted
 
 @portal_required
 def moving(request):
-    accounts = [a for a in _accounts(request.customer_id) if a[0].is_open]
+    accounts = [a for a in _accounts(request) if a[0].is_open]
     form = forms.ServiceChangeForm(
         request.POST or None, accounts=accounts, initial={"on": timezone.localdate()}
     )
@@ -61,7 +61,9 @@ def moving(request):
             "form": form,
             "has_open": bool(accounts),
             "notice": current_policy().notices[APPLICATION_NOTICE],
-            "changes": service_changes_of(request.customer_id)[:20],
+            "changes": service_changes_of(fetched_by=portal_actor(request), customer_id=request.customer_id)[
+                :20
+            ],
             "waiting": ServiceChangeStatus.REQUESTED,
         },
         status=status,

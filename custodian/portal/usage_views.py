@@ -72,7 +72,7 @@ def green_button(request, fmt):
         )
         response = HttpResponse(body, content_type="application/atom+xml")
     else:
-        costs = customer_interval_costs(request.customer_id)
+        costs = customer_interval_costs(fetched_by=portal_actor(request), customer_id=request.customer_id)
         response = HttpResponse(green_button_csv(points, costs=costs), content_type="text/csv")
     name = green_button_file_name(fmt=fmt, start=start, end=end)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

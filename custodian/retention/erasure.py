@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from custodian.casework.choices import RepresentativeScope
 from custodian.customers.models import Account
 from custodian.dates import long_date
 from custodian.outbox.services import in_language_of, letter_send
@@ -24,6 +25,7 @@ from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_accounts_delete
 from custodian.retention.services import citation_of
+from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -57,7 +59,16 @@ def _period(item) -> str:
     return ngettext("%(n)d year", "%(n)d years", item.amount) % {"n": item.amount}
 
 
-def erasure_answer(*, customer_id: int) -> ErasureAnswer:
+def erasure_answer(*, fetched_by: Actor, customer_id: int) -> ErasureAnswer | None:
+    """The answer to the customer's request to erase their data (`_answer_of`), for the customer themself and
+    their representative whose authority covers asking for the data to be deleted; None for anyone else, the
+    same answer as for no such customer (without a query)."""
+    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.CONSENTS):
+        return None
+    return _answer_of(customer_id)
+
+
+def _answer_of(customer_id: int) -> ErasureAnswer:
     """What the utility must keep about the customer and why (with the schedule item and when it goes), and
     what it deletes now, in the active language (the portal's page, or the customer's for their letter).
     Reads only clear columns: no personal data is opened to answer. The schedule's citations stay as the
@@ -159,7 +170,7 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     staff who recorded it name themselves in `recorded_by`."""
 
     with in_language_of(customer):
-        answer = erasure_answer(customer_id=customer.pk)
+        answer = _answer_of(customer.pk)
     voluntary = PersonalValue.objects.filter(customer_id=customer.pk, field__in=VOLUNTARY_FIELDS)
     values, _by_model = voluntary.delete()
     marketing_preference_set(

@@ -121,7 +121,7 @@ def test_report_runs_for_staff_who_run_reports(field_tech, billing_clerk, market
 def test_billing_and_collections_reads_for_their_staff_only(
     billing_clerk, collections_agent, marketer, customer
 ):
-    account = accounts_of(customer.pk).first()
+    account = accounts_of(fetched_by=staff_actor(billing_clerk), customer_id=customer.pk).first()
     clerk, agent, other = staff_actor(billing_clerk), staff_actor(collections_agent), staff_actor(marketer)
     assert account_for(fetched_by=clerk, account_id=account.pk) == account
     assert account_for(fetched_by=customer_actor(customer.pk), account_id=account.pk) is None

@@ -16,6 +16,7 @@ from custodian.customers.services import (
     customer_enrol,
 )
 from custodian.policy.loader import current_policy
+from custodian.vault.gate import customer_actor
 
 
 def _premise_of(customer) -> Premise:
@@ -86,7 +87,10 @@ def test_transfer_closes_the_old_account_the_day_before_the_new_one_opens(custom
     old.refresh_from_db()
     assert old.closed_on == date(2027, 4, 30) and old.close_reason == CloseReason.TRANSFER
     assert new.premise_id == target.pk and new.opened_on == date(2027, 5, 1)
-    assert [a.pk for a in accounts_of(customer.pk)] == [new.pk, old.pk]
+    assert [a.pk for a in accounts_of(fetched_by=customer_actor(customer.pk), customer_id=customer.pk)] == [
+        new.pk,
+        old.pk,
+    ]
     assert Customer.objects.get(pk=customer.pk).is_active
 
 

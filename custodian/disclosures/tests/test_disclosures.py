@@ -16,6 +16,7 @@ from custodian.disclosures.services import (
     legal_authority_record,
 )
 from custodian.testing import CO_OP, COUNTY_ATTORNEY, consent_given, disclosed, subpoena_recorded
+from custodian.vault.gate import customer_actor
 
 TODAY = timezone.localdate()
 
@@ -195,7 +196,7 @@ def test_law_enforcement_needs_a_second_approver(customer, privacy_officer, coun
 def test_the_customer_sees_repeated_disclosures_summarized(subpoena, customer, privacy_officer):
     for _ in range(3):
         by_subpoena(subpoena, privacy_officer, customer_ids=[customer.pk])
-    (summary,) = accounting_summary(customer.pk)
+    (summary,) = accounting_summary(fetched_by=customer_actor(customer.pk), customer_id=customer.pk)
     assert (summary["recipient"], summary["purpose"], summary["times"]) == (
         "Steele County Attorney",
         "subpoena",

@@ -1,15 +1,25 @@
 """The portal's pages read other apps' records through selectors that take the asker (`fetched_by=`, the
 gate's `actor=` for reads through the gate) and decide what they may see: a call into billing, casework,
-collecting, connect, payments or usage that names the customer and not the asker fails here. The calls that
-name the customer without an asker are listed with their reason: writes that record the customer's own act,
-the sign-in's own authorities, and the reads still to be moved behind the asker (a list to shrink)."""
+collecting, connect, customers, disclosures, payments, retention or usage that names the customer and not
+the asker fails here. The calls that name the customer without an asker are listed with their reason: writes
+that record the customer's own act, the sign-in's own authorities, and a feed already read as the asker."""
 
 import ast
 from pathlib import Path
 
 import custodian.portal
 
-APPS = ("billing", "casework", "collecting", "connect", "payments", "usage")
+APPS = (
+    "billing",
+    "casework",
+    "collecting",
+    "connect",
+    "customers",
+    "disclosures",
+    "payments",
+    "retention",
+    "usage",
+)
 ASKER = {"fetched_by", "actor"}
 
 NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER = {
@@ -17,14 +27,11 @@ NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER = {
     "paperless_set": "a write: the paperless choice",
     "request_intake": "a write: the request made",
     "Intake": "the request made, as request_intake takes it",
+    "service_change_ask": "a write: the request to stop or move service",
     # Who the person signed in may act for: their own authorities, read before there is an asker.
     "represented_by": "the signed-in person's own authorities",
     # Readings already read through the gate as the asker, written out; the id is the feed's subject.
     "espi_feed": "the feed of readings read through the gate as the asker",
-    # Reads still by the customer's id alone (their modules are not selectors yet): to move behind the asker.
-    "is_paperless": "to move: the paperless choice (billing.notices)",
-    "customer_interval_costs": "to move: the interval costs of the Green Button CSV (billing.estimate)",
-    "usage_points_held": "to move: the meters held, for the consent screen (usage.services)",
 }
 
 
@@ -81,6 +88,36 @@ def test_the_rule_catches_a_read_by_the_customer_id_alone():
         "    statement([a.pk for a in accounts_of(request.customer_id)], on=today)\n"
     )
     assert calls_without_the_asker(old) == {"bills_of_customer"}
+
+
+def test_the_rule_covers_every_read_that_takes_the_asker_now():
+    # The reads the portal made by the customer's id alone, as they were called: each would fail again.
+    old = (
+        "from custodian.billing.notices import is_paperless\n"
+        "from custodian.billing.estimate import customer_interval_costs\n"
+        "from custodian.usage.services import usage_points_held\n"
+        "from custodian.customers.selectors import accounts_of, service_changes_of\n"
+        "from custodian.disclosures.selectors import accounting_summary\n"
+        "from custodian.retention.erasure import erasure_answer\n"
+        "def page(request, customer):\n"
+        "    is_paperless(request.customer_id)\n"
+        "    customer_interval_costs(request.customer_id)\n"
+        "    usage_points_held(customer_id=customer.pk)\n"
+        "    accounts_of(customer_id)\n"
+        "    service_changes_of(request.customer_id)[:20]\n"
+        "    accounting_summary(request.customer_id)\n"
+        "    erasure_answer(customer_id=request.customer_id)\n"
+        "    accounts_of(fetched_by=portal_actor(request), customer_id=request.customer_id)\n"
+    )
+    assert calls_without_the_asker(old) == {
+        "is_paperless",
+        "customer_interval_costs",
+        "usage_points_held",
+        "accounts_of",
+        "service_changes_of",
+        "accounting_summary",
+        "erasure_answer",
+    }
 
 
 def test_the_portal_reads_other_apps_records_with_the_asker():

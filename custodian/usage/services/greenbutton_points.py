@@ -86,10 +86,14 @@ def usage_read(
     return values.get("meter_usage"), blocks
 
 
-def usage_points_held(*, customer_id: int) -> dict[str, list[str]]:
+def usage_points_held(*, fetched_by: Actor, customer_id: int) -> dict[str, list[str]]:
     """Service → the customer's usage points that hold interval readings, in order (`electric`,
     `electric#2`, …). From the interval store's clear columns only, as the retention run counts them: which
-    meters have readings, never a reading, so nothing is opened and no read is logged."""
+    meters have readings, never a reading, so nothing is opened and no read is logged. For the customer
+    themself and their representative whose authority covers the meter usage; none for anyone else, as for
+    a customer without readings, decided without a query."""
+    if not fetched_by.reads_own(customer_id, category="meter_usage"):
+        return {}
     numbers: dict[str, set[int]] = {}
     for _, key, *_rest in block_index(customer_ids=[customer_id]):
         parts = series_parts(key.split(".")[0])
