@@ -7,6 +7,7 @@ import re
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,6 +47,19 @@ def message_page(request, *, title, message, status: int = 200, **more):
     """A page that only tells the customer something (a link not valid, a request kept, a refusal): its title
     and message, marked for translation where they are written, and anything the page adds (`sign_in`)."""
     return render(request, "portal/message.html", {"title": title, "message": message, **more}, status=status)
+
+
+def choice_acted(request, said: dict, act, *, back: str):
+    """A page's pair of buttons sent to one service call: the POST's `choice` is one of `said` (each
+    choice with the message saying it was done), `act(choice)` records it, and the customer is sent `back`
+    to the page with that message. Anything else sent changes nothing and gets None, for the page to answer
+    as it answers a form it cannot take."""
+    choice = request.POST.get("choice")
+    if choice not in said:
+        return None
+    act(choice)
+    messages.success(request, said[choice])
+    return redirect(back)
 
 
 def portal_required(view):

@@ -40,10 +40,11 @@ from custodian.payments.selectors import autopay_of_customer, payment_attempts
 from custodian.payments.services import PaymentError, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import portal_actor, portal_required
+from custodian.portal.access import choice_acted, portal_actor, portal_required
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
+from custodian.web.steps import form_acted
 
 
 def _accounts(request):
@@ -89,6 +90,17 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
         },
         status=status,
     )
+
+
+def _form_acted(request, form, act, *, refused, as_form: str):
+    """One of the bills page's forms sent to its service call (`web.steps.form_acted`: the message and back
+    to the page); a form that does not validate, or that the service refuses, gets the bills page again
+    with that form as sent (`as_form`: which of the page's forms it is), 400."""
+    if form.is_valid():
+        done = form_acted(request, form, act, refused=refused)
+        if done:
+            return done
+    return _page(request, **{as_form: form}, status=400)
 
 
 @portal_required
@@ -170,40 +182,33 @@ def pay_deposit(request, deposit_id):
 @require_POST
 def payment_agreement(request):
     """Ask for a payment agreement: collections answers with one that considers the household's resources."""
-    accounts = _accounts(request)
-    form = forms.PaymentAgreementForm(request.POST, accounts=accounts)
-    if not form.is_valid():
-        return _page(request, agreement_form=form, status=400)
-    try:
+    form = forms.PaymentAgreementForm(request.POST, accounts=_accounts(request))
+
+    def ask():
         payment_agreement_request(
             account_id=form.cleaned_data["account"],
             requested_on=timezone.localdate(),
             installment=form.cleaned_data["installment"],
         )
-    except CollectionsError as exc:
-        form.add_error(None, str(exc))
-        return _page(request, agreement_form=form, status=400)
-    messages.success(
-        request, _("Your request for a payment agreement was received; we will call or write to you.")
-    )
-    return redirect("portal:bills")
+        received = _("Your request for a payment agreement was received; we will call or write to you.")
+        return received, redirect("portal:bills")
+
+    return _form_acted(request, form, ask, refused=CollectionsError, as_form="agreement_form")
 
 
 @portal_required
 @require_POST
 def paperless(request):
     """Paperless billing: a bill-ready e-mail (no amounts in it) instead of a printed bill; or paper again."""
-    choice = request.POST.get("choice")
-    if choice not in ("paperless", "paper"):
-        return _page(request, status=400)
-    paperless_set(customer_id=request.customer_id, paperless=choice == "paperless", channel="portal")
-    messages.success(
-        request,
-        _("Paperless billing is on: we e-mail you when a bill is ready.")
-        if choice == "paperless"
-        else _("We will mail you a printed bill."),
-    )
-    return redirect("portal:bills")
+
+    def choose(choice):
+        paperless_set(customer_id=request.customer_id, paperless=choice == "paperless", channel="portal")
+
+    said = {
+        "paperless": _("Paperless billing is on: we e-mail you when a bill is ready."),
+        "paper": _("We will mail you a printed bill."),
+    }
+    return choice_acted(request, said, choose, back="portal:bills") or _page(request, status=400)
 
 
 @portal_required
@@ -254,10 +259,9 @@ def autopay(request):
     if not recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS):
         form.add_error(None, _("Enter your password again first: bank details need it."))
         return _page(request, autopay_form=form, status=403)
-    if not form.is_valid():
-        return _page(request, autopay_form=form, status=400)
-    d = form.cleaned_data
-    try:
+
+    def enrol():
+        d = form.cleaned_data
         autopay_enrol(
             account_id=d["account"],
             bank_account=f"routing {d['routing']} account {d['bank_account']} {d['kind']}",
@@ -265,13 +269,10 @@ def autopay(request):
                 channel="portal", notice_key=AUTOPAY_NOTICE, recorded_by_label="the customer"
             ),
         )
-    except AutopayError as exc:
-        form.add_error(None, str(exc))
-        return _page(request, autopay_form=form, status=400)
-    messages.success(
-        request, _("Automatic payment is on: each bill is paid from your bank account when due.")
-    )
-    return redirect("portal:bills")
+        on = _("Automatic payment is on: each bill is paid from your bank account when due.")
+        return on, redirect("portal:bills")
+
+    return _form_acted(request, form, enrol, refused=AutopayError, as_form="autopay_form")
 
 
 @portal_required

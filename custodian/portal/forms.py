@@ -7,6 +7,17 @@ from custodian.policy.loader import current_policy
 from custodian.web.notices import NoticeShown
 
 
+def _new_password(label, **limits):
+    """A password the person chooses: hidden as it is typed, offered to the browser as a new one (its
+    password manager suggests one), and checked against the password rules (`AUTH_PASSWORD_VALIDATORS`)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        validators=[validate_password],
+        **limits,
+    )
+
+
 class EnrolForm(forms.Form):
     account_number = forms.CharField(label=_("Account number (top right of your bill)"), max_length=40)
     last_electric_kwh = forms.IntegerField(
@@ -15,14 +26,7 @@ class EnrolForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    password = forms.CharField(
-        label=_("Choose a password (12 characters or more)"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_password(self):
-        validate_password(self.cleaned_data["password"])
-        return self.cleaned_data["password"]
+    password = _new_password(_("Choose a password (12 characters or more)"))
 
 
 def _current_password():
@@ -45,14 +49,7 @@ class AuthenticatorOffForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     password = _current_password()
-    new_password = forms.CharField(
-        label=_("New password (12 characters or more)"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_new_password(self):
-        validate_password(self.cleaned_data["new_password"])
-        return self.cleaned_data["new_password"]
+    new_password = _new_password(_("New password (12 characters or more)"))
 
 
 class SignInForm(forms.Form):
@@ -226,13 +223,7 @@ class ServiceChangeForm(forms.Form):
 
 
 class RepresentativeSetupForm(forms.Form):
-    password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput, min_length=12, max_length=200
-    )
-
-    def clean_password(self):
-        validate_password(self.cleaned_data["password"])
-        return self.cleaned_data["password"]
+    password = _new_password(_("Choose a password"), min_length=12, max_length=200)
 
 
 class PasswordResetAskForm(forms.Form):
@@ -244,11 +235,4 @@ class PasswordResetAskForm(forms.Form):
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(
-        label=_("New password (12 characters or more)"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_password(self):
-        validate_password(self.cleaned_data["password"])
-        return self.cleaned_data["password"]
+    password = _new_password(_("New password (12 characters or more)"))

@@ -20,6 +20,7 @@ from custodian.portal.access import (
     MASKED_UNTIL_REAUTH,
     acting_label,
     as_me,
+    choice_acted,
     message_page,
     mine,
     portal_actor,
@@ -124,26 +125,27 @@ def update_contact(request):
 @portal_required
 @require_POST
 def marketing(request):
-    choice = request.POST.get("choice")
-    if choice not in ("out", "in"):
+
+    def choose(choice):
+        marketing_preference_set(
+            customer=signed_in_customer(request),
+            opted_out=choice == "out",
+            submission=Submission(
+                channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
+            ),
+        )
+
+    said = {
+        "out": _("Saved: we will not use your details for marketing."),
+        "in": _("Saved: we may tell you about our programs again."),
+    }
+    done = choice_acted(request, said, choose, back="portal:home")
+    if done is None:
         # Only the page's two buttons change the preference: anything else changes nothing (an opt-out is
         # never undone by a malformed form).
         messages.error(request, _("Nothing changed: choose to opt out of marketing or to opt back in."))
         return redirect("portal:home")
-    marketing_preference_set(
-        customer=signed_in_customer(request),
-        opted_out=choice == "out",
-        submission=Submission(
-            channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
-        ),
-    )
-    messages.success(
-        request,
-        _("Saved: we will not use your details for marketing.")
-        if choice == "out"
-        else _("Saved: we may tell you about our programs again."),
-    )
-    return redirect("portal:home")
+    return done
 
 
 @portal_required
