@@ -100,6 +100,12 @@ def cases(w, user=None):
     provides = lambda s: acts_for(s, "providing_services")  # noqa: E731
     bills = lambda s: acts_for(s, "billing")  # noqa: E731
     collects = lambda s: acts_for(s, "collecting_payments")  # noqa: E731
+
+    def missing(rule, method, key, data=None):
+        """A record that does not exist (its URL argument `key` 999999): not found for the services `rule`
+        lets in (the view looks the record up only then), forbidden for the rest."""
+        return (method, {key: 999999}, data, lambda s: 404 if rule(s) else 403)
+
     return {
         "staff:home": ("get", {}, None, lambda s: 200),
         "staff:login": ("get", {}, None, lambda s: 200),
@@ -203,7 +209,7 @@ def cases(w, user=None):
             lambda s: 302 if s == "field_services" else 404,
         ),
         "console:privacy": ("get", {}, None, po_get),
-        "console:review": ("post", {"grant_id": 999999}, {"note": "x"}, lambda s: 404 if reviews(s) else 403),
+        "console:review": missing(reviews, "post", "grant_id", {"note": "x"}),
         "console:access_review": ("get", {}, None, po_get),
         "console:inventory": ("get", {}, None, po_get),
         "console:marketing": ("get", {}, None, lambda s: 200 if markets(s) else 403),
@@ -211,13 +217,8 @@ def cases(w, user=None):
         "console:operations": ("get", {}, None, lambda s: 200 if s == "it_database" else 403),
         "console:disclosures": ("get", {}, None, po_get),
         "console:vendor_add": ("post", {}, {"name": "x"}, po_again),
-        "console:determination": (
-            "post",
-            {"vendor_id": 999999},
-            {"rationale": "x"},
-            lambda s: 404 if reviews(s) else 403,
-        ),
-        "console:vendor_export": ("post", {"vendor_id": 999999}, {}, lambda s: 404 if reviews(s) else 403),
+        "console:determination": missing(reviews, "post", "vendor_id", {"rationale": "x"}),
+        "console:vendor_export": missing(reviews, "post", "vendor_id", {}),
         "console:export_file": (
             "get",
             {"export_id": 999999, "part": "file"},
@@ -225,12 +226,7 @@ def cases(w, user=None):
             lambda s: 404 if reviews(s) else 403,
         ),
         "console:consent_add": ("post", {}, {"customer_id": c}, po_again),
-        "console:consent_revoke": (
-            "post",
-            {"consent_id": 999999},
-            {},
-            lambda s: 404 if reviews(s) else 403,
-        ),
+        "console:consent_revoke": missing(reviews, "post", "consent_id", {}),
         "console:authority_add": ("post", {}, {"kind": "subpoena"}, po_again),
         "console:disclose": ("post", {}, {"basis_kind": "consent"}, po_again),
         "console:incidents": ("get", {}, None, po_get),
@@ -238,31 +234,16 @@ def cases(w, user=None):
         "console:incident_from_flag": ("post", {}, {"kind": "x"}, po_post),
         "console:flag_review": ("post", {}, {"kind": "x", "note": "x"}, po_post),
         "console:assessment_add": ("post", {}, {"scope": "x"}, po_again),
-        "console:incident": ("get", {"incident_id": 999999}, None, lambda s: 404 if reviews(s) else 403),
+        "console:incident": missing(reviews, "get", "incident_id"),
         **{
-            f"console:incident_{step}": (
-                "post",
-                {"incident_id": 999999},
-                {"text": "x"},
-                lambda s: 404 if reviews(s) else 403,
-            )
+            f"console:incident_{step}": missing(reviews, "post", "incident_id", {"text": "x"})
             for step in ("note", "determine", "delay", "notify", "agencies", "report")
         },
-        "console:hold_decide": (
-            "post",
-            {"hold_id": 999999},
-            {"approve": "yes", "note": "x"},
-            lambda s: 404 if reviews(s) else 403,
-        ),
+        "console:hold_decide": missing(reviews, "post", "hold_id", {"approve": "yes", "note": "x"}),
         "console:retention": ("get", {}, None, po_get),
         "console:correction_notices": ("get", {}, None, po_get),
         "console:third_parties": ("get", {}, None, po_get),
-        "console:third_party_review": (
-            "post",
-            {"third_party_id": 999999},
-            {"decision": "approved"},
-            lambda s: 404 if reviews(s) else 403,
-        ),
+        "console:third_party_review": missing(reviews, "post", "third_party_id", {"decision": "approved"}),
         "console:representatives": (
             "get",
             {"customer_id": c},
@@ -283,13 +264,8 @@ def cases(w, user=None):
             lambda s: 404,
         ),
         "console:billing": ("get", {}, None, lambda s: 200 if bills(s) else 403),
-        "console:bill": ("get", {"bill_id": 999999}, None, lambda s: 404 if bills(s) else 403),
-        "console:bill_correct": (
-            "post",
-            {"bill_id": 999999},
-            {"reason": "a misread meter"},
-            lambda s: 404 if bills(s) else 403,
-        ),
+        "console:bill": missing(bills, "get", "bill_id"),
+        "console:bill_correct": missing(bills, "post", "bill_id", {"reason": "a misread meter"}),
         "console:billing_account": (
             "get",
             {"account_id": w["account"].pk},
@@ -303,23 +279,18 @@ def cases(w, user=None):
             {},  # an empty form: the account's page again, with what is missing
             lambda s: 400 if bills(s) else 403,
         ),
-        "console:deposit_paid": ("post", {"deposit_id": 999999}, {}, lambda s: 404 if bills(s) else 403),
-        "console:refund_sent": ("post", {"refund_id": 999999}, {}, lambda s: 404 if bills(s) else 403),
+        "console:deposit_paid": missing(bills, "post", "deposit_id", {}),
+        "console:refund_sent": missing(bills, "post", "refund_id", {}),
         "console:budget": (
             "post",
             {"account_id": w["account"].pk},
             {"choice": "stop"},  # not on budget billing: back to the account, saying so
             lambda s: 302 if bills(s) else 403,
         ),
-        **{
-            name: ("post", {key: 999999}, {}, lambda s: 404 if collects(s) else 403)
-            for name, key in (
-                ("console:agreement_agree", "agreement_id"),
-                ("console:disconnection_notice", "account_id"),
-                ("console:disconnection_order", "account_id"),
-                ("console:protection_facts", "account_id"),
-            )
-        },
+        "console:agreement_agree": missing(collects, "post", "agreement_id", {}),
+        "console:disconnection_notice": missing(collects, "post", "account_id", {}),
+        "console:disconnection_order": missing(collects, "post", "account_id", {}),
+        "console:protection_facts": missing(collects, "post", "account_id", {}),
         "console:service_desk": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:service_start": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:reads_import": ("get", {}, None, lambda s: 200 if provides(s) else 403),
@@ -335,38 +306,21 @@ def cases(w, user=None):
             None,
             lambda s: 200 if provides(s) else 403,
         ),
-        **{
-            name: ("post", {key: 999999}, {}, lambda s: 404 if provides(s) else 403)
-            for name, key in (
-                ("console:account_stop", "account_id"),
-                ("console:account_move", "account_id"),
-                ("console:service_change_withdraw", "change_id"),
-            )
-        },
+        "console:account_stop": missing(provides, "post", "account_id", {}),
+        "console:account_move": missing(provides, "post", "account_id", {}),
+        "console:service_change_withdraw": missing(provides, "post", "change_id", {}),
         "console:people": ("get", {}, None, lambda s: 200 if administers(s) else 403),
-        "console:person": ("get", {"user_id": 999999}, None, lambda s: 404 if administers(s) else 403),
+        "console:person": missing(administers, "get", "user_id"),
         **{
-            f"console:person_{action}": (
-                "post",
-                {"user_id": 999999},
-                {"services": ["billing"]},
-                lambda s: 404 if administers(s) else 403,
-            )
+            f"console:person_{action}": missing(administers, "post", "user_id", {"services": ["billing"]})
             for action in ("services", "deactivate", "reactivate", "second_factor", "password")
         },
         "console:staff_changes": ("get", {}, None, lambda s: 200 if administers(s) else 403),
-        **{
-            f"console:staff_change_{decision}": (
-                "post",
-                {"change_id": 999999},
-                {},
-                lambda s: 404 if administers(s) else 403,
-            )
-            for decision in ("approve", "decline")
-        },
+        "console:staff_change_approve": missing(administers, "post", "change_id", {}),
+        "console:staff_change_decline": missing(administers, "post", "change_id", {}),
         "tokens:list": ("get", {}, None, lambda s: 200 if administers(s) else 403),
         "tokens:issue": ("post", {}, {"username": "nobody"}, lambda s: 400 if administers(s) else 403),
-        "tokens:revoke": ("post", {"token_id": 999999}, {}, lambda s: 404 if administers(s) else 403),
+        "tokens:revoke": missing(administers, "post", "token_id", {}),
         "staff:logout": ("post", {}, {}, lambda s: 302),  # last: it ends the session
     }
 
