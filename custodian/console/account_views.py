@@ -17,6 +17,8 @@ One module (over 400 lines) on purpose: the service desk's pages share its forms
 return to and its rule (who acts for providing services); they are one desk.
 """
 
+from functools import wraps
+
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -193,64 +195,71 @@ def account_service(request, account):
     return _account_page(request, account)
 
 
-@console_page(provides_service, SERVICE_DESK_ONLY)
-@require_POST
-@looked_up(account_for, "account_id")
-def account_stop_view(request, account):
-    form = StopForm(request.POST)
-    if not form.is_valid():
-        return _account_page(request, account, stop_form=form, status=400)
-    d = form.cleaned_data
-    try:
-        _, bills = service_stop(
-            account_id=account.pk,
-            closed_on=d["closed_on"],
-            owner_customer_id=d["owner_customer_id"],
-            change_id=d["change_id"],
-            by=request.user,
-        )
-    except (AccountError, BillingError) as exc:
-        form.add_error(None, str(exc))
-        return _account_page(request, account, stop_form=form, status=400)
+def _account_step(form_class, slot: str, *, refused):
+    """A POST step taken with one of an account page's forms (`slot`: the page's `stop_form` or `move_form`):
+    `act(request, account, cleaned_data)` makes the service call and returns what it did and the account to
+    go to. A form that does not validate, a field the step finds wrong (a ValidationError naming it) or the
+    service's refusal (`refused`, above the fields) draws the account page again with the form (400)."""
+
+    def decorate(act):
+        @console_page(provides_service, SERVICE_DESK_ONLY)
+        @require_POST
+        @looked_up(account_for, "account_id")
+        @wraps(act)
+        def view(request, account):
+            form = form_class(request.POST)
+            if form.is_valid():
+                try:
+                    message, to = act(request, account, form.cleaned_data)
+                except forms.ValidationError as exc:
+                    form.add_error(None, exc)
+                except refused as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, message)
+                    return redirect("console:account_service", account_id=to.pk)
+            return _account_page(request, account, status=400, **{slot: form})
+
+        return view
+
+    return decorate
+
+
+@_account_step(StopForm, "stop_form", refused=(AccountError, BillingError))
+def account_stop_view(request, account, d):
+    _, bills = service_stop(
+        account_id=account.pk,
+        closed_on=d["closed_on"],
+        owner_customer_id=d["owner_customer_id"],
+        change_id=d["change_id"],
+        by=request.user,
+    )
     final = (
         f" Final bill {bills[-1].pk} issued." if bills else " The final bill comes with its cycle's bill run."
     )
-    messages.success(request, f"Service on account {account.pk} stops on {d['closed_on']:%Y-%m-%d}.{final}")
-    return redirect("console:account_service", account_id=account.pk)
+    return f"Service on account {account.pk} stops on {d['closed_on']:%Y-%m-%d}.{final}", account
 
 
-@console_page(provides_service, SERVICE_DESK_ONLY)
-@require_POST
-@looked_up(account_for, "account_id")
-def account_move_view(request, account):
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _account_page(request, account, move_form=form, status=400)
-    d = form.cleaned_data
+@_account_step(MoveForm, "move_form", refused=AccountError)
+def account_move_view(request, account, d):
     premise = premise_by_meter(d["meter"])
     if premise is None:
-        form.add_error("meter", "No premise has a meter with this number.")
-        return _account_page(request, account, move_form=form, status=400)
-    try:
-        new = service_move(
-            account_id=account.pk,
-            to_premise_id=premise.pk,
-            moving_on=d["moving_on"],
-            new_service_address=d["new_service_address"],
-            submission=Submission(
-                channel=d["channel"],
-                notice_key=APPLICATION_NOTICE,
-                recorded_by=request.user,
-                recorded_by_label=request.user.get_username(),
-            ),
-            change_id=d["change_id"],
-            by=request.user,
-        )
-    except AccountError as exc:
-        form.add_error(None, str(exc))
-        return _account_page(request, account, move_form=form, status=400)
-    messages.success(request, f"Service moved: account {new.pk} opens on {d['moving_on']:%Y-%m-%d}.")
-    return redirect("console:account_service", account_id=new.pk)
+        raise forms.ValidationError({"meter": "No premise has a meter with this number."})
+    new = service_move(
+        account_id=account.pk,
+        to_premise_id=premise.pk,
+        moving_on=d["moving_on"],
+        new_service_address=d["new_service_address"],
+        submission=Submission(
+            channel=d["channel"],
+            notice_key=APPLICATION_NOTICE,
+            recorded_by=request.user,
+            recorded_by_label=request.user.get_username(),
+        ),
+        change_id=d["change_id"],
+        by=request.user,
+    )
+    return f"Service moved: account {new.pk} opens on {d['moving_on']:%Y-%m-%d}.", new
 
 
 @console_page(provides_service, SERVICE_DESK_ONLY)
@@ -375,18 +384,8 @@ def meter_reads(request, account):
         return _reads_page(request, account, form=form, status=400)
     d = form.cleaned_data
     try:
-        read = register_read_record(
-            account_id=account.pk,
-            service=d["service"],
-            read_on=d["read_on"],
-            index=d["index"],
-            kind=d["kind"],
-            dials=d["dials"],
-            old_meter_final=d["old_meter_final"],
-            new_meter_start=d["new_meter_start"],
-            by=request.user,
-            client_ip=client_ip(request),
-        )
+        # The form's fields are the read's arguments, named as the service names them.
+        read = register_read_record(account_id=account.pk, **d, by=request.user, client_ip=client_ip(request))
     except ReadError as exc:
         form.add_error(None, f"Not stored: {exc}.")
         return _reads_page(request, account, form=form, status=400)
