@@ -232,3 +232,24 @@ def test_a_request_for_another_customers_account_is_no_such_account(customer, ot
             on=date(2026, 12, 31),
             submission=PORTAL,
         )
+
+
+def test_a_stop_or_move_the_desk_cannot_make_draws_the_account_page_again_with_the_form(
+    customer, service_rep, console
+):
+    """A meter no premise has is said beside the meter field; the service's refusal above the form's fields;
+    either way the account page again (400), what was typed kept, and the account as it was."""
+    account = customer.accounts.get()
+    staff = console(service_rep)
+    move = {"moving_on": "2026-12-01", "meter": "E-NOWHERE", "new_service_address": "9 Oak Avenue"}
+    moved = staff.post(f"/staff/accounts/{account.pk}/move/", {**move, "channel": "phone"})
+    page = moved.content.decode()
+    assert moved.status_code == 400 and 'id="id_meter_error">No premise has a meter with this number.' in page
+    assert 'value="9 Oak Avenue"' in page
+    too_early = account.opened_on.replace(year=account.opened_on.year - 1).isoformat()
+    stopped = staff.post(f"/staff/accounts/{account.pk}/stop/", {"closed_on": too_early})
+    assert (
+        stopped.status_code == 400 and "service can&#x27;t stop before it started" in stopped.content.decode()
+    )
+    account.refresh_from_db()
+    assert account.closed_on is None
