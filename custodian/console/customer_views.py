@@ -301,6 +301,10 @@ def customer_green_button(request, customer_id):
             client_ip=client_ip(request),
             units=form.units_chosen(),
         )
+    except gate.Held as exc:
+        # Said as held (the customer page and the API say so too): "not found" would send them searching.
+        messages.error(request, f"This download is {exc} (the privacy officer decides). Nothing was read.")
+        return redirect("console:customer", customer_id=customer_id)
     except gate.Denied:
         return not_found(request)
     body = espi_feed(subject=str(customer_id), base_url=request.build_absolute_uri("/"), usage_points=points)

@@ -1,5 +1,6 @@
 """Marketing audiences: who may be mailed, built from the policy's marketing purpose (opt-outs left out)."""
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from custodian.console.access import (
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.csvfile import csv_writer
 from custodian.netaddr import client_ip
+from custodian.vault import gate
 from custodian.web.confirmation import confirmation_page, confirmed
 
 
@@ -25,7 +27,14 @@ def marketing(request):
         if request.method == "POST" and not confirmed(request):
             return _download_confirmation(request, form, audience_count(f))
         if request.method == "POST":
-            rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
+            try:
+                rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
+            except gate.Held as exc:
+                messages.error(
+                    request, f"This download is {exc} (the privacy officer decides). Nothing was read."
+                )
+                context = {"form": form, "counts": audience_count(f)}
+                return render(request, "console/marketing.html", context, status=403)
             response = HttpResponse(content_type="text/csv")
             response["Content-Disposition"] = 'attachment; filename="audience.csv"'
             writer = csv_writer(response)

@@ -381,7 +381,14 @@ _EVENTS = AccessEvent._meta.db_table
 
 # Reads of one customer at a time that count towards the hourly limit of reads without a request (or under a
 # request the reader entered themselves).
-_COUNTED_READS = (Action.REVEAL, Action.REVEAL_HISTORY, Action.REVEAL_DOCUMENTS, Action.REVEAL_INTERVALS)
+_COUNTED_READS = (
+    Action.REVEAL,
+    Action.REVEAL_HISTORY,
+    Action.REVEAL_DOCUMENTS,
+    Action.REVEAL_INTERVALS,
+    Action.LOOKUP,
+    Action.MARKETING_AUDIENCE,
+)
 
 
 def decide_one_keyed(
@@ -408,10 +415,19 @@ def decide_one_keyed(
 def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
     """A staff member reading without a request: allowed while the customers they read so in the last hour
     stay within the policy file's limit (a customer already read this hour is no new reach), or while a
-    reviewer's approval runs; past it the read is held, and a hold waits for a decision. One indexed query
-    for a running approval, then two on the access log: the first event of the hour, then this reader's
-    events since. Plain SQL: this runs on every staff read without a request, and building the same queries
-    through the ORM cost more than running them."""
+    reviewer's approval runs; past it the read is held, and a hold waits for a decision."""
+    return held_or(policy, actor, [customer_id], purpose, decision)
+
+
+def held_or(policy, actor: Actor, customer_ids, purpose: str, decision: Decision) -> Decision:
+    """`decision`, unless reading `customer_ids` takes the staff member past the policy file's limit of
+    customers read without a request in the last hour (counting those already read), with no reviewer's
+    approval running: then held, and a hold waits for a decision. One customer at a time, or a bulk read
+    that leaves as a file (a marketing audience: `reveal_many(hourly_limit=True)`), counted alike.
+
+    One indexed query for a running approval, then two on the access log: the first event of the hour, then
+    this reader's events since. Plain SQL: this runs on every staff read without a request, and building the
+    same queries through the ORM cost more than running them."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -427,27 +443,29 @@ def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Dec
             [since],
         )
         first = cursor.fetchone()
-        if first is None:
-            return decision
-        reads = ", ".join(["%s"] * len(_COUNTED_READS))
-        cursor.execute(
-            f"SELECT DISTINCT customer_id FROM {_EVENTS} WHERE actor_kind = 'staff' AND actor_id = %s "  # noqa: S608
-            f"AND seq >= %s AND decision = 'allow' AND (request_id = '' OR own_request = 'yes') "
-            f"AND action IN ({reads})",
-            [actor.id, first[0], *_COUNTED_READS],
-        )
-        read = {row[0] for row in cursor.fetchall()}
-    if str(customer_id) in read or len(read) < limit:
+        read = set()
+        if first is not None:
+            reads = ", ".join(["%s"] * len(_COUNTED_READS))
+            cursor.execute(
+                f"SELECT DISTINCT customer_id FROM {_EVENTS} WHERE actor_kind = 'staff' AND actor_id = %s "  # noqa: S608
+                f"AND seq >= %s AND decision = 'allow' AND (request_id = '' OR own_request = 'yes') "
+                f"AND action IN ({reads})",
+                [actor.id, first[0], *_COUNTED_READS],
+            )
+            read = {row[0] for row in cursor.fetchall()}
+    new = {str(c) for c in customer_ids} - read
+    if len(read) + len(new) <= limit or not new:
         return decision
     hold = ReadHold.objects.filter(user_id=int(actor.id), status=ReadHold.Status.PENDING).first()
     if hold is None:
         hold = ReadHold.objects.create(
             user_id=int(actor.id), purpose=purpose, customers_in_hour=len(read), threshold=limit
         )
+    asked = f"{len(new)} customers in one read and " if len(customer_ids) > 1 else ""
     return Decision(
         False,
-        f"held for the privacy officer's approval (hold {hold.pk}): {len(read)} customers read without a "
-        f"request or under requests you entered in the last hour, the limit is {limit}",
+        f"held for the privacy officer's approval (hold {hold.pk}): {asked}{len(read)} customers read "
+        f"without a request or under requests you entered in the last hour, the limit is {limit}",
         hold_id=hold.pk,
     )
 

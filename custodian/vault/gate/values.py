@@ -23,6 +23,7 @@ from custodian.vault.gate.decision import (
     VENDORS_USE_EXPORTS,
     Decision,
     Denied,
+    Held,
     VaultIntegrityError,
     answer,
     as_customer_id,
@@ -33,6 +34,7 @@ from custodian.vault.gate.decision import (
     destroyed_among,
     event_record,
     existing_count,
+    held_or,
     id_filter,
     notice_decision,
     notice_refusal,
@@ -255,11 +257,15 @@ def reveal_many(
     purpose: str,
     client_ip: str = "",
     action: Action = Action.BULK_REVEAL,
+    hourly_limit: bool = False,
 ) -> dict[int, dict[str, str]]:
     """The bulk form for exports and reports: one policy decision, one access event per customer.
 
     Request-driven purposes can't be used in bulk (a request is about one customer); customers don't
-    read in bulk. Any id that is not a customer denies the whole call.
+    read in bulk. Any id that is not a customer denies the whole call. With `hourly_limit`, a staff
+    member's bulk read that leaves as a file (a marketing audience) counts towards their hourly limit of
+    customers read without a request, and past it is held for the privacy officer (`Held`) like a read of
+    one customer at a time; a working list shown on a page (the collections worklist's protections) is not.
     """
     policy = current_policy()
     ids, fields, cats = bulk_asked(policy, customer_ids, fields)
@@ -273,6 +279,11 @@ def reveal_many(
     if cats is None or not fields:
         raise deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
     decision = bulk_decision(policy, actor, purpose, cats)
+    if decision.allowed and hourly_limit and actor.kind == "staff":
+        decision = held_or(policy, actor, ids, purpose, decision)
+        if decision.hold_id:
+            deny(actor, decision.reason, customer_id=None, **base)
+            raise Held(decision.reason, decision.hold_id)
     if not decision.allowed:
         raise deny(actor, decision.reason, customer_id=None, **base)
     with transaction.atomic():
@@ -365,15 +376,25 @@ def find_customers(
             # A customer who opted out is not found for marketing, as they are not read or put in an audience.
             opted_out = opted_out_among(ids)
             ids = [cid for cid in ids if cid not in opted_out]
-        append_events(
-            [
-                event_record(
-                    actor, decision="allow", reason="lookup", customer_id=cid, own_request=own, **base
-                )
-                for cid in ids
-            ]
-            or [event_record(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)]
-        )
+        if actor.kind == "staff" and not intake and (request is None or own):
+            # Who is a customer is itself a read: lookups without a request (or under one the reader
+            # entered) count towards the hourly limit and are held past it, or a held reader could go on
+            # mapping account numbers, e-mail addresses and phone numbers to customers.
+            decision = held_or(policy, actor, ids, purpose, decision)
+        if not decision.hold_id:
+            append_events(
+                [
+                    event_record(
+                        actor, decision="allow", reason="lookup", customer_id=cid, own_request=own, **base
+                    )
+                    for cid in ids
+                ]
+                or [
+                    event_record(actor, decision="allow", reason="lookup: no match", customer_id=None, **base)
+                ]
+            )
+    if decision.hold_id:  # said once the transaction that made the hold has committed
+        raise Held(deny(actor, decision.reason, customer_id=None, **base).reason, decision.hold_id)
     return ids
 
 
