@@ -31,6 +31,15 @@ def bearer(raw):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
+def approve_the_held_change(client):
+    """The one change waiting, approved by the administrator signed in on `client` (their password)."""
+    client.post(f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD})
+
+
+def memberships(user) -> set[str]:
+    return set(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
+
+
 def events(action):
     return list(AccessEvent.objects.filter(action=action).values_list("actor_label", "reason"))
 
@@ -51,13 +60,8 @@ def test_it_adds_a_member_of_staff_who_then_signs_in_and_enrols(console, dba, pr
     assert ("ivan.it", "nora.new added; set-up link sent") in events("staff_added")
     assert ("ivan.it", "nora.new is in: no service") in events("staff_membership")
     # Both services read customer data: they wait for the privacy officer (or another administrator).
-    console(privacy_officer).post(
-        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
-    )
-    assert set(ServiceMembership.objects.filter(user=nora).values_list("service", flat=True)) == {
-        "billing",
-        "collections",
-    }
+    approve_the_held_change(console(privacy_officer))
+    assert memberships(nora) == {"billing", "collections"}
     assert ("priya.privacy", "nora.new is in: billing, collections") in events("staff_membership")
     # She chooses her password from the link e-mailed to her; then the authenticator is enrolled.
     password = "nora's own password, not shown to anyone"
@@ -94,13 +98,8 @@ def test_the_privacy_officer_changes_a_members_services_on_the_record(
         f"/staff/people/{billing_clerk.pk}/services/", {"services": ["billing", "customer_service"]}
     )
     assert response.status_code == 302
-    console(dba).post(
-        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
-    )
-    assert set(ServiceMembership.objects.filter(user=billing_clerk).values_list("service", flat=True)) == {
-        "billing",
-        "customer_service",
-    }
+    approve_the_held_change(console(dba))
+    assert memberships(billing_clerk) == {"billing", "customer_service"}
     assert ("ivan.it", "bill.clerk is in: billing, customer_service") in events("staff_membership")
 
 
@@ -174,9 +173,7 @@ def test_nobody_changes_their_own_support_services(console, dba, customer, servi
     before = events("staff_membership")
     page = client.post(f"/staff/people/{dba.pk}/services/", {"services": services}, follow=True)
     assert "can&#x27;t change your own support services" in page.content.decode()
-    assert set(ServiceMembership.objects.filter(user=dba).values_list("service", flat=True)) == {
-        "it_database"
-    }
+    assert memberships(dba) == {"it_database"}
     assert events("staff_membership") == before
     shown = client.post(
         f"/staff/customers/{customer.pk}/", {"fields": ["phone"], "purpose": "contacting_customers"}
@@ -191,9 +188,7 @@ def test_a_lost_phone_resets_the_second_factor_and_they_enrol_anew(
     assert TOTPDevice.objects.filter(user=billing_clerk).exists()
     console(privacy_officer).post(f"/staff/people/{billing_clerk.pk}/second-factor/")
     assert TOTPDevice.objects.filter(user=billing_clerk).exists()  # asked: nothing yet
-    console(dba).post(
-        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
-    )
+    approve_the_held_change(console(dba))
     assert not TOTPDevice.objects.filter(user=billing_clerk).exists()
     assert not StaticDevice.objects.filter(user=billing_clerk).exists()
     assert theirs.get("/staff/").url.startswith("/staff/login/")
@@ -208,9 +203,7 @@ def test_an_approved_password_reset_sends_the_member_a_set_up_link(
 ):
     page = console(dba).post(f"/staff/people/{billing_clerk.pk}/password/", follow=True)
     assert "data-password" not in page.content.decode()
-    console(privacy_officer).post(
-        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
-    )
+    approve_the_held_change(console(privacy_officer))
     billing_clerk.refresh_from_db()
     assert not billing_clerk.has_usable_password()
     assert setup_link(mailoutbox, billing_clerk)
@@ -224,9 +217,7 @@ def test_tokens_are_listed_with_owner_and_expiry_issued_and_revoked_on_the_recor
 ):
     client = console(dba)
     client.post("/staff/tokens/issue/", {"username": "bill.clerk", "name": "nightly export", "days": 30})
-    console(privacy_officer).post(
-        f"/staff/people/changes/{StaffChange.objects.get().pk}/approve/", {"password": DEMO_PASSWORD}
-    )
+    approve_the_held_change(console(privacy_officer))
     issued = client.post("/staff/tokens/issue/", {"username": "bill.clerk"})
     raw = re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode()).group(1)
     token = ApiToken.objects.get(owner=billing_clerk)
