@@ -56,7 +56,12 @@ class Authorization(models.Model):
     consent = models.OneToOneField(
         "disclosures.Consent", on_delete=models.PROTECT, related_name="connect_authorization"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The customer's portal sign-in that authorised it; none once that sign-in is deleted (an erasure, a
+    # closed account past its period), when the authorisation has been ended first (`authorizations_end`):
+    # the record stays, as the consent and the accounting of what was disclosed under it do.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     scope = models.CharField(max_length=500)
     services = models.CharField(max_length=100, help_text="comma-separated services the customer chose")
     usage_points = models.CharField(

@@ -315,11 +315,29 @@ def authorization_revoke(*, authorization: Authorization, how: str = "portal", r
     consent_revoke(consent=authorization.consent, how=how, recorded_by=recorded_by)
 
 
+@transaction.atomic
+def authorizations_end(*, customer_ids, how: str) -> int:
+    """Every Connect My Data authorisation of these customers still standing ended, its consent revoked
+    (`how`) and the third party's tokens deleted, before their portal sign-ins are deleted (an erasure, a
+    closed account past its period): the third party gets nothing more, and the authorisation, its consent
+    and the accounting of what went out under it stay on the record. How many were ended."""
+    ended = 0
+    standing = Authorization.objects.filter(
+        customer_id__in=list(customer_ids), consent__revocation__isnull=True
+    ).select_related("consent")
+    for authorization in standing:
+        consent_revoke(consent=authorization.consent, how=how)
+        ended += 1
+    return ended
+
+
 def tokens_of_revoked_consent(*, consent, **_) -> None:
     """Receiver of `disclosures.signals.consent_revoked`, wherever the consent is revoked (the portal's
-    authorisations, its consents page, a letter recorded by staff): the tokens die with it."""
+    authorisations, its consents page, a letter recorded by staff): the tokens die with it. An authorisation
+    whose sign-in is gone has none left (they went with the sign-in); without this check every customer's
+    tokens of the application would be deleted."""
     authorization = (
         Authorization.objects.select_related("third_party__application").filter(consent=consent).first()
     )
-    if authorization is not None:
+    if authorization is not None and authorization.user_id is not None:
         _tokens_delete(user=authorization.user, application=authorization.third_party.application)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.casework.representatives import RepresentativeError, invitation_opened
+from custodian.connect.services import authorizations_end
 from custodian.outbox.services import letter_send, message_send
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
@@ -275,7 +276,9 @@ def portal_confirm(*, token: str) -> PortalAccount:
 
 def portal_accounts_delete(customer_ids) -> int:
     """Delete the customers' online accounts and the sign-ins behind them (retention, erasure); how many.
-    Runs in the caller's transaction."""
+    The apps they authorised under Connect My Data are cut off first (their consents revoked, tokens
+    deleted). Runs in the caller's transaction."""
+    authorizations_end(customer_ids=customer_ids, how="online account deleted")
     users = list(
         PortalAccount.objects.filter(customer_id__in=list(customer_ids)).values_list("user_id", flat=True)
     )

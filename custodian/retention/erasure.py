@@ -158,6 +158,10 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
             "Your online account (My account sign-in); you can sign up again with your account number at "
             "any time"
         ),
+        _(
+            "Your permissions for apps to receive your meter data (Connect My Data): they end today and the "
+            "apps get nothing more; what they received before is still listed in what we gave out"
+        ),
     ]
     return ErasureAnswer(kept=kept, deleted_now=deleted)
 
