@@ -46,6 +46,22 @@ def reads_customers(actor: Actor) -> bool:
     )
 
 
+PREMISE_CATEGORY = "service_address"
+
+
+def sees_premises(actor: Actor) -> bool:
+    """Staff of a support service with a purpose that reads the customer's service address: the facts of
+    the home there (its type, size, heating fuel, ZIP code and services) are about it, so the services that
+    may not read the address (marketing) are not shown them either."""
+    policy = current_policy()
+    return any(
+        PREMISE_CATEGORY in policy.purposes[p].categories
+        for s in actor.services
+        if s in policy.services
+        for p in policy.services[s].purposes
+    )
+
+
 def runs_the_systems(actor: Actor) -> bool:
     """Staff of the IT and database administration service (the policy file's `it_database`)."""
     return "it_database" in actor.services

@@ -79,7 +79,9 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
         "console/customer.html",
         {
             "customer": customer,
-            "premises": current_premises(customer.pk).prefetch_related("service_points"),
+            "premises": current_premises(customer.pk).prefetch_related("service_points")
+            if access.sees_premises(actor)
+            else None,
             "categories": [c for c in policy.categories.values() if c.key != "correspondence"],
             "form": form,
             "revealed": revealed,
