@@ -149,6 +149,17 @@ class ConsentScreen(AuthorizationView):
         context["durations"] = DURATIONS
         return context
 
+    def error_response(self, error, application, **kwargs):
+        """oauthlib's error (its code, its own English words and a representation of its request object) is
+        for the third party, not the customer: shown on this page, it says in the customer's language what it
+        means for them. A redirect back to the third party carries the error as OAuth says."""
+        response = super().error_response(error, application, **kwargs)
+        if getattr(response, "context_data", None) is not None:
+            response.context_data["error"] = _(
+                "The application asking is not one we know or approved, or its request is not valid."
+            )
+        return response
+
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         redirect_uri = getattr(self, "oauth2_data", {}).get("redirect_uri")

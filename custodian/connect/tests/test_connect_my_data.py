@@ -110,6 +110,14 @@ def test_register_approve_authorise_fetch_refresh_revoke(households, privacy_off
     unknown = customer_client.get(authorize_url("no-such-client", challenge))
     assert waiting.status_code == unknown.status_code == 400
     assert "Sunny" not in waiting.content.decode()
+    # Said to the customer in words, not in oauthlib's (its error code and its request object).
+    for refused in (waiting, unknown):
+        said = refused.content.decode()
+        assert "not one we know or approved" in said
+        assert "invalid_request" not in said and "oauthlib" not in said and "client_id" not in said
+    spanish = customer_client.get(authorize_url("no-such-client", challenge) + "&lang=es").content.decode()
+    assert "no es una que conozcamos" in spanish and "oauthlib" not in spanish
+    customer_client.get("/portal/me/?lang=en")  # back to English for the rest
 
     third_party = ThirdParty.objects.get(application__client_id=client_id)
     third_party_review(third_party=third_party, reviewed_by=privacy_officer, decision="approved")
