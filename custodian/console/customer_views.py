@@ -50,6 +50,10 @@ def customer_search(request):
                 request_id=form.cleaned_data["request"] or None,
                 client_ip=client_ip(request),
             )
+        except gate.Held as exc:
+            form.add_error(
+                None, f"This lookup is {exc} (the privacy officer decides). Nothing was looked up."
+            )
         except gate.Denied:
             form.add_error(
                 "purpose",

@@ -125,3 +125,12 @@ def test_a_held_audience_download_is_said_on_the_marketing_page(console, markete
     )
     assert answer.status_code == 403 and answer["Content-Type"].startswith("text/html")
     assert "This download is held for the privacy officer" in answer.content.decode()
+
+
+def test_a_held_lookup_is_said_on_the_search_page(console, billing_clerk, town):
+    for customer in town[:LIMIT]:
+        name_read(billing_clerk, customer)
+    page = console(billing_clerk).post(
+        "/staff/customers/", {"field": "account_number", "value": number(LIMIT), "purpose": "billing"}
+    )
+    assert "This lookup is held for the privacy officer" in page.content.decode()
