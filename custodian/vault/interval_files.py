@@ -22,6 +22,7 @@ in place, blocks removed) takes the same locks in the same order, and that order
 writers are read together.
 """
 
+import contextlib
 import fcntl
 import os
 import re
@@ -42,6 +43,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 
@@ -214,34 +216,169 @@ def _shard_rewrite(path: Path, new: list[dict]) -> None:
     """One month-shard rewritten with `new` rows in place of the blocks they supersede (the last of two
     rows for one block wins), to a temporary file renamed into place under the shard's lock."""
     with _locked(path):
-        os.replace(_shard_replacement(path, new), path)
+        os.replace(_shard_merged(path, _RowsInMemory(new)), path)
 
 
-def _shard_replacement(path: Path, new: list[dict]) -> Path:
-    """The month-shard as it is to be with `new` rows in place of the blocks they supersede, written and
-    synced to a temporary file beside it (removed again if that fails); the caller holds the shard's lock
-    and renames the file into place."""
-    replaced = {(r["customer_id"], r["service"]) for r in new}
-    kept = []
-    if path.exists():
-        old = pq.read_table(path).to_pylist()
-        kept = [r for r in old if (r["customer_id"], r["service"]) not in replaced]
-    latest = {(r["customer_id"], r["service"]): r for r in new}
-    table = pa.Table.from_pylist(
-        sorted(kept + list(latest.values()), key=lambda r: (r["customer_id"], r["service"])),
-        schema=_SCHEMA,
-    )
-    return _table_written(table, path)
+# A month-shard is written in row groups of a few hundred rows (DuckDB skips a group by its customer_id
+# statistics) and of about this many bytes of sealed blocks at most, and read back SHARD_READ_ROWS rows at
+# a time (in READ_BUFFER pieces of the file): a rewrite holds a row group's worth of blocks, however many
+# the month-shard or the new rows hold.
+SHARD_GROUP_ROWS, SHARD_GROUP_BYTES = 256, 2**20
+SHARD_READ_ROWS, READ_BUFFER = 16, 64 * 1024
+
+
+class _RowsInMemory:
+    """New rows given as a list (`write_rows`): the last row of a block wins, the others sorted by customer
+    and service."""
+
+    def __init__(self, rows: list[dict]):
+        latest = {(r["customer_id"], r["service"]): r for r in rows}
+        keys = sorted(latest)
+        self.replaced = set(keys)
+        self.customers = sorted({cid for cid, _ in keys})
+        self._ids = np.array([cid for cid, _ in keys], dtype=np.int64)
+        self._table = pa.Table.from_pylist([latest[k] for k in keys], schema=_SCHEMA)
+
+    def rows_of(self, customer_id: int):
+        first, after = (
+            np.searchsorted(self._ids, customer_id, "left"),
+            np.searchsorted(self._ids, customer_id, "right"),
+        )
+        yield self._table.slice(int(first), int(after - first))
+
+
+class _StagedShard:
+    """One month-shard's rows in a staging file (`StagedRows`), found from the clear columns of the row
+    groups that hold them (the last staged row of a block wins) and read back a row group at a time."""
+
+    def __init__(self, staged: pq.ParquetFile, groups: Iterable[int], month: str, shard: int):
+        self._staged = staged
+        latest: dict[tuple[int, str], tuple[int, int]] = {}
+        for group in sorted(groups):
+            clear = staged.read_row_group(group, columns=["customer_id", "service", "month"])
+            ids = clear.column("customer_id").to_numpy()
+            mine = np.flatnonzero(
+                (ids // SHARD_SIZE == shard) & pc.equal(clear.column("month"), month).to_numpy()
+            )
+            services = clear.column("service").take(mine).to_pylist()
+            for row, cid, service in zip(mine.tolist(), ids[mine].tolist(), services, strict=True):
+                latest[(cid, service)] = (group, row)
+        self.replaced = set(latest)
+        self.customers = sorted({cid for cid, _ in latest})
+        self._where: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for (cid, _), (group, row) in latest.items():
+            self._where[cid][group].append(row)
+
+    def rows_of(self, customer_id: int):
+        for group, rows in sorted(self._where[customer_id].items()):
+            yield self._staged.read_row_group(group).take(sorted(rows))
+
+
+class _ShardFile:
+    """A month-shard's new file, written and synced beside it a row group at a time."""
+
+    def __init__(self, path: Path):
+        self.path = path.with_suffix(f".tmp{os.getpid()}")
+        self._writer = pq.ParquetWriter(self.path, _SCHEMA, compression="none")
+        self._pieces: list[pa.Table] = []
+        self._rows = self._bytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
+        self._pieces.append(table)
+        self._rows += table.num_rows
+        self._bytes += table.column("ciphertext").nbytes
+        if self._rows >= SHARD_GROUP_ROWS or self._bytes >= SHARD_GROUP_BYTES:
+            self._group_write()
+
+    def _group_write(self) -> None:
+        if self._pieces:
+            # Blocks are sealed (incompressible): no compression.
+            self._writer.write_table(pa.concat_tables(self._pieces), row_group_size=SHARD_GROUP_ROWS)
+            self._pieces, self._rows, self._bytes = [], 0, 0
+
+    def finished(self) -> Path:
+        self._group_write()
+        self._writer.close()
+        _file_synced(self.path)
+        return self.path
+
+    def abandon(self) -> None:
+        try:
+            # Already failing: an error closing the file it is removing would only hide the first.
+            with contextlib.suppress(Exception):
+                self._writer.close()
+        finally:
+            self.path.unlink(missing_ok=True)
+
+
+def _shard_merged(path: Path, new) -> Path:
+    """The month-shard as it is to be with `new`'s rows (`_RowsInMemory`, `_StagedShard`) in place of the
+    blocks they supersede, written and synced to a temporary file beside it (removed again if that fails);
+    the caller holds the shard's lock and renames the file into place.
+
+    Streamed: the month-shard is read a few rows at a time and each of `new`'s customers' rows are put
+    after the customer's kept rows (a month-shard is in customer order, and stays so), so what is held is a
+    row group's worth of blocks whatever the month-shard and the new rows hold."""
+    out = _ShardFile(path)
+    try:
+        pending, next_one = new.customers, 0
+        for kept in _kept_rows(path, new):
+            ids = kept.column("customer_id").to_numpy()
+            at = 0
+            while next_one < len(pending):
+                cut = int(np.searchsorted(ids, pending[next_one], "right"))
+                if cut >= len(ids):  # the customer's kept rows may go on in the next rows
+                    break
+                out.add(kept.slice(at, cut - at))
+                at = cut
+                for piece in new.rows_of(pending[next_one]):
+                    out.add(piece)
+                next_one += 1
+            out.add(kept.slice(at))
+        for customer_id in pending[next_one:]:
+            for piece in new.rows_of(customer_id):
+                out.add(piece)
+        return out.finished()
+    except BaseException:
+        out.abandon()
+        raise
+
+
+def _kept_rows(path: Path, new):
+    """The month-shard's rows that `new` does not supersede, a few at a time (none if it does not exist)."""
+    if not path.exists():
+        return
+    with pq.ParquetFile(path, pre_buffer=False, buffer_size=READ_BUFFER) as old:
+        for batch in old.iter_batches(batch_size=SHARD_READ_ROWS, use_threads=False):
+            yield _kept(pa.Table.from_batches([batch]).cast(_SCHEMA), new)
+
+
+def _kept(table: pa.Table, new) -> pa.Table:
+    """The rows of `table` that `new` does not supersede."""
+    ids = table.column("customer_id").to_numpy()
+    touched = np.flatnonzero(np.isin(ids, new.customers))
+    if not len(touched):
+        return table
+    services = table.column("service").take(touched).to_pylist()
+    keep = np.ones(len(ids), dtype=bool)
+    for row, cid, service in zip(touched.tolist(), ids[touched].tolist(), services, strict=True):
+        keep[row] = (cid, service) not in new.replaced
+    return table.filter(pa.array(keep))
+
+
+def _file_synced(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
 
 
 def _table_written(table: pa.Table, path: Path) -> Path:
     """`table` in a synced temporary file beside `path`; on any failure the temporary file is removed."""
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     try:
-        # Blocks are sealed (incompressible) and small: row groups of a few hundred let DuckDB skip.
-        pq.write_table(table, tmp, row_group_size=256, compression="none")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        pq.write_table(table, tmp, row_group_size=SHARD_GROUP_ROWS, compression="none")
+        _file_synced(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -295,10 +432,6 @@ class StagedRows:
             self._waiting, self._waiting_bytes = [], 0
             self._groups += 1
 
-    def _rows_of(self, staged: pq.ParquetFile, key: tuple[str, int]) -> list[dict]:
-        rows = staged.read_row_groups(sorted(self._shards[key])).to_pylist()
-        return [r for r in rows if (r["month"], r["customer_id"] // SHARD_SIZE) == key]
-
     def commit(self) -> int:
         """Every staged row into its month-shard; the number of month-shards rewritten.
 
@@ -317,7 +450,9 @@ class StagedRows:
                 written: list[tuple[Path, Path]] = []
                 try:
                     for key, path in zip(shards, paths, strict=True):
-                        written.append((_shard_replacement(path, self._rows_of(staged, key)), path))
+                        written.append(
+                            (_shard_merged(path, _StagedShard(staged, self._shards[key], *key)), path)
+                        )
                 except BaseException:
                     for tmp, _ in written:
                         tmp.unlink(missing_ok=True)

@@ -101,15 +101,15 @@ def test_a_store_that_fails_halfway_stores_nothing(customer, field_tech, monkeyp
 def test_a_commit_that_fails_putting_its_second_month_in_place_stores_nothing(
     customer, field_tech, monkeypatch
 ):
-    real, written = interval_files.pq.write_table, []
+    real, written = interval_files._file_synced, []
 
-    def second_month_fills_the_disk(table, where, **kwargs):
-        real(table, where, **kwargs)  # half written, or all of it: the disk is full before it is synced
-        written.append(where)
+    def second_month_fills_the_disk(where):
+        written.append(where)  # half written, or all of it: the disk is full before it is synced
         if len(written) == 2:
             raise OSError("No space left on device")
+        real(where)
 
-    monkeypatch.setattr(interval_files.pq, "write_table", second_month_fills_the_disk)
+    monkeypatch.setattr(interval_files, "_file_synced", second_month_fills_the_disk)
     with pytest.raises(OSError, match="No space left"):
         _import(customer, field_tech, _months(1, 3))
     assert len(written) == 2  # January's month-shard was written before February's failed
