@@ -224,18 +224,63 @@ def blocks_place(
 ) -> None:
     """The series' readings of `months`, one series and one month at a time, into blocks that hold what
     `existing` holds for them overlaid with the new readings (a new reading replaces the one held for the
-    same interval); each block goes to `placed.add` as soon as it is made."""
+    same interval); each block goes to `placed.add` as soon as it is made. A month the retention run has
+    reduced to monthly totals keeps them: only a reading of the whole month is stored there, the others are
+    refused, one problem a month."""
     old = {(b.service, b.month): b for b in existing}
+    reduced = {b.month for b in existing if is_month_total(b)}
+    beyond: dict[str, Counter] = {}  # reduced month → series → readings refused
     for s, key, factor, touched in named:
         for month in months:
             if month not in touched:
                 continue
             start, end = month_bounds(month)
             starts, durations, values, qualities = s.readings_in(start, end)
-            if len(starts):
-                _place_month(
-                    placed, customer_id, key, month, starts, durations, values * factor, qualities, old
+            if not len(starts):
+                continue
+            if month in reduced:
+                refused = _place_in_total(
+                    placed, customer_id, key, month, starts, durations, values * factor, old
                 )
+                if refused:
+                    beyond.setdefault(month, Counter())[key] += refused
+                continue
+            _place_month(placed, customer_id, key, month, starts, durations, values * factor, qualities, old)
+    for month, series in sorted(beyond.items()):
+        count = sum(series.values())
+        placed.refused += count
+        placed.problems.append(
+            Problem(
+                None,
+                f"{count} readings of {month} ({', '.join(sorted(series))}) refused: that month's readings "
+                "were reduced to monthly totals under the retention schedule, so only the month's total is "
+                "held for it; the totals held are kept",
+            )
+        )
+
+
+def is_month_total(block: IntervalBlock) -> bool:
+    """A grid block the retention run reduced to its month's total: one reading over the whole month."""
+    return (
+        "~" not in block.service
+        and len(block.values) == 1
+        and (block.start, block.start + block.interval) == month_bounds(block.month)
+    )
+
+
+def _place_in_total(placed, customer_id, key, month, starts, durations, values, old) -> int:
+    """Readings of a month reduced to monthly totals: a reading of the whole month takes the total's place,
+    as a reading of the same interval does anywhere; any other reading is refused (it would put interval
+    readings back into a month past their retention, and added to the total it would count again what the
+    total may already hold). Returns how many were refused."""
+    first, after = month_bounds(month)
+    whole = (starts == first) & (durations == after - first)
+    if whole.any():
+        held = old.get((key, month))
+        placed.replaced += int(held is not None and is_month_total(held) and not np.isnan(held.values[0]))
+        placed.stored += 1
+        placed.add(IntervalBlock(customer_id, key, month, first, after - first, values[whole][:1]))
+    return int((~whole).sum())
 
 
 def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):

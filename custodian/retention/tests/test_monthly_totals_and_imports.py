@@ -2,12 +2,17 @@
 other: the run holds the customers' store locks from its read of their readings to its write of the totals,
 as an import holds its customer's, so a run that starts while an import is storing waits for it and sums
 the imported readings too (without the lock it summed what was held before, and the import's block then
-replaced the total)."""
+replaced the total). A file that brings readings of a month the run has already reduced to its total
+leaves the total as it is: its readings of that month are refused, named with the month, and the import
+says it did not store everything (they used to replace the total, the month's use lost); a reading of the
+whole month takes the total's place, as any reading of the same interval does."""
 
 import io
 
 import numpy as np
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.dispatch import Signal
 
 from conftest import application_for
@@ -73,3 +78,48 @@ def test_a_run_that_starts_while_an_import_stores_waits_for_it_and_sums_its_read
     [total] = own_readings(dave, first, after)
     assert total.interval == after - first
     assert total.values == pytest.approx(np.array([0.25 * (hours - DAY) + 1.0 * DAY]))
+
+
+def _reduced(dave, month):
+    """Dave's month after the retention run: its total, one reading over the whole month."""
+    retention_run(started_by_label="the scheduler")
+    first, after = interval_files.month_bounds(month)
+    [total] = own_readings(dave, first, after)
+    assert total.interval == after - first and len(total.values) == 1
+    return total
+
+
+def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_total_kept(
+    old_month, field_tech, tmp_path, capsys
+):
+    dave, month = old_month
+    total = _reduced(dave, month)
+    first, after = interval_files.month_bounds(month)
+    # The month's first day again, from the meter's own records.
+    path = tmp_path / "first-day-again.xml"
+    path.write_bytes(L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)])))
+    with pytest.raises(CommandError, match=f"{DAY} of {DAY} readings were not stored"):
+        call_command("import_green_button", str(path), "--customer", str(dave.pk), "--by", "fiona.field")
+    problems = capsys.readouterr().err
+    assert f"{DAY} readings of {month} (electric) refused" in problems
+    assert "reduced to monthly totals under the retention schedule" in problems
+    summary = usage_import(
+        customer_id=dave.pk, result=parse_espi(str(path)), submission=UPLOAD, imported_by=field_tech
+    )
+    assert summary.readings_read == summary.readings_refused == DAY and summary.readings_stored == 0
+    assert not summary.all_stored and summary.blocks_written == 0
+    [held] = own_readings(dave, first, after)
+    assert held.interval == total.interval and held.values == pytest.approx(total.values)
+
+
+def test_a_reading_of_the_whole_reduced_month_takes_the_total_s_place(old_month, field_tech):
+    dave, month = old_month
+    _reduced(dave, month)
+    first, after = interval_files.month_bounds(month)
+    data = L.feed(*L.one_meter([[(first, after - first, 123_000)]]))
+    summary = usage_import(
+        customer_id=dave.pk, result=parse_espi(io.BytesIO(data)), submission=UPLOAD, imported_by=field_tech
+    )
+    assert summary.all_stored and summary.readings_stored == summary.readings_replaced == 1
+    [held] = own_readings(dave, first, after)
+    assert held.interval == after - first and held.values == pytest.approx(np.array([123.0]))
