@@ -1,7 +1,11 @@
+import re
 from datetime import datetime
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from custodian.audit.models import AccessEvent
+from custodian.policy.loader import current_policy
 
 
 def _us(moment: datetime) -> int:
@@ -62,6 +66,8 @@ class Asker(Protocol):
 
     kind: str
     customer_id: int | None
+    # A representative's data categories (None: no such limit, the customer themself).
+    categories: frozenset[str] | None
 
     def reads_own(self, customer_id, *, category: str | None = None, scope: str | None = None) -> bool:
         """Whether this asker is the customer, or their representative within the authority's category and
@@ -71,10 +77,12 @@ class Asker(Protocol):
 
 def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500, oldest_first: bool = False):
     """ "Who has seen or changed my data": the access log's events about the customer made by others (staff,
-    jobs, vendors), newest first (or oldest first, for a data access answer). A customer asks about themself
-    only; staff ask while answering the customer (the response package, read through the gate with its
-    request); anyone else gets nothing."""
-    if fetched_by.kind == "customer" and fetched_by.customer_id != customer_id:
+    jobs, vendors, apps the customer authorised), newest first (or oldest first, for a data access answer).
+    A customer asks about themself only; their representative sees only the events whose every data
+    category their authority covers (an event naming no data, such as a change to the customer's sign-in,
+    is the customer's own to see: it is not within any authority's data); staff ask while answering the
+    customer (the response package, read through the gate with its request); anyone else gets nothing."""
+    if fetched_by.kind == "customer" and not fetched_by.reads_own(customer_id):
         return AccessEvent.objects.none()
     if fetched_by.kind not in ("customer", "staff"):
         return AccessEvent.objects.none()
@@ -83,4 +91,29 @@ def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500
         .exclude(actor_kind="customer")
         .order_by("seq" if oldest_first else "-seq")
     )
+    if fetched_by.kind == "customer" and fetched_by.categories is not None:
+        events = events.filter(categories__regex=within(fetched_by.categories))
     return events if limit is None else events[:limit]
+
+
+def within(categories) -> str:
+    """A pattern matching a comma-separated list of categories, each one of `categories` (at least one: an
+    empty list does not match)."""
+    keys = "|".join(re.escape(c) for c in sorted(categories)) or "$."
+    return f"^({keys})(,({keys}))*$"
+
+
+def who_in_words(event, *, you: bool = False) -> str:
+    """Who acted in an event, as the customer reads it in their language: staff by their support services
+    (never by name), a job, a vendor, or the app the customer authorised, named; `you`: the customer's own
+    acts are "You" (a letter answering a data request lists them too). Never a raw kind of actor."""
+    services = current_policy().services
+    named = ", ".join(services[s].in_language().label for s in event.roles.split(",") if s in services)
+    if named:
+        return named
+    if event.actor_kind == "third_party":
+        return _("%(app)s, an app you authorised") % {"app": event.actor_label}
+    words = {"system": _("An automated job"), "vendor": _("A vendor"), "staff": _("Our staff")}
+    if you:
+        words["customer"] = _("You")
+    return words.get(event.actor_kind, _("Someone else"))

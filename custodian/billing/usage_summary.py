@@ -12,6 +12,7 @@ from typing import NamedTuple
 from custodian.billing.content import bill_content_read
 from custodian.billing.estimate import customer_days_prices
 from custodian.billing.selectors import BILL_CATEGORY, current_bills_of
+from custodian.policy.loader import current_policy
 from custodian.rows import CompiledRead
 from custodian.usage.greenbutton_export import UsagePointExport
 from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport, points_with_current_period
@@ -180,8 +181,22 @@ def usage_points_with_bills(*, units: str = "metered", **read) -> list[UsagePoin
     """Download My Data's usage points: `usage.services.usage_points_for` with its own keyword arguments
     (actor, customer_id, purpose, start, end, request_id, client_ip; a caller swaps one for the other: the
     CSV layout has no summaries), gas and water in `units`, with the summaries of the customer's bills in the
-    same period (default: `default_period`), every read through the gate."""
+    same period (default: `default_period`), every read through the gate. An asker whose reading leaves
+    the bills out (a representative whose authority covers the usage only, a purpose that does not read
+    them) gets the usage without the summaries, as the CSV layout has it, rather than a refusal."""
     if read.get("start") is None or read.get("end") is None:
         read["start"], read["end"] = default_period()
     points = usage_points_for(**read, units=units)
+    if not summaries_readable(actor=read["actor"], customer_id=read["customer_id"], purpose=read["purpose"]):
+        return points
     return summaries_attach(points, bill_summaries(**read))
+
+
+def summaries_readable(*, actor, customer_id: int, purpose: str) -> bool:
+    """Whether a read of the bills' summaries would be the asker's to make: the customer's own (their
+    representative's when the authority covers the bills), or staff's for a purpose that reads the bills.
+    The gate still decides the read itself."""
+    if actor.kind == "customer":
+        return actor.reads_own(customer_id, category=BILL_CATEGORY)
+    found = current_policy().purposes.get(purpose)
+    return found is not None and BILL_CATEGORY in found.categories

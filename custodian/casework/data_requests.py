@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from custodian.audit.actions import Action
-from custodian.audit.selectors import who_has_seen
+from custodian.audit.selectors import who_has_seen, who_in_words
 from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
     VERIFIED_WITH,
@@ -388,14 +388,7 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             [
                 [
                     _fmt(e.at),
-                    ", ".join(
-                        policy.services[s].in_language().label
-                        for s in e.roles.split(",")
-                        if s in policy.services
-                    )
-                    or {"system": _("An automated job"), "vendor": _("A vendor"), "customer": _("You")}.get(
-                        e.actor_kind, e.actor_kind
-                    ),
+                    who_in_words(e, you=True),
                     policy.purposes[e.purpose].in_language().label
                     if e.purpose in policy.purposes
                     else e.action,

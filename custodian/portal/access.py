@@ -31,7 +31,18 @@ MASKED_UNTIL_REAUTH = ("bank_account",)
 V, R, P, C, K = "view", "requests", "payments", "contact", "consents"
 PAGE_SCOPES = {
     **dict.fromkeys(
-        ("home", "bills", "bill", "bill_pdf", "usage", "green_button", "comparison", "comparison_pdf"), V
+        (
+            "home",
+            "bills",
+            "bill",
+            "bill_pdf",
+            "statement",
+            "usage",
+            "green_button",
+            "comparison",
+            "comparison_pdf",
+        ),
+        V,
     ),
     **dict.fromkeys(("messages", "letter_pdf", "accesses", "access_receipt", "disclosures", "download"), V),
     **dict.fromkeys(("requests", "request", "disagreement"), R),
@@ -41,6 +52,22 @@ PAGE_SCOPES = {
 }
 OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for"})
 ACTING_FOR = "portal_acting_for"
+
+
+class Within:
+    """The pages the person signed in may open now, by URL name (`request.may["bills"]`, in a template
+    `request.may.update_contact`): every one for the customer themself; for a representative acting for a
+    customer, those their authority's scope covers and their own sign-in's. A page shows a form or a link
+    only where it leads somewhere the reader may go: never one that would answer "not within your
+    authority" and lose what was typed."""
+
+    def __init__(self, rep=None):
+        self._scopes = None if rep is None else frozenset(rep.scope_list)
+
+    def __getitem__(self, page: str) -> bool:
+        if self._scopes is None or page in OWN_SIGN_IN_PAGES:
+            return True
+        return PAGE_SCOPES.get(page) in self._scopes
 
 
 def message_page(request, *, title, message, status: int = 200, **more):
@@ -72,6 +99,7 @@ def portal_required(view):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
         request.representative = None
+        request.may = Within()
         page = request.resolver_match.url_name if request.resolver_match else ""
         acting = request.session.get(ACTING_FOR)
         if acting and page not in OWN_SIGN_IN_PAGES:
@@ -83,7 +111,7 @@ def portal_required(view):
                 return message_page(
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE, status=403
                 )
-            request.customer_id, request.representative = rep.customer_id, rep
+            request.customer_id, request.representative, request.may = rep.customer_id, rep, Within(rep)
             try:
                 return view(request, *args, **kwargs)
             except Denied:

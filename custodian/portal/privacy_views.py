@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from custodian.audit.actions import Action
 from custodian.audit.receipts import receipt_for, receipts_for
-from custodian.audit.selectors import who_has_seen
+from custodian.audit.selectors import who_has_seen, who_in_words
 from custodian.csvfile import csv_writer
 from custodian.customers.selectors import customer_for
 from custodian.dates import long_date
@@ -60,10 +60,7 @@ def _access_row(policy, e) -> dict:
     return {
         "seq": e.seq,
         "at": e.at,
-        "who": ", ".join(
-            policy.services[s].in_language().label for s in e.roles.split(",") if s in policy.services
-        )
-        or {"system": _("An automated job"), "vendor": _("A vendor")}.get(e.actor_kind, e.actor_kind),
+        "who": who_in_words(e),
         "purpose": policy.purposes[e.purpose].in_language().label
         if e.purpose in policy.purposes
         else CHANGE_LABELS.get(e.action, e.purpose),
@@ -75,12 +72,21 @@ def _access_row(policy, e) -> dict:
     }
 
 
-# The page's events, asked by the customer (a representative reads as the customer they act for), in a query
-# compiled once per process: the ORM compiled it afresh on every load.
+# The page's events as the customer themself asks for them, in a query compiled once per process: the ORM
+# compiled it afresh on every load. A representative's are the selector's own read (their authority's data).
 _SEEN = CompiledRead(
     lambda customer_id: who_has_seen(customer_id=customer_id, fetched_by=customer_actor(customer_id)),
     customer_id=int,
 )
+
+
+def _seen(request) -> list:
+    """The events of "who has seen or changed my data" the asker may see: all of them for the customer, those
+    of the data their authority covers for a representative."""
+    asker = portal_actor(request)
+    if asker.categories is None and asker.scope is None:
+        return _SEEN.rows(customer_id=request.customer_id)
+    return list(who_has_seen(customer_id=request.customer_id, fetched_by=asker))
 
 
 @portal_required
@@ -88,7 +94,7 @@ def accesses(request):
     """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
     entry with a receipt to download and check against the published log."""
     policy = current_policy()
-    rows = [_access_row(policy, e) for e in _SEEN.rows(customer_id=request.customer_id)]
+    rows = [_access_row(policy, e) for e in _seen(request)]
     return render(request, "portal/accesses.html", {"rows": rows})
 
 
@@ -211,11 +217,18 @@ def download(request, fmt):
     values = mine(request, fields, purpose="legal_obligations")
     if fmt == "json":
         data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
-        documents = reveal_documents(
-            **as_me(request),
-            category="correspondence",
-            ref_prefix="",
-            purpose="legal_obligations",
+        # A representative's file holds what their authority covers: the gate would refuse the rest, and
+        # the whole file with it.
+        asker = portal_actor(request)
+        documents = (
+            reveal_documents(
+                **as_me(request),
+                category="correspondence",
+                ref_prefix="",
+                purpose="legal_obligations",
+            )
+            if asker.reads_own(request.customer_id, category="correspondence")
+            else []
         )
         data["correspondence"] = [
             {
@@ -230,9 +243,13 @@ def download(request, fmt):
             for d in documents
         ]
 
-        data["meter_intervals"] = interval_readings_held(
-            **as_me(request),
-            purpose="legal_obligations",
+        data["meter_intervals"] = (
+            interval_readings_held(
+                **as_me(request),
+                purpose="legal_obligations",
+            )
+            if asker.reads_own(request.customer_id, category="meter_usage")
+            else []
         )
         response = JsonResponse(
             {

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from conftest import PAPER_FORM
+from custodian.casework.representatives import representative_register, representative_verify
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.vault.interval_files import IntervalBlock
@@ -70,6 +71,27 @@ def signed_in(app, email) -> Client:
     assert link_confirmed(client, confirm_link()).status_code == 200
     assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
     return client
+
+
+REPRESENTATIVE_PASSWORD = "a long representative passphrase"
+INVITE = re.compile(r"http://testserver(/portal/representative/[^\s]+/)")
+
+
+def acting_for(customer, service_rep, privacy_officer, authority) -> tuple:
+    """Rosa Reyes acting in the portal for `customer` under `authority` (`testing.power_of_attorney`):
+    registered by the service desk, verified by the privacy officer, her sign-in set up from the e-mailed
+    link, signed in and acting for the customer. (The representative, her browser.)"""
+    rep = representative_register(authority=authority, by=service_rep)
+    representative_verify(
+        rep=rep, by=privacy_officer, invite_url=lambda t: f"http://testserver/portal/representative/{t}/"
+    )
+    client = Client()
+    link = INVITE.search(mail.outbox[-1].body).group(1)
+    assert client.post(link, {"password": REPRESENTATIVE_PASSWORD}).status_code == 200
+    signed = client.post("/portal/sign-in/", {"email": authority.email, "password": REPRESENTATIVE_PASSWORD})
+    assert signed.status_code == 302
+    assert client.post("/portal/me/act-for/", {"authority": rep.pk}).status_code == 302
+    return rep, client
 
 
 def household_with_readings(number: int, seconds: int):

@@ -1,7 +1,9 @@
 """The portal's pages read other apps' records through selectors that take the asker (`fetched_by=`, the
 gate's `actor=` for reads through the gate) and decide what they may see: a call into billing, casework,
-collecting, connect, customers, disclosures, payments, retention or usage that names the customer and not
-the asker fails here. The calls that name the customer without an asker are listed with their reason: writes
+collecting, connect, customers, disclosures, payments, retention or usage, or into the access log (audit),
+that names the customer and not the asker fails here; so does a page that builds the customer as its own
+asker (`customer_actor`) instead of the portal's (`portal_actor`: a representative's is narrowed to their
+authority). The calls that name the customer without an asker are listed with their reason: writes
 that record the customer's own act, the sign-in's own authorities, and a feed already read as the asker."""
 
 import ast
@@ -10,6 +12,7 @@ from pathlib import Path
 import custodian.portal
 
 APPS = (
+    "audit",
     "billing",
     "casework",
     "collecting",
@@ -28,6 +31,7 @@ NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER = {
     "request_intake": "a write: the request made",
     "Intake": "the request made, as request_intake takes it",
     "service_change_ask": "a write: the request to stop or move service",
+    "append_change": "a write: the access log's record of the customer's own change",
     # Who the person signed in may act for: their own authorities, read before there is an asker.
     "represented_by": "the signed-in person's own authorities",
     # Readings already read through the gate as the asker, written out; the id is the feed's subject.
@@ -131,3 +135,25 @@ def test_the_portal_reads_other_apps_records_with_the_asker():
     assert not unlisted, f"reads by the customer's id without the asker (pass fetched_by=): {unlisted}"
     gone = set(NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER) - set(found)
     assert not gone, f"no longer called so: take them off the list {sorted(gone)}"
+
+
+# Where the portal builds the customer as the gate's asker itself, and why; anywhere else it would read as the
+# whole customer for a representative acting for them (the access log once did, showing every event).
+BUILDING_THE_CUSTOMER_AS_THE_ASKER = {
+    "access.py": "portal_actor itself: the customer, or the representative narrowed to the authority",
+    "email_change.py": "a confirmation link opened without a session: the customer it was sent for",
+    "services.py": "the representative's own record, read as them",
+    "privacy_views.py": "the access log's compiled read, used for the customer themself only",
+}
+
+
+def test_the_portal_reads_as_the_asker_it_was_given():
+    found = {
+        path.name
+        for path in Path(custodian.portal.__file__).parent.glob("*.py")
+        if "customer_actor(" in path.read_text()
+    }
+    assert found == set(BUILDING_THE_CUSTOMER_AS_THE_ASKER), (
+        f"the customer built as the asker outside the listed places (use portal_actor): "
+        f"{sorted(found - set(BUILDING_THE_CUSTOMER_AS_THE_ASKER))}"
+    )
