@@ -13,11 +13,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from custodian.billing.usage_summary import bill_summaries, summaries_attach
 from custodian.connect.models import Authorization
 from custodian.connect.scopes import reads_bills, scope_parse
+from custodian.dates import long_date
 from custodian.disclosures.services import disclosure_entries_record
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_export import ATOM_NS, UsagePointExport, espi_feed
@@ -168,6 +170,29 @@ def disclosure_record(*, authorization: Authorization, path: str, bills: bool = 
         basis_kind="consent",
         basis_ref=f"consent {authorization.consent_id}: {path.removeprefix(RESOURCE_ROOT)}"[:100],
     )
+
+
+def disclosed_in_words(entry, consent) -> str | None:
+    """What one of this module's accounting entries disclosed, in the customer's words and language (the
+    accounting's summary groups by them): the resource's kind and the readings' period, which starts on the
+    day the consent covers from and runs to the fetch. None for any other entry."""
+    if consent is None or not entry.basis_ref.startswith(f"consent {consent.pk}: "):
+        return None
+    path = entry.basis_ref.split(": ", 1)[1]
+    since = {"since": long_date(consent.covers_from)}
+    if path.startswith("Batch/"):
+        if "bills" in entry.category_list:
+            return (
+                _("All you authorised: your usage readings since %(since)s and your bills' summaries") % since
+            )
+        return _("All you authorised: your usage readings since %(since)s") % since
+    if "/UsageSummary" in path:
+        return _("Your bills' summaries since %(since)s") % since
+    if "/IntervalBlock" in path:
+        return _("Your usage readings since %(since)s") % since
+    if "/MeterReading" in path or path.startswith(("ReadingType", "LocalTimeParameters")):
+        return _("How your readings are recorded: their kinds, units and time zone")
+    return _("Which meters and services you share")
 
 
 def resource_serve(

@@ -1,5 +1,11 @@
-from django.db.models import F
+import re
+from collections.abc import Callable
 
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from custodian.dates import long_date
 from custodian.disclosures.exports import REPORT_MAILING
 from custodian.disclosures.models import (
     Consent,
@@ -8,10 +14,12 @@ from custodian.disclosures.models import (
     DisclosureRequest,
     LegalAuthority,
     Vendor,
+    VendorDetermination,
     VendorExport,
 )
 from custodian.disclosures.services import current_determination
 from custodian.disclosures.services.consents import consent_words  # noqa: F401 (a read: callers ask here)
+from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access
 from custodian.vault.gate import Actor
 
@@ -31,29 +39,104 @@ def past_recipients(customer_id: int, categories: set[str]) -> list[tuple[str, s
     return [(name, address, cats) for (name, address), cats in sorted(found.items())]
 
 
+# What an entry disclosed, in words, where the app that made the disclosure knows better than its categories:
+# each describer registered here (Connect My Data's, for the resources a third party fetched) is asked in turn
+# with the entry and the consent it was made under (None for other bases) and answers words or None.
+_DESCRIBERS: list[Callable[[DisclosureEntry, Consent | None], str | None]] = []
+
+
+def disclosed_words_register(describe: Callable[[DisclosureEntry, Consent | None], str | None]) -> None:
+    """Called by an app that makes disclosures of its own (in its `AppConfig.ready`)."""
+    if describe not in _DESCRIBERS:
+        _DESCRIBERS.append(describe)
+
+
+_REF_ID = re.compile(r"^(?:consent|determination) (\d+)\b")
+
+
+def _ref_id(entry: DisclosureEntry) -> int | None:
+    found = _REF_ID.match(entry.basis_ref)
+    return int(found.group(1)) if found else None
+
+
+def _what(entry: DisclosureEntry, consent: Consent | None) -> str:
+    for describe in _DESCRIBERS:
+        words = describe(entry, consent)
+        if words:
+            return words
+    held = set(entry.category_list)  # in the policy file's order, as the customer's other pages list them
+    labels = [c.in_language().label for c in current_policy().categories.values() if c.key in held]
+    return ", ".join(labels) or entry.data_description
+
+
+def _basis(entry: DisclosureEntry, consent: Consent | None, determination) -> str:
+    if entry.basis_kind == "consent":
+        if consent is None:
+            return _("Your written consent")
+        on = long_date(timezone.localtime(consent.signed_at).date())
+        if consent.method == "electronic" and ": " in entry.basis_ref:
+            return _("Your authorisation in My account, given on %(date)s") % {"date": on}
+        return _("Your written consent, given on %(date)s") % {"date": on}
+    if entry.basis_kind == "legal_authority":
+        return _("Required or allowed by law: %(citation)s") % {"citation": entry.basis_ref}
+    if determination is not None:
+        return _(
+            "A contractor doing this work for us, approved by our privacy officer on %(date)s as serving "
+            "the public's welfare, health or safety"
+        ) % {"date": long_date(timezone.localtime(determination.decided_at).date())}
+    return _("A contractor doing this work for us, approved by our privacy officer")
+
+
 def accounting_summary(*, fetched_by: Actor, customer_id: int) -> list[dict]:
-    """The customer's accounting, repeated disclosures to one recipient for one purpose summarized:
-    recipient, purpose, data, basis, first date, how many times, last date. All of it for the customer
-    themself and for staff (the privacy officer: the page's own rule decides); for a representative, the
-    disclosures of data their authority covers, every category of it; for anyone else nothing, the same
-    answer as for a customer whose data was never disclosed (without a query)."""
+    """The customer's accounting, repeated disclosures of the same data to one recipient for one purpose on
+    one basis summarized, in the customer's words and language: recipient, purpose (`purpose` as recorded,
+    `purpose_label` the policy file's label of it), what was disclosed (`data`: the categories' labels, or
+    the registered app's words, such as usage readings since a day, never a resource's path), basis in
+    words, first date, how many times, last date. All of it for the customer themself and for staff (the
+    privacy officer: the page's own rule decides); for a representative, the disclosures of data their
+    authority covers, every category of it; for anyone else nothing, the same answer as for a customer whose
+    data was never disclosed (without a query)."""
     if fetched_by.kind != "staff" and not fetched_by.reads_own(customer_id):
         return []
-    groups: dict[tuple[str, str], dict] = {}
-    for entry in DisclosureEntry.objects.filter(customer_id=customer_id).order_by("disclosed_at", "pk"):
-        if fetched_by.kind != "staff" and not all(
-            fetched_by.reads_own(customer_id, category=c) for c in entry.category_list
-        ):
-            continue
-        key = (entry.recipient_name, entry.purpose)
+    entries = [
+        entry
+        for entry in DisclosureEntry.objects.filter(customer_id=customer_id).order_by("disclosed_at", "pk")
+        if fetched_by.kind == "staff"
+        or all(fetched_by.reads_own(customer_id, category=c) for c in entry.category_list)
+    ]
+    wanted = {"consent": set(), "vendor_determination": set()}
+    for entry in entries:
+        if entry.basis_kind in wanted and _ref_id(entry) is not None:
+            wanted[entry.basis_kind].add(_ref_id(entry))
+    consents = (
+        {c.pk: c for c in Consent.objects.filter(customer_id=customer_id, pk__in=wanted["consent"])}
+        if wanted["consent"]
+        else {}
+    )
+    determinations = (
+        VendorDetermination.objects.in_bulk(wanted["vendor_determination"])
+        if wanted["vendor_determination"]
+        else {}
+    )
+    purposes = current_policy().purposes
+    groups: dict[tuple[str, ...], dict] = {}
+    for entry in entries:
+        ref = _ref_id(entry)
+        consent = consents.get(ref) if entry.basis_kind == "consent" else None
+        determination = determinations.get(ref) if entry.basis_kind == "vendor_determination" else None
+        what, basis = _what(entry, consent), _basis(entry, consent, determination)
+        key = (entry.recipient_name, entry.purpose, what, basis)
         group = groups.get(key)
         if group is None:
             groups[key] = {
                 "recipient": entry.recipient_name,
                 "address": entry.recipient_address,
                 "purpose": entry.purpose,
-                "data": entry.data_description,
-                "basis": f"{entry.get_basis_kind_display()}: {entry.basis_ref}",
+                "purpose_label": purposes[entry.purpose].in_language().label
+                if entry.purpose in purposes
+                else entry.purpose,
+                "data": what,
+                "basis": basis,
                 "first": entry.disclosed_at,
                 "last": entry.disclosed_at,
                 "times": 1,
