@@ -81,6 +81,12 @@ def _check_owner(request: CustomerRequest, by) -> None:
         raise RequestError("only the service that owns the request can verify or answer it")
 
 
+def _purpose_words(policy, purpose: str) -> str:
+    """A disclosure's purpose as the letter's reader reads it: the policy file's label in their language, not
+    its key; a purpose written in words (a consent's, a subpoena's) as written."""
+    return policy.purposes[purpose].in_language().label if purpose in policy.purposes else purpose
+
+
 def _fmt(day) -> str:
     """A date as the letter writes it, in the active language (the customer's, for their answer)."""
     if day is None:
@@ -411,7 +417,7 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
                     _fmt(d.disclosed_at),
                     d.recipient_name,
                     d.data_description,
-                    d.purpose,
+                    _purpose_words(policy, d.purpose),
                     str(d.get_basis_kind_display()),
                 ]
                 for d in disclosures_for(request.customer_id)

@@ -8,12 +8,14 @@ from functools import partial
 
 import pytest
 
+from custodian.audit.events import append_events
 from custodian.casework.choices import RequestStatus
 from custodian.casework.data_requests import NotVerified, data_request_answer, package_build, request_verify
 from custodian.casework.mail_import import import_one
 from custodian.casework.models import CustomerRequest
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.outbox.models import OutboundMessage
+from custodian.testing import accounted, read_event
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 from custodian.vault.services import Submission, personal_data_record
@@ -188,3 +190,21 @@ def test_the_answer_is_written_in_the_customer_s_language(households, privacy_of
     assert "Ley de Prácticas de Datos del Gobierno de Minnesota" in page and "Nombre: " in page
     assert "Supimos que era usted por: inició sesión en el portal de clientes" in page
     assert "THE DATA WE HOLD ABOUT YOU" not in page and "private data on individuals" not in page
+
+
+def test_the_answer_names_an_app_and_a_purpose_in_words(customer, privacy_officer, open_request):
+    """Who saw the data and why it was given are told as the portal tells them: an app the customer
+    authorised by its name (never "third_party"), a disclosure's purpose by its label (never its key)."""
+    req = open_request(customer, "privacy_officer", kind="data_access")
+    CustomerRequest.objects.filter(pk=req.pk).update(verification="photo_id", verified_with="passport")
+    req.refresh_from_db()
+    app = {"actor_kind": "third_party", "actor_label": "Sunny Solar Analytics", "roles": "connect_my_data"}
+    append_events([read_event(customer.pk, categories="meter_usage", purpose="providing_services", **app)])
+    basis = ("vendor_determination", "determination 1")
+    accounted([customer.pk], ("Acme Mailing", ""), ["name", "mailing_address"], "contacting_customers", basis)
+    package = package_build(actor=staff_actor(privacy_officer), request=req)
+    seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
+    assert any("Sunny Solar Analytics, an app you authorised" in row for row in seen.rows)
+    given = next(s for s in package.sections if s.title == "To whom we gave your data")
+    assert any("Contacting customers" in row for row in given.rows)
+    assert "third_party" not in package.text and "contacting_customers" not in package.text
