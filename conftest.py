@@ -17,9 +17,9 @@ from custodian.analytics.recorder import RECORDER
 from custodian.audit.events import close_detached, settle_detached
 from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
-from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
+from custodian.demo.personas import STAFF_PERSONAS
+from custodian.demo.services import staff_persona_create
 from custodian.staff.mfa import totp_device_set
-from custodian.staff.services import staff_member_create
 from custodian.testing import TEST_ROUTING, vendor_with_determination
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
@@ -107,15 +107,7 @@ def _interval_store(tmp_path, settings):
 
 
 def _staff(username):
-    persona = next(p for p in STAFF_PERSONAS if p.username == username)
-    return staff_member_create(
-        username=persona.username,
-        password=DEMO_PASSWORD,
-        full_name=persona.full_name,
-        services=list(persona.services),
-        leads=persona.leads,
-        email=persona.email,
-    )
+    return staff_persona_create(persona=next(p for p in STAFF_PERSONAS if p.username == username))
 
 
 def _persona(username: str, description: str):
