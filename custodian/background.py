@@ -1,15 +1,44 @@
 """Runs in the background, one at a time (bill runs, report runs): a run's row is queued only while no other
 is queued or running, then its task is enqueued; the latest runs are listed with whether one is still going.
-The models have a `status` with QUEUED and RUNNING (custodian.billing.models.BillRun,
-custodian.usage.models.ReportRun). And what a long run does with the garbage collector
-(`objects_held_frozen`)."""
+The models are `Run`s (custodian.billing.models.BillRun, custodian.usage.models.ReportRun): who asked and
+when, the status, the stage and progress the console shows, and the outcome. And what a long run does with
+the garbage collector (`objects_held_frozen`)."""
 
 import gc
 import logging
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+
+
+class Run(models.Model):
+    """What every run in the background records; its model adds what its own work counts or produces."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=60, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=400, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
 
 
 def run_queue(model, task, *, refused: Exception, **fields):

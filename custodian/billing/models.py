@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from custodian.background import Run
 from custodian.billing.choices import DepositReason
 
 CENT = Decimal("0.01")
@@ -23,32 +24,11 @@ def cents(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-class BillRun(models.Model):
+class BillRun(Run):
     """One run of the billing job for a cycle: its progress is what the console shows."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
     cycle = models.CharField(max_length=7)  # YYYY-MM
-    requested_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    stage = models.CharField(max_length=60, blank=True)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
     bills_issued = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.CharField(max_length=400, blank=True)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 class Bill(models.Model):

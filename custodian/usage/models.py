@@ -7,6 +7,8 @@ purpose) read it through the gate."""
 
 from django.db import models
 
+from custodian.background import Run
+
 
 class PeerGroupMember(models.Model):
     customer = models.OneToOneField("customers.Customer", on_delete=models.CASCADE, related_name="+")
@@ -37,37 +39,16 @@ class PeerGroupMonth(models.Model):
         ]
 
 
-class ReportRun(models.Model):
+class ReportRun(Run):
     """One bulk generation of the neighbour comparisons for every eligible home, and optionally the mailing
     of the letters through a report-mailing vendor's export; its progress is what the console shows."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    requested_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
     mail_vendor = models.ForeignKey(
         "disclosures.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    stage = models.CharField(max_length=60, blank=True)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.CharField(max_length=400, blank=True)
     export = models.ForeignKey(
         "disclosures.VendorExport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 class MeteredUnit(models.Model):
