@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from django.db import models
 
+from custodian.textlist import CommaList
+
 
 class AccessEvent(models.Model):
     """One event. Its content (the fields in custodian.audit.events.CANON_FIELDS; with a commitment, that in
@@ -60,9 +62,7 @@ class AccessEvent(models.Model):
     def at(self) -> datetime:
         return datetime.fromtimestamp(self.at_us / 1_000_000, tz=UTC)
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class RowidBigIntegerField(models.BigIntegerField):

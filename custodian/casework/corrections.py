@@ -24,6 +24,7 @@ from custodian.disclosures.services import AccountingError, disagreement_record
 from custodian.outbox.services import in_language_of, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
+from custodian.textlist import comma_items
 from custodian.vault.gate import Denied, reveal, staff_actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, personal_data_record
@@ -193,7 +194,7 @@ def _notice_logged(notice: CorrectionNotice, by, how: str) -> None:
         Action.CORRECTION_NOTICE_SENT,
         by=by,
         customer_ids=[notice.customer_id],
-        categories=[c for c in notice.categories.split(",") if c],
+        categories=notice.category_list,
         reason=f"correction notice {notice.pk} to a past recipient, {how}",
         request_id=str(notice.request_id),
     )
@@ -282,7 +283,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
 def disputed_categories(request: CustomerRequest) -> list[str]:
     """What a declined challenge was about (empty: the challenge was not declined)."""
     event = request.history.filter(action="disputed").order_by("-at").first()
-    return [c for c in event.reason.split(",") if c] if event else []
+    return comma_items(event.reason) if event else []
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from custodian.casework.choices import (  # noqa: F401
     RequestStatus,
     Verification,
 )
+from custodian.textlist import CommaList
 
 
 class CustomerRequest(models.Model):
@@ -135,13 +136,8 @@ class Representative(models.Model):
     )
     revoke_reason = models.CharField(max_length=300, blank=True)
 
-    @property
-    def scope_list(self) -> list[str]:
-        return [s for s in self.scope.split(",") if s]
-
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    scope_list = CommaList("scope")
+    category_list = CommaList("categories")
 
     def is_current(self, on=None) -> bool:
         day = on or timezone.localdate()

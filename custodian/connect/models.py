@@ -9,6 +9,8 @@ scope the customer agreed to; it ends when the consent is revoked or expires, an
 from django.conf import settings
 from django.db import models
 
+from custodian.textlist import CommaList
+
 
 class ThirdParty(models.Model):
     class Status(models.TextChoices):
@@ -75,13 +77,8 @@ class Authorization(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "third_party"])]
 
-    @property
-    def service_list(self) -> list[str]:
-        return [s for s in self.services.split(",") if s]
-
-    @property
-    def usage_point_list(self) -> list[str]:
-        return [p for p in self.usage_points.split(",") if p]
+    service_list = CommaList("services")
+    usage_point_list = CommaList("usage_points")
 
 
 class Notification(models.Model):

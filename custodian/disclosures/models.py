@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
+from custodian.textlist import CommaList
 
 
 class DisclosureEntry(models.Model):
@@ -36,9 +37,7 @@ class DisclosureEntry(models.Model):
     class Meta:
         indexes = [models.Index(fields=["customer", "disclosed_at"])]
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class CorrectionNotice(models.Model):
@@ -58,6 +57,8 @@ class CorrectionNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    category_list = CommaList("categories")
+
 
 class Disagreement(models.Model):
     """The customer's statement of disagreement with data the utility found accurate and complete
@@ -71,9 +72,7 @@ class Disagreement(models.Model):
     sealed_ref = models.CharField(max_length=80)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class Consent(models.Model):
@@ -112,9 +111,7 @@ class Consent(models.Model):
     scan_ref = models.CharField(max_length=80, blank=True, help_text="paper: the sealed scan's reference")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class ConsentRevocation(models.Model):
@@ -151,9 +148,7 @@ class LegalAuthority(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class Vendor(models.Model):

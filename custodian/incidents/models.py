@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from custodian.incidents.choices import IncidentDetermination, IncidentSource
+from custodian.textlist import CommaList
 
 
 class Incident(models.Model):
@@ -116,9 +117,7 @@ class AffectedPerson(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "customer"], name="one_row_per_person")]
 
-    @property
-    def category_list(self) -> list[str]:
-        return [c for c in self.categories.split(",") if c]
+    category_list = CommaList("categories")
 
 
 class SecurityAssessment(models.Model):

@@ -41,6 +41,7 @@ from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, S
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
+from custodian.textlist import comma_items
 
 READ_ACTIONS = (
     Action.REVEAL,
@@ -93,7 +94,7 @@ def incident_affected_compute(*, incident: Incident) -> int:
         except ValueError:
             continue
         row = people[cid]
-        row["cats"].update(c for c in categories.split(",") if c)
+        row["cats"].update(comma_items(categories))
         row["first"] = at_us if row["first"] is None else min(row["first"], at_us)
         row["last"] = at_us if row["last"] is None else max(row["last"], at_us)
         row["reads"] += 1
