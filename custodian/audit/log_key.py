@@ -32,15 +32,21 @@ def verifier_key_text(name: str, public: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class VerifierKey:
+class NamedKey:
+    """A log key's name and public key: what its key hash is made of (a verifier key's and a signer's)."""
+
     name: str
     public: bytes
-    created: str
-    retired: str
 
     @property
     def hash(self) -> bytes:
         return key_hash(self.name, self.public)
+
+
+@dataclass(frozen=True)
+class VerifierKey(NamedKey):
+    created: str
+    retired: str
 
     @property
     def text(self) -> str:
@@ -55,14 +61,8 @@ class VerifierKey:
 
 
 @dataclass(frozen=True)
-class Signer:
-    name: str
-    public: bytes
+class Signer(NamedKey):
     _private: bytes
-
-    @property
-    def hash(self) -> bytes:
-        return key_hash(self.name, self.public)
 
     def sign(self, message: bytes) -> bytes:
         return Ed25519PrivateKey.from_private_bytes(self._private).sign(message)
