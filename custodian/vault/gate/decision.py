@@ -481,6 +481,26 @@ def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
     return decision
 
 
+def bulk_decide(
+    policy, actor: Actor, *, action, purpose: str, categories, refusal: str = "", client_ip: str = ""
+) -> tuple[dict, Decision]:
+    """A bulk read's access event and its one decision (`bulk_decision`); `refusal` refuses before deciding
+    (bad arguments). A refusal is logged and raised (Denied) before anything is read."""
+    event = {
+        "action": action,
+        "purpose": purpose,
+        "categories": categories,
+        "request_id": None,
+        "client_ip": client_ip,
+    }
+    if refusal:
+        raise deny(actor, refusal, customer_id=None, **event)
+    decision = bulk_decision(policy, actor, purpose, categories)
+    if not decision.allowed:
+        raise deny(actor, decision.reason, customer_id=None, **event)
+    return event, decision
+
+
 def bulk_refusal(missing: int, destroyed: int) -> str:
     if missing:
         return f"{missing} of the ids are not customers"

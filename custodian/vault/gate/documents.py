@@ -13,12 +13,12 @@ from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
     VaultIntegrityError,
     as_customer_id,
-    bulk_decision,
-    deny,
+    bulk_decide,
     read_many,
     read_one,
 )
-from custodian.vault.gate.values import _bulk_notice_refusal, _opened, _sealed_all, bulk_asked
+from custodian.vault.gate.month_totals import bulk_job_decide
+from custodian.vault.gate.values import _bulk_notice_refusal, _opened, _sealed_all
 from custodian.vault.models import DataKey, SealedDocument
 
 
@@ -134,18 +134,14 @@ def reveal_documents_many(
     policy = current_policy()
     ids = sorted({int(cid) for cid, _ in refs})
     known = category in policy.categories
-    base = {
-        "action": action,
-        "purpose": purpose,
-        "categories": [category] if known else [],
-        "request_id": None,
-        "client_ip": "",
-    }
-    if not known:
-        raise deny(actor, "unknown category", customer_id=None, **base)
-    decision = bulk_decision(policy, actor, purpose, [category])
-    if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **base)
+    base, decision = bulk_decide(
+        policy,
+        actor,
+        action=action,
+        purpose=purpose,
+        categories=[category] if known else [],
+        refusal="" if known else "unknown category",
+    )
     wanted = {(int(cid), ref) for cid, ref in refs}
 
     def read() -> dict[tuple[int, str], Document]:
@@ -273,16 +269,7 @@ def reveal_intervals_many(
 
     policy = current_policy()
     ids = [int(c) for c in dict.fromkeys(customer_ids)]
-    base = {
-        "action": action,
-        "purpose": purpose,
-        "categories": ["meter_usage"],
-        "request_id": None,
-        "client_ip": "",
-    }
-    decision = bulk_decision(policy, actor, purpose, ["meter_usage"])
-    if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **base)
+    base, decision = bulk_decide(policy, actor, action=action, purpose=purpose, categories=["meter_usage"])
     return read_many(
         actor,
         ids=ids,
@@ -307,20 +294,15 @@ def reveal_with_intervals_many(
     """Values and interval readings of many customers in one read (the billing run needs both): one
     decision for the fields and meter usage together, one access event per customer."""
 
-    policy = current_policy()
-    ids, fields, cats = bulk_asked(policy, customer_ids, fields)
-    base = {
-        "action": action,
-        "purpose": purpose,
-        "categories": sorted({*(cats or []), "meter_usage"}),
-        "request_id": None,
-        "client_ip": "",
-    }
-    if cats is None or not fields:
-        raise deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
-    decision = bulk_decision(policy, actor, purpose, base["categories"])
-    if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **base)
+    job = bulk_job_decide(
+        actor=actor,
+        customer_ids=customer_ids,
+        purpose=purpose,
+        fields=fields,
+        action=action,
+        fields_required=True,
+    )
+    policy, ids, fields = job.policy, job.ids, job.fields
 
     # The notice rule is asked of the rows about to be opened (each value's channel, notice and version come
     # with it, in the one query), as a bulk read of values does, not of a second read of every value.
@@ -337,4 +319,4 @@ def reveal_with_intervals_many(
         blocks = _open_blocks(interval_files.read_rows(months=months, customer_ids=ids, services=services))
         return values, blocks
 
-    return read_many(actor, ids=ids, decision=decision, event=base, read=read, check=refusal)
+    return read_many(actor, ids=ids, decision=job.decision, event=job.event, read=read, check=refusal)

@@ -40,16 +40,15 @@ from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, interval_files, sealing
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
-    bulk_decision,
+    bulk_decide,
     bulk_refusal,
-    categories_of,
     deny,
     destroyed_among,
     event_record,
     existing_count,
     notice_refusal,
 )
-from custodian.vault.gate.values import open_all
+from custodian.vault.gate.values import bulk_asked, open_all
 from custodian.vault.models import DataKey
 
 CHUNK = 2000  # customers per access-log transaction (rounded to whole month-shards of the store)
@@ -152,25 +151,26 @@ class BulkJob:
     decision: object
 
 
-def bulk_job_decide(*, actor: Actor, customer_ids, purpose: str, fields, action: Action) -> BulkJob:
+def bulk_job_decide(
+    *, actor: Actor, customer_ids, purpose: str, fields, action: Action, fields_required: bool = False
+) -> BulkJob:
     """The policy's one decision for a bulk read of meter usage and `fields`; a refusal is logged and
-    raised (Denied) before anything is read."""
+    raised (Denied) before anything is read. `fields_required`: a read of values with the usage, refused
+    without a field."""
     policy = current_policy()
-    ids = [int(c) for c in dict.fromkeys(customer_ids)]
-    fields = list(dict.fromkeys(fields))
-    cats = categories_of(policy, fields) if fields else []
-    event = {
-        "action": action,
-        "purpose": purpose,
-        "categories": sorted({*(cats or []), "meter_usage"}),
-        "request_id": None,
-        "client_ip": "",
-    }
-    if cats is None:
-        raise deny(actor, f"unknown fields {fields!r}", customer_id=None, **event)
-    decision = bulk_decision(policy, actor, purpose, event["categories"])
-    if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **event)
+    ids, fields, cats = bulk_asked(policy, customer_ids, fields)
+    if fields_required:
+        refusal = f"unknown or no fields {fields!r}" if cats is None or not fields else ""
+    else:
+        refusal = f"unknown fields {fields!r}" if cats is None else ""
+    event, decision = bulk_decide(
+        policy,
+        actor,
+        action=action,
+        purpose=purpose,
+        categories=sorted({*(cats or []), "meter_usage"}),
+        refusal=refusal,
+    )
     return BulkJob(policy, ids, fields, event, decision)
 
 
