@@ -155,6 +155,18 @@ def statements_for_export(*, customer_ids, categories, requested_by) -> dict[int
     return {cid: "\n".join(found) for cid, found in texts.items()}
 
 
+def export_values(actor, function, *, customer_ids, fields) -> dict[int, dict[str, str]]:
+    """The values an export to a vendor carries, read through the gate as the vendor (`actor`) for its
+    function's purpose, each customer's read logged as a vendor export."""
+    return reveal_many(
+        actor=actor,
+        customer_ids=customer_ids,
+        fields=fields,
+        purpose=function.purpose,
+        action=Action.VENDOR_EXPORT,
+    )
+
+
 def _size_band(sqft: int) -> str:
     return "<1000" if sqft < 1000 else "1000-1999" if sqft < 2000 else "2000-2999" if sqft < 3000 else "3000+"
 
@@ -455,13 +467,7 @@ def vendor_export_run(
         sent: list[int] = []
         names: dict[int, str] = {}
         if part:
-            values = reveal_many(
-                actor=actor,
-                customer_ids=part,
-                fields=fields,
-                purpose=function.purpose,
-                action=Action.VENDOR_EXPORT,
-            )
+            values = export_values(actor, function, customer_ids=part, fields=fields)
             disputed = statements_for_export(customer_ids=part, categories=cats, requested_by=requested_by)
             if special is not None:
                 for row in special.rows(actor=actor, customer_ids=part, values=values):
@@ -600,12 +606,11 @@ def letters_export_run(
                     ]
                 )
             if part:
-                values = reveal_many(
-                    actor=actor,
+                values = export_values(
+                    actor,
+                    function,
                     customer_ids=sorted({letter.customer_id for letter in part}),
                     fields=["name", "mailing_address"],
-                    purpose=function.purpose,
-                    action=Action.VENDOR_EXPORT,
                 )
                 addressed = [
                     letter

@@ -17,11 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from custodian.audit.actions import Action
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import balance_of, ledger_post
 from custodian.customers.models import Account
-from custodian.disclosures.exports import STATEMENT_COLUMN, export_admit, export_open, statements_for_export
+from custodian.disclosures.exports import (
+    STATEMENT_COLUMN,
+    export_admit,
+    export_open,
+    export_values,
+    statements_for_export,
+)
 from custodian.disclosures.models import Vendor, VendorExport
 from custodian.payments.models import AchDebit, Autopay
 from custodian.payments.nacha import (
@@ -33,7 +38,7 @@ from custodian.payments.nacha import (
     routing_valid,
 )
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import reveal_many, vendor_actor
+from custodian.vault.gate import vendor_actor
 from custodian.vault.services import Submission, personal_data_record
 
 ACH_ORIGINATION = "ach_origination"
@@ -155,13 +160,7 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
     fields = [current_policy().categories[c].field for c in cats]
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     customer_ids = sorted({d.bill.customer_id for d in due})
-    values = reveal_many(
-        actor=actor,
-        customer_ids=customer_ids,
-        fields=fields,
-        purpose=function.purpose,
-        action=Action.VENDOR_EXPORT,
-    )
+    values = export_values(actor, function, customer_ids=customer_ids, fields=fields)
     debits, kept = [], []
     for d in due:
         mine = values.get(d.bill.customer_id, {})
