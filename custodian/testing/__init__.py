@@ -13,6 +13,8 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.casework.representatives import Authority
 from custodian.casework.services import Intake, request_intake
@@ -217,6 +219,18 @@ def make_vendor(function, keys, officer, determine=True):
             review_by=today + timedelta(days=90),
         )
     return vendor
+
+
+def password_change_logged(customer) -> None:
+    """The customer's portal password change in the access log (an event with no data category: theirs
+    alone to see)."""
+    append_change(
+        action=Action.PORTAL_PASSWORD_CHANGED,
+        actor_kind="system",
+        actor_id="portal_enrolment",
+        actor_label="portal_enrolment",
+        customer_ids=[customer.pk],
+    )
 
 
 def read_event(customer_id: int, **extra) -> dict:

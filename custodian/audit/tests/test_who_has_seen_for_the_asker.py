@@ -7,11 +7,10 @@ none. The access log's words for who acted name an app the customer authorised, 
 
 from django.utils import translation
 
-from custodian.audit.actions import Action
-from custodian.audit.events import append_change, append_events
+from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
 from custodian.audit.selectors import who_has_seen, who_in_words
-from custodian.testing import read_event
+from custodian.testing import password_change_logged, read_event
 from custodian.testing.askers import askers, representative_asker
 from custodian.vault.gate import customer_actor, staff_actor
 
@@ -30,13 +29,7 @@ def _logged(customer) -> int:
     """The events, after those the customer's enrolment wrote; the last of those."""
     before = AccessEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     append_events(read_event(customer.pk, categories=cats, **more) for cats, more in SEEN.items())
-    append_change(
-        action=Action.PORTAL_PASSWORD_CHANGED,
-        actor_kind="system",
-        actor_id="portal_enrolment",
-        actor_label="portal_enrolment",
-        customer_ids=[customer.pk],
-    )
+    password_change_logged(customer)
     return before
 
 

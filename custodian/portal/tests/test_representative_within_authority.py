@@ -15,12 +15,11 @@ import re
 
 from django.urls import NoReverseMatch, resolve, reverse
 
-from custodian.audit.actions import Action
-from custodian.audit.events import append_change, append_events
+from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Account
 from custodian.portal.access import OWN_SIGN_IN_PAGES, PAGE_SCOPES
-from custodian.testing import accounted, bill_charged, power_of_attorney, read_event
+from custodian.testing import accounted, bill_charged, password_change_logged, power_of_attorney, read_event
 from custodian.testing.portal import acting_for
 
 USAGE_ONLY = ("meter_usage",)
@@ -44,13 +43,7 @@ def test_the_access_log_receipts_and_disclosures_hold_only_the_usage(customer, s
         read_event(customer.pk, categories=cats, roles=service, purpose="billing")
         for cats, service in LOGGED.items()
     )
-    append_change(
-        action=Action.PORTAL_PASSWORD_CHANGED,
-        actor_kind="system",
-        actor_id="portal_enrolment",
-        actor_label="portal_enrolment",
-        customer_ids=[customer.pk],
-    )
+    password_change_logged(customer)
     accounted(
         [customer.pk],
         ("Acme Mailing", ""),

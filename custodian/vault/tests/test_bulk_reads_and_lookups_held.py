@@ -5,32 +5,20 @@ past it, like a read of one customer. The privacy officer's approval lets them o
 to be held, not "not found"."""
 
 import pytest
-from django.utils import timezone
 
 from conftest import PAPER_FORM
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.console.marketing import AudienceFilter, audience_build
-from custodian.customers.services import customers_enrol
-from custodian.demo.generator import application
+from custodian.testing.town import LIMIT, town_account_number, town_enrol
 from custodian.vault.gate import Held, find_customers, reveal, reveal_many, staff_actor
 from custodian.vault.models import ReadHold
 from custodian.vault.services import read_hold_decide
 
-LIMIT = 20  # the policy file's [breach] held_reads_per_hour
-
 
 @pytest.fixture
 def town(db):
-    today = timezone.localdate()
-    return customers_enrol(
-        applications=[application(14, i, today) for i in range(LIMIT + 2)], submission=PAPER_FORM
-    )
-
-
-def number(i: int) -> str:
-    """The account number the town's customer `i` gave."""
-    return application(14, i, timezone.localdate()).personal["account_number"]
+    return town_enrol(PAPER_FORM)
 
 
 def name_read(member, customer):
@@ -92,7 +80,7 @@ def test_lookups_count_towards_the_limit_and_are_held_past_it(billing_clerk, tow
         find_customers(
             actor=staff_actor(billing_clerk),
             field="account_number",
-            value=number(LIMIT),
+            value=town_account_number(LIMIT),
             purpose="billing",
         )
     assert not AccessEvent.objects.filter(
@@ -103,7 +91,10 @@ def test_lookups_count_towards_the_limit_and_are_held_past_it(billing_clerk, tow
 def test_lookups_alone_reach_the_limit(billing_clerk, town):
     for i in range(LIMIT):
         find_customers(
-            actor=staff_actor(billing_clerk), field="account_number", value=number(i), purpose="billing"
+            actor=staff_actor(billing_clerk),
+            field="account_number",
+            value=town_account_number(i),
+            purpose="billing",
         )
     with pytest.raises(Held):
         name_read(billing_clerk, town[LIMIT])
@@ -131,6 +122,7 @@ def test_a_held_lookup_is_said_on_the_search_page(console, billing_clerk, town):
     for customer in town[:LIMIT]:
         name_read(billing_clerk, customer)
     page = console(billing_clerk).post(
-        "/staff/customers/", {"field": "account_number", "value": number(LIMIT), "purpose": "billing"}
+        "/staff/customers/",
+        {"field": "account_number", "value": town_account_number(LIMIT), "purpose": "billing"},
     )
     assert "This lookup is held for the privacy officer" in page.content.decode()

@@ -4,24 +4,17 @@ naming a request is not counted towards the hourly limit of reads without one, s
 not checked would let any reader past the limit and write a false request into the access log."""
 
 import pytest
-from django.utils import timezone
 
 from conftest import PAPER_FORM
 from custodian.audit.models import AccessEvent
 from custodian.casework.services import request_open
-from custodian.customers.services import customers_enrol
-from custodian.demo.generator import application
+from custodian.testing.town import LIMIT, town_enrol
 from custodian.vault.gate import Denied, break_glass_open, find_customers, reveal, staff_actor
-
-LIMIT = 20  # the policy file's [breach] held_reads_per_hour
 
 
 @pytest.fixture
 def town(db):
-    today = timezone.localdate()
-    return customers_enrol(
-        applications=[application(12, i, today) for i in range(LIMIT + 2)], submission=PAPER_FORM
-    )
+    return town_enrol(PAPER_FORM)
 
 
 def billing_read(clerk, customer_id, request_id):
