@@ -23,7 +23,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
 from custodian.staff.sessions import privilege_raised
-from custodian.usage.forms import PeriodForm, UsageUploadForm
+from custodian.usage.forms import PeriodForm
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.intervals import may_import_usage, parse_green_button, usage_import
 from custodian.usage.services import usage_points_for
@@ -243,32 +243,48 @@ def _customer_again(request, customer_id, message: str):
 @console_required
 def customer_usage_import(request, customer_id):
     """Upload a Green Button file into the customer's interval readings, under "providing or improving utility
-    services" (field services and customer service). Every problem is listed with its line; an incomplete
-    file stores nothing."""
+    services" (field services and customer service), for an open request of the customer's that the
+    importer's service owns; the gate decides the import's read as the importer's (the request, the hourly
+    limit). Every problem is listed with its line; an incomplete file stores nothing; a reading held from
+    the utility's meter is not replaced."""
 
+    actor = console_actor(request)
     allowed = may_import_usage(request.user)
-    customer = customer_for(fetched_by=console_actor(request), customer_id=customer_id)
+    customer = customer_for(fetched_by=actor, customer_id=customer_id)
     if customer is None or not allowed:
         return not_found(request)
-    form = UsageUploadForm(request.POST or None, request.FILES or None)
-    summary = None
+    requests = request_list(fetched_by=actor, customer_id=customer.pk).order_by("pk")
+    form = forms.UsageImportForm(request.POST or None, request.FILES or None, requests=requests)
+    summary, status = None, 200
     if request.method == "POST" and form.is_valid():
-        summary = usage_import(
-            customer_id=customer.pk,
-            result=parse_green_button(form.cleaned_data["file"]),
-            submission=Submission(
-                channel=Channel.FILE_IMPORT,
-                notice_key="metering",
-                recorded_by=request.user,
-                recorded_by_label=request.user.get_full_name() or request.user.get_username(),
-                # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
-                note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
-            ),
-            imported_by=request.user,
-            client_ip=client_ip(request),
-        )
-    status = 200
-    if request.method == "POST" and (not form.is_valid() or summary.refused):
+        try:
+            summary = usage_import(
+                customer_id=customer.pk,
+                result=parse_green_button(form.cleaned_data["file"]),
+                submission=Submission(
+                    channel=Channel.FILE_IMPORT,
+                    notice_key="metering",
+                    recorded_by=request.user,
+                    recorded_by_label=request.user.get_full_name() or request.user.get_username(),
+                    # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
+                    note=f"Green Button upload ({form.cleaned_data['file'].size} bytes)",
+                ),
+                imported_by=request.user,
+                request_id=form.cleaned_data["request"],
+                client_ip=client_ip(request),
+            )
+        except gate.Destroyed as exc:
+            form.add_error(None, str(exc))
+        except gate.Held as held:
+            form.add_error(
+                None, f"Nothing stored: this import's read is {held} (the privacy officer decides)."
+            )
+            status = 403
+        except gate.Denied:
+            form.add_error(
+                "request", "Nothing stored: that request is not an open request of this customer's."
+            )
+    if request.method == "POST" and status == 200 and (not form.is_valid() or summary.refused):
         status = 400
     elif summary is not None and summary.readings_refused:
         status = 422  # stored what it could; some readings were not (each is among the problems)

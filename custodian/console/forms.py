@@ -26,6 +26,7 @@ from custodian.incidents.flag_reviews import NOTE_LIMIT as FLAG_NOTE_LIMIT
 from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
 from custodian.staff.selectors import staff_users
+from custodian.usage.forms import UsageUploadForm
 
 LOOKUP_FIELDS = [
     ("name", "Name (first and last, in any order)"),
@@ -63,6 +64,17 @@ class LookupForm(forms.Form):
     def __init__(self, *args, services=(), requests=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = purpose_choices(services)
+        self.fields["request"].choices = _request_choices(requests)
+
+
+class UsageImportForm(UsageUploadForm):
+    """A Green Button file for one customer, imported for an open request of theirs that the importer's
+    service owns (a complaint about the meter, a file the customer sent in): the gate checks the request."""
+
+    request = forms.ChoiceField(label="Open request of this customer's you are working (the file is for it)")
+
+    def __init__(self, *args, requests=(), **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["request"].choices = _request_choices(requests)
 
 

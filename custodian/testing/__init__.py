@@ -17,7 +17,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.casework.representatives import Authority
-from custodian.casework.services import Intake, request_intake
+from custodian.casework.services import Intake, request_intake, request_open
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.services import (
     consent_record,
@@ -62,6 +62,14 @@ def request_received(**intake):
     """A new customer request, opened as `request_intake` opens one arriving with these `Intake` fields."""
     req, _ = request_intake(intake=Intake(**intake))
     return req
+
+
+def meter_complaint(customer) -> int:
+    """The id of the customer's open complaint about their meter (a phone call, owned by field services): the
+    request a member of staff imports a Green Button file into the customer's readings for."""
+    return request_open(
+        customer=customer, kind="problem", channel="phone", owning_service="field_services"
+    ).pk
 
 
 # The data a representative's authority covers unless a test says otherwise: everything but the bank account.

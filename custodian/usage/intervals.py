@@ -15,6 +15,7 @@ both.
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -31,14 +32,16 @@ from custodian.usage.greenbutton_import import (
 from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
-from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor, system_actor
+from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
+    LOCAL,
     IntervalBlock,
     block_index,
     customer_locked,
     month_bounds,
     months_between,
 )
+from custodian.vault.selectors import interval_channels
 from custodian.vault.services import IntervalBlocksRecording, Submission
 
 # Green Button units → (service, factor to the service's billing unit). Gas by volume is converted at
@@ -359,6 +362,82 @@ def _place_periods(placed, customer_id, key, month, starts, durations, values, o
     placed.add(IntervalBlock(customer_id, key + PERIODS, month, first, 60, encode_periods(first, items)))
 
 
+# The channels a file's readings may replace: an earlier file's (the customer's own upload, a staff import).
+# A month of a series held by any other channel (the utility's meter, the retention run's totals of it) is
+# the utility's record of that month: the bill run and the comparisons read it, and it is corrected by
+# re-reading the meter or adjusting the bill under a correction request, never by a file. A block keeps one
+# provenance (that of the month's last write), so a file merged into such a month would also relabel the
+# meter's other readings of the month as the file's, and a next file could then replace them: the file's
+# readings of that series and month are refused, those over a held reading named interval by interval.
+FILE_CHANNELS = frozenset({Channel.FILE_IMPORT})
+
+
+def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, existing) -> set[tuple[str, str]]:
+    """(series, month) of the file that the store holds from a channel a file does not replace: their
+    readings refused, each run of readings over held ones named with its local times; what is held is kept."""
+    channels = interval_channels(customer_id=customer_id, months=months)
+    held = {(b.service, b.month): b for b in existing}
+    kept = set()
+    for s, key, _factor, touched in named:
+        for month in months:
+            own = [channels.get((k, month)) for k in (key, key + PERIODS)]
+            if month not in touched or not any(c and c not in FILE_CHANNELS for c in own):
+                continue
+            starts, durations, _, _ = s.readings_in(*month_bounds(month))
+            if not len(starts):
+                continue
+            kept.add((key, month))
+            over = _over_held(held, key, month, starts, durations)
+            placed.refused += len(starts)
+            for first, last in _runs(starts[over], durations[over]):
+                placed.problems.append(
+                    Problem(
+                        None,
+                        f"{key} readings {_local(first)} to {_local(last)}: the utility's meter readings of "
+                        "these intervals are held and a file does not replace them (a meter reading is "
+                        "corrected by a re-read or a bill adjustment under a correction request); refused",
+                    )
+                )
+            if (~over).any():
+                placed.problems.append(
+                    Problem(
+                        None,
+                        f"{int((~over).sum())} other {key} readings of {month}: that month is held from the "
+                        "utility's meter, and a file's readings are not merged into it; refused",
+                    )
+                )
+    return kept
+
+
+def _over_held(held: dict, key: str, month: str, starts, durations) -> np.ndarray:
+    """Which of the readings (starts, durations) fall on an interval the store holds a reading for."""
+    over = np.zeros(len(starts), dtype=bool)
+    grid = held.get((key, month))
+    if grid is not None:
+        slots = (starts - grid.start) // grid.interval
+        inside = (slots >= 0) & (slots < len(grid.values))  # a reading that starts inside a held interval
+        over[inside] = ~np.isnan(grid.values[slots[inside]])
+    periods = held.get((key + PERIODS, month))
+    if periods is not None:
+        over |= np.isin(starts, [at for at, _, _ in decode_periods(periods)])
+    return over
+
+
+def _runs(starts, durations) -> list[tuple[int, int]]:
+    """(first start, last end) of each run of readings that follow each other without a gap."""
+    runs = []
+    for at, length in zip(starts.tolist(), durations.tolist(), strict=True):
+        if runs and runs[-1][1] == at:
+            runs[-1][1] = at + length
+        else:
+            runs.append([at, at + length])
+    return [(a, b) for a, b in runs]
+
+
+def _local(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m-%d %H:%M%z")
+
+
 # The merge read opens what is held for a file's months; a file whose months hold more than this (in
 # opened values, eight bytes each) is merged in parts, each a read of its own (and its own access event),
 # so what is held while storing stays the same however long the file. A year of 15-minute readings of five
@@ -389,20 +468,36 @@ def may_import_usage(user) -> bool:
 
 
 def usage_import(
-    *, customer_id: int, result: ImportResult, submission: Submission, imported_by, client_ip: str = ""
+    *,
+    customer_id: int,
+    result: ImportResult,
+    submission: Submission,
+    imported_by,
+    request_id,
+    client_ip: str = "",
 ) -> UsageImportSummary:
-    """Store the valid readings of a parsed Green Button file for a customer, merged with what is held, as
-    the `usage_import` job on behalf of `imported_by` (a staff member who may import usage).
+    """Store the valid readings of a parsed Green Button file for a customer, merged with what is held, for
+    `imported_by` (a staff member who may import usage) working `request_id`: an open request of this
+    customer's that their service owns (a complaint about the meter, a file the customer sent in).
+
+    The merge read is the member of staff's own read under that request, so the gate decides it as it
+    decides any of their reads: a request that is not this customer's, not open or not their service's is
+    refused (`gate.Denied`), and an import under a request they entered themselves counts towards their
+    hourly limit, held past it (`gate.Held`) until the privacy officer approves; refused or held, nothing is
+    stored. Readings of a month held from the utility's own meter are not replaced (`FILE_CHANNELS`).
 
     A file that could not be read to its end stores nothing: half a file is never imported silently. The
     summary counts what was read, stored, replaced and refused; every refused reading is in a problem."""
     if imported_by is None or not may_import_usage(imported_by):
         raise PermissionDenied("only staff who provide utility services with meter usage import readings")
+    if request_id in (None, ""):  # the gate would take a read without a request, up to the hourly limit
+        raise PermissionDenied("a member of staff imports readings for an open request of the customer's")
     return _store(
         customer_id=customer_id,
         result=result,
         submission=submission,
-        actor=system_actor("usage_import", on_behalf_of=imported_by),
+        actor=staff_actor(imported_by),
+        request_id=request_id,
         client_ip=client_ip,
     )
 
@@ -426,7 +521,7 @@ def usage_upload_by_customer(
     )
 
 
-def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImportSummary:
+def _store(*, customer_id, result, submission, actor, request_id=None, client_ip="") -> UsageImportSummary:
     summary = UsageImportSummary(
         problems=list(result.problems),
         notes=list(result.notes),
@@ -454,12 +549,16 @@ def _store(*, customer_id, result, submission, actor, client_ip="") -> UsageImpo
                     actor=actor,
                     customer_id=customer_id,
                     purpose="providing_services",
+                    request_id=request_id,
                     # The local month of 1970's first hours began in 1969: the gate reads no time before 1970.
                     start=max(0, month_bounds(part[0])[0]),
                     end=month_bounds(part[-1])[1],
                     client_ip=client_ip,
                 )
-                blocks_place(placed, customer_id, named, part, existing)
+                kept = _kept_from_the_meter(placed, customer_id, named, part, existing)
+                for month in part:
+                    mergeable = [n for n in named if (n[1], month) not in kept]
+                    blocks_place(placed, customer_id, mergeable, [month], existing)
                 del existing
         if placed.metered:
             metered_units_record(customer_id=customer_id, units=placed.metered)

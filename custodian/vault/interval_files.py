@@ -664,6 +664,23 @@ def block_index(
     )
 
 
+def block_provenances(*, customer_id: int, months: Sequence[str]) -> dict[tuple[str, str], int]:
+    """(service, month) → the provenance of each of the customer's blocks of `months`, from the clear columns
+    only: where the readings an import would merge with came from, without opening them."""
+    files = _files(months, [customer_id])
+    if not files:
+        return {}
+    rows = (
+        _duckdb()
+        .execute(
+            "SELECT service, month, provenance_id FROM read_parquet(?) WHERE customer_id = ?",
+            [files, int(customer_id)],
+        )
+        .fetchall()
+    )
+    return {(service, month): provenance for service, month, provenance in rows}
+
+
 # Customers whose locks a removal holds at once: a bound on the files it keeps open.
 DELETE_LOCKS_AT_ONCE = 256
 

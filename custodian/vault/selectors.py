@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from custodian.rows import CompiledRead
 from custodian.staff.selectors import reviews_access
+from custodian.vault import interval_files
 from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue, Provenance, ReadHold
 
@@ -41,3 +42,12 @@ def read_holds(*, fetched_by: Actor, limit: int = 50) -> list[ReadHold]:
     if not reviews_access(fetched_by.services):
         return []
     return list(ReadHold.objects.select_related("user").order_by("-opened_at")[:limit])
+
+
+def interval_channels(*, customer_id: int, months) -> dict[tuple[str, str], str]:
+    """(series, month) → the channel the customer's block of that series and month came by (the utility's
+    meter, a Green Button file, …), from the store's clear columns and the provenance rows: nothing opened.
+    A block holds one provenance, that of the last write of the month."""
+    ids = interval_files.block_provenances(customer_id=customer_id, months=months)
+    channels = dict(Provenance.objects.filter(pk__in=set(ids.values())).values_list("pk", "channel"))
+    return {key: channels.get(pk, "") for key, pk in ids.items()}

@@ -20,6 +20,7 @@ from custodian.connect.tests.test_connect_my_data import (  # noqa: F401 (fixtur
     token,
 )
 from custodian.disclosures.selectors import consent_words
+from custodian.testing import meter_complaint
 from custodian.testing.connect import REDIRECT, register
 from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_import import ImportResult, Reading
@@ -43,6 +44,7 @@ def two_electric_meters(customer, field_tech):
         result=ImportResult(readings=readings, usage_points={"one": "electric", "two": "electric"}),
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
     assert summary.readings_stored == 48
 

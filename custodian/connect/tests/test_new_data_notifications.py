@@ -19,6 +19,7 @@ from custodian.connect.notifications import FIRST_WAIT, MAX_ATTEMPTS, notificati
 from custodian.connect.services import authorization_revoke, third_party_review
 from custodian.connect.tests.test_client_credentials import customer_token
 from custodian.connect.tests.test_connect_my_data import schema  # noqa: F401 (fixture)
+from custodian.testing import meter_complaint
 from custodian.testing.connect import REGISTRATION, register
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import usage_import
@@ -81,6 +82,7 @@ def import_readings(customer, field_tech, month="2026-05"):
         result=ImportResult(readings=readings, usage_points={"up": "electric"}),
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
 
 

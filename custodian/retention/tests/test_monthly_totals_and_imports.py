@@ -20,7 +20,7 @@ from custodian.customers.services import customer_enrol
 from custodian.retention.services import retention_run
 from custodian.retention.tests.test_retention_run import METER, hourly_block, month_of, years_ago
 from custodian.testing import espi_layouts as L
-from custodian.testing import own_readings
+from custodian.testing import meter_complaint, own_readings
 from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
@@ -36,13 +36,14 @@ DAY = 24
 
 @pytest.fixture
 def old_month(transactional_db):
-    """Dave, a customer for ten years, with a month of hourly readings (0.25 kWh each) eight years old."""
+    """Dave, a customer for ten years, with a month of hourly readings (0.25 kWh each) eight years old, from
+    a Green Button file he sent then (a file's readings, which a later file may replace)."""
     dave = customer_enrol(
         application=application_for("Dave Active", "dave@example.org", "507-555-0199", "0010000088"),
         submission=METER,
     )
     month = month_of(years_ago(8))
-    interval_blocks_record(blocks=[hourly_block(dave.pk, month, 0.25)], submission=METER)
+    interval_blocks_record(blocks=[hourly_block(dave.pk, month, 0.25)], submission=UPLOAD)
     return dave, month
 
 
@@ -65,10 +66,14 @@ def test_a_run_that_starts_while_an_import_stores_waits_for_it_and_sums_its_read
     # Nothing to announce to third parties; and the tests' in-memory SQLite answers a second writer "locked"
     # at once instead of waiting, as the run would be answered while the announcement is written.
     monkeypatch.setattr(intervals, "readings_imported", Signal())
-    # The month's first day read again by the meter: 1 kWh an hour where 0.25 was held.
+    # The month's first day again, in a newer file: 1 kWh an hour where 0.25 was held.
     data = L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)]))
     summary = usage_import(
-        customer_id=dave.pk, result=parse_espi(io.BytesIO(data)), submission=UPLOAD, imported_by=field_tech
+        customer_id=dave.pk,
+        result=parse_espi(io.BytesIO(data)),
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(dave),
     )
     assert summary.readings_stored == summary.readings_replaced == DAY
     (thread, outcome), waited = started

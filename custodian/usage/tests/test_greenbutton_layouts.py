@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from lxml import etree
 
 from custodian.testing import espi_layouts as L
-from custodian.testing import own_readings, project_file
+from custodian.testing import meter_complaint, own_readings, project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
@@ -153,6 +153,7 @@ def _import(customer, field_tech, data: bytes):
         result=parse(data),
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
 
 
@@ -213,7 +214,16 @@ def test_what_is_not_stored_makes_the_command_fail_after_storing_the_rest(custom
         L.feed(*L.one_meter([L.hourly(JAN, 5)]), *L.one_meter([L.hourly(JAN, 6)], uom=63, up_n=2))
     )
     with pytest.raises(CommandError, match="6 of 11 readings were not stored"):
-        call_command("import_green_button", str(path), "--customer", str(customer.pk), "--by", "fiona.field")
+        call_command(
+            "import_green_button",
+            str(path),
+            "--customer",
+            str(customer.pk),
+            "--request",
+            str(meter_complaint(customer)),
+            "--by",
+            "fiona.field",
+        )
 
 
 def test_every_layout_round_trips_through_our_export(customer, other_customer, field_tech, as_customer):

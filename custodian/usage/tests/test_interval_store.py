@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import own_readings, project_file
+from custodian.testing import meter_complaint, own_readings, project_file
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import readings_between, usage_import
 from custodian.usage.services import interval_readings_held
@@ -114,7 +114,13 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, field_tec
         "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     result = parse_espi(str(sample))
-    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD, imported_by=field_tech)
+    summary = usage_import(
+        customer_id=customer.pk,
+        result=result,
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(customer),
+    )
     assert summary.refused == "" and summary.readings_stored > 8000
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
@@ -125,7 +131,11 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, field_tec
     assert sum(v for _, _, v in stored) == pytest.approx(sum(r.value for r in imported) / 1000)
     # A second import of the same file changes nothing (re-runnable).
     usage_import(
-        customer_id=customer.pk, result=parse_espi(str(sample)), submission=UPLOAD, imported_by=field_tech
+        customer_id=customer.pk,
+        result=parse_espi(str(sample)),
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
     again = own_readings(customer, first, last)
     assert readings_between(again, first, last, "electric") == stored
@@ -137,7 +147,13 @@ def test_an_incomplete_file_stores_nothing(customer, field_tech):
     )
     text = sample.read_bytes()
     result = parse_espi(__import__("io").BytesIO(text[: len(text) // 2]))
-    summary = usage_import(customer_id=customer.pk, result=result, submission=UPLOAD, imported_by=field_tech)
+    summary = usage_import(
+        customer_id=customer.pk,
+        result=result,
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(customer),
+    )
     assert summary.refused and summary.blocks_written == 0
     assert not list(interval_files.store_dir().rglob("*.parquet"))
 

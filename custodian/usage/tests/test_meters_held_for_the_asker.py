@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from custodian.testing import meter_complaint
 from custodian.testing.askers import askers, representative_asker
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import usage_import
@@ -27,6 +28,7 @@ def test_the_customer_and_whom_they_authorised_for_the_usage_see_the_meters(
         ),
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
     who = askers(customer, other_customer, service_rep)
     held = {"electric": ["electric"]}

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
-from custodian.testing import project_file
+from custodian.testing import meter_complaint, project_file
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import series_readings, usage_import
 from custodian.vault import interval_files
@@ -20,9 +20,15 @@ from custodian.vault.services import Submission
 SAMPLE = "reference/greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
 
 
-def upload(client, customer, name, content):
+def upload(client, customer, name, content, request_id=None):
+    """The console's import of a file into the customer's readings, for their open complaint about the
+    meter (a new one unless `request_id` names another)."""
     return client.post(
-        f"/staff/customers/{customer.pk}/usage-import/", {"file": SimpleUploadedFile(name, content)}
+        f"/staff/customers/{customer.pk}/usage-import/",
+        {
+            "file": SimpleUploadedFile(name, content),
+            "request": request_id if request_id is not None else meter_complaint(customer),
+        },
     )
 
 
@@ -31,8 +37,10 @@ def test_a_field_technician_imports_a_file_and_sees_what_was_stored(console, fie
     page = response.content.decode()
     assert response.status_code == 200 and "interval readings stored in" in page
     assert list(interval_files.store_dir().rglob("*.parquet"))
-    merge_read = AccessEvent.objects.filter(action="reveal_intervals", actor_id="usage_import").get()
+    # The import's read is the technician's own, under the request, as any of their reads is.
+    merge_read = AccessEvent.objects.filter(action="reveal_intervals", actor_id=str(field_tech.pk)).get()
     assert (merge_read.customer_id, merge_read.decision) == (str(customer.pk), "allow")
+    assert merge_read.actor_kind == "staff" and merge_read.request_id
 
 
 def test_a_marketer_cannot_import_and_gets_the_common_answer(console, marketer, customer):
@@ -71,20 +79,38 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
     # The good rows are stored; the command still fails, since one reading was not.
     with pytest.raises(CommandError, match="1 of 3 readings were not stored"):
         call_command(
-            "import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field"
+            "import_green_button",
+            str(csv_file),
+            "--customer",
+            str(customer.pk),
+            "--request",
+            str(meter_complaint(customer)),
+            "--by",
+            "fiona.field",
         )
     captured = capsys.readouterr()
     assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
     assert "refused 1" in captured.out
     assert "line 4:" in captured.err
     with pytest.raises(CommandError, match="no customer"):
-        call_command("import_green_button", str(csv_file), "--customer", "999999", "--by", "fiona.field")
+        call_command(
+            "import_green_button",
+            str(csv_file),
+            "--customer",
+            "999999",
+            "--request",
+            "1",
+            "--by",
+            "fiona.field",
+        )
     with pytest.raises(CommandError, match="cannot read"):
         call_command(
             "import_green_button",
             str(tmp_path / "missing.xml"),
             "--customer",
             str(customer.pk),
+            "--request",
+            str(meter_complaint(customer)),
             "--by",
             "fiona.field",
         )
@@ -109,6 +135,7 @@ def test_readings_off_the_grid_keep_their_own_times_and_a_wrong_unit_is_refused(
         result=result,
         submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
     assert (summary.readings_read, summary.readings_stored, summary.readings_refused) == (63, 58, 5)
     assert not summary.all_stored
@@ -137,7 +164,13 @@ def test_only_staff_who_provide_services_import_and_the_import_names_them(
     submission = Submission(channel="file_import", notice_key="metering", recorded_by_label="test")
     for who in (dba, billing_clerk, None):
         with pytest.raises(PermissionDenied):
-            usage_import(customer_id=customer.pk, result=result, submission=submission, imported_by=who)
+            usage_import(
+                customer_id=customer.pk,
+                result=result,
+                submission=submission,
+                imported_by=who,
+                request_id=meter_complaint(customer),
+            )
     assert not AccessEvent.objects.exclude(action__in=CHANGE_ACTIONS).exists() and not list(
         interval_files.store_dir().rglob("*.parquet")
     )
@@ -147,10 +180,32 @@ def test_only_staff_who_provide_services_import_and_the_import_names_them(
         "Electric usage,2026-03-02,00:00-0600,01:00-0600,1.25,kWh,,\n"
     )
     with pytest.raises(CommandError, match="ivan.it"):
-        call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "ivan.it")
-    call_command("import_green_button", str(csv_file), "--customer", str(customer.pk), "--by", "fiona.field")
+        call_command(
+            "import_green_button",
+            str(csv_file),
+            "--customer",
+            str(customer.pk),
+            "--request",
+            str(meter_complaint(customer)),
+            "--by",
+            "ivan.it",
+        )
+    call_command(
+        "import_green_button",
+        str(csv_file),
+        "--customer",
+        str(customer.pk),
+        "--request",
+        str(meter_complaint(customer)),
+        "--by",
+        "fiona.field",
+    )
     event = AccessEvent.objects.exclude(action__in=CHANGE_ACTIONS).get()
-    assert (event.actor_kind, event.actor_id, event.on_behalf_of) == ("system", "usage_import", "fiona.field")
+    assert (event.actor_kind, event.actor_label, event.purpose) == (
+        "staff",
+        "fiona.field",
+        "providing_services",
+    )
 
 
 @pytest.mark.parametrize(

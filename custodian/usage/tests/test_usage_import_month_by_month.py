@@ -14,7 +14,7 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.testing import espi_layouts as L
-from custodian.testing import own_readings
+from custodian.testing import meter_complaint, own_readings
 from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
@@ -40,6 +40,7 @@ def _import(customer, field_tech, data: bytes):
         result=parse_espi(io.BytesIO(data)),
         submission=UPLOAD,
         imported_by=field_tech,
+        request_id=meter_complaint(customer),
     )
 
 

@@ -5,26 +5,34 @@ from custodian.customers.models import Customer
 from custodian.staff.commands import by_argument, command_staff
 from custodian.usage.intervals import parse_green_button, usage_import
 from custodian.vault.choices import Channel
+from custodian.vault.gate import Denied, Held
 from custodian.vault.services import Submission
 
 
 class Command(BaseCommand):
     help = (
         "Import a Green Button file (ESPI XML or CSV) into a customer's interval readings, merged with those "
-        "held. Reports every problem with its line; an incomplete file stores nothing. Safe to re-run. Exits "
-        "non-zero when any reading was not stored."
+        "held (never over the utility's meter readings), for an open request of the customer's. Reports "
+        "every problem with its line; an incomplete file stores nothing. Safe to re-run. Exits non-zero when "
+        "any reading was not stored."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument("--customer", type=int, required=True, help="the customer's id in Custodian")
+        parser.add_argument(
+            "--request",
+            type=int,
+            required=True,
+            help="the open request of the customer's, owned by the importer's service, the file is for",
+        )
         parser.add_argument("--source", default="meter data management system", help="who sent the file")
         by_argument(
             parser,
             "the staff member who imports (field services or customer service); named in the access log",
         )
 
-    def handle(self, *args, path, customer, source, by, **options):
+    def handle(self, *args, path, customer, request, source, by, **options):
         staff = command_staff(by)
         if not Customer.objects.filter(pk=customer).exists():
             raise CommandError(f"no customer {customer}")
@@ -45,9 +53,17 @@ class Command(BaseCommand):
                     note="Green Button file",  # not its path: paths often carry the customer's name
                 ),
                 imported_by=staff,
+                request_id=request,
             )
         except PermissionDenied as exc:
             raise CommandError(f"{by}: {exc}") from None
+        except Held as held:
+            raise CommandError(f"{by}: nothing stored; the import's read is {held}") from None
+        except Denied:
+            raise CommandError(
+                f"nothing stored: request {request} is not an open request of customer {customer}'s "
+                f"that {by}'s service owns"
+            ) from None
         for note in summary.notes:
             self.stderr.write(f"line {note.line or '-'}: note: {note.message}")
         for problem in summary.problems:
