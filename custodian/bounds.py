@@ -10,6 +10,7 @@ of an uploaded file is bounded where it is received: every file in memory, never
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated
 
 import phonenumbers
@@ -23,6 +24,29 @@ EARLIEST = date(1970, 1, 1)  # nothing the utility holds is older; interval time
 LATEST = date(2999, 12, 31)
 # [0-9], not \\d: \\d takes any script's digits ("２０２６-０１" would pass).
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+# A number in a file a person made (a meter reader's CSV, a Green Button CSV): ASCII digits, an optional sign
+# and decimal point. int(), float() and Decimal() take any script's digits ("٣٠٠" is 300 to them, "１００"
+# 100) and float() "inf", "nan" and "1_000" too, so a file's numbers are matched here before they are read.
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ASCII_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def ascii_decimal(text: str) -> Decimal:
+    """The number written in `text` with ASCII digits (blanks around it allowed); ValueError otherwise."""
+    text = str(text).strip()
+    if not _ASCII_NUMBER.fullmatch(text):
+        raise ValueError(f"{text!r} is not a number written with the digits 0 to 9")
+    return Decimal(text)
+
+
+def ascii_whole(text: str) -> int:
+    """The whole number written in `text` with ASCII digits (blanks around it allowed); else ValueError."""
+    text = str(text).strip()
+    if not _ASCII_WHOLE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a whole number written with the digits 0 to 9")
+    return int(text)
 
 
 def month_first_day(text: str) -> date:

@@ -39,9 +39,11 @@ from custodian.billing.register_reads import (
     reads_submission,
     usage_text,
 )
+from custodian.bounds import ascii_whole
 from custodian.customers.models import Account, ServicePoint
 from custodian.vault.gate import reveal_many, system_actor
 from custodian.vault.models import Channel
+from custodian.vault.selectors import reads_held_for
 from custodian.vault.services import personal_data_record_many
 
 REQUIRED = ("meter", "read_on", "index")
@@ -220,9 +222,14 @@ def _parse(text: str, report: ImportReport) -> list[_Row]:
         dials = None
         if cells.get("dials"):
             try:
-                dials = int(cells["dials"])
+                dials = ascii_whole(cells["dials"])
             except ValueError:
-                bad("dials", f"{cells['dials']!r} is not a whole number")
+                bad("dials", f"{cells['dials']!r} is not a whole number written with the digits 0 to 9")
+        if dials is not None or kind == Kind.ROLLOVER:
+            # A dial register shows whole units: a fraction is a misread (or a typed decimal point).
+            for column, number in values.items():
+                if number != number.to_integral_value():
+                    bad(column, f"{cells[column]!r}: a dial register's read is a whole number")
         account = None
         if point is not None and read_on is not None:
             holding = [
@@ -281,6 +288,7 @@ _COLUMNS = (
     ("old meter", "old_meter_final"),
     ("starting read", "new_meter_start"),
     ("the last read is of", "read_on"),
+    ("metered total", "read_on"),
     ("first read", "kind"),
 )
 
@@ -302,6 +310,10 @@ def register_reads_import(
     row and column. Only staff who provide services with meter usage import reads (`by`)."""
     if by is None or not may_enter_reads(by):
         raise ReadError("only staff who provide services with meter usage import meter reads")
+    if reads_held_for(by):
+        # The route's upload reads every customer in it as the job for `by`: not while `by`'s own reads are
+        # held for review (the privacy officer decides first, or a colleague uploads the route).
+        raise ReadError("your reads are held for the privacy officer's decision: no file of reads until then")
     report = ImportReport(file_name=file_name)
     rows = _parse(_text(data), report)
     if report.problems or not rows:

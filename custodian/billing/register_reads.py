@@ -24,11 +24,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.bounds import ascii_decimal
 from custodian.customers.choices import SERVICE_UNITS
 from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal, staff_actor, system_actor
+from custodian.vault.selectors import reads_held_for
 from custodian.vault.services import Submission, personal_data_record
 
 READS_JOB = "usage_import"
@@ -83,9 +85,9 @@ def may_enter_reads(user) -> bool:
 
 def _decimal(value, what: str) -> Decimal:
     try:
-        number = Decimal(str(value).strip())
+        number = ascii_decimal(value)  # the digits 0 to 9 only: Decimal() reads "٣٠٠" as 300
     except (InvalidOperation, ValueError):
-        raise ReadError(f"{what} {value!r} is not a number") from None
+        raise ReadError(f"{what} {value!r} is not a number written with the digits 0 to 9") from None
     if not number.is_finite() or number < 0 or number >= MAX_INDEX:
         raise ReadError(f"{what} must be between 0 and {MAX_INDEX:,.0f}")
     if number != number.quantize(Decimal("0.001")):
@@ -147,6 +149,8 @@ def register_read_record(
     """Check and store one register read of the account's meter for `service`, entered by `by` (a member
     of staff who provides services with meter usage). Refused, nothing stored, when it does not add up."""
     account = _reader_account(account_id=account_id, by=by, doing="enter meter reads")
+    if reads_held_for(by):
+        raise ReadError("your reads are held for the privacy officer's decision: no reads entered until then")
     point = ServicePoint.objects.filter(premise_id=account.premise_id, service=service).first()
     if point is None:
         raise ReadError(f"the premise has no {service} meter")
@@ -229,6 +233,16 @@ def read_apply(usage: dict, read: Read) -> RecordedRead:
         use = None
     else:
         use = _use(read, Decimal(last["index"]))
+    cycle = f"{read_on:%Y-%m}"
+    held = next((m for m in series.get("months", []) if m.get("month") == cycle), None)
+    from_reads = any(r["on"].startswith(cycle) and r.get("use") for r in reads)
+    if use is not None and held is not None and not held.get("estimated") and not from_reads:
+        # The cycle's total came from the meter's own data (not an estimate, not these reads): a read only
+        # adds, and a metered total is corrected under a correction request (re-read, bill adjustment).
+        raise ReadError(
+            f"the cycle {cycle} holds a metered total of {held['total']}, not an estimate: a read does not "
+            "replace it (a correction request corrects it)"
+        )
     reads.append(
         {
             "on": read_on.isoformat(),
@@ -238,7 +252,6 @@ def read_apply(usage: dict, read: Read) -> RecordedRead:
             "use": None if use is None else str(use),
         }
     )
-    cycle = f"{read_on:%Y-%m}"
     total = None
     if use is not None:
         total = sum((Decimal(r["use"]) for r in reads if r["on"].startswith(cycle) and r["use"]), Decimal(0))

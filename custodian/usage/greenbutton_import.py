@@ -43,6 +43,7 @@ import numpy as np
 from django.conf import settings
 from lxml import etree
 
+from custodian.bounds import ascii_decimal, ascii_whole
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
 from custodian.vault.scratch import Scratch
 
@@ -272,7 +273,7 @@ def _links(entry) -> dict[str, list[str]]:
 
 def _number(text) -> int | None:
     try:
-        return int((text or "").strip())
+        return ascii_whole(text or "")  # the digits 0 to 9 only: int() reads "٣" as 3
     except ValueError:
         return None
 
@@ -960,7 +961,8 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         try:
             day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
             unit, factor = _CSV_UNITS[row[col["UNITS"]].strip().lower()]
-            value = float(row[col["USAGE"]]) * factor
+            # The digits 0 to 9 only: float() reads "٣٠٠" as 300, and "inf", "nan" and "1_000" too.
+            value = float(ascii_decimal(row[col["USAGE"]])) * factor
             start, exact = _csv_moment(day, start_text, zone)
             end, _ = _csv_moment(day, end_text, zone)
         except (IndexError, KeyError, ValueError, OverflowError) as exc:

@@ -44,6 +44,12 @@ def read_holds(*, fetched_by: Actor, limit: int = 50) -> list[ReadHold]:
     return list(ReadHold.objects.select_related("user").order_by("-opened_at")[:limit])
 
 
+def reads_held_for(user) -> bool:
+    """Whether the member of staff's reads are held for the privacy officer's decision (past the hourly limit
+    of reads without a request): until it is made they write nothing into customers' data in bulk either."""
+    return ReadHold.objects.filter(user_id=user.pk, status=ReadHold.Status.PENDING).exists()
+
+
 def interval_channels(*, customer_id: int, months) -> dict[tuple[str, str], str]:
     """(series, month) → the channel the customer's block of that series and month came by (the utility's
     meter, a Green Button file, …), from the store's clear columns and the provenance rows: nothing opened.

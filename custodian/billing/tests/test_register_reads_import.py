@@ -1,6 +1,8 @@
 """A file of register reads: every row checked by the rule of a read entered at the desk, each problem named
 with its row and column, nothing stored when a row is bad, the reads read and written as the usage-import
-job for the member of staff who imports; importing the same file again stores nothing twice."""
+job for the member of staff who imports; importing the same file again stores nothing twice. Numbers are
+written with the digits 0 to 9, a dial register reads whole units; a read only adds (never another index
+for a day read, nor a cycle total the meter data gave), and nobody whose reads are held imports a file."""
 
 import json
 from datetime import date
@@ -15,7 +17,8 @@ from custodian.billing.register_reads import ReadError
 from custodian.customers.models import ServicePoint
 from custodian.testing.billing import account_opened
 from custodian.vault.gate import reveal, system_actor
-from custodian.vault.models import PersonalValue
+from custodian.vault.models import PersonalValue, ReadHold
+from custodian.vault.services import Submission, personal_data_record
 
 
 @pytest.fixture
@@ -184,3 +187,85 @@ def test_a_nul_in_a_cell_is_named_not_a_server_error(homes, field_tech, data):
     """A NUL can't be stored or even looked up on PostgreSQL: the file is refused with the reason."""
     with pytest.raises((ImportFileError, ReadError), match="line 2 holds a NUL"):
         register_reads_import(data=data, file_name="reads.csv", by=field_tech)
+
+
+def test_numbers_are_written_with_the_digits_0_to_9_and_a_dial_register_reads_whole_units(
+    homes, customer, other_customer, field_tech
+):
+    alice, bob = homes[customer.pk], homes[other_customer.pk]
+    register_reads_import(data=_file(f"{alice},2026-09-30,100,,"), file_name="first.csv", by=field_tech)
+    before = _water(customer), _water(other_customer)
+    data = _file(
+        f"{alice},2026-10-31,٣٠٠,,",  # row 2: Arabic-Indic digits (300 to int() and Decimal())
+        f"{bob},2026-09-30,１００,,",  # row 3: full-width digits
+        f"{bob},2026-10-31,100.5,,4",  # row 4: a fraction on a dial register
+        f"{alice},2026-11-15,30,rollover,٤",  # row 5: dials in Arabic-Indic digits
+    )
+    report = register_reads_import(data=data, file_name="route-9.csv", by=field_tech)
+    assert not report.ok and report.stored == 0
+    assert [(p.row, p.column) for p in report.problems] == [
+        (2, "index"),
+        (3, "index"),
+        (4, "index"),
+        (5, "dials"),
+    ]
+    assert "digits 0 to 9" in str(report.problems[0]) and "whole number" in str(report.problems[2])
+    assert (_water(customer), _water(other_customer)) == before
+
+
+def test_a_read_adds_and_never_replaces_a_read_or_a_metered_total(homes, customer, field_tech):
+    alice = homes[customer.pk]
+    register_reads_import(data=_file(f"{alice},2026-09-30,100,,"), file_name="first.csv", by=field_tech)
+    before = _water(customer)
+    # Another index for a day already read, and a day before the last read: each refused by row and column.
+    report = register_reads_import(
+        data=_file(f"{alice},2026-09-30,900,,"), file_name="again.csv", by=field_tech
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(2, "index")]
+    report = register_reads_import(data=_file(f"{alice},2026-09-15,90,,"), file_name="b.csv", by=field_tech)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "read_on")]
+    assert _water(customer) == before
+
+
+def test_a_cycle_the_meter_data_totals_is_not_replaced_by_a_read(homes, customer, field_tech, monkeypatch):
+    alice = homes[customer.pk]
+    register_reads_import(data=_file(f"{alice},2026-09-30,100,,"), file_name="first.csv", by=field_tech)
+    # October's total came from the metering system: 700 gallons, not an estimate.
+    document = json.loads(
+        reveal(
+            actor=system_actor("billing_run"),
+            customer_id=customer.pk,
+            fields=["meter_usage"],
+            purpose="billing",
+        )["meter_usage"]
+    )
+    document["water"]["months"] = [{"month": "2026-10", "total": 700.0}]
+    personal_data_record(
+        customer=customer,
+        values={"meter_usage": json.dumps(document)},
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
+    )
+    report = register_reads_import(
+        data=_file(f"{alice},2026-10-31,99999,,"), file_name="x.csv", by=field_tech
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(2, "read_on")]
+    assert "metered total of 700.0" in report.problems[0].message
+    assert _water(customer)["months"] == [{"month": "2026-10", "total": 700.0}]
+    # An estimate is what a read is for: it replaces it.
+    document["water"]["months"] = [{"month": "2026-10", "total": 700.0, "estimated": True}]
+    personal_data_record(
+        customer=customer,
+        values={"meter_usage": json.dumps(document)},
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
+    )
+    report = register_reads_import(data=_file(f"{alice},2026-10-31,350,,"), file_name="y.csv", by=field_tech)
+    assert report.ok and _water(customer)["months"] == [{"month": "2026-10", "total": 250.0}]
+
+
+def test_no_file_of_reads_while_the_importers_reads_are_held(homes, customer, field_tech):
+    ReadHold.objects.create(user=field_tech, purpose="providing_services", customers_in_hour=20, threshold=20)
+    with pytest.raises(ReadError, match="held"):
+        register_reads_import(
+            data=_file(f"{homes[customer.pk]},2026-09-30,100,,"), file_name="r.csv", by=field_tech
+        )
+    assert _water(customer) == {}

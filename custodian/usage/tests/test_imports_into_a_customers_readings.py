@@ -20,7 +20,7 @@ from custodian.customers.services import customers_enrol
 from custodian.demo.generator import application
 from custodian.testing import espi_layouts as L
 from custodian.testing import meter_complaint, own_readings
-from custodian.usage.greenbutton_import import parse_espi
+from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
 from custodian.usage.intervals import usage_import, usage_upload_by_customer
 from custodian.vault import interval_files
 from custodian.vault.gate import Denied, Held, customer_actor, reveal, staff_actor
@@ -162,3 +162,17 @@ def test_a_files_readings_still_replace_an_earlier_files(customer, field_tech):
     assert again.all_stored and again.readings_replaced == 3
     [block] = own_readings(customer, START, START + 3 * 3600)
     assert np.nansum(block.values) == pytest.approx(6.0)
+
+
+def test_a_csv_usage_is_written_with_the_digits_0_to_9():
+    result = parse_green_button_csv(
+        "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        "Electric usage,2026-03-02,00:00-0600,01:00-0600,1.25,kWh,,\n"
+        "Electric usage,2026-03-02,01:00-0600,02:00-0600,٣٠٠,kWh,,\n"  # Arabic-Indic: 300 to float()
+        "Electric usage,2026-03-02,02:00-0600,03:00-0600,１００,kWh,,\n"  # full-width digits
+        "Electric usage,2026-03-02,03:00-0600,04:00-0600,1_000,kWh,,\n"
+        "Electric usage,2026-03-02,04:00-0600,05:00-0600,inf,kWh,,\n"
+    )
+    assert (result.readings_read, result.readings_refused) == (5, 4)
+    assert [p.line for p in result.problems] == [3, 4, 5, 6]
+    assert all("digits 0 to 9" in p.message for p in result.problems)
