@@ -364,7 +364,8 @@ def _place_periods(placed, customer_id, key, month, starts, durations, values, o
 
 # The channels a file's readings may replace: an earlier file's (the customer's own upload, a staff import).
 # A month of a series held by any other channel (the utility's meter, the retention run's totals of it) is
-# the utility's record of that month: the bill run and the comparisons read it, and it is corrected by
+# the utility's record of that month (a month the retention run reduced to its total has its own rule, in
+# `blocks_place`): the bill run and the comparisons read it, and it is corrected by
 # re-reading the meter or adjusting the bill under a correction request, never by a file. A block keeps one
 # provenance (that of the month's last write), so a file merged into such a month would also relabel the
 # meter's other readings of the month as the file's, and a next file could then replace them: the file's
@@ -382,6 +383,10 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
         for month in months:
             own = [channels.get((k, month)) for k in (key, key + PERIODS)]
             if month not in touched or not any(c and c not in FILE_CHANNELS for c in own):
+                continue
+            if (key, month) in held and is_month_total(held[(key, month)]):
+                # The retention run's total, written as the meter's whatever its readings' source: the
+                # rule for a reduced month (`blocks_place`) keeps it from all but a whole month's reading.
                 continue
             starts, durations, _, _ = s.readings_in(*month_bounds(month))
             if not len(starts):

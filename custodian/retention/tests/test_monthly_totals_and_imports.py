@@ -104,12 +104,25 @@ def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_t
     path = tmp_path / "first-day-again.xml"
     path.write_bytes(L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)])))
     with pytest.raises(CommandError, match=f"{DAY} of {DAY} readings were not stored"):
-        call_command("import_green_button", str(path), "--customer", str(dave.pk), "--by", "fiona.field")
+        call_command(
+            "import_green_button",
+            str(path),
+            "--customer",
+            str(dave.pk),
+            "--request",
+            str(meter_complaint(dave)),
+            "--by",
+            "fiona.field",
+        )
     problems = capsys.readouterr().err
     assert f"{DAY} readings of {month} (electric) refused" in problems
     assert "reduced to monthly totals under the retention schedule" in problems
     summary = usage_import(
-        customer_id=dave.pk, result=parse_espi(str(path)), submission=UPLOAD, imported_by=field_tech
+        customer_id=dave.pk,
+        result=parse_espi(str(path)),
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(dave),
     )
     assert summary.readings_read == summary.readings_refused == DAY and summary.readings_stored == 0
     assert not summary.all_stored and summary.blocks_written == 0
@@ -123,7 +136,11 @@ def test_a_reading_of_the_whole_reduced_month_takes_the_total_s_place(old_month,
     first, after = interval_files.month_bounds(month)
     data = L.feed(*L.one_meter([[(first, after - first, 123_000)]]))
     summary = usage_import(
-        customer_id=dave.pk, result=parse_espi(io.BytesIO(data)), submission=UPLOAD, imported_by=field_tech
+        customer_id=dave.pk,
+        result=parse_espi(io.BytesIO(data)),
+        submission=UPLOAD,
+        imported_by=field_tech,
+        request_id=meter_complaint(dave),
     )
     assert summary.all_stored and summary.readings_stored == summary.readings_replaced == 1
     [held] = own_readings(dave, first, after)

@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from custodian.testing import espi_layouts as L
+from custodian.testing import meter_complaint
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import usage_import
 from custodian.vault import interval_files
@@ -50,7 +51,11 @@ def _peak(customer, field_tech, path: str) -> int:
     tracemalloc.start()
     try:
         summary = usage_import(
-            customer_id=customer.pk, result=parse_espi(path), submission=UPLOAD, imported_by=field_tech
+            customer_id=customer.pk,
+            result=parse_espi(path),
+            submission=UPLOAD,
+            imported_by=field_tech,
+            request_id=meter_complaint(customer),
         )
         _, peak = tracemalloc.get_traced_memory()
     finally:
