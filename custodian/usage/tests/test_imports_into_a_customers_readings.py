@@ -12,14 +12,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from conftest import PAPER_FORM
 from custodian.casework.services import request_open
-from custodian.customers.services import customers_enrol
-from custodian.demo.generator import application
 from custodian.testing import espi_layouts as L
 from custodian.testing import meter_complaint, own_readings
+from custodian.testing.town import LIMIT, town_enrol
 from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
 from custodian.usage.intervals import usage_import, usage_upload_by_customer
 from custodian.vault import interval_files
@@ -28,7 +26,6 @@ from custodian.vault.interval_files import month_bounds
 from custodian.vault.models import ReadHold
 from custodian.vault.services import Submission
 
-LIMIT = 20  # the policy file's [breach] held_reads_per_hour
 UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 
 
@@ -100,10 +97,7 @@ def test_the_command_needs_the_request_too(customer, other_customer, field_tech,
 
 @pytest.fixture
 def town(db):
-    today = timezone.localdate()
-    return customers_enrol(
-        applications=[application(12, i, today) for i in range(LIMIT + 1)], submission=PAPER_FORM
-    )
+    return town_enrol(PAPER_FORM)
 
 
 def test_an_import_under_a_request_the_importer_entered_is_held_past_the_hourly_limit(field_tech, town):
