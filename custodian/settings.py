@@ -189,7 +189,7 @@ AXES_CLIENT_IP_CALLABLE = "custodian.staff.lockout.stored_address"
 AXES_CLIENT_STR_CALLABLE = "custodian.staff.lockout.client_str"
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "password", "code", "ip_address", "user_agent"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked.html"
+AXES_LOCKOUT_CALLABLE = "custodian.staff.lockout.locked_out"  # customers and staff each read their own page
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Custodian"
 # E-mail intake from an IMAP inbox (off unless a host is set).

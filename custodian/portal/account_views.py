@@ -37,7 +37,7 @@ from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
 from custodian.staff.sessions import privilege_raised, second_factor_passed
 from custodian.vault.normalize import normalize
-from custodian.web.protection import over_limit, rate_limited
+from custodian.web.protection import failures_reached, over_limit, rate_limited
 
 
 def enrol(request):
@@ -146,12 +146,18 @@ def email_confirm(request, token):
     )
 
 
+# Failed sign-ins from one address (an IPv6 one by its /64) in ten minutes, whatever the accounts tried.
+SIGN_IN_SCOPE = "portal-sign-in"
+SIGN_IN_FAILURES_PER_ADDRESS = 30
+
+
 def sign_in(request):
     form = forms.SignInForm(request.POST or None)
-    # Lockout counts failures per account (django-axes); one address trying many accounts is slowed here,
-    # counted in the cache under a salted hash of the address (a customer's address is never stored).
-    if request.method == "POST" and rate_limited(
-        request, scope="portal-sign-in", limit=30, window_seconds=600
+    # Lockout counts failures per account (django-axes, its page: staff.lockout.locked_out); one address
+    # failing on many accounts is slowed here, its failures (never its successes: a household or an office
+    # behind one address signs in often) counted under a salted hash of the address, never stored.
+    if request.method == "POST" and failures_reached(
+        request, scope=SIGN_IN_SCOPE, limit=SIGN_IN_FAILURES_PER_ADDRESS
     ):
         form.add_error(None, _("Too many sign-in attempts from your network. Try again in a few minutes."))
         return render(request, "portal/sign_in.html", {"form": form}, status=429)
@@ -165,6 +171,8 @@ def sign_in(request):
         form.add_error(
             None, _("E-mail address or password not recognised (or the address is not confirmed yet).")
         )
+    if request.method == "POST":  # a sign-in that did not succeed
+        rate_limited(request, scope=SIGN_IN_SCOPE, limit=SIGN_IN_FAILURES_PER_ADDRESS, window_seconds=600)
     return render(request, "portal/sign_in.html", {"form": form})
 
 

@@ -2,6 +2,7 @@
 signs in, valid for a few hours and once (Django's token changes with the password). The answer to the
 request is the same whether or not the address signs in, so the form can't be used to find customers."""
 
+from axes.utils import reset as lockout_lift
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.utils.encoding import force_bytes, force_str
@@ -83,6 +84,9 @@ def portal_password_set(*, account: PortalAccount, password: str) -> None:
     """The new password, recorded in the access log as a change to the customer's sign-in."""
     account.user.set_password(password)
     account.user.save(update_fields=["password"])
+    # The link came to the address that signs in: whoever holds it may sign in now, even while repeated
+    # failures (someone else's guesses, perhaps) keep the sign-in locked.
+    lockout_lift(username=account.user.username)
     sign_in_change_log(
         account=account,
         action=Action.PORTAL_PASSWORD_RESET,

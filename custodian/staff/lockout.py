@@ -17,8 +17,10 @@ whatever someone typed as a user name (often their own e-mail address). Here:
 """
 
 from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
+from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
 from custodian.analytics.capture import agent
@@ -58,6 +60,16 @@ def lockout_parameters(request, credentials):
     if is_customer_request(request):
         return ["username"]
     return ["username", ["ip_address", "user_agent"]]
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page of a locked sign-in, 429. A customer reads that the account is locked
+    for the cool-off after repeated failed sign-ins, whatever network they come from, and that a password
+    reset works meanwhile; an address with no account locks the same way and reads the same page, so the
+    page tells nobody whether an address has an account. Staff read that IT can unlock them."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    template = "staff/locked_customer.html" if is_customer_request(request) else "staff/locked.html"
+    return render(request, template, {"minutes": minutes}, status=429)
 
 
 def client_str(username, ip_address, user_agent, path_info, request) -> str:

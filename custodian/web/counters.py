@@ -60,6 +60,15 @@ def count_attempt(key: str, window_seconds: int) -> int:
     return count
 
 
+def attempts_counted(key: str) -> int:
+    """The attempts counted under `key` in its current window, counting none: for a limit on failures only,
+    asked before the attempt and counted after it fails."""
+    if backend() == "redis":
+        return int(cache.get(key) or 0)
+    counted = RateCount.objects.filter(key=key, window_ends__gt=int(time.time()))
+    return counted.values_list("count", flat=True).first() or 0
+
+
 def counters_clear() -> None:
     """Forget every count (tests, and IT after lifting a block by hand)."""
     if backend() == "redis":
