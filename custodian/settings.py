@@ -57,6 +57,23 @@ _DEV_WEBHOOK_SECRET = "development-only-payment-webhook-secret-not-for-productio
 CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_secret("CUSTODIAN_PAYMENT_WEBHOOK_SECRET") or (
     _DEV_WEBHOOK_SECRET if DEBUG else ""
 )
+# Which payment processor takes card payments on its hosted page (custodian/payments/processor.py): none
+# ("": the portal offers no card payment and says how else to pay; `manage.py check --deploy` and /readyz
+# warn), or "simulated", Custodian's own stand-in whose page Custodian serves: development and tests, and a
+# demonstration with DEBUG off only when CUSTODIAN_DEMO=1 says it is one (never a real installation).
+CUSTODIAN_DEMO = env_bool("CUSTODIAN_DEMO", False)
+CUSTODIAN_PAYMENT_PROCESSOR = env_str("CUSTODIAN_PAYMENT_PROCESSOR", "simulated" if DEBUG else "").strip()
+PAYMENT_PROCESSORS = ("", "simulated")
+if CUSTODIAN_PAYMENT_PROCESSOR not in PAYMENT_PROCESSORS:
+    raise ImproperlyConfigured(
+        f"CUSTODIAN_PAYMENT_PROCESSOR={CUSTODIAN_PAYMENT_PROCESSOR!r}: one of "
+        + ", ".join(repr(p) for p in PAYMENT_PROCESSORS)
+    )
+if CUSTODIAN_PAYMENT_PROCESSOR == "simulated" and not (DEBUG or CUSTODIAN_DEMO):
+    raise ImproperlyConfigured(
+        "CUSTODIAN_PAYMENT_PROCESSOR=simulated with DEBUG off: the simulated processor takes no real "
+        "payment; set CUSTODIAN_DEMO=1 for a demonstration, or leave it empty until a processor is integrated"
+    )
 # The tariff beside it: rates as code, versioned by effective date, checked at start-up.
 # The utility's bank for automatic payments (from the ACH origination agreement). Development and tests use
 # placeholders no bank has (routing 000000000: the 00 prefix is no bank's); production refuses to write a

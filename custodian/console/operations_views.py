@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from custodian.console.access import console_page, runs_the_systems
+from custodian.operations.advisories import advisories
 from custodian.operations.health import readiness
 from custodian.operations.jobs import jobs_health, slot_after
 
@@ -29,5 +30,10 @@ def operations(request):
     return render(
         request,
         "console/operations.html",
-        {"checks": sorted(checks.items()), "jobs": jobs, "failing": [n for n, p in checks.items() if p]},
+        {
+            "checks": sorted(checks.items()),
+            "jobs": jobs,
+            "failing": [n for n, p in checks.items() if p],
+            "advisories": sorted(advisories().items()),
+        },
     )

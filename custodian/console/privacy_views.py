@@ -23,6 +23,8 @@ from custodian.csvfile import csv_writer
 from custodian.disclosures.selectors import correction_notices_list
 from custodian.incidents.flag_reviews import reviews_of
 from custodian.incidents.selectors import unusual_access
+from custodian.operations.advisories import unconfirmed_retention_items
+from custodian.policy.loader import current_policy
 from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
 from custodian.vault.gate import break_glass_review, break_glass_review_queue
@@ -174,4 +176,8 @@ def retention(request):
 
     due = [(d, citation_of(d.item)) for d in retention_due()]
     records = destruction_records(fetched_by=console_actor(request))
-    return render(request, "console/retention.html", {"due": due, "records": records})
+    schedule = current_policy().retention_schedule
+    unconfirmed = [schedule[key] for key in unconfirmed_retention_items()]
+    return render(
+        request, "console/retention.html", {"due": due, "records": records, "unconfirmed": unconfirmed}
+    )

@@ -7,8 +7,9 @@ a visit.
 access log's signing key can be read), the interval store (a file can be written and removed), the
 background worker (it ran its heartbeat job in the last five minutes) and every scheduled job (a scheduler
 has seen it, its last run did not fail, it is not late). It answers 200 when all pass, otherwise 503, with
-the name of each check and, for each that failed, a short reason. Error texts stay in the console
-(/staff/operations/): this page is public.
+the name of each check and, for each that failed, a short reason; and `warnings`, what works but needs
+staff's attention (no card processor configured, retention items not confirmed), which never fails it.
+Error texts stay in the console (/staff/operations/): this page is public.
 
 django-health-check was weighed: each of these checks would be our own plugin anyway, its database check
 writes rows to a table of its own, and it answers a failure with 500, which a load balancer can't tell from
@@ -27,6 +28,7 @@ from django.utils.cache import add_never_cache_headers
 
 from custodian.audit import log_key
 from custodian.audit.heads import log_origin
+from custodian.operations.advisories import advisories
 from custodian.operations.jobs import jobs_health
 from custodian.vault.keys import key_files_check
 
@@ -105,6 +107,8 @@ def readyz() -> HttpResponse:
         "status": "failing" if failed else "ok",
         "failed": failed,
         "checks": {name: problem or "ok" for name, problem in checks.items()},
+        # What works but needs someone's attention (custodian.operations.advisories): never a failure.
+        "warnings": advisories(),
     }
     response = _answer(503 if failed else 200, body)
     response._has_been_logged = True  # a probe's 503 is its answer, not a server error to log each time

@@ -3,8 +3,13 @@
 A processor (1) opens a hosted checkout for an amount and our opaque reference and gives the page's
 address, and (2) reports the outcome by a webhook signed with a shared secret:
 `Custodian-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. The simulated processor
-keeps the same interface; its hosted page is served by Custodian in development only, takes a test card
-number to decide the outcome and keeps nothing of it.
+keeps the same interface; its hosted page is served by Custodian in development (and a demonstration that
+says it is one, `CUSTODIAN_DEMO`) only, takes a test card number to decide the outcome and keeps nothing of
+it.
+
+`settings.CUSTODIAN_PAYMENT_PROCESSOR` names the processor; with none (production's default until a real
+processor is integrated) `processor()` is None: the portal offers no card payment and says how else to pay,
+so no customer is sent to a page that does not exist.
 """
 
 import hashlib
@@ -79,5 +84,14 @@ class SimulatedProcessor:
         ).encode()
 
 
-def processor():
-    return SimulatedProcessor()
+PROCESSORS = {"simulated": SimulatedProcessor}
+
+
+def processor() -> SimulatedProcessor | None:
+    """The processor configured, or None: card payments are not offered."""
+    chosen = PROCESSORS.get(settings.CUSTODIAN_PAYMENT_PROCESSOR)
+    return chosen() if chosen else None
+
+
+def simulated() -> bool:
+    return isinstance(processor(), SimulatedProcessor)

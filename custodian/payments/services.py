@@ -24,6 +24,11 @@ class PaymentError(ValueError):
     pass
 
 
+def card_payments_offered() -> bool:
+    """Whether the portal offers card payments: a processor is configured and one is in force as a vendor."""
+    return processor() is not None and payment_processor_vendor() is not None
+
+
 def payment_processor_vendor() -> Vendor | None:
     """The payment-processing vendor in force: registered for the policy file's `payment_processing`
     function, not revoked, with a current determination."""
@@ -61,6 +66,9 @@ def payment_session_open(
         raise PaymentError(_("the amount must be between $1.00 and $10,000.00"))
     if not Account.objects.filter(pk=account_id).exists():
         raise PaymentError(_("no such account"))
+    checkout_by = processor()
+    if checkout_by is None:
+        raise PaymentError(_("card payments are not taken online; pay by mail, in person or automatically"))
     vendor = payment_processor_vendor()
     if vendor is None:
         raise PaymentError(
@@ -69,7 +77,7 @@ def payment_session_open(
     session = PaymentSession.objects.create(
         token=secrets.token_urlsafe(24), account_id=account_id, amount=amount, vendor=vendor, deposit=deposit
     )
-    checkout = processor().checkout_create(amount=str(amount), reference=session.token)
+    checkout = checkout_by.checkout_create(amount=str(amount), reference=session.token)
     return session, checkout.url
 
 

@@ -2,7 +2,6 @@
 
 import contextlib
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -11,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from custodian.payments.models import PaymentSession
-from custodian.payments.processor import SIGNATURE_HEADER, processor, sign
+from custodian.payments.processor import SIGNATURE_HEADER, processor, sign, simulated
 from custodian.payments.services import BadSignature, PaymentError, webhook_receive
 
 
@@ -28,9 +27,10 @@ def webhook(request):
 
 
 def simulated_checkout(request, token):
-    """The simulated processor's hosted page (development only). The card number is used to pick the
-    outcome and dropped: nothing of it is stored or logged."""
-    if not settings.DEBUG:
+    """The simulated processor's hosted page, there only while the simulated processor is the one configured
+    (development, or a demonstration). The card number is used to pick the outcome and dropped: nothing of it
+    is stored or logged."""
+    if not simulated():
         raise Http404
     session = PaymentSession.objects.filter(token=token, status=PaymentSession.Status.OPEN).first()
     if session is None:

@@ -37,7 +37,7 @@ from custodian.netaddr import client_ip
 from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
 from custodian.payments.autopay import AutopayError, autopay_enrol, autopay_stop
 from custodian.payments.selectors import autopay_of_customer, payment_attempts
-from custodian.payments.services import PaymentError, payment_session_open
+from custodian.payments.services import PaymentError, card_payments_offered, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import choice_acted, portal_actor, portal_required
@@ -77,6 +77,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
             "agreements": agreements_of_customer(fetched_by=actor, customer_id=request.customer_id),
+            "card_payments": card_payments_offered(),
             "pay_form": pay_form or forms.PayForm(accounts=accounts),
             "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
             "has_accounts": bool(accounts),

@@ -10,9 +10,25 @@ from custodian.env import env_bool
 from custodian.testing.production import manage
 
 
-def test_check_deploy_passes_under_production_settings(production_env):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env)
+def test_check_deploy_passes_under_production_settings_warning_of_what_needs_attention(production_env):
+    """Django's deployment checks pass; what works but needs staff (no card processor, retention items the
+    records officer has not confirmed) is a warning naming it (custodian.operations.advisories)."""
+    result = manage("check", "--deploy", "--fail-level", "ERROR", env=production_env)
     assert result.returncode == 0, result.stdout + result.stderr
+    warned = result.stdout + result.stderr
+    assert "custodian.W001" in warned and "CUSTODIAN_PAYMENT_PROCESSOR" in warned
+    assert "custodian.W002" in warned and "closed_accounts" in warned
+    assert "security." not in warned  # none of Django's own deployment warnings
+
+
+def test_the_simulated_processor_runs_with_debug_off_only_as_a_demonstration(production_env):
+    refused = manage("check", env={**production_env, "CUSTODIAN_PAYMENT_PROCESSOR": "simulated"})
+    assert refused.returncode != 0 and "CUSTODIAN_DEMO=1" in refused.stderr
+    unknown = manage("check", env={**production_env, "CUSTODIAN_PAYMENT_PROCESSOR": "acme"})
+    assert unknown.returncode != 0 and "CUSTODIAN_PAYMENT_PROCESSOR='acme'" in unknown.stderr
+    demo = {**production_env, "CUSTODIAN_PAYMENT_PROCESSOR": "simulated", "CUSTODIAN_DEMO": "1"}
+    result = manage("check", "--deploy", "--fail-level", "ERROR", env=demo)
+    assert result.returncode == 0 and "no real payment is taken" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
