@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
@@ -227,17 +228,19 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         if existing is not None:
             return existing, False
     if intake.channel not in _PROVENANCE_CHANNEL:
-        raise RequestError(f"unknown channel {intake.channel!r}")
+        raise RequestError(gettext("unknown channel %(channel)r") % {"channel": intake.channel})
     if intake.recorded_by is not None:
         _check_verification(intake)
     staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
     if intake.kind not in RequestKind.values:
-        raise RequestError(f"unknown request type {intake.kind!r}")
+        raise RequestError(gettext("unknown request type %(kind)r") % {"kind": intake.kind})
     notice_key = _notice_of(intake)
     if notice_key and intake.notice_version:
         notice = current_policy().notices[notice_key]
         if intake.notice_version != notice.version and intake.notice_version not in notice.earlier:
-            raise RequestError("the notice you were shown is not one we know: read it again and resend")
+            raise RequestError(
+                gettext("the notice you were shown is not one we know: read it again and resend")
+            )
     submission = Submission(
         channel=_PROVENANCE_CHANNEL[intake.channel],
         notice_key=notice_key,
@@ -250,13 +253,15 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     if intake.customer_id is None:
         contact = {k: v.strip() for k, v in intake.contact.items() if v and v.strip()}
         if not contact:
-            raise RequestError("a request from someone not yet known needs a name, e-mail or phone to answer")
+            raise RequestError(
+                gettext("a request from someone not yet known needs a name, e-mail or phone to answer")
+            )
         customer = Customer.objects.create(customer_class=CustomerClass.INQUIRER)
         personal_data_record(customer=customer, values=contact, submission=submission)
     else:
         customer = Customer.objects.filter(pk=intake.customer_id).first()
         if customer is None:
-            raise RequestError("no such customer")
+            raise RequestError(gettext("no such customer"))
     req = request_open(
         customer=customer,
         kind=intake.kind,

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.customers.choices import SERVICE_UNITS, AccountRole, CloseReason, CustomerClass
@@ -329,24 +330,30 @@ def service_change_ask(
     service address (sealed, read by customer service through the gate to find the premise). `by`: the
     member of staff who took it, or "customer" from the portal."""
     if kind not in ServiceChange.Kind.values:
-        raise AccountError(f"kind {kind!r} is not one of {ServiceChange.Kind.values}")
+        raise AccountError(
+            gettext("kind %(kind)r is not one of %(kinds)s")
+            % {"kind": kind, "kinds": ServiceChange.Kind.values}
+        )
     if submission.channel not in SERVICE_CHANGE_CHANNELS:
-        raise AccountError(f"channel {submission.channel!r} is not one of {SERVICE_CHANGE_CHANNELS}")
+        raise AccountError(
+            gettext("channel %(channel)r is not one of %(channels)s")
+            % {"channel": submission.channel, "channels": SERVICE_CHANGE_CHANNELS}
+        )
     if submission.notice_key != APPLICATION_NOTICE:
-        raise AccountError("the customer is shown the application notice before giving an address")
+        raise AccountError(gettext("the customer is shown the application notice before giving an address"))
     account = (
         Account.objects.select_for_update()
         .filter(pk=account_id, customer_id=customer_id, closed_on=None)
         .first()
     )
     if account is None:
-        raise AccountError("no such open account")
+        raise AccountError(gettext("no such open account"))
     if on < account.opened_on:
-        raise AccountError("the date is before service started at this address")
+        raise AccountError(gettext("the date is before service started at this address"))
     if kind == ServiceChange.Kind.TRANSFER and not new_service_address.strip():
-        raise AccountError("a move needs the new service address")
+        raise AccountError(gettext("a move needs the new service address"))
     if ServiceChange.objects.filter(account=account, status=ServiceChange.Status.REQUESTED).exists():
-        raise AccountError("this account already has a request waiting; withdraw it to ask again")
+        raise AccountError(gettext("this account already has a request waiting; withdraw it to ask again"))
     notice = current_policy().notices[APPLICATION_NOTICE]
     change = ServiceChange.objects.create(
         customer_id=customer_id,

@@ -68,7 +68,8 @@ def locked_out(request, original_response=None, credentials=None):
     reset works meanwhile; an address with no account locks the same way and reads the same page, so the
     page tells nobody whether an address has an account. Staff read that IT can unlock them."""
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
-    template = "staff/locked_customer.html" if is_customer_request(request) else "staff/locked.html"
+    # The customer's page is the portal's (its words in the customer's language, checked with the portal's).
+    template = "portal/sign_in_locked.html" if is_customer_request(request) else "staff/locked.html"
     return render(request, template, {"minutes": minutes}, status=429)
 
 

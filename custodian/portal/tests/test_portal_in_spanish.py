@@ -292,3 +292,61 @@ def test_a_flash_message_reads_in_spanish(households):
     bad = client.post("/portal/me/contact/", {"email": "", "phone": "12", "mailing_address": ""})
     page = bad.content.decode()
     assert "No se guardó" in page and "Escriba un número de teléfono de EE. UU." in page
+
+
+def _portal_quoted_refusals() -> tuple[set[str], dict[str, Path]]:
+    """From the portal's pages themselves: the exception classes whose message a page shows (`except X as
+    exc` with `exc` used in the handler, or `refused=X` of a form sent to a service), and every function they
+    import from the product with the file that defines it."""
+    root = Path(__file__).resolve().parents[2]
+    quoted, imported = set(), {}
+    for path in [*sorted((root / "portal").glob("*views.py")), root / "portal" / "access.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.ExceptHandler)
+                and node.name
+                and isinstance(node.type, ast.Name)
+                and any(isinstance(n, ast.Name) and n.id == node.name for b in node.body for n in ast.walk(b))
+            ):
+                quoted.add(node.type.id)
+            if isinstance(node, ast.keyword) and node.arg == "refused" and isinstance(node.value, ast.Name):
+                quoted.add(node.value.id)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("custodian."):
+                base = root.parent / Path(*node.module.split("."))
+                source = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+                for alias in node.names:
+                    imported[alias.asname or alias.name] = source
+    return quoted, imported
+
+
+def test_every_refusal_of_a_service_a_portal_page_calls_is_translated():
+    """The list above, derived: every function a portal page imports that raises one of the exceptions the
+    portal shows a customer raises it with a marked string, so a new service call can't be left out."""
+    quoted, imported = _portal_quoted_refusals()
+    bare = []
+    for name, source in imported.items():
+        if not source.exists():
+            continue
+        tree = ast.parse(source.read_text())
+        constants = {
+            t.id: n.value
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
+        for function in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name):
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Raise)
+                    and isinstance(node.exc, ast.Call)
+                    and isinstance(node.exc.func, ast.Name)
+                    and node.exc.func.id in quoted
+                    and node.exc.args
+                ):
+                    shown = node.exc.args[0]
+                    if isinstance(shown, ast.Name) and shown.id in constants:
+                        shown = constants[shown.id]
+                    where = source.relative_to(source.parents[2])
+                    bare += [f"{where}:{line} ({name})" for line in _untranslated(shown)]
+    assert not bare, f"a refusal the portal shows without its translation: {bare}"
