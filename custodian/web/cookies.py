@@ -19,10 +19,16 @@ class Cookie:
     why: str
     lasts: str
     optional: bool
+    # The public website's pages that set it when opened (its "site" area), by their address: a test opens
+    # every public page and fails on a cookie set by a page not named here, or named here and not set.
+    site_pages: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
-        return ", ".join(AREAS[a] for a in self.areas)
+        return ", ".join(
+            AREAS[a] + (f" ({', '.join(self.site_pages)})" if a == "site" and self.site_pages else "")
+            for a in self.areas
+        )
 
 
 TEXT_SIZE = Cookie(
@@ -38,11 +44,13 @@ TEXT_SIZE_MAX_AGE = 365 * 24 * 3600
 
 CSRF = Cookie(
     name="csrftoken",
-    areas=("portal", "staff"),
-    when="when you open a sign-in, sign-up or other form of My account or the staff console",
+    areas=("site", "portal", "staff"),
+    when="when you open a sign-in, sign-up or other form of My account or the staff console, or the "
+    "public website's registration form for Connect My Data third parties",
     why="protects those forms against forgery from other sites",
     lasts="one year",
     optional=False,
+    site_pages=("/connect/register/",),
 )
 
 SESSION = Cookie(

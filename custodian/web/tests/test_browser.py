@@ -194,6 +194,9 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
     assert visit("site", [], then=larger_text) == {"text_size"}
     assert visit("site", [], gpc=True, then=larger_text) == set()  # never an optional cookie with GPC
 
+    # The public site's one form that needs it: a third party's registration for Connect My Data.
+    assert visit("site", ["/connect/register/"]) == {"csrftoken"}
+
     portal_pages = ["/portal/sign-in/", "/portal/enrol/"]
     assert visit("portal", portal_pages) == visit("portal", portal_pages, gpc=True) == {"csrftoken"}
 
