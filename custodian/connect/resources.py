@@ -9,7 +9,7 @@ transaction: the customer sees each one under "who we gave it to"."""
 
 import time
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -74,10 +74,54 @@ def points_in_scope(
     return kept
 
 
-def _period(authorization: Authorization) -> tuple[int, int]:
+# ESPI's query parameters of a resource's time (the Atom/GData convention: min inclusive, max exclusive).
+# published-min/-max narrow the readings (and the bills' summaries) served to those of that time; the
+# entries' updated stamps are written afresh at each request, so updated-min/-max would select all or
+# nothing: refused by name rather than ignored.
+WINDOW_PARAMETERS = ("published-min", "published-max")
+UNSUPPORTED_PARAMETERS = ("updated-min", "updated-max")
+
+
+class QueryError(ValueError):
+    """A query parameter the resource server can't honour; the message names it (HTTP 400)."""
+
+
+def query_window(query) -> tuple[int | None, int | None]:
+    """The [published-min, published-max) window of a request's query, in Unix seconds (None: unbounded).
+    An xs:dateTime, with its offset or `Z` (UTC when it has none); anything else is refused by name."""
+    for name in UNSUPPORTED_PARAMETERS:
+        if name in query:
+            raise QueryError(f"{name}: not supported here; narrow by published-min and published-max")
+    bounds = []
+    for name in WINDOW_PARAMETERS:
+        raw = query.get(name)
+        if raw is None:
+            bounds.append(None)
+            continue
+        try:
+            moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            raise QueryError(
+                f"{name}: not a date and time (xs:dateTime, e.g. 2026-01-01T00:00:00Z)"
+            ) from None
+        if "T" not in raw:
+            raise QueryError(f"{name}: a date and time is needed (xs:dateTime, e.g. 2026-01-01T00:00:00Z)")
+        bounds.append(int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()))
+    low, high = bounds
+    if low is not None and high is not None and low >= high:
+        raise QueryError("published-min: not before published-max")
+    return low, high
+
+
+def _period(authorization: Authorization, window=(None, None)) -> tuple[int, int]:
+    """The readings' time: from the day the consent's history covers to the last whole hour, within the
+    request's published-min/-max window (an empty period when the window lies outside it)."""
     covers_from = authorization.consent.covers_from
     start = int(datetime(covers_from.year, covers_from.month, covers_from.day, tzinfo=LOCAL).timestamp())
-    return start, int(time.time()) // 3600 * 3600
+    end = int(time.time()) // 3600 * 3600
+    low, high = window
+    start, end = max(start, low if low is not None else start), min(end, high if high is not None else end)
+    return start, max(start, end)
 
 
 def _part(feed: bytes, path: str) -> bytes | None:
@@ -109,13 +153,20 @@ def _part(feed: bytes, path: str) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def subscription_feed(*, authorization: Authorization, base_url: str, client_ip: str = "") -> bytes:
+def subscription_feed(
+    *, authorization: Authorization, base_url: str, client_ip: str = "", window=(None, None)
+) -> bytes:
     """The whole subscription's feed, read through the gate as the third party under the customer's consent
     (raises gate.Denied when it no longer stands): the series the scope and the chosen services cover, from
-    the period the scope's history covers. The caller records the disclosure in the same transaction."""
+    the period the scope's history covers, within `window` (`query_window`). The caller records the
+    disclosure in the same transaction."""
     third_party = authorization.third_party
     scope = scope_parse(authorization.scope)
-    start, end = _period(authorization)
+    start, end = _period(authorization, window)
+    if start >= end:  # a window outside what the consent covers: nothing of the customer's to read
+        return espi_feed(
+            subject=str(authorization.pk), base_url=base_url, usage_points=[], holder=_holder(authorization)
+        )
     basis = current_policy().disclosure_bases["connect_my_data"]
     actor = third_party_actor(third_party.pk, third_party.name, authorization.consent_id)
     points = usage_points_for(
@@ -153,8 +204,12 @@ def subscription_feed(*, authorization: Authorization, base_url: str, client_ip:
         subject=str(authorization.pk),
         base_url=base_url,
         usage_points=points,
-        holder=f"Subscription/{authorization.pk}",
+        holder=_holder(authorization),
     )
+
+
+def _holder(authorization: Authorization) -> str:
+    return f"Subscription/{authorization.pk}"
 
 
 def disclosure_record(*, authorization: Authorization, path: str, bills: bool = False) -> None:
@@ -196,16 +251,22 @@ def disclosed_in_words(entry, consent) -> str | None:
 
 
 def resource_serve(
-    *, authorization: Authorization, path: str, base_url: str, client_ip: str = ""
+    *, authorization: Authorization, path: str, base_url: str, client_ip: str = "", window=(None, None)
 ) -> bytes | None:
     """The resource at `path` for the authorisation's third party, read through the gate (raises
     gate.Denied when the consent no longer stands) and accounted as a disclosure in the same transaction;
-    None when the subscription holds no such resource (nothing disclosed)."""
+    None when the subscription holds no such resource (nothing disclosed). `window`: the request's
+    published-min/-max (`query_window`)."""
     with transaction.atomic():
-        feed = subscription_feed(authorization=authorization, base_url=base_url, client_ip=client_ip)
+        feed = subscription_feed(
+            authorization=authorization, base_url=base_url, client_ip=client_ip, window=window
+        )
         part = _part(feed, path)
         if part is None:
             return None
+        start, end = _period(authorization, window)
+        if start >= end:
+            return part  # nothing of the customer's in it: nothing disclosed
         disclosure_record(authorization=authorization, path=path, bills=holds_summary(part))
     return part
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from custodian.connect.admin_resources import application_information, authorizations_document, bulk_serve
-from custodian.connect.resources import RESOURCE_ROOT, resource_serve
+from custodian.connect.resources import RESOURCE_ROOT, QueryError, query_window, resource_serve
 from custodian.connect.scopes import CLIENT_ACCESS_SCOPE, REGISTRATION_ACCESS_SCOPE
 from custodian.connect.selectors import authorization_of_token, third_party_of_client_token
 from custodian.netaddr import client_ip
@@ -57,11 +57,16 @@ def resource(request, resource: str):
     if authorization is None or subscription == -1 or subscription not in (None, authorization.pk):
         return _not_found()
     try:
+        window = query_window(request.GET)
+    except QueryError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain")
+    try:
         body = resource_serve(
             authorization=authorization,
             path=RESOURCE_ROOT + resource,
             base_url=request.build_absolute_uri("/"),
             client_ip=client_ip(request),
+            window=window,
         )
     except Denied:
         return _not_found()
