@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -70,6 +71,21 @@ def meter_complaint(customer) -> int:
     return request_open(
         customer=customer, kind="problem", channel="phone", owning_service="field_services"
     ).pk
+
+
+def green_button_command(path, customer, *, by: str = "fiona.field"):
+    """`manage.py import_green_button` as a member of staff (`by`, a field technician unless said) runs it:
+    the file at `path` into `customer`'s readings, for a complaint about their meter."""
+    call_command(
+        "import_green_button",
+        str(path),
+        "--customer",
+        str(customer.pk),
+        "--request",
+        str(meter_complaint(customer)),
+        "--by",
+        by,
+    )
 
 
 # The data a representative's authority covers unless a test says otherwise: everything but the bank account.

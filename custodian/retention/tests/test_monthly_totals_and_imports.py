@@ -11,7 +11,6 @@ import io
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.dispatch import Signal
 
@@ -20,7 +19,7 @@ from custodian.customers.services import customer_enrol
 from custodian.retention.services import retention_run
 from custodian.retention.tests.test_retention_run import METER, hourly_block, month_of, years_ago
 from custodian.testing import espi_layouts as L
-from custodian.testing import meter_complaint, own_readings
+from custodian.testing import green_button_command, meter_complaint, own_readings
 from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
@@ -104,16 +103,7 @@ def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_t
     path = tmp_path / "first-day-again.xml"
     path.write_bytes(L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)])))
     with pytest.raises(CommandError, match=f"{DAY} of {DAY} readings were not stored"):
-        call_command(
-            "import_green_button",
-            str(path),
-            "--customer",
-            str(dave.pk),
-            "--request",
-            str(meter_complaint(dave)),
-            "--by",
-            "fiona.field",
-        )
+        green_button_command(str(path), dave)
     problems = capsys.readouterr().err
     assert f"{DAY} readings of {month} (electric) refused" in problems
     assert "reduced to monthly totals under the retention schedule" in problems

@@ -9,11 +9,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from lxml import etree
 
 from custodian.testing import espi_layouts as L
-from custodian.testing import meter_complaint, own_readings, project_file
+from custodian.testing import green_button_command, meter_complaint, own_readings, project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
 from custodian.usage.intervals import series_readings, usage_import
@@ -214,16 +214,7 @@ def test_what_is_not_stored_makes_the_command_fail_after_storing_the_rest(custom
         L.feed(*L.one_meter([L.hourly(JAN, 5)]), *L.one_meter([L.hourly(JAN, 6)], uom=63, up_n=2))
     )
     with pytest.raises(CommandError, match="6 of 11 readings were not stored"):
-        call_command(
-            "import_green_button",
-            str(path),
-            "--customer",
-            str(customer.pk),
-            "--request",
-            str(meter_complaint(customer)),
-            "--by",
-            "fiona.field",
-        )
+        green_button_command(str(path), customer)
 
 
 def test_every_layout_round_trips_through_our_export(customer, other_customer, field_tech, as_customer):

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
-from custodian.testing import meter_complaint, project_file
+from custodian.testing import green_button_command, meter_complaint, project_file
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import series_readings, usage_import
 from custodian.vault import interval_files
@@ -78,16 +78,7 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
     )
     # The good rows are stored; the command still fails, since one reading was not.
     with pytest.raises(CommandError, match="1 of 3 readings were not stored"):
-        call_command(
-            "import_green_button",
-            str(csv_file),
-            "--customer",
-            str(customer.pk),
-            "--request",
-            str(meter_complaint(customer)),
-            "--by",
-            "fiona.field",
-        )
+        green_button_command(str(csv_file), customer)
     captured = capsys.readouterr()
     assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
     assert "refused 1" in captured.out
@@ -104,16 +95,7 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
             "fiona.field",
         )
     with pytest.raises(CommandError, match="cannot read"):
-        call_command(
-            "import_green_button",
-            str(tmp_path / "missing.xml"),
-            "--customer",
-            str(customer.pk),
-            "--request",
-            str(meter_complaint(customer)),
-            "--by",
-            "fiona.field",
-        )
+        green_button_command(str(tmp_path / "missing.xml"), customer)
 
 
 def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
@@ -180,26 +162,8 @@ def test_only_staff_who_provide_services_import_and_the_import_names_them(
         "Electric usage,2026-03-02,00:00-0600,01:00-0600,1.25,kWh,,\n"
     )
     with pytest.raises(CommandError, match="ivan.it"):
-        call_command(
-            "import_green_button",
-            str(csv_file),
-            "--customer",
-            str(customer.pk),
-            "--request",
-            str(meter_complaint(customer)),
-            "--by",
-            "ivan.it",
-        )
-    call_command(
-        "import_green_button",
-        str(csv_file),
-        "--customer",
-        str(customer.pk),
-        "--request",
-        str(meter_complaint(customer)),
-        "--by",
-        "fiona.field",
-    )
+        green_button_command(str(csv_file), customer, by="ivan.it")
+    green_button_command(str(csv_file), customer)
     event = AccessEvent.objects.exclude(action__in=CHANGE_ACTIONS).get()
     assert (event.actor_kind, event.actor_label, event.purpose) == (
         "staff",
