@@ -41,13 +41,20 @@ def test_a_secret_comes_from_the_variable_or_from_the_file_it_names(tmp_path, mo
     assert env_secret("SOME_SECRET", "default") == "default"
 
 
+# The site's root as people reach it, and the Connect My Data resource server's: public addresses.
+PUBLIC_URLS = {"CUSTODIAN_SITE_URL", "CUSTODIAN_CONNECT_BASE_URL"}
+
+
 def test_every_secret_in_the_settings_is_read_through_env_secret():
     source = SETTINGS.read_text()
     for name in SECRETS[:-1]:
         assert f'env_secret("{name}"' in source, name
-    # No other variable that names a password, a secret or a token is read as plain text.
-    plain = re.findall(r'env_str\("([A-Z_]+)"', source)
-    assert not [n for n in plain if re.search(r"PASSWORD|SECRET|TOKEN|_URL$", n)]
+    # No other variable that names a password, a secret, a token or a connection URL (which may carry a
+    # password) is read as plain text, however the call is laid out. The site's own public addresses are
+    # URLs that never carry a credential.
+    plain = re.findall(r'env_str\(\s*"([A-Z_]+)"', source)
+    assert not [n for n in plain if re.search(r"PASSWORD|SECRET|TOKEN|_URL$", n) and n not in PUBLIC_URLS]
+    assert set(plain) >= PUBLIC_URLS
 
 
 def test_smtp_settings_from_the_environment_with_the_password_from_a_file(tmp_path, monkeypatch):
@@ -103,8 +110,11 @@ def test_production_starts_with_its_secrets_in_files(production_env, tmp_path): 
             "EMAIL_HOST_PASSWORD_FILE": str(password),
         }
     )
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    # The warnings of what works but needs staff's attention (custodian.operations.advisories: no card
+    # processor, unconfirmed retention items) are expected; none of Django's own deployment warnings is.
+    result = manage("check", "--deploy", "--fail-level", "ERROR", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "security." not in result.stdout + result.stderr
     shown = manage(
         "shell",
         "-v0",
