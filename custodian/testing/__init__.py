@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import os
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,7 +32,14 @@ from custodian.disclosures.services import (
 from custodian.outbox.services import text_ref
 from custodian.portal.models import PortalAccount
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
-from custodian.vault.gate import customer_actor, reveal, reveal_documents, reveal_intervals, staff_actor
+from custodian.vault.gate import (
+    customer_actor,
+    reveal,
+    reveal_documents,
+    reveal_intervals,
+    staff_actor,
+    system_actor,
+)
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -71,6 +79,18 @@ def meter_complaint(customer) -> int:
     return request_open(
         customer=customer, kind="problem", channel="phone", owning_service="field_services"
     ).pk
+
+
+def meter_usage_document(customer) -> dict:
+    """The customer's meter usage document (each service's months and totals) as the billing run reads it."""
+    return json.loads(
+        reveal(
+            actor=system_actor("billing_run"),
+            customer_id=customer.pk,
+            fields=["meter_usage"],
+            purpose="billing",
+        )["meter_usage"]
+    )
 
 
 def green_button_command(path, customer, *, by: str = "fiona.field"):

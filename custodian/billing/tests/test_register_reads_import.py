@@ -15,6 +15,7 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.read_import import ImportFileError, register_reads_import
 from custodian.billing.register_reads import ReadError
 from custodian.customers.models import ServicePoint
+from custodian.testing import meter_usage_document
 from custodian.testing.billing import account_opened
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import PersonalValue, ReadHold
@@ -231,14 +232,7 @@ def test_a_cycle_the_meter_data_totals_is_not_replaced_by_a_read(homes, customer
     alice = homes[customer.pk]
     register_reads_import(data=_file(f"{alice},2026-09-30,100,,"), file_name="first.csv", by=field_tech)
     # October's total came from the metering system: 700 gallons, not an estimate.
-    document = json.loads(
-        reveal(
-            actor=system_actor("billing_run"),
-            customer_id=customer.pk,
-            fields=["meter_usage"],
-            purpose="billing",
-        )["meter_usage"]
-    )
+    document = meter_usage_document(customer)
     document["water"]["months"] = [{"month": "2026-10", "total": 700.0}]
     personal_data_record(
         customer=customer,

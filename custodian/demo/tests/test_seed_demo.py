@@ -26,6 +26,7 @@ from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import current_determination
 from custodian.policy.loader import current_policy
 from custodian.staff.models import ServiceMembership
+from custodian.testing import meter_usage_document
 from custodian.vault.gate import reveal, reveal_intervals, system_actor
 from custodian.vault.interval_files import LOCAL, month_bounds
 from custodian.vault.models import PersonalValue
@@ -134,14 +135,7 @@ def test_demo_gas_and_water_readings_when_asked_add_up_to_their_months(db):
     assert demo_intervals_ensure(count=6, seed=4, services=services) == 0  # re-run: nothing more
     per_service = {}
     for customer in Customer.objects.order_by("pk"):
-        usage = json.loads(
-            reveal(
-                actor=system_actor("billing_run"),
-                customer_id=customer.pk,
-                fields=["meter_usage"],
-                purpose="billing",
-            )["meter_usage"]
-        )
+        usage = meter_usage_document(customer)
         months = {s: usage[s]["months"] for s in services if s in usage}
         start = min(month_bounds(m[0]["month"])[0] for m in months.values())
         end = max(month_bounds(m[-1]["month"])[1] for m in months.values())

@@ -229,19 +229,24 @@ SERVICES_THE_PORTAL_QUOTES = {
 }
 
 
+def _module_constants(tree) -> dict:
+    """A module's names assigned at its top level, with the expression assigned to each."""
+    return {
+        t.id: n.value
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+
+
 def test_every_refusal_a_portal_page_quotes_is_translated():
     root = Path(__file__).resolve().parents[2]
     bare = []
     for module, names in SERVICES_THE_PORTAL_QUOTES.items():
         tree = ast.parse((root / module).read_text())
         functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
-        constants = {
-            t.id: n.value
-            for n in tree.body
-            if isinstance(n, ast.Assign)
-            for t in n.targets
-            if isinstance(t, ast.Name)
-        }
+        constants = _module_constants(tree)
         for name in names:
             assert name in functions, f"{module}: no function {name}"
             for node in ast.walk(functions[name]):
@@ -328,13 +333,7 @@ def test_every_refusal_of_a_service_a_portal_page_calls_is_translated():
         if not source.exists():
             continue
         tree = ast.parse(source.read_text())
-        constants = {
-            t.id: n.value
-            for n in tree.body
-            if isinstance(n, ast.Assign)
-            for t in n.targets
-            if isinstance(t, ast.Name)
-        }
+        constants = _module_constants(tree)
         for function in (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name):
             for node in ast.walk(function):
                 if (
