@@ -31,6 +31,7 @@ from custodian.disclosures.services import (
 )
 from custodian.outbox.services import text_ref
 from custodian.portal.models import PortalAccount
+from custodian.usage.intervals import usage_import
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
 from custodian.vault.gate import (
     customer_actor,
@@ -40,6 +41,7 @@ from custodian.vault.gate import (
     staff_actor,
     system_actor,
 )
+from custodian.vault.services import Submission
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -90,6 +92,22 @@ def meter_usage_document(customer) -> dict:
             fields=["meter_usage"],
             purpose="billing",
         )["meter_usage"]
+    )
+
+
+# A Green Button file a field technician imports into a customer's readings.
+FILE_IMPORT = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
+
+
+def staff_usage_import(customer, result, *, by):
+    """`usage_import` of a parsed file (`result`) into `customer`'s readings, by the member of staff `by`, for
+    a complaint about the customer's meter; the import's summary."""
+    return usage_import(
+        customer_id=customer.pk,
+        result=result,
+        submission=FILE_IMPORT,
+        imported_by=by,
+        request_id=meter_complaint(customer),
     )
 
 

@@ -18,16 +18,14 @@ from conftest import application_for
 from custodian.customers.services import customer_enrol
 from custodian.retention.services import retention_run
 from custodian.retention.tests.test_retention_run import METER, hourly_block, month_of, years_ago
+from custodian.testing import FILE_IMPORT, green_button_command, own_readings, staff_usage_import
 from custodian.testing import espi_layouts as L
-from custodian.testing import green_button_command, meter_complaint, own_readings
 from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
-from custodian.usage.intervals import usage_import
 from custodian.vault import interval_files, services
-from custodian.vault.services import Submission, interval_blocks_record
+from custodian.vault.services import interval_blocks_record
 
-UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 # How long the import, once it is staging, gives the retention run to run to its end before it goes on.
 WAIT = 3.0
 DAY = 24
@@ -42,7 +40,7 @@ def old_month(transactional_db):
         submission=METER,
     )
     month = month_of(years_ago(8))
-    interval_blocks_record(blocks=[hourly_block(dave.pk, month, 0.25)], submission=UPLOAD)
+    interval_blocks_record(blocks=[hourly_block(dave.pk, month, 0.25)], submission=FILE_IMPORT)
     return dave, month
 
 
@@ -67,13 +65,7 @@ def test_a_run_that_starts_while_an_import_stores_waits_for_it_and_sums_its_read
     monkeypatch.setattr(intervals, "readings_imported", Signal())
     # The month's first day again, in a newer file: 1 kWh an hour where 0.25 was held.
     data = L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)]))
-    summary = usage_import(
-        customer_id=dave.pk,
-        result=parse_espi(io.BytesIO(data)),
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(dave),
-    )
+    summary = staff_usage_import(dave, parse_espi(io.BytesIO(data)), by=field_tech)
     assert summary.readings_stored == summary.readings_replaced == DAY
     (thread, outcome), waited = started
     thread.join(timeout=60)
@@ -107,13 +99,7 @@ def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_t
     problems = capsys.readouterr().err
     assert f"{DAY} readings of {month} (electric) refused" in problems
     assert "reduced to monthly totals under the retention schedule" in problems
-    summary = usage_import(
-        customer_id=dave.pk,
-        result=parse_espi(str(path)),
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(dave),
-    )
+    summary = staff_usage_import(dave, parse_espi(str(path)), by=field_tech)
     assert summary.readings_read == summary.readings_refused == DAY and summary.readings_stored == 0
     assert not summary.all_stored and summary.blocks_written == 0
     [held] = own_readings(dave, first, after)
@@ -125,13 +111,7 @@ def test_a_reading_of_the_whole_reduced_month_takes_the_total_s_place(old_month,
     _reduced(dave, month)
     first, after = interval_files.month_bounds(month)
     data = L.feed(*L.one_meter([[(first, after - first, 123_000)]]))
-    summary = usage_import(
-        customer_id=dave.pk,
-        result=parse_espi(io.BytesIO(data)),
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(dave),
-    )
+    summary = staff_usage_import(dave, parse_espi(io.BytesIO(data)), by=field_tech)
     assert summary.all_stored and summary.readings_stored == summary.readings_replaced == 1
     [held] = own_readings(dave, first, after)
     assert held.interval == after - first and held.values == pytest.approx(np.array([123.0]))

@@ -5,9 +5,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.testing import meter_complaint, own_readings, project_file
+from custodian.testing import own_readings, project_file, staff_usage_import
 from custodian.usage.greenbutton_import import parse_espi
-from custodian.usage.intervals import readings_between, usage_import
+from custodian.usage.intervals import readings_between
 from custodian.usage.services import interval_readings_held
 from custodian.vault import interval_files
 from custodian.vault.gate import (
@@ -21,7 +21,6 @@ from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.services import Submission, interval_blocks_record
 
 METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
-UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 
 
 def _month(customer_id: int, month: str = "2026-03", seed: int = 1) -> IntervalBlock:
@@ -114,13 +113,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, field_tec
         "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml"
     )
     result = parse_espi(str(sample))
-    summary = usage_import(
-        customer_id=customer.pk,
-        result=result,
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(customer),
-    )
+    summary = staff_usage_import(customer, result, by=field_tech)
     assert summary.refused == "" and summary.readings_stored > 8000
     first = min(r.start for r in result.readings)
     last = max(r.start + r.duration for r in result.readings)
@@ -130,13 +123,7 @@ def test_green_button_import_keeps_a_year_of_hourly_readings(customer, field_tec
     assert len(stored) == len(imported)
     assert sum(v for _, _, v in stored) == pytest.approx(sum(r.value for r in imported) / 1000)
     # A second import of the same file changes nothing (re-runnable).
-    usage_import(
-        customer_id=customer.pk,
-        result=parse_espi(str(sample)),
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(customer),
-    )
+    staff_usage_import(customer, parse_espi(str(sample)), by=field_tech)
     again = own_readings(customer, first, last)
     assert readings_between(again, first, last, "electric") == stored
 
@@ -147,13 +134,7 @@ def test_an_incomplete_file_stores_nothing(customer, field_tech):
     )
     text = sample.read_bytes()
     result = parse_espi(__import__("io").BytesIO(text[: len(text) // 2]))
-    summary = usage_import(
-        customer_id=customer.pk,
-        result=result,
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(customer),
-    )
+    summary = staff_usage_import(customer, result, by=field_tech)
     assert summary.refused and summary.blocks_written == 0
     assert not list(interval_files.store_dir().rglob("*.parquet"))
 

@@ -10,14 +10,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from custodian.testing import espi_layouts as L
-from custodian.testing import meter_complaint
+from custodian.testing import staff_usage_import
 from custodian.usage.greenbutton_import import parse_espi
-from custodian.usage.intervals import usage_import
 from custodian.vault import interval_files
-from custodian.vault.services import Submission
 
 CHICAGO = ZoneInfo("America/Chicago")
-UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 LARGER = 5
 MONTHS = range(2, 6)
 # The larger file's peak over the smaller's: 1.02 streamed (the parse's peak, which the store stays under;
@@ -50,13 +47,7 @@ def _peak(customer, field_tech, path: str) -> int:
     """The peak of Python's allocations (numpy's arrays counted) over the parse and the store."""
     tracemalloc.start()
     try:
-        summary = usage_import(
-            customer_id=customer.pk,
-            result=parse_espi(path),
-            submission=UPLOAD,
-            imported_by=field_tech,
-            request_id=meter_complaint(customer),
-        )
+        summary = staff_usage_import(customer, parse_espi(path), by=field_tech)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

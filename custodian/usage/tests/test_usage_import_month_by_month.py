@@ -14,13 +14,12 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.testing import espi_layouts as L
-from custodian.testing import meter_complaint, own_readings
+from custodian.testing import own_readings, staff_usage_import
 from custodian.testing.threads import in_a_thread
 from custodian.usage import intervals
 from custodian.usage.greenbutton_import import parse_espi
-from custodian.usage.intervals import series_readings, usage_import
+from custodian.usage.intervals import series_readings
 from custodian.vault import interval_files, sealing, services
-from custodian.vault.services import Submission
 
 CHICAGO = ZoneInfo("America/Chicago")
 JAN = int(datetime(2026, 1, 5, tzinfo=CHICAGO).timestamp())
@@ -31,17 +30,10 @@ JAN_20 = int(datetime(2026, 1, 20, tzinfo=CHICAGO).timestamp())
 # How long an import that is staging gives a second writer to run to its end (it does, with no lock to wait
 # for, in far less), before it goes on to put its own blocks in place.
 WAIT = 2.0
-UPLOAD = Submission(channel="file_import", notice_key="metering", recorded_by_label="a field technician")
 
 
 def _import(customer, field_tech, data: bytes):
-    return usage_import(
-        customer_id=customer.pk,
-        result=parse_espi(io.BytesIO(data)),
-        submission=UPLOAD,
-        imported_by=field_tech,
-        request_id=meter_complaint(customer),
-    )
+    return staff_usage_import(customer, parse_espi(io.BytesIO(data)), by=field_tech)
 
 
 def _months(first_month: int, months: int) -> bytes:
