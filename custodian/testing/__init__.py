@@ -1,4 +1,8 @@
-"""Helpers for the test suite."""
+"""Helpers for the test suite.
+
+One module (over 400 lines) on purpose: the set-ups every app's tests share (a request, a consent, a staff
+import, a read of the log) are imported from one place, so a test finds the shared one before writing its
+own; set-ups of one area live in this package's other modules."""
 
 import csv
 import io
