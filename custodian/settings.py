@@ -52,7 +52,8 @@ def _utility_time_zone(path: Path) -> str:
 # The policy file: the single source of truth for purposes, categories, services, vendors and retention.
 CUSTODIAN_POLICY_FILE = env_path("CUSTODIAN_POLICY_FILE", BASE_DIR / "policy" / "owatonna.toml")
 # The payment processor's webhook signing secret (shared with it; the simulated processor in development).
-# Anyone who knows it can post payments to the ledger, so production refuses to start without a real one.
+# Anyone who knows it can post payments to the ledger, so production with a processor refuses to start
+# without a real one; with none, no webhook is taken at all (payments.processor.verify).
 _DEV_WEBHOOK_SECRET = "development-only-payment-webhook-secret-not-for-production"
 CUSTODIAN_PAYMENT_WEBHOOK_SECRET = env_secret("CUSTODIAN_PAYMENT_WEBHOOK_SECRET") or (
     _DEV_WEBHOOK_SECRET if DEBUG else ""
@@ -113,7 +114,7 @@ if not DEBUG:
     if not ALLOWED_HOSTS:
         missing.append("ALLOWED_HOSTS (comma-separated host names)")
     webhook = CUSTODIAN_PAYMENT_WEBHOOK_SECRET
-    if webhook == _DEV_WEBHOOK_SECRET or len(webhook) < 32:
+    if CUSTODIAN_PAYMENT_PROCESSOR and (webhook == _DEV_WEBHOOK_SECRET or len(webhook) < 32):
         missing.append("CUSTODIAN_PAYMENT_WEBHOOK_SECRET (the payment processor's signing secret, 32+ chars)")
     for name, path in (
         ("CUSTODIAN_MASTER_KEYRING", CUSTODIAN_MASTER_KEYRING),

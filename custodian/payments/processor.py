@@ -41,7 +41,11 @@ def sign(body: bytes, *, at: int | None = None, secret: bytes | None = None) -> 
 
 
 def verify(body: bytes, header: str, *, now: int | None = None) -> None:
-    """Refuse a webhook whose signature is missing, forged, or too old (a replay of a captured request)."""
+    """Refuse a webhook whose signature is missing, forged, or too old (a replay of a captured request), and
+    every webhook while no processor is configured: production then needs no signing secret, and an empty or
+    short one must never be the key a forger signs with."""
+    if processor() is None or len(webhook_secret()) < 32:
+        raise BadSignature("no payment processor is configured")
     try:
         parts = dict(p.split("=", 1) for p in (header or "").split(","))
         t, given = int(parts["t"]), parts["v1"]

@@ -38,7 +38,6 @@ def test_the_simulated_processor_runs_with_debug_off_only_as_a_demonstration(pro
         "ALLOWED_HOSTS",
         "CUSTODIAN_MASTER_KEYRING",
         "CUSTODIAN_BLIND_INDEX_KEY",
-        "CUSTODIAN_PAYMENT_WEBHOOK_SECRET",
         "CUSTODIAN_LOG_SIGNING_KEYS",
     ],
 )
@@ -51,6 +50,18 @@ def test_production_refuses_to_start_naming_what_is_missing(production_env, miss
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "refuses to start" in result.stderr and missing in result.stderr
+
+
+def test_the_webhook_secret_is_required_once_a_processor_is_configured(production_env):
+    """Without a processor no webhook is taken (payments.processor.verify), so production starts without its
+    secret; with one, it refuses to start until the processor's real secret is set."""
+    env = dict(production_env)
+    del env["CUSTODIAN_PAYMENT_WEBHOOK_SECRET"]
+    assert manage("check", env=env).returncode == 0
+    demo = {**env, "CUSTODIAN_PAYMENT_PROCESSOR": "simulated", "CUSTODIAN_DEMO": "1"}
+    result = manage("check", env=demo)
+    assert result.returncode != 0
+    assert "refuses to start" in result.stderr and "CUSTODIAN_PAYMENT_WEBHOOK_SECRET" in result.stderr
 
 
 def test_development_defaults_need_nothing_set(tmp_path):

@@ -10,6 +10,7 @@ from custodian.billing.deposits import deposit_ask
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
 from custodian.payments.models import PaymentSession
+from custodian.payments.processor import SimulatedProcessor, sign
 from custodian.testing.portal import signed_in
 
 CYCLE = "2026-10"
@@ -69,3 +70,20 @@ def test_it_is_told_where_no_processor_is_configured(db, log_keys, settings, con
     assert "no real payment" in Client().get("/readyz").json()["warnings"]["payment_processor"]
     settings.DEBUG = True
     assert "payment_processor" not in Client().get("/readyz").json()["warnings"]
+
+
+def test_without_a_processor_no_webhook_is_taken_however_it_is_signed(pat, settings):
+    """Production needs no webhook secret until a processor is configured, so until then the webhook takes
+    nothing: not a body signed with whatever secret is set, nor one signed with an empty key."""
+    client, bill = pat
+    response = client.post("/portal/me/pay/", {"account": bill.account_id, "amount": "25.00"})
+    token = response.url.rstrip("/").rsplit("/", 1)[1]
+    body = SimulatedProcessor().outcome_event(reference=token, amount="25.00", card_number="4242424242424242")
+    settings.CUSTODIAN_PAYMENT_PROCESSOR = ""
+    for secret in (settings.CUSTODIAN_PAYMENT_WEBHOOK_SECRET.encode(), b"", b"short"):
+        settings.CUSTODIAN_PAYMENT_WEBHOOK_SECRET = secret.decode()
+        posted = Client().post(
+            "/payments/webhook/", body, content_type="application/json", HTTP_CUSTODIAN_SIGNATURE=sign(body)
+        )
+        assert posted.status_code == 400 and "no payment processor is configured" in posted.content.decode()
+    assert PaymentSession.objects.get(token=token).status == PaymentSession.Status.OPEN
