@@ -74,59 +74,35 @@ def test_cold_weather_rule(case, situation, protected):
     assert all("§ 216B.097 subd. 1" in r for r in reasons)
 
 
+def january_notice(sent_on, *, in_person=False, contents=FULL_NOTICE, copied=True):
+    """A January gas disconnection whose notice was mailed (or handed over) on `sent_on`, with every content
+    the rule asks for and copied to the energy assistance provider unless said otherwise."""
+    return Situation(
+        TUESDAY_IN_JANUARY,
+        "gas",
+        notice_sent_on=sent_on,
+        notice_delivered_in_person=in_person,
+        notice_contents=contents,
+        notice_copied_to_assistance_provider=copied,
+    )
+
+
 NOTICE_CASES = [
     ("no notice", Situation(TUESDAY_IN_JANUARY, "gas"), ["no notice"]),
-    (
-        "complete notice mailed 20 days before",
-        Situation(TUESDAY_IN_JANUARY, "gas", notice_sent_on=date(2026, 12, 23), notice_contents=FULL_NOTICE),
-        [],
-    ),
-    (
-        "mailed 19 days before",
-        Situation(TUESDAY_IN_JANUARY, "gas", notice_sent_on=date(2026, 12, 24), notice_contents=FULL_NOTICE),
-        ["less than 20 days"],
-    ),
-    (
-        "handed over 15 days before",
-        Situation(
-            TUESDAY_IN_JANUARY,
-            "gas",
-            notice_sent_on=date(2026, 12, 28),
-            notice_delivered_in_person=True,
-            notice_contents=FULL_NOTICE,
-        ),
-        [],
-    ),
-    (
-        "handed over 14 days before",
-        Situation(
-            TUESDAY_IN_JANUARY,
-            "gas",
-            notice_sent_on=date(2026, 12, 29),
-            notice_delivered_in_person=True,
-            notice_contents=FULL_NOTICE,
-        ),
-        ["less than 15 days"],
-    ),
+    ("complete notice mailed 20 days before", january_notice(date(2026, 12, 23)), []),
+    ("mailed 19 days before", january_notice(date(2026, 12, 24)), ["less than 20 days"]),
+    ("handed over 15 days before", january_notice(date(2026, 12, 28), in_person=True), []),
+    ("handed over 14 days before", january_notice(date(2026, 12, 29), in_person=True), ["less than 15 days"]),
     (
         "notice without the energy assistance list",
-        Situation(
-            TUESDAY_IN_JANUARY,
-            "gas",
-            notice_sent_on=date(2026, 12, 1),
-            notice_contents=FULL_NOTICE - {"a list of local energy assistance providers"},
+        january_notice(
+            date(2026, 12, 1), contents=FULL_NOTICE - {"a list of local energy assistance providers"}
         ),
         ["lacked a list of local energy assistance providers"],
     ),
     (
         "notice not copied to the energy assistance provider",
-        Situation(
-            TUESDAY_IN_JANUARY,
-            "gas",
-            notice_sent_on=date(2026, 12, 1),
-            notice_contents=FULL_NOTICE,
-            notice_copied_to_assistance_provider=False,
-        ),
+        january_notice(date(2026, 12, 1), copied=False),
         ["not copied to the local energy assistance provider"],
     ),
     ("summer needs no cold-weather notice", Situation(date(2026, 7, 14), "gas"), []),
@@ -315,6 +291,11 @@ def certified_on_july_1(today, service, certifier):
     return Situation(today, service, medical_certified_on=date(2026, 7, 1), medical_certifier=certifier)
 
 
+def phoned_on_july_13(today):
+    """Electric service whose medical emergency was certified by telephone on Monday 13 July 2026."""
+    return Situation(today, "electric", medical_phoned_on=date(2026, 7, 13))
+
+
 MEDICAL_CASES = [
     (
         "written by a doctor, this month",
@@ -336,16 +317,8 @@ MEDICAL_CASES = [
         certified_on_july_1(date(2026, 7, 14), "electric", "chiropractor"),
         False,
     ),
-    (
-        "by phone, within five business days",
-        Situation(date(2026, 7, 17), "electric", medical_phoned_on=date(2026, 7, 13)),
-        True,
-    ),
-    (
-        "by phone, written certification overdue",
-        Situation(date(2026, 7, 21), "electric", medical_phoned_on=date(2026, 7, 13)),
-        False,
-    ),
+    ("by phone, within five business days", phoned_on_july_13(date(2026, 7, 17)), True),
+    ("by phone, written certification overdue", phoned_on_july_13(date(2026, 7, 21)), False),
     (
         "commercial",
         Situation(date(2026, 7, 14), "electric", residential=False, medical_certified_on=date(2026, 7, 1)),
