@@ -13,6 +13,7 @@ from custodian.console.tests.phones import phone_on_record
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.incidents import selectors as flags
 from custodian.policy.loader import current_policy
+from custodian.testing.desk import request_entered
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -45,8 +46,8 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
     console, service_rep, customer
 ):
     client = console(service_rep)
-    response = client.post(
-        "/staff/requests/new/",
+    response = request_entered(
+        client,
         {
             "channel": "phone",
             "kind": "other",
@@ -55,7 +56,6 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
             "verification": "account_and_fact",
             "verified_with": "service_address",
             "message": "Asked to be called back.",
-            "notice_given": "on",
         },
     )
     assert response.status_code == 302
@@ -91,20 +91,19 @@ def test_a_service_rep_records_a_call_and_reads_contact_details_while_working_it
     assert "(507) 555-0101" not in after.content.decode()
 
 
+# Dana Moe, not yet a customer, at the counter: she is moving to Owatonna and wants service started.
+DANA_WALKS_IN = {
+    "channel": "in_person",
+    "kind": "service_change",
+    "name": "Dana Moe",
+    "phone": "507-555-0303",
+    "verification": "not_a_customer",
+    "message": "Moving to Owatonna, wants service started.",
+}
+
+
 def test_a_walk_in_from_someone_new_becomes_an_inquirer(console, service_rep, db):
-    client = console(service_rep)
-    response = client.post(
-        "/staff/requests/new/",
-        {
-            "channel": "in_person",
-            "kind": "service_change",
-            "name": "Dana Moe",
-            "phone": "507-555-0303",
-            "verification": "not_a_customer",
-            "message": "Moving to Owatonna, wants service started.",
-            "notice_given": "on",
-        },
-    )
+    response = request_entered(console(service_rep), DANA_WALKS_IN)
     assert response.status_code == 302
     assert CustomerRequest.objects.get().customer.customer_class == "inquirer"
 
@@ -121,21 +120,12 @@ def test_intake_errors_name_the_problem_and_keep_the_input(console, service_rep,
 
 
 def test_intake_checks_a_telephone_number_and_keeps_it_in_one_form(console, service_rep, db):
-    walk_in = {
-        "channel": "in_person",
-        "kind": "other",
-        "name": "Dana Moe",
-        "phone": "abc",
-        "verification": "not_a_customer",
-        "message": "Call me back, please.",
-        "notice_given": "on",
-    }
     client = console(service_rep)
-    refused = client.post("/staff/requests/new/", walk_in)
+    refused = request_entered(client, {**DANA_WALKS_IN, "phone": "abc"})
     html = refused.content.decode()
     assert 'id="id_phone_error">Enter a US telephone number with its area code' in html
     assert "Telephone (if not a customer)" in html and not CustomerRequest.objects.exists()
-    assert client.post("/staff/requests/new/", {**walk_in, "phone": "(507) 451 2480"}).status_code == 302
+    assert request_entered(client, {**DANA_WALKS_IN, "phone": "(507) 451 2480"}).status_code == 302
     inquirer = CustomerRequest.objects.get().customer
     assert phone_on_record(inquirer.pk) == "507-451-2480"
 

@@ -5,18 +5,20 @@ import pytest
 
 from custodian.audit.models import AccessEvent
 from custodian.casework.models import CustomerRequest
+from custodian.testing.desk import request_entered
 
 
 def intake(client, **fields):
-    return client.post(
-        "/staff/requests/new/",
+    """Alice Anderson's call about a high bill, entered by the member of staff signed in on `client` (how she
+    was verified, and any other field, as `fields` say)."""
+    return request_entered(
+        client,
         {
             "channel": "phone",
             "kind": "billing_question",
             "account_number": "0010000001",
             "purpose": "billing",
             "message": "Why is my bill high?",
-            "notice_given": "on",
             **fields,
         },
     )
