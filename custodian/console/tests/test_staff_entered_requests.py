@@ -7,21 +7,20 @@ from custodian.audit.models import AccessEvent
 from custodian.casework.models import CustomerRequest
 from custodian.testing.desk import request_entered
 
+# Alice Anderson's call about a high bill, as the member of staff enters it but for how she was verified.
+ALICES_CALL = {
+    "channel": "phone",
+    "kind": "billing_question",
+    "account_number": "0010000001",
+    "purpose": "billing",
+    "message": "Why is my bill high?",
+}
+
 
 def intake(client, **fields):
-    """Alice Anderson's call about a high bill, entered by the member of staff signed in on `client` (how she
-    was verified, and any other field, as `fields` say)."""
-    return request_entered(
-        client,
-        {
-            "channel": "phone",
-            "kind": "billing_question",
-            "account_number": "0010000001",
-            "purpose": "billing",
-            "message": "Why is my bill high?",
-            **fields,
-        },
-    )
+    """Alice's call entered by the member of staff signed in on `client`, with `fields` (how she was verified,
+    or in place of any field of her call)."""
+    return request_entered(client, {**ALICES_CALL, **fields})
 
 
 def test_the_clerk_records_how_the_caller_was_verified(console, billing_clerk, customer):
