@@ -72,47 +72,69 @@ def test_a_good_file_is_stored_whole_and_a_second_import_stores_nothing_twice(
     assert PersonalValue.objects.filter(customer=customer, field="meter_usage").count() == 2  # no new version
 
 
-def test_a_bad_file_stores_nothing_and_names_each_problem_by_row_and_column(
-    homes, customer, other_customer, field_tech
-):
-    alice, bob = homes[customer.pk], homes[other_customer.pk]
-    register_reads_import(data=_file(f"{alice},2026-09-30,1200,,"), file_name="first.csv", by=field_tech)
-    before = _water(customer), _water(other_customer)
-    data = _file(
-        f"{bob},2026-09-30,500,,",  # row 2: good, but the file is not stored
-        "W999999999,2026-10-31,10,,",  # row 3: no such meter
-        f"{alice},2026-10-31,12abc,,",  # row 4: not a number
-        f"{alice},31/10/2026,1300,,",  # row 5: not a day
-        f"{bob},2026-10-31,400,,",  # row 6: below the last read
-        f"{bob},2026-10-15,700,sideways,",  # row 7: no such kind
-        f"{alice},2026-08-15,1100,,",  # row 8: before the account opened
-        f"{alice},2999-01-01,1300,,",  # row 9: in the future
-        f"{alice},2026-11-01",  # row 10: cells missing
-        f"{bob},2026-09-30,500,,",  # row 11: the same meter and day twice
-    )
-    report = register_reads_import(data=data, file_name="route-8.csv", by=field_tech)
-    assert not report.ok and report.stored == 0
-    found = {(p.row, p.column) for p in report.problems}
-    assert found >= {
-        (3, "meter"),
-        (4, "index"),
-        (5, "read_on"),
-        (7, "kind"),
-        (8, "read_on"),
-        (9, "read_on"),
-        (10, ""),
-        (11, "read_on"),
-    }
-    assert "row 3, meter: no premise has a meter numbered 'W999999999'" in [str(p) for p in report.problems]
-    assert "nothing stored" in report.summary()
-    assert (_water(customer), _water(other_customer)) == before
+# A file with bad rows, after a first read of Alice's meter: its rows after the header (`{alice}` and `{bob}`:
+# their meters' numbers) and each problem the import names, by its row and column, with what it says.
+BAD_FILES = {
+    "each row by the rule of a read entered at the desk": (
+        [
+            "{bob},2026-09-30,500,,",  # row 2: good, but the file is not stored
+            "W999999999,2026-10-31,10,,",
+            "{alice},2026-10-31,12abc,,",
+            "{alice},31/10/2026,1300,,",
+            "{bob},2026-10-31,400,,",  # row 6: below the last read, compared only once each row passes
+            "{bob},2026-10-15,700,sideways,",
+            "{alice},2026-08-15,1100,,",
+            "{alice},2999-01-01,1300,,",
+            "{alice},2026-11-01",
+            "{bob},2026-09-30,500,,",
+        ],
+        {
+            (3, "meter"): "row 3, meter: no premise has a meter numbered 'W999999999'",
+            (4, "index"): "is not a number",
+            (5, "read_on"): "is not a day",
+            (7, "kind"): "is not one of regular, rollover, meter_change",
+            (8, "read_on"): "no account had service at the meter's premise that day",
+            (9, "read_on"): "can't be dated in the future",
+            (10, ""): "2 cells where the header has 5 columns",
+            (11, "read_on"): "on this day already (row 2)",
+        },
+    ),
+    "a read below its meter's last read, once every row passes": (
+        ["{bob},2026-09-30,500,,", "{bob},2026-10-31,400,,"],
+        {(3, "index"): "below the last read 500"},
+    ),
+    "numbers in the digits 0 to 9, a dial register in whole units": (
+        [
+            "{alice},2026-10-31,٣٠٠,,",  # Arabic-Indic digits (300 to int() and Decimal())
+            "{bob},2026-09-30,１００,,",  # full-width digits
+            "{bob},2026-10-31,100.5,,4",  # a fraction on a dial register
+            "{alice},2026-11-15,30,rollover,٤",  # dials in Arabic-Indic digits
+        ],
+        {
+            (2, "index"): "digits 0 to 9",
+            (3, "index"): "digits 0 to 9",
+            (4, "index"): "a dial register's read is a whole number",
+            (5, "dials"): "digits 0 to 9",
+        },
+    ),
+}
 
-    # Only when each row passes the file's own checks are the meters' last reads compared: row 6 then.
-    low = register_reads_import(
-        data=_file(f"{bob},2026-09-30,500,,", f"{bob},2026-10-31,400,,"), file_name="x.csv", by=field_tech
+
+@pytest.mark.parametrize("rows, problems", list(BAD_FILES.values()), ids=list(BAD_FILES))
+def test_a_bad_file_stores_nothing_and_names_each_problem_by_row_and_column(
+    homes, customer, other_customer, field_tech, rows, problems
+):
+    meters = {"alice": homes[customer.pk], "bob": homes[other_customer.pk]}
+    register_reads_import(
+        data=_file(f"{meters['alice']},2026-09-30,100,,"), file_name="first.csv", by=field_tech
     )
-    assert [(p.row, p.column) for p in low.problems] == [(3, "index")]
-    assert "below the last read 500" in low.problems[0].message
+    before = _water(customer), _water(other_customer)
+    data = _file(*(row.format(**meters) for row in rows))
+    report = register_reads_import(data=data, file_name="route-8.csv", by=field_tech)
+    assert not report.ok and report.stored == 0 and "nothing stored" in report.summary()
+    assert sorted((p.row, p.column) for p in report.problems) == sorted(problems)
+    for problem in report.problems:
+        assert problems[problem.row, problem.column] in str(problem)
     assert (_water(customer), _water(other_customer)) == before
 
 
@@ -188,30 +210,6 @@ def test_a_nul_in_a_cell_is_named_not_a_server_error(homes, field_tech, data):
     """A NUL can't be stored or even looked up on PostgreSQL: the file is refused with the reason."""
     with pytest.raises((ImportFileError, ReadError), match="line 2 holds a NUL"):
         register_reads_import(data=data, file_name="reads.csv", by=field_tech)
-
-
-def test_numbers_are_written_with_the_digits_0_to_9_and_a_dial_register_reads_whole_units(
-    homes, customer, other_customer, field_tech
-):
-    alice, bob = homes[customer.pk], homes[other_customer.pk]
-    register_reads_import(data=_file(f"{alice},2026-09-30,100,,"), file_name="first.csv", by=field_tech)
-    before = _water(customer), _water(other_customer)
-    data = _file(
-        f"{alice},2026-10-31,٣٠٠,,",  # row 2: Arabic-Indic digits (300 to int() and Decimal())
-        f"{bob},2026-09-30,１００,,",  # row 3: full-width digits
-        f"{bob},2026-10-31,100.5,,4",  # row 4: a fraction on a dial register
-        f"{alice},2026-11-15,30,rollover,٤",  # row 5: dials in Arabic-Indic digits
-    )
-    report = register_reads_import(data=data, file_name="route-9.csv", by=field_tech)
-    assert not report.ok and report.stored == 0
-    assert [(p.row, p.column) for p in report.problems] == [
-        (2, "index"),
-        (3, "index"),
-        (4, "index"),
-        (5, "dials"),
-    ]
-    assert "digits 0 to 9" in str(report.problems[0]) and "whole number" in str(report.problems[2])
-    assert (_water(customer), _water(other_customer)) == before
 
 
 def test_a_read_adds_and_never_replaces_a_read_or_a_metered_total(homes, customer, field_tech):
