@@ -135,29 +135,39 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _entry(
-    feed,
-    *,
-    subject: str,
-    self_href: str,
-    up: str,
-    related: Sequence[str],
-    title: str,
-    resource,
-    stamp: str,
-    entry_id: str = "",
-):
-    entry = etree.SubElement(feed, f"{{{ATOM_NS}}}entry")
-    etree.SubElement(entry, f"{{{ATOM_NS}}}id").text = entry_id or _uuid(subject, self_href)
-    etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="self", href=self_href)
-    etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="up", href=up)
-    for href in related:
-        etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="related", href=href)
-    etree.SubElement(entry, f"{{{ATOM_NS}}}title").text = title
-    content = etree.SubElement(entry, f"{{{ATOM_NS}}}content")
-    content.append(resource)
-    etree.SubElement(entry, f"{{{ATOM_NS}}}published").text = stamp
-    etree.SubElement(entry, f"{{{ATOM_NS}}}updated").text = stamp
+@dataclass(frozen=True)
+class _Feed:
+    """A feed being built and what all its entries share: the subject and the time stamp each entry carries
+    (an entry's id is derived from the subject and its self link), the root of the resource links, and the
+    marker of the interval blocks' template entries (`_blocks_written`)."""
+
+    element: etree._Element
+    subject: str
+    stamp: str
+    root: str
+    marker: str
+
+    def entry(
+        self,
+        *,
+        self_href: str,
+        up: str,
+        title: str,
+        resource,
+        related: Sequence[str] = (),
+        entry_id: str = "",
+    ):
+        entry = etree.SubElement(self.element, f"{{{ATOM_NS}}}entry")
+        etree.SubElement(entry, f"{{{ATOM_NS}}}id").text = entry_id or _uuid(self.subject, self_href)
+        etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="self", href=self_href)
+        etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="up", href=up)
+        for href in related:
+            etree.SubElement(entry, f"{{{ATOM_NS}}}link", rel="related", href=href)
+        etree.SubElement(entry, f"{{{ATOM_NS}}}title").text = title
+        content = etree.SubElement(entry, f"{{{ATOM_NS}}}content")
+        content.append(resource)
+        etree.SubElement(entry, f"{{{ATOM_NS}}}published").text = self.stamp
+        etree.SubElement(entry, f"{{{ATOM_NS}}}updated").text = self.stamp
 
 
 def _espi(tag: str, children: Sequence[tuple[str, object]] = ()):
@@ -341,22 +351,18 @@ def espi_feed(
     subscription (`Subscription/<id>`, Connect My Data)."""
     holder = holder or f"RetailCustomer/{subject}"
     stamp = _stamp(generated_at or datetime.now(UTC))
-    marker, blocks = f"block-{secrets.token_hex(16)}", []
     root = f"{base_url.rstrip('/')}/espi/1_1/resource"
-    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
-    etree.SubElement(feed, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
-    etree.SubElement(feed, f"{{{ATOM_NS}}}title").text = "Green Button Download My Data"
-    etree.SubElement(feed, f"{{{ATOM_NS}}}updated").text = stamp
-    etree.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/{holder}")
+    element = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
+    etree.SubElement(element, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
+    etree.SubElement(element, f"{{{ATOM_NS}}}title").text = "Green Button Download My Data"
+    etree.SubElement(element, f"{{{ATOM_NS}}}updated").text = stamp
+    etree.SubElement(element, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/{holder}")
+    feed = _Feed(element, subject, stamp, root, marker=f"block-{secrets.token_hex(16)}")
     ltp_href = f"{root}/LocalTimeParameters/1"
-    _entry(
-        feed,
-        subject=subject,
+    feed.entry(
         self_href=ltp_href,
         up=f"{root}/LocalTimeParameters",
-        related=(),
         title=settings.TIME_ZONE,
-        stamp=stamp,
         resource=_espi(
             "LocalTimeParameters",
             [
@@ -367,6 +373,7 @@ def espi_feed(
             ],
         ),
     )
+    blocks = []
     for n, point in enumerate(usage_points, start=1):
         kind, commodity = SERVICE[point.service]
         up_href = f"{root}/{holder}/UsagePoint/{n}"
@@ -376,32 +383,24 @@ def espi_feed(
         related = [f"{up_href}/MeterReading"] if point.meter_readings() else []
         if point.summaries:
             related.append(f"{up_href}/UsageSummary")
-        _entry(
-            feed,
-            subject=subject,
+        feed.entry(
             self_href=up_href,
             up=f"{root}/{holder}/UsagePoint",
             related=(*related, ltp_href),
             title=point.title,
             resource=usage_point,
-            stamp=stamp,
         )
         for m, series in enumerate(point.meter_readings(), start=1):
-            blocks.append(
-                _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker)
-            )
+            blocks.append(_meter_reading(feed, up_href, n, m, point, series, commodity))
         for k, summary in enumerate(point.summaries, start=1):
-            _entry(
-                feed,
-                subject=subject,
+            feed.entry(
                 self_href=f"{up_href}/UsageSummary/{k}",
                 up=f"{up_href}/UsageSummary",
-                related=(),
                 title=f"{point.title}: bill summary",
                 resource=usage_summary_element(summary, commodity),
-                stamp=stamp,
             )
-    return _blocks_written(etree.tostring(feed, xml_declaration=True, encoding="UTF-8"), marker, blocks)
+    document = etree.tostring(element, xml_declaration=True, encoding="UTF-8")
+    return _blocks_written(document, feed.marker, blocks)
 
 
 def _blocks_written(document: bytes, marker: str, series_blocks: list) -> bytes:
@@ -422,7 +421,7 @@ def _blocks_written(document: bytes, marker: str, series_blocks: list) -> bytes:
         for b, (month, text) in enumerate(blocks, start=1):
             out += [
                 b"<entry><id>",
-                _uuid(subject, blocks_href, str(b)).encode(),  # as _entry's: the subject and the self link
+                _uuid(subject, blocks_href, str(b)).encode(),  # as an entry's: the subject and the self link
                 b"</id>",
                 before_number,
                 str(b).encode(),
@@ -442,36 +441,29 @@ def _accumulation(series: MeterReadingExport) -> int:
     return NET_ACCUMULATION if series.flow_direction == 4 else 4
 
 
-def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity, stamp, marker) -> tuple:
+def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tuple:
     """One series' MeterReading and ReadingType entries and the template of its IntervalBlock entries; the
     blocks (month, the pieces of its text), in order, to write in the template's place."""
     mr_href = f"{up_href}/MeterReading/{m}"
-    rt_href = f"{root}/ReadingType/{subject}-{n}" + (f"-{m}" if m > 1 else "")
-    _entry(
-        feed,
-        subject=subject,
+    rt_href = f"{feed.root}/ReadingType/{feed.subject}-{n}" + (f"-{m}" if m > 1 else "")
+    feed.entry(
         self_href=mr_href,
         up=f"{up_href}/MeterReading",
         related=(f"{mr_href}/IntervalBlock", rt_href),
         title=f"{point.title}: {series.title}",
         resource=_espi("MeterReading"),
-        stamp=stamp,
     )
     starts, durations, values = _columns(series)
     # the most common interval length, the first seen of equally common ones
     lengths, first_seen, counts = np.unique(durations, return_index=True, return_counts=True)
     commonest = counts == counts.max()
     interval = int(lengths[commonest][np.argmin(first_seen[commonest])])
-    _entry(
-        feed,
-        subject=subject,
+    feed.entry(
         self_href=rt_href,
-        up=f"{root}/ReadingType",
-        related=(),
+        up=f"{feed.root}/ReadingType",
         # the first series' title as it always was; the others name their series; a conversion is stated
         title=(f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type")
         + (f" ({series.conversion})" if series.conversion else ""),
-        stamp=stamp,
         resource=_espi(
             "ReadingType",
             [
@@ -491,19 +483,15 @@ def _meter_reading(feed, subject, root, up_href, n, m, point, series, commodity,
     # One entry stands for all the series' blocks (lxml escapes its links and title once); each block's
     # number, month, id and readings are put in after serialization (`_blocks_written`).
     element = _espi("IntervalBlock")
-    element.text = marker
-    _entry(
-        feed,
-        subject=subject,
-        self_href=f"{mr_href}/IntervalBlock/{marker}-n",
+    element.text = feed.marker
+    feed.entry(
+        self_href=f"{mr_href}/IntervalBlock/{feed.marker}-n",
         up=f"{mr_href}/IntervalBlock",
-        related=(),
-        title=f"{point.title}: {series.title}: {marker}-m",
-        stamp=stamp,
+        title=f"{point.title}: {series.title}: {feed.marker}-m",
         resource=element,
-        entry_id=f"{marker}-i",
+        entry_id=f"{feed.marker}-i",
     )
-    return subject, f"{mr_href}/IntervalBlock", blocks
+    return feed.subject, f"{mr_href}/IntervalBlock", blocks
 
 
 # Each interval's cost for the CSV: (service, readings as (UTC start, seconds, use in the service's billing
