@@ -24,7 +24,7 @@ The as-of day of a real run can't be in the future (a dry run may look ahead).
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -247,10 +247,7 @@ def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
         due,
         method="crypto-shredding: data key destroyed, then the sealed values, documents and interval blocks",
         count=total.customers,
-        customers=total.customers,
-        values=total.values,
-        documents=total.documents,
-        interval_blocks=total.interval_blocks,
+        **asdict(total),
         held_for_open_requests=len(held),
     )
 
