@@ -42,28 +42,40 @@ def node(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+def path_sides(fn, sn, proof):
+    """The walk up an audit path of RFC 9162 §2.1.3.2 and §2.1.4.2, from node `fn` of a tree whose last node
+    is `sn`: each hash of `proof` with whether it joins from the left (True) or from the right (False). None
+    if the path does not end at the root: longer than the tree is high, or shorter."""
+    sides = []
+    for p in proof:
+        if sn == 0:
+            return None
+        left = bool(fn & 1) or fn == sn
+        sides.append((p, left))
+        if left:
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        fn >>= 1
+        sn >>= 1
+    return sides if sn == 0 else None
+
+
 def verify_inclusion(index, size, leaf, proof, root):
     """RFC 9162 §2.1.3.2."""
     if not 0 <= index < size:
         return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node(p, r)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            r = node(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
+    sides = path_sides(index, size - 1, proof)
+    if sides is None:
+        return False
+    r = leaf
+    for p, left in sides:
+        r = node(p, r) if left else node(r, p)
+    return r == root
 
 
 def verify_consistency(size1, size2, root1, root2, proof):
-    """RFC 9162 §2.1.4.2."""
+    """RFC 9162 §2.1.4.2 (an empty old tree is consistent with every tree)."""
     if size1 > size2 or size1 < 0:
         return False
     if size1 == size2:
@@ -71,7 +83,7 @@ def verify_consistency(size1, size2, root1, root2, proof):
     if size1 == 0:
         return not proof
     path = list(proof)
-    if size1 & (size1 - 1) == 0:
+    if size1 & (size1 - 1) == 0:  # an exact power of two: the old root is the first node
         path.insert(0, root1)
     if not path:
         return False
@@ -79,20 +91,16 @@ def verify_consistency(size1, size2, root1, root2, proof):
     while fn & 1:
         fn >>= 1
         sn >>= 1
+    sides = path_sides(fn, sn, path[1:])
+    if sides is None:
+        return False
     fr = sr = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
+    for c, left in sides:
+        if left:  # a node of both trees: it joins the old root as it joins the new
             fr, sr = node(c, fr), node(c, sr)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
+        else:  # a node of the new tree only
             sr = node(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and fr == root1 and sr == root2
+    return fr == root1 and sr == root2
 
 
 def parse_key(text):

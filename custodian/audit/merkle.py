@@ -10,10 +10,16 @@ Written here rather than taken from pymerkle: pymerkle's trees own their storage
 file), while ours must live in the application's database, in its transactions, as tiles the sequencer
 appends in batches; the hashing and the proofs are a hundred lines checked against the RFC's algorithms
 (see docs/decisions.md for the measurements).
+
+A proof is checked (`verify_inclusion`, `verify_consistency`) by the standalone verifier's own functions, the
+one implementation of RFC 9162 §2.1.3.2 and §2.1.4.2: what Custodian checks of its log is what a customer's
+or an auditor's copy of verifier/custodian_verify.py checks, and the tests of either test both.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
+
+from verifier.custodian_verify import verify_consistency, verify_inclusion
 
 HASH_SIZE = 32
 _sha256 = hashlib.sha256
@@ -135,57 +141,18 @@ def consistency_proof(old_size: int, new_size: int, hash_at: HashAt) -> list[byt
     return proof
 
 
-def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], root: bytes) -> bool:
-    """RFC 9162 §2.1.3.2."""
-    if not 0 <= index < size:
-        return False
-    fn, sn, digest = index, size - 1, leaf
-    for sibling in proof:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            digest = node_hash(sibling, digest)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            digest = node_hash(digest, sibling)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and digest == root
-
-
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
-) -> bool:
-    """RFC 9162 §2.1.4.2 (an empty old tree is consistent with every tree)."""
-    if old_size > new_size or old_size < 0:
-        return False
-    if old_size == new_size:
-        return not proof and old_root == new_root
-    if old_size == 0:
-        return not proof
-    path = list(proof)
-    if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is the first node
-        path.insert(0, old_root)
-    if not path:
-        return False
-    fn, sn = old_size - 1, new_size - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    first = second = path[0]
-    for c in path[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            first = node_hash(c, first)
-            second = node_hash(c, second)
-            while not fn & 1 and fn != 0:
-                fn >>= 1
-                sn >>= 1
-        else:
-            second = node_hash(second, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and first == old_root and second == new_root
+__all__ = [
+    "EMPTY_ROOT",
+    "HASH_SIZE",
+    "CompactRange",
+    "HashAt",
+    "consistency_proof",
+    "inclusion_proof",
+    "leaf_hash",
+    "node_hash",
+    "range_hash",
+    "root_of",
+    "split_point",
+    "verify_consistency",
+    "verify_inclusion",
+]
