@@ -12,11 +12,13 @@ class CustomerClass(TextChoices):
     INQUIRER = "inquirer", "Inquirer (no account)"
 
 
+# A premise's type names the customer's accounts in the portal, in the customer's language; the other
+# classes without `_()` here are read by staff only, in English.
 class PremiseType(TextChoices):
-    SINGLE_FAMILY = "single_family", "Single-family home"
-    MULTI_FAMILY = "multi_family", "Apartment or multi-family"
-    MANUFACTURED = "manufactured", "Manufactured home"
-    COMMERCIAL = "commercial", "Commercial building"
+    SINGLE_FAMILY = "single_family", _("Single-family home")
+    MULTI_FAMILY = "multi_family", _("Apartment or multi-family")
+    MANUFACTURED = "manufactured", _("Manufactured home")
+    COMMERCIAL = "commercial", _("Commercial building")
 
 
 class HeatingFuel(TextChoices):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,12 +49,17 @@ from custodian.web.steps import form_acted
 
 
 def _accounts(request):
-    """The accounts of the customer the portal acts for, as the asker may see them, with a label naming the
-    premise by its kind and the dates (no address: the page shows addresses only through the gate)."""
+    """The accounts of the customer the portal acts for, as the asker may see them, with a label in the page's
+    language naming the premise by its kind and the dates (no address: the page shows addresses only through
+    the gate)."""
     out = []
     for a in accounts_of(fetched_by=portal_actor(request), customer_id=request.customer_id):
-        state = f"since {a.opened_on:%b %-d, %Y}" if a.is_open else f"closed {a.closed_on:%b %-d, %Y}"
-        out.append((a, f"Account {a.pk} ({a.premise.get_premise_type_display().lower()}, {state})"))
+        if a.is_open:
+            label, day = _("Account %(number)s (%(premise)s, since %(day)s)"), a.opened_on
+        else:
+            label, day = _("Account %(number)s (%(premise)s, closed %(day)s)"), a.closed_on
+        premise = str(a.premise.get_premise_type_display()).lower()
+        out.append((a, label % {"number": a.pk, "premise": premise, "day": date_format(day, _("M j, Y"))}))
     return out
 
 

@@ -19,11 +19,13 @@ from django.template.loader_tags import IncludeNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.test import Client
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import trans_real
 
 import custodian.portal as portal_package
 import custodian.web as web_package
+from custodian.customers.models import Account, Premise, PremiseType
 from custodian.testing.portal import signed_in
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
@@ -127,6 +129,21 @@ def test_the_portal_pages_read_in_spanish(households):
     privacy = Client().get("/privacy/?lang=es").content.decode()
     assert "Cómo cumplimos estas promesas" in privacy and "se publica en inglés" in privacy
     assert "Tamaño del texto" in Client().get("/cookies/?lang=es").content.decode()
+
+
+def test_the_accounts_a_customer_chooses_from_are_named_in_spanish(households):
+    """The account a move, a payment agreement or budget billing is for is chosen by its name (the home's
+    kind and the dates), which the form's own choices do not hold: it is composed for each customer."""
+    (customer, app), _ = households
+    account = Account.objects.get(customer=customer)
+    Premise.objects.filter(pk=account.premise_id).update(premise_type=PremiseType.MANUFACTURED)
+    client = signed_in(app, "ann@example.com")
+    english = client.get("/portal/me/moving/?lang=en").content.decode()
+    assert f"Account {account.pk} (manufactured home, since {account.opened_on:%b %-d, %Y})" in english
+    spanish = client.get("/portal/me/moving/?lang=es").content.decode()
+    with translation.override("es"):
+        opened = date_format(account.opened_on, "j M Y")
+    assert f"Cuenta {account.pk} (casa prefabricada, desde el {opened})" in spanish
 
 
 # The forms the portal and the public site show a customer (their labels, help and choices): every form class
