@@ -52,6 +52,12 @@ class ServiceChangeKind(TextChoices):
     STOP = "stop", _("Stop service (moving out of the territory)")
     TRANSFER = "transfer", _("Move service to another address in the territory")
 
+    @property
+    def in_a_sentence(self) -> str:
+        """The request as the middle of a sentence ("Your request (stop service on …) was received"), in the
+        active language: its label without the explanation in brackets, in lower case."""
+        return str(self.label).split(" (")[0].lower()
+
 
 class ServiceChangeStatus(TextChoices):
     REQUESTED = "requested", _("Requested")

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from custodian.customers.choices import ServiceChangeStatus
+from custodian.customers.choices import ServiceChangeKind, ServiceChangeStatus
 from custodian.customers.selectors import service_changes_of
 from custodian.customers.services import APPLICATION_NOTICE, AccountError, service_change_ask
 from custodian.dates import long_date
@@ -46,7 +46,7 @@ def moving(request):
                 received = _(
                     "Your request (%(what)s on %(day)s) was received; customer service will confirm it."
                 ) % {
-                    "what": str(change.get_kind_display()).split(" (")[0].lower(),
+                    "what": ServiceChangeKind(change.kind).in_a_sentence,
                     "day": long_date(change.on),
                 }
                 return received, redirect("portal:moving")

@@ -146,6 +146,23 @@ def test_the_accounts_a_customer_chooses_from_are_named_in_spanish(households):
     assert f"Cuenta {account.pk} (casa prefabricada, desde el {opened})" in spanish
 
 
+def test_a_request_to_stop_or_move_service_is_confirmed_in_the_customers_words(households):
+    """The confirmation names what was asked in the page's language: the kind's label without its
+    explanation in brackets."""
+    confirmed = {}
+    for (customer, app), language, kind in zip(households, ["es", "en"], ["stop", "transfer"], strict=True):
+        client = signed_in(app, f"{language}@example.com")
+        asked = {"kind": kind, "on": "2026-12-01", "new_service_address": "42 Cedar Avenue, Owatonna"}
+        asked["account"] = Account.objects.get(customer=customer).pk
+        response = client.post(f"/portal/me/moving/?lang={language}", asked, follow=True)
+        confirmed[language] = response.content.decode()
+    assert "Recibimos su solicitud (suspender el servicio el 1 de diciembre de 2026)" in confirmed["es"]
+    assert (
+        "Your request (move service to another address in the territory on December 1, 2026) was received"
+        in confirmed["en"]
+    )
+
+
 # The forms the portal and the public site show a customer (their labels, help and choices): every form class
 # a portal or public-site module defines or imports, wherever it is defined (the usage forms live with usage).
 def customer_forms():
