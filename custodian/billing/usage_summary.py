@@ -12,6 +12,7 @@ from typing import NamedTuple
 from custodian.billing.content import bill_content_read
 from custodian.billing.estimate import customer_days_prices
 from custodian.billing.selectors import BILL_CATEGORY, current_bills_of
+from custodian.customers.choices import SERVICE_UNITS
 from custodian.policy.loader import current_policy
 from custodian.rows import CompiledRead
 from custodian.usage.greenbutton_export import UsagePointExport
@@ -23,7 +24,6 @@ from custodian.vault.interval_files import LOCAL
 # A bill's usage unit → the Green Button unit, the factor to it and the scale (as the usage series are
 # written: Wh, therms and gallons in thousandths).
 SUMMARY_UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 3)}
-SERVICE_UNITS = {"electric": "kWh", "gas": "therm", "water": "gal"}
 # ESPI ItemKind of a bill's line, by the words it starts with (after a prorated part's tag): 1 generation
 # fee, 2 delivery fee, 3 usage fee, 4 administrative fee, 5 tax.
 ITEM_KINDS = (

@@ -226,12 +226,14 @@ class Policy:
         key = self.staff_intake_notices[kind] if point == "staff_intake" else self.collection_points[point]
         return self.notices[key]
 
-    def notice_covers(self, *, channel: str, notice_key: str, notice_version: str, purpose: str) -> bool:
+    def notice_covers(
+        self, *, made_by_the_utility: bool, notice_key: str, notice_version: str, purpose: str
+    ) -> bool:
         """Whether a value collected so may be read for `purpose` (Minn. Stat. § 13.05 subd. 4): its notice
         named the purpose, or the law requires the read; with no notice shown, only what was sent unasked,
         for answering the person. What the utility made itself (a computed value, a letter, a staff note) was
-        collected from nobody."""
-        if purpose in self.notice_exempt_purposes or channel in ("computed", "outbound", "staff_note"):
+        collected from nobody (`vault.choices.MADE_BY_THE_UTILITY`, which the caller asks)."""
+        if purpose in self.notice_exempt_purposes or made_by_the_utility:
             return True
         if not notice_key:
             return purpose in self.unsolicited_purposes

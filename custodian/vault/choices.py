@@ -25,6 +25,10 @@ class Channel(TextChoices):
     STAFF_NOTE = "staff_note", _("Written by staff")
 
 
+# What the utility made itself (a bill, a letter, a staff note): collected from nobody, so no notice at
+# collection was shown, and the notice rule does not limit its reads (`Policy.notice_covers`).
+MADE_BY_THE_UTILITY = frozenset({Channel.COMPUTED, Channel.OUTBOUND, Channel.STAFF_NOTE})
+
 # The channels a person reaches the utility by: a customer request arrives by one of them.
 PERSON_CHANNELS = (
     Channel.WEB_FORM,

@@ -7,6 +7,7 @@ those customers out, as they leave out those who opted out of marketing."""
 from collections.abc import Sequence
 
 from custodian.policy.loader import current_policy
+from custodian.vault.choices import MADE_BY_THE_UTILITY
 from custodian.vault.models import PersonalValue
 from custodian.vault.normalize import MARKETING_OPTED_IN
 from custodian.vault.services import blind_index_of
@@ -47,7 +48,12 @@ def notice_uncovered_among(*, customer_ids: Sequence[int], fields: Sequence[str]
     short = [
         w
         for w in ways
-        if not policy.notice_covers(channel=w[0], notice_key=w[1], notice_version=w[2], purpose=purpose)
+        if not policy.notice_covers(
+            made_by_the_utility=w[0] in MADE_BY_THE_UTILITY,
+            notice_key=w[1],
+            notice_version=w[2],
+            purpose=purpose,
+        )
     ]
     if not short:
         return set()

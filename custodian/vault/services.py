@@ -24,7 +24,7 @@ from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
-from custodian.vault.choices import Channel
+from custodian.vault.choices import MADE_BY_THE_UTILITY, Channel
 from custodian.vault.models import (
     DataDestruction,
     DataKey,
@@ -34,8 +34,6 @@ from custodian.vault.models import (
     SealedDocument,
 )
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, MARKETING_OPTED_IN, MARKETING_OPTED_OUT, normalize
-
-CHANNELS_WITHOUT_NOTICE = frozenset({Channel.COMPUTED, Channel.OUTBOUND, Channel.STAFF_NOTE})
 
 
 class ProvenanceRequired(ValueError):
@@ -76,7 +74,7 @@ def _provenance_create(submission: Submission | None) -> Provenance:
         raise ProvenanceRequired(
             f"unknown channel {submission.channel!r}; one of {', '.join(Channel.values)}"
         )
-    if submission.channel in CHANNELS_WITHOUT_NOTICE:
+    if submission.channel in MADE_BY_THE_UTILITY:
         # Computed or written by the utility (a bill, a letter, a staff note), not collected from anyone: no
         # notice was shown, and the record says so.
         if submission.notice_key:

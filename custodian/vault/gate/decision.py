@@ -20,6 +20,7 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
+from custodian.vault.choices import MADE_BY_THE_UTILITY
 from custodian.vault.consents_in_force import consent_in_force
 from custodian.vault.gate.actors import Actor
 from custodian.vault.models import BreakGlassGrant, DataDestruction, DataKey, ReadHold
@@ -164,7 +165,12 @@ def notice_decision(
     uncovered = [
         (f, key, version)
         for f, channel, key, version in collected
-        if not policy.notice_covers(channel=channel, notice_key=key, notice_version=version, purpose=purpose)
+        if not policy.notice_covers(
+            made_by_the_utility=channel in MADE_BY_THE_UTILITY,
+            notice_key=key,
+            notice_version=version,
+            purpose=purpose,
+        )
     ]
     if not uncovered or consented_to(customer_id=customer_id, purpose=purpose):
         return decision

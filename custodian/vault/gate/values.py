@@ -16,6 +16,7 @@ from custodian.audit.events import append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, sealing
+from custodian.vault.choices import MADE_BY_THE_UTILITY
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
     CUSTOMERS_TABLE,
@@ -155,7 +156,9 @@ def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) 
     """`notice_refusal` answered from the rows about to be opened when every way they were collected names
     the purpose (a few ways for thousands of customers); else asked of it (it counts customers, consents)."""
     covered = (
-        policy.notice_covers(channel=c, notice_key=k, notice_version=v, purpose=purpose)
+        policy.notice_covers(
+            made_by_the_utility=c in MADE_BY_THE_UTILITY, notice_key=k, notice_version=v, purpose=purpose
+        )
         for c, k, v in _ways_of(rows)
     )
     return "" if all(covered) else notice_refusal(policy, actor, ids, fields, purpose)
