@@ -24,8 +24,8 @@ from custodian.audit.actions import Action
 from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry, cents
 from custodian.billing.permissions import BillingError, created_once, may_bill
+from custodian.customers.changes import record_change_append
 from custodian.customers.models import Account
-from custodian.staff.services import customer_change_append
 
 MONTHS = 12
 AT_LEAST = 3  # bills needed to level on
@@ -90,12 +90,11 @@ def budget_plan_start(*, account_id: int, by, today: date | None = None) -> Budg
         started_on=today,
         started_by="the customer" if by == "customer" else by.get_username(),
     )
-    customer_change_append(
+    record_change_append(
         Action.BUDGET_STARTED,
+        plan,
+        f"on account {account.pk}: ${amount} a month from {first}, settled in {plan.true_up_cycle}",
         by=by,
-        customer_id=account.customer_id,
-        reason=f"budget billing {plan.pk} on account {account.pk}: ${amount} a month from {first}, "
-        f"settled in {plan.true_up_cycle}",
     )
     return plan
 
@@ -134,12 +133,7 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
     settled = _true_up(plan, on=today, bill=None, by=by)
     plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
     plan.save(update_fields=["status", "ended_on"])
-    customer_change_append(
-        Action.BUDGET_ENDED,
-        by=by,
-        customer_id=plan.customer_id,
-        reason=f"budget billing {plan.pk} stopped; ${settled} settled",
-    )
+    record_change_append(Action.BUDGET_ENDED, plan, f"stopped; ${settled} settled", by=by)
     return plan
 
 
@@ -212,11 +206,8 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
                     started_by=plan.started_by,
                 )
                 words = f"renewed as {nxt.pk} at ${nxt.monthly_amount} a month"
-            customer_change_append(
-                Action.BUDGET_TRUED_UP,
-                by=by,
-                customer_id=plan.customer_id,
-                reason=f"budget billing {plan.pk} settled ${settled} with bill {item.bill_id}; {words}",
+            record_change_append(
+                Action.BUDGET_TRUED_UP, plan, f"settled ${settled} with bill {item.bill_id}; {words}", by=by
             )
     return posted
 

@@ -30,8 +30,8 @@ from custodian.billing.deposit_interest import CITATION, interest_accrued
 from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.permissions import BillingError, created_once, may_bill
 from custodian.billing.tariff import current_tariff
+from custodian.customers.changes import record_change_append
 from custodian.customers.models import Account
-from custodian.staff.services import customer_change_append
 
 
 def _staff_check(by, what: str) -> None:
@@ -89,11 +89,11 @@ def deposit_ask(
         due_on=due_on,
         asked_by=by,
     )
-    customer_change_append(
+    record_change_append(
         Action.DEPOSIT_ASKED,
+        deposit,
+        f"of ${amount} asked of account {account.pk}, due {due_on:%Y-%m-%d}",
         by=by,
-        customer_id=account.customer_id,
-        reason=f"deposit {deposit.pk} of ${amount} asked of account {account.pk}, due {due_on:%Y-%m-%d}",
     )
     return deposit
 
@@ -115,11 +115,8 @@ def _held(deposit: Deposit, *, paid_on: date, reference: str, by, how: str) -> D
         raise BillingError("the day it was paid is between the day it was asked for and today")
     deposit.status, deposit.paid_on, deposit.paid_reference = Deposit.Status.HELD, paid_on, reference[:40]
     deposit.save(update_fields=["status", "paid_on", "paid_reference"])
-    customer_change_append(
-        Action.DEPOSIT_PAID,
-        by=by,
-        customer_id=deposit.customer_id,
-        reason=f"deposit {deposit.pk} of ${deposit.amount} paid on {paid_on:%Y-%m-%d}{how}, held",
+    record_change_append(
+        Action.DEPOSIT_PAID, deposit, f"of ${deposit.amount} paid on {paid_on:%Y-%m-%d}{how}, held", by=by
     )
     return deposit
 
@@ -146,6 +143,7 @@ def _interest_credit(deposit: Deposit, *, last_day: date, on: date, bill=None, b
     accrued = interest_accrued(deposit.amount, first_day=first_day, last_day=last_day)
     if accrued.through is None:
         return Decimal("0.00")
+    period = f"{first_day:%Y-%m-%d} to {accrued.through:%Y-%m-%d}"
     if accrued.amount > 0:
         LedgerEntry.objects.create(
             account_id=deposit.account_id,
@@ -153,19 +151,16 @@ def _interest_credit(deposit: Deposit, *, last_day: date, on: date, bill=None, b
             amount=-accrued.amount,
             posted_on=on,
             bill=bill,
-            memo=f"Interest on the deposit, {first_day:%Y-%m-%d} to {accrued.through:%Y-%m-%d} ({CITATION})",
+            memo=f"Interest on the deposit, {period} ({CITATION})",
         )
     deposit.interest_through = accrued.through
     deposit.save(update_fields=["interest_through"])
-    customer_change_append(
+    missing = f"; no rate for {accrued.missing_year} yet" if accrued.missing_year else ""
+    record_change_append(
         Action.DEPOSIT_INTEREST_CREDITED,
+        deposit,
+        f"earned ${accrued.amount} of interest for {period}, credited{missing}",
         by=by,
-        customer_id=deposit.customer_id,
-        reason=(
-            f"deposit {deposit.pk}: interest ${accrued.amount} for {first_day:%Y-%m-%d} to "
-            f"{accrued.through:%Y-%m-%d} credited"
-            + (f"; no rate for {accrued.missing_year} yet" if accrued.missing_year else "")
-        ),
     )
     return accrued.amount
 
@@ -226,9 +221,7 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
             action, words = Action.DEPOSIT_RELEASED, "no longer asked for: service stopped"
         deposit.ended_on = on
         deposit.save(update_fields=["status", "returned_entry", "ended_on"])
-        customer_change_append(
-            action, by=by, customer_id=deposit.customer_id, reason=f"deposit {deposit.pk} {words}"
-        )
+        record_change_append(action, deposit, words, by=by)
     credit = -_balance(bill.account_id)
     if credit <= 0:
         return None
@@ -248,11 +241,11 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
         entry=entry,
         issued_on=on,
     )
-    customer_change_append(
+    record_change_append(
         Action.CREDIT_REFUNDED,
+        refund,
+        f"of ${credit} from account {bill.account_id} after its final bill",
         by=by,
-        customer_id=bill.customer_id,
-        reason=f"refund {refund.pk} of ${credit} from account {bill.account_id} after its final bill",
     )
     return refund
 
@@ -272,10 +265,5 @@ def refund_sent_record(*, refund_id: int, check_number: str, by, sent_on: date |
     refund.status, refund.check_number = Refund.Status.SENT, check_number
     refund.sent_on, refund.sent_by = sent_on or timezone.localdate(), by
     refund.save(update_fields=["status", "check_number", "sent_on", "sent_by"])
-    customer_change_append(
-        Action.REFUND_SENT,
-        by=by,
-        customer_id=refund.customer_id,
-        reason=f"refund {refund.pk} of ${refund.amount} sent, check {check_number}",
-    )
+    record_change_append(Action.REFUND_SENT, refund, f"of ${refund.amount} sent, check {check_number}", by=by)
     return refund

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
+from custodian.customers.changes import record_change_append
 from custodian.customers.choices import SERVICE_UNITS, AccountRole, CloseReason, CustomerClass
 from custodian.customers.models import Account, Customer, Premise, ServiceChange, ServicePoint
 from custodian.policy.loader import current_policy
-from custodian.staff.services import customer_change_append
 from custodian.vault.services import Submission, documents_seal_many, personal_data_record_many
 
 
@@ -162,11 +162,11 @@ def _close_owner_vacancy(premise_id: int, *, before: date, by) -> None:
         raise AccountError("service can't start before the owner's vacancy account began")
     owner.closed_on, owner.close_reason = last_day, CloseReason.TENANT_MOVED_IN
     owner.save(update_fields=["closed_on", "close_reason"])
-    customer_change_append(
+    record_change_append(
         Action.SERVICE_STOPPED,
+        owner,
+        f"closed {last_day.isoformat()}: {CloseReason.TENANT_MOVED_IN.label}",
         by=by,
-        customer_id=owner.customer_id,
-        reason=f"account {owner.pk} closed {last_day.isoformat()}: {CloseReason.TENANT_MOVED_IN.label}",
     )
 
 
@@ -224,11 +224,11 @@ def account_start(
         opened_on=opened_on,
         **_notice_fields(submission, notices_shown),
     )
-    customer_change_append(
+    record_change_append(
         Action.SERVICE_STARTED,
+        account,
+        f"opened {opened_on.isoformat()} at premise {premise.pk} ({role})",
         by=by,
-        customer_id=customer.pk,
-        reason=f"account {account.pk} opened {opened_on.isoformat()} at premise {premise.pk} ({role})",
     )
     return account
 
@@ -260,11 +260,8 @@ def account_stop(
     account.save(update_fields=["closed_on", "close_reason"])
     if not Account.objects.filter(customer_id=account.customer_id, closed_on__isnull=True).exists():
         Customer.objects.filter(pk=account.customer_id).update(is_active=False)
-    customer_change_append(
-        Action.SERVICE_STOPPED,
-        by=by,
-        customer_id=account.customer_id,
-        reason=f"account {account.pk} closed {closed_on.isoformat()}: {CloseReason(reason).label}",
+    record_change_append(
+        Action.SERVICE_STOPPED, account, f"closed {closed_on.isoformat()}: {CloseReason(reason).label}", by=by
     )
     if owner_customer_id is not None:
         account_start(
@@ -296,11 +293,11 @@ def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date, by
     for name in notices:
         setattr(new, name, getattr(old, name))
     new.save(update_fields=list(notices))
-    customer_change_append(
+    record_change_append(
         Action.SERVICE_MOVED,
+        old,
+        f"moved to account {new.pk} (premise {to_premise_id}), {moving_on:%Y-%m-%d}",
         by=by,
-        customer_id=old.customer_id,
-        reason=f"account {old.pk} moved to account {new.pk} (premise {to_premise_id}), {moving_on:%Y-%m-%d}",
     )
     return new
 
@@ -376,11 +373,11 @@ def service_change_ask(
             items=[(customer_id, change.address_ref, new_service_address.strip().encode(), "text/plain")],
             submission=submission,
         )
-    customer_change_append(
+    record_change_append(
         Action.SERVICE_CHANGE_ASKED,
+        change,
+        f"asked: {change.get_kind_display()} on {on.isoformat()} (account {account.pk})",
         by=by,
-        customer_id=customer_id,
-        reason=f"request {change.pk}: {change.get_kind_display()} on {on.isoformat()} (account {account.pk})",
     )
     return change
 
