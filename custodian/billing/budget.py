@@ -99,21 +99,38 @@ def budget_plan_start(*, account_id: int, by, today: date | None = None) -> Budg
     return plan
 
 
-def _true_up(plan: BudgetPlan, *, on: date, bill: Bill | None, by) -> Decimal:
+def _plan_post(
+    plan: BudgetPlan, *, kind: str, amount: Decimal, on: date, bill_id: int | None, memo: str
+) -> bool:
+    """An entry of the plan on its account's ledger, referenced by the plan (what `carried` sums); none when
+    the amount is zero. Whether one was posted."""
+    if not amount:
+        return False
+    LedgerEntry.objects.create(
+        account_id=plan.account_id,
+        kind=kind,
+        amount=amount,
+        posted_on=on,
+        bill_id=bill_id,
+        reference=plan.reference,
+        memo=memo,
+    )
+    return True
+
+
+def _true_up(plan: BudgetPlan, *, on: date, bill_id: int | None) -> Decimal:
     """Settle what the plan carries (one entry, none when nothing is carried). Returns what was settled."""
     amount = -carried(plan)
-    if amount:
-        LedgerEntry.objects.create(
-            account_id=plan.account_id,
-            kind=LedgerEntry.Kind.BUDGET_TRUE_UP,
-            amount=amount,
-            posted_on=on,
-            bill=bill,
-            reference=plan.reference,
-            memo=f"Budget billing settled: ${-amount} paid beyond use"
-            if amount < 0
-            else f"Budget billing settled: ${amount} of use beyond the level amount",
-        )
+    _plan_post(
+        plan,
+        kind=LedgerEntry.Kind.BUDGET_TRUE_UP,
+        amount=amount,
+        on=on,
+        bill_id=bill_id,
+        memo=f"Budget billing settled: ${-amount} paid beyond use"
+        if amount < 0
+        else f"Budget billing settled: ${amount} of use beyond the level amount",
+    )
     return amount
 
 
@@ -130,7 +147,7 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
     )
     if plan is None:
         raise BillingError(_("the account is not on budget billing"))
-    settled = _true_up(plan, on=today, bill=None, by=by)
+    settled = _true_up(plan, on=today, bill_id=None)
     plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
     plan.save(update_fields=["status", "ended_on"])
     record_change_append(Action.BUDGET_ENDED, plan, f"stopped; ${settled} settled", by=by)
@@ -173,20 +190,16 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
             difference = item.replaces_total - item.total  # the month still owes what it owed
         else:
             difference = plan.monthly_amount - item.total
-        if difference:
-            LedgerEntry.objects.create(
-                account_id=item.account_id,
-                kind=LedgerEntry.Kind.BUDGET,
-                amount=difference,
-                posted_on=on,
-                bill_id=item.bill_id,
-                reference=plan.reference,
-                memo=f"Budget billing: ${plan.monthly_amount} a month",
-            )
-            posted += 1
+        posted += _plan_post(
+            plan,
+            kind=LedgerEntry.Kind.BUDGET,
+            amount=difference,
+            on=on,
+            bill_id=item.bill_id,
+            memo=f"Budget billing: ${plan.monthly_amount} a month",
+        )
         if item.replaces_total is None and (item.final or item.cycle >= plan.true_up_cycle):
-            bill = Bill.objects.get(pk=item.bill_id)
-            settled = _true_up(plan, on=on, bill=bill, by=by)
+            settled = _true_up(plan, on=on, bill_id=item.bill_id)
             posted += bool(settled)
             if item.final:
                 plan.status, plan.ended_on = BudgetPlan.Status.ENDED, on

@@ -22,12 +22,12 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.billing.deposit_interest import CITATION, interest_accrued
-from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund, cents
+from custodian.billing.ledger import balance_of, ledger_post
+from custodian.billing.models import Bill, Deposit, LedgerEntry, Refund
 from custodian.billing.permissions import BillingError, created_once, may_bill
 from custodian.billing.tariff import current_tariff
 from custodian.customers.changes import record_change_append
@@ -145,12 +145,12 @@ def _interest_credit(deposit: Deposit, *, last_day: date, on: date, bill=None, b
         return Decimal("0.00")
     period = f"{first_day:%Y-%m-%d} to {accrued.through:%Y-%m-%d}"
     if accrued.amount > 0:
-        LedgerEntry.objects.create(
+        ledger_post(
             account_id=deposit.account_id,
+            bill=bill,
             kind=LedgerEntry.Kind.DEPOSIT_INTEREST,
             amount=-accrued.amount,
             posted_on=on,
-            bill=bill,
             memo=f"Interest on the deposit, {period} ({CITATION})",
         )
     deposit.interest_through = accrued.through
@@ -188,10 +188,6 @@ def deposit_interest_credit(*, through: date, on: date | None = None, by=None) -
     return credited
 
 
-def _balance(account_id: int) -> Decimal:
-    return cents(LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"])
-
-
 def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
     """At an account's final bill: return a held deposit against it, release one still unpaid, and refund
     the credit then left on the account, once (a second call for the same bill changes nothing). Runs in
@@ -206,12 +202,11 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
         if deposit.status == Deposit.Status.HELD:
             # Interest from the deposit's payment (or its last yearly credit) to the day before its return.
             _interest_credit(deposit, last_day=on - timedelta(days=1), on=on, bill=bill, by=by)
-            entry = LedgerEntry.objects.create(
-                account_id=bill.account_id,
+            entry = ledger_post(
+                bill=bill,
                 kind=LedgerEntry.Kind.DEPOSIT,
                 amount=-deposit.amount,
                 posted_on=on,
-                bill=bill,
                 memo=f"Deposit paid {deposit.paid_on:%Y-%m-%d} returned against the final bill",
             )
             deposit.status, deposit.returned_entry = Deposit.Status.RETURNED, entry
@@ -222,15 +217,14 @@ def final_settle(*, bill: Bill, on: date, by=None) -> Refund | None:
         deposit.ended_on = on
         deposit.save(update_fields=["status", "returned_entry", "ended_on"])
         record_change_append(action, deposit, words, by=by)
-    credit = -_balance(bill.account_id)
+    credit = -balance_of(bill.account_id)
     if credit <= 0:
         return None
-    entry = LedgerEntry.objects.create(
-        account_id=bill.account_id,
+    entry = ledger_post(
+        bill=bill,
         kind=LedgerEntry.Kind.REFUND,
         amount=credit,
         posted_on=on,
-        bill=bill,
         memo="Credit after the final bill refunded by check",
     )
     refund = Refund.objects.create(

@@ -32,6 +32,10 @@ from custodian.billing.budget import Issued, budget_apply
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS
 from custodian.billing.deposits import final_settle
+
+# The ledger's writer and an account's balance, named here too: the payments, collections and the demo post
+# and sum through the billing services.
+from custodian.billing.ledger import balance_of, ledger_post  # noqa: F401
 from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
@@ -574,12 +578,11 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
     due_on = issued_on + timedelta(days=current_tariff().due_days)
     old.is_current = False
     old.save(update_fields=["is_current"])
-    LedgerEntry.objects.create(
-        account_id=old.account_id,
+    ledger_post(
+        bill=old,
         kind=LedgerEntry.Kind.REBILL_CREDIT,
         amount=-old.total,
         posted_on=issued_on,
-        bill=old,
         memo=f"Bill for {old.cycle} replaced: {reason.strip()}"[:200],
     )
     values, blocks = reveal_with_intervals_many(
@@ -608,34 +611,6 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
     )
     return Bill.objects.get(pk=bill_id)
-
-
-def balance_of(account_id: int) -> Decimal:
-    return cents(LedgerEntry.objects.filter(account_id=account_id).aggregate(s=Sum("amount"))["s"])
-
-
-def ledger_post(
-    *,
-    account_id: int,
-    kind: str,
-    amount: Decimal,
-    posted_on: date,
-    reference: str = "",
-    memo: str = "",
-    bill=None,
-):
-    """Post one entry (payments, reversals, adjustments, deposits)."""
-    if kind not in LedgerEntry.Kind.values:
-        raise BillingError(f"unknown ledger entry kind {kind!r}")
-    return LedgerEntry.objects.create(
-        account_id=account_id,
-        kind=kind,
-        amount=amount,
-        posted_on=posted_on,
-        reference=reference,
-        memo=memo,
-        bill=bill,
-    )
 
 
 # What a bill asks the customer to pay: its charge and, on budget billing, the month's difference carried
@@ -677,12 +652,11 @@ def late_fees_assess(*, as_of: date) -> int:
             continue
         fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
         with transaction.atomic():
-            LedgerEntry.objects.create(
-                account_id=bill.account_id,
+            ledger_post(
+                bill=bill,
                 kind=LedgerEntry.Kind.LATE_FEE,
                 amount=fee,
                 posted_on=bill.due_on + timedelta(days=1),
-                bill=bill,
                 memo=f"Late payment charge on the {bill.cycle} bill",
             )
         posted += 1

@@ -4,6 +4,9 @@ is not past due and pays no late fee (SQLite adds decimals as floating point).""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import balance, statement, statement_of_customer
 from custodian.billing.services import balance_of, late_fees_assess, ledger_post
 from custodian.collecting.selectors import past_due_accounts
@@ -49,3 +52,16 @@ def test_a_statement_is_one_query_and_a_customers_is_the_statement_of_their_acco
     assert statement_of_customer(fetched_by=mine, customer_id=customer.pk, on=on) == where
     nobody = customer_actor(customer.pk + 10_000)
     assert statement_of_customer(fetched_by=nobody, customer_id=customer.pk + 10_000, on=on) is None
+
+
+def test_an_entry_with_a_bill_is_on_the_bills_account_and_an_entry_names_its_account(customer):
+    account = Account.objects.get(customer=customer)
+    bill = bill_charged(account, 4, "12.00", ref="bill/post/4")
+    on = date(2026, 5, 3)
+    credit = ledger_post(bill=bill, kind="adjustment", amount=Decimal("-2.00"), posted_on=on)
+    assert (credit.account_id, credit.bill_id) == (account.pk, bill.pk)
+    with pytest.raises(BillingError, match="unknown ledger entry kind"):
+        ledger_post(account_id=account.pk, kind="gift", amount=Decimal("1.00"), posted_on=on)
+    with pytest.raises(BillingError, match="name it, or the bill it goes with"):
+        ledger_post(kind="adjustment", amount=Decimal("1.00"), posted_on=on)
+    assert balance_of(account.pk) == Decimal("10.00")
