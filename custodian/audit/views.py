@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from custodian.audit.heads import log_origin, read_published_heads, verifier_keys
 from custodian.audit.receipts import consistency_between
+from custodian.routing import page
 
 VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"
 _TILE = re.compile(r"^tile/\d+/(x\d{3}/)*\d{3}(\.p/\d{1,3})?$")
@@ -27,6 +28,7 @@ def _text(content: str) -> HttpResponse:
     return response
 
 
+@page("", name="index")
 @require_GET
 def index(request):
     heads = []
@@ -41,6 +43,7 @@ def index(request):
     )
 
 
+@page("checkpoint", name="checkpoint")
 @require_GET
 def checkpoint(request):
     path = _published() / "checkpoint"
@@ -49,6 +52,7 @@ def checkpoint(request):
     return _text(path.read_text())
 
 
+@page("heads/<id:number>.checkpoint", name="head")
 @require_GET
 def head(request, number: int):
     path = _published() / "heads" / f"{number:08d}.checkpoint"
@@ -57,11 +61,13 @@ def head(request, number: int):
     return _text(path.read_text())
 
 
+@page("log-keys.txt", name="log_keys")
 @require_GET
 def log_keys(request):
     return _text("".join(f"{k.text}\n" for k in verifier_keys()))
 
 
+@page("tile/<path:tile_path>", name="tile")
 @require_GET
 def tile(request, tile_path: str):
     path = f"tile/{tile_path}"
@@ -72,6 +78,7 @@ def tile(request, tile_path: str):
     return response
 
 
+@page("consistency", name="consistency")
 @require_GET
 def consistency(request):
     """A consistency proof between two published heads: ?from=OLD_SIZE&to=NEW_SIZE."""
@@ -89,6 +96,7 @@ def consistency(request):
     return JsonResponse(consistency_between(old, new))
 
 
+@page("custodian_verify.py", name="verifier")
 @require_GET
 def verifier(request):
     response = HttpResponse(VERIFIER.read_text(), content_type="text/x-python; charset=utf-8")

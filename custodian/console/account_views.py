@@ -51,6 +51,7 @@ from custodian.customers.services import (
 )
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.vault import gate
 from custodian.vault.services import Submission
 from custodian.web.steps import form_acted
@@ -124,6 +125,7 @@ def _notices():
     return [notices[APPLICATION_NOTICE], notices[METERING_NOTICE]]
 
 
+@page("accounts/", name="service_desk")
 @console_page(provides_service, SERVICE_DESK_ONLY)
 def service_desk(request):
     form = MeterForm(request.GET or None)
@@ -189,6 +191,7 @@ def _account(request, account_id):
     return account_for(fetched_by=console_actor(request), account_id=account_id)
 
 
+@page("accounts/<id:account_id>/", name="account_service")
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @looked_up(account_for, "account_id")
 def account_service(request, account):
@@ -225,6 +228,7 @@ def _account_step(form_class, slot: str, *, refused):
     return decorate
 
 
+@page("accounts/<id:account_id>/stop/", name="account_stop")
 @_account_step(StopForm, "stop_form", refused=(AccountError, BillingError))
 def account_stop_view(request, account, d):
     _, bills = service_stop(
@@ -240,6 +244,7 @@ def account_stop_view(request, account, d):
     return f"Service on account {account.pk} stops on {d['closed_on']:%Y-%m-%d}.{final}", account
 
 
+@page("accounts/<id:account_id>/move/", name="account_move")
 @_account_step(MoveForm, "move_form", refused=AccountError)
 def account_move_view(request, account, d):
     premise = premise_by_meter(d["meter"])
@@ -262,6 +267,7 @@ def account_move_view(request, account, d):
     return f"Service moved: account {new.pk} opens on {d['moving_on']:%Y-%m-%d}.", new
 
 
+@page("accounts/changes/<id:change_id>/withdraw/", name="service_change_withdraw")
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @require_POST
 @looked_up(service_change_for, "change_id")
@@ -275,6 +281,7 @@ def service_change_withdraw(request, change):
     return redirect("console:account_service", account_id=change.account_id)
 
 
+@page("accounts/start/", name="service_start")
 @console_page(provides_service, SERVICE_DESK_ONLY)
 def service_start(request):
     form = StartForm(request.POST or None, initial={"opened_on": timezone.localdate()})
@@ -373,6 +380,7 @@ def _reads_page(request, account, form=None, status=200):
     )
 
 
+@page("accounts/<id:account_id>/reads/", name="meter_reads")
 @console_page(provides_service, SERVICE_DESK_ONLY)
 @looked_up(account_for, "account_id")
 def meter_reads(request, account):

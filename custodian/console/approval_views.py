@@ -12,6 +12,7 @@ from django.utils import timezone
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
 from custodian.console.steps import step_form, steps_on
+from custodian.routing import page
 from custodian.staff import approvals
 from custodian.staff.forms import ItIsYouForm
 from custodian.staff.reauth import it_is_them
@@ -23,6 +24,7 @@ _administrators_only = console_page(
 )
 
 
+@page("people/changes/", name="staff_changes")
 @_administrators_only
 def staff_changes(request):
     actor = access.console_actor(request)
@@ -57,6 +59,7 @@ _change_step = steps_on(
 )
 
 
+@page("people/changes/<id:change_id>/approve/", name="staff_change_approve")
 @_change_step(ItIsYouForm, refused=(StaffAdminError, UnknownService, NotThem))
 def staff_change_approve(request, change, d):
     if not it_is_them(request, **d):  # a wrong password counts towards the approver's lockout, as at sign-in
@@ -68,6 +71,7 @@ def staff_change_approve(request, change, d):
     )
 
 
+@page("people/changes/<id:change_id>/decline/", name="staff_change_decline")
 @_change_step()
 def staff_change_decline(request, change, d):
     approvals.staff_change_decline(change=change, by=request.user)

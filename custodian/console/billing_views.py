@@ -41,6 +41,7 @@ from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
 from custodian.payments.selectors import failed_payments
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.vault import gate
 
 bills_staff = acts_for("billing")
@@ -66,6 +67,7 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(label="Reason for the correction", min_length=5, max_length=300)
 
 
+@page("billing/", name="billing")
 @console_page(bills_staff, BILLING_ONLY)
 def billing_home(request):
     form = CycleForm(request.POST or None)
@@ -122,6 +124,7 @@ def _contact(request, account):
     )
 
 
+@page("billing/accounts/<id:account_id>/", name="billing_account")
 @console_page(billing_or_collections, "Only billing and collections staff.")
 def account_history(request, account_id):
     actor = console_actor(request)
@@ -192,6 +195,7 @@ def account_history(request, account_id):
     )
 
 
+@page("billing/bills/<id:bill_id>/", name="bill")
 @console_page(bills_staff, BILLING_ONLY)
 def bill_detail(request, bill_id):
     return _bill_page(request, bill_id)
@@ -216,6 +220,7 @@ def _bill_page(request, bill_id, form=None, status=200):
     )
 
 
+@page("billing/bills/<id:bill_id>/correct/", name="bill_correct")
 @console_page(bills_staff, BILLING_ONLY)
 @require_POST
 def bill_correct_view(request, bill_id):

@@ -28,6 +28,7 @@ from custodian.console.access import acts_for, console_actor, console_page, look
 from custodian.console.steps import step, step_form, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
+from custodian.routing import page
 from custodian.vault import gate
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
@@ -75,6 +76,7 @@ class ServiceDayForm(forms.Form):
         self.fields["on"].initial = timezone.localdate()
 
 
+@page("collections/", name="collections")
 @console_page(collections_staff, COLLECTIONS_ONLY)
 def collections(request):
     today = timezone.localdate()
@@ -105,6 +107,7 @@ def collections(request):
     )
 
 
+@page("collections/agreements/<id:agreement_id>/agree/", name="agreement_agree")
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
 @looked_up(agreement_for, "agreement_id")
@@ -143,6 +146,7 @@ def _its_services(account) -> dict:
     return {"services": services_at(account.premise_id)}
 
 
+@page("collections/accounts/<id:account_id>/notice/", name="disconnection_notice")
 @_account_step(
     ServiceDayForm,
     form_kwargs=_its_services,
@@ -166,6 +170,7 @@ def _order_refusal(exc) -> str:
     return f"No order: {exc}."
 
 
+@page("collections/accounts/<id:account_id>/disconnect/", name="disconnection_order")
 @_account_step(
     ServiceDayForm,
     form_kwargs=_its_services,
@@ -186,6 +191,7 @@ def disconnection_order(request, account, d):
     return f"Disconnection order {order.pk} issued for {on:%Y-%m-%d}."
 
 
+@page("collections/accounts/<id:account_id>/protections/", name="protection_facts")
 @console_page(collections_staff, COLLECTIONS_ONLY)
 @require_POST
 @looked_up(account_for, "account_id")

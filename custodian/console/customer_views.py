@@ -20,6 +20,7 @@ from custodian.console.steps import page_again, step_form
 from custodian.customers.selectors import current_premises, customer_for, customers_found
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.staff.decorators import console_required
 from custodian.staff.mfa import verify_second_factor
 from custodian.staff.sessions import privilege_raised
@@ -33,6 +34,7 @@ from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
 
 
+@page("customers/", name="customers")
 @console_page(access.reads_customers, "Your support services read no customer data.")
 def customer_search(request):
     actor = console_actor(request)
@@ -107,6 +109,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
     )
 
 
+@page("customers/<id:customer_id>/", name="customer")
 @console_required
 def customer_detail(request, customer_id):
     actor = console_actor(request)
@@ -149,6 +152,7 @@ def customer_detail(request, customer_id):
     return _customer_page(request, customer, form=form)
 
 
+@page("customers/<id:customer_id>/break-glass/", name="break_glass")
 @console_required
 @require_POST
 def break_glass(request, customer_id):
@@ -240,6 +244,7 @@ def _customer_again(request, customer_id, message: str):
     return page_again(request, message, form, "console:customer", customer_id=customer_id)
 
 
+@page("customers/<id:customer_id>/usage-import/", name="usage_import")
 @console_required
 def customer_usage_import(request, customer_id):
     """Upload a Green Button file into the customer's interval readings, under "providing or improving utility
@@ -301,6 +306,7 @@ def customer_usage_import(request, customer_id):
     )
 
 
+@page("customers/<id:customer_id>/green-button.xml", name="green_button")
 @console_required
 def customer_green_button(request, customer_id):
     """Staff download of a customer's Green Button file, under "providing or improving utility services",

@@ -15,6 +15,7 @@ from custodian.billing.selectors import deposit_for, refund_for
 from custodian.console.access import acts_for, console_page, looked_up
 from custodian.console.steps import step
 from custodian.customers.selectors import account_for
+from custodian.routing import page
 
 bills_staff = acts_for("billing")
 BILLING_ONLY = "Only staff whose support service acts for billing."
@@ -57,6 +58,7 @@ class RefundSentForm(forms.Form):
     check_number = forms.CharField(label="Check number", max_length=20)
 
 
+@page("billing/accounts/<id:account_id>/deposit/", name="deposit_ask")
 @_billing_post
 @looked_up(account_for, "account_id")
 def deposit_ask_view(request, account):
@@ -69,6 +71,7 @@ def deposit_ask_view(request, account):
     return _step(request, act, form=DepositForm, failed="No deposit asked", account_id=account.pk)
 
 
+@page("billing/deposits/<id:deposit_id>/paid/", name="deposit_paid")
 @_billing_post
 @looked_up(deposit_for, "deposit_id")
 def deposit_paid_view(request, deposit):
@@ -81,6 +84,7 @@ def deposit_paid_view(request, deposit):
     return _step(request, act, form=DepositPaidForm, failed="Not recorded", account_id=deposit.account_id)
 
 
+@page("billing/refunds/<id:refund_id>/sent/", name="refund_sent")
 @_billing_post
 @looked_up(refund_for, "refund_id")
 def refund_sent_view(request, refund):
@@ -91,6 +95,7 @@ def refund_sent_view(request, refund):
     return _step(request, act, to="console:billing", form=RefundSentForm, failed="Not recorded")
 
 
+@page("billing/accounts/<id:account_id>/budget/", name="budget")
 @_billing_post
 @looked_up(account_for, "account_id")
 def budget_view(request, account):

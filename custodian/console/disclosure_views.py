@@ -47,6 +47,7 @@ from custodian.disclosures.services import (
 from custodian.netaddr import client_ip
 from custodian.outbox.services import letters_mail
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
@@ -133,6 +134,7 @@ class DiscloseForm(forms.Form):
     clean_customer_ids = AuthorityForm.clean_customer_ids
 
 
+@page("privacy/disclosures/", name="disclosures")
 @privacy_officer_only
 def desk(request):
     shown = disclosure_desk(fetched_by=console_actor(request))
@@ -174,12 +176,14 @@ def _done(request, ok: bool, message: str):
 _disclosures_step = steps_on("console:disclosures", rule=privacy_officer_only, refused=AccountingError)
 
 
+@page("privacy/disclosures/vendors/", name="vendor_add")
 @_disclosures_step(VendorForm, failed="Vendor not registered")
 def vendor_add(request, d):
     vendor = vendor_register(registered_by=request.user, **d)
     return f"Vendor {vendor.name} registered; record a determination before any export."
 
 
+@page("privacy/disclosures/vendors/<id:vendor_id>/determination/", name="determination")
 @_disclosures_step(
     DeterminationForm, found=looked_up(vendor_for, "vendor_id"), failed="Determination not recorded"
 )
@@ -188,6 +192,7 @@ def vendor_determination(request, vendor, d):
     return f"Determination recorded for {vendor.name}."
 
 
+@page("privacy/disclosures/vendors/<id:vendor_id>/export/", name="vendor_export")
 @privacy_officer_only
 @require_POST
 @looked_up(vendor_for, "vendor_id")
@@ -261,6 +266,7 @@ def _export_confirmation(request, vendor):
     )
 
 
+@page("privacy/disclosures/exports/<id:export_id>/<str:part>/", name="export_file")
 @privacy_officer_only
 def export_file(request, export_id, part):
     export = export_done_for(fetched_by=console_actor(request), export_id=export_id)
@@ -270,6 +276,7 @@ def export_file(request, export_id, part):
     return FileResponse(open(export_dir() / name, "rb"), as_attachment=True, filename=name)  # noqa: SIM115
 
 
+@page("privacy/disclosures/consents/", name="consent_add")
 @_disclosures_step(ConsentForm, failed="Consent not recorded")
 def consent_add(request, d):
     customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
@@ -294,6 +301,7 @@ def consent_add(request, d):
     return f"Consent {consent.pk} recorded."
 
 
+@page("privacy/disclosures/consents/<id:consent_id>/revoke/", name="consent_revoke")
 @_disclosures_step(found=looked_up(consent_for, "consent_id"))
 def consent_revoke_view(request, consent, d):
     how = request.POST.get("how", "recorded by the privacy officer")[:100]
@@ -301,6 +309,7 @@ def consent_revoke_view(request, consent, d):
     return f"Consent {consent.pk} revoked; no later disclosure can rely on it."
 
 
+@page("privacy/disclosures/authorities/", name="authority_add")
 @_disclosures_step(AuthorityForm, failed="Legal authority not recorded")
 def authority_add(request, d):
     second = None
@@ -326,6 +335,7 @@ def authority_add(request, d):
     return f"Legal authority {authority.pk} recorded."
 
 
+@page("privacy/disclosures/disclose/", name="disclose")
 @privacy_officer_only
 @require_POST
 def disclose_view(request):

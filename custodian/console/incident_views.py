@@ -17,6 +17,7 @@ from custodian.incidents.choices import IncidentDetermination
 from custodian.incidents.flag_reviews import flag_review
 from custodian.incidents.selectors import incident_for, incident_list, incident_record, unusual_access
 from custodian.netaddr import client_ip
+from custodian.routing import page
 from custodian.staff.selectors import staff_users
 from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
@@ -82,6 +83,7 @@ class HoldDecisionForm(forms.Form):
     note = forms.CharField(max_length=300, label="Why")
 
 
+@page("privacy/incidents/", name="incidents")
 @privacy_officer_only
 def incidents(request):
     last, due = services.security_assessment_due()
@@ -122,6 +124,7 @@ def _back(request, ok: bool, text: str, incident=None):
     return back_to(request, ok, text, "console:incidents")
 
 
+@page("privacy/incidents/open/", name="incident_open")
 @privacy_officer_only
 @require_POST
 def incident_open_view(request):
@@ -157,6 +160,7 @@ def _incidents_again(request, form, message: str):
     return page_again(request, message, form, "console:incidents")
 
 
+@page("privacy/incidents/from-flag/", name="incident_from_flag")
 @privacy_officer_only
 @require_POST
 def incident_from_flag(request):
@@ -183,6 +187,7 @@ def _shown_flag(request):
     )
 
 
+@page("privacy/flags/review/", name="flag_review")
 @privacy_officer_only
 @require_POST
 def flag_review_view(request):
@@ -211,6 +216,7 @@ _INCIDENT_FORMS = {
 }
 
 
+@page("privacy/incidents/<id:incident_id>/", name="incident")
 @privacy_officer_only
 def incident_detail(request, incident_id):
     actor = console_actor(request)
@@ -244,12 +250,14 @@ _incident_step = steps_on(
 )
 
 
+@page("privacy/incidents/<id:incident_id>/note/", name="incident_note")
 @_incident_step(NoteForm)
 def incident_note(request, incident, d):
     services.incident_note_add(incident=incident, written_by=request.user, text=d["text"])
     return "Note added."
 
 
+@page("privacy/incidents/<id:incident_id>/determine/", name="incident_determine")
 @_incident_step(DetermineForm)
 def incident_determine(request, incident, d):
     services.incident_determine(
@@ -261,30 +269,35 @@ def incident_determine(request, incident, d):
     return "Determination recorded."
 
 
+@page("privacy/incidents/<id:incident_id>/delay/", name="incident_delay")
 @_incident_step(DelayForm)
 def incident_delay(request, incident, d):
     services.incident_delay(incident=incident, recorded_by=request.user, until=d["until"], reason=d["reason"])
     return "Delay recorded."
 
 
+@page("privacy/incidents/<id:incident_id>/notify/", name="incident_notify")
 @_incident_step()
 def incident_notify(request, incident, d):
     n = services.incident_notify(incident=incident, sent_by=request.user)
     return f"{n} letters written; they go out with the letter-mailing vendor's next export."
 
 
+@page("privacy/incidents/<id:incident_id>/agencies/", name="incident_agencies")
 @_incident_step(AgenciesForm)
 def incident_agencies(request, incident, d):
     services.incident_agencies_notified(incident=incident, recorded_by=request.user, note=d["note"])
     return "The consumer reporting agencies' notice is recorded."
 
 
+@page("privacy/incidents/<id:incident_id>/report/", name="incident_report")
 @_incident_step(ReportForm)
 def incident_report(request, incident, d):
     services.incident_report_complete(incident=incident, completed_by=request.user, **d)
     return "Report completed; its public summary is on the website."
 
 
+@page("privacy/incidents/assessment/", name="assessment_add")
 @privacy_officer_only
 @require_POST
 def assessment_add(request):
@@ -304,6 +317,7 @@ def assessment_add(request):
     )
 
 
+@page("privacy/holds/<id:hold_id>/decide/", name="hold_decide")
 @privacy_officer_only
 @require_POST
 def hold_decide(request, hold_id):

@@ -13,10 +13,12 @@ from custodian.console.access import (
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
 from custodian.csvfile import csv_writer
 from custodian.netaddr import client_ip
+from custodian.routing import page
 from custodian.vault import gate
 from custodian.web.confirmation import confirmation_page, confirmed
 
 
+@page("marketing/", name="marketing")
 @console_page(access.acts_for("marketing"), "Only marketing builds audiences.")
 def marketing(request):
     actor = console_actor(request)

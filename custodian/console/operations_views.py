@@ -9,8 +9,10 @@ from custodian.console.access import console_page, runs_the_systems
 from custodian.operations.advisories import advisories
 from custodian.operations.health import readiness
 from custodian.operations.jobs import jobs_health, slot_after
+from custodian.routing import page
 
 
+@page("operations/", name="operations")
 @console_page(runs_the_systems, "Only IT and database administration sees the systems' health and jobs.")
 def operations(request):
     now = timezone.now()

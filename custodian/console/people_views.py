@@ -14,6 +14,7 @@ from custodian.console import access
 from custodian.console.access import console_page, looked_up
 from custodian.console.steps import back_to, step_form, steps_on
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.staff import approvals
 from custodian.staff import services as staff_services
 from custodian.staff.choices import ChangeKind
@@ -65,6 +66,7 @@ class ServicesForm(forms.Form):
         return data
 
 
+@page("people/", name="people")
 @_administrators_only
 @require_http_methods(["GET", "POST"])
 def people(request):
@@ -88,6 +90,7 @@ def people(request):
     )
 
 
+@page("people/<id:user_id>/", name="person")
 @_administrators_only
 @looked_up(staff_member_for, "user_id")
 def person(request, member):
@@ -124,6 +127,7 @@ _person_step = steps_on(
 )
 
 
+@page("people/<id:user_id>/services/", name="person_services")
 @_person_step(ServicesForm, failed="Services not changed")
 def person_services(request, member, d):
     held = approvals.staff_membership_change(
@@ -141,6 +145,7 @@ def _held(change) -> str:
     )
 
 
+@page("people/<id:user_id>/deactivate/", name="person_deactivate")
 @_person_step()
 def person_deactivate(request, member, d):
     done = staff_services.staff_member_deactivate(user=member, changed_by=request.user)
@@ -150,6 +155,7 @@ def person_deactivate(request, member, d):
     )
 
 
+@page("people/<id:user_id>/reactivate/", name="person_reactivate")
 @_administrators_only
 @require_POST
 @looked_up(staff_member_for, "user_id")
@@ -164,6 +170,7 @@ def person_reactivate(request, member):
 
 
 # A reset lets whoever holds the new credential act as the member: asked here, made once approved.
+@page("people/<id:user_id>/second-factor/", name="person_second_factor")
 @_person_step()
 def person_second_factor(request, member, d):
     return _held(
@@ -171,6 +178,7 @@ def person_second_factor(request, member, d):
     )
 
 
+@page("people/<id:user_id>/password/", name="person_password")
 @_person_step()
 def person_password(request, member, d):
     return _held(approvals.staff_change_ask(kind=ChangeKind.PASSWORD, subject=member, asked_by=request.user))

@@ -27,10 +27,12 @@ from custodian.operations.advisories import unconfirmed_retention_items
 from custodian.policy.loader import current_policy
 from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
+from custodian.routing import page
 from custodian.vault.gate import break_glass_review, break_glass_review_queue
 from custodian.vault.services import NotAllowed
 
 
+@page("privacy/", name="privacy")
 @privacy_officer_only
 def privacy_home(request):
     actor = console_actor(request)
@@ -88,6 +90,7 @@ def _events_of(flag, since) -> str:
     return f"{reverse('console:access_review')}?{urlencode({**who, 'since': since.isoformat()})}"
 
 
+@page("privacy/break-glass/<id:grant_id>/review/", name="review")
 @privacy_officer_only
 @require_POST
 def break_glass_review_view(request, grant_id):
@@ -113,6 +116,7 @@ ACCESS_COLUMNS = [
 ]  # fmt: skip
 
 
+@page("privacy/access/", name="access_review")
 @privacy_officer_only
 def access_review(request):
     """The access log as the privacy officer reviews it: the latest events first, filtered by staff member
@@ -154,6 +158,7 @@ def _access_csv(events):
     return response
 
 
+@page("privacy/inventory/", name="inventory")
 @privacy_officer_only
 def inventory(request):
     data = data_inventory()
@@ -162,6 +167,7 @@ def inventory(request):
     return render(request, "console/inventory.html", {"inventory": data})
 
 
+@page("privacy/corrections/", name="correction_notices")
 @privacy_officer_only
 def correction_notices(request):
     """Every correction notice to a past recipient, the unsent first, with the date each went out."""
@@ -170,6 +176,7 @@ def correction_notices(request):
     return render(request, "console/correction_notices.html", {"notices": notices})
 
 
+@page("privacy/retention/", name="retention")
 @privacy_officer_only
 def retention(request):
     """What the retention schedule has due today (the dry run), and what the runs destroyed."""

@@ -18,6 +18,7 @@ from custodian.console.access import acts_for, console_page
 from custodian.customers.services import METERING_NOTICE
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 
 provides_service = acts_for("providing_services")
 READERS_ONLY = "Only staff whose support service provides services with meter usage import meter reads."
@@ -32,6 +33,7 @@ class ReadFileForm(forms.Form):
     )
 
 
+@page("accounts/reads/import/", name="reads_import")
 @console_page(provides_service, READERS_ONLY)
 def reads_import(request):
     form = ReadFileForm(request.POST or None, request.FILES or None)

@@ -9,10 +9,12 @@ from django.urls import reverse
 from custodian.console.access import console_actor, console_page, runs_reports
 from custodian.disclosures.selectors import report_mailing_vendors
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.usage.reports import RunRefused, may_mail_reports, report_run_list, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
 
 
+@page("reports/", name="reports")
 @console_page(runs_reports, "Only staff who provide utility services, or the privacy officer, run reports.")
 def reports(request):
     may_mail = may_mail_reports(request.user)

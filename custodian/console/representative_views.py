@@ -22,6 +22,7 @@ from custodian.console.steps import steps_on
 from custodian.customers.choices import CustomerClass
 from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.staff.decorators import console_required
 
 
@@ -29,6 +30,7 @@ def _registers(request) -> bool:
     return bool(REGISTERING_SERVICES & console_actor(request).services)
 
 
+@page("customers/<id:customer_id>/representatives/", name="representatives")
 @console_required
 def representatives(request, customer_id):
     if not _registers(request):
@@ -87,6 +89,7 @@ _representative_step = steps_on(
 )
 
 
+@page("representatives/<id:representative_id>/verify/", name="representative_verify")
 @_representative_step()
 def representative_verify_view(request, rep, d):
     representative_verify(
@@ -97,6 +100,7 @@ def representative_verify_view(request, rep, d):
     return "Verified and in force; the representative was invited to set up a sign-in."
 
 
+@page("representatives/<id:representative_id>/revoke/", name="representative_revoke")
 @_representative_step()
 def representative_revoke_view(request, rep, d):
     representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))

@@ -42,6 +42,7 @@ from custodian.console.privacy import response_package
 from custodian.console.steps import on_request_page, page_again, request_step, step_form
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.routing import page
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import leads, reviews_access, service_members
 from custodian.vault import gate
@@ -50,6 +51,7 @@ from custodian.web.forms import errors_in_words
 from custodian.web.steps import form_acted
 
 
+@page("requests/", name="requests")
 @console_required
 def request_queue(request):
     actor = console_actor(request)
@@ -59,6 +61,7 @@ def request_queue(request):
     return render(request, "console/request_queue.html", {"requests": reqs, "form": form})
 
 
+@page("requests/new/", name="request_new")
 @console_required
 def request_new(request):
     actor = console_actor(request)
@@ -116,6 +119,7 @@ def _scripts() -> list[tuple[str, object]]:
     return [(label, policy.notice_at("staff_intake", kind)) for kind, label in RequestKind.choices]
 
 
+@page("requests/<id:request_id>/", name="request")
 @console_required
 def request_detail(request, request_id):
     actor, req = console_actor(request), request_for_staff(request, request_id)
@@ -227,12 +231,14 @@ def request_detail(request, request_id):
     )
 
 
+@page("requests/<id:request_id>/hand-off/", name="hand_off")
 @request_step(forms.HandOffForm, invalid="A hand-off needs a service and a reason.", done="console:requests")
 def request_hand_off_view(request, req, d):
     request_hand_off(request=req, to_service=d["to_service"], reason=d["reason"], by=request.user)
     return f"Handed off to {current_policy().services[req.owning_service].label}."
 
 
+@page("requests/<id:request_id>/close/", name="close")
 @console_required
 @require_POST
 @owned_request()
@@ -273,6 +279,7 @@ def _request_again(request, req, form, message: str):
     return page_again(request, message, form, "console:request", request_id=req.pk)
 
 
+@page("requests/<id:request_id>/package/", name="package")
 @console_required
 @owned_request(RequestKind.DATA_ACCESS)
 def request_package(request, req):
@@ -318,6 +325,7 @@ def request_package(request, req):
     )
 
 
+@page("requests/<id:request_id>/verify/", name="request_verify")
 @request_step(
     forms.VerifyForm, invalid="Give how the person proved who they are and the account number they gave."
 )
@@ -344,6 +352,7 @@ def _lookup_purpose(actor) -> str:
     return "legal_obligations" if "legal_obligations" in usable else (usable[0] if usable else "")
 
 
+@page("requests/<id:request_id>/answer/", name="request_answer")
 @console_required
 @require_POST
 @owned_request(RequestKind.DATA_ACCESS)
@@ -368,6 +377,7 @@ def request_answer_view(request, req):
     return redirect("console:requests")
 
 
+@page("requests/<id:request_id>/correction/", name="correction")
 @console_required
 @require_POST
 @owned_request()
@@ -436,6 +446,7 @@ def correction_view(request, req):
     )
 
 
+@page("requests/<id:request_id>/in-full/", name="request_in_full")
 @console_required
 @require_POST
 def request_in_full_view(request, request_id):
@@ -454,6 +465,7 @@ def request_in_full_view(request, request_id):
     )
 
 
+@page("requests/<id:request_id>/meter-result/", name="meter_challenge_result")
 @request_step(
     forms.MeterResultForm,
     only_if=meter_challenge_routed,
@@ -467,6 +479,7 @@ def meter_challenge_result_view(request, req, d):
     return f"Request #{req.pk} closed; the result went to the customer by letter."
 
 
+@page("requests/<id:request_id>/notices/<id:notice_id>/", name="correction_notice")
 @console_required
 @owned_request()
 def correction_notice_view(request, req, notice_id):

@@ -10,9 +10,11 @@ from custodian.connect.services import ConnectError, third_party_review
 from custodian.console.access import console_actor, looked_up, privacy_officer_only
 from custodian.console.forms import ThirdPartyReviewForm
 from custodian.console.steps import step_form, steps_on
+from custodian.routing import page
 from custodian.vault.gate import Denied
 
 
+@page("privacy/third-parties/", name="third_parties")
 @privacy_officer_only
 def third_parties(request):
     rows = [
@@ -45,6 +47,7 @@ _review_step = steps_on(
 )
 
 
+@page("privacy/third-parties/<id:third_party_id>/review/", name="third_party_review")
 @_review_step(ThirdPartyReviewForm, refusal=lambda exc: f"Not recorded: {exc}.")
 def third_party_review_view(request, third_party, d):
     third_party_review(

@@ -14,6 +14,7 @@ from custodian import bounds
 from custodian.analytics.selectors import dashboard
 from custodian.console.access import acts_for, console_page
 from custodian.csvfile import csv_writer
+from custodian.routing import page
 
 
 class RangeForm(forms.Form):
@@ -46,6 +47,7 @@ def _bars(rows, label_key, width=420):
     return [{"label": r[label_key] or "—", "n": r["n"], "w": round(width * r["n"] / top)} for r in rows]
 
 
+@page("web/", name="web_stats")
 @console_page(acts_for("enhancing_website"), "Only the web team reads the website statistics.")
 def web_dashboard(request):
     today = timezone.localdate()

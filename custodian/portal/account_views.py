@@ -33,6 +33,7 @@ from custodian.portal.services import (
     representative_sign_in_create,
 )
 from custodian.redirects import safe_next
+from custodian.routing import page
 from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
 from custodian.staff.sessions import privilege_raised, second_factor_passed
@@ -40,6 +41,7 @@ from custodian.vault.normalize import normalize
 from custodian.web.protection import failures_reached, over_limit, rate_limited
 
 
+@page("enrol/", name="enrol")
 def enrol(request):
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -83,6 +85,7 @@ def account_rate_limited(account_number: str) -> bool:
     )
 
 
+@page("confirm/<str:token>/", name="confirm")
 def confirm(request, token):
     """A sign-up's confirmation link: opening it shows a button (mail scanners open links); the button
     confirms."""
@@ -116,6 +119,7 @@ def confirm(request, token):
     )
 
 
+@page("contact/confirm/<str:token>/", name="email_confirm")
 def email_confirm(request, token):
     """A new e-mail address's confirmation link: opening it shows a button; the button records the address."""
     try:
@@ -151,6 +155,7 @@ SIGN_IN_SCOPE = "portal-sign-in"
 SIGN_IN_FAILURES_PER_ADDRESS = 30
 
 
+@page("sign-in/", name="login")
 def sign_in(request):
     form = forms.SignInForm(request.POST or None)
     # Lockout counts failures per account (django-axes, its page: staff.lockout.locked_out); one address
@@ -187,12 +192,14 @@ def after_sign_in(request) -> str:
     )
 
 
+@page("sign-out/", name="logout")
 @require_POST
 def sign_out(request):
     logout(request)
     return redirect("web:portal")
 
 
+@page("sign-in/code/", name="code")
 def code(request):
     """The second step of sign-in for customers who turned on an authenticator app."""
     if not request.user.is_authenticated or not hasattr(request.user, "portal_account"):
@@ -209,6 +216,7 @@ def code(request):
     return render(request, "portal/code.html", {"form": form})
 
 
+@page("me/confirm-it-is-you/", name="reauthenticate")
 @portal_required
 def reauthenticate(request):
     """Enter the password again (and the authenticator's code, if the customer uses one) to see bank details
@@ -234,6 +242,7 @@ def reauthenticate(request):
     )
 
 
+@page("me/act-for/", name="act_for")
 @portal_required
 def act_for(request):
     """Act for a customer you represent (within your authority, until it ends), or as yourself."""
@@ -269,6 +278,7 @@ def act_for(request):
     )
 
 
+@page("representative/<str:token>/", name="representative_setup")
 def representative_setup(request, token):
     """A representative's invitation: set a password for a sign-in of their own."""
     form = forms.RepresentativeSetupForm(request.POST or None)
@@ -291,6 +301,7 @@ def representative_setup(request, token):
     return render(request, "portal/representative_setup.html", {"form": form})
 
 
+@page("password/", name="password_forgotten")
 def password_forgotten(request):
     """Ask for a reset link. The answer is the same whether or not the address signs in."""
     form = forms.PasswordResetAskForm(request.POST or None)
@@ -316,6 +327,7 @@ def password_forgotten(request):
     return render(request, "portal/password_forgotten.html", {"form": form})
 
 
+@page("password/<str:uid>/<str:token>/", name="password_reset")
 def password_reset(request, uid, token):
     account = reset_account(uid, token)
     if account is None:

@@ -42,6 +42,7 @@ from custodian.payments.services import PaymentError, card_payments_offered, pay
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import choice_acted, portal_actor, portal_required
+from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
@@ -110,6 +111,7 @@ def _form_acted(request, form, act, *, refused, as_form: str):
     return _page(request, **{as_form: form}, status=400)
 
 
+@page("me/bills/", name="bills")
 @portal_required
 def bills(request):
     return _page(request)
@@ -132,12 +134,14 @@ def _bill(request, bill_id):
     return bill, content
 
 
+@page("me/bills/<id:bill_id>/", name="bill")
 @portal_required
 def bill_detail(request, bill_id):
     bill, content = _bill(request, bill_id)
     return render(request, "portal/bill.html", {"bill": bill, "content": content})
 
 
+@page("me/bills/<id:bill_id>/bill.pdf", name="bill_pdf")
 @portal_required
 def bill_download(request, bill_id):
     """The bill as a PDF: the same file the bill-mailing vendor prints."""
@@ -147,6 +151,7 @@ def bill_download(request, bill_id):
     return response
 
 
+@page("me/pay/", name="pay")
 @portal_required
 @require_POST
 def pay(request):
@@ -166,6 +171,7 @@ def pay(request):
     return redirect(url)
 
 
+@page("me/pay/deposit/<id:deposit_id>/", name="pay_deposit")
 @portal_required
 @require_POST
 def pay_deposit(request, deposit_id):
@@ -185,6 +191,7 @@ def pay_deposit(request, deposit_id):
     return redirect(url)
 
 
+@page("me/payment-agreement/", name="payment_agreement")
 @portal_required
 @require_POST
 def payment_agreement(request):
@@ -203,6 +210,7 @@ def payment_agreement(request):
     return _form_acted(request, form, ask, refused=CollectionsError, as_form="agreement_form")
 
 
+@page("me/paperless/", name="paperless")
 @portal_required
 @require_POST
 def paperless(request):
@@ -218,6 +226,7 @@ def paperless(request):
     return choice_acted(request, said, choose, back="portal:bills") or _page(request, status=400)
 
 
+@page("me/budget/", name="budget")
 @portal_required
 @require_POST
 def budget(request):
@@ -249,6 +258,7 @@ def budget(request):
     return redirect("portal:bills")
 
 
+@page("me/autopay/", name="autopay")
 @portal_required
 @require_POST
 def autopay(request):
@@ -282,6 +292,7 @@ def autopay(request):
     return _form_acted(request, form, enrol, refused=AutopayError, as_form="autopay_form")
 
 
+@page("me/statement/", name="statement")
 @portal_required
 def statement_view(request):
     """A statement of account for a month (the current one unless `?month=YYYY-MM` names another): what was

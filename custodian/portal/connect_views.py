@@ -39,6 +39,7 @@ from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
 from custodian.portal.access import message_page, portal_actor, portal_required, signed_in_customer
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
+from custodian.routing import page
 from custodian.usage.services import usage_points_held
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
@@ -105,6 +106,7 @@ def return_here_after_sign_in(view):
     return wrapper
 
 
+@page("connect/authorize/", name="connect_authorize")
 @method_decorator([return_here_after_sign_in, portal_required], name="dispatch")
 class ConsentScreen(AuthorizationView):
     """The third party's authorisation request, shown to the signed-in customer in plain words; what they
@@ -215,6 +217,7 @@ class ConsentScreen(AuthorizationView):
         return response
 
 
+@page("me/connected-apps/", name="connected_apps")
 @portal_required
 def connected_apps(request):
     """The apps and companies the customer authorised, what each receives, until when; revoke any."""
@@ -230,6 +233,7 @@ def connected_apps(request):
     return render(request, "portal/connected_apps.html", {"rows": rows, "labels": SERVICE_LABELS})
 
 
+@page("me/connected-apps/<id:authorization_id>/revoke/", name="connected_app_revoke")
 @portal_required
 def connected_app_revoke(request, authorization_id):
     try:

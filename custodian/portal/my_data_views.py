@@ -30,6 +30,7 @@ from custodian.portal.access import (
 )
 from custodian.portal.email_change import email_change_ask
 from custodian.portal.glance import at_a_glance
+from custodian.routing import page
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
@@ -46,6 +47,7 @@ PROFILE_FIELDS = (
 )
 
 
+@page("me/", name="home")
 @portal_required
 def home(request):
     return _home(request, forms.ContactDetailsForm())
@@ -74,6 +76,7 @@ def _home(request, contact_form, status=200):
     )
 
 
+@page("me/contact/", name="update_contact")
 @portal_required
 @require_POST
 def update_contact(request):
@@ -122,6 +125,7 @@ def update_contact(request):
     return redirect("portal:home")
 
 
+@page("me/marketing/", name="marketing")
 @portal_required
 @require_POST
 def marketing(request):
@@ -148,6 +152,7 @@ def marketing(request):
     return done
 
 
+@page("me/request/", name="request")
 @portal_required
 def new_request(request):
     notice = current_policy().notice_at("portal_request")
@@ -172,6 +177,7 @@ def new_request(request):
     return render(request, "portal/request.html", {"form": form, "notice": form.notice})
 
 
+@page("me/requests/", name="requests")
 @portal_required
 def my_requests(request):
     """My requests: each with its type, status, due date, how we knew it was you, the replies staff sent and
@@ -203,6 +209,7 @@ def my_requests(request):
     )
 
 
+@page("me/requests/<id:request_id>/disagreement/", name="disagreement")
 @portal_required
 @require_POST
 def disagreement(request, request_id):
@@ -236,6 +243,7 @@ def disagreement(request, request_id):
     )
 
 
+@page("me/messages/", name="messages")
 @portal_required
 def sent_messages(request):
     """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
@@ -246,6 +254,7 @@ def sent_messages(request):
     return render(request, "portal/messages.html", {"sent": sent})
 
 
+@page("me/messages/<id:message_id>/letter.pdf", name="letter_pdf")
 @portal_required
 def sent_letter_pdf(request, message_id):
     """A letter as it was printed and posted."""

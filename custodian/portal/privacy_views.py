@@ -34,6 +34,7 @@ from custodian.portal.access import (
     signed_in_customer,
 )
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
+from custodian.routing import page
 from custodian.rows import CompiledRead
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
@@ -89,6 +90,7 @@ def _seen(request) -> list:
     return list(who_has_seen(customer_id=request.customer_id, fetched_by=asker))
 
 
+@page("me/who-has-seen-my-data/", name="accesses")
 @portal_required
 def accesses(request):
     """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
@@ -98,6 +100,7 @@ def accesses(request):
     return render(request, "portal/accesses.html", {"rows": rows})
 
 
+@page("me/who-has-seen-my-data/<id:seq>/receipt.json", name="access_receipt")
 @portal_required
 def access_receipt(request, seq: int):
     """One entry's receipt: the event, its inclusion proof and a signed head of the published log."""
@@ -115,12 +118,14 @@ def access_receipt(request, seq: int):
     return response
 
 
+@page("me/who-we-gave-it-to/", name="disclosures")
 @portal_required
 def disclosures(request):
     rows = accounting_summary(fetched_by=portal_actor(request), customer_id=request.customer_id)
     return render(request, "portal/disclosures.html", {"rows": rows})
 
 
+@page("me/consents/", name="consents")
 @portal_required
 def consents(request):
     policy = current_policy()
@@ -167,6 +172,7 @@ def consents(request):
     return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
 
 
+@page("me/consents/<id:consent_id>/revoke/", name="consent_revoke")
 @portal_required
 @require_POST
 def consent_revoke_view(request, consent_id):
@@ -204,6 +210,7 @@ def _category_labels(keys) -> list[str]:
     return [categories[k].in_language().label if k in categories else k for k in keys]
 
 
+@page("me/download.<str:fmt>", name="download")
 @portal_required
 def download(request, fmt):
     if fmt not in ("json", "csv"):
@@ -284,6 +291,7 @@ def _accesses_with_receipts(customer_id: int, asker) -> list[dict]:
     return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
 
 
+@page("me/delete-my-data/", name="erasure")
 @portal_required
 def erasure(request):
     """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when

@@ -15,6 +15,7 @@ from custodian.portal.sign_in_security import (
     portal_authenticator_on,
     portal_password_change,
 )
+from custodian.routing import page
 from custodian.staff import mfa
 from custodian.staff.sessions import second_factor_passed
 
@@ -27,6 +28,7 @@ SECURITY_FORMS = {
 }
 
 
+@page("me/security/", name="security")
 @portal_required
 def security(request):
     """The customer's own sign-in: change the password, and (optionally) an authenticator app as well as the

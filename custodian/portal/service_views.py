@@ -14,10 +14,12 @@ from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import portal_actor, portal_required
 from custodian.portal.billing_views import _accounts
+from custodian.routing import page
 from custodian.vault.services import Submission
 from custodian.web.steps import form_acted
 
 
+@page("me/moving/", name="moving")
 @portal_required
 def moving(request):
     accounts = [a for a in _accounts(request) if a[0].is_open]

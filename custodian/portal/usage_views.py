@@ -9,6 +9,7 @@ from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal.access import portal_actor, portal_required
+from custodian.routing import page
 from custodian.usage.forms import PeriodForm, UsageDayForm, UsageUploadForm
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
 from custodian.usage.intervals import parse_green_button, usage_upload_by_customer
@@ -23,6 +24,7 @@ from custodian.usage.services import (
 from custodian.vault.gate import reveal
 
 
+@page("me/usage/", name="usage")
 @portal_required
 def usage(request, period_form=None, status=200):
     """My electricity, gas and water use: the last 30 days day by day and my average day (or the 30 days up to
@@ -45,6 +47,7 @@ def usage(request, period_form=None, status=200):
     return render(request, "portal/usage.html", context, status=status)
 
 
+@page("me/green-button.<str:fmt>", name="green_button")
 @portal_required
 def green_button(request, fmt):
     """Download My Data: the customer's usage as a Green Button file (ESPI XML or CSV) for a period."""
@@ -79,6 +82,7 @@ def green_button(request, fmt):
     return response
 
 
+@page("me/usage/upload/", name="usage_upload")
 @portal_required
 def usage_upload(request):
     """Upload my own Green Button file (from another utility, an earlier meter, an energy app): read like a
@@ -113,6 +117,7 @@ def usage_upload(request):
     )
 
 
+@page("me/comparison/", name="comparison")
 @portal_required
 def comparison(request):
     """How my electricity compares with similar homes nearby (Opower-style): the scale, the cost, the tips."""
@@ -127,6 +132,7 @@ def comparison(request):
     return render(request, "portal/comparison.html", {"report": report, "aggregation": aggregation})
 
 
+@page("me/comparison.pdf", name="comparison_pdf")
 @portal_required
 def comparison_pdf(request):
     """The same comparison as the letter we mail, as a PDF."""

@@ -7,6 +7,7 @@ from django import forms
 from django.shortcuts import render
 
 from custodian.connect.services import ConnectError, third_party_register
+from custodian.routing import page
 from custodian.web.protection import rate_limited
 
 # Registrations an address may send a day: a real third party registers once or twice; a script filling the
@@ -46,6 +47,7 @@ class RegistrationForm(forms.Form):
     )
 
 
+@page("connect/register/", name="connect_register")
 def register(request):
     form = RegistrationForm(request.POST or None)
     status = 200

@@ -17,6 +17,7 @@ from custodian.disclosures.selectors import vendors_in_service
 from custodian.incidents.selectors import published_reports
 from custodian.policy.loader import current_policy
 from custodian.redirects import safe_next
+from custodian.routing import page
 from custodian.transparency.inventory import data_inventory
 from custodian.transparency.report import privacy_report as report_of
 from custodian.transparency.selectors import policy_version as archived_version
@@ -34,14 +35,17 @@ def privacy_signal(request) -> bool:
     return request.META.get("HTTP_SEC_GPC") == "1" or request.META.get("HTTP_DNT") == "1"
 
 
+@page("", name="home")
 def home(request):
     return render(request, "web/home.html")
 
 
+@page("services/", name="services")
 def services(request):
     return render(request, "web/services.html")
 
 
+@page("privacy/", name="privacy")
 def privacy_policy(request):
     policy = current_policy()
     vendors = [(v, policy.vendor_functions[v.function], d) for v, d in vendors_in_service()]
@@ -69,10 +73,12 @@ def privacy_policy(request):
     )
 
 
+@page("cookies/", name="cookies")
 def cookies(request):
     return render(request, "web/cookies.html", {"cookies": COOKIES, "signal": privacy_signal(request)})
 
 
+@page("preferences/text-size/", name="text_size")
 @require_POST
 @csrf_exempt  # a preference form for anonymous visitors: checked by origin instead of a cookie
 def text_size(request):
@@ -100,11 +106,13 @@ def text_size(request):
     return response
 
 
+@page(".well-known/gpc.json", name="gpc")
 def gpc(request):
     """/.well-known/gpc.json: we honour Global Privacy Control."""
     return JsonResponse({"gpc": True, "lastUpdate": current_policy().effective_date.isoformat()})
 
 
+@page("contact/", name="contact")
 @require_http_methods(["GET", "POST"])
 @csrf_exempt  # must work with every cookie blocked: same-origin check, honeypot and rate limit instead
 def contact(request):
@@ -167,16 +175,19 @@ def contact(request):
     return render(request, "web/contact.html", context)
 
 
+@page("portal/", name="portal")
 def portal(request):
     return render(request, "web/portal.html")
 
 
+@page("privacy/incidents/", name="incidents")
 def incidents(request):
     """Security incidents: the public summary of each completed report (Minn. Stat. § 13.055 subd. 2)."""
 
     return render(request, "web/incidents.html", {"reports": published_reports()})
 
 
+@page("privacy/inventory/", name="inventory")
 def inventory(request):
     """The public inventory of private data on individuals (Minn. Stat. § 13.025), from the policy file."""
 
@@ -186,6 +197,7 @@ def inventory(request):
     return render(request, "web/inventory.html", {"inventory": data})
 
 
+@page("privacy/rights/", name="rights")
 def rights(request):
     """The rights of the people we keep data about, and the procedure for public data (§§ 13.03, 13.04)."""
     policy = current_policy()
@@ -200,11 +212,13 @@ def rights(request):
     )
 
 
+@page("privacy/versions/", name="policy_versions")
 def policy_versions(request):
 
     return render(request, "web/policy_versions.html", {"versions": archived_versions()})
 
 
+@page("privacy/versions/<str:version>/", name="policy_version")
 def policy_version(request, version):
     """One archived version: what changed from the one before (the text and the rules), and its text."""
 
@@ -214,6 +228,7 @@ def policy_version(request, version):
     return render(request, "web/policy_version.html", {"version": found, "diff": version_differences(found)})
 
 
+@page("privacy/report/", name="privacy_report")
 def privacy_report(request):
     """The annual privacy report of the year so far (or `?year=`), generated from the records."""
 
