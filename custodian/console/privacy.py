@@ -1,4 +1,4 @@
-"""The privacy officer's tools: the public data inventory, data request packages."""
+"""The privacy officer's tools: data request packages."""
 
 import json
 
@@ -7,7 +7,6 @@ from django.utils import timezone
 from custodian.audit.selectors import who_has_seen
 from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
-from custodian.transparency.inventory import data_inventory  # noqa: F401 (the console shows it too)
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.selectors import value_provenance

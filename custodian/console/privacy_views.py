@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,6 @@ from custodian.audit.selectors import access_events_matching
 from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
-from custodian.console.privacy import data_inventory
 from custodian.console.steps import page_again, step_form
 from custodian.csvfile import csv_writer
 from custodian.disclosures.selectors import correction_notices_list
@@ -30,6 +29,7 @@ from custodian.retention.services import citation_of, retention_due
 from custodian.routing import page
 from custodian.vault.gate import break_glass_review, break_glass_review_queue
 from custodian.vault.services import NotAllowed
+from custodian.web.views import inventory_answer
 
 
 @page("privacy/", name="privacy")
@@ -161,10 +161,7 @@ def _access_csv(events):
 @page("privacy/inventory/", name="inventory")
 @privacy_officer_only
 def inventory(request):
-    data = data_inventory()
-    if request.GET.get("format") == "json":
-        return JsonResponse(data, json_dumps_params={"indent": 2})
-    return render(request, "console/inventory.html", {"inventory": data})
+    return inventory_answer(request, "console/inventory.html")
 
 
 @page("privacy/corrections/", name="correction_notices")

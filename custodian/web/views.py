@@ -190,11 +190,16 @@ def incidents(request):
 @page("privacy/inventory/", name="inventory")
 def inventory(request):
     """The public inventory of private data on individuals (Minn. Stat. § 13.025), from the policy file."""
+    return inventory_answer(request, "web/inventory.html")
 
+
+def inventory_answer(request, template: str):
+    """The data inventory as JSON when asked for (`?format=json`), else drawn with `template`: the public
+    site and the privacy officer's console show the same inventory."""
     data = data_inventory()
     if request.GET.get("format") == "json":
         return JsonResponse(data, json_dumps_params={"indent": 2})
-    return render(request, "web/inventory.html", {"inventory": data})
+    return render(request, template, {"inventory": data})
 
 
 @page("privacy/rights/", name="rights")
