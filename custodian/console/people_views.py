@@ -8,11 +8,11 @@ Customers' portal sign-ins are not staff and never appear here. API tokens have 
 
 from django import forms
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
-from custodian.console.steps import back_to, step_form, steps_on
+from custodian.console.steps import step_form, steps_on
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.staff import approvals
@@ -113,10 +113,6 @@ def person(request, member):
     )
 
 
-def _back(request, member, ok: bool, message: str):
-    return back_to(request, ok, message, "console:person", user_id=member.pk)
-
-
 # A step on a member of staff's page; the staff service's refusal is shown in its own words.
 _person_step = steps_on(
     "console:person",
@@ -156,17 +152,12 @@ def person_deactivate(request, member, d):
 
 
 @page("people/<id:user_id>/reactivate/", name="person_reactivate")
-@_administrators_only
-@require_POST
-@looked_up(staff_member_for, "user_id")
-def person_reactivate(request, member):
-    try:
-        change = approvals.staff_member_reactivation_ask(user=member, asked_by=request.user)
-    except staff_services.StaffAdminError as exc:
-        return _back(request, member, False, str(exc))
+@_person_step()
+def person_reactivate(request, member, d):
+    change = approvals.staff_member_reactivation_ask(user=member, asked_by=request.user)
     if change is not None:
-        return _back(request, member, True, _held(change))
-    return _back(request, member, True, f"{member.get_username()} can sign in again.")
+        return _held(change)
+    return f"{member.get_username()} can sign in again."
 
 
 # A reset lets whoever holds the new credential act as the member: asked here, made once approved.
