@@ -4,6 +4,7 @@ payments), payment agreements to agree, the notice of proposed disconnection (a 
 disconnection orders (refused where the law forbids them) and the household's facts for the protections.
 An account's history, which collections shares with billing, is in `billing_views`."""
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -205,14 +206,8 @@ def protection_facts(request, account):
         d = form.cleaned_data
         protection_facts_record(
             customer_id=account.customer_id,
-            facts=ProtectionFacts(
-                income_verified_on=d["income_verified_on"],
-                income_basis=d["income_basis"],
-                referred_on=d["referred_on"],
-                medical_phoned_on=d["medical_phoned_on"],
-                medical_certified_on=d["medical_certified_on"],
-                medical_certifier=d["medical_certifier"],
-            ),
+            # The form asks for each of the facts by its own name (and that the notice was read, besides).
+            facts=ProtectionFacts(**{fact.name: d[fact.name] for fact in fields(ProtectionFacts)}),
             submission=Submission(
                 channel="phone",
                 notice_key="disconnection_protection",

@@ -317,20 +317,13 @@ def authority_add(request, d):
         second = staff_users().filter(username=d["second_approver"], is_active=True).first()
         if second is None:
             raise AccountingError("No such second approver.")
+    document = d["document"]
     authority = legal_authority_record(
-        kind=d["kind"],
-        citation=d["citation"],
-        statute_release=d["statute_release"],
-        is_law_enforcement=d["is_law_enforcement"],
-        requester=d["requester"],
-        requester_address=d["requester_address"],
-        customer_ids=d["customer_ids"],
-        categories=d["categories"],
-        valid_until=d["valid_until"],
+        # The authority as the form took it, but the second approver as a member of staff and the document as
+        # its content.
+        **{**d, "second_approver": second, "document": document.read()},
+        document_name=document.name,
         approved_by=request.user,
-        second_approver=second,
-        document=d["document"].read(),
-        document_name=d["document"].name,
     )
     return f"Legal authority {authority.pk} recorded."
 

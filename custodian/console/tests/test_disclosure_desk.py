@@ -6,7 +6,14 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from custodian.disclosures.models import Consent, DisclosureEntry, DisclosureRequest, Vendor, VendorExport
+from custodian.disclosures.models import (
+    Consent,
+    DisclosureEntry,
+    DisclosureRequest,
+    LegalAuthority,
+    Vendor,
+    VendorExport,
+)
 from custodian.testing import consent_given
 from custodian.vault.export_crypto import new_vendor_keypair
 
@@ -51,6 +58,29 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
         b"".join(client.get(f"/staff/privacy/disclosures/exports/{export.pk}/manifest/").streaming_content)
     )
     assert manifest["rows"] == 1
+
+
+def test_a_subpoena_is_recorded_as_the_form_gave_it_with_its_document(console, privacy_officer, customer):
+    subpoena = {  # as the form asks for them
+        "kind": "subpoena",
+        "citation": "Steele County District Court, file 74-CV-26-118",
+        "statute_release": "",
+        "is_law_enforcement": False,
+        "requester": "Steele County Attorney",
+        "requester_address": "111 Dane Ave, Owatonna",
+        "valid_until": TODAY + timedelta(days=30),
+    }
+    document = SimpleUploadedFile("subpoena.pdf", b"%PDF subpoena")
+    chosen = {"customer_ids": str(customer.pk), "categories": ["name", "meter_usage"], "document": document}
+    url = "/staff/privacy/disclosures/authorities/"
+    done = console(privacy_officer).post(url, {**subpoena, **chosen}, follow=True)
+    authority = LegalAuthority.objects.get()
+    assert f"Legal authority {authority.pk} recorded." in done.content.decode()
+    assert {key: getattr(authority, key) for key in subpoena} == subpoena
+    assert (authority.document_name, bytes(authority.document)) == ("subpoena.pdf", b"%PDF subpoena")
+    assert (authority.approved_by, authority.second_approver) == (privacy_officer, None)
+    assert list(authority.customers.all()) == [customer]
+    assert set(authority.categories.split(",")) == {"name", "meter_usage"}
 
 
 def name_to_energy_savers(consent, customer) -> dict:
