@@ -174,6 +174,8 @@ def keys_for(args, fallback):
 def cmd_receipt(args):
     with open(args.receipt, encoding="utf-8") as fh:
         receipt = json.load(fh)
+    if not isinstance(receipt, dict):
+        raise Invalid("the file is not a receipt (a JSON object with the event, its proof and a signed head)")
     keys, pinned = keys_for(args, receipt.get("log_keys", []))
     origin, size, root = check_signature(receipt["checkpoint"], keys)
     event = receipt["event"]
@@ -236,7 +238,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         (cmd_receipt if args.command == "receipt" else cmd_consistency)(args)
-    except (Invalid, KeyError, ValueError) as exc:
+    except KeyError as exc:
+        print(f"NOT VALID: the file has no {exc.args[0]!r}: it is not a complete receipt", file=sys.stderr)
+        return 1
+    except (Invalid, ValueError, TypeError) as exc:
         print(f"NOT VALID: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -21,8 +21,10 @@ from custodian.customers.selectors import customer_for
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
 from custodian.disclosures.selectors import accounting_summary, export_done_for, vendor_for
 from custodian.netaddr import client_ip
+from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
+from custodian.vault.normalize import BLIND_INDEXED_FIELDS
 
 
 class TokenAuth(HttpBearer):
@@ -96,10 +98,31 @@ class LookupOut(Schema):
     customer_ids: list[int]
 
 
+def _policy_names(*, fields: list[str], purpose: str, lookup: bool = False) -> None:
+    """A field or purpose the policy does not name is the request's own mistake, said as such (422): the
+    names are public in the policy, so saying which is unknown tells nothing about any customer. Whether
+    the customer exists or may be read stays the gate's one answer."""
+    policy = current_policy()
+    unknown = [f for f in fields if policy.category_for_field(f) is None]
+    if unknown:
+        raise ValueError(
+            f"unknown field {unknown[0]!r}; the policy's fields: {', '.join(policy.field_to_category)}"
+        )
+    if lookup and fields[0] not in BLIND_INDEXED_FIELDS:
+        raise ValueError(f"no lookup by {fields[0]!r}; look up by {', '.join(sorted(BLIND_INDEXED_FIELDS))}")
+    if purpose not in policy.purposes:
+        raise ValueError(f"unknown purpose {purpose!r}; the policy's purposes: {', '.join(policy.purposes)}")
+
+
 class RevealIn(Schema):
-    fields: list[str]
+    fields: list[str] = Field(min_length=1)
     purpose: str
     request_id: ApiId | None = None
+
+    @model_validator(mode="after")
+    def _named_by_the_policy(self):
+        _policy_names(fields=self.fields, purpose=self.purpose)
+        return self
 
 
 class RevealOut(Schema):
@@ -171,6 +194,11 @@ class LookupIn(Schema):
     value: str
     purpose: str
     request_id: ApiId | None = None
+
+    @model_validator(mode="after")
+    def _named_by_the_policy(self):
+        _policy_names(fields=[self.field], purpose=self.purpose, lookup=True)
+        return self
 
 
 @api.post("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])

@@ -52,6 +52,12 @@ def test_a_receipt_from_the_portal_checks_with_the_standalone_verifier(household
     result = verify("receipt", tmp_path / "altered.json", "--key", key)
     assert result.returncode == 1 and "NOT VALID" in result.stderr
 
+    # A file that is not a whole receipt is refused saying so, not with a bare key name.
+    for text, said in (("{}", "the file has no 'checkpoint'"), ("[]", "the file is not a receipt")):
+        (tmp_path / "partial.json").write_text(text)
+        result = verify("receipt", tmp_path / "partial.json", "--key", key)
+        assert result.returncode == 1 and said in result.stderr
+
     # Another customer's receipt is not there for me (the same answer as a missing one).
     theirs = AccessEvent.objects.get(customer_id=str(other.pk), actor_kind="staff")
     assert client.get(f"/portal/me/who-has-seen-my-data/{theirs.seq}/receipt.json").status_code == 404
