@@ -24,6 +24,13 @@ def account_number(seed: int, index: int) -> str:
     return f"{seed % 1000:03d}{index:07d}"
 
 
+def meter_number(seed: int, index: int, service: str) -> str:
+    """A meter's number, as unrelated to its account's as a manufacturer's serial is: the meter number is
+    shown where the sealed account number is not, so it must not spell it. The customer's place in the run is
+    scrambled by a bijection of the seven digits (3,145,739 is coprime with 10), so numbers stay unique."""
+    return f"{service[0].upper()}{seed % 1000:03d}{(index * 3_145_739 + 1_234_567) % 10**7:07d}"
+
+
 def _months(today: date, count: int = 13) -> list[tuple[int, int]]:
     year, month = today.year, today.month
     out = []
@@ -143,7 +150,7 @@ def application(seed: int, index: int, today: date) -> Application:
         feeder=rng.choice(FEEDERS),
         services=services,
         personal={k: v for k, v in personal.items() if v is not None},
-        meter_numbers={s: f"{s[0].upper()}{seed % 1000:03d}{index:07d}" for s in services},
+        meter_numbers={s: meter_number(seed, index, s) for s in services},
         is_vacant=rng.random() < 0.03,
         on_assistance_rate=not commercial and rng.random() < 0.06,
         self_generation=rng.random() < 0.02,

@@ -13,7 +13,7 @@ from custodian.collecting.models import PaymentAgreement
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Customer, Premise, ServicePoint
 from custodian.demo.billing import demo_billing_ensure, demo_cycles
-from custodian.demo.generator import account_number, application, demo_collections_cases
+from custodian.demo.generator import account_number, application, demo_collections_cases, meter_number
 from custodian.demo.selectors import demo_collections_examples, demo_customer_id
 from custodian.demo.services import (
     demo_customers_ensure,
@@ -37,6 +37,14 @@ def test_same_seed_same_people_other_seed_other_people():
     today = date(2026, 11, 26)
     assert application(1, 5, today) == application(1, 5, today)
     assert application(1, 5, today).personal["name"] != application(2, 5, today).personal["name"]
+
+
+def test_a_meter_number_does_not_spell_its_account_number():
+    """Meter numbers are shown where the sealed account number is not (a field worker's account page)."""
+    numbers = {meter_number(1, index, "electric") for index in range(20_000)}
+    assert len(numbers) == 20_000
+    for index in (10, 21, 12_345):
+        assert account_number(1, index)[3:] not in meter_number(1, index, "electric")
 
 
 def test_seed_is_idempotent_and_resumes(db):
