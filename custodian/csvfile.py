@@ -17,6 +17,12 @@ on what a customer typed rather than on the column's type.
 import csv
 from decimal import Decimal
 
+# Every CSV response says its character set: a reader left to guess takes Latin-1 on many systems and garbles
+# names, addresses and the masked bank digits (•). A file a customer downloads to open in a spreadsheet also
+# starts with the byte-order mark spreadsheet programs look for; our own importers read it (utf-8-sig).
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+SPREADSHEET_BOM = "\ufeff"
+
 # OWASP's list, line feed, and the full-width forms some spreadsheet locales read as the same operators.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 

@@ -11,7 +11,7 @@ from custodian.console.access import (
     console_page,
 )
 from custodian.console.marketing import AudienceFilter, audience_build, audience_count
-from custodian.csvfile import csv_writer
+from custodian.csvfile import CSV_CONTENT_TYPE, csv_writer
 from custodian.netaddr import client_ip
 from custodian.routing import page
 from custodian.vault import gate
@@ -37,7 +37,7 @@ def marketing(request):
                 )
                 context = {"form": form, "counts": audience_count(f)}
                 return render(request, "console/marketing.html", context, status=403)
-            response = HttpResponse(content_type="text/csv")
+            response = HttpResponse(content_type=CSV_CONTENT_TYPE)
             response["Content-Disposition"] = 'attachment; filename="audience.csv"'
             writer = csv_writer(response)
             writer.writerow(["customer_id", "name", "email", "mailing_address"])

@@ -18,7 +18,7 @@ from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
 from custodian.console.steps import page_again, step_form
-from custodian.csvfile import csv_writer
+from custodian.csvfile import CSV_CONTENT_TYPE, csv_writer
 from custodian.disclosures.selectors import correction_notices_list
 from custodian.incidents.flag_reviews import reviews_of
 from custodian.incidents.selectors import unusual_access
@@ -132,7 +132,7 @@ def access_review(request):
 
 
 def _access_csv(events):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="access-review-{timezone.localdate()}.csv"'
     writer = csv_writer(response)
     writer.writerow(ACCESS_COLUMNS)

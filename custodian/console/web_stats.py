@@ -13,7 +13,7 @@ from django.utils import timezone
 from custodian import bounds
 from custodian.analytics.selectors import dashboard
 from custodian.console.access import acts_for, console_page
-from custodian.csvfile import csv_writer
+from custodian.csvfile import CSV_CONTENT_TYPE, csv_writer
 from custodian.routing import page
 
 
@@ -57,7 +57,7 @@ def web_dashboard(request):
     d = form.cleaned_data
     data = dashboard(since=d["since"], until=d["until"], include_bots=d["bots"])
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv")
+        response = HttpResponse(content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="pageviews-{d["since"]}-{d["until"]}.csv"'
         writer = csv_writer(response)
         writer.writerow(["section", "item", "views"])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from custodian.audit.actions import Action
 from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import who_has_seen, who_in_words
-from custodian.csvfile import csv_writer
+from custodian.csvfile import CSV_CONTENT_TYPE, SPREADSHEET_BOM, csv_writer
 from custodian.customers.selectors import customer_for
 from custodian.dates import long_date
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
@@ -278,7 +278,7 @@ def download(request, fmt):
         writer.writerow(["item", "value"])
         for k, v in values.items():
             writer.writerow([k, v])
-        response = HttpResponse(out.getvalue(), content_type="text/csv")
+        response = HttpResponse(SPREADSHEET_BOM + out.getvalue(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
     return response
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from custodian.billing.estimate import customer_interval_costs
 from custodian.billing.usage_summary import usage_points_with_bills
+from custodian.csvfile import CSV_CONTENT_TYPE
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal.access import portal_actor, portal_required
@@ -76,7 +77,7 @@ def green_button(request, fmt):
         response = HttpResponse(body, content_type="application/atom+xml")
     else:
         costs = customer_interval_costs(fetched_by=portal_actor(request), customer_id=request.customer_id)
-        response = HttpResponse(green_button_csv(points, costs=costs), content_type="text/csv")
+        response = HttpResponse(green_button_csv(points, costs=costs), content_type=CSV_CONTENT_TYPE)
     name = green_button_file_name(fmt=fmt, start=start, end=end)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

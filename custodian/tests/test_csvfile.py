@@ -83,7 +83,7 @@ def test_the_marketing_audience_csv(hostile_customer, marketer, console):
     response = console(marketer).post(
         "/staff/marketing/", {"customer_class": "", "service": "", "zip_code": "", "confirmed": "1"}
     )
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
     assert_no_formula(text, "audience.csv")
     assert "'" + HYPERLINK in cells(text) and "'=1+1@example.org" in cells(text)
@@ -106,7 +106,10 @@ def test_the_portal_download(hostile_customer):
     PortalAccount.objects.create(user=user, customer=hostile_customer, confirmed_at=timezone.now())
     client = Client()
     client.force_login(user)
-    text = client.get("/portal/me/download.csv").content.decode()
+    response = client.get("/portal/me/download.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode()
+    assert text.startswith("\ufeffitem,value")  # the mark a spreadsheet program reads the encoding by
     assert_no_formula(text, "download.csv")
     assert "'" + HYPERLINK in cells(text)
 
@@ -146,3 +149,16 @@ def test_no_module_writes_csv_except_through_the_one_writer():
     ).stdout.splitlines()
     offenders = [line for line in found if not re.match(r"custodian/(csvfile\.py|.*/tests/)", line)]
     assert not offenders, f"write CSV with custodian.csvfile.csv_writer: {offenders}"
+
+
+def test_every_csv_response_says_its_character_set():
+    """A CSV sent without its character set is read as Latin-1 by many programs (names, addresses and the
+    masked bank digits garbled): every response names it through csvfile.CSV_CONTENT_TYPE."""
+    found = subprocess.run(  # noqa: S603
+        ["git", "grep", "-nE", "content_type=.text/csv", "--", "custodian"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    offenders = [line for line in found if not re.match(r"custodian/(.*/)?tests/", line)]
+    assert not offenders, f"send CSV with content_type=csvfile.CSV_CONTENT_TYPE: {offenders}"
