@@ -13,10 +13,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from custodian.customers.choices import CustomerClass, Service
 from custodian.policy.loader import PolicyError, toml_read
 
-SERVICES = ("electric", "gas", "water")
-CLASSES = ("residential", "commercial")
+SERVICES = tuple(Service.values)
+# The classes a tariff prices: an inquirer has no account to bill.
+CLASSES = (CustomerClass.RESIDENTIAL.value, CustomerClass.COMMERCIAL.value)
 CENT = Decimal("0.01")
 
 

@@ -44,6 +44,7 @@ from django.conf import settings
 from lxml import etree
 
 from custodian.bounds import ascii_decimal, ascii_whole
+from custodian.customers.choices import Service
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
 from custodian.vault.scratch import Scratch
 
@@ -998,7 +999,7 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
                 result.readings_refused += 1
                 continue
         service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
-        service = service if service in ("electric", "gas", "water") else "unknown"
+        service = service if service in Service.values else "unknown"
         key = (service, start)
         if key in seen:
             result.problems.append(

@@ -9,9 +9,10 @@ import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
-from custodian.usage.services.tips import SERVICES, day_shapes
+from custodian.usage.services.tips import day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 
@@ -29,7 +30,7 @@ def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[di
         purpose="providing_services",
         start=start,
         end=end,
-        services=list(SERVICES),
+        services=Service.values,
         client_ip=client_ip,
     )
     return home_months(meter_usage, blocks), day_shapes(blocks)
@@ -60,14 +61,13 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
-# The services a home's use is told in, with their billing unit.
-UNITS = {"electric": "kWh", "gas": "therms", "water": "gallons"}
-# The same as the usage page writes them, in the reader's language.
-SERVICE_WORDS = {"electric": _("Electricity"), "gas": _("Natural gas"), "water": _("Water")}
+# The services a home's use is told in, and their units, as the usage page writes them in the reader's
+# language.
+SERVICE_WORDS = {Service.ELECTRIC: _("Electricity"), Service.GAS: _("Natural gas"), Service.WATER: _("Water")}
 UNIT_WORDS = {
-    "electric": "kWh",
-    "gas": pgettext_lazy("unit", "therms"),
-    "water": pgettext_lazy("unit", "gallons"),
+    Service.ELECTRIC: SERVICE_UNITS[Service.ELECTRIC],
+    Service.GAS: pgettext_lazy("unit", "therms"),
+    Service.WATER: pgettext_lazy("unit", "gallons"),
 }
 
 
@@ -101,7 +101,7 @@ def own_usage_read(*, actor: Actor, customer_id: int, start: int, end: int, clie
         start=start,
         end=end,
         also=also,
-        services=list(UNITS),
+        services=Service.values,
         client_ip=client_ip,
     )
 
@@ -125,7 +125,7 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         blocks = own_usage_read(
             actor=actor, customer_id=customer_id, start=end - lookback * 86400, end=end, client_ip=client_ip
         )
-        held = {s: a for s in UNITS if len((a := reading_arrays(blocks, 0, end, s))[0])}
+        held = {s: a for s in Service.values if len((a := reading_arrays(blocks, 0, end, s))[0])}
         if any(a[0][-1] - (days + 2) * 86400 >= first for a in held.values()):
             break
     services = []
@@ -142,7 +142,7 @@ def _usage_up_to(*, actor: Actor, customer_id: int, days: int, client_ip: str, o
     after = _midnight(on + timedelta(days=1))
     blocks = own_usage_read(actor=actor, customer_id=customer_id, start=first, end=after, client_ip=client_ip)
     services = []
-    for service in UNITS:
+    for service in Service.values:
         starts, durations, values = reading_arrays(blocks, first, after, service)
         if len(starts):
             report = _service_days(service, starts, durations, values, last=on, days=days)
@@ -295,13 +295,13 @@ def month_against_last_year(
         also=[(month_bounds(year_before(previous))[0], month_bounds(year_before(this_month))[1])],
     )
     recent = [b for b in blocks if b.month in (previous, this_month)]
-    months = {b.month for b in recent if b.service in UNITS and np.any(~np.isnan(b.values))}
+    months = {b.month for b in recent if b.service in Service.values and np.any(~np.isnan(b.values))}
     if not months:
         return None
     month = max(months)
     start, stop = month_bounds(month)
     rows, last_reading = [], start
-    for service in UNITS:
+    for service in Service.values:
         starts, _, values = reading_arrays(recent, start, min(stop, end), service)
         if len(starts):
             rows.append({"service": service, "unit": UNIT_WORDS[service], "now": float(values.sum())})

@@ -13,6 +13,7 @@ import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from custodian.customers.choices import Service
 from custodian.vault.interval_files import LOCAL
 
 # Thresholds of the patterns (a flat day would have a base share of 1.0 and an evening share of 5/24).
@@ -113,9 +114,6 @@ def _texts() -> dict[str, str]:
     }
 
 
-SERVICES = ("electric", "gas", "water")
-
-
 def day_shape(blocks, service: str = "electric") -> dict | None:
     """The shape of the customer's day and week over their last three months of readings of `service`
     (hourly or finer): the night-time base load (1–5 am, per hour in the service's unit) and its share of the
@@ -156,7 +154,7 @@ def day_shape(blocks, service: str = "electric") -> dict | None:
 
 def day_shapes(blocks) -> dict[str, dict | None]:
     """`day_shape` of each service, by service."""
-    return {service: day_shape(blocks, service) for service in SERVICES}
+    return {service: day_shape(blocks, service) for service in Service.values}
 
 
 def _seasons(months: list[tuple[str, float]]) -> tuple[float, float, int]:

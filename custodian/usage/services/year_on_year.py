@@ -5,11 +5,11 @@ from datetime import date, datetime
 
 import numpy as np
 
+from custodian.customers.choices import Service
 from custodian.usage.intervals import reading_arrays
 from custodian.usage.services.presentation import (
     SERVICE_WORDS,
     UNIT_WORDS,
-    UNITS,
     own_usage_read,
     same_days_last_year,
     year_before,
@@ -31,7 +31,7 @@ def year_against_last_year(
     start = month_bounds(_months_back(this_month, 24))[0]
     blocks = own_usage_read(actor=actor, customer_id=customer_id, start=start, end=end, client_ip=client_ip)
     services = []
-    for service in UNITS:
+    for service in Service.values:
         starts, _, values = reading_arrays(blocks, start, end, service)
         if not len(starts):
             continue

@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.customers.choices import Service
 from custodian.demo.billing import demo_billing_ensure, demo_cycles
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                 batch=batch,
                 progress=bar.update,
                 interval=interval,
-                services=("electric", "gas", "water"),
+                services=tuple(Service.values),
             )
         with tqdm(unit="customer", desc="neighbour comparisons", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
