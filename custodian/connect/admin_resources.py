@@ -24,7 +24,7 @@ from custodian.connect.resources import RESOURCE_ROOT, disclosure_record, holds_
 from custodian.connect.scopes import ADMIN_SCOPES
 from custodian.connect.selectors import authorization_standing, authorizations_of_third_party
 from custodian.policy.loader import current_policy
-from custodian.usage.greenbutton_export import ATOM_NS, ESPI_NS
+from custodian.usage.espi import ATOM_NS, ESPI_NS
 from custodian.vault.gate import Denied
 from custodian.vault.interval_files import LOCAL
 

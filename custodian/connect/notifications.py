@@ -24,7 +24,7 @@ from custodian.connect.models import Authorization, Notification
 from custodian.connect.outbound import NotPublic, post
 from custodian.connect.resources import RESOURCE_ROOT
 from custodian.connect.selectors import authorization_standing
-from custodian.usage.greenbutton_export import ESPI_NS
+from custodian.usage.espi import ESPI_NS
 
 log = logging.getLogger(__name__)
 

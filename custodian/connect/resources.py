@@ -22,7 +22,8 @@ from custodian.connect.scopes import reads_bills, scope_parse
 from custodian.dates import long_date
 from custodian.disclosures.services import disclosure_entries_record
 from custodian.policy.loader import current_policy
-from custodian.usage.greenbutton_export import ATOM_NS, UsagePointExport, espi_feed
+from custodian.usage.espi import ATOM_NS
+from custodian.usage.greenbutton_export import UsagePointExport, espi_feed
 from custodian.usage.services import usage_points_for
 from custodian.vault.gate import third_party_actor
 from custodian.vault.interval_files import LOCAL

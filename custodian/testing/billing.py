@@ -19,7 +19,7 @@ from custodian.customers.models import Account
 from custodian.customers.services import customer_enrol
 from custodian.payments.autopay import autopay_enrol
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, vendor_with_determination
-from custodian.usage.greenbutton_export import ESPI_NS
+from custodian.usage.espi import ATOM_NS, ESPI_NS
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import LOCAL
 from custodian.vault.services import Submission
@@ -113,7 +113,7 @@ def letter_vendor(privacy_officer):
     )
 
 
-NS = {"espi": ESPI_NS, "atom": "http://www.w3.org/2005/Atom"}
+NS = {"espi": ESPI_NS, "atom": ATOM_NS}
 SCHEMA = project_file("reference/greenbutton/schema/espi.xsd")
 
 

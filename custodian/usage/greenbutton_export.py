@@ -28,16 +28,12 @@ from django.conf import settings
 from lxml import etree
 
 from custodian.csvfile import csv_writer
+from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_KIND_COMMODITY, UOM
 from custodian.usage.greenbutton_summary import UsageSummaryExport, usage_summary_element
 from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-ESPI_NS = "http://naesb.org/espi"
-# ESPI codes: service kind and commodity (1 electricity, 7 natural gas, 9 potable water).
-SERVICE = {"electric": (0, 1), "gas": (1, 7), "water": (2, 9)}
-# Unit → ESPI unit of measure and measurement kind (12 energy, 37 power, 58 volume). Therms are energy.
-UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
+# Unit → ESPI measurement kind (12 energy, 37 power, 58 volume). Therms are energy.
 # Demand (W) is kind 37 (power), instantaneous (accumulationBehaviour 12), as the Alliance's data validator
 # checks demand readings; energy and volume are delta data (4) over each interval, except the net flow,
 # which the validator checks as a bulk quantity (1).
@@ -375,7 +371,7 @@ def espi_feed(
     )
     blocks = []
     for n, point in enumerate(usage_points, start=1):
-        kind, commodity = SERVICE[point.service]
+        kind, commodity = SERVICE_KIND_COMMODITY[point.service]
         up_href = f"{root}/{holder}/UsagePoint/{n}"
         usage_point = _espi("UsagePoint")
         category = etree.SubElement(usage_point, f"{{{ESPI_NS}}}ServiceCategory")

@@ -45,23 +45,12 @@ from lxml import etree
 
 from custodian.bounds import ascii_decimal, ascii_whole
 from custodian.customers.choices import Service
+from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_OF_KIND, UNIT_OF_UOM
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
 from custodian.vault.scratch import Scratch
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-ESPI_NS = "http://naesb.org/espi"
 ATOM = f"{{{ATOM_NS}}}"
 ESPI = f"{{{ESPI_NS}}}"
-SERVICE_KINDS = {0: "electric", 1: "gas", 2: "water"}
-# ESPI unit of measure → (unit, what it measures). CCF is ft³ with powerOfTenMultiplier 2; kW is W with 3.
-UOM_UNITS = {
-    72: ("Wh", "energy"),
-    38: ("W", "demand"),
-    169: ("therm", "energy"),
-    119: ("ft3", "volume"),
-    42: ("m3", "volume"),
-    128: ("gal", "volume"),
-}
 # ESPI units a meter may send that Custodian does not hold (bills neither read nor show them), named in the
 # refusal: apparent and reactive power and energy.
 UOM_NOT_HELD = {
@@ -567,7 +556,7 @@ class _Reader:
                 line, "a UsagePoint without a `self` link: its MeterReadings are found by document order"
             )
         kind_text = resource.findtext(f"{ESPI}ServiceCategory/{ESPI}kind")
-        service = SERVICE_KINDS.get(_number(kind_text), "unknown")
+        service = SERVICE_OF_KIND.get(_number(kind_text), "unknown")
         if service == "unknown":
             self.problem(
                 line, f"UsagePoint service kind {kind_text!r} is not electricity (0), gas (1) or water (2)"
@@ -603,7 +592,7 @@ class _Reader:
         power = _number(resource.findtext(f"{ESPI}powerOfTenMultiplier") or "0")
         flow = _number(resource.findtext(f"{ESPI}flowDirection") or "1")
         described = None
-        if uom not in UOM_UNITS:
+        if uom not in UNIT_OF_UOM:
             named = f" ({UOM_NOT_HELD[uom]})" if uom in UOM_NOT_HELD else ""
             self.problem(
                 line,
@@ -623,7 +612,7 @@ class _Reader:
                 "not one ESPI defines (-12, -9, -6, -3 to 3, 6, 9, 12); its readings are refused",
             )
         else:
-            described = (UOM_UNITS[uom][0], power, flow)
+            described = (UNIT_OF_UOM[uom], power, flow)
         self.reading_types[key] = (self.order, described)
 
     def _MeterReading(self, resource, links, self_key, invalid):

@@ -11,18 +11,16 @@ from decimal import Decimal
 import numpy as np
 from lxml import etree
 
+from custodian.usage.espi import ESPI_NS, UOM
 from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL
 
-ESPI_NS = "http://naesb.org/espi"
-# ESPI units of measure of a summary's use (Wh, therm, US gallon).
-SUMMARY_UOM = {"Wh": 72, "therm": 169, "gal": 128}
+# The units a summary's use is in (Wh, therm, US gallon), by their ESPI unit of measure.
+SUMMARY_UOM = {unit: UOM[unit] for unit in ("Wh", "therm", "gal")}
 # ESPI money: hundred-thousandths of the currency (billLastPeriod, costAdditionalLastPeriod, LineItem
 # amount); the currency by its ISO 4217 number (840, US dollar).
 HUNDRED_THOUSANDTHS = 100_000
 CURRENCY_USD = 840
-# ESPI units of measure of a series (the feed's ReadingTypes use the same codes).
-SERIES_UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
 # QualityOfReading of a summary: billed on an estimate, a value computed from earlier use (8); else valid
 # and acceptable for billing (19).
 QUALITY_ESTIMATED, QUALITY_BILLED = 8, 19
@@ -162,7 +160,7 @@ class _Series:
         self.starts = starts[last]
         self.ends = self.starts + np.asarray(durations, dtype=np.int64)[last]
         self.values = np.rint(np.asarray(values, dtype=np.float64)[last] * 10**power_of_ten).astype(np.int64)
-        self.uom, self.power_of_ten = SERIES_UOM[unit], -power_of_ten
+        self.uom, self.power_of_ten = UOM[unit], -power_of_ten
 
     def span(self, begin: int, end: int) -> slice | None:
         """The readings that make up [begin, end) exactly, one after the other with no gap; None when the
@@ -278,7 +276,7 @@ def points_with_current_period(points: Sequence) -> Sequence:
         if not point.summaries:
             continue
         forward = reverse = demand = None
-        if len(point.readings) and point.unit in SERIES_UOM and point.unit != "W":
+        if len(point.readings) and point.unit in UOM and point.unit != "W":
             forward = _Series(point.readings, point.unit, point.power_of_ten)
         for series in point.more:
             if series.unit == "W" and series.flow_direction == 1 and demand is None:

@@ -1,0 +1,20 @@
+"""The Green Button (NAESB ESPI) codes Custodian writes and reads: the Atom and ESPI namespaces, a service's
+kind and commodity, and the units of measure it holds. The Download My Data feed, its usage summaries, the
+import of a customer's or a meter's file and Green Button Connect's resources all name them from here."""
+
+from custodian.customers.choices import Service
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ESPI_NS = "http://naesb.org/espi"
+
+# A service's ServiceKind and commodity (ServiceKind 0 electricity, 1 gas, 2 water; commodity 1 electricity,
+# 7 natural gas, 9 potable water).
+SERVICE_KIND_COMMODITY = {Service.ELECTRIC: (0, 1), Service.GAS: (1, 7), Service.WATER: (2, 9)}
+# A usage point's ServiceKind → the service.
+SERVICE_OF_KIND = {kind: service.value for service, (kind, _commodity) in SERVICE_KIND_COMMODITY.items()}
+
+# A unit → its ESPI unit of measure: Wh and W (a kW is W with powerOfTenMultiplier 3), therm, ft³ (a CCF is
+# ft³ with powerOfTenMultiplier 2), m³ and US gallon.
+UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
+# An ESPI unit of measure → the unit.
+UNIT_OF_UOM = {uom: unit for unit, uom in UOM.items()}
