@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from custodian.payments.models import PaymentSession
 from custodian.payments.processor import SIGNATURE_HEADER, processor, sign, simulated
 from custodian.payments.services import BadSignature, PaymentError, webhook_receive
+from custodian.policy.loader import current_policy
 
 
 @csrf_exempt  # the processor calls this; the HMAC signature (and its time) is what authenticates it
@@ -45,7 +46,7 @@ def simulated_checkout(request, token):
     token_field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
     return HttpResponse(
         "<!doctype html><title>Simulated payment processor</title><main><h1>Simulated payment processor</h1>"
-        f"<p>Pay ${escape(session.amount)} to Owatonna Public Utilities. "
+        f"<p>Pay ${escape(session.amount)} to {escape(current_policy().utility['name'])}. "
         "Test card 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.</p>"
         f'<form method="post">{token_field}'
         '<label>Card number <input name="card_number" autocomplete="off"></label> '

@@ -16,6 +16,7 @@ from custodian.disclosures.services import vendor_revoke
 from custodian.payments.models import PaymentSession
 from custodian.payments.processor import SimulatedProcessor, sign
 from custodian.payments.services import PaymentError, payment_session_open
+from custodian.policy.loader import current_policy
 
 URL = "/payments/webhook/"
 
@@ -113,6 +114,12 @@ def test_card_numbers_never_reach_our_database(session, settings):
         for table in connection.introspection.table_names():
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
             assert "4242424242424242" not in repr(cursor.fetchall()), table
+
+
+def test_the_simulated_page_names_the_amount_and_the_utility_of_the_policy_file(session, settings):
+    settings.DEBUG = True
+    page = Client().get(f"/payments/simulated-processor/checkout/{session.token}/")
+    assert f"Pay $84.20 to {current_policy().utility['name']}." in page.content.decode()
 
 
 def test_no_checkout_without_a_processor_under_a_current_determination(
