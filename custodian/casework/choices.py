@@ -4,7 +4,7 @@ without the models."""
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from custodian.vault.choices import PERSON_CHANNELS
+from custodian.vault.choices import PERSON_CHANNELS, Channel
 
 
 class RequestKind(TextChoices):
@@ -78,9 +78,9 @@ DATA_REQUEST_FACTS = frozenset({"last_bill", "last_payment"})
 
 # The methods each staff-entered channel allows: no ID can be shown over the phone or in a letter.
 VERIFICATION_BY_CHANNEL = {
-    "phone": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
-    "paper": {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
-    "in_person": {Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.NOT_A_CUSTOMER},
+    Channel.PHONE: {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
+    Channel.PAPER: {Verification.ACCOUNT_AND_FACT, Verification.NOT_A_CUSTOMER},
+    Channel.IN_PERSON: {Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.NOT_A_CUSTOMER},
 }
 
 

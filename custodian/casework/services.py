@@ -131,17 +131,6 @@ def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
     return request
 
 
-# A request's channel and the provenance channel of what the customer told us through it.
-_PROVENANCE_CHANNEL = {
-    "web_form": "web_form",
-    "portal": "portal",
-    "email": "email",
-    "phone": "phone",
-    "paper": "paper",
-    "in_person": "in_person",
-}
-
-
 @dataclass
 class Attachment:
     filename: str
@@ -227,7 +216,7 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         existing = CustomerRequest.objects.filter(source_key=intake.source_key).first()
         if existing is not None:
             return existing, False
-    if intake.channel not in _PROVENANCE_CHANNEL:
+    if intake.channel not in PERSON_CHANNELS:
         raise RequestError(gettext("unknown channel %(channel)r") % {"channel": intake.channel})
     if intake.recorded_by is not None:
         _check_verification(intake)
@@ -242,7 +231,7 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
                 gettext("the notice you were shown is not one we know: read it again and resend")
             )
     submission = Submission(
-        channel=_PROVENANCE_CHANNEL[intake.channel],
+        channel=intake.channel,  # what the customer told us came by the request's own channel
         notice_key=notice_key,
         notice_version=intake.notice_version if notice_key else "",
         unsolicited=not notice_key,
