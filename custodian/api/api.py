@@ -15,7 +15,7 @@ from ninja.security import HttpBearer
 from pydantic import Field, model_validator
 
 from custodian.api.selectors import token_actor
-from custodian.audit.selectors import access_events
+from custodian.audit.selectors import ACTOR_KINDS, access_events
 from custodian.bounds import ApiDateTime, ApiId
 from custodian.customers.selectors import customer_for
 from custodian.disclosures.exports import ExportRefused, export_dir, vendor_export_run
@@ -156,7 +156,7 @@ class EventOut(Schema):
 
 class EventFilter(Schema):
     customer_id: ApiId | None = None
-    actor_kind: Literal["staff", "customer", "system", "vendor"] | None = None
+    actor_kind: Literal[ACTOR_KINDS] | None = None
     actor_id: str | None = Field(None, max_length=64, description="needs actor_kind: ids of kinds differ")
     purpose: str | None = None
     own_request: bool = False

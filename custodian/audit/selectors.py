@@ -12,6 +12,7 @@ def _us(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+# The kinds of actor the access log is searched by (and an incident investigates the access of).
 ACTOR_KINDS = ("staff", "customer", "system", "vendor")
 
 

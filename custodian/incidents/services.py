@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
+from custodian.audit.selectors import ACTOR_KINDS
 from custodian.customers.models import Customer
 from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, SecurityAssessment
 from custodian.outbox.services import in_language_of, letter_send
@@ -142,7 +143,7 @@ def incident_open(
         raise IncidentError("say what was seen")
     if window_end <= window_start:
         raise IncidentError("the window must end after it starts")
-    if actor_kind not in ("staff", "system", "vendor", "customer") or not str(actor_id).strip():
+    if actor_kind not in ACTOR_KINDS or not str(actor_id).strip():
         raise IncidentError("name whose access is under investigation")
     incident = Incident.objects.create(
         opened_at=timezone.now(),
