@@ -13,7 +13,9 @@ the next bill run bills it and trues up an estimated bill.
 The reads live in the customer's `meter_usage` document (sealed, category meter usage) beside the cycle
 totals: `{"water": {"unit": "gal", "months": [...], "reads": [{"on", "index", "meter", "kind", "use"}]}}`.
 The document is read and written back as the `usage_import` job on behalf of the member of staff who
-entered the read (one access event), under the metering notice at collection.
+entered the read (one access event), under the metering notice at collection. A member of staff's look at
+the meters' last reads is their own read (`last_reads`): through the gate as themself, for providing
+services, counted like their other reads.
 """
 
 import json
@@ -34,6 +36,8 @@ from custodian.vault.selectors import reads_held_for
 from custodian.vault.services import Submission, personal_data_record
 
 READS_JOB = "usage_import"
+# What staff read and enter reads for: the purpose of "reading meters" in the policy file.
+READS_PURPOSE = "providing_services"
 NOTICE = "metering"
 MAX_INDEX = Decimal("1e10")  # ten dials
 
@@ -80,7 +84,7 @@ class Read:
 def may_enter_reads(user) -> bool:
     """Staff whose support services provide utility services with meter usage (field services, customer
     service)."""
-    return policy_decision(current_policy(), staff_actor(user), "providing_services", ["meter_usage"]).allowed
+    return policy_decision(current_policy(), staff_actor(user), READS_PURPOSE, ["meter_usage"]).allowed
 
 
 def _decimal(value, what: str) -> Decimal:
@@ -164,7 +168,8 @@ def register_read_record(
         _decimal(old_meter_final, "the old meter's final read") if old_meter_final not in (None, "") else None
     )
     new_start = _decimal(new_meter_start or "0", "the new meter's starting read")
-    usage = _meter_usage(account=account, by=by, client_ip=client_ip)
+    # Read to be written back: the reads job's read, on behalf of the member of staff who entered the read.
+    usage = _meter_usage(account=account, actor=system_actor(READS_JOB, on_behalf_of=by), client_ip=client_ip)
     meter = point.meter_number
     read = Read(service, meter, read_on, index, kind, dials=dials, old_final=old_final, new_start=new_start)
     recorded = read_apply(usage, read)
@@ -191,13 +196,13 @@ def _reader_account(*, account_id: int, by, doing: str) -> Account:
     return account
 
 
-def _meter_usage(*, account: Account, by, client_ip: str) -> dict:
-    """The account's customer's usage document, read through the gate as the reads job for `by`."""
+def _meter_usage(*, account: Account, actor, client_ip: str) -> dict:
+    """The account's customer's usage document, read through the gate by `actor` for providing services."""
     document = reveal(
-        actor=system_actor(READS_JOB, on_behalf_of=by),
+        actor=actor,
         customer_id=account.customer_id,
         fields=["meter_usage"],
-        purpose="providing_services",
+        purpose=READS_PURPOSE,
         client_ip=client_ip,
     ).get("meter_usage")
     return json.loads(document or "{}")
@@ -262,7 +267,9 @@ def read_apply(usage: dict, read: Read) -> RecordedRead:
 
 
 def last_reads(*, account_id: int, by, client_ip: str = "") -> dict[str, dict]:
-    """The last read of each of the account's services, read as the `usage_import` job for `by`."""
+    """The last read of each of the account's services, for the member of staff `by` to see: read through
+    the gate as `by` themself for providing services (one access event, counted towards their hourly limit
+    like their other reads; gate.Held past it), not as the reads job, which reads only to store a read."""
     account = _reader_account(account_id=account_id, by=by, doing="see meter reads")
-    usage = _meter_usage(account=account, by=by, client_ip=client_ip)
+    usage = _meter_usage(account=account, actor=staff_actor(by), client_ip=client_ip)
     return {s: (usage.get(s) or {}).get("reads", [])[-1] for s in usage if (usage.get(s) or {}).get("reads")}

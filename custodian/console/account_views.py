@@ -361,11 +361,16 @@ class ReadForm(forms.Form):
 
 def _reads_page(request, account, form=None, status=200):
     meters = list(account.premise.service_points.order_by("service"))
+    # The member of staff's own read of the meters' last reads (one access event per page drawn).
+    last, error = {}, ""
     try:
         last = last_reads(account_id=account.pk, by=request.user, client_ip=client_ip(request))
-        error = ""
-    except (ReadError, gate.Denied) as exc:
-        last, error = {}, str(exc) if isinstance(exc, ReadError) else "Not allowed."
+    except (ReadError, gate.Destroyed) as exc:
+        error = str(exc)
+    except gate.Held as exc:
+        error = f"The last reads are not shown: this read is {exc} (the privacy officer decides)."
+    except gate.Denied:
+        error = "Not allowed."
     return render(
         request,
         "console/meter_reads.html",
