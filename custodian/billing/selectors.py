@@ -18,8 +18,11 @@ from custodian.vault import gate
 BILL_CATEGORY = "bills"
 
 
-def bill_document(*, actor, bill: Bill, purpose: str, request_id=None, client_ip: str = "") -> dict:
-    """The sealed content of one bill, read through the gate for `purpose` (one access event)."""
+def bill_document(
+    *, actor, bill: Bill, purpose: str, request_id=None, client_ip: str = "", showing=()
+) -> dict:
+    """The sealed content of one bill, read through the gate for `purpose` (one access event; `showing`: the
+    other categories of its content the caller shows, such as the name, decided and logged with it)."""
     docs = gate.reveal_documents(
         actor=actor,
         customer_id=bill.customer_id,
@@ -28,6 +31,7 @@ def bill_document(*, actor, bill: Bill, purpose: str, request_id=None, client_ip
         purpose=purpose,
         request_id=request_id,
         client_ip=client_ip,
+        showing=showing,
     )
     doc = next((d for d in docs if d.ref == bill.document_ref), None)
     if doc is None:
@@ -229,6 +233,32 @@ def bills_of_account(*, fetched_by, account_id: int, limit: int = 36) -> list[Bi
     ):
         return []
     return list(Bill.objects.filter(account_id=account_id).order_by("-cycle", "-pk")[:limit])
+
+
+def bill_ref_prefix(account_id: int) -> str:
+    """The start of the refs of an account's bills' sealed documents (the bill run names each
+    `bill/<account>/<cycle>/<stamp>`)."""
+    return f"bill/{int(account_id)}/"
+
+
+def account_bills_read(*, actor, account: Account, purpose: str, client_ip: str = "") -> list[Bill]:
+    """An account's bills (`bills_of_account`), for a member of staff to see with the account's balance and
+    ledger: the bills shown are read through the gate for `purpose` (their sealed documents; one access event
+    naming the bills, also when the account has none yet), so the amounts and due dates the page shows from
+    clear columns are a logged look, counted like the member's other reads. Raises gate.Denied (Held,
+    Destroyed) like any read, and then nothing of the bills is to be shown."""
+    bills = bills_of_account(fetched_by=actor, account_id=account.pk)
+    gate.reveal_documents(
+        actor=actor,
+        customer_id=account.customer_id,
+        category=BILL_CATEGORY,
+        # The bills shown, each named; an account without bills opens nothing under its prefix.
+        ref_prefix=bill_ref_prefix(account.pk),
+        refs=[b.document_ref for b in bills] or None,
+        purpose=purpose,
+        client_ip=client_ip,
+    )
+    return bills
 
 
 @dataclass(frozen=True)

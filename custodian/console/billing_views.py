@@ -4,8 +4,10 @@
   the cycle's exceptions (estimated reads, bills far from the account's previous one, failed card payments),
   a bill's content (read through the gate for billing, one access event) and its correction as a re-bill.
 - An account's history (billing and collections staff): opened and closed, bills, ledger, agreements,
-  notices and orders, from clear columns; contact details only on request, through the gate for collecting
-  payments; the collections forms for collections staff (their views are in `collections_views`).
+  notices and orders, from clear columns, shown as a look at the customer's bills read through the gate for
+  the member's own purpose (billing, or collecting payments; one access event per page drawn); contact
+  details only on request, through the gate for collecting payments; the collections forms for collections
+  staff (their views are in `collections_views`).
 """
 
 from datetime import timedelta
@@ -19,11 +21,11 @@ from django.views.decorators.http import require_POST
 from custodian.billing.budget import budget_plan_of, carried
 from custodian.billing.runs import bill_run_request
 from custodian.billing.selectors import (
+    account_bills_read,
     bill_document,
     bill_for,
     bill_run_list,
     billing_exceptions,
-    bills_of_account,
     deposits_of,
     latest_cycle,
     ledger_of,
@@ -54,6 +56,8 @@ def billing_or_collections(actor) -> bool:
 
 BILLING_ONLY = "Only staff whose support service acts for billing."
 CONTACT_FIELDS = ("name", "phone", "email", "mailing_address")
+# What a bill's page shows of its content beyond the bill itself (console/bill.html).
+BILL_PAGE_SHOWS = ("name", "service_address")
 
 
 DATE = {"type": "date"}
@@ -113,6 +117,11 @@ def billing_home(request):
     )
 
 
+def bills_purpose(actor) -> str:
+    """What this member of staff reads a customer's bills for: billing, else collecting payments."""
+    return "billing" if bills_staff(actor) else "collecting_payments"
+
+
 def _contact(request, account):
     """The account holder's contact details, read through the gate for collecting payments."""
     return gate.reveal(
@@ -130,6 +139,16 @@ def account_history(request, account_id):
     actor = console_actor(request)
     account = account_for(fetched_by=actor, account_id=account_id)
     if account is None:
+        return not_found(request)
+    try:
+        bills = account_bills_read(
+            actor=actor, account=account, purpose=bills_purpose(actor), client_ip=client_ip(request)
+        )
+    except gate.Held as exc:
+        return _account_refused(request, account, f"This read is {exc} (the privacy officer decides).")
+    except gate.Destroyed as exc:
+        return _account_refused(request, account, str(exc))
+    except gate.Denied:
         return not_found(request)
     contact, contact_error = None, ""
     if request.method == "POST" and request.POST.get("show") == "contact":
@@ -149,7 +168,8 @@ def account_history(request, account_id):
         {
             "account": account,
             "statement": statement([account.pk], on=timezone.localdate()),
-            "bills": bills_of_account(fetched_by=actor, account_id=account.pk),
+            "bills": bills,
+            "bills_purpose": current_policy().purposes[bills_purpose(actor)].label,
             "ledger": ledger_of([account.pk]).order_by("-posted_on", "-pk")[:100],
             # Each deposit with its own form: the one sent comes back with what was typed.
             "deposits": [
@@ -195,6 +215,13 @@ def account_history(request, account_id):
     )
 
 
+def _account_refused(request, account, refusal: str):
+    """The account's page with nothing of its bills, when the gate did not let this member read them."""
+    return render(
+        request, "console/billing_account.html", {"account": account, "refused": refusal}, status=403
+    )
+
+
 @page("billing/bills/<id:bill_id>/", name="bill")
 @console_page(bills_staff, BILLING_ONLY)
 def bill_detail(request, bill_id):
@@ -202,13 +229,18 @@ def bill_detail(request, bill_id):
 
 
 def _bill_page(request, bill_id, form=None, status=200):
-    """A bill's content, read through the gate for billing (one access event), with the correction form."""
+    """A bill's content, read through the gate for billing (one access event naming the bills and the name
+    and service address the page shows of it), with the correction form."""
     bill = bill_for(fetched_by=console_actor(request), bill_id=bill_id)
     if bill is None:
         return not_found(request)
     try:
         content = bill_document(
-            actor=console_actor(request), bill=bill, purpose="billing", client_ip=client_ip(request)
+            actor=console_actor(request),
+            bill=bill,
+            purpose="billing",
+            client_ip=client_ip(request),
+            showing=BILL_PAGE_SHOWS,
         )
     except gate.Denied:
         return not_found(request)

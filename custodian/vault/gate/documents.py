@@ -57,19 +57,25 @@ def reveal_documents(
     refs: Sequence[str] | None = None,
     request_id=None,
     client_ip: str = "",
+    showing: Sequence[str] = (),
 ) -> list[Document]:
     """The customer's sealed documents whose ref starts with `ref_prefix` and, when `refs` is given, is one
     of `refs`, if the policy allows reading the category for the purpose; one access event either way, in
     the read's transaction. A caller that needs only some documents names them in `refs`: nothing else is
-    opened under the read it answers for (an empty `refs` is refused, not read as "all")."""
+    opened under the read it answers for (an empty `refs` is refused, not read as "all"). A caller that
+    shows what the documents hold of other categories (a bill's name and service address) names them in
+    `showing`: the purpose must allow them too, and the event names them with the category."""
+    if isinstance(showing, str):
+        raise TypeError("showing names the categories as a list, not one string")
     policy = current_policy()
     cid = as_customer_id(customer_id)
-    known = category in policy.categories
+    categories = list(dict.fromkeys([category, *showing]))
+    known = all(c in policy.categories for c in categories)
     event = {
         "action": Action.REVEAL_DOCUMENTS,
         "purpose": purpose,
         "customer_id": cid or str(customer_id)[:32],
-        "categories": [category] if known else [],
+        "categories": categories if known else [],
         "request_id": request_id,
         "client_ip": client_ip,
     }
@@ -112,7 +118,7 @@ def reveal_documents(
         actor,
         cid=cid,
         purpose=purpose,
-        categories=[category],
+        categories=categories,
         request_id=request_id,
         event=event,
         refusal=refusal,

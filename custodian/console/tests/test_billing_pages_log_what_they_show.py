@@ -1,0 +1,74 @@
+"""The console's billing pages show a customer's bills only as a logged look: an account's history (balance,
+past due, each bill's total and due date, the ledger) is read through the gate for the member's own purpose
+(billing for the billing clerk, collecting payments for the collections agent), and a bill's page logs every
+category it shows (the bill, and the name and service address on it)."""
+
+import pytest
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.models import Bill
+from custodian.billing.services import bill_run
+from custodian.testing.billing import YEAR, household
+
+CYCLE = "2026-10"
+
+
+@pytest.fixture
+def billed(db):
+    """Olga Ostby, billed for October 2026: her bill."""
+    household("Olga Ostby", "0030000077", YEAR)
+    bill_run(cycle=CYCLE)
+    return Bill.objects.get(cycle=CYCLE)
+
+
+def _last_seq() -> int:
+    return AccessEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _events_since(seq: int, customer_id: int) -> list[AccessEvent]:
+    return list(AccessEvent.objects.filter(seq__gt=seq, customer_id=str(customer_id)).order_by("seq"))
+
+
+@pytest.mark.parametrize(
+    "persona, purpose",
+    [("billing_clerk", "billing"), ("collections_agent", "collecting_payments")],
+)
+def test_an_accounts_history_is_one_logged_look_at_the_bills(billed, console, request, persona, purpose):
+    staff = request.getfixturevalue(persona)
+    before = _last_seq()
+    page = console(staff).get(f"/staff/billing/accounts/{billed.account_id}/")
+    assert page.status_code == 200 and f"${billed.total}" in page.content.decode()
+    (look,) = _events_since(before, billed.customer_id)
+    assert (look.actor_kind, look.actor_label, look.categories, look.purpose, look.decision) == (
+        "staff",
+        staff.get_username(),
+        "bills",
+        purpose,
+        "allow",
+    )
+
+
+def test_an_account_without_bills_is_logged_all_the_same_for_bill_clerk(customer, billing_clerk, console):
+    account = customer.accounts.get()
+    before = _last_seq()
+    assert console(billing_clerk).get(f"/staff/billing/accounts/{account.pk}/").status_code == 200
+    (look,) = _events_since(before, customer.pk)
+    assert (look.actor_label, look.categories, look.purpose, look.decision) == (
+        "bill.clerk",
+        "bills",
+        "billing",
+        "allow",
+    )
+
+
+def test_a_bills_page_logs_the_name_and_address_it_shows_for_bill_clerk(billed, billing_clerk, console):
+    before = _last_seq()
+    page = console(billing_clerk).get(f"/staff/billing/bills/{billed.pk}/").content.decode()
+    assert "Olga Ostby" in page and "115 Elm Street" in page
+    (look,) = _events_since(before, billed.customer_id)
+    assert (look.actor_label, look.categories, look.purpose, look.decision) == (
+        "bill.clerk",
+        "bills,name,service_address",
+        "billing",
+        "allow",
+    )
