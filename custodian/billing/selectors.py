@@ -16,6 +16,8 @@ from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
 BILL_CATEGORY = "bills"
+# Where the refs of the bills' sealed documents start (`bill_ref_prefix`).
+BILL_REF_ROOT = "bill/"
 
 
 def bill_document(
@@ -43,6 +45,40 @@ def current_bills_of(customer_id: int):
     """The customer's current bills (newest first), clear columns only, for reads that open each bill
     through the gate as their own asker (Green Button's usage summaries)."""
     return Bill.objects.filter(customer_id=customer_id, is_current=True).order_by("-cycle", "-pk")
+
+
+def _bills_revealed(*, actor, customer_id: int, bills, ref_prefix: str, purpose: str, **read) -> list:
+    """The sealed documents of `bills` (one customer's, under `ref_prefix`), read through the gate for
+    `purpose` (`read`: the request_id and client_ip): one access event naming the bills, also when there are
+    none yet, when the read names only the prefix, under which there is then nothing to open."""
+    return gate.reveal_documents(
+        actor=actor,
+        customer_id=customer_id,
+        category=BILL_CATEGORY,
+        ref_prefix=ref_prefix,
+        refs=[b.document_ref for b in bills] or None,
+        purpose=purpose,
+        **read,
+    )
+
+
+def bills_read(
+    *, actor, customer_id: int, purpose: str, request_id=None, client_ip: str = "", limit: int = 12
+) -> list[tuple[Bill, dict]]:
+    """The customer's latest current bills (newest first, at most `limit`), each with its sealed content,
+    read through the gate for `purpose` (`_bills_revealed`). Raises gate.Denied like any read."""
+    bills = list(current_bills_of(customer_id)[:limit])
+    docs = _bills_revealed(
+        actor=actor,
+        customer_id=customer_id,
+        bills=bills,
+        ref_prefix=BILL_REF_ROOT,
+        purpose=purpose,
+        request_id=request_id,
+        client_ip=client_ip,
+    )
+    content = {d.ref: bill_content_read(d.content) for d in docs}
+    return [(b, content[b.document_ref]) for b in bills if b.document_ref in content]
 
 
 def bills_of_customer(*, fetched_by: gate.Actor, customer_id: int):
@@ -238,23 +274,20 @@ def bills_of_account(*, fetched_by, account_id: int, limit: int = 36) -> list[Bi
 def bill_ref_prefix(account_id: int) -> str:
     """The start of the refs of an account's bills' sealed documents (the bill run names each
     `bill/<account>/<cycle>/<stamp>`)."""
-    return f"bill/{int(account_id)}/"
+    return f"{BILL_REF_ROOT}{int(account_id)}/"
 
 
 def account_bills_read(*, actor, account: Account, purpose: str, client_ip: str = "") -> list[Bill]:
     """An account's bills (`bills_of_account`), for a member of staff to see with the account's balance and
-    ledger: the bills shown are read through the gate for `purpose` (their sealed documents; one access event
-    naming the bills, also when the account has none yet), so the amounts and due dates the page shows from
-    clear columns are a logged look, counted like the member's other reads. Raises gate.Denied (Held,
-    Destroyed) like any read, and then nothing of the bills is to be shown."""
+    ledger: the bills shown are read through the gate for `purpose` (`_bills_revealed`), so the amounts and
+    due dates the page shows from clear columns are a logged look, counted like the member's other reads.
+    Raises gate.Denied (Held, Destroyed) like any read, and then nothing of the bills is to be shown."""
     bills = bills_of_account(fetched_by=actor, account_id=account.pk)
-    gate.reveal_documents(
+    _bills_revealed(
         actor=actor,
         customer_id=account.customer_id,
-        category=BILL_CATEGORY,
-        # The bills shown, each named; an account without bills opens nothing under its prefix.
+        bills=bills,
         ref_prefix=bill_ref_prefix(account.pk),
-        refs=[b.document_ref for b in bills] or None,
         purpose=purpose,
         client_ip=client_ip,
     )

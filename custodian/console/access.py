@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import NoReverseMatch, resolve, reverse
 
+from custodian.casework.representatives import REGISTERING_SERVICES
 from custodian.casework.selectors import request_visible_to
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
@@ -60,6 +61,31 @@ def sees_premises(actor: Actor) -> bool:
         if s in policy.services
         for p in policy.services[s].purposes
     )
+
+
+# Staff download a customer's Green Button file for this purpose; its bill summaries (ESPI UsageSummary) only
+# when the policy lets the purpose read the bills (docs/decisions.md: "The staff Green Button download").
+GREEN_BUTTON_PURPOSE = "providing_services"
+
+
+def green_button_summaries_allowed(policy) -> bool:
+    return "bills" in policy.purposes[GREEN_BUTTON_PURPOSE].categories
+
+
+def downloads_green_button(actor: Actor) -> bool:
+    """Staff the gate lets read a customer's Green Button file: the policy's answer for its purpose and what
+    it carries (the meter usage, and the bills when their summaries go with it), asked without reading. The
+    download's read asks the gate itself (which logs a refusal); the customer's page links to it only for
+    these staff."""
+    policy = current_policy()
+    carried = ["meter_usage", *(["bills"] if green_button_summaries_allowed(policy) else [])]
+    return gate.policy_decision(policy, actor, GREEN_BUTTON_PURPOSE, carried).allowed
+
+
+def registers_representatives(actor: Actor) -> bool:
+    """Customer service and the privacy officer: who see a customer's authorised representatives, register,
+    verify and revoke them (custodian.casework.representatives)."""
+    return bool(REGISTERING_SERVICES & actor.services)
 
 
 def runs_the_systems(actor: Actor) -> bool:

@@ -4,16 +4,20 @@ purpose (and the open request when the purpose needs one), and the page says it 
 
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from custodian.billing.selectors import bills_read
 from custodian.billing.usage_summary import usage_points_with_bills
 from custodian.casework.selectors import request_list
 from custodian.console import access, forms
 from custodian.console.access import (
+    GREEN_BUTTON_PURPOSE,
     console_actor,
     console_page,
+    green_button_summaries_allowed,
     not_found,
 )
 from custodian.console.steps import page_again, step_form
@@ -67,15 +71,6 @@ def customer_search(request):
     return render(request, "console/customer_search.html", {"form": form, "results": results})
 
 
-# Staff download a customer's Green Button file for this purpose; its bill summaries (ESPI UsageSummary) only
-# when the policy lets the purpose read the bills (docs/decisions.md: "The staff Green Button download").
-GREEN_BUTTON_PURPOSE = "providing_services"
-
-
-def green_button_summaries_allowed(policy) -> bool:
-    return "bills" in policy.purposes[GREEN_BUTTON_PURPOSE].categories
-
-
 def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
     actor = console_actor(request)
     open_requests = request_list(fetched_by=actor, customer_id=customer.pk)
@@ -94,6 +89,9 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "purpose_label": purpose_label,
             "open_requests": open_requests,
             "may_import_usage": may_import_usage(request.user),
+            # Links only to the pages that let this member in, by each page's own rule.
+            "downloads_green_button": access.downloads_green_button(actor),
+            "registers_representatives": access.registers_representatives(actor),
             "green_button_purpose": policy.purposes[GREEN_BUTTON_PURPOSE].label,
             "green_button_summaries": green_button_summaries_allowed(policy),
             "break_glass_form": step_form(
@@ -107,6 +105,28 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             else None,
         },
     )
+
+
+# The bills are sealed documents, not a value: shown as each bill's summary, from its document's read.
+BILLS_FIELD = "bills"
+
+
+def _bill_summary(bill, content: dict) -> str:
+    return f"Bill {bill.pk} for {content['cycle']}: ${content['total']}, due {content['due_on']}"
+
+
+def _shown(asked: list[str], **read) -> dict:
+    """What the customer's page shows of `asked` (fields), read through the gate (`read`: the asker, the
+    customer, the purpose, the request and the address): the values in one read, the bills as their
+    summaries from their documents' read, each read's access event naming only what it shows. Both reads or
+    neither: when one is refused, the other's access event is rolled back with it, and nothing is shown."""
+    values_asked = [f for f in asked if f != BILLS_FIELD]
+    with transaction.atomic():
+        shown = gate.reveal(fields=values_asked, **read) if values_asked else {}
+        if BILLS_FIELD in asked:
+            bills = bills_read(**read)
+            shown[BILLS_FIELD] = [_bill_summary(b, c) for b, c in bills] or "— no bills yet —"
+    return shown
 
 
 @page("customers/<id:customer_id>/", name="customer")
@@ -123,11 +143,12 @@ def customer_detail(request, customer_id):
     )
     if request.method == "POST" and form.is_valid():
         purpose = form.cleaned_data["purpose"]
+        asked = form.cleaned_data["fields"]
         try:
-            values = gate.reveal(
+            values = _shown(
+                asked,
                 actor=actor,
                 customer_id=customer.pk,
-                fields=form.cleaned_data["fields"],
                 purpose=purpose,
                 request_id=form.cleaned_data["request"] or None,
                 client_ip=client_ip(request),
@@ -145,7 +166,7 @@ def customer_detail(request, customer_id):
         else:
             policy = current_policy()
             labels = {c.field: c.label for c in policy.categories.values()}
-            revealed = [(labels[f], values.get(f, "— not on file —")) for f in form.cleaned_data["fields"]]
+            revealed = [(labels[f], values.get(f, "— not on file —")) for f in asked]
             return _customer_page(
                 request, customer, form=form, revealed=revealed, purpose_label=policy.purposes[purpose].label
             )

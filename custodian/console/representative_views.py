@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from custodian.casework.representatives import (
-    REGISTERING_SERVICES,
     Authority,
     RepresentativeError,
     representative_register,
@@ -17,7 +16,7 @@ from custodian.casework.representatives import (
 )
 from custodian.casework.selectors import representative_for
 from custodian.console import forms
-from custodian.console.access import console_actor, looked_up, not_found
+from custodian.console.access import console_actor, looked_up, not_found, registers_representatives
 from custodian.console.steps import steps_on
 from custodian.customers.choices import CustomerClass
 from custodian.customers.selectors import customer_for
@@ -26,14 +25,10 @@ from custodian.routing import page
 from custodian.staff.decorators import console_required
 
 
-def _registers(request) -> bool:
-    return bool(REGISTERING_SERVICES & console_actor(request).services)
-
-
 @page("customers/<id:customer_id>/representatives/", name="representatives")
 @console_required
 def representatives(request, customer_id):
-    if not _registers(request):
+    if not registers_representatives(console_actor(request)):
         return not_found(request)
     customer = customer_for(fetched_by=console_actor(request), customer_id=customer_id)
     if customer is None or customer.customer_class == CustomerClass.INQUIRER:
