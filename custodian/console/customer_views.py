@@ -2,6 +2,8 @@
 Green Button download and upload. Every look at personal data goes through custodian.vault.gate with a
 purpose (and the open request when the purpose needs one), and the page says it was logged."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -119,9 +121,11 @@ def _shown(asked: list[str], **read) -> dict:
     """What the customer's page shows of `asked` (fields), read through the gate (`read`: the asker, the
     customer, the purpose, the request and the address): the values in one read, the bills as their
     summaries from their documents' read, each read's access event naming only what it shows. Both reads or
-    neither: when one is refused, the other's access event is rolled back with it, and nothing is shown."""
+    neither: when one is refused, the other's access event is rolled back with it (the refusal stays, written
+    apart), and nothing is shown. A look at one of them is one read, in its own transaction as any read."""
     values_asked = [f for f in asked if f != BILLS_FIELD]
-    with transaction.atomic():
+    both = bool(values_asked) and BILLS_FIELD in asked
+    with transaction.atomic() if both else nullcontext():
         shown = gate.reveal(fields=values_asked, **read) if values_asked else {}
         if BILLS_FIELD in asked:
             bills = bills_read(**read)
