@@ -62,20 +62,13 @@ def _bills_revealed(*, actor, customer_id: int, bills, ref_prefix: str, purpose:
     )
 
 
-def bills_read(
-    *, actor, customer_id: int, purpose: str, request_id=None, client_ip: str = "", limit: int = 12
-) -> list[tuple[Bill, dict]]:
+def bills_read(*, actor, customer_id: int, purpose: str, limit: int = 12, **read) -> list[tuple[Bill, dict]]:
     """The customer's latest current bills (newest first, at most `limit`), each with its sealed content,
-    read through the gate for `purpose` (`_bills_revealed`). Raises gate.Denied like any read."""
+    read through the gate for `purpose` (`_bills_revealed`; `read`: the request_id and client_ip). Raises
+    gate.Denied like any read."""
     bills = list(current_bills_of(customer_id)[:limit])
     docs = _bills_revealed(
-        actor=actor,
-        customer_id=customer_id,
-        bills=bills,
-        ref_prefix=BILL_REF_ROOT,
-        purpose=purpose,
-        request_id=request_id,
-        client_ip=client_ip,
+        actor=actor, customer_id=customer_id, bills=bills, ref_prefix=BILL_REF_ROOT, purpose=purpose, **read
     )
     content = {d.ref: bill_content_read(d.content) for d in docs}
     return [(b, content[b.document_ref]) for b in bills if b.document_ref in content]
