@@ -126,34 +126,6 @@ def test_bad_input_gets_a_clear_error_not_a_500(api, billing_clerk, customer, to
 
 
 @pytest.mark.parametrize(
-    "path, body, named",
-    [
-        ("reveal", {"fields": ["zzz"], "purpose": "billing"}, "unknown field 'zzz'"),
-        ("reveal", {"fields": ["name"], "purpose": "zz"}, "unknown purpose 'zz'"),
-        ("reveal", {"fields": [], "purpose": "billing"}, "fields"),
-        ("lookup", {"field": "zz", "value": "x", "purpose": "billing"}, "unknown field 'zz'"),
-        (
-            "lookup",
-            {"field": "bank_account", "value": "x", "purpose": "billing"},
-            "no lookup by 'bank_account'",
-        ),
-        ("lookup", {"field": "email", "value": "x", "purpose": "zz"}, "unknown purpose 'zz'"),
-    ],
-)
-def test_a_field_or_purpose_the_policy_does_not_name_is_named_in_the_error(
-    api, billing_clerk, customer, token_for, path, body, named
-):
-    """The policy's names are public, so the mistake is said (422); the customer's existence is not."""
-    headers = bearer(token_for(billing_clerk))
-    urls = [f"/api/v1/customers/{pk}/reveal" for pk in (customer.pk, 987654)]
-    if path == "lookup":
-        urls = ["/api/v1/customers/lookup"]
-    answers = [api.post(url, body, content_type="application/json", **headers) for url in urls]
-    assert answers[0].status_code == 422 and named in answers[0].content.decode()
-    assert all(a.status_code == 422 and a.json() == answers[0].json() for a in answers)
-
-
-@pytest.mark.parametrize(
     "path", ["/api/v1/customers/lookup", "/api/v1/customers/{customer}/reveal"], ids=["lookup", "reveal"]
 )
 def test_a_body_that_is_not_unicode_text_is_refused_by_name(api, billing_clerk, customer, token_for, path):
