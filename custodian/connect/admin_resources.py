@@ -11,7 +11,7 @@ the rest of the feed; an authorisation revoked or past its end is left out."""
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -24,7 +24,7 @@ from custodian.connect.resources import RESOURCE_ROOT, disclosure_record, holds_
 from custodian.connect.scopes import ADMIN_SCOPES
 from custodian.connect.selectors import authorization_standing, authorizations_of_third_party
 from custodian.policy.loader import current_policy
-from custodian.usage.espi import ATOM_NS, ESPI_NS
+from custodian.usage.espi import ATOM_NS, ESPI_NS, atom_time
 from custodian.vault.gate import Denied
 from custodian.vault.interval_files import LOCAL
 
@@ -37,10 +37,6 @@ APPLICATION_STATUS = {
     ThirdParty.Status.REFUSED: 4,
 }
 AUTHORIZATION_REVOKED, AUTHORIZATION_ACTIVE = 0, 1
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _epoch(day) -> int:
@@ -145,7 +141,7 @@ def application_information(*, third_party: ThirdParty, base_url: str) -> bytes:
         related=(),
         title=third_party.name[:256],
         resource=_espi("ApplicationInformation", children),
-        stamp=_stamp(timezone.now()),
+        stamp=atom_time(timezone.now()),
     )
     return _document(entry)
 
@@ -192,7 +188,7 @@ def authorizations_document(
     """The authorisations customers gave the third party, as a feed; one of them as an entry when
     `authorization_id` is given (None when it is not this third party's)."""
     root = _root(base_url)
-    stamp = _stamp(timezone.now())
+    stamp = atom_time(timezone.now())
     authorizations = authorizations_of_third_party(third_party=third_party)
     if authorization_id is not None:
         found = [a for a in authorizations if a.pk == authorization_id]
@@ -214,7 +210,7 @@ def bulk_serve(*, third_party: ThirdParty, base_url: str, client_ip: str = "") -
     feed = _feed(
         self_href=f"{root}/Batch/Bulk/{third_party.pk}",
         title="Green Button bulk",
-        stamp=_stamp(timezone.now()),
+        stamp=atom_time(timezone.now()),
     )
     seen: set[str] = set()
     with transaction.atomic():

@@ -1,6 +1,9 @@
 """The Green Button (NAESB ESPI) codes Custodian writes and reads: the Atom and ESPI namespaces, a service's
-kind and commodity, and the units of measure it holds. The Download My Data feed, its usage summaries, the
-import of a customer's or a meter's file and Green Button Connect's resources all name them from here."""
+kind and commodity, the units of measure it holds, and the time an Atom feed or entry is stamped with. The
+Download My Data feed, its usage summaries, the import of a customer's or a meter's file and Green Button
+Connect's resources all name them from here."""
+
+from datetime import UTC, datetime
 
 from custodian.customers.choices import Service
 
@@ -18,3 +21,8 @@ SERVICE_OF_KIND = {kind: service.value for service, (kind, _commodity) in SERVIC
 UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
 # An ESPI unit of measure → the unit.
 UNIT_OF_UOM = {uom: unit for unit, uom in UOM.items()}
+
+
+def atom_time(moment: datetime) -> str:
+    """A moment as an Atom feed's `updated` and `published` carry it: UTC, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -28,7 +28,7 @@ from django.conf import settings
 from lxml import etree
 
 from custodian.csvfile import csv_writer
-from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_KIND_COMMODITY, UOM
+from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_KIND_COMMODITY, UOM, atom_time
 from custodian.usage.greenbutton_summary import UsageSummaryExport, usage_summary_element
 from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
@@ -125,10 +125,6 @@ def _uuid(*parts: str) -> str:
     digest[8] = (digest[8] & 0x3F) | 0x80
     h = digest.hex()
     return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -346,7 +342,7 @@ def espi_feed(
     usage points hang under: the customer's (`RetailCustomer/<subject>`, Download My Data) or a third party's
     subscription (`Subscription/<id>`, Connect My Data)."""
     holder = holder or f"RetailCustomer/{subject}"
-    stamp = _stamp(generated_at or datetime.now(UTC))
+    stamp = atom_time(generated_at or datetime.now(UTC))
     root = f"{base_url.rstrip('/')}/espi/1_1/resource"
     element = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
     etree.SubElement(element, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
