@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from custodian import bounds
 from custodian.analytics.selectors import dashboard
+from custodian.analytics.visitors import CAMPAIGN_FIELDS
 from custodian.console.access import acts_for, console_page
 from custodian.csvfile import CSV_CONTENT_TYPE, csv_writer
 from custodian.routing import page
@@ -69,7 +70,7 @@ def web_dashboard(request):
             for r in data[section]:
                 writer.writerow([section, r[key], r["n"]])
         for c in data["campaigns"]:
-            tags = " / ".join(c[f] or "-" for f in ("utm_source", "utm_medium", "utm_campaign"))
+            tags = " / ".join(c[f] or "-" for f in CAMPAIGN_FIELDS)
             writer.writerow(["campaign", tags, c["n"]])
         return response
     return render(
