@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from custodian.billing.tariff import Schedule, Tariff
+from custodian.billing.tariff import Schedule, Tariff, priced_class
 from custodian.bounds import month_first_day
+from custodian.customers.choices import CustomerClass
 
 THOUSANDTH = Decimal("0.001")
 
@@ -168,7 +169,7 @@ def bill_compute(
     start, end = period
     billed_days = Decimal((end - start).days + 1)
     month = first.month
-    cls = customer_class if customer_class in ("residential", "commercial") else "residential"
+    cls = priced_class(customer_class)
     out = Computed()
     r = tariff.round
     for usage in usages:
@@ -228,7 +229,7 @@ def bill_compute(
                 )
             )
         exempt = usage.service in taxes.sales_tax_exempt_services or (
-            cls == "residential"
+            cls == CustomerClass.RESIDENTIAL
             and heating_fuel == usage.service
             and month in taxes.residential_heating_exempt_months
         )
@@ -256,7 +257,7 @@ def true_up_lines(
     at the actual read minus those at the estimate, under the estimated cycle's tariff (taxes aside)."""
     first, _ = cycle_bounds(cycle)
     version = tariff.version_on(first)
-    cls = customer_class if customer_class in ("residential", "commercial") else "residential"
+    cls = priced_class(customer_class)
     schedule = version.schedule(service, cls)
 
     def charge(q: Decimal) -> Decimal:

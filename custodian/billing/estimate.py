@@ -16,6 +16,7 @@ from django.utils import timezone
 from custodian.billing.compute import Usage, bill_compute, cycle_bounds
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.billing.tariff import Tariff, current_tariff
+from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account
 from custodian.usage.services.costs import cost_estimator_register
 from custodian.vault.gate import Actor
@@ -28,7 +29,7 @@ def month_cost_estimate(
     quantity: float | Decimal,
     month: str,
     heating_fuel: str = "",
-    customer_class: str = "residential",
+    customer_class: str = CustomerClass.RESIDENTIAL,
     on: date | None = None,
     tariff: Tariff | None = None,
 ) -> Decimal:

@@ -22,6 +22,11 @@ CLASSES = (CustomerClass.RESIDENTIAL.value, CustomerClass.COMMERCIAL.value)
 CENT = Decimal("0.01")
 
 
+def priced_class(customer_class: str) -> str:
+    """The class whose schedules price an account: its own, or residential's for a class no schedule names."""
+    return customer_class if customer_class in CLASSES else CustomerClass.RESIDENTIAL.value
+
+
 class TariffError(PolicyError):
     """A problem in the tariff file, named as the policy file's are: the file, the entry and the problem."""
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 from custodian.audit.actions import Action
-from custodian.customers.choices import Service
+from custodian.customers.choices import CustomerClass, Service
 from custodian.customers.selectors import open_accounts
 from custodian.usage.comparison import ComparisonData, spark_session
 from custodian.usage.services import default_period
@@ -42,7 +42,9 @@ def _premises() -> tuple[list[tuple], list[int]]:
                     p.feeder,
                 )
             )
-    eligible = [row[0] for row in premises if row[1] == "residential" and not (row[6] or row[7] or row[8])]
+    eligible = [
+        row[0] for row in premises if row[1] == CustomerClass.RESIDENTIAL and not (row[6] or row[7] or row[8])
+    ]
     return premises, eligible
 
 
