@@ -19,10 +19,10 @@ from django.utils import timezone
 from custodian.billing.models import LedgerEntry
 from custodian.billing.services import ledger_post
 from custodian.payments.models import AchDebit, AchReturn, Autopay
+from custodian.payments.nacha import RECORD
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import policy_decision, staff_actor
 
-RECORD = 94
 # Return reason codes (NACHA Operating Rules, Appendix Four) after which the account is not debited again.
 STOP_AUTOPAY = {
     "R02": "account closed",

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-RECORD = 94
+RECORD = 94  # characters in a record, in the files the bank is sent and the returns it sends back
 BLOCKING = 10
 DEBIT_CHECKING, DEBIT_SAVINGS = "27", "37"
 SERVICE_CLASS_DEBITS = "225"
