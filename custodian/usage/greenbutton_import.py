@@ -34,13 +34,15 @@ import re
 import warnings
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import BinaryIO
 
 import numpy as np
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext
 from lxml import etree
 
 from custodian.bounds import ascii_decimal, ascii_whole
@@ -70,6 +72,51 @@ MAX_QUALITY = 255  # ESPI's QualityOfReading codes are a UInt8
 # Offsets of a LocalTimeParameters, in seconds: UTC−12 to UTC+14, and a daylight saving shift up to 2 hours.
 TZ_OFFSETS, DST_OFFSETS = range(-12 * 3600, 14 * 3600 + 1), range(0, 2 * 3600 + 1)
 SCHEMA_MESSAGES_PER_RESOURCE = 5
+# The most a reading may hold for each hour of its interval, by unit (powerOfTenMultiplier applied): far above
+# what any one customer of a city utility draws, so that only a wrong unit or multiplier, or a corrupt value,
+# is refused, never a real reading. Electricity: 100 MWh an hour, a 100 MW load (a utility of Owatonna's size
+# peaks at about 100 MW for the whole city; its largest plants draw a few MW); demand (W) is held to the same
+# 100 MW whatever the interval's length. Gas: 10,000 therms an hour (a billion BTU an hour, ten times a large
+# factory's boiler plant), as ft³ (1,000,000) and m³ (30,000) alike. Water: 1,000,000 gallons an hour (16,700
+# gallons a minute, more than a 24-inch main carries).
+PLAUSIBLE_PER_HOUR = {"Wh": 1e8, "W": 1e8, "therm": 1e4, "ft3": 1e6, "m3": 3e4, "gal": 1e6}
+
+
+def plausible_most(unit: str, durations):
+    """The most a reading of `unit` lasting `durations` seconds (a number or an array) may hold."""
+    if unit == "W":  # a demand is a rate: its bound does not grow with the interval
+        return PLAUSIBLE_PER_HOUR[unit] + 0 * durations
+    return PLAUSIBLE_PER_HOUR[unit] * durations / 3600
+
+
+def local_time(epoch: int) -> str:
+    """An instant as the utility's local time with its offset, as problems name a reading."""
+    return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m-%d %H:%M%z")
+
+
+def reading_refusal(start: int, duration: int, value: float, unit: str, now: int):
+    """Why a reading is refused whatever file it came in (CSV or ESPI, a customer's upload or a staff
+    import), as a problem's (text, values); None when it is kept. A reading that ends after `now` has not
+    been used yet (a wrong date or clock: the store would keep a reading no page shows until that day), and
+    one beyond `plausible_most` no meter reads."""
+    if start + duration > now:
+        return gettext_noop(
+            "the reading from %(start)s to %(end)s ends after now: only use that has happened is stored; "
+            "reading refused"
+        ), {"start": local_time(start), "end": local_time(start + duration)}
+    if abs(value) > plausible_most(unit, duration):
+        return gettext_noop(
+            "the reading from %(start)s holds %(value)s %(unit)s, more than any meter reads in %(minutes)s "
+            "minutes (at most %(most)s): reading refused"
+        ), {
+            "start": local_time(start),
+            "value": f"{value:g}",
+            "unit": unit,
+            "minutes": duration // 60,
+            "most": f"{plausible_most(unit, duration):g}",
+        }
+    return None
+
 
 _NS = {"e": ESPI_NS}
 _X_COUNT = etree.XPath("count(e:IntervalReading)", namespaces=_NS)
@@ -170,10 +217,35 @@ class _Expanded:
         self.owner, self.arrays = None, None
 
 
+class Word(str):
+    """A utility service's name in a problem (`electric`, `gas`, `water`, `unknown`), read in the customer's
+    language with the problem."""
+
+
 @dataclass(frozen=True)
 class Problem:
+    """Something a file holds that was not read or kept, with its line. `text` is its words in English with
+    `%(name)s` placeholders filled from `values`, marked for translation where the problem is made:
+    `message` reads it in English (the staff console, the command), `in_language` in the active language
+    (the customer's upload page). A value that is a `Word` is translated too; numbers, times and the file's
+    own text are shown as they are."""
+
     line: int | None
-    message: str
+    text: str
+    values: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        return self.text % self.values if self.values else self.text
+
+    @property
+    def in_language(self) -> str:
+        text = gettext(self.text)
+        if not self.values:
+            return text
+        return text % {
+            k: pgettext("utility service", v) if isinstance(v, Word) else v for k, v in self.values.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -309,7 +381,7 @@ class _RawSeries:
     memory to find them again. Readings read one by one wait in memory until a piece is full or the block
     ends (`flush`)."""
 
-    __slots__ = ("runs", "pieces", "count", "lines", "scratch", "_pending")
+    __slots__ = ("runs", "pieces", "count", "lines", "scratch", "largest", "_pending")
 
     def __init__(self, scratch):
         self.runs = array("q")  # start, interval, count of each run, flat
@@ -317,6 +389,7 @@ class _RawSeries:
         self.count = 0
         self.lines: list[int] = []  # the line of each block (first reading), for problems found later
         self.scratch = scratch
+        self.largest = 0  # the largest value put aside, as written (before the powerOfTenMultiplier)
         self._pending: tuple[array, array] | None = None  # values and qualities read one by one
 
     def add(self, starts: np.ndarray, durations: np.ndarray, values: np.ndarray, qualities=None):
@@ -363,6 +436,7 @@ class _RawSeries:
         for at in range(0, len(values), _PIECE):
             piece = values[at : at + _PIECE]
             low, high = int(piece.min()), int(piece.max())
+            self.largest = max(self.largest, abs(low), abs(high))
             ranges = zip(_VALUE_TYPES, _VALUE_RANGES, strict=True)
             kind = next(t for t, (least, most) in ranges if least <= low and high <= most)
             payload = piece.astype(kind).tobytes()
@@ -464,6 +538,16 @@ class _RawSeries:
         last_starts = table[:, 0] + table[:, 1] * (table[:, 2] - 1)
         return int(table[:, 0].min()), int(last_starts.max()), int((last_starts + table[:, 1]).max())
 
+    def without(self, refused: np.ndarray) -> "_RawSeries":
+        """A new compact series of the readings not `refused` (a mask over the readings in the order held)."""
+        starts, durations = self._times(0, self.count)
+        values, qualities = self._taken_back(0, self.count)
+        keep = ~refused
+        out = _RawSeries(self.scratch)
+        out.lines = self.lines
+        out.add(starts[keep], durations[keep], values[keep], qualities[keep])
+        return out
+
     def sorted_once(self) -> tuple["_RawSeries", int, int | None]:
         """The readings in time order, the first of two readings of one start kept (file order): a new
         compact series, how many readings were left out, and the start of the first left out. The one step
@@ -489,14 +573,19 @@ def _schema_problems(resource, kind: str) -> list[Problem]:
         return []
     errors = list(schema.error_log)
     out = [
-        Problem(e.line, f"{kind} does not follow the ESPI schema: {e.message}")
+        Problem(
+            e.line,
+            gettext_noop("%(kind)s does not follow the ESPI schema: %(error)s"),
+            {"kind": kind, "error": e.message},
+        )
         for e in errors[:SCHEMA_MESSAGES_PER_RESOURCE]
     ]
     if len(errors) > SCHEMA_MESSAGES_PER_RESOURCE:
         out.append(
             Problem(
                 resource.sourceline,
-                f"{kind}: {len(errors) - SCHEMA_MESSAGES_PER_RESOURCE} more schema errors in this resource",
+                gettext_noop("%(kind)s: %(count)s more schema errors in this resource"),
+                {"kind": kind, "count": len(errors) - SCHEMA_MESSAGES_PER_RESOURCE},
             )
         )
     return out
@@ -518,12 +607,13 @@ class _Reader:
         self.last_usage_point: str | None = None
         self.last_meter_reading: str | None = None
         self.foreign: dict[str, int] = {}  # namespaces of resources that are not ESPI's → line
+        self.now = int(timezone.now().timestamp())  # a reading that ends after it is refused
 
     def note(self, line, message):
         self.result.notes.append(Problem(line, message))
 
-    def problem(self, line, message):
-        self.result.problems.append(Problem(line, message))
+    def problem(self, line, text, /, **values):
+        self.result.problems.append(Problem(line, text, values))
 
     # -- resources ---------------------------------------------------------------------------------------
 
@@ -559,7 +649,9 @@ class _Reader:
         service = SERVICE_OF_KIND.get(_number(kind_text), "unknown")
         if service == "unknown":
             self.problem(
-                line, f"UsagePoint service kind {kind_text!r} is not electricity (0), gas (1) or water (2)"
+                line,
+                gettext_noop("UsagePoint service kind %(kind)r is not electricity (0), gas (1) or water (2)"),
+                kind=kind_text,
             )
         self.result.usage_points[self_key] = service
         self.usage_points[self_key] = self.order
@@ -596,20 +688,30 @@ class _Reader:
             named = f" ({UOM_NOT_HELD[uom]})" if uom in UOM_NOT_HELD else ""
             self.problem(
                 line,
-                f"ReadingType unit of measure {resource.findtext(f'{ESPI}uom')!r}{named} is not one "
-                "Custodian holds (Wh, W, therm, ft³, m³, US gallons); its readings are refused",
+                gettext_noop(
+                    "ReadingType unit of measure %(uom)r%(named)s is not one Custodian holds (Wh, W, therm, "
+                    "ft³, m³, US gallons); its readings are refused"
+                ),
+                uom=resource.findtext(f"{ESPI}uom"),
+                named=named,
             )
         elif flow not in FLOW_DIRECTIONS:
             self.problem(
                 line,
-                f"ReadingType flowDirection {resource.findtext(f'{ESPI}flowDirection')!r} is not one "
-                "Custodian holds (1 forward, 4 net, 19 reverse); its readings are refused",
+                gettext_noop(
+                    "ReadingType flowDirection %(flow)r is not one Custodian holds (1 forward, 4 net, "
+                    "19 reverse); its readings are refused"
+                ),
+                flow=resource.findtext(f"{ESPI}flowDirection"),
             )
         elif power not in POWERS_OF_TEN:
             self.problem(
                 line,
-                f"ReadingType powerOfTenMultiplier {resource.findtext(f'{ESPI}powerOfTenMultiplier')!r} is "
-                "not one ESPI defines (-12, -9, -6, -3 to 3, 6, 9, 12); its readings are refused",
+                gettext_noop(
+                    "ReadingType powerOfTenMultiplier %(power)r is not one ESPI defines (-12, -9, -6, -3 to "
+                    "3, 6, 9, 12); its readings are refused"
+                ),
+                power=resource.findtext(f"{ESPI}powerOfTenMultiplier"),
             )
         else:
             described = (UNIT_OF_UOM[uom], power, flow)
@@ -638,7 +740,11 @@ class _Reader:
                 n = int(_X_COUNT(resource))
                 self.problem(
                     line,
-                    f"an IntervalBlock with no `up` link and no MeterReading before it: {n} readings refused",
+                    gettext_noop(
+                        "an IntervalBlock with no `up` link and no MeterReading before it: %(count)s "
+                        "readings refused"
+                    ),
+                    count=n,
                 )
                 self.result.readings_read += n
                 self.result.readings_refused += n
@@ -662,7 +768,10 @@ class _Reader:
             first = self._one_by_one(resource, raw, invalid)
         raw.flush()
         if block_start is not None and first is not None and first != block_start:
-            self.problem(line, "the block's start is not its first reading's start (its readings are kept)")
+            self.problem(
+                line,
+                gettext_noop("the block's start is not its first reading's start (its readings are kept)"),
+            )
 
     def _fast(self, resource, raw: _RawSeries) -> int | None:
         """A block that passed the schema and has no ReadingQuality: three C-level XPath passes, and the
@@ -683,6 +792,7 @@ class _Reader:
             or durations.min() <= 0
             or durations.max() > MAX_DURATION
             or np.abs(v).max() >= 2**47
+            or (starts + durations).max() > self.now
         ):
             return None  # read one by one, each reading out of range named
         raw.add(starts, durations, v)
@@ -704,25 +814,78 @@ class _Reader:
             quality = _number(quality_text) if quality_text is not None else 0
             if start is None or not FIRST_START <= start < LAST_START:
                 wrong = (
-                    f"reading start {start_text!r} is not a time from 1970 to 2999 "
-                    "(a whole number of seconds since 1970)"
+                    gettext_noop(
+                        "reading start %(text)r is not a time from 1970 to 2999 (a whole number of seconds "
+                        "since 1970): reading refused"
+                    ),
+                    {"text": start_text},
                 )
             elif duration is None or not 0 < duration <= MAX_DURATION:
-                wrong = f"reading duration {duration_text!r} is not a positive whole number of seconds"
+                wrong = (
+                    gettext_noop(
+                        "reading duration %(text)r is not a positive whole number of seconds: reading refused"
+                    ),
+                    {"text": duration_text},
+                )
             elif value is None or not -(2**47) <= value < 2**47:
-                wrong = f"reading value {value_text!r} is not a whole number the schema allows (Int48)"
+                wrong = (
+                    gettext_noop(
+                        "reading value %(text)r is not a whole number the schema allows (Int48): "
+                        "reading refused"
+                    ),
+                    {"text": value_text},
+                )
             elif quality is None or not 0 <= quality <= MAX_QUALITY:
-                wrong = f"reading quality {quality_text!r} is not a code ESPI defines (0 to {MAX_QUALITY})"
+                wrong = (
+                    gettext_noop(
+                        "reading quality %(text)r is not a code ESPI defines (0 to %(most)s): reading refused"
+                    ),
+                    {"text": quality_text, "most": MAX_QUALITY},
+                )
+            elif start + duration > self.now:
+                # The unit is not known yet (the ReadingType may come later): only the time is checked here,
+                # the value's bound once the series has its unit (`finish`).
+                wrong = reading_refusal(start, duration, 0, "Wh", self.now)
             if wrong:
                 self.result.readings_refused += 1
                 if not schema_reported:
-                    self.problem(rline, f"{wrong}: reading refused")
+                    self.problem(rline, wrong[0], **wrong[1])
                 else:
-                    self.problem(rline, "this reading is refused (see the schema error above)")
+                    self.problem(rline, gettext_noop("this reading is refused (see the schema error above)"))
                 continue
             raw.add_one(start, duration, value, quality)
             first = start if first is None else first
         return first
+
+    # Readings a series' values beyond a meter's are named one by one up to this many, then counted.
+    IMPLAUSIBLE_NAMED = 5
+
+    def _plausible_only(self, raw: _RawSeries, unit: str, power: int, line: int | None) -> _RawSeries:
+        """The series without its readings beyond `plausible_most` for its unit, now that the unit is known
+        (a ReadingType may follow its readings in the file), each refused as `reading_refusal` names it. The
+        largest value put aside answers for the usual series without expanding it."""
+        shortest = int(raw.run_table()[:, 1].min()) if raw.count else 0
+        if not raw.count or raw.largest * 10.0**power <= plausible_most(unit, shortest):
+            return raw
+        starts, durations, values, _ = raw.arrays(power)
+        over = np.abs(values) > plausible_most(unit, durations)
+        if not over.any():
+            return raw
+        for at in np.flatnonzero(over)[: self.IMPLAUSIBLE_NAMED]:
+            text, values_named = reading_refusal(
+                int(starts[at]), int(durations[at]), values[at], unit, self.now
+            )
+            self.problem(line, text, **values_named)
+        if over.sum() > self.IMPLAUSIBLE_NAMED:
+            self.problem(
+                line,
+                gettext_noop(
+                    "%(count)s more readings of this MeterReading hold more than any meter reads: refused"
+                ),
+                count=int(over.sum()) - self.IMPLAUSIBLE_NAMED,
+            )
+        self.result.readings_refused += int(over.sum())
+        return raw.without(over)
 
     # -- the links, once the whole file is read ----------------------------------------------------------
 
@@ -735,10 +898,17 @@ class _Reader:
             matches = [k for k in types if k == tail or k.endswith("/" + tail)]
             if len(matches) == 1:
                 return types[matches[0]][1]
-            self.problem(line, f"the MeterReading's ReadingType ({related}) is not in the file")
+            self.problem(
+                line,
+                gettext_noop("the MeterReading's ReadingType (%(related)s) is not in the file"),
+                related=related,
+            )
             return None
         if not types:
-            self.problem(line, "the MeterReading has no ReadingType, and the file has none: units unknown")
+            self.problem(
+                line,
+                gettext_noop("the MeterReading has no ReadingType, and the file has none: units unknown"),
+            )
             return None
         after = sorted((o, k) for k, (o, _) in types.items() if o > order)
         before = sorted((o, k) for k, (o, _) in types.items() if o < order)
@@ -762,7 +932,11 @@ class _Reader:
             usage_point = None
             if meter not in self.meter_readings:
                 self.problem(
-                    line, f"an IntervalBlock whose MeterReading is not in the file: {count} readings refused"
+                    line,
+                    gettext_noop(
+                        "an IntervalBlock whose MeterReading is not in the file: %(count)s readings refused"
+                    ),
+                    count=count,
                 )
             else:
                 usage_point, related, order, mline = self.meter_readings[meter]
@@ -770,10 +944,18 @@ class _Reader:
                     usage_point = first_usage_point
                 if usage_point not in result.usage_points:
                     self.problem(
-                        mline, f"the MeterReading's UsagePoint is not in the file: {count} readings refused"
+                        mline,
+                        gettext_noop(
+                            "the MeterReading's UsagePoint is not in the file: %(count)s readings refused"
+                        ),
+                        count=count,
                     )
                 elif result.usage_points[usage_point] == "unknown":
-                    self.problem(mline, f"{count} readings of a UsagePoint of unknown service refused")
+                    self.problem(
+                        mline,
+                        gettext_noop("%(count)s readings of a UsagePoint of unknown service refused"),
+                        count=count,
+                    )
                 else:
                     described = self._reading_type_for(meter, related, order, mline)
             if described is None:
@@ -788,10 +970,17 @@ class _Reader:
                 if dropped:
                     self.problem(
                         line,
-                        f"{dropped} readings repeat a start already read for the same MeterReading (first at "
-                        f"{repeated}): kept the first of each",
+                        gettext_noop(
+                            "%(count)s readings repeat a start already read for the same MeterReading "
+                            "(first at %(first)s): kept the first of each"
+                        ),
+                        count=dropped,
+                        first=local_time(repeated),
                     )
                     result.readings_refused += dropped
+            raw = self._plausible_only(raw, unit, power, line)
+            if not raw.count:
+                continue
             result.series.append(
                 MeterSeries(usage_point, meter, unit, flow, power=power, raw=raw, expanded=expanded)
             )
@@ -799,7 +988,11 @@ class _Reader:
             namespace, line = next(iter(self.foreign.items()))
             self.problem(
                 line,
-                f"the resources are in namespace {namespace!r}, not ESPI's {ESPI_NS!r}: nothing was read",
+                gettext_noop(
+                    "the resources are in namespace %(namespace)r, not ESPI's %(espi)r: nothing was read"
+                ),
+                namespace=namespace,
+                espi=ESPI_NS,
             )
             result.complete = False
 
@@ -832,7 +1025,13 @@ def _entries(source, result: ImportResult) -> Iterator:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
-        result.problems.append(Problem(line, f"the file is malformed or cut short here: {exc.msg}"))
+        result.problems.append(
+            Problem(
+                line,
+                gettext_noop("the file is malformed or cut short here (the XML reader says: %(error)s)"),
+                {"error": exc.msg},
+            )
+        )
         result.complete = False
         return
     if not checked:
@@ -842,9 +1041,11 @@ def _entries(source, result: ImportResult) -> Iterator:
             result.problems.append(
                 Problem(
                     root.sourceline,
-                    f"the file's root element is {tag.localname!r} in namespace "
-                    f"{tag.namespace or '(none)'!r}; "
-                    f"a Green Button file is an Atom feed ({ATOM_NS}) of entries: nothing was read",
+                    gettext_noop(
+                        "the file's root element is %(element)r in namespace %(namespace)r; a Green Button "
+                        "file is an Atom feed (%(atom)s) of entries: nothing was read"
+                    ),
+                    {"element": tag.localname, "namespace": tag.namespace or "(none)", "atom": ATOM_NS},
                 )
             )
             result.complete = False
@@ -855,8 +1056,10 @@ def _prologue_ok(tree, result: ImportResult) -> bool:
         result.problems.append(
             Problem(
                 1,
-                "a DOCTYPE is not allowed (it could expand entities or read external files); "
-                "nothing was imported",
+                gettext_noop(
+                    "a DOCTYPE is not allowed (it could expand entities or read external files); nothing was "
+                    "imported"
+                ),
             )
         )
         result.complete = False
@@ -889,6 +1092,7 @@ _CSV_UNITS = {
     "ft3": ("ft3", 1),
     "m3": ("m3", 1),
 }
+_CSV_UNIT_NAMES = "kWh, Wh, therms, gallons, CCF, ft3, m3"
 _CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
 
 
@@ -902,6 +1106,12 @@ def _csv_moment(day: str, clock: str, zone):
     return int(local.timestamp()), False
 
 
+# What the csv module could not read on a line, named for a reader (its own words are a programmer's).
+_CSV_UNREADABLE = gettext_noop(
+    "unreadable line: a field longer than the CSV reader takes, a NUL byte or a quote left open"
+)
+
+
 def _csv_rows(reader, result: ImportResult):
     """(line number, row) for each row after the header; (line number, None) for a line the csv module
     can't read (a field past its size limit, a stray quote), with the problem named."""
@@ -910,35 +1120,89 @@ def _csv_rows(reader, result: ImportResult):
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
-            result.problems.append(Problem(reader.line_num, f"unreadable line ({exc})"))
+        except csv.Error:
+            result.problems.append(Problem(reader.line_num, _CSV_UNREADABLE))
             yield reader.line_num, None
             continue
         yield reader.line_num, row
 
 
+def _csv_reading(row: list[str], col: dict[str, int], zone, now: int):
+    """A row's (start, end, exact, value in the unit's base, unit, factor), or the problem that refuses it
+    (text, values): every refusal names what is wrong in the file's own words, never a parser's."""
+    if len(row) <= max(col.values()):
+        return gettext_noop("unreadable row: it has %(fields)s fields, the header names %(columns)s"), {
+            "fields": len(row),
+            "columns": max(col.values()) + 1,
+        }
+    day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
+    unit_text, usage_text = row[col["UNITS"]].strip(), row[col["USAGE"]]
+    if unit_text.lower() not in _CSV_UNITS:
+        return gettext_noop("unreadable row: unit %(unit)r is not one of %(units)s"), {
+            "unit": unit_text,
+            "units": _CSV_UNIT_NAMES,
+        }
+    unit, factor = _CSV_UNITS[unit_text.lower()]
+    try:
+        # The digits 0 to 9 only: float() reads "٣٠٠" as 300, and "inf", "nan" and "1_000" too.
+        value = float(ascii_decimal(usage_text)) * factor
+    except ValueError:
+        return gettext_noop(
+            "unreadable row: USAGE %(usage)r is not a number written with the digits 0 to 9"
+        ), {"usage": usage_text.strip()}
+    try:
+        start, exact = _csv_moment(day, start_text, zone)
+        end, _ = _csv_moment(day, end_text, zone)
+    except (ValueError, OverflowError):
+        return gettext_noop(
+            "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a day "
+            "(YYYY-MM-DD) and times (HH:MM, or HH:MM-0600 with the UTC offset)"
+        ), {"day": day.strip(), "start": start_text.strip(), "end": end_text.strip()}
+    if not math.isfinite(value):
+        return gettext_noop("USAGE %(usage)r is not a number: reading refused"), {"usage": usage_text}
+    if value < 0:
+        return gettext_noop(
+            "USAGE %(usage)r is below zero: this layout carries delivered use only; reading refused"
+        ), {"usage": usage_text}
+    if not FIRST_START <= start < LAST_START:
+        return gettext_noop("DATE %(day)r is not a day from 1970 to 2999: reading refused"), {"day": day}
+    if end <= start:
+        if end_text.strip()[:5] != "00:00":
+            return gettext_noop(
+                "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
+                "starts (one that ends at midnight is dated by its start); reading refused"
+            ), {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
+        end += 24 * 3600  # a reading that ends at midnight is dated by its start
+    refusal = reading_refusal(start, end - start, value, unit, now)
+    return refusal or (start, end, exact, value, unit, factor)
+
+
 def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResult:
     """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
     with an offset are exact; times without one are read as the utility's local time and, in the hour that
-    repeats when DST ends, reported as ambiguous and left out."""
+    repeats when DST ends, reported as ambiguous and left out. A reading that ends after now, or holds more
+    than a meter could (`reading_refusal`), is refused by its line."""
 
     zone = LOCAL
+    now = int(timezone.now().timestamp())
     result = ImportResult()
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
-        result.problems.append(Problem(1, "the file is empty"))
+        result.problems.append(Problem(1, gettext_noop("the file is empty")))
         result.complete = False
         return result
     reader = csv.reader(lines)
     try:
         header = [h.strip().upper() for h in next(reader)]
-    except csv.Error as exc:
-        result.problems.append(Problem(1, f"the header line is unreadable ({exc})"))
+    except csv.Error:
+        result.problems.append(Problem(1, _CSV_UNREADABLE))
         result.complete = False
         return result
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
-        result.problems.append(Problem(1, f"missing columns: {', '.join(missing)}"))
+        result.problems.append(
+            Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
+        )
         result.complete = False
         return result
     col = {name: header.index(name) for name in _CSV_COLUMNS}
@@ -948,31 +1212,14 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         if row is None:
             result.readings_refused += 1
             continue
-        try:
-            day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
-            unit, factor = _CSV_UNITS[row[col["UNITS"]].strip().lower()]
-            # The digits 0 to 9 only: float() reads "٣٠٠" as 300, and "inf", "nan" and "1_000" too.
-            value = float(ascii_decimal(row[col["USAGE"]])) * factor
-            start, exact = _csv_moment(day, start_text, zone)
-            end, _ = _csv_moment(day, end_text, zone)
-        except (IndexError, KeyError, ValueError, OverflowError) as exc:
-            result.problems.append(Problem(number, f"unreadable row ({exc.__class__.__name__}: {exc})"))
+        read = _csv_reading(row, col, zone, now)
+        if len(read) == 2:
+            result.problems.append(Problem(number, *read))
             result.readings_refused += 1
             continue
-        wrong = None
-        if not math.isfinite(value):
-            wrong = f"USAGE {row[col['USAGE']]!r} is not a number"
-        elif value < 0:
-            wrong = f"USAGE {row[col['USAGE']]!r} is below zero: this layout carries delivered use only"
-        elif not FIRST_START <= start < LAST_START:
-            wrong = f"DATE {day!r} is not a day from 1970 to 2999"
-        if wrong:
-            result.problems.append(Problem(number, f"{wrong}: reading refused"))
-            result.readings_refused += 1
-            continue
-        if end <= start:
-            end += 24 * 3600  # a reading that ends at midnight is dated by its start
+        start, end, exact, value, unit, factor = read
         if not exact:
+            day, start_text = row[col["DATE"]], row[col["START TIME"]]
             naive = datetime.strptime(f"{day} {start_text.strip()}", "%Y-%m-%d %H:%M")
             if (
                 naive.replace(tzinfo=zone, fold=0).utcoffset()
@@ -981,8 +1228,10 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
                 result.problems.append(
                     Problem(
                         number,
-                        "the time repeats when daylight saving ends and has no "
-                        "UTC offset: ambiguous, left out",
+                        gettext_noop(
+                            "the time repeats when daylight saving ends and has no UTC offset: ambiguous, "
+                            "left out"
+                        ),
                     )
                 )
                 result.readings_refused += 1
@@ -992,7 +1241,11 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         key = (service, start)
         if key in seen:
             result.problems.append(
-                Problem(number, f"a second reading for the same start {start}: kept the first")
+                Problem(
+                    number,
+                    gettext_noop("a second reading for the same start %(start)s: kept the first"),
+                    {"start": local_time(start)},
+                )
             )
             result.readings_refused += 1
             continue

@@ -15,17 +15,19 @@ both.
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
     ImportResult,
     Problem,
+    Word,
+    local_time,
     parse_espi,
     parse_green_button_csv,
 )
@@ -34,7 +36,6 @@ from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
-    LOCAL,
     IntervalBlock,
     block_index,
     customer_locked,
@@ -205,8 +206,11 @@ def _series_named(placed: _Placed, series_list, services: dict[str, str]) -> lis
             placed.problems.append(
                 Problem(
                     None,
-                    f"{len(s)} readings in {s.unit} on the {service} usage point: not a unit Custodian holds "
-                    f"for {service}; refused",
+                    gettext_noop(
+                        "%(count)s readings in %(unit)s on the %(service)s usage point: not a unit Custodian "
+                        "holds for %(service)s; refused"
+                    ),
+                    {"count": len(s), "unit": s.unit, "service": Word(service)},
                 )
             )
             continue
@@ -255,9 +259,12 @@ def blocks_place(
         placed.problems.append(
             Problem(
                 None,
-                f"{count} readings of {month} ({', '.join(sorted(series))}) refused: that month's readings "
-                "were reduced to monthly totals under the retention schedule, so only the month's total is "
-                "held for it; the totals held are kept",
+                gettext_noop(
+                    "%(count)s readings of %(month)s (%(series)s) refused: that month's readings were "
+                    "reduced to monthly totals under the retention schedule, so only the month's total is "
+                    "held for it; the totals held are kept"
+                ),
+                {"count": count, "month": month, "series": ", ".join(sorted(series))},
             )
         )
 
@@ -343,8 +350,11 @@ def _place_periods(placed, customer_id, key, month, starts, durations, values, o
         placed.problems.append(
             Problem(
                 None,
-                f"{n} {key} readings of {month} do not start and last whole minutes (first at "
-                f"{int(starts[~whole][0])}): Custodian cannot hold them; refused",
+                gettext_noop(
+                    "%(count)s %(series)s readings of %(month)s do not start and last whole minutes (first "
+                    "at %(first)s): Custodian cannot hold them; refused"
+                ),
+                {"count": n, "series": key, "month": month, "first": local_time(int(starts[~whole][0]))},
             )
         )
         starts, durations, values = starts[whole], durations[whole], values[whole]
@@ -398,17 +408,23 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
                 placed.problems.append(
                     Problem(
                         None,
-                        f"{key} readings {_local(first)} to {_local(last)}: the utility's meter readings of "
-                        "these intervals are held and a file does not replace them (a meter reading is "
-                        "corrected by a re-read or a bill adjustment under a correction request); refused",
+                        gettext_noop(
+                            "%(series)s readings %(first)s to %(last)s: the utility's meter readings of "
+                            "these intervals are held and a file does not replace them (a meter reading is "
+                            "corrected by a re-read or a bill adjustment under a correction request); refused"
+                        ),
+                        {"series": key, "first": local_time(first), "last": local_time(last)},
                     )
                 )
             if (~over).any():
                 placed.problems.append(
                     Problem(
                         None,
-                        f"{int((~over).sum())} other {key} readings of {month}: that month is held from the "
-                        "utility's meter, and a file's readings are not merged into it; refused",
+                        gettext_noop(
+                            "%(count)s other %(series)s readings of %(month)s: that month is held from the "
+                            "utility's meter, and a file's readings are not merged into it; refused"
+                        ),
+                        {"count": int((~over).sum()), "series": key, "month": month},
                     )
                 )
     return kept
@@ -437,10 +453,6 @@ def _runs(starts, durations) -> list[tuple[int, int]]:
         else:
             runs.append([at, at + length])
     return [(a, b) for a, b in runs]
-
-
-def _local(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m-%d %H:%M%z")
 
 
 # The merge read opens what is held for a file's months; a file whose months hold more than this (in
@@ -534,11 +546,11 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
         readings_refused=result.readings_refused,
     )
     if not result.complete:
-        summary.refused = "the file is incomplete or was refused; nothing was stored"
+        summary.refused = gettext_noop("the file is incomplete or was refused; nothing was stored")
         return summary
     series_list = [s for s in result.all_series() if len(s)]
     if not series_list:
-        summary.refused = "the file holds no readings"
+        summary.refused = gettext_noop("the file holds no readings")
         return summary
     # The customer's lock from the merge read until the blocks and their units are in place: another import
     # (or a removal) of the customer waits, so it merges with these readings instead of replacing them with
@@ -651,6 +663,6 @@ def parse_green_button(stream, progress=None) -> ImportResult:
         text = stream.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         result = ImportResult(complete=False)
-        result.problems.append(Problem(None, "the file is neither XML nor UTF-8 text (CSV)"))
+        result.problems.append(Problem(None, gettext_noop("the file is neither XML nor UTF-8 text (CSV)")))
         return result
     return parse_green_button_csv(text)

@@ -112,7 +112,8 @@ def test_a_truncated_file_is_reported_as_incomplete_with_its_line():
 def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
     """The parser keeps runs of readings one interval apart and the values in the narrowest whole numbers
     that hold them: a gap, another interval length, values past two and past four bytes, a negative one and
-    a quality from the third block on all come back reading for reading."""
+    a quality from the third block on all come back reading for reading. In µWh (powerOfTenMultiplier -6):
+    a value past four bytes in Wh is more than any meter reads, and refused (`reading_refusal`)."""
     jan = 1_767_600_000
     blocks = [
         L.hourly(jan, 5, value=lambda i: 100 + i),
@@ -122,13 +123,13 @@ def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
     with_quality = L.hourly(jan + 3600 * 11, 2, value=lambda i: 7)
     mr = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1/MeterReading/01"
     data = L.feed(
-        *L.one_meter(blocks),
+        *L.one_meter(blocks, power=-6),
         L.entry(L.interval_block(with_quality, quality=8), f"{mr}/IntervalBlock/9", f"{mr}/IntervalBlock"),
     )
     result = parse_espi(io.BytesIO(data))
     assert result.ok, result.problems
-    written = [(s, d, v, 0) for block in blocks for s, d, v in block] + [
-        (s, d, v, 8) for s, d, v in with_quality
+    written = [(s, d, v * 10.0**-6, 0) for block in blocks for s, d, v in block] + [
+        (s, d, v * 10.0**-6, 8) for s, d, v in with_quality
     ]
     assert [(r.start, r.duration, r.value, r.quality) for r in result.readings] == written
     assert result.readings_read == len(written) and result.readings_refused == 0

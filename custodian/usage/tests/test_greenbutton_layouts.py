@@ -90,7 +90,7 @@ def test_demand_and_volumes_carry_their_units_and_power_of_ten():
 
 def test_billing_periods_and_local_days_keep_their_exact_lengths():
     days = L.local_days(datetime(2026, 3, 1, tzinfo=ZoneInfo("America/New_York")), 14)
-    months = L.billing_months(2026, range(1, 13), "America/Chicago")
+    months = L.billing_months(2025, range(1, 13), "America/Chicago")  # a past year's: none ends after now
     result = parse(L.feed(*L.one_meter([days]), *L.one_meter([months], kind="1", uom=169, up_n=2)))
     assert result.ok, result.problems
     lengths = sorted({r.duration for r in result.readings})
