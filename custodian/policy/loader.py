@@ -221,6 +221,13 @@ class Policy:
         """Whether any of `services` acts for any of `purposes` (the page rules and the selectors ask)."""
         return any(p in self.services[s].purposes for s in services if s in self.services for p in purposes)
 
+    def consent_terms(self, language: str | None = None) -> str:
+        """The terms a prior written consent is given under, in `language` (default: the active one) where
+        the policy file gives them, else as adopted (English): what a consent shows and keeps."""
+        consent = self.disclosure_bases["prior_written_consent"]
+        language = language if language is not None else (translation.get_language() or "")
+        return consent.get(language[:2], {}).get("terms") or consent["terms"]
+
     def notice_at(self, point: str, kind: str = "") -> Notice:
         """The notice shown at a collection point (`staff_intake` needs the request type)."""
         key = self.staff_intake_notices[kind] if point == "staff_intake" else self.collection_points[point]
@@ -487,6 +494,7 @@ def load_policy(path: Path) -> Policy:
     for key in ("prior_written_consent", "legal_authority"):
         _need(bases, key, path, "disclosure_bases", dict)
     _need(bases["prior_written_consent"], "terms", path, "disclosure_bases.prior_written_consent")
+    _translations(bases["prior_written_consent"], ("terms",), path, "disclosure_bases.prior_written_consent")
     _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
     if "connect_my_data" in bases:
         entry = "disclosure_bases.connect_my_data"

@@ -129,14 +129,21 @@ def disclosures(request):
 @portal_required
 def consents(request):
     policy = current_policy()
-    terms = policy.disclosure_bases["prior_written_consent"]["terms"]
+    # The terms in the page's language: the customer agrees to the words shown, and the consent keeps them.
+    terms = policy.consent_terms()
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        text = (
-            f"I consent to {policy.utility['name']} giving {', '.join(d['categories'])} "
-            f"to {d['recipient_name']} ({d['recipient_contact']}) for: {d['purpose']}. {terms}"
-        )
+        consented = _(
+            "I consent to %(utility)s giving %(categories)s to %(recipient)s (%(contact)s) for: %(purpose)s."
+        ) % {
+            "utility": policy.utility["name"],
+            "categories": ", ".join(d["categories"]),
+            "recipient": d["recipient_name"],
+            "contact": d["recipient_contact"],
+            "purpose": d["purpose"],
+        }
+        text = f"{consented} {terms}"
         try:
             consent_record(
                 customer=signed_in_customer(request),
@@ -149,6 +156,7 @@ def consents(request):
                 signed_at=timezone.now(),
                 method="electronic",
                 text_shown=text,
+                terms=terms,
                 signer_ip=client_ip(request),
             )
         except AccountingError as exc:

@@ -75,6 +75,7 @@ def consent_record(
     signed_at: datetime,
     method: str,
     text_shown: str = "",
+    terms: str = "",
     signer_ip: str = "",
     verified_by=None,
     scan: bytes | None = None,
@@ -82,7 +83,8 @@ def consent_record(
 ) -> Consent:
     """Record a signed consent. Paper: a staff member verified the signature and the scan is sealed in the
     vault. Electronic: the customer's own act in the portal, with the exact text shown and the network it
-    came from (the address masked to /24 or /48)."""
+    came from (the address masked to /24 or /48). `terms`: the terms as the customer was given them (the
+    portal's, in the page's language); by default the policy file's as adopted."""
 
     cats = categories_checked(categories)
     if covers_until is not None and covers_until < max(covers_from, timezone.localdate(signed_at)):
@@ -145,7 +147,7 @@ def consent_record(
         covers_until=covers_until,
         expires_on=expires_on,
         allows_sale=allows_sale,
-        terms=current_policy().disclosure_bases["prior_written_consent"]["terms"],
+        terms=terms or current_policy().consent_terms("en"),
         method=method,
         signed_at=signed_at,
         # The customer's address, masked as analytics masks it: it shows where the consent came from
