@@ -45,6 +45,7 @@ TEMPLATES = [
     "404.html",
     "500.html",
     *sorted(f"ui/{p.name}" for p in (WEB / "ui").glob("*.html") if f"ui/{p.name}" not in CONSOLE_ONLY),
+    "audit/transparency.html",  # the public page the portal's receipts send a customer to
 ]
 # Words that are the same in every language: units, file formats, the standard's name.
 SAME_IN_EVERY_LANGUAGE = {"kWh", "PDF", "CSV", "XML", "ESPI"}
@@ -477,3 +478,14 @@ def test_the_consent_terms_are_shown_and_kept_in_the_language_the_customer_read(
     shown = words[spanish_consent.sealed_ref].text_shown
     assert shown.startswith("Autorizo a ") and shown.endswith(spanish_consent.terms)
     assert words[english_consent.sealed_ref].text_shown.startswith("I consent to ")
+
+
+def test_the_transparency_page_the_receipts_send_a_customer_to_reads_in_spanish(db):
+    response = Client().get("/transparency/?lang=es")
+    page = response.content.decode()
+    assert response.status_code == 200 and response["Content-Language"] == "es"
+    assert "Nuestro registro de accesos, publicado para que usted lo compruebe" in page
+    assert "las entradas forman un <em>árbol de Merkle</em>" in page and "Cómo comprobarlo" in page
+    assert "Every time someone at" not in page and "How to check" not in page
+    english = Client().get("/transparency/?lang=en").content.decode()
+    assert "Our access log, published so you can check it" in english
