@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django import forms as django_forms
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.template.base import TextNode
 from django.template.loader_tags import IncludeNode
@@ -27,8 +26,6 @@ from django.utils.translation import trans_real
 import custodian.portal as portal_package
 import custodian.web as web_package
 from custodian.customers.models import Account, Premise, PremiseType
-from custodian.disclosures.models import Consent
-from custodian.disclosures.selectors import consent_words
 from custodian.testing.portal import signed_in
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
@@ -387,105 +384,3 @@ def test_every_refusal_of_a_service_a_portal_page_calls_is_translated():
                     where = source.relative_to(source.parents[2])
                     bare += [f"{where}:{line} ({name})" for line in _untranslated(shown)]
     assert not bare, f"a refusal the portal shows without its translation: {bare}"
-
-
-def _upload(client, content: bytes, language: str):
-    return client.post(
-        f"/portal/me/usage/upload/?lang={language}", {"file": SimpleUploadedFile("usage.csv", content)}
-    )
-
-
-def test_a_green_button_uploads_results_read_in_spanish(households):
-    """What the upload did not store, and why, in the customer's language: the refusal of a whole file and
-    every problem line, a unit the layout does not know named as such (never a parser's own words)."""
-    (customer, app), _ = households
-    client = signed_in(app, "ann@example.com")
-    no_columns = _upload(client, b"DATE,USAGE\n2026-01-05,1\n", "es").content.decode()
-    assert "El archivo está incompleto o fue rechazado; no se guardó nada." in no_columns
-    assert "faltan columnas: TYPE, START TIME, END TIME, UNITS" in no_columns
-    assert "nothing was stored" not in no_columns and "missing columns" not in no_columns
-    bad_rows = (
-        b"TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
-        b"Electric usage,2026-01-05,00:00,01:00,1.5,parsecs,,\n"
-        b"Electric usage,2026-01-05,01:00,02:00,-5,kWh,,\n"
-        b"Electric usage,2026-01-05,05:00,01:59,1,kWh,,\n"
-    )
-    page = _upload(client, bad_rows, "es").content.decode()
-    assert "El archivo no tiene lecturas." in page
-    assert "fila ilegible: la unidad &#x27;parsecs&#x27; no es una de kWh, Wh, therms" in page
-    assert "USAGE &#x27;-5&#x27; es menor que cero" in page and "es anterior a START TIME" in page
-    assert "KeyError" not in page and "unreadable" not in page
-    english = _upload(client, bad_rows, "en").content.decode()
-    assert "unreadable row: unit &#x27;parsecs&#x27; is not one of kWh, Wh, therms" in english
-    assert "KeyError" not in english
-
-
-def test_every_problem_a_file_import_names_has_its_spanish():
-    """Every problem the Green Button readers and the store name is marked where it is made (gettext_noop,
-    its values filled at display) and has a Spanish translation; none is an f-string no translator reaches."""
-    root = Path(__file__).resolve().parents[2]
-    catalogue = trans_real.translation("es")._catalog
-    marked, bare = [], []
-    for module in ("usage/greenbutton_import.py", "usage/intervals.py"):
-        for node in ast.walk(ast.parse((root / module).read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop":
-                marked.append(node.args[0].value)
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "Problem"
-                and len(node.args) > 1
-            ):
-                bare += [f"{module}:{line}" for line in _untranslated(node.args[1])]
-    assert len(marked) > 40 and not bare, bare
-    missing = [m for m in marked if not catalogue.get(m)]
-    assert not missing, f"no Spanish for {missing[:5]}"
-    for service in ("electric", "gas", "water", "unknown"):  # a service a problem names (`Word`)
-        assert catalogue.get(f"utility service\x04{service}"), service
-
-
-def test_the_upload_page_says_a_file_never_replaces_the_meters_readings(households):
-    (customer, app), _ = households
-    client = signed_in(app, "ann@example.com")
-    english = client.get("/portal/me/usage/upload/?lang=en").content.decode()
-    assert "a reading for an hour we hold from the utility's meter is not stored" in english
-    assert "already hold replaces ours" not in english
-    spanish = client.get("/portal/me/usage/upload/?lang=es").content.decode()
-    assert "un archivo nunca reemplaza las lecturas del medidor" in spanish
-
-
-def test_the_consent_terms_are_shown_and_kept_in_the_language_the_customer_read(households, as_customer):
-    """The policy file gives the terms of a written consent in Spanish too: the Spanish page shows them, and a
-    consent given there keeps the Spanish words it was given under (its terms and the sealed text shown); a
-    consent given in English keeps the English."""
-    (customer, app), _ = households
-    client = signed_in(app, "ann@example.com")
-    spanish = client.get("/portal/me/consents/?lang=es").content.decode()
-    assert "Este consentimiento es válido hasta la fecha que indica o hasta que usted lo revoque." in spanish
-    assert "This consent is valid until" not in spanish
-    given = {
-        "recipient_name": "Solar del Sur",
-        "recipient_contact": "info@solardelsur.example",
-        "categories": ["meter_usage"],
-        "purpose": "un presupuesto de paneles",
-        "agree": "on",
-    }
-    assert client.post("/portal/me/consents/?lang=es", given).status_code == 302
-    assert client.post("/portal/me/consents/?lang=en", given).status_code == 302
-    spanish_consent, english_consent = Consent.objects.filter(customer=customer).order_by("pk")
-    assert spanish_consent.terms.startswith("Este consentimiento es válido")
-    assert english_consent.terms.startswith("This consent is valid")
-    words = consent_words(actor=as_customer(customer), customer_id=customer.pk, purpose="providing_services")
-    shown = words[spanish_consent.sealed_ref].text_shown
-    assert shown.startswith("Autorizo a ") and shown.endswith(spanish_consent.terms)
-    assert words[english_consent.sealed_ref].text_shown.startswith("I consent to ")
-
-
-def test_the_transparency_page_the_receipts_send_a_customer_to_reads_in_spanish(db):
-    response = Client().get("/transparency/?lang=es")
-    page = response.content.decode()
-    assert response.status_code == 200 and response["Content-Language"] == "es"
-    assert "Nuestro registro de accesos, publicado para que usted lo compruebe" in page
-    assert "las entradas forman un <em>árbol de Merkle</em>" in page and "Cómo comprobarlo" in page
-    assert "Every time someone at" not in page and "How to check" not in page
-    english = Client().get("/transparency/?lang=en").content.decode()
-    assert "Our access log, published so you can check it" in english

@@ -1,0 +1,77 @@
+"""A customer who uploads a Green Button file in Spanish reads what was and was not stored in Spanish: the
+refusal of a whole file and every problem line, each marked for translation where the readers and the store
+make it; the upload page says in both languages what the store does with a file."""
+
+import ast
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import trans_real
+
+from custodian.testing.portal import signed_in
+
+
+def _upload(client, content: bytes, language: str):
+    return client.post(
+        f"/portal/me/usage/upload/?lang={language}", {"file": SimpleUploadedFile("usage.csv", content)}
+    )
+
+
+def test_a_green_button_uploads_results_read_in_spanish(households):
+    """What the upload did not store, and why, in the customer's language: the refusal of a whole file and
+    every problem line, a unit the layout does not know named as such (never a parser's own words)."""
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    no_columns = _upload(client, b"DATE,USAGE\n2026-01-05,1\n", "es").content.decode()
+    assert "El archivo está incompleto o fue rechazado; no se guardó nada." in no_columns
+    assert "faltan columnas: TYPE, START TIME, END TIME, UNITS" in no_columns
+    assert "nothing was stored" not in no_columns and "missing columns" not in no_columns
+    bad_rows = (
+        b"TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        b"Electric usage,2026-01-05,00:00,01:00,1.5,parsecs,,\n"
+        b"Electric usage,2026-01-05,01:00,02:00,-5,kWh,,\n"
+        b"Electric usage,2026-01-05,05:00,01:59,1,kWh,,\n"
+    )
+    page = _upload(client, bad_rows, "es").content.decode()
+    assert "El archivo no tiene lecturas." in page
+    assert "fila ilegible: la unidad &#x27;parsecs&#x27; no es una de kWh, Wh, therms" in page
+    assert "USAGE &#x27;-5&#x27; es menor que cero" in page and "es anterior a START TIME" in page
+    assert "KeyError" not in page and "unreadable" not in page
+    english = _upload(client, bad_rows, "en").content.decode()
+    assert "unreadable row: unit &#x27;parsecs&#x27; is not one of kWh, Wh, therms" in english
+    assert "KeyError" not in english
+
+
+def test_every_problem_a_file_import_names_has_its_spanish():
+    """Every problem the Green Button readers and the store name is marked where it is made (gettext_noop,
+    its values filled at display) and has a Spanish translation; none is an f-string no translator reaches."""
+    root = Path(__file__).resolve().parents[2]
+    catalogue = trans_real.translation("es")._catalog
+    marked, bare = [], []
+    for module in ("usage/greenbutton_import.py", "usage/intervals.py"):
+        for node in ast.walk(ast.parse((root / module).read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop":
+                marked.append(node.args[0].value)
+            # A problem's words: a marked string (gettext_noop) or a module's marked constant.
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "Problem"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant | ast.JoinedStr | ast.BinOp)
+            ):
+                bare.append(f"{module}:{node.lineno}")
+    assert len(marked) > 40 and not bare, bare
+    missing = [m for m in marked if not catalogue.get(m)]
+    assert not missing, f"no Spanish for {missing[:5]}"
+    for service in ("electric", "gas", "water", "unknown"):  # a service a problem names (`Word`)
+        assert catalogue.get(f"utility service\x04{service}"), service
+
+
+def test_the_upload_page_says_a_file_never_replaces_the_meters_readings(households):
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    english = client.get("/portal/me/usage/upload/?lang=en").content.decode()
+    assert "a reading for an hour we hold from the utility's meter is not stored" in english
+    assert "already hold replaces ours" not in english
+    spanish = client.get("/portal/me/usage/upload/?lang=es").content.decode()
+    assert "un archivo nunca reemplaza las lecturas del medidor" in spanish
