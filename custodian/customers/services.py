@@ -22,6 +22,7 @@ from custodian.customers.changes import record_change_append
 from custodian.customers.choices import SERVICE_UNITS, AccountRole, CloseReason, CustomerClass
 from custodian.customers.models import Account, Customer, Premise, ServiceChange, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.vault.choices import PERSON_CHANNELS, Channel
 from custodian.vault.services import Submission, documents_seal_many, personal_data_record_many
 
 
@@ -302,7 +303,9 @@ def account_transfer(*, account_id: int, to_premise_id: int, moving_on: date, by
     return new
 
 
-SERVICE_CHANGE_CHANNELS = ("portal", "phone", "email", "paper", "in_person")
+# A stop or a move is asked by a person the utility can verify: every channel a person reaches it by but the
+# public site's anonymous web form.
+SERVICE_CHANGE_CHANNELS = tuple(c.value for c in PERSON_CHANNELS if c != Channel.WEB_FORM)
 
 
 def service_change_address_ref(change_id: int) -> str:

@@ -41,14 +41,10 @@ from custodian.portal.access import message_page, portal_actor, portal_required,
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
 from custodian.routing import page
 from custodian.usage.services import usage_points_held
+from custodian.usage.services.presentation import SERVICE_WORDS
 from custodian.vault.gate import Denied
 from custodian.web.confirmation import confirmation_page, confirmed
 
-SERVICE_LABELS = {
-    "electric": gettext_lazy("Electricity"),
-    "gas": gettext_lazy("Natural gas"),
-    "water": gettext_lazy("Water"),
-}
 DURATION_LABELS = {
     "90": gettext_lazy("90 days"),
     "365": gettext_lazy("One year"),
@@ -81,7 +77,7 @@ class ConsentForm(AllowForm):
 
     def __init__(self, *args, services=(), meters=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].choices = [(s, SERVICE_LABELS[s]) for s in sorted(services)]
+        self.fields["services"].choices = [(s, SERVICE_WORDS[s]) for s in sorted(services)]
         self.fields["services"].initial = sorted(services)
         keys = [k for s in sorted(meters or {}) for k in meters[s]]
         self.fields["usage_points"].choices = [(k, meter_words(k).capitalize()) for k in keys]
@@ -230,7 +226,7 @@ def connected_apps(request):
         }
         for a in authorizations_of_customer(fetched_by=portal_actor(request))
     ]
-    return render(request, "portal/connected_apps.html", {"rows": rows, "labels": SERVICE_LABELS})
+    return render(request, "portal/connected_apps.html", {"rows": rows, "labels": SERVICE_WORDS})
 
 
 @page("me/connected-apps/<id:authorization_id>/revoke/", name="connected_app_revoke")
