@@ -6,7 +6,9 @@ each became an HTTP 500. Each kind of input gets its checked form here, and ever
 uses them: a path converter for ids in URLs, form fields for ids and dates, pydantic types for the API.
 Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise. A telephone
 number is checked here too, for every form that takes one: a valid US number, kept in one form. And the size
-of an uploaded file is bounded where it is received: every file in memory, never in a temporary file."""
+of an uploaded file is bounded where it is received: every file in memory, never in a temporary file.
+Numbers a person types (an amount of money, a count) are read here too, one rule for every form that takes
+them."""
 
 import re
 from datetime import date, datetime
@@ -17,6 +19,7 @@ import phonenumbers
 from django import forms
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pydantic import AfterValidator, Field
 
 MAX_ID = 2**63 - 1  # the largest BIGINT: every primary key is a BigAutoField
@@ -73,10 +76,61 @@ class IdConverter:
         return str(value)
 
 
-class IdField(forms.IntegerField):
+# A number typed in a form. Django's IntegerField and DecimalField read what int() and Decimal() read: any
+# script's digits ("١٠" is 10, "１００" 100) and exponents ("1e3" is 1000), so a payment of "1e3" went to
+# the processor as $1000.00. Every number a person types is one of these two fields instead (a test walks
+# the forms), read only when written with the digits 0 to 9. A minus sign is read, and refused by the field's
+# `min_value` in its own words ("greater than or equal to 1") unless the field takes amounts below zero.
+_WHOLE_TYPED = re.compile(r"-?[0-9]+")
+_AMOUNT_TYPED = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number written with the digits 0 to 9, within `min_value` and `max_value` (within MAX_ID either
+    side of zero unless given: beyond, it overflows the database's integers)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -MAX_ID)
+        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("error_messages", {}).setdefault(
+            "invalid", _lazy("Enter a whole number written with the digits 0 to 9, such as 250.")
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not _WHOLE_TYPED.fullmatch(str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(str(value).strip())
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in dollars written with the digits 0 to 9 and at most one decimal point ("25", "25.5",
+    "25.50"), no more decimals than `decimal_places` (cents: 2), no exponent, no thousands separators, between
+    `min_value` (0 unless given) and `max_value`, which every amount a person types has."""
+
+    def __init__(self, *, max_value, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("error_messages", {}).setdefault(
+            "invalid",
+            _lazy("Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50."),
+        )
+        super().__init__(max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not _AMOUNT_TYPED.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return Decimal(text)
+
+
+class IdField(WholeNumberField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
 
 

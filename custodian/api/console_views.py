@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from custodian import bounds
 from custodian.api.models import ApiToken
 from custodian.api.selectors import api_tokens, token_status
 from custodian.api.services import TokenError, api_token_for_member, api_token_revoke
@@ -46,7 +47,7 @@ def _administrators_only(view):
 class IssueForm(forms.Form):
     username = forms.CharField(label="Member of staff (user name): the token acts as them", max_length=150)
     name = forms.CharField(label="What it is for", max_length=100, required=False)
-    days = forms.IntegerField(label="Lifetime in days", min_value=1, max_value=366, required=False)
+    days = bounds.WholeNumberField(label="Lifetime in days", min_value=1, max_value=366, required=False)
     password = forms.CharField(
         label="A token of your own: your password (or a code from your authenticator app below)",
         required=False,

@@ -67,12 +67,12 @@ class MeterForm(forms.Form):
 
 class StopForm(forms.Form):
     closed_on = bounds.DateField(label="Last day of service (the final read)")
-    owner_customer_id = forms.IntegerField(
+    owner_customer_id = bounds.IdField(
         label="Owner or landlord's customer number, to carry the vacant unit (optional)",
         required=False,
         min_value=1,
     )
-    change_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    change_id = bounds.IdField(required=False, widget=forms.HiddenInput)
 
 
 class MoveForm(forms.Form):
@@ -82,14 +82,14 @@ class MoveForm(forms.Form):
     channel = forms.ChoiceField(
         label="The customer gave it by", choices=STAFF_CHANNELS + [("portal", "Portal")]
     )
-    change_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    change_id = bounds.IdField(required=False, widget=forms.HiddenInput)
 
 
 class StartForm(forms.Form):
     meter = forms.CharField(label="A meter number at the premise", max_length=20)
     opened_on = bounds.DateField(label="First day of service")
     role = forms.ChoiceField(label="Account for", choices=AccountRole.choices)
-    customer_id = forms.IntegerField(
+    customer_id = bounds.IdField(
         label="Customer number, for a customer we already serve", required=False, min_value=1
     )
     customer_class = forms.ChoiceField(
@@ -342,7 +342,7 @@ class ReadForm(forms.Form):
     read_on = bounds.DateField(label="Read on")
     index = forms.CharField(label="Index on the dials", max_length=14)
     kind = forms.ChoiceField(label="Kind of read", choices=Kind.CHOICES, initial=Kind.REGULAR)
-    dials = forms.IntegerField(
+    dials = bounds.WholeNumberField(
         label="Dials on the meter (rollover)", required=False, min_value=3, max_value=10
     )
     old_meter_final = forms.CharField(

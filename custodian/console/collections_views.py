@@ -58,7 +58,7 @@ class FactsForm(forms.Form):
 
 
 class AgreeForm(forms.Form):
-    installment = forms.DecimalField(
+    installment = bounds.MoneyField(
         label="Monthly installment ($)", min_value=Decimal("1"), max_value=10_000, decimal_places=2
     )
 

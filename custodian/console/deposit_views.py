@@ -3,6 +3,8 @@ recording one paid, the check a refund after a final bill was sent by, and start
 budget billing. Each a POST step back to the account's history or the billing page; the services check the
 member of staff themselves."""
 
+from decimal import Decimal
+
 from django import forms
 
 from custodian import bounds
@@ -21,7 +23,9 @@ BILLING_ONLY = "Only staff whose support service acts for billing."
 
 
 class DepositForm(forms.Form):
-    amount = forms.DecimalField(label="Amount ($)", max_digits=8, decimal_places=2, min_value=0)
+    amount = bounds.MoneyField(
+        label="Amount ($)", max_digits=8, decimal_places=2, min_value=0, max_value=Decimal("999999.99")
+    )
     reason = forms.ChoiceField(label="Reason", choices=DepositReason.choices)
     due_on = bounds.DateField(label="Due on (empty: the tariff's days from today)", required=False)
 

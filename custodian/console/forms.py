@@ -235,7 +235,7 @@ class VerifyForm(forms.Form):
         choices=[(m.value, m.label) for m in (Verification.ACCOUNT_AND_BILL, *STAFF_CHECKS)],
     )
     account_number = forms.CharField(label="Account number the person gave", max_length=40)
-    bill_kwh = forms.IntegerField(
+    bill_kwh = bounds.WholeNumberField(
         label="Last month's electricity use from their bill, kWh (checked against our records)",
         required=False,
         min_value=0,

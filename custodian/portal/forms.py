@@ -20,7 +20,7 @@ def _new_password(label, **limits):
 
 class EnrolForm(forms.Form):
     account_number = forms.CharField(label=_("Account number (top right of your bill)"), max_length=40)
-    last_electric_kwh = forms.IntegerField(
+    last_electric_kwh = bounds.WholeNumberField(
         label=_("Electricity used last month, in kWh (on your bill)"), min_value=0, max_value=10_000_000
     )
     email = forms.EmailField(
@@ -153,13 +153,13 @@ class _AccountChoice(forms.Form):
 
 
 class PayForm(_AccountChoice):
-    amount = forms.DecimalField(
+    amount = bounds.MoneyField(
         label=_("Amount to pay ($)"), min_value=1, max_value=10_000, decimal_places=2, max_digits=8
     )
 
 
 class PaymentAgreementForm(_AccountChoice):
-    installment = forms.DecimalField(
+    installment = bounds.MoneyField(
         label=_("What you can pay each month toward what you owe ($), if you know"),
         required=False,
         min_value=1,

@@ -268,7 +268,7 @@ ROWS: dict[str, Row] = {
             {"method": "account_and_bill", "account_number": "0010000001", "bill_kwh": "about nine hundred"}
         ),
         "about nine hundred",
-        "Enter a whole number.",
+        "Enter a whole number written with the digits 0 to 9, such as 250.",
     ),
     "console:request_in_full": Row(
         "privacy_officer",
@@ -498,7 +498,7 @@ ROWS: dict[str, Row] = {
         "console:disclosures",
         const({"basis_kind": "consent", "basis_id": "the last one", "recipient_name": "Energy Savers Co-op"}),
         "Energy Savers Co-op",
-        "Enter a whole number.",
+        "Enter a whole number written with the digits 0 to 9, such as 250.",
         refused=(
             const(
                 {
@@ -520,7 +520,7 @@ ROWS: dict[str, Row] = {
         "console:collections",
         const({"installment": "forty"}),
         "forty",
-        "Enter a number.",
+        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
         valid=const({"installment": "45"}),
         page_kwargs=lambda kw, w: {},
     ),
@@ -554,7 +554,7 @@ ROWS: dict[str, Row] = {
         "console:billing_account",
         const({"amount": "two hundred", "reason": "no_history"}),
         "two hundred",
-        "Enter a number.",
+        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
         valid=const({"amount": "250", "reason": "no_history"}),
         refused=(const({"amount": "0.00", "reason": "no_history"}), "0.00"),
     ),
