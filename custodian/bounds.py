@@ -7,10 +7,11 @@ uses them: a path converter for ids in URLs, form fields for ids and dates, pyda
 Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise. A telephone
 number is checked here too, for every form that takes one: a valid US number, kept in one form. And the size
 of an uploaded file is bounded where it is received: every file in memory, never in a temporary file.
-Numbers a person types (an amount of money, a count) are read here too, one rule for every form that takes
-them."""
+Numbers a person types (an amount of money, a count) and a US mailing address are read here too, one rule
+for every form that takes them."""
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -195,6 +196,53 @@ class PhoneField(forms.CharField):
             )
         digits = str(number.national_number)
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+# A US mailing address as the Postal Service delivers it: a line with the house number and street or the PO
+# box, and the ZIP code last (5 digits, or ZIP+4). Bills, notices of disconnection and letters answering a
+# request go to it, so what can't be one ("-1", "a", markup, another script's digits) is refused by name.
+_ZIP_LAST = re.compile(r"(?<![0-9])[0-9]{5}(?:-?[0-9]{4})?$")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more, of any alphabet ("Peña", "Ávila")
+
+
+def mailing_address_problems(text: str) -> list[str]:
+    """What keeps `text` from being a US mailing address, in words for the person who typed it ([] if
+    nothing does)."""
+    if any(unicodedata.category(c).startswith("C") for c in text):
+        return [_("Write the address on one line, without control characters.")]
+    if "<" in text or ">" in text:
+        return [_("Write the address without the characters < and >.")]
+    if any(c.isnumeric() and c not in "0123456789" for c in text):
+        return [_("Write the numbers of the address with the digits 0 to 9.")]
+    zip_code = _ZIP_LAST.search(text)
+    street = text[: zip_code.start()] if zip_code else text
+    problems = []
+    if not (re.search("[0-9]", street) and _WORD.search(street)):
+        problems.append(
+            _("Give the house number and street, or the PO box, such as 115 Elm Street or PO Box 12.")
+        )
+    if zip_code is None:
+        problems.append(_("End the address with its ZIP code, 5 or 9 digits, such as 55060 or 55060-1234."))
+    return problems
+
+
+class MailingAddressField(forms.CharField):
+    """A US mailing address on one line (`mailing_address_problems`), its blanks run together; every form
+    where a person gives where to mail them takes it. Empty is "" unless required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "street-address"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return ""
+        problems = mailing_address_problems(text)
+        if problems:
+            raise forms.ValidationError([forms.ValidationError(p, code="invalid") for p in problems])
+        return " ".join(text.split())
 
 
 def _date_in_range(value: datetime) -> datetime:

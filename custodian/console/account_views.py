@@ -99,7 +99,7 @@ class StartForm(forms.Form):
     )
     name = forms.CharField(label="Name (new customer)", max_length=200, required=False)
     service_address = forms.CharField(label="Service address (new customer)", max_length=200, required=False)
-    mailing_address = forms.CharField(label="Mailing address (new customer)", max_length=200, required=False)
+    mailing_address = bounds.MailingAddressField(label="Mailing address (new customer)", required=False)
     phone = bounds.PhoneField(label="Telephone (voluntary)", required=False)
     email = forms.EmailField(label="E-mail (voluntary)", required=False)
     channel = forms.ChoiceField(label="Taken by", choices=STAFF_CHANNELS)

@@ -87,12 +87,7 @@ class ContactDetailsForm(forms.Form):
     phone = bounds.PhoneField(
         label=_("Telephone"), required=False, help_text=_("A US number, such as 507-451-2480.")
     )
-    mailing_address = forms.CharField(
-        label=_("Mailing address"),
-        required=False,
-        max_length=300,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
+    mailing_address = bounds.MailingAddressField(label=_("Mailing address"), required=False, max_length=300)
 
 
 class DisagreementForm(NoticeShown):
@@ -205,9 +200,8 @@ class ServiceChangeForm(forms.Form):
     new_service_address = forms.CharField(
         label=_("New service address (moving within the territory)"), max_length=200, required=False
     )
-    final_bill_address = forms.CharField(
+    final_bill_address = bounds.MailingAddressField(
         label=_("Where should we mail your final bill? (leave empty to keep your mailing address)"),
-        max_length=200,
         required=False,
     )
 
