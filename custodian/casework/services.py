@@ -1,9 +1,10 @@
 """Writes for customer requests. Each change adds a history row in the same transaction."""
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -25,7 +26,7 @@ from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.vault.choices import PERSON_CHANNELS
-from custodian.vault.services import Submission, document_seal, personal_data_record
+from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
 # Privacy questions and data-subject requests go to the privacy officer.
 _PRIVACY_KINDS = {RequestKind.PRIVACY_QUESTION, RequestKind.DATA_ACCESS, RequestKind.CORRECTION}
@@ -207,10 +208,51 @@ def _notice_of(intake: Intake) -> str:
     return ""
 
 
+# A request a person sends from a form (the portal's, the public site's contact form) and sends again by
+# accident (a second click, a reload or the back button posting the form again, a slow connection's retry,
+# someone unsure whether it went) is not made twice: each copy would be a case with its own deadline in the
+# owning service's queue. Ten minutes covers those; the same person asking the same thing later (the first
+# answered, or thought lost) makes a new request.
+RESUBMIT_WINDOW = timedelta(minutes=10)
+_FORM_CHANNELS = ("portal", "web_form")
+
+
+def _resubmit_keys(intake: Intake, now: datetime) -> list[str]:
+    """For a request sent from a form, the keys a request with the same sender, kind and message made now
+    keeps as its `source_key`, and the key of the window before (a resubmit can cross from one to the next);
+    none for anything else. A keyed hash (the vault's blind index): neither the message nor who sent it can
+    be read from it."""
+    if intake.channel not in _FORM_CHANNELS or intake.source_key or intake.recorded_by is not None:
+        return []
+    if intake.customer_id is not None:
+        sender = f"customer {intake.customer_id}"
+    else:  # someone not yet known: the details they gave to be answered at
+        sender = json.dumps(sorted((k, v.strip()) for k, v in intake.contact.items() if v and v.strip()))
+    window = int(now.timestamp() // RESUBMIT_WINDOW.total_seconds())
+    return [
+        blind_index_of(
+            "request_resubmit", f"{intake.channel}|{sender}|{intake.kind}|{w}|{intake.message.strip()}"
+        )
+        for w in (window, window - 1)
+    ]
+
+
+def _resubmitted(keys: list[str], now: datetime) -> CustomerRequest | None:
+    """The open request a form sent again within RESUBMIT_WINDOW repeats, if any."""
+    return (
+        CustomerRequest.objects.filter(
+            source_key__in=keys, status=RequestStatus.OPEN, opened_at__gte=now - RESUBMIT_WINDOW
+        )
+        .order_by("opened_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     """Open a request from any channel; returns (request, created). Re-importing the same message
-    (same source_key) returns the existing request and changes nothing."""
+    (same source_key) returns the existing request and changes nothing; so does a form sent again by the same
+    person with the same kind and message while their first request is open, within RESUBMIT_WINDOW."""
 
     if intake.source_key:
         existing = CustomerRequest.objects.filter(source_key=intake.source_key).first()
@@ -220,7 +262,6 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         raise RequestError(gettext("unknown channel %(channel)r") % {"channel": intake.channel})
     if intake.recorded_by is not None:
         _check_verification(intake)
-    staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
     if intake.kind not in RequestKind.values:
         raise RequestError(gettext("unknown request type %(kind)r") % {"kind": intake.kind})
     notice_key = _notice_of(intake)
@@ -230,6 +271,30 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
             raise RequestError(
                 gettext("the notice you were shown is not one we know: read it again and resend")
             )
+    now = timezone.now()
+    keys = _resubmit_keys(intake, now)
+    if keys:
+        first = _resubmitted(keys, now)
+        if first is not None:
+            return first, False
+        # A request made earlier in this window and closed since holds its key no more: the key only ever
+        # told a resubmit, and the new request is the one a resubmit now repeats.
+        CustomerRequest.objects.filter(source_key=keys[0]).update(source_key=None)
+        try:
+            with transaction.atomic():
+                return _request_made(intake, notice_key, keys[0]), True
+        except IntegrityError:  # the same form sent twice at once: the other copy made it
+            first = _resubmitted(keys, now)
+            if first is None:
+                raise
+            return first, False
+    return _request_made(intake, notice_key, intake.source_key), True
+
+
+def _request_made(intake: Intake, notice_key: str, source_key: str | None) -> CustomerRequest:
+    """The request `intake` asks for, the sender recorded (an inquirer for someone not yet known) and its
+    message and attachments sealed as the customer's correspondence."""
+    staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
     submission = Submission(
         channel=intake.channel,  # what the customer told us came by the request's own channel
         notice_key=notice_key,
@@ -256,7 +321,7 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
         kind=intake.kind,
         channel=intake.channel,
         opened_by=intake.recorded_by,
-        source_key=intake.source_key,
+        source_key=source_key,
         verification=intake.verification
         if intake.recorded_by is not None
         # A portal request comes from a signed-in customer: the sign-in verified them.
@@ -281,4 +346,4 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
             filename=attachment.filename,
             submission=submission,
         )
-    return req, True
+    return req

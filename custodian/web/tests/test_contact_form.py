@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from custodian.casework.models import CustomerRequest
+from custodian.customers.models import Customer
 from custodian.testing import request_correspondence
 from custodian.vault.gate import reveal, system_actor
 from custodian.vault.models import SealedDocument
@@ -156,3 +157,15 @@ def test_a_number_with_an_extension_is_refused_not_cut(db):
         html = refused.content.decode()
         assert 'id="id_phone_error">Enter the number without an extension' in html, typed
     assert not CustomerRequest.objects.exists()
+
+
+def test_the_form_sent_twice_by_accident_makes_one_request(db):
+    """Dana presses Send twice: one request, her details kept once, and the same reference both times;
+    someone else sending the same words makes their own (custodian.casework.services.RESUBMIT_WINDOW)."""
+    visitor = cookieless()
+    pages = [visitor.post("/contact/", GOOD, **SAME_ORIGIN) for _ in range(2)]
+    req = CustomerRequest.objects.get()
+    assert all(p.status_code == 200 and f"#{req.pk}" in p.content.decode() for p in pages)
+    assert Customer.objects.filter(customer_class="inquirer").count() == 1
+    visitor.post("/contact/", {**GOOD, "email": "sam@example.com", "name": "Sam Moe"}, **SAME_ORIGIN)
+    assert CustomerRequest.objects.count() == 2
