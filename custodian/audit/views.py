@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from custodian.audit.heads import log_origin, read_published_heads, verifier_keys
 from custodian.audit.receipts import consistency_between
+from custodian.bounds import ascii_whole
 from custodian.routing import page
 
 VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"
@@ -83,7 +84,7 @@ def tile(request, tile_path: str):
 def consistency(request):
     """A consistency proof between two published heads: ?from=OLD_SIZE&to=NEW_SIZE."""
     try:
-        old, new = int(request.GET["from"]), int(request.GET["to"])
+        old, new = ascii_whole(request.GET["from"]), ascii_whole(request.GET["to"])
     except (KeyError, ValueError):
         return JsonResponse({"error": "give from= and to=, the sizes of two published heads"}, status=400)
     sizes = (

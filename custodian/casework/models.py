@@ -32,7 +32,9 @@ class CustomerRequest(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
-    # For idempotent imports: a hash of the e-mail's Message-ID (or of the raw message when it has none).
+    # For idempotent intake: a hash of an imported e-mail's Message-ID (or of the raw message when it has
+    # none), or a keyed hash of a portal or contact-form request's sender, kind, message and ten-minute window
+    # (casework.services.request_intake: the same request sent again is the first one).
     source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # Staff-entered requests: how the staff member who entered it (opened_by) verified the person, and what
     # was checked (a key of VERIFIED_WITH). Empty for requests from the portal, the web form and e-mail.

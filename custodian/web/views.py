@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from custodian import bounds
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.disclosures.selectors import vendors_in_service
 from custodian.incidents.selectors import published_reports
@@ -239,7 +240,7 @@ def privacy_report(request):
 
     this_year = timezone.localdate().year
     try:
-        year = int(request.GET.get("year", this_year))
+        year = bounds.ascii_whole(request.GET.get("year", str(this_year)))
     except ValueError:
         year = 0
     if not 2000 <= year <= this_year:

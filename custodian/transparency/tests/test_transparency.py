@@ -196,7 +196,11 @@ def test_the_report_counts_every_kind_of_request_and_determination_recorded(
     assert "Meter readings found accurate" in page and "answered in full" in page
 
 
-@pytest.mark.parametrize("year", ["1999", "<h1>Injected</h1><a href=//evil.example>click</a>", "x" * 500])
+@pytest.mark.parametrize(
+    "year",
+    ["1999", "<h1>Injected</h1><a href=//evil.example>click</a>", "x" * 500, "\u0662\u0660\u0662\u0665"],
+    ids=["before-2000", "markup", "long", "other-digits"],
+)
 def test_a_year_without_a_report_is_refused_in_plain_text(db, client, year):
     response = client.get("/privacy/report/", {"year": year})
     assert response.status_code == 400
