@@ -226,8 +226,13 @@ def _resubmit_keys(intake: Intake, now: datetime) -> list[str]:
         return []
     if intake.customer_id is not None:
         sender = f"customer {intake.customer_id}"
-    else:  # someone not yet known: the details they gave to be answered at
+    elif any((intake.contact.get(k) or "").strip() for k in ("email", "phone")):
+        # Someone not yet known, by the details they gave to be answered at.
         sender = json.dumps(sorted((k, v.strip()) for k, v in intake.contact.items() if v and v.strip()))
+    else:
+        # No address to answer at (a name alone, or nothing): nothing tells one sender from another, and ten
+        # neighbours writing "my power is out" during an outage are ten requests, not one.
+        return []
     window = int(now.timestamp() // RESUBMIT_WINDOW.total_seconds())
     return [
         blind_index_of(

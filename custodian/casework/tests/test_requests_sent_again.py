@@ -52,6 +52,18 @@ def test_another_customer_with_the_same_words_makes_their_own_request(customer, 
     assert made and theirs.customer == other_customer and theirs != mine
 
 
+@pytest.mark.parametrize(
+    "contact", [{"name": "(anonymous)"}, {"name": "Pat"}], ids=["anonymous", "name-only"]
+)
+def test_senders_without_an_address_to_answer_at_are_never_taken_for_one(db, contact):
+    """Ten neighbours writing "my power is out" on the contact form during an outage, giving no e-mail or
+    telephone, are ten requests: nothing tells one sender from another."""
+    outage = dict(kind="problem", channel="web_form", message="My power is out on Cedar Ave", contact=contact)
+    first, made_first = request_intake(intake=Intake(**outage))
+    second, made_second = request_intake(intake=Intake(**outage))
+    assert made_first and made_second and first != second
+
+
 def test_once_the_window_has_passed_the_same_request_is_made_again(customer):
     first, _ = sent(customer)
     CustomerRequest.objects.filter(pk=first.pk).update(
