@@ -82,8 +82,9 @@ class IdConverter:
 # the processor as $1000.00. Every number a person types is one of these two fields instead (a test walks
 # the forms), read only when written with the digits 0 to 9. A minus sign is read, and refused by the field's
 # `min_value` in its own words ("greater than or equal to 1") unless the field takes amounts below zero.
-_WHOLE_TYPED = re.compile(r"-?[0-9]+")
-_AMOUNT_TYPED = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# Thousands grouped by commas ("1,000", as bills print kWh) and a dollar sign before an amount are read too.
+_WHOLE_TYPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
+_AMOUNT_TYPED = re.compile(r"-?\$?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 class WholeNumberField(forms.IntegerField):
@@ -101,14 +102,15 @@ class WholeNumberField(forms.IntegerField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if not _WHOLE_TYPED.fullmatch(str(value).strip()):
+        text = str(value).strip()
+        if not _WHOLE_TYPED.fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(str(value).strip())
+        return int(text.replace(",", ""))
 
 
 class MoneyField(forms.DecimalField):
     """An amount in dollars written with the digits 0 to 9 and at most one decimal point ("25", "25.5",
-    "25.50"), no more decimals than `decimal_places` (cents: 2), no exponent, no thousands separators, between
+    "25.50", "$1,000"), no more decimals than `decimal_places` (cents: 2), no exponent, between
     `min_value` (0 unless given) and `max_value`, which every amount a person types has."""
 
     def __init__(self, *, max_value, **kwargs):
@@ -126,7 +128,7 @@ class MoneyField(forms.DecimalField):
         text = str(value).strip()
         if not _AMOUNT_TYPED.fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return Decimal(text)
+        return Decimal(text.replace("$", "").replace(",", ""))
 
 
 class IdField(WholeNumberField):
@@ -201,13 +203,33 @@ class PhoneField(forms.CharField):
 # A US mailing address as the Postal Service delivers it: a line with the house number and street or the PO
 # box, and the ZIP code last (5 digits, or ZIP+4). Bills, notices of disconnection and letters answering a
 # request go to it, so what can't be one ("-1", "a", markup, another script's digits) is refused by name.
-_ZIP_LAST = re.compile(r"(?<![0-9])[0-9]{5}(?:-?[0-9]{4})?$")
+_ZIP_LAST = re.compile(r"(?<![0-9])([0-9]{5})(?:[- ]?([0-9]{4}))?$")
 _WORD = re.compile(r"[^\W\d_]{2,}")  # two letters or more, of any alphabet ("Peña", "Ávila")
+# The country written after the ZIP code, as people often do: the address is in the United States anyway.
+_COUNTRY_LAST = re.compile(
+    r"(?<=[0-9])[\s,]+(?:U\.?S\.?A?\.?|United States(?: of America)?)\s*$", re.IGNORECASE
+)
+# Delivered without a house number: held at the post office for pickup, or a ship's or unit's military post.
+_NO_HOUSE_NUMBER = re.compile(r"\bgeneral delivery\b|\b[AFD]PO\b", re.IGNORECASE)
+
+
+def mailing_address_typed(text: str) -> str:
+    """The address as the person meant it: lines pasted in run into one (", "), the invisible characters a
+    copy carries (soft hyphens, direction marks, zero-width spaces) dropped, the country after the ZIP code
+    left out, the ZIP+4 written with its hyphen and blanks run together."""
+    text = re.sub(r"\s*(?:\r\n|[\r\n\u2028\u2029])\s*", ", ", text.strip())
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = _COUNTRY_LAST.sub("", text)
+    text = " ".join(text.split())
+    zip_code = _ZIP_LAST.search(text)
+    if zip_code and zip_code[2]:
+        text = f"{text[: zip_code.start()]}{zip_code[1]}-{zip_code[2]}"
+    return text
 
 
 def mailing_address_problems(text: str) -> list[str]:
-    """What keeps `text` from being a US mailing address, in words for the person who typed it ([] if
-    nothing does)."""
+    """What keeps `text` (as `mailing_address_typed` leaves it) from being a US mailing address, in words for
+    the person who typed it ([] if nothing does)."""
     if any(unicodedata.category(c).startswith("C") for c in text):
         return [_("Write the address on one line, without control characters.")]
     if "<" in text or ">" in text:
@@ -217,12 +239,17 @@ def mailing_address_problems(text: str) -> list[str]:
     zip_code = _ZIP_LAST.search(text)
     street = text[: zip_code.start()] if zip_code else text
     problems = []
-    if not (re.search("[0-9]", street) and _WORD.search(street)):
+    if not (re.search("[0-9]", street) and _WORD.search(street)) and not _NO_HOUSE_NUMBER.search(street):
         problems.append(
             _("Give the house number and street, or the PO box, such as 115 Elm Street or PO Box 12.")
         )
     if zip_code is None:
+        street_given = not problems  # an address, but perhaps not one in the United States
         problems.append(_("End the address with its ZIP code, 5 or 9 digits, such as 55060 or 55060-1234."))
+        if street_given:
+            problems.append(
+                _("For an address outside the United States, call or write to us and we will take it.")
+            )
     return problems
 
 
@@ -236,13 +263,13 @@ class MailingAddressField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value):
-        text = super().clean(value)
+        text = mailing_address_typed(super().clean(value) or "")
         if not text:
             return ""
         problems = mailing_address_problems(text)
         if problems:
             raise forms.ValidationError([forms.ValidationError(p, code="invalid") for p in problems])
-        return " ".join(text.split())
+        return text
 
 
 def _date_in_range(value: datetime) -> datetime:

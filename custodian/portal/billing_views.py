@@ -30,7 +30,7 @@ from custodian.billing.selectors import (
     refunds_of,
     statement,
 )
-from custodian.bounds import month_first_day
+from custodian.bounds import ascii_whole, month_first_day
 from custodian.collecting.selectors import agreements_of_customer
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.customers.selectors import accounts_of
@@ -235,7 +235,7 @@ def budget(request):
     choice = request.POST.get("choice")
     mine = {a.pk for a, _ in _accounts(request) if a.is_open}
     try:
-        account_id = int(request.POST.get("account", ""))
+        account_id = ascii_whole(request.POST.get("account", ""))
     except ValueError:
         account_id = None
     if choice not in ("start", "stop") or account_id not in mine:

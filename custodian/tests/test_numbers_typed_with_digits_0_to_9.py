@@ -72,7 +72,7 @@ def test_no_form_adds_a_number_field_of_django_s_own_when_it_is_built():
 
 
 @pytest.mark.parametrize(
-    "typed", ["1e3", "1E3", "١٠", "１００", "٣٠٠", "1_000", "1,000", "NaN", "inf", "+5", "$5", "5 5"]
+    "typed", ["1e3", "1E3", "١٠", "１００", "٣٠٠", "1_000", "1,00", "10,00", "NaN", "inf", "+5", "5$", "5 5"]
 )
 def test_an_amount_not_written_with_the_digits_0_to_9_is_refused_by_name(typed):
     field = bounds.MoneyField(label="Amount to pay ($)", min_value=1, max_value=10_000)
@@ -84,7 +84,16 @@ def test_an_amount_not_written_with_the_digits_0_to_9_is_refused_by_name(typed):
 
 @pytest.mark.parametrize(
     ("typed", "amount"),
-    [("25", Decimal(25)), (" 25.5 ", Decimal("25.5")), ("25.50", Decimal("25.50")), (".5", Decimal("0.5"))],
+    [
+        ("25", Decimal(25)),
+        (" 25.5 ", Decimal("25.5")),
+        ("25.50", Decimal("25.50")),
+        (".5", Decimal("0.5")),
+        # As a bill prints amounts: a dollar sign before, thousands grouped by commas.
+        ("$5", Decimal(5)),
+        ("1,000", Decimal(1000)),
+        ("$1,234.50", Decimal("1234.50")),
+    ],
 )
 def test_an_amount_in_dollars_and_cents_is_read(typed, amount):
     assert bounds.MoneyField(max_value=10_000).clean(typed) == amount

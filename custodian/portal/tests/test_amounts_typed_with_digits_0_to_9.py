@@ -32,6 +32,17 @@ def test_an_amount_to_pay_not_written_with_the_digits_0_to_9_starts_no_payment(p
     assert paid.status_code == 302 and PaymentSession.objects.get().amount == 10
 
 
+@pytest.mark.parametrize("typed", ["$10", "$10.00", "1,000", "$1,000.00"])
+def test_an_amount_written_with_a_dollar_sign_or_thousands_grouped_is_read(pat, typed):
+    client, account = pat
+    response = client.post("/portal/me/pay/", {"account": account.pk, "amount": typed})
+    expected = 10 if "10" in typed and "," not in typed else 1000
+    if response.status_code == 302:
+        assert PaymentSession.objects.get().amount == expected
+    else:  # more than is owed: refused in its own words, not as a number badly written
+        assert "written with the digits 0 to 9" not in response.content.decode()
+
+
 def test_the_amount_is_refused_in_spanish_for_a_customer_reading_spanish(pat):
     client, account = pat
     page = client.post("/portal/me/pay/?lang=es", {"account": account.pk, "amount": "1e3"}).content.decode()

@@ -68,19 +68,49 @@ def test_the_missing_zip_code_is_named_in_spanish(pat):
 
 
 @pytest.mark.parametrize(
-    "typed",
+    "typed, kept",
     [
-        "PO Box 12, Owatonna, MN 55060",
-        "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
-        "22 Peña Street #3 Owatonna MN 550601234",
-        "  9 Oak Avenue,   Owatonna, MN 55060 ",
+        ("PO Box 12, Owatonna, MN 55060", "PO Box 12, Owatonna, MN 55060"),
+        (
+            "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
+            "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
+        ),
+        ("22 Peña Street #3 Owatonna MN 550601234", "22 Peña Street #3 Owatonna MN 55060-1234"),
+        ("  9 Oak Avenue,   Owatonna, MN 55060 ", "9 Oak Avenue, Owatonna, MN 55060"),
+        # As people type or paste real addresses: the country after the ZIP code, the ZIP+4 with a blank,
+        # two lines pasted in, the invisible characters a copy carries (a soft hyphen, a zero-width space).
+        ("115 Elm St, Owatonna, MN 55060 USA", "115 Elm St, Owatonna, MN 55060"),
+        ("115 Elm St, Owatonna, Minnesota 55060, United States", "115 Elm St, Owatonna, Minnesota 55060"),
+        ("115 Elm St, Owatonna MN 55060 1234", "115 Elm St, Owatonna MN 55060-1234"),
+        ("115 Elm St\r\nOwatonna, MN 55060", "115 Elm St, Owatonna, MN 55060"),
+        ("115 El\u00adm St\u200b, Owatonna MN 55060", "115 Elm St, Owatonna MN 55060"),
+        # Delivered without a house number: held at the post office, or a ship's military post.
+        ("General Delivery, Owatonna MN 55060", "General Delivery, Owatonna MN 55060"),
+        ("USNS Comfort, FPO AE 09578", "USNS Comfort, FPO AE 09578"),
+        ("RR 2 Box 152, Owatonna, MN 55060", "RR 2 Box 152, Owatonna, MN 55060"),
+        ("PSC 1234, Box 5678, APO AE 09012", "PSC 1234, Box 5678, APO AE 09012"),
     ],
 )
-def test_a_mailing_address_is_saved_with_its_blanks_run_together(pat, typed):
+def test_a_mailing_address_is_saved_as_the_person_meant_it(pat, typed, kept):
     client, customer = pat
     saved = client.post("/portal/me/contact/", {"mailing_address": typed}, follow=True).content.decode()
     assert "Saved: your mailing address." in saved
-    assert mailing_address_on_file(customer) == " ".join(typed.split())
+    assert mailing_address_on_file(customer) == kept
+
+
+def test_an_address_outside_the_united_states_is_told_how_to_give_it(pat):
+    client, customer = pat
+    kept = mailing_address_on_file(customer)
+    refused = client.post("/portal/me/contact/", {"mailing_address": "123 Main St, Toronto ON M5V 2T6"})
+    assert (
+        refused.status_code == 400
+        and "outside the United States, call or write to us" in refused.content.decode()
+    )
+    spanish = client.post(
+        "/portal/me/contact/?lang=es", {"mailing_address": "123 Main St, Toronto ON M5V 2T6"}
+    )
+    assert "fuera de los Estados Unidos" in spanish.content.decode()
+    assert mailing_address_on_file(customer) == kept
 
 
 def test_where_the_final_bill_goes_is_checked_the_same_way(pat):
