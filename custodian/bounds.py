@@ -87,6 +87,17 @@ _WHOLE_TYPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _AMOUNT_TYPED = re.compile(r"-?\$?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)")
 
 
+def _number_typed(field: forms.Field, value, pattern: re.Pattern) -> str | None:
+    """The number `field` was given, as `pattern` reads it, without its dollar sign and grouping commas; None
+    when nothing was typed; else the field's own "invalid" error."""
+    if value in field.empty_values:
+        return None
+    text = str(value).strip()
+    if not pattern.fullmatch(text):
+        raise forms.ValidationError(field.error_messages["invalid"], code="invalid")
+    return text.replace("$", "").replace(",", "")
+
+
 class WholeNumberField(forms.IntegerField):
     """A whole number written with the digits 0 to 9, within `min_value` and `max_value` (within MAX_ID either
     side of zero unless given: beyond, it overflows the database's integers)."""
@@ -100,12 +111,8 @@ class WholeNumberField(forms.IntegerField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        if not _WHOLE_TYPED.fullmatch(text):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text.replace(",", ""))
+        text = _number_typed(self, value, _WHOLE_TYPED)
+        return None if text is None else int(text)
 
 
 class MoneyField(forms.DecimalField):
@@ -123,12 +130,8 @@ class MoneyField(forms.DecimalField):
         super().__init__(max_value=max_value, **kwargs)
 
     def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()
-        if not _AMOUNT_TYPED.fullmatch(text):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return Decimal(text.replace("$", "").replace(",", ""))
+        text = _number_typed(self, value, _AMOUNT_TYPED)
+        return None if text is None else Decimal(text)
 
 
 class IdField(WholeNumberField):
