@@ -26,6 +26,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.textlist import comma_items
 from custodian.vault.gate import Denied, reveal, staff_actor
+from custodian.vault.masking import masked
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, personal_data_record
 
@@ -177,7 +178,8 @@ def _notice_email(notice: CorrectionNotice, *, name: str, labels: str, values: d
             "recipient": notice.recipient_name,
             "customer": name,
             "labels": labels,
-            "values": values,
+            # A notice is a letter: bank details by their last four digits (custodian.vault.masking).
+            "values": masked(values),
             "utility": current_policy().utility,
         },
         to_customer=notice.customer,

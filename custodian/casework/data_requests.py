@@ -59,6 +59,7 @@ from custodian.vault.gate import (
     staff_actor,
     system_actor,
 )
+from custodian.vault.masking import MASKED_UNTIL_REAUTH, shown_masked
 
 REPEAT_MONTHS = 6
 # Request history actions: a repeat answered with what is new, and the decision to answer one in full.
@@ -316,6 +317,17 @@ def _document_label(ref: str, filename: str) -> str:
     return filename or _("A document")
 
 
+def _masked_note(held) -> str:
+    """What a letter says where it shows bank details by their last four digits (a letter can't ask for the
+    password; the mailing house and anyone who opens the envelope read it)."""
+    if not any(v.field in MASKED_UNTIL_REAUTH for v in held):
+        return ""
+    return _(
+        "Bank account numbers show only their last four digits in a letter. You can see them in full in My "
+        "account: re-enter your password, then download your data."
+    )
+
+
 def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = "") -> Package:
     """The answer to a verified data access request, read through the gate for legal obligations under the
     request. Refused (NotVerified) before the person is verified: no path releases a package otherwise."""
@@ -353,17 +365,18 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("The data we hold about you now"),
             [_("Item"), _("Value"), _("Classification"), _("How we got it")],
             [
-                [label(v.field), v.value, _(by_field[v.field].classification), how(v)]
+                [label(v.field), shown_masked(v.field, v.value), _(by_field[v.field].classification), how(v)]
                 for v in held
                 if v.superseded_at is None and v.field != "meter_usage"
             ],
             _("Nothing new since our last answer.") if since else _("We hold no such data."),
+            _masked_note(held),
         ),
         Section(
             _("Earlier values we still hold"),
             [_("Item"), _("Value"), _("From"), _("Replaced on")],
             [
-                [label(v.field), v.value, _fmt(v.recorded_at), _fmt(v.superseded_at)]
+                [label(v.field), shown_masked(v.field, v.value), _fmt(v.recorded_at), _fmt(v.superseded_at)]
                 for v in held
                 if v.superseded_at is not None and v.field != "meter_usage"
             ],

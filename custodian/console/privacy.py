@@ -9,6 +9,7 @@ from custodian.disclosures.selectors import disclosures_for
 from custodian.policy.loader import current_policy
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
+from custodian.vault.masking import shown_masked
 from custodian.vault.selectors import value_provenance
 
 
@@ -55,7 +56,9 @@ def response_package(*, actor: Actor, customer_id: int, request_id: int, client_
             {
                 "category": by_field[f].label,
                 "classification": by_field[f].classification,
-                "value": json.loads(v) if f == "meter_usage" else v,
+                # As the letter shows it: bank details by their last four digits (the customer sees them in
+                # full in the portal's download, after re-entering their password).
+                "value": json.loads(v) if f == "meter_usage" else shown_masked(f, v),
                 "provenance": provenance.get(f),
             }
             for f, v in values.items()

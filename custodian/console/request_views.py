@@ -46,6 +46,7 @@ from custodian.routing import page
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import leads, reviews_access, service_members
 from custodian.vault import gate
+from custodian.vault.masking import masked
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
 from custodian.web.steps import form_acted
@@ -514,6 +515,9 @@ def correction_notice_view(request, req, notice_id):
             "req": req,
             "notice": notice,
             "customer_name": values.pop("name", ""),
-            "values": [(policy.categories[policy.category_for_field(f)].label, v) for f, v in values.items()],
+            # Printed and posted: bank details by their last four digits, as every letter shows them.
+            "values": [
+                (policy.categories[policy.category_for_field(f)].label, v) for f, v in masked(values).items()
+            ],
         },
     )

@@ -3,7 +3,6 @@ factor when the customer chose one), the customer as the gate sees them (`portal
 values through the gate (`mine`, bank details masked until the customer re-authenticates). No URL carries a
 customer number, so no URL can reach another customer's data."""
 
-import re
 from functools import wraps
 
 from django.conf import settings
@@ -20,11 +19,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff import mfa
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied, customer_actor, reveal
-
-# Shown with all but the last four digits hidden unless the customer re-entered their password a moment ago
-# (a session left open, or taken over, does not show where the money comes from).
-MASKED_UNTIL_REAUTH = ("bank_account",)
-
+from custodian.vault.masking import masked
 
 # What a representative needs in their scope to open each page while acting for a customer. A page not
 # listed is refused to them (deny by default); their own sign-in's pages are theirs.
@@ -145,20 +140,6 @@ def acting_label(request) -> str:
         return f"representative {rep.person_id} ({str(rep.get_kind_display()).lower()})"
 
 
-def last_four(value: str) -> str:
-    """Every digit but the last four hidden: `routing 555000005 account 123456789` →
-    `routing ••••••••• account •••••6789`."""
-    keep = len(re.findall(r"\d", value)) - 4
-    out = []
-    for ch in value:
-        if ch.isdigit() and keep > 0:
-            out.append("•")
-            keep -= 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def reauthenticated(request) -> bool:
     return recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS)
 
@@ -203,6 +184,4 @@ def mine(request, fields, purpose="providing_services"):
         purpose=purpose,
         client_ip=client_ip(request),
     )
-    if not reauthenticated(request):
-        values.update({f: last_four(values[f]) for f in MASKED_UNTIL_REAUTH if values.get(f)})
-    return values
+    return values if reauthenticated(request) else masked(values)

@@ -17,7 +17,6 @@ from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import (
-    MASKED_UNTIL_REAUTH,
     acting_label,
     as_me,
     choice_acted,
@@ -31,6 +30,7 @@ from custodian.portal.access import (
 from custodian.portal.email_change import email_change_ask
 from custodian.portal.glance import at_a_glance
 from custodian.routing import page
+from custodian.vault.masking import MASKED_UNTIL_REAUTH
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record

@@ -53,6 +53,9 @@ def letter_page(
     the date when given, and the recipient where a #10 window envelope shows it. `bottom_margin` turns on
     page breaks (a letter of any length); without it the page is laid out by hand (the energy report)."""
     pdf = FPDF(format="letter", unit="pt")
+    # The core font's own encoding (WinAnsi): `_latin` keeps what cp1252 can write (a dash, curly quotes, the
+    # • of masked digits), which fpdf's default latin-1 refuses.
+    pdf.core_fonts_encoding = "windows-1252"
     if bottom_margin is None:
         pdf.set_auto_page_break(False)
     else:
