@@ -7,8 +7,6 @@ every later disclosure of it. Correction notices go out: by e-mail through the o
 address is one, otherwise printed and posted by staff (`correction_notice_posted`), each with its date; the
 request closes when the last one is out."""
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.casework.choices import RequestKind, RequestStatus
+from custodian.casework.correctable import (
+    NamedRecipient,
+    answered_already,
+    corrected_value,
+    named_recipient_problem,
+)
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
 from custodian.disclosures.models import CorrectionNotice
@@ -53,12 +57,6 @@ DISAGREE_FOLLOW_UP = gettext_lazy(
 )
 
 
-@dataclass
-class NamedRecipient:
-    name: str
-    address: str = ""
-
-
 def _check(request: CustomerRequest, by) -> None:
     """In the caller's transaction: the request's row locked and its state read again, so two answers sent
     at once (a double click, two members of staff) can't both pass while it is open and send two letters."""
@@ -78,16 +76,17 @@ def correction_apply(
     past recipient of those categories from the disclosure accounting and everyone the customer named,
     and close the request. Returns the notices."""
     _check(request, by)
+    answered_already(request)
     policy = current_policy()
     values = {f: v for f, v in values.items() if v is not None and str(v).strip()}
     if not values:
         raise RequestError("a correction needs at least one corrected value")
-    categories = set()
-    for field in values:
-        category = policy.category_for_field(field)
-        if category is None or category == "correspondence":
-            raise RequestError(f"{field!r} is not a correctable item")
-        categories.add(category)
+    # Each value as its own form field keeps it; a record made elsewhere is refused with where it is made.
+    values = {f: corrected_value(f, str(v)) for f, v in values.items()}
+    for r in named:
+        if problem := named_recipient_problem(r.name, r.address):
+            raise RequestError(f"{r.name or 'A recipient the customer named'}: {problem}")
+    categories = {policy.category_for_field(f) for f in values}
     # A corrected value is the same data, put right: it keeps the notice it was collected under (the
     # purposes it may be read for do not change), and says it came from the customer's challenge.
     collected = PersonalValue.objects.filter(
@@ -129,7 +128,6 @@ def correction_apply(
             source="customer",
         )
         for r in named
-        if r.name.strip()
     ]
     CorrectionNotice.objects.bulk_create(notices)
     labels = ", ".join(policy.categories[c].label for c in sorted(categories))
@@ -138,7 +136,7 @@ def correction_apply(
         if "@" in notice.recipient_address:
             _notice_email(notice, name=name, labels=labels, values=values, by=by)
     with in_language_of(request.customer):
-        _outcome_letter(
+        letter = _outcome_letter(
             request,
             by,
             outcome=_("We corrected the data you challenged: %(labels)s.") % {"labels": labels},
@@ -153,8 +151,16 @@ def correction_apply(
         action="corrected",
         reason=note or f"corrected {', '.join(sorted(categories))}",
     )
+    _answered_by(request, letter)
     _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
     return notices
+
+
+def _answered_by(request: CustomerRequest, letter) -> None:
+    """The challenge's answer, on the request as a data request's is: the customer's My requests shows it
+    answered, with the letter, even while printed notices to past recipients are still to be posted."""
+    request.answered_at, request.answer = timezone.now(), letter
+    request.save(update_fields=["answered_at", "answer"])
 
 
 def _name_of(request: CustomerRequest, by) -> str:
@@ -238,9 +244,10 @@ def _outcome_letter(
     follow_up: str,
     disagree: bool = False,
     template: str = "correction_outcome",
-) -> None:
-    """The outcome of an accuracy challenge, to the customer by letter, with the right to appeal."""
-    letter_send(
+):
+    """The outcome of an accuracy challenge, to the customer by letter, with the right to appeal (the letter
+    on the outbox's record)."""
+    return letter_send(
         to_customer=request.customer,
         template=template,
         context={
@@ -261,6 +268,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
     """The data is accurate and complete: the customer gets the explanation by letter, with the right to
     appeal and to have a statement of disagreement kept with the data (`categories`: what was in dispute)."""
     _check(request, by)
+    answered_already(request)
     if len(explanation.strip()) < 20:
         raise RequestError("explain to the customer why the data is correct (at least a sentence)")
     policy = current_policy()
@@ -268,7 +276,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
     if not cats or any(c not in policy.categories for c in cats):
         raise RequestError("say which data the customer challenged")
     with in_language_of(request.customer):
-        _outcome_letter(
+        letter = _outcome_letter(
             request,
             by,
             outcome=_(
@@ -279,6 +287,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
             disagree=True,
         )
     RequestEvent.objects.create(request=request, by=by, action="disputed", reason=",".join(cats))
+    _answered_by(request, letter)
     return request_close(request=request, by=by, reason=f"data is correct: {explanation.strip()}")
 
 
@@ -313,6 +322,7 @@ def meter_challenge_route(*, request: CustomerRequest, by, outcome: str, note: s
     """A challenge of meter readings: a re-read (field services) or a billing adjustment (billing). The
     request goes to that service with the reason, and the customer is told by letter what happens next."""
     _check(request, by)
+    answered_already(request)
     if outcome not in METER_OUTCOMES:
         raise RequestError("a meter reading challenge goes to a re-read or a billing adjustment")
     if len(note.strip()) < 10:
@@ -353,7 +363,7 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
         raise RequestError("say what the re-read or the review found (sent to the customer)")
     confirmed = result == "confirmed"
     with in_language_of(request.customer):
-        _outcome_letter(
+        letter = _outcome_letter(
             request,
             by,
             outcome=f"{METER_RESULTS[result]}: {findings.strip()}",
@@ -367,6 +377,7 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
             template="meter_challenge_result",
         )
     RequestEvent.objects.create(request=request, by=by, action="meter_result", reason=result)
+    _answered_by(request, letter)
     if confirmed:
         RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")
     staff_change_append(

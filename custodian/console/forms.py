@@ -20,7 +20,14 @@ from custodian.casework.choices import (
     RequestKind,
     Verification,
 )
+from custodian.casework.correctable import (
+    CORRECTABLE,
+    CORRECTED_ELSEWHERE,
+    corrected_value,
+    named_recipients_read,
+)
 from custodian.casework.desk import BLANK, NOTE_LIMIT, REPLY_LIMIT, REPLY_TEMPLATES
+from custodian.casework.services import RequestError
 from custodian.customers.choices import CustomerClass, Service
 from custodian.incidents.flag_reviews import NOTE_LIMIT as FLAG_NOTE_LIMIT
 from custodian.policy.loader import current_policy
@@ -426,29 +433,44 @@ class AudienceForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    """A corrected value typed in: only items a person gives us (the others are corrected by their own
+    workflows, and the form says where), checked by the field every other form takes it with; the others
+    the customer named, one per line as "name | address", each line that isn't one named in the error."""
+
     field = forms.ChoiceField(label="Item to correct")
     value = forms.CharField(label="Corrected value", max_length=2000)
     named_recipients = _written(
-        "Others the customer asked us to tell (one per line: name | address)", rows=2, required=False
+        "Others the customer asked us to tell (one per line: name | e-mail or mailing address)",
+        rows=2,
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         policy = current_policy()
         self.fields["field"].choices = [
-            (c.field, c.label)
-            for c in policy.categories.values()
-            if c.key not in ("correspondence", "meter_usage")
+            (c.field, c.label) for c in policy.categories.values() if c.field in CORRECTABLE
         ]
 
+    def full_clean(self):
+        # An item corrected by its own workflow is answered with where, not "select a valid choice".
+        super().full_clean()
+        field = self.data.get("field", "")
+        if field in CORRECTED_ELSEWHERE and "field" in self.errors:
+            self.errors["field"] = self.error_class([CORRECTED_ELSEWHERE[field]])
+
     def clean(self):
-        """A corrected telephone number is checked and kept as every form that takes one keeps it."""
+        """The value as its own field keeps it (a telephone number as 507-451-2480, an address on one
+        line); each named recipient a name and an address to reach them."""
         data = super().clean()
-        if data.get("field") == "phone" and data.get("value"):
+        if data.get("field") and data.get("value"):
             try:
-                data["value"] = bounds.PhoneField().clean(data["value"])
-            except forms.ValidationError as exc:
-                self.add_error("value", exc)
+                data["value"] = corrected_value(data["field"], data["value"])
+            except RequestError as exc:
+                self.add_error("value", str(exc))
+        data["named"], problems = named_recipients_read(data.get("named_recipients", ""))
+        for problem in problems:
+            self.add_error("named_recipients", problem)
         return data
 
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from custodian.casework.choices import RequestKind, RequestStatus
 from custodian.casework.corrections import (
-    NamedRecipient,
     correction_apply,
     correction_decline,
     correction_notice_posted,
@@ -190,8 +189,10 @@ def request_detail(request, request_id):
             "hand_off_form": step_form(request, forms.HandOffForm, "console:hand_off", req.pk),
             "close_form": step_form(request, forms.CloseForm, "console:close", req.pk),
             "owns": owns,
+            # A challenge is answered once (a correction's request stays open only for its printed notices).
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
+            and req.answered_at is None
             and req.owning_service in actor.services
             and not meter_routed,
             # A challenge of meter readings sent to a re-read or an adjustment closes with its result letter.
@@ -422,17 +423,12 @@ def correction_view(request, req):
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
         return _request_again(request, req, form, f"Not corrected: {errors_in_words(form)}")
-    named = []
-    for line in form.cleaned_data["named_recipients"].splitlines():
-        name, _, address = line.partition("|")
-        if name.strip():
-            named.append(NamedRecipient(name.strip(), address.strip()))
     try:
         notices = correction_apply(
             request=req,
             by=request.user,
             values={form.cleaned_data["field"]: form.cleaned_data["value"]},
-            named=named,
+            named=form.cleaned_data["named"],
         )
     except RequestError as exc:
         return _request_again(request, req, form, str(exc))

@@ -37,7 +37,7 @@ def test_a_correction_notifies_past_recipients_and_closes_when_the_last_notice_i
         request=req,
         by=privacy_officer,
         values={"mailing_address": "PO Box 12, Owatonna, MN 55060"},
-        named=[NamedRecipient("Dana's landlord", "14 Oak Street, Owatonna")],
+        named=[NamedRecipient("Dana's landlord", "14 Oak Street, Owatonna, MN 55060")],
     )
     emailed, posted = CorrectionNotice.objects.order_by("source")  # accounting, then customer
     assert emailed.sent_at is not None and posted.sent_at is None

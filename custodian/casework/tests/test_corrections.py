@@ -52,7 +52,7 @@ def test_a_correction_notifies_the_recipients_of_the_corrected_data(
         request=challenge,
         by=privacy_officer,
         values={"mailing_address": "9 Oak Avenue, Owatonna, MN 55060"},
-        named=[NamedRecipient("Landlord LLC", "5 Main Street")],
+        named=[NamedRecipient("Landlord LLC", "5 Main Street, Owatonna, MN 55060")],
     )
     assert sorted((n.recipient_name, n.source, n.categories) for n in notices) == [
         ("Acme Mailing", "accounting", "mailing_address"),

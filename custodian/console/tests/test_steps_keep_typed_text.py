@@ -283,8 +283,14 @@ ROWS: dict[str, Row] = {
         "privacy_officer",
         lambda w: a_request(w, "privacy_officer", "correction"),
         "console:request",
-        const({"field": "name", "value": "", "named_recipients": "Energy Savers Co-op | 12 Main Street"}),
-        "Energy Savers Co-op | 12 Main Street",
+        const(
+            {
+                "field": "name",
+                "value": "",
+                "named_recipients": "Energy Savers Co-op | 12 Main Street, Owatonna, MN 55060",
+            }
+        ),
+        "Energy Savers Co-op | 12 Main Street, Owatonna, MN 55060",
         "This field is required.",
         valid=const({"field": "name", "value": "Alice B. Anderson"}),
     ),
