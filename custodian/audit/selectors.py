@@ -3,7 +3,9 @@ from datetime import datetime
 from typing import Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.policy.loader import current_policy
 
@@ -118,3 +120,38 @@ def who_in_words(event, *, you: bool = False) -> str:
     if you:
         words["customer"] = _("You")
     return words.get(event.actor_kind, _("Someone else"))
+
+
+# A change to what the utility holds (recorded with no purpose of the policy file's: it is no read), as the
+# customer reads it in "who has seen or changed my data" and in a data request's answer; never its key.
+CHANGE_LABELS = {
+    Action.RECORD_VALUES: gettext_lazy("Recorded or corrected your details"),
+    Action.CONSENT_GIVEN: gettext_lazy("Recorded your consent"),
+    Action.CONSENT_REVOKED: gettext_lazy("Recorded the revocation of your consent"),
+    Action.BREAK_GLASS_REVIEW: gettext_lazy("Reviewed an emergency access to your data"),
+    Action.SERVICE_STARTED: gettext_lazy("Started your service"),
+    Action.SERVICE_STOPPED: gettext_lazy("Stopped your service"),
+    Action.SERVICE_MOVED: gettext_lazy("Moved your service"),
+    Action.SERVICE_CHANGE_ASKED: gettext_lazy("Recorded your request to stop or move service"),
+    Action.PORTAL_PASSWORD_RESET: gettext_lazy("Set a new password for My account from a link we e-mailed"),
+    Action.PORTAL_SIGNED_UP: gettext_lazy("Confirmed a sign-up for My account"),
+    Action.PORTAL_PASSWORD_CHANGED: gettext_lazy("Changed the password for My account"),
+    Action.PORTAL_AUTHENTICATOR_ON: gettext_lazy("Switched on an authenticator app for My account"),
+    Action.PORTAL_AUTHENTICATOR_OFF: gettext_lazy("Switched off the authenticator app for My account"),
+    Action.CORRECTION_NOTICE_SENT: gettext_lazy("Told a past recipient of your data of its correction"),
+    Action.DISAGREEMENT_RECORDED: gettext_lazy("Kept your statement of disagreement with your data"),
+    Action.METER_CHALLENGE_RESULT: gettext_lazy(
+        "Recorded the result of your challenge of the meter readings"
+    ),
+    Action.REPEAT_ANSWERED_IN_FULL: gettext_lazy("Decided to answer your repeated data request in full"),
+}
+OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
+
+
+def why_in_words(event) -> str:
+    """Why someone acted in an event, as the customer reads it in their language: a read's purpose by the
+    policy file's label, a change by what was done (`CHANGE_LABELS`); never a key."""
+    purposes = current_policy().purposes
+    if event.purpose in purposes:
+        return purposes[event.purpose].in_language().label
+    return str(CHANGE_LABELS.get(event.action, OTHER_CHANGE))

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from custodian.audit.actions import Action
-from custodian.audit.selectors import who_has_seen, who_in_words
+from custodian.audit.selectors import who_has_seen, who_in_words, why_in_words
 from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
     VERIFIED_WITH,
@@ -39,8 +39,15 @@ from custodian.casework.choices import (
     Verification,
 )
 from custodian.casework.models import CustomerRequest, RequestEvent
+from custodian.casework.package_words import (
+    SIGN_IN_REF_PREFIX,
+    document_label,
+    kind_in_words,
+    monthly_rows,
+    notice_words,
+)
 from custodian.casework.services import RequestError, request_close, staff_change_append
-from custodian.customers.choices import CustomerClass, Service
+from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
@@ -48,6 +55,7 @@ from custodian.outbox.letters import letter_pdf
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
+from custodian.usage.services import monthly_use_held
 from custodian.vault.choices import Channel
 from custodian.vault.gate import (
     Actor,
@@ -70,7 +78,6 @@ STAFF_METHODS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verificat
 _DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
 # The policy file's classification of every category, for the catalogue (the answer names it in Spanish too).
 CLASSIFICATIONS = (gettext_noop("private data on individuals"),)
-SERVICE_NAMES = dict(Service.choices)
 
 
 class NotVerified(RequestError):
@@ -280,41 +287,11 @@ def _earlier_answer(request: CustomerRequest) -> CustomerRequest | None:
     )
 
 
-def _usage_lines(value: str) -> list[list[str]]:
+def _json_or_empty(value: str) -> dict:
     try:
-        usage = json.loads(value)
+        return json.loads(value) if value else {}
     except ValueError:
-        return []
-    rows = []
-    for service, data in sorted(usage.items()):
-        for month in data.get("months", []):
-            rows.append(
-                [
-                    str(SERVICE_NAMES.get(service, service.capitalize())),
-                    month.get("month", ""),
-                    f"{month.get('total', '')} {data.get('unit', '')}",
-                ]
-            )
-    return rows
-
-
-def _document_label(ref: str, filename: str) -> str:
-    parts = ref.split(":")
-    if parts[0] == "request" and len(parts) > 2:
-        if parts[2] == "message":
-            return _("Your message, request #%(id)s") % {"id": parts[1]}
-        return _("A file you sent (%(file)s), request #%(id)s") % {"file": filename, "id": parts[1]}
-    if parts[0] == "outbox":
-        if parts[-1] == "printed":
-            return _("The printed copy of a letter or e-mail we sent you (#%(id)s)") % {"id": parts[1]}
-        return _("A letter or e-mail we sent you (#%(id)s)") % {"id": parts[1]}
-    if parts[0] == "consent":
-        return _("The words of a consent you gave")
-    if parts[0] == "disagreement":
-        return _("Your statement of disagreement (request #%(id)s)") % {"id": parts[1]}
-    if parts[0] == "representative":
-        return _("The document that gives your representative authority")
-    return filename or _("A document")
+        return {}
 
 
 def _masked_note(held) -> str:
@@ -349,10 +326,14 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     current = {v.field: v.value for v in held if v.superseded_at is None}
     everything = reveal(fields=["name", "mailing_address"], **read) if since else current
     channels = dict(Channel.choices)
+    # Each notice given is told once, by what it said, and each item names it by its number (a notice's
+    # words run to a few lines: said under every item they would bury the items).
+    notices: dict[str, int] = {}
 
     def how(v) -> str:
-        if v.notice_key:
-            shown = _("notice %(key)s %(version)s") % {"key": v.notice_key, "version": v.notice_version}
+        if v.notice_key and notice_words(v.notice_key):
+            n = notices.setdefault(v.notice_key, len(notices) + 1)
+            shown = _("after notice %(n)s below") % {"n": n}
         else:
             shown = _("no notice shown before it")
         return f"{channels.get(v.channel, v.channel)}, {_fmt(v.recorded_at)} ({shown})"
@@ -360,6 +341,10 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     def label(f: str) -> str:
         return by_field[f].in_language().label
 
+    documents = reveal_documents(category="correspondence", ref_prefix="", **read)
+    # The address they sign in to My account with is an item of their data, sealed beside their letters.
+    sign_in = [d for d in documents if d.ref.startswith(SIGN_IN_REF_PREFIX)]
+    documents = [d for d in documents if not d.ref.startswith(SIGN_IN_REF_PREFIX)]
     sections = [
         Section(
             _("The data we hold about you now"),
@@ -368,6 +353,15 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
                 [label(v.field), shown_masked(v.field, v.value), _(by_field[v.field].classification), how(v)]
                 for v in held
                 if v.superseded_at is None and v.field != "meter_usage"
+            ]
+            + [
+                [
+                    _("E-mail address you sign in to My account with"),
+                    d.text,
+                    _(CLASSIFICATIONS[0]),
+                    _("My account, when you signed up"),
+                ]
+                for d in (sign_in if since is None else [])
             ],
             _("Nothing new since our last answer.") if since else _("We hold no such data."),
             _masked_note(held),
@@ -384,18 +378,22 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
         ),
         Section(
             _("Your monthly use"),
-            [_("Service"), _("Month"), _("Use")],
-            _usage_lines(current.get("meter_usage", "")),
+            [_("Service"), _("Month"), _("Use"), _("Source")],
+            monthly_rows(
+                _json_or_empty(current.get("meter_usage", "")),
+                # Every month the readings held cover, the customer's uploads too (a repeat: the bills' new
+                # months only; readings carry no date they were recorded).
+                monthly_use_held(**read) if since is None else {},
+            ),
             _("None on file."),
             _("Your hourly meter readings can be downloaded in My account (My usage, Green Button)."),
         ),
     ]
-    documents = reveal_documents(category="correspondence", ref_prefix="", **read)
     sections.append(
         Section(
             _("Messages, letters and documents"),
             [_("What"), _("Kind")],
-            [[_document_label(d.ref, d.filename), d.media_type] for d in documents],
+            [[document_label(d.ref, d.filename, d.text), kind_in_words(d.media_type)] for d in documents],
             _("None."),
         )
     )
@@ -408,9 +406,7 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
                 [
                     _fmt(e.at),
                     who_in_words(e, you=True),
-                    policy.purposes[e.purpose].in_language().label
-                    if e.purpose in policy.purposes
-                    else e.action,
+                    why_in_words(e),
                     ", ".join(
                         label(policy.categories[c].field) for c in e.category_list if c in policy.categories
                     ),
@@ -438,6 +434,15 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("Nobody outside the utility."),
         )
     )
+    if notices:
+        sections.append(
+            Section(
+                _("What we told you when we collected it"),
+                [_("Notice"), _("Why we asked")],
+                [[_("Notice %(n)s") % {"n": n}, notice_words(key)] for key, n in notices.items()],
+                "",
+            )
+        )
     utility = policy.utility
     intro = _(
         "You asked on %(asked)s to see the data %(utility)s holds about you (Minnesota Government Data "

@@ -12,12 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from custodian.audit.actions import Action
 from custodian.audit.receipts import receipt_for, receipts_for
-from custodian.audit.selectors import who_has_seen, who_in_words
+from custodian.audit.selectors import CHANGE_LABELS, who_has_seen, who_in_words, why_in_words
 from custodian.csvfile import CSV_CONTENT_TYPE, SPREADSHEET_BOM, csv_writer
 from custodian.customers.selectors import customer_for
 from custodian.dates import long_date
@@ -40,31 +38,13 @@ from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.web.confirmation import confirmation_page, confirmed
 
-CHANGE_LABELS = {
-    Action.RECORD_VALUES: gettext_lazy("Recorded or corrected your details"),
-    Action.CONSENT_GIVEN: gettext_lazy("Recorded your consent"),
-    Action.CONSENT_REVOKED: gettext_lazy("Recorded the revocation of your consent"),
-    Action.BREAK_GLASS_REVIEW: gettext_lazy("Reviewed an emergency access to your data"),
-    Action.SERVICE_STARTED: gettext_lazy("Started your service"),
-    Action.SERVICE_STOPPED: gettext_lazy("Stopped your service"),
-    Action.SERVICE_MOVED: gettext_lazy("Moved your service"),
-    Action.SERVICE_CHANGE_ASKED: gettext_lazy("Recorded your request to stop or move service"),
-    Action.PORTAL_PASSWORD_RESET: gettext_lazy("Set a new password for My account from a link we e-mailed"),
-    Action.PORTAL_SIGNED_UP: gettext_lazy("Confirmed a sign-up for My account"),
-    Action.PORTAL_PASSWORD_CHANGED: gettext_lazy("Changed the password for My account"),
-    Action.PORTAL_AUTHENTICATOR_ON: gettext_lazy("Switched on an authenticator app for My account"),
-    Action.PORTAL_AUTHENTICATOR_OFF: gettext_lazy("Switched off the authenticator app for My account"),
-}
-
 
 def _access_row(policy, e) -> dict:
     return {
         "seq": e.seq,
         "at": e.at,
         "who": who_in_words(e),
-        "purpose": policy.purposes[e.purpose].in_language().label
-        if e.purpose in policy.purposes
-        else CHANGE_LABELS.get(e.action, e.purpose),
+        "purpose": why_in_words(e),
         "data": ", ".join(
             policy.categories[c].in_language().label for c in e.category_list if c in policy.categories
         ),

@@ -25,6 +25,7 @@ from custodian.usage.services.presentation import (
     home_use,
     interval_readings_held,
     month_against_last_year,
+    monthly_use_held,
     my_usage,
 )
 from custodian.usage.services.tips import day_shape, day_shapes, tip_for, tip_keys, tips_for
@@ -47,6 +48,7 @@ __all__ = [
     "group_services_of",
     "interval_readings_held",
     "month_against_last_year",
+    "monthly_use_held",
     "my_comparison",
     "my_usage",
     "store_group_aggregates",

@@ -221,16 +221,12 @@ def _hours_of(starts, durations, values, day: date) -> dict | None:
     }
 
 
-def interval_readings_held(
-    *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
-) -> list[dict]:
-    """Every interval reading held for the customer, per service, for a data access answer: (start in local
-    time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
-
+def _every_block_held(*, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""):
+    """Every interval block held for the customer, of every month the store holds (one read, one event)."""
     months = months_stored()
     if not months:
         return []
-    blocks = reveal_intervals(
+    return reveal_intervals(
         actor=actor,
         customer_id=customer_id,
         purpose=purpose,
@@ -240,11 +236,36 @@ def interval_readings_held(
         client_ip=client_ip,
     )
 
-    held = []
+
+def _series_of(blocks) -> list[str]:
     # A series' grid and its `~periods` block are one series here; `~quality` blocks hold codes, not use.
-    for service in sorted(
-        {b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)}
-    ):
+    return sorted({b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)})
+
+
+def monthly_use_held(**read) -> dict[str, dict[str, float]]:
+    """{service: {local month: use in the billing unit}} added up from every interval reading held for the
+    customer (the meter's, and any the customer uploaded), for a data access answer's monthly table: the
+    months no bill covers too. `read`: as `interval_readings_held`."""
+    blocks = _every_block_held(**read)
+    held: dict[str, dict[str, float]] = {}
+    for service in _series_of(blocks):
+        months = held.setdefault(service, {})
+        for start, _duration, value in series_readings(blocks, 0, 2**62, service):
+            months[month_of(start)] = months.get(month_of(start), 0.0) + float(value)
+    return held
+
+
+def interval_readings_held(
+    *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
+) -> list[dict]:
+    """Every interval reading held for the customer, per service, for a data access answer: (start in local
+    time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
+
+    blocks = _every_block_held(
+        actor=actor, customer_id=customer_id, purpose=purpose, request_id=request_id, client_ip=client_ip
+    )
+    held = []
+    for service in _series_of(blocks):
         readings = series_readings(blocks, 0, 2**62, service)
         held.append(
             {

@@ -1,0 +1,88 @@
+"""A data request's answer in words a person reads: each document held by what it is (a message they sent,
+a letter we sent with its subject, the words of a consent), the kind of file in plain words, the notice
+given when an item was collected by what it told them, and the monthly use from the bills and from every
+reading held (the meter's and those the customer uploaded). Never a key, a media type or an internal name.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from custodian.customers.choices import SERVICE_UNITS, Service
+from custodian.outbox.services import content_parse
+from custodian.policy.loader import current_policy
+
+SERVICE_NAMES = dict(Service.choices)
+# The address a customer signs in to My account with, sealed at sign-up beside their correspondence
+# (custodian.portal.services.sign_in_ref): an item of data, told as one, not a document.
+SIGN_IN_REF_PREFIX = "portal-signup:"
+# A new e-mail address asked for in the portal and not yet confirmed (custodian.portal.email_change).
+EMAIL_CHANGE_REF_PREFIX = "portal-email-change:"
+KINDS = {
+    "text/plain": gettext_lazy("text"),
+    "application/json": gettext_lazy("text"),
+    "application/pdf": gettext_lazy("PDF file"),
+}
+
+
+def kind_in_words(media_type: str) -> str:
+    """A file's kind as a person names it: text, a PDF file, a picture, or a file."""
+    if media_type.startswith("image/"):
+        return _("picture")
+    return str(KINDS.get(media_type, gettext_lazy("file")))
+
+
+def document_label(ref: str, filename: str, text: str = "") -> str:
+    """What a document held is, by its reference (and, for a letter or e-mail we sent, its subject)."""
+    parts = ref.split(":")
+    if parts[0] == "request" and len(parts) > 2:
+        if parts[2] == "message":
+            return _("Your message, request #%(id)s") % {"id": parts[1]}
+        if parts[2] == "note":
+            return _("A note our staff wrote about your request #%(id)s") % {"id": parts[1]}
+        return _("A file you sent (%(file)s), request #%(id)s") % {"file": filename, "id": parts[1]}
+    if parts[0] == "outbox":
+        subject = content_parse(text)[0].get("Subject", "") if text and parts[-1] == "text" else ""
+        if parts[-1] == "printed":
+            return _("The printed copy of a letter we sent you (#%(id)s)") % {"id": parts[1]}
+        if subject:
+            return _("A letter or e-mail we sent you: %(subject)s") % {"subject": subject}
+        return _("A letter or e-mail we sent you (#%(id)s)") % {"id": parts[1]}
+    if parts[0] == "consent":
+        return _("The words of a consent you gave")
+    if parts[0] == "consent-scan":
+        return _("The signed consent form you gave us")
+    if parts[0] == "disagreement":
+        return _("Your statement of disagreement (request #%(id)s)") % {"id": parts[1]}
+    if parts[0] == "representative":
+        return _("The document that gives your representative authority")
+    if ref.startswith(EMAIL_CHANGE_REF_PREFIX):
+        return _("A new e-mail address you asked us to change to, waiting for your confirmation")
+    return filename or _("A document you gave us")
+
+
+def notice_words(key: str) -> str:
+    """What a notice told the customer when an item was collected (Minn. Stat. § 13.04 subd. 2): why we
+    asked, in their language, from the policy file."""
+    notice = current_policy().notices.get(key)
+    return notice.in_language().purpose if notice is not None else ""
+
+
+def monthly_rows(bills: dict, readings: dict[str, dict[str, float]]) -> list[list[str]]:
+    """The monthly table: each service's months from the bills, and every other month that readings held
+    add up to (the meter's, or uploaded by the customer), each saying where its figure comes from."""
+    billed = {
+        (service, m.get("month", "")): (m.get("total", ""), data.get("unit", ""))
+        for service, data in bills.items()
+        for m in data.get("months", [])
+    }
+    added = {
+        (service, month): (round(total, 3), SERVICE_UNITS.get(service, ""))
+        for service, months in readings.items()
+        for month, total in months.items()
+        if (service, month) not in billed
+    }
+    rows = []
+    for (service, month), (total, unit) in sorted({**billed, **added}.items()):
+        source = _("your bill") if (service, month) in billed else _("the meter readings we hold, added up")
+        rows.append([str(SERVICE_NAMES.get(service, service.capitalize())), month, f"{total} {unit}", source])
+    return rows

@@ -1,0 +1,57 @@
+"""The answer to a data request in words a person reads, with everything held in it: why someone acted by
+what they did (never an action's key), each document by what it is and its kind in plain words (never a
+media type), the notice an item was collected under by what it told the customer (never its key); the
+address they sign in to My account with among their data, and every month their readings cover (those
+they uploaded from years before too) in the monthly table."""
+
+import numpy as np
+
+from custodian.casework.data_requests import package_build
+from custodian.casework.models import CustomerRequest
+from custodian.testing.portal import signed_in
+from custodian.vault.gate import staff_actor
+from custodian.vault.interval_files import IntervalBlock, month_bounds
+from custodian.vault.services import Submission, interval_blocks_record, personal_data_record
+
+UPLOADED = Submission(channel="portal", notice_key="metering", recorded_by_label="the customer")
+
+
+def _uploaded(customer, month: str, kwh_an_hour: float) -> IntervalBlock:
+    start, end = month_bounds(month)
+    return IntervalBlock(
+        customer.pk, "electric", month, start, 3600, np.full((end - start) // 3600, kwh_an_hour)
+    )
+
+
+def test_the_answer_names_everything_held_in_plain_words(households, privacy_officer):
+    (customer, app), _ = households
+    client = signed_in(app, "ann.signin@example.com")
+    interval_blocks_record(
+        blocks=[_uploaded(customer, "2011-06", 0.5), _uploaded(customer, "2012-01", 1.0)], submission=UPLOADED
+    )
+    personal_data_record(
+        customer=customer,
+        values={"phone": "507-555-0999"},
+        submission=Submission(channel="phone", notice_key="account_application", recorded_by=privacy_officer),
+    )
+    client.post(
+        "/portal/me/request/",
+        {"kind": "data_access", "message": "Everything, please", "notice_shown": "portal_request:2026.1"},
+    )
+    req = CustomerRequest.objects.get(customer=customer, kind="data_access")
+    package = package_build(actor=staff_actor(privacy_officer), request=req)
+    text = package.text
+    for internal in ("record_values", "text/plain", "application/json", "account_application", "2026.2"):
+        assert internal not in text
+    assert "E-mail address you sign in to My account with: ann.signin@example.com" in text
+    monthly = next(s for s in package.sections if s.title == "Your monthly use")
+    added = {row[1]: row for row in monthly.rows if row[0] == "Electric" and row[1] < "2013"}
+    assert added["2011-06"][2] == "360.0 kWh" and added["2012-01"][2] == "744.0 kWh"
+    assert added["2011-06"][3] == "the meter readings we hold, added up"
+    seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
+    assert any("Recorded or corrected your details" in row for row in seen.rows)
+    told = next(s for s in package.sections if s.title == "What we told you when we collected it")
+    assert told.rows[0][1].startswith("To open and run your utility account")
+    documents = next(s for s in package.sections if s.title == "Messages, letters and documents")
+    assert {row[1] for row in documents.rows} <= {"text", "PDF file", "picture", "file"}
+    assert all("A document" not in row[0] for row in documents.rows)
