@@ -106,14 +106,38 @@ def within(categories) -> str:
     return f"^({keys})(,({keys}))*$"
 
 
+# A disclosure to a third party is read by the disclosures job on behalf of the privacy officer, who alone
+# discloses (custodian.disclosures.services.disclose); its event's reason ends with to whom and on what basis.
+_DISCLOSED = re.compile(r"(?:^|; )disclosed to (?P<recipient>.+) under (?P<basis>consent|legal_authority)$")
+DISCLOSURE_BASES = {
+    "consent": gettext_lazy("Given to %(recipient)s under your written consent"),
+    "legal_authority": gettext_lazy(
+        "Given to %(recipient)s as the law authorizes (a subpoena, court order or statute)"
+    ),
+}
+
+
+def disclosure_reason(recipient: str, basis_kind: str) -> str:
+    """What a disclosure's access event says it did, after the decision's reason."""
+    return f"disclosed to {recipient} under {basis_kind}"
+
+
+def _disclosed(event):
+    return _DISCLOSED.search(event.reason) if event.action == Action.DISCLOSURE else None
+
+
 def who_in_words(event, *, you: bool = False) -> str:
     """Who acted in an event, as the customer reads it in their language: staff by their support services
-    (never by name), a job, a vendor, or the app the customer authorised, named; `you`: the customer's own
-    acts are "You" (a letter answering a data request lists them too). Never a raw kind of actor."""
+    (never by name), a job, a vendor, or the app the customer authorised, named; a disclosure by the
+    privacy officer who made it; `you`: the customer's own acts are "You" (a letter answering a data request
+    lists them too). Never a raw kind of actor."""
     services = current_policy().services
     named = ", ".join(services[s].in_language().label for s in event.roles.split(",") if s in services)
     if named:
         return named
+    if event.action == Action.DISCLOSURE and event.actor_kind == "system":
+        officers = [s.in_language().label for s in services.values() if s.reviews_access]
+        return ", ".join(officers) or _("Our staff")
     if event.actor_kind == "third_party":
         return _("%(app)s, an app you authorised") % {"app": event.actor_label}
     words = {"system": _("An automated job"), "vendor": _("A vendor"), "staff": _("Our staff")}
@@ -149,9 +173,16 @@ OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 
 
 def why_in_words(event) -> str:
-    """Why someone acted in an event, as the customer reads it in their language: a read's purpose by the
-    policy file's label, a change by what was done (`CHANGE_LABELS`); never a key."""
+    """Why someone acted in an event, as the customer reads it in their language: a disclosure by to whom and
+    on what basis, a read's purpose by the policy file's label, a change by what was done (`CHANGE_LABELS`);
+    never a key."""
     purposes = current_policy().purposes
+    if disclosed := _disclosed(event):
+        given = DISCLOSURE_BASES[disclosed["basis"]]
+        return given % {
+            "recipient": disclosed["recipient"],
+            "law": purposes[event.purpose].in_language().label,
+        }
     if event.purpose in purposes:
         return purposes[event.purpose].in_language().label
     return str(CHANGE_LABELS.get(event.action, OTHER_CHANGE))

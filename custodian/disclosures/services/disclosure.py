@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.events import record_surviving
+from custodian.audit.selectors import disclosure_reason
 from custodian.customers.models import Customer
 from custodian.disclosures.models import (
     Consent,
@@ -188,6 +189,8 @@ def disclose(
                 purpose="legal_obligations",
                 client_ip=client_ip,
                 action=Action.DISCLOSURE,
+                # The customer's "who has seen my data" says to whom and on what basis it was given.
+                what_for=disclosure_reason(recipient_name.strip(), basis_kind),
             )
         except Denied as exc:
             raise _refuse(reason=f"the gate refused: {exc.reason}", **record) from None

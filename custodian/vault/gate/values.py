@@ -261,8 +261,11 @@ def reveal_many(
     client_ip: str = "",
     action: Action = Action.BULK_REVEAL,
     hourly_limit: bool = False,
+    what_for: str = "",
 ) -> dict[int, dict[str, str]]:
     """The bulk form for exports and reports: one policy decision, one access event per customer.
+    `what_for`: what the read does, after the decision's reason in each event's (a disclosure names its
+    recipient and basis there: `custodian.audit.selectors.disclosure_reason`).
 
     Request-driven purposes can't be used in bulk (a request is about one customer); customers don't
     read in bulk. Any id that is not a customer denies the whole call. With `hourly_limit`, a staff
@@ -309,8 +312,9 @@ def reveal_many(
             except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
                 error = Denied(str(exc))
             else:
+                reason = f"{decision.reason}; {what_for}" if what_for else decision.reason
                 log.append_uniform(
-                    event_record(actor, decision="allow", reason=decision.reason, customer_id="", **base), ids
+                    event_record(actor, decision="allow", reason=reason[:500], customer_id="", **base), ids
                 )
                 return values
     raise deny(actor, error.reason, customer_id=None, **base)
