@@ -183,6 +183,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "custodian.web.languages.LanguageMiddleware",  # after sign-in: a portal customer's language is kept
     "django.contrib.messages.middleware.MessageMiddleware",
+    "custodian.web.post_only.MethodNotAllowedPageMiddleware",  # an empty 405 drawn as a page, in the language
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "custodian.analytics.middleware.PageViewMiddleware",

@@ -34,6 +34,7 @@ from custodian.billing.selectors import (
     statement,
 )
 from custodian.billing.services import BillingError, bill_correct
+from custodian.bounds import EARLIEST, LATEST, month_first_day
 from custodian.collecting.selectors import account_collections
 from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
@@ -64,7 +65,20 @@ DATE = {"type": "date"}
 
 
 class CycleForm(forms.Form):
-    cycle = forms.RegexField(label="Cycle (YYYY-MM)", regex=r"^[0-9]{4}-[0-9]{2}$", max_length=7)
+    cycle = forms.CharField(label="Cycle (YYYY-MM)", max_length=7)
+
+    def clean_cycle(self):
+        # Said by the field, in the form's words: "2026-13" is no month (the bill run's own refusal would
+        # come back as a message above the page, after the run was asked for).
+        cycle = self.cleaned_data["cycle"].strip()
+        try:
+            month_first_day(cycle)
+        except ValueError:
+            raise forms.ValidationError(
+                f"Give the cycle as a month between {EARLIEST:%Y-%m} and {LATEST:%Y-%m}, written YYYY-MM "
+                "(the month 01 to 12), such as 2026-11."
+            ) from None
+        return cycle
 
 
 class CorrectionForm(forms.Form):
@@ -75,18 +89,16 @@ class CorrectionForm(forms.Form):
 @console_page(bills_staff, BILLING_ONLY)
 def billing_home(request):
     form = CycleForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                run = bill_run_request(cycle=form.cleaned_data["cycle"], requested_by=request.user)
-            except BillingError as exc:
-                messages.error(request, f"Not started: {exc}.")
-            else:
-                messages.success(request, f"Bill run {run.pk} for {run.cycle} queued.")
-            return redirect("console:billing")
-        messages.error(request, "Give the cycle as a month, YYYY-MM.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = bill_run_request(cycle=form.cleaned_data["cycle"], requested_by=request.user)
+        except BillingError as exc:
+            messages.error(request, f"Not started: {exc}.")
+        else:
+            messages.success(request, f"Bill run {run.pk} for {run.cycle} queued.")
+        return redirect("console:billing")
     cycle = request.GET.get("cycle") or latest_cycle()
-    status = 200
+    status = 400 if form.is_bound else 200  # a cycle that is no month: said by its field
     try:
         exceptions = billing_exceptions(cycle) if cycle else None
     except ValueError as exc:

@@ -2,10 +2,12 @@
 
 import contextlib
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -42,7 +44,22 @@ def simulated_checkout(request, token):
         )
         with contextlib.suppress(BadSignature, PaymentError):
             webhook_receive(body=body, signature=sign(body))
-        return redirect("/portal/")
+        # Back to the bills, as a processor's hosted page returns the customer to the page they paid from,
+        # with the outcome said there: paid, or declined and why (nothing was charged).
+        session.refresh_from_db()
+        amount = {"amount": f"{session.amount:,.2f}"}
+        if session.status == PaymentSession.Status.SUCCEEDED:
+            messages.success(request, _("Your payment of $%(amount)s went through. Thank you.") % amount)
+        elif session.status == PaymentSession.Status.FAILED:
+            # The processor's reason is its own words, in English: the bills page lists it with the attempt.
+            messages.error(
+                request,
+                _("Your payment of $%(amount)s was declined. Nothing was charged: you can try another card.")
+                % amount,
+            )
+        else:
+            messages.info(request, _("Your payment is being processed: it shows in your bills once it is."))
+        return redirect("portal:bills")
     token_field = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
     return HttpResponse(
         "<!doctype html><title>Simulated payment processor</title><main><h1>Simulated payment processor</h1>"

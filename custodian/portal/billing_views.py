@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from custodian.billing.bill_pdf import bill_pdf
 from custodian.billing.budget import budget_plan_of, budget_plan_start, budget_plan_stop, carried
@@ -46,6 +45,7 @@ from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
+from custodian.web.post_only import post_only
 from custodian.web.steps import form_acted
 
 
@@ -153,7 +153,7 @@ def bill_download(request, bill_id):
 
 @page("me/pay/", name="pay")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def pay(request):
     """Open a checkout on the processor's hosted page and send the customer there: the card number is typed
     on the processor's page, never on ours."""
@@ -173,7 +173,7 @@ def pay(request):
 
 @page("me/pay/deposit/<id:deposit_id>/", name="pay_deposit")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def pay_deposit(request, deposit_id):
     """Pay a deposit asked of one of the customer's accounts on the processor's hosted page; once paid it is
     held (it does not pay the bills). Another customer's deposit is not found, as one that does not exist."""
@@ -193,7 +193,7 @@ def pay_deposit(request, deposit_id):
 
 @page("me/payment-agreement/", name="payment_agreement")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def payment_agreement(request):
     """Ask for a payment agreement: collections answers with one that considers the household's resources."""
     form = forms.PaymentAgreementForm(request.POST, accounts=_accounts(request))
@@ -212,7 +212,7 @@ def payment_agreement(request):
 
 @page("me/paperless/", name="paperless")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def paperless(request):
     """Paperless billing: a bill-ready e-mail (no amounts in it) instead of a printed bill; or paper again."""
 
@@ -228,7 +228,7 @@ def paperless(request):
 
 @page("me/budget/", name="budget")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def budget(request):
     """Budget billing for one of the customer's accounts in service: started (the level amount from the last
     twelve bills) or stopped (the difference carried settled on the ledger)."""
@@ -260,7 +260,7 @@ def budget(request):
 
 @page("me/autopay/", name="autopay")
 @portal_required
-@require_POST
+@post_only("portal:bills")
 def autopay(request):
     """Automatic payment from a bank account: set up (the customer entered their password again a moment ago,
     and authorizes the debits under the automatic-payment notice) or stopped."""

@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
+from custodian.payments.nacha import routing_valid
 from custodian.policy.loader import current_policy
 from custodian.web.notices import NoticeShown
 
@@ -133,6 +135,16 @@ class ConsentForm(forms.Form):
     covers_until = bounds.DateField(label=_("Until (leave empty: until you revoke it)"), required=False)
     agree = forms.BooleanField(label=_("I give this consent and have read the terms above"))
 
+    def clean_covers_until(self):
+        # Said by the field, before the consent is recorded: the record's own rule (an end on or after the
+        # day it is signed) is worded for staff and would be shown above the form.
+        until = self.cleaned_data.get("covers_until")
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose today or a later day, or leave it empty: a consent can't end before it is given.")
+            )
+        return until
+
 
 class _AccountChoice(forms.Form):
     """A form about one of the signed-in customer's accounts: the choices are theirs only."""
@@ -166,10 +178,22 @@ class PaymentAgreementForm(_AccountChoice):
 
 class AutopayForm(_AccountChoice):
     routing = forms.RegexField(
-        label=_("Bank routing number (9 digits)"), regex=r"^\d{9}$", max_length=9, strip=True
+        label=_("Bank routing number (9 digits)"),
+        regex=r"^\d{9}$",
+        max_length=9,
+        strip=True,
+        error_messages={"invalid": _("Give the routing number's 9 digits, with no spaces or dashes.")},
     )
     bank_account = forms.RegexField(
-        label=_("Bank account number"), regex=r"^[0-9A-Za-z-]{1,17}$", max_length=17, strip=True
+        label=_("Bank account number"),
+        regex=r"^[0-9A-Za-z-]{1,17}$",
+        max_length=17,
+        strip=True,
+        error_messages={
+            "invalid": _(
+                "Give the account number as your bank prints it: 17 digits, letters or dashes at most."
+            )
+        },
     )
     kind = forms.ChoiceField(
         label=_("Kind of account"), choices=[("checking", _("Checking")), ("savings", _("Savings"))]
@@ -181,6 +205,19 @@ class AutopayForm(_AccountChoice):
         ),
         required=True,
     )
+
+    def clean_routing(self):
+        # The check digit is checked here, by the field, in words a customer knows: the payment service's
+        # own check (the ACH file's rule) speaks of the check digit and would be shown above the form.
+        routing = self.cleaned_data["routing"]
+        if not routing_valid(routing):
+            raise forms.ValidationError(
+                _(
+                    "This routing number is not right: check the 9 digits printed first at the bottom "
+                    "of a check, or ask your bank."
+                )
+            )
+        return routing
 
 
 class ServiceChangeForm(forms.Form):

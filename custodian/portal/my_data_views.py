@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
 from custodian.casework.selectors import replies_of, requests_of_customer
@@ -35,6 +34,7 @@ from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.forms import errors_in_words
+from custodian.web.post_only import post_only
 
 PROFILE_FIELDS = (
     "name",
@@ -78,7 +78,7 @@ def _home(request, contact_form, status=200):
 
 @page("me/contact/", name="update_contact")
 @portal_required
-@require_POST
+@post_only("portal:home")
 def update_contact(request):
     form = forms.ContactDetailsForm(request.POST)
     if not form.is_valid():
@@ -127,7 +127,7 @@ def update_contact(request):
 
 @page("me/marketing/", name="marketing")
 @portal_required
-@require_POST
+@post_only("portal:home")
 def marketing(request):
 
     def choose(choice):
@@ -211,7 +211,7 @@ def my_requests(request):
 
 @page("me/requests/<id:request_id>/disagreement/", name="disagreement")
 @portal_required
-@require_POST
+@post_only("portal:requests")
 def disagreement(request, request_id):
     """A statement of disagreement with the data of a challenge we answered by keeping it."""
     mine = requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)

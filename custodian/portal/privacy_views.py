@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import CHANGE_LABELS, who_has_seen, who_in_words, why_in_words
@@ -37,6 +36,7 @@ from custodian.rows import CompiledRead
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.web.confirmation import confirmation_page, confirmed
+from custodian.web.post_only import post_only
 
 
 def _access_row(policy, e) -> dict:
@@ -162,7 +162,7 @@ def consents(request):
 
 @page("me/consents/<id:consent_id>/revoke/", name="consent_revoke")
 @portal_required
-@require_POST
+@post_only("portal:consents")
 def consent_revoke_view(request, consent_id):
     consent = (
         consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id)

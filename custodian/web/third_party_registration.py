@@ -50,23 +50,23 @@ class RegistrationForm(forms.Form):
 @page("connect/register/", name="connect_register")
 def register(request):
     form = RegistrationForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and rate_limited(
-        request, scope="connect-register", limit=REGISTRATIONS_PER_DAY, window_seconds=24 * 3600
-    ):
+    if request.method != "POST":
+        return render(request, "connect/register.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "connect/register.html", {"form": form}, status=400)
+    # Only complete, well-formed registrations are counted: each one lands on the privacy officer's review
+    # list, which is what the limit protects. One refused for a missing or malformed field keeps nothing, and
+    # counting it would leave a third party that fixes its form shut out for the day.
+    if rate_limited(request, scope="connect-register", limit=REGISTRATIONS_PER_DAY, window_seconds=24 * 3600):
         form.add_error(
             None,
             "Too many registrations from your network today. Try again tomorrow, or write to our privacy "
             "officer.",
         )
         return render(request, "connect/register.html", {"form": form}, status=429)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                registration = third_party_register(**form.cleaned_data)
-            except ConnectError as exc:
-                form.add_error(None, str(exc))
-            else:
-                return render(request, "connect/registered.html", {"registration": registration}, status=201)
-        status = 400
-    return render(request, "connect/register.html", {"form": form}, status=status)
+    try:
+        registration = third_party_register(**form.cleaned_data)
+    except ConnectError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "connect/register.html", {"form": form}, status=400)
+    return render(request, "connect/registered.html", {"registration": registration}, status=201)

@@ -135,23 +135,14 @@ def contact(request):
                 },
                 status=403,
             )
-        if rate_limited(
-            request, scope="contact", limit=settings.CUSTODIAN_CONTACT_RATE_LIMIT, window_seconds=600
-        ):
-            return render(
-                request,
-                "web/contact.html",
-                {
-                    **context,
-                    "blocked": gettext(
-                        "You have sent several messages in a short time. Please wait a few minutes, or call "
-                        "us at %(phone)s."
-                    )
-                    % {"phone": policy.utility["phone"]},
-                },
-                status=429,
-            )
         if form.is_valid():
+            # Only well-formed messages are counted: each one becomes a request on staff's list, which is
+            # what the limit protects. A message refused for a missing or mistyped field keeps nothing and
+            # costs nothing; counting it would shut out the person who fixes their mistake and sends again.
+            if rate_limited(
+                request, scope="contact", limit=settings.CUSTODIAN_CONTACT_RATE_LIMIT, window_seconds=600
+            ):
+                return _contact_too_many(request, context, policy)
             data = form.cleaned_data
             if data["website"]:  # the honeypot: answer as if received, keep nothing
                 return render(request, "web/contact_thanks.html", {"request": None})
@@ -174,6 +165,13 @@ def contact(request):
             else:
                 return render(request, "web/contact_thanks.html", {"request": req})
     return render(request, "web/contact.html", context)
+
+
+def _contact_too_many(request, context, policy):
+    blocked = gettext(
+        "You have sent several messages in a short time. Please wait a few minutes, or call us at %(phone)s."
+    ) % {"phone": policy.utility["phone"]}
+    return render(request, "web/contact.html", {**context, "blocked": blocked}, status=429)
 
 
 @page("portal/", name="portal")

@@ -121,11 +121,12 @@ class Server:
         raise AssertionError("the server did not answer within 60 s")
 
     def post_contact(self) -> int:
-        """An empty contact form (it is counted, then refused as incomplete: nothing is kept)."""
+        """A well-formed contact form that only a bot sends (the hidden field filled in): it is counted, then
+        answered as if received and nothing is kept. A form refused as incomplete is not counted."""
         origin = f"http://127.0.0.1:{self.port}"
         request = urllib.request.Request(  # noqa: S310 (loopback)
             f"{origin}/contact/",
-            data=b"message=",
+            data=b"topic=other&message=Hello&website=http%3A%2F%2Fspam.example",
             headers={"Origin": origin, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
