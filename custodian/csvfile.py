@@ -71,3 +71,38 @@ class SafeWriter:
 
 def csv_writer(out, **fmtparams) -> SafeWriter:
     return SafeWriter(out, **fmtparams)
+
+
+# What a CSV file a person brings holds besides its text: a tab, a carriage return, a line feed.
+_CONTROL = {chr(c) for c in range(32)} - {"\t", "\r", "\n"}
+
+
+def csv_text(data: bytes) -> str | None:
+    """The text of a CSV file a person brings: UTF-8 (with or without the byte-order mark), else Windows-1252.
+    Spreadsheet programs on Windows save "CSV" in the system's code page, Windows-1252 in the US, not UTF-8:
+    one accented letter in a note ("é") would otherwise refuse the whole file. UTF-8 is tried first, since
+    Windows-1252 reads almost any bytes; what reads as Windows-1252 only with control characters in it (a NUL,
+    a UTF-16 file) is not text, and None is returned."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
+        return None
+    return None if any(c in _CONTROL for c in text) else text
+
+
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def separator_used(header_line: str) -> str:
+    """The character a header line separates its columns with when it is not the comma: ";" (a spreadsheet
+    set to a language that writes decimal commas saves CSV so), a tab or "|"; "" when it holds a comma or
+    none of them."""
+    if "," in header_line:
+        return ""
+    counts = {c: header_line.count(c) for c in SEPARATORS}
+    found = max(counts, key=counts.__getitem__)
+    return found if counts[found] else ""

@@ -46,6 +46,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext
 from lxml import etree
 
 from custodian.bounds import ascii_decimal, ascii_whole
+from custodian.csvfile import separator_used
 from custodian.customers.choices import Service
 from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_OF_KIND, UNIT_OF_UOM
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
@@ -1107,6 +1108,20 @@ def _csv_moment(day: str, clock: str, zone):
 
 
 # What the csv module could not read on a line, named for a reader (its own words are a programmer's).
+_OTHER_SEPARATOR = {
+    ";": gettext_noop(
+        "the columns are separated by semicolons (;), not commas: save the file again as CSV with commas "
+        "(in a spreadsheet, “CSV (comma delimited)”)"
+    ),
+    "\t": gettext_noop(
+        "the columns are separated by tabs, not commas: save the file again as CSV with commas "
+        "(in a spreadsheet, “CSV (comma delimited)”)"
+    ),
+    "|": gettext_noop(
+        "the columns are separated by vertical bars (|), not commas: save the file again as CSV with commas "
+        "(in a spreadsheet, “CSV (comma delimited)”)"
+    ),
+}
 _CSV_UNREADABLE = gettext_noop(
     "unreadable line: a field longer than the CSV reader takes, a NUL byte or a quote left open"
 )
@@ -1200,8 +1215,13 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         return result
     missing = [c for c in _CSV_COLUMNS if c not in header]
     if missing:
+        # A file whose columns are separated by another character reads as one column: say so, rather than
+        # list every column as missing.
+        separator = separator_used(lines[0])
         result.problems.append(
-            Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
+            Problem(1, _OTHER_SEPARATOR[separator])
+            if separator
+            else Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
         )
         result.complete = False
         return result

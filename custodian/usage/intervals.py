@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from custodian.csvfile import csv_text
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
     ImportResult,
@@ -659,9 +660,8 @@ def parse_green_button(stream, progress=None) -> ImportResult:
     stream.seek(0)
     if head.lstrip().startswith(b"<"):
         return parse_espi(stream, progress=progress)
-    try:
-        text = stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = csv_text(stream.read())
+    if text is None:
         result = ImportResult(complete=False)
         result.problems.append(Problem(None, gettext_noop("the file is neither XML nor UTF-8 text (CSV)")))
         return result
