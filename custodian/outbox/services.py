@@ -218,12 +218,15 @@ def message_send(
     sent_by=None,
     sent_by_job: str = "",
     regarding: str = "",
+    language: str = "",
 ) -> OutboundMessage:
     """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself in
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
-    a temporary failure). Returns the record, whose status says what the mail server did with it."""
+    a temporary failure). Returns the record, whose status says what the mail server did with it. In the
+    customer's language, unless `language` names the one the person used on the page that sends it (a
+    sign-up: the person has no language of their own with us yet)."""
     label = _sender(sent_by, sent_by_job)
-    language = language_of(to_customer)
+    language = language if language in dict(settings.LANGUAGES) else language_of(to_customer)
     rendered = message_render(template=template, context=context, language=language)
     address = to_address.strip()
     if not address or "@" not in address:

@@ -10,7 +10,7 @@ bottom beside the file it checks.
 
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +65,10 @@ class Translated:
         language = language if language is not None else (translation.get_language() or "")
         text = self.translations.get(language[:2])
         return replace(self, **text) if text else self
+
+
+# The days an office's hours may name, Monday first (Python's and Django's weekday numbers).
+WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -342,6 +346,19 @@ def load_policy(path: Path) -> Policy:
                 f"utility.energy_assistance[{i}]",
                 "a provider needs `name` and `contact` (text) and `confirmed` (true or false)",
             )
+    hours = utility.get("hours")
+    if hours is not None and not (
+        isinstance(hours, dict)
+        and {hours.get("first_day"), hours.get("last_day")} <= set(WEEKDAY_KEYS)
+        and isinstance(hours.get("opens"), time)
+        and isinstance(hours.get("closes"), time)
+    ):
+        raise PolicyError(
+            path,
+            "utility.hours",
+            "the office hours need `first_day` and `last_day` (monday … sunday) and `opens` and `closes` "
+            "(times such as 08:00:00), so that each language writes them its own way",
+        )
     try:
         ZoneInfo(utility["time_zone"])
     except (ValueError, ZoneInfoNotFoundError):

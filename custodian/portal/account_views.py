@@ -38,6 +38,7 @@ from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
 from custodian.staff.sessions import privilege_raised, second_factor_passed
 from custodian.vault.normalize import normalize
+from custodian.web.languages import url_in_language
 from custodian.web.protection import failures_reached, over_limit, rate_limited
 
 
@@ -55,13 +56,14 @@ def enrol(request):
             return render(
                 request,
                 "portal/enrol.html",
-                {"form": form, "notice": current_policy().notices["portal_profile"]},
+                {"form": form, "notice": current_policy().notice_at("portal_sign_up")},
                 status=429,
             )
         try:
             account = portal_enrol(
                 enrolment=Enrolment(**d),
-                confirm_url=lambda t: request.build_absolute_uri(reverse("portal:confirm", args=[t])),
+                confirm_url=lambda t: url_in_language(request, reverse("portal:confirm", args=[t])),
+                language=request.LANGUAGE_CODE,
             )
             if account is None:  # online already (its holder told): the answer a wrong figure gets
                 raise EnrolmentError(NOT_MATCHED)
@@ -70,7 +72,7 @@ def enrol(request):
         else:
             return render(request, "portal/enrol_sent.html", {"email": d["email"]})
     return render(
-        request, "portal/enrol.html", {"form": form, "notice": current_policy().notices["portal_profile"]}
+        request, "portal/enrol.html", {"form": form, "notice": current_policy().notice_at("portal_sign_up")}
     )
 
 
@@ -311,9 +313,10 @@ def password_forgotten(request):
             return render(request, "portal/password_forgotten.html", {"form": form}, status=429)
         portal_password_reset_request(
             email=form.cleaned_data["email"],
-            reset_url=lambda uid, token: request.build_absolute_uri(
-                reverse("portal:password_reset", args=[uid, token])
+            reset_url=lambda uid, token: url_in_language(
+                request, reverse("portal:password_reset", args=[uid, token])
             ),
+            language=request.LANGUAGE_CODE,
         )
         messages.info(
             request,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PortalConfig(AppConfig):
@@ -12,5 +13,5 @@ class PortalConfig(AppConfig):
         from custodian.retention import online_accounts
         from custodian.web import navigation
 
-        navigation.register("portal", navigation.Area("My account", SECTIONS))
+        navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS))
         online_accounts.register(portal_accounts_delete)

@@ -44,9 +44,10 @@ def _account_of(user_id) -> PortalAccount | None:
 
 
 @transaction.atomic
-def portal_password_reset_request(*, email: str, reset_url) -> bool:
+def portal_password_reset_request(*, email: str, reset_url, language: str = "") -> bool:
     """E-mail a reset link if `email` signs in to a confirmed account; whether it did is for the caller's
-    tests only, never for the page. `reset_url(uid, token)` builds the link."""
+    tests only, never for the page. `reset_url(uid, token)` builds the link; the message is in `language`, the
+    one the link was asked for in (else the customer's)."""
     account = (
         PortalAccount.objects.select_related("user", "customer")
         .filter(user__username=login_name(email), confirmed_at__isnull=False, user__is_active=True)
@@ -61,6 +62,7 @@ def portal_password_reset_request(*, email: str, reset_url) -> bool:
         template="portal_password_reset",
         context={"reset_url": reset_url(uid, TOKENS.make_token(account.user)), "hours": RESET_HOURS},
         sent_by_job="portal_enrolment",
+        language=language,
     )
     return True
 

@@ -28,6 +28,7 @@ from custodian.audit.events import append_change
 from custodian.casework.representatives import RepresentativeError, invitation_opened
 from custodian.connect.services import authorizations_end
 from custodian.outbox.services import letter_send, message_send
+from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
     Denied,
@@ -139,13 +140,14 @@ def _unconfirmed_drop(account: PortalAccount) -> None:
     account.user.delete()  # cascades to the PortalAccount
 
 
-def _notify(*, to_address: str, account_customer, template: str, context=None) -> None:
+def _notify(*, to_address: str, account_customer, template: str, context=None, language: str = "") -> None:
     message_send(
         to_address=to_address,
         to_customer=account_customer,
         template=template,
         context=context or {},
         sent_by_job=ENROLMENT_JOB,
+        language=language,
     )
 
 
@@ -179,7 +181,7 @@ def _customer_proven(enrolment: Enrolment) -> int:
 
 
 @transaction.atomic
-def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
+def portal_enrol(*, enrolment: Enrolment, confirm_url, language: str = "") -> PortalAccount | None:
     """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link: to the address on file
     where it differs from the address given (the address given is told to look there), else to the address
     given.
@@ -187,7 +189,9 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
     Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
     sign-up that passes the same proof, so nobody can block the customer by signing up first and never
     confirming. A confirmed one is never replaced here: its owner is told of the attempt, and None is returned
-    (not raised: the messages telling them stay on the record); the caller answers as for a wrong figure."""
+    (not raised: the messages telling them stay on the record); the caller answers as for a wrong figure.
+    The confirmation messages, to both addresses, are in `language`: the one the person signed up in (the
+    holder of an account already online is told of the attempt in their own)."""
     customer_id = _customer_proven(enrolment)
     held = PortalAccount.objects.select_related("user", "customer").filter(customer_id=customer_id).first()
     if held is not None and held.confirmed_at is not None:
@@ -213,7 +217,7 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
         ref=sign_in_ref(account),
         content=given.encode(),
         media_type="text/plain",
-        submission=Submission(channel="portal", notice_key="portal_profile"),
+        submission=Submission(channel="portal", notice_key=current_policy().notice_at("portal_sign_up").key),
     )
     link = confirm_url(signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT))
     on_file = email_on_file(customer_id)
@@ -223,14 +227,21 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url) -> PortalAccount | None:
             account_customer=account.customer,
             template="portal_confirm_on_file",
             context={"confirm_url": link},
+            language=language,
         )
-        _notify(to_address=given, account_customer=account.customer, template="portal_confirm_elsewhere")
+        _notify(
+            to_address=given,
+            account_customer=account.customer,
+            template="portal_confirm_elsewhere",
+            language=language,
+        )
     else:
         _notify(
             to_address=given,
             account_customer=account.customer,
             template="portal_confirm",
             context={"confirm_url": link},
+            language=language,
         )
     return account
 

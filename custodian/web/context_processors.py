@@ -3,6 +3,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 
+from custodian.dates import office_hours
 from custodian.policy.loader import current_policy
 from custodian.web.cookies import TEXT_SIZE
 
@@ -12,6 +13,8 @@ def utility(request):
     size = request.COOKIES.get(TEXT_SIZE.name, "normal")
     return {
         "utility": policy.utility,
+        # The opening hours in the page's language (the policy file gives them as days and times).
+        "office_hours": office_hours(policy.utility.get("hours")),
         "policy_version": policy.version,
         "text_size": size if size in ("normal", "large") else "normal",
         "layout_key": _layout_key(

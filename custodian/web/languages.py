@@ -1,7 +1,11 @@
 """The language of a page: `?lang=es` on any page (a link in the header), else the portal customer's kept
 choice, else the browser's Accept-Language, else English. A customer signed in to the portal who picks a
 language keeps it (`Customer.language`): the portal and their next visits use it. The public site works with
-every cookie blocked, so no language cookie is set: there the link and the browser decide."""
+every cookie blocked, so no language cookie is set: there the link and the browser decide, and the link's
+choice is carried on where the site sends the reader next (a redirect within the site keeps `?lang=`, and a
+link e-mailed from a page in a language opens in it: `url_in_language`)."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils import translation
@@ -37,9 +41,35 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        if asked in SUPPORTED and 300 <= response.status_code < 400 and response.has_header("Location"):
+            response["Location"] = _with_language(response["Location"], asked, request.get_host())
         response.headers.setdefault("Content-Language", language)
         vary = response.headers.get("Vary", "")
         if "accept-language" not in vary.lower():
             response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
         translation.deactivate()
         return response
+
+
+def _with_language(location: str, language: str, host: str) -> str:
+    """A redirect's address with `lang=` added, when it stays on this site and names no language itself (a
+    sign-in after a confirmed sign-up, the bills after a form): without it the next page would be drawn in the
+    browser's language, under a message written in the one the reader chose."""
+    parts = urlsplit(location)
+    if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", host):
+        return location
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return location
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "lang" for key, _ in query):
+        return location
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
+
+
+def url_in_language(request, path: str) -> str:
+    """The absolute address of `path` for a link e-mailed from this request: with `?lang=` when the page was
+    in another language than the site's default, so the link opens in the language of its message."""
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    if language != settings.LANGUAGE_CODE:
+        path = _with_language(path, language, request.get_host())
+    return request.build_absolute_uri(path)

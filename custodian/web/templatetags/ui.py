@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, pgettext
 
 from custodian.policy.loader import current_policy
@@ -195,7 +196,7 @@ def when(value) -> str:
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return date_format(value, "F j, Y, g:i a")
+        return date_format(value, get_format("DATETIME_FORMAT"))
     return str(value)
 
 
@@ -255,7 +256,8 @@ def _month(value: str, *, short: bool = False) -> str:
         d = date(year, month, 1)
     except ValueError:
         return value
-    return d.strftime("%b") if short else d.strftime("%B %Y")
+    # In the reader's language (strftime writes English whatever the page's language).
+    return date_format(d, "M") if short else date_format(d, get_format("YEAR_MONTH_FORMAT"))
 
 
 @register.simple_tag
@@ -309,7 +311,11 @@ def month_points(rows, value: str = "amount"):
     """Rows with a `month` (its first day) and a value as chart points, the month named in the reader's
     language; a month without a value has no bar."""
     return [
-        (date_format(_get(r, "month"), "M"), date_format(_get(r, "month"), "F Y"), float(_get(r, value)))
+        (
+            date_format(_get(r, "month"), "M"),
+            date_format(_get(r, "month"), get_format("YEAR_MONTH_FORMAT")),
+            float(_get(r, value)),
+        )
         for r in rows
         if _get(r, value) is not None
     ]
