@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from custodian.background import runs_latest
+from custodian.billing.arrears import ASKED_BY_A_BILL, past_due_from
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
@@ -94,7 +95,8 @@ def ledger_of(account_ids):
 @dataclass(frozen=True)
 class Statement:
     """Where an account stands on a day, from the ledger's clear amounts: what is owed, how much of it is
-    past its due date, and the due date of what is not yet due (else of the latest bill)."""
+    past its due date (`arrears`: credits pay the oldest debt first), and the due date of what is not yet
+    due (else of the latest bill)."""
 
     balance: Decimal
     past_due: Decimal
@@ -102,8 +104,8 @@ class Statement:
     latest_bill: Bill | None
 
 
-# What the bills not yet due ask for: their charges, and on budget billing the month's difference carried.
-_UPCOMING_KINDS = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
+# What the bills not yet due ask for (`arrears`: the one definition of past due, which this query follows).
+_UPCOMING_KINDS = ASKED_BY_A_BILL
 _LEDGER, _BILLS, _ACCOUNTS = LedgerEntry._meta.db_table, Bill._meta.db_table, Account._meta.db_table
 
 
@@ -148,7 +150,7 @@ def _statement(accounts: str, params: list, *, on: date) -> tuple[int, Statement
     if isinstance(next_due, str):  # SQLite answers a date as text
         next_due = date.fromisoformat(next_due)
     latest = Bill.objects.get(pk=latest_id) if latest_id is not None else None
-    past_due = max(Decimal("0.00"), owed - upcoming)
+    past_due = past_due_from(owed, upcoming)
     return count, Statement(
         balance=owed,
         past_due=past_due,

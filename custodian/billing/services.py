@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.background import objects_held_frozen
+from custodian.billing.arrears import ASKED_BY_A_BILL
 from custodian.billing.budget import Issued, budget_apply
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS
@@ -611,12 +612,6 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
     )
     return Bill.objects.get(pk=bill_id)
-
-
-# What a bill asks the customer to pay: its charge and, on budget billing, the month's difference carried
-# and the year's settlement posted with it (the level amount, or the true-up's arrears). The statement
-# counts the same kinds as a bill's.
-ASKED_BY_A_BILL = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
 
 
 def late_fees_assess(*, as_of: date) -> int:

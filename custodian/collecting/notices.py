@@ -1,7 +1,8 @@
 """The notices of collections, every one sent through the outbox (recorded, its text sealed as the customer's
 correspondence, printed by the letter-mailing vendor):
 
-- the past-due notice, once per bill that went past its due date unpaid (`past_due_notices_send`);
+- the past-due notice, once per arrears: per account and oldest bill unpaid past its due date
+  (`past_due_notices_send`);
 - the notice of proposed disconnection with the five contents Minn. Stat. § 216B.097 subd. 2(a) requires and
   its copy to the local energy assistance provider (subd. 2(b)) (`disconnection_notice_send`): the notice
   is recorded (`DisconnectionNotice`) and the letter written in one transaction;
@@ -22,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from custodian.billing.models import Bill
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
@@ -79,35 +79,33 @@ class NoticeReport:
 def past_due_notices_send(
     *, on: date, by=None, progress: Callable[[int], None] | None = None
 ) -> NoticeReport:
-    """A past-due letter for each account owing money on a bill past its due date, once per oldest unpaid
-    bill (re-runs write nothing twice)."""
+    """A past-due letter for each account with an amount past due (`billing.arrears`), once per arrears: the
+    letter is keyed on the account's oldest bill unpaid past its due date, so a re-run writes nothing twice,
+    a partial payment that leaves that bill unpaid writes nothing more, and a customer who catches up and
+    falls behind again (a newer oldest unpaid bill) gets a new letter. The letter names that bill and the
+    amount past due (not the balance: a bill not yet due is not past due)."""
 
-    owing = past_due_accounts(on)
+    owing = {a: arrears for a, arrears in past_due_accounts(on).items() if arrears.oldest_bill_id}
     report = NoticeReport()
-    oldest = {
-        (b.account_id, b.due_on): b
-        for b in Bill.objects.filter(account_id__in=list(owing), is_current=True).select_related("account")
-    }
+    accounts = Account.objects.select_related("customer").in_bulk(list(owing))
     written = set(
         OutboundMessage.objects.filter(regarding__startswith="past_due:").values_list("regarding", flat=True)
     )
-    for account_id, (amount, due_on) in sorted(owing.items()):
-        bill = oldest.get((account_id, due_on))
-        if bill is None:
-            continue
-        regarding = f"past_due:{bill.pk}"
+    for account_id, arrears in sorted(owing.items()):
+        regarding = f"past_due:{arrears.oldest_bill_id}"
         if regarding in written:
             report.already += 1
             continue
+        customer = accounts[account_id].customer
         letter_send(
-            to_customer=bill.account.customer,
+            to_customer=customer,
             template="past_due",
             context={
-                **_utility(bill.account.customer),
+                **_utility(customer),
                 "account": account_id,
-                "amount": f"{amount:,.2f}",
-                "due_on": due_on,  # a date: the template writes it in the letter's language
-                "cycle": bill.cycle,
+                "amount": f"{arrears.past_due:,.2f}",
+                "due_on": arrears.oldest_due_on,  # a date: the template writes it in the letter's language
+                "cycle": arrears.oldest_cycle,
             },
             regarding=regarding,
             **_sender(by),
@@ -138,8 +136,8 @@ def disconnection_notice_send(
         raise NoticeError(f"a notice is mailed today or later, not on {sent_on:%Y-%m-%d}")
     if (sent_on - today).days > MAILING_DAYS_AHEAD:
         raise NoticeError(f"a notice's mailing day is at most {MAILING_DAYS_AHEAD} days ahead")
-    account = account_owing(account_id=account_id, service=service, refused=NoticeError)
-    notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on)
+    account = account_owing(account_id=account_id, service=service, on=today, refused=NoticeError)
+    notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on, today=today)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
     with in_language_of(account.customer):
         words = {

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Min, Sum
-
 from custodian.audit.actions import Action
-from custodian.billing.models import Bill, LedgerEntry, cents
+from custodian.billing.arrears import Arrears, arrears_of
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
@@ -115,7 +113,7 @@ def situation_for(
 class WorkItem:
     account: Account
     past_due: Decimal
-    oldest_due_on: date
+    oldest_due_on: date | None  # None only when nothing past due is owed on a bill (`Arrears`)
     protections: list[str]
     agreement: str
     facts_on_file: bool
@@ -136,27 +134,14 @@ def protections_of(account: Account, on: date, facts: ProtectionFacts) -> list[s
     return reasons
 
 
-def past_due_accounts(on: date) -> dict[int, tuple[Decimal, date]]:
-    """Accounts that owe money and have a bill past its due date: account id → (balance, oldest due date)."""
-    oldest = dict(
-        Bill.objects.filter(is_current=True, due_on__lt=on, total__gt=0)
-        .values("account_id")
-        .annotate(oldest=Min("due_on"))
-        .values_list("account_id", "oldest")
-    )
-    sums = (
-        LedgerEntry.objects.filter(account_id__in=list(oldest))
-        .values("account_id")
-        .annotate(s=Sum("amount"))
-        .values_list("account_id", "s")
-    )
-    # Compared to the cent in Python: SQLite's sum of decimals is floating point (cents() says more).
-    balances = {a: cents(s) for a, s in sums}
-    return {a: (b, oldest[a]) for a, b in balances.items() if b > 0}
+def past_due_accounts(on: date) -> dict[int, Arrears]:
+    """Accounts with an amount past due on `on`, and their oldest bill unpaid past its due date: account id →
+    Arrears (`billing.arrears`, the one definition of past due that the portal and the billing page show)."""
+    return arrears_of(on=on)
 
 
 def collections_worklist(*, on: date, actor: gate.Actor, client_ip: str = "") -> list[WorkItem]:
-    """Accounts owing money on a bill past its due date, oldest first, with their protections. The
+    """Accounts with an amount past due, the oldest unpaid bill first, with their protections. The
     protection facts of the accounts' customers are read through the gate as `actor` for collecting
     payments, in one bulk read (one access event per customer with facts on file)."""
     owing = past_due_accounts(on)
@@ -171,15 +156,15 @@ def collections_worklist(*, on: date, actor: gate.Actor, client_ip: str = "") ->
     items = [
         WorkItem(
             account,
-            owing[account.pk][0],
-            owing[account.pk][1],
+            owing[account.pk].past_due,
+            owing[account.pk].oldest_due_on,
             protections_of(account, on, facts[account.customer_id]),
             agreements.get(account.pk, ""),
             not facts[account.customer_id].is_empty,
         )
         for account in accounts
     ]
-    return sorted(items, key=lambda i: (i.oldest_due_on, -i.past_due, i.account.pk))
+    return sorted(items, key=lambda i: (i.oldest_due_on or date.min, -i.past_due, i.account.pk))
 
 
 def verdict_for(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from custodian.billing.services import balance_of
+from custodian.billing.arrears import arrears_on
 from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -101,17 +101,21 @@ def disconnection_notice_record(
     sent_on: date,
     in_person: bool = False,
     copied_to_assistance_provider: bool = True,
+    today: date | None = None,
 ):
     """Record the notice of proposed disconnection as sent, with every content § 216B.097 subd. 2 asks for,
-    and (subd. 2(b)) its copy to the local energy assistance provider."""
+    and (subd. 2(b)) its copy to the local energy assistance provider. The amount it names is the amount
+    past due (`billing.arrears`) on its mailing day, or today for a notice mailed on a coming day: a bill
+    not yet due is no ground for a disconnection."""
     account = Account.objects.get(pk=account_id)
+    as_of = min(sent_on, today or timezone.localdate())
     return DisconnectionNotice.objects.create(
         account=account,
         service=service,
         sent_on=sent_on,
         delivered_in_person=in_person,
         contents=list(COLD_WEATHER_NOTICE_CONTENTS),
-        amount_past_due=balance_of(account.pk),
+        amount_past_due=arrears_on(account.pk, on=as_of).past_due,
         copied_to_assistance_provider_on=sent_on if copied_to_assistance_provider else None,
     )
 
@@ -152,16 +156,17 @@ def disconnection_notice_event(
     return notice
 
 
-def account_owing(*, account_id: int, service: str, refused: type[ValueError]) -> Account:
-    """The account (with its customer and premise) that has `service` at its premise and owes money: what a
-    notice of disconnection and an order both need; `refused` says which is missing."""
+def account_owing(*, account_id: int, service: str, on: date, refused: type[ValueError]) -> Account:
+    """The account (with its customer and premise) that has `service` at its premise and an amount past due
+    on `on` (`billing.arrears`: a balance owed on bills not yet due is not enough): what a notice of
+    disconnection and an order both need; `refused` says which is missing."""
     account = Account.objects.select_related("customer", "premise").filter(pk=account_id).first()
     if account is None:
         raise refused("no such account")
     if not ServicePoint.objects.filter(premise_id=account.premise_id, service=service).exists():
         raise refused(f"the premise has no {service} service")
-    if balance_of(account.pk) <= 0:
-        raise refused("the account owes nothing")
+    if arrears_on(account.pk, on=on).past_due <= 0:
+        raise refused("the account owes nothing past due")
     return account
 
 
@@ -181,7 +186,10 @@ def disconnection_order_issue(
     (Not one transaction with the caller's: the refused attempt must stay on record.)"""
     if not may_collect(by) or (actor is not None and (actor.kind != "staff" or actor.id != str(by.pk))):
         raise NotAllowed("only collections staff order disconnections")
-    account = account_owing(account_id=account_id, service=service, refused=CollectionsError)
+    # What is past due today, or on the day itself if that has gone by: a bill falling due before a
+    # disconnection scheduled ahead is no ground for it until it is past due.
+    as_of = min(on, timezone.localdate())
+    account = account_owing(account_id=account_id, service=service, on=as_of, refused=CollectionsError)
     verdict = verdict_for(
         account,
         service,

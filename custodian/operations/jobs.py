@@ -192,7 +192,7 @@ JOBS: tuple[Job, ...] = (
     ),
     _long(
         "past_due_notices",
-        "Collections: a letter for each account past due, once per bill (daily)",
+        "Collections: a letter for each account past due, once per arrears (its oldest unpaid bill) (daily)",
         "0 8 * * *",
         _command("collection_notices", "past-due", "--no-progress"),
         hours=2,

@@ -1,6 +1,6 @@
-"""The notices of collections go out through the outbox, once each: past-due letters per bill, the notice of
-proposed disconnection with the five contents § 216B.097 subd. 2(a) requires, and the yearly Cold Weather Rule
-notice to every residential customer, only between August 15 and October 1."""
+"""The notices of collections go out through the outbox, once each: past-due letters per arrears, the notice
+of proposed disconnection with the five contents § 216B.097 subd. 2(a) requires, and the yearly Cold Weather
+Rule notice to every residential customer, only between August 15 and October 1."""
 
 from datetime import date
 from decimal import Decimal
@@ -36,7 +36,7 @@ def town(db):
     return homes
 
 
-def test_past_due_letters_once_per_bill(town):
+def test_past_due_letters_once_per_arrears(town):
     assert past_due_notices_send(on=date(2026, 9, 10)).sent == 0  # not yet due
     report = past_due_notices_send(on=date(2026, 9, 30))
     assert (report.sent, report.already) == (3, 0)
@@ -122,11 +122,11 @@ def test_a_spanish_past_due_letter_writes_money_as_us_spanish_does(town):
         account_id=bill.account_id, kind="adjustment", amount=Decimal("2094.21"), posted_on=date(2026, 9, 2)
     )
     past_due_notices_send(on=date(2026, 9, 30))
-    owed = past_due_accounts(date(2026, 9, 30))[bill.account_id][0]
+    owed = past_due_accounts(date(2026, 9, 30))[bill.account_id].past_due
     assert owed >= 1000
     letter = OutboundMessage.objects.get(template="past_due", to_customer_id=bill.account.customer_id)
     body = letter_text(letter)
-    assert f"saldo de ${owed:,.2f}." in body and "de 2026" in body
+    assert f"saldo vencido de ${owed:,.2f}." in body and "de 2026" in body
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Send the notices of collections through the outbox: `manage.py collection_notices past-due` (a letter per
-account past due, once per bill) and `manage.py collection_notices cold-weather` (the yearly Cold Weather Rule
-notice to every residential customer, between August 15 and October 1). Safe to re-run."""
+account past due, once per arrears: per oldest bill unpaid past its due date) and `manage.py
+collection_notices cold-weather` (the yearly Cold Weather Rule notice to every residential customer, between
+August 15 and October 1). Safe to re-run."""
 
 from datetime import date
 
