@@ -12,6 +12,9 @@ unambiguous. The database builds the same text (canonical_sql) so verification s
 A leaf commits to who acted instead of naming them (COMMITTED_FIELDS, left out): `actor_commitment`, hex
 SHA-256 of `salt=<length>:<salt>\\n` and those fields encoded as a leaf, under a random salt (`actor_salt`,
 in no leaf nor receipt; `audit verify` opens every one). Events from before keep their leaves as they were.
+
+Every event is sealed as it is written (`seal`, in the leaf: custodian.audit.seals): an HMAC of its whole
+content, who acted in clear included, under a key outside the database. One HMAC an event, no query.
 """
 
 import contextlib
@@ -25,7 +28,9 @@ from collections.abc import Callable, Iterable
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils.connection import ConnectionDoesNotExist
 
+from custodian.audit import seals
 from custodian.audit.actions import CHANGE_ACTIONS, Action, known_action
+from custodian.audit.copying import _driver, copy_lines, copy_text
 from custodian.audit.models import AccessEvent
 
 CANON_FIELDS = (
@@ -48,13 +53,15 @@ CANON_FIELDS = (
     "on_behalf_of",
     "own_request",
     "actor_commitment",
+    "seal",
 )
 COMMITTED_FIELDS = ("actor_id", "actor_label", "client_ip", "on_behalf_of")
-TEXT_FIELDS = CANON_FIELDS[3:-1]  # what a writer gives; seq, at_us, nonce and the commitment are added
+TEXT_FIELDS = CANON_FIELDS[3:-2]  # what a writer gives; seq, at_us, nonce, the commitment and seal are added
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
 _EVENTS = AccessEvent._meta.db_table
 _COLUMNS = (*CANON_FIELDS[1:], "actor_salt")  # seq is the database's
 _COMMITTED_AT = [TEXT_FIELDS.index(f) for f in COMMITTED_FIELDS]  # where a row's committed fields are
+_CUSTOMER_AT = TEXT_FIELDS.index("customer_id")
 _INSERT = f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"  # noqa: S608
 _NATIVE_INSERT = _INSERT.replace("%s", "?")  # SQLite's own placeholders
 
@@ -89,10 +96,15 @@ def actor_commitment(salt: str, values) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _committed(row: list, salt: str) -> list:
-    """A row of TEXT_FIELDS (as stored) with its commitment and salt after it."""
-    row += (actor_commitment(salt, [row[i] for i in _COMMITTED_AT]), salt)
-    return row
+def _shared(at_us: int, text: list, commitment: str, salt: str) -> list:
+    """The values of seals.SHARED_FIELDS of an event: `text` in TEXT_FIELDS order, as stored."""
+    return [at_us, *text[:_CUSTOMER_AT], *text[_CUSTOMER_AT + 1 :], commitment, salt]
+
+
+def _event_row(key: tuple[str, bytes], at_us: int, nonce: str, text: list, commitment: str, salt: str):
+    """A row of `_COLUMNS`, sealed with `key` (its hash and secret)."""
+    seal = seals.seal(*key, [*_shared(at_us, text, commitment, salt), nonce, text[_CUSTOMER_AT]])
+    return [at_us, nonce, *text, commitment, seal, salt]
 
 
 def parse_canonical(text: str) -> dict[str, str]:
@@ -127,12 +139,6 @@ def canonical_sql(alias: str = "", vendor: str | None = None) -> str:
     return " || ".join(parts)
 
 
-def _driver(cursor):
-    """The database driver's own cursor under Django's wrapper: the statements here are in the driver's
-    placeholder style, and the wrapper's debug logging (DEBUG on) can't format them."""
-    return getattr(cursor, "cursor", cursor)
-
-
 def _text_fields(raw: dict) -> list:
     known_action(raw.get("action", ""))  # every writer's events pass here: a free string is refused
     return [clean_text(f, raw.get(f, "")) for f in TEXT_FIELDS]
@@ -140,15 +146,15 @@ def _text_fields(raw: dict) -> list:
 
 def _rows(events: list[dict]) -> list[list]:
     """Rows of `_COLUMNS` for events written together: one salt per person (docs/decisions.md says why)."""
-    at_us, nonces = time.time_ns() // 1000, os.urandom(16 * len(events)).hex()
+    key, at_us, nonces = seals.active_key(), time.time_ns() // 1000, os.urandom(16 * len(events)).hex()
     rows, commitments = [], {}
     for i, raw in enumerate(events):
-        row = _text_fields(raw)
-        who = tuple(row[j] for j in _COMMITTED_AT)
-        if (sealed := commitments.get(who)) is None:
+        text = _text_fields(raw)
+        who = tuple(text[j] for j in _COMMITTED_AT)
+        if (committed := commitments.get(who)) is None:
             salt = os.urandom(16).hex()
-            sealed = commitments[who] = (actor_commitment(salt, who), salt)
-        rows.append([at_us, nonces[32 * i : 32 * i + 32], *row, *sealed])
+            committed = commitments[who] = (actor_commitment(salt, who), salt)
+        rows.append(_event_row(key, at_us, nonces[32 * i : 32 * i + 32], text, *committed))
     return rows
 
 
@@ -156,36 +162,10 @@ def write_event(cursor, raw: dict) -> None:
     """Write one event in the caller's transaction (the gate's read path: one INSERT, nothing locked).
     `cursor` is a DB-API cursor of the default connection (Django's wrapper or the driver's own)."""
     cursor = _driver(cursor)
-    random = os.urandom(32).hex()  # the nonce and the salt
-    row = [time.time_ns() // 1000, random[:32], *_committed(_text_fields(raw), random[32:])]
+    random, text = os.urandom(32).hex(), _text_fields(raw)  # the nonce and the salt
+    commitment = actor_commitment(random[32:], [text[i] for i in _COMMITTED_AT])
+    row = _event_row(seals.active_key(), time.time_ns() // 1000, random[:32], text, commitment, random[32:])
     cursor.execute(_NATIVE_INSERT if connection.vendor == "sqlite" else _INSERT, row)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(value) -> str:
-    """A value as one field of PostgreSQL's COPY text format (NULL as `\\N`; backslash, tab and line breaks
-    escaped). Rows that differ in one or two fields are written as text built once for the shared fields:
-    the driver's `write_row` adapts and escapes every value of every row, which for a million events and a
-    million accounting entries was seconds of the export's one busy core."""
-    if value is None:
-        return "\\N"
-    return (value if type(value) is str else str(value)).translate(_COPY_ESCAPES)
-
-
-def copy_lines(cursor, table: str, columns, lines: Iterable[str]) -> None:
-    """COPY rows already written as COPY text lines (`copy_text` fields joined by tabs, each ending in a
-    newline) into `table`, some thousands of lines a write."""
-    with _driver(cursor).copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) == 5000:
-                copy.write("".join(batch))
-                batch.clear()
-        if batch:
-            copy.write("".join(batch))
 
 
 def _insert_rows(cursor, rows: list[list]) -> None:
@@ -214,53 +194,60 @@ def append_events(events: Iterable[dict]) -> int:
 
 def append_uniform(common: dict, customer_ids) -> int:
     """Append one event per customer, all alike but for the customer (the bulk reads of exports and
-    reports); the shared fields are cleaned and committed to once (one salt, as `_rows`)."""
+    reports); the shared fields are cleaned, committed to and fed to the seal's HMAC once (one salt, as
+    `_rows`); each event's seal then adds its nonce and customer."""
     ids = [str(c) if type(c) is int else clean_text("customer_id", c) for c in customer_ids]
     if not ids:
         return 0
-    split = TEXT_FIELDS.index("customer_id")
-    shared = _committed(_text_fields(common), os.urandom(16).hex())
-    before, after = shared[:split], shared[split + 1 :]
-    at_us = time.time_ns() // 1000
+    text, salt, at_us = _text_fields(common), os.urandom(16).hex(), time.time_ns() // 1000
+    commitment = actor_commitment(salt, [text[i] for i in _COMMITTED_AT])
+    key_id, secret = seals.active_key()
+    sealer = (seals.shared_part(secret, _shared(at_us, text, commitment, salt)), key_id)
+    before, after = text[:_CUSTOMER_AT], [*text[_CUSTOMER_AT + 1 :], commitment]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            _insert_uniform_sqlite(_driver(cursor), at_us, before, after, ids)
+            _insert_uniform_sqlite(_driver(cursor), at_us, before, after, salt, ids, sealer)
             return len(ids)
-        nonces = os.urandom(16 * len(ids)).hex()
+        nonces, finish = os.urandom(16 * len(ids)).hex(), seals.finish
         head = f"{at_us}\t"
         middle = "".join(f"\t{copy_text(v)}" for v in before) + "\t"
-        tail = "".join(f"\t{copy_text(v)}" for v in after) + "\n"
-        copy_lines(
-            cursor,
-            _EVENTS,
-            _COLUMNS,
-            (
-                f"{head}{nonces[32 * i : 32 * i + 32]}{middle}{copy_text(cid)}{tail}"
-                for i, cid in enumerate(ids)
-            ),
+        tail = "".join(f"\t{copy_text(v)}" for v in after) + "\t"
+        end = f"\t{copy_text(salt)}\n"
+        lines = (
+            f"{head}{nonce}{middle}{copy_text(cid)}{tail}{finish(sealer[0], sealer[1], nonce, cid)}{end}"
+            for nonce, cid in ((nonces[32 * i : 32 * i + 32], cid) for i, cid in enumerate(ids))
         )
+        copy_lines(cursor, _EVENTS, _COLUMNS, lines)
     return len(ids)
 
 
 # SQLite: one statement for a whole batch, the shared fields bound once and the customers as one JSON array,
 # each event's nonce cut from one random blob by its place in the array (a blob is cut by bytes, in constant
-# time) and written as the lowercase hex `os.urandom(16).hex()` gives. Binding 17 values for every event was
-# half the cost of its insert.
+# time) and written as the lowercase hex `os.urandom(16).hex()` gives; the seals likewise, as one ASCII blob.
+# Binding 17 values for every event was half the cost of its insert.
+_SEAL_AT = f"CAST(substr(?, {seals.SEAL_LENGTH} * ids.key + 1, {seals.SEAL_LENGTH}) AS TEXT)"
 _UNIFORM_SQLITE = (
     f"INSERT INTO {_EVENTS} ({', '.join(_COLUMNS)}) SELECT "  # noqa: S608
     + ", ".join(
         ["?", "lower(hex(substr(?, 16 * ids.key + 1, 16)))"]
-        + ["ids.value" if f == "customer_id" else "?" for f in _COLUMNS[2:]]
+        + [{"customer_id": "ids.value", "seal": _SEAL_AT}.get(f, "?") for f in _COLUMNS[2:]]
     )
     + " FROM json_each(?) AS ids ORDER BY ids.key"
 )
 
 
-def _insert_uniform_sqlite(cursor, at_us: int, before: list, after: list, ids: list[str]) -> None:
-    for first in range(0, len(ids), 50_000):  # in slices: the JSON text and the blob stay small
+def _insert_uniform_sqlite(cursor, at_us: int, before: list, after: list, salt: str, ids: list, sealer):
+    shared, key_id = sealer
+    finish = seals.finish
+    for first in range(0, len(ids), 50_000):  # in slices: the JSON text and the blobs stay small
         part = ids[first : first + 50_000]
+        nonces = os.urandom(16 * len(part))
+        sealed = "".join(
+            finish(shared, key_id, nonces[16 * i : 16 * i + 16].hex(), cid) for i, cid in enumerate(part)
+        )
         cursor.execute(
-            _UNIFORM_SQLITE, [at_us, os.urandom(16 * len(part)), *before, *after, json.dumps(part)]
+            _UNIFORM_SQLITE,
+            [at_us, nonces, *before, *after, sealed.encode("ascii"), salt, json.dumps(part)],
         )
 
 

@@ -4,6 +4,10 @@ Rotation adds a new active key and destroys the old private key; the old public 
 heads signed before still verify. Key hashes and verifier keys follow the C2SP signed-note format:
 the key hash is the first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), a verifier key is
 `name+hex(hash)+base64(0x01 || public key)`.
+
+Each log key has an event-sealing key beside it (`custodian.audit.seals`): an HMAC key derived from the
+private key, so it is in the same file and never in the database. Rotation keeps a retired key's sealing key
+(`seal`) when it destroys its private key: the events it sealed are checked by `audit verify` for good.
 """
 
 import base64
@@ -21,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ED25519 = b"\x01"
+SEAL_CONTEXT = b"custodian access-log event seal\n"
 
 
 def key_hash(name: str, public: bytes) -> bytes:
@@ -126,6 +131,25 @@ def log_signer(name: str) -> Signer:
     return Signer(name, base64.b64decode(active["public"]), base64.b64decode(active["private"]))
 
 
+def seal_key_of(private: bytes) -> bytes:
+    """The event-sealing key that goes with a log key's private key (a hash of it under its own context)."""
+    return hashlib.sha256(SEAL_CONTEXT + private).digest()
+
+
+def log_seal_keys(name: str) -> tuple[str, dict[str, bytes]]:
+    """The active key's hash (hex) and every event-sealing key the file holds, by the hash of its log key."""
+    keys = {}
+    for key in _read(name)["keys"]:
+        if key.get("private"):
+            secret = seal_key_of(base64.b64decode(key["private"]))
+        elif key.get("seal"):
+            secret = base64.b64decode(key["seal"])
+        else:  # retired before events were sealed: it sealed none
+            continue
+        keys[key_hash(name, base64.b64decode(key["public"])).hex()] = secret
+    return next(reversed(keys), ""), keys
+
+
 def log_verifier_keys(name: str) -> list[VerifierKey]:
     """Every key the log was ever signed with, oldest first (retired ones keep only the public key)."""
     return [
@@ -139,7 +163,8 @@ def log_key_rotate(name: str) -> VerifierKey:
     doc = _read(name)
     for key in doc["keys"]:
         if not key["retired"]:
-            key["retired"], key["private"] = _now(), ""
+            seal = base64.b64encode(seal_key_of(base64.b64decode(key["private"]))).decode()
+            key["retired"], key["private"], key["seal"] = _now(), "", seal
     doc["keys"].append(_new_key())
     _write(_path(), doc)
     return log_verifier_keys(name)[-1]

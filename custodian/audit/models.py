@@ -49,6 +49,9 @@ class AccessEvent(models.Model):
     # The commitment's random secret: never in the leaf nor in a receipt; with the columns it opens the
     # commitment for an auditor (`audit verify` does for every event).
     actor_salt = models.CharField(max_length=32, blank=True, db_default="")
+    # The event's seal (custodian.audit.seals): the log key's hash and an HMAC of the whole event under a key
+    # outside the database, made as it was written; in the leaf. Empty on events written before seals.
+    seal = models.CharField(max_length=40, blank=True, db_default="")
 
     class Meta:
         indexes = [

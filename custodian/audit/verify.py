@@ -10,7 +10,8 @@ self-consistent state than a published head: its tail deleted with everything th
 backup restored), `rewritten` (the tree differs from a signed head), `head missing`, `head mismatch`,
 `forged head` (a signature that the log key did not make), `not in the tree` (an event never integrated).
 An event whose columns naming who acted (or whose salt) no longer open the commitment in its leaf is
-`modified` too.
+`modified` too, and so is an event, signed or waiting, that no longer matches the seal it was given when it
+was written (custodian.audit.seals) or has lost it; on SQLite a number missing among the events is `deleted`.
 """
 
 import hashlib
@@ -19,9 +20,10 @@ from pathlib import Path
 
 from django.db import connection
 
-from custodian.audit import merkle, notes
+from custodian.audit import merkle, notes, seals
 from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
-from custodian.audit.heads import read_published_heads, tile_path, tiles_for, verifier_keys
+from custodian.audit.heads import log_origin, read_published_heads, tile_path, tiles_for, verifier_keys
+from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
 from custodian.audit.tree import TILE_HEIGHT, queue_problems, waiting
 
@@ -182,15 +184,19 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
     expected, missing_event, unopened = 0, None, None
     opened = ("", ())  # the last commitment opened: a bulk write's events share theirs
     committed = ", ".join(f"e.{name}" for name in COMMITTED_FIELDS)
+    sealed = f"e.seal, {seals.seal_sql('e', connection.vendor)}"
+    seal_check = seals.SealCheck(log_seal_keys(log_origin())[1], gaps=connection.vendor == "sqlite")
+    check_seal = seal_check.event
     sql = (
-        f"SELECT l.idx, l.event_seq, {canonical_sql('e')}, e.actor_commitment, e.actor_salt, {committed} "  # noqa: S608
-        f"FROM {LogLeaf._meta.db_table} l "
+        f"SELECT l.idx, l.event_seq, {canonical_sql('e')}, {sealed}, e.actor_commitment, e.actor_salt, "  # noqa: S608
+        f"{committed} FROM {LogLeaf._meta.db_table} l "
         f"LEFT JOIN {AccessEvent._meta.db_table} e ON e.seq = l.event_seq ORDER BY l.idx"
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
-            for idx, seq, canon, commitment, *opening in rows:
+            for idx, seq, canon, seal, seal_text, commitment, *opening in rows:
+                check_seal(seq, idx, seal, seal_text)
                 if commitment and (commitment, opening) != opened:
                     if actor_commitment(opening[0], opening[1:]) == commitment:
                         opened = (commitment, opening)
@@ -216,6 +222,10 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
                             "deleted", idx, f"event {seq} at position {idx} is gone and was not redacted"
                         )
                     from_events += b"\xff" * HASH
+    # The events waiting for the tree: their seals (what the signed heads don't cover yet).
+    for seq, seal, seal_text in _waiting_sealed(sealed):
+        check_seal(seq, None, seal, seal_text)
+
     # 2. The tree's own hashes (what proofs are served from).
     tiles = {(t.level, t.idx): bytes(t.hashes) for t in Tile.objects.order_by("level", "idx")}
     leaves = b"".join(v for (level, _), v in sorted(tiles.items()) if level == 0)
@@ -341,4 +351,25 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
             )
         )
     findings += [Finding("not in the tree", None, problem) for problem in queue_problems()]
+    findings += [Finding(*problem) for problem in seal_check.findings()]
     return result
+
+
+def _waiting_sealed(sealed: str):
+    """(number, seal, seal text) of the events not in the tree, in order of number: on SQLite those
+    numbered above the tree's last (those waiting; an event at or below it and not in the tree is named by
+    `queue_problems`), on PostgreSQL every one, waiting or not (a queue is no list of them to trust)."""
+    events, leaves = AccessEvent._meta.db_table, LogLeaf._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT e.seq, {sealed} FROM {events} e WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {leaves} l WHERE l.event_seq = e.seq) ORDER BY e.seq"
+        )
+    else:
+        sql = (
+            f"SELECT e.seq, {sealed} FROM {events} e "  # noqa: S608
+            f"WHERE e.seq > (SELECT COALESCE(MAX(event_seq), 0) FROM {leaves}) ORDER BY e.seq"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        yield from cursor.fetchall()

@@ -47,7 +47,7 @@ def insert_event_past_the_triggers(*, seq, reason=""):
         + ",".join(["%s"] * len(CANON_FIELDS))
         + ")",
         [seq, 1, "", "reveal", "staff", "7", "bill.clerk", "billing", "billing", "", "1", "name", "allow"]
-        + [reason, "", "", "", "", ""],
+        + [reason, "", "", "", "", "", ""],
     )
 
 

@@ -30,7 +30,7 @@ def changes(**filters):
 
 
 def test_every_kind_of_change_is_an_event_in_the_tree(
-    customer, service_rep, field_tech, privacy_officer, billing_clerk, log_keys
+    log_keys, customer, service_rep, field_tech, privacy_officer, billing_clerk
 ):
     cid = str(customer.pk)
     before = AccessEvent.objects.count()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection
 
 from custodian.audit.models import AccessEvent, LogLeaf
+from custodian.audit.seals import active_key
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
 from custodian.testing import postgres_only
@@ -40,7 +41,14 @@ while time.monotonic() < deadline:
 def test_concurrent_writers_and_sequencers_make_one_tree(log_keys):
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "custodian.settings"}
+    # The writers seal with the test's log key file, which verify reads (made before they start).
+    active_key()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "custodian.settings",
+        "CUSTODIAN_LOG_SIGNING_KEYS": str(settings.CUSTODIAN_LOG_SIGNING_KEYS),
+    }
     workers, per_worker = 6, 60
 
     def run(code, *args):

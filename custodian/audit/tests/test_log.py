@@ -13,7 +13,10 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from custodian.audit import merkle
 from custodian.audit.events import CANON_FIELDS, append_events, append_uniform, canonical, canonical_sql
+from custodian.audit.heads import log_origin
+from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, PendingEvent
+from custodian.audit.seals import SEAL_FIELDS, opens, seal_sql, seal_text
 from custodian.audit.tests.conftest import (
     event,
     insert_event_past_the_triggers,
@@ -107,7 +110,7 @@ def test_events_of_one_statement_numbered_apart_wait_as_runs(db, log_keys):
     columns = ",".join(CANON_FIELDS)
     row = "(" + ",".join(["%s"] * len(CANON_FIELDS)) + ")"
     values = [1, "", "reveal", "staff", "7", "b", "billing", "billing", "", "1", "name", "allow"]
-    values += ["", "", "", "", ""]  # no commitment: written as before commitments
+    values += ["", "", "", "", "", ""]  # no commitment nor seal: written as before them
     start = 10_000_000
     with connection.cursor() as cur:
         cur.execute(
@@ -278,6 +281,14 @@ class TestCanonicalFormIsTheSameInPythonAndInTheDatabase(HypothesisTestCase):
             .get()
         )
         assert in_db == canonical({f: getattr(stored, f) for f in CANON_FIELDS})
+        # The seal's text likewise, and the seal opens from it.
+        sealed = (
+            AccessEvent.objects.filter(seq=stored.seq)
+            .values_list(RawSQL(seal_sql("", connection.vendor), []), flat=True)
+            .get()
+        )
+        assert sealed == seal_text({f: getattr(stored, f) for f in SEAL_FIELDS})
+        assert not committed or opens(log_seal_keys(log_origin())[1], stored.seal, sealed)
 
 
 @postgres_only

@@ -136,7 +136,7 @@ def test_a_name_or_address_changed_behind_the_application_is_found(db, log_keys,
     assert f"event {seq}" in str(result)
 
 
-def test_every_writer_commits(customer, log_keys):
+def test_every_writer_commits(log_keys, customer):
     enrolment = list(AccessEvent.objects.order_by("seq"))  # the customer's enrolment: changes, logged
     append_events([event(1, client_ip=WORKSTATION), event(2, actor_label="cora.service", actor_id="9")])
     append_uniform(event(0, on_behalf_of="bill.clerk"), range(100, 400))

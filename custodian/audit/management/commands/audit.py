@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from custodian.audit.heads import LogTampered, PublishConflict, head_mail, head_sign, log_origin, publish_to
 from custodian.audit.log_key import log_key_rotate
+from custodian.audit.seals import forget_key
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self._sign(opts["force"])
         elif action == "rotate-key":
             key = log_key_rotate(log_origin())
+            forget_key()  # this process seals with the new key from now on
             self.stdout.write(f"new log key {key.text}")
             self._sign(True)
         elif action == "publish":
