@@ -6,25 +6,21 @@ skipped)."""
 import logging
 
 from django.tasks import task
-from django.utils import timezone
 
 from custodian.background import run_outcome, run_queue, run_start
-from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import BillRun
 from custodian.billing.notices import bill_notices_send
-from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check, may_bill
+from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_ended_check, may_bill
 
 log = logging.getLogger(__name__)
 
 
 def bill_run_request(*, cycle: str, requested_by) -> BillRun:
     """Queue a bill run for `cycle`; refused (BillingError, saying why) for staff who don't bill, a bad
-    cycle, or while another run is queued or running."""
+    cycle or one whose month has not ended, or while another run is queued or running."""
     if requested_by is None or not may_bill(requested_by):
         raise BillingError("only billing staff start a bill run")
-    cycle_check(cycle)
-    if cycle_bounds(cycle)[0] > timezone.localdate():
-        raise BillingError(f"cycle {cycle} has not begun: a month is billed once it has begun")
+    cycle_ended_check(cycle)
     busy = BillingError("a bill run is already queued or running; wait for it to finish")
     return run_queue(BillRun, bill_run_task, refused=busy, cycle=cycle, requested_by=requested_by)
 

@@ -21,9 +21,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from json.encoder import c_encode_basestring, c_make_encoder
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from custodian.audit.actions import Action
@@ -31,7 +33,7 @@ from custodian.background import objects_held_frozen
 from custodian.billing.arrears import ASKED_BY_A_BILL
 from custodian.billing.budget import Issued, budget_apply
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
-from custodian.billing.content import LINE_COLUMNS
+from custodian.billing.content import LINE_COLUMNS, bill_content_read
 from custodian.billing.deposits import final_settle
 
 # The ledger's writer and an account's balance, named here too: the payments, collections and the demo post
@@ -40,6 +42,7 @@ from custodian.billing.ledger import balance_of, ledger_post  # noqa: F401
 from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
+from custodian.billing.selectors import bill_document
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
 from custodian.rows import rows_insert
@@ -88,7 +91,28 @@ def cycle_check(cycle: str) -> str:
     try:
         current_tariff().version_on(first)
     except LookupError as exc:
-        raise BillingError(str(exc)) from None
+        raise BillingError(f"cycle: {exc}") from None
+    return cycle
+
+
+def utility_today() -> date:
+    """Today in the utility's time zone (settings.TIME_ZONE, from the policy file), whatever time zone a
+    request has activated: a month ends at midnight in Owatonna, not in UTC."""
+    return timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE))
+
+
+def cycle_ended_check(cycle: str, *, today: date | None = None) -> str:
+    """A cycle is billed once its month has ended: before then its readings are incomplete (the bill would
+    estimate days already read and miss days still to come), and the bill would be issued and charged on a
+    day that has not come. Refused (BillingError naming the cycle field) until the day after its last."""
+    cycle_check(cycle)
+    _, last = cycle_bounds(cycle)
+    today = today or utility_today()
+    if last >= today:
+        raise BillingError(
+            f"cycle: {cycle} has not ended; a month is billed from the day after its last day "
+            f"({(last + timedelta(days=1)).isoformat()})"
+        )
     return cycle
 
 
@@ -378,9 +402,14 @@ def bill_run(
     access events."""
     if started_by is not None and not may_bill(started_by):
         raise BillingError("only billing staff start a bill run")
-    cycle_check(cycle)
+    today = utility_today()
+    cycle_ended_check(cycle, today=today)
     _, last = cycle_bounds(cycle)
     issued_on = issued_on or last + timedelta(days=1)
+    if issued_on > today:
+        raise BillingError(
+            f"issued_on: a bill is not issued on a day still to come ({issued_on.isoformat()})"
+        )
     due_on = issued_on + timedelta(days=current_tariff().due_days)
     actor = system_actor(BILLING_JOB, on_behalf_of=started_by)
     # A chunk of accounts at a time, by id, so memory stays flat in the number of accounts: the accounts, the
@@ -559,12 +588,28 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run,
         return len(_issue(prepared, cycle, issued_on, due_on, run, settle_by=settle_by))
 
 
+# What a re-bill may change of a bill: everything but when it was issued, when it is due and what it corrects.
+# A correction that changes none of it is refused: it would only move the bill's money about on the ledger.
+_NOT_COMPARED = ("issued_on", "due_on", "corrects")
+
+
+def _same_bill(old: dict, new: dict) -> bool:
+    return {k: v for k, v in old.items() if k not in _NOT_COMPARED} == {
+        k: v for k, v in new.items() if k not in _NOT_COMPARED
+    }
+
+
 @transaction.atomic
 def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None) -> Bill:
     """A correction is a re-bill, never an edit: the bill is recomputed from the usage held now (a fixed
     read, a corrected tariff), the old one is marked superseded and credited on the ledger, the new one
     charged; both stay, and the new one names the old and the reason. Only billing staff correct (`by`,
-    named on the re-read's access event)."""
+    named on the re-read's access event).
+
+    The corrected bill keeps the original's due date: a correction fixes what was billed, it gives no more
+    time to pay (what was past due stays past due, and a late fee charged on the original is not charged
+    again: `late_fees_assess`). A correction whose bill computes the same as the original (lines, usage,
+    name and addresses) is refused: nothing changed, so there is nothing to re-bill."""
     if not may_bill(by):
         raise BillingError("only billing staff correct bills")
     if len((reason or "").strip()) < 5:
@@ -575,19 +620,11 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
     if old is None:
         raise BillingError("no such current bill")
     account = Account.objects.select_related("customer", "premise").get(pk=old.account_id)
-    issued_on = issued_on or timezone.localdate()
-    due_on = issued_on + timedelta(days=current_tariff().due_days)
-    old.is_current = False
-    old.save(update_fields=["is_current"])
-    ledger_post(
-        bill=old,
-        kind=LedgerEntry.Kind.REBILL_CREDIT,
-        amount=-old.total,
-        posted_on=issued_on,
-        memo=f"Bill for {old.cycle} replaced: {reason.strip()}"[:200],
-    )
+    issued_on = issued_on or utility_today()
+    due_on = old.due_on
+    actor = system_actor(BILLING_JOB, on_behalf_of=by)
     values, blocks = reveal_with_intervals_many(
-        actor=system_actor(BILLING_JOB, on_behalf_of=by),
+        actor=actor,
         customer_ids=[account.customer_id],
         fields=BILL_FIELDS,
         purpose="billing",
@@ -608,6 +645,21 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         [],
         corrects={"bill": old.pk, "reason": reason.strip()},
     )
+    before = bill_document(actor=actor, bill=old, purpose="billing")
+    if _same_bill(before, bill_content_read(prepared.payload)):
+        raise BillingError(
+            f"nothing changed: bill {old.pk} computed again from the readings, tariff and details held now "
+            "is the same bill; correct the read or the detail first, then re-bill"
+        )
+    old.is_current = False
+    old.save(update_fields=["is_current"])
+    ledger_post(
+        bill=old,
+        kind=LedgerEntry.Kind.REBILL_CREDIT,
+        amount=-old.total,
+        posted_on=issued_on,
+        memo=f"Bill for {old.cycle} replaced: {reason.strip()}"[:200],
+    )
     (bill_id,) = _issue(
         [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
     )
@@ -617,14 +669,20 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
 def late_fees_assess(*, as_of: date) -> int:
     """A late payment charge (the tariff's percent of what is still owed, at least its minimum) on each
     current bill past its due date while the account owes money; once per bill (a database constraint
-    makes a second assessment impossible). On budget billing what a bill asked for is the level amount and
-    any true-up settled with it, not the month's computed total: the fee is on what the customer was asked
-    to pay and did not. Returns the number of fees posted."""
+    makes a second assessment impossible), and once per account and cycle (not again on a correction). On
+    budget billing what a bill asked for is the level amount and any true-up settled with it, not the month's
+    computed total: the fee is on what the customer was asked to pay and did not. Returns the number of fees
+    posted."""
     tariff = current_tariff()
     posted = 0
+    # Once per cycle of an account, too: a corrected bill keeps its original's due date, and a fee charged on
+    # the original is not charged again on the correction.
+    fee_in_cycle = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.LATE_FEE, bill__account_id=OuterRef("account_id"), bill__cycle=OuterRef("cycle")
+    )
     overdue = (
         Bill.objects.filter(is_current=True, due_on__lt=as_of)
-        .exclude(entries__kind=LedgerEntry.Kind.LATE_FEE)
+        .exclude(Exists(fee_in_cycle))
         .annotate(asked=Sum("entries__amount", filter=Q(entries__kind__in=ASKED_BY_A_BILL)))
         .filter(asked__gt=0)
     )

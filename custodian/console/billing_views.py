@@ -89,16 +89,23 @@ class CorrectionForm(forms.Form):
 @console_page(bills_staff, BILLING_ONLY)
 def billing_home(request):
     form = CycleForm(request.POST or None)
+    status = 400 if form.is_bound else 200  # a cycle refused: said by its field
     if request.method == "POST" and form.is_valid():
         try:
             run = bill_run_request(cycle=form.cleaned_data["cycle"], requested_by=request.user)
         except BillingError as exc:
-            messages.error(request, f"Not started: {exc}.")
+            # A refusal about the cycle (a month not ended, no tariff for it) is shown at its field, with the
+            # cycle as typed; any other (a run already going) is a message.
+            field, _, why = str(exc).partition(": ")
+            if field != "cycle":
+                messages.error(request, f"Not started: {exc}.")
+                return redirect("console:billing")
+            form.add_error("cycle", f"{why}.")
+            messages.error(request, f"Not started: {why}.")
         else:
             messages.success(request, f"Bill run {run.pk} for {run.cycle} queued.")
-        return redirect("console:billing")
+            return redirect("console:billing")
     cycle = request.GET.get("cycle") or latest_cycle()
-    status = 400 if form.is_bound else 200  # a cycle that is no month: said by its field
     try:
         exceptions = billing_exceptions(cycle) if cycle else None
     except ValueError as exc:

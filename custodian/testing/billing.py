@@ -22,7 +22,7 @@ from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, ve
 from custodian.usage.espi import ATOM_NS, ESPI_NS
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import LOCAL
-from custodian.vault.services import Submission
+from custodian.vault.services import Submission, personal_data_record
 
 # Ten months of 2026, each a little more than the last.
 YEAR = {
@@ -174,3 +174,20 @@ def check_summary_is_the_bills(summary, content: dict, bill: Bill, service: str,
     assert [number(d, "espi:amount") for d in details] == [Decimal(a["amount"]) * 100_000 for a in additional]
     assert [number(d, "espi:itemKind") for d in details] == [item_kind(a["description"]) for a in additional]
     assert number(summary, "espi:costAdditionalLastPeriod") == sum(number(d, "espi:amount") for d in details)
+
+
+def billing_day(monkeypatch, day: date) -> None:
+    """The bill run's today (the utility's date) set to `day`: a test bills a month once it has ended, as the
+    bill run does, whatever the machine's clock says."""
+    monkeypatch.setattr("custodian.billing.services.utility_today", lambda: day)
+
+
+def reading_corrected(customer, cycle: str = "2026-10", months=YEAR) -> None:
+    """`customer`'s `cycle` electric read corrected (50 kWh more than in `months`), as the meter reading
+    team enters a fixed read: a re-bill then has something to change."""
+    fixed = {**months, cycle: {**months[cycle], "electric": months[cycle]["electric"] + 50}}
+    personal_data_record(
+        customer=customer,
+        values={"meter_usage": usage_document(fixed)},
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
+    )

@@ -20,7 +20,7 @@ from custodian.billing.selectors import bill_document
 from custodian.billing.services import BillingError, balance_of, bill_correct, bill_run
 from custodian.customers.models import Account
 from custodian.testing import postgres_only
-from custodian.testing.billing import YEAR, household, usage_document
+from custodian.testing.billing import YEAR, billing_day, household, reading_corrected, usage_document
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.models import SealedDocument
@@ -151,7 +151,8 @@ def test_the_command_bills_a_cycle_and_names_a_bad_one(town, capsys):
         call_command("bill_run", "--cycle", "2019-01", "--no-progress")
 
 
-def test_a_missing_read_is_estimated_then_trued_up(db):
+def test_a_missing_read_is_estimated_then_trued_up(db, monkeypatch):
+    billing_day(monkeypatch, date(2026, 12, 1))  # November billed once it has ended
     months = {k: v for k, v in YEAR.items() if k != "2026-10"}
     home = household("Estimate Home", "0020000099", months)
     bill_run(cycle="2026-10")
@@ -179,6 +180,7 @@ def test_a_missing_read_is_estimated_then_trued_up(db):
 def test_a_correction_is_a_re_bill_with_a_reason(town, billing_clerk):
     bill_run(cycle="2026-10")
     old = _bills("2026-10")[0]
+    reading_corrected(old.customer)
     with pytest.raises(BillingError, match="reason"):
         bill_correct(bill_id=old.pk, reason="", by=billing_clerk)
     new = bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=billing_clerk)
@@ -230,6 +232,7 @@ def test_interval_readings_are_billed_over_register_reads_and_gaps_estimated(db)
 def test_only_billing_staff_correct_and_the_re_read_names_them(town, billing_clerk, service_rep):
     bill_run(cycle="2026-10")
     old = _bills("2026-10")[0]
+    reading_corrected(old.customer)
     for who in (service_rep, None):
         with pytest.raises(BillingError, match="only billing staff"):
             bill_correct(bill_id=old.pk, reason="meter misread; corrected read entered", by=who)

@@ -19,7 +19,7 @@ from custodian.billing.tariff import current_tariff
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Account
 from custodian.testing import bill_charged
-from custodian.testing.billing import account_opened
+from custodian.testing.billing import account_opened, billing_day, reading_corrected
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 
@@ -63,7 +63,8 @@ def test_each_month_owes_the_level_amount_and_the_difference_is_carried(account,
     assert event.actor_id == str(billing_clerk.pk) and "$101.00 a month" in event.reason
 
 
-def test_the_true_up_month_settles_the_difference_and_levels_again(account, billing_clerk):
+def test_the_true_up_month_settles_the_difference_and_levels_again(account, billing_clerk, monkeypatch):
+    billing_day(monkeypatch, date(2026, 12, 1))  # November billed once it has ended
     plan = budget_plan_start(account_id=account.pk, by=billing_clerk, today=date(2026, 10, 5))
     BudgetPlan.objects.filter(pk=plan.pk).update(true_up_cycle="2026-11")  # a short year for the test
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
@@ -84,6 +85,7 @@ def test_stopping_settles_at_once_and_a_correction_keeps_the_month_level(account
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
     october = Bill.objects.get(account=account, cycle="2026-10")
     owed = balance([account.pk])
+    reading_corrected(account.customer)
     corrected = bill_correct(bill_id=october.pk, reason="a misread meter", by=billing_clerk)
     assert balance([account.pk]) == owed  # the month still owes the level amount
     assert carried(plan) == Decimal("101.00") - corrected.total
@@ -158,11 +160,12 @@ def test_the_console_starts_and_stops_it_for_billing_staff_only(account, billing
 
 
 def test_budget_arrears_draw_the_late_fee_and_reach_the_collections_worklist(
-    account, billing_clerk, collections_agent
+    account, billing_clerk, collections_agent, monkeypatch
 ):
     """Late in a budget month: the fee is on the level amount the bill asked for (not the month's computed
     total), and at the true-up the year's arrears are asked with that bill, charged late when unpaid, and the
     account is on the collections worklist owing them."""
+    billing_day(monkeypatch, date(2026, 12, 1))  # November billed once it has ended
     plan = budget_plan_start(account_id=account.pk, by=billing_clerk, today=date(2026, 10, 5))
     BudgetPlan.objects.filter(pk=plan.pk).update(true_up_cycle="2026-11")  # a short year for the test
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))

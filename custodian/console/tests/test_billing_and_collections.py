@@ -24,7 +24,7 @@ from custodian.collecting.models import (
 from custodian.collecting.services import payment_agreement_request
 from custodian.outbox.models import OutboundMessage
 from custodian.payments.models import PaymentSession
-from custodian.testing.billing import YEAR, household
+from custodian.testing.billing import YEAR, household, reading_corrected
 from custodian.vault.models import PersonalValue
 
 CYCLE = "2026-10"
@@ -74,6 +74,9 @@ def test_the_clerk_opens_a_bill_through_the_gate_and_corrects_it(town, billing_c
     event = AccessEvent.objects.filter(actor_kind="staff", action="reveal_documents").latest("pk")
     assert (event.purpose, event.customer_id) == ("billing", str(bill.customer_id))
     assert client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "x"}).status_code == 400
+    unchanged = client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "meter misread"})
+    assert unchanged.status_code == 400 and "nothing changed" in unchanged.content.decode()
+    reading_corrected(bill.customer)
     response = client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "meter misread"})
     new = Bill.objects.get(supersedes=bill)
     assert response.url == f"/staff/billing/bills/{new.pk}/"

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_check
+from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_ended_check
 from custodian.staff.commands import by_argument, command_staff
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, cycle, no_progress=False, by=None, **options):
         staff = command_staff(by)
         try:
-            cycle_check(cycle)
+            cycle_ended_check(cycle)
         except BillingError as exc:
             raise CommandError(str(exc)) from None
         total = accounts_to_bill(cycle).count()
