@@ -8,7 +8,7 @@ import base64
 from datetime import datetime
 
 from custodian.audit.actions import Action
-from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.bill_pdf import bill_printed
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.disclosures.exports import ExportRows, export_rows_register
@@ -46,7 +46,7 @@ def bill_mailing_rows(*, actor, customer_ids, values):
         document = documents.get((b.customer_id, b.document_ref))
         if document is None:
             continue
-        pdf = bill_pdf(utility=utility, content=bill_content_read(document.content))
+        pdf = bill_printed(bill=b, content=bill_content_read(document.content), utility=utility)
         name = values[b.customer_id].get("name", "")
         address = values[b.customer_id].get("mailing_address", "")
         yield [b.customer_id, name, address, b.pk, b.cycle, base64.b64encode(pdf).decode()]

@@ -89,7 +89,12 @@ def balance(account_ids) -> Decimal:
 
 
 def ledger_of(account_ids):
-    return LedgerEntry.objects.filter(account_id__in=list(account_ids)).order_by("posted_on", "pk")
+    # With each entry's bill: the portal names an entry by its bill's month (`billing.presentation`).
+    return (
+        LedgerEntry.objects.filter(account_id__in=list(account_ids))
+        .select_related("bill")
+        .order_by("posted_on", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -338,3 +343,8 @@ def refund_for(*, fetched_by, refund_id) -> Refund | None:
     if not _bills_staff(fetched_by):
         return None
     return Refund.objects.filter(pk=refund_id).first()
+
+
+def replacing_bill(bill: Bill) -> Bill | None:
+    """The bill that replaced a corrected one (the same customer's; clear columns only), or None."""
+    return Bill.objects.filter(supersedes_id=bill.pk, customer_id=bill.customer_id).first()

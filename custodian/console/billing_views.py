@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custodian.billing.budget import budget_plan_of, carried
+from custodian.billing.presentation import bill_shown
 from custodian.billing.runs import bill_run_request
 from custodian.billing.selectors import (
     account_bills_read,
@@ -266,7 +267,7 @@ def _bill_page(request, bill_id, form=None, status=200):
     return render(
         request,
         "console/bill.html",
-        {"bill": bill, "content": content, "form": form or CorrectionForm()},
+        {"bill": bill, "content": content, "shown": bill_shown(content), "form": form or CorrectionForm()},
         status=status,
     )
 

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.bill_pdf import bill_printed
 from custodian.billing.budget import budget_plan_of, budget_plan_start, budget_plan_stop, carried
 from custodian.billing.notices import is_paperless, paperless_set
 from custodian.billing.permissions import BillingError
+from custodian.billing.presentation import bill_shown
 from custodian.billing.selectors import (
     bill_document,
     bill_of_customer,
@@ -27,6 +28,7 @@ from custodian.billing.selectors import (
     ledger_of,
     period_statement,
     refunds_of,
+    replacing_bill,
     statement,
 )
 from custodian.bounds import ascii_whole, month_first_day
@@ -138,7 +140,16 @@ def _bill(request, bill_id):
 @portal_required
 def bill_detail(request, bill_id):
     bill, content = _bill(request, bill_id)
-    return render(request, "portal/bill.html", {"bill": bill, "content": content})
+    return render(
+        request,
+        "portal/bill.html",
+        {
+            "bill": bill,
+            "content": content,
+            "shown": bill_shown(content),
+            "replaced_by": None if bill.is_current else replacing_bill(bill),
+        },
+    )
 
 
 @page("me/bills/<id:bill_id>/bill.pdf", name="bill_pdf")
@@ -146,7 +157,8 @@ def bill_detail(request, bill_id):
 def bill_download(request, bill_id):
     """The bill as a PDF: the same file the bill-mailing vendor prints."""
     bill, content = _bill(request, bill_id)
-    response = HttpResponse(bill_pdf(utility=current_policy().utility, content=content), "application/pdf")
+    pdf = bill_printed(bill=bill, content=content, utility=current_policy().utility)
+    response = HttpResponse(pdf, "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bill-{bill.cycle}-{bill.pk}.pdf"'
     return response
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from custodian.audit.models import AccessEvent
-from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.bill_pdf import bill_printed
 from custodian.billing.mailing import BILL_MAILING
 from custodian.billing.models import Bill
 from custodian.billing.notices import bill_notices_send, paperless_set
@@ -75,7 +75,7 @@ def test_printed_bills_go_to_the_mailing_vendor_as_the_portals_pdf(town, printer
     bill = Bill.objects.get(pk=int(rows[0]["bill"]))
     content = bill_document(actor=system_actor("billing_run"), bill=bill, purpose="billing")
     printed = base64.b64decode(rows[0]["bill_pdf_base64"])
-    assert printed == bill_pdf(utility=current_policy().utility, content=content)
+    assert printed == bill_printed(bill=bill, content=content, utility=current_policy().utility)
     accounted = DisclosureEntry.objects.filter(recipient_name=vendor.name).values_list(
         "customer_id", flat=True
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.billing.bill_pdf import bill_pdf
+from custodian.billing.bill_pdf import bill_printed
 from custodian.billing.deposits import deposit_ask
 from custodian.billing.models import Bill, Deposit, PaperlessChoice
 from custodian.billing.selectors import bill_document
@@ -47,7 +47,7 @@ def test_the_pdf_is_the_same_file_the_mailing_vendor_prints(billed):
     response = client.get(f"/portal/me/bills/{mine.pk}/bill.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     content = bill_document(actor=system_actor("billing_run"), bill=mine, purpose="billing")
-    assert response.content == bill_pdf(utility=current_policy().utility, content=content)
+    assert response.content == bill_printed(bill=mine, content=content, utility=current_policy().utility)
     assert response.content.startswith(b"%PDF")
 
 

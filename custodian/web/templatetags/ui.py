@@ -15,6 +15,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, pgettext
 
+from custodian.billing.presentation import entry_shown, services_named
+from custodian.billing.presentation import money as money_text
 from custodian.policy.loader import current_policy
 from custodian.web import navigation
 from custodian.web.charts import bar_chart, draw
@@ -150,6 +152,27 @@ def in_language(notice, language):
 # People read labels, never the policy file's keys or the data's internal shape.
 
 SERVICE_NAMES = {"electric": "Electricity", "gas": "Natural gas", "water": "Water"}
+
+
+@register.filter
+def money(amount) -> str:
+    """An amount of money, the one way the console and the portal write it in both languages: "$15,820.94",
+    "−$1,000.00" (a minus sign, not a hyphen); nothing for no amount."""
+    if amount is None or amount == "":
+        return ""
+    return money_text(amount)
+
+
+@register.filter
+def utility_services(keys) -> str:
+    """Utility services stored as their keys ("electric,gas"), named in the active language."""
+    return services_named(str(keys or ""))
+
+
+@register.filter
+def ledger_words(entry) -> str:
+    """A ledger entry as the customer reads it, in their language (`billing.presentation.entry_shown`)."""
+    return entry_shown(entry)
 
 
 @register.filter

@@ -1,0 +1,66 @@
+"""Where an account stood when a bill was issued, for the printed bill's account summary: what was owed on
+the previous bill, paid since, charged by this bill, and owed in all (of it, what was past due)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from custodian.billing.models import Bill, LedgerEntry, cents
+
+# What a bill asks for: its charge and, on budget billing, the month's difference carried and settled.
+_ASKED = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
+
+
+@dataclass(frozen=True)
+class BillSummary:
+    """Where the account stood when a bill was issued, from the ledger as of its issue date: the balance
+    on the previous bill, the payments since, any other entries since (late fees, credits for a corrected
+    bill, adjustments), this bill's charges, and what was owed in all; of that, what was past due. The same
+    figures whenever the bill is printed (entries posted after its issue date are not counted)."""
+
+    previous_balance: Decimal
+    payments: Decimal
+    other: Decimal
+    this_bill: Decimal
+    amount_due: Decimal
+    past_due: Decimal
+
+
+def bill_summary(bill: Bill) -> BillSummary:
+    entries = LedgerEntry.objects.filter(account_id=bill.account_id, posted_on__lte=bill.issued_on)
+    earlier = (
+        Bill.objects.filter(account_id=bill.account_id, issued_on__lt=bill.issued_on)
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+    previous = Decimal("0.00")
+    if earlier is not None:
+        previous = cents(entries.filter(posted_on__lte=earlier.issued_on).aggregate(s=Sum("amount"))["s"])
+        entries = entries.filter(posted_on__gt=earlier.issued_on)
+    since = list(entries.values_list("kind", "amount", "bill_id"))
+    this_bill = cents(sum((a for k, a, b in since if b == bill.pk and k in _ASKED), Decimal(0)))
+    paid = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.PAYMENT_REVERSAL)
+    payments = cents(sum((a for k, a, _b in since if k in paid), Decimal(0)))
+    other = cents(sum((a for _k, a, _b in since), Decimal(0))) - this_bill - payments
+    # What other bills ask that is not yet due on this bill's issue date (a correction keeps its due date).
+    not_yet_due = cents(
+        LedgerEntry.objects.filter(
+            account_id=bill.account_id,
+            posted_on__lte=bill.issued_on,
+            kind__in=_ASKED,
+            bill__is_current=True,
+            bill__due_on__gte=bill.issued_on,
+        )
+        .exclude(bill_id=bill.pk)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    forward = previous + payments + other
+    return BillSummary(
+        previous_balance=previous,
+        payments=payments,
+        other=other,
+        this_bill=this_bill,
+        amount_due=forward + this_bill,
+        past_due=max(Decimal("0.00"), forward - not_yet_due),
+    )
