@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from custodian.billing.presentation import entry_shown, services_named
 from custodian.billing.presentation import money as money_text
 from custodian.policy.loader import current_policy
+from custodian.usage.services.presentation import SERVICE_WORDS
 from custodian.web import navigation
 from custodian.web.charts import bar_chart, draw
 
@@ -151,9 +152,6 @@ def in_language(notice, language):
 
 # People read labels, never the policy file's keys or the data's internal shape.
 
-SERVICE_NAMES = {"electric": "Electricity", "gas": "Natural gas", "water": "Water"}
-
-
 @register.filter
 def money(amount) -> str:
     """An amount of money, the one way the console and the portal write it in both languages: "$15,820.94",
@@ -243,7 +241,7 @@ def personal_value(value, chart_id: str = "value"):
             points = [(_month(m["month"], short=True), _month(m["month"]), float(m["total"])) for m in months]
             services.append(
                 {
-                    "name": SERVICE_NAMES.get(key, _words(key)),
+                    "name": SERVICE_WORDS.get(key, _words(key)),
                     "chart": bar_chart(points, unit=unit),
                     "id": f"{chart_id}-{key}",
                 }

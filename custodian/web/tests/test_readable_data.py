@@ -37,6 +37,12 @@ def test_meter_usage_is_a_chart_and_a_table_per_service_never_json():
         assert html.count("<svg") == 2 and ">kWh<" in html and ">gal<" in html
 
 
+def test_meter_usage_names_its_services_in_the_readers_language():
+    with translation.override("es"):
+        html = render('{% personal_value value "usage" %}', value=USAGE)
+    assert "<h3>Electricidad</h3>" in html and "<h3>Agua</h3>" in html
+
+
 def test_other_structured_values_are_labelled_items():
     html = render("{% personal_value value %}", value={"routing_number": "0123", "last_four": "6789"})
     assert "<dt>Routing number</dt><dd>0123</dd>" in html and "{" not in html
