@@ -140,6 +140,33 @@ class IdField(WholeNumberField):
         super().__init__(**kwargs)
 
 
+class IdListField(forms.CharField):
+    """Record numbers typed as a list ("44, 45 46"): each read as an `IdField` reads one (the digits 0 to 9,
+    1 to MAX_ID), the list sorted without repeats. One number that isn't one is named in the error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20_000)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        one = IdField()
+        numbers = set()
+        for item in text.replace(",", " ").split():
+            try:
+                numbers.add(one.clean(item))
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _(
+                        "%(item)s is not a record number: give whole numbers from 1 to %(largest)s, "
+                        "separated by commas or spaces."
+                    ),
+                    code="invalid",
+                    params={"item": item[:30], "largest": f"{MAX_ID:,}"},
+                ) from None
+        return sorted(numbers)
+
+
 class DateField(forms.DateField):
     """A date between EARLIEST and LATEST; outside, the form names the field and the range. Shown as the
     browser's date picker (`<input type="date">`) unless another widget is given."""

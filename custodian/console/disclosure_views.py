@@ -24,6 +24,7 @@ from custodian.disclosures.exports import (
     REPORT_MAILING,
     ExportRefused,
     export_dir,
+    own_export_of,
     vendor_export_run,
 )
 from custodian.disclosures.selectors import (
@@ -104,19 +105,11 @@ class AuthorityForm(forms.Form):
     is_law_enforcement = forms.BooleanField(required=False)
     requester = forms.CharField(max_length=200)
     requester_address = forms.CharField(max_length=300, required=False)
-    customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
+    customer_ids = bounds.IdListField(label="Customer numbers (comma-separated)")
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     valid_until = bounds.DateField()
     second_approver = forms.CharField(label="Second approver's user name (law enforcement)", required=False)
     document = forms.FileField()
-
-    def clean_customer_ids(self):
-        try:
-            return sorted(
-                {int(x) for x in self.cleaned_data["customer_ids"].replace(" ", "").split(",") if x}
-            )
-        except ValueError:
-            raise forms.ValidationError("Customer numbers are whole numbers separated by commas.") from None
 
 
 class DiscloseForm(forms.Form):
@@ -124,14 +117,12 @@ class DiscloseForm(forms.Form):
         choices=[("consent", "Prior written consent"), ("legal_authority", "Legal authority")]
     )
     basis_id = bounds.IdField(label="Consent or authority number", min_value=1)
-    customer_ids = forms.CharField(label="Customer numbers (comma-separated)")
+    customer_ids = bounds.IdListField(label="Customer numbers (comma-separated)")
     recipient_name = forms.CharField(max_length=200)
     recipient_address = forms.CharField(max_length=300, required=False)
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(max_length=200)
     is_sale = forms.BooleanField(label="This is a sale, or for payment", required=False)
-
-    clean_customer_ids = AuthorityForm.clean_customer_ids
 
 
 @page("privacy/disclosures/", name="disclosures")
@@ -157,6 +148,9 @@ def desk(request):
                         initial={"review_by": review_by},
                         auto_id=f"vendor-{v.pk}-%s",
                     ),
+                    # A function sent by its own run (the bank's debits) has no export button here; the
+                    # letter-mailing vendor's button mails the queued letters.
+                    None if v.function == LETTER_MAILING else own_export_of(v.function),
                 )
                 for v, d in shown["vendors"]
             ],

@@ -120,9 +120,29 @@ class ExportRows:
 
 _ROWS: dict[str, ExportRows] = {}
 
+# Vendor functions whose data leaves only by an export of their own, never by the export of every customer's
+# values: the letter-mailing vendor gets the letters the outbox queued (here, `letters_mail`), the bank the
+# debits due on automatic payment (`custodian.payments`, which registers itself when ready). Without this, a
+# function with a narrow export of its own would also receive every active customer's values.
+_OWN_EXPORT: dict[str, str] = {LETTER_MAILING: "the letters the outbox queued"}
+
+
+def export_own_register(function_key: str, what: str) -> None:
+    """`function_key`'s vendors receive only `what`, by the export that sends it."""
+    _OWN_EXPORT[function_key] = what
+
+
+def own_export_of(function_key: str) -> str | None:
+    """What a vendor of `function_key` receives by its own export, if its data leaves only so."""
+    return _OWN_EXPORT.get(function_key)
+
 
 def export_rows_register(function_key: str, rows: ExportRows) -> None:
     _ROWS[function_key] = rows
+
+
+def rows_of_function(function_key: str) -> ExportRows | None:
+    return _ROWS.get(function_key)
 
 
 def _export_fail(export: VendorExport) -> None:
@@ -411,8 +431,10 @@ def vendor_export_run(
         raise ExportRefused("only the mailing function sends marketing mail")
     if not function.categories:
         raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
-    if function.key == LETTER_MAILING:
-        raise ExportRefused("the letter-mailing vendor receives the letters the outbox queued, nothing else")
+    if function.key in _OWN_EXPORT:
+        raise ExportRefused(
+            f"a vendor of the {function.key!r} function receives {_OWN_EXPORT[function.key]}, nothing else"
+        )
     special = _ROWS.get(function.key)
     if function.key == REPORT_MAILING and special is None:
         raise ExportRefused("the comparison reports are not installed (custodian.usage)")

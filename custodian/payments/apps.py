@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "custodian.payments"
     label = "payments"
+
+    def ready(self):
+        # Imported here: these modules import models, which load only once the app registry is ready.
+        from custodian.disclosures.exports import export_own_register
+        from custodian.payments.autopay import ACH_ORIGINATION
+
+        export_own_register(ACH_ORIGINATION, "the debits due on automatic payment (the NACHA file)")

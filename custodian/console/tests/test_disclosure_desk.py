@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -183,3 +184,33 @@ def test_an_incomplete_form_is_answered_with_the_fields_labels_not_their_keys(co
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("typed", ["99999999999999999999", "٤٤", "44; 45", "0"])
+def test_customer_numbers_no_record_could_have_are_named_not_a_server_error(
+    console, privacy_officer, customer, typed
+):
+    """A customer number beyond the database's integers, in other digits, or not a number at all, on either
+    form of the desk: the form names it, nothing is recorded."""
+    client = console(privacy_officer)
+    subpoena = {
+        "kind": "subpoena",
+        "citation": "Steele County District Court, file 74-CV-26-118",
+        "requester": "Steele County Attorney",
+        "valid_until": TODAY + timedelta(days=30),
+        "categories": ["name"],
+        "document": SimpleUploadedFile("subpoena.pdf", b"%PDF subpoena"),
+        "customer_ids": f"{customer.pk}, {typed}",
+    }
+    consent = consent_given(customer, method="electronic", text_shown="I consent.")
+    for url, data in (
+        ("/staff/privacy/disclosures/authorities/", subpoena),
+        (
+            "/staff/privacy/disclosures/disclose/",
+            {**name_to_energy_savers(consent, customer), "customer_ids": typed},
+        ),
+    ):
+        answer = client.post(url, data, follow=True)
+        assert answer.status_code == 400  # the form again, its error by the field
+        assert "is not a record number" in answer.content.decode()
+    assert not LegalAuthority.objects.exists() and not DisclosureEntry.objects.exists()

@@ -495,7 +495,7 @@ ROWS: dict[str, Row] = {
         "console:disclosures",
         lambda kw, w: {"requester": "Steele County Attorney", "customer_ids": "1, x", "document": upload()},
         "Steele County Attorney",
-        "Customer numbers are whole numbers separated by commas.",
+        "x is not a record number",
         has_file=True,
     ),
     "console:disclose": Row(

@@ -152,6 +152,7 @@ def in_language(notice, language):
 
 # People read labels, never the policy file's keys or the data's internal shape.
 
+
 @register.filter
 def money(amount) -> str:
     """An amount of money, the one way the console and the portal write it in both languages: "$15,820.94",
