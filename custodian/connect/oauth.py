@@ -5,6 +5,8 @@ use the client credentials grant for its own view (ESPI's client and registratio
 `scopes.ADMIN_SCOPES`); and a refresh token is honoured only while the customer's authorisation behind it
 stands (its consent neither revoked nor past its end date)."""
 
+import re
+
 from oauth2_provider.models import Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
@@ -12,6 +14,9 @@ from oauthlib.oauth2.rfc6749 import errors
 from custodian.connect.selectors import authorization_of_user
 
 CLIENT_CREDENTIALS = "client_credentials"
+# An S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters of that alphabet
+# (RFC 7636 §4.2). Anything else can never match a verifier, so a code issued for it could never be used.
+S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class ApprovedThirdPartiesOnly(OAuth2Validator):
@@ -22,6 +27,11 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
         # back with invalid_request and the customer is never asked to agree to what cannot be granted.
         if request.code_challenge is not None and request.code_challenge_method != "S256":
             raise errors.UnsupportedCodeChallengeMethodError(request=request)
+        if request.code_challenge is not None and not S256_CHALLENGE.fullmatch(request.code_challenge):
+            raise errors.InvalidRequestError(
+                description="code_challenge is not an S256 challenge (43 base64url characters)",
+                request=request,
+            )
         return super().is_pkce_required(client_id, request)
 
     def validate_user(self, username, password, client, request, *args, **kwargs):

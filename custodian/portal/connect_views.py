@@ -144,6 +144,9 @@ class ConsentScreen(AuthorizationView):
         scope = self._scope() if hasattr(self, "oauth2_data") else None
         context["third_party"] = getattr(context.get("application"), "third_party", None)
         context["scope"] = scope
+        # Allowing replaces what the customer already shares with this app (its tokens end): said before
+        # they choose, so a link sent by anyone cannot end their sharing unnoticed.
+        context["replaces"] = _already_shares(self.request, context["third_party"])
         context["durations"] = DURATIONS
         return context
 
@@ -211,6 +214,17 @@ class ConsentScreen(AuthorizationView):
                 status=400,
             )
         return response
+
+
+def _already_shares(request, third_party) -> bool:
+    """The signed-in customer has a standing authorisation with `third_party`."""
+    if third_party is None:
+        return False
+    try:
+        held = authorizations_of_customer(fetched_by=portal_actor(request))
+    except Denied:
+        return False
+    return any(a.third_party_id == third_party.pk and authorization_standing(a) for a in held)
 
 
 @page("me/connected-apps/", name="connected_apps")

@@ -8,7 +8,13 @@ import pytest
 from axes.models import AccessAttempt
 
 from custodian.connect.models import Authorization
-from custodian.connect.tests.test_connect_my_data import approved_third_party, authorize_url, pkce, token
+from custodian.connect.tests.test_connect_my_data import (
+    allow,
+    approved_third_party,
+    authorize_url,
+    pkce,
+    token,
+)
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.disclosures.models import Consent
 from custodian.testing.connect import REDIRECT
@@ -30,6 +36,32 @@ def test_a_challenge_that_is_not_s256_is_sent_back_before_the_consent_screen(
     query = parse_qs(urlsplit(answer["Location"]).query)
     assert query["error"] == ["invalid_request"] and "code" not in query
     assert not Authorization.objects.exists() and not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("challenge", ["x", "", "A" * 200, "A" * 42 + "+", "A" * 44])
+def test_a_challenge_no_verifier_could_match_is_sent_back_before_the_consent_screen(
+    households, privacy_officer, challenge
+):
+    """A code issued for it could never be exchanged: the customer would agree for nothing (and end the
+    authorisation they already have with the app)."""
+    (_, app), _ = households
+    client_id, _ = approved_third_party(privacy_officer)
+    answer = signed_in(app, "pat@example.com").get(authorize_url(client_id, challenge))
+    assert answer.status_code == 302 and answer["Location"].startswith(REDIRECT)
+    query = parse_qs(urlsplit(answer["Location"]).query)
+    assert query["error"] == ["invalid_request"] and "code" not in query
+    assert not Authorization.objects.exists() and not Consent.objects.exists()
+
+
+def test_a_customer_who_already_shares_with_the_app_is_told_allowing_replaces_it(households, privacy_officer):
+    (_, app), _ = households
+    client_id, _ = approved_third_party(privacy_officer)
+    customer_client = signed_in(app, "pat@example.com")
+    first, _ = allow(customer_client, client_id, pkce()[1])
+    assert "You already share your data with" not in first.content.decode()
+    again = customer_client.get(authorize_url(client_id, pkce()[1])).content.decode()
+    assert "You already share your data with Sunny Solar Analytics" in again
+    assert "it replaces that sharing" in again
 
 
 def password_grant(client_id, secret, username, password):
