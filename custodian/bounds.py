@@ -243,6 +243,34 @@ _COUNTRY_LAST = re.compile(
 _NO_HOUSE_NUMBER = re.compile(r"\bgeneral delivery\b|\b[AFD]PO\b", re.IGNORECASE)
 
 
+# Bidirectional embeddings, overrides and isolates make text display in an order other than the one stored
+# ("Trojan Source", CVE-2021-42574): "Solar\u202eexe.liam" reads as another name. Text one person types and
+# another reads (a third party's name and purpose on the customer's consent screen, a recipient's in the
+# accounting of disclosures) never carries them. Invisible spaces a copy carries are dropped; the joiners
+# some scripts need (U+200C, U+200D) are kept.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE_SPACES = re.compile("[\u200b\u2060\ufeff]")
+
+
+def shown_text(text: str) -> str:
+    """`text` as another person will read it, stripped and without invisible spaces; ValueError (in words for
+    the person who typed it) when it carries a control that reorders it on screen."""
+    if _BIDI_CONTROLS.search(text):
+        raise ValueError(_("Remove the invisible characters that change the direction of the text."))
+    return _INVISIBLE_SPACES.sub("", text).strip()
+
+
+class ShownTextField(forms.CharField):
+    """Text typed by one person and read by others (`shown_text`): a direction control is the error."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return shown_text(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="direction_control") from None
+
+
 def mailing_address_typed(text: str) -> str:
     """The address as the person meant it: lines pasted in run into one (", "), the invisible characters a
     copy carries (soft hyphens, direction marks, zero-width spaces) dropped, the country after the ZIP code

@@ -15,6 +15,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.bounds import shown_text
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.outbound import developer_machine, literal_address_refused
 from custodian.connect.scopes import ScopeError, reads_bills, scope_parse, services_of_scope
@@ -82,6 +83,12 @@ def third_party_register(
     approves it. A confidential client gets a secret shown once; a public one (an app on a phone) has none
     and must use PKCE, as every client must. Its notify URI, when given, is where the list of new data is
     posted (ESPI BatchList)."""
+    try:  # what the customer reads on the consent screen reads as it was typed
+        name, contact, purpose, data_practices = (
+            shown_text(text or "") for text in (name, contact, purpose, data_practices)
+        )
+    except ValueError as exc:
+        raise ConnectError(str(exc)) from None
     fields = {"name": name, "contact": contact, "website": website, "purpose": purpose}
     missing = [k for k, v in {**fields, "data_practices": data_practices}.items() if not (v or "").strip()]
     if missing:

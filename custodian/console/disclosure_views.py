@@ -60,11 +60,11 @@ def _category_choices():
 
 
 class VendorForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = bounds.ShownTextField(max_length=200)
     function = forms.ChoiceField(
         choices=lambda: [(k, f.label) for k, f in current_policy().vendor_functions.items()]
     )
-    contact = forms.CharField(max_length=300)
+    contact = bounds.ShownTextField(max_length=300)
     contract_start = bounds.DateField()
     contract_end = bounds.DateField()
     public_key = forms.CharField(label="Vendor's public key (X25519, base64)", max_length=64)
@@ -80,10 +80,10 @@ class DeterminationForm(forms.Form):
 
 class ConsentForm(forms.Form):
     customer_id = bounds.IdField(label="Customer number", min_value=1)
-    recipient_name = forms.CharField(max_length=200)
-    recipient_contact = forms.CharField(max_length=300)
+    recipient_name = bounds.ShownTextField(max_length=200)
+    recipient_contact = bounds.ShownTextField(max_length=300)
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
-    purpose = forms.CharField(label="Purpose, as the consent states it", max_length=200)
+    purpose = bounds.ShownTextField(label="Purpose, as the consent states it", max_length=200)
     covers_from = bounds.DateField(label="Data from")
     covers_until = bounds.DateField(label="Until (empty: until revoked)", required=False)
     expires_on = bounds.DateField(required=False)
@@ -94,7 +94,7 @@ class ConsentForm(forms.Form):
 
 class AuthorityForm(forms.Form):
     kind = forms.ChoiceField(choices=LEGAL_AUTHORITY_KINDS)
-    citation = forms.CharField(max_length=300)
+    citation = bounds.ShownTextField(max_length=300)
     statute_release = forms.ChoiceField(
         required=False,
         choices=lambda: (
@@ -103,8 +103,8 @@ class AuthorityForm(forms.Form):
         ),
     )
     is_law_enforcement = forms.BooleanField(required=False)
-    requester = forms.CharField(max_length=200)
-    requester_address = forms.CharField(max_length=300, required=False)
+    requester = bounds.ShownTextField(max_length=200)
+    requester_address = bounds.ShownTextField(max_length=300, required=False)
     customer_ids = bounds.IdListField(label="Customer numbers (comma-separated)")
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     valid_until = bounds.DateField()
@@ -118,10 +118,10 @@ class DiscloseForm(forms.Form):
     )
     basis_id = bounds.IdField(label="Consent or authority number", min_value=1)
     customer_ids = bounds.IdListField(label="Customer numbers (comma-separated)")
-    recipient_name = forms.CharField(max_length=200)
-    recipient_address = forms.CharField(max_length=300, required=False)
+    recipient_name = bounds.ShownTextField(max_length=200)
+    recipient_address = bounds.ShownTextField(max_length=300, required=False)
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
-    purpose = forms.CharField(max_length=200)
+    purpose = bounds.ShownTextField(max_length=200)
     is_sale = forms.BooleanField(label="This is a sale, or for payment", required=False)
 
 
