@@ -38,6 +38,7 @@ from custodian.staff import mfa
 from custodian.staff.forms import CodeForm
 from custodian.staff.sessions import privilege_raised, second_factor_passed
 from custodian.vault.normalize import normalize
+from custodian.web.after_response import redirect_then
 from custodian.web.languages import url_in_language
 from custodian.web.protection import failures_reached, over_limit, rate_limited
 
@@ -311,13 +312,17 @@ def password_forgotten(request):
         if rate_limited(request, scope="portal-password-reset", limit=10, window_seconds=3600):
             form.add_error(None, _("Too many requests from your network. Try again in an hour, or call us."))
             return render(request, "portal/password_forgotten.html", {"form": form}, status=429)
-        portal_password_reset_request(
-            email=form.cleaned_data["email"],
-            reset_url=lambda uid, token: url_in_language(
-                request, reverse("portal:password_reset", args=[uid, token])
-            ),
-            language=request.LANGUAGE_CODE,
-        )
+        email, language = form.cleaned_data["email"], request.LANGUAGE_CODE
+
+        def reset_mail():
+            portal_password_reset_request(
+                email=email,
+                reset_url=lambda uid, token: url_in_language(
+                    request, reverse("portal:password_reset", args=[uid, token])
+                ),
+                language=language,
+            )
+
         messages.info(
             request,
             _(
@@ -326,7 +331,9 @@ def password_forgotten(request):
             )
             % {"hours": RESET_HOURS},
         )
-        return redirect("portal:login")
+        # The look-up and the e-mail after the answer is sent: a known address answers no later than an
+        # unknown one.
+        return redirect_then("portal:login", reset_mail)
     return render(request, "portal/password_forgotten.html", {"form": form})
 
 
