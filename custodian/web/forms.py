@@ -22,7 +22,7 @@ class ContactForm(NoticeShown):
     message = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    name = forms.CharField(
+    name = bounds.ShownTextField(
         label=_("Your name (optional)"),
         required=False,
         max_length=200,

@@ -6,6 +6,7 @@ review (the connect app keeps it); the client id (and secret, shown once) are us
 from django import forms
 from django.shortcuts import render
 
+from custodian import bounds
 from custodian.connect.services import ConnectError, third_party_register
 from custodian.routing import page
 from custodian.web.protection import rate_limited
@@ -20,10 +21,12 @@ def _text_area(label: str, help_text: str) -> forms.CharField:
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Organisation name")
-    contact = forms.CharField(max_length=300, label="Contact (e-mail and telephone)")
+    name = bounds.ShownTextField(max_length=200, label="Organisation name")
+    contact = bounds.ShownTextField(max_length=300, label="Contact (e-mail and telephone)")
     website = forms.URLField(max_length=300, label="Website", assume_scheme="https")
-    purpose = forms.CharField(max_length=500, label="What you do with customers' data", widget=forms.Textarea)
+    purpose = bounds.ShownTextField(
+        max_length=500, label="What you do with customers' data", widget=forms.Textarea
+    )
     data_practices = _text_area(
         "Data practices",
         "How long you keep the data, whom you share it with, how you secure it, how a customer "

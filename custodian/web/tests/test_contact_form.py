@@ -169,3 +169,13 @@ def test_the_form_sent_twice_by_accident_makes_one_request(db):
     assert Customer.objects.filter(customer_class="inquirer").count() == 1
     visitor.post("/contact/", {**GOOD, "email": "sam@example.com", "name": "Sam Moe"}, **SAME_ORIGIN)
     assert CustomerRequest.objects.count() == 2
+
+
+def test_a_name_that_reads_backwards_on_screen_is_named_and_the_message_kept(db):
+    """Staff read the name as it was typed: a control that reorders it on screen is refused by its field."""
+    response = cookieless().post(
+        "/contact/", {**GOOD, "name": "Dana \u202eeoM", "message": "My words stay"}, **SAME_ORIGIN
+    )
+    html = response.content.decode()
+    assert "change the direction of the text" in html and "My words stay</textarea>" in html
+    assert not CustomerRequest.objects.exists()
