@@ -77,6 +77,7 @@ def test_the_answer_is_sent_before_the_address_is_looked_up_or_mailed(households
     (customer, app), _ = households
     signed_in(app, "pat@example.com")
     request = rf.post("/portal/password/", {"email": "pat@example.com"})
+    request.LANGUAGE_CODE = "en"  # what the locale middleware sets
     SessionMiddleware(lambda r: None).process_request(request)
     MessageMiddleware(lambda r: None).process_request(request)
     before = (len(mail.outbox), OutboundMessage.objects.count())
