@@ -33,28 +33,7 @@ from custodian.audit.actions import CHANGE_ACTIONS, Action, known_action
 from custodian.audit.copying import _driver, copy_lines, copy_text
 from custodian.audit.models import AccessEvent
 
-CANON_FIELDS = (
-    "seq",
-    "at_us",
-    "nonce",
-    "action",
-    "actor_kind",
-    "actor_id",
-    "actor_label",
-    "roles",
-    "purpose",
-    "request_id",
-    "customer_id",
-    "categories",
-    "decision",
-    "reason",
-    "client_ip",
-    "break_glass_id",
-    "on_behalf_of",
-    "own_request",
-    "actor_commitment",
-    "seal",
-)
+CANON_FIELDS = ("seq", "at_us", "nonce", *seals.WRITTEN_FIELDS, "actor_commitment", "seal")
 COMMITTED_FIELDS = ("actor_id", "actor_label", "client_ip", "on_behalf_of")
 TEXT_FIELDS = CANON_FIELDS[3:-2]  # what a writer gives; seq, at_us, nonce, the commitment and seal are added
 _MAX = {f: AccessEvent._meta.get_field(f).max_length for f in TEXT_FIELDS}
@@ -74,25 +53,15 @@ def clean_text(name: str, value) -> str:
     return text if len(text) <= _MAX[name] else text[: _MAX[name]]
 
 
-def _encoded(pairs) -> str:
-    """`name=<length>:<text>\\n` for each (name, value) whose text is not empty."""
-    parts = []
-    for name, value in pairs:
-        text = value if type(value) is str else str(value)
-        if text:
-            parts.append(f"{name}={len(text)}:{text}\n")
-    return "".join(parts)
-
-
 def canonical(event: dict) -> str:
     """The leaf text of an event (a dict with CANON_FIELDS; missing ones empty; committed ones left out)."""
     skip = COMMITTED_FIELDS if event.get("actor_commitment") else ()
-    return _encoded((name, event.get(name, "")) for name in CANON_FIELDS if name not in skip)
+    return seals.leaf_encoded((name, event.get(name, "")) for name in CANON_FIELDS if name not in skip)
 
 
 def actor_commitment(salt: str, values) -> str:
     """The commitment to `values` (the committed fields in COMMITTED_FIELDS order, as stored) under `salt`."""
-    text = _encoded(zip(("salt", *COMMITTED_FIELDS), (salt, *values), strict=True))
+    text = seals.leaf_encoded(zip(("salt", *COMMITTED_FIELDS), (salt, *values), strict=True))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -27,8 +27,8 @@ from django.conf import settings
 
 from custodian.audit.log_key import log_seal_keys
 
-SEAL_FIELDS = (
-    "at_us",
+# What a writer gives, in the leaf's order (custodian.audit.events builds the leaf's fields around it).
+WRITTEN_FIELDS = (
     "action",
     "actor_kind",
     "actor_id",
@@ -36,6 +36,7 @@ SEAL_FIELDS = (
     "roles",
     "purpose",
     "request_id",
+    "customer_id",
     "categories",
     "decision",
     "reason",
@@ -43,6 +44,10 @@ SEAL_FIELDS = (
     "break_glass_id",
     "on_behalf_of",
     "own_request",
+)
+SEAL_FIELDS = (
+    "at_us",
+    *(name for name in WRITTEN_FIELDS if name != "customer_id"),
     "actor_commitment",
     "actor_salt",
     "nonce",
@@ -55,7 +60,9 @@ _sha256 = hashlib.sha256
 _active: tuple[str, str, bytes] | None = None  # (key file, key hash, sealing key) of this process
 
 
-def _encoded(pairs) -> str:
+def leaf_encoded(pairs) -> str:
+    """`name=<length>:<text>\\n` for each (name, value) whose text is not empty: the leaf's encoding, which
+    the seal and the actor commitment use too."""
     parts = []
     for name, value in pairs:
         text = value if type(value) is str else str(value)
@@ -93,19 +100,19 @@ def seal(key_id: str, secret: bytes, values) -> str:
 
 def shared_part(secret: bytes, values) -> "hmac.HMAC":
     """An HMAC fed with the shared fields (`values` in SHARED_FIELDS order, as stored)."""
-    return hmac.new(secret, _encoded(zip(SHARED_FIELDS, values, strict=True)).encode("utf-8"), _sha256)
+    return hmac.new(secret, leaf_encoded(zip(SHARED_FIELDS, values, strict=True)).encode("utf-8"), _sha256)
 
 
 def finish(shared: "hmac.HMAC", key_id: str, nonce: str, customer_id: str) -> str:
     """The seal of one event: the shared part, then its nonce and customer."""
     mac = shared.copy()
-    mac.update(_encoded((("nonce", nonce), ("customer_id", customer_id))).encode("utf-8"))
+    mac.update(leaf_encoded((("nonce", nonce), ("customer_id", customer_id))).encode("utf-8"))
     return key_id + mac.hexdigest()[:32]
 
 
 def seal_text(event: dict) -> str:
     """The text an event's seal is the HMAC of (a dict with SEAL_FIELDS as stored; missing ones empty)."""
-    return _encoded((name, event.get(name, "")) for name in SEAL_FIELDS)
+    return leaf_encoded((name, event.get(name, "")) for name in SEAL_FIELDS)
 
 
 def opens(keys: dict[str, bytes], seal: str, text: str) -> bool:

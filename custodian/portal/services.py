@@ -222,25 +222,19 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, language: str = "") -> Po
     link = confirm_url(signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT))
     on_file = email_on_file(customer_id)
     if on_file and not same_address(on_file, given):
-        _notify(
-            to_address=on_file,
-            account_customer=account.customer,
-            template="portal_confirm_on_file",
-            context={"confirm_url": link},
-            language=language,
-        )
-        _notify(
-            to_address=given,
-            account_customer=account.customer,
-            template="portal_confirm_elsewhere",
-            language=language,
-        )
+        # The link goes to the address on file; the address given is told where it went.
+        mails = [
+            (on_file, "portal_confirm_on_file", {"confirm_url": link}),
+            (given, "portal_confirm_elsewhere", {}),
+        ]
     else:
+        mails = [(given, "portal_confirm", {"confirm_url": link})]
+    for to_address, template, context in mails:
         _notify(
-            to_address=given,
+            to_address=to_address,
             account_customer=account.customer,
-            template="portal_confirm",
-            context={"confirm_url": link},
+            template=template,
+            context=context,
             language=language,
         )
     return account
