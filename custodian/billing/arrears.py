@@ -34,6 +34,18 @@ ZERO = Decimal("0.00")
 _CHUNK = 500
 
 
+def not_yet_due_asked(entries) -> dict[int, Decimal]:
+    """Account id → what its bills not yet due ask for, from `entries` (the ledger entries of those bills):
+    each bill counted for what it asks above nothing, since a bill that credits (a budget year's settlement
+    paid beyond use) is a credit, and a credit pays the oldest debt first."""
+    asked: dict[int, Decimal] = {}
+    rows = entries.filter(kind__in=ASKED_BY_A_BILL).values("account_id", "bill_id").annotate(s=Sum("amount"))
+    for account_id, _bill_id, amount in rows.values_list("account_id", "bill_id", "s"):
+        if cents(amount) > 0:
+            asked[account_id] = asked.get(account_id, ZERO) + cents(amount)
+    return asked
+
+
 def past_due_from(balance: Decimal, not_yet_due: Decimal) -> Decimal:
     """The amount past due, from an account's balance and what its bills not yet due ask for (credits pay
     the oldest debt first, so what remains owed beyond the bills not yet due is past due)."""
@@ -67,12 +79,7 @@ def arrears_of(*, on: date, account_ids: Iterable[int] | None = None) -> dict[in
         for a, s in entries.values("account_id").annotate(s=Sum("amount")).values_list("account_id", "s")
     }
     # Only the bills not yet due (a month's or two's) are read here, whoever owes.
-    not_yet_due = dict(
-        entries.filter(kind__in=ASKED_BY_A_BILL, bill__is_current=True, bill__due_on__gte=on)
-        .values("account_id")
-        .annotate(s=Sum("amount"))
-        .values_list("account_id", "s")
-    )
+    not_yet_due = not_yet_due_asked(entries.filter(bill__is_current=True, bill__due_on__gte=on))
     past_due = {
         a: p for a, b in balances.items() if b > 0 and (p := past_due_from(b, not_yet_due.get(a) or ZERO)) > 0
     }

@@ -127,7 +127,10 @@ def _statement(accounts: str, params: list, *, on: date) -> tuple[int, Statement
     sql = (
         f"SELECT (SELECT COUNT(*) FROM {_ACCOUNTS} WHERE id IN ({accounts})), "  # noqa: S608 (as above)
         f"(SELECT SUM(amount) FROM {_LEDGER} WHERE account_id IN ({accounts})), "
-        f"(SELECT SUM(amount) FROM {_LEDGER} WHERE kind IN ({kinds}) AND bill_id IN ({not_yet_due})), "
+        # Each bill not yet due counts for what it asks above nothing: a bill that credits (a budget year's
+        # settlement paid beyond use) is a credit, which pays the oldest debt first.
+        f"(SELECT SUM(asked) FROM (SELECT SUM(amount) AS asked FROM {_LEDGER} WHERE kind IN ({kinds}) "
+        f"AND bill_id IN ({not_yet_due}) GROUP BY bill_id HAVING SUM(amount) > 0) AS upcoming), "
         f"(SELECT MIN(due_on) FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "
         "AND due_on >= %s), "
         f"(SELECT id FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "

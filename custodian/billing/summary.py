@@ -6,10 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from custodian.billing.arrears import ASKED_BY_A_BILL, not_yet_due_asked, past_due_from
 from custodian.billing.models import Bill, LedgerEntry, cents
-
-# What a bill asks for: its charge and, on budget billing, the month's difference carried and settled.
-_ASKED = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
 
 
 @dataclass(frozen=True)
@@ -39,22 +37,19 @@ def bill_summary(bill: Bill) -> BillSummary:
         previous = cents(entries.filter(posted_on__lte=earlier.issued_on).aggregate(s=Sum("amount"))["s"])
         entries = entries.filter(posted_on__gt=earlier.issued_on)
     since = list(entries.values_list("kind", "amount", "bill_id"))
-    this_bill = cents(sum((a for k, a, b in since if b == bill.pk and k in _ASKED), Decimal(0)))
+    this_bill = cents(sum((a for k, a, b in since if b == bill.pk and k in ASKED_BY_A_BILL), Decimal(0)))
     paid = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.PAYMENT_REVERSAL)
     payments = cents(sum((a for k, a, _b in since if k in paid), Decimal(0)))
     other = cents(sum((a for _k, a, _b in since), Decimal(0))) - this_bill - payments
     # What other bills ask that is not yet due on this bill's issue date (a correction keeps its due date).
-    not_yet_due = cents(
+    not_yet_due = not_yet_due_asked(
         LedgerEntry.objects.filter(
             account_id=bill.account_id,
             posted_on__lte=bill.issued_on,
-            kind__in=_ASKED,
             bill__is_current=True,
             bill__due_on__gte=bill.issued_on,
-        )
-        .exclude(bill_id=bill.pk)
-        .aggregate(s=Sum("amount"))["s"]
-    )
+        ).exclude(bill_id=bill.pk)
+    ).get(bill.account_id, Decimal("0.00"))
     forward = previous + payments + other
     return BillSummary(
         previous_balance=previous,
@@ -62,5 +57,5 @@ def bill_summary(bill: Bill) -> BillSummary:
         other=other,
         this_bill=this_bill,
         amount_due=forward + this_bill,
-        past_due=max(Decimal("0.00"), forward - not_yet_due),
+        past_due=past_due_from(forward, not_yet_due),
     )

@@ -167,3 +167,24 @@ def test_the_collections_agent_and_the_customer_see_the_same_figure_past_due(
     assert "$250.00, <strong>$120.00 past due</strong>" in account_page
     portal = portal_browser(customer, "one-definition").get("/portal/me/bills/").content.decode()
     assert "<strong>$120.00</strong>" in portal
+
+
+def test_a_bill_not_yet_due_that_credits_pays_the_oldest_debt_and_is_never_added_to_it(
+    customer, collections_agent
+):
+    """January's $150 is unpaid; March's bill, not yet due, settles a budget year paid beyond use: it asks
+    $130 and credits $230. The credit pays January first: $50 is owed in all, all of it past due."""
+    account = Account.objects.get(customer=customer)
+    bill_charged(account, 1, "150.00")
+    march = bill_charged(account, 3, "130.00")
+    ledger_post(
+        account_id=account.pk,
+        kind=LedgerEntry.Kind.BUDGET_TRUE_UP,
+        amount=Decimal("-230.00"),
+        posted_on=date(2026, 4, 1),
+        bill=march,
+    )
+    assert arrears_on(account.pk, on=ON).past_due == Decimal("50.00")
+    assert statement([account.pk], on=ON).past_due == Decimal("50.00")
+    items = collections_worklist(on=ON, actor=staff_actor(collections_agent))
+    assert [(i.account.pk, i.past_due) for i in items] == [(account.pk, Decimal("50.00"))]
