@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection
+from django.db.models import Count, Min
 
 from custodian.audit import merkle, notes, seals
 from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
@@ -352,7 +353,31 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
         )
     findings += [Finding("not in the tree", None, problem) for problem in queue_problems()]
     findings += [Finding(*problem) for problem in seal_check.findings()]
+    findings += [Finding("inserted", None, problem) for problem in _copied_events()]
     return result
+
+
+def _copied_events(limit: int = 5) -> list[str]:
+    """Events that carry another's seal: a seal covers the event's random nonce, so two events with one seal
+    are one event and its copy, written into the table past the application (the seal leaves the event's
+    number out, so a copy under a new number would open it). One query: the database counts."""
+    repeated = (
+        AccessEvent.objects.exclude(seal="")
+        .values("seal")
+        .annotate(n=Count("seq"), first=Min("seq"))
+        .filter(n__gt=1)
+        .order_by("first")[:limit]
+    )
+    problems = []
+    for row in repeated:
+        numbers = list(
+            AccessEvent.objects.filter(seal=row["seal"]).order_by("seq").values_list("seq", flat=True)
+        )
+        copies = ", ".join(str(n) for n in numbers[1:])
+        problems.append(
+            f"event {copies} is a copy of event {numbers[0]} (the same seal, which covers its nonce)"
+        )
+    return problems
 
 
 def _waiting_sealed(sealed: str):

@@ -152,6 +152,23 @@ def test_an_event_written_past_the_application_is_found(published):
     verify_fails_naming(last + 1, published)
 
 
+def test_a_copy_of_a_sealed_event_under_a_new_number_is_found(published, billing_clerk, customer):
+    """The seal leaves the number out, so a copy of a genuine event opens its seal: a second read in the staff
+    member's name. The seal covers the event's random nonce, so two events with one seal are a copy."""
+    read = clerk_reads(billing_clerk, customer)
+    columns = [f.column for f in AccessEvent._meta.concrete_fields if f.column != "seq"]
+    copy = read.seq + 1000
+    tamper(
+        f"INSERT INTO audit_accessevent (seq, {', '.join(columns)}) "  # noqa: S608 (the model's own columns)
+        f"SELECT %s, {', '.join(columns)} FROM audit_accessevent WHERE seq = %s",
+        [copy, read.seq],
+    )
+    for against in (None, published):
+        result = verify_log(against)
+        named = [f.kind for f in result.findings if f"event {copy} is a copy of event {read.seq}" in f.detail]
+        assert named == ["inserted"], str(result)
+
+
 def test_a_seal_removed_from_a_signed_event_breaks_the_tree(published):
     """The seal is in the leaf: taking it off an event already signed changes the leaf."""
     first = AccessEvent.objects.earliest("seq")
