@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import bill_run, late_fees_assess, ledger_post
@@ -62,7 +63,7 @@ def demo_billing_ensure(
     stayed unpaid; the Cold Weather Rule cases' facts on file and payment agreements; the past-due letters.
     Safe to re-run: bill runs skip what was billed, a payment is posted once per bill."""
 
-    today = today or date.today()
+    today = today or timezone.localdate()  # the utility's day: a month has ended in Owatonna, not in UTC
     cycles = demo_cycles(today)
     issued = 0
     for cycle in cycles:

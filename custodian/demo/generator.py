@@ -253,7 +253,7 @@ def demo_collections_cases(*, count: int, seed: int, today: date | None = None) 
     """Which demo customers are past due, under the Cold Weather Rule, or waiting for an agreement: computed
     from the generator alone (deterministic), so the welcome text can name them without reading anyone."""
 
-    today = today or date.today()
+    today = today or datetime.now(LOCAL).date()  # the utility's day, not the machine's
     past_due = [i for i in range(count) if i % PAST_DUE_EVERY == PAST_DUE_EVERY - 1]
     heated = [
         i

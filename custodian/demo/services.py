@@ -89,7 +89,7 @@ def demo_customers_ensure(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Make sure customers 0..count-1 of `seed` exist; create the missing ones in batches. Safe to re-run."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     submission = Submission(
         channel=Channel.PAPER,
         notice_key="account_application",
@@ -249,7 +249,7 @@ def demo_intervals_ensure(
     customers 0..count-1, for the 13 months of their billing totals and adding up to them. A customer whose
     latest month of a service is already stored is skipped for it: safe to re-run."""
 
-    today = today or date.today()
+    today = today or timezone.localdate()
     meter = Submission(
         channel=Channel.METER,
         notice_key="metering",

@@ -1,6 +1,7 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,7 @@ class PeriodForm(forms.Form):
                     _("A download covers at most %(days)s days; choose a shorter period.")
                     % {"days": MAX_DAYS},
                 )
-            elif start > date.today():
+            elif start > timezone.localdate():
                 self.add_error("start", _("The start date is in the future."))
         return data
 

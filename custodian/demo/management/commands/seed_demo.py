@@ -1,7 +1,7 @@
 import time
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from tqdm import tqdm
 
 from custodian.customers.choices import Service
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         shown = store_group_aggregates(data, (groups, members))
         requests = demo_requests_ensure(seed=seed)
         demo_vendors_ensure()
-        cycles = len(demo_cycles(date.today()))
+        cycles = len(demo_cycles(timezone.localdate()))
         with tqdm(total=cycles, unit="cycle", desc="bills and payments", disable=no_progress) as bar:
             billing = demo_billing_ensure(count=customers, seed=seed, progress=bar.update)
 
