@@ -14,18 +14,13 @@ def test_the_account_page_writes_every_amount_the_same_way(db, billing_clerk, co
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
     bill = Bill.objects.get(customer=home)
     Bill.objects.filter(pk=bill.pk).update(total=Decimal("15820.94"), estimated_services="water")
-    ledger_post(
-        account_id=bill.account_id,
-        kind=LedgerEntry.Kind.ADJUSTMENT,
-        amount=Decimal("15820.94"),
-        posted_on=date(2026, 11, 2),
-    )
-    ledger_post(
-        account_id=bill.account_id,
-        kind=LedgerEntry.Kind.PAYMENT,
-        amount=Decimal("-1000.00"),
-        posted_on=date(2026, 11, 3),
-    )
+    for kind, amount, day in (
+        (LedgerEntry.Kind.ADJUSTMENT, "15820.94", 2),
+        (LedgerEntry.Kind.PAYMENT, "-1000.00", 3),
+    ):
+        ledger_post(
+            account_id=bill.account_id, kind=kind, amount=Decimal(amount), posted_on=date(2026, 11, day)
+        )
     client = console(billing_clerk)
     account_page = client.get(f"/staff/billing/accounts/{bill.account_id}/").content.decode()
     assert account_page.count("$15,820.94") >= 2  # the bill's row and the ledger's

@@ -136,19 +136,14 @@ def test_a_correction_s_internal_reason_is_not_shown_to_the_customer(billed, bil
 def test_the_printed_bill_carries_the_previous_balance_payments_and_the_total_due(billed):
     client, _, bill, _ = billed
     september = Bill.objects.get(account_id=bill.account_id, cycle="2026-09")
-    ledger_post(
-        account_id=bill.account_id,
-        kind=LedgerEntry.Kind.PAYMENT,
-        amount=Decimal("-10.00"),
-        posted_on=date(2026, 10, 12),
-    )
-    # posted after the bill was issued: not on it, so every printing of the bill is the same
-    ledger_post(
-        account_id=bill.account_id,
-        kind=LedgerEntry.Kind.PAYMENT,
-        amount=Decimal("-5.00"),
-        posted_on=date(2026, 11, 3),
-    )
+    # $5 posted after the bill was issued: not on it, so every printing of the bill is the same
+    for amount, posted_on in (("-10.00", date(2026, 10, 12)), ("-5.00", date(2026, 11, 3))):
+        ledger_post(
+            account_id=bill.account_id,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount=Decimal(amount),
+            posted_on=posted_on,
+        )
     pdf = _text(client.get(f"/portal/me/bills/{bill.pk}/bill.pdf").content)
     due = september.total - 10 + bill.total
     assert f"Previous balance ${september.total:,.2f}" in pdf
