@@ -16,7 +16,7 @@ from custodian.dates import long_date
 # What an answer to a challenge corrects itself: values a person gave us and can type again, each checked by
 # the field every other form takes it with (what a correction stores is then what a form would have stored).
 CORRECTABLE = {
-    "name": lambda: forms.CharField(max_length=200),
+    "name": lambda: bounds.ShownTextField(max_length=200),
     "email": lambda: forms.EmailField(
         max_length=254, error_messages={"invalid": "Enter an e-mail address such as name@example.com."}
     ),
