@@ -58,7 +58,7 @@ def test_a_move_asked_in_the_portal_is_carried_out_by_customer_service(
     client = signed_in(app, "pat@example.com")
     page = client.get("/portal/me/moving/").content.decode()
     notice = current_policy().notices["account_application"]
-    assert notice.purpose in page and f"version {notice.version}" in page
+    assert notice.purpose in page and f"Version {notice.version} of this notice" in page
     account = Account.objects.get(customer=customer)
     moving_on = date(2026, 12, 1)
     response = client.post(
