@@ -21,7 +21,7 @@ from custodian.audit.events import COMMITTED_FIELDS, TEXT_FIELDS, actor_commitme
 from custodian.audit.heads import head_sign, log_origin, publish_to
 from custodian.audit.log_key import log_key_rotate
 from custodian.audit.models import AccessEvent
-from custodian.audit.seals import SEAL_FIELDS, forget_key, opens, seal_text
+from custodian.audit.seals import SEAL_FIELDS, active_key, forget_key, opens, seal_text
 from custodian.audit.tests.conftest import event, insert_event_past_the_triggers, tamper
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
@@ -215,8 +215,6 @@ def test_events_sealed_before_a_key_rotation_still_verify(published, billing_cle
 
 
 def _seal_key() -> bytes:
-    from custodian.audit.seals import active_key
-
     return active_key()[1]
 
 

@@ -13,6 +13,7 @@ from django.test import Client
 from custodian.billing.services import bill_run
 from custodian.portal.forms import EnrolForm
 from custodian.testing.portal import PASSWORD, last_kwh, signed_in
+from custodian.web.languages import _with_language
 
 MONTHS_ES = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
 SPANISH_DATE = re.compile(rf"\b\d{{1,2}} de (?:{MONTHS_ES}) de \d{{4}}\b")
@@ -84,8 +85,6 @@ def test_asking_for_a_reset_in_spanish_lands_on_a_spanish_sign_in(households):
 
 
 def test_a_redirect_off_the_site_is_left_as_it_is(db):
-    from custodian.web.languages import _with_language
-
     assert _with_language("https://elsewhere.example/x", "es", "testserver") == "https://elsewhere.example/x"
     assert _with_language("//elsewhere.example/x", "es", "testserver") == "//elsewhere.example/x"
     assert _with_language("/portal/?next=/a", "es", "testserver") == "/portal/?next=%2Fa&lang=es"
