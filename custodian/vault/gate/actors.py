@@ -17,6 +17,9 @@ class Actor:
     job: str = ""
     vendor_function: str = ""
     on_behalf_of: str = ""  # system jobs and vendor exports: the staff member who started them
+    # And that member's support services: a job's access events name them as who acted (the customer reads
+    # "Privacy officer" for the reads of a disclosure the officer made), never as what the job may read.
+    on_behalf_services: frozenset[str] = frozenset()
     # A customer's representative reads only the data categories their authority names (None: no such limit).
     categories: frozenset[str] | None = None
     # And only what the authority lets them do in the portal (`casework.choices.RepresentativeScope`; None: no
@@ -60,10 +63,21 @@ def _person(user) -> str:
     return user.get_username() if user is not None else ""
 
 
+def _services(user) -> frozenset[str]:
+    return services_of(user) if user is not None else frozenset()
+
+
 def system_actor(job: str, on_behalf_of=None) -> Actor:
     """A system job; `on_behalf_of` is the staff member who started it (None: a customer's own act, such as
     a portal sign-up, or a scheduled run)."""
-    return Actor(kind="system", id=job, label=job, job=job, on_behalf_of=_person(on_behalf_of))
+    return Actor(
+        kind="system",
+        id=job,
+        label=job,
+        job=job,
+        on_behalf_of=_person(on_behalf_of),
+        on_behalf_services=_services(on_behalf_of),
+    )
 
 
 def vendor_actor(vendor_id: str, function: str, label: str = "", on_behalf_of=None) -> Actor:

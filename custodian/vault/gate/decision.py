@@ -283,7 +283,7 @@ def event_record(
         "actor_kind": actor.kind,
         "actor_id": actor.id,
         "actor_label": actor.label,
-        "roles": ",".join(sorted(actor.services)) or actor.job or actor.vendor_function,
+        "roles": _roles(actor),
         "purpose": _loggable(purpose),
         "request_id": "" if request_id is None else _loggable(request_id),
         "customer_id": "" if customer_id is None else customer_id,
@@ -296,6 +296,16 @@ def event_record(
         "on_behalf_of": actor.on_behalf_of,
         "own_request": "yes" if own_request else "",
     }
+
+
+def _roles(actor: Actor) -> str:
+    """Who acted, as the log records it: a member of staff's support services; a job's name and the services
+    of the member of staff who started it (so "who has seen my data" names them); a vendor's function."""
+    if actor.services:
+        return ",".join(sorted(actor.services))
+    if actor.job:
+        return ",".join([actor.job, *sorted(actor.on_behalf_services)])
+    return actor.vendor_function
 
 
 def deny(actor: Actor, reason: str, **event) -> Denied:
