@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.outbox.services import content_parse
 from custodian.policy.loader import current_policy
+from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
+from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
 
 SERVICE_NAMES = dict(Service.choices)
 # The address a customer signs in to My account with, sealed at sign-up beside their correspondence
@@ -22,6 +24,40 @@ KINDS = {
     "application/json": gettext_lazy("text"),
     "application/pdf": gettext_lazy("PDF file"),
 }
+
+
+# The marketing choice held, as the customer reads it (the portal's own words for it).
+MARKETING_WORDS = {
+    MARKETING_OPTED_OUT: gettext_lazy("You have opted out: we never use your details for marketing."),
+    MARKETING_OPTED_IN: gettext_lazy("We may tell you about our programs by mail or e-mail."),
+}
+
+
+def coded(key, label) -> dict:
+    """A coded item as a data file gives it: its `key`, the same in every file and every language (for the
+    programs that read the file), and its `label`, the words the reader reads in their language."""
+    return {"key": key, "label": str(label)}
+
+
+def service_coded(service: str) -> dict:
+    """A service (electricity, gas, water) and its unit, each as a key with its label."""
+    unit = SERVICE_UNITS.get(service, "")
+    return {
+        "service": coded(service, SERVICE_WORDS.get(service, service)),
+        "unit": coded(unit, UNIT_WORDS.get(service, unit)),
+    }
+
+
+def monthly_use_coded(bills: dict) -> list[dict]:
+    """The bills' monthly use (the `meter_usage` document) as a data file gives it: per service, its key and
+    label, its unit's, and each month's use as a number."""
+    return [
+        {
+            **service_coded(service),
+            "months": [{"month": m.get("month", ""), "use": m.get("total")} for m in data.get("months", [])],
+        }
+        for service, data in sorted(bills.items())
+    ]
 
 
 def kind_in_words(media_type: str) -> str:

@@ -10,15 +10,20 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
+from custodian.dates import long_date
 
 FIELD = "disconnection_protection"
 
 INCOME_BASES = {
-    "utility_form": "Verified on the utility's form",
-    "assistance_provider": "Verified by the local energy assistance provider",
-    "public_assistance": "Deemed: receives public or energy assistance (income limit at or below 50 % of "
-    "state median)",
+    "utility_form": gettext_lazy("Verified on the utility's form"),
+    "assistance_provider": gettext_lazy("Verified by the local energy assistance provider"),
+    "public_assistance": gettext_lazy(
+        "Deemed: receives public or energy assistance (income limit at or below 50 % of state median)"
+    ),
 }
 
 
@@ -46,6 +51,43 @@ class ProtectionFacts:
     @property
     def is_empty(self) -> bool:
         return self == ProtectionFacts()
+
+    def in_words(self) -> list[tuple[str, str, str, str]]:
+        """The facts held as the household reads them (a data request's answer, their download), in the
+        active language: each as (key, label, value as stored: an ISO date or the key of a choice, the value
+        in words). Only the facts held; never a medical condition (none is held)."""
+        basis = str(INCOME_BASES.get(self.income_basis, self.income_basis))
+        certifier = _(self.medical_certifier) if self.medical_certifier else ""  # gettext("") is the header
+        facts = [
+            ("income_verified_on", _("Income verified as qualifying on"), self.income_verified_on, None),
+            ("income_basis", _("How the income was verified"), self.income_basis, basis),
+            ("referred_on", _("Referred to energy assistance on"), self.referred_on, None),
+            (
+                "medical_phoned_on",
+                _("Medical certification given by telephone on"),
+                self.medical_phoned_on,
+                None,
+            ),
+            (
+                "medical_certified_on",
+                _("Medical certification given in writing on"),
+                self.medical_certified_on,
+                None,
+            ),
+            (
+                "medical_certifier",
+                _("Who certified it"),
+                self.medical_certifier,
+                certifier,
+            ),
+        ]
+        return [
+            (key, label, value.isoformat(), long_date(value))
+            if isinstance(value, date)
+            else (key, label, value, words)
+            for key, label, value, words in facts
+            if value
+        ]
 
     def check(self) -> None:
 

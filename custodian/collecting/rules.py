@@ -72,11 +72,12 @@ UNOCCUPIED_NOTICE_DAYS = 7
 MEDICAL_WRITTEN_WITHIN_BUSINESS_DAYS = 5
 # How long a written medical certification protects (the utility may allow longer).
 MEDICAL_VALID_DAYS = 182
+# Stored as written (the key of a certification's certifier); marked so a customer reads it in their language.
 MEDICAL_CERTIFIERS = (
-    "licensed medical doctor",
-    "licensed physician assistant",
-    "advanced practice registered nurse",
-    "registered nurse (verifying a doctor's diagnosis or prescription)",
+    gettext_noop("licensed medical doctor"),
+    gettext_noop("licensed physician assistant"),
+    gettext_noop("advanced practice registered nurse"),
+    gettext_noop("registered nurse (verifying a doctor's diagnosis or prescription)"),
 )
 HEAT_ALERTS = ("excessive heat watch", "heat advisory", "excessive heat warning")
 

@@ -2,7 +2,6 @@
 disclosed, consents, Download My Data, and erasure."""
 
 import contextlib
-import io
 import json
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from custodian.audit.receipts import receipt_for, receipts_for
 from custodian.audit.selectors import CHANGE_LABELS, who_has_seen, who_in_words, why_in_words
-from custodian.csvfile import CSV_CONTENT_TYPE, SPREADSHEET_BOM, csv_writer
+from custodian.csvfile import CSV_CONTENT_TYPE
 from custodian.customers.selectors import customer_for
 from custodian.dates import long_date
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
@@ -30,11 +29,13 @@ from custodian.portal.access import (
     portal_required,
     signed_in_customer,
 )
+from custodian.portal.download import Held, download_csv
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.routing import page
 from custodian.rows import CompiledRead
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.selectors import value_provenance
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.post_only import post_only
 
@@ -201,6 +202,10 @@ def _category_labels(keys) -> list[str]:
 @page("me/download.<str:fmt>", name="download")
 @portal_required
 def download(request, fmt):
+    """Download everything: every section the portal shows of the customer's data, as JSON (for programs,
+    with a receipt for each entry of who has seen or changed it) or as a spreadsheet (CSV, `portal.download`).
+    A representative's file holds what their authority covers: the gate would refuse the rest, and the
+    whole file with it."""
     if fmt not in ("json", "csv"):
         raise Http404
     policy = current_policy()
@@ -210,64 +215,70 @@ def download(request, fmt):
         if c.key in policy.self_access_categories and c.key != "correspondence"
     ]
     values = mine(request, fields, purpose="legal_obligations")
-    if fmt == "json":
-        data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
-        # A representative's file holds what their authority covers: the gate would refuse the rest, and
-        # the whole file with it.
-        asker = portal_actor(request)
-        documents = (
-            reveal_documents(
-                **as_me(request),
-                category="correspondence",
-                ref_prefix="",
-                purpose="legal_obligations",
-            )
-            if asker.reads_own(request.customer_id, category="correspondence")
-            else []
+    asker = portal_actor(request)
+    documents = (
+        reveal_documents(
+            **as_me(request),
+            category="correspondence",
+            ref_prefix="",
+            purpose="legal_obligations",
         )
-        data["correspondence"] = [
-            {
-                "ref": d.ref,
-                "filename": d.filename,
-                "media_type": d.media_type,
-                "text": d.text
-                if d.media_type.startswith("text/") or d.media_type == "application/json"
-                else None,
-                "bytes": len(d.content),
-            }
-            for d in documents
-        ]
-
-        data["meter_intervals"] = (
-            interval_readings_held(
-                **as_me(request),
-                purpose="legal_obligations",
-            )
-            if asker.reads_own(request.customer_id, category="meter_usage")
-            else []
+        if asker.reads_own(request.customer_id, category="correspondence")
+        else []
+    )
+    intervals = (
+        interval_readings_held(
+            **as_me(request),
+            purpose="legal_obligations",
         )
-        response = JsonResponse(
-            {
-                "customer": request.customer_id,
-                "data": data,
-                "disclosures": [
-                    {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()}
-                    for r in accounting_summary(
-                        fetched_by=portal_actor(request), customer_id=request.customer_id
-                    )
-                ],
-                "accesses": _accesses_with_receipts(request.customer_id, portal_actor(request)),
-            },
-            json_dumps_params={"indent": 2},
+        if asker.reads_own(request.customer_id, category="meter_usage")
+        else []
+    )
+    disclosures = accounting_summary(fetched_by=asker, customer_id=request.customer_id)
+    if fmt == "csv":
+        held = Held(
+            values=values,
+            provenance=value_provenance(
+                fetched_by=asker, customer_id=request.customer_id, fields=list(values)
+            ),
+            documents=documents,
+            intervals=intervals,
+            disclosures=disclosures,
+            # Every entry, not only the latest the page lists: the file is the customer's whole copy.
+            accesses=[
+                _access_row(policy, e)
+                for e in who_has_seen(customer_id=request.customer_id, fetched_by=asker, limit=None)
+            ],
         )
-    else:
-        out = io.StringIO()
-        writer = csv_writer(out)
-        writer.writerow(["item", "value"])
-        for k, v in values.items():
-            writer.writerow([k, v])
-        response = HttpResponse(SPREADSHEET_BOM + out.getvalue(), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="my-data.{fmt}"'
+        response = HttpResponse(download_csv(held), content_type=CSV_CONTENT_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="my-data.csv"'
+        return response
+    data = {k: (json.loads(v) if k == "meter_usage" else v) for k, v in values.items()}
+    data["correspondence"] = [
+        {
+            "ref": d.ref,
+            "filename": d.filename,
+            "media_type": d.media_type,
+            "text": d.text
+            if d.media_type.startswith("text/") or d.media_type == "application/json"
+            else None,
+            "bytes": len(d.content),
+        }
+        for d in documents
+    ]
+    data["meter_intervals"] = intervals
+    response = JsonResponse(
+        {
+            "customer": request.customer_id,
+            "data": data,
+            "disclosures": [
+                {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()} for r in disclosures
+            ],
+            "accesses": _accesses_with_receipts(request.customer_id, asker),
+        },
+        json_dumps_params={"indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
 
 

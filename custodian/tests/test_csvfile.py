@@ -109,7 +109,8 @@ def test_the_portal_download(hostile_customer):
     response = client.get("/portal/me/download.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode()
-    assert text.startswith("\ufeffitem,value")  # the mark a spreadsheet program reads the encoding by
+    # The mark a spreadsheet program reads the encoding by, then the first section's title.
+    assert text.startswith('\ufeff"What we hold about you')
     assert_no_formula(text, "download.csv")
     assert "'" + HYPERLINK in cells(text)
 

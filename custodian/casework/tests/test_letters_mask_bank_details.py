@@ -38,7 +38,7 @@ def test_the_answer_shows_the_bank_account_by_its_last_four_digits_everywhere_it
     staff = console(privacy_officer)
     preview = staff.get(f"/staff/requests/{req.pk}/package/").content.decode()
     data = json.loads(staff.get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content)
-    held = {d["category"]: d["value"] for d in data["data"]}
+    held = {d["label"]: d["value"] for d in data["data"]}
     assert SHOWN in preview and held["Bank account for automatic payment"] == SHOWN
     data_request_answer(request=req, by=privacy_officer)
     for page in ("/portal/me/requests/", "/portal/me/messages/"):

@@ -215,8 +215,8 @@ def test_the_privacy_officer_answers_a_data_access_request_with_a_package(
     html = client.get(f"/staff/requests/{req.pk}/package/").content.decode()
     assert "Alice Anderson" in html and "private data on individuals" in html and "Paper form" in html
     package = json.loads(client.get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content)
-    assert {d["category"] for d in package["data"]} >= {"Name", "E-mail address", "Account number"}
-    assert any(a["who"] == "billing" and a["purpose"] == "billing" for a in package["accesses"])
+    assert {d["label"] for d in package["data"]} >= {"Name", "E-mail address", "Account number"}
+    assert any(a["who"]["key"] == "billing" and a["why"]["key"] == "billing" for a in package["accesses"])
     assert package["disclosures"] == []
 
 

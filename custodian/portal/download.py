@@ -1,0 +1,196 @@
+"""The customer's "download everything" as a spreadsheet (CSV): every section the portal shows of their data,
+one after another, each under its title and its columns' headings, in the customer's language: what we hold
+and where it came from (the facts for the protections against disconnection and the address they sign in
+with among it), the monthly use, the letters and messages, who has seen or changed the data, to whom it was
+given, and every meter reading held. A section with nothing in it says so. The JSON download holds the same
+for programs.
+
+A file of sections and not one table: a spreadsheet shows each section as the page shows it, which is what
+a person opens their copy for; numbers stay numbers (`custodian.csvfile`)."""
+
+import io
+import json
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from custodian.casework.package_words import (
+    MARKETING_WORDS,
+    SERVICE_NAMES,
+    SIGN_IN_REF_PREFIX,
+    document_label,
+    kind_in_words,
+)
+from custodian.collecting.facts import FIELD as PROTECTION_FIELD
+from custodian.collecting.facts import ProtectionFacts
+from custodian.csvfile import SPREADSHEET_BOM, csv_writer
+from custodian.policy.loader import current_policy
+from custodian.usage.services.presentation import UNIT_WORDS
+
+
+@dataclass
+class Held:
+    """What the download reads once, for either format: the values (bank details masked unless the customer
+    re-entered their password), their provenance, the documents, the meter readings, the accounting of
+    disclosures and the portal's rows of who has seen or changed the data."""
+
+    values: dict
+    provenance: dict
+    documents: list
+    intervals: list
+    disclosures: list
+    accesses: list
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _unit(service: str) -> str:
+    return str(UNIT_WORDS.get(service, ""))
+
+
+def _how(p) -> str:
+    """How a value reached us, as the portal's page says it."""
+    return (
+        f"{p.channel_label}, {timezone.localtime(p.received_at):%Y-%m-%d} ({p.recorded_by_label})"
+        if p
+        else ""
+    )
+
+
+def _held_rows(held: Held) -> list[list]:
+    labels = {c.field: c.in_language().label for c in current_policy().categories.values()}
+    rows = []
+    for field, value in held.values.items():
+        how = _how(held.provenance.get(field))
+        if field == "meter_usage":
+            continue  # its own section, month by month
+        if field == PROTECTION_FIELD:
+            rows += [
+                [label, words, how]
+                for _key, label, _value, words in ProtectionFacts.from_json(value).in_words()
+            ]
+        elif field == "marketing_preference":
+            rows.append([labels[field], str(MARKETING_WORDS.get(value, value)), how])
+        else:
+            rows.append([labels.get(field, field), value, how])
+    rows += [
+        [_("E-mail address you sign in to My account with"), d.text, _("My account, when you signed up")]
+        for d in held.documents
+        if d.ref.startswith(SIGN_IN_REF_PREFIX)
+    ]
+    return rows
+
+
+def _monthly_rows(held: Held) -> list[list]:
+    try:
+        bills = json.loads(held.values.get("meter_usage") or "{}")
+    except ValueError:
+        bills = {}
+    return [
+        [str(SERVICE_NAMES.get(service, service)), m.get("month", ""), m.get("total"), _unit(service)]
+        for service, data in sorted(bills.items())
+        for m in data.get("months", [])
+    ]
+
+
+def _access_rows(held: Held) -> list[list]:
+    outcome = {"allow": _("shown"), "changed": _("changed")}
+    return [
+        [
+            _when(r["at"]),
+            r["who"],
+            r["purpose"] + (f" ({_('emergency access')})" if r["emergency"] else ""),
+            r["data"],
+            outcome.get(r["decision"], _("refused")),
+        ]
+        for r in held.accesses
+    ]
+
+
+def _disclosure_rows(held: Held) -> list[list]:
+    def when(r) -> str:
+        first, last = f"{r['first']:%Y-%m-%d}", f"{r['last']:%Y-%m-%d}"
+        if r["times"] > 1:
+            return _("%(times)s times, %(first)s to %(last)s") % {
+                "times": r["times"],
+                "first": first,
+                "last": last,
+            }
+        return first
+
+    return [
+        [
+            r["recipient"] + (f", {r['address']}" if r.get("address") else ""),
+            r["data"],
+            r["purpose_label"],
+            r["basis"],
+            when(r),
+        ]
+        for r in held.disclosures
+    ]
+
+
+def download_csv(held: Held) -> str:
+    """The whole file, in the active language (the page's: the customer's)."""
+    sections = [
+        (
+            _("What we hold about you, and where it came from"),
+            [_("Item"), _("Value"), _("How we received it")],
+            _held_rows(held),
+            _("None on file."),
+        ),
+        (
+            _("Your monthly use"),
+            [_("Service"), _("Month"), _("Use"), _("Unit")],
+            _monthly_rows(held),
+            _("None on file."),
+        ),
+        (
+            _("Messages, letters and documents"),
+            [_("What"), _("Kind"), _("Text")],
+            [
+                [
+                    document_label(d.ref, d.filename, d.text),
+                    kind_in_words(d.media_type),
+                    d.text if d.media_type.startswith("text/") else "",
+                ]
+                for d in held.documents
+                if not d.ref.startswith(SIGN_IN_REF_PREFIX)
+            ],
+            _("None."),
+        ),
+        (
+            _("Who has seen or changed my data"),
+            [_("When"), _("Who"), _("Why"), _("What"), _("Outcome")],
+            _access_rows(held),
+            _("Nobody has looked at your data."),
+        ),
+        (
+            _("Who we gave your data to"),
+            [_("To"), _("What"), _("Why"), _("On what basis"), _("When")],
+            _disclosure_rows(held),
+            _("We have not given your data to anyone outside the utility."),
+        ),
+        (
+            _("Your meter readings"),
+            [_("Service"), _("Start"), _("Use"), _("Unit")],
+            [
+                [str(SERVICE_NAMES.get(s["service"], s["service"])), start, value, _unit(s["service"])]
+                for s in held.intervals
+                for start, value, *_duration in s["readings"]
+            ],
+            _("None on file."),
+        ),
+    ]
+    out = io.StringIO()
+    writer = csv_writer(out)
+    for number, (title, headers, rows, empty) in enumerate(sections):
+        if number:
+            writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(headers)
+        writer.writerows(rows or [[empty]])
+    return SPREADSHEET_BOM + out.getvalue()
