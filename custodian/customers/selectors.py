@@ -100,13 +100,30 @@ def customer_for(*, fetched_by: Asker, customer_id) -> Customer | None:
     return Customer.objects.filter(pk=customer_id).first()
 
 
-def languages_of(customer_ids) -> dict[int, str]:
-    """The language each customer's letters and messages are written in: the one they chose in the portal
-    where the utility writes in it, else the site's default. In one query, for a mailing of many."""
+def message_language(chosen: str = "", *, page: str = "", typed_on_the_page: bool = False) -> str:
+    """The one rule for the language of every e-mail and letter the utility writes to a customer: it follows
+    whoever reads the address it goes to.
+
+    - An address that is the customer's (on file, the sign-in they confirmed, the mailing address) is read
+      by the customer: the language they `chose` in the portal, whatever page set the message off (a customer
+      who chose Spanish and asks for a password reset from an English page reads Spanish); with no choice
+      made, the language of the `page` that set it off (the best sign we have), else the site's default.
+    - An address only typed into the `page` and not yet the customer's (a sign-up's address before it is
+      confirmed) is read by whoever typed it: the page's language, never the customer's choice (that would
+      tell a stranger holding a paper bill which language the account holder reads).
+
+    Codes the utility does not write in count as no choice."""
     supported = {code for code, _ in settings.LANGUAGES}
+    order = (page,) if typed_on_the_page else (chosen, page)
+    return next((code for code in order if code in supported), settings.LANGUAGE_CODE)
+
+
+def languages_of(customer_ids, *, page: str = "") -> dict[int, str]:
+    """The language each customer's letters and messages are written in (`message_language`, to an address
+    of theirs). In one query, for a mailing of many."""
     ids = [int(c) for c in customer_ids]
     chosen = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "language"))
-    return {c: chosen[c] if chosen.get(c) in supported else settings.LANGUAGE_CODE for c in ids}
+    return {c: message_language(chosen.get(c) or "", page=page) for c in ids}
 
 
 def customers_found(*, fetched_by: Asker, customer_ids) -> QuerySet[Customer]:

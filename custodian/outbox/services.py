@@ -17,9 +17,12 @@
 
 Message templates are plain text (autoescaping off): `outbox/<template>.subject.txt` and
 `outbox/<template>.txt`; a letter uses the same two, printed under the letterhead and the address block.
-A message to a customer is written in the language they chose (`Customer.language`): the template of that
-language where there is one (`outbox/es/<template>.txt`), rendered with Django's translations active for it,
-so the words the caller composed with `gettext` inside `in_language_of(customer)` match.
+A message to a customer is written in the language of whoever reads its address, by one rule
+(`customers.selectors.message_language`): the language the customer chose (`Customer.language`) for an
+address of theirs, else the language of the page that set the message off; the page's language for an address
+only typed into it. The template of that language where there is one (`outbox/es/<template>.txt`), rendered
+with Django's translations active for it, so the words the caller composed with `gettext` inside
+`in_language_of(customer)` match.
 
 One module (over 400 lines) on purpose: it is the one way out; every kind of message and every retry goes
 through the same record and the same sealing, written once here.
@@ -41,7 +44,7 @@ from django.template.loader import select_template
 from django.utils import timezone, translation
 
 from custodian.customers.models import Customer
-from custodian.customers.selectors import languages_of
+from custodian.customers.selectors import languages_of, message_language
 from custodian.disclosures.exports import LetterToMail, letters_export_run
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.models import Channel, OutboundMessage, Status
@@ -73,12 +76,13 @@ class Rendered:
     body: str
 
 
-def language_of(customer) -> str:
-    """The language a message to this customer is written in: the one they chose, if we write in it, else the
-    site's default."""
-    if customer is None or customer.pk is None:
-        return settings.LANGUAGE_CODE
-    return languages_of([customer.pk])[customer.pk]
+def language_of(customer, *, page: str = "", typed_on_the_page: bool = False) -> str:
+    """The language a message to this customer is written in (`message_language`): the one they chose, if we
+    write in it, else the language of the `page` that set it off, else the site's default; for an address
+    only typed on the page, the page's."""
+    if customer is None or customer.pk is None or typed_on_the_page:
+        return message_language(page=page, typed_on_the_page=typed_on_the_page)
+    return languages_of([customer.pk], page=page)[customer.pk]
 
 
 def in_language_of(customer):
@@ -218,15 +222,16 @@ def message_send(
     sent_by=None,
     sent_by_job: str = "",
     regarding: str = "",
-    language: str = "",
+    page_language: str = "",
+    typed_on_the_page: bool = False,
 ) -> OutboundMessage:
     """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself in
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
     a temporary failure). Returns the record, whose status says what the mail server did with it. In the
-    customer's language, unless `language` names the one the person used on the page that sends it (a
-    sign-up: the person has no language of their own with us yet)."""
+    language `language_of` gives: the customer's chosen one, else `page_language` (the page that sent it);
+    the page's alone when `typed_on_the_page` says the address is only what was typed there."""
     label = _sender(sent_by, sent_by_job)
-    language = language if language in dict(settings.LANGUAGES) else language_of(to_customer)
+    language = language_of(to_customer, page=page_language, typed_on_the_page=typed_on_the_page)
     rendered = message_render(template=template, context=context, language=language)
     address = to_address.strip()
     if not address or "@" not in address:

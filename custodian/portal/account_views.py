@@ -63,8 +63,10 @@ def enrol(request):
         try:
             account = portal_enrol(
                 enrolment=Enrolment(**d),
-                confirm_url=lambda t: url_in_language(request, reverse("portal:confirm", args=[t])),
-                language=request.LANGUAGE_CODE,
+                confirm_url=lambda t, language: url_in_language(
+                    request, reverse("portal:confirm", args=[t]), language
+                ),
+                page_language=request.LANGUAGE_CODE,
             )
             if account is None:  # online already (its holder told): the answer a wrong figure gets
                 raise EnrolmentError(NOT_MATCHED)
@@ -317,10 +319,10 @@ def password_forgotten(request):
         def reset_mail():
             portal_password_reset_request(
                 email=email,
-                reset_url=lambda uid, token: url_in_language(
-                    request, reverse("portal:password_reset", args=[uid, token])
+                reset_url=lambda uid, token, in_language: url_in_language(
+                    request, reverse("portal:password_reset", args=[uid, token]), in_language
                 ),
-                language=language,
+                page_language=language,
             )
 
         messages.info(

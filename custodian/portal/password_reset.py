@@ -1,6 +1,8 @@
 """A forgotten portal password: a link by e-mail (through the outbox, on the record) to the address that
 signs in, valid for a few hours and once (Django's token changes with the password). The answer to the
-request is the same whether or not the address signs in, so the form can't be used to find customers."""
+request is the same whether or not the address signs in, so the form can't be used to find customers.
+The address typed is the one the account signs in with, so the e-mail is read by the account holder: it is
+in the language they chose, whatever the page it was asked from (`outbox.services.language_of`)."""
 
 from axes.utils import reset as lockout_lift
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -10,7 +12,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 
 from custodian.audit.actions import Action
 from custodian.bounds import MAX_ID
-from custodian.outbox.services import message_send
+from custodian.outbox.services import language_of, message_send
 from custodian.portal.models import PortalAccount
 from custodian.portal.services import login_name, sign_in_change_log
 
@@ -44,10 +46,10 @@ def _account_of(user_id) -> PortalAccount | None:
 
 
 @transaction.atomic
-def portal_password_reset_request(*, email: str, reset_url, language: str = "") -> bool:
+def portal_password_reset_request(*, email: str, reset_url, page_language: str = "") -> bool:
     """E-mail a reset link if `email` signs in to a confirmed account; whether it did is for the caller's
-    tests only, never for the page. `reset_url(uid, token)` builds the link; the message is in `language`, the
-    one the link was asked for in (else the customer's)."""
+    tests only, never for the page. `reset_url(uid, token, language)` builds the link in the message's
+    language: the customer's chosen one, else `page_language` (the one the reset was asked for in)."""
     account = (
         PortalAccount.objects.select_related("user", "customer")
         .filter(user__username=login_name(email), confirmed_at__isnull=False, user__is_active=True)
@@ -56,13 +58,17 @@ def portal_password_reset_request(*, email: str, reset_url, language: str = "") 
     if account is None:
         return False
     uid = urlsafe_base64_encode(force_bytes(account.user.pk))
+    language = language_of(account.customer, page=page_language)
     message_send(
         to_address=email,
         to_customer=account.customer,
         template="portal_password_reset",
-        context={"reset_url": reset_url(uid, TOKENS.make_token(account.user)), "hours": RESET_HOURS},
+        context={
+            "reset_url": reset_url(uid, TOKENS.make_token(account.user), language),
+            "hours": RESET_HOURS,
+        },
         sent_by_job="portal_enrolment",
-        language=language,
+        page_language=page_language,
     )
     return True
 

@@ -27,7 +27,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.casework.representatives import RepresentativeError, invitation_opened
 from custodian.connect.services import authorizations_end
-from custodian.outbox.services import letter_send, message_send
+from custodian.outbox.services import language_of, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
@@ -140,20 +140,30 @@ def _unconfirmed_drop(account: PortalAccount) -> None:
     account.user.delete()  # cascades to the PortalAccount
 
 
-def _notify(*, to_address: str, account_customer, template: str, context=None, language: str = "") -> None:
+def _notify(
+    *,
+    to_address: str,
+    account_customer,
+    template: str,
+    context=None,
+    page_language: str = "",
+    typed_on_the_page: bool = False,
+) -> None:
     message_send(
         to_address=to_address,
         to_customer=account_customer,
         template=template,
         context=context or {},
         sent_by_job=ENROLMENT_JOB,
-        language=language,
+        page_language=page_language,
+        typed_on_the_page=typed_on_the_page,
     )
 
 
 def account_holder_tell(*, account: PortalAccount, template: str, context=None) -> None:
     """E-mail whoever holds an online account, at the address it signs in with and at the address on file
-    where that differs (a message about the account itself: it carries no link)."""
+    where that differs (a message about the account itself: it carries no link), in the holder's language
+    (the page that set it off is someone else's: no page's language)."""
     told = []
     for address in (sign_in_address(account), email_on_file(account.customer_id)):
         if address and not any(same_address(address, t) for t in told):
@@ -181,7 +191,7 @@ def _customer_proven(enrolment: Enrolment) -> int:
 
 
 @transaction.atomic
-def portal_enrol(*, enrolment: Enrolment, confirm_url, language: str = "") -> PortalAccount | None:
+def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") -> PortalAccount | None:
     """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link: to the address on file
     where it differs from the address given (the address given is told to look there), else to the address
     given.
@@ -190,8 +200,11 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, language: str = "") -> Po
     sign-up that passes the same proof, so nobody can block the customer by signing up first and never
     confirming. A confirmed one is never replaced here: its owner is told of the attempt, and None is returned
     (not raised: the messages telling them stay on the record); the caller answers as for a wrong figure.
-    The confirmation messages, to both addresses, are in `language`: the one the person signed up in (the
-    holder of an account already online is told of the attempt in their own)."""
+    Each message is in the language of whoever reads its address (`outbox.services.language_of`): the one
+    to the address on file in the account holder's chosen language (else `page_language`, the one the person
+    signed up in), the one to an address only typed on the page in the page's language; the holder of an
+    account already online is told of the attempt in their own. `confirm_url(token, language)` builds the
+    link in the language of the message it goes in."""
     customer_id = _customer_proven(enrolment)
     held = PortalAccount.objects.select_related("user", "customer").filter(customer_id=customer_id).first()
     if held is not None and held.confirmed_at is not None:
@@ -219,23 +232,26 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, language: str = "") -> Po
         media_type="text/plain",
         submission=Submission(channel="portal", notice_key=current_policy().notice_at("portal_sign_up").key),
     )
-    link = confirm_url(signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT))
+    token = signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT)
     on_file = email_on_file(customer_id)
+    # (address, template, carries the link, only typed on the page: not yet the customer's own)
     if on_file and not same_address(on_file, given):
         # The link goes to the address on file; the address given is told where it went.
         mails = [
-            (on_file, "portal_confirm_on_file", {"confirm_url": link}),
-            (given, "portal_confirm_elsewhere", {}),
+            (on_file, "portal_confirm_on_file", True, False),
+            (given, "portal_confirm_elsewhere", False, True),
         ]
     else:
-        mails = [(given, "portal_confirm", {"confirm_url": link})]
-    for to_address, template, context in mails:
+        mails = [(given, "portal_confirm", True, not on_file)]
+    for to_address, template, with_link, typed in mails:
+        language = language_of(account.customer, page=page_language, typed_on_the_page=typed)
         _notify(
             to_address=to_address,
             account_customer=account.customer,
             template=template,
-            context=context,
-            language=language,
+            context={"confirm_url": confirm_url(token, language)} if with_link else {},
+            page_language=page_language,
+            typed_on_the_page=typed,
         )
     return account
 

@@ -66,10 +66,12 @@ def _with_language(location: str, language: str, host: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", language)])))
 
 
-def url_in_language(request, path: str) -> str:
-    """The absolute address of `path` for a link e-mailed from this request: with `?lang=` when the page was
-    in another language than the site's default, so the link opens in the language of its message."""
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    if language != settings.LANGUAGE_CODE:
+def url_in_language(request, path: str, language: str = "") -> str:
+    """The absolute address of `path` for a link e-mailed from this request, so the link opens in the
+    language of its message: `language` (else the page's), named with `?lang=` when it is not the site's
+    default or the page was in another (a message in the customer's English sent from a Spanish page)."""
+    page = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    language = language if language in SUPPORTED else page
+    if language != settings.LANGUAGE_CODE or page != settings.LANGUAGE_CODE:
         path = _with_language(path, language, request.get_host())
     return request.build_absolute_uri(path)
