@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from custodian.background import runs_latest
-from custodian.billing.arrears import ASKED_BY_A_BILL, past_due_from
+from custodian.billing.arrears import ASKED_BY_A_BILL, ZERO, past_due_from
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
@@ -108,80 +108,122 @@ class Statement:
     due_on: date | None
     latest_bill: Bill | None
 
+    @property
+    def not_yet_due(self) -> Decimal:
+        """What is owed and not yet past its due date."""
+        return max(ZERO, self.balance - self.past_due)
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Where each of a customer's accounts stands on a day, each on its own (`accounts`: account id →
+    Statement, in the accounts' order), as collections, the past-due letters and the printed bill see it: a
+    credit on one account never pays another account's bill, so an account past due stays past due whatever
+    another holds. The totals (`balance`, `past_due`: the sum of each account's own, `not_yet_due`, the
+    earliest `due_on`, the newest `latest_bill`) are a total of the accounts, for a page to label so."""
+
+    accounts: dict[int, Statement]
+
+    @property
+    def several(self) -> bool:
+        return len(self.accounts) > 1
+
+    @property
+    def balance(self) -> Decimal:
+        return cents(sum((s.balance for s in self.accounts.values()), ZERO))
+
+    @property
+    def past_due(self) -> Decimal:
+        return cents(sum((s.past_due for s in self.accounts.values()), ZERO))
+
+    @property
+    def not_yet_due(self) -> Decimal:
+        return cents(sum((s.not_yet_due for s in self.accounts.values()), ZERO))
+
+    @property
+    def due_on(self) -> date | None:
+        return min((s.due_on for s in self.accounts.values() if s.due_on), default=None)
+
+    @property
+    def latest_bill(self) -> Bill | None:
+        bills = [s.latest_bill for s in self.accounts.values() if s.latest_bill is not None]
+        return max(bills, key=lambda b: (b.cycle, b.pk), default=None)
+
 
 # What the bills not yet due ask for (`arrears`: the one definition of past due, which this query follows).
 _UPCOMING_KINDS = ASKED_BY_A_BILL
 _LEDGER, _BILLS, _ACCOUNTS = LedgerEntry._meta.db_table, Bill._meta.db_table, Account._meta.db_table
 
 
-def _statement(accounts: str, params: list, *, on: date) -> tuple[int, Statement]:
-    """The statement of the accounts that the SQL `accounts` (a subquery of account ids, with `params`)
-    names, and how many accounts it names, in one query: the balance, what the bills not yet due ask for,
-    the earliest due date among them and the latest bill's id (fetched after only when there is one). Plain
-    SQL: this runs on the portal's home and bills pages, and building four ORM queries cost more than
-    running them."""
+def _statements(accounts: str, params: list, *, on: date) -> dict[int, Statement]:
+    """The statement of each account that the SQL `accounts` (a subquery of account ids, with `params`)
+    names, in one query: per account its balance, what its bills not yet due ask for, the earliest due date
+    among them and its latest bill's id (the latest bills fetched after in one more, only when there is
+    one). The amount past due is `arrears.past_due_from` of the account's own balance and bills, the rule
+    `arrears_of` applies. Plain SQL: this runs on the portal's home and bills pages, and building the ORM
+    queries cost more than running them."""
     kinds = ", ".join(["%s"] * len(_UPCOMING_KINDS))
-    not_yet_due = (
-        f"SELECT id FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s AND due_on >= %s"  # noqa: S608 (fixed names, placeholders)
-    )
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {_ACCOUNTS} WHERE id IN ({accounts})), "  # noqa: S608 (as above)
-        f"(SELECT SUM(amount) FROM {_LEDGER} WHERE account_id IN ({accounts})), "
         # Each bill not yet due counts for what it asks above nothing: a bill that credits (a budget year's
         # settlement paid beyond use) is a credit, which pays the oldest debt first.
-        f"(SELECT SUM(asked) FROM (SELECT SUM(amount) AS asked FROM {_LEDGER} WHERE kind IN ({kinds}) "
-        f"AND bill_id IN ({not_yet_due}) GROUP BY bill_id HAVING SUM(amount) > 0) AS upcoming), "
-        f"(SELECT MIN(due_on) FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "
-        "AND due_on >= %s), "
-        f"(SELECT id FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "
-        "ORDER BY cycle DESC, id DESC LIMIT 1)"
+        f"WITH upcoming AS (SELECT b.account_id AS account_id, SUM(l.amount) AS asked FROM {_LEDGER} l "  # noqa: S608 (fixed names, placeholders)
+        f"JOIN {_BILLS} b ON b.id = l.bill_id WHERE b.account_id IN ({accounts}) AND b.is_current = %s "
+        f"AND b.due_on >= %s AND l.kind IN ({kinds}) GROUP BY b.account_id, l.bill_id "
+        "HAVING SUM(l.amount) > 0) "
+        f"SELECT a.id, (SELECT SUM(amount) FROM {_LEDGER} WHERE account_id = a.id), "
+        "(SELECT SUM(asked) FROM upcoming WHERE upcoming.account_id = a.id), "
+        f"(SELECT MIN(due_on) FROM {_BILLS} WHERE account_id = a.id AND is_current = %s AND due_on >= %s), "
+        f"(SELECT id FROM {_BILLS} WHERE account_id = a.id AND is_current = %s "
+        "ORDER BY cycle DESC, id DESC LIMIT 1) "
+        f"FROM {_ACCOUNTS} a WHERE a.id IN ({accounts}) ORDER BY a.id"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [
-                *params,
-                *params,
-                *[str(k) for k in _UPCOMING_KINDS],
-                *params,
-                True,
-                on,
-                *params,
-                True,
-                on,
-                *params,
-                True,
-            ],
+            [*params, True, on, *[str(k) for k in _UPCOMING_KINDS], True, on, True, *params],
         )
-        count, owed, upcoming, next_due, latest_id = cursor.fetchone()
-    owed, upcoming = cents(owed), cents(upcoming)
-    if isinstance(next_due, str):  # SQLite answers a date as text
-        next_due = date.fromisoformat(next_due)
-    latest = Bill.objects.get(pk=latest_id) if latest_id is not None else None
-    past_due = past_due_from(owed, upcoming)
-    return count, Statement(
-        balance=owed,
-        past_due=past_due,
-        due_on=(next_due or (latest.due_on if latest else None)) if owed > 0 else None,
-        latest_bill=latest,
-    )
+        rows = cursor.fetchall()
+    latest = Bill.objects.in_bulk([r[4] for r in rows if r[4] is not None])
+    found = {}
+    for account_id, owed, upcoming, next_due, latest_id in rows:
+        owed, bill = cents(owed), latest.get(latest_id)
+        if isinstance(next_due, str):  # SQLite answers a date as text
+            next_due = date.fromisoformat(next_due)
+        found[account_id] = Statement(
+            balance=owed,
+            past_due=past_due_from(owed, cents(upcoming)),
+            due_on=(next_due or (bill.due_on if bill else None)) if owed > 0 else None,
+            latest_bill=bill,
+        )
+    return found
 
 
 def statement(account_ids, *, on: date) -> Statement:
-    ids = [int(i) for i in account_ids]
-    if not ids:
-        return Statement(balance=cents(0), past_due=Decimal("0.00"), due_on=None, latest_bill=None)
-    return _statement(", ".join(["%s"] * len(ids)), ids, on=on)[1]
+    """One account's statement (given as a list of one: `[account.pk]`). Several accounts are never added
+    into one amount past due (a credit on one would hide another's arrears): `statements` reads each."""
+    ids = sorted({int(i) for i in account_ids})
+    if len(ids) > 1:
+        raise ValueError("a statement is one account's; read several with `statements`")
+    found = _statements("%s", ids, on=on) if ids else {}
+    if not found:
+        return Statement(balance=cents(0), past_due=ZERO, due_on=None, latest_bill=None)
+    return found[ids[0]]
 
 
-def statement_of_customer(*, fetched_by: gate.Actor, customer_id: int, on: date) -> Statement | None:
-    """The statement of all the customer's accounts (`statement`), or None when they have no account, and
-    for an asker who may not see the customer's bills (the same answer: it costs no query)."""
+def statements(account_ids, *, on: date) -> Statements:
+    """Each account's own statement (`Statements`), in two queries whatever their number."""
+    ids = sorted({int(i) for i in account_ids})
+    return Statements(_statements(", ".join(["%s"] * len(ids)), ids, on=on) if ids else {})
+
+
+def statement_of_customer(*, fetched_by: gate.Actor, customer_id: int, on: date) -> Statements | None:
+    """The statements of each of the customer's accounts (`statements`), or None when they have no account,
+    and for an asker who may not see the customer's bills (the same answer: it costs no query)."""
     if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
         return None
     accounts = f"SELECT id FROM {_ACCOUNTS} WHERE customer_id = %s"  # noqa: S608 (a fixed name)
-    count, where = _statement(accounts, [customer_id], on=on)
-    return where if count else None
+    found = _statements(accounts, [customer_id], on=on)
+    return Statements(found) if found else None
 
 
 def ledger_accounts(*, fetched_by: gate.Actor, customer_id: int, accounts) -> list[int]:

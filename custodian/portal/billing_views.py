@@ -29,7 +29,7 @@ from custodian.billing.selectors import (
     period_statement,
     refunds_of,
     replacing_bill,
-    statement,
+    statements,
 )
 from custodian.bounds import ascii_whole, month_first_day
 from custodian.collecting.selectors import agreements_of_customer
@@ -73,11 +73,15 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
         fetched_by=actor, customer_id=request.customer_id, accounts=[a for a, _ in accounts]
     )
     today = timezone.localdate()
+    each = statements(ids, on=today)
+    labels = {a.pk: label for a, label in accounts}
     return render(
         request,
         "portal/bills.html",
         {
-            "statement": statement(ids, on=today),
+            # Each account on its own (collections and the letters count it so), then their total, labelled.
+            "statement": each,
+            "account_statements": [(labels[a], s) for a, s in each.accounts.items()],
             "deposits": deposits_of(ids),
             "budget": [(plan, carried(plan)) for plan in budget_plan_of(ids)],
             "open_accounts": [(a, label) for a, label in accounts if a.is_open],
@@ -321,10 +325,12 @@ def statement_view(request):
             status=400,
         )
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    accounts = [a for a, _ in _accounts(request)]
+    accounts = _accounts(request)
     ids = ledger_accounts(
-        fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=accounts
+        fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=[a for a, _ in accounts]
     )
+    # Each account's month on its own (what each owed, what was posted on it), then the total, labelled.
+    each = [(label, period_statement([a.pk], start=start, end=end)) for a, label in accounts if a.pk in ids]
     previous = start.replace(day=1) - timedelta(days=1)
     return render(
         request,
@@ -332,6 +338,7 @@ def statement_view(request):
         {
             "month": month,
             "statement": period_statement(ids, start=start, end=end),
+            "account_statements": each if len(each) > 1 else [],
             "previous": f"{previous:%Y-%m}",
             "next": f"{end + timedelta(days=1):%Y-%m}" if end < today else "",
         },

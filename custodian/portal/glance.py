@@ -7,14 +7,16 @@ of a representative's customer only what the authority covers (bills, requests, 
 than refused; deciding costs no query. The balance is one query; this month and the same month last year one
 read. The alerts on top (what needs the customer's attention) come from the same statement: they cost no
 read of their own, one query only when a bill falls due this week (is it paid automatically?), one only when
-some is past due (is a notice of proposed disconnection standing?) and one more per standing notice (is its
-own account past due?), and one query on every load for the consents and authorisations ending this month."""
+some is past due (is a notice of proposed disconnection standing? its own account's statement is already
+read), and one query on every load for the consents and authorisations ending this month. A customer with
+several accounts (a home, a rental they own) sees each account's balance and amount past due, as collections
+and the letters count them: one account's credit never hides another's arrears; the total is labelled so."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
-from custodian.billing.selectors import bill_document, statement, statement_of_customer
+from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.selectors import open_requests_of_customer
 from custodian.collecting.selectors import open_disconnection_notices
 from custodian.connect.selectors import consents_ending
@@ -67,14 +69,18 @@ def _alerts(owed: dict | None, today: date, asker: Actor | None = None) -> list[
         # Only a notice whose own account still has a balance past due (another account may be the late one).
         standing = open_disconnection_notices(fetched_by=asker, customer_id=asker.customer_id)
         notices = sorted(
-            (n for n in standing if statement([n["account_id"]], on=today).past_due > 0),
+            (n for n in standing if (a := s.accounts.get(n["account_id"])) is not None and a.past_due > 0),
             key=lambda n: n["act_by"],
         )
         if notices:
             alerts.append({"kind": "disconnection", **notices[0], "overdue": notices[0]["act_by"] < today})
-    if s.past_due > 0:
-        alerts.append({"kind": "past_due", "amount": s.past_due})
-    coming = s.balance - s.past_due
+    # Each account past due on its own (named when there are several), as its letters name it.
+    for account_id, each in s.accounts.items():
+        if each.past_due > 0:
+            alerts.append(
+                {"kind": "past_due", "amount": each.past_due, "account": account_id if s.several else None}
+            )
+    coming = s.not_yet_due
     if coming > 0 and s.due_on and today <= s.due_on <= today + timedelta(days=DUE_SOON_DAYS):
         automatic = asker is not None and autopay_pays_what_is_due(
             fetched_by=asker, customer_id=asker.customer_id, due_from=today

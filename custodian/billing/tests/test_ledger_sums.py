@@ -49,7 +49,9 @@ def test_a_statement_is_one_query_and_a_customers_is_the_statement_of_their_acco
     assert where.balance == Decimal("79.95") and where.past_due == Decimal("41.20")
     assert where.due_on == date(2026, 11, 22) and where.latest_bill == latest
     mine = customer_actor(customer.pk)
-    assert statement_of_customer(fetched_by=mine, customer_id=customer.pk, on=on) == where
+    assert statement_of_customer(fetched_by=mine, customer_id=customer.pk, on=on).accounts == {
+        account.pk: where
+    }
     nobody = customer_actor(customer.pk + 10_000)
     assert statement_of_customer(fetched_by=nobody, customer_id=customer.pk + 10_000, on=on) is None
 

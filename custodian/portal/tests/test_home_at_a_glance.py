@@ -13,7 +13,7 @@ from oauth2_provider.models import Application
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import Bill, LedgerEntry
-from custodian.billing.selectors import Statement
+from custodian.billing.selectors import Statement, Statements
 from custodian.billing.services import balance_of, bill_run, ledger_post
 from custodian.billing.tariff import current_tariff
 from custodian.casework.services import Intake, request_intake
@@ -115,7 +115,7 @@ def test_a_bill_due_within_the_week_is_an_alert_and_one_further_off_is_not():
         where = Statement(
             balance=Decimal("80.00"), past_due=Decimal(past_due), due_on=due_on, latest_bill=None
         )
-        return {"statement": where, "latest": None}
+        return {"statement": Statements({1: where}), "latest": None}
 
     assert _alerts(owing(today + timedelta(days=7)), today) == [
         {"kind": "due_soon", "amount": Decimal("80.00"), "due_on": today + timedelta(days=7)}
@@ -191,7 +191,7 @@ def test_no_query_about_automatic_payment_when_nothing_falls_due_this_week():
     where = Statement(
         balance=Decimal("80.00"), past_due=Decimal("0"), due_on=today + timedelta(days=20), latest_bill=None
     )
-    assert _alerts({"statement": where, "latest": None}, today, customer_actor(1)) == []
+    assert _alerts({"statement": Statements({1: where}), "latest": None}, today, customer_actor(1)) == []
 
 
 def test_a_disconnection_notice_standing_is_the_first_alert_until_answered(metered):  # noqa: F811
