@@ -132,7 +132,7 @@ def email_confirm(request, token):
     except EmailChangeError as exc:
         return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
     if request.method == "POST":
-        email_change_confirm(token=token)
+        email_change_confirm(token=token, page_language=request.LANGUAGE_CODE)
         return message_page(
             request,
             title=_("E-mail address changed"),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from custodian.customers.selectors import customer_for
-from custodian.outbox.services import message_send
+from custodian.outbox.services import language_of, message_send
 from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address, signed_link_data
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
@@ -38,9 +38,13 @@ def _on_file_digest(customer_id: int) -> str:
 
 
 @transaction.atomic
-def email_change_ask(*, customer, email: str, confirm_url, recorded_by_label: str = "the customer") -> bool:
+def email_change_ask(
+    *, customer, email: str, confirm_url, recorded_by_label: str = "the customer", page_language: str = ""
+) -> bool:
     """E-mail the new address a link to confirm it; False (nothing sent) when it is the address on file
-    already. `confirm_url(token)` builds the link."""
+    already. `confirm_url(token, language)` builds the link, opening in the message's language: the
+    customer's chosen one, else the page's (`page_language`); the signed-in customer typed the address, so
+    they are who reads it."""
     email = email.strip()
     on_file = email_on_file(customer.pk)
     if on_file and same_address(on_file, email):
@@ -64,8 +68,9 @@ def email_change_ask(*, customer, email: str, confirm_url, recorded_by_label: st
         to_address=email,
         to_customer=customer,
         template="portal_email_change",
-        context={"confirm_url": confirm_url(token)},
+        context={"confirm_url": confirm_url(token, language_of(customer, page=page_language))},
         sent_by_job=ENROLMENT_JOB,
+        page_language=page_language,
     )
     return True
 
@@ -87,8 +92,9 @@ def email_change_asked(token: str) -> dict:
 
 
 @transaction.atomic
-def email_change_confirm(*, token: str):
-    """Record the new address on file (the button on the link's page) and tell the old one; the customer."""
+def email_change_confirm(*, token: str, page_language: str = ""):
+    """Record the new address on file (the button on the link's page) and tell the old one, in the customer's
+    chosen language, else the page's; the customer."""
     data = email_change_asked(token)
     customer = customer_for(fetched_by=customer_actor(data["customer"]), customer_id=data["customer"])
     if customer is None:
@@ -118,5 +124,6 @@ def email_change_confirm(*, token: str):
             template="portal_email_changed",
             context={},
             sent_by_job=ENROLMENT_JOB,
+            page_language=page_language,
         )
     return customer

@@ -34,6 +34,7 @@ from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.forms import errors_in_words
+from custodian.web.languages import url_in_language
 from custodian.web.post_only import post_only
 
 PROFILE_FIELDS = (
@@ -94,8 +95,11 @@ def update_contact(request):
     asked = bool(email) and email_change_ask(
         customer=signed_in_customer(request),
         email=email,
-        confirm_url=lambda t: request.build_absolute_uri(reverse("portal:email_confirm", args=[t])),
+        confirm_url=lambda t, language: url_in_language(
+            request, reverse("portal:email_confirm", args=[t]), language
+        ),
         recorded_by_label=acting_label(request),
+        page_language=request.LANGUAGE_CODE,
     )
     if asked:
         messages.info(

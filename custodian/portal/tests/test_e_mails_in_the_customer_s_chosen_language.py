@@ -28,6 +28,11 @@ REFUSED = {
     "es": "Alguien intentó registrarse en Mi cuenta con su cuenta de servicios públicos",
     "en": "Someone tried to sign up for My account with your utility account",
 }
+CHANGE = {"es": "Confirme su nueva dirección de correo electrónico", "en": "Confirm your new e-mail address"}
+CHANGED = {
+    "es": "Se cambió la dirección de correo electrónico registrada de su cuenta de servicios públicos",
+    "en": "The e-mail address on file for your utility account was changed",
+}
 OTHER = {"es": "en", "en": "es"}
 
 
@@ -136,3 +141,24 @@ def test_the_customer_s_choice_is_read_for_messages_in_one_place():
         if "tests" not in path.parts and "migrations" not in path.parts and reads.search(path.read_text())
     )
     assert found == ["customers/selectors.py", "web/languages.py"], found
+
+
+def test_an_e_mail_change_is_written_in_the_page_s_language_when_the_customer_chose_none(households):
+    """A signed-in customer who never picked a language and reads the portal in Spanish (their browser asks
+    for it) typed the new address, so they read it: the link in Spanish, opening in Spanish, and the notice to
+    the old address once confirmed in Spanish too. (A customer who picks a language in the portal chooses it:
+    their page's language and their choice are then one.)"""
+    (customer, app), _ = households
+    old = app.personal["email"]
+    client = signed_in(app, "owner@example.org")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    mail.outbox.clear()
+    client.post("/portal/me/contact/", {"email": "moved@example.org", "phone": "", "mailing_address": ""})
+    customer.refresh_from_db()
+    assert customer.language == ""
+    asked = _sent_to("moved@example.org")
+    assert asked.subject == CHANGE["es"]
+    link = re.search(r"http://testserver(/portal/contact/confirm/[^\s]+)", asked.body).group(1)
+    assert "lang=es" in link
+    assert Client().post(link).status_code == 200
+    assert _sent_to(old).subject == CHANGED["es"]
