@@ -2,7 +2,8 @@
 shows it, the account summary (the previous balance, payments since, this bill's charges, the total amount
 due and what of it is past due) and due date, usage by service with its unit, and every charge line under
 its service with its quantity in the unit of its rate, taxes and fees as a percent of what they are charged
-on, and its tariff version; a replaced bill is marked so, naming the bill that replaced it.
+on, and its tariff version; a replaced bill is marked so, naming the bill that replaced it, and a correction
+that asked more says when its increase is due.
 
 Written in the customer's language (`bill_printed`: the language they chose, the same file whether they
 download it in the portal or the bill-mailing vendor prints it). The PDF is drawn from the bill's sealed
@@ -96,7 +97,13 @@ def bill_pdf(
         pdf.set_xy(330, 56)
         pdf.set_font("Helvetica", "", 10)
         pdf.cell(230, 12, _latin(_("Due by %(day)s") % {"day": _day(content["due_on"])}), align="R")
-    pdf.set_xy(330, 70)
+    y = 70
+    if replaced_by is None:
+        for day, amount in _increases(content):
+            pdf.set_xy(330, y)
+            pdf.cell(230, 12, _latin(_increase_words(day, amount)), align="R")
+            y += 14
+    pdf.set_xy(330, y)
     pdf.cell(
         230, 12, _latin(_("Account %(number)s") % {"number": content.get("account_number", "")}), align="R"
     )
@@ -195,6 +202,19 @@ def bill_pdf(
     return bytes(pdf.output())
 
 
+def _increases(content: dict) -> list[tuple[str, str]]:
+    """A correction that asked more: each part of the month due after the bill's due date, (day, amount)
+    (`billing.arrears.correction_due`); none on every other bill."""
+    return [(day, amount) for day, amount in content.get("due_parts", [])[1:]]
+
+
+def _increase_words(day: str, amount: str) -> str:
+    return _("%(amount)s of it due by %(day)s: this correction's increase") % {
+        "amount": _money(amount),
+        "day": _day(day),
+    }
+
+
 def _summary(pdf: FPDF, summary: BillSummary, content: dict) -> None:
     """The account summary: from the previous bill's balance to the total amount due."""
     pdf.ln(6)
@@ -221,6 +241,13 @@ def _summary(pdf: FPDF, summary: BillSummary, content: dict) -> None:
     pdf.cell(330, 14, _latin(owed))
     pdf.cell(80, 14, _money(summary.amount_due), align="R")
     pdf.ln(14)
+    for day, amount in _increases(content):
+        pdf.set_x(54)
+        pdf.cell(
+            330, 13, _latin(_("Of which this correction's increase, due by %(day)s") % {"day": _day(day)})
+        )
+        pdf.cell(80, 13, _money(amount), align="R")
+        pdf.ln(13)
     if summary.past_due > 0:
         pdf.set_x(54)
         pdf.cell(330, 13, _latin(_("Of which past due: please pay it now")))

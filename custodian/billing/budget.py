@@ -154,6 +154,18 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
     return plan
 
 
+def _carries(plan: BudgetPlan | None, cycle: str) -> bool:
+    return plan is not None and cycle >= plan.first_cycle
+
+
+def correction_carried(account_id: int, cycle: str) -> bool:
+    """Whether budget billing carries a correction of the account's bill for `cycle` (an active plan from that
+    cycle or before): the correction's difference is then carried (`budget_apply`), and the month asks what
+    it asked before."""
+    plan = BudgetPlan.objects.filter(account_id=account_id, status=BudgetPlan.Status.ACTIVE).first()
+    return _carries(plan, cycle)
+
+
 class Issued(NamedTuple):
     """A bill just issued, as the bill run hands it over (a named tuple: the run makes one for every bill,
     and a frozen dataclass costs twice as much to make)."""
@@ -184,7 +196,7 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
     posted = 0
     for item in issued:
         plan = plans.get(item.account_id)
-        if plan is None or item.cycle < plan.first_cycle:
+        if not _carries(plan, item.cycle):
             continue
         if item.replaces_total is not None:
             difference = item.replaces_total - item.total  # the month still owes what it owed

@@ -45,6 +45,9 @@ class Bill(models.Model):
     period_end = models.DateField()
     issued_on = models.DateField()
     due_on = models.DateField()
+    # A correction that asks more than the bill it replaced: the day its increase is due (`billing.arrears`);
+    # what was asked before keeps `due_on`. Empty on every other bill.
+    increase_due_on = models.DateField(null=True, blank=True)
     tariff_versions = models.CharField(max_length=60)
     total = models.DecimalField(max_digits=12, decimal_places=2)
     estimated_services = models.CharField(

@@ -99,6 +99,7 @@ def bill_notices_send(
                     context={
                         "cycle": bill.cycle,
                         "due_on": bill.due_on,  # the template writes it in the customer's language
+                        "increase_due_on": bill.increase_due_on,  # a correction's increase, when it has one
                         "portal": f"{utility.get('website', '').rstrip('/')}/portal/me/bills/",
                         "utility": utility["name"],
                         "phone": utility.get("phone", ""),

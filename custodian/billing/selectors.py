@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from custodian.background import runs_latest
-from custodian.billing.arrears import ASKED_BY_A_BILL, ZERO, past_due_from
+from custodian.billing.arrears import ASKED_BY_A_BILL, ZERO, billed_row, not_yet_due, past_due_from
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BillRun, Deposit, LedgerEntry, Refund, cents
 from custodian.billing.reads import previous_cycle
@@ -150,49 +150,51 @@ class Statements:
         return max(bills, key=lambda b: (b.cycle, b.pk), default=None)
 
 
-# What the bills not yet due ask for (`arrears`: the one definition of past due, which this query follows).
-_UPCOMING_KINDS = ASKED_BY_A_BILL
 _LEDGER, _BILLS, _ACCOUNTS = LedgerEntry._meta.db_table, Bill._meta.db_table, Account._meta.db_table
 
 
 def _statements(accounts: str, params: list, *, on: date) -> dict[int, Statement]:
     """The statement of each account that the SQL `accounts` (a subquery of account ids, with `params`)
-    names, in one query: per account its balance, what its bills not yet due ask for, the earliest due date
-    among them and its latest bill's id (the latest bills fetched after in one more, only when there is
-    one). The amount past due is `arrears.past_due_from` of the account's own balance and bills, the rule
-    `arrears_of` applies. Plain SQL: this runs on the portal's home and bills pages, and building the ORM
-    queries cost more than running them."""
-    kinds = ", ".join(["%s"] * len(_UPCOMING_KINDS))
-    sql = (
-        # Each bill not yet due counts for what it asks above nothing: a bill that credits (a budget year's
-        # settlement paid beyond use) is a credit, which pays the oldest debt first.
-        f"WITH upcoming AS (SELECT b.account_id AS account_id, SUM(l.amount) AS asked FROM {_LEDGER} l "  # noqa: S608 (fixed names, placeholders)
-        f"JOIN {_BILLS} b ON b.id = l.bill_id WHERE b.account_id IN ({accounts}) AND b.is_current = %s "
-        f"AND b.due_on >= %s AND l.kind IN ({kinds}) GROUP BY b.account_id, l.bill_id "
-        "HAVING SUM(l.amount) > 0) "
-        f"SELECT a.id, (SELECT SUM(amount) FROM {_LEDGER} WHERE account_id = a.id), "
-        "(SELECT SUM(asked) FROM upcoming WHERE upcoming.account_id = a.id), "
-        f"(SELECT MIN(due_on) FROM {_BILLS} WHERE account_id = a.id AND is_current = %s AND due_on >= %s), "
-        f"(SELECT id FROM {_BILLS} WHERE account_id = a.id AND is_current = %s "
-        "ORDER BY cycle DESC, id DESC LIMIT 1) "
-        f"FROM {_ACCOUNTS} a WHERE a.id IN ({accounts}) ORDER BY a.id"
+    names, in one query: a row per account (its balance, its latest bill's id: those bills fetched after in
+    one more), then a row per bill of the months not yet due (current or replaced by a correction, with its
+    entries' sums), from which `arrears`, the one definition of past due, reads what those months ask and
+    by when. Plain SQL: this runs on the portal's home and bills pages, and building the ORM queries cost
+    more than running them."""
+    kinds = [str(k) for k in ASKED_BY_A_BILL]
+    open_months = (
+        f"SELECT cycle FROM {_BILLS} WHERE account_id IN ({accounts}) AND is_current = %s "  # noqa: S608 (fixed names, placeholders)
+        "AND (due_on >= %s OR increase_due_on >= %s)"
     )
+    sql = (
+        "SELECT 0, a.id, NULL, "  # noqa: S608 (fixed names, placeholders)
+        f"(SELECT id FROM {_BILLS} WHERE account_id = a.id AND is_current = %s "
+        "ORDER BY cycle DESC, id DESC LIMIT 1), NULL, NULL, NULL, "
+        f"(SELECT SUM(amount) FROM {_LEDGER} WHERE account_id = a.id), NULL "
+        f"FROM {_ACCOUNTS} a WHERE a.id IN ({accounts}) "
+        "UNION ALL "
+        "SELECT 1, b.account_id, b.cycle, b.id, b.is_current, b.due_on, b.increase_due_on, "
+        f"SUM(CASE WHEN e.kind IN ({', '.join(['%s'] * len(kinds))}) THEN e.amount END), "
+        "SUM(CASE WHEN e.kind = %s THEN e.amount END) "
+        f"FROM {_BILLS} b LEFT JOIN {_LEDGER} e ON e.bill_id = b.id "
+        f"WHERE b.account_id IN ({accounts}) AND b.cycle IN ({open_months}) "
+        "GROUP BY b.id, b.account_id, b.cycle, b.is_current, b.due_on, b.increase_due_on"
+    )
+    args = [True, *params, *kinds, str(LedgerEntry.Kind.REBILL_CREDIT), *params, *params, True, on, on]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [*params, True, on, *[str(k) for k in _UPCOMING_KINDS], True, on, True, *params],
-        )
+        cursor.execute(sql, args)
         rows = cursor.fetchall()
-    latest = Bill.objects.in_bulk([r[4] for r in rows if r[4] is not None])
+    heads = sorted((int(r[1]), r[3], r[7]) for r in rows if r[0] == 0)
+    upcoming = not_yet_due([billed_row(*r[1:], None, None) for r in rows if r[0] == 1], on=on)
+    latest = Bill.objects.in_bulk([latest_id for _, latest_id, _ in heads if latest_id is not None])
     found = {}
-    for account_id, owed, upcoming, next_due, latest_id in rows:
-        owed, bill = cents(owed), latest.get(latest_id)
-        if isinstance(next_due, str):  # SQLite answers a date as text
-            next_due = date.fromisoformat(next_due)
+    for account_id, latest_id, owed in heads:
+        owed, bill, parts = cents(owed), latest.get(latest_id), upcoming.get(account_id, [])
+        next_due = min((p.due_on for p in parts), default=None)
+        latest_due = (bill.increase_due_on or bill.due_on) if bill else None
         found[account_id] = Statement(
             balance=owed,
-            past_due=past_due_from(owed, cents(upcoming)),
-            due_on=(next_due or (bill.due_on if bill else None)) if owed > 0 else None,
+            past_due=past_due_from(owed, cents(sum((p.amount for p in parts), ZERO))),
+            due_on=(next_due or latest_due) if owed > 0 else None,
             latest_bill=bill,
         )
     return found

@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.background import objects_held_frozen
-from custodian.billing.arrears import ASKED_BY_A_BILL
-from custodian.billing.budget import Issued, budget_apply
+from custodian.billing.arrears import ZERO, billed, correction_due, cycle_parts, months_in_order
+from custodian.billing.budget import Issued, budget_apply, correction_carried
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS, bill_content_read
 from custodian.billing.deposits import final_settle
@@ -590,7 +590,7 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run,
 
 # What a re-bill may change of a bill: everything but when it was issued, when it is due and what it corrects.
 # A correction that changes none of it is refused: it would only move the bill's money about on the ledger.
-_NOT_COMPARED = ("issued_on", "due_on", "corrects")
+_NOT_COMPARED = ("issued_on", "due_on", "due_parts", "corrects")
 
 
 def _same_bill(old: dict, new: dict) -> bool:
@@ -608,8 +608,11 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
 
     The corrected bill keeps the original's due date: a correction fixes what was billed, it gives no more
     time to pay (what was past due stays past due, and a late fee charged on the original is not charged
-    again: `late_fees_assess`). A correction whose bill computes the same as the original (lines, usage,
-    name and addresses) is refused: nothing changed, so there is nothing to re-bill."""
+    again: `late_fees_assess`). A correction that asks more gives its increase its own due date, the
+    correction's issue date plus the tariff's days to pay (`arrears.correction_due`, the one rule): the
+    bill's content then lists what is due by each date (`due_parts`). A correction whose bill computes the
+    same as the original (lines, usage, name and addresses) is refused: nothing changed, so there is nothing
+    to re-bill."""
     if not may_bill(by):
         raise BillingError("only billing staff correct bills")
     if len((reason or "").strip()) < 5:
@@ -651,6 +654,15 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
             f"nothing changed: bill {old.pk} computed again from the readings, tariff and details held now "
             "is the same bill; correct the read or the detail first, then re-bill"
         )
+    # On budget billing the month still asks what it asked (the difference is carried): no increase.
+    more = ZERO if correction_carried(account.pk, old.cycle) else prepared.total - old.total
+    increase_due_on, parts = correction_due(
+        replaced=old, asks_more_by=more, issued_on=issued_on, days_to_pay=current_tariff().due_days
+    )
+    if increase_due_on is not None:
+        content = json.loads(prepared.payload)
+        content["due_parts"] = [[p.due_on.isoformat(), str(p.amount)] for p in parts]
+        prepared.payload = _encode(content).encode()
     old.is_current = False
     old.save(update_fields=["is_current"])
     ledger_post(
@@ -663,16 +675,21 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
     (bill_id,) = _issue(
         [prepared], old.cycle, issued_on, due_on, None, supersedes=old, reason=reason.strip(), by=by
     )
+    if increase_due_on is not None:
+        Bill.objects.filter(pk=bill_id).update(increase_due_on=increase_due_on)
     return Bill.objects.get(pk=bill_id)
 
 
 def late_fees_assess(*, as_of: date) -> int:
     """A late payment charge (the tariff's percent of what is still owed, at least its minimum) on each
-    current bill past its due date while the account owes money; once per bill (a database constraint
-    makes a second assessment impossible), and once per account and cycle (not again on a correction). On
-    budget billing what a bill asked for is the level amount and any true-up settled with it, not the month's
-    computed total: the fee is on what the customer was asked to pay and did not. Returns the number of fees
-    posted."""
+    month's current bill past its due date while the account owes what it asked; once per bill (a database
+    constraint makes a second assessment impossible), and once per account and cycle (not again on a
+    correction). What a month asked is read as `arrears` reads it: on budget billing the level amount and
+    any true-up settled with it, not the month's computed total (the fee is on what the customer was asked to
+    pay and did not); a correction's increase only once its own due date has passed. Never a charge on a
+    charge: what is still owed is counted without the late payment charges posted (the tariff charges a fee
+    on what a bill asked, so an account that owes only earlier fees is charged none). Returns the number of
+    fees posted."""
     tariff = current_tariff()
     posted = 0
     # Once per cycle of an account, too: a corrected bill keeps its original's due date, and a fee charged on
@@ -680,37 +697,41 @@ def late_fees_assess(*, as_of: date) -> int:
     fee_in_cycle = LedgerEntry.objects.filter(
         kind=LedgerEntry.Kind.LATE_FEE, bill__account_id=OuterRef("account_id"), bill__cycle=OuterRef("cycle")
     )
-    overdue = (
-        Bill.objects.filter(is_current=True, due_on__lt=as_of)
-        .exclude(Exists(fee_in_cycle))
-        .annotate(asked=Sum("entries__amount", filter=Q(entries__kind__in=ASKED_BY_A_BILL)))
-        .filter(asked__gt=0)
-    )
-    for bill in overdue.iterator():
+    # A month's bills share its first due date: the months with a part past due, every bill of each.
+    for bills in months_in_order(billed(Bill.objects.filter(due_on__lt=as_of).exclude(Exists(fee_in_cycle)))):
+        account_id = bills[0].account_id
+        current = next((b for b in bills if b.is_current), None)
+        parts = cycle_parts(bills)
+        past = [p for p in parts if p.due_on < as_of]
+        if current is None or not past:
+            continue
+        due_on = past[-1].due_on
+        asked = sum((p.amount for p in past), ZERO)
+        later = sum((p.amount for p in parts if p.due_on > due_on), ZERO)  # not yet due on that day
         owed = cents(
-            LedgerEntry.objects.filter(account_id=bill.account_id, posted_on__lte=bill.due_on).aggregate(
-                s=Sum("amount")
-            )["s"]
+            LedgerEntry.objects.filter(account_id=account_id, posted_on__lte=due_on)
+            .exclude(kind=LedgerEntry.Kind.LATE_FEE)
+            .aggregate(s=Sum("amount"))["s"]
         )
         paid_since = -cents(
             LedgerEntry.objects.filter(
-                account_id=bill.account_id,
-                posted_on__gt=bill.due_on,
+                account_id=account_id,
+                posted_on__gt=due_on,
                 posted_on__lte=as_of,
                 kind=LedgerEntry.Kind.PAYMENT,
             ).aggregate(s=Sum("amount"))["s"]
         )
-        unpaid = min(cents(bill.asked), owed - paid_since)
+        unpaid = min(asked, owed - later - paid_since)
         if unpaid <= 0:
             continue
         fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
         with transaction.atomic():
             ledger_post(
-                bill=bill,
+                bill=Bill.objects.get(pk=current.bill_id),
                 kind=LedgerEntry.Kind.LATE_FEE,
                 amount=fee,
-                posted_on=bill.due_on + timedelta(days=1),
-                memo=f"Late payment charge on the {bill.cycle} bill",
+                posted_on=due_on + timedelta(days=1),
+                memo=f"Late payment charge on the {current.cycle} bill",
             )
         posted += 1
     return posted

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from custodian.billing.arrears import ASKED_BY_A_BILL, not_yet_due_asked, past_due_from
+from custodian.billing.arrears import (
+    ASKED_BY_A_BILL,
+    billed,
+    months_not_yet_due,
+    not_yet_due_asked,
+    past_due_from,
+)
 from custodian.billing.models import Bill, LedgerEntry, cents
 
 
@@ -41,14 +47,14 @@ def bill_summary(bill: Bill) -> BillSummary:
     paid = (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.PAYMENT_REVERSAL)
     payments = cents(sum((a for k, a, _b in since if k in paid), Decimal(0)))
     other = cents(sum((a for _k, a, _b in since), Decimal(0))) - this_bill - payments
-    # What other bills ask that is not yet due on this bill's issue date (a correction keeps its due date).
+    # What the bills ask that is not yet due on this bill's issue date, read from the ledger as of that day
+    # as `arrears` reads it (a correction keeps its due date, and an increase it asks is not yet due).
     not_yet_due = not_yet_due_asked(
-        LedgerEntry.objects.filter(
-            account_id=bill.account_id,
-            posted_on__lte=bill.issued_on,
-            bill__is_current=True,
-            bill__due_on__gte=bill.issued_on,
-        ).exclude(bill_id=bill.pk)
+        billed(
+            months_not_yet_due(Bill.objects.filter(account_id=bill.account_id), on=bill.issued_on),
+            posted_through=bill.issued_on,
+        ),
+        on=bill.issued_on,
     ).get(bill.account_id, Decimal("0.00"))
     forward = previous + payments + other
     return BillSummary(
@@ -57,5 +63,5 @@ def bill_summary(bill: Bill) -> BillSummary:
         other=other,
         this_bill=this_bill,
         amount_due=forward + this_bill,
-        past_due=past_due_from(forward, not_yet_due),
+        past_due=past_due_from(forward + this_bill, not_yet_due),
     )

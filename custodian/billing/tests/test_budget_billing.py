@@ -9,13 +9,15 @@ from decimal import Decimal
 import pytest
 
 from custodian.audit.models import AccessEvent
+from custodian.billing.arrears import arrears_on
 from custodian.billing.budget import budget_plan_start, budget_plan_stop, carried, cycle_add, level_amount
 from custodian.billing.final import service_stop
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry
 from custodian.billing.permissions import BillingError
 from custodian.billing.selectors import balance, statement
-from custodian.billing.services import bill_correct, bill_run, late_fees_assess
+from custodian.billing.services import bill_correct, bill_run, late_fees_assess, ledger_post
 from custodian.billing.tariff import current_tariff
+from custodian.collecting.notices import NoticeError, disconnection_notice_send, past_due_notices_send
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Account
 from custodian.testing import bill_charged
@@ -192,3 +194,48 @@ def test_budget_arrears_draw_the_late_fee_and_reach_the_collections_worklist(
     items = collections_worklist(on=november.due_on + timedelta(days=1), actor=staff_actor(collections_agent))
     assert [(i.account.pk, i.past_due) for i in items] == [(account.pk, balance([account.pk]))]
     assert items[0].past_due >= asked
+
+
+def test_a_correction_before_the_due_date_leaves_nothing_past_due(account, billing_clerk, collections_agent):
+    """Alice pays every bill; October's, her first on budget billing, is corrected before its due date. The
+    month still asks the level amount, by October's due date: nothing is past due before it, anywhere, and
+    after it, unpaid, the level amount is (not the corrected bill's computed total)."""
+    ledger_post(
+        account_id=account.pk, kind="payment", amount=-balance([account.pk]), posted_on=date(2026, 10, 20)
+    )
+    budget_plan_start(account_id=account.pk, by=billing_clerk, today=date(2026, 10, 5))
+    bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
+    october = Bill.objects.get(account=account, cycle="2026-10")
+    reading_corrected(account.customer)
+    corrected = bill_correct(
+        bill_id=october.pk, reason="a misread meter", by=billing_clerk, issued_on=date(2026, 11, 10)
+    )
+    assert corrected.total != october.total and corrected.due_on == october.due_on == date(2026, 11, 22)
+    assert corrected.increase_due_on is None  # the month asks what it asked: the level amount
+    on = date(2026, 11, 15)
+    assert arrears_on(account.pk, on=on).past_due == Decimal("0.00")
+    where = statement([account.pk], on=on)
+    assert (where.balance, where.past_due, where.due_on) == (
+        Decimal("101.00"),
+        Decimal("0.00"),
+        october.due_on,
+    )
+    assert collections_worklist(on=on, actor=staff_actor(collections_agent)) == []
+    assert past_due_notices_send(on=on).sent == 0
+    with pytest.raises(NoticeError, match="owes nothing past due"):
+        disconnection_notice_send(account_id=account.pk, service="gas", sent_on=on, today=on)
+    assert late_fees_assess(as_of=on) == 0
+    after = date(2026, 11, 25)
+    late = arrears_on(account.pk, on=after)
+    assert (late.past_due, late.oldest_bill_id, late.oldest_due_on) == (
+        Decimal("101.00"),
+        corrected.pk,
+        october.due_on,
+    )
+    assert late_fees_assess(as_of=after) == 1
+    tariff = current_tariff()
+    fee = LedgerEntry.objects.get(account=account, kind="late_fee")
+    assert (fee.bill_id, fee.amount) == (
+        corrected.pk,
+        max(tariff.round(Decimal("101.00") * tariff.late_fee_percent / 100), tariff.late_fee_minimum),
+    )

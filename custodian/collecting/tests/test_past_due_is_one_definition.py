@@ -188,3 +188,35 @@ def test_a_bill_not_yet_due_that_credits_pays_the_oldest_debt_and_is_never_added
     assert statement([account.pk], on=ON).past_due == Decimal("50.00")
     items = collections_worklist(on=ON, actor=staff_actor(collections_agent))
     assert [(i.account.pk, i.past_due) for i in items] == [(account.pk, Decimal("50.00"))]
+
+
+def test_a_late_fee_on_a_replaced_bill_is_still_owed_on_its_month(customer, collections_agent):
+    """January's bill was charged a late fee, then replaced by a correction that asks nothing (billed in
+    error); February's is unpaid. The fee, posted on the replaced bill, is still January's: the arrears are
+    named by January's current bill and due date, not February's."""
+    account = Account.objects.get(customer=customer)
+    january = bill_charged(account, 1, "100.00")
+    ledger_post(
+        bill=january, kind=LedgerEntry.Kind.LATE_FEE, amount=Decimal("5.00"), posted_on=date(2026, 2, 23)
+    )
+    Bill.objects.filter(pk=january.pk).update(is_current=False)
+    ledger_post(bill=january, kind=LedgerEntry.Kind.REBILL_CREDIT, amount=-january.total, posted_on=ON)
+    corrected = Bill.objects.create(
+        **{f: getattr(january, f) for f in ("account", "customer_id", "cycle", "period_start", "period_end")},
+        **{f: getattr(january, f) for f in ("issued_on", "due_on", "tariff_versions", "content_sha256")},
+        total=Decimal("0.00"),
+        document_ref="bill/one-definition/corrected",
+        supersedes=january,
+    )
+    ledger_post(bill=corrected, kind=LedgerEntry.Kind.CHARGE, amount=Decimal("0.00"), posted_on=ON)
+    bill_charged(account, 2, "120.00")
+    owed = arrears_on(account.pk, on=ON)
+    assert (owed.past_due, owed.oldest_bill_id, owed.oldest_due_on) == (
+        Decimal("125.00"),
+        corrected.pk,
+        date(2026, 2, 22),
+    )
+    items = collections_worklist(on=ON, actor=staff_actor(collections_agent))
+    assert [(i.account.pk, i.past_due, i.oldest_due_on) for i in items] == [
+        (account.pk, Decimal("125.00"), date(2026, 2, 22))
+    ]
