@@ -3,10 +3,11 @@
 Customer number i of seed S is always the same person, so an interrupted run resumes where it stopped.
 """
 
+import functools
 import json
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
@@ -14,6 +15,7 @@ from faker import Faker
 
 from custodian.customers.choices import CustomerClass, HeatingFuel, PremiseType, Service
 from custodian.customers.services import Application
+from custodian.usage.comparison import size_band
 from custodian.vault.interval_files import LOCAL, month_bounds
 
 OWATONNA_ZIPS = ("55060", "55060", "55060", "55049", "55052")
@@ -94,6 +96,10 @@ def _faker(seed: int) -> Faker:
 
 
 def application(seed: int, index: int, today: date) -> Application:
+    """Customer `index` of `seed`, as they apply for service on `today` (which dates their months of use and
+    the day service started; nothing else depends on it). From SIMILAR_HOMES_FROM on, a home like the portal
+    customer's (`similar_home`)."""
+    like = _portal_home(seed, today) if index >= SIMILAR_HOMES_FROM else None
     fake = _faker(seed * 10_000_019 + index)
     rng = random.Random(seed * 10_000_019 + index)
     commercial = rng.random() < 0.12
@@ -157,8 +163,111 @@ def application(seed: int, index: int, today: date) -> Application:
         # Service started years ago (before the 13 months of readings), on the first of a month.
         opened_on=date(today.year - 2 - index % 15, 1 + index % 12, 1),
     )
+    if like is not None:
+        app = _like(
+            app, like, rng, seed=seed, index=index, name=fake.name() if commercial else name, street=street
+        )
     app.personal["meter_usage"] = json.dumps(monthly_usage(rng, app, _months(today)), separators=(",", ":"))
     return app
+
+
+# The demo's portal customer (`demo_portal_index`) and the similar homes that give their home a comparison
+# in a demo of a few dozen customers, where no peer group reaches the policy file's minimum of homes: a few
+# more homes than that minimum (SIMILAR_HOMES_MARGIN), so that no home's share of the group's use passes the
+# policy's largest share either. The minimum is never lowered; the demo has the homes it asks for. Similar
+# homes are customers numbered from SIMILAR_HOMES_FROM (their account numbers say so), the same for a seed.
+SIMILAR_HOMES_FROM = 9_000_000
+SIMILAR_HOMES_MARGIN = 5
+# Any day: who a customer is and their home do not depend on it (only their months of use and opening do).
+_ANY_DAY = date(2026, 1, 1)
+
+
+def comparable(app: Application) -> bool:
+    """Whether the home takes part in neighbour comparisons (`usage.comparison`'s eligible homes)."""
+    return app.customer_class == CustomerClass.RESIDENTIAL and not (
+        app.is_vacant or app.on_assistance_rate or app.self_generation
+    )
+
+
+def peer_key(app: Application) -> tuple:
+    """What a home's peer group is made of at the demo's sizes: premise type, heating fuel, size band and ZIP
+    code (`usage.comparison`: the feeder and the split by size come in only past a hundred such homes)."""
+    return (app.premise_type, app.heating_fuel, size_band(app.size_sqft), app.zip_code)
+
+
+@functools.cache
+def demo_portal_index(seed: int, tries: int = 500) -> int | None:
+    """The demo customer who signs in to the portal: the first that takes electricity, gas and water at a
+    home that takes part in comparisons, has an e-mail address on file (they sign in with it) and is not one
+    of the collections cases (`demo_collections_cases`)."""
+    for index in range(tries):
+        app = application(seed, index, _ANY_DAY)
+        if (
+            comparable(app)
+            and set(app.services) == set(Service.values)
+            and "email" in app.personal
+            and index % PAST_DUE_EVERY != PAST_DUE_EVERY - 1
+        ):
+            return index
+    return None
+
+
+def _portal_home(seed: int, today: date) -> Application | None:
+    index = demo_portal_index(seed)
+    return None if index is None else application(seed, index, today)
+
+
+def _like(
+    app: Application, like: Application, rng: random.Random, *, seed: int, index: int, name: str, street: str
+) -> Application:
+    """`app`'s person at a home like `like`: the same premise type, heating fuel, services and ZIP code, a
+    floor area near it in the same size band, lived in and comparable."""
+    band = size_band(like.size_sqft)
+    size = like.size_sqft + rng.randrange(-150, 151, 25)
+    while size_band(size) != band:
+        size += 25 if size < like.size_sqft else -25
+    service_address = f"{street}, Owatonna, MN {like.zip_code}"
+    moved = app.personal["mailing_address"] != app.personal["service_address"]
+    personal = {
+        **app.personal,
+        "name": name,
+        "service_address": service_address,
+        "mailing_address": app.personal["mailing_address"] if moved else service_address,
+    }
+    return replace(
+        app,
+        customer_class=CustomerClass.RESIDENTIAL,
+        premise_type=like.premise_type,
+        size_sqft=size,
+        heating_fuel=like.heating_fuel,
+        zip_code=like.zip_code,
+        services=list(like.services),
+        personal=personal,
+        meter_numbers={s: meter_number(seed, index, s) for s in like.services},
+        is_vacant=False,
+        on_assistance_rate=False,
+        self_generation=False,
+    )
+
+
+def similar_homes_needed(*, count: int, seed: int, today: date, min_homes: int) -> int:
+    """How many similar homes a demo of `count` customers needs for its portal customer's home to have
+    `min_homes` (the policy file's minimum) plus SIMILAR_HOMES_MARGIN comparable homes like it, with each of
+    its services: none when its own customers are enough, or when the portal customer is not among them."""
+    index = demo_portal_index(seed)
+    if index is None or index >= count:
+        return 0
+    like = application(seed, index, today)
+    want = min_homes + SIMILAR_HOMES_MARGIN
+    have = dict.fromkeys(like.services, 0)
+    for i in range(count):
+        app = application(seed, i, today)
+        if comparable(app) and peer_key(app) == peer_key(like):
+            for service in set(app.services) & set(have):
+                have[service] += 1
+            if min(have.values()) >= want:
+                return 0
+    return want - min(have.values())
 
 
 def local_clock(month: str, interval: int = 3600) -> tuple:

@@ -3,22 +3,34 @@
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from custodian.casework.services import Intake, request_intake
 from custodian.customers.models import Customer
 from custodian.customers.services import customers_enrol
 from custodian.demo.development import DEMO_CUSTOMER_NOTE, DEMO_DEVICE_NAME
-from custodian.demo.generator import HOURLY_SHAPES, account_number, application, local_clock
+from custodian.demo.generator import (
+    HOURLY_SHAPES,
+    SIMILAR_HOMES_FROM,
+    account_number,
+    application,
+    demo_portal_index,
+    local_clock,
+    similar_homes_needed,
+)
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS, StaffPersona
 from custodian.demo.selectors import demo_customer_id
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.policy.loader import current_policy
+from custodian.portal.models import PortalAccount
+from custodian.portal.services import Enrolment, last_electric_kwh, portal_confirm, portal_enrol
 from custodian.staff.mfa import confirmed_totp, totp_device_set
 from custodian.staff.services import staff_member_create
 from custodian.vault.choices import Channel
@@ -87,9 +99,12 @@ def demo_customers_ensure(
     batch: int = 1000,
     today: date | None = None,
     progress: Callable[[int], None] | None = None,
+    indexes: Sequence[int] | None = None,
 ) -> int:
-    """Make sure customers 0..count-1 of `seed` exist; create the missing ones in batches. Safe to re-run."""
+    """Make sure customers 0..count-1 of `seed` exist (or those numbered `indexes`); create the missing ones
+    in batches. Safe to re-run."""
     today = today or timezone.localdate()
+    indexes = range(count) if indexes is None else indexes
     submission = Submission(
         channel=Channel.PAPER,
         notice_key="account_application",
@@ -97,9 +112,9 @@ def demo_customers_ensure(
         note=DEMO_CUSTOMER_NOTE,
     )
     created = 0
-    for start in range(0, count, batch):
-        indexes = range(start, min(start + batch, count))
-        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in indexes}
+    for start in range(0, len(indexes), batch):
+        part = indexes[start : start + batch]
+        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in part}
         present = set(
             PersonalValue.objects.filter(
                 field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
@@ -112,8 +127,51 @@ def demo_customers_ensure(
             )
             created += len(missing)
         if progress:
-            progress(len(indexes))
+            progress(len(part))
     return created
+
+
+def demo_similar_homes_ensure(*, count: int, seed: int, today: date | None = None) -> list[int]:
+    """The similar homes a demo of `count` customers needs for its portal customer's home to be compared
+    (`generator.similar_homes_needed`, by the policy file's minimum of homes, which stays as it is): created
+    where missing; their numbers, for their meter readings."""
+    today = today or timezone.localdate()
+    needed = similar_homes_needed(
+        count=count, seed=seed, today=today, min_homes=current_policy().aggregation["min_customers"]
+    )
+    indexes = list(range(SIMILAR_HOMES_FROM, SIMILAR_HOMES_FROM + needed))
+    demo_customers_ensure(count=0, seed=seed, today=today, indexes=indexes)
+    return indexes
+
+
+def demo_portal_sign_in_ensure(*, seed: int, today: date | None = None) -> str:
+    """The demo's portal customer (`generator.demo_portal_index`) signed up online with the demo password,
+    through the portal's own sign-up and confirmation (the confirmation e-mail goes to the address on file,
+    as any sign-up's does); the address they sign in with, or "" when the demo has no such customer.
+    Re-runnable: an account already online is left as it is."""
+    index = demo_portal_index(seed)
+    customer_id = None if index is None else demo_customer_id(seed, index)
+    if customer_id is None:
+        return ""
+    app = application(seed, index, today or timezone.localdate())
+    email = app.personal["email"]
+    if PortalAccount.objects.filter(customer_id=customer_id, confirmed_at__isnull=False).exists():
+        return email
+    tokens = []
+
+    def confirm_url(token: str, language: str = "") -> str:
+        tokens.append(token)
+        return f"{settings.CUSTODIAN_SITE_URL}{reverse('portal:confirm', args=[token])}"
+
+    enrolment = Enrolment(
+        account_number=app.personal["account_number"],
+        last_electric_kwh=last_electric_kwh(customer_id),
+        email=email,
+        password=DEMO_PASSWORD,
+    )
+    portal_enrol(enrolment=enrolment, confirm_url=confirm_url)
+    portal_confirm(token=tokens[-1])
+    return email
 
 
 DEMO_REQUESTS = (
@@ -243,11 +301,14 @@ def demo_intervals_ensure(
     progress: Callable[[int], None] | None = None,
     interval: int = 60,
     services: tuple[str, ...] = ("electric",),
+    indexes: Sequence[int] | None = None,
 ) -> int:
     """Readings every `interval` minutes (60: hourly, 15: quarter-hourly) of each of `services` a demo
     customer takes (electric by default; gas in therms and water in gallons as well when asked), for
-    customers 0..count-1, for the 13 months of their billing totals and adding up to them. A customer whose
-    latest month of a service is already stored is skipped for it: safe to re-run."""
+    customers 0..count-1 (or those numbered `indexes`), for the 13 months of their billing totals and adding
+    up to them. A customer whose latest month of a service is already stored is skipped for it: safe to
+    re-run."""
+    indexes = range(count) if indexes is None else indexes
 
     today = today or timezone.localdate()
     meter = Submission(
@@ -258,9 +319,9 @@ def demo_intervals_ensure(
     clocks: dict[str, tuple] = {}
     written = 0
     done: dict[str, set[int]] = {}
-    for start in range(0, count, batch):
-        indexes = range(start, min(start + batch, count))
-        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in indexes}
+    for start in range(0, len(indexes), batch):
+        part = indexes[start : start + batch]
+        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in part}
         customer_of = {
             digests[d]: cid
             for d, cid in PersonalValue.objects.filter(
@@ -268,7 +329,7 @@ def demo_intervals_ensure(
             ).values_list("blind_index", "customer_id")
         }
         blocks = []
-        for i in indexes:
+        for i in part:
             if i not in customer_of:
                 continue
             app = application(seed, i, today)
@@ -293,5 +354,5 @@ def demo_intervals_ensure(
         if blocks:
             written += interval_blocks_record(blocks=blocks, submission=meter)
         if progress:
-            progress(len(indexes))
+            progress(len(part))
     return written

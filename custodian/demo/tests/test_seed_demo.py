@@ -6,6 +6,7 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.casework.models import CustomerRequest
@@ -13,7 +14,13 @@ from custodian.collecting.models import PaymentAgreement
 from custodian.collecting.selectors import collections_worklist
 from custodian.customers.models import Customer, Premise, ServicePoint
 from custodian.demo.billing import demo_billing_ensure, demo_cycles
-from custodian.demo.generator import account_number, application, demo_collections_cases, meter_number
+from custodian.demo.generator import (
+    account_number,
+    application,
+    demo_collections_cases,
+    meter_number,
+    similar_homes_needed,
+)
 from custodian.demo.selectors import demo_collections_examples, demo_customer_id
 from custodian.demo.services import (
     demo_customers_ensure,
@@ -64,9 +71,12 @@ def test_staff_personas_cover_every_support_service(db):
 def test_command_builds_accounts_premises_services_and_13_months_of_seasonal_usage(db, capsys, settings):
     settings.DEBUG = True  # development only
     call_command("seed_demo", "--customers", "40", "--seed", "9", "--no-progress")
-    assert "40 customers created" in capsys.readouterr().out
+    similar = similar_homes_needed(
+        count=40, seed=9, today=timezone.localdate(), min_homes=current_policy().aggregation["min_customers"]
+    )
+    assert f"40 customers created (0 already present), {similar} similar homes" in capsys.readouterr().out
     assert {"residential", "commercial"} >= set(Customer.objects.values_list("customer_class", flat=True))
-    assert Premise.objects.count() == 40
+    assert Premise.objects.count() == 40 + similar
     assert set(ServicePoint.objects.values_list("service", flat=True)) == {"electric", "gas", "water"}
     ids = list(Customer.objects.values_list("pk", flat=True))
     values = {

@@ -80,11 +80,12 @@ def portal_sign_in(site, page, app, email: str) -> None:
     portal_password_sign_in(site, page, email)
 
 
-def portal_password_sign_in(site, page, email: str) -> None:
-    """Sign a customer enrolled by `portal_sign_in` in again with their password."""
+def portal_password_sign_in(site, page, email: str, password: str = PORTAL_PASSWORD) -> None:
+    """Sign a customer enrolled by `portal_sign_in` in again with their password (or the demo's portal
+    customer, online already, with the demo password)."""
     page.goto(f"{site['url']}/portal/sign-in/")
     page.fill("#id_email", email)
-    page.fill("#id_password", PORTAL_PASSWORD)
+    page.fill("#id_password", password)
     page.click("button[type=submit]")
 
 

@@ -5,13 +5,15 @@ import json
 from datetime import date
 from pathlib import Path
 
-from custodian.demo.generator import application
+from custodian.demo.generator import application, demo_portal_index
+from custodian.demo.personas import DEMO_PASSWORD
 from custodian.web.tests.browser import (
     ARGS,
     ARTIFACTS,
     CHROMIUM,
     contact_form_send,
     needs_chromium,
+    portal_password_sign_in,
     portal_sign_in,
     staff_sign_in,
 )
@@ -200,9 +202,10 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
     portal_pages = ["/portal/sign-in/", "/portal/enrol/"]
     assert visit("portal", portal_pages) == visit("portal", portal_pages, gpc=True) == {"csrftoken"}
 
-    app = application(3, 0, date.today())
+    # The demo's portal customer, online already: signed in as `manage.py welcome` says.
+    email = application(3, demo_portal_index(3), date.today()).personal["email"]
     signed_in = visit(
-        "portal", [], then=lambda page: portal_sign_in(site, page, app, "cookie.user@example.com")
+        "portal", [], then=lambda page: portal_password_sign_in(site, page, email, DEMO_PASSWORD)
     )
     assert "sessionid" in signed_in
 

@@ -11,7 +11,9 @@ from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
 from custodian.demo.services import (
     demo_customers_ensure,
     demo_intervals_ensure,
+    demo_portal_sign_in_ensure,
     demo_requests_ensure,
+    demo_similar_homes_ensure,
     demo_staff_ensure,
     demo_vendors_ensure,
 )
@@ -46,8 +48,11 @@ class Command(BaseCommand):
         staff = demo_staff_ensure()
         with tqdm(total=customers, unit="customer", desc="demo customers", disable=no_progress) as bar:
             created = demo_customers_ensure(count=customers, seed=seed, batch=batch, progress=bar.update)
+        # A small demo's portal customer still has homes like theirs to be compared with.
+        similar = demo_similar_homes_ensure(count=customers, seed=seed)
+        indexes = [*range(customers), *similar]
         desc = f"{interval}-minute meter readings"
-        with tqdm(total=customers, unit="customer", desc=desc, disable=no_progress) as bar:
+        with tqdm(total=len(indexes), unit="customer", desc=desc, disable=no_progress) as bar:
             blocks = demo_intervals_ensure(
                 count=customers,
                 seed=seed,
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 progress=bar.update,
                 interval=interval,
                 services=tuple(Service.values),
+                indexes=indexes,
             )
         with tqdm(unit="customer", desc="neighbour comparisons", disable=no_progress) as bar:
             data = comparison_inputs(progress=bar.update)
@@ -65,12 +71,14 @@ class Command(BaseCommand):
         cycles = len(demo_cycles(timezone.localdate()))
         with tqdm(total=cycles, unit="cycle", desc="bills and payments", disable=no_progress) as bar:
             billing = demo_billing_ensure(count=customers, seed=seed, progress=bar.update)
+        signs_in = demo_portal_sign_in_ensure(seed=seed)
 
         visits = demo_web_visits_ensure(seed=seed)
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {created} customers created "
-            f"({customers - created} already present), {blocks} customer-months of {interval}-minute "
+            f"({customers - created} already present), {len(similar)} similar homes beside them, {blocks} "
+            f"customer-months of {interval}-minute "
             f"readings stored, "
             f"{shown} peer-group months shown, {requests} demo requests opened, {billing['bills']} bills "
             f"issued, {billing['payments']} payments and {billing['late_fees']} late fees posted, "
@@ -81,3 +89,7 @@ class Command(BaseCommand):
             f"Staff sign in at /staff/ as {', '.join(p.username for p in STAFF_PERSONAS)} with the password "
             f"{DEMO_PASSWORD!r},\nthen the code printed by `manage.py demo_otp USERNAME`."
         )
+        if signs_in:
+            self.stdout.write(
+                f"A demo customer signs in at /portal/sign-in/ as {signs_in} with the same password."
+            )

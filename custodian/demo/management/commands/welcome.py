@@ -2,7 +2,12 @@ from django.core.management.base import BaseCommand
 
 from custodian.demo.development import refuse_outside_development
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS
-from custodian.demo.selectors import demo_collections_examples, demo_portal_example
+from custodian.demo.selectors import (
+    demo_collections_examples,
+    demo_portal_example,
+    demo_portal_sign_in,
+    demo_vendors,
+)
 from custodian.policy.loader import current_policy
 
 
@@ -32,11 +37,36 @@ class Command(BaseCommand):
             "Every staff sign-in asks for a second factor; print a demo member's current code with",
             "  .venv/bin/python manage.py demo_otp bill.clerk",
             "",
+            *self._portal_sign_in(),
             *self._demo_customer(),
             *self._billing_cases(),
             "",
+            *self._vendors(),
         ]
         self.stdout.write("\n".join(lines))
+
+    def _portal_sign_in(self):
+        """The demo customer who is online already: sign in as them and look around the portal."""
+        email = demo_portal_sign_in(seed=1)
+        if not email:
+            return []
+        return [
+            "Demo customer sign-in for the portal (/portal/sign-in/):",
+            f"  {email:<34} password {DEMO_PASSWORD} (bills, usage, how their use compares, privacy)",
+            "",
+        ]
+
+    def _vendors(self):
+        """The demo's vendors, each with its API token command (a vendor fetches its own export files)."""
+        vendors = demo_vendors()
+        if not vendors:
+            return []
+        return [
+            "Demo vendors (each fetches its own exports through the API with a token from",
+            "  .venv/bin/python manage.py api_token create --vendor ID):",
+            *[f"  {pk:>3}  {name} ({function})" for pk, name, function in vendors],
+            "",
+        ]
 
     def _demo_customer(self):
         """What a demo customer needs to sign up in the portal: the account number and a bill figure."""
@@ -45,7 +75,7 @@ class Command(BaseCommand):
             return []
         number, kwh = example
         return [
-            f"Demo customer for the portal (/portal/enrol/): account number {number}, "
+            f"Another demo customer, to sign up in the portal (/portal/enrol/): account number {number}, "
             f"electricity last month {kwh} kWh;",
             "  the confirmation link is printed in this console (development e-mail), addressed to the",
             "  customer's e-mail address on file when they have one; open it and press its button.",
