@@ -173,7 +173,7 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
         context={
             **words,
             "expires_on": rep.expires_on,
-            "url": invite_url(token),
+            "invite_url": invite_url(token),
             "utility": current_policy().utility,
         },
         sent_by=by,

@@ -12,6 +12,13 @@
 - A letter is queued; `letters_mail` hands every queued letter to the letter-mailing vendor as one encrypted
   export (custodian.disclosures.exports), addressed with the name and mailing address on file that day,
   accounted as a disclosure for each customer, and seals the PDF as printed beside the letter's text.
+- A link that works once and opens someone's sign-in (a password reset, a sign-up's or a new address's
+  confirmation, a representative's invitation: `ONE_TIME_LINKS`) goes only in the e-mail itself. The text
+  kept as correspondence says a one-time link was there instead: whoever reads the record later (a
+  representative who may see the customer's letters, staff answering a data request, the customer at a
+  shared screen) can't open the sign-in with it. Such an e-mail is not sent again after a temporary
+  failure (its link would no longer be in the kept text, and it expires within hours): it is `failed`, and
+  the person asks again.
 - A bounce (a delivery status notification, RFC 3464) or a returned letter marks the message `bounced`
   (custodian.outbox.bounces).
 
@@ -42,6 +49,7 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from custodian.customers.models import Customer
 from custodian.customers.selectors import languages_of, message_language
@@ -60,6 +68,12 @@ CORRESPONDENCE = "correspondence"
 # The outbox reads a message back (to send it again, to address a letter) for this purpose.
 OUTBOX_PURPOSE = "contacting_customers"
 RETRY_FIRST_WAIT = timedelta(minutes=15)
+# The context values that are a credential: a link that works once and opens a sign-in or sets one up.
+# Sent, never kept (a test holds every template's link to one of these two lists).
+ONE_TIME_LINKS = frozenset({"reset_url", "confirm_url", "invite_url", "setup_url"})
+# Links anyone may open (the public policy, a breach report): kept as sent.
+PUBLIC_LINKS = frozenset({"policy_url", "report_url"})
+ONE_TIME_LINK_KEPT = gettext_lazy("(a link that worked once: it is only in the e-mail we sent)")
 
 
 class UnknownTemplate(ValueError):
@@ -177,8 +191,11 @@ def _failure(error: Exception) -> tuple[str, bool]:
     return f"{type(error).__name__}" + (f" (code {code})" if code else ""), permanent
 
 
-def _deliver(message: OutboundMessage, *, to_address: str, subject: str, body: str) -> None:
-    """One attempt through Django's mailer; the outcome goes on the record (saved by the caller)."""
+def _deliver(
+    message: OutboundMessage, *, to_address: str, subject: str, body: str, may_retry: bool = True
+) -> None:
+    """One attempt through Django's mailer; the outcome goes on the record (saved by the caller). Without
+    `may_retry` (a one-time link's e-mail) a temporary failure is final too."""
     now = timezone.now()
     message.attempts += 1
     domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "custodian.invalid").strip("> ")
@@ -194,7 +211,11 @@ def _deliver(message: OutboundMessage, *, to_address: str, subject: str, body: s
     except Exception as error:  # any failure of the mail server is recorded and reported, never raised
         text, permanent = _failure(error)
         message.failure = text[:200]
-        can_retry = bool(message.content_ref) and message.attempts < settings.CUSTODIAN_OUTBOX_MAX_ATTEMPTS
+        can_retry = (
+            may_retry
+            and bool(message.content_ref)
+            and message.attempts < settings.CUSTODIAN_OUTBOX_MAX_ATTEMPTS
+        )
         if permanent or not can_retry:
             message.status, message.next_attempt_at = Status.FAILED, None
         else:
@@ -233,6 +254,11 @@ def message_send(
     label = _sender(sent_by, sent_by_job)
     language = language_of(to_customer, page=page_language, typed_on_the_page=typed_on_the_page)
     rendered = message_render(template=template, context=context, language=language)
+    one_time = ONE_TIME_LINKS & set(context)
+    kept = rendered
+    if one_time:
+        hidden = {**context, **dict.fromkeys(one_time, ONE_TIME_LINK_KEPT)}
+        kept = message_render(template=template, context=hidden, language=language)
     address = to_address.strip()
     if not address or "@" not in address:
         raise OutboxError("an e-mail needs an address to go to")
@@ -250,12 +276,14 @@ def message_send(
         _seal(
             message,
             content_text(
-                channel="e-mail", to=address, subject=rendered.subject, body=rendered.body, language=language
+                channel="e-mail", to=address, subject=kept.subject, body=kept.body, language=language
             ),
             sent_by,
             label,
         )
-    _deliver(message, to_address=address, subject=rendered.subject, body=rendered.body)
+    _deliver(
+        message, to_address=address, subject=rendered.subject, body=rendered.body, may_retry=not one_time
+    )
     message.save(update_fields=[*_DELIVERY_FIELDS, "content_ref"])
     return message
 

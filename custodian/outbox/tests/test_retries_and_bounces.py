@@ -31,11 +31,19 @@ class DownServer(BaseEmailBackend):
         raise ConnectionRefusedError(111, "Connection refused")
 
 
+REPLY = {
+    "body": "Your meter was read again: the bill stands.",
+    "utility": "OPU",
+    "phone": "507",
+    "request_id": 7,
+}
+
+
 def _send(customer, **extra):
     return message_send(
         to_address="alice@example.com",
-        template="portal_confirm",
-        context={"confirm_url": "https://example.org/c/1"},
+        template="request_reply",
+        context=REPLY,
         to_customer=customer,
         sent_by_job="portal_enrolment",
         **extra,
@@ -56,7 +64,7 @@ def test_a_temporary_failure_is_sent_again_after_the_wait(customer, settings):
     message.refresh_from_db()
     assert message.status == "sent" and message.attempts == 2 and message.failure == ""
     (sent,) = mail.outbox
-    assert sent.to == ["alice@example.com"] and "https://example.org/c/1" in sent.body
+    assert sent.to == ["alice@example.com"] and REPLY["body"] in sent.body
     assert sent.extra_headers["X-Custodian-Message"] == str(message.pk)
     # The outbox read the text and address back through the gate, as its own job.
     assert AccessEvent.objects.filter(
@@ -160,3 +168,17 @@ def test_a_bounce_in_the_customer_inbox_is_recorded_and_opens_no_request(sent_me
     assert report.bounces == 1 and report.imported == 0
     assert not CustomerRequest.objects.exists()
     assert OutboundMessage.objects.get(pk=sent_message.pk).status == "bounced"
+
+
+def test_an_e_mail_with_a_one_time_link_is_not_sent_again(customer, settings):
+    """Its kept text has no link (it works once and opens a sign-in): after a temporary failure it is failed,
+    and the person asks for a new link."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.BusyServer"}}
+    message = message_send(
+        to_address="alice@example.com",
+        template="portal_confirm",
+        context={"confirm_url": "https://example.org/c/1"},
+        to_customer=customer,
+        sent_by_job="portal_enrolment",
+    )
+    assert message.status == "failed" and message.next_attempt_at is None
