@@ -297,15 +297,17 @@ def letter_send(
     sent_by=None,
     sent_by_job: str = "",
     regarding: str = "",
+    page_language: str = "",
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
-    mailing address on file that day."""
+    mailing address on file that day. In the customer's chosen language, else `page_language` (the page that
+    set it off), else the default (`language_of`)."""
 
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
-    language = language_of(to_customer)
+    language = language_of(to_customer, page=page_language)
     rendered = message_render(template=template, context=context, language=language)
     message = OutboundMessage.objects.create(
         channel=Channel.LETTER,

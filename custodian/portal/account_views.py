@@ -99,7 +99,7 @@ def confirm(request, token):
     except EnrolmentError as exc:
         return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
     if request.method == "POST" and account.confirmed_at is None:
-        portal_confirm(token=token)
+        portal_confirm(token=token, page_language=request.LANGUAGE_CODE)
         messages.success(request, _("The sign-up is confirmed. Sign in with the address you signed up with."))
         return redirect("portal:login")
     if account.confirmed_at is not None:

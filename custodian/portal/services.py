@@ -272,10 +272,12 @@ def confirmation_account(token: str) -> PortalAccount:
 
 
 @transaction.atomic
-def portal_confirm(*, token: str) -> PortalAccount:
+def portal_confirm(*, token: str, page_language: str = "") -> PortalAccount:
     """Confirm a sign-up (the button on the link's page): its sign-in works from now on. The customer's
     details on file stay as they are; where no e-mail address is on file, a letter to the mailing address
-    says an online account was opened, so a sign-up by someone else holding a bill does not go unnoticed."""
+    says an online account was opened, so a sign-up by someone else holding a bill does not go unnoticed: in
+    the holder's chosen language, else the language of the page it was confirmed on (the best sign of the
+    household's language we have; a sign-up made in Spanish gets its letter in Spanish)."""
     account = confirmation_account(token)
     if account.confirmed_at is not None:
         return account
@@ -290,7 +292,11 @@ def portal_confirm(*, token: str) -> PortalAccount:
     )
     if not email_on_file(account.customer_id):
         letter_send(
-            to_customer=account.customer, template="portal_signed_up", context={}, sent_by_job=ENROLMENT_JOB
+            to_customer=account.customer,
+            template="portal_signed_up",
+            context={},
+            sent_by_job=ENROLMENT_JOB,
+            page_language=page_language,
         )
     return account
 

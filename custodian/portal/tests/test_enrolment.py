@@ -24,8 +24,10 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import content_parse
 from custodian.portal.models import PortalAccount
 from custodian.portal.services import email_on_file
+from custodian.testing import letter_text
 from custodian.testing.portal import PASSWORD, confirm_link, enrol, link_confirmed, signed_in
 
 LINK = re.compile(r"http://testserver(/portal/confirm/[^\s]+/)")
@@ -240,3 +242,17 @@ def test_the_confirmation_link_printed_in_development_is_whole(households, setti
     link = LINK.search(printed).group(1)
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 302
+
+
+def test_a_sign_up_made_in_spanish_gets_its_letter_in_spanish(carol):
+    """Carol never chose a language in the portal; she signs up and confirms on the Spanish pages: the letter
+    to her mailing address is in Spanish (the page's language, the best sign of the household's)."""
+    client = Client()
+    client.post("/portal/enrol/?lang=es", {**CAROL_BILL, "email": "carol@example.org", "password": PASSWORD})
+    (sent,) = to("carol@example.org")
+    assert f"{confirm_link(to='carol@example.org')}?lang=es" in sent.body  # the link opens in Spanish
+    assert client.post(f"{confirm_link(to='carol@example.org')}?lang=es").status_code == 302
+    letter = OutboundMessage.objects.get(channel="letter", to_customer=carol)
+    headers, _body = content_parse(letter_text(letter))
+    assert headers["Language"] == "es"
+    assert headers["Subject"] == "Se abrió el acceso en línea a su cuenta de servicios públicos"
