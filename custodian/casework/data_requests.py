@@ -42,6 +42,7 @@ from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.package_words import (
     SIGN_IN_REF_PREFIX,
     document_label,
+    held_in_words,
     kind_in_words,
     monthly_rows,
     notice_words,
@@ -350,9 +351,10 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("The data we hold about you now"),
             [_("Item"), _("Value"), _("Classification"), _("How we got it")],
             [
-                [label(v.field), shown_masked(v.field, v.value), _(by_field[v.field].classification), how(v)]
+                [item, words, _(by_field[v.field].classification), how(v)]
                 for v in held
                 if v.superseded_at is None and v.field != "meter_usage"
+                for item, words in held_in_words(v.field, label(v.field), shown_masked(v.field, v.value))
             ]
             + [
                 [
@@ -370,9 +372,10 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("Earlier values we still hold"),
             [_("Item"), _("Value"), _("From"), _("Replaced on")],
             [
-                [label(v.field), shown_masked(v.field, v.value), _fmt(v.recorded_at), _fmt(v.superseded_at)]
+                [item, words, _fmt(v.recorded_at), _fmt(v.superseded_at)]
                 for v in held
                 if v.superseded_at is not None and v.field != "meter_usage"
+                for item, words in held_in_words(v.field, label(v.field), shown_masked(v.field, v.value))
             ],
             _("None."),
         ),

@@ -4,6 +4,8 @@ given when an item was collected by what it told them, and the monthly use from 
 reading held (the meter's and those the customer uploaded). Never a key, a media type or an internal name.
 """
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +33,27 @@ MARKETING_WORDS = {
     MARKETING_OPTED_OUT: gettext_lazy("You have opted out: we never use your details for marketing."),
     MARKETING_OPTED_IN: gettext_lazy("We may tell you about our programs by mail or e-mail."),
 }
+
+
+# An item held whose value is a structure only its owning app can put in words (the disconnection-protection
+# facts are collecting's, a layer above this one): field → its value → rows of (label, value in words). The
+# owning app registers its reader when it is ready.
+_VALUE_WORDS: dict[str, Callable[[str], list[tuple[str, str]]]] = {}
+
+
+def value_words_register(field: str, words: Callable[[str], list[tuple[str, str]]]) -> None:
+    _VALUE_WORDS[field] = words
+
+
+def held_in_words(field: str, label: str, value: str) -> list[tuple[str, str]]:
+    """An item held as a person reads it: rows of (label, value in words); a structured value (the
+    protection facts) gives a row for each fact held, the marketing choice the portal's sentence for it,
+    any other value itself."""
+    if field in _VALUE_WORDS:
+        return _VALUE_WORDS[field](value)
+    if field == "marketing_preference":
+        return [(label, str(MARKETING_WORDS.get(value, value)))]
+    return [(label, value)]
 
 
 def coded(key, label) -> dict:

@@ -4,14 +4,24 @@ media type), the notice an item was collected under by what it told the customer
 address they sign in to My account with among their data, and every month their readings cover (those
 they uploaded from years before too) in the monthly table."""
 
+from datetime import date
+
 import numpy as np
 
 from custodian.casework.data_requests import package_build
 from custodian.casework.models import CustomerRequest
+from custodian.collecting.facts import ProtectionFacts
+from custodian.collecting.services import protection_facts_record
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import staff_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds
-from custodian.vault.services import Submission, interval_blocks_record, personal_data_record
+from custodian.vault.normalize import MARKETING_OPTED_OUT
+from custodian.vault.services import (
+    Submission,
+    interval_blocks_record,
+    marketing_preference_set,
+    personal_data_record,
+)
 
 UPLOADED = Submission(channel="portal", notice_key="metering", recorded_by_label="the customer")
 
@@ -55,3 +65,30 @@ def test_the_answer_names_everything_held_in_plain_words(households, privacy_off
     documents = next(s for s in package.sections if s.title == "Messages, letters and documents")
     assert {row[1] for row in documents.rows} <= {"text", "PDF file", "picture", "file"}
     assert all("A document" not in row[0] for row in documents.rows)
+
+
+def test_the_answer_letter_tells_the_protection_facts_and_the_marketing_choice_in_words(
+    households, privacy_officer
+):
+    """The letter a customer receives gives the facts held for the protections against disconnection one by
+    one in words, and their marketing choice as the portal says it: never the stored JSON or a key."""
+    (customer, app), _ = households
+    client = signed_in(app, "ann.signin@example.com")
+    marketing_preference_set(customer=customer, opted_out=True, submission=UPLOADED)
+    facts = ProtectionFacts(
+        income_verified_on=date(2026, 10, 1),
+        income_basis="assistance_provider",
+        referred_on=date(2026, 10, 1),
+    )
+    protection_facts_record(customer_id=customer.pk, facts=facts, submission=UPLOADED)
+    client.post(
+        "/portal/me/request/",
+        {"kind": "data_access", "message": "Everything, please", "notice_shown": "portal_request:2026.1"},
+    )
+    req = CustomerRequest.objects.get(customer=customer, kind="data_access")
+    text = package_build(actor=staff_actor(privacy_officer), request=req).text
+    for internal in ('{"', "assistance_provider", "referred_on", MARKETING_OPTED_OUT, "2026-10-01"):
+        assert internal not in text
+    assert "How the income was verified: Verified by the local energy assistance provider" in text
+    assert "Referred to energy assistance on: October 1, 2026" in text
+    assert "You have opted out: we never use your details for marketing." in text
