@@ -4,11 +4,25 @@ A customer asks in the portal, or billing staff start it. The level amount is th
 last twelve current bills (at least three), rounded up to the dollar. Each bill of a cycle under the plan
 keeps its computed total (the bill shows the month's use and charges) and gains a ledger entry carrying the
 difference (`budget`: the level amount less the bill's total), so the account owes the level amount for the
-month. At the plan's true-up cycle (the twelfth), when it is stopped, and at the final bill, the difference
-carried is settled in one entry (`budget_true_up`), and a plan that goes on is levelled again from the
-year's bills. A corrected bill carries its correction's difference too, so the month still owes the level
-amount. Everything is computed from clear columns (bill totals and ledger amounts); nothing personal is
-opened. Each start, settlement and end is an event in the access log.
+month. At the plan's true-up cycle (the twelfth) and at the final bill, the difference carried is settled in
+one entry (`budget_true_up`) on that bill, and a plan that goes on is levelled again from the year's bills.
+A corrected bill carries its correction's difference too, so the month still owes the level amount.
+
+Stopping the plan (`budget_plan_stop`) settles the difference the way a utility asks it, on a bill. A
+difference the customer owes (their use has cost more than the level amounts paid) is not posted on the
+day they stop: the plan is `stopped`, and the account's next bill (`budget_apply`: its next month's bill, or
+its final bill when service stops first; not a correction of a month already billed, which keeps that
+month's due date) carries the settlement with the month's use, due by that bill's due date. Posted on the
+day without a bill, it would count as past due at once (`billing.arrears`: what no bill asked is past due),
+and a customer who stopped could get a letter or a late fee that day for an amount no bill ever asked. The
+other design, posting it now with a due date of its own, would need `arrears` to read due dates off
+entries without a bill, and automatic payment, which debits bills, would never collect it; on the next bill
+both read it as they read every bill, and the portal and the console say meanwhile that the difference will
+be on the next bill (`settlements_pending`). A difference in the customer's favour is credited at once:
+a credit is never late, and it pays what they owe first.
+
+Everything is computed from clear columns (bill totals and ledger amounts); nothing personal is opened. Each
+start, settlement and end is an event in the access log.
 """
 
 from datetime import date
@@ -21,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
+from custodian.billing.arrears import ZERO
 from custodian.billing.compute import cycle_bounds
 from custodian.billing.models import Bill, BudgetPlan, LedgerEntry, cents
 from custodian.billing.permissions import BillingError, created_once, may_bill
@@ -134,9 +149,19 @@ def _true_up(plan: BudgetPlan, *, on: date, bill_id: int | None) -> Decimal:
     return amount
 
 
+class Stopped(NamedTuple):
+    """A plan just stopped: what was credited at once (the customer's, a negative amount) or what the next
+    bill will ask (owed, a positive amount); zero when nothing was carried."""
+
+    plan: BudgetPlan
+    credited: Decimal
+    owed_on_next_bill: Decimal
+
+
 @transaction.atomic
-def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> BudgetPlan:
-    """Stop budget billing: the difference carried is settled now, and bills are owed as billed again."""
+def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Stopped:
+    """Stop budget billing: bills are owed as billed again. The difference carried is credited now when it is
+    the customer's, or settled on the account's next bill when they owe it (module docstring)."""
     if by != "customer" and (by is None or not may_bill(by)):
         raise BillingError(_("only billing staff, or the customer, stop budget billing"))
     today = today or timezone.localdate()
@@ -147,11 +172,42 @@ def budget_plan_stop(*, account_id: int, by, today: date | None = None) -> Budge
     )
     if plan is None:
         raise BillingError(_("the account is not on budget billing"))
-    settled = _true_up(plan, on=today, bill_id=None)
-    plan.status, plan.ended_on = BudgetPlan.Status.ENDED, today
+    owed = -carried(plan)
+    plan.ended_on = today
+    if owed > 0:
+        plan.status = BudgetPlan.Status.STOPPED
+        words = f"stopped; ${owed} of use beyond the level amount to settle with the next bill"
+        credited = ZERO
+    else:
+        credited = _true_up(plan, on=today, bill_id=None)
+        plan.status = BudgetPlan.Status.ENDED
+        words = f"stopped; ${-credited} paid beyond use credited" if credited else "stopped; nothing carried"
+        owed = ZERO
     plan.save(update_fields=["status", "ended_on"])
-    record_change_append(Action.BUDGET_ENDED, plan, f"stopped; ${settled} settled", by=by)
-    return plan
+    record_change_append(Action.BUDGET_ENDED, plan, words, by=by)
+    return Stopped(plan, credited, owed)
+
+
+def _settle_stopped(plan: BudgetPlan, *, bill_id: int, on: date, by) -> int:
+    """A stopped plan's difference, asked by the account's next bill (in the bill run's transaction)."""
+    amount = -carried(plan)
+    posted = _plan_post(
+        plan,
+        kind=LedgerEntry.Kind.BUDGET_TRUE_UP,
+        amount=amount,
+        on=on,
+        bill_id=bill_id,
+        memo=f"Budget billing stopped {plan.ended_on:%Y-%m-%d}: ${amount} of use beyond the level amount",
+    )
+    plan.status = BudgetPlan.Status.ENDED
+    plan.save(update_fields=["status"])
+    record_change_append(
+        Action.BUDGET_TRUED_UP,
+        plan,
+        f"settled ${amount} with bill {bill_id}; stopped on {plan.ended_on:%Y-%m-%d}",
+        by=by,
+    )
+    return int(posted)
 
 
 def _carries(plan: BudgetPlan | None, cycle: str) -> bool:
@@ -186,15 +242,24 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
     if not wanted:
         return 0
     # By the range of the accounts' ids (a bill run's chunk is one), not a list of a thousand ids.
-    plans = {
-        p.account_id: p
-        for p in BudgetPlan.objects.select_for_update().filter(
-            account_id__gte=min(wanted), account_id__lte=max(wanted), status=BudgetPlan.Status.ACTIVE
-        )
-        if p.account_id in wanted
-    }
+    plans, stopped = {}, {}
+    for p in BudgetPlan.objects.select_for_update().filter(
+        account_id__gte=min(wanted),
+        account_id__lte=max(wanted),
+        status__in=[BudgetPlan.Status.ACTIVE, BudgetPlan.Status.STOPPED],
+    ):
+        if p.account_id not in wanted:
+            continue
+        if p.status == BudgetPlan.Status.ACTIVE:
+            plans[p.account_id] = p
+        else:
+            stopped.setdefault(p.account_id, []).append(p)
     posted = 0
     for item in issued:
+        if item.replaces_total is None:
+            # A stopped plan's difference goes on the account's next bill (a new month's, or the final one).
+            for done in stopped.pop(item.account_id, []):
+                posted += _settle_stopped(done, bill_id=item.bill_id, on=on, by=by)
         plan = plans.get(item.account_id)
         if not _carries(plan, item.cycle):
             continue
@@ -235,6 +300,13 @@ def budget_apply(*, issued: list[Issued], on: date, by=None) -> int:
                 Action.BUDGET_TRUED_UP, plan, f"settled ${settled} with bill {item.bill_id}; {words}", by=by
             )
     return posted
+
+
+def settlements_pending(account_ids) -> list[tuple[BudgetPlan, Decimal]]:
+    """The accounts' plans stopped with a difference still to be asked by their next bill, and that amount
+    (what the customer owes)."""
+    plans = BudgetPlan.objects.filter(account_id__in=list(account_ids), status=BudgetPlan.Status.STOPPED)
+    return [(plan, -carried(plan)) for plan in plans.order_by("account_id", "pk")]
 
 
 def budget_plan_of(account_ids) -> list[BudgetPlan]:

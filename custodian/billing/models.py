@@ -223,12 +223,15 @@ class Refund(models.Model):
 class BudgetPlan(models.Model):
     """Budget (levelized) billing: the account owes the same amount each month, the average of its last
     twelve bills, while each bill still bills the month's use. The month's difference is carried on the
-    ledger (a `budget` entry on each bill, referenced `budget/<plan>`); at the plan's true-up month, when it
-    stops and at the final bill the carried difference is settled (`budget_true_up`) and the amount is set
-    again from the year's bills. Amounts and months only, in clear, like the ledger."""
+    ledger (a `budget` entry on each bill, referenced `budget/<plan>`); at the plan's true-up month and at
+    the final bill the carried difference is settled (`budget_true_up`) and the amount is set again from the
+    year's bills. Stopped, a difference the customer owes waits for the account's next bill (`stopped`), one
+    in their favour is credited at once (`billing.budget`). Amounts and months only, in clear, like the
+    ledger."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "On budget billing"
+        STOPPED = "stopped", "Stopped: the difference owed goes on the next bill"
         ENDED = "ended", "Ended"
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="budget_plans")

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.billing.budget import budget_plan_of, carried
+from custodian.billing.budget import budget_plan_of, carried, settlements_pending
 from custodian.billing.presentation import bill_shown
 from custodian.billing.runs import bill_run_request
 from custodian.billing.selectors import (
@@ -207,6 +207,7 @@ def account_history(request, account_id):
                 for d in deposits_of([account.pk])
             ],
             "budget": [(plan, carried(plan)) for plan in budget_plan_of([account.pk])],
+            "budget_pending": settlements_pending([account.pk]),
             "refunds": refunds_of([account.pk]),
             "deposit_form": step_form(request, DepositForm, "console:deposit_ask", account.pk)
             if bills_staff(actor) and account.is_open

@@ -98,6 +98,13 @@ def budget_view(request, account, d):
         plan = budget_plan_start(account_id=account.pk, by=request.user)
         return f"Budget billing on: ${plan.monthly_amount} a month from {plan.first_cycle}."
     if choice == "stop":
-        budget_plan_stop(account_id=account.pk, by=request.user)
-        return "Budget billing stopped: the difference carried is settled on the ledger."
+        stopped = budget_plan_stop(account_id=account.pk, by=request.user)
+        if stopped.owed_on_next_bill:
+            return (
+                f"Budget billing stopped: ${stopped.owed_on_next_bill:,.2f} of use beyond the level amount "
+                "goes on the next bill."
+            )
+        if stopped.credited:
+            return f"Budget billing stopped: ${-stopped.credited:,.2f} paid beyond use credited now."
+        return "Budget billing stopped: nothing was carried."
     raise BillingError("choose start or stop")

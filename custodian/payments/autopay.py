@@ -3,8 +3,13 @@ due, sent to the utility's bank (the policy file's `ach_origination` vendor func
 
 The export is a disclosure like the others: only the privacy officer runs it, only to a bank with a current
 determination; the names and bank accounts are read through the gate as the bank, for collecting payments
-(one access event per customer), and every customer in the file is in their accounting of disclosures. Each
-bill is debited once (`AchDebit`), posted on the ledger as a payment under an opaque reference.
+(one access event per customer), and every customer in the file is in their accounting of disclosures.
+
+Each part of a month is debited once, by its own due date (`debits_due`, reading what the month asks as
+`billing.arrears` reads it): what a bill asked by its due date, and a correction's increase by the
+increase's due date, a second debit of that bill (`AchDebit`: one per bill and due date). So a customer on
+automatic payment is debited for an amount only when it is due and, paid so, is never past due for it. Each
+debit is posted on the ledger as a payment under an opaque reference.
 """
 
 import secrets
@@ -14,11 +19,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from custodian.billing.models import Bill, LedgerEntry
-from custodian.billing.services import balance_of, ledger_post
+from custodian.billing.arrears import (
+    ZERO,
+    billed,
+    cycle_parts,
+    months_not_yet_due,
+    months_of,
+    not_yet_due_asked,
+    past_due_from,
+)
+from custodian.billing.models import Bill, LedgerEntry, cents
+from custodian.billing.services import ledger_post
 from custodian.customers.models import Account
 from custodian.disclosures.exports import (
     STATEMENT_COLUMN,
@@ -115,32 +130,74 @@ def autopay_stop(*, account_id: int) -> bool:
 
 @dataclass(frozen=True)
 class DueDebit:
+    """A part of a month to debit: on the month's current bill, what the month asks by `due_on` and was not
+    debited yet."""
+
     bill: Bill
     amount: Decimal
+    due_on: date
 
 
 def debits_due(*, effective_on: date) -> list[DueDebit]:
-    """The current bills of accounts on automatic payment due by `effective_on` + LEAD_DAYS and not yet
-    debited: each for what the account still owes of it."""
+    """What accounts on automatic payment owe by `effective_on` + LEAD_DAYS and was not debited yet, a debit
+    per month: what the month asks by its due dates up to then (`arrears.cycle_parts`, the one rule: the
+    bill's due date for what it asked first, a correction's increase by its own due date, on budget billing
+    the level amount and a settlement asked with the bill), less what was debited for the month before
+    (returned or not: a returned debit is not sent again, the bill is then the customer's to pay), never
+    more than the account owes by then. So a bill corrected upward after its debit is debited again for its
+    increase only when the increase falls due, and a correction issued before the debit is debited for what
+    was asked first by the bill's due date, then for its increase."""
+    horizon = effective_on + timedelta(days=LEAD_DAYS)
     accounts = Autopay.objects.filter(active=True).values("account_id")
-    bills = (
-        Bill.objects.filter(
-            account_id__in=accounts,
-            is_current=True,
-            total__gt=0,
-            due_on__lte=effective_on + timedelta(days=LEAD_DAYS),
-            ach_debit__isnull=True,
+    debited = AchDebit.objects.filter(account_id=OuterRef("account_id"), bill__cycle=OuterRef("cycle"))
+    # The months with a due date by the horizon not yet debited (one query), each read whole below.
+    current = {
+        (b.account_id, b.cycle): b
+        for b in Bill.objects.filter(account_id__in=accounts, is_current=True)
+        .filter(
+            Q(due_on__lte=horizon) & ~Exists(debited.filter(due_on=OuterRef("due_on")))
+            | Q(increase_due_on__lte=horizon) & ~Exists(debited.filter(due_on=OuterRef("increase_due_on")))
         )
         .select_related("account")
-        .order_by("account_id", "due_on", "pk")
+    }
+    if not current:
+        return []
+    cycles = sorted({c for _, c in current})
+    months = months_of(billed(Bill.objects.filter(account_id__in=accounts, cycle__in=cycles)))
+    sent: dict[tuple[int, str], Decimal] = {}
+    for account_id, cycle, amount in (
+        AchDebit.objects.filter(account_id__in=accounts, bill__cycle__in=cycles)
+        .values("account_id", "bill__cycle")
+        .annotate(s=Sum("amount"))
+        .values_list("account_id", "bill__cycle", "s")
+    ):
+        sent[(account_id, cycle)] = cents(amount)
+    # Never more than the account owes by the horizon: its balance less what its bills ask after it (credits
+    # pay the oldest debt first), so a month paid by hand never draws a debit of a bill not yet due.
+    after = horizon + timedelta(days=1)
+    later = not_yet_due_asked(
+        billed(months_not_yet_due(Bill.objects.filter(account_id__in=accounts), on=after)), on=after
     )
-    out, taken = [], {}
-    for bill in bills:
-        owed = balance_of(bill.account_id) - taken.get(bill.account_id, Decimal("0.00"))
-        amount = min(bill.total, owed)
+    owed = {
+        a: past_due_from(cents(s), later.get(a, ZERO))
+        for a, s in LedgerEntry.objects.filter(account_id__in=accounts)
+        .values("account_id")
+        .annotate(s=Sum("amount"))
+        .values_list("account_id", "s")
+    }
+    out = []
+    # Each account's newest month first: the debit is the month's that falls due (an older month unpaid, or
+    # paid by hand before automatic payment began, has only what the account owes by then left for it).
+    newest_first = sorted(sorted(current, key=lambda k: k[1], reverse=True), key=lambda k: k[0])
+    for key in newest_first:
+        parts = [p for p in cycle_parts(months.get(key, [])) if p.due_on <= horizon]
+        if not parts:
+            continue
+        asked = sum((p.amount for p in parts), ZERO) - sent.get(key, ZERO)
+        amount = min(asked, owed.get(key[0], ZERO))
         if amount > 0:
-            out.append(DueDebit(bill, amount))
-            taken[bill.account_id] = taken.get(bill.account_id, Decimal("0.00")) + amount
+            out.append(DueDebit(current[key], amount, parts[-1].due_on))
+            owed[key[0]] -= amount
     return out
 
 
@@ -198,6 +255,7 @@ def ach_export_run(*, vendor: Vendor, requested_by, effective_on: date) -> Vendo
             AchDebit.objects.create(
                 bill=d.bill,
                 account=d.bill.account,
+                due_on=d.due_on,
                 amount=d.amount,
                 reference=reference,
                 effective_on=effective_on,

@@ -57,16 +57,26 @@ class Autopay(models.Model):
 
 
 class AchDebit(models.Model):
-    """One bill debited from the customer's bank account in a NACHA file sent to the utility's bank. The
-    reference in the file is opaque (not the account number); the debit is posted on the ledger with it."""
+    """One part of a month's bill debited from the customer's bank account in a NACHA file sent to the
+    utility's bank: what the month asks by one of its due dates (`due_on`: the bill's due date, or a
+    correction's increase's), on the month's current bill when it was sent. A bill corrected upward after its
+    debit has a second debit, for its increase, when that falls due; never two for one due date of a bill.
+    The reference in the file is opaque (not the account number); the debit is posted on the ledger with
+    it."""
 
-    bill = models.OneToOneField("billing.Bill", on_delete=models.PROTECT, related_name="ach_debit")
+    bill = models.ForeignKey("billing.Bill", on_delete=models.PROTECT, related_name="ach_debits")
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(help_text="the due date of the part of the month it pays")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reference = models.CharField(max_length=15, unique=True)
     effective_on = models.DateField()
     export = models.ForeignKey("disclosures.VendorExport", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bill", "due_on"], name="one_debit_per_bill_and_due_date")
+        ]
 
 
 class AchReturn(models.Model):

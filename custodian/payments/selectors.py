@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from custodian.billing.models import Bill
 from custodian.billing.selectors import BILL_CATEGORY
-from custodian.payments.models import Autopay, PaymentSession
+from custodian.payments.models import AchDebit, Autopay, PaymentSession
 from custodian.vault.gate import Actor
 
 
@@ -35,20 +35,29 @@ def autopay_of_customer(*, fetched_by, customer_id: int) -> list[Autopay]:
 
 
 def autopay_pays_what_is_due(*, fetched_by: Actor, customer_id: int, due_from: date) -> bool:
-    """Whether every bill of the customer's not yet due on `due_from` will be paid automatically (and there is
-    at least one): on an account with active automatic payment, and not a debit the bank returned (a returned
-    debit is not sent again: the bill is the customer's to pay). The portal home then says what falls due
-    will be paid from the bank account instead of asking the customer to pay it; it sums every bill not yet
-    due, so every one of them must be paid automatically, on whichever account. One query; clear columns.
-    For the customer themself or their representative whose authority covers the bills; False (nothing
-    said) for anyone else."""
+    """Whether every bill of the customer's with a part not yet due on `due_from` (its due date, or a
+    correction's increase's) will be paid automatically (and there is at least one): on an account with
+    active automatic payment, and no debit of that month for a part due from then that the bank returned (a
+    returned debit is not sent again: the bill is the customer's to pay; `autopay.debits_due` debits each
+    part by its own due date). The portal home then says what falls due will be paid from the bank account
+    instead of asking the customer to pay it; it sums every bill not yet due, so every one of them must be
+    paid automatically, on whichever account. One query; clear columns. For the customer themself or their
+    representative whose authority covers the bills; False (nothing said) for anyone else."""
     if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
         return False
     on_autopay = Autopay.objects.filter(active=True).values("account_id")
-    counts = Bill.objects.filter(
-        customer_id=customer_id, is_current=True, total__gt=0, due_on__gte=due_from
-    ).aggregate(
-        due=Count("pk"),
-        paid=Count("pk", filter=Q(account_id__in=on_autopay, ach_debit__returned__isnull=True)),
+    returned = AchDebit.objects.filter(
+        account_id=OuterRef("account_id"),
+        bill__cycle=OuterRef("cycle"),
+        due_on__gte=due_from,
+        returned__isnull=False,
+    )
+    counts = (
+        Bill.objects.filter(customer_id=customer_id, is_current=True)
+        .filter(Q(total__gt=0, due_on__gte=due_from) | Q(increase_due_on__gte=due_from))
+        .aggregate(
+            due=Count("pk"),
+            paid=Count("pk", filter=Q(account_id__in=on_autopay) & ~Exists(returned)),
+        )
     )
     return counts["due"] > 0 and counts["paid"] == counts["due"]

@@ -15,7 +15,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from custodian.billing.bill_pdf import bill_printed
-from custodian.billing.budget import budget_plan_of, budget_plan_start, budget_plan_stop, carried
+from custodian.billing.budget import (
+    budget_plan_of,
+    budget_plan_start,
+    budget_plan_stop,
+    carried,
+    settlements_pending,
+)
 from custodian.billing.notices import is_paperless, paperless_set
 from custodian.billing.permissions import BillingError
 from custodian.billing.presentation import bill_shown
@@ -84,6 +90,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "account_statements": [(labels[a], s) for a, s in each.accounts.items()],
             "deposits": deposits_of(ids),
             "budget": [(plan, carried(plan)) for plan in budget_plan_of(ids)],
+            "budget_pending": settlements_pending(ids),
             "open_accounts": [(a, label) for a, label in accounts if a.is_open],
             "refunds": refunds_of(ids),
             "bills": bills_of_customer(fetched_by=actor, customer_id=request.customer_id)[:36],
@@ -265,8 +272,19 @@ def budget(request):
                 "cycle": plan.first_cycle,
             }
         else:
-            budget_plan_stop(account_id=account_id, by="customer")
-            done = _("Budget billing stopped: the difference carried is on your balance.")
+            stopped = budget_plan_stop(account_id=account_id, by="customer")
+            if stopped.owed_on_next_bill:
+                done = _(
+                    "Budget billing stopped: the difference of $%(amount)s will be on your next bill, due by "
+                    "that bill's due date."
+                ) % {"amount": f"{stopped.owed_on_next_bill:,.2f}"}
+            elif stopped.credited:
+                done = _(
+                    "Budget billing stopped: the $%(amount)s you paid beyond your use is credited to your "
+                    "balance."
+                ) % {"amount": f"{-stopped.credited:,.2f}"}
+            else:
+                done = _("Budget billing stopped: nothing was carried.")
     except BillingError as exc:
         messages.error(request, _("Not changed: %(reason)s.") % {"reason": exc})
         return _page(request, status=400)

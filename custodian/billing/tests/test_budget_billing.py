@@ -1,7 +1,7 @@
 """Budget (levelized) billing: the level amount from the last twelve bills, each month owing it while the
 bill still bills the month's use, the difference carried and settled at the true-up month (the plan levelled
-again), when stopped and at the final bill; started by the customer in the portal or by billing staff,
-refused to a marketer; each start, settlement and end in the access log."""
+again), on the next bill when stopped, and at the final bill; started by the customer in the portal or by
+billing staff, refused to a marketer; each start, settlement and end in the access log."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -82,7 +82,9 @@ def test_the_true_up_month_settles_the_difference_and_levels_again(account, bill
     assert AccessEvent.objects.filter(action="budget_trued_up", customer_id=str(account.customer_id)).exists()
 
 
-def test_stopping_settles_at_once_and_a_correction_keeps_the_month_level(account, billing_clerk):
+def test_stopping_settles_on_the_next_bill_and_a_correction_keeps_the_month_level(
+    account, billing_clerk, monkeypatch
+):
     plan = budget_plan_start(account_id=account.pk, by=billing_clerk, today=date(2026, 10, 5))
     bill_run(cycle="2026-10", issued_on=date(2026, 11, 1))
     october = Bill.objects.get(account=account, cycle="2026-10")
@@ -90,8 +92,13 @@ def test_stopping_settles_at_once_and_a_correction_keeps_the_month_level(account
     reading_corrected(account.customer)
     corrected = bill_correct(bill_id=october.pk, reason="a misread meter", by=billing_clerk)
     assert balance([account.pk]) == owed  # the month still owes the level amount
-    assert carried(plan) == Decimal("101.00") - corrected.total
-    budget_plan_stop(account_id=account.pk, by=billing_clerk, today=date(2026, 11, 10))
+    assert carried(plan) == Decimal("101.00") - corrected.total < 0
+    stopped = budget_plan_stop(account_id=account.pk, by=billing_clerk, today=date(2026, 11, 10))
+    # The use beyond the level amount is asked by the next bill, not posted without one.
+    assert stopped.owed_on_next_bill == corrected.total - Decimal("101.00")
+    assert balance([account.pk]) == owed
+    billing_day(monkeypatch, date(2026, 12, 1))
+    bill_run(cycle="2026-11", issued_on=date(2026, 12, 1))
     actual = sum(Bill.objects.filter(account=account, is_current=True).values_list("total", flat=True))
     assert balance([account.pk]) == actual
     with pytest.raises(BillingError, match="not on budget billing"):
