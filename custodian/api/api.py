@@ -270,6 +270,15 @@ def customer_disclosures(request, customer_id: ApiId):
     return accounting_summary(fetched_by=request.auth, customer_id=customer_id)
 
 
+class ExportIn(Schema):
+    mailing: str = Field(
+        "", max_length=300, description="what is being mailed (a mailing that is not marketing)"
+    )
+    customers: list[ApiId] = Field(
+        default_factory=list, max_length=100_000, description="the customers it is mailed to"
+    )
+
+
 class ExportOut(Schema):
     id: int
     vendor: str
@@ -297,8 +306,11 @@ def _export_out(e):
     response={200: ExportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     tags=["disclosures"],
 )
-def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False):
-    """Run an export for a vendor (the privacy officer): refused without a current determination."""
+def vendor_export_create(
+    request, vendor_id: ApiId, for_marketing: bool = False, body: ExportIn | None = None
+):
+    """Run an export for a vendor (the privacy officer): refused without a current determination. A mailing
+    that is not marketing names what is mailed (`mailing`) and to whom (`customers`): nobody else is sent."""
 
     if not _reviews(request.auth):
         raise HttpError(403, "Only the privacy officer runs vendor exports.")
@@ -306,7 +318,13 @@ def vendor_export_create(request, vendor_id: ApiId, for_marketing: bool = False)
     if vendor is None:
         return Status(404, {"detail": "No such vendor."})
     try:
-        export = vendor_export_run(vendor=vendor, requested_by=request.auth.user, for_marketing=for_marketing)
+        export = vendor_export_run(
+            vendor=vendor,
+            requested_by=request.auth.user,
+            for_marketing=for_marketing,
+            mailing=body.mailing if body else "",
+            customer_ids=list(body.customers) if body and body.customers else None,
+        )
     except ExportRefused as exc:
         return Status(409, {"detail": f"Refused: {exc}"})
     return _export_out(export)

@@ -21,6 +21,7 @@ from custodian.customers.selectors import customer_for
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 from custodian.disclosures.exports import (
     LETTER_MAILING,
+    MAILING,
     REPORT_MAILING,
     ExportRefused,
     export_dir,
@@ -217,13 +218,25 @@ def vendor_export(request, vendor):
         return _done(request, True, done)
     try:
         export = vendor_export_run(
-            vendor=vendor, requested_by=request.user, for_marketing=request.POST.get("for_marketing") == "on"
+            vendor=vendor,
+            requested_by=request.user,
+            for_marketing=request.POST.get("for_marketing") == "on",
+            mailing=request.POST.get("mailing", "")[:300],
+            customer_ids=_customers_named(request.POST.get("customers", "")),
         )
     except ExportRefused as exc:
         return _done(request, False, f"Export refused: {exc}")
     return _done(
         request, True, f"Export {export.pk} done: {export.rows} customers, encrypted to {vendor.name}."
     )
+
+
+def _customers_named(text: str) -> list[int] | None:
+    """The customers a mailing is for, by internal number ("12, 40 41"); None when none are named."""
+    parts = text.replace(",", " ").split()
+    if not all(p.isdigit() and len(p) <= 12 for p in parts):
+        raise ExportRefused("customers: write the customers' numbers, separated by commas (such as 12, 40)")
+    return [int(p) for p in parts] or None
 
 
 def _export_confirmation(request, vendor):
@@ -247,6 +260,20 @@ def _export_confirmation(request, vendor):
                 ", ".join(labels.get(c, c) for c in sorted(function.categories)) if function else "",
             ),
             ("Marketing mailing", "Yes: customers who opted out are left out" if marketing else "No"),
+            *(
+                [
+                    (
+                        "What is mailed",
+                        request.POST.get("mailing", "")[:300] or "not named: the export is refused",
+                    ),
+                    (
+                        "Mailed to",
+                        request.POST.get("customers", "")[:300] or "nobody named: the export is refused",
+                    ),
+                ]
+                if vendor.function == MAILING and not marketing
+                else []
+            ),
             (
                 "Determination",
                 f"current, to be reviewed by {determination.review_by:%B %-d, %Y}"

@@ -38,7 +38,7 @@ from custodian.background import objects_held_frozen
 from custodian.csvfile import csv_writer
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
-from custodian.customers.selectors import current_premise_by_customer
+from custodian.customers.selectors import open_accounts
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disagreement_texts
 from custodian.disclosures.services.accounting import Accounting, disclosure_accounting
@@ -46,6 +46,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
 from custodian.vault.gate import reveal_documents_many, reveal_many, vendor_actor
+from custodian.vault.models import DataDestruction
 from custodian.vault.notice_rule import notice_uncovered_among
 from custodian.vault.services import opted_out_customer_ids, vendor_pseudonyms
 
@@ -59,16 +60,35 @@ STATEMENT_COLUMN = "statement_of_disagreement"
 STATEMENTS_SUFFIX = ".statements.bin"
 REPORT_MAILING = "report_mailing"
 LETTER_MAILING = "letter_mailing"
+MAILING = "mailing"
+MAILING_NAMES_WHAT_AND_WHOM = (
+    "a mailing export names what is being mailed and the customers it is mailed to; nobody's name and "
+    "address leave for a mailing that is not theirs (a marketing mailing goes to all who did not opt out)"
+)
+PEER_GROUP_COLUMN = "peer_group"
+PEER_GROUP_WORDS = (
+    "a comparison group of ours: an opaque label, new in every file, shared by at least %(min)s homes of the "
+    "file (similar homes by type, heating fuel, size and place, widened until the group is that large); no "
+    "address, ZIP code, size or fuel leaves"
+)
 NO_DETERMINATION = (
     "no current determination that the vendor's use advances the public's welfare, health or safety"
 )
 
 
-def export_admit(*, vendor: Vendor, requested_by, only_function: str | None = None, wrong_function: str = ""):
+def export_admit(
+    *,
+    vendor: Vendor,
+    requested_by,
+    only_function: str | None = None,
+    wrong_function: str = "",
+    for_marketing: bool = False,
+):
     """The checks every export to a vendor passes before anything is read, one place for all of them: the
     vendor's function (when the export is for one function only), the privacy officer starting it (exports are
     disclosures: the privacy officer decides them) and a current determination. A refusal past the first check
-    is recorded as a refused disclosure request. Returns (function, determination, the request's fields)."""
+    is recorded as a refused disclosure request, under the purpose the export is for (Marketing for a
+    marketing mailing). Returns (function, determination, the request's fields)."""
     function = current_policy().vendor_functions.get(vendor.function)
     if only_function is not None and (function is None or function.key != only_function):
         raise ExportRefused(wrong_function)
@@ -76,7 +96,7 @@ def export_admit(*, vendor: Vendor, requested_by, only_function: str | None = No
         recipient_name=vendor.name,
         recipient_address=vendor.contact,
         categories="",
-        purpose=function.purpose if function else "",
+        purpose=function.purpose_of(for_marketing=for_marketing) if function else "",
         basis_kind="vendor_determination",
         basis_ref="",
         customer_count=0,
@@ -175,20 +195,72 @@ def statements_for_export(*, customer_ids, categories, requested_by) -> dict[int
     return {cid: "\n".join(found) for cid, found in texts.items()}
 
 
-def export_values(actor, function, *, customer_ids, fields) -> dict[int, dict[str, str]]:
-    """The values an export to a vendor carries, read through the gate as the vendor (`actor`) for its
-    function's purpose, each customer's read logged as a vendor export."""
+def export_values(actor, function, *, customer_ids, fields, purpose: str = "") -> dict[int, dict[str, str]]:
+    """The values an export to a vendor carries, read through the gate as the vendor (`actor`) for the
+    export's purpose (`purpose`, else the function's), each customer's read logged as a vendor export."""
     return reveal_many(
         actor=actor,
         customer_ids=customer_ids,
         fields=fields,
-        purpose=function.purpose,
+        purpose=purpose or function.purpose,
         action=Action.VENDOR_EXPORT,
     )
 
 
+def min_group_size() -> int:
+    """The fewest homes a comparison group may have: the policy file's aggregation threshold, the one the
+    neighbour comparison shows a group's figures at (`[aggregation] min_customers`)."""
+    return int(current_policy().aggregation["min_customers"])
+
+
 def _size_band(sqft: int) -> str:
     return "<1000" if sqft < 1000 else "1000-1999" if sqft < 2000 else "2000-2999" if sqft < 3000 else "3000+"
+
+
+# Similar homes, from the most alike to the least: the neighbour comparison's own facts (type, heating fuel,
+# size band, ZIP code), then widened a fact at a time (the place first) until a group is large enough.
+_GROUP_LEVELS = (4, 3, 2, 1, 0)
+
+
+def peer_groups(customer_ids) -> dict[int, str]:
+    """Each customer's comparison group for the consumption-report vendor: an opaque label, drawn anew for
+    each file, shared by at least `min_group_size()` of `customer_ids`, so no row can be singled out by it.
+    Homes are grouped by their premise's facts (held in clear, never sent), the groups too small widened a
+    fact at a time; what is left at the end joins the smallest group. Fewer homes than that in the file: no
+    label at all (the vendor gets the usage only, as the policy's categories alone allow)."""
+    least = min_group_size()
+    ids = set(customer_ids)
+    if len(ids) < least:
+        return {}
+    facts: dict[int, tuple] = {}
+    accounts = open_accounts().order_by("customer_id", "opened_on", "pk")
+    for cid, kind, fuel, sqft, zip_code in accounts.values_list(
+        "customer_id",
+        "premise__premise_type",
+        "premise__heating_fuel",
+        "premise__size_sqft",
+        "premise__zip_code",
+    ).iterator(chunk_size=20_000):
+        if cid in ids and cid not in facts:
+            facts[cid] = (kind, fuel, _size_band(sqft or 0), zip_code)
+    groups: list[list[int]] = []
+    left = sorted(ids)
+    for width in _GROUP_LEVELS:
+        alike: dict[tuple, list[int]] = {}
+        for cid in left:
+            alike.setdefault(facts.get(cid, ())[:width], []).append(cid)
+        left = []
+        for members in alike.values():
+            if len(members) >= least:
+                groups.append(members)
+            else:
+                left.extend(members)
+    if left:
+        min(groups, key=len).extend(left)
+    labels: set[str] = set()
+    while len(labels) < len(groups):
+        labels.add(f"G{secrets.token_hex(4)}")
+    return {cid: label for members, label in zip(groups, sorted(labels), strict=True) for cid in members}
 
 
 # --- what every kind of export does alike: the file opened, closed with its manifest, accounted for ---------
@@ -205,6 +277,7 @@ class ExportInProgress:
     determination: object
     record: dict
     digest: str = ""
+    described: dict | None = None  # what this export adds to its manifest (the mailing, the peer groups)
     statements: dict | None = None  # the companion file of statements of disagreement, when there is one
 
     def close(self, *, rows: int, **described) -> None:
@@ -219,6 +292,8 @@ class ExportInProgress:
             "vendor": export.vendor.name,
             "function": self.function.key,
             "categories": sorted(self.function.categories),
+            "purpose": self.record["purpose"],
+            **(self.described or {}),
             **described,
             **({"statements_of_disagreement": self.statements} if self.statements else {}),
             "rows": rows,
@@ -254,7 +329,7 @@ class ExportInProgress:
             recipient_name=export.vendor.name,
             recipient_address=export.vendor.contact,
             categories=sorted(function.categories),
-            purpose=function.purpose,
+            purpose=self.record["purpose"],
             basis_kind="vendor_determination",
             basis_ref=f"determination {determination.pk}",
             approved_by=determination.decided_by,
@@ -421,25 +496,36 @@ def vendor_export_run(
     requested_by,
     for_marketing: bool = False,
     customer_ids=None,
+    mailing: str = "",
     batch: int = ROWS_CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> VendorExport:
+    """An export of a vendor function's categories. A marketing mailing (`for_marketing`) is read, logged and
+    accounted as Marketing and leaves out who opted out; any other mailing names what is mailed (`mailing`)
+    and to whom (`customer_ids`). Nobody whose data was destroyed is ever in a file. The consumption-report
+    vendor gets each home's usage under a pseudonym with a comparison group of ours (`peer_groups`)."""
     policy = current_policy()
     # A report run may be queued by others, but only the privacy officer's run mails letters.
-    function, determination, record = export_admit(vendor=vendor, requested_by=requested_by)
-    if for_marketing and vendor.function != "mailing":
-        raise ExportRefused("only the mailing function sends marketing mail")
+    function, determination, record = export_admit(
+        vendor=vendor, requested_by=requested_by, for_marketing=for_marketing
+    )
+    if for_marketing and "marketing" not in function.also_for:
+        raise ExportRefused(f"the function {function.key!r} sends no marketing mail")
     if not function.categories:
         raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
     if function.key in _OWN_EXPORT:
         raise ExportRefused(
             f"a vendor of the {function.key!r} function receives {_OWN_EXPORT[function.key]}, nothing else"
         )
+    mailing = " ".join((mailing or "").split())
+    if function.key == MAILING and not for_marketing and (not mailing or not customer_ids):
+        raise ExportRefused(MAILING_NAMES_WHAT_AND_WHOM)
     special = _ROWS.get(function.key)
     if function.key == REPORT_MAILING and special is None:
         raise ExportRefused("the comparison reports are not installed (custodian.usage)")
     _cleanup_stale(vendor)
     started_at = timezone.now()
+    purpose = function.purpose_of(for_marketing=for_marketing)
 
     ids = (
         customer_ids
@@ -451,7 +537,10 @@ def vendor_export_run(
             .values_list("pk", flat=True)
         )
     )
-    ids = sorted(set(ids))
+    # Nobody whose data was destroyed under the retention schedule (a small table: read whole, so a million
+    # ids are never sent to the database as parameters).
+    destroyed = set(DataDestruction.objects.values_list("customer_id", flat=True))
+    ids = sorted(set(ids) - destroyed)
     if special is not None:
         # Only those the rows are for (homes with a comparison that may be shown); nobody else's data leaves.
         ids = sorted(special.eligible(ids))
@@ -463,6 +552,12 @@ def vendor_export_run(
         ids = [c for c in ids if c not in excluded]
         excluded = notice_uncovered_among(customer_ids=ids, fields=fields, purpose="marketing")
         ids = [c for c in ids if c not in excluded]
+    groups: dict[int, str] = {}
+    described: dict = {"mailing": mailing} if mailing else {}
+    if not function.identity and special is None:
+        groups = peer_groups(ids)
+        described["peer_group"] = PEER_GROUP_WORDS % {"min": min_group_size()}
+    record = {**record, "purpose": purpose}
     run = export_open(
         admitted=(function, determination, record),
         vendor=vendor,
@@ -470,13 +565,14 @@ def vendor_export_run(
         prefix="export",
         for_marketing=for_marketing,
     )
+    run.described = described
     export, writer = run.export, run.writer
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     header = (["customer_ref"] if function.identity else ["pseudonym"]) + fields
     if special is not None:
         header = list(special.header)
     if not function.identity:
-        header += ["premise_type", "size_band", "heating_fuel", "zip_code"]
+        header += [PEER_GROUP_COLUMN]
     header += [STATEMENT_COLUMN]
 
     def chunk(start: int, part: list[int]) -> tuple[bytes, list[int], dict[int, str]]:
@@ -489,7 +585,7 @@ def vendor_export_run(
         sent: list[int] = []
         names: dict[int, str] = {}
         if part:
-            values = export_values(actor, function, customer_ids=part, fields=fields)
+            values = export_values(actor, function, customer_ids=part, fields=fields, purpose=purpose)
             disputed = statements_for_export(customer_ids=part, categories=cats, requested_by=requested_by)
             if special is not None:
                 for row in special.rows(actor=actor, customer_ids=part, values=values):
@@ -502,18 +598,11 @@ def vendor_export_run(
             else:
                 sent = part
                 names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
-                premises = current_premise_by_customer(part)
                 for cid in part:
-                    p = premises.get(cid)
                     out.writerow(
                         [names[cid]]
                         + [values[cid].get(f, "") for f in fields]
-                        + (
-                            [p.premise_type, _size_band(p.size_sqft), p.heating_fuel, p.zip_code]
-                            if p
-                            else ["", "", "", ""]
-                        )
-                        + [disputed.get(cid, "")]
+                        + [groups.get(cid, ""), disputed.get(cid, "")]
                     )
         return buffer.getvalue().encode(), sent, names
 
@@ -551,7 +640,10 @@ def vendor_export_run(
             if special is not None and special.after is not None:
                 special.after(sent, started_at)
             run.accounted(
-                customer_ids=sent, rows=len(sent), reason=f"export {export.pk}", entered=ledger is not None
+                customer_ids=sent,
+                rows=len(sent),
+                reason=f"export {export.pk}: {mailing}"[:300] if mailing else f"export {export.pk}",
+                entered=ledger is not None,
             )
 
         try:

@@ -118,6 +118,13 @@ class VendorFunction:
     purpose: str
     identity: bool
     categories: frozenset[str]
+    # Other purposes the function's vendors may be sent data for, by an export that says so (the mailing
+    # function's marketing mail): read, logged and accounted under that purpose, never the function's own.
+    also_for: frozenset[str] = frozenset()
+
+    def purpose_of(self, *, for_marketing: bool = False) -> str:
+        """The purpose an export of this function is read, logged and accounted under."""
+        return "marketing" if for_marketing else self.purpose
 
 
 @dataclass(frozen=True)
@@ -468,15 +475,21 @@ def load_policy(path: Path) -> Policy:
         entry = f"vendor_functions.{key}"
         purpose = _need(v, "purpose", path, entry)
         check_purposes(entry, [purpose])
+        also_for = v.get("also_for", [])
+        if not isinstance(also_for, list):
+            raise PolicyError(path, f"{entry}.also_for", "must be a list of purposes")
+        check_purposes(f"{entry}.also_for", also_for)
         vendor_functions[key] = VendorFunction(
             key=key,
             label=_need(v, "label", path, entry),
             purpose=purpose,
             identity=_need(v, "identity", path, entry, bool),
             categories=check_categories(entry, _need(v, "categories", path, entry, list)),
+            also_for=frozenset(also_for),
         )
-        if not vendor_functions[key].categories <= purposes[purpose].categories:
-            raise PolicyError(path, entry, f"needs categories its purpose `{purpose}` does not allow")
+        for each in (purpose, *also_for):
+            if not vendor_functions[key].categories <= purposes[each].categories:
+                raise PolicyError(path, entry, f"needs categories its purpose `{each}` does not allow")
 
     notices = {}
     for key, n in _need(raw, "notices", path, "notices", dict).items():

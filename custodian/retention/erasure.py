@@ -24,7 +24,7 @@ from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_accounts_delete
-from custodian.retention.services import citation_of
+from custodian.retention.services import citation_of, destroyed_by_the_run
 from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
@@ -138,7 +138,12 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
                 Kept(
                     what,
                     f"{why} ({citation_of(entry)})",
-                    _("%(period)s, then destroyed") % {"period": _period(entry)},
+                    (
+                        _("%(period)s, then destroyed")
+                        if destroyed_by_the_run(key)
+                        else _("at least %(period)s; we do not destroy it automatically after that")
+                    )
+                    % {"period": _period(entry)},
                 )
             )
     kept.append(

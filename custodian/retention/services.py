@@ -328,6 +328,22 @@ def _delete_page_views(run, due: Due) -> DestructionRecord:
     return _record(run, due, method="deleted", count=count, page_views=count)
 
 
+# What the run destroys, by schedule item. The accounting of disclosures is not among them: it is only listed
+# as due past its period, so what a customer is told of it says it is kept (`destroyed_by_the_run`).
+_DESTROYS = {
+    "closed_accounts": _destroy_closed_accounts,
+    "replaced_values": _destroy_replaced_values,
+    "interval_readings": _sum_interval_months,
+    "access_log": _redact_access_log,
+    "web_analytics": _delete_page_views,
+}
+
+
+def destroyed_by_the_run(item_key: str) -> bool:
+    """Whether the retention run destroys what this schedule item keeps once its period is past."""
+    return item_key in _DESTROYS
+
+
 @dataclass
 class RunResult:
     run: RetentionRun
@@ -358,13 +374,7 @@ def retention_run(
         started_by_label=started_by_label or (started_by.get_username() if started_by else "the scheduler"),
         policy_version=policy.version,
     )
-    actions = {
-        "closed_accounts": _destroy_closed_accounts,
-        "replaced_values": _destroy_replaced_values,
-        "interval_readings": _sum_interval_months,
-        "access_log": _redact_access_log,
-        "web_analytics": _delete_page_views,
-    }
+    actions = _DESTROYS
     records = []
     try:
         for item_due in due:

@@ -263,6 +263,12 @@ def vendor_with_determination(
     return vendor, private
 
 
+def mailing_to(*customers, what: str = "A notice about the customer's service") -> dict:
+    """A mailing export's arguments naming what is mailed and to whom (the mailing function sends nobody
+    else's name and address)."""
+    return {"mailing": what, "customer_ids": [c.pk for c in customers]}
+
+
 def make_vendor(function, keys, officer, determine=True):
     """A vendor of `function` with the key pair `keys` (its contract began ten days ago and runs 300 more),
     with a determination by `officer` to be reviewed in 90 days unless `determine` is false."""

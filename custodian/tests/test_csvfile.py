@@ -93,6 +93,7 @@ def test_the_decrypted_mailing_export(hostile_customer, privacy_officer):
     vendor, private_key = vendor_with_determination(function="mailing", officer=privacy_officer)
     call_command(
         "vendor_export", "--vendor", str(vendor.pk), "--by", privacy_officer.username,
+        "--mailing", "A notice of a planned outage", "--customers", str(hostile_customer.pk),
         stdout=io.StringIO(), stderr=io.StringIO(),
     )  # fmt: skip
     export = VendorExport.objects.get(vendor=vendor)

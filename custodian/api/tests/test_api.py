@@ -313,15 +313,19 @@ def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, tok
         function="mailing", officer=privacy_officer, name="Acme Mailing", contact="ops@acme.example"
     )
     officer, clerk = bearer(token_for(privacy_officer)), bearer(token_for(billing_clerk))
-    assert api.post(f"/api/v1/vendors/{vendor.pk}/exports", **clerk).status_code == 403
-    assert api.post(f"/api/v1/vendors/{vendor.pk}/exports", **officer).status_code == 409  # no determination
+    url, as_json = f"/api/v1/vendors/{vendor.pk}/exports", {"content_type": "application/json"}
+    assert api.post(url, **as_json, **clerk).status_code == 403
+    assert api.post(url, **as_json, **officer).status_code == 409  # no determination
     vendor_determine(
         vendor=vendor,
         decided_by=privacy_officer,
         review_by=today + timedelta(days=30),
         rationale="Bills and outage notices by mail keep customers informed and safe.",
     )
-    export = api.post(f"/api/v1/vendors/{vendor.pk}/exports", **officer).json()
+    everyone = api.post(url, **as_json, **officer)
+    assert everyone.status_code == 409 and "names what is being mailed" in everyone.json()["detail"]
+    mailed = {"mailing": "A planned outage notice", "customers": [customer.pk]}
+    export = api.post(url, mailed, **as_json, **officer).json()
     assert export["status"] == "done" and export["rows"] == 1
     vendor_token = bearer(token_for(vendor=vendor))
     other_vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer, name="Other")

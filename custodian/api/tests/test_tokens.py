@@ -19,7 +19,7 @@ from custodian.disclosures.exports import vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.disclosures.services import vendor_revoke
 from custodian.policy.loader import current_policy
-from custodian.testing import export_text, request_received, vendor_with_determination
+from custodian.testing import export_text, mailing_to, request_received, vendor_with_determination
 
 TODAY = timezone.localdate()
 
@@ -104,8 +104,9 @@ def test_a_token_is_made_for_a_registered_vendor_not_a_function(capsys, privacy_
     assert (token.kind, token.vendor, token.owner, token.job) == ("vendor", vendor, None, "")
 
 
-def _export(officer, vendor):
-    return vendor_export_run(vendor=vendor, requested_by=officer)
+def _export(officer, vendor, *mailed):
+    """An export to `vendor`; to a mailing vendor, of a mailing to the customers `mailed`."""
+    return vendor_export_run(vendor=vendor, requested_by=officer, **(mailing_to(*mailed) if mailed else {}))
 
 
 def test_a_command_made_vendor_token_downloads_its_own_exports_only(
@@ -136,7 +137,7 @@ def test_a_vendor_token_stops_the_moment_the_vendor_is_no_longer_current(
 ):
     client = Client()
     vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer, days=30)
-    export = _export(privacy_officer, vendor)
+    export = _export(privacy_officer, vendor, customer)
     token = token_command(capsys, "--vendor", str(vendor.pk))
     url = f"/api/v1/exports/{export.pk}/file"
     assert client.get(url, **bearer(token)).status_code == 200

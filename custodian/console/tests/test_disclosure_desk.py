@@ -50,7 +50,13 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
         },
     )
     assert "current, to be reviewed by" in client.post(url).content.decode()
-    done = client.post(url, {"confirmed": "1"}, follow=True)
+    everyone = client.post(url, {"confirmed": "1"}, follow=True).content.decode()
+    assert "Export refused: a mailing export names what is being mailed" in everyone
+    typo = client.post(url, {"confirmed": "1", "mailing": "Outage notice", "customers": "A1"}, follow=True)
+    assert "Export refused: customers:" in typo.content.decode()
+    mailed = {"mailing": "A notice of a planned outage", "customers": str(customer.pk)}
+    assert "A notice of a planned outage" in client.post(url, mailed).content.decode()
+    done = client.post(url, {"confirmed": "1", **mailed}, follow=True)
     assert "Export 2 done" in done.content.decode() or "done: 1 customers" in done.content.decode()
     export = VendorExport.objects.get(status="done")
     file = client.get(f"/staff/privacy/disclosures/exports/{export.pk}/file/")

@@ -10,11 +10,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from custodian.customers.models import Customer
 from custodian.demo.services import demo_customers_ensure
 from custodian.disclosures.exports import export_dir, vendor_export_run
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.staff.services import staff_member_create
 from custodian.testing import export_text, postgres_only, vendor_with_determination
+
+NOTICE = "A notice of a planned outage"
 
 
 @postgres_only
@@ -25,6 +28,7 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
         username="po", password="p" * 16, full_name="P O", services=["privacy_officer"]
     )
     vendor, private = vendor_with_determination(function="mailing", officer=officer, name="Acme Mailing")
+    ids = sorted(Customer.objects.values_list("pk", flat=True))
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -44,6 +48,10 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
             "5",
             "--by",
             "po",
+            "--mailing",
+            NOTICE,
+            "--customers",
+            ",".join(str(c) for c in ids),
         ],
         cwd=settings.BASE_DIR,
         env=env,
@@ -65,7 +73,7 @@ def test_a_killed_export_leaves_no_done_file_and_no_ledger_rows_and_reruns():
     assert not DisclosureEntry.objects.exists()
     assert not (export_dir() / export.file_name).exists()  # only a .partial file, if anything
 
-    done = vendor_export_run(vendor=vendor, requested_by=officer)
+    done = vendor_export_run(vendor=vendor, requested_by=officer, mailing=NOTICE, customer_ids=ids)
     export.refresh_from_db()
     assert export.status == "failed" and not (export_dir() / f"{export.file_name}.partial").exists()
     assert done.status == "done" and done.rows == 300

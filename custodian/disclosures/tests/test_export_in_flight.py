@@ -16,6 +16,8 @@ from custodian.staff.services import staff_member_create
 from custodian.testing import export_text, postgres_only, vendor_with_determination
 from custodian.vault.services import Submission, personal_data_record_many
 
+NOTICE = "A notice of a planned outage"
+
 
 @pytest.fixture
 def mailing_list():
@@ -40,7 +42,9 @@ def mailing_list():
 @pytest.mark.django_db(transaction=True)
 def test_chunks_in_flight_write_the_file_one_chunk_at_a_time_would(mailing_list):
     ids, officer, vendor, private = mailing_list
-    together = vendor_export_run(vendor=vendor, requested_by=officer, batch=3)
+    together = vendor_export_run(
+        vendor=vendor, requested_by=officer, batch=3, mailing=NOTICE, customer_ids=ids
+    )
     assert together.status == "done" and together.rows == 17
     lines = export_text(together, private).splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [str(c) for c in ids]  # in order, each once
@@ -48,7 +52,9 @@ def test_chunks_in_flight_write_the_file_one_chunk_at_a_time_would(mailing_list)
     logged = AccessEvent.objects.filter(action="vendor_export").values_list("customer_id", flat=True)
     assert sorted(int(c) for c in logged) == ids
     with transaction.atomic():  # inside a transaction: one chunk after another on its connection
-        alone = vendor_export_run(vendor=vendor, requested_by=officer, batch=3)
+        alone = vendor_export_run(
+            vendor=vendor, requested_by=officer, batch=3, mailing=NOTICE, customer_ids=ids
+        )
     assert export_text(alone, private).splitlines() == lines
     assert DisclosureEntry.objects.count() == 34
 
@@ -67,14 +73,14 @@ def test_a_chunk_failing_in_flight_leaves_no_entries_and_a_re_run_completes(mail
 
     monkeypatch.setattr(exports, "statements_for_export", fails_on_the_fourth_chunk)
     with pytest.raises(KeyboardInterrupt):
-        vendor_export_run(vendor=vendor, requested_by=officer, batch=3)
+        vendor_export_run(vendor=vendor, requested_by=officer, batch=3, mailing=NOTICE, customer_ids=ids)
     failed = VendorExport.objects.get()
     assert failed.status == "running" and not (export_dir() / failed.file_name).exists()
     assert not DisclosureEntry.objects.exists()
     assert not DisclosureRequest.objects.filter(outcome="disclosed").exists()
 
     monkeypatch.setattr(exports, "statements_for_export", real)
-    done = vendor_export_run(vendor=vendor, requested_by=officer, batch=3)
+    done = vendor_export_run(vendor=vendor, requested_by=officer, batch=3, mailing=NOTICE, customer_ids=ids)
     failed.refresh_from_db()
     assert failed.status == "failed" and done.status == "done" and done.rows == 17
     assert sorted(DisclosureEntry.objects.values_list("customer_id", flat=True)) == ids
@@ -88,7 +94,9 @@ def test_an_accounting_entry_that_cannot_be_entered_fails_the_export(mailing_lis
     ids, officer, vendor, _ = mailing_list
     monkeypatch.setattr(exports, "reveal_many", lambda **kw: {c: {} for c in kw["customer_ids"]})
     with pytest.raises(Exception, match="foreign key"):
-        vendor_export_run(vendor=vendor, requested_by=officer, customer_ids=[*ids, max(ids) + 1000], batch=5)
+        vendor_export_run(
+            vendor=vendor, requested_by=officer, customer_ids=[*ids, max(ids) + 1000], batch=5, mailing=NOTICE
+        )
     export = VendorExport.objects.get()
     assert export.status == "running" and not DisclosureEntry.objects.exists()
     # Refused before the file was finished: no file under its own name, no manifest.

@@ -22,7 +22,7 @@ from custodian.disclosures.services import disagreement_record
 from custodian.disclosures.tests.test_vendor_exports import keys
 from custodian.outbox.services import letter_send
 from custodian.payments.autopay import ach_export_run
-from custodian.testing import export_rows, export_text, make_vendor
+from custodian.testing import export_rows, export_text, mailing_to, make_vendor
 from custodian.testing.billing import POLICY_CHANGE
 from custodian.vault.services import Submission
 
@@ -67,7 +67,9 @@ def test_a_pseudonymous_usage_export_carries_the_statement_on_the_customers_row(
 def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, customer, other_customer):
     disagree(customer, ["meter_usage"])
     export = vendor_export_run(
-        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
+        requested_by=privacy_officer,
+        vendor=make_vendor("mailing", keys, privacy_officer),
+        **mailing_to(customer, other_customer),
     )
     assert [r[STATEMENT_COLUMN] for r in export_rows(export, keys[0])] == ["", ""]
 

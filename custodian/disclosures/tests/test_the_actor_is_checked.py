@@ -19,7 +19,7 @@ from custodian.disclosures.services import (
     vendor_register,
     vendor_revoke,
 )
-from custodian.testing import CO_OP, consent_given, disclosed, vendor_with_determination
+from custodian.testing import CO_OP, consent_given, disclosed, mailing_to, vendor_with_determination
 from custodian.vault.export_crypto import new_vendor_keypair
 
 
@@ -64,7 +64,7 @@ def test_only_the_privacy_officer_runs_an_export_and_it_names_them(privacy_offic
         with pytest.raises(ExportRefused, match="only the privacy officer"):
             vendor_export_run(vendor=vendor, requested_by=by)
     assert DisclosureRequest.objects.filter(outcome="refused").count() == 2
-    vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    vendor_export_run(vendor=vendor, requested_by=privacy_officer, **mailing_to(customer))
     event = AccessEvent.objects.get(action="vendor_export")
     assert (event.actor_kind, event.actor_id, event.on_behalf_of) == (
         "vendor",
@@ -101,6 +101,11 @@ def test_the_export_command_names_the_officer(capsys, privacy_officer, billing_c
         call_command("vendor_export", "--vendor", str(vendor.pk))
     with pytest.raises(CommandError, match="only the privacy officer"):
         call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "bill.clerk")
-    call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "priya.privacy")
+    with pytest.raises(CommandError, match="names what is being mailed"):
+        call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "priya.privacy")
+    with pytest.raises(CommandError, match="customers"):
+        call_command("vendor_export", "--vendor", str(vendor.pk), "--customers", "one,two")
+    mailed = ["--mailing", "A planned outage notice", "--customers", str(customer.pk)]
+    call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "priya.privacy", *mailed)
     assert "export" in capsys.readouterr().out
     assert AccessEvent.objects.filter(action="vendor_export", on_behalf_of="priya.privacy").count() == 1

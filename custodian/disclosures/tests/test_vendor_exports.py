@@ -19,7 +19,7 @@ from custodian.disclosures.exports import (
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
 from custodian.disclosures.services.accounting import Accounting
-from custodian.testing import export_rows, make_vendor
+from custodian.testing import export_rows, mailing_to, make_vendor
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -36,7 +36,9 @@ def test_the_mailing_vendor_gets_name_and_mailing_address_and_nothing_else(
     keys, privacy_officer, customer, other_customer
 ):
     export = vendor_export_run(
-        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer)
+        requested_by=privacy_officer,
+        vendor=make_vendor("mailing", keys, privacy_officer),
+        **mailing_to(customer, other_customer),
     )
     rows = export_rows(export, keys[0])
     assert set(rows[0]) == {"customer_ref", "name", "mailing_address", "statement_of_disagreement"}
@@ -55,10 +57,7 @@ def test_the_consumption_report_vendor_never_gets_names(keys, privacy_officer, c
     assert set(rows[0]) == {
         "pseudonym",
         "meter_usage",
-        "premise_type",
-        "size_band",
-        "heating_fuel",
-        "zip_code",
+        "peer_group",
         "statement_of_disagreement",
     }
     text = json.dumps(rows)
@@ -93,7 +92,10 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
     vendor_determine(
         vendor=vendor, decided_by=privacy_officer, rationale=RATIONALE, review_by=TODAY + timedelta(days=1)
     )
-    assert vendor_export_run(requested_by=privacy_officer, vendor=vendor).status == "done"
+    assert (
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer)).status
+        == "done"
+    )
     # Determinations are append-only: one lapses when its review date passes.
     with (
         mock.patch(
@@ -102,10 +104,10 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
         ),
         pytest.raises(ExportRefused, match="no current determination"),
     ):
-        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer))
     vendor_revoke(vendor=vendor, revoked_by=privacy_officer)
     with pytest.raises(ExportRefused, match="revoked"):
-        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer))
     assert DisclosureRequest.objects.filter(outcome="refused").count() == 3
 
 
@@ -119,7 +121,10 @@ def test_only_the_privacy_officer_determines(keys, billing_clerk, privacy_office
 
 def test_a_tampered_or_truncated_file_does_not_decrypt(keys, privacy_officer, customer):
     export = vendor_export_run(
-        requested_by=privacy_officer, vendor=make_vendor("mailing", keys, privacy_officer), batch=1
+        requested_by=privacy_officer,
+        vendor=make_vendor("mailing", keys, privacy_officer),
+        batch=1,
+        **mailing_to(customer),
     )
     path = export_dir() / export.file_name
     data = path.read_bytes()
@@ -136,11 +141,11 @@ def test_an_unfinished_export_is_cleaned_up_before_the_next(keys, privacy_office
 
     monkeypatch.setattr(Accounting, "record", crash)
     with pytest.raises(KeyboardInterrupt):
-        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer))
     monkeypatch.undo()
     stale = VendorExport.objects.get()
     assert stale.status == "running" and not DisclosureEntry.objects.exists()
-    done = vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+    done = vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer))
     stale.refresh_from_db()
     assert stale.status == "failed" and not (export_dir() / stale.file_name).exists()
     assert done.status == "done" and DisclosureEntry.objects.count() == 1
@@ -174,7 +179,7 @@ def test_an_export_whose_accounting_fails_after_the_file_is_finished_is_failed_a
 
     monkeypatch.setattr(ExportInProgress, "accounted", refused)
     with pytest.raises(RuntimeError):
-        vendor_export_run(requested_by=privacy_officer, vendor=vendor)
+        vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer))
     export = VendorExport.objects.get()
     assert export.status == "failed" and not DisclosureEntry.objects.exists()
     assert not (export_dir() / export.file_name).exists()

@@ -120,7 +120,7 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         return Decision(not bad, f"{purpose} does not allow {bad}" if bad else f"system job {actor.job}")
     if actor.kind == "vendor":
         function = policy.vendor_functions.get(actor.vendor_function)
-        if function is None or function.purpose != purpose:
+        if function is None or purpose not in {function.purpose, *function.also_for}:
             return Decision(False, f"vendor function {actor.vendor_function!r} does not act for {purpose}")
         bad = [c for c in cats if c not in function.categories]
         return Decision(

@@ -1,4 +1,5 @@
 import sys
+from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -9,6 +10,13 @@ from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, vendor_expo
 from custodian.staff.commands import by_argument
 
 
+def _customer_numbers(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ArgumentTypeError("customer numbers separated by commas, such as 12,40,41") from None
+
+
 class Command(BaseCommand):
     help = "Export what a vendor's function needs, encrypted to the vendor (safe to re-run after a crash)."
 
@@ -17,12 +25,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--marketing", action="store_true", help="a marketing mailing: opted-out customers left out"
         )
+        parser.add_argument(
+            "--mailing", default="", help="what is being mailed (a mailing that is not marketing)"
+        )
+        parser.add_argument(
+            "--customers",
+            type=_customer_numbers,
+            default=None,
+            help="the customers it is mailed to, by internal number, comma-separated",
+        )
         parser.add_argument("--batch", type=int, default=ROWS_CHUNK)
         by_argument(parser, "the privacy officer who decides this disclosure")
 
-    def handle(self, *args, vendor, marketing, batch, by, **options):
+    def handle(self, *args, vendor, marketing, mailing, customers, batch, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)
-        total = Customer.objects.count()
+        total = len(customers) if customers else Customer.objects.count()
         with tqdm(total=total, unit="customer", desc=f"export to {found.name}") as bar:
 
             def progress(n):
@@ -34,6 +51,8 @@ class Command(BaseCommand):
                     vendor=found,
                     requested_by=officer,
                     for_marketing=marketing,
+                    mailing=mailing,
+                    customer_ids=customers,
                     batch=batch,
                     progress=progress,
                 )
