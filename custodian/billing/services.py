@@ -35,6 +35,7 @@ from custodian.billing.budget import Issued, budget_apply, correction_carried
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS, bill_content_read
 from custodian.billing.deposits import final_settle
+from custodian.billing.fee_relief import fee_relief
 
 # The ledger's writer and an account's balance, named here too: the payments, collections and the demo post
 # and sum through the billing services.
@@ -688,9 +689,11 @@ def late_fees_assess(*, as_of: date) -> int:
     any true-up settled with it, not the month's computed total (the fee is on what the customer was asked to
     pay and did not); a correction's increase only once its own due date has passed. Never a charge on a
     charge: what is still owed is counted without the late payment charges posted (the tariff charges a fee
-    on what a bill asked, so an account that owes only earlier fees is charged none). Returns the number of
-    fees posted."""
+    on what a bill asked, so an account that owes only earlier fees is charged none). Nor on the arrears a
+    payment agreement pays (`billing.fee_relief`: its bills, and what it still lets be owed on a later bill's
+    due date). Returns the number of fees posted."""
     tariff = current_tariff()
+    spared = fee_relief()
     posted = 0
     # Once per cycle of an account, too: a corrected bill keeps its original's due date, and a fee charged on
     # the original is not charged again on the correction.
@@ -705,6 +708,9 @@ def late_fees_assess(*, as_of: date) -> int:
         past = [p for p in parts if p.due_on < as_of]
         if current is None or not past:
             continue
+        under = spared.get(account_id)
+        if under is not None and bills[0].due_on < under.before:
+            continue  # arrears paid under a payment agreement
         due_on = past[-1].due_on
         asked = sum((p.amount for p in past), ZERO)
         later = sum((p.amount for p in parts if p.due_on > due_on), ZERO)  # not yet due on that day
@@ -721,7 +727,8 @@ def late_fees_assess(*, as_of: date) -> int:
                 kind=LedgerEntry.Kind.PAYMENT,
             ).aggregate(s=Sum("amount"))["s"]
         )
-        unpaid = min(asked, owed - later - paid_since)
+        agreed = under.owed_under(due_on) if under is not None else ZERO  # the agreement's, not this bill's
+        unpaid = min(asked, owed - later - paid_since - agreed)
         if unpaid <= 0:
             continue
         fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 class PaymentAgreement(models.Model):
     """A schedule for paying arrears that considers the household's financial resources (Minn. Stat.
-    § 216B.098 subd. 3; § 216B.097 subd. 1(a)(2))."""
+    § 216B.098 subd. 3; § 216B.097 subd. 1(a)(2)). `status` is what was decided (asked, agreed, ended);
+    whether an agreed one's payments are kept is read from the ledger against its schedule on the day asked
+    (`collecting.agreements.standing_of`), never stored."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested by the customer")
-        ACTIVE = "active", _("Active, payments kept")
+        ACTIVE = "active", _("Agreed")
         BROKEN = "broken", _("Payments not kept")
         COMPLETED = "completed", _("Paid off")
 
@@ -28,6 +30,8 @@ class PaymentAgreement(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     requested_on = models.DateField()
     monthly_installment = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    # What was past due on the day it was agreed: the arrears the installments pay (`collecting.agreements`).
+    arrears_agreed = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     considers_household_resources = models.BooleanField(default=True)
     agreed_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

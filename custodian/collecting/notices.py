@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from custodian.collecting.agreements import notice_barred_by, standings
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
@@ -74,6 +75,25 @@ def _day(d: date) -> str:
 class NoticeReport:
     sent: int = 0
     already: int = 0
+    kept: int = 0  # past-due letters not written: the account keeps a payment agreement
+
+
+def _agreement_words(standing) -> dict | None:
+    """What a past-due letter says of the account's payment agreement: a request waiting for an answer, or
+    an agreement behind and what it asks now and next (amounts as the letter writes them, dates as dates)."""
+    if standing is None or standing.state not in ("requested", "behind"):
+        return None
+    a = standing.agreement
+    return {
+        "state": standing.state,
+        "asked_on": a.requested_on,
+        "agreed_on": a.agreed_on,
+        "installment": f"{standing.installment or 0:,.2f}",
+        "arrears": f"{standing.arrears:,.2f}",
+        "owed_now": f"{standing.owed_now:,.2f}",
+        "next_due_on": standing.next_due_on,
+        "next_amount": f"{standing.next_amount:,.2f}",
+    }
 
 
 def past_due_notices_send(
@@ -83,10 +103,16 @@ def past_due_notices_send(
     letter is keyed on the account's oldest bill unpaid past its due date, so a re-run writes nothing twice,
     a partial payment that leaves that bill unpaid writes nothing more, and a customer who catches up and
     falls behind again (a newer oldest unpaid bill) gets a new letter. The letter names that bill and the
-    amount past due (not the balance: a bill not yet due is not past due)."""
+    amount past due (not the balance: a bill not yet due is not past due).
+
+    An account whose payment agreement is kept gets none (what it has past due is the agreement's, paid by
+    its schedule: `collecting.agreements`); a customer whose request for one is waiting, or whose agreement
+    is behind, gets a letter that says so and what the agreement asks, not one telling them to ask."""
 
     owing = {a: arrears for a, arrears in past_due_accounts(on).items() if arrears.oldest_bill_id}
-    report = NoticeReport()
+    agreements = standings(owing, on=on)
+    report = NoticeReport(kept=sum(1 for a in agreements.values() if a.kept))
+    owing = {a: arrears for a, arrears in owing.items() if not (a in agreements and agreements[a].kept)}
     accounts = Account.objects.select_related("customer").in_bulk(list(owing))
     written = set(
         OutboundMessage.objects.filter(regarding__startswith="past_due:").values_list("regarding", flat=True)
@@ -106,6 +132,7 @@ def past_due_notices_send(
                 "amount": f"{arrears.past_due:,.2f}",
                 "due_on": arrears.oldest_due_on,  # a date: the template writes it in the letter's language
                 "cycle": arrears.oldest_cycle,
+                "agreement": _agreement_words(agreements.get(account_id)),
             },
             regarding=regarding,
             **_sender(by),
@@ -137,6 +164,9 @@ def disconnection_notice_send(
     if (sent_on - today).days > MAILING_DAYS_AHEAD:
         raise NoticeError(f"a notice's mailing day is at most {MAILING_DAYS_AHEAD} days ahead")
     account = account_owing(account_id=account_id, service=service, on=today, refused=NoticeError)
+    barred = notice_barred_by(account_id, on=today)
+    if barred:
+        raise NoticeError(barred)
     notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on, today=today)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
     with in_language_of(account.customer):

@@ -11,6 +11,7 @@ from decimal import Decimal
 from custodian.audit.actions import Action
 from custodian.billing.arrears import Arrears, arrears_of
 from custodian.billing.selectors import BILL_CATEGORY
+from custodian.collecting.agreements import Standing, kept_on, standings
 from custodian.collecting.facts import FIELD, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -67,9 +68,8 @@ def situation_for(
 ) -> Situation:
     """Everything the rules need about one account and service on one day: the sealed facts (read by the
     caller through the gate) and what the database holds in clear."""
-    agreement_kept = PaymentAgreement.objects.filter(
-        account=account, status=PaymentAgreement.Status.ACTIVE
-    ).exists()
+    # Kept as the ledger says, against the agreement's schedule (not its record's status).
+    agreement_kept = bool(kept_on(account.pk, on=on))
     notice = (
         DisconnectionNotice.objects.filter(account=account, service=service, sent_on__lte=on)
         .order_by("-sent_on", "-pk")
@@ -149,10 +149,8 @@ def collections_worklist(*, on: date, actor: gate.Actor, client_ip: str = "") ->
     facts = protection_facts_many(
         actor=actor, customer_ids=sorted({a.customer_id for a in accounts}), client_ip=client_ip
     )
-    agreements = {}
-    latest_first = PaymentAgreement.objects.filter(account_id__in=list(owing)).order_by("pk")
-    for account_id, status in latest_first.values_list("account_id", "status"):
-        agreements[account_id] = status  # the latest wins
+    # Each account's agreement in force, as it stands today against its schedule (kept, behind, asked for).
+    agreements = {a: s.label for a, s in standings(owing, on=on).items()}
     items = [
         WorkItem(
             account,
@@ -211,6 +209,21 @@ def account_collections(*, fetched_by, account_id: int) -> dict:
             DisconnectionOrder.objects.filter(account_id=account_id).order_by("-requested_at", "-pk")
         ),
     }
+
+
+def agreements_in_force(
+    *, fetched_by, customer_id: int, on: date, past_due: dict[int, Decimal] | None = None
+) -> dict[int, Standing]:
+    """Account id → where the payment agreement in force on each of the customer's accounts stands on `on`
+    (asked for and not answered, kept, behind: `collecting.agreements`), for the customer themself or their
+    representative whose authority covers the bills (an agreement pays bills); none for anyone else, at no
+    cost. One query when the caller gives each account's amount past due on `on` (`past_due`)."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return {}
+    if past_due is not None:
+        return standings(list(past_due), on=on, past_due=past_due, customer_id=customer_id)
+    ids = list(Account.objects.filter(customer_id=customer_id).values_list("pk", flat=True))
+    return standings(ids, on=on, customer_id=customer_id)
 
 
 def agreements_of_customer(*, fetched_by, customer_id: int) -> list[PaymentAgreement]:

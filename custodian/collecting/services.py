@@ -76,6 +76,8 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
         raise CollectionsError("the monthly installment must be more than zero")
     agreement.status, agreement.monthly_installment = PaymentAgreement.Status.ACTIVE, installment
     agreement.agreed_by, agreement.agreed_on = by, on
+    # The arrears its installments pay: what is past due on the day (`collecting.agreements`).
+    agreement.arrears_agreed = arrears_on(agreement.account_id, on=on).past_due
     agreement.save()
     return agreement
 

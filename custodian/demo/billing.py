@@ -50,6 +50,29 @@ def demo_cycles(today: date) -> list[str]:
     return list(reversed(out))
 
 
+def _agreement_kept(account, *, agreed_on: date, today: date) -> int:
+    """The Cold Weather Rule cases keep their agreements (`collecting.agreements`): each bill that fell due
+    since the agreement is paid on its due date (the installments begin a month after it). Returns the
+    payments posted."""
+    posted = 0
+    for bill in Bill.objects.filter(
+        account=account, is_current=True, due_on__gte=agreed_on, due_on__lte=today
+    ):
+        reference = f"demo-payment:{bill.pk}"
+        if bill.total <= 0 or LedgerEntry.objects.filter(reference=reference).exists():
+            continue
+        ledger_post(
+            account_id=account.pk,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount=-bill.total,
+            posted_on=bill.due_on,
+            reference=reference,
+            memo="Payment, thank you (demo)",
+        )
+        posted += 1
+    return posted
+
+
 def demo_billing_ensure(
     *,
     count: int,
@@ -60,7 +83,8 @@ def demo_billing_ensure(
     """A year of bills and payments for the demo customers, consistent with their readings: the bill run
     for each of the last twelve months (through the gate as the billing job, like any run), each bill paid
     between 8 and 20 days after it was issued, except the past-due cases' last bills; late fees on what
-    stayed unpaid; the Cold Weather Rule cases' facts on file and payment agreements; the past-due letters.
+    stayed unpaid; the Cold Weather Rule cases' facts on file and payment agreements, kept (the bills due
+    since paid), so late fees come after them; the past-due letters.
     Safe to re-run: bill runs skip what was billed, a payment is posted once per bill."""
 
     today = today or timezone.localdate()  # the utility's day: a month has ended in Owatonna, not in UTC
@@ -100,7 +124,6 @@ def demo_billing_ensure(
                 memo="Payment, thank you (demo)",
             )
             payments += 1
-    fees = late_fees_assess(as_of=today)
     facts = ProtectionFacts(
         income_verified_on=date(today.year, 10, 1) if today.month >= 10 else date(today.year - 1, 10, 1),
         income_basis="assistance_provider",
@@ -127,11 +150,12 @@ def demo_billing_ensure(
         if index in cases.cold_weather:
             if not ProtectionOnFile.objects.filter(customer_id=customer_id).exists():
                 protection_facts_record(customer_id=customer_id, facts=facts, submission=on_file)
+            agreed_on = today - timedelta(days=18)
             payment_agreement_agree(
-                agreement_id=agreement.pk,
-                installment=Decimal("40.00"),
-                by=collections_agent,
-                on=today - timedelta(days=18),
+                agreement_id=agreement.pk, installment=Decimal("40.00"), by=collections_agent, on=agreed_on
             )
+            payments += _agreement_kept(account, agreed_on=agreed_on, today=today)
+    # After the agreements: a payment agreement kept draws no late payment charge on its arrears.
+    fees = late_fees_assess(as_of=today)
     letters = past_due_notices_send(on=today).sent
     return {"bills": issued, "payments": payments, "late_fees": fees, "letters": letters}

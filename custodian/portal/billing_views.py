@@ -38,7 +38,7 @@ from custodian.billing.selectors import (
     statements,
 )
 from custodian.bounds import ascii_whole, month_first_day
-from custodian.collecting.selectors import agreements_of_customer
+from custodian.collecting.selectors import agreements_in_force, agreements_of_customer
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.customers.selectors import accounts_of
 from custodian.netaddr import client_ip
@@ -81,6 +81,15 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
     today = timezone.localdate()
     each = statements(ids, on=today)
     labels = {a.pk: label for a, label in accounts}
+    # The payment agreements asked for or agreed, as they stand today against their schedules; one more is
+    # asked for only on an account that has none in force.
+    in_force = agreements_in_force(
+        fetched_by=actor,
+        customer_id=request.customer_id,
+        on=today,
+        past_due={a: s.past_due for a, s in each.accounts.items()},
+    )
+    askable = [(a, label) for a, label in accounts if a.is_open and a.pk not in in_force]
     return render(
         request,
         "portal/bills.html",
@@ -96,10 +105,19 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "bills": bills_of_customer(fetched_by=actor, customer_id=request.customer_id)[:36],
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
-            "agreements": agreements_of_customer(fetched_by=actor, customer_id=request.customer_id),
+            "agreements": [
+                a
+                for a in agreements_of_customer(fetched_by=actor, customer_id=request.customer_id)
+                if a.account_id not in in_force or in_force[a.account_id].agreement.pk != a.pk
+            ],
+            "in_force": [(labels.get(a), standing) for a, standing in in_force.items()],
+            "several_accounts": len(accounts) > 1,
+            # What is past due on an account with no agreement: only that is told "pay, or ask for one".
+            "past_due_unagreed": any(s.past_due > 0 and a not in in_force for a, s in each.accounts.items()),
             "card_payments": card_payments_offered(),
             "pay_form": pay_form or forms.PayForm(accounts=accounts),
-            "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=accounts),
+            "agreement_form": agreement_form or forms.PaymentAgreementForm(accounts=askable),
+            "agreement_askable": bool(askable),
             "has_accounts": bool(accounts),
             "paperless": is_paperless(fetched_by=actor, customer_id=request.customer_id),
             "autopay": autopay_of_customer(fetched_by=actor, customer_id=request.customer_id),
@@ -181,7 +199,11 @@ def pay(request):
     """Open a checkout on the processor's hosted page and send the customer there: the card number is typed
     on the processor's page, never on ours."""
     accounts = _accounts(request)
-    form = forms.PayForm(request.POST, accounts=accounts)
+    ids = ledger_accounts(
+        fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=[a for a, _ in accounts]
+    )
+    owed = {a: s.balance for a, s in statements(ids, on=timezone.localdate()).accounts.items()}
+    form = forms.PayForm(request.POST, accounts=accounts, balances=owed)
     if not form.is_valid():
         return _page(request, pay_form=form, status=400)
     try:

@@ -160,9 +160,42 @@ class _AccountChoice(forms.Form):
 
 
 class PayForm(_AccountChoice):
+    """A card payment toward one account. More than the account owes is refused by the amount's field unless
+    the customer ticks that they mean to pay ahead: a slip of the keyboard ($9,999 for $99.99) is caught
+    before the processor charges it, and a customer who means to build a credit still can, on purpose.
+    (A field's error rather than a confirmation page: every other payment keeps its one step.)"""
+
     amount = bounds.MoneyField(
         label=_("Amount to pay ($)"), min_value=1, max_value=10_000, decimal_places=2, max_digits=8
     )
+    pay_ahead = forms.BooleanField(
+        label=_(
+            "I mean to pay more than I owe: the rest stays on my account as a credit toward my next bills"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, balances=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.balances = balances  # account id → what it owes today (None: not checked)
+
+    def clean(self):
+        data = super().clean()
+        account, amount = data.get("account"), data.get("amount")
+        if self.balances is None or account is None or amount is None or data.get("pay_ahead"):
+            return data
+        owed = max(self.balances.get(account, 0), 0)
+        if amount > owed:
+            self.add_error(
+                "amount",
+                _(
+                    "That is more than the $%(owed)s this account owes. Pay up to what it owes, or tick "
+                    "the box below if you mean to pay ahead (the rest stays as a credit toward your next "
+                    "bills)."
+                )
+                % {"owed": f"{owed:,.2f}"},
+            )
+        return data
 
 
 class PaymentAgreementForm(_AccountChoice):

@@ -6,11 +6,13 @@ read of another app's records takes the asker (`as_me`'s actor) and its selector
 of a representative's customer only what the authority covers (bills, requests, consents), left out rather
 than refused; deciding costs no query. The balance is one query; this month and the same month last year one
 read. The alerts on top (what needs the customer's attention) come from the same statement: they cost no
-read of their own, one query only when a bill falls due this week (is it paid automatically?), one only when
-some is past due (is a notice of proposed disconnection standing? its own account's statement is already
-read), and one query on every load for the consents and authorisations ending this month. A customer with
-several accounts (a home, a rental they own) sees each account's balance and amount past due, as collections
-and the letters count them: one account's credit never hides another's arrears; the total is labelled so."""
+read of their own, one query only when a bill falls due this week (is it paid automatically?), two only
+when some is past due (is a notice of proposed disconnection standing? its own account's statement is
+already read; and the payment agreements in force: one asked for or agreed is told with what it asks and
+when, never "ask for one"), and one query on every load for the consents and authorisations ending this
+month. A customer with several accounts (a home, a rental they own) sees each account's balance and amount
+past due, as collections and the letters count them: one account's credit never hides another's arrears;
+the total is labelled so."""
 
 from datetime import date, timedelta
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.selectors import open_requests_of_customer
-from custodian.collecting.selectors import open_disconnection_notices
+from custodian.collecting.selectors import agreements_in_force, open_disconnection_notices
 from custodian.connect.selectors import consents_ending
 from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.access import as_me
@@ -72,14 +74,41 @@ def _alerts(owed: dict | None, today: date, asker: Actor | None = None) -> list[
             (n for n in standing if (a := s.accounts.get(n["account_id"])) is not None and a.past_due > 0),
             key=lambda n: n["act_by"],
         )
+        # A payment agreement asked for or agreed is told as such: what it asks and when, never "ask for one".
+        agreements = agreements_in_force(
+            fetched_by=asker,
+            customer_id=asker.customer_id,
+            on=today,
+            past_due={a: each.past_due for a, each in s.accounts.items()},
+        )
         if notices:
-            alerts.append({"kind": "disconnection", **notices[0], "overdue": notices[0]["act_by"] < today})
+            first = notices[0]
+            alerts.append(
+                {
+                    "kind": "disconnection",
+                    **first,
+                    "overdue": first["act_by"] < today,
+                    "agreement": first["account_id"] in agreements,
+                }
+            )
+    else:
+        agreements = {}
     # Each account past due on its own (named when there are several), as its letters name it.
     for account_id, each in s.accounts.items():
         if each.past_due > 0:
-            alerts.append(
-                {"kind": "past_due", "amount": each.past_due, "account": account_id if s.several else None}
-            )
+            named = account_id if s.several else None
+            standing = agreements.get(account_id)
+            if standing is not None and standing.state in ("requested", "kept", "behind"):
+                alerts.append(
+                    {
+                        "kind": f"agreement_{standing.state}",
+                        "standing": standing,
+                        "amount": each.past_due,
+                        "account": named,
+                    }
+                )
+            else:
+                alerts.append({"kind": "past_due", "amount": each.past_due, "account": named})
     coming = s.not_yet_due
     if coming > 0 and s.due_on and today <= s.due_on <= today + timedelta(days=DUE_SOON_DAYS):
         automatic = asker is not None and autopay_pays_what_is_due(

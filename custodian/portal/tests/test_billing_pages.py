@@ -108,7 +108,8 @@ def test_the_customer_asks_for_a_payment_agreement_once(billed):
     )
     again = client.post("/portal/me/payment-agreement/", {"account": mine.account_id})
     assert again.status_code == 400 and "already requested" in again.content.decode()
-    assert "Requested by the customer" in client.get("/portal/me/bills/").content.decode()
+    page = client.get("/portal/me/bills/").content.decode()
+    assert "waiting for our answer" in page and "Ask for a payment agreement</button>" not in page
 
 
 def test_automatic_payment_needs_the_password_again_and_a_valid_bank_account(billed):
