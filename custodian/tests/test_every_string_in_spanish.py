@@ -1,9 +1,9 @@
 """Every string the product marks for translation has its Spanish: a string added in English only would show
 in English on a Spanish page or in a Spanish letter. Read from the code itself: the literal first argument of
 every `gettext`-family call in the product's modules (`_`, `gettext`, `gettext_lazy`, `ngettext`,
-`ngettext_lazy`, `pgettext`, `pgettext_lazy`), and every `{% translate "…" %}` of its templates, each looked up
-in the compiled Spanish catalogue. (`blocktranslate` blocks, whose ids Django composes from their variables,
-are checked by the pages' and letters' own Spanish tests.)"""
+`ngettext_lazy`, `pgettext`, `pgettext_lazy`), and every `{% translate "…" %}` of its templates, each looked
+up in the compiled Spanish catalogue. (`blocktranslate` blocks, whose ids Django composes from their
+variables, are checked by the pages' and letters' own Spanish tests.)"""
 
 import ast
 import gettext
@@ -12,10 +12,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.mo"
-SINGULAR = {"_", "gettext", "gettext_lazy", "gettext_noop"}
-PLURAL = {"ngettext", "ngettext_lazy"}
+# The calls whose first argument is the id (a plural's singular is its id), and those whose second is.
+BY_FIRST = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 CONTEXT = {"pgettext", "pgettext_lazy"}
-TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?[^%]*%\}""")
+TRANSLATE_TAG = re.compile(
+    r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?[^%]*%\}"""
+)
 
 
 def _product_files(pattern: str):
@@ -37,9 +39,7 @@ def _marked_in_python():
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            if name in SINGULAR and (text := _literal(node.args[0])):
-                yield where, "", text
-            elif name in PLURAL and (text := _literal(node.args[0])):
+            if name in BY_FIRST and (text := _literal(node.args[0])):
                 yield where, "", text
             elif name in CONTEXT and len(node.args) > 1 and (text := _literal(node.args[1])):
                 yield where, _literal(node.args[0]) or "", text
