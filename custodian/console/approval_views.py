@@ -1,7 +1,8 @@
 """Staff changes held for a second person (custodian.staff.approvals): the approvals page, for IT and the
 privacy officer, lists the changes waiting (who asked what for whom, until when) and the latest decided;
-an administrator who is neither the asker nor the member concerned approves one, and any administrator
-declines one (the asker withdraws theirs this way). The staff service refuses the rest in its own words.
+an administrator independent of the asker and of the member concerned (custodian.staff.independence)
+approves one, and any administrator declines one (the asker withdraws theirs this way). The staff service
+refuses the rest in its own words.
 
 Approving asks the approver to prove again that it is them (their password or a current code): an approval
 widens someone's access, so a session taken over for its 30 minutes must not be enough to give it."""

@@ -37,7 +37,7 @@ from custodian.billing.selectors import (
 from custodian.billing.services import BillingError, bill_correct
 from custodian.bounds import EARLIEST, LATEST, month_first_day
 from custodian.collecting.selectors import account_collections
-from custodian.console.access import acts_for, console_actor, console_page, not_found
+from custodian.console.access import acts_for, console_actor, console_page, not_found, sees_premises
 from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
 from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
 from custodian.console.steps import step_form
@@ -187,6 +187,8 @@ def account_history(request, account_id):
         "console/billing_account.html",
         {
             "account": account,
+            # The home's facts follow the customer page's rule: only for services that may read its address.
+            "sees_premises": sees_premises(actor),
             "statement": statement([account.pk], on=timezone.localdate()),
             "bills": bills,
             "bills_purpose": current_policy().purposes[bills_purpose(actor)].label,

@@ -36,6 +36,7 @@ from custodian.usage.intervals import may_import_usage, parse_green_button, usag
 from custodian.usage.services import usage_points_for
 from custodian.vault import gate
 from custodian.vault.choices import Channel
+from custodian.vault.masking import shown_masked
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
 
@@ -170,7 +171,12 @@ def customer_detail(request, customer_id):
         else:
             policy = current_policy()
             labels = {c.field: c.label for c in policy.categories.values()}
-            revealed = [(labels[f], values.get(f, "— not on file —")) for f in asked]
+            # Bank details by their last four digits, as a letter shows them: no task on this page (collecting
+            # a payment, explaining a bill) needs the whole number.
+            revealed = [
+                (labels[f], shown_masked(f, v) if isinstance(v, str) else v)
+                for f, v in ((f, values.get(f, "— not on file —")) for f in asked)
+            ]
             return _customer_page(
                 request, customer, form=form, revealed=revealed, purpose_label=policy.purposes[purpose].label
             )

@@ -4,12 +4,14 @@ the ones reviewed; more of them after the review raise it again."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.incidents.models import FlagReview
 from custodian.incidents.services import IncidentError, _officer
+from custodian.staff.independence import dependence
 from custodian.staff.services import staff_decision_append
 
 NOTE_LIMIT = 2000
@@ -17,8 +19,22 @@ NOTE_LIMIT = 2000
 
 @transaction.atomic
 def flag_review(*, flag, by, note: str) -> FlagReview:
-    """`by` (the privacy officer) marks `flag` (an `incidents.selectors.Flag`) reviewed, saying why."""
+    """`by` (the privacy officer) marks `flag` (an `incidents.selectors.Flag`) reviewed, saying why. A flag
+    on a member of staff's reads is never reviewed by that member, nor by someone not independent of them
+    (custodian.staff.independence): a privacy officer's own flags go to another."""
     _officer(by)
+    if flag.actor_kind == "staff":
+        member = (
+            get_user_model().objects.filter(pk=int(flag.actor_id)).first()
+            if flag.actor_id.isdigit()
+            else None
+        )
+        if member is not None:
+            if member.pk == by.pk:
+                raise IncidentError("a flag on your own reads is reviewed by another privacy officer")
+            why = dependence(by, on=(member,))
+            if why:
+                raise IncidentError(why)
     note = (note or "").strip()
     if not note:
         raise IncidentError("say what the review found (a sentence)")

@@ -1,11 +1,13 @@
-"""Staff changes held for a second person: granting a support service whose purposes read customer data (to a
-new member or an existing one), resetting another member's password or second factor, and issuing an API
-token that acts as another member, and letting a deactivated member sign in again while they are in such a
-service. The administrator who asks does nothing by asking; another administrator,
-neither the asker nor the member concerned, approves or declines it within APPROVAL_DAYS. Every ask,
-approval and decline is an event in the access log, and the member concerned and the privacy officer are
-told (an e-mail through the outbox, `signals.staff_notice`); the pending changes are on the console's
-approvals page.
+"""Staff changes held for a second person: granting a support service whose purposes read customer data or
+that decides on others' access (administers staff, reviews access), to a new member or an existing one;
+resetting another member's password or second factor; issuing an API token that acts as another member; and
+letting a deactivated member sign in again while they are in such a service. The administrator who asks
+does nothing by asking; another administrator, independent of the asker and of the member concerned
+(custodian.staff.independence: not them, not an account either added or empowered, not an account added
+after the ask), approves or declines it within APPROVAL_DAYS. Every ask, approval and decline is an event in
+the access log, and the member concerned and the privacy officer are told at the ask, not only after (an
+e-mail through the outbox, `signals.staff_notice`; a grant of power over others' access says so in its
+subject); the pending changes are on the console's approvals page.
 
 Credentials never reach the asker: a new member and a member whose password reset is approved get a one-time
 set-up link by e-mail, with which they choose their own password (`setup_link_use`). An approved API token
@@ -13,8 +15,8 @@ for another member is taken once by the administrator who asked for it (`staff_c
 someone else is what an integration running on their behalf needs, and the approval is that case's check.
 
 Changes that widen nothing apply at once (custodian.staff.services): services whose purposes read no
-customer data (web, IT), removing services, who leads a service; `manage.py staff` on the server's command
-line is the operator's and is not held."""
+customer data and that decide on nobody's access (web), removing services, who leads a service;
+`manage.py staff` on the server's command line is the operator's and is not held."""
 
 import hashlib
 import secrets
@@ -26,6 +28,7 @@ from django.utils import timezone
 from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
 from custodian.staff.choices import ChangeKind, ChangeStatus
+from custodian.staff.independence import dependence
 from custodian.staff.models import SetupLink, StaffChange
 from custodian.staff.selectors import (
     administers_staff,
@@ -57,10 +60,23 @@ def reads_customer_data(service: str) -> bool:
     return any(policy.purposes[p].categories for p in policy.services[service].purposes)
 
 
+def decides_on_access(service: str) -> bool:
+    """Whether a support service gives power over others' access: administering staff accounts (approving
+    held staff changes) or reviewing access (deciding held reads, reviewing emergency access)."""
+    entry = current_policy().services[service]
+    return bool(entry.administers_staff or entry.reviews_access)
+
+
+def held_service(service: str) -> bool:
+    """Whether granting this support service waits for a second person's approval."""
+    return reads_customer_data(service) or decides_on_access(service)
+
+
 def widening(*, user, services) -> list[str]:
-    """The services of `services` that read customer data and that `user` (None: a new member) is not in."""
+    """The services of `services` that read customer data or decide on others' access and that `user`
+    (None: a new member) is not in."""
     held = services_of(user) if user is not None else frozenset()
-    return sorted(s for s in services if s not in held and reads_customer_data(s))
+    return sorted(s for s in services if s not in held and held_service(s))
 
 
 def _known(services) -> None:
@@ -73,14 +89,33 @@ def _privacy_officers() -> list:
     return [u for u in staff_users().filter(is_active=True) if reviews_access(services_of(u))]
 
 
+def _power_granted(change: StaffChange) -> list[str]:
+    """The services of a change that would give its member power over others' access (administrator,
+    privacy officer), which the privacy officer must hear of when it is asked."""
+    if change.kind == ChangeKind.SERVICES:
+        services = change.detail.get("services", [])
+    elif change.kind == ChangeKind.REACTIVATE:
+        services = services_kept(change.subject)
+    else:
+        return []
+    policy = current_policy()
+    return sorted(s for s in services if s in policy.services and decides_on_access(s))
+
+
 def _tell(change: StaffChange, what: str, *also) -> None:
-    """The member concerned and every privacy officer (and `also`: the asker, on a decision) are told."""
+    """The member concerned and every privacy officer (and `also`: the asker, on a decision) are told, at the
+    ask as at the decision."""
     to = {u.pk: u for u in (change.subject, *_privacy_officers(), *also)}
     staff_notice.send(
         sender=StaffChange,
         to=list(to.values()),
         template="staff_change",
-        context={"change": change, "what": what, "kind": change.get_kind_display()},
+        context={
+            "change": change,
+            "what": what,
+            "kind": change.get_kind_display(),
+            "power": ", ".join(_power_granted(change)),
+        },
     )
 
 
@@ -123,7 +158,7 @@ def staff_change_ask(*, kind: str, subject, asked_by, detail: dict | None = None
 @transaction.atomic
 def staff_membership_change(*, user, services: list[str], leads: list[str] | None = None, changed_by):
     """A member's support services as asked on the console: set at once when the change grants no service
-    that reads customer data; otherwise held for approval (returned)."""
+    that reads customer data or decides on others' access; otherwise held for approval (returned)."""
     _known(services)
     if leads is not None and set(leads) - set(services):
         raise UnknownService("a member leads only a service they belong to")
@@ -138,14 +173,14 @@ def staff_membership_change(*, user, services: list[str], leads: list[str] | Non
 
 @transaction.atomic
 def staff_member_reactivation_ask(*, user, asked_by) -> StaffChange | None:
-    """A deactivated member signs in again: at once when none of their support services reads customer data;
-    otherwise held for approval (returned), since their services come back with them. A former member's
-    account is the one most likely to be in other hands."""
+    """A deactivated member signs in again: at once when none of their support services reads customer data
+    or decides on others' access; otherwise held for approval (returned), since their services come back with
+    them. A former member's account is the one most likely to be in other hands."""
     if user.is_active:
         return None
     if user.pk == asked_by.pk:
         raise StaffAdminError("you can't reactivate your own account")
-    if not any(reads_customer_data(s) for s in services_kept(user)):
+    if not any(held_service(s) for s in services_kept(user) if s in current_policy().services):
         staff_member_reactivate(user=user, changed_by=asked_by)
         return None
     return staff_change_ask(kind=ChangeKind.REACTIVATE, subject=user, asked_by=asked_by)
@@ -156,8 +191,9 @@ def staff_member_invite(
     *, username: str, full_name: str, email: str, services: list[str], changed_by
 ) -> tuple[object, StaffChange | None]:
     """Add a member of staff from the console: the account is made in the services that read no customer
-    data, the others are held for approval (the change is returned), and the member gets a set-up link by
-    e-mail to choose their password; nobody else learns it."""
+    data and decide on nobody's access, the others (IT and the privacy officer's among them) are held for
+    approval (the change is returned), and the member gets a set-up link by e-mail to choose their password;
+    nobody else learns it. Who added them is kept (`StaffOrigin`): they never approve that adder's changes."""
     username = new_member_check(username=username, full_name=full_name, services=services)
     if "@" not in (email or ""):
         raise StaffAdminError("give the member of staff's work e-mail address: their set-up link goes there")
@@ -192,6 +228,9 @@ def _approver_check(change: StaffChange, by) -> None:
         )
     if not administers_staff(services_of(by)):
         raise StaffAdminError("only an administrator of staff accounts decides on a staff change")
+    why = dependence(by, on=(change.asked_by, change.subject), since=change.asked_at)
+    if why:
+        raise StaffAdminError(why)
 
 
 def _pending(change: StaffChange) -> StaffChange:
@@ -205,9 +244,9 @@ def _pending(change: StaffChange) -> StaffChange:
 
 @transaction.atomic
 def staff_change_approve(*, change: StaffChange, by) -> StaffChange:
-    """Approve a held change and make it: by an administrator who is neither its asker nor its subject."""
-    _approver_check(change, by)
+    """Approve a held change and make it: by an administrator independent of its asker and its subject."""
     change = _pending(change)
+    _approver_check(change, by)
     change.status, change.decided_by, change.decided_at = ChangeStatus.APPROVED, by, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
     staff_decision_append(Action.STAFF_CHANGE_APPROVED, by=by, reason=_described(change))

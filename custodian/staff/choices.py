@@ -4,11 +4,14 @@ from django.db import models
 
 
 class ChangeKind(models.TextChoices):
-    SERVICES = "services", "support services that read customer data"
+    SERVICES = "services", "support services that read customer data or decide on others' access"
     PASSWORD = "password", "a password reset (a set-up link by e-mail to the member)"
     SECOND_FACTOR = "second_factor", "a second-factor reset"
     API_TOKEN = "api_token", "an API token that acts as them"
-    REACTIVATE = "reactivate", "signing in again, in support services that read customer data"
+    REACTIVATE = (
+        "reactivate",
+        "signing in again, in support services that read customer data or decide on others' access",
+    )
 
 
 class ChangeStatus(models.TextChoices):

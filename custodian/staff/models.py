@@ -23,9 +23,10 @@ class ServiceMembership(models.Model):
 
 
 class StaffChange(models.Model):
-    """A staff change that widens someone's access to customer data or lets one person act as another, held
-    until an administrator who is neither the asker nor the member concerned approves it: until then it does
-    nothing, and past `expires_at` it can no longer be approved."""
+    """A staff change that widens someone's access to customer data or power to decide on others' access, or
+    lets one person act as another, held until an administrator independent of the asker and of the member
+    concerned approves it (custodian.staff.independence): until then it does nothing, and past `expires_at`
+    it can no longer be approved."""
 
     kind = models.CharField(max_length=16, choices=ChangeKind.choices)
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -45,6 +46,21 @@ class StaffChange(models.Model):
 
     def __str__(self):
         return f"change {self.pk}: {self.get_kind_display()} for {self.subject}"
+
+
+class StaffOrigin(models.Model):
+    """Who added a member of staff from the console: an approval must come from someone independent of the
+    asker, and an account the asker added (or one added by such an account) is not
+    (custodian.staff.independence). Members added on the server's command line have none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_origin"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} added by {self.created_by}"
 
 
 class SetupLink(models.Model):

@@ -17,7 +17,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.mfa import recovery_codes_issue
-from custodian.staff.models import ServiceMembership
+from custodian.staff.models import ServiceMembership, StaffOrigin
 from custodian.staff.selectors import services_of, staff_users
 from custodian.staff.signals import staff_offboarded
 
@@ -46,7 +46,8 @@ def staff_member_create(
     changed_by=None,
 ):
     """Create a staff user in the given support services (keys from the policy file), leading those of
-    `leads` (each one of `services`); `password=None` leaves them none (a set-up link gives it)."""
+    `leads` (each one of `services`); `password=None` leaves them none (a set-up link gives it). The member
+    of staff who adds them (`changed_by`) is kept as their origin."""
     policy = current_policy()
     unknown = [s for s in services if s not in policy.services]
     if unknown:
@@ -65,6 +66,9 @@ def staff_member_create(
     ServiceMembership.objects.bulk_create(
         [ServiceMembership(user=user, service=s, lead=s in leads) for s in services]
     )
+    if changed_by is not None:
+        # Who added them: never their second person (custodian.staff.independence).
+        StaffOrigin.objects.create(user=user, created_by=changed_by)
     _log_membership(user, services, changed_by, leads)
     return user
 

@@ -22,6 +22,7 @@ from custodian.audit.events import append_change, append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
+from custodian.staff.independence import dependence
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
 from custodian.vault.choices import MADE_BY_THE_UTILITY, Channel
@@ -461,7 +462,8 @@ def destruction_of(customer_id: int):
 def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, client_ip: str = ""):
     """A reviewer of access (the privacy officer) approves or refuses a held bulk read, with a reason, on the
     record (the hold row and an access event); an approval lets the staff member read on, without a request,
-    for the policy file's minutes. Nobody decides their own hold."""
+    for the policy file's minutes. Nobody decides their own hold, nor one of a member they are not independent
+    of (custodian.staff.independence: an account that member added or empowered, or one added since)."""
 
     services = services_of(decided_by)
     if not reviews_access(services):
@@ -471,6 +473,9 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     hold = ReadHold.objects.select_for_update().get(pk=hold_id)
     if hold.user_id == decided_by.pk:
         raise NotAllowed("nobody decides their own held reads")
+    why = dependence(decided_by, on=(hold.user,), since=hold.opened_at)
+    if why:
+        raise NotAllowed(why)
     if hold.status != ReadHold.Status.PENDING:
         raise ValueError("this hold was already decided")
     now = timezone.now()

@@ -72,7 +72,8 @@ def test_a_second_account_gets_no_customer_data_until_another_administrator_appr
     assert change.kind == ChangeKind.SERVICES and change.asked_by == dba
     assert change.detail["services"] == ["billing", "customer_service", "privacy_officer", "web"]
     assert reasons("staff_change_asked") == [
-        f"change {change.pk}: support services that read customer data (billing, customer_service, "
+        f"change {change.pk}: support services that read customer data or decide on others' access (billing, "
+        "customer_service, "
         "privacy_officer, web) for nora.new, asked by ivan.it"
     ]
     # Nora chooses her own password from the link only she was sent; signed in, she reads nothing yet.
@@ -104,6 +105,7 @@ def test_a_colleagues_second_factor_and_password_are_not_reset_without_approval(
     """Ivan asks to reset the privacy officer's second factor and password: nothing happens, no password
     is shown to him; Priya (the member concerned) can't approve it either; another administrator can, and
     the set-up link goes to Priya alone."""
+    colleague = another_administrator()  # on staff before the ask: an account made after it decides nothing
     ivan = console(dba)
     priyas_session = console(privacy_officer)
     device = TOTPDevice.objects.get(user=privacy_officer)
@@ -125,7 +127,7 @@ def test_a_colleagues_second_factor_and_password_are_not_reset_without_approval(
         assert decide(console(billing_clerk), change).status_code == 403
     assert StaffChange.objects.filter(status=ChangeStatus.PENDING).count() == 2
 
-    olga = console(another_administrator())
+    olga = console(colleague)
     decide(olga, second_factor, password=OLGA_PASSWORD)
     decide(olga, password, password=OLGA_PASSWORD)
     privacy_officer.refresh_from_db()
@@ -154,6 +156,7 @@ def test_a_colleagues_second_factor_and_password_are_not_reset_without_approval(
 def test_a_token_acting_as_someone_else_waits_for_approval_and_is_issued_once(
     console, dba, privacy_officer, mailoutbox
 ):
+    colleague = another_administrator()
     ivan = console(dba)
     asked = ivan.post(
         "/staff/tokens/issue/", {"username": "priya.privacy", "name": "audit export", "days": 7}, follow=True
@@ -165,7 +168,7 @@ def test_a_token_acting_as_someone_else_waits_for_approval_and_is_issued_once(
     assert "neither" in decide(console(privacy_officer), change).content.decode()
     assert not ApiToken.objects.exists()
 
-    decide(console(another_administrator()), change, password=OLGA_PASSWORD)
+    decide(console(colleague), change, password=OLGA_PASSWORD)
     issued = ivan.post("/staff/tokens/issue/", {"username": "priya.privacy", "name": "something else"})
     assert re.search(r"<code data-secret>([^<]+)</code>", issued.content.decode())
     token = ApiToken.objects.get(owner=privacy_officer)

@@ -11,6 +11,7 @@ from custodian.disclosures.models import (
 )
 from custodian.disclosures.services.accounting import AccountingError, categories_checked, reviews_access_of
 from custodian.policy.loader import current_policy
+from custodian.staff.independence import dependence
 from custodian.staff.selectors import services_of
 
 
@@ -32,7 +33,8 @@ def legal_authority_record(
     is_law_enforcement: bool = False,
 ) -> LegalAuthority:
     """A subpoena, court order or statutory release, approved by the privacy officer (and, for law
-    enforcement, by a second approver from the privacy officer or legal)."""
+    enforcement, by a second approver from the privacy officer or legal, independent of the first:
+    custodian.staff.independence, both ways)."""
     policy = current_policy()
     cats = categories_checked(categories)
     if kind not in {k for k, _ in LegalAuthority.KINDS}:
@@ -50,6 +52,9 @@ def legal_authority_record(
             raise AccountingError("a law enforcement request needs a second approver")
         if not ({"privacy_officer", "legal"} & services_of(second_approver)):
             raise AccountingError("the second approver is from the privacy office or legal")
+        why = dependence(second_approver, on=(approved_by,)) or dependence(approved_by, on=(second_approver,))
+        if why:
+            raise AccountingError(f"the second approver must be independent of the first: {why}")
     authority = LegalAuthority.objects.create(
         kind=kind,
         citation=citation.strip(),

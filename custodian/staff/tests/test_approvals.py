@@ -29,8 +29,9 @@ def actions() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def asked(dba, billing_clerk):
-    """Ivan asks that the billing clerk also work in customer service (which reads customer data)."""
+def asked(dba, privacy_officer, billing_clerk):
+    """Ivan asks that the billing clerk also work in customer service (which reads customer data); the
+    privacy officer was on staff before he asked."""
     return approvals.staff_membership_change(
         user=billing_clerk, services=["billing", "customer_service"], leads=[], changed_by=dba
     )
@@ -76,7 +77,8 @@ def test_the_member_and_the_privacy_officer_are_told_of_every_ask_and_decision(
     privacy_officer, billing_clerk, dba, mailoutbox, asked
 ):
     assert [m.subject for m in mailed_to(mailoutbox, billing_clerk)] == [
-        f"Staff change {asked.pk} asked: support services that read customer data for bill.clerk"
+        f"Staff change {asked.pk} asked: support services that read customer data or decide on others' "
+        "access for bill.clerk"
     ]
     assert len(mailed_to(mailoutbox, privacy_officer)) == 1
     approvals.staff_change_decline(change=asked, by=privacy_officer)

@@ -12,6 +12,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
+from custodian.staff.independence import dependence
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.staff.services import staff_decision_append
 from custodian.vault.gate.actors import Actor
@@ -92,7 +93,8 @@ def break_glass_review_queue():
 
 @transaction.atomic
 def break_glass_review(*, grant_id: int, reviewer, note: str):
-    """The privacy officer's review of an emergency access: who, when, and the finding."""
+    """The privacy officer's review of an emergency access: who, when, and the finding. Never the member's
+    own, nor by someone not independent of them (custodian.staff.independence)."""
 
     if not reviews_access(services_of(reviewer)):
         raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
@@ -103,6 +105,9 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
         raise ValueError("this emergency access was already reviewed")
     if grant.user_id == reviewer.pk:
         raise NotAllowed("nobody reviews their own emergency access")
+    why = dependence(reviewer, on=(grant.user,))
+    if why:
+        raise NotAllowed(why)
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
     grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
 

@@ -1,0 +1,39 @@
+"""An unusual-access flag on a member of staff's reads is never marked reviewed by that member (a privacy
+officer's own flag goes to another), nor by a privacy officer the member added."""
+
+import pytest
+
+from custodian.incidents.flag_reviews import flag_review
+from custodian.incidents.models import FlagReview
+from custodian.incidents.selectors import Flag
+from custodian.incidents.services import IncidentError
+from custodian.staff import approvals
+from custodian.staff.services import staff_member_create
+
+
+def flag_on(member) -> Flag:
+    return Flag("staff", str(member.pk), member.get_username(), "many_customers", 40)
+
+
+def test_a_privacy_officer_never_reviews_a_flag_on_their_own_reads(privacy_officer):
+    with pytest.raises(IncidentError, match="your own reads"):
+        flag_review(flag=flag_on(privacy_officer), by=privacy_officer, note="All explained")
+    assert not FlagReview.objects.exists()
+
+
+def test_nor_one_on_the_reads_of_whoever_added_them(dba, privacy_officer):
+    priya2 = staff_member_create(
+        username="petra.privacy", password=None, full_name="Petra Privacy", services=["privacy_officer"]
+    )
+    paula, change = approvals.staff_member_invite(
+        username="paula.privacy",
+        full_name="Paula Paulsen",
+        email="paula@priyas-own-mail.example.net",
+        services=["privacy_officer"],
+        changed_by=privacy_officer,
+    )
+    approvals.staff_change_approve(change=change, by=dba)
+    with pytest.raises(IncidentError, match="paula.privacy was added by priya.privacy"):
+        flag_review(flag=flag_on(privacy_officer), by=paula, note="All explained")
+    review = flag_review(flag=flag_on(privacy_officer), by=priya2, note="Annual access request batch")
+    assert review.reviewed_by == priya2
