@@ -91,6 +91,8 @@ class Action(StrEnum):
     PORTAL_PASSWORD_CHANGED = "portal_password_changed"
     PORTAL_AUTHENTICATOR_ON = "portal_authenticator_on"
     PORTAL_AUTHENTICATOR_OFF = "portal_authenticator_off"
+    # A limited online account lifted with the code mailed to the customer (custodian.portal.mailed_code).
+    PORTAL_LIMIT_LIFTED = "portal_limit_lifted"
     # Green Button Connect My Data (custodian.connect): a third party registered and reviewed.
     THIRD_PARTY_REGISTERED = "third_party_registered"
     THIRD_PARTY_REVIEWED = "third_party_reviewed"
@@ -156,6 +158,7 @@ CHANGE_ACTIONS = frozenset(
         Action.PORTAL_PASSWORD_CHANGED,
         Action.PORTAL_AUTHENTICATOR_ON,
         Action.PORTAL_AUTHENTICATOR_OFF,
+        Action.PORTAL_LIMIT_LIFTED,
         Action.THIRD_PARTY_REGISTERED,
         Action.THIRD_PARTY_REVIEWED,
     }

@@ -162,6 +162,9 @@ CHANGE_LABELS = {
     Action.PORTAL_PASSWORD_CHANGED: gettext_lazy("Changed the password for My account"),
     Action.PORTAL_AUTHENTICATOR_ON: gettext_lazy("Switched on an authenticator app for My account"),
     Action.PORTAL_AUTHENTICATOR_OFF: gettext_lazy("Switched off the authenticator app for My account"),
+    Action.PORTAL_LIMIT_LIFTED: gettext_lazy(
+        "Entered the code from our letter: My account is no longer limited"
+    ),
     Action.CORRECTION_NOTICE_SENT: gettext_lazy("Told a past recipient of your data of its correction"),
     Action.DISAGREEMENT_RECORDED: gettext_lazy("Kept your statement of disagreement with your data"),
     Action.METER_CHALLENGE_RESULT: gettext_lazy(

@@ -45,8 +45,24 @@ PAGE_SCOPES = {
     **dict.fromkeys(("update_contact", "marketing"), C),
     **dict.fromkeys(("consents", "consent_revoke", "erasure", "connected_apps", "connected_app_revoke"), K),
 }
-OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for"})
+OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for", "limit_lift"})
 ACTING_FOR = "portal_acting_for"
+
+# What an online account still limited may open (`PortalAccount.limited`: its sign-up was not confirmed from
+# an e-mail address the utility already held; custodian.portal.mailed_code): seeing the data, the bills and
+# the usage, paying, asking a question or a request staff verify, and its own sign-in. A page not listed is
+# refused until the code mailed to the mailing address on file is entered (deny by default): giving or
+# revoking a consent, authorising or cutting off an app, deleting data, changing the contact details, the
+# marketing choice, paperless billing, automatic payment, a payment agreement or budget billing, stopping or
+# moving service, adding readings, a statement of disagreement, acting for someone else. The letters and the
+# download stay closed too: the letter holding the code is among the customer's correspondence.
+OPEN_WHILE_LIMITED = frozenset(
+    {
+        *("home", "bills", "bill", "bill_pdf", "statement", "usage", "green_button", "comparison"),
+        *("comparison_pdf", "accesses", "access_receipt", "disclosures", "connected_apps"),
+        *("pay", "pay_deposit", "requests", "request", "security", "reauthenticate", "limit_lift"),
+    }
+)
 
 
 class Within:
@@ -56,10 +72,13 @@ class Within:
     only where it leads somewhere the reader may go: never one that would answer "not within your
     authority" and lose what was typed."""
 
-    def __init__(self, rep=None):
+    def __init__(self, rep=None, *, limited: bool = False):
         self._scopes = None if rep is None else frozenset(rep.scope_list)
+        self._limited = limited
 
     def __getitem__(self, page: str) -> bool:
+        if self._limited and page not in OPEN_WHILE_LIMITED:
+            return False
         if self._scopes is None or page in OWN_SIGN_IN_PAGES:
             return True
         return PAGE_SCOPES.get(page) in self._scopes
@@ -94,8 +113,17 @@ def portal_required(view):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
         request.representative = None
-        request.may = Within()
+        request.limited = account.limited
+        request.may = Within(limited=account.limited)
         page = request.resolver_match.url_name if request.resolver_match else ""
+        if account.limited and page not in OPEN_WHILE_LIMITED:
+            return message_page(
+                request,
+                title=_("Enter the code from our letter first"),
+                message=LIMITED,
+                status=403,
+                lift=True,
+            )
         acting = request.session.get(ACTING_FOR)
         if acting and page not in OWN_SIGN_IN_PAGES:
             rep = next((r for r in represented_by(account.customer_id) if r.pk == acting), None)
@@ -117,6 +145,14 @@ def portal_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+LIMITED = gettext_lazy(
+    "Until you enter the code from the letter we mailed to your mailing address, My account shows your "
+    "details, bills and usage and takes payments, but can't give consents, connect apps, delete data, change "
+    "your contact details or make other choices for the account. Enter the code, or ask for a new letter, on "
+    'the page "Code from our letter"; or call us.'
+)
 
 
 NOT_IN_SCOPE = gettext_lazy(
@@ -184,4 +220,6 @@ def mine(request, fields, purpose="providing_services"):
         purpose=purpose,
         client_ip=client_ip(request),
     )
-    return values if reauthenticated(request) else masked(values)
+    # A limited account (custodian.portal.mailed_code) sees them masked even after entering its password:
+    # that proves only who made the account, not that it is the customer's.
+    return values if reauthenticated(request) and not getattr(request, "limited", False) else masked(values)

@@ -78,6 +78,14 @@ class ReauthenticateForm(forms.Form):
             del self.fields["code"]
 
 
+class MailedCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from our letter"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
 class ContactDetailsForm(forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 

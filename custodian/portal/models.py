@@ -17,3 +17,11 @@ class PortalAccount(models.Model):
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    # Limited until the code mailed to the mailing address on file is entered: an online account whose sign-up
+    # was not confirmed from an e-mail address the utility already held (custodian.portal.mailed_code). Only
+    # a keyed hash of the code is kept, with when it was mailed and how many wrong codes were tried.
+    limited = models.BooleanField(default=False)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_failures = models.PositiveSmallIntegerField(default=0)

@@ -3,6 +3,7 @@ disclosed, consents, Download My Data, and erasure."""
 
 import contextlib
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -27,6 +28,7 @@ from custodian.portal.access import (
     mine,
     portal_actor,
     portal_required,
+    reauthenticated,
     signed_in_customer,
 )
 from custodian.portal.download import Held, download_csv
@@ -294,8 +296,14 @@ def _accesses_with_receipts(customer_id: int, asker) -> list[dict]:
 @portal_required
 def erasure(request):
     """Delete my data: first the honest answer (what we must keep and why, what we delete now), then, when
-    the customer confirms they understand, the deletion; the answer also goes out by letter."""
+    the customer confirms they understand, the deletion; the answer also goes out by letter. Deleting can't
+    be undone, so it asks for the password again first (a sign-in left open is not enough), and again if the
+    few minutes that lasts have passed before the confirmation."""
 
+    if not reauthenticated(request):
+        return redirect(
+            f"{reverse('portal:reauthenticate')}?{urlencode({'next': reverse('portal:erasure')})}"
+        )
     answer = erasure_answer(fetched_by=portal_actor(request), customer_id=request.customer_id)
     if answer is None:
         raise Http404

@@ -1,5 +1,6 @@
 """The portal's sign-in security page: change the password, and switch an authenticator app on or off, each
-with the current password in the same form (custodian.portal.sign_in_security)."""
+with the current password in the same form (custodian.portal.sign_in_security); and the page where a limited
+online account enters the code from our letter, or asks for a new letter (custodian.portal.mailed_code)."""
 
 import segno
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from custodian.portal import forms
 from custodian.portal.access import portal_required
+from custodian.portal.mailed_code import CODE_TRIES, LimitError, code_expiry, code_letter_again, limit_lift
 from custodian.portal.sign_in_security import (
     password_checks,
     portal_authenticator_off,
@@ -18,6 +20,7 @@ from custodian.portal.sign_in_security import (
 from custodian.routing import page
 from custodian.staff import mfa
 from custodian.staff.sessions import second_factor_passed
+from custodian.web.protection import failures_reached, rate_limited
 
 # The security page's three forms, each asking for the current password: which one a POST is ("change"),
 # its form class and its prefix (the three share the page, so their fields' ids must differ).
@@ -96,3 +99,47 @@ def _security_change(request, account, change: str, form):
         update_session_auth_hash(request, request.user)  # this session stays signed in
         messages.success(request, _("Your new password is set. We e-mailed you about the change."))
     return redirect("portal:security")
+
+
+# Wrong codes from one network, whatever the account (each account also stops after CODE_TRIES of its own).
+CODE_SCOPE, CODE_FAILURES_PER_ADDRESS = "portal-mailed-code", 10
+
+
+@page("me/code-from-our-letter/", name="limit_lift")
+@portal_required
+def limit_lift_view(request):
+    """A limited account enters the code from the letter mailed to the mailing address on file (or asks for
+    a new letter); the limit is lifted and the customer may then do everything in My account."""
+    account = request.user.portal_account
+    form = forms.MailedCodeForm(request.POST if request.POST.get("step") == "code" else None)
+    status = 200
+    if request.method == "POST" and account.limited:
+        if request.POST.get("step") == "letter":
+            try:
+                code_letter_again(account_id=account.pk, page_language=request.LANGUAGE_CODE)
+            except LimitError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request, _("We are mailing a new letter with a new code to your mailing address.")
+                )
+            return redirect("portal:limit_lift")
+        if failures_reached(request, scope=CODE_SCOPE, limit=CODE_FAILURES_PER_ADDRESS):
+            form.add_error(None, _("Too many attempts from your network. Try again in an hour."))
+            return render(request, "portal/limit_lift.html", _lift_page(account, form), status=429)
+        if form.is_valid():
+            try:
+                limit_lift(account_id=account.pk, code=form.cleaned_data["code"])
+            except LimitError as exc:
+                form.add_error("code", str(exc))
+            else:
+                messages.success(request, _("Thank you: My account is no longer limited."))
+                return redirect("portal:home")
+        rate_limited(request, scope=CODE_SCOPE, limit=CODE_FAILURES_PER_ADDRESS, window_seconds=3600)
+        status = 400
+    return render(request, "portal/limit_lift.html", _lift_page(account, form), status=status)
+
+
+def _lift_page(account, form) -> dict:
+    expiry = code_expiry(account)
+    return {"account": account, "form": form, "expires": expiry, "tries": CODE_TRIES}

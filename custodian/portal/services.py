@@ -8,7 +8,8 @@ never enough on their own where we already have a way to reach the customer:
   link to the new address and word to the old (custodian.portal.email_change);
 - where an e-mail address on file differs from the one given, the confirmation link goes to the address on
   file, and the address given is told to look there; where none is on file, the link goes to the address
-  given and, once confirmed, a letter to the mailing address says an online account was opened;
+  given and, once confirmed, the account is limited (it sees and pays, nothing that binds the customer)
+  until the code in the letter then mailed to the mailing address is entered (custodian.portal.mailed_code);
 - a confirmed online account is never replaced by a sign-up: the attempt is refused with the same answer as
   a wrong bill figure, and the account's sign-in address and the address on file are told.
 A link confirms nothing when it is opened (mail scanners open links): the page it opens has a button."""
@@ -27,8 +28,9 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.casework.representatives import RepresentativeError, invitation_opened
 from custodian.connect.services import authorizations_end
-from custodian.outbox.services import language_of, letter_send, message_send
+from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
+from custodian.portal.mailed_code import code_letter_send
 from custodian.portal.models import PortalAccount
 from custodian.vault.gate import (
     Denied,
@@ -274,8 +276,10 @@ def confirmation_account(token: str) -> PortalAccount:
 @transaction.atomic
 def portal_confirm(*, token: str, page_language: str = "") -> PortalAccount:
     """Confirm a sign-up (the button on the link's page): its sign-in works from now on. The customer's
-    details on file stay as they are; where no e-mail address is on file, a letter to the mailing address
-    says an online account was opened, so a sign-up by someone else holding a bill does not go unnoticed: in
+    details on file stay as they are; where no e-mail address is on file, the account starts limited (the
+    link reached only an address typed on the page) and a letter to the mailing address says an online
+    account was opened, with the code that lifts the limit, so a sign-up by someone else holding a bill
+    neither goes unnoticed nor binds the customer: in
     the holder's chosen language, else the language of the page it was confirmed on (the best sign of the
     household's language we have; a sign-up made in Spanish gets its letter in Spanish)."""
     account = confirmation_account(token)
@@ -291,13 +295,11 @@ def portal_confirm(*, token: str, page_language: str = "") -> PortalAccount:
         reason="online access confirmed from the link e-mailed at sign-up",
     )
     if not email_on_file(account.customer_id):
-        letter_send(
-            to_customer=account.customer,
-            template="portal_signed_up",
-            context={},
-            sent_by_job=ENROLMENT_JOB,
-            page_language=page_language,
-        )
+        # The link went to an address only typed on the page: the account starts limited, and the letter
+        # carries the code that lifts the limit (custodian.portal.mailed_code).
+        account.limited = True
+        account.save(update_fields=["limited"])
+        code_letter_send(account=account, page_language=page_language)
     return account
 
 

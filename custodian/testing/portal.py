@@ -73,6 +73,13 @@ def signed_in(app, email) -> Client:
     return client
 
 
+def password_again(client, password: str = PASSWORD) -> Client:
+    """The signed-in customer enters the password again ("Confirm it is you"), as deleting their data asks
+    first; the client, for the next few minutes re-authenticated."""
+    assert client.post("/portal/me/confirm-it-is-you/", {"password": password}).status_code == 302
+    return client
+
+
 REPRESENTATIVE_PASSWORD = "a long representative passphrase"
 INVITE = re.compile(r"http://testserver(/portal/representative/[^\s]+/)")
 

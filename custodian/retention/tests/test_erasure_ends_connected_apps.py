@@ -14,7 +14,7 @@ from custodian.connect.services import authorization_grant, authorization_revoke
 from custodian.portal.models import PortalAccount
 from custodian.retention.online_accounts import online_accounts_delete
 from custodian.testing.connect import SCOPE, register
-from custodian.testing.portal import signed_in
+from custodian.testing.portal import password_again, signed_in
 
 
 def _authorised(customer, user, third_party):
@@ -53,7 +53,7 @@ def test_delete_my_data_ends_the_apps_and_deletes_the_sign_in(households, privac
     authorization = _authorised(alice, alices_user, third_party)
     _authorised(bob, bobs_user, third_party)
 
-    done = client.post("/portal/me/delete-my-data/", {"understood": "on"})
+    done = password_again(client).post("/portal/me/delete-my-data/", {"understood": "on"})
     assert done.status_code == 200 and "Deleted today" in done.content.decode()
     assert not PortalAccount.objects.filter(customer=alice).exists()
     authorization.refresh_from_db()

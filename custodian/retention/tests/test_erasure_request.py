@@ -8,14 +8,14 @@ from custodian.outbox.models import OutboundMessage
 from custodian.portal.models import PortalAccount
 from custodian.retention.models import ErasureRecord
 from custodian.testing import letter_text
-from custodian.testing.portal import PASSWORD, signed_in
+from custodian.testing.portal import PASSWORD, password_again, signed_in
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import opted_out_customer_ids
 
 
 def test_the_portal_says_what_is_kept_and_why_before_anything_is_deleted(households):  # noqa: F811
     (alice, app), _ = households
-    client = signed_in(app, "alice@example.org")
+    client = password_again(signed_in(app, "alice@example.org"))
     page = client.get("/portal/me/delete-my-data/").content.decode()
     assert "What we must keep, and why" in page
     assert "General Records Retention Schedule for Minnesota Cities" in page
@@ -26,7 +26,7 @@ def test_the_portal_says_what_is_kept_and_why_before_anything_is_deleted(househo
 
 def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households):  # noqa: F811
     (alice, app), (bob, _) = households
-    client = signed_in(app, "alice@example.org")
+    client = password_again(signed_in(app, "alice@example.org"))
     refused = client.post("/portal/me/delete-my-data/", {})
     assert refused.status_code == 400  # the customer must say they understand
     assert PortalAccount.objects.filter(customer=alice).exists()
@@ -56,7 +56,7 @@ def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households
 
 def test_the_answer_is_in_the_customer_s_language(households):  # noqa: F811
     (alice, app), _ = households
-    client = signed_in(app, "alice@example.org")
+    client = password_again(signed_in(app, "alice@example.org"))
     page = client.get("/portal/me/delete-my-data/?lang=es").content.decode()
     assert "mientras su cuenta esté abierta y, una vez cerrada, 6 años más" in page
     assert "General Records Retention Schedule for Minnesota Cities" in page  # the schedule's own name

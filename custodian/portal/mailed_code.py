@@ -1,0 +1,128 @@
+"""The code mailed to the customer's mailing address that lifts an online account's limit.
+
+An online account whose sign-up was not confirmed from an e-mail address the utility already held (the
+customer has none on file, so the link went to whatever address was typed: anyone holding a paper bill could
+have signed up) starts limited: it sees the data, bills and usage and pays, but the acts that bind the
+customer or can't be undone wait (`custodian.portal.access.OPEN_WHILE_LIMITED`: every other page is refused)
+until the code printed in the letter mailed to the mailing address on file is entered. Only a keyed hash of
+the code is kept on the account (HMAC-SHA256 under the site's secret key, compared in constant time); the
+code expires CODE_DAYS days after it was mailed and after CODE_TRIES wrong entries; the customer may ask for
+a new letter (a new code; the old one stops working) once a day. Lifting the limit is a change in the access
+log."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
+from custodian.outbox.services import letter_send
+from custodian.portal.models import PortalAccount
+
+LETTER_TEMPLATE = "portal_signed_up"
+SENT_BY_JOB = "portal_enrolment"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0 and O, no 1 and I: read off paper and typed
+CODE_LENGTH = 10  # 50 bits
+CODE_DAYS = 30
+CODE_TRIES = 5
+NEW_LETTER_AFTER = timedelta(days=1)
+
+CODE_WRONG = gettext_lazy("That code is not the one in our letter. Check it and try again.")
+CODE_SPENT = gettext_lazy(
+    "The code from our letter has expired or was entered wrongly too many times. Ask for a new letter below."
+)
+TOO_SOON = gettext_lazy("We mailed a letter less than a day ago. Wait for it to arrive, or call us.")
+
+
+class LimitError(ValueError):
+    """The code was not accepted, or a new letter can't be sent yet: the message says which."""
+
+
+def _typed(code: str) -> str:
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def _digest(account: PortalAccount, code: str) -> str:
+    message = f"custodian.portal.mailed_code|{account.pk}|{_typed(code)}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def code_expiry(account: PortalAccount):
+    return account.code_sent_at + timedelta(days=CODE_DAYS) if account.code_sent_at else None
+
+
+def code_letter_send(*, account: PortalAccount, page_language: str = "", again: bool = False) -> None:
+    """Make a new code, keep its hash (the previous code stops working) and mail it in the letter saying an
+    online account was opened, to the name and mailing address on file. Runs in the caller's transaction."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    account.code_hash = _digest(account, code)
+    account.code_sent_at = timezone.now()
+    account.code_failures = 0
+    account.save(update_fields=["code_hash", "code_sent_at", "code_failures"])
+    letter_send(
+        to_customer=account.customer,
+        template=LETTER_TEMPLATE,
+        context={
+            "code": f"{code[:5]}-{code[5:]}",
+            "expires": timezone.localdate(code_expiry(account)),
+            "again": again,
+        },
+        sent_by_job=SENT_BY_JOB,
+        page_language=page_language,
+    )
+
+
+@transaction.atomic
+def _code_tried(*, account_id: int, code: str):
+    """One entry of the code, counted: None once the limit is lifted (or was already), else why not."""
+    account = PortalAccount.objects.select_for_update().get(pk=account_id)
+    if not account.limited:
+        return None
+    expiry = code_expiry(account)
+    if (
+        not account.code_hash
+        or expiry is None
+        or timezone.now() > expiry
+        or account.code_failures >= CODE_TRIES
+    ):
+        return CODE_SPENT
+    if not hmac.compare_digest(account.code_hash, _digest(account, code)):
+        account.code_failures += 1
+        account.save(update_fields=["code_failures"])
+        return CODE_WRONG if account.code_failures < CODE_TRIES else CODE_SPENT
+    account.limited, account.code_hash, account.code_failures = False, "", 0
+    account.save(update_fields=["limited", "code_hash", "code_failures"])
+    append_change(
+        action=Action.PORTAL_LIMIT_LIFTED,
+        actor_kind="customer",
+        actor_id=str(account.customer_id),
+        actor_label="the customer",
+        customer_ids=[account.customer_id],
+        reason="online account's limit lifted with the code mailed to the mailing address on file",
+    )
+    return None
+
+
+def limit_lift(*, account_id: int, code: str) -> None:
+    """Lift the account's limit with the code from the letter; LimitError (the wrong entry counted and kept)
+    otherwise."""
+    refused = _code_tried(account_id=account_id, code=code)
+    if refused is not None:
+        raise LimitError(refused)
+
+
+@transaction.atomic
+def code_letter_again(*, account_id: int, page_language: str = "") -> None:
+    """The customer asks for a new letter (lost, or the code expired): at most one a day."""
+    account = PortalAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
+    if not account.limited:
+        return
+    if account.code_sent_at is not None and timezone.now() - account.code_sent_at < NEW_LETTER_AFTER:
+        raise LimitError(TOO_SOON)
+    code_letter_send(account=account, page_language=page_language, again=True)
