@@ -652,8 +652,9 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
     before = bill_document(actor=actor, bill=old, purpose="billing")
     if _same_bill(before, bill_content_read(prepared.payload)):
         raise BillingError(
-            f"nothing changed: bill {old.pk} computed again from the readings, tariff and details held now "
-            "is the same bill; correct the read or the detail first, then re-bill"
+            f"nothing changed: bill {old.pk}, computed again from the readings, the tariff and the details "
+            "held now, comes out the same bill, so there is nothing to re-bill. Correct the meter read or "
+            "the detail first, then re-bill"
         )
     # On budget billing the month still asks what it asked (the difference is carried): no increase.
     more = ZERO if correction_carried(account.pk, old.cycle) else prepared.total - old.total

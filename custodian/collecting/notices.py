@@ -10,8 +10,11 @@ correspondence, printed by the letter-mailing vendor):
   (§ 216B.097 subd. 1(b); `cold_weather_notice_send`).
 
 Each is re-runnable: a notice already written (by its `regarding` key) is not written again. They are
-letters: the amounts are read from the ledger's clear columns, the name and address are put on by the
-mailing export, so nothing personal is read here.
+letters: the amounts are read from the ledger's clear columns and the name and address are put on by the
+mailing export; the one personal value read here is the account number the letter names (the number printed
+on the bill, never the internal id: `customers.account_numbers`), read through the gate as the collections
+job for collecting payments, in bulk for a run of letters. A notice of proposed disconnection must name it:
+without it the notice is refused.
 """
 
 from collections.abc import Callable
@@ -31,15 +34,20 @@ from custodian.collecting.rules import (
 )
 from custodian.collecting.selectors import past_due_accounts
 from custodian.collecting.services import account_owing, disconnection_notice_record
+from custodian.customers.account_numbers import account_numbers
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account, Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
+from custodian.vault.gate import system_actor
 
 COLLECTIONS_JOB = "collections"
 COLD_WEATHER_JOB = "cold_weather_notice"
+PURPOSE = "collecting_payments"
+# Letters whose account numbers one bulk read gets (one decision, one access event per customer).
+CHUNK = 1000
 # A service as a letter names it ("your natural gas service"), in the customer's language.
 SERVICE_WORDS = {
     "electric": pgettext_lazy("utility service", "electric"),
@@ -117,29 +125,41 @@ def past_due_notices_send(
     written = set(
         OutboundMessage.objects.filter(regarding__startswith="past_due:").values_list("regarding", flat=True)
     )
-    for account_id, arrears in sorted(owing.items()):
-        regarding = f"past_due:{arrears.oldest_bill_id}"
-        if regarding in written:
-            report.already += 1
-            continue
-        customer = accounts[account_id].customer
-        letter_send(
-            to_customer=customer,
-            template="past_due",
-            context={
-                **_utility(customer),
-                "account": account_id,
-                "amount": f"{arrears.past_due:,.2f}",
-                "due_on": arrears.oldest_due_on,  # a date: the template writes it in the letter's language
-                "cycle": arrears.oldest_cycle,
-                "agreement": _agreement_words(agreements.get(account_id)),
-            },
-            regarding=regarding,
-            **_sender(by),
+    due = [
+        (a, arrears)
+        for a, arrears in sorted(owing.items())
+        if f"past_due:{arrears.oldest_bill_id}" not in written
+    ]
+    report.already = len(owing) - len(due)
+    actor = system_actor(COLLECTIONS_JOB, on_behalf_of=by)
+    for start in range(0, len(due), CHUNK):
+        part = due[start : start + CHUNK]
+        numbers = account_numbers(
+            actor=actor,
+            customer_ids=[accounts[a].customer_id for a, _ in part],
+            purpose=PURPOSE,
+            what_for="the account number a past-due letter names",
         )
-        report.sent += 1
-        if progress:
-            progress(1)
+        for account_id, arrears in part:
+            customer = accounts[account_id].customer
+            letter_send(
+                to_customer=customer,
+                template="past_due",
+                context={
+                    **_utility(customer),
+                    "account_number": numbers.get(customer.pk, ""),
+                    "amount": f"{arrears.past_due:,.2f}",
+                    # a date: the template writes it in the letter's language
+                    "due_on": arrears.oldest_due_on,
+                    "cycle": arrears.oldest_cycle,
+                    "agreement": _agreement_words(agreements.get(account_id)),
+                },
+                regarding=f"past_due:{arrears.oldest_bill_id}",
+                **_sender(by),
+            )
+            report.sent += 1
+            if progress:
+                progress(1)
     return report
 
 
@@ -167,6 +187,16 @@ def disconnection_notice_send(
     barred = notice_barred_by(account_id, on=today)
     if barred:
         raise NoticeError(barred)
+    number = account_numbers(
+        actor=system_actor(COLLECTIONS_JOB, on_behalf_of=by),
+        customer_ids=[account.customer_id],
+        purpose=PURPOSE,
+    ).get(account.customer_id)
+    if not number:
+        raise NoticeError(
+            "a notice of proposed disconnection names the customer's account number, and it could not be "
+            "read (none on file, or not for collecting payments)"
+        )
     notice = disconnection_notice_record(account_id=account_id, service=service, sent_on=sent_on, today=today)
     earliest = date.fromordinal(sent_on.toordinal() + NOTICE_DAYS_MAILED)
     with in_language_of(account.customer):
@@ -180,7 +210,7 @@ def disconnection_notice_send(
         context={
             **_utility(account.customer),
             **words,
-            "account": account.pk,
+            "account_number": number,
             "service": service,
             "amount": f"{notice.amount_past_due:,.2f}",
             "earliest": earliest,

@@ -38,6 +38,7 @@ from custodian.billing.services import BillingError, bill_correct
 from custodian.bounds import EARLIEST, LATEST, month_first_day
 from custodian.collecting.selectors import account_collections
 from custodian.console.access import acts_for, console_actor, console_page, not_found, sees_premises
+from custodian.console.account_names import accounts_named, internal_ref
 from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
 from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
 from custodian.console.steps import step_form
@@ -59,7 +60,7 @@ def billing_or_collections(actor) -> bool:
 BILLING_ONLY = "Only staff whose support service acts for billing."
 CONTACT_FIELDS = ("name", "phone", "email", "mailing_address")
 # What a bill's page shows of its content beyond the bill itself (console/bill.html).
-BILL_PAGE_SHOWS = ("name", "service_address")
+BILL_PAGE_SHOWS = ("name", "service_address", "account_number")
 
 
 DATE = {"type": "date"}
@@ -113,6 +114,12 @@ def billing_home(request):
         exceptions, status = None, 400
         messages.error(request, f"No exceptions to show: {exc}.")
     runs, active = bill_run_list(fetched_by=console_actor(request))
+    failed = failed_payments(since=timezone.now() - timedelta(days=30))
+    refunds = refunds_to_send(fetched_by=console_actor(request))
+    listed = [r.account_id for r in refunds] + [p.account_id for p in failed]
+    if exceptions:
+        listed += [b.account_id for b in exceptions.estimated]
+        listed += [b.account_id for b, _ in [*exceptions.high, *exceptions.low]]
     return render(
         request,
         "console/billing.html",
@@ -121,7 +128,7 @@ def billing_home(request):
             "runs": runs,
             "active": active,
             "exceptions": exceptions,
-            "failed": failed_payments(since=timezone.now() - timedelta(days=30)),
+            "failed": failed,
             # Each refund with its own form: the one sent comes back with what was typed.
             "refunds": [
                 (
@@ -130,8 +137,10 @@ def billing_home(request):
                         request, RefundSentForm, "console:refund_sent", r.pk, auto_id=f"refund-{r.pk}-%s"
                     ),
                 )
-                for r in refunds_to_send(fetched_by=console_actor(request))
+                for r in refunds
             ],
+            # Every account listed by the number on its bill: one bulk read for billing (logged).
+            "names": accounts_named(request, listed, purpose="billing"),
         },
         status=status,
     )
@@ -161,7 +170,7 @@ def account_history(request, account_id):
     if account is None:
         return not_found(request)
     try:
-        bills = account_bills_read(
+        bills, number = account_bills_read(
             actor=actor, account=account, purpose=bills_purpose(actor), client_ip=client_ip(request)
         )
     except gate.Held as exc:
@@ -189,6 +198,9 @@ def account_history(request, account_id):
             "account": account,
             # The home's facts follow the customer page's rule: only for services that may read its address.
             "sees_premises": sees_premises(actor),
+            # By the number printed on its latest bill (read with the bills, in the same access event), else
+            # by its internal reference.
+            "account_name": f"Account {number}" if number else internal_ref(account.pk),
             "statement": statement([account.pk], on=timezone.localdate()),
             "bills": bills,
             "bills_purpose": current_policy().purposes[bills_purpose(actor)].label,
@@ -238,10 +250,20 @@ def account_history(request, account_id):
     )
 
 
+def refusal_sentence(what: str, exc: Exception) -> str:
+    """A service's refusal as the page says it: what did not happen, then why, as sentences ("Bill 461 was
+    not corrected. Nothing changed: …, then re-bill.")."""
+    why = str(exc).strip().rstrip(".")
+    return f"{what}. {why[:1].upper()}{why[1:]}."
+
+
 def _account_refused(request, account, refusal: str):
     """The account's page with nothing of its bills, when the gate did not let this member read them."""
     return render(
-        request, "console/billing_account.html", {"account": account, "refused": refusal}, status=403
+        request,
+        "console/billing_account.html",
+        {"account": account, "account_name": internal_ref(account.pk), "refused": refusal},
+        status=403,
     )
 
 
@@ -253,7 +275,7 @@ def bill_detail(request, bill_id):
 
 def _bill_page(request, bill_id, form=None, status=200):
     """A bill's content, read through the gate for billing (one access event naming the bills and the name
-    and service address the page shows of it), with the correction form."""
+    service address and account number the page shows of it), with the correction form."""
     bill = bill_for(fetched_by=console_actor(request), bill_id=bill_id)
     if bill is None:
         return not_found(request)
@@ -270,7 +292,16 @@ def _bill_page(request, bill_id, form=None, status=200):
     return render(
         request,
         "console/bill.html",
-        {"bill": bill, "content": content, "shown": bill_shown(content), "form": form or CorrectionForm()},
+        {
+            "bill": bill,
+            "content": content,
+            "shown": bill_shown(content),
+            "form": form or CorrectionForm(),
+            # The account by the number printed on this bill (read with it, in the same access event).
+            "names": {bill.account_id: f"Account {content['account_number']}"}
+            if content.get("account_number")
+            else {},
+        },
         status=status,
     )
 
@@ -287,7 +318,7 @@ def bill_correct_view(request, bill_id):
     try:
         new = bill_correct(bill_id=bill_id, reason=form.cleaned_data["reason"], by=request.user)
     except BillingError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(None, refusal_sentence(f"Bill {bill_id} was not corrected", exc))
         return _bill_page(request, bill_id, form=form, status=400)
     messages.success(request, f"Bill {bill_id} corrected: the new bill is {new.pk}.")
     return redirect("console:bill", bill_id=new.pk)

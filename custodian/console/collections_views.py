@@ -26,6 +26,7 @@ from custodian.collecting.services import (
     protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page, looked_up
+from custodian.console.account_names import accounts_named
 from custodian.console.steps import step, step_form, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
@@ -34,7 +35,8 @@ from custodian.vault import gate
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
 
-collections_staff = acts_for("collecting_payments")
+PURPOSE = "collecting_payments"
+collections_staff = acts_for(PURPOSE)
 COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
 
 
@@ -101,10 +103,18 @@ def collections(request):
         )
         for a in agreements_requested(fetched_by=console_actor(request))
     ]
+    # Every account on the page by the number on its bill: one bulk read for collecting payments (logged).
+    names = accounts_named(
+        request, [i.account.pk for i in items] + [a.account_id for a, _ in requested], purpose=PURPOSE
+    )
     return render(
         request,
         "console/collections.html",
-        {"items": items, "requested": requested, "today": today},
+        {
+            "items": [(i, names[i.account.pk]) for i in items],
+            "requested": [(a, form, names[a.account_id]) for a, form in requested],
+            "today": today,
+        },
     )
 
 

@@ -22,8 +22,9 @@ from custodian.console.access import (
     green_button_summaries_allowed,
     not_found,
 )
+from custodian.console.billing_views import billing_or_collections
 from custodian.console.steps import page_again, step_form
-from custodian.customers.selectors import current_premises, customer_for, customers_found
+from custodian.customers.selectors import accounts_of, current_premises, customer_for, customers_found
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.routing import page
@@ -37,6 +38,7 @@ from custodian.usage.services import usage_points_for
 from custodian.vault import gate
 from custodian.vault.choices import Channel
 from custodian.vault.masking import shown_masked
+from custodian.vault.normalize import normalize
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
 
@@ -48,7 +50,7 @@ def customer_search(request):
     # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.
     requests = request_list(fetched_by=actor).order_by("pk")
     form = forms.LookupForm(request.POST or None, services=actor.services, requests=requests)
-    results = None
+    results, searched = None, ""
     if request.method == "POST" and form.is_valid():
         try:
             ids = gate.find_customers(
@@ -64,14 +66,45 @@ def customer_search(request):
                 None, f"This lookup is {exc} (the privacy officer decides). Nothing was looked up."
             )
         except gate.Denied:
-            form.add_error(
-                "purpose",
-                "That purpose does not allow looking customers up by this field"
-                " (request-driven purposes need an open request your service owns).",
-            )
+            form.add_error("purpose", lookup_refusal(form.cleaned_data))
         else:
             results = customers_found(fetched_by=actor, customer_ids=ids)
-    return render(request, "console/customer_search.html", {"form": form, "results": results})
+            if form.cleaned_data["field"] == "account_number":
+                # The number typed is the one the lookup matched: named so, with nothing more read.
+                searched = normalize("account_number", form.cleaned_data["value"])
+    return render(
+        request,
+        "console/customer_search.html",
+        {"form": form, "results": results, "searched_number": searched},
+    )
+
+
+def lookup_refusal(asked: dict) -> str:
+    """Why the gate refused a lookup, in the words true of the case: the purpose does not read what was
+    searched by, or a request-driven purpose was used without an open request of the member's service (or
+    with one that is not open, or not theirs)."""
+    policy = current_policy()
+    purpose = policy.purposes[asked["purpose"]]
+    if policy.category_for_field(asked["field"]) not in purpose.categories:
+        label = dict(forms.LOOKUP_FIELDS)[asked["field"]].split(" (")[0]
+        usable = [
+            text.split(" (")[0].lower()
+            for key, text in forms.LOOKUP_FIELDS
+            if policy.category_for_field(key) in purpose.categories
+        ]
+        instead = f"search by {', '.join(usable)}" if usable else "choose another purpose"
+        return (
+            f"The purpose {purpose.label} does not read “{label}”, so it cannot find customers by it: "
+            f"{instead}, or choose the purpose you are working for."
+        )
+    if purpose.request_required and not asked.get("request"):
+        return (
+            f"{purpose.label} acts only on a customer's request: choose the open request your service owns "
+            "that you are working."
+        )
+    if asked.get("request"):
+        return "That request is not an open request your service owns: choose one that is, or none."
+    return "Your support service may not look customers up for that purpose."
 
 
 def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
@@ -91,6 +124,11 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             "revealed": revealed,
             "purpose_label": purpose_label,
             "open_requests": open_requests,
+            # The customer's accounts, each linking to its bills and history, for staff who bill or collect
+            # (that page's own rule); named by internal reference: this page reads nothing until asked.
+            "accounts": accounts_of(fetched_by=actor, customer_id=customer.pk)
+            if billing_or_collections(actor)
+            else None,
             "may_import_usage": may_import_usage(request.user),
             # Links only to the pages that let this member in, by each page's own rule.
             "downloads_green_button": access.downloads_green_button(actor),

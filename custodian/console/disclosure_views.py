@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -214,7 +215,8 @@ def vendor_export(request, vendor):
             return _done(request, True, "No letters are waiting to be mailed.")
         missing = len(report.not_addressed)
         unaddressed = f"; {missing} without a mailing address" if missing else ""
-        done = f"Export {report.export_id}: {report.mailed} letters to {vendor.name}{unaddressed}."
+        letters = ngettext("%(n)d letter", "%(n)d letters", report.mailed) % {"n": report.mailed}
+        done = f"Export {report.export_id}: {letters} to {vendor.name}{unaddressed}."
         return _done(request, True, done)
     try:
         export = vendor_export_run(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -280,7 +281,8 @@ def incident_delay(request, incident, d):
 @_incident_step()
 def incident_notify(request, incident, d):
     n = services.incident_notify(incident=incident, sent_by=request.user)
-    return f"{n} letters written; they go out with the letter-mailing vendor's next export."
+    written = ngettext("%(n)d letter written", "%(n)d letters written", n) % {"n": n}
+    return f"{written}; they go out with the letter-mailing vendor's next export."
 
 
 @page("privacy/incidents/<id:incident_id>/agencies/", name="incident_agencies")

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from custodian.casework.choices import RequestKind
 from custodian.casework.selectors import SOON_DAYS, request_list
@@ -84,7 +85,7 @@ def home_cards(request):
         Card(
             "My queue",
             str(len(mine)),
-            "open requests assigned to you",
+            ngettext("open request assigned to you", "open requests assigned to you", len(mine)),
             queue + "?assigned=me",
             "Open my queue",
             items=listed,
@@ -92,17 +93,34 @@ def home_cards(request):
         Card(
             "Unassigned",
             str(unassigned),
-            "open requests of your services nobody has taken",
+            ngettext(
+                "open request of your services nobody has taken",
+                "open requests of your services nobody has taken",
+                unassigned,
+            ),
             queue + "?assigned=nobody",
             "Show the unassigned ones",
         ),
-        Card("All open", str(len(rows)), "open requests of your services", queue, "Open the queue"),
+        Card(
+            "All open",
+            str(len(rows)),
+            ngettext("open request of your services", "open requests of your services", len(rows)),
+            queue,
+            "Open the queue",
+        ),
         Card(
             "Due soon",
             str(soon),
-            f"overdue or due within {SOON_DAYS} days",
+            ngettext("overdue or due within %(n)d day", "overdue or due within %(n)d days", SOON_DAYS)
+            % {"n": SOON_DAYS},
             queue + "?due=soon",
             "Show those due soon",
         ),
-        Card("Overdue", str(overdue), "past their due date", queue + "?due=overdue", "Show the overdue ones"),
+        Card(
+            "Overdue",
+            str(overdue),
+            ngettext("past its due date", "past their due date", overdue),
+            queue + "?due=overdue",
+            "Show the overdue ones",
+        ),
     ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from custodian.casework.choices import RequestKind, RequestStatus
@@ -435,7 +436,9 @@ def correction_view(request, req):
     waiting = sum(1 for n in notices if "@" not in n.recipient_address)
     messages.success(
         request,
-        f"Corrected; the customer was told by letter; {len(notices) - waiting} notice(s) e-mailed"
+        "Corrected; the customer was told by letter; "
+        + ngettext("%(n)d notice e-mailed", "%(n)d notices e-mailed", len(notices) - waiting)
+        % {"n": len(notices) - waiting}
         + (f", {waiting} to print and post from this request's page." if waiting else "."),
     )
     return redirect(

@@ -33,7 +33,7 @@ class Customer(models.Model):
     language = models.CharField(max_length=8, blank=True)
 
     def __str__(self):
-        return f"Customer {self.pk}"
+        return f"Customer (internal ref. {self.pk})"
 
 
 class Premise(models.Model):
@@ -96,7 +96,7 @@ class Account(models.Model):
         indexes = [models.Index(fields=["customer", "closed_on"])]
 
     def __str__(self):
-        return f"Account {self.pk}"
+        return f"Account (internal ref. {self.pk})"
 
     @property
     def is_open(self) -> bool:

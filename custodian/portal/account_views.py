@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from custodian.casework.choices import RepresentativeScope
-from custodian.casework.representatives import RepresentativeError, invitation_opened, represented_by
+from custodian.casework.representatives import (
+    RepresentativeError,
+    invitation_opened,
+    representative_actor,
+    represented_by,
+)
+from custodian.customers.account_numbers import account_numbers
+from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, message_page, portal_required
@@ -247,6 +254,21 @@ def reauthenticate(request):
     )
 
 
+def _represented_account_number(request, rep) -> str:
+    """The account number of the customer a representative may act for, read through the gate as the
+    representative (within their authority's data, for providing services); "" when the authority leaves it
+    out. The customer's internal id is never shown."""
+    if "account_number" not in rep.category_list:
+        return ""
+    number = account_numbers(
+        actor=representative_actor(rep),
+        customer_ids=[rep.customer_id],
+        purpose="providing_services",
+        client_ip=client_ip(request),
+    )
+    return number.get(rep.customer_id, "")
+
+
 @page("me/act-for/", name="act_for")
 @portal_required
 def act_for(request):
@@ -269,6 +291,7 @@ def act_for(request):
             "authorities": [
                 (
                     r,
+                    _represented_account_number(request, r),
                     [RepresentativeScope(s).label for s in r.scope_list],
                     [
                         policy.categories[c].in_language().label

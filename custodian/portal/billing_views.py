@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from custodian.billing.bill_pdf import bill_printed
@@ -40,7 +39,6 @@ from custodian.billing.selectors import (
 from custodian.bounds import ascii_whole, month_first_day
 from custodian.collecting.selectors import agreements_in_force, agreements_of_customer
 from custodian.collecting.services import CollectionsError, payment_agreement_request
-from custodian.customers.selectors import accounts_of
 from custodian.netaddr import client_ip
 from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
 from custodian.payments.autopay import AutopayError, autopay_enrol, autopay_stop
@@ -49,6 +47,7 @@ from custodian.payments.services import PaymentError, card_payments_offered, pay
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import choice_acted, portal_actor, portal_required
+from custodian.portal.account_names import accounts_named, names_of
 from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied
@@ -57,19 +56,8 @@ from custodian.web.post_only import post_only
 from custodian.web.steps import form_acted
 
 
-def _accounts(request):
-    """The accounts of the customer the portal acts for, as the asker may see them, with a label in the page's
-    language naming the premise by its kind and the dates (no address: the page shows addresses only through
-    the gate)."""
-    out = []
-    for a in accounts_of(fetched_by=portal_actor(request), customer_id=request.customer_id):
-        if a.is_open:
-            label, day = _("Account %(number)s (%(premise)s, since %(day)s)"), a.opened_on
-        else:
-            label, day = _("Account %(number)s (%(premise)s, closed %(day)s)"), a.closed_on
-        premise = str(a.premise.get_premise_type_display()).lower()
-        out.append((a, label % {"number": a.pk, "premise": premise, "day": date_format(day, _("M j, Y"))}))
-    return out
+def _accounts(request, *, named: bool = True):
+    return accounts_named(request, named=named)
 
 
 def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, status=200):
@@ -80,7 +68,7 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
     )
     today = timezone.localdate()
     each = statements(ids, on=today)
-    labels = {a.pk: label for a, label in accounts}
+    labels = names_of(accounts)
     # The payment agreements asked for or agreed, as they stand today against their schedules; one more is
     # asked for only on an account that has none in force.
     in_force = agreements_in_force(
@@ -98,8 +86,12 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "statement": each,
             "account_statements": [(labels[a], s) for a, s in each.accounts.items()],
             "deposits": deposits_of(ids),
-            "budget": [(plan, carried(plan)) for plan in budget_plan_of(ids)],
-            "budget_pending": settlements_pending(ids),
+            "budget": [
+                (plan, carried(plan), labels.get(plan.account_id, "")) for plan in budget_plan_of(ids)
+            ],
+            "budget_pending": [
+                (plan, owed, labels.get(plan.account_id, "")) for plan, owed in settlements_pending(ids)
+            ],
             "open_accounts": [(a, label) for a, label in accounts if a.is_open],
             "refunds": refunds_of(ids),
             "bills": bills_of_customer(fetched_by=actor, customer_id=request.customer_id)[:36],
@@ -120,7 +112,10 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "agreement_askable": bool(askable),
             "has_accounts": bool(accounts),
             "paperless": is_paperless(fetched_by=actor, customer_id=request.customer_id),
-            "autopay": autopay_of_customer(fetched_by=actor, customer_id=request.customer_id),
+            "autopay": [
+                (a, labels.get(a.account_id, ""))
+                for a in autopay_of_customer(fetched_by=actor, customer_id=request.customer_id)
+            ],
             "autopay_form": autopay_form or forms.AutopayForm(accounts=[a for a in accounts if a[0].is_open]),
             "reauthenticated": recently_reauthenticated(request, settings.CUSTODIAN_REAUTH_SECONDS),
             "autopay_notice": current_policy().notices[AUTOPAY_NOTICE],
@@ -223,7 +218,7 @@ def pay_deposit(request, deposit_id):
     """Pay a deposit asked of one of the customer's accounts on the processor's hosted page; once paid it is
     held (it does not pay the bills). Another customer's deposit is not found, as one that does not exist."""
     deposit = next(
-        (d for d in deposits_of([a.pk for a, _ in _accounts(request)]) if d.pk == deposit_id),
+        (d for d in deposits_of([a.pk for a, _ in _accounts(request, named=False)]) if d.pk == deposit_id),
         None,
     )
     if deposit is None:
@@ -278,7 +273,7 @@ def budget(request):
     """Budget billing for one of the customer's accounts in service: started (the level amount from the last
     twelve bills) or stopped (the difference carried settled on the ledger)."""
     choice = request.POST.get("choice")
-    mine = {a.pk for a, _ in _accounts(request) if a.is_open}
+    mine = {a.pk for a, _ in _accounts(request, named=False) if a.is_open}
     try:
         account_id = ascii_whole(request.POST.get("account", ""))
     except ValueError:

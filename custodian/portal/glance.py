@@ -24,6 +24,7 @@ from custodian.collecting.selectors import agreements_in_force, open_disconnecti
 from custodian.connect.selectors import consents_ending
 from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.access import as_me
+from custodian.portal.account_names import accounts_named, names_of
 from custodian.usage.services import month_against_last_year
 from custodian.vault.gate import Actor, Denied
 
@@ -130,12 +131,27 @@ def _consents_ending(me: dict, today: date) -> list[dict]:
     return [{"kind": "consent_ending", **c} for c in ending[:3]]
 
 
+def _named(request, owed: dict | None, alerts: list[dict]) -> list:
+    """Where the customer has several accounts, each account's balance by its name (the account number on
+    the bill, one read through the gate: `account_names`), and the alerts naming an account so too."""
+    if owed is None or not owed["statement"].several:
+        return []
+    names = names_of(accounts_named(request))
+    for alert in alerts:
+        if alert.get("account") is not None:
+            alert["account"] = names.get(alert["account"], "")
+    return [(names.get(aid, ""), each) for aid, each in owed["statement"].accounts.items()]
+
+
 def at_a_glance(request) -> dict:
     today = timezone.localdate()
     me = as_me(request)
     owed = _owed(me, today)
+    alerts = _alerts(owed, today, me["actor"])
+    accounts = _named(request, owed, alerts)
     return {
-        "alerts": _alerts(owed, today, me["actor"]) + _consents_ending(me, today),
+        "alerts": alerts + _consents_ending(me, today),
+        "accounts": accounts,
         "owed": owed,
         "usage": _usage(me),
         "open_requests": open_requests_of_customer(fetched_by=me["actor"], customer_id=me["customer_id"]),

@@ -75,7 +75,9 @@ def test_the_clerk_opens_a_bill_through_the_gate_and_corrects_it(town, billing_c
     assert (event.purpose, event.customer_id) == ("billing", str(bill.customer_id))
     assert client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "x"}).status_code == 400
     unchanged = client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "meter misread"})
-    assert unchanged.status_code == 400 and "nothing changed" in unchanged.content.decode()
+    # Said as sentences: what did not happen, then why (not the service's raw lowercase refusal).
+    said = f"Bill {bill.pk} was not corrected. Nothing changed: bill {bill.pk}, computed again"
+    assert unchanged.status_code == 400 and said in unchanged.content.decode()
     reading_corrected(bill.customer)
     response = client.post(f"/staff/billing/bills/{bill.pk}/correct/", {"reason": "meter misread"})
     new = Bill.objects.get(supersedes=bill)

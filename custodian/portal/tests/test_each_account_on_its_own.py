@@ -22,6 +22,7 @@ from custodian.customers.choices import AccountRole
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop
 from custodian.testing import bill_charged
+from custodian.testing.account_numbers import account_number_of, portal_label
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import customer_actor
 
@@ -61,9 +62,9 @@ def lena(households):
     return signed_in(app, "lena@example.com"), landlord, home, rental, owed.total
 
 
-def _row(page: str, account_id: int) -> str:
-    found = re.search(rf'<tr><th scope="row">Account {account_id} \(.*?</tr>', page, re.S)
-    assert found, f"no row for account {account_id}"
+def _row(page: str, label: str) -> str:
+    found = re.search(rf'<tr><th scope="row">{re.escape(label)}.*?</tr>', page, re.S)
+    assert found, f"no row for {label}"
     return found.group(0)
 
 
@@ -87,9 +88,11 @@ def test_each_account_s_past_due_is_its_own_arrears_and_a_credit_elsewhere_pays_
 
 
 def test_the_bills_page_shows_each_account_and_a_labelled_total(lena):
-    client, _, home, rental, owed = lena
+    client, landlord, home, rental, owed = lena
     page = client.get("/portal/me/bills/?lang=en").content.decode()
-    home_row, rental_row = _row(page, home.pk), _row(page, rental.pk)
+    # Each account by the number on its bills (the home's and the rental's dates tell them apart).
+    home_row = _row(page, portal_label(landlord, home))
+    rental_row = _row(page, portal_label(landlord, rental))
     assert f"<strong>{money_text(owed)}</strong>" in home_row  # its amount past due
     assert f"{money_text(-(owed + FIVE))} (a credit)" in rental_row
     assert "<strong>" not in rental_row
@@ -102,22 +105,24 @@ def test_the_bills_page_shows_each_account_and_a_labelled_total(lena):
 
 
 def test_the_home_names_the_account_past_due_and_labels_the_total(lena):
-    client, _, home, rental, owed = lena
+    client, landlord, home, rental, owed = lena
     page = client.get("/portal/me/?lang=en").content.decode()
-    assert f"Past due:</strong> {money_text(owed)} on account {home.pk} is past its due date." in page
-    assert f"on account {rental.pk} is past" not in page and "Nothing to pay now." not in page
+    home_label, rental_label = portal_label(landlord, home), portal_label(landlord, rental)
+    assert f"Past due:</strong> {money_text(owed)} is past its due date on {home_label}." in page
+    assert f"on {rental_label}." not in page and "Nothing to pay now." not in page
     assert f"Total of all your accounts: {money_text(-FIVE)}" in page
-    assert f"Account {home.pk}: {money_text(owed)}" in page
-    assert f"Account {rental.pk}: {money_text(-(owed + FIVE))}" in page
+    assert f"{home_label}: {money_text(owed)}" in page
+    assert f"{rental_label}: {money_text(-(owed + FIVE))}" in page
     spanish = client.get("/portal/me/?lang=es").content.decode()
-    assert f"en la cuenta {home.pk}" in spanish and "Total de todas sus cuentas:" in spanish
+    assert f"Cuenta {account_number_of(landlord)} (" in spanish and "Total de todas sus cuentas:" in spanish
 
 
 def test_the_monthly_statement_keeps_each_account_apart(lena):
-    client, _, home, rental, _ = lena
+    client, landlord, home, rental, _ = lena
     month = f"{timezone.localdate():%Y-%m}"
     page = client.get(f"/portal/me/statement/?month={month}&lang=en").content.decode()
-    home_at, rental_at = page.index(f"<h2>Account {home.pk} ("), page.index(f"<h2>Account {rental.pk} (")
+    home_at = page.index(f"<h2>{portal_label(landlord, home)}")
+    rental_at = page.index(f"<h2>{portal_label(landlord, rental)}")
     total_at = page.index("<h2>Total of all your accounts</h2>")
     rental_part = page[rental_at:total_at] if rental_at > home_at else page[rental_at:home_at]
     assert "Payment, thank you" in rental_part

@@ -26,6 +26,7 @@ from django.utils.translation import trans_real
 import custodian.portal as portal_package
 import custodian.web as web_package
 from custodian.customers.models import Account, Premise, PremiseType
+from custodian.testing.account_numbers import account_number_of
 from custodian.testing.portal import signed_in
 
 PORTAL = Path(__file__).resolve().parents[1] / "templates" / "portal"
@@ -140,11 +141,12 @@ def test_the_accounts_a_customer_chooses_from_are_named_in_spanish(households):
     Premise.objects.filter(pk=account.premise_id).update(premise_type=PremiseType.MANUFACTURED)
     client = signed_in(app, "ann@example.com")
     english = client.get("/portal/me/moving/?lang=en").content.decode()
-    assert f"Account {account.pk} (manufactured home, since {account.opened_on:%b %-d, %Y})" in english
+    number = account_number_of(customer)  # the number on the bill, never the account's internal id
+    assert f"Account {number} (manufactured home, since {account.opened_on:%b %-d, %Y})" in english
     spanish = client.get("/portal/me/moving/?lang=es").content.decode()
     with translation.override("es"):
         opened = date_format(account.opened_on, "j M Y")
-    assert f"Cuenta {account.pk} (casa prefabricada, desde el {opened})" in spanish
+    assert f"Cuenta {number} (casa prefabricada, desde el {opened})" in spanish
 
 
 def test_a_request_to_stop_or_move_service_is_confirmed_in_the_customers_words(households):

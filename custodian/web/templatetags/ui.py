@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, pgettext
 
 from custodian.billing.presentation import entry_shown, services_named
 from custodian.billing.presentation import money as money_text
+from custodian.customers.account_numbers import internal_ref
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS
 from custodian.web import navigation
@@ -151,6 +152,13 @@ def in_language(notice, language):
 
 
 # People read labels, never the policy file's keys or the data's internal shape.
+
+
+@register.filter
+def named(account_id, names=None) -> str:
+    """An account as a staff page names it: by the name its view read (`customers.account_numbers`: "Account"
+    and the number on the bill), else by its internal reference, never its bare id."""
+    return (names or {}).get(account_id) or internal_ref(account_id)
 
 
 @register.filter
