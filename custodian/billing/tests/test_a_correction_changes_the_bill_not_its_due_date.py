@@ -24,7 +24,7 @@ def billed(db):
 def test_a_re_bill_that_changes_nothing_is_refused(billed, billing_clerk):
     _, bill = billed
     entries = LedgerEntry.objects.count()
-    with pytest.raises(BillingError, match=f"^nothing changed: bill {bill.pk} "):
+    with pytest.raises(BillingError, match=f"^nothing changed: bill {bill.pk}, "):
         bill_correct(bill_id=bill.pk, reason="customer called about the amount", by=billing_clerk)
     bill.refresh_from_db()
     assert bill.is_current and Bill.objects.count() == 1 and LedgerEntry.objects.count() == entries

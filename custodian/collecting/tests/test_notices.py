@@ -63,7 +63,7 @@ def test_the_disconnection_notice_carries_what_the_law_requires(town):
             "utility": "U",
             "phone": "1",
             "providers": ["P"],
-            "account": 1,
+            "account_number": "0040000000",
             "service": "gas",
             "amount": "10.00",
             "earliest": "x",

@@ -100,7 +100,7 @@ def test_finding_customers_by_phone_for_contacting_them_needs_a_request(
     search = {"field": "phone", "value": "507-555-0202", "purpose": "contacting_customers"}
     response = client.post("/staff/customers/", search)
     assert f"/staff/customers/{other_customer.pk}/" not in response.content.decode()
-    assert "need an open request" in response.content.decode()
+    assert "acts only on a customer&#x27;s request: choose the open request" in response.content.decode()
     assert AccessEvent.objects.latest("seq").decision == "deny"
     req = open_request(customer, "customer_service")
     response = client.post("/staff/customers/", {**search, "request": req.pk})

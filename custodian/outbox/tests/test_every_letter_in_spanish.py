@@ -36,7 +36,7 @@ CONTEXT = {
     "phone": "507-451-2480",
     "contact": "privacidad@example.org",
     "request_id": 41,
-    "account": 1001,
+    "account_number": "0010001001",
     "amount": "212.40",
     "cycle": "2026-10",
     "year": 2026,
