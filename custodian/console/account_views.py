@@ -241,7 +241,8 @@ def account_stop_view(request, account, d):
     final = (
         f" Final bill {bills[-1].pk} issued." if bills else " The final bill comes with its cycle's bill run."
     )
-    return f"Service on account {account.pk} stops on {d['closed_on']:%Y-%m-%d}.{final}", account
+    stops = f"Service on the account (internal ref. {account.pk}) stops on {d['closed_on']:%Y-%m-%d}."
+    return stops + final, account
 
 
 @page("accounts/<id:account_id>/move/", name="account_move")
@@ -325,8 +326,8 @@ def service_start(request):
                     by=request.user,
                 )
                 opened = (
-                    f"Account {account.pk} opens on {account.opened_on:%Y-%m-%d} for customer "
-                    f"{account.customer_id}."
+                    f"The account (internal ref. {account.pk}) opens on {account.opened_on:%Y-%m-%d} for "
+                    f"the customer (internal ref. {account.customer_id})."
                 )
                 return opened, redirect("console:account_service", account_id=account.pk)
 

@@ -71,7 +71,8 @@ def deposit_ask_view(request, account, d):
     deposit = deposit_ask(
         account_id=account.pk, amount=d["amount"], reason=d["reason"], due_on=d["due_on"], by=request.user
     )
-    return f"Deposit of ${deposit.amount} asked of account {account.pk}, due {deposit.due_on:%Y-%m-%d}."
+    asked = f"Deposit of ${deposit.amount} asked of the account (internal ref. {account.pk})"
+    return f"{asked}, due {deposit.due_on:%Y-%m-%d}."
 
 
 @page("billing/deposits/<id:deposit_id>/paid/", name="deposit_paid")
