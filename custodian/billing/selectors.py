@@ -324,29 +324,20 @@ def bill_ref_prefix(account_id: int) -> str:
     return f"{BILL_REF_ROOT}{int(account_id)}/"
 
 
-def account_bills_read(
-    *, actor, account: Account, purpose: str, client_ip: str = ""
-) -> tuple[list[Bill], str]:
-    """An account's bills (`bills_of_account`), for a member of staff to see with the account's balance and
-    ledger, and the account number printed on its latest bill (how the page names the account, "" before its
-    first bill): the bills shown are read through the gate for `purpose` (`_bills_revealed`), so the amounts
-    and due dates the page shows from clear columns are a logged look, counted like the member's other reads,
-    and the account number shown is named in that same access event. Raises gate.Denied (Held, Destroyed)
-    like any read, and then nothing of the bills is to be shown."""
+def account_bills_read(*, actor, account: Account, purpose: str, client_ip: str = "") -> tuple[list, str]:
+    """An account's bills (`bills_of_account`) for a member of staff, with the account number printed on its
+    latest bill ("" before its first): read through the gate for `purpose` (`_bills_revealed`), one access
+    event naming the bills and the number shown, counted like the member's other reads. Raises gate.Denied
+    (Held, Destroyed) like any read, and then nothing of the bills is to be shown."""
     bills = list(bills_of_account(fetched_by=actor, account_id=account.pk))
+    read = {"purpose": purpose, "client_ip": client_ip, **({"showing": ("account_number",)} if bills else {})}
+    prefix = bill_ref_prefix(account.pk)
     docs = _bills_revealed(
-        actor=actor,
-        customer_id=account.customer_id,
-        bills=bills,
-        ref_prefix=bill_ref_prefix(account.pk),
-        purpose=purpose,
-        client_ip=client_ip,
-        **({"showing": ("account_number",)} if bills else {}),
+        actor=actor, customer_id=account.customer_id, bills=bills, ref_prefix=prefix, **read
     )
     content = {d.ref: d.content for d in docs}
     latest = next((content[b.document_ref] for b in bills if b.document_ref in content), None)
-    number = bill_content_read(latest).get("account_number", "") if latest is not None else ""
-    return bills, number
+    return bills, (bill_content_read(latest).get("account_number", "") if latest is not None else "")
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def customer_search(request):
                 None, f"This lookup is {exc} (the privacy officer decides). Nothing was looked up."
             )
         except gate.Denied:
-            form.add_error("purpose", lookup_refusal(form.cleaned_data))
+            form.add_error("purpose", forms.lookup_refusal(form.cleaned_data))
         else:
             results = customers_found(fetched_by=actor, customer_ids=ids)
             if form.cleaned_data["field"] == "account_number":
@@ -77,34 +77,6 @@ def customer_search(request):
         "console/customer_search.html",
         {"form": form, "results": results, "searched_number": searched},
     )
-
-
-def lookup_refusal(asked: dict) -> str:
-    """Why the gate refused a lookup, in the words true of the case: the purpose does not read what was
-    searched by, or a request-driven purpose was used without an open request of the member's service (or
-    with one that is not open, or not theirs)."""
-    policy = current_policy()
-    purpose = policy.purposes[asked["purpose"]]
-    if policy.category_for_field(asked["field"]) not in purpose.categories:
-        label = dict(forms.LOOKUP_FIELDS)[asked["field"]].split(" (")[0]
-        usable = [
-            text.split(" (")[0].lower()
-            for key, text in forms.LOOKUP_FIELDS
-            if policy.category_for_field(key) in purpose.categories
-        ]
-        instead = f"search by {', '.join(usable)}" if usable else "choose another purpose"
-        return (
-            f"The purpose {purpose.label} does not read “{label}”, so it cannot find customers by it: "
-            f"{instead}, or choose the purpose you are working for."
-        )
-    if purpose.request_required and not asked.get("request"):
-        return (
-            f"{purpose.label} acts only on a customer's request: choose the open request your service owns "
-            "that you are working."
-        )
-    if asked.get("request"):
-        return "That request is not an open request your service owns: choose one that is, or none."
-    return "Your support service may not look customers up for that purpose."
 
 
 def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):

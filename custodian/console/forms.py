@@ -74,6 +74,34 @@ class LookupForm(forms.Form):
         self.fields["request"].choices = _request_choices(requests)
 
 
+def lookup_refusal(asked: dict) -> str:
+    """Why the gate refused a lookup, in the words true of the case: the purpose does not read what was
+    searched by, or a request-driven purpose was used without an open request of the member's service (or
+    with one that is not open, or not theirs)."""
+    policy = current_policy()
+    purpose = policy.purposes[asked["purpose"]]
+    if policy.category_for_field(asked["field"]) not in purpose.categories:
+        label = dict(LOOKUP_FIELDS)[asked["field"]].split(" (")[0]
+        usable = [
+            text.split(" (")[0].lower()
+            for key, text in LOOKUP_FIELDS
+            if policy.category_for_field(key) in purpose.categories
+        ]
+        instead = f"search by {', '.join(usable)}" if usable else "choose another purpose"
+        return (
+            f"The purpose {purpose.label} does not read “{label}”, so it cannot find customers by it: "
+            f"{instead}, or choose the purpose you are working for."
+        )
+    if purpose.request_required and not asked.get("request"):
+        return (
+            f"{purpose.label} acts only on a customer's request: choose the open request your service owns "
+            "that you are working."
+        )
+    if asked.get("request"):
+        return "That request is not an open request your service owns: choose one that is, or none."
+    return "Your support service may not look customers up for that purpose."
+
+
 class UsageImportForm(UsageUploadForm):
     """A Green Button file for one customer, imported for an open request of theirs that the importer's
     service owns (a complaint about the meter, a file the customer sent in): the gate checks the request."""
