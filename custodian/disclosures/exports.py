@@ -674,17 +674,19 @@ def letters_export_run(
     *,
     vendor: Vendor,
     letters: Sequence[LetterToMail],
-    render: Callable[[dict, str], bytes],
+    render: Callable[["LetterToMail", dict, str], tuple[bytes, bytes]],
     on_done: Callable[[VendorExport, dict[int, bytes], list[int]], None],
     requested_by,
     progress: Callable[[int], None] | None = None,
 ) -> VendorExport:
     """The outbox's letters for the letter-mailing vendor: one row per letter (message reference, name,
-    mailing address, the PDF as printed), encrypted to the vendor. Each letter's text is read through the gate
-    as the vendor (one access event per letter), names and addresses in one bulk read; every customer written
-    to is accounted for. `render(values, text)` draws a letter; `on_done(export, printed, unaddressed)` runs
-    in the transaction that marks the export done (the outbox marks its letters sent there), so a crash leaves
-    either a finished export with its letters marked, or neither."""
+    mailing address, the PDF as printed), encrypted to the vendor. Each letter's text is read through the
+    gate as the vendor (one access event per letter), names and addresses in one bulk read; every customer
+    written to is accounted for. `render(letter, values, text)` draws a letter: the PDF the vendor prints and
+    the one kept as printed (they differ only by a one-time code, which is kept nowhere);
+    `on_done(export, printed, unaddressed)` (the kept PDFs) runs in the transaction that marks the export
+    done (the outbox marks its letters sent there), so a crash leaves either a finished export with its
+    letters marked, or neither."""
 
     function, determination, record = export_admit(
         vendor=vendor,
@@ -746,8 +748,8 @@ def letters_export_run(
                 )
                 for letter in addressed:
                     mine = values[letter.customer_id]
-                    pdf = render(mine, texts[(letter.customer_id, letter.text_ref)].text)
-                    printed[letter.message_id] = pdf
+                    pdf, kept = render(letter, mine, texts[(letter.customer_id, letter.text_ref)].text)
+                    printed[letter.message_id] = kept
                     out.writerow(
                         [
                             letter.message_id,

@@ -74,6 +74,18 @@ ONE_TIME_LINKS = frozenset({"reset_url", "confirm_url", "invite_url", "setup_url
 # Links anyone may open (the public policy, a breach report): kept as sent.
 PUBLIC_LINKS = frozenset({"policy_url", "report_url"})
 ONE_TIME_LINK_KEPT = gettext_lazy("(a link that worked once: it is only in the e-mail we sent)")
+# A letter's code that lifts a limit on an online account (`one_time_code` in its context): likewise only on
+# the paper. The kept text says a code was there; the code is put back only into the PDF the mailing vendor
+# prints, from the answer its owner registered for the letter's template (`one_time_code_register`), and
+# the PDF kept as printed is drawn from the kept text.
+ONE_TIME_CODE = "one_time_code"
+ONE_TIME_CODE_KEPT = gettext_lazy("(a code that works once: it is only in the letter we mailed)")
+_ONE_TIME_CODES: dict[str, Callable[[int], str | None]] = {}
+
+
+def one_time_code_register(template: str, code_of: Callable[[int], str | None]) -> None:
+    """`code_of(customer_id)`: the code a letter of `template` to that customer prints now (None: none)."""
+    _ONE_TIME_CODES[template] = code_of
 
 
 class UnknownTemplate(ValueError):
@@ -308,6 +320,9 @@ def letter_send(
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
     language = language_of(to_customer, page=page_language)
+    if ONE_TIME_CODE in context and template not in _ONE_TIME_CODES:
+        raise OutboxError(f"a letter's one-time code needs its template registered: {template!r}")
+    context = {**context, ONE_TIME_CODE: ONE_TIME_CODE_KEPT} if ONE_TIME_CODE in context else context
     rendered = message_render(template=template, context=context, language=language)
     message = OutboundMessage.objects.create(
         channel=Channel.LETTER,
@@ -408,25 +423,36 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
     queued = list(
         OutboundMessage.objects.filter(status=Status.QUEUED, channel=Channel.LETTER)
         .order_by("pk")
-        .values_list("pk", "to_customer_id", "content_ref")
+        .values_list("pk", "to_customer_id", "content_ref", "template")
     )
     report = MailingReport()
     if not queued:
         return report
     utility = current_policy().utility
     today = timezone.localdate()
+    templates = {pk: template for pk, _c, _r, template in queued}
 
-    def render(values: dict, text: str) -> bytes:
+    def render(letter: LetterToMail, values: dict, text: str) -> tuple[bytes, bytes]:
+        """The PDF the vendor prints, and the PDF kept as printed (the same but for a one-time code)."""
         headers, body = content_parse(text)
         with translation.override(headers.get("Language") or settings.LANGUAGE_CODE):
-            return letter_pdf(
-                utility=utility,
-                name=values.get("name", ""),
-                mailing_address=values.get("mailing_address", ""),
-                subject=headers.get("Subject", ""),
-                body=body,
-                dated=today,
-            )
+
+            def drawn(words: str) -> bytes:
+                return letter_pdf(
+                    utility=utility,
+                    name=values.get("name", ""),
+                    mailing_address=values.get("mailing_address", ""),
+                    subject=headers.get("Subject", ""),
+                    body=words,
+                    dated=today,
+                )
+
+            kept = drawn(body)
+            code_of = _ONE_TIME_CODES.get(templates[letter.message_id])
+            code = code_of(letter.customer_id) if code_of else None
+            if code and str(ONE_TIME_CODE_KEPT) in body:
+                return drawn(body.replace(str(ONE_TIME_CODE_KEPT), code)), kept
+            return kept, kept
 
     def on_done(export, printed: dict[int, bytes], unaddressed: list[int]) -> None:
         now = timezone.now()
@@ -459,7 +485,7 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
 
     export = letters_export_run(
         vendor=vendor,
-        letters=[LetterToMail(pk, cid, ref) for pk, cid, ref in queued],
+        letters=[LetterToMail(pk, cid, ref) for pk, cid, ref, _t in queued],
         render=render,
         on_done=on_done,
         requested_by=requested_by,

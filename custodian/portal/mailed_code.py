@@ -12,7 +12,6 @@ log."""
 
 import hashlib
 import hmac
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
-from custodian.outbox.services import letter_send
+from custodian.outbox.services import ONE_TIME_CODE, letter_send
 from custodian.portal.models import PortalAccount
 
 LETTER_TEMPLATE = "portal_signed_up"
@@ -57,19 +56,44 @@ def code_expiry(account: PortalAccount):
     return account.code_sent_at + timedelta(days=CODE_DAYS) if account.code_sent_at else None
 
 
+def _code_of(account: PortalAccount) -> str:
+    """The account's current code, derived from its issue (the account and the moment it was mailed) under
+    the site's secret key: never stored, so the letter's kept text and its PDF kept as printed need not hold
+    it; the outbox asks for it when the mailing vendor's PDF is drawn (`code_printed`)."""
+    issue = f"custodian.portal.mailed_code.issue|{account.pk}|{account.code_sent_at.isoformat()}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), issue, hashlib.sha256).digest()
+    number = int.from_bytes(digest, "big")
+    code = ""
+    for _ in range(CODE_LENGTH):
+        number, at = divmod(number, len(CODE_ALPHABET))
+        code += CODE_ALPHABET[at]
+    return code
+
+
+def code_printed(customer_id: int) -> str | None:
+    """The code a letter to this customer prints now (the latest one mailed; None once the limit is lifted):
+    registered with the outbox for the letter's template."""
+    account = PortalAccount.objects.filter(
+        customer_id=customer_id, limited=True, code_sent_at__isnull=False
+    ).first()
+    if account is None:
+        return None
+    code = _code_of(account)
+    return f"{code[:5]}-{code[5:]}"
+
+
 def code_letter_send(*, account: PortalAccount, page_language: str = "", again: bool = False) -> None:
-    """Make a new code, keep its hash (the previous code stops working) and mail it in the letter saying an
+    """Issue a new code, keep its hash (the previous code stops working) and mail it in the letter saying an
     online account was opened, to the name and mailing address on file. Runs in the caller's transaction."""
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    account.code_hash = _digest(account, code)
     account.code_sent_at = timezone.now()
+    account.code_hash = _digest(account, _code_of(account))
     account.code_failures = 0
     account.save(update_fields=["code_hash", "code_sent_at", "code_failures"])
     letter_send(
         to_customer=account.customer,
         template=LETTER_TEMPLATE,
         context={
-            "code": f"{code[:5]}-{code[5:]}",
+            ONE_TIME_CODE: "",  # drawn only into the printed letter (`code_printed`)
             "expires": timezone.localdate(code_expiry(account)),
             "again": again,
         },

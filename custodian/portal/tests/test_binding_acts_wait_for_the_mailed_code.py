@@ -8,12 +8,15 @@ lift is a change in the access log. And "Delete my data" asks everyone for the p
 Personas: an attacker holding Carol's paper bill, Carol (no e-mail address on file; she gets the letter),
 and Alice (a customer with an e-mail address on file)."""
 
+import base64
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from conftest import PAPER_FORM, application_for
 from custodian.audit.actions import Action
@@ -21,13 +24,15 @@ from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.disclosures.selectors import consent_list
 from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import letters_mail
 from custodian.portal.access import OPEN_WHILE_LIMITED
-from custodian.portal.mailed_code import CODE_TRIES
+from custodian.portal.mailed_code import CODE_TRIES, code_printed
 from custodian.portal.models import PortalAccount
-from custodian.testing import letter_text
+from custodian.testing import export_rows, letter_text
 from custodian.testing.portal import PASSWORD, confirm_link, link_confirmed
 from custodian.testing.routes import named_routes
-from custodian.vault.gate import customer_actor
+from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.models import SealedDocument
 
 USAGE = '{"electric":{"unit":"kWh","months":[{"month":"2026-10","total":%s}]}}'
 CAROL_BILL = {"account_number": "0010000030", "last_electric_kwh": 240}
@@ -76,9 +81,12 @@ def online(figures, email) -> Client:
 
 
 def code_in_letter(customer) -> str:
+    """The code the letter prints (drawn into the mailing vendor's PDF only: the kept text says a code was
+    there, `outbox/tests/test_letters.py` follows it onto the paper)."""
     letter = OutboundMessage.objects.filter(channel="letter", to_customer=customer).latest("pk")
     assert letter.template == "portal_signed_up"
-    return CODE.search(letter_text(letter)).group(1)
+    assert not CODE.search(letter_text(letter)), "the code is kept in the letter's text"
+    return code_printed(customer.pk)
 
 
 def refused(response) -> bool:
@@ -211,3 +219,31 @@ def test_deleting_my_data_asks_everyone_for_the_password_again(alice):
     follow = alice_online.post(answer["Location"], {"password": PASSWORD})
     assert follow["Location"] == "/portal/me/delete-my-data/"
     assert alice_online.get("/portal/me/delete-my-data/").status_code == 200
+
+
+def test_the_code_is_printed_on_the_paper_and_kept_nowhere(carol, letter_vendor, privacy_officer):
+    """The mailing vendor's PDF carries the code; the letter's kept text and the PDF kept as printed (read by
+    the customer's representatives, by staff answering a data request) say a code was there instead."""
+    online(CAROL_BILL, ATTACKER)
+    code = code_printed(carol.pk)
+    vendor, private_key = letter_vendor
+    letter = OutboundMessage.objects.get(channel="letter", to_customer=carol)
+    letters_mail(vendor=vendor, requested_by=privacy_officer)
+    (row,) = export_rows(OutboundMessage.objects.get(pk=letter.pk).letter_export, private_key)
+    printed = pdf_words(base64.b64decode(row["letter_pdf_base64"]))
+    assert f"Your code: {code}" in printed
+    kept = SealedDocument.objects.get(customer=carol, ref=f"outbox:{letter.pk}:printed")
+    (document,) = reveal_documents(
+        actor=customer_actor(carol.pk),
+        customer_id=carol.pk,
+        category="correspondence",
+        refs=[kept.ref],
+        purpose="providing_services",
+    )
+    kept_words = pdf_words(document.content)
+    assert code not in kept_words and "a code that works once" in kept_words
+    assert code not in letter_text(letter)
+
+
+def pdf_words(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
