@@ -72,6 +72,9 @@ def _encode(content: dict) -> str:
 
 
 BILL_FIELDS = ("name", "mailing_address", "service_address", "account_number", "meter_usage")
+# The interval readings a bill bills: the utility's meter's (and the retention run's totals of them), never
+# a Green Button file someone uploaded or imported, which is a copy of the use, not the meter's record of it.
+BILLED_READINGS = frozenset({Channel.METER})
 BILL_CATEGORY = "bills"
 CHUNK = 1000
 # A bill is computed by the utility from readings and the tariff: nothing is collected from the customer, so
@@ -559,6 +562,7 @@ def _bill_chunk(part, cycle, issued_on, due_on, actor, services_by_premise, run,
             purpose="billing",
             months=[cycle],
             action=Action.BILL_RUN,
+            collected_by=BILLED_READINGS,
         )
         by_customer: dict[int, dict[str, object]] = {}
         for block in blocks:
@@ -634,6 +638,7 @@ def bill_correct(*, bill_id: int, reason: str, by, issued_on: date | None = None
         purpose="billing",
         months=[old.cycle],
         action=Action.REBILL,
+        collected_by=BILLED_READINGS,
     )
     services = sorted(
         ServicePoint.objects.filter(premise_id=account.premise_id).values_list("service", flat=True)

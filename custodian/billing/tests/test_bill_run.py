@@ -282,3 +282,22 @@ def test_a_process_that_turned_automatic_collection_off_keeps_it_off(town):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_readings_the_customer_uploaded_are_never_billed(db):
+    """A Green Button file the customer uploaded is their own copy of their use, not the meter's: the bill run
+    bills the utility's meter readings (interval or register) only, so nobody lowers a bill by uploading."""
+    home = household("Uploading Home", "0020000066", YEAR)
+    start, end = month_bounds("2026-10")
+    uploaded = Submission(channel="file_import", notice_key="metering", recorded_by_label="the customer")
+    interval_blocks_record(
+        blocks=[
+            IntervalBlock(home.pk, "electric", "2026-10", start, 3600, np.full((end - start) // 3600, 0.01))
+        ],
+        submission=uploaded,
+    )
+    bill_run(cycle="2026-10")
+    bill = Bill.objects.get(customer=home)
+    content = bill_document(actor=customer_actor(home.pk), bill=bill, purpose="billing")
+    electric = next(u for u in content["usage"] if u["service"] == "electric")
+    assert Decimal(electric["quantity"]) == Decimal(str(YEAR["2026-10"]["electric"]))

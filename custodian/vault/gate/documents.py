@@ -19,7 +19,7 @@ from custodian.vault.gate.decision import (
 )
 from custodian.vault.gate.month_totals import bulk_job_decide
 from custodian.vault.gate.values import _bulk_notice_refusal, _opened, _sealed_all
-from custodian.vault.models import DataKey, SealedDocument
+from custodian.vault.models import DataKey, Provenance, SealedDocument
 
 
 @dataclass(frozen=True)
@@ -296,9 +296,12 @@ def reveal_with_intervals_many(
     months: Sequence[str],
     services: Sequence[str] | None = None,
     action: Action = Action.BULK_REVEAL,
+    collected_by: frozenset[str] | None = None,
 ) -> tuple[dict[int, dict[str, str]], list]:
     """Values and interval readings of many customers in one read (the billing run needs both): one
-    decision for the fields and meter usage together, one access event per customer."""
+    decision for the fields and meter usage together, one access event per customer. `collected_by`: only
+    the blocks collected by these channels are opened (the bill run's: the utility's meter, never a file the
+    customer uploaded); the others are left sealed."""
 
     job = bulk_job_decide(
         actor=actor,
@@ -322,7 +325,14 @@ def reveal_with_intervals_many(
 
     def read():
         values = _opened(ids, sealed) if ids else {}
-        blocks = _open_blocks(interval_files.read_rows(months=months, customer_ids=ids, services=services))
-        return values, blocks
+        rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
+        if collected_by is not None:
+            kept = set(
+                Provenance.objects.filter(
+                    pk__in={r[6] for r in rows}, channel__in=sorted(collected_by)
+                ).values_list("pk", flat=True)
+            )
+            rows = [r for r in rows if r[6] in kept]
+        return values, _open_blocks(rows)
 
     return read_many(actor, ids=ids, decision=job.decision, event=job.event, read=read, check=refusal)
