@@ -79,7 +79,7 @@ class Action(StrEnum):
     METER_CHALLENGE_RESULT = "meter_challenge_result"
     # A repeat data request within six months answered in full on the privacy officer's decision.
     REPEAT_ANSWERED_IN_FULL = "repeat_answered_in_full"
-    # Authorised representatives (custodian.casework.representatives).
+    # Authorized representatives (custodian.casework.representatives).
     REPRESENTATIVE_ADDED = "representative_added"
     REPRESENTATIVE_VERIFIED = "representative_verified"
     REPRESENTATIVE_REVOKED = "representative_revoked"

@@ -139,7 +139,7 @@ def who_in_words(event, *, you: bool = False) -> str:
         officers = [s.in_language().label for s in services.values() if s.reviews_access]
         return ", ".join(officers) or _("Our staff")
     if event.actor_kind == "third_party":
-        return _("%(app)s, an app you authorised") % {"app": event.actor_label}
+        return _("%(app)s, an app you authorized") % {"app": event.actor_label}
     words = {"system": _("An automated job"), "vendor": _("A vendor"), "staff": _("Our staff")}
     if you:
         words["customer"] = _("You")

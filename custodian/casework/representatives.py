@@ -1,4 +1,4 @@
-"""Authorised representatives: a power of attorney, a guardian or conservator, an estate's personal
+"""Authorized representatives: a power of attorney, a guardian or conservator, an estate's personal
 representative, a property manager for an owner's account.
 
 Staff register one from the document that gives the authority (sealed under the customer's key), what the

@@ -239,9 +239,9 @@ def disclosed_in_words(entry, consent) -> str | None:
     if path.startswith("Batch/"):
         if "bills" in entry.category_list:
             return (
-                _("All you authorised: your usage readings since %(since)s and your bills' summaries") % since
+                _("All you authorized: your usage readings since %(since)s and your bills' summaries") % since
             )
-        return _("All you authorised: your usage readings since %(since)s") % since
+        return _("All you authorized: your usage readings since %(since)s") % since
     if "/UsageSummary" in path:
         return _("Your bills' summaries since %(since)s") % since
     if "/IntervalBlock" in path:

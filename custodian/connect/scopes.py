@@ -55,7 +55,7 @@ RETAIL_CUSTOMER_REFUSAL = (
 CLIENT_ACCESS_SCOPE = "FB=34_35"
 REGISTRATION_ACCESS_SCOPE = "FB=36_40"
 ADMIN_SCOPES = {
-    CLIENT_ACCESS_SCOPE: "the list of its customers' authorisations and their data in one bulk feed",
+    CLIENT_ACCESS_SCOPE: "the list of its customers' authorizations and their data in one bulk feed",
     REGISTRATION_ACCESS_SCOPE: "its own registration",
 }
 SECONDS_PER_MONTH = 2_629_800  # a twelfth of a Julian year

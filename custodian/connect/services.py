@@ -212,9 +212,9 @@ def consent_text(
 
     labels = ", ".join(words(s) for s in services)
     return (
-        f"I authorise {third_party.name} ({third_party.contact}) to receive my {labels} meter data from "
+        f"I authorize {third_party.name} ({third_party.contact}) to receive my {labels} meter data from "
         f"{current_policy().utility['name']}: {parsed.plain_words()}, from {covers_from.isoformat()} on, "
-        f"for this purpose: {third_party.purpose}. This authorisation ends on {expires_on.isoformat()} "
+        f"for this purpose: {third_party.purpose}. This authorization ends on {expires_on.isoformat()} "
         "unless I revoke it sooner in the customer portal; revoking it stops every later transfer at once. "
         f"{third_party.name} says of its data practices: {third_party.data_practices}"
     )
@@ -248,7 +248,7 @@ def authorization_grant(
             % {"services": ", ".join(sorted(allowed))}
         )
     if duration_days not in DURATIONS.values():
-        raise ConnectError(_("choose how long the authorisation lasts"))
+        raise ConnectError(_("choose how long the authorization lasts"))
     points = sorted(set(usage_points))
     # The customer's own act: the meters they hold, as they themself see them.
     held = usage_points_held(fetched_by=customer_actor(customer.pk), customer_id=customer.pk)
@@ -268,7 +268,7 @@ def authorization_grant(
     # meter of any other service chosen), so a meter added later is not sent without being asked.
     stored = [k for s in chosen for k in (meters[s][0] if s in meters else [s])] if meters else []
     for earlier in authorizations_in_force(user=user, third_party=third_party):
-        authorization_revoke(authorization=earlier, how="replaced by a new authorisation in the portal")
+        authorization_revoke(authorization=earlier, how="replaced by a new authorization in the portal")
     today = timezone.localdate()
     expires_on = today + timedelta(days=duration_days)
     months = scope_parse(scope).history_months

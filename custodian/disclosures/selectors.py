@@ -75,7 +75,7 @@ def _basis(entry: DisclosureEntry, consent: Consent | None, determination) -> st
             return _("Your written consent")
         on = long_date(timezone.localtime(consent.signed_at).date())
         if consent.method == "electronic" and ": " in entry.basis_ref:
-            return _("Your authorisation in My account, given on %(date)s") % {"date": on}
+            return _("Your authorization in My account, given on %(date)s") % {"date": on}
         return _("Your written consent, given on %(date)s") % {"date": on}
     if entry.basis_kind == "legal_authority":
         return _("Required or allowed by law: %(citation)s") % {"citation": entry.basis_ref}

@@ -186,7 +186,7 @@ def sign_in(request):
             login(request, user)
             return redirect("portal:code" if mfa.has_confirmed_totp(user) else after_sign_in(request))
         form.add_error(
-            None, _("E-mail address or password not recognised (or the address is not confirmed yet).")
+            None, _("E-mail address or password not recognized (or the address is not confirmed yet).")
         )
     if request.method == "POST":  # a sign-in that did not succeed
         rate_limited(request, scope=SIGN_IN_SCOPE, limit=SIGN_IN_FAILURES_PER_ADDRESS, window_seconds=600)

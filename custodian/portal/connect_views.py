@@ -203,7 +203,7 @@ class ConsentScreen(AuthorizationView):
                 # either, the whole authorisation rolled back.
                 issued = parse_qs(urlsplit(response.get("Location", "")).query).get("code")
                 if response.status_code != 302 or not issued:
-                    raise ConnectError(_("the authorisation request is no longer valid"))
+                    raise ConnectError(_("the authorization request is no longer valid"))
         except ConnectError as exc:
             form.add_error(None, str(exc))
             self.oauth2_data = {}
@@ -256,14 +256,14 @@ def connected_app_revoke(request, authorization_id):
         if not confirmed(request):
             return confirmation_page(
                 request,
-                title=_("Revoke an authorisation"),
+                title=_("Revoke an authorization"),
                 heading=_("Stop sending your data to %(name)s?") % {"name": authorization.third_party.name},
                 lead=_(
                     "Their access ends at once: every token they hold stops working. What they received "
                     "before stays in the record of who we gave it to."
                 ),
                 summary=[(_("Given"), long_date(timezone.localtime(authorization.created_at).date()))],
-                confirm_label=_("Revoke the authorisation"),
+                confirm_label=_("Revoke the authorization"),
                 cancel_url=reverse("portal:connected_apps"),
                 danger=True,
             )

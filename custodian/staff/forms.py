@@ -1,5 +1,19 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+
+class StaffSignInForm(AuthenticationForm):
+    """The staff sign-in's user name and password, with the console's own words when they are refused."""
+
+    error_messages = {
+        "invalid_login": (
+            "That user name and password do not match a staff account. Check both (the password is "
+            "case-sensitive); repeated failures lock the account for a while. Forgotten your password? Ask "
+            "IT or the privacy officer for a new set-up link."
+        ),
+        "inactive": "This staff account is switched off. Ask IT or the privacy officer.",
+    }
 
 
 class CodeForm(forms.Form):

@@ -11,7 +11,7 @@ from custodian.redirects import safe_next
 from custodian.staff import mfa
 from custodian.staff.approvals import setup_link_for, setup_link_use
 from custodian.staff.decorators import console_required
-from custodian.staff.forms import CodeForm, ItIsYouForm, SetPasswordForm
+from custodian.staff.forms import CodeForm, ItIsYouForm, SetPasswordForm, StaffSignInForm
 from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import services_of
 from custodian.staff.services import recovery_codes_renew
@@ -20,6 +20,7 @@ from custodian.staff.sessions import second_factor_passed
 
 class StaffLoginView(auth_views.LoginView):
     template_name = "staff/login.html"
+    authentication_form = StaffSignInForm
     redirect_authenticated_user = False
 
     def form_valid(self, form):

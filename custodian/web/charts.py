@@ -166,8 +166,9 @@ def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeStr
         f'  <line class="axis-line" x1="{left}" x2="{right}" y1="{base}" y2="{base}"/>\n'
         "</svg>\n"
         f'<details class="chart-table"><summary>{as_table}</summary>\n'
-        '<div class="table-wrap"><table class="usa-table usa-table--borderless">'
-        f'<caption class="sr-only">{name}</caption><thead><tr><th scope="col">'
+        f'<div class="table-wrap" tabindex="0" role="region" aria-labelledby="{cid}-c">'
+        '<table class="usa-table usa-table--borderless">'
+        f'<caption class="sr-only" id="{cid}-c">{name}</caption><thead><tr><th scope="col">'
         f'{escape(period or period_word)}</th><th scope="col" class="num">{unit}</th></tr></thead>'
         f"<tbody>\n{rows}</tbody></table></div>\n"
         "</details>\n"

@@ -78,7 +78,7 @@ def test_an_app_the_customer_authorised_is_named_in_words(customer):
     )
     event = who_has_seen(customer_id=customer.pk, fetched_by=customer_actor(customer.pk)).first()
     assert event.seq > before
-    assert who_in_words(event) == "Sunny Solar Analytics, an app you authorised"
+    assert who_in_words(event) == "Sunny Solar Analytics, an app you authorized"
     with translation.override("es"):
         assert who_in_words(event) == "Sunny Solar Analytics, una aplicación que usted autorizó"
     assert "third_party" not in who_in_words(event)

@@ -204,7 +204,7 @@ def test_the_answer_names_an_app_and_a_purpose_in_words(customer, privacy_office
     accounted([customer.pk], ("Acme Mailing", ""), ["name", "mailing_address"], "contacting_customers", basis)
     package = package_build(actor=staff_actor(privacy_officer), request=req)
     seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
-    assert any("Sunny Solar Analytics, an app you authorised" in row for row in seen.rows)
+    assert any("Sunny Solar Analytics, an app you authorized" in row for row in seen.rows)
     given = next(s for s in package.sections if s.title == "To whom we gave your data")
     assert any("Contacting customers" in row for row in given.rows)
     assert "third_party" not in package.text and "contacting_customers" not in package.text

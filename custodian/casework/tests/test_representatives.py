@@ -1,4 +1,4 @@
-"""Authorised representatives: registered from the document that gives the authority (sealed), verified by
+"""Authorized representatives: registered from the document that gives the authority (sealed), verified by
 another staff member, scoped and expiring; they act in the portal for the customer, and every act is logged
 naming both."""
 

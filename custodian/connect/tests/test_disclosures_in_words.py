@@ -46,14 +46,14 @@ def test_an_apps_fetches_are_told_in_words_grouped_by_what_went_out(customer):
     assert told == {
         "Which meters and services you share": 1,
         "Your usage readings since March 1, 2025": 3,
-        "All you authorised: your usage readings since March 1, 2025": 1,
-        "All you authorised: your usage readings since March 1, 2025 and your bills' summaries": 1,
+        "All you authorized: your usage readings since March 1, 2025": 1,
+        "All you authorized: your usage readings since March 1, 2025 and your bills' summaries": 1,
         "Your bills' summaries since March 1, 2025": 1,
         "How your readings are recorded: their kinds, units and time zone": 1,
     }
     for row in rows:
         assert "Subscription" not in f"{row['data']} {row['basis']}" and "UsagePoint" not in row["basis"]
-        assert row["basis"].startswith("Your authorisation in My account, given on")
+        assert row["basis"].startswith("Your authorization in My account, given on")
 
     with translation.override("es"):
         told = {

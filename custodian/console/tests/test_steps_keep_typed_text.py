@@ -771,10 +771,11 @@ def test_a_step_form_that_does_not_validate_draws_its_page_again_with_what_was_t
 
 
 def _page_matches(client, row, kwargs, w, page):
-    """The page drawn again is the page the step came from: its title is the one its own address shows."""
+    """The page drawn again is the page the step came from: its title is the one its own address shows, with
+    "Error: " before it."""
     own = _text(client.get(reverse(row.page, kwargs=row.page_kwargs(kwargs, w))))
     title = re.search(r"<title>(.*?)</title>", own, re.S).group(1)
-    assert f"<title>{title}</title>" in page
+    assert f"<title>Error: {title}</title>" in page
 
 
 def _in_a_field(page: str, typed: str) -> bool:

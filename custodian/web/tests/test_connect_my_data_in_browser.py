@@ -95,7 +95,7 @@ def test_register_approve_authorise_fetch_revoke_in_a_browser(site, playwright):
         customer.goto(f"{site['url']}/portal/me/connected-apps/")
         customer.click("text=Revoke…")
         customer.wait_for_selector("text=Stop sending your data to Watt Watchers?")
-        customer.click("button:has-text('Revoke the authorisation')")
+        customer.click("button:has-text('Revoke the authorization')")
         customer.wait_for_selector("text=Watt Watchers no longer receives your data.")
         customer.screenshot(path=str(ARTIFACTS / "connect-revoked.png"), full_page=True)
         assert app.get(f"/espi/1_1/resource/Batch/Subscription/{sid}", headers=headers).status_code == 401
