@@ -35,6 +35,7 @@ from custodian.disclosures.services import (
 )
 from custodian.outbox.services import text_ref
 from custodian.portal.models import PortalAccount
+from custodian.staff import approvals
 from custodian.usage.intervals import usage_import
 from custodian.vault.export_crypto import new_vendor_keypair, read_export
 from custodian.vault.gate import (
@@ -426,3 +427,40 @@ def subpoena_recorded(officer, customer_ids, categories, *, file: str = "74-CV-2
         valid_until=timezone.localdate() + timedelta(days=30),
         approved_by=officer,
     )
+
+
+def police_request(customer, officer, second=None, **over):
+    """The police department's request for `customer`'s name under the statute's law-enforcement release,
+    valid a week, approved by `officer` and `second` (the second approver a law-enforcement request needs);
+    `over` replaces any argument."""
+    args = {
+        "kind": "statute",
+        "citation": "Minn. Stat. § 13.685",
+        "requester": "Owatonna Police Department",
+        "document": b"request letter",
+        "document_name": "letter.pdf",
+        "customer_ids": [customer.pk],
+        "categories": ["name"],
+        "valid_until": timezone.localdate() + timedelta(days=7),
+        "approved_by": officer,
+        "statute_release": "A law enforcement agency, for an investigation",
+        "is_law_enforcement": True,
+    }
+    if second is not None:
+        args["second_approver"] = second
+    return legal_authority_record(**{**args, **over})
+
+
+def colleague_added(by, username: str, services, *, approved_by):
+    """`by` adds a member of staff from the console, at an address `by` controls, and `approved_by` approves
+    it where it waits for a second person: the member, in `services`."""
+    member, change = approvals.staff_member_invite(
+        username=username,
+        full_name=username.replace(".", " ").title(),
+        email=f"{username}@{by.get_username()}-own-mail.example.net",
+        services=list(services),
+        changed_by=by,
+    )
+    if change is not None:
+        approvals.staff_change_approve(change=change, by=approved_by)
+    return member

@@ -13,9 +13,15 @@ from custodian.disclosures.services import (
     AccountingError,
     DisclosureRefused,
     consent_revoke,
-    legal_authority_record,
 )
-from custodian.testing import CO_OP, COUNTY_ATTORNEY, consent_given, disclosed, subpoena_recorded
+from custodian.testing import (
+    CO_OP,
+    COUNTY_ATTORNEY,
+    consent_given,
+    disclosed,
+    police_request,
+    subpoena_recorded,
+)
 from custodian.vault.gate import customer_actor
 
 TODAY = timezone.localdate()
@@ -171,26 +177,13 @@ def test_legal_authority_covers_its_scope_and_nothing_more(
 
 
 def test_law_enforcement_needs_a_second_approver(customer, privacy_officer, counsel, billing_clerk):
-    args = dict(
-        kind="statute",
-        citation="Minn. Stat. § 13.685",
-        requester="Owatonna Police Department",
-        document=b"request letter",
-        document_name="letter.pdf",
-        customer_ids=[customer.pk],
-        categories=["name"],
-        valid_until=TODAY + timedelta(days=7),
-        approved_by=privacy_officer,
-        statute_release="A law enforcement agency, for an investigation",
-        is_law_enforcement=True,
-    )
     with pytest.raises(AccountingError, match="second approver"):
-        legal_authority_record(**args)
+        police_request(customer, privacy_officer)
     with pytest.raises(AccountingError, match="privacy office or legal"):
-        legal_authority_record(second_approver=billing_clerk, **args)
-    assert legal_authority_record(second_approver=counsel, **args).second_approver == counsel
+        police_request(customer, privacy_officer, billing_clerk)
+    assert police_request(customer, privacy_officer, counsel).second_approver == counsel
     with pytest.raises(AccountingError, match="privacy officer approves"):
-        legal_authority_record(**{**args, "approved_by": billing_clerk, "is_law_enforcement": False})
+        police_request(customer, billing_clerk, is_law_enforcement=False)
 
 
 def test_the_customer_sees_repeated_disclosures_summarized(subpoena, customer, privacy_officer):

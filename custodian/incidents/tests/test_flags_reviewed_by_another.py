@@ -7,8 +7,8 @@ from custodian.incidents.flag_reviews import flag_review
 from custodian.incidents.models import FlagReview
 from custodian.incidents.selectors import Flag
 from custodian.incidents.services import IncidentError
-from custodian.staff import approvals
 from custodian.staff.services import staff_member_create
+from custodian.testing import colleague_added
 
 
 def flag_on(member) -> Flag:
@@ -25,14 +25,7 @@ def test_nor_one_on_the_reads_of_whoever_added_them(dba, privacy_officer):
     priya2 = staff_member_create(
         username="petra.privacy", password=None, full_name="Petra Privacy", services=["privacy_officer"]
     )
-    paula, change = approvals.staff_member_invite(
-        username="paula.privacy",
-        full_name="Paula Paulsen",
-        email="paula@priyas-own-mail.example.net",
-        services=["privacy_officer"],
-        changed_by=privacy_officer,
-    )
-    approvals.staff_change_approve(change=change, by=dba)
+    paula = colleague_added(privacy_officer, "paula.privacy", ["privacy_officer"], approved_by=dba)
     with pytest.raises(IncidentError, match="paula.privacy was added by priya.privacy"):
         flag_review(flag=flag_on(privacy_officer), by=paula, note="All explained")
     review = flag_review(flag=flag_on(privacy_officer), by=priya2, note="Annual access request batch")

@@ -57,14 +57,21 @@ def _never_past_due(account, days, collections_agent):
     assert not LedgerEntry.objects.filter(account=account, kind="late_fee").exists()
 
 
-def test_corrected_after_the_debit_the_increase_is_debited_when_it_falls_due(
-    ostby, bank, privacy_officer, billing_clerk, collections_agent
-):
+@pytest.fixture
+def debited_then_corrected(ostby, bank, privacy_officer, billing_clerk):
+    """Ostby's bill debited on November 20, then corrected upward on November 27: (account, the bill, the
+    correction, its increase)."""
     account, bill = ostby
-    vendor, _ = bank
-    ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
+    ach_export_run(vendor=bank[0], requested_by=privacy_officer, effective_on=date(2026, 11, 20))
     corrected = _corrected(account, bill, billing_clerk, date(2026, 11, 27))
-    increase = corrected.total - bill.total
+    return account, bill, corrected, corrected.total - bill.total
+
+
+def test_corrected_after_the_debit_the_increase_is_debited_when_it_falls_due(
+    debited_then_corrected, bank, privacy_officer, collections_agent
+):
+    account, bill, corrected, increase = debited_then_corrected
+    vendor, _ = bank
     assert increase > 0 and corrected.increase_due_on == date(2026, 12, 18)
     # The increase is not due yet: nothing is debited for it the day after the correction, nor before the
     # last run that still collects it by its date.
@@ -112,13 +119,10 @@ def test_corrected_before_the_debit_each_part_is_debited_by_its_own_date(
 
 
 def test_a_returned_debit_of_the_increase_is_reversed_and_not_sent_again(
-    ostby, bank, privacy_officer, billing_clerk, collections_agent
+    debited_then_corrected, bank, privacy_officer, collections_agent
 ):
-    account, bill = ostby
+    account, _bill, corrected, increase = debited_then_corrected
     vendor, _ = bank
-    ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
-    corrected = _corrected(account, bill, billing_clerk, date(2026, 11, 27))
-    increase = corrected.total - bill.total
     ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 12, 16))
     debit = AchDebit.objects.get(bill=corrected)
     returned = ReturnEntry(line=1, reference=debit.reference, amount=debit.amount, reason="R01")

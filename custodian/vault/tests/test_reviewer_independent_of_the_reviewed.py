@@ -8,8 +8,8 @@ import pytest
 
 from conftest import PAPER_FORM
 from custodian.console.marketing import AudienceFilter, audience_build
-from custodian.staff import approvals
 from custodian.staff.services import staff_member_create
+from custodian.testing import colleague_added
 from custodian.testing.town import town_enrol
 from custodian.vault.gate import Held, break_glass_open, break_glass_review, staff_actor
 from custodian.vault.models import ReadHold
@@ -31,15 +31,7 @@ def carl(db):
 @pytest.fixture
 def paula(carl, privacy_officer):
     """A second privacy officer Carl added; the privacy officer approved her."""
-    paula, change = approvals.staff_member_invite(
-        username="paula.privacy",
-        full_name="Paula Paulsen",
-        email="paula@carls-own-mail.example.net",
-        services=["privacy_officer"],
-        changed_by=carl,
-    )
-    approvals.staff_change_approve(change=change, by=privacy_officer)
-    return paula
+    return colleague_added(carl, "paula.privacy", ["privacy_officer"], approved_by=privacy_officer)
 
 
 def test_a_held_read_is_never_decided_by_an_officer_the_reader_added(carl, paula, privacy_officer):
