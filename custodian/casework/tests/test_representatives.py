@@ -64,7 +64,9 @@ def test_a_representative_acts_in_the_portal_within_the_scope_and_both_are_logge
     customer, service_rep, privacy_officer
 ):
     rep, client = _invited(customer, service_rep, privacy_officer, scope=("view",))
-    assert "Customer" in client.get("/portal/me/act-for/").content.decode()
+    page = client.get("/portal/me/act-for/").content.decode()
+    # Her authority does not cover the account number: the customer is named without it (never by an id).
+    assert "A customer whose account number your authority does not cover: Power of attorney" in page
     client.post("/portal/me/act-for/", {"authority": rep.pk})
     home = client.get("/portal/me/").content.decode()
     assert "Alice Anderson" in home
