@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
+from django.utils.translation import ngettext
 from fideslang import DEFAULT_TAXONOMY
 
 REQUIRED_SERVICES = (
@@ -44,8 +45,21 @@ REQUIRED_PURPOSES = (
 NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
 NOTICE_TEXT_FIELDS = ("purpose", "required", "consequences", "recipients")
 # The words of a category, a purpose or a support service a customer reads, in the file's other languages.
+# Every one of these is required in each language the site offers besides the one the policy was adopted in
+# (`_translations`): a page or a letter in Spanish never falls back to the English of the file.
+SOURCE_LANGUAGE = "en"
 LABEL_TEXT_FIELDS = ("label",)
+CATEGORY_TEXT_FIELDS = ("label", "classification")
 PURPOSE_TEXT_FIELDS = ("label", "description")
+PROVIDER_TEXT_FIELDS = ("name", "contact")
+RETENTION_TEXT_FIELDS = ("label", "counts_from", "destroys", "keeps", "schedule_item", "note")
+# The tables of [disclosure_bases] the privacy page and the portal show, and the words each gives.
+BASIS_TEXT_FIELDS = {
+    "prior_written_consent": ("label", "terms"),
+    "legal_authority": ("label", "release_list"),
+    "connect_my_data": ("label",),
+    "vendor_determination": ("label",),
+}
 
 
 class PolicyError(ImproperlyConfigured):
@@ -65,6 +79,33 @@ class Translated:
         language = language if language is not None else (translation.get_language() or "")
         text = self.translations.get(language[:2])
         return replace(self, **text) if text else self
+
+
+class Worded(dict):
+    """A table of the file that is no entry of its own (a provider of energy assistance, the responsible
+    authority, the website's list, a basis of disclosure): reading one of its words (`table["title"]`, and
+    `{{ table.title }}` in a page or a letter) gives them in the active language where its `[table.es]` gives
+    them, else as written; `in_language()` gives the whole table in one language."""
+
+    def __getitem__(self, key):
+        text = dict.get(self, (translation.get_language() or "")[:2])
+        if isinstance(text, dict) and key in text:
+            return text[key]
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def in_language(self, language: str | None = None) -> dict:
+        language = language if language is not None else (translation.get_language() or "")
+        text = dict.get(self, language[:2])
+        offered = {code for code, _ in settings.LANGUAGES}
+        return {
+            k: v for k, v in {**self, **(text if isinstance(text, dict) else {})}.items() if k not in offered
+        }
 
 
 # The days an office's hours may name, Monday first (Python's and Django's weekday numbers).
@@ -112,7 +153,7 @@ class SystemJob:
 
 
 @dataclass(frozen=True)
-class VendorFunction:
+class VendorFunction(Translated):
     key: str
     label: str
     purpose: str
@@ -121,6 +162,7 @@ class VendorFunction:
     # Other purposes the function's vendors may be sent data for, by an export that says so (the mailing
     # function's marketing mail): read, logged and accounted under that purpose, never the function's own.
     also_for: frozenset[str] = frozenset()
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def purpose_of(self, *, for_marketing: bool = False) -> str:
         """The purpose an export of this function is read, logged and accounted under."""
@@ -152,7 +194,7 @@ class Notice(Translated):
 
 
 @dataclass(frozen=True)
-class RetentionItem:
+class RetentionItem(Translated):
     """One record series the retention run destroys: its period (a key of [retention]), what destroying it
     means, and the item of the retention schedule it follows (`confirmed` false: to be checked)."""
 
@@ -168,10 +210,18 @@ class RetentionItem:
     schedule_item: str
     confirmed: bool
     note: str = ""
+    # The words a customer reads (all but `schedule`, the schedule's name, cited as it is written).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     @property
     def period_text(self) -> str:
         return f"{self.amount} {self.unit[:-1] if self.amount == 1 else self.unit}"
+
+    def period_words(self) -> str:
+        """The period in words of the active language ("6 years", "6 años")."""
+        if self.unit == "days":
+            return ngettext("%(n)d day", "%(n)d days", self.amount) % {"n": self.amount}
+        return ngettext("%(n)d year", "%(n)d years", self.amount) % {"n": self.amount}
 
 
 # The retention schedule's floors the policy file may not go under: the accounting of disclosures is kept at
@@ -290,16 +340,30 @@ def _need(raw: dict, key: str, path: Path, entry: str, kind: type | tuple = str)
 def _translations(
     raw: dict, fields: tuple[str, ...], path: Path, entry: str, skip: tuple[str, ...] = ()
 ) -> dict[str, dict[str, str]]:
-    """An entry's sub-tables by language (`[categories.name.es]`), each giving every one of `fields`; a
-    language the site does not offer is refused, so a typo does not pass for a translation."""
+    """An entry's sub-tables by language (`[categories.name.es]`), each giving every one of `fields` the
+    entry itself gives (a list as long as the English one); every language the site offers besides the
+    file's own is required, since a customer reads these words; a language the site does not offer is
+    refused, so a typo does not pass for a translation."""
     offered = {code for code, _ in settings.LANGUAGES}
+    fields = tuple(f for f in fields if f in raw)
     out = {}
     for language, text in raw.items():
         if not isinstance(text, dict) or language in skip:
             continue
         if language not in offered:
             raise PolicyError(path, f"{entry}.{language}", f"`{language}` is not a language the site offers")
-        out[language] = {f: _need(text, f, path, f"{entry}.{language}") for f in fields}
+        where = f"{entry}.{language}"
+        out[language] = {f: _need(text, f, path, where, type(raw[f])) for f in fields}
+        for f in fields:
+            if isinstance(raw[f], list) and len(raw[f]) != len(out[language][f]):
+                raise PolicyError(path, where, f"`{f}` should give each of the {len(raw[f])} items, in order")
+    for language in sorted(offered - {SOURCE_LANGUAGE} - set(out)):
+        raise PolicyError(
+            path,
+            entry,
+            f"missing `[{entry}.{language}]`: a customer reads {', '.join(f'`{f}`' for f in fields)} "
+            f"in every language the site offers",
+        )
     return out
 
 
@@ -353,6 +417,8 @@ def load_policy(path: Path) -> Policy:
                 f"utility.energy_assistance[{i}]",
                 "a provider needs `name` and `contact` (text) and `confirmed` (true or false)",
             )
+        _translations(provider, PROVIDER_TEXT_FIELDS, path, f"utility.energy_assistance[{i}]")
+    _translations(utility["responsible_authority"], ("title",), path, "utility.responsible_authority")
     hours = utility.get("hours")
     if hours is not None and not (
         isinstance(hours, dict)
@@ -387,7 +453,7 @@ def load_policy(path: Path) -> Policy:
             fides_key=fides_key,
             label=_need(c, "label", path, entry),
             classification=c.get("classification", "private data on individuals"),
-            translations=_translations(c, LABEL_TEXT_FIELDS, path, entry),
+            translations=_translations(c, CATEGORY_TEXT_FIELDS, path, entry),
         )
     fields = [c.field for c in categories.values()]
     if len(set(fields)) != len(fields):
@@ -486,6 +552,7 @@ def load_policy(path: Path) -> Policy:
             identity=_need(v, "identity", path, entry, bool),
             categories=check_categories(entry, _need(v, "categories", path, entry, list)),
             also_for=frozenset(also_for),
+            translations=_translations(v, LABEL_TEXT_FIELDS, path, entry),
         )
         for each in (purpose, *also_for):
             if not vendor_functions[key].categories <= purposes[each].categories:
@@ -519,12 +586,18 @@ def load_policy(path: Path) -> Policy:
     for i, key in enumerate(website.get("categories", [])):
         if key not in fides_categories:
             raise PolicyError(path, f"website.categories[{i}]", f"unknown data category `{key}`")
+    _translations(website, ("collects",), path, "website")
 
     bases = _need(raw, "disclosure_bases", path, "disclosure_bases", dict)
     for key in ("prior_written_consent", "legal_authority"):
         _need(bases, key, path, "disclosure_bases", dict)
     _need(bases["prior_written_consent"], "terms", path, "disclosure_bases.prior_written_consent")
-    _translations(bases["prior_written_consent"], ("terms",), path, "disclosure_bases.prior_written_consent")
+    for key, fields in BASIS_TEXT_FIELDS.items():
+        if key in bases:
+            entry = f"disclosure_bases.{key}"
+            _translations(
+                _need(bases, key, path, entry, dict), fields, path, entry, skip=("usage_summaries",)
+            )
     _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
     if "connect_my_data" in bases:
         entry = "disclosure_bases.connect_my_data"
@@ -571,6 +644,7 @@ def load_policy(path: Path) -> Policy:
             unit=unit,
             confirmed=_need(item, "confirmed", path, entry, bool),
             note=item.get("note", ""),
+            translations=_translations(item, RETENTION_TEXT_FIELDS, path, entry),
             **values,
         )
 
@@ -585,6 +659,11 @@ def load_policy(path: Path) -> Policy:
         for purpose_key in service.purposes
         for category in purposes[purpose_key].categories
     )
+    utility = {
+        **utility,
+        "responsible_authority": Worded(utility["responsible_authority"]),
+        "energy_assistance": [Worded(p) for p in utility.get("energy_assistance", [])],
+    }
     return Policy(
         path=path,
         version=version,
@@ -604,11 +683,11 @@ def load_policy(path: Path) -> Policy:
         ),
         system_jobs=system_jobs,
         vendor_functions=vendor_functions,
-        disclosure_bases=_need(raw, "disclosure_bases", path, "disclosure_bases", dict),
+        disclosure_bases={k: Worded(v) if isinstance(v, dict) else v for k, v in bases.items()},
         retention=retention,
         retention_schedule=retention_schedule,
         breach=breach,
-        website=website,
+        website=Worded(website),
         aggregation=raw.get("aggregation", {"min_customers": 15, "max_share_percent": 15}),
         notices=notices,
         taxonomy_extensions={k: list(v) for k, v in taxonomy.items()},

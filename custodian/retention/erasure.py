@@ -15,7 +15,6 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from custodian.casework.choices import RepresentativeScope
 from custodian.customers.models import Account
@@ -24,7 +23,7 @@ from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_accounts_delete
-from custodian.retention.services import citation_of, destroyed_by_the_run
+from custodian.retention.services import destroyed_by_the_run
 from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
@@ -52,11 +51,12 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _period(item) -> str:
-    """A schedule item's period in words of the active language ("7 years", "7 años")."""
-    if item.unit == "days":
-        return ngettext("%(n)d day", "%(n)d days", item.amount) % {"n": item.amount}
-    return ngettext("%(n)d year", "%(n)d years", item.amount) % {"n": item.amount}
+def _citation(item) -> str:
+    """The schedule item the answer cites, in the active language: the schedule's name as it is written,
+    its item in the policy file's words of that language, marked until the records officer confirms it."""
+    shown = item.in_language()
+    mark = "" if item.confirmed else f" ({_('item to be confirmed')})"
+    return f"{shown.schedule}: {shown.schedule_item}{mark}"
 
 
 def erasure_answer(*, fetched_by: Actor, customer_id: int) -> ErasureAnswer | None:
@@ -83,14 +83,14 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
     if accounts and item:
         if open_accounts:
             until = _("while your account is open, then %(period)s after it closes") % {
-                "period": _period(item)
+                "period": item.period_words()
             }
         else:
             last = max(a.closed_on for a in accounts)
             end = long_date(_years_after(last, item.amount))
             until = _("until %(day)s (%(period)s after your account closed)") % {
                 "day": end,
-                "period": _period(item),
+                "period": item.period_words(),
             }
         kept.append(
             Kept(
@@ -103,7 +103,7 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
                     "schedule for cities and their utilities has us keep account records for a time after an "
                     "account closes (%(citation)s)."
                 )
-                % {"citation": citation_of(item)},
+                % {"citation": _citation(item)},
                 until,
             )
         )
@@ -137,13 +137,13 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
             kept.append(
                 Kept(
                     what,
-                    f"{why} ({citation_of(entry)})",
+                    f"{why} ({_citation(entry)})",
                     (
                         _("%(period)s, then destroyed")
                         if destroyed_by_the_run(key)
                         else _("at least %(period)s; we do not destroy it automatically after that")
                     )
-                    % {"period": _period(entry)},
+                    % {"period": entry.period_words()},
                 )
             )
     kept.append(

@@ -5,6 +5,8 @@ review (the connect app keeps it); the client id (and secret, shown once) are us
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.connect.services import ConnectError, third_party_register
@@ -16,37 +18,43 @@ from custodian.web.protection import rate_limited
 REGISTRATIONS_PER_DAY = 5
 
 
-def _text_area(label: str, help_text: str) -> forms.CharField:
+def _text_area(label, help_text) -> forms.CharField:
     return forms.CharField(label=label, help_text=help_text, widget=forms.Textarea)
 
 
 class RegistrationForm(forms.Form):
-    name = bounds.ShownTextField(max_length=200, label="Organisation name")
-    contact = bounds.ShownTextField(max_length=300, label="Contact (e-mail and telephone)")
-    website = forms.URLField(max_length=300, label="Website", assume_scheme="https")
+    name = bounds.ShownTextField(max_length=200, label=_("Organisation name"))
+    contact = bounds.ShownTextField(max_length=300, label=_("Contact (e-mail and telephone)"))
+    website = forms.URLField(max_length=300, label=_("Website"), assume_scheme="https")
     purpose = bounds.ShownTextField(
-        max_length=500, label="What you do with customers' data", widget=forms.Textarea
+        max_length=500, label=_("What you do with customers' data"), widget=forms.Textarea
     )
     data_practices = _text_area(
-        "Data practices",
-        "How long you keep the data, whom you share it with, how you secure it, how a customer "
-        "has it deleted.",
+        _("Data practices"),
+        _(
+            "How long you keep the data, whom you share it with, how you secure it, how a customer "
+            "has it deleted."
+        ),
     )
-    redirect_uris = _text_area("Redirect URIs", "One a line; https (http only on localhost).")
+    redirect_uris = _text_area(_("Redirect URIs"), _("One a line; https (http only on localhost)."))
     scopes = _text_area(
-        "ESPI scopes",
-        "One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;"
-        "HistoryLength=13",
+        _("ESPI scopes"),
+        _(
+            "One scope string a line, e.g. FB=1_3_4_5_13_14_39;IntervalDuration=3600;BlockDuration=monthly;"
+            "HistoryLength=13"
+        ),
     )
     notify_uri = forms.CharField(
         required=False,
         max_length=300,
-        label="Notify URI",
-        help_text="Where we post the list of new data for your customers (ESPI BatchList); https. "
-        "Optional: without it, you fetch on your own schedule.",
+        label=_("Notify URI"),
+        help_text=_(
+            "Where we post the list of new data for your customers (ESPI BatchList); https. "
+            "Optional: without it, you fetch on your own schedule."
+        ),
     )
     public_client = forms.BooleanField(
-        required=False, label="A public client (an app on a phone or in a browser: no client secret)"
+        required=False, label=_("A public client (an app on a phone or in a browser: no client secret)")
     )
 
 
@@ -63,8 +71,10 @@ def register(request):
     if rate_limited(request, scope="connect-register", limit=REGISTRATIONS_PER_DAY, window_seconds=24 * 3600):
         form.add_error(
             None,
-            "Too many registrations from your network today. Try again tomorrow, or write to our privacy "
-            "officer.",
+            gettext(
+                "Too many registrations from your network today. Try again tomorrow, or write to our privacy "
+                "officer."
+            ),
         )
         return render(request, "connect/register.html", {"form": form}, status=429)
     try:

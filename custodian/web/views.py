@@ -24,11 +24,31 @@ from custodian.transparency.report import privacy_report as report_of
 from custodian.transparency.selectors import policy_version as archived_version
 from custodian.transparency.selectors import policy_versions as archived_versions
 from custodian.transparency.services import version_differences
-from custodian.web.cookies import COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
+from custodian.web.cookies import AREAS, COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
 from custodian.web.forms import ContactForm
 from custodian.web.protection import rate_limited, same_origin
 
 TEXT_SIZES = ("normal", "large")
+
+
+def cookies_shown() -> list[dict]:
+    """The cookies registry (`web.cookies`, which imports nothing of Django's) in the page's language: where,
+    when and why each is set and how long it lasts, each sentence translated in the catalogue."""
+    return [
+        {
+            "name": c.name,
+            "areas": c.areas,
+            "where": ", ".join(
+                gettext(AREAS[a]) + (f" ({', '.join(c.site_pages)})" if a == "site" and c.site_pages else "")
+                for a in c.areas
+            ),
+            "when": gettext(c.when),
+            "why": gettext(c.why),
+            "lasts": gettext(c.lasts),
+            "optional": c.optional,
+        }
+        for c in COOKIES
+    ]
 
 
 def privacy_signal(request) -> bool:
@@ -49,34 +69,40 @@ def services(request):
 @page("privacy/", name="privacy")
 def privacy_policy(request):
     policy = current_policy()
-    vendors = [(v, policy.vendor_functions[v.function], d) for v, d in vendors_in_service()]
+    # The policy file's entries in the page's language (its adopted text, above them, stays in English).
+    purposes = {k: p.in_language() for k, p in policy.purposes.items()}
+    services = {k: s.in_language() for k, s in policy.services.items()}
+    functions = {k: f.in_language() for k, f in policy.vendor_functions.items()}
+    vendors = [(v, functions[v.function], d) for v, d in vendors_in_service()]
     return render(
         request,
         "web/privacy.html",
         {
             "policy": policy,
             "paragraphs": [p.strip() for p in policy.published_text.split("\n\n") if p.strip()],
-            "purposes": policy.purposes.values(),
-            "categories": policy.categories.values(),
-            "services": policy.services.values(),
+            "purposes": purposes.values(),
+            "categories": [c.in_language() for c in policy.categories.values()],
+            "services": services.values(),
             "emergency": [
-                (policy.services[s], [policy.purposes[p] for p in sorted(purposes)])
-                for s, purposes in policy.emergency_access.items()
-                if purposes
+                (services[s], [purposes[p] for p in sorted(keys)])
+                for s, keys in policy.emergency_access.items()
+                if keys
             ],
             "emergency_minutes": settings.CUSTODIAN_BREAK_GLASS_MINUTES,
-            "vendor_functions": policy.vendor_functions.values(),
+            "vendor_functions": functions.values(),
             "vendors": vendors,
             "bases": policy.disclosure_bases,
             "website": policy.website,
-            "cookies": COOKIES,
+            "cookies": cookies_shown(),
         },
     )
 
 
 @page("cookies/", name="cookies")
 def cookies(request):
-    return render(request, "web/cookies.html", {"cookies": COOKIES, "signal": privacy_signal(request)})
+    return render(
+        request, "web/cookies.html", {"cookies": cookies_shown(), "signal": privacy_signal(request)}
+    )
 
 
 @page("preferences/text-size/", name="text_size")
@@ -91,7 +117,7 @@ def text_size(request):
         return response
     if privacy_signal(request):
         return render(
-            request, "web/cookies.html", {"cookies": COOKIES, "signal": True, "refused_cookie": True}
+            request, "web/cookies.html", {"cookies": cookies_shown(), "signal": True, "refused_cookie": True}
         )
     if size == "normal":
         response.delete_cookie(TEXT_SIZE.name)

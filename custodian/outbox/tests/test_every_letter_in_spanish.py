@@ -15,8 +15,10 @@ from django.utils import translation
 from custodian.customers.models import Customer
 from custodian.dates import long_date
 from custodian.outbox.services import content_parse, letter_send, message_render
+from custodian.policy.assistance import energy_assistance_lines
 from custodian.policy.loader import current_policy
 from custodian.testing import letter_text
+from custodian.testing.policy_words import english_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
@@ -107,6 +109,25 @@ def test_every_customer_letter_has_its_spanish_and_it_reads_as_spanish():
         text = f"{rendered.subject}\n{rendered.body}"
         left = sorted({w.lower() for w in ENGLISH.findall(text)})
         assert not left, f"{name} in Spanish still says {left}:\n{text}"
+
+
+def test_every_customer_letter_in_spanish_carries_no_english_of_the_policy_file():
+    """Each letter rendered with what its callers take from the policy file (the utility's table, its
+    responsible authority, the energy assistance providers) as they hand it, composed in Spanish."""
+    with translation.override("es"):
+        providers = energy_assistance_lines()
+    utility = current_policy().utility
+    found = {}
+    for name in sorted(set(message_templates()) - NOT_TO_CUSTOMERS):
+        spanish = message_templates()[name].parent / "es"
+        source = "".join((spanish / f"{name}{suffix}").read_text() for suffix in (".txt", ".subject.txt"))
+        # A letter printing `{{ utility }}` is handed the utility's name; one reading its table, the table.
+        named = utility["name"] if "{{ utility }}" in source else utility
+        context = {**CONTEXT, "utility": named, "providers": providers}
+        rendered = message_render(template=name, context=context, language="es")
+        if english := english_in(f"{rendered.subject}\n{rendered.body}"):
+            found[name] = english
+    assert not found, found
 
 
 def test_dates_in_a_spanish_letter_are_written_in_spanish():

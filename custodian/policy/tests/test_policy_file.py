@@ -120,6 +120,48 @@ def _broken(tmp_path, edit) -> Path:
             "breach",
             "`held_reads_per_hour` must be a whole number, at least 1",
         ),
+        # A word a customer reads with no Spanish: the pages and letters in Spanish would print the English.
+        (
+            lambda s: s.replace(
+                '[vendor_functions.mailing.es]\nlabel = "Servicios de envío por correo"\n', ""
+            ),
+            "vendor_functions.mailing",
+            "missing `[vendor_functions.mailing.es]`: a customer reads `label`",
+        ),
+        (
+            lambda s: s.replace("[utility.energy_assistance.es]", "[utility.energy_assistance.fr]", 1),
+            "utility.energy_assistance[0].fr",
+            "`fr` is not a language the site offers",
+        ),
+        (
+            lambda s: s.replace('contact = "pregúntenos y le indicaremos a quién acudir"\n', ""),
+            "utility.energy_assistance[1].es",
+            "missing `contact`",
+        ),
+        (
+            lambda s: s.replace(
+                "[retention_schedule.access_log.es]", "[retention_schedule.access_log.notes]"
+            ),
+            "retention_schedule.access_log.notes",
+            "is not a language the site offers",
+        ),
+        (
+            lambda s: s.replace('classification = "datos privados sobre personas"\n', "", 1),
+            "categories.name.es",
+            "missing `classification`",
+        ),
+        (
+            lambda s: s.replace('"el dominio del sitio web de procedencia", ', ""),
+            "website.es",
+            "`collects` should give each of the 7 items, in order",
+        ),
+        (
+            lambda s: s.replace(
+                "[disclosure_bases.legal_authority.es]", "[disclosure_bases.legal_authority.en]"
+            ),
+            "disclosure_bases.legal_authority",
+            "missing `[disclosure_bases.legal_authority.es]`",
+        ),
     ],
 )
 def test_a_bad_policy_file_stops_with_file_entry_and_problem(tmp_path, edit, entry, problem):

@@ -153,6 +153,24 @@ def in_language(notice, language):
 
 # People read labels, never the policy file's keys or the data's internal shape.
 
+# Who recorded a value, in the app's own words (a staff member's name is shown as it is).
+RECORDED_BY_WORDS = frozenset(
+    {
+        "the customer",
+        "customer upload",
+        "the retention run",
+        "staff",
+        "demo data (synthetic application forms)",
+    }
+)
+
+
+@register.filter
+def recorded_by(label) -> str:
+    """Who recorded a value, as the customer reads it in their language."""
+    label = str(label or "")
+    return gettext(label) if label in RECORDED_BY_WORDS else label
+
 
 @register.filter
 def named(account_id, names=None) -> str:
