@@ -2,8 +2,9 @@
 noviembre de 2026" in Spanish (Django's own long date format for that language; English keeps the month
 spelled out, where Django's would abbreviate it: `custodian/formats/en`)."""
 
-from datetime import date
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
@@ -11,6 +12,43 @@ from django.utils.translation import pgettext
 
 def long_date(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
+
+
+def day_words(value: date | str | None) -> str:
+    """A day (a date, or the ISO day a bill's sealed content keeps) as `long_date` writes it; "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, str):  # a day, or a moment ("2026-11-28T06:16:00+00:00") told by its local day
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return long_date(value)
+
+
+def month_words(cycle: date | str | None) -> str:
+    """A billing cycle ("2026-10", as bills keep it) or a month as the language writes it: "October 2026",
+    "octubre de 2026" (the language's YEAR_MONTH_FORMAT). What is not a month is returned as it is."""
+    if not cycle:
+        return ""
+    if isinstance(cycle, str):
+        try:
+            year, month = (int(p) for p in cycle.split("-")[:2])
+            cycle = date(year, month, 1)
+        except ValueError:
+            return cycle
+    return date_format(cycle, "YEAR_MONTH_FORMAT")
+
+
+def moment_words(moment: datetime | None) -> str:
+    """A moment in the utility's time zone (the policy file's `[utility] time_zone`, Django's TIME_ZONE), as
+    the language writes a date and time, with the zone's name: "November 28, 2026, 6:16 a.m. CST", "28 de
+    noviembre de 2026 a las 06:16 CST"."""
+    if moment is None:
+        return ""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}"
 
 
 def office_hours(hours) -> str:

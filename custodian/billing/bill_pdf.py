@@ -25,6 +25,7 @@ from custodian.billing.presentation import bill_shown
 from custodian.billing.selectors import replacing_bill
 from custodian.billing.summary import BillSummary, bill_summary
 from custodian.customers.selectors import languages_of
+from custodian.dates import month_words
 from custodian.policy.assistance import energy_assistance_lines
 from custodian.usage.report_pdf import _latin
 
@@ -65,7 +66,7 @@ def bill_pdf(
     pdf = FPDF(format="letter", unit="pt")
     pdf.set_creation_date(datetime(issued.year, issued.month, issued.day, tzinfo=UTC))
     pdf.set_auto_page_break(True, margin=54)
-    pdf.set_title(_latin(_("Bill for %(cycle)s") % {"cycle": content["cycle"]}))
+    pdf.set_title(_latin(_("Bill for %(cycle)s") % {"cycle": month_words(content["cycle"])}))
     pdf.set_author(_latin(utility["name"]))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)

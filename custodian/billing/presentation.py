@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 from custodian.billing.models import LedgerEntry
 from custodian.billing.tariff import current_tariff
 from custodian.customers.choices import Service
+from custodian.dates import month_words
 
 # The fee and the tax are a percent of what they are charged on: the service's charges, then with the fee.
 FEE, TAX = "City franchise fee", "Minnesota sales tax"
@@ -117,7 +118,7 @@ def _description(text: str) -> str:
     true_up = _TRUE_UP.match(what)
     if true_up:
         return _("Correction of the %(cycle)s estimate (%(estimated)s estimated, %(read)s read)") % {
-            "cycle": true_up["cycle"],
+            "cycle": month_words(true_up["cycle"]),
             "estimated": number(Decimal(true_up["estimated"])),
             "read": number(Decimal(true_up["read"])),
         }
@@ -192,6 +193,7 @@ def entry_shown(entry: LedgerEntry) -> str:
     if not cycle:
         found = _CYCLE_IN.search(entry.memo or "")
         cycle = found[1] if found else ""
+    cycle = month_words(cycle)  # "October 2026", "octubre de 2026": never "2026-10"
     Kind = LedgerEntry.Kind
     if kind == Kind.CHARGE and cycle:
         corrected = entry.bill_id is not None and entry.bill.supersedes_id is not None

@@ -360,6 +360,9 @@ def statement_view(request):
             status=400,
         )
     end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    # The month under way is told as of today: what is owed today, dated today, not its last day's.
+    so_far = end > today >= start
+    end = min(end, today) if so_far else end
     accounts = _accounts(request)
     ids = ledger_accounts(
         fetched_by=portal_actor(request), customer_id=request.customer_id, accounts=[a for a, _ in accounts]
@@ -376,5 +379,6 @@ def statement_view(request):
             "account_statements": each if len(each) > 1 else [],
             "previous": f"{previous:%Y-%m}",
             "next": f"{end + timedelta(days=1):%Y-%m}" if end < today else "",
+            "so_far": so_far,
         },
     )

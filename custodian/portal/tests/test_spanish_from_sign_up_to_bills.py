@@ -5,12 +5,17 @@ confirmed sign-up or a reset asked for) still in Spanish. And the sign-up page's
 asks: all four fields are needed."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from custodian.billing.models import Bill
 from custodian.billing.services import bill_run
+from custodian.dates import long_date
+from custodian.outbox.services import message_render
 from custodian.portal.forms import EnrolForm
 from custodian.testing.portal import PASSWORD, last_kwh, signed_in
 from custodian.web.languages import _with_language
@@ -115,3 +120,86 @@ def test_no_portal_or_public_page_writes_a_date_in_an_english_pattern():
         if not neutral.fullmatch(pattern)
     ]
     assert not found, found
+
+
+# A day or a month as machines write it ("2026-10", "2026-11-28"): never in what a customer reads.
+ISO = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+# What a reader reads of a tag: its words for people, not its links, form values or machine attributes.
+READ_ATTRIBUTES = re.compile(r'\s(?:title|alt|aria-label|placeholder)="([^"]*)"')
+CUSTOMER_PAGES = (
+    "/portal/me/",
+    "/portal/me/bills/",
+    "/portal/me/statement/",
+    "/portal/me/statement/?month=2026-10",
+    "/portal/me/who-has-seen-my-data/",
+    "/portal/me/who-we-gave-it-to/",
+    "/portal/me/connected-apps/",
+    "/portal/me/consents/",
+    "/portal/me/requests/",
+    "/portal/me/messages/",
+    "/portal/me/moving/",
+    "/portal/me/usage/",
+    "/portal/me/comparison/",
+    "/portal/me/security/",
+    "/",
+    "/privacy/",
+    "/privacy/incidents/",
+    "/privacy/inventory/",
+    "/privacy/rights/",
+    "/privacy/versions/",
+    "/privacy/report/",
+)
+
+
+def _read(page: str) -> str:
+    """The page as a customer reads it: text and the words of its tags for people; no scripts, styles, links,
+    form values or machine-readable attributes."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.DOTALL)
+    return re.sub(r"<[^>]*>", lambda tag: " ".join(READ_ATTRIBUTES.findall(tag[0])) or " ", page)
+
+
+def test_no_customer_page_writes_a_day_or_a_month_as_machines_do(households):
+    """Every day, month and time a customer reads is written by the language's named formats ("October
+    2026", "octubre de 2026"), never "2026-10" or "2026-11-28": on the main portal pages, a bill's own page
+    and the public pages, in English and in Spanish."""
+    assert bill_run(cycle="2026-10") == 2
+    (customer, app), _ = households
+    client = signed_in(app, "ana@example.com")
+    bill = Bill.objects.get(customer=customer, cycle="2026-10")
+    found = []
+    for lang in ("en", "es"):
+        for url in (*CUSTOMER_PAGES, f"/portal/me/bills/{bill.pk}/"):
+            response = client.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
+            assert response.status_code == 200, url
+            found += [f"{lang} {url}: {iso}" for iso in ISO.findall(_read(response.content.decode()))]
+    assert not found, found
+    bill_page = client.get(f"/portal/me/bills/{bill.pk}/?lang=es").content.decode()
+    assert "Factura de octubre de 2026" in bill_page and SPANISH_DATE.search(_read(bill_page))
+    assert "Bill for October 2026" in client.get(f"/portal/me/bills/{bill.pk}/?lang=en").content.decode()
+
+
+def test_who_has_seen_my_data_tells_the_time_in_the_utility_s_time_zone(households):
+    (customer, app), _ = households
+    client = signed_in(app, "ana@example.com")
+    client.get("/portal/me/bills/")  # a read of the customer's data, told on the page
+    page = _read(client.get("/portal/me/who-has-seen-my-data/?lang=en").content.decode())
+    assert re.search(r"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{1,2}:\d{2} [ap]\.m\. C[SD]T", page), page
+    page = _read(client.get("/portal/me/who-has-seen-my-data/?lang=es").content.decode())
+    assert re.search(rf"{SPANISH_DATE.pattern} a las \d{{2}}:\d{{2}} C[SD]T", page), page
+
+
+def test_the_month_under_way_is_told_as_owed_today_dated_today(households):
+    (customer, app), _ = households
+    client = signed_in(app, "ana@example.com")
+    page = _read(client.get("/portal/me/statement/?lang=en").content.decode())
+    today = long_date(timezone.localdate())
+    assert f"{today} Owed today" in " ".join(page.split()) and "Owed at the end of the month" not in page
+
+
+def test_bill_and_past_due_letters_name_the_month_in_the_reader_s_language():
+    context = {"cycle": "2026-10", "due_on": date(2026, 11, 21), "portal": "https://x/", "utility": "U"}
+    for lang, month in (("en", "October 2026"), ("es", "octubre de 2026")):
+        for template in ("bill_ready", "past_due"):
+            rendered = message_render(template=template, context=context, language=lang)
+            text = f"{rendered.subject}\n{rendered.body}"
+            assert month in text and not ISO.search(text.replace("https://x/", "")), (lang, template, text)

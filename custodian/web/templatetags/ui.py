@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from custodian.billing.presentation import entry_shown, services_named
 from custodian.billing.presentation import money as money_text
 from custodian.customers.account_numbers import internal_ref
+from custodian.dates import day_words, moment_words, month_words
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS
 from custodian.web import navigation
@@ -242,10 +243,26 @@ def when(value) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return date_format(value, get_format("DATETIME_FORMAT"))
+        return moment_words(value)
     return str(value)
+
+
+@register.filter
+def day(value) -> str:
+    """A date, or the ISO day a bill's sealed content keeps, in the language's DATE_FORMAT."""
+    return day_words(value)
+
+
+@register.filter
+def cycle(value) -> str:
+    """A billing cycle ("2026-10") or a month as the language writes it: "October 2026", "octubre de 2026"."""
+    return month_words(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """A date and time in the utility's time zone, with its name: "November 28, 2026, 6:16 a.m. CST"."""
+    return moment_words(value) if isinstance(value, datetime) else when(value)
 
 
 def _words(key: str) -> str:
