@@ -108,7 +108,7 @@ def test_a_past_due_letter_once_per_arrears_and_again_when_the_customer_falls_be
     letter = OutboundMessage.objects.get(template="past_due")
     assert letter.regarding == f"past_due:{january.pk}"
     body = letter_text(letter)
-    assert "Your bill for 2026-01 was due on February 22, 2026" in body
+    assert "Your bill for January 2026 was due on February 22, 2026" in body
     assert "has $100.00 past due" in body  # not the balance of 220.00
     again = past_due_notices_send(on=date(2026, 3, 2))
     assert (again.sent, again.already) == (0, 1)  # re-run the same day: nothing twice
@@ -119,7 +119,7 @@ def test_a_past_due_letter_once_per_arrears_and_again_when_the_customer_falls_be
     assert (later.sent, later.already) == (1, 0)
     second = OutboundMessage.objects.filter(template="past_due").latest("pk")
     assert second.regarding == f"past_due:{june.pk}"
-    assert "Your bill for 2026-06 was due on July 22, 2026" in letter_text(second)
+    assert "Your bill for June 2026 was due on July 22, 2026" in letter_text(second)
 
 
 def test_the_notice_of_disconnection_names_the_amount_past_due(behind):

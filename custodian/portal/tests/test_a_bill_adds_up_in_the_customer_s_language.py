@@ -106,7 +106,7 @@ def test_the_spanish_customer_reads_the_page_the_pdf_and_the_ledger_in_spanish(b
     Bill.objects.filter(pk=bill.pk).update(estimated_services="electric,gas,water")
     ledger = client.get("/portal/me/bills/").content.decode()
     assert "estimado: Electricidad, Gas natural, Agua" in ledger and "electric,gas" not in ledger
-    assert "Factura de 2026-10" in ledger and "Bill for 2026-10" not in ledger
+    assert "Factura de octubre de 2026" in ledger and "Bill for" not in ledger
 
 
 def test_a_correction_s_internal_reason_is_not_shown_to_the_customer(billed, billing_clerk):
@@ -115,8 +115,12 @@ def test_a_correction_s_internal_reason_is_not_shown_to_the_customer(billed, bil
     personal_data_record(customer=customer, values={"meter_usage": usage_document(months)}, submission=METER)
     new = bill_correct(bill_id=bill.pk, reason=REASON, by=billing_clerk)
     for lang, replaced, corrected in (
-        ("en", "Bill for 2026-10 replaced by a corrected bill", "Corrected bill for 2026-10"),
-        ("es", "Factura de 2026-10 reemplazada por una factura corregida", "Factura corregida de 2026-10"),
+        ("en", "Bill for October 2026 replaced by a corrected bill", "Corrected bill for October 2026"),
+        (
+            "es",
+            "Factura de octubre de 2026 reemplazada por una factura corregida",
+            "Factura corregida de octubre de 2026",
+        ),
     ):
         client.get(f"/portal/me/?lang={lang}")
         pages = [client.get(url).content.decode() for url in ("/portal/me/bills/", "/portal/me/statement/")]
