@@ -64,7 +64,8 @@ def test_every_line_says_its_service_and_quantity_times_rate_gives_its_amount(bi
         if line["description"] in ("City franchise fee", "Minnesota sales tax"):
             # a percent of what it is charged on, not a quantity
             assert re.search(
-                rf"<td></td><td>{re.escape(str(Decimal(line['price']).normalize()))}% of \$[\d,]+\.\d\d</td>",
+                rf'<td class="charges__wide"></td><td class="charges__wide">'
+                rf"{re.escape(str(Decimal(line['price']).normalize()))}% of \$[\d,]+\.\d\d</td>",
                 page,
             )
     assert priced
