@@ -13,7 +13,7 @@ from custodian.portal.access import portal_actor, portal_required
 from custodian.routing import page
 from custodian.usage.forms import PeriodForm, UsageDayForm, UsageUploadForm
 from custodian.usage.greenbutton_export import espi_feed, green_button_csv
-from custodian.usage.intervals import parse_green_button, usage_upload_by_customer
+from custodian.usage.intervals import parse_green_button, upload_bounds, usage_upload_by_customer
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import (
     green_button_file_name,
@@ -99,7 +99,7 @@ def usage_upload(request):
             upload = form.cleaned_data["file"]
             summary = usage_upload_by_customer(
                 customer_id=request.customer_id,
-                result=parse_green_button(upload),
+                result=parse_green_button(upload, bounds=upload_bounds(request.customer_id)),
                 size=upload.size,
                 actor=portal_actor(request),
                 client_ip=client_ip(request),

@@ -13,8 +13,12 @@ never losing a reading silently.
   uses (an interval, then readings of a timePeriod and a value, numbers written as digits) is proven to
   follow the schema by a stricter check that costs a fraction of it (`_plain_block`): a DTD of that shape
   and the numbers' digits and ranges; any block it does not prove goes to the schema as before.
-- Safe: a file with a DOCTYPE is refused outright (entity expansion, external entities); the parser never
-  resolves entities, never loads a DTD and never touches the network.
+- Safe: a file with a DOCTYPE is refused outright (entity expansion, external entities): its prolog is read
+  as text before the XML reader sees a byte (`_doctype_first`), so no entity is declared, let alone expanded;
+  the parser never resolves entities, never loads a DTD and never touches the network.
+- Possible: a delivered (forward) reading below zero is refused, as the CSV layout refuses one, for every
+  service. A customer's own upload (`ReadingBounds`) is held to what their meter could read and to the
+  period they may bring: see `CUSTOMER_PER_HOUR`.
 - Every layout the standard allows: several IntervalBlocks in one entry; absolute, relative
   (`ReadingType/07`) and missing hrefs (missing ones fall back to document order, and that is reported);
   several UsagePoints and MeterReadings kept apart (each MeterReading is its own series); whitespace around
@@ -31,6 +35,7 @@ placing of readings and the counts of what was read, stored, replaced and refuse
 state; split, that state would be passed between modules entry by entry.
 """
 
+import codecs
 import csv
 import io
 import math
@@ -87,6 +92,52 @@ SCHEMA_MESSAGES_PER_RESOURCE = 5
 PLAUSIBLE_PER_HOUR = {"Wh": 1e8, "W": 1e8, "therm": 1e4, "ft3": 1e6, "m3": 3e4, "gal": 1e6}
 
 
+# A customer's own upload (the portal) is held to what the meter of a customer of that class could read in an
+# hour, by service and unit (powerOfTenMultiplier applied); the tariff names no meter sizes, so the bounds are
+# the largest service a customer of the class is connected with. Electricity: a home's service is at most
+# 400 A at 240 V (96 kW), so 100 kWh an hour (and 100 kW of demand); a small business's at most 2,000 A at
+# 480 V three-phase (1.66 MW), so 2,000 kWh an hour. Gas: a home's diaphragm meter passes at most about
+# 1,000 ft³ an hour (10 therms, 28.3 m³); a business's rotary meter 20,000 ft³ (200 therms, 566 m³). Water: a
+# home's 1-inch meter at most 50 gallons a minute (3,000 gallons, 401 ft³, 11.4 m³ an hour); a business's
+# 4-inch meter 500 gallons a minute (30,000 gallons, 4,010 ft³, 113.6 m³ an hour).
+CUSTOMER_PER_HOUR = {
+    "residential": {
+        "electric": {"Wh": 1e5, "W": 1e5},
+        "gas": {"therm": 10, "ft3": 1e3, "m3": 28.3},
+        "water": {"gal": 3e3, "ft3": 401, "m3": 11.4},
+    },
+    "commercial": {
+        "electric": {"Wh": 2e6, "W": 2e6},
+        "gas": {"therm": 200, "ft3": 2e4, "m3": 566},
+        "water": {"gal": 3e4, "ft3": 4010, "m3": 113.6},
+    },
+}
+# How the refusal names the meter a customer of each class has.
+CUSTOMER_METER = {
+    "residential": gettext_noop("a home's meter"),
+    "commercial": gettext_noop("a business's meter"),
+}
+
+
+@dataclass(frozen=True)
+class ReadingBounds:
+    """What a customer's own upload may hold: readings no larger than the meter of a customer of
+    `customer_class` reads (`CUSTOMER_PER_HOUR`), starting from `since` (Unix time)."""
+
+    customer_class: str
+    since: int
+
+    def most(self, service: str, unit: str, durations):
+        per_hour = CUSTOMER_PER_HOUR.get(self.customer_class, CUSTOMER_PER_HOUR["residential"])
+        most = per_hour.get(service, {}).get(unit)
+        if most is None:
+            return plausible_most(unit, durations)
+        return most + 0 * durations if unit == "W" else most * durations / 3600
+
+    def meter(self) -> str:
+        return CUSTOMER_METER.get(self.customer_class, CUSTOMER_METER["residential"])
+
+
 def plausible_most(unit: str, durations):
     """The most a reading of `unit` lasting `durations` seconds (a number or an array) may hold."""
     if unit == "W":  # a demand is a rate: its bound does not grow with the interval
@@ -99,16 +150,41 @@ def local_time(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m-%d %H:%M%z")
 
 
-def reading_refusal(start: int, duration: int, value: float, unit: str, now: int):
+def reading_refusal(
+    start: int, duration: int, value: float, unit: str, now: int, *, service="", flow=None, bounds=None
+):
     """Why a reading is refused whatever file it came in (CSV or ESPI, a customer's upload or a staff
     import), as a problem's (text, values); None when it is kept. A reading that ends after `now` has not
-    been used yet (a wrong date or clock: the store would keep a reading no page shows until that day), and
-    one beyond `plausible_most` no meter reads."""
+    been used yet (a wrong date or clock: the store would keep a reading no page shows until that day), a
+    delivered (`flow` 1) one below zero is no use, and one beyond `plausible_most` no meter reads; a
+    customer's upload (`bounds`) is held to their period and to their meter's size."""
     if start + duration > now:
         return gettext_noop(
             "the reading from %(start)s to %(end)s ends after now: only use that has happened is stored; "
             "reading refused"
         ), {"start": local_time(start), "end": local_time(start + duration)}
+    if flow == 1 and value < 0:
+        return gettext_noop(
+            "the reading from %(start)s holds %(value)s %(unit)s, below zero: a forward (delivered) reading "
+            "carries delivered use only; reading refused"
+        ), {"start": local_time(start), "value": f"{value:g}", "unit": unit}
+    if bounds is not None and start < bounds.since:
+        return gettext_noop(
+            "the reading from %(start)s is before %(since)s: a file you upload may hold readings from "
+            "%(since)s until now; reading refused"
+        ), {"start": local_time(start), "since": local_time(bounds.since)[:10]}
+    if bounds is not None and abs(value) > bounds.most(service, unit, duration):
+        return gettext_noop(
+            "the reading from %(start)s holds %(value)s %(unit)s, more than %(meter)s reads in %(minutes)s "
+            "minutes (at most %(most)s): reading refused"
+        ), {
+            "start": local_time(start),
+            "value": f"{value:g}",
+            "unit": unit,
+            "meter": Word(bounds.meter()),
+            "minutes": duration // 60,
+            "most": f"{bounds.most(service, unit, duration):g}",
+        }
     if abs(value) > plausible_most(unit, duration):
         return gettext_noop(
             "the reading from %(start)s holds %(value)s %(unit)s, more than any meter reads in %(minutes)s "
@@ -518,7 +594,7 @@ class _RawSeries:
     memory to find them again. Readings read one by one wait in memory until a piece is full or the block
     ends (`flush`)."""
 
-    __slots__ = ("runs", "pieces", "count", "lines", "scratch", "largest", "_pending")
+    __slots__ = ("runs", "pieces", "count", "lines", "scratch", "largest", "least", "_pending")
 
     def __init__(self, scratch):
         self.runs = array("q")  # start, interval, count of each run, flat
@@ -527,6 +603,7 @@ class _RawSeries:
         self.lines: list[int] = []  # the line of each block (first reading), for problems found later
         self.scratch = scratch
         self.largest = 0  # the largest value put aside, as written (before the powerOfTenMultiplier)
+        self.least = 0  # the least value put aside (below zero: a reading to look at by its flow direction)
         self._pending: tuple[array, array] | None = None  # values and qualities read one by one
 
     def add(self, starts: np.ndarray, durations: np.ndarray, values: np.ndarray, qualities=None):
@@ -574,6 +651,7 @@ class _RawSeries:
             piece = values[at : at + _PIECE]
             low, high = int(piece.min()), int(piece.max())
             self.largest = max(self.largest, abs(low), abs(high))
+            self.least = min(self.least, low)
             ranges = zip(_VALUE_TYPES, _VALUE_RANGES, strict=True)
             kind = next(t for t, (least, most) in ranges if least <= low and high <= most)
             payload = piece.astype(kind).tobytes()
@@ -729,8 +807,9 @@ def _schema_problems(resource, kind: str) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, result: ImportResult):
+    def __init__(self, result: ImportResult, bounds: "ReadingBounds | None" = None):
         self.result = result
+        self.bounds = bounds
         self.order = 0
         self.usage_points: dict[str, int] = {}  # key → document order
         self.meter_readings: dict[
@@ -1007,27 +1086,53 @@ class _Reader:
     # Readings a series' values beyond a meter's are named one by one up to this many, then counted.
     IMPLAUSIBLE_NAMED = 5
 
-    def _plausible_only(self, raw: _RawSeries, unit: str, power: int, line: int | None) -> _RawSeries:
-        """The series without its readings beyond `plausible_most` for its unit, now that the unit is known
-        (a ReadingType may follow its readings in the file), each refused as `reading_refusal` names it. The
-        largest value put aside answers for the usual series without expanding it."""
-        shortest = int(raw.run_table()[:, 1].min()) if raw.count else 0
-        if not raw.count or raw.largest * 10.0**power <= plausible_most(unit, shortest):
+    def _plausible_only(
+        self, raw: _RawSeries, described: tuple, service: str, line: int | None
+    ) -> _RawSeries:
+        """The series without its readings no meter could have read, now that the unit and flow direction are
+        known (a ReadingType may follow its readings in the file): beyond `plausible_most` (or the customer's
+        `bounds`), delivered ones below zero, and those before the customer's `bounds` allow, each refused as
+        `reading_refusal` names it. The largest and least values put aside and the first start answer for
+        the usual series without expanding it."""
+        unit, power, flow = described
+        bounds = self.bounds
+        if not raw.count:
+            return raw
+        shortest = int(raw.run_table()[:, 1].min())
+        most = bounds.most(service, unit, shortest) if bounds else plausible_most(unit, shortest)
+        if (
+            raw.largest * 10.0**power <= most
+            and (flow != 1 or raw.least >= 0)
+            and (bounds is None or raw.span()[0] >= bounds.since)
+        ):
             return raw
         starts, durations, values, _ = raw.arrays(power)
-        over = np.abs(values) > plausible_most(unit, durations)
+        most = bounds.most(service, unit, durations) if bounds else plausible_most(unit, durations)
+        over = np.abs(values) > np.minimum(most, plausible_most(unit, durations))
+        if flow == 1:
+            over |= values < 0
+        if bounds is not None:
+            over |= starts < bounds.since
         if not over.any():
             return raw
         for at in np.flatnonzero(over)[: self.IMPLAUSIBLE_NAMED]:
             text, values_named = reading_refusal(
-                int(starts[at]), int(durations[at]), values[at], unit, self.now
+                int(starts[at]),
+                int(durations[at]),
+                values[at],
+                unit,
+                self.now,
+                service=service,
+                flow=flow,
+                bounds=bounds,
             )
             self.problem(line, text, **values_named)
         if over.sum() > self.IMPLAUSIBLE_NAMED:
             self.problem(
                 line,
                 gettext_noop(
-                    "%(count)s more readings of this MeterReading hold more than any meter reads: refused"
+                    "%(count)s more readings of this MeterReading no meter could have read (below zero, "
+                    "beyond the meter or outside the period taken): refused"
                 ),
                 count=int(over.sum()) - self.IMPLAUSIBLE_NAMED,
             )
@@ -1125,7 +1230,7 @@ class _Reader:
                         first=local_time(repeated),
                     )
                     result.readings_refused += dropped
-            raw = self._plausible_only(raw, unit, power, line)
+            raw = self._plausible_only(raw, described, result.usage_points[usage_point], line)
             if not raw.count:
                 continue
             result.series.append(
@@ -1198,6 +1303,72 @@ def _entries(source, result: ImportResult) -> Iterator:
             result.complete = False
 
 
+# A prolog's parts a DOCTYPE may follow: white space, the XML declaration, processing instructions, comments.
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_PROLOG_READ = 1 << 20  # how much of a file's start is read to find its root element (bytes)
+
+
+def _prolog_verdict(head: bytes, ended: bool) -> bool | None:
+    """Whether the file's prolog holds a DOCTYPE (or any other `<!` declaration), from its first bytes:
+    True, False once the root element starts, None when more bytes are needed to tell."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    elif head[:2] in (b"<\x00", b"\x00<"):
+        text = head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
+    else:  # UTF-8 and the other encodings that write markup in ASCII
+        text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    rest = text[_PROLOG.match(text).end() :]
+    if not ended and (len(rest) < 10 or rest.startswith(("<?", "<!--"))):
+        return None  # a part cut by the read, or not read yet
+    return rest.startswith("<!")
+
+
+class _Replayed:
+    """A stream read again from its start: the bytes already read for the prolog, then the rest."""
+
+    def __init__(self, head: bytes, rest):
+        self.head, self.rest = head, rest
+
+    def read(self, size=-1) -> bytes:
+        if not self.head:
+            return self.rest.read(size)
+        if size is None or size < 0:
+            out, self.head = self.head + self.rest.read(), b""
+        else:
+            out, self.head = self.head[:size], self.head[size:]
+        return out
+
+
+def _doctype_first(stream, result: ImportResult):
+    """The stream to parse, or None when its prolog holds a DOCTYPE: refused before the XML reader reads a
+    byte, so an entity it declares is never expanded (a billion laughs is refused as a DOCTYPE, not as a
+    file the reader gave up on) and an external one never read."""
+    head = b""
+    while True:
+        chunk = stream.read(65536)
+        head += chunk
+        verdict = _prolog_verdict(head, ended=not chunk)
+        if verdict is not None or not chunk or len(head) > _PROLOG_READ:
+            break
+    if verdict:
+        _doctype_refused(result)
+        return None
+    return _Replayed(head, stream)
+
+
+def _doctype_refused(result: ImportResult):
+    result.problems.append(
+        Problem(
+            1,
+            gettext_noop(
+                "a DOCTYPE is not allowed (it could expand entities or read external files); nothing was "
+                "imported"
+            ),
+        )
+    )
+    result.complete = False
+
+
 def _prologue_ok(tree, result: ImportResult) -> bool:
     if tree.docinfo.doctype:
         result.problems.append(
@@ -1214,12 +1385,19 @@ def _prologue_ok(tree, result: ImportResult) -> bool:
     return True
 
 
-def parse_espi(source: str | BinaryIO, progress=None) -> ImportResult:
-    """Read an ESPI feed; see the module docstring for what is kept and what is reported. `progress`, if
-    given, is called with the number of entries read so far every 500 entries."""
+def parse_espi(source: str | BinaryIO, progress=None, *, bounds: ReadingBounds | None = None) -> ImportResult:
+    """Read an ESPI feed (a stream, or a file's path); see the module docstring for what is kept and what is
+    reported. `progress`, if given, is called with the number of entries read so far every 500 entries;
+    `bounds`, for a customer's own upload, holds its readings to their meter and period."""
+    if isinstance(source, str):
+        with open(source, "rb") as stream:
+            return parse_espi(stream, progress, bounds=bounds)
     result = ImportResult()
-    reader = _Reader(result)
-    for n, entry in enumerate(_entries(source, result), start=1):
+    stream = _doctype_first(source, result)
+    if stream is None:
+        return result
+    reader = _Reader(result, bounds)
+    for n, entry in enumerate(_entries(stream, result), start=1):
         reader.entry(entry)
         if progress is not None and n % 500 == 0:
             progress(n)
@@ -1288,7 +1466,13 @@ def _csv_rows(reader, result: ImportResult):
         yield reader.line_num, row
 
 
-def _csv_reading(row: list[str], col: dict[str, int], zone, now: int):
+def _csv_service(row: list[str], col: dict[str, int]) -> str:
+    """The service a row's TYPE names (`Electric usage` → electric); electric when blank."""
+    service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
+    return service if service in Service.values else "unknown"
+
+
+def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=None):
     """A row's (start, end, exact, value in the unit's base, unit, factor), or the problem that refuses it
     (text, values): every refusal names what is wrong in the file's own words, never a parser's."""
     if len(row) <= max(col.values()):
@@ -1334,15 +1518,19 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int):
                 "starts (one that ends at midnight is dated by its start); reading refused"
             ), {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
         end += 24 * 3600  # a reading that ends at midnight is dated by its start
-    refusal = reading_refusal(start, end - start, value, unit, now)
+    refusal = reading_refusal(
+        start, end - start, value, unit, now, service=_csv_service(row, col), bounds=bounds
+    )
     return refusal or (start, end, exact, value, unit, factor)
 
 
-def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResult:
+def parse_green_button_csv(
+    text: str, *, usage_point: str = "csv", bounds: ReadingBounds | None = None
+) -> ImportResult:
     """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
     with an offset are exact; times without one are read as the utility's local time and, in the hour that
     repeats when DST ends, reported as ambiguous and left out. A reading that ends after now, or holds more
-    than a meter could (`reading_refusal`), is refused by its line."""
+    than a meter could (`reading_refusal`; a customer's upload: `bounds`), is refused by its line."""
 
     zone = LOCAL
     now = int(timezone.now().timestamp())
@@ -1378,7 +1566,7 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
         if row is None:
             result.readings_refused += 1
             continue
-        read = _csv_reading(row, col, zone, now)
+        read = _csv_reading(row, col, zone, now, bounds)
         if len(read) == 2:
             result.problems.append(Problem(number, *read))
             result.readings_refused += 1
@@ -1402,8 +1590,7 @@ def parse_green_button_csv(text: str, *, usage_point: str = "csv") -> ImportResu
                 )
                 result.readings_refused += 1
                 continue
-        service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
-        service = service if service in Service.values else "unknown"
+        service = _csv_service(row, col)
         key = (service, start)
         if key in seen:
             result.problems.append(

@@ -15,18 +15,23 @@ both.
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from custodian.csvfile import csv_text
+from custodian.customers.models import Account, Customer
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
     ImportResult,
     Problem,
+    ReadingBounds,
     Word,
     local_time,
     parse_espi,
@@ -37,6 +42,7 @@ from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
+    LOCAL,
     IntervalBlock,
     block_index,
     customer_locked,
@@ -653,16 +659,35 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     )
 
 
-def parse_green_button(stream, progress=None) -> ImportResult:
-    """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML)."""
+def upload_bounds(customer_id: int) -> ReadingBounds:
+    """What a customer's own upload may hold (`ReadingBounds`): readings no larger than the meter of their
+    class reads, from the earlier of the day their first account opened and the start of the period interval
+    readings are kept (`interval_reading_years` of the policy's retention): a customer who moved from
+    another utility may bring the years the utility would still hold, and no reading from before either."""
+    customer = Customer.objects.filter(pk=customer_id).values("customer_class").first()
+    opened = Account.objects.filter(customer_id=customer_id).aggregate(first=Min("opened_on"))["first"]
+    today = timezone.localdate()
+    years = current_policy().retention["interval_reading_years"]
+    window = today.replace(year=today.year - years, day=min(today.day, 28))
+    since = min(opened, window) if opened else window
+    midnight = datetime.combine(since, datetime.min.time(), tzinfo=LOCAL)
+    return ReadingBounds(
+        customer_class=customer["customer_class"] if customer else "residential",
+        since=int(midnight.timestamp()),
+    )
+
+
+def parse_green_button(stream, progress=None, *, bounds: ReadingBounds | None = None) -> ImportResult:
+    """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML); `bounds` for a
+    customer's own upload (`upload_bounds`)."""
 
     head = stream.read(512)
     stream.seek(0)
     if head.lstrip().startswith(b"<"):
-        return parse_espi(stream, progress=progress)
+        return parse_espi(stream, progress=progress, bounds=bounds)
     text = csv_text(stream.read())
     if text is None:
         result = ImportResult(complete=False)
         result.problems.append(Problem(None, gettext_noop("the file is neither XML nor UTF-8 text (CSV)")))
         return result
-    return parse_green_button_csv(text)
+    return parse_green_button_csv(text, bounds=bounds)

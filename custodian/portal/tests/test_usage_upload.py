@@ -2,6 +2,8 @@
 stored with provenance "customer upload", problems listed by line, partial and bad files answered as such,
 nobody else's readings touched."""
 
+import time
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -23,7 +25,9 @@ def test_a_customer_uploads_their_own_file_marked_as_theirs(households):  # noqa
     (first, app1), (second, _) = households
     client = signed_in(app1, "pat@example.com")
     assert client.get("/portal/me/usage/upload/").status_code == 200
-    response = upload(client, "pat-usage.xml", project_file(SAMPLE).read_bytes())
+    # A year of hourly readings ending last month: within the period a customer's upload may hold.
+    year = L.feed(*L.one_meter([L.hourly((int(time.time()) - 400 * 86400) // 3600 * 3600, 8760)]))
+    response = upload(client, "pat-usage.xml", year)
     assert response.status_code == 200, response.content.decode()[:2000]
     assert "stored 8760" in response.content.decode()
     held = {row[0] for row in interval_files.block_index()}

@@ -73,7 +73,7 @@ def test_numbers_with_signs_leading_zeros_and_whitespace_read_as_whole_numbers()
     """The schema allows `+8`, `-0009` and whitespace around a number; each is read as the number it is,
     on the block-at-a-time path as one reading at a time would."""
     spaced = [reading(" 1000 ", " 7 "), reading("+4600", "+8"), reading("8200", "-0009", duration=" 3600")]
-    result = parse_espi(feed(spaced))
+    result = parse_espi(feed(spaced, flow=4))  # net flow: a reading below zero is kept
     assert result.ok, result.problems
     assert [(r.start, r.duration, r.value) for r in result.readings] == [
         (1000, 3600, 7),
@@ -123,7 +123,7 @@ def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
     with_quality = L.hourly(jan + 3600 * 11, 2, value=lambda i: 7)
     mr = f"{L.ROOT}/RetailCustomer/9/UsagePoint/1/MeterReading/01"
     data = L.feed(
-        *L.one_meter(blocks, power=-6),
+        *L.one_meter(blocks, power=-6, flow=4),  # net flow: the negative one is kept
         L.entry(L.interval_block(with_quality, quality=8), f"{mr}/IntervalBlock/9", f"{mr}/IntervalBlock"),
     )
     result = parse_espi(io.BytesIO(data))
