@@ -56,7 +56,7 @@ def test_keys_of_the_policy_file_are_shown_by_their_labels():
     assert render("{{ k|words }}", k="account_application") == "Account application"
     assert (
         render("{{ t|when }}", t=datetime(2026, 3, 5, 18, 0, tzinfo=UTC).isoformat())
-        == "March 5, 2026, 12:00 p.m."
+        == "March 5, 2026, 12:00 p.m. CST"  # in the utility's time zone, named
     )
 
 
@@ -75,7 +75,8 @@ def test_a_chart_in_spanish_keeps_its_coordinates_numbers_and_says_its_values_as
     rect = svg.find(".//rect")
     assert all(float(rect.get(a)) >= 0 for a in ("x", "y", "width", "height"))  # 99.2, not "99,2"
     assert "uno: 12.3 kWh" in html  # the tooltip with US Spanish's decimal point (custodian/formats)
-    assert 'aria-labelledby="days-t"' in html and '<caption class="sr-only">Uso por día</caption>' in html
+    assert 'aria-labelledby="days-t"' in html
+    assert '<caption class="sr-only" id="days-c">Uso por día</caption>' in html
 
 
 def test_chart_texts_are_escaped():
