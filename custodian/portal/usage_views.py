@@ -97,9 +97,10 @@ def usage_upload(request):
             status = 400
         else:
             upload = form.cleaned_data["file"]
+            bounds = upload_bounds(fetched_by=portal_actor(request), customer_id=request.customer_id)
             summary = usage_upload_by_customer(
                 customer_id=request.customer_id,
-                result=parse_green_button(upload, bounds=upload_bounds(request.customer_id)),
+                result=parse_green_button(upload, bounds=bounds),
                 size=upload.size,
                 actor=portal_actor(request),
                 client_ip=client_ip(request),

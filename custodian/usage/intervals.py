@@ -40,7 +40,7 @@ from custodian.usage.greenbutton_import import (
 from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
 from custodian.vault.choices import Channel
-from custodian.vault.gate import policy_decision, reveal_intervals, staff_actor
+from custodian.vault.gate import Actor, policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
     LOCAL,
     IntervalBlock,
@@ -659,11 +659,15 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     )
 
 
-def upload_bounds(customer_id: int) -> ReadingBounds:
+def upload_bounds(*, fetched_by: Actor, customer_id: int) -> ReadingBounds:
     """What a customer's own upload may hold (`ReadingBounds`): readings no larger than the meter of their
     class reads, from the earlier of the day their first account opened and the start of the period interval
     readings are kept (`interval_reading_years` of the policy's retention): a customer who moved from
-    another utility may bring the years the utility would still hold, and no reading from before either."""
+    another utility may bring the years the utility would still hold, and no reading from before either.
+    Asked by the customer (or their representative) uploading, of their own records; anyone else asks for
+    nothing (a ValueError)."""
+    if not fetched_by.reads_own(customer_id):
+        raise ValueError("an upload's bounds are the uploading customer's own")
     customer = Customer.objects.filter(pk=customer_id).values("customer_class").first()
     opened = Account.objects.filter(customer_id=customer_id).aggregate(first=Min("opened_on"))["first"]
     today = timezone.localdate()

@@ -109,7 +109,7 @@ def test_what_was_asked_first_stays_past_due_and_the_bill_says_both_dates(raised
     assert f"Of which this correction's increase, due by December 18, 2026 ${increase:,.2f}" in text
     assert f"Of which past due: please pay it now ${bill.total:,.2f}" in text
     page = browser.get(f"/portal/me/bills/{new.pk}/").content.decode()
-    assert f"${increase:,.2f} of it due by 2026-12-18: this correction's increase" in page
+    assert f"${increase:,.2f} of it due by December 18, 2026: this correction's increase" in page
     assert "the increase: Dec 18, 2026" in browser.get("/portal/me/bills/").content.decode()
     staff = console(billing_clerk).get(f"/staff/billing/bills/{new.pk}/").content.decode()
     assert f"the increase, ${increase:,.2f}, due 2026-12-18" in staff

@@ -1,6 +1,11 @@
 """The design system's pieces that templates share: form controls in the U.S. Web Design System's classes
 (with their hint and error tied to the control for screen readers), service-level classes for due dates, and
-the console's and portal's navigation. The markup lives in templates/ui/; see docs/architecture.md."""
+the console's and portal's navigation, and dates, months and times in the reader's words. The markup lives
+in templates/ui/; see docs/architecture.md.
+
+One module (over 400 lines) on purpose: it is the one library every template loads (`{% load ui %}`); split,
+each of the hundreds of templates would have to load the right parts, and a tag missing its library fails
+only when that page is drawn."""
 
 import contextlib
 import json
