@@ -1371,16 +1371,7 @@ def _doctype_refused(result: ImportResult):
 
 def _prologue_ok(tree, result: ImportResult) -> bool:
     if tree.docinfo.doctype:
-        result.problems.append(
-            Problem(
-                1,
-                gettext_noop(
-                    "a DOCTYPE is not allowed (it could expand entities or read external files); nothing was "
-                    "imported"
-                ),
-            )
-        )
-        result.complete = False
+        _doctype_refused(result)
         return False
     return True
 
