@@ -241,7 +241,10 @@ def words(key) -> str:
 
 @register.filter
 def when(value) -> str:
-    """An ISO date-time (as the JSON downloads carry it) as people write it, in the utility's time zone."""
+    """An ISO date-time (as the JSON downloads carry it) as people write it, in the utility's time zone; ""
+    for none."""
+    if value is None:
+        return ""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
