@@ -19,11 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from custodian.billing.arrears import ZERO, arrears_of
 from custodian.billing.fee_relief import Spared
 from custodian.collecting.models import PaymentAgreement
+from custodian.collecting.rules import PAYMENT_AGREEMENT
 
 # The agreements still in force: asked for and not answered, or agreed.
 IN_FORCE = (PaymentAgreement.Status.REQUESTED, PaymentAgreement.Status.ACTIVE)
@@ -157,27 +160,51 @@ def kept_on(account_id: int, *, on: date) -> Standing | None:
     return found if found is not None and found.kept else None
 
 
-def notice_barred_by(account_id: int, *, on: date) -> str:
-    """Why no notice of proposed disconnection may be sent to the account on `on` for its payment agreement,
-    or "" when none bars it: a request for an agreement not yet answered (Minn. Stat. § 216B.098 subd. 3 and
-    the Cold Weather Rule, § 216B.097 subd. 1(a)(2), have the utility offer one: it is answered first), or
-    an agreement whose payments are kept. An agreement behind bars nothing."""
+@dataclass(frozen=True)
+class Bar:
+    """Why no notice of proposed disconnection may be sent to an account, nor its service disconnected, for
+    its payment agreement: `standing` is the agreement's (asked for and not answered, or kept).
+    `words()` says so in the active language; `reason` in English, as an order's refusal records it."""
+
+    standing: Standing
+
+    def words(self) -> str:
+        a = self.standing.agreement
+        if self.standing.pending:
+            return _(
+                "the customer's request for a payment agreement (agreement %(agreement)s, asked on "
+                "%(asked)s) is not answered yet: agree it, or answer it, before any notice of proposed "
+                "disconnection or disconnection (%(law)s)"
+            ) % {"agreement": a.pk, "asked": date_format(a.requested_on), "law": PAYMENT_AGREEMENT}
+        return _(
+            "the customer keeps payment agreement %(agreement)s (agreed on %(agreed)s, $%(installment)s a "
+            "month): nothing is past due under it, so no notice of proposed disconnection and no "
+            "disconnection (%(law)s)"
+        ) % {
+            "agreement": a.pk,
+            "agreed": date_format(a.agreed_on),
+            "installment": f"{a.monthly_installment:,.2f}",
+            "law": PAYMENT_AGREEMENT,
+        }
+
+    @property
+    def reason(self) -> str:
+        with translation.override("en"):
+            return self.words()
+
+
+def disconnection_barred_by(account_id: int, *, on: date) -> Bar | None:
+    """What bars a notice of proposed disconnection and a disconnection of the account on `on` for its
+    payment agreement, or None: a request for an agreement not yet answered (Minn. Stat. § 216B.098 subd. 3
+    and the Cold Weather Rule, § 216B.097 subd. 1(a)(2), have the utility offer one: it is answered first),
+    or an agreement whose payments are kept. An agreement behind bars nothing. The one rule every writer of a
+    notice or an order applies (`collecting.services`: `disconnection_notice_record`,
+    `disconnection_order_issue`; `collecting.notices.disconnection_notice_send` asks it first, before the
+    account number is read)."""
     found = standings([account_id], on=on).get(account_id)
-    if found is None:
-        return ""
-    a = found.agreement
-    if found.pending:
-        return (
-            f"the customer's request for a payment agreement (agreement {a.pk}, asked on "
-            f"{a.requested_on:%Y-%m-%d}) is not answered yet: agree it, or answer it, before any notice of "
-            "proposed disconnection (Minn. Stat. § 216B.098 subd. 3)"
-        )
-    if found.kept:
-        return (
-            f"the customer keeps payment agreement {a.pk} (agreed on {a.agreed_on:%Y-%m-%d}, "
-            f"${a.monthly_installment:,.2f} a month): nothing is past due under it"
-        )
-    return ""
+    if found is None or not (found.pending or found.kept):
+        return None
+    return Bar(found)
 
 
 def arrears_spared() -> dict[int, Spared]:

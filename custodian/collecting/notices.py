@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from custodian.collecting.agreements import notice_barred_by, standings
+from custodian.collecting.agreements import disconnection_barred_by, standings
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
@@ -184,9 +184,10 @@ def disconnection_notice_send(
     if (sent_on - today).days > MAILING_DAYS_AHEAD:
         raise NoticeError(f"a notice's mailing day is at most {MAILING_DAYS_AHEAD} days ahead")
     account = account_owing(account_id=account_id, service=service, on=today, refused=NoticeError)
-    barred = notice_barred_by(account_id, on=today)
-    if barred:
-        raise NoticeError(barred)
+    # Before the account number is read: no notice while a payment agreement is asked for or kept.
+    bar = disconnection_barred_by(account_id, on=today)
+    if bar is not None:
+        raise NoticeError(bar.words())
     number = account_numbers(
         actor=system_actor(COLLECTIONS_JOB, on_behalf_of=by),
         customer_ids=[account.customer_id],

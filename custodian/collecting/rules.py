@@ -11,6 +11,10 @@ utilities and the Minnesota Municipal Utilities Association):
   since the 2021 amendment (1st Spec. Sess. ch. 4, art. 8), as in force in 2023 and after.
 - Minn. Stat. § 216B.0975 (disconnection during extreme heat conditions).
 - Minn. Stat. § 216B.098 subd. 5 (medically necessary equipment; certification).
+- Minn. Stat. § 216B.098 subd. 3 (the payment agreement a utility offers): no notice of proposed
+  disconnection and no disconnection while the customer's request for one is not answered, nor while one is
+  kept, all the year and whatever the service (`PAYMENT_AGREEMENT`; applied by
+  `collecting.agreements.disconnection_barred_by` to every notice and every order, before the rules below).
 Details of § 216B.097 subd. 2(b) (the copy of the notice to the local energy assistance provider, added in
 2021) and subd. 3 (the days and hours a disconnection may not be carried out, the customer who does not
 answer, an appeal) are encoded from published summaries of the statute (the League of Minnesota Cities'
@@ -49,6 +53,7 @@ COLD_WEATHER_APPEAL = "Minn. Stat. § 216B.097 subd. 3(c)"
 COLD_WEATHER_ANNUAL_NOTICE = "Minn. Stat. § 216B.097 subd. 1(b)"
 EXTREME_HEAT = "Minn. Stat. § 216B.0975"
 MEDICAL = "Minn. Stat. § 216B.098 subd. 5"
+PAYMENT_AGREEMENT = "Minn. Stat. § 216B.098 subd. 3"
 
 # § 216B.097 subd. 2(a): what the notice before a cold-weather disconnection must give the customer.
 # Marked for translation (gettext_noop keeps the English the record compares): the letter lists them in the

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custodian.billing.arrears import arrears_on
+from custodian.collecting.agreements import disconnection_barred_by
 from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -42,9 +43,23 @@ def may_collect(user) -> bool:
 
 
 class DisconnectionForbidden(CollectionsError):
-    def __init__(self, reasons):
+    """An order the law forbids: `reasons` as the refusal records them (English, with their citations),
+    `words` the same in the active language where the reason has words of its own (a payment agreement's)."""
+
+    def __init__(self, reasons, words=None):
         self.reasons = list(reasons)
+        self.words = list(words) if words is not None else list(self.reasons)
         super().__init__("the law forbids this disconnection: " + "; ".join(self.reasons))
+
+
+class AgreementProtects(CollectionsError):
+    """No notice of proposed disconnection for an account whose request for a payment agreement is not
+    answered or whose agreement is kept (`collecting.agreements.disconnection_barred_by`): said in the active
+    language, nothing recorded."""
+
+    def __init__(self, bar):
+        self.bar = bar
+        super().__init__(bar.words())
 
 
 @transaction.atomic
@@ -108,9 +123,15 @@ def disconnection_notice_record(
     """Record the notice of proposed disconnection as sent, with every content § 216B.097 subd. 2 asks for,
     and (subd. 2(b)) its copy to the local energy assistance provider. The amount it names is the amount
     past due (`billing.arrears`) on its mailing day, or today for a notice mailed on a coming day: a bill
-    not yet due is no ground for a disconnection."""
+    not yet due is no ground for a disconnection.
+
+    Refused (AgreementProtects, nothing recorded) while the customer's request for a payment agreement is not
+    answered or an agreement is kept, on the day its amount is read."""
     account = Account.objects.get(pk=account_id)
     as_of = min(sent_on, today or timezone.localdate())
+    bar = disconnection_barred_by(account.pk, on=as_of)
+    if bar is not None:
+        raise AgreementProtects(bar)
     return DisconnectionNotice.objects.create(
         account=account,
         service=service,
@@ -185,7 +206,11 @@ def disconnection_order_issue(
     otherwise the refusal is recorded with its reasons and DisconnectionForbidden raised. The household's
     sealed protection facts are read through the gate as `by` for collecting payments. Only collections
     staff order disconnections: no job and no one else, refused before the account is looked up.
-    (Not one transaction with the caller's: the refused attempt must stay on record.)"""
+    (Not one transaction with the caller's: the refused attempt must stay on record.)
+
+    First of the reasons: the customer's request for a payment agreement not yet answered, or an agreement
+    kept (`collecting.agreements.disconnection_barred_by`, on the day the amount past due is read); the
+    order is then refused and the refusal recorded, nothing issued."""
     if not may_collect(by) or (actor is not None and (actor.kind != "staff" or actor.id != str(by.pk))):
         raise NotAllowed("only collections staff order disconnections")
     # What is past due today, or on the day itself if that has gone by: a bill falling due before a
@@ -199,15 +224,17 @@ def disconnection_order_issue(
         actor=actor or staff_actor(by),
         agreement_declined_that_day=agreement_declined_that_day,
     )
+    bar = disconnection_barred_by(account.pk, on=as_of)
+    reasons = ([bar.reason] if bar else []) + list(verdict.reasons)
     order = DisconnectionOrder.objects.create(
         account=account,
         service=service,
         scheduled_for=on,
-        issued=verdict.allowed,
+        issued=not reasons,
         agreement_declined_that_day=agreement_declined_that_day,
-        reasons=list(verdict.reasons),
+        reasons=reasons,
         requested_by=by,
     )
-    if not verdict.allowed:
-        raise DisconnectionForbidden(verdict.reasons)  # the refusal above is kept: it was committed
+    if reasons:  # the refusal above is kept: it was committed
+        raise DisconnectionForbidden(reasons, words=([bar.words()] if bar else []) + list(verdict.reasons))
     return order

@@ -19,6 +19,7 @@ from custodian.collecting.notices import NoticeError, disconnection_notice_send
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
 from custodian.collecting.selectors import agreement_for, agreements_requested, collections_worklist
 from custodian.collecting.services import (
+    AgreementProtects,
     CollectionsError,
     DisconnectionForbidden,
     disconnection_order_issue,
@@ -162,7 +163,7 @@ def _its_services(account) -> dict:
     ServiceDayForm,
     form_kwargs=_its_services,
     invalid="Choose the service and give the date the notice is mailed.",
-    refused=NoticeError,
+    refused=(NoticeError, AgreementProtects),
     refusal=lambda exc: f"No notice: {exc}.",
 )
 def disconnection_notice(request, account, d):
@@ -177,7 +178,7 @@ def disconnection_notice(request, account, d):
 
 def _order_refusal(exc) -> str:
     if isinstance(exc, DisconnectionForbidden):
-        return "Refused, and the refusal recorded: " + "; ".join(exc.reasons)
+        return "Refused, and the refusal recorded: " + "; ".join(exc.words)
     return f"No order: {exc}."
 
 

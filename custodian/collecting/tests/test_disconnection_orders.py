@@ -67,6 +67,8 @@ def test_a_qualifying_household_in_january_cannot_be_disconnected(owing, collect
         income_basis="assistance_provider",
         referred_on=date(2026, 10, 5),
     )
+    # the notice went before the customer asked for a payment agreement (none goes while one is asked or kept)
+    disconnection_notice_record(account_id=owing.pk, service="gas", sent_on=date(2026, 10, 2))
     agreement = payment_agreement_request(account_id=owing.pk, requested_on=date(2026, 10, 5))
     payment_agreement_agree(
         agreement_id=agreement.pk, installment="40.00", by=collections_agent, on=date(2026, 10, 6)
@@ -74,7 +76,6 @@ def test_a_qualifying_household_in_january_cannot_be_disconnected(owing, collect
     # kept: each installment paid on its day (the ledger says so, not the agreement's record)
     for month in (date(2026, 11, 6), date(2026, 12, 6), date(2027, 1, 6)):
         ledger_post(account_id=owing.pk, kind="payment", amount=Decimal("-40.00"), posted_on=month)
-    disconnection_notice_record(account_id=owing.pk, service="gas", sent_on=date(2026, 12, 1))
     with pytest.raises(DisconnectionForbidden) as refused:
         disconnection_order_issue(
             account_id=owing.pk, service="gas", on=date(2027, 1, 12), by=collections_agent

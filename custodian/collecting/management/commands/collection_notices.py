@@ -36,3 +36,8 @@ class Command(BaseCommand):
             except NoticeError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(f"{report.sent} letters queued, {report.already} already sent before")
+        if report.kept:
+            self.stdout.write(
+                f"{report.kept} accounts skipped: each keeps a payment agreement, so nothing past due is "
+                "owed beyond it (Minn. Stat. § 216B.098 subd. 3)"
+            )
