@@ -162,7 +162,7 @@ def test_the_command_credits_through_a_past_day_and_refuses_a_bad_one(account, b
     _held(account, billing_clerk, paid_on=date(2026, 1, 15))
     out = StringIO()
     call_command("deposit_interest", "--through", "2026-06-30", stdout=out)
-    assert out.getvalue().startswith("interest credited on 1 deposits through 2026-06-30")
+    assert out.getvalue().startswith("interest credited on 1 deposit through 2026-06-30")
     with pytest.raises(CommandError, match="not a date"):
         call_command("deposit_interest", "--through", "June")
     with pytest.raises(CommandError, match="today or later"):

@@ -184,8 +184,8 @@ def test_the_past_due_run_says_how_many_it_skipped_and_why(bob, customer, collec
     )
     out = StringIO()
     call_command("collection_notices", "past-due", "--on", "2026-10-05", "--no-progress", stdout=out)
-    assert "1 letters queued" in out.getvalue()
-    assert "1 accounts skipped: each keeps a payment agreement" in out.getvalue()
+    assert "1 letter queued" in out.getvalue()
+    assert "1 account skipped: each keeps a payment agreement" in out.getvalue()
     assert OutboundMessage.objects.get(template="past_due").to_customer_id == bob.customer_id
 
 

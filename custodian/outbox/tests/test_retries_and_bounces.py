@@ -144,7 +144,7 @@ def test_a_bounce_read_from_a_mailbox_marks_the_message_bounced(sent_message, tm
     box.add(_delivery_report("<someone-else@example.org>"))
     box.flush()
     call_command("outbox_bounces", str(tmp_path / "bounces.mbox"))
-    assert "bounces recorded" in capsys.readouterr().out
+    assert "1 bounce recorded" in capsys.readouterr().out
     sent_message.refresh_from_db()
     assert sent_message.status == "bounced" and sent_message.bounced_at is not None
     assert sent_message.failure == "bounced (code 5.1.1)"

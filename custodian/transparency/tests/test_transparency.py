@@ -87,7 +87,7 @@ def test_versions_are_archived_with_their_differences_and_customers_are_told(
         "policy_publish", "--change", "Hourly readings are kept three years, then monthly totals.", "--notify"
     )
     out = capsys.readouterr().out
-    assert "policy 2027.1 archived" in out and "1 e-mails, 1 letters" in out
+    assert "policy 2027.1 archived" in out and "1 e-mail, 1 letter (" in out
     (sent,) = mail.outbox
     assert sent.to == ["Alice@Example.com"] and "Hourly readings are kept three years" in sent.body
     assert sent.subject == "Our privacy policy changes on March 1, 2027"

@@ -77,10 +77,10 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
         "Electric usage,2026-03-02,02:00-0600,03:00-0600,lots,kWh,,\n"
     )
     # The good rows are stored; the command still fails, since one reading was not.
-    with pytest.raises(CommandError, match="1 of 3 readings were not stored"):
+    with pytest.raises(CommandError, match="1 of 3 readings was not stored"):
         green_button_command(str(csv_file), customer)
     captured = capsys.readouterr()
-    assert "2 readings stored in 1 monthly blocks (2026-03)" in captured.out
+    assert "2 readings stored in 1 monthly block (2026-03)" in captured.out
     assert "refused 1" in captured.out
     assert "line 4:" in captured.err
     with pytest.raises(CommandError, match="no customer"):

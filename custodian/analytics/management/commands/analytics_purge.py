@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from custodian.analytics.models import PageView
+from custodian.plurals import counted
 from custodian.policy.loader import current_policy
 
 
@@ -13,4 +14,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         days = current_policy().retention["web_analytics_days"]
         deleted, _ = PageView.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
-        self.stdout.write(f"deleted {deleted} page views older than {days} days")
+        self.stdout.write(f"deleted {counted(deleted, 'page view')} older than {counted(days, 'day')}")

@@ -14,6 +14,7 @@ from custodian.api.services import (
     api_tokens_revoke_for_user,
 )
 from custodian.disclosures.commands import command_vendor
+from custodian.plurals import counted
 
 
 def _staff(username: str):
@@ -108,7 +109,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=revoke_user).first()
             if user is None:
                 raise CommandError(f"no staff user {revoke_user!r}")
-            self.stdout.write(f"{api_tokens_revoke_for_user(user=user)} tokens of {revoke_user} revoked")
+            self.stdout.write(
+                f"{counted(api_tokens_revoke_for_user(user=user), 'token')} of {revoke_user} revoked"
+            )
             return
         found = api_token_revoke(token=_token(token))
         self.stdout.write(

@@ -9,6 +9,7 @@ from custodian.audit.log_key import log_key_rotate
 from custodian.audit.seals import forget_key
 from custodian.audit.tree import integrate
 from custodian.audit.verify import verify_log
+from custodian.plurals import counted
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **opts):
         if action == "integrate":
-            self.stdout.write(f"integrated {integrate()} events")
+            self.stdout.write(f"integrated {counted(integrate(), 'event')}")
         elif action == "sign":
             self._sign(opts["force"])
         elif action == "rotate-key":
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             )
             if opts["mail"] and result.latest is not None:
                 sent = head_mail(result.latest)
-                self.stdout.write(f"mailed the latest head: {len(sent)} messages (see the outbox)")
+                self.stdout.write(f"mailed the latest head: {counted(len(sent), 'message')} (see the outbox)")
         else:
             started = time.perf_counter()
             result = verify_log(opts["against"])
@@ -70,4 +71,4 @@ class Command(BaseCommand):
         if head is None:
             self.stdout.write("log is empty: nothing to sign")
         else:
-            self.stdout.write(f"signed head #{head.pk}: {head.tree_size} events, root {head.root}")
+            self.stdout.write(f"signed head #{head.pk}: {counted(head.tree_size, 'event')}, root {head.root}")

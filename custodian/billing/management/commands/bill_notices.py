@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, cycle_check
+from custodian.plurals import counted
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         with tqdm(unit="bill", disable=no_progress, file=self.stderr) as bar:
             report = bill_notices_send(cycle=cycle, progress=bar.update)
         self.stdout.write(
-            f"{report.emailed} bill-ready e-mails sent, {report.no_address} paperless customers without an "
+            f"{counted(report.emailed, 'bill-ready e-mail')} sent, "
+            f"{counted(report.no_address, 'paperless customer')} without an "
             f"address (their bills go to print), {report.failed} not delivered"
         )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from custodian.billing.services import BillingError, accounts_to_bill, bill_run, cycle_ended_check
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 
 
@@ -30,5 +31,6 @@ class Command(BaseCommand):
             except BillingError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"{issued} bills issued for {cycle} ({total - issued} accounts already billed or skipped)"
+            f"{counted(issued, 'bill')} issued for {cycle} ({counted(total - issued, 'account')} already "
+            f"billed or skipped)"
         )

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from custodian.billing.deposits import deposit_interest_credit
+from custodian.plurals import counted
 
 
 class Command(BaseCommand):
@@ -27,4 +28,4 @@ class Command(BaseCommand):
         if day >= today:
             raise CommandError("--through is today or later: interest is credited for days already past")
         credited = deposit_interest_credit(through=day, on=today)
-        self.stdout.write(f"interest credited on {credited} deposits through {day.isoformat()}")
+        self.stdout.write(f"interest credited on {counted(credited, 'deposit')} through {day.isoformat()}")

@@ -2,6 +2,7 @@ from tqdm import tqdm
 
 from custodian.casework.mail_import import import_folder
 from custodian.mailboxes import MailboxCommand
+from custodian.plurals import counted
 
 
 class Command(MailboxCommand):
@@ -14,5 +15,5 @@ class Command(MailboxCommand):
     def summary(self, report) -> str:
         return (
             f"{report.imported} imported, {report.duplicates} already imported, "
-            f"{len(report.skipped)} skipped, {report.bounces} bounces of our own e-mail recorded"
+            f"{len(report.skipped)} skipped, {counted(report.bounces, 'bounce')} of our own e-mail recorded"
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from custodian.collecting.notices import NoticeError, cold_weather_notice_send, past_due_notices_send
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 
 
@@ -35,9 +36,10 @@ class Command(BaseCommand):
                 report = send(on=day, by=staff, progress=bar.update)
             except NoticeError as exc:
                 raise CommandError(str(exc)) from None
-        self.stdout.write(f"{report.sent} letters queued, {report.already} already sent before")
+        self.stdout.write(f"{counted(report.sent, 'letter')} queued, {report.already} already sent before")
         if report.kept:
             self.stdout.write(
-                f"{report.kept} accounts skipped: each keeps a payment agreement, so nothing past due is "
+                f"{counted(report.kept, 'account')} skipped: each keeps a payment agreement, so nothing "
+                f"past due is "
                 "owed beyond it (Minn. Stat. § 216B.098 subd. 3)"
             )

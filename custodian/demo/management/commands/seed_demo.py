@@ -18,6 +18,7 @@ from custodian.demo.services import (
     demo_vendors_ensure,
 )
 from custodian.demo.web_visits import demo_web_visits_ensure
+from custodian.plurals import counted
 from custodian.transparency.services import policy_archive
 from custodian.usage.comparison import compute
 from custodian.usage.inputs import comparison_inputs
@@ -76,12 +77,14 @@ class Command(BaseCommand):
         visits = demo_web_visits_ensure(seed=seed)
         policy_archive()  # the policy in force, archived as the first version (once)
         self.stdout.write(
-            f"demo utility ready: {len(staff)} staff created, {created} customers created "
+            f"demo utility ready: {len(staff)} staff created, {counted(created, 'customer')} created "
             f"({customers - created} already present), {len(similar)} similar homes beside them, {blocks} "
             f"customer-months of {interval}-minute "
             f"readings stored, "
-            f"{shown} peer-group months shown, {requests} demo requests opened, {billing['bills']} bills "
-            f"issued, {billing['payments']} payments and {billing['late_fees']} late fees posted, "
+            f"{counted(shown, 'peer-group month')} shown, {counted(requests, 'demo request')} opened, "
+            f"{counted(billing['bills'], 'bill')} "
+            f"issued, {counted(billing['payments'], 'payment')} and "
+            f"{counted(billing['late_fees'], 'late fee')} posted, "
             f"{billing['letters']} past-due letters written, {visits} website page views added "
             f"in {time.perf_counter() - started:.1f}s"
         )

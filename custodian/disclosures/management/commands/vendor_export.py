@@ -7,6 +7,7 @@ from tqdm import tqdm
 from custodian.customers.models import Customer
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, vendor_export_run
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 
 
@@ -58,5 +59,5 @@ class Command(BaseCommand):
                 )
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
-        done = f"export {export.pk} done: {export.rows} customers, file {export.file_name}"
+        done = f"export {export.pk} done: {counted(export.rows, 'customer')}, file {export.file_name}"
         self.stdout.write(f"{done}, sha256 {export.sha256}")

@@ -5,6 +5,7 @@ from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
 from custodian.outbox.models import Channel, OutboundMessage, Status
 from custodian.outbox.services import letters_mail
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 
 
@@ -30,6 +31,6 @@ class Command(BaseCommand):
             self.stdout.write("no letters waiting")
             return
         self.stdout.write(
-            f"export {report.export_id}: {report.mailed} letters, "
+            f"export {report.export_id}: {counted(report.mailed, 'letter')}, "
             f"{len(report.not_addressed)} without a name or mailing address on file"
         )

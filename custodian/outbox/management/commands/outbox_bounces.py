@@ -1,5 +1,6 @@
 from custodian.mailboxes import MailboxCommand
 from custodian.outbox.bounces import bounces_import
+from custodian.plurals import counted
 
 
 class Command(MailboxCommand):
@@ -9,4 +10,7 @@ class Command(MailboxCommand):
         return bounces_import(path)
 
     def summary(self, report) -> str:
-        return f"{report.bounced} bounces recorded, {report.ignored} other messages left alone"
+        return (
+            f"{counted(report.bounced, 'bounce')} recorded, "
+            f"{counted(report.ignored, 'other message')} left alone"
+        )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
 from custodian.payments.autopay import AutopayError, ach_export_run
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 
 
@@ -34,4 +35,4 @@ class Command(BaseCommand):
         if export is None:
             self.stdout.write("no automatic payments due")
         else:
-            self.stdout.write(f"export {export.pk}: {export.rows} debits in {export.file_name}")
+            self.stdout.write(f"export {export.pk}: {counted(export.rows, 'debit')} in {export.file_name}")

@@ -4,6 +4,7 @@ of collections staff). Each return is posted once: safe to re-run with the same 
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.payments.ach_returns import ReturnFileError, returns_parse, returns_post
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_file, command_staff
 
 
@@ -23,5 +24,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(
             f"{report.posted} returned payments posted, {report.already_posted} already posted, "
-            f"{report.unknown} not ours; automatic payment stopped on {report.autopay_stopped} accounts"
+            f"{report.unknown} not ours; automatic payment stopped on "
+            f"{counted(report.autopay_stopped, 'account')}"
         )

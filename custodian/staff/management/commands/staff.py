@@ -3,6 +3,7 @@ the access log as made by staff administration."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from custodian.plurals import counted
 from custodian.staff.models import ServiceMembership
 from custodian.staff.services import (
     StaffAdminError,
@@ -98,7 +99,8 @@ class Command(BaseCommand):
     def _deactivate(self, *, username, **_):
         done = staff_member_deactivate(user=_member(username))
         self.stdout.write(
-            f"{username} deactivated: {done.sessions_ended} sessions ended, {done.tokens_revoked} API tokens "
+            f"{username} deactivated: {counted(done.sessions_ended, 'session')} ended, "
+            f"{counted(done.tokens_revoked, 'API token')} "
             "revoked"
         )
 
@@ -108,7 +110,9 @@ class Command(BaseCommand):
 
     def _reset_second_factor(self, *, username, **_):
         ended = staff_second_factor_reset(user=_member(username))
-        self.stdout.write(f"{username}: second factor removed, {ended} sessions ended; they enrol anew")
+        self.stdout.write(
+            f"{username}: second factor removed, {counted(ended, 'session')} ended; they enrol anew"
+        )
 
     def _reset_password(self, *, username, **_):
         password = staff_password_reset(user=_member(username))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 from custodian.transparency.services import TransparencyError, policy_archive, policy_change_notify
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         with tqdm(unit="customer", desc="telling customers") as bar:
             report = policy_change_notify(version=version, sent_by=sender, progress=bar.update)
         self.stdout.write(
-            f"{report.emails} e-mails, {report.letters} letters (letters go with the next letters_mail); "
+            f"{counted(report.emails, 'e-mail')}, {counted(report.letters, 'letter')} (letters go with "
+            f"the next letters_mail); "
             f"{report.already} told before"
         )

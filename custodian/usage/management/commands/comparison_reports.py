@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.disclosures.models import Vendor
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
 from custodian.usage.inputs import comparison_inputs_for
@@ -60,8 +61,10 @@ class Command(BaseCommand):
         eligible = data.homes_with_usage()
         groups = len({r.peer_group for r in rows})
         self.stdout.write(
-            f"{len(rows)} monthly comparisons for {len(shown)} homes in {groups} peer groups over "
-            f"{len(months)} months ({len(eligible - shown)} eligible homes in groups too small or dominated "
+            f"{counted(len(rows), 'monthly comparison')} for {counted(len(shown), 'home')} in "
+            f"{counted(groups, 'peer group')} over "
+            f"{counted(len(months), 'month')} ({counted(len(eligible - shown), 'eligible home')} in "
+            f"groups too small or dominated "
             f"by one home); {stored} peer-group months stored for the portal; {data.interval_readings} "
             f"interval readings; read in {read:.1f}s, {time.perf_counter() - started:.1f}s in all"
         )
@@ -80,5 +83,6 @@ class Command(BaseCommand):
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         self.stdout.write(
-            f"{export.rows} reports sent to {vendor.name} in export {export.pk} ({export.file_name})"
+            f"{counted(export.rows, 'report')} sent to {vendor.name} in export {export.pk} "
+            f"({export.file_name})"
         )

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.customers.models import Customer
+from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 from custodian.usage.intervals import parse_green_button, usage_import
 from custodian.vault.choices import Channel
@@ -71,17 +72,19 @@ class Command(BaseCommand):
         if summary.refused:
             raise CommandError(summary.refused)
         self.stdout.write(
-            f"{summary.readings_stored} readings stored in {summary.blocks_written} monthly blocks "
+            f"{counted(summary.readings_stored, 'reading')} stored in "
+            f"{counted(summary.blocks_written, 'monthly block')} "
             f"({', '.join(summary.months)}); read {summary.readings_read}, "
             f"replaced {summary.readings_replaced}, "
             f"refused {summary.readings_refused}; series {', '.join(summary.series)}; "
-            f"{len(summary.problems)} problems"
+            f"{counted(len(summary.problems), 'problem')}"
         )
         if summary.readings_refused:
             raise CommandError(
-                f"{summary.readings_refused} of {summary.readings_read} readings were not stored "
+                f"{summary.readings_refused} of {counted(summary.readings_read, 'reading')} "
+                f"{'was' if summary.readings_refused == 1 else 'were'} not stored "
                 "(see the problems)"
             )
 
     def _progress(self, entries: int):
-        self.stderr.write(f"… {entries} entries read")
+        self.stderr.write(f"… {counted(entries, 'entry', 'entries')} read")

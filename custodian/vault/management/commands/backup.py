@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from custodian.plurals import counted
 from custodian.vault.backup import BackupError, backup_make
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"backup written to {report.directory}: database {report.database_bytes} bytes, "
+            f"backup written to {report.directory}: database {counted(report.database_bytes, 'byte')}, "
             f"{report.interval_files} interval files, {report.heads} signed heads (access log size "
             f"{report.tree_size})"
         )

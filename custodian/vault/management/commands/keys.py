@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from custodian.audit.heads import log_origin
 from custodian.audit.log_key import log_key_file_init
+from custodian.plurals import counted
 from custodian.vault.indexing import blind_indexes_fill
 from custodian.vault.keys import key_files_init, master_key_rotate
 from custodian.vault.models import DataKey
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             with tqdm(unit="customer", desc="indexing names and service addresses") as bar:
                 result = blind_indexes_fill(batch=opts["batch"], progress=bar.update)
             self.stdout.write(
-                f"indexed {result['indexed']} values; {result['left_out']} customers left out (their notice "
+                f"indexed {counted(result['indexed'], 'value')}; "
+                f"{counted(result['left_out'], 'customer')} left out (their notice "
                 "at collection did not name providing services)"
             )
             return
