@@ -25,6 +25,7 @@ from custodian.console.access import (
 from custodian.console.billing_views import billing_or_collections
 from custodian.console.steps import page_again, step_form
 from custodian.customers.selectors import accounts_of, current_premises, customer_for, customers_found
+from custodian.dates import moment_words
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.routing import page
@@ -266,7 +267,7 @@ def break_glass(request, customer_id):
     customer = grant.customer
     messages.warning(
         request,
-        f"Emergency access open until {grant.expires_at:%H:%M}. It is logged and will be reviewed "
+        f"Emergency access open until {moment_words(grant.expires_at)}. It is logged and will be reviewed "
         "by the privacy officer.",
     )
     return redirect("console:customer", customer_id=customer.pk)

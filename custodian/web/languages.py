@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
+STAFF_PAGES = "/staff/"
 
 
 def _customer_of(request):
@@ -28,7 +29,11 @@ class LanguageMiddleware:
     def __call__(self, request):
         asked = request.GET.get("lang", "")
         customer = _customer_of(request)
-        if asked in SUPPORTED:
+        if request.path.startswith(STAFF_PAGES):
+            # The staff console is written in English (docs/decisions.md): a page drawn in another language
+            # would mix its English words with translated errors, messages and dates.
+            asked, language = "", settings.LANGUAGE_CODE
+        elif asked in SUPPORTED:
             language = asked
             if customer is not None and customer.language != asked:
                 customer.language = asked

@@ -8,6 +8,7 @@ from django.test import Client
 from django_otp.oath import totp
 
 from custodian.audit.models import AccessEvent
+from custodian.dates import moment_words
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.incidents.selectors import UNUSUAL_DENIALS, unusual_access
 from custodian.policy.loader import current_policy
@@ -179,6 +180,11 @@ def test_emergency_access_is_confirmed_on_a_page_that_says_what_opens(console, f
     assert not BreakGlassGrant.objects.exists()  # nothing opens before the password and the code
     opened = client.post(url, {**ask, "password": DEMO_PASSWORD, "code": code_for(field_tech)})
     assert opened.status_code == 302 and BreakGlassGrant.objects.filter(customer=customer).exists()
+    # The end is told in the utility's time zone, with its name, as the privacy officer's review tells it.
+    grant = BreakGlassGrant.objects.get(customer=customer)
+    assert f"Emergency access open until {moment_words(grant.expires_at)}." in client.get(
+        opened["Location"]
+    ).content.decode().replace("&#x27;", "'")
 
 
 def test_the_first_step_answers_a_service_outside_the_emergency_scope_as_not_found(

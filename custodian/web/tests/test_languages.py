@@ -53,3 +53,16 @@ def test_a_portal_page_reads_the_customer_language_with_the_user(households, dja
     with django_assert_num_queries(0):
         assert user.portal_account.customer.language == "es"
         assert user.portal_account.customer_id == customer.pk
+
+
+def test_the_staff_console_is_in_english_whatever_is_asked(billing_clerk, console):
+    """The console is written in English: a Spanish link or browser would mix its words with translated
+    errors, messages and dates."""
+    client = console(billing_clerk)
+    for page in (
+        client.get("/staff/?lang=es"),
+        client.get("/staff/billing/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9"),
+    ):
+        html = page.content.decode()
+        assert page["Content-Language"] == "en" and '<html lang="en"' in html
+        assert "noviembre" not in html and "diciembre" not in html
