@@ -41,6 +41,7 @@ from custodian.billing.register_reads import (
 )
 from custodian.bounds import ascii_whole
 from custodian.customers.models import Account, ServicePoint
+from custodian.plurals import counted
 from custodian.vault.gate import reveal_many, system_actor
 from custodian.vault.models import Channel
 from custodian.vault.selectors import reads_held_for
@@ -83,17 +84,15 @@ class ImportReport:
     def summary(self) -> str:
         if not self.ok:
             return (
-                f"{self.file_name}: nothing stored; {_count(len(self.problems), 'problem')} in "
-                f"{_count(self.rows, 'row')}. Fix them and import the file again."
+                f"{self.file_name}: nothing stored; {counted(len(self.problems), 'problem')} in "
+                f"{counted(self.rows, 'row')}. Fix {'it' if len(self.problems) == 1 else 'them'} and "
+                "import the file again."
             )
         return (
-            f"{self.file_name}: {_count(self.stored, 'read')} stored for {_count(self.customers, 'customer')}"
-            f" ({self.already_stored} already stored) from {_count(self.rows, 'row')}."
+            f"{self.file_name}: {counted(self.stored, 'read')} stored for "
+            f"{counted(self.customers, 'customer')} ({self.already_stored} already stored) "
+            f"from {counted(self.rows, 'row')}."
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -299,8 +299,14 @@ class _Expanded:
 
 
 class Word(str):
-    """A utility service's name in a problem (`electric`, `gas`, `water`, `unknown`), read in the customer's
-    language with the problem."""
+    """A word in a problem read in the customer's language with the problem: a utility service's name
+    (`electric`, `gas`, `water`, `unknown`, translated in the "utility service" context) or a meter's ("a
+    home's meter")."""
+
+
+def _word_in_language(word: str) -> str:
+    translated = pgettext("utility service", word)
+    return gettext(word) if translated == word else translated
 
 
 @dataclass(frozen=True)
@@ -324,9 +330,7 @@ class Problem:
         text = gettext(self.text)
         if not self.values:
             return text
-        return text % {
-            k: pgettext("utility service", v) if isinstance(v, Word) else v for k, v in self.values.items()
-        }
+        return text % {k: _word_in_language(v) if isinstance(v, Word) else v for k, v in self.values.items()}
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,21 @@ def test_the_upload_page_says_a_file_never_replaces_the_meters_readings(househol
     assert "already hold replaces ours" not in english
     spanish = client.get("/portal/me/usage/upload/?lang=es").content.decode()
     assert "un archivo nunca reemplaza las lecturas del medidor" in spanish
+
+
+def test_a_reading_beyond_a_homes_meter_is_refused_in_spanish_and_counted_in_the_singular(households):
+    """The meter a refusal names is read in Spanish with the rest of the words ("el medidor de una
+    vivienda", never "a home's meter"), and one reading refused is said as one."""
+    (customer, app), _ = households
+    client = signed_in(app, "ann@example.com")
+    one_too_many = (
+        b"TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
+        b"Electric usage,2026-01-05,00:00,01:00,1.5,kWh,,\n"
+        b"Electric usage,2026-01-05,01:00,02:00,900,kWh,,\n"
+    )
+    spanish = _upload(client, one_too_many, "es").content.decode()
+    assert "el medidor de una vivienda" in spanish and "a home&#x27;s meter" not in spanish
+    assert "Leímos 2 lecturas y guardamos 1" in spanish
+    assert "1 lectura no se guardó; el problema de abajo dice por qué." in spanish
+    english = _upload(client, one_too_many, "en").content.decode()
+    assert "1 reading was not stored; the problem below says why." in english
