@@ -11,24 +11,27 @@ grant (its own view, no customer behind it), only the ESPI administrative scopes
 
 from dataclasses import dataclass
 
-# The function blocks Custodian serves, in the customer's words. The common ones (1 common data, 3 Connect
-# My Data, 13 security, 14 OAuth, 39 notification of new data) say how, not what: they add no data.
+from django.utils.translation import gettext, gettext_noop, ngettext
+
+# The function blocks Custodian serves, in the customer's words (read in their language). The common ones (1
+# common data, 3 Connect My Data, 13 security, 14 OAuth, 39 notification of new data) say how, not what: they
+# add no data.
 SERVED_FUNCTION_BLOCKS = {
     1: "",
     3: "",
-    4: "meter readings for each interval",
-    5: "electricity meter readings for each interval",
-    6: "electricity demand",
-    7: "net metering (electricity you take from and send to the grid, netted)",
-    8: "electricity delivered to you and received from you, each on its own",
-    10: "natural gas meter readings",
-    11: "water meter readings",
+    4: gettext_noop("meter readings for each interval"),
+    5: gettext_noop("electricity meter readings for each interval"),
+    6: gettext_noop("electricity demand"),
+    7: gettext_noop("net metering (electricity you take from and send to the grid, netted)"),
+    8: gettext_noop("electricity delivered to you and received from you, each on its own"),
+    10: gettext_noop("natural gas meter readings"),
+    11: gettext_noop("water meter readings"),
     13: "",
     14: "",
-    15: "a summary of each bill: its billing period and the use billed",
-    16: "each bill's amounts: what each service cost and each charge, taxes included",
-    18: "every meter of each service",
-    28: "what your use since your last bill has cost so far, at the tariff",
+    15: gettext_noop("a summary of each bill: its billing period and the use billed"),
+    16: gettext_noop("each bill's amounts: what each service cost and each charge, taxes included"),
+    18: gettext_noop("every meter of each service"),
+    28: gettext_noop("what your use since your last bill has cost so far, at the tariff"),
     39: "",
 }
 # Function blocks a third party may ask for that Custodian does not serve yet: named in the refusal.
@@ -76,19 +79,27 @@ class EspiScope:
 
     @property
     def data(self) -> list[str]:
-        """What the third party receives, in plain words."""
-        return [SERVED_FUNCTION_BLOCKS[fb] for fb in self.function_blocks if SERVED_FUNCTION_BLOCKS[fb]]
+        """What the third party receives, in plain words, in the active language."""
+        return [
+            gettext(SERVED_FUNCTION_BLOCKS[fb]) for fb in self.function_blocks if SERVED_FUNCTION_BLOCKS[fb]
+        ]
 
     def plain_words(self) -> str:
+        """The scope as the customer reads it before agreeing, in the active language."""
         interval = (
-            f"in {self.interval_seconds // 60}-minute intervals"
+            gettext("in %(minutes)s-minute intervals") % {"minutes": self.interval_seconds // 60}
             if self.interval_seconds and self.interval_seconds < 86_400
-            else "as the meter records them"
+            else gettext("as the meter records them")
         )
-        return (
-            f"{'; '.join(self.data) or 'no meter data'}, {interval}, "
-            f"going back up to {self.history_months} months"
-        )
+        return ngettext(
+            "%(data)s, %(interval)s, going back up to %(months)s month",
+            "%(data)s, %(interval)s, going back up to %(months)s months",
+            self.history_months,
+        ) % {
+            "data": "; ".join(self.data) or gettext("no meter data"),
+            "interval": interval,
+            "months": self.history_months,
+        }
 
 
 def scope_parse(text: str) -> EspiScope:

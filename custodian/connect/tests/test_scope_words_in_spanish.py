@@ -1,0 +1,29 @@
+"""What a third party would receive is read by the customer in their language before they agree: every
+function block served, the intervals and the months of history, in Spanish as in English."""
+
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from custodian.connect.scopes import SERVED_FUNCTION_BLOCKS, scope_parse
+
+SCOPE = "FB=1_3_4_5_13_14_15_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
+
+
+def test_every_function_block_served_has_its_spanish():
+    catalogue = trans_real.translation("es")._catalog
+    missing = [words for words in SERVED_FUNCTION_BLOCKS.values() if words and not catalogue.get(words)]
+    assert not missing, missing
+
+
+def test_the_scope_is_read_in_spanish_and_in_english():
+    scope = scope_parse(SCOPE)
+    with translation.override("es"):
+        spanish = scope.plain_words()
+    assert spanish.startswith("lecturas del medidor de cada intervalo; lecturas del medidor de electricidad")
+    assert "en intervalos de 60 minutos" in spanish and "de hasta 13 meses atrás" in spanish
+    assert "meter" not in spanish and "months" not in spanish
+    with translation.override("en"):
+        english = scope.plain_words()
+    assert "in 60-minute intervals, going back up to 13 months" in english
+    with translation.override("en"):
+        assert scope_parse("FB=4_5;HistoryLength=1").plain_words().endswith("going back up to 1 month")
