@@ -5,6 +5,7 @@ token that is missing, expired or revoked is 401; a resource that does not exist
 (another third party's, another subscription's, the wrong kind of token) get the same 404."""
 
 from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
@@ -47,6 +48,7 @@ def _subscription_of(resource: str) -> int | None:
     return -1
 
 
+@csrf_exempt  # a bearer token, never a cookie, signs in here: a POST is answered 405 as documented
 @require_GET
 def resource(request, resource: str):
     token = _bearer(request)
@@ -75,6 +77,7 @@ def resource(request, resource: str):
     return HttpResponse(body, content_type=ATOM)
 
 
+@csrf_exempt  # a bearer token, never a cookie, signs in here: a POST is answered 405 as documented
 @require_GET
 def application_information_read(request, application_id: int):
     """Its own registration, with its registration access token (or its client access token: both are
@@ -93,6 +96,7 @@ def application_information_read(request, application_id: int):
     )
 
 
+@csrf_exempt  # a bearer token, never a cookie, signs in here: a POST is answered 405 as documented
 @require_GET
 def authorization_list(request, authorization_id: int | None = None):
     """The authorisations customers gave it, or one of them, with its client access token."""
@@ -108,6 +112,7 @@ def authorization_list(request, authorization_id: int | None = None):
     return _not_found() if body is None else HttpResponse(body, content_type=ATOM)
 
 
+@csrf_exempt  # a bearer token, never a cookie, signs in here: a POST is answered 405 as documented
 @require_GET
 def bulk(request, bulk_id: int):
     """Every standing authorisation's data in one feed, with its client access token; its one bulk id is
