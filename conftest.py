@@ -18,9 +18,8 @@ from custodian.audit.events import close_detached, settle_detached
 from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import STAFF_PERSONAS
-from custodian.demo.services import staff_persona_create
 from custodian.staff.mfa import totp_device_set
-from custodian.testing import TEST_ROUTING, vendor_with_determination
+from custodian.testing import TEST_ROUTING, persona, vendor_with_determination
 from custodian.vault import sealing
 from custodian.vault.gate import customer_actor, staff_actor
 from custodian.vault.services import Submission
@@ -107,7 +106,8 @@ def _interval_store(tmp_path, settings):
 
 
 def _staff(username):
-    return staff_persona_create(persona=next(p for p in STAFF_PERSONAS if p.username == username))
+    # The same account when a shared set-up made the persona first (a vendor determination's second person).
+    return persona(username)
 
 
 def _persona(username: str, description: str):

@@ -65,7 +65,8 @@ def api_token_create(
         raise TokenError("only a system job's token acts on behalf of a staff member")
     if vendor is not None and current_determination(vendor) is None:
         raise TokenError(
-            f"vendor {vendor.pk} has no current determination (revoked, contract ended or review lapsed)"
+            f"vendor {vendor.pk} has no current determination (revoked, contract ended, review lapsed, or "
+            "not yet approved by a second person)"
         )
     raw = "cust_" + secrets.token_urlsafe(32)
     kind = "staff" if user is not None else "system" if job else "vendor"

@@ -53,6 +53,11 @@ class Action(StrEnum):
     STAFF_CHANGE_APPROVED = "staff_change_approved"
     STAFF_CHANGE_DECLINED = "staff_change_declined"
     STAFF_PASSWORD_SET = "staff_password_set"
+    # A vendor determination recorded, and a second person's approval or decline of it
+    # (custodian.disclosures.services.vendors): it takes effect only once approved.
+    DETERMINATION_ASKED = "determination_asked"
+    DETERMINATION_APPROVED = "determination_approved"
+    DETERMINATION_DECLINED = "determination_declined"
     STAFF_RECOVERY_CODES = "staff_recovery_codes"
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_EXPIRED = "api_token_expired"
@@ -128,6 +133,9 @@ CHANGE_ACTIONS = frozenset(
         Action.STAFF_CHANGE_APPROVED,
         Action.STAFF_CHANGE_DECLINED,
         Action.STAFF_PASSWORD_SET,
+        Action.DETERMINATION_ASKED,
+        Action.DETERMINATION_APPROVED,
+        Action.DETERMINATION_DECLINED,
         Action.STAFF_RECOVERY_CODES,
         Action.API_TOKEN_ISSUED,
         Action.API_TOKEN_EXPIRED,

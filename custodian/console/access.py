@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 
 from custodian.casework.representatives import REGISTERING_SERVICES
 from custodian.casework.selectors import request_visible_to
+from custodian.disclosures.services.accounting import SECOND_APPROVER_SERVICES
 from custodian.policy.loader import current_policy
 from custodian.staff.decorators import console_required
 from custodian.staff.selectors import administers_staff as administers
@@ -95,6 +96,11 @@ def runs_the_systems(actor: Actor) -> bool:
 
 def is_privacy_officer(actor: Actor) -> bool:
     return reviews_access(actor.services)
+
+
+def approves_determinations(actor: Actor) -> bool:
+    """The privacy office and legal: the second person a vendor determination waits for."""
+    return bool(SECOND_APPROVER_SERVICES & actor.services)
 
 
 def administers_staff(actor: Actor) -> bool:

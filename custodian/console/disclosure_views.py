@@ -137,11 +137,13 @@ def desk(request):
         "console/disclosures.html",
         {
             **shown,
-            # Each vendor with its own determination form: the one sent comes back with what was typed.
+            # Each vendor with its own determination form: the one sent comes back with what was typed; and
+            # its determinations waiting for a second person, which export nothing until approved.
             "vendors": [
                 (
                     v,
                     d,
+                    shown["waiting"].get(v.pk, []),
                     step_form(
                         request,
                         DeterminationForm,
@@ -184,8 +186,11 @@ def vendor_add(request, d):
     DeterminationForm, found=looked_up(vendor_for, "vendor_id"), failed="Determination not recorded"
 )
 def vendor_determination(request, vendor, d):
-    vendor_determine(vendor=vendor, decided_by=request.user, **d)
-    return f"Determination recorded for {vendor.name}."
+    determination = vendor_determine(vendor=vendor, decided_by=request.user, **d)
+    return (
+        f"Determination {determination.pk} recorded for {vendor.name}: it waits for a second person from the "
+        "privacy office or legal, independent of you, to approve it; until then nothing is exported under it."
+    )
 
 
 @page("privacy/disclosures/vendors/<id:vendor_id>/export/", name="vendor_export")

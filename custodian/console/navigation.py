@@ -32,6 +32,7 @@ SECTIONS = [
             ("Privacy officer", "console:privacy"),
             ("Access review", "console:access_review"),
             ("Disclosure desk", "console:disclosures"),
+            ("Vendor determinations to approve", "console:determinations"),
             ("Security incidents", "console:incidents"),
             ("Correction notices", "console:correction_notices"),
             ("Connect My Data third parties", "console:third_parties"),

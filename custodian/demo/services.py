@@ -27,7 +27,7 @@ from custodian.demo.generator import (
 from custodian.demo.personas import DEMO_PASSWORD, STAFF_PERSONAS, StaffPersona
 from custodian.demo.selectors import demo_customer_id
 from custodian.disclosures.models import Vendor
-from custodian.disclosures.services import vendor_determine, vendor_register
+from custodian.disclosures.services import determination_approve, vendor_determine, vendor_register
 from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.portal.services import Enrolment, last_electric_kwh, portal_confirm, portal_enrol
@@ -217,12 +217,15 @@ def demo_requests_ensure(*, seed: int) -> int:
 
 
 def demo_vendors_ensure() -> list[str]:
-    """The demo vendors with current determinations (mailing, reports, bills, card payments, the bank);
-    their private keys (development only) are written to var/demo-vendor-keys.json so exports can be
+    """The demo vendors with current determinations (mailing, reports, bills, card payments, the bank), each
+    recorded by the privacy officer and approved by the utility's counsel as its second person; their
+    private keys (development only) are written to var/demo-vendor-keys.json so exports can be
     opened to look at."""
 
     officer = get_user_model().objects.filter(username="priya.privacy").first()
-    if officer is None:
+    # The second person each determination waits for: the utility's counsel, independent of the officer.
+    counsel = get_user_model().objects.filter(username="lena.legal").first()
+    if officer is None or counsel is None:
         return []
     keys_path = settings.VAR_DIR / "demo-vendor-keys.json"
     keys = json.loads(keys_path.read_text()) if keys_path.exists() else {}
@@ -270,7 +273,11 @@ def demo_vendors_ensure() -> list[str]:
             "check, which avoids late charges and disconnection notices.",
         ),
     ):
-        if Vendor.objects.filter(name=name).exists():
+        existing = Vendor.objects.filter(name=name).first()
+        if existing is not None:
+            # Recorded before determinations waited for a second person: approved now, as any would be.
+            for waiting in existing.determinations.filter(decision__isnull=True, review_by__gte=today):
+                determination_approve(determination=waiting, by=counsel)
             continue
         private, public = new_vendor_keypair()
         vendor = vendor_register(
@@ -282,9 +289,10 @@ def demo_vendors_ensure() -> list[str]:
             contract_end=today + timedelta(days=700),
             public_key=public,
         )
-        vendor_determine(
+        determination = vendor_determine(
             vendor=vendor, decided_by=officer, rationale=why, review_by=today + timedelta(days=365)
         )
+        determination_approve(determination=determination, by=counsel)
         keys[str(vendor.pk)] = {"name": name, "private_key": private}
         created.append(name)
     if created:

@@ -109,6 +109,11 @@ def export_admit(
     determination = current_determination(vendor)
     if function is None or determination is None:
         reason = NO_DETERMINATION if vendor.revoked_at is None else "the vendor was revoked"
+        waiting = vendor.determinations.filter(decision__isnull=True, review_by__gte=timezone.localdate())
+        if vendor.revoked_at is None and waiting.exists():
+            reason += (
+                " (one recorded waits for a second person's approval: nothing leaves under it until then)"
+            )
         DisclosureRequest.objects.create(outcome="refused", reason=reason, **record)
         raise ExportRefused(reason)
     return function, determination, record

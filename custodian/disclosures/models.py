@@ -165,13 +165,26 @@ class Vendor(models.Model):
 
 class VendorDetermination(models.Model):
     """The determination that the vendor's use of the data directly advances the general welfare, health or
-    safety of the public: who decided, when, why, and when it must be reviewed. Append-only."""
+    safety of the public: who decided, when, why, and when it must be reviewed. Append-only. It takes effect
+    only once a second person approves it (`DeterminationDecision`); until then it is waiting."""
 
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="determinations")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     rationale = models.TextField()
     review_by = models.DateField()
+
+
+class DeterminationDecision(models.Model):
+    """A second person's answer to a vendor determination: approved (it takes effect) or declined (it never
+    does; the one who recorded it withdraws it this way). One per determination. Append-only."""
+
+    determination = models.OneToOneField(
+        VendorDetermination, on_delete=models.PROTECT, related_name="decision"
+    )
+    approved = models.BooleanField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
 
 
 class DisclosureRequest(models.Model):

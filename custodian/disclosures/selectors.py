@@ -10,6 +10,7 @@ from custodian.disclosures.exports import REPORT_MAILING
 from custodian.disclosures.models import (
     Consent,
     CorrectionNotice,
+    DeterminationDecision,
     DisclosureEntry,
     DisclosureRequest,
     LegalAuthority,
@@ -18,6 +19,7 @@ from custodian.disclosures.models import (
     VendorExport,
 )
 from custodian.disclosures.services import current_determination
+from custodian.disclosures.services.accounting import SECOND_APPROVER_SERVICES
 from custodian.disclosures.services.consents import consent_words  # noqa: F401 (a read: callers ask here)
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access
@@ -160,17 +162,65 @@ def consent_list(*, fetched_by: Actor, customer_id: int):
 
 
 def disclosure_desk(*, fetched_by: Actor) -> dict:
-    """What the disclosure desk lists: each vendor with its current determination, the latest exports,
-    consents, legal authorities and disclosure requests. Empty for anyone but the privacy officer."""
+    """What the disclosure desk lists: each vendor with its current determination, the determinations
+    waiting for a second person (by vendor id), the latest exports, consents, legal authorities and
+    disclosure requests. Empty for anyone but the privacy officer."""
     if not reviews_access(fetched_by.services):
-        return {"vendors": [], "exports": [], "consents": [], "authorities": [], "requests": []}
+        return {
+            "vendors": [],
+            "waiting": {},
+            "exports": [],
+            "consents": [],
+            "authorities": [],
+            "requests": [],
+        }
+    waiting: dict[int, list] = {}
+    for d in determinations_waiting(fetched_by=fetched_by):
+        waiting.setdefault(d.vendor_id, []).append(d)
     return {
         "vendors": [(v, current_determination(v)) for v in Vendor.objects.order_by("name")],
+        "waiting": waiting,
         "exports": VendorExport.objects.select_related("vendor").order_by("-started_at")[:20],
         "consents": Consent.objects.select_related("revocation").order_by("-signed_at")[:50],
         "authorities": LegalAuthority.objects.order_by("-recorded_at")[:20],
         "requests": DisclosureRequest.objects.order_by("-requested_at")[:50],
     }
+
+
+def _second_person(actor: Actor) -> bool:
+    """Whether the asker may be the second person on a vendor determination (the privacy office, legal)."""
+    return actor.kind == "staff" and bool(SECOND_APPROVER_SERVICES & actor.services)
+
+
+def _waiting():
+    return VendorDetermination.objects.filter(
+        decision__isnull=True, review_by__gte=timezone.localdate(), vendor__revoked_at__isnull=True
+    ).select_related("vendor", "decided_by")
+
+
+def determinations_waiting(*, fetched_by: Actor) -> list[VendorDetermination]:
+    """The vendor determinations waiting for a second person's approval, oldest first: for the privacy
+    office and legal; none for anyone else."""
+    if not _second_person(fetched_by):
+        return []
+    return list(_waiting().order_by("decided_at", "pk"))
+
+
+def determinations_decided(*, fetched_by: Actor, limit: int = 20) -> list[DeterminationDecision]:
+    """The latest decisions on vendor determinations, newest first: for the privacy office and legal."""
+    if not _second_person(fetched_by):
+        return []
+    found = DeterminationDecision.objects.select_related(
+        "determination__vendor", "determination__decided_by", "decided_by"
+    )
+    return list(found.order_by("-decided_at", "-pk")[:limit])
+
+
+def determination_waiting_for(*, fetched_by: Actor, determination_id) -> VendorDetermination | None:
+    """A determination still waiting, for the privacy office and legal; None otherwise (the same as none)."""
+    if not _second_person(fetched_by):
+        return None
+    return _waiting().filter(pk=determination_id).first()
 
 
 def vendor_for(*, fetched_by: Actor, vendor_id) -> Vendor | None:

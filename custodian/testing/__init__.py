@@ -24,9 +24,12 @@ from custodian.audit.events import append_change
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.casework.representatives import Authority
 from custodian.casework.services import Intake, request_intake, request_open
+from custodian.demo.personas import STAFF_PERSONAS
+from custodian.demo.services import staff_persona_create
 from custodian.disclosures.exports import export_dir
 from custodian.disclosures.services import (
     consent_record,
+    determination_approve,
     disclose,
     disclosure_entries_record,
     legal_authority_record,
@@ -242,6 +245,26 @@ def vendor_registered(
     )
 
 
+def persona(username: str):
+    """The staff persona `username` (demo.personas), made a member of staff the first time it is asked for:
+    the same account for a test's fixture and for a set-up that needs that person."""
+    found = get_user_model().objects.filter(username=username).first()
+    if found is not None:
+        return found
+    return staff_persona_create(persona=next(p for p in STAFF_PERSONAS if p.username == username))
+
+
+def determination_approved(*, vendor, officer, review_by: date, rationale: str, approver=None):
+    """A vendor determination recorded by `officer` and approved by a second person independent of them
+    (`approver`, else the utility's counsel), so it is in force."""
+    second = approver or persona("lena.legal")  # made before the determination: an account added since isn't
+    determination = vendor_determine(
+        vendor=vendor, decided_by=officer, review_by=review_by, rationale=rationale
+    )
+    determination_approve(determination=determination, by=second)
+    return determination
+
+
 def vendor_with_determination(
     *,
     function: str,
@@ -251,15 +274,15 @@ def vendor_with_determination(
     contact: str = "ops@vendor.example",
     rationale: str = "Bills and outage notices by mail keep customers informed and safe.",
 ):
-    """A registered vendor with a current determination by `officer` (contract and review `days` ahead);
-    returns (vendor, its private key)."""
+    """A registered vendor with a current determination recorded by `officer` and approved by a second person
+    (the utility's counsel; contract and review `days` ahead); returns (vendor, its private key)."""
     private, public = new_vendor_keypair()
     today = timezone.localdate()
     vendor = vendor_registered(
         function=function, officer=officer, name=name, days=days, contact=contact, public_key=public
     )
-    vendor_determine(
-        vendor=vendor, decided_by=officer, review_by=today + timedelta(days=days), rationale=rationale
+    determination_approved(
+        vendor=vendor, officer=officer, review_by=today + timedelta(days=days), rationale=rationale
     )
     return vendor, private
 
@@ -272,7 +295,8 @@ def mailing_to(*customers, what: str = "A notice about the customer's service") 
 
 def make_vendor(function, keys, officer, determine=True):
     """A vendor of `function` with the key pair `keys` (its contract began ten days ago and runs 300 more),
-    with a determination by `officer` to be reviewed in 90 days unless `determine` is false."""
+    with a determination by `officer`, approved by a second person, to be reviewed in 90 days unless
+    `determine` is false."""
     today = timezone.localdate()
     vendor = vendor_registered(
         function=function,
@@ -283,9 +307,9 @@ def make_vendor(function, keys, officer, determine=True):
         public_key=keys[1],
     )
     if determine:
-        vendor_determine(
+        determination_approved(
             vendor=vendor,
-            decided_by=officer,
+            officer=officer,
             rationale=(
                 "Mailing bills and safety notices promptly keeps service safe and reliable for the public."
             ),

@@ -178,7 +178,10 @@ def privacy_report(*, year: int) -> dict:
     }
     assessments = SecurityAssessment.objects.filter(performed_on__year=year).order_by("performed_on")
 
-    determinations = VendorDetermination.objects.filter(decided_at__gte=start, decided_at__lt=end)
+    # A determination is made when its second person approves it (one waiting or declined never took effect).
+    determinations = VendorDetermination.objects.filter(
+        decision__approved=True, decision__decided_at__gte=start, decision__decided_at__lt=end
+    )
     vendors = list(Vendor.objects.all())
     current_vendors = [v for v in vendors if current_determination(v, on=as_of) is not None]
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 from custodian.api.services import api_token_create
 from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
-from custodian.disclosures.services import vendor_determine
 from custodian.policy.loader import current_policy
-from custodian.testing import vendor_registered, vendor_with_determination
+from custodian.testing import determination_approved, vendor_registered, vendor_with_determination
 from custodian.vault import gate
 
 PURPOSE_FOR = {  # a purpose each service may act for without an open request, where it has one
@@ -316,9 +315,9 @@ def test_disclosure_endpoints(api, privacy_officer, billing_clerk, customer, tok
     url, as_json = f"/api/v1/vendors/{vendor.pk}/exports", {"content_type": "application/json"}
     assert api.post(url, **as_json, **clerk).status_code == 403
     assert api.post(url, **as_json, **officer).status_code == 409  # no determination
-    vendor_determine(
+    determination_approved(
         vendor=vendor,
-        decided_by=privacy_officer,
+        officer=privacy_officer,
         review_by=today + timedelta(days=30),
         rationale="Bills and outage notices by mail keep customers informed and safe.",
     )

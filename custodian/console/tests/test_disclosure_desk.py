@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from custodian.demo.personas import DEMO_PASSWORD
 from custodian.disclosures.models import (
     Consent,
     DisclosureEntry,
@@ -21,7 +22,7 @@ from custodian.vault.export_crypto import new_vendor_keypair
 TODAY = timezone.localdate()
 
 
-def test_the_privacy_officer_registers_determines_and_exports(console, privacy_officer, customer):
+def test_the_privacy_officer_registers_determines_and_exports(console, privacy_officer, counsel, customer):
     client = console(privacy_officer)
     assert client.get("/staff/privacy/disclosures/").status_code == 200
     client.post(
@@ -49,6 +50,12 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
             "review_by": TODAY + timedelta(days=200),
         },
     )
+    # In force once a second person, independent of the officer, approves it (the utility's counsel).
+    determination = vendor.determinations.get()
+    approved = console(counsel).post(
+        f"/staff/privacy/determinations/{determination.pk}/approve/", {"password": DEMO_PASSWORD}
+    )
+    assert approved.status_code == 302
     assert "current, to be reviewed by" in client.post(url).content.decode()
     everyone = client.post(url, {"confirmed": "1"}, follow=True).content.decode()
     assert "Export refused: a mailing export names what is being mailed" in everyone

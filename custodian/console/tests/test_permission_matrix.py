@@ -43,6 +43,10 @@ def administers(service):
     return current_policy().services[service].administers_staff
 
 
+def second_person(service):
+    return service in ("privacy_officer", "legal")
+
+
 def markets(service):
     return acts_for(service, "marketing")
 
@@ -218,6 +222,10 @@ def cases(w, user=None):
         "console:disclosures": ("get", {}, None, po_get),
         "console:vendor_add": ("post", {}, {"name": "x"}, po_again),
         "console:determination": missing(reviews, "post", "vendor_id", {"rationale": "x"}),
+        # A vendor determination's second person: the privacy office or legal.
+        "console:determinations": ("get", {}, None, lambda s: 200 if second_person(s) else 403),
+        "console:determination_approve": missing(second_person, "post", "determination_id", {}),
+        "console:determination_decline": missing(second_person, "post", "determination_id", {}),
         "console:vendor_export": missing(reviews, "post", "vendor_id", {}),
         "console:export_file": (
             "get",

@@ -31,6 +31,7 @@ from custodian.casework.models import CustomerRequest
 from custodian.collecting.services import payment_agreement_request
 from custodian.connect.models import ThirdParty
 from custodian.demo.personas import DEMO_PASSWORD
+from custodian.disclosures.services import vendor_determine
 from custodian.incidents import selectors as flag_selectors
 from custodian.incidents import services as incidents
 from custodian.staff.approvals import staff_change_ask
@@ -178,6 +179,20 @@ def a_held_change(w):
         detail={"services": ["billing", "collections"]},
     )
     return {"change_id": change.pk}
+
+
+def a_waiting_determination(w):
+    """A vendor determination the privacy officer recorded, waiting for its second person (the approver, made
+    before it: an account added since would not be independent)."""
+    officer = w.fixture("privacy_officer")
+    vendor = vendor_registered(function="mailing", officer=officer)
+    determination = vendor_determine(
+        vendor=vendor,
+        decided_by=officer,
+        rationale="Outage notices by mail keep customers safe and informed.",
+        review_by=TODAY + timedelta(days=200),
+    )
+    return {"determination_id": determination.pk}
 
 
 def nothing(w):
@@ -640,6 +655,17 @@ ROWS: dict[str, Row] = {
         valid=const({"decision": "approved"}),
         page_kwargs=lambda kwargs, w: {},
     ),
+    "console:determination_approve": Row(
+        "counsel",
+        a_waiting_determination,
+        "console:determinations",
+        const({"code": "1234567 1234567 12345"}),
+        "1234567 1234567 12345",
+        "Ensure this value has at most 20 characters",
+        valid=const({"password": DEMO_PASSWORD}),
+        refused=(const({"code": "000 000"}), "000 000"),
+        page_kwargs=lambda kwargs, w: {},
+    ),
     "console:staff_change_approve": Row(
         "privacy_officer",
         a_held_change,
@@ -663,6 +689,7 @@ STEPS_WITHOUT_A_FORM = {
     "console:person_second_factor",
     "console:person_password",
     "console:staff_change_decline",
+    "console:determination_decline",
     "console:consent_revoke",
     "console:vendor_export",
     "console:representative_verify",
@@ -709,6 +736,7 @@ PAGES = {
     "console:people",
     "console:person",
     "console:staff_changes",
+    "console:determinations",
 }
 
 
@@ -740,6 +768,7 @@ def world(request, customer, open_request, field_tech, billing_clerk, monkeypatc
             field_tech=field_tech,
             billing_clerk=billing_clerk,
             monkeypatch=monkeypatch,
+            fixture=request.getfixturevalue,
         )
         return w, row.record(w)
 

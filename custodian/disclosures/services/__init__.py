@@ -13,6 +13,8 @@ from custodian.disclosures.services.disagreements import (
 from custodian.disclosures.services.disclosure import Disclosure, DisclosureRefused, disclose
 from custodian.disclosures.services.vendors import (
     current_determination,
+    determination_approve,
+    determination_decline,
     vendor_determine,
     vendor_register,
     vendor_revoke,
@@ -25,6 +27,8 @@ __all__ = [
     "consent_record",
     "consent_revoke",
     "current_determination",
+    "determination_approve",
+    "determination_decline",
     "disagreement_record",
     "disagreement_texts",
     "disagreements_about",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from custodian.audit.events import copy_lines, copy_text
 from custodian.disclosures.models import DisclosureEntry
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import reviews_access, services_of
+from custodian.staff.selectors import reviews_access, services_of, staff_users
 
 
 class AccountingError(ValueError):
@@ -126,3 +126,17 @@ def categories_checked(categories) -> list[str]:
 
 def reviews_access_of(user) -> bool:
     return reviews_access(services_of(user))
+
+
+# Who may be the second person on a decision that lets data leave (a law enforcement request, a vendor
+# determination): the privacy office or legal.
+SECOND_APPROVER_SERVICES = frozenset({"privacy_officer", "legal"})
+
+
+def second_approver_of(user) -> bool:
+    return bool(SECOND_APPROVER_SERVICES & services_of(user))
+
+
+def second_approvers() -> list:
+    """The active members of staff who may be the second person (the privacy officers among them)."""
+    return [u for u in staff_users().filter(is_active=True).order_by("pk") if second_approver_of(u)]

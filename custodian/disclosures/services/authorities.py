@@ -9,10 +9,14 @@ from django.db import transaction
 from custodian.disclosures.models import (
     LegalAuthority,
 )
-from custodian.disclosures.services.accounting import AccountingError, categories_checked, reviews_access_of
+from custodian.disclosures.services.accounting import (
+    AccountingError,
+    categories_checked,
+    reviews_access_of,
+    second_approver_of,
+)
 from custodian.policy.loader import current_policy
 from custodian.staff.independence import dependence
-from custodian.staff.selectors import services_of
 
 
 @transaction.atomic
@@ -50,7 +54,7 @@ def legal_authority_record(
     if is_law_enforcement:
         if second_approver is None or second_approver.pk == approved_by.pk:
             raise AccountingError("a law enforcement request needs a second approver")
-        if not ({"privacy_officer", "legal"} & services_of(second_approver)):
+        if not second_approver_of(second_approver):
             raise AccountingError("the second approver is from the privacy office or legal")
         why = dependence(second_approver, on=(approved_by,)) or dependence(approved_by, on=(second_approver,))
         if why:

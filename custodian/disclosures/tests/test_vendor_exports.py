@@ -19,7 +19,7 @@ from custodian.disclosures.exports import (
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.disclosures.services import AccountingError, vendor_determine, vendor_register, vendor_revoke
 from custodian.disclosures.services.accounting import Accounting
-from custodian.testing import export_rows, mailing_to, make_vendor
+from custodian.testing import determination_approved, export_rows, mailing_to, make_vendor
 from custodian.vault.export_crypto import new_vendor_keypair
 from custodian.vault.services import Submission, marketing_preference_set
 
@@ -89,8 +89,8 @@ def test_no_transfer_without_a_current_determination(keys, privacy_officer, cust
     vendor = make_vendor("mailing", keys, privacy_officer, determine=False)
     with pytest.raises(ExportRefused, match="no current determination"):
         vendor_export_run(requested_by=privacy_officer, vendor=vendor)
-    vendor_determine(
-        vendor=vendor, decided_by=privacy_officer, rationale=RATIONALE, review_by=TODAY + timedelta(days=1)
+    determination_approved(
+        vendor=vendor, officer=privacy_officer, rationale=RATIONALE, review_by=TODAY + timedelta(days=1)
     )
     assert (
         vendor_export_run(requested_by=privacy_officer, vendor=vendor, **mailing_to(customer)).status

@@ -109,7 +109,7 @@ def test_letters_go_only_to_a_letter_mailing_vendor_with_a_current_determination
         letters_mail(vendor=letter_vendor[0], requested_by=billing_clerk)
     with pytest.raises(ExportRefused, match="receives the letters the outbox queued"):
         vendor_export_run(vendor=letter_vendor[0], requested_by=privacy_officer)
-    assert OutboundMessage.objects.get().status == "queued"
+    assert OutboundMessage.objects.get(to_customer=customer).status == "queued"
 
 
 def test_the_customer_reads_their_letters_in_the_portal_and_no_one_elses(
