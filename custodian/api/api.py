@@ -24,6 +24,7 @@ from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access
 from custodian.vault import gate
+from custodian.vault.masking import masked
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS
 
 
@@ -62,7 +63,12 @@ class StrictJsonParser(Parser):
 api = NinjaAPI(
     title="Custodian API",
     version="1",
-    description="Customer data of the utility, read only through the privacy gate. Every read is logged.",
+    description=(
+        "Customer data of the utility, read only through the privacy gate. Every read is logged. Bank "
+        "details (`bank_account`) are answered masked, every digit but the last four hidden, as the staff "
+        "console shows them: no task of staff needs the whole number, which only the bank's debit file "
+        "carries."
+    ),
     auth=TokenAuth(),
     parser=StrictJsonParser(),
 )
@@ -128,7 +134,10 @@ class RevealIn(Schema):
 class RevealOut(Schema):
     customer_id: int
     purpose: str
-    values: dict[str, str]
+    values: dict[str, str] = Field(
+        description="each field asked for and its value; `bank_account` masked to its last four digits "
+        "(`routing ••••••••• account •••••6789`)"
+    )
 
 
 class EventOut(Schema):
@@ -221,7 +230,8 @@ def lookup(request, body: LookupIn):
 
 @api.post("/customers/{customer_id}/reveal", response={200: RevealOut, 404: ErrorOut}, tags=["customers"])
 def reveal(request, customer_id: ApiId, body: RevealIn):
-    """Plaintext of the named fields for the purpose (and open request), if the policy allows. Vendors never
+    """Plaintext of the named fields for the purpose (and open request), if the policy allows; bank details
+    masked to their last four digits, as the console shows them (custodian.vault.masking). Vendors never
     read customers one by one: they receive their exports."""
     values = gate.reveal(
         actor=request.auth,
@@ -231,7 +241,7 @@ def reveal(request, customer_id: ApiId, body: RevealIn):
         request_id=body.request_id,
         client_ip=client_ip(request),
     )
-    return {"customer_id": customer_id, "purpose": body.purpose, "values": values}
+    return {"customer_id": customer_id, "purpose": body.purpose, "values": masked(values)}
 
 
 @api.get("/access-events", response={200: list[EventOut], 403: ErrorOut}, tags=["access log"])

@@ -1,8 +1,12 @@
-"""Values shown with all but their last four digits hidden until the customer re-enters their password: the
-portal's pages and downloads (`custodian.portal.access.mine`), and everything that is written down and
-travels (a letter, its copy in the portal, the mailing house's file, a notice to a past recipient): a
-letter can't ask for the password, so it carries the last four digits only. The full values go to the
-customer only through a download made after re-entering the password."""
+"""Bank details shown with all but their last four digits hidden, wherever a person reads them: on every
+surface of staff, always (the console's customer page, a data request's package and its letter, a correction
+notice, the API's reveal, a disclosure's package: no task of staff needs the whole number), and on the
+portal's pages and downloads until the customer re-enters their password (`custodian.portal.access.mine`);
+everything that is written down and travels (a letter, its copy in the portal, the mailing house's file, a
+notice to a past recipient) carries the last four digits only, since a letter can't ask for the password.
+The whole number leaves only in the bank's debit file (encrypted to the bank,
+`custodian.payments.nacha`) and to the customer themself, in the download made after re-entering the
+password. `custodian/vault/tests/test_bank_details_masked_on_every_surface.py` walks every surface."""
 
 import re
 
