@@ -148,10 +148,10 @@ def portal_required(view):
 
 
 LIMITED = gettext_lazy(
-    "Until you enter the code from the letter we mailed to your mailing address, My account shows your "
-    "details, bills and usage and takes payments, but can't give consents, connect apps, delete data, change "
-    "your contact details or make other choices for the account. Enter the code, or ask for a new letter, on "
-    'the page "Code from our letter"; or call us.'
+    "Until you enter the code from our letter to your mailing address, My account shows your details, bills "
+    "and usage and takes payments, but can't give consents, connect apps, delete data, change your contact "
+    'details or make other choices for the account. Enter the code, or ask for the letter, on the page "Code '
+    'from our letter"; or call us.'
 )
 
 

@@ -8,7 +8,12 @@ until the code printed in the letter mailed to the mailing address on file is en
 the code is kept on the account (HMAC-SHA256 under the site's secret key, compared in constant time); the
 code expires CODE_DAYS days after it was mailed and after CODE_TRIES wrong entries; the customer may ask for
 a new letter (a new code; the old one stops working) once a day. Lifting the limit is a change in the access
-log."""
+log.
+
+Online accounts opened before this rule (an earlier release's database) are limited by a data migration
+(`portal/migrations/0003_earlier_sign_ups_limited.py`, calling `earlier_sign_ups_limit`) where the sign-up
+had no e-mail address on file to confirm from and no code was ever mailed; no letter is mailed then (a
+migration sends nothing): the customer asks for it on the page "Code from our letter", like a new letter."""
 
 import hashlib
 import hmac
@@ -16,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -143,10 +149,29 @@ def limit_lift(*, account_id: int, code: str) -> None:
 
 @transaction.atomic
 def code_letter_again(*, account_id: int, page_language: str = "") -> None:
-    """The customer asks for a new letter (lost, or the code expired): at most one a day."""
+    """The customer asks for a new letter (lost, or the code expired): at most one a day. An account limited
+    before any letter was mailed (`earlier_sign_ups_limit`) asks for its first one here."""
     account = PortalAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
     if not account.limited:
         return
     if account.code_sent_at is not None and timezone.now() - account.code_sent_at < NEW_LETTER_AFTER:
         raise LimitError(TOO_SOON)
-    code_letter_send(account=account, page_language=page_language, again=True)
+    code_letter_send(account=account, page_language=page_language, again=account.code_sent_at is not None)
+
+
+def earlier_sign_ups_limit(*, accounts, values) -> int:
+    """Limit the online accounts opened before the mailed code's rule that it would have limited: confirmed,
+    not limited, no code ever mailed (so never lifted with one), and no e-mail address on file when the
+    sign-up was made, so its confirmation link went to an address only typed on the page, not to the address
+    on file. Whether an address was on file is read from the vault's clear columns (a value of the field
+    `email` recorded by then and not yet superseded), never by opening one. `accounts` and `values` are the
+    PortalAccount and vault PersonalValue models (the migration's historical ones). How many were limited.
+    Run again, it limits nothing more."""
+    on_file_then = values.objects.filter(
+        customer_id=OuterRef("customer_id"), field="email", recorded_at__lte=OuterRef("enrolled_at")
+    ).filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=OuterRef("enrolled_at")))
+    return (
+        accounts.objects.filter(confirmed_at__isnull=False, limited=False, code_sent_at__isnull=True)
+        .filter(~Exists(on_file_then))
+        .update(limited=True, code_hash="", code_failures=0)
+    )
