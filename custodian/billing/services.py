@@ -47,7 +47,7 @@ from custodian.billing.selectors import bill_document
 from custodian.billing.tariff import current_tariff
 from custodian.customers.models import Account, ServicePoint
 from custodian.rows import rows_insert
-from custodian.vault.choices import Channel
+from custodian.vault.choices import METER_READINGS, Channel
 from custodian.vault.gate import reveal_with_intervals_many, system_actor
 from custodian.vault.sealing import data_keys_kept
 from custodian.vault.services import Submission, documents_seal_many
@@ -74,7 +74,7 @@ def _encode(content: dict) -> str:
 BILL_FIELDS = ("name", "mailing_address", "service_address", "account_number", "meter_usage")
 # The interval readings a bill bills: the utility's meter's (and the retention run's totals of them), never
 # a Green Button file someone uploaded or imported, which is a copy of the use, not the meter's record of it.
-BILLED_READINGS = frozenset({Channel.METER})
+BILLED_READINGS = METER_READINGS
 BILL_CATEGORY = "bills"
 CHUNK = 1000
 # A bill is computed by the utility from readings and the tariff: nothing is collected from the customer, so

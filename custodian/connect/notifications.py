@@ -25,6 +25,7 @@ from custodian.connect.outbound import NotPublic, post
 from custodian.connect.resources import RESOURCE_ROOT
 from custodian.connect.selectors import authorization_standing
 from custodian.usage.espi import ESPI_NS
+from custodian.vault.choices import METER_READINGS
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,14 @@ def subscription_uri(authorization: Authorization) -> str:
     return f"{root}{RESOURCE_ROOT}Batch/Subscription/{authorization.pk}"
 
 
-def notifications_queue(*, customer_id: int, **_) -> list[Notification]:
+def notifications_queue(*, customer_id: int, channel: str = "", **_) -> list[Notification]:
     """Receiver of `usage.signals.readings_imported`: a notification for each authorisation of the customer
     that stands and whose approved third party registered a notify URI, unless one is already waiting for
-    it (the third party fetches everything new with one). Posted once the caller's transaction commits."""
+    it (the third party fetches everything new with one). Posted once the caller's transaction commits.
+    Readings the third parties are not served (a Green Button file's: not `METER_READINGS`) are no new data
+    of theirs: nobody is told."""
+    if channel not in METER_READINGS:
+        return []
     queued = []
     with transaction.atomic():
         authorizations = Authorization.objects.select_related("consent__revocation", "third_party").filter(

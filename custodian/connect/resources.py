@@ -25,6 +25,7 @@ from custodian.policy.loader import current_policy
 from custodian.usage.espi import ATOM_NS
 from custodian.usage.greenbutton_export import UsagePointExport, espi_feed
 from custodian.usage.services import usage_points_for
+from custodian.vault.choices import METER_READINGS
 from custodian.vault.gate import third_party_actor
 from custodian.vault.interval_files import LOCAL
 
@@ -70,6 +71,7 @@ def points_in_scope(
                 more=more,
                 qualities=first.qualities if first else {},
                 conversion=first.conversion if first else "",
+                from_file=first.from_file if first else frozenset(),
             )
         )
     return kept
@@ -177,6 +179,9 @@ def subscription_feed(
         start=start,
         end=end,
         client_ip=client_ip,
+        # What the utility's meters read, as the bill: a Green Button file's readings (the customer's own
+        # upload, a file staff imported) are not passed on as the utility's.
+        collected_by=METER_READINGS,
     )
     services, chosen = set(authorization.service_list), set(authorization.usage_point_list)
     points = points_in_scope(

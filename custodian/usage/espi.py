@@ -22,6 +22,17 @@ UOM = {"Wh": 72, "W": 38, "therm": 169, "ft3": 119, "m3": 42, "gal": 128}
 # An ESPI unit of measure → the unit.
 UNIT_OF_UOM = {uom: unit for unit, uom in UOM.items()}
 
+# A reading from a Green Button file (the customer's own upload in the portal, or a file staff imported for a
+# request), not one the utility's meter read (`vault.choices.METER_READINGS`): ESPI has no code of its own
+# for that, so in Download My Data it carries QualityOfReading 16 ("other": a characteristic other than those
+# defined) beside any quality the file gave it, and the feed says in words what the 16 means (`FILE_WORDS`,
+# in the reading type's and the blocks' titles; the CSV's NOTES column says the same of each reading).
+# Connect My Data serves no such reading at all.
+QUALITY_FROM_A_FILE = 16
+FILE_WORDS = (
+    "from a Green Button file (the customer's upload or one staff imported), not read by the utility's meter"
+)
+
 
 def atom_time(moment: datetime) -> str:
     """A moment as an Atom feed's `updated` and `published` carry it: UTC, to the second."""

@@ -28,7 +28,15 @@ from django.conf import settings
 from lxml import etree
 
 from custodian.csvfile import csv_writer
-from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_KIND_COMMODITY, UOM, atom_time
+from custodian.usage.espi import (
+    ATOM_NS,
+    ESPI_NS,
+    FILE_WORDS,
+    QUALITY_FROM_A_FILE,
+    SERVICE_KIND_COMMODITY,
+    UOM,
+    atom_time,
+)
 from custodian.usage.greenbutton_summary import UsageSummaryExport, usage_summary_element
 from custodian.usage.intervals import UNIT_TO_BILLING
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of
@@ -86,6 +94,7 @@ class MeterReadingExport:
     title: str = "readings"
     qualities: dict[int, int] = field(default_factory=dict)  # start → ESPI QualityOfReading
     conversion: str = ""  # how the values were converted from the metered unit, with the factor
+    from_file: frozenset[int] = frozenset()  # starts of the readings from a file, not the meter's
 
 
 @dataclass
@@ -103,11 +112,19 @@ class UsagePointExport:
     qualities: dict[int, int] = field(default_factory=dict)
     summaries: Sequence[UsageSummaryExport] = field(default_factory=list)  # one per bill, oldest first
     conversion: str = ""  # the first series': how converted from the metered unit, with the factor
+    from_file: frozenset[int] = frozenset()  # the first series': the readings from a file
 
     def meter_readings(self) -> list[MeterReadingExport]:
         """Its series that hold readings: a MeterReading without a block is never written."""
         first = MeterReadingExport(
-            self.unit, self.readings, self.power_of_ten, 1, "readings", self.qualities, self.conversion
+            self.unit,
+            self.readings,
+            self.power_of_ten,
+            1,
+            "readings",
+            self.qualities,
+            self.conversion,
+            self.from_file,
         )
         return [m for m in [first, *self.more] if m.readings]
 
@@ -296,16 +313,20 @@ def _block_head(starts, durations) -> bytes:
 _BLOCK_TAIL = b"</espi:IntervalBlock>"
 
 
-def _series_blocks(starts, durations, values, qualities: dict[int, int]):
-    """(month, the pieces of its IntervalBlock's text) for each month of a series. Its thousands of small
+def _series_blocks(
+    starts, durations, values, qualities: dict[int, int], from_file: frozenset[int] = frozenset()
+):
+    """(month, the pieces of its IntervalBlock's text) for each month of a series; a month holding readings
+    from a file is named with `FILE_WORDS` (the block entry's title). Its thousands of small
     elements are written as text (built one lxml element at a time, or parsed from text and serialized
     again, they took most of a download's time), all the series' readings at once. Only integers go into
     it. A block's readings stay a view of the series' text until the feed is joined: a download's megabytes
     are copied once, not once more per block."""
-    if qualities:  # rare (an imported file's qualities): one reading at a time
+    if qualities or from_file:  # rare (an imported file's qualities or readings): one reading at a time
         for block, month in _monthly_blocks(starts):
-            text = _interval_block_text(starts[block], durations[block], values[block], qualities)
-            yield month, (text.encode(),)
+            text = _interval_block_text(starts[block], durations[block], values[block], qualities, from_file)
+            any_from_file = not from_file.isdisjoint(starts[block].tolist())
+            yield (f"{month} ({FILE_WORDS})" if any_from_file else month), (text.encode(),)
         return
     text, offsets = _readings_bytes(durations, starts, values)
     view = memoryview(text)
@@ -314,17 +335,24 @@ def _series_blocks(starts, durations, values, qualities: dict[int, int]):
         yield month, (head, view[offsets[block.start] : offsets[block.stop]], _BLOCK_TAIL)
 
 
-def _interval_block_text(starts, durations, values, qualities: dict[int, int]) -> str:
+def _interval_block_text(
+    starts, durations, values, qualities: dict[int, int], from_file: frozenset[int] = frozenset()
+) -> str:
     """An IntervalBlock's content (one month's readings) as text. A reading with a quality carries its
-    ReadingQuality first."""
-    if not qualities:
+    ReadingQuality first; one from a file carries QUALITY_FROM_A_FILE too (after the file's own)."""
+    if not qualities and not from_file:
         readings = _readings_bytes(durations, starts, values)[0]
         return (_block_head(starts, durations) + readings + _BLOCK_TAIL).decode()
+
+    def marks(start: int) -> str:
+        # The file's own code first (an import reads the first: a re-imported download keeps it), then ours.
+        codes = [qualities[start]] if start in qualities else []
+        codes += [QUALITY_FROM_A_FILE] if start in from_file and QUALITY_FROM_A_FILE not in codes else []
+        return "".join(_QUALITY % code for code in codes)
+
     readings = "".join(
-        _READING.replace("<espi:IntervalReading>", "<espi:IntervalReading>" + _QUALITY % qualities[start], 1)
+        _READING.replace("<espi:IntervalReading>", "<espi:IntervalReading>" + marks(start), 1)
         % (duration, start, value)
-        if start in qualities
-        else _READING % (duration, start, value)
         for duration, start, value in zip(durations.tolist(), starts.tolist(), values.tolist(), strict=True)
     )
     return _block_head(starts, durations).decode() + readings + _BLOCK_TAIL.decode()
@@ -455,7 +483,8 @@ def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tupl
         up=f"{feed.root}/ReadingType",
         # the first series' title as it always was; the others name their series; a conversion is stated
         title=(f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type")
-        + (f" ({series.conversion})" if series.conversion else ""),
+        + (f" ({series.conversion})" if series.conversion else "")
+        + (f" (ReadingQuality {QUALITY_FROM_A_FILE}: {FILE_WORDS})" if series.from_file else ""),
         resource=_espi(
             "ReadingType",
             [
@@ -471,7 +500,7 @@ def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tupl
         ),
     )
     qualities = {int(start): int(quality) for start, quality in series.qualities.items()}
-    blocks = list(_series_blocks(starts, durations, values, qualities))
+    blocks = list(_series_blocks(starts, durations, values, qualities, series.from_file))
     # One entry stands for all the series' blocks (lxml escapes its links and title once); each block's
     # number, month, id and readings are put in after serialization (`_blocks_written`).
     element = _espi("IntervalBlock")
@@ -517,6 +546,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: Interva
         if costs is not None and per_billing_unit is not None and readings:
             amounts = costs(point.service, [(s, d, v * per_billing_unit) for s, d, v in readings])
         for (start, duration, value), amount in zip(readings, amounts, strict=True):
+            note = FILE_WORDS if start in point.from_file else ""
             begin = datetime.fromtimestamp(start, UTC).astimezone(LOCAL)
             end = datetime.fromtimestamp(start + duration, UTC).astimezone(LOCAL)
             writer.writerow(
@@ -528,7 +558,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: Interva
                     Decimal(f"{value:g}"),  # a number: a negative reading stays a number
                     point.unit,
                     "" if amount is None else f"{amount:.2f}",
-                    "",
+                    note,
                 ]
             )
     return out.getvalue()

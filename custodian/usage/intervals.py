@@ -530,7 +530,9 @@ def usage_upload_by_customer(
     *, customer_id: int, result: ImportResult, size: int, actor, client_ip: str = ""
 ) -> UsageImportSummary:
     """The customer's own Green Button file (from the portal), stored like a staff import and merged with
-    what is held, its provenance "customer upload"; the merge read is the customer's own, logged like any."""
+    what is held, its provenance "customer upload" (a file's channel: never billed, never passed to a Connect
+    My Data third party, marked as from a file in Download My Data); the merge read is the customer's own,
+    logged like any."""
     if getattr(actor, "kind", None) != "customer" or actor.customer_id != customer_id:
         raise PermissionDenied("a customer uploads only their own readings")
     submission = Submission(
@@ -594,7 +596,9 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
     summary.months = sorted(placed.months)
     summary.series = placed.series
     if placed.blocks:
-        readings_imported.send(sender=_store, customer_id=customer_id, months=summary.months)
+        readings_imported.send(
+            sender=_store, customer_id=customer_id, months=summary.months, channel=submission.channel
+        )
     return summary
 
 

@@ -29,6 +29,12 @@ class Channel(TextChoices):
 # collection was shown, and the notice rule does not limit its reads (`Policy.notice_covers`).
 MADE_BY_THE_UTILITY = frozenset({Channel.COMPUTED, Channel.OUTBOUND, Channel.STAFF_NOTE})
 
+# Interval readings the utility's meters read: what the bill run bills from (`billing.services.
+# BILLED_READINGS`) and all a Connect My Data third party receives. A Green Button file's readings (the
+# customer's own upload, a file staff import for a request) are not among them: Download My Data marks them
+# as from a file (`usage.espi.QUALITY_FROM_A_FILE`).
+METER_READINGS = frozenset({Channel.METER})
+
 # The channels a person reaches the utility by: a customer request arrives by one of them.
 PERSON_CHANNELS = (
     Channel.WEB_FORM,

@@ -42,7 +42,8 @@ def two_electric_meters(customer, field_tech):
     summary = usage_import(
         customer_id=customer.pk,
         result=ImportResult(readings=readings, usage_points={"one": "electric", "two": "electric"}),
-        submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
+        # The utility's meter readings (what a third party is served), from the metering system's file.
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
         imported_by=field_tech,
         request_id=meter_complaint(customer),
     )

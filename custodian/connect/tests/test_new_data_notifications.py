@@ -80,7 +80,8 @@ def import_readings(customer, field_tech, month="2026-05"):
     return usage_import(
         customer_id=customer.pk,
         result=ImportResult(readings=readings, usage_points={"up": "electric"}),
-        submission=Submission(channel="file_import", notice_key="metering", recorded_by_label="test"),
+        # The utility's meter readings (what a third party is served), from the metering system's file.
+        submission=Submission(channel="meter", notice_key="metering", recorded_by_label="metering system"),
         imported_by=field_tech,
         request_id=meter_complaint(customer),
     )

@@ -1,7 +1,9 @@
 """A customer's usage points for Green Button (Download My Data, the console's download): every usage point
 and series the interval store holds (forward, net and reverse flow, demand, billing periods, reading
 quality), and, for a service with none, the billing-cycle totals sealed in the vault, each covering its
-local calendar month; both read through the gate."""
+local calendar month; both read through the gate. The readings the utility's meters did not read (a Green
+Button file's: the customer's own upload, a file staff imported) are marked as such; a Connect My Data third
+party's read leaves them sealed (`collected_by`)."""
 
 import json
 import re
@@ -21,8 +23,10 @@ from custodian.usage.intervals import (
     series_parts,
     series_readings,
 )
+from custodian.vault.choices import METER_READINGS
 from custodian.vault.gate import Actor, reveal, reveal_intervals
 from custodian.vault.interval_files import LOCAL, block_index, month_bounds
+from custodian.vault.selectors import interval_channels
 
 # Billing units → Green Button units and scale (ESPI values are integers).
 _UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 0)}
@@ -62,9 +66,11 @@ def usage_read(
     services=None,
     request_id=None,
     client_ip="",
+    collected_by: frozenset[str] | None = None,
 ) -> tuple[str | None, list]:
     """A customer's usage through the gate: the billing-cycle totals (`meter_usage`, JSON) and the interval
-    blocks of [start, end); two reads, both logged."""
+    blocks of [start, end) (only those collected by `collected_by`'s channels, when given); two reads, both
+    logged."""
     values = reveal(
         actor=actor,
         customer_id=customer_id,
@@ -82,6 +88,7 @@ def usage_read(
         services=services,
         request_id=request_id,
         client_ip=client_ip,
+        collected_by=collected_by,
     )
     return values.get("meter_usage"), blocks
 
@@ -111,12 +118,15 @@ def usage_points_for(
     request_id=None,
     client_ip: str = "",
     units: str = "metered",
+    collected_by: frozenset[str] | None = None,
 ):
     """The customer's usage points with their readings in [start, end) (default: `default_period`): interval
     readings where the interval store has them, else the billing-cycle totals of the months inside the
     period. Gas and water come in the unit their meter reads (`units="metered"`, where an imported file said
-    it), or in therms and gallons with the factor stated (`units="billing"`). Raises gate.Denied like any
-    read; both reads are logged."""
+    it), or in therms and gallons with the factor stated (`units="billing"`). Each reading the utility's
+    meters did not read is marked (`from_file`); with `collected_by` (a Connect My Data third
+    party's read: `vault.choices.METER_READINGS`) only the blocks collected by those channels are opened.
+    Raises gate.Denied like any read; both reads are logged."""
 
     if start is None or end is None:
         start, end = default_period()
@@ -128,9 +138,13 @@ def usage_points_for(
         end=end,
         request_id=request_id,
         client_ip=client_ip,
+        collected_by=collected_by,
     )
     usage = json.loads(meter_usage or "{}")
-    points = _stored_points(blocks, start, end, metered_units_of(customer_id), convert=units == "billing")
+    from_file = _from_files(customer_id, blocks)
+    points = _stored_points(
+        blocks, start, end, metered_units_of(customer_id), convert=units == "billing", from_file=from_file
+    )
     for service, series in sorted(usage.items()):
         unit, factor, power = _UNITS.get(series.get("unit"), (None, 1, 0))
         if unit is None or any(p.service == service for p in points):
@@ -196,11 +210,29 @@ def _in_metered_unit(service: str, unit: str, metered, convert: bool):
     return metered_unit, 1 / per_unit, -power, ""
 
 
-def _stored_points(blocks, start: int, end: int, metered=None, convert=False) -> list[UsagePointExport]:
+def _from_files(customer_id: int, blocks) -> set[tuple[str, str]]:
+    """(series, month) of the blocks read that the utility's meters did not read (a Green Button file's), from
+    the store's clear columns (nothing opened)."""
+    if not blocks:
+        return set()
+    channels = interval_channels(customer_id=customer_id, months=sorted({b.month for b in blocks}))
+    return {key for key, channel in channels.items() if channel not in METER_READINGS}
+
+
+def _starts_in(blocks, from_file: set[tuple[str, str]], start: int, end: int, key: str) -> frozenset[int]:
+    """The starts of the series' readings in [start, end) that lie in blocks from a file."""
+    files = [b for b in blocks if (b.service, b.month) in from_file]
+    return frozenset(s for s, _, _ in series_readings(files, start, end, key))
+
+
+def _stored_points(
+    blocks, start: int, end: int, metered=None, convert=False, from_file=frozenset()
+) -> list[UsagePointExport]:
     """Every usage point the interval store holds for the customer, each with all its series (forward, net
     and reverse flow, demand; grid and billing-period readings; reading quality), whatever services the
     customer's account lists; gas and water in their metered unit (`metered`: usage point → unit and scale)
-    unless `convert`, when they stay in therms and gallons with the factor stated."""
+    unless `convert`, when they stay in therms and gallons with the factor stated; the readings of blocks
+    from a file (`from_file`: (series, month)) marked as such."""
     metered = metered or {}
     keys = sorted({b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)})
     by_point: dict[tuple[str, int], list] = {}
@@ -239,6 +271,7 @@ def _stored_points(blocks, start: int, end: int, metered=None, convert=False) ->
                     title=title,
                     qualities=qualities,
                     conversion=conversion,
+                    from_file=_starts_in(blocks, from_file, start, end, key) if from_file else frozenset(),
                 ),
             )
         )
@@ -260,6 +293,7 @@ def _stored_points(blocks, start: int, end: int, metered=None, convert=False) ->
                 more=more,
                 qualities=first.qualities,
                 conversion=first.conversion,
+                from_file=first.from_file,
             )
         )
     return points

@@ -257,12 +257,13 @@ def rule_d091_d093_d094_usage_summaries_carry_the_bill_in_a_currency(feed):
         assert summary.findtext(f"{E}currency") == "840"
 
 
-# ReadingQuality: kept where the file gave it (the validator's optional D047 asks it of every reading)
+# ReadingQuality: kept where the file gave it (the validator's optional D047 asks it of every reading), first;
+# and every reading from a file (as here: nothing the meter read) marked 16 ("other", said in words).
 
 
 def rule_d047_reading_quality_as_imported(feed):
-    qualities = [q.text for q in feed.iter(f"{E}quality")]
-    assert qualities == ["8"] * 30
+    codes = [[q.text for q in r.iter(f"{E}quality")] for r in feed.iter(f"{E}IntervalReading")]
+    assert codes.count(["8", "16"]) == 30 and all(c in (["8", "16"], ["16"]) for c in codes)
 
 
 RULES = [

@@ -16,7 +16,7 @@ from custodian.testing import espi_layouts as L
 from custodian.testing import green_button_command, meter_complaint, own_readings, project_file
 from custodian.usage.greenbutton_export import espi_feed
 from custodian.usage.greenbutton_import import parse_espi
-from custodian.usage.intervals import series_readings, usage_import
+from custodian.usage.intervals import PERIODS, QUALITY, series_readings, usage_import
 from custodian.usage.services import usage_points_for
 from custodian.vault.gate import reveal_intervals
 from custodian.vault.services import Submission
@@ -247,7 +247,9 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     assert {e.text for e in tree.iter(f"{espi}flowDirection")} == {"1", "19"}
     assert {e.text for e in tree.iter(f"{espi}uom")} == {"72", "38", "169", "128"}
     assert {e.text for e in tree.iter(f"{espi}kind")} >= {"12", "37", "58"}  # energy, demand (power), volume
-    assert [e.text for e in tree.iter(f"{espi}quality")] == ["8"] * 30
+    # Each reading's codes: the file's own kept (first), and every reading marked as from a file (16).
+    codes = [[q.text for q in r.iter(f"{espi}quality")] for r in tree.iter(f"{espi}IntervalReading")]
+    assert codes.count(["8", "16"]) == 30 and all(c in (["8", "16"], ["16"]) for c in codes)
     # No MeterReading without a block: each one's IntervalBlock collection is some block's `up`.
     block_ups = {
         link.get("href")
@@ -265,7 +267,10 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     assert sorted(again.series) == sorted(first.series)
     services_first, readings_first = held(customer)
     services_again, readings_again = held(other_customer)
-    assert services_again == services_first
+    # The download marked every reading as from a file (16), and the re-import keeps the codes it reads: a
+    # quality series beside each grid series (readings off the grid keep none, as before).
+    grid = {key for key in services_first if not key.endswith((PERIODS, QUALITY))}
+    assert services_again == services_first | {f"{key}{QUALITY}" for key in grid}
     for key, readings in readings_first.items():
         assert [(s, d) for s, d, _ in readings_again[key]] == [(s, d) for s, d, _ in readings], key
         assert [v for *_, v in readings_again[key]] == pytest.approx([v for *_, v in readings]), key

@@ -205,6 +205,19 @@ def _open_blocks(rows, stored_keys=None) -> list:
     return blocks
 
 
+def _collected_by(rows, channels: frozenset[str] | None) -> list:
+    """The interval rows whose provenance came by one of `channels` (all of them when None): the others are
+    never opened."""
+    if channels is None:
+        return rows
+    kept = set(
+        Provenance.objects.filter(pk__in={r[6] for r in rows}, channel__in=sorted(channels)).values_list(
+            "pk", flat=True
+        )
+    )
+    return [r for r in rows if r[6] in kept]
+
+
 def reveal_intervals(
     *,
     actor: Actor,
@@ -216,12 +229,15 @@ def reveal_intervals(
     request_id=None,
     client_ip: str = "",
     also: Sequence[tuple[int, int]] = (),
+    collected_by: frozenset[str] | None = None,
 ) -> list:
     """The customer's interval readings in the local months that [start, end) touches (UTC epoch seconds),
     as interval_files.IntervalBlock, if the policy allows reading meter usage for the purpose; one access
     event either way, in the read's transaction. `also`: further periods (start, end) whose months are read
     in the same read, under the same decision and access event (a page comparing this month with the same
-    month a year earlier reads both at once)."""
+    month a year earlier reads both at once). `collected_by`: only the blocks collected by these channels
+    are opened (a Connect My Data third party's: the utility's readings, never the customer's own upload);
+    the others are left sealed."""
 
     policy = current_policy()
     cid = as_customer_id(customer_id)
@@ -239,7 +255,7 @@ def reveal_intervals(
     def read(stored_key) -> list:
         months = sorted({m for s, e in periods for m in interval_files.months_between(s, e)})
         rows = interval_files.read_rows(months=months, customer_ids=[cid], services=services)
-        return _open_blocks(rows, {cid: stored_key})
+        return _open_blocks(_collected_by(rows, collected_by), {cid: stored_key})
 
     refusal = (
         "no such customer"
@@ -326,13 +342,6 @@ def reveal_with_intervals_many(
     def read():
         values = _opened(ids, sealed) if ids else {}
         rows = interval_files.read_rows(months=months, customer_ids=ids, services=services)
-        if collected_by is not None:
-            kept = set(
-                Provenance.objects.filter(
-                    pk__in={r[6] for r in rows}, channel__in=sorted(collected_by)
-                ).values_list("pk", flat=True)
-            )
-            rows = [r for r in rows if r[6] in kept]
-        return values, _open_blocks(rows)
+        return values, _open_blocks(_collected_by(rows, collected_by))
 
     return read_many(actor, ids=ids, decision=job.decision, event=job.event, read=read, check=refusal)
