@@ -17,6 +17,7 @@ from custodian.casework.corrections import (
     meter_challenge_route,
 )
 from custodian.casework.models import CustomerRequest
+from custodian.dates import day_words
 from custodian.disclosures.models import CorrectionNotice, Disagreement
 from custodian.outbox.models import OutboundMessage
 from custodian.testing import COUNTY_ATTORNEY, accounted, disclosed, subpoena_recorded
@@ -50,7 +51,7 @@ def test_a_correction_notifies_past_recipients_and_closes_when_the_last_notice_i
     printable = client.get(f"/staff/requests/{req.pk}/notices/{posted.pk}/").content.decode()
     assert "PO Box 12" in printable and "Alice Anderson" in printable
     listing = client.get("/staff/privacy/corrections/").content.decode()
-    assert "not yet" in listing and f"{timezone.localdate():%Y-%m-%d}" in listing
+    assert "not yet" in listing and day_words(timezone.localdate()) in listing
     correction_notice_posted(notice=posted, by=privacy_officer)
     req.refresh_from_db()
     assert req.status == RequestStatus.CLOSED

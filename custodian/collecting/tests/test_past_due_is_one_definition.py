@@ -17,6 +17,7 @@ from custodian.collecting.notices import NoticeError, disconnection_notice_send,
 from custodian.collecting.selectors import collections_worklist
 from custodian.collecting.services import CollectionsError, disconnection_order_issue
 from custodian.customers.models import Account
+from custodian.dates import day_words
 from custodian.outbox.models import OutboundMessage
 from custodian.testing import bill_charged, letter_text, portal_browser
 from custodian.vault.gate import staff_actor
@@ -161,8 +162,8 @@ def test_the_collections_agent_and_the_customer_see_the_same_figure_past_due(
     _bill(account, "2026-c", today + timedelta(days=20), "130.00")  # not yet due
     agent = console(collections_agent)
     worklist = agent.get("/staff/collections/").content.decode()
-    assert f"<td>$120.00</td><td>{unpaid.due_on:%Y-%m-%d}</td>" in worklist
-    assert f"{paid_on_time.due_on:%Y-%m-%d}" not in worklist and "$250.00" not in worklist
+    assert f"<td>$120.00</td><td>{day_words(unpaid.due_on)}</td>" in worklist
+    assert day_words(paid_on_time.due_on) not in worklist and "$250.00" not in worklist
     account_page = agent.get(f"/staff/billing/accounts/{account.pk}/").content.decode()
     assert "$250.00, <strong>$120.00 past due</strong>" in account_page
     portal = portal_browser(customer, "one-definition").get("/portal/me/bills/").content.decode()

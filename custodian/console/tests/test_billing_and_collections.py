@@ -42,7 +42,7 @@ def test_the_billing_clerk_runs_the_cycle_and_sees_its_progress(town, billing_cl
     assert (run.status, run.total, run.done, run.bills_issued) == ("done", 3, 3, 3)
     assert run.requested_by == billing_clerk
     page = client.get("/staff/billing/").content.decode()
-    assert "3 bills issued" in page and "Exceptions in 2026-10" in page
+    assert "3 bills issued" in page and "Exceptions in October 2026" in page
     # started by the clerk: the billing job's reads name them
     events = AccessEvent.objects.filter(action="bill_run")
     assert events.count() == 3 and {e.on_behalf_of for e in events} == {billing_clerk.get_username()}

@@ -128,7 +128,7 @@ def test_a_breach_from_the_flag_to_the_letters(
     assert AffectedPerson.objects.filter(incident=incident).count() == 26
     person = AffectedPerson.objects.get(incident=incident, customer=town[0])
     assert person.category_list == ["name", "service_address"]
-    assert re.search(r"Determination: <span>due \d{4}-\d\d-\d\d", page)
+    assert re.search(r"Determination: <span>due [A-Z][a-z]+ \d{1,2}, \d{4}", page)
 
     officer.post(f"/staff/privacy/incidents/{incident.pk}/note/", {"text": "Rep says a neighbour asked."})
     officer.post(

@@ -37,7 +37,7 @@ def test_a_letter_is_queued_sealed_and_mailed_through_the_vendors_export(
     assert b"three years" not in bytes(document.ciphertext)
 
     call_command("letters_mail", "--vendor", str(vendor.pk), "--by", privacy_officer.username)
-    assert "1 letters" in capsys.readouterr().out
+    assert "1 letter," in capsys.readouterr().out
 
     letter.refresh_from_db()
     assert letter.status == "sent" and letter.delivered_at is not None and letter.letter_export is not None
