@@ -25,6 +25,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.csvfile import csv_text
 from custodian.customers.models import Account, Customer
 from custodian.policy.loader import current_policy
@@ -586,6 +588,10 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
                     mergeable = [n for n in named if (n[1], month) not in kept]
                     blocks_place(placed, customer_id, mergeable, [month], existing)
                 del existing
+            if placed.blocks:
+                # The readings changed: in the access log before they are put in place (if the event can't
+                # be written, the staged blocks are discarded and nothing is stored).
+                _change_append(actor, customer_id, submission, placed, request_id)
         if placed.metered:
             metered_units_record(customer_id=customer_id, units=placed.metered)
     summary.problems += placed.problems
@@ -600,6 +606,27 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
             sender=_store, customer_id=customer_id, months=summary.months, channel=submission.channel
         )
     return summary
+
+
+def _change_append(actor: Actor, customer_id: int, submission, placed: _Placed, request_id) -> None:
+    """A file's readings stored for a customer, as the access log's "changed" event (like any value
+    recorded): by the member of staff who imported it, with their support services and the request, or by
+    the customer who uploaded their own; the reason counts what was stored, by month (no reading in it)."""
+    months = sorted(placed.months)
+    who = {"actor_kind": actor.kind, "actor_id": actor.id, "actor_label": actor.label}
+    if actor.kind == "staff":
+        who["roles"] = ",".join(sorted(actor.services))
+    append_change(
+        action=Action.RECORD_VALUES,
+        customer_ids=[customer_id],
+        categories=["meter_usage"],
+        reason=(
+            f"recorded from {submission.channel}: {placed.stored} readings "
+            f"({placed.replaced} replaced), {months[0]} to {months[-1]}"
+        ),
+        request_id=str(request_id or ""),
+        **who,
+    )
 
 
 def reading_arrays(
