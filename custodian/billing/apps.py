@@ -16,3 +16,6 @@ class BillingConfig(AppConfig):
         from custodian.billing import estimate
 
         estimate.register()
+        from custodian.billing import records
+
+        records.register()

@@ -8,8 +8,10 @@
 - **Verified inquirers join their account.** A request that arrived from someone not yet known moves to the
   account's customer once verified; the inquirer it arrived as is kept (its messages are sealed there).
 - **The answer is a letter a person can read**: plain labels, current and earlier values with their dates,
-  the letters we sent, the meter readings held, who saw the data and to whom it was given; drawn as HTML and
-  as PDF from the same sections; sent through the outbox and shown in the portal's "My requests"; written in
+  every category of the policy file (what is kept as records, the bills with the ledger, agreements and
+  notices, as tables with amounts and dates in words: `custodian.vault.records_held`), the letters we sent,
+  the meter readings held, who saw the data and to whom it was given; drawn as HTML and as PDF from the same
+  sections; sent through the outbox and shown in the portal's "My requests"; written in
   the customer's language (its words composed inside `in_language_of`; staff's preview in theirs).
 - **A repeat within six months.** After the data was shown, § 13.04 subd. 3 lets the utility wait six months
   before showing it again unless a dispute is pending or data was collected or created since: the answer to a
@@ -69,6 +71,7 @@ from custodian.vault.gate import (
     system_actor,
 )
 from custodian.vault.masking import MASKED_UNTIL_REAUTH, shown_masked
+from custodian.vault.records_held import records_held
 
 REPEAT_MONTHS = 6
 # Request history actions: a repeat answered with what is new, and the decision to answer one in full.
@@ -391,6 +394,14 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("None on file."),
             _("Your hourly meter readings can be downloaded in My account (My usage, Green Button)."),
         ),
+    ]
+    # What is kept of a category as records (the bills, the ledger, agreements…), each table in words.
+    new_since = timezone.localdate(since) if since else None
+    sections += [
+        Section(table.title, table.headers, [r.words for r in table.records], _("None."))
+        for c in policy.categories.values()
+        for table in (t.since(new_since) for t in records_held(category=c.key, **read))
+        if table.records
     ]
     sections.append(
         Section(

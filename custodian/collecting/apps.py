@@ -22,3 +22,7 @@ class CollectingConfig(AppConfig):
         )
         # The late payment charges (billing, below) spare the arrears a payment agreement pays.
         fee_relief_register(arrears_spared)
+        # The agreements and notices of disconnection, in a data request's answer and the customer's download.
+        from custodian.collecting import records
+
+        records.register()

@@ -35,6 +35,7 @@ from custodian.policy.loader import current_policy
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import Actor, reveal, reveal_documents
 from custodian.vault.masking import shown_masked
+from custodian.vault.records_held import records_held
 from custodian.vault.selectors import value_provenance
 
 # The layout of the file: a program checks it before it reads the keys.
@@ -86,8 +87,9 @@ def _provenance(p) -> dict | None:
 
 def response_package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str = "") -> dict:
     """What a data access request is answered with, as data: the data, its classification, where each value
-    came from, the correspondence, the meter readings, who accessed it and to whom it was disclosed; read
-    through the gate (legal obligations, under the request), written in the customer's language."""
+    came from, the correspondence, the meter readings, what is kept as records (bills, ledger, agreements…),
+    who accessed it and to whom it was disclosed; read through the gate (legal obligations, under the
+    request), written in the customer's language."""
     with translation.override(languages_of([customer_id])[int(customer_id)]):
         return _package(actor=actor, customer_id=customer_id, request_id=request_id, client_ip=client_ip)
 
@@ -106,6 +108,8 @@ def _package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str)
     values = reveal(**read, fields=fields)
     documents = reveal_documents(**read, category="correspondence", ref_prefix="")
     intervals = interval_readings_held(**read)
+    # What is kept of a category as records (the bills, the ledger, agreements…): one read of each.
+    records = [t for c in policy.categories.values() for t in records_held(category=c.key, **read)]
     provenance = value_provenance(fetched_by=actor, customer_id=customer_id)
     by_field = {c.field: c for c in policy.categories.values()}
     categories = {c.key: c for c in policy.categories.values()}
@@ -162,6 +166,7 @@ def _package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str)
             "data": _("The data we hold about you now"),
             "correspondence": _("Messages, letters and documents"),
             "meter_intervals": _("Your meter readings"),
+            "records": _("Your bills, payments and account records"),
             "accesses": _("Who has seen or changed your data"),
             "disclosures": _("To whom we gave your data"),
         },
@@ -182,6 +187,15 @@ def _package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str)
             if not d.ref.startswith(SIGN_IN_REF_PREFIX)
         ],
         "meter_intervals": [{**r, **service_coded(r["service"])} for r in intervals],
+        "records": [
+            {
+                **coded(t.key, t.title),
+                "category": category(categories[t.category]),
+                "columns": t.headers,
+                "rows": [r.data for r in t.records],
+            }
+            for t in records
+        ],
         "accesses": accesses,
         "disclosures": [
             {

@@ -11,3 +11,7 @@ class PaymentsConfig(AppConfig):
         from custodian.payments.autopay import ACH_ORIGINATION
 
         export_own_register(ACH_ORIGINATION, "the debits due on automatic payment (the NACHA file)")
+        # Automatic payment and card payments, in a data request's answer and the customer's download.
+        from custodian.payments import records
+
+        records.register()

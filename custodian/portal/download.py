@@ -1,7 +1,8 @@
 """The customer's "download everything" as a spreadsheet (CSV): every section the portal shows of their data,
 one after another, each under its title and its columns' headings, in the customer's language: what we hold
 and where it came from (the facts for the protections against disconnection and the address they sign in
-with among it), the monthly use, the letters and messages, who has seen or changed the data, to whom it was
+with among it), the monthly use, the bills with the payments and charges and every other record kept of
+them (amounts and dates in words), the letters and messages, who has seen or changed the data, to whom it was
 given, and every meter reading held. A section with nothing in it says so. The JSON download holds the same
 for programs.
 
@@ -32,13 +33,15 @@ from custodian.usage.services.presentation import UNIT_WORDS
 @dataclass
 class Held:
     """What the download reads once, for either format: the values (bank details masked unless the customer
-    re-entered their password), their provenance, the documents, the meter readings, the accounting of
-    disclosures and the portal's rows of who has seen or changed the data."""
+    re-entered their password), their provenance, the documents, the meter readings, what is kept as
+    records (bills, ledger, agreements…), the accounting of disclosures and the portal's rows of who has
+    seen or changed the data."""
 
     values: dict
     provenance: dict
     documents: list
     intervals: list
+    records: list  # custodian.vault.records_held.Records: the bills, the ledger, agreements…
     disclosures: list
     accesses: list
 
@@ -148,6 +151,7 @@ def download_csv(held: Held) -> str:
             _monthly_rows(held),
             _("None on file."),
         ),
+        *((t.title, t.headers, [r.words for r in t.records], _("None.")) for t in held.records),
         (
             _("Messages, letters and documents"),
             [_("What"), _("Kind"), _("Text")],

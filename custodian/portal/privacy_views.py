@@ -37,6 +37,7 @@ from custodian.routing import page
 from custodian.rows import CompiledRead
 from custodian.usage.services import interval_readings_held
 from custodian.vault.gate import customer_actor, reveal_documents
+from custodian.vault.records_held import records_held
 from custodian.vault.selectors import value_provenance
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.post_only import post_only
@@ -236,6 +237,14 @@ def download(request, fmt):
         if asker.reads_own(request.customer_id, category="meter_usage")
         else []
     )
+    # What is kept of a category as records (the bills, the ledger, agreements…), of the categories the
+    # asker may read: one read of each.
+    records = [
+        t
+        for c in policy.categories.values()
+        if c.key in policy.self_access_categories and asker.reads_own(request.customer_id, category=c.key)
+        for t in records_held(**as_me(request), category=c.key, purpose="legal_obligations")
+    ]
     disclosures = accounting_summary(fetched_by=asker, customer_id=request.customer_id)
     if fmt == "csv":
         held = Held(
@@ -245,6 +254,7 @@ def download(request, fmt):
             ),
             documents=documents,
             intervals=intervals,
+            records=records,
             disclosures=disclosures,
             # Every entry, not only the latest the page lists: the file is the customer's whole copy.
             accesses=[
@@ -269,6 +279,10 @@ def download(request, fmt):
         for d in documents
     ]
     data["meter_intervals"] = intervals
+    for t in records:
+        data.setdefault(t.category, []).append(
+            {"key": t.key, "title": t.title, "columns": t.headers, "rows": [r.data for r in t.records]}
+        )
     response = JsonResponse(
         {
             "customer": request.customer_id,
