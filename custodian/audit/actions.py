@@ -78,6 +78,8 @@ class Action(StrEnum):
     BUDGET_STARTED = "budget_started"
     BUDGET_TRUED_UP = "budget_trued_up"
     BUDGET_ENDED = "budget_ended"
+    # A disconnection order withdrawn for a payment agreement asked for or agreed (custodian.collecting).
+    DISCONNECTION_WITHDRAWN = "disconnection_withdrawn"
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
     DISAGREEMENT_RECORDED = "disagreement_recorded"
     CORRECTION_NOTICE_SENT = "correction_notice_sent"
@@ -154,6 +156,7 @@ CHANGE_ACTIONS = frozenset(
         Action.BUDGET_STARTED,
         Action.BUDGET_TRUED_UP,
         Action.BUDGET_ENDED,
+        Action.DISCONNECTION_WITHDRAWN,
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,
         Action.METER_CHALLENGE_RESULT,

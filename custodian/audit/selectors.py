@@ -171,6 +171,9 @@ CHANGE_LABELS = {
         "Recorded the result of your challenge of the meter readings"
     ),
     Action.REPEAT_ANSWERED_IN_FULL: gettext_lazy("Decided to answer your repeated data request in full"),
+    Action.DISCONNECTION_WITHDRAWN: gettext_lazy(
+        "Withdrew a planned disconnection of your service for your payment agreement"
+    ),
 }
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 

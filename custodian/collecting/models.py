@@ -83,7 +83,10 @@ class DisconnectionNotice(models.Model):
 
 class DisconnectionOrder(models.Model):
     """An order to field services to disconnect a service. Exists only when no protection forbade it on
-    the day it was issued for; refused attempts are kept with their reasons."""
+    the day it was issued for; refused attempts are kept with their reasons. An issued order not yet carried
+    out (its day today or later) is withdrawn when the customer asks for a payment agreement or one is agreed
+    (Minn. Stat. § 216B.098 subd. 3; `collecting.withdrawals`): field services no longer carries it out, and
+    nothing issues it again (a refused request needs a new notice and a new order)."""
 
     account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
     service = models.CharField(max_length=8)
@@ -97,3 +100,13 @@ class DisconnectionOrder(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Why, in English with its citation, as `reasons` records a refusal.
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    withdrawn_for = models.ForeignKey(
+        PaymentAgreement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -24,9 +24,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from custodian.collecting.agreements import disconnection_barred_by, standings
+from custodian.collecting.letters import COLLECTIONS_JOB, SERVICE_WORDS, letter_sender, utility_words
 from custodian.collecting.rules import (
     COLD_WEATHER_NOTICE_CONTENTS,
     NOTICE_DAYS_MAILED,
@@ -39,40 +39,16 @@ from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account, Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import in_language_of, letter_send
-from custodian.policy.assistance import energy_assistance_lines
-from custodian.policy.loader import current_policy
 from custodian.vault.gate import system_actor
 
-COLLECTIONS_JOB = "collections"
 COLD_WEATHER_JOB = "cold_weather_notice"
 PURPOSE = "collecting_payments"
 # Letters whose account numbers one bulk read gets (one decision, one access event per customer).
 CHUNK = 1000
-# A service as a letter names it ("your natural gas service"), in the customer's language.
-SERVICE_WORDS = {
-    "electric": pgettext_lazy("utility service", "electric"),
-    "gas": pgettext_lazy("utility service", "natural gas"),
-    "water": pgettext_lazy("utility service", "water"),
-}
 
 
 class NoticeError(ValueError):
     pass
-
-
-def _sender(by) -> dict:
-    return {"sent_by": by} if by is not None else {"sent_by_job": COLLECTIONS_JOB}
-
-
-def _utility(customer) -> dict:
-    policy = current_policy()
-    with in_language_of(customer):
-        providers = energy_assistance_lines()
-    return {
-        "utility": policy.utility["name"],
-        "phone": policy.utility.get("phone", ""),
-        "providers": providers,
-    }
 
 
 def _day(d: date) -> str:
@@ -146,7 +122,7 @@ def past_due_notices_send(
                 to_customer=customer,
                 template="past_due",
                 context={
-                    **_utility(customer),
+                    **utility_words(customer),
                     "account_number": numbers.get(customer.pk, ""),
                     "amount": f"{arrears.past_due:,.2f}",
                     # a date: the template writes it in the letter's language
@@ -155,7 +131,7 @@ def past_due_notices_send(
                     "agreement": _agreement_words(agreements.get(account_id)),
                 },
                 regarding=f"past_due:{arrears.oldest_bill_id}",
-                **_sender(by),
+                **letter_sender(by),
             )
             report.sent += 1
             if progress:
@@ -209,7 +185,7 @@ def disconnection_notice_send(
         to_customer=account.customer,
         template="disconnection_notice",
         context={
-            **_utility(account.customer),
+            **utility_words(account.customer),
             **words,
             "account_number": number,
             "service": service,
@@ -217,7 +193,7 @@ def disconnection_notice_send(
             "earliest": earliest,
         },
         regarding=f"disconnection_notice:{notice.pk}",
-        **_sender(by),
+        **letter_sender(by),
     )
     return notice
 
@@ -248,7 +224,7 @@ def cold_weather_notice_send(
         letter_send(
             to_customer=customers[cid],
             template="cold_weather_notice",
-            context={**_utility(customers[cid]), "year": on.year},
+            context={**utility_words(customers[cid]), "year": on.year},
             regarding=regarding,
             **sender,
         )

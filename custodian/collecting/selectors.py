@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from custodian.audit.actions import Action
 from custodian.billing.arrears import Arrears, arrears_of
 from custodian.billing.selectors import BILL_CATEGORY
@@ -70,11 +72,13 @@ def situation_for(
     caller through the gate) and what the database holds in clear."""
     # Kept as the ledger says, against the agreement's schedule (not its record's status).
     agreement_kept = bool(kept_on(account.pk, on=on))
-    notice = (
-        DisconnectionNotice.objects.filter(account=account, service=service, sent_on__lte=on)
-        .order_by("-sent_on", "-pk")
-        .first()
-    )
+    notices = DisconnectionNotice.objects.filter(account=account, service=service, sent_on__lte=on)
+    # A notice sent before the customer asked for a payment agreement is superseded by the request: once it
+    # is refused, or the agreement is not kept, a disconnection needs a new notice (§ 216B.098 subd. 3).
+    asked = request_day(account.pk, on=on)
+    if asked is not None:
+        notices = notices.filter(sent_on__gt=asked)
+    notice = notices.order_by("-sent_on", "-pk").first()
     alerts = set(HeatAlert.objects.filter(starts_on__lte=on, ends_on__gte=on).values_list("kind", flat=True))
 
     def by(day):
@@ -107,6 +111,13 @@ def situation_for(
         medical_certifier=facts.medical_certifier,
         holidays=current_policy().holidays,
     )
+
+
+def request_day(account_id: int, *, on: date) -> date | None:
+    """The day of the account's latest request for a payment agreement made by `on` (whatever became of
+    it), or None: a notice of proposed disconnection sent before it is superseded."""
+    asked = PaymentAgreement.objects.filter(account_id=account_id, requested_on__lte=on)
+    return asked.order_by("-requested_on").values_list("requested_on", flat=True).first()
 
 
 @dataclass
@@ -239,15 +250,24 @@ def open_disconnection_notices(*, fetched_by: gate.Actor, customer_id: int) -> l
     values for the portal home (`account_id`, `sent_on`, `act_by`: the day the notice's waiting time ends,
     after which service may be disconnected; `service`): the latest notice of each account and service,
     not answered, not under an appeal still pending (no disconnection while it is, Minn. Stat. § 216B.097
-    subd. 3) and not followed by an active payment agreement. One query; only clear columns. For the
-    customer themself or their representative whose authority covers the bills (a notice is about a bill
-    past due); none for anyone else."""
+    subd. 3) and not followed by an active payment agreement; `superseded` when the customer asked for a
+    payment agreement on or after the day it was sent (no disconnection follows from it: while the request
+    waits nothing is disconnected, and after a refusal a new notice is needed). One query; only clear
+    columns. For the customer themself or their representative whose authority covers the bills (a notice is
+    about a bill past due); none for anyone else."""
     if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
         return []
     agreed = PaymentAgreement.objects.filter(status=PaymentAgreement.Status.ACTIVE).values("account_id")
+    # The day of the account's latest request for a payment agreement, beside each notice (one query).
+    asked = (
+        PaymentAgreement.objects.filter(account_id=OuterRef("account_id"))
+        .order_by("-requested_on")
+        .values("requested_on")[:1]
+    )
     rows = (
         DisconnectionNotice.objects.filter(account__customer_id=customer_id, account__closed_on__isnull=True)
         .exclude(account_id__in=agreed)
+        .annotate(asked_on=Subquery(asked))
         .order_by("-sent_on", "-pk")
         .values_list(
             "account_id",
@@ -257,10 +277,20 @@ def open_disconnection_notices(*, fetched_by: gate.Actor, customer_id: int) -> l
             "answered_on",
             "appeal_filed_on",
             "appeal_resolved_on",
+            "asked_on",
         )
     )
     latest: dict[tuple[int, str], dict] = {}
-    for account_id, service, sent_on, in_person, answered_on, appealed_on, appeal_resolved_on in rows:
+    for (
+        account_id,
+        service,
+        sent_on,
+        in_person,
+        answered_on,
+        appealed_on,
+        appeal_resolved_on,
+        asked_on,
+    ) in rows:
         if (account_id, service) in latest:
             continue  # an older notice, followed by this one
         wait = NOTICE_DAYS_DELIVERED if in_person else NOTICE_DAYS_MAILED
@@ -269,6 +299,36 @@ def open_disconnection_notices(*, fetched_by: gate.Actor, customer_id: int) -> l
             "service": service,
             "sent_on": sent_on,
             "act_by": sent_on + timedelta(days=wait),
+            "superseded": asked_on is not None and asked_on >= sent_on,
             "settled": answered_on is not None or (appealed_on is not None and appeal_resolved_on is None),
         }
     return [{k: v for k, v in n.items() if k != "settled"} for n in latest.values() if not n["settled"]]
+
+
+def withdrawn_disconnections(*, fetched_by: gate.Actor, customer_id: int, on: date) -> list[dict]:
+    """The disconnection orders of the customer's accounts withdrawn for a payment agreement whose day has not
+    passed by `on` (`account_id`, `service`, `on`: the day it was planned for), soonest first, as plain values
+    for the portal home: what will not happen while the request is decided or the agreement kept. For the
+    customer themself or their representative whose authority covers the bills; none for anyone else."""
+    if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
+        return []
+    rows = DisconnectionOrder.objects.filter(
+        account__customer_id=customer_id, withdrawn_at__isnull=False, scheduled_for__gte=on
+    ).order_by("scheduled_for", "pk")
+    return [
+        {"account_id": a, "service": service, "on": day}
+        for a, service, day in rows.values_list("account_id", "service", "scheduled_for")
+    ]
+
+
+def disconnection_orders_to_carry_out(*, fetched_by: gate.Actor, on: date) -> list[DisconnectionOrder]:
+    """Field services' list: every issued disconnection order whose day is `on` or later, soonest first, the
+    withdrawn ones with them, marked so (not to be carried out: `withdrawn_at`, `withdrawn_reason`). Only
+    clear columns (an account's id, a service, a day). For staff whose service provides the services (field
+    services, who carry them out) or collects payments (who order them); none for anyone else."""
+    if fetched_by.kind != "staff" or not current_policy().acts_for(
+        fetched_by.services, "providing_services", "collecting_payments"
+    ):
+        return []
+    issued = DisconnectionOrder.objects.filter(issued=True, scheduled_for__gte=on)
+    return list(issued.order_by("scheduled_for", "account_id", "pk"))

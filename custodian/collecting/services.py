@@ -19,6 +19,7 @@ from custodian.collecting.models import (
 )
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.collecting.selectors import verdict_for
+from custodian.collecting.withdrawals import disconnections_withdraw
 from custodian.customers.models import Account, Customer, ServicePoint
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor, policy_decision, staff_actor
@@ -63,8 +64,14 @@ class AgreementProtects(CollectionsError):
 
 
 @transaction.atomic
-def payment_agreement_request(*, account_id: int, requested_on: date, installment: Decimal | None = None):
-    """The customer asks for a payment agreement (portal or phone); collections agrees it."""
+def payment_agreement_request(
+    *, account_id: int, requested_on: date, installment: Decimal | None = None, by=None
+):
+    """The customer asks for a payment agreement (portal or phone); collections agrees it. In the same
+    transaction every issued disconnection order of the account not yet carried out is withdrawn, logged and
+    told to the customer (`collecting.withdrawals`; the orders withdrawn are on the returned agreement's
+    `withdrawn_orders`). `by`: "customer" in the portal, the member of staff who took the call, None for a
+    job."""
     account = Account.objects.filter(pk=account_id).first()
     if account is None:
         raise CollectionsError(_("no such account"))
@@ -72,15 +79,19 @@ def payment_agreement_request(*, account_id: int, requested_on: date, installmen
         account=account, status__in=[PaymentAgreement.Status.REQUESTED, PaymentAgreement.Status.ACTIVE]
     ).exists():
         raise CollectionsError(_("a payment agreement is already requested or active for this account"))
-    return PaymentAgreement.objects.create(
+    agreement = PaymentAgreement.objects.create(
         account=account, requested_on=requested_on, monthly_installment=installment
     )
+    agreement.withdrawn_orders = disconnections_withdraw(agreement=agreement, by=by)
+    return agreement
 
 
 @transaction.atomic
 def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: date):
     """Collections staff agree a requested payment agreement. Anyone else is refused before the agreement
-    is even looked up, so the answer says nothing about which agreements exist."""
+    is even looked up, so the answer says nothing about which agreements exist. An issued disconnection
+    order of the account not yet carried out is withdrawn in the same transaction
+    (`collecting.withdrawals`)."""
     if not may_collect(by):
         raise NotAllowed("only collections staff agree payment agreements")
     agreement = PaymentAgreement.objects.select_for_update().filter(pk=agreement_id).first()
@@ -94,6 +105,8 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
     # The arrears its installments pay: what is past due on the day (`collecting.agreements`).
     agreement.arrears_agreed = arrears_on(agreement.account_id, on=on).past_due
     agreement.save()
+    # An order still standing (one issued before the request was recorded here) is withdrawn now.
+    agreement.withdrawn_orders = disconnections_withdraw(agreement=agreement, by=by)
     return agreement
 
 

@@ -39,7 +39,12 @@ from custodian.bounds import EARLIEST, LATEST, month_first_day
 from custodian.collecting.selectors import account_collections
 from custodian.console.access import acts_for, console_actor, console_page, not_found, sees_premises
 from custodian.console.account_names import accounts_named, internal_ref
-from custodian.console.collections_views import FactsForm, ServiceDayForm, collections_staff
+from custodian.console.collections_views import (
+    AgreementAskedForm,
+    FactsForm,
+    ServiceDayForm,
+    collections_staff,
+)
 from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
 from custodian.console.steps import step_form
 from custodian.customers.selectors import account_for, services_at
@@ -243,6 +248,11 @@ def account_history(request, account_id):
             if collections_staff(actor)
             else None,
             "facts_form": step_form(request, FactsForm, "console:protection_facts", account.pk)
+            if collections_staff(actor)
+            else None,
+            "agreement_form": step_form(
+                request, AgreementAskedForm, "console:agreement_request", account.pk, auto_id="asked-%s"
+            )
             if collections_staff(actor)
             else None,
             "protection_notice": current_policy().notices["disconnection_protection"],

@@ -1,8 +1,10 @@
 """The console's collections pages (staff whose service acts for collecting payments): the worklist of
 past-due accounts with each one's protections (the sealed facts read through the gate for collecting
-payments), payment agreements to agree, the notice of proposed disconnection (a letter through the outbox),
-disconnection orders (refused where the law forbids them) and the household's facts for the protections.
-An account's history, which collections shares with billing, is in `billing_views`."""
+payments), payment agreements asked for by phone and agreed, the notice of proposed disconnection (a letter
+through the outbox), disconnection orders (refused where the law forbids them) and the household's facts for
+the protections; and the list of disconnection orders to carry out, which field services works from (each
+withdrawn one marked not to be carried out). An account's history, which collections shares with billing,
+is in `billing_views`."""
 
 from dataclasses import fields
 from datetime import date
@@ -11,23 +13,30 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
 from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
 from custodian.collecting.notices import NoticeError, disconnection_notice_send
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
-from custodian.collecting.selectors import agreement_for, agreements_requested, collections_worklist
+from custodian.collecting.selectors import (
+    agreement_for,
+    agreements_requested,
+    collections_worklist,
+    disconnection_orders_to_carry_out,
+)
 from custodian.collecting.services import (
     AgreementProtects,
     CollectionsError,
     DisconnectionForbidden,
     disconnection_order_issue,
     payment_agreement_agree,
+    payment_agreement_request,
     protection_facts_record,
 )
 from custodian.console.access import acts_for, console_actor, console_page, looked_up
-from custodian.console.account_names import accounts_named
+from custodian.console.account_names import accounts_named, internal_ref
 from custodian.console.steps import step, step_form, steps_on
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
@@ -63,6 +72,18 @@ class FactsForm(forms.Form):
 class AgreeForm(forms.Form):
     installment = bounds.MoneyField(
         label="Monthly installment ($)", min_value=Decimal("1"), max_value=10_000, decimal_places=2
+    )
+
+
+class AgreementAskedForm(forms.Form):
+    """A customer's request for a payment agreement taken by phone (or at the counter)."""
+
+    asked_installment = bounds.MoneyField(
+        label="The customer's figure, a month ($, if they gave one)",
+        min_value=Decimal("1"),
+        max_value=10_000,
+        decimal_places=2,
+        required=False,
     )
 
 
@@ -238,4 +259,48 @@ def protection_facts(request, account):
         invalid=f"Not recorded: {errors}",
         refused=FactsError,
         refusal=lambda exc: f"Not recorded: {exc}.",
+    )
+
+
+@page("collections/accounts/<id:account_id>/agreement/", name="agreement_request")
+@_account_step(
+    AgreementAskedForm,
+    invalid="Give the customer's monthly figure in dollars, or leave it empty.",
+    refused=CollectionsError,
+    refusal=lambda exc: f"Not recorded: {exc}.",
+)
+def agreement_request(request, account, d):
+    """The customer asks for a payment agreement by phone: recorded as the portal records it, and every
+    disconnection ordered for a coming day withdrawn with it (the customer told by letter)."""
+    agreement = payment_agreement_request(
+        account_id=account.pk,
+        requested_on=timezone.localdate(),
+        installment=d["asked_installment"],
+        by=request.user,
+    )
+    withdrawn = agreement.withdrawn_orders
+    said = f"Payment agreement {agreement.pk} asked for; agree it from the collections page."
+    if withdrawn:
+        days = ", ".join(f"{o.service} on {date_format(o.scheduled_for)}" for o in withdrawn)
+        said += f" Disconnection withdrawn ({days}); the customer is told by letter."
+    return said
+
+
+def field_or_collections(actor) -> bool:
+    """Field services, who carry disconnections out, and collections, who order them."""
+    return acts_for("providing_services")(actor) or collections_staff(actor)
+
+
+@page("field/disconnections/", name="disconnection_orders")
+@console_page(field_or_collections, "Only field services and collections.")
+def disconnection_orders(request):
+    """The disconnection orders from today on, soonest first: those to carry out, and those withdrawn for a
+    payment agreement, marked not to be carried out. Accounts by their internal reference: nothing personal
+    on the page."""
+    today = timezone.localdate()
+    orders = disconnection_orders_to_carry_out(fetched_by=console_actor(request), on=today)
+    return render(
+        request,
+        "console/disconnection_orders.html",
+        {"orders": [(o, internal_ref(o.account_id)) for o in orders], "today": today},
     )

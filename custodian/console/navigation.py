@@ -22,6 +22,7 @@ SECTIONS = [
             ("Find a customer", "console:customers"),
             ("Start, stop and move service", "console:service_desk"),
             ("Import meter reads", "console:reads_import"),
+            ("Disconnection orders", "console:disconnection_orders"),
             ("Comparison reports", "console:reports"),
         ],
     ),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from custodian.billing.bill_pdf import bill_printed
@@ -37,7 +38,11 @@ from custodian.billing.selectors import (
     statements,
 )
 from custodian.bounds import ascii_whole, month_first_day
-from custodian.collecting.selectors import agreements_in_force, agreements_of_customer
+from custodian.collecting.selectors import (
+    agreements_in_force,
+    agreements_of_customer,
+    withdrawn_disconnections,
+)
 from custodian.collecting.services import CollectionsError, payment_agreement_request
 from custodian.netaddr import client_ip
 from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
@@ -239,12 +244,22 @@ def payment_agreement(request):
     form = forms.PaymentAgreementForm(request.POST, accounts=_accounts(request))
 
     def ask():
+        today, account_id = timezone.localdate(), form.cleaned_data["account"]
         payment_agreement_request(
-            account_id=form.cleaned_data["account"],
-            requested_on=timezone.localdate(),
+            account_id=account_id,
+            requested_on=today,
             installment=form.cleaned_data["installment"],
+            by="customer",
         )
         received = _("Your request for a payment agreement was received; we will call or write to you.")
+        # A disconnection ordered for a coming day is withdrawn with the request: said here, and by letter.
+        for w in withdrawn_disconnections(
+            fetched_by=portal_actor(request), customer_id=request.customer_id, on=today
+        ):
+            if w["account_id"] == account_id:
+                received += " " + _(
+                    "The disconnection planned for %(on)s will not happen while your request is decided."
+                ) % {"on": date_format(w["on"])}
         return received, redirect("portal:bills")
 
     return _form_acted(request, form, ask, refused=CollectionsError, as_form="agreement_form")

@@ -1,18 +1,19 @@
 """The portal home's answers at a glance: what do I owe and when, how is my use this month against the same
-month last year, and which of my requests are open. The latest bill and the usage are read through the gate
-as the customer (each read one access event, as every portal read); the balance comes from the ledger's clear
-amounts and the requests from their clear columns (types, dates, status: nothing personal in them). Every
-read of another app's records takes the asker (`as_me`'s actor) and its selector decides what they may see:
-of a representative's customer only what the authority covers (bills, requests, consents), left out rather
-than refused; deciding costs no query. The balance is one query; this month and the same month last year one
-read. The alerts on top (what needs the customer's attention) come from the same statement: they cost no
-read of their own, one query only when a bill falls due this week (is it paid automatically?), two only
-when some is past due (is a notice of proposed disconnection standing? its own account's statement is
-already read; and the payment agreements in force: one asked for or agreed is told with what it asks and
-when, never "ask for one"), and one query on every load for the consents and authorisations ending this
-month. A customer with several accounts (a home, a rental they own) sees each account's balance and amount
-past due, as collections and the letters count them: one account's credit never hides another's arrears;
-the total is labelled so."""
+month last year, and which of my requests are open. The latest bill and the usage are read through the
+gate as the customer (each read one access event, as every portal read); the balance comes from the
+ledger's clear amounts and the requests from their clear columns (types, dates, status: nothing personal
+in them). Every read of another app's records takes the asker (`as_me`'s actor) and its selector decides
+what they may see: of a representative's customer only what the authority covers (bills, requests,
+consents), left out rather than refused; deciding costs no query. The balance is one query; this month and
+the same month last year one read. The alerts on top (what needs the customer's attention) come from the
+same statement: they cost no read of their own, one query only when a bill falls due this week (is it paid
+automatically?), two only when some is past due (is a notice of proposed disconnection standing? its own
+account's statement is already read; and the payment agreements in force: one asked for or agreed is told
+with what it asks and when, never "ask for one", and a notice it superseded as protected by it; one more
+for the disconnections it withdrew when one is asked for or kept), and one query on every load for the
+consents and authorisations ending this month. A customer with several accounts (a home, a rental they
+own) sees each account's balance and amount past due, as collections and the letters count them: one
+account's credit never hides another's arrears; the total is labelled so."""
 
 from datetime import date, timedelta
 
@@ -20,7 +21,11 @@ from django.utils import timezone
 
 from custodian.billing.selectors import bill_document, statement_of_customer
 from custodian.casework.selectors import open_requests_of_customer
-from custodian.collecting.selectors import agreements_in_force, open_disconnection_notices
+from custodian.collecting.selectors import (
+    agreements_in_force,
+    open_disconnection_notices,
+    withdrawn_disconnections,
+)
 from custodian.connect.selectors import consents_ending
 from custodian.payments.selectors import autopay_pays_what_is_due
 from custodian.portal.access import as_me
@@ -82,6 +87,10 @@ def _alerts(owed: dict | None, today: date, asker: Actor | None = None) -> list[
             on=today,
             past_due={a: each.past_due for a, each in s.accounts.items()},
         )
+        # A notice the customer's request for an agreement superseded: told as protected while the request
+        # waits (or the agreement is kept), not told once the request was refused (a new notice is needed).
+        protects = {a for a, st in agreements.items() if st.state in ("requested", "kept")}
+        notices = [n for n in notices if not n["superseded"] or n["account_id"] in protects]
         if notices:
             first = notices[0]
             alerts.append(
@@ -90,10 +99,17 @@ def _alerts(owed: dict | None, today: date, asker: Actor | None = None) -> list[
                     **first,
                     "overdue": first["act_by"] < today,
                     "agreement": first["account_id"] in agreements,
+                    "protected": first["account_id"] in protects,
                 }
             )
+        # The disconnections withdrawn for an agreement asked for or kept: said with the agreement's alert.
+        withdrawn = (
+            withdrawn_disconnections(fetched_by=asker, customer_id=asker.customer_id, on=today)
+            if protects
+            else []
+        )
     else:
-        agreements = {}
+        agreements, withdrawn = {}, []
     # Each account past due on its own (named when there are several), as its letters name it.
     for account_id, each in s.accounts.items():
         if each.past_due > 0:
@@ -106,6 +122,7 @@ def _alerts(owed: dict | None, today: date, asker: Actor | None = None) -> list[
                         "standing": standing,
                         "amount": each.past_due,
                         "account": named,
+                        "withdrawn": [w for w in withdrawn if w["account_id"] == account_id],
                     }
                 )
             else:

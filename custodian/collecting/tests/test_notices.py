@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 
 from custodian.billing.models import Bill
 from custodian.billing.services import bill_run, ledger_post
+from custodian.collecting.letters import utility_words
 from custodian.collecting.models import DisconnectionNotice
 from custodian.collecting.notices import (
     NoticeError,
-    _utility,
     cold_weather_notice_send,
     disconnection_notice_send,
     past_due_notices_send,
@@ -94,7 +94,7 @@ def test_the_yearly_cold_weather_notice_only_in_its_window_and_once(town):
 def test_the_energy_assistance_providers_come_from_the_policy_file_marked_until_confirmed():
     providers = current_policy().utility["energy_assistance"]
     lines = energy_assistance_lines()
-    assert len(lines) == len(providers) and _utility(None)["providers"] == lines
+    assert len(lines) == len(providers) and utility_words(None)["providers"] == lines
     for provider, line in zip(providers, lines, strict=True):
         assert line.startswith(f"{provider['name']}: {provider['contact']}")
         assert line.endswith("(to be confirmed)") != provider["confirmed"]

@@ -1,5 +1,6 @@
 """The notices of proposed disconnection still standing on a customer's accounts, for the portal home: plain
-values in one query, the latest notice of each service, none once answered or an agreement is kept."""
+values in one query, the latest notice of each service, none once answered or an agreement is kept, and
+one sent before the customer asked for an agreement marked superseded by the request."""
 
 from datetime import date, timedelta
 
@@ -31,6 +32,7 @@ def test_the_latest_notice_of_each_service_with_the_day_its_waiting_time_ends(
             "service": "electric",
             "sent_on": date(2026, 11, 2),
             "act_by": date(2026, 11, 2) + timedelta(days=15),
+            "superseded": False,
         }
     ]
 
@@ -45,6 +47,20 @@ def test_none_once_a_payment_agreement_is_kept(customer):
     ] == ["gas"]
     PaymentAgreement.objects.filter(account=account).update(status=PaymentAgreement.Status.ACTIVE)
     assert open_disconnection_notices(fetched_by=customer_actor(customer.pk), customer_id=customer.pk) == []
+
+
+def test_a_notice_sent_before_a_request_is_superseded_by_it(customer, django_assert_num_queries):
+    """While the request waits the portal says it protects the customer; after a refusal a new notice is
+    needed (`custodian/portal/glance.py`)."""
+    account = Account.objects.get(customer=customer)
+    disconnection_notice_record(account_id=account.pk, service="gas", sent_on=date(2026, 11, 2))
+    disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 11, 2))
+    payment_agreement_request(account_id=account.pk, requested_on=date(2026, 11, 3))
+    PaymentAgreement.objects.filter(account=account).update(status=PaymentAgreement.Status.BROKEN)
+    disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 11, 20))
+    with django_assert_num_queries(1):
+        notices = open_disconnection_notices(fetched_by=customer_actor(customer.pk), customer_id=customer.pk)
+    assert {n["service"]: n["superseded"] for n in notices} == {"gas": True, "electric": False}
 
 
 def test_none_while_an_appeal_is_pending(customer):

@@ -299,6 +299,13 @@ def cases(w, user=None):
         "console:disconnection_notice": missing(collects, "post", "account_id", {}),
         "console:disconnection_order": missing(collects, "post", "account_id", {}),
         "console:protection_facts": missing(collects, "post", "account_id", {}),
+        "console:agreement_request": missing(collects, "post", "account_id", {}),
+        "console:disconnection_orders": (
+            "get",
+            {},
+            None,
+            lambda s: 200 if provides(s) or collects(s) else 403,
+        ),
         "console:service_desk": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:service_start": ("get", {}, None, lambda s: 200 if provides(s) else 403),
         "console:reads_import": ("get", {}, None, lambda s: 200 if provides(s) else 403),

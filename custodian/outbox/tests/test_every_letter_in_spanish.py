@@ -86,6 +86,8 @@ CONTEXT = {
     "confirm_url": "https://example.org/c/abc",
     "reset_url": "https://example.org/r/abc",
     "hours": 2,
+    "planned": [{"service_words": "gas natural", "on": date(2026, 12, 8)}],
+    "agreed": False,
 }
 # Words that only English writes; a Spanish letter holding one has an English sentence left in it.
 ENGLISH = re.compile(r"\b(the|your|you|we|our|and|with|please|dear|this|will|have)\b", re.IGNORECASE)
