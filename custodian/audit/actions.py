@@ -103,6 +103,10 @@ class Action(StrEnum):
     # Green Button Connect My Data (custodian.connect): a third party registered and reviewed.
     THIRD_PARTY_REGISTERED = "third_party_registered"
     THIRD_PARTY_REVIEWED = "third_party_reviewed"
+    # A law enforcement request recorded by the privacy officer, waiting for its second approver; approved
+    # by them in their own session (custodian.disclosures.services.authorities).
+    LEGAL_AUTHORITY_ASKED = "legal_authority_asked"
+    LEGAL_AUTHORITY_APPROVED = "legal_authority_approved"
 
 
 # Reads of one customer at a time (bulk reads are exports, reports and disclosures, accounted elsewhere).
@@ -172,6 +176,8 @@ CHANGE_ACTIONS = frozenset(
         Action.PORTAL_LIMIT_LIFTED,
         Action.THIRD_PARTY_REGISTERED,
         Action.THIRD_PARTY_REVIEWED,
+        Action.LEGAL_AUTHORITY_ASKED,
+        Action.LEGAL_AUTHORITY_APPROVED,
     }
 )
 

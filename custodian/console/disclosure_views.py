@@ -110,7 +110,11 @@ class AuthorityForm(forms.Form):
     customer_ids = bounds.IdListField(label="Customer numbers (comma-separated)")
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     valid_until = bounds.DateField()
-    second_approver = forms.CharField(label="Second approver's user name (law enforcement)", required=False)
+    second_approver = forms.CharField(
+        label="Second approver's user name (law enforcement: they approve it themselves before it covers a "
+        "disclosure)",
+        required=False,
+    )
     document = forms.FileField()
 
 
@@ -353,6 +357,12 @@ def authority_add(request, d):
         document_name=document.name,
         approved_by=request.user,
     )
+    if authority.awaits_second_approver:
+        return (
+            f"Legal authority {authority.pk} recorded as a law enforcement request: it covers no disclosure "
+            f"until {authority.second_approver.get_username()} approves it, signed in as themselves. "
+            "They are told by e-mail."
+        )
     return f"Legal authority {authority.pk} recorded."
 
 

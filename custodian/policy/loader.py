@@ -598,7 +598,12 @@ def load_policy(path: Path) -> Policy:
             _translations(
                 _need(bases, key, path, entry, dict), fields, path, entry, skip=("usage_summaries",)
             )
-    _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
+    releases = _need(bases["legal_authority"], "release_list", path, "disclosure_bases.legal_authority", list)
+    policing = bases["legal_authority"].setdefault("law_enforcement_releases", [])
+    if not isinstance(policing, list) or not set(policing) <= set(releases):
+        raise PolicyError(
+            path, "disclosure_bases.legal_authority", "law_enforcement_releases names entries of release_list"
+        )
     if "connect_my_data" in bases:
         entry = "disclosure_bases.connect_my_data"
         cmd = _need(bases, "connect_my_data", path, entry, dict)

@@ -33,6 +33,7 @@ from custodian.disclosures.services import (
     disclose,
     disclosure_entries_record,
     legal_authority_record,
+    legal_authority_second_approve,
     vendor_determine,
     vendor_register,
 )
@@ -453,10 +454,11 @@ def subpoena_recorded(officer, customer_ids, categories, *, file: str = "74-CV-2
     )
 
 
-def police_request(customer, officer, second=None, **over):
+def police_request(customer, officer, second=None, *, approved: bool = True, **over):
     """The police department's request for `customer`'s name under the statute's law-enforcement release,
-    valid a week, approved by `officer` and `second` (the second approver a law-enforcement request needs);
-    `over` replaces any argument."""
+    valid a week, recorded by `officer` naming `second` (the second approver a law-enforcement request
+    needs), who then approves it themselves (`approved=False`: it is left waiting for them); `over` replaces
+    any argument."""
     args = {
         "kind": "statute",
         "citation": "Minn. Stat. § 13.685",
@@ -472,7 +474,10 @@ def police_request(customer, officer, second=None, **over):
     }
     if second is not None:
         args["second_approver"] = second
-    return legal_authority_record(**{**args, **over})
+    authority = legal_authority_record(**{**args, **over})
+    if approved and authority.awaits_second_approver:
+        authority = legal_authority_second_approve(authority=authority, by=authority.second_approver)
+    return authority
 
 
 def colleague_added(by, username: str, services, *, approved_by):

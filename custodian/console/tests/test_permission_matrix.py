@@ -331,6 +331,9 @@ def cases(w, user=None):
             for action in ("services", "deactivate", "reactivate", "second_factor", "password")
         },
         "console:staff_changes": ("get", {}, None, lambda s: 200 if administers(s) else 403),
+        "console:law_enforcement": ("get", {}, None, lambda s: 200 if second_person(s) else 403),
+        "console:law_enforcement_document": missing(second_person, "get", "authority_id"),
+        "console:law_enforcement_approve": missing(second_person, "post", "authority_id", {}),
         "console:staff_change_approve": missing(administers, "post", "change_id", {}),
         "console:staff_change_decline": missing(administers, "post", "change_id", {}),
         "tokens:list": ("get", {}, None, lambda s: 200 if administers(s) else 403),

@@ -36,7 +36,7 @@ from custodian.incidents import selectors as flag_selectors
 from custodian.incidents import services as incidents
 from custodian.staff.approvals import staff_change_ask
 from custodian.staff.choices import ChangeKind
-from custodian.testing import read_event, vendor_registered
+from custodian.testing import police_request, read_event, vendor_registered
 from custodian.testing.connect import register
 from custodian.testing.routes import named_routes
 from custodian.vault import gate
@@ -193,6 +193,14 @@ def a_waiting_determination(w):
         review_by=TODAY + timedelta(days=200),
     )
     return {"determination_id": determination.pk}
+
+
+def a_police_request(w):
+    """The police department's request, recorded by the privacy officer naming the member of staff taking
+    the step as its second approver, waiting for them."""
+    return {
+        "authority_id": police_request(w.customer, w.fixture("privacy_officer"), w.user, approved=False).pk
+    }
 
 
 def nothing(w):
@@ -677,6 +685,17 @@ ROWS: dict[str, Row] = {
         refused=(const({"code": "000 000"}), "000 000"),
         page_kwargs=lambda kwargs, w: {},
     ),
+    "console:law_enforcement_approve": Row(
+        "counsel",
+        a_police_request,
+        "console:law_enforcement",
+        const({"code": "1234567 1234567 12345"}),
+        "1234567 1234567 12345",
+        "Ensure this value has at most 20 characters",
+        valid=const({"password": DEMO_PASSWORD}),
+        refused=(const({"code": "000 000"}), "000 000"),
+        page_kwargs=lambda kwargs, w: {},
+    ),
 }
 
 # Console routes that take a step with nothing typed (a button, or a choice made by the button pressed).
@@ -737,6 +756,8 @@ PAGES = {
     "console:person",
     "console:staff_changes",
     "console:determinations",
+    "console:law_enforcement",
+    "console:law_enforcement_document",
 }
 
 

@@ -3,7 +3,11 @@
 Callers import from `custodian.disclosures.services`."""
 
 from custodian.disclosures.services.accounting import AccountingError, disclosure_entries_record
-from custodian.disclosures.services.authorities import legal_authority_record
+from custodian.disclosures.services.authorities import (
+    law_enforcement_release,
+    legal_authority_record,
+    legal_authority_second_approve,
+)
 from custodian.disclosures.services.consents import consent_record, consent_revoke
 from custodian.disclosures.services.disagreements import (
     disagreement_record,
@@ -34,7 +38,9 @@ __all__ = [
     "disagreements_about",
     "disclose",
     "disclosure_entries_record",
+    "law_enforcement_release",
     "legal_authority_record",
+    "legal_authority_second_approve",
     "vendor_determine",
     "vendor_register",
     "vendor_revoke",

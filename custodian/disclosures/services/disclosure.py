@@ -174,6 +174,10 @@ def disclose(
             raise _refuse(reason="legal authority never covers a sale", **record)
         if authority.valid_until < timezone.localdate():
             raise _refuse(reason="the legal authority is no longer valid", **record)
+        if authority.awaits_second_approver:
+            raise _refuse(
+                reason="the law enforcement request waits for its second approver to approve it", **record
+            )
         if authority.requester.strip().lower() != recipient_name.strip().lower():
             raise _refuse(reason="the legal authority names another recipient", **record)
         covered = set(authority.customers.values_list("pk", flat=True))
