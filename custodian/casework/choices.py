@@ -32,6 +32,12 @@ class Verification(TextChoices):
     PHOTO_ID = "photo_id", _("Photo ID shown at the counter")
     NOT_A_CUSTOMER = "not_a_customer", _("Not a customer yet: no account to verify against")
     PORTAL_SIGN_IN = "portal_sign_in", _("Signed in to the customer portal")
+    # An online account still limited (custodian.portal.mailed_code): anyone holding a paper bill could have
+    # opened it, so its sign-in verifies nobody.
+    PORTAL_LIMITED = (
+        "portal_limited",
+        _("Signed in from a limited online account: to be verified by other means"),
+    )
     ACCOUNT_AND_BILL = (
         "account_and_bill",
         _("Account number and a figure from the bill, checked against our records"),
@@ -56,6 +62,7 @@ VERIFIED_WITH = {
     },
     Verification.NOT_A_CUSTOMER: {},
     Verification.PORTAL_SIGN_IN: {},
+    Verification.PORTAL_LIMITED: {},
     Verification.ACCOUNT_AND_BILL: {"last_electric_kwh": "Last month's electricity use on the bill"},
 }
 

@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy
 from custodian.audit.actions import Action
 from custodian.casework.choices import RequestKind, RequestStatus
 from custodian.casework.correctable import (
+    CONTACT_CHANNELS,
+    NOT_ON_A_LIMITED_ACCOUNTS_WORD,
     NamedRecipient,
     answered_already,
     corrected_value,
+    from_limited_account,
     named_recipient_problem,
 )
 from custodian.casework.models import CustomerRequest, RequestEvent
@@ -83,6 +86,8 @@ def correction_apply(
         raise RequestError("a correction needs at least one corrected value")
     # Each value as its own form field keeps it; a record made elsewhere is refused with where it is made.
     values = {f: corrected_value(f, str(v)) for f, v in values.items()}
+    if CONTACT_CHANNELS & set(values) and from_limited_account(request):
+        raise RequestError(NOT_ON_A_LIMITED_ACCOUNTS_WORD)
     for r in named:
         if problem := named_recipient_problem(r.name, r.address):
             raise RequestError(f"{r.name or 'A recipient the customer named'}: {problem}")

@@ -159,6 +159,9 @@ class Intake:
     # Staff-entered (recorded_by set): how the person was verified, and what was checked (VERIFIED_WITH).
     verification: str = ""
     verified_with: str = ""
+    # A portal request from an online account still limited (custodian.portal.mailed_code): the sign-in
+    # verifies nobody, and the request says so to staff.
+    limited_account: bool = False
 
 
 def _check_verification(intake: Intake) -> None:
@@ -296,6 +299,24 @@ def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
     return _request_made(intake, notice_key, intake.source_key), True
 
 
+# On a request's history: it was sent from an online account still limited. Whatever verifies the person
+# later, a contact channel the limit's code travels by is never corrected on its word
+# (custodian.casework.corrections).
+FROM_LIMITED_ACCOUNT = "limited_account"
+FROM_LIMITED_REASON = (
+    "sent from an online account still limited (the code from our letter not yet entered): anyone holding "
+    "the customer's bill could have opened it; verify the person by other means"
+)
+
+
+def _portal_verification(intake: Intake) -> str:
+    """A portal request comes from a signed-in customer: the sign-in verified them, unless the account is
+    still limited (opened with a paper bill's figures, not yet confirmed by the code mailed to them)."""
+    if intake.channel != "portal":
+        return ""
+    return Verification.PORTAL_LIMITED if intake.limited_account else Verification.PORTAL_SIGN_IN
+
+
 def _request_made(intake: Intake, notice_key: str, source_key: str | None) -> CustomerRequest:
     """The request `intake` asks for, the sender recorded (an inquirer for someone not yet known) and its
     message and attachments sealed as the customer's correspondence."""
@@ -327,12 +348,11 @@ def _request_made(intake: Intake, notice_key: str, source_key: str | None) -> Cu
         channel=intake.channel,
         opened_by=intake.recorded_by,
         source_key=source_key,
-        verification=intake.verification
-        if intake.recorded_by is not None
-        # A portal request comes from a signed-in customer: the sign-in verified them.
-        else (Verification.PORTAL_SIGN_IN if intake.channel == "portal" else ""),
+        verification=intake.verification if intake.recorded_by is not None else _portal_verification(intake),
         verified_with=intake.verified_with if intake.recorded_by is not None else "",
     )
+    if intake.channel == "portal" and intake.limited_account:
+        RequestEvent.objects.create(request=req, action=FROM_LIMITED_ACCOUNT, reason=FROM_LIMITED_REASON)
     document_seal(
         customer_id=customer.pk,
         category="correspondence",

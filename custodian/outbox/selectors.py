@@ -12,6 +12,13 @@ from custodian.outbox.services import content_parse, printed_ref, text_ref
 from custodian.vault.gate import reveal_documents
 
 
+def letters_since(*, customer_id: int, template: str, since) -> int:
+    """How many letters of `template` were written to the customer since `since` (mailed or waiting)."""
+    return OutboundMessage.objects.filter(
+        to_customer_id=customer_id, template=template, channel="letter", created_at__gte=since
+    ).count()
+
+
 def recent_messages(limit: int = 100):
     return OutboundMessage.objects.select_related("sent_by").order_by("-created_at", "-pk")[:limit]
 

@@ -7,8 +7,14 @@ customer or can't be undone wait (`custodian.portal.access.OPEN_WHILE_LIMITED`: 
 until the code printed in the letter mailed to the mailing address on file is entered. Only a keyed hash of
 the code is kept on the account (HMAC-SHA256 under the site's secret key, compared in constant time); the
 code expires CODE_DAYS days after it was mailed and after CODE_TRIES wrong entries; the customer may ask for
-a new letter (a new code; the old one stops working) once a day. Lifting the limit is a change in the access
-log.
+a new letter (a new code; the old one stops working) once a day, and at most LETTERS_PER_PERIOD letters go in
+LETTER_PERIOD (then the page asks them to call: a letter is paper and postage, and someone trying codes
+should not get an endless supply). Lifting the limit is a change in the access log.
+
+A code mailed before the site's secret key was rotated still works while the old key is among
+`SECRET_KEY_FALLBACKS` (Django's own rule for rotating it): the code is checked, and drawn into a letter not
+yet printed, under whichever key it was issued with. Once that key is gone the code can't be checked: the
+page says it no longer works and offers a new letter, and the entry is not counted as a wrong one.
 
 Online accounts opened before this rule (an earlier release's database) are limited by a data migration
 (`portal/migrations/0003_earlier_sign_ups_limited.py`, calling `earlier_sign_ups_limit`) where the sign-up
@@ -27,7 +33,9 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.outbox.selectors import letters_since
 from custodian.outbox.services import ONE_TIME_CODE, letter_send
+from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 
 LETTER_TEMPLATE = "portal_signed_up"
@@ -37,12 +45,18 @@ CODE_LENGTH = 10  # 50 bits
 CODE_DAYS = 30
 CODE_TRIES = 5
 NEW_LETTER_AFTER = timedelta(days=1)
+LETTERS_PER_PERIOD = 3
+LETTER_PERIOD = timedelta(days=30)
 
 CODE_WRONG = gettext_lazy("That code is not the one in our letter. Check it and try again.")
 CODE_SPENT = gettext_lazy(
     "The code from our letter has expired or was entered wrongly too many times. Ask for a new letter below."
 )
 TOO_SOON = gettext_lazy("We mailed a letter less than a day ago. Wait for it to arrive, or call us.")
+TOO_MANY = gettext_lazy(
+    "We have mailed you %(letters)d letters with a code in the last %(days)d days, the most we send. Call us "
+    "at %(phone)s: we will check who you are and help you."
+)
 
 
 class LimitError(ValueError):
@@ -53,21 +67,35 @@ def _typed(code: str) -> str:
     return "".join(ch for ch in str(code).upper() if ch.isalnum())
 
 
-def _digest(account: PortalAccount, code: str) -> str:
+def _keys() -> list[str]:
+    """The site's secret key and the ones it replaced that still verify (`SECRET_KEY_FALLBACKS`)."""
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def _digest(account: PortalAccount, code: str, key: str | None = None) -> str:
     message = f"custodian.portal.mailed_code|{account.pk}|{_typed(code)}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new((key or settings.SECRET_KEY).encode(), message, hashlib.sha256).hexdigest()
+
+
+def _issued_under(account: PortalAccount) -> str | None:
+    """The key (current, or a fallback) the account's current code was issued under; None when that key is
+    gone (the code can no longer be checked)."""
+    for key in _keys():
+        if hmac.compare_digest(account.code_hash, _digest(account, _code_of(account, key), key)):
+            return key
+    return None
 
 
 def code_expiry(account: PortalAccount):
     return account.code_sent_at + timedelta(days=CODE_DAYS) if account.code_sent_at else None
 
 
-def _code_of(account: PortalAccount) -> str:
+def _code_of(account: PortalAccount, key: str | None = None) -> str:
     """The account's current code, derived from its issue (the account and the moment it was mailed) under
     the site's secret key: never stored, so the letter's kept text and its PDF kept as printed need not hold
     it; the outbox asks for it when the mailing vendor's PDF is drawn (`code_printed`)."""
     issue = f"custodian.portal.mailed_code.issue|{account.pk}|{account.code_sent_at.isoformat()}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), issue, hashlib.sha256).digest()
+    digest = hmac.new((key or settings.SECRET_KEY).encode(), issue, hashlib.sha256).digest()
     number = int.from_bytes(digest, "big")
     code = ""
     for _ in range(CODE_LENGTH):
@@ -82,9 +110,12 @@ def code_printed(customer_id: int) -> str | None:
     account = PortalAccount.objects.filter(
         customer_id=customer_id, limited=True, code_sent_at__isnull=False
     ).first()
-    if account is None:
+    if account is None or not account.code_hash:
         return None
-    code = _code_of(account)
+    key = _issued_under(account)
+    if key is None:
+        return None  # issued under a key that is gone: the page offers a new letter
+    code = _code_of(account, key)
     return f"{code[:5]}-{code[5:]}"
 
 
@@ -122,7 +153,10 @@ def _code_tried(*, account_id: int, code: str):
         or account.code_failures >= CODE_TRIES
     ):
         return CODE_SPENT
-    if not hmac.compare_digest(account.code_hash, _digest(account, code)):
+    key = _issued_under(account)
+    if key is None:
+        return CODE_SPENT  # the key it was issued under is gone: not the customer's wrong entry
+    if not hmac.compare_digest(account.code_hash, _digest(account, code, key)):
         account.code_failures += 1
         account.save(update_fields=["code_failures"])
         return CODE_WRONG if account.code_failures < CODE_TRIES else CODE_SPENT
@@ -149,11 +183,14 @@ def limit_lift(*, account_id: int, code: str) -> None:
 
 @transaction.atomic
 def code_letter_again(*, account_id: int, page_language: str = "") -> None:
-    """The customer asks for a new letter (lost, or the code expired): at most one a day. An account limited
-    before any letter was mailed (`earlier_sign_ups_limit`) asks for its first one here."""
+    """The customer asks for a new letter (lost, or the code expired): at most one a day, and at most
+    LETTERS_PER_PERIOD in LETTER_PERIOD (then they are asked to call). An account limited before any letter
+    was mailed (`earlier_sign_ups_limit`) asks for its first one here."""
     account = PortalAccount.objects.select_for_update().select_related("customer").get(pk=account_id)
     if not account.limited:
         return
+    if letters_left(account) <= 0:
+        raise LimitError(too_many())
     if account.code_sent_at is not None and timezone.now() - account.code_sent_at < NEW_LETTER_AFTER:
         raise LimitError(TOO_SOON)
     code_letter_send(account=account, page_language=page_language, again=account.code_sent_at is not None)
@@ -175,3 +212,20 @@ def earlier_sign_ups_limit(*, accounts, values) -> int:
         .filter(~Exists(on_file_then))
         .update(limited=True, code_hash="", code_failures=0)
     )
+
+
+def letters_left(account: PortalAccount) -> int:
+    """How many more letters with a code may be mailed for this account's customer in the current period."""
+    mailed = letters_since(
+        customer_id=account.customer_id, template=LETTER_TEMPLATE, since=timezone.now() - LETTER_PERIOD
+    )
+    return max(LETTERS_PER_PERIOD - mailed, 0)
+
+
+def too_many() -> str:
+    """Why no further letter is mailed, in the page's language."""
+    return TOO_MANY % {
+        "letters": LETTERS_PER_PERIOD,
+        "days": LETTER_PERIOD.days,
+        "phone": current_policy().utility["phone"],
+    }

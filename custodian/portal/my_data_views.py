@@ -170,6 +170,7 @@ def new_request(request):
                 customer_id=request.customer_id,
                 notice_key=notice.key,
                 notice_version=form.cleaned_data["notice_version"],
+                limited_account=getattr(request, "limited", False),
             )
         )
         messages.success(

@@ -10,7 +10,17 @@ from django.utils.translation import gettext as _
 
 from custodian.portal import forms
 from custodian.portal.access import portal_required
-from custodian.portal.mailed_code import CODE_TRIES, LimitError, code_expiry, code_letter_again, limit_lift
+from custodian.portal.mailed_code import (
+    CODE_TRIES,
+    LETTER_PERIOD,
+    LETTERS_PER_PERIOD,
+    LimitError,
+    code_expiry,
+    code_letter_again,
+    letters_left,
+    limit_lift,
+    too_many,
+)
 from custodian.portal.sign_in_security import (
     password_checks,
     portal_authenticator_off,
@@ -142,4 +152,13 @@ def limit_lift_view(request):
 
 def _lift_page(account, form) -> dict:
     expiry = code_expiry(account)
-    return {"account": account, "form": form, "expires": expiry, "tries": CODE_TRIES}
+    left = letters_left(account) if account.limited else 0
+    return {
+        "account": account,
+        "form": form,
+        "expires": expiry,
+        "tries": CODE_TRIES,
+        "letters_most": LETTERS_PER_PERIOD,
+        "letters_days": LETTER_PERIOD.days,
+        "no_more_letters": too_many() if account.limited and left <= 0 else "",
+    }
