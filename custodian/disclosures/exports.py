@@ -688,7 +688,8 @@ def letters_export_run(
     mailing address, the PDF as printed), encrypted to the vendor. Each letter's text is read through the
     gate as the vendor (one access event per letter), names and addresses in one bulk read; every customer
     written to is accounted for. `render(letter, values, text)` draws a letter: the PDF the vendor prints and
-    the one kept as printed (they differ only by a one-time code, which is kept nowhere);
+    the one kept as printed (they differ only by a one-time code, which is kept nowhere), and may set the
+    letter's own `values["mailing_address"]` (a letter to a former address);
     `on_done(export, printed, unaddressed)` (the kept PDFs) runs in the transaction that marks the export
     done (the outbox marks its letters sent there), so a crash leaves either a finished export with its
     letters marked, or neither."""
@@ -752,7 +753,9 @@ def letters_export_run(
                     action=Action.VENDOR_EXPORT,
                 )
                 for letter in addressed:
-                    mine = values[letter.customer_id]
+                    # The letter's own copy: rendering may address it elsewhere (a former address, told it
+                    # was replaced), and the row then carries that address.
+                    mine = dict(values[letter.customer_id])
                     pdf, kept = render(letter, mine, texts[(letter.customer_id, letter.text_ref)].text)
                     printed[letter.message_id] = kept
                     out.writerow(

@@ -144,12 +144,16 @@ def printed_ref(message_id: int) -> str:
     return f"outbox:{message_id}:printed"
 
 
-def content_text(*, channel: str, to: str, subject: str, body: str, language: str = "") -> str:
+def content_text(
+    *, channel: str, to: str, subject: str, body: str, language: str = "", mailed_to: str = ""
+) -> str:
     """The sealed form of a message: a few header lines, a blank line, the body (readable as it stands in a
     data request's answer). A message in a language other than the site's names it (the printed letter's
-    date is then written in it too)."""
+    date is then written in it too); a letter to an address other than the one on file names it
+    (`Mailed-To`, one line)."""
     named = f"Language: {language}\n" if language and language != settings.LANGUAGE_CODE else ""
-    return f"Channel: {channel}\nTo: {to}\nSubject: {subject}\n{named}\n{body}"
+    mailed = f"Mailed-To: {' '.join(mailed_to.split())}\n" if mailed_to.strip() else ""
+    return f"Channel: {channel}\nTo: {to}\nSubject: {subject}\n{named}{mailed}\n{body}"
 
 
 def content_parse(text: str) -> tuple[dict[str, str], str]:
@@ -310,11 +314,13 @@ def letter_send(
     sent_by_job: str = "",
     regarding: str = "",
     page_language: str = "",
+    mailed_to: str = "",
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
-    mailing address on file that day. In the customer's chosen language, else `page_language` (the page that
-    set it off), else the default (`language_of`)."""
+    mailing address on file that day (or `mailed_to`: a former address, told that it was replaced). In the
+    customer's chosen language, else `page_language` (the page that set it off), else the default
+    (`language_of`)."""
 
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
@@ -338,10 +344,11 @@ def letter_send(
         message,
         content_text(
             channel="letter",
-            to="the name and mailing address on file",
+            to="the name and mailing address on file" if not mailed_to.strip() else "the name on file",
             subject=rendered.subject,
             body=rendered.body,
             language=language,
+            mailed_to=mailed_to,
         ),
         sent_by,
         label,
@@ -435,6 +442,8 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
     def render(letter: LetterToMail, values: dict, text: str) -> tuple[bytes, bytes]:
         """The PDF the vendor prints, and the PDF kept as printed (the same but for a one-time code)."""
         headers, body = content_parse(text)
+        if headers.get("Mailed-To"):
+            values["mailing_address"] = headers["Mailed-To"]  # a former address, told it was replaced
         with translation.override(headers.get("Language") or settings.LANGUAGE_CODE):
 
             def drawn(words: str) -> bytes:

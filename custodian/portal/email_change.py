@@ -114,7 +114,10 @@ def email_change_confirm(*, token: str, page_language: str = ""):
         customer=customer,
         values={"email": asked["email"]},
         submission=Submission(
-            channel="portal", notice_key="portal_profile", recorded_by_label=asked["recorded_by"]
+            channel="portal",
+            notice_key="portal_profile",
+            recorded_by_label=asked["recorded_by"],
+            old_contact_told=True,  # below, in the words of this change
         ),
     )
     if old:

@@ -35,6 +35,7 @@ from custodian.vault.models import (
     SealedDocument,
 )
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, MARKETING_OPTED_IN, MARKETING_OPTED_OUT, normalize
+from custodian.vault.signals import CONTACT_FIELDS, contact_replaced
 
 
 class ProvenanceRequired(ValueError):
@@ -59,6 +60,9 @@ class Submission:
     notice_version: str = ""
     # Sent unasked (an e-mail, a letter): no notice was shown before it, and the record says so.
     unsolicited: bool = False
+    # The writer tells the old e-mail address or mailing address of the change itself (the portal's change
+    # of e-mail address does): `signals.contact_replaced` receivers leave it to them.
+    old_contact_told: bool = False
 
 
 # What a person may send us unasked, before any notice could be shown.
@@ -147,9 +151,11 @@ def personal_data_record_many(
     ids = [cid for cid, _ in items]
     keys = _data_keys_for(ids)
     fields = {f for _, values in items for f in values}
-    PersonalValue.objects.filter(customer_id__in=ids, field__in=fields, superseded_at__isnull=True).update(
-        superseded_at=now
+    current = PersonalValue.objects.filter(customer_id__in=ids, field__in=fields, superseded_at__isnull=True)
+    replaced = sorted(
+        current.filter(field__in=CONTACT_FIELDS).order_by().values_list("customer_id", "field").distinct()
     )
+    current.update(superseded_at=now)
     rows = []
     for cid, values in items:
         for field, value in values.items():
@@ -170,6 +176,10 @@ def personal_data_record_many(
             )
     PersonalValue.objects.bulk_create(rows, batch_size=2000)
     _log_values_recorded(submission, policy, items)
+    if replaced:
+        # In this transaction: a change of the way we reach the customer and the word to the old way stand
+        # or fall together.
+        contact_replaced.send(sender=PersonalValue, replaced=replaced, at=now, submission=submission)
     return len(rows)
 
 

@@ -1,0 +1,69 @@
+"""The old e-mail address or mailing address is told when the one on file is replaced, by whatever path
+(`vault.signals.contact_replaced`: a correction by staff, the portal's contact details, a final bill's
+address, a move): an e-mail to the old e-mail address, a letter to the old mailing address (addressed there,
+not to the new one), in the customer's language, saying when and to call us if they did not ask for it. A
+change made by someone else, with the customer's paper bill in hand, is then never silent at the address the
+customer still reads. A writer that tells the old address itself (the portal's change of e-mail address)
+says so on its submission. The old and new values are read through the gate as this job (contacting
+customers), and nothing is sent when the value did not change."""
+
+from django.utils import timezone
+
+from custodian.customers.models import Customer
+from custodian.outbox.services import OUTBOX_JOB, letter_send, message_send
+from custodian.policy.loader import current_policy
+from custodian.vault.gate import reveal_history, system_actor
+
+TEMPLATE = "contact_changed"
+
+
+def _same(field: str, old: str, new: str) -> bool:
+    if field == "email":
+        return old.strip().lower() == new.strip().lower()
+    return " ".join(old.split()).lower() == " ".join(new.split()).lower()
+
+
+def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
+    """Tell each replaced address of its replacement (in the write's transaction); returns how many were
+    told."""
+    if submission is not None and submission.old_contact_told:
+        return 0
+    told = 0
+    for customer_id, field in replaced:
+        held = reveal_history(
+            actor=system_actor(OUTBOX_JOB),
+            customer_id=customer_id,
+            fields=[field],
+            purpose="contacting_customers",
+        )
+        earlier = [h for h in held if h.superseded_at is not None]
+        if not earlier:
+            continue
+        old = max(earlier, key=lambda h: h.superseded_at).value
+        new = next((h.value for h in held if h.superseded_at is None), "")
+        if not old.strip() or _same(field, old, new):
+            continue
+        customer = Customer.objects.get(pk=customer_id)
+        context = {
+            "field": field,
+            "changed_on": timezone.localdate(at),
+            "phone": current_policy().utility["phone"],
+        }
+        if field == "email":
+            message_send(
+                to_address=old,
+                to_customer=customer,
+                template=TEMPLATE,
+                context=context,
+                sent_by_job=OUTBOX_JOB,
+            )
+        else:
+            letter_send(
+                to_customer=customer,
+                template=TEMPLATE,
+                context=context,
+                sent_by_job=OUTBOX_JOB,
+                mailed_to=old,
+            )
+        told += 1
+    return told

@@ -1,0 +1,65 @@
+"""When the e-mail address or mailing address on file is replaced, by whatever path, the old one is told:
+an e-mail to the old e-mail address, a letter addressed to the old mailing address (the mailing vendor's row
+and the printed letter carry the old address, not the new one), in the customer's language, saying when and
+to call us. A correction by staff, the portal's contact details and the portal's change of e-mail address
+(which tells the old address in its own words, once) are walked here.
+
+Personas: Alice, a customer; the privacy officer, who answers her correction request and hands the letters
+to the mailing vendor."""
+
+from custodian.casework.corrections import correction_apply
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import letters_mail
+from custodian.testing import export_rows, letter_text
+from custodian.testing.portal import signed_in
+
+OLD_STREET = "115 Elm Street, Owatonna, MN 55060"
+NEW_STREET = "9 Oak Avenue, Owatonna, MN 55060"
+
+
+def told(customer) -> list[OutboundMessage]:
+    return list(OutboundMessage.objects.filter(to_customer=customer, template="contact_changed"))
+
+
+def test_a_corrected_mailing_address_is_told_by_a_letter_to_the_old_one(
+    customer, open_request, privacy_officer, letter_vendor
+):
+    req = open_request(customer, "privacy_officer", kind="correction")
+    correction_apply(request=req, by=privacy_officer, values={"mailing_address": NEW_STREET})
+    (letter,) = told(customer)
+    text = letter_text(letter)
+    assert f"Mailed-To: {OLD_STREET}" in text and "The mailing address on file" in text
+    assert "call us at 507-451-2480" in text
+
+    vendor, private_key = letter_vendor
+    letters_mail(vendor=vendor, requested_by=privacy_officer)
+    letter.refresh_from_db()
+    rows = {row["letter_ref"]: row for row in export_rows(letter.letter_export, private_key)}
+    assert rows[str(letter.pk)]["mailing_address"] == OLD_STREET
+    # The correction's own outcome letter goes to the new address on file.
+    assert {row["mailing_address"] for ref, row in rows.items() if ref != str(letter.pk)} == {NEW_STREET}
+
+
+def test_a_corrected_email_address_is_told_at_the_old_one(
+    customer, open_request, privacy_officer, mailoutbox
+):
+    req = open_request(customer, "privacy_officer", kind="correction")
+    correction_apply(request=req, by=privacy_officer, values={"email": "alice.new@example.org"})
+    (message,) = told(customer)
+    assert message.channel == "email"
+    (mail,) = [m for m in mailoutbox if "alice@example.com" in [a.lower() for a in m.to]]
+    assert "e-mail address on file for your utility account was changed" in mail.body
+
+
+def test_the_same_value_again_tells_nobody(customer, open_request, privacy_officer):
+    req = open_request(customer, "privacy_officer", kind="correction")
+    correction_apply(request=req, by=privacy_officer, values={"mailing_address": OLD_STREET})
+    assert told(customer) == []
+
+
+def test_the_portal_s_contact_details_tell_the_old_mailing_address(households):
+    (customer, app), _ = households
+    client = signed_in(app, "owner@example.org")
+    client.post("/portal/me/contact/", {"email": "", "phone": "", "mailing_address": NEW_STREET})
+    (letter,) = told(customer)
+    assert f"Mailed-To: {app.personal['mailing_address']}" in letter_text(letter)
