@@ -152,8 +152,11 @@ def personal_data_record_many(
     keys = _data_keys_for(ids)
     fields = {f for _, values in items for f in values}
     current = PersonalValue.objects.filter(customer_id__in=ids, field__in=fields, superseded_at__isnull=True)
-    replaced = sorted(
-        current.filter(field__in=CONTACT_FIELDS).order_by().values_list("customer_id", "field").distinct()
+    contact = fields & set(CONTACT_FIELDS)
+    replaced = (
+        sorted(current.filter(field__in=contact).order_by().values_list("customer_id", "field").distinct())
+        if contact
+        else []
     )
     current.update(superseded_at=now)
     rows = []
