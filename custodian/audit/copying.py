@@ -1,5 +1,6 @@
 """Writing rows in bulk: PostgreSQL's COPY text format, and the driver's own cursor under Django's wrapper."""
 
+import sqlite3
 from collections.abc import Iterable
 
 
@@ -7,6 +8,17 @@ def _driver(cursor):
     """The database driver's own cursor under Django's wrapper: the statements here are in the driver's
     placeholder style, and the wrapper's debug logging (DEBUG on) can't format them."""
     return getattr(cursor, "cursor", cursor)
+
+
+def native_execute(cursor, sql: str, params) -> None:
+    """Run `sql`, written in the driver's own placeholder style, on the driver's cursor (`_driver`). Django's
+    SQLite cursor class turns `%s` into `?` with a regular expression on every statement, even one already
+    written with `?`: the gate's statements run on every read, so on SQLite they go to sqlite3's own
+    `execute`, the same call without that pass."""
+    if isinstance(cursor, sqlite3.Cursor):
+        sqlite3.Cursor.execute(cursor, sql, params)
+    else:
+        cursor.execute(sql, params)
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from django.utils.connection import ConnectionDoesNotExist
 
 from custodian.audit import seals
 from custodian.audit.actions import CHANGE_ACTIONS, Action, known_action
-from custodian.audit.copying import _driver, copy_lines, copy_text
+from custodian.audit.copying import _driver, copy_lines, copy_text, native_execute
 from custodian.audit.models import AccessEvent
 
 CANON_FIELDS = ("seq", "at_us", "nonce", *seals.WRITTEN_FIELDS, "actor_commitment", "seal")
@@ -134,7 +135,7 @@ def write_event(cursor, raw: dict) -> None:
     random, text = os.urandom(32).hex(), _text_fields(raw)  # the nonce and the salt
     commitment = actor_commitment(random[32:], [text[i] for i in _COMMITTED_AT])
     row = _event_row(seals.active_key(), time.time_ns() // 1000, random[:32], text, commitment, random[32:])
-    cursor.execute(_NATIVE_INSERT if connection.vendor == "sqlite" else _INSERT, row)
+    native_execute(cursor, _NATIVE_INSERT if isinstance(cursor, sqlite3.Cursor) else _INSERT, row)
 
 
 def _insert_rows(cursor, rows: list[list]) -> None:
@@ -234,9 +235,12 @@ _pending_threads: list[threading.Thread] = []
 _pending_lock = threading.Lock()
 
 
-def _in_callers_transaction() -> bool:
-    """Inside an atomic block opened by application code (not only a test case's wrapping transaction)."""
-    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+def _in_callers_transaction(db=None) -> bool:
+    """Inside an atomic block opened by application code (not only a test case's wrapping transaction).
+    `db`: the default connection itself, inside a read's own atomic block (its last, not counted)."""
+    if db is None:
+        return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+    return any(not getattr(block, "_from_testcase", False) for block in db.atomic_blocks[:-1])
 
 
 def _detached_connection():

@@ -7,6 +7,8 @@ say another customer and another purpose (or deletes it, and one more event is w
 `audit verify` and `audit verify --against DIR` must fail and name the event."""
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 from pathlib import Path
@@ -225,3 +227,11 @@ def test_the_seal_key_is_not_in_the_database(published, billing_clerk, customer)
         cursor.execute("SELECT * FROM audit_accessevent")
         dump = repr(cursor.fetchall())
     assert secret.hex() not in dump and base64.b64encode(secret).decode() not in dump
+
+
+def test_the_seal_is_the_standard_hmac():
+    """The seal's HMAC-SHA256, its key's padded blocks hashed once, is the one `hmac` computes, for keys
+    shorter than a block, a block long and longer (hashed first), and a key changed in between."""
+    for key in (b"k" * 16, bytes(range(32)), b"\xff" * 64, bytes(range(100))):
+        for data in (b"", b"at_us=16:1764331200000000\n", "é".encode() * 300):
+            assert seals.hmac_sha256_hex(key, data) == hmac.new(key, data, hashlib.sha256).hexdigest()

@@ -3,7 +3,7 @@ the open request a request-driven purpose needs, the hourly limit of reads witho
 data; and the access-log record each read writes (allow or deny) in the read's transaction. The answer for
 "no such customer" and "not allowed" is one (`Denied`).
 
-One module (about 500 lines) on purpose: every rule a read passes is here, in the order it is applied, so
+One module (over 600 lines) on purpose: every rule a read passes is here, in the order it is applied, so
 the whole decision can be read and reviewed in one place."""
 
 from collections.abc import Iterable, Sequence
@@ -90,6 +90,9 @@ class Decision:
     hold_id: int | None = None  # held for approval (custodian.vault.models.ReadHold)
 
 
+_GRANTED = Decision(True, "granted by support service")  # the same answer for every staff read it allows
+
+
 def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iterable[str]) -> Decision:
     """Role → purpose → categories, from the compiled policy. No database access: pure and fast."""
     p = policy.purposes.get(purpose)
@@ -101,7 +104,7 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
         for category in cats:
             if not any((s, purpose, category) in grants for s in actor.services):
                 return Decision(False, f"no support service of the actor may read {category} for {purpose}")
-        return Decision(True, "granted by support service")
+        return _GRANTED
     if actor.kind == "customer":
         if purpose not in policy.self_access_purposes:
             return Decision(False, f"customers do not read for {purpose}")
@@ -329,8 +332,12 @@ def _break_glass_read(policy, grant, customer_id, request_id) -> Decision:
     return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
 
 
-def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories, request_id) -> Decision:
-    """The full decision for one customer: existence, policy, break-glass, open request."""
+def decide_one(
+    policy, actor, *, exists: bool, customer_id, purpose, categories, request_id, approved=None
+) -> Decision:
+    """The full decision for one customer: existence, policy, break-glass, open request. `approved`: whether
+    a reviewer's approval of reads past the hourly limit runs for this staff member, when the read's own
+    query asked already (`approval_sql`); None asks again if it matters."""
     if actor.kind == "vendor":
         return Decision(False, VENDORS_USE_EXPORTS)
     if not exists:
@@ -365,7 +372,7 @@ def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories,
         if grant is not None:
             return _break_glass_read(policy, grant, customer_id, request_id)
     elif not request_id:
-        return _held_or(policy, actor, customer_id, purpose, decision)
+        return _held_or(policy, actor, customer_id, purpose, decision, approved)
     # A read naming a request is logged with it and not counted towards the hourly limit, so the request is
     # checked whatever the purpose: a made-up id would pass the limit and falsify the log.
     services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
@@ -377,11 +384,11 @@ def decide_one(policy, actor, *, exists: bool, customer_id, purpose, categories,
             if required
             else f"request {request_id} is not an open request of this customer's owned by your service",
         )
-    return _by_request(policy, actor, customer_id, purpose, decision, request)
+    return _by_request(policy, actor, customer_id, purpose, decision, request, approved)
 
 
 def _by_request(
-    policy, actor: Actor, customer_id: int, purpose: str, decision: Decision, request
+    policy, actor: Actor, customer_id: int, purpose: str, decision: Decision, request, approved=None
 ) -> Decision:
     """A staff read justified by an open request. A request the reader entered themselves is no one else's
     word that the customer asked: the read is marked as such in the log and counts towards the hourly limit
@@ -389,7 +396,8 @@ def _by_request(
     on."""
     if str(request.opened_by_id) != actor.id:
         return decision
-    return _held_or(policy, actor, customer_id, purpose, Decision(True, decision.reason, own_request=True))
+    own = Decision(True, decision.reason, own_request=True)
+    return _held_or(policy, actor, customer_id, purpose, own, approved)
 
 
 _HOLDS = ReadHold._meta.db_table
@@ -408,7 +416,7 @@ _COUNTED_READS = (
 
 
 def decide_one_keyed(
-    policy, actor, customer_id, purpose, categories, request_id, *, exists: bool, key
+    policy, actor, customer_id, purpose, categories, request_id, *, exists: bool, key, approved=None
 ) -> tuple[Decision, object]:
     """`decide_one` for a customer whose data key as stored is `key` (None: they have none): without one, a
     customer whose data was destroyed under the retention schedule is refused as destroyed (destruction
@@ -421,6 +429,7 @@ def decide_one_keyed(
         purpose=purpose,
         categories=categories,
         request_id=request_id,
+        approved=approved,
     )
     destroyed = destruction_of(customer_id) if decision.allowed and key is None else None
     if destroyed is not None:
@@ -428,30 +437,54 @@ def decide_one_keyed(
     return decision, destroyed
 
 
-def _held_or(policy, actor: Actor, customer_id: int, purpose: str, decision: Decision) -> Decision:
+def _held_or(
+    policy, actor: Actor, customer_id: int, purpose: str, decision: Decision, approved=None
+) -> Decision:
     """A staff member reading without a request: allowed while the customers they read so in the last hour
     stay within the policy file's limit (a customer already read this hour is no new reach), or while a
     reviewer's approval runs; past it the read is held, and a hold waits for a decision."""
-    return held_or(policy, actor, [customer_id], purpose, decision)
+    return held_or(policy, actor, [customer_id], purpose, decision, approved)
 
 
-def held_or(policy, actor: Actor, customer_ids, purpose: str, decision: Decision) -> Decision:
+# Whether a reviewer's approval of reads past the hourly limit runs for a staff member now: 1, else NULL. A
+# column of the one-customer read's own query (`approval_sql`), so the check costs no statement of its own.
+_APPROVAL = (
+    f"(SELECT 1 FROM {_HOLDS} WHERE user_id = %s AND status = '{ReadHold.Status.APPROVED.value}' "  # noqa: S608
+    "AND approved_until > %s LIMIT 1)"
+)
+
+
+def approval_sql(db, actor: Actor) -> tuple[str, list]:
+    """For a staff member, `_APPROVAL` and its parameters (`db`: the read's connection), as a column of the
+    read's own query: `held_or(approved=…)` then asks nothing more when an approval runs. For anyone else, a
+    constant NULL (the hourly limit is staff's)."""
+    if actor.kind != "staff":
+        return "NULL", []
+    return _APPROVAL, [int(actor.id), db.ops.adapt_datetimefield_value(timezone.now())]
+
+
+def held_or(
+    policy, actor: Actor, customer_ids, purpose: str, decision: Decision, approved: bool | None = None
+) -> Decision:
     """`decision`, unless reading `customer_ids` takes the staff member past the policy file's limit of
     customers read without a request in the last hour (counting those already read), with no reviewer's
     approval running: then held, and a hold waits for a decision. One customer at a time, or a bulk read
     that leaves as a file (a marketing audience: `reveal_many(hourly_limit=True)`), counted alike.
 
-    One indexed query for a running approval, then two on the access log: the first event of the hour, then
-    this reader's events since. Plain SQL: this runs on every staff read without a request, and building the
-    same queries through the ORM cost more than running them."""
+    One indexed query for a running approval (none when the caller's read asked already: `approved`, from
+    `approval_sql`), then two on the access log: the first event of the hour, then this reader's events since.
+    Plain SQL: this runs on every staff read without a request, and building the same queries through the ORM
+    cost more than running them."""
+    if approved:
+        return decision
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {_HOLDS} WHERE user_id = %s AND status = %s AND approved_until > %s",  # noqa: S608
-            [int(actor.id), ReadHold.Status.APPROVED.value, connection.ops.adapt_datetimefield_value(now)],
-        )
-        if cursor.fetchone() is not None:
-            return decision
+        if approved is None:
+            cursor.execute(
+                f"SELECT {_APPROVAL}", [int(actor.id), connection.ops.adapt_datetimefield_value(now)]
+            )
+            if cursor.fetchone()[0] is not None:
+                return decision
         limit = policy.breach["held_reads_per_hour"]
         since = int((now - timedelta(hours=1)).timestamp() * 1_000_000)
         cursor.execute(

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from custodian.audit import events as log
 from custodian.audit.actions import Action
+from custodian.audit.copying import native_execute
 from custodian.audit.events import append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
@@ -27,6 +28,7 @@ from custodian.vault.gate.decision import (
     Held,
     VaultIntegrityError,
     answer,
+    approval_sql,
     as_customer_id,
     bulk_decision,
     categories_of,
@@ -53,39 +55,53 @@ _VALUES = PersonalValue._meta.db_table
 _PROVENANCE = Provenance._meta.db_table
 
 
-def _fetch_sealed(cursor, customer_id: int, fields: Sequence[str]) -> list[tuple]:
+# The one-customer read's query, by database, number of fields and whether it asks for a reviewer's
+# approval of reads past the hourly limit (a staff member's read): built once, not on every read.
+_FETCH_SQL: dict[tuple[str, int, bool], str] = {}
+
+
+def _fetch_sql(vendor: str, count: int, approval: str) -> str:
+    sql = _FETCH_SQL.get((vendor, count, approval != "NULL"))
+    if sql is None:
+        marks = ", ".join(["%s"] * count)
+        sql = (
+            f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext, p.channel, p.notice_key, "  # noqa: S608
+            f"p.notice_version, {approval} FROM {CUSTOMERS_TABLE} c "
+            f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
+            f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
+            f"AND pv.field IN ({marks}) "
+            f"LEFT JOIN {_PROVENANCE} p ON p.id = pv.provenance_id WHERE c.id = %s"
+        )
+        if vendor == "sqlite":
+            sql = sql.replace("%s", "?")
+        sql = _FETCH_SQL[(vendor, count, approval != "NULL")] = sql
+    return sql
+
+
+def _fetch_sealed(cursor, db, actor: Actor, customer_id: int, fields: Sequence[str]) -> list[tuple]:
     """Whether the customer exists, its wrapped data key and the current sealed values asked for with how
-    each was collected (channel, notice, version), in one query (no row: no such customer). `cursor` is the
-    driver's own."""
-    marks = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"SELECT c.id, dk.key_id, dk.wrapped, pv.field, pv.ciphertext, p.channel, p.notice_key, "  # noqa: S608
-        f"p.notice_version FROM {CUSTOMERS_TABLE} c "
-        f"LEFT JOIN {_KEYS} dk ON dk.customer_id = c.id "
-        f"LEFT JOIN {_VALUES} pv ON pv.customer_id = c.id AND pv.superseded_at IS NULL "
-        f"AND pv.field IN ({marks}) "
-        f"LEFT JOIN {_PROVENANCE} p ON p.id = pv.provenance_id WHERE c.id = %s"
-    )
-    if connection.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
-    cursor.execute(sql, [*fields, customer_id])
+    each was collected (channel, notice, version), and for a staff member whether a reviewer's approval of
+    reads past the hourly limit runs (`approval_sql`: 1, else None), in one query (no row: no such
+    customer). `cursor` is the driver's own, of `db` (the connection)."""
+    approval, params = approval_sql(db, actor)
+    sql = _fetch_sql(db.vendor, len(fields), approval)
+    native_execute(cursor, sql, [*params, *fields, customer_id])
     return cursor.fetchall()
 
 
 def _open_rows(customer_id: int, rows) -> dict[str, str]:
-    values = {}
-    key = None
-    for _, key_id, wrapped, fname, sealed, *_ in rows:  # one row per value found (fname None: none found)
-        if fname is None:
-            continue
-        try:
-            key = key or sealing.unwrap_data_key(customer_id, key_id, wrapped)
-            values[fname] = _crypto.open_value(key, customer_id, fname, sealed)
-        except (_crypto.InvalidTagError, TypeError):
-            raise VaultIntegrityError(
-                f"customer {customer_id}: stored {fname} failed authentication"
-            ) from None
-    return values
+    """The values in `_fetch_sealed`'s rows opened: the data key unwrapped and its cipher made once."""
+    sealed = [(r[3], r[4]) for r in rows if r[3] is not None]  # one row per value found (None: none found)
+    if not sealed:
+        return {}
+    key_id, wrapped = rows[0][1], rows[0][2]
+    if key_id is None:
+        raise VaultIntegrityError(f"customer {customer_id}: stored {sealed[0][0]} failed authentication")
+    try:
+        cipher = _crypto.cipher_of(sealing.unwrap_data_key(customer_id, key_id, wrapped))
+        return _crypto.open_values(cipher, customer_id, sealed)
+    except _crypto.InvalidTagError:
+        raise VaultIntegrityError(_failing(customer_id, key_id, wrapped, sealed)) from None
 
 
 def _ids_where(column: str, ids: Sequence[int]) -> tuple[str, list]:
@@ -204,12 +220,12 @@ def _one_customer_read(action: Action, customer_id, fields, purpose, request_id,
     return policy, cid, fields, cats, event
 
 
-def _values_decision(policy, actor, cid, purpose, cats, request_id, exists, key, given):
-    """The decision on reading one customer's values (`decide_one_keyed`), then for anyone but the customer
-    the notices the values were `given` under (field, channel, notice key, notice version). The decision,
-    and the destruction if any."""
+def _values_decision(policy, actor, cid, purpose, cats, request_id, exists, key, given, approved=None):
+    """The decision on reading one customer's values (`decide_one_keyed`; `approved` as its), then for anyone
+    but the customer the notices the values were `given` under (field, channel, notice key, notice version).
+    The decision, and the destruction if any."""
     decision, destroyed = decide_one_keyed(
-        policy, actor, cid, purpose, cats, request_id, exists=exists, key=key
+        policy, actor, cid, purpose, cats, request_id, exists=exists, key=key, approved=approved
     )
     if decision.allowed and actor.kind != "customer":
         decision = notice_decision(policy, cid, purpose, decision, given)
@@ -229,10 +245,10 @@ def reveal(
     )
     values = destroyed = None
     readable = cats is not None and bool(fields) and cid is not None
-    outer = log._in_callers_transaction()
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the driver's cursor: this path runs on every read, so skip the wrapper
-        rows = _fetch_sealed(cursor, cid, fields) if readable else []
+        outer = log._in_callers_transaction(wrapper.db)
+        rows = _fetch_sealed(cursor, wrapper.db, actor, cid, fields) if readable else []
         if cats is None or not fields:
             decision = Decision(False, f"unknown or no fields {fields!r}")
         elif cid is None:
@@ -240,8 +256,9 @@ def reveal(
         else:
             given = [(r[3], r[5], r[6], r[7]) for r in rows if r[3]]
             key = rows[0][1] if rows else None
+            approved = rows[0][8] is not None if rows and actor.kind == "staff" else None
             decision, destroyed = _values_decision(
-                policy, actor, cid, purpose, cats, request_id, bool(rows), key, given
+                policy, actor, cid, purpose, cats, request_id, bool(rows), key, given, approved
             )
             if decision.allowed and destroyed is None:
                 try:
