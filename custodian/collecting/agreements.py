@@ -80,9 +80,32 @@ class Standing:
         }[self.state]
 
 
+# The least monthly installment collections agree (a smaller amount past due is paid in one installment).
+LEAST_INSTALLMENT = Decimal("10.00")
+
+
+def installments_count(arrears: Decimal, installment: Decimal) -> int:
+    """How many monthly installments pay `arrears` (the last one what is left)."""
+    return int((arrears / installment).to_integral_value(rounding=ROUND_CEILING))
+
+
+def installment_refusal(installment: Decimal, arrears: Decimal) -> str | None:
+    """Why a monthly installment can't be agreed toward `arrears` (what is past due on the day), the limit
+    named in words; None when it can: at least `LEAST_INSTALLMENT` (all of the arrears when they are less),
+    at most the arrears themselves (one installment pays them off)."""
+    if arrears <= 0:
+        return "the account has nothing past due for an agreement to spread"
+    least = min(LEAST_INSTALLMENT, arrears)
+    if installment < least:
+        return f"the monthly installment is at least ${least:,.2f}"
+    if installment > arrears:
+        return f"the monthly installment is at most what is past due, ${arrears:,.2f} (paid in one month)"
+    return None
+
+
 def installments_due_before(*, agreed_on: date, arrears: Decimal, installment: Decimal, on: date) -> Decimal:
     """What the schedule has asked by installments due before `on` (never more than the arrears)."""
-    count = int((arrears / installment).to_integral_value(rounding=ROUND_CEILING))
+    count = installments_count(arrears, installment)
     due = sum(1 for n in range(1, count + 1) if month_after(agreed_on, n) < on)
     return min(arrears, installment * due)
 
@@ -91,7 +114,7 @@ def _next(agreement, arrears: Decimal, installment: Decimal, past_due: Decimal, 
     """The next installment still to pay on or after `on`: (its day, what it asks after what was paid
     ahead), or (None, 0) when none is left."""
     paid = arrears - min(past_due, arrears)
-    count = int((arrears / installment).to_integral_value(rounding=ROUND_CEILING))
+    count = installments_count(arrears, installment)
     for n in range(1, count + 1):
         day = month_after(agreement.agreed_on, n)
         asked = min(arrears, installment * n) - paid

@@ -8,8 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from custodian.audit.actions import Action
 from custodian.billing.arrears import arrears_on
-from custodian.collecting.agreements import disconnection_barred_by
+from custodian.collecting.agreement_letter import agreement_terms_send
+from custodian.collecting.agreements import (
+    disconnection_barred_by,
+    installment_refusal,
+    installments_count,
+)
 from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -22,6 +28,7 @@ from custodian.collecting.selectors import verdict_for
 from custodian.collecting.withdrawals import disconnections_withdraw
 from custodian.customers.models import Account, Customer, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.staff.services import customer_change_append
 from custodian.vault.gate import Actor, policy_decision, staff_actor
 from custodian.vault.services import Submission, personal_data_record
 
@@ -97,16 +104,28 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
     agreement = PaymentAgreement.objects.select_for_update().filter(pk=agreement_id).first()
     if agreement is None or agreement.status != PaymentAgreement.Status.REQUESTED:
         raise CollectionsError("no such requested agreement")
-    installment = Decimal(str(installment))
-    if installment <= 0:
-        raise CollectionsError("the monthly installment must be more than zero")
+    installment = Decimal(str(installment)).quantize(Decimal("0.01"))
+    # The arrears its installments pay: what is past due on the day (`collecting.agreements`), which bounds
+    # the installment (`installment_refusal`).
+    arrears = arrears_on(agreement.account_id, on=on).past_due
+    refusal = installment_refusal(installment, arrears)
+    if refusal:
+        raise CollectionsError(refusal)
     agreement.status, agreement.monthly_installment = PaymentAgreement.Status.ACTIVE, installment
-    agreement.agreed_by, agreement.agreed_on = by, on
-    # The arrears its installments pay: what is past due on the day (`collecting.agreements`).
-    agreement.arrears_agreed = arrears_on(agreement.account_id, on=on).past_due
+    agreement.agreed_by, agreement.agreed_on, agreement.arrears_agreed = by, on, arrears
     agreement.save()
     # An order still standing (one issued before the request was recorded here) is withdrawn now.
     agreement.withdrawn_orders = disconnections_withdraw(agreement=agreement, by=by)
+    # On the record and told to the customer, in this transaction.
+    months = installments_count(arrears, installment)
+    customer_change_append(
+        Action.PAYMENT_AGREEMENT_AGREED,
+        by=by,
+        customer_id=agreement.account.customer_id,
+        reason=f"payment agreement {agreement.pk} agreed on account {agreement.account_id}: "
+        f"${installment:,.2f} a month for {months} months toward ${arrears:,.2f} past due",
+    )
+    agreement_terms_send(agreement=agreement, by=by)
     return agreement
 
 

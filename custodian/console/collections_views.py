@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
+from custodian.billing.arrears import arrears_of
+from custodian.collecting.agreements import LEAST_INSTALLMENT, installments_count
 from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
 from custodian.collecting.notices import NoticeError, disconnection_notice_send
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
@@ -70,8 +72,17 @@ class FactsForm(forms.Form):
 
 
 class AgreeForm(forms.Form):
+    # The amount past due bounds it (the service says how, in words: `collecting.agreements`); the form only
+    # keeps what is typed to an amount.
     installment = bounds.MoneyField(
-        label="Monthly installment ($)", min_value=Decimal("1"), max_value=10_000, decimal_places=2
+        label="Monthly installment ($)",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("999999.99"),
+        decimal_places=2,
+        error_messages={
+            "min_value": "Give an amount of at least $0.01.",
+            "max_value": "Give an amount of at most $999,999.99.",
+        },
     )
 
 
@@ -129,12 +140,23 @@ def collections(request):
     names = accounts_named(
         request, [i.account.pk for i in items] + [a.account_id for a, _ in requested], purpose=PURPOSE
     )
+    # What each agreement asked for would spread: what is past due today (its installment's bound).
+    past_due = arrears_of(on=today, account_ids=[a.account_id for a, _ in requested])
     return render(
         request,
         "console/collections.html",
         {
             "items": [(i, names[i.account.pk]) for i in items],
-            "requested": [(a, form, names[a.account_id]) for a, form in requested],
+            "requested": [
+                (
+                    a,
+                    form,
+                    names[a.account_id],
+                    past_due[a.account_id].past_due if a.account_id in past_due else 0,
+                )
+                for a, form in requested
+            ],
+            "least_installment": LEAST_INSTALLMENT,
             "today": today,
         },
     )
@@ -149,17 +171,23 @@ def agreement_agree(request, agreement):
 
     def act():
         installment = form.cleaned_data["installment"]
-        payment_agreement_agree(
+        agreed = payment_agreement_agree(
             agreement_id=agreement.pk, installment=installment, by=request.user, on=timezone.localdate()
         )
-        return f"Payment agreement {agreement.pk} is active."
+        months = installments_count(agreed.arrears_agreed, agreed.monthly_installment)
+        name = accounts_named(request, [agreed.account_id], purpose=PURPOSE)[agreed.account_id]
+        return (
+            f"Payment agreement for {name[:1].lower()}{name[1:]}: ${agreed.monthly_installment:,.2f} a month "
+            f"for {months} month{'s' if months != 1 else ''} toward ${agreed.arrears_agreed:,.2f} past due. "
+            "Its terms are in a letter to the customer."
+        )
 
     return step(
         request,
         act,
         to="console:collections",
         form=form,
-        invalid="Give the monthly installment in dollars, more than zero.",
+        failed="Not agreed",
         refused=(CollectionsError, InvalidOperation),
         refusal=lambda exc: f"Not agreed: {exc}.",
     )

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.billing.arrears import arrears_on
 from custodian.billing.models import Bill, LedgerEntry
 from custodian.billing.services import bill_run, late_fees_assess, ledger_post
 from custodian.billing.tariff import current_tariff
@@ -151,8 +152,15 @@ def demo_billing_ensure(
             if not ProtectionOnFile.objects.filter(customer_id=customer_id).exists():
                 protection_facts_record(customer_id=customer_id, facts=facts, submission=on_file)
             agreed_on = today - timedelta(days=18)
+            # $40.00 a month, or all of it at once where less is past due (the installment's bound).
+            owed = arrears_on(account.pk, on=agreed_on).past_due
+            if owed <= 0:
+                continue
             payment_agreement_agree(
-                agreement_id=agreement.pk, installment=Decimal("40.00"), by=collections_agent, on=agreed_on
+                agreement_id=agreement.pk,
+                installment=min(Decimal("40.00"), owed),
+                by=collections_agent,
+                on=agreed_on,
             )
             payments += _agreement_kept(account, agreed_on=agreed_on, today=today)
     # After the agreements: a payment agreement kept draws no late payment charge on its arrears.

@@ -36,7 +36,7 @@ from custodian.incidents import selectors as flag_selectors
 from custodian.incidents import services as incidents
 from custodian.staff.approvals import staff_change_ask
 from custodian.staff.choices import ChangeKind
-from custodian.testing import police_request, read_event, vendor_registered
+from custodian.testing import bill_charged, police_request, read_event, vendor_registered
 from custodian.testing.connect import register
 from custodian.testing.routes import named_routes
 from custodian.vault import gate
@@ -131,6 +131,8 @@ def a_hold(w):
 
 
 def an_agreement(w):
+    """Asked for on an account with a bill past due (what an installment spreads)."""
+    bill_charged(w.account, 9, "300.00")
     return {"agreement_id": payment_agreement_request(account_id=w.account.pk, requested_on=TODAY).pk}
 
 

@@ -90,6 +90,13 @@ CONTEXT = {
     "hours": 2,
     "planned": [{"service_words": "gas natural", "on": date(2026, 12, 8)}],
     "agreed": False,
+    "agreed_on": date(2026, 11, 28),
+    "installment": "50.00",
+    "arrears": "764.36",
+    "months": 16,
+    "first_due_on": date(2026, 12, 28),
+    "last_due_on": date(2028, 3, 28),
+    "last_amount": "14.36",
 }
 # Words that only English writes; a Spanish letter holding one has an English sentence left in it.
 ENGLISH = re.compile(r"\b(the|your|you|we|our|and|with|please|dear|this|will|have)\b", re.IGNORECASE)
