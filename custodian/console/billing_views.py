@@ -46,10 +46,12 @@ from custodian.console.collections_views import (
     collections_staff,
 )
 from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
+from custodian.console.payment_views import PaymentReceivedForm
 from custodian.console.steps import step_form
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
-from custodian.payments.selectors import failed_payments
+from custodian.payments.received import takes_payments
+from custodian.payments.selectors import failed_payments, payments_received
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.vault import gate
@@ -210,6 +212,11 @@ def account_history(request, account_id):
             "bills": bills,
             "bills_purpose": current_policy().purposes[bills_purpose(actor)].label,
             "ledger": ledger_of([account.pk]).order_by("-posted_on", "-pk")[:100],
+            # Payments taken by the utility itself (each the customer's receipt), and the form to record one.
+            "received": payments_received([account.pk], limit=20),
+            "payment_form": step_form(request, PaymentReceivedForm, "console:payment_received", account.pk)
+            if takes_payments(actor)
+            else None,
             # Each deposit with its own form: the one sent comes back with what was typed.
             "deposits": [
                 (

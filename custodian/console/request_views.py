@@ -40,7 +40,9 @@ from custodian.console.access import (
 )
 from custodian.console.privacy import response_package
 from custodian.console.steps import on_request_page, page_again, request_step, step_form
+from custodian.customers.selectors import accounts_of
 from custodian.netaddr import client_ip
+from custodian.payments.received import takes_payments
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.staff.decorators import console_required
@@ -190,6 +192,11 @@ def request_detail(request, request_id):
             "hand_off_form": step_form(request, forms.HandOffForm, "console:hand_off", req.pk),
             "close_form": step_form(request, forms.CloseForm, "console:close", req.pk),
             "owns": owns,
+            # A payment call owned by a service that takes payments: the customer's accounts, each page with
+            # the form to record a payment received.
+            "payment_accounts": list(accounts_of(fetched_by=actor, customer_id=req.customer_id))
+            if req.kind == RequestKind.PAYMENT and owns and takes_payments(actor)
+            else [],
             # A challenge is answered once (a correction's request stays open only for its printed notices).
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN

@@ -8,6 +8,8 @@ the processor's reference and outcome) and each webhook event's id, so a replaye
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from custodian.payments.choices import ReceivedBy
+
 
 class PaymentSession(models.Model):
     class Status(models.TextChoices):
@@ -88,3 +90,24 @@ class AchReturn(models.Model):
     received_on = models.DateField()
     recorded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PaymentReceived(models.Model):
+    """A payment the utility took itself, recorded by staff: a check mailed in or handed over, cash or a money
+    order at the counter (a card is paid on the processor's page, never typed here). Its number is the
+    customer's receipt; its ledger entry pays the bills."""
+
+    Method = ReceivedBy
+
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    method = models.CharField(max_length=12, choices=Method.choices)
+    received_on = models.DateField()
+    check_number = models.CharField(max_length=12, blank=True)
+    entry = models.OneToOneField("billing.LedgerEntry", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "payment received"

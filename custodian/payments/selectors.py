@@ -1,4 +1,5 @@
-"""Reads of payments: the card payments tried for accounts (clear columns only: amount, outcome, time)."""
+"""Reads of payments: the card payments tried for accounts, and the payments staff recorded as received (the
+customer's receipts) (clear columns only: amount, method, outcome, time)."""
 
 from datetime import date
 
@@ -6,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from custodian.billing.models import Bill
 from custodian.billing.selectors import BILL_CATEGORY
-from custodian.payments.models import AchDebit, Autopay, PaymentSession
+from custodian.payments.models import AchDebit, Autopay, PaymentReceived, PaymentSession
 from custodian.vault.gate import Actor
 
 
@@ -15,6 +16,15 @@ def payment_attempts(account_ids, *, limit: int = 50):
     return PaymentSession.objects.filter(account_id__in=list(account_ids)).order_by("-created_at", "-pk")[
         :limit
     ]
+
+
+def payments_received(account_ids, *, limit: int = 50):
+    """The payments recorded as received on these accounts (each a receipt), newest first."""
+    return (
+        PaymentReceived.objects.filter(account_id__in=list(account_ids))
+        .select_related("recorded_by")
+        .order_by("-received_on", "-pk")[:limit]
+    )
 
 
 def failed_payments(*, since, limit: int = 200):

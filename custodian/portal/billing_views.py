@@ -47,7 +47,7 @@ from custodian.collecting.services import CollectionsError, payment_agreement_re
 from custodian.netaddr import client_ip
 from custodian.payments.autopay import NOTICE as AUTOPAY_NOTICE
 from custodian.payments.autopay import AutopayError, autopay_enrol, autopay_stop
-from custodian.payments.selectors import autopay_of_customer, payment_attempts
+from custodian.payments.selectors import autopay_of_customer, payment_attempts, payments_received
 from custodian.payments.services import PaymentError, card_payments_offered, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
@@ -102,6 +102,8 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
             "bills": bills_of_customer(fetched_by=actor, customer_id=request.customer_id)[:36],
             "ledger": list(ledger_of(ids).order_by("-posted_on", "-pk")[:60]),
             "attempts": payment_attempts(ids, limit=10),
+            # Payments the utility took itself (a check, cash, a money order), each with its receipt.
+            "received": payments_received(ids, limit=20),
             "agreements": [
                 a
                 for a in agreements_of_customer(fetched_by=actor, customer_id=request.customer_id)

@@ -599,6 +599,19 @@ ROWS: dict[str, Row] = {
         valid=const({"paid_on": DATE, "reference": "R-17"}),
         page_kwargs=lambda kw, w: {"account_id": w.account.pk},
     ),
+    "console:payment_received": Row(
+        "billing_clerk",
+        the_account,
+        "console:billing_account",
+        const({"amount": "forty", "method": "check", "received_on": DATE, "check_number": "1042"}),
+        "forty",
+        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
+        valid=const({"amount": "40", "method": "check", "received_on": DATE, "check_number": "1042"}),
+        refused=(
+            const({"amount": "40", "method": "cash", "received_on": DATE, "check_number": "1042"}),
+            "1042",
+        ),
+    ),
     "console:refund_sent": Row(
         "billing_clerk",
         a_refund,
