@@ -599,6 +599,15 @@ ROWS: dict[str, Row] = {
         valid=const({"paid_on": DATE, "reference": "R-17"}),
         page_kwargs=lambda kw, w: {"account_id": w.account.pk},
     ),
+    "console:agreement_request": Row(
+        "collections_agent",
+        the_account,
+        "console:billing_account",
+        const({"asked_installment": "fifty"}),
+        "fifty",
+        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
+        valid=const({"asked_installment": "50"}),
+    ),
     "console:payment_received": Row(
         "billing_clerk",
         the_account,
@@ -733,6 +742,7 @@ STEPS_WITHOUT_A_FORM = {
 }
 # Console routes that are pages: read with GET, or drawing their own form again when it is sent to them.
 PAGES = {
+    "console:disconnection_orders",
     "console:customers",
     "console:customer",
     "console:green_button",
