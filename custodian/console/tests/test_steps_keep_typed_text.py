@@ -555,15 +555,6 @@ ROWS: dict[str, Row] = {
         valid=const({"installment": "45"}),
         page_kwargs=lambda kw, w: {},
     ),
-    "console:agreement_request": Row(
-        "collections_agent",
-        the_account,
-        "console:billing_account",
-        const({"asked_installment": "forty"}),
-        "forty",
-        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
-        valid=const({"asked_installment": "45"}),
-    ),
     "console:disconnection_notice": Row(
         "collections_agent",
         the_account,
@@ -781,7 +772,6 @@ PAGES = {
     "console:bill_correct",
     "console:billing_account",
     "console:collections",
-    "console:disconnection_orders",
     "console:service_desk",
     "console:service_start",
     "console:reads_import",
