@@ -19,6 +19,7 @@ from typing import Annotated
 import phonenumbers
 from django import forms
 from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from pydantic import AfterValidator, Field
@@ -181,7 +182,11 @@ class DateField(forms.DateField):
             raise forms.ValidationError(
                 _("Choose a date between %(earliest)s and %(latest)s."),
                 code="out_of_range",
-                params={"earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"},
+                # in words, as `custodian.dates.long_date` writes a day (a sibling module: not imported)
+                params={
+                    "earliest": date_format(EARLIEST, "DATE_FORMAT"),
+                    "latest": date_format(LATEST, "DATE_FORMAT"),
+                },
             )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format, time_format
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 
 def long_date(day: date) -> str:
@@ -37,6 +37,24 @@ def month_words(cycle: date | str | None) -> str:
         except ValueError:
             return cycle
     return date_format(cycle, "YEAR_MONTH_FORMAT")
+
+
+def short_month(day: date) -> str:
+    """A month's short name as the language writes it: "Oct" in English, "oct." in Spanish (lowercase, as
+    Spanish writes its months; Django's own Spanish abbreviations mix "Ene." with "oct.")."""
+    return date_format(day, pgettext("a month's short name", "M"))
+
+
+def span_words(days: int) -> str:
+    """A span of days as people say it: in years or months where it is a whole number of them ("3 years",
+    "6 months", counting a year as 365 or 366 days and a month as 28 to 31 days a month), else in days."""
+    years = round(days / 365.25)
+    if years and years * 365 <= days <= years * 366:
+        return ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    months = round(days / 30.44)
+    if months and months * 28 <= days <= months * 31 and months < 12:
+        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
 
 
 def moment_words(moment: datetime | None) -> str:

@@ -6,10 +6,12 @@ reading held (the meter's and those the customer uploaded). Never a key, a media
 
 from collections.abc import Callable
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from custodian.customers.choices import SERVICE_UNITS, Service
+from custodian.dates import month_words
 from custodian.outbox.services import content_parse
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
@@ -126,6 +128,14 @@ def notice_words(key: str) -> str:
     return notice.in_language().purpose if notice is not None else ""
 
 
+def _amount(total) -> str:
+    """A month's use as the portal's usage table writes it: rounded to a whole unit, grouped ("4,053")."""
+    try:
+        return number_format(round(float(total)), 0, force_grouping=True)
+    except (TypeError, ValueError):
+        return str(total)
+
+
 def monthly_rows(bills: dict, readings: dict[str, dict[str, float]]) -> list[list[str]]:
     """The monthly table: each service's months from the bills, and every other month that readings held
     add up to (the meter's, or uploaded by the customer), each saying where its figure comes from."""
@@ -143,5 +153,6 @@ def monthly_rows(bills: dict, readings: dict[str, dict[str, float]]) -> list[lis
     rows = []
     for (service, month), (total, unit) in sorted({**billed, **added}.items()):
         source = _("your bill") if (service, month) in billed else _("the meter readings we hold, added up")
-        rows.append([str(SERVICE_NAMES.get(service, service.capitalize())), month, f"{total} {unit}", source])
+        name = str(SERVICE_NAMES.get(service, service.capitalize()))
+        rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), source])
     return rows

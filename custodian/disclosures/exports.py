@@ -515,12 +515,12 @@ def vendor_export_run(
         vendor=vendor, requested_by=requested_by, for_marketing=for_marketing
     )
     if for_marketing and "marketing" not in function.also_for:
-        raise ExportRefused(f"the function {function.key!r} sends no marketing mail")
+        raise ExportRefused(f"“{function.label}” sends no marketing mail")
     if not function.categories:
-        raise ExportRefused(f"the function {function.key!r} receives no personal data in clear")
+        raise ExportRefused(f"“{function.label}” receives no personal data in clear")
     if function.key in _OWN_EXPORT:
         raise ExportRefused(
-            f"a vendor of the {function.key!r} function receives {_OWN_EXPORT[function.key]}, nothing else"
+            f"a vendor for “{function.label}” receives {_OWN_EXPORT[function.key]}, nothing else"
         )
     mailing = " ".join((mailing or "").split())
     if function.key == MAILING and not for_marketing and (not mailing or not customer_ids):

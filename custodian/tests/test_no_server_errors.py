@@ -123,7 +123,10 @@ def test_no_route_answers_500_to_an_api_token(customer, privacy_officer):
 
 def test_the_reported_cases_get_a_clear_4xx(signed_in_customer, customer, privacy_officer, console):
     period = signed_in_customer.get("/portal/me/green-button.csv?start=1900-01-01&end=1900-01-02")
-    assert period.status_code == 400 and "between 1970-01-01 and 2999-12-31" in period.content.decode()
+    assert (
+        period.status_code == 400
+        and "between January 1, 1970 and December 31, 2999" in period.content.decode()
+    )
 
     _, raw = api_token_create(name="t", user=privacy_officer)
     api = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {raw}")

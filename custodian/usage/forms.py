@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
+from custodian.dates import day_words, span_words
 from custodian.vault.interval_files import LOCAL
 
 # A Green Button request covers at most about three years (the utility keeps 13 months of intervals
@@ -40,8 +41,8 @@ class PeriodForm(forms.Form):
             elif (end - start).days >= MAX_DAYS:
                 self.add_error(
                     "end",
-                    _("A download covers at most %(days)s days; choose a shorter period.")
-                    % {"days": MAX_DAYS},
+                    _("A download covers at most %(span)s; choose a shorter period.")
+                    % {"span": span_words(MAX_DAYS)},
                 )
             elif start > timezone.localdate():
                 self.add_error("start", _("The start date is in the future."))
@@ -97,6 +98,6 @@ class UsageDayForm(forms.Form):
         first = bounds.EARLIEST + timedelta(days=DAYS_SHOWN - 1)  # the 30 days up to it are all held times
         if on < first:
             raise forms.ValidationError(
-                _("Choose a day from %(first)s on."), code="too_early", params={"first": f"{first:%Y-%m-%d}"}
+                _("Choose a day from %(first)s on."), code="too_early", params={"first": day_words(first)}
             )
         return on

@@ -4,12 +4,15 @@ media type), the notice an item was collected under by what it told the customer
 address they sign in to My account with among their data, and every month their readings cover (those
 they uploaded from years before too) in the monthly table."""
 
+import re
 from datetime import date
 
 import numpy as np
+from django.utils import translation
 
 from custodian.casework.data_requests import package_build
 from custodian.casework.models import CustomerRequest
+from custodian.casework.package_words import monthly_rows
 from custodian.collecting.facts import ProtectionFacts
 from custodian.collecting.services import protection_facts_record
 from custodian.testing.portal import signed_in
@@ -55,9 +58,10 @@ def test_the_answer_names_everything_held_in_plain_words(households, privacy_off
         assert internal not in text
     assert "E-mail address you sign in to My account with: ann.signin@example.com" in text
     monthly = next(s for s in package.sections if s.title == "Your monthly use")
-    added = {row[1]: row for row in monthly.rows if row[0] == "Electric" and row[1] < "2013"}
-    assert added["2011-06"][2] == "360.0 kWh" and added["2012-01"][2] == "744.0 kWh"
-    assert added["2011-06"][3] == "the meter readings we hold, added up"
+    added = {row[1]: row for row in monthly.rows if row[0] == "Electric"}
+    assert added["June 2011"][2] == "360 kWh" and added["January 2012"][2] == "744 kWh"
+    assert added["June 2011"][3] == "the meter readings we hold, added up"
+    assert not any(re.search(r"\b\d{4}-\d{2}\b|\.\d", cell) for row in monthly.rows for cell in row[1:3])
     seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
     assert any("Recorded or corrected your details" in row for row in seen.rows)
     told = next(s for s in package.sections if s.title == "What we told you when we collected it")
@@ -92,3 +96,13 @@ def test_the_answer_letter_tells_the_protection_facts_and_the_marketing_choice_i
     assert "How the income was verified: Verified by the local energy assistance provider" in text
     assert "Referred to energy assistance on: October 1, 2026" in text
     assert "You have opted out: we never use your details for marketing." in text
+
+
+def test_the_monthly_use_names_its_months_and_rounds_its_amounts_as_the_usage_page_does():
+    """A customer's letter names each month in words and its use rounded and grouped, in their language."""
+    bills = {"water": {"unit": "gal", "months": [{"month": "2025-10", "total": 4052.9}]}}
+    [row] = monthly_rows(bills, {})
+    assert row[1:3] == ["October 2025", "4,053 gal"]
+    with translation.override("es"):
+        [row] = monthly_rows(bills, {"electric": {"2025-09": 1234.56}})[:1]
+    assert row[1:3] == ["septiembre de 2025", "1,235 kWh"]

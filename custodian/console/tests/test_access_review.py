@@ -4,6 +4,7 @@ flags open their events and can be marked reviewed with a note, which the access
 
 import csv
 import io
+import re
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -30,6 +31,11 @@ def test_the_review_starts_with_the_latest_events_in_words(console, privacy_offi
     _read_names(console, billing_clerk, customer)
     html = console(privacy_officer).get("/staff/privacy/access/").content.decode()
     assert "bill.clerk" in html and "Billing" in html and "Allowed" in html
+    console(billing_clerk).post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["name", "email"], "purpose": "billing"}
+    )
+    html = console(privacy_officer).get("/staff/privacy/access/").content.decode()
+    assert "E-mail address" in html and not re.search(r"<td>[^<]*\bemail\b", html, re.IGNORECASE), html
     assert "No events" not in html
 
 

@@ -22,6 +22,7 @@ from custodian.collecting.models import (
     ProtectionOnFile,
 )
 from custodian.collecting.services import payment_agreement_request
+from custodian.customers.models import Account
 from custodian.outbox.models import OutboundMessage
 from custodian.payments.models import PaymentSession
 from custodian.testing.billing import YEAR, household, reading_corrected
@@ -190,3 +191,15 @@ def test_collections_records_the_households_facts_sealed_and_the_worklist_applie
     value = PersonalValue.objects.get(customer_id=past_due.customer_id, field="disconnection_protection")
     assert b"assistance_provider" not in bytes(value.ciphertext)
     assert value.provenance.notice_key == "disconnection_protection"
+
+
+def test_the_billing_clerk_reads_the_notice_shown_at_application_by_its_name(
+    past_due, billing_clerk, console
+):
+    """Staff read the notice an account was opened under by its name and version, never the policy key."""
+    Account.objects.filter(pk=past_due.pk).update(
+        opened_notice_key="account_application", opened_notice_version="2026.2"
+    )
+    page = console(billing_clerk).get(f"/staff/billing/accounts/{past_due.pk}/").content.decode()
+    assert "notice shown at application: Account application notice, version 2026.2" in page
+    assert "account_application" not in page

@@ -108,6 +108,11 @@ def test_a_walk_in_from_someone_new_becomes_an_inquirer(console, service_rep, db
     assert CustomerRequest.objects.get().customer.customer_class == "inquirer"
 
 
+def test_the_intake_page_names_each_notice_not_its_key(console, service_rep, db):
+    page = console(service_rep).get("/staff/requests/new/").content.decode()
+    assert "Call request notice, version" in page and "Notice call_request" not in page
+
+
 def test_intake_errors_name_the_problem_and_keep_the_input(console, service_rep, db):
     response = console(service_rep).post(
         "/staff/requests/new/", {"channel": "phone", "kind": "other", "message": "Hi"}

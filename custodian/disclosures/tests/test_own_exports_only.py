@@ -36,7 +36,8 @@ def test_the_api_refuses_the_banks_export_by_name(privacy_officer, customer):
         HTTP_AUTHORIZATION=f"Bearer {token}",
         content_type="application/json",
     )
-    assert answer.status_code == 409 and "ach_origination" in answer.content.decode()
+    said = answer.content.decode()
+    assert answer.status_code == 409 and "Automatic payment" in said and "ach_origination" not in said
     assert not DisclosureEntry.objects.exists()
 
 
@@ -55,3 +56,11 @@ def test_the_disclosure_desk_offers_the_bank_no_export_button(console, privacy_o
     page = console(privacy_officer).get("/staff/privacy/disclosures/").content.decode()
     assert f"/staff/privacy/disclosures/vendors/{bank.pk}/export/" not in page
     assert "the debits due on automatic payment" in page
+    assert "<td>Automatic payment: the utility" in page and "<td>ach_origination</td>" not in page
+
+
+def test_a_marketing_mailing_refused_names_the_function_by_its_label(privacy_officer, customer):
+    vendor = make_vendor("payment_processing", new_vendor_keypair(), privacy_officer)
+    with pytest.raises(ExportRefused, match="“Payment processing") as refused:
+        vendor_export_run(vendor=vendor, requested_by=privacy_officer, for_marketing=True)
+    assert "payment_processing" not in str(refused.value)

@@ -146,7 +146,7 @@ def test_the_accounts_a_customer_chooses_from_are_named_in_spanish(households):
     assert f"Account {number} (manufactured home, since {account.opened_on:%b %-d, %Y})" in english
     spanish = client.get("/portal/me/moving/?lang=es").content.decode()
     with translation.override("es"):
-        opened = date_format(account.opened_on, r"j \d\e N \d\e Y")
+        opened = date_format(account.opened_on, r"j \d\e b. \d\e Y")
     assert f"Cuenta {number} (casa prefabricada, desde el {opened})" in spanish
 
 

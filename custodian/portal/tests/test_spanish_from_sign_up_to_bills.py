@@ -124,6 +124,9 @@ def test_no_portal_or_public_page_writes_a_date_in_an_english_pattern():
 
 # A day or a month as machines write it ("2026-10", "2026-11-28"): never in what a customer reads.
 ISO = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+# A month's short name as Django's Spanish writes some of them ("Ene.", "Feb.", "Oct"): Spanish writes its
+# months in lowercase ("ene.", "oct.").
+SPANISH_CAPITAL_MONTH = re.compile(r"\b(?:Ene|Feb|Abr|Jun|Jul|Ago|Sept?|Oct|Nov|Dic)\b")
 # What a reader reads of a tag: its words for people, not its links, form values or machine attributes.
 READ_ATTRIBUTES = re.compile(r'\s(?:title|alt|aria-label|placeholder)="([^"]*)"')
 CUSTOMER_PAGES = (
@@ -174,6 +177,8 @@ def test_no_customer_page_writes_a_day_or_a_month_as_machines_do(households):
             found += [f"{lang} {url}: {iso}" for iso in ISO.findall(_read(response.content.decode()))]
     assert not found, found
     bill_page = client.get(f"/portal/me/bills/{bill.pk}/?lang=es").content.decode()
+    bills = _read(client.get("/portal/me/bills/?lang=es").content.decode())
+    assert re.search(r"\d{1,2} de oct\. de 2026", bills) and not SPANISH_CAPITAL_MONTH.search(bills), bills
     assert "Factura de octubre de 2026" in bill_page and SPANISH_DATE.search(_read(bill_page))
     assert "Bill for October 2026" in client.get(f"/portal/me/bills/{bill.pk}/?lang=en").content.decode()
 

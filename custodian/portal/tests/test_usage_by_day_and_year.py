@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from custodian.audit.models import AccessEvent
 from custodian.demo.generator import local_clock
 from custodian.testing.portal import METER, household_with_readings, signed_in
+from custodian.usage.forms import PeriodForm
 from custodian.usage.services import my_usage, year_against_last_year
 from custodian.vault.gate import customer_actor
 from custodian.vault.interval_files import LOCAL, IntervalBlock
@@ -83,9 +85,10 @@ def test_a_chosen_day_shows_the_30_days_up_to_it_and_its_hours(three_services):
     "on, message",
     [
         ("tomorrow", "Enter a valid date."),
-        ("3000-01-01", "Choose a date between"),
+        ("3000-01-01", "Choose a date between January 1, 1970 and December 31, 2999."),
         ("future", "has passed"),
-        ("1970-01-29", "Choose a day from 1970-01-30 on"),  # its 30 days would begin before 1970
+        ("1970-01-29", "Choose a day from January 30, 1970 on"),  # its 30 days would begin before 1970
+        ("1970-01-29&lang=es", "Elija un día a partir del 30 de enero de 1970."),
     ],
 )
 def test_a_bad_day_is_named_and_the_page_still_answers(three_services, on, message):
@@ -134,6 +137,14 @@ def test_the_usage_views_read_in_spanish(three_services):
     day = client.get(f"/portal/me/usage/?on={_a_day_held(months)}").content.decode()
     assert "hora por hora" in day
     refused = client.get("/portal/me/usage/?on=3000-01-01").content.decode()
-    assert "Elija una fecha entre 1970-01-01 y 2999-12-31." in refused
+    assert "Elija una fecha entre el 1 de enero de 1970 y el 31 de diciembre de 2999." in refused
     year = client.get("/portal/me/usage/?view=year").content.decode()
     assert "Este año frente al año pasado" in year and "Un año antes" in year
+
+
+def test_a_download_too_long_is_refused_in_years_not_days(db):
+    """The longest download is said as people say it ("3 years"), in the page's language."""
+    data = {"start": "2020-01-01", "end": "2024-01-01"}
+    assert "A download covers at most 3 years" in str(PeriodForm(data).errors)
+    with translation.override("es"):
+        assert "como máximo 3 años" in str(PeriodForm(data).errors)

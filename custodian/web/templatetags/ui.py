@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from custodian.billing.presentation import entry_shown, services_named
 from custodian.billing.presentation import money as money_text
 from custodian.customers.account_numbers import internal_ref
-from custodian.dates import day_words, moment_words, month_words
+from custodian.dates import day_words, moment_words, month_words, short_month
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS
 from custodian.web import navigation
@@ -217,6 +217,32 @@ def service_label(keys) -> str:
 
 
 @register.filter
+def category_label(keys) -> str:
+    """Categories of personal data by their labels in the policy file; several (a list, or keys separated by
+    commas, semicolons or spaces) joined. An unknown key is shown as words."""
+    categories = current_policy().categories
+    if isinstance(keys, str):
+        keys = keys.replace(",", " ").replace(";", " ").split()
+    return ", ".join(categories[k].in_language().label if k in categories else _words(k) for k in keys or [])
+
+
+@register.filter
+def vendor_function_label(key) -> str:
+    """A vendor function by its label in the policy file ("Payment processing (…)"), never its key."""
+    functions = current_policy().vendor_functions
+    return functions[key].in_language().label if key in functions else _words(str(key or ""))
+
+
+@register.filter
+def notice_label(key, version="") -> str:
+    """A notice at collection as staff read it: "Account application notice, version 2026.2"."""
+    if not key:
+        return ""
+    name = f"{_words(str(key))} notice"
+    return f"{name}, version {version}" if version else name
+
+
+@register.filter
 def purpose_label(key) -> str:
     purposes = current_policy().purposes
     return purposes[key].in_language().label if key in purposes else _words(key or "")
@@ -259,6 +285,12 @@ def when(value) -> str:
 def day(value) -> str:
     """A date, or the ISO day a bill's sealed content keeps, in the language's DATE_FORMAT."""
     return day_words(value)
+
+
+@register.filter
+def month_short(value) -> str:
+    """A month's short name under a chart's bar: "Oct", "oct."."""
+    return short_month(value) if value else ""
 
 
 @register.filter
@@ -330,7 +362,7 @@ def _month(value: str, *, short: bool = False) -> str:
     except ValueError:
         return value
     # In the reader's language (strftime writes English whatever the page's language).
-    return date_format(d, "M") if short else date_format(d, get_format("YEAR_MONTH_FORMAT"))
+    return short_month(d) if short else date_format(d, get_format("YEAR_MONTH_FORMAT"))
 
 
 @register.simple_tag
@@ -385,7 +417,7 @@ def month_points(rows, value: str = "amount"):
     language; a month without a value has no bar."""
     return [
         (
-            date_format(_get(r, "month"), "M"),
+            short_month(_get(r, "month")),
             date_format(_get(r, "month"), get_format("YEAR_MONTH_FORMAT")),
             float(_get(r, value)),
         )

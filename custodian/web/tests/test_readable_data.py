@@ -54,6 +54,14 @@ def test_keys_of_the_policy_file_are_shown_by_their_labels():
     assert render("{{ k|purpose_label }}", k="billing") == "Billing"
     assert render("{{ k|decision_label }}", k="allow") == "Allowed"
     assert render("{{ k|words }}", k="account_application") == "Account application"
+    assert render("{{ k|category_label }}", k="email,name,phone") == "E-mail address, Name, Telephone number"
+    assert render("{{ k|category_label }}", k="meter_usage; name").startswith("Meter")
+    assert render("{{ k|vendor_function_label }}", k="ach_origination").startswith("Automatic payment:")
+    assert render("{{ k|service_label }}", k=["privacy_officer", "web"]) == "Privacy officer, Web"
+    assert (
+        render("{{ k|notice_label:v }}", k="account_application", v="2026.2")
+        == "Account application notice, version 2026.2"
+    )
     assert (
         render("{{ t|when }}", t=datetime(2026, 3, 5, 18, 0, tzinfo=UTC).isoformat())
         == "March 5, 2026, 12:00 p.m. CST"  # in the utility's time zone, named
@@ -93,3 +101,12 @@ def test_chart_values_are_shown_as_floatformat_shows_them(language, places):
     with translation.override(language):
         for value in values:
             assert shown(value, places) == floatformat(value, places), value
+
+
+def test_a_month_s_short_name_is_lowercase_in_spanish():
+    """Spanish writes its months in lowercase, abbreviated or not ("ene.", "oct."), where Django's own
+    Spanish mixes "Ene." with "oct."."""
+    with translation.override("es"):
+        shown = [render("{{ d|month_short }}", d=datetime(2026, m, 1)) for m in (1, 2, 9, 10)]
+    assert shown == ["ene.", "feb.", "sep.", "oct."]
+    assert render("{{ d|month_short }}", d=datetime(2026, 1, 1)) == "Jan"
