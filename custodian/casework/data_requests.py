@@ -129,6 +129,15 @@ def _refused(request: CustomerRequest, by, reason: str) -> None:
         RequestEvent.objects.create(request=request, by=by, action="not_verified", reason=reason)
 
 
+def _may_not_look_up(request: CustomerRequest, by) -> None:
+    """Refused before any look-up: the policy file doesn't let `by`'s service find accounts for the request
+    (not that no account has the number)."""
+    _refused(request, by, "the service may not look up accounts for this request")
+    raise RequestError(
+        "Your service may not look up accounts for this request: hand it to a service that can."
+    )
+
+
 def request_verify(
     *,
     request: CustomerRequest,
@@ -168,6 +177,13 @@ def request_verify(
             "a request to see or correct data is verified with a fact from the bill: "
             + " or ".join(VERIFIED_WITH[method][k].lower() for k in sorted(DATA_REQUEST_FACTS))
         )
+    policy = current_policy()
+    if not (
+        purpose in policy.purposes
+        and "account_number" in policy.purposes[purpose].categories
+        and policy.acts_for(services_of(by), purpose)
+    ):
+        _may_not_look_up(request, by)
     try:
         ids = find_customers(
             actor=staff_actor(by),
@@ -178,7 +194,7 @@ def request_verify(
             intake=True,
         )
     except Denied:
-        ids = []
+        _may_not_look_up(request, by)
     if len(ids) != 1:
         _refused(request, by, "no account with the number given")
         raise RequestError("No account with that number: the person is not verified.")

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from custodian.casework.choices import RequestStatus
 from custodian.casework.models import CustomerRequest, RequestEvent
-from custodian.casework.services import RequestError
+from custodian.casework.services import REPLY_PURPOSES, RequestError
 from custodian.customers.models import Customer
 from custodian.outbox.services import letter_send, message_send
 from custodian.policy.loader import current_policy
@@ -20,8 +20,6 @@ from custodian.vault.services import Submission, document_seal
 
 NOTE_LIMIT = 4000
 REPLY_LIMIT = 6000
-# The purposes a reply's address is read for, in this order: the first the member's service acts for.
-REPLY_PURPOSES = ("contacting_customers", "resolving_problems", "legal_obligations")
 # What a template leaves for the member to write: a reply still holding it is not sent.
 BLANK = "[…]"
 

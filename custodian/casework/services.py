@@ -1,4 +1,7 @@
-"""Writes for customer requests. Each change adds a history row in the same transaction."""
+"""Writes for customer requests. Each change adds a history row in the same transaction.
+
+Over 400 lines on purpose: every write of a request (opening, intake from each channel, hand-off, close) and
+the rule of which services may work it sit together, so each write checks the same rule in one place."""
 
 import json
 from dataclasses import dataclass, field
@@ -48,6 +51,35 @@ def staff_change_append(action: Action, *, by, **fields) -> None:
 
 class RequestError(ValueError):
     pass
+
+
+# The purposes a reply's address is read for, in this order: the first the member's service acts for.
+REPLY_PURPOSES = ("contacting_customers", "resolving_problems", "legal_obligations")
+
+
+def can_work(service: str, kind: str) -> bool:
+    """Whether the policy file lets `service` work a request of `kind`: it acts for a purpose that reads the
+    request's messages (correspondence), it may contact the customer (a reply purpose that reads the e-mail
+    address), and for a data access request it reviews access (only such a service prepares the answer)."""
+    policy = current_policy()
+    entry = policy.services.get(service)
+    if entry is None:
+        return False
+    reads = any(
+        "correspondence" in policy.purposes[p].categories for p in entry.purposes if p in policy.purposes
+    )
+    contacts = any(
+        p in entry.purposes and "email" in policy.purposes[p].categories
+        for p in REPLY_PURPOSES
+        if p in policy.purposes
+    )
+    reviews = kind != RequestKind.DATA_ACCESS or entry.reviews_access
+    return reads and contacts and reviews
+
+
+def services_for(kind: str) -> list[str]:
+    """The support services a request of `kind` may be handed to, in the policy file's order."""
+    return [s for s in current_policy().services if can_work(s, kind)]
 
 
 def owner_for(kind: str) -> str:
@@ -101,6 +133,12 @@ def request_open(
 def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, by=None):
     if to_service not in current_policy().services:
         raise RequestError(f"unknown support service {to_service!r}")
+    if not can_work(to_service, request.kind):
+        label = current_policy().services[to_service].label
+        raise RequestError(
+            f"{label} can't work this request: the policy file doesn't let it read the request's messages "
+            "and contact the customer"
+        )
     if not reason.strip():
         raise RequestError("a hand-off needs a reason")
     if request.status != RequestStatus.OPEN:
@@ -123,6 +161,10 @@ def request_hand_off(*, request: CustomerRequest, to_service: str, reason: str, 
 @transaction.atomic
 def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
     _check_owner(request, by)
+    if by is not None and not can_work(request.owning_service, request.kind):
+        raise RequestError(
+            "your service may not act on this request, so it can't close it: hand it to a service that can"
+        )
     request.status = RequestStatus.CLOSED
     request.closed_at = timezone.now()
     request.save(update_fields=["status", "closed_at"])

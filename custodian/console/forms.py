@@ -27,7 +27,7 @@ from custodian.casework.correctable import (
     named_recipients_read,
 )
 from custodian.casework.desk import BLANK, NOTE_LIMIT, REPLY_LIMIT, REPLY_TEMPLATES
-from custodian.casework.services import RequestError
+from custodian.casework.services import RequestError, services_for
 from custodian.customers.choices import CustomerClass, Service
 from custodian.incidents.flag_reviews import NOTE_LIMIT as FLAG_NOTE_LIMIT
 from custodian.policy.loader import current_policy
@@ -294,9 +294,12 @@ class HandOffForm(forms.Form):
     to_service = forms.ChoiceField(label="Hand off to")
     reason = forms.CharField(label="Reason", max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_service"].choices = [(k, s.label) for k, s in current_policy().services.items()]
+        # Only the services the policy file lets work this kind of request (all of them without a kind).
+        services = current_policy().services
+        offered = services_for(kind) if kind else list(services)
+        self.fields["to_service"].choices = [(k, services[k].label) for k in offered]
 
 
 class CloseForm(forms.Form):

@@ -30,7 +30,14 @@ from custodian.casework.data_requests import (
 )
 from custodian.casework.desk import is_note, reply_draft
 from custodian.casework.selectors import request_list
-from custodian.casework.services import Intake, RequestError, request_close, request_hand_off, request_intake
+from custodian.casework.services import (
+    Intake,
+    RequestError,
+    can_work,
+    request_close,
+    request_hand_off,
+    request_intake,
+)
 from custodian.console import forms
 from custodian.console.access import (
     console_actor,
@@ -189,7 +196,9 @@ def request_detail(request, request_id):
                 )
                 if "correspondence" in policy.purposes[k].categories
             ],
-            "hand_off_form": step_form(request, forms.HandOffForm, "console:hand_off", req.pk),
+            "hand_off_form": step_form(request, forms.HandOffForm, "console:hand_off", req.pk, kind=req.kind),
+            # A service the policy file doesn't let work this kind of request can only hand it on.
+            "can_close": can_work(req.owning_service, req.kind),
             "close_form": step_form(request, forms.CloseForm, "console:close", req.pk),
             "owns": owns,
             # A payment call owned by a service that takes payments: the customer's accounts, each page with
@@ -242,7 +251,12 @@ def request_detail(request, request_id):
 
 
 @page("requests/<id:request_id>/hand-off/", name="hand_off")
-@request_step(forms.HandOffForm, invalid="A hand-off needs a service and a reason.", done="console:requests")
+@request_step(
+    forms.HandOffForm,
+    form_kwargs=lambda req: {"kind": req.kind},
+    invalid="A hand-off needs a service and a reason.",
+    done="console:requests",
+)
 def request_hand_off_view(request, req, d):
     request_hand_off(request=req, to_service=d["to_service"], reason=d["reason"], by=request.user)
     return f"Handed off to {current_policy().services[req.owning_service].label}."
@@ -257,6 +271,10 @@ def request_close_view(request, req):
     if req.status != RequestStatus.OPEN:
         messages.error(request, f"Request #{req.pk} is already closed.")
         return redirect("console:request", request_id=req.pk)
+    if not can_work(req.owning_service, req.kind):
+        return _request_again(
+            request, req, form, "Your service may not act on this request, so it can't close it: hand it on."
+        )
     if not form.is_valid():
         return _request_again(
             request, req, form, "Outcome: say what was done or answered before closing the request."
