@@ -337,7 +337,7 @@ def register_reads_import(
             if _already_stored(document, row):
                 report.already_stored += 1
             else:
-                read_apply(document, row)
+                read_apply(document, row, customer_class=row.account.customer.customer_class)
                 report.stored += 1
                 changed.add(row.account.customer_id)
         except ReadError as exc:

@@ -30,6 +30,7 @@ from custodian.bounds import ascii_decimal
 from custodian.customers.choices import SERVICE_UNITS
 from custodian.customers.models import Account, ServicePoint
 from custodian.policy.loader import current_policy
+from custodian.usage.greenbutton_import import CUSTOMER_METER, CUSTOMER_PER_HOUR, plausible_most
 from custodian.vault.choices import Channel
 from custodian.vault.gate import policy_decision, reveal, staff_actor, system_actor
 from custodian.vault.selectors import reads_held_for
@@ -40,6 +41,8 @@ READS_JOB = "usage_import"
 READS_PURPOSE = "providing_services"
 NOTICE = "metering"
 MAX_INDEX = Decimal("1e10")  # ten dials
+# A read's unit as the Green Button bounds name it, and how many of those one of the read's units is.
+_BOUND_UNIT = {"kWh": ("Wh", 1000), "therm": ("therm", 1), "gal": ("gal", 1)}
 
 
 class ReadError(ValueError):
@@ -132,6 +135,39 @@ def _use(read: Read, last: Decimal) -> Decimal:
     raise ReadError(f"kind {kind!r} is not one of {[k for k, _ in Kind.CHOICES]}")
 
 
+def plausible_use(service: str, customer_class: str, hours: int) -> Decimal | None:
+    """The most a meter of `service` reads in `hours`, in the service's unit: the Green Button bound of a
+    customer of `customer_class`'s meter (`CUSTOMER_PER_HOUR`), or of any meter (`plausible_most`) when the
+    class is not given; None for a unit neither bounds."""
+    unit = SERVICE_UNITS.get(service)
+    if unit not in _BOUND_UNIT:
+        return None
+    bound_unit, per_unit = _BOUND_UNIT[unit]
+    if customer_class:
+        per_hour = CUSTOMER_PER_HOUR.get(customer_class, CUSTOMER_PER_HOUR["residential"])
+        most = per_hour.get(service, {}).get(bound_unit)
+        if most is not None:
+            return Decimal(str(most)) * hours / per_unit
+    return Decimal(str(plausible_most(bound_unit, hours * 3600))) / per_unit
+
+
+def _check_plausible(read: Read, use: Decimal, last_on: str, customer_class: str) -> None:
+    """A ReadError when `use` since the last read (of `last_on`) is more than the meter reads in the time
+    between: a mistyped read, or a rollover the dials could not have made, is never billed."""
+    hours = (read.read_on - date.fromisoformat(last_on)).days * 24
+    most = plausible_use(read.service, customer_class, hours)
+    if most is None or use <= most:
+        return
+    unit = SERVICE_UNITS[read.service]
+    meter = CUSTOMER_METER.get(customer_class, "a meter") if customer_class else "a meter"
+    what = "a rollover" if read.kind == Kind.ROLLOVER else "the read"
+    raise ReadError(
+        f"{what} implies {use} {unit} used in the {hours} hours since the last read of {last_on}, more "
+        f"than {meter} reads in that time (at most {most.normalize():f} {unit}): check the read and how it "
+        "was taken"
+    )
+
+
 def reads_of(document: str | None, service: str) -> list[dict]:
     return list((json.loads(document or "{}").get(service) or {}).get("reads", []))
 
@@ -172,7 +208,7 @@ def register_read_record(
     usage = _meter_usage(account=account, actor=system_actor(READS_JOB, on_behalf_of=by), client_ip=client_ip)
     meter = point.meter_number
     read = Read(service, meter, read_on, index, kind, dials=dials, old_final=old_final, new_start=new_start)
-    recorded = read_apply(usage, read)
+    recorded = read_apply(usage, read, customer_class=account.customer.customer_class)
     personal_data_record(
         customer=account.customer,
         values={"meter_usage": usage_text(usage)},
@@ -220,10 +256,11 @@ def reads_submission(*, by, channel: str, note: str) -> Submission:
     )
 
 
-def read_apply(usage: dict, read: Read) -> RecordedRead:
+def read_apply(usage: dict, read: Read, *, customer_class: str = "") -> RecordedRead:
     """Add one read of a meter to the customer's usage document (parsed; changed in place) and the cycle's
-    total, checked against the meter's last read; a ReadError, the document unchanged, when it does not add
-    up. The one rule for a read entered at the desk and a read in an imported file."""
+    total, checked against the meter's last read and against what the meter of a customer of
+    `customer_class` reads in the time between (`plausible_use`); a ReadError, the document unchanged, when
+    it does not add up. The one rule for a read entered at the desk and a read in an imported file."""
     service, meter, read_on, index, kind = read.service, read.meter, read.read_on, read.index, read.kind
     series = usage.setdefault(service, {"unit": SERVICE_UNITS[service], "months": []})
     reads = series.setdefault("reads", [])
@@ -238,6 +275,7 @@ def read_apply(usage: dict, read: Read) -> RecordedRead:
         use = None
     else:
         use = _use(read, Decimal(last["index"]))
+        _check_plausible(read, use, last["on"], customer_class)
     cycle = f"{read_on:%Y-%m}"
     held = next((m for m in series.get("months", []) if m.get("month") == cycle), None)
     from_reads = any(r["on"].startswith(cycle) and r.get("use") for r in reads)

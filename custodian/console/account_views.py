@@ -30,7 +30,13 @@ from custodian.billing.final import service_stop
 from custodian.billing.register_reads import Kind, ReadError, last_reads, register_read_record
 from custodian.billing.services import BillingError
 from custodian.console.access import acts_for, console_actor, console_page, looked_up
-from custodian.customers.choices import AccountRole, CustomerClass, ServiceChangeKind, ServiceChangeStatus
+from custodian.customers.choices import (
+    SERVICE_UNITS,
+    AccountRole,
+    CustomerClass,
+    ServiceChangeKind,
+    ServiceChangeStatus,
+)
 from custodian.customers.selectors import (
     account_for,
     accounts_of,
@@ -407,7 +413,7 @@ def meter_reads(request, account):
         request,
         f"Read {read.index} of {read.on:%Y-%m-%d} stored"
         + (
-            f": {read.use} used since the last read."
+            f": {read.use} {SERVICE_UNITS[read.service]} used since the last read."
             if read.use is not None
             else " as the meter's starting index."
         ),
