@@ -88,6 +88,9 @@ def test_a_move_asked_in_the_portal_is_carried_out_by_customer_service(
     assert f"/staff/accounts/{account.pk}/" in staff.get("/staff/accounts/").content.decode()
     detail = staff.get(f"/staff/accounts/{account.pk}/")
     assert "42 Cedar Avenue" in detail.content.decode()
+    # the notice shown by its name, never the policy file's key
+    assert f"Account application notice, version {notice.version} shown" in detail.content.decode()
+    assert "account_application" not in detail.content.decode()
     read = AccessEvent.objects.filter(action="reveal_documents", customer_id=str(customer.pk)).latest("pk")
     assert (read.actor_id, read.purpose, read.categories) == (
         str(service_rep.pk),

@@ -246,6 +246,11 @@ def test_approving_asks_the_approver_to_prove_it_is_them(console, dba, privacy_o
     priya = console(privacy_officer)
     page = priya.get("/staff/people/changes/")
     assert f'id="approve-{change.pk}-password"' in page.content.decode()
+    # the services asked for by their labels, never their keys
+    assert (
+        ": Billing, Collections</td>" in page.content.decode()
+        and "billing, collections" not in page.content.decode()
+    )
     for given in ({}, {"password": "not her password"}, {"code": "000000"}):
         answer = priya.post(f"/staff/people/changes/{change.pk}/approve/", given)
         assert answer.status_code == 400
