@@ -10,7 +10,9 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from custodian.audit.actions import Action
@@ -19,6 +21,7 @@ from custodian.bounds import shown_text
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.outbound import developer_machine, literal_address_refused
 from custodian.connect.scopes import ScopeError, reads_bills, scope_parse, services_of_scope
+from custodian.dates import day_words
 from custodian.disclosures.services import consent_record, consent_revoke
 from custodian.disclosures.services.accounting import reviews_access_of
 from custodian.policy.loader import current_policy
@@ -169,7 +172,12 @@ def third_party_review(*, third_party: ThirdParty, reviewed_by, decision: str, n
     return third_party
 
 
-SERVICE_WORDS = {"electric": "electricity", "gas": "natural gas", "water": "water"}
+# A service as the customer's consent names it, in their language ("my electricity meter data").
+SERVICE_WORDS = {
+    "electric": gettext_noop("electricity"),
+    "gas": gettext_noop("natural gas"),
+    "water": gettext_noop("water"),
+}
 
 
 def meters_to_choose(held: dict[str, list[str]], *, scope: str) -> dict[str, list[str]]:
@@ -184,8 +192,8 @@ def meters_to_choose(held: dict[str, list[str]], *, scope: str) -> dict[str, lis
 
 def meter_words(key: str) -> str:
     """A usage point in the customer's words: `electric#2` → "electricity meter 2"."""
-    service, _, number = key.partition("#")
-    return f"{SERVICE_WORDS[service]} meter {number or 1}"
+    service, _sep, number = key.partition("#")
+    return _("%(service)s meter %(number)s") % {"service": _(SERVICE_WORDS[service]), "number": number or 1}
 
 
 def consent_text(
@@ -203,21 +211,33 @@ def consent_text(
     meters = meters or {}
 
     def words(service):
+        name = _(SERVICE_WORDS[service])
         if service not in meters:
-            return SERVICE_WORDS[service]
+            return name
         chosen, of = meters[service]
         numbers = [k.partition("#")[2] or "1" for k in chosen]
-        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
-        return f"{SERVICE_WORDS[service]} (meter{'s' if len(numbers) > 1 else ''} {listed} of my {of} only)"
+        return ngettext(
+            "%(service)s (meter %(listed)s of my %(of)s only)",
+            "%(service)s (meters %(listed)s of my %(of)s only)",
+            len(numbers),
+        ) % {"service": name, "listed": get_text_list(numbers, _("and")), "of": of}
 
-    labels = ", ".join(words(s) for s in services)
-    return (
-        f"I authorize {third_party.name} ({third_party.contact}) to receive my {labels} meter data from "
-        f"{current_policy().utility['name']}: {parsed.plain_words()}, from {covers_from.isoformat()} on, "
-        f"for this purpose: {third_party.purpose}. This authorization ends on {expires_on.isoformat()} "
+    return _(
+        "I authorize %(name)s (%(contact)s) to receive my %(services)s meter data from %(utility)s: "
+        "%(what)s, from %(from)s on, for this purpose: %(purpose)s. This authorization ends on %(ends)s "
         "unless I revoke it sooner in the customer portal; revoking it stops every later transfer at once. "
-        f"{third_party.name} says of its data practices: {third_party.data_practices}"
-    )
+        "%(name)s says of its data practices: %(practices)s"
+    ) % {
+        "name": third_party.name,
+        "contact": third_party.contact,
+        "services": ", ".join(words(s) for s in services),
+        "utility": current_policy().utility["name"],
+        "what": parsed.plain_words(),
+        "from": day_words(covers_from),
+        "ends": day_words(expires_on),
+        "purpose": third_party.purpose,
+        "practices": third_party.data_practices,
+    }
 
 
 @transaction.atomic
@@ -261,7 +281,7 @@ def authorization_grant(
             mine = [k for k in choosable[service] if k in points]
             if not mine:
                 raise ConnectError(
-                    _("choose at least one %(service)s meter") % {"service": SERVICE_WORDS[service]}
+                    _("choose at least one %(service)s meter") % {"service": _(SERVICE_WORDS[service])}
                 )
             meters[service] = (mine, len(choosable[service]))
     # Whole services when there was nothing to choose; otherwise exactly the meters chosen (and the one

@@ -27,3 +27,38 @@ def test_the_scope_is_read_in_spanish_and_in_english():
     assert "in 60-minute intervals, going back up to 13 months" in english
     with translation.override("en"):
         assert scope_parse("FB=4_5;HistoryLength=1").plain_words().endswith("going back up to 1 month")
+
+
+def test_the_consent_kept_is_the_one_read_in_the_customers_language():
+    """The words kept as the customer's written consent are the ones they read: in Spanish for a Spanish
+    reader, with the days in words (never "2026-12-01")."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from custodian.connect.services import consent_text
+
+    sunny = SimpleNamespace(
+        name="Sunny Solar",
+        contact="privacy@sunny.example",
+        purpose="Solar sizing",
+        data_practices="Kept 1 year",
+    )
+    asked = {
+        "third_party": sunny,
+        "scope": SCOPE,
+        "services": ["electric"],
+        "expires_on": date(2027, 6, 1),
+        "covers_from": date(2025, 11, 1),
+        "meters": {"electric": (["electric#2"], 2)},
+    }
+    with translation.override("es"):
+        spanish = consent_text(**asked)
+    assert spanish.startswith(
+        "Autorizo a Sunny Solar (privacy@sunny.example) a recibir los datos de mis medidores"
+    )
+    assert "electricidad (solo el medidor 2 de mis 2)" in spanish and "1 de junio de 2027" in spanish
+    assert "I authorize" not in spanish and "2027-06-01" not in spanish
+    with translation.override("en"):
+        english = consent_text(**asked)
+    assert "to receive my electricity (meter 2 of my 2 only) meter data" in english
+    assert "ends on June 1, 2027 unless I revoke it" in english
