@@ -2,13 +2,15 @@
 explained), each review an event in the access log. A flag stays marked while the reads that raise it are
 the ones reviewed; more of them after the review raise it again."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.audit.models import AccessEvent
 from custodian.incidents.models import FlagReview
 from custodian.incidents.services import IncidentError, _officer
 from custodian.staff.independence import dependence
@@ -17,24 +19,49 @@ from custodian.staff.services import staff_decision_append
 NOTE_LIMIT = 2000
 
 
+def _window_start(hours: int) -> int:
+    return int((timezone.now() - timedelta(hours=hours)).timestamp() * 1_000_000)
+
+
+def _reads_of(flag, hours: int):
+    """The flag's actor's events of the window it was raised over."""
+    return AccessEvent.objects.filter(
+        actor_kind=flag.actor_kind, actor_id=flag.actor_id, at_us__gte=_window_start(hours)
+    )
+
+
+def members_reviewed(flag, *, hours: int = 24) -> list:
+    """The members of staff whose reads a flag is on: the member for a staff flag; for a system job's, each
+    member who answers for the job's reads of the window (named on its events, `on_behalf_of`)."""
+    users = get_user_model().objects
+    if flag.actor_kind == "staff":
+        return list(users.filter(pk=int(flag.actor_id))) if flag.actor_id.isdigit() else []
+    if flag.actor_kind == "system":
+        names = set(_reads_of(flag, hours).exclude(on_behalf_of="").values_list("on_behalf_of", flat=True))
+        return list(users.filter(username__in=names).order_by("username"))
+    return []
+
+
+def reads_began(flag, *, hours: int = 24):
+    """When the reads that raise the flag began (its actor's first event of the window), or None."""
+    first = _reads_of(flag, hours).aggregate(at=Min("at_us"))["at"]
+    return None if first is None else datetime.fromtimestamp(first / 1_000_000, tz=UTC)
+
+
 @transaction.atomic
 def flag_review(*, flag, by, note: str) -> FlagReview:
     """`by` (the privacy officer) marks `flag` (an `incidents.selectors.Flag`) reviewed, saying why. A flag
-    on a member of staff's reads is never reviewed by that member, nor by someone not independent of them
-    (custodian.staff.independence): a privacy officer's own flags go to another."""
+    on a member of staff's reads, or on a system job's that a member answers for, is never reviewed by that
+    member, nor by someone not independent of them, nor by a privacy officer who became one after the reads
+    began (custodian.staff.independence): a privacy officer's own flags go to another."""
     _officer(by)
-    if flag.actor_kind == "staff":
-        member = (
-            get_user_model().objects.filter(pk=int(flag.actor_id)).first()
-            if flag.actor_id.isdigit()
-            else None
-        )
-        if member is not None:
-            if member.pk == by.pk:
-                raise IncidentError("a flag on your own reads is reviewed by another privacy officer")
-            why = dependence(by, on=(member,))
-            if why:
-                raise IncidentError(why)
+    members = members_reviewed(flag)
+    if any(member.pk == by.pk for member in members):
+        raise IncidentError("a flag on your own reads is reviewed by another privacy officer")
+    if members:
+        why = dependence(by, on=members, since=reads_began(flag))
+        if why:
+            raise IncidentError(why)
     note = (note or "").strip()
     if not note:
         raise IncidentError("say what the review found (a sentence)")

@@ -50,7 +50,7 @@ class StaffChange(models.Model):
 
 class StaffOrigin(models.Model):
     """Who added a member of staff from the console: an approval must come from someone independent of the
-    asker, and an account the asker added (or one added by such an account) is not
+    asker and of the member concerned, and no account joined to either by adding, up or down, is
     (custodian.staff.independence). Members added on the server's command line have none."""
 
     user = models.OneToOneField(

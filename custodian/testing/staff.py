@@ -22,6 +22,17 @@ def another_administrator():
     )
 
 
+def member_of_staff(username: str, services) -> object:
+    """A member added on the server's command line (so nobody's account), in `services`, with an address."""
+    return staff_member_create(
+        username=username,
+        password=None,
+        full_name=username.replace(".", " ").title(),
+        services=list(services),
+        email=f"{username}@staff.example.org",
+    )
+
+
 def mailed_to(mailoutbox, user) -> list:
     """The e-mails sent to this member of staff, oldest first."""
     return [m for m in mailoutbox if user.email in m.to]

@@ -476,7 +476,8 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     """A reviewer of access (the privacy officer) approves or refuses a held bulk read, with a reason, on the
     record (the hold row and an access event); an approval lets the staff member read on, without a request,
     for the policy file's minutes. Nobody decides their own hold, nor one of a member they are not independent
-    of (custodian.staff.independence: an account that member added or empowered, or one added since)."""
+    of (custodian.staff.independence: joined to that member by adding, either way, or by an API token, or
+    empowered by them, or a reviewer only since the hold)."""
 
     services = services_of(decided_by)
     if not reviews_access(services):

@@ -2,8 +2,9 @@
 which reads no customer's data) adds helper accounts with addresses he controls. Adding a member in a service
 that administers staff or reviews access (IT, the privacy officer) is held like one that reads customer data;
 an approval comes only from an administrator independent of the asker and of the member concerned: never an
-account the asker (or the member) added, directly or through another account they added, never one whose
-own access they asked for or approved, never one added after the ask. The privacy officer is told at the ask
+account the asker (or the member) added, directly or through another account they added, nor the account
+that added them (or added that one), never one whose own access they asked for or approved, never one added
+after the ask. The privacy officer is told at the ask
 of every grant of power over others' access."""
 
 import pytest
@@ -138,17 +139,33 @@ def test_an_account_added_after_the_ask_never_approves_it(dba, billing_clerk):
     late = staff_member_create(
         username="late.admin", password=None, full_name="Late Admin", services=["it_database"]
     )
-    with pytest.raises(StaffAdminError, match="late.admin was added after this was asked"):
+    with pytest.raises(StaffAdminError, match="late.admin was added, .* after this was asked"):
         approvals.staff_change_approve(change=asked, by=late)
     assert services(billing_clerk) == {"billing"}
 
 
-def test_an_independent_administrator_still_approves(dba, privacy_officer, billing_clerk):
-    """The privacy officer added an IT colleague; that colleague's asks are still hers to approve."""
+def test_whoever_added_the_asker_is_not_their_second_person(dba, privacy_officer, billing_clerk, olga):
+    """The privacy officer added an IT colleague: she may hold that colleague's set-up link, so the
+    colleague's asks are not hers to approve (nor anyone's that colleague added); an administrator
+    independent of both is."""
     colleague, made = invite(privacy_officer, "pat.it", ["it_database"])
     approvals.staff_change_approve(change=made, by=dba)
     asked = approvals.staff_membership_change(
         user=billing_clerk, services=["billing", "collections"], leads=[], changed_by=colleague
     )
-    approvals.staff_change_approve(change=asked, by=privacy_officer)
+    with pytest.raises(StaffAdminError, match="pat.it was added by priya.privacy"):
+        approvals.staff_change_approve(change=asked, by=privacy_officer)
+    assert services(billing_clerk) == {"billing"}
+    approvals.staff_change_approve(change=asked, by=olga)
     assert services(billing_clerk) == {"billing", "collections"}
+
+
+def test_an_account_added_by_the_askers_helper_never_makes_the_adder_privacy_officer(dba, privacy_officer):
+    """ivan.it's helper (let into IT by the privacy officer in good faith) invites ivan.po as privacy
+    officer, at ivan's address: ivan made the helper, so his approval is the helper's own."""
+    helper, made_admin = invite(dba, "ivan.helper", ["it_database"])
+    approvals.staff_change_approve(change=made_admin, by=privacy_officer)
+    po, asked = invite(helper, "ivan.po", ["privacy_officer"])
+    with pytest.raises(StaffAdminError, match="ivan.helper was added by ivan.it"):
+        approvals.staff_change_approve(change=asked, by=dba)
+    assert services(po) == set()

@@ -94,7 +94,8 @@ def break_glass_review_queue():
 @transaction.atomic
 def break_glass_review(*, grant_id: int, reviewer, note: str):
     """The privacy officer's review of an emergency access: who, when, and the finding. Never the member's
-    own, nor by someone not independent of them (custodian.staff.independence)."""
+    own, nor by someone not independent of them, nor by one who became a reviewer after it was opened
+    (custodian.staff.independence)."""
 
     if not reviews_access(services_of(reviewer)):
         raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
@@ -105,7 +106,7 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
         raise ValueError("this emergency access was already reviewed")
     if grant.user_id == reviewer.pk:
         raise NotAllowed("nobody reviews their own emergency access")
-    why = dependence(reviewer, on=(grant.user,))
+    why = dependence(reviewer, on=(grant.user,), since=grant.opened_at)
     if why:
         raise NotAllowed(why)
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
