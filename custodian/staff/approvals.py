@@ -3,10 +3,11 @@ that decides on others' access (administers staff, reviews access), to a new mem
 resetting another member's password or second factor; issuing an API token that acts as another member; and
 letting a deactivated member sign in again while they are in such a service. The administrator who asks
 does nothing by asking; another administrator, independent of the asker and of the member concerned
-(custodian.staff.independence: not them, not an account either added or empowered, not an account added
-after the ask), approves or declines it within APPROVAL_DAYS. Every ask, approval and decline is an event in
-the access log, and the member concerned and the privacy officer are told at the ask, not only after (an
-e-mail through the outbox, `signals.staff_notice`; a grant of power over others' access says so in its
+(custodian.staff.independence: not them, not an account joined to either by adding, up or down, or by an
+API token, not one either empowered, not one added or given power after the ask), approves or declines it
+within APPROVAL_DAYS. Every ask, approval and decline is an event in the access log, and the member
+concerned and the privacy officer are told at the ask, not only after (an e-mail through the outbox,
+`signals.staff_notice`, `services.staff_tell`; a grant of power over others' access says so in its
 subject); the pending changes are on the console's approvals page.
 
 Credentials never reach the asker: a new member and a member whose password reset is approved get a one-time
@@ -32,7 +33,6 @@ from custodian.staff.independence import dependence
 from custodian.staff.models import SetupLink, StaffChange
 from custodian.staff.selectors import (
     administers_staff,
-    reviews_access,
     services_kept,
     services_of,
     staff_users,
@@ -47,6 +47,7 @@ from custodian.staff.services import (
     staff_member_reactivate,
     staff_membership_set,
     staff_second_factor_reset,
+    staff_tell,
 )
 from custodian.staff.signals import staff_notice
 
@@ -85,10 +86,6 @@ def _known(services) -> None:
         raise UnknownService(f"not support services in the policy file: {', '.join(unknown)}")
 
 
-def _privacy_officers() -> list:
-    return [u for u in staff_users().filter(is_active=True) if reviews_access(services_of(u))]
-
-
 def _power_granted(change: StaffChange) -> list[str]:
     """The services of a change that would give its member power over others' access (administrator,
     privacy officer), which the privacy officer must hear of when it is asked."""
@@ -105,18 +102,13 @@ def _power_granted(change: StaffChange) -> list[str]:
 def _tell(change: StaffChange, what: str, *also) -> None:
     """The member concerned and every privacy officer (and `also`: the asker, on a decision) are told, at the
     ask as at the decision."""
-    to = {u.pk: u for u in (change.subject, *_privacy_officers(), *also)}
-    staff_notice.send(
-        sender=StaffChange,
-        to=list(to.values()),
-        template="staff_change",
-        context={
-            "change": change,
-            "what": what,
-            "kind": change.get_kind_display(),
-            "power": ", ".join(_power_granted(change)),
-        },
-    )
+    context = {
+        "change": change,
+        "what": what,
+        "kind": change.get_kind_display(),
+        "power": ", ".join(_power_granted(change)),
+    }
+    staff_tell(change.subject, "staff_change", context, *also)
 
 
 def _described(change: StaffChange) -> str:

@@ -18,8 +18,8 @@ from custodian.audit.events import append_change
 from custodian.policy.loader import current_policy
 from custodian.staff.mfa import recovery_codes_issue
 from custodian.staff.models import ServiceMembership, StaffOrigin
-from custodian.staff.selectors import services_of, staff_users
-from custodian.staff.signals import staff_offboarded
+from custodian.staff.selectors import services_kept, services_of, staff_users
+from custodian.staff.signals import staff_notice, staff_offboarded
 
 
 class UnknownService(ValueError):
@@ -89,6 +89,8 @@ def staff_membership_set(
         raise UnknownService(f"not support services in the policy file: {', '.join(unknown)}")
     if leads is not None and set(leads) - set(services):
         raise UnknownService("a member leads only a service they belong to")
+    lost = power_services(services_kept(user) - set(services)) if user.is_active else []
+    _never_the_last(user, lost, changed_by)
     ServiceMembership.objects.filter(user=user).exclude(service__in=services).delete()
     held = set(ServiceMembership.objects.filter(user=user).values_list("service", flat=True))
     ServiceMembership.objects.bulk_create(
@@ -100,6 +102,54 @@ def staff_membership_set(
         memberships.exclude(service__in=leads).update(lead=False)
     led = ServiceMembership.objects.filter(user=user, lead=True).values_list("service", flat=True)
     _log_membership(user, services, changed_by, leads=list(led))
+    if lost:
+        _power_lost_tell(user, lost, changed_by, how="removed from")
+
+
+def power_services(services) -> list[str]:
+    """The services of `services` that give power over others' access (administer staff, review access), in
+    the policy file's order."""
+    policy = current_policy()
+    return [
+        key
+        for key, entry in policy.services.items()
+        if key in services and (entry.administers_staff or entry.reviews_access)
+    ]
+
+
+def _never_the_last(user, lost, changed_by) -> None:
+    """From the console, the last active member of a service that gives power over others' access (the last
+    privacy officer, the last IT administrator) is neither removed from it nor deactivated: one administrator
+    would otherwise take the others' power away alone. The server's command line (`changed_by=None`) may."""
+    if changed_by is None:
+        return
+    for service in lost:
+        others = ServiceMembership.objects.filter(service=service, user__is_active=True).exclude(user=user)
+        if not others.exists():
+            raise StaffAdminError(
+                f"{user.get_username()} is the last active member of {service}: add another member to it "
+                "first (or make the change on the server's command line)"
+            )
+
+
+def _power_lost_tell(user, lost, changed_by, *, how: str) -> None:
+    """Every privacy officer (and the member) is told by e-mail when a member loses power over others'
+    access: the access log alone would tell nobody until someone looked."""
+    by = changed_by.get_username() if changed_by is not None else "the server's command line"
+    context = {"member": user, "how": how, "lost": ", ".join(lost), "by": by}
+    staff_tell(user, "staff_power_lost", context, regarding=f"staff_power_lost:{user.pk}")
+
+
+def staff_tell(member, template: str, context: dict, *also, regarding: str = "") -> None:
+    """Tell the member concerned, every active privacy officer (a member of a service that reviews access)
+    and `also` of a staff change by e-mail (`signals.staff_notice`, in the change's transaction);
+    `regarding`: the record it is about (else the staff change in `context`)."""
+    policy = current_policy()
+    reviewing = [k for k, e in policy.services.items() if e.reviews_access]
+    officers = staff_users().filter(is_active=True, memberships__service__in=reviewing).distinct()
+    to = list({u.pk: u for u in (member, *officers, *also)}.values())
+    sent = {"to": to, "template": template, "context": context, "regarding": regarding}
+    staff_notice.send(sender=ServiceMembership, **sent)
 
 
 def change_actor(changed_by) -> dict:
@@ -223,6 +273,8 @@ def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
     # member (a running vendor export's accounting entries hold a key-share lock on its approver).
     user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
     was_active = user.is_active
+    lost = power_services(services_kept(user)) if was_active else []
+    _never_the_last(user, lost, changed_by)
     if was_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
@@ -236,6 +288,8 @@ def staff_member_deactivate(*, user, changed_by=None) -> Offboarding:
         + f": {done.sessions_ended} sessions ended, {done.tokens_revoked} API tokens revoked",
         changed_by,
     )
+    if lost:
+        _power_lost_tell(user, lost, changed_by, how="deactivated, so no longer acts in")
     return done
 
 

@@ -25,12 +25,13 @@ PO = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
 # Messages that go to someone other than a customer, in the language of their work: a correction notice to
 # an organisation we gave data to, the signed head of the access log to its outside keepers.
 # Messages to others than customers: a correction to a named recipient, the log head to auditors, and staff
-# e-mails (a held change, a set-up link, a vendor determination, a law enforcement request) to members of
-# staff at work.
+# e-mails (a held change, a set-up link, a vendor determination, a law enforcement request, a loss of
+# power) to members of staff at work.
 NOT_TO_CUSTOMERS = {
     "correction_notice",
     "log_head",
     "staff_change",
+    "staff_power_lost",
     "staff_setup_link",
     "vendor_determination",
     "legal_authority_second",
