@@ -3,19 +3,22 @@ decides, against every way the decider may be tied to the person the decision co
 privacy officer (who administers staff and reviews access); pat.person is the one the decision concerns: the
 asker or the member of a staff change or of an API token, the member whose held read, emergency access or
 flagged reads are reviewed, the member who answers for a system job's flagged reads, or the privacy officer
-who first approved a law enforcement request. olga.ops, an IT administrator unrelated to either, approves
-what the set-up needs; sam.subject and quinn.it are unrelated to both."""
+who recorded a vendor determination or first approved a law enforcement request. olga.ops, an IT
+administrator unrelated to either, approves what the set-up needs; sam.subject and quinn.it are unrelated to
+both."""
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from custodian.api.services import api_token_for_member
 from custodian.audit.actions import Action
 from custodian.audit.events import append_events
-from custodian.disclosures.services import AccountingError
+from custodian.disclosures.services import AccountingError, determination_approve, vendor_determine
 from custodian.incidents.flag_reviews import flag_review
 from custodian.incidents.selectors import Flag
 from custodian.incidents.services import IncidentError
@@ -26,7 +29,7 @@ from custodian.staff.services import (
     staff_member_reactivate,
     staff_membership_set,
 )
-from custodian.testing import colleague_added, police_request
+from custodian.testing import colleague_added, police_request, vendor_registered
 from custodian.testing.staff import another_administrator, member_of_staff
 from custodian.vault.gate import break_glass_open, break_glass_review, staff_actor
 from custodian.vault.models import ReadHold
@@ -126,6 +129,17 @@ def _flag_review(flag, dana):
     flag_review(flag=flag, by=dana, note="Explained: the annual batch")
 
 
+def _determination_by(pat, customer):
+    vendor = vendor_registered(function="mailing", officer=pat)
+    review_by = timezone.localdate() + timedelta(days=30)
+    why = "Bills and outage notices by mail keep customers safe."
+    return vendor_determine(vendor=vendor, decided_by=pat, review_by=review_by, rationale=why)
+
+
+def _determination_approve(determination, dana):
+    determination_approve(determination=determination, by=dana)
+
+
 def _law_first(pat, customer):
     return (pat, customer)
 
@@ -144,6 +158,9 @@ PLACES = {
     "emergency access review": Place(("customer_service",), _emergency_of, _emergency_review),
     "flag on a member's reads": Place(("billing",), _flag_on_staff, _flag_review),
     "flag on a system job's reads": Place(("billing",), _flag_on_job, _flag_review),
+    "vendor determination's second person": Place(
+        ("privacy_officer",), _determination_by, _determination_approve
+    ),
     "law enforcement second approver": Place(("privacy_officer",), _law_first, _law_second, since=False),
 }
 
