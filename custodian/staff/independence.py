@@ -85,28 +85,30 @@ def _decides_on_access(service: str) -> bool:
     return bool(entry and (entry.administers_staff or entry.reviews_access))
 
 
-def became_empowered_at(user) -> datetime:
-    """When `user` last became able to decide as a second person: added (`date_joined`), let sign in again
-    (a reactivation, approved or from the command line: the access log keeps both), or given a support
-    service that decides on others' access (its membership's `granted_at`), whichever is latest."""
-    moments = [user.date_joined]
-    granted = (
-        ServiceMembership.objects.filter(user=user)
-        .values_list("service", "granted_at")
-        .order_by("granted_at")
-    )
-    moments += [at for service, at in granted if _decides_on_access(service)]
+def _moments(user) -> list[tuple[datetime, str]]:
+    """When and how `user` became able to decide as a second person: added (`date_joined`), let sign in
+    again (a reactivation, approved or from the command line: the access log keeps both), given a support
+    service that decides on others' access (its membership's `granted_at`)."""
+    moments = [(user.date_joined, "added")]
     reactivated = StaffChange.objects.filter(
         kind=ChangeKind.REACTIVATE, status__in=MADE, subject=user
     ).aggregate(at=Max("decided_at"))["at"]
     if reactivated is not None:
-        moments.append(reactivated)
+        moments.append((reactivated, "let sign in again"))
     logged = AccessEvent.objects.filter(
         action=Action.STAFF_REACTIVATED, reason=f"{user.get_username()} reactivated"
     ).aggregate(at=Max("at_us"))["at"]
     if logged is not None:
-        moments.append(datetime.fromtimestamp(logged / 1_000_000, tz=UTC))
-    return max(moments)
+        moments.append((datetime.fromtimestamp(logged / 1_000_000, tz=UTC), "let sign in again"))
+    granted = ServiceMembership.objects.filter(user=user).values_list("service", "granted_at")
+    power = "given power over others' access"
+    moments += [(at, power) for service, at in granted if _decides_on_access(service)]
+    return moments
+
+
+def became_empowered_at(user) -> datetime:
+    """When `user` last became able to decide as a second person (`_moments`), whichever is latest."""
+    return max(at for at, _ in _moments(user))
 
 
 def _related(by, person) -> str | None:
@@ -152,9 +154,7 @@ def dependence(by, *, on, since=None) -> str | None:
         why = _related(by, person)
         if why:
             return f"{why}: someone independent of them decides"
-    if since is not None and became_empowered_at(by) >= since:
-        return (
-            f"{by.get_username()} was added, let sign in again or given power over others' access after this "
-            "was asked: someone who was here before decides"
-        )
+    late = [how for at, how in _moments(by) if since is not None and at >= since]
+    if late:
+        return f"{by.get_username()} was {late[0]} after this was asked: someone who was here before decides"
     return None

@@ -250,7 +250,10 @@ class Relation:
     after: Callable | None = None
 
 
-AFTER = "after this was asked"
+def after(how: str) -> str:
+    return f"dana.decider was {how} after this was asked"
+
+
 RELATIONS = {
     "dana added pat": Relation(_creator, "pat.person was added by dana.decider"),
     "dana added the account that added pat": Relation(
@@ -267,9 +270,13 @@ RELATIONS = {
     "pat asked for dana's power": Relation(
         _empowered_decider, "dana.decider's own access was asked for or approved by pat.person"
     ),
-    "dana reactivated after the ask": Relation(_reactivated_after, AFTER, _then_reactivated),
-    "dana given power after the ask": Relation(_empowered_after, AFTER, _then_empowered),
-    "dana added after the ask": Relation(_added_after, AFTER, lambda _: _dana()),
+    "dana reactivated after the ask": Relation(
+        _reactivated_after, after("let sign in again"), _then_reactivated
+    ),
+    "dana given power after the ask": Relation(
+        _empowered_after, after("given power over others' access"), _then_empowered
+    ),
+    "dana added after the ask": Relation(_added_after, after("added"), lambda _: _dana()),
     "independent": Relation(_independent),
 }
 

@@ -139,7 +139,7 @@ def test_an_account_added_after_the_ask_never_approves_it(dba, billing_clerk):
     late = staff_member_create(
         username="late.admin", password=None, full_name="Late Admin", services=["it_database"]
     )
-    with pytest.raises(StaffAdminError, match="late.admin was added, .* after this was asked"):
+    with pytest.raises(StaffAdminError, match="late.admin was added after this was asked"):
         approvals.staff_change_approve(change=asked, by=late)
     assert services(billing_clerk) == {"billing"}
 
