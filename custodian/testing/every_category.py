@@ -9,6 +9,8 @@ from datetime import date
 from custodian.billing.models import Bill
 from custodian.billing.presentation import money
 from custodian.billing.services import bill_run
+from custodian.casework.choices import Verification
+from custodian.casework.data_requests import request_verify
 from custodian.collecting.facts import ProtectionFacts
 from custodian.collecting.services import payment_agreement_request, protection_facts_record
 from custodian.payments.autopay import autopay_enrol
@@ -24,6 +26,20 @@ CYCLE = "2026-10"
 # Days no other record of the set-up falls on, so that the words found are the ones looked for.
 INCOME_VERIFIED = date(2026, 9, 17)
 AGREEMENT_ASKED = date(2026, 11, 19)
+
+
+def verified_access_request(customer, app, privacy_officer, open_request):
+    """A data access request of `customer` (enrolled from `app`) the privacy officer has verified by photo
+    ID, ready for its answer."""
+    req = open_request(customer, "privacy_officer", kind="data_access")
+    request_verify(
+        request=req,
+        by=privacy_officer,
+        method=Verification.PHOTO_ID,
+        verified_with="drivers_license",
+        account_number=app.personal["account_number"],
+    )
+    return req
 
 
 def everything_held(customer, app) -> dict[str, str]:

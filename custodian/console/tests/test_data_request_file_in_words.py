@@ -6,8 +6,6 @@ left where the customer reads words."""
 import json
 from datetime import date
 
-from custodian.casework.choices import Verification
-from custodian.casework.data_requests import request_verify
 from custodian.collecting.facts import INCOME_BASES, ProtectionFacts
 from custodian.collecting.services import protection_facts_record
 from custodian.console.privacy import FORMAT
@@ -15,6 +13,7 @@ from custodian.customers.choices import Service
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.testing import accounted
+from custodian.testing.every_category import verified_access_request
 from custodian.vault.choices import Channel
 from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
 from custodian.vault.services import Submission, marketing_preference_set
@@ -68,14 +67,7 @@ def coded_items(node):
 def the_file(client, household, privacy_officer, open_request) -> dict:
     """The file the privacy officer downloads from the package page of the household's verified request."""
     customer, app = household
-    req = open_request(customer, "privacy_officer", kind="data_access")
-    request_verify(
-        request=req,
-        by=privacy_officer,
-        method=Verification.PHOTO_ID,
-        verified_with="drivers_license",
-        account_number=app.personal["account_number"],
-    )
+    req = verified_access_request(customer, app, privacy_officer, open_request)
     response = client.get(f"/staff/requests/{req.pk}/package/", {"format": "json"})
     assert response.status_code == 200
     return json.loads(response.content)

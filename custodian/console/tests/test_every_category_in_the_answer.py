@@ -9,23 +9,14 @@ import html
 import json
 
 from custodian.audit.models import AccessEvent
-from custodian.casework.choices import Verification
-from custodian.casework.data_requests import data_request_answer, request_verify
-from custodian.casework.models import CustomerRequest
+from custodian.casework.data_requests import data_request_answer
 from custodian.testing import letter_text
-from custodian.testing.every_category import everything_held, unanswered, unanswered_in_file
-
-
-def verified_request(customer, app, privacy_officer, open_request) -> CustomerRequest:
-    req = open_request(customer, "privacy_officer", kind="data_access")
-    request_verify(
-        request=req,
-        by=privacy_officer,
-        method=Verification.PHOTO_ID,
-        verified_with="drivers_license",
-        account_number=app.personal["account_number"],
-    )
-    return req
+from custodian.testing.every_category import (
+    everything_held,
+    unanswered,
+    unanswered_in_file,
+    verified_access_request,
+)
 
 
 def test_priya_answers_pat_with_every_category_she_has_data_in(
@@ -33,7 +24,7 @@ def test_priya_answers_pat_with_every_category_she_has_data_in(
 ):
     (pat, app), _ = households
     shows = everything_held(pat, app)
-    req = verified_request(pat, app, privacy_officer, open_request)
+    req = verified_access_request(pat, app, privacy_officer, open_request)
     client = console(privacy_officer)
 
     package = json.loads(client.get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content)
@@ -77,7 +68,7 @@ def test_a_customer_without_bills_is_answered_without_a_bills_table(
     households, privacy_officer, console, open_request
 ):
     (pat, app), _ = households
-    req = verified_request(pat, app, privacy_officer, open_request)
+    req = verified_access_request(pat, app, privacy_officer, open_request)
     package = json.loads(
         console(privacy_officer).get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content
     )
