@@ -130,18 +130,8 @@ def test_refused_in_words_nothing_recorded(account, billing_clerk, amount, metho
 
 
 def test_the_same_check_twice_is_refused(account, billing_clerk):
-    first = payment_received_record(
-        account_id=account.pk,
-        amount=50,
-        method="check",
-        received_on=TODAY,
-        check_number="1042",
-        by=billing_clerk,
-    )
-    with pytest.raises(
-        PaymentRefused, match=f"check 1042 is recorded on this account already \\(receipt {first.pk}\\)"
-    ):
-        payment_received_record(
+    def check_1042():
+        return payment_received_record(
             account_id=account.pk,
             amount=50,
             method="check",
@@ -149,6 +139,12 @@ def test_the_same_check_twice_is_refused(account, billing_clerk):
             check_number="1042",
             by=billing_clerk,
         )
+
+    first = check_1042()
+    with pytest.raises(
+        PaymentRefused, match=f"check 1042 is recorded on this account already \\(receipt {first.pk}\\)"
+    ):
+        check_1042()
     assert PaymentReceived.objects.count() == 1
 
 
