@@ -28,33 +28,28 @@ def test_a_home_meter_reads_at_most_its_service_in_the_hours_between():
 
 
 def test_fiona_enters_an_implausible_rollover_and_it_is_refused_naming_the_use(account, field_tech):
-    register_read_record(
-        account_id=account.pk, service="electric", read_on=date(2026, 10, 27), index="5", by=field_tech
-    )
-    with pytest.raises(ReadError) as refused:
-        register_read_record(
+    def rollover_to_3(read_on):
+        return register_read_record(
             account_id=account.pk,
             service="electric",
-            read_on=date(2026, 10, 28),
+            read_on=read_on,
             index="3",
             kind=Kind.ROLLOVER,
             dials=4,
             by=field_tech,
         )
+
+    register_read_record(
+        account_id=account.pk, service="electric", read_on=date(2026, 10, 27), index="5", by=field_tech
+    )
+    with pytest.raises(ReadError) as refused:
+        rollover_to_3(date(2026, 10, 28))
     assert str(refused.value) == (
         "a rollover implies 9998 kWh used in the 24 hours since the last read of 2026-10-27, more than "
         "a home's meter reads in that time (at most 2400 kWh): check the read and how it was taken"
     )
     # Three weeks on, the same rollover is within what the meter reads: stored.
-    later = register_read_record(
-        account_id=account.pk,
-        service="electric",
-        read_on=date(2026, 11, 18),
-        index="3",
-        kind=Kind.ROLLOVER,
-        dials=4,
-        by=field_tech,
-    )
+    later = rollover_to_3(date(2026, 11, 18))
     assert later.use == Decimal("9998")
 
 
