@@ -17,6 +17,7 @@ from custodian.disclosures.models import (
     VendorExport,
 )
 from custodian.testing import consent_given
+from custodian.testing.disclosures import name_disclosure_form
 from custodian.vault.export_crypto import new_vendor_keypair
 
 TODAY = timezone.localdate()
@@ -99,14 +100,7 @@ def test_a_subpoena_is_recorded_as_the_form_gave_it_with_its_document(console, p
 
 def name_to_energy_savers(consent, customer) -> dict:
     """The disclosure form: the customer's name to the Energy Savers Co-op for its audit, under `consent`."""
-    return {
-        "basis_kind": "consent",
-        "basis_id": consent.pk,
-        "customer_ids": str(customer.pk),
-        "recipient_name": "Energy Savers Co-op",
-        "categories": ["name"],
-        "purpose": "home energy audit",
-    }
+    return name_disclosure_form("consent", consent, customer, "Energy Savers Co-op", "home energy audit")
 
 
 def test_a_paper_consent_then_a_disclosure_and_a_refusal(console, privacy_officer, customer):

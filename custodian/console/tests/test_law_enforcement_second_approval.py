@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.disclosures.models import DisclosureEntry, LegalAuthority
+from custodian.testing.disclosures import name_disclosure_form
 
 PAGE = "/staff/privacy/disclosures/law-enforcement/"
 
@@ -35,12 +36,9 @@ def police_form(customer) -> dict:
 
 def disclose_form(authority, customer) -> dict:
     return {
-        "basis_kind": "legal_authority",
-        "basis_id": authority.pk,
-        "customer_ids": str(customer.pk),
-        "recipient_name": "Owatonna Police Department",
-        "categories": ["name"],
-        "purpose": "investigation",
+        **name_disclosure_form(
+            "legal_authority", authority, customer, "Owatonna Police Department", "investigation"
+        ),
         "confirmed": "1",
     }
 
