@@ -34,6 +34,26 @@ def day_data(day) -> str | None:
     return day.isoformat() if day else None
 
 
+def dated_records(key: str, title, headers: list, items, *, on: str, words, data) -> Records:
+    """A table of the bills category with one record per item of `items`, made on the item's day `on` (an
+    attribute's name): its first cell ("Date") that day in words, then the cells `words(item)` gives under
+    `headers`; its data that day year-month-day (under `on`), then what `data(item)` gives."""
+    return Records(
+        BILL_CATEGORY,
+        key,
+        title,
+        [_("Date"), *headers],
+        [
+            Record(
+                [day_words(getattr(x, on)), *words(x)],
+                {on: day_data(getattr(x, on)), **data(x)},
+                getattr(x, on),
+            )
+            for x in items
+        ],
+    )
+
+
 def _bill(bill: Bill, content: dict | None) -> Record:
     shown = bill_shown(content) if content is not None else {"services": [], "usage": []}
     month = month_words(bill.cycle)
@@ -119,84 +139,57 @@ def _account_records(customer_id: int, _documents) -> list[Records]:
     refunds = Refund.objects.filter(customer_id=customer_id).order_by("issued_on", "pk")
     plans = BudgetPlan.objects.filter(customer_id=customer_id).order_by("started_on", "pk")
     return [
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "ledger",
             _("Payments and charges"),
-            [_("Date"), _("What"), _("Amount")],
-            [
-                Record(
-                    [day_words(e.posted_on), entry_shown(e), money(e.amount)],
-                    {
-                        "posted_on": day_data(e.posted_on),
-                        "what": coded(e.kind, entry_shown(e)),
-                        **amount_data(e.amount),
-                    },
-                    e.posted_on,
-                )
-                for e in ledger.order_by("posted_on", "pk")
-            ],
+            [_("What"), _("Amount")],
+            ledger.order_by("posted_on", "pk"),
+            on="posted_on",
+            words=lambda e: [entry_shown(e), money(e.amount)],
+            data=lambda e: {"what": coded(e.kind, entry_shown(e)), **amount_data(e.amount)},
         ),
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "deposits",
             _("Deposit"),
-            [_("Date"), _("Amount"), _("What")],
-            [
-                Record(
-                    [day_words(d.asked_on), money(d.amount), _deposit_words(d)],
-                    {
-                        "asked_on": day_data(d.asked_on),
-                        "due_on": day_data(d.due_on),
-                        "paid_on": day_data(d.paid_on),
-                        "ended_on": day_data(d.ended_on),
-                        "status": coded(d.status, _deposit_words(d)),
-                        **amount_data(d.amount),
-                    },
-                    d.asked_on,
-                )
-                for d in deposits
-            ],
+            [_("Amount"), _("What")],
+            deposits,
+            on="asked_on",
+            words=lambda d: [money(d.amount), _deposit_words(d)],
+            data=lambda d: {
+                "due_on": day_data(d.due_on),
+                "paid_on": day_data(d.paid_on),
+                "ended_on": day_data(d.ended_on),
+                "status": coded(d.status, _deposit_words(d)),
+                **amount_data(d.amount),
+            },
         ),
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "refunds",
             _("Refunds"),
-            [_("Date"), _("Amount"), _("What")],
-            [
-                Record(
-                    [day_words(r.issued_on), money(r.amount), _refund_words(r)],
-                    {
-                        "issued_on": day_data(r.issued_on),
-                        "sent_on": day_data(r.sent_on),
-                        "status": coded(r.status, _refund_words(r)),
-                        **amount_data(r.amount),
-                    },
-                    r.issued_on,
-                )
-                for r in refunds
-            ],
+            [_("Amount"), _("What")],
+            refunds,
+            on="issued_on",
+            words=lambda r: [money(r.amount), _refund_words(r)],
+            data=lambda r: {
+                "sent_on": day_data(r.sent_on),
+                "status": coded(r.status, _refund_words(r)),
+                **amount_data(r.amount),
+            },
         ),
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "budget_plans",
             _("Budget billing"),
-            [_("Date"), _("What")],
-            [
-                Record(
-                    [day_words(p.started_on), _budget_words(p)],
-                    {
-                        "started_on": day_data(p.started_on),
-                        "first_month": p.first_cycle,
-                        "settled_month": p.true_up_cycle,
-                        "ended_on": day_data(p.ended_on),
-                        "monthly": amount_data(p.monthly_amount),
-                        "what": coded(p.status, _budget_words(p)),
-                    },
-                    p.started_on,
-                )
-                for p in plans
-            ],
+            [_("What")],
+            plans,
+            on="started_on",
+            words=lambda p: [_budget_words(p)],
+            data=lambda p: {
+                "first_month": p.first_cycle,
+                "settled_month": p.true_up_cycle,
+                "ended_on": day_data(p.ended_on),
+                "monthly": amount_data(p.monthly_amount),
+                "what": coded(p.status, _budget_words(p)),
+            },
         ),
     ]
 

@@ -7,11 +7,11 @@ and days year-month-day for a program."""
 from django.utils.translation import gettext as _
 
 from custodian.billing.presentation import money, service_name
-from custodian.billing.records import amount_data, coded, day_data
+from custodian.billing.records import amount_data, coded, dated_records, day_data
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
 from custodian.dates import day_words
-from custodian.vault.records_held import Record, Records, records_register
+from custodian.vault.records_held import Records, records_register
 
 
 def _agreement_words(a: PaymentAgreement) -> str:
@@ -31,45 +31,33 @@ def _collections(customer_id: int, _documents) -> list[Records]:
     )
     notices = DisconnectionNotice.objects.filter(account__customer_id=customer_id).order_by("sent_on", "pk")
     return [
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "payment_agreements",
             _("Payment agreements"),
-            [_("Date"), _("What")],
-            [
-                Record(
-                    [day_words(a.requested_on), _agreement_words(a)],
-                    {
-                        "requested_on": day_data(a.requested_on),
-                        "agreed_on": day_data(a.agreed_on),
-                        "status": coded(a.status, a.get_status_display()),
-                        "monthly": amount_data(a.monthly_installment) if a.monthly_installment else None,
-                        "past_due_agreed": amount_data(a.arrears_agreed) if a.arrears_agreed else None,
-                        "what": _agreement_words(a),
-                    },
-                    a.requested_on,
-                )
-                for a in agreements
-            ],
+            [_("What")],
+            agreements,
+            on="requested_on",
+            words=lambda a: [_agreement_words(a)],
+            data=lambda a: {
+                "agreed_on": day_data(a.agreed_on),
+                "status": coded(a.status, a.get_status_display()),
+                "monthly": amount_data(a.monthly_installment) if a.monthly_installment else None,
+                "past_due_agreed": amount_data(a.arrears_agreed) if a.arrears_agreed else None,
+                "what": _agreement_words(a),
+            },
         ),
-        Records(
-            BILL_CATEGORY,
+        dated_records(
             "disconnection_notices",
             _("Notices of disconnection we sent you"),
-            [_("Date"), _("Service"), _("Past due")],
-            [
-                Record(
-                    [day_words(n.sent_on), service_name(n.service), money(n.amount_past_due)],
-                    {
-                        "sent_on": day_data(n.sent_on),
-                        "service": coded(n.service, service_name(n.service)),
-                        "past_due": amount_data(n.amount_past_due),
-                        "answered_on": day_data(n.answered_on),
-                    },
-                    n.sent_on,
-                )
-                for n in notices
-            ],
+            [_("Service"), _("Past due")],
+            notices,
+            on="sent_on",
+            words=lambda n: [service_name(n.service), money(n.amount_past_due)],
+            data=lambda n: {
+                "service": coded(n.service, service_name(n.service)),
+                "past_due": amount_data(n.amount_past_due),
+                "answered_on": day_data(n.answered_on),
+            },
         ),
     ]
 
