@@ -11,6 +11,7 @@ import pytest
 from custodian.billing.models import Deposit
 from custodian.collecting.models import PaymentAgreement
 from custodian.collecting.services import payment_agreement_request
+from custodian.testing import bill_charged
 from custodian.testing.billing import account_opened
 
 ARABIC_INDIC_123 = "١٢٣"
@@ -42,11 +43,12 @@ def test_an_installment_typed_in_another_script_s_digits_agrees_nothing(
     account, collections_agent, console, typed
 ):
     agent = console(collections_agent)
-    agreement = payment_agreement_request(account_id=account.pk, requested_on=date(2026, 10, 2))
+    bill_charged(account, 10, "500.00")  # past due since November 22: an agreement has something to pay
+    agreement = payment_agreement_request(account_id=account.pk, requested_on=date(2026, 11, 23))
     url = f"/staff/collections/agreements/{agreement.pk}/agree/"
     refused = agent.post(url, {"installment": typed})
     assert refused.status_code == 400
-    assert "Give the monthly installment in dollars, more than zero." in refused.content.decode()
+    assert "Enter an amount in dollars written with the digits 0 to 9" in refused.content.decode()
     agreement.refresh_from_db()
     assert (agreement.status, agreement.monthly_installment) == (PaymentAgreement.Status.REQUESTED, None)
     agent.post(url, {"installment": "123"})

@@ -45,8 +45,10 @@ def test_priya_answers_pat_with_every_category_she_has_data_in(
     assert charge["what"] == {"key": "charge", "label": "Bill for October 2026"}
     assert charge["amount"] == bill["total"]["amount"]
 
+    # A person reads the month's use rounded and grouped, as the portal's usage table writes it.
+    in_words = {**shows, "meter_usage": f"{round(float(shows['meter_usage'])):,} kWh"}
     page = html.unescape(client.get(f"/staff/requests/{req.pk}/package/").content.decode())
-    assert unanswered(page, shows) == []
+    assert unanswered(page, in_words) == []
     assert shows["agreement"] in page and shows["autopay"] in page
 
     # The bills were read once for each answer drawn (the file, the page), under the request, and logged.
@@ -58,7 +60,7 @@ def test_priya_answers_pat_with_every_category_she_has_data_in(
     data_request_answer(request=req, by=privacy_officer)
     req.refresh_from_db()
     letter = letter_text(req.answer)
-    assert unanswered(letter, shows) == []
+    assert unanswered(letter, in_words) == []
     assert "BILLS" in letter and "PAYMENTS AND CHARGES" in letter and "PAYMENT AGREEMENTS" in letter
     assert "Bill for October 2026" in letter and "November 1, 2026" in letter  # issued, in words
     assert "2026-10" not in letter.split("YOUR MONTHLY USE")[0]  # no month or day written as a code
