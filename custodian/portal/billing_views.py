@@ -1,7 +1,8 @@
 """The portal's billing pages: balance and due date, bills with their PDFs, paying on the processor's hosted
 page, and asking for a payment agreement. Only the signed-in customer's own accounts and bills: a bill id in
 a URL that is not theirs is "no such bill" (404), and a bill's content is read through the gate as the
-customer for billing."""
+customer for billing. One module (just over 400 lines) on purpose: the pages share the customer's accounts,
+the statement and the agreement's request, and split they would import each other."""
 
 import calendar
 from datetime import timedelta

@@ -1,10 +1,14 @@
 """What a third party would receive is read by the customer in their language before they agree: every
 function block served, the intervals and the months of history, in Spanish as in English."""
 
+from datetime import date
+from types import SimpleNamespace
+
 from django.utils import translation
 from django.utils.translation import trans_real
 
 from custodian.connect.scopes import SERVED_FUNCTION_BLOCKS, scope_parse
+from custodian.connect.services import consent_text
 
 SCOPE = "FB=1_3_4_5_13_14_15_39;IntervalDuration=3600;BlockDuration=monthly;HistoryLength=13"
 
@@ -32,11 +36,6 @@ def test_the_scope_is_read_in_spanish_and_in_english():
 def test_the_consent_kept_is_the_one_read_in_the_customers_language():
     """The words kept as the customer's written consent are the ones they read: in Spanish for a Spanish
     reader, with the days in words (never "2026-12-01")."""
-    from datetime import date
-    from types import SimpleNamespace
-
-    from custodian.connect.services import consent_text
-
     sunny = SimpleNamespace(
         name="Sunny Solar",
         contact="privacy@sunny.example",
