@@ -1,22 +1,17 @@
-"""Decisions held for a second person. Staff changes (custodian.staff.approvals): the approvals page, for IT
-and the privacy officer, lists the changes waiting (who asked what for whom, until when) and the latest
-decided; an administrator independent of the asker and of the member concerned
-(custodian.staff.independence) approves one, and any administrator declines one (the asker withdraws theirs
-this way). Vendor determinations (custodian.disclosures.services.vendors): the page of determinations to
-approve, for the privacy office and legal, lists those waiting and the latest decided; a second person
-independent of the one who recorded it approves one, and either declines one. The services refuse the rest
-in their own words.
+"""Decisions held for a second person (custodian.console.second_person). Staff changes
+(custodian.staff.approvals): the approvals page, for IT and the privacy officer, lists the changes waiting
+(who asked what for whom, until when) and the latest decided; an administrator independent of the asker and
+of the member concerned (custodian.staff.independence) approves one, and any administrator declines one (the
+asker withdraws theirs this way). Vendor determinations (custodian.disclosures.services.vendors): the page of
+determinations to approve, for the privacy office and legal, lists those waiting and the latest decided; a
+second person independent of the one who recorded it approves one, and either declines one. The services
+refuse the rest in their own words."""
 
-Approving asks the approver to prove again that it is them (their password or a current code): an approval
-widens someone's access, or lets customer data leave for a vendor, so a session taken over for its 30 minutes
-must not be enough to give it."""
-
-from django.shortcuts import render
 from django.utils import timezone
 
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
-from custodian.console.steps import step_form, steps_on
+from custodian.console.second_person import HeldDecision
 from custodian.disclosures.selectors import (
     determination_waiting_for,
     determinations_decided,
@@ -25,8 +20,6 @@ from custodian.disclosures.selectors import (
 from custodian.disclosures.services import AccountingError, determination_approve, determination_decline
 from custodian.routing import page
 from custodian.staff import approvals
-from custodian.staff.forms import ItIsYouForm
-from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import staff_change_for, staff_changes_decided, staff_changes_pending
 from custodian.staff.services import StaffAdminError, UnknownService
 
@@ -34,47 +27,28 @@ _administrators_only = console_page(
     access.administers_staff, "Only IT and the privacy officer decide on changes to staff accounts."
 )
 
-
-@page("people/changes/", name="staff_changes")
-@_administrators_only
-def staff_changes(request):
-    actor = access.console_actor(request)
-    return render(
-        request,
-        "console/staff_changes.html",
-        {
-            "pending": [
-                (change, _approve_form(request, change)) for change in staff_changes_pending(fetched_by=actor)
-            ],
-            "decided": staff_changes_decided(fetched_by=actor),
-            "now": timezone.now(),
-        },
-    )
-
-
-class NotThem(Exception):
-    """The approver's password or code was not accepted."""
-
-
-def _approve_form(request, change):
-    return step_form(
-        request, ItIsYouForm, "console:staff_change_approve", change.pk, auto_id=f"approve-{change.pk}-%s"
-    )
-
-
-_change_step = steps_on(
-    "console:staff_changes",
+_changes = HeldDecision(
+    page="console:staff_changes",
+    template="console/staff_changes.html",
     rule=_administrators_only,
+    waiting=staff_changes_pending,
+    decided=staff_changes_decided,
     found=looked_up(staff_change_for, "change_id"),
+    approve_url="console:staff_change_approve",
+    named="change",
     refused=(StaffAdminError, UnknownService),
 )
 
 
+@page("people/changes/", name="staff_changes")
+@_administrators_only
+def staff_changes(request):
+    return _changes.page_drawn(request, now=timezone.now())
+
+
 @page("people/changes/<id:change_id>/approve/", name="staff_change_approve")
-@_change_step(ItIsYouForm, refused=(StaffAdminError, UnknownService, NotThem))
-def staff_change_approve(request, change, d):
-    if not it_is_them(request, **d):  # a wrong password counts towards the approver's lockout, as at sign-in
-        raise NotThem(f"Your password or code was not accepted: change {change.pk} is still waiting.")
+@_changes.approve_step
+def staff_change_approve(request, change):
     approvals.staff_change_approve(change=change, by=request.user)
     return (
         f"Change {change.pk} approved and made; {change.subject.get_username()} and the privacy officer are "
@@ -83,8 +57,8 @@ def staff_change_approve(request, change, d):
 
 
 @page("people/changes/<id:change_id>/decline/", name="staff_change_decline")
-@_change_step()
-def staff_change_decline(request, change, d):
+@_changes.decline_step
+def staff_change_decline(request, change):
     approvals.staff_change_decline(change=change, by=request.user)
     return f"Change {change.pk} declined; nothing was changed. Those concerned are told."
 
@@ -93,48 +67,29 @@ _second_persons_only = console_page(
     access.approves_determinations, "Only the privacy office and legal approve vendor determinations."
 )
 
+_determinations = HeldDecision(
+    page="console:determinations",
+    template="console/determinations.html",
+    rule=_second_persons_only,
+    waiting=determinations_waiting,
+    decided=determinations_decided,
+    found=looked_up(determination_waiting_for, "determination_id"),
+    approve_url="console:determination_approve",
+    named="determination",
+    refused=(AccountingError,),
+    form_id="approve-determination",
+)
+
 
 @page("privacy/determinations/", name="determinations")
 @_second_persons_only
 def determinations(request):
-    actor = access.console_actor(request)
-    return render(
-        request,
-        "console/determinations.html",
-        {
-            "waiting": [
-                (d, _determination_form(request, d)) for d in determinations_waiting(fetched_by=actor)
-            ],
-            "decided": determinations_decided(fetched_by=actor),
-        },
-    )
-
-
-def _determination_form(request, determination):
-    return step_form(
-        request,
-        ItIsYouForm,
-        "console:determination_approve",
-        determination.pk,
-        auto_id=f"approve-determination-{determination.pk}-%s",
-    )
-
-
-_determination_step = steps_on(
-    "console:determinations",
-    rule=_second_persons_only,
-    found=looked_up(determination_waiting_for, "determination_id"),
-    refused=AccountingError,
-)
+    return _determinations.page_drawn(request)
 
 
 @page("privacy/determinations/<id:determination_id>/approve/", name="determination_approve")
-@_determination_step(ItIsYouForm, refused=(AccountingError, NotThem))
-def determination_approve_view(request, determination, d):
-    if not it_is_them(request, **d):
-        raise NotThem(
-            f"Your password or code was not accepted: determination {determination.pk} is still waiting."
-        )
+@_determinations.approve_step
+def determination_approve_view(request, determination):
     determination_approve(determination=determination, by=request.user)
     return (
         f"Determination {determination.pk} approved: exports to {determination.vendor.name} may run under "
@@ -143,7 +98,7 @@ def determination_approve_view(request, determination, d):
 
 
 @page("privacy/determinations/<id:determination_id>/decline/", name="determination_decline")
-@_determination_step()
-def determination_decline_view(request, determination, d):
+@_determinations.decline_step
+def determination_decline_view(request, determination):
     determination_decline(determination=determination, by=request.user)
     return f"Determination {determination.pk} declined: it never takes effect. Those concerned are told."
