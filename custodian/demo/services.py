@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -112,23 +112,34 @@ def demo_customers_ensure(
         note=DEMO_CUSTOMER_NOTE,
     )
     created = 0
-    for start in range(0, len(indexes), batch):
-        part = indexes[start : start + batch]
-        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in part}
-        present = set(
-            PersonalValue.objects.filter(
-                field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
-            ).values_list("blind_index", flat=True)
-        )
-        missing = [i for d, i in digests.items() if d not in present]
+    for part, customer_of in _in_batches(seed=seed, indexes=indexes, batch=batch, progress=progress):
+        missing = [i for i in part if i not in customer_of]
         if missing:
             customers_enrol(
                 applications=[application(seed, i, today) for i in missing], submission=submission
             )
             created += len(missing)
+    return created
+
+
+def _in_batches(
+    *, seed: int, indexes: Sequence[int], batch: int, progress: Callable[[int], None] | None
+) -> Iterator[tuple[Sequence[int], dict[int, int]]]:
+    """The demo customers numbered `indexes`, `batch` of them at a time: each batch's numbers, with the
+    customer id of those enrolled already (found by their account number); `progress` is told of each batch
+    once it is done."""
+    for start in range(0, len(indexes), batch):
+        part = indexes[start : start + batch]
+        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in part}
+        customer_of = {
+            digests[d]: cid
+            for d, cid in PersonalValue.objects.filter(
+                field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
+            ).values_list("blind_index", "customer_id")
+        }
+        yield part, customer_of
         if progress:
             progress(len(part))
-    return created
 
 
 def demo_similar_homes_ensure(*, count: int, seed: int, today: date | None = None) -> list[int]:
@@ -327,15 +338,7 @@ def demo_intervals_ensure(
     clocks: dict[str, tuple] = {}
     written = 0
     done: dict[str, set[int]] = {}
-    for start in range(0, len(indexes), batch):
-        part = indexes[start : start + batch]
-        digests = {blind_index_of("account_number", account_number(seed, i)): i for i in part}
-        customer_of = {
-            digests[d]: cid
-            for d, cid in PersonalValue.objects.filter(
-                field="account_number", blind_index__in=list(digests), superseded_at__isnull=True
-            ).values_list("blind_index", "customer_id")
-        }
+    for part, customer_of in _in_batches(seed=seed, indexes=indexes, batch=batch, progress=progress):
         blocks = []
         for i in part:
             if i not in customer_of:
@@ -361,6 +364,4 @@ def demo_intervals_ensure(
                     )
         if blocks:
             written += interval_blocks_record(blocks=blocks, submission=meter)
-        if progress:
-            progress(len(part))
     return written
