@@ -55,6 +55,10 @@ def a_request(w, service="customer_service", kind="other"):
     return {"request_id": w.open_request(w.customer, service, kind=kind).pk}
 
 
+def a_correction(w):
+    return a_request(w, "privacy_officer", "correction")
+
+
 def a_data_request(w):
     return {"request_id": verified(w.open_request(w.customer, "privacy_officer", kind="data_access")).pk}
 
@@ -235,6 +239,23 @@ def const(data):
     return lambda kw, w: data
 
 
+def approved_after_reauthenticating(persona: str, record: Callable, page: str) -> Row:
+    """A second person's approval, taken with the member's password or a code from their authenticator app
+    (one form wherever an approval asks for it): a code too long to be one is drawn again, a wrong one is
+    refused, the password goes through; the page is the list of what waits for an approval."""
+    return Row(
+        persona,
+        record,
+        page,
+        const({"code": "1234567 1234567 12345"}),
+        "1234567 1234567 12345",
+        "Ensure this value has at most 20 characters",
+        valid=const({"password": DEMO_PASSWORD}),
+        refused=(const({"code": "000 000"}), "000 000"),
+        page_kwargs=lambda kwargs, w: {},
+    )
+
+
 LONG = "x" * 6001
 DATE = TODAY.isoformat()
 
@@ -306,7 +327,7 @@ ROWS: dict[str, Row] = {
     ),
     "console:correction": Row(
         "privacy_officer",
-        lambda w: a_request(w, "privacy_officer", "correction"),
+        a_correction,
         "console:request",
         const(
             {
@@ -321,7 +342,7 @@ ROWS: dict[str, Row] = {
     ),
     "console:correction#decline": Row(
         "privacy_officer",
-        lambda w: a_request(w, "privacy_officer", "correction"),
+        a_correction,
         "console:request",
         const({"categories": ["name"], "explanation": "It is correct"}),
         "It is correct",
@@ -330,7 +351,7 @@ ROWS: dict[str, Row] = {
     ),
     "console:correction#meter": Row(
         "privacy_officer",
-        lambda w: a_request(w, "privacy_officer", "correction"),
+        a_correction,
         "console:request",
         const({"outcome": "", "note": "October read doubled"}),
         "October read doubled",
@@ -687,38 +708,14 @@ ROWS: dict[str, Row] = {
         valid=const({"decision": "approved"}),
         page_kwargs=lambda kwargs, w: {},
     ),
-    "console:determination_approve": Row(
-        "counsel",
-        a_waiting_determination,
-        "console:determinations",
-        const({"code": "1234567 1234567 12345"}),
-        "1234567 1234567 12345",
-        "Ensure this value has at most 20 characters",
-        valid=const({"password": DEMO_PASSWORD}),
-        refused=(const({"code": "000 000"}), "000 000"),
-        page_kwargs=lambda kwargs, w: {},
+    "console:determination_approve": approved_after_reauthenticating(
+        "counsel", a_waiting_determination, "console:determinations"
     ),
-    "console:staff_change_approve": Row(
-        "privacy_officer",
-        a_held_change,
-        "console:staff_changes",
-        const({"code": "1234567 1234567 12345"}),
-        "1234567 1234567 12345",
-        "Ensure this value has at most 20 characters",
-        valid=const({"password": DEMO_PASSWORD}),
-        refused=(const({"code": "000 000"}), "000 000"),
-        page_kwargs=lambda kwargs, w: {},
+    "console:staff_change_approve": approved_after_reauthenticating(
+        "privacy_officer", a_held_change, "console:staff_changes"
     ),
-    "console:law_enforcement_approve": Row(
-        "counsel",
-        a_police_request,
-        "console:law_enforcement",
-        const({"code": "1234567 1234567 12345"}),
-        "1234567 1234567 12345",
-        "Ensure this value has at most 20 characters",
-        valid=const({"password": DEMO_PASSWORD}),
-        refused=(const({"code": "000 000"}), "000 000"),
-        page_kwargs=lambda kwargs, w: {},
+    "console:law_enforcement_approve": approved_after_reauthenticating(
+        "counsel", a_police_request, "console:law_enforcement"
     ),
 }
 
