@@ -31,6 +31,24 @@ def invite(by, username, services_):
     )
 
 
+def let_into_it(by, username, *, approved_by):
+    """`by` adds a member who is to be in IT (held), and `approved_by` lets them in."""
+    member, held = invite(by, username, ["it_database"])
+    approvals.staff_change_approve(change=held, by=approved_by)
+    return member
+
+
+def asks_services(user, services_, *, by):
+    """`by` asks that `user` be in `services_` (held for a second administrator when it gives power)."""
+    return approvals.staff_membership_change(user=user, services=services_, leads=[], changed_by=by)
+
+
+def refused(change, *, by, because):
+    """`by` approving the change is refused, the message naming why."""
+    with pytest.raises(StaffAdminError, match=because):
+        approvals.staff_change_approve(change=change, by=by)
+
+
 @pytest.fixture
 def olga(db):
     """An IT colleague of ivan's added on the server's command line before anything was asked."""
@@ -56,9 +74,7 @@ def test_a_web_editor_is_still_added_at_once(dba):
 def test_giving_an_existing_member_it_or_bringing_back_an_administrator_is_held(
     dba, privacy_officer, billing_clerk, olga
 ):
-    change = approvals.staff_membership_change(
-        user=billing_clerk, services=["billing", "it_database"], leads=[], changed_by=dba
-    )
+    change = asks_services(billing_clerk, ["billing", "it_database"], by=dba)
     assert change is not None and services(billing_clerk) == {"billing"}
     staff_member_deactivate(user=olga, changed_by=privacy_officer)
     olga.refresh_from_db()
@@ -71,19 +87,15 @@ def test_an_account_the_asker_added_never_approves_the_askers_change(dba, privac
     """The attack: two helpers at ivan's own addresses; the second, once an administrator, approves the
     first as privacy officer."""
     helper, _ = invite(dba, "ivan.helper", ["it_database"])
-    helper2, made_admin = invite(dba, "ivan.helper2", ["it_database"])
     # Even when the privacy officer lets helper2 into IT (an honest mistake), helper2 is ivan's.
-    approvals.staff_change_approve(change=made_admin, by=privacy_officer)
+    helper2 = let_into_it(dba, "ivan.helper2", approved_by=privacy_officer)
     assert services(helper2) == {"it_database"}
-    asked = approvals.staff_membership_change(
-        user=helper, services=["it_database", "privacy_officer"], leads=[], changed_by=dba
-    )
+    asked = asks_services(helper, ["it_database", "privacy_officer"], by=dba)
     assert any(
         "power over others' access: it_database, privacy_officer" in m.subject
         for m in mailed_to(mailoutbox, privacy_officer)
     )
-    with pytest.raises(StaffAdminError, match="ivan.helper2 was added by ivan.it"):
-        approvals.staff_change_approve(change=asked, by=helper2)
+    refused(asked, by=helper2, because="ivan.helper2 was added by ivan.it")
     assert services(helper) == set()
     # An administrator who was here before the ask, and owes ivan nothing, decides.
     approvals.staff_change_decline(change=asked, by=olga)
@@ -91,15 +103,10 @@ def test_an_account_the_asker_added_never_approves_the_askers_change(dba, privac
 
 
 def test_an_account_added_by_an_account_the_asker_added_is_his_too(dba, privacy_officer, olga):
-    helper, made_admin = invite(dba, "ivan.helper", ["it_database"])
-    approvals.staff_change_approve(change=made_admin, by=privacy_officer)
-    grandchild, grand_admin = invite(helper, "ivan.helper3", ["it_database"])
-    approvals.staff_change_approve(change=grand_admin, by=olga)
-    asked = approvals.staff_membership_change(
-        user=olga, services=["it_database", "billing"], leads=[], changed_by=dba
-    )
-    with pytest.raises(StaffAdminError, match="added by ivan.it"):
-        approvals.staff_change_approve(change=asked, by=grandchild)
+    helper = let_into_it(dba, "ivan.helper", approved_by=privacy_officer)
+    grandchild = let_into_it(helper, "ivan.helper3", approved_by=olga)
+    asked = asks_services(olga, ["it_database", "billing"], by=dba)
+    refused(asked, by=grandchild, because="added by ivan.it")
 
 
 def test_whoever_the_asker_empowered_never_approves_the_askers_change(dba, privacy_officer, olga, counsel):
@@ -109,38 +116,26 @@ def test_whoever_the_asker_empowered_never_approves_the_askers_change(dba, priva
     back = approvals.staff_member_reactivation_ask(user=olga, asked_by=dba)
     approvals.staff_change_approve(change=back, by=privacy_officer)
     olga.refresh_from_db()
-    asked = approvals.staff_membership_change(
-        user=counsel, services=["legal", "privacy_officer"], leads=[], changed_by=dba
-    )
-    with pytest.raises(StaffAdminError, match="olga.ops's own access was asked for or approved by ivan.it"):
-        approvals.staff_change_approve(change=asked, by=olga)
+    asked = asks_services(counsel, ["legal", "privacy_officer"], by=dba)
+    refused(asked, by=olga, because="olga.ops's own access was asked for or approved by ivan.it")
     # Nor what ivan approved: the privacy officer's colleague whose IT ivan let in.
-    pat, made = invite(privacy_officer, "pat.it", ["it_database"])
-    approvals.staff_change_approve(change=made, by=dba)
-    with pytest.raises(StaffAdminError, match="pat.it's own access was asked for or approved by ivan.it"):
-        approvals.staff_change_approve(change=asked, by=pat)
+    pat = let_into_it(privacy_officer, "pat.it", approved_by=dba)
+    refused(asked, by=pat, because="pat.it's own access was asked for or approved by ivan.it")
     assert services(counsel) == {"legal"}
 
 
 def test_an_account_the_member_concerned_added_never_approves_their_change(dba, privacy_officer, olga):
-    pat, made = invite(olga, "pat.it", ["it_database"])
-    approvals.staff_change_approve(change=made, by=privacy_officer)
-    asked = approvals.staff_membership_change(
-        user=olga, services=["it_database", "customer_service"], leads=[], changed_by=dba
-    )
-    with pytest.raises(StaffAdminError, match="pat.it was added by olga.ops"):
-        approvals.staff_change_approve(change=asked, by=pat)
+    pat = let_into_it(olga, "pat.it", approved_by=privacy_officer)
+    asked = asks_services(olga, ["it_database", "customer_service"], by=dba)
+    refused(asked, by=pat, because="pat.it was added by olga.ops")
 
 
 def test_an_account_added_after_the_ask_never_approves_it(dba, billing_clerk):
-    asked = approvals.staff_membership_change(
-        user=billing_clerk, services=["billing", "customer_service"], leads=[], changed_by=dba
-    )
+    asked = asks_services(billing_clerk, ["billing", "customer_service"], by=dba)
     late = staff_member_create(
         username="late.admin", password=None, full_name="Late Admin", services=["it_database"]
     )
-    with pytest.raises(StaffAdminError, match="late.admin was added after this was asked"):
-        approvals.staff_change_approve(change=asked, by=late)
+    refused(asked, by=late, because="late.admin was added after this was asked")
     assert services(billing_clerk) == {"billing"}
 
 
@@ -148,13 +143,9 @@ def test_whoever_added_the_asker_is_not_their_second_person(dba, privacy_officer
     """The privacy officer added an IT colleague: she may hold that colleague's set-up link, so the
     colleague's asks are not hers to approve (nor anyone's that colleague added); an administrator
     independent of both is."""
-    colleague, made = invite(privacy_officer, "pat.it", ["it_database"])
-    approvals.staff_change_approve(change=made, by=dba)
-    asked = approvals.staff_membership_change(
-        user=billing_clerk, services=["billing", "collections"], leads=[], changed_by=colleague
-    )
-    with pytest.raises(StaffAdminError, match="pat.it was added by priya.privacy"):
-        approvals.staff_change_approve(change=asked, by=privacy_officer)
+    colleague = let_into_it(privacy_officer, "pat.it", approved_by=dba)
+    asked = asks_services(billing_clerk, ["billing", "collections"], by=colleague)
+    refused(asked, by=privacy_officer, because="pat.it was added by priya.privacy")
     assert services(billing_clerk) == {"billing"}
     approvals.staff_change_approve(change=asked, by=olga)
     assert services(billing_clerk) == {"billing", "collections"}
@@ -163,9 +154,7 @@ def test_whoever_added_the_asker_is_not_their_second_person(dba, privacy_officer
 def test_an_account_added_by_the_askers_helper_never_makes_the_adder_privacy_officer(dba, privacy_officer):
     """ivan.it's helper (let into IT by the privacy officer in good faith) invites ivan.po as privacy
     officer, at ivan's address: ivan made the helper, so his approval is the helper's own."""
-    helper, made_admin = invite(dba, "ivan.helper", ["it_database"])
-    approvals.staff_change_approve(change=made_admin, by=privacy_officer)
+    helper = let_into_it(dba, "ivan.helper", approved_by=privacy_officer)
     po, asked = invite(helper, "ivan.po", ["privacy_officer"])
-    with pytest.raises(StaffAdminError, match="ivan.helper was added by ivan.it"):
-        approvals.staff_change_approve(change=asked, by=dba)
+    refused(asked, by=dba, because="ivan.helper was added by ivan.it")
     assert services(po) == set()
