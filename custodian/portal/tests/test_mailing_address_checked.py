@@ -67,30 +67,31 @@ def test_the_missing_zip_code_is_named_in_spanish(pat):
     assert "Termine la dirección con su código postal (ZIP)" in refused.content.decode()
 
 
-@pytest.mark.parametrize(
-    "typed, kept",
-    [
-        ("PO Box 12, Owatonna, MN 55060", "PO Box 12, Owatonna, MN 55060"),
-        (
-            "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
-            "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
-        ),
-        ("22 Peña Street #3 Owatonna MN 550601234", "22 Peña Street #3 Owatonna MN 55060-1234"),
-        ("  9 Oak Avenue,   Owatonna, MN 55060 ", "9 Oak Avenue, Owatonna, MN 55060"),
-        # As people type or paste real addresses: the country after the ZIP code, the ZIP+4 with a blank,
-        # two lines pasted in, the invisible characters a copy carries (a soft hyphen, a zero-width space).
-        ("115 Elm St, Owatonna, MN 55060 USA", "115 Elm St, Owatonna, MN 55060"),
-        ("115 Elm St, Owatonna, Minnesota 55060, United States", "115 Elm St, Owatonna, Minnesota 55060"),
-        ("115 Elm St, Owatonna MN 55060 1234", "115 Elm St, Owatonna MN 55060-1234"),
-        ("115 Elm St\r\nOwatonna, MN 55060", "115 Elm St, Owatonna, MN 55060"),
-        ("115 El\u00adm St\u200b, Owatonna MN 55060", "115 Elm St, Owatonna MN 55060"),
-        # Delivered without a house number: held at the post office, or a ship's military post.
-        ("General Delivery, Owatonna MN 55060", "General Delivery, Owatonna MN 55060"),
-        ("USNS Comfort, FPO AE 09578", "USNS Comfort, FPO AE 09578"),
-        ("RR 2 Box 152, Owatonna, MN 55060", "RR 2 Box 152, Owatonna, MN 55060"),
-        ("PSC 1234, Box 5678, APO AE 09012", "PSC 1234, Box 5678, APO AE 09012"),
-    ],
-)
+# Addresses saved just as they were typed; among them those delivered without a house number: held at the
+# post office, a rural route, or a ship's or a base's military post.
+SAVED_AS_TYPED = [
+    "PO Box 12, Owatonna, MN 55060",
+    "115 Elm Street, Apt. 4, Owatonna, MN 55060-1234",
+    "General Delivery, Owatonna MN 55060",
+    "USNS Comfort, FPO AE 09578",
+    "RR 2 Box 152, Owatonna, MN 55060",
+    "PSC 1234, Box 5678, APO AE 09012",
+]
+# Addresses tidied as the person meant them: the ZIP+4 without its hyphen, blanks to spare, and as people type
+# or paste real addresses: the country after the ZIP code, the ZIP+4 with a blank, two lines pasted in, the
+# invisible characters a copy carries (a soft hyphen, a zero-width space).
+SAVED_TIDIED = [
+    ("22 Peña Street #3 Owatonna MN 550601234", "22 Peña Street #3 Owatonna MN 55060-1234"),
+    ("  9 Oak Avenue,   Owatonna, MN 55060 ", "9 Oak Avenue, Owatonna, MN 55060"),
+    ("115 Elm St, Owatonna, MN 55060 USA", "115 Elm St, Owatonna, MN 55060"),
+    ("115 Elm St, Owatonna, Minnesota 55060, United States", "115 Elm St, Owatonna, Minnesota 55060"),
+    ("115 Elm St, Owatonna MN 55060 1234", "115 Elm St, Owatonna MN 55060-1234"),
+    ("115 Elm St\r\nOwatonna, MN 55060", "115 Elm St, Owatonna, MN 55060"),
+    ("115 El\u00adm St\u200b, Owatonna MN 55060", "115 Elm St, Owatonna MN 55060"),
+]
+
+
+@pytest.mark.parametrize("typed, kept", [(typed, typed) for typed in SAVED_AS_TYPED] + SAVED_TIDIED)
 def test_a_mailing_address_is_saved_as_the_person_meant_it(pat, typed, kept):
     client, customer = pat
     saved = client.post("/portal/me/contact/", {"mailing_address": typed}, follow=True).content.decode()
