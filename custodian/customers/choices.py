@@ -5,6 +5,15 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 
+class Service(TextChoices):
+    ELECTRIC = "electric", _("Electric")
+    GAS = "gas", _("Natural gas")
+    WATER = "water", _("Water")
+
+
+SERVICE_UNITS = {Service.ELECTRIC: "kWh", Service.GAS: "therm", Service.WATER: "gal"}
+
+
 class CustomerClass(TextChoices):
     RESIDENTIAL = "residential", "Residential"
     COMMERCIAL = "commercial", "Commercial"
@@ -13,7 +22,8 @@ class CustomerClass(TextChoices):
 
 
 # A premise's type names the customer's accounts in the portal, in the customer's language; the other
-# classes without `_()` here are read by staff only, in English.
+# classes without `_()` here (and the heating fuel, whose services' names are translated) are read by staff
+# only, in English.
 class PremiseType(TextChoices):
     SINGLE_FAMILY = "single_family", _("Single-family home")
     MULTI_FAMILY = "multi_family", _("Apartment or multi-family")
@@ -21,19 +31,15 @@ class PremiseType(TextChoices):
     COMMERCIAL = "commercial", _("Commercial building")
 
 
-class HeatingFuel(TextChoices):
-    GAS = "gas", "Natural gas"
-    ELECTRIC = "electric", "Electric"
-    OTHER = "other", "Other (propane, oil, wood)"
-
-
-class Service(TextChoices):
-    ELECTRIC = "electric", _("Electric")
-    GAS = "gas", _("Natural gas")
-    WATER = "water", _("Water")
-
-
-SERVICE_UNITS = {Service.ELECTRIC: "kWh", Service.GAS: "therm", Service.WATER: "gal"}
+# A home heated by a fuel the utility supplies is heated by one of its services, the same value under the
+# same name: residential heating is exempt from sales tax on the charges of the service that heats the home
+# (`billing.compute` compares the two). Any other fuel is the one member of its own.
+HeatingFuel = TextChoices(
+    "HeatingFuel",
+    [(s.name, (s.value, s.label)) for s in (Service.GAS, Service.ELECTRIC)]
+    + [("OTHER", ("other", "Other (propane, oil, wood)"))],
+    module=__name__,
+)
 
 
 class AccountRole(TextChoices):
