@@ -155,7 +155,18 @@ class PaperlessChoice(models.Model):
     channel = models.CharField(max_length=16)
 
 
-class Deposit(models.Model):
+class AccountRecord(models.Model):
+    """What an account's deposit, refund or budget plan is kept under: the account, and the account's
+    customer, by whom the customer's records are read (`billing.records`) and their changes logged."""
+
+    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Deposit(AccountRecord):
     """A deposit the utility asks of an account as security for its bills: owed by its own due date, outside
     the ledger's balance (so a deposit not yet paid never makes a bill look past due, nor draws a late
     fee), held once paid, and returned against the final bill when service stops (a ledger entry), any
@@ -170,8 +181,6 @@ class Deposit(models.Model):
         RETURNED = "returned", "Returned"
         RELEASED = "released", "No longer asked for"
 
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="deposits")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUIRED)
@@ -197,7 +206,7 @@ class Deposit(models.Model):
         ]
 
 
-class Refund(models.Model):
+class Refund(AccountRecord):
     """A credit left on an account after its final bill (a deposit returned, an overpayment), paid back to
     the customer by check: the ledger's refund entry brings the balance to zero; the check's number is
     recorded when it is sent."""
@@ -206,8 +215,6 @@ class Refund(models.Model):
         TO_SEND = "to_send", "To send"
         SENT = "sent", "Sent"
 
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="refunds")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
     final_bill = models.OneToOneField(Bill, on_delete=models.PROTECT, related_name="refund")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="refund")
@@ -220,7 +227,7 @@ class Refund(models.Model):
     )
 
 
-class BudgetPlan(models.Model):
+class BudgetPlan(AccountRecord):
     """Budget (levelized) billing: the account owes the same amount each month, the average of its last
     twelve bills, while each bill still bills the month's use. The month's difference is carried on the
     ledger (a `budget` entry on each bill, referenced `budget/<plan>`); at the plan's true-up month and at
@@ -234,8 +241,6 @@ class BudgetPlan(models.Model):
         STOPPED = "stopped", "Stopped: the difference owed goes on the next bill"
         ENDED = "ended", "Ended"
 
-    account = models.ForeignKey("customers.Account", on_delete=models.PROTECT, related_name="budget_plans")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="+")
     monthly_amount = models.DecimalField(max_digits=10, decimal_places=2)
     first_cycle = models.CharField(max_length=7, help_text="the first bill billed at the level amount")
     true_up_cycle = models.CharField(max_length=7, help_text="the bill that settles the year's difference")
