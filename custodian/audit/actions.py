@@ -80,9 +80,10 @@ class Action(StrEnum):
     BUDGET_ENDED = "budget_ended"
     # A disconnection order withdrawn for a payment agreement asked for or agreed (custodian.collecting).
     DISCONNECTION_WITHDRAWN = "disconnection_withdrawn"
-    # A payment agreement agreed (custodian.collecting.services), a payment received recorded by staff
-    # (custodian.payments.received).
+    # A payment agreement agreed, or its request answered without one (custodian.collecting.services); a
+    # payment received recorded by staff (custodian.payments.received).
     PAYMENT_AGREEMENT_AGREED = "agreement_agreed"
+    PAYMENT_AGREEMENT_DECLINED = "agreement_declined"
     PAYMENT_RECORDED = "payment_recorded"
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
     DISAGREEMENT_RECORDED = "disagreement_recorded"
@@ -166,6 +167,7 @@ CHANGE_ACTIONS = frozenset(
         Action.BUDGET_ENDED,
         Action.DISCONNECTION_WITHDRAWN,
         Action.PAYMENT_AGREEMENT_AGREED,
+        Action.PAYMENT_AGREEMENT_DECLINED,
         Action.PAYMENT_RECORDED,
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,

@@ -174,6 +174,10 @@ CHANGE_LABELS = {
     Action.DISCONNECTION_WITHDRAWN: gettext_lazy(
         "Withdrew a planned disconnection of your service for your payment agreement"
     ),
+    Action.PAYMENT_AGREEMENT_AGREED: gettext_lazy("Agreed a payment agreement with you"),
+    Action.PAYMENT_AGREEMENT_DECLINED: gettext_lazy(
+        "Answered your request for a payment agreement without an agreement"
+    ),
 }
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 

@@ -11,6 +11,8 @@ what (docs/decisions.md, "Protection facts sealed").
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from custodian.collecting.choices import DeclineReason
+
 
 class PaymentAgreement(models.Model):
     """A schedule for paying arrears that considers the household's financial resources (Minn. Stat.
@@ -21,6 +23,8 @@ class PaymentAgreement(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested by the customer")
         ACTIVE = "active", _("Agreed")
+        # Answered without an agreement (`collecting.services.payment_agreement_decline`).
+        DECLINED = "declined", _("Answered without an agreement")
         BROKEN = "broken", _("Payments not kept")
         COMPLETED = "completed", _("Paid off")
 
@@ -37,6 +41,14 @@ class PaymentAgreement(models.Model):
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     agreed_on = models.DateField(null=True, blank=True)
+    # A request answered without an agreement: why, the monthly installment the utility offered (when the
+    # customer declined its terms), who answered and when. The bar on notices and disconnections then lifts.
+    declined_because = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    offered_installment = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    declined_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    declined_on = models.DateField(null=True, blank=True)
 
 
 class ProtectionOnFile(models.Model):

@@ -5,17 +5,18 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.billing.arrears import arrears_on
-from custodian.collecting.agreement_letter import agreement_terms_send
+from custodian.collecting.agreement_letter import agreement_declined_send, agreement_terms_send
 from custodian.collecting.agreements import (
     disconnection_barred_by,
     installment_refusal,
     installments_count,
 )
+from custodian.collecting.choices import DeclineReason
 from custodian.collecting.facts import FIELD, FactsError, ProtectionFacts
 from custodian.collecting.models import (
     DisconnectionNotice,
@@ -26,6 +27,7 @@ from custodian.collecting.models import (
 from custodian.collecting.rules import COLD_WEATHER_NOTICE_CONTENTS
 from custodian.collecting.selectors import verdict_for
 from custodian.collecting.withdrawals import disconnections_withdraw
+from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Account, Customer, ServicePoint
 from custodian.policy.loader import current_policy
 from custodian.staff.services import customer_change_append
@@ -101,9 +103,7 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
     (`collecting.withdrawals`)."""
     if not may_collect(by):
         raise NotAllowed("only collections staff agree payment agreements")
-    agreement = PaymentAgreement.objects.select_for_update().filter(pk=agreement_id).first()
-    if agreement is None or agreement.status != PaymentAgreement.Status.REQUESTED:
-        raise CollectionsError("no such requested agreement")
+    agreement = _requested_for_update(agreement_id)
     installment = Decimal(str(installment)).quantize(Decimal("0.01"))
     # The arrears its installments pay: what is past due on the day (`collecting.agreements`), which bounds
     # the installment (`installment_refusal`).
@@ -116,16 +116,83 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
     agreement.save()
     # An order still standing (one issued before the request was recorded here) is withdrawn now.
     agreement.withdrawn_orders = disconnections_withdraw(agreement=agreement, by=by)
-    # On the record and told to the customer, in this transaction.
     months = installments_count(arrears, installment)
-    customer_change_append(
+    _answer_record(
+        agreement,
         Action.PAYMENT_AGREEMENT_AGREED,
-        by=by,
-        customer_id=agreement.account.customer_id,
-        reason=f"payment agreement {agreement.pk} agreed on account {agreement.account_id}: "
+        by,
+        f"agreed on account {agreement.account_id}: "
         f"${installment:,.2f} a month for {months} months toward ${arrears:,.2f} past due",
     )
     agreement_terms_send(agreement=agreement, by=by)
+    return agreement
+
+
+def _answer_record(agreement, action: Action, by, what: str) -> None:
+    """A request for a payment agreement answered, on the customer's record in the caller's transaction (the
+    letter that tells them follows)."""
+    customer_change_append(
+        action,
+        by=by,
+        customer_id=agreement.account.customer_id,
+        reason=f"payment agreement {agreement.pk} {what}",
+    )
+
+
+def _requested_for_update(agreement_id: int) -> PaymentAgreement:
+    """The request for a payment agreement not yet answered, locked; refused alike when there is none."""
+    agreement = PaymentAgreement.objects.select_for_update().filter(pk=agreement_id).first()
+    if agreement is None or agreement.status != PaymentAgreement.Status.REQUESTED:
+        raise CollectionsError("no such requested agreement")
+    return agreement
+
+
+@transaction.atomic
+def payment_agreement_decline(
+    *, agreement_id: int, because: str, by, on: date, offered_installment: Decimal | None = None
+):
+    """Collections answer a request for a payment agreement without one: the customer declined the terms
+    the utility offered (`offered_installment`, a monthly installment the utility could have agreed that day:
+    `installment_refusal`), or the account is not a residential account (the agreement Minn. Stat.
+    § 216B.098 has the utility offer is for residential customers, subd. 1). The request then no longer bars
+    a notice of proposed disconnection, and a notice sent before it no longer counts
+    (`collecting.selectors.request_day`): a disconnection needs a new one. On the customer's record and told
+    to them by letter, in this transaction; the customer may ask again. Anyone but collections staff is
+    refused before the request is looked up."""
+    if not may_collect(by):
+        raise NotAllowed("only collections staff answer requests for payment agreements")
+    if because not in DeclineReason.values:
+        raise CollectionsError(f"say why: one of {', '.join(DeclineReason.values)}")
+    agreement = _requested_for_update(agreement_id)
+    past_due = arrears_on(agreement.account_id, on=on).past_due
+    if because == DeclineReason.TERMS_DECLINED:
+        if offered_installment is None:
+            raise CollectionsError("give the monthly installment the customer was offered and declined")
+        offered_installment = Decimal(str(offered_installment)).quantize(Decimal("0.01"))
+        # Only terms the utility could have agreed count as an offer.
+        refusal = installment_refusal(offered_installment, past_due)
+        if refusal:
+            raise CollectionsError(f"the installment offered must be one we could agree: {refusal}")
+    else:
+        offered_installment = None
+        if agreement.account.customer.customer_class == CustomerClass.RESIDENTIAL:
+            raise CollectionsError(
+                "the account is a residential account: offer it terms (Minn. Stat. § 216B.098 subd. 3)"
+            )
+    agreement.status, agreement.declined_because = PaymentAgreement.Status.DECLINED, because
+    agreement.offered_installment, agreement.declined_by, agreement.declined_on = offered_installment, by, on
+    agreement.save()
+    offered = f", ${offered_installment:,.2f} a month offered" if offered_installment is not None else ""
+    with translation.override("en"):  # the record's reasons are in English
+        why = str(DeclineReason(because).label)
+    _answer_record(
+        agreement,
+        Action.PAYMENT_AGREEMENT_DECLINED,
+        by,
+        f"on account {agreement.account_id} answered without an agreement: {why}{offered}; "
+        f"${past_due:,.2f} past due",
+    )
+    agreement_declined_send(agreement=agreement, past_due=past_due, by=by)
     return agreement
 
 

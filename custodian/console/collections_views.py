@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from custodian import bounds
 from custodian.billing.arrears import arrears_of
 from custodian.collecting.agreements import LEAST_INSTALLMENT, installments_count
+from custodian.collecting.choices import DeclineReason
 from custodian.collecting.facts import INCOME_BASES, FactsError, ProtectionFacts
 from custodian.collecting.notices import NoticeError, disconnection_notice_send
 from custodian.collecting.rules import MEDICAL_CERTIFIERS
@@ -34,6 +35,7 @@ from custodian.collecting.services import (
     DisconnectionForbidden,
     disconnection_order_issue,
     payment_agreement_agree,
+    payment_agreement_decline,
     payment_agreement_request,
     protection_facts_record,
 )
@@ -71,19 +73,31 @@ class FactsForm(forms.Form):
         self.fields["medical_certifier"].choices = [("", "—")] + [(c, c) for c in MEDICAL_CERTIFIERS]
 
 
-class AgreeForm(forms.Form):
-    # The amount past due bounds it (the service says how, in words: `collecting.agreements`); the form only
-    # keeps what is typed to an amount.
-    installment = bounds.MoneyField(
-        label="Monthly installment ($)",
+def installment_field(label: str, *, required: bool = True) -> bounds.MoneyField:
+    # The amount past due bounds an installment (the service says how, in words: `collecting.agreements`);
+    # the form only keeps what is typed to an amount.
+    return bounds.MoneyField(
+        label=label,
         min_value=Decimal("0.01"),
         max_value=Decimal("999999.99"),
         decimal_places=2,
+        required=required,
         error_messages={
             "min_value": "Give an amount of at least $0.01.",
             "max_value": "Give an amount of at most $999,999.99.",
         },
     )
+
+
+class AgreeForm(forms.Form):
+    installment = installment_field("Monthly installment ($)")
+
+
+class DeclineForm(forms.Form):
+    """A request answered without an agreement: why, and the terms the customer declined."""
+
+    because = forms.ChoiceField(label="Why", choices=DeclineReason.choices)
+    offered_installment = installment_field("Installment offered and declined ($ a month)", required=False)
 
 
 class AgreementAskedForm(forms.Form):
@@ -133,15 +147,16 @@ def collections(request):
                 initial={"installment": a.monthly_installment},
                 auto_id=f"inst-{a.pk}-%s",
             ),
+            step_form(request, DeclineForm, "console:agreement_decline", a.pk, auto_id=f"decline-{a.pk}-%s"),
         )
         for a in agreements_requested(fetched_by=console_actor(request))
     ]
     # Every account on the page by the number on its bill: one bulk read for collecting payments (logged).
     names = accounts_named(
-        request, [i.account.pk for i in items] + [a.account_id for a, _ in requested], purpose=PURPOSE
+        request, [i.account.pk for i in items] + [a.account_id for a, *_ in requested], purpose=PURPOSE
     )
     # What each agreement asked for would spread: what is past due today (its installment's bound).
-    past_due = arrears_of(on=today, account_ids=[a.account_id for a, _ in requested])
+    past_due = arrears_of(on=today, account_ids=[a.account_id for a, *_ in requested])
     return render(
         request,
         "console/collections.html",
@@ -151,10 +166,11 @@ def collections(request):
                 (
                     a,
                     form,
+                    decline_form,
                     names[a.account_id],
                     past_due[a.account_id].past_due if a.account_id in past_due else 0,
                 )
-                for a, form in requested
+                for a, form, decline_form in requested
             ],
             "least_installment": LEAST_INSTALLMENT,
             "today": today,
@@ -182,14 +198,48 @@ def agreement_agree(request, agreement):
             "Its terms are in a letter to the customer."
         )
 
+    return _answer_step(request, act, form, failed="Not agreed")
+
+
+@page("collections/agreements/<id:agreement_id>/decline/", name="agreement_decline")
+@console_page(collections_staff, COLLECTIONS_ONLY)
+@require_POST
+@looked_up(agreement_for, "agreement_id")
+def agreement_decline(request, agreement):
+    """The request answered without an agreement (the customer declined the terms offered, or the account is
+    not residential): the bar on notices lifts and the customer is told by letter."""
+    form = DeclineForm(request.POST)
+
+    def act():
+        answered = payment_agreement_decline(
+            agreement_id=agreement.pk,
+            because=form.cleaned_data["because"],
+            offered_installment=form.cleaned_data["offered_installment"],
+            by=request.user,
+            on=timezone.localdate(),
+        )
+        name = accounts_named(request, [answered.account_id], purpose=PURPOSE)[answered.account_id]
+        return (
+            f"Request for a payment agreement on {name[:1].lower()}{name[1:]} answered without an agreement "
+            f"({answered.get_declined_because_display()[:1].lower()}"
+            f"{answered.get_declined_because_display()[1:]}). The customer is told by letter; a notice of "
+            "proposed disconnection may now be sent."
+        )
+
+    return _answer_step(request, act, form, failed="Not answered")
+
+
+def _answer_step(request, act, form, *, failed: str):
+    """A request for a payment agreement answered (agreed or not): back to the collections page, with the
+    service's refusal in words."""
     return step(
         request,
         act,
         to="console:collections",
         form=form,
-        failed="Not agreed",
+        failed=failed,
         refused=(CollectionsError, InvalidOperation),
-        refusal=lambda exc: f"Not agreed: {exc}.",
+        refusal=lambda exc: f"{failed}: {exc}.",
     )
 
 

@@ -296,6 +296,7 @@ def cases(w, user=None):
             lambda s: 302 if bills(s) else 403,
         ),
         "console:agreement_agree": missing(collects, "post", "agreement_id", {}),
+        "console:agreement_decline": missing(collects, "post", "agreement_id", {}),
         # A payment received: billing, and collections where the policy file lets them work with bills.
         "console:payment_received": missing(lambda s: bills(s) or collects(s), "post", "account_id", {}),
         "console:disconnection_notice": missing(collects, "post", "account_id", {}),

@@ -98,6 +98,11 @@ CONTEXT = {
     "first_due_on": date(2026, 12, 28),
     "last_due_on": date(2028, 3, 28),
     "last_amount": "14.36",
+    "requested_on": date(2026, 11, 20),
+    "declined_on": date(2026, 11, 27),
+    "because": "terms_declined",
+    "offered": "50.00",
+    "past_due": "764.36",
 }
 # Words that only English writes; a Spanish letter holding one has an English sentence left in it.
 ENGLISH = re.compile(r"\b(the|your|you|we|our|and|with|please|dear|this|will|have)\b", re.IGNORECASE)
