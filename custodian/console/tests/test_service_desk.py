@@ -85,9 +85,13 @@ def test_a_move_asked_in_the_portal_is_carried_out_by_customer_service(
     assert (asked.actor_kind, asked.customer_id) == ("customer", str(customer.pk))
 
     staff = console(service_rep)
-    assert f"/staff/accounts/{account.pk}/" in staff.get("/staff/accounts/").content.decode()
+    desk = staff.get("/staff/accounts/").content.decode()
+    assert f"/staff/accounts/{account.pk}/" in desk
+    # how it reached us, in words on the desk and the account's page, never the stored key
+    assert "<td>Customer portal</td>" in desk and "<td>portal</td>" not in desk
     detail = staff.get(f"/staff/accounts/{account.pk}/")
     assert "42 Cedar Avenue" in detail.content.decode()
+    assert "(Customer portal; Account application notice" in detail.content.decode()
     # the notice shown by its name, never the policy file's key
     assert f"Account application notice, version {notice.version} shown" in detail.content.decode()
     assert "account_application" not in detail.content.decode()

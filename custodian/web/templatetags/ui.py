@@ -26,6 +26,7 @@ from custodian.customers.account_numbers import internal_ref
 from custodian.dates import day_words, moment_words, month_words, short_month
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS
+from custodian.vault.choices import Channel
 from custodian.web import navigation
 from custodian.web.charts import bar_chart, draw
 
@@ -231,6 +232,12 @@ def vendor_function_label(key) -> str:
     """A vendor function by its label in the policy file ("Payment processing (…)"), never its key."""
     functions = current_policy().vendor_functions
     return functions[key].in_language().label if key in functions else _words(str(key or ""))
+
+
+@register.filter
+def channel_label(value) -> str:
+    """How something reached the utility, in words ("Phone call"), never its stored key."""
+    return str(Channel(value).label) if value in Channel.values else _words(str(value or ""))
 
 
 @register.filter
