@@ -17,6 +17,8 @@ from custodian.policy.loader import current_policy
 from custodian.vault import gate
 
 BILL_CATEGORY = "bills"
+# The category whose read shows the facts of the home at the service address (`account_bills_read`).
+SERVICE_ADDRESS = "service_address"
 # Where the refs of the bills' sealed documents start (`bill_ref_prefix`).
 BILL_REF_ROOT = "bill/"
 
@@ -324,13 +326,18 @@ def bill_ref_prefix(account_id: int) -> str:
     return f"{BILL_REF_ROOT}{int(account_id)}/"
 
 
-def account_bills_read(*, actor, account: Account, purpose: str, client_ip: str = "") -> tuple[list, str]:
+def account_bills_read(
+    *, actor, account: Account, purpose: str, client_ip: str = "", showing_home: bool = False
+) -> tuple[list, str]:
     """An account's bills (`bills_of_account`) for a member of staff, with the account number printed on its
     latest bill ("" before its first): read through the gate for `purpose` (`_bills_revealed`), one access
-    event naming the bills and the number shown, counted like the member's other reads. Raises gate.Denied
-    (Held, Destroyed) like any read, and then nothing of the bills is to be shown."""
+    event naming the bills and the number shown, counted like the member's other reads; with `showing_home`,
+    the facts of the home at the service address the page shows beside them (its type, heating fuel, ZIP
+    code), which the purpose must allow too. Raises gate.Denied (Held, Destroyed) like any read, and then
+    nothing of the bills is to be shown."""
     bills = list(bills_of_account(fetched_by=actor, account_id=account.pk))
-    read = {"purpose": purpose, "client_ip": client_ip, **({"showing": ("account_number",)} if bills else {})}
+    showing = (("account_number",) if bills else ()) + ((SERVICE_ADDRESS,) if showing_home else ())
+    read = {"purpose": purpose, "client_ip": client_ip, **({"showing": showing} if showing else {})}
     prefix = bill_ref_prefix(account.pk)
     docs = _bills_revealed(
         actor=actor, customer_id=account.customer_id, bills=bills, ref_prefix=prefix, **read

@@ -22,6 +22,7 @@ from custodian.billing.budget import budget_plan_of, carried, settlements_pendin
 from custodian.billing.presentation import bill_shown
 from custodian.billing.runs import bill_run_request
 from custodian.billing.selectors import (
+    SERVICE_ADDRESS,
     account_bills_read,
     bill_document,
     bill_for,
@@ -37,7 +38,7 @@ from custodian.billing.selectors import (
 from custodian.billing.services import BillingError, bill_correct
 from custodian.bounds import EARLIEST, LATEST, month_first_day
 from custodian.collecting.selectors import account_collections
-from custodian.console.access import acts_for, console_actor, console_page, not_found, sees_premises
+from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.console.account_names import accounts_named, internal_ref
 from custodian.console.collections_views import (
     AgreementAskedForm,
@@ -176,9 +177,15 @@ def account_history(request, account_id):
     account = account_for(fetched_by=actor, account_id=account_id)
     if account is None:
         return not_found(request)
+    # The home's facts only where the bills' purpose may read the service address, named in the same read.
+    shows_home = SERVICE_ADDRESS in current_policy().purposes[bills_purpose(actor)].categories
     try:
         bills, number = account_bills_read(
-            actor=actor, account=account, purpose=bills_purpose(actor), client_ip=client_ip(request)
+            actor=actor,
+            account=account,
+            purpose=bills_purpose(actor),
+            client_ip=client_ip(request),
+            showing_home=shows_home,
         )
     except gate.Held as exc:
         return _account_refused(request, account, f"This read is {exc} (the privacy officer decides).")
@@ -203,8 +210,7 @@ def account_history(request, account_id):
         "console/billing_account.html",
         {
             "account": account,
-            # The home's facts follow the customer page's rule: only for services that may read its address.
-            "sees_premises": sees_premises(actor),
+            "shows_home": shows_home,
             # By the number printed on its latest bill (read with the bills, in the same access event), else
             # by its internal reference.
             "account_name": f"Account {number}" if number else internal_ref(account.pk),
