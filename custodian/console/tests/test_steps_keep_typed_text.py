@@ -256,6 +256,23 @@ def approved_after_reauthenticating(persona: str, record: Callable, page: str) -
     )
 
 
+def answering_an_agreement(field: str, answer: dict, refused_amount: str | None = None) -> Row:
+    """A request for a payment agreement answered on the collections page (agreed, or answered without an
+    agreement: `answer` says which way): an amount in words is drawn again, one the service refuses (below
+    the least installment) is kept, $45 goes through."""
+    return Row(
+        "collections_agent",
+        an_agreement,
+        "console:collections",
+        const({**answer, field: "forty"}),
+        "forty",
+        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
+        valid=const({**answer, field: "45"}),
+        refused=(const({**answer, field: refused_amount}), refused_amount) if refused_amount else None,
+        page_kwargs=lambda kw, w: {},
+    )
+
+
 LONG = "x" * 6001
 DATE = TODAY.isoformat()
 
@@ -566,15 +583,9 @@ ROWS: dict[str, Row] = {
             "Energy Savers Co-op",
         ),
     ),
-    "console:agreement_agree": Row(
-        "collections_agent",
-        an_agreement,
-        "console:collections",
-        const({"installment": "forty"}),
-        "forty",
-        "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
-        valid=const({"installment": "45"}),
-        page_kwargs=lambda kw, w: {},
+    "console:agreement_agree": answering_an_agreement("installment", {}),
+    "console:agreement_decline": answering_an_agreement(
+        "offered_installment", {"because": "terms_declined"}, refused_amount="5"
     ),
     "console:disconnection_notice": Row(
         "collections_agent",
