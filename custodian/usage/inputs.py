@@ -11,7 +11,7 @@ from custodian.customers.choices import CustomerClass, Service
 from custodian.customers.selectors import open_accounts
 from custodian.usage.comparison import ComparisonData, spark_session
 from custodian.usage.services import default_period
-from custodian.vault.gate import month_totals_many, month_totals_on_spark, system_actor
+from custodian.vault.gate import TotalsAsk, month_totals_many, month_totals_on_spark, system_actor
 from custodian.vault.interval_files import months_between
 
 
@@ -57,28 +57,34 @@ def _bills(cid: int, values: dict[str, str], service: str = "electric") -> list[
     return [(cid, m["month"], float(m["total"])) for m in series.get("months", [])]
 
 
+def _comparison_ask(eligible: list[int], started_by) -> TotalsAsk:
+    """The run's one read through the gate, whichever engine opens the blocks: as the `comparison_reports`
+    job (on behalf of `started_by`, the staff member who started the run; None for a scheduled run or the
+    demo), the eligible homes' electricity of the comparison's months and their bills (`meter_usage`), which
+    stand in for readings a home lacks."""
+    return TotalsAsk(
+        actor=system_actor("comparison_reports", on_behalf_of=started_by),
+        customer_ids=eligible,
+        purpose="providing_services",
+        months=months_between(*default_period()),
+        service="electric",
+        fields=["meter_usage"],
+        action=Action.COMPARISON_REPORTS,
+    )
+
+
 def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
     """Every eligible home's premise attributes and electricity. `started_by`: the staff member who started
     the run (named on its access events; None for a scheduled run or the demo)."""
 
     premises, eligible = _premises()
-    months = months_between(*default_period())
-    actor = system_actor("comparison_reports", on_behalf_of=started_by)
     monthly, monthly_use, readings = [], [], 0
     others: dict[str, list[tuple]] = {service: [] for service in OTHER_SERVICES}
     # One decision and one access event per customer for the bills and the interval readings together;
     # the blocks are opened and summed on every core (a block is one local month: its total is the month's).
     # Every home's bills are opened: they stand in for electricity readings a home lacks, and they are
     # what gas and water are compared by.
-    for part in month_totals_many(
-        actor=actor,
-        customer_ids=eligible,
-        purpose="providing_services",
-        months=months,
-        service="electric",
-        fields=["meter_usage"],
-        action=Action.COMPARISON_REPORTS,
-    ):
+    for part in month_totals_many(ask=_comparison_ask(eligible, started_by)):
         metered = {cid for cid, *_ in part.totals}
         bills = [b for cid in part.customer_ids for b in _bills(cid, part.values.get(cid, {}))]
         # Interval readings where a home has them, its bills otherwise (the pipeline's USAGE_SOURCE).
@@ -102,16 +108,8 @@ def comparison_inputs_on_spark(
     opened and summed on the executors of `spark` (their monthly totals stay there, a Spark DataFrame),
     bills opened here for the homes without readings."""
     premises, eligible = _premises()
-    job = month_totals_on_spark(
-        spark=spark,
-        actor=system_actor("comparison_reports", on_behalf_of=started_by),
-        customer_ids=eligible,
-        purpose="providing_services",
-        months=months_between(*default_period()),
-        service="electric",
-        fields=["meter_usage"],  # opened only for the homes without readings: their bills stand in
-        action=Action.COMPARISON_REPORTS,
-    )
+    # The bills are opened only for the homes without readings: theirs stand in.
+    job = month_totals_on_spark(spark=spark, ask=_comparison_ask(eligible, started_by))
     if progress:
         progress(len(eligible))
     bills = [b for cid, values in job.values.items() for b in _bills(cid, values)]

@@ -51,7 +51,7 @@ from custodian.vault.gate.documents import (
     reveal_intervals_many,
     reveal_with_intervals_many,
 )
-from custodian.vault.gate.month_totals import ChunkTotals, month_totals_many
+from custodian.vault.gate.month_totals import ChunkTotals, TotalsAsk, month_totals_many
 from custodian.vault.gate.spark_totals import SparkTotals, month_totals_on_spark
 from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
@@ -67,6 +67,7 @@ __all__ = [
     "Document",
     "Held",
     "SparkTotals",
+    "TotalsAsk",
     "ValueHeld",
     "VaultIntegrityError",
     "break_glass_open",

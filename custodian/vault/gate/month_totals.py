@@ -174,6 +174,31 @@ def bulk_job_decide(
     return BulkJob(policy, ids, fields, event, decision)
 
 
+@dataclass(frozen=True)
+class TotalsAsk:
+    """A bulk read of monthly totals, whichever engine opens its blocks (`month_totals_many` in this
+    machine's processes, `month_totals_on_spark` on a cluster's executors): who asks, the customers, the
+    purpose and the action it is logged as, the months and service of the interval readings, and the current
+    `fields` wanted with them. Both engines have it decided the same way (`decide`)."""
+
+    actor: Actor
+    customer_ids: Sequence[int]
+    purpose: str
+    months: Sequence[str]
+    service: str = "electric"
+    fields: Sequence[str] = ()
+    action: Action = Action.BULK_REVEAL_INTERVALS
+
+    def decide(self) -> BulkJob:
+        return bulk_job_decide(
+            actor=self.actor,
+            customer_ids=self.customer_ids,
+            purpose=self.purpose,
+            fields=self.fields,
+            action=self.action,
+        )
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     """Consecutive customers in whole month-shards, about `size` at a time: each file is read once."""
     by_shard: dict[int, list[int]] = {}
@@ -231,27 +256,20 @@ def _submit(pool: Executor, ids: list[int], months: Sequence[str], service: str)
 
 def month_totals_many(
     *,
-    actor: Actor,
-    customer_ids: Sequence[int],
-    purpose: str,
-    months: Sequence[str],
-    service: str = "electric",
-    fields: Sequence[str] = (),
+    ask: TotalsAsk,
     fields_without_readings_only: bool = False,
-    action: Action = Action.BULK_REVEAL_INTERVALS,
     processes: int | None = None,
     chunk: int = CHUNK,
 ) -> Iterator[ChunkTotals]:
-    """The customers' monthly totals of `service` in `months` (local months) from the interval store, and
-    their current `fields`, chunk by chunk: one decision for meter usage and the fields' categories, one
-    access event per customer (committed before their blocks are opened). `fields_without_readings_only`:
+    """The customers' monthly totals of `ask.service` in `ask.months` (local months) from the interval store,
+    and their current `ask.fields`, chunk by chunk: one decision for meter usage and the fields' categories,
+    one access event per customer (committed before their blocks are opened). `fields_without_readings_only`:
     open the fields only for the customers without a reading in the months (the comparison's bills stand
     in for readings). `processes`: worker processes opening blocks (default: one per core)."""
 
-    job = bulk_job_decide(
-        actor=actor, customer_ids=customer_ids, purpose=purpose, fields=fields, action=action
-    )
+    job = ask.decide()
     policy, ids, fields, event, decision = job.policy, job.ids, job.fields, job.event, job.decision
+    actor, months, service = ask.actor, ask.months, ask.service
     with _workers(processes or os.cpu_count() or 1) as pool:
         pending: deque = deque()
         for part in _chunks(ids, chunk):

@@ -3,7 +3,8 @@
 
 The order is the gate's bulk order, with the driver as the gate's process:
 
-1. the policy's decision for the job (`bulk_job_decide`); a refusal is logged and nothing is read;
+1. the policy's decision for the job (`TotalsAsk.decide`, as in `month_totals`); a refusal is logged and
+   nothing is read;
 2. per chunk of customers, every id checked and one access event per customer appended and committed
    (durable transactions), for *every* chunk, before any data key is unwrapped;
 3. a fresh job key (32 random bytes, in this process's memory only); each customer's data key unwrapped
@@ -29,12 +30,10 @@ from functools import partial
 
 from cryptography.hazmat.primitives.ciphers import aead
 
-from custodian.audit.actions import Action
 from custodian.vault import interval_files
 from custodian.vault.gate import spark_blocks
-from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import deny
-from custodian.vault.gate.month_totals import CHUNK, _access_commit, _chunks, _data_keys, bulk_job_decide
+from custodian.vault.gate.month_totals import CHUNK, TotalsAsk, _access_commit, _chunks, _data_keys
 from custodian.vault.gate.values import open_all
 
 TASKS_PER_CORE = 4  # task rows per executor core: enough for an even finish, few enough to start quickly
@@ -99,27 +98,15 @@ def _executor_code():
     cloudpickle.register_pickle_by_value(spark_blocks)
 
 
-def month_totals_on_spark(
-    *,
-    spark,
-    actor: Actor,
-    customer_ids: Sequence[int],
-    purpose: str,
-    months: Sequence[str],
-    service: str = "electric",
-    fields: Sequence[str] = (),
-    action: Action = Action.BULK_REVEAL_INTERVALS,
-    chunk: int = CHUNK,
-) -> SparkTotals:
-    """The customers' monthly totals of `service` in `months`, opened on the executors of `spark`, and
-    the current `fields` of those without a reading: one decision, one access event per customer, every
-    event committed before the first data key is unwrapped."""
+def month_totals_on_spark(*, spark, ask: TotalsAsk, chunk: int = CHUNK) -> SparkTotals:
+    """The customers' monthly totals of `ask.service` in `ask.months`, opened on the executors of `spark`,
+    and the current `ask.fields` of those without a reading: one decision, one access event per customer,
+    every event committed before the first data key is unwrapped."""
     from pyspark import StorageLevel  # an optional extra, imported only when Spark is used
     from pyspark.sql import functions as F  # noqa: N812 (PySpark's own convention)
 
-    job = bulk_job_decide(
-        actor=actor, customer_ids=customer_ids, purpose=purpose, fields=fields, action=action
-    )
+    job = ask.decide()
+    actor, months, service = ask.actor, ask.months, ask.service
     parts = list(_chunks(job.ids, chunk))
     for part in parts:
         _access_commit(actor, part, job.decision, job.event, policy=job.policy, fields=job.fields)

@@ -10,7 +10,7 @@ from conftest import PAPER_FORM, application_for
 from custodian.audit.models import AccessEvent
 from custodian.customers.services import customer_enrol
 from custodian.vault import interval_files
-from custodian.vault.gate import Denied, month_totals_many, system_actor
+from custodian.vault.gate import Denied, TotalsAsk, month_totals_many, system_actor
 from custodian.vault.gate import month_totals as module
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.services import Submission, interval_blocks_record
@@ -42,12 +42,14 @@ def _stored(customer, other_customer) -> dict:
 def _read(ids, processes, **kw):
     return list(
         month_totals_many(
-            actor=system_actor("comparison_reports"),
-            customer_ids=ids,
-            purpose=kw.pop("purpose", "providing_services"),
-            months=MONTHS,
-            fields=["meter_usage"],
-            action="comparison_reports",
+            ask=TotalsAsk(
+                actor=system_actor("comparison_reports"),
+                customer_ids=ids,
+                purpose=kw.pop("purpose", "providing_services"),
+                months=MONTHS,
+                fields=["meter_usage"],
+                action="comparison_reports",
+            ),
             processes=processes,
             **kw,
         )

@@ -7,7 +7,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from custodian.audit.models import AccessEvent
 from custodian.vault import sealing
-from custodian.vault.gate import Denied, month_totals_on_spark, spark_blocks, spark_totals, system_actor
+from custodian.vault.gate import (
+    Denied,
+    TotalsAsk,
+    month_totals_on_spark,
+    spark_blocks,
+    spark_totals,
+    system_actor,
+)
 from custodian.vault.gate.month_totals import _data_keys
 from custodian.vault.tests.test_month_totals import MONTHS, _stored
 
@@ -61,12 +68,14 @@ def test_a_refused_spark_job_logs_the_refusal_and_starts_nothing(customer, other
     with pytest.raises(Denied):  # refused before Spark is touched: no session is needed
         month_totals_on_spark(
             spark=None,
-            actor=system_actor("comparison_reports"),
-            customer_ids=[customer.pk],
-            purpose="marketing",
-            months=MONTHS,
-            fields=["meter_usage"],
-            action="comparison_reports",
+            ask=TotalsAsk(
+                actor=system_actor("comparison_reports"),
+                customer_ids=[customer.pk],
+                purpose="marketing",
+                months=MONTHS,
+                fields=["meter_usage"],
+                action="comparison_reports",
+            ),
         )
     assert AccessEvent.objects.filter(action="comparison_reports", decision="deny").count() == 1
     assert not AccessEvent.objects.filter(action="comparison_reports", decision="allow").exists()
