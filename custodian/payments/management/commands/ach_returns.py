@@ -1,8 +1,9 @@
 """Post the automatic payments the customers' banks returned: `manage.py ach_returns FILE --by USER` (a member
 of collections staff). Each return is posted once: safe to re-run with the same file."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from custodian.commands import refusal_told
 from custodian.payments.ach_returns import ReturnFileError, returns_parse, returns_post
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_file, command_staff
@@ -18,10 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, by, **options):
         staff = command_staff(by)
         path = command_file(file)
-        try:
+        with refusal_told(ReturnFileError):
             report = returns_post(entries=returns_parse(path.read_bytes()), by=staff)
-        except ReturnFileError as exc:
-            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"{report.posted} returned payments posted, {report.already_posted} already posted, "
             f"{report.unknown} not ours; automatic payment stopped on "

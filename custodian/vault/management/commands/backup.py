@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from custodian.commands import refusal_told
 from custodian.plurals import counted
 from custodian.vault.backup import BackupError, backup_make
 
@@ -19,12 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--keys-to", type=Path, help="copy the key files here (never inside --to)")
 
     def handle(self, *args, to, keys_to, **options):
-        try:
+        with refusal_told(BackupError):
             report = backup_make(
                 to=to, keys_to=keys_to, progress=lambda text: self.stderr.write(f"... {text}")
             )
-        except BackupError as exc:
-            raise CommandError(str(exc)) from None
         self.stdout.write(
             f"backup written to {report.directory}: database {counted(report.database_bytes, 'byte')}, "
             f"{report.interval_files} interval files, {report.heads} signed heads (access log size "
