@@ -10,18 +10,17 @@ file when it was asked, so a link works once and not after another change, and n
 import json
 import secrets
 
-from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from custodian.customers.selectors import customer_for
 from custodian.outbox.services import language_of, message_send
-from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address, signed_link_data
+from custodian.portal.services import ENROLMENT_JOB, email_on_file, same_address
+from custodian.signed_links import SignedLink
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
-CHANGE_SALT = "custodian.portal.email_change"
-CHANGE_MAX_AGE = 48 * 3600
+CHANGE_LINK = SignedLink(salt="custodian.portal.email_change", max_age=48 * 3600)
 
 LINK_NOT_VALID = gettext_lazy(
     "This link is not valid, has expired or was used already; change your e-mail address again in My account."
@@ -60,10 +59,7 @@ def email_change_ask(
             channel="portal", notice_key="portal_profile", recorded_by_label=recorded_by_label
         ),
     )
-    token = signing.dumps(
-        {"customer": customer.pk, "ref": ref, "was": _on_file_digest(customer.pk)},
-        salt=CHANGE_SALT,
-    )
+    token = CHANGE_LINK.token({"customer": customer.pk, "ref": ref, "was": _on_file_digest(customer.pk)})
     message_send(
         to_address=email,
         to_customer=customer,
@@ -75,19 +71,25 @@ def email_change_ask(
     return True
 
 
+def _link_customer(data: dict):
+    """The customer a change link names, if they are still on file."""
+    customer_id = data.get("customer")
+    if not isinstance(customer_id, int):
+        return None
+    return customer_for(fetched_by=customer_actor(customer_id), customer_id=customer_id)
+
+
+def _change_opened(token: str):
+    """What a change link asks and the customer who asked, if it is still good; EmailChangeError otherwise."""
+    data, customer = CHANGE_LINK.opened(token, subject=_link_customer, error=EmailChangeError(LINK_NOT_VALID))
+    if data.get("was") != _on_file_digest(customer.pk):
+        raise EmailChangeError(LINK_NOT_VALID)  # used already, or the address changed since
+    return data, customer
+
+
 def email_change_asked(token: str) -> dict:
     """What a change link asks, if it is still good; EmailChangeError otherwise."""
-    data = signed_link_data(
-        token, salt=CHANGE_SALT, max_age=CHANGE_MAX_AGE, error=EmailChangeError(LINK_NOT_VALID)
-    )
-    customer_id = data.get("customer")
-    if (
-        not isinstance(customer_id, int)
-        or customer_for(fetched_by=customer_actor(customer_id), customer_id=customer_id) is None
-    ):
-        raise EmailChangeError(LINK_NOT_VALID)
-    if data.get("was") != _on_file_digest(data["customer"]):
-        raise EmailChangeError(LINK_NOT_VALID)  # used already, or the address changed since
+    data, _ = _change_opened(token)
     return data
 
 
@@ -95,10 +97,7 @@ def email_change_asked(token: str) -> dict:
 def email_change_confirm(*, token: str, page_language: str = ""):
     """Record the new address on file (the button on the link's page) and tell the old one, in the customer's
     chosen language, else the page's; the customer."""
-    data = email_change_asked(token)
-    customer = customer_for(fetched_by=customer_actor(data["customer"]), customer_id=data["customer"])
-    if customer is None:
-        raise EmailChangeError(LINK_NOT_VALID)
+    data, customer = _change_opened(token)
     found = reveal_documents(
         actor=customer_actor(customer.pk),
         customer_id=customer.pk,

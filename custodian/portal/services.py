@@ -18,7 +18,6 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.portal.mailed_code import code_letter_send
 from custodian.portal.models import PortalAccount
+from custodian.signed_links import SignedLink
 from custodian.vault.gate import (
     Denied,
     customer_actor,
@@ -43,8 +43,7 @@ from custodian.vault.gate import (
 from custodian.vault.normalize import normalize
 from custodian.vault.services import Submission, blind_index_of, document_seal
 
-CONFIRM_SALT = "custodian.portal.confirm"
-CONFIRM_MAX_AGE = 48 * 3600
+CONFIRM_LINK = SignedLink(salt="custodian.portal.confirm", max_age=48 * 3600)
 ENROLMENT_JOB = "portal_enrolment"
 
 
@@ -124,17 +123,6 @@ def sign_in_change_log(*, account: PortalAccount, action: Action, reason: str) -
         customer_ids=[account.customer_id],
         reason=reason,
     )
-
-
-def signed_link_data(token: str, *, salt: str, max_age: int, error: Exception) -> dict:
-    """What a signed link carries, if it is good and not older than `max_age` seconds; `error` otherwise."""
-    try:
-        data = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.BadSignature:
-        raise error from None
-    if not isinstance(data, dict):
-        raise error
-    return data
 
 
 def _unconfirmed_drop(account: PortalAccount) -> None:
@@ -234,7 +222,7 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
         media_type="text/plain",
         submission=Submission(channel="portal", notice_key=current_policy().notice_at("portal_sign_up").key),
     )
-    token = signing.dumps({"account": account.pk, "user": user.pk}, salt=CONFIRM_SALT)
+    token = CONFIRM_LINK.token({"account": account.pk, "user": user.pk})
     on_file = email_on_file(customer_id)
     # (address, template, carries the link, only typed on the page: not yet the customer's own)
     if on_file and not same_address(on_file, given):
@@ -258,18 +246,18 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
     return account
 
 
-def confirmation_account(token: str) -> PortalAccount:
-    """The sign-up a confirmation link is for, confirmed or not; EnrolmentError if the link is not good."""
-    data = signed_link_data(
-        token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE, error=EnrolmentError(LINK_NOT_VALID)
-    )
-    account = (
+def _signed_up(data: dict) -> PortalAccount | None:
+    """The sign-up a confirmation link names, if it is still there."""
+    return (
         PortalAccount.objects.select_related("user", "customer")
         .filter(pk=data.get("account"), user_id=data.get("user"))
         .first()
     )
-    if account is None:
-        raise EnrolmentError(LINK_NOT_VALID)
+
+
+def confirmation_account(token: str) -> PortalAccount:
+    """The sign-up a confirmation link is for, confirmed or not; EnrolmentError if the link is not good."""
+    _, account = CONFIRM_LINK.opened(token, subject=_signed_up, error=EnrolmentError(LINK_NOT_VALID))
     return account
 
 
