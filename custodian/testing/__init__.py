@@ -22,6 +22,8 @@ from django_otp.oath import totp
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.billing.models import Bill, LedgerEntry
+from custodian.casework.corrections import correction_decline
+from custodian.casework.models import CustomerRequest
 from custodian.casework.representatives import Authority
 from custodian.casework.services import Intake, request_intake, request_open
 from custodian.demo.personas import STAFF_PERSONAS
@@ -90,6 +92,19 @@ def meter_complaint(customer) -> int:
     return request_open(
         customer=customer, kind="problem", channel="phone", owning_service="field_services"
     ).pk
+
+
+def challenge_declined(
+    customer, *, by, categories, explanation: str = "The data is as we recorded it at the time."
+) -> CustomerRequest:
+    """The customer's challenge of the data in `categories`, made on the portal and declined by `by` (of the
+    privacy officer's service) with `explanation`: the letter telling them of the appeal and of a statement of
+    disagreement is sent, and the request is closed."""
+    request = CustomerRequest.objects.create(
+        customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
+    )
+    correction_decline(request=request, by=by, explanation=explanation, categories=categories)
+    return request
 
 
 def meter_usage_document(customer) -> dict:

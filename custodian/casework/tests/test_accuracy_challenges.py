@@ -12,15 +12,13 @@ from custodian.casework.choices import RequestStatus
 from custodian.casework.corrections import (
     NamedRecipient,
     correction_apply,
-    correction_decline,
     correction_notice_posted,
     meter_challenge_route,
 )
-from custodian.casework.models import CustomerRequest
 from custodian.dates import day_words
 from custodian.disclosures.models import CorrectionNotice, Disagreement
 from custodian.outbox.models import OutboundMessage
-from custodian.testing import COUNTY_ATTORNEY, accounted, disclosed, subpoena_recorded
+from custodian.testing import COUNTY_ATTORNEY, accounted, challenge_declined, disclosed, subpoena_recorded
 from custodian.testing.portal import signed_in
 from custodian.vault.models import SealedDocument
 
@@ -63,14 +61,11 @@ def test_a_declined_challenge_tells_the_customer_of_the_appeal_and_keeps_their_d
 ):
     (customer, app), _ = households
     client = signed_in(app, "ann@example.com")
-    req = CustomerRequest.objects.create(
-        customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
-    )
-    correction_decline(
-        request=req,
+    req = challenge_declined(
+        customer,
         by=privacy_officer,
-        explanation="The service address is the one on the deed and the meter's location.",
         categories=["service_address"],
+        explanation="The service address is the one on the deed and the meter's location.",
     )
     letter = OutboundMessage.objects.get(template="correction_outcome")
     page = client.get("/portal/me/requests/").content.decode()

@@ -6,10 +6,11 @@ not; the statement is read through the gate, on the record."""
 import json
 from datetime import date
 
+import pytest
 from django.core.management import call_command
 
 from custodian.audit.models import AccessEvent
-from custodian.casework.models import CustomerRequest
+from custodian.casework.corrections import disagreement_keep
 from custodian.customers.models import Customer
 from custodian.disclosures.exports import (
     STATEMENT_COLUMN,
@@ -18,11 +19,10 @@ from custodian.disclosures.exports import (
     vendor_export_run,
 )
 from custodian.disclosures.models import VendorExport
-from custodian.disclosures.services import disagreement_record
 from custodian.disclosures.tests.test_vendor_exports import keys
 from custodian.outbox.services import letter_send
 from custodian.payments.autopay import ach_export_run
-from custodian.testing import export_rows, export_text, mailing_to, make_vendor
+from custodian.testing import challenge_declined, export_rows, export_text, mailing_to, make_vendor
 from custodian.testing.billing import POLICY_CHANGE
 from custodian.vault.services import Submission
 
@@ -32,22 +32,20 @@ STATEMENT = "October's reading is twice my usual use; the meter was read wrong."
 PORTAL = Submission(channel="portal", notice_key="portal_request", recorded_by_label="the customer")
 
 
-def disagree(customer, categories, statement=STATEMENT):
-    """Dana's challenge was declined; her statement of disagreement is kept with the data."""
-    request = CustomerRequest.objects.create(
-        customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
-    )
-    return disagreement_record(
-        customer_id=customer.pk,
-        request_id=request.pk,
-        categories=categories,
-        statement=statement,
-        submission=PORTAL,
-    )
+@pytest.fixture
+def disagree(privacy_officer):
+    """Dana's challenge was declined by the privacy officer; her statement of disagreement is kept with the
+    data, as the portal keeps it."""
+
+    def kept(customer, categories, statement=STATEMENT):
+        request = challenge_declined(customer, by=privacy_officer, categories=categories)
+        return disagreement_keep(request=request, statement=statement, submission=PORTAL)
+
+    return kept
 
 
 def test_a_pseudonymous_usage_export_carries_the_statement_on_the_customers_row(
-    keys, privacy_officer, customer, other_customer
+    keys, privacy_officer, customer, other_customer, disagree
 ):
     disagree(customer, ["meter_usage"])
     vendor = make_vendor("consumption_reports", keys, privacy_officer)
@@ -64,7 +62,7 @@ def test_a_pseudonymous_usage_export_carries_the_statement_on_the_customers_row(
     assert read.actor_kind == "system" and read.purpose == "legal_obligations"
 
 
-def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, customer, other_customer):
+def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, customer, other_customer, disagree):
     disagree(customer, ["meter_usage"])
     export = vendor_export_run(
         requested_by=privacy_officer,
@@ -74,7 +72,9 @@ def test_an_export_of_other_data_does_not_carry_it(keys, privacy_officer, custom
     assert [r[STATEMENT_COLUMN] for r in export_rows(export, keys[0])] == ["", ""]
 
 
-def test_a_statement_goes_only_with_the_customers_asked_for(privacy_officer, customer, other_customer):
+def test_a_statement_goes_only_with_the_customers_asked_for(
+    privacy_officer, customer, other_customer, disagree
+):
     # Bob's statement is on file; a chunk of Alice and a later customer spans his id but does not hold him.
     disagree(other_customer, ["mailing_address"], "My mailing address is the PO box, not the street.")
     later = Customer.objects.create(customer_class="residential")
@@ -87,7 +87,7 @@ def test_a_statement_goes_only_with_the_customers_asked_for(privacy_officer, cus
 
 
 def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
-    customer, other_customer, letter_vendor, privacy_officer
+    customer, other_customer, letter_vendor, privacy_officer, disagree
 ):
     disagree(customer, ["mailing_address"], "My mailing address is the PO box, not the street address.")
     vendor, private_key = letter_vendor
@@ -103,7 +103,7 @@ def test_a_printed_letter_carries_a_statement_about_the_mailing_address(
     assert "PO box" in by_name["Alice Anderson"] and by_name["Bob Brandt"] == ""
 
 
-def test_the_banks_debit_file_has_the_statements_beside_it(on_autopay, bank, privacy_officer):
+def test_the_banks_debit_file_has_the_statements_beside_it(on_autopay, bank, privacy_officer, disagree):
     vendor, private = bank
     disagree(on_autopay[0].customer, ["bank_account"], "I closed that account in March; do not debit it.")
     export = ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
