@@ -15,6 +15,7 @@ from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 from custodian.casework.services import Attachment, Intake, RequestError, request_intake
+from custodian.customers.selectors import account_holders_among
 from custodian.mailboxes import messages_in
 from custodian.outbox.bounces import bounce_from_report, is_delivery_report
 from custodian.outbox.services import language_of, message_send
@@ -120,6 +121,9 @@ def _match(address: str) -> int | None:
         )
     except Denied:
         return None
+    if len(ids) > 1:
+        # An address an account holder keeps on file is theirs, though someone once wrote in with it too.
+        ids = account_holders_among(ids)
     return ids[0] if len(ids) == 1 else None
 
 

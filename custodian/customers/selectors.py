@@ -133,6 +133,18 @@ def customers_found(*, fetched_by: Asker, customer_ids) -> QuerySet[Customer]:
     return Customer.objects.filter(pk__in=list(customer_ids))
 
 
+def account_holders_among(customer_ids) -> list[int]:
+    """Of `customer_ids`, those who hold accounts with us (not inquirers), in order. Nothing personal is
+    read."""
+    ids = list(customer_ids)
+    holders = set(
+        Customer.objects.filter(pk__in=ids)
+        .exclude(customer_class=CustomerClass.INQUIRER)
+        .values_list("pk", flat=True)
+    )
+    return [cid for cid in ids if cid in holders]
+
+
 def customers_matching(*, customer_class: str = "", service: str = "", zip_code: str = "") -> list[int]:
     """Ids of active customers (never inquirers) of a class, with open service of a kind or in a ZIP code:
     the candidates of a marketing audience, before opt-outs are left out. Nothing personal is read."""

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from custodian.customers.choices import CustomerClass
 from custodian.demo.personas import STAFF_PERSONAS
 from custodian.vault.models import PersonalValue
 
@@ -30,6 +31,8 @@ def not_demo_data() -> str:
     customers = (
         PersonalValue.objects.filter(field="account_number", superseded_at__isnull=True)
         .exclude(provenance__note=DEMO_CUSTOMER_NOTE)
+        # A number someone typed into the contact form is theirs to have written, not an account opened.
+        .exclude(customer__customer_class=CustomerClass.INQUIRER)
         .count()
     )
     if customers:

@@ -14,6 +14,7 @@ from custodian.audit import events as log
 from custodian.audit.actions import Action
 from custodian.audit.copying import native_execute
 from custodian.audit.events import append_events
+from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.vault import _crypto, sealing
@@ -393,6 +394,11 @@ def find_customers(
     digest = sealing.blind_index(field, normalize(field, value))
     with transaction.atomic():
         found = PersonalValue.objects.filter(field=field, blind_index=digest, superseded_at__isnull=True)
+        if field == "account_number":
+            # An inquirer's account number is one they typed into a message, not one we gave them: a number
+            # finds the account's holder only, or anyone writing it in would block the holder's sign-up and
+            # identity checks (one match expected) and be mixed into staff's lookups.
+            found = found.exclude(customer__customer_class=CustomerClass.INQUIRER)
         if request is not None:  # only the request's customer
             found = found.filter(customer_id=request.customer_id)
         ids = sorted(found.values_list("customer_id", flat=True))
