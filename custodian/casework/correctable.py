@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from custodian import bounds
-from custodian.casework.services import FROM_LIMITED_ACCOUNT, RequestError
+from custodian.casework.services import RequestError
 from custodian.dates import long_date
 
 # What an answer to a challenge corrects itself: values a person gave us and can type again, each checked by
@@ -45,19 +45,15 @@ CORRECTED_ELSEWHERE = {
 
 # The ways we reach the customer, by which a one-time code or link travels (the letter that lifts an online
 # account's limit goes to the mailing address): never corrected on the word of a request sent from an online
-# account still limited, whoever verifies the sender afterwards (they may hold the customer's bill).
+# account still limited, whoever verifies the sender afterwards (custodian.casework.identity); a signed
+# letter proves no more than the bill (a paper request is verified by the bill's facts).
 CONTACT_CHANNELS = frozenset({"mailing_address", "email", "phone"})
 NOT_ON_A_LIMITED_ACCOUNTS_WORD = (
     "This request was sent from an online account that is still limited: anyone holding the customer's bill "
     "could have opened it, and the code that lifts the limit is mailed to the address on file. A mailing "
     "address, e-mail address or phone number is never changed on its word: ask the customer to confirm the "
-    "change at the counter with photo ID or by a signed letter, and record that as a new request."
+    "change at the counter with photo ID, and record that as a new request."
 )
-
-
-def from_limited_account(request) -> bool:
-    """Whether a request was sent from an online account still limited (its history says so)."""
-    return request.history.filter(action=FROM_LIMITED_ACCOUNT).exists()
 
 
 def corrected_value(field: str, value: str) -> str:

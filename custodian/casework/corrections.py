@@ -20,9 +20,9 @@ from custodian.casework.correctable import (
     NamedRecipient,
     answered_already,
     corrected_value,
-    from_limited_account,
     named_recipient_problem,
 )
+from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, from_limited_account
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
 from custodian.disclosures.models import CorrectionNotice
@@ -86,8 +86,13 @@ def correction_apply(
         raise RequestError("a correction needs at least one corrected value")
     # Each value as its own form field keeps it; a record made elsewhere is refused with where it is made.
     values = {f: corrected_value(f, str(v)) for f, v in values.items()}
-    if CONTACT_CHANNELS & set(values) and from_limited_account(request):
-        raise RequestError(NOT_ON_A_LIMITED_ACCOUNTS_WORD)
+    if from_limited_account(request):
+        if CONTACT_CHANNELS & set(values):
+            raise RequestError(NOT_ON_A_LIMITED_ACCOUNTS_WORD)
+        # Nothing is corrected on the word of whoever holds a bill: the person is verified first, and for such
+        # a request only photo ID does (custodian.casework.identity).
+        if not request.is_verified:
+            raise RequestError(BILL_PROVES_NOTHING_HERE)
     for r in named:
         if problem := named_recipient_problem(r.name, r.address):
             raise RequestError(f"{r.name or 'A recipient the customer named'}: {problem}")

@@ -4,7 +4,8 @@
   verified by the sign-in; an e-mail, web-form, phone or paper request by the account number plus a figure
   from the bill checked against the records (`account_and_bill`), by the account number plus a fact from the
   bill that a staff member checked (`account_and_fact`: the last bill's amount or the last payment), or by
-  photo ID at the counter (`photo_id`). The method is on the request, with who verified it and when.
+  photo ID at the counter (`photo_id`); one sent from an online account still limited by photo ID alone
+  (`custodian.casework.identity`). The method is on the request, with who verified it and when.
 - **Verified inquirers join their account.** A request that arrived from someone not yet known moves to the
   account's customer once verified; the inquirer it arrived as is kept (its messages are sealed there).
 - **The answer is a letter a person can read**: plain labels, current and earlier values with their dates,
@@ -40,6 +41,7 @@ from custodian.casework.choices import (
     RequestStatus,
     Verification,
 )
+from custodian.casework.identity import verification_refused
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.package_words import (
     SIGN_IN_REF_PREFIX,
@@ -77,8 +79,6 @@ REPEAT_MONTHS = 6
 # Request history actions: a repeat answered with what is new, and the decision to answer one in full.
 ANSWERED_AS_REPEAT = "repeat"
 IN_FULL = "in_full"
-# What verifies whom: the staff member attests these; `account_and_bill` is checked by the system.
-STAFF_METHODS = (Verification.ACCOUNT_AND_FACT, Verification.PHOTO_ID, Verification.ACCOUNT_AND_BILL)
 _DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
 # The policy file's classification of every category, for the catalogue (the answer names it in Spanish too).
 CLASSIFICATIONS = (gettext_noop("private data on individuals"),)
@@ -154,14 +154,15 @@ def request_verify(
     `account_and_bill`: the figure from the bill (`bill_kwh`) is checked against the records; a mismatch is
     refused and kept on the request's history. `account_and_fact` and `photo_id`: the staff member attests
     what they checked (`verified_with`, a kind of fact or document, never its value); for a data request the
-    fact comes from the bill. A request from an inquirer moves to the account's customer."""
+    fact comes from the bill. A request sent from an online account still limited is verified by photo ID
+    alone. A request from an inquirer moves to the account's customer."""
     _check_owner(request, by)
     if request.status != RequestStatus.OPEN:
         raise RequestError("only an open request is verified")
-    if method not in STAFF_METHODS:
-        raise RequestError(
-            "verify by the account number and a bill figure, a fact from the bill, or photo ID"
-        )
+    # A request sent from a limited online account is verified by photo ID alone: the bill's figures opened
+    # that account (custodian.casework.identity).
+    if refused := verification_refused(request, method):
+        raise RequestError(refused)
     if method == Verification.ACCOUNT_AND_BILL:
         verified_with = "last_electric_kwh"
         if bill_kwh is None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from custodian.casework.choices import RequestKind, RequestStatus
+from custodian.casework.choices import RequestKind, RequestStatus, Verification
 from custodian.casework.corrections import (
     correction_apply,
     correction_decline,
@@ -29,6 +29,7 @@ from custodian.casework.data_requests import (
     request_verify,
 )
 from custodian.casework.desk import is_note, reply_draft
+from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, from_limited_account, verification_methods
 from custodian.casework.selectors import request_list
 from custodian.casework.services import (
     Intake,
@@ -241,13 +242,31 @@ def request_detail(request, request_id):
             "in_full_form": step_form(request, forms.InFullForm, "console:request_in_full", req.pk)
             if earlier is not None and reviews_access(actor.services) and req.owning_service in actor.services
             else None,
-            "verify_form": step_form(request, forms.VerifyForm, "console:request_verify", req.pk)
+            "verify_form": _verify_form(request, req)
             if req.owning_service in actor.services
             and req.status == RequestStatus.OPEN
             and not req.is_verified
             else None,
+            # Why the bill's figures are not offered, for a request sent from a limited online account.
+            "bill_proves_nothing": BILL_PROVES_NOTHING_HERE if from_limited_account(req) else "",
         },
     )
+
+
+def _verify_form(request, req):
+    """The verification step's form offering only the methods that verify this request
+    (`casework.identity.verification_methods`: photo ID alone for one sent from a limited online account;
+    the service refuses the others whatever is sent)."""
+    form = step_form(request, forms.VerifyForm, "console:request_verify", req.pk)
+    methods = verification_methods(req)
+    form.fields["method"].choices = [c for c in form.fields["method"].choices if c[0] in methods]
+    if Verification.ACCOUNT_AND_BILL not in methods:
+        del form.fields["bill_kwh"]
+    checks = {str(Verification(m).label) for m in methods}
+    form.fields["verified_with"].choices = [
+        c for c in form.fields["verified_with"].choices if not c[0] or str(c[0]) in checks
+    ]
+    return form
 
 
 @page("requests/<id:request_id>/hand-off/", name="hand_off")

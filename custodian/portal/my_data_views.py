@@ -179,7 +179,11 @@ def new_request(request):
             % {"id": req.pk, "day": long_date(req.due_on)},
         )
         return redirect("portal:requests")  # a reload after the POST sends nothing twice
-    return render(request, "portal/request.html", {"form": form, "notice": form.notice})
+    return render(
+        request,
+        "portal/request.html",
+        {"form": form, "notice": form.notice, "limited": getattr(request, "limited", False)},
+    )
 
 
 @page("me/requests/", name="requests")
@@ -189,10 +193,14 @@ def my_requests(request):
     the answer (their texts read through the gate as the customer, one access event)."""
 
     reqs = list(requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id))
-    replies = replies_of(request_ids=[r.pk for r in reqs])
+    # An online account still limited may be held by anyone with one of the customer's bills: our answers and
+    # replies, letters sent to the address on file, are out of its reach as the letters page is
+    # (custodian.portal.access.OPEN_WHILE_LIMITED), whoever asked and however the asker was verified.
+    limited = getattr(request, "limited", False)
+    replies = {} if limited else replies_of(request_ids=[r.pk for r in reqs])
     sent_ids = {m for ids in replies.values() for m in ids}
     answers = {}
-    if sent_ids or any(r.answer_id for r in reqs):
+    if not limited and (sent_ids or any(r.answer_id for r in reqs)):
         sent = sent_to_customer(
             actor=portal_actor(request), customer_id=request.customer_id, client_ip=client_ip(request)
         )
@@ -210,7 +218,12 @@ def my_requests(request):
     return render(
         request,
         "portal/requests.html",
-        {"rows": rows, "disagreement_form": forms.DisagreementForm(notice=notice), "notice": notice},
+        {
+            "rows": rows,
+            "disagreement_form": forms.DisagreementForm(notice=notice),
+            "notice": notice,
+            "limited": limited,
+        },
     )
 
 

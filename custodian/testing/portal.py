@@ -1,6 +1,8 @@
 """Households on the portal: two demo customers enrolled on paper, each enrolling online with the account
-number and the last electric figure of its bill, confirming the e-mail and signing in; a household with 13
-months of interval readings from its meter (`metered`, `household_with_readings`)."""
+number and the last electric figure of its bill, confirming the e-mail and signing in; Carol, with no e-mail
+address on file, whose bill opens an online account that stays limited until the code mailed to her is
+entered (`carol`, `CAROL_BILL`, `online`); a household with 13 months of interval readings from its meter
+(`metered`, `household_with_readings`)."""
 
 import json
 import re
@@ -10,7 +12,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from conftest import PAPER_FORM
+from conftest import PAPER_FORM, application_for
 from custodian.casework.representatives import representative_register, representative_verify
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
@@ -18,6 +20,9 @@ from custodian.vault.interval_files import IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
 
 PASSWORD = "a long portal passphrase"
+# Last month's electricity use on a bill (its figure left to fill in), and Carol's bill.
+USAGE = '{"electric":{"unit":"kWh","months":[{"month":"2026-10","total":%s}]}}'
+CAROL_BILL = {"account_number": "0010000030", "last_electric_kwh": 240}
 METER = Submission(channel="meter", notice_key="metering", recorded_by_label="metering system")
 
 
@@ -68,6 +73,24 @@ def link_confirmed(client, path: str):
 def signed_in(app, email) -> Client:
     client = Client()
     enrol(client, app, email)
+    assert link_confirmed(client, confirm_link()).status_code == 200
+    assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def carol(db):
+    """Carol Cruz, who gave no e-mail address on her application; her bill says 0010000030 and 240 kWh. An
+    online account opened with her bill's figures is limited until the code mailed to her is entered."""
+    app = application_for("Carol Cruz", "", "507-555-0303", "0010000030", meter_usage=USAGE % 240)
+    del app.personal["email"]
+    return customer_enrol(application=app, submission=PAPER_FORM)
+
+
+def online(figures, email) -> Client:
+    """Sign up with the bill's figures and `email`, confirm from that inbox, sign in."""
+    client = Client()
+    client.post("/portal/enrol/", {**figures, "email": email, "password": PASSWORD})
     assert link_confirmed(client, confirm_link()).status_code == 200
     assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
     return client

@@ -2,7 +2,8 @@
 entered) proves nobody's identity: a request sent from it is not verified by the sign-in (staff read "signed
 in from a limited online account: to be verified by other means"), a data request's package waits for
 verification, and a correction of a way we reach the customer (mailing address, e-mail, phone: the code
-travels by them) is never made on its word, even once staff have verified the sender by the bill. Once the
+travels by them) is never made on its word, even once staff have verified the sender (by photo ID: the bill
+verifies nobody here). Once the
 limit is lifted, the sign-in verifies the customer again.
 
 Personas: someone holding Carol's paper bill, Carol (no e-mail address on file; she gets the letter), and the
@@ -19,7 +20,6 @@ from custodian.portal.models import PortalAccount
 from custodian.portal.tests.test_binding_acts_wait_for_the_mailed_code import (  # noqa: F401 (fixture)
     ATTACKER,
     CAROL_BILL,
-    carol,
     code_in_letter,
     enter,
     online,
@@ -40,9 +40,23 @@ def test_a_correction_from_a_limited_account_moves_no_contact_channel(carol, pri
     assert req.verification == Verification.PORTAL_LIMITED and not req.is_verified
     assert "to be verified by other means" in req.verification_label
     assert req.history.filter(action="limited_account").exists()
-    # Staff verify the sender by the bill's figures: the holder of the bill has them too.
+    # The bill's figures verify nobody here (the holder of the bill has them too): only photo ID does
+    # (casework/tests/test_a_limited_account_s_requests_need_photo_id.py). Even then, a way we reach Carol is
+    # not changed on the word of a request from the limited account.
+    with pytest.raises(RequestError, match="does not verify this request"):
+        request_verify(
+            request=req,
+            by=privacy_officer,
+            method="account_and_bill",
+            account_number="0010000030",
+            bill_kwh=240,
+        )
     req = request_verify(
-        request=req, by=privacy_officer, method="account_and_bill", account_number="0010000030", bill_kwh=240
+        request=req,
+        by=privacy_officer,
+        method="photo_id",
+        account_number="0010000030",
+        verified_with="passport",
     )
     assert req.is_verified
     for field, value in (

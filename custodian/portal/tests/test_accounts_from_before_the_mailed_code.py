@@ -16,7 +16,6 @@ from custodian.portal.tests.test_binding_acts_wait_for_the_mailed_code import ( 
     ALICE_ON_FILE,
     CAROL_BILL,
     alice,
-    carol,
     code_in_letter,
     enter,
     lifted_events,

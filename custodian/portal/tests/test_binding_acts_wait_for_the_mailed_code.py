@@ -29,13 +29,11 @@ from custodian.portal.access import OPEN_WHILE_LIMITED
 from custodian.portal.mailed_code import CODE_TRIES, code_printed
 from custodian.portal.models import PortalAccount
 from custodian.testing import export_rows, letter_text
-from custodian.testing.portal import PASSWORD, confirm_link, link_confirmed
+from custodian.testing.portal import CAROL_BILL, PASSWORD, USAGE, confirm_link, link_confirmed, online
 from custodian.testing.routes import named_routes
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.models import SealedDocument
 
-USAGE = '{"electric":{"unit":"kWh","months":[{"month":"2026-10","total":%s}]}}'
-CAROL_BILL = {"account_number": "0010000030", "last_electric_kwh": 240}
 ALICE_BILL = {"account_number": "0010000010", "last_electric_kwh": 378}
 ALICE_ON_FILE = "alice@example.com"
 ATTACKER = "attacker@example.org"
@@ -55,29 +53,12 @@ BINDING = {
 
 
 @pytest.fixture
-def carol(db):
-    """Carol Cruz, who gave no e-mail address on her application; her bill says 0010000030 and 240 kWh."""
-    app = application_for("Carol Cruz", "", "507-555-0303", "0010000030", meter_usage=USAGE % 240)
-    del app.personal["email"]
-    return customer_enrol(application=app, submission=PAPER_FORM)
-
-
-@pytest.fixture
 def alice(db):
     """Alice Anderson, with an e-mail address on file."""
     app = application_for(
         "Alice Anderson", ALICE_ON_FILE, "507-555-0101", "0010000010", meter_usage=USAGE % 378
     )
     return customer_enrol(application=app, submission=PAPER_FORM)
-
-
-def online(figures, email) -> Client:
-    """Sign up with the bill's figures and `email`, confirm from that inbox, sign in."""
-    client = Client()
-    client.post("/portal/enrol/", {**figures, "email": email, "password": PASSWORD})
-    assert link_confirmed(client, confirm_link()).status_code == 200
-    assert client.post("/portal/sign-in/", {"email": email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 def code_in_letter(customer) -> str:

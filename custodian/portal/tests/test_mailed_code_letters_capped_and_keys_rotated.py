@@ -16,7 +16,6 @@ from custodian.portal.models import PortalAccount
 from custodian.portal.tests.test_binding_acts_wait_for_the_mailed_code import (  # noqa: F401 (fixture)
     ATTACKER,
     CAROL_BILL,
-    carol,
     online,
 )
 
