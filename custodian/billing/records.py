@@ -5,53 +5,26 @@ refunds and the budget plans. Called only once the gate has allowed the read of 
 documents are opened by that read); each table as a person reads it (amounts and dates in words, in the
 active language) and as a program reads it (keys, numbers, days year-month-day)."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BudgetPlan, Deposit, LedgerEntry, Refund
 from custodian.billing.presentation import bill_shown, entry_shown, money, services_named
+from custodian.billing.record_tables import (
+    Kept,
+    amount,
+    amount_data,
+    dates,
+    day,
+    day_data,
+    fields,
+    in_words,
+    kept_register,
+)
 from custodian.billing.selectors import BILL_CATEGORY, BILL_REF_ROOT
 from custodian.dates import day_words, month_words
 from custodian.vault.records_held import Record, Records, records_register
-
-# Every amount a file gives is in this unit (beside it, as the file's other units are).
-CURRENCY = "USD"
-
-
-def coded(key, label) -> dict:
-    """A coded item as a file gives it: its key beside its label."""
-    return {"key": key, "label": str(label)}
-
-
-def amount_data(value) -> dict:
-    """An amount as a file gives it: a number, with its unit beside it."""
-    return {"amount": float(Decimal(value)), "unit": coded(CURRENCY, _("US dollars"))}
-
-
-def day_data(day) -> str | None:
-    return day.isoformat() if day else None
-
-
-def dated_records(key: str, title, headers: list, items, *, on: str, words, data) -> Records:
-    """A table of the bills category with one record per item of `items`, made on the item's day `on` (an
-    attribute's name): its first cell ("Date") that day in words, then the cells `words(item)` gives under
-    `headers`; its data that day year-month-day (under `on`), then what `data(item)` gives."""
-    return Records(
-        BILL_CATEGORY,
-        key,
-        title,
-        [_("Date"), *headers],
-        [
-            Record(
-                [day_words(getattr(x, on)), *words(x)],
-                {on: day_data(getattr(x, on)), **data(x)},
-                getattr(x, on),
-            )
-            for x in items
-        ],
-    )
 
 
 def _bill(bill: Bill, content: dict | None) -> Record:
@@ -132,68 +105,6 @@ def _budget_words(plan: BudgetPlan) -> str:
     return words
 
 
-def _account_records(customer_id: int, _documents) -> list[Records]:
-    """The ledger, deposits, refunds and budget plans of the customer's accounts."""
-    ledger = LedgerEntry.objects.filter(account__customer_id=customer_id).select_related("bill")
-    deposits = Deposit.objects.filter(customer_id=customer_id).order_by("asked_on", "pk")
-    refunds = Refund.objects.filter(customer_id=customer_id).order_by("issued_on", "pk")
-    plans = BudgetPlan.objects.filter(customer_id=customer_id).order_by("started_on", "pk")
-    return [
-        dated_records(
-            "ledger",
-            _("Payments and charges"),
-            [_("What"), _("Amount")],
-            ledger.order_by("posted_on", "pk"),
-            on="posted_on",
-            words=lambda e: [entry_shown(e), money(e.amount)],
-            data=lambda e: {"what": coded(e.kind, entry_shown(e)), **amount_data(e.amount)},
-        ),
-        dated_records(
-            "deposits",
-            _("Deposit"),
-            [_("Amount"), _("What")],
-            deposits,
-            on="asked_on",
-            words=lambda d: [money(d.amount), _deposit_words(d)],
-            data=lambda d: {
-                "due_on": day_data(d.due_on),
-                "paid_on": day_data(d.paid_on),
-                "ended_on": day_data(d.ended_on),
-                "status": coded(d.status, _deposit_words(d)),
-                **amount_data(d.amount),
-            },
-        ),
-        dated_records(
-            "refunds",
-            _("Refunds"),
-            [_("Amount"), _("What")],
-            refunds,
-            on="issued_on",
-            words=lambda r: [money(r.amount), _refund_words(r)],
-            data=lambda r: {
-                "sent_on": day_data(r.sent_on),
-                "status": coded(r.status, _refund_words(r)),
-                **amount_data(r.amount),
-            },
-        ),
-        dated_records(
-            "budget_plans",
-            _("Budget billing"),
-            [_("What")],
-            plans,
-            on="started_on",
-            words=lambda p: [_budget_words(p)],
-            data=lambda p: {
-                "first_month": p.first_cycle,
-                "settled_month": p.true_up_cycle,
-                "ended_on": day_data(p.ended_on),
-                "monthly": amount_data(p.monthly_amount),
-                "what": coded(p.status, _budget_words(p)),
-            },
-        ),
-    ]
-
-
 def _refund_words(r: Refund) -> str:
     after = _("after your final bill of %(on)s") % {"on": day_words(r.issued_on)}
     sent = (
@@ -204,7 +115,47 @@ def _refund_words(r: Refund) -> str:
     return f"{after}: {sent}"
 
 
+# The ledger, deposits, refunds and budget plans of the customer's accounts.
+ACCOUNT_RECORDS = (
+    Kept(
+        "ledger",
+        gettext_lazy("Payments and charges"),
+        LedgerEntry,
+        day("posted_on"),
+        (in_words(entry_shown, key="what", code="kind"), amount()),
+        whose="account__customer_id",
+        related=("bill",),
+    ),
+    Kept(
+        "deposits",
+        gettext_lazy("Deposit"),
+        Deposit,
+        day("asked_on"),
+        (dates("due_on", "paid_on", "ended_on"), amount(), in_words(_deposit_words, key="status")),
+    ),
+    Kept(
+        "refunds",
+        gettext_lazy("Refunds"),
+        Refund,
+        day("issued_on"),
+        (dates("sent_on"), amount(), in_words(_refund_words, key="status")),
+    ),
+    Kept(
+        "budget_plans",
+        gettext_lazy("Budget billing"),
+        BudgetPlan,
+        day("started_on"),
+        (
+            fields(first_month="first_cycle", settled_month="true_up_cycle"),
+            dates("ended_on"),
+            amount("monthly_amount", header=None, key="monthly"),
+            in_words(_budget_words, key="what"),
+        ),
+    ),
+)
+
+
 def register() -> None:
     """Billing's readers of the bills category (from the app's `ready`)."""
     records_register(BILL_CATEGORY, _bills, ref_prefix=BILL_REF_ROOT)
-    records_register(BILL_CATEGORY, _account_records)
+    kept_register(*ACCOUNT_RECORDS)

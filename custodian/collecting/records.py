@@ -5,13 +5,12 @@ once the gate has allowed the read of the category; amounts and dates in words f
 and days year-month-day for a program."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from custodian.billing.presentation import money, service_name
-from custodian.billing.records import amount_data, coded, dated_records, day_data
-from custodian.billing.selectors import BILL_CATEGORY
+from custodian.billing.record_tables import Kept, amount, dates, day, in_words, kept_register
 from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
 from custodian.dates import day_words
-from custodian.vault.records_held import Records, records_register
 
 
 def _agreement_words(a: PaymentAgreement) -> str:
@@ -25,43 +24,41 @@ def _agreement_words(a: PaymentAgreement) -> str:
     return words
 
 
-def _collections(customer_id: int, _documents) -> list[Records]:
-    agreements = PaymentAgreement.objects.filter(account__customer_id=customer_id).order_by(
-        "requested_on", "pk"
-    )
-    notices = DisconnectionNotice.objects.filter(account__customer_id=customer_id).order_by("sent_on", "pk")
-    return [
-        dated_records(
-            "payment_agreements",
-            _("Payment agreements"),
-            [_("What")],
-            agreements,
-            on="requested_on",
-            words=lambda a: [_agreement_words(a)],
-            data=lambda a: {
-                "agreed_on": day_data(a.agreed_on),
-                "status": coded(a.status, a.get_status_display()),
-                "monthly": amount_data(a.monthly_installment) if a.monthly_installment else None,
-                "past_due_agreed": amount_data(a.arrears_agreed) if a.arrears_agreed else None,
-                "what": _agreement_words(a),
-            },
+COLLECTIONS = (
+    Kept(
+        "payment_agreements",
+        gettext_lazy("Payment agreements"),
+        PaymentAgreement,
+        day("requested_on"),
+        (
+            dates("agreed_on"),
+            in_words(lambda a: a.get_status_display(), key="status", header=None),
+            amount("monthly_installment", header=None, key="monthly"),
+            amount("arrears_agreed", header=None, key="past_due_agreed"),
+            in_words(_agreement_words, key="what", code=None),
         ),
-        dated_records(
-            "disconnection_notices",
-            _("Notices of disconnection we sent you"),
-            [_("Service"), _("Past due")],
-            notices,
-            on="sent_on",
-            words=lambda n: [service_name(n.service), money(n.amount_past_due)],
-            data=lambda n: {
-                "service": coded(n.service, service_name(n.service)),
-                "past_due": amount_data(n.amount_past_due),
-                "answered_on": day_data(n.answered_on),
-            },
+        whose="account__customer_id",
+    ),
+    Kept(
+        "disconnection_notices",
+        gettext_lazy("Notices of disconnection we sent you"),
+        DisconnectionNotice,
+        day("sent_on"),
+        (
+            in_words(
+                lambda n: service_name(n.service),
+                key="service",
+                code="service",
+                header=gettext_lazy("Service"),
+            ),
+            amount("amount_past_due", header=gettext_lazy("Past due"), key="past_due"),
+            dates("answered_on"),
         ),
-    ]
+        whose="account__customer_id",
+    ),
+)
 
 
 def register() -> None:
-    """Collections' reader of the bills category (from the app's `ready`)."""
-    records_register(BILL_CATEGORY, _collections)
+    """Collections' readers of the bills category (from the app's `ready`)."""
+    kept_register(*COLLECTIONS)

@@ -4,13 +4,11 @@ stopped (the bank account itself is a value of its own category), and the paymen
 only once the gate has allowed the read of the category."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from custodian.billing.presentation import money
-from custodian.billing.records import amount_data, coded
-from custodian.billing.selectors import BILL_CATEGORY
-from custodian.dates import day_words, moment_words
+from custodian.billing.record_tables import Kept, amount, dates, in_words, kept_register, moment
+from custodian.dates import day_words
 from custodian.payments.models import Autopay, PaymentSession
-from custodian.vault.records_held import Record, Records, records_register
 
 
 def _autopay_words(a: Autopay) -> str:
@@ -19,49 +17,33 @@ def _autopay_words(a: Autopay) -> str:
     return _("stopped on %(on)s") % {"on": day_words(a.stopped_at)}
 
 
-def _payments(customer_id: int, _documents) -> list[Records]:
-    autopay = Autopay.objects.filter(account__customer_id=customer_id).order_by("enrolled_at", "pk")
-    cards = PaymentSession.objects.filter(account__customer_id=customer_id).order_by("created_at", "pk")
-    return [
-        Records(
-            BILL_CATEGORY,
-            "automatic_payment",
-            _("Automatic payment"),
-            [_("Date"), _("What")],
-            [
-                Record(
-                    [day_words(a.enrolled_at), _autopay_words(a)],
-                    {
-                        "started_at": a.enrolled_at.isoformat(),
-                        "stopped_at": a.stopped_at.isoformat() if a.stopped_at else None,
-                        "what": coded("on" if a.active else "stopped", _autopay_words(a)),
-                    },
-                    a.enrolled_at.date(),
-                )
-                for a in autopay
-            ],
+def _card_words(s: PaymentSession) -> str:
+    return str(s.get_status_display()).lower()
+
+
+PAYMENTS = (
+    Kept(
+        "automatic_payment",
+        gettext_lazy("Automatic payment"),
+        Autopay,
+        moment("enrolled_at", key="started_at", words=day_words),
+        (
+            dates("stopped_at"),
+            in_words(_autopay_words, key="what", code=lambda a: "on" if a.active else "stopped"),
         ),
-        Records(
-            BILL_CATEGORY,
-            "card_payments",
-            _("Card payments"),
-            [_("Date"), _("Amount"), _("What")],
-            [
-                Record(
-                    [moment_words(s.created_at), money(s.amount), str(s.get_status_display()).lower()],
-                    {
-                        "at": s.created_at.isoformat(),
-                        "status": coded(s.status, str(s.get_status_display()).lower()),
-                        **amount_data(s.amount),
-                    },
-                    s.created_at.date(),
-                )
-                for s in cards
-            ],
-        ),
-    ]
+        whose="account__customer_id",
+    ),
+    Kept(
+        "card_payments",
+        gettext_lazy("Card payments"),
+        PaymentSession,
+        moment("created_at", key="at"),
+        (amount(), in_words(_card_words, key="status")),
+        whose="account__customer_id",
+    ),
+)
 
 
 def register() -> None:
-    """Payments' reader of the bills category (from the app's `ready`)."""
-    records_register(BILL_CATEGORY, _payments)
+    """Payments' readers of the bills category (from the app's `ready`)."""
+    kept_register(*PAYMENTS)

@@ -1,16 +1,18 @@
 """What billing, collections and payments keep of a customer beside the bills, as a data request's answer and
 the customer's download give it (`vault.records_held`, the bills category): a deposit, a refund, a budget
-plan, a notice of disconnection, each in words (amounts as the bill writes them, days as the letter does)
-and as data (numbers and days year-month-day), read as one read of the category through the gate."""
+plan, a notice of disconnection, a payment agreement, automatic payment and card payments, each in words
+(amounts as the bill writes them, days as the letter does) and as data (numbers and days year-month-day),
+read as one read of the category through the gate."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.utils import translation
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import BudgetPlan, Deposit, LedgerEntry, Refund
-from custodian.collecting.models import DisconnectionNotice
+from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
+from custodian.payments.models import Autopay, PaymentSession
 from custodian.testing import bill_charged
 from custodian.vault.gate import customer_actor
 from custodian.vault.records_held import records_held
@@ -55,15 +57,23 @@ def kept_beside_the_bills(customer):
     )
 
 
+def tables_held(customer) -> dict:
+    """The tables kept of `customer` beside the bills, by key, read as the customer (one read)."""
+    return {
+        t.key: t
+        for t in records_held(
+            actor=customer_actor(customer.pk),
+            customer_id=customer.pk,
+            category="bills",
+            purpose="legal_obligations",
+        )
+    }
+
+
 def test_pat_reads_her_deposit_refund_budget_plan_and_notice_in_words(households):
     (pat, _), _ = households
     kept_beside_the_bills(pat)
-    tables = {
-        t.key: t
-        for t in records_held(
-            actor=customer_actor(pat.pk), customer_id=pat.pk, category="bills", purpose="legal_obligations"
-        )
-    }
+    tables = tables_held(pat)
     assert tables["deposits"].records[0].words == ["March 2, 2026", "$150.00", "due March 23, 2026"]
     assert tables["refunds"].records[0].words == [
         "October 5, 2026",
@@ -87,15 +97,7 @@ def test_pat_reads_her_deposit_refund_budget_plan_and_notice_in_words(households
     )
 
     with translation.override("es"):
-        tables = {
-            t.key: t
-            for t in records_held(
-                actor=customer_actor(pat.pk),
-                customer_id=pat.pk,
-                category="bills",
-                purpose="legal_obligations",
-            )
-        }
+        tables = tables_held(pat)
     assert tables["budget_plans"].title == "Facturación presupuestada"
     assert (
         tables["budget_plans"]
@@ -104,3 +106,56 @@ def test_pat_reads_her_deposit_refund_budget_plan_and_notice_in_words(households
         .startswith("$88.50 al mes desde la factura de enero de 2026")
     )
     assert tables["disconnection_notices"].title == "Avisos de desconexión que le enviamos"
+
+
+def test_pat_reads_her_payment_agreement_automatic_payment_and_card_payments_in_words(households):
+    (pat, _), _ = households
+    account = pat.accounts.get()
+    PaymentAgreement.objects.create(
+        account=account,
+        status="active",
+        requested_on=date(2026, 5, 1),
+        monthly_installment=Decimal("40.00"),
+        arrears_agreed=Decimal("320.00"),
+        agreed_on=date(2026, 5, 3),
+    )
+    Autopay.objects.create(
+        account=account,
+        enrolled_at=datetime(2026, 2, 1, 15, 0, tzinfo=UTC),
+        notice_version="1",
+        active=False,
+        stopped_at=datetime(2026, 6, 1, 15, 0, tzinfo=UTC),
+    )
+    PaymentSession.objects.create(
+        token="pat-card", account=account, amount=Decimal("12.34"), status="succeeded"
+    )
+
+    tables = tables_held(pat)
+    [agreement] = tables["payment_agreements"].records
+    assert tables["payment_agreements"].headers == ["Date", "What"]
+    assert agreement.words == [
+        "May 1, 2026",
+        "Agreed; agreed on May 3, 2026; $40.00 a month; toward $320.00 past due",
+    ]
+    assert agreement.data["requested_on"] == "2026-05-01" and agreement.data["agreed_on"] == "2026-05-03"
+    assert agreement.data["status"] == {"key": "active", "label": "Agreed"}
+    assert (
+        agreement.data["monthly"]["amount"] == 40.0 and agreement.data["past_due_agreed"]["amount"] == 320.0
+    )
+    assert agreement.made_on == date(2026, 5, 1)
+    [autopay] = tables["automatic_payment"].records
+    assert autopay.words == ["February 1, 2026", "stopped on June 1, 2026"]
+    assert autopay.data["started_at"] == "2026-02-01T15:00:00+00:00"
+    assert autopay.data["stopped_at"] == "2026-06-01T15:00:00+00:00"
+    assert autopay.data["what"] == {"key": "stopped", "label": "stopped on June 1, 2026"}
+    assert autopay.made_on == date(2026, 2, 1)
+    [card] = tables["card_payments"].records
+    assert tables["card_payments"].headers == ["Date", "Amount", "What"]
+    assert card.words[1:] == ["$12.34", "paid"]
+    assert card.data["status"] == {"key": "succeeded", "label": "paid"} and card.data["amount"] == 12.34
+
+    with translation.override("es"):
+        tables = tables_held(pat)
+    assert tables["payment_agreements"].title == "Acuerdos de pago"
+    assert tables["payment_agreements"].headers == ["Fecha", "Qué"]
+    assert tables["payment_agreements"].records[0].words[0] == "1 de mayo de 2026"
