@@ -1,4 +1,8 @@
-"""Reads of bills and the ledger. A bill's content is opened only through the gate."""
+"""Reads of bills and the ledger. A bill's content is opened only through the gate.
+
+One module on purpose, a little over 400 lines: every read of a bill, for the customer, their representative
+and each kind of staff, asks the same gate read (`_bills_revealed`) and the same statement of the ledger;
+split, the readers would import each other's halves."""
 
 from dataclasses import dataclass
 from datetime import date
