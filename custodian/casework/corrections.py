@@ -5,7 +5,11 @@ a letter through the outbox, with the right to appeal to the Commissioner of Adm
 still disagrees has a statement of disagreement kept with the data (`disagreement_keep`), which goes with
 every later disclosure of it. Correction notices go out: by e-mail through the outbox where the recipient's
 address is one, otherwise printed and posted by staff (`correction_notice_posted`), each with its date; the
-request closes when the last one is out."""
+request closes when the last one is out.
+
+One module on purpose, a little over 400 lines: a challenge's answer, its letter, the notices to past
+recipients and the statement of disagreement are steps of one procedure that share its rules (the 30 days,
+who may decide, what is told to whom); split, each part would import the others'."""
 
 from django.db import transaction
 from django.utils import timezone
