@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -182,10 +183,30 @@ CHANGE_LABELS = {
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 
 
+# Why an actor that reads only under the customer's own authorisation read, in the words of the app that knows
+# what the customer agreed to: Connect My Data registers its describer (in `AppConfig.ready`), which tells an
+# app's read by the customer's authorisation and the purpose the customer authorised it for. The policy
+# file's purpose under which the gate let the app read ("Providing or improving utility services") is the
+# utility's, not what the customer agreed to. Each describer is asked in turn with the event: words or None.
+_WHY_DESCRIBERS: list[Callable[[AccessEvent], str | None]] = []
+
+
+def why_words_register(describe: Callable[[AccessEvent], str | None]) -> None:
+    """Called by an app whose actors read under the customer's own authorisation."""
+    if describe not in _WHY_DESCRIBERS:
+        _WHY_DESCRIBERS.append(describe)
+
+
 def why_in_words(event) -> str:
-    """Why someone acted in an event, as the customer reads it in their language: a disclosure by to whom and
-    on what basis, a read's purpose by the policy file's label, a change by what was done (`CHANGE_LABELS`);
+    """Why someone acted in an event, as the customer reads it in their language: an app the customer
+    authorised by that authorisation and its purpose (`why_words_register`), a disclosure by to whom and on
+    what basis, a read's purpose by the policy file's label, a change by what was done (`CHANGE_LABELS`);
     never a key."""
+    if event.actor_kind == "third_party":
+        for describe in _WHY_DESCRIBERS:
+            if words := describe(event):
+                return words
+        return _("The purpose you authorized the app for")
     purposes = current_policy().purposes
     if disclosed := _disclosed(event):
         given = DISCLOSURE_BASES[disclosed["basis"]]

@@ -7,12 +7,14 @@ consent again: revoked or expired, nothing is read), keeps only what the scope a
 services cover, and, when a resource is served, records it in the accounting of disclosures in the same
 transaction: the customer sees each one under "who we gave it to"."""
 
+import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -254,6 +256,31 @@ def disclosed_in_words(entry, consent) -> str | None:
     if "/MeterReading" in path or path.startswith(("ReadingType", "LocalTimeParameters")):
         return _("How your readings are recorded: their kinds, units and time zone")
     return _("Which meters and services you share")
+
+
+# The gate's reason for a third party's read it allowed names the consent the read stood on.
+_CONSENT_READ = re.compile(r"(?:^|; )consent (?P<consent>\d+)(?:;|$)")
+
+
+def read_why_in_words(event) -> str | None:
+    """Why an app the customer authorised read their data, in the customer's words and language: on their
+    authorisation in My account (the one the read stood on; for a refused read, their latest of the app)
+    for the purpose they authorised the app for, the app's own words they agreed to, as "Who we gave it to"
+    tells it. None for any other event."""
+    if event.actor_kind != "third_party" or not event.actor_id.isdigit() or not event.customer_id.isdigit():
+        return None
+    authorizations = Authorization.objects.filter(
+        third_party_id=int(event.actor_id), customer_id=int(event.customer_id)
+    ).select_related("third_party", "consent")
+    if stood_on := _CONSENT_READ.search(event.reason):
+        authorizations = authorizations.filter(consent_id=int(stood_on["consent"]))
+    authorization = authorizations.order_by("-created_at", "-pk").first()
+    if authorization is None:
+        return None
+    return _("Your authorization in My account, given on %(date)s, for: %(purpose)s") % {
+        "date": long_date(timezone.localtime(authorization.consent.signed_at).date()),
+        "purpose": authorization.third_party.purpose,
+    }
 
 
 def resource_serve(
