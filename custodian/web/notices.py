@@ -10,6 +10,7 @@ refused, saying so, and the page shows the notice in force.
 """
 
 from django import forms
+from django.utils.translation import gettext
 
 from custodian.policy.loader import Notice
 
@@ -32,7 +33,9 @@ class NoticeShown(forms.Form):
             # Said above the form: the field is hidden, so an error beside it would not be seen.
             self.add_error(
                 None,
-                "The notice on this page changed while you filled in the form: read it, then send again.",
+                gettext(
+                    "The notice on this page changed while you filled in the form: read it, then send again."
+                ),
             )
         else:
             data["notice_version"] = version

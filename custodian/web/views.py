@@ -110,7 +110,7 @@ def cookies(request):
 @csrf_exempt  # a preference form for anonymous visitors: checked by origin instead of a cookie
 def text_size(request):
     if not same_origin(request):
-        return HttpResponseForbidden("This form must be sent from our own site.")
+        return HttpResponseForbidden(gettext("This form must be sent from our own site."))
     size = request.POST.get("size", "normal")
     response = redirect(safe_next(request, request.POST.get("next"), "web:cookies"))
     if size not in TEXT_SIZES:
@@ -271,7 +271,10 @@ def privacy_report(request):
         # Plain text: the year as typed is echoed, and must never be read as markup.
         asked = request.GET.get("year", "")[:20]
         return HttpResponseBadRequest(
-            f"There is no privacy report for the year {asked!r}: give a year from 2000 to {this_year}.",
+            gettext(
+                "There is no privacy report for the year “%(year)s”: give a year from 2000 to %(this_year)s."
+            )
+            % {"year": asked, "this_year": this_year},
             content_type="text/plain; charset=utf-8",
         )
     report = report_of(year=year)
@@ -286,7 +289,7 @@ def bad_request(request, exception=None):
     try:
         return render(request, "400.html", status=400)
     except Exception:  # noqa: BLE001 (the error page must not fail in turn)
-        return HttpResponseBadRequest("<h1>We could not read that request (400)</h1>")
+        return HttpResponseBadRequest(f"<h1>{gettext('We could not read that request')} (400)</h1>")
 
 
 def server_error(request):
@@ -295,4 +298,4 @@ def server_error(request):
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001 (the error page must not fail in turn)
-        return HttpResponseServerError("<h1>Something went wrong on our side (500)</h1>")
+        return HttpResponseServerError(f"<h1>{gettext('Something went wrong on our side')} (500)</h1>")
