@@ -42,7 +42,8 @@ def test_an_accounts_history_is_one_logged_look_at_the_bills(billed, console, re
     page = console(staff).get(f"/staff/billing/accounts/{billed.account_id}/")
     assert page.status_code == 200 and f"${billed.total}" in page.content.decode()
     assert "<h1>Account 0030000077</h1>" in page.content.decode()  # the number on the bill, not the id
-    shown = "account_number,bills"
+    # The home's facts (type, heating, ZIP) too, where the bills' purpose may read the service address.
+    shown = "account_number,bills" + (",service_address" if purpose == "billing" else "")
     assert _the_look(before, billed.customer_id) == ("staff", staff.get_username(), shown, purpose, "allow")
 
 
@@ -52,7 +53,8 @@ def test_an_account_without_bills_is_logged_all_the_same_for_bill_clerk(customer
     page = console(billing_clerk).get(f"/staff/billing/accounts/{account.pk}/")
     # No bill yet prints its number: the page names it by its internal reference, and reads nothing more.
     assert page.status_code == 200 and f"<h1>Internal ref. {account.pk}</h1>" in page.content.decode()
-    assert _the_look(before, customer.pk) == ("staff", "bill.clerk", "bills", "billing", "allow")
+    shown = "bills,service_address"  # and the home's facts beside them
+    assert _the_look(before, customer.pk) == ("staff", "bill.clerk", shown, "billing", "allow")
 
 
 def test_a_bills_page_logs_the_name_and_address_it_shows_for_bill_clerk(billed, billing_clerk, console):
