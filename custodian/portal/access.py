@@ -49,20 +49,24 @@ OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for", "limit_l
 ACTING_FOR = "portal_acting_for"
 
 # What an online account still limited may open (`PortalAccount.limited`: its sign-up was not confirmed from
-# an e-mail address the utility already held; custodian.portal.mailed_code): seeing the data, the bills and
-# the usage, paying, asking a question or a request staff verify, and its own sign-in. A page not listed is
-# refused until the code mailed to the mailing address on file is entered (deny by default): giving or
-# revoking a consent, authorising or cutting off an app, deleting data, changing the contact details, the
-# marketing choice, paperless billing, automatic payment, a payment agreement or budget billing, stopping or
-# moving service, adding readings, a statement of disagreement, acting for someone else. The letters and the
-# download stay closed too: the letter holding the code is among the customer's correspondence.
+# an e-mail address the utility already held; custodian.portal.mailed_code): what the paper bill that opened
+# it already shows (the bills, the statement, the account's name and addresses, the month's use), paying,
+# asking a question or a request staff verify, and its own sign-in. A page not listed is refused until the
+# code mailed to the mailing address on file is entered (deny by default). Refused meanwhile: whatever one
+# bill in the wrong hands would learn beyond that bill (the hourly usage and its downloads, the comparison,
+# who has seen the data and to whom it was given, the apps authorised, the letters, the download of
+# everything), and every binding act: giving or revoking a consent, authorising or cutting off an app,
+# deleting data, changing the contact details, the marketing choice, paperless billing, automatic payment,
+# a payment agreement or budget billing, stopping or moving service, adding readings, a statement of
+# disagreement, acting for someone else.
 OPEN_WHILE_LIMITED = frozenset(
     {
-        *("home", "bills", "bill", "bill_pdf", "statement", "usage", "green_button", "comparison"),
-        *("comparison_pdf", "accesses", "access_receipt", "disclosures", "connected_apps"),
-        *("pay", "pay_deposit", "requests", "request", "security", "reauthenticate", "limit_lift"),
+        *("home", "bills", "bill", "bill_pdf", "statement", "pay", "pay_deposit"),
+        *("requests", "request", "security", "reauthenticate", "limit_lift"),
     }
 )
+# The customer's values a limited account's home shows: those printed on the bill that opened it.
+ON_THE_BILL = ("name", "mailing_address", "service_address", "account_number")
 
 
 class Within:

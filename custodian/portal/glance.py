@@ -167,7 +167,8 @@ def at_a_glance(request) -> dict:
     alerts = _alerts(owed, today, me["actor"])
     accounts = _named(request, owed, alerts)
     return {
-        "alerts": alerts + _consents_ending(me, today),
+        # The consents and apps of a limited account are not its to see (`access.OPEN_WHILE_LIMITED`).
+        "alerts": alerts + ([] if getattr(request, "limited", False) else _consents_ending(me, today)),
         "accounts": accounts,
         "owed": owed,
         "usage": _usage(me),

@@ -16,6 +16,7 @@ from custodian.outbox.selectors import printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import (
+    ON_THE_BILL,
     acting_label,
     as_me,
     choice_acted,
@@ -55,13 +56,16 @@ def home(request):
 
 
 def _home(request, contact_form, status=200):
-    values = mine(request, [*PROFILE_FIELDS, "marketing_preference"])  # one read, one access event
+    # A limited account reads only what the bill that opened it prints (`access.ON_THE_BILL`).
+    limited = getattr(request, "limited", False)
+    shown = ON_THE_BILL if limited else PROFILE_FIELDS
+    values = mine(request, [*shown, *([] if limited else ["marketing_preference"])])  # one read, one event
     labels = {c.field: c.in_language().label for c in current_policy().categories.values()}
     provenance = value_provenance(
-        fetched_by=portal_actor(request), customer_id=request.customer_id, fields=PROFILE_FIELDS
+        fetched_by=portal_actor(request), customer_id=request.customer_id, fields=shown
     )
     opted_out = values.pop("marketing_preference", None) == MARKETING_OPTED_OUT
-    rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in PROFILE_FIELDS if f in values]
+    rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in shown if f in values]
     return render(
         request,
         "portal/home.html",

@@ -16,6 +16,7 @@ from conftest import PAPER_FORM, application_for
 from custodian.casework.representatives import representative_register, representative_verify
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
+from custodian.portal.mailed_code import code_printed
 from custodian.vault.interval_files import IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
 
@@ -143,3 +144,13 @@ def household_with_readings(number: int, seconds: int):
 def metered(db):
     """A household with 13 months of hourly electric readings."""
     return household_with_readings(3, 3600)
+
+
+def limit_lifted(client: Client, customer) -> Client:
+    """The signed-in customer enters the code from the letter mailed at sign-up (an online account opened
+    where we hold no e-mail address is limited until then: `portal.access.OPEN_WHILE_LIMITED`); the client."""
+    answer = client.post(
+        "/portal/me/code-from-our-letter/", {"step": "code", "code": code_printed(customer.pk)}
+    )
+    assert answer.status_code == 302, "the code was not accepted"
+    return client

@@ -38,12 +38,18 @@ ALICE_BILL = {"account_number": "0010000010", "last_electric_kwh": 378}
 ALICE_ON_FILE = "alice@example.com"
 ATTACKER = "attacker@example.org"
 CODE = re.compile(r"(?:Your code|Su código): ([A-Z0-9]{5}-[A-Z0-9]{5})")
-# What a limited account may open: seeing, paying, asking, its own sign-in. Adding a page here is a decision
-# that it binds nobody; every other page is refused while limited (deny by default).
+# What a limited account may open: what the bill that opened it shows, paying, asking, its own sign-in.
+# Adding a page here is a decision that it binds nobody and tells one bill's holder nothing the bill does not;
+# every other page is refused while limited (deny by default).
 SEEING_AND_PAYING = {
-    *("home", "bills", "bill", "bill_pdf", "statement", "usage", "green_button", "comparison"),
-    *("comparison_pdf", "accesses", "access_receipt", "disclosures", "connected_apps"),
-    *("pay", "pay_deposit", "requests", "request", "security", "reauthenticate", "limit_lift"),
+    *("home", "bills", "bill", "bill_pdf", "statement", "pay", "pay_deposit"),
+    *("requests", "request", "security", "reauthenticate", "limit_lift"),
+}
+# Beyond the bill: the hourly usage and its downloads, the comparison, who has seen the data and to whom it
+# was given, the apps authorised.
+BEYOND_THE_BILL = {
+    *("usage", "green_button", "comparison", "comparison_pdf", "accesses", "access_receipt", "disclosures"),
+    "connected_apps",
 }
 BINDING = {
     *("consents", "consent_revoke", "connect_authorize", "connected_app_revoke", "erasure"),
@@ -106,6 +112,19 @@ def test_an_attacker_holding_carols_bill_sees_but_binds_her_to_nothing(carol):
     assert refused(attacker.get("/portal/me/download.json"))
 
 
+def test_an_attacker_holding_carols_bill_learns_nothing_the_bill_does_not_show(carol):
+    attacker = online(CAROL_BILL, ATTACKER)
+    home = attacker.get("/portal/me/").content.decode()
+    assert "Carol Cruz" in home and "0010000030" in home  # printed on the bill
+    assert "507-555-0303" not in home  # her phone number is not
+    assert "your usage hour by hour, who has seen your data" in home
+    for page in ("/portal/me/usage/", "/portal/me/who-has-seen-my-data/", "/portal/me/connected-apps/"):
+        assert refused(attacker.get(page)), page
+    # Carol, once she enters the code from her letter, sees all of it.
+    enter(attacker, code_in_letter(carol))
+    assert "507-555-0303" in attacker.get("/portal/me/").content.decode()
+
+
 def test_every_page_that_is_not_seeing_or_paying_refuses_a_limited_account(carol):
     """Every portal page a signed-in customer opens, from the URL configuration: those outside the short list
     of seeing and paying refuse a limited account, GET and POST alike, before the page does anything."""
@@ -124,7 +143,7 @@ def test_every_page_that_is_not_seeing_or_paying_refuses_a_limited_account(carol
             continue
         assert refused(attacker.get(path)), page
         assert refused(attacker.post(path, {"choice": "on"})), page
-    assert behind_sign_in - OPEN_WHILE_LIMITED >= BINDING
+    assert behind_sign_in - OPEN_WHILE_LIMITED >= BINDING | BEYOND_THE_BILL
     assert behind_sign_in >= OPEN_WHILE_LIMITED
 
 

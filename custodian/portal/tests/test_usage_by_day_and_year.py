@@ -10,7 +10,7 @@ from django.utils import translation
 
 from custodian.audit.models import AccessEvent
 from custodian.demo.generator import local_clock
-from custodian.testing.portal import METER, household_with_readings, signed_in
+from custodian.testing.portal import METER, household_with_readings, limit_lifted, signed_in
 from custodian.usage.forms import PeriodForm
 from custodian.usage.services import my_usage, year_against_last_year
 from custodian.vault.gate import customer_actor
@@ -56,7 +56,11 @@ def test_gas_and_water_are_charted_beside_electricity_in_one_read(three_services
     assert len(gas["days"]) == 30 and all(
         d["amount"] == pytest.approx(24 * GAS_PER_HOUR, abs=0.3) for d in gas["days"]
     )
-    page = signed_in(app, "three.services@example.com").get("/portal/me/usage/").content.decode()
+    page = (
+        limit_lifted(signed_in(app, "three.services@example.com"), customer)
+        .get("/portal/me/usage/")
+        .content.decode()
+    )
     assert "Natural gas" in page and "Water" in page
     assert page.count("therms</title></rect>") >= 30 + 24 and page.count("gallons</title></rect>") >= 30 + 24
     assert "Your natural gas use per day as a table" in page
@@ -74,7 +78,7 @@ def test_a_chosen_day_shows_the_30_days_up_to_it_and_its_hours(three_services):
         next(d["amount"] for d in electric["days"] if d["date"] == day)
     )
     assert len(electric["day"]["hours"]) == 24
-    client = signed_in(app, "chosen.day@example.com")
+    client = limit_lifted(signed_in(app, "chosen.day@example.com"), customer)
     page = client.get(f"/portal/me/usage/?on={day}").content.decode()
     assert f"{day:%B} {day.day}, {day.year}, hour by hour" in page
     assert "Your water use in each hour of the day (local time)" in page
@@ -92,17 +96,19 @@ def test_a_chosen_day_shows_the_30_days_up_to_it_and_its_hours(three_services):
     ],
 )
 def test_a_bad_day_is_named_and_the_page_still_answers(three_services, on, message):
-    _, app, _ = three_services
+    customer, app, _ = three_services
     if on == "future":
         on = (datetime.now(LOCAL).date() + timedelta(days=2)).isoformat()
-    response = signed_in(app, "bad.day@example.com").get(f"/portal/me/usage/?on={on}")
+    response = limit_lifted(signed_in(app, "bad.day@example.com"), customer).get(f"/portal/me/usage/?on={on}")
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
 def test_a_day_without_readings_says_so(three_services):
-    _, app, _ = three_services
-    page = signed_in(app, "empty.day@example.com").get("/portal/me/usage/?on=2020-06-01")
+    customer, app, _ = three_services
+    page = limit_lifted(signed_in(app, "empty.day@example.com"), customer).get(
+        "/portal/me/usage/?on=2020-06-01"
+    )
     assert (
         page.status_code == 200
         and "We hold no readings from your meters for those days." in page.content.decode()
@@ -122,14 +128,18 @@ def test_this_year_against_last_year_month_by_month_in_one_read(three_services):
     assert latest["amount"] == pytest.approx(months[-1]["total"], abs=0.05)
     assert latest["before"] == pytest.approx(months[0]["total"], abs=0.05)
     assert latest["direction"] in ("more", "less", "same")
-    page = signed_in(app, "year.on.year@example.com").get("/portal/me/usage/?view=year").content.decode()
+    page = (
+        limit_lifted(signed_in(app, "year.on.year@example.com"), customer)
+        .get("/portal/me/usage/?view=year")
+        .content.decode()
+    )
     assert "This year against last year" in page and "A year earlier" in page
     assert "Your natural gas use this year and a year earlier" in page
 
 
 def test_the_usage_views_read_in_spanish(three_services):
-    _, app, months = three_services
-    client = signed_in(app, "en.espanol@example.com")
+    customer, app, months = three_services
+    client = limit_lifted(signed_in(app, "en.espanol@example.com"), customer)
     client.get("/portal/me/?lang=es")
     page = client.get("/portal/me/usage/").content.decode()
     assert "Gas natural" in page and "termias</title></rect>" in page and "Su día promedio" in page

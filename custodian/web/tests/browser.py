@@ -78,6 +78,31 @@ def portal_sign_in(site, page, app, email: str) -> None:
     page.goto(mail_link(site, app.personal.get("email") or email, r"(http://[^\s]+/portal/confirm/[^\s]+/)"))
     page.click("main button[type=submit]")
     portal_password_sign_in(site, page, email)
+    if not app.personal.get("email"):
+        limit_lifted(site, page, app)
+
+
+# The code the letter mailed at sign-up prints, as the mailing vendor's PDF draws it (`portal.mailed_code`).
+CODE_PRINTED = (
+    "from custodian.portal.mailed_code import code_printed;"
+    "from custodian.vault import sealing;"
+    "from custodian.vault.models import PersonalValue;"
+    "from custodian.vault.normalize import normalize;"
+    "found = PersonalValue.objects.get(field='account_number', superseded_at__isnull=True,"
+    " blind_index=sealing.blind_index('account_number', normalize('account_number', '{number}')));"
+    "print(code_printed(found.customer_id))"
+)
+
+
+def limit_lifted(site, page, app) -> None:
+    """Enter the code from the letter mailed to a customer with no e-mail address on file, whose online
+    account is limited until then to what the bill shows (`portal.access.OPEN_WHILE_LIMITED`)."""
+    # The last line: the shell first says what it imported.
+    code = manage(site, "shell", "-c", CODE_PRINTED.format(number=app.personal["account_number"])).split()[-1]
+    page.goto(f"{site['url']}/portal/me/code-from-our-letter/")
+    page.fill("#id_code", code)
+    page.click("text=Enter the code")
+    page.wait_for_url("**/portal/me/")
 
 
 def portal_password_sign_in(site, page, email: str, password: str = PORTAL_PASSWORD) -> None:
