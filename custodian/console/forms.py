@@ -49,6 +49,11 @@ def _written(label: str, *, rows: int, **limits) -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **limits)
 
 
+def _filter(label: str, anything: str, choices=()) -> forms.ChoiceField:
+    """A list's filter (GET): optional, its first choice `anything`, which is empty and filters nothing."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", anything), *choices])
+
+
 def purpose_choices(services):
     policy = current_policy()
     keys = sorted({p for s in services if s in policy.services for p in policy.services[s].purposes})
@@ -348,18 +353,10 @@ class ReplyForm(forms.Form):
 class QueueForm(forms.Form):
     """The request queue's filters and order (GET): every field optional."""
 
-    kind = forms.ChoiceField(label="Type", required=False)
-    channel = forms.ChoiceField(label="Channel", required=False)
-    due = forms.ChoiceField(
-        label="Due",
-        required=False,
-        choices=[("", "Any time"), ("overdue", "Overdue"), ("soon", "Overdue or due within 2 days")],
-    )
-    assigned = forms.ChoiceField(
-        label="Assigned",
-        required=False,
-        choices=[("", "To anyone or nobody"), ("me", "To me"), ("nobody", "To nobody yet")],
-    )
+    kind = _filter("Type", "Any type", RequestKind.choices)
+    channel = _filter("Channel", "Any channel", REQUEST_CHANNELS)
+    due = _filter("Due", "Any time", [("overdue", "Overdue"), ("soon", "Overdue or due within 2 days")])
+    assigned = _filter("Assigned", "To anyone or nobody", [("me", "To me"), ("nobody", "To nobody yet")])
     order = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -371,14 +368,6 @@ class QueueForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any type"), *RequestKind.choices]
-        self.fields["channel"].choices = [
-            ("", "Any channel"),
-            *REQUEST_CHANNELS,
-        ]
-
 
 class ReviewForm(forms.Form):
     note = _written("Finding", rows=2, max_length=2000)
@@ -387,26 +376,16 @@ class ReviewForm(forms.Form):
 class AccessReviewForm(forms.Form):
     """The access review's filters (GET): every field optional; none shows the latest events."""
 
-    staff = forms.ChoiceField(label="Staff member", required=False)
+    staff = _filter("Staff member", "Anyone")
     customer_id = bounds.IdField(label="Customer number", required=False)
-    purpose = forms.ChoiceField(label="Purpose", required=False)
-    decision = forms.ChoiceField(
-        label="Decision",
-        required=False,
-        choices=[("", "Allowed or refused"), ("allow", "Allowed"), ("deny", "Refused")],
-    )
+    purpose = _filter("Purpose", "Any purpose")
+    decision = _filter("Decision", "Allowed or refused", [("allow", "Allowed"), ("deny", "Refused")])
     since = bounds.DateField(label="From", required=False)
     until = bounds.DateField(label="Until", required=False)
-    actor_kind = forms.ChoiceField(
-        label="Or who else",
-        required=False,
-        choices=[
-            ("", "Anyone"),
-            ("staff", "Staff"),
-            ("customer", "Customers"),
-            ("system", "System jobs"),
-            ("vendor", "Vendors"),
-        ],
+    actor_kind = _filter(
+        "Or who else",
+        "Anyone",
+        [("staff", "Staff"), ("customer", "Customers"), ("system", "System jobs"), ("vendor", "Vendors")],
     )
     actor_id = forms.CharField(
         label="Their number or job name",
@@ -418,10 +397,8 @@ class AccessReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [("", "Any purpose")] + [
-            (k, p.label) for k, p in current_policy().purposes.items()
-        ]
-        self.fields["staff"].choices = [("", "Anyone")] + [
+        self.fields["purpose"].choices += [(k, p.label) for k, p in current_policy().purposes.items()]
+        self.fields["staff"].choices += [
             (str(u.pk), u.get_full_name() or u.get_username())
             for u in staff_users().order_by("first_name", "last_name", "username")
         ]
@@ -452,14 +429,8 @@ class AccessReviewForm(forms.Form):
 
 
 class AudienceForm(forms.Form):
-    customer_class = forms.ChoiceField(
-        label="Customers",
-        required=False,
-        choices=[("", "all")] + [c for c in CustomerClass.choices if c[0] != "inquirer"],
-    )
-    service = forms.ChoiceField(
-        label="With service", required=False, choices=[("", "any")] + list(Service.choices)
-    )
+    customer_class = _filter("Customers", "all", [c for c in CustomerClass.choices if c[0] != "inquirer"])
+    service = _filter("With service", "any", Service.choices)
     zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
 from custodian.console.forms import FlagReviewForm
-from custodian.console.steps import back_to, page_again, step, step_form, steps_on
+from custodian.console.steps import Onward, back_to, page_again, step, step_form, steps_on
 from custodian.incidents import services
 from custodian.incidents.choices import IncidentDetermination
 from custodian.incidents.flag_reviews import flag_review
@@ -125,35 +125,30 @@ def _back(request, ok: bool, text: str, incident=None):
     return back_to(request, ok, text, "console:incidents")
 
 
+# A step of the incidents page; the incident service's refusal is shown in its own words.
+_incidents_step = steps_on("console:incidents", rule=privacy_officer_only, refused=services.IncidentError)
+
+
 @page("privacy/incidents/open/", name="incident_open")
-@privacy_officer_only
-@require_POST
-def incident_open_view(request):
-    form = OpenForm(request.POST)
-    if not form.is_valid():
-        return _incidents_again(request, form, f"Incident not opened: {errors_in_words(form)}")
-    d = form.cleaned_data
+@_incidents_step(OpenForm, failed="Incident not opened")
+def incident_open_view(request, d):
     staff = staff_users().filter(username=d["staff_username"]).first()
     if staff is None:
-        return _incidents_again(request, form, f"No staff member {d['staff_username']!r}.")
-    try:
-        incident = services.incident_open(
-            opened_by=request.user,
-            summary=d["summary"],
-            actor_kind="staff",
-            actor_id=str(staff.pk),
-            actor_label=staff.get_username(),
-            window_start=d["window_start"],
-            window_end=d["window_end"],
-            only_without_request=d["only_without_request"],
-        )
-    except services.IncidentError as exc:
-        return _incidents_again(request, form, str(exc))
-    return _back(
-        request,
-        True,
+        raise services.IncidentError(f"No staff member {d['staff_username']!r}.")
+    incident = services.incident_open(
+        opened_by=request.user,
+        summary=d["summary"],
+        actor_kind="staff",
+        actor_id=str(staff.pk),
+        actor_label=staff.get_username(),
+        window_start=d["window_start"],
+        window_end=d["window_end"],
+        only_without_request=d["only_without_request"],
+    )
+    return Onward(
         f"Incident {incident.pk} opened: {incident.affected.count()} people affected.",
-        incident,
+        "console:incident",
+        {"incident_id": incident.pk},
     )
 
 
@@ -300,23 +295,10 @@ def incident_report(request, incident, d):
 
 
 @page("privacy/incidents/assessment/", name="assessment_add")
-@privacy_officer_only
-@require_POST
-def assessment_add(request):
-    form = AssessmentForm(request.POST)
-
-    def act():
-        services.security_assessment_record(performed_by=request.user, **form.cleaned_data)
-        return "Security assessment recorded."
-
-    return step(
-        request,
-        act,
-        to="console:incidents",
-        form=form,
-        failed="Assessment not recorded",
-        refused=services.IncidentError,
-    )
+@_incidents_step(AssessmentForm, failed="Assessment not recorded")
+def assessment_add(request, d):
+    services.security_assessment_record(performed_by=request.user, **d)
+    return "Security assessment recorded."
 
 
 @page("privacy/holds/<id:hold_id>/decide/", name="hold_decide")

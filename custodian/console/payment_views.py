@@ -54,14 +54,7 @@ _account_step = steps_on(
     refusal=lambda exc: f"No payment recorded: {exc}.",
 )
 def payment_received_view(request, account, d):
-    payment = payment_received_record(
-        account_id=account.pk,
-        amount=d["amount"],
-        method=d["method"],
-        received_on=d["received_on"],
-        check_number=d["check_number"],
-        by=request.user,
-    )
+    payment = payment_received_record(account_id=account.pk, by=request.user, **d)
     by = payment.get_method_display().lower() + (f" {payment.check_number}" if payment.check_number else "")
     on = payment.received_on
     return (

@@ -33,6 +33,16 @@ Refusals = type[Exception] | tuple[type[Exception], ...]
 CHOOSE_AGAIN = "Choose the file again: a page drawn again can't keep the file you chose."
 
 
+@dataclass(frozen=True)
+class Onward:
+    """What a step did, and the page to go on to when that is not the step's own (the page of the record the
+    step made): a step's `act` returns one in place of its message."""
+
+    message: str
+    url_name: str
+    url_kwargs: dict
+
+
 def back_to(request, ok: bool, message: str, url_name: str, **url_kwargs):
     """Back to the page named `url_name`, the message shown as a success or as an error."""
     (messages.success if ok else messages.error)(request, message)
@@ -93,7 +103,7 @@ def step_form(request, form_class, step: str | tuple[str, ...], *step_args, **fo
 
 def step(
     request,
-    act: Callable[[], str],
+    act: Callable[[], str | Onward],
     *,
     to: str,
     form=None,
@@ -105,7 +115,8 @@ def step(
     **url_kwargs,
 ):
     """Check `form`, run `act` (one service call, returning what it did) and go back to the page `to`, or on
-    success to the page `done` (one that takes no URL arguments) when the step has finished with `to`.
+    success to the page `done` (one that takes no URL arguments) when the step has finished with `to`, or to
+    the page an `Onward` that `act` returns names.
 
     A form that does not validate is answered with `invalid` if given, else with its errors (after `failed`
     if given); an exception in `refused` is the service saying no, shown as `refusal` words it. Either is
@@ -120,6 +131,8 @@ def step(
         if form is not None:
             return page_again(request, refusal(exc), form, to, **url_kwargs)
         return back_to(request, False, refusal(exc), to, **url_kwargs)
+    if isinstance(message, Onward):
+        return back_to(request, True, message.message, message.url_name, **message.url_kwargs)
     if done:
         return back_to(request, True, message, done)
     return back_to(request, True, message, to, **url_kwargs)
