@@ -80,7 +80,7 @@ def payment_agreement_request(
     transaction every issued disconnection order of the account not yet carried out is withdrawn, logged and
     told to the customer (`collecting.withdrawals`; the orders withdrawn are on the returned agreement's
     `withdrawn_orders`). `by`: "customer" in the portal, the member of staff who took the call, None for a
-    job."""
+    job. Refused on an account with nothing past due on `requested_on` (nothing to agree)."""
     account = Account.objects.filter(pk=account_id).first()
     if account is None:
         raise CollectionsError(_("no such account"))
@@ -88,6 +88,12 @@ def payment_agreement_request(
         account=account, status__in=[PaymentAgreement.Status.REQUESTED, PaymentAgreement.Status.ACTIVE]
     ).exists():
         raise CollectionsError(_("a payment agreement is already requested or active for this account"))
+    # A payment agreement spreads what is past due; with nothing past due there is nothing to agree, and a
+    # request left unanswered would bar the notices of disconnection all the same.
+    if arrears_on(account.pk, on=requested_on).past_due <= 0:
+        raise CollectionsError(
+            _("nothing is past due on this account: a payment agreement spreads what is past due over months")
+        )
     agreement = PaymentAgreement.objects.create(
         account=account, requested_on=requested_on, monthly_installment=installment
     )

@@ -145,8 +145,12 @@ def demo_billing_ensure(
         account = Account.objects.filter(customer_id=customer_id, closed_on__isnull=True).first()
         if account is None or PaymentAgreement.objects.filter(account=account).exists():
             continue
+        asked_on = today - timedelta(days=20)
+        # Asked for only where something was past due then (with nothing past due there is nothing to agree).
+        if arrears_on(account.pk, on=asked_on).past_due <= 0:
+            continue
         agreement = payment_agreement_request(
-            account_id=account.pk, requested_on=today - timedelta(days=20), installment=Decimal("40.00")
+            account_id=account.pk, requested_on=asked_on, installment=Decimal("40.00")
         )
         if index in cases.cold_weather:
             if not ProtectionOnFile.objects.filter(customer_id=customer_id).exists():

@@ -75,15 +75,18 @@ def _page(request, *, pay_form=None, agreement_form=None, autopay_form=None, sta
     today = timezone.localdate()
     each = statements(ids, on=today)
     labels = names_of(accounts)
+    past_due = {a: s.past_due for a, s in each.accounts.items()}
     # The payment agreements asked for or agreed, as they stand today against their schedules; one more is
-    # asked for only on an account that has none in force.
+    # asked for only on an account that has none in force and something past due (an agreement spreads
+    # arrears: with none there is nothing to agree, and the service refuses it).
     in_force = agreements_in_force(
-        fetched_by=actor,
-        customer_id=request.customer_id,
-        on=today,
-        past_due={a: s.past_due for a, s in each.accounts.items()},
+        fetched_by=actor, customer_id=request.customer_id, on=today, past_due=past_due
     )
-    askable = [(a, label) for a, label in accounts if a.is_open and a.pk not in in_force]
+    askable = [
+        (a, label)
+        for a, label in accounts
+        if a.is_open and a.pk not in in_force and past_due.get(a.pk, 0) > 0
+    ]
     return render(
         request,
         "portal/bills.html",

@@ -25,7 +25,7 @@ BY_PHONE = Submission(
 CYCLE = "2026-10"
 # Days no other record of the set-up falls on, so that the words found are the ones looked for.
 INCOME_VERIFIED = date(2026, 9, 17)
-AGREEMENT_ASKED = date(2026, 11, 19)
+AGREEMENT_ASKED = date(2026, 11, 24)  # after the bill of November 1 is due (21 days): something past due
 
 
 def verified_access_request(customer, app, privacy_officer, open_request):
@@ -80,7 +80,7 @@ def everything_held(customer, app) -> dict[str, str]:
         "correspondence": "The words of a consent you gave",
         "marketing_preference": "You have opted out: we never use your details for marketing.",
         # Kept as records beside the bills, each read under the bills category: not categories themselves.
-        "agreement": "November 19, 2026",
+        "agreement": "November 24, 2026",
         "autopay": "each bill is debited from your bank account when it is due.",
     }
 

@@ -8,6 +8,7 @@ from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
 from custodian.collecting.selectors import open_disconnection_notices
 from custodian.collecting.services import disconnection_notice_record, payment_agreement_request
 from custodian.customers.models import Account
+from custodian.testing import bill_charged
 from custodian.testing.askers import askers, representative_asker
 from custodian.vault.gate import customer_actor
 
@@ -40,6 +41,7 @@ def test_the_latest_notice_of_each_service_with_the_day_its_waiting_time_ends(
 def test_none_once_a_payment_agreement_is_kept(customer):
     account = Account.objects.get(customer=customer)
     disconnection_notice_record(account_id=account.pk, service="gas", sent_on=date(2026, 11, 2))
+    bill_charged(account, 9, "180.00")  # due October 22: past due when she asks
     payment_agreement_request(account_id=account.pk, requested_on=date(2026, 11, 3))
     assert [
         n["service"]
@@ -55,6 +57,7 @@ def test_a_notice_sent_before_a_request_is_superseded_by_it(customer, django_ass
     account = Account.objects.get(customer=customer)
     disconnection_notice_record(account_id=account.pk, service="gas", sent_on=date(2026, 11, 2))
     disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 11, 2))
+    bill_charged(account, 9, "180.00")  # due October 22: past due when she asks
     payment_agreement_request(account_id=account.pk, requested_on=date(2026, 11, 3))
     PaymentAgreement.objects.filter(account=account).update(status=PaymentAgreement.Status.BROKEN)
     disconnection_notice_record(account_id=account.pk, service="electric", sent_on=date(2026, 11, 20))

@@ -14,6 +14,8 @@ import pytest
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
+from custodian.billing.ledger import ledger_post
+from custodian.billing.models import LedgerEntry
 from custodian.collecting.models import PaymentAgreement
 from custodian.collecting.notices import disconnection_notice_send
 from custodian.collecting.services import (
@@ -60,12 +62,25 @@ def test_an_installment_out_of_bounds_is_refused_naming_the_limit(
     assert not OutboundMessage.objects.filter(template="payment_agreement").exists()
 
 
-def test_nothing_past_due_is_nothing_to_agree(customer, collections_agent):
-    bill_charged(customer.accounts.get(), 11, "80.00")  # issued, not yet due
-    request = payment_agreement_request(account_id=customer.accounts.get().pk, requested_on=date.today())
+def test_nothing_past_due_is_nothing_to_agree(customer):
+    """A bill issued, not yet due: the request itself is refused, and nothing is recorded."""
+    bill_charged(customer.accounts.get(), 11, "80.00")
+    with pytest.raises(CollectionsError, match="nothing is past due on this account"):
+        payment_agreement_request(account_id=customer.accounts.get().pk, requested_on=date.today())
+    assert not PaymentAgreement.objects.exists()
+
+
+def test_arrears_paid_after_asking_leave_nothing_to_agree(asked, collections_agent):
+    """Alice pays what was past due before collections answer: there is nothing left to agree."""
+    ledger_post(
+        account_id=asked.account_id,
+        kind=LedgerEntry.Kind.PAYMENT,
+        amount=Decimal("-764.36"),
+        posted_on=date.today(),
+    )
     with pytest.raises(CollectionsError, match="nothing past due"):
         payment_agreement_agree(
-            agreement_id=request.pk, installment=Decimal("20"), by=collections_agent, on=date.today()
+            agreement_id=asked.pk, installment=Decimal("20"), by=collections_agent, on=date.today()
         )
 
 

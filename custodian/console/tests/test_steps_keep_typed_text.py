@@ -134,10 +134,17 @@ def a_hold(w):
     return {"hold_id": hold.pk}
 
 
-def an_agreement(w):
-    """Asked for on an account with a bill past due (what an installment spreads)."""
+def past_due(w):
+    """The account with a bill past due (what a payment agreement spreads)."""
     bill_charged(w.account, 9, "300.00")
-    return {"agreement_id": payment_agreement_request(account_id=w.account.pk, requested_on=TODAY).pk}
+    return the_account(w)
+
+
+def an_agreement(w):
+    """Asked for on an account with a bill past due."""
+    return {
+        "agreement_id": payment_agreement_request(account_id=past_due(w)["account_id"], requested_on=TODAY).pk
+    }
 
 
 def the_account(w):
@@ -633,7 +640,7 @@ ROWS: dict[str, Row] = {
     ),
     "console:agreement_request": Row(
         "collections_agent",
-        the_account,
+        past_due,
         "console:billing_account",
         const({"asked_installment": "fifty"}),
         "fifty",

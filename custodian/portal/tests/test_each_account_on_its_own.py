@@ -129,3 +129,11 @@ def test_the_monthly_statement_keeps_each_account_apart(lena):
     home_part = page[home_at:rental_at] if home_at < rental_at else page[home_at:total_at]
     assert "Payment, thank you" not in home_part
     assert "all accounts together" in page[total_at:]
+
+
+def test_a_payment_agreement_is_offered_for_her_home_only(lena):
+    """The rental has nothing past due (a credit): nothing to agree there, so the form does not offer it."""
+    client, _, home, rental, _ = lena
+    page = client.get("/portal/me/bills/").content.decode()
+    form = re.search(r'<form method="post" action="/portal/me/payment-agreement/".*?</form>', page, re.S)
+    assert form and f'value="{home.pk}"' in form.group(0) and f'value="{rental.pk}"' not in form.group(0)
