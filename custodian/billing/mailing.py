@@ -60,5 +60,11 @@ def bills_mailed(customer_ids: list[int], started_at: datetime) -> None:
 def register() -> None:
     export_rows_register(
         BILL_MAILING,
-        ExportRows(header=HEADER, eligible=with_bills_to_mail, rows=bill_mailing_rows, after=bills_mailed),
+        ExportRows(
+            header=HEADER,
+            eligible=with_bills_to_mail,
+            rows=bill_mailing_rows,
+            after=bills_mailed,
+            row_words=("bill",),
+        ),
     )

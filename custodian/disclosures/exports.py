@@ -42,6 +42,7 @@ from custodian.customers.selectors import open_accounts
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disagreement_texts
 from custodian.disclosures.services.accounting import Accounting, disclosure_accounting
+from custodian.plurals import counted
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault.export_crypto import ExportWriter
@@ -141,6 +142,8 @@ class ExportRows:
     # Called in the transaction that records the export as done, with the customers in the file and the time
     # the export started (the bill-mailing function marks those customers' bills as sent).
     after: Callable[[list[int], datetime], None] | None = None
+    # What one row is, to count them in words (`counted`): a customer may have several (a bill each).
+    row_words: tuple[str, ...] = ("row",)
 
 
 _ROWS: dict[str, ExportRows] = {}
@@ -508,7 +511,9 @@ def vendor_export_run(
     """An export of a vendor function's categories. A marketing mailing (`for_marketing`) is read, logged and
     accounted as Marketing and leaves out who opted out; any other mailing names what is mailed (`mailing`)
     and to whom (`customer_ids`). Nobody whose data was destroyed is ever in a file. The consumption-report
-    vendor gets each home's usage under a pseudonym with a comparison group of ours (`peer_groups`)."""
+    vendor gets each home's usage under a pseudonym with a comparison group of ours (`peer_groups`). The
+    export's `rows` are the file's rows (a bill each for the bill-mailing vendor); the returned export's
+    `customers`, how many customers they are for (`export_counted` says both)."""
     policy = current_policy()
     # A report run may be queued by others, but only the privacy officer's run mails letters.
     function, determination, record = export_admit(
@@ -580,15 +585,17 @@ def vendor_export_run(
         header += [PEER_GROUP_COLUMN]
     header += [STATEMENT_COLUMN]
 
-    def chunk(start: int, part: list[int]) -> tuple[bytes, list[int], dict[int, str]]:
+    def chunk(start: int, part: list[int]) -> tuple[bytes, list[int], dict[int, str], int]:
         """The file's text for these customers (read through the gate, which logs each of them before it
-        answers), the customers it holds, and their pseudonyms when the function gets pseudonyms."""
+        answers), the customers it holds (each once, however many rows are theirs), their pseudonyms when the
+        function gets pseudonyms, and its rows."""
         buffer = io.StringIO()
         out = csv_writer(buffer)
         if start == 0:
             out.writerow(header)
         sent: list[int] = []
         names: dict[int, str] = {}
+        rows = 0
         if part:
             values = export_values(actor, function, customer_ids=part, fields=fields, purpose=purpose)
             disputed = statements_for_export(customer_ids=part, categories=cats, requested_by=requested_by)
@@ -596,12 +603,15 @@ def vendor_export_run(
                 for row in special.rows(actor=actor, customer_ids=part, values=values):
                     out.writerow([*row, disputed.get(row[0], "")])
                     sent.append(row[0])
+                    rows += 1
+                # A customer with several rows (a bill each) is in the file, and the accounting, once.
+                sent = list(dict.fromkeys(sent))
             elif function.identity:
-                sent = part
+                sent, rows = part, len(part)
                 for cid in part:
                     out.writerow([cid] + [values[cid].get(f, "") for f in fields] + [disputed.get(cid, "")])
             else:
-                sent = part
+                sent, rows = part, len(part)
                 names = vendor_pseudonyms(vendor_id=vendor.pk, customer_ids=part)
                 for cid in part:
                     out.writerow(
@@ -609,7 +619,7 @@ def vendor_export_run(
                         + [values[cid].get(f, "") for f in fields]
                         + [groups.get(cid, ""), disputed.get(cid, "")]
                     )
-        return buffer.getvalue().encode(), sent, names
+        return buffer.getvalue().encode(), sent, names, rows
 
     accounting = run.accounting()
     parts = [(start, ids[start : start + batch]) for start in range(0, max(len(ids), 1), batch)]
@@ -621,12 +631,14 @@ def vendor_export_run(
     ledger = _Ledger(accounting) if overlap else None
     pseudonyms: dict[int, str] = {}
     sent: list[int] = []  # the customers whose data is in the file: exactly those the accounting lists
+    rows = 0  # the file's rows: one a customer, or one a bill or report (`ExportRows`)
     try:
         chunks = _in_flight(chunk, parts) if overlap else (chunk(*p) for p in parts)
         with writer, objects_held_frozen(), contextlib.closing(chunks):
-            for number, (text, part_sent, names) in enumerate(chunks):
+            for number, (text, part_sent, names, part_rows) in enumerate(chunks):
                 writer.write(text, last=number == len(parts) - 1)
                 sent += part_sent
+                rows += part_rows
                 pseudonyms.update(names)
                 if ledger is not None:
                     ledger.enter(part_sent)
@@ -634,7 +646,7 @@ def vendor_export_run(
                     progress(len(parts[number][1]))
         if ledger is not None:
             ledger.settle()
-        run.close(rows=len(sent), identity=function.identity)
+        run.close(rows=rows, identity=function.identity)
 
         def done() -> None:
             VendorPseudonym.objects.bulk_create(
@@ -646,7 +658,7 @@ def vendor_export_run(
                 special.after(sent, started_at)
             run.accounted(
                 customer_ids=sent,
-                rows=len(sent),
+                rows=rows,
                 reason=f"export {export.pk}: {mailing}"[:300] if mailing else f"export {export.pk}",
                 entered=ledger is not None,
             )
@@ -665,7 +677,19 @@ def vendor_export_run(
     finally:
         if ledger is not None:
             ledger.abandon()  # when it did not commit: its entries are rolled back
+    export.customers = len(sent)
     return export
+
+
+def export_counted(export: VendorExport) -> str:
+    """What a finished export holds, in words that count the right things: "670 bills for 67 customers"
+    where a function's rows are not one a customer (`ExportRows.row_words`), else "67 customers".
+    `export.customers`: set by the run that made it."""
+    customers = counted(export.customers, "customer")
+    special = _ROWS.get(export.function)
+    if special is None:
+        return customers
+    return f"{counted(export.rows, *special.row_words)} for {customers}"
 
 
 @dataclass(frozen=True)
@@ -793,6 +817,7 @@ __all__ = [
     "ExportRefused",
     "LetterToMail",
     "STATEMENT_COLUMN",
+    "export_counted",
     "letters_export_run",
     "reidentify",
     "statements_for_export",

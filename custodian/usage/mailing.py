@@ -66,5 +66,8 @@ def report_mailing_rows(*, actor, customer_ids, values):
 
 def register() -> None:
     export_rows_register(
-        REPORT_MAILING, ExportRows(header=HEADER, eligible=with_a_comparison, rows=report_mailing_rows)
+        REPORT_MAILING,
+        ExportRows(
+            header=HEADER, eligible=with_a_comparison, rows=report_mailing_rows, row_words=("report",)
+        ),
     )

@@ -39,7 +39,8 @@ def test_priya_answers_pat_with_every_category_she_has_data_in(
     assert bill["use"] and bill["charges"]
     assert records["bills"]["category"] == {
         "key": "bills",
-        "label": "Bills: usage billed, charges and amounts due",
+        "label": "Bills: the account number and service address printed on each bill, the usage billed, "
+        "charges and amounts due",
     }
     [charge] = records["ledger"]["rows"]
     assert charge["what"] == {"key": "charge", "label": "Bill for October 2026"}

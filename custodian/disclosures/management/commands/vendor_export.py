@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from custodian.customers.models import Customer
 from custodian.disclosures.commands import export_parties
-from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, vendor_export_run
+from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, export_counted, vendor_export_run
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 
@@ -45,7 +45,9 @@ class Command(BaseCommand):
 
             def progress(n):
                 bar.update(n)
-                print(f"wrote {bar.n}", flush=True, file=sys.stdout)
+                # Customers so far, not rows: a customer's rows (a bill each, for the bill-mailing vendor) are
+                # written together.
+                print(f"wrote the rows of {counted(bar.n, 'customer')}", flush=True, file=sys.stdout)
 
             try:
                 export = vendor_export_run(
@@ -59,5 +61,5 @@ class Command(BaseCommand):
                 )
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
-        done = f"export {export.pk} done: {counted(export.rows, 'customer')}, file {export.file_name}"
+        done = f"export {export.pk} done: {export_counted(export)}, file {export.file_name}"
         self.stdout.write(f"{done}, sha256 {export.sha256}")
