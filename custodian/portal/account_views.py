@@ -184,6 +184,7 @@ def sign_in(request):
         )
         if user is not None and hasattr(user, "portal_account"):
             login(request, user)
+            return_after_sign_in(request, request.GET.get("next"))
             return redirect("portal:code" if mfa.has_confirmed_totp(user) else after_sign_in(request))
         form.add_error(
             None, _("E-mail address or password not recognized (or the address is not confirmed yet).")
@@ -194,13 +195,23 @@ def sign_in(request):
 
 
 # A page that sent a signed-out customer to sign in first and wants them back (the Connect My Data consent
-# screen, with the third party's request in its query string): kept in the session, only below its path.
+# screen, with the third party's request in its query string; a page whose sign-in ran out mid-task, named
+# by the sign-in's `next`): kept in the session through the second factor's step, a portal path only.
 RETURN_AFTER_SIGN_IN = "portal_return_after_sign_in"
+
+
+def return_after_sign_in(request, target) -> None:
+    """Keep `target` (a sign-in's `next`) to return to once signed in, if it is a path of the portal on this
+    site (`safe_next`: never another site, such as https://evil.example or //evil.example); else keep
+    nothing new."""
+    wanted = safe_next(request, target, "", under="/portal/")
+    if wanted:
+        request.session[RETURN_AFTER_SIGN_IN] = wanted
 
 
 def after_sign_in(request) -> str:
     return safe_next(
-        request, request.session.pop(RETURN_AFTER_SIGN_IN, None), "portal:home", under="/portal/connect/"
+        request, request.session.pop(RETURN_AFTER_SIGN_IN, None), "portal:home", under="/portal/"
     )
 
 
