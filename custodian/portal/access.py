@@ -152,10 +152,11 @@ def portal_required(view):
 
 
 LIMITED = gettext_lazy(
-    "Until you enter the code from our letter to your mailing address, My account shows your details, bills "
-    "and usage and takes payments, but can't give consents, connect apps, delete data, change your contact "
-    'details or make other choices for the account. Enter the code, or ask for the letter, on the page "Code '
-    'from our letter"; or call us.'
+    "Until you enter the code from our letter to your mailing address, My account shows what your bill shows "
+    "and takes payments, but not your usage hour by hour, who has seen your data or the apps you share it "
+    "with, and it can't give consents, connect apps, delete data, change your contact details or make other "
+    'choices for the account. Enter the code, or ask for the letter, on the page "Code from our letter"; or '
+    "call us."
 )
 
 
