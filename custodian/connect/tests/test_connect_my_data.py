@@ -263,9 +263,11 @@ def test_a_signed_out_customer_signs_in_and_comes_back_to_the_request(households
     back = customer_client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD})
     assert back["Location"] == url
     assert customer_client.get(url).status_code == 200
-    # Only once, and never anywhere but the consent screen.
+    # Only once, and never anywhere but a page of the portal on this site.
     assert customer_client.get("/portal/sign-in/").status_code == 200
     request = RequestFactory().get("/")
-    for target in ("//evil.example/x", "https://evil.example/", "/portal/me/consents/", None):
+    for target in ("//evil.example/x", "https://evil.example/", "/staff/", None):
         request.session = {RETURN_AFTER_SIGN_IN: target}
         assert after_sign_in(request) == "portal:home"
+    request.session = {RETURN_AFTER_SIGN_IN: "/portal/me/consents/"}
+    assert after_sign_in(request) == "/portal/me/consents/"
