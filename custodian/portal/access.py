@@ -4,10 +4,12 @@ values through the gate (`mine`, bank details masked until the customer re-authe
 customer number, so no URL can reach another customer's data."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,6 +114,10 @@ def portal_required(view):
     def wrapper(request, *args, **kwargs):
         account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
         if account is None or account.confirmed_at is None:
+            # Back to this page once signed in (`next`: the sign-in follows only a page of the portal); a form
+            # sent without a sign-in has nothing to come back to.
+            if request.method == "GET":
+                return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
             return redirect("portal:login")
         if not request.user.is_verified() and mfa.chose_totp(request.user):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time

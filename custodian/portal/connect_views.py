@@ -91,7 +91,7 @@ def return_here_after_sign_in(view):
         if request.method == "GET":
             request.session[RETURN_AFTER_SIGN_IN] = request.get_full_path()
         response = view(request, *args, **kwargs)
-        signing_in = response.status_code == 302 and response.get("Location") in (
+        signing_in = response.status_code == 302 and response.get("Location", "").split("?")[0] in (
             reverse("portal:login"),
             reverse("portal:code"),
         )

@@ -33,6 +33,13 @@ def test_pat_signs_in_again_and_is_back_on_her_bills_page(pat):
     assert pat.get(response.url).status_code == 200
 
 
+def test_a_page_that_asks_for_a_sign_in_is_where_she_comes_back_to(pat):
+    sent = pat.get("/portal/me/bills/?view=all")
+    assert sent.status_code == 302
+    assert sent.url == "/portal/sign-in/?next=%2Fportal%2Fme%2Fbills%2F%3Fview%3Dall"
+    assert pat.post(sent.url, PAT).url == "/portal/me/bills/?view=all"
+
+
 def test_a_wrong_password_keeps_where_she_was_going(pat):
     refused = pat.post("/portal/sign-in/?next=/portal/me/bills/", {**PAT, "password": "not her password"})
     assert refused.status_code == 200
