@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custodian.billing.arrears import arrears_on
 from custodian.billing.budget import budget_plan_of, carried, settlements_pending
 from custodian.billing.presentation import bill_shown
 from custodian.billing.runs import bill_run_request
@@ -263,10 +264,12 @@ def account_history(request, account_id):
             "facts_form": step_form(request, FactsForm, "console:protection_facts", account.pk)
             if collections_staff(actor)
             else None,
+            # The request is offered only where something is past due today, as the service accepts it
+            # (a payment agreement spreads what is past due); otherwise the page says why there is none.
             "agreement_form": step_form(
                 request, AgreementAskedForm, "console:agreement_request", account.pk, auto_id="asked-%s"
             )
-            if collections_staff(actor)
+            if collections_staff(actor) and arrears_on(account.pk, on=timezone.localdate()).past_due > 0
             else None,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },

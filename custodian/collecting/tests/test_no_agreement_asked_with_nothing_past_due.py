@@ -1,7 +1,9 @@
 """A payment agreement spreads what is past due: on an account with nothing past due there is nothing to
 agree, and a request left waiting would bar the notices of disconnection all the same. So the request itself
 is refused, in the portal and by phone, in the customer's language, and nothing is recorded; the portal's
-form offers only the accounts with something past due (`portal/tests/test_each_account_on_its_own.py`).
+form offers only the accounts with something past due (`portal/tests/test_each_account_on_its_own.py`), and
+the console's account page offers collections the form to record a request only when something is past due,
+saying otherwise that no agreement can be requested.
 
 Personas: Pat (the first household), whose balance is $0.00, then whose October bill is not yet due, then
 past due, asking in the portal; Colin, the collections agent, taking Pat's request by phone."""
@@ -19,6 +21,7 @@ from custodian.testing.portal import signed_in
 
 REFUSED = "nothing is past due on this account"
 FORM = 'action="/portal/me/payment-agreement/"'
+NOTHING_PAST_DUE = "Nothing is past due on this account, so no payment agreement can be requested"
 
 
 @pytest.fixture
@@ -70,3 +73,24 @@ def test_by_phone_the_agent_is_told_and_nothing_is_recorded(pat, collections_age
     )
     assert f"Not recorded: {REFUSED}" in page
     assert not PaymentAgreement.objects.exists()
+
+
+def on_the_console(console, agent, account) -> str:
+    return console(agent).get(f"/staff/billing/accounts/{account.pk}/").content.decode()
+
+
+def test_the_console_offers_no_request_on_an_account_with_nothing_past_due(pat, collections_agent, console):
+    _, account = pat
+    page = on_the_console(console, collections_agent, account)
+    assert f'action="/staff/collections/accounts/{account.pk}/agreement/"' not in page
+    assert NOTHING_PAST_DUE in page
+    assert bill_run(cycle="2026-10", issued_on=timezone.localdate()) == 2
+    assert NOTHING_PAST_DUE in on_the_console(console, collections_agent, account)
+
+
+def test_the_console_offers_the_request_once_a_bill_is_past_due(pat, collections_agent, console):
+    _, account = pat
+    assert bill_run(cycle="2026-10", issued_on=timezone.localdate() - timedelta(days=60)) == 2
+    page = on_the_console(console, collections_agent, account)
+    assert f'action="/staff/collections/accounts/{account.pk}/agreement/"' in page
+    assert NOTHING_PAST_DUE not in page
