@@ -158,7 +158,18 @@ class Kept:
         ]
 
 
+_KINDS: list[Kept] = []
+
+
 def kept_register(*kinds: Kept) -> None:
     """Register each kind as a reader of the bills category, in the order given (from an app's `ready`)."""
     for kind in kinds:
         records_register(BILL_CATEGORY, kind.records)
+        if kind not in _KINDS:
+            _KINDS.append(kind)
+
+
+def kinds_kept() -> tuple[Kept, ...]:
+    """Every kind registered, in the order registered: what a data request's answer holds beside the bills
+    (a test holds every model of a customer's records to one of these, or to its reason)."""
+    return tuple(_KINDS)

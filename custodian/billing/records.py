@@ -1,15 +1,16 @@
 """What billing keeps of a customer, as a data request's answer and the customer's download give it
 (`custodian.vault.records_held`, the "bills" category): every bill (current or replaced by a correction) with
 what its sealed content says was used and charged, every payment and charge on the ledger, the deposits, the
-refunds and the budget plans. Called only once the gate has allowed the read of the category (the bills'
-documents are opened by that read); each table as a person reads it (amounts and dates in words, in the
-active language) and as a program reads it (keys, numbers, days year-month-day)."""
+refunds and the budget plans, and the accounts themselves: when each was opened and closed, the requests to
+stop or move service, and the choice of paperless billing. Called only once the gate has allowed the read of
+the category (the bills' documents are opened by that read); each table as a person reads it (amounts and
+dates in words, in the active language) and as a program reads it (keys, numbers, days year-month-day)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from custodian.billing.content import bill_content_read
-from custodian.billing.models import Bill, BudgetPlan, Deposit, LedgerEntry, Refund
+from custodian.billing.models import Bill, BudgetPlan, Deposit, LedgerEntry, PaperlessChoice, Refund
 from custodian.billing.presentation import bill_shown, entry_shown, money, services_named
 from custodian.billing.record_tables import (
     Kept,
@@ -21,8 +22,10 @@ from custodian.billing.record_tables import (
     fields,
     in_words,
     kept_register,
+    moment,
 )
 from custodian.billing.selectors import BILL_CATEGORY, BILL_REF_ROOT
+from custodian.customers.models import Account, ServiceChange
 from custodian.dates import day_words, month_words
 from custodian.vault.records_held import Record, Records, records_register
 
@@ -115,7 +118,21 @@ def _refund_words(r: Refund) -> str:
     return f"{after}: {sent}"
 
 
-# The ledger, deposits, refunds and budget plans of the customer's accounts.
+def _account_words(a: Account) -> str:
+    if a.closed_on:
+        return _("closed on %(on)s") % {"on": day_words(a.closed_on)}
+    return pgettext("an account", "open")
+
+
+def _change_words(c: ServiceChange) -> str:
+    words = f"{c.get_kind_display()}, {day_words(c.on)}: {str(c.get_status_display()).lower()}"
+    if c.done_at:
+        words += " " + _("on %(on)s") % {"on": day_words(c.done_at)}
+    return words
+
+
+# The ledger, deposits, refunds and budget plans of the customer's accounts; the accounts themselves, the
+# requests to stop or move service and the paperless choice.
 ACCOUNT_RECORDS = (
     Kept(
         "ledger",
@@ -150,6 +167,39 @@ ACCOUNT_RECORDS = (
             dates("ended_on"),
             amount("monthly_amount", header=None, key="monthly"),
             in_words(_budget_words, key="what"),
+        ),
+    ),
+    Kept(
+        "accounts",
+        gettext_lazy("Your accounts"),
+        Account,
+        day("opened_on"),
+        (
+            dates("closed_on"),
+            fields(role="role", close_reason="close_reason"),
+            in_words(_account_words, key="status", code=lambda a: "closed" if a.closed_on else "open"),
+        ),
+        whose="customer_id",
+    ),
+    Kept(
+        "service_changes",
+        gettext_lazy("Requests to stop or move service"),
+        ServiceChange,
+        moment("requested_at", key="requested_at", words=day_words),
+        (
+            dates("on", "done_at"),
+            fields(kind="kind", channel="channel"),
+            in_words(_change_words, key="what", code="status"),
+        ),
+    ),
+    Kept(
+        "paperless",
+        gettext_lazy("Paperless billing"),
+        PaperlessChoice,
+        moment("chosen_at", key="chosen_at", words=day_words),
+        (
+            fields(channel="channel"),
+            in_words(lambda p: _("chosen: we e-mail you when a bill is ready"), key="what", code=None),
         ),
     ),
 )

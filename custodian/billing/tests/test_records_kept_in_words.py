@@ -1,6 +1,8 @@
 """What billing, collections and payments keep of a customer beside the bills, as a data request's answer and
 the customer's download give it (`vault.records_held`, the bills category): a deposit, a refund, a budget
-plan, a notice of disconnection, a payment agreement, automatic payment and card payments, each in words
+plan, a notice of disconnection, a payment agreement, automatic payment and card payments, the orders to
+disconnect (withdrawn, refused), the automatic payment's debits (returned), payments received, the accounts,
+a request to stop service and paperless billing, each in words
 (amounts as the bill writes them, days as the letter does) and as data (numbers and days year-month-day),
 read as one read of the category through the gate."""
 
@@ -11,8 +13,13 @@ from django.utils import translation
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.models import BudgetPlan, Deposit, LedgerEntry, Refund
-from custodian.collecting.models import DisconnectionNotice, PaymentAgreement
-from custodian.payments.models import Autopay, PaymentSession
+from custodian.billing.notices import paperless_set
+from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
+from custodian.customers.models import ServiceChange
+from custodian.dates import day_words
+from custodian.payments.autopay import ach_export_run
+from custodian.payments.models import AchDebit, AchReturn, Autopay, PaymentSession
+from custodian.payments.received import payment_received_record
 from custodian.testing import bill_charged
 from custodian.vault.gate import customer_actor
 from custodian.vault.records_held import records_held
@@ -159,3 +166,91 @@ def test_pat_reads_her_payment_agreement_automatic_payment_and_card_payments_in_
     assert tables["payment_agreements"].title == "Acuerdos de pago"
     assert tables["payment_agreements"].headers == ["Fecha", "Qué"]
     assert tables["payment_agreements"].records[0].words[0] == "1 de mayo de 2026"
+
+
+def test_ostby_reads_his_orders_debits_receipts_accounts_and_paperless_choice(
+    on_autopay, bank, privacy_officer, collections_agent, billing_clerk
+):
+    """Ostby, on automatic payment: a debit his bank returned, a check he paid at the counter, an order to
+    disconnect his electric service withdrawn when he asked for a payment agreement and one the law forbade,
+    a request to stop service and paperless billing, each a table of the answer, in English and Spanish."""
+    account = on_autopay[0]
+    ostby = account.customer
+    vendor, _ = bank
+    ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=date(2026, 11, 20))
+    debit = AchDebit.objects.get(account=account)
+    AchReturn.objects.create(
+        debit=debit, reason_code="R01", received_on=date(2026, 11, 25), recorded_by=collections_agent
+    )
+    receipt = payment_received_record(
+        account_id=account.pk,
+        amount="25.00",
+        method="check",
+        received_on=date(2026, 11, 26),
+        check_number="1042",
+        by=billing_clerk,
+    )
+    agreement = PaymentAgreement.objects.create(account=account, requested_on=date(2026, 11, 24))
+    DisconnectionOrder.objects.create(
+        account=account,
+        service="electric",
+        scheduled_for=date(2026, 12, 1),
+        issued=True,
+        withdrawn_at=datetime(2026, 11, 24, 18, 0, tzinfo=UTC),
+        withdrawn_reason="payment agreement asked for",
+        withdrawn_for=agreement,
+    )
+    DisconnectionOrder.objects.create(
+        account=account,
+        service="gas",
+        scheduled_for=date(2026, 12, 4),
+        issued=False,
+        reasons=["Cold Weather Rule (Minn. Stat. § 216B.097)"],
+    )
+    ServiceChange.objects.create(
+        customer=ostby, account=account, kind="stop", on=date(2026, 12, 15), channel="portal"
+    )
+    paperless_set(customer_id=ostby.pk, paperless=True, channel="portal")
+
+    tables = tables_held(ostby)
+    [taken] = tables["automatic_payment_debits"].records
+    assert taken.words[1:] == [
+        f"${debit.amount:,.2f}",
+        f"toward what was due on {day_words(debit.due_on)}, taken on November 20, 2026; returned by your "
+        "bank on November 25, 2026 (reason code R01)",
+    ]
+    assert taken.data["returned"] == {"received_on": "2026-11-25", "reason_code": "R01"}
+    assert taken.data["what"]["key"] == "returned"
+    [paid] = tables["payments_received"].records
+    assert paid.words == ["November 26, 2026", "$25.00", f"receipt {receipt.pk}: Check number 1042"]
+    assert paid.data["receipt"] == receipt.pk and paid.data["amount"] == 25.0
+    withdrawn, forbidden = tables["disconnection_orders"].records
+    assert withdrawn.words[1:] == [
+        "Electric",
+        "disconnection planned for December 1, 2026, withdrawn on November 24, 2026: you asked for a "
+        "payment agreement, or one was agreed",
+    ]
+    assert withdrawn.data["what"]["key"] == "withdrawn" and withdrawn.data["scheduled_for"] == "2026-12-01"
+    assert forbidden.words[2] == "disconnection for December 4, 2026 not ordered: the law forbade it that day"
+    assert forbidden.data["reasons"] == ["Cold Weather Rule (Minn. Stat. § 216B.097)"]
+    [change] = tables["service_changes"].records
+    assert change.words[1] == "Stop service (moving out of the territory), December 15, 2026: requested"
+    [opened] = tables["accounts"].records
+    assert opened.words[1] == "open"
+    [choice] = tables["paperless"].records
+    assert choice.words[1] == "chosen: we e-mail you when a bill is ready"
+
+    with translation.override("es"):
+        tables = tables_held(ostby)
+    assert tables["disconnection_orders"].title == "Órdenes de desconectar un servicio"
+    assert tables["disconnection_orders"].records[1].words[2] == (
+        "desconexión para el 4 de diciembre de 2026 no ordenada: la ley la prohibía ese día"
+    )
+    assert (
+        tables["automatic_payment_debits"]
+        .records[0]
+        .words[2]
+        .endswith("devuelto por su banco el 25 de noviembre de 2026 (código de motivo R01)")
+    )
+    assert tables["payments_received"].records[0].words[2] == f"recibo {receipt.pk}: Cheque número 1042"
+    assert tables["paperless"].title == "Factura sin papel"

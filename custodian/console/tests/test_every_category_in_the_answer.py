@@ -75,7 +75,8 @@ def test_a_customer_without_bills_is_answered_without_a_bills_table(
     package = json.loads(
         console(privacy_officer).get(f"/staff/requests/{req.pk}/package/", {"format": "json"}).content
     )
-    assert package["records"] == []
+    # Only the account itself (opened, still open): no bill, no ledger, nothing else kept beside them.
+    assert [t["key"] for t in package["records"]] == ["accounts"]
     # Read all the same, and logged: "nothing kept" is an answer too.
     assert AccessEvent.objects.filter(
         action="reveal_documents", categories="bills", request_id=str(req.pk)
