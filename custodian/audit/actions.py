@@ -35,6 +35,7 @@ class Action(StrEnum):
     HOLD_DECISION = "hold_decision"
     # Changes to what the utility holds about a customer, or to who may read it (append_change).
     RECORD_VALUES = "record_values"
+    VALUES_REMOVED = "values_removed"  # a value removed at the customer's word, none in its place
     CONSENT_GIVEN = "consent_given"
     CONSENT_REVOKED = "consent_revoked"
     BREAK_GLASS_REVIEW = "break_glass_review"
@@ -130,6 +131,7 @@ SINGLE_READS = frozenset(
 CHANGE_ACTIONS = frozenset(
     {
         Action.RECORD_VALUES,
+        Action.VALUES_REMOVED,
         Action.CONSENT_GIVEN,
         Action.CONSENT_REVOKED,
         Action.BREAK_GLASS_REVIEW,

@@ -151,6 +151,7 @@ def who_in_words(event, *, you: bool = False) -> str:
 # customer reads it in "who has seen or changed my data" and in a data request's answer; never its key.
 CHANGE_LABELS = {
     Action.RECORD_VALUES: gettext_lazy("Recorded or corrected your details"),
+    Action.VALUES_REMOVED: gettext_lazy("Removed some of your details"),
     Action.CONSENT_GIVEN: gettext_lazy("Recorded your consent"),
     Action.CONSENT_REVOKED: gettext_lazy("Recorded the revocation of your consent"),
     Action.BREAK_GLASS_REVIEW: gettext_lazy("Reviewed an emergency access to your data"),

@@ -1,20 +1,31 @@
-"""The old e-mail address or mailing address is told when the one on file is replaced, by whatever path
-(`vault.signals.contact_replaced`: a correction by staff, the portal's contact details, a final bill's
-address, a move): an e-mail to the old e-mail address, a letter to the old mailing address (addressed there,
-not to the new one), in the customer's language, saying when and to call us if they did not ask for it. A
-change made by someone else, with the customer's paper bill in hand, is then never silent at the address the
-customer still reads. A writer that tells the old address itself (the portal's change of e-mail address)
-says so on its submission. The old and new values are read through the gate as this job (contacting
-customers), and nothing is sent when the value did not change."""
+"""The customer is told when the e-mail address, mailing address or telephone number on file is replaced or
+removed, by whatever path (`vault.signals.contact_replaced`: a correction by staff, the portal's contact
+details, a final bill's address, a move): an e-mail to the old e-mail address, a letter to the old mailing
+address (addressed there, not to the new one), in the customer's language, saying when and to call us if they
+did not ask for it. A change made by someone else, with the customer's paper bill in hand, is then never
+silent at the address the customer still reads. A telephone number is no address to write to: its change goes
+to the e-mail address on file, else by letter to the mailing address on file, and names the new number only by
+its last two digits (whoever reads that inbox or that mailbox need not be the customer). A writer that tells
+the old address itself (the portal's change of e-mail address) says so on its submission. The old and new
+values are read through the gate as this job (contacting customers), and nothing is sent when the value did
+not change."""
 
 from django.utils import timezone
 
 from custodian.customers.models import Customer
 from custodian.outbox.services import OUTBOX_JOB, letter_send, message_send
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import reveal_history, system_actor
+from custodian.vault.gate import reveal, reveal_history, system_actor
 
 TEMPLATE = "contact_changed"
+PURPOSE = "contacting_customers"
+SHOWN_DIGITS = 2  # a new telephone number is named by its last two digits only
+
+
+def number_ending(phone: str) -> str:
+    """The last digits of a telephone number, all a notice about it shows ("80" for 507-555-0180)."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return digits[-SHOWN_DIGITS:] if len(digits) > SHOWN_DIGITS else ""
 
 
 def _same(field: str, old: str, new: str) -> bool:
@@ -34,7 +45,7 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
             actor=system_actor(OUTBOX_JOB),
             customer_id=customer_id,
             fields=[field],
-            purpose="contacting_customers",
+            purpose=PURPOSE,
         )
         earlier = [h for h in held if h.superseded_at is not None]
         if not earlier:
@@ -47,9 +58,12 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
         context = {
             "field": field,
             "changed_on": timezone.localdate(at),
+            "removed": not new.strip(),
             "phone": current_policy().utility["phone"],
         }
-        if field == "email":
+        if field == "phone":
+            _phone_change_tell(customer, {**context, "ending": number_ending(new)})
+        elif field == "email":
             message_send(
                 to_address=old,
                 to_customer=customer,
@@ -67,3 +81,17 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
             )
         told += 1
     return told
+
+
+def _phone_change_tell(customer, context: dict) -> None:
+    """A telephone number's change, to the e-mail address on file, else by letter to the mailing address on
+    file; the new number by its last digits only."""
+    email = reveal(
+        actor=system_actor(OUTBOX_JOB), customer_id=customer.pk, fields=["email"], purpose=PURPOSE
+    ).get("email", "")
+    if email.strip():
+        message_send(
+            to_address=email, to_customer=customer, template=TEMPLATE, context=context, sent_by_job=OUTBOX_JOB
+        )
+    else:
+        letter_send(to_customer=customer, template=TEMPLATE, context=context, sent_by_job=OUTBOX_JOB)

@@ -98,6 +98,27 @@ class ContactDetailsForm(forms.Form):
         label=_("Telephone"), required=False, help_text=_("A US number, such as 507-451-2480.")
     )
     mailing_address = bounds.MailingAddressField(label=_("Mailing address"), required=False, max_length=300)
+    # Both are voluntary (the notice at collection): either may be removed; an empty field keeps what we hold.
+    remove_phone = forms.BooleanField(label=_("Remove my telephone number"), required=False)
+    remove_email = forms.BooleanField(label=_("Remove my e-mail address"), required=False)
+
+    TYPED = ("email", "phone", "mailing_address")
+    REMOVED = {"remove_phone": "phone", "remove_email": "email"}
+
+    def clean(self):
+        data = super().clean()
+        for box, field in self.REMOVED.items():
+            if data.get(box) and (data.get(field) or "").strip():
+                self.add_error(box, _("Type a new one or remove it, not both."))
+        return data
+
+    def typed(self) -> dict[str, str]:
+        """The values typed (an empty field keeps what we hold)."""
+        return {k: v.strip() for k in self.TYPED if (v := self.cleaned_data.get(k)) and v.strip()}
+
+    def removed(self) -> list[str]:
+        """The fields whose value the customer asked to remove."""
+        return [field for box, field in self.REMOVED.items() if self.cleaned_data.get(box)]
 
 
 class DisagreementForm(NoticeShown):

@@ -27,6 +27,7 @@ from custodian.portal.access import (
     reauthenticated,
     signed_in_customer,
 )
+from custodian.portal.contact_details import ContactRemovalRefused, contact_remove
 from custodian.portal.email_change import email_change_ask
 from custodian.portal.glance import at_a_glance
 from custodian.routing import page
@@ -93,7 +94,21 @@ def update_contact(request):
             _("Not saved: %(problems)s") % {"problems": errors_in_words(form)},
         )
         return _home(request, form, status=400)
-    values = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
+    values, removed = form.typed(), form.removed()
+    if removed:
+        try:
+            contact_remove(
+                customer=signed_in_customer(request), fields=removed, recorded_by_label=acting_label(request)
+            )
+        except ContactRemovalRefused as exc:
+            # Nothing removed nor saved: the page again with what was typed and why.
+            messages.error(request, str(exc))
+            return _home(request, form, status=400)
+        gone = ", ".join(str(current_policy().categories[f].in_language().label).lower() for f in removed)
+        said = _("Removed: your %(what)s. We told you of the change.") % {"what": gone}
+        if "email" in removed:
+            said = f"{said} {_('We write to you by mail from now on.')}"
+        messages.success(request, said)
     # A new e-mail address is recorded only once confirmed from that address (bills and notices go to it).
     email = values.pop("email", "")
     asked = bool(email) and email_change_ask(
@@ -128,7 +143,7 @@ def update_contact(request):
         )
     elif email and not asked:
         messages.info(request, _("Nothing to save: that is your e-mail address on file already."))
-    elif not email:
+    elif not email and not removed:
         messages.info(request, _("Nothing to save: every field was empty."))
     return redirect("portal:home")
 

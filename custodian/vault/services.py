@@ -190,9 +190,13 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
     """The change goes in the access log in the same transaction: who recorded which kinds of data, from
     which channel (never the values)."""
 
-    by_fields: dict[tuple[str, ...], list[int]] = {}
+    # A field given as None is removed (its current value superseded, none in its place): its own event.
+    by_fields: dict[tuple[Action, tuple[str, ...]], list[int]] = {}
     for cid, values in items:
-        by_fields.setdefault(tuple(sorted(f for f, v in values.items() if v is not None)), []).append(cid)
+        recorded = tuple(sorted(f for f, v in values.items() if v is not None))
+        removed = tuple(sorted(f for f, v in values.items() if v is None))
+        for key in ((Action.RECORD_VALUES, recorded), (Action.VALUES_REMOVED, removed)):
+            by_fields.setdefault(key, []).append(cid)
     if submission.recorded_by is not None:
         user = submission.recorded_by
         who = {
@@ -209,15 +213,16 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
             "actor_id": submission.channel,
             "actor_label": submission.recorded_by_label,
         }
-    for fields, ids in by_fields.items():
+    for (action, fields), ids in by_fields.items():
         if not fields:
             continue
         cats = [policy.category_for_field(f) for f in fields]
-        reason = f"recorded from {submission.channel}"
+        done = "removed" if action == Action.VALUES_REMOVED else "recorded"
+        reason = f"{done} from {submission.channel}"
         if who is None:
             for cid in ids:
                 append_change(
-                    action=Action.RECORD_VALUES,
+                    action=action,
                     actor_kind="customer",
                     actor_id=str(cid),
                     actor_label="the customer",
@@ -226,13 +231,12 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
                     reason=reason,
                 )
         else:
-            append_change(
-                action=Action.RECORD_VALUES, customer_ids=ids, categories=cats, reason=reason, **who
-            )
+            append_change(action=action, customer_ids=ids, categories=cats, reason=reason, **who)
 
 
 def personal_data_record(*, customer, values: dict[str, str], submission: Submission | None) -> int:
-    """Store a customer's submitted values (encrypted), superseding the current ones for those fields."""
+    """Store a customer's submitted values (encrypted), superseding the current ones for those fields; a
+    field given as None is removed (superseded, nothing in its place), in the access log as a removal."""
     return personal_data_record_many(items=[(customer.pk, values)], submission=submission)
 
 

@@ -2,10 +2,15 @@
 an e-mail to the old e-mail address, a letter addressed to the old mailing address (the mailing vendor's row
 and the printed letter carry the old address, not the new one), in the customer's language, saying when and
 to call us. A correction by staff, the portal's contact details and the portal's change of e-mail address
-(which tells the old address in its own words, once) are walked here.
+(which tells the old address in its own words, once) are walked here. A new telephone number is told at the
+e-mail address on file, else by letter, by its last two digits only (that inbox or mailbox may not be the
+customer's alone).
 
-Personas: Alice, a customer; the privacy officer, who answers her correction request and hands the letters
+Personas: Alice, a customer; Carol, who gave no e-mail address; a customer signed in to My account; the
+privacy officer, who answers her correction request and hands the letters
 to the mailing vendor."""
+
+from django.core import mail
 
 from custodian.casework.corrections import correction_apply
 from custodian.outbox.models import OutboundMessage
@@ -63,3 +68,39 @@ def test_the_portal_s_contact_details_tell_the_old_mailing_address(households):
     client.post("/portal/me/contact/", {"email": "", "phone": "", "mailing_address": NEW_STREET})
     (letter,) = told(customer)
     assert f"Mailed-To: {app.personal['mailing_address']}" in letter_text(letter)
+
+
+def test_a_new_telephone_number_is_told_at_the_e_mail_address_by_its_last_two_digits_only(households):
+    (customer, app), _ = households
+    client = signed_in(app, "owner@example.org")
+    mail.outbox.clear()
+    client.post("/portal/me/contact/", {"email": "", "phone": "507-555-0142", "mailing_address": ""})
+    (message,) = told(customer)
+    assert message.channel == "email"
+    (sent,) = [m for m in mail.outbox if m.to == [app.personal["email"]]]
+    assert "telephone number on file for your utility account was changed" in sent.subject.lower() + sent.body
+    assert "a number ending in 42" in sent.body
+    # The number in full is nowhere in what was sent, nor in the text kept of it.
+    for shown in (sent.subject, sent.body, letter_text(message)):
+        assert "0142" not in shown.replace("-", "") and "5550142" not in shown.replace("-", "")
+
+
+def test_a_telephone_number_changed_where_no_e_mail_address_is_held_is_told_by_letter(
+    carol, open_request, privacy_officer
+):
+    req = open_request(carol, "privacy_officer", kind="correction")
+    correction_apply(request=req, by=privacy_officer, values={"phone": "(507) 555-0177"})
+    (letter,) = told(carol)
+    text = letter_text(letter)
+    assert letter.channel == "letter" and "a number ending in 77" in text and "555-0177" not in text
+    assert "Mailed-To" not in text  # addressed to the mailing address on file
+
+
+def test_a_telephone_number_changed_is_told_in_the_customer_s_spanish(households):
+    (customer, app), _ = households
+    client = signed_in(app, "owner@example.org")
+    client.get("/portal/me/?lang=es")
+    mail.outbox.clear()
+    client.post("/portal/me/contact/", {"email": "", "phone": "507-555-0142", "mailing_address": ""})
+    (sent,) = [m for m in mail.outbox if m.to == [app.personal["email"]]]
+    assert "por un número que termina en 42" in sent.body and "555-0142" not in sent.body
