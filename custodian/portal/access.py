@@ -18,6 +18,7 @@ from custodian.casework.representatives import representative_actor, represented
 from custodian.customers.selectors import customer_for
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
+from custodian.portal.held_form import form_hold, form_page, shown_with_held
 from custodian.staff import mfa
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied, customer_actor, reveal
@@ -115,10 +116,15 @@ def portal_required(view):
         account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
         if account is None or account.confirmed_at is None:
             # Back to this page once signed in (`next`: the sign-in follows only a page of the portal); a form
-            # sent without a sign-in has nothing to come back to.
+            # sent when the sign-in had run out: back to the page that shows it, with what was typed held for
+            # it (`held_form`).
             if request.method == "GET":
                 return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
-            return redirect("portal:login")
+            page = form_page(request, view)
+            response = redirect(f"{reverse('portal:login')}?{urlencode({'next': page})}")
+            if request.method == "POST":
+                form_hold(request, response, page)
+            return response
         if not request.user.is_verified() and mfa.chose_totp(request.user):
             return redirect("portal:code")  # the customer chose a second factor: it is asked every time
         request.customer_id = account.customer_id
@@ -152,7 +158,7 @@ def portal_required(view):
                 return message_page(
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE_DATA, status=403
                 )
-        return view(request, *args, **kwargs)
+        return shown_with_held(request, view, *args, **kwargs)
 
     return wrapper
 

@@ -23,6 +23,7 @@ from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, message_page, portal_required
 from custodian.portal.email_change import EmailChangeError, email_change_asked, email_change_confirm
+from custodian.portal.held_form import held_drop
 from custodian.portal.password_reset import (
     RESET_HOURS,
     portal_password_reset_request,
@@ -219,7 +220,9 @@ def after_sign_in(request) -> str:
 @require_POST
 def sign_out(request):
     logout(request)
-    return redirect("web:portal")
+    response = redirect("web:portal")
+    held_drop(response)  # what a form held for this browser goes with the session
+    return response
 
 
 @page("sign-in/code/", name="code")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from custodian import bounds
 from custodian.payments.nacha import routing_valid
 from custodian.policy.loader import current_policy
+from custodian.portal.held_form import TypedBefore
 from custodian.web.notices import NoticeShown
 
 
@@ -86,7 +87,7 @@ class MailedCodeForm(forms.Form):
     )
 
 
-class ContactDetailsForm(forms.Form):
+class ContactDetailsForm(TypedBefore, forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     email = forms.EmailField(
@@ -121,7 +122,7 @@ class ContactDetailsForm(forms.Form):
         return [field for box, field in self.REMOVED.items() if self.cleaned_data.get(box)]
 
 
-class DisagreementForm(NoticeShown):
+class DisagreementForm(TypedBefore, NoticeShown):
     statement = forms.CharField(
         label=_(
             "Your statement of disagreement (kept with the data and sent with it whenever we disclose it)"
@@ -132,7 +133,7 @@ class DisagreementForm(NoticeShown):
     )
 
 
-class PortalRequestForm(NoticeShown):
+class PortalRequestForm(TypedBefore, NoticeShown):
     kind = forms.ChoiceField(
         label=_("What would you like?"),
         choices=[
@@ -152,7 +153,7 @@ def _categories():
     ]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(TypedBefore, forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     recipient_name = forms.CharField(label=_("Who may receive it"), max_length=200)
@@ -188,7 +189,7 @@ class _AccountChoice(forms.Form):
             self.fields["account"].widget = forms.HiddenInput()
 
 
-class PayForm(_AccountChoice):
+class PayForm(TypedBefore, _AccountChoice):
     """A card payment toward one account. More than the account owes is refused by the amount's field unless
     the customer ticks that they mean to pay ahead: a slip of the keyboard ($9,999 for $99.99) is caught
     before the processor charges it, and a customer who means to build a credit still can, on purpose.
@@ -227,7 +228,7 @@ class PayForm(_AccountChoice):
         return data
 
 
-class PaymentAgreementForm(_AccountChoice):
+class PaymentAgreementForm(TypedBefore, _AccountChoice):
     installment = bounds.MoneyField(
         label=_("What you can pay each month toward what you owe ($), if you know"),
         required=False,
@@ -282,7 +283,7 @@ class AutopayForm(_AccountChoice):
         return routing
 
 
-class ServiceChangeForm(forms.Form):
+class ServiceChangeForm(TypedBefore, forms.Form):
     """Stop service or move it within the territory: the customer's account, the day, the new service address
     for a move, and where the final bill goes."""
 

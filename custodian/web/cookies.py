@@ -56,10 +56,22 @@ CSRF = Cookie(
 SESSION = Cookie(
     name="sessionid",
     areas=("portal", "staff"),
-    when="when a customer signs in to My account or a staff member to the console",
+    when="when a customer signs in to My account or a staff member to the console, or a customer sends a "
+    "form of My account after their sign-in ran out",
     why="keeps you signed in",
     lasts="until 30 minutes without activity, or signing out",
     optional=False,
 )
 
-COOKIES = (TEXT_SIZE, CSRF, SESSION)
+HELD_FORM = Cookie(
+    name="held_form",
+    areas=("portal",),
+    when="when you send a form of My account after your sign-in ran out",
+    why="holds the key to what you typed (kept sealed on our side), so the form shows it again once you sign "
+    "in in this browser",
+    lasts="30 minutes, or until the form is shown again",
+    optional=False,
+)
+HELD_FORM_MAX_AGE = 30 * 60
+
+COOKIES = (TEXT_SIZE, CSRF, SESSION, HELD_FORM)

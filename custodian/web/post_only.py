@@ -29,6 +29,7 @@ def post_only(form_page: str):
                 return HttpResponseNotAllowed(["POST"])
             return view(request, *args, **kwargs)
 
+        inner.form_page = form_page  # where the form is (a sign-in that ran out returns there)
         return inner
 
     return decorate

@@ -15,11 +15,13 @@ CRYPTO = ROOT / "vault" / "_crypto.py"
 # Only the gate imports the opening module (`_crypto`); services and key management import `sealing`.
 # Export files are encrypted to vendors' public keys (their decryption needs the vendor's private key).
 # The access log's signing key signs and checks tree heads (Ed25519): no personal data passes through it.
-# A scratch file takes back only what it sealed itself, under a key only the process ever holds.
+# A scratch file takes back only what it sealed itself, under a key only the process ever holds; text held
+# for a browser whose sign-in ran out, only under the key that browser alone was given.
 MAY_USE_CRYPTO = {
     CRYPTO,
     ROOT / "vault" / "sealing.py",
     ROOT / "vault" / "scratch.py",
+    ROOT / "vault" / "held_text.py",
     ROOT / "vault" / "export_crypto.py",
     ROOT / "audit" / "log_key.py",
 }
