@@ -55,18 +55,22 @@ def _uri_checked(uri: str, what: str) -> str:
     parts = urlsplit(uri)
     # Plain http only to a developer's own machine, and only in development (as the toolkit's setting).
     if parts.fragment or not parts.hostname or not (parts.scheme == "https" or developer_machine(uri)):
-        raise ConnectError(f"{what} {uri!r} must be https, without a fragment")
+        raise ConnectError(
+            _("%(what)s %(uri)r must be https, without a fragment") % {"what": what, "uri": uri}
+        )
     refused = literal_address_refused(uri)
     if refused:
-        raise ConnectError(f"{what} {uri!r}: {refused}")
+        raise ConnectError(
+            _("%(what)s %(uri)r: %(refused)s") % {"what": what, "uri": uri, "refused": refused}
+        )
     return uri
 
 
 def _redirect_uris_checked(text: str) -> list[str]:
     uris = [u.strip() for u in text.split() if u.strip()]
     if not uris:
-        raise ConnectError("name at least one redirect URI")
-    return [_uri_checked(uri, "redirect URI") for uri in uris]
+        raise ConnectError(_("name at least one redirect URI"))
+    return [_uri_checked(uri, _("redirect URI")) for uri in uris]
 
 
 @transaction.atomic
@@ -95,17 +99,17 @@ def third_party_register(
     fields = {"name": name, "contact": contact, "website": website, "purpose": purpose}
     missing = [k for k, v in {**fields, "data_practices": data_practices}.items() if not (v or "").strip()]
     if missing:
-        raise ConnectError(f"a registration names {', '.join(missing)}")
+        raise ConnectError(_("a registration names %(missing)s") % {"missing": ", ".join(missing)})
     scope_list = [line.strip() for line in scopes.splitlines() if line.strip()]
     if not scope_list:
-        raise ConnectError("name at least one ESPI scope string")
+        raise ConnectError(_("name at least one ESPI scope string"))
     for line in scope_list:
         try:
             scope_parse(line)
         except ScopeError as exc:
-            raise ConnectError(f"scope {line!r}: {exc}") from None
+            raise ConnectError(_("scope %(line)r: %(problem)s") % {"line": line, "problem": exc}) from None
     uris = _redirect_uris_checked(redirect_uris)
-    notify_uri = _uri_checked(notify_uri.strip(), "notify URI") if (notify_uri or "").strip() else ""
+    notify_uri = _uri_checked(notify_uri.strip(), _("notify URI")) if (notify_uri or "").strip() else ""
     secret = "" if public_client else secrets.token_urlsafe(40)
     application = Application(
         name=name.strip()[:255],
