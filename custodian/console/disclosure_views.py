@@ -25,6 +25,7 @@ from custodian.disclosures.exports import (
     MAILING,
     REPORT_MAILING,
     ExportRefused,
+    export_counted,
     export_dir,
     own_export_of,
     vendor_export_run,
@@ -238,7 +239,7 @@ def vendor_export(request, vendor):
     except ExportRefused as exc:
         return _done(request, False, f"Export refused: {exc}")
     return _done(
-        request, True, f"Export {export.pk} done: {export.rows} customers, encrypted to {vendor.name}."
+        request, True, f"Export {export.pk} done: {export_counted(export)}, encrypted to {vendor.name}."
     )
 
 

@@ -507,13 +507,19 @@ def vendor_export_run(
     mailing: str = "",
     batch: int = ROWS_CHUNK,
     progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> VendorExport:
     """An export of a vendor function's categories. A marketing mailing (`for_marketing`) is read, logged and
     accounted as Marketing and leaves out who opted out; any other mailing names what is mailed (`mailing`)
     and to whom (`customer_ids`). Nobody whose data was destroyed is ever in a file. The consumption-report
     vendor gets each home's usage under a pseudonym with a comparison group of ours (`peer_groups`). The
     export's `rows` are the file's rows (a bill each for the bill-mailing vendor); the returned export's
-    `customers`, how many customers they are for (`export_counted` says both)."""
+    `customers`, how many customers they are for (`export_counted` says both).
+
+    Progress counts customers: `progress_total(n)` is told once, before the first chunk, how many the export
+    goes through (those left once the inactive, the destroyed, the opted-out and, for a function with rows
+    of its own, those with nothing to send are taken out: a bill-mailing export run again has only the bills
+    not yet sent), and `progress(k)` the customers of each chunk gone through, so the counts add up to it."""
     policy = current_policy()
     # A report run may be queued by others, but only the privacy officer's run mails letters.
     function, determination, record = export_admit(
@@ -622,6 +628,8 @@ def vendor_export_run(
         return buffer.getvalue().encode(), sent, names, rows
 
     accounting = run.accounting()
+    if progress_total:
+        progress_total(len(ids))
     parts = [(start, ids[start : start + batch]) for start in range(0, max(len(ids), 1), batch)]
     # On PostgreSQL, outside a caller's transaction, the database's work goes on while this process
     # decrypts and writes: two chunks are read at once, each in its own transaction on its own connection,
@@ -707,6 +715,7 @@ def letters_export_run(
     on_done: Callable[[VendorExport, dict[int, bytes], list[int]], None],
     requested_by,
     progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> VendorExport:
     """The outbox's letters for the letter-mailing vendor: one row per letter (message reference, name,
     mailing address, the PDF as printed), encrypted to the vendor. Each letter's text is read through the
@@ -716,7 +725,8 @@ def letters_export_run(
     letter's own `values["mailing_address"]` (a letter to a former address);
     `on_done(export, printed, unaddressed)` (the kept PDFs) runs in the transaction that marks the export
     done (the outbox marks its letters sent there), so a crash leaves either a finished export with its
-    letters marked, or neither."""
+    letters marked, or neither. Progress counts letters: `progress_total(n)`, once, the letters to write;
+    `progress(k)`, those of each chunk."""
 
     function, determination, record = export_admit(
         vendor=vendor,
@@ -735,6 +745,8 @@ def letters_export_run(
     actor = vendor_actor(str(vendor.pk), function.key, vendor.name, on_behalf_of=requested_by)
     printed: dict[int, bytes] = {}
     unaddressed: list[int] = []
+    if progress_total:
+        progress_total(len(letters))
     with writer:
         for start in range(0, max(len(letters), 1), CHUNK):
             part = list(letters[start : start + CHUNK])

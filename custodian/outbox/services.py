@@ -421,11 +421,18 @@ class MailingReport:
     not_addressed: list[int] = field(default_factory=list)
 
 
-def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None = None) -> MailingReport:
+def letters_mail(
+    *,
+    vendor,
+    requested_by,
+    progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
+) -> MailingReport:
     """Hand every queued letter to the letter-mailing vendor in one encrypted export (a disclosure: the
     privacy officer, `requested_by`, decides it); mark them sent (with the export) and seal each PDF as
     printed, in the transaction that marks the export done. A letter to a customer with no name or mailing
-    address on file is marked failed, saying so. Safe to re-run: only queued letters go."""
+    address on file is marked failed, saying so. Safe to re-run: only queued letters go. Progress counts
+    the letters (`letters_export_run`: `progress_total` once, then `progress` a chunk at a time)."""
 
     queued = list(
         OutboundMessage.objects.filter(status=Status.QUEUED, channel=Channel.LETTER)
@@ -499,6 +506,7 @@ def letters_mail(*, vendor, requested_by, progress: Callable[[int], None] | None
         on_done=on_done,
         requested_by=requested_by,
         progress=progress,
+        progress_total=progress_total,
     )
     report.export_id = export.pk
     report.mailed = OutboundMessage.objects.filter(letter_export=export).count()

@@ -73,11 +73,19 @@ def _comparison_ask(eligible: list[int], started_by) -> TotalsAsk:
     )
 
 
-def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_by=None) -> ComparisonData:
+def comparison_inputs(
+    progress: Callable[[int], None] | None = None,
+    *,
+    started_by=None,
+    progress_total: Callable[[int], None] | None = None,
+) -> ComparisonData:
     """Every eligible home's premise attributes and electricity. `started_by`: the staff member who started
-    the run (named on its access events; None for a scheduled run or the demo)."""
+    the run (named on its access events; None for a scheduled run or the demo). Progress counts the eligible
+    homes read: `progress_total(n)` once, then `progress(k)` a part at a time."""
 
     premises, eligible = _premises()
+    if progress_total:
+        progress_total(len(eligible))
     monthly, monthly_use, readings = [], [], 0
     others: dict[str, list[tuple]] = {service: [] for service in OTHER_SERVICES}
     # One decision and one access event per customer for the bills and the interval readings together;
@@ -102,12 +110,18 @@ def comparison_inputs(progress: Callable[[int], None] | None = None, *, started_
 
 
 def comparison_inputs_on_spark(
-    spark, progress: Callable[[int], None] | None = None, *, started_by=None
+    spark,
+    progress: Callable[[int], None] | None = None,
+    *,
+    started_by=None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> ComparisonData:
     """comparison_inputs for the Spark engine: the same decision and access events, the interval blocks
     opened and summed on the executors of `spark` (their monthly totals stay there, a Spark DataFrame),
     bills opened here for the homes without readings."""
     premises, eligible = _premises()
+    if progress_total:
+        progress_total(len(eligible))
     # The bills are opened only for the homes without readings: theirs stand in.
     job = month_totals_on_spark(spark=spark, ask=_comparison_ask(eligible, started_by))
     if progress:
@@ -123,9 +137,15 @@ def comparison_inputs_on_spark(
 
 
 def comparison_inputs_for(
-    engine: str, progress: Callable[[int], None] | None = None, *, started_by=None
+    engine: str,
+    progress: Callable[[int], None] | None = None,
+    *,
+    started_by=None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> ComparisonData:
     """The inputs for `engine`: on Spark, opened on its executors; on DuckDB, in this machine's processes."""
     if engine == "spark":
-        return comparison_inputs_on_spark(spark_session(), progress, started_by=started_by)
-    return comparison_inputs(progress, started_by=started_by)
+        return comparison_inputs_on_spark(
+            spark_session(), progress, started_by=started_by, progress_total=progress_total
+        )
+    return comparison_inputs(progress, started_by=started_by, progress_total=progress_total)

@@ -13,13 +13,12 @@ from django.conf import settings
 from django.tasks import task
 
 from custodian.background import run_outcome, run_queue, run_start, runs_latest
-from custodian.customers.selectors import open_accounts
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.comparison import compute
 from custodian.usage.inputs import comparison_inputs_for
-from custodian.usage.models import PeerGroupMember, ReportRun
+from custodian.usage.models import ReportRun
 from custodian.usage.services import store_group_aggregates
 from custodian.vault.gate import policy_decision, staff_actor
 
@@ -67,15 +66,22 @@ def report_run_request(*, requested_by, mail_vendor=None) -> ReportRun:
     )
 
 
-def _progress(run: ReportRun, stage: str, total: int):
-    run.stage, run.total, run.done = stage, total, 0
+def _progress(run: ReportRun, stage: str) -> dict:
+    """A stage of the run, its progress counted by the work itself: `progress_total` sets the stage's total
+    (the homes read, the customers the letters' export goes through) before `progress` counts them, so the
+    console's bar ends at 100 % with the stage's last part, never short of it or past it."""
+    run.stage, run.total, run.done = stage, 0, 0
     run.save(update_fields=["stage", "total", "done"])
+
+    def total(n: int):
+        run.total, run.done = n, 0
+        run.save(update_fields=["total", "done"])
 
     def advance(n: int):
         run.done = min(run.total, run.done + n)
         run.save(update_fields=["done"])
 
-    return advance
+    return {"progress": advance, "progress_total": total}
 
 
 @task()
@@ -85,9 +91,10 @@ def generate_reports(*, run_id: int) -> str:
         return "nothing to do"
     with run_outcome(run, log=log, what="comparison report run"):
         try:
-            advance = _progress(run, "reading usage through the gate", open_accounts().count())
             data = comparison_inputs_for(
-                settings.CUSTODIAN_COMPARISON_ENGINE, advance, started_by=run.requested_by
+                settings.CUSTODIAN_COMPARISON_ENGINE,
+                started_by=run.requested_by,
+                **_progress(run, "reading usage through the gate"),
             )
             run.stage = "comparing similar homes"  # the count stays that of the homes read
             run.save(update_fields=["stage"])
@@ -96,11 +103,10 @@ def generate_reports(*, run_id: int) -> str:
             homes = len({r.customer_id for r in rows})
             run.summary = f"{homes} homes compared in {len({r.peer_group for r in rows})} peer groups"
             if run.mail_vendor_id:
-                advance = _progress(
-                    run, f"writing letters for {run.mail_vendor.name}", PeerGroupMember.objects.count()
-                )
                 export = vendor_export_run(
-                    vendor=run.mail_vendor, requested_by=run.requested_by, progress=advance
+                    vendor=run.mail_vendor,
+                    requested_by=run.requested_by,
+                    **_progress(run, f"writing letters for {run.mail_vendor.name}"),
                 )
                 run.export = export
                 run.summary += f"; {export.rows} letters sent in export {export.pk}"

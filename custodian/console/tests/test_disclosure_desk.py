@@ -65,7 +65,7 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
     mailed = {"mailing": "A notice of a planned outage", "customers": str(customer.pk)}
     assert "A notice of a planned outage" in client.post(url, mailed).content.decode()
     done = client.post(url, {"confirmed": "1", **mailed}, follow=True)
-    assert "Export 2 done" in done.content.decode() or "done: 1 customers" in done.content.decode()
+    assert "done: 1 customer, encrypted to Acme Mailing." in done.content.decode()
     export = VendorExport.objects.get(status="done")
     file = client.get(f"/staff/privacy/disclosures/exports/{export.pk}/file/")
     assert file.status_code == 200 and b"Alice" not in b"".join(file.streaming_content)

@@ -1,5 +1,7 @@
 """Bulk generation from the console: a run in the background (django.tasks) with its progress recorded,
-one run at a time, letters mailed only by the privacy officer through a vendor with a determination."""
+one run at a time, letters mailed only by the privacy officer through a vendor with a determination. Each
+stage's progress ends at its own total (the homes read, then the customers the letters go to), never short
+of it or past it."""
 
 import pytest
 from django.core.management import call_command
@@ -38,6 +40,27 @@ def test_the_privacy_officer_mails_the_letters_through_the_vendor(town, console,
     run = ReportRun.objects.get()
     assert run.status == "done" and run.export is not None
     assert f"{run.export.rows} letters sent" in run.summary
+
+
+def test_each_stage_of_a_run_ends_at_its_own_total(town, console, privacy_officer, monkeypatch):
+    """What the console's bar shows at every save of the run: for each stage, the last count is its total."""
+    vendor = make_vendor("report_mailing", new_vendor_keypair(), privacy_officer)
+    shown, save = [], ReportRun.save
+
+    def recorded(run, *args, **kwargs):
+        save(run, *args, **kwargs)
+        shown.append((run.stage, run.total, run.done))
+
+    monkeypatch.setattr(ReportRun, "save", recorded)
+    console(privacy_officer).post("/staff/reports/", {"mail_vendor": str(vendor.pk), "confirmed": "1"})
+    run = ReportRun.objects.get()
+    assert run.status == "done" and all(done <= total for _, total, done in shown)
+    last = {}
+    for stage, total, done in shown:
+        last[stage] = (total, done)
+    reading, letters = last["reading usage through the gate"], last[f"writing letters for {vendor.name}"]
+    assert reading[0] == reading[1] > 0
+    assert letters[0] == letters[1] == run.export.rows
 
 
 def test_a_marketer_does_not_run_reports(console, marketer):

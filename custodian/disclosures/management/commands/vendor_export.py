@@ -4,7 +4,7 @@ from argparse import ArgumentTypeError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.customers.models import Customer
+from custodian.commands import progress_on
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, export_counted, vendor_export_run
 from custodian.plurals import counted
@@ -40,11 +40,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, vendor, marketing, mailing, customers, batch, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)
-        total = len(customers) if customers else Customer.objects.count()
-        with tqdm(total=total, unit="customer", desc=f"export to {found.name}") as bar:
+        # The total is the export's own, told once it knows whom it goes through (`progress_on`).
+        with tqdm(unit="customer", desc=f"export to {found.name}") as bar:
+            counting = progress_on(bar)
 
             def progress(n):
-                bar.update(n)
+                counting["progress"](n)
                 # Customers so far, not rows: a customer's rows (a bill each, for the bill-mailing vendor) are
                 # written together.
                 print(f"wrote the rows of {counted(bar.n, 'customer')}", flush=True, file=sys.stdout)
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                     customer_ids=customers,
                     batch=batch,
                     progress=progress,
+                    progress_total=counting["progress_total"],
                 )
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.commands import progress_on
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
-from custodian.outbox.models import Channel, OutboundMessage, Status
 from custodian.outbox.services import letters_mail
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument
@@ -21,10 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, vendor, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)
-        queued = OutboundMessage.objects.filter(channel=Channel.LETTER, status=Status.QUEUED).count()
-        with tqdm(total=queued, unit="letter", desc=f"letters to {found.name}") as bar:
+        # The total is the letters the export writes, told by it (`progress_on`).
+        with tqdm(unit="letter", desc=f"letters to {found.name}") as bar:
             try:
-                report = letters_mail(vendor=found, requested_by=officer, progress=bar.update)
+                report = letters_mail(vendor=found, requested_by=officer, **progress_on(bar))
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         if report.export_id is None:

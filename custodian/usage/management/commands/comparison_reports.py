@@ -5,13 +5,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from custodian.commands import progress_on
 from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 from custodian.usage.comparison import SparkNotInstalled, compute, require_spark
 from custodian.usage.inputs import comparison_inputs_for
-from custodian.usage.models import PeerGroupMember
 from custodian.usage.reports import may_run_reports
 from custodian.usage.services import store_group_aggregates
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--mail-to sends letters to a vendor: name the privacy officer with --by")
         started = time.perf_counter()
         with tqdm(unit="customer", desc="reading usage through the gate", disable=no_progress) as bar:
-            data = comparison_inputs_for(engine, bar.update, started_by=staff)
+            data = comparison_inputs_for(engine, started_by=staff, **progress_on(bar))
         read = time.perf_counter() - started
         rows, groups_rows, members = compute(data, engine=engine)
         stored = store_group_aggregates(data, (groups_rows, members))
@@ -76,10 +76,10 @@ class Command(BaseCommand):
         vendor = Vendor.objects.filter(pk=vendor_id).first()
         if vendor is None or vendor.function != REPORT_MAILING:
             raise CommandError(f"no report-mailing vendor {vendor_id}")
-        total = PeerGroupMember.objects.count()
-        with tqdm(total=total, unit="home", desc="reports for mail", disable=no_progress) as bar:
+        # The total is the export's own: the homes with a report to mail (`progress_on`).
+        with tqdm(unit="home", desc="reports for mail", disable=no_progress) as bar:
             try:
-                export = vendor_export_run(vendor=vendor, requested_by=staff, progress=bar.update)
+                export = vendor_export_run(vendor=vendor, requested_by=staff, **progress_on(bar))
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         self.stdout.write(

@@ -1,0 +1,123 @@
+"""An export's progress bar counts the customers the export goes through, and its total is the export's own:
+the bar ends at 100 % when the file is written, never short of it and never past it. The command used to
+guess the total beforehand (every customer on file, or the numbers typed), so the bill-mailing export run
+again, once the bills were sent, showed 0 of every customer, and a list naming a customer twice never
+reached its end.
+
+Personas: Priya, the privacy officer, running the exports from the command line: the bills of three homes
+in Ostby to Prairie Print & Mail (once, after a run that died midway, and once more with nothing left to
+send), and a planned-outage notice to two of the homes, one of them named twice."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from custodian.billing.mailing import BILL_MAILING
+from custodian.billing.services import bill_run
+from custodian.disclosures import exports
+from custodian.disclosures.management.commands import vendor_export
+from custodian.disclosures.models import DisclosureEntry, VendorExport
+from custodian.testing import vendor_with_determination
+from custodian.testing.billing import YEAR, household
+
+
+class Bar:
+    """What the command's progress bar was told: its total, and how far it went."""
+
+    made: list["Bar"] = []
+
+    def __init__(self, *args, total=None, **kwargs):
+        self.total, self.n, self.furthest = total, 0, 0
+        Bar.made.append(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n=1):
+        self.n += n
+        self.furthest = max(self.furthest, self.n)
+
+    def reset(self, total=None):
+        self.total, self.n = total, 0
+
+
+@pytest.fixture
+def bar(monkeypatch):
+    Bar.made = []
+    monkeypatch.setattr(vendor_export, "tqdm", Bar)
+    return Bar.made
+
+
+@pytest.fixture
+def town(db):
+    homes = [household(f"Ostby {i}", f"00520000{i:02d}", YEAR) for i in range(3)]
+    for cycle in ("2026-09", "2026-10"):
+        bill_run(cycle=cycle)
+    return homes
+
+
+def exported(vendor, *args) -> str:
+    out = io.StringIO()
+    call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "priya.privacy", *args, stdout=out)
+    return out.getvalue()
+
+
+def ended_at_its_total(bar: Bar, total: int) -> bool:
+    return bar.total == total and bar.n == total and bar.furthest <= total
+
+
+def test_the_bills_after_a_run_that_died_and_once_more_with_nothing_to_send(
+    town, privacy_officer, bar, monkeypatch
+):
+    vendor, _ = vendor_with_determination(
+        function=BILL_MAILING, officer=privacy_officer, name="Prairie Print & Mail", days=365
+    )
+    real, chunks = exports.statements_for_export, []
+
+    def dies_on_the_second_chunk(**kwargs):
+        chunks.append(1)
+        if len(chunks) == 2:
+            raise RuntimeError("killed")
+        return real(**kwargs)
+
+    monkeypatch.setattr(exports, "statements_for_export", dies_on_the_second_chunk)
+    with pytest.raises(RuntimeError, match="killed"):
+        exported(vendor, "--batch", "1")
+    assert VendorExport.objects.get().status == "running" and bar[0].n == 1
+
+    monkeypatch.setattr(exports, "statements_for_export", real)
+    assert "done: 6 bills for 3 customers," in exported(vendor, "--batch", "1")
+    assert ended_at_its_total(bar[1], 3)
+    assert DisclosureEntry.objects.filter(recipient_name=vendor.name).count() == 3
+
+    # Every bill is sent: the next run goes through nobody, and its bar says so (0 of 0, not 0 of 3).
+    assert "done: 0 bills for 0 customers," in exported(vendor)
+    assert ended_at_its_total(bar[2], 0)
+
+
+def test_a_customer_named_twice_is_counted_once(town, privacy_officer, bar):
+    vendor, _ = vendor_with_determination(function="mailing", officer=privacy_officer)
+    named = f"{town[0].pk},{town[1].pk},{town[0].pk}"
+    said = exported(vendor, "--mailing", "A planned outage notice", "--customers", named)
+    assert "done: 2 customers," in said
+    assert ended_at_its_total(bar[0], 2)
+
+
+def test_the_service_tells_its_total_before_it_counts(town, privacy_officer):
+    vendor, _ = vendor_with_determination(
+        function=BILL_MAILING, officer=privacy_officer, name="Prairie Print & Mail", days=365
+    )
+    told, counted = [], []
+    export = exports.vendor_export_run(
+        vendor=vendor,
+        requested_by=privacy_officer,
+        batch=2,
+        progress=lambda n: counted.append((len(told), n)),
+        progress_total=told.append,
+    )
+    assert told == [export.customers] == [3]
+    assert [n for _, n in counted] == [2, 1] and all(after == 1 for after, _ in counted)
