@@ -86,6 +86,7 @@ class Action(StrEnum):
     PAYMENT_AGREEMENT_AGREED = "agreement_agreed"
     PAYMENT_AGREEMENT_DECLINED = "agreement_declined"
     PAYMENT_RECORDED = "payment_recorded"
+    LATE_FEE_REVERSED = "late_fee_reversed"
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
     DISAGREEMENT_RECORDED = "disagreement_recorded"
     CORRECTION_NOTICE_SENT = "correction_notice_sent"
@@ -171,6 +172,7 @@ CHANGE_ACTIONS = frozenset(
         Action.PAYMENT_AGREEMENT_AGREED,
         Action.PAYMENT_AGREEMENT_DECLINED,
         Action.PAYMENT_RECORDED,
+        Action.LATE_FEE_REVERSED,
         Action.DISAGREEMENT_RECORDED,
         Action.CORRECTION_NOTICE_SENT,
         Action.METER_CHALLENGE_RESULT,

@@ -177,6 +177,7 @@ CHANGE_LABELS = {
         "Withdrew a planned disconnection of your service for your payment agreement"
     ),
     Action.PAYMENT_AGREEMENT_AGREED: gettext_lazy("Agreed a payment agreement with you"),
+    Action.LATE_FEE_REVERSED: gettext_lazy("Reversed a late payment charge: your payment was on time"),
     Action.PAYMENT_AGREEMENT_DECLINED: gettext_lazy(
         "Answered your request for a payment agreement without an agreement"
     ),

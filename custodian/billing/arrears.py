@@ -42,8 +42,10 @@ from custodian.billing.models import Bill, LedgerEntry, cents
 # What a bill asks the customer to pay: its charge and, on budget billing, the month's difference carried
 # and the year's settlement posted with it (the level amount, or the true-up's arrears).
 ASKED_BY_A_BILL = (LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.BUDGET, LedgerEntry.Kind.BUDGET_TRUE_UP)
-# What a bill past its due date is owed for: what it asked, and the late payment charge posted on it.
-OWED_ON_A_BILL = (*ASKED_BY_A_BILL, LedgerEntry.Kind.LATE_FEE)
+# What a bill past its due date is owed for: what it asked, and the late payment charge posted on it (less its
+# reversal, where a payment received on time was recorded after the charge: `billing.late_fees`).
+LATE_FEE_NET = (LedgerEntry.Kind.LATE_FEE, LedgerEntry.Kind.LATE_FEE_REVERSAL)
+OWED_ON_A_BILL = (*ASKED_BY_A_BILL, *LATE_FEE_NET)
 ZERO = Decimal("0.00")
 # Accounts read at once when looking for their oldest unpaid bills (a bound on a query's parameters).
 _CHUNK = 500
@@ -60,7 +62,7 @@ class Billed(NamedTuple):
     increase_due_on: date | None
     asked: Decimal  # its entries of `ASKED_BY_A_BILL`
     credited: Decimal  # the credit given when a correction replaced it (none on the current bill)
-    fee: Decimal  # the late payment charge posted on it
+    fee: Decimal  # the late payment charge posted on it, less its reversal
     fee_on: date | None
 
 
@@ -78,7 +80,7 @@ def billed(bills, *, posted_through: date | None = None) -> Iterator[Billed]:
     rows = bills.annotate(
         asked=Sum("entries__amount", filter=within & Q(entries__kind__in=ASKED_BY_A_BILL)),
         credited=Sum("entries__amount", filter=within & Q(entries__kind=LedgerEntry.Kind.REBILL_CREDIT)),
-        fee=Sum("entries__amount", filter=within & Q(entries__kind=LedgerEntry.Kind.LATE_FEE)),
+        fee=Sum("entries__amount", filter=within & Q(entries__kind__in=LATE_FEE_NET)),
         fee_on=Max("entries__posted_on", filter=within & Q(entries__kind=LedgerEntry.Kind.LATE_FEE)),
     ).values_list(
         "account_id",

@@ -25,10 +25,11 @@ def ledger_post(
     posted_on: date,
     reference: str = "",
     memo: str = "",
+    reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Post one entry (payments, reversals, adjustments, deposits, refunds, a bill's credit or late fee). An
     entry with a `bill` (one that credits or charges it) is on the bill's account unless `account_id` says
-    whose."""
+    whose; `reverses`: the late payment charge a reversal takes back."""
     if kind not in LedgerEntry.Kind.values:
         raise BillingError(f"unknown ledger entry kind {kind!r}")
     if account_id is None and bill is None:
@@ -41,4 +42,5 @@ def ledger_post(
         posted_on=posted_on,
         reference=reference,
         memo=memo,
+        reverses=reverses,
     )

@@ -110,6 +110,8 @@ class LedgerEntry(models.Model):
         ADJUSTMENT = "adjustment", _("Adjustment")
         DEPOSIT = "deposit", _("Deposit returned")
         LATE_FEE = "late_fee", _("Late payment charge")
+        # A late payment charge taken back: a payment received on time was recorded after it was charged.
+        LATE_FEE_REVERSAL = "late_fee_reversal", _("Late payment charge reversed")
         REFUND = "refund", _("Refund of a credit")
         BUDGET = "budget", _("Budget billing: the month's difference carried")
         BUDGET_TRUE_UP = "budget_true_up", _("Budget billing: the year's difference settled")
@@ -125,6 +127,10 @@ class LedgerEntry(models.Model):
     bill = models.ForeignKey(Bill, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
     reference = models.CharField(max_length=80, blank=True)
     memo = models.CharField(max_length=200, blank=True)
+    # The late payment charge a reversal takes back (one reversal per charge: never twice).
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,6 +143,12 @@ class LedgerEntry(models.Model):
                 fields=["reference"],
                 condition=Q(kind="payment") & ~Q(reference=""),
                 name="one_posting_per_payment",
+            ),
+            # A late payment charge's reversal names the charge it takes back; no other entry names one.
+            models.CheckConstraint(
+                condition=Q(kind="late_fee_reversal", reverses__isnull=False)
+                | (~Q(kind="late_fee_reversal") & Q(reverses__isnull=True)),
+                name="a_late_fee_reversal_names_its_charge",
             ),
         ]
         indexes = [models.Index(fields=["account", "posted_on"])]

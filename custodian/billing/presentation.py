@@ -204,6 +204,8 @@ def entry_shown(entry: LedgerEntry) -> str:
         return _("Bill for %(cycle)s replaced by a corrected bill") % {"cycle": cycle}
     if kind == Kind.LATE_FEE and cycle:
         return _("Late payment charge on the %(cycle)s bill") % {"cycle": cycle}
+    if kind == Kind.LATE_FEE_REVERSAL and cycle:
+        return _("Late payment charge on the %(cycle)s bill reversed: paid on time") % {"cycle": cycle}
     if kind == Kind.PAYMENT:
         return _("Payment, thank you")
     return str(entry.get_kind_display())

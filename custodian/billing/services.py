@@ -25,22 +25,23 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.background import objects_held_frozen
-from custodian.billing.arrears import ZERO, billed, correction_due, cycle_parts, months_in_order
+from custodian.billing.arrears import ZERO, billed, correction_due, months_in_order
 from custodian.billing.budget import Issued, budget_apply, correction_carried
 from custodian.billing.compute import Usage, bill_compute, billed_period, cycle_bounds, true_up_lines
 from custodian.billing.content import LINE_COLUMNS, bill_content_read
 from custodian.billing.deposits import final_settle
 from custodian.billing.fee_relief import fee_relief
+from custodian.billing.late_fees import still_owed
 
 # The ledger's writer and an account's balance, named here too: the payments, collections and the demo post
 # and sum through the billing services.
 from custodian.billing.ledger import balance_of, ledger_post  # noqa: F401
-from custodian.billing.models import Bill, BillRun, LedgerEntry, cents
+from custodian.billing.models import Bill, BillRun, LedgerEntry
 from custodian.billing.permissions import BillingError, may_bill
 from custodian.billing.reads import estimate_for, previous_cycle, register_months, usage_for
 from custodian.billing.selectors import bill_document
@@ -708,43 +709,18 @@ def late_fees_assess(*, as_of: date) -> int:
     )
     # A month's bills share its first due date: the months with a part past due, every bill of each.
     for bills in months_in_order(billed(Bill.objects.filter(due_on__lt=as_of).exclude(Exists(fee_in_cycle)))):
-        account_id = bills[0].account_id
-        current = next((b for b in bills if b.is_current), None)
-        parts = cycle_parts(bills)
-        past = [p for p in parts if p.due_on < as_of]
-        if current is None or not past:
+        owed = still_owed(bills, as_of=as_of, spared=spared)
+        if owed is None or owed.unpaid <= 0:
             continue
-        under = spared.get(account_id)
-        if under is not None and bills[0].due_on < under.before:
-            continue  # arrears paid under a payment agreement
-        due_on = past[-1].due_on
-        asked = sum((p.amount for p in past), ZERO)
-        later = sum((p.amount for p in parts if p.due_on > due_on), ZERO)  # not yet due on that day
-        owed = cents(
-            LedgerEntry.objects.filter(account_id=account_id, posted_on__lte=due_on)
-            .exclude(kind=LedgerEntry.Kind.LATE_FEE)
-            .aggregate(s=Sum("amount"))["s"]
-        )
-        paid_since = -cents(
-            LedgerEntry.objects.filter(
-                account_id=account_id,
-                posted_on__gt=due_on,
-                posted_on__lte=as_of,
-                kind=LedgerEntry.Kind.PAYMENT,
-            ).aggregate(s=Sum("amount"))["s"]
-        )
-        agreed = under.owed_under(due_on) if under is not None else ZERO  # the agreement's, not this bill's
-        unpaid = min(asked, owed - later - paid_since - agreed)
-        if unpaid <= 0:
-            continue
+        unpaid, due_on = owed.unpaid, owed.due_on
         fee = max(tariff.round(unpaid * tariff.late_fee_percent / 100), tariff.late_fee_minimum)
         with transaction.atomic():
             ledger_post(
-                bill=Bill.objects.get(pk=current.bill_id),
+                bill=Bill.objects.get(pk=owed.bill_id),
                 kind=LedgerEntry.Kind.LATE_FEE,
                 amount=fee,
                 posted_on=due_on + timedelta(days=1),
-                memo=f"Late payment charge on the {current.cycle} bill",
+                memo=f"Late payment charge on the {owed.cycle} bill",
             )
         posted += 1
     return posted

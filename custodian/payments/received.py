@@ -7,6 +7,9 @@ lets their purpose, collecting payments, work with bills (`may_take_payments`: r
 The payment is posted to the account's ledger on the day it was received (it pays the oldest amount owed
 first, as every payment does: `billing.arrears`), kept with its method and check number as the customer's
 receipt (its number is the receipt's), and an event on the customer in the access log, in one transaction.
+A payment received on or before a bill's due date and recorded after the bill's late payment charge was
+posted takes the charge back in the same transaction, where it paid the bill in full by that date
+(`billing.late_fees`: a credit naming the charge, an event in the access log; never twice).
 Refused, nothing recorded: an amount of zero or less, more than `MOST`, a day to come, a day more than
 `DAYS_BACK` days ago or before the account was opened, a check number on a payment that is no check or
 written with anything but digits, and a check of the same number recorded on the account already."""
@@ -18,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from custodian.audit.actions import Action
+from custodian.billing.late_fees import late_fees_paid_on_time
 from custodian.billing.ledger import ledger_post
 from custodian.billing.models import LedgerEntry
 from custodian.customers.changes import record_change_append
@@ -132,5 +136,8 @@ def payment_received_record(
         payment,
         f"on account {account.pk}: ${amount:,.2f} by {words}, received {received_on:%Y-%m-%d}",
         by=by,
+    )
+    late_fees_paid_on_time(
+        account_id=account.pk, received_on=received_on, by=by, paid_by=f"payment received {payment.pk}"
     )
     return payment
