@@ -20,7 +20,6 @@ from custodian.billing.notices import is_paperless
 from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.portal.services import email_on_file, same_address, sign_in_address
-from custodian.vault.gate import customer_actor
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, personal_data_record
 
@@ -46,30 +45,33 @@ def _what(field: str) -> str:
     return current_policy().categories[field].in_language().label.lower()
 
 
-def email_removal_refusal(customer_id: int, on_file: str) -> str:
+def email_removal_refusal(customer_id: int, on_file: str, *, actor) -> str:
     """Why the e-mail address on file can't be removed now (the customer's words), or "" when it can."""
     account = PortalAccount.objects.filter(customer_id=customer_id, confirmed_at__isnull=False).first()
     if account is not None:
         signs_in = sign_in_address(account)
         if signs_in and same_address(signs_in, on_file):
             return str(SIGNS_IN % {"phone": current_policy().utility["phone"]})
-    if is_paperless(fetched_by=customer_actor(customer_id), customer_id=customer_id):
+    if is_paperless(fetched_by=actor, customer_id=customer_id):
         return str(PAPERLESS)
     return ""
 
 
 @transaction.atomic
-def contact_remove(*, customer, fields, recorded_by_label: str = "the customer") -> None:
-    """Remove the customer's telephone number and/or e-mail address on file, all or none:
-    ContactRemovalRefused (saying why) when one is not held or the e-mail address is still needed."""
+def contact_remove(*, customer, fields, actor, recorded_by_label: str = "the customer") -> None:
+    """Remove the customer's telephone number and/or e-mail address on file, all or none, asked by `actor`
+    (the portal's asker: the customer, or their representative): ContactRemovalRefused (saying why) when one
+    is not held or the e-mail address is still needed."""
     fields = [f for f in REMOVABLE if f in fields]
     if not fields:
         raise ValueError(f"only {', '.join(REMOVABLE)} may be removed")
-    held = value_provenance(fetched_by=customer_actor(customer.pk), customer_id=customer.pk, fields=fields)
+    held = value_provenance(fetched_by=actor, customer_id=customer.pk, fields=fields)
     for field in fields:
         if field not in held:
             raise ContactRemovalRefused(str(NOTHING_TO_REMOVE % {"what": _what(field)}))
-    if "email" in fields and (refusal := email_removal_refusal(customer.pk, email_on_file(customer.pk))):
+    if "email" in fields and (
+        refusal := email_removal_refusal(customer.pk, email_on_file(customer.pk), actor=actor)
+    ):
         raise ContactRemovalRefused(refusal)
     personal_data_record(
         customer=customer,

@@ -98,7 +98,10 @@ def update_contact(request):
     if removed:
         try:
             contact_remove(
-                customer=signed_in_customer(request), fields=removed, recorded_by_label=acting_label(request)
+                customer=signed_in_customer(request),
+                fields=removed,
+                actor=portal_actor(request),
+                recorded_by_label=acting_label(request),
             )
         except ContactRemovalRefused as exc:
             # Nothing removed nor saved: the page again with what was typed and why.
