@@ -153,7 +153,10 @@ def correction_apply(
         letter = _outcome_letter(
             request,
             by,
-            outcome=_("We corrected the data you challenged: %(labels)s.") % {"labels": labels},
+            # The customer's letter names the data by the policy file's labels in their language; the notices
+            # to past recipients above, in English (they are not sent to customers).
+            outcome=_("We corrected the data you challenged: %(labels)s.")
+            % {"labels": _labels_in_language(categories)},
             follow_up=_("We are telling %(count)s recipient(s) who received it before, and anyone you named.")
             % {"count": len(notices)}
             if notices
@@ -168,6 +171,12 @@ def correction_apply(
     _answered_by(request, letter)
     _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
     return notices
+
+
+def _labels_in_language(categories) -> str:
+    """The data categories by the policy file's labels, in the active language (the customer's letter's)."""
+    policy = current_policy()
+    return ", ".join(policy.categories[c].in_language().label for c in sorted(categories))
 
 
 def _answered_by(request: CustomerRequest, letter) -> None:
@@ -296,7 +305,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
             outcome=_(
                 "We checked the data you challenged (%(labels)s) and found it accurate and complete: %(why)s"
             )
-            % {"labels": ", ".join(policy.categories[c].label for c in cats), "why": explanation.strip()},
+            % {"labels": _labels_in_language(cats), "why": explanation.strip()},
             follow_up=str(DISAGREE_FOLLOW_UP),
             disagree=True,
         )

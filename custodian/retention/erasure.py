@@ -29,6 +29,17 @@ from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
 
 VOLUNTARY_FIELDS = ("email", "phone")
+# What an account's records hold, named in the answer by the policy file's labels of these data categories.
+ACCOUNT_RECORDS = (
+    "name",
+    "service_address",
+    "mailing_address",
+    "account_number",
+    "meter_usage",
+    "bills",
+    "correspondence",
+)
+MARKETING_PREFERENCE = "marketing_preference"
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,12 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def _labels(categories) -> str:
+    """Data categories by the policy file's labels, in the active language."""
+    policy = current_policy()
+    return "; ".join(policy.categories[c].in_language().label for c in categories if c in policy.categories)
 
 
 def _citation(item) -> str:
@@ -94,10 +111,7 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
             }
         kept.append(
             Kept(
-                _(
-                    "Your name, service and mailing addresses, account number, meter readings, bills and our "
-                    "letters and messages to you"
-                ),
+                _labels(ACCOUNT_RECORDS),
                 _(
                     "We need them to provide and bill your service, and Minnesota's records retention "
                     "schedule for cities and their utilities has us keep account records for a time after an "
@@ -107,25 +121,22 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
                 until,
             )
         )
-    for key, what, why in (
+    # Each record series by its label in the policy file's retention schedule.
+    for key, why in (
         (
             "interval_readings",
-            _("Your hourly meter readings"),
             _("They are the record of what we billed; after the period only each month's total is kept."),
         ),
         (
             "replaced_values",
-            _("Earlier values you replaced (an old address, say)"),
             _("So a correction or a billing dispute can be answered with what we held before."),
         ),
         (
             "access_log",
-            _("The record of who looked at your data, when and why"),
             _("It is how we, you and auditors check that your data was used only as the policy allows."),
         ),
         (
             "disclosure_accounting",
-            _("The record of whom we gave your data to"),
             _(
                 "You have the right to know to whom your data was given; the record is kept at least six "
                 "years."
@@ -136,7 +147,7 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
         if entry:
             kept.append(
                 Kept(
-                    what,
+                    entry.in_language().label,
                     f"{why} ({_citation(entry)})",
                     (
                         _("%(period)s, then destroyed")
@@ -148,7 +159,7 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
             )
     kept.append(
         Kept(
-            _("That you opted out of marketing"),
+            _labels([MARKETING_PREFERENCE]),
             _("So no program news ever reaches you; it is the only marketing fact we keep."),
             _("as long as we keep anything about you"),
         )

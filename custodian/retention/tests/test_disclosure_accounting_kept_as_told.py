@@ -4,15 +4,18 @@ kept at least the schedule's period and not destroyed after that by itself; the 
 "then destroyed"."""
 
 from datetime import timedelta
+from html import unescape
 
 from django.utils import timezone
 
 from custodian.disclosures.models import DisclosureEntry
+from custodian.policy.loader import current_policy
 from custodian.retention.services import destroyed_by_the_run, retention_run
 from custodian.testing import accounted
 from custodian.testing.portal import password_again, signed_in
 
-WHOM = "The record of whom we gave your data to"
+# The record of whom we gave their data to, by its label in the policy file's retention schedule.
+WHOM = current_policy().retention_schedule["disclosure_accounting"].label
 
 
 def test_the_delete_my_data_page_tells_what_the_run_does_with_the_accounting(households):  # noqa: F811
@@ -30,7 +33,7 @@ def test_the_delete_my_data_page_tells_what_the_run_does_with_the_accounting(hou
     assert DisclosureEntry.objects.filter(customer_id=alice.pk, disclosed_at__lt=timezone.now()).exists()
     assert not destroyed_by_the_run("disclosure_accounting")
     client = password_again(signed_in(app, "alice@example.org"))  # the page asks for it first
-    page = client.get("/portal/me/delete-my-data/").content.decode()
+    page = unescape(client.get("/portal/me/delete-my-data/").content.decode())
     told = page[page.index(WHOM) :]
     told = told[: told.index("</tr>")] if "</tr>" in told else told[:600]
     assert "then destroyed" not in told
