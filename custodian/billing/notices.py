@@ -6,6 +6,10 @@
   and when it is due. A paperless customer without an e-mail address on file gets a printed bill instead.
 - Everyone else's bill is printed and mailed by the bill-mailing vendor: its export's rows are each customer's
   bill as the same PDF the portal gives (`billing.mailing`), and the export marks the bills sent.
+- The letters about a customer's bills and payments (a payment's receipt, the answer to a request for a
+  payment agreement) go the way their bills go (`letter_as_bills_go`): to a paperless customer with an
+  e-mail address on file the letter is kept in My account, not printed, and an e-mail without amounts says
+  it is there (the e-mail failing for good, the letter is mailed after all); to everyone else it is mailed.
 
 A bill is told once (`Bill.notified_at`); runs can be repeated.
 """
@@ -20,9 +24,10 @@ from custodian.audit.actions import Action
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.customers.models import Customer
-from custodian.outbox.services import OutboxError, message_send
+from custodian.outbox.models import OutboundMessage, Status
+from custodian.outbox.services import OutboxError, language_of, letter_send, message_render, message_send
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import Actor, reveal_many, system_actor
+from custodian.vault.gate import Actor, reveal, reveal_many, system_actor
 
 NOTICE_JOB = "bill_notices"
 CHUNK = 500
@@ -119,3 +124,50 @@ def bill_notices_send(
         if progress:
             progress(len(part))
     return report
+
+
+def letter_as_bills_go(
+    *,
+    to_customer: Customer,
+    template: str,
+    context: dict,
+    regarding: str,
+    sent_by=None,
+    sent_by_job: str = "",
+) -> OutboundMessage:
+    """A letter about the customer's bills or payments, sent the way their bills are (module docstring): for a
+    paperless customer with an e-mail address on file (read through the gate as the bill notices' job, for
+    contacting customers), kept in My account and told by an e-mail without amounts; else mailed. In the
+    caller's transaction. Returns the letter's record."""
+    sender = {"sent_by": sent_by, "sent_by_job": sent_by_job}
+    letter = {"to_customer": to_customer, "template": template, "context": context, "regarding": regarding}
+    address = ""
+    if PaperlessChoice.objects.filter(customer_id=to_customer.pk).exists():
+        actor = system_actor(NOTICE_JOB, on_behalf_of=sent_by)
+        found = reveal(
+            actor=actor, customer_id=to_customer.pk, fields=["email"], purpose="contacting_customers"
+        )
+        address = found.get("email", "")
+    if not address:
+        return letter_send(**letter, **sender)
+    kept = letter_send(**letter, **sender, online=True)
+    utility = current_policy().utility
+    told = message_send(
+        to_address=address,
+        template="letter_in_my_account",
+        context={
+            # The letter's subject in the customer's language, as the letter itself is written.
+            "subject": message_render(
+                template=template, context=context, language=language_of(to_customer)
+            ).subject,
+            "portal": f"{utility.get('website', '').rstrip('/')}/portal/me/messages/",
+            "utility": utility["name"],
+            "phone": utility.get("phone", ""),
+        },
+        to_customer=to_customer,
+        regarding=regarding,
+        **sender,
+    )
+    if told.status == Status.FAILED:  # refused for good: the letter goes by mail after all
+        return letter_send(**letter, **sender)
+    return kept

@@ -1,14 +1,15 @@
 """The letters that answer a customer's request for a payment agreement, naming the account by the number
 printed on its bill (read through the gate as the collections job for collecting payments), written in the
-customer's language and sent through the outbox like the other collections letters (`collecting.notices`):
+customer's language and sent through the outbox the way the customer's bills go (mailed, or for a paperless
+customer kept in My account and told by e-mail: `billing.notices.letter_as_bills_go`):
 - agreed: the monthly installment, the amount past due it pays, how many installments and when the first
   and the last fall due, and that new bills are still paid as they fall due;
 - answered without an agreement: why (the terms offered and declined, or an account that is not a home's),
   that a notice of proposed disconnection may now follow, and that the customer may ask again."""
 
+from custodian.billing.notices import letter_as_bills_go
 from custodian.collecting.agreements import installments_count, month_after
 from custodian.customers.account_numbers import account_numbers
-from custodian.outbox.services import letter_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import system_actor
 
@@ -68,7 +69,7 @@ def _answer_send(agreement, by, template: str, **context) -> str:
     utility, its phone number and the account's number (returned)."""
     number = _account_number(agreement, by)
     utility = current_policy().utility
-    letter_send(
+    letter_as_bills_go(
         to_customer=agreement.account.customer,
         template=template,
         context={"utility": utility["name"], "phone": utility.get("phone", ""), "account_number": number}

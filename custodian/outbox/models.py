@@ -20,6 +20,8 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("Waiting for the mailing vendor's next export")
+    # A letter to a customer who chose paperless billing: kept in My account, told by e-mail, never printed.
+    ONLINE = "online", _("In My account (paperless): not mailed")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     RETRYING = "retrying", _("Not delivered yet: will be sent again")

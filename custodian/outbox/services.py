@@ -9,9 +9,11 @@
   recorded as `retrying` and `messages_retry` (scheduled) sends it again with growing waits, up to
   CUSTODIAN_OUTBOX_MAX_ATTEMPTS; a permanent refusal (5xx) is `failed`. A failure is recorded, never raised:
   the caller's work (an enrolment, a bill run) stands, and IT sees it on the console.
-- A letter is queued; `letters_mail` hands every queued letter to the letter-mailing vendor as one encrypted
-  export (custodian.disclosures.exports), addressed with the name and mailing address on file that day,
-  accounted as a disclosure for each customer, and seals the PDF as printed beside the letter's text.
+- A letter is queued (a paperless customer's is kept in My account instead, never printed, and an e-mail
+  says it is there: `billing.notices.letter_as_bills_go`); `letters_mail` hands every queued letter to the
+  letter-mailing vendor as one encrypted export (custodian.disclosures.exports), addressed with the name and
+  mailing address on file that day, accounted as a disclosure for each customer, and seals the PDF as
+  printed beside the letter's text.
 - A link that works once and opens someone's sign-in (a password reset, a sign-up's or a new address's
   confirmation, a representative's invitation: `ONE_TIME_LINKS`) goes only in the e-mail itself. The text
   kept as correspondence says a one-time link was there instead: whoever reads the record later (a
@@ -315,12 +317,14 @@ def letter_send(
     regarding: str = "",
     page_language: str = "",
     mailed_to: str = "",
+    online: bool = False,
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
     mailing address on file that day (or `mailed_to`: a former address, told that it was replaced). In the
     customer's chosen language, else `page_language` (the page that set it off), else the default
-    (`language_of`)."""
+    (`language_of`). `online`: kept in My account only, never printed (a paperless customer's, told by
+    e-mail: `billing.notices.letter_as_bills_go`)."""
 
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
@@ -337,14 +341,19 @@ def letter_send(
         regarding=regarding[:60],
         sent_by=sent_by,
         sent_by_label=label,
-        status=Status.QUEUED,
+        status=Status.ONLINE if online else Status.QUEUED,
+        delivered_at=timezone.now() if online else None,
         content_sha256=_digest(rendered),
     )
+    if online:
+        to = "My account (paperless billing: not mailed)"
+    else:
+        to = "the name and mailing address on file" if not mailed_to.strip() else "the name on file"
     _seal(
         message,
         content_text(
             channel="letter",
-            to="the name and mailing address on file" if not mailed_to.strip() else "the name on file",
+            to=to,
             subject=rendered.subject,
             body=rendered.body,
             language=language,

@@ -9,7 +9,9 @@ first, as every payment does: `billing.arrears`), kept with its method and check
 receipt (its number is the receipt's), and an event on the customer in the access log, in one transaction.
 A payment received on or before a bill's due date and recorded after the bill's late payment charge was
 posted takes the charge back in the same transaction, where it paid the bill in full by that date
-(`billing.late_fees`: a credit naming the charge, an event in the access log; never twice).
+(`billing.late_fees`: a credit naming the charge, an event in the access log; never twice). The receipt
+goes to the customer as their bills do, by letter or, paperless, kept in My account and told by e-mail
+(`payments.receipt`).
 Refused, nothing recorded: an amount of zero or less, more than `MOST`, a day to come, a day more than
 `DAYS_BACK` days ago or before the account was opened, a check number on a payment that is no check or
 written with anything but digits, and a check of the same number recorded on the account already."""
@@ -27,6 +29,7 @@ from custodian.billing.models import LedgerEntry
 from custodian.customers.changes import record_change_append
 from custodian.customers.models import Account
 from custodian.payments.models import PaymentReceived
+from custodian.payments.receipt import receipt_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import policy_decision, staff_actor
 
@@ -137,7 +140,8 @@ def payment_received_record(
         f"on account {account.pk}: ${amount:,.2f} by {words}, received {received_on:%Y-%m-%d}",
         by=by,
     )
-    late_fees_paid_on_time(
+    reversals = late_fees_paid_on_time(
         account_id=account.pk, received_on=received_on, by=by, paid_by=f"payment received {payment.pk}"
     )
+    receipt_send(payment=payment, by=by, fee_reversed=-sum((r.amount for r in reversals), Decimal("0.00")))
     return payment

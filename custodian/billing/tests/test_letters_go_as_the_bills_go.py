@@ -1,0 +1,206 @@
+"""The letters about a customer's bills and payments go the way their bills go: a payment's receipt and the
+answer to a request for a payment agreement (agreed, or answered without one) are mailed to a customer who
+gets paper bills; to one who chose paperless billing the letter is kept in My account, never printed, and an
+e-mail without amounts tells them it is there (the address read through the gate, for contacting customers),
+in the customer's language. A paperless customer with no e-mail address on file, or whose e-mail is refused
+for good, gets the letter by mail.
+
+Personas: Bill, the billing clerk, recording checks; Colin, the collections agent, answering requests for
+payment agreements; Alice, who gets paper bills, and later chooses paperless; Bob, paperless and reading
+Spanish."""
+
+import smtplib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
+
+from custodian.audit.models import AccessEvent
+from custodian.billing.notices import paperless_set
+from custodian.billing.services import late_fees_assess
+from custodian.collecting.services import (
+    payment_agreement_agree,
+    payment_agreement_decline,
+    payment_agreement_request,
+)
+from custodian.customers.models import Customer
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import letters_mail
+from custodian.payments.received import payment_received_record
+from custodian.testing import bill_charged, letter_text, portal_browser
+from custodian.testing.billing import account_opened
+from custodian.vault.services import Submission, personal_data_record
+
+TODAY = timezone.localdate()
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every recipient for good (a 5xx reply)."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"5.1.1 mailbox unavailable") for m in messages})
+
+
+def _check(customer, by, amount="40.00", number="1042"):
+    return payment_received_record(
+        account_id=customer.accounts.get().pk,
+        amount=amount,
+        method="check",
+        received_on=TODAY,
+        check_number=number,
+        by=by,
+    )
+
+
+def _mailed_to(address):
+    return [m for m in mail.outbox if [a.lower() for a in m.to] == [address]]
+
+
+def _paperless(customer, language="en"):
+    paperless_set(customer_id=customer.pk, paperless=True, channel="portal")
+    Customer.objects.filter(pk=customer.pk).update(language=language)
+    customer.refresh_from_db()
+
+
+def _asked(customer):
+    account = customer.accounts.get()
+    bill_charged(account, 9, "764.36")
+    return payment_agreement_request(account_id=account.pk, requested_on=TODAY)
+
+
+def test_alice_on_paper_bills_gets_her_receipt_by_mail(customer, billing_clerk):
+    payment = _check(customer, billing_clerk)
+    [letter] = OutboundMessage.objects.filter(to_customer=customer)
+    assert (letter.channel, letter.status, letter.template) == ("letter", "queued", "payment_receipt")
+    text = letter_text(letter)
+    assert f"Subject: Your receipt {payment.pk}: the payment we received on {TODAY:%B} {TODAY.day}" in text
+    assert "we received your payment of $40.00" in text and "by check number 1042" in text
+    assert _mailed_to("alice@example.com") == []
+
+
+def test_alice_paperless_finds_her_receipt_in_my_account_told_by_an_e_mail_without_amounts(
+    customer, billing_clerk, privacy_officer, letter_vendor
+):
+    _paperless(customer)
+    payment = _check(customer, billing_clerk)
+    letter = OutboundMessage.objects.get(to_customer=customer, channel="letter")
+    assert (letter.status, letter.template) == ("online", "payment_receipt")
+    assert "we received your payment of $40.00" in letter_text(letter)  # the whole receipt, in My account
+    [email] = _mailed_to("alice@example.com")
+    assert email.subject == (
+        f"A letter from us is in My account: Your receipt {payment.pk}: the payment we received on "
+        f"{TODAY:%B} {TODAY.day}, {TODAY.year}"
+    )
+    assert "/portal/me/messages/" in email.body and "this e-mail carries no amounts" in email.body
+    assert "$" not in email.body
+    told = OutboundMessage.objects.get(to_customer=customer, channel="email")
+    assert (told.template, told.regarding) == ("letter_in_my_account", f"receipt:{payment.pk}")
+    assert AccessEvent.objects.filter(
+        customer_id=str(customer.pk), purpose="contacting_customers", actor_label__contains="bill_notices"
+    ).exists()
+    page = portal_browser(customer, "alice").get("/portal/me/messages/").content.decode()
+    assert "In My account (paperless): not mailed" in page and "we received your payment of $40.00" in page
+    # Never printed: the mailing house's next export holds no letter of hers.
+    vendor, _ = letter_vendor
+    letters_mail(vendor=vendor, requested_by=privacy_officer)
+    letter.refresh_from_db()
+    assert letter.status == "online" and letter.letter_export_id is None
+
+
+def test_bob_paperless_reads_the_e_mail_and_the_agreement_s_terms_in_spanish(
+    other_customer, collections_agent
+):
+    _paperless(other_customer, "es")
+    agreement = _asked(other_customer)
+    payment_agreement_agree(
+        agreement_id=agreement.pk, installment=Decimal("400"), by=collections_agent, on=TODAY
+    )
+    letter = OutboundMessage.objects.get(to_customer=other_customer, template="payment_agreement")
+    assert letter.status == "online"
+    assert "$400.00 al mes para pagar los $764.36 vencidos ese día" in letter_text(letter)
+    [email] = _mailed_to("bob@example.net")
+    assert email.subject.startswith("Tiene una carta nuestra en Mi cuenta: Su acuerdo de pago")
+    assert "Léala en Mi cuenta" in email.body and "no incluye montos" in email.body
+    assert "$" not in email.body
+
+
+def test_bob_paperless_is_told_of_a_request_answered_without_an_agreement(other_customer, collections_agent):
+    _paperless(other_customer, "es")
+    agreement = _asked(other_customer)
+    payment_agreement_decline(
+        agreement_id=agreement.pk,
+        because="terms_declined",
+        offered_installment=Decimal("200"),
+        by=collections_agent,
+        on=TODAY,
+    )
+    letter = OutboundMessage.objects.get(to_customer=other_customer, template="payment_agreement_declined")
+    assert letter.status == "online"
+    [email] = _mailed_to("bob@example.net")
+    assert email.subject.startswith("Tiene una carta nuestra en Mi cuenta:") and "$" not in email.body
+
+
+@pytest.mark.parametrize("answer", ["agreed", "declined"])
+def test_alice_on_paper_bills_gets_the_answer_by_mail_in_spanish_too(customer, collections_agent, answer):
+    Customer.objects.filter(pk=customer.pk).update(language="es")
+    agreement = _asked(customer)
+    if answer == "agreed":
+        payment_agreement_agree(
+            agreement_id=agreement.pk, installment=Decimal("400"), by=collections_agent, on=TODAY
+        )
+    else:
+        payment_agreement_decline(
+            agreement_id=agreement.pk,
+            because="terms_declined",
+            offered_installment=Decimal("200"),
+            by=collections_agent,
+            on=TODAY,
+        )
+    [letter] = OutboundMessage.objects.filter(to_customer=customer)
+    assert (letter.channel, letter.status) == ("letter", "queued")
+    assert "Language: es" in letter_text(letter)
+    assert _mailed_to("alice@example.com") == []
+
+
+def test_a_paperless_customer_without_an_e_mail_address_gets_the_receipt_by_mail(
+    customer, billing_clerk, service_rep
+):
+    _paperless(customer, "es")
+    personal_data_record(
+        customer=customer,
+        values={"email": None},
+        submission=Submission(channel="phone", notice_key="account_application", recorded_by=service_rep),
+    )
+    _check(customer, billing_clerk)
+    [letter] = OutboundMessage.objects.filter(to_customer=customer, template="payment_receipt")
+    assert (letter.channel, letter.status) == ("letter", "queued")
+    assert "Gracias: recibimos su pago de $40.00" in letter_text(letter)
+
+
+def test_an_e_mail_refused_for_good_sends_the_letter_by_mail(customer, billing_clerk, settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    _paperless(customer)
+    _check(customer, billing_clerk)
+    statuses = sorted(OutboundMessage.objects.filter(to_customer=customer).values_list("channel", "status"))
+    assert statuses == [("email", "failed"), ("letter", "online"), ("letter", "queued")]
+
+
+def test_the_receipt_says_a_late_fee_was_taken_back(customer, billing_clerk):
+    """Alice's October bill ($120.00) was due November 22, 2026 and charged $1.80 the next day; her check,
+    received on the due date, is recorded on November 27."""
+    account = account_opened(customer, date(2026, 1, 1))
+    bill_charged(account, 10, "120.00")
+    late_fees_assess(as_of=date(2026, 11, 25))
+    payment_received_record(
+        account_id=account.pk,
+        amount="120.00",
+        method="check",
+        received_on=date(2026, 11, 22),
+        by=billing_clerk,
+        today=date(2026, 11, 27),
+    )
+    letter = OutboundMessage.objects.get(to_customer=customer, template="payment_receipt")
+    assert "so we took back the late payment charge of $1.80" in letter_text(letter)
