@@ -112,9 +112,9 @@ class AuthorityForm(forms.Form):
     categories = forms.MultipleChoiceField(choices=_category_choices, widget=forms.CheckboxSelectMultiple)
     valid_until = bounds.DateField()
     second_approver = forms.CharField(
-        label="Second approver's user name (law enforcement: they approve it themselves before it covers a "
-        "disclosure)",
-        required=False,
+        label="Second approver's user name (from the privacy office or legal, not you: they approve it "
+        "themselves before it covers a disclosure)",
+        max_length=150,
     )
     document = forms.FileField()
 
@@ -345,11 +345,9 @@ def consent_revoke_view(request, consent, d):
 @page("privacy/disclosures/authorities/", name="authority_add")
 @_disclosures_step(AuthorityForm, failed="Legal authority not recorded")
 def authority_add(request, d):
-    second = None
-    if d["second_approver"]:
-        second = staff_users().filter(username=d["second_approver"], is_active=True).first()
-        if second is None:
-            raise AccountingError("No such second approver.")
+    second = staff_users().filter(username=d["second_approver"], is_active=True).first()
+    if second is None:
+        raise AccountingError("No such second approver.")
     document = d["document"]
     authority = legal_authority_record(
         # The authority as the form took it, but the second approver as a member of staff and the document as
@@ -358,13 +356,12 @@ def authority_add(request, d):
         document_name=document.name,
         approved_by=request.user,
     )
-    if authority.awaits_second_approver:
-        return (
-            f"Legal authority {authority.pk} recorded as a law enforcement request: it covers no disclosure "
-            f"until {authority.second_approver.get_username()} approves it, signed in as themselves. "
-            "They are told by e-mail."
-        )
-    return f"Legal authority {authority.pk} recorded."
+    recorded = " as a law enforcement request" if authority.is_law_enforcement else ""
+    return (
+        f"Legal authority {authority.pk} recorded{recorded}: it covers no disclosure "
+        f"until {authority.second_approver.get_username()} approves it, signed in as themselves. "
+        "They are told by e-mail."
+    )
 
 
 @page("privacy/disclosures/disclose/", name="disclose")

@@ -34,7 +34,7 @@ SECTIONS = [
             ("Access review", "console:access_review"),
             ("Disclosure desk", "console:disclosures"),
             ("Vendor determinations to approve", "console:determinations"),
-            ("Law enforcement requests to approve", "console:law_enforcement"),
+            ("Legal authority to approve", "console:law_enforcement"),
             ("Security incidents", "console:incidents"),
             ("Correction notices", "console:correction_notices"),
             ("Connect My Data third parties", "console:third_parties"),

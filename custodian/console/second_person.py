@@ -32,7 +32,8 @@ class HeldDecision:
     `waiting` and, where the page shows them, the latest `decided` (selectors taking `fetched_by`). One still
     waiting is `found` (a `looked_up`) by the steps on it, `approve_url` the URL name of its approve step and
     `form_id` the start of its approve form's field ids; `named` is how a message names one ("change": change
-    12 is still waiting). Its service says no with `refused`."""
+    12 is still waiting). Its service says no with `refused`. Its approve form is `form`: the proof that it is
+    them (`ItIsYouForm`), or a form built on it that also asks what the approver confirms."""
 
     page: str
     template: str
@@ -44,10 +45,11 @@ class HeldDecision:
     named: str
     refused: tuple[type[Exception], ...]
     form_id: str = "approve"
+    form: type[ItIsYouForm] = ItIsYouForm
 
     def approve_form(self, request, held):
         return step_form(
-            request, ItIsYouForm, self.approve_url, held.pk, auto_id=f"{self.form_id}-{held.pk}-%s"
+            request, self.form, self.approve_url, held.pk, auto_id=f"{self.form_id}-{held.pk}-%s"
         )
 
     def page_drawn(self, request, **context):
@@ -65,18 +67,21 @@ class HeldDecision:
         )
 
     def approve_step(self, act: Callable[..., str]):
-        """The step that approves one: `act(request, held)`, once the approver has proved it is them."""
+        """The step that approves one: `act(request, held, **confirmed)`, once the approver has proved it is
+        them (`confirmed`: the rest of the approve form's answers, none on `ItIsYouForm`)."""
 
         @wraps(act)
-        def approved(request, held, proof):
+        def approved(request, held, answers):
+            confirmed = dict(answers)
+            proof = {"password": confirmed.pop("password", ""), "code": confirmed.pop("code", "")}
             # A wrong password counts towards the approver's lockout, as at sign-in.
             if not it_is_them(request, **proof):
                 raise NotThem(
                     f"Your password or code was not accepted: {self.named} {held.pk} is still waiting."
                 )
-            return act(request, held)
+            return act(request, held, **confirmed)
 
-        return self._step(ItIsYouForm, refused=(*self.refused, NotThem))(approved)
+        return self._step(self.form, refused=(*self.refused, NotThem))(approved)
 
     def decline_step(self, act: Callable[..., str]):
         """The step that declines one (the one who asked withdraws theirs this way): `act(request, held)`."""

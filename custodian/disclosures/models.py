@@ -143,8 +143,9 @@ class LegalAuthority(models.Model):
     categories = models.CharField(max_length=300)
     valid_until = models.DateField()
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # A law enforcement request names its second approver when recorded; it covers nothing until they
-    # approve it themselves, in their own session (`legal_authority_second_approve`).
+    # Every legal authority names its second approver when recorded; it covers nothing until they approve it
+    # themselves, in their own session (`legal_authority_second_approve`). `is_law_enforcement` only says what
+    # it is, confirmed by them.
     second_approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,7 +156,7 @@ class LegalAuthority(models.Model):
 
     @property
     def awaits_second_approver(self) -> bool:
-        return self.is_law_enforcement and self.second_approved_at is None
+        return self.second_approved_at is None
 
 
 class Vendor(models.Model):

@@ -294,24 +294,24 @@ def vendors_in_service() -> list[tuple[Vendor, object]]:
     return found
 
 
-def law_enforcement_waiting(*, fetched_by: Actor):
-    """The law enforcement requests waiting for a second approver that this member of staff may see: those
-    naming them, and every one for the privacy officer."""
-    waiting = LegalAuthority.objects.filter(is_law_enforcement=True, second_approved_at__isnull=True)
+def authorities_waiting(*, fetched_by: Actor):
+    """The legal authorities (subpoenas, orders, statutory releases, law enforcement requests among them)
+    waiting for a second approver that this member of staff may see: those naming them, and every one for the
+    privacy officer."""
+    waiting = LegalAuthority.objects.filter(second_approved_at__isnull=True)
     waiting = waiting.select_related("approved_by", "second_approver").order_by("recorded_at")
     if reviews_access(fetched_by.services):
         return waiting
     return waiting.filter(second_approver_id=int(fetched_by.id))
 
 
-def law_enforcement_to_approve(*, fetched_by: Actor, authority_id) -> LegalAuthority | None:
-    """A law enforcement request waiting for this member of staff as its named second approver; None
-    otherwise (the same as no such request)."""
+def authority_to_approve(*, fetched_by: Actor, authority_id) -> LegalAuthority | None:
+    """A legal authority waiting for this member of staff as its named second approver; None otherwise (the
+    same as no such authority)."""
     return (
         LegalAuthority.objects.select_related("approved_by", "second_approver")
         .filter(
             pk=authority_id,
-            is_law_enforcement=True,
             second_approved_at__isnull=True,
             second_approver_id=int(fetched_by.id),
         )

@@ -453,27 +453,45 @@ def accounted(customer_ids, to: tuple[str, str], categories, purpose: str, basis
     )
 
 
-def subpoena_recorded(officer, customer_ids, categories, *, file: str = "74-CV-26-1"):
-    """A subpoena of the county attorney for `categories` of `customer_ids`, valid 30 days, approved by
-    `officer`."""
-    return legal_authority_record(
-        kind="subpoena",
-        citation=f"Steele County District Court, file {file}",
-        requester=COUNTY_ATTORNEY[0],
-        document=b"%PDF subpoena",
-        document_name="subpoena.pdf",
-        customer_ids=list(customer_ids),
-        categories=list(categories),
-        valid_until=timezone.localdate() + timedelta(days=30),
-        approved_by=officer,
+def subpoena_recorded(
+    officer, customer_ids, categories, *, file: str = "74-CV-26-1", second=None, approved: bool = True, **over
+):
+    """A subpoena of the county attorney for `categories` of `customer_ids`, valid 30 days, recorded by
+    `officer` naming `second` (else the utility's counsel) as its second approver, who approves it
+    (`approved=False`: it is left waiting for them); `over` replaces any argument."""
+    args = {
+        "kind": "subpoena",
+        "citation": f"Steele County District Court, file {file}",
+        "requester": COUNTY_ATTORNEY[0],
+        "document": b"%PDF subpoena",
+        "document_name": "subpoena.pdf",
+        "customer_ids": list(customer_ids),
+        "categories": list(categories),
+        "valid_until": timezone.localdate() + timedelta(days=30),
+        "approved_by": officer,
+        # made before the subpoena: an account added since isn't independent
+        "second_approver": second or persona("lena.legal"),
+    }
+    authority = legal_authority_record(**{**args, **over})
+    return authority_approved(authority) if approved else authority
+
+
+def authority_approved(authority, by=None):
+    """`authority` approved by `by` (else its named second approver), who read it as it was recorded."""
+    return legal_authority_second_approve(
+        authority=authority,
+        by=by or authority.second_approver,
+        kind=authority.kind,
+        requester=authority.requester,
+        is_law_enforcement=authority.is_law_enforcement,
     )
 
 
 def police_request(customer, officer, second=None, *, approved: bool = True, **over):
     """The police department's request for `customer`'s name under the statute's law-enforcement release,
-    valid a week, recorded by `officer` naming `second` (the second approver a law-enforcement request
-    needs), who then approves it themselves (`approved=False`: it is left waiting for them); `over` replaces
-    any argument."""
+    valid a week, recorded by `officer` naming `second` (the second approver every legal authority needs),
+    who then approves it themselves (`approved=False`: it is left waiting for them); `over` replaces any
+    argument."""
     args = {
         "kind": "statute",
         "citation": "Minn. Stat. § 13.685",
@@ -490,9 +508,7 @@ def police_request(customer, officer, second=None, *, approved: bool = True, **o
     if second is not None:
         args["second_approver"] = second
     authority = legal_authority_record(**{**args, **over})
-    if approved and authority.awaits_second_approver:
-        authority = legal_authority_second_approve(authority=authority, by=authority.second_approver)
-    return authority
+    return authority_approved(authority) if approved else authority
 
 
 def colleague_added(by, username: str, services, *, approved_by):

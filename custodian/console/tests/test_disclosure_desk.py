@@ -75,7 +75,9 @@ def test_the_privacy_officer_registers_determines_and_exports(console, privacy_o
     assert manifest["rows"] == 1
 
 
-def test_a_subpoena_is_recorded_as_the_form_gave_it_with_its_document(console, privacy_officer, customer):
+def test_a_subpoena_is_recorded_as_the_form_gave_it_with_its_document(
+    console, privacy_officer, counsel, customer
+):
     subpoena = {  # as the form asks for them
         "kind": "subpoena",
         "citation": "Steele County District Court, file 74-CV-26-118",
@@ -86,14 +88,22 @@ def test_a_subpoena_is_recorded_as_the_form_gave_it_with_its_document(console, p
         "valid_until": TODAY + timedelta(days=30),
     }
     document = SimpleUploadedFile("subpoena.pdf", b"%PDF subpoena")
-    chosen = {"customer_ids": str(customer.pk), "categories": ["name", "meter_usage"], "document": document}
+    chosen = {
+        "customer_ids": str(customer.pk),
+        "categories": ["name", "meter_usage"],
+        "document": document,
+        "second_approver": "lena.legal",
+    }
     url = "/staff/privacy/disclosures/authorities/"
     done = console(privacy_officer).post(url, {**subpoena, **chosen}, follow=True)
     authority = LegalAuthority.objects.get()
-    assert f"Legal authority {authority.pk} recorded." in done.content.decode()
+    assert f"Legal authority {authority.pk} recorded: it covers no disclosure until lena.legal" in (
+        done.content.decode()
+    )
     assert {key: getattr(authority, key) for key in subpoena} == subpoena
     assert (authority.document_name, bytes(authority.document)) == ("subpoena.pdf", b"%PDF subpoena")
-    assert (authority.approved_by, authority.second_approver) == (privacy_officer, None)
+    assert (authority.approved_by, authority.second_approver) == (privacy_officer, counsel)
+    assert authority.awaits_second_approver
     assert list(authority.customers.all()) == [customer]
     assert set(authority.categories.split(",")) == {"name", "meter_usage"}
 

@@ -246,19 +246,23 @@ def const(data):
     return lambda kw, w: data
 
 
-def approved_after_reauthenticating(persona: str, record: Callable, page: str) -> Row:
+def approved_after_reauthenticating(
+    persona: str, record: Callable, page: str, said: dict | None = None
+) -> Row:
     """A second person's approval, taken with the member's password or a code from their authenticator app
-    (one form wherever an approval asks for it): a code too long to be one is drawn again, a wrong one is
-    refused, the password goes through; the page is the list of what waits for an approval."""
+    (one form wherever an approval asks for it) and what the approval form also asks them to say (`said`): a
+    code too long to be one is drawn again, a wrong one is refused, the password goes through; the page is
+    the list of what waits for an approval."""
+    said = said or {}
     return Row(
         persona,
         record,
         page,
-        const({"code": "1234567 1234567 12345"}),
+        const({**said, "code": "1234567 1234567 12345"}),
         "1234567 1234567 12345",
         "Ensure this value has at most 20 characters",
-        valid=const({"password": DEMO_PASSWORD}),
-        refused=(const({"code": "000 000"}), "000 000"),
+        valid=const({**said, "password": DEMO_PASSWORD}),
+        refused=(const({**said, "code": "000 000"}), "000 000"),
         page_kwargs=lambda kwargs, w: {},
     )
 
@@ -733,7 +737,10 @@ ROWS: dict[str, Row] = {
         "privacy_officer", a_held_change, "console:staff_changes"
     ),
     "console:law_enforcement_approve": approved_after_reauthenticating(
-        "counsel", a_police_request, "console:law_enforcement"
+        "counsel",
+        a_police_request,
+        "console:law_enforcement",
+        said={"kind": "statute", "requester": "Owatonna Police Department", "law_enforcement": "yes"},
     ),
 }
 

@@ -1,12 +1,15 @@
 """Legal authority for a disclosure without consent (a subpoena, a court order, a statute), recorded with its
 citation.
 
-A law enforcement request (the privacy officer ticks it, or its statutory release is one the policy file
-lists under `law_enforcement_releases`: the statute decides, not only a checkbox) is recorded by the privacy
-officer naming a second approver from the privacy office or legal, independent of the first
-(custodian.staff.independence, both ways). It covers nothing until that second approver approves it
-themselves, signed in in their own session and proving it is them again (the console's step); they are
-told by e-mail when asked (`staff.signals.staff_notice`), and the ask and the approval are events in the
+Every one is compelled or permitted by law rather than chosen by the customer, so every one waits for a
+second member of staff: the privacy officer records it naming a second approver from the privacy office or
+legal, independent of the first (custodian.staff.independence, both ways), and it covers nothing until that
+second approver approves it themselves, signed in in their own session and proving it is them again (the
+console's step), confirming what the document is, whether it comes from a law enforcement agency and who
+asks. Whether the check applies is never the first approver's to decide: not a checkbox, not the § 13.685
+release she chooses. A law enforcement request (the box ticked, or a release the policy file lists under
+`law_enforcement_releases`) is marked as one on the record, and the second approver confirms that too. They
+are told by e-mail when asked (`staff.signals.staff_notice`), and the ask and the approval are events in the
 access log."""
 
 import hashlib
@@ -14,6 +17,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.disclosures.models import (
@@ -41,8 +45,15 @@ def law_enforcement_release(statute_release: str) -> bool:
 
 
 def _independent_second(second_approver, approved_by, *, since=None) -> None:
-    if second_approver is None or second_approver.pk == approved_by.pk:
-        raise AccountingError("a law enforcement request needs a second approver")
+    if second_approver is None:
+        raise AccountingError(
+            gettext(
+                "a disclosure under legal authority needs a second approver: name a member of the privacy "
+                "office or legal"
+            )
+        )
+    if second_approver.pk == approved_by.pk:
+        raise AccountingError(gettext("the second approver must be someone other than you"))
     if not second_approver.is_active:
         raise AccountingError("the second approver's account is not active")
     if not second_approver_of(second_approver):
@@ -71,10 +82,10 @@ def legal_authority_record(
     statute_release: str = "",
     is_law_enforcement: bool = False,
 ) -> LegalAuthority:
-    """A subpoena, court order or statutory release, approved by the privacy officer. A law enforcement
-    request (ticked, or by its statutory release) names `second_approver`, from the privacy office or legal
-    and independent of the first, and waits for them (`legal_authority_second_approve`); they are told
-    now."""
+    """A subpoena, court order or statutory release, approved by the privacy officer. Every one names
+    `second_approver`, from the privacy office or legal and independent of the first, and waits for them
+    (`legal_authority_second_approve`); they are told now. `is_law_enforcement` (or a law enforcement release)
+    marks it as a law enforcement request; it changes nothing of the wait."""
     policy = current_policy()
     cats = categories_checked(categories)
     if kind not in {k for k, _ in LegalAuthority.KINDS}:
@@ -90,10 +101,7 @@ def legal_authority_record(
     is_law_enforcement = is_law_enforcement or (
         kind == "statute" and law_enforcement_release(statute_release)
     )
-    if is_law_enforcement:
-        _independent_second(second_approver, approved_by)
-    else:
-        second_approver = None  # only a law enforcement request has one, and it is the one it waits for
+    _independent_second(second_approver, approved_by)
     authority = LegalAuthority.objects.create(
         kind=kind,
         citation=citation.strip(),
@@ -110,15 +118,19 @@ def legal_authority_record(
         second_approver=second_approver,
     )
     authority.customers.set(list(customer_ids))
-    if is_law_enforcement:
-        staff_decision_append(
-            Action.LEGAL_AUTHORITY_ASKED,
-            by=approved_by,
-            reason=f"law enforcement request {authority.pk} ({authority.requester}) recorded; it waits for "
-            f"{second_approver.get_username()} to approve it",
-        )
-        _tell(authority, "asked", second_approver, approved_by)
+    staff_decision_append(
+        Action.LEGAL_AUTHORITY_ASKED,
+        by=approved_by,
+        reason=f"{_named(authority)} ({authority.requester}) recorded; it waits for "
+        f"{second_approver.get_username()} to approve it",
+    )
+    _tell(authority, "asked", second_approver, approved_by)
     return authority
+
+
+def _named(authority: LegalAuthority) -> str:
+    what = "law enforcement request" if authority.is_law_enforcement else "legal authority"
+    return f"{what} {authority.pk}"
 
 
 def _tell(authority: LegalAuthority, what: str, *to) -> None:
@@ -133,30 +145,67 @@ def _tell(authority: LegalAuthority, what: str, *to) -> None:
 
 
 @transaction.atomic
-def legal_authority_second_approve(*, authority: LegalAuthority, by) -> LegalAuthority:
-    """The second approver named on a law enforcement request approves it (the console has them prove it is
-    them first): only they, still independent of the first approver, while it is valid. From then on the
-    request covers a disclosure."""
+def legal_authority_second_approve(
+    *, authority: LegalAuthority, by, kind: str, requester: str, is_law_enforcement: bool
+) -> LegalAuthority:
+    """The second approver named on a legal authority approves it (the console has them prove it is them
+    first), saying what they read in its document: its `kind`, its `requester` and whether that is a law
+    enforcement agency. Only they, still independent of the first approver, while it is valid, and only when
+    what they read is what was recorded (otherwise the privacy officer records it again as it is). From then
+    on it covers a disclosure."""
     authority = LegalAuthority.objects.select_for_update().get(pk=authority.pk)
-    if not authority.is_law_enforcement:
-        raise AccountingError("only a law enforcement request waits for a second approver")
     if authority.second_approved_at is not None:
         raise AccountingError(f"legal authority {authority.pk} is approved already")
+    if authority.approved_by_id == by.pk:
+        raise AccountingError(gettext("the second approver must be someone other than you"))
     if authority.second_approver_id != by.pk:
         raise AccountingError(
-            "only the second approver named on the request approves it: the privacy officer records it again "
-            "to name another"
+            "only the second approver named on the legal authority approves it: the privacy officer records "
+            "it again to name another"
         )
     if authority.valid_until < timezone.localdate():
         raise AccountingError("the legal authority is no longer valid")
     _independent_second(by, authority.approved_by, since=authority.recorded_at)
+    _as_read(authority, kind=kind, requester=requester, is_law_enforcement=is_law_enforcement)
     authority.second_approved_at = timezone.now()
     authority.save(update_fields=["second_approved_at"])
     staff_decision_append(
         Action.LEGAL_AUTHORITY_APPROVED,
         by=by,
-        reason=f"law enforcement request {authority.pk} ({authority.requester}) approved as second approver; "
-        f"recorded by {authority.approved_by.get_username()}",
+        reason=f"{_named(authority)} ({authority.requester}) approved as second approver, read as "
+        f"{authority.get_kind_display().lower()}; recorded by {authority.approved_by.get_username()}",
     )
     _tell(authority, "approved", authority.approved_by, by)
     return authority
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _as_read(authority: LegalAuthority, *, kind: str, requester: str, is_law_enforcement: bool) -> None:
+    """Refused unless the second approver read the authority as it was recorded: its kind, its requester
+    and whether it is a law enforcement request."""
+    again = gettext("nothing is approved; the privacy officer records it again as it is")
+    if kind != authority.kind:
+        kinds = dict(LegalAuthority.KINDS)
+        raise AccountingError(
+            gettext("it was recorded as “%(recorded)s”, and you read “%(read)s”")
+            % {"recorded": gettext(kinds[authority.kind]), "read": gettext(kinds.get(kind, kind))}
+            + f": {again}"
+        )
+    if _words(requester) != _words(authority.requester):
+        raise AccountingError(
+            gettext("it was recorded as from %(requester)s, and you read another requester")
+            % {"requester": authority.requester}
+            + f": {again}"
+        )
+    if is_law_enforcement != authority.is_law_enforcement:
+        raise AccountingError(
+            (
+                gettext("it was recorded as a law enforcement request, and you read that it is not one")
+                if authority.is_law_enforcement
+                else gettext("it was recorded as not from law enforcement, and you read that it is")
+            )
+            + f": {again}"
+        )

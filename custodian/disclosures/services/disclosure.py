@@ -175,9 +175,7 @@ def disclose(
         if authority.valid_until < timezone.localdate():
             raise _refuse(reason="the legal authority is no longer valid", **record)
         if authority.awaits_second_approver:
-            raise _refuse(
-                reason="the law enforcement request waits for its second approver to approve it", **record
-            )
+            raise _refuse(reason="the legal authority waits for its second approver to approve it", **record)
         if authority.requester.strip().lower() != recipient_name.strip().lower():
             raise _refuse(reason="the legal authority names another recipient", **record)
         covered = set(authority.customers.values_list("pk", flat=True))

@@ -21,7 +21,6 @@ from custodian.audit.events import append_events
 from custodian.disclosures.services import (
     AccountingError,
     determination_approve,
-    legal_authority_second_approve,
     vendor_determine,
 )
 from custodian.incidents.flag_reviews import flag_review
@@ -34,7 +33,7 @@ from custodian.staff.services import (
     staff_member_reactivate,
     staff_membership_set,
 )
-from custodian.testing import colleague_added, police_request, vendor_registered
+from custodian.testing import authority_approved, colleague_added, police_request, vendor_registered
 from custodian.testing.staff import another_administrator, member_of_staff
 from custodian.vault.gate import break_glass_open, break_glass_review, staff_actor
 from custodian.vault.models import ReadHold
@@ -303,7 +302,7 @@ def test_the_second_person_is_independent(place, relation, customer):
             return
         dana = how.after(dana)
         with pytest.raises(REFUSED, match=re.escape(how.says)):
-            legal_authority_second_approve(authority=authority, by=dana)
+            authority_approved(authority, dana)
         return
     asked = where.ask(pat, customer)
     if how.after is not None:
