@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
@@ -57,7 +58,12 @@ def flag_review(*, flag, by, note: str) -> FlagReview:
     _officer(by)
     members = members_reviewed(flag)
     if any(member.pk == by.pk for member in members):
-        raise IncidentError("a flag on your own reads is reviewed by another privacy officer")
+        raise IncidentError(
+            gettext(
+                "the reviewer must be someone other than you: a flag on your own reads is reviewed by "
+                "another privacy officer"
+            )
+        )
     if members:
         why = dependence(by, on=members, since=reads_began(flag))
         if why:

@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
@@ -213,10 +214,16 @@ def staff_member_invite(
 
 
 def _approver_check(change: StaffChange, by) -> None:
-    if by.pk in (change.asked_by_id, change.subject_id):
+    if by.pk == change.asked_by_id:
         raise StaffAdminError(
-            "a change is approved by another administrator: neither the one who asked nor the member "
-            "concerned"
+            gettext("the second approver must be someone other than you: another administrator approves it")
+        )
+    if by.pk == change.subject_id:
+        raise StaffAdminError(
+            gettext(
+                "the second approver must be someone other than you: a change about you is approved by "
+                "another administrator"
+            )
         )
     if not administers_staff(services_of(by)):
         raise StaffAdminError("only an administrator of staff accounts decides on a staff change")

@@ -24,6 +24,7 @@ colleague's second person, nor is an IT administrator for the asks of an account
 from datetime import UTC, datetime
 
 from django.db.models import Max, Q
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
@@ -115,7 +116,7 @@ def _related(by, person) -> str | None:
     """Why `by` is not independent of `person` (none of the `since` test), or None."""
     name, whose = by.get_username(), person.get_username()
     if by.pk == person.pk:
-        return f"{whose} can't be their own second person"
+        return gettext("the second approver must be someone other than you")
     if by.pk in accounts_of(person):
         return f"{name} was added by {whose} (or by an account {whose} added), so is not independent of them"
     if person.pk in accounts_of(by):

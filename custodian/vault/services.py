@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change, append_events
@@ -490,7 +491,9 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
         raise ValueError("say why")
     hold = ReadHold.objects.select_for_update().get(pk=hold_id)
     if hold.user_id == decided_by.pk:
-        raise NotAllowed("nobody decides their own held reads")
+        raise NotAllowed(
+            gettext("the second approver must be someone other than you: nobody decides their own held reads")
+        )
     why = dependence(decided_by, on=(hold.user,), since=hold.opened_at)
     if why:
         raise NotAllowed(why)

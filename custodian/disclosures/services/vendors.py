@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.disclosures import signals
@@ -134,7 +135,7 @@ def determination_approve(*, determination: VendorDetermination, by) -> Determin
     the determination; from then on it is in force (until its review date)."""
     determination = _waiting(determination)
     if by.pk == determination.decided_by_id:
-        raise AccountingError("a determination is approved by a second person: not the one who recorded it")
+        raise AccountingError(gettext("the second approver must be someone other than you"))
     if not second_approver_of(by):
         raise AccountingError("the second person is from the privacy office or legal")
     why = dependence(by, on=(determination.decided_by,), since=determination.decided_at)

@@ -54,7 +54,7 @@ def test_the_second_person_is_independent_of_the_one_who_recorded_it(privacy_off
     lars = colleague_added(privacy_officer, "lars.legal", ["legal"], approved_by=dba)
     vendor, determination = _recorded(privacy_officer)
     for by, why in (
-        (privacy_officer, "not the one who recorded it"),
+        (privacy_officer, "the second approver must be someone other than you"),
         (dba, "from the privacy office or legal"),
         (lars, "independent of the first: lars.legal was added by priya.privacy"),
     ):

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_events
@@ -105,7 +106,9 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
     if grant.reviewed_at is not None:
         raise ValueError("this emergency access was already reviewed")
     if grant.user_id == reviewer.pk:
-        raise NotAllowed("nobody reviews their own emergency access")
+        raise NotAllowed(
+            gettext("the reviewer must be someone other than you: nobody reviews their own emergency access")
+        )
     why = dependence(reviewer, on=(grant.user,), since=grant.opened_at)
     if why:
         raise NotAllowed(why)
