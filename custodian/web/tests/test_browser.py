@@ -168,7 +168,8 @@ def _listed(page, url) -> dict[str, set[str]]:
 def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwright):
     """The list on the cookies page (from custodian/web/cookies.py) against what Chromium holds after each
     kind of visit: public pages, the portal's sign-in and sign-up pages (with and without Sec-GPC: 1), a
-    signed-in portal session, a staff session, and choosing a larger text size."""
+    signed-in portal session, a form of the portal sent after the session ran out, a staff session, and
+    choosing a larger text size."""
 
     url = site["url"]
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -211,6 +212,29 @@ def test_the_cookies_page_lists_exactly_the_cookies_a_browser_holds(site, playwr
         "portal", [], then=lambda page: portal_password_sign_in(site, page, email, DEMO_PASSWORD)
     )
     assert "sessionid" in signed_in
+
+    def session_ran_out(page):
+        """Signed in, the session runs out (its cookie gone, as when it expires) while the customer types a
+        new telephone number: sent, it is held with its key in a cookie of its own; signed in again, the
+        form shows it, once."""
+        portal_password_sign_in(site, page, email, DEMO_PASSWORD)
+        page.wait_for_url("**/portal/me/")
+        kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+        page.context.clear_cookies()
+        page.context.add_cookies(kept)
+        page.fill("input[name=phone]", "507-555-0166")
+        page.click("form[action='/portal/me/contact/'] button[type=submit]")
+        page.wait_for_url("**/portal/sign-in/**")
+        for name in {c["name"] for c in page.context.cookies()}:
+            held.setdefault(name, set()).add("portal")
+        portal_password_sign_in(site, page, email, DEMO_PASSWORD)
+        page.wait_for_url("**/portal/me/")
+        assert page.input_value("input[name=phone]") == "507-555-0166"
+        assert "we kept what you typed" in page.content()
+        page.screenshot(path=str(ARTIFACTS / "portal-typed-text-kept.png"), full_page=True)
+
+    assert "held_form" not in visit("portal", [], then=session_ran_out)  # shown, its key is dropped
+    assert held["held_form"] == {"portal"}
 
     assert "sessionid" in visit("staff", [], then=lambda page: staff_sign_in(site, page, "bill.clerk"))
 
