@@ -17,7 +17,7 @@ from custodian.policy.loader import current_policy
 from custodian.rows import CompiledRead
 from custodian.usage.greenbutton_export import UsagePointExport
 from custodian.usage.greenbutton_summary import ChargeExport, UsageSummaryExport, points_with_current_period
-from custodian.usage.services import default_period, usage_points_for
+from custodian.usage.services import default_period, point_title, usage_points_for
 from custodian.vault import gate
 from custodian.vault.interval_files import LOCAL
 
@@ -169,7 +169,7 @@ def summaries_attach(
         if point is None:
             unit = found[0].unit
             point = UsagePointExport(
-                key=service, title=f"{service.title()} service (bills)", service=service, unit=unit
+                key=service, title=point_title(service, "bills"), service=service, unit=unit
             )
             points.append(point)
         point.summaries = list(found)

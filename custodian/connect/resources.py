@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -165,6 +165,15 @@ def subscription_feed(
     (raises gate.Denied when it no longer stands): the series the scope and the chosen services cover, from
     the period the scope's history covers, within `window` (`query_window`). The caller records the
     disclosure in the same transaction."""
+    # Connect My Data is machine to machine: the third party's software reads the feed, and its titles stay in
+    # English, the language of the standard and of the sample feeds that software is built against, whatever
+    # the Accept-Language its HTTP client sends or the language the customer chose (the app tells its users
+    # in its own words). The customer's own download, which they read, is in their language.
+    with translation.override("en"):
+        return _subscription_feed(authorization, base_url, client_ip, window)
+
+
+def _subscription_feed(authorization: Authorization, base_url: str, client_ip: str, window) -> bytes:
     third_party = authorization.third_party
     scope = scope_parse(authorization.scope)
     start, end = _period(authorization, window)

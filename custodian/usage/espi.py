@@ -5,6 +5,8 @@ Connect's resources all name them from here."""
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext_lazy
+
 from custodian.customers.choices import Service
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -26,10 +28,11 @@ UNIT_OF_UOM = {uom: unit for unit, uom in UOM.items()}
 # request), not one the utility's meter read (`vault.choices.METER_READINGS`): ESPI has no code of its own
 # for that, so in Download My Data it carries QualityOfReading 16 ("other": a characteristic other than those
 # defined) beside any quality the file gave it, and the feed says in words what the 16 means (`FILE_WORDS`,
-# in the reading type's and the blocks' titles; the CSV's NOTES column says the same of each reading).
+# in the reading type's and the blocks' titles; the CSV's NOTES column says the same of each reading), in the
+# download's language.
 # Connect My Data serves no such reading at all.
 QUALITY_FROM_A_FILE = 16
-FILE_WORDS = (
+FILE_WORDS = gettext_lazy(
     "from a Green Button file (the customer's upload or one staff imported), not read by the utility's meter"
 )
 

@@ -11,6 +11,10 @@ One module on purpose, over 400 lines: the feed's entries are built with lxml an
 written as text into the serialized feed afterwards (the largest part of a download, and the cheapest way
 to write it); the placeholders, the template entry and the text that replaces them must agree, so they are
 kept side by side.
+
+The titles are words for people (the feed's, each entry's): they are written in the active language, the
+customer's in the portal's Download My Data; the codes, links and numbers are the schema's whatever the
+language. Connect My Data asks for English (`connect.resources`).
 """
 
 import hashlib
@@ -25,6 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext, pgettext
 from lxml import etree
 
 from custodian.csvfile import csv_writer
@@ -121,7 +126,7 @@ class UsagePointExport:
             self.readings,
             self.power_of_ten,
             1,
-            "readings",
+            pgettext("a Green Button series", "readings"),
             self.qualities,
             self.conversion,
             self.from_file,
@@ -374,7 +379,7 @@ def espi_feed(
     root = f"{base_url.rstrip('/')}/espi/1_1/resource"
     element = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "espi": ESPI_NS})
     etree.SubElement(element, f"{{{ATOM_NS}}}id").text = _uuid(subject, "feed", stamp)
-    etree.SubElement(element, f"{{{ATOM_NS}}}title").text = "Green Button Download My Data"
+    etree.SubElement(element, f"{{{ATOM_NS}}}title").text = gettext("Green Button Download My Data")
     etree.SubElement(element, f"{{{ATOM_NS}}}updated").text = stamp
     etree.SubElement(element, f"{{{ATOM_NS}}}link", rel="self", href=f"{root}/Batch/{holder}")
     feed = _Feed(element, subject, stamp, root, marker=f"block-{secrets.token_hex(16)}")
@@ -416,7 +421,7 @@ def espi_feed(
             feed.entry(
                 self_href=f"{up_href}/UsageSummary/{k}",
                 up=f"{up_href}/UsageSummary",
-                title=f"{point.title}: bill summary",
+                title=gettext("%(point)s: bill summary") % {"point": point.title},
                 resource=usage_summary_element(summary, commodity),
             )
     document = etree.tostring(element, xml_declaration=True, encoding="UTF-8")
@@ -482,7 +487,12 @@ def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tupl
         self_href=rt_href,
         up=f"{feed.root}/ReadingType",
         # the first series' title as it always was; the others name their series; a conversion is stated
-        title=(f"{point.title}: reading type" if m == 1 else f"{point.title}: {series.title}: reading type")
+        title=(
+            gettext("%(point)s: reading type") % {"point": point.title}
+            if m == 1
+            else gettext("%(point)s: %(series)s: reading type")
+            % {"point": point.title, "series": series.title}
+        )
         + (f" ({series.conversion})" if series.conversion else "")
         + (f" (ReadingQuality {QUALITY_FROM_A_FILE}: {FILE_WORDS})" if series.from_file else ""),
         resource=_espi(

@@ -5,9 +5,9 @@ the mailed letter show it) and `presentation` (what else the portal shows). Call
 `custodian.usage.services`."""
 
 from custodian.usage.services.greenbutton_points import (
-    SOURCE_TITLES,
     default_period,
     green_button_file_name,
+    point_title,
     usage_points_for,
     usage_points_held,
 )
@@ -33,7 +33,6 @@ from custodian.usage.services.year_on_year import year_against_last_year
 
 __all__ = [
     "BANDS",
-    "SOURCE_TITLES",
     "band_of",
     "comparison_report",
     "comparison_reports",
@@ -51,6 +50,7 @@ __all__ = [
     "monthly_use_held",
     "my_comparison",
     "my_usage",
+    "point_title",
     "store_group_aggregates",
     "tip_for",
     "tip_keys",

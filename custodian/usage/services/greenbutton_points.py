@@ -9,6 +9,8 @@ import json
 import re
 from datetime import datetime
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_export import MeterReadingExport, ReadingColumns, UsagePointExport
 from custodian.usage.intervals import (
@@ -31,7 +33,26 @@ from custodian.vault.selectors import interval_channels
 # Billing units → Green Button units and scale (ESPI values are integers).
 _UNITS = {"kWh": ("Wh", 1000, 0), "therm": ("therm", 1, 3), "gal": ("gal", 1, 0)}
 
-SOURCE_TITLES = {"interval": "meter intervals", "billing": "billing periods"}
+# A usage point's service as its title names it, in the download's language (the customer's, in the portal).
+SERVICE_TITLES = {
+    "electric": pgettext_lazy("a Green Button usage point's service", "Electric"),
+    "gas": pgettext_lazy("a Green Button usage point's service", "Gas"),
+    "water": pgettext_lazy("a Green Button usage point's service", "Water"),
+}
+
+
+def point_title(service: str, source: str, number: int = 1) -> str:
+    """A usage point's title in the active language: its service, its number when the service has several,
+    and where its readings come from (`source`: "interval", the meter's intervals; "billing", the billing
+    periods' totals; "bills", only the bills' summaries): "Electric service (meter intervals)"."""
+    words = {"service": SERVICE_TITLES.get(service, service.title()), "number": number}
+    if source == "billing":
+        return gettext("%(service)s service (billing periods)") % words
+    if source == "bills":
+        return gettext("%(service)s service (bills)") % words
+    if number > 1:
+        return gettext("%(service)s service, usage point %(number)d (meter intervals)") % words
+    return gettext("%(service)s service (meter intervals)") % words
 
 
 def default_period(now: datetime | None = None) -> tuple[int, int]:
@@ -158,7 +179,7 @@ def usage_points_for(
         points.append(
             UsagePointExport(
                 key=service,
-                title=f"{service.title()} service ({SOURCE_TITLES['billing']})",
+                title=point_title(service, "billing"),
                 service=service,
                 unit=unit,
                 readings=readings,
@@ -175,19 +196,36 @@ _SERIES_UNITS = {
     ("gas", False): ("therm", 1, 3),
     ("water", False): ("gal", 1, 3),
 }
-_FLOW_TITLES = {1: "delivered to the customer", 4: "net", 19: "received from the customer"}
+_FLOW_TITLES = {
+    1: pgettext_lazy("a Green Button series", "delivered to the customer"),
+    4: pgettext_lazy("a Green Button series", "net"),
+    19: pgettext_lazy("a Green Button series", "received from the customer"),
+}
+_DEMAND = pgettext_lazy("a Green Button series", "demand")
 
 
 # How a metered unit is named where a conversion is stated.
-_UNIT_WORDS = {"ft3": "cubic feet", "m3": "cubic metres", "gal": "gallons", "therm": "therms"}
+_UNIT_WORDS = {
+    "ft3": pgettext_lazy("a unit a Green Button conversion names", "cubic feet"),
+    "m3": pgettext_lazy("a unit a Green Button conversion names", "cubic metres"),
+    "gal": pgettext_lazy("a unit a Green Button conversion names", "gallons"),
+    "therm": pgettext_lazy("a unit a Green Button conversion names", "therms"),
+}
 _CCF = ("ft3", 2)  # hundred cubic feet: ft³ with powerOfTenMultiplier 2
-_ONE_UNIT = {"ft3": "cubic foot", "m3": "cubic metre", "gal": "gallon", "therm": "therm"}
+_ONE_UNIT = {
+    "ft3": pgettext_lazy("a unit a Green Button conversion names", "cubic foot"),
+    "m3": pgettext_lazy("a unit a Green Button conversion names", "cubic metre"),
+    "gal": pgettext_lazy("a unit a Green Button conversion names", "gallon"),
+    "therm": pgettext_lazy("a unit a Green Button conversion names", "therm"),
+}
 
 
 def unit_words(unit: str, power: int) -> str:
-    """A metered unit in words: `CCF (hundred cubic feet)`, `cubic metres`, … (any other scale is the
-    meter's resolution, not its unit)."""
-    return "CCF (hundred cubic feet)" if (unit, power) == _CCF else _UNIT_WORDS.get(unit, unit)
+    """A metered unit in words of the active language: `CCF (hundred cubic feet)`, `cubic metres`, … (any
+    other scale is the meter's resolution, not its unit)."""
+    if (unit, power) == _CCF:
+        return pgettext("a unit a Green Button conversion names", "CCF (hundred cubic feet)")
+    return str(_UNIT_WORDS.get(unit, unit))
 
 
 def _in_metered_unit(service: str, unit: str, metered, convert: bool):
@@ -203,9 +241,12 @@ def _in_metered_unit(service: str, unit: str, metered, convert: bool):
     if convert:
         ccf = (metered_unit, power) == _CCF
         factor, each = (per_unit * 100, "CCF") if ccf else (per_unit, _ONE_UNIT[metered_unit])
-        words = (
-            f"converted from {unit_words(metered_unit, power)} at {factor:.6g} {_UNIT_WORDS[unit]} per {each}"
-        )
+        words = gettext("converted from %(metered)s at %(factor)s %(unit)s per %(each)s") % {
+            "metered": unit_words(metered_unit, power),
+            "factor": f"{factor:.6g}",
+            "unit": _UNIT_WORDS[unit],
+            "each": each,
+        }
         return unit, 1, None, words
     return metered_unit, 1 / per_unit, -power, ""
 
@@ -257,7 +298,7 @@ def _stored_points(
         if not len(readings):
             continue
         qualities = {s: int(v) for s, _, v in readings_between(blocks, start, end, key + QUALITY) if v == v}
-        title = ("demand" if parts["demand"] else _FLOW_TITLES[parts["flow"]]) + (
+        title = str(_DEMAND if parts["demand"] else _FLOW_TITLES[parts["flow"]]) + (
             f" ({key.split('.')[1]})" if "." in key else ""
         )
         by_point.setdefault((parts["service"], parts["point"]), []).append(
@@ -281,11 +322,10 @@ def _stored_points(
         first, more = series[0][1], [m for _, m in series[1:]]
         if first.flow_direction != 1 or series[0][0]:
             first, more = MeterReadingExport(unit=first.unit, power_of_ten=first.power_of_ten), [first, *more]
-        name = service.title() + (f" service, usage point {number}" if number > 1 else " service")
         points.append(
             UsagePointExport(
                 key=point_key(service, number),
-                title=f"{name} ({SOURCE_TITLES['interval']})",
+                title=point_title(service, "interval", number),
                 service=service,
                 unit=first.unit,
                 readings=first.readings,
