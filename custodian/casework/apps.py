@@ -11,3 +11,7 @@ class CaseworkConfig(AppConfig):
         from custodian.vault import open_requests
 
         open_requests.register(OpenRequestsInCasework())
+        # Requests and representatives' authority, in a data request's answer and the customer's download.
+        from custodian.casework import records
+
+        records.register()

@@ -20,3 +20,7 @@ class ConnectConfig(AppConfig):
         readings_imported.connect(notifications_queue, weak=False, dispatch_uid="connect-new-data")
         disclosed_words_register(disclosed_in_words)
         why_words_register(read_why_in_words)
+        # The apps a customer authorised, in a data request's answer and the customer's download.
+        from custodian.connect import records
+
+        records.register()

@@ -11,3 +11,7 @@ class DisclosuresConfig(AppConfig):
         from custodian.vault import consents_in_force
 
         consents_in_force.register(ConsentsInForceAnswer())
+        # Consents, in a data request's answer and the customer's download.
+        from custodian.disclosures import records
+
+        records.register()

@@ -10,3 +10,7 @@ class UsageConfig(AppConfig):
         from custodian.usage import mailing
 
         mailing.register()
+        # The homes a customer's home is compared with, in a data request's answer and their download.
+        from custodian.usage import records
+
+        records.register()

@@ -1,14 +1,14 @@
 """A data access request's answer holds every record the utility keeps about the customer. Every model whose
 rows belong to a customer (a link to the customer or their account, directly or through another such
 model: found from the app registry, so a model added tomorrow is walked too) is either a kind of record
-kept beside the bills (`billing.record_tables.Kept`, a table of the answer) or named here with where the
+kept (`vault.record_tables.Kept`, a table of the answer under its category) or named here with where the
 answer gives it, or why it is no record about the customer. A new model with a customer's rows fails until
 it is one or the other."""
 
 from django.apps import apps
 
-from custodian.billing.record_tables import kinds_kept
 from custodian.customers.models import Account, Customer
+from custodian.vault.record_tables import kinds_kept
 
 # Where the answer holds what these models keep, or why they are not records about the customer.
 ELSEWHERE = {
@@ -26,34 +26,22 @@ ELSEWHERE = {
     " whom we gave your data', the correction's letters in 'Messages, letters and documents'",
     "disclosures.Disagreement": "the customer's statement, sealed as their correspondence: 'Messages, letters"
     " and documents'",
-    "disclosures.Consent": "the consent's words, sealed as the customer's correspondence: 'Messages, letters"
-    " and documents'; what was given under it, 'To whom we gave your data'",
-    "disclosures.ConsentRevocation": "a consent's end, in the access log ('Who has seen or changed your"
-    " data')",
+    "disclosures.ConsentRevocation": "a consent's end: when and how the customer revoked it is in the"
+    " 'Your consents to give your data to others' table, beside the consent it ends",
     "disclosures.VendorPseudonym": "a vendor's random name for the customer in a file: what was given is in"
     " 'To whom we gave your data'",
-    "casework.CustomerRequest": "the customer's requests: their words and our answers are in 'Messages,"
-    " letters and documents', each followed in My requests",
-    "casework.RequestEvent": "a request's steps by staff, in the access log ('Who has seen or changed your"
-    " data')",
-    "casework.Representative": "a representative's authority, sealed under the customer's key ('Messages,"
-    " letters and documents'); their acts in 'Who has seen or changed your data'",
+    "casework.RequestEvent": "a request's steps by staff (assigned, passed on, noted), in the access log"
+    " ('Who has seen or changed your data'); the request's kind, dates and status: the 'Your requests' table",
     "portal.PortalAccount": "the e-mail address the customer signs in with is in 'The data we hold about you"
     " now'; the password is kept only as a hash",
     "outbox.OutboundMessage": "every message's text, sealed as correspondence: 'Messages, letters and"
     " documents'",
-    "usage.PeerGroupMember": "the group of similar homes the comparison puts the home in, worked out from the"
-    " premise's details held as values",
     "usage.MeteredUnit": "the unit a meter reads in, describing the meter: the readings are in 'Your monthly"
     " use' and the Green Button download",
     "collecting.ProtectionOnFile": "that facts are on file: the facts are the values of the disconnection"
     " protection category in 'The data we hold about you now'",
-    "retention.ErasureRecord": "the answer to a request to erase data, the letter in 'Messages, letters and"
-    " documents'",
     "incidents.AffectedPerson": "a breach's reach, from the access log ('Who has seen or changed your data');"
     " its notice in 'Messages, letters and documents'",
-    "connect.Authorization": "an app's access under the customer's consent: the consent's words in 'Messages,"
-    " letters and documents', what it fetched in 'To whom we gave your data'",
     "payments.AchReturn": "in the 'Automatic payment debits' table, beside the debit the bank returned",
     "connect.Notification": "a note to an authorised app that new data is ready: no data about the customer"
     " in it",
@@ -82,7 +70,7 @@ def test_every_model_of_a_customer_s_records_is_in_the_answer(db):
     forgotten = sorted(set(records) - tables - set(ELSEWHERE))
     assert not forgotten, (
         "records kept about a customer that a data request's answer leaves out: declare a kind of record "
-        f"(billing.record_tables.Kept) or say where the answer holds them: {forgotten}"
+        f"(vault.record_tables.Kept) or say where the answer holds them: {forgotten}"
     )
     assert not (set(ELSEWHERE) - set(records)), "a model named here no longer holds a customer's rows"
     assert not (set(ELSEWHERE) & tables), "a model named here is a table of the answer already"
@@ -98,4 +86,10 @@ def test_the_records_the_answer_had_left_out_are_tables_of_it(db):
         "billing.PaperlessChoice",
         "customers.Account",
         "customers.ServiceChange",
+        "casework.CustomerRequest",
+        "casework.Representative",
+        "disclosures.Consent",
+        "connect.Authorization",
+        "retention.ErasureRecord",
+        "usage.PeerGroupMember",
     } <= tables

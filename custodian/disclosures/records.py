@@ -1,0 +1,115 @@
+"""What disclosures keeps of a customer's consents, as a data request's answer and the customer's download
+give it (`custodian.vault.records_held`, the "correspondence" category: a consent's words are the
+customer's, sealed as their correspondence): each consent to give their data, to whom and for what in its
+own words, which of their data (the policy file's labels), the period it covers, how it was signed, and
+whether it stands, ended or was revoked (when, and how the customer told us). Called only once the gate has
+allowed the read of the category; dates in words for a person, keys and days year-month-day for a
+program."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from custodian.dates import day_words
+from custodian.disclosures.models import Consent
+from custodian.disclosures.services.consents import CONSENT_REF_PREFIX, ConsentWords
+from custodian.vault.record_tables import (
+    Kept,
+    categories_named,
+    dates,
+    in_words,
+    kept_register,
+    listed,
+    moment,
+)
+
+CORRESPONDENCE = "correspondence"
+METHOD_WORDS = {"paper": gettext_lazy("signed on paper"), "electronic": gettext_lazy("given in My account")}
+
+
+def _words_opened(consents: list[Consent], documents) -> None:
+    """Each consent's own words (to whom, for what), from its sealed document opened for the read."""
+    by_ref = {d.ref: d for d in documents}
+    for c in consents:
+        d = by_ref.get(c.sealed_ref)
+        c.words = ConsentWords.from_json(d.content) if d else ConsentWords("", "", "")
+
+
+def _revocation(c: Consent):
+    try:
+        return c.revocation
+    except Consent.revocation.RelatedObjectDoesNotExist:
+        return None
+
+
+def _to_whom(c: Consent) -> str:
+    return c.words.recipient_name or _("(the consent's words are no longer held)")
+
+
+def _covers(c: Consent) -> str:
+    if c.covers_until:
+        return _("your data from %(start)s to %(end)s") % {
+            "start": day_words(c.covers_from),
+            "end": day_words(c.covers_until),
+        }
+    return _("your data from %(start)s, until you revoke it") % {"start": day_words(c.covers_from)}
+
+
+def consent_standing(c: Consent) -> str:
+    """Whether the consent stands, in words, with how it was given."""
+    how = str(METHOD_WORDS.get(c.method, c.method))
+    revoked = _revocation(c)
+    if revoked is not None:
+        return (
+            how
+            + "; "
+            + _("revoked on %(on)s (%(how)s)")
+            % {
+                "on": day_words(timezone.localdate(revoked.revoked_at)),
+                "how": revoked.how,
+            }
+        )
+    if c.expires_on and c.expires_on < timezone.localdate():
+        return how + "; " + _("ended on %(on)s") % {"on": day_words(c.expires_on)}
+    if c.expires_on:
+        return how + "; " + _("in force until %(on)s") % {"on": day_words(c.expires_on)}
+    return how + "; " + _("in force until you revoke it")
+
+
+def consent_standing_code(c: Consent) -> str:
+    if _revocation(c) is not None:
+        return "revoked"
+    return "ended" if c.expires_on and c.expires_on < timezone.localdate() else "in_force"
+
+
+CONSENTS = (
+    Kept(
+        "consents",
+        gettext_lazy("Your consents to give your data to others"),
+        Consent,
+        moment("signed_at", key="signed_at", words=day_words),
+        (
+            in_words(_to_whom, key="recipient", code=None, header=gettext_lazy("To whom")),
+            in_words(lambda c: c.words.purpose, key="purpose", code=None, header=gettext_lazy("For what")),
+            listed(
+                lambda c: categories_named(c.category_list),
+                key="data_categories",
+                header=gettext_lazy("What"),
+            ),
+            in_words(_covers, key="covers", code=None, header=gettext_lazy("Covering")),
+            dates("covers_from", "covers_until", "expires_on"),
+            in_words(
+                consent_standing, key="status", code=consent_standing_code, header=gettext_lazy("Status")
+            ),
+        ),
+        related=("revocation",),
+        category=CORRESPONDENCE,
+        opened=_words_opened,
+    ),
+)
+
+
+def register() -> None:
+    """Disclosures' reader of the correspondence category (from the app's `ready`): it opens the consents'
+    sealed words only."""
+    kept_register(*CONSENTS, ref_prefix=CONSENT_REF_PREFIX)
