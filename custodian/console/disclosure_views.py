@@ -27,6 +27,8 @@ from custodian.disclosures.exports import (
     ExportRefused,
     export_counted,
     export_dir,
+    export_offer,
+    export_offered,
     own_export_of,
     vendor_export_run,
 )
@@ -160,6 +162,9 @@ def desk(request):
                     # A function sent by its own run (the bank's debits) has no export button here; the
                     # letter-mailing vendor's button mails the queued letters.
                     None if v.function == LETTER_MAILING else own_export_of(v.function),
+                    # The export button only where an export goes, the marketing box only where a
+                    # marketing mailing may.
+                    export_offer(v.function),
                 )
                 for v, d in shown["vendors"]
             ],
@@ -203,6 +208,12 @@ def vendor_determination(request, vendor, d):
 @require_POST
 @looked_up(vendor_for, "vendor_id")
 def vendor_export(request, vendor):
+    # What the desk does not offer is refused before it is confirmed (a form sent by hand): the service
+    # refuses it again.
+    try:
+        export_offered(vendor.function, for_marketing=request.POST.get("for_marketing") == "on")
+    except ExportRefused as exc:
+        return _done(request, False, f"Export refused: {exc}")
     if not confirmed(request):
         return _export_confirmation(request, vendor)
     if vendor.function == REPORT_MAILING and current_determination(vendor) is not None:
@@ -271,7 +282,11 @@ def _export_confirmation(request, vendor):
                 "Data in the file",
                 ", ".join(labels.get(c, c) for c in sorted(function.categories)) if function else "",
             ),
-            ("Marketing mailing", "Yes: customers who opted out are left out" if marketing else "No"),
+            *(
+                [("Marketing mailing", "Yes: customers who opted out are left out" if marketing else "No")]
+                if export_offer(vendor.function).marketing
+                else []
+            ),
             *(
                 [
                     (

@@ -165,6 +165,56 @@ def own_export_of(function_key: str) -> str | None:
     return _OWN_EXPORT.get(function_key)
 
 
+@dataclass(frozen=True)
+class ExportOffer:
+    """What the disclosure desk offers a vendor of a function: an export (`exports`; the letter-mailing
+    vendor's mails the letters queued), and a marketing mailing with it (`marketing`, only for a function
+    the policy file lets send marketing mail). A function whose data leaves only by its own run, or that
+    receives no personal data in clear, is offered none (`none_because` says why)."""
+
+    exports: bool
+    marketing: bool
+    none_because: str = ""
+
+
+def export_offer(function_key: str) -> ExportOffer:
+    """The desk's offer to a vendor of `function_key`, from the same checks `vendor_export_run` refuses by."""
+    function = current_policy().vendor_functions.get(function_key)
+    if function is None:
+        return ExportOffer(False, False, "not a vendor function of the policy file")
+    if function.key == LETTER_MAILING:
+        return ExportOffer(True, False)
+    try:
+        export_checked(function, for_marketing=False)
+    except ExportRefused as exc:
+        return ExportOffer(False, False, str(exc))
+    return ExportOffer(True, "marketing" in function.also_for)
+
+
+def export_offered(function_key: str, *, for_marketing: bool) -> None:
+    """Refused unless the desk offers this export (`export_offer`): a form sent by hand is refused before it
+    is confirmed, as the service refuses it again."""
+    offer = export_offer(function_key)
+    if not offer.exports:
+        raise ExportRefused(offer.none_because)
+    if for_marketing and not offer.marketing:
+        function = current_policy().vendor_functions[function_key]
+        raise ExportRefused(f"“{function.label}” sends no marketing mail")
+
+
+def export_checked(function, *, for_marketing: bool) -> None:
+    """Refused unless a vendor of `function` receives an export from the desk, and a marketing mailing only
+    when the function sends marketing mail (the policy file's `also_for`)."""
+    if for_marketing and "marketing" not in function.also_for:
+        raise ExportRefused(f"“{function.label}” sends no marketing mail")
+    if not function.categories:
+        raise ExportRefused(f"“{function.label}” receives no personal data in clear")
+    if function.key in _OWN_EXPORT:
+        raise ExportRefused(
+            f"a vendor for “{function.label}” receives {_OWN_EXPORT[function.key]}, nothing else"
+        )
+
+
 def export_rows_register(function_key: str, rows: ExportRows) -> None:
     _ROWS[function_key] = rows
 
@@ -525,14 +575,7 @@ def vendor_export_run(
     function, determination, record = export_admit(
         vendor=vendor, requested_by=requested_by, for_marketing=for_marketing
     )
-    if for_marketing and "marketing" not in function.also_for:
-        raise ExportRefused(f"“{function.label}” sends no marketing mail")
-    if not function.categories:
-        raise ExportRefused(f"“{function.label}” receives no personal data in clear")
-    if function.key in _OWN_EXPORT:
-        raise ExportRefused(
-            f"a vendor for “{function.label}” receives {_OWN_EXPORT[function.key]}, nothing else"
-        )
+    export_checked(function, for_marketing=for_marketing)
     mailing = " ".join((mailing or "").split())
     if function.key == MAILING and not for_marketing and (not mailing or not customer_ids):
         raise ExportRefused(MAILING_NAMES_WHAT_AND_WHOM)
