@@ -222,6 +222,18 @@ def account_collections(*, fetched_by, account_id: int) -> dict:
     }
 
 
+def agreement_standing(*, fetched_by, account_id: int, on: date) -> Standing | None:
+    """The account's payment agreement in force on `on` (asked for and not answered, or agreed and not ended)
+    and where it stands, or None: while one is, no other is asked for (`payment_agreement_request` refuses
+    it). For staff acting for billing or collecting payments, as the account's history; None for anyone
+    else."""
+    if fetched_by.kind != "staff" or not current_policy().acts_for(
+        fetched_by.services, "billing", "collecting_payments"
+    ):
+        return None
+    return standings([account_id], on=on).get(account_id)
+
+
 def agreements_in_force(
     *, fetched_by, customer_id: int, on: date, past_due: dict[int, Decimal] | None = None
 ) -> dict[int, Standing]:

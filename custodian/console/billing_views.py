@@ -38,7 +38,7 @@ from custodian.billing.selectors import (
 )
 from custodian.billing.services import BillingError, bill_correct
 from custodian.bounds import EARLIEST, LATEST, month_first_day
-from custodian.collecting.selectors import account_collections
+from custodian.collecting.selectors import account_collections, agreement_standing
 from custodian.console.access import acts_for, console_actor, console_page, not_found
 from custodian.console.account_names import accounts_named, internal_ref
 from custodian.console.collections_views import (
@@ -206,6 +206,8 @@ def account_history(request, account_id):
             except gate.Denied:
                 contact_error = "Not allowed."
     services = services_at(account.premise_id)
+    today = timezone.localdate()
+    in_force = agreement_standing(fetched_by=actor, account_id=account.pk, on=today)
     return render(
         request,
         "console/billing_account.html",
@@ -215,7 +217,7 @@ def account_history(request, account_id):
             # By the number printed on its latest bill (read with the bills, in the same access event), else
             # by its internal reference.
             "account_name": f"Account {number}" if number else internal_ref(account.pk),
-            "statement": statement([account.pk], on=timezone.localdate()),
+            "statement": statement([account.pk], on=today),
             "bills": bills,
             "bills_purpose": current_policy().purposes[bills_purpose(actor)].label,
             "ledger": ledger_of([account.pk]).order_by("-posted_on", "-pk")[:100],
@@ -264,12 +266,14 @@ def account_history(request, account_id):
             "facts_form": step_form(request, FactsForm, "console:protection_facts", account.pk)
             if collections_staff(actor)
             else None,
-            # The request is offered only where something is past due today, as the service accepts it
-            # (a payment agreement spreads what is past due); otherwise the page says why there is none.
+            # The request is offered only as the service accepts it: with no agreement in force (one asked
+            # for and waiting for an answer, or agreed, is shown instead) and something past due today (a
+            # payment agreement spreads what is past due); otherwise the page says why there is none.
+            "in_force": in_force,
             "agreement_form": step_form(
                 request, AgreementAskedForm, "console:agreement_request", account.pk, auto_id="asked-%s"
             )
-            if collections_staff(actor) and arrears_on(account.pk, on=timezone.localdate()).past_due > 0
+            if collections_staff(actor) and in_force is None and arrears_on(account.pk, on=today).past_due > 0
             else None,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },
