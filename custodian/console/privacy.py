@@ -166,7 +166,7 @@ def _package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str)
             "data": _("The data we hold about you now"),
             "correspondence": _("Messages, letters and documents"),
             "meter_intervals": _("Your meter readings"),
-            "records": _("Your bills, payments and account records"),
+            "records": _("Your bills, payments, requests and the other records we keep"),
             "accesses": _("Who has seen or changed your data"),
             "disclosures": _("To whom we gave your data"),
         },
