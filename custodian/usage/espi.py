@@ -3,9 +3,12 @@ kind and commodity, the units of measure it holds, and the time an Atom feed or 
 Download My Data feed, its usage summaries, the import of a customer's or a meter's file and Green Button
 Connect's resources all name them from here."""
 
+import functools
 from datetime import UTC, datetime
 
-from django.utils.translation import gettext_lazy
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from custodian.customers.choices import Service
 
@@ -40,3 +43,28 @@ FILE_WORDS = gettext_lazy(
 def atom_time(moment: datetime) -> str:
     """A moment as an Atom feed's `updated` and `published` carry it: UTC, to the second."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# A CSV row's TYPE: what the row measured, in the download's language ("electric usage", "consumo de
+# electricidad"). The import reads a row's service back from these words in every language the site speaks
+# (`csv_type_service`), and from another utility's file by its first word ("Electric usage" → electric).
+CSV_TYPES = {
+    Service.ELECTRIC: pgettext_lazy("a Green Button CSV row's TYPE", "electric usage"),
+    Service.GAS: pgettext_lazy("a Green Button CSV row's TYPE", "gas usage"),
+    Service.WATER: pgettext_lazy("a Green Button CSV row's TYPE", "water usage"),
+}
+
+
+@functools.cache
+def csv_types_read() -> dict[str, str]:
+    """Each CSV TYPE's words, in every language of the site, lower-cased → the service they name."""
+    read = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            read.update({str(words).casefold(): str(service) for service, words in CSV_TYPES.items()})
+    return read
+
+
+def csv_type_service(words: str) -> str | None:
+    """The service a CSV TYPE names in the words of one of our downloads, in any language; None otherwise."""
+    return csv_types_read().get(" ".join(words.split()).casefold())

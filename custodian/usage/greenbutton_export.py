@@ -12,9 +12,10 @@ written as text into the serialized feed afterwards (the largest part of a downl
 to write it); the placeholders, the template entry and the text that replaces them must agree, so they are
 kept side by side.
 
-The titles are words for people (the feed's, each entry's): they are written in the active language, the
-customer's in the portal's Download My Data; the codes, links and numbers are the schema's whatever the
-language. Connect My Data asks for English (`connect.resources`).
+The titles are words for people (the feed's, each entry's), and so are the CSV's comments and each row's
+TYPE and NOTES: they are written in the active language, the customer's in the portal's Download My Data;
+the codes, links and numbers are the schema's whatever the language, and the CSV's column names the
+layout's (`CSV_COLUMNS`). Connect My Data asks for English (`connect.resources`).
 """
 
 import hashlib
@@ -29,12 +30,13 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from lxml import etree
 
 from custodian.csvfile import csv_writer
 from custodian.usage.espi import (
     ATOM_NS,
+    CSV_TYPES,
     ESPI_NS,
     FILE_WORDS,
     QUALITY_FROM_A_FILE,
@@ -530,38 +532,55 @@ def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tupl
 # holds the tariff and the customer's class); without it the COST column stays empty.
 IntervalCosts = Callable[[str, Sequence[tuple[int, int, float]]], Sequence[Decimal | None]]
 
+# The column names stay the common Green Button CSV layout's in every language, not words for people: the
+# import reads them (`greenbutton_import._CSV_COLUMNS`, and a customer may upload a download again), as do
+# the spreadsheets and energy apps that take the layout. A comment names each in the download's language.
+CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES")
+CSV_COLUMN_WORDS = gettext_lazy(
+    "The column names are the Green Button CSV layout's, the same in every language so that any program "
+    "reads them: TYPE (what was measured), DATE, START TIME, END TIME, USAGE, UNITS, COST and NOTES."
+)
+
 
 def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: IntervalCosts | None = None) -> str:
     """The common CSV layout. Times are the utility's local time with their UTC offset on every row. COST,
     with `costs`, is each interval's share of its month's bill for the use (`billing.estimate.
     interval_costs`), in dollars; empty where it cannot be priced."""
-    out = io.StringIO()
-    out.write(f"# Times are {settings.TIME_ZONE} local time; each START and END carries its UTC offset.\n")
+    # The words for people (these comments, each row's TYPE and NOTES) are in the active language, the
+    # customer's in the portal's Download My Data.
+    comments = [
+        gettext("Times are %(zone)s local time; each START TIME and END TIME carries its UTC offset.")
+        % {"zone": settings.TIME_ZONE},
+        str(CSV_COLUMN_WORDS),
+    ]
     if costs is not None:
-        out.write(
-            "# COST is each interval's share, at its month's average price, of what the month's use adds to "
-            "the month's bill at the tariff then in force (use, cost adjustment, sewer, franchise fee and "
-            "sales tax); the customer charge belongs to no interval. Empty where the tariff cannot price "
-            "it.\n"
+        comments.append(
+            gettext(
+                "COST is each interval's share, at its month's average price, of what the month's use adds "
+                "to the month's bill at the tariff then in force (use, cost adjustment, sewer, franchise fee "
+                "and sales tax); the customer charge belongs to no interval. Empty where the tariff cannot "
+                "price it."
+            )
         )
-    for point in usage_points:
-        if point.conversion:
-            out.write(f"# {point.title}: {point.conversion}.\n")
+    comments += [f"{point.title}: {point.conversion}." for point in usage_points if point.conversion]
+    out = io.StringIO()
+    out.writelines(f"# {comment}\n" for comment in comments)
     writer = csv_writer(out)
-    writer.writerow(["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"])
+    writer.writerow(CSV_COLUMNS)
     for point in usage_points:
         readings = sorted(point.readings)  # the forward series: CSV has no flow column
         amounts: Sequence[Decimal | None] = [None] * len(readings)
         per_billing_unit = UNIT_TO_BILLING.get((point.service, point.unit))
         if costs is not None and per_billing_unit is not None and readings:
             amounts = costs(point.service, [(s, d, v * per_billing_unit) for s, d, v in readings])
+        kind = str(CSV_TYPES.get(point.service, f"{point.service} usage"))
         for (start, duration, value), amount in zip(readings, amounts, strict=True):
             note = FILE_WORDS if start in point.from_file else ""
             begin = datetime.fromtimestamp(start, UTC).astimezone(LOCAL)
             end = datetime.fromtimestamp(start + duration, UTC).astimezone(LOCAL)
             writer.writerow(
                 [
-                    f"{point.service} usage",
+                    kind,
                     begin.date().isoformat(),
                     begin.strftime("%H:%M%z"),
                     end.strftime("%H:%M%z"),

@@ -57,7 +57,7 @@ from lxml import etree
 from custodian.bounds import ascii_decimal, ascii_whole
 from custodian.csvfile import separator_used
 from custodian.customers.choices import Service
-from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_OF_KIND, UNIT_OF_UOM
+from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_OF_KIND, UNIT_OF_UOM, csv_type_service
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
 from custodian.vault.scratch import Scratch
 
@@ -1462,7 +1462,10 @@ def _csv_rows(reader, result: ImportResult):
 
 
 def _csv_service(row: list[str], col: dict[str, int]) -> str:
-    """The service a row's TYPE names (`Electric usage` → electric); electric when blank."""
+    """The service a row's TYPE names: our own download's words in any language (`consumo de gas` → gas),
+    else its first word (`Electric usage` → electric); electric when blank."""
+    if (ours := csv_type_service(row[col["TYPE"]])) is not None:
+        return ours
     service = row[col["TYPE"]].strip().lower().split()[0] if row[col["TYPE"]].strip() else "electric"
     return service if service in Service.values else "unknown"
 
