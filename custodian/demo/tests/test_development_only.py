@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import custodian.demo
 from custodian.customers.models import Customer
+from custodian.staff.services import staff_member_create
+from custodian.testing import colleague_added
 
 DEMO_COMMANDS = [
     ["seed_demo", "--customers", "2", "--no-progress"],
@@ -52,6 +54,36 @@ def test_seed_demo_refuses_a_database_with_real_staff(db, settings):
     with pytest.raises(CommandError, match="1 staff account"):
         run("seed_demo", "--customers", "0", "--no-progress")
     assert get_user_model().objects.count() == 1
+
+
+def _personas(*usernames):
+    return [get_user_model().objects.get(username=u) for u in usernames]
+
+
+def test_staff_the_personas_added_in_the_console_keep_it_a_demo_database(db, settings):
+    """Ivan (IT) adds Hana to billing from the console after seeding, and Hana's colleague she adds in turn:
+    the demo's codes are still printed, and seeding again adds only what is missing."""
+    settings.DEBUG = True
+    run("seed_demo", "--customers", "0", "--no-progress")
+    ivan, priya = _personas("ivan.it", "priya.privacy")
+    hana = colleague_added(ivan, "hana.billing", ["billing"], approved_by=priya)
+    colleague_added(hana, "otto.billing", ["billing"], approved_by=priya)
+    assert run("demo_otp", "bill.clerk").strip().isdigit()
+    run("seed_demo", "--customers", "0", "--no-progress")
+    assert "cora.service" in run("welcome")
+
+
+def test_staff_made_on_the_command_line_still_mark_a_real_database(db, settings):
+    """A production database's first administrator is made on the server's command line (no one added her
+    in the console), and whoever she adds is hers, not the demo's: refused, even beside the personas."""
+    settings.DEBUG = True
+    run("seed_demo", "--customers", "0", "--no-progress")
+    admin = staff_member_create(
+        username="j.smith", password="x" * 20, full_name="Jane Smith", services=["it_database"]
+    )
+    colleague_added(admin, "k.jones", ["billing"], approved_by=_personas("priya.privacy")[0])
+    with pytest.raises(CommandError, match="2 staff account"):
+        run("demo_otp", "bill.clerk")
 
 
 def test_demo_authenticator_keys_are_random_per_database(db, settings):
