@@ -3,17 +3,24 @@ approved (an unknown client and an unapproved one get the same refusal); custome
 through the authorization code grant with PKCE (settings); an approved confidential third party may also
 use the client credentials grant for its own view (ESPI's client and registration access tokens, scopes in
 `scopes.ADMIN_SCOPES`); and a refresh token is honoured only while the customer's authorisation behind it
-stands (its consent neither revoked nor past its end date)."""
+stands (its consent neither revoked nor past its end date). The token endpoint (`TokenView`) answers a
+grant type it does not offer as RFC 6749 §5.2 says, before the toolkit looks for that grant's parameters."""
 
 import re
 
+from django.http import JsonResponse
 from oauth2_provider.models import Application
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.views import TokenView as ToolkitTokenView
 from oauthlib.oauth2.rfc6749 import errors
 
 from custodian.connect.selectors import authorization_of_user
 
 CLIENT_CREDENTIALS = "client_credentials"
+# The grants the token endpoint serves: a customer's authorisation (its code, then its refresh token) and a
+# third party's own view (client credentials). The toolkit knows others (the device code, the password),
+# none of which Custodian offers.
+GRANTS_OFFERED = frozenset({"authorization_code", "refresh_token", CLIENT_CREDENTIALS})
 # An S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters of that alphabet
 # (RFC 7636 §4.2). Anything else can never match a verifier, so a code issued for it could never be used.
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -75,3 +82,19 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
             third_party is not None
             and authorization_of_user(user_id=request.user.pk, third_party=third_party) is not None
         )
+
+
+class TokenView(ToolkitTokenView):
+    """The toolkit's token endpoint, for the grants Custodian offers: any other grant type named (a device
+    code, which the toolkit would read a missing parameter of and fail, the password, one made up) is
+    refused 400 `unsupported_grant_type` before anything else is read. A request naming none is the
+    toolkit's to refuse (`invalid_request`)."""
+
+    def post(self, request, *args, **kwargs):
+        named = request.POST.getlist("grant_type")
+        if named and any(g not in GRANTS_OFFERED for g in named):
+            error = errors.UnsupportedGrantTypeError()
+            response = JsonResponse({"error": error.error}, status=error.status_code)
+            response["Cache-Control"], response["Pragma"] = "no-store", "no-cache"
+            return response
+        return super().post(request, *args, **kwargs)

@@ -2,6 +2,7 @@ from django.urls import path
 from oauth2_provider import views as oauth_views
 
 from custodian.connect import views
+from custodian.connect.oauth import TokenView
 
 app_name = "connect"
 
@@ -18,6 +19,6 @@ urlpatterns = [
     path(ESPI + "Authorization/<id:authorization_id>", views.authorization_list, name="authorization"),
     path(ESPI + "Batch/Bulk/<id:bulk_id>", views.bulk, name="bulk"),
     path(ESPI + "<path:resource>", views.resource, name="resource"),
-    path("connect/oauth/token/", oauth_views.TokenView.as_view(), name="token"),
+    path("connect/oauth/token/", TokenView.as_view(), name="token"),
     path("connect/oauth/revoke/", oauth_views.RevokeTokenView.as_view(), name="revoke"),
 ]
