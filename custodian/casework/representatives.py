@@ -34,6 +34,9 @@ INVITE_MAX_AGE = 7 * 24 * 3600
 # Who registers and verifies representatives: the front counter and the privacy office.
 REGISTERING_SERVICES = frozenset({"customer_service", "privacy_officer"})
 LONGEST_YEARS = 5
+# The data categories a scope's pages show, which the authority must cover with it: a scope without them
+# could never be used (every page of paying and arranging payments shows the bills).
+SCOPE_NEEDS = {RepresentativeScope.PAYMENTS: ("bills",)}
 
 
 class RepresentativeError(RequestError):
@@ -89,6 +92,14 @@ def representative_register(*, authority: Authority, by) -> Representative:
         raise RepresentativeError(
             "say which of the customer's data the representative may see: " + ", ".join(sorted(own))
         )
+    for each in scope:
+        missing = [c for c in SCOPE_NEEDS.get(each, ()) if c not in categories]
+        if missing:
+            raise RepresentativeError(
+                f'"{RepresentativeScope(each).label}" needs the data its pages show: add '
+                + ", ".join(f'"{current_policy().categories[c].label}"' for c in missing)
+                + " to what the representative may see, or leave it out of what they may do"
+            )
     today = timezone.localdate()
     if not (today < a.expires_on <= today.replace(year=today.year + LONGEST_YEARS)):
         raise RepresentativeError(f"the authority ends after today and within {LONGEST_YEARS} years")

@@ -3,6 +3,7 @@ factor when the customer chose one), the customer as the gate sees them (`portal
 values through the gate (`mine`, bank details masked until the customer re-authenticates). No URL carries a
 customer number, so no URL can reach another customer's data."""
 
+import contextlib
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -49,6 +50,17 @@ PAGE_SCOPES = {
     **dict.fromkeys(("consents", "consent_revoke", "erasure", "connected_apps", "connected_app_revoke"), K),
 }
 OWN_SIGN_IN_PAGES = frozenset({"security", "reauthenticate", "act_for", "limit_lift"})
+# The data category each page shows throughout, which a representative's authority must cover too: without
+# it the page would show the selectors' empty answer ("No bills yet", "Owed today $0.00") as the truth, so
+# they are told instead that their authority does not cover it. A page showing several categories tells
+# it of each part it leaves out (`request.not_covered`).
+B, U = "bills", "meter_usage"
+PAGE_CATEGORIES = {
+    **dict.fromkeys(("bills", "bill", "bill_pdf", "statement", "pay", "pay_deposit", "payment_agreement"), B),
+    **dict.fromkeys(("paperless", "budget", "autopay"), B),
+    **dict.fromkeys(("usage", "green_button", "usage_upload", "comparison", "comparison_pdf"), U),
+    **dict.fromkeys(("messages", "letter_pdf"), "correspondence"),
+}
 ACTING_FOR = "portal_acting_for"
 
 # What an online account still limited may open (`PortalAccount.limited`: its sign-up was not confirmed from
@@ -81,6 +93,7 @@ class Within:
 
     def __init__(self, rep=None, *, limited: bool = False):
         self._scopes = None if rep is None else frozenset(rep.scope_list)
+        self._categories = None if rep is None else frozenset(rep.category_list)
         self._limited = limited
 
     def __getitem__(self, page: str) -> bool:
@@ -88,7 +101,61 @@ class Within:
             return False
         if self._scopes is None or page in OWN_SIGN_IN_PAGES:
             return True
-        return PAGE_SCOPES.get(page) in self._scopes
+        if PAGE_SCOPES.get(page) not in self._scopes:
+            return False
+        category = PAGE_CATEGORIES.get(page)
+        return category is None or category in self._categories
+
+
+# A part of a page a representative's scope may leave out, in the words of "does not cover …".
+SCOPE_WORDS = {"requests": gettext_lazy("requests"), "consents": gettext_lazy("consents")}
+
+
+def _short(label: str) -> str:
+    """A category's label as a short noun ("Bills: the account number…" → "bills")."""
+    short = label.split(":")[0].split(" (")[0].strip()
+    return short[:1].lower() + short[1:] if short[1:2].islower() or short[1:2] == "-" else short
+
+
+class NotCovered:
+    """What the authority of the representative acting does not cover, for a page to say so where it would
+    otherwise show the gate's or the selectors' empty answer as the truth: `request.not_covered["bills"]` (a
+    data category, or a scope of `SCOPE_WORDS`) is "" when covered (always, for the customer themself), else
+    "Your authority to act for <the customer> does not cover bills."; `among(keys)` says it of several at
+    once. The customer is named where the authority covers their name (one read through the gate, on the
+    first sentence said)."""
+
+    def __init__(self, request, rep=None):
+        self._request, self._rep, self._name = request, rep, None
+
+    def _left_out(self, keys) -> list[str]:
+        if self._rep is None:
+            return []
+        held = {*self._rep.category_list, *self._rep.scope_list}
+        return [k for k in keys if k not in held]
+
+    def _said(self, keys) -> str:
+        policy = current_policy()
+        what = ", ".join(
+            str(SCOPE_WORDS[k]) if k in SCOPE_WORDS else _short(str(policy.categories[k].in_language().label))
+            for k in keys
+        )
+        if self._name is None:
+            self._name = mine(self._request, ["name"]).get("name", "")
+        if self._name:
+            return _("Your authority to act for %(name)s does not cover %(what)s.") % {
+                "name": self._name,
+                "what": what,
+            }
+        return _("Your authority to act for this customer does not cover %(what)s.") % {"what": what}
+
+    def __getitem__(self, key: str) -> str:
+        left_out = self._left_out([key])
+        return self._said(left_out) if left_out else ""
+
+    def among(self, keys) -> str:
+        left_out = self._left_out(dict.fromkeys(keys))
+        return self._said(left_out) if left_out else ""
 
 
 def message_page(request, *, title, message, status: int = 200, **more):
@@ -131,6 +198,7 @@ def portal_required(view):
         request.representative = None
         request.limited = account.limited
         request.may = Within(limited=account.limited)
+        request.not_covered = NotCovered(request)
         page = request.resolver_match.url_name if request.resolver_match else ""
         if account.limited and page not in OPEN_WHILE_LIMITED:
             return message_page(
@@ -151,6 +219,20 @@ def portal_required(view):
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE, status=403
                 )
             request.customer_id, request.representative, request.may = rep.customer_id, rep, Within(rep)
+            request.not_covered = NotCovered(request, rep)
+            category = PAGE_CATEGORIES.get(page)
+            if category is not None and category not in rep.category_list:
+                _refused_by_the_gate(request, category)
+                return message_page(
+                    request,
+                    title=_("Not within your authority"),
+                    message=_(
+                        "%(not_covered)s Switch back to your own account, or ask us to change what your "
+                        "authority covers."
+                    )
+                    % {"not_covered": request.not_covered[category]},
+                    status=403,
+                )
             try:
                 return view(request, *args, **kwargs)
             except Denied:
@@ -182,6 +264,19 @@ NOT_IN_SCOPE_DATA = gettext_lazy(
     "Your authority to act for this customer does not cover the data this page shows. Switch back to your "
     "own account, or ask us to change what your authority covers."
 )
+
+
+def _refused_by_the_gate(request, category: str) -> None:
+    """The page's data asked of the gate as the representative, which refuses it (outside the authority's
+    categories) and logs the refusal naming them, as it logs a read the page would have made."""
+    with contextlib.suppress(Denied):
+        reveal(
+            actor=portal_actor(request),
+            customer_id=request.customer_id,
+            fields=[current_policy().categories[category].field],
+            purpose="providing_services",
+            client_ip=client_ip(request),
+        )
 
 
 def acting_label(request) -> str:

@@ -44,6 +44,8 @@ class Held:
     records: list  # custodian.vault.records_held.Records: the bills, the ledger, agreements…
     disclosures: list
     accesses: list
+    # What a representative's authority leaves out of the file, said first ("" for the customer themself).
+    not_covered: str = ""
 
 
 def _when(moment) -> str:
@@ -191,6 +193,8 @@ def download_csv(held: Held) -> str:
     ]
     out = io.StringIO()
     writer = csv_writer(out)
+    if held.not_covered:
+        writer.writerows([[held.not_covered], []])
     for number, (title, headers, rows, empty) in enumerate(sections):
         if number:
             writer.writerow([])

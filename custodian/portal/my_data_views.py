@@ -77,6 +77,9 @@ def _home(request, contact_form, status=200):
             "masked": not reauthenticated(request) and any(f in values for f in MASKED_UNTIL_REAUTH),
             "notice": current_policy().notices["portal_profile"],
             "glance": at_a_glance(request),
+            # A representative is told which of these their authority leaves out: a row missing is not
+            # a value the customer does not have.
+            "not_covered": request.not_covered.among(shown),
         },
         status=status,
     )

@@ -81,7 +81,14 @@ def accesses(request):
     entry with a receipt to download and check against the published log."""
     policy = current_policy()
     rows = [_access_row(policy, e) for e in _seen(request)]
-    return render(request, "portal/accesses.html", {"rows": rows})
+    return render(request, "portal/accesses.html", {"rows": rows, "not_covered": _not_covered(request)})
+
+
+def _not_covered(request) -> str:
+    """For a representative, the customer's data their authority leaves out of the page (its events, its
+    disclosures, its file): said, so that what is left out is not taken for nothing."""
+    policy = current_policy()
+    return request.not_covered.among(c for c in policy.categories if c in policy.self_access_categories)
 
 
 @page("me/who-has-seen-my-data/<id:seq>/receipt.json", name="access_receipt")
@@ -106,7 +113,7 @@ def access_receipt(request, seq: int):
 @portal_required
 def disclosures(request):
     rows = accounting_summary(fetched_by=portal_actor(request), customer_id=request.customer_id)
-    return render(request, "portal/disclosures.html", {"rows": rows})
+    return render(request, "portal/disclosures.html", {"rows": rows, "not_covered": _not_covered(request)})
 
 
 @page("me/consents/", name="consents")
@@ -261,6 +268,7 @@ def download(request, fmt):
                 _access_row(policy, e)
                 for e in who_has_seen(customer_id=request.customer_id, fetched_by=asker, limit=None)
             ],
+            not_covered=_not_covered(request),
         )
         response = HttpResponse(download_csv(held), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="my-data.csv"'
@@ -291,6 +299,20 @@ def download(request, fmt):
                 {**r, "first": r["first"].isoformat(), "last": r["last"].isoformat()} for r in disclosures
             ],
             "accesses": _accesses_with_receipts(request.customer_id, asker),
+            # A representative's file: the categories their authority leaves out, in words and by key.
+            **(
+                {
+                    "not_covered": not_covered,
+                    "not_covered_categories": [
+                        c
+                        for c in policy.categories
+                        if c in policy.self_access_categories
+                        and not asker.reads_own(request.customer_id, category=c)
+                    ],
+                }
+                if (not_covered := _not_covered(request))
+                else {}
+            ),
         },
         json_dumps_params={"indent": 2},
     )

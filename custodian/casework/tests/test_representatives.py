@@ -133,7 +133,7 @@ def test_a_representative_for_the_bills_cannot_read_the_usage(customer, service_
     assert "Alice Anderson" in home and "115 Elm Street" not in home  # the address is not theirs to see
     assert client.get("/portal/me/bills/").status_code == 200
     usage = client.get("/portal/me/usage/")
-    assert usage.status_code == 403 and "does not cover the data" in usage.content.decode()
+    assert usage.status_code == 403 and "does not cover meter usage" in usage.content.decode()
     refused = AccessEvent.objects.filter(
         customer_id=str(customer.pk), categories="meter_usage", decision="deny"
     ).latest("seq")
@@ -150,16 +150,17 @@ def test_an_authority_names_the_data_it_covers(customer, service_rep):
 
 def test_a_representative_for_the_usage_sees_no_bills_in_the_portal(customer, service_rep, privacy_officer):
     """The mirror case: an authority covering the meter usage only. The home says nothing of what is owed
-    (not even that a balance is past due), the bills page lists no bill and a bill's own page is not found;
-    the selectors decide it, at no cost in queries."""
+    (not even that a balance is past due) but that the authority does not cover the bills, and the bills
+    page, the statement and a bill's own page say so too instead of an empty answer; the selectors decide
+    it, at no cost in queries."""
     bill = bill_charged(Account.objects.get(customer=customer), 9, "41.20")
     rep, client = _invited(customer, service_rep, privacy_officer, categories=("name", "meter_usage"))
     client.post("/portal/me/act-for/", {"authority": rep.pk})
     home = client.get("/portal/me/").content.decode()
     assert "Alice Anderson" in home
     assert "41.20" not in home and "Past due:" not in home and "Needs your attention" not in home
-    bills = client.get("/portal/me/bills/")
-    assert bills.status_code == 200 and f"/portal/me/bills/{bill.pk}/" not in bills.content.decode()
-    assert "41.20" not in bills.content.decode()  # nor the balance, the ledger's charge, the statement
-    assert "41.20" not in client.get("/portal/me/statement/?month=2026-10").content.decode()
-    assert client.get(f"/portal/me/bills/{bill.pk}/").status_code == 404
+    assert "does not cover bills" in home
+    for page in ("/portal/me/bills/", "/portal/me/statement/?month=2026-10", f"/portal/me/bills/{bill.pk}/"):
+        answer = client.get(page)
+        assert answer.status_code == 403 and "does not cover bills" in answer.content.decode(), page
+        assert "41.20" not in answer.content.decode()  # nor the balance, the ledger's charge, the statement

@@ -88,7 +88,7 @@ def _basic(client_id, secret) -> str:
     return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
 
 
-AUTHS = st.sampled_from(["sunny", "wrong secret", "none", "garbage", "not base64"])
+AUTHS = st.sampled_from(["sunny", "wrong secret", "none", "garbage", "not base64", "nul"])
 
 
 def _authorization(kind, client_id, secret) -> dict:
@@ -97,6 +97,7 @@ def _authorization(kind, client_id, secret) -> dict:
         "wrong secret": _basic(client_id, "nope"),
         "garbage": "Basic " + base64.b64encode(b"\xff\xfe:\x00").decode(),
         "not base64": "Basic %%%not-base64",
+        "nul": _basic("sunny\x00", secret),
         "none": None,
     }[kind]
     return {} if header is None else {"HTTP_AUTHORIZATION": header}
@@ -111,7 +112,7 @@ def _authorization(kind, client_id, secret) -> dict:
     refresh_token=ODD,
     scope=st.one_of(ODD, st.just(SCOPE)),
     device_code=ODD,
-    client_id=st.one_of(ODD, st.just("sunny")),
+    client_id=st.one_of(ODD, st.just("sunny"), st.just("\x00")),
 )
 @EXAMPLES
 def test_the_token_endpoint_never_fails_on_what_it_is_sent(sunny, grant_type, auth, client_id, **params):
@@ -141,7 +142,7 @@ def pat(sunny, households):
 
 @given(
     response_type=st.one_of(ODD, st.sampled_from(["code", "token", "id_token", "code token"])),
-    client_id=st.one_of(ODD, st.just("sunny")),
+    client_id=st.one_of(ODD, st.just("sunny"), st.just("\x00")),
     redirect_uri=st.one_of(ODD, st.just(REDIRECT), st.just("https://evil.example.net/")),
     scope=st.one_of(ODD, st.just(SCOPE)),
     state=ODD,
