@@ -164,8 +164,8 @@ def _account_page(request, account, *, stop_form=None, move_form=None, status=20
             new_address = docs[0].text if docs else ""
         except gate.Destroyed as exc:
             address_error = str(exc)
-        except gate.Denied:
-            address_error = "Not allowed."
+        except gate.Denied as refused:
+            address_error = gate.refused_in_words(refused)
     initial = {"change_id": waiting.pk} if waiting else {}
     if waiting is not None and waiting.kind == ServiceChangeKind.STOP:
         initial["closed_on"] = waiting.on
@@ -376,8 +376,8 @@ def _reads_page(request, account, form=None, status=200):
         error = str(exc)
     except gate.Held as exc:
         error = f"The last reads are not shown: this read is {exc} (the privacy officer decides)."
-    except gate.Denied:
-        error = "Not allowed."
+    except gate.Denied as refused:
+        error = gate.refused_in_words(refused)
     return render(
         request,
         "console/meter_reads.html",

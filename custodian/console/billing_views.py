@@ -203,8 +203,8 @@ def account_history(request, account_id):
                 contact = _contact(request, account)
             except gate.Destroyed as exc:
                 contact_error = str(exc)
-            except gate.Denied:
-                contact_error = "Not allowed."
+            except gate.Denied as refused:
+                contact_error = gate.refused_in_words(refused)
     services = services_at(account.premise_id)
     today = timezone.localdate()
     in_force = agreement_standing(fetched_by=actor, account_id=account.pk, on=today)

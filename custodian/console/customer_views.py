@@ -173,12 +173,9 @@ def customer_detail(request, customer_id):
             form.add_error(None, str(exc))
         except gate.Held as exc:
             form.add_error(None, f"This read is {exc} (the privacy officer decides). Nothing was shown.")
-        except gate.Denied:
-            form.add_error(
-                None,
-                "Not allowed: your support services may not see these items for this purpose"
-                " (request-driven purposes need an open request of this customer that your service owns).",
-            )
+        except gate.Denied as refused:
+            # Staff may know why: the reason the gate gave and logged, in words.
+            form.add_error(None, gate.refused_in_words(refused))
         else:
             policy = current_policy()
             labels = {c.field: c.label for c in policy.categories.values()}

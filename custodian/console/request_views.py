@@ -149,12 +149,8 @@ def request_detail(request, request_id):
                 request_id=req.pk,
                 client_ip=client_ip(request),
             )
-        except gate.Denied:
-            messages.error(
-                request,
-                "Not allowed: reading this request's messages needs a purpose your service holds, "
-                "while your service owns the request.",
-            )
+        except gate.Denied as refused:
+            messages.error(request, gate.refused_in_words(refused))
     policy = current_policy()
     meter_routed = meter_challenge_routed(req)
     earlier = repeat_of(req)

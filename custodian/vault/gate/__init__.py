@@ -52,6 +52,7 @@ from custodian.vault.gate.documents import (
     reveal_with_intervals_many,
 )
 from custodian.vault.gate.month_totals import ChunkTotals, TotalsAsk, month_totals_many
+from custodian.vault.gate.refusals import refused_in_words
 from custodian.vault.gate.spark_totals import SparkTotals, month_totals_on_spark
 from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
@@ -80,6 +81,7 @@ __all__ = [
     "month_totals_many",
     "month_totals_on_spark",
     "policy_decision",
+    "refused_in_words",
     "reveal",
     "reveal_documents",
     "reveal_documents_many",
