@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from custodian.audit.heads import log_origin, read_published_heads, verifier_keys
@@ -49,7 +51,18 @@ def index(request):
 def checkpoint(request):
     path = _published() / "checkpoint"
     if not path.is_file():
-        raise Http404
+        # Before the first head is signed (a log just set up) there is none to give: say so, in words a
+        # mirror's operator reads, rather than a bare "not found".
+        response = _text(
+            gettext(
+                "No signed head yet: the access log's head is signed at least every hour once it has "
+                "entries. Try again later; %(page)s says how to check it."
+            )
+            % {"page": request.build_absolute_uri(reverse("transparency:index"))}
+            + "\n"
+        )
+        response.status_code = 404
+        return response
     return _text(path.read_text())
 
 

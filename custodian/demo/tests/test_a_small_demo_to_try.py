@@ -10,6 +10,7 @@ from datetime import date
 from django.core.management import call_command
 from django.test import Client
 
+from custodian.audit.heads import log_origin
 from custodian.demo.generator import (
     SIMILAR_HOMES_FROM,
     SIMILAR_HOMES_MARGIN,
@@ -34,12 +35,19 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_a_demo_of_50_compares_its_portal_customer_and_welcome_names_their_sign_in(db, settings):
+def test_a_demo_of_50_compares_its_portal_customer_and_welcome_names_their_sign_in(
+    db, settings, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True
     minimum = current_policy().aggregation["min_customers"]
     assert minimum == 15  # the policy file's, as published
 
-    run("seed_demo", "--customers", "50", "--seed", "1", "--no-progress")
+    with django_capture_on_commit_callbacks(execute=True):  # the head is published once committed
+        seeded = run("seed_demo", "--customers", "50", "--seed", "1", "--no-progress")
+    # The access log is signed as the demo is made: /transparency/ has a head to check from the start.
+    assert "published at /transparency/checkpoint" in seeded
+    checkpoint = Client().get("/transparency/checkpoint")
+    assert checkpoint.status_code == 200 and checkpoint.content.decode().startswith(log_origin())
     index = demo_portal_index(1)
     customer_id = demo_customer_id(1, index)
     shown = group_services_of([customer_id])[customer_id]

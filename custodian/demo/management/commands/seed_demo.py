@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from custodian.audit.heads import head_sign
 from custodian.customers.choices import Service
 from custodian.demo.billing import demo_billing_ensure, demo_cycles
 from custodian.demo.development import refuse_outside_development
@@ -76,6 +77,9 @@ class Command(BaseCommand):
 
         visits = demo_web_visits_ensure(seed=seed)
         policy_archive()  # the policy in force, archived as the first version (once)
+        # The demo's access log signed and published at once, as the hourly job would: /transparency/ and its
+        # checkpoint have a head to check from the start (`welcome` says so).
+        head = head_sign()
         self.stdout.write(
             f"demo utility ready: {len(staff)} staff created, {counted(created, 'customer')} created "
             f"({customers - created} already present), {len(similar)} similar homes beside them, {blocks} "
@@ -88,6 +92,11 @@ class Command(BaseCommand):
             f"{billing['letters']} past-due letters written, {visits} website page views added "
             f"in {time.perf_counter() - started:.1f}s"
         )
+        if head is not None:
+            self.stdout.write(
+                f"The access log's head #{head.pk} is signed ({counted(head.tree_size, 'event')}) and "
+                "published at /transparency/checkpoint."
+            )
         self.stdout.write(
             f"Staff sign in at /staff/ as {', '.join(p.username for p in STAFF_PERSONAS)} with the password "
             f"{DEMO_PASSWORD!r},\nthen the code printed by `manage.py demo_otp USERNAME`."
