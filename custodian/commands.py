@@ -4,6 +4,7 @@
 from contextlib import contextmanager
 
 from django.core.management.base import CommandError
+from tqdm import tqdm
 
 
 @contextmanager
@@ -20,3 +21,28 @@ def progress_on(bar) -> dict:
     it will count (`progress_total`): the bar's total is the service's own, so the bar ends at 100 % when the
     work is done, never short of it or past it, whatever the command could have counted beforehand."""
     return {"progress": bar.update, "progress_total": lambda n: bar.reset(total=n)}
+
+
+@contextmanager
+def progress_once_counted(**bar_options):
+    """`progress_on`'s keywords for a bar (tqdm's, with `bar_options`) drawn only once the service says how
+    many it will count, and only when that is some: a run with nothing to do draws no bar, and the command
+    says so in its own words."""
+    bar = None
+
+    def total(n: int) -> None:
+        nonlocal bar
+        if bar is not None:
+            bar.reset(total=n)
+        elif n:
+            bar = tqdm(total=n, **bar_options)
+
+    def update(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        yield {"progress": update, "progress_total": total}
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from custodian.commands import progress_on
+from custodian.commands import progress_once_counted
 from custodian.disclosures.commands import export_parties
 from custodian.disclosures.exports import ExportRefused
 from custodian.outbox.services import letters_mail
@@ -21,10 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, vendor, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)
-        # The total is the letters the export writes, told by it (`progress_on`).
-        with tqdm(unit="letter", desc=f"letters to {found.name}") as bar:
+        # The total is the letters the export writes, told by it; with none waiting no bar is drawn.
+        with progress_once_counted(unit="letter", desc=f"letters to {found.name}") as progress:
             try:
-                report = letters_mail(vendor=found, requested_by=officer, **progress_on(bar))
+                report = letters_mail(vendor=found, requested_by=officer, **progress)
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         if report.export_id is None:
