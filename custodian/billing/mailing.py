@@ -2,7 +2,9 @@
 the name and mailing address to print on it. Registered with the disclosure workflow's exports
 (`disclosures.exports.export_rows_register`) when the app is ready; the export is a disclosure like any other
 (the privacy officer runs it, the vendor needs a current determination, every customer is accounted for).
-Customers who chose paperless billing are left out; the bills in a finished export are marked sent."""
+Customers who chose paperless billing are left out, unless no e-mail address is on file for them (their
+bill-ready e-mail could not go: the bill is printed and mailed, so no customer goes without a bill); the
+bills in a finished export are marked sent."""
 
 import base64
 from datetime import datetime
@@ -14,6 +16,7 @@ from custodian.billing.models import Bill, PaperlessChoice
 from custodian.disclosures.exports import ExportRows, export_rows_register
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import reveal_documents_many
+from custodian.vault.selectors import holding_a_value
 
 BILL_MAILING = "bill_mailing"
 HEADER = ["customer_ref", "name", "mailing_address", "bill", "cycle", "bill_pdf_base64"]
@@ -22,7 +25,12 @@ HEADER = ["customer_ref", "name", "mailing_address", "bill", "cycle", "bill_pdf_
 def _unsent(customer_ids):
     return (
         Bill.objects.filter(customer_id__in=list(customer_ids), is_current=True, notified_at__isnull=True)
-        .exclude(customer_id__in=PaperlessChoice.objects.values("customer_id"))
+        # Paperless with an e-mail address on file: told by e-mail (`billing.notices`), not printed.
+        .exclude(
+            customer_id__in=PaperlessChoice.objects.filter(customer_id__in=holding_a_value("email")).values(
+                "customer_id"
+            )
+        )
         .order_by("customer_id", "cycle", "pk")
     )
 

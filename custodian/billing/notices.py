@@ -8,8 +8,11 @@
   bill as the same PDF the portal gives (`billing.mailing`), and the export marks the bills sent.
 - The letters about a customer's bills and payments (a payment's receipt, the answer to a request for a
   payment agreement) go the way their bills go (`letter_as_bills_go`): to a paperless customer with an
-  e-mail address on file the letter is kept in My account, not printed, and an e-mail without amounts says
-  it is there (the e-mail failing for good, the letter is mailed after all); to everyone else it is mailed.
+  e-mail address on file the letter is kept in My account, not printed, and an e-mail says only that a
+  letter is waiting there (not its subject: no account number, no amounts, nothing of what it is about; the
+  e-mail failing for good, the letter is mailed after all); to everyone else it is mailed, and so is a
+  letter to a customer whose online account is still limited (it cannot open the letters until the code
+  mailed to the mailing address on file is entered: `letters_readable_register`, answered by the portal).
 
 A bill is told once (`Bill.notified_at`); runs can be repeated.
 """
@@ -25,7 +28,7 @@ from custodian.billing.models import Bill, PaperlessChoice
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage, Status
-from custodian.outbox.services import OutboxError, language_of, letter_send, message_render, message_send
+from custodian.outbox.services import OutboxError, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor, reveal, reveal_many, system_actor
 
@@ -49,6 +52,23 @@ def paperless_set(*, customer_id: int, paperless: bool, channel: str) -> bool:
     else:
         PaperlessChoice.objects.filter(customer_id=customer_id).delete()
     return paperless
+
+
+def paperless_in_force(customer_id: int) -> bool:
+    """Whether paperless billing is in force for the customer, as a fact: for a write that must keep what
+    paperless bills rest on (the e-mail address they go to), whoever asks for it. Never shown to an asker
+    (`is_paperless` answers them)."""
+    return PaperlessChoice.objects.filter(customer_id=customer_id).exists()
+
+
+_letters_unreadable: Callable[[int], bool] | None = None
+
+
+def letters_readable_register(unreadable: Callable[[int], bool]) -> None:
+    """The portal, which keeps the online accounts and sits above billing, registers whether a customer's
+    online account cannot open the letters kept in My account (one still limited)."""
+    global _letters_unreadable
+    _letters_unreadable = unreadable
 
 
 def is_paperless(*, fetched_by: Actor, customer_id: int) -> bool:
@@ -137,12 +157,14 @@ def letter_as_bills_go(
 ) -> OutboundMessage:
     """A letter about the customer's bills or payments, sent the way their bills are (module docstring): for a
     paperless customer with an e-mail address on file (read through the gate as the bill notices' job, for
-    contacting customers), kept in My account and told by an e-mail without amounts; else mailed. In the
-    caller's transaction. Returns the letter's record."""
+    contacting customers) whose online account can open the letters, kept in My account and told by an
+    e-mail that says only that a letter is waiting; else mailed. In the caller's transaction. Returns the
+    letter's record."""
     sender = {"sent_by": sent_by, "sent_by_job": sent_by_job}
     letter = {"to_customer": to_customer, "template": template, "context": context, "regarding": regarding}
     address = ""
-    if PaperlessChoice.objects.filter(customer_id=to_customer.pk).exists():
+    unreadable = _letters_unreadable is not None and _letters_unreadable(to_customer.pk)
+    if paperless_in_force(to_customer.pk) and not unreadable:
         actor = system_actor(NOTICE_JOB, on_behalf_of=sent_by)
         found = reveal(
             actor=actor, customer_id=to_customer.pk, fields=["email"], purpose="contacting_customers"
@@ -156,10 +178,7 @@ def letter_as_bills_go(
         to_address=address,
         template="letter_in_my_account",
         context={
-            # The letter's subject in the customer's language, as the letter itself is written.
-            "subject": message_render(
-                template=template, context=context, language=language_of(to_customer)
-            ).subject,
+            # Not the letter's subject: it may name the account or what the letter is about (arrears).
             "portal": f"{utility.get('website', '').rstrip('/')}/portal/me/messages/",
             "utility": utility["name"],
             "phone": utility.get("phone", ""),

@@ -16,6 +16,7 @@ from custodian.customers.models import Customer
 from custodian.outbox.services import OUTBOX_JOB, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import reveal, reveal_history, system_actor
+from custodian.vault.signals import ADDABLE
 
 TEMPLATE = "contact_changed"
 PURPOSE = "contacting_customers"
@@ -37,8 +38,7 @@ def _same(field: str, old: str, new: str) -> bool:
 def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
     """Tell each replaced address of its replacement (in the write's transaction); returns how many were
     told."""
-    if submission is not None and submission.old_contact_told:
-        return 0
+    writer_told = submission is not None and submission.old_contact_told
     told = 0
     for customer_id, field in replaced:
         held = reveal_history(
@@ -47,22 +47,27 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
             fields=[field],
             purpose=PURPOSE,
         )
-        earlier = [h for h in held if h.superseded_at is not None]
-        if not earlier:
-            continue
-        old = max(earlier, key=lambda h: h.superseded_at).value
+        # What this write superseded (a value removed at an earlier time is not the one replaced now).
+        earlier = [h for h in held if h.superseded_at is not None and h.superseded_at >= at]
+        old = max(earlier, key=lambda h: h.superseded_at).value if earlier else ""
         new = next((h.value for h in held if h.superseded_at is None), "")
-        if not old.strip() or _same(field, old, new):
+        added = not old.strip()
+        if (added and (field not in ADDABLE or not new.strip())) or _same(field, old, new):
             continue
+        if writer_told and not added:
+            continue  # the writer told the old address itself; an address added had none to tell
         customer = Customer.objects.get(pk=customer_id)
         context = {
             "field": field,
             "changed_on": timezone.localdate(at),
             "removed": not new.strip(),
+            "added": added,
             "phone": current_policy().utility["phone"],
         }
         if field == "phone":
             _phone_change_tell(customer, {**context, "ending": number_ending(new)})
+        elif added:  # an e-mail address where none was: by letter, not to the address just added
+            letter_send(to_customer=customer, template=TEMPLATE, context=context, sent_by_job=OUTBOX_JOB)
         elif field == "email":
             message_send(
                 to_address=old,

@@ -291,6 +291,13 @@ def portal_confirm(*, token: str, page_language: str = "") -> PortalAccount:
     return account
 
 
+def letters_closed_while_limited(customer_id: int) -> bool:
+    """Whether the customer's online account is still limited (`access.OPEN_WHILE_LIMITED`: its letters page
+    is refused until the code mailed to the mailing address on file is entered), so a letter can't wait for
+    them in My account: it goes by mail (`billing.notices.letter_as_bills_go`)."""
+    return PortalAccount.objects.filter(customer_id=customer_id, limited=True).exists()
+
+
 def portal_accounts_delete(customer_ids) -> int:
     """Delete the customers' online accounts and the sign-ins behind them (retention, erasure); how many.
     The apps they authorised under Connect My Data are cut off first (their consents revoked, tokens

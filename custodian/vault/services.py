@@ -36,7 +36,7 @@ from custodian.vault.models import (
     SealedDocument,
 )
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, MARKETING_OPTED_IN, MARKETING_OPTED_OUT, normalize
-from custodian.vault.signals import CONTACT_FIELDS, contact_replaced
+from custodian.vault.signals import ADDABLE, CONTACT_FIELDS, contact_replaced
 
 
 class ProvenanceRequired(ValueError):
@@ -155,7 +155,12 @@ def personal_data_record_many(
     current = PersonalValue.objects.filter(customer_id__in=ids, field__in=fields, superseded_at__isnull=True)
     contact = fields & set(CONTACT_FIELDS)
     replaced = (
-        sorted(current.filter(field__in=contact).order_by().values_list("customer_id", "field").distinct())
+        sorted(
+            {
+                *current.filter(field__in=contact).order_by().values_list("customer_id", "field").distinct(),
+                *_contact_added(items, contact),
+            }
+        )
         if contact
         else []
     )
@@ -185,6 +190,23 @@ def personal_data_record_many(
         # or fall together.
         contact_replaced.send(sender=PersonalValue, replaced=replaced, at=now, submission=submission)
     return len(rows)
+
+
+def _contact_added(items, contact) -> set[tuple[int, str]]:
+    """The (customer id, field) of a telephone number or e-mail address given where the customer, already on
+    file, holds none (removed earlier, or never given): told like a change (`vault.signals`). Not an
+    enrolment: a customer with nothing on file yet gave them on their application."""
+    added = {
+        (cid, f) for cid, values in items for f, v in values.items() if f in ADDABLE and f in contact and v
+    }
+    if not added:
+        return set()
+    held = PersonalValue.objects.filter(
+        customer_id__in={cid for cid, _ in added}, superseded_at__isnull=True
+    ).order_by()
+    on_file = set(held.values_list("customer_id", flat=True).distinct())
+    given = set(held.filter(field__in=ADDABLE).values_list("customer_id", "field").distinct())
+    return {(cid, f) for cid, f in added if cid in on_file and (cid, f) not in given}
 
 
 def _log_values_recorded(submission: Submission, policy, items) -> None:

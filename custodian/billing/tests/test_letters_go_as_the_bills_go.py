@@ -1,9 +1,11 @@
 """The letters about a customer's bills and payments go the way their bills go: a payment's receipt and the
 answer to a request for a payment agreement (agreed, or answered without one) are mailed to a customer who
 gets paper bills; to one who chose paperless billing the letter is kept in My account, never printed, and an
-e-mail without amounts tells them it is there (the address read through the gate, for contacting customers),
-in the customer's language. A paperless customer with no e-mail address on file, or whose e-mail is refused
-for good, gets the letter by mail.
+e-mail tells them only that a letter is waiting there (the address read through the gate, for contacting
+customers), in the customer's language: not its subject, so no account number, no amounts, nothing of
+arrears, for every kind of letter that goes so. A paperless customer with no e-mail address on file, whose
+e-mail is refused for good, or whose online account is still limited (its letters page refused until the
+code mailed to the mailing address is entered), gets the letter by mail.
 
 Personas: Bill, the billing clerk, recording checks; Colin, the collections agent, answering requests for
 payment agreements; Alice, who gets paper bills, and later chooses paperless; Bob, paperless and reading
@@ -30,6 +32,7 @@ from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letters_mail
 from custodian.payments.received import payment_received_record
+from custodian.portal.models import PortalAccount
 from custodian.testing import bill_charged, letter_text, portal_browser
 from custodian.testing.billing import account_opened
 from custodian.vault.services import Submission, personal_data_record
@@ -90,11 +93,8 @@ def test_alice_paperless_finds_her_receipt_in_my_account_told_by_an_e_mail_witho
     assert (letter.status, letter.template) == ("online", "payment_receipt")
     assert "we received your payment of $40.00" in letter_text(letter)  # the whole receipt, in My account
     [email] = _mailed_to("alice@example.com")
-    assert email.subject == (
-        f"A letter from us is in My account: Your receipt {payment.pk}: the payment we received on "
-        f"{TODAY:%B} {TODAY.day}, {TODAY.year}"
-    )
-    assert "/portal/me/messages/" in email.body and "this e-mail carries no amounts" in email.body
+    assert email.subject == "A letter from us is waiting in My account"
+    assert "/portal/me/messages/" in email.body and "carries no amounts" in email.body
     assert "$" not in email.body
     told = OutboundMessage.objects.get(to_customer=customer, channel="email")
     assert (told.template, told.regarding) == ("letter_in_my_account", f"receipt:{payment.pk}")
@@ -122,8 +122,8 @@ def test_bob_paperless_reads_the_e_mail_and_the_agreement_s_terms_in_spanish(
     assert letter.status == "online"
     assert "$400.00 al mes para pagar los $764.36 vencidos ese día" in letter_text(letter)
     [email] = _mailed_to("bob@example.net")
-    assert email.subject.startswith("Tiene una carta nuestra en Mi cuenta: Su acuerdo de pago")
-    assert "Léala en Mi cuenta" in email.body and "no incluye montos" in email.body
+    assert email.subject == "Tiene una carta nuestra en Mi cuenta"
+    assert "Inicie sesión para leerla" in email.body and "ni incluye montos" in email.body
     assert "$" not in email.body
 
 
@@ -140,7 +140,7 @@ def test_bob_paperless_is_told_of_a_request_answered_without_an_agreement(other_
     letter = OutboundMessage.objects.get(to_customer=other_customer, template="payment_agreement_declined")
     assert letter.status == "online"
     [email] = _mailed_to("bob@example.net")
-    assert email.subject.startswith("Tiene una carta nuestra en Mi cuenta:") and "$" not in email.body
+    assert email.subject == "Tiene una carta nuestra en Mi cuenta" and "$" not in email.body
 
 
 @pytest.mark.parametrize("answer", ["agreed", "declined"])
@@ -204,3 +204,70 @@ def test_the_receipt_says_a_late_fee_was_taken_back(customer, billing_clerk):
     )
     letter = OutboundMessage.objects.get(to_customer=customer, template="payment_receipt")
     assert "so we took back the late payment charge of $1.80" in letter_text(letter)
+
+
+def _receipt(customer, clerk, _agent):
+    _check(customer, clerk)
+
+
+def _agreed(customer, _clerk, agent):
+    payment_agreement_agree(agreement_id=_asked(customer).pk, installment=Decimal("400"), by=agent, on=TODAY)
+
+
+def _declined(customer, _clerk, agent):
+    payment_agreement_decline(
+        agreement_id=_asked(customer).pk,
+        because="terms_declined",
+        offered_installment=Decimal("200"),
+        by=agent,
+        on=TODAY,
+    )
+
+
+# Every kind of letter that goes the way the bills go (`letter_as_bills_go`'s callers).
+LETTER_KINDS = {
+    "payment_receipt": _receipt,
+    "payment_agreement": _agreed,
+    "payment_agreement_declined": _declined,
+}
+# What the e-mail never says: the account, the amounts, what the letter is about.
+NEVER_SAID = ("0010000001", "$", "agreement", "receipt", "arrears", "past due", "acuerdo", "recibo", "vencid")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", sorted(LETTER_KINDS))
+def test_the_e_mail_says_only_that_a_letter_is_waiting(
+    customer, billing_clerk, collections_agent, kind, language
+):
+    _paperless(customer, language)
+    LETTER_KINDS[kind](customer, billing_clerk, collections_agent)
+    letter = OutboundMessage.objects.get(to_customer=customer, channel="letter", template=kind)
+    assert letter.status == "online"
+    [email] = _mailed_to("alice@example.com")
+    said = f"{email.subject}\n{email.body}".lower()
+    for word in NEVER_SAID:
+        assert word.lower() not in said, word
+    waiting = {
+        "en": "A letter from us is waiting in My account",
+        "es": "Tiene una carta nuestra en Mi cuenta",
+    }
+    assert email.subject == waiting[language]
+
+
+def test_a_limited_online_account_gets_its_letters_by_mail(customer, billing_clerk):
+    """Alice's online account is still limited: it cannot open the letters in My account, so her receipt is
+    mailed, and no e-mail points her to a page that would refuse her."""
+    _paperless(customer)
+    browser = portal_browser(customer, "alice")
+    PortalAccount.objects.filter(customer=customer).update(limited=True)
+    assert browser.get("/portal/me/messages/").status_code == 403
+    _check(customer, billing_clerk)
+    [letter] = OutboundMessage.objects.filter(to_customer=customer)
+    assert (letter.channel, letter.status, letter.template) == ("letter", "queued", "payment_receipt")
+    assert _mailed_to("alice@example.com") == []
+    # Once the code is entered, the next letter waits in My account again.
+    PortalAccount.objects.filter(customer=customer).update(limited=False)
+    _check(customer, billing_clerk, number="1043")
+    assert (
+        OutboundMessage.objects.filter(to_customer=customer, channel="letter", status="online").count() == 1
+    )

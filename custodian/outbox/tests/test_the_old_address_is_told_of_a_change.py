@@ -13,6 +13,7 @@ to the mailing vendor."""
 from django.core import mail
 
 from custodian.casework.corrections import correction_apply
+from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letters_mail
 from custodian.testing import export_rows, letter_text
@@ -104,3 +105,38 @@ def test_a_telephone_number_changed_is_told_in_the_customer_s_spanish(households
     client.post("/portal/me/contact/", {"email": "", "phone": "507-555-0142", "mailing_address": ""})
     (sent,) = [m for m in mail.outbox if m.to == [app.personal["email"]]]
     assert "por un número que termina en 42" in sent.body and "555-0142" not in sent.body
+
+
+def test_a_telephone_number_added_after_one_was_removed_is_told_too(households):
+    """Whoever holds the session removes the number (the customer is told), then adds their own: told as
+    well, at the e-mail address on file, by its last two digits."""
+    (customer, app), _ = households
+    client = signed_in(app, "owner@example.org")
+    empty = {"email": "", "phone": "", "mailing_address": ""}
+    client.post("/portal/me/contact/", {**empty, "remove_phone": "on"})
+    mail.outbox.clear()
+    client.post("/portal/me/contact/", {**empty, "phone": "507-555-0166"})
+    removed, added = sorted(told(customer), key=lambda m: m.pk)
+    assert added.channel == "email"
+    (sent,) = [m for m in mail.outbox if m.to == [app.personal["email"]]]
+    assert sent.subject == "A telephone number was added to your utility account"
+    assert "A telephone number ending in 66 was added to your utility account" in sent.body
+    assert "0166" not in sent.body.replace("-", "") and "call us at 507-451-2480" in sent.body
+
+
+def test_an_e_mail_address_added_where_none_was_is_told_by_letter_in_spanish(
+    carol, open_request, privacy_officer, mailoutbox
+):
+    Customer.objects.filter(pk=carol.pk).update(language="es")
+    req = open_request(carol, "privacy_officer", kind="correction")
+    correction_apply(request=req, by=privacy_officer, values={"email": "someone@example.org"})
+    (letter,) = told(carol)
+    text = letter_text(letter)
+    assert letter.channel == "letter" and "Mailed-To" not in text  # to the mailing address on file
+    assert "Se agregó una dirección de correo electrónico a su cuenta" in text
+    assert "someone@example.org" not in text
+    assert not [m for m in mailoutbox if m.to == ["someone@example.org"] and "agreg" in m.body]
+
+
+def test_an_enrolment_tells_nobody_of_the_contact_details_it_gives(customer, other_customer):
+    assert told(customer) == [] and told(other_customer) == []

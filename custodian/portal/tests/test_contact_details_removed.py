@@ -3,8 +3,13 @@ notice at collection says; without them we write by mail). The e-mail address st
 on it: the address the customer signs in with, or paperless billing (the refusal says what to do first).
 Each removal is in the access log as a removal, and the customer is told as for any change.
 
+The address paperless bills go to stays whoever asks: the refusal stands on the facts, not on what the asker
+may read (a representative whose authority leaves out the bills is told no paperless choice, yet the bills
+still go to that address alone).
+
 Personas: a customer of a demo household signed in to My account (with an address of their own for the
-sign-in, or with the address on file)."""
+sign-in, or with the address on file); Alice, paperless, and Rosa Reyes acting for her with authority over
+her contact details but not her bills."""
 
 from django.core import mail
 
@@ -13,7 +18,8 @@ from custodian.audit.models import AccessEvent
 from custodian.billing.notices import paperless_set
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.services import email_on_file
-from custodian.testing.portal import signed_in
+from custodian.testing import power_of_attorney
+from custodian.testing.portal import acting_for, signed_in
 from custodian.vault.gate import customer_actor, reveal
 
 CONTACT = "/portal/me/contact/"
@@ -111,3 +117,18 @@ def test_the_removal_reads_in_spanish(households):
     client.get("/portal/me/?lang=es")
     page = client.post(CONTACT, {**EMPTY, "remove_email": "on"})
     assert "No se eliminó" in page.content.decode()
+
+
+def test_a_representative_who_may_not_see_the_bills_can_t_remove_the_paperless_address(
+    customer, service_rep, privacy_officer
+):
+    paperless_set(customer_id=customer.pk, paperless=True, channel="portal")
+    authority = power_of_attorney(customer, ("contact",), ("name", "email", "phone", "mailing_address"))
+    _, rosa = acting_for(customer, service_rep, privacy_officer, authority)
+    page = rosa.post(CONTACT, {**EMPTY, "remove_email": "on"})
+    assert page.status_code == 400 and "Turn paperless billing off first" in page.content.decode()
+    assert email_on_file(customer.pk) == "Alice@Example.com"
+    assert removals(customer) == []
+    # What she may do still is done: the telephone number goes.
+    assert rosa.post(CONTACT, {**EMPTY, "remove_phone": "on"}).status_code == 302
+    assert removals(customer) == ["phone"]
