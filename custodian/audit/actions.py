@@ -81,10 +81,12 @@ class Action(StrEnum):
     BUDGET_ENDED = "budget_ended"
     # A disconnection order withdrawn for a payment agreement asked for or agreed (custodian.collecting).
     DISCONNECTION_WITHDRAWN = "disconnection_withdrawn"
-    # A payment agreement agreed, or its request answered without one (custodian.collecting.services); a
-    # payment received recorded by staff (custodian.payments.received).
+    # A payment agreement agreed, or its request answered without one (closed, when nothing is past due any
+    # more) (custodian.collecting.services); a payment received recorded by staff
+    # (custodian.payments.received).
     PAYMENT_AGREEMENT_AGREED = "agreement_agreed"
     PAYMENT_AGREEMENT_DECLINED = "agreement_declined"
+    PAYMENT_AGREEMENT_CLOSED = "agreement_closed"
     PAYMENT_RECORDED = "payment_recorded"
     LATE_FEE_REVERSED = "late_fee_reversed"
     # Accuracy challenges (custodian.disclosures.services.disagreements, custodian.casework.corrections).
@@ -171,6 +173,7 @@ CHANGE_ACTIONS = frozenset(
         Action.DISCONNECTION_WITHDRAWN,
         Action.PAYMENT_AGREEMENT_AGREED,
         Action.PAYMENT_AGREEMENT_DECLINED,
+        Action.PAYMENT_AGREEMENT_CLOSED,
         Action.PAYMENT_RECORDED,
         Action.LATE_FEE_REVERSED,
         Action.DISAGREEMENT_RECORDED,

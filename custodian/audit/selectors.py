@@ -181,6 +181,9 @@ CHANGE_LABELS = {
     Action.PAYMENT_AGREEMENT_DECLINED: gettext_lazy(
         "Answered your request for a payment agreement without an agreement"
     ),
+    Action.PAYMENT_AGREEMENT_CLOSED: gettext_lazy(
+        "Closed your request for a payment agreement: nothing was past due any more"
+    ),
 }
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 

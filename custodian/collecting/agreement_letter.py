@@ -5,7 +5,9 @@ customer kept in My account and told by e-mail: `billing.notices.letter_as_bills
 - agreed: the monthly installment, the amount past due it pays, how many installments and when the first
   and the last fall due, and that new bills are still paid as they fall due;
 - answered without an agreement: why (the terms offered and declined, or an account that is not a home's),
-  that a notice of proposed disconnection may now follow, and that the customer may ask again."""
+  that a notice of proposed disconnection may now follow, and that the customer may ask again;
+- closed, nothing being past due any more: that no agreement is needed, and that the customer may ask again
+  if they fall behind."""
 
 from custodian.billing.notices import letter_as_bills_go
 from custodian.collecting.agreements import installments_count, month_after
@@ -61,6 +63,19 @@ def agreement_declined_send(*, agreement, past_due, by) -> str:
         because=agreement.declined_because,
         offered=f"{offered:,.2f}" if offered is not None else "",
         past_due=f"{past_due:,.2f}",
+    )
+
+
+def agreement_closed_send(*, agreement, by) -> str:
+    """Write the letter that closes the customer's request with nothing past due any more, in the caller's
+    transaction: no agreement is needed, and they may ask again if they fall behind. Returns the account
+    number it names."""
+    return _answer_send(
+        agreement,
+        by,
+        "payment_agreement_closed",
+        requested_on=agreement.requested_on,
+        declined_on=agreement.declined_on,
     )
 
 

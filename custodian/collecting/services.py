@@ -10,7 +10,11 @@ from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.billing.arrears import arrears_on
-from custodian.collecting.agreement_letter import agreement_declined_send, agreement_terms_send
+from custodian.collecting.agreement_letter import (
+    agreement_closed_send,
+    agreement_declined_send,
+    agreement_terms_send,
+)
 from custodian.collecting.agreements import (
     disconnection_barred_by,
     installment_refusal,
@@ -72,6 +76,13 @@ class AgreementProtects(CollectionsError):
         super().__init__(bar.words())
 
 
+# Said when a request is answered any other way on an account with nothing past due any more.
+NOTHING_PAST_DUE_NOW = (
+    "nothing is past due on the account now: answer the request as nothing past due now (the customer is "
+    "told no agreement is needed)"
+)
+
+
 @transaction.atomic
 def payment_agreement_request(
     *, account_id: int, requested_on: date, installment: Decimal | None = None, by=None
@@ -114,6 +125,8 @@ def payment_agreement_agree(*, agreement_id: int, installment: Decimal, by, on: 
     # The arrears its installments pay: what is past due on the day (`collecting.agreements`), which bounds
     # the installment (`installment_refusal`).
     arrears = arrears_on(agreement.account_id, on=on).past_due
+    if arrears <= 0:
+        raise CollectionsError(NOTHING_PAST_DUE_NOW)
     refusal = installment_refusal(installment, arrears)
     if refusal:
         raise CollectionsError(refusal)
@@ -164,13 +177,24 @@ def payment_agreement_decline(
     a notice of proposed disconnection, and a notice sent before it no longer counts
     (`collecting.selectors.request_day`): a disconnection needs a new one. On the customer's record and told
     to them by letter, in this transaction; the customer may ask again. Anyone but collections staff is
-    refused before the request is looked up."""
+    refused before the request is looked up.
+
+    Or nothing is past due on the account any more (`NOTHING_PAST_DUE`: payments cleared the arrears since
+    the request): there is nothing for an agreement to spread, so the request is closed, recorded as such
+    (`PAYMENT_AGREEMENT_CLOSED`) and the customer told by letter that no agreement is needed and that they
+    may ask again if they fall behind. Refused while anything is past due. Collections close it, as they
+    answer every request, rather than a payment closing it on its own: a payment may yet be returned
+    unpaid, and the request then still stands, barring a notice until it is answered."""
     if not may_collect(by):
         raise NotAllowed("only collections staff answer requests for payment agreements")
     if because not in DeclineReason.values:
         raise CollectionsError(f"say why: one of {', '.join(DeclineReason.values)}")
     agreement = _requested_for_update(agreement_id)
     past_due = arrears_on(agreement.account_id, on=on).past_due
+    if because == DeclineReason.NOTHING_PAST_DUE:
+        return _nothing_past_due_close(agreement, past_due=past_due, by=by, on=on)
+    if past_due <= 0:
+        raise CollectionsError(NOTHING_PAST_DUE_NOW)
     if because == DeclineReason.TERMS_DECLINED:
         if offered_installment is None:
             raise CollectionsError("give the monthly installment the customer was offered and declined")
@@ -199,6 +223,26 @@ def payment_agreement_decline(
         f"${past_due:,.2f} past due",
     )
     agreement_declined_send(agreement=agreement, past_due=past_due, by=by)
+    return agreement
+
+
+def _nothing_past_due_close(agreement, *, past_due: Decimal, by, on: date):
+    """A request closed because nothing is past due on the account any more (`payment_agreement_decline`)."""
+    if past_due > 0:
+        raise CollectionsError(
+            f"the account has ${past_due:,.2f} past due: agree terms for it, or say why not"
+        )
+    agreement.status = PaymentAgreement.Status.DECLINED
+    agreement.declined_because = DeclineReason.NOTHING_PAST_DUE
+    agreement.offered_installment, agreement.declined_by, agreement.declined_on = None, by, on
+    agreement.save()
+    _answer_record(
+        agreement,
+        Action.PAYMENT_AGREEMENT_CLOSED,
+        by,
+        f"on account {agreement.account_id} closed: nothing is past due now, no agreement is needed",
+    )
+    agreement_closed_send(agreement=agreement, by=by)
     return agreement
 
 

@@ -206,8 +206,9 @@ def agreement_agree(request, agreement):
 @require_POST
 @looked_up(agreement_for, "agreement_id")
 def agreement_decline(request, agreement):
-    """The request answered without an agreement (the customer declined the terms offered, or the account is
-    not residential): the bar on notices lifts and the customer is told by letter."""
+    """The request answered without an agreement (the customer declined the terms offered, the account is
+    not residential, or nothing is past due now): the bar on notices lifts and the customer is told by
+    letter."""
     form = DeclineForm(request.POST)
 
     def act():
@@ -219,6 +220,12 @@ def agreement_decline(request, agreement):
             on=timezone.localdate(),
         )
         name = accounts_named(request, [answered.account_id], purpose=PURPOSE)[answered.account_id]
+        if answered.declined_because == DeclineReason.NOTHING_PAST_DUE:
+            return (
+                f"Request for a payment agreement on {name[:1].lower()}{name[1:]} closed: nothing is past "
+                "due now. The customer is told by letter that no agreement is needed and that they may ask "
+                "again."
+            )
         return (
             f"Request for a payment agreement on {name[:1].lower()}{name[1:]} answered without an agreement "
             f"({answered.get_declined_because_display()[:1].lower()}"
