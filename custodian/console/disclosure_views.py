@@ -25,6 +25,7 @@ from custodian.disclosures.exports import (
     MAILING,
     REPORT_MAILING,
     ExportRefused,
+    NothingToSend,
     export_counted,
     export_dir,
     export_offer,
@@ -247,6 +248,8 @@ def vendor_export(request, vendor):
             mailing=request.POST.get("mailing", "")[:300],
             customer_ids=_customers_named(request.POST.get("customers", "")),
         )
+    except NothingToSend as exc:
+        return _done(request, True, f"{str(exc)[:1].upper()}{str(exc)[1:]}: no export recorded.")
     except ExportRefused as exc:
         return _done(request, False, f"Export refused: {exc}")
     return _done(

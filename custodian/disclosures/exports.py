@@ -130,6 +130,11 @@ class ExportRefused(Exception):
     pass
 
 
+class NothingToSend(ExportRefused):
+    """An export whose rows are sent once (the bills, for the bill-mailing vendor) run again with none left
+    to send: no export is recorded and no file written; the message says so."""
+
+
 @dataclass(frozen=True)
 class ExportRows:
     """The rows of a vendor function whose file is not one row of values per customer (the report-mailing
@@ -569,7 +574,9 @@ def vendor_export_run(
     Progress counts customers: `progress_total(n)` is told once, before the first chunk, how many the export
     goes through (those left once the inactive, the destroyed, the opted-out and, for a function with rows
     of its own, those with nothing to send are taken out: a bill-mailing export run again has only the bills
-    not yet sent), and `progress(k)` the customers of each chunk gone through, so the counts add up to it."""
+    not yet sent), and `progress(k)` the customers of each chunk gone through, so the counts add up to it.
+    Such an export with nobody left to send to (every bill sent) is refused as `NothingToSend` before anything
+    is recorded: no export, no file, no total told."""
     policy = current_policy()
     # A report run may be queued by others, but only the privacy officer's run mails letters.
     function, determination, record = export_admit(
@@ -603,6 +610,9 @@ def vendor_export_run(
     if special is not None:
         # Only those the rows are for (homes with a comparison that may be shown); nobody else's data leaves.
         ids = sorted(special.eligible(ids))
+    if special is not None and special.after is not None and not ids:
+        # Rows sent once (each bill), none left to send: nothing is recorded and no file is written.
+        raise NothingToSend(f"nothing to send to {vendor.name}: every {special.row_words[0]} is sent already")
     cats = sorted(function.categories)
     fields = [policy.categories[c].field for c in cats]
     if for_marketing:

@@ -15,8 +15,8 @@ from custodian.billing.models import Bill
 from custodian.billing.notices import bill_notices_send, paperless_set
 from custodian.billing.selectors import bill_document
 from custodian.billing.services import bill_run
-from custodian.disclosures.exports import export_dir, vendor_export_run
-from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.exports import NothingToSend, export_dir, vendor_export_run
+from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.policy.loader import current_policy
 from custodian.testing import export_rows, vendor_with_determination
 from custodian.testing.billing import YEAR, household
@@ -81,6 +81,8 @@ def test_printed_bills_go_to_the_mailing_vendor_as_the_portals_pdf(town, printer
     )
     assert set(accounted) == sent
     assert Bill.objects.filter(customer_id__in=sent, notified_at__isnull=False).count() == 2
-    again = vendor_export_run(vendor=vendor, requested_by=privacy_officer)
-    assert again.rows == 0
+    # Run again, nothing is left to send: no second export.
+    with pytest.raises(NothingToSend, match="every bill is sent already"):
+        vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    assert VendorExport.objects.filter(vendor=vendor).count() == 1
     assert json.loads((export_dir() / f"{export.file_name}.manifest.json").read_text())["rows"] == 2

@@ -6,17 +6,18 @@ reached its end.
 
 Personas: Priya, the privacy officer, running the exports from the command line: the bills of three homes
 in Ostby to Prairie Print & Mail (once, after a run that died midway, and once more with nothing left to
-send), and a planned-outage notice to two of the homes, one of them named twice."""
+send: it says so, and records no export and writes no file, from the command line and from the console),
+and a planned-outage notice to two of the homes, one of them named twice."""
 
 import io
 
 import pytest
 from django.core.management import call_command
 
+from custodian import commands
 from custodian.billing.mailing import BILL_MAILING
 from custodian.billing.services import bill_run
 from custodian.disclosures import exports
-from custodian.disclosures.management.commands import vendor_export
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.testing import vendor_with_determination
 from custodian.testing.billing import YEAR, household
@@ -44,11 +45,14 @@ class Bar:
     def reset(self, total=None):
         self.total, self.n = total, 0
 
+    def close(self):
+        pass
+
 
 @pytest.fixture
 def bar(monkeypatch):
     Bar.made = []
-    monkeypatch.setattr(vendor_export, "tqdm", Bar)
+    monkeypatch.setattr(commands, "tqdm", Bar)
     return Bar.made
 
 
@@ -94,9 +98,29 @@ def test_the_bills_after_a_run_that_died_and_once_more_with_nothing_to_send(
     assert ended_at_its_total(bar[1], 3)
     assert DisclosureEntry.objects.filter(recipient_name=vendor.name).count() == 3
 
-    # Every bill is sent: the next run goes through nobody, and its bar says so (0 of 0, not 0 of 3).
-    assert "done: 0 bills for 0 customers," in exported(vendor)
-    assert ended_at_its_total(bar[2], 0)
+    # Every bill is sent: the next run says there is nothing to send, shows no bar, and records no export and
+    # writes no file.
+    files = sorted(p.name for p in exports.export_dir().iterdir())
+    assert exported(vendor) == (
+        "Nothing to send to Prairie Print & Mail: every bill is sent already: no export recorded, no file "
+        "written.\n"
+    )
+    assert len(bar) == 2
+    assert VendorExport.objects.filter(status="done").count() == 1
+    assert sorted(p.name for p in exports.export_dir().iterdir()) == files
+    assert DisclosureEntry.objects.filter(recipient_name=vendor.name).count() == 3
+
+
+def test_the_console_says_there_is_nothing_to_send(town, privacy_officer, console):
+    vendor, _ = vendor_with_determination(
+        function=BILL_MAILING, officer=privacy_officer, name="Prairie Print & Mail", days=365
+    )
+    exports.vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    url = f"/staff/privacy/disclosures/vendors/{vendor.pk}/export/"
+    page = console(privacy_officer).post(url, {"confirmed": "1"}, follow=True).content.decode()
+    said = "Nothing to send to Prairie Print &amp; Mail: every bill is sent already: no export recorded."
+    assert said in page
+    assert VendorExport.objects.count() == 1
 
 
 def test_a_customer_named_twice_is_counted_once(town, privacy_officer, bar):

@@ -2,11 +2,16 @@ import sys
 from argparse import ArgumentTypeError
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from custodian.commands import progress_on
+from custodian.commands import progress_once_counted
 from custodian.disclosures.commands import export_parties
-from custodian.disclosures.exports import ROWS_CHUNK, ExportRefused, export_counted, vendor_export_run
+from custodian.disclosures.exports import (
+    ROWS_CHUNK,
+    ExportRefused,
+    NothingToSend,
+    export_counted,
+    vendor_export_run,
+)
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument
 
@@ -40,15 +45,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, vendor, marketing, mailing, customers, batch, by, **options):
         officer, found = export_parties(by=by, vendor=vendor)
-        # The total is the export's own, told once it knows whom it goes through (`progress_on`).
-        with tqdm(unit="customer", desc=f"export to {found.name}") as bar:
-            counting = progress_on(bar)
+        # The bar is drawn once the export tells its total (the customers it goes through): an export with
+        # nothing to send draws none.
+        with progress_once_counted(unit="customer", desc=f"export to {found.name}") as counting:
+            written = 0
 
             def progress(n):
+                nonlocal written
+                written += n
                 counting["progress"](n)
                 # Customers so far, not rows: a customer's rows (a bill each, for the bill-mailing vendor) are
                 # written together.
-                print(f"wrote the rows of {counted(bar.n, 'customer')}", flush=True, file=sys.stdout)
+                print(f"wrote the rows of {counted(written, 'customer')}", flush=True, file=sys.stdout)
 
             try:
                 export = vendor_export_run(
@@ -61,6 +69,12 @@ class Command(BaseCommand):
                     progress=progress,
                     progress_total=counting["progress_total"],
                 )
+            except NothingToSend as exc:
+                # Nothing recorded and no file: the command's answer, not a failure.
+                self.stdout.write(
+                    f"{str(exc)[:1].upper()}{str(exc)[1:]}: no export recorded, no file written."
+                )
+                return
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         done = f"export {export.pk} done: {export_counted(export)}, file {export.file_name}"
