@@ -7,8 +7,8 @@ reading held (the meter's and those the customer uploaded). Never a key, a media
 from collections.abc import Callable
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language_info, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.dates import month_words
@@ -119,6 +119,45 @@ def document_label(ref: str, filename: str, text: str = "") -> str:
     if ref.startswith(EMAIL_CHANGE_REF_PREFIX):
         return _("A new e-mail address you asked us to change to, waiting for your confirmation")
     return filename or _("A document you gave us")
+
+
+# The header lines of a letter or e-mail we sent as it is kept (`outbox.services.content_text`), and the
+# values we wrote in them, in the customer's words.
+MESSAGE_HEADERS = {
+    "Channel": pgettext_lazy("message header", "Channel"),
+    "To": pgettext_lazy("message header", "To"),
+    "Subject": pgettext_lazy("message header", "Subject"),
+    "Language": pgettext_lazy("message header", "Language"),
+    "Mailed-To": pgettext_lazy("message header", "Mailed to"),
+}
+MESSAGE_HEADER_VALUES = {
+    "e-mail": gettext_lazy("E-mail"),
+    "letter": gettext_lazy("Letter"),
+    "the name on file": gettext_lazy("the name on file"),
+    "the name and mailing address on file": gettext_lazy("the name and mailing address on file"),
+    "My account (paperless billing: not mailed)": gettext_lazy("My account (paperless billing: not mailed)"),
+}
+
+
+def _language_name(code: str) -> str:
+    try:
+        return get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+def message_text_in_words(ref: str, text: str) -> str:
+    """The text of a letter or e-mail we sent, its header lines (channel, to whom, subject, language, the
+    address it was mailed to) in the active language; any other document's text as it is."""
+    if not (ref.startswith("outbox:") and ref.endswith(":text")) or not text.startswith("Channel: "):
+        return text
+    headers, body = content_parse(text)
+    said = {
+        name: _language_name(value) if name == "Language" else str(MESSAGE_HEADER_VALUES.get(value, value))
+        for name, value in headers.items()
+    }
+    lines = [f"{MESSAGE_HEADERS.get(name, name)}: {value}" for name, value in said.items()]
+    return "\n".join(lines) + "\n\n" + body
 
 
 def notice_words(key: str) -> str:

@@ -2,9 +2,9 @@
 one after another, each under its title and its columns' headings, in the customer's language: what we hold
 and where it came from (the facts for the protections against disconnection and the address they sign in
 with among it), the monthly use, the bills with the payments and charges and every other record kept of
-them (amounts and dates in words), the letters and messages, who has seen or changed the data, to whom it was
-given, and every meter reading held. A section with nothing in it says so. The JSON download holds the same
-for programs.
+them (amounts and dates in words), the letters and messages (the header lines of ours in words too), who
+has seen or changed the data, to whom it was given, and every meter reading held. A section with nothing in
+it says so. The JSON download holds the same for programs.
 
 A file of sections and not one table: a spreadsheet shows each section as the page shows it, which is what
 a person opens their copy for; numbers stay numbers (`custodian.csvfile`)."""
@@ -22,6 +22,7 @@ from custodian.casework.package_words import (
     SIGN_IN_REF_PREFIX,
     document_label,
     kind_in_words,
+    message_text_in_words,
 )
 from custodian.collecting.facts import FIELD as PROTECTION_FIELD
 from custodian.collecting.facts import ProtectionFacts
@@ -161,7 +162,7 @@ def download_csv(held: Held) -> str:
                 [
                     document_label(d.ref, d.filename, d.text),
                     kind_in_words(d.media_type),
-                    d.text if d.media_type.startswith("text/") else "",
+                    message_text_in_words(d.ref, d.text) if d.media_type.startswith("text/") else "",
                 ]
                 for d in held.documents
                 if not d.ref.startswith(SIGN_IN_REF_PREFIX)
