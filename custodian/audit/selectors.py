@@ -1,5 +1,6 @@
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -81,7 +82,8 @@ class Asker(Protocol):
 
 def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500, oldest_first: bool = False):
     """ "Who has seen or changed my data": the access log's events about the customer made by others (staff,
-    jobs, vendors, apps the customer authorised), newest first (or oldest first, for a data access answer).
+    jobs, vendors, apps the customer authorised), newest first (or oldest first, for
+    a data access answer); `seen_in_words` tells a page of them in the customer's words.
     A customer asks about themself only; their representative sees only the events whose every data
     category their authority covers (an event naming no data, such as a change to the customer's sign-in,
     is the customer's own to see: it is not within any authority's data); staff ask while answering the
@@ -127,11 +129,7 @@ def _disclosed(event):
     return _DISCLOSED.search(event.reason) if event.action == Action.DISCLOSURE else None
 
 
-def who_in_words(event, *, you: bool = False) -> str:
-    """Who acted in an event, as the customer reads it in their language: staff by their support services
-    (never by name), a job, a vendor, or the app the customer authorised, named; a disclosure by the
-    privacy officer who made it; `you`: the customer's own acts are "You" (a letter answering a data request
-    lists them too). Never a raw kind of actor."""
+def _who(event, *, you: bool) -> str:
     services = current_policy().services
     named = ", ".join(services[s].in_language().label for s in event.roles.split(",") if s in services)
     if named:
@@ -188,29 +186,39 @@ CHANGE_LABELS = {
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 
 
-# Why an actor that reads only under the customer's own authorisation read, in the words of the app that knows
-# what the customer agreed to: Connect My Data registers its describer (in `AppConfig.ready`), which tells an
-# app's read by the customer's authorisation and the purpose the customer authorised it for. The policy
-# file's purpose under which the gate let the app read ("Providing or improving utility services") is the
-# utility's, not what the customer agreed to. Each describer is asked in turn with the event: words or None.
-_WHY_DESCRIBERS: list[Callable[[AccessEvent], str | None]] = []
+# Who acted and why, in the words of the app that knows: an app the customer authorised reads under their
+# authorisation, for the purpose they authorised it for (Connect My Data tells it; the policy file's purpose
+# under which the gate let the app read, "Providing or improving utility services", is the utility's, not
+# what the customer agreed to). Each app registers its describer (in `AppConfig.ready`), which is given a
+# page's events at once and answers for those it knows, by their position in the log: it asks the database
+# once for the whole page, never once for each event.
+Describer = Callable[[Sequence[AccessEvent]], Mapping[int, str]]
+_WHO_DESCRIBERS: list[Describer] = []
+_WHY_DESCRIBERS: list[Describer] = []
 
 
-def why_words_register(describe: Callable[[AccessEvent], str | None]) -> None:
+def who_words_register(describe: Describer) -> None:
+    """Called by an app whose actors act for the customer under an authority it keeps."""
+    if describe not in _WHO_DESCRIBERS:
+        _WHO_DESCRIBERS.append(describe)
+
+
+def why_words_register(describe: Describer) -> None:
     """Called by an app whose actors read under the customer's own authorisation."""
     if describe not in _WHY_DESCRIBERS:
         _WHY_DESCRIBERS.append(describe)
 
 
-def why_in_words(event) -> str:
-    """Why someone acted in an event, as the customer reads it in their language: an app the customer
-    authorised by that authorisation and its purpose (`why_words_register`), a disclosure by to whom and on
-    what basis, a read's purpose by the policy file's label, a change by what was done (`CHANGE_LABELS`);
-    never a key."""
+def _described(describers: list[Describer], events: list) -> dict[int, str]:
+    words: dict[int, str] = {}
+    for describe in describers:
+        if untold := [e for e in events if e.seq not in words]:
+            words |= {seq: told for seq, told in describe(untold).items() if told}
+    return words
+
+
+def _why(event) -> str:
     if event.actor_kind == "third_party":
-        for describe in _WHY_DESCRIBERS:
-            if words := describe(event):
-                return words
         return _("The purpose you authorized the app for")
     purposes = current_policy().purposes
     if disclosed := _disclosed(event):
@@ -222,3 +230,40 @@ def why_in_words(event) -> str:
     if event.purpose in purposes:
         return purposes[event.purpose].in_language().label
     return str(CHANGE_LABELS.get(event.action, OTHER_CHANGE))
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An event of "who has seen or changed my data" with who acted and why, in the customer's words."""
+
+    event: AccessEvent
+    who: str
+    why: str
+
+
+def seen_in_words(events: Iterable[AccessEvent], *, you: bool = False) -> list[Seen]:
+    """Events of the access log with who acted and why, as the customer reads them in their language, the
+    one wording of "who has seen or changed my data" wherever it is shown (the portal's page and download, a
+    data request's answer, the staff console). Who: staff by their support services (never by name), a
+    job, a vendor, the app the customer authorised, named, or their representative, by the authority the
+    customer gave; a disclosure by the privacy officer who made it; `you`: the customer's own acts are "You"
+    (a letter answering a data request lists them too); never a raw kind of actor. Why: an app the customer
+    authorised by that authorisation and its purpose, a disclosure by to whom and on what basis, a read's
+    purpose by the policy file's label, a change by what was done (`CHANGE_LABELS`); never a key. The
+    registered describers are asked once for all the events."""
+    events = list(events)
+    who = _described(_WHO_DESCRIBERS, events)
+    why = _described(_WHY_DESCRIBERS, events)
+    return [
+        Seen(event=e, who=who.get(e.seq) or _who(e, you=you), why=why.get(e.seq) or _why(e)) for e in events
+    ]
+
+
+def who_in_words(event, *, you: bool = False) -> str:
+    """Who acted in one event, as `seen_in_words` tells it."""
+    return seen_in_words([event], you=you)[0].who
+
+
+def why_in_words(event) -> str:
+    """Why someone acted in one event, as `seen_in_words` tells it."""
+    return seen_in_words([event])[0].why

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from custodian.audit.actions import Action
-from custodian.audit.selectors import who_has_seen, who_in_words, why_in_words
+from custodian.audit.selectors import seen_in_words, who_has_seen
 from custodian.casework.choices import (
     DATA_REQUEST_FACTS,
     VERIFIED_WITH,
@@ -428,22 +428,29 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             _("None."),
         )
     )
-    accesses = who_has_seen(customer_id=request.customer_id, fetched_by=actor, limit=None, oldest_first=True)
+    accesses = [
+        e
+        for e in who_has_seen(
+            customer_id=request.customer_id, fetched_by=actor, limit=None, oldest_first=True
+        )
+        if e.decision == "allow" and (since is None or e.at > since)
+    ]
     sections.append(
         Section(
             _("Who has seen or changed your data"),
             [_("When"), _("Who"), _("Why"), _("What")],
             [
                 [
-                    _fmt(e.at),
-                    who_in_words(e, you=True),
-                    why_in_words(e),
+                    _fmt(seen.event.at),
+                    seen.who,
+                    seen.why,
                     ", ".join(
-                        label(policy.categories[c].field) for c in e.category_list if c in policy.categories
+                        label(policy.categories[c].field)
+                        for c in seen.event.category_list
+                        if c in policy.categories
                     ),
                 ]
-                for e in accesses
-                if e.decision == "allow" and (since is None or e.at > since)
+                for seen in seen_in_words(accesses, you=True)
             ],
             _("Nobody."),
         )

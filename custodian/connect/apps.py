@@ -10,7 +10,7 @@ class ConnectConfig(AppConfig):
         # Imported here: the receiver imports models, which load only once the app registry is ready.
         from custodian.audit.selectors import why_words_register
         from custodian.connect.notifications import notifications_queue
-        from custodian.connect.resources import disclosed_in_words, read_why_in_words
+        from custodian.connect.resources import disclosed_in_words, reads_why_in_words
         from custodian.connect.services import tokens_of_revoked_consent
         from custodian.disclosures.selectors import disclosed_words_register
         from custodian.disclosures.signals import consent_revoked
@@ -19,7 +19,7 @@ class ConnectConfig(AppConfig):
         consent_revoked.connect(tokens_of_revoked_consent, weak=False, dispatch_uid="connect-consent-revoked")
         readings_imported.connect(notifications_queue, weak=False, dispatch_uid="connect-new-data")
         disclosed_words_register(disclosed_in_words)
-        why_words_register(read_why_in_words)
+        why_words_register(reads_why_in_words)
         # The apps a customer authorised, in a data request's answer and the customer's download.
         from custodian.connect import records
 

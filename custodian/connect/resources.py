@@ -11,9 +11,12 @@ import re
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import reduce
+from operator import or_
 from urllib.parse import urlsplit
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -271,25 +274,42 @@ def disclosed_in_words(entry, consent) -> str | None:
 _CONSENT_READ = re.compile(r"(?:^|; )consent (?P<consent>\d+)(?:;|$)")
 
 
-def read_why_in_words(event) -> str | None:
-    """Why an app the customer authorised read their data, in the customer's words and language: on their
-    authorisation in My account (the one the read stood on; for a refused read, their latest of the app)
-    for the purpose they authorised the app for, the app's own words they agreed to, as "Who we gave it to"
-    tells it. None for any other event."""
-    if event.actor_kind != "third_party" or not event.actor_id.isdigit() or not event.customer_id.isdigit():
-        return None
-    authorizations = Authorization.objects.filter(
-        third_party_id=int(event.actor_id), customer_id=int(event.customer_id)
-    ).select_related("third_party", "consent")
-    if stood_on := _CONSENT_READ.search(event.reason):
-        authorizations = authorizations.filter(consent_id=int(stood_on["consent"]))
-    authorization = authorizations.order_by("-created_at", "-pk").first()
-    if authorization is None:
-        return None
-    return _("Your authorization in My account, given on %(date)s, for: %(purpose)s") % {
-        "date": long_date(timezone.localtime(authorization.consent.signed_at).date()),
-        "purpose": authorization.third_party.purpose,
-    }
+def reads_why_in_words(events) -> dict[int, str]:
+    """Why apps the customer authorised read their data, in the customer's words and language, for a page of
+    events at once (one query): on their authorisation in My account (the one the read stood on; for a
+    refused read, their latest of the app) for the purpose they authorised the app for, the app's own words
+    they agreed to, as "Who we gave it to" tells it. By the event's position in the log; nothing for any
+    other event."""
+    reads = [
+        e
+        for e in events
+        if e.actor_kind == "third_party" and e.actor_id.isdigit() and e.customer_id.isdigit()
+    ]
+    pairs = {(int(e.actor_id), int(e.customer_id)) for e in reads}
+    if not pairs:
+        return {}
+    latest, stood_on = {}, {}
+    for authorization in (
+        Authorization.objects.filter(
+            reduce(or_, (Q(third_party_id=app, customer_id=customer) for app, customer in pairs))
+        )
+        .select_related("third_party", "consent")
+        .order_by("-created_at", "-pk")
+    ):
+        pair = (authorization.third_party_id, authorization.customer_id)
+        latest.setdefault(pair, authorization)
+        stood_on[(*pair, authorization.consent_id)] = authorization
+    words = {}
+    for e in reads:
+        pair = (int(e.actor_id), int(e.customer_id))
+        consent = _CONSENT_READ.search(e.reason)
+        authorization = stood_on.get((*pair, int(consent["consent"]))) if consent else latest.get(pair)
+        if authorization is not None:
+            words[e.seq] = _("Your authorization in My account, given on %(date)s, for: %(purpose)s") % {
+                "date": long_date(timezone.localtime(authorization.consent.signed_at).date()),
+                "purpose": authorization.third_party.purpose,
+            }
+    return words
 
 
 def resource_serve(

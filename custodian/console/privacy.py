@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from custodian.audit.selectors import CHANGE_LABELS, who_has_seen, who_in_words, why_in_words
+from custodian.audit.selectors import CHANGE_LABELS, seen_in_words, who_has_seen
 from custodian.casework.package_words import (
     MARKETING_WORDS,
     SIGN_IN_REF_PREFIX,
@@ -143,17 +143,20 @@ def _package(*, actor: Actor, customer_id: int, request_id: int, client_ip: str)
         for d in documents
         if d.ref.startswith(SIGN_IN_REF_PREFIX)
     ]
-    accesses = [
-        {
+
+    def access(seen) -> dict:
+        e = seen.event
+        return {
             "when": e.at.isoformat(),
-            "who": coded(e.roles or e.actor_kind, who_in_words(e, you=True)),
-            "why": coded(e.purpose or e.action, why_in_words(e)),
+            "who": coded(e.roles or e.actor_kind, seen.who),
+            "why": coded(e.purpose or e.action, seen.why),
             "outcome": _outcome(e),
             "emergency": bool(e.break_glass_id),
             "data": [category(categories[c]) for c in e.category_list if c in categories],
         }
-        for e in who_has_seen(customer_id=customer_id, fetched_by=actor, limit=None, oldest_first=True)
-    ]
+
+    seen = who_has_seen(customer_id=customer_id, fetched_by=actor, limit=None, oldest_first=True)
+    accesses = [access(s) for s in seen_in_words(seen, you=True)]
     return {
         "format": FORMAT,
         "language": get_language(),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custodian.audit.selectors import access_events_matching
+from custodian.audit.selectors import access_events_matching, seen_in_words
 from custodian.casework.selectors import subject_requests_open
 from custodian.console import forms
 from custodian.console.access import console_actor, privacy_officer_only
@@ -120,7 +120,8 @@ ACCESS_COLUMNS = [
 @privacy_officer_only
 def access_review(request):
     """The access log as the privacy officer reviews it: the latest events first, filtered by staff member
-    (by name), customer, purpose, decision and dates, a page at a time, or downloaded as CSV."""
+    (by name), customer, purpose, decision and dates, a page at a time, or downloaded as CSV (its purposes
+    the policy file's keys)."""
     form = forms.AccessReviewForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "console/access_review.html", {"form": form, "page": None}, status=400)
@@ -128,7 +129,10 @@ def access_review(request):
     if request.GET.get("format") == "csv":
         return _access_csv(events)
     page = Paginator(events, ACCESS_PAGE).get_page(request.GET.get("page"))
-    return render(request, "console/access_review.html", {"form": form, "page": page})
+    # Each event with why it was read as the customer reads it ("who has seen or changed my data"): an app's
+    # read by the customer's authorisation, not the utility's purpose the gate let it read under.
+    seen = seen_in_words(page.object_list)
+    return render(request, "console/access_review.html", {"form": form, "page": page, "seen": seen})
 
 
 def _access_csv(events):

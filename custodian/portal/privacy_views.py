@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custodian.audit.receipts import receipt_for, receipts_for
-from custodian.audit.selectors import CHANGE_LABELS, who_has_seen, who_in_words, why_in_words
+from custodian.audit.selectors import CHANGE_LABELS, seen_in_words, who_has_seen
 from custodian.csvfile import CSV_CONTENT_TYPE
 from custodian.customers.selectors import customer_for
 from custodian.dates import long_date
@@ -43,12 +43,19 @@ from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.post_only import post_only
 
 
-def _access_row(policy, e) -> dict:
+def _access_rows(events) -> list[dict]:
+    """The events as the customer reads them: who acted and why worded for all of them at once."""
+    policy = current_policy()
+    return [_access_row(policy, seen) for seen in seen_in_words(events)]
+
+
+def _access_row(policy, seen) -> dict:
+    e = seen.event
     return {
         "seq": e.seq,
         "at": e.at,
-        "who": who_in_words(e),
-        "purpose": why_in_words(e),
+        "who": seen.who,
+        "purpose": seen.why,
         "data": ", ".join(
             policy.categories[c].in_language().label for c in e.category_list if c in policy.categories
         ),
@@ -79,9 +86,11 @@ def _seen(request) -> list:
 def accesses(request):
     """Who has seen my data: staff by support service, purpose and time (names of staff are not shown); each
     entry with a receipt to download and check against the published log."""
-    policy = current_policy()
-    rows = [_access_row(policy, e) for e in _seen(request)]
-    return render(request, "portal/accesses.html", {"rows": rows, "not_covered": _not_covered(request)})
+    return render(
+        request,
+        "portal/accesses.html",
+        {"rows": _access_rows(_seen(request)), "not_covered": _not_covered(request)},
+    )
 
 
 def _not_covered(request) -> str:
@@ -264,10 +273,9 @@ def download(request, fmt):
             records=records,
             disclosures=disclosures,
             # Every entry, not only the latest the page lists: the file is the customer's whole copy.
-            accesses=[
-                _access_row(policy, e)
-                for e in who_has_seen(customer_id=request.customer_id, fetched_by=asker, limit=None)
-            ],
+            accesses=_access_rows(
+                who_has_seen(customer_id=request.customer_id, fetched_by=asker, limit=None)
+            ),
             not_covered=_not_covered(request),
         )
         response = HttpResponse(download_csv(held), content_type=CSV_CONTENT_TYPE)
@@ -321,9 +329,7 @@ def download(request, fmt):
 
 
 def _accesses_with_receipts(customer_id: int, asker) -> list[dict]:
-
-    policy = current_policy()
-    rows = [_access_row(policy, e) for e in who_has_seen(customer_id=customer_id, fetched_by=asker)]
+    rows = _access_rows(who_has_seen(customer_id=customer_id, fetched_by=asker))
     receipts = receipts_for([r["seq"] for r in rows])
     return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
 

@@ -17,8 +17,10 @@ from custodian.console import privacy_views
 from custodian.incidents import selectors as flags
 from custodian.incidents.models import FlagReview
 from custodian.testing import read_event
+from custodian.testing.connect import REGISTRATION, apps_authorised, apps_read
 
 DAY_NS = 86_400 * 10**9
+SOLAR = REGISTRATION["purpose"]
 
 
 def _read_names(console, clerk, customer, times=1):
@@ -125,3 +127,19 @@ def test_filters_by_dates_and_by_purpose(console, privacy_officer, customer, mon
     assert readers(purpose="billing") == {"ten.days.ago", "three.days.ago"}
     assert readers(purpose="contacting_customers") == {"today.reader"}
     assert readers(purpose="billing", since=week_ago) == {"three.days.ago"}
+
+
+def test_an_apps_read_is_told_by_the_customers_authorisation_as_she_reads_it(
+    console, privacy_officer, customer
+):
+    """The review tells an app's read as the customer's "who has seen or changed my data" does: by her
+    authorisation and the purpose she authorised the app for, not the utility's purpose the gate let it read
+    under."""
+    apps_read(customer, apps_authorised(customer), 6)
+    review = console(privacy_officer).get("/staff/privacy/access/", {"customer_id": customer.pk}).content
+    reads = re.findall(r'<tr id="event-\d+">(.*?)</tr>', review.decode().replace("&#x27;", "'"), re.S)
+    apps = [r for r in reads if "Third party" in r]
+    assert len(apps) == 6
+    for read in apps:
+        assert "Your authorization in My account, given on" in read and f"for: {SOLAR}" in read
+        assert "Providing or improving utility services" not in read
