@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,9 +81,16 @@ class Asker(Protocol):
         ...
 
 
+# A representative acting for the customer reads and writes as the customer, named in the event's label
+# ("representative <their customer number> (<kind of authority>…)": `casework.representatives.
+# representative_actor`, `portal.access.acting_label`): the customer's own acts are theirs to know, their
+# representative's are someone else's, which "who has seen or changed my data" lists.
+BY_REPRESENTATIVE = "representative "
+
+
 def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500, oldest_first: bool = False):
     """ "Who has seen or changed my data": the access log's events about the customer made by others (staff,
-    jobs, vendors, apps the customer authorised), newest first (or oldest first, for
+    jobs, vendors, apps the customer authorised, their representative), newest first (or oldest first, for
     a data access answer); `seen_in_words` tells a page of them in the customer's words.
     A customer asks about themself only; their representative sees only the events whose every data
     category their authority covers (an event naming no data, such as a change to the customer's sign-in,
@@ -94,7 +102,7 @@ def who_has_seen(*, customer_id: int, fetched_by: Asker, limit: int | None = 500
         return AccessEvent.objects.none()
     events = (
         AccessEvent.objects.filter(customer_id=str(customer_id))
-        .exclude(actor_kind="customer")
+        .exclude(Q(actor_kind="customer") & ~Q(actor_label__startswith=BY_REPRESENTATIVE))
         .order_by("seq" if oldest_first else "-seq")
     )
     if fetched_by.kind == "customer" and fetched_by.categories is not None:
@@ -139,6 +147,8 @@ def _who(event, *, you: bool) -> str:
         return ", ".join(officers) or _("Our staff")
     if event.actor_kind == "third_party":
         return _("%(app)s, an app you authorized") % {"app": event.actor_label}
+    if event.actor_kind == "customer" and event.actor_label.startswith(BY_REPRESENTATIVE):
+        return _("Your representative")
     words = {"system": _("An automated job"), "vendor": _("A vendor"), "staff": _("Our staff")}
     if you:
         words["customer"] = _("You")
@@ -189,9 +199,10 @@ OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 # Who acted and why, in the words of the app that knows: an app the customer authorised reads under their
 # authorisation, for the purpose they authorised it for (Connect My Data tells it; the policy file's purpose
 # under which the gate let the app read, "Providing or improving utility services", is the utility's, not
-# what the customer agreed to). Each app registers its describer (in `AppConfig.ready`), which is given a
-# page's events at once and answers for those it knows, by their position in the log: it asks the database
-# once for the whole page, never once for each event.
+# what the customer agreed to); a representative acts under the authority the customer gave (casework tells
+# which). Each app registers its describer (in `AppConfig.ready`), which is given a page's events at once
+# and answers for those it knows, by their position in the log: it asks the database once for the whole
+# page, never once for each event.
 Describer = Callable[[Sequence[AccessEvent]], Mapping[int, str]]
 _WHO_DESCRIBERS: list[Describer] = []
 _WHY_DESCRIBERS: list[Describer] = []

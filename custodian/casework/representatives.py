@@ -7,8 +7,10 @@ gate: a representative for the bills can't read the meter usage) and until when;
 (not the one who registered it, unless they are the privacy officer); the representative then gets an
 invitation to set up a portal sign-in of their own, where they act for the customer within the scope until
 it expires or is revoked. Each step is a change in the access log naming both; each read they make is logged
-as the customer's read with the representative named (`representative_actor`)."""
+as the customer's read with the representative named (`representative_actor`), which the customer's "who has
+seen or changed my data" tells by the authority (`representatives_in_words`)."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
+from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.casework.choices import RepresentativeKind, RepresentativeScope
 from custodian.casework.models import Representative
 from custodian.casework.services import RequestError, staff_change_append
@@ -237,7 +240,42 @@ def representative_actor(rep: Representative) -> Actor:
     selectors also see what the authority lets them do (its scope)."""
     return customer_actor(
         rep.customer_id,
-        f"representative {rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
+        f"{BY_REPRESENTATIVE}{rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
         categories=rep.category_list,
         scope=rep.scope_list,
     )
+
+
+# An event's label naming the representative who acted: their customer number, then the kind of authority
+# in words and, for a read, the authority's number (`representative_actor`; a change the portal writes names
+# no authority: `portal.access.acting_label`).
+_ACTED = re.compile(
+    rf"^{re.escape(BY_REPRESENTATIVE)}(?P<person>\d+) \(.*?(?:, authority (?P<authority>\d+))?\)$"
+)
+
+
+def representatives_in_words(events) -> dict[int, str]:
+    """Who acted in the events a customer's representative made for them, in the customer's words and
+    language, for a page of events at once (one query): "Your representative: Power of attorney", by the
+    authority the event names, else the representative's latest authority for the customer. By the event's
+    position in the log; nothing for any other event."""
+    acted = {}
+    for e in events:
+        if e.actor_kind == "customer" and e.customer_id.isdigit() and (named := _ACTED.match(e.actor_label)):
+            acted[e.seq] = (int(e.customer_id), int(named["person"]), named["authority"])
+    if not acted:
+        return {}
+    authorities = Representative.objects.filter(
+        customer_id__in={customer for customer, _person, _authority in acted.values()},
+        person_id__in={person for _customer, person, _authority in acted.values()},
+    ).order_by("-registered_at", "-pk")
+    by_pk, latest = {}, {}
+    for rep in authorities:
+        by_pk[str(rep.pk)] = rep
+        latest.setdefault((rep.customer_id, rep.person_id), rep)
+    words = {}
+    for seq, (customer, person, authority) in acted.items():
+        rep = by_pk.get(authority) if authority else latest.get((customer, person))
+        if rep is not None and (rep.customer_id, rep.person_id) == (customer, person):
+            words[seq] = _("Your representative: %(kind)s") % {"kind": rep.get_kind_display()}
+    return words

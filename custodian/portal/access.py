@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.casework.representatives import representative_actor, represented_by
 from custodian.customers.selectors import customer_for
 from custodian.netaddr import client_ip
@@ -285,7 +286,7 @@ def acting_label(request) -> str:
     if rep is None:
         return "the customer"
     with translation.override(settings.LANGUAGE_CODE):  # the record's words stay in the record's language
-        return f"representative {rep.person_id} ({str(rep.get_kind_display()).lower()})"
+        return f"{BY_REPRESENTATIVE}{rep.person_id} ({str(rep.get_kind_display()).lower()})"
 
 
 def reauthenticated(request) -> bool:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change, append_events
+from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
@@ -229,7 +230,7 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
             "roles": ",".join(sorted(services_of(user))),
         }
     elif submission.channel in ("portal", "web_form", "email"):
-        who = None  # the customer themselves
+        who = None  # the customer themselves, or their representative acting for them in the portal
     else:
         who = {
             "actor_kind": "system",
@@ -248,7 +249,10 @@ def _log_values_recorded(submission: Submission, policy, items) -> None:
                     action=action,
                     actor_kind="customer",
                     actor_id=str(cid),
-                    actor_label="the customer",
+                    # A representative is named, as their reads are: the customer sees what they changed.
+                    actor_label=submission.recorded_by_label
+                    if submission.recorded_by_label.startswith(BY_REPRESENTATIVE)
+                    else "the customer",
                     customer_ids=[cid],
                     categories=cats,
                     reason=reason,
