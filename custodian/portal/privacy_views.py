@@ -295,10 +295,19 @@ def download(request, fmt):
         for d in documents
     ]
     data["meter_intervals"] = intervals
-    for t in records:
-        data.setdefault(t.category, []).append(
-            {"key": t.key, "title": t.title, "columns": t.headers, "rows": [r.data for r in t.records]}
-        )
+    # The records kept of a category (bills, the ledger, requests, consents…) as tables, each naming its
+    # category, in one list beside the values and letters: a category may hold both (the correspondence is
+    # letters and the requests' table), as the answer to a data request gives them.
+    data["records"] = [
+        {
+            "key": t.key,
+            "category": t.category,
+            "title": t.title,
+            "columns": t.headers,
+            "rows": [r.data for r in t.records],
+        }
+        for t in records
+    ]
     response = JsonResponse(
         {
             "customer": request.customer_id,
