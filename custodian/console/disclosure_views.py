@@ -48,6 +48,7 @@ from custodian.disclosures.services import (
     current_determination,
     disclose,
     legal_authority_record,
+    statute_releases,
     vendor_determine,
     vendor_register,
 )
@@ -103,10 +104,7 @@ class AuthorityForm(forms.Form):
     citation = bounds.ShownTextField(max_length=300)
     statute_release = forms.ChoiceField(
         required=False,
-        choices=lambda: (
-            [("", "—")]
-            + [(r, r) for r in current_policy().disclosure_bases["legal_authority"]["release_list"]]
-        ),
+        choices=lambda: [("", "—"), *statute_releases()],
     )
     is_law_enforcement = forms.BooleanField(required=False)
     requester = bounds.ShownTextField(max_length=200)

@@ -7,6 +7,7 @@ from custodian.disclosures.services.authorities import (
     law_enforcement_release,
     legal_authority_record,
     legal_authority_second_approve,
+    statute_releases,
 )
 from custodian.disclosures.services.consents import consent_record, consent_revoke
 from custodian.disclosures.services.disagreements import (
@@ -39,6 +40,7 @@ __all__ = [
     "disclose",
     "disclosure_entries_record",
     "law_enforcement_release",
+    "statute_releases",
     "legal_authority_record",
     "legal_authority_second_approve",
     "vendor_determine",

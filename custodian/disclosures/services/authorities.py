@@ -38,10 +38,22 @@ from custodian.staff.signals import staff_notice
 SECOND_APPROVERS = SECOND_APPROVER_SERVICES
 
 
+def _releases_as_adopted(name: str) -> list[str]:
+    """A list of the policy's legal authority basis as the file adopted it, whatever the active language: a
+    release's key is its entry in the policy's own language, never the words it is shown in."""
+    return list(dict.get(current_policy().disclosure_bases["legal_authority"], name, []))
+
+
+def statute_releases() -> list[tuple[str, str]]:
+    """The § 13.685 release list as choices: each release's key (as adopted) with its words in the active
+    language (the translations give every entry, in order)."""
+    shown = current_policy().disclosure_bases["legal_authority"]["release_list"]
+    return list(zip(_releases_as_adopted("release_list"), shown, strict=True))
+
+
 def law_enforcement_release(statute_release: str) -> bool:
-    """Whether a statutory release is a law enforcement request by the policy file's list."""
-    releases = current_policy().disclosure_bases["legal_authority"].get("law_enforcement_releases", [])
-    return bool(statute_release) and statute_release in releases
+    """Whether a statutory release (by its key) is a law enforcement request by the policy file's list."""
+    return bool(statute_release) and statute_release in _releases_as_adopted("law_enforcement_releases")
 
 
 def _independent_second(second_approver, approved_by, *, since=None) -> None:
@@ -86,14 +98,11 @@ def legal_authority_record(
     `second_approver`, from the privacy office or legal and independent of the first, and waits for them
     (`legal_authority_second_approve`); they are told now. `is_law_enforcement` (or a law enforcement release)
     marks it as a law enforcement request; it changes nothing of the wait."""
-    policy = current_policy()
     cats = categories_checked(categories)
     if kind not in {k for k, _ in LegalAuthority.KINDS}:
         raise AccountingError(f"unknown kind of legal authority {kind!r}")
-    if kind == "statute":
-        releases = policy.disclosure_bases["legal_authority"]["release_list"]
-        if statute_release not in releases:
-            raise AccountingError("a statutory release names an entry of the § 13.685 release list")
+    if kind == "statute" and statute_release not in _releases_as_adopted("release_list"):
+        raise AccountingError("a statutory release names an entry of the § 13.685 release list")
     if not document:
         raise AccountingError("keep the document (subpoena, order or request letter)")
     if not reviews_access_of(approved_by):
