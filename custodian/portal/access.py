@@ -61,6 +61,11 @@ PAGE_CATEGORIES = {
     **dict.fromkeys(("paperless", "budget", "autopay"), B),
     **dict.fromkeys(("usage", "green_button", "usage_upload", "comparison", "comparison_pdf"), U),
     **dict.fromkeys(("messages", "letter_pdf"), "correspondence"),
+    # The customer's requests, consents and the apps they authorised are kept as their correspondence (as a
+    # data request's answer and the download give them): an authority to make requests or give consents
+    # without it may still ask a question or delete data, not list them.
+    **dict.fromkeys(("requests", "disagreement", "consents", "consent_revoke"), "correspondence"),
+    **dict.fromkeys(("connected_apps", "connected_app_revoke"), "correspondence"),
 }
 ACTING_FOR = "portal_acting_for"
 
@@ -96,6 +101,13 @@ class Within:
         self._scopes = None if rep is None else frozenset(rep.scope_list)
         self._categories = None if rep is None else frozenset(rep.category_list)
         self._limited = limited
+
+    def cache_key(self) -> str:
+        """What the pages open depend on, for a cached navigation: "" for the customer themself. (Not an
+        attribute a template reads: a template looks `request.may.x` up as the page `x` first.)"""
+        if self._scopes is None:
+            return ""
+        return ",".join(sorted(self._scopes)) + "|" + ",".join(sorted(self._categories))
 
     def __getitem__(self, page: str) -> bool:
         if self._limited and page not in OPEN_WHILE_LIMITED:
@@ -159,6 +171,15 @@ class NotCovered:
         return self._said(left_out) if left_out else ""
 
 
+def menu_may_open(request, url_name: str) -> bool:
+    """Whether the portal's navigation links to a page: every page for the customer themself; for a
+    representative acting for a customer, on every page (their own sign-in's too), only those their
+    authority covers by scope and data category (`Within`, from `PAGE_SCOPES` and `PAGE_CATEGORIES`), so no
+    link leads to "not within your authority"."""
+    menu = getattr(request, "menu", None)
+    return menu is None or menu[url_name.split(":", 1)[-1]]
+
+
 def message_page(request, *, title, message, status: int = 200, **more):
     """A page that only tells the customer something (a link not valid, a request kept, a refusal): its title
     and message, marked for translation where they are written, and anything the page adds (`sign_in`)."""
@@ -200,6 +221,8 @@ def portal_required(view):
         request.limited = account.limited
         request.may = Within(limited=account.limited)
         request.not_covered = NotCovered(request)
+        request.menu = Within()
+        request.menu_key = ""
         page = request.resolver_match.url_name if request.resolver_match else ""
         if account.limited and page not in OPEN_WHILE_LIMITED:
             return message_page(
@@ -210,11 +233,17 @@ def portal_required(view):
                 lift=True,
             )
         acting = request.session.get(ACTING_FOR)
-        if acting and page not in OWN_SIGN_IN_PAGES:
+        rep = None
+        if acting:
             rep = next((r for r in represented_by(account.customer_id) if r.pk == acting), None)
             if rep is None:  # expired or revoked since: back to one's own account
                 request.session.pop(ACTING_FOR, None)
-                return redirect("portal:act_for")
+                if page not in OWN_SIGN_IN_PAGES:
+                    return redirect("portal:act_for")
+            else:  # the navigation offers what the authority covers, on their own sign-in's pages too
+                request.menu = Within(rep)
+                request.menu_key = request.menu.cache_key()
+        if rep is not None and page not in OWN_SIGN_IN_PAGES:
             if PAGE_SCOPES.get(page) not in rep.scope_list:
                 return message_page(
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE, status=403

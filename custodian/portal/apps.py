@@ -10,13 +10,14 @@ class PortalConfig(AppConfig):
         # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.billing.notices import letters_readable_register
         from custodian.outbox.services import one_time_code_register
+        from custodian.portal.access import menu_may_open
         from custodian.portal.mailed_code import LETTER_TEMPLATE, code_printed
         from custodian.portal.navigation import SECTIONS
         from custodian.portal.services import letters_closed_while_limited, portal_accounts_delete
         from custodian.retention import online_accounts
         from custodian.web import navigation
 
-        navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS))
+        navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS, menu_may_open))
         online_accounts.register(portal_accounts_delete)
         one_time_code_register(LETTER_TEMPLATE, code_printed)
         letters_readable_register(letters_closed_while_limited)

@@ -203,7 +203,8 @@ def new_request(request):
             _("Request #%(id)s received; we will answer by %(day)s.")
             % {"id": req.pk, "day": long_date(req.due_on)},
         )
-        return redirect("portal:requests")  # a reload after the POST sends nothing twice
+        # A reload after the POST sends nothing twice; to the list where the asker may see it.
+        return redirect("portal:requests" if request.may["requests"] else "portal:home")
     return render(
         request,
         "portal/request.html",
