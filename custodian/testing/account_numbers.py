@@ -1,18 +1,20 @@
-"""The account number on a customer's bills, as a test checks that a page or letter names it: read through the
-gate as the customer themself (for billing), as the portal reads it."""
+"""A customer's value as the customer themself reads it through the gate, as the portal reads it: what a test
+checks a page or letter names, or that a form saved (the account number on their bills, their phone)."""
 
 from django.utils.formats import date_format
 
 from custodian.vault.gate import customer_actor, reveal
 
 
-def account_number_of(customer) -> str:
+def on_file(customer, field: str, purpose: str) -> str:
+    """The customer's value of `field` read for `purpose` ("" for none)."""
     return reveal(
-        actor=customer_actor(customer.pk),
-        customer_id=customer.pk,
-        fields=["account_number"],
-        purpose="billing",
-    )["account_number"]
+        actor=customer_actor(customer.pk), customer_id=customer.pk, fields=[field], purpose=purpose
+    ).get(field, "")
+
+
+def account_number_of(customer) -> str:
+    return on_file(customer, "account_number", "billing")
 
 
 def portal_label(customer, account) -> str:

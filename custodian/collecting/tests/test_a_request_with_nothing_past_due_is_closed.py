@@ -24,7 +24,6 @@ from custodian.collecting.services import (
     NotAllowed,
     payment_agreement_agree,
     payment_agreement_decline,
-    payment_agreement_request,
 )
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
@@ -34,14 +33,6 @@ from custodian.testing import bill_charged, letter_text
 NUMBER = "0010000001"  # Alice's account number (conftest)
 TEMPLATE = "payment_agreement_closed"
 CLOSED = "agreement_closed"
-
-
-@pytest.fixture
-def asked(customer):
-    """Alice's request, asked with $764.36 past due (September's bill, due October 22)."""
-    account = customer.accounts.get()
-    bill_charged(account, 9, "764.36")
-    return payment_agreement_request(account_id=account.pk, requested_on=timezone.localdate())
 
 
 @pytest.fixture

@@ -28,19 +28,11 @@ from custodian.collecting.services import (
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
-from custodian.testing import bill_charged, letter_text
+from custodian.testing import letter_text
 
 NUMBER = "0010000001"  # Alice's account number (conftest)
 TEMPLATE = "payment_agreement_declined"
 COULD_AGREE = "the installment offered must be one we could agree: "
-
-
-@pytest.fixture
-def asked(customer):
-    """Alice's account with $764.36 past due (September's bill, due October 22) and her request."""
-    account = customer.accounts.get()
-    bill_charged(account, 9, "764.36")
-    return payment_agreement_request(account_id=account.pk, requested_on=timezone.localdate())
 
 
 def decline(asked, by, because=DeclineReason.TERMS_DECLINED, offered="50"):

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
 from custodian.billing.ledger import ledger_post
@@ -29,14 +28,6 @@ from custodian.outbox.models import OutboundMessage
 from custodian.testing import bill_charged, letter_text
 
 NUMBER = "0010000001"  # Alice's account number (conftest)
-
-
-@pytest.fixture
-def asked(customer):
-    """Alice's account with $764.36 past due (September's bill, due October 22) and her request."""
-    account = customer.accounts.get()
-    bill_charged(account, 9, "764.36")
-    return payment_agreement_request(account_id=account.pk, requested_on=timezone.localdate())
 
 
 @pytest.mark.parametrize(

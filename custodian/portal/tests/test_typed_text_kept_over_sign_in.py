@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from custodian.portal.held_form import SESSION_KEY, kept
+from custodian.testing.account_numbers import on_file
 from custodian.testing.portal import PASSWORD, signed_in
-from custodian.vault.gate import customer_actor, reveal
 from custodian.web.cookies import HELD_FORM
 
 SIGN_IN = "owner@example.org"
@@ -39,12 +39,7 @@ def signed_in_again(client: Client, page: str):
 
 
 def phone_on_file(customer) -> str:
-    return reveal(
-        actor=customer_actor(customer.pk),
-        customer_id=customer.pk,
-        fields=["phone"],
-        purpose="providing_services",
-    ).get("phone", "")
+    return on_file(customer, "phone", "providing_services")
 
 
 def test_contact_details_typed_after_the_session_ended_come_back_once_after_signing_in(households):
