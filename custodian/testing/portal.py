@@ -14,6 +14,7 @@ from django.test import Client
 
 from conftest import PAPER_FORM, application_for
 from custodian.casework.representatives import representative_register, representative_verify
+from custodian.customers.models import Customer
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
 from custodian.portal.mailed_code import code_printed
@@ -138,6 +139,16 @@ def household_with_readings(number: int, seconds: int):
         blocks.append(IntervalBlock(customer.pk, "electric", m["month"], clock[0], seconds, values))
     interval_blocks_record(blocks=blocks, submission=METER)
     return customer, app, months
+
+
+def green_button_downloaded(household, language: str, fmt: str) -> bytes:
+    """The Green Button download (`fmt`: "csv" or "xml") of the household's customer, who reads `language`,
+    signed in to the portal."""
+    customer, app = household
+    Customer.objects.filter(pk=customer.pk).update(language=language)
+    response = signed_in(app, "meter.reader@example.com").get(f"/portal/me/green-button.{fmt}")
+    assert response.status_code == 200, response.content[:500]
+    return response.content
 
 
 @pytest.fixture

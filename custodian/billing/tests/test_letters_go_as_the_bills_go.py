@@ -74,6 +74,24 @@ def _asked(customer):
     return payment_agreement_request(account_id=account.pk, requested_on=TODAY)
 
 
+def _receipt(customer, clerk, _agent):
+    _check(customer, clerk)
+
+
+def _agreed(customer, _clerk, agent):
+    payment_agreement_agree(agreement_id=_asked(customer).pk, installment=Decimal("400"), by=agent, on=TODAY)
+
+
+def _declined(customer, _clerk, agent):
+    payment_agreement_decline(
+        agreement_id=_asked(customer).pk,
+        because="terms_declined",
+        offered_installment=Decimal("200"),
+        by=agent,
+        on=TODAY,
+    )
+
+
 def test_alice_on_paper_bills_gets_her_receipt_by_mail(customer, billing_clerk):
     payment = _check(customer, billing_clerk)
     [letter] = OutboundMessage.objects.filter(to_customer=customer)
@@ -129,36 +147,17 @@ def test_bob_paperless_reads_the_e_mail_and_the_agreement_s_terms_in_spanish(
 
 def test_bob_paperless_is_told_of_a_request_answered_without_an_agreement(other_customer, collections_agent):
     _paperless(other_customer, "es")
-    agreement = _asked(other_customer)
-    payment_agreement_decline(
-        agreement_id=agreement.pk,
-        because="terms_declined",
-        offered_installment=Decimal("200"),
-        by=collections_agent,
-        on=TODAY,
-    )
+    _declined(other_customer, None, collections_agent)
     letter = OutboundMessage.objects.get(to_customer=other_customer, template="payment_agreement_declined")
     assert letter.status == "online"
     [email] = _mailed_to("bob@example.net")
     assert email.subject == "Tiene una carta nuestra en Mi cuenta" and "$" not in email.body
 
 
-@pytest.mark.parametrize("answer", ["agreed", "declined"])
+@pytest.mark.parametrize("answer", [_agreed, _declined], ids=["agreed", "declined"])
 def test_alice_on_paper_bills_gets_the_answer_by_mail_in_spanish_too(customer, collections_agent, answer):
     Customer.objects.filter(pk=customer.pk).update(language="es")
-    agreement = _asked(customer)
-    if answer == "agreed":
-        payment_agreement_agree(
-            agreement_id=agreement.pk, installment=Decimal("400"), by=collections_agent, on=TODAY
-        )
-    else:
-        payment_agreement_decline(
-            agreement_id=agreement.pk,
-            because="terms_declined",
-            offered_installment=Decimal("200"),
-            by=collections_agent,
-            on=TODAY,
-        )
+    answer(customer, None, collections_agent)
     [letter] = OutboundMessage.objects.filter(to_customer=customer)
     assert (letter.channel, letter.status) == ("letter", "queued")
     assert "Language: es" in letter_text(letter)
@@ -204,24 +203,6 @@ def test_the_receipt_says_a_late_fee_was_taken_back(customer, billing_clerk):
     )
     letter = OutboundMessage.objects.get(to_customer=customer, template="payment_receipt")
     assert "so we took back the late payment charge of $1.80" in letter_text(letter)
-
-
-def _receipt(customer, clerk, _agent):
-    _check(customer, clerk)
-
-
-def _agreed(customer, _clerk, agent):
-    payment_agreement_agree(agreement_id=_asked(customer).pk, installment=Decimal("400"), by=agent, on=TODAY)
-
-
-def _declined(customer, _clerk, agent):
-    payment_agreement_decline(
-        agreement_id=_asked(customer).pk,
-        because="terms_declined",
-        offered_installment=Decimal("200"),
-        by=agent,
-        on=TODAY,
-    )
 
 
 # Every kind of letter that goes the way the bills go (`letter_as_bills_go`'s callers).

@@ -13,16 +13,31 @@ from custodian.casework.data_requests import package_build
 from custodian.casework.models import CustomerRequest
 from custodian.casework.representatives import representative_register, representative_verify
 from custodian.connect.models import Authorization, ThirdParty
-from custodian.disclosures.services.consents import consent_record, consent_revoke
+from custodian.disclosures.services.consents import consent_revoke
 from custodian.outbox.models import OutboundMessage
 from custodian.retention.models import ErasureRecord
-from custodian.testing import power_of_attorney
+from custodian.testing import consent_given, power_of_attorney
 from custodian.testing.connect import register
 from custodian.testing.portal import signed_in
 from custodian.usage.models import PeerGroupMember, PeerGroupMonth
 from custodian.vault.gate import staff_actor
 
 SIGNED = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+def _consent(customer, to: str, contact: str, purpose: str):
+    """Ann's consent, signed online, to give `to` her meter usage from January 1, 2026 for `purpose`."""
+    return consent_given(
+        customer,
+        recipient_name=to,
+        recipient_contact=contact,
+        categories=["meter_usage"],
+        purpose=purpose,
+        covers_from=date(2026, 1, 1),
+        signed_at=SIGNED,
+        method="electronic",
+        text_shown="I agree",
+    )
 
 
 def kept_of(customer, app, service_rep, privacy_officer) -> CustomerRequest:
@@ -35,26 +50,13 @@ def kept_of(customer, app, service_rep, privacy_officer) -> CustomerRequest:
     )
     rep = representative_register(authority=power_of_attorney(customer), by=service_rep)
     representative_verify(rep=rep, by=privacy_officer, invite_url=lambda t: f"http://testserver/{t}/")
-    kept = {"customer": customer, "categories": ["meter_usage"], "covers_from": date(2026, 1, 1)}
-    revoked = consent_record(
-        **kept,
-        recipient_name="Lakeside Energy Audits",
-        recipient_contact="audits@lakeside.example.org",
-        purpose="an energy audit of my home",
-        signed_at=SIGNED,
-        method="electronic",
-        text_shown="I agree",
+    revoked = _consent(
+        customer, "Lakeside Energy Audits", "audits@lakeside.example.org", "an energy audit of my home"
     )
     consent_revoke(consent=revoked, how="portal", at=datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
     register()
-    given = consent_record(
-        **kept,
-        recipient_name="Sunny Solar Analytics",
-        recipient_contact="privacy@sunny.example.org",
-        purpose="sizing a solar installation",
-        signed_at=SIGNED,
-        method="electronic",
-        text_shown="I agree",
+    given = _consent(
+        customer, "Sunny Solar Analytics", "privacy@sunny.example.org", "sizing a solar installation"
     )
     Authorization.objects.create(
         customer=customer,

@@ -8,22 +8,11 @@ with September's and October's bills to mail."""
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from custodian.billing.mailing import BILL_MAILING
-from custodian.billing.services import bill_run
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest, VendorExport
 from custodian.testing import vendor_with_determination
-from custodian.testing.billing import YEAR, household
-
-
-@pytest.fixture
-def town(db):
-    homes = [household(f"Ostby {i}", f"00510000{i:02d}", YEAR) for i in range(3)]
-    for cycle in ("2026-09", "2026-10"):
-        bill_run(cycle=cycle)
-    return homes
 
 
 def exported(vendor) -> str:

@@ -16,11 +16,9 @@ from django.core.management import call_command
 
 from custodian import commands
 from custodian.billing.mailing import BILL_MAILING
-from custodian.billing.services import bill_run
 from custodian.disclosures import exports
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.testing import vendor_with_determination
-from custodian.testing.billing import YEAR, household
 
 
 class Bar:
@@ -54,14 +52,6 @@ def bar(monkeypatch):
     Bar.made = []
     monkeypatch.setattr(commands, "tqdm", Bar)
     return Bar.made
-
-
-@pytest.fixture
-def town(db):
-    homes = [household(f"Ostby {i}", f"00520000{i:02d}", YEAR) for i in range(3)]
-    for cycle in ("2026-09", "2026-10"):
-        bill_run(cycle=cycle)
-    return homes
 
 
 def exported(vendor, *args) -> str:

@@ -8,6 +8,8 @@ to a former address."""
 
 from datetime import date
 
+import pytest
+
 from custodian.customers.models import Customer
 from custodian.outbox.services import letter_send
 from custodian.portal.tests.test_download_everything import sections
@@ -41,25 +43,33 @@ def letter_text_downloaded(households, language: str) -> str:
     return text
 
 
-def test_the_headers_in_english(households):
-    text = letter_text_downloaded(households, "en")
-    head = text.partition("\n\n")[0].splitlines()
-    assert head == [
-        "Channel: Letter",
-        "To: the name on file",
-        "Subject: Your request for a payment agreement for account 0010000001",
-        f"Mailed to: {FORMER}",
-    ]
+# The header lines of the letter, then how the letter itself begins, as sent.
+BEGINS = {
+    "en": (
+        [
+            "Channel: Letter",
+            "To: the name on file",
+            "Subject: Your request for a payment agreement for account 0010000001",
+            f"Mailed to: {FORMER}",
+        ],
+        "Dear customer,",
+    ),
+    "es": (
+        [
+            "Medio: Carta",
+            "Para: el nombre registrado",
+            "Asunto: Su solicitud de acuerdo de pago de la cuenta 0010000001",
+            "Idioma: Español",
+            f"Enviada por correo a: {FORMER}",
+        ],
+        "Estimado cliente:",
+    ),
+}
 
 
-def test_the_headers_in_spanish(households):
-    text = letter_text_downloaded(households, "es")
-    head = text.partition("\n\n")[0].splitlines()
-    assert head == [
-        "Medio: Carta",
-        "Para: el nombre registrado",
-        "Asunto: Su solicitud de acuerdo de pago de la cuenta 0010000001",
-        "Idioma: Español",
-        f"Enviada por correo a: {FORMER}",
-    ]
-    assert "Estimado cliente:" in text
+@pytest.mark.parametrize("language", sorted(BEGINS))
+def test_the_headers_in_the_customer_s_language(households, language):
+    head, letter = letter_text_downloaded(households, language).split("\n\n", 1)
+    headers, greeting = BEGINS[language]
+    assert head.splitlines() == headers
+    assert letter.startswith(greeting)

@@ -14,29 +14,17 @@ import io
 import pytest
 from django.utils import translation
 
-from custodian.customers.models import Customer
-from custodian.testing.portal import household_with_readings, signed_in
+from custodian.testing.portal import green_button_downloaded
 from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
 from custodian.usage.greenbutton_import import parse_green_button_csv
 
-EMAIL = "meter.reader@example.com"
 HEADER = ["TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES"]
 # Words only the English comments hold.
 ENGLISH_WORDS = ("Times are", "local time", "COST is", "interval's share", "column names")
 
 
-@pytest.fixture
-def household(db):
-    customer, app, _ = household_with_readings(3, 3600)
-    return customer, app
-
-
 def downloaded(household, language: str) -> str:
-    customer, app = household
-    Customer.objects.filter(pk=customer.pk).update(language=language)
-    response = signed_in(app, EMAIL).get("/portal/me/green-button.csv")
-    assert response.status_code == 200, response.content[:500]
-    return response.content.decode()
+    return green_button_downloaded(household, language, "csv").decode()
 
 
 def comments_and_rows(text: str) -> tuple[list[str], list[list[str]]]:

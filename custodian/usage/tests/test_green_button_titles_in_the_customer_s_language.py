@@ -7,13 +7,9 @@ the schema's in any language). A third party's Connect My Data feed stays in Eng
 Personas: Marta, who reads Spanish, and Meredith, who reads English, each with a year of hourly electric
 readings, downloading their usage in the portal."""
 
-import pytest
-
-from custodian.customers.models import Customer
 from custodian.testing.billing import NS, schema_valid
-from custodian.testing.portal import household_with_readings, signed_in
+from custodian.testing.portal import green_button_downloaded
 
-EMAIL = "meter.reader@example.com"
 SPANISH_TITLES = {
     "Green Button: descargar mis datos",
     "Servicio de electricidad (intervalos del medidor)",
@@ -30,16 +26,6 @@ ENGLISH_TITLES = {
 ENGLISH_WORDS = ("service", "meter intervals", "reading type", "readings", "Download My Data")
 
 
-@pytest.fixture
-def household(db):
-    customer, app, _ = household_with_readings(3, 3600)
-    return customer, app
-
-
-def speaks(customer, language: str) -> None:
-    Customer.objects.filter(pk=customer.pk).update(language=language)
-
-
 def titles(body: bytes) -> list[str]:
     feed = schema_valid(body)
     return [feed.findtext("atom:title", namespaces=NS)] + [
@@ -47,17 +33,8 @@ def titles(body: bytes) -> list[str]:
     ]
 
 
-def downloaded(client) -> bytes:
-    response = client.get("/portal/me/green-button.xml")
-    assert response.status_code == 200, response.content[:500]
-    return response.content
-
-
 def test_marta_s_download_is_titled_in_spanish_and_validates(household):
-    customer, app = household
-    client = signed_in(app, EMAIL)
-    speaks(customer, "es")
-    found = titles(downloaded(client))
+    found = titles(green_button_downloaded(household, "es", "xml"))
     assert set(found) >= SPANISH_TITLES, found[:6]
     month = "Servicio de electricidad (intervalos del medidor): lecturas: "  # each month's block
     assert month in "\n".join(found)
@@ -66,8 +43,5 @@ def test_marta_s_download_is_titled_in_spanish_and_validates(household):
 
 
 def test_meredith_s_download_is_titled_in_english(household):
-    customer, app = household
-    client = signed_in(app, EMAIL)
-    speaks(customer, "en")
-    found = titles(downloaded(client))
+    found = titles(green_button_downloaded(household, "en", "xml"))
     assert set(found) >= ENGLISH_TITLES, found[:6]
