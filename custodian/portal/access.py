@@ -206,7 +206,7 @@ def portal_required(view):
         if account is None or account.confirmed_at is None:
             # Back to this page once signed in (`next`: the sign-in follows only a page of the portal); a form
             # sent when the sign-in had run out: back to the page that shows it, with what was typed held for
-            # it (`held_form`).
+            # it and for the customer who was shown it, if they were (`held_form`).
             if request.method == "GET":
                 return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
             page = form_page(request, view)
@@ -264,13 +264,13 @@ def portal_required(view):
                     status=403,
                 )
             try:
-                return view(request, *args, **kwargs)
+                return shown_with_held(request, view, (account.customer_id, rep.pk), *args, **kwargs)
             except Denied:
                 # The gate refused data outside the authority's categories (and logged the refusal).
                 return message_page(
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE_DATA, status=403
                 )
-        return shown_with_held(request, view, *args, **kwargs)
+        return shown_with_held(request, view, (account.customer_id, None), *args, **kwargs)
 
     return wrapper
 

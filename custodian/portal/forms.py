@@ -88,6 +88,7 @@ class MailedCodeForm(forms.Form):
 
 
 class ContactDetailsForm(TypedBefore, forms.Form):
+    held_action = "update_contact"
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     email = forms.EmailField(
@@ -123,6 +124,8 @@ class ContactDetailsForm(TypedBefore, forms.Form):
 
 
 class DisagreementForm(TypedBefore, NoticeShown):
+    held_action = "disagreement"
+
     statement = forms.CharField(
         label=_(
             "Your statement of disagreement (kept with the data and sent with it whenever we disclose it)"
@@ -134,6 +137,8 @@ class DisagreementForm(TypedBefore, NoticeShown):
 
 
 class PortalRequestForm(TypedBefore, NoticeShown):
+    held_action = "request"
+
     kind = forms.ChoiceField(
         label=_("What would you like?"),
         choices=[
@@ -153,7 +158,7 @@ def _categories():
     ]
 
 
-class ConsentForm(TypedBefore, forms.Form):
+class ConsentForm(forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     recipient_name = forms.CharField(label=_("Who may receive it"), max_length=200)
@@ -189,7 +194,7 @@ class _AccountChoice(forms.Form):
             self.fields["account"].widget = forms.HiddenInput()
 
 
-class PayForm(TypedBefore, _AccountChoice):
+class PayForm(_AccountChoice):
     """A card payment toward one account. More than the account owes is refused by the amount's field unless
     the customer ticks that they mean to pay ahead: a slip of the keyboard ($9,999 for $99.99) is caught
     before the processor charges it, and a customer who means to build a credit still can, on purpose.
@@ -228,7 +233,7 @@ class PayForm(TypedBefore, _AccountChoice):
         return data
 
 
-class PaymentAgreementForm(TypedBefore, _AccountChoice):
+class PaymentAgreementForm(_AccountChoice):
     installment = bounds.MoneyField(
         label=_("What you can pay each month toward what you owe ($), if you know"),
         required=False,
@@ -283,7 +288,7 @@ class AutopayForm(_AccountChoice):
         return routing
 
 
-class ServiceChangeForm(TypedBefore, forms.Form):
+class ServiceChangeForm(forms.Form):
     """Stop service or move it within the territory: the customer's account, the day, the new service address
     for a move, and where the final bill goes."""
 

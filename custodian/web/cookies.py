@@ -66,9 +66,10 @@ SESSION = Cookie(
 HELD_FORM = Cookie(
     name="held_form",
     areas=("portal",),
-    when="when you send a form of My account after your sign-in ran out",
+    when="when you send your contact details, a statement of disagreement or a request from My account after "
+    "your sign-in ran out",
     why="holds the key to what you typed (kept sealed on our side), so the form shows it again once you sign "
-    "in in this browser",
+    "in again, as yourself, in this browser",
     lasts="30 minutes, or until the form is shown again",
     optional=False,
 )
