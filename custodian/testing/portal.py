@@ -17,6 +17,7 @@ from custodian.casework.representatives import representative_register, represen
 from custodian.customers.models import Customer
 from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application, hourly_electric, local_clock
+from custodian.policy.loader import current_policy
 from custodian.portal.mailed_code import code_printed
 from custodian.vault.interval_files import IntervalBlock
 from custodian.vault.services import Submission, interval_blocks_record
@@ -107,6 +108,13 @@ def password_again(client, password: str = PASSWORD) -> Client:
 
 REPRESENTATIVE_PASSWORD = "a long representative passphrase"
 INVITE = re.compile(r"http://testserver(/portal/representative/[^\s]+/)")
+
+
+def categories_but(*left_out: str) -> list[str]:
+    """The policy file's categories a representative's authority covers in these tests: all but `left_out`,
+    and never the bank account nor the protection from disconnection."""
+    never = ("bank_account", "disconnection_protection", *left_out)
+    return [c for c in current_policy().categories if c not in never]
 
 
 def acting_for(customer, service_rep, privacy_officer, authority) -> tuple:

@@ -12,20 +12,8 @@ import pytest
 from custodian.portal.access import OWN_SIGN_IN_PAGES, Within
 from custodian.portal.navigation import SECTIONS
 from custodian.testing import consent_given, portal_browser, power_of_attorney
-from custodian.testing.portal import acting_for
+from custodian.testing.portal import acting_for, categories_but
 
-SELF = (
-    "name",
-    "email",
-    "phone",
-    "mailing_address",
-    "service_address",
-    "account_number",
-    "bills",
-    "meter_usage",
-    "correspondence",
-    "marketing_preference",
-)
 EVERY_SCOPE = ("view", "requests", "payments", "contact", "consents")
 MENU = [name for _, items in SECTIONS for _, name in items]
 
@@ -58,7 +46,7 @@ def test_a_representative_sees_only_what_her_authority_covers(
     customer, service_rep, privacy_officer, left_out
 ):
     scope = [s for s in EVERY_SCOPE if not (s == "payments" and left_out == "bills")]
-    authority = power_of_attorney(customer, scope, [c for c in SELF if c != left_out])
+    authority = power_of_attorney(customer, scope, categories_but(left_out))
     rep, rosa = acting_for(customer, service_rep, privacy_officer, authority)
     from_the_menu = walked(rosa)
     within = Within(rep)
@@ -82,7 +70,7 @@ def test_her_requests_consents_and_apps_are_the_customer_s_correspondence(
     her correspondence: Rosa, authorised to make requests and give consents, sees them only where her
     authority covers it; else each page says so, and she may still ask a question."""
     consent_given(customer, method="electronic", text_shown="I consent.")
-    categories = [c for c in SELF if covered or c != "correspondence"]
+    categories = categories_but() if covered else categories_but("correspondence")
     _, rosa = acting_for(
         customer, service_rep, privacy_officer, power_of_attorney(customer, EVERY_SCOPE, categories)
     )

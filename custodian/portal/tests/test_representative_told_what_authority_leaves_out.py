@@ -29,12 +29,10 @@ from custodian.customers.models import Account
 from custodian.policy.loader import current_policy
 from custodian.portal.access import OWN_SIGN_IN_PAGES, PAGE_CATEGORIES, PAGE_SCOPES
 from custodian.testing import bill_charged, portal_browser, power_of_attorney
-from custodian.testing.portal import acting_for
+from custodian.testing.portal import acting_for, categories_but
 from custodian.testing.routes import named_routes
 
 OWED = "764.36"
-# Of the policy file's categories, the ones Rosa's authority never covers here.
-NEVER = ("bank_account", "disconnection_protection")
 # What each category's pages say when the selectors find nothing: false for Alice, who has some.
 EMPTY = {
     "bills": ("No bills yet", "You have no account with us yet", "$0.00"),
@@ -55,11 +53,6 @@ def past_due(customer):
     return bill_charged(Account.objects.get(customer=customer), 9, OWED)
 
 
-def _all_but(left_out: str) -> list[str]:
-    """The categories of the policy file Rosa's authority covers, all but `left_out`."""
-    return [c for c in current_policy().categories if c not in (*NEVER, left_out)]
-
-
 def _rosa(customer, service_rep, privacy_officer, scope, categories):
     return acting_for(customer, service_rep, privacy_officer, power_of_attorney(customer, scope, categories))[
         1
@@ -71,7 +64,7 @@ def test_without_the_bills_she_is_told_so_not_that_nothing_is_owed(
 ):
     alice = portal_browser(customer, "alice.anderson")
     assert f"${OWED}" in alice.get("/portal/me/statement/").content.decode()
-    rosa = _rosa(customer, service_rep, privacy_officer, ("view",), _all_but("bills"))
+    rosa = _rosa(customer, service_rep, privacy_officer, ("view",), categories_but("bills"))
     home = _main(rosa.get("/portal/me/").content.decode())
     assert "Your authority to act for Alice Anderson does not cover bills." in home
     assert "No bills yet" not in home and "/portal/me/bills/" not in home, home
@@ -110,7 +103,7 @@ def _path(route: str, ids: dict) -> str:
 def test_every_page_says_what_the_authority_leaves_out(
     customer, past_due, service_rep, privacy_officer, left_out
 ):
-    categories = _all_but(left_out)
+    categories = categories_but(left_out)
     scope = [
         s
         for s in ("view", "requests", "payments", "contact", "consents")
