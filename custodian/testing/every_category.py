@@ -28,16 +28,16 @@ INCOME_VERIFIED = date(2026, 9, 17)
 AGREEMENT_ASKED = date(2026, 11, 24)  # after the bill of November 1 is due (21 days): something past due
 
 
-def verified_access_request(customer, app, privacy_officer, open_request):
-    """A data access request of `customer` (enrolled from `app`) the privacy officer has verified by photo
-    ID, ready for its answer."""
+def verified_access_request(customer, app, privacy_officer, open_request, *, account_number=None):
+    """A data access request of `customer` (enrolled from `app`, or None with the `account_number` they gave)
+    the privacy officer has verified by photo ID, ready for its answer."""
     req = open_request(customer, "privacy_officer", kind="data_access")
     request_verify(
         request=req,
         by=privacy_officer,
         method=Verification.PHOTO_ID,
         verified_with="drivers_license",
-        account_number=app.personal["account_number"],
+        account_number=account_number or app.personal["account_number"],
     )
     return req
 

@@ -49,6 +49,13 @@ def session_ended(client: Client) -> None:
     )
 
 
+def contact_after_the_session_ended(client: Client, **fields):
+    """The contact details form the signed-in customer was shown, sent once their session ran out."""
+    token = shown_to(client)
+    session_ended(client)
+    return contact(client, **{SHOWN_TO: token}, **fields)
+
+
 def signed_in_again(client: Client, page: str):
     answer = client.post(f"/portal/sign-in/?next={page}", {"email": SIGN_IN, "password": PASSWORD})
     assert answer.status_code == 302 and answer["Location"] == page
@@ -99,9 +106,7 @@ def test_a_request_typed_on_its_own_page_comes_back_there(households):
 def test_another_computer_signing_in_as_the_same_customer_sees_nothing_held(households):
     (customer, app), _ = households
     client = signed_in(app, SIGN_IN)
-    token = shown_to(client)
-    session_ended(client)
-    contact(client, **{SHOWN_TO: token})
+    contact_after_the_session_ended(client)
     elsewhere = Client()
     assert elsewhere.post("/portal/sign-in/", {"email": SIGN_IN, "password": PASSWORD}).status_code == 302
     page = elsewhere.get("/portal/me/").content.decode()
@@ -111,9 +116,7 @@ def test_another_computer_signing_in_as_the_same_customer_sees_nothing_held(hous
 def test_signing_out_or_the_time_running_out_drops_what_was_held(households):
     (customer, app), _ = households
     client = signed_in(app, SIGN_IN)
-    token = shown_to(client)
-    session_ended(client)
-    contact(client, **{SHOWN_TO: token})
+    contact_after_the_session_ended(client)
     session = client.session
     held = session[SESSION_KEY]
     session[SESSION_KEY] = {**held, "until": 0}
@@ -121,9 +124,7 @@ def test_signing_out_or_the_time_running_out_drops_what_was_held(households):
     page = signed_in_again(client, "/portal/me/")
     assert NEW_PHONE not in page and escape(NOTE) not in page
 
-    token = shown_to(client)
-    session_ended(client)
-    contact(client, **{SHOWN_TO: token})
+    contact_after_the_session_ended(client)
     assert client.cookies[HELD_FORM.name].value
     client.post("/portal/sign-out/")
     assert not client.cookies[HELD_FORM.name].value
@@ -174,9 +175,7 @@ def test_held_text_is_shown_only_to_the_customer_named_by_the_form_they_were_sho
     other_client = signed_in(other_app, other_app.personal["email"])  # the other's online account exists
     other_client.post("/portal/sign-out/")
     client = signed_in(app, SIGN_IN)
-    token = shown_to(client)
-    session_ended(client)
-    contact(client, phone="", mailing_address="12 Elm Street, Winona, MN 55987", **{SHOWN_TO: token})
+    contact_after_the_session_ended(client, phone="", mailing_address="12 Elm Street, Winona, MN 55987")
     assert SESSION_KEY in client.session and client.cookies[HELD_FORM.name].value
     answer = client.post(
         "/portal/sign-in/?next=/portal/me/", {"email": other_app.personal["email"], "password": PASSWORD}
@@ -269,9 +268,7 @@ def test_the_note_shows_only_where_the_form_is_filled_and_the_text_waits_until_t
     was typed is still held; the limit lifted, the form shows it."""
     (customer, app), _ = households
     client = signed_in(app, SIGN_IN)
-    token = shown_to(client)
-    session_ended(client)
-    contact(client, **{SHOWN_TO: token})
+    contact_after_the_session_ended(client)
     PortalAccount.objects.filter(customer_id=customer.pk).update(limited=True)
     page = signed_in_again(client, "/portal/me/")
     assert NEW_PHONE not in page and escape(NOTE) not in page

@@ -11,10 +11,10 @@ from django.utils import translation
 
 from custodian.audit.models import AccessEvent
 from custodian.audit.selectors import who_has_seen
-from custodian.casework.choices import Verification
-from custodian.casework.data_requests import package_build, request_verify
+from custodian.casework.data_requests import package_build
 from custodian.casework.models import CustomerRequest
 from custodian.testing import portal_browser, power_of_attorney, read_for_request
+from custodian.testing.every_category import verified_access_request
 from custodian.testing.portal import acting_for
 from custodian.vault.gate import customer_actor, staff_actor
 
@@ -62,13 +62,8 @@ def test_alice_sees_what_rosa_did_for_her(customer, service_rep, privacy_officer
     spanish = alice.get("/portal/me/who-has-seen-my-data/?lang=es").content.decode()
     assert spanish.count("Su representante: Poder notarial") == rosas.count()
 
-    access = open_request(customer, "privacy_officer", kind="data_access")
-    request_verify(
-        request=access,
-        by=privacy_officer,
-        method=Verification.PHOTO_ID,
-        verified_with="drivers_license",
-        account_number="0010000001",
+    access = verified_access_request(
+        customer, None, privacy_officer, open_request, account_number="0010000001"
     )
     with translation.override("en"):
         letter = package_build(actor=staff_actor(privacy_officer), request=access).text
