@@ -76,7 +76,7 @@ def is_paperless(*, fetched_by: Actor, customer_id: int) -> bool:
     whose authority covers the bills; anyone else is told no, as for a customer who did not choose it."""
     if not fetched_by.reads_own(customer_id, category=BILL_CATEGORY):
         return False
-    return PaperlessChoice.objects.filter(customer_id=customer_id).exists()
+    return paperless_in_force(customer_id)
 
 
 @dataclass

@@ -298,7 +298,7 @@ def reads_why_in_words(events) -> dict[int, str]:
     ):
         pair = (authorization.third_party_id, authorization.customer_id)
         latest.setdefault(pair, authorization)
-        stood_on[(*pair, authorization.consent_id)] = authorization
+        stood_on.setdefault((*pair, authorization.consent_id), authorization)  # the newest on that consent
     words = {}
     for e in reads:
         pair = (int(e.actor_id), int(e.customer_id))

@@ -52,11 +52,11 @@ SHOWN_SECONDS = 2 * 60 * 60  # a form left open on the screen for a morning's wo
 MOST_FIELDS = 20  # a form's worth of fields
 MOST_CHARACTERS = 20_000  # a form's worth of typed text, names and values; anything larger is not held
 # Never held, whatever the form: names that say a secret or a credential, or money's way in; nor the notice
-# shown (the page shows the one in force again) or a box that gives consent or authority (given anew, never
-# pre-ticked).
+# shown (the page shows the one in force again), a box that gives consent or authority, or one that removes
+# what we hold (each ticked anew, never shown pre-ticked).
 SECRET = re.compile(
     r"pass|code|token|csrf|secret|otp|pin|key|card|cvv|cvc|routing|bank|iban|signature"
-    r"|notice_shown|shown_to|agree|authori[sz]e|consent",
+    r"|notice_shown|shown_to|agree|authori[sz]e|consent|remove",
     re.IGNORECASE,
 )
 KEPT_NOTE = gettext_lazy("Your session ended; we kept what you typed. Check it and send again.")
@@ -117,13 +117,10 @@ def form_page(request, view) -> str:
 def form_hold(request, response, page: str) -> None:
     """Hold what the form sent (`kept`) for `page` and the customer its token names, sealed, in this browser's
     session; its key in a cookie on `response` (the sign-in's redirect). Nothing without a valid token."""
-    fields, characters = _sent_size(request.POST)
-    if fields > MOST_FIELDS or characters > MOST_CHARACTERS:
-        return
     who = _shown_to_read(request.POST.get(SHOWN_TO, ""))
     if who is None:
         return
-    values = kept(request.POST, HELD_FORMS[who["f"]])
+    values = kept(request.POST, HELD_FORMS[who["f"]])  # nothing when what was sent is larger than a form
     if not values:
         return
     key, sealed = text_seal(json.dumps(values).encode())

@@ -338,7 +338,8 @@ def download(request, fmt):
 
 
 def _accesses_with_receipts(customer_id: int, asker) -> list[dict]:
-    rows = _access_rows(who_has_seen(customer_id=customer_id, fetched_by=asker))
+    # Every entry, as the CSV gives them: the file is the customer's whole copy, not the page's latest.
+    rows = _access_rows(who_has_seen(customer_id=customer_id, fetched_by=asker, limit=None))
     receipts = receipts_for([r["seq"] for r in rows])
     return [{**r, "at": r["at"].isoformat(), "receipt": receipts.get(r["seq"])} for r in rows]
 

@@ -149,6 +149,10 @@ def test_passwords_codes_tokens_bank_numbers_and_consent_boxes_are_never_held(ho
         sent[name] = value
     sent["kind"] = "privacy_question"
     assert kept(sent, forms.PortalRequestForm) == {"kind": ["privacy_question"], "message": ["keep me"]}
+    # A box that removes what we hold is ticked anew, never shown ticked: the address typed comes back alone.
+    removal = QueryDict(mutable=True)
+    removal.update({"mailing_address": "12 Elm Street", "remove_phone": "on", "remove_email": "on"})
+    assert kept(removal, forms.ContactDetailsForm) == {"mailing_address": ["12 Elm Street"]}
     # A form of nothing but secrets holds nothing: the sign-in's page is all it leads to.
     (customer, app), _ = households
     client = signed_in(app, SIGN_IN)
