@@ -65,7 +65,9 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
             "phone": current_policy().utility["phone"],
         }
         if field == "phone":
-            _phone_change_tell(customer, {**context, "ending": number_ending(new)})
+            # An e-mail address put on file by this same write is not yet one we know is theirs: by letter.
+            email_replaced = (customer_id, "email") in replaced
+            _phone_change_tell(customer, {**context, "ending": number_ending(new)}, by_letter=email_replaced)
         elif added:  # an e-mail address where none was: by letter, not to the address just added
             letter_send(to_customer=customer, template=TEMPLATE, context=context, sent_by_job=OUTBOX_JOB)
         elif field == "email":
@@ -88,12 +90,16 @@ def contact_replaced_tell(sender, *, replaced, at, submission, **kwargs) -> int:
     return told
 
 
-def _phone_change_tell(customer, context: dict) -> None:
-    """A telephone number's change, to the e-mail address on file, else by letter to the mailing address on
-    file; the new number by its last digits only."""
-    email = reveal(
-        actor=system_actor(OUTBOX_JOB), customer_id=customer.pk, fields=["email"], purpose=PURPOSE
-    ).get("email", "")
+def _phone_change_tell(customer, context: dict, *, by_letter: bool = False) -> None:
+    """A telephone number's change, to the e-mail address on file, else (or `by_letter`) by letter to the
+    mailing address on file; the new number by its last digits only."""
+    email = (
+        ""
+        if by_letter
+        else reveal(
+            actor=system_actor(OUTBOX_JOB), customer_id=customer.pk, fields=["email"], purpose=PURPOSE
+        ).get("email", "")
+    )
     if email.strip():
         message_send(
             to_address=email, to_customer=customer, template=TEMPLATE, context=context, sent_by_job=OUTBOX_JOB

@@ -97,6 +97,20 @@ def test_a_telephone_number_changed_where_no_e_mail_address_is_held_is_told_by_l
     assert "Mailed-To" not in text  # addressed to the mailing address on file
 
 
+def test_a_telephone_number_changed_with_the_e_mail_address_is_told_by_letter_not_at_the_new_address(
+    customer, open_request, privacy_officer, mailoutbox
+):
+    req = open_request(customer, "privacy_officer", kind="correction")
+    correction_apply(
+        request=req,
+        by=privacy_officer,
+        values={"email": "someone.else@example.org", "phone": "(507) 555-0188"},
+    )
+    phone = [m for m in told(customer) if "a number ending in 88" in letter_text(m)]
+    assert [m.channel for m in phone] == ["letter"]
+    assert not [m for m in mailoutbox if "someone.else@example.org" in [a.lower() for a in m.to]]
+
+
 def test_a_telephone_number_changed_is_told_in_the_customer_s_spanish(households):
     (customer, app), _ = households
     client = signed_in(app, "owner@example.org")
