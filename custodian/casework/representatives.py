@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
@@ -240,10 +241,19 @@ def representative_actor(rep: Representative) -> Actor:
     selectors also see what the authority lets them do (its scope)."""
     return customer_actor(
         rep.customer_id,
-        f"{BY_REPRESENTATIVE}{rep.person_id} ({rep.get_kind_display().lower()}, authority {rep.pk})",
+        representative_label(rep, authority=True),
         categories=rep.category_list,
         scope=rep.scope_list,
     )
+
+
+def representative_label(rep: Representative, *, authority: bool = False) -> str:
+    """The access log's and a record's words for the representative who acted: their customer number and the
+    kind of authority, in the record's language whatever the page's (the log keeps what was written), and for
+    a read the authority's number (`_ACTED` reads it back)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(rep.get_kind_display()).lower()
+    return f"{BY_REPRESENTATIVE}{rep.person_id} ({kind}{f', authority {rep.pk}' if authority else ''})"
 
 
 # An event's label naming the representative who acted: their customer number, then the kind of authority

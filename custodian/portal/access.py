@@ -11,12 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from custodian.audit.selectors import BY_REPRESENTATIVE
-from custodian.casework.representatives import representative_actor, represented_by
+from custodian.casework.representatives import representative_actor, representative_label, represented_by
 from custodian.customers.selectors import customer_for
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
@@ -314,8 +312,7 @@ def acting_label(request) -> str:
     rep = getattr(request, "representative", None)
     if rep is None:
         return "the customer"
-    with translation.override(settings.LANGUAGE_CODE):  # the record's words stay in the record's language
-        return f"{BY_REPRESENTATIVE}{rep.person_id} ({str(rep.get_kind_display()).lower()})"
+    return representative_label(rep)
 
 
 def reauthenticated(request) -> bool:
