@@ -91,9 +91,10 @@ ON_THE_BILL = ("name", "mailing_address", "service_address", "account_number")
 class Within:
     """The pages the person signed in may open now, by URL name (`request.may["bills"]`, in a template
     `request.may.update_contact`): every one for the customer themself; for a representative acting for a
-    customer, those their authority's scope covers and their own sign-in's. A page shows a form or a link
-    only where it leads somewhere the reader may go: never one that would answer "not within your
-    authority" and lose what was typed."""
+    customer, those their authority's scope covers and their own sign-in's; for an account still `limited`,
+    only those of `OPEN_WHILE_LIMITED`. A page shows a form or a link only where it leads somewhere the
+    reader may go: never one that would answer "not within your authority" or "enter the code from our
+    letter first" and lose what was typed."""
 
     def __init__(self, rep=None, *, limited: bool = False):
         self._scopes = None if rep is None else frozenset(rep.scope_list)
@@ -101,11 +102,13 @@ class Within:
         self._limited = limited
 
     def cache_key(self) -> str:
-        """What the pages open depend on, for a cached navigation: "" for the customer themself. (Not an
-        attribute a template reads: a template looks `request.may.x` up as the page `x` first.)"""
+        """What the pages open depend on, for a cached navigation: "" for the customer themself, whose
+        account is not limited. (Not an attribute a template reads: a template looks `request.may.x` up as
+        the page `x` first.)"""
+        limited = "limited" if self._limited else ""
         if self._scopes is None:
-            return ""
-        return ",".join(sorted(self._scopes)) + "|" + ",".join(sorted(self._categories))
+            return limited
+        return f"{limited}|" + ",".join(sorted(self._scopes)) + "|" + ",".join(sorted(self._categories))
 
     def __getitem__(self, page: str) -> bool:
         if self._limited and page not in OPEN_WHILE_LIMITED:
@@ -172,8 +175,9 @@ class NotCovered:
 def menu_may_open(request, url_name: str) -> bool:
     """Whether the portal's navigation links to a page: every page for the customer themself; for a
     representative acting for a customer, on every page (their own sign-in's too), only those their
-    authority covers by scope and data category (`Within`, from `PAGE_SCOPES` and `PAGE_CATEGORIES`), so no
-    link leads to "not within your authority"."""
+    authority covers by scope and data category (`Within`, from `PAGE_SCOPES` and `PAGE_CATEGORIES`); for an
+    account still limited, only those it may open until the code from our letter is entered
+    (`OPEN_WHILE_LIMITED`): no link leads to a refusal."""
     menu = getattr(request, "menu", None)
     return menu is None or menu[url_name.split(":", 1)[-1]]
 
@@ -219,8 +223,8 @@ def portal_required(view):
         request.limited = account.limited
         request.may = Within(limited=account.limited)
         request.not_covered = NotCovered(request)
-        request.menu = Within()
-        request.menu_key = ""
+        request.menu = request.may
+        request.menu_key = request.menu.cache_key()
         page = request.resolver_match.url_name if request.resolver_match else ""
         if account.limited and page not in OPEN_WHILE_LIMITED:
             return message_page(
@@ -239,14 +243,14 @@ def portal_required(view):
                 if page not in OWN_SIGN_IN_PAGES:
                     return redirect("portal:act_for")
             else:  # the navigation offers what the authority covers, on their own sign-in's pages too
-                request.menu = Within(rep)
+                request.menu = Within(rep, limited=account.limited)
                 request.menu_key = request.menu.cache_key()
         if rep is not None and page not in OWN_SIGN_IN_PAGES:
             if PAGE_SCOPES.get(page) not in rep.scope_list:
                 return message_page(
                     request, title=_("Not within your authority"), message=NOT_IN_SCOPE, status=403
                 )
-            request.customer_id, request.representative, request.may = rep.customer_id, rep, Within(rep)
+            request.customer_id, request.representative, request.may = rep.customer_id, rep, request.menu
             request.not_covered = NotCovered(request, rep)
             category = PAGE_CATEGORIES.get(page)
             if category is not None and category not in rep.category_list:

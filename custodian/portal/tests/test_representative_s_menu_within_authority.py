@@ -3,16 +3,18 @@ by scope and by data category, from the same table that refuses the others (`por
 that answers "not within your authority". Alice Anderson signed in sees every page of the menu; Rosa Reyes,
 holding a power of attorney for her with every scope and one category left out after another (the bills,
 the meter usage, the correspondence), walks her menu on every page she opens, her own sign-in's pages too:
-each link opens, and each page her authority covers is offered."""
+each link opens, and each page her authority covers is offered. So does the menu of an online account still
+limited (Carol's, opened with her paper bill's figures, the code from our letter not yet entered): it offers
+the pages a limited account may open, each of which opens, and every page once she enters the code."""
 
 import re
 
 import pytest
 
-from custodian.portal.access import OWN_SIGN_IN_PAGES, Within
+from custodian.portal.access import OPEN_WHILE_LIMITED, OWN_SIGN_IN_PAGES, Within
 from custodian.portal.navigation import SECTIONS
 from custodian.testing import consent_given, portal_browser, power_of_attorney
-from custodian.testing.portal import acting_for, categories_but
+from custodian.testing.portal import CAROL_BILL, acting_for, categories_but, limit_lifted, online
 
 EVERY_SCOPE = ("view", "requests", "payments", "contact", "consents")
 MENU = [name for _, items in SECTIONS for _, name in items]
@@ -39,6 +41,18 @@ def walked(browser) -> set[str]:
 def test_the_customer_sees_every_page(customer):
     from_the_menu = walked(portal_browser(customer, "alice.anderson"))
     assert len(from_the_menu) == len(MENU)
+
+
+def test_a_limited_account_sees_only_what_it_may_open(carol):
+    browser = online(CAROL_BILL, "carol.cruz@example.org")
+    from_the_menu = walked(browser)
+    offered = {name for name in MENU if name.split(":")[1] in OPEN_WHILE_LIMITED}
+    assert len(from_the_menu) == len(offered) < len(MENU)
+    for refused in ("/portal/me/usage/", "/portal/me/consents/", "/portal/me/act-for/", "/portal/me/moving/"):
+        assert refused not in from_the_menu
+    # Her own sign-in's page shows the same menu; once the code is entered, every page.
+    assert set(menu(browser, "/portal/me/security/")) == from_the_menu
+    assert len(walked(limit_lifted(browser, carol))) == len(MENU)
 
 
 @pytest.mark.parametrize("left_out", ["bills", "meter_usage", "correspondence"])
