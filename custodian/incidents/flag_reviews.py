@@ -14,7 +14,7 @@ from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.incidents.models import FlagReview
 from custodian.incidents.services import IncidentError, _officer
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.services import staff_decision_append
 
 NOTE_LIMIT = 2000
@@ -57,17 +57,13 @@ def flag_review(*, flag, by, note: str) -> FlagReview:
     began (custodian.staff.independence): a privacy officer's own flags go to another."""
     _officer(by)
     members = members_reviewed(flag)
-    if any(member.pk == by.pk for member in members):
-        raise IncidentError(
-            gettext(
-                "the reviewer must be someone other than you: a flag on your own reads is reviewed by "
-                "another privacy officer"
-            )
-        )
-    if members:
-        why = dependence(by, on=members, since=reads_began(flag))
-        if why:
-            raise IncidentError(why)
+    own = gettext(
+        "the reviewer must be someone other than you: a flag on your own reads is reviewed by another "
+        "privacy officer"
+    )
+    why = decider_refusal(by, on=members, since=reads_began(flag) if members else None, own=own)
+    if why:
+        raise IncidentError(why)
     note = (note or "").strip()
     if not note:
         raise IncidentError("say what the review found (a sentence)")

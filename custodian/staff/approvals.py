@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
 from custodian.staff.choices import ChangeKind, ChangeStatus
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.models import SetupLink, StaffChange
 from custodian.staff.selectors import (
     administers_staff,
@@ -214,20 +214,21 @@ def staff_member_invite(
 
 
 def _approver_check(change: StaffChange, by) -> None:
-    if by.pk == change.asked_by_id:
-        raise StaffAdminError(
-            gettext("the second approver must be someone other than you: another administrator approves it")
-        )
-    if by.pk == change.subject_id:
-        raise StaffAdminError(
-            gettext(
-                "the second approver must be someone other than you: a change about you is approved by "
-                "another administrator"
-            )
-        )
-    if not administers_staff(services_of(by)):
-        raise StaffAdminError("only an administrator of staff accounts decides on a staff change")
-    why = dependence(by, on=(change.asked_by, change.subject), since=change.asked_at)
+    own = (
+        gettext("the second approver must be someone other than you: another administrator approves it"),
+        gettext(
+            "the second approver must be someone other than you: a change about you is approved by another "
+            "administrator"
+        ),
+    )
+    unfit = "only an administrator of staff accounts decides on a staff change"
+    why = decider_refusal(
+        by,
+        on=(change.asked_by, change.subject),
+        since=change.asked_at,
+        own=own,
+        unfit=None if administers_staff(services_of(by)) else unfit,
+    )
     if why:
         raise StaffAdminError(why)
 

@@ -19,8 +19,13 @@ reads are reviewed): an approval from an account the same hand may hold is one p
   or given a service that decides on others' access since then (`became_empowered_at`).
 
 The rule looks both ways along the chain of adding: the privacy officer who added a colleague is not that
-colleague's second person, nor is an IT administrator for the asks of an account he added."""
+colleague's second person, nor is an IT administrator for the asks of an account he added.
 
+`decider_refusal` is the whole check every one of those decisions makes, in the order its words are heard: a
+decision of your own first, then (where the decision has one) not holding the service that makes it, then
+`dependence`."""
+
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from django.db.models import Max, Q
@@ -159,3 +164,37 @@ def dependence(by, *, on, since=None) -> str | None:
     if late:
         return f"{by.get_username()} was {late[0]} after this was asked: someone who was here before decides"
     return None
+
+
+def decider_refusal(
+    by,
+    *,
+    on,
+    since=None,
+    own: str | Sequence[str],
+    unfit: str | None = None,
+    lead: str = "",
+    both_ways: bool = False,
+) -> str | None:
+    """Why `by` may not make a two-person decision concerning `on` (None entries are skipped), or None. The
+    words a member of staff hears, first that applies: `own` when `by` is one of `on` (one wording for all,
+    or one for each person of `on` in its order, already translated: a decision of your own is refused in the
+    page's language); `unfit`, the caller's words when `by` may not make this decision at all (no service
+    that makes it, an account not active), or None; then `dependence` (led by `lead` when given), also the
+    other way round when `both_ways` (a second approver decides together with the first)."""
+    on = list(on)
+    people = [p for p in on if p is not None]
+    if not people:
+        return None  # concerns nobody's own acts (a flag on a customer's reads): nobody to be independent of
+    wordings = [own] * len(on) if isinstance(own, str) else list(own)
+    for person, words in zip(on, wordings, strict=True):
+        if person is not None and person.pk == by.pk:
+            return words
+    if unfit:
+        return unfit
+    why = dependence(by, on=people, since=since)
+    if why is None and both_ways:
+        why = next((w for w in (dependence(p, on=(by,)) for p in people) if w), None)
+    if why and lead:
+        return f"{lead}: {why}"
+    return why

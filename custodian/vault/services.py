@@ -24,7 +24,7 @@ from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.rows import rows_insert
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.vault import interval_files, sealing
 from custodian.vault.choices import MADE_BY_THE_UTILITY, Channel
@@ -516,11 +516,8 @@ def read_hold_decide(*, hold_id: int, decided_by, approve: bool, note: str, clie
     if not note.strip():
         raise ValueError("say why")
     hold = ReadHold.objects.select_for_update().get(pk=hold_id)
-    if hold.user_id == decided_by.pk:
-        raise NotAllowed(
-            gettext("the second approver must be someone other than you: nobody decides their own held reads")
-        )
-    why = dependence(decided_by, on=(hold.user,), since=hold.opened_at)
+    own = gettext("the second approver must be someone other than you: nobody decides their own held reads")
+    why = decider_refusal(decided_by, on=(hold.user,), since=hold.opened_at, own=own)
     if why:
         raise NotAllowed(why)
     if hold.status != ReadHold.Status.PENDING:

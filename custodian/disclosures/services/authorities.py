@@ -31,7 +31,7 @@ from custodian.disclosures.services.accounting import (
     second_approver_of,
 )
 from custodian.policy.loader import current_policy
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.services import staff_decision_append
 from custodian.staff.signals import staff_notice
 
@@ -64,17 +64,22 @@ def _independent_second(second_approver, approved_by, *, since=None) -> None:
                 "office or legal"
             )
         )
-    if second_approver.pk == approved_by.pk:
-        raise AccountingError(gettext("the second approver must be someone other than you"))
+    unfit = None
     if not second_approver.is_active:
-        raise AccountingError("the second approver's account is not active")
-    if not second_approver_of(second_approver):
-        raise AccountingError("the second approver is from the privacy office or legal")
-    why = dependence(second_approver, on=(approved_by,), since=since) or dependence(
-        approved_by, on=(second_approver,)
+        unfit = "the second approver's account is not active"
+    elif not second_approver_of(second_approver):
+        unfit = "the second approver is from the privacy office or legal"
+    why = decider_refusal(
+        second_approver,
+        on=(approved_by,),
+        since=since,
+        own=gettext("the second approver must be someone other than you"),
+        unfit=unfit,
+        lead="the second approver must be independent of the first",
+        both_ways=True,
     )
     if why:
-        raise AccountingError(f"the second approver must be independent of the first: {why}")
+        raise AccountingError(why)
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from custodian.disclosures.services.accounting import (
     second_approvers,
 )
 from custodian.policy.loader import current_policy
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.services import staff_decision_append
 from custodian.staff.signals import staff_notice
 
@@ -134,13 +134,16 @@ def determination_approve(*, determination: VendorDetermination, by) -> Determin
     """The second person's approval: from the privacy office or legal, independent of the one who recorded
     the determination; from then on it is in force (until its review date)."""
     determination = _waiting(determination)
-    if by.pk == determination.decided_by_id:
-        raise AccountingError(gettext("the second approver must be someone other than you"))
-    if not second_approver_of(by):
-        raise AccountingError("the second person is from the privacy office or legal")
-    why = dependence(by, on=(determination.decided_by,), since=determination.decided_at)
+    why = decider_refusal(
+        by,
+        on=(determination.decided_by,),
+        since=determination.decided_at,
+        own=gettext("the second approver must be someone other than you"),
+        unfit=None if second_approver_of(by) else "the second person is from the privacy office or legal",
+        lead="the second person must be independent of the first",
+    )
     if why:
-        raise AccountingError(f"the second person must be independent of the first: {why}")
+        raise AccountingError(why)
     if determination.review_by < timezone.localdate():
         raise AccountingError("its review date has passed: record a new determination")
     return _decision_record(

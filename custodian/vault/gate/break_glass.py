@@ -13,7 +13,7 @@ from custodian.audit.actions import Action
 from custodian.audit.events import append_events
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
-from custodian.staff.independence import dependence
+from custodian.staff.independence import decider_refusal
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.staff.services import staff_decision_append
 from custodian.vault.gate.actors import Actor
@@ -105,11 +105,8 @@ def break_glass_review(*, grant_id: int, reviewer, note: str):
     grant = BreakGlassGrant.objects.select_for_update().get(pk=grant_id)
     if grant.reviewed_at is not None:
         raise ValueError("this emergency access was already reviewed")
-    if grant.user_id == reviewer.pk:
-        raise NotAllowed(
-            gettext("the reviewer must be someone other than you: nobody reviews their own emergency access")
-        )
-    why = dependence(reviewer, on=(grant.user,), since=grant.opened_at)
+    own = gettext("the reviewer must be someone other than you: nobody reviews their own emergency access")
+    why = decider_refusal(reviewer, on=(grant.user,), since=grant.opened_at, own=own)
     if why:
         raise NotAllowed(why)
     grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
