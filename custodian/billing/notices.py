@@ -10,7 +10,8 @@
   payment agreement) go the way their bills go (`letter_as_bills_go`): to a paperless customer with an
   e-mail address on file the letter is kept in My account, not printed, and an e-mail says only that a
   letter is waiting there (not its subject: no account number, no amounts, nothing of what it is about; the
-  e-mail failing for good, the letter is mailed after all); to everyone else it is mailed, and so is a
+  e-mail failing for good, refused, every attempt failed or bounced, that same letter is mailed, its record
+  saying why: one letter, never one kept and another mailed); to everyone else it is mailed, and so is a
   letter to a customer whose online account is still limited (it cannot open the letters until the code
   mailed to the mailing address on file is entered: `letters_readable_register`, answered by the portal).
 
@@ -27,7 +28,7 @@ from custodian.audit.actions import Action
 from custodian.billing.models import Bill, PaperlessChoice
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.customers.models import Customer
-from custodian.outbox.models import OutboundMessage, Status
+from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import OutboxError, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor, reveal, reveal_many, system_actor
@@ -174,7 +175,7 @@ def letter_as_bills_go(
         return letter_send(**letter, **sender)
     kept = letter_send(**letter, **sender, online=True)
     utility = current_policy().utility
-    told = message_send(
+    message_send(
         to_address=address,
         template="letter_in_my_account",
         context={
@@ -185,8 +186,8 @@ def letter_as_bills_go(
         },
         to_customer=to_customer,
         regarding=regarding,
+        tells_of=kept,
         **sender,
     )
-    if told.status == Status.FAILED:  # refused for good: the letter goes by mail after all
-        return letter_send(**letter, **sender)
+    kept.refresh_from_db()  # queued to be mailed when the e-mail was refused for good
     return kept

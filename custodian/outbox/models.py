@@ -66,6 +66,16 @@ class OutboundMessage(models.Model):
     letter_export = models.ForeignKey(
         "disclosures.VendorExport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The e-mail telling a paperless customer a letter waits in My account names that letter: the e-mail
+    # failing for good, the same letter is mailed (one letter on the record, not a second one).
+    tells_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the letter kept in My account this e-mail says is waiting",
+    )
 
     class Meta:
         indexes = [

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from custodian.outbox.models import OutboundMessage, Status
-from custodian.outbox.services import content_parse, printed_ref, text_ref
+from custodian.outbox.services import MAILED_INSTEAD, content_parse, printed_ref, text_ref
 from custodian.vault.gate import reveal_documents
 
 
@@ -52,6 +52,8 @@ class SentMessage:
     to: str
     has_printed_copy: bool
     text_held: bool
+    # A letter that was to wait in My account, mailed because the e-mail telling of it was not delivered.
+    mailed_instead: bool = False
 
 
 def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):
@@ -89,6 +91,7 @@ def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligatio
                 to=headers.get("To", ""),
                 has_printed_copy=printed_ref(m.pk) in documents,
                 text_held=document is not None,
+                mailed_instead=m.failure == MAILED_INSTEAD,
             )
         )
     return out

@@ -10,7 +10,9 @@
   CUSTODIAN_OUTBOX_MAX_ATTEMPTS; a permanent refusal (5xx) is `failed`. A failure is recorded, never raised:
   the caller's work (an enrolment, a bill run) stands, and IT sees it on the console.
 - A letter is queued (a paperless customer's is kept in My account instead, never printed, and an e-mail
-  says it is there: `billing.notices.letter_as_bills_go`); `letters_mail` hands every queued letter to the
+  says it is there: `billing.notices.letter_as_bills_go`; that e-mail failing for good, refused, every
+  attempt failed or bounced, the same letter is queued to be mailed, its record saying why: one letter on
+  the customer's record, not two); `letters_mail` hands every queued letter to the
   letter-mailing vendor as one encrypted export (custodian.disclosures.exports), addressed with the name and
   mailing address on file that day, accounted as a disclosure for each customer, and seals the PDF as
   printed beside the letter's text.
@@ -70,6 +72,8 @@ CORRESPONDENCE = "correspondence"
 # The outbox reads a message back (to send it again, to address a letter) for this purpose.
 OUTBOX_PURPOSE = "contacting_customers"
 RETRY_FIRST_WAIT = timedelta(minutes=15)
+# A letter kept in My account, queued for the mailing vendor because the e-mail telling of it failed for good.
+MAILED_INSTEAD = "the e-mail saying it was in My account was not delivered: mailed instead"
 # The context values that are a credential: a link that works once and opens a sign-in or sets one up.
 # Sent, never kept (a test holds every template's link to one of these two lists).
 ONE_TIME_LINKS = frozenset({"reset_url", "confirm_url", "invite_url", "setup_url"})
@@ -251,6 +255,17 @@ def _deliver(
 _DELIVERY_FIELDS = ["status", "failure", "delivered_at", "attempts", "next_attempt_at", "message_id"]
 
 
+def _told_letter_mail_if_not_told(email: OutboundMessage) -> None:
+    """An e-mail saying a letter waits in My account that failed for good leaves the customer untold: the
+    same letter goes to the mailing vendor's next export (its record, not a copy), saying why. In the
+    caller's transaction."""
+    if email.tells_of_id is None or email.status not in (Status.FAILED, Status.BOUNCED):
+        return
+    OutboundMessage.objects.filter(pk=email.tells_of_id, status=Status.ONLINE).update(
+        status=Status.QUEUED, delivered_at=None, failure=MAILED_INSTEAD
+    )
+
+
 @transaction.atomic
 def message_send(
     *,
@@ -263,12 +278,14 @@ def message_send(
     regarding: str = "",
     page_language: str = "",
     typed_on_the_page: bool = False,
+    tells_of: OutboundMessage | None = None,
 ) -> OutboundMessage:
     """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself in
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
     a temporary failure). Returns the record, whose status says what the mail server did with it. In the
     language `language_of` gives: the customer's chosen one, else `page_language` (the page that sent it);
-    the page's alone when `typed_on_the_page` says the address is only what was typed there."""
+    the page's alone when `typed_on_the_page` says the address is only what was typed there. `tells_of`: the
+    letter kept in My account the e-mail says is waiting, mailed if the e-mail fails for good."""
     label = _sender(sent_by, sent_by_job)
     language = language_of(to_customer, page=page_language, typed_on_the_page=typed_on_the_page)
     rendered = message_render(template=template, context=context, language=language)
@@ -289,6 +306,7 @@ def message_send(
         sent_by=sent_by,
         sent_by_label=label,
         content_sha256=_digest(rendered),
+        tells_of=tells_of,
     )
     if to_customer is not None:
         _seal(
@@ -303,6 +321,7 @@ def message_send(
         message, to_address=address, subject=rendered.subject, body=rendered.body, may_retry=not one_time
     )
     message.save(update_fields=[*_DELIVERY_FIELDS, "content_ref"])
+    _told_letter_mail_if_not_told(message)
     return message
 
 
@@ -346,7 +365,8 @@ def letter_send(
         content_sha256=_digest(rendered),
     )
     if online:
-        to = "My account (paperless billing: not mailed)"
+        # Not "never mailed": the e-mail telling of it failing for good, this letter is mailed after all.
+        to = "My account (paperless billing)"
     else:
         to = "the name and mailing address on file" if not mailed_to.strip() else "the name on file"
     _seal(
@@ -417,6 +437,7 @@ def messages_retry(*, now=None, limit: int = 500) -> RetryReport:
                     message, to_address=headers.get("To", ""), subject=headers.get("Subject", ""), body=body
                 )
             message.save(update_fields=_DELIVERY_FIELDS)
+            _told_letter_mail_if_not_told(message)
             report.sent += message.status == Status.SENT
             report.retrying += message.status == Status.RETRYING
             report.failed += message.status == Status.FAILED
@@ -538,4 +559,5 @@ def message_bounce_record(*, message: OutboundMessage, kind: str, code: str = ""
     message.status, message.bounced_at = Status.BOUNCED, timezone.now()
     message.failure = (f"{kind} (code {code})" if code else kind)[:200]
     message.save(update_fields=["status", "bounced_at", "failure"])
+    _told_letter_mail_if_not_told(message)
     return message

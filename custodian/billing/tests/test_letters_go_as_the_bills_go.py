@@ -4,7 +4,8 @@ gets paper bills; to one who chose paperless billing the letter is kept in My ac
 e-mail tells them only that a letter is waiting there (the address read through the gate, for contacting
 customers), in the customer's language: not its subject, so no account number, no amounts, nothing of
 arrears, for every kind of letter that goes so. A paperless customer with no e-mail address on file, whose
-e-mail is refused for good, or whose online account is still limited (its letters page refused until the
+e-mail fails for good (refused, every attempt failed, or bounced: that same letter is then mailed, one letter
+on the record, saying why), or whose online account is still limited (its letters page refused until the
 code mailed to the mailing address is entered), gets the letter by mail.
 
 Personas: Bill, the billing clerk, recording checks; Colin, the collections agent, answering requests for
@@ -12,7 +13,7 @@ payment agreements; Alice, who gets paper bills, and later chooses paperless; Bo
 Spanish."""
 
 import smtplib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -30,7 +31,7 @@ from custodian.collecting.services import (
 )
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
-from custodian.outbox.services import letters_mail
+from custodian.outbox.services import MAILED_INSTEAD, letters_mail, message_bounce_record, messages_retry
 from custodian.payments.received import payment_received_record
 from custodian.portal.models import PortalAccount
 from custodian.testing import bill_charged, letter_text, portal_browser
@@ -45,6 +46,13 @@ class RefusingBackend(BaseEmailBackend):
 
     def send_messages(self, messages):
         raise smtplib.SMTPRecipientsRefused({m.to[0]: (550, b"5.1.1 mailbox unavailable") for m in messages})
+
+
+class BusyBackend(BaseEmailBackend):
+    """A mail server that answers "try again later" (a 4xx reply) every time."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPResponseException(421, b"4.7.0 Try again later")
 
 
 def _check(customer, by, amount="40.00", number="1042"):
@@ -179,12 +187,73 @@ def test_a_paperless_customer_without_an_e_mail_address_gets_the_receipt_by_mail
     assert "Gracias: recibimos su pago de $40.00" in letter_text(letter)
 
 
-def test_an_e_mail_refused_for_good_sends_the_letter_by_mail(customer, billing_clerk, settings):
+def _one_letter_mailed_instead(customer, privacy_officer, letter_vendor):
+    """Alice's record holds one receipt, queued for the mailing vendor saying why, then mailed, and shown to
+    her once, as mailed after the e-mail failed."""
+    [letter] = OutboundMessage.objects.filter(to_customer=customer, channel="letter")
+    assert (letter.status, letter.delivered_at) == ("queued", None)
+    assert letter.failure == MAILED_INSTEAD
+    vendor, _ = letter_vendor
+    report = letters_mail(vendor=vendor, requested_by=privacy_officer)
+    assert report.mailed == 1
+    letter.refresh_from_db()
+    assert letter.status == "sent" and letter.letter_export_id == report.export_id
+    assert OutboundMessage.objects.filter(to_customer=customer, channel="letter").count() == 1
+    page = portal_browser(customer, "alice").get("/portal/me/messages/").content.decode()
+    assert page.count("we received your payment of $40.00") == 1
+    assert "We mailed this letter because the e-mail telling you it was in My account" in page
+    assert "The letter as printed (PDF)" in page
+    return letter
+
+
+def test_an_e_mail_refused_for_good_sends_that_same_letter_by_mail(
+    customer, billing_clerk, privacy_officer, letter_vendor, settings
+):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
     _paperless(customer)
     _check(customer, billing_clerk)
     statuses = sorted(OutboundMessage.objects.filter(to_customer=customer).values_list("channel", "status"))
-    assert statuses == [("email", "failed"), ("letter", "online"), ("letter", "queued")]
+    assert statuses == [("email", "failed"), ("letter", "queued")]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    _one_letter_mailed_instead(customer, privacy_officer, letter_vendor)
+
+
+def test_an_e_mail_whose_every_attempt_failed_sends_the_letter_by_mail(
+    customer, billing_clerk, privacy_officer, letter_vendor, settings
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.BusyBackend"}}
+    settings.CUSTODIAN_OUTBOX_MAX_ATTEMPTS = 2
+    _paperless(customer)
+    _check(customer, billing_clerk)
+    letter = OutboundMessage.objects.get(to_customer=customer, channel="letter")
+    assert letter.status == "online"  # not yet: the e-mail will be sent again
+    messages_retry(now=timezone.now() + timedelta(days=1))
+    told = OutboundMessage.objects.get(to_customer=customer, channel="email")
+    assert (told.status, told.attempts) == ("failed", 2)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    _one_letter_mailed_instead(customer, privacy_officer, letter_vendor)
+
+
+def test_an_e_mail_that_bounced_sends_the_letter_by_mail(
+    customer, billing_clerk, privacy_officer, letter_vendor
+):
+    _paperless(customer)
+    _check(customer, billing_clerk)
+    told = OutboundMessage.objects.get(to_customer=customer, channel="email")
+    message_bounce_record(message=told, kind="bounced", code="5.1.1")
+    _one_letter_mailed_instead(customer, privacy_officer, letter_vendor)
+
+
+def test_a_letter_no_longer_waiting_is_not_queued_again_by_a_bounce(customer, billing_clerk):
+    """A letter already mailed (or no longer waiting in My account) is never queued a second time."""
+    _paperless(customer)
+    _check(customer, billing_clerk)
+    letter = OutboundMessage.objects.get(to_customer=customer, channel="letter")
+    OutboundMessage.objects.filter(pk=letter.pk).update(status="sent")
+    told = OutboundMessage.objects.get(to_customer=customer, channel="email")
+    message_bounce_record(message=told, kind="bounced", code="5.1.1")
+    letter.refresh_from_db()
+    assert (letter.status, letter.failure) == ("sent", "")
 
 
 def test_the_receipt_says_a_late_fee_was_taken_back(customer, billing_clerk):
