@@ -171,6 +171,16 @@ class NotCovered:
         left_out = self._left_out(dict.fromkeys(keys))
         return self._said(left_out) if left_out else ""
 
+    def refusal(self, keys) -> str:
+        """What the authority leaves out of `keys`, with what to do instead, for a page or a change refused
+        for it; "" when it covers them all."""
+        left_out = self.among(keys)
+        if not left_out:
+            return ""
+        return _(
+            "%(not_covered)s Switch back to your own account, or ask us to change what your authority covers."
+        ) % {"not_covered": left_out}
+
 
 def menu_may_open(request, url_name: str) -> bool:
     """Whether the portal's navigation links to a page: every page for the customer themself; for a
@@ -258,11 +268,7 @@ def portal_required(view):
                 return message_page(
                     request,
                     title=_("Not within your authority"),
-                    message=_(
-                        "%(not_covered)s Switch back to your own account, or ask us to change what your "
-                        "authority covers."
-                    )
-                    % {"not_covered": request.not_covered[category]},
+                    message=request.not_covered.refusal([category]),
                     status=403,
                 )
             try:

@@ -20,6 +20,7 @@ from custodian.billing.notices import paperless_in_force
 from custodian.policy.loader import current_policy
 from custodian.portal.models import PortalAccount
 from custodian.portal.services import email_on_file, same_address, sign_in_address
+from custodian.vault.gate import Denied
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, personal_data_record
 
@@ -62,11 +63,15 @@ def email_removal_refusal(customer_id: int, on_file: str) -> str:
 @transaction.atomic
 def contact_remove(*, customer, fields, actor, recorded_by_label: str = "the customer") -> None:
     """Remove the customer's telephone number and/or e-mail address on file, all or none, asked by `actor`
-    (the portal's asker: the customer, or their representative): ContactRemovalRefused (saying why) when one
-    is not held or the e-mail address is still needed."""
+    (the portal's asker: the customer, or their representative within the authority's data categories, else
+    Denied): ContactRemovalRefused (saying why) when one is not held or the e-mail address is still needed."""
     fields = [f for f in REMOVABLE if f in fields]
     if not fields:
         raise ValueError(f"only {', '.join(REMOVABLE)} may be removed")
+    # A representative removes only what their authority lets them read (the page refuses it first, saying
+    # what the authority leaves out): Denied, as the gate answers a read outside it.
+    if not all(actor.reads_own(customer.pk, category=current_policy().category_for_field(f)) for f in fields):
+        raise Denied("the authority does not cover the data to remove")
     held = value_provenance(fetched_by=actor, customer_id=customer.pk, fields=fields)
     for field in fields:
         if field not in held:

@@ -98,6 +98,12 @@ def update_contact(request):
         )
         return _home(request, form, status=400)
     values, removed = form.typed(), form.removed()
+    # A representative changes or removes a contact detail only where their authority covers its data, as
+    # they read it: nothing saved, the page again with what was typed and what the authority leaves out.
+    policy = current_policy()
+    if refusal := request.not_covered.refusal(policy.category_for_field(f) for f in [*values, *removed]):
+        messages.error(request, refusal)
+        return _home(request, form, status=403)
     if removed:
         try:
             contact_remove(
