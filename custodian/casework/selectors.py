@@ -89,11 +89,18 @@ def request_list(
     return found.order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["due"]))
 
 
+# A customer's requests are kept as their correspondence (what they asked, our replies and answers, as a data
+# request's answer and the download give them): a representative lists them only where the authority covers
+# it, as the portal's pages of requests ask (`portal.access.PAGE_CATEGORIES`).
+REQUESTS_CATEGORY = "correspondence"
+
+
 def requests_of_customer(*, fetched_by: Actor, customer_id: int):
     """The customer's own requests, newest first, for the portal's "My requests" and home (nothing personal
     in them: kind, channel, dates, status, how they were verified, the answer's letter): for the customer
-    themself, or their representative whose authority lets them make requests; none for anyone else."""
-    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.REQUESTS):
+    themself, or their representative whose authority lets them make requests and covers the customer's
+    correspondence; none for anyone else."""
+    if not fetched_by.reads_own(customer_id, category=REQUESTS_CATEGORY, scope=RepresentativeScope.REQUESTS):
         return CustomerRequest.objects.none()
     return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")
 
@@ -113,7 +120,7 @@ _OPEN_REQUESTS = CompiledRead(
 def open_requests_of_customer(*, fetched_by: Actor, customer_id: int) -> list[CustomerRequest]:
     """The customer's newest open requests (`requests_of_customer`'s, as the portal's home lists them), for
     the same askers; none for anyone else."""
-    if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.REQUESTS):
+    if not fetched_by.reads_own(customer_id, category=REQUESTS_CATEGORY, scope=RepresentativeScope.REQUESTS):
         return []
     return _OPEN_REQUESTS.rows(customer_id=customer_id)
 

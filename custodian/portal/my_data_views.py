@@ -237,15 +237,14 @@ def my_requests(request):
             actor=portal_actor(request), customer_id=request.customer_id, client_ip=client_ip(request)
         )
         answers = {m.id: m for m in sent}
-    rows = [
-        (
-            r,
-            answers.get(r.answer_id),
-            bool(disputed_categories(r)),
-            [answers[m] for m in replies.get(r.pk, []) if m in answers],
-        )
-        for r in reqs
-    ]
+    rows = []
+    for r in reqs:
+        disputed = disputed_categories(r)
+        # A statement of disagreement is kept with the data challenged: a representative is offered it only
+        # where their authority covers that data, else told what it leaves out.
+        left_out = request.not_covered.among(disputed)
+        replies_sent = [answers[m] for m in replies.get(r.pk, []) if m in answers]
+        rows.append((r, answers.get(r.answer_id), bool(disputed), left_out, replies_sent))
     notice = current_policy().notice_at("portal_request")
     return render(
         request,
@@ -268,6 +267,8 @@ def disagreement(request, request_id):
     req = mine.filter(pk=request_id).first()
     if req is None:
         raise Http404
+    if refusal := request.not_covered.refusal(disputed_categories(req)):
+        return message_page(request, title=_("Not kept"), message=refusal, status=403)
     form = forms.DisagreementForm(request.POST, notice=current_policy().notice_at("portal_request"))
     if not form.is_valid():
         return message_page(request, title=_("Not kept"), message=form.errors.as_text(), status=400)
