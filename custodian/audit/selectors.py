@@ -268,13 +268,3 @@ def seen_in_words(events: Iterable[AccessEvent], *, you: bool = False) -> list[S
     return [
         Seen(event=e, who=who.get(e.seq) or _who(e, you=you), why=why.get(e.seq) or _why(e)) for e in events
     ]
-
-
-def who_in_words(event, *, you: bool = False) -> str:
-    """Who acted in one event, as `seen_in_words` tells it."""
-    return seen_in_words([event], you=you)[0].who
-
-
-def why_in_words(event) -> str:
-    """Why someone acted in one event, as `seen_in_words` tells it."""
-    return seen_in_words([event])[0].why

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import who_has_seen, who_in_words
+from custodian.audit.selectors import seen_in_words, who_has_seen
 from custodian.testing import password_change_logged, read_event
 from custodian.testing.askers import askers, representative_asker
 from custodian.vault.gate import customer_actor, staff_actor
@@ -78,7 +78,9 @@ def test_an_app_the_customer_authorised_is_named_in_words(customer):
     )
     event = who_has_seen(customer_id=customer.pk, fetched_by=customer_actor(customer.pk)).first()
     assert event.seq > before
-    assert who_in_words(event) == "Sunny Solar Analytics, an app you authorized"
+    (seen,) = seen_in_words([event])
+    assert seen.who == "Sunny Solar Analytics, an app you authorized"
     with translation.override("es"):
-        assert who_in_words(event) == "Sunny Solar Analytics, una aplicación que usted autorizó"
-    assert "third_party" not in who_in_words(event)
+        (seen_in_spanish,) = seen_in_words([event])
+    assert seen_in_spanish.who == "Sunny Solar Analytics, una aplicación que usted autorizó"
+    assert "third_party" not in seen.who

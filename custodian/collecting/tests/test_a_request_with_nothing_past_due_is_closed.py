@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone, translation
 
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import why_in_words
+from custodian.audit.selectors import seen_in_words
 from custodian.collecting.agreements import disconnection_barred_by
 from custodian.collecting.choices import DeclineReason
 from custodian.collecting.models import PaymentAgreement
@@ -92,11 +92,11 @@ def test_a_request_paid_off_is_closed_recorded_and_told(paid, customer, collecti
         event.reason
     )
     with translation.override("en"):
-        assert why_in_words(event) == (
-            "Closed your request for a payment agreement: nothing was past due any more"
-        )
+        (in_english,) = seen_in_words([event])
     with translation.override("es"):
-        assert why_in_words(event) == "Cerró su solicitud de acuerdo de pago: ya no había nada vencido"
+        (in_spanish,) = seen_in_words([event])
+    assert in_english.why == "Closed your request for a payment agreement: nothing was past due any more"
+    assert in_spanish.why == "Cerró su solicitud de acuerdo de pago: ya no había nada vencido"
     assert (
         OutboundMessage.objects.filter(template=TEMPLATE, to_customer=customer).count() == 1
     )  # its words: below

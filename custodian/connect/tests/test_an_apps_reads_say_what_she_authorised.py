@@ -12,7 +12,7 @@ from django.utils import translation
 
 from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import who_has_seen, why_in_words
+from custodian.audit.selectors import seen_in_words, who_has_seen
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.connect.tests.test_connect_my_data import fetch
 from custodian.connect.tests.test_usage_summaries import WITH_COST, authorised, billed  # noqa: F401
@@ -98,9 +98,13 @@ def test_a_refused_read_names_her_latest_authorisation_of_the_app_and_never_a_po
     stranger, refused, allowed = who_has_seen(
         customer_id=customer.pk, fetched_by=customer_actor(customer.pk)
     )[:3]
-    assert why_in_words(allowed) == f"Your authorization in My account, given on March 3, 2026, for: {SOLAR}"
-    assert why_in_words(refused) == f"Your authorization in My account, given on May 5, 2026, for: {SOLAR}"
-    assert why_in_words(stranger) == "The purpose you authorized the app for"
+    why = [seen.why for seen in seen_in_words([allowed, refused, stranger])]
+    assert why == [
+        f"Your authorization in My account, given on March 3, 2026, for: {SOLAR}",
+        f"Your authorization in My account, given on May 5, 2026, for: {SOLAR}",
+        "The purpose you authorized the app for",
+    ]
     with translation.override("es"):
-        assert why_in_words(stranger) == "El propósito para el que usted autorizó la aplicación"
-        assert why_in_words(allowed).startswith("Su autorización en Mi cuenta, dada el 3 de marzo de 2026")
+        in_spanish = [seen.why for seen in seen_in_words([allowed, stranger])]
+    assert in_spanish[0].startswith("Su autorización en Mi cuenta, dada el 3 de marzo de 2026")
+    assert in_spanish[1] == "El propósito para el que usted autorizó la aplicación"

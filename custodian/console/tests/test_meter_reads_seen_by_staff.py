@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import who_in_words
+from custodian.audit.selectors import seen_in_words
 from custodian.testing.billing import account_opened
 
 READ = {
@@ -50,7 +50,7 @@ def test_the_reads_page_is_fiona_fields_own_read_once_per_view(account, customer
     (look,) = _events_about(customer)[before:]
     assert _staff_look(look, field_tech)
     # The customer reads who looked as the technician's support service, not as an automated job.
-    assert who_in_words(look) == "Field services"
+    assert [seen.who for seen in seen_in_words([look])] == ["Field services"]
 
 
 def test_a_refused_read_draws_the_page_again_with_one_look_of_coras(account, customer, service_rep, console):
@@ -63,7 +63,7 @@ def test_a_refused_read_draws_the_page_again_with_one_look_of_coras(account, cus
     assert low.status_code == 400
     (look,) = _events_about(customer)[before:]
     assert _staff_look(look, service_rep)
-    assert who_in_words(look) == "Customer service"
+    assert [seen.who for seen in seen_in_words([look])] == ["Customer service"]
     # A form that does not validate is drawn again the same way.
     before = _events_about(customer).count()
     assert client.post(f"/staff/accounts/{account.pk}/reads/", {**READ, "index": ""}).status_code == 400

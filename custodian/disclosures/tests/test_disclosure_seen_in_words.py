@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import who_in_words
+from custodian.audit.selectors import seen_in_words
 from custodian.testing import CO_OP, consent_given, disclosed
 from custodian.testing.portal import signed_in
 from custodian.vault.gate import reveal, system_actor
@@ -72,4 +72,5 @@ def test_a_job_nobody_started_is_still_an_automated_job(households):
     reveal(actor=system_actor("billing_run"), customer_id=customer.pk, fields=["name"], purpose="billing")
     event = AccessEvent.objects.filter(customer_id=str(customer.pk), actor_kind="system").latest("seq")
     assert event.roles == "billing_run"
-    assert who_in_words(event) == "An automated job"
+    (seen,) = seen_in_words([event])
+    assert seen.who == "An automated job"
