@@ -247,7 +247,7 @@ def vendor_export(request, vendor):
             customer_ids=_customers_named(request.POST.get("customers", "")),
         )
     except NothingToSend as exc:
-        return _done(request, True, f"{str(exc)[:1].upper()}{str(exc)[1:]}: no export recorded.")
+        return _done(request, True, exc.told(file_too=False))
     except ExportRefused as exc:
         return _done(request, False, f"Export refused: {exc}")
     return _done(

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -131,8 +132,20 @@ class ExportRefused(Exception):
 
 
 class NothingToSend(ExportRefused):
-    """An export whose rows are sent once (the bills, for the bill-mailing vendor) run again with none left
-    to send: no export is recorded and no file written; the message says so."""
+    """An export with nobody to send to (every bill sent already, no home with a report to mail, every
+    customer of a marketing mailing opted out): no export is recorded, no file written and nobody accounted;
+    the message says why, in words for the member of staff who ran it."""
+
+    def told(self, *, file_too: bool = True) -> str:
+        """What the member of staff who ran it reads: why nobody is sent, then that nothing was recorded."""
+        said = str(self)
+        return f"{said[:1].upper()}{said[1:]}: no export recorded" + (
+            ", no file written." if file_too else "."
+        )
+
+
+def _nobody_to_send(vendor: Vendor, why: str) -> NoReturn:
+    raise NothingToSend(f"nothing to send to {vendor.name}: {why}")
 
 
 @dataclass(frozen=True)
@@ -575,8 +588,10 @@ def vendor_export_run(
     goes through (those left once the inactive, the destroyed, the opted-out and, for a function with rows
     of its own, those with nothing to send are taken out: a bill-mailing export run again has only the bills
     not yet sent), and `progress(k)` the customers of each chunk gone through, so the counts add up to it.
-    Such an export with nobody left to send to (every bill sent) is refused as `NothingToSend` before anything
-    is recorded: no export, no file, no total told."""
+    An export with nobody to send to (every bill sent, no home with a report to mail, every customer of a
+    marketing mailing opted out, every customer named gone) is refused as `NothingToSend`, saying why, before
+    anything is recorded: no export, no file, no accounting, no total told. One whose rows turned out to be
+    none (a home's report that could not be drawn after all) is taken back whole the same way."""
     policy = current_policy()
     # A report run may be queued by others, but only the privacy officer's run mails letters.
     function, determination, record = export_admit(
@@ -610,9 +625,17 @@ def vendor_export_run(
     if special is not None:
         # Only those the rows are for (homes with a comparison that may be shown); nobody else's data leaves.
         ids = sorted(special.eligible(ids))
-    if special is not None and special.after is not None and not ids:
-        # Rows sent once (each bill), none left to send: nothing is recorded and no file is written.
-        raise NothingToSend(f"nothing to send to {vendor.name}: every {special.row_words[0]} is sent already")
+    # What an export with nobody to send to says, by why there is nobody (`NothingToSend`).
+    none_made = f"no customer has a {special.row_words[0]} to send" if special is not None else ""
+    if special is not None and not ids:
+        # Rows sent once (each bill) with none left, or no home with a report: nothing is recorded.
+        sent_once = special.after is not None
+        _nobody_to_send(vendor, f"every {special.row_words[0]} is sent already" if sent_once else none_made)
+    if not ids:
+        _nobody_to_send(
+            vendor,
+            "none of the customers named is on file any more" if customer_ids else "no active customer",
+        )
     cats = sorted(function.categories)
     fields = [policy.categories[c].field for c in cats]
     if for_marketing:
@@ -621,6 +644,12 @@ def vendor_export_run(
         ids = [c for c in ids if c not in excluded]
         excluded = notice_uncovered_among(customer_ids=ids, fields=fields, purpose="marketing")
         ids = [c for c in ids if c not in excluded]
+        if not ids:
+            _nobody_to_send(
+                vendor,
+                "every customer opted out of marketing or gave their details under a notice that did not "
+                "name it",
+            )
     groups: dict[int, str] = {}
     described: dict = {"mailing": mailing} if mailing else {}
     if not function.identity and special is None:
@@ -705,6 +734,12 @@ def vendor_export_run(
                     ledger.enter(part_sent)
                 if progress:
                     progress(len(parts[number][1]))
+        if not sent:
+            # Nobody's rows after all (no home's report could be drawn): the file and the export taken back,
+            # as if never started; the ledger, holding nobody, is abandoned below.
+            _export_fail(run.export)
+            run.export.delete()
+            _nobody_to_send(vendor, none_made)
         if ledger is not None:
             ledger.settle()
         run.close(rows=rows, identity=function.identity)

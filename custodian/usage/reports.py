@@ -13,7 +13,7 @@ from django.conf import settings
 from django.tasks import task
 
 from custodian.background import run_outcome, run_queue, run_start, runs_latest
-from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
+from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, NothingToSend, vendor_export_run
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.comparison import compute
@@ -111,6 +111,10 @@ def generate_reports(*, run_id: int) -> str:
                 run.export = export
                 run.summary += f"; {export.rows} letters sent in export {export.pk}"
             run.status, run.stage, run.done = ReportRun.Status.DONE, "done", run.total
+        except NothingToSend as exc:
+            # Not a failure: the reports are computed, and nobody was to be sent a letter (said in words).
+            run.status, run.stage, run.done = ReportRun.Status.DONE, "done", run.total
+            run.summary += f"; no letters mailed. {exc.told(file_too=False)}"
         except ExportRefused as exc:
             run.status, run.summary = (
                 ReportRun.Status.FAILED,

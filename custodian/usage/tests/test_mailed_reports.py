@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from custodian.customers.models import Customer
 from custodian.demo.services import demo_customers_ensure, demo_intervals_ensure
-from custodian.disclosures.exports import vendor_export_run
-from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.exports import NothingToSend, vendor_export_run
+from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.testing import export_rows, make_vendor
 from custodian.usage.comparison import ComparisonData
 from custodian.usage.inputs import comparison_inputs
@@ -96,12 +96,10 @@ def test_a_home_whose_group_may_not_be_shown_gets_no_report(neighbourhood, priva
     PeerGroupMonth.objects.all().delete()
     keys = new_vendor_keypair()
     vendor = make_vendor("report_mailing", keys, privacy_officer)
-    export = vendor_export_run_with_progress_or_empty(vendor, privacy_officer)
-    assert export.rows == 0 and export_rows(export, keys[0]) == []
-
-
-def vendor_export_run_with_progress_or_empty(vendor, officer):
-    return vendor_export_run(vendor=vendor, requested_by=officer)
+    # Nobody to send a report to: no export is recorded (nor a file written, nor anyone accounted).
+    with pytest.raises(NothingToSend, match="no customer has a report to send"):
+        vendor_export_run(vendor=vendor, requested_by=privacy_officer)
+    assert not VendorExport.objects.exists() and not DisclosureEntry.objects.exists()
 
 
 def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer, capsys):
@@ -111,7 +109,9 @@ def test_bulk_generation_mails_every_report_from_one_command(db, privacy_officer
     vendor = make_vendor("report_mailing", keys, privacy_officer)
     call_command("comparison_reports", "--no-progress", "--mail-to", str(vendor.pk), "--by", "priya.privacy")
     out = capsys.readouterr().out
-    # 40 demo homes spread over many small groups: none may be shown, so no report leaves.
-    assert "0 reports sent to" in out
+    # 40 demo homes spread over many small groups: none may be shown, so no report leaves and no export is
+    # recorded.
+    assert f"Nothing to send to {vendor.name}: no customer has a report to send: no export recorded" in out
+    assert not VendorExport.objects.exists()
     with pytest.raises(Exception, match="no report-mailing vendor"):
         call_command("comparison_reports", "--no-progress", "--mail-to", "999999", "--by", "priya.privacy")

@@ -71,9 +71,7 @@ class Command(BaseCommand):
                 )
             except NothingToSend as exc:
                 # Nothing recorded and no file: the command's answer, not a failure.
-                self.stdout.write(
-                    f"{str(exc)[:1].upper()}{str(exc)[1:]}: no export recorded, no file written."
-                )
+                self.stdout.write(exc.told())
                 return
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from custodian.commands import progress_on
-from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, vendor_export_run
+from custodian.commands import progress_on, progress_once_counted
+from custodian.disclosures.exports import REPORT_MAILING, ExportRefused, NothingToSend, vendor_export_run
 from custodian.disclosures.models import Vendor
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument
@@ -76,10 +76,14 @@ class Command(BaseCommand):
         vendor = Vendor.objects.filter(pk=vendor_id).first()
         if vendor is None or vendor.function != REPORT_MAILING:
             raise CommandError(f"no report-mailing vendor {vendor_id}")
-        # The total is the export's own: the homes with a report to mail (`progress_on`).
-        with tqdm(unit="home", desc="reports for mail", disable=no_progress) as bar:
+        # The total is the export's own: the homes with a report to mail; drawn only once there are some.
+        with progress_once_counted(unit="home", desc="reports for mail", disable=no_progress) as counting:
             try:
-                export = vendor_export_run(vendor=vendor, requested_by=staff, **progress_on(bar))
+                export = vendor_export_run(vendor=vendor, requested_by=staff, **counting)
+            except NothingToSend as exc:
+                # Nothing recorded and no file: the command's answer, not a failure.
+                self.stdout.write(exc.told())
+                return
             except ExportRefused as exc:
                 raise CommandError(f"refused: {exc}") from None
         self.stdout.write(
