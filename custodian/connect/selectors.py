@@ -53,6 +53,15 @@ def third_party_for_review(*, fetched_by: Actor, third_party_id: int) -> ThirdPa
     raise Denied("no such third party")
 
 
+def approved_third_party_of_client(client_id: str) -> ThirdParty | None:
+    """The approved third party whose OAuth client this is; None for an unknown client and an unapproved one
+    alike, as the authorization server answers them (a NUL is in no client id, and PostgreSQL refuses it)."""
+    if not client_id or "\x00" in client_id:
+        return None
+    third_party = ThirdParty.objects.filter(application__client_id=client_id).first()
+    return third_party if third_party is not None and third_party.approved else None
+
+
 def authorization_of_user(
     *, user_id, third_party: ThirdParty, scope: str | None = None
 ) -> Authorization | None:

@@ -16,12 +16,14 @@ from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from oauth2_provider.exceptions import FatalClientError
 from oauth2_provider.forms import AllowForm
-from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
+from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError
 
 from custodian.connect.scopes import ScopeError, scope_parse, services_of_scope
 from custodian.connect.selectors import (
+    approved_third_party_of_client,
     authorization_of_customer,
     authorization_standing,
     authorizations_of_customer,
@@ -37,7 +39,7 @@ from custodian.connect.services import (
 from custodian.dates import long_date
 from custodian.disclosures.services import AccountingError
 from custodian.netaddr import client_ip
-from custodian.portal.access import message_page, portal_actor, portal_required, signed_in_customer
+from custodian.portal.access import portal_actor, portal_required, signed_in_customer
 from custodian.portal.account_views import RETURN_AFTER_SIGN_IN
 from custodian.routing import page
 from custodian.usage.services import usage_points_held
@@ -174,18 +176,18 @@ class ConsentScreen(AuthorizationView):
             }
         return response
 
+    def post(self, request, *args, **kwargs):
+        # The answer to a request whose client is unknown or not approved is the one its GET gets (400, the
+        # page saying the request can't be shown, nothing sent to a redirect URI no client registered),
+        # whether the customer allows, refuses or the form is incomplete.
+        if approved_third_party_of_client(request.POST.get("client_id", "")) is None:
+            return self.error_response(FatalClientError(error=InvalidClientIdError()), None)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         if not form.cleaned_data.get("allow"):
             return super().form_valid(form)  # "deny": the third party is told access_denied
-        application = get_application_model().objects.filter(client_id=form.cleaned_data["client_id"]).first()
-        third_party = getattr(application, "third_party", None)
-        if third_party is None:
-            return message_page(
-                self.request,
-                title=_("Not found"),
-                message=_("No such application, or not allowed."),
-                status=404,
-            )
+        third_party = approved_third_party_of_client(form.cleaned_data["client_id"])
         try:
             with transaction.atomic():
                 authorization_grant(

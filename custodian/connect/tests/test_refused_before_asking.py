@@ -12,12 +12,13 @@ from custodian.connect.tests.test_connect_my_data import (
     allow,
     approved_third_party,
     authorize_url,
+    consent_answer,
     pkce,
     token,
 )
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.disclosures.models import Consent
-from custodian.testing.connect import REDIRECT
+from custodian.testing.connect import REDIRECT, register
 from custodian.testing.portal import signed_in
 
 
@@ -75,3 +76,43 @@ def test_the_password_grant_is_refused_alike_for_a_right_and_a_wrong_password(pr
     assert right.status_code == wrong.status_code == 400
     assert right.json() == wrong.json() and right.json()["error"] == "unsupported_grant_type"
     assert not AccessAttempt.objects.exists()  # nothing counted towards the staff member's lockout
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"allow": "on"},  # Pat allows
+        {},  # Pat refuses
+        {"redirect_uri": None, "scope": None, "response_type": None},  # the form comes back incomplete
+    ],
+    ids=["allowed", "refused", "incomplete"],
+)
+@pytest.mark.parametrize("client", ["unknown", "unapproved"])
+def test_a_client_not_known_or_not_approved_is_answered_on_post_as_on_get(
+    households, privacy_officer, client, answer
+):
+    """Pat is sent the consent screen of a client we do not know (or whose registration waits for review):
+    its GET is refused 400 with the page saying the request can't be shown; a POST of the screen's form,
+    however it comes, gets that same answer and sends nothing to any redirect URI."""
+    (_, app), _ = households
+    client_id = "no-such-client" if client == "unknown" else register()[0]
+    pat = signed_in(app, "pat@example.com")
+    _, challenge = pkce()
+    asked = pat.get(authorize_url(client_id, challenge))
+    form = {
+        k: v
+        for k, v in {
+            **consent_answer(client_id, code_challenge=challenge, code_challenge_method="S256"),
+            "allow": None,
+            "services": ["electric"],
+            "duration": "365",
+            **answer,
+        }.items()
+        if v is not None
+    }
+    posted = pat.post("/portal/connect/authorize/", form)
+    assert asked.status_code == posted.status_code == 400
+    assert "Location" not in posted
+    refusal = "The application asking is not one we know or approved, or its request is not valid."
+    assert refusal in asked.content.decode() and refusal in posted.content.decode()
+    assert not Authorization.objects.exists() and not Consent.objects.exists()
