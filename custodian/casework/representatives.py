@@ -264,6 +264,15 @@ _ACTED = re.compile(
 )
 
 
+def representative_named(label: str) -> tuple[int, int | None] | None:
+    """The representative an access event's label names: their customer number and the authority's number
+    (None for a change, which names none); None for a label that names no representative."""
+    named = _ACTED.match(label)
+    if named is None:
+        return None
+    return int(named["person"]), int(named["authority"]) if named["authority"] else None
+
+
 def representatives_in_words(events) -> dict[int, str]:
     """Who acted in the events a customer's representative made for them, in the customer's words and
     language, for a page of events at once (one query): "Your representative: Power of attorney", by the

@@ -385,11 +385,18 @@ class AccessReviewForm(forms.Form):
     actor_kind = _filter(
         "Or who else",
         "Anyone",
-        [("staff", "Staff"), ("customer", "Customers"), ("system", "System jobs"), ("vendor", "Vendors")],
+        [
+            ("staff", "Staff"),
+            ("customer", "Customers"),
+            ("representative", "Customers' representatives"),
+            ("system", "System jobs"),
+            ("vendor", "Vendors"),
+        ],
     )
     actor_id = forms.CharField(
         label="Their number or job name",
-        help_text="A customer number, a job's name or a vendor's number, with who it is.",
+        help_text="A customer number (a representative's own, for a representative), a job's name or a "
+        "vendor's number, with who it is.",
         required=False,
         max_length=64,
     )

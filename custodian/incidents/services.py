@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
-from custodian.audit.selectors import ACTOR_KINDS
+from custodian.audit.selectors import SEARCHED_KINDS, acts_of
 from custodian.customers.models import Customer
 from custodian.incidents.models import AffectedPerson, Incident, IncidentNote, SecurityAssessment
 from custodian.outbox.services import in_language_of, letter_send
@@ -78,14 +78,16 @@ def incident_affected_compute(*, incident: Incident) -> int:
 
     if incident.notices_sent_at is not None:
         raise IncidentError("the notices went out: the people affected are fixed")
-    events = AccessEvent.objects.filter(
-        actor_kind=incident.actor_kind,
-        actor_id=incident.actor_id,
-        decision="allow",
-        action__in=READ_ACTIONS,
-        at_us__gte=_us(incident.window_start),
-        at_us__lt=_us(incident.window_end),
-    ).exclude(customer_id="")
+    events = (
+        acts_of(AccessEvent.objects, actor_kind=incident.actor_kind, actor_id=incident.actor_id)
+        .filter(
+            decision="allow",
+            action__in=READ_ACTIONS,
+            at_us__gte=_us(incident.window_start),
+            at_us__lt=_us(incident.window_end),
+        )
+        .exclude(customer_id="")
+    )
     if incident.only_without_request:
         events = events.filter(request_id="")
     people: dict[int, dict] = defaultdict(lambda: {"cats": set(), "first": None, "last": None, "reads": 0})
@@ -143,7 +145,7 @@ def incident_open(
         raise IncidentError("say what was seen")
     if window_end <= window_start:
         raise IncidentError("the window must end after it starts")
-    if actor_kind not in ACTOR_KINDS or not str(actor_id).strip():
+    if actor_kind not in SEARCHED_KINDS or not str(actor_id).strip():
         raise IncidentError("name whose access is under investigation")
     incident = Incident.objects.create(
         opened_at=timezone.now(),

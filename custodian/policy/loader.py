@@ -230,6 +230,9 @@ RETENTION_FLOORS = {"disclosure_accounting_years": 6}
 BREACH_FIELDS = (
     "held_reads_per_hour",
     "hold_approval_minutes",
+    "representative_customers_per_day",
+    "property_manager_customers_per_day",
+    "representative_reads_per_customer_per_day",
     "determination_days",
     "notice_days",
     "credit_agencies_over",
