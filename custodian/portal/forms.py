@@ -107,6 +107,22 @@ class ContactDetailsForm(TypedBefore, forms.Form):
     TYPED = ("email", "phone", "mailing_address")
     REMOVED = {"remove_phone": "phone", "remove_email": "email"}
 
+    def __init__(self, *args, covered=None, **kwargs):
+        """`covered`: the data categories a representative's authority covers, whose contact details alone
+        are offered (they may neither change nor remove another); None, every one (the customer themself)."""
+        super().__init__(*args, **kwargs)
+        if covered is None:
+            return
+        policy = current_policy()
+        for name in [*self.TYPED, *self.REMOVED]:
+            if policy.category_for_field(self.REMOVED.get(name, name)) not in covered:
+                del self.fields[name]
+
+    @property
+    def offers_any(self) -> bool:
+        """Whether any contact detail is offered (a page shows no form with nothing to change)."""
+        return any(name in self.fields for name in self.TYPED)
+
     def clean(self):
         data = super().clean()
         for box, field in self.REMOVED.items():

@@ -53,7 +53,10 @@ PROFILE_FIELDS = (
 @page("me/", name="home")
 @portal_required
 def home(request):
-    return _home(request, forms.ContactDetailsForm())
+    # A representative is offered only the contact details their authority covers (`update_contact` refuses
+    # the others).
+    rep = request.representative
+    return _home(request, forms.ContactDetailsForm(covered=None if rep is None else rep.category_list))
 
 
 def _home(request, contact_form, status=200):

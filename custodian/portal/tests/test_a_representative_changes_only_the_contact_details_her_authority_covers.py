@@ -1,7 +1,8 @@
-"""A representative whose authority lets her change the customer's contact details changes or removes only
-those whose data her authority covers, as she reads only those: where it leaves one out, nothing is saved
-nor removed, and she is told so in the words the portal uses for what an authority leaves out, with what she
-typed kept on the page. The service that removes a detail refuses her the same way, whoever calls it.
+"""A representative whose authority lets her change the customer's contact details is offered, changes and
+removes only those whose data her authority covers, as she reads only those: where it leaves one out and she
+sends it anyway, nothing is saved nor removed, and she is told so in the words the portal uses for what an
+authority leaves out, with what she typed kept on the page. The service that removes a detail refuses her the
+same way, whoever calls it.
 
 Personas: Alice Anderson, and Rosa Reyes acting for her with authority over her contact details, her
 telephone number, e-mail address or mailing address left out of the data she may see."""
@@ -65,6 +66,25 @@ def test_what_her_authority_leaves_out_is_neither_changed_nor_removed(
     for value in typed.values():
         assert value == "on" or f'value="{value}"' in text  # what she typed, kept on the page
     assert on_file(customer) == before and changes(customer) == logged and not mail.outbox
+
+
+@pytest.mark.parametrize(
+    ("covered", "offered"),
+    [
+        (CONTACT_DATA, ("email", "remove_email", "phone", "remove_phone", "mailing_address")),
+        (("name", "email", "mailing_address"), ("email", "remove_email", "mailing_address")),
+        (("name", "phone"), ("phone", "remove_phone")),
+        (("name",), ()),
+    ],
+)
+def test_she_is_offered_only_what_it_covers(customer, service_rep, privacy_officer, covered, offered):
+    _, rosa = acting_for(
+        customer, service_rep, privacy_officer, power_of_attorney(customer, ("view", "contact"), covered)
+    )
+    home = rosa.get("/portal/me/").content.decode()
+    every = ("email", "remove_email", "phone", "remove_phone", "mailing_address")
+    assert [name for name in every if f'name="{name}"' in home] == list(offered)
+    assert ("Update your contact details" in home) == bool(offered)
 
 
 def test_what_it_covers_she_changes(customer, service_rep, privacy_officer):
