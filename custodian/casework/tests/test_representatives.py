@@ -21,6 +21,7 @@ from custodian.casework.representatives import (
     representative_verify,
 )
 from custodian.customers.models import Account
+from custodian.outbox.services import message_render
 from custodian.testing import EVERYTHING_BUT_BANK, bill_charged, power_of_attorney
 from custodian.vault.models import SealedDocument
 
@@ -58,6 +59,30 @@ def test_an_authority_needs_a_second_staff_member_and_seals_its_document(
             authority=replace(power_of_attorney(customer), expires_on=timezone.localdate()),
             by=service_rep,
         )
+
+
+def test_rosa_s_invitation_is_titled_in_words_that_read_right_whatever_the_utility_s_name(
+    customer, service_rep, privacy_officer
+):
+    """The subject names the utility after the customer ("a customer of …"), never after an article chosen
+    for another name ("a Owatonna…"): Rosa's own invitation, and the template with other names, in English
+    and Spanish."""
+    rep = representative_register(authority=power_of_attorney(customer), by=service_rep)
+    representative_verify(rep=rep, by=privacy_officer, invite_url=str)
+    assert mail.outbox[-1].subject == "Your authority to act for a customer of Owatonna Public Utilities"
+    for name in ("Owatonna Public Utilities", "Austin Utilities", "the City of Eagan"):
+        subject = {
+            language: message_render(
+                template="representative_invitation",
+                context={"utility": {"name": name}, "scope": [], "data": []},
+                language=language,
+            ).subject
+            for language in ("en", "es")
+        }
+        assert subject == {
+            "en": f"Your authority to act for a customer of {name}",
+            "es": f"Su autorización para actuar en nombre de un cliente de {name}",
+        }
 
 
 def test_a_representative_acts_in_the_portal_within_the_scope_and_both_are_logged(
