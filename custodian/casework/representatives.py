@@ -3,8 +3,8 @@ representative, a property manager for an owner's account.
 
 Staff register one from the document that gives the authority (sealed under the customer's key), what the
 representative may do (`scope`), which of the customer's data they may see (`categories`, enforced by the
-gate: a representative for the bills can't read the meter usage) and until when; a staff member verifies it
-(not the one who registered it, unless they are the privacy officer); the representative then gets an
+gate: a representative for the bills can't read the meter usage) and until when; a second member of staff,
+independent of the one who registered it (`staff.independence`), verifies it; the representative then gets an
 invitation to set up a portal sign-in of their own, where they act for the customer within the scope until
 it expires or is revoked. Each step is a change in the access log naming both; each read they make is logged
 as the customer's read with the representative named (`representative_actor`), which the customer's "who has
@@ -29,7 +29,8 @@ from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.outbox.services import in_language_of, message_send
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import reviews_access, services_of
+from custodian.staff.independence import decider_refusal
+from custodian.staff.selectors import services_of
 from custodian.vault.gate import Actor, customer_actor, reveal, system_actor
 from custodian.vault.services import Submission, document_seal, personal_data_record
 
@@ -162,8 +163,16 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
     _staff_check(by)
     if rep.verified_at is not None or rep.revoked_at is not None:
         raise RepresentativeError("this authority was verified or revoked already")
-    if rep.registered_by_id == by.pk and not reviews_access(services_of(by)):
-        raise RepresentativeError("another staff member verifies what you registered")
+    # The document is checked by a second member of staff, independent of the one who registered it (the
+    # rule of every two-person decision): the privacy officer too registers or verifies, never both.
+    why = decider_refusal(
+        by,
+        on=(rep.registered_by,),
+        since=rep.registered_at,
+        own="another staff member verifies what you registered",
+    )
+    if why:
+        raise RepresentativeError(why)
     rep.verified_by, rep.verified_at = by, timezone.now()
     rep.save(update_fields=["verified_by", "verified_at"])
     _logged(Action.REPRESENTATIVE_VERIFIED, rep, by, "document checked")

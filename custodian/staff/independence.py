@@ -1,5 +1,6 @@
 """Who counts as a second person. Every two-person decision (a held staff change or API token, a held bulk
-read, a review of emergency access or of an unusual-access flag, a law enforcement request's second approver)
+read, a review of emergency access or of an unusual-access flag, a law enforcement request's second approver,
+the check of a representative's authority)
 is made by someone independent of each person it concerns (the asker, the member concerned, the member whose
 reads are reviewed): an approval from an account the same hand may hold is one person's approval.
 `dependence` alone decides it, for every one of those decisions. `by` is not independent of a person when:

@@ -61,6 +61,21 @@ def test_an_authority_needs_a_second_staff_member_and_seals_its_document(
         )
 
 
+def test_the_privacy_officer_who_registers_an_authority_does_not_verify_it_too(
+    customer, service_rep, privacy_officer
+):
+    """Priya, the privacy officer, registers Rosa's power of attorney for Alice from the document: its check
+    is a second person's, Cora's at the service desk, not Priya's own (as every two-person decision)."""
+    rep = representative_register(authority=power_of_attorney(customer), by=privacy_officer)
+    with pytest.raises(RepresentativeError, match="another staff member verifies what you registered"):
+        representative_verify(rep=rep, by=privacy_officer, invite_url=str)
+    rep.refresh_from_db()
+    assert rep.verified_by is None and not rep.is_current()
+    representative_verify(rep=rep, by=service_rep, invite_url=str)
+    rep.refresh_from_db()
+    assert rep.registered_by == privacy_officer and rep.verified_by == service_rep and rep.is_current()
+
+
 def test_rosa_s_invitation_is_titled_in_words_that_read_right_whatever_the_utility_s_name(
     customer, service_rep, privacy_officer
 ):

@@ -3,7 +3,8 @@ decides, against every way the decider may be tied to the person the decision co
 privacy officer (who administers staff and reviews access); pat.person is the one the decision concerns: the
 asker or the member of a staff change or of an API token, the member whose held read, emergency access or
 flagged reads are reviewed, the member who answers for a system job's flagged reads, or the privacy officer
-who recorded a vendor determination or first approved a law enforcement request. olga.ops, an IT
+who recorded a vendor determination or first approved a law enforcement request, or the member of the
+service desk who registered a representative's authority from its document. olga.ops, an IT
 administrator unrelated to either, approves what the set-up needs; sam.subject and quinn.it are unrelated to
 both."""
 
@@ -18,6 +19,11 @@ from django.utils import timezone
 from custodian.api.services import api_token_for_member
 from custodian.audit.actions import Action
 from custodian.audit.events import append_events
+from custodian.casework.representatives import (
+    RepresentativeError,
+    representative_register,
+    representative_verify,
+)
 from custodian.disclosures.services import (
     AccountingError,
     determination_approve,
@@ -33,13 +39,19 @@ from custodian.staff.services import (
     staff_member_reactivate,
     staff_membership_set,
 )
-from custodian.testing import authority_approved, colleague_added, police_request, vendor_registered
+from custodian.testing import (
+    authority_approved,
+    colleague_added,
+    police_request,
+    power_of_attorney,
+    vendor_registered,
+)
 from custodian.testing.staff import another_administrator, member_of_staff
 from custodian.vault.gate import break_glass_open, break_glass_review, staff_actor
 from custodian.vault.models import ReadHold
 from custodian.vault.services import NotAllowed, read_hold_decide
 
-REFUSED = (StaffAdminError, NotAllowed, IncidentError, AccountingError)
+REFUSED = (StaffAdminError, NotAllowed, IncidentError, AccountingError, RepresentativeError)
 
 
 def a_read_by(actor_kind: str, actor_id: str, label: str, on_behalf_of: str = "") -> None:
@@ -154,6 +166,14 @@ def _law_second(asked, dana):
     police_request(customer, pat, dana)
 
 
+def _representative_registered_by(pat, customer):
+    return representative_register(authority=power_of_attorney(customer), by=pat)
+
+
+def _representative_verify(rep, dana):
+    representative_verify(rep=rep, by=dana, invite_url=str)
+
+
 PLACES = {
     "staff change, its asker": Place(("it_database",), _staff_change_asked_by, _approve),
     "staff change, its member": Place(("billing",), _staff_change_for, _approve),
@@ -167,6 +187,9 @@ PLACES = {
         ("privacy_officer",), _determination_by, _determination_approve
     ),
     "law enforcement second approver": Place(("privacy_officer",), _law_first, _law_second, since=False),
+    "representative's document, who registered it": Place(
+        ("customer_service",), _representative_registered_by, _representative_verify
+    ),
 }
 
 
