@@ -6,6 +6,7 @@ Each kind of refusal the gate writes (`decision.py`, and the reads of values, do
 pattern here with its words; `refusal_kind` finds it, and `vault/tests/test_refusals_in_words.py` holds every
 refusal `decision.py` writes to a kind, so a new one is worded here before it is shown to anyone."""
 
+import ast
 import re
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ KINDS = (
     _kind(
         "not_even_in_an_emergency",
         r"(?P<purpose>\S+) does not allow (?P<categories>.+), even in an emergency$",
-        gettext_lazy("%(purpose)s never allows some of these items, even in an emergency"),
+        gettext_lazy("%(purpose)s never allows %(categories)s, even in an emergency"),
     ),
     _kind(
         "notice",
@@ -127,6 +128,19 @@ def refusal_kind(reason: str) -> Kind | None:
     return next((k for k in KINDS if k.pattern.fullmatch(reason or "")), None)
 
 
+def _labels(written: str, policy) -> str:
+    """The items of a list the gate wrote in its reason ("['bank_account', 'email']"), by their labels."""
+    try:
+        keys = ast.literal_eval(written)
+    except (ValueError, SyntaxError):
+        return written
+    if not isinstance(keys, list | tuple):
+        return written
+    return "; ".join(
+        str(policy.categories[k].in_language().label) if k in policy.categories else str(k) for k in keys
+    )
+
+
 def _in_words(groups: dict) -> dict:
     policy = current_policy()
     words = {}
@@ -137,6 +151,8 @@ def _in_words(groups: dict) -> dict:
             value = policy.purposes[value].in_language().label
         elif name == "category" and value in policy.categories:
             value = policy.categories[value].in_language().label
+        elif name == "categories":
+            value = _labels(value, policy)
         words[name.rstrip("2")] = value
     return words
 

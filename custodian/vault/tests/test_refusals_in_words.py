@@ -83,7 +83,11 @@ def test_every_refusal_the_gate_writes_has_its_words():
             "request 41 is not an open request of this customer's that your support service owns",
         ),
         ("request 41 is not an open request of this customer's", "request 41 is not an open request"),
-        ("billing does not allow ['correspondence'], even in an emergency", "even in an emergency"),
+        (
+            "billing does not allow ['correspondence', 'bank_account'], even in an emergency",
+            "Billing never allows Correspondence: messages and attachments the customer sent us, and the "
+            "letters and e-mails we sent them; Bank account for automatic payment, even in an emergency",
+        ),
         (
             "email was collected under notice contact_form 2026-01, which does not name marketing",
             "under a notice at collection that does not name this purpose",
