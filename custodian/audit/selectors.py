@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from custodian.audit.actions import Action
+from custodian.audit.actions import CHANGE_ACTIONS, Action
 from custodian.audit.models import AccessEvent
 from custodian.policy.loader import current_policy
 
@@ -207,6 +207,10 @@ CHANGE_LABELS = {
     ),
 }
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
+# An attempt that named no purpose of the policy (an incomplete emergency access form, a read asked with an
+# unknown purpose) is still an attempt on the customer's data, never "a change", whatever the gate answered.
+ATTEMPT_LABELS = {Action.BREAK_GLASS: gettext_lazy("Asked for emergency access to your data")}
+READ_WITHOUT_PURPOSE = gettext_lazy("Asked to see your data without a purpose our privacy policy names")
 
 
 # Who acted and why, in the words of the app that knows: an app the customer authorised reads under their
@@ -253,6 +257,10 @@ def _why(event) -> str:
         }
     if event.purpose in purposes:
         return purposes[event.purpose].in_language().label
+    if event.action in ATTEMPT_LABELS:
+        return str(ATTEMPT_LABELS[event.action])
+    if event.decision == "deny" and event.action not in CHANGE_ACTIONS:
+        return str(READ_WITHOUT_PURPOSE)
     return str(CHANGE_LABELS.get(event.action, OTHER_CHANGE))
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django_otp.oath import totp
 
 from custodian.audit.models import AccessEvent
+from custodian.audit.selectors import seen_in_words
 from custodian.dates import moment_words
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.incidents.selectors import UNUSUAL_DENIALS, unusual_access
@@ -130,6 +131,10 @@ def test_a_failed_emergency_access_is_logged_as_a_refused_one(console, field_tec
     )
     assert logged in event.reason
     assert event.purpose == ("" if "purpose" in change else "resolving_problems")
+    # The customer reads it as the attempt it was, never as a change to their account.
+    (told,) = seen_in_words([event])
+    attempt = "Asked for emergency access to your data"
+    assert told.why == (attempt if "purpose" in change else "Resolving problems")
 
 
 def test_wrong_passwords_at_emergency_access_lock_the_account_as_at_sign_in(
