@@ -84,3 +84,19 @@ def office_hours(hours) -> str:
         "opens": opens,
         "closes": closes,
     }
+
+
+def iso_day(text: str) -> date:
+    """The day `text` writes as YYYY-MM-DD; else ValueError saying which is wrong: not written so, or written
+    so but not a day of the calendar ("2026-02-31"), for staff reading an import's or a command's error."""
+    text = (text or "").strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    year, month, day = text[:4], text[5:7], text[8:10]
+    if len(text) == 10 and text[4] == text[7] == "-" and (year + month + day).isdigit():
+        if not 1 <= int(month) <= 12:
+            raise ValueError(f"{text!r} has no month {int(month)}: months are 01 to 12") from None
+        raise ValueError(f"{text!r} is not a day of the calendar: that month has no day {int(day)}") from None
+    raise ValueError(f"{text!r} is not a day written YYYY-MM-DD") from None

@@ -21,7 +21,6 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -41,6 +40,7 @@ from custodian.billing.register_reads import (
 )
 from custodian.bounds import ascii_whole
 from custodian.customers.models import Account, ServicePoint
+from custodian.dates import iso_day
 from custodian.plurals import counted
 from custodian.vault.gate import reveal_many, system_actor
 from custodian.vault.models import Channel
@@ -194,10 +194,10 @@ def _parse(text: str, report: ImportReport) -> list[_Row]:
         elif point is None:
             bad("meter", f"no premise has a meter numbered {cells['meter']!r}")
         try:
-            read_on = date.fromisoformat(cells["read_on"])
-        except ValueError:
+            read_on = iso_day(cells["read_on"])
+        except ValueError as wrong:
             read_on = None
-            bad("read_on", f"{cells['read_on']!r} is not a day written YYYY-MM-DD")
+            bad("read_on", str(wrong))
         if read_on is not None and read_on > today:
             bad("read_on", "a read can't be dated in the future")
         values = {}

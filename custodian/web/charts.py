@@ -142,7 +142,8 @@ def draw(chart: dict, *, title: str, chart_id: str, period: str = "") -> SafeStr
     for b in chart["bars"]:
         bars.append(
             f'<rect class="bar" x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}"><title>'
-            f"{escape(b.title)}: {shown(b.value, 1, separator)} {unit}</title></rect>"
+            f"{escape(b.title)}: {shown(b.value, 0 if isinstance(b.value, int) else 1, separator)} {unit}"
+            "</title></rect>"
         )
         if b.labelled:
             kind = "tick-label tick-label--minor" if b.minor else "tick-label"

@@ -24,6 +24,7 @@ def test_the_web_editor_sees_counts_and_downloads_csv(console, web_editor):
     client = console(web_editor)
     html = client.get("/staff/web/").content.decode()
     assert "<strong>2</strong> page views" in html and "www.google.com" in html and "/privacy/" in html
+    assert ": 2 page views</title>" in html and ".0 page views" not in html  # a count, not an amount
     assert "203.0.113.77" not in html and "secret" not in html
     today = timezone.localdate()
     csv_text = client.get(

@@ -402,7 +402,10 @@ def day_points(rows, value: str = "kwh"):
             else _get(row, "day")
         )
         short, whole = _day_labels(day, language)
-        points.append((short if i == 0 or day.day == 1 else str(day.day), whole, float(_get(row, value))))
+        amount = _get(row, value)
+        # A count (page views, visitors) stays a whole number in the table; an amount of use is a decimal.
+        amount = amount if isinstance(amount, int) else float(amount)
+        points.append((short if i == 0 or day.day == 1 else str(day.day), whole, amount))
     return points
 
 

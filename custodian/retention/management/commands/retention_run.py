@@ -2,14 +2,15 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from custodian.dates import iso_day
 from custodian.retention.services import RetentionError, citation_of, retention_due, retention_run
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of {text!r} is not a day written YYYY-MM-DD") from None
+        return iso_day(text)
+    except ValueError as wrong:
+        raise CommandError(f"--as-of {wrong}") from None
 
 
 class Command(BaseCommand):
