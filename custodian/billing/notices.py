@@ -88,10 +88,15 @@ class NoticeReport:
 
 
 def bill_notices_send(
-    *, cycle: str | None = None, by=None, progress: Callable[[int], None] | None = None
+    *,
+    cycle: str | None = None,
+    by=None,
+    progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> NoticeReport:
     """A bill-ready e-mail for each current bill of a paperless customer not yet told (of `cycle`, or of any
-    cycle). Bills of paperless customers without an address stay for the printed mailing."""
+    cycle). Bills of paperless customers without an address stay for the printed mailing. Progress counts
+    the bills: `progress_total` once, before the first, then `progress` a chunk at a time."""
     bills = Bill.objects.filter(
         is_current=True,
         notified_at__isnull=True,
@@ -100,6 +105,8 @@ def bill_notices_send(
     if cycle:
         bills = bills.filter(cycle=cycle)
     pending = list(bills.order_by("customer_id", "pk"))
+    if progress_total:
+        progress_total(len(pending))
     report = NoticeReport()
     actor = system_actor(NOTICE_JOB, on_behalf_of=by)
     sender = {"sent_by": by} if by is not None else {"sent_by_job": NOTICE_JOB}

@@ -40,8 +40,19 @@ def bill_run_task(*, run_id: int) -> str:
     with run_outcome(run, log=log, what="bill run"):
         try:
             issued = bill_run(cycle=run.cycle, run=run, progress=advance, started_by=run.requested_by)
-            BillRun.objects.filter(pk=run.pk).update(stage="e-mailing paperless customers")
-            told = bill_notices_send(cycle=run.cycle, by=run.requested_by)
+            accounts = run.total
+
+            def to_tell(n: int) -> None:
+                # The e-mail stage's bar counts its own: the bills to tell, counted before the first e-mail.
+                run.total, run.done = n, 0
+                BillRun.objects.filter(pk=run.pk).update(
+                    stage="e-mailing paperless customers", total=n, done=0
+                )
+
+            told = bill_notices_send(
+                cycle=run.cycle, by=run.requested_by, progress=advance, progress_total=to_tell
+            )
+            run.total = accounts  # the run ends counting what it billed
             run.status, run.stage, run.done, run.bills_issued = BillRun.Status.DONE, "done", run.total, issued
             run.summary = (
                 f"{issued} bills issued; {run.total - issued} accounts already billed; "

@@ -171,9 +171,11 @@ def import_message(raw: bytes, report: ImportReport) -> None:
         report.duplicates += 1
 
 
-def import_folder(path: Path, progress=None) -> ImportReport:
+def import_folder(path: Path, progress=None, progress_total=None) -> ImportReport:
+    """Every message of the mailbox imported (`import_message`); progress counts the messages:
+    `progress_total` once, before the first, then `progress`."""
     report = ImportReport()
-    for where, raw in messages_in(path):
+    for where, raw in messages_in(path, counted=progress_total):
         try:
             if isinstance(raw, Exception):
                 raise Malformed(f"can't read it: {raw}")

@@ -81,7 +81,11 @@ def _agreement_words(standing) -> dict | None:
 
 
 def past_due_notices_send(
-    *, on: date, by=None, progress: Callable[[int], None] | None = None
+    *,
+    on: date,
+    by=None,
+    progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> NoticeReport:
     """A past-due letter for each account with an amount past due (`billing.arrears`), once per arrears: the
     letter is keyed on the account's oldest bill unpaid past its due date, so a re-run writes nothing twice,
@@ -91,7 +95,9 @@ def past_due_notices_send(
 
     An account whose payment agreement is kept gets none (what it has past due is the agreement's, paid by
     its schedule: `collecting.agreements`); a customer whose request for one is waiting, or whose agreement
-    is behind, gets a letter that says so and what the agreement asks, not one telling them to ask."""
+    is behind, gets a letter that says so and what the agreement asks, not one telling them to ask.
+
+    Progress counts the letters: `progress_total` once, before the first is written, then `progress`."""
 
     owing = {a: arrears for a, arrears in past_due_accounts(on).items() if arrears.oldest_bill_id}
     agreements = standings(owing, on=on)
@@ -107,6 +113,8 @@ def past_due_notices_send(
         if f"past_due:{arrears.oldest_bill_id}" not in written
     ]
     report.already = len(owing) - len(due)
+    if progress_total:
+        progress_total(len(due))
     actor = system_actor(COLLECTIONS_JOB, on_behalf_of=by)
     for start in range(0, len(due), CHUNK):
         part = due[start : start + CHUNK]
@@ -199,10 +207,15 @@ def disconnection_notice_send(
 
 
 def cold_weather_notice_send(
-    *, on: date, by=None, progress: Callable[[int], None] | None = None
+    *,
+    on: date,
+    by=None,
+    progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> NoticeReport:
     """The yearly notice of the Cold Weather Rule to every residential customer in service, between August 15
-    and October 1 (§ 216B.097 subd. 1(b)); refused outside that window. Once per customer a year."""
+    and October 1 (§ 216B.097 subd. 1(b)); refused outside that window. Once per customer a year. Progress
+    counts the letters: `progress_total` once, before the first is written, then `progress`."""
     start, end = annual_notice_window(on.year)
     if not start <= on <= end:
         raise NoticeError(
@@ -220,6 +233,8 @@ def cold_weather_notice_send(
     report = NoticeReport(already=len(told & set(ids)))
     customers = Customer.objects.in_bulk([c for c in ids if c not in told])
     sender = {"sent_by": by} if by is not None else {"sent_by_job": COLD_WEATHER_JOB}
+    if progress_total:
+        progress_total(len(customers))
     for cid in sorted(customers):
         letter_send(
             to_customer=customers[cid],

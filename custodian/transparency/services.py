@@ -101,10 +101,16 @@ class NoticeReport:
 
 
 def policy_change_notify(
-    *, version: PolicyVersion, sent_by=None, progress: Callable[[int], None] | None = None
+    *,
+    version: PolicyVersion,
+    sent_by=None,
+    progress: Callable[[int], None] | None = None,
+    progress_total: Callable[[int], None] | None = None,
 ) -> NoticeReport:
     """Tell every customer in service of a policy version: an e-mail where we hold an address (read in bulk
-    through the gate as the `policy_notices` job), a letter otherwise. Re-runnable: nobody is told twice."""
+    through the gate as the `policy_notices` job), a letter otherwise. Re-runnable: nobody is told twice.
+    Progress counts the customers still to tell: `progress_total` once, before the first, then `progress` a
+    chunk at a time."""
 
     policy = current_policy()
     previous = (
@@ -117,6 +123,8 @@ def policy_change_notify(
     told = set(OutboundMessage.objects.filter(regarding=regarding).values_list("to_customer_id", flat=True))
     report = NoticeReport(already=len([c for c in ids if c in told]))
     pending = [c for c in ids if c not in told]
+    if progress_total:
+        progress_total(len(pending))
     d = version.effective_date
     context = {
         "version": version.version,

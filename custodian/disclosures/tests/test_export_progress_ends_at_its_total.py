@@ -14,54 +14,22 @@ import io
 import pytest
 from django.core.management import call_command
 
-from custodian import commands
 from custodian.billing.mailing import BILL_MAILING
 from custodian.disclosures import exports
 from custodian.disclosures.models import DisclosureEntry, VendorExport
 from custodian.testing import vendor_with_determination
-
-
-class Bar:
-    """What the command's progress bar was told: its total, and how far it went."""
-
-    made: list["Bar"] = []
-
-    def __init__(self, *args, total=None, **kwargs):
-        self.total, self.n, self.furthest = total, 0, 0
-        Bar.made.append(self)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n=1):
-        self.n += n
-        self.furthest = max(self.furthest, self.n)
-
-    def reset(self, total=None):
-        self.total, self.n = total, 0
-
-    def close(self):
-        pass
+from custodian.testing.progress import bars_drawn, ended_at_its_total
 
 
 @pytest.fixture
 def bar(monkeypatch):
-    Bar.made = []
-    monkeypatch.setattr(commands, "tqdm", Bar)
-    return Bar.made
+    return bars_drawn(monkeypatch)
 
 
 def exported(vendor, *args) -> str:
     out = io.StringIO()
     call_command("vendor_export", "--vendor", str(vendor.pk), "--by", "priya.privacy", *args, stdout=out)
     return out.getvalue()
-
-
-def ended_at_its_total(bar: Bar, total: int) -> bool:
-    return bar.total == total and bar.n == total and bar.furthest <= total
 
 
 def test_the_bills_after_a_run_that_died_and_once_more_with_nothing_to_send(

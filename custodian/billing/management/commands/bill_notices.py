@@ -2,10 +2,10 @@
 bills go through the bill-mailing vendor's export (`manage.py vendor_export`). Safe to re-run."""
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from custodian.billing.notices import bill_notices_send
 from custodian.billing.services import BillingError, cycle_check
+from custodian.commands import progress_once_counted
 from custodian.plurals import counted
 
 
@@ -22,8 +22,9 @@ class Command(BaseCommand):
                 cycle_check(cycle)
             except BillingError as exc:
                 raise CommandError(str(exc)) from None
-        with tqdm(unit="bill", disable=no_progress, file=self.stderr) as bar:
-            report = bill_notices_send(cycle=cycle, progress=bar.update)
+        # The bar's total is the bills still to tell, counted before the first e-mail; none, no bar.
+        with progress_once_counted(unit="bill", disable=no_progress, file=self.stderr) as counting:
+            report = bill_notices_send(cycle=cycle, **counting)
         self.stdout.write(
             f"{counted(report.emailed, 'bill-ready e-mail')} sent, "
             f"{counted(report.no_address, 'paperless customer')} without an "

@@ -1,6 +1,5 @@
-from tqdm import tqdm
-
 from custodian.casework.mail_import import import_folder
+from custodian.commands import progress_once_counted
 from custodian.mailboxes import MailboxCommand
 from custodian.plurals import counted
 
@@ -9,8 +8,9 @@ class Command(MailboxCommand):
     help = "Import customer e-mails from a Maildir folder or an mbox file as requests (safe to re-run)."
 
     def mailbox_read(self, *, path, **options):
-        with tqdm(unit="message", desc="importing") as bar:
-            return import_folder(path, progress=bar.update)
+        # The bar's total is the mailbox's messages, counted as it is opened; an empty one, no bar.
+        with progress_once_counted(unit="message", desc="importing") as counting:
+            return import_folder(path, **counting)
 
     def summary(self, report) -> str:
         return (

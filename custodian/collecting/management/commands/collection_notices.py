@@ -7,9 +7,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from tqdm import tqdm
 
 from custodian.collecting.notices import NoticeError, cold_weather_notice_send, past_due_notices_send
+from custodian.commands import progress_once_counted
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 
@@ -31,9 +31,10 @@ class Command(BaseCommand):
             raise CommandError(f"--on {on!r} is not a date written YYYY-MM-DD") from None
         staff = command_staff(by)
         send = past_due_notices_send if kind == "past-due" else cold_weather_notice_send
-        with tqdm(unit="letter", disable=no_progress, file=self.stderr) as bar:
+        # The bar's total is the letters still to write, counted before the first; none, no bar.
+        with progress_once_counted(unit="letter", disable=no_progress, file=self.stderr) as counting:
             try:
-                report = send(on=day, by=staff, progress=bar.update)
+                report = send(on=day, by=staff, **counting)
             except NoticeError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(f"{counted(report.sent, 'letter')} queued, {report.already} already sent before")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from custodian.commands import progress_once_counted
 from custodian.plurals import counted
 from custodian.staff.commands import by_argument, command_staff
 from custodian.transparency.services import TransparencyError, policy_archive, policy_change_notify
@@ -28,8 +28,9 @@ class Command(BaseCommand):
         if not notify:
             return
         sender = command_staff(by)
-        with tqdm(unit="customer", desc="telling customers") as bar:
-            report = policy_change_notify(version=version, sent_by=sender, progress=bar.update)
+        # The bar's total is the customers still to tell, counted before the first; none, no bar.
+        with progress_once_counted(unit="customer", desc="telling customers") as counting:
+            report = policy_change_notify(version=version, sent_by=sender, **counting)
         self.stdout.write(
             f"{counted(report.emails, 'e-mail')}, {counted(report.letters, 'letter')} (letters go with "
             f"the next letters_mail); "
