@@ -255,7 +255,7 @@ def _deliver(
 _DELIVERY_FIELDS = ["status", "failure", "delivered_at", "attempts", "next_attempt_at", "message_id"]
 
 
-def _told_letter_mail_if_not_told(email: OutboundMessage) -> None:
+def _waiting_letter_mail_instead(email: OutboundMessage) -> None:
     """An e-mail saying a letter waits in My account that failed for good leaves the customer untold: the
     same letter goes to the mailing vendor's next export (its record, not a copy), saying why. In the
     caller's transaction."""
@@ -321,7 +321,7 @@ def message_send(
         message, to_address=address, subject=rendered.subject, body=rendered.body, may_retry=not one_time
     )
     message.save(update_fields=[*_DELIVERY_FIELDS, "content_ref"])
-    _told_letter_mail_if_not_told(message)
+    _waiting_letter_mail_instead(message)
     return message
 
 
@@ -437,7 +437,7 @@ def messages_retry(*, now=None, limit: int = 500) -> RetryReport:
                     message, to_address=headers.get("To", ""), subject=headers.get("Subject", ""), body=body
                 )
             message.save(update_fields=_DELIVERY_FIELDS)
-            _told_letter_mail_if_not_told(message)
+            _waiting_letter_mail_instead(message)
             report.sent += message.status == Status.SENT
             report.retrying += message.status == Status.RETRYING
             report.failed += message.status == Status.FAILED
@@ -559,5 +559,5 @@ def message_bounce_record(*, message: OutboundMessage, kind: str, code: str = ""
     message.status, message.bounced_at = Status.BOUNCED, timezone.now()
     message.failure = (f"{kind} (code {code})" if code else kind)[:200]
     message.save(update_fields=["status", "bounced_at", "failure"])
-    _told_letter_mail_if_not_told(message)
+    _waiting_letter_mail_instead(message)
     return message
