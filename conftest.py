@@ -15,6 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from custodian.analytics.recorder import RECORDER
 from custodian.audit.events import close_detached, settle_detached
+from custodian.casework.choices import Verification
 from custodian.casework.services import request_open
 from custodian.customers.services import Application, customer_enrol
 from custodian.demo.personas import STAFF_PERSONAS
@@ -182,10 +183,14 @@ def other_customer(db):
 
 @pytest.fixture
 def open_request():
-    """Open a request of `customer` owned by `service` (a phone call)."""
+    """Open a request of `customer` owned by `service` (a phone call); `verified`: the caller gave the account
+    number and the last bill's amount, as a challenge of one's data is verified before it is corrected."""
 
-    def make(customer, service, kind="other"):
-        return request_open(customer=customer, kind=kind, channel="phone", owning_service=service)
+    def make(customer, service, kind="other", *, verified=False):
+        proof = (
+            {"verification": Verification.ACCOUNT_AND_FACT, "verified_with": "last_bill"} if verified else {}
+        )
+        return request_open(customer=customer, kind=kind, channel="phone", owning_service=service, **proof)
 
     return make
 

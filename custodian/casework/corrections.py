@@ -5,9 +5,10 @@ a letter through the outbox, with the right to appeal to the Commissioner of Adm
 still disagrees has a statement of disagreement kept with the data (`disagreement_keep`), which goes with
 every later disclosure of it. Correction notices go out: by e-mail through the outbox where the recipient's
 address is one, otherwise printed and posted by staff (`correction_notice_posted`), each with its date; the
-request closes when the last one is out.
+request closes when the last one is out. Data is corrected only for a person verified as the customer, and a
+new e-mail address goes on file only once it confirms itself (`custodian.casework.email_confirmation`).
 
-One module on purpose, a little over 400 lines: a challenge's answer, its letter, the notices to past
+One module on purpose, some 450 lines: a challenge's answer, its letter, the notices to past
 recipients and the statement of disagreement are steps of one procedure that share its rules (the 30 days,
 who may decide, what is told to whom); split, each part would import the others'."""
 
@@ -26,6 +27,7 @@ from custodian.casework.correctable import (
     corrected_value,
     named_recipient_problem,
 )
+from custodian.casework.email_confirmation import email_confirmation_ask
 from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, from_limited_account
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
@@ -58,6 +60,21 @@ METER_OUTCOMES = {
     "reread": ("field_services", gettext_lazy("Field services will read your meter again and check it")),
     "adjustment": ("billing", gettext_lazy("Billing will adjust your bill for the readings in question")),
 }
+EMAIL_LINK_SENT = gettext_lazy(
+    "We e-mailed a link to the new e-mail address you gave us. It becomes your e-mail address on file once "
+    "you open the link and confirm, within 48 hours; until then we keep writing to the address on file, and "
+    "we tell it of the change when you confirm."
+)
+# Those the customer names are told of data put right; a new e-mail address is not on file until it confirms.
+NAMED_NOT_TOLD_OF_AN_ADDRESS_WAITING = (
+    "A new e-mail address goes on file only once it confirms itself, so nobody is told of it now: apply the "
+    "correction without the people named, and tell them once the customer has confirmed it (a new request)."
+)
+NOT_VERIFIED = (
+    "The person is not verified as the customer: nothing is corrected on their word. Verify them first "
+    "(the account number and a figure from the bill, a fact from the bill, or photo ID at the counter), then "
+    "apply the correction."
+)
 DISAGREE_FOLLOW_UP = gettext_lazy(
     "If you still disagree, you may send us a statement of disagreement (in My account, under My requests, "
     "or by letter). We keep it with the data and include it whenever we disclose that data."
@@ -77,11 +94,19 @@ def _check(request: CustomerRequest, by) -> None:
 
 @transaction.atomic
 def correction_apply(
-    *, request: CustomerRequest, by, values: dict[str, str], named: list[NamedRecipient] = (), note: str = ""
+    *,
+    request: CustomerRequest,
+    by,
+    values: dict[str, str],
+    named: list[NamedRecipient] = (),
+    note: str = "",
+    confirm_url=None,
 ) -> list[CorrectionNotice]:
     """Store the corrected values (provenance: the customer's challenge, recorded by `by`), notify every
     past recipient of those categories from the disclosure accounting and everyone the customer named,
-    and close the request. Returns the notices."""
+    and close the request. Returns the notices. Refused (RequestError) before the person is verified as the
+    customer. A new e-mail address is not stored here: it is sent a link (`confirm_url(token, language)`
+    builds it) and goes on file once confirmed from that inbox (custodian.casework.email_confirmation)."""
     _check(request, by)
     answered_already(request)
     policy = current_policy()
@@ -90,16 +115,28 @@ def correction_apply(
         raise RequestError("a correction needs at least one corrected value")
     # Each value as its own form field keeps it; a record made elsewhere is refused with where it is made.
     values = {f: corrected_value(f, str(v)) for f, v in values.items()}
-    if from_limited_account(request):
-        if CONTACT_CHANNELS & set(values):
-            raise RequestError(NOT_ON_A_LIMITED_ACCOUNTS_WORD)
-        # Nothing is corrected on the word of whoever holds a bill: the person is verified first, and for such
-        # a request only photo ID does (custodian.casework.identity).
-        if not request.is_verified:
-            raise RequestError(BILL_PROVES_NOTHING_HERE)
+    if from_limited_account(request) and CONTACT_CHANNELS & set(values):
+        raise RequestError(NOT_ON_A_LIMITED_ACCOUNTS_WORD)
+    # Nothing is changed on the word of someone not verified as the customer, as nothing is released to them
+    # (a name, an address or an e-mail address on file decides where bills, codes and sign-up links go); for a
+    # request sent from a limited online account only photo ID verifies (custodian.casework.identity).
+    if not request.is_verified:
+        raise RequestError(BILL_PROVES_NOTHING_HERE if from_limited_account(request) else NOT_VERIFIED)
     for r in named:
         if problem := named_recipient_problem(r.name, r.address):
             raise RequestError(f"{r.name or 'A recipient the customer named'}: {problem}")
+    label = by.get_full_name() or by.get_username()
+    new_email = values.pop("email", "")
+    if new_email and named and not values:
+        raise RequestError(NAMED_NOT_TOLD_OF_AN_ADDRESS_WAITING)
+    link_sent = bool(new_email) and email_confirmation_ask(
+        customer=request.customer,
+        email=new_email,
+        confirm_url=confirm_url,
+        recorded_by_label=f"{label} (correction request #{request.pk})",
+    )
+    if not values and not link_sent:
+        raise RequestError("That is the e-mail address on file already: nothing to correct.")
     categories = {policy.category_for_field(f) for f in values}
     # A corrected value is the same data, put right: it keeps the notice it was collected under (the
     # purposes it may be read for do not change), and says it came from the customer's challenge.
@@ -117,7 +154,7 @@ def correction_apply(
             notice_key=notice_key,
             notice_version=notice_version,
             recorded_by=by,
-            recorded_by_label=by.get_full_name() or by.get_username(),
+            recorded_by_label=label,
             note=f"correction request #{request.pk}",
         )
         personal_data_record(customer=request.customer, values=part, submission=submission)
@@ -150,27 +187,33 @@ def correction_apply(
         if "@" in notice.recipient_address:
             _notice_email(notice, name=name, labels=labels, values=values, by=by)
     with in_language_of(request.customer):
-        letter = _outcome_letter(
-            request,
-            by,
-            # The customer's letter names the data by the policy file's labels in their language; the notices
-            # to past recipients above, in English (they are not sent to customers).
-            outcome=_("We corrected the data you challenged: %(labels)s.")
-            % {"labels": _labels_in_language(categories)},
-            follow_up=_("We are telling %(count)s recipient(s) who received it before, and anyone you named.")
-            % {"count": len(notices)}
-            if notices
-            else _("Nobody outside the utility received it before, so nobody else needs to be told."),
-        )
-    RequestEvent.objects.create(
-        request=request,
-        by=by,
-        action="corrected",
-        reason=note or f"corrected {', '.join(sorted(categories))}",
-    )
+        letter = _outcome_letter(request, by, **_corrected_words(categories, len(notices), link_sent))
+    done = [f"corrected {', '.join(sorted(categories))}"] if categories else []
+    done += ["a link sent to the new e-mail address, on file once it confirms"] if link_sent else []
+    RequestEvent.objects.create(request=request, by=by, action="corrected", reason=note or "; ".join(done))
     _answered_by(request, letter)
-    _close_when_notified(request, by, note or f"corrected {', '.join(sorted(categories))}")
+    _close_when_notified(request, by, note or "; ".join(done))
     return notices
+
+
+def _corrected_words(categories, notices: int, link_sent: bool) -> dict[str, str]:
+    """The letter's outcome and follow-up, in the active language (the customer's): the data corrected, by
+    the policy file's labels (the notices to past recipients are in English: they are not sent to customers),
+    and a new e-mail address waiting for its confirmation."""
+    outcome = (
+        [_("We corrected the data you challenged: %(labels)s.") % {"labels": _labels_in_language(categories)}]
+        if categories
+        else []
+    )
+    outcome += [str(EMAIL_LINK_SENT)] if link_sent else []
+    if not categories:
+        follow_up = ""
+    elif notices:
+        told = _("We are telling %(count)s recipient(s) who received it before, and anyone you named.")
+        follow_up = told % {"count": notices}
+    else:
+        follow_up = _("Nobody outside the utility received it before, so nobody else needs to be told.")
+    return {"outcome": " ".join(outcome), "follow_up": follow_up}
 
 
 def _labels_in_language(categories) -> str:

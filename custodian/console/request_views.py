@@ -59,6 +59,7 @@ from custodian.vault import gate
 from custodian.vault.masking import masked
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
+from custodian.web.languages import url_in_language
 from custodian.web.steps import form_acted
 
 
@@ -203,7 +204,8 @@ def request_detail(request, request_id):
             "payment_accounts": list(accounts_of(fetched_by=actor, customer_id=req.customer_id))
             if req.kind == RequestKind.PAYMENT and owns and takes_payments(actor)
             else [],
-            # A challenge is answered once (a correction's request stays open only for its printed notices).
+            # A challenge is answered once (a correction's request stays open only for its printed notices);
+            # the data is corrected only for a person verified as the customer (the verification step first).
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
             and req.answered_at is None
@@ -215,7 +217,9 @@ def request_detail(request, request_id):
             )
             if meter_routed and req.status == RequestStatus.OPEN and req.owning_service in actor.services
             else None,
-            "correction_form": step_form(request, forms.CorrectionForm, "console:correction", req.pk),
+            "correction_form": step_form(request, forms.CorrectionForm, "console:correction", req.pk)
+            if req.is_verified
+            else None,
             "decline_form": step_form(request, forms.DeclineForm, "console:correction", req.pk),
             "meter_form": step_form(request, forms.MeterChallengeForm, "console:correction", req.pk),
             # Each notice with the data it concerns by the policy file's labels, never its keys.
@@ -470,13 +474,23 @@ def correction_view(request, req):
             by=request.user,
             values={form.cleaned_data["field"]: form.cleaned_data["value"]},
             named=form.cleaned_data["named"],
+            # A new e-mail address goes on file once it confirms itself, by the portal's link.
+            confirm_url=lambda token, language: url_in_language(
+                request, reverse("portal:email_confirm", args=[token]), language
+            ),
         )
     except RequestError as exc:
         return _request_again(request, req, form, str(exc))
     waiting = sum(1 for n in notices if "@" not in n.recipient_address)
     messages.success(
         request,
-        "Corrected; the customer was told by letter; "
+        (
+            "A link was e-mailed to the new address: it goes on file once confirmed from there, the old "
+            "address told then; "
+            if form.cleaned_data["field"] == "email"
+            else "Corrected; "
+        )
+        + "the customer was told by letter; "
         + ngettext("%(n)d notice e-mailed", "%(n)d notices e-mailed", len(notices) - waiting)
         % {"n": len(notices) - waiting}
         + (f", {waiting} to print and post from this request's page." if waiting else "."),

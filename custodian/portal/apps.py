@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.billing.notices import letters_readable_register
+        from custodian.casework.email_confirmation import email_confirmation_register
         from custodian.outbox.services import one_time_code_register
         from custodian.portal.access import menu_may_open
+        from custodian.portal.email_change import email_change_ask
         from custodian.portal.mailed_code import LETTER_TEMPLATE, code_printed
         from custodian.portal.navigation import SECTIONS
         from custodian.portal.services import letters_closed_while_limited, portal_accounts_delete
@@ -21,3 +23,5 @@ class PortalConfig(AppConfig):
         online_accounts.register(portal_accounts_delete)
         one_time_code_register(LETTER_TEMPLATE, code_printed)
         letters_readable_register(letters_closed_while_limited)
+        # A new e-mail address given to staff confirms itself as one given in the portal does.
+        email_confirmation_register(email_change_ask)

@@ -65,6 +65,23 @@ def confirm_link(to=None) -> str:
     raise AssertionError(f"no confirmation link e-mailed{f' to {to}' if to else ''}")
 
 
+CHANGE_LINK = re.compile(r"http://testserver(/portal/contact/confirm/[^\s]+/)")
+
+
+def change_confirm_url(token: str, language: str) -> str:
+    """A new e-mail address's confirmation link as the console builds it for a correction by staff."""
+    return f"http://testserver/portal/contact/confirm/{token}/"
+
+
+def change_link(to: str) -> str:
+    """The path of the last link e-mailed to `to` that puts a new e-mail address on file once confirmed."""
+    for message in reversed(mail.outbox):
+        found = CHANGE_LINK.search(message.body)
+        if found and message.to == [to]:
+            return found.group(1)
+    raise AssertionError(f"no link to confirm a new e-mail address e-mailed to {to}")
+
+
 def link_confirmed(client, path: str):
     """Open a confirmation link and press its page's button (opening it alone confirms nothing); the page it
     leads to, as a browser shows it (sign-in, saying the sign-up is confirmed: the message is shown there,

@@ -149,7 +149,7 @@ PHONE_REFUSED = "Enter a US telephone number with its area code, such as 507-451
 def test_a_corrected_telephone_number_is_checked_and_kept_in_one_form(
     console, privacy_officer, customer, open_request
 ):
-    challenge = open_request(customer, "privacy_officer", kind="correction")
+    challenge = open_request(customer, "privacy_officer", kind="correction", verified=True)
     client = console(privacy_officer)
     url = f"/staff/requests/{challenge.pk}/correction/"
     refused = client.post(url, {"field": "phone", "value": "abc", "named_recipients": ""}, follow=True)

@@ -2,7 +2,8 @@
 an e-mail to the old e-mail address, a letter addressed to the old mailing address (the mailing vendor's row
 and the printed letter carry the old address, not the new one), in the customer's language, saying when and
 to call us. A correction by staff, the portal's contact details and the portal's change of e-mail address
-(which tells the old address in its own words, once) are walked here. A new telephone number is told at the
+(which tells the old address in its own words, once, as it does for a new e-mail address given to staff once
+that address confirms) are walked here. A new telephone number is told at the
 e-mail address on file, else by letter, by its last two digits only (that inbox or mailbox may not be the
 customer's alone).
 
@@ -11,16 +12,22 @@ privacy officer, who answers her correction request and hands the letters
 to the mailing vendor."""
 
 from django.core import mail
+from django.test import Client
 
 from custodian.casework.corrections import correction_apply
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letters_mail
 from custodian.testing import export_rows, letter_text
-from custodian.testing.portal import signed_in
+from custodian.testing.portal import change_confirm_url, change_link, signed_in
 
 OLD_STREET = "115 Elm Street, Owatonna, MN 55060"
 NEW_STREET = "9 Oak Avenue, Owatonna, MN 55060"
+
+
+def corrected(req, privacy_officer, values: dict) -> None:
+    """The privacy officer's correction from the console, which can e-mail a new address its link."""
+    correction_apply(request=req, by=privacy_officer, values=values, confirm_url=change_confirm_url)
 
 
 def told(customer) -> list[OutboundMessage]:
@@ -30,7 +37,7 @@ def told(customer) -> list[OutboundMessage]:
 def test_a_corrected_mailing_address_is_told_by_a_letter_to_the_old_one(
     customer, open_request, privacy_officer, letter_vendor
 ):
-    req = open_request(customer, "privacy_officer", kind="correction")
+    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
     correction_apply(request=req, by=privacy_officer, values={"mailing_address": NEW_STREET})
     (letter,) = told(customer)
     text = letter_text(letter)
@@ -46,19 +53,19 @@ def test_a_corrected_mailing_address_is_told_by_a_letter_to_the_old_one(
     assert {row["mailing_address"] for ref, row in rows.items() if ref != str(letter.pk)} == {NEW_STREET}
 
 
-def test_a_corrected_email_address_is_told_at_the_old_one(
+def test_a_corrected_email_address_is_told_at_the_old_one_once_the_new_one_confirms(
     customer, open_request, privacy_officer, mailoutbox
 ):
-    req = open_request(customer, "privacy_officer", kind="correction")
-    correction_apply(request=req, by=privacy_officer, values={"email": "alice.new@example.org"})
-    (message,) = told(customer)
-    assert message.channel == "email"
-    (mail,) = [m for m in mailoutbox if "alice@example.com" in [a.lower() for a in m.to]]
-    assert "e-mail address on file for your utility account was changed" in mail.body
+    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    corrected(req, privacy_officer, {"email": "alice.new@example.org"})
+    assert not [m for m in mailoutbox if "alice@example.com" in [a.lower() for a in m.to]]
+    assert Client().post(change_link("alice.new@example.org")).status_code == 200
+    (told_old,) = [m for m in mailoutbox if "alice@example.com" in [a.lower() for a in m.to]]
+    assert "e-mail address on file for your utility account was just changed" in told_old.body
 
 
 def test_the_same_value_again_tells_nobody(customer, open_request, privacy_officer):
-    req = open_request(customer, "privacy_officer", kind="correction")
+    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
     correction_apply(request=req, by=privacy_officer, values={"mailing_address": OLD_STREET})
     assert told(customer) == []
 
@@ -89,7 +96,7 @@ def test_a_new_telephone_number_is_told_at_the_e_mail_address_by_its_last_two_di
 def test_a_telephone_number_changed_where_no_e_mail_address_is_held_is_told_by_letter(
     carol, open_request, privacy_officer
 ):
-    req = open_request(carol, "privacy_officer", kind="correction")
+    req = open_request(carol, "privacy_officer", kind="correction", verified=True)
     correction_apply(request=req, by=privacy_officer, values={"phone": "(507) 555-0177"})
     (letter,) = told(carol)
     text = letter_text(letter)
@@ -97,18 +104,17 @@ def test_a_telephone_number_changed_where_no_e_mail_address_is_held_is_told_by_l
     assert "Mailed-To" not in text  # addressed to the mailing address on file
 
 
-def test_a_telephone_number_changed_with_the_e_mail_address_is_told_by_letter_not_at_the_new_address(
+def test_a_telephone_number_corrected_with_a_new_e_mail_address_is_told_at_the_one_on_file_not_the_new_one(
     customer, open_request, privacy_officer, mailoutbox
 ):
-    req = open_request(customer, "privacy_officer", kind="correction")
-    correction_apply(
-        request=req,
-        by=privacy_officer,
-        values={"email": "someone.else@example.org", "phone": "(507) 555-0188"},
-    )
-    phone = [m for m in told(customer) if "a number ending in 88" in letter_text(m)]
-    assert [m.channel for m in phone] == ["letter"]
-    assert not [m for m in mailoutbox if "someone.else@example.org" in [a.lower() for a in m.to]]
+    """The new e-mail address waits for its confirmation: the new number is told at the address on file."""
+    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    corrected(req, privacy_officer, {"email": "someone.else@example.org", "phone": "(507) 555-0188"})
+    (phone,) = [m for m in told(customer) if "a number ending in 88" in letter_text(m)]
+    assert phone.channel == "email"
+    assert [[a.lower() for a in m.to] for m in mailoutbox if "ending in 88" in m.body] == [
+        ["alice@example.com"]
+    ]
 
 
 def test_a_telephone_number_changed_is_told_in_the_customer_s_spanish(households):
@@ -142,8 +148,10 @@ def test_an_e_mail_address_added_where_none_was_is_told_by_letter_in_spanish(
     carol, open_request, privacy_officer, mailoutbox
 ):
     Customer.objects.filter(pk=carol.pk).update(language="es")
-    req = open_request(carol, "privacy_officer", kind="correction")
-    correction_apply(request=req, by=privacy_officer, values={"email": "someone@example.org"})
+    req = open_request(carol, "privacy_officer", kind="correction", verified=True)
+    corrected(req, privacy_officer, {"email": "someone@example.org"})
+    assert told(carol) == []  # nothing is on file before the new address confirms
+    assert Client().post(change_link("someone@example.org")).status_code == 200
     (letter,) = told(carol)
     text = letter_text(letter)
     assert letter.channel == "letter" and "Mailed-To" not in text  # to the mailing address on file

@@ -154,7 +154,7 @@ def test_the_report_counts_every_kind_of_request_and_determination_recorded(
         request=verified(open_request(customer, "privacy_officer", kind="data_access")), by=privacy_officer
     )
     correction_apply(
-        request=open_request(customer, "privacy_officer", kind="correction"),
+        request=open_request(customer, "privacy_officer", kind="correction", verified=True),
         by=privacy_officer,
         values={"phone": "507-555-0100"},
     )

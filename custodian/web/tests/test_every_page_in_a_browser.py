@@ -265,7 +265,8 @@ third_party_review(
     third_party=registration.third_party, reviewed_by=officer, decision=ThirdParty.Status.APPROVED
 )
 challenge = CustomerRequest.objects.create(
-    customer=customer, kind="correction", channel="portal", owning_service="privacy_officer"
+    customer=customer, kind="correction", channel="portal", owning_service="privacy_officer",
+    verification="portal_sign_in",  # sent signed in: the customer, verified (nothing is corrected before)
 )
 notice = correction_apply(
     request=challenge, by=officer, values={"mailing_address": "PO Box 12, Owatonna, MN 55060"},
