@@ -43,6 +43,7 @@ from custodian.customers.selectors import open_accounts
 from custodian.disclosures.models import DisclosureRequest, Vendor, VendorExport, VendorPseudonym
 from custodian.disclosures.services import AccountingError, current_determination, disagreement_texts
 from custodian.disclosures.services.accounting import Accounting, disclosure_accounting
+from custodian.disclosures.vendor_forms import FORM_WORDS, missing_forms, vendor_form
 from custodian.plurals import counted
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
@@ -231,6 +232,14 @@ def export_checked(function, *, for_marketing: bool) -> None:
         raise ExportRefused(
             f"a vendor for “{function.label}” receives {_OWN_EXPORT[function.key]}, nothing else"
         )
+    categories = current_policy().categories
+    missing = missing_forms(sorted(categories[c].field for c in function.categories))
+    if function.key not in _ROWS and missing:
+        # A value column of a category with no vendor's form would be empty: refused, not sent half.
+        raise ExportRefused(
+            f"no form of {', '.join(missing)} is defined for a vendor's file: only what the function "
+            "needs leaves"
+        )
 
 
 def export_rows_register(function_key: str, rows: ExportRows) -> None:
@@ -273,14 +282,16 @@ def statements_for_export(*, customer_ids, categories, requested_by) -> dict[int
 
 def export_values(actor, function, *, customer_ids, fields, purpose: str = "") -> dict[int, dict[str, str]]:
     """The values an export to a vendor carries, read through the gate as the vendor (`actor`) for the
-    export's purpose (`purpose`, else the function's), each customer's read logged as a vendor export."""
-    return reveal_many(
+    export's purpose (`purpose`, else the function's), each customer's read logged as a vendor export; each
+    value in the form the function needs (`vendor_forms`), never a stored document whole."""
+    values = reveal_many(
         actor=actor,
         customer_ids=customer_ids,
         fields=fields,
         purpose=purpose or function.purpose,
         action=Action.VENDOR_EXPORT,
     )
+    return {cid: vendor_form(held, fields) for cid, held in values.items()}
 
 
 def min_group_size() -> int:
@@ -655,6 +666,8 @@ def vendor_export_run(
     if not function.identity and special is None:
         groups = peer_groups(ids)
         described["peer_group"] = PEER_GROUP_WORDS % {"min": min_group_size()}
+    if special is None:
+        described |= {f: FORM_WORDS[f] for f in fields if f in FORM_WORDS}
     record = {**record, "purpose": purpose}
     run = export_open(
         admitted=(function, determination, record),
