@@ -142,7 +142,7 @@ class ContactDetailsForm(TypedBefore, forms.Form):
 class DisagreementForm(TypedBefore, NoticeShown):
     held_action = "disagreement"
 
-    statement = forms.CharField(
+    statement = bounds.ShownTextField(
         label=_(
             "Your statement of disagreement (kept with the data and sent with it whenever we disclose it)"
         ),
@@ -163,7 +163,9 @@ class PortalRequestForm(TypedBefore, NoticeShown):
             ("correction", _("Correct data you hold about me (answered within 30 days)")),
         ],
     )
-    message = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    message = bounds.ShownTextField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
 
 
 def _categories():
@@ -177,12 +179,12 @@ def _categories():
 class ConsentForm(forms.Form):
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
-    recipient_name = forms.CharField(label=_("Who may receive it"), max_length=200)
-    recipient_contact = forms.CharField(label=_("How to reach them"), max_length=300)
+    recipient_name = bounds.ShownTextField(label=_("Who may receive it"), max_length=200)
+    recipient_contact = bounds.ShownTextField(label=_("How to reach them"), max_length=300)
     categories = forms.MultipleChoiceField(
         label=_("Which data"), choices=_categories, widget=forms.CheckboxSelectMultiple
     )
-    purpose = forms.CharField(label=_("For what purpose"), max_length=200)
+    purpose = bounds.ShownTextField(label=_("For what purpose"), max_length=200)
     covers_until = bounds.DateField(label=_("Until (leave empty: until you revoke it)"), required=False)
     agree = forms.BooleanField(label=_("I give this consent and have read the terms above"))
 
@@ -318,7 +320,7 @@ class ServiceChangeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     on = bounds.DateField(label=_("Last day of service (stop), or moving day (move)"))
-    new_service_address = forms.CharField(
+    new_service_address = bounds.ShownTextField(
         label=_("New service address (moving within the territory)"), max_length=200, required=False
     )
     final_bill_address = bounds.MailingAddressField(

@@ -19,7 +19,7 @@ def errors_in_words(form) -> str:
 
 class ContactForm(NoticeShown):
     topic = forms.ChoiceField(label=_("What is it about?"), choices=PUBLIC_KINDS)
-    message = forms.CharField(
+    message = bounds.ShownTextField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
     name = bounds.ShownTextField(
@@ -34,7 +34,7 @@ class ContactForm(NoticeShown):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = bounds.PhoneField(label=_("Telephone, if you want a call back (optional)"), required=False)
-    account_number = forms.CharField(
+    account_number = bounds.ShownTextField(
         label=_("Account number, if you have one (optional)"), required=False, max_length=40
     )
     # A field people don't see and bots fill in.

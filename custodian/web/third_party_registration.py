@@ -19,7 +19,7 @@ REGISTRATIONS_PER_DAY = 5
 
 
 def _text_area(label, help_text) -> forms.CharField:
-    return forms.CharField(label=label, help_text=help_text, widget=forms.Textarea)
+    return bounds.ShownTextField(label=label, help_text=help_text, widget=forms.Textarea)
 
 
 class RegistrationForm(forms.Form):
@@ -44,7 +44,7 @@ class RegistrationForm(forms.Form):
             "HistoryLength=13"
         ),
     )
-    notify_uri = forms.CharField(
+    notify_uri = bounds.ShownTextField(
         required=False,
         max_length=300,
         label=_("Notify URI"),

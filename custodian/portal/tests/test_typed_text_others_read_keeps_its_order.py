@@ -1,0 +1,87 @@
+"""Text a customer or a visitor types that someone else reads later (a consent's recipient, contact and
+purpose, a request's details, a statement of disagreement, a new service address, the public contact form, a
+third party's registration) never carries a control that reorders it on screen ("Acme \u202egnp.exe" reads as
+"Acme exe.png"): the field refuses it, as the console's fields do (`bounds.ShownTextField`). Every text field
+of every form of the portal and the public site is walked, so a new one is held to it too. Personas: Pat, a
+customer on the portal."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django import forms
+
+import custodian.portal
+import custodian.web
+from custodian.disclosures.models import Consent
+from custodian.testing.portal import signed_in
+
+REORDERED = "Acme \u202egnp.exe"
+# Text fields whose value nobody reads after the person who typed it, each with why: compared, then dropped.
+NOT_READ = {
+    ("custodian.portal.forms", "EnrolForm", "account_number"): "matched against the records, not kept",
+    ("custodian.portal.forms", "AuthenticatorOnForm", "code"): "a one-time code, compared and not kept",
+    ("custodian.portal.forms", "ReauthenticateForm", "code"): "a one-time code, compared and not kept",
+    ("custodian.portal.forms", "MailedCodeForm", "code"): "the letter's code, compared and not kept",
+    ("custodian.web.forms", "ContactForm", "website"): "the field bots fill in: a form with it keeps nothing",
+}
+
+
+def _forms():
+    """Every form class defined in a module of the portal or the public site (tests and migrations aside)."""
+    for package in (custodian.portal, custodian.web):
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            if ".tests" in info.name or ".migrations" in info.name:
+                continue
+            module = importlib.import_module(info.name)
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == info.name:
+                    yield info.name, name, cls
+
+
+def _text_fields():
+    for module, name, cls in _forms():
+        for field_name, field in cls.base_fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            if isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+                continue  # a password nobody sees; a value the page itself set and the view checks
+            if (module, name, field_name) in NOT_READ:
+                continue
+            yield pytest.param(field, id=f"{module.rsplit('.', 1)[-1]}.{name}.{field_name}")
+
+
+@pytest.mark.parametrize("field", list(_text_fields()))
+def test_no_text_field_keeps_a_control_that_reorders_it(field):
+    try:
+        kept = field.clean(REORDERED)
+    except forms.ValidationError:
+        return
+    assert "\u202e" not in str(kept), kept
+
+
+def test_the_walk_finds_the_portal_s_consent_form():
+    found = {(module, name) for module, name, _ in _forms()}
+    assert ("custodian.portal.forms", "ConsentForm") in found
+    assert ("custodian.web.forms", "ContactForm") in found
+    assert all(key[:2] in found for key in NOT_READ)
+
+
+def test_pat_s_consent_to_a_name_that_reads_otherwise_is_refused(households):
+    (_, app), _ = households
+    pat = signed_in(app, "pat@example.com")
+    for field in ("recipient_name", "recipient_contact", "purpose"):
+        consent = {
+            "recipient_name": "Solar Co",
+            "recipient_contact": "hello@solar.example",
+            "categories": ["name"],
+            "purpose": "a quote for solar panels",
+            "agree": "on",
+            field: REORDERED,
+        }
+        page = pat.post("/portal/me/consents/", consent)
+        assert page.status_code == 200
+        refused = "Remove the invisible characters that change the direction of the text."
+        assert refused in page.content.decode()
+    assert not Consent.objects.exists()
