@@ -99,6 +99,9 @@ class Action(StrEnum):
     REPRESENTATIVE_ADDED = "representative_added"
     REPRESENTATIVE_VERIFIED = "representative_verified"
     REPRESENTATIVE_REVOKED = "representative_revoked"
+    # An invitation opened by someone signed in with the address it reached: the authority joins that
+    # sign-in (custodian.portal.services.representative_authority_join).
+    REPRESENTATIVE_JOINED = "representative_joined"
     # A customer's portal password set from a reset link (custodian.portal.password_reset).
     PORTAL_PASSWORD_RESET = "portal_password_reset"
     # A customer's portal sign-in: a sign-up confirmed, the password changed, an authenticator app switched
@@ -183,6 +186,7 @@ CHANGE_ACTIONS = frozenset(
         Action.REPRESENTATIVE_ADDED,
         Action.REPRESENTATIVE_VERIFIED,
         Action.REPRESENTATIVE_REVOKED,
+        Action.REPRESENTATIVE_JOINED,
         Action.PORTAL_PASSWORD_RESET,
         Action.PORTAL_SIGNED_UP,
         Action.PORTAL_PASSWORD_CHANGED,

@@ -205,6 +205,23 @@ CHANGE_LABELS = {
     Action.PAYMENT_AGREEMENT_CLOSED: gettext_lazy(
         "Closed your request for a payment agreement: nothing was past due any more"
     ),
+    Action.REPRESENTATIVE_ADDED: gettext_lazy("Registered a representative to act for you"),
+    Action.REPRESENTATIVE_VERIFIED: gettext_lazy(
+        "Checked the document that gives your representative their authority: it is in force"
+    ),
+    Action.REPRESENTATIVE_REVOKED: gettext_lazy("Ended your representative's authority"),
+    Action.REPRESENTATIVE_JOINED: gettext_lazy("Added your representative's authority to their own sign-in"),
+    Action.PAYMENT_RECORDED: gettext_lazy("Recorded your payment"),
+    Action.DEPOSIT_ASKED: gettext_lazy("Asked you for a deposit"),
+    Action.DEPOSIT_PAID: gettext_lazy("Recorded your deposit as paid"),
+    Action.DEPOSIT_RETURNED: gettext_lazy("Returned your deposit against your final bill"),
+    Action.DEPOSIT_RELEASED: gettext_lazy("Stopped asking for your deposit: your service stopped"),
+    Action.DEPOSIT_INTEREST_CREDITED: gettext_lazy("Credited the interest on your deposit"),
+    Action.CREDIT_REFUNDED: gettext_lazy("Set the credit left after your final bill to be refunded to you"),
+    Action.REFUND_SENT: gettext_lazy("Sent you a refund"),
+    Action.BUDGET_STARTED: gettext_lazy("Started budget billing for you"),
+    Action.BUDGET_TRUED_UP: gettext_lazy("Settled the year's difference of your budget billing"),
+    Action.BUDGET_ENDED: gettext_lazy("Ended your budget billing"),
 }
 OTHER_CHANGE = gettext_lazy("Recorded a change to your account")
 # An attempt that named no purpose of the policy (an incomplete emergency access form, a read asked with an

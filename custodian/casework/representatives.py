@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
+from custodian.audit.events import append_change
 from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.casework.choices import RepresentativeKind, RepresentativeScope
 from custodian.casework.models import Representative
@@ -216,6 +217,30 @@ def representative_revoke(*, rep: Representative, by, reason: str) -> Representa
     rep.revoked_at, rep.revoked_by, rep.revoke_reason = timezone.now(), by, reason.strip()[:300]
     rep.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     _logged(Action.REPRESENTATIVE_REVOKED, rep, by, reason.strip())
+    return rep
+
+
+@transaction.atomic
+def representative_person_join(*, rep: Representative, person_id: int) -> Representative:
+    """The authority's representative is from now on `person_id`, someone who already signs in (their own
+    customer's sign-in, or one set up for an earlier authority): a property manager for a second owner's
+    account, a daughter with a power of attorney for each parent, who act under every authority from one
+    sign-in. Called once they have shown they hold both the invitation's address and that sign-in
+    (`portal.services.representative_authority_join`); logged as their change, naming both customers."""
+    if person_id == rep.customer_id:
+        raise RepresentativeError(_("This authority is to act for your own account: you need none for it."))
+    joined_from = rep.person_id
+    rep.person_id = person_id
+    rep.save(update_fields=["person"])
+    append_change(
+        action=Action.REPRESENTATIVE_JOINED,
+        actor_kind="customer",
+        actor_id=str(person_id),
+        actor_label=representative_label(rep),
+        customer_ids=[rep.customer_id, person_id],
+        reason=f"representative {rep.pk} for customer {rep.customer_id}: joined to the sign-in of customer "
+        f"{person_id} (invited as person {joined_from})",
+    )
     return rep
 
 

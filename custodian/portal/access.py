@@ -211,6 +211,17 @@ def choice_acted(request, said: dict, act, *, back: str):
     return redirect(back)
 
 
+def signed_in_account(request):
+    """The online account signed in on a page open to everyone (an invitation's), as `portal_required` would
+    let it in: confirmed, past its second factor if it chose one; else None."""
+    account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
+    if account is None or account.confirmed_at is None:
+        return None
+    if not request.user.is_verified() and mfa.chose_totp(request.user):
+        return None
+    return account
+
+
 def portal_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -2,6 +2,8 @@
 optional second factor at sign-in, re-authentication, a new e-mail address's confirmation. The sign-in's
 security page is `security_views`."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -21,7 +23,7 @@ from custodian.customers.account_numbers import account_numbers
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import ACTING_FOR, message_page, portal_required
+from custodian.portal.access import ACTING_FOR, message_page, portal_required, signed_in_account
 from custodian.portal.email_change import EmailChangeError, email_change_asked, email_change_confirm
 from custodian.portal.held_form import held_drop
 from custodian.portal.password_reset import (
@@ -38,6 +40,7 @@ from custodian.portal.services import (
     login_name,
     portal_confirm,
     portal_enrol,
+    representative_authority_join,
     representative_sign_in_create,
 )
 from custodian.redirects import safe_next
@@ -322,12 +325,16 @@ def act_for(request):
 
 @page("representative/<str:token>/", name="representative_setup")
 def representative_setup(request, token):
-    """A representative's invitation: set a password for a sign-in of their own."""
+    """A representative's invitation: set a password for a sign-in of their own; or, opened signed in with
+    the address it reached (a second authority), add the authority to that sign-in."""
     form = forms.RepresentativeSetupForm(request.POST or None)
     try:
         invitation_opened(token)
     except RepresentativeError as exc:
         return message_page(request, title=_("Link not valid"), message=str(exc), status=400)
+    account = signed_in_account(request)
+    if account is not None:
+        return _authority_join(request, token, account)
     if request.method == "POST" and form.is_valid():
         try:
             representative_sign_in_create(token=token, password=form.cleaned_data["password"])
@@ -340,7 +347,19 @@ def representative_setup(request, token):
                 message=_("Your sign-in is ready. Sign in with your e-mail address."),
                 sign_in=True,
             )
-    return render(request, "portal/representative_setup.html", {"form": form})
+    sign_in = f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}"
+    return render(request, "portal/representative_setup.html", {"form": form, "sign_in": sign_in})
+
+
+def _authority_join(request, token, account):
+    if request.method != "POST":
+        return render(request, "portal/representative_join.html", {})
+    try:
+        representative_authority_join(token=token, account=account)
+    except RepresentativeError as exc:
+        return message_page(request, title=_("Not added"), message=str(exc), status=400)
+    messages.success(request, _("The authority is added to your sign-in: choose whom you act for here."))
+    return redirect("portal:act_for")
 
 
 @page("password/", name="password_forgotten")

@@ -25,7 +25,11 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
-from custodian.casework.representatives import RepresentativeError, invitation_opened
+from custodian.casework.representatives import (
+    RepresentativeError,
+    invitation_opened,
+    representative_person_join,
+)
 from custodian.connect.services import authorizations_end
 from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
@@ -55,6 +59,12 @@ NOT_MATCHED = gettext_lazy(
     "The account number and the bill figure don't match our records, or the account is already enrolled."
 )
 LINK_NOT_VALID = gettext_lazy("This link is not valid or has expired; sign up again.")
+# A representative's invitation to an address that signs in already (their own account, or an earlier
+# authority's sign-in): the authority joins that sign-in once they sign in and open the link again.
+ALREADY_SIGNS_IN = gettext_lazy(
+    "That e-mail address already signs in to an account: sign in with it, then open this link again to add "
+    "this authority to it."
+)
 
 
 def login_name(email: str) -> str:
@@ -312,6 +322,29 @@ def portal_accounts_delete(customer_ids) -> int:
 
 
 @transaction.atomic
+def representative_authority_join(*, token: str, account: PortalAccount):
+    """An invitation opened by someone signed in with the address it reached (one address signs in to one
+    account, so a second authority can't have a sign-in of its own): the authority joins their sign-in,
+    listed with the others to act under. Only the sign-in of that very address: holding the link is not
+    enough, nor is being signed in as someone else."""
+    rep = invitation_opened(token)
+    email = reveal(
+        actor=customer_actor(rep.person_id, "the representative"),
+        customer_id=rep.person_id,
+        fields=["email"],
+        purpose="providing_services",
+    )["email"]
+    if account.user.get_username() != login_name(email):
+        raise RepresentativeError(
+            _(
+                "This invitation was sent to another e-mail address: sign in with the address it reached, "
+                "then open the link again."
+            )
+        )
+    return representative_person_join(rep=rep, person_id=account.customer_id)
+
+
+@transaction.atomic
 def representative_sign_in_create(*, token: str, password: str):
     """A representative's invitation link: they set a password and get a portal sign-in of their own,
     confirmed (the link reached their address). Returns the Django user."""
@@ -327,7 +360,7 @@ def representative_sign_in_create(*, token: str, password: str):
     )["email"]
     name = login_name(email)
     if get_user_model().objects.filter(username=name).exists():
-        raise RepresentativeError(_("That e-mail address already signs in to an account: sign in with it."))
+        raise RepresentativeError(str(ALREADY_SIGNS_IN))
     user = get_user_model().objects.create_user(username=name, password=password)
     PortalAccount.objects.create(user=user, customer_id=rep.person_id, confirmed_at=timezone.now())
     return user
