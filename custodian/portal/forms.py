@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from custodian import bounds
 from custodian.payments.nacha import routing_valid
 from custodian.policy.loader import current_policy
+from custodian.portal.consenting import PAST_MONTHS
 from custodian.portal.held_form import TypedBefore
 from custodian.web.notices import NoticeShown
 
@@ -185,6 +186,14 @@ class ConsentForm(forms.Form):
         label=_("Which data"), choices=_categories, widget=forms.CheckboxSelectMultiple
     )
     purpose = bounds.ShownTextField(label=_("For what purpose"), max_length=200)
+    # Which of the data already held the consent reaches back to: chosen, never a default the customer
+    # did not see (a solar installer sizing panels asks for a year of meter usage; a name needs none).
+    covers_past = forms.TypedChoiceField(
+        label=_("From when"),
+        choices=[(str(months), label) for months, label in PAST_MONTHS.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
     covers_until = bounds.DateField(label=_("Until (leave empty: until you revoke it)"), required=False)
     agree = forms.BooleanField(label=_("I give this consent and have read the terms above"))
 

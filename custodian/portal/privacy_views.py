@@ -31,6 +31,7 @@ from custodian.portal.access import (
     reauthenticated,
     signed_in_customer,
 )
+from custodian.portal.consenting import consent_in_words, covers_from
 from custodian.portal.download import Held, download_csv
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.routing import page
@@ -134,16 +135,21 @@ def consents(request):
     form = forms.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        consented = _(
-            "I consent to %(utility)s giving %(categories)s to %(recipient)s (%(contact)s) for: %(purpose)s."
-        ) % {
-            "utility": policy.utility["name"],
-            "categories": ", ".join(d["categories"]),
-            "recipient": d["recipient_name"],
-            "contact": d["recipient_contact"],
-            "purpose": d["purpose"],
-        }
-        text = f"{consented} {terms}"
+        today = timezone.localdate()
+        text = f"{consent_in_words(form, utility=policy.utility['name'], today=today)} {terms}"
+        # The customer reads the consent's own words before giving it, and the consent keeps exactly those:
+        # words that changed since they were shown (another day, another language) are shown again.
+        if not confirmed(request) or request.POST.get("words") != text:
+            return confirmation_page(
+                request,
+                title=_("Give a written consent"),
+                heading=_("Read your consent before you give it"),
+                lead=_("These are the words we keep as your written consent, exactly as shown here."),
+                summary=[(_("Your consent"), text)],
+                confirm_label=_("Give this consent"),
+                cancel_url=reverse("portal:consents"),
+                extra={"words": text},
+            )
         try:
             consent_record(
                 customer=signed_in_customer(request),
@@ -151,7 +157,7 @@ def consents(request):
                 recipient_contact=d["recipient_contact"],
                 categories=d["categories"],
                 purpose=d["purpose"],
-                covers_from=timezone.localdate().replace(year=timezone.localdate().year - 2),
+                covers_from=covers_from(d["covers_past"], today),
                 covers_until=d["covers_until"],
                 signed_at=timezone.now(),
                 method="electronic",

@@ -13,7 +13,7 @@ from custodian.customers.services import customer_enrol
 from custodian.demo.generator import application
 from custodian.demo.personas import DEMO_PASSWORD
 from custodian.testing.canaries import Canary
-from custodian.testing.portal import PASSWORD, confirm_link, last_kwh, link_confirmed
+from custodian.testing.portal import PASSWORD, confirm_link, consent_given_in_portal, last_kwh, link_confirmed
 
 CUSTOMER_IP = "198.51.100.77"
 STAFF_IP = "203.0.113.9"  # staff addresses are kept whole: not a canary
@@ -103,13 +103,14 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
     assert link_confirmed(portal, confirm_link()).status_code == 200
     assert portal.post("/portal/sign-in/", {"email": PORTAL_EMAIL, "password": PASSWORD}).status_code == 302
     assert (
-        portal.post(
-            "/portal/me/consents/",
+        consent_given_in_portal(
+            portal,
             {
                 "recipient_name": "Prairie Energy Audits",
                 "recipient_contact": "audits@prairie-energy.example",
                 "categories": ["meter_usage"],
                 "purpose": "a home energy audit",
+                "covers_past": "12",
                 "agree": "on",
             },
         ).status_code
@@ -117,13 +118,14 @@ def run_scenario(customer, account_number, kwh, billing_clerk, console):
     )
     # A consent to a person: their name and contact are the customer's words, sealed like them.
     assert (
-        portal.post(
-            "/portal/me/consents/",
+        consent_given_in_portal(
+            portal,
             {
                 "recipient_name": CONSENT_PERSON,
                 "recipient_contact": CONSENT_CONTACT,
                 "categories": ["name", "bills"],
                 "purpose": CONSENT_PURPOSE,
+                "covers_past": "0",
                 "agree": "on",
             },
         ).status_code

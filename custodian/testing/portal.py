@@ -4,6 +4,7 @@ address on file, whose bill opens an online account that stays limited until the
 entered (`carol`, `CAROL_BILL`, `online`); a household with 13 months of interval readings from its meter
 (`metered`, `household_with_readings`)."""
 
+import html
 import json
 import re
 from datetime import date
@@ -149,6 +150,20 @@ def acting_for(customer, service_rep, privacy_officer, authority) -> tuple:
     assert signed.status_code == 302
     assert client.post("/portal/me/act-for/", {"authority": rep.pk}).status_code == 302
     return rep, client
+
+
+CARRIED = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def consent_given_in_portal(client: Client, fields: dict, path: str = "/portal/me/consents/"):
+    """The customer fills in the consent form, reads the consent's words on the page that follows and gives
+    it there; the answer to that second step."""
+    shown = client.post(path, fields)
+    assert shown.status_code == 200 and 'name="words"' in shown.content.decode(), shown.content[:3000]
+    carried: dict[str, list[str]] = {}
+    for name, value in CARRIED.findall(shown.content.decode()):
+        carried.setdefault(name, []).append(html.unescape(value))
+    return client.post(path, carried)
 
 
 def household_with_readings(number: int, seconds: int):

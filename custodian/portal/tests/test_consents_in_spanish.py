@@ -3,7 +3,7 @@ Spanish, and kept with the consent given there."""
 
 from custodian.disclosures.models import Consent
 from custodian.disclosures.selectors import consent_words
-from custodian.testing.portal import signed_in
+from custodian.testing.portal import consent_given_in_portal, signed_in
 
 
 def test_the_consent_terms_are_shown_and_kept_in_the_language_the_customer_read(households, as_customer):
@@ -20,14 +20,18 @@ def test_the_consent_terms_are_shown_and_kept_in_the_language_the_customer_read(
         "recipient_contact": "info@solardelsur.example",
         "categories": ["meter_usage"],
         "purpose": "un presupuesto de paneles",
+        "covers_past": "12",
         "agree": "on",
     }
-    assert client.post("/portal/me/consents/?lang=es", given).status_code == 302
-    assert client.post("/portal/me/consents/?lang=en", given).status_code == 302
+    assert consent_given_in_portal(client, given, "/portal/me/consents/?lang=es").status_code == 302
+    assert consent_given_in_portal(client, given, "/portal/me/consents/?lang=en").status_code == 302
     spanish_consent, english_consent = Consent.objects.filter(customer=customer).order_by("pk")
     assert spanish_consent.terms.startswith("Este consentimiento es válido")
     assert english_consent.terms.startswith("This consent is valid")
     words = consent_words(actor=as_customer(customer), customer_id=customer.pk, purpose="providing_services")
     shown = words[spanish_consent.sealed_ref].text_shown
     assert shown.startswith("Autorizo a ") and shown.endswith(spanish_consent.terms)
+    # The data by the label the Spanish form showed, and the period chosen, in Spanish.
+    assert "Consumo registrado por el medidor" in shown and "meter_usage" not in shown
+    assert "Abarca mis datos desde el" in shown
     assert words[english_consent.sealed_ref].text_shown.startswith("I consent to ")

@@ -18,7 +18,14 @@ from custodian.casework.models import CustomerRequest
 from custodian.disclosures.models import Consent
 from custodian.portal.urls import urlpatterns
 from custodian.testing import consent_given, current_code, project_file
-from custodian.testing.portal import PASSWORD, confirm_link, enrol, last_kwh, signed_in
+from custodian.testing.portal import (
+    PASSWORD,
+    confirm_link,
+    consent_given_in_portal,
+    enrol,
+    last_kwh,
+    signed_in,
+)
 from custodian.vault.gate import reveal, staff_actor
 from custodian.vault.models import PersonalValue
 
@@ -77,13 +84,14 @@ def test_who_has_seen_my_data_shows_services_not_names(households, billing_clerk
 def test_consent_given_and_revoked_electronically(households):
     (customer, app), _ = households
     client = signed_in(app, "pat@example.com")
-    client.post(
-        "/portal/me/consents/",
+    consent_given_in_portal(
+        client,
         {
             "recipient_name": "Energy Savers Co-op",
             "recipient_contact": "x@savers.example",
             "categories": ["name", "meter_usage"],
             "purpose": "home energy audit",
+            "covers_past": "12",
             "agree": "on",
         },
     )

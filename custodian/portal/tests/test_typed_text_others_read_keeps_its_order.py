@@ -77,6 +77,7 @@ def test_pat_s_consent_to_a_name_that_reads_otherwise_is_refused(households):
             "recipient_contact": "hello@solar.example",
             "categories": ["name"],
             "purpose": "a quote for solar panels",
+            "covers_past": "0",
             "agree": "on",
             field: REORDERED,
         }

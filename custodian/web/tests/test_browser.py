@@ -120,8 +120,11 @@ def test_portal_sign_in_and_consent_revoke(site, playwright):
     page.fill("#id_recipient_contact", "x@savers.example")
     tick(page, "input[name=categories][value=name]")
     page.fill("#id_purpose", "home energy audit")
+    tick(page, "#id_covers_past_1")  # the past 12 months as well
     tick(page, "#id_agree")
     page.click("form:not([action]) button[type=submit]")
+    page.wait_for_selector("text=Read your consent before you give it")  # its words, shown before it is given
+    page.click("button:has-text('Give this consent')")
     page.wait_for_selector("text=Energy Savers Co-op")
     page.click("text=Revoke…")
     page.wait_for_selector("text=Revoke this consent?")  # asked first
