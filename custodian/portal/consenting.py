@@ -39,10 +39,13 @@ def consent_in_words(form, *, utility: str, today: date) -> str:
         "start": long_date(covers_from(d["covers_past"], today)),
     }
     if d["covers_until"] is None:
-        return gettext(
-            "I consent to %(utility)s giving %(categories)s to %(recipient)s (%(contact)s) for: "
-            "%(purpose)s. It covers my data from %(start)s on, until I revoke it."
-        ) % words
+        return (
+            gettext(
+                "I consent to %(utility)s giving %(categories)s to %(recipient)s (%(contact)s) for: "
+                "%(purpose)s. It covers my data from %(start)s on, until I revoke it."
+            )
+            % words
+        )
     return gettext(
         "I consent to %(utility)s giving %(categories)s to %(recipient)s (%(contact)s) for: "
         "%(purpose)s. It covers my data from %(start)s on, until %(end)s."
