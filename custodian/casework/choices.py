@@ -42,6 +42,12 @@ class Verification(TextChoices):
         "account_and_bill",
         _("Account number and a figure from the bill, checked against our records"),
     )
+    # Made in the portal by the customer's representative acting for them (`CustomerRequest.representative`
+    # names the authority): their own sign-in and the authority's document, checked by our staff.
+    REPRESENTATIVE = (
+        "representative",
+        _("Made by the customer's representative, signed in to My account under an authority we checked"),
+    )
 
 
 # What was checked, by method: the kind of fact or document, never its value (nothing personal in clear).
@@ -64,6 +70,7 @@ VERIFIED_WITH = {
     Verification.PORTAL_SIGN_IN: {},
     Verification.PORTAL_LIMITED: {},
     Verification.ACCOUNT_AND_BILL: {"last_electric_kwh": "Last month's electricity use on the bill"},
+    Verification.REPRESENTATIVE: {},
 }
 
 
@@ -74,6 +81,7 @@ VERIFYING = frozenset(
         Verification.PHOTO_ID,
         Verification.PORTAL_SIGN_IN,
         Verification.ACCOUNT_AND_BILL,
+        Verification.REPRESENTATIVE,
     }
 )
 

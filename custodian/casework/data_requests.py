@@ -57,6 +57,7 @@ from custodian.customers.models import Customer
 from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
+from custodian.outbox.selectors import letters_left_out
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
@@ -82,6 +83,8 @@ IN_FULL = "in_full"
 _DATA_KINDS = (RequestKind.DATA_ACCESS, RequestKind.CORRECTION)
 # The policy file's classification of every category, for the catalogue (the answer names it in Spanish too).
 CLASSIFICATIONS = (gettext_noop("private data on individuals"),)
+# A section of a representative's request's answer their authority does not cover.
+NOT_COVERED = gettext_noop("Not covered by your representative's authority.")
 
 
 class NotVerified(RequestError):
@@ -258,6 +261,8 @@ class Package:
     intro: str
     sections: list[Section] = field(default_factory=list)
     repeat_of: int | None = None
+    # The categories it holds, where fewer than every one (a representative's request: their authority's).
+    carries: list[str] | None = None
 
     @property
     def text(self) -> str:
@@ -342,10 +347,17 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     earlier = _earlier_answer(request)
     since = earlier.answered_at if earlier else None
     by_field = {c.field: c for c in policy.categories.values()}
-    fields = [c.field for c in policy.categories.values() if c.key != "correspondence"]
+    # A representative's request is answered within their authority's categories (the letter says so).
+    covered = (
+        set(request.representative.category_list) if request.representative_id else set(policy.categories)
+    )
+    fields = [c.field for c in policy.categories.values() if c.key != "correspondence" and c.key in covered]
     held = [v for v in reveal_history(fields=fields, **read) if since is None or v.recorded_at > since]
     current = {v.field: v.value for v in held if v.superseded_at is None}
-    everything = reveal(fields=["name", "mailing_address"], **read) if since else current
+    # The letter goes to the customer at the name and address on file, whatever the authority covers.
+    everything = (
+        reveal(fields=["name", "mailing_address"], **read) if since or request.representative_id else current
+    )
     channels = dict(Channel.choices)
     # Each notice given is told once, by what it said, and each item names it by its number (a notice's
     # words run to a few lines: said under every item they would bury the items).
@@ -362,10 +374,20 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     def label(f: str) -> str:
         return by_field[f].in_language().label
 
-    documents = reveal_documents(category="correspondence", ref_prefix="", **read)
+    documents = (
+        reveal_documents(category="correspondence", ref_prefix="", **read)
+        if "correspondence" in covered
+        else []
+    )
     # The address they sign in to My account with is an item of their data, sealed beside their letters.
-    sign_in = [d for d in documents if d.ref.startswith(SIGN_IN_REF_PREFIX)]
+    sign_in = [d for d in documents if d.ref.startswith(SIGN_IN_REF_PREFIX) and "email" in covered]
     documents = [d for d in documents if not d.ref.startswith(SIGN_IN_REF_PREFIX)]
+    # A letter carrying data outside the authority is listed by its number, not its subject.
+    outside = letters_left_out(
+        within=None if request.representative_id is None else covered,
+        customer_id=request.customer_id,
+        refs=[d.ref for d in documents],
+    )
     sections = [
         Section(
             _("The data we hold about you now"),
@@ -407,8 +429,10 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
                 # Every month the readings held cover, the customer's uploads too (a repeat: the bills' new
                 # months only; readings carry no date they were recorded).
                 monthly_use_held(**read) if since is None else {},
-            ),
-            _("None on file."),
+            )
+            if "meter_usage" in covered
+            else [],
+            _("None on file.") if "meter_usage" in covered else _(NOT_COVERED),
             _("Your hourly meter readings can be downloaded in My account (My usage, Green Button)."),
         ),
     ]
@@ -417,6 +441,7 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
     sections += [
         Section(table.title, table.headers, [r.words for r in table.records], _("None."))
         for c in policy.categories.values()
+        if c.key in covered
         for table in (t.since(new_since) for t in records_held(category=c.key, **read))
         if table.records
     ]
@@ -424,8 +449,14 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
         Section(
             _("Messages, letters and documents"),
             [_("What"), _("Kind")],
-            [[document_label(d.ref, d.filename, d.text), kind_in_words(d.media_type)] for d in documents],
-            _("None."),
+            [
+                [
+                    document_label(d.ref, d.filename, "" if d.ref in outside else d.text),
+                    kind_in_words(d.media_type),
+                ]
+                for d in documents
+            ],
+            _("None.") if "correspondence" in covered else _(NOT_COVERED),
         )
     )
     accesses = [
@@ -497,6 +528,12 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             "id": earlier.pk,
             "after": _fmt(_six_months_after(timezone.localdate(earlier.answered_at))),
         }
+    if left_out := [c.in_language().label for c in policy.categories.values() if c.key not in covered]:
+        intro += " " + _(
+            "Your representative asked for it, acting for you under an authority that covers only some of "
+            "your data: this answer holds that data and leaves out %(left_out)s. You may ask for all of it "
+            "yourself."
+        ) % {"left_out": "; ".join(left_out)}
     intro += " " + _(
         "If you think something is wrong or incomplete, you may challenge it (§ 13.04 subd. 4): write to "
         "%(contact)s or use My account."
@@ -509,6 +546,7 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
         intro=intro,
         sections=sections,
         repeat_of=earlier.pk if earlier else None,
+        carries=sorted(covered) if request.representative_id else None,
     )
 
 
@@ -530,6 +568,7 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
         to_customer=Customer(pk=request.customer_id),
         template="data_request_answer",
         context={"package": package},
+        carries=package.carries,
         sent_by=by,
         regarding=f"request:{request.pk}",
     )

@@ -49,6 +49,11 @@ class CustomerRequest(models.Model):
     received_as = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Made by the customer's representative acting for them in the portal: the authority they acted under (its
+    # scope and data categories as they were are on the access log's record of it).
+    representative = models.ForeignKey(
+        "casework.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A data request's answer: when, and the letter that carried it (on the outbox's record).
     answered_at = models.DateTimeField(null=True, blank=True)
     answer = models.ForeignKey(
@@ -75,6 +80,12 @@ class CustomerRequest(models.Model):
         if not self.verification:
             return ""
         checked = VERIFIED_WITH[self.verification].get(self.verified_with, "")
+        if self.representative_id is not None:
+            rep = self.representative
+            checked = (
+                f"authority {rep.pk}, {str(rep.get_kind_display()).lower()}, customer {rep.person_id}: may "
+                f"{', '.join(rep.scope_list)}; sees {', '.join(rep.category_list)}"
+            )
         return f"{self.get_verification_display()}{f' ({checked})' if checked else ''}"
 
     @property

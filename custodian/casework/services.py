@@ -104,6 +104,7 @@ def request_open(
     source_key: str | None = None,
     verification: str = "",
     verified_with: str = "",
+    representative=None,
 ):
     if kind not in RequestKind.values:
         raise RequestError(f"unknown request type {kind!r}")
@@ -124,6 +125,7 @@ def request_open(
         verified_with=verified_with,
         verified_at=timezone.now() if verification in VERIFYING else None,
         verified_by=opened_by if verification in VERIFYING else None,
+        representative=representative,
     )
     RequestEvent.objects.create(request=req, by=opened_by, action="opened", to_service=owner)
     return req
@@ -204,6 +206,10 @@ class Intake:
     # A portal request from an online account still limited (custodian.portal.mailed_code): the sign-in
     # verifies nobody, and the request says so to staff.
     limited_account: bool = False
+    # A portal request the customer's representative made acting for them: the authority they acted under,
+    # and who they are in the words the record keeps (`portal.access.acting_label`).
+    representative: object = None
+    acting_label: str = "the customer"
 
 
 def _check_verification(intake: Intake) -> None:
@@ -353,16 +359,20 @@ FROM_LIMITED_REASON = (
 
 def _portal_verification(intake: Intake) -> str:
     """A portal request comes from a signed-in customer: the sign-in verified them, unless the account is
-    still limited (opened with a paper bill's figures, not yet confirmed by the code mailed to them)."""
+    still limited (opened with a paper bill's figures, not yet confirmed by the code mailed to them). One a
+    representative made acting for the customer is theirs, not the customer's: their own sign-in under an
+    authority our staff checked, which the request names."""
     if intake.channel != "portal":
         return ""
-    return Verification.PORTAL_LIMITED if intake.limited_account else Verification.PORTAL_SIGN_IN
+    if intake.limited_account:
+        return Verification.PORTAL_LIMITED
+    return Verification.PORTAL_SIGN_IN if intake.representative is None else Verification.REPRESENTATIVE
 
 
 def _request_made(intake: Intake, notice_key: str, source_key: str | None) -> CustomerRequest:
     """The request `intake` asks for, the sender recorded (an inquirer for someone not yet known) and its
     message and attachments sealed as the customer's correspondence."""
-    staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else "the customer"
+    staff_label = intake.recorded_by.get_full_name() if intake.recorded_by else intake.acting_label
     submission = Submission(
         channel=intake.channel,  # what the customer told us came by the request's own channel
         notice_key=notice_key,
@@ -392,6 +402,7 @@ def _request_made(intake: Intake, notice_key: str, source_key: str | None) -> Cu
         source_key=source_key,
         verification=intake.verification if intake.recorded_by is not None else _portal_verification(intake),
         verified_with=intake.verified_with if intake.recorded_by is not None else "",
+        representative=intake.representative if intake.channel == "portal" else None,
     )
     if intake.channel == "portal" and intake.limited_account:
         RequestEvent.objects.create(request=req, action=FROM_LIMITED_ACCOUNT, reason=FROM_LIMITED_REASON)

@@ -77,6 +77,10 @@ class OutboundMessage(models.Model):
         help_text="the letter kept in My account this e-mail says is waiting",
     )
 
+    # The data categories its text carries, comma-separated, where the letter says so itself (a data
+    # request's answer: what it holds); empty: its template's (custodian.outbox.carried).
+    carries = models.CharField(max_length=400, blank=True, default="")
+
     class Meta:
         indexes = [
             models.Index(fields=["to_customer", "created_at"]),

@@ -1,15 +1,19 @@
 """Reads of the outbound record: for IT's console page and readiness (no text), and for the customer (the
 text, read back through the gate)."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
 
+from custodian.outbox.carried import headers_within, left_out, reader_within
 from custodian.outbox.models import OutboundMessage, Status
 from custodian.outbox.services import MAILED_INSTEAD, content_parse, printed_ref, text_ref
 from custodian.vault.gate import reveal_documents
+
+OUTBOX_REF = re.compile(r"outbox:\d+:(text|printed)")
 
 
 def letters_since(*, customer_id: int, template: str, since) -> int:
@@ -54,11 +58,15 @@ class SentMessage:
     text_held: bool
     # A letter that was to wait in My account, mailed because the e-mail telling of it was not delivered.
     mailed_instead: bool = False
+    # The data categories it carries that the reader's authority does not cover: listed, its words not shown.
+    left_out: tuple[str, ...] = ()
 
 
 def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):
     """Every message the utility sent the customer, newest first, with its text read back through the gate
-    (one access event): for the customer in the portal, and for a data request's answer."""
+    (one access event): for the customer in the portal, and for a data request's answer. A representative
+    reads the words of those within their authority (`custodian.outbox.carried`); the others are listed with
+    what they carry that the authority leaves out, their subject, words and address not shown."""
 
     records = list(messages_to_customer(customer_id))
     documents = {
@@ -72,10 +80,13 @@ def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligatio
             client_ip=client_ip,
         )
     }
+    within = reader_within(actor)
     out = []
     for m in records:
-        document = documents.get(text_ref(m.pk))
+        outside = tuple(left_out(m, within))
+        document = None if outside else documents.get(text_ref(m.pk))
         headers, body = content_parse(document.text) if document else ({}, "")
+        headers = headers_within(headers, headers.get("Channel", ""), within)
         out.append(
             SentMessage(
                 id=m.pk,
@@ -89,18 +100,21 @@ def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligatio
                 subject=headers.get("Subject", ""),
                 body=body,
                 to=headers.get("To", ""),
-                has_printed_copy=printed_ref(m.pk) in documents,
+                has_printed_copy=printed_ref(m.pk) in documents and not left_out(m, within, printed=True),
                 text_held=document is not None,
                 mailed_instead=m.failure == MAILED_INSTEAD,
+                left_out=outside,
             )
         )
     return out
 
 
 def printed_letter(*, actor, customer_id: int, message_id: int, client_ip: str = "") -> bytes | None:
-    """The PDF of a letter as it was printed and posted, read through the gate; None if there is none."""
+    """The PDF of a letter as it was printed and posted, read through the gate; None if there is none, or if
+    what it carries is outside a representative's authority (`printed_left_out` says what)."""
 
-    if not OutboundMessage.objects.filter(pk=message_id, to_customer_id=customer_id).exists():
+    message = OutboundMessage.objects.filter(pk=message_id, to_customer_id=customer_id).first()
+    if message is None or left_out(message, reader_within(actor), printed=True):
         return None
     ref = printed_ref(message_id)
     docs = reveal_documents(
@@ -112,3 +126,23 @@ def printed_letter(*, actor, customer_id: int, message_id: int, client_ip: str =
         client_ip=client_ip,
     )
     return next((d.content for d in docs if d.ref == ref), None)
+
+
+def printed_left_out(*, actor, customer_id: int, message_id: int) -> list[str]:
+    """What a letter's printed copy carries that the reader's authority leaves out (none: they may read
+    it)."""
+    message = OutboundMessage.objects.filter(pk=message_id, to_customer_id=customer_id).first()
+    return left_out(message, reader_within(actor), printed=True) if message else []
+
+
+def letters_left_out(*, within, customer_id: int, refs) -> dict[str, list[str]]:
+    """For the sealed texts and printed copies of letters among `refs`, what each carries that `within` (a
+    representative's categories: `carried.reader_within`; None for every one) leaves out, by reference (the
+    download of everything and a data request's answer list those, not their words)."""
+    letters = {ref: int(ref.split(":")[1]) for ref in refs if OUTBOX_REF.fullmatch(ref)}
+    if within is None or not letters:
+        return {}
+    by_pk = OutboundMessage.objects.filter(pk__in=letters.values(), to_customer_id=customer_id).in_bulk()
+    return {
+        ref: left_out(by_pk.get(pk), within, printed=ref.endswith(":printed")) for ref, pk in letters.items()
+    }

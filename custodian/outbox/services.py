@@ -337,13 +337,15 @@ def letter_send(
     page_language: str = "",
     mailed_to: str = "",
     online: bool = False,
+    carries: list[str] | None = None,
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
     mailing address on file that day (or `mailed_to`: a former address, told that it was replaced). In the
     customer's chosen language, else `page_language` (the page that set it off), else the default
     (`language_of`). `online`: kept in My account only, never printed (a paperless customer's, told by
-    e-mail: `billing.notices.letter_as_bills_go`)."""
+    e-mail: `billing.notices.letter_as_bills_go`). `carries`: the data categories its words hold, where not
+    its template's (`custodian.outbox.carried`)."""
 
     label = _sender(sent_by, sent_by_job)
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
@@ -363,6 +365,7 @@ def letter_send(
         status=Status.ONLINE if online else Status.QUEUED,
         delivered_at=timezone.now() if online else None,
         content_sha256=_digest(rendered),
+        carries=",".join(carries) if carries is not None else "",
     )
     if online:
         # Not "never mailed": the e-mail telling of it failing for good, this letter is mailed after all.

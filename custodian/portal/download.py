@@ -6,9 +6,14 @@ them (amounts and dates in words), the letters and messages (the header lines of
 has seen or changed the data, to whom it was given, and every meter reading held. A section with nothing in
 it says so. The JSON download holds the same for programs.
 
+A representative's file holds what their authority covers: a section of data it leaves out says so in place
+of the empty answer, a letter carrying data outside it is listed with what it leaves out and not its words
+(`custodian.outbox.carried`), and no line names an address it does not cover.
+
 A file of sections and not one table: a spreadsheet shows each section as the page shows it, which is what
 a person opens their copy for; numbers stay numbers (`custodian.csvfile`)."""
 
+import dataclasses
 import io
 import json
 from dataclasses import dataclass
@@ -27,8 +32,76 @@ from custodian.casework.package_words import (
 from custodian.collecting.facts import FIELD as PROTECTION_FIELD
 from custodian.collecting.facts import ProtectionFacts
 from custodian.csvfile import SPREADSHEET_BOM, csv_writer
+from custodian.disclosures.services.consents import CONSENT_REF_PREFIX, ConsentWords
+from custodian.outbox.carried import text_within
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import UNIT_WORDS
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A document as the download shows it: what it is and its kind, its words for a person (the CSV) and its
+    text for a program (the JSON; None for a file that is not text), or what a representative's authority
+    leaves out of it in their place."""
+
+    ref: str
+    filename: str
+    media_type: str
+    size: int
+    label: str
+    kind: str
+    words: str
+    text: str | None
+    not_covered: str = ""
+
+
+def _consent_words(content: bytes) -> str:
+    """A consent's words as the customer was shown them, with to whom and why."""
+    words = ConsentWords.from_json(content)
+    said = f"{words.recipient_name} ({words.recipient_contact}): {words.purpose}"
+    return f"{said}\n\n{words.text_shown}" if words.text_shown else said
+
+
+def documents_shown(documents, *, within=None, letters_out=None, not_covered=None) -> list[Shown]:
+    """The documents held as the download shows them. For a representative (`within`: their authority's
+    categories), the address the customer signs in with only where it covers e-mail addresses, each letter
+    carrying data outside it (`letters_out`: by reference, what it leaves out; `outbox.selectors.
+    letters_left_out`) said so by `not_covered` (the portal's `NotCovered`) without its words or subject, and
+    no header line naming an address it does not cover."""
+    shown = []
+    for d in documents:
+        if within is not None and d.ref.startswith(SIGN_IN_REF_PREFIX) and "email" not in within:
+            continue
+        base = {"ref": d.ref, "filename": d.filename, "media_type": d.media_type, "size": len(d.content)}
+        if left_out := (letters_out or {}).get(d.ref):
+            said = not_covered.among(left_out)
+            shown.append(
+                Shown(
+                    **base,
+                    label=document_label(d.ref, d.filename),
+                    kind=kind_in_words(d.media_type),
+                    words=said,
+                    text=None,
+                    not_covered=said,
+                )
+            )
+            continue
+        is_text = d.media_type.startswith("text/") or d.media_type == "application/json"
+        text = text_within(d.text, within) if is_text else None
+        if d.ref.startswith(CONSENT_REF_PREFIX):
+            words = _consent_words(d.content)
+        else:
+            words = message_text_in_words(d.ref, text) if d.media_type.startswith("text/") else ""
+        shown.append(
+            Shown(
+                **base,
+                label=document_label(d.ref, d.filename, text or ""),
+                kind=kind_in_words(d.media_type),
+                words=words,
+                text=text,
+            )
+        )
+    return shown
 
 
 @dataclass
@@ -40,13 +113,15 @@ class Held:
 
     values: dict
     provenance: dict
-    documents: list
+    documents: list[Shown]
     intervals: list
     records: list  # custodian.vault.records_held.Records: the bills, the ledger, agreements…
     disclosures: list
     accesses: list
-    # What a representative's authority leaves out of the file, said first ("" for the customer themself).
+    # What a representative's authority leaves out of the file, said first ("" for the customer themself), and
+    # of each section by its data category, said in the section in place of its empty answer.
     not_covered: str = ""
+    section_not_covered: dict = dataclasses.field(default_factory=dict)
 
 
 def _when(moment) -> str:
@@ -152,22 +227,14 @@ def download_csv(held: Held) -> str:
             _("Your monthly use"),
             [_("Service"), _("Month"), _("Use"), _("Unit")],
             _monthly_rows(held),
-            _("None on file."),
+            held.section_not_covered.get("meter_usage") or _("None on file."),
         ),
         *((t.title, t.headers, [r.words for r in t.records], _("None.")) for t in held.records),
         (
             _("Messages, letters and documents"),
             [_("What"), _("Kind"), _("Text")],
-            [
-                [
-                    document_label(d.ref, d.filename, d.text),
-                    kind_in_words(d.media_type),
-                    message_text_in_words(d.ref, d.text) if d.media_type.startswith("text/") else "",
-                ]
-                for d in held.documents
-                if not d.ref.startswith(SIGN_IN_REF_PREFIX)
-            ],
-            _("None."),
+            [[d.label, d.kind, d.words] for d in held.documents if not d.ref.startswith(SIGN_IN_REF_PREFIX)],
+            held.section_not_covered.get("correspondence") or _("None."),
         ),
         (
             _("Who has seen or changed my data"),
@@ -189,7 +256,7 @@ def download_csv(held: Held) -> str:
                 for s in held.intervals
                 for start, value, *_duration in s["readings"]
             ],
-            _("None on file."),
+            held.section_not_covered.get("meter_usage") or _("None on file."),
         ),
     ]
     out = io.StringIO()

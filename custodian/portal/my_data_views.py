@@ -12,7 +12,7 @@ from custodian.casework.selectors import replies_of, requests_of_customer
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.dates import long_date
 from custodian.netaddr import client_ip
-from custodian.outbox.selectors import printed_letter, sent_to_customer
+from custodian.outbox.selectors import printed_left_out, printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import (
@@ -205,6 +205,8 @@ def new_request(request):
                 notice_key=notice.key,
                 notice_version=form.cleaned_data["notice_version"],
                 limited_account=getattr(request, "limited", False),
+                representative=request.representative,
+                acting_label=acting_label(request),
             )
         )
         messages.success(
@@ -300,12 +302,14 @@ def disagreement(request, request_id):
 @page("me/messages/", name="messages")
 @portal_required
 def sent_messages(request):
-    """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text."""
+    """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text; to a
+    representative, a letter carrying data outside their authority is listed with what it leaves out."""
 
     sent = sent_to_customer(
         **as_me(request),
     )
-    return render(request, "portal/messages.html", {"sent": sent})
+    rows = [(m, request.not_covered.among(m.left_out)) for m in sent]
+    return render(request, "portal/messages.html", {"rows": rows})
 
 
 @page("me/messages/<id:message_id>/letter.pdf", name="letter_pdf")
@@ -318,6 +322,15 @@ def sent_letter_pdf(request, message_id):
         message_id=message_id,
     )
     if body is None:
+        if left_out := printed_left_out(
+            actor=portal_actor(request), customer_id=request.customer_id, message_id=message_id
+        ):
+            return message_page(
+                request,
+                title=_("Not within your authority"),
+                message=request.not_covered.refusal(left_out),
+                status=403,
+            )
         raise Http404
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{message_id}.pdf"'

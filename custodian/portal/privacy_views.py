@@ -21,6 +21,7 @@ from custodian.dates import long_date
 from custodian.disclosures.selectors import accounting_summary, consent_list, consent_words
 from custodian.disclosures.services import AccountingError, consent_record, consent_revoke
 from custodian.netaddr import client_ip
+from custodian.outbox.selectors import letters_left_out
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import (
@@ -32,7 +33,7 @@ from custodian.portal.access import (
     signed_in_customer,
 )
 from custodian.portal.consenting import consent_in_words, covers_from
-from custodian.portal.download import Held, download_csv
+from custodian.portal.download import Held, documents_shown, download_csv
 from custodian.retention.erasure import erasure_answer, erasure_carry_out
 from custodian.routing import page
 from custodian.rows import CompiledRead
@@ -251,6 +252,15 @@ def download(request, fmt):
         if asker.reads_own(request.customer_id, category="correspondence")
         else []
     )
+    # A representative's copy: what their authority covers of the letters and addresses (`download`).
+    documents = documents_shown(
+        documents,
+        within=asker.categories,
+        letters_out=letters_left_out(
+            within=asker.categories, customer_id=request.customer_id, refs=[d.ref for d in documents]
+        ),
+        not_covered=request.not_covered,
+    )
     intervals = (
         interval_readings_held(
             **as_me(request),
@@ -283,6 +293,7 @@ def download(request, fmt):
                 who_has_seen(customer_id=request.customer_id, fetched_by=asker, limit=None)
             ),
             not_covered=_not_covered(request),
+            section_not_covered={c: request.not_covered[c] for c in ("meter_usage", "correspondence")},
         )
         response = HttpResponse(download_csv(held), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = 'attachment; filename="my-data.csv"'
@@ -293,10 +304,9 @@ def download(request, fmt):
             "ref": d.ref,
             "filename": d.filename,
             "media_type": d.media_type,
-            "text": d.text
-            if d.media_type.startswith("text/") or d.media_type == "application/json"
-            else None,
-            "bytes": len(d.content),
+            "text": d.text,
+            "bytes": d.size,
+            **({"not_covered": d.not_covered} if d.not_covered else {}),
         }
         for d in documents
     ]
