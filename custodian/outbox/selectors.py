@@ -58,8 +58,10 @@ class SentMessage:
     text_held: bool
     # A letter that was to wait in My account, mailed because the e-mail telling of it was not delivered.
     mailed_instead: bool = False
-    # The data categories it carries that the reader's authority does not cover: listed, its words not shown.
+    # The data categories it carries that the reader's authority does not cover: listed, its words not shown;
+    # and the page's sentence saying so (`portal.access.NotCovered`), which a page sets.
     left_out: tuple[str, ...] = ()
+    not_covered: str = ""
 
 
 def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):

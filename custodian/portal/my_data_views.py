@@ -1,6 +1,8 @@
 """The customer's own data in the portal: the profile with where each value came from, contact updates,
 the marketing choice, requests, and the letters and messages sent to them."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,6 @@ from custodian.casework.corrections import disagreement_keep, disputed_categorie
 from custodian.casework.selectors import replies_of, requests_of_customer
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.dates import long_date
-from custodian.netaddr import client_ip
 from custodian.outbox.selectors import printed_left_out, printed_letter, sent_to_customer
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
@@ -238,9 +239,7 @@ def my_requests(request):
     sent_ids = {m for ids in replies.values() for m in ids}
     answers = {}
     if not limited and (sent_ids or any(r.answer_id for r in reqs)):
-        sent = sent_to_customer(
-            actor=portal_actor(request), customer_id=request.customer_id, client_ip=client_ip(request)
-        )
+        sent = _letters(request)
         answers = {m.id: m for m in sent}
     rows = []
     for r in reqs:
@@ -305,11 +304,16 @@ def sent_messages(request):
     """Letters and messages we sent you: every e-mail and letter on the outbox's record, with its text; to a
     representative, a letter carrying data outside their authority is listed with what it leaves out."""
 
-    sent = sent_to_customer(
-        **as_me(request),
-    )
-    rows = [(m, request.not_covered.among(m.left_out)) for m in sent]
-    return render(request, "portal/messages.html", {"rows": rows})
+    return render(request, "portal/messages.html", {"sent": _letters(request)})
+
+
+def _letters(request) -> list:
+    """Every message we sent the customer (`sent_to_customer`), each carrying data outside a representative's
+    authority with the page's words for what it leaves out, in place of its own."""
+    return [
+        dataclasses.replace(m, not_covered=request.not_covered.among(m.left_out)) if m.left_out else m
+        for m in sent_to_customer(**as_me(request))
+    ]
 
 
 @page("me/messages/<id:message_id>/letter.pdf", name="letter_pdf")

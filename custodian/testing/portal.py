@@ -4,7 +4,9 @@ address on file, whose bill opens an online account that stays limited until the
 entered (`carol`, `CAROL_BILL`, `online`); a household with 13 months of interval readings from its meter
 (`metered`, `household_with_readings`)."""
 
+import csv
 import html
+import io
 import json
 import re
 from datetime import date
@@ -205,3 +207,19 @@ def limit_lifted(client: Client, customer) -> Client:
     )
     assert answer.status_code == 302, "the code was not accepted"
     return client
+
+
+def spreadsheet_sections(response) -> dict[str, list[list[str]]]:
+    """The download of everything's spreadsheet by its sections' titles: each its column headings, then its
+    rows."""
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode().removeprefix("\ufeff")
+    found, current = {}, None
+    for row in csv.reader(io.StringIO(text)):
+        if not row:
+            current = None
+        elif current is None:
+            current = found.setdefault(row[0], [])
+        else:
+            current.append(row)
+    return found

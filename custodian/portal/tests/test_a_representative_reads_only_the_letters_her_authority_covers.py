@@ -13,9 +13,7 @@ name, the bills and the correspondence only; the privacy officer answers request
   number, nor the address the e-mail went to;
 - the customer's own download writes the words of a consent she gave in the spreadsheet."""
 
-import csv
 import dataclasses
-import io
 import json
 from datetime import date
 
@@ -30,6 +28,7 @@ from custodian.outbox.models import OutboundMessage
 from custodian.outbox.services import letter_send, message_send
 from custodian.testing import consent_given, power_of_attorney
 from custodian.testing.portal import acting_for, password_again, signed_in
+from custodian.testing.portal import spreadsheet_sections as sections
 from custodian.vault.services import Submission
 
 ROSA_SEES = ["name", "bills", "correspondence"]
@@ -100,6 +99,10 @@ def test_her_request_is_hers_and_its_answer_stays_within_her_authority(
         assert not leaks(text, app), (page, leaks(text, app))
         assert "leaves out" in text, page  # the answer says what her authority did not cover
     assert customer_name(app) in rosa.get("/portal/me/messages/").content.decode()
+    assert (
+        "Made in My account by the customer's representative"
+        in rosa.get("/portal/me/requests/").content.decode()
+    )
     pdf = rosa.get(f"/portal/me/messages/{letter.pk}/letter.pdf")
     assert pdf.status_code == 403 and "does not cover" in pdf.content.decode()
     for fmt in ("csv", "json"):
@@ -130,6 +133,13 @@ def test_a_letter_outside_her_authority_is_listed_without_its_words(household, s
     assert "The data we hold about you" not in listed and not leaks(page, app)
     text = rosa.get("/portal/me/download.csv").content.decode()
     assert not leaks(text, app) and f"(#{own.answer.pk})" in text
+    requests = rosa.get("/portal/me/requests/").content.decode()
+    answer = requests.split(f'data-request="{own.pk}"')[1].split("</article>")[0]
+    assert "does not cover" in answer and not leaks(requests, app)
+    assert (
+        "We knew it was you by: signed in to the customer portal."
+        in alice.get("/portal/me/requests/").content.decode()
+    )
 
 
 def test_a_property_manager_reads_the_bill_s_e_mail_not_the_telephone_change(
@@ -175,17 +185,3 @@ def test_her_own_download_writes_the_words_of_a_consent(household):
 
 def customer_name(app) -> str:
     return app.personal["name"]
-
-
-def sections(response) -> dict[str, list[list[str]]]:
-    """The spreadsheet's sections by title: each its column headings, then its rows."""
-    assert response.status_code == 200
-    found, current = {}, None
-    for row in csv.reader(io.StringIO(response.content.decode().removeprefix("\ufeff"))):
-        if not row:
-            current = None
-        elif current is None:
-            current = found.setdefault(row[0], [])
-        else:
-            current.append(row)
-    return found

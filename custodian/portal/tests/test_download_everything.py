@@ -2,34 +2,18 @@
 what we hold and where it came from, the monthly use, the letters and messages, who has seen or changed the
 data and to whom it was given — each row as the page shows it, in the customer's language."""
 
-import csv
-import io
 from datetime import date
 
 from custodian.collecting.facts import ProtectionFacts
 from custodian.collecting.services import protection_facts_record
 from custodian.testing import accounted
 from custodian.testing.portal import signed_in
+from custodian.testing.portal import spreadsheet_sections as sections
 from custodian.vault.services import Submission
 
 BY_PHONE = Submission(
     channel="phone", notice_key="disconnection_protection", recorded_by_label="the collections desk"
 )
-
-
-def sections(response) -> dict[str, list[list[str]]]:
-    """The file's sections by title: each its column headings, then its rows."""
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode().removeprefix("\ufeff")
-    found, current = {}, None
-    for row in csv.reader(io.StringIO(text)):
-        if not row:
-            current = None
-        elif current is None:
-            current = found.setdefault(row[0], [])
-        else:
-            current.append(row)
-    return found
 
 
 def a_household_seen_and_disclosed(households, billing_clerk, console):
