@@ -56,10 +56,10 @@ class Shown:
 
 
 def _consent_words(content: bytes) -> str:
-    """A consent's words as the customer was shown them, with to whom and why."""
+    """A consent's words as the customer was shown them (one given before the words were kept: to whom, how
+    to reach them and why)."""
     words = ConsentWords.from_json(content)
-    said = f"{words.recipient_name} ({words.recipient_contact}): {words.purpose}"
-    return f"{said}\n\n{words.text_shown}" if words.text_shown else said
+    return words.text_shown or f"{words.recipient_name} ({words.recipient_contact}): {words.purpose}"
 
 
 def documents_shown(documents, *, within=None, letters_out=None, not_covered=None) -> list[Shown]:
