@@ -108,6 +108,30 @@ def waiting() -> int:
         return int(cursor.fetchone()[0])
 
 
+def numbers_given() -> tuple[int, int]:
+    """The last number the events' counter gave, and the last number an event holds (in the table, or in the
+    tree for one redacted since). The counter is outside the rows: deleting the newest events leaves it
+    ahead. On SQLite it can't be ahead otherwise (`AUTOINCREMENT` is sqlite_sequence, written in the
+    insert's transaction, so a rollback gives the number back); PostgreSQL's sequence is not transactional,
+    so a write rolled back leaves it ahead too."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'seq')", [_EVENTS])
+            (sequence,) = cursor.fetchone()
+            cursor.execute(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
+            last_value, called = cursor.fetchone()
+            given = last_value if called else last_value - 1
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [_EVENTS])
+            (given,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT MAX(n) FROM (SELECT COALESCE(MAX(seq), 0) AS n FROM {_EVENTS} "  # noqa: S608
+            f"UNION ALL SELECT {_last_in_tree_sql()}) numbers"
+        )
+        (last,) = cursor.fetchone()
+    return int(given), int(last)
+
+
 def queue_problems(limit: int = 5) -> list[str]:
     """What is wrong with the waiting events, beyond their count (which a forged queue can keep right): runs
     that overlap, runs holding numbers already in the tree or numbers with no event (PostgreSQL's queue),

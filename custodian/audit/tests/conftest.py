@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 
 from custodian.audit.events import CANON_FIELDS, TEXT_FIELDS, append_events
+from custodian.audit.heads import head_sign, publish_to
 from custodian.audit.models import LogLeaf
 from custodian.audit.tree import integrate
 from custodian.testing import read_event as event
@@ -27,6 +28,16 @@ def tamper(sql, params=()):
             finally:
                 for _, ddl in triggers:
                     cur.execute(ddl)
+
+
+def counter_set_back() -> None:
+    """The events' counter set back to the last event, as a restored backup or a thorough attacker leaves it
+    (on SQLite it otherwise shows the newest events were deleted; PostgreSQL's is only told)."""
+    if connection.vendor == "sqlite":
+        tamper(
+            "UPDATE sqlite_sequence SET seq = (SELECT COALESCE(MAX(seq), 0) FROM audit_accessevent) "
+            "WHERE name = 'audit_accessevent'"
+        )
 
 
 def swap_events(first, second):
@@ -81,3 +92,13 @@ def events(db, log_keys):
 
     append_events([event(i) for i in range(1, 21)])
     integrate()
+
+
+@pytest.fixture
+def published(db, log_keys, tmp_path):
+    """Events signed and published to an auditor's mirror: the state the reviews started from."""
+    append_events([event(i) for i in range(1, 21)])
+    head_sign()
+    mirror = tmp_path / "mirror"
+    publish_to(mirror)
+    return mirror

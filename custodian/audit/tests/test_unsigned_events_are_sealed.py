@@ -35,16 +35,6 @@ sqlite_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def published(db, log_keys, tmp_path):
-    """Events signed and published to an auditor's mirror: the state the review started from."""
-    append_events([event(i) for i in range(1, 21)])
-    head_sign()
-    mirror = tmp_path / "mirror"
-    publish_to(mirror)
-    return mirror
-
-
 def clerk_reads(billing_clerk, customer) -> AccessEvent:
     """The billing clerk reads the customer's name for billing (after the last signed head)."""
     reveal(actor=staff_actor(billing_clerk), customer_id=customer.pk, fields=["name"], purpose="billing")
