@@ -200,6 +200,14 @@ def meter_words(key: str) -> str:
     return _("%(service)s meter %(number)s") % {"service": _(SERVICE_WORDS[service]), "number": number or 1}
 
 
+def history_start(scope: str, today: date) -> date:
+    """The first day of the past data an authorisation of `scope` given `today` covers: the first of the
+    month, as many months back as the scope's history length counts (this month included). The consent screen
+    shows it and the consent's words say it."""
+    months = scope_parse(scope).history_months
+    return (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+
+
 def consent_text(
     *,
     third_party: ThirdParty,
@@ -295,8 +303,7 @@ def authorization_grant(
         authorization_revoke(authorization=earlier, how="replaced by a new authorization in the portal")
     today = timezone.localdate()
     expires_on = today + timedelta(days=duration_days)
-    months = scope_parse(scope).history_months
-    covers_from = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    covers_from = history_start(scope, today)
     text = consent_text(
         third_party=third_party,
         scope=scope,

@@ -3,6 +3,7 @@
 in the same transaction)."""
 
 import contextlib
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from django import forms
@@ -33,6 +34,7 @@ from custodian.connect.services import (
     ConnectError,
     authorization_grant,
     authorization_revoke,
+    history_start,
     meter_words,
     meters_to_choose,
 )
@@ -81,6 +83,16 @@ class ConsentForm(AllowForm):
         super().__init__(*args, **kwargs)
         self.fields["services"].choices = [(s, SERVICE_WORDS[s]) for s in sorted(services)]
         self.fields["services"].initial = sorted(services)
+        # Each length with the day it ends, as the consent's words say it.
+        today = timezone.localdate()
+        self.fields["duration"].choices = [
+            (
+                key,
+                _("%(duration)s, until %(day)s")
+                % {"duration": label, "day": long_date(today + timedelta(days=DURATIONS[key]))},
+            )
+            for key, label in DURATION_LABELS.items()
+        ]
         keys = [k for s in sorted(meters or {}) for k in meters[s]]
         self.fields["usage_points"].choices = [(k, meter_words(k).capitalize()) for k in keys]
         self.fields["usage_points"].initial = keys
@@ -146,6 +158,8 @@ class ConsentScreen(AuthorizationView):
         scope = self._scope() if hasattr(self, "oauth2_data") else None
         context["third_party"] = getattr(context.get("application"), "third_party", None)
         context["scope"] = scope
+        # The first day of the past data they receive, as the consent's words will say it.
+        context["covers_from"] = long_date(history_start(scope.text, timezone.localdate())) if scope else ""
         # Allowing replaces what the customer already shares with this app (its tokens end): said before
         # they choose, so a link sent by anyone cannot end their sharing unnoticed.
         context["replaces"] = _already_shares(self.request, context["third_party"])
