@@ -50,6 +50,7 @@ from custodian.casework.package_words import (
     kind_in_words,
     monthly_rows,
     notice_words,
+    register_read_rows,
 )
 from custodian.casework.services import RequestError, request_close, staff_change_append
 from custodian.customers.choices import CustomerClass
@@ -434,6 +435,14 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             else [],
             _("None on file.") if "meter_usage" in covered else _(NOT_COVERED),
             _("Your hourly meter readings can be downloaded in My account (My usage, Green Button)."),
+        ),
+        Section(
+            _("The reads of your meters' dials we hold"),
+            [_("Service"), _("Meter"), _("Day"), _("Reading"), _("Kind of read")],
+            register_read_rows(_json_or_empty(current.get("meter_usage", "")))
+            if "meter_usage" in covered
+            else [],
+            _("None on file.") if "meter_usage" in covered else _(NOT_COVERED),
         ),
     ]
     # What is kept of a category as records (the bills, the ledger, agreements…), each table in words.

@@ -1,17 +1,19 @@
 """A data request's answer in words a person reads: each document held by what it is (a message they sent,
 a letter we sent with its subject, the words of a consent), the kind of file in plain words, the notice
-given when an item was collected by what it told them, and the monthly use from the bills and from every
-reading held (the meter's and those the customer uploaded). Never a key, a media type or an internal name.
+given when an item was collected by what it told them, the monthly use from the bills and from every
+reading held (the meter's and those the customer uploaded), and every register read of the meters. Never a
+key, a media type or an internal name.
 """
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language_info, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from custodian.customers.choices import SERVICE_UNITS, Service
-from custodian.dates import month_words
+from custodian.dates import day_words, month_words
 from custodian.outbox.services import content_parse
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
@@ -75,14 +77,72 @@ def service_coded(service: str) -> dict:
 
 def monthly_use_coded(bills: dict) -> list[dict]:
     """The bills' monthly use (the `meter_usage` document) as a data file gives it: per service, its key and
-    label, its unit's, and each month's use as a number."""
+    label, its unit's, each month's use as a number, and each register read of its meters
+    (`register_read_coded`)."""
     return [
         {
             **service_coded(service),
             "months": [{"month": m.get("month", ""), "use": m.get("total")} for m in data.get("months", [])],
+            "register_reads": [register_read_coded(r) for r in data.get("reads", [])],
         }
         for service, data in sorted(bills.items())
     ]
+
+
+# A register read's kind (`billing.register_reads.Kind`), as the customer reads it.
+READ_KINDS = {
+    "regular": gettext_lazy("a regular read"),
+    "rollover": gettext_lazy("a rollover: the dials passed their maximum"),
+    "meter_change": gettext_lazy("a meter change: a new meter was set"),
+}
+
+
+def _number(value):
+    """A read's index or use as a file gives it: a number (as written when it is not one)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def register_read_coded(read: dict) -> dict:
+    """One register read as a data file gives it: the meter's number, the day (year-month-day), the index
+    read, its kind as a key with its words, and the use it counted since the meter's read before (none for a
+    meter's first read, its starting index)."""
+    kind = read.get("kind", "")
+    return {
+        "meter": read.get("meter", ""),
+        "day": read.get("on", ""),
+        "index": _number(read.get("index")),
+        "kind": coded(kind, READ_KINDS.get(kind, kind)),
+        "use": _number(read.get("use")),
+    }
+
+
+def register_read_rows(bills: dict) -> list[list[str]]:
+    """Every register read the usage document holds (read at the desk, from a file of reads or at a move),
+    in words: the service, the meter's number, the day, the index read with its unit, the kind of read."""
+    return [
+        [
+            str(SERVICE_NAMES.get(service, service)),
+            r.get("meter", ""),
+            day_words(r.get("on")),
+            f"{_index(r.get('index'))} {UNIT_WORDS.get(service, '')}".strip(),
+            str(READ_KINDS.get(r.get("kind", ""), r.get("kind", ""))),
+        ]
+        for service, data in sorted(bills.items())
+        if isinstance(data, dict)
+        for r in data.get("reads", [])
+    ]
+
+
+def _index(value) -> str:
+    """An index as the meter shows it, grouped, its decimals kept ("12,345.5")."""
+    try:
+        return number_format(Decimal(str(value)), force_grouping=True)
+    except (ArithmeticError, ValueError):
+        return str(value)
 
 
 def kind_in_words(media_type: str) -> str:

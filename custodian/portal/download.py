@@ -28,6 +28,7 @@ from custodian.casework.package_words import (
     document_label,
     kind_in_words,
     message_text_in_words,
+    register_read_rows,
 )
 from custodian.collecting.facts import FIELD as PROTECTION_FIELD
 from custodian.collecting.facts import ProtectionFacts
@@ -35,7 +36,7 @@ from custodian.csvfile import SPREADSHEET_BOM, csv_writer
 from custodian.disclosures.services.consents import CONSENT_REF_PREFIX, ConsentWords
 from custodian.outbox.carried import text_within
 from custodian.policy.loader import current_policy
-from custodian.usage.services.presentation import UNIT_WORDS
+from custodian.usage.services.presentation import UNIT_WORDS, length_words
 
 
 @dataclass(frozen=True)
@@ -165,11 +166,15 @@ def _held_rows(held: Held) -> list[list]:
     return rows
 
 
-def _monthly_rows(held: Held) -> list[list]:
+def _usage(held: Held) -> dict:
     try:
-        bills = json.loads(held.values.get("meter_usage") or "{}")
+        return json.loads(held.values.get("meter_usage") or "{}")
     except ValueError:
-        bills = {}
+        return {}
+
+
+def _monthly_rows(held: Held) -> list[list]:
+    bills = _usage(held)
     return [
         [str(SERVICE_NAMES.get(service, service)), m.get("month", ""), m.get("total"), _unit(service)]
         for service, data in sorted(bills.items())
@@ -229,6 +234,12 @@ def download_csv(held: Held) -> str:
             _monthly_rows(held),
             held.section_not_covered.get("meter_usage") or _("None on file."),
         ),
+        (
+            _("The reads of your meters' dials we hold"),
+            [_("Service"), _("Meter"), _("Day"), _("Reading"), _("Kind of read")],
+            register_read_rows(_usage(held)),
+            held.section_not_covered.get("meter_usage") or _("None on file."),
+        ),
         *((t.title, t.headers, [r.words for r in t.records], _("None.")) for t in held.records),
         (
             _("Messages, letters and documents"),
@@ -250,11 +261,18 @@ def download_csv(held: Held) -> str:
         ),
         (
             _("Your meter readings"),
-            [_("Service"), _("Start"), _("Use"), _("Unit")],
+            [_("Service"), _("Start"), _("Length"), _("Use"), _("Unit"), _("Source")],
             [
-                [str(SERVICE_NAMES.get(s["service"], s["service"])), start, value, _unit(s["service"])]
+                [
+                    str(SERVICE_NAMES.get(s["service"], s["service"])),
+                    start,
+                    length_words(seconds),
+                    value,
+                    _unit(s["service"]),
+                    s["source"]["label"],
+                ]
                 for s in held.intervals
-                for start, value, *_duration in s["readings"]
+                for start, value, seconds in s["readings"]
             ],
             held.section_not_covered.get("meter_usage") or _("None on file."),
         ),

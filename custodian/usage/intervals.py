@@ -41,7 +41,7 @@ from custodian.usage.greenbutton_import import (
 )
 from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
-from custodian.vault.choices import Channel
+from custodian.vault.choices import CUSTOMER_UPLOAD, Channel
 from custodian.vault.gate import Actor, policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
     LOCAL,
@@ -540,7 +540,7 @@ def usage_upload_by_customer(
     submission = Submission(
         channel=Channel.FILE_IMPORT,
         notice_key="metering",
-        recorded_by_label="customer upload",
+        recorded_by_label=CUSTOMER_UPLOAD,
         # The size, not the file name: a name like "jane-doe-usage.xml" would sit here in clear.
         note=f"Green Button file uploaded by the customer in the portal ({size} bytes)",
     )

@@ -34,6 +34,9 @@ MADE_BY_THE_UTILITY = frozenset({Channel.COMPUTED, Channel.OUTBOUND, Channel.STA
 # customer's own upload, a file staff import for a request) are not among them: Download My Data marks them
 # as from a file (`usage.espi.QUALITY_FROM_A_FILE`).
 METER_READINGS = frozenset({Channel.METER})
+# Who recorded a customer's own Green Button file, uploaded in the portal (no member of staff did): a file's
+# readings are the customer's upload by it, any other file's a file staff imported.
+CUSTOMER_UPLOAD = "customer upload"
 
 # The channels a person reaches the utility by: a customer request arrives by one of them.
 PERSON_CHANNELS = (

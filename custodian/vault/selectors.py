@@ -5,6 +5,7 @@ from functools import lru_cache
 from custodian.rows import CompiledRead
 from custodian.staff.selectors import reviews_access
 from custodian.vault import interval_files, sealing
+from custodian.vault.choices import CUSTOMER_UPLOAD, METER_READINGS
 from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue, Provenance, ReadHold
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
@@ -71,3 +72,30 @@ def interval_channels(*, customer_id: int, months) -> dict[tuple[str, str], str]
     ids = interval_files.block_provenances(customer_id=customer_id, months=months)
     channels = dict(Provenance.objects.filter(pk__in=set(ids.values())).values_list("pk", "channel"))
     return {key: channels.get(pk, "") for key, pk in ids.items()}
+
+
+class ReadingSource:
+    """Where a block of interval readings came from, as an answer to the customer tells it."""
+
+    METER = "meter"  # the utility's meter
+    UPLOAD = "upload"  # the customer's own Green Button file, uploaded in the portal
+    STAFF_FILE = "staff_file"  # a Green Button file a member of staff imported
+
+
+def interval_sources(*, customer_id: int, months) -> dict[tuple[str, str], str]:
+    """(series, month) → where the customer's block of that series and month came from (`ReadingSource`),
+    from the store's clear columns and the provenance rows: nothing opened. A block whose provenance is not
+    the meter's is never told as the meter's."""
+    ids = interval_files.block_provenances(customer_id=customer_id, months=months)
+    rows = Provenance.objects.filter(pk__in=set(ids.values())).values_list(
+        "pk", "channel", "recorded_by_id", "recorded_by_label"
+    )
+    sources = {
+        pk: ReadingSource.METER
+        if channel in METER_READINGS
+        else ReadingSource.UPLOAD
+        if by is None and label == CUSTOMER_UPLOAD
+        else ReadingSource.STAFF_FILE
+        for pk, channel, by, label in rows
+    }
+    return {key: sources.get(pk, ReadingSource.STAFF_FILE) for key, pk in ids.items()}

@@ -7,24 +7,18 @@ meter number is unique to its premise and printed on the meter and the bill."""
 import base64
 import io
 import json
-from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
-from custodian.billing.read_import import register_reads_import
-from custodian.billing.register_reads import register_read_record
 from custodian.billing.services import bill_run
 from custodian.customers.models import ServicePoint
 from custodian.disclosures.exports import PEER_GROUP_COLUMN, STATEMENT_COLUMN, export_dir, vendor_export_run
 from custodian.disclosures.vendor_forms import METER_USAGE_WORDS, monthly_totals
 from custodian.testing import export_rows, export_text, make_vendor, meter_usage_document
 from custodian.testing.neighbours import group_stored
+from custodian.testing.register_reads import DESK, FILED, meter_read_everywhere
 from custodian.vault.export_crypto import new_vendor_keypair
-
-# Indexes no other figure of the files could be.
-DESK = (("2026-11-02", "731913"), ("2026-11-09", "731933"))
-FILED = (("2026-11-16", "731953"), ("2026-11-23", "731973"))
 
 
 @pytest.fixture
@@ -33,26 +27,12 @@ def home(households, field_tech):
     from a route's file, and billed for October: its usage document holds months and reads of both kinds."""
     _, (customer, app) = households
     group_stored(customer, app, electric=19)
-    account = customer.accounts.get()
-    point = ServicePoint.objects.filter(premise_id=account.premise_id).order_by("service").first()
-    for on, index in DESK:
-        register_read_record(
-            account_id=account.pk,
-            service=point.service,
-            read_on=date.fromisoformat(on),
-            index=index,
-            by=field_tech,
-        )
-    rows = [f"{point.meter_number},{on},{index}" for on, index in FILED]
-    report = register_reads_import(
-        data="\n".join(["meter,read_on,index", *rows]), file_name="r1.csv", by=field_tech
-    )
-    assert report.ok and report.stored == 2
+    point = meter_read_everywhere(customer, by=field_tech)
     held = meter_usage_document(customer)
     assert [r["index"] for r in held[point.service]["reads"]] == [i for _, i in DESK + FILED]
     bill_run(cycle="2026-10")
     meters = list(
-        ServicePoint.objects.filter(premise_id=account.premise_id).values_list("meter_number", flat=True)
+        ServicePoint.objects.filter(premise_id=point.premise_id).values_list("meter_number", flat=True)
     )
     return customer, meters, held
 

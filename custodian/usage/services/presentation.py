@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
@@ -15,6 +15,8 @@ from custodian.usage.services.greenbutton_points import default_period, usage_re
 from custodian.usage.services.tips import day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
+from custodian.vault.record_tables import coded
+from custodian.vault.selectors import ReadingSource, interval_sources
 
 
 def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[dict[str, dict], dict]:
@@ -255,30 +257,66 @@ def monthly_use_held(**read) -> dict[str, dict[str, float]]:
     return held
 
 
+# Where readings held came from, as the answer to a customer tells it, the meter's first.
+SOURCE_WORDS = {
+    ReadingSource.METER: _("the meter"),
+    ReadingSource.STAFF_FILE: _("a file staff imported"),
+    ReadingSource.UPLOAD: _("your upload"),
+}
+# The columns of each reading of `interval_readings_held`, in their order.
+READING_COLUMNS = (
+    ("start", _("Start")),
+    ("use", _("Use")),
+    ("seconds", _("Length in seconds")),
+)
+
+
 def interval_readings_held(
     *, actor: Actor, customer_id: int, purpose: str, request_id=None, client_ip: str = ""
 ) -> list[dict]:
-    """Every interval reading held for the customer, per service, for a data access answer: (start in local
-    time with its UTC offset, value in the billing unit). Read through the gate like any other read."""
+    """Every interval reading held for the customer, for a data access answer: per service and per source
+    (the meter, a file staff imported, the customer's own upload, `SOURCE_WORDS`: never one told as
+    another's), each reading's start in local time with its UTC offset, its value in the billing unit and its
+    length in seconds (`READING_COLUMNS`). The source and the columns are each a key beside its words in the
+    active language. Read through the gate like any other read; where each block came from from the clear
+    columns (nothing more opened)."""
 
     blocks = _every_block_held(
         actor=actor, customer_id=customer_id, purpose=purpose, request_id=request_id, client_ip=client_ip
     )
+    sources = interval_sources(customer_id=customer_id, months=sorted({b.month for b in blocks}))
     held = []
     for service in _series_of(blocks):
-        readings = series_readings(blocks, 0, 2**62, service)
-        held.append(
+        by_source: dict[str, list] = {}
+        for b in blocks:
+            if b.service in (service, service + PERIODS):
+                source = sources.get((b.service, b.month), ReadingSource.STAFF_FILE)
+                by_source.setdefault(source, []).extend(series_readings([b], 0, 2**62, service))
+        held += [
             {
                 "service": service,
-                "interval_seconds": sorted({d for _, d, _ in readings}),
+                "source": coded(source, SOURCE_WORDS[source]),
+                "columns": [coded(key, words) for key, words in READING_COLUMNS],
                 "readings": [
-                    [datetime.fromtimestamp(s, LOCAL).isoformat(), round(v, 3)]
-                    + ([d] if d not in (900, 1800, 3600, 300, 600) else [])
-                    for s, d, v in readings
+                    [datetime.fromtimestamp(s, LOCAL).isoformat(), round(v, 3), d]
+                    for s, d, v in sorted(by_source[source])
                 ],
             }
-        )
+            for source in SOURCE_WORDS
+            if source in by_source
+        ]
     return held
+
+
+def length_words(seconds: int) -> str:
+    """A reading's length as people say it: in minutes, hours or days, whichever counts it whole."""
+    if seconds % 86400 == 0:
+        return ngettext("%(n)d day", "%(n)d days", seconds // 86400) % {"n": seconds // 86400}
+    if seconds % 3600 == 0:
+        return ngettext("%(n)d hour", "%(n)d hours", seconds // 3600) % {"n": seconds // 3600}
+    if seconds % 60 == 0:
+        return ngettext("%(n)d minute", "%(n)d minutes", seconds // 60) % {"n": seconds // 60}
+    return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
 
 
 def same_days_last_year(month: str, days: int) -> tuple[int, int]:

@@ -144,9 +144,10 @@ def test_a_data_access_answer_carries_every_interval_reading(customer, as_custom
     [held] = interval_readings_held(
         actor=as_customer(customer), customer_id=customer.pk, purpose="legal_obligations"
     )
-    assert held["service"] == "electric" and held["interval_seconds"] == [3600]
+    assert held["service"] == "electric" and held["source"] == {"key": "meter", "label": "the meter"}
+    assert [c["key"] for c in held["columns"]] == ["start", "use", "seconds"]
     assert len(held["readings"]) == 743 + 720
-    assert held["readings"][0][0] == "2026-03-01T00:00:00-06:00"
+    assert held["readings"][0][0] == "2026-03-01T00:00:00-06:00" and held["readings"][0][2] == 3600
 
 
 def test_one_customers_read_runs_on_one_thread_and_reads_what_a_bulk_read_reads(customer, other_customer):
