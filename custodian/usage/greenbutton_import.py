@@ -1312,15 +1312,27 @@ _PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 _PROLOG_READ = 1 << 20  # how much of a file's start is read to find its root element (bytes)
 
 
+def _head_text(head: bytes) -> str:
+    """A file's first bytes as text, enough to read its markup: UTF-16 by its byte-order mark (or by a `<`
+    next to a NUL), else UTF-8 without its byte-order mark, and the other encodings that write markup in
+    ASCII."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    if head[:2] in (b"<\x00", b"\x00<"):
+        return head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
+    return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+
+
+def starts_as_xml(head: bytes) -> bool:
+    """Whether a file's first bytes start markup (`<` after any byte-order mark and blanks): XML, in UTF-8
+    or UTF-16, as Windows tools write it with a byte-order mark."""
+    return _head_text(head).lstrip().startswith("<")
+
+
 def _prolog_verdict(head: bytes, ended: bool) -> bool | None:
     """Whether the file's prolog holds a DOCTYPE (or any other `<!` declaration), from its first bytes:
     True, False once the root element starts, None when more bytes are needed to tell."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = head.decode("utf-16", errors="ignore")
-    elif head[:2] in (b"<\x00", b"\x00<"):
-        text = head.decode("utf-16-le" if head[0] else "utf-16-be", errors="ignore")
-    else:  # UTF-8 and the other encodings that write markup in ASCII
-        text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    text = _head_text(head)
     rest = text[_PROLOG.match(text).end() :]
     if not ended and (len(rest) < 10 or rest.startswith(("<?", "<!--"))):
         return None  # a part cut by the read, or not read yet

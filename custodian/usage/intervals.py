@@ -38,6 +38,7 @@ from custodian.usage.greenbutton_import import (
     local_time,
     parse_espi,
     parse_green_button_csv,
+    starts_as_xml,
 )
 from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
@@ -713,12 +714,12 @@ def upload_bounds(*, fetched_by: Actor, customer_id: int) -> ReadingBounds:
 
 
 def parse_green_button(stream, progress=None, *, bounds: ReadingBounds | None = None) -> ImportResult:
-    """ESPI XML or Green Button CSV, told apart by the first non-blank byte (`<` for XML); `bounds` for a
-    customer's own upload (`upload_bounds`)."""
+    """ESPI XML or Green Button CSV, told apart by the first character after any byte-order mark and blanks
+    (`<` for XML, UTF-8 or UTF-16); `bounds` for a customer's own upload (`upload_bounds`)."""
 
     head = stream.read(512)
     stream.seek(0)
-    if head.lstrip().startswith(b"<"):
+    if starts_as_xml(head):
         return parse_espi(stream, progress=progress, bounds=bounds)
     text = csv_text(stream.read())
     if text is None:
