@@ -10,7 +10,7 @@ bottom beside the file it checks.
 
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -216,6 +216,16 @@ class RetentionItem(Translated):
     @property
     def period_text(self) -> str:
         return f"{self.amount} {self.unit[:-1] if self.amount == 1 else self.unit}"
+
+    def first_day_kept(self, as_of: date) -> date:
+        """The first day whose records of this item are within their period on `as_of`: the retention run
+        and the imports that refuse what it would destroy count the period the same way."""
+        if self.unit == "days":
+            return as_of - timedelta(days=self.amount)
+        try:
+            return as_of.replace(year=as_of.year - self.amount)
+        except ValueError:  # February 29 in a year that has none
+            return as_of.replace(year=as_of.year - self.amount, day=28)
 
     def period_words(self) -> str:
         """The period in words of the active language ("6 years", "6 años")."""

@@ -25,7 +25,7 @@ The as-of day of a real run can't be in the future (a dry run may look ahead).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import numpy as np
 from django.db import transaction
@@ -65,14 +65,7 @@ class RetentionError(ValueError):
 
 def cutoff_of(item: RetentionItem, as_of: date) -> datetime:
     """The moment before which a record of this item is past its period on `as_of` (local midnight)."""
-    if item.unit == "days":
-        day = as_of - timedelta(days=item.amount)
-    else:
-        try:
-            day = as_of.replace(year=as_of.year - item.amount)
-        except ValueError:  # February 29 in a year that has none
-            day = as_of.replace(year=as_of.year - item.amount, day=28)
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.make_aware(datetime.combine(item.first_day_kept(as_of), time.min))
 
 
 def citation_of(item: RetentionItem) -> str:

@@ -121,13 +121,16 @@ CUSTOMER_METER = {
 
 @dataclass(frozen=True)
 class ReadingBounds:
-    """What a customer's own upload may hold: readings no larger than the meter of a customer of
-    `customer_class` reads (`CUSTOMER_PER_HOUR`), starting from `since` (Unix time)."""
+    """What a file may hold: readings starting from `since` (Unix time) and, for a customer's own upload, no
+    larger than the meter of a customer of `customer_class` reads (`CUSTOMER_PER_HOUR`); a staff import
+    (`customer_class` None) is held to what any meter reads (`plausible_most`)."""
 
-    customer_class: str
+    customer_class: str | None
     since: int
 
     def most(self, service: str, unit: str, durations):
+        if self.customer_class is None:
+            return plausible_most(unit, durations)
         per_hour = CUSTOMER_PER_HOUR.get(self.customer_class, CUSTOMER_PER_HOUR["residential"])
         most = per_hour.get(service, {}).get(unit)
         if most is None:
@@ -156,8 +159,8 @@ def reading_refusal(
     """Why a reading is refused whatever file it came in (CSV or ESPI, a customer's upload or a staff
     import), as a problem's (text, values); None when it is kept. A reading that ends after `now` has not
     been used yet (a wrong date or clock: the store would keep a reading no page shows until that day), a
-    delivered (`flow` 1) one below zero is no use, and one beyond `plausible_most` no meter reads; a
-    customer's upload (`bounds`) is held to their period and to their meter's size."""
+    delivered (`flow` 1) one below zero is no use, and one beyond `plausible_most` no meter reads; `bounds`
+    holds a file to the period readings are kept and, a customer's upload, to their meter's size."""
     if start + duration > now:
         return gettext_noop(
             "the reading from %(start)s to %(end)s ends after now: only use that has happened is stored; "
@@ -173,7 +176,11 @@ def reading_refusal(
             "the reading from %(start)s is before %(since)s: a file you upload may hold readings from "
             "%(since)s until now; reading refused"
         ), {"start": local_time(start), "since": local_time(bounds.since)[:10]}
-    if bounds is not None and abs(value) > bounds.most(service, unit, duration):
+    if (
+        bounds is not None
+        and bounds.customer_class is not None
+        and abs(value) > bounds.most(service, unit, duration)
+    ):
         return gettext_noop(
             "the reading from %(start)s holds %(value)s %(unit)s, more than %(meter)s reads in %(minutes)s "
             "minutes (at most %(most)s): reading refused"

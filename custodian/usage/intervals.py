@@ -21,14 +21,13 @@ import numpy as np
 import pyarrow as pa
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
 from custodian.csvfile import csv_text
-from custodian.customers.models import Account, Customer
+from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.usage.greenbutton_import import (
     ImportResult,
@@ -691,31 +690,35 @@ def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     )
 
 
+def readings_kept_since() -> int:
+    """The first instant (Unix time) of the earliest month whose readings the retention schedule still keeps
+    reading by reading (its `interval_readings` item): the retention run sums every earlier month to its
+    total, so a file's readings from before it are refused rather than stored to be destroyed."""
+    first_day = current_policy().retention_schedule["interval_readings"].first_day_kept(timezone.localdate())
+    month_start = datetime.combine(first_day.replace(day=1), datetime.min.time(), tzinfo=LOCAL)
+    return int(month_start.timestamp())
+
+
 def upload_bounds(*, fetched_by: Actor, customer_id: int) -> ReadingBounds:
     """What a customer's own upload may hold (`ReadingBounds`): readings no larger than the meter of their
-    class reads, from the earlier of the day their first account opened and the start of the period interval
-    readings are kept (`interval_reading_years` of the policy's retention): a customer who moved from
-    another utility may bring the years the utility would still hold, and no reading from before either.
-    Asked by the customer (or their representative) uploading, of their own records; anyone else asks for
-    nothing (a ValueError)."""
+    class reads, from the start of the period interval readings are kept (`readings_kept_since`, the bound a
+    staff import is held to as well): a customer who moved from another utility may bring the years the
+    utility would still hold, and no reading from before. Asked by the customer (or their representative)
+    uploading, of their own records; anyone else asks for nothing (a ValueError)."""
     if not fetched_by.reads_own(customer_id):
         raise ValueError("an upload's bounds are the uploading customer's own")
     customer = Customer.objects.filter(pk=customer_id).values("customer_class").first()
-    opened = Account.objects.filter(customer_id=customer_id).aggregate(first=Min("opened_on"))["first"]
-    today = timezone.localdate()
-    years = current_policy().retention["interval_reading_years"]
-    window = today.replace(year=today.year - years, day=min(today.day, 28))
-    since = min(opened, window) if opened else window
-    midnight = datetime.combine(since, datetime.min.time(), tzinfo=LOCAL)
     return ReadingBounds(
         customer_class=customer["customer_class"] if customer else "residential",
-        since=int(midnight.timestamp()),
+        since=readings_kept_since(),
     )
 
 
 def parse_green_button(stream, progress=None, *, bounds: ReadingBounds | None = None) -> ImportResult:
     """ESPI XML or Green Button CSV, told apart by the first character after any byte-order mark and blanks
-    (`<` for XML, UTF-8 or UTF-16); `bounds` for a customer's own upload (`upload_bounds`)."""
+    (`<` for XML, UTF-8 or UTF-16); `bounds` for a customer's own upload (`upload_bounds`). A staff import is
+    held to the retention period of interval readings (`readings_kept_since`) and to what any meter reads."""
+    bounds = bounds or ReadingBounds(customer_class=None, since=readings_kept_since())
 
     head = stream.read(512)
     stream.seek(0)

@@ -3,9 +3,10 @@ other: the run holds the customers' store locks from its read of their readings 
 as an import holds its customer's, so a run that starts while an import is storing waits for it and sums
 the imported readings too (without the lock it summed what was held before, and the import's block then
 replaced the total). A file that brings readings of a month the run has already reduced to its total
-leaves the total as it is: its readings of that month are refused, named with the month, and the import
-says it did not store everything (they used to replace the total, the month's use lost); a reading of the
-whole month takes the total's place, as any reading of the same interval does."""
+leaves the total as it is: the file's readings are refused by line, being before the period interval
+readings are kept, and readings of that month given to the store are refused, named with the month, and the
+import says it did not store everything (they used to replace the total, the month's use lost); a reading
+of the whole month takes the total's place, as any reading of the same interval does."""
 
 import io
 
@@ -94,13 +95,17 @@ def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_t
     # The month's first day again, from the meter's own records.
     path = tmp_path / "first-day-again.xml"
     path.write_bytes(L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)])))
-    with pytest.raises(CommandError, match=f"{DAY} of {DAY} readings were not stored"):
+    # The file, imported: its readings are before the period interval readings are kept, each refused by
+    # its line as the file is read.
+    with pytest.raises(CommandError, match="the file holds no readings"):
         green_button_command(str(path), dave)
     problems = capsys.readouterr().err
-    assert f"{DAY} readings of {month} (electric) refused" in problems
-    assert "reduced to monthly totals under the retention schedule" in problems
+    assert "line 7: the reading from " in problems and "is before" in problems
+    # Readings given to the store whatever their age (a file read without that bound): refused by month.
     summary = staff_usage_import(dave, parse_espi(str(path)), by=field_tech)
     assert summary.readings_read == summary.readings_refused == DAY and summary.readings_stored == 0
+    assert f"{DAY} readings of {month} (electric) refused" in summary.problems[0].message
+    assert "reduced to monthly totals under the retention schedule" in summary.problems[0].message
     assert not summary.all_stored and summary.blocks_written == 0
     [held] = own_readings(dave, first, after)
     assert held.interval == total.interval and held.values == pytest.approx(total.values)

@@ -1,6 +1,8 @@
 """Green Button files into the interval store: uploaded by staff in the console or given to a command;
 problems listed by line, an incomplete or hostile file stores nothing, a re-run changes nothing."""
 
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from custodian.audit.events import CHANGE_ACTIONS
 from custodian.audit.models import AccessEvent
+from custodian.testing import espi_layouts as L
 from custodian.testing import green_button_command, meter_complaint, project_file
 from custodian.usage.greenbutton_import import ImportResult, Reading
 from custodian.usage.intervals import series_readings, usage_import
@@ -18,6 +21,9 @@ from custodian.vault.models import Provenance
 from custodian.vault.services import Submission
 
 SAMPLE = "reference/greenbutton/samples/Desert_Single_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_7.xml"
+# A month of hourly readings ending a week ago: within the period interval readings are kept (the sample's
+# 2011 readings are past it and refused).
+RECENT_MONTH = L.feed(*L.one_meter([L.hourly((int(time.time()) - 37 * 86400) // 3600 * 3600, 30 * 24)]))
 
 
 def upload(client, customer, name, content, request_id=None):
@@ -33,7 +39,7 @@ def upload(client, customer, name, content, request_id=None):
 
 
 def test_a_field_technician_imports_a_file_and_sees_what_was_stored(console, field_tech, customer):
-    response = upload(console(field_tech), customer, "desert.xml", project_file(SAMPLE).read_bytes())
+    response = upload(console(field_tech), customer, "desert.xml", RECENT_MONTH)
     page = response.content.decode()
     assert response.status_code == 200 and "interval readings stored in" in page
     assert list(interval_files.store_dir().rglob("*.parquet"))
@@ -99,7 +105,7 @@ def test_the_command_imports_csv_and_reports_problems_by_line(customer, field_te
 
 
 def test_the_uploaded_file_name_is_not_kept_in_clear(console, field_tech, customer):
-    upload(console(field_tech), customer, "alice-anderson-usage.xml", project_file(SAMPLE).read_bytes())
+    upload(console(field_tech), customer, "alice-anderson-usage.xml", RECENT_MONTH)
     notes = list(Provenance.objects.filter(channel="file_import").values_list("note", "recorded_by_label"))
     assert notes and all("alice" not in note.lower() for note, _ in notes)
 
