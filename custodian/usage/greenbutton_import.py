@@ -1445,6 +1445,26 @@ def _csv_moment(day: str, clock: str, zone):
     return int(local.timestamp()), False
 
 
+def _skipped_clock(day: str, clock: str, zone) -> tuple[str, str] | None:
+    """For a local time (no UTC offset) the clocks skip when daylight saving begins (`02:30` on a day they go
+    from 02:00 to 03:00): the clock times they skip from and to; None for a time that exists."""
+    naive = datetime.strptime(f"{day} {clock.strip()}", "%Y-%m-%d %H:%M")
+    # A skipped time read with the offset after the change (fold 1) is an earlier instant than with the one
+    # before it (fold 0); a time that exists is one instant, or two the other way round when it repeats.
+    early, late = (int(naive.replace(tzinfo=zone, fold=fold).timestamp()) for fold in (1, 0))
+    if early >= late:
+        return None
+    old_offset = datetime.fromtimestamp(early, zone).utcoffset()
+    while late - early > 1:  # the change's instant: the first second with the new offset
+        middle = (early + late) // 2
+        if datetime.fromtimestamp(middle, zone).utcoffset() == old_offset:
+            early = middle
+        else:
+            late = middle
+    change = datetime.fromtimestamp(late, zone)
+    return (change - (change.utcoffset() - old_offset)).strftime("%H:%M"), change.strftime("%H:%M")
+
+
 # What the csv module could not read on a line, named for a reader (its own words are a programmer's).
 _OTHER_SEPARATOR = {
     ";": gettext_noop(
@@ -1514,7 +1534,7 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
         ), {"usage": usage_text.strip()}
     try:
         start, exact = _csv_moment(day, start_text, zone)
-        end, _ = _csv_moment(day, end_text, zone)
+        end, end_exact = _csv_moment(day, end_text, zone)
     except (ValueError, OverflowError):
         return gettext_noop(
             "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a day "
@@ -1528,12 +1548,30 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
         ), {"usage": usage_text}
     if not FIRST_START <= start < LAST_START:
         return gettext_noop("DATE %(day)r is not a day from 1970 to 2999: reading refused"), {"day": day}
+    for name, clock, clock_exact in (("START TIME", start_text, exact), ("END TIME", end_text, end_exact)):
+        if not clock_exact and (skipped := _skipped_clock(day, clock, zone)):
+            return gettext_noop(
+                "%(column)s %(time)r does not exist on %(day)s: the clocks skip from %(skipped_from)s to "
+                "%(skipped_to)s that day (daylight saving begins); reading refused"
+            ), {
+                "column": name,
+                "time": clock.strip(),
+                "day": day.strip(),
+                "skipped_from": skipped[0],
+                "skipped_to": skipped[1],
+            }
+    times = {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
     if end <= start:
+        if end_text.strip()[:5] != "00:00" and end == start:
+            return gettext_noop(
+                "END TIME %(end)r is the same moment as START TIME %(start)r on %(day)s: the reading has no "
+                "length; reading refused"
+            ), times
         if end_text.strip()[:5] != "00:00":
             return gettext_noop(
                 "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
                 "starts (one that ends at midnight is dated by its start); reading refused"
-            ), {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
+            ), times
         end += 24 * 3600  # a reading that ends at midnight is dated by its start
     refusal = reading_refusal(
         start, end - start, value, unit, now, service=_csv_service(row, col), bounds=bounds
