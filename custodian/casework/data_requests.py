@@ -380,7 +380,8 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
         if "correspondence" in covered
         else []
     )
-    # The address they sign in to My account with is an item of their data, sealed beside their letters.
+    # The address they sign in to My account with is an item of their data, sealed beside their letters; it is
+    # held only while that online account exists (`retention.online_accounts` deletes it with the account).
     sign_in = [d for d in documents if d.ref.startswith(SIGN_IN_REF_PREFIX) and "email" in covered]
     documents = [d for d in documents if not d.ref.startswith(SIGN_IN_REF_PREFIX)]
     # A letter carrying data outside the authority is listed by its number, not its subject.

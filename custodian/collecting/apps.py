@@ -26,3 +26,7 @@ class CollectingConfig(AppConfig):
         from custodian.collecting import records
 
         records.register()
+        # The protection facts' side of a request to delete the customer's data (retention asks).
+        from custodian.collecting import on_erasure
+
+        on_erasure.register()

@@ -15,3 +15,7 @@ class PaymentsConfig(AppConfig):
         from custodian.payments import records
 
         records.register()
+        # The bank account's side of a request to delete the customer's data (retention asks).
+        from custodian.payments import on_erasure
+
+        on_erasure.register()

@@ -10,9 +10,10 @@ class PortalConfig(AppConfig):
         # Imported here: these modules import models, which load only once the app registry is ready.
         from custodian.billing.notices import letters_readable_register
         from custodian.casework.email_confirmation import email_confirmation_register
+        from custodian.casework.package_words import SIGN_IN_REF_PREFIX
         from custodian.outbox.services import one_time_code_register
         from custodian.portal.access import menu_may_open
-        from custodian.portal.email_change import email_change_ask
+        from custodian.portal.email_change import CHANGE_REF_PREFIX, email_change_ask
         from custodian.portal.mailed_code import LETTER_TEMPLATE, code_printed
         from custodian.portal.navigation import SECTIONS
         from custodian.portal.services import letters_closed_while_limited, portal_accounts_delete
@@ -20,7 +21,8 @@ class PortalConfig(AppConfig):
         from custodian.web import navigation
 
         navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS, menu_may_open))
-        online_accounts.register(portal_accounts_delete)
+        # The address an account signs in with and one waiting to be confirmed go with the account.
+        online_accounts.register(portal_accounts_delete, documents=(SIGN_IN_REF_PREFIX, CHANGE_REF_PREFIX))
         one_time_code_register(LETTER_TEMPLATE, code_printed)
         letters_readable_register(letters_closed_while_limited)
         # A new e-mail address given to staff confirms itself as one given in the portal does.

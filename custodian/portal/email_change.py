@@ -20,6 +20,8 @@ from custodian.signed_links import SignedLink
 from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.services import Submission, blind_index_of, document_seal, personal_data_record
 
+# Where the ref of a new address waiting to be confirmed starts (deleted with the online account).
+CHANGE_REF_PREFIX = "portal-email-change:"
 CHANGE_LINK = SignedLink(salt="custodian.portal.email_change", max_age=48 * 3600)
 
 LINK_NOT_VALID = gettext_lazy(
@@ -48,7 +50,7 @@ def email_change_ask(
     on_file = email_on_file(customer.pk)
     if on_file and same_address(on_file, email):
         return False
-    ref = f"portal-email-change:{secrets.token_urlsafe(12)}"
+    ref = f"{CHANGE_REF_PREFIX}{secrets.token_urlsafe(12)}"
     document_seal(
         customer_id=customer.pk,
         category="correspondence",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.casework.package_words import SIGN_IN_REF_PREFIX
 from custodian.casework.representatives import (
     RepresentativeError,
     invitation_opened,
@@ -45,7 +46,7 @@ from custodian.vault.gate import (
     system_actor,
 )
 from custodian.vault.normalize import normalize
-from custodian.vault.services import Submission, blind_index_of, document_seal
+from custodian.vault.services import Submission, blind_index_of, document_seal, documents_delete
 
 CONFIRM_LINK = SignedLink(salt="custodian.portal.confirm", max_age=48 * 3600)
 ENROLMENT_JOB = "portal_enrolment"
@@ -106,7 +107,7 @@ def email_on_file(customer_id: int) -> str:
 
 
 def sign_in_ref(account: PortalAccount) -> str:
-    return f"portal-signup:{account.pk}"
+    return f"{SIGN_IN_REF_PREFIX}{account.pk}"
 
 
 def sign_in_address(account: PortalAccount) -> str:
@@ -136,7 +137,9 @@ def sign_in_change_log(*, account: PortalAccount, action: Action, reason: str) -
 
 
 def _unconfirmed_drop(account: PortalAccount) -> None:
-    """An unconfirmed sign-up gives way: its sign-in goes (and with it its confirmation link)."""
+    """An unconfirmed sign-up gives way: its sign-in goes (and with it its confirmation link), and the address
+    given for it, which signs in to nothing now."""
+    documents_delete(customer_ids=[account.customer_id], refs=[sign_in_ref(account)])
     account.user.delete()  # cascades to the PortalAccount
 
 

@@ -5,8 +5,15 @@ while it is open and for the schedule's period after it closes, the access log, 
 disclosures), and it says so, item by item, with the reason and the day it will be destroyed. What it may
 delete it deletes now: the voluntary contact details (telephone, e-mail: the account application's notice
 says they are voluntary), the marketing data (the customer is opted out and stays so: the opt-out is the one
-marketing fact kept, so no program mail ever reaches them) and the online account. The answer goes out as a
-letter through the outbox (the e-mail address is among what is deleted) and is shown in the portal.
+marketing fact kept, so no program mail ever reaches them) and the online account with the documents it
+holds (the address it signs in with, one waiting to be confirmed: `retention.online_accounts`). The bank
+account for automatic payment and the facts for the protections against disconnection are on the side their
+app decides (`vault.erasure_sides`): the bank account deleted and automatic payment stopped, unless a payment
+already sent to our bank is still to be taken from it (kept until that day, then deleted by the daily
+retention run: `erasure_later_finish`); the protection facts kept while an account is open and they protect
+the customer from disconnection, else deleted. Every category of the policy file is on exactly one side
+(`categories_answered`, held by a test). The answer goes out as a letter through the outbox (the e-mail
+address is among what is deleted) and is shown in the portal.
 """
 
 from dataclasses import dataclass, field
@@ -24,10 +31,12 @@ from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_accounts_delete
 from custodian.retention.services import destroyed_by_the_run
+from custodian.vault.erasure_sides import Side, decided_by_their_app, side_carry_out, side_of
 from custodian.vault.gate import Actor
 from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
 
+# Deleted now: giving them was voluntary (the account application's notice says so).
 VOLUNTARY_FIELDS = ("email", "phone")
 # What an account's records hold, named in the answer by the policy file's labels of these data categories.
 ACCOUNT_RECORDS = (
@@ -42,6 +51,16 @@ ACCOUNT_RECORDS = (
 MARKETING_PREFERENCE = "marketing_preference"
 
 
+def categories_answered() -> list[tuple[str, str]]:
+    """Each category the answer puts on a side, with the side: deleted now, kept, or the one its app decides
+    (`vault.erasure_sides`). A category of the policy file must be here exactly once."""
+    return [
+        *((c, "deleted now") for c in VOLUNTARY_FIELDS),
+        *((c, "kept") for c in (*ACCOUNT_RECORDS, MARKETING_PREFERENCE)),
+        *((c, "its app decides") for c in sorted(decided_by_their_app())),
+    ]
+
+
 @dataclass(frozen=True)
 class Kept:
     what: str
@@ -53,6 +72,8 @@ class Kept:
 class ErasureAnswer:
     kept: list[Kept] = field(default_factory=list)
     deleted_now: list[str] = field(default_factory=list)
+    # The side of each category its app decides, as the answer told it (carried out as told).
+    sides: dict[str, Side] = field(default_factory=dict)
 
 
 def _years_after(day: date, years: int) -> date:
@@ -82,20 +103,22 @@ def erasure_answer(*, fetched_by: Actor, customer_id: int) -> ErasureAnswer | No
     same answer as for no such customer (without a query)."""
     if not fetched_by.reads_own(customer_id, scope=RepresentativeScope.CONSENTS):
         return None
-    return _answer_of(customer_id)
+    return _answer_of(customer_id, timezone.localdate())
 
 
-def _answer_of(customer_id: int) -> ErasureAnswer:
+def _answer_of(customer_id: int, today: date) -> ErasureAnswer:
     """What the utility must keep about the customer and why (with the schedule item and when it goes), and
     what it deletes now, in the active language (the portal's page, or the customer's for their letter).
-    Reads only clear columns: no personal data is opened to answer. The schedule's citations stay as the
-    schedule writes them."""
+    Reads clear columns, and the sealed facts an app must read to decide its category's side (the protection
+    facts, by the collections job). The schedule's citations stay as the schedule writes them."""
 
     policy = current_policy()
     schedule = policy.retention_schedule
     accounts = list(Account.objects.filter(customer_id=customer_id))
     open_accounts = [a for a in accounts if a.closed_on is None]
+    sides = {c: side_of(c, customer_id=customer_id, today=today) for c in sorted(decided_by_their_app())}
     kept = []
+    with_the_account = ""
     item = schedule.get("closed_accounts")
     if accounts and item:
         if open_accounts:
@@ -109,6 +132,7 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
                 "day": end,
                 "period": item.period_words(),
             }
+        with_the_account = until
         kept.append(
             Kept(
                 _labels(ACCOUNT_RECORDS),
@@ -121,6 +145,9 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
                 until,
             )
         )
+    for category, side in sides.items():
+        if side.kept:
+            kept.append(Kept(_labels([category]), side.why, side.until or with_the_account))
     # Each record series by its label in the policy file's retention schedule.
     for key, why in (
         (
@@ -169,30 +196,40 @@ def _answer_of(customer_id: int) -> ErasureAnswer:
             "Your telephone number and e-mail address (giving them was voluntary), the current ones and any "
             "earlier ones we still hold"
         ),
+        *(side.deleted for side in sides.values() if not side.kept),
         _("Your marketing data: you are opted out of program news from today"),
         _(
-            "Your online account (My account sign-in); you can sign up again with your account number at "
-            "any time"
+            "Your online account (My account sign-in) and the e-mail address you gave to sign in with it; "
+            "you can sign up again with your account number at any time"
         ),
         _(
             "Your permissions for apps to receive your meter data (Connect My Data): they end today and the "
             "apps get nothing more; what they received before is still listed in what we gave out"
         ),
     ]
-    return ErasureAnswer(kept=kept, deleted_now=deleted)
+    return ErasureAnswer(kept=kept, deleted_now=deleted, sides=sides)
 
 
 @transaction.atomic
 def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> ErasureRecord:
-    """Delete what may be deleted now (voluntary contact details, marketing data, the online account), record
-    it, and send the answer (what was deleted, what is kept and why) as a letter through the outbox.
-    `requested_via` is how the request came (a provenance channel: portal, phone, email, paper, in_person);
-    staff who recorded it name themselves in `recorded_by`."""
+    """Delete what may be deleted now (voluntary contact details, the categories their app puts on that side,
+    marketing data, the online account and its documents), as the answer says, record it (with what is kept
+    only until a day, for `erasure_later_finish`), and send the answer (what was deleted, what is kept and
+    why) as a letter through the outbox. `requested_via` is how the request came (a provenance channel:
+    portal, phone, email, paper, in_person); staff who recorded it name themselves in `recorded_by`."""
 
+    policy = current_policy()
     with in_language_of(customer):
-        answer = _answer_of(customer.pk)
-    voluntary = PersonalValue.objects.filter(customer_id=customer.pk, field__in=VOLUNTARY_FIELDS)
-    values, _by_model = voluntary.delete()
+        answer = _answer_of(customer.pk, timezone.localdate())
+    going = [*VOLUNTARY_FIELDS, *(policy.categories[c].field for c, s in answer.sides.items() if not s.kept)]
+    values, _by_model = PersonalValue.objects.filter(customer_id=customer.pk, field__in=going).delete()
+    for category, side in answer.sides.items():
+        side_carry_out(category, customer_id=customer.pk, side=side)
+    later = {
+        policy.categories[c].field: side.delete_on.isoformat()
+        for c, side in answer.sides.items()
+        if side.kept and side.delete_on is not None
+    }
     marketing_preference_set(
         customer=customer,
         opted_out=True,
@@ -211,8 +248,8 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
         context={
             "kept": answer.kept,
             "deleted": answer.deleted_now,
-            "utility": current_policy().utility["name"],
-            "contact": current_policy().utility["responsible_authority"]["contact"],
+            "utility": policy.utility["name"],
+            "contact": policy.utility["responsible_authority"]["contact"],
         },
         sent_by=recorded_by,
         sent_by_job="" if recorded_by else "erasure_requests",
@@ -226,4 +263,21 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
         values_deleted=values,
         online_account_deleted=online_accounts > 0,
         answer_letter=letter,
+        deletes_later=later,
     )
+
+
+@transaction.atomic
+def erasure_later_finish(*, as_of: date) -> int:
+    """Delete what an erasure kept only until a day (a bank account a payment already sent to our bank was
+    still to be taken from) once that day has come: the values held when the erasure was carried out, not
+    any the customer gave again since. Run daily with the retention run; how many values it deleted."""
+    deleted = 0
+    for record in ErasureRecord.objects.exclude(deletes_later={}).order_by("pk"):
+        due = [f for f, day in record.deletes_later.items() if date.fromisoformat(day) <= as_of]
+        if due:
+            n, _by_model = PersonalValue.objects.filter(
+                customer_id=record.customer_id, field__in=due, recorded_at__lte=record.carried_out_at
+            ).delete()
+            deleted += n
+    return deleted

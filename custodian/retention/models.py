@@ -54,3 +54,8 @@ class ErasureRecord(models.Model):
     values_deleted = models.PositiveIntegerField()
     online_account_deleted = models.BooleanField()
     answer_letter = models.ForeignKey("outbox.OutboundMessage", on_delete=models.PROTECT, related_name="+")
+    deletes_later = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="field → the day (YYYY-MM-DD) a value kept for a while is deleted, as the answer told",
+    )

@@ -305,6 +305,20 @@ def document_seal(
     )
 
 
+def documents_delete(*, customer_ids: Sequence[int], ref_prefix: str = "", refs: Sequence[str] = ()) -> int:
+    """Delete the customers' sealed documents whose ref starts with `ref_prefix`, or is one of `refs` (what an
+    erasure or an online account's end takes with it), in the caller's transaction; how many."""
+    mine = SealedDocument.objects.filter(customer_id__in=list(customer_ids))
+    if ref_prefix:
+        mine = mine.filter(ref__startswith=ref_prefix)
+    elif refs:
+        mine = mine.filter(ref__in=list(refs))
+    else:
+        raise ValueError("name the documents to delete: where their ref starts, or their refs")
+    deleted, _by_model = mine.delete()
+    return deleted
+
+
 def marketing_preference_set(*, customer, opted_out: bool, submission: Submission | None) -> None:
     """Record the customer's marketing choice with its provenance; honoured by the gate everywhere."""
 

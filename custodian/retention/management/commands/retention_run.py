@@ -3,6 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from custodian.dates import iso_day
+from custodian.plurals import counted
+from custodian.retention.erasure import erasure_later_finish
 from custodian.retention.services import RetentionError, citation_of, retention_due, retention_run
 
 
@@ -16,8 +18,8 @@ def _day(text: str) -> date:
 class Command(BaseCommand):
     help = (
         "Destroy what the policy file's retention schedule says is past its period, writing a destruction "
-        "record per schedule item (safe to re-run). --dry-run lists what is due, with counts, and changes "
-        "nothing."
+        "record per schedule item (safe to re-run), and what an erasure request kept only until a day that "
+        "has come. --dry-run lists what is due, with counts, and changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +45,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{due.item.key}: nothing destroyed ({notes[due.item.key] or 'nothing to do'})"
                 )
+        later = erasure_later_finish(as_of=result.run.as_of)
+        self.stdout.write(f"erasure requests: {counted(later, 'value')} kept until a day now past deleted")
         self.stdout.write(f"retention run {result.run.pk} done")
 
     def _line(self, item, cutoff, what, details, note):
