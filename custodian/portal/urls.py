@@ -6,6 +6,7 @@ from custodian.portal import (
     connect_views,
     my_data_views,
     privacy_views,
+    representative_views,
     security_views,
     service_views,
     usage_views,
@@ -15,6 +16,7 @@ from custodian.routing import urlpatterns_of
 app_name = "portal"
 urlpatterns = urlpatterns_of(
     account_views,
+    representative_views,
     security_views,
     my_data_views,
     privacy_views,
