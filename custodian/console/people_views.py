@@ -108,6 +108,7 @@ def person(request, member):
                 initial={"services": held["services"], "leads": held["leads"]},
             ),
             "second_factor": held["second_factor"],
+            "waiting": held["waiting"],
             "is_self": member.pk == request.user.pk,
         },
     )

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from custodian.policy.loader import current_policy
 from custodian.staff.choices import ChangeStatus
@@ -81,15 +82,22 @@ def staff_member_for(*, fetched_by, user_id):
 
 
 def staff_member_page(*, fetched_by, member) -> dict:
-    """A member's support services, those they lead, and whether their second factor is confirmed (for staff
-    administrators)."""
+    """A member's support services, those they lead, whether their second factor is confirmed, and the
+    changes about them that wait for approval, oldest first (for staff administrators)."""
     if not administers_staff(fetched_by.services):
-        return {"services": [], "leads": [], "second_factor": False}
+        return {"services": [], "leads": [], "second_factor": False, "waiting": []}
     memberships = sorted(ServiceMembership.objects.filter(user=member).values_list("service", "lead"))
     return {
         "services": [service for service, _ in memberships],
         "leads": [service for service, lead in memberships if lead],
         "second_factor": member.totpdevice_set.filter(confirmed=True).exists(),
+        "waiting": list(
+            StaffChange.objects.filter(
+                subject=member, status=ChangeStatus.PENDING, expires_at__gt=timezone.now()
+            )
+            .select_related("asked_by")
+            .order_by("asked_at")
+        ),
     }
 
 

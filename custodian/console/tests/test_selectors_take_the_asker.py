@@ -108,6 +108,7 @@ def test_staff_lists_for_staff_administrators_only(dba, privacy_officer, billing
         "services": [],
         "leads": [],
         "second_factor": False,
+        "waiting": [],
     }
 
 
