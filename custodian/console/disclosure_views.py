@@ -19,6 +19,7 @@ from custodian import bounds
 from custodian.console.access import console_actor, looked_up, not_found, privacy_officer_only
 from custodian.console.steps import back_to, page_again, step_form, steps_on
 from custodian.customers.selectors import customer_for
+from custodian.dates import day_words
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
 from custodian.disclosures.exports import (
     LETTER_MAILING,
@@ -36,7 +37,7 @@ from custodian.disclosures.exports import (
 from custodian.disclosures.selectors import (
     consent_for,
     disclosure_desk,
-    earlier_disclosure,
+    earlier_disclosures,
     export_done_for,
     vendor_for,
 )
@@ -47,6 +48,7 @@ from custodian.disclosures.services import (
     consent_revoke,
     current_determination,
     disclose,
+    disclosure_check,
     legal_authority_record,
     statute_releases,
     vendor_determine,
@@ -380,6 +382,24 @@ def authority_add(request, d):
     )
 
 
+def _sent_before(earlier: dict, customer_ids) -> str:
+    """What already went of the data asked for, in words: "the same data" only when it went to this recipient
+    for every customer asked, else which of them already had it and which did not."""
+    if not earlier:
+        return ""
+    entry = max(earlier.values(), key=lambda e: e.disclosed_at)
+    days = sorted({day_words(e.disclosed_at) for e in earlier.values()})
+    when = f"on {' and '.join(days)}"
+    missing = [c for c in customer_ids if int(c) not in earlier]
+    if not missing:
+        return f"The same data went to {entry.recipient_name} for this purpose {when}."
+    had = ", ".join(str(c) for c in customer_ids if int(c) in earlier)
+    return (
+        f"Of these customers, only {had} already had the same data: it went to {entry.recipient_name} for "
+        f"this purpose {when}; {', '.join(str(c) for c in missing)} did not."
+    )
+
+
 @page("privacy/disclosures/disclose/", name="disclose")
 @privacy_officer_only
 @require_POST
@@ -388,7 +408,13 @@ def disclose_view(request):
     if not form.is_valid():
         return page_again(request, f"Nothing disclosed: {errors_in_words(form)}", form, "console:disclosures")
     d = form.cleaned_data
-    earlier = earlier_disclosure(
+    # The basis is checked before anything is asked or compared: a disclosure it does not allow is refused
+    # first, never offered to confirm.
+    try:
+        disclosure_check(requested_by=request.user, client_ip=client_ip(request), **d)
+    except (DisclosureRefused, AccountingError) as exc:
+        return page_again(request, f"Refused: {exc}", form, "console:disclosures")
+    earlier = earlier_disclosures(
         fetched_by=console_actor(request),
         customer_ids=d["customer_ids"],
         recipient_name=d["recipient_name"],
@@ -396,6 +422,7 @@ def disclose_view(request):
         categories=d["categories"],
         basis_kind=d["basis_kind"],
     )
+    sent = _sent_before(earlier, d["customer_ids"])
     again = request.POST.get("as_new") == "1"
     if not confirmed(request):
         labels = dict(_category_choices())
@@ -412,9 +439,7 @@ def disclose_view(request):
                 ("Basis", f"{dict(form.fields['basis_kind'].choices)[d['basis_kind']]} no. {d['basis_id']}"),
             ],
             warning=(
-                f"The same data went to {earlier.recipient_name} for this purpose on "
-                f"{timezone.localtime(earlier.disclosed_at):%B %-d, %Y}. Confirm only if this is a new "
-                "disclosure: it will be accounted for again."
+                f"{sent} Confirm only if this is a new disclosure: it will be accounted for again."
                 if earlier
                 else ""
             ),
@@ -425,9 +450,7 @@ def disclose_view(request):
     if earlier and not again:
         return page_again(
             request,
-            f"Nothing disclosed: the same data went to {earlier.recipient_name} for this purpose on "
-            f"{timezone.localtime(earlier.disclosed_at):%B %-d, %Y}. To send it again, confirm it as a new "
-            "disclosure.",
+            f"Nothing disclosed: {sent} To send it again, confirm it as a new disclosure.",
             form,
             "console:disclosures",
         )

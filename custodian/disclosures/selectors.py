@@ -265,14 +265,14 @@ def correction_notices_list(*, fetched_by: Actor, limit: int = 500):
     )[:limit]
 
 
-def earlier_disclosure(
+def earlier_disclosures(
     *, fetched_by: Actor, customer_ids, recipient_name: str, purpose: str, categories, basis_kind: str
-) -> DisclosureEntry | None:
-    """The latest disclosure of the same data about any of these customers to the same recipient for the
-    same purpose on the same kind of basis, for the privacy officer's desk to ask before disclosing it
-    again; None for anyone else."""
+) -> dict[int, DisclosureEntry]:
+    """Of these customers, those whose same data already went to the same recipient for the same purpose on
+    the same kind of basis, each with the latest such disclosure, for the privacy officer's desk to ask
+    before disclosing it again; none for anyone else."""
     if not reviews_access(fetched_by.services):
-        return None
+        return {}
     wanted = set(categories)
     found = DisclosureEntry.objects.filter(
         customer_id__in=[int(c) for c in customer_ids],
@@ -280,7 +280,11 @@ def earlier_disclosure(
         purpose__iexact=purpose.strip(),
         basis_kind=basis_kind,
     ).order_by("-disclosed_at", "-pk")
-    return next((e for e in found if set(e.category_list) == wanted), None)
+    latest: dict[int, DisclosureEntry] = {}
+    for entry in found:
+        if set(entry.category_list) == wanted:
+            latest.setdefault(entry.customer_id, entry)
+    return latest
 
 
 def vendors_in_service() -> list[tuple[Vendor, object]]:

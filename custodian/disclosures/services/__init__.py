@@ -15,7 +15,12 @@ from custodian.disclosures.services.disagreements import (
     disagreement_texts,
     disagreements_about,
 )
-from custodian.disclosures.services.disclosure import Disclosure, DisclosureRefused, disclose
+from custodian.disclosures.services.disclosure import (
+    Disclosure,
+    DisclosureRefused,
+    disclose,
+    disclosure_check,
+)
 from custodian.disclosures.services.vendors import (
     current_determination,
     determination_approve,
@@ -38,6 +43,7 @@ __all__ = [
     "disagreement_texts",
     "disagreements_about",
     "disclose",
+    "disclosure_check",
     "disclosure_entries_record",
     "law_enforcement_release",
     "statute_releases",

@@ -91,6 +91,13 @@ def _refuse(*, reason: str, **record) -> DisclosureRefused:
     return DisclosureRefused(reason)
 
 
+def disclosure_check(**asked) -> None:
+    """Whether `disclose` with the same arguments would be allowed now, checked before the privacy officer is
+    asked to confirm it: a refusal is recorded with its reason and raised, as `disclose` does. Nothing is
+    disclosed."""
+    disclose(check_only=True, **asked)
+
+
 def disclose(
     *,
     requested_by,
@@ -103,10 +110,12 @@ def disclose(
     basis_id: int,
     is_sale: bool = False,
     client_ip: str = "",
-) -> Disclosure:
+    check_only: bool = False,
+) -> Disclosure | None:
     """Disclose data about one or many customers to a third party: check the basis for every customer, read
     through the gate, produce the package, and account for it per customer, all in one transaction.
-    Only the privacy officer discloses. A refusal is recorded with its reason and raised."""
+    Only the privacy officer discloses. A refusal is recorded with its reason and raised. `check_only`: stop
+    once every check has passed, disclosing nothing (`disclosure_check`)."""
 
     policy = current_policy()
     ids = sorted({int(c) for c in customer_ids})
@@ -186,6 +195,8 @@ def disclose(
         basis_ref, approver = f"{authority.get_kind_display()}: {authority.citation}", authority.approved_by
     else:
         raise _refuse(reason=f"unknown basis {basis_kind!r} (vendors receive data through exports)", **record)
+    if check_only:
+        return None
     fields = [policy.categories[c].field for c in cats]
     with transaction.atomic():
         try:
