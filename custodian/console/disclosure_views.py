@@ -100,6 +100,13 @@ class ConsentForm(forms.Form):
     signed_on = bounds.DateField()
     scan = forms.FileField(label="Scan of the signed form")
 
+    def clean_signed_on(self):
+        # Said by the field; the consent service refuses it too, whoever records a consent.
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError("It is after today: a consent is recorded once it is signed.")
+        return signed_on
+
 
 class AuthorityForm(forms.Form):
     kind = forms.ChoiceField(choices=LEGAL_AUTHORITY_KINDS)

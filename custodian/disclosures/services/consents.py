@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.dates import day_words
 from custodian.disclosures import signals
 from custodian.disclosures.models import (
     Consent,
@@ -60,6 +61,34 @@ def consent_words_seal(*, customer_id: int, words: ConsentWords, submission: Sub
     return ref
 
 
+def _dates_checked(
+    *, covers_from: date, covers_until: date | None, expires_on: date | None, signed_at: datetime
+) -> None:
+    """A consent signed after today, or that ends or expires before it is given, or ends before it begins, is
+    never in force as written: refused, not kept, naming the date that is wrong."""
+    signed_on = timezone.localdate(signed_at)
+    if signed_on > timezone.localdate():
+        raise AccountingError(
+            _("the day the consent is signed, %(signed)s, is after today: a consent is recorded once signed")
+            % {"signed": day_words(signed_on)}
+        )
+    if covers_until is not None and covers_until < covers_from:
+        raise AccountingError(
+            _("the consent's end date, %(until)s, is before the day its data begins, %(start)s")
+            % {"until": day_words(covers_until), "start": day_words(covers_from)}
+        )
+    if covers_until is not None and covers_until < signed_on:
+        raise AccountingError(
+            _("the consent's end date, %(until)s, is before the day it is signed, %(signed)s")
+            % {"until": day_words(covers_until), "signed": day_words(signed_on)}
+        )
+    if expires_on is not None and expires_on < signed_on:
+        raise AccountingError(
+            _("the consent's expiry date, %(expires)s, is before the day it is signed, %(signed)s")
+            % {"expires": day_words(expires_on), "signed": day_words(signed_on)}
+        )
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -87,11 +116,9 @@ def consent_record(
     portal's, in the page's language); by default the policy file's as adopted."""
 
     cats = categories_checked(categories)
-    if covers_until is not None and covers_until < max(covers_from, timezone.localdate(signed_at)):
-        # A consent that ends before it is given, or before it begins, is never in force: refused, not kept.
-        raise AccountingError(
-            _("a consent's end date is on or after the day it is signed and the day it begins")
-        )
+    _dates_checked(
+        covers_from=covers_from, covers_until=covers_until, expires_on=expires_on, signed_at=signed_at
+    )
     if not recipient_name.strip() or not recipient_contact.strip() or not purpose.strip():
         raise AccountingError(_("a consent names the recipient, how to reach them, and the purpose"))
     if method == "paper":
