@@ -52,6 +52,7 @@ from custodian.console.payment_views import PaymentReceivedForm
 from custodian.console.steps import step_form
 from custodian.customers.selectors import account_for, services_at
 from custodian.netaddr import client_ip
+from custodian.operations.health import queued_unattended
 from custodian.payments.received import takes_payments
 from custodian.payments.selectors import failed_payments, payments_received
 from custodian.policy.loader import current_policy
@@ -136,6 +137,7 @@ def billing_home(request):
             "form": form,
             "runs": runs,
             "active": active,
+            "unattended": queued_unattended(runs),
             "exceptions": exceptions,
             "failed": failed,
             # Each refund with its own form: the one sent comes back with what was typed.

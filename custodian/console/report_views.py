@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from custodian.console.access import console_actor, console_page, runs_reports
 from custodian.disclosures.selectors import report_mailing_vendors
+from custodian.operations.health import queued_unattended
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.usage.reports import RunRefused, may_mail_reports, report_run_list, report_run_request
@@ -41,6 +42,7 @@ def reports(request):
         return redirect("console:reports")
     runs, active = report_run_list(fetched_by=console_actor(request))
     page = {"runs": runs, "active": active, "vendors": vendors if may_mail else []}
+    page["unattended"] = queued_unattended(runs)
     page["aggregation"] = current_policy().aggregation  # the threshold the page states, as the runs apply it
     return render(request, "console/reports.html", page)
 

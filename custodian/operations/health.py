@@ -65,6 +65,9 @@ def check_interval_store() -> str:
     return ""
 
 
+HEARTBEAT = "worker_heartbeat"
+
+
 def readiness() -> dict[str, str]:
     """Check name → "" when it passes, or a short reason (nothing personal, nothing secret)."""
 
@@ -81,13 +84,30 @@ def readiness() -> dict[str, str]:
     except Exception:
         checks["worker"] = checks["jobs"] = "unknown: the jobs' state can't be read"
         return checks
+    checks["worker"] = worker_problem(health)
     for item in health:
-        if item.job.name == "worker_heartbeat":
-            checks["worker"] = item.problem and f"no heartbeat: {item.problem}"
-        else:
+        if item.job.name != HEARTBEAT:
             checks[f"job:{item.job.name}"] = item.problem
-    checks.setdefault("worker", "heartbeat job turned off")
     return checks
+
+
+def worker_problem(health: list | None = None) -> str:
+    """Why the background worker may not be running queued work: its heartbeat job did not run in time, or is
+    turned off; "" when it ran in time. `health`: the jobs' health already read (`jobs_health`)."""
+    health = jobs_health() if health is None else health
+    beat = next((item for item in health if item.job.name == HEARTBEAT), None)
+    if beat is None:
+        return "heartbeat job turned off"
+    return beat.problem and f"no heartbeat: {beat.problem}"
+
+
+def queued_unattended(runs) -> str:
+    """For a page that shows runs in the background (custodian.background): when one of them waits in the
+    queue and the worker's heartbeat is missing or late, why nothing will start it; "" otherwise. Only IT's
+    operations page said so before, and a run would show "Queued" with no progress for ever."""
+    if not any(run.status == "queued" for run in runs):
+        return ""
+    return worker_problem()
 
 
 def _answer(status: int, body: dict) -> HttpResponse:
