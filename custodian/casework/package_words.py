@@ -17,6 +17,7 @@ from custodian.dates import day_words, month_words
 from custodian.outbox.services import content_parse
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
+from custodian.vault.masking import shown_words
 from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
 
 SERVICE_NAMES = dict(Service.choices)
@@ -57,7 +58,7 @@ def held_in_words(field: str, label: str, value: str) -> list[tuple[str, str]]:
         return _VALUE_WORDS[field](value)
     if field == "marketing_preference":
         return [(label, str(MARKETING_WORDS.get(value, value)))]
-    return [(label, value)]
+    return [(label, shown_words(field, value))]
 
 
 def coded(key, label) -> dict:

@@ -37,6 +37,7 @@ from custodian.disclosures.services.consents import CONSENT_REF_PREFIX, ConsentW
 from custodian.outbox.carried import text_within
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import UNIT_WORDS, length_words
+from custodian.vault.masking import shown_words
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _held_rows(held: Held) -> list[list]:
         elif field == "marketing_preference":
             rows.append([labels[field], str(MARKETING_WORDS.get(value, value)), how])
         else:
-            rows.append([labels.get(field, field), value, how])
+            rows.append([labels.get(field, field), shown_words(field, value), how])
     rows += [
         [_("E-mail address you sign in to My account with"), d.text, _("My account, when you signed up")]
         for d in held.documents

@@ -32,7 +32,7 @@ from custodian.portal.contact_details import ContactRemovalRefused, contact_remo
 from custodian.portal.email_change import email_change_ask
 from custodian.portal.glance import at_a_glance
 from custodian.routing import page
-from custodian.vault.masking import MASKED_UNTIL_REAUTH
+from custodian.vault.masking import MASKED_UNTIL_REAUTH, shown_words
 from custodian.vault.normalize import MARKETING_OPTED_OUT
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
@@ -70,7 +70,7 @@ def _home(request, contact_form, status=200):
         fetched_by=portal_actor(request), customer_id=request.customer_id, fields=shown
     )
     opted_out = values.pop("marketing_preference", None) == MARKETING_OPTED_OUT
-    rows = [(labels[f], values.get(f, ""), provenance.get(f)) for f in shown if f in values]
+    rows = [(labels[f], shown_words(f, values.get(f, "")), provenance.get(f)) for f in shown if f in values]
     return render(
         request,
         "portal/home.html",
