@@ -1,4 +1,7 @@
-"""The JSON API at /api/v1 (OpenAPI docs at /api/v1/docs). Every customer read goes through the gate."""
+"""The JSON API at /api/v1 (OpenAPI docs at /api/v1/docs). Every customer read goes through the gate.
+
+One module (over 400 lines) on purpose: django-ninja's `NinjaAPI` is one object, and every operation, the
+answers its schema lists and the handlers that give them are read together, as the schema publishes them."""
 
 import json
 import logging
@@ -98,6 +101,22 @@ def server_error(request, exc):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidOut(Schema):
+    """What a request the schema refuses is answered (422): each field that is wrong, where, and why."""
+
+    detail: list[dict] = Field(description="one entry per error: `type`, `loc` (where), `msg` (why)")
+
+
+# What every operation may answer besides its own (the OpenAPI schema lists them on each): no token, or
+# one that is invalid, revoked or expired (401); a parameter or body the schema refuses (422); a fault on
+# our side, logged (500). An operation that reads a body may also answer a body that is not JSON (400) or
+# is over DATA_UPLOAD_MAX_MEMORY_SIZE (413).
+EVERY_OPERATION = {401: ErrorOut, 422: InvalidOut, 500: ErrorOut}
+WITH_A_BODY = {**EVERY_OPERATION, 400: ErrorOut, 413: ErrorOut}
+# A read the gate holds for approval (403) or of data destroyed under the retention schedule (410).
+GATE_SAYS = {403: ErrorOut, 410: ErrorOut}
 
 
 class LookupOut(Schema):
@@ -210,7 +229,11 @@ class LookupIn(Schema):
         return self
 
 
-@api.post("/customers/lookup", response={200: LookupOut, 404: ErrorOut}, tags=["customers"])
+@api.post(
+    "/customers/lookup",
+    response={200: LookupOut, 404: ErrorOut, **GATE_SAYS, **WITH_A_BODY},
+    tags=["customers"],
+)
 def lookup(request, body: LookupIn):
     """Find customers by exact e-mail, phone or account number (blind index; nothing is decrypted).
 
@@ -228,7 +251,11 @@ def lookup(request, body: LookupIn):
     return {"customer_ids": ids}
 
 
-@api.post("/customers/{customer_id}/reveal", response={200: RevealOut, 404: ErrorOut}, tags=["customers"])
+@api.post(
+    "/customers/{customer_id}/reveal",
+    response={200: RevealOut, 404: ErrorOut, **GATE_SAYS, **WITH_A_BODY},
+    tags=["customers"],
+)
 def reveal(request, customer_id: ApiId, body: RevealIn):
     """Plaintext of the named fields for the purpose (and open request), if the policy allows; bank details
     masked to their last four digits, as the console shows them (custodian.vault.masking). Vendors never
@@ -244,7 +271,11 @@ def reveal(request, customer_id: ApiId, body: RevealIn):
     return {"customer_id": customer_id, "purpose": body.purpose, "values": masked(values)}
 
 
-@api.get("/access-events", response={200: list[EventOut], 403: ErrorOut}, tags=["access log"])
+@api.get(
+    "/access-events",
+    response={200: list[EventOut], 403: ErrorOut, **EVERY_OPERATION},
+    tags=["access log"],
+)
 def list_access_events(request, filters: Query[EventFilter]):
     """The access log, for the staff who review access (the privacy officer)."""
     if not _reviews(request.auth):
@@ -269,7 +300,7 @@ class DisclosureSummaryOut(Schema):
 
 @api.get(
     "/customers/{customer_id}/disclosures",
-    response={200: list[DisclosureSummaryOut], 404: ErrorOut},
+    response={200: list[DisclosureSummaryOut], 404: ErrorOut, **EVERY_OPERATION},
     tags=["disclosures"],
 )
 def customer_disclosures(request, customer_id: ApiId):
@@ -313,7 +344,7 @@ def _export_out(e):
 
 @api.post(
     "/vendors/{vendor_id}/exports",
-    response={200: ExportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: ExportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, **WITH_A_BODY},
     tags=["disclosures"],
 )
 def vendor_export_create(
@@ -340,7 +371,30 @@ def vendor_export_create(
     return _export_out(export)
 
 
-@api.get("/exports/{export_id}/file", response={404: ErrorOut}, tags=["disclosures"])
+@api.get(
+    "/exports/{export_id}/file",
+    response={200: None, 404: ErrorOut, **EVERY_OPERATION},
+    tags=["disclosures"],
+    # The file itself, not JSON: said here, since a response schema of django-ninja describes JSON only.
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The export file, encrypted to the vendor's public key",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {
+                    "X-Export-Sealed-Key": {
+                        "description": "the file's key, sealed to the vendor's public key (base64)",
+                        "schema": {"type": "string"},
+                    },
+                    "X-Export-Sha256": {
+                        "description": "the SHA-256 of the file as sent, in hexadecimal",
+                        "schema": {"type": "string"},
+                    },
+                },
+            }
+        }
+    },
+)
 def vendor_export_file(request, export_id: ApiId):
     """The encrypted export file, for the vendor it was made for (its token), and nobody else."""
 
