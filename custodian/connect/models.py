@@ -105,3 +105,18 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+
+class SpentCode(models.Model):
+    """An authorization code exchanged for tokens, by its digest (a code is a secret, kept as tokens are), and
+    the token family the toolkit started for it (the refresh token issued then and every one rotated from it,
+    with their access tokens): a code presented again has that family revoked (RFC 6749 §4.1.2), since a
+    second exchange means someone else may hold it. The toolkit deletes a code when it is exchanged and keeps
+    no link from a token to its code."""
+
+    code_checksum = models.CharField(max_length=64, unique=True)
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    token_family = models.UUIDField()
+    spent_at = models.DateTimeField(auto_now_add=True)

@@ -6,14 +6,16 @@ use the client credentials grant for its own view (ESPI's client and registratio
 stands (its consent neither revoked nor past its end date). The token endpoint (`TokenView`) answers a
 grant type it does not offer as RFC 6749 §5.2 says, before the toolkit looks for that grant's parameters."""
 
+import hashlib
 import re
 
 from django.http import JsonResponse
-from oauth2_provider.models import Application
+from oauth2_provider.models import Application, RefreshToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.views import TokenView as ToolkitTokenView
 from oauthlib.oauth2.rfc6749 import errors
 
+from custodian.connect.models import SpentCode
 from custodian.connect.selectors import authorization_of_user
 
 CLIENT_CREDENTIALS = "client_credentials"
@@ -76,6 +78,29 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
             )
         return super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs)
 
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        super().save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type == "authorization_code" and token.get("refresh_token"):
+            family = (
+                RefreshToken.objects.filter(token_checksum=_digest(token["refresh_token"]))
+                .values_list("token_family", flat=True)
+                .first()
+            )
+            if family is not None:
+                SpentCode.objects.create(
+                    code_checksum=_digest(request.code), application=request.client, token_family=family
+                )
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        # A code exchanged already (the toolkit deleted it then): refused (invalid_grant), and the tokens
+        # issued from it revoked, RFC 6749 §4.1.2, by the toolkit's own revocation of a token family.
+        if super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return True
+        spent = SpentCode.objects.filter(code_checksum=_digest(code), application=client).first()
+        if spent is not None:
+            RefreshToken.revoke_family(spent.token_family)
+        return False
+
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
         # The toolkit checks the token itself (known, not spent, of this client); the consent is ours to
         # check: once it ends, the third party gets no new access token, not even for the last hour.
@@ -86,6 +111,11 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
             third_party is not None
             and authorization_of_user(user_id=request.user.pk, third_party=third_party) is not None
         )
+
+
+def _digest(secret: str) -> str:
+    """A code's or token's digest, as the toolkit keeps tokens (`token_checksum`)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class TokenView(ToolkitTokenView):
