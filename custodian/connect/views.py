@@ -43,8 +43,8 @@ def _subscription_of(resource: str) -> int | None:
         return int(parts[2]) if parts[2].isdigit() else -1
     if parts[0] == "Subscription" and len(parts) >= 2:
         return int(parts[1]) if parts[1].isdigit() else -1
-    if parts[0] in ("ReadingType", "LocalTimeParameters") and len(parts) == 2:
-        return None
+    if parts[0] in ("ReadingType", "LocalTimeParameters") and len(parts) <= 2:
+        return None  # one of them, or the collection the feed's entries name as their "up": the token's own
     return -1
 
 
