@@ -92,6 +92,30 @@ class AchReturn(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+class AchChangeNotice(models.Model):
+    """A notification of change (NACHA addenda type 98) the bank sent about one of our debits: the account's
+    bank data was wrong or has changed, and the next debit must use the corrected data (the rules ask the
+    utility to act on it). The change code is kept here; the corrected data, the customer's bank data, only
+    sealed in the vault (`document_ref`, category `bank_account`), for collections to act on."""
+
+    debit = models.ForeignKey(AchDebit, on_delete=models.PROTECT, related_name="change_notices")
+    change_code = models.CharField(max_length=3)
+    # The sealed document's ref (not a key to it: erasing the customer destroys the document, and this
+    # record of what the bank asked stays).
+    document_ref = models.CharField(max_length=60)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    acted_on = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debit", "change_code"], name="one_change_notice_per_debit_and_code"
+            )
+        ]
+
+
 class PaymentReceived(models.Model):
     """A payment the utility took itself, recorded by staff: a check mailed in or handed over, cash or a money
     order at the counter (a card is paid on the processor's page, never typed here). Its number is the

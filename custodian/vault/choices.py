@@ -23,6 +23,9 @@ class Channel(TextChoices):
     # A member of staff's own note on a customer's request: written by the utility about the customer,
     # collected from nobody, so no notice was shown, and the record says so.
     STAFF_NOTE = "staff_note", _("Written by staff")
+    # What the customer's bank sent the utility about their account (a notification of change in its return
+    # file): given under the automatic payment notice the customer was shown when they enrolled.
+    BANK = "bank", _("From the customer's bank")
 
 
 # What the utility made itself (a bill, a letter, a staff note): collected from nobody, so no notice at

@@ -1,7 +1,8 @@
-"""Returned automatic payments: the bank's return file read (entries and their type-99 addenda, bad lines
-named and nothing posted), each return matched to our debit by its reference and posted once (the payment
-reversed, the bill owed again), automatic payment stopped where the reason says the account can't be
-debited again; only collections staff post them."""
+"""Returned automatic payments: the bank's return file read (entries and their type-99 addenda, or type 98
+for a notification of change, `test_notifications_of_change.py`; bad lines named and nothing posted), each
+return matched to our debit by its reference and posted once (the payment reversed, the bill owed again),
+automatic payment stopped where the reason says the account can't be debited again; only collections staff
+post them."""
 
 from datetime import date
 from io import StringIO
@@ -78,9 +79,10 @@ def test_a_reference_we_never_sent_is_counted_not_posted(debits, collections_age
 @pytest.mark.parametrize(
     "mangle, message",
     [
-        (lambda lines: lines[:2] + lines[3:], "without its return addenda"),
+        (lambda lines: lines[:2] + lines[3:], "without its addenda"),
         (lambda lines: [lines[0], lines[1][:90], *lines[2:]], "line 2: a record is 94 characters"),
-        (lambda lines: [lines[0], lines[1], "798" + lines[2][3:], *lines[3:]], "addenda type '98'"),
+        (lambda lines: [lines[0], lines[1], "797" + lines[2][3:], *lines[3:]], "addenda type '97'"),
+        (lambda lines: [lines[0], lines[1], "798X01" + lines[2][6:], *lines[3:]], "not a change code"),
         (lambda lines: [lines[0], lines[1], "799X01" + lines[2][6:], *lines[3:]], "not a return reason code"),
         (lambda lines: [lines[0], "3" + lines[1][1:], *lines[2:]], "record type '3'"),
     ],

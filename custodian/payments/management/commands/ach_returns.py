@@ -10,7 +10,10 @@ from custodian.staff.commands import by_argument, command_file, command_staff
 
 
 class Command(BaseCommand):
-    help = "Read the bank's NACHA return file and post each returned automatic payment once."
+    help = (
+        "Read the bank's NACHA return file: post each returned automatic payment once and record each "
+        "notification of change (its corrected bank data sealed) for collections to act on."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the return file the bank sent")
@@ -24,5 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.posted} returned payments posted, {report.already_posted} already posted, "
             f"{report.unknown} not ours; automatic payment stopped on "
-            f"{counted(report.autopay_stopped, 'account')}"
+            f"{counted(report.autopay_stopped, 'account')}; "
+            f"{report.notices_recorded} notifications of change recorded for collections to act on, "
+            f"{report.notices_already} already recorded"
         )
