@@ -184,9 +184,20 @@ def other_customer(db):
 @pytest.fixture
 def open_request():
     """Open a request of `customer` owned by `service` (a phone call); `verified`: the caller gave the account
-    number and the last bill's amount, as a challenge of one's data is verified before it is corrected."""
+    number and the last bill's amount, as a challenge of one's data is verified before it is corrected;
+    `photo_id`: the customer came to the counter and showed photo ID instead, the proof a correction of the
+    e-mail address or the mailing address on file needs (`custodian.casework.identity.PROVES_A_CHANNEL`)."""
 
-    def make(customer, service, kind="other", *, verified=False):
+    def make(customer, service, kind="other", *, verified=False, photo_id=False):
+        if photo_id:
+            return request_open(
+                customer=customer,
+                kind=kind,
+                channel="in_person",
+                owning_service=service,
+                verification=Verification.PHOTO_ID,
+                verified_with="drivers_license",
+            )
         proof = (
             {"verification": Verification.ACCOUNT_AND_FACT, "verified_with": "last_bill"} if verified else {}
         )

@@ -6,7 +6,9 @@ still disagrees has a statement of disagreement kept with the data (`disagreemen
 every later disclosure of it. Correction notices go out: by e-mail through the outbox where the recipient's
 address is one, otherwise printed and posted by staff (`correction_notice_posted`), each with its date; the
 request closes when the last one is out. Data is corrected only for a person verified as the customer, and a
-new e-mail address goes on file only once it confirms itself (`custodian.casework.email_confirmation`).
+new e-mail address goes on file only once it confirms itself (`custodian.casework.email_confirmation`); the
+e-mail address and the mailing address are corrected only for a person verified by photo ID or the customer's
+own sign-in (`custodian.casework.identity.PROVES_A_CHANNEL`).
 
 One module on purpose, some 450 lines: a challenge's answer, its letter, the notices to past
 recipients and the statement of disagreement are steps of one procedure that share its rules (the 30 days,
@@ -28,7 +30,7 @@ from custodian.casework.correctable import (
     named_recipient_problem,
 )
 from custodian.casework.email_confirmation import email_confirmation_ask
-from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, from_limited_account
+from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, channel_change_refused, from_limited_account
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
 from custodian.disclosures.models import CorrectionNotice
@@ -122,6 +124,10 @@ def correction_apply(
     # request sent from a limited online account only photo ID verifies (custodian.casework.identity).
     if not request.is_verified:
         raise RequestError(BILL_PROVES_NOTHING_HERE if from_limited_account(request) else NOT_VERIFIED)
+    # Where the sign-up link and the mailed code go is changed only on the strongest proof: the bill's figures
+    # that verified the person are held by anyone holding the bill (custodian.casework.identity).
+    if refused := channel_change_refused(request, values):
+        raise RequestError(refused)
     for r in named:
         if problem := named_recipient_problem(r.name, r.address):
             raise RequestError(f"{r.name or 'A recipient the customer named'}: {problem}")

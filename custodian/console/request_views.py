@@ -29,7 +29,14 @@ from custodian.casework.data_requests import (
     request_verify,
 )
 from custodian.casework.desk import is_note, reply_draft
-from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, from_limited_account, verification_methods
+from custodian.casework.identity import (
+    BILL_PROVES_NOTHING_HERE,
+    CHANNEL_NEEDS_STRONG_PROOF,
+    PROVING_CHANNELS,
+    from_limited_account,
+    proves_a_channel,
+    verification_methods,
+)
 from custodian.casework.selectors import request_list
 from custodian.casework.services import (
     Intake,
@@ -217,9 +224,11 @@ def request_detail(request, request_id):
             )
             if meter_routed and req.status == RequestStatus.OPEN and req.owning_service in actor.services
             else None,
-            "correction_form": step_form(request, forms.CorrectionForm, "console:correction", req.pk)
-            if req.is_verified
-            else None,
+            "correction_form": _correction_form(request, req) if req.is_verified else None,
+            # Why the e-mail address and mailing address are not offered: the proof was the bill's.
+            "channels_need_strong_proof": CHANNEL_NEEDS_STRONG_PROOF
+            if req.is_verified and not proves_a_channel(req)
+            else "",
             "decline_form": step_form(request, forms.DeclineForm, "console:correction", req.pk),
             "meter_form": step_form(request, forms.MeterChallengeForm, "console:correction", req.pk),
             # Each notice with the data it concerns by the policy file's labels, never its keys.
@@ -251,6 +260,17 @@ def request_detail(request, request_id):
             "bill_proves_nothing": BILL_PROVES_NOTHING_HERE if from_limited_account(req) else "",
         },
     )
+
+
+def _correction_form(request, req):
+    """The correction step's form, offering the e-mail address and the mailing address on file only for a
+    person verified strongly enough to change where we reach them (`casework.identity.proves_a_channel`; the
+    service refuses them otherwise whatever is sent)."""
+    form = step_form(request, forms.CorrectionForm, "console:correction", req.pk)
+    if not proves_a_channel(req):
+        field = form.fields["field"]
+        field.choices = [c for c in field.choices if c[0] not in PROVING_CHANNELS]
+    return form
 
 
 def _verify_form(request, req):

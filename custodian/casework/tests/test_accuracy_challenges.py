@@ -31,7 +31,7 @@ def test_a_correction_notifies_past_recipients_and_closes_when_the_last_notice_i
     accounted(
         [customer.pk], assessor, ["mailing_address"], "property records", basis, approved_by=privacy_officer
     )
-    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    req = open_request(customer, "privacy_officer", kind="correction", photo_id=True)
     correction_apply(
         request=req,
         by=privacy_officer,

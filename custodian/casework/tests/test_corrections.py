@@ -21,7 +21,7 @@ from custodian.vault.gate import reveal, system_actor
 
 @pytest.fixture
 def challenge(customer, open_request):
-    return open_request(customer, "privacy_officer", kind="correction", verified=True)
+    return open_request(customer, "privacy_officer", kind="correction", photo_id=True)
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_an_accuracy_challenge_answered_names_the_data_by_its_label(
     language, alice_and_bob, open_request, privacy_officer
 ):
     who = alice_and_bob[language]
-    corrected = open_request(who, "privacy_officer", kind="correction", verified=True)
+    corrected = open_request(who, "privacy_officer", kind="correction", photo_id=True)
     correction_apply(
         request=corrected, by=privacy_officer, values={"mailing_address": "9 Oak Avenue, Owatonna, MN 55060"}
     )

@@ -7,9 +7,9 @@ that address confirms) are walked here. A new telephone number is told at the
 e-mail address on file, else by letter, by its last two digits only (that inbox or mailbox may not be the
 customer's alone).
 
-Personas: Alice, a customer; Carol, who gave no e-mail address; a customer signed in to My account; the
-privacy officer, who answers her correction request and hands the letters
-to the mailing vendor."""
+Personas: Alice, a customer at the counter with photo ID (the proof a correction of the e-mail or mailing
+address needs); Carol, who gave no e-mail address; a customer signed in to My account; the privacy officer,
+who answers her correction request and hands the letters to the mailing vendor."""
 
 from django.core import mail
 from django.test import Client
@@ -37,7 +37,7 @@ def told(customer) -> list[OutboundMessage]:
 def test_a_corrected_mailing_address_is_told_by_a_letter_to_the_old_one(
     customer, open_request, privacy_officer, letter_vendor
 ):
-    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    req = open_request(customer, "privacy_officer", kind="correction", photo_id=True)
     correction_apply(request=req, by=privacy_officer, values={"mailing_address": NEW_STREET})
     (letter,) = told(customer)
     text = letter_text(letter)
@@ -56,7 +56,7 @@ def test_a_corrected_mailing_address_is_told_by_a_letter_to_the_old_one(
 def test_a_corrected_email_address_is_told_at_the_old_one_once_the_new_one_confirms(
     customer, open_request, privacy_officer, mailoutbox
 ):
-    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    req = open_request(customer, "privacy_officer", kind="correction", photo_id=True)
     corrected(req, privacy_officer, {"email": "alice.new@example.org"})
     assert not [m for m in mailoutbox if "alice@example.com" in [a.lower() for a in m.to]]
     assert Client().post(change_link("alice.new@example.org")).status_code == 200
@@ -65,7 +65,7 @@ def test_a_corrected_email_address_is_told_at_the_old_one_once_the_new_one_confi
 
 
 def test_the_same_value_again_tells_nobody(customer, open_request, privacy_officer):
-    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    req = open_request(customer, "privacy_officer", kind="correction", photo_id=True)
     correction_apply(request=req, by=privacy_officer, values={"mailing_address": OLD_STREET})
     assert told(customer) == []
 
@@ -108,7 +108,7 @@ def test_a_telephone_number_corrected_with_a_new_e_mail_address_is_told_at_the_o
     customer, open_request, privacy_officer, mailoutbox
 ):
     """The new e-mail address waits for its confirmation: the new number is told at the address on file."""
-    req = open_request(customer, "privacy_officer", kind="correction", verified=True)
+    req = open_request(customer, "privacy_officer", kind="correction", photo_id=True)
     corrected(req, privacy_officer, {"email": "someone.else@example.org", "phone": "(507) 555-0188"})
     (phone,) = [m for m in told(customer) if "a number ending in 88" in letter_text(m)]
     assert phone.channel == "email"
@@ -148,7 +148,7 @@ def test_an_e_mail_address_added_where_none_was_is_told_by_letter_in_spanish(
     carol, open_request, privacy_officer, mailoutbox
 ):
     Customer.objects.filter(pk=carol.pk).update(language="es")
-    req = open_request(carol, "privacy_officer", kind="correction", verified=True)
+    req = open_request(carol, "privacy_officer", kind="correction", photo_id=True)
     corrected(req, privacy_officer, {"email": "someone@example.org"})
     assert told(carol) == []  # nothing is on file before the new address confirms
     assert Client().post(change_link("someone@example.org")).status_code == 200
