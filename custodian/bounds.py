@@ -253,6 +253,8 @@ _NO_HOUSE_NUMBER = re.compile(r"\bgeneral delivery\b|\b[AFD]PO\b", re.IGNORECASE
 # another reads (a third party's name and purpose on the customer's consent screen, a recipient's in the
 # accounting of disclosures) never carries them. Invisible spaces a copy carries are dropped; the joiners
 # some scripts need (U+200C, U+200D) are kept.
+# The embeddings, overrides and isolates, which reorder what follows them. The marks (U+200E, U+200F, U+061C)
+# only set the direction of the characters next to them and belong in names written right to left.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE_SPACES = re.compile("[\u200b\u2060\ufeff]")
 
@@ -267,6 +269,18 @@ def shown_text(text: str) -> str:
 
 class ShownTextField(forms.CharField):
     """Text typed by one person and read by others (`shown_text`): a direction control is the error."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return shown_text(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="direction_control") from None
+
+
+class ShownURLField(forms.URLField):
+    """A web address typed by one person and shown to others as a link's words (a third party's website on
+    the customer's consent screen): a valid address may still carry a direction control, refused here."""
 
     def to_python(self, value):
         text = super().to_python(value)

@@ -38,6 +38,7 @@ from custodian.billing.selectors import (
     replacing_bill,
     statements,
 )
+from custodian.billing.services import BILL_FIELDS
 from custodian.bounds import ascii_whole, month_first_day
 from custodian.collecting.selectors import (
     agreements_in_force,
@@ -52,7 +53,7 @@ from custodian.payments.selectors import autopay_of_customer, payment_attempts, 
 from custodian.payments.services import PaymentError, card_payments_offered, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import choice_acted, portal_actor, portal_required
+from custodian.portal.access import choice_acted, message_page, portal_actor, portal_required
 from custodian.portal.account_names import accounts_named, names_of
 from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
@@ -190,8 +191,11 @@ def bill_detail(request, bill_id):
 @page("me/bills/<id:bill_id>/bill.pdf", name="bill_pdf")
 @portal_required
 def bill_download(request, bill_id):
-    """The bill as a PDF: the same file the bill-mailing vendor prints."""
+    """The bill as a PDF: the same file the bill-mailing vendor prints, with the name and addresses it is
+    mailed to; a representative whose authority leaves out any of what it prints is told so instead."""
     bill, content = _bill(request, bill_id)
+    if left_out := request.not_covered.refusal(BILL_FIELDS):
+        return message_page(request, title=_("Not within your authority"), message=left_out, status=403)
     pdf = bill_printed(bill=bill, content=content, utility=current_policy().utility)
     response = HttpResponse(pdf, "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bill-{bill.cycle}-{bill.pk}.pdf"'

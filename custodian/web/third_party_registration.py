@@ -25,7 +25,7 @@ def _text_area(label, help_text) -> forms.CharField:
 class RegistrationForm(forms.Form):
     name = bounds.ShownTextField(max_length=200, label=_("Organisation name"))
     contact = bounds.ShownTextField(max_length=300, label=_("Contact (e-mail and telephone)"))
-    website = forms.URLField(max_length=300, label=_("Website"), assume_scheme="https")
+    website = bounds.ShownURLField(max_length=300, label=_("Website"), assume_scheme="https")
     purpose = bounds.ShownTextField(
         max_length=500, label=_("What you do with customers' data"), widget=forms.Textarea
     )

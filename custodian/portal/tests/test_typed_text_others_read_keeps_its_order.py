@@ -18,6 +18,9 @@ from custodian.disclosures.models import Consent
 from custodian.testing.portal import signed_in
 
 REORDERED = "Acme \u202egnp.exe"
+# A web address that is valid as one and still reads otherwise ("…/nigol.exe" as "…/exe.login"): a field for
+# addresses refuses it for the control, not for not being an address.
+REORDERED_URL = "https://sunny.example/\u202eexe.nigol"
 # Text fields whose value nobody reads after the person who typed it, each with why: compared, then dropped.
 NOT_READ = {
     ("custodian.portal.forms", "EnrolForm", "account_number"): "matched against the records, not kept",
@@ -55,7 +58,7 @@ def _text_fields():
 @pytest.mark.parametrize("field", list(_text_fields()))
 def test_no_text_field_keeps_a_control_that_reorders_it(field):
     try:
-        kept = field.clean(REORDERED)
+        kept = field.clean(REORDERED_URL if isinstance(field, forms.URLField) else REORDERED)
     except forms.ValidationError:
         return
     assert "\u202e" not in str(kept), kept
