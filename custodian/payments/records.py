@@ -1,8 +1,9 @@
 """What payments keeps of a customer, as a data request's answer and the customer's download give it
 (`custodian.vault.records_held`, the "bills" category): automatic payment, when it was started and
 stopped (the bank account itself is a value of its own category), each debit made from the bank account
-(and its return by the bank), the payments tried by card, and the payments the utility took itself (each
-a receipt). Called only once the gate has allowed the read of the category."""
+(and its return by the bank, or the bank's notice that the account's details changed), the payments tried
+by card, and the payments the utility took itself (each a receipt). Called only once the gate has allowed
+the read of the category."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,14 @@ from custodian.billing.record_tables import (
     moment,
 )
 from custodian.dates import day_words
-from custodian.payments.models import AchDebit, AchReturn, Autopay, PaymentReceived, PaymentSession
+from custodian.payments.models import (
+    AchChangeNotice,
+    AchDebit,
+    AchReturn,
+    Autopay,
+    PaymentReceived,
+    PaymentSession,
+)
 
 
 def _autopay_words(a: Autopay) -> str:
@@ -58,6 +66,12 @@ def _debit_returned(d: AchDebit) -> dict:
     if back is None:
         return {"returned": None}
     return {"returned": {"received_on": back.received_on.isoformat(), "reason_code": back.reason_code}}
+
+
+def _change_words(n: AchChangeNotice) -> str:
+    return _("your bank told us that the bank account's details changed (change code %(code)s)") % {
+        "code": n.change_code
+    }
 
 
 def _received_words(p: PaymentReceived) -> str:
@@ -100,6 +114,14 @@ PAYMENTS = (
         ),
         whose="account__customer_id",
         related=("returned",),
+    ),
+    Kept(
+        "bank_change_notices",
+        gettext_lazy("Your bank's notices that the bank account's details changed"),
+        AchChangeNotice,
+        day("received_on"),
+        (in_words(_change_words, key="what", code="change_code"),),
+        whose="debit__account__customer_id",
     ),
     Kept(
         "payments_received",
