@@ -267,27 +267,24 @@ def shown_text(text: str) -> str:
     return _INVISIBLE_SPACES.sub("", text).strip()
 
 
-class ShownTextField(forms.CharField):
+class _Shown:
+    """A form field whose text, once the field's own cleaning is done, is read by others (`shown_text`)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return shown_text(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="direction_control") from None
+
+
+class ShownTextField(_Shown, forms.CharField):
     """Text typed by one person and read by others (`shown_text`): a direction control is the error."""
 
-    def to_python(self, value):
-        text = super().to_python(value)
-        try:
-            return shown_text(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="direction_control") from None
 
-
-class ShownURLField(forms.URLField):
+class ShownURLField(_Shown, forms.URLField):
     """A web address typed by one person and shown to others as a link's words (a third party's website on
     the customer's consent screen): a valid address may still carry a direction control, refused here."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        try:
-            return shown_text(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="direction_control") from None
 
 
 def mailing_address_typed(text: str) -> str:

@@ -324,6 +324,16 @@ def portal_accounts_delete(customer_ids) -> int:
     return len(users)
 
 
+def _invited_address(rep) -> str:
+    """The address a representative's invitation reached, read through the gate as the representative."""
+    return reveal(
+        actor=customer_actor(rep.person_id, "the representative"),
+        customer_id=rep.person_id,
+        fields=["email"],
+        purpose="providing_services",
+    )["email"]
+
+
 @transaction.atomic
 def representative_authority_join(*, token: str, account: PortalAccount):
     """An invitation opened by someone signed in with the address it reached (one address signs in to one
@@ -331,12 +341,7 @@ def representative_authority_join(*, token: str, account: PortalAccount):
     listed with the others to act under. Only the sign-in of that very address: holding the link is not
     enough, nor is being signed in as someone else."""
     rep = invitation_opened(token)
-    email = reveal(
-        actor=customer_actor(rep.person_id, "the representative"),
-        customer_id=rep.person_id,
-        fields=["email"],
-        purpose="providing_services",
-    )["email"]
+    email = _invited_address(rep)
     if account.user.get_username() != login_name(email):
         raise RepresentativeError(
             _(
@@ -355,12 +360,7 @@ def representative_sign_in_create(*, token: str, password: str):
     held = PortalAccount.objects.select_related("user").filter(customer_id=rep.person_id).first()
     if held is not None:
         raise RepresentativeError(_("You have a sign-in already: sign in with it."))
-    email = reveal(
-        actor=customer_actor(rep.person_id, "the representative"),
-        customer_id=rep.person_id,
-        fields=["email"],
-        purpose="providing_services",
-    )["email"]
+    email = _invited_address(rep)
     name = login_name(email)
     if get_user_model().objects.filter(username=name).exists():
         raise RepresentativeError(str(ALREADY_SIGNS_IN))

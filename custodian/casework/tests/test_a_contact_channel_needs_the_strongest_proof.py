@@ -10,12 +10,9 @@ in Carol's; the privacy officer, who verifies and answers correction requests; a
 photo ID; a customer signed in to My account."""
 
 import html
-import mailbox
-from email.message import EmailMessage
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 
 from custodian.casework.corrections import correction_apply
@@ -27,6 +24,7 @@ from custodian.portal.models import PortalAccount
 from custodian.portal.services import email_on_file
 from custodian.testing import letter_text
 from custodian.testing.desk import request_entered
+from custodian.testing.mailed_correction import correction_mailed
 from custodian.testing.portal import (
     CAROL_BILL,
     change_confirm_url,
@@ -52,21 +50,6 @@ def on_file(customer_id, field: str) -> str:
         fields=[field],
         purpose="contacting_customers",
     ).get(field, "")
-
-
-def mallorys_mail(tmp_path, app) -> CustomerRequest:
-    """Mallory's e-mail, From: the customer's own address (a sender address proves nothing), imported as the
-    mailbox is: the unverified correction request it opens."""
-    msg = EmailMessage()
-    msg["From"] = f"{app.personal['name']} <{app.personal['email']}>"
-    msg["Subject"] = "Correction: my e-mail address is wrong"
-    msg["Message-ID"] = "<strongest-proof-1@example.com>"
-    msg.set_content(f"Please change my e-mail address to {MALLORY}.")
-    box = mailbox.mbox(tmp_path / "in.mbox")
-    box.add(bytes(msg))
-    box.flush()
-    call_command("import_mail", str(tmp_path / "in.mbox"))
-    return CustomerRequest.objects.get(kind="correction", channel="email")
 
 
 def verified_at_console(client, req, fields: dict) -> str:
@@ -100,7 +83,7 @@ def test_the_bill_s_figures_do_not_move_the_e_mail_address_and_mallory_s_sign_up
     households, privacy_officer, console, tmp_path
 ):
     (customer, app), _ = households
-    req = mallorys_mail(tmp_path, app)
+    req = correction_mailed(tmp_path, app, MALLORY)
     client = console(privacy_officer)
     # Mallory, holding the bill, gives the account number and last month's kWh: the request is verified...
     page = verified_at_console(
@@ -175,7 +158,7 @@ def test_a_call_with_a_fact_from_the_bill_does_not_move_the_mailing_address_and_
 
 def test_other_data_is_still_corrected_on_the_bill_s_figures(households, privacy_officer, console, tmp_path):
     (customer, app), _ = households
-    req = mallorys_mail(tmp_path, app)  # the customer's own, this time, with the bill in hand
+    req = correction_mailed(tmp_path, app, MALLORY)  # the customer's own, this time, with the bill in hand
     client = console(privacy_officer)
     verified_at_console(
         client,
@@ -195,7 +178,8 @@ def test_a_customer_at_the_counter_with_photo_id_corrects_both(
     households, privacy_officer, console, tmp_path
 ):
     (customer, app), _ = households
-    req = mallorys_mail(tmp_path, app)  # the customer's own e-mail: they come to the counter with photo ID
+    # The customer's own e-mail: they come to the counter with photo ID.
+    req = correction_mailed(tmp_path, app, MALLORY)
     client = console(privacy_officer)
     verified_at_console(
         client,

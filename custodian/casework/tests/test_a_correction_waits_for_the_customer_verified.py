@@ -8,39 +8,20 @@ signs up online with the account number and the bill's figure; the privacy offic
 challenge in the console; a customer (a demo household) who comes to the counter with photo ID and corrects
 their e-mail address."""
 
-import mailbox
-from email.message import EmailMessage
-
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 
 from custodian.casework.corrections import NOT_VERIFIED, correction_apply
-from custodian.casework.models import CustomerRequest
 from custodian.casework.services import RequestError
 from custodian.disclosures.models import CorrectionNotice
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.services import email_on_file
+from custodian.testing.mailed_correction import correction_mailed
 from custodian.testing.portal import change_confirm_url, change_link, confirm_link, enrol
 from custodian.vault.gate import reveal, system_actor
 
 MALLORY = "mallory@evil.example"
-
-
-def outsiders_mail(tmp_path, app) -> CustomerRequest:
-    """The outsider's e-mail, From: the customer's own name and address (a sender address proves nothing),
-    imported as the mailbox is; the correction request it opens."""
-    msg = EmailMessage()
-    msg["From"] = f"{app.personal['name']} <{app.personal['email']}>"
-    msg["Subject"] = "Correction: my e-mail address is wrong"
-    msg["Message-ID"] = "<fix-email-1@example.com>"
-    msg.set_content(f"Please change my e-mail address to {MALLORY}.")
-    box = mailbox.mbox(tmp_path / "in.mbox")
-    box.add(bytes(msg))
-    box.flush()
-    call_command("import_mail", str(tmp_path / "in.mbox"))
-    return CustomerRequest.objects.get(kind="correction", channel="email")
 
 
 def corrected_at_console(client, req, email: str):
@@ -65,7 +46,7 @@ def test_an_outsiders_e_mail_changes_nothing_and_their_sign_up_s_link_goes_to_th
     households, privacy_officer, console, tmp_path
 ):
     (customer, app), _ = households
-    req = outsiders_mail(tmp_path, app)
+    req = correction_mailed(tmp_path, app, MALLORY)
     assert req.customer_id == customer.pk and not req.is_verified
     client = console(privacy_officer)
     page = client.get(f"/staff/requests/{req.pk}/").content.decode()
@@ -96,7 +77,7 @@ def test_an_outsiders_e_mail_changes_nothing_and_their_sign_up_s_link_goes_to_th
 )
 def test_no_item_is_corrected_for_a_person_not_verified(households, privacy_officer, tmp_path, field, value):
     (customer, app), _ = households
-    req = outsiders_mail(tmp_path, app)
+    req = correction_mailed(tmp_path, app, MALLORY)
     before = on_file(customer, field)
     mail.outbox.clear()
     with pytest.raises(RequestError, match="not verified as the customer") as refused:
@@ -115,7 +96,7 @@ def test_a_verified_customer_s_new_e_mail_address_goes_on_file_once_it_confirms(
     new = "ann.new@example.org"
     # The customer's own, this time: they come to the counter with photo ID (the bill's figures would not do
     # for the e-mail address on file: test_a_contact_channel_needs_the_strongest_proof.py).
-    req = outsiders_mail(tmp_path, app)
+    req = correction_mailed(tmp_path, app, MALLORY)
     client = console(privacy_officer)
     verified = client.post(
         f"/staff/requests/{req.pk}/verify/",

@@ -32,6 +32,7 @@ NAMING_THE_CUSTOMER_WITHOUT_AN_ASKER = {
     "Intake": "the request made, as request_intake takes it",
     "service_change_ask": "a write: the request to stop or move service",
     "append_change": "a write: the access log's record of the customer's own change",
+    "representative_person_join": "a write: an authority joins the sign-in of the person it was sent to",
     # A write's invariant on the facts, whoever asks: the e-mail address paperless bills go to stays.
     "paperless_in_force": "a write's check on the facts: the address the paperless bills go to stays",
     # Who the person signed in may act for: their own authorities, read before there is an asker.
