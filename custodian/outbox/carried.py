@@ -5,8 +5,10 @@ reads all of them; a representative acting for them reads a letter only within t
 notice carries the bills and the account number, a data request's answer every category it lists.
 
 By its template, unless the letter recorded what it carries when it was written (`OutboundMessage.carries`:
-a data request's answer names the categories it holds). A template not listed carries only the
-correspondence itself: a notice in the utility's words, none of the customer's data. Its header lines carry
+a data request's answer names the categories it holds). Every template is listed (the notices in the
+utility's words, none of the customer's data, with nothing beyond the correspondence itself); one that is
+not, a template added later and not yet weighed, carries every category: shown to no representative until it
+is listed (`outbox/tests/test_every_template_says_what_it_carries.py`). Its header lines carry
 the address it went to: an e-mail's `To` is the customer's e-mail address, a letter's `Mailed-To` a mailing
 address; the printed copy carries the name and mailing address it was posted to."""
 
@@ -31,7 +33,39 @@ TEMPLATE_CARRIES = {
     "contact_changed": ("email", "phone", "mailing_address"),
     "meter_challenge_result": ("meter_usage",),
     **dict.fromkeys(("data_request_answer", "correction_outcome", "correction_notice"), (EVERY,)),
+    # In the utility's words: what happened, what to do, a link; none of the customer's data in them.
+    **dict.fromkeys(
+        (
+            "breach_notice",
+            "erasure_answer",
+            "policy_change",
+            "request_received",
+            "request_reply",
+            "portal_confirm",
+            "portal_confirm_elsewhere",
+            "portal_confirm_on_file",
+            "portal_email_change",
+            "portal_email_changed",
+            "portal_password_reset",
+            "portal_sign_in_changed",
+            "portal_sign_up_refused",
+            "portal_signed_up",
+            "representative_invitation",
+        ),
+        (),
+    ),
 }
+# Messages to staff and to the utility's own addresses, never a customer's letter: none is listed above.
+NOT_TO_CUSTOMERS = frozenset(
+    {
+        "log_head",
+        "legal_authority_second",
+        "staff_change",
+        "staff_power_lost",
+        "staff_setup_link",
+        "vendor_determination",
+    }
+)
 # A header line of the sealed text and the category of what it names, by the message's channel.
 HEADER_CARRIES = {("e-mail", "To"): "email", ("letter", "Mailed-To"): "mailing_address"}
 PRINTED_CARRIES = ("name", "mailing_address")
@@ -45,11 +79,12 @@ def _expanded(keys) -> frozenset[str]:
 
 def carried(message) -> frozenset[str]:
     """The categories a message's subject and words carry: the correspondence, and what it recorded or its
-    template carries (every category, for a letter not found: nothing is shown of it by guess)."""
+    template carries (every category, for a letter not found or a template not listed: nothing is shown of
+    it by guess)."""
     if message is None:
         return _expanded((EVERY,)) | {CORRESPONDENCE}
     recorded = [c for c in message.carries.split(",") if c] if message.carries else None
-    keys = recorded if recorded is not None else TEMPLATE_CARRIES.get(message.template, ())
+    keys = recorded if recorded is not None else TEMPLATE_CARRIES.get(message.template, (EVERY,))
     return _expanded(keys) | {CORRESPONDENCE}
 
 
