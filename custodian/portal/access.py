@@ -211,22 +211,29 @@ def choice_acted(request, said: dict, act, *, back: str):
     return redirect(back)
 
 
+def _confirmed_account(request):
+    """The confirmed online account of the browser's sign-in, or None."""
+    account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
+    return account if account is not None and account.confirmed_at is not None else None
+
+
+def _second_factor_owed(request) -> bool:
+    """The customer chose a second factor and has not given it in this sign-in: it is asked every time."""
+    return not request.user.is_verified() and mfa.chose_totp(request.user)
+
+
 def signed_in_account(request):
     """The online account signed in on a page open to everyone (an invitation's), as `portal_required` would
     let it in: confirmed, past its second factor if it chose one; else None."""
-    account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
-    if account is None or account.confirmed_at is None:
-        return None
-    if not request.user.is_verified() and mfa.chose_totp(request.user):
-        return None
-    return account
+    account = _confirmed_account(request)
+    return None if account is None or _second_factor_owed(request) else account
 
 
 def portal_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
-        if account is None or account.confirmed_at is None:
+        account = _confirmed_account(request)
+        if account is None:
             # Back to this page once signed in (`next`: the sign-in follows only a page of the portal); a form
             # sent when the sign-in had run out: back to the page that shows it, with what was typed held for
             # it and for the customer who was shown it, if they were (`held_form`).
@@ -237,8 +244,8 @@ def portal_required(view):
             if request.method == "POST":
                 form_hold(request, response, page)
             return response
-        if not request.user.is_verified() and mfa.chose_totp(request.user):
-            return redirect("portal:code")  # the customer chose a second factor: it is asked every time
+        if _second_factor_owed(request):
+            return redirect("portal:code")
         request.customer_id = account.customer_id
         request.representative = None
         request.limited = account.limited
