@@ -1,7 +1,8 @@
 """The kinds of record kept beside the bills (the ledger, deposits, refunds, budget plans, payment agreements,
 notices of disconnection, automatic payment, card payments), each a table of the "bills" category
 (`custodian.vault.record_tables`): amounts as the bill writes them, and in a file as numbers with their unit.
-Billing, collections and payments declare their kinds with these columns and register them here."""
+Billing, collections and payments declare their kinds with these columns and register them with
+`kept_register`."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from custodian.vault.record_tables import (  # noqa: F401 (the columns the kinds
     day_data,
     fields,
     in_words,
+    kept_register,
     moment,
 )
 
@@ -52,8 +54,3 @@ class Kept(record_tables.Kept):
     """A kind of record kept beside the bills: a table of the bills category."""
 
     category: str = field(default=BILL_CATEGORY, kw_only=True)
-
-
-def kept_register(*kinds: Kept) -> None:
-    """Register each kind as a reader of the bills category, in the order given (from an app's `ready`)."""
-    record_tables.kept_register(*kinds)

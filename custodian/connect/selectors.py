@@ -3,8 +3,6 @@ review list, and the authorisation behind a bearer token."""
 
 from datetime import date
 
-from django.utils import timezone
-
 from custodian.casework.choices import RepresentativeScope
 from custodian.connect.models import Authorization, ThirdParty
 from custodian.disclosures.models import Consent
@@ -13,11 +11,8 @@ from custodian.vault.gate import Actor, Denied
 
 
 def authorization_standing(authorization: Authorization) -> bool:
-    """Neither revoked nor expired (the gate checks the consent again on every read)."""
-    consent = authorization.consent
-    return getattr(consent, "revocation", None) is None and (
-        consent.expires_on is None or consent.expires_on >= timezone.localdate()
-    )
+    """Its consent stands (`Consent.lapse`: the rule the gate checks again on every read)."""
+    return authorization.consent.lapse() is None
 
 
 def authorizations_of_customer(*, fetched_by: Actor) -> list[Authorization]:

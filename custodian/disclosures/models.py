@@ -4,6 +4,7 @@ recipients (Minn. Stat. § 13.04 subd. 4)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from custodian.disclosures.choices import LEGAL_AUTHORITY_KINDS
@@ -112,6 +113,24 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     category_list = CommaList("categories")
+
+    def lapse(self, at=None) -> str | None:
+        """Why the consent does not stand at `at` (now when not given): "not_signed" (signed later),
+        "revoked", "expired" (past `expires_on`) or "period_ended" (past `covers_until`); None while it
+        stands. The one rule the gate's reads for a third party, the disclosure desk, Connect My Data and the
+        customer's own record of their consents all apply. A revocation not loaded is looked up."""
+        at = at or timezone.now()
+        day = timezone.localdate(at)
+        revocation = getattr(self, "revocation", None)
+        if self.signed_at > at:
+            return "not_signed"
+        if revocation is not None and revocation.revoked_at <= at:
+            return "revoked"
+        if self.expires_on is not None and self.expires_on < day:
+            return "expired"
+        if self.covers_until is not None and self.covers_until < day:
+            return "period_ended"
+        return None
 
 
 class ConsentRevocation(models.Model):

@@ -35,13 +35,6 @@ def _words_opened(consents: list[Consent], documents) -> None:
         c.words = ConsentWords.from_json(d.content) if d else ConsentWords("", "", "")
 
 
-def _revocation(c: Consent):
-    try:
-        return c.revocation
-    except Consent.revocation.RelatedObjectDoesNotExist:
-        return None
-
-
 def _to_whom(c: Consent) -> str:
     return c.words.recipient_name or _("(the consent's words are no longer held)")
 
@@ -56,30 +49,26 @@ def _covers(c: Consent) -> str:
 
 
 def consent_standing(c: Consent) -> str:
-    """Whether the consent stands, in words, with how it was given."""
+    """Whether the consent stands, in words, with how it was given (`Consent.lapse`)."""
     how = str(METHOD_WORDS.get(c.method, c.method))
-    revoked = _revocation(c)
-    if revoked is not None:
+    lapse = c.lapse()
+    if lapse == "revoked":
         return (
             how
             + "; "
             + _("revoked on %(on)s (%(how)s)")
-            % {
-                "on": day_words(timezone.localdate(revoked.revoked_at)),
-                "how": revoked.how,
-            }
+            % {"on": day_words(timezone.localdate(c.revocation.revoked_at)), "how": c.revocation.how}
         )
-    if c.expires_on and c.expires_on < timezone.localdate():
-        return how + "; " + _("ended on %(on)s") % {"on": day_words(c.expires_on)}
+    if lapse in ("expired", "period_ended"):
+        ended = c.expires_on if lapse == "expired" else c.covers_until
+        return how + "; " + _("ended on %(on)s") % {"on": day_words(ended)}
     if c.expires_on:
         return how + "; " + _("in force until %(on)s") % {"on": day_words(c.expires_on)}
     return how + "; " + _("in force until you revoke it")
 
 
 def consent_standing_code(c: Consent) -> str:
-    if _revocation(c) is not None:
-        return "revoked"
-    return "ended" if c.expires_on and c.expires_on < timezone.localdate() else "in_force"
+    return {"revoked": "revoked", "expired": "ended", "period_ended": "ended"}.get(c.lapse(), "in_force")
 
 
 CONSENTS = (

@@ -249,13 +249,4 @@ class ConsentsInForceAnswer:
         consent = Consent.objects.select_related("revocation").filter(pk=consent_id).first()
         if consent is None or consent.customer_id != customer_id:
             return False
-        now = timezone.now()
-        today = timezone.localdate(now)
-        revocation = getattr(consent, "revocation", None)
-        return (
-            consent.signed_at <= now
-            and (revocation is None or revocation.revoked_at > now)
-            and (consent.expires_on is None or consent.expires_on >= today)
-            and (consent.covers_until is None or consent.covers_until >= today)
-            and set(categories) <= set(consent.category_list)
-        )
+        return consent.lapse() is None and set(categories) <= set(consent.category_list)

@@ -47,6 +47,15 @@ class Disclosure:
     package: bytes  # JSON of the data disclosed, for the recipient
 
 
+# The reasons recorded for a consent that does not stand at the disclosure (`Consent.lapse`).
+_LAPSE_WORDS = {
+    "not_signed": "the consent does not predate the disclosure",
+    "revoked": "the consent was revoked",
+    "expired": "the consent expired",
+    "period_ended": "the consent's period has ended",
+}
+
+
 def _consent_covers(
     consent: Consent,
     words,
@@ -66,14 +75,9 @@ def _consent_covers(
         return "the consent is for another purpose"
     if consent.signed_at >= at:
         return "the consent does not predate the disclosure"
-    revocation = getattr(consent, "revocation", None)
-    if revocation is not None and revocation.revoked_at <= at:
-        return "the consent was revoked"
-    today = timezone.localtime(at).date()
-    if consent.expires_on is not None and consent.expires_on < today:
-        return "the consent expired"
-    if consent.covers_until is not None and consent.covers_until < today:
-        return "the consent's period has ended"
+    lapse = consent.lapse(at)
+    if lapse is not None:
+        return _LAPSE_WORDS[lapse]
     if is_sale and not consent.allows_sale:
         return "a sale (or disclosure for payment) needs a consent that names sale explicitly"
     return None
