@@ -48,7 +48,8 @@ _USAGE_DECIMALS = {"kWh": 0, "therm": 1, "gal": 0}
 def _unit_words(unit: str, per: int = 1, *, one: bool = False) -> str:
     """A tariff unit in words of the active language, per `per` of them; `one`: as in "per kWh"."""
     if unit == "gal" and per == 1000:
-        return pgettext("unit", "thousand gallons")
+        # "per thousand gallons" is "por mil galones", though 12 of them are "12 miles de galones".
+        return pgettext("per unit", "thousand gallons") if one else pgettext("unit", "thousand gallons")
     if one:
         words = {"kWh": "kWh", "therm": pgettext("unit", "therm"), "gal": pgettext("unit", "gallon")}
     else:

@@ -90,6 +90,9 @@ def test_the_spanish_customer_reads_the_page_the_pdf_and_the_ledger_in_spanish(b
         "Agua",
     ):
         assert spanish in page
+    # a rate per one thousand gallons, and a quantity of them
+    assert "por mil galones" in page and "por miles de galones" not in page
+    assert re.search(r"[\d.,]+ miles de galones", page)
     for english in (
         "Customer charge",
         "Usage",
