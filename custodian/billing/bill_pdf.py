@@ -44,9 +44,11 @@ def _day(iso: str) -> str:
     return date_format(d, "F j, Y" if english else "DATE_FORMAT")
 
 
-def bill_printed(*, bill: Bill, content: dict, utility: dict) -> bytes:
+def bill_printed(*, bill: Bill, content: dict, utility: dict, not_covered=None) -> bytes:
     """The bill as printed, in its customer's language, with the account summary as of its issue date and,
-    for a bill since replaced, the mark naming the bill that replaced it."""
+    for a bill since replaced, the mark naming the bill that replaced it. A representative's copy is drawn
+    from the content their authority covers (`content.bill_within`), and `not_covered` gives the words
+    saying what it leaves out, asked in the bill's language."""
     language = languages_of([bill.customer_id])[bill.customer_id]
     with translation.override(language):
         return bill_pdf(
@@ -54,13 +56,21 @@ def bill_printed(*, bill: Bill, content: dict, utility: dict) -> bytes:
             content=content,
             summary=bill_summary(bill),
             replaced_by=None if bill.is_current else replacing_bill(bill),
+            not_covered=not_covered() if not_covered else "",
         )
 
 
 def bill_pdf(
-    *, utility: dict, content: dict, summary: BillSummary | None = None, replaced_by: Bill | None = None
+    *,
+    utility: dict,
+    content: dict,
+    summary: BillSummary | None = None,
+    replaced_by: Bill | None = None,
+    not_covered: str = "",
 ) -> bytes:
-    """The bill's PDF, in the active language, from its sealed content and its account summary."""
+    """The bill's PDF, in the active language, from its sealed content and its account summary; a part of
+    the content left out (a representative's copy) is not printed, and `not_covered` says so under the
+    bill's title."""
     shown = bill_shown(content)
     issued = date.fromisoformat(content["issued_on"])
     pdf = FPDF(format="letter", unit="pt")
@@ -104,10 +114,9 @@ def bill_pdf(
             pdf.set_xy(330, y)
             pdf.cell(230, 12, _latin(_increase_words(day, amount)), align="R")
             y += 14
-    pdf.set_xy(330, y)
-    pdf.cell(
-        230, 12, _latin(_("Account %(number)s") % {"number": content.get("account_number", "")}), align="R"
-    )
+    if "account_number" in content:
+        pdf.set_xy(330, y)
+        pdf.cell(230, 12, _latin(_("Account %(number)s") % {"number": content["account_number"]}), align="R")
     pdf.set_font("Helvetica", "", 11)
     pdf.set_xy(72, 140)
     lines = [content.get("name", "")] + [p.strip() for p in content.get("mailing_address", "").split(",", 1)]
@@ -122,9 +131,13 @@ def bill_pdf(
         title += " (" + _("final bill") + ")"
     pdf.multi_cell(504, 16, _latin(title))
     pdf.set_font("Helvetica", "", 10)
-    pdf.set_x(54)
-    address = _("Service address: %(address)s") % {"address": content.get("service_address", "")}
-    pdf.multi_cell(504, 13, _latin(address))
+    if "service_address" in content:
+        pdf.set_x(54)
+        address = _("Service address: %(address)s") % {"address": content["service_address"]}
+        pdf.multi_cell(504, 13, _latin(address))
+    if not_covered:
+        pdf.set_x(54)
+        pdf.multi_cell(504, 13, _latin(not_covered))
     if content.get("corrects"):
         # The clerk's reason is for staff: the customer is told the bill was corrected, not the internal note.
         pdf.set_x(54)

@@ -202,6 +202,11 @@ def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
         "sent_by": by,
         "regarding": f"request:{locked.pk}",
     }
+    # Typed freely, a reply may hold any of the customer's data: its template carries every category
+    # (`outbox.carried`). One to a request the customer's representative made is hers to read: it carries
+    # what her authority covers, shown to staff on the request, within which they answer her.
+    if locked.representative_id is not None:
+        common["carries"] = locked.representative.category_list
     customer = Customer(pk=locked.customer_id)
     if address:
         message = message_send(to_address=address, to_customer=customer, **common)

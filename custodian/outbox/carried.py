@@ -5,12 +5,13 @@ reads all of them; a representative acting for them reads a letter only within t
 notice carries the bills and the account number, a data request's answer every category it lists.
 
 By its template, unless the letter recorded what it carries when it was written (`OutboundMessage.carries`:
-a data request's answer names the categories it holds). Every template is listed (the notices in the
-utility's words, none of the customer's data, with nothing beyond the correspondence itself); one that is
-not, a template added later and not yet weighed, carries every category: shown to no representative until it
-is listed (`outbox/tests/test_every_template_says_what_it_carries.py`). Its header lines carry
-the address it went to: an e-mail's `To` is the customer's e-mail address, a letter's `Mailed-To` a mailing
-address; the printed copy carries the name and mailing address it was posted to."""
+a data request's answer names the categories it holds; staff's reply to a request a representative made,
+those of her authority). Every template is listed (the notices in the utility's words, none of the
+customer's data, with nothing beyond the correspondence itself; staff's reply, typed freely, every
+category); one that is not, a template added later and not yet weighed, carries every category: shown to no
+representative until it is listed (`outbox/tests/test_every_template_says_what_it_carries.py`). Its header
+lines carry the address it went to: an e-mail's `To` is the customer's e-mail address, a letter's
+`Mailed-To` a mailing address; the printed copy carries the name and mailing address it was posted to."""
 
 from custodian.outbox.services import content_parse
 from custodian.policy.loader import current_policy
@@ -33,6 +34,10 @@ TEMPLATE_CARRIES = {
     "contact_changed": ("email", "phone", "mailing_address"),
     "meter_challenge_result": ("meter_usage",),
     **dict.fromkeys(("data_request_answer", "correction_outcome", "correction_notice"), (EVERY,)),
+    # Staff's reply to a request, typed freely: it may quote any of the customer's data. A reply to a request
+    # the customer's representative made records the categories of the authority she asked under
+    # (`casework.desk.reply_send`), which staff see on the request and write within: hers to read.
+    "request_reply": (EVERY,),
     # In the utility's words: what happened, what to do, a link; none of the customer's data in them.
     **dict.fromkeys(
         (
@@ -40,7 +45,6 @@ TEMPLATE_CARRIES = {
             "erasure_answer",
             "policy_change",
             "request_received",
-            "request_reply",
             "portal_confirm",
             "portal_confirm_elsewhere",
             "portal_confirm_on_file",

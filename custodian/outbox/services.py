@@ -279,13 +279,15 @@ def message_send(
     page_language: str = "",
     typed_on_the_page: bool = False,
     tells_of: OutboundMessage | None = None,
+    carries: list[str] | None = None,
 ) -> OutboundMessage:
     """Send one e-mail from a template, on the record. `sent_by` is a staff user; a system job names itself in
     `sent_by_job`. With `to_customer` the text is sealed as their correspondence (and can be sent again after
     a temporary failure). Returns the record, whose status says what the mail server did with it. In the
     language `language_of` gives: the customer's chosen one, else `page_language` (the page that sent it);
     the page's alone when `typed_on_the_page` says the address is only what was typed there. `tells_of`: the
-    letter kept in My account the e-mail says is waiting, mailed if the e-mail fails for good."""
+    letter kept in My account the e-mail says is waiting, mailed if the e-mail fails for good. `carries`: the
+    data categories its words hold, where not its template's (`custodian.outbox.carried`)."""
     label = _sender(sent_by, sent_by_job)
     language = language_of(to_customer, page=page_language, typed_on_the_page=typed_on_the_page)
     rendered = message_render(template=template, context=context, language=language)
@@ -307,6 +309,7 @@ def message_send(
         sent_by_label=label,
         content_sha256=_digest(rendered),
         tells_of=tells_of,
+        carries=",".join(carries) if carries is not None else "",
     )
     if to_customer is not None:
         _seal(

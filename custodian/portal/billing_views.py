@@ -23,6 +23,7 @@ from custodian.billing.budget import (
     carried,
     settlements_pending,
 )
+from custodian.billing.content import HELD_BEYOND, bill_within
 from custodian.billing.notices import is_paperless, paperless_set
 from custodian.billing.permissions import BillingError
 from custodian.billing.presentation import bill_shown
@@ -38,7 +39,6 @@ from custodian.billing.selectors import (
     replacing_bill,
     statements,
 )
-from custodian.billing.services import BILL_FIELDS
 from custodian.bounds import ascii_whole, month_first_day
 from custodian.collecting.selectors import (
     agreements_in_force,
@@ -53,7 +53,7 @@ from custodian.payments.selectors import autopay_of_customer, payment_attempts, 
 from custodian.payments.services import PaymentError, card_payments_offered, payment_session_open
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
-from custodian.portal.access import choice_acted, message_page, portal_actor, portal_required
+from custodian.portal.access import choice_acted, portal_actor, portal_required
 from custodian.portal.account_names import accounts_named, names_of
 from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
@@ -172,10 +172,26 @@ def _bill(request, bill_id):
     return bill, content
 
 
+def _within(request, content: dict, shows) -> tuple[dict, list[str]]:
+    """The bill's content as the reader's authority covers it (`billing.content.bill_within`: a
+    representative's without what it holds beyond the bill that their authority leaves out), and what it
+    left out of `shows`, what the page or file would show of it (none for the customer)."""
+    rep = request.representative
+    content, left_out = bill_within(content, None if rep is None else rep.category_list)
+    return content, [c for c in shows if c in left_out]
+
+
+# What the bill's page shows beyond the bill itself (portal/bill.html); its PDF prints all of it.
+PAGE_SHOWS = ("service_address",)
+
+
 @page("me/bills/<id:bill_id>/", name="bill")
 @portal_required
 def bill_detail(request, bill_id):
+    """A bill: to a representative whose authority covers the bills, without what it holds beyond them that
+    the authority leaves out (the service address), saying so."""
     bill, content = _bill(request, bill_id)
+    content, left_out = _within(request, content, PAGE_SHOWS)
     return render(
         request,
         "portal/bill.html",
@@ -184,6 +200,7 @@ def bill_detail(request, bill_id):
             "content": content,
             "shown": bill_shown(content),
             "replaced_by": None if bill.is_current else replacing_bill(bill),
+            "not_covered": request.not_covered.among(left_out),
         },
     )
 
@@ -192,11 +209,16 @@ def bill_detail(request, bill_id):
 @portal_required
 def bill_download(request, bill_id):
     """The bill as a PDF: the same file the bill-mailing vendor prints, with the name and addresses it is
-    mailed to; a representative whose authority leaves out any of what it prints is told so instead."""
+    mailed to; a representative's copy leaves out what of those their authority does not cover and says so
+    in their place, in the bill's language."""
     bill, content = _bill(request, bill_id)
-    if left_out := request.not_covered.refusal(BILL_FIELDS):
-        return message_page(request, title=_("Not within your authority"), message=left_out, status=403)
-    pdf = bill_printed(bill=bill, content=content, utility=current_policy().utility)
+    content, left_out = _within(request, content, HELD_BEYOND)
+    pdf = bill_printed(
+        bill=bill,
+        content=content,
+        utility=current_policy().utility,
+        not_covered=(lambda: request.not_covered.among(left_out)) if left_out else None,
+    )
     response = HttpResponse(pdf, "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bill-{bill.cycle}-{bill.pk}.pdf"'
     return response
