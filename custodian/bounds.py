@@ -259,11 +259,19 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE_SPACES = re.compile("[\u200b\u2060\ufeff]")
 
 
+# Control characters (Unicode's Cc) but the tab and line ends: an escape sequence, a bell or a backspace in
+# what staff read is a terminal's or a log's command, never a person's words.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def shown_text(text: str) -> str:
     """`text` as another person will read it, stripped and without invisible spaces; ValueError (in words for
-    the person who typed it) when it carries a control that reorders it on screen."""
+    the person who typed it) when it carries a control that reorders it on screen, or any other control
+    character but a tab or a line end."""
     if _BIDI_CONTROLS.search(text):
         raise ValueError(_("Remove the invisible characters that change the direction of the text."))
+    if _CONTROL_CHARACTERS.search(text):
+        raise ValueError(_("Remove the control characters (such as an escape or a bell) from the text."))
     return _INVISIBLE_SPACES.sub("", text).strip()
 
 
@@ -275,11 +283,12 @@ class _Shown:
         try:
             return shown_text(text)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="direction_control") from None
+            raise forms.ValidationError(str(exc), code="control_character") from None
 
 
 class ShownTextField(_Shown, forms.CharField):
-    """Text typed by one person and read by others (`shown_text`): a direction control is the error."""
+    """Text typed by one person and read by others (`shown_text`): a direction control or another control
+    character is the error."""
 
 
 class ShownURLField(_Shown, forms.URLField):

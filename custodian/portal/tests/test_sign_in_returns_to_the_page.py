@@ -62,6 +62,10 @@ def test_with_an_authenticator_the_code_step_returns_her_there(pat):
         "http://testserver.evil.example/portal/me/",
         "/staff/",
         "javascript:alert(1)",
+        # below the portal as written, elsewhere once the browser resolves the dots (escaped or not)
+        "/portal/../staff/",
+        "/portal/%2e%2e/transparency/",
+        "/portal/me/../../staff/",
     ],
 )
 def test_mallorys_next_is_not_followed(pat, target):

@@ -14,6 +14,7 @@ from django import forms
 
 import custodian.portal
 import custodian.web
+import custodian.web.forms
 from custodian.disclosures.models import Consent
 from custodian.testing.portal import signed_in
 
@@ -62,6 +63,25 @@ def test_no_text_field_keeps_a_control_that_reorders_it(field):
     except forms.ValidationError:
         return
     assert "\u202e" not in str(kept), kept
+
+
+# What a terminal or a log reads as commands (clear the screen, a bell, a backspace), not a person's words.
+CONTROLLED = "Bob \x1b[2J\x07\x08"
+CONTROLLED_URL = "https://sunny.example/\x1b[2J"
+
+
+@pytest.mark.parametrize("field", list(_text_fields()))
+def test_no_text_field_keeps_a_control_character(field):
+    try:
+        kept = field.clean(CONTROLLED_URL if isinstance(field, forms.URLField) else CONTROLLED)
+    except forms.ValidationError:
+        return
+    assert not any(c in str(kept) for c in "\x1b\x07\x08"), repr(kept)
+
+
+def test_a_line_end_and_a_tab_are_words_not_controls():
+    field = custodian.web.forms.ContactForm.base_fields["message"]
+    assert field.clean("Line one\r\nLine two\twith a tab") == "Line one\r\nLine two\twith a tab"
 
 
 def test_the_walk_finds_the_portal_s_consent_form():
