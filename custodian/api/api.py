@@ -25,7 +25,8 @@ from custodian.disclosures.exports import ExportRefused, export_dir, vendor_expo
 from custodian.disclosures.selectors import accounting_summary, export_done_for, vendor_for
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
-from custodian.staff.selectors import reviews_access
+from custodian.staff.selectors import reviews_access, staff_users
+from custodian.staff.services import access_log_read_append
 from custodian.vault import gate
 from custodian.vault.masking import masked
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS
@@ -280,7 +281,10 @@ def list_access_events(request, filters: Query[EventFilter]):
     """The access log, for the staff who review access (the privacy officer)."""
     if not _reviews(request.auth):
         raise HttpError(403, "Only the privacy officer reviews the access log.")
-    return list(access_events(**filters.dict()))
+    asked = filters.dict()
+    events = list(access_events(**asked))
+    access_log_read_append(by=staff_users().get(pk=request.auth.id), filters=asked, rows=len(events))
+    return events
 
 
 def _reviews(actor) -> bool:

@@ -41,6 +41,9 @@ class Action(StrEnum):
     BREAK_GLASS_REVIEW = "break_glass_review"
     # The privacy officer marked an unusual-access flag reviewed, with a note.
     FLAG_REVIEWED = "flag_reviewed"
+    # The privacy officer read the access log itself (a page of it, or a download): who watches is watched.
+    ACCESS_LOG_REVIEWED = "access_log_reviewed"
+    ACCESS_LOG_DOWNLOADED = "access_log_downloaded"
     STAFF_MEMBERSHIP = "staff_membership"
     STAFF_ADDED = "staff_added"
     STAFF_DEACTIVATED = "staff_deactivated"
@@ -142,6 +145,8 @@ CHANGE_ACTIONS = frozenset(
         Action.CONSENT_REVOKED,
         Action.BREAK_GLASS_REVIEW,
         Action.FLAG_REVIEWED,
+        Action.ACCESS_LOG_REVIEWED,
+        Action.ACCESS_LOG_DOWNLOADED,
         Action.STAFF_MEMBERSHIP,
         Action.STAFF_ADDED,
         Action.STAFF_DEACTIVATED,

@@ -176,6 +176,8 @@ CHANGE_LABELS = {
     Action.CONSENT_GIVEN: gettext_lazy("Recorded your consent"),
     Action.CONSENT_REVOKED: gettext_lazy("Recorded the revocation of your consent"),
     Action.BREAK_GLASS_REVIEW: gettext_lazy("Reviewed an emergency access to your data"),
+    Action.ACCESS_LOG_REVIEWED: gettext_lazy("Reviewed the record of who has seen or changed your data"),
+    Action.ACCESS_LOG_DOWNLOADED: gettext_lazy("Downloaded the record of who has seen or changed your data"),
     Action.SERVICE_STARTED: gettext_lazy("Started your service"),
     Action.SERVICE_STOPPED: gettext_lazy("Stopped your service"),
     Action.SERVICE_MOVED: gettext_lazy("Moved your service"),

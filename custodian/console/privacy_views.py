@@ -27,6 +27,7 @@ from custodian.policy.loader import current_policy
 from custodian.retention.selectors import destruction_records
 from custodian.retention.services import citation_of, retention_due
 from custodian.routing import page
+from custodian.staff.services import access_log_read_append
 from custodian.vault.gate import break_glass_review, break_glass_review_queue
 from custodian.vault.services import NotAllowed
 from custodian.web.views import inventory_answer
@@ -125,22 +126,30 @@ def access_review(request):
     form = forms.AccessReviewForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(request, "console/access_review.html", {"form": form, "page": None}, status=400)
-    events = access_events_matching(**(form.filters() if form.is_bound else {}))
+    filters = form.filters() if form.is_bound else {}
+    events = access_events_matching(**filters)
+    # The read is logged once it is made, so a page or a file never holds its own event.
     if request.GET.get("format") == "csv":
-        return _access_csv(events)
+        response, rows = _access_csv(events)
+        access_log_read_append(by=request.user, filters=filters, rows=rows)
+        return response
     page = Paginator(events, ACCESS_PAGE).get_page(request.GET.get("page"))
     # Each event with why it was read as the customer reads it ("who has seen or changed my data"): an app's
     # read by the customer's authorisation, not the utility's purpose the gate let it read under.
     seen = seen_in_words(page.object_list)
+    access_log_read_append(by=request.user, filters=filters, page=page.number)
     return render(request, "console/access_review.html", {"form": form, "page": page, "seen": seen})
 
 
-def _access_csv(events):
+def _access_csv(events) -> tuple[HttpResponse, int]:
+    """The events as a CSV file, and how many rows it holds."""
+    rows = 0
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="access-review-{timezone.localdate()}.csv"'
     writer = csv_writer(response)
     writer.writerow(ACCESS_COLUMNS)
     for e in events[:ACCESS_CSV_LIMIT].iterator(chunk_size=2000):
+        rows += 1
         writer.writerow(
             [
                 e.seq,
@@ -159,7 +168,7 @@ def _access_csv(events):
                 e.reason,
             ]
         )
-    return response
+    return response, rows
 
 
 @page("privacy/inventory/", name="inventory")

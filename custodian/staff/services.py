@@ -179,6 +179,21 @@ def staff_decision_append(action: Action, *, by, reason: str, customer_ids=()) -
     append_change(action=action, customer_ids=customer_ids, reason=reason, roles=roles, **change_actor(by))
 
 
+def access_log_read_append(*, by, filters: dict, rows: int | None = None, page: int | None = None) -> None:
+    """The privacy officer's read of the access log, in the log itself: a page (`page`) or a download of
+    `rows` events, with the filters chosen (ids, keys and dates, never a value), for the customer the read
+    was filtered to, if any (they see it in "who has seen or changed my data")."""
+    chosen = "; ".join(f"{k} {v.date() if hasattr(v, 'date') else v}" for k, v in filters.items() if v)
+    what = f"downloaded {rows} events" if rows is not None else f"page {page or 1}"
+    customer = filters.get("customer_id")
+    staff_decision_append(
+        Action.ACCESS_LOG_DOWNLOADED if rows is not None else Action.ACCESS_LOG_REVIEWED,
+        by=by,
+        reason=f"{what}; filters: {chosen or 'none'}",
+        customer_ids=[customer] if customer else (),
+    )
+
+
 def _log(action: Action, reason: str, changed_by) -> None:
     append_change(action=action, reason=reason, **change_actor(changed_by))
 

@@ -246,6 +246,10 @@ def test_the_privacy_officer_filters_the_access_log(
         (str(customer.pk), "bill.clerk", "billing", ["name"])
     ]
     assert {e["customer_id"] for e in events} == {str(customer.pk)}
+    # and the privacy officer's read of the log is in the log, for the customer it was of
+    read = AccessEvent.objects.get(action="access_log_downloaded")
+    assert read.actor_label == "priya.privacy" and read.customer_id == str(customer.pk)
+    assert read.reason.startswith(f"downloaded {len(events)} events; filters: customer_id {customer.pk}")
 
 
 def test_a_revoked_or_inactive_owner_token_stops_working(api, billing_clerk, token_for):

@@ -12,7 +12,9 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from custodian.audit import events
+from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
+from custodian.audit.selectors import CHANGE_LABELS
 from custodian.console import privacy_views
 from custodian.incidents import selectors as flags
 from custodian.incidents.models import FlagReview
@@ -143,3 +145,26 @@ def test_an_apps_read_is_told_by_the_customers_authorisation_as_she_reads_it(
     for read in apps:
         assert "Your authorization in My account, given on" in read and f"for: {SOLAR}" in read
         assert "Providing or improving utility services" not in read
+
+
+def test_reading_the_log_is_itself_in_the_log(console, privacy_officer, billing_clerk, customer):
+    """Who watches is watched: each page of the review and each download is an event, for the customer it
+    was filtered to (who sees it in "who has seen or changed my data"), naming the filters and not a value."""
+    _read_names(console, billing_clerk, customer, times=2)
+    officer = console(privacy_officer)
+    officer.get("/staff/privacy/access/", {"customer_id": customer.pk})
+    page = AccessEvent.objects.get(action=Action.ACCESS_LOG_REVIEWED)
+    assert page.actor_label == "priya.privacy" and page.customer_id == str(customer.pk)
+    assert page.reason == f"page 1; filters: customer_id {customer.pk}"
+
+    file = officer.get("/staff/privacy/access/", {"customer_id": customer.pk, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(file.content.decode())))[1:]
+    download = AccessEvent.objects.get(action=Action.ACCESS_LOG_DOWNLOADED)
+    assert download.customer_id == str(customer.pk)
+    assert download.reason == f"downloaded {len(rows)} events; filters: customer_id {customer.pk}"
+    assert str(download.seq) not in {r[0] for r in rows}  # a file never holds its own event
+    assert Action.ACCESS_LOG_REVIEWED in CHANGE_LABELS and Action.ACCESS_LOG_DOWNLOADED in CHANGE_LABELS
+
+    officer.get("/staff/privacy/access/")
+    unfiltered = AccessEvent.objects.filter(action=Action.ACCESS_LOG_REVIEWED).order_by("-seq").first()
+    assert not unfiltered.customer_id and unfiltered.reason == "page 1; filters: none"
