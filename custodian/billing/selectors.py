@@ -44,7 +44,7 @@ def bill_document(
     )
     doc = next((d for d in docs if d.ref == bill.document_ref), None)
     if doc is None:
-        raise gate.Denied("the bill's document is missing")
+        raise gate.Denied("bill_document_missing")
     return bill_content_read(doc.content)
 
 

@@ -18,7 +18,7 @@ def authorization_standing(authorization: Authorization) -> bool:
 def authorizations_of_customer(*, fetched_by: Actor) -> list[Authorization]:
     """The signed-in customer's authorisations, newest first, with their third parties and consents."""
     if not fetched_by.reads_own(fetched_by.customer_id, scope=RepresentativeScope.CONSENTS):
-        raise Denied("only the customer (or whom they authorised for consents) lists their authorisations")
+        raise Denied("authorisations_not_the_askers")
     return list(
         Authorization.objects.select_related("third_party", "consent__revocation")
         .filter(customer_id=fetched_by.customer_id)
@@ -30,13 +30,13 @@ def authorization_of_customer(*, fetched_by: Actor, authorization_id: int) -> Au
     for authorization in authorizations_of_customer(fetched_by=fetched_by):
         if authorization.pk == authorization_id:
             return authorization
-    raise Denied("no such authorisation of this customer")
+    raise Denied("no_such_authorisation")
 
 
 def third_parties_for_review(*, fetched_by: Actor) -> list[ThirdParty]:
     """Every registered third party, those waiting for review first (the privacy officer's list)."""
     if fetched_by.kind != "staff" or not reviews_access(fetched_by.services):
-        raise Denied("only a reviewer of access sees third parties' registrations")
+        raise Denied("third_parties_reviewer_only")
     order = {ThirdParty.Status.PENDING: 0, ThirdParty.Status.APPROVED: 1}
     return sorted(ThirdParty.objects.all(), key=lambda t: (order.get(t.status, 2), -t.pk))
 
@@ -45,7 +45,7 @@ def third_party_for_review(*, fetched_by: Actor, third_party_id: int) -> ThirdPa
     for third_party in third_parties_for_review(fetched_by=fetched_by):
         if third_party.pk == third_party_id:
             return third_party
-    raise Denied("no such third party")
+    raise Denied("no_such_third_party")
 
 
 def approved_third_party_of_client(client_id: str) -> ThirdParty | None:

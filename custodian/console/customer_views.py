@@ -203,18 +203,20 @@ def break_glass(request, customer_id):
     asking = "password" not in request.POST
     form = (forms.BreakGlassAskForm if asking else forms.BreakGlassForm)(request.POST)
 
-    def refused(why: str):
-        # Logged as a refused emergency access, whatever stopped it before the gate was asked.
+    def emergency_refused(why: str, **facts):
+        # Logged as a refused emergency access, whatever stopped it before the gate was asked (`why`: its
+        # kind of refusal, `gate.refusals.KINDS`).
         gate.break_glass_refused(
             actor=actor,
             customer_id=customer_id,
             purpose=form.cleaned_data.get("purpose", ""),
             why=why,
             client_ip=client_ip(request),
+            **facts,
         )
 
     if not form.is_valid():
-        refused("incomplete: " + ", ".join(sorted(form.errors)))
+        emergency_refused("emergency_incomplete", missing=", ".join(sorted(form.errors)))
         return _customer_again(
             request,
             customer_id,
@@ -226,7 +228,7 @@ def break_glass(request, customer_id):
             actor.services
         ):
             # The same answer as the gate's refusal at the second step, and logged the same way.
-            refused("not opened to your support services for this purpose")
+            emergency_refused("emergency_not_opened")
             return not_found(request)
         return render(
             request,
@@ -245,10 +247,10 @@ def break_glass(request, customer_id):
         request, username=request.user.get_username(), password=form.cleaned_data["password"]
     )
     if again is None or again.pk != request.user.pk:
-        refused("re-authentication failed: password not accepted")
+        emergency_refused("emergency_password_refused")
         return _customer_again(request, customer_id, NOT_REAUTHENTICATED)
     if verify_second_factor(user=request.user, token=form.cleaned_data["code"]) is None:
-        refused("re-authentication failed: second-factor code not accepted")
+        emergency_refused("emergency_code_refused")
         return _customer_again(request, customer_id, NOT_REAUTHENTICATED)
     privilege_raised(request)
     try:

@@ -71,7 +71,7 @@ def contact_remove(*, customer, fields, actor, recorded_by_label: str = "the cus
     # A representative removes only what their authority lets them read (the page refuses it first, saying
     # what the authority leaves out): Denied, as the gate answers a read outside it.
     if not all(actor.reads_own(customer.pk, category=current_policy().category_for_field(f)) for f in fields):
-        raise Denied("the authority does not cover the data to remove")
+        raise Denied("authority_does_not_cover_removal")
     held = value_provenance(fetched_by=actor, customer_id=customer.pk, fields=fields)
     for field in fields:
         if field not in held:

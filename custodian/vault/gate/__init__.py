@@ -35,7 +35,6 @@ from custodian.vault.gate.break_glass import (
 from custodian.vault.gate.decision import (
     MARKETING_PURPOSE,
     NOT_FOUND_OR_DENIED,
-    VENDORS_USE_EXPORTS,
     Decision,
     Denied,
     Destroyed,
@@ -59,7 +58,6 @@ from custodian.vault.gate.values import ValueHeld, find_customers, reveal, revea
 __all__ = [
     "MARKETING_PURPOSE",
     "NOT_FOUND_OR_DENIED",
-    "VENDORS_USE_EXPORTS",
     "Actor",
     "ChunkTotals",
     "Decision",

@@ -18,6 +18,7 @@ from custodian.staff.selectors import reviews_access, services_of
 from custodian.staff.services import staff_decision_append
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import as_customer_id, deny, event_record
+from custodian.vault.gate.refusals import Refusal
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import NotAllowed
 
@@ -43,17 +44,15 @@ def break_glass_open(
         "client_ip": client_ip,
     }
     if actor.kind != "staff" or actor.user is None:
-        raise deny(actor, "only staff can break the glass", **event)
+        raise deny(actor, Refusal("emergency_staff_only"), **event)
     if purpose not in policy.purposes:
-        raise deny(actor, f"unknown purpose {purpose!r}", **event)
+        raise deny(actor, Refusal("unknown_purpose", {"purpose": purpose}), **event)
     if purpose not in policy.emergency_purposes(actor.services):
-        raise deny(
-            actor, f"the policy opens no emergency access for {purpose} to your support services", **event
-        )
+        raise deny(actor, Refusal("no_emergency_access", {"purpose": purpose}), **event)
     if len((reason or "").strip()) < 10:
         raise ValueError("break-glass needs a reason of at least 10 characters")
     if cid is None or not Customer.objects.filter(pk=cid).exists():
-        raise deny(actor, "no such customer", **event)
+        raise deny(actor, Refusal("no_such_customer"), **event)
     now = timezone.now()
     with transaction.atomic():
         grant = BreakGlassGrant.objects.create(
@@ -68,13 +67,16 @@ def break_glass_open(
     return grant
 
 
-def break_glass_refused(*, actor: Actor, customer_id, purpose: str, why: str, client_ip: str = "") -> None:
+def break_glass_refused(
+    *, actor: Actor, customer_id, purpose: str, why: str, client_ip: str = "", **facts
+) -> None:
     """Log an emergency access refused before the gate was asked (re-authentication failed, the form was
-    incomplete): a failed attempt is as much the privacy officer's business as a refused one."""
+    incomplete): a failed attempt is as much the privacy officer's business as a refused one. `why`: the
+    kind of refusal (`refusals.KINDS`), with its facts."""
     policy = current_policy()
     deny(
         actor,
-        why,
+        Refusal(why, facts),
         action=Action.BREAK_GLASS,
         purpose=purpose if purpose in policy.purposes else "",
         customer_id=as_customer_id(customer_id) or "",

@@ -7,7 +7,7 @@ One module (over 600 lines) on purpose: every rule a read passes is here, in the
 the whole decision can be read and reviewed in one place."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from custodian.policy.loader import Policy, current_policy
 from custodian.vault.choices import MADE_BY_THE_UTILITY
 from custodian.vault.consents_in_force import consent_in_force
 from custodian.vault.gate.actors import Actor
+from custodian.vault.gate.refusals import Refusal, refusal_of
 from custodian.vault.models import BreakGlassGrant, DataDestruction, DataKey, ReadHold
 from custodian.vault.notice_rule import consented_to, notice_uncovered_among
 from custodian.vault.open_requests import open_request_for
@@ -32,15 +33,31 @@ NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
 
 MARKETING_PURPOSE = "marketing"
 
-VENDORS_USE_EXPORTS = "vendors receive customer data only in their exports"
-
 
 class Denied(Exception):
-    """The one answer for a customer that does not exist and for a read that is not allowed."""
+    """The one answer for a customer that does not exist and for a read that is not allowed. It carries the
+    refusal (`refusals.Refusal`: its kind and facts) for the access log and for a member of staff's words;
+    never shown to the customer, whose page says `NOT_FOUND_OR_DENIED` whatever the kind."""
 
-    def __init__(self, reason: str):
+    def __init__(self, kind: str | Refusal, **facts):
         super().__init__(NOT_FOUND_OR_DENIED)
-        self.reason = reason  # for the access log only; never shown to the caller
+        self.refusal = refusal_of(kind, facts)
+
+    def __reduce__(self):  # across processes as it is, whatever its constructor takes
+        return (_unpickled, (type(self), self.args, self.__dict__))
+
+    @property
+    def kind(self) -> str:
+        return self.refusal.kind
+
+    @property
+    def facts(self) -> dict:
+        return self.refusal.facts
+
+    @property
+    def reason(self) -> str:
+        """The access log's English for the refusal."""
+        return self.refusal.reason
 
 
 class Destroyed(Denied):
@@ -59,7 +76,7 @@ class Destroyed(Denied):
             + "."
         )
         Exception.__init__(self, self.message)
-        self.reason = destroyed_reason(destruction)
+        self.refusal = destroyed_refusal(destruction)
 
     def __str__(self):
         return self.message
@@ -69,16 +86,31 @@ class Held(Denied):
     """A staff member's read without a request past the policy file's limit per hour: held until a reviewer
     of access approves (the read has not happened). Said only when the read would otherwise be allowed."""
 
-    def __init__(self, reason: str, hold_id: int):
-        Exception.__init__(self, reason)
-        self.reason, self.hold_id = reason, hold_id
+    def __init__(self, refusal: Refusal, hold_id: int):
+        Exception.__init__(self, refusal.reason)
+        self.refusal, self.hold_id = refusal, hold_id
 
     def __str__(self):
         return self.reason
 
 
 class VaultIntegrityError(Exception):
-    """A stored value failed authentication: altered, or moved from another row or field."""
+    """A stored value failed authentication: altered, or moved from another row or field. Its refusal names
+    which (a denial of the read, logged as one)."""
+
+    def __init__(self, kind: str, **facts):
+        self.refusal = Refusal(kind, facts)
+        super().__init__(self.refusal.reason)
+
+    def __reduce__(self):
+        return (_unpickled, (type(self), self.args, self.__dict__))
+
+
+def _unpickled(cls, args, state):
+    exc = Exception.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 @dataclass(frozen=True)
@@ -88,6 +120,17 @@ class Decision:
     break_glass_id: str = ""
     own_request: bool = False  # allowed by a request that the reading staff member entered themselves
     hold_id: int | None = None  # held for approval (custodian.vault.models.ReadHold)
+    refusal: Refusal | None = None  # a refusal's kind and facts (`refused`); `reason` is its log text
+
+    def __post_init__(self):
+        if not self.allowed and self.refusal is None:
+            raise TypeError("a refused decision names its kind of refusal: refused(kind, **facts)")
+
+
+def refused(kind: str | Refusal, **facts) -> Decision:
+    """A refused decision: its kind of refusal (`refusals.KINDS`) and the facts its reason names."""
+    refusal = refusal_of(kind, facts)
+    return Decision(False, refusal.reason, refusal=refusal)
 
 
 _GRANTED = Decision(True, "granted by support service")  # the same answer for every staff read it allows
@@ -97,48 +140,52 @@ def policy_decision(policy: Policy, actor: Actor, purpose: str, categories: Iter
     """Role → purpose → categories, from the compiled policy. No database access: pure and fast."""
     p = policy.purposes.get(purpose)
     if p is None:
-        return Decision(False, f"unknown purpose {purpose!r}")
+        return refused("unknown_purpose", purpose=purpose)
     cats = list(categories)
     if actor.kind == "staff":
         grants = policy.service_grants
         for category in cats:
             if not any((s, purpose, category) in grants for s in actor.services):
-                return Decision(False, f"no support service of the actor may read {category} for {purpose}")
+                return refused("not_granted", category=category, purpose=purpose)
         return _GRANTED
     if actor.kind == "customer":
         if purpose not in policy.self_access_purposes:
-            return Decision(False, f"customers do not read for {purpose}")
+            return refused("customer_purpose", purpose=purpose)
         bad = [c for c in cats if c not in policy.self_access_categories]
         if bad:
-            return Decision(False, f"not self-accessible: {bad}")
+            return refused("not_self_accessible", categories=bad)
         outside = [c for c in cats if actor.categories is not None and c not in actor.categories]
         if outside:
-            return Decision(False, f"outside the representative's authority: {outside}")
+            return refused("outside_authority", categories=outside)
         return Decision(True, "the customer's own data")
     if actor.kind == "system":
         job = policy.system_jobs.get(actor.job)
         if job is None or purpose not in job.purposes:
-            return Decision(False, f"system job {actor.job!r} does not act for {purpose}")
+            return refused("job_purpose", job=actor.job, purpose=purpose)
         bad = [c for c in cats if c not in p.categories]
-        return Decision(not bad, f"{purpose} does not allow {bad}" if bad else f"system job {actor.job}")
+        if bad:
+            return refused("purpose_categories", purpose=purpose, categories=bad)
+        return Decision(True, f"system job {actor.job}")
     if actor.kind == "vendor":
         function = policy.vendor_functions.get(actor.vendor_function)
         if function is None or purpose not in {function.purpose, *function.also_for}:
-            return Decision(False, f"vendor function {actor.vendor_function!r} does not act for {purpose}")
+            return refused("vendor_purpose", function=actor.vendor_function, purpose=purpose)
         bad = [c for c in cats if c not in function.categories]
-        return Decision(
-            not bad, f"function does not need {bad}" if bad else f"vendor function {function.key}"
-        )
+        if bad:
+            return refused("vendor_categories", categories=bad)
+        return Decision(True, f"vendor function {function.key}")
     if actor.kind == "third_party":
         basis = policy.disclosure_bases.get("connect_my_data")
         # The basis's own purpose and categories, and those of the usage summaries (bills) if it has them.
         reads = [basis, basis.get("usage_summaries") or {}] if basis is not None else []
         read = next((r for r in reads if r.get("purpose") == purpose), None)
         if read is None:
-            return Decision(False, f"third parties do not read for {purpose}")
+            return refused("third_party_purpose", purpose=purpose)
         bad = [c for c in cats if c not in read.get("categories", ())]
-        return Decision(not bad, f"third parties never receive {bad}" if bad else "the customer's consent")
-    return Decision(False, f"unknown actor kind {actor.kind!r}")
+        if bad:
+            return refused("third_party_categories", categories=bad)
+        return Decision(True, "the customer's consent")
+    return refused("unknown_actor", actor_kind=actor.kind)
 
 
 def categories_of(policy: Policy, fields: Sequence[str]) -> list[str] | None:
@@ -178,25 +225,26 @@ def notice_decision(
     if not uncovered or consented_to(customer_id=customer_id, purpose=purpose):
         return decision
     f, key, version = uncovered[0]
-    shown = f"notice {key} {version}" if key else "no notice shown"
-    return Decision(False, f"{f} was collected under {shown}, which does not name {purpose}")
+    if not key:
+        return refused("no_notice", field=f, purpose=purpose)
+    return refused("notice", field=f, notice=key, version=version, purpose=purpose)
 
 
 def notice_refusal(
     policy: Policy, actor: Actor, ids: Sequence[int], fields: Sequence[str], purpose: str
-) -> str:
+) -> Refusal | None:
     """A bulk read's notice rule: refused naming how many customers hold a value whose notice does not name
     the purpose (callers leave them out first, as they leave out those who opted out)."""
     if actor.kind == "customer":
-        return ""
+        return None
     uncovered = notice_uncovered_among(customer_ids=ids, fields=fields, purpose=purpose)
     if not uncovered:
-        return ""
-    return f"{len(uncovered)} of the customers gave the data under a notice that does not name {purpose}"
+        return None
+    return Refusal("notice_many", {"count": len(uncovered), "purpose": purpose})
 
 
-def destroyed_reason(destruction) -> str:
-    return f"destroyed under retention schedule item {destruction.schedule_item}"
+def destroyed_refusal(destruction) -> Refusal:
+    return Refusal("destroyed", {"schedule_item": destruction.schedule_item})
 
 
 def destruction_of(customer_id: int):
@@ -311,9 +359,11 @@ def _roles(actor: Actor) -> str:
     return actor.vendor_function
 
 
-def deny(actor: Actor, reason: str, **event) -> Denied:
-    append_surviving([event_record(actor, decision="deny", reason=reason, **event)])
-    return Denied(reason)
+def deny(actor: Actor, refusal: Refusal, **event) -> Denied:
+    """A refusal written to the access log (on a connection of its own: it survives the caller's rollback),
+    and the `Denied` that says it."""
+    append_surviving([event_record(actor, decision="deny", reason=refusal.reason, **event)])
+    return Denied(refusal)
 
 
 def _break_glass_read(policy, grant, customer_id, request_id) -> Decision:
@@ -328,7 +378,7 @@ def _break_glass_read(policy, grant, customer_id, request_id) -> Decision:
         )
         is None
     ):
-        return Decision(False, f"request {request_id} is not an open request of this customer's")
+        return refused("request_not_open", request=request_id)
     return Decision(True, f"break-glass: {grant.reason}", str(grant.pk))
 
 
@@ -339,22 +389,20 @@ def decide_one(
     a reviewer's approval of reads past the hourly limit runs for this staff member, when the read's own
     query asked already (`approval_sql`); None asks again if it matters."""
     if actor.kind == "vendor":
-        return Decision(False, VENDORS_USE_EXPORTS)
+        return refused("vendor_reads_one")
     if not exists:
-        return Decision(False, "no such customer")
+        return refused("no_such_customer")
     if actor.kind == "customer" and actor.customer_id != customer_id:
-        return Decision(False, "a customer reads only their own data")
+        return refused("not_own_data")
     if actor.kind == "third_party":
         decision = policy_decision(policy, actor, purpose, categories)
         if decision.allowed and not consent_in_force(
             consent_id=actor.consent_id, customer_id=customer_id, categories=categories
         ):
-            return Decision(False, "no consent of this customer in force covers this third party's read")
-        return Decision(
-            decision.allowed, f"consent {actor.consent_id}" if decision.allowed else decision.reason
-        )
+            return refused("no_consent")
+        return Decision(True, f"consent {actor.consent_id}") if decision.allowed else decision
     if purpose == MARKETING_PURPOSE and actor.kind != "customer" and opted_out_among([customer_id]):
-        return Decision(False, "the customer opted out of marketing")
+        return refused("opted_out")
     decision = policy_decision(policy, actor, purpose, categories)
     if not decision.allowed and actor.kind == "staff" and purpose in policy.purposes:
         grant = active_break_glass(policy, actor, customer_id, purpose)
@@ -362,7 +410,7 @@ def decide_one(
             return decision
         bad = [c for c in categories if c not in policy.purposes[purpose].categories]
         if bad:
-            return Decision(False, f"{purpose} does not allow {bad}, even in an emergency")
+            return refused("not_even_in_an_emergency", purpose=purpose, categories=bad)
         return _break_glass_read(policy, grant, customer_id, request_id)
     if not decision.allowed or actor.kind != "staff":
         return decision
@@ -378,12 +426,9 @@ def decide_one(
     services = frozenset(s for s in actor.services if purpose in policy.services[s].purposes)
     request = open_request_for(request_id=request_id, customer_id=customer_id, services=services)
     if request is None:
-        return Decision(
-            False,
-            f"{purpose} needs an open request of this customer's owned by your service"
-            if required
-            else f"request {request_id} is not an open request of this customer's owned by your service",
-        )
+        if required:
+            return refused("request_needed", purpose=purpose)
+        return refused("request_not_owned", request=request_id)
     return _by_request(policy, actor, customer_id, purpose, decision, request, approved)
 
 
@@ -433,7 +478,7 @@ def decide_one_keyed(
     )
     destroyed = destruction_of(customer_id) if decision.allowed and key is None else None
     if destroyed is not None:
-        decision = Decision(False, destroyed_reason(destroyed))
+        decision = refused(destroyed_refusal(destroyed))
     return decision, destroyed
 
 
@@ -510,13 +555,10 @@ def held_or(
         hold = ReadHold.objects.create(
             user_id=int(actor.id), purpose=purpose, customers_in_hour=len(read), threshold=limit
         )
-    asked = f"{len(new)} customers in one read and " if len(customer_ids) > 1 else ""
-    return Decision(
-        False,
-        f"held for the privacy officer's approval (hold {hold.pk}): {asked}{len(read)} customers read "
-        f"without a request or under requests you entered in the last hour, the limit is {limit}",
-        hold_id=hold.pk,
-    )
+    facts = {"hold": hold.pk, "read": len(read), "limit": limit}
+    if len(customer_ids) > 1:
+        return replace(refused("held_many", asked=len(new), **facts), hold_id=hold.pk)
+    return replace(refused("held", **facts), hold_id=hold.pk)
 
 
 def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
@@ -524,14 +566,21 @@ def bulk_decision(policy, actor: Actor, purpose: str, categories) -> Decision:
     nor a request-driven purpose (a request is about one customer)."""
     decision = policy_decision(policy, actor, purpose, categories)
     if decision.allowed and actor.kind in ("customer", "third_party"):
-        decision = Decision(False, f"{actor.kind.replace('_', ' ')}s do not read in bulk")
+        decision = refused("customers_in_bulk" if actor.kind == "customer" else "third_parties_in_bulk")
     if decision.allowed and actor.kind == "staff" and policy.purposes[purpose].request_required:
-        decision = Decision(False, f"{purpose} is request-driven and can't be used in bulk")
+        decision = refused("request_driven_in_bulk", purpose=purpose)
     return decision
 
 
 def bulk_decide(
-    policy, actor: Actor, *, action, purpose: str, categories, refusal: str = "", client_ip: str = ""
+    policy,
+    actor: Actor,
+    *,
+    action,
+    purpose: str,
+    categories,
+    refusal: Refusal | None = None,
+    client_ip: str = "",
 ) -> tuple[dict, Decision]:
     """A bulk read's access event and its one decision (`bulk_decision`); `refusal` refuses before deciding
     (bad arguments). A refusal is logged and raised (Denied) before anything is read."""
@@ -542,23 +591,23 @@ def bulk_decide(
         "request_id": None,
         "client_ip": client_ip,
     }
-    if refusal:
+    if refusal is not None:
         raise deny(actor, refusal, customer_id=None, **event)
     decision = bulk_decision(policy, actor, purpose, categories)
     if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **event)
+        raise deny(actor, decision.refusal, customer_id=None, **event)
     return event, decision
 
 
-def bulk_refusal(missing: int, destroyed: int) -> str:
+def bulk_refusal(missing: int, destroyed: int) -> Refusal | None:
     if missing:
-        return f"{missing} of the ids are not customers"
+        return Refusal("not_customers", {"count": missing})
     if destroyed:
-        return f"{destroyed} of the customers' data was destroyed under the retention schedule"
-    return ""
+        return Refusal("destroyed_many", {"count": destroyed})
+    return None
 
 
-def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: str, read):
+def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refusal: Refusal | None, read):
     """One customer's read of sealed data other than values (documents, interval readings): the decision,
     the read and its access event in one transaction. `refusal` refuses before
     deciding (bad arguments); a read that fails authentication is a denial, logged as one. `read` is given
@@ -566,8 +615,8 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
     result = destroyed = None
     outer = log._in_callers_transaction()
     with transaction.atomic(), connection.cursor() as cursor:
-        if refusal:
-            decision = Decision(False, refusal)
+        if refusal is not None:
+            decision = refused(refusal)
         else:
             exists, key = customer_and_key(cursor, cid)
             decision, destroyed = decide_one_keyed(
@@ -577,7 +626,7 @@ def read_one(policy, actor, *, cid, purpose, categories, request_id, event, refu
                 try:
                     result = read(key)
                 except VaultIntegrityError as exc:
-                    decision = Decision(False, str(exc))
+                    decision = refused(exc.refusal)
         outcome_write(cursor, actor, decision=decision, revealed=result is not None, outer=outer, event=event)
     return answer(result, decision=decision, destroyed=destroyed)
 
@@ -606,9 +655,9 @@ def answer(result, *, decision: Decision, destroyed):
     if destroyed is not None:
         raise Destroyed(destroyed)
     if decision.hold_id:
-        raise Held(decision.reason, decision.hold_id)
+        raise Held(decision.refusal, decision.hold_id)
     if result is None:
-        raise Denied(decision.reason)
+        raise Denied(decision.refusal)
     return result
 
 
@@ -619,14 +668,14 @@ def read_many(actor: Actor, *, ids: Sequence[int], decision: Decision, event: di
     with transaction.atomic():
         found = existing_count(ids) if ids else 0
         destroyed = destroyed_among(ids) if ids and found == len(ids) else 0
-        reason = bulk_refusal(len(ids) - found, destroyed)
+        refusal = bulk_refusal(len(ids) - found, destroyed)
         if found == len(ids) and not destroyed and check is not None:
-            reason = check()
-        if found == len(ids) and not destroyed and not reason:
+            refusal = check()
+        if found == len(ids) and not destroyed and refusal is None:
             try:
                 result = read()
             except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
-                reason = str(exc)
+                refusal = exc.refusal
             else:
                 if ids:
                     log.append_uniform(
@@ -636,4 +685,4 @@ def read_many(actor: Actor, *, ids: Sequence[int], decision: Decision, event: di
                         ids,
                     )
                 return result
-    raise deny(actor, reason, customer_id=None, **event)
+    raise deny(actor, refusal, customer_id=None, **event)

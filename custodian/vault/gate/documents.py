@@ -18,6 +18,7 @@ from custodian.vault.gate.decision import (
     read_one,
 )
 from custodian.vault.gate.month_totals import bulk_job_decide
+from custodian.vault.gate.refusals import Refusal
 from custodian.vault.gate.values import _bulk_notice_refusal, _opened, _sealed_all
 from custodian.vault.models import DataKey, Provenance, SealedDocument
 
@@ -93,25 +94,25 @@ def reveal_documents(
         docs = []
         if rows:
             if stored_key is None:
-                raise VaultIntegrityError(f"customer {cid}: sealed documents without a data key")
+                raise VaultIntegrityError("documents_without_key", customer=cid)
             key = sealing.unwrap_data_key(cid, *stored_key)
             for ref, media_type, sealed in rows:
                 try:
                     plain = _crypto.open_bytes(key, cid, f"{category}:{ref}", sealed)
                 except _crypto.InvalidTagError:
-                    raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                    raise VaultIntegrityError("document_failed", ref=ref) from None
                 header, _, content = plain.partition(b"\n")
                 docs.append(Document(ref, media_type, json.loads(header)["filename"], content))
         return docs
 
     refusal = (
-        "unknown category"
+        Refusal("unknown_category")
         if not known
-        else "no such customer"
+        else Refusal("no_such_customer")
         if cid is None
-        else "no documents named"
+        else Refusal("no_documents_named")
         if wanted == []
-        else ""
+        else None
     )
     return read_one(
         policy,
@@ -146,7 +147,7 @@ def reveal_documents_many(
         action=action,
         purpose=purpose,
         categories=[category] if known else [],
-        refusal="" if known else "unknown category",
+        refusal=None if known else Refusal("unknown_category"),
     )
     wanted = {(int(cid), ref) for cid, ref in refs}
 
@@ -167,7 +168,7 @@ def reveal_documents_many(
             try:
                 plain = _crypto.open_bytes(keys[cid], cid, f"{category}:{ref}", sealed)
             except (_crypto.InvalidTagError, KeyError):
-                raise VaultIntegrityError(f"document {ref} failed authentication") from None
+                raise VaultIntegrityError("document_failed", ref=ref) from None
             header, _, content = plain.partition(b"\n")
             out[(cid, ref)] = Document(ref, media_type, json.loads(header)["filename"], content)
         return out
@@ -197,9 +198,7 @@ def _open_blocks(rows, stored_keys=None) -> list:
         try:
             payload = _crypto.open_bytes(keys[cid], cid, interval_files.block_field(service, month), sealed)
         except (_crypto.InvalidTagError, KeyError):
-            raise VaultIntegrityError(
-                f"customer {cid}: interval block {service} {month} failed authentication"
-            ) from None
+            raise VaultIntegrityError("block_failed", customer=cid, service=service, month=month) from None
         values = interval_files.decode_values(payload, count)
         blocks.append(interval_files.IntervalBlock(cid, service, month, start, interval, values))
     return blocks
@@ -258,11 +257,11 @@ def reveal_intervals(
         return _open_blocks(_collected_by(rows, collected_by), {cid: stored_key})
 
     refusal = (
-        "no such customer"
+        Refusal("no_such_customer")
         if cid is None
-        else ""
+        else None
         if all(0 <= s < e for s, e in periods)
-        else "empty or reversed period"
+        else Refusal("empty_period")
     )
     return read_one(
         policy,
@@ -333,9 +332,9 @@ def reveal_with_intervals_many(
     # with it, in the one query), as a bulk read of values does, not of a second read of every value.
     sealed: list[tuple] = []
 
-    def refusal() -> str:
+    def refusal() -> Refusal | None:
         if not ids:
-            return ""
+            return None
         sealed[:] = _sealed_all(ids, fields, ways=True)
         return _bulk_notice_refusal(policy, actor, ids, fields, purpose, sealed)
 

@@ -48,6 +48,7 @@ from custodian.vault.gate.decision import (
     existing_count,
     notice_refusal,
 )
+from custodian.vault.gate.refusals import Refusal
 from custodian.vault.gate.values import bulk_asked, open_all
 from custodian.vault.models import DataKey
 
@@ -159,10 +160,11 @@ def bulk_job_decide(
     without a field."""
     policy = current_policy()
     ids, fields, cats = bulk_asked(policy, customer_ids, fields)
-    if fields_required:
-        refusal = f"unknown or no fields {fields!r}" if cats is None or not fields else ""
-    else:
-        refusal = f"unknown fields {fields!r}" if cats is None else ""
+    refusal = None
+    if fields_required and (cats is None or not fields):
+        refusal = Refusal("unknown_fields", {"fields": fields})
+    elif not fields_required and cats is None:
+        refusal = Refusal("unknown_fields_named", {"fields": fields})
     event, decision = bulk_decide(
         policy,
         actor,
@@ -220,16 +222,16 @@ def _access_commit(actor: Actor, ids: list[int], decision, event: dict, *, polic
     with transaction.atomic(durable=True):
         found = existing_count(ids)
         destroyed = destroyed_among(ids) if found == len(ids) else 0
-        reason = bulk_refusal(len(ids) - found, destroyed)
+        refusal = bulk_refusal(len(ids) - found, destroyed)
         if found == len(ids) and not destroyed:
-            reason = notice_refusal(policy, actor, ids, fields, event["purpose"]) if fields else ""
-            if not reason:
+            refusal = notice_refusal(policy, actor, ids, fields, event["purpose"]) if fields else None
+            if refusal is None:
                 log.append_uniform(
                     event_record(actor, decision="allow", reason=decision.reason, customer_id="", **event),
                     ids,
                 )
                 return
-    raise deny(actor, reason, customer_id=None, **event)
+    raise deny(actor, refusal, customer_id=None, **event)
 
 
 def _data_keys(ids: list[int]) -> dict[int, bytes]:
@@ -289,12 +291,8 @@ def _collect(actor: Actor, event: dict, ids, values, futures, *, fields) -> Chun
             totals += future.result()
         except BlockFailed as failed:
             cid, service, month = failed.args
-            raise deny(
-                actor,
-                f"customer {cid}: interval block {service} {month} failed authentication",
-                customer_id=cid,
-                **event,
-            ) from None
+            refusal = Refusal("block_failed", {"customer": cid, "service": service, "month": month})
+            raise deny(actor, refusal, customer_id=cid, **event) from None
     if values is None:  # the fields of the customers without readings only
         metered = {cid for cid, *_ in totals}
         unmetered = [c for c in ids if c not in metered]

@@ -34,6 +34,7 @@ from custodian.vault import interval_files
 from custodian.vault.gate import spark_blocks
 from custodian.vault.gate.decision import deny
 from custodian.vault.gate.month_totals import CHUNK, TotalsAsk, _access_commit, _chunks, _data_keys
+from custodian.vault.gate.refusals import Refusal
 from custodian.vault.gate.values import open_all
 
 TASKS_PER_CORE = 4  # task rows per executor core: enough for an even finish, few enough to start quickly
@@ -131,12 +132,8 @@ def month_totals_on_spark(*, spark, ask: TotalsAsk, chunk: int = CHUNK) -> Spark
             raise
         frame.unpersist()
         cid, svc, month = failed.groups()
-        raise deny(
-            actor,
-            f"customer {cid}: interval block {svc} {month} failed authentication",
-            customer_id=int(cid),
-            **job.event,
-        ) from None
+        refusal = Refusal("block_failed", {"customer": cid, "service": svc, "month": month})
+        raise deny(actor, refusal, customer_id=int(cid), **job.event) from None
     values: dict[int, dict[str, str]] = {}
     if job.fields:
         for part in parts:

@@ -23,15 +23,13 @@ from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
     CUSTOMERS_TABLE,
     MARKETING_PURPOSE,
-    VENDORS_USE_EXPORTS,
-    Decision,
-    Denied,
     Held,
     VaultIntegrityError,
     answer,
     approval_sql,
     as_customer_id,
     bulk_decision,
+    bulk_refusal,
     categories_of,
     decide_one_keyed,
     deny,
@@ -45,7 +43,9 @@ from custodian.vault.gate.decision import (
     opted_out_among,
     outcome_write,
     policy_decision,
+    refused,
 )
+from custodian.vault.gate.refusals import Refusal
 from custodian.vault.models import DataKey, PersonalValue, Provenance
 from custodian.vault.normalize import BLIND_INDEXED_FIELDS, normalize
 from custodian.vault.open_requests import open_request_of
@@ -97,12 +97,12 @@ def _open_rows(customer_id: int, rows) -> dict[str, str]:
         return {}
     key_id, wrapped = rows[0][1], rows[0][2]
     if key_id is None:
-        raise VaultIntegrityError(f"customer {customer_id}: stored {sealed[0][0]} failed authentication")
+        raise VaultIntegrityError("value_failed", customer=customer_id, field=sealed[0][0])
     try:
         cipher = _crypto.cipher_of(sealing.unwrap_data_key(customer_id, key_id, wrapped))
         return _crypto.open_values(cipher, customer_id, sealed)
     except _crypto.InvalidTagError:
-        raise VaultIntegrityError(_failing(customer_id, key_id, wrapped, sealed)) from None
+        raise _failing(customer_id, key_id, wrapped, sealed) from None
 
 
 def _ids_where(column: str, ids: Sequence[int]) -> tuple[str, list]:
@@ -160,7 +160,7 @@ def _opened(customer_ids: Sequence[int], rows) -> dict[int, dict[str, str]]:
             cipher = _crypto.cipher_of(sealing.unwrap_data_key(cid, key_id, wrapped))
             out[cid] = _crypto.open_values(cipher, cid, sealed_fields)
         except _crypto.InvalidTagError:
-            raise VaultIntegrityError(_failing(cid, key_id, wrapped, sealed_fields)) from None
+            raise _failing(cid, key_id, wrapped, sealed_fields) from None
     return out
 
 
@@ -169,7 +169,7 @@ def open_all(customer_ids: Sequence[int], fields: Sequence[str]) -> dict[int, di
     return _opened(customer_ids, _sealed_all(customer_ids, fields))
 
 
-def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) -> str:
+def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) -> Refusal | None:
     """`notice_refusal` answered from the rows about to be opened when every way they were collected names
     the purpose (a few ways for thousands of customers); else asked of it (it counts customers, consents)."""
     covered = (
@@ -178,21 +178,21 @@ def _bulk_notice_refusal(policy, actor: Actor, ids, fields, purpose: str, rows) 
         )
         for c, k, v in _ways_of(rows)
     )
-    return "" if all(covered) else notice_refusal(policy, actor, ids, fields, purpose)
+    return None if all(covered) else notice_refusal(policy, actor, ids, fields, purpose)
 
 
-def _failing(cid: int, key_id: str, wrapped: bytes, sealed_fields) -> str:
-    """Which of the customer's values failed authentication (or its data key), for the denial's reason."""
+def _failing(cid: int, key_id: str, wrapped: bytes, sealed_fields) -> VaultIntegrityError:
+    """Which of the customer's values failed authentication (or its data key), for the denial."""
     try:
         cipher = _crypto.cipher_of(sealing.unwrap_data_key(cid, key_id, wrapped))
     except _crypto.InvalidTagError:
-        return f"customer {cid}: the stored data key failed authentication"
+        return VaultIntegrityError("key_failed", customer=cid)
     for fname, sealed in sealed_fields:
         try:
             _crypto.open_value(cipher, cid, fname, sealed)
         except _crypto.InvalidTagError:
-            return f"customer {cid}: stored {fname} failed authentication"
-    return f"customer {cid}: a stored value failed authentication"
+            return VaultIntegrityError("value_failed", customer=cid, field=fname)
+    return VaultIntegrityError("a_value_failed", customer=cid)
 
 
 def bulk_asked(policy, customer_ids, fields) -> tuple[list[int], list[str], list[str] | None]:
@@ -251,9 +251,9 @@ def reveal(
         outer = log._in_callers_transaction(wrapper.db)
         rows = _fetch_sealed(cursor, wrapper.db, actor, cid, fields) if readable else []
         if cats is None or not fields:
-            decision = Decision(False, f"unknown or no fields {fields!r}")
+            decision = refused("unknown_fields", fields=fields)
         elif cid is None:
-            decision = Decision(False, "no such customer")
+            decision = refused("no_such_customer")
         else:
             given = [(r[3], r[5], r[6], r[7]) for r in rows if r[3]]
             key = rows[0][1] if rows else None
@@ -265,7 +265,7 @@ def reveal(
                 try:
                     values = _open_rows(cid, rows)
                 except VaultIntegrityError as exc:
-                    decision = Decision(False, str(exc))
+                    decision = refused(exc.refusal)
         outcome_write(cursor, actor, decision=decision, revealed=values is not None, outer=outer, event=event)
     return answer(values, decision=decision, destroyed=destroyed)
 
@@ -301,41 +301,39 @@ def reveal_many(
         "client_ip": client_ip,
     }
     if cats is None or not fields:
-        raise deny(actor, f"unknown or no fields {fields!r}", customer_id=None, **base)
+        raise deny(actor, Refusal("unknown_fields", {"fields": fields}), customer_id=None, **base)
     decision = bulk_decision(policy, actor, purpose, cats)
     if decision.allowed and hourly_limit and actor.kind == "staff":
         decision = held_or(policy, actor, ids, purpose, decision)
         if decision.hold_id:
-            deny(actor, decision.reason, customer_id=None, **base)
-            raise Held(decision.reason, decision.hold_id)
+            deny(actor, decision.refusal, customer_id=None, **base)
+            raise Held(decision.refusal, decision.hold_id)
     if not decision.allowed:
-        raise deny(actor, decision.reason, customer_id=None, **base)
+        raise deny(actor, decision.refusal, customer_id=None, **base)
     with transaction.atomic():
         found = existing_count(ids)
         opted_out = opted_out_among(ids) if purpose == MARKETING_PURPOSE else set()
         destroyed = destroyed_among(ids) if found == len(ids) else 0
-        if found != len(ids):
-            error = Denied(f"{len(ids) - found} of the ids are not customers")
-        elif destroyed:
-            error = Denied(f"{destroyed} of the customers' data was destroyed under the retention schedule")
+        if found != len(ids) or destroyed:
+            error = bulk_refusal(len(ids) - found, destroyed)
         elif opted_out:
-            error = Denied(f"{len(opted_out)} of the customers opted out of marketing")
+            error = Refusal("opted_out_many", {"count": len(opted_out)})
         elif refusal := _bulk_notice_refusal(
             policy, actor, ids, fields, purpose, rows := _sealed_all(ids, fields, ways=True)
         ):
-            error = Denied(refusal)
+            error = refusal
         else:
             try:
                 values = _opened(ids, rows)
             except VaultIntegrityError as exc:  # logged as a denial: nothing was revealed
-                error = Denied(str(exc))
+                error = exc.refusal
             else:
                 reason = f"{decision.reason}; {what_for}" if what_for else decision.reason
                 log.append_uniform(
                     event_record(actor, decision="allow", reason=reason[:500], customer_id="", **base), ids
                 )
                 return values
-    raise deny(actor, error.reason, customer_id=None, **base)
+    raise deny(actor, error, customer_id=None, **base)
 
 
 def find_customers(
@@ -365,18 +363,18 @@ def find_customers(
         "client_ip": client_ip,
     }
     if field not in BLIND_INDEXED_FIELDS or category is None:
-        raise deny(actor, f"no lookup by {field!r}", customer_id=None, **base)
+        raise deny(actor, Refusal("no_lookup_by", {"field": field}), customer_id=None, **base)
     decision = policy_decision(policy, actor, purpose, [category])
-    refusal = "" if decision.allowed else decision.reason
+    refusal = decision.refusal
     request = None
-    if refusal:
+    if refusal is not None:
         pass
     elif actor.kind == "vendor":
-        refusal = VENDORS_USE_EXPORTS
+        refusal = Refusal("vendor_reads_one")
     elif actor.kind == "customer":
-        refusal = "customers do not look up"
+        refusal = Refusal("customers_do_not_look_up")
     elif intake and (actor.kind != "staff" or field != "account_number"):
-        refusal = "an intake lookup is a staff member's, by account number"
+        refusal = Refusal("intake_lookup")
     elif actor.kind == "staff" and not intake and (policy.purposes[purpose].request_required or request_id):
         # A lookup naming a request is limited to its customer, and logged with it, whatever the purpose: a
         # made-up request would otherwise enter the log and hide the lookup from the unusual-access check.
@@ -384,11 +382,11 @@ def find_customers(
         request = open_request_of(request_id=request_id, services=services)
         if request is None:
             refusal = (
-                f"{purpose} needs an open request owned by your service"
+                Refusal("lookup_request_needed", {"purpose": purpose})
                 if policy.purposes[purpose].request_required
-                else f"request {request_id} is not an open request owned by your service"
+                else Refusal("lookup_request_not_owned", {"request": request_id})
             )
-    if refusal:
+    if refusal is not None:
         raise deny(actor, refusal, customer_id=None, **base)
     own = request is not None and str(request.opened_by_id) == actor.id
     digest = sealing.blind_index(field, normalize(field, value))
@@ -424,7 +422,7 @@ def find_customers(
                 ]
             )
     if decision.hold_id:  # said once the transaction that made the hold has committed
-        raise Held(deny(actor, decision.reason, customer_id=None, **base).reason, decision.hold_id)
+        raise Held(deny(actor, decision.refusal, customer_id=None, **base).refusal, decision.hold_id)
     return ids
 
 
@@ -466,7 +464,7 @@ def reveal_history(
         keys = DataKey.objects.filter(customer_id=cid).values_list("key_id", "wrapped")
         key_row = keys.first() if cid else None
         if cats is None or not fields or cid is None:
-            decision = Decision(False, f"unknown or no fields {fields!r}" if cid else "no such customer")
+            decision = refused("unknown_fields", fields=fields) if cid else refused("no_such_customer")
         else:
             exists = Customer.objects.filter(pk=cid).exists()
             given = [
@@ -493,7 +491,7 @@ def reveal_history(
                         for v in rows
                     ]
                 except (_crypto.InvalidTagError, TypeError):
-                    decision = Decision(False, f"customer {cid}: a stored value failed authentication")
+                    decision = refused("a_value_failed", customer=cid)
         outcome_write(
             wrapper.cursor, actor, decision=decision, revealed=held is not None, outer=outer, event=event
         )
