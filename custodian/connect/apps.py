@@ -24,3 +24,13 @@ class ConnectConfig(AppConfig):
         from custodian.connect import records
 
         records.register()
+        # Spent authorization codes, pruned by the daily retention run once their tokens can't be live.
+        from custodian.connect.oauth import spent_codes_past_mattering, spent_codes_prune
+        from custodian.housekeeping import prune_register
+
+        prune_register(
+            "connect_spent_codes",
+            "spent Connect My Data authorization codes whose tokens can no longer be live",
+            due=lambda now: spent_codes_past_mattering(now).count(),
+            prune=spent_codes_prune,
+        )

@@ -8,10 +8,13 @@ grant type it does not offer as RFC 6749 §5.2 says, before the toolkit looks fo
 
 import hashlib
 import re
+from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
-from oauth2_provider.models import Application, RefreshToken
+from oauth2_provider.models import Application, RefreshToken, refresh_token_expire_timedelta
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import TokenView as ToolkitTokenView
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -111,6 +114,39 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
             third_party is not None
             and authorization_of_user(user_id=request.user.pk, third_party=third_party) is not None
         )
+
+
+# How long a spent code is kept. The settings give an access token an hour (CUSTODIAN_CONNECT_ACCESS_SECONDS)
+# and a refresh token 90 days (CUSTODIAN_CONNECT_REFRESH_DAYS, REFRESH_TOKEN_EXPIRE_SECONDS), but the toolkit
+# counts the 90 days from the expiry of the refresh token's latest access token, and every refresh rotates the
+# pair within the code's family: an app that refreshes at least every 90 days keeps the family live for as
+# long as the customer's authorisation stands (up to the three years `services.DURATIONS` offers, or longer
+# once renewed). So no fixed age since the exchange bounds it: pruning a code at 90 days would let the code,
+# stolen and presented again, leave the tokens of a family still in use standing. The bound is each family's
+# own: a spent code is kept while a refresh token of its family could still be honoured (not revoked, its
+# access token expired less than the refresh lifetime ago; or revoked within the toolkit's grace period, when
+# one is set), and goes once none can: presented again then, there is nothing left to revoke, and the code
+# itself is refused anyway (the toolkit deleted it at the exchange, and it expired 60 seconds after issue).
+def _live_refresh_tokens(now: datetime):
+    unrevoked = Q(revoked__isnull=True, access_token__isnull=False)
+    lifetime = refresh_token_expire_timedelta()
+    if lifetime is not None:
+        unrevoked &= Q(access_token__expires__gt=now - lifetime)
+    grace = oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS
+    live = unrevoked | Q(revoked__gt=now - timedelta(seconds=grace)) if grace else unrevoked
+    return RefreshToken.objects.filter(live)
+
+
+def spent_codes_past_mattering(now: datetime):
+    """The spent codes none of whose family's tokens could still be live at `now`."""
+    live = _live_refresh_tokens(now).filter(token_family=OuterRef("token_family"))
+    return SpentCode.objects.filter(~Exists(live))
+
+
+def spent_codes_prune(now: datetime) -> int:
+    """Delete the spent codes past mattering (`spent_codes_past_mattering`); how many."""
+    deleted, _by_model = spent_codes_past_mattering(now).delete()
+    return deleted
 
 
 def _digest(secret: str) -> str:

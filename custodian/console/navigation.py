@@ -26,7 +26,14 @@ SECTIONS = [
             ("Comparison reports", "console:reports"),
         ],
     ),
-    ("Billing and collections", [("Billing", "console:billing"), ("Collections", "console:collections")]),
+    (
+        "Billing and collections",
+        [
+            ("Billing", "console:billing"),
+            ("Collections", "console:collections"),
+            ("Bank notices of change", "console:bank_notices"),
+        ],
+    ),
     (
         "Privacy office",
         [

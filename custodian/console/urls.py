@@ -3,6 +3,7 @@
 from custodian.console import (
     account_views,
     approval_views,
+    bank_notice_views,
     billing_views,
     collections_views,
     customer_views,
@@ -42,6 +43,7 @@ urlpatterns = urlpatterns_of(
     law_enforcement_views,
     billing_views,
     collections_views,
+    bank_notice_views,
     deposit_views,
     payment_views,
     account_views,

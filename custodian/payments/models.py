@@ -8,7 +8,7 @@ the processor's reference and outcome) and each webhook event's id, so a replaye
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from custodian.payments.choices import ReceivedBy
+from custodian.payments.choices import ChangeNoticeOutcome, NoChangeReason, ReceivedBy
 
 
 class PaymentSession(models.Model):
@@ -96,7 +96,12 @@ class AchChangeNotice(models.Model):
     """A notification of change (NACHA addenda type 98) the bank sent about one of our debits: the account's
     bank data was wrong or has changed, and the next debit must use the corrected data (the rules ask the
     utility to act on it). The change code is kept here; the corrected data, the customer's bank data, only
-    sealed in the vault (`document_ref`, category `bank_account`), for collections to act on."""
+    sealed in the vault (`document_ref`, category `bank_account`), for collections to act on: once, the
+    correction applied to the bank account on file or the notice handled without a change for one of
+    `NoChangeReason` (`payments.change_notices`), by whom and when."""
+
+    Outcome = ChangeNoticeOutcome
+    Reason = NoChangeReason
 
     debit = models.ForeignKey(AchDebit, on_delete=models.PROTECT, related_name="change_notices")
     change_code = models.CharField(max_length=3)
@@ -106,13 +111,30 @@ class AchChangeNotice(models.Model):
     received_on = models.DateField()
     recorded_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
     acted_on = models.DateTimeField(null=True, blank=True)
+    acted_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    no_change_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["debit", "change_code"], name="one_change_notice_per_debit_and_code"
-            )
+            ),
+            # Acted on once, whole: when, by whom and what was done (and why no change) together.
+            models.CheckConstraint(
+                condition=models.Q(
+                    acted_on__isnull=True, acted_by__isnull=True, outcome="", no_change_reason=""
+                )
+                | models.Q(
+                    acted_on__isnull=False, acted_by__isnull=False, outcome="applied", no_change_reason=""
+                )
+                | models.Q(acted_on__isnull=False, acted_by__isnull=False, outcome="no_change")
+                & ~models.Q(no_change_reason=""),
+                name="change_notice_acted_on_whole",
+            ),
         ]
 
 

@@ -69,9 +69,17 @@ def _debit_returned(d: AchDebit) -> dict:
 
 
 def _change_words(n: AchChangeNotice) -> str:
-    return _("your bank told us that the bank account's details changed (change code %(code)s)") % {
+    words = _("your bank told us that the bank account's details changed (change code %(code)s)") % {
         "code": n.change_code
     }
+    if n.outcome == AchChangeNotice.Outcome.APPLIED:
+        words += "; " + _("we corrected the bank account on file on %(on)s") % {"on": day_words(n.acted_on)}
+    elif n.outcome == AchChangeNotice.Outcome.NO_CHANGE:
+        words += "; " + _("we made no change on %(on)s: %(why)s") % {
+            "on": day_words(n.acted_on),
+            "why": n.get_no_change_reason_display(),
+        }
+    return words
 
 
 def _received_words(p: PaymentReceived) -> str:

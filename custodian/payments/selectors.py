@@ -1,5 +1,7 @@
-"""Reads of payments: the card payments tried for accounts, and the payments staff recorded as received (the
-customer's receipts) (clear columns only: amount, method, outcome, time)."""
+"""Reads of payments: the card payments tried for accounts, the payments staff recorded as received (the
+customer's receipts), and the bank's notifications of change for collections to act on (clear columns only:
+amount, method, outcome, time, change code; a notice's corrected data is read through the gate by
+`change_notices.correction_read`)."""
 
 from datetime import date
 
@@ -7,8 +9,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from custodian.billing.models import Bill
 from custodian.billing.selectors import BILL_CATEGORY
-from custodian.payments.models import AchDebit, Autopay, PaymentReceived, PaymentSession
+from custodian.payments.models import AchChangeNotice, AchDebit, Autopay, PaymentReceived, PaymentSession
+from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor
+
+# The purpose notifications of change are acted on for: automatic payment is collections' work.
+CHANGE_NOTICES_PURPOSE = "collecting_payments"
 
 
 def payment_attempts(account_ids, *, limit: int = 50):
@@ -71,3 +77,30 @@ def autopay_pays_what_is_due(*, fetched_by: Actor, customer_id: int, due_from: d
         )
     )
     return counts["due"] > 0 and counts["paid"] == counts["due"]
+
+
+def _acts_on_change_notices(actor: Actor) -> bool:
+    return actor.kind == "staff" and current_policy().acts_for(actor.services, CHANGE_NOTICES_PURPOSE)
+
+
+def change_notices(*, fetched_by: Actor, open_only: bool = True, handled_since=None) -> list[AchChangeNotice]:
+    """The bank's notifications of change not yet acted on, oldest first (or, with `handled_since`, those
+    acted on since then, newest first), with their debits: for staff who collect payments; none for
+    anyone else."""
+    if not _acts_on_change_notices(fetched_by):
+        return []
+    notices = AchChangeNotice.objects.select_related("debit", "acted_by")
+    if handled_since is not None:
+        return list(notices.filter(acted_on__gte=handled_since).order_by("-acted_on", "-pk"))
+    return list(notices.filter(acted_on__isnull=True).order_by("received_on", "pk"))
+
+
+def change_notice_for(*, fetched_by: Actor, notice_id: int) -> AchChangeNotice | None:
+    """One notification of change, for staff who collect payments; None for anyone else."""
+    if not _acts_on_change_notices(fetched_by):
+        return None
+    return (
+        AchChangeNotice.objects.select_related("debit__account", "acted_by", "recorded_by")
+        .filter(pk=notice_id)
+        .first()
+    )

@@ -19,6 +19,11 @@ record per schedule item (what, how many, how, under which item as cited that da
     less); entries past it are listed as due for the privacy officer, not destroyed by the run;
   - web statistics past their period: deleted.
 
+After the schedule's items, the rows kept only while they can still matter, which no schedule item names
+(`custodian.housekeeping`: a spent OAuth authorization code once the tokens issued from it can't be live),
+are pruned by what their app registered, each in its own transaction, and counted; judged at the moment of
+the run, whatever its as-of day.
+
 The as-of day of a real run can't be in the future (a dry run may look ahead).
 """
 
@@ -39,6 +44,7 @@ from custodian.audit.redaction import events_redact
 from custodian.casework.choices import RequestStatus
 from custodian.customers.models import Customer
 from custodian.disclosures.models import DisclosureEntry
+from custodian.housekeeping import Prune, prunes
 from custodian.policy.loader import RetentionItem, current_policy
 from custodian.retention.models import DestructionRecord, RetentionRun
 from custodian.retention.online_accounts import online_accounts_delete
@@ -342,6 +348,22 @@ class RunResult:
     run: RetentionRun
     records: list[DestructionRecord]
     due: list[Due]
+    pruned: list[tuple[Prune, int]] = field(default_factory=list)
+
+
+def prunes_due() -> list[tuple[Prune, int]]:
+    """How many rows each registered prune would delete now (the dry run); nothing is changed."""
+    now = timezone.now()
+    return [(p, p.due(now)) for p in prunes()]
+
+
+def prunes_run() -> list[tuple[Prune, int]]:
+    """Each registered prune, in its own transaction: how many rows it deleted (none the second time)."""
+    done = []
+    for p in prunes():
+        with transaction.atomic():
+            done.append((p, p.prune(timezone.now())))
+    return done
 
 
 def retention_run(
@@ -377,10 +399,13 @@ def retention_run(
             record = action(run, item_due) if action is not None else None
             if record is not None:
                 records.append(record)
+        if progress:
+            progress("housekeeping")
+        pruned = prunes_run()
     except BaseException:
         run.status, run.finished_at = RetentionRun.Status.FAILED, timezone.now()
         run.save(update_fields=["status", "finished_at"])
         raise
     run.status, run.finished_at = RetentionRun.Status.DONE, timezone.now()
     run.save(update_fields=["status", "finished_at"])
-    return RunResult(run=run, records=records, due=due)
+    return RunResult(run=run, records=records, due=due, pruned=pruned)

@@ -17,7 +17,9 @@ from custodian.billing.services import bill_run
 from custodian.billing.usage_summary import item_kind
 from custodian.customers.models import Account
 from custodian.customers.services import customer_enrol
-from custodian.payments.autopay import autopay_enrol
+from custodian.payments.ach_returns import ChangeNotice, returns_post
+from custodian.payments.autopay import ach_export_run, autopay_enrol
+from custodian.payments.models import AchChangeNotice, AchDebit
 from custodian.testing import TEST_ROUTING, TEST_ROUTING_OTHER, project_file, vendor_with_determination
 from custodian.usage.espi import ATOM_NS, ESPI_NS
 from custodian.vault.gate import customer_actor
@@ -103,6 +105,21 @@ def bank(privacy_officer):
     return vendor_with_determination(
         function="ach_origination", officer=privacy_officer, name="First Owatonna Bank", days=365
     )
+
+
+def debits_sent(bank, privacy_officer, effective_on: date = date(2026, 11, 20)) -> list[AchDebit]:
+    """The debits of the households `on_autopay`, sent to `bank` (the fixture's vendor and keys) in its
+    NACHA file by the privacy officer: one per account on automatic payment, by account."""
+    vendor, _ = bank
+    ach_export_run(vendor=vendor, requested_by=privacy_officer, effective_on=effective_on)
+    return list(AchDebit.objects.order_by("account_id"))
+
+
+def change_notice_received(debit: AchDebit, code: str, corrected: str, *, by, received_on=None):
+    """The bank's notification of change `code` about `debit`, with its corrected data as the addenda's 29
+    characters hold it, recorded from the return file by `by` (collections) as the import records it."""
+    returns_post(entries=[ChangeNotice(1, debit.reference, code, corrected)], by=by, received_on=received_on)
+    return AchChangeNotice.objects.get(debit=debit, change_code=code)
 
 
 @pytest.fixture

@@ -303,6 +303,13 @@ def cases(w, user=None):
         "console:disconnection_order": missing(collects, "post", "account_id", {}),
         "console:protection_facts": missing(collects, "post", "account_id", {}),
         "console:agreement_request": missing(collects, "post", "account_id", {}),
+        # The bank's notifications of change: collections' (automatic payment is theirs).
+        "console:bank_notices": ("get", {}, None, lambda s: 200 if collects(s) else 403),
+        "console:bank_notice": missing(collects, "get", "notice_id"),
+        "console:bank_notice_apply": missing(collects, "post", "notice_id", {}),
+        "console:bank_notice_no_change": missing(
+            collects, "post", "notice_id", {"reason": "autopay_stopped"}
+        ),
         "console:disconnection_orders": (
             "get",
             {},

@@ -37,6 +37,7 @@ from custodian.incidents import services as incidents
 from custodian.staff.approvals import staff_change_ask
 from custodian.staff.choices import ChangeKind
 from custodian.testing import bill_charged, police_request, read_event, vendor_registered
+from custodian.testing.billing import change_notice_received, debits_sent
 from custodian.testing.connect import register
 from custodian.testing.routes import named_routes
 from custodian.vault import gate
@@ -150,6 +151,13 @@ def an_agreement(w):
 
 def the_account(w):
     return {"account_id": w.account.pk}
+
+
+def a_bank_notice(w):
+    """The bank's notice that the first household on automatic payment has a new account number."""
+    w.fixture("on_autopay")
+    debit = debits_sent(w.fixture("bank"), w.fixture("privacy_officer"))[0]
+    return {"notice_id": change_notice_received(debit, "C01", "9876543210", by=w.user).pk}
 
 
 def the_customer(w):
@@ -599,6 +607,15 @@ ROWS: dict[str, Row] = {
     "console:agreement_decline": answering_an_agreement(
         "offered_installment", {"because": "terms_declined"}, refused_amount="5"
     ),
+    "console:bank_notice_no_change": Row(
+        "collections_agent",
+        a_bank_notice,
+        "console:bank_notice",
+        const({"reason": "because the customer said so"}),
+        None,
+        "Select a valid choice.",
+        valid=const({"reason": "autopay_stopped"}),
+    ),
     "console:disconnection_notice": Row(
         "collections_agent",
         the_account,
@@ -747,6 +764,7 @@ ROWS: dict[str, Row] = {
 
 # Console routes that take a step with nothing typed (a button, or a choice made by the button pressed).
 STEPS_WITHOUT_A_FORM = {
+    "console:bank_notice_apply",
     "console:request_take",
     "console:incident_notify",
     "console:incident_from_flag",
@@ -795,6 +813,8 @@ PAGES = {
     "console:bill_correct",
     "console:billing_account",
     "console:collections",
+    "console:bank_notices",
+    "console:bank_notice",
     "console:service_desk",
     "console:service_start",
     "console:reads_import",

@@ -6,7 +6,8 @@ CSV) and her answer to a data request until she enters her password again. The o
 whole number is Alice's own download after re-entering her password (the bank's debit file, encrypted to the
 bank, is the other, and no person's: custodian/payments/tests/test_autopay.py).
 
-One row a surface: a surface added that shows the bank details is added here."""
+One row a surface: a surface added that shows the bank details is added here (the bank's notice of change,
+which needs a debit the bank was sent, has a test of its own below)."""
 
 import json
 
@@ -17,6 +18,7 @@ from custodian.casework.data_requests import data_request_answer
 from custodian.casework.models import CustomerRequest
 from custodian.disclosures.models import CorrectionNotice
 from custodian.testing import COUNTY_ATTORNEY, TEST_ROUTING, portal_browser, subpoena_recorded
+from custodian.testing.billing import change_notice_received, debits_sent
 
 ACCOUNT = "123456789"
 SHOWN = "routing ••••••••• account •••••6789"
@@ -124,6 +126,23 @@ def test_every_surface_shows_the_bank_details_by_their_last_four_digits(surfaces
     not_shown = [name for name, text in texts.items() if SHOWN not in text]
     whole = [name for name, text in texts.items() if ACCOUNT in text or TEST_ROUTING in text]
     assert not_shown == [] and whole == [], {"not shown masked": not_shown, "the whole number shown": whole}
+
+
+def test_the_bank_s_notice_of_change_shows_both_accounts_by_their_last_four_digits(
+    on_autopay, bank, privacy_officer, collections_agent, console
+):
+    """Colin's page of a notification of change: the account on file (5550001) and the bank's correction
+    (9876543210), each masked; the list of notices shows neither."""
+    notice = change_notice_received(
+        debits_sent(bank, privacy_officer)[0], "C01", "9876543210", by=collections_agent
+    )
+    colin = console(collections_agent)
+    text = _page(colin.get(f"/staff/collections/bank-notices/{notice.pk}/"))
+    assert "routing ••••••••• account •••0001 checking" in text
+    assert "routing ••••••••• account ••••••3210 checking" in text
+    assert "5550001" not in text and "9876543210" not in text and TEST_ROUTING not in text
+    listed = _page(colin.get("/staff/collections/bank-notices/"))
+    assert "•" not in listed and "3210" not in listed and "0001 checking" not in listed
 
 
 def test_only_the_customers_own_download_after_her_password_shows_the_whole_number(customer):

@@ -5,7 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from custodian.dates import iso_day
 from custodian.plurals import counted
 from custodian.retention.erasure import erasure_later_finish
-from custodian.retention.services import RetentionError, citation_of, retention_due, retention_run
+from custodian.retention.services import (
+    RetentionError,
+    citation_of,
+    prunes_due,
+    retention_due,
+    retention_run,
+)
 
 
 def _day(text: str) -> date:
@@ -19,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Destroy what the policy file's retention schedule says is past its period, writing a destruction "
         "record per schedule item (safe to re-run), and what an erasure request kept only until a day that "
-        "has come. --dry-run lists what is due, with counts, and changes nothing."
+        "has come; then prune the rows kept only while they can matter (spent authorization codes). "
+        "--dry-run lists what is due, with counts, and changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +38,8 @@ class Command(BaseCommand):
         if dry_run:
             for due in retention_due(as_of=day):
                 self._line(due.item, due.cutoff, f"{due.count} {due.unit} due", due.details, due.note)
+            for prune, count in prunes_due():
+                self.stdout.write(f"{prune.key}: {count} due ({prune.label})")
             return
         try:
             result = retention_run(as_of=day, progress=lambda key: self.stderr.write(f"retention: {key}"))
@@ -45,6 +54,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{due.item.key}: nothing destroyed ({notes[due.item.key] or 'nothing to do'})"
                 )
+        for prune, count in result.pruned:
+            self.stdout.write(f"{prune.key}: {count} pruned ({prune.label})")
         later = erasure_later_finish(as_of=result.run.as_of)
         self.stdout.write(f"erasure requests: {counted(later, 'value')} kept until a day now past deleted")
         self.stdout.write(f"retention run {result.run.pk} done")
