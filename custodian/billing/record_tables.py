@@ -1,8 +1,8 @@
 """The kinds of record kept beside the bills (the ledger, deposits, refunds, budget plans, payment agreements,
 notices of disconnection, automatic payment, card payments), each a table of the "bills" category
 (`custodian.vault.record_tables`): amounts as the bill writes them, and in a file as numbers with their unit.
-Billing, collections and payments declare their kinds with these columns and register them with
-`kept_register`."""
+Billing, collections and payments declare their kinds with the vault's columns and these, and register
+them with the vault's `kept_register`."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,17 +14,7 @@ from django.utils.translation import gettext_lazy
 from custodian.billing.presentation import money
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.vault import record_tables
-from custodian.vault.record_tables import (  # noqa: F401 (the columns the kinds beside the bills are made of)
-    Column,
-    coded,
-    dates,
-    day,
-    day_data,
-    fields,
-    in_words,
-    kept_register,
-    moment,
-)
+from custodian.vault.record_tables import Column, coded
 
 # Every amount a file gives is in this unit (beside it, as the file's other units are).
 CURRENCY = "USD"

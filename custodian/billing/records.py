@@ -12,21 +12,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from custodian.billing.content import bill_content_read
 from custodian.billing.models import Bill, BudgetPlan, Deposit, LedgerEntry, PaperlessChoice, Refund
 from custodian.billing.presentation import bill_shown, entry_shown, money, services_named
-from custodian.billing.record_tables import (
-    Kept,
-    amount,
-    amount_data,
-    dates,
-    day,
-    day_data,
-    fields,
-    in_words,
-    kept_register,
-    moment,
-)
+from custodian.billing.record_tables import Kept, amount, amount_data
 from custodian.billing.selectors import BILL_CATEGORY, BILL_REF_ROOT
 from custodian.customers.models import Account, ServiceChange
 from custodian.dates import day_words, month_words
+from custodian.vault.record_tables import dates, day, day_data, fields, in_words, kept_register, moment
 from custodian.vault.records_held import Record, Records, records_register
 
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from custodian.billing.presentation import money, service_name
-from custodian.billing.record_tables import Kept, amount, dates, day, fields, in_words, kept_register, moment
+from custodian.billing.record_tables import Kept, amount
 from custodian.collecting.models import DisconnectionNotice, DisconnectionOrder, PaymentAgreement
 from custodian.dates import day_words
+from custodian.vault.record_tables import dates, day, fields, in_words, kept_register, moment
 
 
 def _agreement_words(a: PaymentAgreement) -> str:

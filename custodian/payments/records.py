@@ -8,17 +8,7 @@ the read of the category."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from custodian.billing.record_tables import (
-    Column,
-    Kept,
-    amount,
-    dates,
-    day,
-    fields,
-    in_words,
-    kept_register,
-    moment,
-)
+from custodian.billing.record_tables import Kept, amount
 from custodian.dates import day_words
 from custodian.payments.models import (
     AchChangeNotice,
@@ -28,6 +18,7 @@ from custodian.payments.models import (
     PaymentReceived,
     PaymentSession,
 )
+from custodian.vault.record_tables import Column, dates, day, fields, in_words, kept_register, moment
 
 
 def _autopay_words(a: Autopay) -> str:

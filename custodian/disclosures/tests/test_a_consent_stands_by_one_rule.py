@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from custodian.disclosures.records import consent_standing, consent_standing_code
 from custodian.disclosures.services.consents import ConsentsInForceAnswer, consent_revoke
-from custodian.disclosures.services.disclosure import DisclosureRefused, disclose
-from custodian.testing import consent_given
+from custodian.disclosures.services.disclosure import DisclosureRefused
+from custodian.testing import consent_given, disclosed
 
 
 def _signed(customer, **over):
@@ -43,15 +43,13 @@ def test_a_consent_past_its_covered_period_stands_nowhere(customer, privacy_offi
     assert consent_standing_code(consent) == "ended"
     assert "ended on" in consent_standing(consent)
     with pytest.raises(DisclosureRefused, match="the consent's period has ended"):
-        disclose(
-            requested_by=privacy_officer,
-            customer_ids=[customer.pk],
-            recipient_name="Energy Savers Co-op",
-            recipient_address="info@savers.example",
-            categories=["name"],
-            purpose="home energy audit",
-            basis_kind="consent",
-            basis_id=consent.pk,
+        disclosed(
+            privacy_officer,
+            [customer.pk],
+            ("Energy Savers Co-op", "info@savers.example"),
+            ["name"],
+            "home energy audit",
+            ("consent", consent.pk),
         )
 
 
