@@ -19,6 +19,7 @@ from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
 from custodian.vault.masking import shown_words
 from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
+from custodian.vault.selectors import ReadingSource
 
 SERVICE_NAMES = dict(Service.choices)
 # The address a customer signs in to My account with, sealed at sign-up beside their correspondence
@@ -236,23 +237,38 @@ def _amount(total) -> str:
         return str(total)
 
 
-def monthly_rows(bills: dict, readings: dict[str, dict[str, float]]) -> list[list[str]]:
+# Where a month's figure comes from, by the source of the readings added up (`ReadingSource`): the
+# utility's meter, a file staff imported, the customer's own upload; never one told as another's.
+ADDED_UP_FROM = {
+    ReadingSource.METER: gettext_lazy("the meter readings we hold, added up"),
+    ReadingSource.STAFF_FILE: gettext_lazy("the readings of a file our staff imported, added up"),
+    ReadingSource.UPLOAD: gettext_lazy("the readings of a file you uploaded, added up"),
+}
+
+
+def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) -> list[list[str]]:
     """The monthly table: each service's months from the bills, and every other month that readings held
-    add up to (the meter's, or uploaded by the customer), each saying where its figure comes from."""
+    add up to (`monthly_use_held`: by their source, the meter's or a file's), each saying where its figure
+    comes from; a month held from more than one source has a row for each."""
     billed = {
-        (service, m.get("month", "")): (m.get("total", ""), data.get("unit", ""))
+        (service, m.get("month", ""), ""): (m.get("total", ""), data.get("unit", ""))
         for service, data in bills.items()
         for m in data.get("months", [])
     }
+    months_billed = {(service, month) for service, month, _source in billed}
     added = {
-        (service, month): (round(total, 3), SERVICE_UNITS.get(service, ""))
+        (service, month, source): (round(total, 3), SERVICE_UNITS.get(service, ""))
         for service, months in readings.items()
-        for month, total in months.items()
-        if (service, month) not in billed
+        for month, totals in months.items()
+        if (service, month) not in months_billed
+        for source, total in totals.items()
     }
+    order = {source: n for n, source in enumerate(ADDED_UP_FROM)}
     rows = []
-    for (service, month), (total, unit) in sorted({**billed, **added}.items()):
-        source = _("your bill") if (service, month) in billed else _("the meter readings we hold, added up")
+    for (service, month, source), (total, unit) in sorted(
+        {**billed, **added}.items(), key=lambda item: (*item[0][:2], order.get(item[0][2], -1))
+    ):
+        said = _("your bill") if not source else ADDED_UP_FROM.get(source, ADDED_UP_FROM["staff_file"])
         name = str(SERVICE_NAMES.get(service, service.capitalize()))
-        rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), source])
+        rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), str(said)])
     return rows

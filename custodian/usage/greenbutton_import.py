@@ -35,6 +35,7 @@ placing of readings and the counts of what was read, stored, replaced and refuse
 state; split, that state would be passed between modules entry by entry.
 """
 
+import bisect
 import codecs
 import csv
 import io
@@ -51,7 +52,7 @@ from typing import BinaryIO
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from lxml import etree
 
 from custodian.bounds import ascii_decimal, ascii_whole
@@ -327,14 +328,18 @@ class Problem:
     line: int | None
     text: str
     values: dict = field(default_factory=dict, hash=False)
+    # A text that counts (`%(count)s`) has its plural here, the text being its singular: each language
+    # chooses the form its count needs (`ngettext`).
+    plural: str = ""
 
     @property
     def message(self) -> str:
-        return self.text % self.values if self.values else self.text
+        text = self.text if not self.plural or self.values.get("count") == 1 else self.plural
+        return text % self.values if self.values else text
 
     @property
     def in_language(self) -> str:
-        text = gettext(self.text)
+        text = ngettext(self.text, self.plural, self.values["count"]) if self.plural else gettext(self.text)
         if not self.values:
             return text
         return text % {k: _word_in_language(v) if isinstance(v, Word) else v for k, v in self.values.items()}
@@ -836,8 +841,8 @@ class _Reader:
         self.foreign: dict[str, int] = {}  # namespaces of resources that are not ESPI's → line
         self.now = int(timezone.now().timestamp())  # a reading that ends after it is refused
 
-    def note(self, line, message):
-        self.result.notes.append(Problem(line, message))
+    def note(self, line, text, /, **values):
+        self.result.notes.append(Problem(line, text, values))
 
     def problem(self, line, text, /, **values):
         self.result.problems.append(Problem(line, text, values))
@@ -875,7 +880,10 @@ class _Reader:
         if not self_key:
             self_key = f"#UsagePoint@{line}"
             self.note(
-                line, "a UsagePoint without a `self` link: its MeterReadings are found by document order"
+                line,
+                gettext_noop(
+                    "a UsagePoint without a `self` link: its MeterReadings are found by document order"
+                ),
             )
         kind_text = resource.findtext(f"{ESPI}ServiceCategory/{ESPI}kind")
         service = SERVICE_OF_KIND.get(_number(kind_text), "unknown")
@@ -895,9 +903,13 @@ class _Reader:
             texts = [resource.findtext(f"{ESPI}{n}") for n in ("tzOffset", "dstOffset")]
             self.note(
                 resource.sourceline,
-                f"LocalTimeParameters tzOffset {texts[0]!r} and dstOffset {texts[1]!r} are not offsets in "
-                "seconds (UTC−12 to UTC+14, daylight saving up to 2 hours); days and billing periods are "
-                "placed in the utility's time zone",
+                gettext_noop(
+                    "LocalTimeParameters tzOffset %(tz)r and dstOffset %(dst)r are not offsets in seconds "
+                    "(UTC−12 to UTC+14, daylight saving up to 2 hours); days and billing periods are placed "
+                    "in the utility's time zone"
+                ),
+                tz=texts[0],
+                dst=texts[1],
             )
         else:
             self.result.local_time.append(
@@ -957,7 +969,10 @@ class _Reader:
         if usage_point is None:
             usage_point = self.last_usage_point  # may still be None: then the next UsagePoint
             self.note(
-                line, "a MeterReading without an `up` link to its UsagePoint: taken from document order"
+                line,
+                gettext_noop(
+                    "a MeterReading without an `up` link to its UsagePoint: taken from document order"
+                ),
             )
         related = [h for h in links.get("related", []) if "ReadingType" in h]
         self.meter_readings[key] = (usage_point, related[0] if related else None, self.order, line)
@@ -982,7 +997,10 @@ class _Reader:
                 self.result.readings_refused += n
                 return
             meter = self.last_meter_reading
-            self.note(line, "an IntervalBlock without an `up` link: given to the MeterReading before it")
+            self.note(
+                line,
+                gettext_noop("an IntervalBlock without an `up` link: given to the MeterReading before it"),
+            )
         raw = self.raw.get(meter)
         if raw is None:
             if self.scratch is None:  # made for a file with readings only
@@ -1177,7 +1195,10 @@ class _Reader:
         before = sorted((o, k) for k, (o, _) in types.items() if o < order)
         chosen = (after or before[::-1])[0][1]
         self.note(
-            line, "a MeterReading without a ReadingType link: given the ReadingType next to it in the file"
+            line,
+            gettext_noop(
+                "a MeterReading without a ReadingType link: given the ReadingType next to it in the file"
+            ),
         )
         return types[chosen][1]
 
@@ -1231,14 +1252,18 @@ class _Reader:
             if count > 1 and not raw.increasing():
                 raw, dropped, repeated = raw.sorted_once()
                 if dropped:
-                    self.problem(
-                        line,
-                        gettext_noop(
-                            "%(count)s readings repeat a start already read for the same MeterReading "
-                            "(first at %(first)s): kept the first of each"
-                        ),
-                        count=dropped,
-                        first=local_time(repeated),
+                    self.result.problems.append(
+                        Problem(
+                            line,
+                            gettext_noop(
+                                "%(count)s reading repeats a start already read for the same MeterReading "
+                                "(at %(first)s): kept the first"
+                            ),
+                            {"count": dropped, "first": local_time(repeated)},
+                            # The plural of the text above, in the catalogue with it.
+                            plural="%(count)s readings repeat a start already read for the same MeterReading "
+                            "(first at %(first)s): kept the first of each",
+                        )
                     )
                     result.readings_refused += dropped
             raw = self._plausible_only(raw, described, result.usage_points[usage_point], line)
@@ -1435,20 +1460,30 @@ _CSV_UNIT_NAMES = "kWh, Wh, therms, gallons, CCF, ft3, m3"
 _CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
 
 
-def _csv_moment(day: str, clock: str, zone):
-    """A local date and clock time (`HH:MM`, optionally with its UTC offset `-0600`) as UTC epoch seconds."""
+_CLOCK = re.compile(r"(\d{1,2}:\d{2})(:\d{2})?([+-]\d{4})?")
 
-    clock = clock.strip()
-    if len(clock) > 5 and clock[5] in "+-":
-        return int(datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M%z").timestamp()), True
-    local = datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M").replace(tzinfo=zone)
-    return int(local.timestamp()), False
+
+def _csv_clock(day: str, clock: str) -> tuple[datetime, bool]:
+    """A local date and clock time (`HH:MM` or `HH:MM:SS`, optionally with its UTC offset `-0600`): the time,
+    aware when the offset is given, and whether it was."""
+    found = _CLOCK.fullmatch(clock.strip())
+    if found is None:
+        raise ValueError(clock)
+    hours, seconds, offset = found.group(1), found.group(2) or ":00", found.group(3) or ""
+    shape = "%Y-%m-%d %H:%M:%S" + ("%z" if offset else "")
+    return datetime.strptime(f"{day} {hours}{seconds}{offset}", shape), bool(offset)
+
+
+def _csv_moment(day: str, clock: str, zone):
+    """A local date and clock time (`_csv_clock`) as UTC epoch seconds, and whether its offset was given."""
+    moment, exact = _csv_clock(day, clock)
+    return int((moment if exact else moment.replace(tzinfo=zone)).timestamp()), exact
 
 
 def _skipped_clock(day: str, clock: str, zone) -> tuple[str, str] | None:
     """For a local time (no UTC offset) the clocks skip when daylight saving begins (`02:30` on a day they go
     from 02:00 to 03:00): the clock times they skip from and to; None for a time that exists."""
-    naive = datetime.strptime(f"{day} {clock.strip()}", "%Y-%m-%d %H:%M")
+    naive = _csv_clock(day, clock)[0]
     # A skipped time read with the offset after the change (fold 1) is an earlier instant than with the one
     # before it (fold 0); a time that exists is one instant, or two the other way round when it repeats.
     early, late = (int(naive.replace(tzinfo=zone, fold=fold).timestamp()) for fold in (1, 0))
@@ -1463,6 +1498,30 @@ def _skipped_clock(day: str, clock: str, zone) -> tuple[str, str] | None:
             late = middle
     change = datetime.fromtimestamp(late, zone)
     return (change - (change.utcoffset() - old_offset)).strftime("%H:%M"), change.strftime("%H:%M")
+
+
+# The lengths a meter reads in, in seconds (five minutes to an hour): an END TIME one minute (or one second)
+# short of such an interval's end is the interval's last minute (second), as many utilities' exporters write
+# it (`00:00` to `00:59`, `00:00` to `00:14`, `00:00:00` to `00:59:59`), and read as the interval's end.
+_INTERVALS = (300, 600, 900, 1800, 3600)
+
+
+def _inclusive_end(start: int, end: int, end_text: str, zone) -> int:
+    """The end a reading's END TIME means: the interval boundary it is one minute (written `HH:MM`) or one
+    second (`HH:MM:59`) short of, when the reading so read lasts one of `_INTERVALS` (or runs from local
+    midnight to midnight) and starts on that interval; else the END TIME as written."""
+    short = 1 if len(end_text.strip()) >= 8 and end_text.strip()[6:8] == "59" else 60
+    boundary = end + short
+    at, since = datetime.fromtimestamp(boundary, zone), datetime.fromtimestamp(start, zone)
+    written = datetime.fromtimestamp(end, zone)
+    if at.second or at.minute % 5 or not (written.second or written.minute % 5):
+        return end
+    length = boundary - start
+    if length in _INTERVALS and (since.minute * 60 + since.second) % length == 0:
+        return boundary
+    if (at.hour, at.minute) == (since.hour, since.minute, since.second)[:2] == (0, 0) and not since.second:
+        return boundary  # a local day, midnight to the midnight after (23, 24 or 25 hours)
+    return end
 
 
 # What the csv module could not read on a line, named for a reader (its own words are a programmer's).
@@ -1510,8 +1569,9 @@ def _csv_service(row: list[str], col: dict[str, int]) -> str:
 
 
 def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=None):
-    """A row's (start, end, exact, value in the unit's base, unit, factor), or the problem that refuses it
-    (text, values): every refusal names what is wrong in the file's own words, never a parser's."""
+    """A row's (start, end, exact, value in the unit's base, unit, factor, end as written: earlier than end
+    when END TIME is the interval's last minute, `_inclusive_end`), or the problem that refuses it (text,
+    values): every refusal names what is wrong in the file's own words, never a parser's."""
     if len(row) <= max(col.values()):
         return gettext_noop("unreadable row: it has %(fields)s fields, the header names %(columns)s"), {
             "fields": len(row),
@@ -1573,10 +1633,11 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
                 "starts (one that ends at midnight is dated by its start); reading refused"
             ), times
         end += 24 * 3600  # a reading that ends at midnight is dated by its start
+    written, end = end, _inclusive_end(start, end, end_text, zone)
     refusal = reading_refusal(
         start, end - start, value, unit, now, service=_csv_service(row, col), bounds=bounds
     )
-    return refusal or (start, end, exact, value, unit, factor)
+    return refusal or (start, end, exact, value, unit, factor, written)
 
 
 def parse_green_button_csv(
@@ -1596,26 +1657,12 @@ def parse_green_button_csv(
         result.complete = False
         return result
     reader = csv.reader(lines)
-    try:
-        header = [h.strip().upper() for h in next(reader)]
-    except csv.Error:
-        result.problems.append(Problem(1, _CSV_UNREADABLE))
-        result.complete = False
-        return result
-    missing = [c for c in _CSV_COLUMNS if c not in header]
-    if missing:
-        # A file whose columns are separated by another character reads as one column: say so, rather than
-        # list every column as missing.
-        separator = separator_used(lines[0])
-        result.problems.append(
-            Problem(1, _OTHER_SEPARATOR[separator])
-            if separator
-            else Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
-        )
+    header = _csv_header(reader, lines, result)
+    if header is None:
         result.complete = False
         return result
     col = {name: header.index(name) for name in _CSV_COLUMNS}
-    seen = set()
+    seen, inclusive = set(), []
     for number, row in _csv_rows(reader, result):
         result.readings_read += 1
         if row is None:
@@ -1626,10 +1673,9 @@ def parse_green_button_csv(
             result.problems.append(Problem(number, *read))
             result.readings_refused += 1
             continue
-        start, end, exact, value, unit, factor = read
+        start, end, exact, value, unit, factor, written = read
         if not exact:
-            day, start_text = row[col["DATE"]], row[col["START TIME"]]
-            naive = datetime.strptime(f"{day} {start_text.strip()}", "%Y-%m-%d %H:%M")
+            naive = _csv_clock(row[col["DATE"]], row[col["START TIME"]])[0]
             if (
                 naive.replace(tzinfo=zone, fold=0).utcoffset()
                 != naive.replace(tzinfo=zone, fold=1).utcoffset()
@@ -1661,5 +1707,108 @@ def parse_green_button_csv(
         point = f"{usage_point}:{service}"
         result.usage_points[point] = service
         power = round(math.log10(factor)) if unit != "Wh" else 0  # CCF: ft3 with 2
+        if written != end:
+            inclusive.append((number, row[col["END TIME"]].strip(), written, len(result.loose)))
         result.loose.append(Reading(point, point, start, end - start, value, unit, 1, power=power))
+    if inclusive:
+        _inclusive_ends_read(result, inclusive)
     return result
+
+
+# How far down a file the header row is looked for: other utilities' downloads put the account's details
+# (name, address, account number) in a few lines above it.
+_CSV_HEADER_WITHIN = 20
+
+
+def _csv_header(reader, lines: list[str], result: ImportResult) -> list[str] | None:
+    """The file's header row (its columns, upper case), read past any lines above it within the file's first
+    `_CSV_HEADER_WITHIN` lines; None, with the problem named, when there is none."""
+    first = None
+    for _ in range(min(_CSV_HEADER_WITHIN, len(lines))):
+        try:
+            header = [h.strip().upper() for h in next(reader)]
+        except csv.Error:
+            result.problems.append(Problem(reader.line_num, _CSV_UNREADABLE))
+            return None
+        except StopIteration:
+            break
+        if all(c in header for c in _CSV_COLUMNS):
+            return header
+        first = header if first is None else first
+    # A file whose columns are separated by another character reads as one column: say so, rather than
+    # list every column as missing.
+    if separator := separator_used(lines[0]):
+        result.problems.append(Problem(1, _OTHER_SEPARATOR[separator]))
+    elif first is not None and sum(c in first for c in _CSV_COLUMNS) >= 2:
+        missing = [c for c in _CSV_COLUMNS if c not in first]
+        result.problems.append(
+            Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
+        )
+    else:
+        result.problems.append(
+            Problem(
+                None,
+                gettext_noop(
+                    "the header row (%(columns)s) was not found in the file's first %(lines)s lines: a Green "
+                    "Button CSV names its columns in a row above its readings"
+                ),
+                {"columns": ", ".join(_CSV_COLUMNS), "lines": _CSV_HEADER_WITHIN},
+            )
+        )
+    return None
+
+
+def _inclusive_ends_read(result: ImportResult, inclusive: list[tuple]) -> None:
+    """The readings whose END TIME was read as their interval's last minute (`_inclusive_end`), said in a
+    note; one that another reading of the file starts within cannot be told apart from a reading that ends
+    at its END TIME as written, and is refused as ambiguous."""
+    starts: dict[str, list[int]] = {}
+    for r in result.loose:
+        starts.setdefault(r.usage_point, []).append(r.start)
+    for point in starts:
+        starts[point].sort()
+    ambiguous = set()
+    for number, end_text, written, index in inclusive:
+        reading = result.loose[index]
+        begins = starts[reading.usage_point]
+        after = bisect.bisect_left(begins, written)
+        if after < len(begins) and begins[after] < reading.start + reading.duration:
+            ambiguous.add(index)
+            result.problems.append(
+                Problem(
+                    number,
+                    gettext_noop(
+                        "END TIME %(end)r could be the reading's last minute (the reading would end at "
+                        "%(boundary)s) or its end, and another reading of the file starts at %(end)s: "
+                        "ambiguous; reading refused"
+                    ),
+                    {"end": end_text, "boundary": local_time(reading.start + reading.duration)[11:16]},
+                )
+            )
+    read = [item for item in inclusive if item[3] not in ambiguous]
+    if read:
+        number, end_text, _written, index = read[0]
+        first = result.loose[index]
+        result.notes.append(
+            Problem(
+                number,
+                gettext_noop(
+                    "%(count)s reading's END TIME (%(end)r) is the last minute of its interval, as many "
+                    "utilities' files write it: read as ending at %(boundary)s"
+                ),
+                {
+                    "count": len(read),
+                    "end": end_text,
+                    "boundary": local_time(first.start + first.duration)[11:16],
+                },
+                # The plural of the text above, in the catalogue with it.
+                plural=(
+                    "%(count)s readings' END TIME (the first %(end)r) is the last minute of their interval, "
+                    "as many utilities' files write it: read as ending at the interval's end (the first at "
+                    "%(boundary)s)"
+                ),
+            )
+        )
+    if ambiguous:
+        result.readings_refused += len(ambiguous)
+        result.loose = [r for i, r in enumerate(result.loose) if i not in ambiguous]

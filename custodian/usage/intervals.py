@@ -5,7 +5,8 @@ A block holds one series of one local calendar month on a regular grid that star
 instant, so a month has 743, 744 or 745 hourly slots across the DST changes and a 15-minute month four times
 as many. Readings that fit no such grid (local days across a clock change, billing periods) are kept with
 their own start and length in the series' `~periods` block; ReadingQuality codes, where a file gives them,
-in its `~quality` block on the same grid. Series names: `series_key`.
+in its `~quality` block on the same grid. No two readings held of a series overlap: a file's reading replaces
+every reading held it overlaps, grid or periods (`_place_month`). Series names: `series_key`.
 
 One module (over 400 lines) on purpose: the grid arithmetic (local months, clock changes, periods that fit
 no grid) is shared by both directions, readings to blocks and blocks to readings, and must stay the same for
@@ -303,82 +304,164 @@ def _place_in_total(placed, customer_id, key, month, starts, durations, values, 
 
 
 def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):
-    first = month_bounds(month)[0]
-    lengths, counts = np.unique(durations, return_counts=True)
-    fits = np.isin(lengths, GRID_INTERVALS)
-    on_grid = np.zeros(len(starts), dtype=bool)
-    if fits.any():
-        interval = int(lengths[fits][np.argmax(counts[fits])])
-        on_grid = (durations == interval) & ((starts - first) % interval == 0)
-    if on_grid.all():  # the usual month: no copies picked out
-        _place_grid(placed, customer_id, key, month, interval, starts, values, qualities, old)
+    """A month of a series' new readings merged with what is held for it. No two readings held of a series
+    overlap: a held reading any new one overlaps (the same interval, or any part of it: an hour over its
+    quarter hours, a day over its hours, `00:00`-`01:00` over a `00:00`-`00:59` an earlier file gave) gives
+    way to the new ones, in the grid and the `~periods` block alike, and each new reading that took the
+    place of a held one is counted as replaced. A new reading that overlaps one before it in the same file is
+    refused (the first kept), as is one that does not start and last whole minutes. What remains is laid out
+    again (`_lay_out`)."""
+    starts, durations, values, qualities = _whole_minutes_only(
+        placed, key, month, starts, durations, values, qualities
+    )
+    starts, durations, values, qualities = _first_of_overlapping(
+        placed, key, month, starts, durations, values, qualities
+    )
+    if not len(starts):
         return
-    if on_grid.any():
-        _place_grid(
-            placed,
-            customer_id,
-            key,
-            month,
-            interval,
-            starts[on_grid],
-            values[on_grid],
-            qualities[on_grid],
-            old,
-        )
-    _place_periods(
-        placed, customer_id, key, month, starts[~on_grid], durations[~on_grid], values[~on_grid], old
+    h_starts, h_durations, h_values, h_qualities = _held_readings(old, key, month)
+    ends, h_ends = starts + durations, h_starts + h_durations
+    given_way = _overlapping(h_starts, h_ends, starts, ends)
+    placed.replaced += int(_overlapping(starts, ends, h_starts[given_way], h_ends[given_way]).sum())
+    placed.stored += len(starts)
+    keep = ~given_way
+    _lay_out(
+        placed,
+        customer_id,
+        key,
+        month,
+        np.concatenate([h_starts[keep], starts]),
+        np.concatenate([h_durations[keep], durations]),
+        np.concatenate([h_values[keep], values]),
+        np.concatenate([h_qualities[keep], qualities]),
+        old,
     )
 
 
-def _place_grid(placed, customer_id, key, month, interval, starts, values, qualities, old):
-    start, count = _grid(month, interval)
-    grid = np.full(count, np.nan)
-    previous = old.get((key, month))
-    if previous is not None and previous.interval == interval and previous.start == start:
-        grid[: len(previous.values)] = previous.values[:count]
-    slots = (starts - start) // interval
-    placed.replaced += int((~np.isnan(grid[slots])).sum())
-    grid[slots] = values
-    placed.stored += len(slots)
-    placed.add(IntervalBlock(customer_id, key, month, start, interval, grid))
-    if qualities.any() or (key + QUALITY, month) in old:
-        marks = np.full(count, np.nan)
+def _overlapping(starts, ends, other_starts, other_ends) -> np.ndarray:
+    """Which of the intervals [starts, ends) overlap any of [other_starts, other_ends) (in any order)."""
+    if not len(starts) or not len(other_starts):
+        return np.zeros(len(starts), dtype=bool)
+    order = np.argsort(other_starts, kind="stable")
+    o_starts, latest_end = other_starts[order], np.maximum.accumulate(other_ends[order])
+    before = np.searchsorted(o_starts, ends, side="left")  # the others that start before each one ends
+    reach = latest_end[np.maximum(before - 1, 0)]
+    return (before > 0) & (reach > starts)
+
+
+def _whole_minutes_only(placed, key, month, starts, durations, values, qualities):
+    whole = (starts % 60 == 0) & (durations % 60 == 0)
+    if whole.all():
+        return starts, durations, values, qualities
+    n = int((~whole).sum())
+    placed.refused += n
+    placed.problems.append(
+        Problem(
+            None,
+            gettext_noop(
+                "%(count)s %(series)s readings of %(month)s do not start and last whole minutes (first "
+                "at %(first)s): Custodian cannot hold them; refused"
+            ),
+            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~whole][0]))},
+        )
+    )
+    return starts[whole], durations[whole], values[whole], qualities[whole]
+
+
+def _first_of_overlapping(placed, key, month, starts, durations, values, qualities):
+    """The readings in time order, without any that overlaps a reading before it in the file (refused, one
+    problem a month): a series never holds two readings of the same moment."""
+    order = np.argsort(starts, kind="stable")
+    starts, durations, values, qualities = starts[order], durations[order], values[order], qualities[order]
+    ends = starts + durations
+    if len(starts) < 2 or (starts[1:] >= np.maximum.accumulate(ends)[:-1]).all():
+        return starts, durations, values, qualities
+    keep, reached = np.ones(len(starts), dtype=bool), None
+    for i, (at, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        if reached is not None and at < reached:
+            keep[i] = False
+        else:
+            reached = end
+    n = int((~keep).sum())
+    placed.refused += n
+    placed.problems.append(
+        Problem(
+            None,
+            gettext_noop(
+                "%(count)s %(series)s readings of %(month)s overlap a reading before them in the file (first "
+                "at %(first)s): a meter's readings do not overlap; kept the earlier, refused these"
+            ),
+            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~keep][0]))},
+        )
+    )
+    return starts[keep], durations[keep], values[keep], qualities[keep]
+
+
+def _held_readings(old, key, month):
+    """Every reading held of the series' month, grid and periods, with its quality code (0: none)."""
+    first, after = month_bounds(month)
+    parts = []
+    grid = old.get((key, month))
+    if grid is not None:
+        at = grid.start + grid.interval * np.arange(len(grid.values), dtype=np.int64)
+        marks = np.zeros(len(grid.values))
         held = old.get((key + QUALITY, month))
-        if held is not None and held.interval == interval and held.start == start:
-            marks[: len(held.values)] = held.values[:count]
-        marks[slots] = np.where(qualities > 0, qualities, np.nan)
-        placed.add(IntervalBlock(customer_id, key + QUALITY, month, start, interval, marks))
-
-
-def _place_periods(placed, customer_id, key, month, starts, durations, values, old):
-    first = month_bounds(month)[0]
-    whole = ((starts - first) % 60 == 0) & (durations % 60 == 0)
-    if not whole.all():
-        n = int((~whole).sum())
-        placed.refused += n
-        placed.problems.append(
-            Problem(
-                None,
-                gettext_noop(
-                    "%(count)s %(series)s readings of %(month)s do not start and last whole minutes (first "
-                    "at %(first)s): Custodian cannot hold them; refused"
-                ),
-                {"count": n, "series": key, "month": month, "first": local_time(int(starts[~whole][0]))},
+        if held is not None and (held.start, held.interval) == (grid.start, grid.interval):
+            count = min(len(held.values), len(marks))
+            marks[:count] = np.nan_to_num(held.values[:count])
+        keep = ~np.isnan(grid.values) & (at >= first) & (at < after)
+        parts.append(
+            (at[keep], np.full(int(keep.sum()), grid.interval, np.int64), grid.values[keep], marks[keep])
+        )
+    periods = old.get((key + PERIODS, month))
+    if periods is not None:
+        items = decode_periods(periods)
+        parts.append(
+            (
+                np.array([a for a, _, _ in items], np.int64),
+                np.array([d for _, d, _ in items], np.int64),
+                np.array([v for _, _, v in items], np.float64),
+                np.zeros(len(items)),
             )
         )
-        starts, durations, values = starts[whole], durations[whole], values[whole]
-        if not len(starts):
-            return
-    held = {}
-    previous = old.get((key + PERIODS, month))
-    if previous is not None:
-        held = {at: (d, v) for at, d, v in decode_periods(previous)}
-    for at, duration, value in zip(starts.tolist(), durations.tolist(), values.tolist(), strict=True):
-        placed.replaced += at in held
-        held[at] = (duration, value)
-        placed.stored += 1
-    items = [(at, d, v) for at, (d, v) in held.items()]
-    placed.add(IntervalBlock(customer_id, key + PERIODS, month, first, 60, encode_periods(first, items)))
+    if not parts:
+        return np.array([], np.int64), np.array([], np.int64), np.array([]), np.array([])
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+
+
+def _lay_out(placed, customer_id, key, month, starts, durations, values, qualities, old):
+    """A month's readings as its blocks: those on the month's commonest grid (five minutes to an hour, from
+    the month's first instant) in the grid block, with their quality codes; any other in the `~periods`
+    block with its own start and length. A block held for the month is written again even when no reading
+    is left for it, so what gave way is gone."""
+    start, _after = month_bounds(month)
+    lengths, counts = np.unique(durations, return_counts=True)
+    fits = np.isin(lengths, GRID_INTERVALS)
+    held_grid = old.get((key, month))
+    interval = int(lengths[fits][np.argmax(counts[fits])]) if fits.any() else None
+    on_grid = np.zeros(len(starts), dtype=bool)
+    if interval is not None:
+        on_grid = (durations == interval) & ((starts - start) % interval == 0)
+    else:
+        interval = held_grid.interval if held_grid is not None else None
+    if on_grid.any() or held_grid is not None:
+        count = _grid(month, interval)[1]
+        slots = (starts[on_grid] - start) // interval
+        grid = np.full(count, np.nan)
+        grid[slots] = values[on_grid]
+        placed.add(IntervalBlock(customer_id, key, month, start, interval, grid))
+        marks = qualities[on_grid]
+        if (marks > 0).any() or (key + QUALITY, month) in old:
+            codes = np.full(count, np.nan)
+            codes[slots] = np.where(marks > 0, marks, np.nan)
+            placed.add(IntervalBlock(customer_id, key + QUALITY, month, start, interval, codes))
+    if (~on_grid).any() or (key + PERIODS, month) in old:
+        items = zip(
+            starts[~on_grid].tolist(), durations[~on_grid].tolist(), values[~on_grid].tolist(), strict=True
+        )
+        placed.add(
+            IntervalBlock(customer_id, key + PERIODS, month, start, 60, encode_periods(start, list(items)))
+        )
 
 
 # The channels a file's readings may replace: an earlier file's (the customer's own upload, a staff import).

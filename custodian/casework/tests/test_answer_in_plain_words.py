@@ -16,6 +16,7 @@ from custodian.casework.package_words import monthly_rows
 from custodian.collecting.facts import ProtectionFacts
 from custodian.collecting.services import protection_facts_record
 from custodian.testing.portal import signed_in
+from custodian.vault.choices import CUSTOMER_UPLOAD
 from custodian.vault.gate import staff_actor
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 from custodian.vault.normalize import MARKETING_OPTED_OUT
@@ -26,7 +27,9 @@ from custodian.vault.services import (
     personal_data_record,
 )
 
-UPLOADED = Submission(channel="portal", notice_key="metering", recorded_by_label="the customer")
+# As the portal stores a customer's own Green Button file (`usage_upload_by_customer`), and the meter's.
+UPLOADED = Submission(channel="file_import", notice_key="metering", recorded_by_label=CUSTOMER_UPLOAD)
+READ_FROM_THE_METER = Submission(channel="meter", notice_key="metering", recorded_by_label="meter data")
 
 
 def _uploaded(customer, month: str, kwh_an_hour: float) -> IntervalBlock:
@@ -42,6 +45,7 @@ def test_the_answer_names_everything_held_in_plain_words(households, privacy_off
     interval_blocks_record(
         blocks=[_uploaded(customer, "2011-06", 0.5), _uploaded(customer, "2012-01", 1.0)], submission=UPLOADED
     )
+    interval_blocks_record(blocks=[_uploaded(customer, "2012-02", 0.25)], submission=READ_FROM_THE_METER)
     personal_data_record(
         customer=customer,
         values={"phone": "507-555-0999"},
@@ -60,7 +64,9 @@ def test_the_answer_names_everything_held_in_plain_words(households, privacy_off
     monthly = next(s for s in package.sections if s.title == "Your monthly use")
     added = {row[1]: row for row in monthly.rows if row[0] == "Electric"}
     assert added["June 2011"][2] == "360 kWh" and added["January 2012"][2] == "744 kWh"
-    assert added["June 2011"][3] == "the meter readings we hold, added up"
+    # Each month's figure by the source of its readings: the customer's own file is never told as the meter's.
+    assert added["June 2011"][3] == "the readings of a file you uploaded, added up"
+    assert added["February 2012"][2:] == ["174 kWh", "the meter readings we hold, added up"]
     assert not any(re.search(r"\b\d{4}-\d{2}\b|\.\d", cell) for row in monthly.rows for cell in row[1:3])
     seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
     assert any("Recorded or corrected your details" in row for row in seen.rows)
@@ -104,5 +110,5 @@ def test_the_monthly_use_names_its_months_and_rounds_its_amounts_as_the_usage_pa
     [row] = monthly_rows(bills, {})
     assert row[1:3] == ["October 2025", "4,053 gal"]
     with translation.override("es"):
-        [row] = monthly_rows(bills, {"electric": {"2025-09": 1234.56}})[:1]
+        [row] = monthly_rows(bills, {"electric": {"2025-09": {"upload": 1234.56}}})[:1]
     assert row[1:3] == ["septiembre de 2025", "1,235 kWh"]

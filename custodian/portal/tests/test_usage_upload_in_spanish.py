@@ -61,7 +61,8 @@ def test_every_problem_a_file_import_names_has_its_spanish():
             ):
                 bare.append(f"{module}:{node.lineno}")
     assert len(marked) > 40 and not bare, bare
-    missing = [m for m in marked if not catalogue.get(m)]
+    # A counted problem's text is its plural's singular: in the catalogue by its first form.
+    missing = [m for m in marked if not (catalogue.get(m) or catalogue.get((m, 0)))]
     assert not missing, f"no Spanish for {missing[:5]}"
     for service in ("electric", "gas", "water", "unknown"):  # a service a problem names (`Word`)
         assert catalogue.get(f"utility service\x04{service}"), service

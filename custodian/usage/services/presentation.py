@@ -244,16 +244,23 @@ def _series_of(blocks) -> list[str]:
     return sorted({b.service.removesuffix(PERIODS) for b in blocks if not b.service.endswith(QUALITY)})
 
 
-def monthly_use_held(**read) -> dict[str, dict[str, float]]:
-    """{service: {local month: use in the billing unit}} added up from every interval reading held for the
-    customer (the meter's, and any the customer uploaded), for a data access answer's monthly table: the
+def monthly_use_held(**read) -> dict[str, dict[str, dict[str, float]]]:
+    """{service: {local month: {source: use in the billing unit}}} added up from every interval reading held
+    for the customer, by where the readings came from (`ReadingSource`: the meter's, a file staff imported,
+    the customer's own upload; never one told as another's), for a data access answer's monthly table: the
     months no bill covers too. `read`: as `interval_readings_held`."""
     blocks = _every_block_held(**read)
-    held: dict[str, dict[str, float]] = {}
+    sources = interval_sources(customer_id=read["customer_id"], months=sorted({b.month for b in blocks}))
+    held: dict[str, dict[str, dict[str, float]]] = {}
     for service in _series_of(blocks):
         months = held.setdefault(service, {})
-        for start, _duration, value in series_readings(blocks, 0, 2**62, service):
-            months[month_of(start)] = months.get(month_of(start), 0.0) + float(value)
+        for b in blocks:
+            if b.service not in (service, service + PERIODS):
+                continue
+            source = sources.get((b.service, b.month), ReadingSource.STAFF_FILE)
+            for start, _duration, value in series_readings([b], 0, 2**62, service):
+                totals = months.setdefault(month_of(start), {})
+                totals[source] = totals.get(source, 0.0) + float(value)
     return held
 
 
