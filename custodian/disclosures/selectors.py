@@ -18,6 +18,7 @@ from custodian.disclosures.models import (
     VendorDetermination,
     VendorExport,
 )
+from custodian.disclosures.periods import consent_period, gives_dated
 from custodian.disclosures.services import current_determination
 from custodian.disclosures.services.accounting import SECOND_APPROVER_SERVICES
 from custodian.disclosures.services.consents import consent_words  # noqa: F401 (a read: callers ask here)
@@ -68,7 +69,13 @@ def _what(entry: DisclosureEntry, consent: Consent | None) -> str:
             return words
     held = set(entry.category_list)  # in the policy file's order, as the customer's other pages list them
     labels = [c.in_language().label for c in current_policy().categories.values() if c.key in held]
-    return ", ".join(labels) or entry.data_description
+    if not labels:
+        return entry.data_description
+    if consent is not None and gives_dated(held):
+        # Dated data under a consent is the consent's period only (`disclosures.periods`): said which.
+        period = consent_period(consent).words()
+        return _("%(data)s (%(period)s)") % {"data": ", ".join(labels), "period": period}
+    return ", ".join(labels)
 
 
 def _basis(entry: DisclosureEntry, consent: Consent | None, determination) -> str:

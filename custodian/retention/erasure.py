@@ -11,9 +11,11 @@ account for automatic payment and the facts for the protections against disconne
 app decides (`vault.erasure_sides`): the bank account deleted and automatic payment stopped, unless a payment
 already sent to our bank is still to be taken from it (kept until that day, then deleted by the daily
 retention run: `erasure_later_finish`); the protection facts kept while an account is open and they protect
-the customer from disconnection, else deleted. Every category of the policy file is on exactly one side
-(`categories_answered`, held by a test). The answer goes out as a letter through the outbox (the e-mail
-address is among what is deleted) and is shown in the portal.
+the customer from disconnection, else deleted. Every written consent still standing is revoked (the
+customer's sign-in goes, so they could not revoke it online) and kept on the record with its revocation, as
+the law asks; the apps' authorisations under Connect My Data end with the online account. Every category of
+the policy file is on exactly one side (`categories_answered`, held by a test). The answer goes out as a
+letter through the outbox (the e-mail address is among what is deleted) and is shown in the portal.
 """
 
 from dataclasses import dataclass, field
@@ -22,10 +24,13 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from custodian.casework.choices import RepresentativeScope
 from custodian.customers.models import Account
 from custodian.dates import long_date
+from custodian.disclosures.models import Consent
+from custodian.disclosures.services import consent_revoke
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
@@ -95,6 +100,20 @@ def _citation(item) -> str:
     shown = item.in_language()
     mark = "" if item.confirmed else f" ({_('item to be confirmed')})"
     return f"{shown.schedule}: {shown.schedule_item}{mark}"
+
+
+# How a consent the erasure revokes is recorded as revoked (`ConsentRevocation.how`).
+ERASURE_REVOKES = "erasure request"
+
+
+def _consents_standing(customer_id: int, *, written: bool = False) -> list[Consent]:
+    """The customer's consents that stand now (`Consent.lapse`), oldest first; `written`: only those given
+    in writing (on paper or on the consents page), not an app's authorisation under Connect My Data (ended
+    with the online account, and said so on its own)."""
+    consents = Consent.objects.select_related("revocation").filter(customer_id=customer_id)
+    if written:
+        consents = consents.filter(connect_authorization__isnull=True)
+    return [c for c in consents.order_by("signed_at", "pk") if c.lapse() is None]
 
 
 def erasure_answer(*, fetched_by: Actor, customer_id: int) -> ErasureAnswer | None:
@@ -184,6 +203,27 @@ def _answer_of(customer_id: int, today: date) -> ErasureAnswer:
                     % {"period": entry.period_words()},
                 )
             )
+    consents = _consents_standing(customer_id, written=True)
+    if consents:
+        days = ", ".join(long_date(timezone.localdate(c.signed_at)) for c in consents)
+        kept.append(
+            Kept(
+                ngettext(
+                    "Your written consent to give your data to someone outside the utility, given on "
+                    "%(days)s: revoked today",
+                    "Your %(count)s written consents to give your data to others outside the utility, given "
+                    "on %(days)s: revoked today",
+                    len(consents),
+                )
+                % {"count": len(consents), "days": days},
+                _(
+                    "You can no longer revoke them online once your online account is deleted, so we revoke "
+                    "them today and nothing more is given under them. The law asks us to keep the consents "
+                    "you gave, and when they were revoked, with the record of what was given under them."
+                ),
+                with_the_account or _("as long as we keep anything about you"),
+            )
+        )
     kept.append(
         Kept(
             _labels([MARKETING_PREFERENCE]),
@@ -213,10 +253,11 @@ def _answer_of(customer_id: int, today: date) -> ErasureAnswer:
 @transaction.atomic
 def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> ErasureRecord:
     """Delete what may be deleted now (voluntary contact details, the categories their app puts on that side,
-    marketing data, the online account and its documents), as the answer says, record it (with what is kept
-    only until a day, for `erasure_later_finish`), and send the answer (what was deleted, what is kept and
-    why) as a letter through the outbox. `requested_via` is how the request came (a provenance channel:
-    portal, phone, email, paper, in_person); staff who recorded it name themselves in `recorded_by`."""
+    marketing data, the online account and its documents), revoke every consent still standing (kept on the
+    record), as the answer says, record it (with what is kept only until a day, for `erasure_later_finish`),
+    and send the answer (what was deleted, what is kept and why) as a letter through the outbox.
+    `requested_via` is how the request came (a provenance channel: portal, phone, email, paper, in_person);
+    staff who recorded it name themselves in `recorded_by`."""
 
     policy = current_policy()
     with in_language_of(customer):
@@ -242,6 +283,10 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
         ),
     )
     online_accounts = online_accounts_delete([customer.pk])
+    # Every consent still standing is revoked (the apps' authorisations were ended with the online account):
+    # without a sign-in the customer could not revoke them online, and nothing more may go out under them.
+    for consent in _consents_standing(customer.pk):
+        consent_revoke(consent=consent, how=ERASURE_REVOKES, recorded_by=recorded_by)
     letter = letter_send(
         to_customer=customer,
         template="erasure_answer",

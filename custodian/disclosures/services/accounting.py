@@ -78,8 +78,11 @@ def disclosure_accounting(
     basis_ref: str,
     approved_by=None,
     disclosed_at: datetime | None = None,
+    period: str = "",
 ) -> Accounting:
-    """A disclosure of `categories` to one recipient, checked before anything is entered (or disclosed)."""
+    """A disclosure of `categories` to one recipient, checked before anything is entered (or disclosed).
+    `period`: the period of dated data given under a consent, in the record's words (`Period.record_words`),
+    kept after the categories' labels."""
     policy = current_policy()
     unknown = [c for c in categories if c not in policy.categories]
     if unknown or not categories:
@@ -93,6 +96,8 @@ def disclosure_accounting(
     if not recipient_name.strip():
         raise AccountingError("a disclosure needs the recipient's name")
     labels = ", ".join(policy.categories[c].label for c in categories)
+    if period:  # the period is kept whole, the labels shortened if they must be
+        labels = f"{labels[: 498 - len(period)]}; {period}"
     return Accounting(
         (
             disclosed_at or timezone.now(),

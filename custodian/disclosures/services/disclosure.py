@@ -21,6 +21,7 @@ from custodian.disclosures.models import (
     DisclosureRequest,
     LegalAuthority,
 )
+from custodian.disclosures.periods import consent_period, gives_dated, values_in_period
 from custodian.disclosures.services.accounting import (
     categories_checked,
     disclosure_entries_record,
@@ -81,6 +82,17 @@ def _consent_covers(
     if is_sale and not consent.allows_sale:
         return "a sale (or disclosure for payment) needs a consent that names sale explicitly"
     return None
+
+
+def _customer_part(cid: int, values: dict[str, str], period, categories: list[str]) -> dict:
+    """One customer's part of the package: their values (bank details masked); under a consent (`period`),
+    a dated category cut to the consent's period and the categories of which nothing falls in it named
+    (never a value from outside the period in their place)."""
+    if period is None:
+        return {"customer": cid, **masked(values)}
+    fields = {current_policy().categories[c].field: c for c in categories}
+    given, nothing = values_in_period(period, values, fields)
+    return {"customer": cid, **masked(given), **({"nothing_in_the_period": nothing} if nothing else {})}
 
 
 def _refuse(*, reason: str, **record) -> DisclosureRefused:
@@ -179,6 +191,8 @@ def disclose(
         if why:
             raise _refuse(reason=why, **record)
         basis_ref, approver = f"consent {consent.pk}", None
+        # What the consent covers of dated data: every dated category is cut to its period.
+        period = consent_period(consent)
     elif basis_kind == "legal_authority":
         authority = LegalAuthority.objects.filter(pk=basis_id).first()
         if authority is None:
@@ -197,6 +211,7 @@ def disclose(
         if not set(cats) <= set(authority.category_list):
             raise _refuse(reason="the legal authority does not cover all the data asked for", **record)
         basis_ref, approver = f"{authority.get_kind_display()}: {authority.citation}", authority.approved_by
+        period = None
     else:
         raise _refuse(reason=f"unknown basis {basis_kind!r} (vendors receive data through exports)", **record)
     if check_only:
@@ -220,19 +235,22 @@ def disclose(
         statements = disagreement_texts(
             customer_ids=ids, categories=cats, on_behalf_of=requested_by, client_ip=client_ip
         )
+        dated = period is not None and gives_dated(cats)
         package = json.dumps(
             {
                 "from": policy.utility["name"],
                 "to": recipient_name,
                 "purpose": purpose,
                 "basis": basis_ref,
+                **({"period": period.as_data() | {"covers": period.record_words()}} if dated else {}),
                 "disclosed_at": now.isoformat(),
                 "sale": is_sale,
-                "customers": [{"customer": cid, **masked(values[cid])} for cid in ids],
+                "customers": [_customer_part(cid, values[cid], period, cats) for cid in ids],
                 "statements_of_disagreement": statements,
             },
             indent=2,
         ).encode()
+        period_words = period.record_words() if dated else ""
         disclosure_entries_record(
             customer_ids=ids,
             recipient_name=recipient_name,
@@ -243,8 +261,10 @@ def disclose(
             basis_ref=basis_ref,
             approved_by=approver or requested_by,
             disclosed_at=now,
+            period=period_words,
         )
+        reason = f"{basis_ref}; {period_words}" if period_words else basis_ref
         request = DisclosureRequest.objects.create(
-            outcome="disclosed", reason=basis_ref[:500], **{**record, "basis_ref": basis_ref[:100]}
+            outcome="disclosed", reason=reason[:500], **{**record, "basis_ref": basis_ref[:100]}
         )
     return Disclosure(request=request, package=package)

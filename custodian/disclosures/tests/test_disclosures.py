@@ -59,7 +59,9 @@ def test_a_consented_disclosure_reads_through_the_gate_and_is_accounted(consent,
         "consent",
         f"consent {consent.pk}",
     )
-    assert entry.data_description == "Meter usage, Name"
+    # The meter usage is the consent's period's only, and the record says which.
+    until = (TODAY + timedelta(days=365)).isoformat()
+    assert entry.data_description == f"Meter usage, Name; dated data from 2025-01-01 to {until}"
     assert AccessEvent.objects.filter(
         action="disclosure", customer_id=str(customer.pk), decision="allow"
     ).exists()

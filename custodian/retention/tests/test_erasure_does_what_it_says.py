@@ -4,22 +4,28 @@ portal writes. The online account goes with the address it signs in with, so a d
 afterwards names no e-mail address "you sign in with". The bank account for automatic payment is deleted and
 automatic payment stopped, the customer told, unless a payment already sent to our bank is still to be taken
 from it (kept until that day, then deleted by the daily run). The facts for the protections against
-disconnection are kept while they protect an open account, and deleted otherwise."""
+disconnection are kept while they protect an open account, and deleted otherwise. Every written consent still
+standing is revoked by the erasure (the customer's sign-in goes, so they could not revoke it online) and kept
+on the record, the answer listing it among what is kept, with why: nothing more is disclosed under it."""
 
 import ast
 import importlib
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from custodian.audit.models import AccessEvent
 from custodian.casework.data_requests import package_build
 from custodian.collecting.facts import ProtectionFacts
 from custodian.collecting.models import ProtectionOnFile
 from custodian.collecting.services import protection_facts_record
+from custodian.disclosures.models import Consent
+from custodian.disclosures.services import DisclosureRefused
 from custodian.payments.autopay import ach_export_run
 from custodian.payments.models import Autopay
 from custodian.policy.loader import current_policy
@@ -27,7 +33,7 @@ from custodian.portal.models import PortalAccount
 from custodian.retention.erasure import categories_answered, erasure_carry_out, erasure_later_finish
 from custodian.retention.models import ErasureRecord
 from custodian.retention.online_accounts import online_account_documents
-from custodian.testing import letter_text
+from custodian.testing import CO_OP, consent_given, disclosed, letter_text
 from custodian.testing.every_category import BY_PHONE, verified_access_request
 from custodian.testing.portal import enrol, password_again, signed_in
 from custodian.vault.gate import staff_actor
@@ -193,3 +199,44 @@ def test_protection_facts_that_protect_nothing_now_are_deleted(households):
     text = letter_text(record.answer_letter)
     assert "Your facts for the protections against disconnection" in text
     assert "They protect you from disconnection" not in text
+
+
+def test_alice_s_written_consent_is_revoked_by_her_erasure_and_kept(households, privacy_officer):
+    (alice, app), (bob, _) = households
+    today = timezone.localdate()
+    standing = consent_given(alice, method="electronic", text_shown="I agree")
+    expired = consent_given(
+        alice,
+        method="electronic",
+        text_shown="I agree",
+        expires_on=today - timedelta(days=1),
+        signed_at=timezone.now() - timedelta(days=30),
+    )
+    bobs = consent_given(bob, method="electronic", text_shown="I agree")
+    client = password_again(signed_in(app, "alice@example.org"))
+    page = client.get("/portal/me/delete-my-data/").content.decode()
+    kept = page.split("What we delete now")[0].split("What we must keep, and why")[-1]  # the kept table
+    assert "Your written consent to give your data to someone outside the utility" in kept  # the one standing
+    assert "revoked today" in kept and "nothing more is given under them" in kept
+
+    client.post("/portal/me/delete-my-data/", {"understood": "on"})
+    standing = Consent.objects.select_related("revocation").get(pk=standing.pk)  # kept on the record
+    assert standing.revocation.how == "erasure request" and standing.lapse() == "revoked"
+    assert not hasattr(Consent.objects.get(pk=expired.pk), "revocation")  # it stood no longer: left as it was
+    assert not hasattr(Consent.objects.get(pk=bobs.pk), "revocation")
+    assert AccessEvent.objects.filter(
+        action="consent_revoked", customer_id=str(alice.pk), actor_kind="customer"
+    ).exists()
+    assert "revoked today" in letter_text(ErasureRecord.objects.get(customer=alice).answer_letter)
+
+    # The privacy officer can disclose nothing more under it.
+    with pytest.raises(DisclosureRefused, match="the consent was revoked"):
+        disclosed(privacy_officer, [alice.pk], CO_OP, ["name"], "home energy audit", ("consent", standing.pk))
+
+
+def test_an_erasure_recorded_by_staff_revokes_in_their_name(households, service_rep):
+    (alice, _), _ = households
+    consent = consent_given(alice, method="electronic", text_shown="I agree")
+    erasure_carry_out(customer=alice, requested_via="phone", recorded_by=service_rep)
+    revocation = Consent.objects.select_related("revocation").get(pk=consent.pk).revocation
+    assert (revocation.how, revocation.recorded_by) == ("erasure request", service_rep)
