@@ -108,8 +108,13 @@ def electronic_consent(customer, *, signed_at, **over):
     )
 
 
-def test_a_consent_signed_after_the_disclosure_is_refused(customer, service_rep, privacy_officer):
-    late = electronic_consent(customer, signed_at=timezone.now() + timedelta(hours=1), signer_ip="192.0.2.1")
+def test_a_consent_signed_after_the_disclosure_is_refused(
+    customer, service_rep, privacy_officer, monkeypatch
+):
+    signed_at = timezone.now() + timedelta(hours=1)
+    with monkeypatch.context() as on_the_day_signed:  # an hour ahead may be tomorrow: recorded as on that day
+        on_the_day_signed.setattr(timezone, "localdate", lambda *a, **k: timezone.localtime(signed_at).date())
+        late = electronic_consent(customer, signed_at=signed_at, signer_ip="192.0.2.1")
     with pytest.raises(DisclosureRefused, match="predate"):
         ask(customer, privacy_officer, basis_id=late.pk, categories=["name"])
 
