@@ -14,7 +14,9 @@ OWASP's list) and lets number-looking text through, which would make whether a c
 on what a customer typed rather than on the column's type.
 """
 
+import codecs
 import csv
+import re
 from decimal import Decimal
 
 # Every CSV response says its character set: a reader left to guess takes Latin-1 on many systems and garbles
@@ -74,24 +76,37 @@ def csv_writer(out, **fmtparams) -> SafeWriter:
 
 
 # What a CSV file a person brings holds besides its text: a tab, a carriage return, a line feed.
-_CONTROL = {chr(c) for c in range(32)} - {"\t", "\r", "\n"}
+_A_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_text(data: bytes) -> str | None:
-    """The text of a CSV file a person brings: UTF-8 (with or without the byte-order mark), else Windows-1252.
-    Spreadsheet programs on Windows save "CSV" in the system's code page, Windows-1252 in the US, not UTF-8:
-    one accented letter in a note ("é") would otherwise refuse the whole file. UTF-8 is tried first, since
-    Windows-1252 reads almost any bytes; what reads as Windows-1252 only with control characters in it (a NUL,
-    a UTF-16 file) is not text, and None is returned."""
+    """The text of a CSV file a person brings: UTF-16 by its byte-order mark (little- or big-endian: Excel's
+    "Unicode Text" and some utilities' exports), UTF-8 (with or without the byte-order mark), else
+    Windows-1252. Spreadsheet programs on Windows save "CSV" in the system's code page, Windows-1252 in the
+    US, not UTF-8: one accented letter in a note ("é") would otherwise refuse the whole file. UTF-8 is tried
+    before Windows-1252, since Windows-1252 reads almost any bytes. None for what is not text: UTF-32 (its
+    byte-order mark starts as UTF-16's), UTF-16 that does not read to its end, UTF-8 with a NUL in it (half
+    the bytes of UTF-16 without its byte-order mark are NULs), and what reads as Windows-1252 or UTF-16 only
+    with control characters in it (a binary file)."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")  # the byte-order mark says the order, and is left out
+        except UnicodeDecodeError:
+            return None
+        return None if _A_CONTROL.search(text) else text
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    else:  # a NUL is valid UTF-8, and half the bytes of UTF-16 without its byte-order mark
+        return None if "\x00" in text else text
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
         return None
-    return None if any(c in _CONTROL for c in text) else text
+    return None if _A_CONTROL.search(text) else text
 
 
 SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}

@@ -43,11 +43,12 @@ import math
 import re
 import warnings
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -59,6 +60,15 @@ from custodian.bounds import ascii_decimal, ascii_whole
 from custodian.csvfile import separator_used
 from custodian.customers.choices import Service
 from custodian.usage.espi import ATOM_NS, ESPI_NS, SERVICE_OF_KIND, UNIT_OF_UOM, csv_type_service
+from custodian.usage.file_refusals import (
+    BLOCK_WITHOUT_LINK,
+    BLOCK_WITHOUT_METER_READING,
+    METER_READING_WITHOUT_USAGE_POINT,
+    MORE_REFUSED,
+    MORE_SCHEMA_ERRORS,
+    OF_UNKNOWN_SERVICE,
+    Refusals,
+)
 from custodian.vault.interval_files import LOCAL, month_bounds, store_dir
 from custodian.vault.scratch import Scratch
 
@@ -129,6 +139,12 @@ class ReadingBounds:
     customer_class: str | None
     since: int
 
+    @property
+    def staff_import(self) -> bool:
+        """Whether staff import the file for a customer (no customer class), rather than the customer
+        uploading their own: the words of a refusal are theirs."""
+        return self.customer_class is None
+
     def most(self, service: str, unit: str, durations):
         if self.customer_class is None:
             return plausible_most(unit, durations)
@@ -154,56 +170,91 @@ def local_time(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, LOCAL).strftime("%Y-%m-%d %H:%M%z")
 
 
+class Refused(NamedTuple):
+    """A reading refused: the problem's words (`text`, filled from `values`) and why it is counted (`why`, a
+    key of `WHY_REFUSED`, filled from `why_values`: `ImportResult.refuse`)."""
+
+    text: str
+    values: dict
+    why: str
+    why_values: tuple = ()
+
+
 def reading_refusal(
     start: int, duration: int, value: float, unit: str, now: int, *, service="", flow=None, bounds=None
-):
+) -> Refused | None:
     """Why a reading is refused whatever file it came in (CSV or ESPI, a customer's upload or a staff
-    import), as a problem's (text, values); None when it is kept. A reading that ends after `now` has not
-    been used yet (a wrong date or clock: the store would keep a reading no page shows until that day), a
-    delivered (`flow` 1) one below zero is no use, and one beyond `plausible_most` no meter reads; `bounds`
-    holds a file to the period readings are kept and, a customer's upload, to their meter's size."""
+    import); None when it is kept. A reading that ends after `now` has not been used yet (a wrong date or
+    clock: the store would keep a reading no page shows until that day), a delivered (`flow` 1) one below
+    zero is no use, and one beyond `plausible_most` no meter reads; `bounds` holds a file to the period
+    readings are kept and, a customer's upload, to their meter's size. The words are those of who imports:
+    the customer uploading their own file, or staff importing one for a customer (`ReadingBounds`)."""
     if start + duration > now:
-        return gettext_noop(
-            "the reading from %(start)s to %(end)s ends after now: only use that has happened is stored; "
-            "reading refused"
-        ), {"start": local_time(start), "end": local_time(start + duration)}
+        return Refused(
+            gettext_noop(
+                "the reading from %(start)s to %(end)s ends after now: only use that has happened is stored; "
+                "reading refused"
+            ),
+            {"start": local_time(start), "end": local_time(start + duration)},
+            "future",
+        )
     if flow == 1 and value < 0:
-        return gettext_noop(
-            "the reading from %(start)s holds %(value)s %(unit)s, below zero: a forward (delivered) reading "
-            "carries delivered use only; reading refused"
-        ), {"start": local_time(start), "value": f"{value:g}", "unit": unit}
+        return Refused(
+            gettext_noop(
+                "the reading from %(start)s holds %(value)s %(unit)s, below zero: a forward (delivered) "
+                "reading carries delivered use only; reading refused"
+            ),
+            {"start": local_time(start), "value": f"{value:g}", "unit": unit},
+            "below_zero",
+        )
     if bounds is not None and start < bounds.since:
-        return gettext_noop(
-            "the reading from %(start)s is before %(since)s: a file you upload may hold readings from "
-            "%(since)s until now; reading refused"
-        ), {"start": local_time(start), "since": local_time(bounds.since)[:10]}
-    if (
-        bounds is not None
-        and bounds.customer_class is not None
-        and abs(value) > bounds.most(service, unit, duration)
-    ):
-        return gettext_noop(
-            "the reading from %(start)s holds %(value)s %(unit)s, more than %(meter)s reads in %(minutes)s "
-            "minutes (at most %(most)s): reading refused"
-        ), {
-            "start": local_time(start),
-            "value": f"{value:g}",
-            "unit": unit,
-            "meter": Word(bounds.meter()),
-            "minutes": duration // 60,
-            "most": f"{bounds.most(service, unit, duration):g}",
-        }
+        since = local_time(bounds.since)[:10]
+        return Refused(
+            gettext_noop(
+                "the reading from %(start)s is before %(since)s: interval readings are kept from %(since)s "
+                "under the retention schedule, so a file imported for a customer may hold readings from then "
+                "until now; reading refused"
+            )
+            if bounds.staff_import
+            else gettext_noop(
+                "the reading from %(start)s is before %(since)s: a file you upload may hold readings from "
+                "%(since)s until now; reading refused"
+            ),
+            {"start": local_time(start), "since": since},
+            "too_old",
+            (("since", since),),
+        )
+    if bounds is not None and not bounds.staff_import and abs(value) > bounds.most(service, unit, duration):
+        return Refused(
+            gettext_noop(
+                "the reading from %(start)s holds %(value)s %(unit)s, more than %(meter)s reads in "
+                "%(minutes)s minutes (at most %(most)s): reading refused"
+            ),
+            {
+                "start": local_time(start),
+                "value": f"{value:g}",
+                "unit": unit,
+                "meter": Word(bounds.meter()),
+                "minutes": duration // 60,
+                "most": f"{bounds.most(service, unit, duration):g}",
+            },
+            "beyond_meter",
+        )
     if abs(value) > plausible_most(unit, duration):
-        return gettext_noop(
-            "the reading from %(start)s holds %(value)s %(unit)s, more than any meter reads in %(minutes)s "
-            "minutes (at most %(most)s): reading refused"
-        ), {
-            "start": local_time(start),
-            "value": f"{value:g}",
-            "unit": unit,
-            "minutes": duration // 60,
-            "most": f"{plausible_most(unit, duration):g}",
-        }
+        return Refused(
+            gettext_noop(
+                "the reading from %(start)s holds %(value)s %(unit)s, more than any meter reads in "
+                "%(minutes)s minutes (at most %(most)s): reading refused"
+            ),
+            {
+                "start": local_time(start),
+                "value": f"{value:g}",
+                "unit": unit,
+                "minutes": duration // 60,
+                "most": f"{plausible_most(unit, duration):g}",
+            },
+            "beyond_meter",
+        )
     return None
 
 
@@ -317,13 +368,20 @@ def _word_in_language(word: str) -> str:
     return gettext(word) if translated == word else translated
 
 
+def _value_in_language(value):
+    if isinstance(value, Word):
+        return _word_in_language(value)
+    return value.in_language if isinstance(value, Refusals) else value
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something a file holds that was not read or kept, with its line. `text` is its words in English with
     `%(name)s` placeholders filled from `values`, marked for translation where the problem is made:
     `message` reads it in English (the staff console, the command), `in_language` in the active language
-    (the customer's upload page). A value that is a `Word` is translated too; numbers, times and the file's
-    own text are shown as they are."""
+    (the customer's upload page). Words with a count have a `plural` (`text` is then the singular, chosen
+    by `values["count"]`, marked with `plural_noop`). A value that is a `Word` is translated too, as are
+    `Refusals`; numbers, times and the file's own text are shown as they are."""
 
     line: int | None
     text: str
@@ -342,7 +400,7 @@ class Problem:
         text = ngettext(self.text, self.plural, self.values["count"]) if self.plural else gettext(self.text)
         if not self.values:
             return text
-        return text % {k: _word_in_language(v) if isinstance(v, Word) else v for k, v in self.values.items()}
+        return text % {k: _value_in_language(v) for k, v in self.values.items()}
 
 
 @dataclass(frozen=True)
@@ -358,7 +416,8 @@ class LocalTime:
 class ImportResult:
     """What a file held: its readings by MeterReading (`series`), its usage points (href → service), the
     problems (each with its line) and notes (what was inferred, e.g. a missing link taken from document
-    order). `readings_read` counts every IntervalReading met; `readings_refused` those not kept."""
+    order). `readings_read` counts every IntervalReading met; `readings_refused` those not kept, each
+    counted by why in `refused_why` (`refuse`)."""
 
     def __init__(self, readings=None, usage_points=None, problems=None, complete=True):
         self.series: list[MeterSeries] = []
@@ -370,6 +429,13 @@ class ImportResult:
         self.complete = complete  # False: the file could not be read to its end (or was refused)
         self.readings_read = len(self.loose)
         self.readings_refused = 0
+        # (a key of WHY_REFUSED, its values as sorted pairs) → readings refused for it
+        self.refused_why: Counter = Counter()
+
+    def refuse(self, count: int, why: str, **values) -> None:
+        """`count` readings refused, counted under `why` (a key of `WHY_REFUSED`, filled from `values`)."""
+        self.readings_refused += count
+        self.refused_why[(why, tuple(sorted(values.items())))] += count
 
     @property
     def ok(self) -> bool:
@@ -815,8 +881,9 @@ def _schema_problems(resource, kind: str) -> list[Problem]:
         out.append(
             Problem(
                 resource.sourceline,
-                gettext_noop("%(kind)s: %(count)s more schema errors in this resource"),
+                MORE_SCHEMA_ERRORS[0],
                 {"kind": kind, "count": len(errors) - SCHEMA_MESSAGES_PER_RESOURCE},
+                plural=MORE_SCHEMA_ERRORS[1],
             )
         )
     return out
@@ -846,6 +913,10 @@ class _Reader:
 
     def problem(self, line, text, /, **values):
         self.result.problems.append(Problem(line, text, values))
+
+    def problem_counted(self, line, words: tuple[str, str], count: int, /, **values):
+        """A problem in words with a count (`plural_noop`'s singular and plural)."""
+        self.result.problems.append(Problem(line, words[0], {"count": count, **values}, plural=words[1]))
 
     # -- resources ---------------------------------------------------------------------------------------
 
@@ -985,16 +1056,9 @@ class _Reader:
         if meter is None:
             if self.last_meter_reading is None:
                 n = int(_X_COUNT(resource))
-                self.problem(
-                    line,
-                    gettext_noop(
-                        "an IntervalBlock with no `up` link and no MeterReading before it: %(count)s "
-                        "readings refused"
-                    ),
-                    count=n,
-                )
+                self.problem_counted(line, BLOCK_WITHOUT_LINK, n)
                 self.result.readings_read += n
-                self.result.readings_refused += n
+                self.result.refuse(n, "not_described")
                 return
             meter = self.last_meter_reading
             self.note(
@@ -1068,43 +1132,47 @@ class _Reader:
             quality_text = reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")
             quality = _number(quality_text) if quality_text is not None else 0
             if start is None or not FIRST_START <= start < LAST_START:
-                wrong = (
+                wrong = Refused(
                     gettext_noop(
                         "reading start %(text)r is not a time from 1970 to 2999 (a whole number of seconds "
                         "since 1970): reading refused"
                     ),
                     {"text": start_text},
+                    "unreadable",
                 )
             elif duration is None or not 0 < duration <= MAX_DURATION:
-                wrong = (
+                wrong = Refused(
                     gettext_noop(
                         "reading duration %(text)r is not a positive whole number of seconds: reading refused"
                     ),
                     {"text": duration_text},
+                    "unreadable",
                 )
             elif value is None or not -(2**47) <= value < 2**47:
-                wrong = (
+                wrong = Refused(
                     gettext_noop(
                         "reading value %(text)r is not a whole number the schema allows (Int48): "
                         "reading refused"
                     ),
                     {"text": value_text},
+                    "unreadable",
                 )
             elif quality is None or not 0 <= quality <= MAX_QUALITY:
-                wrong = (
+                wrong = Refused(
                     gettext_noop(
                         "reading quality %(text)r is not a code ESPI defines (0 to %(most)s): reading refused"
                     ),
                     {"text": quality_text, "most": MAX_QUALITY},
+                    "unreadable",
                 )
             elif start + duration > self.now:
                 # The unit is not known yet (the ReadingType may come later): only the time is checked here,
                 # the value's bound once the series has its unit (`finish`).
                 wrong = reading_refusal(start, duration, 0, "Wh", self.now)
             if wrong:
-                self.result.readings_refused += 1
+                self.result.refuse(1, wrong.why, **dict(wrong.why_values))
                 if not schema_reported:
-                    self.problem(rline, wrong[0], **wrong[1])
+                    self.problem(rline, wrong.text, **wrong.values)
                 else:
                     self.problem(rline, gettext_noop("this reading is refused (see the schema error above)"))
                 continue
@@ -1144,8 +1212,14 @@ class _Reader:
             over |= starts < bounds.since
         if not over.any():
             return raw
-        for at in np.flatnonzero(over)[: self.IMPLAUSIBLE_NAMED]:
-            text, values_named = reading_refusal(
+        # Each refused reading counted under the first reason `reading_refusal` names it by.
+        below_zero = over & (values < 0) if flow == 1 else np.zeros_like(over)
+        too_old = over & ~below_zero & (starts < bounds.since) if bounds is not None else np.zeros_like(over)
+        beyond = over & ~below_zero & ~too_old
+        since = (("since", local_time(bounds.since)[:10]),) if bounds is not None else ()
+        named = np.flatnonzero(over)[: self.IMPLAUSIBLE_NAMED]
+        for at in named:
+            refused = reading_refusal(
                 int(starts[at]),
                 int(durations[at]),
                 values[at],
@@ -1155,42 +1229,52 @@ class _Reader:
                 flow=flow,
                 bounds=bounds,
             )
-            self.problem(line, text, **values_named)
+            self.problem(line, refused.text, **refused.values)
+        rest = Counter()
+        for why, mask, values_of in (
+            ("below_zero", below_zero, ()),
+            ("too_old", too_old, since),
+            ("beyond_meter", beyond, ()),
+        ):
+            if mask.any():
+                self.result.refuse(int(mask.sum()), why, **dict(values_of))
+                rest[(why, values_of)] = int(mask.sum()) - int(mask[named].sum())
         if over.sum() > self.IMPLAUSIBLE_NAMED:
-            self.problem(
+            self.problem_counted(
                 line,
-                gettext_noop(
-                    "%(count)s more readings of this MeterReading no meter could have read (below zero, "
-                    "beyond the meter or outside the period taken): refused"
-                ),
-                count=int(over.sum()) - self.IMPLAUSIBLE_NAMED,
+                MORE_REFUSED,
+                int(over.sum()) - self.IMPLAUSIBLE_NAMED,
+                reasons=Refusals(rest),
             )
-        self.result.readings_refused += int(over.sum())
         return raw.without(over)
 
     # -- the links, once the whole file is read ----------------------------------------------------------
 
-    def _reading_type_for(self, key: str, related: str | None, order: int, line: int):
+    def _reading_type_for(
+        self, key: str, related: str | None, order: int, line: int
+    ) -> tuple[bool, tuple | None]:
+        """Whether the MeterReading's ReadingType is found, and what it describes: (unit, power, flow), or
+        None for one whose unit, flow direction or multiplier Custodian does not hold."""
         types = self.reading_types
         if related is not None:
             if related in types:
-                return types[related][1]
+                return True, types[related][1]
             tail = "/".join(related.split("/")[-2:])
             matches = [k for k in types if k == tail or k.endswith("/" + tail)]
             if len(matches) == 1:
-                return types[matches[0]][1]
+                return True, types[matches[0]][1]
             self.problem(
                 line,
                 gettext_noop("the MeterReading's ReadingType (%(related)s) is not in the file"),
                 related=related,
             )
-            return None
+            return False, None
         if not types:
             self.problem(
                 line,
                 gettext_noop("the MeterReading has no ReadingType, and the file has none: units unknown"),
             )
-            return None
+            return False, None
         after = sorted((o, k) for k, (o, _) in types.items() if o > order)
         before = sorted((o, k) for k, (o, _) in types.items() if o < order)
         chosen = (after or before[::-1])[0][1]
@@ -1200,7 +1284,7 @@ class _Reader:
                 "a MeterReading without a ReadingType link: given the ReadingType next to it in the file"
             ),
         )
-        return types[chosen][1]
+        return True, types[chosen][1]
 
     def finish(self):
         result = self.result
@@ -1212,38 +1296,24 @@ class _Reader:
             del self.raw[meter]
             count = raw.count
             line = raw.lines[0] if raw.lines else None
-            described = None
+            described, why = None, "not_described"
             usage_point = None
             if meter not in self.meter_readings:
-                self.problem(
-                    line,
-                    gettext_noop(
-                        "an IntervalBlock whose MeterReading is not in the file: %(count)s readings refused"
-                    ),
-                    count=count,
-                )
+                self.problem_counted(line, BLOCK_WITHOUT_METER_READING, count)
             else:
                 usage_point, related, order, mline = self.meter_readings[meter]
                 if usage_point is None:
                     usage_point = first_usage_point
                 if usage_point not in result.usage_points:
-                    self.problem(
-                        mline,
-                        gettext_noop(
-                            "the MeterReading's UsagePoint is not in the file: %(count)s readings refused"
-                        ),
-                        count=count,
-                    )
+                    self.problem_counted(mline, METER_READING_WITHOUT_USAGE_POINT, count)
                 elif result.usage_points[usage_point] == "unknown":
-                    self.problem(
-                        mline,
-                        gettext_noop("%(count)s readings of a UsagePoint of unknown service refused"),
-                        count=count,
-                    )
+                    self.problem_counted(mline, OF_UNKNOWN_SERVICE, count)
+                    why = "unknown_service"
                 else:
-                    described = self._reading_type_for(meter, related, order, mline)
+                    found, described = self._reading_type_for(meter, related, order, mline)
+                    why = "unit" if found else why
             if described is None:
-                result.readings_refused += count
+                result.refuse(count, why)
                 continue
             unit, power, flow = described
             # A second reading for a start already read in this MeterReading: the first is kept, and said so.
@@ -1265,7 +1335,7 @@ class _Reader:
                             "(first at %(first)s): kept the first of each",
                         )
                     )
-                    result.readings_refused += dropped
+                    result.refuse(dropped, "repeated")
             raw = self._plausible_only(raw, described, result.usage_points[usage_point], line)
             if not raw.count:
                 continue
@@ -1544,19 +1614,20 @@ _CSV_UNREADABLE = gettext_noop(
 )
 
 
-def _csv_rows(reader, result: ImportResult):
+def _csv_rows(reader, result: ImportResult, line_numbers: list[int]):
     """(line number, row) for each row after the header; (line number, None) for a line the csv module
-    can't read (a field past its size limit, a stray quote), with the problem named."""
+    can't read (a field past its size limit, a stray quote), with the problem named. A row's line number is
+    the file's (`line_numbers`: of each line the reader is given, the blank and comment lines left out)."""
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error:
-            result.problems.append(Problem(reader.line_num, _CSV_UNREADABLE))
-            yield reader.line_num, None
+            result.problems.append(Problem(line_numbers[reader.line_num - 1], _CSV_UNREADABLE))
+            yield line_numbers[reader.line_num - 1], None
             continue
-        yield reader.line_num, row
+        yield line_numbers[reader.line_num - 1], row
 
 
 def _csv_service(row: list[str], col: dict[str, int]) -> str:
@@ -1570,68 +1641,100 @@ def _csv_service(row: list[str], col: dict[str, int]) -> str:
 
 def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=None):
     """A row's (start, end, exact, value in the unit's base, unit, factor, end as written: earlier than end
-    when END TIME is the interval's last minute, `_inclusive_end`), or the problem that refuses it (text,
-    values): every refusal names what is wrong in the file's own words, never a parser's."""
+    when END TIME is the interval's last minute, `_inclusive_end`), or the problem that refuses it
+    (`Refused`): every refusal names what is wrong in the file's own words, never a parser's."""
     if len(row) <= max(col.values()):
-        return gettext_noop("unreadable row: it has %(fields)s fields, the header names %(columns)s"), {
-            "fields": len(row),
-            "columns": max(col.values()) + 1,
-        }
+        return Refused(
+            gettext_noop("unreadable row: it has %(fields)s fields, the header names %(columns)s"),
+            {"fields": len(row), "columns": max(col.values()) + 1},
+            "unreadable",
+        )
     day, start_text, end_text = row[col["DATE"]], row[col["START TIME"]], row[col["END TIME"]]
     unit_text, usage_text = row[col["UNITS"]].strip(), row[col["USAGE"]]
     if unit_text.lower() not in _CSV_UNITS:
-        return gettext_noop("unreadable row: unit %(unit)r is not one of %(units)s"), {
-            "unit": unit_text,
-            "units": _CSV_UNIT_NAMES,
-        }
+        return Refused(
+            gettext_noop("unreadable row: unit %(unit)r is not one of %(units)s"),
+            {"unit": unit_text, "units": _CSV_UNIT_NAMES},
+            "unreadable",
+        )
     unit, factor = _CSV_UNITS[unit_text.lower()]
     try:
         # The digits 0 to 9 only: float() reads "٣٠٠" as 300, and "inf", "nan" and "1_000" too.
         value = float(ascii_decimal(usage_text)) * factor
     except ValueError:
-        return gettext_noop(
-            "unreadable row: USAGE %(usage)r is not a number written with the digits 0 to 9"
-        ), {"usage": usage_text.strip()}
+        return Refused(
+            gettext_noop("unreadable row: USAGE %(usage)r is not a number written with the digits 0 to 9"),
+            {"usage": usage_text.strip()},
+            "unreadable",
+        )
     try:
         start, exact = _csv_moment(day, start_text, zone)
         end, end_exact = _csv_moment(day, end_text, zone)
     except (ValueError, OverflowError):
-        return gettext_noop(
-            "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a day "
-            "(YYYY-MM-DD) and times (HH:MM, or HH:MM-0600 with the UTC offset)"
-        ), {"day": day.strip(), "start": start_text.strip(), "end": end_text.strip()}
+        return Refused(
+            gettext_noop(
+                "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a day "
+                "(YYYY-MM-DD) and times (HH:MM, or HH:MM-0600 with the UTC offset)"
+            ),
+            {"day": day.strip(), "start": start_text.strip(), "end": end_text.strip()},
+            "unreadable",
+        )
     if not math.isfinite(value):
-        return gettext_noop("USAGE %(usage)r is not a number: reading refused"), {"usage": usage_text}
+        return Refused(
+            gettext_noop("USAGE %(usage)r is not a number: reading refused"),
+            {"usage": usage_text},
+            "unreadable",
+        )
     if value < 0:
-        return gettext_noop(
-            "USAGE %(usage)r is below zero: this layout carries delivered use only; reading refused"
-        ), {"usage": usage_text}
+        return Refused(
+            gettext_noop(
+                "USAGE %(usage)r is below zero: this layout carries delivered use only; reading refused"
+            ),
+            {"usage": usage_text},
+            "below_zero",
+        )
     if not FIRST_START <= start < LAST_START:
-        return gettext_noop("DATE %(day)r is not a day from 1970 to 2999: reading refused"), {"day": day}
+        return Refused(
+            gettext_noop("DATE %(day)r is not a day from 1970 to 2999: reading refused"),
+            {"day": day},
+            "unreadable",
+        )
     for name, clock, clock_exact in (("START TIME", start_text, exact), ("END TIME", end_text, end_exact)):
         if not clock_exact and (skipped := _skipped_clock(day, clock, zone)):
-            return gettext_noop(
-                "%(column)s %(time)r does not exist on %(day)s: the clocks skip from %(skipped_from)s to "
-                "%(skipped_to)s that day (daylight saving begins); reading refused"
-            ), {
-                "column": name,
-                "time": clock.strip(),
-                "day": day.strip(),
-                "skipped_from": skipped[0],
-                "skipped_to": skipped[1],
-            }
+            return Refused(
+                gettext_noop(
+                    "%(column)s %(time)r does not exist on %(day)s: the clocks skip from %(skipped_from)s to "
+                    "%(skipped_to)s that day (daylight saving begins); reading refused"
+                ),
+                {
+                    "column": name,
+                    "time": clock.strip(),
+                    "day": day.strip(),
+                    "skipped_from": skipped[0],
+                    "skipped_to": skipped[1],
+                },
+                "clock",
+            )
     times = {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
     if end <= start:
         if end_text.strip()[:5] != "00:00" and end == start:
-            return gettext_noop(
-                "END TIME %(end)r is the same moment as START TIME %(start)r on %(day)s: the reading has no "
-                "length; reading refused"
-            ), times
+            return Refused(
+                gettext_noop(
+                    "END TIME %(end)r is the same moment as START TIME %(start)r on %(day)s: the reading has "
+                    "no length; reading refused"
+                ),
+                times,
+                "unreadable",
+            )
         if end_text.strip()[:5] != "00:00":
-            return gettext_noop(
-                "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
-                "starts (one that ends at midnight is dated by its start); reading refused"
-            ), times
+            return Refused(
+                gettext_noop(
+                    "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
+                    "starts (one that ends at midnight is dated by its start); reading refused"
+                ),
+                times,
+                "unreadable",
+            )
         end += 24 * 3600  # a reading that ends at midnight is dated by its start
     written, end = end, _inclusive_end(start, end, end_text, zone)
     refusal = reading_refusal(
@@ -1651,27 +1754,34 @@ def parse_green_button_csv(
     zone = LOCAL
     now = int(timezone.now().timestamp())
     result = ImportResult()
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
+    # The lines read, with their numbers in the file: blank lines and comments (`# Times are …`, as our own
+    # download starts) are left out, and a problem names the file's line, not the reader's count.
+    numbered = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not numbered:
         result.problems.append(Problem(1, gettext_noop("the file is empty")))
         result.complete = False
         return result
+    line_numbers, lines = [n for n, _ in numbered], [line for _, line in numbered]
     reader = csv.reader(lines)
-    header = _csv_header(reader, lines, result)
+    header = _csv_header(reader, lines, result, line_numbers)
     if header is None:
         result.complete = False
         return result
     col = {name: header.index(name) for name in _CSV_COLUMNS}
     seen, inclusive = set(), []
-    for number, row in _csv_rows(reader, result):
+    for number, row in _csv_rows(reader, result, line_numbers):
         result.readings_read += 1
         if row is None:
-            result.readings_refused += 1
+            result.refuse(1, "unreadable")
             continue
         read = _csv_reading(row, col, zone, now, bounds)
-        if len(read) == 2:
-            result.problems.append(Problem(number, *read))
-            result.readings_refused += 1
+        if isinstance(read, Refused):
+            result.problems.append(Problem(number, read.text, read.values))
+            result.refuse(1, read.why, **dict(read.why_values))
             continue
         start, end, exact, value, unit, factor, written = read
         if not exact:
@@ -1689,7 +1799,7 @@ def parse_green_button_csv(
                         ),
                     )
                 )
-                result.readings_refused += 1
+                result.refuse(1, "clock")
                 continue
         service = _csv_service(row, col)
         key = (service, start)
@@ -1701,7 +1811,7 @@ def parse_green_button_csv(
                     {"start": local_time(start)},
                 )
             )
-            result.readings_refused += 1
+            result.refuse(1, "repeated")
             continue
         seen.add(key)
         point = f"{usage_point}:{service}"
@@ -1720,15 +1830,16 @@ def parse_green_button_csv(
 _CSV_HEADER_WITHIN = 20
 
 
-def _csv_header(reader, lines: list[str], result: ImportResult) -> list[str] | None:
+def _csv_header(reader, lines: list[str], result: ImportResult, line_numbers: list[int]) -> list[str] | None:
     """The file's header row (its columns, upper case), read past any lines above it within the file's first
-    `_CSV_HEADER_WITHIN` lines; None, with the problem named, when there is none."""
+    `_CSV_HEADER_WITHIN` lines; None, with the problem named (by the file's line: `line_numbers`), when there
+    is none."""
     first = None
     for _ in range(min(_CSV_HEADER_WITHIN, len(lines))):
         try:
             header = [h.strip().upper() for h in next(reader)]
         except csv.Error:
-            result.problems.append(Problem(reader.line_num, _CSV_UNREADABLE))
+            result.problems.append(Problem(line_numbers[reader.line_num - 1], _CSV_UNREADABLE))
             return None
         except StopIteration:
             break
@@ -1738,11 +1849,13 @@ def _csv_header(reader, lines: list[str], result: ImportResult) -> list[str] | N
     # A file whose columns are separated by another character reads as one column: say so, rather than
     # list every column as missing.
     if separator := separator_used(lines[0]):
-        result.problems.append(Problem(1, _OTHER_SEPARATOR[separator]))
+        result.problems.append(Problem(line_numbers[0], _OTHER_SEPARATOR[separator]))
     elif first is not None and sum(c in first for c in _CSV_COLUMNS) >= 2:
         missing = [c for c in _CSV_COLUMNS if c not in first]
         result.problems.append(
-            Problem(1, gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)})
+            Problem(
+                line_numbers[0], gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)}
+            )
         )
     else:
         result.problems.append(
@@ -1810,5 +1923,5 @@ def _inclusive_ends_read(result: ImportResult, inclusive: list[tuple]) -> None:
             )
         )
     if ambiguous:
-        result.readings_refused += len(ambiguous)
+        result.refuse(len(ambiguous), "unreadable")
         result.loose = [r for i, r in enumerate(result.loose) if i not in ambiguous]

@@ -30,6 +30,15 @@ from custodian.audit.events import append_change
 from custodian.csvfile import csv_text
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
+from custodian.usage.file_refusals import (
+    ALL_REFUSED,
+    NOT_WHOLE_MINUTES,
+    OF_A_MONTH_TOTAL,
+    OTHERS_OF_A_METER_MONTH,
+    UNIT_NOT_HELD,
+    Refusals,
+    not_text_because,
+)
 from custodian.usage.greenbutton_import import (
     ImportResult,
     Problem,
@@ -91,7 +100,11 @@ class UsageImportSummary:
     series: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
-    refused: str = ""
+    # (a key of WHY_REFUSED, its values) → readings refused for it, the file's and the store's
+    refused_why: Counter = field(default_factory=Counter)
+    # Why nothing was stored, when nothing was: read in English (`message`) or the reader's language
+    # (`in_language`)
+    refused: Problem | None = None
 
     @property
     def all_stored(self) -> bool:
@@ -177,6 +190,7 @@ class _Placed:
     stored: int = 0
     replaced: int = 0
     refused: int = 0
+    why: Counter = field(default_factory=Counter)  # readings refused by why, as `ImportResult.refused_why`
     blocks: int = 0
     months: set = field(default_factory=set)
     series: list = field(default_factory=list)
@@ -187,6 +201,11 @@ class _Placed:
         self.record(block)
         self.blocks += 1
         self.months.add(block.month)
+
+    def refuse(self, count: int, why: str) -> None:
+        """`count` readings refused, counted under `why` (a key of `WHY_REFUSED`)."""
+        self.refused += count
+        self.why[(why, ())] += count
 
 
 def _point_numbers(series_list, services: dict[str, str]) -> dict[str, int]:
@@ -212,15 +231,13 @@ def _series_named(placed: _Placed, series_list, services: dict[str, str]) -> lis
         service = services.get(s.usage_point, "unknown")
         factor = UNIT_TO_BILLING.get((service, s.unit))
         if factor is None:
-            placed.refused += len(s)
+            placed.refuse(len(s), "unit")
             placed.problems.append(
                 Problem(
                     None,
-                    gettext_noop(
-                        "%(count)s readings in %(unit)s on the %(service)s usage point: not a unit Custodian "
-                        "holds for %(service)s; refused"
-                    ),
+                    UNIT_NOT_HELD[0],
                     {"count": len(s), "unit": s.unit, "service": Word(service)},
+                    plural=UNIT_NOT_HELD[1],
                 )
             )
             continue
@@ -265,16 +282,13 @@ def blocks_place(
             _place_month(placed, customer_id, key, month, starts, durations, values * factor, qualities, old)
     for month, series in sorted(beyond.items()):
         count = sum(series.values())
-        placed.refused += count
+        placed.refuse(count, "month_total")
         placed.problems.append(
             Problem(
                 None,
-                gettext_noop(
-                    "%(count)s readings of %(month)s (%(series)s) refused: that month's readings were "
-                    "reduced to monthly totals under the retention schedule, so only the month's total is "
-                    "held for it; the totals held are kept"
-                ),
+                OF_A_MONTH_TOTAL[0],
                 {"count": count, "month": month, "series": ", ".join(sorted(series))},
+                plural=OF_A_MONTH_TOTAL[1],
             )
         )
 
@@ -354,15 +368,13 @@ def _whole_minutes_only(placed, key, month, starts, durations, values, qualities
     if whole.all():
         return starts, durations, values, qualities
     n = int((~whole).sum())
-    placed.refused += n
+    placed.refuse(n, "minutes")
     placed.problems.append(
         Problem(
             None,
-            gettext_noop(
-                "%(count)s %(series)s readings of %(month)s do not start and last whole minutes (first "
-                "at %(first)s): Custodian cannot hold them; refused"
-            ),
+            NOT_WHOLE_MINUTES[0],
             {"count": n, "series": key, "month": month, "first": local_time(int(starts[~whole][0]))},
+            plural=NOT_WHOLE_MINUTES[1],
         )
     )
     return starts[whole], durations[whole], values[whole], qualities[whole]
@@ -383,7 +395,7 @@ def _first_of_overlapping(placed, key, month, starts, durations, values, qualiti
         else:
             reached = end
     n = int((~keep).sum())
-    placed.refused += n
+    placed.refuse(n, "overlapping")
     placed.problems.append(
         Problem(
             None,
@@ -495,7 +507,7 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
                 continue
             kept.add((key, month))
             over = _over_held(held, key, month, starts, durations)
-            placed.refused += len(starts)
+            placed.refuse(len(starts), "meter_held")
             for first, last in _runs(starts[over], durations[over]):
                 placed.problems.append(
                     Problem(
@@ -512,11 +524,9 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
                 placed.problems.append(
                     Problem(
                         None,
-                        gettext_noop(
-                            "%(count)s other %(series)s readings of %(month)s: that month is held from the "
-                            "utility's meter, and a file's readings are not merged into it; refused"
-                        ),
+                        OTHERS_OF_A_METER_MONTH[0],
                         {"count": int((~over).sum()), "series": key, "month": month},
+                        plural=OTHERS_OF_A_METER_MONTH[1],
                     )
                 )
     return kept
@@ -638,13 +648,16 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
         notes=list(result.notes),
         readings_read=result.readings_read,
         readings_refused=result.readings_refused,
+        refused_why=Counter(result.refused_why),
     )
     if not result.complete:
-        summary.refused = gettext_noop("the file is incomplete or was refused; nothing was stored")
+        summary.refused = Problem(
+            None, gettext_noop("the file is incomplete or was refused; nothing was stored")
+        )
         return summary
     series_list = [s for s in result.all_series() if len(s)]
     if not series_list:
-        summary.refused = gettext_noop("the file holds no readings")
+        summary.refused = _nothing_stored(summary)
         return summary
     # The customer's lock from the merge read until the blocks and their units are in place: another import
     # (or a removal) of the customer waits, so it merges with these readings instead of replacing them with
@@ -679,6 +692,7 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
             metered_units_record(customer_id=customer_id, units=placed.metered)
     summary.problems += placed.problems
     summary.readings_refused += placed.refused
+    summary.refused_why += placed.why
     summary.blocks_written = placed.blocks
     summary.readings_stored = placed.stored
     summary.readings_replaced = placed.replaced
@@ -688,7 +702,22 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
         readings_imported.send(
             sender=_store, customer_id=customer_id, months=summary.months, channel=submission.channel
         )
+    else:
+        summary.refused = _nothing_stored(summary)
     return summary
+
+
+def _nothing_stored(summary: UsageImportSummary) -> Problem:
+    """Why a file read to its end stored nothing: it held no readings, or every reading it held was refused,
+    how many and why (each refused reading is also among the problems, by its line where it has one)."""
+    if not summary.readings_refused:
+        return Problem(None, gettext_noop("the file holds no readings"))
+    return Problem(
+        None,
+        ALL_REFUSED[0],
+        {"count": summary.readings_refused, "reasons": Refusals(summary.refused_why)},
+        plural=ALL_REFUSED[1],
+    )
 
 
 def _change_append(actor: Actor, customer_id: int, submission, placed: _Placed, request_id) -> None:
@@ -799,17 +828,20 @@ def upload_bounds(*, fetched_by: Actor, customer_id: int) -> ReadingBounds:
 
 def parse_green_button(stream, progress=None, *, bounds: ReadingBounds | None = None) -> ImportResult:
     """ESPI XML or Green Button CSV, told apart by the first character after any byte-order mark and blanks
-    (`<` for XML, UTF-8 or UTF-16); `bounds` for a customer's own upload (`upload_bounds`). A staff import is
-    held to the retention period of interval readings (`readings_kept_since`) and to what any meter reads."""
+    (`<` for XML; either in UTF-8 or UTF-16, CSV in Windows-1252 too: `csv_text`; a file that is not text
+    is refused, named by what it is: `not_text_because`); `bounds` for a customer's own upload
+    (`upload_bounds`). A staff import is held to the retention period of interval readings
+    (`readings_kept_since`) and to what any meter reads."""
     bounds = bounds or ReadingBounds(customer_class=None, since=readings_kept_since())
 
     head = stream.read(512)
     stream.seek(0)
     if starts_as_xml(head):
         return parse_espi(stream, progress=progress, bounds=bounds)
-    text = csv_text(stream.read())
-    if text is None:
+    data = stream.read()
+    text = csv_text(data)
+    if text is None:  # named by what the file is, and what to do about it
         result = ImportResult(complete=False)
-        result.problems.append(Problem(None, gettext_noop("the file is neither XML nor UTF-8 text (CSV)")))
+        result.problems.append(Problem(None, not_text_because(data)))
         return result
     return parse_green_button_csv(text, bounds=bounds)

@@ -44,6 +44,7 @@ def test_the_text_of_a_csv_file():
     assert csv_text("café".encode()) == "café"
     assert csv_text("\ufeffcafé".encode()) == "café"
     assert csv_text("café".encode("cp1252")) == "café"
-    assert csv_text(b"\xff\xfe\x00garbage") is None  # UTF-16 or binary: not text
+    assert csv_text("café".encode("utf-16")) == "café"  # with its byte-order mark
+    assert csv_text(b"\xff\xfe\x00\xd8garbage") is None  # not UTF-16 to its end: not text
     assert separator_used("TYPE;DATE;USAGE") == ";" and separator_used("TYPE\tDATE") == "\t"
     assert separator_used("TYPE,DATE") == "" and separator_used("TYPE") == ""

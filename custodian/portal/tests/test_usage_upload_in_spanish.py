@@ -33,7 +33,12 @@ def test_a_green_button_uploads_results_read_in_spanish(households):
         b"Electric usage,2026-01-05,05:00,01:59,1,kWh,,\n"
     )
     page = _upload(client, bad_rows, "es").content.decode()
-    assert "El archivo no tiene lecturas." in page
+    assert (
+        "Se rechazaron todas las 3 lecturas del archivo, así que no se guardó nada: 2 lecturas que no se "
+        "pudieron leer (un número, una fecha, una hora o una unidad que el formato no admite); 1 lectura "
+        "entregada por debajo de cero." in page
+    )
+    assert "El archivo no tiene lecturas." not in page  # it held three
     assert "fila ilegible: la unidad &#x27;parsecs&#x27; no es una de kWh, Wh, therms" in page
     assert "USAGE &#x27;-5&#x27; es menor que cero" in page and "es anterior a START TIME" in page
     assert "KeyError" not in page and "unreadable" not in page
@@ -44,14 +49,18 @@ def test_a_green_button_uploads_results_read_in_spanish(households):
 
 def test_every_problem_a_file_import_names_has_its_spanish():
     """Every problem the Green Button readers and the store name is marked where it is made (gettext_noop,
-    its values filled at display) and has a Spanish translation; none is an f-string no translator reaches."""
+    or plural_noop for words with a count, its values filled at display) and has a Spanish translation, in
+    the singular and the plural; none is an f-string no translator reaches."""
     root = Path(__file__).resolve().parents[2]
-    catalogue = trans_real.translation("es")._catalog
-    marked, bare = [], []
-    for module in ("usage/greenbutton_import.py", "usage/intervals.py"):
+    spanish = trans_real.translation("es")
+    catalogue = spanish._catalog
+    marked, bare, counted = [], [], []
+    for module in ("usage/greenbutton_import.py", "usage/intervals.py", "usage/file_refusals.py"):
         for node in ast.walk(ast.parse((root / module).read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "gettext_noop":
                 marked.append(node.args[0].value)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "plural_noop":
+                counted.append((node.args[0].value, node.args[1].value))
             # A problem's words: a marked string (gettext_noop) or a module's marked constant.
             if (
                 isinstance(node, ast.Call)
@@ -63,6 +72,9 @@ def test_every_problem_a_file_import_names_has_its_spanish():
     assert len(marked) > 40 and not bare, bare
     # A counted problem's text is its plural's singular: in the catalogue by its first form.
     missing = [m for m in marked if not (catalogue.get(m) or catalogue.get((m, 0)))]
+    assert not missing, f"no Spanish for {missing[:5]}"
+    assert len(counted) > 20
+    missing = [one for one, many in counted if {spanish.ngettext(one, many, n) for n in (1, 2)} & {one, many}]
     assert not missing, f"no Spanish for {missing[:5]}"
     for service in ("electric", "gas", "water", "unknown"):  # a service a problem names (`Word`)
         assert catalogue.get(f"utility service\x04{service}"), service

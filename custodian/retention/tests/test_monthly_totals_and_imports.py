@@ -97,7 +97,9 @@ def test_readings_of_a_month_reduced_to_its_total_are_refused_by_month_and_the_t
     path.write_bytes(L.feed(*L.one_meter([L.hourly(first, DAY, value=lambda i: 1000)])))
     # The file, imported: its readings are before the period interval readings are kept, each refused by
     # its line as the file is read.
-    with pytest.raises(CommandError, match="the file holds no readings"):
+    with pytest.raises(
+        CommandError, match=f"all {DAY} of the file's readings were refused, so nothing was stored"
+    ):
         green_button_command(str(path), dave)
     problems = capsys.readouterr().err
     assert "line 7: the reading from " in problems and "is before" in problems

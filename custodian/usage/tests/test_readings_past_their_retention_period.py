@@ -20,7 +20,9 @@ SAMPLE = "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1
 def test_a_staff_import_of_readings_past_the_period_stores_none_and_retention_has_none_due(
     customer, field_tech, capsys
 ):
-    with pytest.raises(CommandError, match="the file holds no readings"):
+    with pytest.raises(
+        CommandError, match="all 8760 of the file's readings were refused, so nothing was stored"
+    ):
         green_button_command(project_file(SAMPLE), customer)
     problems = capsys.readouterr().err
     assert "line 133: the reading from 2011-01-01 02:00-0600 is before" in problems

@@ -63,7 +63,7 @@ def test_a_marketer_cannot_import_and_gets_the_common_answer(console, marketer, 
             b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><feed>&lol;</feed>',
             "Nothing was stored",
         ),
-        (b"\xff\xfe\x00garbage", "neither XML nor UTF-8"),
+        (b"\xff\xfe\x00\xd8garbage", "does not read as UTF-16 text to its end"),
         (b"", "The submitted file is empty."),
     ],
 )

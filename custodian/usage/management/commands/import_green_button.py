@@ -70,7 +70,7 @@ class Command(BaseCommand):
         for problem in summary.problems:
             self.stderr.write(f"line {problem.line or '-'}: {problem.message}")
         if summary.refused:
-            raise CommandError(summary.refused)
+            raise CommandError(summary.refused.message)
         self.stdout.write(
             f"{counted(summary.readings_stored, 'reading')} stored in "
             f"{counted(summary.blocks_written, 'monthly block')} "
