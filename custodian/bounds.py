@@ -6,7 +6,8 @@ each became an HTTP 500. Each kind of input gets its checked form here, and ever
 uses them: a path converter for ids in URLs, form fields for ids and dates, pydantic types for the API.
 Out of range is a 404 for a path (no such thing) and a 400 or 422 naming the field otherwise. A telephone
 number is checked here too, for every form that takes one: a valid US number, kept in one form. And the size
-of an uploaded file is bounded where it is received: every file in memory, never in a temporary file.
+of an uploaded file is bounded by one limit (settings.CUSTODIAN_UPLOAD_MAX_BYTES), the files of a request
+together; only a page marked `takes_a_file` is sent one (the handler: custodian.vault.uploads).
 Numbers a person types (an amount of money, a count) and a US mailing address are read here too, one rule
 for every form that takes them."""
 
@@ -18,7 +19,8 @@ from typing import Annotated
 
 import phonenumbers
 from django import forms
-from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -190,18 +192,49 @@ class DateField(forms.DateField):
             )
 
 
-class FileField(forms.FileField):
-    """A file of at most `max_bytes`; a larger one is refused with `too_large`, the form naming the field."""
+def upload_limit() -> int:
+    """The most a request's files hold together, and the largest file a form takes, in bytes."""
+    return settings.CUSTODIAN_UPLOAD_MAX_BYTES
 
-    def __init__(self, *, max_bytes: int, too_large: str, **kwargs):
+
+class FileField(forms.FileField):
+    """A file of at most `max_bytes` (the upload limit unless given); a larger one is refused with `too_large`
+    (unless given: "The file is over 100 MB."), the form naming the field. So is a file the upload handler
+    cut short (`cut_short`: the request's files together were over the limit), whatever its own size."""
+
+    def __init__(self, *, max_bytes: int | None = None, too_large: str | None = None, **kwargs):
         self.max_bytes, self.too_large = max_bytes, too_large
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload is not None and upload.size > self.max_bytes:
-            raise forms.ValidationError(self.too_large, code="too_large")
+        largest = upload_limit() if self.max_bytes is None else self.max_bytes
+        if upload is not None and (upload.size > largest or getattr(upload, "cut_short", False)):
+            too_large = self.too_large
+            if too_large is None:
+                too_large = _("The file is over {megabytes} MB.").format(megabytes=largest // 2**20)
+            raise forms.ValidationError(too_large, code="too_large")
         return upload
+
+
+TAKES_A_FILE = "takes_a_file"  # the mark the upload handler reads on the view the URL resolved to
+
+
+def takes_a_file(view):
+    """Mark `view` as one whose form takes a file: a file part sent to any other view is refused
+    (`FileNotTaken`) before a byte of it is kept. Written under `@page`, over the view's rule."""
+    setattr(view, TAKES_A_FILE, True)
+    return view
+
+
+def view_takes_a_file(request) -> bool:
+    """Whether the view `request` was resolved to takes a file (none before its URL is resolved)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and getattr(match.func, TAKES_A_FILE, False)
+
+
+class FileNotTaken(TooManyFilesSent):
+    """A file sent to a page that takes none: a 400, the form marked unread (as for TooManyFilesSent)."""
 
 
 class PhoneField(forms.CharField):
@@ -363,28 +396,3 @@ def _date_in_range(value: datetime) -> datetime:
 
 ApiId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ApiDateTime = Annotated[datetime, AfterValidator(_date_in_range)]
-
-
-# The largest file any form takes (a Green Button file: custodian.usage.forms.MAX_UPLOAD_BYTES).
-UPLOAD_MEMORY_LIMIT = 100 * 1024 * 1024
-
-
-class UploadKeptInMemory(MemoryFileUploadHandler):
-    """Every uploaded file kept in memory, never written to a temporary file: an upload is personal data (a
-    Green Button file, a file of meter reads, the scan of a signed consent) and Django's default handlers
-    write a file over 2.5 MB to the temporary directory in clear while the request lasts. At most
-    UPLOAD_MEMORY_LIMIT bytes of a file are kept; the file still reports its whole size, so the form's size
-    check refuses a larger one by name (its content cut short is never read)."""
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
-        self.activated = True
-
-    def new_file(self, *args, **kwargs):
-        self.kept = 0
-        super().new_file(*args, **kwargs)
-
-    def receive_data_chunk(self, raw_data, start):
-        room = UPLOAD_MEMORY_LIMIT + 1 - self.kept
-        if room > 0:
-            self.file.write(raw_data[:room])
-            self.kept += min(len(raw_data), room)

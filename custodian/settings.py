@@ -279,8 +279,21 @@ CUSTODIAN_CONTACT_RATE_LIMIT = env_int("CUSTODIAN_CONTACT_RATE_LIMIT", 5)
 # Re-entering password and code is required before emergency access, and lasts this long.
 CUSTODIAN_REAUTH_SECONDS = env_int("CUSTODIAN_REAUTH_SECONDS", 300)
 
-# Uploaded files stay in memory, never in a temporary file in clear (custodian.bounds.UploadKeptInMemory).
-FILE_UPLOAD_HANDLERS = ["custodian.bounds.UploadKeptInMemory"]
+# Uploaded files, never on disk in clear: a small one in memory, a larger one sealed into a nameless scratch
+# file; only a page that takes a file is sent one (custodian.vault.uploads, docs/decisions.md).
+FILE_UPLOAD_HANDLERS = ["custodian.vault.uploads.UploadNeverInClear"]
+# The one size limit of uploads: what a request's files hold together, and the largest file a form takes (a
+# Green Button file: a year of 15-minute ESPI data for one meter is about 25 MB). Past it nothing more of the
+# request's files is kept and the form refuses the file by name (custodian.bounds.FileField).
+CUSTODIAN_UPLOAD_MAX_BYTES = 100 * 2**20
+# The largest form takes one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# A request's other fields together (a form's, a JSON body of the API): the largest is the API's mailing
+# list, 100,000 customer numbers (about 2 MB). Django's own default, said here because the proxy's follows.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**19  # 2.5 MB
+# The body the proxy in front lets through (nginx's client_max_body_size, docs/operations.md): the files,
+# the other fields and room for the parts' headers, so a file over the limit reaches the form, which says so.
+CUSTODIAN_PROXY_BODY_MAX_BYTES = CUSTODIAN_UPLOAD_MAX_BYTES + 3 * 2**20
 
 ROOT_URLCONF = "custodian.urls"
 WSGI_APPLICATION = "custodian.wsgi.application"

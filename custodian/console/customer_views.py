@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from custodian.billing.selectors import bills_read
 from custodian.billing.usage_summary import usage_points_with_bills
+from custodian.bounds import takes_a_file
 from custodian.casework.selectors import request_list
 from custodian.console import access, forms
 from custodian.console.access import (
@@ -286,6 +287,7 @@ def _customer_again(request, customer_id, message: str):
 
 
 @page("customers/<id:customer_id>/usage-import/", name="usage_import")
+@takes_a_file
 @console_required
 def customer_usage_import(request, customer_id):
     """Upload a Green Button file into the customer's interval readings, under "providing or improving utility

@@ -98,7 +98,7 @@ class ConsentForm(forms.Form):
     expires_on = bounds.DateField(required=False)
     allows_sale = forms.BooleanField(label="The consent names sale explicitly", required=False)
     signed_on = bounds.DateField()
-    scan = forms.FileField(label="Scan of the signed form")
+    scan = bounds.FileField(label="Scan of the signed form")
 
     def clean_signed_on(self):
         # Said by the field; the consent service refuses it too, whoever records a consent.
@@ -126,7 +126,7 @@ class AuthorityForm(forms.Form):
         "themselves before it covers a disclosure)",
         max_length=150,
     )
-    document = forms.FileField()
+    document = bounds.FileField()
 
 
 class DiscloseForm(forms.Form):

@@ -257,7 +257,7 @@ class RepresentativeForm(forms.Form):
         label="How the document reached us",
         choices=[("in_person", "Brought to the counter"), ("paper", "By mail")],
     )
-    document = forms.FileField(label="The document (a scan or PDF)")
+    document = bounds.FileField(label="The document (a scan or PDF)")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

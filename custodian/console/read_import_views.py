@@ -34,6 +34,7 @@ class ReadFileForm(forms.Form):
 
 
 @page("accounts/reads/import/", name="reads_import")
+@bounds.takes_a_file
 @console_page(provides_service, READERS_ONLY)
 def reads_import(request):
     form = ReadFileForm(request.POST or None, request.FILES or None)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from custodian.bounds import takes_a_file
 from custodian.casework.representatives import (
     Authority,
     RepresentativeError,
@@ -26,6 +27,7 @@ from custodian.staff.decorators import console_required
 
 
 @page("customers/<id:customer_id>/representatives/", name="representatives")
+@takes_a_file
 @console_required
 def representatives(request, customer_id):
     if not registers_representatives(console_actor(request)):

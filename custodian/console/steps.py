@@ -20,6 +20,7 @@ from django.urls import get_script_prefix, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
+from custodian.bounds import takes_a_file
 from custodian.casework.services import RequestError
 from custodian.console.access import not_found, owned_request
 from custodian.staff.decorators import console_required
@@ -180,6 +181,10 @@ def steps_on(page: str, *, rule, found=None, url_key: str = "", key_of: str = "p
                 return step(request, acted, to=page, form=form, **answers, **back)
 
             view.step_form = form_class  # what the step takes, for the tests that walk every step
+            if form_class is not None and any(
+                isinstance(field, forms.FileField) for field in form_class.base_fields.values()
+            ):
+                takes_a_file(view)  # the only steps sent a file
             return rule(require_POST(found(view) if found is not None else view))
 
         return decorate

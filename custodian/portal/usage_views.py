@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from custodian.billing.estimate import customer_interval_costs
 from custodian.billing.usage_summary import usage_points_with_bills
+from custodian.bounds import takes_a_file
 from custodian.csvfile import CSV_CONTENT_TYPE
 from custodian.netaddr import client_ip
 from custodian.policy.loader import current_policy
@@ -84,6 +85,7 @@ def green_button(request, fmt):
 
 
 @page("me/usage/upload/", name="usage_upload")
+@takes_a_file
 @portal_required
 def usage_upload(request):
     """Upload my own Green Button file (from another utility, an earlier meter, an energy app): read like a

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
@@ -63,20 +62,11 @@ class PeriodForm(forms.Form):
         return int(first.timestamp()), int(last.timestamp())
 
 
-# A year of 15-minute ESPI data for one meter is about 25 MB; anything much larger is not one customer's file.
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-
-
 class UsageUploadForm(forms.Form):
-    """A Green Button file for one customer: ESPI XML or the common CSV layout (told apart by content)."""
+    """A Green Button file for one customer: ESPI XML or the common CSV layout (told apart by content), of
+    at most the upload limit (settings.CUSTODIAN_UPLOAD_MAX_BYTES, the largest file any form takes)."""
 
-    file = bounds.FileField(
-        label=_("Green Button file (ESPI XML or CSV)"),
-        max_bytes=MAX_UPLOAD_BYTES,
-        too_large=format_lazy(
-            _("The file is over {megabytes} MB."), megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)
-        ),
-    )
+    file = bounds.FileField(label=_("Green Button file (ESPI XML or CSV)"))
 
 
 DAYS_SHOWN = 30

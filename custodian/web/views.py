@@ -285,9 +285,11 @@ def privacy_report(request):
 
 def bad_request(request, exception=None):
     """The 400 page in the area's layout; a plain answer when that can't be drawn (a request refused for its
-    Host header fails again wherever the layout asks for the host, and so does a missing static file)."""
+    Host header fails again wherever the layout asks for the host, and so does a missing static file). A file
+    sent to a page that takes none is said so."""
     try:
-        return render(request, "400.html", status=400)
+        file_not_taken = isinstance(exception, bounds.FileNotTaken)
+        return render(request, "400.html", {"file_not_taken": file_not_taken}, status=400)
     except Exception:  # noqa: BLE001 (the error page must not fail in turn)
         return HttpResponseBadRequest(f"<h1>{gettext('We could not read that request')} (400)</h1>")
 

@@ -58,3 +58,13 @@ def test_signed_out_no_upload():
     response = Client().post("/portal/me/usage/upload/", {"file": SimpleUploadedFile("x.xml", b"<feed/>")})
     assert response.status_code in (302, 404)
     assert not list(interval_files.store_dir().rglob("*.parquet"))
+
+
+def test_a_file_larger_than_memory_keeps_is_read_from_its_sealed_scratch_file(households, settings):
+    (_, app1), _ = households
+    client = signed_in(app1, "pat@example.com")
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000  # so this year of readings is sealed on disk as it arrives
+    year = L.feed(*L.one_meter([L.hourly((int(time.time()) - 400 * 86400) // 3600 * 3600, 8760)]))
+    assert len(year) > 100 * settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    response = upload(client, "pat-usage.xml", year)
+    assert response.status_code == 200 and "stored 8760" in response.content.decode()
