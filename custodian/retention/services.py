@@ -24,6 +24,10 @@ After the schedule's items, the rows kept only while they can still matter, whic
 are pruned by what their app registered, each in its own transaction, and counted; judged at the moment of
 the run, whatever its as-of day.
 
+Over 400 lines on purpose: the run is one sequence of items whose order matters (accounts before their
+values, readings' totals before the months are dropped, the store's files after their rows), and it reads
+best whole, with the dry run's counts beside the run that destroys.
+
 The as-of day of a real run can't be in the future (a dry run may look ahead).
 """
 
