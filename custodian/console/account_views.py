@@ -60,6 +60,7 @@ from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.vault import gate
 from custodian.vault.services import Submission
+from custodian.web.once import OnceForm, once
 from custodian.web.steps import form_acted
 
 provides_service = acts_for("providing_services")
@@ -71,7 +72,7 @@ class MeterForm(forms.Form):
     meter = forms.CharField(label="Meter number", max_length=20)
 
 
-class StopForm(forms.Form):
+class StopForm(OnceForm):
     closed_on = bounds.DateField(label="Last day of service (the final read)")
     owner_customer_id = bounds.IdField(
         label="Owner or landlord's customer number, to carry the vacant unit (optional)",
@@ -81,7 +82,7 @@ class StopForm(forms.Form):
     change_id = bounds.IdField(required=False, widget=forms.HiddenInput)
 
 
-class MoveForm(forms.Form):
+class MoveForm(OnceForm):
     moving_on = bounds.DateField(label="Moving day (first day at the new address)")
     meter = forms.CharField(label="A meter number at the new premise", max_length=20)
     new_service_address = forms.CharField(label="New service address", max_length=200)
@@ -91,7 +92,7 @@ class MoveForm(forms.Form):
     change_id = bounds.IdField(required=False, widget=forms.HiddenInput)
 
 
-class StartForm(forms.Form):
+class StartForm(OnceForm):
     meter = forms.CharField(label="A meter number at the premise", max_length=20)
     opened_on = bounds.DateField(label="First day of service")
     role = forms.ChoiceField(label="Account for", choices=AccountRole.choices)
@@ -145,6 +146,7 @@ def service_desk(request):
         request,
         "console/service_desk.html",
         {"form": form, "waiting": service_changes_waiting()[:200]},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -344,7 +346,7 @@ def service_start(request):
     return render(request, "console/service_start.html", {"form": form, "notices": _notices()}, status=status)
 
 
-class ReadForm(forms.Form):
+class ReadForm(OnceForm):
     service = forms.ChoiceField(label="Meter")
     read_on = bounds.DateField(label="Read on")
     index = forms.CharField(label="Index on the dials", max_length=14)
@@ -402,20 +404,26 @@ def meter_reads(request, account):
     form = ReadForm(request.POST, meters=account.premise.service_points.all())
     if not form.is_valid():
         return _reads_page(request, account, form=form, status=400)
-    d = form.cleaned_data
-    try:
-        # The form's fields are the read's arguments, named as the service names them.
-        read = register_read_record(account_id=account.pk, **d, by=request.user, client_ip=client_ip(request))
-    except ReadError as exc:
-        form.add_error(None, f"Not stored: {exc}.")
-        return _reads_page(request, account, form=form, status=400)
-    messages.success(
-        request,
-        f"Read {read.index} of {read.on:%Y-%m-%d} stored"
-        + (
-            f": {read.use} {SERVICE_UNITS[read.service]} used since the last read."
-            if read.use is not None
-            else " as the meter's starting index."
-        ),
-    )
-    return redirect("console:meter_reads", account_id=account.pk)
+
+    def answer():
+        d = form.cleaned_data
+        try:
+            # The form's fields are the read's arguments, named as the service names them.
+            read = register_read_record(
+                account_id=account.pk, **d, by=request.user, client_ip=client_ip(request)
+            )
+        except ReadError as exc:
+            form.add_error(None, f"Not stored: {exc}.")
+            return _reads_page(request, account, form=form, status=400)
+        messages.success(
+            request,
+            f"Read {read.index} of {read.on:%Y-%m-%d} stored"
+            + (
+                f": {read.use} {SERVICE_UNITS[read.service]} used since the last read."
+                if read.use is not None
+                else " as the meter's starting index."
+            ),
+        )
+        return redirect("console:meter_reads", account_id=account.pk)
+
+    return once(request, form, answer)

@@ -58,6 +58,7 @@ from custodian.payments.selectors import failed_payments, payments_received
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.vault import gate
+from custodian.web.once import OnceForm, once
 
 bills_staff = acts_for("billing")
 
@@ -93,7 +94,9 @@ class CycleForm(forms.Form):
         return cycle
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(OnceForm):
+    records = "billing.Bill"
+    records_page = "console:bill"
     reason = forms.CharField(label="Reason for the correction", min_length=5, max_length=300)
 
 
@@ -347,10 +350,14 @@ def bill_correct_view(request, bill_id):
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         return _bill_page(request, bill_id, form=form, status=400)
-    try:
-        new = bill_correct(bill_id=bill_id, reason=form.cleaned_data["reason"], by=request.user)
-    except BillingError as exc:
-        form.add_error(None, refusal_sentence(f"Bill {bill_id} was not corrected", exc))
-        return _bill_page(request, bill_id, form=form, status=400)
-    messages.success(request, f"Bill {bill_id} corrected: the new bill is {new.pk}.")
-    return redirect("console:bill", bill_id=new.pk)
+
+    def answer():
+        try:
+            new = bill_correct(bill_id=bill_id, reason=form.cleaned_data["reason"], by=request.user)
+        except BillingError as exc:
+            form.add_error(None, refusal_sentence(f"Bill {bill_id} was not corrected", exc))
+            return _bill_page(request, bill_id, form=form, status=400)
+        messages.success(request, f"Bill {bill_id} corrected: the new bill is {new.pk}.")
+        return redirect("console:bill", bill_id=new.pk)
+
+    return once(request, form, answer)

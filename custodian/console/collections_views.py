@@ -48,13 +48,14 @@ from custodian.routing import page
 from custodian.vault import gate
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
+from custodian.web.once import OnceForm
 
 PURPOSE = "collecting_payments"
 collections_staff = acts_for(PURPOSE)
 COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
 
 
-class FactsForm(forms.Form):
+class FactsForm(OnceForm):
     """The household's facts for Minnesota's protections, as collections records them from a call or a form
     (the `disconnection_protection` notice is read to the customer first)."""
 
@@ -100,8 +101,10 @@ class DeclineForm(forms.Form):
     offered_installment = installment_field("Installment offered and declined ($ a month)", required=False)
 
 
-class AgreementAskedForm(forms.Form):
+class AgreementAskedForm(OnceForm):
     """A customer's request for a payment agreement taken by phone (or at the counter)."""
+
+    records = "collecting.PaymentAgreement"
 
     asked_installment = bounds.MoneyField(
         label="The customer's figure, a month ($, if they gave one)",
@@ -112,7 +115,7 @@ class AgreementAskedForm(forms.Form):
     )
 
 
-class ServiceDayForm(forms.Form):
+class ServiceDayForm(OnceForm):
     service = forms.ChoiceField(label="Service")
     on = bounds.DateField(label="Date (YYYY-MM-DD)")
     declined_today = forms.BooleanField(

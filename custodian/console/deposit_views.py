@@ -17,12 +17,14 @@ from custodian.console.access import acts_for, console_page, looked_up
 from custodian.console.steps import steps_on
 from custodian.customers.selectors import account_for
 from custodian.routing import page
+from custodian.web.once import OnceForm
 
 bills_staff = acts_for("billing")
 BILLING_ONLY = "Only staff whose support service acts for billing."
 
 
-class DepositForm(forms.Form):
+class DepositForm(OnceForm):
+    records = "billing.Deposit"
     amount = bounds.MoneyField(
         label="Amount ($)", max_digits=8, decimal_places=2, min_value=0, max_value=Decimal("999999.99")
     )
@@ -30,12 +32,12 @@ class DepositForm(forms.Form):
     due_on = bounds.DateField(label="Due on (empty: the tariff's days from today)", required=False)
 
 
-class DepositPaidForm(forms.Form):
+class DepositPaidForm(OnceForm):
     paid_on = bounds.DateField(label="Paid on")
     reference = forms.CharField(label="Receipt or check number (optional)", max_length=40, required=False)
 
 
-class RefundSentForm(forms.Form):
+class RefundSentForm(OnceForm):
     check_number = forms.CharField(label="Check number", max_length=20)
 
 

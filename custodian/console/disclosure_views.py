@@ -62,13 +62,15 @@ from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
+from custodian.web.once import OnceForm
 
 
 def _category_choices():
     return [(k, c.label) for k, c in current_policy().categories.items() if k != "correspondence"]
 
 
-class VendorForm(forms.Form):
+class VendorForm(OnceForm):
+    records = "disclosures.Vendor"
     name = bounds.ShownTextField(max_length=200)
     function = forms.ChoiceField(
         choices=lambda: [(k, f.label) for k, f in current_policy().vendor_functions.items()]
@@ -79,7 +81,8 @@ class VendorForm(forms.Form):
     public_key = forms.CharField(label="Vendor's public key (X25519, base64)", max_length=64)
 
 
-class DeterminationForm(forms.Form):
+class DeterminationForm(OnceForm):
+    records = "disclosures.VendorDetermination"
     rationale = forms.CharField(
         label="Why the vendor's use directly advances the general welfare, health or safety",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -87,7 +90,8 @@ class DeterminationForm(forms.Form):
     review_by = bounds.DateField()
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(OnceForm):
+    records = "disclosures.Consent"
     customer_id = bounds.IdField(label="Customer number", min_value=1)
     recipient_name = bounds.ShownTextField(max_length=200)
     recipient_contact = bounds.ShownTextField(max_length=300)
@@ -108,7 +112,8 @@ class ConsentForm(forms.Form):
         return signed_on
 
 
-class AuthorityForm(forms.Form):
+class AuthorityForm(OnceForm):
+    records = "disclosures.LegalAuthority"
     kind = forms.ChoiceField(choices=LEGAL_AUTHORITY_KINDS)
     citation = bounds.ShownTextField(max_length=300)
     statute_release = forms.ChoiceField(

@@ -34,6 +34,7 @@ from custodian.policy.loader import current_policy
 from custodian.staff.forms import ReauthForm
 from custodian.staff.selectors import staff_users
 from custodian.usage.forms import UsageUploadForm
+from custodian.web.once import OnceForm
 
 LOOKUP_FIELDS = [
     ("name", "Name (first and last, in any order)"),
@@ -172,7 +173,9 @@ def _verified_with_choices():
     return [("", "—")] + [(Verification(m).label, list(VERIFIED_WITH[m].items())) for m in STAFF_CHECKS]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(OnceForm):
+    records = "casework.CustomerRequest"
+    records_page = "console:request"
     channel = forms.ChoiceField(
         label="How it reached us",
         choices=[("phone", "Phone call"), ("in_person", "Walk-in"), ("paper", "Paper form or letter")],
@@ -238,7 +241,8 @@ class IntakeForm(forms.Form):
         return data
 
 
-class RepresentativeForm(forms.Form):
+class RepresentativeForm(OnceForm):
+    records = "casework.Representative"
     kind = forms.ChoiceField(label="Authority", choices=RepresentativeKind.choices)
     scope = forms.MultipleChoiceField(
         label="What the representative may do",
@@ -324,7 +328,7 @@ class AssignForm(forms.Form):
         self.fields["to"].choices = [(str(u.pk), u.get_full_name() or u.get_username()) for u in members]
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceForm):
     text = forms.CharField(
         label="Note",
         max_length=NOTE_LIMIT,
@@ -340,7 +344,7 @@ class ReplyTemplateForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(OnceForm):
     body = forms.CharField(
         label="Reply to the customer",
         max_length=REPLY_LIMIT,
@@ -441,7 +445,7 @@ class AudienceForm(forms.Form):
     zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(OnceForm):
     """A corrected value typed in: only items a person gives us (the others are corrected by their own
     workflows, and the form says where), checked by the field every other form takes it with; the others
     the customer named, one per line as "name | address", each line that isn't one named in the error."""

@@ -23,9 +23,12 @@ from custodian.staff.selectors import staff_users
 from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
 from custodian.web.forms import errors_in_words
+from custodian.web.once import OnceForm
 
 
-class OpenForm(forms.Form):
+class OpenForm(OnceForm):
+    records = "incidents.Incident"
+    records_page = "console:incident"
     summary = forms.CharField(max_length=300, label="What was seen")
     staff_username = forms.CharField(max_length=150, label="Whose access (staff user name)")
     window_start = forms.DateTimeField(
@@ -39,7 +42,8 @@ class OpenForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceForm):
+    records = "incidents.IncidentNote"
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Investigation note")
 
 
@@ -72,7 +76,7 @@ class ReportForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(OnceForm):
     performed_on = bounds.DateField(label="Performed on")
     scope = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     findings = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

@@ -47,7 +47,9 @@ def marketing(request):
                 )
             return response
         counts = audience_count(f)
-    return render(request, "console/marketing.html", {"form": form, "counts": counts})
+    # A filter or form it can't take (a class that is none of the choices) is answered 400 with its errors.
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "console/marketing.html", {"form": form, "counts": counts}, status=status)
 
 
 def _download_confirmation(request, form, counts):

@@ -15,11 +15,13 @@ from custodian.customers.selectors import account_for
 from custodian.payments.choices import ReceivedBy
 from custodian.payments.received import MOST, PaymentRefused, payment_received_record, takes_payments
 from custodian.routing import page
+from custodian.web.once import OnceForm
 
 TAKES_PAYMENTS_ONLY = "Only billing staff, and collections staff, record a payment received."
 
 
-class PaymentReceivedForm(forms.Form):
+class PaymentReceivedForm(OnceForm):
+    records = "payments.PaymentReceived"
     amount = bounds.MoneyField(
         label="Amount received ($)",
         min_value=Decimal("0.01"),

@@ -19,6 +19,7 @@ from custodian.staff import approvals
 from custodian.staff import services as staff_services
 from custodian.staff.choices import ChangeKind
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
+from custodian.web.once import OnceForm
 
 _administrators_only = console_page(
     access.administers_staff, "Only IT and the privacy officer administer staff accounts and API tokens."
@@ -40,7 +41,8 @@ class AddStaffForm(forms.Form):
         self.fields["services"].choices = service_choices()
 
 
-class ServicesForm(forms.Form):
+class ServicesForm(OnceForm):
+    records = "staff.StaffChange"
     services = forms.MultipleChoiceField(
         label="Support services", widget=forms.CheckboxSelectMultiple, required=False
     )

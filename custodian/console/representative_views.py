@@ -24,6 +24,7 @@ from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.staff.decorators import console_required
+from custodian.web.once import once
 
 
 @page("customers/<id:customer_id>/representatives/", name="representatives")
@@ -37,31 +38,37 @@ def representatives(request, customer_id):
         return not_found(request)
     form = forms.RepresentativeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            representative_register(
-                authority=Authority(
-                    customer_id=customer.pk,
-                    kind=d["kind"],
-                    scope=d["scope"],
-                    categories=d["categories"],
-                    name=d["name"],
-                    email=d["email"],
-                    document=d["document"].read(),
-                    document_name=d["document"].name,
-                    media_type=d["document"].content_type or "application/octet-stream",
-                    expires_on=d["expires_on"],
-                    channel=d["channel"],
-                ),
-                by=request.user,
-            )
-        except RepresentativeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, "Registered. Another staff member verifies the document to put it in force."
-            )
-            return redirect("console:representatives", customer_id=customer.pk)
+
+        def answer():
+            d = form.cleaned_data
+            try:
+                representative_register(
+                    authority=Authority(
+                        customer_id=customer.pk,
+                        kind=d["kind"],
+                        scope=d["scope"],
+                        categories=d["categories"],
+                        name=d["name"],
+                        email=d["email"],
+                        document=d["document"].read(),
+                        document_name=d["document"].name,
+                        media_type=d["document"].content_type or "application/octet-stream",
+                        expires_on=d["expires_on"],
+                        channel=d["channel"],
+                    ),
+                    by=request.user,
+                )
+            except RepresentativeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, "Registered. Another staff member verifies the document to put it in force."
+                )
+                return redirect("console:representatives", customer_id=customer.pk)
+
+        done = once(request, form, answer)
+        if done is not None:
+            return done
     return render(
         request,
         "console/representatives.html",

@@ -67,6 +67,7 @@ from custodian.vault.masking import masked
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
 from custodian.web.languages import url_in_language
+from custodian.web.once import already, once, spent
 from custodian.web.steps import form_acted
 
 
@@ -77,7 +78,8 @@ def request_queue(request):
     form = forms.QueueForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     reqs = request_list(fetched_by=actor, **{k: v for k, v in chosen.items() if v})
-    return render(request, "console/request_queue.html", {"requests": reqs, "form": form})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "console/request_queue.html", {"requests": reqs, "form": form}, status=status)
 
 
 @page("requests/new/", name="request_new")
@@ -86,6 +88,8 @@ def request_new(request):
     actor = console_actor(request)
     form = forms.IntakeForm(request.POST or None, services=actor.services)
     if request.method == "POST" and form.is_valid():
+        if (sent := spent(form)) is not None:  # before the look-up: it is in the access log
+            return already(request, sent)
         data = form.cleaned_data
         customer_id = None
         if data["account_number"]:
@@ -104,7 +108,7 @@ def request_new(request):
                 ids = []
             if len(ids) != 1:
                 form.add_error("account_number", "No customer with that account number that you may look up.")
-                return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()})
+                return _request_new_page(request, form)
             customer_id = ids[0]
         intake = Intake(
             kind=data["kind"],
@@ -129,7 +133,14 @@ def request_new(request):
         done = form_acted(request, form, open_it, refused=RequestError)
         if done:
             return done
-    return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()})
+    return _request_new_page(request, form)
+
+
+def _request_new_page(request, form):
+    """The new request's page; drawn again with the form's errors or the service's refusal, it answers 400,
+    as every console form drawn again does."""
+    status = 400 if form.is_bound else 200
+    return render(request, "console/request_new.html", {"form": form, "scripts": _scripts()}, status=status)
 
 
 def _scripts() -> list[tuple[str, object]]:
@@ -488,36 +499,41 @@ def correction_view(request, req):
     form = forms.CorrectionForm(request.POST)
     if not form.is_valid():
         return _request_again(request, req, form, f"Not corrected: {errors_in_words(form)}")
-    try:
-        notices = correction_apply(
-            request=req,
-            by=request.user,
-            values={form.cleaned_data["field"]: form.cleaned_data["value"]},
-            named=form.cleaned_data["named"],
-            # A new e-mail address goes on file once it confirms itself, by the portal's link.
-            confirm_url=lambda token, language: url_in_language(
-                request, reverse("portal:email_confirm", args=[token]), language
-            ),
+
+    def answer():
+        try:
+            notices = correction_apply(
+                request=req,
+                by=request.user,
+                values={form.cleaned_data["field"]: form.cleaned_data["value"]},
+                named=form.cleaned_data["named"],
+                # A new e-mail address goes on file once it confirms itself, by the portal's link.
+                confirm_url=lambda token, language: url_in_language(
+                    request, reverse("portal:email_confirm", args=[token]), language
+                ),
+            )
+        except RequestError as exc:
+            return _request_again(request, req, form, str(exc))
+        waiting = sum(1 for n in notices if "@" not in n.recipient_address)
+        messages.success(
+            request,
+            (
+                "A link was e-mailed to the new address: it goes on file once confirmed from there, the old "
+                "address told then; "
+                if form.cleaned_data["field"] == "email"
+                else "Corrected; "
+            )
+            + "the customer was told by letter; "
+            + ngettext("%(n)d notice e-mailed", "%(n)d notices e-mailed", len(notices) - waiting)
+            % {"n": len(notices) - waiting}
+            + (f", {waiting} to print and post from this request's page." if waiting else "."),
         )
-    except RequestError as exc:
-        return _request_again(request, req, form, str(exc))
-    waiting = sum(1 for n in notices if "@" not in n.recipient_address)
-    messages.success(
-        request,
-        (
-            "A link was e-mailed to the new address: it goes on file once confirmed from there, the old "
-            "address told then; "
-            if form.cleaned_data["field"] == "email"
-            else "Corrected; "
+        return redirect(
+            "console:request" if waiting else "console:requests",
+            **({"request_id": req.pk} if waiting else {}),
         )
-        + "the customer was told by letter; "
-        + ngettext("%(n)d notice e-mailed", "%(n)d notices e-mailed", len(notices) - waiting)
-        % {"n": len(notices) - waiting}
-        + (f", {waiting} to print and post from this request's page." if waiting else "."),
-    )
-    return redirect(
-        "console:request" if waiting else "console:requests", **({"request_id": req.pk} if waiting else {})
-    )
+
+    return once(request, form, answer)
 
 
 @page("requests/<id:request_id>/in-full/", name="request_in_full")

@@ -25,6 +25,7 @@ from custodian.casework.services import RequestError
 from custodian.console.access import not_found, owned_request
 from custodian.staff.decorators import console_required
 from custodian.web.forms import errors_in_words
+from custodian.web.once import once
 
 # The exceptions that are a service saying no to a step.
 Refusals = type[Exception] | tuple[type[Exception], ...]
@@ -122,21 +123,26 @@ def step(
     A form that does not validate is answered with `invalid` if given, else with its errors (after `failed`
     if given); an exception in `refused` is the service saying no, shown as `refusal` words it. Either is
     shown on the page `to` drawn again with the form as sent (`page_again`); a refused step without a form
-    goes back to the page."""
+    goes back to the page. A form that records something (`web.once.OnceForm`) records it once: a copy
+    sent again is answered with where the first went."""
     if form is not None and not form.is_valid():
         errors = invalid or errors_in_words(form)
         return page_again(request, f"{failed}: {errors}" if failed else errors, form, to, **url_kwargs)
-    try:
-        message = act()
-    except refused as exc:
-        if form is not None:
-            return page_again(request, refusal(exc), form, to, **url_kwargs)
-        return back_to(request, False, refusal(exc), to, **url_kwargs)
-    if isinstance(message, Onward):
-        return back_to(request, True, message.message, message.url_name, **message.url_kwargs)
-    if done:
-        return back_to(request, True, message, done)
-    return back_to(request, True, message, to, **url_kwargs)
+
+    def answer():
+        try:
+            message = act()
+        except refused as exc:
+            if form is not None:
+                return page_again(request, refusal(exc), form, to, **url_kwargs)
+            return back_to(request, False, refusal(exc), to, **url_kwargs)
+        if isinstance(message, Onward):
+            return back_to(request, True, message.message, message.url_name, **message.url_kwargs)
+        if done:
+            return back_to(request, True, message, done)
+        return back_to(request, True, message, to, **url_kwargs)
+
+    return answer() if form is None else once(request, form, answer)
 
 
 def on_request_page(request, req, act: Callable[[], str], **answers):

@@ -9,6 +9,7 @@ from custodian.policy.loader import current_policy
 from custodian.portal.consenting import PAST_MONTHS
 from custodian.portal.held_form import TypedBefore
 from custodian.web.notices import NoticeShown
+from custodian.web.once import OnceForm
 
 
 def _new_password(label, **limits):
@@ -88,7 +89,7 @@ class MailedCodeForm(forms.Form):
     )
 
 
-class ContactDetailsForm(TypedBefore, forms.Form):
+class ContactDetailsForm(OnceForm, TypedBefore, forms.Form):
     held_action = "update_contact"
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
@@ -140,7 +141,7 @@ class ContactDetailsForm(TypedBefore, forms.Form):
         return [field for box, field in self.REMOVED.items() if self.cleaned_data.get(box)]
 
 
-class DisagreementForm(TypedBefore, NoticeShown):
+class DisagreementForm(OnceForm, TypedBefore, NoticeShown):
     held_action = "disagreement"
 
     statement = bounds.ShownTextField(
@@ -153,7 +154,8 @@ class DisagreementForm(TypedBefore, NoticeShown):
     )
 
 
-class PortalRequestForm(TypedBefore, NoticeShown):
+class PortalRequestForm(OnceForm, TypedBefore, NoticeShown):
+    records = "casework.CustomerRequest"
     held_action = "request"
 
     kind = forms.ChoiceField(
@@ -177,7 +179,8 @@ def _categories():
     ]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(OnceForm):
+    records = "disclosures.Consent"
     html_static_when_unbound = True  # empty, its markup is the code's (custodian.web.forms_renderer)
 
     recipient_name = bounds.ShownTextField(label=_("Who may receive it"), max_length=200)
@@ -260,7 +263,8 @@ class PayForm(_AccountChoice):
         return data
 
 
-class PaymentAgreementForm(_AccountChoice):
+class PaymentAgreementForm(OnceForm, _AccountChoice):
+    records = "collecting.PaymentAgreement"
     installment = bounds.MoneyField(
         label=_("What you can pay each month toward what you owe ($), if you know"),
         required=False,
@@ -271,7 +275,7 @@ class PaymentAgreementForm(_AccountChoice):
     )
 
 
-class AutopayForm(_AccountChoice):
+class AutopayForm(OnceForm, _AccountChoice):
     routing = forms.RegexField(
         label=_("Bank routing number (9 digits)"),
         regex=r"^\d{9}$",
@@ -315,9 +319,11 @@ class AutopayForm(_AccountChoice):
         return routing
 
 
-class ServiceChangeForm(forms.Form):
+class ServiceChangeForm(OnceForm):
     """Stop service or move it within the territory: the customer's account, the day, the new service address
     for a move, and where the final bill goes."""
+
+    records = "customers.ServiceChange"
 
     account = forms.TypedChoiceField(label=_("Service at"), coerce=int)
     kind = forms.ChoiceField(

@@ -38,6 +38,7 @@ from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, marketing_preference_set, personal_data_record
 from custodian.web.forms import errors_in_words
 from custodian.web.languages import url_in_language
+from custodian.web.once import once
 from custodian.web.post_only import post_only
 
 PROFILE_FIELDS = (
@@ -108,60 +109,64 @@ def update_contact(request):
     if refusal := request.not_covered.refusal(policy.category_for_field(f) for f in [*values, *removed]):
         messages.error(request, refusal)
         return _home(request, form, status=403)
-    if removed:
-        try:
-            contact_remove(
-                customer=signed_in_customer(request),
-                fields=removed,
-                actor=portal_actor(request),
-                recorded_by_label=acting_label(request),
-            )
-        except ContactRemovalRefused as exc:
-            # Nothing removed nor saved: the page again with what was typed and why.
-            messages.error(request, str(exc))
-            return _home(request, form, status=400)
-        gone = ", ".join(str(current_policy().categories[f].in_language().label).lower() for f in removed)
-        said = _("Removed: your %(what)s. We told you of the change.") % {"what": gone}
-        if "email" in removed:
-            said = f"{said} {_('We write to you by mail from now on.')}"
-        messages.success(request, said)
-    # A new e-mail address is recorded only once confirmed from that address (bills and notices go to it).
-    email = values.pop("email", "")
-    asked = bool(email) and email_change_ask(
-        customer=signed_in_customer(request),
-        email=email,
-        confirm_url=lambda t, language: url_in_language(
-            request, reverse("portal:email_confirm", args=[t]), language
-        ),
-        recorded_by_label=acting_label(request),
-        page_language=request.LANGUAGE_CODE,
-    )
-    if asked:
-        messages.info(
-            request,
-            _(
-                "We sent a link to %(email)s. Your e-mail address on file changes when you open it and "
-                "confirm; until then bills and notices go to the address on file now."
-            )
-            % {"email": email},
-        )
-    if values:
-        personal_data_record(
+
+    def answer():
+        if removed:
+            try:
+                contact_remove(
+                    customer=signed_in_customer(request),
+                    fields=removed,
+                    actor=portal_actor(request),
+                    recorded_by_label=acting_label(request),
+                )
+            except ContactRemovalRefused as exc:
+                # Nothing removed nor saved: the page again with what was typed and why.
+                messages.error(request, str(exc))
+                return _home(request, form, status=400)
+            gone = ", ".join(str(current_policy().categories[f].in_language().label).lower() for f in removed)
+            said = _("Removed: your %(what)s. We told you of the change.") % {"what": gone}
+            if "email" in removed:
+                said = f"{said} {_('We write to you by mail from now on.')}"
+            messages.success(request, said)
+        # A new e-mail address is recorded only once confirmed from that address (bills and notices go to it).
+        email = values.pop("email", "")
+        asked = bool(email) and email_change_ask(
             customer=signed_in_customer(request),
-            values=values,
-            submission=Submission(
-                channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
+            email=email,
+            confirm_url=lambda t, language: url_in_language(
+                request, reverse("portal:email_confirm", args=[t]), language
             ),
+            recorded_by_label=acting_label(request),
+            page_language=request.LANGUAGE_CODE,
         )
-        saved = ", ".join(str(form.fields[k].label).lower() for k in values)
-        messages.success(
-            request, _("Saved: your %(what)s. It shows below with today's date.") % {"what": saved}
-        )
-    elif email and not asked:
-        messages.info(request, _("Nothing to save: that is your e-mail address on file already."))
-    elif not email and not removed:
-        messages.info(request, _("Nothing to save: every field was empty."))
-    return redirect("portal:home")
+        if asked:
+            messages.info(
+                request,
+                _(
+                    "We sent a link to %(email)s. Your e-mail address on file changes when you open it and "
+                    "confirm; until then bills and notices go to the address on file now."
+                )
+                % {"email": email},
+            )
+        if values:
+            personal_data_record(
+                customer=signed_in_customer(request),
+                values=values,
+                submission=Submission(
+                    channel="portal", notice_key="portal_profile", recorded_by_label=acting_label(request)
+                ),
+            )
+            saved = ", ".join(str(form.fields[k].label).lower() for k in values)
+            messages.success(
+                request, _("Saved: your %(what)s. It shows below with today's date.") % {"what": saved}
+            )
+        elif email and not asked:
+            messages.info(request, _("Nothing to save: that is your e-mail address on file already."))
+        elif not email and not removed:
+            messages.info(request, _("Nothing to save: every field was empty."))
+        return redirect("portal:home")
+
+    return once(request, form, answer)
 
 
 @page("me/marketing/", name="marketing")
@@ -197,30 +202,43 @@ def new_request(request):
     notice = current_policy().notice_at("portal_request")
     form = forms.PortalRequestForm(request.POST or None, notice=notice)
     if request.method == "POST" and form.is_valid():
-        req, _created = request_intake(
-            intake=Intake(
-                kind=form.cleaned_data["kind"],
-                channel="portal",
-                message=form.cleaned_data["message"],
-                customer_id=request.customer_id,
-                notice_key=notice.key,
-                notice_version=form.cleaned_data["notice_version"],
-                limited_account=getattr(request, "limited", False),
-                representative=request.representative,
-                acting_label=acting_label(request),
+
+        def answer():
+            req, _created = request_intake(
+                intake=Intake(
+                    kind=form.cleaned_data["kind"],
+                    channel="portal",
+                    message=form.cleaned_data["message"],
+                    customer_id=request.customer_id,
+                    notice_key=notice.key,
+                    notice_version=form.cleaned_data["notice_version"],
+                    limited_account=getattr(request, "limited", False),
+                    representative=request.representative,
+                    acting_label=acting_label(request),
+                )
             )
-        )
-        messages.success(
-            request,
-            _("Request #%(id)s received; we will answer by %(day)s.")
-            % {"id": req.pk, "day": long_date(req.due_on)},
-        )
-        # A reload after the POST sends nothing twice; to the list where the asker may see it.
-        return redirect("portal:requests" if request.may["requests"] else "portal:home")
+            messages.success(
+                request,
+                _("Request #%(id)s received; we will answer by %(day)s.")
+                % {"id": req.pk, "day": long_date(req.due_on)},
+            )
+            # A reload after the POST sends nothing twice; to the list where the asker may see it.
+            return redirect("portal:requests" if request.may["requests"] else "portal:home")
+
+        return once(request, form, answer)
     return render(
         request,
         "portal/request.html",
         {"form": form, "notice": form.notice, "limited": getattr(request, "limited", False)},
+    )
+
+
+def _kept_already(request, sent):
+    """A statement of disagreement sent again: kept once."""
+    return message_page(
+        request,
+        title=_("Kept with your data"),
+        message=_("This statement was sent already and is kept with your data; it was not kept twice."),
     )
 
 
@@ -276,26 +294,30 @@ def disagreement(request, request_id):
     form = forms.DisagreementForm(request.POST, notice=current_policy().notice_at("portal_request"))
     if not form.is_valid():
         return message_page(request, title=_("Not kept"), message=form.errors.as_text(), status=400)
-    try:
-        disagreement_keep(
-            request=req,
-            statement=form.cleaned_data["statement"],
-            submission=Submission(
-                channel="portal",
-                notice_key=form.notice.key,
-                notice_version=form.cleaned_data["notice_version"],
+
+    def answer():
+        try:
+            disagreement_keep(
+                request=req,
+                statement=form.cleaned_data["statement"],
+                submission=Submission(
+                    channel="portal",
+                    notice_key=form.notice.key,
+                    notice_version=form.cleaned_data["notice_version"],
+                ),
+            )
+        except RequestError as exc:
+            return message_page(request, title=_("Not kept"), message=str(exc), status=400)
+        return message_page(
+            request,
+            title=_("Kept with your data"),
+            message=_(
+                "We keep your statement with the data you disagree with and include it whenever we "
+                "disclose that data."
             ),
         )
-    except RequestError as exc:
-        return message_page(request, title=_("Not kept"), message=str(exc), status=400)
-    return message_page(
-        request,
-        title=_("Kept with your data"),
-        message=_(
-            "We keep your statement with the data you disagree with and include it whenever we "
-            "disclose that data."
-        ),
-    )
+
+    return once(request, form, answer, again=_kept_already)
 
 
 @page("me/messages/", name="messages")

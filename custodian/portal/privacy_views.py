@@ -42,6 +42,7 @@ from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.records_held import records_held
 from custodian.vault.selectors import value_provenance
 from custodian.web.confirmation import confirmation_page, confirmed
+from custodian.web.once import once
 from custodian.web.post_only import post_only
 
 
@@ -151,29 +152,35 @@ def consents(request):
                 cancel_url=reverse("portal:consents"),
                 extra={"words": text},
             )
-        try:
-            consent_record(
-                customer=signed_in_customer(request),
-                recipient_name=d["recipient_name"],
-                recipient_contact=d["recipient_contact"],
-                categories=d["categories"],
-                purpose=d["purpose"],
-                covers_from=covers_from(d["covers_past"], today),
-                covers_until=d["covers_until"],
-                signed_at=timezone.now(),
-                method="electronic",
-                text_shown=text,
-                terms=terms,
-                signer_ip=client_ip(request),
-            )
-        except AccountingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Consent given: %(who)s may receive what you chose.") % {"who": d["recipient_name"]},
-            )
-            return redirect("portal:consents")
+
+        def answer():
+            try:
+                consent_record(
+                    customer=signed_in_customer(request),
+                    recipient_name=d["recipient_name"],
+                    recipient_contact=d["recipient_contact"],
+                    categories=d["categories"],
+                    purpose=d["purpose"],
+                    covers_from=covers_from(d["covers_past"], today),
+                    covers_until=d["covers_until"],
+                    signed_at=timezone.now(),
+                    method="electronic",
+                    text_shown=text,
+                    terms=terms,
+                    signer_ip=client_ip(request),
+                )
+            except AccountingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Consent given: %(who)s may receive what you chose.") % {"who": d["recipient_name"]},
+                )
+                return redirect("portal:consents")
+
+        done = once(request, form, answer)
+        if done is not None:
+            return done
     mine = list(consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id))
     if mine:
         # The consents' own words are sealed: read through the gate as the customer, once for all of them.

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from custodian import bounds
 from custodian.casework.choices import RequestKind
 from custodian.web.notices import NoticeShown
+from custodian.web.once import OnceForm
 
 PUBLIC_KINDS = [k for k in RequestKind.choices]
 
@@ -17,7 +18,8 @@ def errors_in_words(form) -> str:
     )
 
 
-class ContactForm(NoticeShown):
+class ContactForm(OnceForm, NoticeShown):
+    records = "casework.CustomerRequest"
     topic = forms.ChoiceField(label=_("What is it about?"), choices=PUBLIC_KINDS)
     message = bounds.ShownTextField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from custodian import bounds
 from custodian.connect.services import ConnectError, third_party_register
 from custodian.routing import page
+from custodian.web.once import OnceForm, once
 from custodian.web.protection import rate_limited
 
 # Registrations an address may send a day: a real third party registers once or twice; a script filling the
@@ -22,7 +23,8 @@ def _text_area(label, help_text) -> forms.CharField:
     return bounds.ShownTextField(label=label, help_text=help_text, widget=forms.Textarea)
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(OnceForm):
+    records = "connect.ThirdParty"
     name = bounds.ShownTextField(max_length=200, label=_("Organisation name"))
     contact = bounds.ShownTextField(max_length=300, label=_("Contact (e-mail and telephone)"))
     website = bounds.ShownURLField(max_length=300, label=_("Website"), assume_scheme="https")
@@ -77,9 +79,26 @@ def register(request):
             ),
         )
         return render(request, "connect/register.html", {"form": form}, status=429)
-    try:
-        registration = third_party_register(**form.cleaned_data)
-    except ConnectError as exc:
-        form.add_error(None, str(exc))
-        return render(request, "connect/register.html", {"form": form}, status=400)
-    return render(request, "connect/registered.html", {"registration": registration}, status=201)
+
+    def answer():
+        try:
+            registration = third_party_register(**form.cleaned_data)
+        except ConnectError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "connect/register.html", {"form": form}, status=400)
+        return render(request, "connect/registered.html", {"registration": registration}, status=201)
+
+    return once(request, form, answer, again=lambda request, sent: _registered_already(request, form))
+
+
+def _registered_already(request, form):
+    """A registration sent again (a second click, a reload): registered once; its client secret was shown
+    once, on the page that answered the first."""
+    form.add_error(
+        None,
+        gettext(
+            "This registration was sent already and waits for review. Its client id and secret were shown "
+            "once, on the page that answered it."
+        ),
+    )
+    return render(request, "connect/register.html", {"form": form}, status=409)

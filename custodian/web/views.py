@@ -26,6 +26,7 @@ from custodian.transparency.selectors import policy_versions as archived_version
 from custodian.transparency.services import version_differences
 from custodian.web.cookies import AREAS, COOKIES, TEXT_SIZE, TEXT_SIZE_MAX_AGE
 from custodian.web.forms import ContactForm
+from custodian.web.once import once
 from custodian.web.protection import rate_limited, same_origin
 
 TEXT_SIZES = ("normal", "large")
@@ -175,22 +176,32 @@ def contact(request):
             contact_details = {k: data[k] for k in ("name", "email", "phone", "account_number") if data[k]}
             if not contact_details:
                 contact_details = {"name": "(anonymous)"}
-            try:
-                req, _ = request_intake(
-                    intake=Intake(
-                        kind=data["topic"],
-                        channel="web_form",
-                        message=data["message"],
-                        contact=contact_details,
-                        notice_key=notice.key,
-                        notice_version=data["notice_version"],
+
+            def answer():
+                try:
+                    req, _ = request_intake(
+                        intake=Intake(
+                            kind=data["topic"],
+                            channel="web_form",
+                            message=data["message"],
+                            contact=contact_details,
+                            notice_key=notice.key,
+                            notice_version=data["notice_version"],
+                        )
                     )
-                )
-            except RequestError as exc:
-                form.add_error(None, str(exc))
-            else:
+                except RequestError as exc:
+                    form.add_error(None, str(exc))
+                    return render(request, "web/contact.html", context, status=400)
                 return render(request, "web/contact_thanks.html", {"request": req})
-    return render(request, "web/contact.html", context)
+
+            return once(request, form, answer, again=_contact_again)
+    return render(request, "web/contact.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _contact_again(request, sent):
+    """The same message sent again (a second click, a reload): received once, under its first number; said
+    on the page, as the contact form works with every cookie blocked."""
+    return render(request, "web/contact_thanks.html", {"request": None, "number": sent.number})
 
 
 def _contact_too_many(request, context, policy):

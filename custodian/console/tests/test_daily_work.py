@@ -119,7 +119,7 @@ def test_intake_errors_name_the_problem_and_keep_the_input(console, service_rep,
     )
     html = response.content.decode()
     assert (
-        response.status_code == 200 and "account number, or a name" in html and "notice at collection" in html
+        response.status_code == 400 and "account number, or a name" in html and "notice at collection" in html
     )
     assert "Hi</textarea>" in html
 

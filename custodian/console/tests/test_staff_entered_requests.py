@@ -50,7 +50,7 @@ def test_the_clerk_records_how_the_caller_was_verified(console, billing_clerk, c
 )
 def test_a_request_without_a_verification_is_not_opened(console, billing_clerk, customer, fields, problem):
     response = intake(console(billing_clerk), **fields)
-    assert response.status_code == 200 and problem in response.content.decode()
+    assert response.status_code == 400 and problem in response.content.decode()
     assert not CustomerRequest.objects.exists()
 
 

@@ -109,7 +109,7 @@ def test_intake_names_its_purpose_and_tries_nothing_on_the_way(
 @pytest.mark.parametrize("purpose", ["", "marketing", "contacting_customers"])
 def test_intake_takes_only_a_purpose_that_may_find_an_account(console, collections_agent, customer, purpose):
     response = intake(console(collections_agent), "0010000001", purpose)
-    assert response.status_code == 200 and "purpose" in response.content.decode().lower()
+    assert response.status_code == 400 and "purpose" in response.content.decode().lower()
     assert (
         not CustomerRequest.objects.exists()
         and not AccessEvent.objects.exclude(action__in=CHANGE_ACTIONS).exists()

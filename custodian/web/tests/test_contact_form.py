@@ -104,7 +104,7 @@ def test_errors_name_the_problem_and_keep_the_input(db):
         "/contact/", {**GOOD, "email": "not-an-email", "message": "My words stay"}, **SAME_ORIGIN
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "valid email" in html.lower()
+    assert response.status_code == 400 and "valid email" in html.lower()
     assert "My words stay</textarea>" in html and 'value="Dana Moe"' in html
     assert not CustomerRequest.objects.exists()
 

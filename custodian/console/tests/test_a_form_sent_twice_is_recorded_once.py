@@ -1,0 +1,160 @@
+"""A console form that records something records it once per form drawn: the same form sent again (a double
+click, the browser sending it again) is told it is recorded already, as #N, and records nothing more.
+
+The steps come from the table of every console step (`test_steps_keep_typed_text.ROWS`): the page each step
+comes from is drawn, the step's form found on it by where it posts and what it asks, and its one-time token
+read from the page as a browser would send it. Every step form either carries the token or is listed below
+as recording nothing new, so a new step that records something without it fails here. The console's
+invalid submissions answer 400 wherever a form is drawn again with its errors."""
+
+import html
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from custodian.casework.models import CustomerRequest
+from custodian.console.tests.test_steps_keep_typed_text import ROWS, _url, world  # noqa: F401 (a fixture)
+from custodian.testing.desk import request_entered
+from custodian.web.models import FormSent
+
+# Step forms that record nothing a second copy would make again: a decision or state taken once (a second
+# copy is refused by the service or changes nothing), or a confirmation by the member's own password.
+RECORD_NOTHING_NEW = {
+    "console:hand_off": "hands the request on; a second copy hands it to the service it is with",
+    "console:close": "a closed request is said to be closed already",
+    "console:request_assign": "gives the request to one member; again changes nothing",
+    "console:request_verify": "records how the person was verified; again is the same",
+    "console:request_in_full": "a decision on the request, taken once",
+    "console:correction#decline": "a challenge is answered once",
+    "console:correction#meter": "hands the challenge to field services, whose request it is then",
+    "console:meter_challenge_result": "a challenge's result is recorded once",
+    "console:request_answer": "a data request is answered once (its package already sent)",
+    "console:hold_decide": "a held read is decided once",
+    "console:incident_determine": "a determination is made once",
+    "console:incident_delay": "the delay's end, set again",
+    "console:incident_agencies": "the agencies are told once",
+    "console:incident_report": "the report is written once",
+    "console:disclose": "the second copy is asked to confirm again and says the same data went already",
+    "console:agreement_agree": "an agreement is answered once",
+    "console:agreement_decline": "an agreement is answered once",
+    "console:review": "an access review is signed off once",
+    "console:break_glass": "emergency access already open for the member",
+    "console:flag_review": "a flag is reviewed once",
+    "console:third_party_review": "a registration is decided once",
+    "console:determination_approve": "approved once, with the member's password",
+    "console:staff_change_approve": "approved once, with the member's password",
+    "console:law_enforcement_approve": "approved once, with the member's password",
+}
+
+_FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
+
+
+def _forms_posting_to(page: str, url: str) -> list[str]:
+    return [f for f in _FORM.findall(page) if re.search(rf'action="{re.escape(url)}"', f)]
+
+
+def _token_of(page: str, url: str, asks: set[str]) -> str | None:
+    """The one-time token of the form on `page` that posts to `url` and asks for every field of `asks`."""
+    for form in _forms_posting_to(page, url):
+        if all(f'name="{name}"' in form for name in asks):
+            found = re.search(r'<input type="hidden" name="once" value="([^"]+)"', form)
+            return found.group(1) if found else None
+    raise AssertionError(f"no form posting to {url} asks for {sorted(asks)}")
+
+
+def _said(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _page(client, row, kwargs, w) -> str:
+    return html.unescape(client.get(reverse(row.page, kwargs=row.page_kwargs(kwargs, w))).content.decode())
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in ROWS.items() if row.valid is not None))
+def test_a_step_form_sent_twice_records_once(name, world, console):  # noqa: F811
+    row = ROWS[name]
+    w, kwargs = world(row)
+    client = console(w.user)
+    url = _url(name, kwargs)
+    data = row.valid(kwargs, w)
+    token = _token_of(_page(client, row, kwargs, w), url, set(data) - {"confirmed"})
+    if token is None:
+        assert name in RECORD_NOTHING_NEW, f"{name} records something: its form needs the one-time token"
+        return
+    assert name not in RECORD_NOTHING_NEW, f"{name} carries the token: not to be listed as recording nothing"
+    first = client.post(url, {**data, "once": token})
+    assert first.status_code == 302, (name, first.status_code)
+    again = client.post(url, {**data, "once": token})
+    assert again.status_code == 302 and again["Location"] == FormSent.objects.get(pk=token).url
+    said = _said(again)
+    assert any("This form was sent already" in s and "not recorded again" in s for s in said), (name, said)
+
+
+def test_the_list_of_forms_that_record_nothing_new_names_steps_of_the_table():
+    assert set(RECORD_NOTHING_NEW) <= set(ROWS)
+
+
+# A form of the review's: Carol Customer's call about a problem, verified by her account and her name.
+CALL = {
+    "channel": "phone",
+    "kind": "problem",
+    "account_number": "0010000001",
+    "purpose": "resolving_problems",
+    "verification": "account_and_fact",
+    "verified_with": "name",
+    "message": "The meter box door is hanging open.",
+}
+
+
+def test_the_new_request_form_sent_twice_opens_one_request(console, service_rep, customer):
+    client = console(service_rep)
+    page = html.unescape(client.get("/staff/requests/new/").content.decode())
+    token = _token_of(page, "", set(CALL)) if _forms_posting_to(page, "") else None
+    token = token or re.search(r'name="once" value="([^"]+)"', page).group(1)
+    first = request_entered(client, {**CALL, "once": token})
+    req = CustomerRequest.objects.get()
+    assert first.status_code == 302
+    again = request_entered(client, {**CALL, "once": token})
+    assert CustomerRequest.objects.count() == 1
+    assert again.status_code == 302 and again["Location"] == f"/staff/requests/{req.pk}/"
+    assert f"This form was sent already: it is recorded as #{req.pk}, and was not recorded again." in _said(
+        again
+    )
+    # A new form (the page drawn again) is a new request.
+    fresh = re.search(r'name="once" value="([^"]+)"', client.get("/staff/requests/new/").content.decode())
+    assert fresh.group(1) != token
+    assert request_entered(client, {**CALL, "once": fresh.group(1)}).status_code == 302
+    assert CustomerRequest.objects.count() == 2
+
+
+def test_a_refused_form_spends_nothing_and_goes_through_once_corrected(console, service_rep, customer):
+    client = console(service_rep)
+    token = re.search(r'name="once" value="([^"]+)"', client.get("/staff/requests/new/").content.decode())[1]
+    refused = request_entered(client, {**CALL, "account_number": "0099999999", "once": token})
+    assert refused.status_code == 400 and f'value="{token}"' in refused.content.decode()
+    assert not FormSent.objects.exists()
+    assert request_entered(client, {**CALL, "once": token}).status_code == 302
+    assert request_entered(client, {**CALL, "once": token}).status_code == 302
+    assert CustomerRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url, sent",
+    [
+        ("/staff/requests/new/", {**CALL, "kind": "bogus", "notice_given": "on"}),
+        ("/staff/requests/new/", {**CALL, "account_number": "0099999999", "notice_given": "on"}),
+        ("/staff/marketing/?customer_class=bogus", None),
+        ("/staff/requests/?kind=bogus", None),
+        ("/staff/accounts/?meter=", None),
+    ],
+)
+def test_a_console_form_drawn_again_with_its_errors_answers_400(url, sent, console, request, customer):
+    persona = {"/staff/marketing/": "marketer", "/staff/accounts/": "service_rep"}.get(
+        url.split("?")[0], "service_rep"
+    )
+    client = console(request.getfixturevalue(persona))
+    response = client.post(url, sent) if sent is not None else client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    assert 'class="usa-error-message"' in response.content.decode()
