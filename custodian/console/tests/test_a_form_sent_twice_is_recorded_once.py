@@ -38,6 +38,7 @@ RECORD_NOTHING_NEW = {
     "console:incident_report": "the report is written once",
     "console:disclose": "the second copy is asked to confirm again and says the same data went already",
     "console:agreement_agree": "an agreement is answered once",
+    "console:bank_notice_no_change": "a bank's notice of change is acted on once",
     "console:agreement_decline": "an agreement is answered once",
     "console:review": "an access review is signed off once",
     "console:break_glass": "emergency access already open for the member",
