@@ -59,7 +59,7 @@ from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.selectors import letters_left_out
-from custodian.outbox.services import in_language_of, letter_send
+from custodian.outbox.services import in_language_of, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.services import monthly_use_held
@@ -523,11 +523,27 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
             )
         )
     utility = policy.utility
-    intro = _(
-        "You asked on %(asked)s to see the data %(utility)s holds about you (Minnesota Government Data "
-        "Practices Act, Minn. Stat. § 13.04 subd. 3). Here it is, with where each item came from, who has "
-        "seen it and to whom it was given. All of it is private data on individuals."
-    ) % {"asked": _fmt(request.opened_at), "utility": utility["name"]}
+    rep = request.representative
+    if rep is None:
+        intro = _(
+            "You asked on %(asked)s to see the data %(utility)s holds about you (Minnesota Government Data "
+            "Practices Act, Minn. Stat. § 13.04 subd. 3). Here it is, with where each item came from, who "
+            "has seen it and to whom it was given. All of it is private data on individuals."
+        ) % {"asked": _fmt(request.opened_at), "utility": utility["name"]}
+    else:
+        # Who asked, by their authority: the answer goes to the representative, the customer is told.
+        intro = _(
+            "The customer's representative (%(kind)s, authority #%(authority)s) asked on %(asked)s, acting "
+            "for the customer, to see the data %(utility)s holds about them (Minnesota Government Data "
+            "Practices Act, Minn. Stat. § 13.04 subd. 3). This answer goes to the representative; we told "
+            "the customer that they asked and that we answered. Here it is, with where each item came from, "
+            "who has seen it and to whom it was given. All of it is private data on individuals."
+        ) % {
+            "kind": str(rep.get_kind_display()).lower(),
+            "authority": rep.pk,
+            "asked": _fmt(request.opened_at),
+            "utility": utility["name"],
+        }
     if earlier:
         intro += " " + _(
             "We showed you your data on %(shown)s (request #%(id)s). The law lets us wait six months before "
@@ -540,9 +556,8 @@ def package_build(*, actor: Actor, request: CustomerRequest, client_ip: str = ""
         }
     if left_out := [c.in_language().label for c in policy.categories.values() if c.key not in covered]:
         intro += " " + _(
-            "Your representative asked for it, acting for you under an authority that covers only some of "
-            "your data: this answer holds that data and leaves out %(left_out)s. You may ask for all of it "
-            "yourself."
+            "The authority covers only some of the customer's data: this answer holds that data and leaves "
+            "out %(left_out)s. The customer may ask for all of it themself."
         ) % {"left_out": "; ".join(left_out)}
     intro += " " + _(
         "If you think something is wrong or incomplete, you may challenge it (§ 13.04 subd. 4): write to "
@@ -572,8 +587,12 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     _check_owner(request, by)
     if request.status != RequestStatus.OPEN:
         raise RequestError("this request is already closed")
-    with in_language_of(request.customer):  # the letter is written in the customer's language
+    rep = request.representative
+    # The letter is written in the language of whoever asked: the customer, or their representative.
+    with in_language_of(request.customer if rep is None else rep.person):
         package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
+    # Kept as the customer's correspondence either way (the customer reads all of it in My account); posted
+    # to the customer only when they asked: a representative's answer is hers, in My account, e-mailed.
     message = letter_send(
         to_customer=Customer(pk=request.customer_id),
         template="data_request_answer",
@@ -581,7 +600,10 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
         carries=package.carries,
         sent_by=by,
         regarding=f"request:{request.pk}",
+        online=rep is not None,
     )
+    if rep is not None:
+        _answered_to_representative(request, rep, by)
     request.answered_at, request.answer = timezone.now(), message
     request.save(update_fields=["answered_at", "answer"])
     if package.repeat_of:
@@ -598,6 +620,37 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
         + (f" (what is new since request #{package.repeat_of})" if package.repeat_of else ""),
     )
     return request
+
+
+def _answered_to_representative(request: CustomerRequest, rep, by) -> None:
+    """The answer to a representative's request is waiting in My account: an e-mail to her own address says
+    so (the request's number, none of the customer's data), and a letter tells the customer that their
+    representative asked and was answered, which they read in full under their requests."""
+    email = reveal(
+        actor=system_actor("portal_enrolment", on_behalf_of=by),
+        customer_id=rep.person_id,
+        fields=["email"],
+        purpose="contacting_customers",
+    ).get("email", "")
+    utility = current_policy().utility
+    common = {"sent_by": by, "regarding": f"request:{request.pk}"}
+    words = {"request_id": request.pk, "utility": utility["name"], "phone": utility["phone"]}
+    if email:
+        message_send(
+            to_address=email,
+            to_customer=rep.person,
+            template="representative_answer_waiting",
+            context=words,
+            **common,
+        )
+    with in_language_of(request.customer):
+        kind = str(rep.get_kind_display()).lower()
+    letter_send(
+        to_customer=Customer(pk=request.customer_id),
+        template="representative_answered",
+        context={**words, "kind": kind, "authority": rep.pk, "asked_on": request.opened_at},
+        **common,
+    )
 
 
 def repeat_of(request: CustomerRequest) -> CustomerRequest | None:

@@ -281,6 +281,19 @@ def representative_actor(rep: Representative) -> Actor:
     )
 
 
+def own_requests_actor(rep: Representative) -> Actor:
+    """The gate's asker when a representative reads the messages on the requests she made herself (our
+    replies and answer, each kept as the customer's correspondence): her own asker with the correspondence
+    added, for those messages only (the caller names them); what each carries beyond her authority's
+    categories stays left out (`outbox.carried`). The customer's other letters stay behind her authority."""
+    return customer_actor(
+        rep.customer_id,
+        representative_label(rep, authority=True),
+        categories=[*rep.category_list, "correspondence"],
+        scope=rep.scope_list,
+    )
+
+
 def representative_label(rep: Representative, *, authority: bool = False) -> str:
     """The access log's and a record's words for the representative who acted: their customer number and the
     kind of authority, in the record's language whatever the page's (the log keeps what was written), and for

@@ -105,6 +105,17 @@ def requests_of_customer(*, fetched_by: Actor, customer_id: int):
     return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")
 
 
+def requests_made_by(*, fetched_by: Actor, rep: Representative):
+    """The requests a representative made herself under this authority, newest first, for her "My requests"
+    when her authority does not cover the customer's correspondence (the customer's own requests stay behind
+    it): for her, whose authority lets her make requests; none for anyone else."""
+    if not fetched_by.reads_own(rep.customer_id, scope=RepresentativeScope.REQUESTS):
+        return CustomerRequest.objects.none()
+    return CustomerRequest.objects.filter(customer_id=rep.customer_id, representative=rep).order_by(
+        "-opened_at", "-pk"
+    )
+
+
 OPEN_REQUESTS_SHOWN = 5  # on the portal's home: the newest; "My requests" lists them all
 
 # The open requests of every portal home, read by a query compiled once per process (compiling it cost more

@@ -55,6 +55,8 @@ TEMPLATE_CARRIES = {
             "portal_sign_up_refused",
             "portal_signed_up",
             "representative_invitation",
+            "representative_answer_waiting",
+            "representative_answered",
         ),
         (),
     ),

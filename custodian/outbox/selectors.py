@@ -64,13 +64,21 @@ class SentMessage:
     not_covered: str = ""
 
 
-def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = ""):
+def sent_to_customer(
+    *, actor, customer_id: int, purpose: str = "legal_obligations", client_ip: str = "", only=None
+):
     """Every message the utility sent the customer, newest first, with its text read back through the gate
     (one access event): for the customer in the portal, and for a data request's answer. A representative
     reads the words of those within their authority (`custodian.outbox.carried`); the others are listed with
-    what they carry that the authority leaves out, their subject, words and address not shown."""
+    what they carry that the authority leaves out, their subject, words and address not shown. `only`: the
+    ids of the messages to read, none other opened (the messages on the requests a representative made)."""
 
     records = list(messages_to_customer(customer_id))
+    if only is not None:
+        records = [m for m in records if m.pk in set(only)]
+        if not records:
+            return []
+    refs = None if only is None else [r(m.pk) for m in records for r in (text_ref, printed_ref)]
     documents = {
         d.ref: d
         for d in reveal_documents(
@@ -78,6 +86,7 @@ def sent_to_customer(*, actor, customer_id: int, purpose: str = "legal_obligatio
             customer_id=customer_id,
             category="correspondence",
             ref_prefix="outbox:",
+            refs=refs,
             purpose=purpose,
             client_ip=client_ip,
         )

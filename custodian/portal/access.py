@@ -59,10 +59,11 @@ PAGE_CATEGORIES = {
     **dict.fromkeys(("paperless", "budget", "autopay"), B),
     **dict.fromkeys(("usage", "green_button", "usage_upload", "comparison", "comparison_pdf"), U),
     **dict.fromkeys(("messages", "letter_pdf"), "correspondence"),
-    # The customer's requests, consents and the apps they authorised are kept as their correspondence (as a
-    # data request's answer and the download give them): an authority to make requests or give consents
-    # without it may still ask a question or delete data, not list them.
-    **dict.fromkeys(("requests", "disagreement", "consents", "consent_revoke"), "correspondence"),
+    # The customer's consents and the apps they authorised are kept as their correspondence (as a data
+    # request's answer and the download give them): an authority to give consents without it may still
+    # delete data, not list them. Their requests too, but a representative whose authority lets her make
+    # requests follows those she made herself without it (`my_data_views.my_requests`).
+    **dict.fromkeys(("consents", "consent_revoke"), "correspondence"),
     **dict.fromkeys(("connected_apps", "connected_app_revoke"), "correspondence"),
 }
 ACTING_FOR = "portal_acting_for"

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
-from custodian.casework.selectors import replies_of, requests_of_customer
+from custodian.casework.representatives import own_requests_actor
+from custodian.casework.selectors import replies_of, requests_made_by, requests_of_customer
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.dates import long_date
 from custodian.outbox.selectors import printed_left_out, printed_letter, sent_to_customer
@@ -229,7 +230,13 @@ def new_request(request):
     return render(
         request,
         "portal/request.html",
-        {"form": form, "notice": form.notice, "limited": getattr(request, "limited", False)},
+        {
+            "form": form,
+            "notice": form.notice,
+            "limited": getattr(request, "limited", False),
+            # Said before sending: a representative's request is answered to her (`data_request_answer`).
+            "to_representative": request.representative is not None,
+        },
     )
 
 
@@ -242,13 +249,28 @@ def _kept_already(request, sent):
     )
 
 
+def _own_only(request) -> bool:
+    """Whether the requests shown are only those the representative acting made herself: her authority lets
+    her make requests but does not cover the customer's correspondence, which the others are kept as."""
+    rep = request.representative
+    return rep is not None and "correspondence" not in rep.category_list
+
+
+def _requests_shown(request):
+    """The requests "My requests" lists: the customer's, or only the representative's own (`_own_only`)."""
+    if _own_only(request):
+        return requests_made_by(fetched_by=portal_actor(request), rep=request.representative)
+    return requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)
+
+
 @page("me/requests/", name="requests")
 @portal_required
 def my_requests(request):
     """My requests: each with its type, status, due date, how we knew it was you, the replies staff sent and
     the answer (their texts read through the gate as the customer, one access event)."""
 
-    reqs = list(requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id))
+    reqs = list(_requests_shown(request))
+    own_only = _own_only(request)
     # An online account still limited may be held by anyone with one of the customer's bills: our answers and
     # replies, letters sent to the address on file, are out of its reach as the letters page is
     # (custodian.portal.access.OPEN_WHILE_LIMITED), whoever asked and however the asker was verified.
@@ -257,7 +279,10 @@ def my_requests(request):
     sent_ids = {m for ids in replies.values() for m in ids}
     answers = {}
     if not limited and (sent_ids or any(r.answer_id for r in reqs)):
-        sent = _letters(request)
+        # Only the messages on her own requests, read as hers, held to her authority's categories as letters
+        # are (`own_requests_actor`); the customer's other letters are not opened.
+        only = [*sent_ids, *(r.answer_id for r in reqs if r.answer_id)] if own_only else None
+        sent = _letters(request, only=only)
         answers = {m.id: m for m in sent}
     rows = []
     for r in reqs:
@@ -276,6 +301,7 @@ def my_requests(request):
             "disagreement_form": forms.DisagreementForm(notice=notice),
             "notice": notice,
             "limited": limited,
+            "own_only": own_only,
         },
     )
 
@@ -285,8 +311,7 @@ def my_requests(request):
 @post_only("portal:requests")
 def disagreement(request, request_id):
     """A statement of disagreement with the data of a challenge we answered by keeping it."""
-    mine = requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)
-    req = mine.filter(pk=request_id).first()
+    req = _requests_shown(request).filter(pk=request_id).first()
     if req is None:
         raise Http404
     if refusal := request.not_covered.refusal(disputed_categories(req)):
@@ -329,12 +354,16 @@ def sent_messages(request):
     return render(request, "portal/messages.html", {"sent": _letters(request)})
 
 
-def _letters(request) -> list:
+def _letters(request, only=None) -> list:
     """Every message we sent the customer (`sent_to_customer`), each carrying data outside a representative's
-    authority with the page's words for what it leaves out, in place of its own."""
+    authority with the page's words for what it leaves out, in place of its own. `only`: those messages, on
+    the requests the representative made herself, read as hers (`own_requests_actor`)."""
+    read = as_me(request)
+    if only is not None:
+        read["actor"] = own_requests_actor(request.representative)
     return [
         dataclasses.replace(m, not_covered=request.not_covered.among(m.left_out)) if m.left_out else m
-        for m in sent_to_customer(**as_me(request))
+        for m in sent_to_customer(**read, only=only)
     ]
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from custodian.portal.access import OPEN_WHILE_LIMITED, OWN_SIGN_IN_PAGES, Within
 from custodian.portal.navigation import SECTIONS
-from custodian.testing import consent_given, portal_browser, power_of_attorney
+from custodian.testing import consent_given, portal_browser, power_of_attorney, request_received
 from custodian.testing.portal import CAROL_BILL, acting_for, categories_but, limit_lifted, online
 
 EVERY_SCOPE = ("view", "requests", "payments", "contact", "consents")
@@ -82,13 +82,20 @@ def test_her_requests_consents_and_apps_are_the_customer_s_correspondence(
 ):
     """Alice's requests, consents (to whom, for what, which data) and the apps she authorised are kept as
     her correspondence: Rosa, authorised to make requests and give consents, sees them only where her
-    authority covers it; else each page says so, and she may still ask a question."""
+    authority covers it; else each page says so, and she may still ask a question and follow the requests
+    she made herself (`test_a_representative_follows_the_requests_she_made.py`)."""
     consent_given(customer, method="electronic", text_shown="I consent.")
     categories = categories_but() if covered else categories_but("correspondence")
     _, rosa = acting_for(
         customer, service_rep, privacy_officer, power_of_attorney(customer, EVERY_SCOPE, categories)
     )
-    for path in ("/portal/me/requests/", "/portal/me/consents/", "/portal/me/connected-apps/"):
+    alice_asks = request_received(
+        kind="privacy_question", channel="portal", message="Who reads my bills?", customer_id=customer.pk
+    )
+    mine = rosa.get("/portal/me/requests/").content.decode()
+    assert (f'data-request="{alice_asks.pk}"' in mine) is covered
+    assert ("Only the requests you made are listed" in mine) is not covered
+    for path in ("/portal/me/consents/", "/portal/me/connected-apps/"):
         answer = rosa.get(path)
         text = answer.content.decode()
         if covered:
@@ -98,6 +105,6 @@ def test_her_requests_consents_and_apps_are_the_customer_s_correspondence(
             assert "Your authority to act for Alice Anderson does not cover correspondence." in text, path
             assert "Energy Savers Co-op" not in text and "home energy audit" not in text, path
     asked = rosa.post("/portal/me/request/", {"kind": "privacy_question", "message": "Who reads the meter?"})
-    assert asked.url == ("/portal/me/requests/" if covered else "/portal/me/")
+    assert asked.url == "/portal/me/requests/"
     home = rosa.get("/portal/me/").content.decode()
     assert ("does not cover correspondence" in home) is not covered
