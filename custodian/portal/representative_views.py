@@ -22,6 +22,7 @@ from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, message_page, portal_required, signed_in_account
 from custodian.portal.services import (
     representative_authority_join,
+    representative_authority_joinable,
     representative_sign_in_create,
 )
 from custodian.routing import page
@@ -108,9 +109,12 @@ def representative_setup(request, token):
 
 
 def _authority_join(request, token, account):
-    if request.method != "POST":
-        return render(request, "portal/representative_join.html", {})
+    """Signed in: the page offers to add the authority only when the join would (the same check, shown
+    straight away when it refuses); the POST adds it."""
     try:
+        if request.method != "POST":
+            representative_authority_joinable(token=token, account=account)
+            return render(request, "portal/representative_join.html", {})
         representative_authority_join(token=token, account=account)
     except RepresentativeError as exc:
         return message_page(request, title=_("Not added"), message=str(exc), status=400)

@@ -17,6 +17,7 @@ A link confirms nothing when it is opened (mail scanners open links): the page i
 import json
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from custodian.casework.representatives import (
     representative_person_join,
 )
 from custodian.connect.services import authorizations_end
+from custodian.outbox.forget import address_indexes_forget
 from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.portal.mailed_code import code_letter_send
@@ -319,6 +321,12 @@ def portal_accounts_delete(customer_ids) -> int:
     users = list(
         PortalAccount.objects.filter(customer_id__in=list(customer_ids)).values_list("user_id", flat=True)
     )
+    # The blind index of the addresses they signed in with goes with them (`outbox.forget`): from the outbox
+    # and from the sign-in log, whose entries stay without the name.
+    names = list(get_user_model().objects.filter(pk__in=users).values_list("username", flat=True))
+    address_indexes_forget(digests=[n.removeprefix("c-") for n in names if n.startswith("c-")])
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username__in=names).update(username="")
     PortalAccount.objects.filter(customer_id__in=list(customer_ids)).delete()
     get_user_model().objects.filter(pk__in=users).delete()
     return len(users)
@@ -340,6 +348,14 @@ def representative_authority_join(*, token: str, account: PortalAccount):
     account, so a second authority can't have a sign-in of its own): the authority joins their sign-in,
     listed with the others to act under. Only the sign-in of that very address: holding the link is not
     enough, nor is being signed in as someone else."""
+    rep = representative_authority_joinable(token=token, account=account)
+    return representative_person_join(rep=rep, person_id=account.customer_id)
+
+
+def representative_authority_joinable(*, token: str, account: PortalAccount):
+    """The invitation's authority, if `account` may add it to its sign-in (it signs in with the address the
+    invitation reached); else RepresentativeError saying why. The one check of the join and of the page that
+    offers it, so the page never offers what the join refuses."""
     rep = invitation_opened(token)
     email = _invited_address(rep)
     if account.user.get_username() != login_name(email):
@@ -349,7 +365,7 @@ def representative_authority_join(*, token: str, account: PortalAccount):
                 "then open the link again."
             )
         )
-    return representative_person_join(rep=rep, person_id=account.customer_id)
+    return rep
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from custodian.customers.models import Account
 from custodian.dates import long_date
 from custodian.disclosures.models import Consent
 from custodian.disclosures.services import consent_revoke
+from custodian.outbox.forget import address_indexes_forget
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
@@ -263,7 +264,11 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     with in_language_of(customer):
         answer = _answer_of(customer.pk, timezone.localdate())
     going = [*VOLUNTARY_FIELDS, *(policy.categories[c].field for c, s in answer.sides.items() if not s.kept)]
-    values, _by_model = PersonalValue.objects.filter(customer_id=customer.pk, field__in=going).delete()
+    deleted_values = PersonalValue.objects.filter(customer_id=customer.pk, field__in=going)
+    # No keyed digest of a deleted e-mail address or telephone number outlives it (`outbox.forget`).
+    digests = deleted_values.filter(field__in=VOLUNTARY_FIELDS).values_list("blind_index", flat=True)
+    address_indexes_forget(customer_ids=[customer.pk], digests=list(digests))
+    values, _by_model = deleted_values.delete()
     for category, side in answer.sides.items():
         side_carry_out(category, customer_id=customer.pk, side=side)
     later = {

@@ -101,20 +101,20 @@ def legal_authority_record(
 ) -> LegalAuthority:
     """A subpoena, court order or statutory release, approved by the privacy officer. Every one names
     `second_approver`, from the privacy office or legal and independent of the first, and waits for them
-    (`legal_authority_second_approve`); they are told now. `is_law_enforcement` (or a law enforcement release)
-    marks it as a law enforcement request; it changes nothing of the wait."""
+    (`legal_authority_second_approve`); they are told now. `is_law_enforcement` (or a law enforcement release,
+    on any kind) marks it as a law enforcement request; it changes nothing of the wait."""
     cats = categories_checked(categories)
     if kind not in {k for k, _ in LegalAuthority.KINDS}:
         raise AccountingError(f"unknown kind of legal authority {kind!r}")
-    if kind == "statute" and statute_release not in _releases_as_adopted("release_list"):
+    # A release named on any kind is one of the list, and one on the policy file's law enforcement list marks
+    # it as law enforcement whatever box is ticked (a subpoena under it as much as a statutory release).
+    if (kind == "statute" or statute_release) and statute_release not in _releases_as_adopted("release_list"):
         raise AccountingError("a statutory release names an entry of the § 13.685 release list")
     if not document:
         raise AccountingError("keep the document (subpoena, order or request letter)")
     if not reviews_access_of(approved_by):
         raise AccountingError("the privacy officer approves disclosures under legal authority")
-    is_law_enforcement = is_law_enforcement or (
-        kind == "statute" and law_enforcement_release(statute_release)
-    )
+    is_law_enforcement = is_law_enforcement or law_enforcement_release(statute_release)
     _independent_second(second_approver, approved_by)
     authority = LegalAuthority.objects.create(
         kind=kind,

@@ -143,3 +143,27 @@ def test_the_statute_makes_it_law_enforcement_whatever_box_is_ticked(customer, p
     assert unticked.is_law_enforcement and unticked.awaits_second_approver
     with pytest.raises(AccountingError, match="recorded as a law enforcement request, and you read"):
         read_as_recorded(unticked, counsel, is_law_enforcement=False)
+
+
+@pytest.mark.parametrize("kind", ["subpoena", "court_order"])
+def test_a_law_enforcement_release_on_a_subpoena_makes_it_law_enforcement_too(
+    kind, customer, privacy_officer, counsel
+):
+    """Priya records the police department's subpoena (or court order) naming the law enforcement release
+    and leaves the box unticked: the policy file marks it as law enforcement whatever box is ticked, for any
+    kind, so Lena's "not law enforcement" does not approve it."""
+    unticked = a_police_subpoena(
+        customer,
+        privacy_officer,
+        counsel,
+        kind=kind,
+        statute_release="A law enforcement agency, for an investigation",
+    )
+    assert unticked.is_law_enforcement
+    with pytest.raises(AccountingError, match="recorded as a law enforcement request, and you read"):
+        read_as_recorded(unticked, counsel, is_law_enforcement=False)
+
+
+def test_a_release_not_on_the_list_is_refused_on_any_kind(customer, privacy_officer, counsel):
+    with pytest.raises(AccountingError, match="names an entry of the § 13.685 release list"):
+        a_police_subpoena(customer, privacy_officer, counsel, statute_release="A friendly neighbour")

@@ -71,6 +71,11 @@ def test_the_link_alone_or_another_sign_in_does_not_take_an_authority(
 ):
     rep, link = _invitation(customer, service_rep, privacy_officer)
     bob = portal_browser(other_customer, "bob@example.net")
+    # Opened signed in as himself, the page refuses at once: it never offers what adding would refuse.
+    page = bob.get(link)
+    assert page.status_code == 400
+    assert "sent to another e-mail address" in page.content.decode()
+    assert "Add this authority to your sign-in" not in page.content.decode()
     page = bob.post(link)
     assert page.status_code == 400
     assert "sent to another e-mail address" in page.content.decode()

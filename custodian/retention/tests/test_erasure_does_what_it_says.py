@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import models
 from django.test import Client
 from django.utils import timezone
 
@@ -26,6 +27,8 @@ from custodian.collecting.models import ProtectionOnFile
 from custodian.collecting.services import protection_facts_record
 from custodian.disclosures.models import Consent
 from custodian.disclosures.services import DisclosureRefused
+from custodian.outbox.models import OutboundMessage
+from custodian.outbox.services import message_send
 from custodian.payments.autopay import ach_export_run
 from custodian.payments.models import Autopay
 from custodian.policy.loader import current_policy
@@ -38,6 +41,7 @@ from custodian.testing.every_category import BY_PHONE, verified_access_request
 from custodian.testing.portal import enrol, password_again, signed_in
 from custodian.vault.gate import staff_actor
 from custodian.vault.models import PersonalValue, SealedDocument
+from custodian.vault.services import blind_index_of
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 # The portal's calls that seal a document, by module, each with where its ref starts. A new call (a new kind
@@ -240,3 +244,40 @@ def test_an_erasure_recorded_by_staff_revokes_in_their_name(households, service_
     erasure_carry_out(customer=alice, requested_via="phone", recorded_by=service_rep)
     revocation = Consent.objects.select_related("revocation").get(pk=consent.pk).revocation
     assert (revocation.how, revocation.recorded_by) == ("erasure request", service_rep)
+
+
+def _digest_holders(digests: list[str]) -> list[str]:
+    """Every table's text column holding one of `digests` (a blind index, or the 60 characters of one a
+    sign-in's name keeps): walks every model, so a new column of blind indexes is covered unnamed."""
+    found = []
+    for model in django_apps.get_models():
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, (models.CharField, models.TextField)):
+                continue
+            for digest in digests:
+                if model._default_manager.filter(**{f"{f.attname}__contains": digest[:60]}).exists():
+                    found.append(f"{model._meta.label}.{f.name}")
+    return found
+
+
+def test_no_blind_index_of_alice_s_deleted_addresses_remains_anywhere(households):
+    """Alice signs up with one address, has another and a telephone number on file, and was written to at
+    each (one of them an auto-reply to a message she sent, not on her account): after her erasure no table
+    holds a keyed digest of any of them, so nobody holding the blind-index key can tell they were hers. The
+    messages themselves stay, as the answer says; Bob's address keeps its index."""
+    (alice, app), (bob, bob_app) = households
+    signed_in(app, "ann.signin@example.com")
+    signed_in(bob_app, "bob.signin@example.com")
+    on_file = app.personal["email"]
+    for n, address in enumerate((on_file, "ann.signin@example.com")):
+        reply = {"template": "request_received", "context": {"request_id": n}, "sent_by_job": "mail_import"}
+        message_send(to_address=address, **reply)
+    deleted = [blind_index_of("email", a) for a in (on_file, "ann.signin@example.com")]
+    deleted.append(blind_index_of("phone", app.personal["phone"]))
+    assert OutboundMessage.objects.filter(to_address_index__in=deleted).count() >= 3
+    messages = OutboundMessage.objects.count()
+
+    erasure_carry_out(customer=alice, requested_via="portal")
+    assert _digest_holders(deleted) == []
+    assert OutboundMessage.objects.count() == messages + 1  # the answer's letter added, nothing taken away
+    assert OutboundMessage.objects.filter(to_address_index=blind_index_of("email", "bob.signin@example.com"))

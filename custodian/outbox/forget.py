@@ -1,0 +1,28 @@
+"""The addresses a customer's erasure deletes, forgotten by the outbox too.
+
+A message keeps the blind index of the address it went to (`OutboundMessage.to_address_index`), so it can be
+found by address; a keyed digest of a deleted address would let anyone holding the blind-index key confirm
+the address was the customer's. When an erasure deletes the customer's e-mail addresses and telephone
+numbers, the index of every message sent to them is cleared in the same transaction: every message to the
+customer (each went to an address of theirs: the e-mail on file, the one they sign in with, one waiting to be
+confirmed, an old one told of a change), and any other whose index is a digest of a deleted value (an
+auto-reply to a message the customer sent from it). An online account deleted (erasure, retention) forgets
+its sign-in address the same way. The messages themselves, their text sealed as correspondence, stay as the
+answer says.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from custodian.outbox.models import OutboundMessage
+
+
+def address_indexes_forget(*, customer_ids: Iterable[int] = (), digests: Iterable[str] = ()) -> int:
+    """Clear the address index of the customers' messages and of any message sent to an address whose
+    digest is in `digests` (a digest may be a prefix, as a sign-in's name keeps one); in the caller's
+    transaction. How many messages."""
+    where = Q(to_customer_id__in=list(customer_ids))
+    for digest in {d for d in digests if d}:
+        where |= Q(to_address_index__startswith=digest)
+    return OutboundMessage.objects.filter(where).exclude(to_address_index="").update(to_address_index="")
