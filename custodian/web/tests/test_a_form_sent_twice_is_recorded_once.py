@@ -14,14 +14,10 @@ from custodian.connect.models import ThirdParty
 from custodian.retention.services import retention_run
 from custodian.testing.connect import REGISTRATION
 from custodian.web.models import FormSent
+from custodian.web.tests.test_contact_form import GOOD
 
 SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
-MESSAGE = {
-    "topic": "billing_question",
-    "message": "Why did my bill go up?",
-    "name": "Dana Moe",
-    "email": "dana@example.com",
-}
+MESSAGE = GOOD  # the contact form's message of its own tests
 TOKEN = re.compile(r'<input type="hidden" name="once" value="([^"]+)"')
 
 
