@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from custodian.dates import long_date
@@ -94,7 +95,12 @@ def _day_of(name: str, value) -> date | None | object:
             return None
         try:
             text = str(value)
-            return datetime.fromisoformat(text).date() if len(text) > 10 else date.fromisoformat(text)
+            if len(text) <= 10:
+                return date.fromisoformat(text)
+            moment = datetime.fromisoformat(
+                text
+            )  # a moment's day is the utility's, not the offset's it is in
+            return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
         except ValueError:
             return _OUT
     return None

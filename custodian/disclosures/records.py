@@ -62,8 +62,10 @@ def consent_standing(c: Consent) -> str:
     if lapse in ("expired", "period_ended"):
         ended = c.expires_on if lapse == "expired" else c.covers_until
         return how + "; " + _("ended on %(on)s") % {"on": day_words(ended)}
-    if c.expires_on:
-        return how + "; " + _("in force until %(on)s") % {"on": day_words(c.expires_on)}
+    # It stands until the earlier of its end date and the end of the period it covers (`Consent.lapse`).
+    ends = min((d for d in (c.expires_on, c.covers_until) if d), default=None)
+    if ends:
+        return how + "; " + _("in force until %(on)s") % {"on": day_words(ends)}
     return how + "; " + _("in force until you revoke it")
 
 

@@ -6,7 +6,7 @@ whom and when kept on the notice.
 
 The NACHA Operating Rules (Subsection 2.12.1) ask the originator to make the change within six banking days
 of receiving the notice, or before its next entry to the account, whichever is later: the page shows that
-day (`due_on`), counted in the Federal Reserve's banking days (`banking_day`).
+day (`due_on`), counted in the Federal Reserve's banking days (weekdays but its holidays).
 
 Applying the correction writes the corrected bank account through `vault.services.personal_data_record`,
 the one writer of a customer's values: sealed, with its provenance (from the customer's bank, under the
@@ -22,11 +22,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from custodian.casework.calendar import add_business_days
 from custodian.payments.ach_returns import CHANGE_CODES
 from custodian.payments.choices import ChangeNoticeOutcome, NoChangeReason
 from custodian.payments.models import AchChangeNotice, Autopay
 from custodian.payments.nacha import BankAccount, BankAccountError, bank_account_parse, routing_valid
-from custodian.policy.loader import current_policy
+from custodian.payments.selectors import CHANGE_NOTICES_PURPOSE, acts_on_change_notices
 from custodian.vault import gate
 from custodian.vault.choices import Channel
 from custodian.vault.gate import Actor
@@ -34,7 +35,7 @@ from custodian.vault.masking import last_four
 from custodian.vault.selectors import value_provenance
 from custodian.vault.services import Submission, personal_data_record
 
-PURPOSE = "collecting_payments"
+PURPOSE = CHANGE_NOTICES_PURPOSE
 CATEGORY = "bank_account"
 NOTICE = "automatic_payment"
 BANKING_DAYS_TO_ACT = 6
@@ -76,18 +77,12 @@ def federal_reserve_holidays(year: int) -> set[date]:
     return {d for d in days if d.weekday() < 5}
 
 
-def banking_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in federal_reserve_holidays(day.year)
-
-
 def due_on(notice: AchChangeNotice) -> date:
     """The sixth banking day after the notice was received: the change is made by then (or before the next
     debit of the account, if that is later)."""
-    day, counted = notice.received_on, 0
-    while counted < BANKING_DAYS_TO_ACT:
-        day += timedelta(days=1)
-        counted += banking_day(day)
-    return day
+    year = notice.received_on.year
+    holidays = frozenset(federal_reserve_holidays(year) | federal_reserve_holidays(year + 1))
+    return add_business_days(notice.received_on, BANKING_DAYS_TO_ACT, holidays=holidays)
 
 
 # --- what the bank corrected --------------------------------------------------------------------------------
@@ -259,7 +254,7 @@ def _acted(notice: AchChangeNotice, by, outcome: str, reason: str = "") -> AchCh
 
 def _may_act(by) -> Actor:
     actor = gate.staff_actor(by)
-    if not current_policy().acts_for(actor.services, PURPOSE):
+    if not acts_on_change_notices(actor):
         raise ChangeNoticeError(
             "only staff whose support service acts for collecting payments act on a notice"
         )

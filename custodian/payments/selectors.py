@@ -79,7 +79,8 @@ def autopay_pays_what_is_due(*, fetched_by: Actor, customer_id: int, due_from: d
     return counts["due"] > 0 and counts["paid"] == counts["due"]
 
 
-def _acts_on_change_notices(actor: Actor) -> bool:
+def acts_on_change_notices(actor: Actor) -> bool:
+    """Staff whose support service acts for collecting payments: who reads and acts on the bank's notices."""
     return actor.kind == "staff" and current_policy().acts_for(actor.services, CHANGE_NOTICES_PURPOSE)
 
 
@@ -87,7 +88,7 @@ def change_notices(*, fetched_by: Actor, open_only: bool = True, handled_since=N
     """The bank's notifications of change not yet acted on, oldest first (or, with `handled_since`, those
     acted on since then, newest first), with their debits: for staff who collect payments; none for
     anyone else."""
-    if not _acts_on_change_notices(fetched_by):
+    if not acts_on_change_notices(fetched_by):
         return []
     notices = AchChangeNotice.objects.select_related("debit", "acted_by")
     if handled_since is not None:
@@ -97,7 +98,7 @@ def change_notices(*, fetched_by: Actor, open_only: bool = True, handled_since=N
 
 def change_notice_for(*, fetched_by: Actor, notice_id: int) -> AchChangeNotice | None:
     """One notification of change, for staff who collect payments; None for anyone else."""
-    if not _acts_on_change_notices(fetched_by):
+    if not acts_on_change_notices(fetched_by):
         return None
     return (
         AchChangeNotice.objects.select_related("debit__account", "acted_by", "recorded_by")

@@ -71,13 +71,6 @@ def _saved(sender, instance, created, **kwargs):
         made.append(instance.pk)
 
 
-class _NotRecorded(Exception):
-    """The step recorded nothing (refused, or drawn again): its token is not spent."""
-
-    def __init__(self, response):
-        self.response = response
-
-
 def _recorded(response) -> bool:
     """A step answers a form it recorded with a redirect or a page saying so; one it did not record with
     None or the form drawn again (400, 403, 429...)."""
@@ -130,7 +123,10 @@ def once(request, form, answer, *, again=already):
             else:
                 response = answer()
                 if not _recorded(response):
-                    raise _NotRecorded(response)
+                    # The token is given back, and nothing else undone: the step's service undid its own
+                    # writes when it refused, and what the page drawn again read stays in the access log.
+                    FormSent.objects.filter(pk=token).delete()
+                    return response
                 number = str(made[0]) if made else ""
                 if made and form.records_page:
                     url = reverse(form.records_page, args=[made[0]])
@@ -138,8 +134,6 @@ def once(request, form, answer, *, again=already):
                     url = getattr(response, "url", "") or request.path
                 FormSent.objects.filter(pk=token).update(number=number, url=url[:400])
                 return response
-    except _NotRecorded as not_recorded:
-        return not_recorded.response
     finally:
         _made.reset(watching)
     return again(request, FormSent.objects.get(pk=token))

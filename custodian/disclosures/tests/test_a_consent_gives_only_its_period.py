@@ -144,3 +144,12 @@ def test_every_category_of_the_policy_file_is_dated_or_current():
     sided = categories_sided()
     assert sorted(c for c in current_policy().categories if c not in sided) == []
     assert set(sided) <= set(current_policy().categories)
+
+
+def test_a_moment_is_placed_on_the_utility_s_day_not_its_offset_s(db):
+    """9 p.m. in Owatonna on the last day before the period is 03:00 the next day in UTC: still outside it."""
+    period = Period(date(2026, 3, 2), None)
+    evening_before = json.dumps({"checked_at": "2026-03-02T03:00:00+00:00"})
+    morning_of = json.dumps({"checked_at": "2026-03-02T15:00:00+00:00"})
+    assert in_period(period, evening_before) is None
+    assert in_period(period, morning_of) is not None

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from custodian.dates import day_words
 from custodian.disclosures.records import consent_standing, consent_standing_code
 from custodian.disclosures.services.consents import ConsentsInForceAnswer, consent_revoke
 from custodian.disclosures.services.disclosure import DisclosureRefused
@@ -35,6 +36,7 @@ def test_a_consent_past_its_covered_period_stands_nowhere(customer, privacy_offi
     )
     assert consent.lapse() is None and _stands(consent)
     assert consent_standing_code(consent) == "in_force"
+    assert day_words(today + timedelta(days=10)) in consent_standing(consent)  # the earlier of its two ends
 
     _on(monkeypatch, today + timedelta(days=11))
     consent.refresh_from_db()

@@ -9,6 +9,7 @@ page that leads to the form.
 Personas: Bill, the billing clerk, at the counter; Colin, the collections agent, on the phone with a customer
 who mailed a check; Mark, a marketer, who may not; Alice, the customer, reading her receipts."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -171,3 +172,18 @@ def test_a_payment_call_routed_to_collections_leads_to_the_form(
     assert f'href="/staff/billing/accounts/{account.pk}/#payment"' in page
     account_page = client.get(f"/staff/billing/accounts/{account.pk}/").content.decode()
     assert f'action="/staff/billing/accounts/{account.pk}/payment/"' in account_page
+
+
+def test_a_refused_payment_keeps_its_page_s_reads_in_the_log(account, billing_clerk, console):
+    """The same check twice is refused, and the account's page drawn again with the refusal read the bills
+    through the gate: those reads are in the access log, though nothing was recorded."""
+    clerk = console(billing_clerk)
+    url = f"/staff/billing/accounts/{account.pk}/payment/"
+    check = {"amount": "20", "method": "check", "received_on": TODAY.isoformat(), "check_number": "1042"}
+    assert clerk.post(url, check).status_code == 302
+    page = clerk.get(f"/staff/billing/accounts/{account.pk}/").content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page)[1]
+    reads = AccessEvent.objects.filter(decision="allow").exclude(action="payment_recorded").count()
+    refused = clerk.post(url, {**check, "once": token})
+    assert refused.status_code == 400 and PaymentReceived.objects.count() == 1
+    assert AccessEvent.objects.filter(decision="allow").exclude(action="payment_recorded").count() > reads
