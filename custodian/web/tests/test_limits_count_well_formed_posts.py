@@ -15,7 +15,7 @@ def test_contact_messages_refused_for_their_fields_do_not_use_up_the_limit(db, b
     client = cookieless()
     for _ in range(5):
         refused = client.post("/contact/", {**GOOD, "email": "not-an-email"}, **SAME_ORIGIN)
-        assert refused.status_code == 200 and "valid email" in refused.content.decode().lower()
+        assert refused.status_code == 400 and "valid email" in refused.content.decode().lower()
     sent = client.post("/contact/", GOOD, **SAME_ORIGIN)
     assert sent.status_code == 200 and "reference #" in sent.content.decode()
 
