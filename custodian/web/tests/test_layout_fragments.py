@@ -14,10 +14,12 @@ from custodian.policy.loader import current_policy
 from custodian.testing.portal import signed_in
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A form that records something carries its own one-time token, new each time it is drawn.
+ONCE = re.compile(r'name="once" value="[^"]+"')
 
 
 def _without_tokens(html: str) -> str:
-    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+    return ONCE.sub('name="once" value=""', TOKEN.sub('name="csrfmiddlewaretoken" value=""', html))
 
 
 def test_a_portal_page_is_the_same_from_kept_parts_as_rendered_afresh(households):
