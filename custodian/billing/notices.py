@@ -29,7 +29,7 @@ from custodian.billing.models import Bill, PaperlessChoice
 from custodian.billing.selectors import BILL_CATEGORY
 from custodian.customers.models import Customer
 from custodian.outbox.models import OutboundMessage
-from custodian.outbox.services import OutboxError, letter_send, message_send
+from custodian.outbox.services import PAPERLESS, OutboxError, letter_send, message_send
 from custodian.policy.loader import current_policy
 from custodian.vault.gate import Actor, reveal, reveal_many, system_actor
 
@@ -180,7 +180,7 @@ def letter_as_bills_go(
         address = found.get("email", "")
     if not address:
         return letter_send(**letter, **sender)
-    kept = letter_send(**letter, **sender, online=True)
+    kept = letter_send(**letter, **sender, online=PAPERLESS)
     utility = current_policy().utility
     message_send(
         to_address=address,

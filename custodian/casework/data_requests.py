@@ -52,6 +52,7 @@ from custodian.casework.package_words import (
     notice_words,
     register_read_rows,
 )
+from custodian.casework.recipients import to_the_representative
 from custodian.casework.services import RequestError, request_close, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -59,7 +60,7 @@ from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.selectors import letters_left_out
-from custodian.outbox.services import in_language_of, letter_send, message_send
+from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.services import monthly_use_held
@@ -591,19 +592,14 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     # The letter is written in the language of whoever asked: the customer, or their representative.
     with in_language_of(request.customer if rep is None else rep.person):
         package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
-    # Kept as the customer's correspondence either way (the customer reads all of it in My account); posted
-    # to the customer only when they asked: a representative's answer is hers, in My account, e-mailed.
-    message = letter_send(
-        to_customer=Customer(pk=request.customer_id),
-        template="data_request_answer",
-        context={"package": package},
-        carries=package.carries,
-        sent_by=by,
-        regarding=f"request:{request.pk}",
-        online=rep is not None,
-    )
-    if rep is not None:
-        _answered_to_representative(request, rep, by)
+    answer = {"template": "data_request_answer", "context": {"package": package}, "carries": package.carries}
+    if rep is None:
+        to = Customer(pk=request.customer_id)
+        message = letter_send(to_customer=to, sent_by=by, regarding=f"request:{request.pk}", **answer)
+    else:
+        # Hers, as every message on the request she made (`recipients`): kept as the customer's
+        # correspondence, which the customer reads all of under their requests.
+        message = to_the_representative(request=request, by=by, **answer)
     request.answered_at, request.answer = timezone.now(), message
     request.save(update_fields=["answered_at", "answer"])
     if package.repeat_of:
@@ -620,37 +616,6 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
         + (f" (what is new since request #{package.repeat_of})" if package.repeat_of else ""),
     )
     return request
-
-
-def _answered_to_representative(request: CustomerRequest, rep, by) -> None:
-    """The answer to a representative's request is waiting in My account: an e-mail to her own address says
-    so (the request's number, none of the customer's data), and a letter tells the customer that their
-    representative asked and was answered, which they read in full under their requests."""
-    email = reveal(
-        actor=system_actor("portal_enrolment", on_behalf_of=by),
-        customer_id=rep.person_id,
-        fields=["email"],
-        purpose="contacting_customers",
-    ).get("email", "")
-    utility = current_policy().utility
-    common = {"sent_by": by, "regarding": f"request:{request.pk}"}
-    words = {"request_id": request.pk, "utility": utility["name"], "phone": utility["phone"]}
-    if email:
-        message_send(
-            to_address=email,
-            to_customer=rep.person,
-            template="representative_answer_waiting",
-            context=words,
-            **common,
-        )
-    with in_language_of(request.customer):
-        kind = str(rep.get_kind_display()).lower()
-    letter_send(
-        to_customer=Customer(pk=request.customer_id),
-        template="representative_answered",
-        context={**words, "kind": kind, "authority": rep.pk, "asked_on": request.opened_at},
-        **common,
-    )
 
 
 def repeat_of(request: CustomerRequest) -> CustomerRequest | None:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from custodian.casework.choices import RequestStatus
 from custodian.casework.models import CustomerRequest, RequestEvent
+from custodian.casework.recipients import to_the_representative
 from custodian.casework.services import REPLY_PURPOSES, RequestError
 from custodian.customers.models import Customer
 from custodian.outbox.services import letter_send, message_send
@@ -165,10 +166,11 @@ def _reply_purpose(by) -> str:
 
 @transaction.atomic
 def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
-    """Send the customer the reply `by` wrote: by e-mail to the address on file (read through the gate as
-    `by`, for the request, one access event), or by letter when there is none. Either way the text is sealed
-    as the customer's correspondence and shows in the portal under the request; the history links the
-    outbox's record."""
+    """Send the reply `by` wrote to whoever made the request: the customer by e-mail to the address on file
+    (read through the gate as `by`, for the request, one access event), or by letter when there is none; the
+    customer's representative, on a request she made, as the answer goes to her (`recipients`). Either way
+    the text is sealed as the customer's correspondence and shows in the portal under the request; the
+    history links the outbox's record."""
     locked = _open_for(request, by)
     body = (body or "").strip()
     if not body:
@@ -178,6 +180,31 @@ def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
     if len(body) > REPLY_LIMIT:
         raise RequestError(f"a reply is at most {REPLY_LIMIT} characters")
     purpose = _reply_purpose(by)
+    utility = current_policy().utility
+    reply = {
+        "template": "request_reply",
+        "context": {
+            "body": body,
+            "request_id": locked.pk,
+            "utility": utility["name"],
+            "phone": utility["phone"],
+        },
+    }
+    if locked.representative_id is not None:
+        # Typed freely, a reply may hold any of the customer's data (its template carries every category:
+        # `outbox.carried`); one to the representative carries what her authority covers, shown to staff on
+        # the request, within which they answer her. The customer's address is not read: nothing goes to it.
+        message = to_the_representative(
+            request=locked, carries=locked.representative.category_list, by=by, **reply
+        )
+    else:
+        message = _to_the_customer(locked, by, purpose, client_ip, reply)
+    RequestEvent.objects.create(request=locked, by=by, action="replied", message=message)
+    return message
+
+
+def _to_the_customer(locked: CustomerRequest, by, purpose: str, client_ip: str, reply: dict):
+    """The reply to the customer who made the request: by e-mail to the address on file, else by letter."""
     try:
         address = reveal(
             actor=staff_actor(by),
@@ -189,28 +216,8 @@ def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
         ).get("email", "")
     except Denied:
         raise RequestError("the customer's address can't be read for this request") from None
-    utility = current_policy().utility
-    context = {
-        "body": body,
-        "request_id": locked.pk,
-        "utility": utility["name"],
-        "phone": utility["phone"],
-    }
-    common = {
-        "template": "request_reply",
-        "context": context,
-        "sent_by": by,
-        "regarding": f"request:{locked.pk}",
-    }
-    # Typed freely, a reply may hold any of the customer's data: its template carries every category
-    # (`outbox.carried`). One to a request the customer's representative made is hers to read: it carries
-    # what her authority covers, shown to staff on the request, within which they answer her.
-    if locked.representative_id is not None:
-        common["carries"] = locked.representative.category_list
     customer = Customer(pk=locked.customer_id)
+    sent = {**reply, "sent_by": by, "regarding": f"request:{locked.pk}"}
     if address:
-        message = message_send(to_address=address, to_customer=customer, **common)
-    else:
-        message = letter_send(to_customer=customer, **common)
-    RequestEvent.objects.create(request=locked, by=by, action="replied", message=message)
-    return message
+        return message_send(to_address=address, to_customer=customer, **sent)
+    return letter_send(to_customer=customer, **sent)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.dates import day_words, month_words
-from custodian.outbox.services import content_parse
+from custodian.outbox.services import FOR_THE_REPRESENTATIVE, PAPERLESS, content_parse
 from custodian.policy.loader import current_policy
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
 from custodian.vault.masking import shown_words
@@ -197,7 +197,11 @@ MESSAGE_HEADER_VALUES = {
     "letter": gettext_lazy("Letter"),
     "the name on file": gettext_lazy("the name on file"),
     "the name and mailing address on file": gettext_lazy("the name and mailing address on file"),
+    # Why a letter was kept in My account rather than mailed (`outbox.services.KEPT_ONLINE`); the first as
+    # letters kept before it was worded so say it.
     "My account (paperless billing: not mailed)": gettext_lazy("My account (paperless billing: not mailed)"),
+    PAPERLESS: gettext_lazy("My account (paperless billing)"),
+    FOR_THE_REPRESENTATIVE: gettext_lazy("My account (for the representative who made the request)"),
 }
 
 

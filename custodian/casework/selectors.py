@@ -105,6 +105,13 @@ def requests_of_customer(*, fetched_by: Actor, customer_id: int):
     return CustomerRequest.objects.filter(customer_id=customer_id).order_by("-opened_at", "-pk")
 
 
+def own_requests_only(rep: Representative | None) -> bool:
+    """Whether the representative acting (None: the customer themself) follows only the requests she made
+    herself: her authority does not cover the customer's correspondence, as which their other requests are
+    kept (`requests_made_by`, on "My requests" and the portal's home alike)."""
+    return rep is not None and REQUESTS_CATEGORY not in rep.category_list
+
+
 def requests_made_by(*, fetched_by: Actor, rep: Representative):
     """The requests a representative made herself under this authority, newest first, for her "My requests"
     when her authority does not cover the customer's correspondence (the customer's own requests stay behind
@@ -134,6 +141,16 @@ def open_requests_of_customer(*, fetched_by: Actor, customer_id: int) -> list[Cu
     if not fetched_by.reads_own(customer_id, category=REQUESTS_CATEGORY, scope=RepresentativeScope.REQUESTS):
         return []
     return _OPEN_REQUESTS.rows(customer_id=customer_id)
+
+
+def open_requests_made_by(*, fetched_by: Actor, rep: Representative) -> list[CustomerRequest]:
+    """The newest open requests a representative made herself under this authority (`requests_made_by`'s, as
+    the portal's home lists them), for the same asker; none for anyone else."""
+    return list(
+        requests_made_by(fetched_by=fetched_by, rep=rep).filter(status=RequestStatus.OPEN)[
+            :OPEN_REQUESTS_SHOWN
+        ]
+    )
 
 
 def replies_of(*, request_ids) -> dict[int, list[int]]:

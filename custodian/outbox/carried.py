@@ -57,6 +57,8 @@ TEMPLATE_CARRIES = {
             "representative_invitation",
             "representative_answer_waiting",
             "representative_answered",
+            "representative_reply_waiting",
+            "representative_replied",
         ),
         (),
     ),

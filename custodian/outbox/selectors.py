@@ -7,13 +7,26 @@ from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from custodian.outbox.carried import headers_within, left_out, reader_within
 from custodian.outbox.models import OutboundMessage, Status
-from custodian.outbox.services import MAILED_INSTEAD, content_parse, printed_ref, text_ref
+from custodian.outbox.services import (
+    FOR_THE_REPRESENTATIVE,
+    MAILED_INSTEAD,
+    content_parse,
+    printed_ref,
+    text_ref,
+)
 from custodian.vault.gate import reveal_documents
 
 OUTBOX_REF = re.compile(r"outbox:\d+:(text|printed)")
+# The status of a letter kept in My account on a request the customer's representative made, as its kept
+# text's `To` line says: not the paperless billing the status's own words name, which the customer may never
+# have chosen.
+KEPT_FOR_THE_REPRESENTATIVE = gettext_lazy(
+    "In My account, for the representative who made the request: not mailed"
+)
 
 
 def letters_since(*, customer_id: int, template: str, since) -> int:
@@ -96,8 +109,9 @@ def sent_to_customer(
     for m in records:
         outside = tuple(left_out(m, within))
         document = None if outside else documents.get(text_ref(m.pk))
-        headers, body = content_parse(document.text) if document else ({}, "")
-        headers = headers_within(headers, headers.get("Channel", ""), within)
+        kept, body = content_parse(document.text) if document else ({}, "")
+        headers = headers_within(kept, kept.get("Channel", ""), within)
+        for_the_representative = m.status == Status.ONLINE and kept.get("To") == FOR_THE_REPRESENTATIVE
         out.append(
             SentMessage(
                 id=m.pk,
@@ -105,7 +119,9 @@ def sent_to_customer(
                 channel_label=m.get_channel_display(),
                 created_at=m.created_at,
                 status=m.status,
-                status_label=m.get_status_display(),
+                status_label=str(KEPT_FOR_THE_REPRESENTATIVE)
+                if for_the_representative
+                else m.get_status_display(),
                 delivered_at=m.delivered_at,
                 bounced_at=m.bounced_at,
                 subject=headers.get("Subject", ""),

@@ -74,6 +74,12 @@ OUTBOX_PURPOSE = "contacting_customers"
 RETRY_FIRST_WAIT = timedelta(minutes=15)
 # A letter kept in My account, queued for the mailing vendor because the e-mail telling of it failed for good.
 MAILED_INSTEAD = "the e-mail saying it was in My account was not delivered: mailed instead"
+# Why a letter is kept in My account rather than mailed, as the `To` line of its kept text says it (in the
+# reader's words: `casework.package_words.MESSAGE_HEADER_VALUES`): the customer chose paperless billing, or it
+# is on a request the customer's representative made, hers to read there (`casework.recipients`).
+PAPERLESS = "My account (paperless billing)"
+FOR_THE_REPRESENTATIVE = "My account (for the representative who made the request)"
+KEPT_ONLINE = (PAPERLESS, FOR_THE_REPRESENTATIVE)
 # The context values that are a credential: a link that works once and opens a sign-in or sets one up.
 # Sent, never kept (a test holds every template's link to one of these two lists).
 ONE_TIME_LINKS = frozenset({"reset_url", "confirm_url", "invite_url", "setup_url"})
@@ -339,18 +345,21 @@ def letter_send(
     regarding: str = "",
     page_language: str = "",
     mailed_to: str = "",
-    online: bool = False,
+    online: str = "",
     carries: list[str] | None = None,
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
     mailing address on file that day (or `mailed_to`: a former address, told that it was replaced). In the
     customer's chosen language, else `page_language` (the page that set it off), else the default
-    (`language_of`). `online`: kept in My account only, never printed (a paperless customer's, told by
-    e-mail: `billing.notices.letter_as_bills_go`). `carries`: the data categories its words hold, where not
-    its template's (`custodian.outbox.carried`)."""
+    (`language_of`). `online`: kept in My account only, never printed, and why (one of `KEPT_ONLINE`, its
+    kept text's `To` line): a paperless customer's, told by e-mail (`billing.notices.letter_as_bills_go`), or
+    one on a request the customer's representative made (`casework.recipients`). `carries`: the data
+    categories its words hold, where not its template's (`custodian.outbox.carried`)."""
 
     label = _sender(sent_by, sent_by_job)
+    if online and online not in KEPT_ONLINE:
+        raise OutboxError(f"a letter kept in My account says why: one of {', '.join(KEPT_ONLINE)}")
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
     language = language_of(to_customer, page=page_language)
@@ -370,11 +379,9 @@ def letter_send(
         content_sha256=_digest(rendered),
         carries=",".join(carries) if carries is not None else "",
     )
-    if online:
-        # Not "never mailed": the e-mail telling of it failing for good, this letter is mailed after all.
-        to = "My account (paperless billing)"
-    else:
-        to = "the name and mailing address on file" if not mailed_to.strip() else "the name on file"
+    # Kept in My account, its `To` line says why (not "never mailed": the e-mail telling of a paperless
+    # customer's letter failing for good, the letter is mailed after all).
+    to = online or ("the name and mailing address on file" if not mailed_to.strip() else "the name on file")
     _seal(
         message,
         content_text(

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from custodian.billing.selectors import bill_document, statement_of_customer
-from custodian.casework.selectors import open_requests_of_customer
+from custodian.casework.selectors import open_requests_made_by, open_requests_of_customer, own_requests_only
 from custodian.collecting.selectors import (
     agreements_in_force,
     open_disconnection_notices,
@@ -160,6 +160,15 @@ def _named(request, owed: dict | None, alerts: list[dict]) -> list:
     return [(names.get(aid, ""), each) for aid, each in owed["statement"].accounts.items()]
 
 
+def _open_requests(request, me: dict) -> list:
+    """The open requests the reader follows, as "My requests" lists them: the customer's, or those the
+    representative acting made herself where her authority leaves out the customer's correspondence."""
+    rep = getattr(request, "representative", None)
+    if own_requests_only(rep):
+        return open_requests_made_by(fetched_by=me["actor"], rep=rep)
+    return open_requests_of_customer(fetched_by=me["actor"], customer_id=me["customer_id"])
+
+
 def at_a_glance(request) -> dict:
     today = timezone.localdate()
     me = as_me(request)
@@ -172,5 +181,6 @@ def at_a_glance(request) -> dict:
         "accounts": accounts,
         "owed": owed,
         "usage": _usage(me),
-        "open_requests": open_requests_of_customer(fetched_by=me["actor"], customer_id=me["customer_id"]),
+        "open_requests": _open_requests(request, me),
+        "own_requests_only": own_requests_only(getattr(request, "representative", None)),
     }

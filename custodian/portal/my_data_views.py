@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from custodian.casework.corrections import disagreement_keep, disputed_categories
 from custodian.casework.representatives import own_requests_actor
-from custodian.casework.selectors import replies_of, requests_made_by, requests_of_customer
+from custodian.casework.selectors import (
+    own_requests_only,
+    replies_of,
+    requests_made_by,
+    requests_of_customer,
+)
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.dates import long_date
 from custodian.outbox.selectors import printed_left_out, printed_letter, sent_to_customer
@@ -249,16 +254,10 @@ def _kept_already(request, sent):
     )
 
 
-def _own_only(request) -> bool:
-    """Whether the requests shown are only those the representative acting made herself: her authority lets
-    her make requests but does not cover the customer's correspondence, which the others are kept as."""
-    rep = request.representative
-    return rep is not None and "correspondence" not in rep.category_list
-
-
 def _requests_shown(request):
-    """The requests "My requests" lists: the customer's, or only the representative's own (`_own_only`)."""
-    if _own_only(request):
+    """The requests "My requests" lists: the customer's, or only the representative's own
+    (`own_requests_only`)."""
+    if own_requests_only(request.representative):
         return requests_made_by(fetched_by=portal_actor(request), rep=request.representative)
     return requests_of_customer(fetched_by=portal_actor(request), customer_id=request.customer_id)
 
@@ -270,7 +269,7 @@ def my_requests(request):
     the answer (their texts read through the gate as the customer, one access event)."""
 
     reqs = list(_requests_shown(request))
-    own_only = _own_only(request)
+    own_only = own_requests_only(request.representative)
     # An online account still limited may be held by anyone with one of the customer's bills: our answers and
     # replies, letters sent to the address on file, are out of its reach as the letters page is
     # (custodian.portal.access.OPEN_WHILE_LIMITED), whoever asked and however the asker was verified.

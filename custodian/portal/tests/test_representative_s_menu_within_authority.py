@@ -106,5 +106,8 @@ def test_her_requests_consents_and_apps_are_the_customer_s_correspondence(
             assert "Energy Savers Co-op" not in text and "home energy audit" not in text, path
     asked = rosa.post("/portal/me/request/", {"kind": "privacy_question", "message": "Who reads the meter?"})
     assert asked.url == "/portal/me/requests/"
+    # Her home lists the open requests she follows, as "My requests" does: without the correspondence, those
+    # she made herself, saying so (`test_a_representative_s_home_lists_the_requests_she_made.py`).
     home = rosa.get("/portal/me/").content.decode()
-    assert ("does not cover correspondence" in home) is not covered
+    assert ("Only the requests you made are listed" in home) is not covered
+    assert "does not cover correspondence" not in home
