@@ -34,7 +34,8 @@ class CustomerRequest(models.Model):
     due_on = models.DateField(null=True, blank=True)
     # For idempotent intake: a hash of an imported e-mail's Message-ID (or of the raw message when it has
     # none), or a keyed hash of a portal or contact-form request's sender, kind, message and ten-minute window
-    # (casework.services.request_intake: the same request sent again is the first one).
+    # (casework.services.request_intake: the same request sent again is the first one). Cleared by the
+    # customer's erasure (casework.forget: `ForgottenSource` then tells a message imported again).
     source_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     # Staff-entered requests: how the staff member who entered it (opened_by) verified the person, and what
     # was checked (a key of VERIFIED_WITH). Empty for requests from the portal, the web form and e-mail.
@@ -96,6 +97,14 @@ class CustomerRequest(models.Model):
             and self.due_on is not None
             and self.due_on < timezone.localdate()
         )
+
+
+class ForgottenSource(models.Model):
+    """A request's `source_key` its customer's erasure cleared, as a keyed digest of the key and nothing else
+    (no customer, no request, no day): the same message imported again, or the same caller's key given
+    again, makes nothing (casework.forget). Nothing here says whose it was."""
+
+    digest = models.CharField(max_length=64, unique=True)
 
 
 class RequestEvent(models.Model):

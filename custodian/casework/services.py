@@ -23,6 +23,7 @@ from custodian.casework.choices import (
     RequestStatus,
     Verification,
 )
+from custodian.casework.forget import source_forgotten
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -305,15 +306,19 @@ def _resubmitted(keys: list[str], now: datetime) -> CustomerRequest | None:
 
 
 @transaction.atomic
-def request_intake(*, intake: Intake) -> tuple[CustomerRequest, bool]:
+def request_intake(*, intake: Intake) -> tuple[CustomerRequest | None, bool]:
     """Open a request from any channel; returns (request, created). Re-importing the same message
     (same source_key) returns the existing request and changes nothing; so does a form sent again by the same
-    person with the same kind and message while their first request is open, within RESUBMIT_WINDOW."""
+    person with the same kind and message while their first request is open, within RESUBMIT_WINDOW. A
+    message whose customer's erasure forgot its key (`casework.forget`) returns (None, False): it was had,
+    and nothing of it is made again."""
 
     if intake.source_key:
         existing = CustomerRequest.objects.filter(source_key=intake.source_key).first()
         if existing is not None:
             return existing, False
+        if source_forgotten(intake.source_key):
+            return None, False
     if intake.channel not in PERSON_CHANNELS:
         raise RequestError(gettext("unknown channel %(channel)r") % {"channel": intake.channel})
     if intake.recorded_by is not None:

@@ -16,13 +16,22 @@ class PortalConfig(AppConfig):
         from custodian.portal.email_change import CHANGE_REF_PREFIX, email_change_ask
         from custodian.portal.mailed_code import LETTER_TEMPLATE, code_printed
         from custodian.portal.navigation import SECTIONS
-        from custodian.portal.services import letters_closed_while_limited, portal_accounts_delete
+        from custodian.portal.services import (
+            letters_closed_while_limited,
+            portal_accounts_delete,
+            sign_in_addresses_forget,
+        )
         from custodian.retention import online_accounts
         from custodian.web import navigation
 
         navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS, menu_may_open))
-        # The address an account signs in with and one waiting to be confirmed go with the account.
-        online_accounts.register(portal_accounts_delete, documents=(SIGN_IN_REF_PREFIX, CHANGE_REF_PREFIX))
+        # The address an account signs in with and one waiting to be confirmed go with the account; the
+        # sign-in records forget the names of the addresses an erasure deletes.
+        online_accounts.register(
+            portal_accounts_delete,
+            documents=(SIGN_IN_REF_PREFIX, CHANGE_REF_PREFIX),
+            addresses_forget=sign_in_addresses_forget,
+        )
         one_time_code_register(LETTER_TEMPLATE, code_printed)
         letters_readable_register(letters_closed_while_limited)
         # A new e-mail address given to staff confirms itself as one given in the portal does.

@@ -17,7 +17,6 @@ A link confirms nothing when it is opened (mail scanners open links): the page i
 import json
 from dataclasses import dataclass
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +38,7 @@ from custodian.policy.loader import current_policy
 from custodian.portal.mailed_code import code_letter_send
 from custodian.portal.models import PortalAccount
 from custodian.signed_links import SignedLink
+from custodian.staff.lockout import sign_in_names_forget
 from custodian.vault.gate import (
     Denied,
     customer_actor,
@@ -72,6 +72,13 @@ ALREADY_SIGNS_IN = gettext_lazy(
 
 def login_name(email: str) -> str:
     return "c-" + blind_index_of("email", email)[:60]
+
+
+def sign_in_addresses_forget(digests) -> int:
+    """Clear from the sign-in records (`staff.lockout.sign_in_names_forget`) the names signing in with the
+    e-mail addresses whose blind indexes are `digests` would use, whether or not an online account used them
+    (a customer's erased address typed on the sign-in page); in the caller's transaction. How many."""
+    return sign_in_names_forget(["c-" + d[:60] for d in digests if d])
 
 
 def same_address(a: str, b: str) -> bool:
@@ -325,8 +332,7 @@ def portal_accounts_delete(customer_ids) -> int:
     # and from the sign-in log, whose entries stay without the name.
     names = list(get_user_model().objects.filter(pk__in=users).values_list("username", flat=True))
     address_indexes_forget(digests=[n.removeprefix("c-") for n in names if n.startswith("c-")])
-    for log in (AccessAttempt, AccessFailureLog, AccessLog):
-        log.objects.filter(username__in=names).update(username="")
+    sign_in_names_forget(names)
     PortalAccount.objects.filter(customer_id__in=list(customer_ids)).delete()
     get_user_model().objects.filter(pk__in=users).delete()
     return len(users)

@@ -14,19 +14,24 @@ retention run: `erasure_later_finish`); the protection facts kept while an accou
 the customer from disconnection, else deleted. Every written consent still standing is revoked (the
 customer's sign-in goes, so they could not revoke it online) and kept on the record with its revocation, as
 the law asks; the apps' authorisations under Connect My Data end with the online account. Every category of
-the policy file is on exactly one side (`categories_answered`, held by a test). The answer goes out as a
-letter through the outbox (the e-mail address is among what is deleted) and is shown in the portal.
+the policy file is on exactly one side (`categories_answered`, held by a test). The contact details given
+with a request verified as the customer's, that arrived from them as someone not yet known, go with theirs.
+No keyed digest or hash of what is deleted outlives it: every column of the kind is declared in
+`retention.digests` (forgotten here, or why it may stay), held by a test. The answer goes out as a letter
+through the outbox (the e-mail address is among what is deleted) and is shown in the portal.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from custodian.casework.choices import RepresentativeScope
+from custodian.casework.forget import inquirers_joined, request_sources_forget
 from custodian.customers.models import Account
 from custodian.dates import long_date
 from custodian.disclosures.models import Consent
@@ -35,7 +40,7 @@ from custodian.outbox.forget import address_indexes_forget
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
 from custodian.retention.models import ErasureRecord
-from custodian.retention.online_accounts import online_accounts_delete
+from custodian.retention.online_accounts import online_accounts_delete, sign_in_addresses_forget
 from custodian.retention.services import destroyed_by_the_run
 from custodian.vault.erasure_sides import Side, decided_by_their_app, side_carry_out, side_of
 from custodian.vault.gate import Actor
@@ -264,10 +269,21 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     with in_language_of(customer):
         answer = _answer_of(customer.pk, timezone.localdate())
     going = [*VOLUNTARY_FIELDS, *(policy.categories[c].field for c, s in answer.sides.items() if not s.kept)]
-    deleted_values = PersonalValue.objects.filter(customer_id=customer.pk, field__in=going)
-    # No keyed digest of a deleted e-mail address or telephone number outlives it (`outbox.forget`).
-    digests = deleted_values.filter(field__in=VOLUNTARY_FIELDS).values_list("blind_index", flat=True)
-    address_indexes_forget(customer_ids=[customer.pk], digests=list(digests))
+    # A request verified as the customer's that arrived from someone not yet known keeps the record it arrived
+    # as: the same person, whose contact details given with it are among the earlier ones the answer deletes.
+    inquirers = inquirers_joined(customer.pk)
+    deleted_values = PersonalValue.objects.filter(
+        Q(customer_id=customer.pk, field__in=going) | Q(customer_id__in=inquirers, field__in=VOLUNTARY_FIELDS)
+    )
+    # No keyed digest of what is deleted outlives it (`retention.digests` declares every column of the kind):
+    # the outbox's index of the addresses (`outbox.forget`), the sign-in records' names of the e-mail
+    # addresses, and the source keys of the customer's requests (`casework.forget`).
+    voluntary = deleted_values.filter(field__in=VOLUNTARY_FIELDS)
+    address_indexes_forget(
+        customer_ids=[customer.pk, *inquirers], digests=list(voluntary.values_list("blind_index", flat=True))
+    )
+    sign_in_addresses_forget(list(voluntary.filter(field="email").values_list("blind_index", flat=True)))
+    request_sources_forget(customer_ids=[customer.pk, *inquirers])
     values, _by_model = deleted_values.delete()
     for category, side in answer.sides.items():
         side_carry_out(category, customer_id=customer.pk, side=side)

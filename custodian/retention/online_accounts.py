@@ -2,7 +2,9 @@
 request). The portal keeps them and sits above retention, so it registers how to delete them when its app
 is ready (`custodian.portal.apps`), with where the refs of the sealed documents an online account holds
 start (the address it signs in with, an address waiting to be confirmed): they are deleted with it, so no
-e-mail address given for an online account outlives the account. Without a portal there are none."""
+e-mail address given for an online account outlives the account. It registers too how to forget the names
+the e-mail addresses an erasure deletes would sign in with, kept in the sign-in records whether or not an
+account used them (`addresses_forget`). Without a portal there are none."""
 
 from collections.abc import Callable, Sequence
 
@@ -10,12 +12,19 @@ from custodian.vault.services import documents_delete
 
 _delete: Callable[[Sequence[int]], int] | None = None
 _documents: tuple[str, ...] = ()
+_forget: Callable[[Sequence[str]], int] | None = None
 
 
-def register(delete: Callable[[Sequence[int]], int], *, documents: Sequence[str] = ()) -> None:
-    global _delete, _documents
+def register(
+    delete: Callable[[Sequence[int]], int],
+    *,
+    documents: Sequence[str] = (),
+    addresses_forget: Callable[[Sequence[str]], int] | None = None,
+) -> None:
+    global _delete, _documents, _forget
     _delete = delete
     _documents = tuple(documents)
+    _forget = addresses_forget
 
 
 def online_account_documents() -> tuple[str, ...]:
@@ -29,3 +38,9 @@ def online_accounts_delete(customer_ids: Sequence[int]) -> int:
     for prefix in _documents:
         documents_delete(customer_ids=customer_ids, ref_prefix=prefix)
     return _delete(customer_ids) if _delete is not None else 0
+
+
+def sign_in_addresses_forget(digests: Sequence[str]) -> int:
+    """Forget the sign-in names of the e-mail addresses whose blind indexes are `digests` (deleted by an
+    erasure), in the caller's transaction; how many records."""
+    return _forget(list(digests)) if _forget is not None else 0

@@ -12,11 +12,17 @@ whatever someone typed as a user name (often their own e-mail address). Here:
   Staff sign-ins keep the whole address and user agent: they are security records of the utility's own
   people (docs/decisions.md);
 - log lines name only the page, not the person;
+- a name the records keep (an account's, or the hash of one typed) is forgotten when what it stands for is
+  deleted, an online account or a customer's erased e-mail address: the log keeps its entries without it
+  (`sign_in_names_forget`);
 - portal sign-ins lock by account only (a masked address is shared by neighbours); the portal's sign-in
   also counts attempts per whole address in the cache, under a salted hash, never stored.
 """
 
+from collections.abc import Iterable
+
 from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import QueryDict
@@ -42,7 +48,30 @@ def stored_username(request, credentials) -> str | None:
         return None
     if get_user_model().objects.filter(username=typed).exists():
         return typed
-    return "unknown-" + salted_hmac("custodian.lockout.username", typed, algorithm="sha256").hexdigest()[:32]
+    return _unknown_name(typed)
+
+
+_UNKNOWN = "custodian.lockout.username"
+
+
+def _unknown_name(typed: str, secret: str | None = None) -> str:
+    """The keyed hash a typed user name that is no account's is kept as (under the site's key or `secret`)."""
+    return "unknown-" + salted_hmac(_UNKNOWN, typed, secret=secret, algorithm="sha256").hexdigest()[:32]
+
+
+def sign_in_names_forget(names: Iterable[str]) -> int:
+    """Forget `names` in the sign-in records, as kept (an account's name) or as the keyed hash a name that was
+    no account's is kept as (under the site's key or one it replaced that still verifies), in the caller's
+    transaction: the log of sign-ins and of failures stays, without the name; the running count of failures
+    under a name (one row per name, address and browser, so two cleared at one address would be one) goes,
+    as nobody signs in with it any more. How many records."""
+    names = {n for n in names if n}
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    stored = names | {_unknown_name(n, secret) for n in names for secret in secrets}
+    counts, _by_model = AccessAttempt.objects.filter(username__in=stored).delete()
+    return counts + sum(
+        log.objects.filter(username__in=stored).update(username="") for log in (AccessFailureLog, AccessLog)
+    )
 
 
 def stored_address(request) -> str | None:

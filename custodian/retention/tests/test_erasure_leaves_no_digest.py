@@ -1,0 +1,193 @@
+"""A customer's erasure leaves no keyed digest, blind index or hash of what it deletes: not in the outbox, not
+in the sign-in records (the names her addresses sign in with, as kept for an account or hashed for an address
+that is none), not in the source keys that recognise a request sent twice, not with the contact details she
+gave as someone not yet known before a request was verified as hers. Every column of that kind is declared
+with what the erasure does to it (`retention.digests`), so a new one is decided, not left behind. What relied
+on a forgotten key still holds: a message of hers imported again makes nothing."""
+
+import re
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import models
+from django.test import Client
+
+from custodian.casework.choices import Verification
+from custodian.casework.data_requests import request_verify
+from custodian.casework.mail_import import import_one
+from custodian.casework.models import CustomerRequest
+from custodian.casework.services import Intake, request_intake
+from custodian.outbox.models import OutboundMessage
+from custodian.portal.services import login_name
+from custodian.retention.digests import DIGEST_COLUMNS, FORGOTTEN
+from custodian.retention.erasure import erasure_carry_out
+from custodian.staff.lockout import stored_username
+from custodian.testing.portal import signed_in
+from custodian.vault.models import PersonalValue
+from custodian.vault.services import blind_index_of
+
+# A column's name that says it keeps a digest, an index, a hash, a token or a key of something.
+DIGEST_NAMED = re.compile(
+    r"index|key|digest|hash|checksum|sha\d|hmac|token|pseudonym|commitment|salt|seal|fingerprint|username|"
+    r"visitor|nonce|root",
+    re.IGNORECASE,
+)
+SIGN_IN = "ann.signin@example.com"
+CONTACT = "ann.contact@example.com"
+
+
+def _named_like_digests() -> set[str]:
+    return {
+        f"{model._meta.label}.{f.name}"
+        for model in django_apps.get_models()
+        for f in model._meta.concrete_fields
+        if not f.is_relation and DIGEST_NAMED.search(f.name)
+    }
+
+
+def test_every_column_named_like_a_digest_is_declared_with_what_the_erasure_does_to_it():
+    named = _named_like_digests()
+    assert sorted(named - set(DIGEST_COLUMNS)) == []  # a new column of the kind: decide its side
+    assert sorted(set(DIGEST_COLUMNS) - named) == []  # none declared that is no longer there
+
+
+def _holders(digests: set[str]) -> set[str]:
+    """Every model's text column holding one of `digests` (a blind index, or the 60 characters of one a
+    sign-in's name keeps, or a digest kept whole)."""
+    found = set()
+    for model in django_apps.get_models():
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, models.CharField | models.TextField):
+                continue
+            if any(
+                model._default_manager.filter(**{f"{f.attname}__contains": d[:60]}).exists() for d in digests
+            ):
+                found.add(f"{model._meta.label}.{f.name}")
+    return found
+
+
+def _email(address: str, message_id: str) -> bytes:
+    return (
+        f"From: Ann <{address}>\nTo: info@owatonnautilities.com\nSubject: Who reads my meter data?\n"
+        f"Message-ID: <{message_id}@example.com>\n\nWho do you share my meter readings with?\n"
+    ).encode()
+
+
+def _portal_request(customer) -> CustomerRequest:
+    req, _ = request_intake(
+        intake=Intake(
+            kind="privacy_question", channel="portal", message="Who sees my data?", customer_id=customer.pk
+        )
+    )
+    return req
+
+
+def _sign_in_fails(address: str) -> None:
+    Client().post("/portal/sign-in/", {"email": address, "password": "not the password"})
+
+
+@pytest.fixture
+def ann_everywhere(households, privacy_officer, settings):
+    """Ann (the first household) signed up with one address and has another and a telephone number on file;
+    she mistyped her password at the sign-in page with each address; she asked a question in the portal and by
+    e-mail from the address on file; she wrote through the contact form from a third address before the
+    privacy officer verified that request as hers. Bob, the second household, signed up and asked too."""
+    # The log of each failed sign-in, which a deployment may keep besides the counts.
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    (ann, app), (bob, bob_app) = households
+    signed_in(app, SIGN_IN)
+    signed_in(bob_app, "bob.signin@example.com")
+    on_file = app.personal["email"]
+    for address in (SIGN_IN, on_file):
+        _sign_in_fails(address)
+    _portal_request(ann)
+    _portal_request(bob)
+    assert import_one(_email(on_file, "ann-1")) is True
+    asked, _ = request_intake(
+        intake=Intake(
+            kind="data_access",
+            channel="web_form",
+            message="Please send me a copy of my data.",
+            contact={"name": "Ann", "email": CONTACT},
+        )
+    )
+    request_verify(
+        request=asked,
+        by=privacy_officer,
+        method=Verification.PHOTO_ID,
+        verified_with="drivers_license",
+        account_number=app.personal["account_number"],
+    )
+    assert CustomerRequest.objects.get(pk=asked.pk).customer_id == ann.pk  # moved to her, as verified
+    return ann, app, bob
+
+
+def _digests_of_ann(app) -> set[str]:
+    """The digests of what Ann's erasure deletes, in every form Custodian keeps one: the blind index of each
+    address and of her telephone number (an index, a sign-in's name), the hash a sign-in's name that is no
+    account's is kept as, and her requests' source keys (read before the erasure clears them)."""
+    addresses = (SIGN_IN, app.personal["email"], CONTACT)
+    digests = {blind_index_of("email", a) for a in addresses} | {
+        blind_index_of("phone", app.personal["phone"])
+    }
+    digests |= {stored_username(None, {"username": login_name(a)}) for a in addresses if a != SIGN_IN}
+    return digests
+
+
+def test_ann_s_erasure_leaves_no_digest_of_what_it_deletes(ann_everywhere):
+    ann, app, bob = ann_everywhere
+    digests = _digests_of_ann(app)
+    digests |= set(
+        CustomerRequest.objects.filter(customer=ann)
+        .exclude(source_key=None)
+        .values_list("source_key", flat=True)
+    )
+    forgotten = {column for column, (side, _why) in DIGEST_COLUMNS.items() if side == FORGOTTEN}
+    # Each column the erasure forgets holds something of hers first: the scenario reaches every one.
+    assert sorted(forgotten - _holders(digests)) == []
+    bob_keys = set(CustomerRequest.objects.filter(customer=bob).values_list("source_key", flat=True))
+
+    erasure_carry_out(customer=ann, requested_via="portal")
+    # Her sign-in address's name as it would be kept now that it is no account's.
+    digests.add(stored_username(None, {"username": login_name(SIGN_IN)}))
+    assert sorted(_holders(digests)) == []
+    assert not CustomerRequest.objects.filter(customer=ann).exclude(source_key=None).exists()
+    assert not PersonalValue.objects.filter(blind_index=blind_index_of("email", CONTACT)).exists()
+    assert CustomerRequest.objects.filter(customer=ann).count() == 3  # the requests stay, as the answer says
+    # Bob's keep theirs.
+    assert set(CustomerRequest.objects.filter(customer=bob).values_list("source_key", flat=True)) == bob_keys
+    assert _holders({blind_index_of("email", "bob.signin@example.com")}) >= {"auth.User.username"}
+
+
+def test_ann_s_e_mail_imported_again_after_her_erasure_makes_nothing(households):
+    """The import recognised a message imported twice by its source key; the erasure forgets the key, and the
+    same message imported again (the same mailbox read again) still makes no request, records no address and
+    sends no auto-reply. Bob's message, imported twice, is still one request."""
+    (ann, app), (bob, bob_app) = households
+    ann_writes, bob_writes = (
+        _email(app.personal["email"], "ann-1"),
+        _email(bob_app.personal["email"], "bob-1"),
+    )
+    assert import_one(ann_writes) is True and import_one(bob_writes) is True
+    erasure_carry_out(customer=ann, requested_via="phone")
+    requests, messages = CustomerRequest.objects.count(), OutboundMessage.objects.count()
+
+    assert import_one(ann_writes) is False
+    assert import_one(bob_writes) is False
+    assert (CustomerRequest.objects.count(), OutboundMessage.objects.count()) == (requests, messages)
+    assert not PersonalValue.objects.filter(
+        blind_index=blind_index_of("email", app.personal["email"])
+    ).exists()
+
+
+def test_neighbours_who_mistyped_their_passwords_from_one_network_are_both_erased(households):
+    """The sign-in records keep a customer's address masked to its network and the browser by its family, so
+    Ann and Bob, neighbours on one browser, each mistyping their password once, have a count each that differs
+    by the name alone: both erasures go through, and no count is left under either name."""
+    (ann, app), (bob, bob_app) = households
+    for customer_app, address in ((app, SIGN_IN), (bob_app, "bob.signin@example.com")):
+        signed_in(customer_app, address)
+        _sign_in_fails(address)
+    erasure_carry_out(customer=ann, requested_via="portal")
+    erasure_carry_out(customer=bob, requested_via="portal")
+    assert sorted(_holders({blind_index_of("email", a) for a in (SIGN_IN, "bob.signin@example.com")})) == []
