@@ -23,6 +23,7 @@ from custodian.usage.services import (
     usage_points_for,
     year_against_last_year,
 )
+from custodian.usage.upload_terms import upload_terms
 from custodian.vault.gate import reveal
 
 
@@ -89,7 +90,8 @@ def green_button(request, fmt):
 @portal_required
 def usage_upload(request):
     """Upload my own Green Button file (from another utility, an earlier meter, an energy app): read like a
-    staff import, every problem listed with its line, the readings marked "customer upload"."""
+    staff import, every problem listed with its line, the readings marked "customer upload". The page says
+    what a file may hold, from the bounds the upload is held to (`upload_terms`)."""
 
     form = UsageUploadForm(request.POST or None, request.FILES or None)
     summary = None
@@ -116,6 +118,7 @@ def usage_upload(request):
             "summary": summary,
             "problems": summary.problems[:200] if summary else [],
             "notice": current_policy().notices["metering"],
+            "terms": upload_terms(fetched_by=portal_actor(request), customer_id=request.customer_id),
         },
         status=status,
     )

@@ -533,7 +533,7 @@ def _meter_reading(feed: _Feed, up_href, n, m, point, series, commodity) -> tupl
 IntervalCosts = Callable[[str, Sequence[tuple[int, int, float]]], Sequence[Decimal | None]]
 
 # The column names stay the common Green Button CSV layout's in every language, not words for people: the
-# import reads them (`greenbutton_import._CSV_COLUMNS`, and a customer may upload a download again), as do
+# import reads them (`greenbutton_import.CSV_COLUMNS`, and a customer may upload a download again), as do
 # the spreadsheets and energy apps that take the layout. A comment names each in the download's language.
 CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES")
 CSV_COLUMN_WORDS = gettext_lazy(

@@ -1526,8 +1526,8 @@ _CSV_UNITS = {
     "ft3": ("ft3", 1),
     "m3": ("m3", 1),
 }
-_CSV_UNIT_NAMES = "kWh, Wh, therms, gallons, CCF, ft3, m3"
-_CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
+CSV_UNIT_NAMES = "kWh, Wh, therms, gallons, CCF, ft3, m3"
+CSV_COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS")
 
 
 _CLOCK = re.compile(r"(\d{1,2}:\d{2})(:\d{2})?([+-]\d{4})?")
@@ -1594,21 +1594,21 @@ def _inclusive_end(start: int, end: int, end_text: str, zone) -> int:
     return end
 
 
-# What the csv module could not read on a line, named for a reader (its own words are a programmer's).
+# A header line separated by a character the import does not take, named for a reader (the csv module would
+# read the line as one column). Commas and tabs are both read (`_csv_delimiter`).
 _OTHER_SEPARATOR = {
     ";": gettext_noop(
-        "the columns are separated by semicolons (;), not commas: save the file again as CSV with commas "
-        "(in a spreadsheet, “CSV (comma delimited)”)"
-    ),
-    "\t": gettext_noop(
-        "the columns are separated by tabs, not commas: save the file again as CSV with commas "
-        "(in a spreadsheet, “CSV (comma delimited)”)"
+        "the columns are separated by semicolons (;), not commas or tabs: save the file again as CSV with "
+        "commas (in a spreadsheet, “CSV (comma delimited)”) or as tab-separated text"
     ),
     "|": gettext_noop(
-        "the columns are separated by vertical bars (|), not commas: save the file again as CSV with commas "
-        "(in a spreadsheet, “CSV (comma delimited)”)"
+        "the columns are separated by vertical bars (|), not commas or tabs: save the file again as CSV with "
+        "commas (in a spreadsheet, “CSV (comma delimited)”) or as tab-separated text"
     ),
 }
+# The characters a Green Button CSV may separate its columns with: the comma, and the tab that spreadsheets'
+# "Text (Tab delimited)" and "Unicode Text" and many utilities' exports write.
+CSV_DELIMITERS = (",", "\t")
 _CSV_UNREADABLE = gettext_noop(
     "unreadable line: a field longer than the CSV reader takes, a NUL byte or a quote left open"
 )
@@ -1654,7 +1654,7 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
     if unit_text.lower() not in _CSV_UNITS:
         return Refused(
             gettext_noop("unreadable row: unit %(unit)r is not one of %(units)s"),
-            {"unit": unit_text, "units": _CSV_UNIT_NAMES},
+            {"unit": unit_text, "units": CSV_UNIT_NAMES},
             "unreadable",
         )
     unit, factor = _CSV_UNITS[unit_text.lower()]
@@ -1746,9 +1746,10 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
 def parse_green_button_csv(
     text: str, *, usage_point: str = "csv", bounds: ReadingBounds | None = None
 ) -> ImportResult:
-    """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`). Times
-    with an offset are exact; times without one are read as the utility's local time and, in the hour that
-    repeats when DST ends, reported as ambiguous and left out. A reading that ends after now, or holds more
+    """The common Green Button CSV layout (`TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES`), its
+    columns separated by commas or by tabs (told by the header row: `_csv_delimiter`). Times with an offset
+    are exact; times without one are read as the utility's local time and, in the hour that repeats when DST
+    ends, reported as ambiguous and left out. A reading that ends after now, or holds more
     than a meter could (`reading_refusal`; a customer's upload: `bounds`), is refused by its line."""
 
     zone = LOCAL
@@ -1766,12 +1767,12 @@ def parse_green_button_csv(
         result.complete = False
         return result
     line_numbers, lines = [n for n, _ in numbered], [line for _, line in numbered]
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=_csv_delimiter(lines))
     header = _csv_header(reader, lines, result, line_numbers)
     if header is None:
         result.complete = False
         return result
-    col = {name: header.index(name) for name in _CSV_COLUMNS}
+    col = {name: header.index(name) for name in CSV_COLUMNS}
     seen, inclusive = set(), []
     for number, row in _csv_rows(reader, result, line_numbers):
         result.readings_read += 1
@@ -1830,6 +1831,23 @@ def parse_green_button_csv(
 _CSV_HEADER_WITHIN = 20
 
 
+def _csv_delimiter(lines: list[str]) -> str:
+    """The character the file separates its columns with (`CSV_DELIMITERS`), told by its header row: the one
+    under which a line of the first `_CSV_HEADER_WITHIN` names the most of the layout's columns, the comma
+    when none names more under a tab. Read from the header rather than guessed from the readings
+    (csv.Sniffer): a note with commas in a tab-separated file, or a tab in a comma-separated one, can't
+    change the answer."""
+    named = dict.fromkeys(CSV_DELIMITERS, 0)
+    for line in lines[:_CSV_HEADER_WITHIN]:
+        for delimiter in CSV_DELIMITERS:
+            try:
+                cells = {c.strip().upper() for c in next(csv.reader([line], delimiter=delimiter), [])}
+            except csv.Error:
+                continue
+            named[delimiter] = max(named[delimiter], sum(c in cells for c in CSV_COLUMNS))
+    return "\t" if named["\t"] > named[","] else ","
+
+
 def _csv_header(reader, lines: list[str], result: ImportResult, line_numbers: list[int]) -> list[str] | None:
     """The file's header row (its columns, upper case), read past any lines above it within the file's first
     `_CSV_HEADER_WITHIN` lines; None, with the problem named (by the file's line: `line_numbers`), when there
@@ -1843,15 +1861,15 @@ def _csv_header(reader, lines: list[str], result: ImportResult, line_numbers: li
             return None
         except StopIteration:
             break
-        if all(c in header for c in _CSV_COLUMNS):
+        if all(c in header for c in CSV_COLUMNS):
             return header
         first = header if first is None else first
-    # A file whose columns are separated by another character reads as one column: say so, rather than
-    # list every column as missing.
-    if separator := separator_used(lines[0]):
+    # A file whose columns are separated by a character the import does not take reads as one column: say
+    # so, rather than list every column as missing.
+    if (separator := separator_used(lines[0])) in _OTHER_SEPARATOR:
         result.problems.append(Problem(line_numbers[0], _OTHER_SEPARATOR[separator]))
-    elif first is not None and sum(c in first for c in _CSV_COLUMNS) >= 2:
-        missing = [c for c in _CSV_COLUMNS if c not in first]
+    elif first is not None and sum(c in first for c in CSV_COLUMNS) >= 2:
+        missing = [c for c in CSV_COLUMNS if c not in first]
         result.problems.append(
             Problem(
                 line_numbers[0], gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)}
@@ -1863,9 +1881,9 @@ def _csv_header(reader, lines: list[str], result: ImportResult, line_numbers: li
                 None,
                 gettext_noop(
                     "the header row (%(columns)s) was not found in the file's first %(lines)s lines: a Green "
-                    "Button CSV names its columns in a row above its readings"
+                    "Button CSV names its columns, separated by commas or tabs, in a row above its readings"
                 ),
-                {"columns": ", ".join(_CSV_COLUMNS), "lines": _CSV_HEADER_WITHIN},
+                {"columns": ", ".join(CSV_COLUMNS), "lines": _CSV_HEADER_WITHIN},
             )
         )
     return None

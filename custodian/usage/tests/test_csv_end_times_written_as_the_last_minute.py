@@ -99,7 +99,8 @@ def test_a_file_with_no_header_row_near_its_top_is_told_so():
     [problem] = result.problems
     assert problem.message == (
         "the header row (TYPE, DATE, START TIME, END TIME, USAGE, UNITS) was not found in the file's first "
-        "20 lines: a Green Button CSV names its columns in a row above its readings"
+        "20 lines: a Green Button CSV names its columns, separated by commas or tabs, in a row above its "
+        "readings"
     )
     assert "missing columns" not in problem.message
     with translation.override("es"):

@@ -105,14 +105,17 @@ def test_pat_reads_why_in_spanish(households):
     assert "byte-order mark" not in page
 
 
-def test_excel_s_unicode_text_is_read_and_its_tabs_named(households):
-    """Excel's "Unicode Text" is UTF-16 with its mark and tabs between the columns: read as text, and the
-    tabs named, as in a file saved in UTF-8."""
-    (_, app), _ = households
+def test_excel_s_unicode_text_is_read_with_its_tabs(households):
+    """Excel's "Unicode Text" is UTF-16 with its mark and tabs between the columns: read as text, its
+    columns told apart by the tabs, as in a tab-separated file saved in UTF-8."""
+    (pat, app), _ = households
     client = signed_in(app, "pat@example.com")
     unicode_text = codecs.BOM_UTF16_LE + CSV.replace(",", "\t").encode("utf-16-le")
-    page = upload(client, unicode_text).content.decode()
-    assert "the columns are separated by tabs, not commas" in page
+    response = upload(client, unicode_text)
+    page = response.content.decode()
+    assert response.status_code == 200, page[:3000]
+    assert "We read 24 readings and stored 24" in page and "separated by tabs" not in page
+    assert pats_day(pat) == [0.5] * 24
 
 
 def test_the_text_of_a_csv_file_in_each_encoding():
