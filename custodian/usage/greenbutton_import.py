@@ -22,7 +22,8 @@ never losing a reading silently.
 - Every layout the standard allows: several IntervalBlocks in one entry; absolute, relative
   (`ReadingType/07`) and missing hrefs (missing ones fall back to document order, and that is reported);
   several UsagePoints and MeterReadings kept apart (each MeterReading is its own series); whitespace around
-  numbers and enumerations; ReadingQuality kept; intervals of any length (five minutes to billing periods).
+  numbers and enumerations; ReadingQuality kept, 0 ("valid") among the codes (`NO_QUALITY`); intervals of
+  any length (five minutes to billing periods).
 - Honest: the result counts the readings read and refused; a file that ends early is incomplete, so a
   caller never imports half a file silently.
 
@@ -90,6 +91,9 @@ POWERS_OF_TEN = frozenset((-12, -9, -6, -3, -2, -1, 0, 1, 2, 3, 6, 9, 12))
 FIRST_START, LAST_START = 0, month_bounds("2999-12")[0]
 MAX_DURATION = 2**31 - 1  # seconds (68 years): ESPI's UInt32, below what a month's arithmetic overflows
 MAX_QUALITY = 255  # ESPI's QualityOfReading codes are a UInt8
+# A reading without a ReadingQuality, where codes are held as whole numbers: ESPI's code 0 says "valid" and is
+# kept as the file gave it, so "none given" is a number no code is.
+NO_QUALITY = -1
 # Offsets of a LocalTimeParameters, in seconds: UTC−12 to UTC+14, and a daylight saving shift up to 2 hours.
 TZ_OFFSETS, DST_OFFSETS = range(-12 * 3600, 14 * 3600 + 1), range(0, 2 * 3600 + 1)
 SCHEMA_MESSAGES_PER_RESOURCE = 5
@@ -281,7 +285,7 @@ class Reading:
     value: float  # in `unit`, powerOfTenMultiplier applied
     unit: str
     flow_direction: int  # 1 forward, 4 net, 19 reverse
-    quality: int = 0  # ESPI QualityOfReading (0: none given)
+    quality: int = NO_QUALITY  # ESPI QualityOfReading (NO_QUALITY: none given)
     power: int = 0  # the file's powerOfTenMultiplier (CCF: ft3 with 2)
 
 
@@ -303,7 +307,7 @@ class MeterSeries:
         starts=None,  # int64 UTC epoch seconds
         durations=None,  # int64 seconds
         values=None,  # float64, in `unit`, powerOfTenMultiplier applied
-        qualities=None,  # int16, 0 where none was given
+        qualities=None,  # int16, NO_QUALITY where none was given
         power: int = 0,  # the file's powerOfTenMultiplier: the metered unit's scale (CCF: ft3 with 2)
         *,
         raw: "_RawSeries | None" = None,
@@ -342,10 +346,23 @@ class MeterSeries:
         pick = (self._arrays[0] >= start) & (self._arrays[0] < end)
         return tuple(column[pick] for column in self._arrays)
 
+    def latest_end_in(self, start: int, end: int) -> int | None:
+        """The latest end of the readings that start in [start, end), None for none: for a series read from
+        a file, from its runs alone (no value taken back)."""
+        if self._raw is not None:
+            first, after = self._raw.index_at(start), self._raw.index_at(end)
+            if after <= first:
+                return None
+            starts, durations = self._raw._times(first, after)
+        else:
+            pick = (self._arrays[0] >= start) & (self._arrays[0] < end)
+            starts, durations = self._arrays[0][pick], self._arrays[1][pick]
+        return int((starts + durations).max()) if len(starts) else None
+
     starts = property(lambda self: self._columns()[0])  # int64 UTC epoch seconds
     durations = property(lambda self: self._columns()[1])  # int64 seconds
     values = property(lambda self: self._columns()[2])  # float64, in `unit`, powerOfTenMultiplier applied
-    qualities = property(lambda self: self._columns()[3])  # int16, 0 where none was given
+    qualities = property(lambda self: self._columns()[3])  # int16, NO_QUALITY where none was given
 
 
 class _Expanded:
@@ -738,7 +755,7 @@ class _RawSeries:
             kind = next(t for t, (least, most) in ranges if least <= low and high <= most)
             payload = piece.astype(kind).tobytes()
             marks = None if qualities is None else qualities[at : at + _PIECE]
-            if marks is not None and marks.any():
+            if marks is not None and (marks != NO_QUALITY).any():
                 payload += marks.astype(np.int16).tobytes()
             else:
                 marks = None
@@ -753,8 +770,8 @@ class _RawSeries:
         return duration == last_duration and start == last_start + last_duration * last_count
 
     def _taken_back(self, first: int, end: int) -> tuple[np.ndarray, np.ndarray]:
-        """The values (int64, as the file wrote them) and quality codes (int16, 0 where none was given) of the
-        readings `first` to `end`, from the pieces that hold them."""
+        """The values (int64, as the file wrote them) and quality codes (int16, NO_QUALITY where none was
+        given) of the readings `first` to `end`, from the pieces that hold them."""
         self.flush()
         table = np.frombuffer(self.pieces, dtype=np.int64).reshape(-1, _PIECE_FIELDS)
         before = np.cumsum(table[:, 2]) - table[:, 2]  # readings held before each piece
@@ -771,7 +788,7 @@ class _RawSeries:
             if marked:
                 qualities.append(np.frombuffer(payload, dtype=np.int16, offset=count * width)[low:high])
             else:
-                qualities.append(np.zeros(high - low, dtype=np.int16))
+                qualities.append(np.full(high - low, NO_QUALITY, dtype=np.int16))
         if not values:
             return np.zeros(0, np.int64), np.zeros(0, np.int16)
         return np.concatenate(values), np.concatenate(qualities)
@@ -1130,7 +1147,7 @@ class _Reader:
             start, duration, value = _number(start_text), _number(duration_text), _number(value_text)
             wrong = None
             quality_text = reading.findtext(f"{ESPI}ReadingQuality/{ESPI}quality")
-            quality = _number(quality_text) if quality_text is not None else 0
+            quality = _number(quality_text) if quality_text is not None else NO_QUALITY
             if start is None or not FIRST_START <= start < LAST_START:
                 wrong = Refused(
                     gettext_noop(
@@ -1157,7 +1174,7 @@ class _Reader:
                     {"text": value_text},
                     "unreadable",
                 )
-            elif quality is None or not 0 <= quality <= MAX_QUALITY:
+            elif quality_text is not None and (quality is None or not 0 <= quality <= MAX_QUALITY):
                 wrong = Refused(
                     gettext_noop(
                         "reading quality %(text)r is not a code ESPI defines (0 to %(most)s): reading refused"

@@ -5,8 +5,12 @@ A block holds one series of one local calendar month on a regular grid that star
 instant, so a month has 743, 744 or 745 hourly slots across the DST changes and a 15-minute month four times
 as many. Readings that fit no such grid (local days across a clock change, billing periods) are kept with
 their own start and length in the series' `~periods` block; ReadingQuality codes, where a file gives them,
-in its `~quality` block on the same grid. No two readings held of a series overlap: a file's reading replaces
-every reading held it overlaps, grid or periods (`_place_month`). Series names: `series_key`.
+in its `~quality` block on the same grid, and those of the readings off the grid in its `~periods~quality`
+block, beside each reading's own start and length: every reading held keeps its own code, wherever it is laid
+out. No two readings held of a series overlap: a file's reading replaces every reading held it overlaps, grid
+or periods, in its own month or another (a billing period held in January gives way to a file's hours of
+February it covers, and February's hours held to a file's billing period from January: `_place_month`).
+Series names: `series_key`.
 
 One module (over 400 lines) on purpose: the grid arithmetic (local months, clock changes, periods that fit
 no grid) is shared by both directions, readings to blocks and blocks to readings, and must stay the same for
@@ -40,6 +44,7 @@ from custodian.usage.file_refusals import (
     not_text_because,
 )
 from custodian.usage.greenbutton_import import (
+    NO_QUALITY,
     ImportResult,
     Problem,
     ReadingBounds,
@@ -59,6 +64,7 @@ from custodian.vault.interval_files import (
     block_index,
     customer_locked,
     month_bounds,
+    month_of,
     months_between,
 )
 from custodian.vault.selectors import interval_channels
@@ -87,6 +93,7 @@ FLOW_SUFFIX = {1: "", 4: "_net", 19: "_received"}  # reverse flow: what the cust
 GRID_INTERVALS = (300, 600, 900, 1800, 3600)
 PERIODS = "~periods"
 QUALITY = "~quality"
+PERIODS_QUALITY = PERIODS + QUALITY  # the codes of a `~periods` block's readings, by their start and length
 
 
 @dataclass
@@ -94,6 +101,10 @@ class UsageImportSummary:
     readings_read: int = 0
     readings_stored: int = 0
     readings_replaced: int = 0  # stored over a reading already held for the same interval
+    # Readings held before that gave way to the file's (each one a file's reading overlaps, in any month): an
+    # hour a file's four quarter hours replace is one displaced and four replaced; a day over 24 hours, 24
+    # displaced and one replaced
+    readings_displaced: int = 0
     readings_refused: int = 0  # read but not stored: each is named among the problems
     blocks_written: int = 0
     months: list[str] = field(default_factory=list)
@@ -143,9 +154,12 @@ def metered_units_of(customer_id: int) -> dict[str, tuple[str, int]]:
 def series_parts(key: str) -> dict:
     """The parts of a series key: service, usage point number, flow direction, demand, kind of block."""
     kind = "grid"
-    for marker, name in ((PERIODS, "periods"), (QUALITY, "quality")):
-        if key.endswith(marker):
-            key, kind = key[: -len(marker)], name
+    if key.endswith(
+        QUALITY
+    ):  # the codes of a series' grid (`~quality`) or of its periods (`~periods~quality`)
+        key, kind = key.removesuffix(QUALITY), "quality"
+    if key.endswith(PERIODS):
+        key, kind = key.removesuffix(PERIODS), "quality" if kind == "quality" else "periods"
     demand = key.endswith("_demand")
     key = key.removesuffix("_demand")
     flow = 1
@@ -189,6 +203,17 @@ class _Placed:
     problems: list = field(default_factory=list)
     stored: int = 0
     replaced: int = 0
+    displaced: int = 0  # held readings that gave way to the file's
+    # series → (starts, ends) of the file's readings placed so far that end past their own month: a later
+    # month's held readings they overlap give way to them, and the file's later readings they overlap are
+    # refused, as readings overlapping in one month are
+    reaching: dict = field(default_factory=dict)
+    # series → starts of the file's readings counted as replaced that another month may count again (those
+    # counted in a month other than their own, or reaching past it), so each is counted once
+    replaced_across: dict = field(default_factory=dict)
+    # (series, month) held from a channel a file does not replace (the utility's meter, the retention run's
+    # totals of it): a file's reading that reaches into one from an earlier month is refused
+    closed: set = field(default_factory=set)
     refused: int = 0
     why: Counter = field(default_factory=Counter)  # readings refused by why, as `ImportResult.refused_why`
     blocks: int = 0
@@ -266,20 +291,23 @@ def blocks_place(
     beyond: dict[str, Counter] = {}  # reduced month → series → readings refused
     for s, key, factor, touched in named:
         for month in months:
-            if month not in touched:
-                continue
             start, end = month_bounds(month)
-            starts, durations, values, qualities = s.readings_in(start, end)
-            if not len(starts):
-                continue
+            if month in touched:
+                starts, durations, values, qualities = s.readings_in(start, end)
+            else:  # a month the file's readings only reach into, or one whose held readings reach out
+                starts, durations, values, qualities = _NO_READINGS
             if month in reduced:
+                if not len(starts):
+                    continue
                 refused = _place_in_total(
-                    placed, customer_id, key, month, starts, durations, values * factor, old
+                    placed, customer_id, key, month, starts, durations, values * factor, qualities, old
                 )
                 if refused:
                     beyond.setdefault(month, Counter())[key] += refused
                 continue
-            _place_month(placed, customer_id, key, month, starts, durations, values * factor, qualities, old)
+            _place_month(
+                placed, customer_id, key, month, (starts, durations, values * factor, qualities), old, later=s
+            )
     for month, series in sorted(beyond.items()):
         count = sum(series.values())
         placed.refuse(count, "month_total")
@@ -302,42 +330,91 @@ def is_month_total(block: IntervalBlock) -> bool:
     )
 
 
-def _place_in_total(placed, customer_id, key, month, starts, durations, values, old) -> int:
+def _place_in_total(placed, customer_id, key, month, starts, durations, values, qualities, old) -> int:
     """Readings of a month reduced to monthly totals: a reading of the whole month takes the total's place,
     as a reading of the same interval does anywhere; any other reading is refused (it would put interval
     readings back into a month past their retention, and added to the total it would count again what the
-    total may already hold). Returns how many were refused."""
+    total may already hold). The reading's quality code goes with it, on the total's one-slot grid. Returns
+    how many were refused."""
     first, after = month_bounds(month)
     whole = (starts == first) & (durations == after - first)
     if whole.any():
         held = old.get((key, month))
-        placed.replaced += int(held is not None and is_month_total(held) and not np.isnan(held.values[0]))
+        displaced = int(held is not None and is_month_total(held) and not np.isnan(held.values[0]))
+        placed.replaced += displaced
+        placed.displaced += displaced
         placed.stored += 1
         placed.add(IntervalBlock(customer_id, key, month, first, after - first, values[whole][:1]))
+        code = float(qualities[whole][0])
+        if code != NO_QUALITY or (key + QUALITY, month) in old:
+            code = np.nan if code == NO_QUALITY else code
+            placed.add(
+                IntervalBlock(customer_id, key + QUALITY, month, first, after - first, np.array([code]))
+            )
     return int((~whole).sum())
 
 
-def _place_month(placed, customer_id, key, month, starts, durations, values, qualities, old):
-    """A month of a series' new readings merged with what is held for it. No two readings held of a series
-    overlap: a held reading any new one overlaps (the same interval, or any part of it: an hour over its
-    quarter hours, a day over its hours, `00:00`-`01:00` over a `00:00`-`00:59` an earlier file gave) gives
-    way to the new ones, in the grid and the `~periods` block alike, and each new reading that took the
-    place of a held one is counted as replaced. A new reading that overlaps one before it in the same file is
-    refused (the first kept), as is one that does not start and last whole minutes. What remains is laid out
-    again (`_lay_out`)."""
-    starts, durations, values, qualities = _whole_minutes_only(
-        placed, key, month, starts, durations, values, qualities
-    )
+_NO_READINGS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int16))
+
+
+def _place_month(placed, customer_id, key, month, readings, old, *, later):
+    """A month of a series' new readings (`readings`: starts, durations, values, qualities) merged with what
+    is held for it. No two readings held of a series overlap, wherever they lie: a held reading any new one
+    overlaps (the same interval, or any part of it: an hour over its quarter hours, a day over its hours,
+    `00:00`-`01:00` over a `00:00`-`00:59` an earlier file gave) gives way to the new ones, in the grid and
+    the `~periods` block alike, whether the new one starts in this month, in an earlier one and reaches into
+    it (`placed.reaching`), or in a later one that a held reading of this month reaches into (the file's
+    series, `later`); each new reading that took the place of a held one is counted as replaced, once, and
+    each held reading that gave way as displaced. A new reading that overlaps one before it in the same file,
+    in this month or reaching into it from an earlier one, is refused (the first kept), as is one that does
+    not start and last whole minutes. What remains is laid out again (`_lay_out`)."""
+    starts, durations, values, qualities = _whole_minutes_only(placed, key, month, *readings)
+    first, after = month_bounds(month)
+    r_starts, r_ends = placed.reaching.get(key, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+    reach_in = r_ends > first
+    r_starts, r_ends = r_starts[reach_in], r_ends[reach_in]
     starts, durations, values, qualities = _first_of_overlapping(
+        placed, key, month, starts, durations, values, qualities, before=(r_starts, r_ends)
+    )
+    starts, durations, values, qualities = _not_into_closed(
         placed, key, month, starts, durations, values, qualities
     )
-    if not len(starts):
-        return
     h_starts, h_durations, h_values, h_qualities = _held_readings(old, key, month)
     ends, h_ends = starts + durations, h_starts + h_durations
-    given_way = _overlapping(h_starts, h_ends, starts, ends)
-    placed.replaced += int(_overlapping(starts, ends, h_starts[given_way], h_ends[given_way]).sum())
+    l_starts = l_ends = np.zeros(0, np.int64)
+    if len(h_ends) and h_ends.max() > after:  # held readings reaching into later months
+        l_starts, l_durations, _, _ = later.readings_in(after, int(h_ends.max()))
+        # A later month's reading the store refuses (its month is the meter's) takes no held reading's place.
+        taken = np.array([(key, month_of(at)) not in placed.closed for at in l_starts.tolist()], dtype=bool)
+        l_starts, l_ends = l_starts[taken], l_starts[taken] + l_durations[taken]
+    given_way = _overlapping(
+        h_starts, h_ends, np.concatenate([starts, r_starts, l_starts]), np.concatenate([ends, r_ends, l_ends])
+    )
+    if not len(starts) and not given_way.any():
+        return
+    gw_starts, gw_ends = h_starts[given_way], h_ends[given_way]
+    done = placed.replaced_across.setdefault(key, set())
+    own = starts[_overlapping(starts, ends, gw_starts, gw_ends)].tolist()
+    across = {
+        at
+        for at_s, at_e in ((r_starts, r_ends), (l_starts, l_ends))
+        for at in at_s[_overlapping(at_s, at_e, gw_starts, gw_ends)].tolist()
+    }
+    counted = (set(own) | across) - done
+    placed.replaced += len(counted)
+    # Kept only for the readings another month may count again: those counted here from another month, and
+    # this month's that reach past it.
+    done.update(across)
+    done.update(at for at in starts[ends > after].tolist() if at in counted)
+    placed.displaced += int(given_way.sum())
     placed.stored += len(starts)
+    out = ends > after
+    if out.any():  # the file's readings that reach past the month: later months' held readings give way
+        r_all = placed.reaching.get(key, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        placed.reaching[key] = (
+            np.concatenate([r_all[0], starts[out]]),
+            np.concatenate([r_all[1], ends[out]]),
+        )
     keep = ~given_way
     _lay_out(
         placed,
@@ -380,15 +457,19 @@ def _whole_minutes_only(placed, key, month, starts, durations, values, qualities
     return starts[whole], durations[whole], values[whole], qualities[whole]
 
 
-def _first_of_overlapping(placed, key, month, starts, durations, values, qualities):
+def _first_of_overlapping(placed, key, month, starts, durations, values, qualities, *, before):
     """The readings in time order, without any that overlaps a reading before it in the file (refused, one
-    problem a month): a series never holds two readings of the same moment."""
+    problem a month), in this month or reaching into it from an earlier one (`before`: their starts and
+    ends): a series never holds two readings of the same moment."""
     order = np.argsort(starts, kind="stable")
     starts, durations, values, qualities = starts[order], durations[order], values[order], qualities[order]
     ends = starts + durations
-    if len(starts) < 2 or (starts[1:] >= np.maximum.accumulate(ends)[:-1]).all():
+    reached = int(before[1].max()) if len(before[1]) else None  # the latest end reaching into the month
+    if (reached is None or not len(starts) or starts[0] >= reached) and (
+        len(starts) < 2 or (starts[1:] >= np.maximum.accumulate(ends)[:-1]).all()
+    ):
         return starts, durations, values, qualities
-    keep, reached = np.ones(len(starts), dtype=bool), None
+    keep = np.ones(len(starts), dtype=bool)
     for i, (at, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         if reached is not None and at < reached:
             keep[i] = False
@@ -409,18 +490,49 @@ def _first_of_overlapping(placed, key, month, starts, durations, values, qualiti
     return starts[keep], durations[keep], values[keep], qualities[keep]
 
 
+def _not_into_closed(placed, key, month, starts, durations, values, qualities):
+    """The readings without any that reaches into a later month of the series held from a channel a file
+    does not replace (`placed.closed`: the utility's meter, its monthly totals), refused with one problem a
+    month: a file never replaces the meter's readings, in the month a reading starts in or another."""
+    after = month_bounds(month)[1]
+    ends = starts + durations
+    out = np.flatnonzero(ends > after)
+    if not len(out) or not placed.closed:
+        return starts, durations, values, qualities
+    keep = np.ones(len(starts), dtype=bool)
+    for at in out.tolist():
+        keep[at] = not any((key, m) in placed.closed for m in months_between(after, int(ends[at])))
+    if keep.all():
+        return starts, durations, values, qualities
+    n = int((~keep).sum())
+    placed.refuse(n, "meter_held")
+    placed.problems.append(
+        Problem(
+            None,
+            gettext_noop(
+                "%(count)s %(series)s readings of %(month)s reach into a later month whose readings are held "
+                "from the utility's meter (first at %(first)s): a file does not replace them; refused"
+            ),
+            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~keep][0]))},
+        )
+    )
+    return starts[keep], durations[keep], values[keep], qualities[keep]
+
+
 def _held_readings(old, key, month):
-    """Every reading held of the series' month, grid and periods, with its quality code (0: none)."""
+    """Every reading held of the series' month, grid and periods, with its own quality code (`NO_QUALITY`:
+    none)."""
     first, after = month_bounds(month)
     parts = []
     grid = old.get((key, month))
     if grid is not None:
         at = grid.start + grid.interval * np.arange(len(grid.values), dtype=np.int64)
-        marks = np.zeros(len(grid.values))
+        marks = np.full(len(grid.values), float(NO_QUALITY))
         held = old.get((key + QUALITY, month))
         if held is not None and (held.start, held.interval) == (grid.start, grid.interval):
             count = min(len(held.values), len(marks))
-            marks[:count] = np.nan_to_num(held.values[:count])
+            codes = held.values[:count]
+            marks[:count] = np.where(np.isnan(codes), NO_QUALITY, codes)
         keep = ~np.isnan(grid.values) & (at >= first) & (at < after)
         parts.append(
             (at[keep], np.full(int(keep.sum()), grid.interval, np.int64), grid.values[keep], marks[keep])
@@ -428,12 +540,14 @@ def _held_readings(old, key, month):
     periods = old.get((key + PERIODS, month))
     if periods is not None:
         items = decode_periods(periods)
+        marked = old.get((key + PERIODS_QUALITY, month))
+        codes = {(a, d): q for a, d, q in decode_periods(marked) if q == q} if marked is not None else {}
         parts.append(
             (
                 np.array([a for a, _, _ in items], np.int64),
                 np.array([d for _, d, _ in items], np.int64),
                 np.array([v for _, _, v in items], np.float64),
-                np.zeros(len(items)),
+                np.array([codes.get((a, d), NO_QUALITY) for a, d, _ in items], np.float64),
             )
         )
     if not parts:
@@ -443,9 +557,11 @@ def _held_readings(old, key, month):
 
 def _lay_out(placed, customer_id, key, month, starts, durations, values, qualities, old):
     """A month's readings as its blocks: those on the month's commonest grid (five minutes to an hour, from
-    the month's first instant) in the grid block, with their quality codes; any other in the `~periods`
-    block with its own start and length. A block held for the month is written again even when no reading
-    is left for it, so what gave way is gone."""
+    the month's first instant) in the grid block, with their quality codes in `~quality`; any other in the
+    `~periods` block with its own start and length, and its code in `~periods~quality`. Each reading keeps
+    its own code wherever it lands (a reading held on an hourly grid that a file's quarter hours move off
+    the month's grid keeps its code). A block held for the month is written again even when no reading is
+    left for it, so what gave way is gone."""
     start, _after = month_bounds(month)
     lengths, counts = np.unique(durations, return_counts=True)
     fits = np.isin(lengths, GRID_INTERVALS)
@@ -463,16 +579,25 @@ def _lay_out(placed, customer_id, key, month, starts, durations, values, qualiti
         grid[slots] = values[on_grid]
         placed.add(IntervalBlock(customer_id, key, month, start, interval, grid))
         marks = qualities[on_grid]
-        if (marks > 0).any() or (key + QUALITY, month) in old:
+        if (marks != NO_QUALITY).any() or (key + QUALITY, month) in old:
             codes = np.full(count, np.nan)
-            codes[slots] = np.where(marks > 0, marks, np.nan)
+            codes[slots] = np.where(marks != NO_QUALITY, marks, np.nan)
             placed.add(IntervalBlock(customer_id, key + QUALITY, month, start, interval, codes))
-    if (~on_grid).any() or (key + PERIODS, month) in old:
-        items = zip(
-            starts[~on_grid].tolist(), durations[~on_grid].tolist(), values[~on_grid].tolist(), strict=True
-        )
+    off = ~on_grid
+    if off.any() or (key + PERIODS, month) in old:
+        items = zip(starts[off].tolist(), durations[off].tolist(), values[off].tolist(), strict=True)
         placed.add(
             IntervalBlock(customer_id, key + PERIODS, month, start, 60, encode_periods(start, list(items)))
+        )
+    marked = off & (qualities != NO_QUALITY)
+    if marked.any() or (key + PERIODS_QUALITY, month) in old:
+        items = zip(
+            starts[marked].tolist(), durations[marked].tolist(), qualities[marked].tolist(), strict=True
+        )
+        placed.add(
+            IntervalBlock(
+                customer_id, key + PERIODS_QUALITY, month, start, 60, encode_periods(start, list(items))
+            )
         )
 
 
@@ -580,6 +705,55 @@ def _merge_reads(customer_id: int, months: list[str]) -> list[list[str]]:
     return parts
 
 
+def _months_reached(named) -> set[str]:
+    """The months the file's readings reach into past the month each starts in (a billing period from
+    January 20 to February 19): their held readings the file's overlap give way as a month's own do."""
+    reached = set()
+    for s, _key, _factor, touched in named:
+        for month in touched:
+            after = month_bounds(month)[1]
+            latest = s.latest_end_in(month_bounds(month)[0], after)
+            if latest is not None and latest > after:
+                reached.update(months_between(after, latest))
+    return reached
+
+
+def _months_reaching_in(*, read, customer_id: int, keys, first_month: str) -> set[str]:
+    """The months before `first_month` whose held readings off the grid (`~periods`: billing periods) reach
+    into it or later, so the file's readings they overlap take their place: found from the store's clear
+    columns, then only those months' `~periods` blocks opened, in one read (`read`: the import's gate read,
+    as `reveal_intervals` takes it)."""
+    wanted = {key + PERIODS for key in keys}
+    earlier = sorted(
+        {
+            m
+            for _, service, m, _, _ in block_index(customer_ids=[customer_id])
+            if m < first_month and service in wanted
+        }
+    )
+    if not earlier:
+        return set()
+    blocks = read(
+        start=max(0, month_bounds(earlier[0])[0]),
+        end=month_bounds(earlier[0])[1],
+        also=[month_bounds(m) for m in earlier[1:]],
+        services=sorted(wanted),
+    )
+    first = month_bounds(first_month)[0]
+    return {b.month for b in blocks if any(at + length > first for at, length, _ in decode_periods(b))}
+
+
+def _closed_series_months(customer_id: int, months) -> set[tuple[str, str]]:
+    """(series, month) of `months` held from a channel a file does not replace (`FILE_CHANNELS`), from the
+    store's clear columns and the provenance rows: nothing opened."""
+    channels = interval_channels(customer_id=customer_id, months=months)
+    return {
+        (service.removesuffix(QUALITY).removesuffix(PERIODS), month)
+        for (service, month), channel in channels.items()
+        if channel and channel not in FILE_CHANNELS
+    }
+
+
 def may_import_usage(user) -> bool:
     """Staff whose support services provide utility services with meter usage (field services, customer
     service) import readings."""
@@ -667,21 +841,47 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
             placed = _Placed(record=recording.add)
             named = _series_named(placed, series_list, result.usage_points)
             months = sorted(set().union(*(touched for *_, touched in named)))
-            for part in _merge_reads(customer_id, months) if named else []:
-                # A reading belongs to the month it starts in: only those months' blocks are merged with.
-                existing = reveal_intervals(
+
+            def read(**period):
+                return reveal_intervals(
                     actor=actor,
                     customer_id=customer_id,
                     purpose="providing_services",
                     request_id=request_id,
+                    client_ip=client_ip,
+                    **period,
+                )
+
+            # A reading belongs to the month it starts in, and gives way to, or takes the place of, every
+            # reading it overlaps wherever that lies: the months its readings reach into, and the earlier
+            # months whose held readings reach into its own, are merged with too.
+            if named:
+                months = sorted(
+                    set(months)
+                    | _months_reached(named)
+                    | _months_reaching_in(
+                        read=read, customer_id=customer_id, keys=[n[1] for n in named], first_month=months[0]
+                    )
+                )
+                placed.closed = _closed_series_months(customer_id, months)
+            for part in _merge_reads(customer_id, months) if named else []:
+                existing = read(
                     # The local month of 1970's first hours began in 1969: the gate reads no time before 1970.
                     start=max(0, month_bounds(part[0])[0]),
-                    end=month_bounds(part[-1])[1],
-                    client_ip=client_ip,
+                    end=month_bounds(part[0])[1],
+                    also=[month_bounds(m) for m in part[1:]],
                 )
                 kept = _kept_from_the_meter(placed, customer_id, named, part, existing)
+                totals = {(b.service, b.month) for b in existing if is_month_total(b)}
                 for month in part:
-                    mergeable = [n for n in named if (n[1], month) not in kept]
+                    # Held readings of a month the meter's (or its totals') are never given way; a reduced
+                    # month takes a reading of the whole month by its own rule (`blocks_place`).
+                    mergeable = [
+                        n
+                        for n in named
+                        if (n[1], month) not in kept
+                        and ((n[1], month) not in placed.closed or (n[1], month) in totals)
+                    ]
                     blocks_place(placed, customer_id, mergeable, [month], existing)
                 del existing
             if placed.blocks:
@@ -696,6 +896,7 @@ def _store(*, customer_id, result, submission, actor, request_id=None, client_ip
     summary.blocks_written = placed.blocks
     summary.readings_stored = placed.stored
     summary.readings_replaced = placed.replaced
+    summary.readings_displaced = placed.displaced
     summary.months = sorted(placed.months)
     summary.series = placed.series
     if placed.blocks:
@@ -734,7 +935,7 @@ def _change_append(actor: Actor, customer_id: int, submission, placed: _Placed, 
         categories=["meter_usage"],
         reason=(
             f"recorded from {submission.channel}: {placed.stored} readings "
-            f"({placed.replaced} replaced), {months[0]} to {months[-1]}"
+            f"({placed.replaced} replaced, {placed.displaced} held displaced), {months[0]} to {months[-1]}"
         ),
         request_id=str(request_id or ""),
         **who,
@@ -766,6 +967,18 @@ def series_readings(blocks: Iterable[IntervalBlock], start: int, end: int, key: 
         if b.service == key + PERIODS:
             out += [(a, d, v) for a, d, v in decode_periods(b) if a >= start and a + d <= end]
     return sorted(out)
+
+
+def quality_codes(blocks: Iterable[IntervalBlock], start: int, end: int, key: str) -> dict[int, int]:
+    """start → the ReadingQuality code of each reading of the series `key` inside [start, end) that has one:
+    those on the grid from its `~quality` block, the others from its `~periods~quality` block."""
+    codes = {at: int(v) for at, _, v in readings_between(blocks, start, end, key + QUALITY) if v == v}
+    for b in blocks:
+        if b.service == key + PERIODS_QUALITY:
+            codes.update(
+                {at: int(v) for at, d, v in decode_periods(b) if start <= at and at + d <= end and v == v}
+            )
+    return codes
 
 
 def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, service: str):

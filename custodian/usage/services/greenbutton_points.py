@@ -20,8 +20,8 @@ from custodian.usage.intervals import (
     UNIT_TO_BILLING,
     metered_units_of,
     point_key,
+    quality_codes,
     reading_arrays,
-    readings_between,
     series_parts,
     series_readings,
 )
@@ -297,7 +297,7 @@ def _stored_points(
             readings = ReadingColumns(starts, durations, values * factor)
         if not len(readings):
             continue
-        qualities = {s: int(v) for s, _, v in readings_between(blocks, start, end, key + QUALITY) if v == v}
+        qualities = quality_codes(blocks, start, end, key)
         title = str(_DEMAND if parts["demand"] else _FLOW_TITLES[parts["flow"]]) + (
             f" ({key.split('.')[1]})" if "." in key else ""
         )

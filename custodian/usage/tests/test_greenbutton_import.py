@@ -9,7 +9,7 @@ import pytest
 from custodian.testing import espi_layouts as L
 from custodian.testing import project_file
 from custodian.usage.greenbutton_export import UsagePointExport, green_button_csv
-from custodian.usage.greenbutton_import import parse_espi, parse_green_button_csv
+from custodian.usage.greenbutton_import import NO_QUALITY, parse_espi, parse_green_button_csv
 
 SAMPLES = [
     "reference/greenbutton/samples/Coastal_Multi_Family_Jan_1_2011_to_Jan_1_2012_RetailCustomer_5.xml",
@@ -128,7 +128,7 @@ def test_readings_held_compactly_come_back_exactly_as_the_file_wrote_them():
     )
     result = parse_espi(io.BytesIO(data))
     assert result.ok, result.problems
-    written = [(s, d, v * 10.0**-6, 0) for block in blocks for s, d, v in block] + [
+    written = [(s, d, v * 10.0**-6, NO_QUALITY) for block in blocks for s, d, v in block] + [
         (s, d, v * 10.0**-6, 8) for s, d, v in with_quality
     ]
     assert [(r.start, r.duration, r.value, r.quality) for r in result.readings] == written

@@ -268,9 +268,13 @@ def test_every_layout_round_trips_through_our_export(customer, other_customer, f
     services_first, readings_first = held(customer)
     services_again, readings_again = held(other_customer)
     # The download marked every reading as from a file (16), and the re-import keeps the codes it reads: a
-    # quality series beside each grid series (readings off the grid keep none, as before).
+    # quality series beside each grid series, and the codes of the readings off the grid beside each
+    # `~periods` block.
     grid = {key for key in services_first if not key.endswith((PERIODS, QUALITY))}
-    assert services_again == services_first | {f"{key}{QUALITY}" for key in grid}
+    periods = {key for key in services_first if key.endswith(PERIODS)}
+    assert services_again == services_first | {f"{key}{QUALITY}" for key in grid} | {
+        f"{key}{QUALITY}" for key in periods
+    }
     for key, readings in readings_first.items():
         assert [(s, d) for s, d, _ in readings_again[key]] == [(s, d) for s, d, _ in readings], key
         assert [v for *_, v in readings_again[key]] == pytest.approx([v for *_, v in readings]), key

@@ -75,7 +75,7 @@ class Command(BaseCommand):
             f"{counted(summary.readings_stored, 'reading')} stored in "
             f"{counted(summary.blocks_written, 'monthly block')} "
             f"({', '.join(summary.months)}); read {summary.readings_read}, "
-            f"replaced {summary.readings_replaced}, "
+            f"replaced {summary.readings_replaced}, displaced {summary.readings_displaced} held, "
             f"refused {summary.readings_refused}; series {', '.join(summary.series)}; "
             f"{counted(len(summary.problems), 'problem')}"
         )
