@@ -23,6 +23,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -377,7 +378,9 @@ def _reads_page(request, account, form=None, status=200):
     except (ReadError, gate.Destroyed) as exc:
         error = str(exc)
     except gate.Held as exc:
-        error = f"The last reads are not shown: this read is {exc} (the privacy officer decides)."
+        error = gettext(
+            "The last reads are not shown: this read is %(held)s (the privacy officer decides)."
+        ) % {"held": gate.held_in_words(exc)}
     except gate.Denied as refused:
         error = gate.refused_in_words(refused)
     return render(

@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from custodian.billing.arrears import arrears_on
@@ -194,7 +195,10 @@ def account_history(request, account_id):
             showing_home=shows_home,
         )
     except gate.Held as exc:
-        return _account_refused(request, account, f"This read is {exc} (the privacy officer decides).")
+        held = gettext("This read is %(held)s (the privacy officer decides).") % {
+            "held": gate.held_in_words(exc)
+        }
+        return _account_refused(request, account, held)
     except gate.Destroyed as exc:
         return _account_refused(request, account, str(exc))
     except gate.Denied:

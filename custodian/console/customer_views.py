@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from custodian.billing.selectors import bills_read
@@ -65,7 +66,9 @@ def customer_search(request):
             )
         except gate.Held as exc:
             form.add_error(
-                None, f"This lookup is {exc} (the privacy officer decides). Nothing was looked up."
+                None,
+                gettext("This lookup is %(held)s (the privacy officer decides). Nothing was looked up.")
+                % {"held": gate.held_in_words(exc)},
             )
         except gate.Denied:
             form.add_error("purpose", forms.lookup_refusal(form.cleaned_data))
@@ -173,7 +176,11 @@ def customer_detail(request, customer_id):
         except gate.Destroyed as exc:
             form.add_error(None, str(exc))
         except gate.Held as exc:
-            form.add_error(None, f"This read is {exc} (the privacy officer decides). Nothing was shown.")
+            form.add_error(
+                None,
+                gettext("This read is %(held)s (the privacy officer decides). Nothing was shown.")
+                % {"held": gate.held_in_words(exc)},
+            )
         except gate.Denied as refused:
             # Staff may know why: the reason the gate gave and logged, in words.
             form.add_error(None, gate.refused_in_words(refused))
@@ -325,7 +332,9 @@ def customer_usage_import(request, customer_id):
             form.add_error(None, str(exc))
         except gate.Held as held:
             form.add_error(
-                None, f"Nothing stored: this import's read is {held} (the privacy officer decides)."
+                None,
+                gettext("Nothing stored: this import's read is %(held)s (the privacy officer decides).")
+                % {"held": gate.held_in_words(held)},
             )
             status = 403
         except gate.Denied:
@@ -374,7 +383,11 @@ def customer_green_button(request, customer_id):
         )
     except gate.Held as exc:
         # Said as held (the customer page and the API say so too): "not found" would send them searching.
-        messages.error(request, f"This download is {exc} (the privacy officer decides). Nothing was read.")
+        messages.error(
+            request,
+            gettext("This download is %(held)s (the privacy officer decides). Nothing was read.")
+            % {"held": gate.held_in_words(exc)},
+        )
         return redirect("console:customer", customer_id=customer_id)
     except gate.Denied:
         return not_found(request)

@@ -62,7 +62,7 @@ from custodian.staff.selectors import staff_users
 from custodian.usage.reports import RunRefused, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
-from custodian.web.once import OnceForm
+from custodian.web.once import OnceForm, already, once, spent
 
 
 def _category_choices():
@@ -134,7 +134,11 @@ class AuthorityForm(OnceForm):
     document = bounds.FileField()
 
 
-class DiscloseForm(forms.Form):
+class DiscloseForm(OnceForm):
+    # The package is downloaded, no page: a copy sent again (a double click on "Disclose and download") is
+    # taken to the desk, told the disclosure's number (its package's file name), and discloses nothing more.
+    records = "disclosures.DisclosureRequest"
+    again_page = "console:disclosures"
     basis_kind = forms.ChoiceField(
         choices=[("consent", "Prior written consent"), ("legal_authority", "Legal authority")]
     )
@@ -419,6 +423,9 @@ def disclose_view(request):
     form = DiscloseForm(request.POST)
     if not form.is_valid():
         return page_again(request, f"Nothing disclosed: {errors_in_words(form)}", form, "console:disclosures")
+    sent = spent(form)
+    if sent is not None:  # disclosed already: nothing is checked, compared or read again for this copy
+        return already(request, sent)
     d = form.cleaned_data
     # The basis is checked before anything is asked or compared: a disclosure it does not allow is refused
     # first, never offered to confirm.
@@ -466,10 +473,14 @@ def disclose_view(request):
             form,
             "console:disclosures",
         )
-    try:
-        result = disclose(requested_by=request.user, client_ip=client_ip(request), **d)
-    except (DisclosureRefused, AccountingError) as exc:
-        return page_again(request, f"Refused: {exc}", form, "console:disclosures")
-    response = HttpResponse(result.package, content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="disclosure-{result.request.pk}.json"'
-    return response
+
+    def disclosed():
+        try:
+            result = disclose(requested_by=request.user, client_ip=client_ip(request), **d)
+        except (DisclosureRefused, AccountingError) as exc:
+            return page_again(request, f"Refused: {exc}", form, "console:disclosures")
+        response = HttpResponse(result.package, content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="disclosure-{result.request.pk}.json"'
+        return response
+
+    return once(request, form, disclosed)

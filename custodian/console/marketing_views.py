@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from custodian.console import access, forms
 from custodian.console.access import (
@@ -33,7 +34,9 @@ def marketing(request):
                 rows = audience_build(actor=actor, f=f, client_ip=client_ip(request))
             except gate.Held as exc:
                 messages.error(
-                    request, f"This download is {exc} (the privacy officer decides). Nothing was read."
+                    request,
+                    gettext("This download is %(held)s (the privacy officer decides). Nothing was read.")
+                    % {"held": gate.held_in_words(exc)},
                 )
                 context = {"form": form, "counts": audience_count(f)}
                 return render(request, "console/marketing.html", context, status=403)

@@ -19,7 +19,7 @@ from custodian.staff import approvals
 from custodian.staff import services as staff_services
 from custodian.staff.choices import ChangeKind
 from custodian.staff.selectors import staff_list, staff_member_for, staff_member_page
-from custodian.web.once import OnceForm
+from custodian.web.once import OnceForm, once
 
 _administrators_only = console_page(
     access.administers_staff, "Only IT and the privacy officer administer staff accounts and API tokens."
@@ -30,7 +30,10 @@ def service_choices():
     return [(k, s.label) for k, s in current_policy().services.items()]
 
 
-class AddStaffForm(forms.Form):
+class AddStaffForm(OnceForm):
+    # A copy sent again (a double click on "Add") adds nobody: it is taken to the member the first added.
+    records = "auth.User"
+    records_page = "console:person"
     username = forms.CharField(label="User name", max_length=40)
     full_name = forms.CharField(label="Full name", max_length=150)
     email = forms.EmailField(label="Work e-mail address (their set-up link goes there)", max_length=254)
@@ -74,16 +77,24 @@ class ServicesForm(OnceForm):
 def people(request):
     """Every member of staff, and the form that adds one (they choose their password from a set-up link)."""
     form = AddStaffForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
-        try:
-            user, held = approvals.staff_member_invite(changed_by=request.user, **form.cleaned_data)
-        except (staff_services.StaffAdminError, staff_services.UnknownService) as exc:
-            form.add_error(None, str(exc))
-        else:
-            created = {"user": user, "held": held}
-            form = AddStaffForm()
-    status = 400 if request.method == "POST" and created is None else 200
+
+        def invite():
+            try:
+                user, held = approvals.staff_member_invite(changed_by=request.user, **form.cleaned_data)
+            except (staff_services.StaffAdminError, staff_services.UnknownService) as exc:
+                form.add_error(None, str(exc))
+                return None
+            return _people_page(request, AddStaffForm(), created={"user": user, "held": held})
+
+        done = once(request, form, invite)
+        if done is not None:
+            return done
+    # Drawn again with the form's errors or the service's refusal: 400, as every form drawn again.
+    return _people_page(request, form, status=400 if request.method == "POST" else 200)
+
+
+def _people_page(request, form, *, created=None, status=200):
     return render(
         request,
         "console/people.html",

@@ -2,7 +2,6 @@
 the document that gives the authority, verifying it (a second staff member) and revoking it. Customer
 service and the privacy officer; anyone else gets the not-found answer."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -24,7 +23,7 @@ from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
 from custodian.routing import page
 from custodian.staff.decorators import console_required
-from custodian.web.once import once
+from custodian.web.steps import form_acted
 
 
 @page("customers/<id:customer_id>/representatives/", name="representatives")
@@ -39,36 +38,31 @@ def representatives(request, customer_id):
     form = forms.RepresentativeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
 
-        def answer():
+        def register():
             d = form.cleaned_data
-            try:
-                representative_register(
-                    authority=Authority(
-                        customer_id=customer.pk,
-                        kind=d["kind"],
-                        scope=d["scope"],
-                        categories=d["categories"],
-                        name=d["name"],
-                        email=d["email"],
-                        document=d["document"].read(),
-                        document_name=d["document"].name,
-                        media_type=d["document"].content_type or "application/octet-stream",
-                        expires_on=d["expires_on"],
-                        channel=d["channel"],
-                    ),
-                    by=request.user,
-                )
-            except RepresentativeError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, "Registered. Another staff member verifies the document to put it in force."
-                )
-                return redirect("console:representatives", customer_id=customer.pk)
+            representative_register(
+                authority=Authority(
+                    customer_id=customer.pk,
+                    kind=d["kind"],
+                    scope=d["scope"],
+                    categories=d["categories"],
+                    name=d["name"],
+                    email=d["email"],
+                    document=d["document"].read(),
+                    document_name=d["document"].name,
+                    media_type=d["document"].content_type or "application/octet-stream",
+                    expires_on=d["expires_on"],
+                    channel=d["channel"],
+                ),
+                by=request.user,
+            )
+            registered = "Registered. Another staff member verifies the document to put it in force."
+            return registered, redirect("console:representatives", customer_id=customer.pk)
 
-        done = once(request, form, answer)
-        if done is not None:
+        done = form_acted(request, form, register, refused=RepresentativeError)
+        if done:
             return done
+    # Drawn again with the form's errors or the service's refusal: 400, as every form drawn again.
     return render(
         request,
         "console/representatives.html",
@@ -78,6 +72,7 @@ def representatives(request, customer_id):
             "form": form,
             "notice": current_policy().notice_at("representative"),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -62,6 +62,8 @@ def consent_standing(c: Consent) -> str:
     if lapse in ("expired", "period_ended"):
         ended = c.expires_on if lapse == "expired" else c.covers_until
         return how + "; " + _("ended on %(on)s") % {"on": day_words(ended)}
+    if lapse == "not_signed":  # signed at a later moment than now: nothing stands on it before then
+        return how + "; " + _("not in force before it is signed, on %(on)s") % {"on": day_words(c.signed_at)}
     # It stands until the earlier of its end date and the end of the period it covers (`Consent.lapse`).
     ends = min((d for d in (c.expires_on, c.covers_until) if d), default=None)
     if ends:
@@ -69,8 +71,20 @@ def consent_standing(c: Consent) -> str:
     return how + "; " + _("in force until you revoke it")
 
 
+# Whether a consent stands, for a program (`Consent.lapse`): in force only while nothing stops it.
+STANDING_CODES = {
+    None: "in_force",
+    "not_signed": "not_signed",
+    "revoked": "revoked",
+    "expired": "ended",
+    "period_ended": "ended",
+}
+
+
 def consent_standing_code(c: Consent) -> str:
-    return {"revoked": "revoked", "expired": "ended", "period_ended": "ended"}.get(c.lapse(), "in_force")
+    """The consent's standing as a code: "in_force" only when `Consent.lapse` finds nothing that stops it (a
+    reason it may gain that this table lacks reads as not in force, never as in force)."""
+    return STANDING_CODES.get(c.lapse(), "not_in_force")
 
 
 CONSENTS = (

@@ -59,6 +59,7 @@ from custodian.routing import page
 from custodian.staff.sessions import recently_reauthenticated
 from custodian.vault.gate import Denied
 from custodian.vault.services import Submission
+from custodian.web.once import once
 from custodian.web.post_only import post_only
 from custodian.web.steps import form_acted
 
@@ -238,14 +239,18 @@ def pay(request):
     form = forms.PayForm(request.POST, accounts=accounts, balances=owed)
     if not form.is_valid():
         return _page(request, pay_form=form, status=400)
-    try:
-        _session, url = payment_session_open(
-            account_id=form.cleaned_data["account"], amount=form.cleaned_data["amount"]
-        )
-    except PaymentError as exc:
-        form.add_error(None, str(exc))
-        return _page(request, pay_form=form, status=400)
-    return redirect(url)
+
+    def checkout():
+        try:
+            _session, url = payment_session_open(
+                account_id=form.cleaned_data["account"], amount=form.cleaned_data["amount"]
+            )
+        except PaymentError as exc:
+            form.add_error(None, str(exc))
+            return _page(request, pay_form=form, status=400)
+        return redirect(url)
+
+    return once(request, form, checkout)
 
 
 @page("me/pay/deposit/<id:deposit_id>/", name="pay_deposit")

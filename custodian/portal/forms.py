@@ -224,11 +224,16 @@ class _AccountChoice(forms.Form):
             self.fields["account"].widget = forms.HiddenInput()
 
 
-class PayForm(_AccountChoice):
+class PayForm(OnceForm, _AccountChoice):
     """A card payment toward one account. More than the account owes is refused by the amount's field unless
     the customer ticks that they mean to pay ahead: a slip of the keyboard ($9,999 for $99.99) is caught
     before the processor charges it, and a customer who means to build a credit still can, on purpose.
-    (A field's error rather than a confirmation page: every other payment keeps its one step.)"""
+    (A field's error rather than a confirmation page: every other payment keeps its one step.) One checkout
+    per form drawn: a copy sent again (a double click on the button) opens no second checkout, and is taken
+    back to the bills, where the payment started shows, not to the processor's page (`again_page`)."""
+
+    records = "payments.PaymentSession"
+    again_page = "portal:bills"
 
     amount = bounds.MoneyField(
         label=_("Amount to pay ($)"), min_value=1, max_value=10_000, decimal_places=2, max_digits=8

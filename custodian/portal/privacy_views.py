@@ -42,8 +42,8 @@ from custodian.vault.gate import customer_actor, reveal_documents
 from custodian.vault.records_held import records_held
 from custodian.vault.selectors import value_provenance
 from custodian.web.confirmation import confirmation_page, confirmed
-from custodian.web.once import once
 from custodian.web.post_only import post_only
+from custodian.web.steps import form_acted
 
 
 def _access_rows(events) -> list[dict]:
@@ -153,33 +153,26 @@ def consents(request):
                 extra={"words": text},
             )
 
-        def answer():
-            try:
-                consent_record(
-                    customer=signed_in_customer(request),
-                    recipient_name=d["recipient_name"],
-                    recipient_contact=d["recipient_contact"],
-                    categories=d["categories"],
-                    purpose=d["purpose"],
-                    covers_from=covers_from(d["covers_past"], today),
-                    covers_until=d["covers_until"],
-                    signed_at=timezone.now(),
-                    method="electronic",
-                    text_shown=text,
-                    terms=terms,
-                    signer_ip=client_ip(request),
-                )
-            except AccountingError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Consent given: %(who)s may receive what you chose.") % {"who": d["recipient_name"]},
-                )
-                return redirect("portal:consents")
+        def give():
+            consent_record(
+                customer=signed_in_customer(request),
+                recipient_name=d["recipient_name"],
+                recipient_contact=d["recipient_contact"],
+                categories=d["categories"],
+                purpose=d["purpose"],
+                covers_from=covers_from(d["covers_past"], today),
+                covers_until=d["covers_until"],
+                signed_at=timezone.now(),
+                method="electronic",
+                text_shown=text,
+                terms=terms,
+                signer_ip=client_ip(request),
+            )
+            given = _("Consent given: %(who)s may receive what you chose.") % {"who": d["recipient_name"]}
+            return given, redirect("portal:consents")
 
-        done = once(request, form, answer)
-        if done is not None:
+        done = form_acted(request, form, give, refused=AccountingError)
+        if done:
             return done
     mine = list(consent_list(fetched_by=portal_actor(request), customer_id=request.customer_id))
     if mine:
@@ -191,7 +184,11 @@ def consents(request):
         for consent in mine:
             consent.words = words.get(consent.sealed_ref)
             consent.category_labels = _category_labels(consent.category_list)
-    return render(request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine})
+    # Drawn again with the form's errors or the service's refusal: 400, as every form drawn again.
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "portal/consents.html", {"form": form, "terms": terms, "consents": mine}, status=status
+    )
 
 
 @page("me/consents/<id:consent_id>/revoke/", name="consent_revoke")

@@ -45,11 +45,14 @@ class OnceForm(forms.Form):
     """A form whose step records something: drawn empty it carries a new one-time token. `records` names
     the model ("app_label.Model") of the record the step makes, whose number a copy sent again is told;
     `records_page` the page of one such record (a URL name taking its key), where that copy is taken, else it
-    goes where the first went."""
+    goes where the first went; `again_page` (a URL name taking no arguments) where it is taken when the
+    first's answer was no page to come back to: a file downloaded, or another site's page (the card
+    processor's checkout, whose address is not ours to keep)."""
 
     once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=43, initial=_new_token)
     records: str = ""
     records_page: str = ""
+    again_page: str = ""
 
     once_token = ""
 
@@ -130,6 +133,8 @@ def once(request, form, answer, *, again=already):
                 number = str(made[0]) if made else ""
                 if made and form.records_page:
                     url = reverse(form.records_page, args=[made[0]])
+                elif form.again_page:
+                    url = reverse(form.again_page)
                 else:  # where the first went, or the page that answered it
                     url = getattr(response, "url", "") or request.path
                 FormSent.objects.filter(pk=token).update(number=number, url=url[:400])

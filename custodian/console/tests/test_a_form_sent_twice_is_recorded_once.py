@@ -11,12 +11,17 @@ import html
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from custodian.casework.models import CustomerRequest
 from custodian.console.tests.test_steps_keep_typed_text import ROWS, _url, world  # noqa: F401 (a fixture)
+from custodian.disclosures.models import DisclosureEntry, DisclosureRequest
+from custodian.testing import consent_given
 from custodian.testing.desk import request_entered
+from custodian.testing.disclosures import name_disclosure_form
+from custodian.testing.portal import CARRIED
 from custodian.web.models import FormSent
 
 # Step forms that record nothing a second copy would make again: a decision or state taken once (a second
@@ -36,7 +41,6 @@ RECORD_NOTHING_NEW = {
     "console:incident_delay": "the delay's end, set again",
     "console:incident_agencies": "the agencies are told once",
     "console:incident_report": "the report is written once",
-    "console:disclose": "the second copy is asked to confirm again and says the same data went already",
     "console:agreement_agree": "an agreement is answered once",
     "console:bank_notice_no_change": "a bank's notice of change is acted on once",
     "console:agreement_decline": "an agreement is answered once",
@@ -91,6 +95,92 @@ def test_a_step_form_sent_twice_records_once(name, world, console):  # noqa: F81
     assert again.status_code == 302 and again["Location"] == FormSent.objects.get(pk=token).url
     said = _said(again)
     assert any("This form was sent already" in s and "not recorded again" in s for s in said), (name, said)
+
+
+DESK, DISCLOSE = "/staff/privacy/disclosures/", "/staff/privacy/disclosures/disclose/"
+
+
+def _confirmed(client, asked: dict) -> dict[str, list[str]]:
+    """The disclosure form sent from the desk's page, and what its confirmation page carries on when the
+    privacy officer confirms it (the form's token among it)."""
+    token = _token_of(html.unescape(client.get(DESK).content.decode()), DISCLOSE, {"recipient_name"})
+    assert token, "the disclosure form has no one-time token"
+    shown = client.post(DISCLOSE, {**asked, "once": token})
+    carried: dict[str, list[str]] = {"confirmed": ["1"]}
+    for name, value in CARRIED.findall(shown.content.decode()):
+        carried.setdefault(name, []).append(html.unescape(value))
+    assert carried["once"] == [token]
+    return carried
+
+
+def test_a_disclosure_confirmed_twice_discloses_once(console, privacy_officer, customer):
+    """Priya's double click on "Disclose and download": one package, one entry in the customer's accounting
+    of disclosures; the second copy is taken to the desk and told the disclosure's number. Confirmed as a
+    new disclosure on a new form, it goes again, once."""
+    client = console(privacy_officer)
+    consent = consent_given(customer, method="electronic", text_shown="I consent.")
+    asked = name_disclosure_form("consent", consent, customer, "Energy Savers Co-op", "home energy audit")
+    confirmed = _confirmed(client, asked)
+    first = client.post(DISCLOSE, confirmed)
+    assert first["Content-Disposition"].startswith("attachment")
+    again = client.post(DISCLOSE, confirmed)
+    disclosed = DisclosureRequest.objects.get(outcome="disclosed")
+    assert again.status_code == 302 and again["Location"] == DESK
+    assert f"This form was sent already: it is recorded as #{disclosed.pk}, and was not recorded again." in (
+        _said(again)
+    )
+    assert DisclosureEntry.objects.count() == 1
+    # A new disclosure of the same data, confirmed as new: sent twice, it goes once more.
+    as_new = {**_confirmed(client, asked), "as_new": ["1"]}
+    assert client.post(DISCLOSE, as_new)["Content-Disposition"].startswith("attachment")
+    assert client.post(DISCLOSE, as_new).status_code == 302
+    assert DisclosureEntry.objects.count() == 2
+    assert DisclosureRequest.objects.filter(outcome="disclosed").count() == 2
+
+
+# The form that adds a member of staff: Ivan (IT) adds a meter reader.
+NEW_MEMBER = {
+    "username": "rita.reader",
+    "full_name": "Rita Reader",
+    "email": "rita.reader@owatonna-utilities.example",
+    "services": ["web"],
+}
+
+
+def _people_token(client) -> str:
+    page = html.unescape(client.get("/staff/people/").content.decode())
+    token = _token_of(page, "/staff/people/", {"username"})
+    assert token, "the form that adds a member of staff has no one-time token"
+    return token
+
+
+def test_a_staff_member_added_twice_is_added_once(console, dba):
+    client = console(dba)
+    token = _people_token(client)
+    first = client.post("/staff/people/", {**NEW_MEMBER, "once": token})
+    assert first.status_code == 200 and "rita.reader</strong> added" in first.content.decode()
+    again = client.post("/staff/people/", {**NEW_MEMBER, "once": token})
+    member = User.objects.get(username="rita.reader")
+    assert again.status_code == 302 and again["Location"] == f"/staff/people/{member.pk}/"
+    assert f"This form was sent already: it is recorded as #{member.pk}, and was not recorded again." in (
+        _said(again)
+    )
+    # Not refused as a user name taken: the second copy asked the service nothing.
+    assert not any("is taken" in s for s in _said(again))
+
+
+def test_a_staff_member_refused_spends_nothing_and_answers_400(console, dba, service_rep):
+    """A user name already taken is refused by the service: the page drawn again (400) keeps the form's token,
+    and the form corrected adds the member once."""
+    client = console(dba)
+    token = _people_token(client)
+    refused = client.post("/staff/people/", {**NEW_MEMBER, "username": "cora.service", "once": token})
+    assert refused.status_code == 400 and "is taken" in html.unescape(refused.content.decode())
+    assert f'value="{token}"' in refused.content.decode()
+    assert not FormSent.objects.exists() and not User.objects.filter(username="rita.reader").exists()
+    assert client.post("/staff/people/", {**NEW_MEMBER, "once": token}).status_code == 200
+    assert client.post("/staff/people/", {**NEW_MEMBER, "once": token}).status_code == 302
+    assert User.objects.filter(username="rita.reader").count() == 1
 
 
 def test_the_list_of_forms_that_record_nothing_new_names_steps_of_the_table():
@@ -159,3 +249,15 @@ def test_a_console_form_drawn_again_with_its_errors_answers_400(url, sent, conso
     response = client.post(url, sent) if sent is not None else client.get(url)
     assert response.status_code == 400, (url, response.status_code)
     assert 'class="usa-error-message"' in response.content.decode()
+
+
+def test_the_pages_that_draw_their_own_form_again_answer_400(console, service_rep, field_tech, customer):
+    """The representatives page and the service-start page draw their own form again with its errors, as
+    every console form drawn again does: 400, with the error beside its field."""
+    representatives = console(service_rep).post(
+        f"/staff/customers/{customer.pk}/representatives/", {"name": "Rosa Reyes", "kind": "bogus"}
+    )
+    start = console(field_tech).post("/staff/accounts/start/", {"meter": "", "opened_on": "someday"})
+    for drawn in (representatives, start):
+        assert drawn.status_code == 400, (drawn.wsgi_request.path, drawn.status_code)
+        assert 'class="usa-error-message"' in drawn.content.decode()

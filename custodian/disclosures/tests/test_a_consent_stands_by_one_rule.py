@@ -5,7 +5,7 @@ disagree: a consent whose covered period has ended, though not past its end date
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from custodian.dates import day_words
 from custodian.disclosures.records import consent_standing, consent_standing_code
@@ -76,3 +76,19 @@ def test_a_revoked_consent_stands_nowhere(customer):
     assert not _stands(consent)
     assert consent_standing_code(consent) == "revoked"
     assert "revoked on" in consent_standing(consent)
+
+
+def test_a_consent_signed_at_a_later_moment_does_not_read_as_in_force(customer):
+    """A consent read at a moment before it was signed (a disclosure checked against it, the record of it as
+    it stood then) stands nowhere yet: the customer's record of their consents says so, for a person and
+    for a program, never "in force". (Recorded consents are append-only and never signed ahead of now: the
+    consent is taken as it would read two days before its signature.)"""
+    consent = _signed(customer)
+    consent.signed_at = signed_at = timezone.now() + timedelta(days=2)
+    assert consent.lapse() == "not_signed"
+    assert consent_standing_code(consent) == "not_signed"
+    said = consent_standing(consent)
+    assert f"not in force before it is signed, on {day_words(signed_at)}" in said
+    assert "in force until" not in said
+    with translation.override("es"):
+        assert "no está vigente antes de firmarse" in consent_standing(consent)

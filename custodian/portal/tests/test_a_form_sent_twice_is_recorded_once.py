@@ -1,6 +1,7 @@
 """A portal form that records something records it once per form drawn: Pat sends her request, her new
-telephone number, a consent or a statement twice (a double click, the browser sending the page again), and
-the second copy is told it is recorded already, as #N where the record has a number, recording nothing more.
+telephone number, a consent, a statement or a card payment twice (a double click, the browser sending the
+page again), and the second copy is told it is recorded already, as #N where the record has a number,
+recording nothing more.
 
 Each form is read from the page that draws it, its one-time token as a browser would send it: a form of the
 table that is drawn without the token fails here."""
@@ -12,7 +13,10 @@ import pytest
 from django.contrib.messages import get_messages
 
 from custodian.casework.models import CustomerRequest
+from custodian.customers.models import Account
 from custodian.disclosures.models import Consent
+from custodian.payments.models import PaymentSession
+from custodian.testing import bill_charged
 from custodian.testing.portal import CARRIED, signed_in
 from custodian.vault.models import PersonalValue
 
@@ -127,3 +131,41 @@ def test_a_statement_sent_twice_is_kept_once(households, monkeypatch):
     again = pat.post(f"/portal/me/requests/{req.pk}/disagreement/", sent)
     assert first.status_code == 200 and again.status_code == 200 and len(kept) == 1
     assert "it was not kept twice" in again.content.decode()
+
+
+def test_a_payment_sent_twice_opens_one_checkout(households, card_processor):
+    """Pat's double click on "Continue to the payment page": one checkout at the processor; the second copy
+    is taken back to her bills (not to the processor's page, whose address is not ours to keep), told the
+    form was sent already. A new form drawn is a new payment."""
+    (customer, app), _ = households
+    account = Account.objects.get(customer=customer)
+    bill_charged(account, 8, "523.29")
+    pat = signed_in(app, "pat@example.com")
+    token = token_on(pat, "/portal/me/bills/", "/portal/me/pay/")
+    sent = {"account": account.pk, "amount": "100.00", "once": token}
+    first = pat.post("/portal/me/pay/", sent)
+    assert first.status_code == 302 and "/payments/simulated-processor/checkout/" in first.url
+    again = pat.post("/portal/me/pay/", sent)
+    assert PaymentSession.objects.count() == 1
+    assert again.status_code == 302 and again.url == "/portal/me/bills/"
+    assert any("This form was sent already" in s and "not recorded again" in s for s in _said(again))
+    fresh = token_on(pat, "/portal/me/bills/", "/portal/me/pay/")
+    assert fresh != token
+    assert pat.post("/portal/me/pay/", {**sent, "once": fresh}).status_code == 302
+    assert PaymentSession.objects.count() == 2
+
+
+def test_a_payment_refused_spends_nothing(households, card_processor):
+    """More than the account owes, not ticked as paying ahead: refused by its field (400), the token kept, and
+    the form corrected opens one checkout."""
+    (customer, app), _ = households
+    account = Account.objects.get(customer=customer)
+    bill_charged(account, 8, "523.29")
+    pat = signed_in(app, "pat@example.com")
+    token = token_on(pat, "/portal/me/bills/", "/portal/me/pay/")
+    refused = pat.post("/portal/me/pay/", {"account": account.pk, "amount": "9999.00", "once": token})
+    assert refused.status_code == 400 and f'value="{token}"' in refused.content.decode()
+    sent = {"account": account.pk, "amount": "523.29", "once": token}
+    assert pat.post("/portal/me/pay/", sent).status_code == 302
+    assert pat.post("/portal/me/pay/", sent).url == "/portal/me/bills/"
+    assert PaymentSession.objects.count() == 1

@@ -44,7 +44,7 @@ def test_a_consent_ending_in_the_past_is_told_by_its_date(households, lang, said
     past = (timezone.localdate() - timedelta(days=3)).isoformat()
     response = client.post(f"/portal/me/consents/?lang={lang}", {**CONSENT, "covers_until": past})
     html = response.content.decode()
-    assert response.status_code == 200 and not Consent.objects.filter(customer=customer).exists()
+    assert response.status_code == 400 and not Consent.objects.filter(customer=customer).exists()
     assert said in _error_by(html, "covers_until")
     assert "end date is on or after" not in html and "fecha de fin" not in html
 

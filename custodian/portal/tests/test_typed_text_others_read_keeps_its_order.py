@@ -103,7 +103,7 @@ def test_pat_s_consent_to_a_name_that_reads_otherwise_is_refused(households):
             field: REORDERED,
         }
         page = pat.post("/portal/me/consents/", consent)
-        assert page.status_code == 200
+        assert page.status_code == 400  # drawn again with its error, as every form
         refused = "Remove the invisible characters that change the direction of the text."
         assert refused in page.content.decode()
     assert not Consent.objects.exists()

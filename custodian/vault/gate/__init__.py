@@ -51,7 +51,7 @@ from custodian.vault.gate.documents import (
     reveal_with_intervals_many,
 )
 from custodian.vault.gate.month_totals import ChunkTotals, TotalsAsk, month_totals_many
-from custodian.vault.gate.refusals import refused_in_words
+from custodian.vault.gate.refusals import held_in_words, refused_in_words
 from custodian.vault.gate.spark_totals import SparkTotals, month_totals_on_spark
 from custodian.vault.gate.values import ValueHeld, find_customers, reveal, reveal_history, reveal_many
 
@@ -76,6 +76,7 @@ __all__ = [
     "customer_actor",
     "emergency_purposes_open",
     "find_customers",
+    "held_in_words",
     "month_totals_many",
     "month_totals_on_spark",
     "policy_decision",

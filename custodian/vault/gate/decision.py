@@ -12,12 +12,14 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from custodian.audit import events as log
 from custodian.audit.actions import Action
 from custodian.audit.events import append_surviving
 from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
+from custodian.dates import long_date
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import Policy, current_policy
 from custodian.vault.choices import MADE_BY_THE_UTILITY
@@ -68,15 +70,25 @@ class Destroyed(Denied):
     def __init__(self, destruction):
         self.schedule_item = destruction.schedule_item
         self.destroyed_on = timezone.localdate(destruction.destroyed_at)
-        item = current_policy().retention_schedule.get(self.schedule_item)
-        self.message = (
-            f"This customer's data was destroyed on {self.destroyed_on:%B} {self.destroyed_on.day}, "
-            f"{self.destroyed_on.year} under retention schedule item {self.schedule_item}"
-            + (f" ({item.label}; {item.schedule_item})" if item else "")
-            + "."
-        )
-        Exception.__init__(self, self.message)
         self.refusal = destroyed_refusal(destruction)
+        Exception.__init__(self, self.refusal.reason)
+
+    @property
+    def message(self) -> str:
+        """What became of the data, in the reader's language: worded when it is read, not when it is raised
+        (the schedule item's label and its citation as the policy file gives them in that language)."""
+        said = {"on": long_date(self.destroyed_on), "item": self.schedule_item}
+        item = current_policy().retention_schedule.get(self.schedule_item)
+        if item is None:
+            return (
+                _("This customer's data was destroyed on %(on)s under retention schedule item %(item)s.")
+                % said
+            )
+        shown = item.in_language()
+        return _(
+            "This customer's data was destroyed on %(on)s under retention schedule item %(item)s (%(label)s; "
+            "%(citation)s)."
+        ) % {**said, "label": shown.label, "citation": shown.schedule_item}
 
     def __str__(self):
         return self.message

@@ -40,10 +40,6 @@ class Kind:
 _NOT_STAFF = gettext_lazy("this read is not one a member of staff makes")
 _INTEGRITY = gettext_lazy("a stored item failed its integrity check; tell IT and the privacy officer")
 _NO_ITEM = gettext_lazy("no item the policy file names was asked for")
-_HELD = gettext_lazy(
-    "held for the privacy officer's approval: you read more customers without a request this hour than the "
-    "policy allows"
-)
 
 KINDS: dict[str, Kind] = {
     # Who may read what for which purpose (the policy file).
@@ -137,16 +133,25 @@ KINDS: dict[str, Kind] = {
         ),
     ),
     # Reads without a request past the hourly limit (`gate.Held`).
+    # Their words carry the hold's number and the counts, as the log does: the member of staff whose read
+    # waits is told them in their language (`held_in_words`), and names the hold to the privacy officer.
     "held": Kind(
         "held for the privacy officer's approval (hold {hold}): {read} customers read without a request or "
         "under requests you entered in the last hour, the limit is {limit}",
-        _HELD,
+        gettext_lazy(
+            "held for the privacy officer's approval (hold %(hold)s): %(read)s customers read without a "
+            "request or under requests you entered in the last hour, the limit is %(limit)s"
+        ),
     ),
     "held_many": Kind(
         "held for the privacy officer's approval (hold {hold}): {asked} customers in one read and {read} "
         "customers read without a request or under requests you entered in the last hour, the limit is "
         "{limit}",
-        _HELD,
+        gettext_lazy(
+            "held for the privacy officer's approval (hold %(hold)s): %(asked)s customers in one read and "
+            "%(read)s customers read without a request or under requests you entered in the last hour, the "
+            "limit is %(limit)s"
+        ),
     ),
     # Customers that are not there, or whose data is not.
     "no_such_customer": Kind("no such customer", gettext_lazy("there is no such customer")),
@@ -279,3 +284,10 @@ def refused_in_words(refused) -> str:
     else:
         because = str(KINDS[refusal.kind].words) % _in_words(refusal.facts)
     return _("Not allowed: %(because)s.") % {"because": because}
+
+
+def held_in_words(held) -> str:
+    """What a member of staff is told of their read held for the privacy officer's approval (a `Held`), in
+    their language: the hold's number and the counts, as the access log has them (no "Not allowed": the read
+    waits, it is not refused). The page says what waits around it: "This read is %(held)s ..."."""
+    return str(KINDS[held.refusal.kind].words) % _in_words(held.refusal.facts)
