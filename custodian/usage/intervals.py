@@ -444,17 +444,40 @@ def _whole_minutes_only(placed, key, month, starts, durations, values, qualities
     whole = (starts % 60 == 0) & (durations % 60 == 0)
     if whole.all():
         return starts, durations, values, qualities
-    n = int((~whole).sum())
-    placed.refuse(n, "minutes")
-    placed.problems.append(
-        Problem(
-            None,
-            NOT_WHOLE_MINUTES[0],
-            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~whole][0]))},
-            plural=NOT_WHOLE_MINUTES[1],
-        )
+    return _refused_of_month(
+        placed, "minutes", NOT_WHOLE_MINUTES, key, month, (starts, durations, values, qualities), whole
     )
-    return starts[whole], durations[whole], values[whole], qualities[whole]
+
+
+# The problems of a month's readings refused for what the file's other readings or the store hold (text, and
+# its plural where it has one).
+OVERLAPPING = (
+    gettext_noop(
+        "%(count)s %(series)s readings of %(month)s overlap a reading before them in the file (first at "
+        "%(first)s): a meter's readings do not overlap; kept the earlier, refused these"
+    ),
+    "",
+)
+INTO_A_METER_MONTH = (
+    gettext_noop(
+        "%(count)s %(series)s readings of %(month)s reach into a later month whose readings are held "
+        "from the utility's meter (first at %(first)s): a file does not replace them; refused"
+    ),
+    "",
+)
+
+
+def _refused_of_month(placed, why: str, words: tuple[str, str], key, month, readings: tuple, keep) -> tuple:
+    """The readings (starts, durations, values, qualities) `keep` marks; the others refused, counted under
+    `why`, with one problem for the series' month naming how many and the first one's time (`words`: its
+    text and plural)."""
+    n = int((~keep).sum())
+    placed.refuse(n, why)
+    first = local_time(int(readings[0][~keep][0]))
+    placed.problems.append(
+        Problem(None, words[0], {"count": n, "series": key, "month": month, "first": first}, plural=words[1])
+    )
+    return tuple(column[keep] for column in readings)
 
 
 def _first_of_overlapping(placed, key, month, starts, durations, values, qualities, *, before):
@@ -475,19 +498,9 @@ def _first_of_overlapping(placed, key, month, starts, durations, values, qualiti
             keep[i] = False
         else:
             reached = end
-    n = int((~keep).sum())
-    placed.refuse(n, "overlapping")
-    placed.problems.append(
-        Problem(
-            None,
-            gettext_noop(
-                "%(count)s %(series)s readings of %(month)s overlap a reading before them in the file (first "
-                "at %(first)s): a meter's readings do not overlap; kept the earlier, refused these"
-            ),
-            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~keep][0]))},
-        )
+    return _refused_of_month(
+        placed, "overlapping", OVERLAPPING, key, month, (starts, durations, values, qualities), keep
     )
-    return starts[keep], durations[keep], values[keep], qualities[keep]
 
 
 def _not_into_closed(placed, key, month, starts, durations, values, qualities):
@@ -504,19 +517,9 @@ def _not_into_closed(placed, key, month, starts, durations, values, qualities):
         keep[at] = not any((key, m) in placed.closed for m in months_between(after, int(ends[at])))
     if keep.all():
         return starts, durations, values, qualities
-    n = int((~keep).sum())
-    placed.refuse(n, "meter_held")
-    placed.problems.append(
-        Problem(
-            None,
-            gettext_noop(
-                "%(count)s %(series)s readings of %(month)s reach into a later month whose readings are held "
-                "from the utility's meter (first at %(first)s): a file does not replace them; refused"
-            ),
-            {"count": n, "series": key, "month": month, "first": local_time(int(starts[~keep][0]))},
-        )
+    return _refused_of_month(
+        placed, "meter_held", INTO_A_METER_MONTH, key, month, (starts, durations, values, qualities), keep
     )
-    return starts[keep], durations[keep], values[keep], qualities[keep]
 
 
 def _held_readings(old, key, month):

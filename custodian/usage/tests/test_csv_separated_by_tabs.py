@@ -4,32 +4,13 @@ and a note with commas in it does not make the import take the commas for the se
 by neither is refused by name, saying which separators are read, in English and Spanish, and what was held
 is kept."""
 
-from datetime import date, datetime, time, timedelta
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from custodian.testing import green_button_command, own_readings
+from custodian.testing import green_button_command
 from custodian.testing.portal import signed_in
 from custodian.usage.greenbutton_import import parse_green_button_csv
-from custodian.usage.intervals import series_readings
-from custodian.vault.interval_files import LOCAL
+from custodian.usage.tests.test_csv_saved_as_utf_16 import DAY, pat_s_day_stored, pats_day, upload
 
-HOUR = 3600
-
-
-def a_day() -> date:
-    """A day three weeks ago on which the clocks do not change: 24 hours from local midnight."""
-    day = date.today() - timedelta(days=21)
-    while datetime.combine(day + timedelta(days=1), time(), LOCAL) - datetime.combine(
-        day, time(), LOCAL
-    ) != timedelta(hours=24):
-        day -= timedelta(days=1)
-    return day
-
-
-DAY = a_day()
-START = int(datetime.combine(DAY, time(), LOCAL).timestamp())
 COLUMNS = ("TYPE", "DATE", "START TIME", "END TIME", "USAGE", "UNITS", "COST", "NOTES")
 
 
@@ -48,19 +29,6 @@ def rows(separator: str, value: float = 0.5) -> str:
     )
 
 
-def upload(client, content: bytes, language: str = "en"):
-    return client.post(
-        f"/portal/me/usage/upload/?lang={language}", {"file": SimpleUploadedFile("usage.txt", content)}
-    )
-
-
-def the_day(customer) -> list[float]:
-    stored = series_readings(
-        own_readings(customer, START, START + 24 * HOUR), START, START + 24 * HOUR, "electric"
-    )
-    return [value for *_, value in stored]
-
-
 def test_a_tab_separated_file_is_read_like_a_comma_separated_one():
     by_tabs, by_commas = parse_green_button_csv(rows("\t")), parse_green_button_csv(rows(","))
     assert by_tabs.ok, [p.message for p in by_tabs.problems]
@@ -71,20 +39,14 @@ def test_a_tab_separated_file_is_read_like_a_comma_separated_one():
 
 
 def test_pat_uploads_a_tab_separated_export(households):
-    (pat, app), _ = households
-    client = signed_in(app, "pat@example.com")
-    response = upload(client, rows("\t").encode())
-    page = response.content.decode()
-    assert response.status_code == 200, page[:3000]
-    assert "We read 24 readings and stored 24" in page
-    assert the_day(pat) == [0.5] * 24
+    pat_s_day_stored(households, rows("\t").encode())
 
 
 def test_fiona_imports_a_tab_separated_export_for_alice(customer, field_tech, tmp_path):
     path = tmp_path / "export.txt"
     path.write_text(rows("\t"))
     green_button_command(path, customer)
-    assert the_day(customer) == [0.5] * 24
+    assert pats_day(customer) == [0.5] * 24
 
 
 def test_a_file_separated_by_neither_is_refused_by_name_and_pat_keeps_her_readings(households):
@@ -100,7 +62,7 @@ def test_a_file_separated_by_neither_is_refused_by_name_and_pat_keeps_her_readin
     assert (
         "las columnas están separadas por barras verticales (|), no por comas ni por tabulaciones" in spanish
     )
-    assert the_day(pat) == [0.5] * 24
+    assert pats_day(pat) == [0.5] * 24
 
 
 def test_a_tab_separated_header_short_of_a_column_names_the_column():

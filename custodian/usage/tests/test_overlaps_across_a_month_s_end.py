@@ -14,29 +14,16 @@ import pytest
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.testing import own_readings
-from custodian.usage.greenbutton_import import ImportResult, Reading
-from custodian.usage.intervals import series_readings, usage_upload_by_customer
-from custodian.vault.gate import customer_actor
+from custodian.usage.intervals import series_readings
+from custodian.usage.tests.test_readings_of_one_time_held_once import upload
 from custodian.vault.interval_files import LOCAL, month_bounds
 
-POINT = "csv:electric"
 HOUR = 3600
 SEP_20 = int(datetime(2026, 9, 20, tzinfo=LOCAL).timestamp())
 OCT_1 = int(datetime(2026, 10, 1, tzinfo=LOCAL).timestamp())
 OCT_20 = int(datetime(2026, 10, 20, tzinfo=LOCAL).timestamp())
 PERIOD = (SEP_20, OCT_20 - SEP_20, 300_000.0)  # a billing period of 300 kWh across September's end
 HOURS = [(OCT_1 + h * HOUR, HOUR, 500.0) for h in range(72)]  # October 1 to 3, 0.5 kWh an hour
-
-
-def upload(customer, readings: list[tuple[int, int, float]]):
-    """The customer's own file of (start, seconds, Wh) readings, stored as the portal stores it."""
-    result = ImportResult(
-        readings=[Reading(POINT, POINT, start, length, wh, "Wh", 1) for start, length, wh in readings],
-        usage_points={POINT: "electric"},
-    )
-    return usage_upload_by_customer(
-        customer_id=customer.pk, result=result, size=1, actor=customer_actor(customer.pk)
-    )
 
 
 def held(customer, start=SEP_20 - 30 * 86400, end=OCT_20 + 30 * 86400):
