@@ -461,8 +461,15 @@ SESSION_ENGINE = "custodian.web.sessions"  # database sessions, the expiry pushe
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # The HSTS header reaches the host's subdomains by default (what the site's own host names need); a
+    # utility serving Custodian on a domain whose other subdomains are not all HTTPS turns it off. Asking
+    # browsers to preload the domain is the domain owner's deliberate step, slow to undo and binding every
+    # subdomain: off unless set (docs/operations.md).
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Django's deployment check asks for preload (security.W021); left off on purpose, as above.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # HTTPS as the TLS proxy saw it, only when the proxies are named (custodian.web.proxy drops the header

@@ -53,6 +53,7 @@ TEMPLATE_CARRIES = {
             "portal_password_reset",
             "portal_sign_in_changed",
             "portal_sign_up_refused",
+            "portal_sign_up_address_in_use",
             "portal_signed_up",
             "representative_invitation",
             "representative_answer_waiting",

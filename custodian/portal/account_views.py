@@ -59,14 +59,14 @@ def enrol(request):
                 status=429,
             )
         try:
-            account = portal_enrol(
+            sent = portal_enrol(
                 enrolment=Enrolment(**d),
                 confirm_url=lambda t, language: url_in_language(
                     request, reverse("portal:confirm", args=[t]), language
                 ),
                 page_language=request.LANGUAGE_CODE,
             )
-            if account is None:  # online already (its holder told): the answer a wrong figure gets
+            if not sent:  # online already (its holder told): the answer a wrong figure gets
                 raise EnrolmentError(NOT_MATCHED)
         except EnrolmentError as exc:
             form.add_error(None, str(exc))

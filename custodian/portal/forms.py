@@ -200,6 +200,11 @@ class ConsentForm(OnceForm):
     covers_until = bounds.DateField(label=_("Until (leave empty: until you revoke it)"), required=False)
     agree = forms.BooleanField(label=_("I give this consent and have read the terms above"))
 
+    def clean_categories(self):
+        # A category sent more than once (a crafted or doubled form) is one category, in the order first sent:
+        # the consent's words name each once, as the consent keeps them.
+        return list(dict.fromkeys(self.cleaned_data["categories"]))
+
     def clean_covers_until(self):
         # Said by the field, before the consent is recorded: the record's own rule (an end on or after the
         # day it is signed) is worded for staff and would be shown above the form.

@@ -11,13 +11,21 @@ never enough on their own where we already have a way to reach the customer:
   given and, once confirmed, the account is limited (it sees and pays, nothing that binds the customer)
   until the code in the letter then mailed to the mailing address is entered (custodian.portal.mailed_code);
 - a confirmed online account is never replaced by a sign-up: the attempt is refused with the same answer as
-  a wrong bill figure, and the account's sign-in address and the address on file are told.
-A link confirms nothing when it is opened (mail scanners open links): the page it opens has a button."""
+  a wrong bill figure, and the account's sign-in address and the address on file are told;
+- an address that signs in already is never given a second account, and the page does not say so: it
+  answers "check your e-mail" as for any sign-up, and the address is told it has an account and how to sign
+  in or set a new password, so sign-up can't be used to learn whether an address has an account.
+A link confirms nothing when it is opened (mail scanners open links): the page it opens has a button.
+
+One module (over 400 lines) on purpose: every way a sign-in comes to be (sign-up, confirmation, a
+representative's invitation) and the addresses it tells are checked here, against one rule of who holds an
+address."""
 
 import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -202,16 +210,32 @@ def _customer_proven(enrolment: Enrolment) -> int:
     return ids[0]
 
 
+def _address_in_use_tell(*, address: str, holder: PortalAccount | None, password: str) -> None:
+    """Someone with a bill's figures signed up with an address that signs in already: its owner is told that
+    it has an account and how to sign in or set a new password (nothing of the account typed), in the
+    holder's language (the page is someone else's). The password is hashed and dropped so this answers no
+    sooner than a sign-up, which hashes it for the new sign-in."""
+    make_password(password)
+    _notify(
+        to_address=address.strip(),
+        account_customer=holder.customer if holder else None,
+        template="portal_sign_up_address_in_use",
+    )
+
+
 @transaction.atomic
-def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") -> PortalAccount | None:
+def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") -> bool:
     """Check the proof, create the (inactive) sign-in, and e-mail a confirmation link: to the address on file
     where it differs from the address given (the address given is told to look there), else to the address
-    given.
+    given. True: the page answers "check your e-mail".
 
     Only a confirmed sign-up holds the account: an unconfirmed one (expired or not) gives way to a later
     sign-up that passes the same proof, so nobody can block the customer by signing up first and never
-    confirming. A confirmed one is never replaced here: its owner is told of the attempt, and None is returned
-    (not raised: the messages telling them stay on the record); the caller answers as for a wrong figure.
+    confirming. A confirmed one is never replaced here: its owner is told of the attempt, and False is
+    returned (not raised: the messages telling them stay on the record); the caller answers as for a wrong
+    figure. An address that signs in to an account already gets no second one: its owner is told, the
+    customer's unconfirmed sign-up gives way as to any sign-up, and True is returned, the answer of every
+    sign-up, so the page never says whether an address has an account.
     Each message is in the language of whoever reads its address (`outbox.services.language_of`): the one
     to the address on file in the account holder's chosen language (else `page_language`, the one the person
     signed up in), the one to an address only typed on the page in the page's language; the holder of an
@@ -222,15 +246,21 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
     if held is not None and held.confirmed_at is not None:
         # Someone with the bill figures tried to sign up for an account that is already online.
         account_holder_tell(account=held, template="portal_sign_up_refused")
-        return None
+        return False
     name = login_name(enrolment.email)
-    same_sign_in = PortalAccount.objects.select_related("user").filter(user__username=name).first()
-    if same_sign_in is not None and same_sign_in.confirmed_at is not None:
-        raise EnrolmentError(_("That e-mail address already signs in to an account."))
-    for pending in {a.pk: a for a in (held, same_sign_in) if a is not None}.values():
+    same_sign_in = (
+        PortalAccount.objects.select_related("user", "customer").filter(user__username=name).first()
+    )
+    in_use = same_sign_in is not None and same_sign_in.confirmed_at is not None
+    for pending in {
+        a.pk: a for a in (held, same_sign_in) if a is not None and a.confirmed_at is None
+    }.values():
         _unconfirmed_drop(pending)
-    if get_user_model().objects.filter(username=name).exists():
-        raise EnrolmentError(_("That e-mail address already signs in to an account."))
+    if in_use or get_user_model().objects.filter(username=name).exists():
+        _address_in_use_tell(
+            address=enrolment.email, holder=same_sign_in if in_use else None, password=enrolment.password
+        )
+        return True
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
     account = PortalAccount.objects.create(user=user, customer_id=customer_id)
     given = enrolment.email.strip()
@@ -265,7 +295,7 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
             page_language=page_language,
             typed_on_the_page=typed,
         )
-    return account
+    return True
 
 
 def _signed_up(data: dict) -> PortalAccount | None:

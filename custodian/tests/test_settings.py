@@ -64,6 +64,23 @@ def test_the_webhook_secret_is_required_once_a_processor_is_configured(productio
     assert "refuses to start" in result.stderr and "CUSTODIAN_PAYMENT_WEBHOOK_SECRET" in result.stderr
 
 
+HSTS = "from django.conf import settings as s; print(s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+
+
+def test_hsts_subdomains_and_preload_come_from_the_environment(production_env):
+    """A utility whose other subdomains are not all HTTPS turns the subdomains off; preloading the domain is
+    the domain owner's step, taken by setting it (docs/operations.md)."""
+    defaults = manage("shell", "-c", HSTS, env=production_env)
+    assert defaults.returncode == 0 and defaults.stdout.split()[-2:] == ["True", "False"], defaults.stderr
+    chosen = {**production_env, "SECURE_HSTS_INCLUDE_SUBDOMAINS": "0", "SECURE_HSTS_PRELOAD": "1"}
+    result = manage("shell", "-c", HSTS, env=chosen)
+    assert result.returncode == 0 and result.stdout.split()[-2:] == ["False", "True"], result.stderr
+    malformed = manage("check", env={**production_env, "SECURE_HSTS_PRELOAD": "sometimes"})
+    assert (
+        malformed.returncode != 0 and "SECURE_HSTS_PRELOAD='sometimes' is not a boolean" in malformed.stderr
+    )
+
+
 def test_development_defaults_need_nothing_set(tmp_path):
     result = manage("check", env={"CUSTODIAN_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr

@@ -87,3 +87,19 @@ def test_words_other_than_those_shown_are_shown_again_not_kept(households):
     )
     assert answer.status_code == 200 and 'name="words"' in answer.content.decode()
     assert not Consent.objects.exists()
+
+
+def test_a_category_sent_twice_is_named_once_as_the_consent_keeps_it(households, as_customer):
+    """A form that sends the same category three times (crafted, or a checkbox doubled) gives a consent
+    whose words name it once, in the order first sent, as its kept list of categories holds it once."""
+    (customer, app), _ = households
+    pat = signed_in(app, "pat@example.com")
+    fields = {**SOLAR_CO, "categories": ["phone", "name", "phone", "phone"], "covers_past": "0"}
+    asked = pat.post("/portal/me/consents/", fields)
+    shown = html.unescape(WORDS_SHOWN.search(asked.content.decode()).group(1))
+    assert "giving Telephone number, Name to Solar Co" in shown
+    assert consent_given_in_portal(pat, fields).status_code == 302
+    consent = Consent.objects.get()
+    assert consent.category_list == ["name", "phone"]  # each once (the record keeps them sorted)
+    words = consent_words(actor=as_customer(customer), customer_id=customer.pk, purpose="providing_services")
+    assert words[consent.sealed_ref].text_shown == shown
