@@ -10,6 +10,8 @@ the table, or rewrite every row with `ALTER TABLE … ALTER COLUMN … TYPE … 
 is a Merkle tree whose signed heads are kept outside the database (`audit verify --against`).
 """
 
+from custodian.policy.loader import RETENTION_FLOORS
+
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION custodian_append_only() RETURNS trigger AS $$
 BEGIN
@@ -106,7 +108,7 @@ def make_log_tables_append_only(schema_editor):
         )
         make_truncate_refused(schema_editor, [EVENTS, TILES])
     elif vendor == "sqlite":
-        _make_sqlite_events_append_only(schema_editor)
+        _make_sqlite_events_append_only(schema_editor, sealed_redactions=False)  # as 0004 made it
         schema_editor.execute(
             f"CREATE TRIGGER {TILES}_no_update BEFORE UPDATE ON {TILES} "
             "WHEN NOT (NEW.level = OLD.level AND NEW.idx = OLD.idx "
@@ -123,25 +125,79 @@ def make_log_tables_append_only(schema_editor):
 _SQLITE_REFUSE = "BEGIN SELECT RAISE(ABORT, 'the access log is append-only: {op} on {table} refused'); END"
 
 
-def _make_sqlite_events_append_only(schema_editor):
+def _make_sqlite_events_append_only(schema_editor, sealed_redactions: bool):
     schema_editor.execute(
         f"CREATE TRIGGER {EVENTS}_no_update BEFORE UPDATE ON {EVENTS} "
         + _SQLITE_REFUSE.format(op="UPDATE", table=EVENTS)
     )
-    unless_redacted = "WHEN NOT EXISTS (SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq) "
+    _make_sqlite_events_delete(schema_editor, sealed_redactions)
+
+
+def _make_sqlite_events_delete(schema_editor, sealed_redactions: bool) -> None:
+    if sealed_redactions:
+        unless_redacted = f"WHEN NOT EXISTS ({SQLITE_REDACTED}) "
+    else:
+        unless_redacted = "WHEN NOT EXISTS (SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq) "
     schema_editor.execute(
         f"CREATE TRIGGER {EVENTS}_no_delete BEFORE DELETE ON {EVENTS} {unless_redacted}"  # noqa: S608
-        + _SQLITE_REFUSE.format(op="DELETE", table=EVENTS)
+        + _SQLITE_REFUSE.format(op="DELETE", table=EVENTS),
+        None,
     )
 
 
-def events_append_only_again(schema_editor):
+def events_append_only_again(schema_editor, sealed_redactions: bool = True):
     """SQLite adds or removes a column of the events by rebuilding their table, which drops its triggers:
-    put them back (PostgreSQL alters the table in place and keeps them)."""
+    put them back (PostgreSQL alters the table in place and keeps them). Migrations from before redactions
+    were sealed (0010) put back the delete trigger of their time (`sealed_redactions` false)."""
     if schema_editor.connection.vendor == "sqlite":
         for op in ("update", "delete"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVENTS}_no_{op}")
-        _make_sqlite_events_append_only(schema_editor)
+        _make_sqlite_events_append_only(schema_editor, sealed_redactions)
+
+
+# An event's row may be deleted only under a redaction that names it as the system makes one (0010): its
+# number, its leaf (the position the tree holds it at, and the hash the tile holds there), its own time, a
+# seal, and that time older than the least period the policy file may give the access log
+# (`RETENTION_FLOORS`, a year of 365 days, never more than the policy's years). The database can read neither
+# the policy file nor the sealing key: `audit verify` checks the seal and the policy's period
+# (custodian.audit.redaction). Written without `%`, which a driver may read as a placeholder.
+REDACTION_FLOOR_SECONDS = RETENTION_FLOORS["access_log_years"] * 365 * 86400
+_REDACTION_NAMES_ITS_EVENT = (
+    "SELECT 1 FROM audit_redaction r "
+    "JOIN audit_logleaf l ON l.event_seq = r.event_seq AND l.idx = r.leaf_index "
+    "JOIN audit_tile t ON t.level = 0 AND t.idx = r.leaf_index / 256 "
+    "WHERE r.event_seq = OLD.seq AND r.at_us = OLD.at_us AND length(r.seal) = 40 "
+)
+SQLITE_REDACTED = (
+    _REDACTION_NAMES_ITS_EVENT
+    + "AND lower(hex(substr(t.hashes, (r.leaf_index - r.leaf_index / 256 * 256) * 32 + 1, 32))) "
+    "= r.leaf_hash "
+    f"AND r.at_us < (CAST((julianday('now') - 2440587.5) * 86400 AS INTEGER) - {REDACTION_FLOOR_SECONDS}) "
+    "* 1000000"
+)
+PG_EVENT_FUNCTION_SEALED_REDACTIONS = f"""
+CREATE OR REPLACE FUNCTION custodian_event_append_only() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND EXISTS ({_REDACTION_NAMES_ITS_EVENT}
+        AND encode(substring(t.hashes from (mod(r.leaf_index, 256) * 32 + 1)::int for 32), 'hex')
+            = r.leaf_hash
+        AND r.at_us < (extract(epoch from now())::bigint - {REDACTION_FLOOR_SECONDS}) * 1000000) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'append-only record: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+def events_deleted_only_under_sealed_redactions(schema_editor, sealed: bool = True):
+    """The events' delete trigger asks what a sealed redaction holds (0010); `sealed` false: as before."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PG_EVENT_FUNCTION_SEALED_REDACTIONS if sealed else PG_EVENT_FUNCTION, None)
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {EVENTS}_no_delete")
+        _make_sqlite_events_delete(schema_editor, sealed)
 
 
 def drop_log_tables_append_only(schema_editor):

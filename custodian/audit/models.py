@@ -130,10 +130,17 @@ class SignedHead(models.Model):
 
 class Redaction(models.Model):
     """An event whose content was removed (past its retention) while its leaf stays in the tree: the
-    event row may be deleted only once this record exists. Append-only."""
+    event row may be deleted only once this record exists, names its leaf and time, and is a year old (the
+    database's trigger). Append-only. `audit verify` holds it to its seal and to the policy's period."""
 
     event_seq = models.BigIntegerField(unique=True)
     leaf_index = models.BigIntegerField()
     leaf_hash = models.CharField(max_length=64)
     reason = models.CharField(max_length=300)
     redacted_at = models.DateTimeField()
+    # The event's own time, kept when its row goes: what shows it was past its retention when redacted.
+    # Empty on redactions made before it was kept (and sealed): docs/decisions.md says how those are treated.
+    at_us = models.BigIntegerField(null=True, help_text="the event's time: microseconds since the epoch")
+    # The log key's hash and an HMAC under the events' sealing key (custodian.audit.seals.redaction_seal) of
+    # the event's number, leaf, time, the reason and the moment: made by the system, not a database writer.
+    seal = models.CharField(max_length=40, blank=True, db_default="")

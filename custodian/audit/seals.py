@@ -253,3 +253,22 @@ class SealCheck:
                         "removed, or it was written past the application",
                     )
         return [problem for found in self.problems.values() for problem in found]
+
+
+# A redaction (custodian.audit.redaction) is sealed as an event is, with the same key, over what makes it one
+# the system made under the retention rule: the event, its leaf, the event's own time, why, and when. Its
+# text opens with a line no event's text has (an event's opens with its time), so no event's seal is ever a
+# redaction's.
+REDACTION_FIELDS = ("event_seq", "leaf_index", "leaf_hash", "at_us", "reason", "redacted_us")
+
+
+def redaction_text(values: dict) -> str:
+    """The text a redaction's seal is the HMAC of (`values` by REDACTION_FIELDS; `redacted_us`: the moment
+    it was made, microseconds since the epoch)."""
+    return "redaction\n" + leaf_encoded((name, values[name]) for name in REDACTION_FIELDS)
+
+
+def redaction_seal(values: dict) -> str:
+    """A new redaction's seal, under the log's active key."""
+    key_id, secret = active_key()
+    return key_id + hmac.new(secret, redaction_text(values).encode("utf-8"), _sha256).hexdigest()[:32]

@@ -11,10 +11,12 @@ backup restored), `rewritten` (the tree differs from a signed head), `head missi
 `forged head` (a signature that the log key did not make), `not in the tree` (an event never integrated).
 An event whose columns naming who acted (or whose salt) no longer open the commitment in its leaf is
 `modified` too, and so is an event, signed or waiting, that no longer matches the seal it was given when it
-was written (custodian.audit.seals) or has lost it; on SQLite a number missing among the events is `deleted`,
-and the events' counter ahead of the last event is `truncated` (the newest deleted before a head signed
-them). On PostgreSQL a rolled-back write leaves its sequence ahead too, so there the numbers given after the
-last event are told beside OK (`unaccounted`), not as a break.
+was written (custodian.audit.seals) or has lost it; an event removed under a redaction the system did not
+make under the retention rule (no seal or a wrong one, the event within its period, dated after the check, or
+an older event still held: custodian.audit.redaction) is `deleted`; on SQLite a number missing among the
+events is `deleted`, and the events' counter ahead of the last event is `truncated` (the newest deleted
+before a head signed them). On PostgreSQL a rolled-back write leaves its sequence ahead too, so there the
+numbers given after the last event are told beside OK (`unaccounted`), not as a break.
 
 One module on purpose, a little over 400 lines: each check reads what the one before computed (the leaves
 from the events, the tree from the leaves, the heads from the tree), in one pass over a log that may hold
@@ -27,12 +29,14 @@ from pathlib import Path
 
 from django.db import connection
 from django.db.models import Count, Min
+from django.utils import timezone
 
 from custodian.audit import merkle, notes, seals
 from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
 from custodian.audit.heads import log_origin, read_published_heads, tile_path, tiles_for, verifier_keys
 from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
+from custodian.audit.redaction import redaction_problems
 from custodian.audit.tree import TILE_HEIGHT, numbers_given, queue_problems, waiting
 
 HASH = merkle.HASH_SIZE
@@ -191,7 +195,7 @@ def _tree_pass(leaves, sizes: set[int]) -> tuple[dict[int, bytes], dict[int, byt
 def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyResult:
     result = VerifyResult()
     findings = result.findings
-    keys = verifier_keys()
+    keys, started = verifier_keys(), timezone.now()
     redactions = {r.event_seq: r for r in Redaction.objects.all()}
     result.redacted = len(redactions)
 
@@ -202,7 +206,8 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
     opened = ("", ())  # the last commitment opened: a bulk write's events share theirs
     committed = ", ".join(f"e.{name}" for name in COMMITTED_FIELDS)
     sealed = f"e.seal, {seals.seal_sql('e', connection.vendor)}"
-    seal_check = seals.SealCheck(log_seal_keys(log_origin())[1], gaps=connection.vendor == "sqlite")
+    seal_keys = log_seal_keys(log_origin())[1]
+    seal_check = seals.SealCheck(seal_keys, gaps=connection.vendor == "sqlite")
     check_seal = seal_check.event
     sql = (
         f"SELECT l.idx, l.event_seq, {canonical_sql('e')}, {sealed}, e.actor_commitment, e.actor_salt, "  # noqa: S608
@@ -262,6 +267,7 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
             findings.append(
                 Finding("modified", red.leaf_index, f"the redaction of event {seq} does not match its leaf")
             )
+    findings += [Finding(*problem) for problem in redaction_problems(seal_keys, started)]
     head = TreeHead.objects.filter(pk=1).first()
     signed = [
         (f"head #{h.pk} signed {h.signed_at:%Y-%m-%d %H:%M}", h.note)

@@ -10,14 +10,14 @@ bottom beside the file it checks.
 
 import tomllib
 from dataclasses import dataclass, field, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from fideslang import DEFAULT_TAXONOMY
 
@@ -227,6 +227,11 @@ class RetentionItem(Translated):
         except ValueError:  # February 29 in a year that has none
             return as_of.replace(year=as_of.year - self.amount, day=28)
 
+    def first_moment_kept(self, as_of: date) -> datetime:
+        """The moment before which a record of this item is past its period on `as_of` (local midnight of the
+        first day kept): the retention run's cutoff, and the one `audit verify` holds a redaction to."""
+        return timezone.make_aware(datetime.combine(self.first_day_kept(as_of), time.min))
+
     def period_words(self) -> str:
         """The period in words of the active language ("6 years", "6 años")."""
         if self.unit == "days":
@@ -235,8 +240,10 @@ class RetentionItem(Translated):
 
 
 # The retention schedule's floors the policy file may not go under: the accounting of disclosures is kept at
-# least six years (the model: 45 CFR 164.530(j)).
-RETENTION_FLOORS = {"disclosure_accounting_years": 6}
+# least six years (the model: 45 CFR 164.530(j)); an access-log event at least a year, the age the database's
+# own trigger asks of an event before it lets its row be deleted (custodian.audit.append_only: the database
+# can't read this file, so it asks the floor, and `audit verify` the period).
+RETENTION_FLOORS = {"disclosure_accounting_years": 6, "access_log_years": 1}
 BREACH_FIELDS = (
     "held_reads_per_hour",
     "hold_approval_minutes",

@@ -34,7 +34,7 @@ The as-of day of a real run can't be in the future (a dry run may look ahead).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import numpy as np
 from django.db import transaction
@@ -75,7 +75,7 @@ class RetentionError(ValueError):
 
 def cutoff_of(item: RetentionItem, as_of: date) -> datetime:
     """The moment before which a record of this item is past its period on `as_of` (local midnight)."""
-    return timezone.make_aware(datetime.combine(item.first_day_kept(as_of), time.min))
+    return item.first_moment_kept(as_of)
 
 
 def citation_of(item: RetentionItem) -> str:

@@ -10,7 +10,7 @@ from custodian.audit.append_only import events_append_only_again
 
 
 def _again(apps, schema_editor):
-    events_append_only_again(schema_editor)
+    events_append_only_again(schema_editor, sealed_redactions=False)  # the trigger of its time
 
 
 class Migration(migrations.Migration):

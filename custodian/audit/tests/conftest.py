@@ -1,6 +1,11 @@
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from custodian.audit import events as event_writers
 from custodian.audit.events import CANON_FIELDS, TEXT_FIELDS, append_events
 from custodian.audit.heads import head_sign, publish_to
 from custodian.audit.models import LogLeaf
@@ -28,6 +33,14 @@ def tamper(sql, params=()):
             finally:
                 for _, ddl in triggers:
                     cur.execute(ddl)
+
+
+def written_years_ago(monkeypatch, years: int, events: list[dict]) -> None:
+    """`events` written (one bulk write) `years` years of 366 days ago, as the clock then gave their time."""
+    then = int((timezone.now() - timedelta(days=366 * years)).timestamp() * 1e9)
+    with monkeypatch.context() as patched:
+        patched.setattr(event_writers, "time", SimpleNamespace(time_ns=lambda: then))
+        append_events(events)
 
 
 def counter_set_back() -> None:

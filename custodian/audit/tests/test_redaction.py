@@ -1,5 +1,6 @@
 """An event's content can be removed (past its retention) while its leaf stays: the log still verifies,
-proofs and receipts issued before still check, and the database refuses a removal that isn't recorded."""
+proofs and receipts issued before still check, and the database refuses a removal that isn't recorded.
+The events here were written seven years ago (the access log keeps them six)."""
 
 import json
 import subprocess
@@ -9,18 +10,26 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from custodian.audit import merkle
 from custodian.audit.events import append_events
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction
 from custodian.audit.receipts import receipt_for
-from custodian.audit.redaction import NotRedactable, event_redact, events_redact
-from custodian.audit.tests.conftest import tamper
+from custodian.audit.redaction import NotRedactable, event_redact, events_redact, retention_cutoff_us
+from custodian.audit.tests.conftest import tamper, written_years_ago
 from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
 from custodian.testing import read_event as event
 
 VERIFIER = Path(settings.BASE_DIR) / "verifier" / "custodian_verify.py"
+
+
+@pytest.fixture
+def events(db, log_keys, monkeypatch):
+    """Twenty events written seven years ago, integrated into the tree."""
+    written_years_ago(monkeypatch, 7, [event(i) for i in range(1, 21)])
+    integrate()
 
 
 def test_a_redacted_event_keeps_its_leaf_and_old_receipts_still_check(events, tmp_path):
@@ -64,14 +73,18 @@ def test_a_redaction_that_hides_another_leaf_is_found(events):
 
 
 def test_events_past_their_retention_are_redacted_in_bulk(events):
-    cutoff = AccessEvent.objects.order_by("seq").values_list("at_us", flat=True)[10] + 1
+    append_events([event(i) for i in range(21, 26)])  # today's: kept
+    integrate()
+    cutoff = retention_cutoff_us(timezone.now())
     older = AccessEvent.objects.filter(at_us__lt=cutoff).count()
+    assert older == 20
     head = current_head()
     assert events_redact(before_us=cutoff, reason="retention run") == older > 0
     assert events_redact(before_us=cutoff, reason="retention run") == 0  # re-run: nothing left
     assert current_head() == head
     result = verify_log()
     assert result.ok and result.redacted == older, str(result)
+    assert AccessEvent.objects.count() == 5
 
 
 def test_an_event_written_after_the_newest_was_redacted_is_still_integrated(events):
