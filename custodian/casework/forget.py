@@ -43,8 +43,8 @@ def source_forgotten(source_key: str) -> bool:
     return ForgottenSource.objects.filter(digest=_digest(source_key)).exists()
 
 
-def inquirers_joined(customer_id: int) -> list[int]:
-    """The records of someone not yet known whose requests were verified as the customer's and moved to them
-    (`casework.data_requests.request_verify`): the same person, by the verification."""
-    joined = CustomerRequest.objects.filter(customer_id=customer_id, received_as__isnull=False)
+def inquirers_joined(customer_ids: Iterable[int]) -> list[int]:
+    """The records of someone not yet known whose requests were verified as the customers' and moved to them
+    (`casework.data_requests.request_verify`): the same people, by the verification."""
+    joined = CustomerRequest.objects.filter(customer_id__in=list(customer_ids), received_as__isnull=False)
     return sorted(set(joined.values_list("received_as_id", flat=True)))

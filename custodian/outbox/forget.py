@@ -6,9 +6,10 @@ the address was the customer's. When an erasure deletes the customer's e-mail ad
 numbers, the index of every message sent to them is cleared in the same transaction: every message to the
 customer (each went to an address of theirs: the e-mail on file, the one they sign in with, one waiting to be
 confirmed, an old one told of a change), and any other whose index is a digest of a deleted value (an
-auto-reply to a message the customer sent from it). An online account deleted (erasure, retention) forgets
-its sign-in address the same way. The messages themselves, their text sealed as correspondence, stay as the
-answer says.
+auto-reply to a message the customer sent from it). An online account deleted (erasure, retention) forgets its
+sign-in address the same way, and the retention run's shredding of a closed account forgets the customer's
+addresses as the erasure does (`retention.forgetting`). The messages themselves, their text sealed as
+correspondence, stay as the answer says.
 """
 
 from collections.abc import Iterable
@@ -17,12 +18,21 @@ from django.db.models import Q
 
 from custodian.outbox.models import OutboundMessage
 
+_PREFIXES_AT_ONCE = 100
+
 
 def address_indexes_forget(*, customer_ids: Iterable[int] = (), digests: Iterable[str] = ()) -> int:
     """Clear the address index of the customers' messages and of any message sent to an address whose
     digest is in `digests` (a digest may be a prefix, as a sign-in's name keeps one); in the caller's
     transaction. How many messages."""
-    where = Q(to_customer_id__in=list(customer_ids))
-    for digest in {d for d in digests if d}:
-        where |= Q(to_address_index__startswith=digest)
-    return OutboundMessage.objects.filter(where).exclude(to_address_index="").update(to_address_index="")
+    kept = OutboundMessage.objects.exclude(to_address_index="")
+    cleared = kept.filter(to_customer_id__in=list(customer_ids)).update(to_address_index="")
+    # By a few prefixes at a time: the retention run forgets hundreds of customers' addresses together, and a
+    # long chain of conditions is more than SQLite parses in one statement.
+    prefixes = sorted({d for d in digests if d})
+    for start in range(0, len(prefixes), _PREFIXES_AT_ONCE):
+        where = Q()
+        for digest in prefixes[start : start + _PREFIXES_AT_ONCE]:
+            where |= Q(to_address_index__startswith=digest)
+        cleared += kept.filter(where).update(to_address_index="")
+    return cleared

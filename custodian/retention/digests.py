@@ -1,13 +1,15 @@
-"""Every column that keeps a keyed digest, a blind index, a hash, a token or a key, and what a customer's
-erasure does to it.
+"""Every column that keeps a keyed digest, a blind index, a hash, a token or a key, and what deleting a
+customer's data (their erasure, or the retention run's shredding of their closed account past its period)
+does to it.
 
 A digest of a personal value is that value to anyone holding the key (or, unkeyed, nobody needing one) and a
 guess: a blind index of a deleted e-mail address still tells whose it was. So every column of that kind, of
 Custodian's models and of the libraries' it installs, is declared here on one side, with why:
 
 - FORGOTTEN: it holds a digest of something the erasure deletes (the voluntary contact details, the online
-  account): the erasure clears it, or deletes its row, in its own transaction (`retention.erasure`), by the
-  step named;
+  account), all of which the run's shredding deletes too: both clear it, or delete its row, by one step
+  (`retention.forgetting.digests_forget`, in the erasure's transaction and in the shredding's before the data
+  key goes), or with the values and the online account each deletes;
 - OF_WHAT_IS_KEPT: it holds a digest of something the erasure keeps, as the law or the policy asks (an
   account's records, a bill, a letter, the access log): it tells nothing that what it digests doesn't;
 - TIED_TO_NOBODY: a digest of something personal that no row ties to a customer, gone within a day or telling
@@ -16,10 +18,11 @@ Custodian's models and of the libraries' it installs, is declared here on one si
 
 `custodian/retention/tests/test_erasure_leaves_no_digest.py` walks every model's columns whose names say they
 are of this kind and fails on one not declared here (so a new one is decided, not forgotten), and checks that
-an erasure leaves none of the FORGOTTEN ones holding a digest of what it deleted.
+an erasure and a closed account's shredding each leave none of the FORGOTTEN ones holding a digest of what
+they deleted.
 """
 
-FORGOTTEN = "forgotten by the erasure"
+FORGOTTEN = "forgotten when the customer's data is deleted"
 OF_WHAT_IS_KEPT = "a digest of what the erasure keeps"
 TIED_TO_NOBODY = "tied to no customer"
 NOT_PERSONAL = "not of personal data"
@@ -28,17 +31,19 @@ DIGEST_COLUMNS: dict[str, tuple[str, str]] = {
     # What the erasure deletes, and the digests of it.
     "vault.PersonalValue.blind_index": (
         FORGOTTEN,
-        "deleted with the values the erasure deletes, the customer's and the ones a request verified as "
-        "theirs arrived with; a kept value's (the name, the addresses, the account number) is of what is "
-        "kept",
+        "deleted with the values the erasure deletes (every value, by the run's shredding), the customer's "
+        "and the ones a request verified as theirs arrived with (retention.forgetting); a value the erasure "
+        "keeps (the name, the addresses, the account number) is of what is kept",
     ),
     "outbox.OutboundMessage.to_address_index": (
         FORGOTTEN,
-        "cleared on every message to the customer or to a deleted address (outbox.forget)",
+        "cleared on every message to the customer or to a deleted address (outbox.forget, through "
+        "retention.forgetting)",
     ),
     "casework.CustomerRequest.source_key": (
         FORGOTTEN,
-        "cleared on every request of the customer's (casework.forget), its keyed digest kept alone",
+        "cleared on every request of the customer's (casework.forget, through retention.forgetting), its "
+        "keyed digest kept alone",
     ),
     "auth.User.username": (
         FORGOTTEN,
@@ -48,7 +53,8 @@ DIGEST_COLUMNS: dict[str, tuple[str, str]] = {
     "axes.AccessAttempt.username": (
         FORGOTTEN,
         "the running count of failures under the online account's name or a deleted address's, as an "
-        "account's or as the hash of one that was no account's: deleted (staff.lockout.sign_in_names_forget)",
+        "account's or as the hash of one that was no account's: deleted (staff.lockout.sign_in_names_forget, "
+        "through retention.forgetting and the online account's deletion)",
     ),
     "axes.AccessFailureLog.username": (FORGOTTEN, "cleared, as the next; the failure stays on the log"),
     "axes.AccessLog.username": (

@@ -25,22 +25,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from custodian.casework.choices import RepresentativeScope
-from custodian.casework.forget import inquirers_joined, request_sources_forget
 from custodian.customers.models import Account
 from custodian.dates import long_date
 from custodian.disclosures.models import Consent
 from custodian.disclosures.services import consent_revoke
-from custodian.outbox.forget import address_indexes_forget
 from custodian.outbox.services import in_language_of, letter_send
 from custodian.policy.loader import current_policy
+from custodian.retention.forgetting import CONTACT_FIELDS, digests_forget
 from custodian.retention.models import ErasureRecord
-from custodian.retention.online_accounts import online_accounts_delete, sign_in_addresses_forget
+from custodian.retention.online_accounts import online_accounts_delete
 from custodian.retention.services import destroyed_by_the_run
 from custodian.vault.erasure_sides import Side, decided_by_their_app, side_carry_out, side_of
 from custodian.vault.gate import Actor
@@ -48,7 +46,7 @@ from custodian.vault.models import PersonalValue
 from custodian.vault.services import Submission, marketing_preference_set
 
 # Deleted now: giving them was voluntary (the account application's notice says so).
-VOLUNTARY_FIELDS = ("email", "phone")
+VOLUNTARY_FIELDS = CONTACT_FIELDS
 # What an account's records hold, named in the answer by the policy file's labels of these data categories.
 ACCOUNT_RECORDS = (
     "name",
@@ -269,22 +267,12 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
     with in_language_of(customer):
         answer = _answer_of(customer.pk, timezone.localdate())
     going = [*VOLUNTARY_FIELDS, *(policy.categories[c].field for c, s in answer.sides.items() if not s.kept)]
-    # A request verified as the customer's that arrived from someone not yet known keeps the record it arrived
-    # as: the same person, whose contact details given with it are among the earlier ones the answer deletes.
-    inquirers = inquirers_joined(customer.pk)
-    deleted_values = PersonalValue.objects.filter(
-        Q(customer_id=customer.pk, field__in=going) | Q(customer_id__in=inquirers, field__in=VOLUNTARY_FIELDS)
-    )
-    # No keyed digest of what is deleted outlives it (`retention.digests` declares every column of the kind):
-    # the outbox's index of the addresses (`outbox.forget`), the sign-in records' names of the e-mail
-    # addresses, and the source keys of the customer's requests (`casework.forget`).
-    voluntary = deleted_values.filter(field__in=VOLUNTARY_FIELDS)
-    address_indexes_forget(
-        customer_ids=[customer.pk, *inquirers], digests=list(voluntary.values_list("blind_index", flat=True))
-    )
-    sign_in_addresses_forget(list(voluntary.filter(field="email").values_list("blind_index", flat=True)))
-    request_sources_forget(customer_ids=[customer.pk, *inquirers])
-    values, _by_model = deleted_values.delete()
+    # No keyed digest of what is deleted outlives it (`retention.digests` declares every column of the kind),
+    # by the step the retention run's shredding takes too (`retention.forgetting`), which deletes the contact
+    # details the customer's verified requests arrived with: among the earlier ones the answer deletes.
+    arrived_with = digests_forget(customer_ids=[customer.pk], fields=going)
+    values, _by_model = PersonalValue.objects.filter(customer_id=customer.pk, field__in=going).delete()
+    values += arrived_with
     for category, side in answer.sides.items():
         side_carry_out(category, customer_id=customer.pk, side=side)
     later = {

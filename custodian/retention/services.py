@@ -7,8 +7,10 @@ record per schedule item (what, how many, how, under which item as cited that da
   twice:
   - closed accounts past their period: the customer's data is crypto-shredded (`vault.services`: the data key
     first, then the sealed values, documents and interval blocks), their portal sign-in and peer-group
-    membership removed. A customer with an open request is held (a request or a dispute in progress stops the
-    clock), and listed as held;
+    membership removed, and every digest of their values forgotten by the step an erasure takes
+    (`retention.forgetting`: the outbox's address index, the sign-in records' names, requests' source keys,
+    the contact details a verified request arrived with). A customer with an open request is held (a request
+    or a dispute in progress stops the clock), and listed as held;
   - earlier values replaced longer ago than their period: the sealed rows deleted;
   - interval readings of months past their period, for customers still on file: each month's readings are read
     through the gate as the `retention` job and replaced by the month's total (one sealed reading), so bills
@@ -50,6 +52,7 @@ from custodian.customers.models import Customer
 from custodian.disclosures.models import DisclosureEntry
 from custodian.housekeeping import Prune, prunes
 from custodian.policy.loader import RetentionItem, current_policy
+from custodian.retention.forgetting import digests_forget
 from custodian.retention.models import DestructionRecord, RetentionRun
 from custodian.retention.online_accounts import online_accounts_delete
 from custodian.usage.models import PeerGroupMember
@@ -234,6 +237,8 @@ def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
         with transaction.atomic():
+            # What outlives the values unless forgotten with them, as an erasure forgets it (one step).
+            arrived_with = digests_forget(customer_ids=part)
             online_accounts_delete(part)
             PeerGroupMember.objects.filter(customer_id__in=part).delete()
         done = customers_data_destroy(
@@ -241,7 +246,7 @@ def _destroy_closed_accounts(run, due: Due) -> DestructionRecord:
         )
         total = Destroyed(
             customers=total.customers + done.customers,
-            values=total.values + done.values,
+            values=total.values + done.values + arrived_with,
             documents=total.documents + done.documents,
             interval_blocks=total.interval_blocks + done.interval_blocks,
         )

@@ -1,29 +1,36 @@
-"""A customer's erasure leaves no keyed digest, blind index or hash of what it deletes: not in the outbox, not
-in the sign-in records (the names her addresses sign in with, as kept for an account or hashed for an address
-that is none), not in the source keys that recognise a request sent twice, not with the contact details she
-gave as someone not yet known before a request was verified as hers. Every column of that kind is declared
-with what the erasure does to it (`retention.digests`), so a new one is decided, not left behind. What relied
-on a forgotten key still holds: a message of hers imported again makes nothing."""
+"""A customer's erasure, and the retention run's shredding of her closed account past its period, each leave
+no keyed digest, blind index or hash of what they delete: not in the outbox, not in the sign-in records (the
+names her addresses sign in with, as kept for an account or hashed for an address that is none), not in the
+source keys that recognise a request sent twice, not with the contact details she gave as someone not yet
+known before a request was verified as hers. Every column of that kind is declared with what deleting a
+customer's data does to it (`retention.digests`), so a new one is decided, not left behind, and both paths
+forget the ones declared forgotten by one step (`retention.forgetting`). What relied on a forgotten key still
+holds: a message of hers imported again makes nothing."""
 
 import re
+from datetime import date
 
 import pytest
 from django.apps import apps as django_apps
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 
 from custodian.casework.choices import Verification
 from custodian.casework.data_requests import request_verify
 from custodian.casework.mail_import import import_one
 from custodian.casework.models import CustomerRequest
-from custodian.casework.services import Intake, request_intake
+from custodian.casework.services import Intake, request_close, request_intake
+from custodian.customers.models import Account
+from custodian.customers.services import account_stop
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.services import login_name
 from custodian.retention.digests import DIGEST_COLUMNS, FORGOTTEN
 from custodian.retention.erasure import erasure_carry_out
+from custodian.retention.services import retention_run
 from custodian.staff.lockout import stored_username
 from custodian.testing.portal import signed_in
-from custodian.vault.models import PersonalValue
+from custodian.vault.models import DataDestruction, PersonalValue
 from custodian.vault.services import blind_index_of
 
 # A column's name that says it keeps a digest, an index, a hash, a token or a key of something.
@@ -134,7 +141,34 @@ def _digests_of_ann(app) -> set[str]:
     return digests
 
 
-def test_ann_s_erasure_leaves_no_digest_of_what_it_deletes(ann_everywhere):
+def _years_ago(years: int) -> date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=min(today.day, 28))
+
+
+def _shredded(customer) -> None:
+    """`customer`'s data destroyed by the retention run, her accounts closed longer ago than the policy file's
+    period: she moved away seven years ago (her accounts' dates moved back, as if opened ten years ago), and
+    her requests were closed since (a request in progress holds the clock)."""
+    for account in Account.objects.filter(customer=customer):
+        Account.objects.filter(pk=account.pk).update(opened_on=_years_ago(10))
+        account_stop(account_id=account.pk, closed_on=_years_ago(7))
+    for request in CustomerRequest.objects.filter(customer=customer):
+        request_close(request=request, reason="answered")
+    retention_run()
+    assert DataDestruction.objects.filter(customer=customer).exists()
+
+
+def _erased(customer) -> None:
+    erasure_carry_out(customer=customer, requested_via="portal")
+
+
+# The two paths that delete a customer's data, each forgetting the same columns by the same step.
+DELETIONS = pytest.mark.parametrize("delete", [_erased, _shredded], ids=["erasure", "retention shredding"])
+
+
+@DELETIONS
+def test_deleting_ann_s_data_leaves_no_digest_of_it(ann_everywhere, delete):
     ann, app, bob = ann_everywhere
     digests = _digests_of_ann(app)
     digests |= set(
@@ -143,11 +177,11 @@ def test_ann_s_erasure_leaves_no_digest_of_what_it_deletes(ann_everywhere):
         .values_list("source_key", flat=True)
     )
     forgotten = {column for column, (side, _why) in DIGEST_COLUMNS.items() if side == FORGOTTEN}
-    # Each column the erasure forgets holds something of hers first: the scenario reaches every one.
+    # Each column the deletion forgets holds something of hers first: the scenario reaches every one.
     assert sorted(forgotten - _holders(digests)) == []
     bob_keys = set(CustomerRequest.objects.filter(customer=bob).values_list("source_key", flat=True))
 
-    erasure_carry_out(customer=ann, requested_via="portal")
+    delete(ann)
     # Her sign-in address's name as it would be kept now that it is no account's.
     digests.add(stored_username(None, {"username": login_name(SIGN_IN)}))
     assert sorted(_holders(digests)) == []
@@ -159,8 +193,9 @@ def test_ann_s_erasure_leaves_no_digest_of_what_it_deletes(ann_everywhere):
     assert _holders({blind_index_of("email", "bob.signin@example.com")}) >= {"auth.User.username"}
 
 
-def test_ann_s_e_mail_imported_again_after_her_erasure_makes_nothing(households):
-    """The import recognised a message imported twice by its source key; the erasure forgets the key, and the
+@DELETIONS
+def test_ann_s_e_mail_imported_again_after_her_data_is_deleted_makes_nothing(households, delete):
+    """The import recognised a message imported twice by its source key; the deletion forgets the key, and the
     same message imported again (the same mailbox read again) still makes no request, records no address and
     sends no auto-reply. Bob's message, imported twice, is still one request."""
     (ann, app), (bob, bob_app) = households
@@ -169,7 +204,7 @@ def test_ann_s_e_mail_imported_again_after_her_erasure_makes_nothing(households)
         _email(bob_app.personal["email"], "bob-1"),
     )
     assert import_one(ann_writes) is True and import_one(bob_writes) is True
-    erasure_carry_out(customer=ann, requested_via="phone")
+    delete(ann)
     requests, messages = CustomerRequest.objects.count(), OutboundMessage.objects.count()
 
     assert import_one(ann_writes) is False
