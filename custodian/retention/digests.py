@@ -90,6 +90,11 @@ DIGEST_COLUMNS: dict[str, tuple[str, str]] = {
     "audit.TreeHead.root": (OF_WHAT_IS_KEPT, "the access log's Merkle tree"),
     "audit.SignedHead.root": (OF_WHAT_IS_KEPT, "the access log's Merkle tree"),
     "audit.Redaction.leaf_hash": (OF_WHAT_IS_KEPT, "the leaf of a redacted event, kept so the tree verifies"),
+    "audit.Redaction.seal": (
+        OF_WHAT_IS_KEPT,
+        "an HMAC of a redaction of the access log (the event's number, leaf and time, the reason), kept "
+        "with it",
+    ),
     # Tied to no customer.
     "casework.ForgottenSource.digest": (
         TIED_TO_NOBODY,
