@@ -66,10 +66,14 @@ def drop_append_only(schema_editor, tables):
 # in the tree); a tile may only grow (a partial tile gains hashes at its end, nothing else changes).
 EVENTS, TILES = "audit_accessevent", "audit_tile"
 
-PG_EVENT_FUNCTION = """
+
+def _pg_event_function(redacted: str) -> str:
+    """PostgreSQL's guard of the events: a row is deleted only where `redacted` (an EXISTS query on the row
+    being deleted, OLD) finds its redaction; every other update or delete is refused."""
+    return f"""
 CREATE OR REPLACE FUNCTION custodian_event_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq) THEN
+    IF TG_OP = 'DELETE' AND EXISTS ({redacted}) THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'append-only record: % on % refused', TG_OP, TG_TABLE_NAME
@@ -77,6 +81,10 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 """
+
+
+# Before redactions were sealed (0010): a redaction row naming the event was enough.
+PG_EVENT_FUNCTION = _pg_event_function("SELECT 1 FROM audit_redaction r WHERE r.event_seq = OLD.seq")
 PG_TILE_FUNCTION = """
 CREATE OR REPLACE FUNCTION custodian_tile_grows_only() RETURNS trigger AS $$
 BEGIN
@@ -175,20 +183,12 @@ SQLITE_REDACTED = (
     f"AND r.at_us < (CAST((julianday('now') - 2440587.5) * 86400 AS INTEGER) - {REDACTION_FLOOR_SECONDS}) "
     "* 1000000"
 )
-PG_EVENT_FUNCTION_SEALED_REDACTIONS = f"""
-CREATE OR REPLACE FUNCTION custodian_event_append_only() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' AND EXISTS ({_REDACTION_NAMES_ITS_EVENT}
-        AND encode(substring(t.hashes from (mod(r.leaf_index, 256) * 32 + 1)::int for 32), 'hex')
-            = r.leaf_hash
-        AND r.at_us < (extract(epoch from now())::bigint - {REDACTION_FLOOR_SECONDS}) * 1000000) THEN
-        RETURN OLD;
-    END IF;
-    RAISE EXCEPTION 'append-only record: % on % refused', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
+PG_EVENT_FUNCTION_SEALED_REDACTIONS = _pg_event_function(
+    _REDACTION_NAMES_ITS_EVENT
+    + "AND encode(substring(t.hashes from (mod(r.leaf_index, 256) * 32 + 1)::int for 32), 'hex') "
+    "= r.leaf_hash "
+    f"AND r.at_us < (extract(epoch from now())::bigint - {REDACTION_FLOOR_SECONDS}) * 1000000"
+)
 
 
 def events_deleted_only_under_sealed_redactions(schema_editor, sealed: bool = True):
