@@ -14,7 +14,8 @@ record per schedule item (what, how many, how, under which item as cited that da
   - earlier values replaced longer ago than their period: the sealed rows deleted;
   - interval readings of months past their period, for customers still on file: each month's readings are read
     through the gate as the `retention` job and replaced by the month's total (one sealed reading), so bills
-    and year-on-year figures still have their months;
+    and year-on-year figures still have their months; every block of the month goes, the readings off the
+    grid and the quality codes too (`retention.interval_totals`);
   - access-log event contents past their period: redacted in the verifiable log (the event's content removed,
     its leaf hash kept, so proofs still verify);
   - the accounting of disclosures: never destroyed before its period (at least six years, the loader refuses
@@ -38,7 +39,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-import numpy as np
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -53,8 +53,10 @@ from custodian.disclosures.models import DisclosureEntry
 from custodian.housekeeping import Prune, prunes
 from custodian.policy.loader import RetentionItem, current_policy
 from custodian.retention.forgetting import digests_forget
+from custodian.retention.interval_totals import held_reading_by_reading, months_reduced, series_of
 from custodian.retention.models import DestructionRecord, RetentionRun
 from custodian.retention.online_accounts import online_accounts_delete
+from custodian.usage.intervals import PERIODS
 from custodian.usage.models import PeerGroupMember
 from custodian.vault import interval_files
 from custodian.vault.choices import Channel
@@ -135,25 +137,30 @@ def _interval_months_due(cutoff: datetime, leaving: frozenset[int] = frozenset()
         return {}
     destroyed = set(DataDestruction.objects.values_list("customer_id", flat=True))
     due: dict[int, set[str]] = defaultdict(set)
-    for cid, _service, month, _interval, count in interval_files.block_index(months=months):
-        if count > 1 and cid not in destroyed and cid not in leaving:
+    for cid, service, month, _interval, count in interval_files.block_index(months=months):
+        if held_reading_by_reading(service, count) and cid not in destroyed and cid not in leaving:
             due[cid].add(month)
     return {cid: sorted(ms) for cid, ms in due.items()}
 
 
 def _interval_counts(due: dict[int, list[str]]) -> tuple[int, int]:
+    """(series-months to reduce to their totals, readings they hold), from the clear columns: a block off the
+    grid holds three values a reading (`usage.intervals.encode_periods`), a block of codes no reading."""
 
     if not due:
         return 0, 0
     months = sorted({m for ms in due.values() for m in ms})
-    blocks = readings = 0
-    for cid, _service, month, _interval, count in interval_files.block_index(
+    series, readings = set(), 0
+    for cid, service, month, _interval, count in interval_files.block_index(
         months=months, customer_ids=list(due)
     ):
-        if month in due.get(cid, ()) and count > 1:
-            blocks += 1
-            readings += count
-    return blocks, readings
+        if month in due.get(cid, ()) and held_reading_by_reading(service, count):
+            series.add((cid, series_of(service), month))
+            if service.endswith(PERIODS):
+                readings += count // 3
+            elif "~" not in service:
+                readings += count
+    return len(series), readings
 
 
 def _access_events(cutoff: datetime):
@@ -285,23 +292,16 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
                 months=months,
                 action=Action.RETENTION_MONTHLY_TOTALS,
             )
-            totals = []
-            for block in opened:
-                if block.month not in months_due[block.customer_id] or len(block.values) <= 1:
-                    continue
-                if "~" in block.service:  # billing periods or quality codes (usage.intervals): no grid to sum
-                    continue
-                first, after = interval_files.month_bounds(block.month)
-                values = np.asarray(block.values, dtype=np.float64)
-                total = float(np.nansum(values)) if not np.all(np.isnan(values)) else float("nan")
-                totals.append(
-                    interval_files.IntervalBlock(
-                        block.customer_id, block.service, block.month, first, after - first, np.array([total])
-                    )
+            # Every block of the month goes, not only its grid: the readings off the grid and every
+            # reading's quality code are the month's readings too (`retention.interval_totals`).
+            reduced = months_reduced(opened, months_due)
+            del opened
+            if reduced.totals or reduced.removing:
+                interval_blocks_record(
+                    blocks=reduced.totals, submission=submission, removing=reduced.removing
                 )
-                readings_done += len(values)
-            if totals:
-                blocks_done += interval_blocks_record(blocks=totals, submission=submission)
+            blocks_done += reduced.series_months
+            readings_done += reduced.readings
     return _record(
         run,
         due,

@@ -200,23 +200,32 @@ _SCHEMA = pa.schema(
 )
 
 
-def write_rows(rows: Iterable[dict]) -> int:
+def write_rows(rows: Iterable[dict], *, removed: Iterable[tuple[int, str, str]] = ()) -> int:
     """Put sealed rows (dicts with SCHEMA_COLUMNS) in their month-shards, replacing the blocks they supersede
-    (same customer, service and month). Returns the number of files rewritten."""
+    (same customer, service and month), and take out the `removed` blocks ((customer, service, month)) in
+    the same rewrite of their month-shard: a reader sees both changes or neither (the retention run puts a
+    month's total in and its readings' other blocks out at once). Returns the number of files rewritten."""
 
     grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    gone: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
     for row in rows:
         grouped[(row["month"], row["customer_id"] // SHARD_SIZE)].append(row)
-    for (month, shard), new in grouped.items():
-        _shard_rewrite(_path(month, shard), new)
-    return len(grouped)
+    for cid, service, month in removed:
+        gone[(month, int(cid) // SHARD_SIZE)].add((int(cid), service))
+    shards = sorted(set(grouped) | set(gone))
+    for month, shard in shards:
+        _shard_rewrite(_path(month, shard), grouped.get((month, shard), []), gone.get((month, shard), set()))
+    return len(shards)
 
 
-def _shard_rewrite(path: Path, new: list[dict]) -> None:
+def _shard_rewrite(path: Path, new: list[dict], removed: set[tuple[int, str]] = frozenset()) -> None:
     """One month-shard rewritten with `new` rows in place of the blocks they supersede (the last of two
-    rows for one block wins), to a temporary file renamed into place under the shard's lock."""
+    rows for one block wins) and without the `removed` blocks ((customer, service)), to a temporary file
+    renamed into place under the shard's lock."""
     with _locked(path):
-        os.replace(_shard_merged(path, _RowsInMemory(new)), path)
+        if not new and not path.exists():
+            return
+        os.replace(_shard_merged(path, _RowsInMemory(new, removed)), path)
 
 
 # A month-shard is written in row groups of a few hundred rows (DuckDB skips a group by its customer_id
@@ -229,13 +238,13 @@ SHARD_READ_ROWS, READ_BUFFER = 16, 64 * 1024
 
 class _RowsInMemory:
     """New rows given as a list (`write_rows`): the last row of a block wins, the others sorted by customer
-    and service."""
+    and service; the blocks `removed` are superseded by nothing."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], removed: set[tuple[int, str]] = frozenset()):
         latest = {(r["customer_id"], r["service"]): r for r in rows}
         keys = sorted(latest)
-        self.replaced = set(keys)
-        self.customers = sorted({cid for cid, _ in keys})
+        self.replaced = set(keys) | set(removed)
+        self.customers = sorted({cid for cid, _ in self.replaced})
         self._ids = np.array([cid for cid, _ in keys], dtype=np.int64)
         self._table = pa.Table.from_pylist([latest[k] for k in keys], schema=_SCHEMA)
 

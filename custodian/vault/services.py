@@ -348,20 +348,28 @@ def vendor_pseudonyms(*, vendor_id: int, customer_ids) -> dict[int, str]:
     return {cid: hmac.new(key, str(cid).encode(), hashlib.sha256).hexdigest()[:32] for cid in customer_ids}
 
 
-def interval_blocks_record(*, blocks: Sequence, submission: Submission | None) -> int:
+def interval_blocks_record(
+    *, blocks: Sequence, submission: Submission | None, removing: Sequence[tuple[int, str, str]] = ()
+) -> int:
     """Store interval readings (custodian.vault.interval_files.IntervalBlock), each sealed with its customer's
-    data key, replacing the blocks they supersede. Returns the number of blocks written.
+    data key, replacing the blocks they supersede, and take the `removing` blocks ((customer, service,
+    month)) out of the store in the same rewrite of their month-shards. Returns the number of blocks written.
 
     The provenance row and any new data keys are committed before the files are written: a block never
     refers to a key or a provenance that does not exist. Re-running with the same blocks is harmless."""
 
     _meter_usage_declared()
+    if not blocks:  # only blocks taken out: no provenance to record
+        interval_files.write_rows([], removed=removing)
+        return 0
     for block in blocks:
         _block_checked(block)
     with transaction.atomic():
         provenance = _provenance_create(submission)
         keys = _data_keys_for(sorted({b.customer_id for b in blocks}))
-    interval_files.write_rows([_block_sealed(b, keys[b.customer_id], provenance.pk) for b in blocks])
+    interval_files.write_rows(
+        [_block_sealed(b, keys[b.customer_id], provenance.pk) for b in blocks], removed=removing
+    )
     return len(blocks)
 
 
