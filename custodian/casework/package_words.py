@@ -16,6 +16,7 @@ from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.dates import day_words, month_words
 from custodian.outbox.services import FOR_THE_REPRESENTATIVE, PAPERLESS, content_parse
 from custodian.policy.loader import current_policy
+from custodian.usage.intervals import is_demand
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
 from custodian.vault.masking import shown_words
 from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
@@ -248,12 +249,20 @@ ADDED_UP_FROM = {
     ReadingSource.STAFF_FILE: gettext_lazy("the readings of a file our staff imported, added up"),
     ReadingSource.UPLOAD: gettext_lazy("the readings of a file you uploaded, added up"),
 }
+# A demand series' month is its peak (`month_figure`), in kW: nothing of it is added up.
+PEAK_OF = {
+    ReadingSource.METER: gettext_lazy("the highest of the meter readings we hold"),
+    ReadingSource.STAFF_FILE: gettext_lazy("the highest of the readings of a file our staff imported"),
+    ReadingSource.UPLOAD: gettext_lazy("the highest of the readings of a file you uploaded"),
+}
+DEMAND_UNIT = "kW"
 
 
 def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) -> list[list[str]]:
     """The monthly table: each service's months from the bills, and every other month that readings held
-    add up to (`monthly_use_held`: by their source, the meter's or a file's), each saying where its figure
-    comes from; a month held from more than one source has a row for each."""
+    come to (`monthly_use_held`: by their source, the meter's or a file's; a demand series' peak, not a
+    sum), each saying where its figure comes from; a month held from more than one source has a row for
+    each."""
     billed = {
         (service, m.get("month", ""), ""): (m.get("total", ""), data.get("unit", ""))
         for service, data in bills.items()
@@ -261,7 +270,10 @@ def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) 
     }
     months_billed = {(service, month) for service, month, _source in billed}
     added = {
-        (service, month, source): (round(total, 3), SERVICE_UNITS.get(service, ""))
+        (service, month, source): (
+            round(total, 3),
+            DEMAND_UNIT if is_demand(service) else SERVICE_UNITS.get(service, ""),
+        )
         for service, months in readings.items()
         for month, totals in months.items()
         if (service, month) not in months_billed
@@ -272,7 +284,8 @@ def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) 
     for (service, month, source), (total, unit) in sorted(
         {**billed, **added}.items(), key=lambda item: (*item[0][:2], order.get(item[0][2], -1))
     ):
-        said = _("your bill") if not source else ADDED_UP_FROM.get(source, ADDED_UP_FROM["staff_file"])
+        told = PEAK_OF if is_demand(service) else ADDED_UP_FROM
+        said = _("your bill") if not source else told.get(source, told[ReadingSource.STAFF_FILE])
         name = str(SERVICE_NAMES.get(service, service.capitalize()))
         rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), str(said)])
     return rows

@@ -1,5 +1,7 @@
 """A month of interval readings past its period, reduced to what the retention schedule keeps of it: each
-series' total, one reading over the whole month, and nothing else of the month's readings.
+series' total, one reading over the whole month, and nothing else of the month's readings. A series'
+"total" is its month's figure (`usage.intervals.month_figure`): the use added up for energy and volume, the
+month's peak for a demand series (kW do not add up; the peak is what a demand charge bills).
 
 A series' month is held in up to four blocks (`usage.intervals`): its grid, the codes of the grid's readings
 (`~quality`), its readings off the grid (`~periods`: hours a later file's quarter hours pushed off the grid,
@@ -13,8 +15,8 @@ data access answer's monthly table already counts it). No time is counted twice:
 covers its whole span, so a grid reading under it, or under a reading of an earlier month reduced in the
 same run that reaches into this one, is left out (the store's imports keep readings from overlapping; only
 readings stored before they did can). A total already made (an earlier run, or a file's reading of the
-whole month) stands for the readings it summed and is added as it is. The readings' quality codes go with
-them: a total carries no code.
+whole month) stands for the readings it summed (or the peak it took) and is counted with them as it is.
+The readings' quality codes go with them: a total carries no code.
 
 Nothing here opens or writes: the run reads through the gate and writes through `vault.services`."""
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from custodian.usage.intervals import PERIODS, decode_periods, is_month_total
+from custodian.usage.intervals import PERIODS, decode_periods, is_month_total, month_figure
 from custodian.vault.interval_files import IntervalBlock, month_bounds
 
 
@@ -78,8 +80,9 @@ def months_reduced(blocks: Iterable[IntervalBlock], due: Mapping[int, Collection
 
 
 def _month_total(group: dict[str, IntervalBlock], series: str, month: str, spans) -> tuple[float | None, int]:
-    """(the month's total, how many readings it replaces): None when the series held no grid and no reading
-    off it, NaN when none of its slots holds a reading (as a month without readings reads). `spans`: the
+    """(the month's total, its peak for demand: `month_figure`; how many readings it replaces): None when the
+    series held no grid and no reading off it, NaN when none of its slots holds a reading (as a month
+    without readings reads). `spans`: the
     readings off the grid counted in the series' earlier months; this month's counted ones are added."""
     first = month_bounds(month)[0]
     grid, periods = group.get(series), group.get(series + PERIODS)
@@ -107,4 +110,4 @@ def _month_total(group: dict[str, IntervalBlock], series: str, month: str, spans
             parts += grid.values[keep].tolist()
     if grid is None and not readings:  # an off-grid block an import left empty: nothing to total
         return None, 0
-    return (float(np.sum(parts)) if parts else float("nan")), readings
+    return month_figure(series, parts), readings

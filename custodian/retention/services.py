@@ -13,9 +13,10 @@ record per schedule item (what, how many, how, under which item as cited that da
     or a dispute in progress stops the clock), and listed as held;
   - earlier values replaced longer ago than their period: the sealed rows deleted;
   - interval readings of months past their period, for customers still on file: each month's readings are read
-    through the gate as the `retention` job and replaced by the month's total (one sealed reading), so bills
-    and year-on-year figures still have their months; every block of the month goes, the readings off the
-    grid and the quality codes too (`retention.interval_totals`);
+    through the gate as the `retention` job and replaced by the month's total (one sealed reading; a demand
+    series keeps its month's peak, `usage.intervals.month_figure`), so bills and year-on-year figures still
+    have their months; every block of the month goes, the readings off the grid and the quality codes too
+    (`retention.interval_totals`);
   - access-log event contents past their period: redacted in the verifiable log (the event's content removed,
     its leaf hash kept, so proofs still verify);
   - the accounting of disclosures: never destroyed before its period (at least six years, the loader refuses
@@ -305,7 +306,10 @@ def _sum_interval_months(run, due: Due) -> DestructionRecord:
     return _record(
         run,
         due,
-        method="readings within each month replaced by the month's total (sealed, one reading per month)",
+        method=(
+            "readings within each month replaced by the month's total, a demand series' by its peak "
+            "(sealed, one reading per month)"
+        ),
         count=blocks_done,
         customers=len(customers),
         customer_months=blocks_done,

@@ -94,6 +94,7 @@ GRID_INTERVALS = (300, 600, 900, 1800, 3600)
 PERIODS = "~periods"
 QUALITY = "~quality"
 PERIODS_QUALITY = PERIODS + QUALITY  # the codes of a `~periods` block's readings, by their start and length
+DEMAND = "_demand"  # a demand series (kW): a rate read at each moment, not an amount used over an interval
 
 
 @dataclass
@@ -127,7 +128,24 @@ def series_key(service: str, flow_direction: int = 1, *, point: int = 1, demand:
     customer's first of that service (`electric#2`), net or reverse flow (`_net`, `_received`) and demand
     (`_demand`). Forward energy of the first usage point is plain `electric`, the series billing reads."""
     base = service if point == 1 else f"{service}#{point}"
-    return base + FLOW_SUFFIX[flow_direction] + ("_demand" if demand else "")
+    return base + FLOW_SUFFIX[flow_direction] + (DEMAND if demand else "")
+
+
+def is_demand(series: str) -> bool:
+    """Whether a series (its grid's name, or any of its blocks': `electric#2_demand~periods`) is of demand."""
+    return series.split("~", 1)[0].endswith(DEMAND)
+
+
+def month_figure(series: str, values: Iterable[float]) -> float:
+    """The one figure a month of a series' readings comes to, wherever a month is told or kept as one value
+    (the retention run's monthly totals, a data access answer's monthly table): the use added up for energy
+    and volume; for demand the month's peak, the highest reading, as a demand charge bills it (kW read at
+    moments do not add up to anything). NaN when none of `values` holds a reading (a month without any)."""
+    held = np.asarray(list(values), dtype=np.float64)
+    held = held[~np.isnan(held)]
+    if not len(held):
+        return float("nan")
+    return float(held.max() if is_demand(series) else held.sum())
 
 
 def point_key(service: str, number: int) -> str:
@@ -160,8 +178,8 @@ def series_parts(key: str) -> dict:
         key, kind = key.removesuffix(QUALITY), "quality"
     if key.endswith(PERIODS):
         key, kind = key.removesuffix(PERIODS), "quality" if kind == "quality" else "periods"
-    demand = key.endswith("_demand")
-    key = key.removesuffix("_demand")
+    demand = key.endswith(DEMAND)
+    key = key.removesuffix(DEMAND)
     flow = 1
     for direction, suffix in FLOW_SUFFIX.items():
         if suffix and key.endswith(suffix):
@@ -992,7 +1010,10 @@ def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, serv
 
 def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     """An Arrow table (customer_id, ts TIMESTAMPTZ UTC, kwh) of the blocks' readings summed to hours, for
-    DuckDB or Spark. Sub-hourly readings are added up; missing ones are left out."""
+    DuckDB or Spark. Sub-hourly readings are added up; missing ones are left out. Energy only: a demand
+    series' readings do not add up (`month_figure`)."""
+    if is_demand(service):
+        raise ValueError(f"{service} is a demand series: its readings are not added up to hours")
 
     ids, stamps, values = [], [], []
     for b in blocks:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from custodian.customers.choices import SERVICE_UNITS, Service
-from custodian.usage.intervals import PERIODS, QUALITY, reading_arrays, series_readings
+from custodian.usage.intervals import PERIODS, QUALITY, month_figure, reading_arrays, series_readings
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.tips import day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
@@ -245,22 +245,26 @@ def _series_of(blocks) -> list[str]:
 
 
 def monthly_use_held(**read) -> dict[str, dict[str, dict[str, float]]]:
-    """{service: {local month: {source: use in the billing unit}}} added up from every interval reading held
-    for the customer, by where the readings came from (`ReadingSource`: the meter's, a file staff imported,
-    the customer's own upload; never one told as another's), for a data access answer's monthly table: the
-    months no bill covers too. `read`: as `interval_readings_held`."""
+    """{series: {local month: {source: the month's figure}}} of every interval reading held for the customer,
+    by where the readings came from (`ReadingSource`: the meter's, a file staff imported, the customer's own
+    upload; never one told as another's), for a data access answer's monthly table: the months no bill
+    covers too. A month's figure is the one rule for a month of a series (`month_figure`): the use added up
+    in the billing unit, a demand series' peak in kW. `read`: as `interval_readings_held`."""
     blocks = _every_block_held(**read)
     sources = interval_sources(customer_id=read["customer_id"], months=sorted({b.month for b in blocks}))
     held: dict[str, dict[str, dict[str, float]]] = {}
     for service in _series_of(blocks):
-        months = held.setdefault(service, {})
+        values: dict[str, dict[str, list[float]]] = {}
         for b in blocks:
             if b.service not in (service, service + PERIODS):
                 continue
             source = sources.get((b.service, b.month), ReadingSource.STAFF_FILE)
             for start, _duration, value in series_readings([b], 0, 2**62, service):
-                totals = months.setdefault(month_of(start), {})
-                totals[source] = totals.get(source, 0.0) + float(value)
+                values.setdefault(month_of(start), {}).setdefault(source, []).append(float(value))
+        held[service] = {
+            month: {source: month_figure(service, of) for source, of in by_source.items()}
+            for month, by_source in values.items()
+        }
     return held
 
 
