@@ -52,7 +52,7 @@ from custodian.casework.package_words import (
     notice_words,
     register_read_rows,
 )
-from custodian.casework.recipients import to_the_representative
+from custodian.casework.recipients import answered_to, to_the_representative
 from custodian.casework.services import RequestError, request_close, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -588,7 +588,7 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     _check_owner(request, by)
     if request.status != RequestStatus.OPEN:
         raise RequestError("this request is already closed")
-    rep = request.representative
+    rep = answered_to(request)
     # The letter is written in the language of whoever asked: the customer, or their representative.
     with in_language_of(request.customer if rep is None else rep.person):
         package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from custodian.casework.choices import RequestStatus
 from custodian.casework.models import CustomerRequest, RequestEvent
-from custodian.casework.recipients import to_the_representative
+from custodian.casework.recipients import answered_to, to_the_representative
 from custodian.casework.services import REPLY_PURPOSES, RequestError
 from custodian.customers.models import Customer
 from custodian.outbox.services import letter_send, message_send
@@ -190,7 +190,7 @@ def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
             "phone": utility["phone"],
         },
     }
-    if locked.representative_id is not None:
+    if answered_to(locked) is not None:
         # Typed freely, a reply may hold any of the customer's data (its template carries every category:
         # `outbox.carried`); one to the representative carries what her authority covers, shown to staff on
         # the request, within which they answer her. The customer's address is not read: nothing goes to it.

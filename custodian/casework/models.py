@@ -17,6 +17,7 @@ from custodian.casework.choices import (  # noqa: F401
     RequestStatus,
     Verification,
 )
+from custodian.policy.loader import current_policy
 from custodian.textlist import CommaList
 
 
@@ -83,9 +84,12 @@ class CustomerRequest(models.Model):
         checked = VERIFIED_WITH[self.verification].get(self.verified_with, "")
         if self.representative_id is not None:
             rep = self.representative
+            # She is the customer's representative, not a customer: named by her authority, what it lets her
+            # do and see in the labels staff read on the representatives page.
+            kind = str(rep.get_kind_display()).lower()
             checked = (
-                f"authority {rep.pk}, {str(rep.get_kind_display()).lower()}, customer {rep.person_id}: may "
-                f"{', '.join(rep.scope_list)}; sees {', '.join(rep.category_list)}"
+                f"by the customer's representative, {kind} (authority {rep.pk}), "
+                f"who may: {'; '.join(rep.scope_labels)}; and sees: {', '.join(rep.category_labels)}"
             )
         return f"{self.get_verification_display()}{f' ({checked})' if checked else ''}"
 
@@ -160,6 +164,17 @@ class Representative(models.Model):
 
     scope_list = CommaList("scope")
     category_list = CommaList("categories")
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """What she may do, by the choices' labels in the active language (never the stored keys)."""
+        return [str(RepresentativeScope(s).label) for s in self.scope_list if s in RepresentativeScope.values]
+
+    @property
+    def category_labels(self) -> list[str]:
+        """The data she may see, by the policy file's labels in the active language (never the keys)."""
+        categories = current_policy().categories
+        return [categories[c].in_language().label for c in self.category_list if c in categories]
 
     def is_current(self, on=None) -> bool:
         day = on or timezone.localdate()

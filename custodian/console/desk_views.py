@@ -5,6 +5,7 @@ back to the request's page with what happened."""
 from django.contrib.auth import get_user_model
 
 from custodian.casework.desk import note_add, reply_send, request_assign, request_take
+from custodian.casework.recipients import reply_sent
 from custodian.console import forms
 from custodian.console.steps import request_step
 from custodian.netaddr import client_ip
@@ -42,8 +43,4 @@ def request_note_view(request, req, d):
 @request_step(forms.ReplyForm, invalid="Write the reply (at most 6,000 characters).")
 def request_reply_view(request, req, d):
     message = reply_send(request=req, by=request.user, body=d["body"], client_ip=client_ip(request))
-    how = "by e-mail" if message.channel == "email" else "by letter"
-    return (
-        f"Reply sent {how} ({message.get_status_display().lower()}); the customer sees it in the "
-        "portal under the request."
-    )
+    return reply_sent(req, message)

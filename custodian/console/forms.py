@@ -293,10 +293,12 @@ class VerifyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    confirmed = forms.BooleanField(
-        label="I have read the package: it goes to the customer by letter and appears in their portal",
-        required=True,
-    )
+    confirmed = forms.BooleanField(required=True)
+
+    def __init__(self, *args, goes: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Where the answer goes, by the rule the sending follows (`recipients.answer_goes`).
+        self.fields["confirmed"].label = goes
 
 
 class HandOffForm(forms.Form):
@@ -346,10 +348,10 @@ class ReplyTemplateForm(forms.Form):
 
 class ReplyForm(OnceForm):
     body = forms.CharField(
-        label="Reply to the customer",
+        label="Your reply",
         max_length=REPLY_LIMIT,
-        help_text="Goes by e-mail to the address on file (by letter when there is none) and shows in their "
-        f"portal under the request. Replace every {BLANK} before sending.",
+        # Where it goes is said above the box, by the rule the sending follows (`recipients.reply_goes`).
+        help_text=f"Replace every {BLANK} before sending.",
         widget=forms.Textarea(attrs={"rows": 9}),
     )
 

@@ -37,6 +37,7 @@ from custodian.casework.identity import (
     proves_a_channel,
     verification_methods,
 )
+from custodian.casework.recipients import answer_goes, answer_sent, reply_goes
 from custodian.casework.selectors import request_list
 from custodian.casework.services import (
     Intake,
@@ -205,6 +206,7 @@ def request_detail(request, request_id):
             "reply_form": step_form(
                 request, forms.ReplyForm, "console:request_reply", req.pk, initial={"body": draft}
             ),
+            "reply_goes": reply_goes(req),
             "read_purposes": [
                 (k, policy.purposes[k].label)
                 for k in sorted(
@@ -394,7 +396,9 @@ def request_package(request, req):
         {
             "req": req,
             "package": letter,
-            "answer_form": step_form(request, forms.AnswerForm, "console:request_answer", req.pk)
+            "answer_form": step_form(
+                request, forms.AnswerForm, "console:request_answer", req.pk, goes=answer_goes(req)
+            )
             if req.status == RequestStatus.OPEN
             else None,
             "json_url": reverse("console:package", args=[req.pk]) + "?format=json",
@@ -435,7 +439,7 @@ def _lookup_purpose(actor) -> str:
 @require_POST
 @owned_request(RequestKind.DATA_ACCESS)
 def request_answer_view(request, req):
-    form = forms.AnswerForm(request.POST)
+    form = forms.AnswerForm(request.POST, goes=answer_goes(req))
     if not form.is_valid():
         return page_again(
             request,
@@ -451,7 +455,7 @@ def request_answer_view(request, req):
         return redirect("console:request", request_id=req.pk)
     except gate.Denied:
         return not_found(request)
-    messages.success(request, f"Request #{req.pk} answered by letter; the customer sees it in the portal.")
+    messages.success(request, answer_sent(req))
     return redirect("console:requests")
 
 
