@@ -24,7 +24,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
@@ -542,6 +542,18 @@ CSV_COLUMN_WORDS = gettext_lazy(
 )
 
 
+def _csv_end_time(begin: datetime, end: datetime) -> str:
+    """A reading's END TIME: its clock time when it ends on DATE or at the midnight after it (a reading that
+    ends at midnight is dated by its start), else with its own date (`2024-09-30 22:00-0500`), so that a
+    reading longer than that (a day from 22:00, a billing period) keeps its length and the import reads the
+    file back as it was written (`greenbutton_import._end_day`)."""
+    clock = end.strftime("%H:%M%z")
+    after = begin.date() + timedelta(days=1)
+    if end.date() == begin.date() or (end.date() == after and (end.hour, end.minute) == (0, 0)):
+        return clock
+    return f"{end.date().isoformat()} {clock}"
+
+
 def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: IntervalCosts | None = None) -> str:
     """The common CSV layout. Times are the utility's local time with their UTC offset on every row. COST,
     with `costs`, is each interval's share of its month's bill for the use (`billing.estimate.
@@ -549,7 +561,10 @@ def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: Interva
     # The words for people (these comments, each row's TYPE and NOTES) are in the active language, the
     # customer's in the portal's Download My Data.
     comments = [
-        gettext("Times are %(zone)s local time; each START TIME and END TIME carries its UTC offset.")
+        gettext(
+            "Times are %(zone)s local time; each START TIME and END TIME carries its UTC offset, and an END "
+            "TIME later than the midnight after DATE carries its date."
+        )
         % {"zone": settings.TIME_ZONE},
         str(CSV_COLUMN_WORDS),
     ]
@@ -583,7 +598,7 @@ def green_button_csv(usage_points: Sequence[UsagePointExport], *, costs: Interva
                     kind,
                     begin.date().isoformat(),
                     begin.strftime("%H:%M%z"),
-                    end.strftime("%H:%M%z"),
+                    _csv_end_time(begin, end),
                     Decimal(f"{value:g}"),  # a number: a negative reading stays a number
                     point.unit,
                     "" if amount is None else f"{amount:.2f}",

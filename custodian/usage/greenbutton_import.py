@@ -47,7 +47,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import BinaryIO, NamedTuple
 
@@ -1567,6 +1567,23 @@ def _csv_moment(day: str, clock: str, zone):
     return int((moment if exact else moment.replace(tzinfo=zone)).timestamp()), exact
 
 
+_DATED = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](.*)")
+
+
+def _end_day(day: str, end_text: str) -> tuple[str, str, bool]:
+    """The day an END TIME falls on, its clock time, and whether the END TIME named its day. An END TIME
+    may carry its own date (`2024-09-30 22:00-0500`, as our download writes a reading that ends later than
+    the midnight after DATE); else it is on DATE."""
+    found = _DATED.fullmatch(end_text.strip())
+    return (found.group(1), found.group(2), True) if found else (day.strip(), end_text, False)
+
+
+def _next_day(day: str) -> str:
+    """The calendar day after `day` (`YYYY-MM-DD`): a local time on it is read with that day's own UTC offset,
+    never as 24 hours after the same time on `day` (23 or 25 hours apart on a day the clocks change)."""
+    return (datetime.strptime(day.strip(), "%Y-%m-%d").date() + timedelta(days=1)).isoformat()
+
+
 def _skipped_clock(day: str, clock: str, zone) -> tuple[str, str] | None:
     """For a local time (no UTC offset) the clocks skip when daylight saving begins (`02:30` on a day they go
     from 02:00 to 03:00): the clock times they skip from and to; None for a time that exists."""
@@ -1684,9 +1701,16 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
             {"usage": usage_text.strip()},
             "unreadable",
         )
+    end_day, end_clock, end_dated = _end_day(day, end_text)
     try:
         start, exact = _csv_moment(day, start_text, zone)
-        end, end_exact = _csv_moment(day, end_text, zone)
+        end, end_exact = _csv_moment(end_day, end_clock, zone)
+        if not end_dated and _csv_clock(end_day, end_clock)[0].time() == time():
+            # A reading that ends at midnight is dated by its start: it ends at the next day's local
+            # midnight (the last hour of a day the clocks change is an hour, not 0 or 2), whatever offset
+            # it is written with (`00:00-0600` after a day from `00:00-0500` is still the next day's).
+            end_day = _next_day(day)
+            end, end_exact = _csv_moment(end_day, end_clock, zone)
     except (ValueError, OverflowError):
         return Refused(
             gettext_noop(
@@ -1716,8 +1740,11 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
             {"day": day},
             "unreadable",
         )
-    for name, clock, clock_exact in (("START TIME", start_text, exact), ("END TIME", end_text, end_exact)):
-        if not clock_exact and (skipped := _skipped_clock(day, clock, zone)):
+    for name, on, clock, clock_exact in (
+        ("START TIME", day, start_text, exact),
+        ("END TIME", end_day, end_clock, end_exact),
+    ):
+        if not clock_exact and (skipped := _skipped_clock(on, clock, zone)):
             return Refused(
                 gettext_noop(
                     "%(column)s %(time)r does not exist on %(day)s: the clocks skip from %(skipped_from)s to "
@@ -1726,7 +1753,7 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
                 {
                     "column": name,
                     "time": clock.strip(),
-                    "day": day.strip(),
+                    "day": on.strip(),
                     "skipped_from": skipped[0],
                     "skipped_to": skipped[1],
                 },
@@ -1734,7 +1761,7 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
             )
     times = {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
     if end <= start:
-        if end_text.strip()[:5] != "00:00" and end == start:
+        if end == start:
             return Refused(
                 gettext_noop(
                     "END TIME %(end)r is the same moment as START TIME %(start)r on %(day)s: the reading has "
@@ -1743,17 +1770,15 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
                 times,
                 "unreadable",
             )
-        if end_text.strip()[:5] != "00:00":
-            return Refused(
-                gettext_noop(
-                    "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
-                    "starts (one that ends at midnight is dated by its start); reading refused"
-                ),
-                times,
-                "unreadable",
-            )
-        end += 24 * 3600  # a reading that ends at midnight is dated by its start
-    written, end = end, _inclusive_end(start, end, end_text, zone)
+        return Refused(
+            gettext_noop(
+                "END TIME %(end)r is before START TIME %(start)r on %(day)s: a reading ends after it "
+                "starts (one that ends at midnight is dated by its start); reading refused"
+            ),
+            times,
+            "unreadable",
+        )
+    written, end = end, _inclusive_end(start, end, end_clock, zone)
     refusal = reading_refusal(
         start, end - start, value, unit, now, service=_csv_service(row, col), bounds=bounds
     )

@@ -58,3 +58,6 @@ def test_the_hour_after_the_skip_and_the_repeated_hour_are_read_as_before():
     result = parse_green_button_csv(HEADER + rows)
     assert [r.duration for r in result.readings] == [3600, 3600]
     assert [p.line for p in result.problems] == [4] and "ambiguous" in result.problems[0].message
+    with translation.override("es"):
+        # "does not say its offset", never "has no difference from UTC" (which would be a time in UTC)
+        assert "no indica su diferencia con UTC: ambigua, se omitió" in result.problems[0].in_language

@@ -39,7 +39,7 @@ def test_marta_s_csv_is_in_spanish_with_the_layout_s_column_names(household):
     comments, rows = comments_and_rows(downloaded(household, "es"))
     assert comments[0] == (
         "# Las horas son la hora local de America/Chicago; START TIME y END TIME llevan cada una su "
-        "diferencia con UTC."
+        "diferencia con UTC, y un END TIME posterior a la medianoche que sigue a DATE lleva su fecha."
     )
     assert "TYPE (qué se midió)" in comments[1] and "USAGE (consumo)" in comments[1]
     assert comments[2].startswith("# COST es la parte de cada intervalo")
@@ -58,7 +58,8 @@ def test_meredith_s_csv_is_in_english(household):
     comments, rows = comments_and_rows(downloaded(household, "en"))
     assert (
         comments[0]
-        == "# Times are America/Chicago local time; each START TIME and END TIME carries its UTC offset."
+        == "# Times are America/Chicago local time; each START TIME and END TIME carries its UTC offset, "
+        "and an END TIME later than the midnight after DATE carries its date."
     )
     assert comments[1].startswith("# The column names are the Green Button CSV layout's")
     assert comments[2].startswith("# COST is each interval's share")
