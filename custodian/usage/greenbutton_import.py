@@ -385,7 +385,45 @@ def _word_in_language(word: str) -> str:
     return gettext(word) if translated == word else translated
 
 
+class SeriesNames(str):
+    """One or more series of a customer's readings named in a problem: each its service's name, with its usage
+    point past the customer's first, its flow other than delivered, and demand, in parentheses (`electric`,
+    `electric (usage point 2, net)`), never the store's key (`electric#2_net`). Read in English as a str, in
+    the customer's language with the problem. `parts` are each series' (service, point, flow, demand)."""
+
+    parts: tuple[tuple[str, int, int, bool], ...]
+
+    def __new__(cls, parts):
+        named = super().__new__(cls, _series_words(parts, translate=False))
+        named.parts = tuple(parts)
+        return named
+
+
+# The words for a series' flow other than delivered (ESPI flowDirection) and for demand: those the Green
+# Button download names its series with.
+_FLOW_WORDS = {4: "net", 19: "received from the customer"}
+_DEMAND_WORD = "demand"
+
+
+def _series_words(parts, *, translate: bool) -> str:
+    def word(text: str) -> str:
+        return pgettext("a Green Button series", text) if translate else text
+
+    names = []
+    for service, point, flow, demand in parts:
+        more = [
+            gettext("usage point %(number)d") % {"number": point} if translate else f"usage point {point}"
+        ]
+        more = (more if point != 1 else []) + ([word(_FLOW_WORDS[flow])] if flow in _FLOW_WORDS else [])
+        more += [word(_DEMAND_WORD)] if demand else []
+        name = _word_in_language(service) if translate else service
+        names.append(f"{name} ({', '.join(more)})" if more else name)
+    return ", ".join(names)
+
+
 def _value_in_language(value):
+    if isinstance(value, SeriesNames):
+        return _series_words(value.parts, translate=True)
     if isinstance(value, Word):
         return _word_in_language(value)
     return value.in_language if isinstance(value, Refusals) else value

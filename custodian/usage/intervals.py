@@ -42,12 +42,14 @@ from custodian.usage.file_refusals import (
     UNIT_NOT_HELD,
     Refusals,
     not_text_because,
+    plural_noop,
 )
 from custodian.usage.greenbutton_import import (
     NO_QUALITY,
     ImportResult,
     Problem,
     ReadingBounds,
+    SeriesNames,
     Word,
     local_time,
     parse_espi,
@@ -333,7 +335,7 @@ def blocks_place(
             Problem(
                 None,
                 OF_A_MONTH_TOTAL[0],
-                {"count": count, "month": month, "series": ", ".join(sorted(series))},
+                {"count": count, "month": month, "series": series_names(*sorted(series))},
                 plural=OF_A_MONTH_TOTAL[1],
             )
         )
@@ -469,20 +471,25 @@ def _whole_minutes_only(placed, key, month, starts, durations, values, qualities
 
 # The problems of a month's readings refused for what the file's other readings or the store hold (text, and
 # its plural where it has one).
-OVERLAPPING = (
-    gettext_noop(
-        "%(count)s %(series)s readings of %(month)s overlap a reading before them in the file (first at "
-        "%(first)s): a meter's readings do not overlap; kept the earlier, refused these"
-    ),
-    "",
+OVERLAPPING = plural_noop(
+    "%(count)s %(series)s reading of %(month)s overlaps a reading before it in the file (first at "
+    "%(first)s): a meter's readings do not overlap; kept the earlier, refused this one",
+    "%(count)s %(series)s readings of %(month)s overlap a reading before them in the file (first at "
+    "%(first)s): a meter's readings do not overlap; kept the earlier, refused these",
 )
-INTO_A_METER_MONTH = (
-    gettext_noop(
-        "%(count)s %(series)s readings of %(month)s reach into a later month whose readings are held "
-        "from the utility's meter (first at %(first)s): a file does not replace them; refused"
-    ),
-    "",
+INTO_A_METER_MONTH = plural_noop(
+    "%(count)s %(series)s reading of %(month)s reaches into a later month whose readings are held "
+    "from the utility's meter (first at %(first)s): a file does not replace them; refused",
+    "%(count)s %(series)s readings of %(month)s reach into a later month whose readings are held "
+    "from the utility's meter (first at %(first)s): a file does not replace them; refused",
 )
+
+
+def series_names(*keys: str) -> SeriesNames:
+    """The series of `keys` named for a reader in a problem (`SeriesNames`): the service's name, never the
+    store's key."""
+    parts = (series_parts(key) for key in keys)
+    return SeriesNames([(p["service"], p["point"], p["flow"], p["demand"]) for p in parts])
 
 
 def _refused_of_month(placed, why: str, words: tuple[str, str], key, month, readings: tuple, keep) -> tuple:
@@ -493,7 +500,12 @@ def _refused_of_month(placed, why: str, words: tuple[str, str], key, month, read
     placed.refuse(n, why)
     first = local_time(int(readings[0][~keep][0]))
     placed.problems.append(
-        Problem(None, words[0], {"count": n, "series": key, "month": month, "first": first}, plural=words[1])
+        Problem(
+            None,
+            words[0],
+            {"count": n, "series": series_names(key), "month": month, "first": first},
+            plural=words[1],
+        )
     )
     return tuple(column[keep] for column in readings)
 
@@ -663,7 +675,7 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
                             "these intervals are held and a file does not replace them (a meter reading is "
                             "corrected by a re-read or a bill adjustment under a correction request); refused"
                         ),
-                        {"series": key, "first": local_time(first), "last": local_time(last)},
+                        {"series": series_names(key), "first": local_time(first), "last": local_time(last)},
                     )
                 )
             if (~over).any():
@@ -671,7 +683,7 @@ def _kept_from_the_meter(placed: _Placed, customer_id: int, named, months, exist
                     Problem(
                         None,
                         OTHERS_OF_A_METER_MONTH[0],
-                        {"count": int((~over).sum()), "series": key, "month": month},
+                        {"count": int((~over).sum()), "series": series_names(key), "month": month},
                         plural=OTHERS_OF_A_METER_MONTH[1],
                     )
                 )

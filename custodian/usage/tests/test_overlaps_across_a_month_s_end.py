@@ -10,6 +10,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
@@ -91,7 +92,11 @@ def test_a_file_s_period_reaching_into_a_month_held_from_the_meter_is_refused(me
     summary = upload(customer, [(start, meter_first + 9 * 86400 - start, 900_000.0)])
     assert (summary.readings_stored, summary.readings_refused) == (0, 1)
     [problem] = summary.problems
-    assert "reach into a later month whose readings are held from the utility's meter" in problem.message
+    assert "1 electric reading of" in problem.message  # one reading: the singular, the service in words
+    assert "reaches into a later month whose readings are held from the utility's meter" in problem.message
+    with translation.override("es"):
+        assert "1 lectura de electricidad de" in problem.in_language
+        assert "llega a un mes posterior" in problem.in_language
     after = own_readings(customer, *month_bounds(first_metered))
     assert len(after) == len(before)
     for kept, was in zip(after, before, strict=True):
