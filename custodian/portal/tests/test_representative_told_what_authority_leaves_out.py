@@ -176,5 +176,5 @@ def test_the_staff_form_names_what_is_missing(customer, service_rep, console):
         },
     )
     text = answer.content.decode()
-    assert answer.status_code == 200 and "needs the data its pages show" in text and "Bills" in text
+    assert answer.status_code == 400 and "needs the data its pages show" in text and "Bills" in text
     assert not representatives_of(customer.pk).exists()
