@@ -184,12 +184,11 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
         purpose="contacting_customers",
     )["email"]
     token = signing.dumps({"rep": rep.pk, "person": rep.person_id}, salt=INVITE_SALT)
-    policy = current_policy()
     with in_language_of(rep.person):  # the words of the representative's own language
         words = {
             "kind": str(rep.get_kind_display()),
-            "scope": [str(RepresentativeScope(s).label) for s in rep.scope_list],
-            "data": [policy.categories[c].in_language().label for c in rep.category_list],
+            "scope": rep.scope_labels,
+            "data": rep.category_labels,
         }
     message_send(
         to_address=email,

@@ -1,7 +1,7 @@
 """The console's forms: looking a customer up and reading through the gate, break-glass, a request's intake
 and steps (verification, hand-off, closing, corrections and challenges), access reviews.
 
-One module (about 400 lines) on purpose: a form is a list of fields with their labels and limits, and the
+One module (over 500 lines) on purpose: a form is a list of fields with their labels and limits, and the
 forms share the choices built here from the policy file and the casework choices (`purpose_choices`,
 `_request_choices`, `_verified_with_choices`)."""
 

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from custodian.casework.choices import RepresentativeScope
 from custodian.casework.representatives import (
     RepresentativeError,
     invitation_opened,
@@ -17,7 +16,6 @@ from custodian.casework.representatives import (
 )
 from custodian.customers.account_numbers import account_numbers
 from custodian.netaddr import client_ip
-from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import ACTING_FOR, message_page, portal_required, signed_in_account
 from custodian.portal.services import (
@@ -49,7 +47,6 @@ def act_for(request):
     """Act for a customer you represent (within your authority, until it ends), or as yourself."""
     account = request.user.portal_account
     authorities = represented_by(account.customer_id)
-    policy = current_policy()
     if request.method == "POST":
         chosen = request.POST.get("authority", "")
         rep = next((r for r in authorities if str(r.pk) == chosen), None)
@@ -66,12 +63,8 @@ def act_for(request):
                 (
                     r,
                     _represented_account_number(request, r),
-                    [RepresentativeScope(s).label for s in r.scope_list],
-                    [
-                        policy.categories[c].in_language().label
-                        for c in r.category_list
-                        if c in policy.categories
-                    ],
+                    r.scope_labels,
+                    r.category_labels,
                 )
                 for r in authorities
             ],
