@@ -20,17 +20,20 @@ class PortalConfig(AppConfig):
             letters_closed_while_limited,
             portal_accounts_delete,
             sign_in_addresses_forget,
+            sign_in_addresses_held,
         )
         from custodian.retention import online_accounts
         from custodian.web import navigation
 
         navigation.register("portal", navigation.Area(gettext_lazy("My account"), SECTIONS, menu_may_open))
         # The address an account signs in with and one waiting to be confirmed go with the account; the
-        # sign-in records forget the names of the addresses an erasure deletes.
+        # sign-in records forget the names of the addresses an erasure deletes, not of one an account still
+        # signs in with.
         online_accounts.register(
             portal_accounts_delete,
             documents=(SIGN_IN_REF_PREFIX, CHANGE_REF_PREFIX),
             addresses_forget=sign_in_addresses_forget,
+            addresses_held=sign_in_addresses_held,
         )
         one_time_code_register(LETTER_TEMPLATE, code_printed)
         letters_readable_register(letters_closed_while_limited)

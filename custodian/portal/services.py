@@ -89,6 +89,14 @@ def sign_in_addresses_forget(digests) -> int:
     return sign_in_names_forget(["c-" + d[:60] for d in digests if d])
 
 
+def sign_in_addresses_held(digests) -> set[str]:
+    """Which of the e-mail addresses whose blind indexes are `digests` an online account signs in with (its
+    name is the address's), confirmed or not yet."""
+    names = {"c-" + d[:60]: d for d in digests if d}
+    held = get_user_model().objects.filter(username__in=list(names)).values_list("username", flat=True)
+    return {names[n] for n in held}
+
+
 def same_address(a: str, b: str) -> bool:
     return normalize("email", a) == normalize("email", b)
 

@@ -9,7 +9,8 @@ Custodian's models and of the libraries' it installs, is declared here on one si
 - FORGOTTEN: it holds a digest of something the erasure deletes (the voluntary contact details, the online
   account), all of which the run's shredding deletes too: both clear it, or delete its row, by one step
   (`retention.forgetting.digests_forget`, in the erasure's transaction and in the shredding's before the data
-  key goes), or with the values and the online account each deletes;
+  key goes), or with the values and the online account each deletes; the same step forgets the digests of an
+  earlier address or number the run destroys once replaced long enough, before it goes;
 - OF_WHAT_IS_KEPT: it holds a digest of something the erasure keeps, as the law or the policy asks (an
   account's records, a bill, a letter, the access log): it tells nothing that what it digests doesn't;
 - TIED_TO_NOBODY: a digest of something personal that no row ties to a customer, gone within a day or telling
@@ -18,8 +19,8 @@ Custodian's models and of the libraries' it installs, is declared here on one si
 
 `custodian/retention/tests/test_erasure_leaves_no_digest.py` walks every model's columns whose names say they
 are of this kind and fails on one not declared here (so a new one is decided, not forgotten), and checks that
-an erasure and a closed account's shredding each leave none of the FORGOTTEN ones holding a digest of what
-they deleted.
+an erasure, a closed account's shredding and the run's destruction of replaced values each leave none of the
+FORGOTTEN ones holding a digest of what they deleted.
 """
 
 FORGOTTEN = "forgotten when the customer's data is deleted"
@@ -37,8 +38,8 @@ DIGEST_COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "outbox.OutboundMessage.to_address_index": (
         FORGOTTEN,
-        "cleared on every message to the customer or to a deleted address (outbox.forget, through "
-        "retention.forgetting)",
+        "cleared on every message to the customer or to a deleted address, an earlier one the run destroys "
+        "included (outbox.forget, through retention.forgetting)",
     ),
     "casework.CustomerRequest.source_key": (
         FORGOTTEN,

@@ -330,8 +330,11 @@ def erasure_later_finish(*, as_of: date) -> int:
     for record in ErasureRecord.objects.exclude(deletes_later={}).order_by("pk"):
         due = [f for f, day in record.deletes_later.items() if date.fromisoformat(day) <= as_of]
         if due:
-            n, _by_model = PersonalValue.objects.filter(
+            going = PersonalValue.objects.filter(
                 customer_id=record.customer_id, field__in=due, recorded_at__lte=record.carried_out_at
-            ).delete()
+            )
+            # Every deletion of personal values forgets their digests first (`retention.forgetting`).
+            digests_forget(values=going)
+            n, _by_model = going.delete()
             deleted += n
     return deleted

@@ -4,7 +4,9 @@ is ready (`custodian.portal.apps`), with where the refs of the sealed documents 
 start (the address it signs in with, an address waiting to be confirmed): they are deleted with it, so no
 e-mail address given for an online account outlives the account. It registers too how to forget the names
 the e-mail addresses an erasure deletes would sign in with, kept in the sign-in records whether or not an
-account used them (`addresses_forget`). Without a portal there are none."""
+account used them (`addresses_forget`), and which of them an online account still signs in with
+(`addresses_held`: an earlier address on file destroyed by the retention run may be one). Without a portal
+there are none."""
 
 from collections.abc import Callable, Sequence
 
@@ -13,6 +15,7 @@ from custodian.vault.services import documents_delete
 _delete: Callable[[Sequence[int]], int] | None = None
 _documents: tuple[str, ...] = ()
 _forget: Callable[[Sequence[str]], int] | None = None
+_held: Callable[[Sequence[str]], set[str]] | None = None
 
 
 def register(
@@ -20,11 +23,13 @@ def register(
     *,
     documents: Sequence[str] = (),
     addresses_forget: Callable[[Sequence[str]], int] | None = None,
+    addresses_held: Callable[[Sequence[str]], set[str]] | None = None,
 ) -> None:
-    global _delete, _documents, _forget
+    global _delete, _documents, _forget, _held
     _delete = delete
     _documents = tuple(documents)
     _forget = addresses_forget
+    _held = addresses_held
 
 
 def online_account_documents() -> tuple[str, ...]:
@@ -44,3 +49,8 @@ def sign_in_addresses_forget(digests: Sequence[str]) -> int:
     """Forget the sign-in names of the e-mail addresses whose blind indexes are `digests` (deleted by an
     erasure), in the caller's transaction; how many records."""
     return _forget(list(digests)) if _forget is not None else 0
+
+
+def sign_in_addresses_held(digests: Sequence[str]) -> set[str]:
+    """Which of the e-mail addresses whose blind indexes are `digests` an online account signs in with."""
+    return _held(list(digests)) if _held is not None else set()

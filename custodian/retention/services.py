@@ -329,7 +329,9 @@ def _redact_access_log(run, due: Due) -> DestructionRecord:
 
 @transaction.atomic
 def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
-
+    # No keyed digest outlives the values destroyed (an earlier address's in the outbox and the sign-in
+    # records), by the step every deletion of personal values takes (`retention.forgetting`), before they go.
+    digests_forget(values=_replaced_values(due.cutoff))
     count = replaced_values_destroy(superseded_before=due.cutoff)
     return _record(run, due, method="sealed earlier values deleted", count=count, values=count)
 

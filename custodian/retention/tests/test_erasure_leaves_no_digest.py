@@ -24,6 +24,7 @@ from custodian.casework.services import Intake, request_close, request_intake
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop
 from custodian.outbox.models import OutboundMessage
+from custodian.portal.email_change import email_change_ask, email_change_confirm
 from custodian.portal.services import login_name
 from custodian.retention.digests import DIGEST_COLUMNS, FORGOTTEN
 from custodian.retention.erasure import erasure_carry_out
@@ -213,6 +214,95 @@ def test_ann_s_e_mail_imported_again_after_her_data_is_deleted_makes_nothing(hou
     assert not PersonalValue.objects.filter(
         blind_index=blind_index_of("email", app.personal["email"])
     ).exists()
+
+
+def _email_changed(customer, address: str) -> None:
+    """The customer changes the e-mail address on file in My account and confirms it from the link: the new
+    address gets the link, the old one is told of the change."""
+    links = []
+    email_change_ask(
+        customer=customer, email=address, confirm_url=lambda token, _language: links.append(token)
+    )
+    email_change_confirm(token=links[-1])
+
+
+def _replaced_addresses_destroyed(customer) -> None:
+    """The retention run destroys `customer`'s earlier values, replaced longer ago than the policy file keeps
+    them (three years: replaced four years ago)."""
+    PersonalValue.objects.filter(customer=customer, superseded_at__isnull=False).update(
+        superseded_at=timezone.now().replace(year=timezone.now().year - 4)
+    )
+    retention_run()
+    assert not PersonalValue.objects.filter(customer=customer, superseded_at__isnull=False).exists()
+
+
+def _nothing_more(customer) -> None:
+    pass
+
+
+@pytest.mark.parametrize("then", [_nothing_more, _erased], ids=["the run alone", "then her erasure"])
+def test_the_run_destroying_ann_s_earlier_addresses_leaves_no_digest_of_them(households, settings, then):
+    """Ann signed up for My account with another address (the link went to the one on file), then changed the
+    address on file twice (each old one told of the change), and mistyped her password at the sign-in page
+    with each earlier one. The run destroys the earlier addresses once replaced long enough: no digest of
+    either stays anywhere (the outbox's index of the messages to them, the sign-in records' hashes of the
+    names they would sign in with); her current address and her sign-in keep theirs, and an erasure after
+    leaves none."""
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    (ann, app), (bob, bob_app) = households
+    signed_in(app, SIGN_IN)
+    first = app.personal["email"]
+    _email_changed(ann, "ann.second@example.com")
+    _email_changed(ann, "ann.third@example.com")
+    for address in (first, "ann.second@example.com"):
+        _sign_in_fails(address)
+    earlier = {blind_index_of("email", a) for a in (first, "ann.second@example.com")}
+    earlier |= {stored_username(None, {"username": login_name(a)}) for a in (first, "ann.second@example.com")}
+    # Each column holds a digest of the earlier addresses first: the outbox and the failed sign-ins.
+    assert _holders(earlier) >= {
+        "vault.PersonalValue.blind_index",
+        "outbox.OutboundMessage.to_address_index",
+        "axes.AccessAttempt.username",
+        "axes.AccessFailureLog.username",
+    }
+    current = {blind_index_of("email", a) for a in ("ann.third@example.com", SIGN_IN)}
+
+    _replaced_addresses_destroyed(ann)
+    assert sorted(_holders(earlier)) == []
+    # What she gives now stays found: her address on file, the messages to it, the name she signs in with.
+    assert _holders({blind_index_of("email", "ann.third@example.com")}) >= {
+        "vault.PersonalValue.blind_index",
+        "outbox.OutboundMessage.to_address_index",
+    }
+    assert _holders({blind_index_of("email", SIGN_IN)}) >= {"auth.User.username"}
+
+    then(ann)
+    assert sorted(_holders(earlier)) == []
+    if then is _erased:
+        assert sorted(_holders(current)) == []
+
+
+def test_an_earlier_address_still_given_keeps_its_digest_where_it_is_still_true(households):
+    """Ann signs in with the address first on file, and changed the one on file twice; Bob gives her second
+    address as his now. The run destroys both her earlier values: the first stays her sign-in (its name, the
+    messages to it), the second stays Bob's (his value, his messages to it) but her messages to it lose it."""
+    (ann, app), (bob, bob_app) = households
+    first, second = app.personal["email"], "ann.second@example.com"
+    signed_in(app, first)
+    _email_changed(ann, second)
+    _email_changed(ann, "ann.third@example.com")
+    _email_changed(bob, second)
+    at_second = OutboundMessage.objects.filter(to_address_index=blind_index_of("email", second))
+    assert at_second.filter(to_customer=ann).exists() and at_second.filter(to_customer=bob).exists()
+
+    _replaced_addresses_destroyed(ann)
+    assert _holders({blind_index_of("email", first)}) >= {
+        "auth.User.username",
+        "outbox.OutboundMessage.to_address_index",
+    }
+    assert PersonalValue.objects.filter(customer=bob, blind_index=blind_index_of("email", second)).exists()
+    assert at_second.filter(to_customer=bob).exists()
+    assert not at_second.filter(to_customer=ann).exists()
 
 
 def test_neighbours_who_mistyped_their_passwords_from_one_network_are_both_erased(households):
