@@ -992,6 +992,75 @@ def reading_arrays(
     return np.concatenate(starts), np.concatenate(durations), np.concatenate(values)
 
 
+def _readings_over(blocks: Iterable[IntervalBlock], start: int, end: int, key: str):
+    """Every reading held of the series `key` that overlaps [start, end), grid and `~periods` together, whole
+    and unordered (no two readings held of a series overlap, so each is there once)."""
+    parts = []
+    for b in blocks:
+        if b.service == key:
+            at = b.start + b.interval * np.arange(len(b.values), dtype=np.int64)
+            keep = (at < end) & (at + b.interval > start) & ~np.isnan(b.values)
+            parts.append((at[keep], np.full(int(keep.sum()), b.interval, dtype=np.int64), b.values[keep]))
+        elif b.service == key + PERIODS:
+            held = [(a, d, v) for a, d, v in decode_periods(b) if a < end and a + d > start and v == v]
+            if held:
+                a, d, v = zip(*held, strict=True)
+                parts.append((np.array(a, np.int64), np.array(d, np.int64), np.array(v, np.float64)))
+    if not parts:
+        return np.array([], np.int64), np.array([], np.int64), np.array([], np.float64)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+
+
+def usage_arrays(
+    blocks: Iterable[IntervalBlock], start: int, end: int, key: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every reading held of the series `key` over [start, end) as three arrays (starts, durations, values)
+    in time order: its grid readings and its readings off the grid (its `~periods` block: hours a later
+    file's quarter hours pushed off the grid, billing periods, days across a clock change) together, each
+    once. A reading that reaches past either end counts for its part inside only, its value in proportion
+    to its time (`split_at`), so that a span's use (a day, the days a page shows) is never more than was
+    used in it. What every view of a customer's use by days reads; by months, `readings_starting_in`."""
+    starts, durations, values = split_at(*_readings_over(blocks, start, end, key), [start, end])
+    inside = (starts >= start) & (starts + durations <= end)
+    return starts[inside], durations[inside], values[inside]
+
+
+def readings_starting_in(
+    blocks: Iterable[IntervalBlock], start: int, end: int, key: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every reading held of the series `key` that starts in [start, end), whole, grid and off the grid, in
+    time order: a month's readings as its total counts them (a reading belongs to the month it starts in,
+    as the retention run's month total and the data access answer's monthly table count it)."""
+    starts, durations, values = _readings_over(blocks, start, end, key)
+    inside = starts >= start
+    order = np.argsort(starts[inside], kind="stable")
+    return starts[inside][order], durations[inside][order], values[inside][order]
+
+
+def split_at(starts, durations, values, edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The readings cut at each of `edges` (ascending instants: a span's ends, local midnights, months' first
+    instants) that falls inside one, each part keeping the reading's value in proportion to its time (a
+    reading of 10 kWh over two days is 5 kWh on each, not 10 on both), in time order. Readings no edge falls
+    in stay as they are, without a copy per reading."""
+    edges = np.asarray(edges, dtype=np.int64)
+    ends = starts + durations
+    first_cut = np.searchsorted(edges, starts, side="right")  # the first edge after a reading's start
+    after_last = np.searchsorted(edges, ends, side="left")  # past the last edge before its end
+    crossing = after_last > first_cut
+    if crossing.any():
+        kept = ~crossing
+        cut_s, cut_d, cut_v = [starts[kept]], [durations[kept]], [values[kept]]
+        for i in np.flatnonzero(crossing).tolist():
+            cuts = np.concatenate(([starts[i]], edges[first_cut[i] : after_last[i]], [ends[i]]))
+            lengths = np.diff(cuts)
+            cut_s.append(cuts[:-1])
+            cut_d.append(lengths)
+            cut_v.append(values[i] * lengths / durations[i])
+        starts, durations, values = (np.concatenate(c) for c in (cut_s, cut_d, cut_v))
+    order = np.argsort(starts, kind="stable")
+    return starts[order], durations[order], values[order]
+
+
 def series_readings(blocks: Iterable[IntervalBlock], start: int, end: int, key: str):
     """(start, duration, value) of every reading of the series `key` inside [start, end), grid and periods
     together, in time order."""

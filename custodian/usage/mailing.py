@@ -6,12 +6,12 @@ import base64
 from django.utils import translation
 
 from custodian.audit.actions import Action
-from custodian.customers.choices import Service
 from custodian.customers.selectors import languages_of
 from custodian.disclosures.exports import REPORT_MAILING, ExportRows, export_rows_register
 from custodian.policy.loader import current_policy
 from custodian.usage.report_pdf import report_pdf
 from custodian.usage.services import (
+    USE_SERIES,
     comparison_reports,
     day_shapes,
     default_period,
@@ -40,7 +40,7 @@ def report_mailing_rows(*, actor, customer_ids, values):
         customer_ids=customer_ids,
         purpose="providing_services",
         months=months_between(*default_period()),
-        services=Service.values,  # each service's tips follow the shape of its day
+        services=USE_SERIES,  # each service's tips follow the shape of its day; its readings off the grid
         action=Action.VENDOR_EXPORT,
     )
     by_customer: dict[int, list] = {}

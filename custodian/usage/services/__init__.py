@@ -20,6 +20,7 @@ from custodian.usage.services.neighbours import (
 )
 from custodian.usage.services.peer_groups import group_months_of, group_services_of, store_group_aggregates
 from custodian.usage.services.presentation import (
+    USE_SERIES,
     electric_months,
     home_months,
     home_use,
@@ -32,6 +33,7 @@ from custodian.usage.services.tips import day_shape, day_shapes, tip_for, tip_ke
 from custodian.usage.services.year_on_year import year_against_last_year
 
 __all__ = [
+    "USE_SERIES",
     "BANDS",
     "band_of",
     "comparison_report",

@@ -1,6 +1,12 @@
 """What the portal and the mailed report show: a customer's monthly electricity (interval sums where the
 meter has them, else billing totals) that their comparison with their group counts (`neighbours`), their
-recent days, and what the interval store holds of them."""
+recent days, and what the interval store holds of them.
+
+One module (over 400 lines) on purpose: every view here of a customer's use (the days, the months, the
+comparison's months, the data access answer's monthly table) counts the same readings the same way (every
+reading once, grid and off the grid: `usage_arrays` for days, a long reading shared between them in
+proportion to its time; `use_by_month` for months, a reading whole in the month it starts in), and keeping
+them together keeps them from drifting apart."""
 
 import json
 from datetime import date, datetime, timedelta
@@ -10,13 +16,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from custodian.customers.choices import SERVICE_UNITS, Service
-from custodian.usage.intervals import PERIODS, QUALITY, month_figure, reading_arrays, series_readings
+from custodian.usage.intervals import (
+    PERIODS,
+    QUALITY,
+    month_figure,
+    readings_starting_in,
+    series_readings,
+    split_at,
+    usage_arrays,
+)
 from custodian.usage.services.greenbutton_points import default_period, usage_read
 from custodian.usage.services.tips import day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 from custodian.vault.record_tables import coded
 from custodian.vault.selectors import ReadingSource, interval_sources
+
+# The series every view of a customer's use reads: each service's grid and its readings off the grid.
+USE_SERIES = (*Service.values, *(s + PERIODS for s in Service.values))
 
 
 def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[dict[str, dict], dict]:
@@ -32,7 +49,7 @@ def home_use(*, actor: Actor, customer_id: int, client_ip: str = "") -> tuple[di
         purpose="providing_services",
         start=start,
         end=end,
-        services=Service.values,
+        services=USE_SERIES,
         client_ip=client_ip,
     )
     return home_months(meter_usage, blocks), day_shapes(blocks)
@@ -55,10 +72,24 @@ def electric_months(meter_usage: str | None, blocks) -> dict[str, float]:
     """kWh per local month as the comparison counts it: a meter with interval readings by their monthly
     sums (as in the pipeline), otherwise by its billing-cycle totals."""
 
-    electric = [b for b in blocks if b.service == "electric"]
-    if electric:
-        return {b.month: float(np.nansum(b.values)) for b in electric}
+    if any(b.service in ("electric", "electric" + PERIODS) for b in blocks):
+        return use_by_month(blocks, "electric")
     return bill_months(meter_usage, "electric")
+
+
+def use_by_month(blocks, service: str) -> dict[str, float]:
+    """{local month: use} of every reading held of `service` in the blocks, grid and off the grid, each
+    counted whole in the month it starts in (`readings_starting_in`), as the retention run's month totals
+    and the data access answer's monthly table count it: the monthly totals every view shows."""
+    months = sorted(
+        {b.month for b in blocks if b.service in (service, service + PERIODS) and np.any(~np.isnan(b.values))}
+    )
+    used = {}
+    for month in months:
+        starts, _, values = readings_starting_in(blocks, *month_bounds(month), service)
+        if len(starts):
+            used[month] = float(values.sum())
+    return used
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -103,7 +134,7 @@ def own_usage_read(*, actor: Actor, customer_id: int, start: int, end: int, clie
         start=start,
         end=end,
         also=also,
-        services=Service.values,
+        services=USE_SERIES,
         client_ip=client_ip,
     )
 
@@ -127,12 +158,13 @@ def my_usage(*, actor: Actor, customer_id: int, days: int = 30, client_ip: str =
         blocks = own_usage_read(
             actor=actor, customer_id=customer_id, start=end - lookback * 86400, end=end, client_ip=client_ip
         )
-        held = {s: a for s in Service.values if len((a := reading_arrays(blocks, 0, end, s))[0])}
+        held = {s: a for s in Service.values if len((a := usage_arrays(blocks, 0, end, s))[0])}
         if any(a[0][-1] - (days + 2) * 86400 >= first for a in held.values()):
             break
     services = []
     for service, (starts, durations, values) in held.items():
-        last = datetime.fromtimestamp(int(starts[-1]), LOCAL).date()
+        # the day the last reading ends in: a reading over two days counts on both, half on each
+        last = datetime.fromtimestamp(int(starts[-1] + durations[-1] - 1), LOCAL).date()
         services.append(_service_days(service, starts, durations, values, last=last, days=days))
     return {"services": services, "on": None} if services else None
 
@@ -145,7 +177,7 @@ def _usage_up_to(*, actor: Actor, customer_id: int, days: int, client_ip: str, o
     blocks = own_usage_read(actor=actor, customer_id=customer_id, start=first, end=after, client_ip=client_ip)
     services = []
     for service in Service.values:
-        starts, durations, values = reading_arrays(blocks, first, after, service)
+        starts, durations, values = usage_arrays(blocks, first, after, service)
         if len(starts):
             report = _service_days(service, starts, durations, values, last=on, days=days)
             report["day"] = _hours_of(starts, durations, values, on)
@@ -165,6 +197,10 @@ def _service_days(service: str, starts, durations, values, *, last: date, days: 
     """One service's `days` local days up to `last` (each day's total) and its average day hour by hour
     (None for a meter read less often than hourly)."""
 
+    # A reading longer than a day's part of it (a billing period, a 2-day reading) counts on each day it
+    # covers, in proportion to its time there: never whole on every day it touches.
+    midnights = [_midnight(last - timedelta(days=k)) for k in range(days + 1, -3, -1)]
+    starts, durations, values = split_at(starts, durations, values, midnights)
     # Only readings of those days count: earlier ones are left out before the time-zone conversion (two
     # days' margin covers any UTC offset and a DST change).
     recent = (starts >= _midnight(last) - (days + 1) * 86400) & (starts < _midnight(last) + 2 * 86400)
@@ -186,10 +222,15 @@ def _service_days(service: str, starts, durations, values, *, last: date, days: 
             if seen[i]
         }
     hours = None
-    if len(indices) and int(duration.max()) <= HOURLY:
-        hour = (local[kept] % 86400) // 3600
-        sums = np.bincount(hour, weights=amount, minlength=24)
-        counts = np.bincount(hour, weights=duration / 3600, minlength=24)  # four 15-minute readings make one
+    # The average day from the readings of an hour or shorter (a reading of days tells nothing of its hours);
+    # none when the meter read less often than hourly.
+    fine = duration <= HOURLY
+    if fine.any():
+        hour = (local[kept][fine] % 86400) // 3600
+        sums = np.bincount(hour, weights=amount[fine], minlength=24)
+        counts = np.bincount(
+            hour, weights=duration[fine] / 3600, minlength=24
+        )  # four 15-minute readings make one
         profile = np.divide(sums, counts, out=np.zeros(24), where=counts > 0)
         hours = [{"hour": h, "amount": float(profile[h])} for h in range(24)]
     return {
@@ -209,6 +250,7 @@ def _hours_of(starts, durations, values, day: date) -> dict | None:
     when the meter read that day less often than hourly or not at all."""
 
     begin, after = _midnight(day), _midnight(day + timedelta(days=1))
+    starts, durations, values = split_at(starts, durations, values, [begin, after])  # the day's part only
     keep = (starts >= begin) & (starts < after)
     if not keep.any() or int(durations[keep].max()) > HOURLY:
         return None
@@ -365,24 +407,29 @@ def month_against_last_year(
         also=[(month_bounds(year_before(previous))[0], month_bounds(year_before(this_month))[1])],
     )
     recent = [b for b in blocks if b.month in (previous, this_month)]
-    months = {b.month for b in recent if b.service in Service.values and np.any(~np.isnan(b.values))}
+    months = {
+        b.month
+        for b in recent
+        if b.service.removesuffix(PERIODS) in Service.values and np.any(~np.isnan(b.values))
+    }
     if not months:
         return None
     month = max(months)
     start, stop = month_bounds(month)
     rows, last_reading = [], start
     for service in Service.values:
-        starts, _, values = reading_arrays(recent, start, min(stop, end), service)
+        # the month's readings as its monthly total counts them (`use_by_month`)
+        starts, durations, values = readings_starting_in(recent, start, min(stop, end), service)
         if len(starts):
             rows.append({"service": service, "unit": UNIT_WORDS[service], "now": float(values.sum())})
-            last_reading = max(last_reading, int(starts[-1]))
+            last_reading = max(last_reading, int(starts[-1] + durations[-1] - 1))
     days = (
         datetime.fromtimestamp(last_reading, LOCAL).date() - datetime.fromtimestamp(start, LOCAL).date()
     ).days + 1
     before_start, before_end = same_days_last_year(month, days)
     earlier = [b for b in blocks if b.month == year_before(month)]
     for r in rows:
-        starts, _, values = reading_arrays(earlier, before_start, before_end, r["service"])
+        starts, _, values = usage_arrays(earlier, before_start, before_end, r["service"])
         r["before"] = float(values.sum()) if len(starts) else None
         change = round(100 * (r["now"] - r["before"]) / r["before"]) if r["before"] else None
         r["change"] = None if change is None else abs(change)

@@ -3,15 +3,14 @@ against the same months a year earlier."""
 
 from datetime import date, datetime
 
-import numpy as np
-
 from custodian.customers.choices import Service
-from custodian.usage.intervals import reading_arrays
+from custodian.usage.intervals import usage_arrays
 from custodian.usage.services.presentation import (
     SERVICE_WORDS,
     UNIT_WORDS,
     own_usage_read,
     same_days_last_year,
+    use_by_month,
     year_before,
 )
 from custodian.vault.gate import Actor
@@ -32,23 +31,21 @@ def year_against_last_year(
     blocks = own_usage_read(actor=actor, customer_id=customer_id, start=start, end=end, client_ip=client_ip)
     services = []
     for service in Service.values:
-        starts, _, values = reading_arrays(blocks, start, end, service)
+        starts, durations, values = usage_arrays(blocks, start, end, service)
         if not len(starts):
             continue
-        months: dict[str, float] = {}
-        for b in blocks:
-            if b.service == service and np.any(~np.isnan(b.values)):
-                months[b.month] = months.get(b.month, 0.0) + float(np.nansum(b.values))
+        months = use_by_month(blocks, service)
         latest = max(months)
         rows = []
         for month in [_months_back(latest, k) for k in range(11, -1, -1)]:
             before = months.get(year_before(month))
             if month == this_month and before is not None:
                 days = (
-                    datetime.fromtimestamp(int(starts[-1]), LOCAL).date() - date(now.year, now.month, 1)
+                    datetime.fromtimestamp(int(starts[-1] + durations[-1] - 1), LOCAL).date()
+                    - date(now.year, now.month, 1)
                 ).days
                 lo, hi = same_days_last_year(month, days + 1)
-                s, _, v = reading_arrays(blocks, lo, hi, service)
+                s, _, v = usage_arrays(blocks, lo, hi, service)
                 before = float(v.sum()) if len(s) else None
             now_used = months.get(month)
             change = round(100 * (now_used - before) / before) if now_used is not None and before else None
