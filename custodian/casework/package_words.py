@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.dates import day_words, month_words
 from custodian.outbox.services import FOR_THE_REPRESENTATIVE, PAPERLESS, content_parse
 from custodian.policy.loader import current_policy
-from custodian.usage.intervals import is_demand
+from custodian.usage.intervals import is_demand, series_names
 from custodian.usage.services.presentation import SERVICE_WORDS, UNIT_WORDS
 from custodian.vault.masking import shown_words
 from custodian.vault.normalize import MARKETING_OPTED_IN, MARKETING_OPTED_OUT
@@ -286,6 +287,12 @@ def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) 
     ):
         told = PEAK_OF if is_demand(service) else ADDED_UP_FROM
         said = _("your bill") if not source else told.get(source, told[ReadingSource.STAFF_FILE])
-        name = str(SERVICE_NAMES.get(service, service.capitalize()))
+        # A series other than a service's delivered use (demand, net, a second usage point) by its words in
+        # the reader's language (`Electric (demand)`), never the store's key.
+        name = (
+            str(SERVICE_NAMES[service])
+            if service in SERVICE_NAMES
+            else capfirst(series_names(service).in_language())
+        )
         rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), str(said)])
     return rows

@@ -398,6 +398,10 @@ class SeriesNames(str):
         named.parts = tuple(parts)
         return named
 
+    def in_language(self) -> str:
+        """The same names in the active language (`electricidad (demanda)`)."""
+        return _series_words(self.parts, translate=True)
+
 
 # The words for a series' flow other than delivered (ESPI flowDirection) and for demand: those the Green
 # Button download names its series with.
@@ -423,7 +427,7 @@ def _series_words(parts, *, translate: bool) -> str:
 
 def _value_in_language(value):
     if isinstance(value, SeriesNames):
-        return _series_words(value.parts, translate=True)
+        return value.in_language()
     if isinstance(value, Word):
         return _word_in_language(value)
     return value.in_language if isinstance(value, Refusals) else value
