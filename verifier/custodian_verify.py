@@ -121,12 +121,14 @@ def parse_key(text):
 
 def parse_checkpoint(note):
     """Origin, size, root and signatures of a signed checkpoint note."""
+    if not isinstance(note, str):
+        raise Invalid("the signed head is not text")
     at = note.rfind("\n\n")
     if at < 0 or not note.endswith("\n"):
         raise Invalid("not a signed note")
     text, lines = note[: at + 1], note[at + 2 :].splitlines()
     body = text.split("\n")
-    if len(body) < 4 or not body[1].isdigit():
+    if len(body) < 4 or not (body[1].isascii() and body[1].isdigit()):
         raise Invalid("not a checkpoint")
     signatures = []
     for line in lines:
@@ -179,7 +181,11 @@ def cmd_receipt(args):
     keys, pinned = keys_for(args, receipt.get("log_keys", []))
     origin, size, root = check_signature(receipt["checkpoint"], keys)
     event = receipt["event"]
+    if not isinstance(event, str) or type(receipt["leaf_index"]) is not int:
+        raise Invalid("the receipt's event is not text or its position not a whole number")
     leaf = hashlib.sha256(b"\x00" + event.encode("utf-8")).digest()
+    if not isinstance(receipt["inclusion_proof"], list):
+        raise Invalid("the receipt's inclusion proof is not a list")
     proof = [base64.b64decode(p) for p in receipt["inclusion_proof"]]
     if not verify_inclusion(receipt["leaf_index"], size, leaf, proof, root):
         raise Invalid("the event is not in the signed log at that position (receipt altered or forged)")
@@ -213,11 +219,15 @@ def cmd_consistency(args):
         new_note = fh.read()
     with open(args.proof, encoding="utf-8") as fh:
         proof = json.load(fh)
+    if not isinstance(proof, dict):
+        raise Invalid("the file is not a consistency proof (a JSON object with the sizes and the hashes)")
     keys, _ = keys_for(args, proof.get("log_keys", []))
     _, old_size, old_root = check_signature(old_note, keys)
     origin, new_size, new_root = check_signature(new_note, keys)
     if (proof.get("old_size"), proof.get("new_size")) != (old_size, new_size):
         raise Invalid("the proof is for other tree sizes than these heads")
+    if not isinstance(proof["proof"], list):
+        raise Invalid("the proof's hashes are not a list")
     hashes = [base64.b64decode(p) for p in proof["proof"]]
     if not verify_consistency(old_size, new_size, old_root, new_root, hashes):
         raise Invalid("the newer head does not extend the older one: the log was rewritten in between")
@@ -238,11 +248,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         (cmd_receipt if args.command == "receipt" else cmd_consistency)(args)
+    except OSError as exc:
+        print(f"CAN'T READ: {exc}", file=sys.stderr)
+        return 2
     except KeyError as exc:
         print(f"NOT VALID: the file has no {exc.args[0]!r}: it is not a complete receipt", file=sys.stderr)
         return 1
-    except (Invalid, ValueError, TypeError) as exc:
-        print(f"NOT VALID: {exc}", file=sys.stderr)
+    # Whatever a file holds (another JSON type where a string or list belongs, nesting too deep to read) is
+    # a file that does not prove what it claims: named, never a traceback.
+    except (Invalid, ValueError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        print(f"NOT VALID: {exc or type(exc).__name__}", file=sys.stderr)
         return 1
     return 0
 

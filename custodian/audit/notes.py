@@ -63,7 +63,7 @@ def parse_note(note: str) -> Checkpoint:
             raise NoteError("a signature line is too short")
         signatures.append((name, raw[:4], raw[4:]))
     lines = text.split("\n")
-    if len(lines) < 4 or not lines[1].isdigit():
+    if len(lines) < 4 or not (lines[1].isascii() and lines[1].isdigit()):
         raise NoteError("not a checkpoint: expected origin, tree size and root hash")
     try:
         root = base64.b64decode(lines[2], validate=True)

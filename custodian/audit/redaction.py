@@ -170,15 +170,20 @@ def events_redact(*, before_us: int, reason: str, batch: int = 5000) -> int:
             done += len(records)
 
 
-def redaction_problems(keys: dict[str, bytes], now: datetime, limit: int = 5) -> list[tuple[str, int, str]]:
-    """`audit verify`'s check of the redactions (`keys`: the log's sealing keys; `now`: the check's moment):
-    each problem (kind, position, what), at most `limit`. A redaction the system did not make under the
-    retention rule hides a deleted event: each is `deleted`. Read as rows, in chunks: after six years the
-    log redacts about as many events a day as it writes."""
+def redaction_problems(
+    keys: dict[str, bytes], now: datetime, unreadable: set = frozenset(), limit: int = 5
+) -> list[tuple[str, int, str]]:
+    """`audit verify`'s check of the redactions (`keys`: the log's sealing keys; `now`: the check's moment;
+    `unreadable`: the keys of rows not as the system writes them, named by custodian.audit.rows and left
+    out here): each problem (kind, position, what), at most `limit`. A redaction the system did not make
+    under the retention rule hides a deleted event: each is `deleted`. Read as rows, in chunks: after six
+    years the log redacts about as many events a day as it writes."""
     problems: list[tuple[str, int, str]] = []
     newest: tuple[int, int, int] | None = None  # (time, number, position) of the newest event redacted
-    rows = Redaction.objects.order_by("leaf_index").values_list(
-        "event_seq", "leaf_index", "leaf_hash", "at_us", "reason", "redacted_at", "seal"
+    rows = (
+        Redaction.objects.exclude(pk__in=unreadable)
+        .order_by("leaf_index")
+        .values_list("event_seq", "leaf_index", "leaf_hash", "at_us", "reason", "redacted_at", "seal")
     )
     for seq, position, leaf_hash, at_us, reason, redacted_at, seal in rows.iterator(chunk_size=20_000):
         where = f"event {seq} at position {position} was deleted under a redaction"

@@ -18,25 +18,32 @@ events is `deleted`, and the events' counter ahead of the last event is `truncat
 before a head signed them). On PostgreSQL a rolled-back write leaves its sequence ahead too, so there the
 numbers given after the last event are told beside OK (`unaccounted`), not as a break.
 
-One module on purpose, a little over 400 lines: each check reads what the one before computed (the leaves
+Nothing a database writer stores stops the check: a row of any table read here whose fields are missing, of
+another type or unreadable is named by its table, row and column, with the kind of break it is
+(custodian.audit.rows), kept out of the checks after, and every other break is still named; a published
+file that is no signed head is a `forged head` and the others are still checked.
+
+One module on purpose, about 500 lines: each check reads what the one before computed (the leaves
 from the events, the tree from the leaves, the heads from the tree), in one pass over a log that may hold
 millions of events; split, the passes would read the log again or hand each other their buffers.
 """
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
 from custodian.audit import merkle, notes, seals
 from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
-from custodian.audit.heads import log_origin, read_published_heads, tile_path, tiles_for, verifier_keys
+from custodian.audit.heads import log_origin, tile_path, tiles_for, verifier_keys
 from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
 from custodian.audit.redaction import redaction_problems
+from custodian.audit.rows import malformed_rows
 from custodian.audit.tree import TILE_HEIGHT, numbers_given, queue_problems, waiting
 
 HASH = merkle.HASH_SIZE
@@ -192,11 +199,53 @@ def _tree_pass(leaves, sizes: set[int]) -> tuple[dict[int, bytes], dict[int, byt
     return roots, tiles
 
 
+@contextmanager
+def _any_text_read():
+    """On SQLite, text that is not UTF-8 (a blob cast to text by a database writer) read with its bad bytes
+    replaced: it then differs from what was hashed and sealed, and is named, instead of stopping the read."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.text_factory
+    raw.text_factory = lambda data: data.decode("utf-8", "replace")
+    try:
+        yield
+    finally:
+        raw.text_factory = before
+
+
 def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyResult:
+    """Every check, whatever the database holds: a row not as the application writes it is a finding
+    (custodian.audit.rows) and is kept out of the checks, which go on to name everything else; should a
+    check still meet what it can't read, that is named too, with what the checks before it found."""
     result = VerifyResult()
+    malformed: list[Finding] = []
+    with _any_text_read():
+        try:
+            named, bad = malformed_rows()
+            malformed = [Finding(kind, None, what) for kind, what in named]
+            with transaction.atomic():
+                _verify(result, against, chunk_size, bad)
+        except (DatabaseError, ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            result.findings.append(
+                Finding(
+                    "unreadable",
+                    None,
+                    f"the check could not read what the database holds ({type(exc).__name__}: {exc}): a row "
+                    "was written past the application",
+                )
+            )
+    result.findings += malformed
+    return result
+
+
+def _verify(result: VerifyResult, against: Path | None, chunk_size: int, bad: dict) -> None:
     findings = result.findings
     keys, started = verifier_keys(), timezone.now()
-    redactions = {r.event_seq: r for r in Redaction.objects.all()}
+    bad_events, bad_leaves = bad[AccessEvent], bad[LogLeaf]
+    redactions = {r.event_seq: r for r in Redaction.objects.exclude(pk__in=bad[Redaction])}
     result.redacted = len(redactions)
 
     # 1. Every leaf position's event, hashed (redacted ones by their recorded leaf hash).
@@ -218,6 +267,15 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk_size):
             for idx, seq, canon, seal, seal_text, commitment, *opening in rows:
+                if idx in bad_leaves or not isinstance(idx, int) or not isinstance(seq, int):
+                    continue  # named by malformed_rows; its position is missing from what follows
+                if seq in bad_events:  # named; its content differs from its leaf's, and its seal is not read
+                    check_seal(seq, idx, None, None)
+                    from_events += (
+                        b"\xfe" * HASH if canon is None else sha256(b"\x00" + canon.encode()).digest()
+                    )
+                    expected = idx + 1
+                    continue
                 check_seal(seq, idx, seal, seal_text)
                 if commitment and (commitment, opening) != opened:
                     if actor_commitment(opening[0], opening[1:]) == commitment:
@@ -246,10 +304,13 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
                     from_events += b"\xff" * HASH
     # The events waiting for the tree: their seals (what the signed heads don't cover yet).
     for seq, seal, seal_text in _waiting_sealed(sealed):
-        check_seal(seq, None, seal, seal_text)
+        check_seal(seq, None, *((None, None) if seq in bad_events else (seal, seal_text)))
 
     # 2. The tree's own hashes (what proofs are served from).
-    tiles = {(t.level, t.idx): bytes(t.hashes) for t in Tile.objects.order_by("level", "idx")}
+    tiles = {
+        (t.level, t.idx): bytes(t.hashes)
+        for t in Tile.objects.exclude(pk__in=bad[Tile]).order_by("level", "idx")
+    }
     leaves = b"".join(v for (level, _), v in sorted(tiles.items()) if level == 0)
     result.size = len(leaves) // HASH
     result.events = AccessEvent.objects.count()
@@ -267,16 +328,19 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
             findings.append(
                 Finding("modified", red.leaf_index, f"the redaction of event {seq} does not match its leaf")
             )
-    findings += [Finding(*problem) for problem in redaction_problems(seal_keys, started)]
-    head = TreeHead.objects.filter(pk=1).first()
+    findings += [Finding(*problem) for problem in redaction_problems(seal_keys, started, bad[Redaction])]
+    # A head row not as the sequencer writes it is named (malformed_rows), not taken for a missing one.
+    head_unreadable = 1 in bad[TreeHead]
+    head = None if head_unreadable else TreeHead.objects.filter(pk=1).first()
     signed = [
         (f"head #{h.pk} signed {h.signed_at:%Y-%m-%d %H:%M}", h.note)
-        for h in SignedHead.objects.order_by("pk")
+        for h in SignedHead.objects.exclude(pk__in=bad[SignedHead]).order_by("pk")
     ]
     external = []
     if against is not None:
-        external = [(f"published head {name}", cp) for name, cp in read_published_heads(Path(against))]
-        if not external:
+        external, unreadable = _published(Path(against))
+        findings += unreadable
+        if not external and not unreadable:
             findings.append(Finding("no published heads", None, f"{against} holds no signed head"))
     checkpoints = []
     for label, note in signed:
@@ -304,7 +368,7 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
             findings.append(Finding("forged head", None, f"{label} is not signed by the log's key"))
     result.root = roots.get(result.size, merkle.EMPTY_ROOT)
     if head is None:
-        if result.size:
+        if result.size and not head_unreadable:
             findings.append(Finding("head missing", result.size, "the tree's head row is gone"))
     elif head.size != result.size or (head.size and head.root != roots.get(head.size, b"").hex()):
         findings.append(
@@ -344,7 +408,10 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
 
     # The counter that numbers the events, against the last one: ahead on SQLite only when the newest were
     # deleted (a rollback gives its number back there), on PostgreSQL also when a write rolled back.
-    given, last = numbers_given()
+    try:
+        given, last = numbers_given()
+    except (TypeError, ValueError):  # a leaf's number not a number: named by malformed_rows
+        given = last = 0
     counter_ahead = given > last and connection.vendor == "sqlite"
 
     # 4. With a mirror of the tiles: the events against the leaves published.
@@ -393,7 +460,26 @@ def verify_log(against: Path | None = None, chunk_size: int = 20_000) -> VerifyR
         result.unaccounted = given - last
     findings += [Finding(*problem) for problem in seal_check.findings()]
     findings += [Finding("inserted", None, problem) for problem in _copied_events()]
-    return result
+
+
+def _published(against: Path) -> tuple[list[tuple[str, notes.Checkpoint]], list[Finding]]:
+    """The published heads to check against, and each published file that is no signed head (a forged
+    file in a mirror is named, and the others are still checked)."""
+    if against.is_file():
+        files = [against]
+    else:
+        files = sorted((against / "heads").glob("*.checkpoint"))
+        if not files and (against / "checkpoint").is_file():
+            files = [against / "checkpoint"]
+    heads, unreadable = [], []
+    for path in files:
+        try:
+            heads.append((f"published head {path.name}", notes.parse_note(path.read_text(encoding="utf-8"))))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            unreadable.append(
+                Finding("forged head", None, f"published head {path.name} is no signed head: {exc}")
+            )
+    return heads, unreadable
 
 
 def _copied_events(limit: int = 5) -> list[str]:
