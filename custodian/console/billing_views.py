@@ -48,7 +48,7 @@ from custodian.console.collections_views import (
     ServiceDayForm,
     collections_staff,
 )
-from custodian.console.deposit_views import DepositForm, DepositPaidForm, RefundSentForm
+from custodian.console.deposit_views import BudgetForm, DepositForm, DepositPaidForm, RefundSentForm
 from custodian.console.payment_views import PaymentReceivedForm
 from custodian.console.steps import step_form
 from custodian.customers.selectors import account_for, services_at
@@ -97,7 +97,6 @@ class CycleForm(forms.Form):
 
 class CorrectionForm(OnceForm):
     records = "billing.Bill"
-    records_page = "console:bill"
     reason = forms.CharField(label="Reason for the correction", min_length=5, max_length=300)
 
 
@@ -252,6 +251,10 @@ def account_history(request, account_id):
             ],
             "budget": [(plan, carried(plan)) for plan in budget_plan_of([account.pk])],
             "budget_pending": settlements_pending([account.pk]),
+            # The buttons that start or stop it: the form sent comes back with its error beside them.
+            "budget_form": step_form(request, BudgetForm, "console:budget", account.pk, auto_id="budget-%s")
+            if bills_staff(actor) and account.is_open
+            else None,
             "refunds": refunds_of([account.pk]),
             "deposit_form": step_form(request, DepositForm, "console:deposit_ask", account.pk)
             if bills_staff(actor) and account.is_open

@@ -44,6 +44,7 @@ from custodian.vault.masking import shown_masked
 from custodian.vault.normalize import normalize
 from custodian.vault.services import Submission
 from custodian.web.forms import errors_in_words
+from custodian.web.steps import drawn_status
 
 
 @page("customers/", name="customers")
@@ -81,6 +82,7 @@ def customer_search(request):
         request,
         "console/customer_search.html",
         {"form": form, "results": results, "searched_number": searched},
+        status=drawn_status(form),
     )
 
 
@@ -122,6 +124,7 @@ def _customer_page(request, customer, *, form, revealed=None, purpose_label=""):
             if (emergency := policy.emergency_purposes(actor.services))
             else None,
         },
+        status=drawn_status(form),
     )
 
 

@@ -41,6 +41,19 @@ class RefundSentForm(OnceForm):
     check_number = forms.CharField(label="Check number", max_length=20)
 
 
+class BudgetForm(OnceForm):
+    """Start or stop budget billing: the button pressed is the choice. Anything else sent draws the account's
+    page again with the error at the buttons (400), as every form drawn again; a copy of the form sent
+    again (a double click) starts or stops nothing more."""
+
+    records = "billing.BudgetPlan"
+    choice = forms.ChoiceField(
+        label="Budget billing",
+        choices=[("start", "Start"), ("stop", "Stop")],
+        error_messages={"required": "Choose start or stop.", "invalid_choice": "Choose start or stop."},
+    )
+
+
 def _billing_steps(to: str, **found):
     """The decorator of billing staff's POST steps back to the page `to` (`steps.steps_on`, with its `found`,
     `url_key` and `key_of`): anyone else gets the console's 403 page; a BillingError is the service saying no,
@@ -94,20 +107,17 @@ def refund_sent_view(request, refund, d):
 
 
 @page("billing/accounts/<id:account_id>/budget/", name="budget")
-@_account_step(failed="Not changed")
+@_account_step(BudgetForm, failed="Not changed")
 def budget_view(request, account, d):
-    choice = request.POST.get("choice")
-    if choice == "start":
+    if d["choice"] == "start":
         plan = budget_plan_start(account_id=account.pk, by=request.user)
         return f"Budget billing on: ${plan.monthly_amount} a month from {plan.first_cycle}."
-    if choice == "stop":
-        stopped = budget_plan_stop(account_id=account.pk, by=request.user)
-        if stopped.owed_on_next_bill:
-            return (
-                f"Budget billing stopped: ${stopped.owed_on_next_bill:,.2f} of use beyond the level amount "
-                "goes on the next bill."
-            )
-        if stopped.credited:
-            return f"Budget billing stopped: ${-stopped.credited:,.2f} paid beyond use credited now."
-        return "Budget billing stopped: nothing was carried."
-    raise BillingError("choose start or stop")
+    stopped = budget_plan_stop(account_id=account.pk, by=request.user)
+    if stopped.owed_on_next_bill:
+        return (
+            f"Budget billing stopped: ${stopped.owed_on_next_bill:,.2f} of use beyond the level amount "
+            "goes on the next bill."
+        )
+    if stopped.credited:
+        return f"Budget billing stopped: ${-stopped.credited:,.2f} paid beyond use credited now."
+    return "Budget billing stopped: nothing was carried."

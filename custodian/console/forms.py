@@ -175,7 +175,6 @@ def _verified_with_choices():
 
 class IntakeForm(OnceForm):
     records = "casework.CustomerRequest"
-    records_page = "console:request"
     channel = forms.ChoiceField(
         label="How it reached us",
         choices=[("phone", "Phone call"), ("in_person", "Walk-in"), ("paper", "Paper form or letter")],
@@ -269,6 +268,21 @@ class RepresentativeForm(OnceForm):
         self.fields["categories"].choices = [
             (key, c.label) for key, c in policy.categories.items() if key in policy.self_access_categories
         ]
+
+
+class RevokeForm(forms.Form):
+    """End a representative's authority, saying why (kept with the record): a reason too short is drawn
+    again beside its field on the representatives page, with what was typed."""
+
+    reason = forms.CharField(
+        label="Reason",
+        min_length=5,
+        max_length=300,
+        error_messages={
+            "min_length": "Say why the authority ends.",
+            "required": "Say why the authority ends.",
+        },
+    )
 
 
 class VerifyForm(forms.Form):

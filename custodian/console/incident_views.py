@@ -28,7 +28,6 @@ from custodian.web.once import OnceForm
 
 class OpenForm(OnceForm):
     records = "incidents.Incident"
-    records_page = "console:incident"
     summary = forms.CharField(max_length=300, label="What was seen")
     staff_username = forms.CharField(max_length=150, label="Whose access (staff user name)")
     window_start = forms.DateTimeField(

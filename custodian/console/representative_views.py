@@ -17,7 +17,7 @@ from custodian.casework.representatives import (
 from custodian.casework.selectors import representative_for
 from custodian.console import forms
 from custodian.console.access import console_actor, looked_up, not_found, registers_representatives
-from custodian.console.steps import steps_on
+from custodian.console.steps import step_form, steps_on
 from custodian.customers.choices import CustomerClass
 from custodian.customers.selectors import customer_for
 from custodian.policy.loader import current_policy
@@ -68,7 +68,20 @@ def representatives(request, customer_id):
         "console/representatives.html",
         {
             "customer": customer,
-            "representatives": representatives_of(customer.pk),
+            # Each representative with the form that revokes it: the one sent comes back with what was typed.
+            "representatives": [
+                (
+                    r,
+                    step_form(
+                        request,
+                        forms.RevokeForm,
+                        "console:representative_revoke",
+                        r.pk,
+                        auto_id=f"revoke-{r.pk}-%s",
+                    ),
+                )
+                for r in representatives_of(customer.pk)
+            ],
             "form": form,
             "notice": current_policy().notice_at("representative"),
         },
@@ -100,7 +113,7 @@ def representative_verify_view(request, rep, d):
 
 
 @page("representatives/<id:representative_id>/revoke/", name="representative_revoke")
-@_representative_step()
+@_representative_step(forms.RevokeForm, failed="Not revoked")
 def representative_revoke_view(request, rep, d):
-    representative_revoke(rep=rep, by=request.user, reason=request.POST.get("reason", ""))
+    representative_revoke(rep=rep, by=request.user, reason=d["reason"])
     return "Revoked: the representative can no longer act for the customer."

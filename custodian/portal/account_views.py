@@ -39,6 +39,7 @@ from custodian.vault.normalize import normalize
 from custodian.web.after_response import redirect_then
 from custodian.web.languages import url_in_language
 from custodian.web.protection import failures_reached, over_limit, rate_limited
+from custodian.web.steps import drawn_status
 
 
 @page("enrol/", name="enrol")
@@ -73,7 +74,10 @@ def enrol(request):
         else:
             return render(request, "portal/enrol_sent.html", {"email": d["email"]})
     return render(
-        request, "portal/enrol.html", {"form": form, "notice": current_policy().notice_at("portal_sign_up")}
+        request,
+        "portal/enrol.html",
+        {"form": form, "notice": current_policy().notice_at("portal_sign_up")},
+        status=drawn_status(form),
     )
 
 
@@ -182,7 +186,7 @@ def sign_in(request):
         )
     if request.method == "POST":  # a sign-in that did not succeed
         rate_limited(request, scope=SIGN_IN_SCOPE, limit=SIGN_IN_FAILURES_PER_ADDRESS, window_seconds=600)
-    return render(request, "portal/sign_in.html", {"form": form})
+    return render(request, "portal/sign_in.html", {"form": form}, status=drawn_status(form))
 
 
 # A page that sent a signed-out customer to sign in first and wants them back (the Connect My Data consent
@@ -229,7 +233,7 @@ def code(request):
         form.add_error(
             "code", _("That code is not valid. Codes change every 30 seconds; try the current one.")
         )
-    return render(request, "portal/code.html", {"form": form})
+    return render(request, "portal/code.html", {"form": form}, status=drawn_status(form))
 
 
 @page("me/confirm-it-is-you/", name="reauthenticate")
@@ -255,6 +259,7 @@ def reauthenticate(request):
         request,
         "portal/reauthenticate.html",
         {"form": form, "minutes": settings.CUSTODIAN_REAUTH_SECONDS // 60},
+        status=drawn_status(form),
     )
 
 
@@ -288,7 +293,7 @@ def password_forgotten(request):
         # The look-up and the e-mail after the answer is sent: a known address answers no later than an
         # unknown one.
         return redirect_then("portal:login", reset_mail)
-    return render(request, "portal/password_forgotten.html", {"form": form})
+    return render(request, "portal/password_forgotten.html", {"form": form}, status=drawn_status(form))
 
 
 @page("password/<str:uid>/<str:token>/", name="password_reset")

@@ -46,6 +46,7 @@ from custodian.web.forms import errors_in_words
 from custodian.web.languages import url_in_language
 from custodian.web.once import once
 from custodian.web.post_only import post_only
+from custodian.web.steps import drawn_status
 
 PROFILE_FIELDS = (
     "name",
@@ -242,6 +243,7 @@ def new_request(request):
             # Said before sending: a representative's request is answered to her (`data_request_answer`).
             "to_representative": request.representative is not None,
         },
+        status=drawn_status(form),
     )
 
 

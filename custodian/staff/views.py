@@ -30,6 +30,12 @@ class StaffLoginView(auth_views.LoginView):
             self.request.session["after_mfa"] = nxt
         return response
 
+    def form_invalid(self, form):
+        # Drawn again with its error (a password not recognized): 400, as every form drawn again.
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def get_success_url(self):
         return reverse("staff:mfa")
 
@@ -56,7 +62,7 @@ def second_factor(request):
             second_factor_passed(request, device)
             return _after_mfa(request)
         form.add_error("code", "That code is not valid. Codes change every 30 seconds; try the current one.")
-    return render(request, "staff/mfa_verify.html", {"form": form})
+    return render(request, "staff/mfa_verify.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 def mfa_setup(request):
@@ -79,6 +85,7 @@ def mfa_setup(request):
         request,
         "staff/mfa_setup.html",
         {"form": form, "qr_data_uri": qr.svg_data_uri(scale=5), "secret": mfa.totp_secret_b32(device)},
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -43,11 +43,13 @@ def _new_token() -> str:
 
 class OnceForm(forms.Form):
     """A form whose step records something: drawn empty it carries a new one-time token. `records` names
-    the model ("app_label.Model") of the record the step makes, whose number a copy sent again is told;
-    `records_page` the page of one such record (a URL name taking its key), where that copy is taken, else it
-    goes where the first went; `again_page` (a URL name taking no arguments) where it is taken when the
-    first's answer was no page to come back to: a file downloaded, or another site's page (the card
-    processor's checkout, whose address is not ours to keep)."""
+    the model ("app_label.Model") of the record the step makes, whose number a copy sent again is told. That
+    copy goes where the first went (the page its answer sent the sender to), except: `again_page` (a URL name
+    taking no arguments) where it is taken when the first's answer was no page to come back to (a file
+    downloaded, or another site's page: the card processor's checkout, whose address is not ours to keep);
+    `records_page` the page of the record made (a URL name taking its key) when the first's answer was a
+    page drawn rather than a redirect, one that whoever may send the form may open. A record page is never
+    taken instead of where the first went: the record may be another service's, not the sender's to open."""
 
     once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=43, initial=_new_token)
     records: str = ""
@@ -131,17 +133,27 @@ def once(request, form, answer, *, again=already):
                     FormSent.objects.filter(pk=token).delete()
                     return response
                 number = str(made[0]) if made else ""
-                if made and form.records_page:
-                    url = reverse(form.records_page, args=[made[0]])
-                elif form.again_page:
-                    url = reverse(form.again_page)
-                else:  # where the first went, or the page that answered it
-                    url = getattr(response, "url", "") or request.path
+                url = _copy_goes_to(request, form, response, made)
                 FormSent.objects.filter(pk=token).update(number=number, url=url[:400])
                 return response
     finally:
         _made.reset(watching)
     return again(request, FormSent.objects.get(pk=token))
+
+
+def _copy_goes_to(request, form, response, made: list) -> str:
+    """Where a copy of the form is taken: where the first was sent (a page its sender was just shown, so one
+    they may open, even when the record is another service's to work, as a call a customer service
+    representative records for field services); the form's `again_page` when the first's answer was no page
+    of ours to come back to; the record's `records_page` when the first was answered with a page drawn, not
+    sent on; else the page that answered it."""
+    if form.again_page:
+        return reverse(form.again_page)
+    if went := getattr(response, "url", ""):
+        return went
+    if made and form.records_page:
+        return reverse(form.records_page, args=[made[0]])
+    return request.path
 
 
 def spent_past_mattering(now: datetime):

@@ -8,6 +8,13 @@ from django.contrib import messages
 from custodian.web.once import once
 
 
+def drawn_status(form) -> int:
+    """The status of a page that draws `form`: 400 when it is drawn again with errors (the form's own, or a
+    refusal put on it), as every form drawn again answers; 200 when drawn new, or sent and answered on the
+    same page (a search's results)."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 def form_acted(request, form, act, *, refused):
     """Run `act` (the service call; it returns the success message and the redirect to follow). A refusal
     (`refused`) is put on the form and None returned: the caller draws its page again with the form (400).

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from custodian.casework.choices import RequestKind
 from custodian.casework.models import CustomerRequest
 from custodian.console.tests.test_steps_keep_typed_text import ROWS, _url, world  # noqa: F401 (a fixture)
 from custodian.disclosures.models import DisclosureEntry, DisclosureRequest
@@ -45,6 +46,7 @@ RECORD_NOTHING_NEW = {
     "console:bank_notice_no_change": "a bank's notice of change is acted on once",
     "console:agreement_decline": "an agreement is answered once",
     "console:review": "an access review is signed off once",
+    "console:representative_revoke": "an authority is revoked once: a second copy is refused as revoked",
     "console:break_glass": "emergency access already open for the member",
     "console:flag_review": "a flag is reviewed once",
     "console:third_party_review": "a registration is decided once",
@@ -95,6 +97,9 @@ def test_a_step_form_sent_twice_records_once(name, world, console):  # noqa: F81
     assert again.status_code == 302 and again["Location"] == FormSent.objects.get(pk=token).url
     said = _said(again)
     assert any("This form was sent already" in s and "not recorded again" in s for s in said), (name, said)
+    # Where the first went, a page the member of staff may open (not a record another service works).
+    assert again["Location"] == first["Location"], name
+    assert client.get(again["Location"]).status_code == 200, (name, again["Location"])
 
 
 DESK, DISCLOSE = "/staff/privacy/disclosures/", "/staff/privacy/disclosures/disclose/"
@@ -162,6 +167,7 @@ def test_a_staff_member_added_twice_is_added_once(console, dba):
     again = client.post("/staff/people/", {**NEW_MEMBER, "once": token})
     member = User.objects.get(username="rita.reader")
     assert again.status_code == 302 and again["Location"] == f"/staff/people/{member.pk}/"
+    assert client.get(again["Location"]).status_code == 200  # the page of whom she added, hers to open
     assert f"This form was sent already: it is recorded as #{member.pk}, and was not recorded again." in (
         _said(again)
     )
@@ -209,7 +215,7 @@ def test_the_new_request_form_sent_twice_opens_one_request(console, service_rep,
     assert first.status_code == 302
     again = request_entered(client, {**CALL, "once": token})
     assert CustomerRequest.objects.count() == 1
-    assert again.status_code == 302 and again["Location"] == f"/staff/requests/{req.pk}/"
+    assert again.status_code == 302 and again["Location"] == first["Location"] == "/staff/requests/"
     assert f"This form was sent already: it is recorded as #{req.pk}, and was not recorded again." in _said(
         again
     )
@@ -218,6 +224,30 @@ def test_the_new_request_form_sent_twice_opens_one_request(console, service_rep,
     assert fresh.group(1) != token
     assert request_entered(client, {**CALL, "once": fresh.group(1)}).status_code == 302
     assert CustomerRequest.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", [k for k, _ in RequestKind.choices])
+def test_a_call_sent_twice_lands_where_the_first_did_whatever_service_works_it(
+    kind, console, service_rep, customer
+):
+    """Cora records a call of any kind: one for field services (a problem), billing or the privacy officer is
+    theirs to work, and its page not hers to open. The copy sent again lands where the first did (the queue),
+    a page she may open, told the request's number; never on the request's page, not found for her."""
+    client = console(service_rep)
+    token = re.search(r'name="once" value="([^"]+)"', client.get("/staff/requests/new/").content.decode())[1]
+    call = {**CALL, "kind": kind, "once": token}
+    if kind in ("data_access", "correction"):  # verified with a fact from the bill
+        call["verified_with"] = "last_bill"
+    first = request_entered(client, call)
+    assert first.status_code == 302, (kind, first.status_code)
+    again = request_entered(client, call)
+    req = CustomerRequest.objects.get()
+    assert again.status_code == 302 and again["Location"] == first["Location"], kind
+    landed = client.get(again["Location"])
+    assert landed.status_code == 200, (kind, req.owning_service, again["Location"])
+    assert f"This form was sent already: it is recorded as #{req.pk}" in html.unescape(
+        landed.content.decode()
+    )
 
 
 def test_a_refused_form_spends_nothing_and_goes_through_once_corrected(console, service_rep, customer):

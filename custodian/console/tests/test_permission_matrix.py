@@ -292,8 +292,8 @@ def cases(w, user=None):
         "console:budget": (
             "post",
             {"account_id": w["account"].pk},
-            {"choice": "stop"},  # not on budget billing: back to the account, saying so
-            lambda s: 302 if bills(s) else 403,
+            {"choice": "stop"},  # not on budget billing: the account's page again, saying so
+            lambda s: 400 if bills(s) else 403,
         ),
         "console:agreement_agree": missing(collects, "post", "agreement_id", {}),
         "console:agreement_decline": missing(collects, "post", "agreement_id", {}),

@@ -28,6 +28,7 @@ from custodian.billing.final import service_stop
 from custodian.billing.models import Refund
 from custodian.casework.data_requests import data_request_answer
 from custodian.casework.models import CustomerRequest
+from custodian.casework.representatives import representative_register
 from custodian.collecting.services import payment_agreement_request
 from custodian.connect.models import ThirdParty
 from custodian.demo.personas import DEMO_PASSWORD
@@ -36,7 +37,7 @@ from custodian.incidents import selectors as flag_selectors
 from custodian.incidents import services as incidents
 from custodian.staff.approvals import staff_change_ask
 from custodian.staff.choices import ChangeKind
-from custodian.testing import bill_charged, police_request, read_event, vendor_registered
+from custodian.testing import bill_charged, police_request, power_of_attorney, read_event, vendor_registered
 from custodian.testing.billing import change_notice_received, debits_sent
 from custodian.testing.connect import register
 from custodian.testing.routes import named_routes
@@ -151,6 +152,21 @@ def an_agreement(w):
 
 def the_account(w):
     return {"account_id": w.account.pk}
+
+
+def a_representative(w):
+    """A power of attorney for the customer, registered at the desk."""
+    rep = representative_register(
+        authority=power_of_attorney(w.customer, ("view",), ("meter_usage",)), by=w.fixture("service_rep")
+    )
+    return {"representative_id": rep.pk}
+
+
+def billed_three_months(w):
+    """The account with the three months of bills budget billing levels on."""
+    for month in (7, 8, 9):
+        bill_charged(w.account, month, "120.00")
+    return the_account(w)
 
 
 def a_bank_notice(w):
@@ -669,6 +685,27 @@ ROWS: dict[str, Row] = {
         "Enter an amount in dollars written with the digits 0 to 9, such as 25 or 25.50.",
         valid=const({"asked_installment": "50"}),
     ),
+    # The button pressed is the choice: anything else is drawn again with the error at the buttons; not on
+    # budget billing, a stop is refused on the same page.
+    "console:budget": Row(
+        "billing_clerk",
+        billed_three_months,
+        "console:billing_account",
+        const({"choice": "bogus"}),
+        None,
+        "Choose start or stop.",
+        valid=const({"choice": "start"}),
+    ),
+    "console:representative_revoke": Row(
+        "service_rep",
+        a_representative,
+        "console:representatives",
+        const({"reason": "Void"}),
+        "Void",
+        "Say why the authority ends.",
+        valid=const({"reason": "The customer revoked the power of attorney."}),
+        page_kwargs=lambda kw, w: {"customer_id": w.customer.pk},
+    ),
     "console:payment_received": Row(
         "billing_clerk",
         the_account,
@@ -777,8 +814,6 @@ STEPS_WITHOUT_A_FORM = {
     "console:consent_revoke",
     "console:vendor_export",
     "console:representative_verify",
-    "console:representative_revoke",
-    "console:budget",
     "console:service_change_withdraw",
 }
 # Console routes that are pages: read with GET, or drawing their own form again when it is sent to them.

@@ -69,6 +69,7 @@ def test_a_portal_form_sent_twice_records_once(what, households):
     assert count() == made
     assert again.status_code == 302 and again.url == first.url
     assert any("This form was sent already" in s and "not recorded again" in s for s in _said(again)), what
+    assert pat.get(again.url).status_code == 200, (what, again.url)  # a page she may open
 
 
 def test_a_request_sent_twice_is_told_its_number(households):

@@ -111,7 +111,7 @@ def test_a_sign_up_tells_the_address_on_file_in_the_holder_s_language_and_the_ty
 @pytest.mark.parametrize("chosen", ["es", "en"])
 def test_a_sign_up_for_an_account_already_online_is_told_to_its_holder_in_their_language(ana_and_ben, chosen):
     _customer, app, sign_in = ana_and_ben[chosen]
-    assert _sign_up(app, "someone.else@example.org", OTHER[chosen]).status_code == 200
+    assert _sign_up(app, "someone.else@example.org", OTHER[chosen]).status_code == 400
     assert _sent_to(sign_in).subject == REFUSED[chosen]
     assert _sent_to(app.personal["email"]).subject == REFUSED[chosen]
     assert not [m for m in mail.outbox if m.to == ["someone.else@example.org"]]

@@ -161,7 +161,7 @@ def answer(response) -> str:
 def test_the_same_answer_whether_or_not_the_account_number_exists(alice):
     unknown = sign_up(Client(), bill("0099999999", 900), ATTACKER)
     wrong_figure = sign_up(Client(), bill(ALICE_BILL["account_number"], 900), ATTACKER)
-    assert unknown.status_code == wrong_figure.status_code == 200
+    assert unknown.status_code == wrong_figure.status_code == 400
     assert answer(unknown).replace("0099999999", "X") == answer(wrong_figure).replace("0010000010", "X")
     # And a sign-up that passes the proof says the same whichever address the link went to.
     sent_to_on_file = answer(sign_up(Client(), ALICE_BILL, ATTACKER))
@@ -226,7 +226,7 @@ def test_bank_details_are_masked_until_the_customer_re_enters_the_password(payin
         body = client.get(page).content.decode()
         assert account not in body and account[-4:] in body, page
     wrong = client.post("/portal/me/confirm-it-is-you/", {"password": "not it at all"})
-    assert wrong.status_code == 200 and account not in client.get("/portal/me/").content.decode()
+    assert wrong.status_code == 400 and account not in client.get("/portal/me/").content.decode()
     before = client.cookies["sessionid"].value
     ok = client.post("/portal/me/confirm-it-is-you/?next=/portal/me/download.csv", {"password": PASSWORD})
     assert ok.status_code == 302 and ok["Location"] == "/portal/me/download.csv"

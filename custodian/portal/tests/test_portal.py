@@ -56,7 +56,7 @@ def test_sign_in_only_after_the_email_is_confirmed(households):
     client = Client()
     enrol(client, app, "pat@example.com")
     assert (
-        client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD}).status_code == 200
+        client.post("/portal/sign-in/", {"email": "pat@example.com", "password": PASSWORD}).status_code == 400
     )
     assert client.get("/portal/me/").status_code == 302
     assert client.get("/portal/confirm/forged-token/").status_code == 400
@@ -208,7 +208,7 @@ def test_repeated_failed_sign_ins_lock_the_portal_account(households, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert (
             client.post("/portal/sign-in/", {"email": "pat@example.com", "password": "wrong"}).status_code
-            == 200
+            == 400
         )
     assert (
         client.post("/portal/sign-in/", {"email": "pat@example.com", "password": "wrong"}).status_code == 429
@@ -265,7 +265,7 @@ def test_the_bill_figure_cannot_be_guessed(households):
             REMOTE_ADDR=f"198.51.100.{guess}",
         )
         codes.append(response.status_code)
-    assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
+    assert codes[:5] == [400] * 5 and codes[5:] == [429, 429]
     # Even the right figure is refused for the rest of the day once the account is being guessed at.
     right = client.post(
         "/portal/enrol/",

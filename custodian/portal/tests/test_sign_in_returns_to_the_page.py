@@ -42,7 +42,7 @@ def test_a_page_that_asks_for_a_sign_in_is_where_she_comes_back_to(pat):
 
 def test_a_wrong_password_keeps_where_she_was_going(pat):
     refused = pat.post("/portal/sign-in/?next=/portal/me/bills/", {**PAT, "password": "not her password"})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert pat.post("/portal/sign-in/?next=/portal/me/bills/", PAT).url == "/portal/me/bills/"
 
 

@@ -98,6 +98,6 @@ def test_changing_the_password_asks_the_current_one_and_is_logged_and_told(house
     assert [m for m in customer_mail() if m.to == [app.personal["email"]]]
     fresh = Client()
     old = {"email": "owner@example.org", "password": PASSWORD}
-    assert fresh.post("/portal/sign-in/", old).status_code == 200
+    assert fresh.post("/portal/sign-in/", old).status_code == 400
     new = {"email": "owner@example.org", "password": NEW_PASSWORD}
     assert fresh.post("/portal/sign-in/", new).status_code == 302

@@ -40,7 +40,7 @@ def test_an_erasure_request_deletes_what_may_go_and_answers_by_letter(households
     assert not PortalAccount.objects.filter(customer=alice).exists()
     assert (
         Client().post("/portal/sign-in/", {"email": "alice@example.org", "password": PASSWORD}).status_code
-        == 200
+        == 400
     )
     # Bob's data is untouched.
     assert PersonalValue.objects.filter(customer=bob, field="email").exists()

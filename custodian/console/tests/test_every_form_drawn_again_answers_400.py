@@ -1,0 +1,77 @@
+"""Every console page that draws a form again with its errors answers 400, as every form drawn again does:
+a member of each kind of support service sends each staff route a form it cannot take (a field of no form),
+and only a page that takes no form of its own (read with GET, a POST answered as the page) answers 200.
+The routes come from the URL configuration, so a new page drawing its form again with 200 fails here. (The
+steps' forms are walked one by one in `test_steps_keep_typed_text`.)"""
+
+import re
+
+from custodian.testing.routes import named_routes
+
+# Pages that take no form of their own at their address: a POST is answered as the page a GET draws.
+PAGES_WITHOUT_A_FORM = {
+    "console:access_review": "its filters are read from the address (GET)",
+    "console:account_service": "an account's service; its forms post to their own addresses",
+    "console:bank_notices": "a list",
+    "console:billing_account": "an account's billing; its forms post to their own addresses",
+    "console:collections": "a worklist; its forms post to their own addresses",
+    "console:correction_notices": "a list",
+    "console:determinations": "a list; its approvals post to their own addresses",
+    "console:disclosures": "the desk; its forms post to their own addresses",
+    "console:disconnection_orders": "a list",
+    "console:green_button": "a download",
+    "console:incidents": "a list; its forms post to their own addresses",
+    "console:inventory": "the data inventory",
+    "console:law_enforcement": "a list",
+    "console:marketing": "its audience's filters are all optional: nothing sent is the whole audience",
+    "console:operations": "the operations page",
+    "console:person": "a member of staff; their forms post to their own addresses",
+    "console:privacy": "the privacy officer's desk",
+    "console:requests": "the queue; its filters are read from the address (GET)",
+    "console:retention": "the retention schedule",
+    "console:service_desk": "its search is read from the address (GET)",
+    "console:staff_changes": "a list; its decisions post to their own addresses",
+    "console:third_parties": "a list; its decisions post to their own addresses",
+    "staff:home": "the console's home",
+    "tokens:list": "the tokens; issuing one posts to its own address",
+}
+NOT_SENT = {"staff:logout"}  # signing out ends the session the later routes need
+PERSONAS = (
+    "service_rep",
+    "billing_clerk",
+    "collections_agent",
+    "field_tech",
+    "marketer",
+    "dba",
+    "privacy_officer",
+)
+
+
+def test_every_console_form_sent_wrong_answers_400(console, customer, request):
+    answered_200 = set()
+    for persona in PERSONAS:
+        client = console(request.getfixturevalue(persona))
+        for name, route in sorted(named_routes("staff/").items()):
+            if name in NOT_SENT:
+                continue
+            url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", str(customer.pk), route)
+            if client.post(url, {"no_such_field": "1"}).status_code == 200:
+                answered_200.add(name)
+    assert answered_200 - set(PAGES_WITHOUT_A_FORM) == set(), "forms drawn again with their errors as 200"
+    assert set(PAGES_WITHOUT_A_FORM) - answered_200 == set(), (
+        "listed as taking no form, but answered otherwise"
+    )
+
+
+def test_a_lookup_or_a_reveal_without_a_purpose_is_drawn_again_with_400(console, service_rep, customer):
+    client = console(service_rep)
+    lookup = client.post("/staff/customers/", {"field": "name", "value": "Alice Anderson", "purpose": ""})
+    reveal = client.post(f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": ""})
+    for drawn in (lookup, reveal):
+        assert drawn.status_code == 400, (drawn.wsgi_request.path, drawn.status_code)
+        assert 'class="usa-error-message"' in drawn.content.decode()
+
+
+def test_a_wrong_password_or_code_at_sign_in_is_drawn_again_with_400(client, billing_clerk):
+    refused = client.post("/staff/login/", {"username": "bill.clerk", "password": "not the password"})
+    assert refused.status_code == 400
