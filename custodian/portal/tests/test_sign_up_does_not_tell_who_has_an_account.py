@@ -69,7 +69,7 @@ def test_the_address_s_owner_is_told_and_nothing_else_changes(alice, carol):
     # Alice's sign-in is hers as before; the prober's password opens nothing.
     assert Client().post("/portal/sign-in/", {"email": ALICE, "password": PASSWORD}).status_code == 302
     assert (
-        Client().post("/portal/sign-in/", {"email": ALICE, "password": PROBERS_PASSWORD}).status_code == 200
+        Client().post("/portal/sign-in/", {"email": ALICE, "password": PROBERS_PASSWORD}).status_code == 400
     )
 
 
