@@ -75,15 +75,21 @@ def head_file_name(number: int) -> str:
     return f"{number:08d}.checkpoint"
 
 
-def read_published_heads(directory: Path) -> list[tuple[str, notes.Checkpoint]]:
-    """The heads of a published directory, or of one checkpoint file, as (file name, checkpoint)."""
+def published_files(directory: Path) -> list[Path]:
+    """The files of a published directory's heads (each signed head, else its one checkpoint), or the one
+    checkpoint file given."""
     directory = Path(directory)
     if directory.is_file():
-        return [(directory.name, notes.parse_note(directory.read_text()))]
+        return [directory]
     files = sorted((directory / "heads").glob("*.checkpoint"))
     if not files and (directory / "checkpoint").is_file():
         files = [directory / "checkpoint"]
-    return [(f.name, notes.parse_note(f.read_text())) for f in files]
+    return files
+
+
+def read_published_heads(directory: Path) -> list[tuple[str, notes.Checkpoint]]:
+    """The heads of a published directory, or of one checkpoint file, as (file name, checkpoint)."""
+    return [(f.name, notes.parse_note(f.read_text())) for f in published_files(directory)]
 
 
 def _check_extends(reader: TileReader, size: int, root: bytes, earlier: notes.Checkpoint, where: str) -> None:

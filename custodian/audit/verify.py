@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from custodian.audit import merkle, notes, seals
 from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical_sql
-from custodian.audit.heads import log_origin, tile_path, tiles_for, verifier_keys
+from custodian.audit.heads import log_origin, published_files, tile_path, tiles_for, verifier_keys
 from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
 from custodian.audit.redaction import redaction_problems
@@ -465,14 +465,8 @@ def _verify(result: VerifyResult, against: Path | None, chunk_size: int, bad: di
 def _published(against: Path) -> tuple[list[tuple[str, notes.Checkpoint]], list[Finding]]:
     """The published heads to check against, and each published file that is no signed head (a forged
     file in a mirror is named, and the others are still checked)."""
-    if against.is_file():
-        files = [against]
-    else:
-        files = sorted((against / "heads").glob("*.checkpoint"))
-        if not files and (against / "checkpoint").is_file():
-            files = [against / "checkpoint"]
     heads, unreadable = [], []
-    for path in files:
+    for path in published_files(against):
         try:
             heads.append((f"published head {path.name}", notes.parse_note(path.read_text(encoding="utf-8"))))
         except (OSError, UnicodeDecodeError, ValueError) as exc:

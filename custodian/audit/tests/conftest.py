@@ -1,7 +1,9 @@
+import io
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -33,6 +35,17 @@ def tamper(sql, params=()):
             finally:
                 for _, ddl in triggers:
                     cur.execute(ddl)
+
+
+def verify_command(mirror) -> tuple[int, str]:
+    """`manage.py audit verify --against mirror` as an auditor runs it: its exit code and what it printed
+    (the findings on stderr when it fails)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit", "verify", "--against", str(mirror), stdout=out, stderr=err)
+    except SystemExit as exc:
+        return exc.code, err.getvalue()
+    return 0, out.getvalue()
 
 
 def written_years_ago(monkeypatch, years: int, events: list[dict]) -> None:

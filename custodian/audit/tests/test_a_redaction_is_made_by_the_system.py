@@ -4,11 +4,9 @@ past the triggers, or one made with the key but not under the rule, is named by 
 
 Mona the marketer read Greta's name minutes ago; the outside review's steps hide that read."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -17,7 +15,7 @@ from custodian.audit.events import append_events
 from custodian.audit.heads import head_sign, publish_to
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction
 from custodian.audit.redaction import NotRedactable, event_redact, events_redact, microseconds
-from custodian.audit.tests.conftest import tamper, written_years_ago
+from custodian.audit.tests.conftest import tamper, verify_command, written_years_ago
 from custodian.audit.tree import TileReader, integrate
 from custodian.audit.verify import verify_log
 from custodian.testing import read_event as event
@@ -65,15 +63,6 @@ def _plain(sql, params):
         cur.execute(sql, params)
 
 
-def _verify_command(mirror) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("audit", "verify", "--against", str(mirror), stdout=out, stderr=err)
-    except SystemExit as exc:
-        return exc.code, err.getvalue()
-    return 0, out.getvalue()
-
-
 def test_a_fresh_read_is_not_deleted_under_a_redaction_written_in_the_database(log):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         _review_steps(log)
@@ -87,7 +76,7 @@ def test_a_redaction_written_past_the_triggers_is_named_by_verify(log, tmp_path)
     assert not result.ok and result.kind == "deleted", str(result)
     position = LogLeaf.objects.get(event_seq=log).idx
     assert f"event {log} at position {position} was deleted under a redaction with no seal" in str(result)
-    code, said = _verify_command(tmp_path / "mirror")
+    code, said = verify_command(tmp_path / "mirror")
     assert code == 1 and "BROKEN" in said and "no seal" in said
 
 
@@ -203,5 +192,5 @@ def test_a_retention_redaction_still_verifies_against_the_published_heads(log, t
     assert all(r.seal and r.at_us < cutoff for r in Redaction.objects.all())
     assert AccessEvent.objects.filter(seq=log).exists()
     assert TileReader().leaf(LogLeaf.objects.get(event_seq=log).idx)
-    code, said = _verify_command(tmp_path / "mirror")
+    code, said = verify_command(tmp_path / "mirror")
     assert code == 0 and said.startswith("OK") and "10 redacted" in said, said

@@ -8,10 +8,7 @@ Walked from the models' fields, so a new column is walked too. PostgreSQL's colu
 these values (text in a bigint, NULL in a NOT NULL column, bytes in a text column): those cases are skipped
 there, saying so; SQLite's NOT NULL and its rowid keys refuse a few, skipped the same way."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -20,7 +17,7 @@ from custodian.audit.heads import head_sign, publish_to
 from custodian.audit.models import AccessEvent, PendingEvent, Redaction, SignedHead
 from custodian.audit.redaction import events_redact, retention_cutoff_us
 from custodian.audit.rows import EXPECTED, MEANING, TABLES
-from custodian.audit.tests.conftest import tamper, written_years_ago
+from custodian.audit.tests.conftest import tamper, verify_command, written_years_ago
 from custodian.audit.verify import verify_log
 from custodian.testing import read_event as event
 
@@ -71,18 +68,9 @@ def log(db, log_keys, monkeypatch, tmp_path):
     return tmp_path / "mirror"
 
 
-def _verify_command(mirror) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("audit", "verify", "--against", str(mirror), stdout=out, stderr=err)
-    except SystemExit as exc:
-        return exc.code, err.getvalue()
-    return 0, out.getvalue()
-
-
 def test_the_log_as_the_system_wrote_it_verifies(log):
     assert Redaction.objects.exists() and SignedHead.objects.exists()
-    assert _verify_command(log)[0] == 0
+    assert verify_command(log)[0] == 0
 
 
 def test_every_kind_of_column_is_one_the_verifier_checks():
@@ -108,7 +96,7 @@ def test_a_value_the_application_never_writes_is_named_and_the_check_goes_on(log
         reason = "PostgreSQL's column type" if connection.vendor == "postgresql" else "SQLite"
         pytest.skip(f"{reason} refuses {value!r} in {table}.{column}: {exc}".splitlines()[0])
 
-    code, said = _verify_command(log)
+    code, said = verify_command(log)
 
     assert code == 1
     assert f"{table} row" in said and f": {column} " in said, said
@@ -126,7 +114,7 @@ def test_the_review_s_redaction_row_no_longer_hides_a_deletion(log):
     victim = AccessEvent.objects.filter(customer_id="5").values_list("seq", flat=True).get()
     tamper("DELETE FROM audit_accessevent WHERE seq = %s", [victim])
 
-    code, said = _verify_command(log)
+    code, said = verify_command(log)
 
     assert code == 1
     assert "deleted" in said and f"event {victim} " in said, said
@@ -154,7 +142,7 @@ def test_a_published_file_that_is_no_signed_head_is_named_and_the_others_still_c
     (log / "heads" / "9999.checkpoint").write_bytes(b"\xff\xfe not a note\n")
     (log / "heads" / "9998.checkpoint").write_text("origin\n\u00b2\nAAAA\n\n\u2014 k AAAAAAAA\n")
 
-    code, said = _verify_command(log)
+    code, said = verify_command(log)
 
     assert code == 1
     assert "9999.checkpoint is no signed head" in said and "9998.checkpoint is no signed head" in said, said
