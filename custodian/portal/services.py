@@ -89,12 +89,14 @@ def sign_in_addresses_forget(digests) -> int:
     return sign_in_names_forget(["c-" + d[:60] for d in digests if d])
 
 
-def sign_in_addresses_held(digests) -> set[str]:
+def sign_in_addresses_held(digests, *, but_of=()) -> set[str]:
     """Which of the e-mail addresses whose blind indexes are `digests` an online account signs in with (its
-    name is the address's), confirmed or not yet."""
+    name is the address's), confirmed or not yet; but the online accounts of the customers `but_of`."""
     names = {"c-" + d[:60]: d for d in digests if d}
-    held = get_user_model().objects.filter(username__in=list(names)).values_list("username", flat=True)
-    return {names[n] for n in held}
+    users = get_user_model().objects.filter(username__in=list(names))
+    if but_of:
+        users = users.exclude(portal_account__customer_id__in=list(but_of))
+    return {names[n] for n in users.values_list("username", flat=True)}
 
 
 def same_address(a: str, b: str) -> bool:

@@ -71,11 +71,31 @@ def digests_forget(
         theirs = theirs.filter(field__in=list(fields))
     arrived_with = PersonalValue.objects.filter(customer_id__in=joined, field__in=CONTACT_FIELDS)
     contact = [*theirs.values_list("field", "blind_index"), *arrived_with.values_list("field", "blind_index")]
-    address_indexes_forget(customer_ids=[*ids, *joined], digests=[digest for _field, digest in contact])
-    sign_in_addresses_forget([digest for field, digest in contact if field == "email"])
+    # An address or number someone else gives too, or signs in with, is theirs as much: their messages and
+    # their sign-in records keep its digest (a shared household address); the customers' own messages lose it
+    # all the same (`customer_ids`).
+    elsewhere = _held_by_others([*ids, *joined], contact)
+    address_indexes_forget(
+        customer_ids=[*ids, *joined], digests=[d for f, d in contact if (f, d) not in elsewhere]
+    )
+    sign_in_addresses_forget([d for f, d in contact if f == "email" and (f, d) not in elsewhere])
     request_sources_forget(customer_ids=[*ids, *joined])
     deleted, _by_model = arrived_with.delete()
     return deleted
+
+
+def _held_by_others(customer_ids: Sequence[int], contact) -> set[tuple[str, str]]:
+    """Which of the (field, blind index) pairs `contact` another customer gives too, or an online account
+    not of `customer_ids` signs in with."""
+    pairs = sorted({(f, d) for f, d in contact if d})
+    others = PersonalValue.objects.exclude(customer_id__in=customer_ids)
+    held: set[tuple[str, str]] = set()
+    for start in range(0, len(pairs), _AT_ONCE):
+        part = pairs[start : start + _AT_ONCE]
+        held |= set(others.filter(blind_index__in=[d for _f, d in part]).values_list("field", "blind_index"))
+        emails = [d for f, d in part if f == "email"]
+        held |= {("email", d) for d in sign_in_addresses_held(emails, but_of=customer_ids)}
+    return held
 
 
 def _values_forget(values: QuerySet[PersonalValue]) -> None:

@@ -15,7 +15,7 @@ from custodian.vault.services import documents_delete
 _delete: Callable[[Sequence[int]], int] | None = None
 _documents: tuple[str, ...] = ()
 _forget: Callable[[Sequence[str]], int] | None = None
-_held: Callable[[Sequence[str]], set[str]] | None = None
+_held: Callable[..., set[str]] | None = None
 
 
 def register(
@@ -23,7 +23,7 @@ def register(
     *,
     documents: Sequence[str] = (),
     addresses_forget: Callable[[Sequence[str]], int] | None = None,
-    addresses_held: Callable[[Sequence[str]], set[str]] | None = None,
+    addresses_held: Callable[..., set[str]] | None = None,
 ) -> None:
     global _delete, _documents, _forget, _held
     _delete = delete
@@ -51,6 +51,7 @@ def sign_in_addresses_forget(digests: Sequence[str]) -> int:
     return _forget(list(digests)) if _forget is not None else 0
 
 
-def sign_in_addresses_held(digests: Sequence[str]) -> set[str]:
-    """Which of the e-mail addresses whose blind indexes are `digests` an online account signs in with."""
-    return _held(list(digests)) if _held is not None else set()
+def sign_in_addresses_held(digests: Sequence[str], *, but_of: Sequence[int] = ()) -> set[str]:
+    """Which of the e-mail addresses whose blind indexes are `digests` an online account signs in with (but
+    the online accounts of the customers `but_of`)."""
+    return _held(list(digests), but_of=list(but_of)) if _held is not None else set()

@@ -316,3 +316,29 @@ def test_neighbours_who_mistyped_their_passwords_from_one_network_are_both_erase
     erasure_carry_out(customer=ann, requested_via="portal")
     erasure_carry_out(customer=bob, requested_via="portal")
     assert sorted(_holders({blind_index_of("email", a) for a in (SIGN_IN, "bob.signin@example.com")})) == []
+
+
+@DELETIONS
+def test_an_address_another_customer_signs_in_with_keeps_its_digest_on_their_side(households, delete):
+    """Bob signs in with the household's shared address, which Ann also gives on file; Bob mistyped his
+    password once. Deleting Ann's data forgets the address on Ann's side only: Bob's sign-in, his count of
+    failed sign-ins and his messages keep it; Ann's messages lose it."""
+    (ann, app), (bob, bob_app) = households
+    shared = "the.household@example.com"
+    signed_in(bob_app, shared)
+    _sign_in_fails(shared)
+    _email_changed(ann, shared)
+    digest = blind_index_of("email", shared)
+    at_shared = OutboundMessage.objects.filter(to_address_index=digest)
+    assert at_shared.filter(to_customer=ann).exists() and at_shared.filter(to_customer=bob).exists()
+    assert _holders({digest}) >= {"axes.AccessAttempt.username", "auth.User.username"}
+
+    delete(ann)
+
+    assert _holders({digest}) >= {
+        "auth.User.username",
+        "axes.AccessAttempt.username",
+        "outbox.OutboundMessage.to_address_index",
+    }
+    assert at_shared.filter(to_customer=bob).exists()
+    assert not at_shared.filter(to_customer=ann).exists()
