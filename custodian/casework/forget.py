@@ -14,6 +14,7 @@ The erasure also reaches the records of someone not yet known that a request was
 and moved from (`CustomerRequest.received_as`): the same person, whose contact details go with the customer's.
 """
 
+import re
 from collections.abc import Iterable
 
 from custodian.casework.models import CustomerRequest, ForgottenSource
@@ -27,13 +28,27 @@ def _digest(source_key: str) -> str:
     return blind_index_of(_FORGOTTEN, source_key)
 
 
+# The channels whose requests, sent from a form, keep the form's resubmit key (`casework.services`): a
+# keyed hash, 64 hex digits, where a caller's own key (an imported e-mail's, the demo's) arrives by other
+# channels or in another form.
+FORM_CHANNELS = ("portal", "web_form")
+_FORM_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def _a_form_s(channel: str, key: str) -> bool:
+    return channel in FORM_CHANNELS and bool(_FORM_KEY.fullmatch(key))
+
+
 def request_sources_forget(*, customer_ids: Iterable[int]) -> int:
-    """Clear the source key of every request of the customers, each one's keyed digest kept alone in
-    `ForgottenSource`; in the caller's transaction. How many requests."""
+    """Clear the source key of every request of the customers; a caller's key (an imported message's) leaves
+    its keyed digest alone in `ForgottenSource`, a form's resubmit key nothing (it only ever told a resend ten
+    minutes old at most); in the caller's transaction. How many requests."""
     requests = CustomerRequest.objects.filter(customer_id__in=list(customer_ids), source_key__isnull=False)
-    keys = list(requests.values_list("source_key", flat=True))
+    kept = [
+        k for channel, k in requests.values_list("channel", "source_key") if k and not _a_form_s(channel, k)
+    ]
     ForgottenSource.objects.bulk_create(
-        [ForgottenSource(digest=_digest(k)) for k in keys if k], ignore_conflicts=True
+        [ForgottenSource(digest=_digest(k)) for k in kept], ignore_conflicts=True
     )
     return requests.update(source_key=None)
 

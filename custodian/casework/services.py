@@ -23,7 +23,7 @@ from custodian.casework.choices import (
     RequestStatus,
     Verification,
 )
-from custodian.casework.forget import source_forgotten
+from custodian.casework.forget import FORM_CHANNELS, source_forgotten
 from custodian.casework.models import CustomerRequest, RequestEvent
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -266,7 +266,6 @@ def _notice_of(intake: Intake) -> str:
 # owning service's queue. Ten minutes covers those; the same person asking the same thing later (the first
 # answered, or thought lost) makes a new request.
 RESUBMIT_WINDOW = timedelta(minutes=10)
-_FORM_CHANNELS = ("portal", "web_form")
 
 
 def _resubmit_keys(intake: Intake, now: datetime) -> list[str]:
@@ -274,7 +273,7 @@ def _resubmit_keys(intake: Intake, now: datetime) -> list[str]:
     keeps as its `source_key`, and the key of the window before (a resubmit can cross from one to the next);
     none for anything else. A keyed hash (the vault's blind index): neither the message nor who sent it can
     be read from it."""
-    if intake.channel not in _FORM_CHANNELS or intake.source_key or intake.recorded_by is not None:
+    if intake.channel not in FORM_CHANNELS or intake.source_key or intake.recorded_by is not None:
         return []
     if intake.customer_id is not None:
         sender = f"customer {intake.customer_id}"

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from custodian.casework.choices import Verification
 from custodian.casework.data_requests import request_verify
+from custodian.casework.forget import FORM_CHANNELS
 from custodian.casework.mail_import import import_one
-from custodian.casework.models import CustomerRequest
+from custodian.casework.models import CustomerRequest, ForgottenSource
 from custodian.casework.services import Intake, request_close, request_intake
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop
@@ -181,8 +182,13 @@ def test_deleting_ann_s_data_leaves_no_digest_of_it(ann_everywhere, delete):
     # Each column the deletion forgets holds something of hers first: the scenario reaches every one.
     assert sorted(forgotten - _holders(digests)) == []
     bob_keys = set(CustomerRequest.objects.filter(customer=bob).values_list("source_key", flat=True))
+    # Her e-mailed request's key leaves its keyed digest alone (the same message imported again makes
+    # nothing); her forms' resubmit keys, which only told a resend ten minutes old, leave nothing.
+    imported = CustomerRequest.objects.filter(customer=ann, channel="email").exclude(source_key=None).count()
+    assert imported and CustomerRequest.objects.filter(customer=ann, channel__in=FORM_CHANNELS).exists()
 
     delete(ann)
+    assert ForgottenSource.objects.count() == imported
     # Her sign-in address's name as it would be kept now that it is no account's.
     digests.add(stored_username(None, {"username": login_name(SIGN_IN)}))
     assert sorted(_holders(digests)) == []
