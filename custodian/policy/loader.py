@@ -663,6 +663,11 @@ def load_policy(path: Path) -> Policy:
             raise PolicyError(
                 path, entry, f"`period` must name a number of years or days in [retention]: {period!r}"
             )
+        # The access log's events are deleted under the period whose floor the database's own trigger asks
+        # (`RETENTION_FLOORS`): another period, of days say, could let the retention run redact what the
+        # trigger refuses to delete.
+        if key == "access_log" and period != "access_log_years":
+            raise PolicyError(path, entry, f"`period` must be `access_log_years`, not {period!r}")
         retention_schedule[key] = RetentionItem(
             key=key,
             amount=amount,

@@ -111,6 +111,11 @@ def _broken(tmp_path, edit) -> Path:
             "`period` must name a number of years or days in [retention]",
         ),
         (
+            lambda s: s.replace('period = "access_log_years"', 'period = "web_analytics_days"'),
+            "retention_schedule.access_log",
+            "`period` must be `access_log_years`",
+        ),
+        (
             lambda s: s.replace('refer you"\nconfirmed = false', 'refer you"\nconfirmed = "no"'),
             "utility.energy_assistance[1]",
             "`confirmed` (true or false)",
