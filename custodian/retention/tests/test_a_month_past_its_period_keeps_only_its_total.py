@@ -105,10 +105,11 @@ def test_every_block_of_a_month_past_its_period_gives_way_to_its_total(erics_201
     client = signed_in(app, "eric.2016@example.com")
     text = client.get(f"/portal/me/green-button.csv?{SUMMER_2016}").content.decode()
     rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
-    assert sorted((r["DATE"], r["START TIME"][:5], r["END TIME"][:5], r["UNITS"]) for r in rows) == [
-        ("2016-06-01", "00:00", "00:00", "Wh"),
-        ("2016-06-01", "00:00", "00:00", "therm"),
-        ("2016-07-01", "00:00", "00:00", "Wh"),
+    # A month's one reading ends at the next month's first midnight, written with its date.
+    assert sorted((r["DATE"], r["START TIME"][:5], r["END TIME"][:16], r["UNITS"]) for r in rows) == [
+        ("2016-06-01", "00:00", "2016-07-01 00:00", "Wh"),
+        ("2016-06-01", "00:00", "2016-07-01 00:00", "therm"),
+        ("2016-07-01", "00:00", "2016-08-01 00:00", "Wh"),
     ]
     electric = [float(r["USAGE"]) / 1000 for r in rows if r["UNITS"] == "Wh"]
     assert electric == pytest.approx([june_total, july_total])
