@@ -6,6 +6,9 @@ steps' forms are walked one by one in `test_steps_keep_typed_text`.)"""
 
 import re
 
+from custodian.demo.personas import DEMO_PASSWORD
+from custodian.staff.mfa import totp_device_set
+from custodian.testing import current_code
 from custodian.testing.routes import named_routes
 
 # Pages that take no form of their own at their address: a POST is answered as the page a GET draws.
@@ -86,5 +89,23 @@ def test_a_lookup_or_a_reveal_without_a_purpose_is_drawn_again_with_400(console,
 
 
 def test_a_wrong_password_or_code_at_sign_in_is_drawn_again_with_400(client, billing_clerk):
+    """Bill's sign-in: a wrong password, then (past the right one) a missing and a wrong one-time code are
+    each drawn again with their error as 400; the right code lets him in."""
+    device = totp_device_set(user=billing_clerk)
     refused = client.post("/staff/login/", {"username": "bill.clerk", "password": "not the password"})
     assert refused.status_code == 400
+    passed = client.post("/staff/login/", {"username": "bill.clerk", "password": DEMO_PASSWORD})
+    assert passed.status_code == 302 and passed.url == "/staff/login/second-factor/"
+    missing = client.post("/staff/login/second-factor/", {"code": ""})
+    wrong = client.post(
+        "/staff/login/second-factor/", {"code": "000000" if current_code(device) != "000000" else "111111"}
+    )
+    for drawn in (missing, wrong):
+        assert drawn.status_code == 400 and 'class="usa-error-message"' in drawn.content.decode()
+    assert "That code is not valid" in wrong.content.decode()
+    assert client.get("/staff/").url == "/staff/login/second-factor/"  # neither let him in
+    device.refresh_from_db()
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None  # skip the retry delay
+    device.save()
+    right = client.post("/staff/login/second-factor/", {"code": current_code(device)})
+    assert right.status_code == 302 and right.url == "/staff/"
