@@ -11,6 +11,7 @@ when it was made, one dated after the check, and one that leaves an older event 
 oldest first): `redaction_problems`."""
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -170,22 +171,38 @@ def events_redact(*, before_us: int, reason: str, batch: int = 5000) -> int:
             done += len(records)
 
 
+class RedactionRow(NamedTuple):
+    """A redaction as `audit verify` reads it: the columns its seal covers, and the seal."""
+
+    event_seq: int
+    leaf_index: int
+    leaf_hash: str
+    at_us: int | None
+    reason: str
+    redacted_at: datetime
+    seal: str
+
+
+def redactions_read(unreadable: set = frozenset()) -> list[RedactionRow]:
+    """Every redaction `audit verify` checks, by leaf (`unreadable`: the keys of rows not as the system
+    writes them, named by custodian.audit.rows and left out here). Read once, in chunks, as rows: the check
+    of the leaves and `redaction_problems` both take them from here (after six years the log redacts about
+    as many events a day as it writes)."""
+    rows = (
+        Redaction.objects.exclude(pk__in=unreadable).order_by("leaf_index").values_list(*RedactionRow._fields)
+    )
+    return [RedactionRow(*row) for row in rows.iterator(chunk_size=20_000)]
+
+
 def redaction_problems(
-    keys: dict[str, bytes], now: datetime, unreadable: set = frozenset(), limit: int = 5
+    redactions: list[RedactionRow], keys: dict[str, bytes], now: datetime, limit: int = 5
 ) -> list[tuple[str, int, str]]:
-    """`audit verify`'s check of the redactions (`keys`: the log's sealing keys; `now`: the check's moment;
-    `unreadable`: the keys of rows not as the system writes them, named by custodian.audit.rows and left
-    out here): each problem (kind, position, what), at most `limit`. A redaction the system did not make
-    under the retention rule hides a deleted event: each is `deleted`. Read as rows, in chunks: after six
-    years the log redacts about as many events a day as it writes."""
+    """`audit verify`'s check of the redactions (as `redactions_read` read them; `keys`: the log's sealing
+    keys; `now`: the check's moment): each problem (kind, position, what), at most `limit`. A redaction the
+    system did not make under the retention rule hides a deleted event: each is `deleted`."""
     problems: list[tuple[str, int, str]] = []
     newest: tuple[int, int, int] | None = None  # (time, number, position) of the newest event redacted
-    rows = (
-        Redaction.objects.exclude(pk__in=unreadable)
-        .order_by("leaf_index")
-        .values_list("event_seq", "leaf_index", "leaf_hash", "at_us", "reason", "redacted_at", "seal")
-    )
-    for seq, position, leaf_hash, at_us, reason, redacted_at, seal in rows.iterator(chunk_size=20_000):
+    for seq, position, leaf_hash, at_us, reason, redacted_at, seal in redactions:
         where = f"event {seq} at position {position} was deleted under a redaction"
         values = {
             "event_seq": seq,

@@ -42,7 +42,7 @@ from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical
 from custodian.audit.heads import log_origin, published_files, tile_path, tiles_for, verifier_keys
 from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
-from custodian.audit.redaction import redaction_problems
+from custodian.audit.redaction import redaction_problems, redactions_read
 from custodian.audit.rows import malformed_rows
 from custodian.audit.tree import TILE_HEIGHT, numbers_given, queue_problems, waiting
 
@@ -245,7 +245,8 @@ def _verify(result: VerifyResult, against: Path | None, chunk_size: int, bad: di
     findings = result.findings
     keys, started = verifier_keys(), timezone.now()
     bad_events, bad_leaves = bad[AccessEvent], bad[LogLeaf]
-    redactions = {r.event_seq: r for r in Redaction.objects.exclude(pk__in=bad[Redaction])}
+    redacted = redactions_read(bad[Redaction])  # once: for the leaves they stand for and their own checks
+    redactions = {r.event_seq: r for r in redacted}
     result.redacted = len(redactions)
 
     # 1. Every leaf position's event, hashed (redacted ones by their recorded leaf hash).
@@ -328,7 +329,7 @@ def _verify(result: VerifyResult, against: Path | None, chunk_size: int, bad: di
             findings.append(
                 Finding("modified", red.leaf_index, f"the redaction of event {seq} does not match its leaf")
             )
-    findings += [Finding(*problem) for problem in redaction_problems(seal_keys, started, bad[Redaction])]
+    findings += [Finding(*problem) for problem in redaction_problems(redacted, seal_keys, started)]
     # A head row not as the sequencer writes it is named (malformed_rows), not taken for a missing one.
     head_unreadable = 1 in bad[TreeHead]
     head = None if head_unreadable else TreeHead.objects.filter(pk=1).first()

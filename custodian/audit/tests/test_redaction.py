@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from custodian.audit import merkle
@@ -85,6 +86,18 @@ def test_events_past_their_retention_are_redacted_in_bulk(events):
     result = verify_log()
     assert result.ok and result.redacted == older, str(result)
     assert AccessEvent.objects.count() == 5
+
+
+def test_the_check_reads_the_redactions_once(events):
+    """The leaves the redactions stand for and the redactions' own checks (seal, period, oldest first) are
+    made from one read of the table (beside the check of its rows' shape, which reads only what it checks)."""
+    events_redact(before_us=retention_cutoff_us(timezone.now()), reason="retention run")
+    with CaptureQueriesContext(connection) as queries:
+        result = verify_log()
+    assert result.ok and result.redacted == 20, str(result)
+    read = f'"{Redaction._meta.db_table}"."leaf_hash"'  # the column as the ORM names it, not the shape check
+    reads = [q["sql"] for q in queries.captured_queries if read in q["sql"]]
+    assert len(reads) == 1, reads
 
 
 def test_an_event_written_after_the_newest_was_redacted_is_still_integrated(events):
