@@ -89,13 +89,24 @@ def _held_by_others(customer_ids: Sequence[int], contact) -> set[tuple[str, str]
     not of `customer_ids` signs in with."""
     pairs = sorted({(f, d) for f, d in contact if d})
     others = PersonalValue.objects.exclude(customer_id__in=customer_ids)
-    held: set[tuple[str, str]] = set()
+    given, signs_in = _digests_held(pairs, others, but_of=customer_ids)
+    return {(f, d) for _c, f, d in given} | {("email", d) for d in signs_in}
+
+
+def _digests_held(
+    pairs: Sequence[tuple[str, str]], values: QuerySet[PersonalValue], *, but_of: Sequence[int] = ()
+) -> tuple[set[tuple[int, str, str]], set[str]]:
+    """Of the (field, blind index) `pairs`: the (customer, field, blind index) of those of `values` that give
+    one, and the e-mail digests an online account (but those of the customers `but_of`) signs in with; asked
+    `_AT_ONCE` digests at a time."""
+    given: set[tuple[int, str, str]] = set()
+    signs_in: set[str] = set()
     for start in range(0, len(pairs), _AT_ONCE):
         part = pairs[start : start + _AT_ONCE]
-        held |= set(others.filter(blind_index__in=[d for _f, d in part]).values_list("field", "blind_index"))
-        emails = [d for f, d in part if f == "email"]
-        held |= {("email", d) for d in sign_in_addresses_held(emails, but_of=customer_ids)}
-    return held
+        found = values.filter(blind_index__in=[d for _f, d in part])
+        given |= set(found.values_list("customer_id", "field", "blind_index"))
+        signs_in |= sign_in_addresses_held([d for f, d in part if f == "email"], but_of=but_of)
+    return given, signs_in
 
 
 def _values_forget(values: QuerySet[PersonalValue]) -> None:
@@ -110,13 +121,7 @@ def _values_forget(values: QuerySet[PersonalValue]) -> None:
         return
     pairs = sorted({(field, digest) for _c, field, digest in going})
     staying = PersonalValue.objects.exclude(pk__in=values.values("pk"))
-    held: set[tuple[int, str, str]] = set()
-    signs_in: set[str] = set()
-    for start in range(0, len(pairs), _AT_ONCE):
-        part = pairs[start : start + _AT_ONCE]
-        found = staying.filter(blind_index__in=[d for _f, d in part])
-        held |= set(found.values_list("customer_id", "field", "blind_index"))
-        signs_in |= sign_in_addresses_held([d for field, d in part if field == "email"])
+    held, signs_in = _digests_held(pairs, staying)
     signing_in = {("email", d) for d in signs_in}
     held_by_anyone = {(f, d) for _c, f, d in held} | signing_in
     gone = [(f, d) for f, d in pairs if (f, d) not in held_by_anyone]
