@@ -202,8 +202,11 @@ def account_history(request, account_id):
         return _account_refused(request, account, str(exc))
     except gate.Denied:
         return not_found(request)
-    contact, contact_error = None, ""
-    if request.method == "POST" and request.POST.get("show") == "contact":
+    contact, contact_error, status = None, "", 200
+    if request.method == "POST" and request.POST.get("show") != "contact":
+        # The page's one button shows the contact details: anything else sent shows nothing, and says so.
+        contact_error, status = "Nothing shown: the page's button shows the contact details.", 400
+    elif request.method == "POST":
         if not collections_staff(actor):
             contact_error = "Contact details are shown to collections staff, for collecting payments."
         else:
@@ -289,6 +292,7 @@ def account_history(request, account_id):
             else None,
             "protection_notice": current_policy().notices["disconnection_protection"],
         },
+        status=status,
     )
 
 

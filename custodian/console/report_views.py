@@ -30,7 +30,7 @@ def reports(request):
                     "Letters go only to a report-mailing vendor with a current determination, "
                     "and only the privacy officer sends them.",
                 )
-                return redirect("console:reports")
+                return _reports_page(request, vendors if may_mail else [], status=400)
             if not confirmed(request):
                 return _mailing_confirmation(request, vendor)
         try:
@@ -40,11 +40,15 @@ def reports(request):
         else:
             messages.success(request, f"Run {run.pk} queued.")
         return redirect("console:reports")
+    return _reports_page(request, vendors if may_mail else [])
+
+
+def _reports_page(request, vendors, status=200):
     runs, active = report_run_list(fetched_by=console_actor(request))
-    page = {"runs": runs, "active": active, "vendors": vendors if may_mail else []}
+    page = {"runs": runs, "active": active, "vendors": vendors}
     page["unattended"] = queued_unattended(runs)
     page["aggregation"] = current_policy().aggregation  # the threshold the page states, as the runs apply it
-    return render(request, "console/reports.html", page)
+    return render(request, "console/reports.html", page, status=status)
 
 
 def _mailing_confirmation(request, vendor):

@@ -199,14 +199,15 @@ def message_page(request, *, title, message, status: int = 200, **more):
     return render(request, "portal/message.html", {"title": title, "message": message, **more}, status=status)
 
 
-def choice_acted(request, said: dict, act, *, back: str):
+def choice_acted(request, said: dict, act, *, back: str, unknown: str, page):
     """A page's pair of buttons sent to one service call: the POST's `choice` is one of `said` (each
     choice with the message saying it was done), `act(choice)` records it, and the customer is sent `back`
-    to the page with that message. Anything else sent changes nothing and gets None, for the page to answer
-    as it answers a form it cannot take."""
+    to the page with that message. Anything else sent changes nothing: the page is drawn again
+    (`page(status=400)`) with `unknown`, the error saying what to choose, as every form it cannot take is."""
     choice = request.POST.get("choice")
     if choice not in said:
-        return None
+        messages.error(request, unknown)
+        return page(status=400)
     act(choice)
     messages.success(request, said[choice])
     return redirect(back)

@@ -6,6 +6,7 @@ the statement and the agreement's request, and split they would import each othe
 
 import calendar
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -315,7 +316,14 @@ def paperless(request):
         "paperless": _("Paperless billing is on: we e-mail you when a bill is ready."),
         "paper": _("We will mail you a printed bill."),
     }
-    return choice_acted(request, said, choose, back="portal:bills") or _page(request, status=400)
+    return choice_acted(
+        request,
+        said,
+        choose,
+        back="portal:bills",
+        unknown=_("Nothing changed: choose paperless billing or a printed bill."),
+        page=partial(_page, request),
+    )
 
 
 @page("me/budget/", name="budget")

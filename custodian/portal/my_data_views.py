@@ -2,6 +2,7 @@
 the marketing choice, requests, and the letters and messages sent to them."""
 
 import dataclasses
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -64,8 +65,12 @@ PROFILE_FIELDS = (
 def home(request):
     # A representative is offered only the contact details their authority covers (`update_contact` refuses
     # the others).
+    return _home(request, _contact_form(request))
+
+
+def _contact_form(request):
     rep = request.representative
-    return _home(request, forms.ContactDetailsForm(covered=None if rep is None else rep.category_list))
+    return forms.ContactDetailsForm(covered=None if rep is None else rep.category_list)
 
 
 def _home(request, contact_form, status=200):
@@ -194,13 +199,16 @@ def marketing(request):
         "out": _("Saved: we will not use your details for marketing."),
         "in": _("Saved: we may tell you about our programs again."),
     }
-    done = choice_acted(request, said, choose, back="portal:home")
-    if done is None:
-        # Only the page's two buttons change the preference: anything else changes nothing (an opt-out is
-        # never undone by a malformed form).
-        messages.error(request, _("Nothing changed: choose to opt out of marketing or to opt back in."))
-        return redirect("portal:home")
-    return done
+    # Only the page's two buttons change the preference: anything else changes nothing (an opt-out is never
+    # undone by a malformed form).
+    return choice_acted(
+        request,
+        said,
+        choose,
+        back="portal:home",
+        unknown=_("Nothing changed: choose to opt out of marketing or to opt back in."),
+        page=partial(_home, request, _contact_form(request)),
+    )
 
 
 @page("me/request/", name="request")

@@ -47,14 +47,20 @@ def act_for(request):
     """Act for a customer you represent (within your authority, until it ends), or as yourself."""
     account = request.user.portal_account
     authorities = represented_by(account.customer_id)
+    status = 200
     if request.method == "POST":
-        chosen = request.POST.get("authority", "")
+        chosen = request.POST.get("authority")
         rep = next((r for r in authorities if str(r.pk) == chosen), None)
-        if rep is None:
+        if chosen == "":
             request.session.pop(ACTING_FOR, None)
-        else:
+            return redirect("portal:home")
+        if rep is not None:
             request.session[ACTING_FOR] = rep.pk
-        return redirect("portal:home")
+            return redirect("portal:home")
+        # Only the page's choices change whom you act for: anything else (an authority ended since the page
+        # was drawn) changes nothing, and the page is drawn again with what there is to choose now.
+        messages.error(request, _("Nothing changed: choose yourself or an authority listed here."))
+        status = 400
     return render(
         request,
         "portal/act_for.html",
@@ -70,6 +76,7 @@ def act_for(request):
             ],
             "acting": request.session.get(ACTING_FOR),
         },
+        status=status,
     )
 
 

@@ -50,7 +50,14 @@ def security(request):
     enabled = mfa.has_confirmed_totp(request.user)
     bound = {}
     change = request.POST.get("change") if request.method == "POST" else None
-    if change in SECURITY_FORMS and (change == "password" or (change == "authenticator_off") == enabled):
+    offered = change in SECURITY_FORMS and (
+        change == "password" or (change == "authenticator_off") == enabled
+    )
+    if request.method == "POST" and not offered:
+        # Only the page's forms make a change: anything else (a form of the page as it was before the
+        # authenticator was turned on or off) changes nothing, and the page is drawn again as it is now.
+        messages.error(request, _("Nothing changed: use one of the forms on this page as it is now."))
+    if offered:
         form = SECURITY_FORMS[change](request.POST, prefix=change)
         bound[change] = form
         if form.is_valid() and not password_checks(request, form.cleaned_data["password"]):
@@ -80,7 +87,7 @@ def security(request):
             "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5) if device else None,
             "secret": mfa.totp_secret_b32(device) if device else "",
         },
-        status=400 if bound else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 

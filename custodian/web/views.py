@@ -112,10 +112,12 @@ def cookies(request):
 def text_size(request):
     if not same_origin(request):
         return HttpResponseForbidden(gettext("This form must be sent from our own site."))
-    size = request.POST.get("size", "normal")
-    response = redirect(safe_next(request, request.POST.get("next"), "web:cookies"))
+    size = request.POST.get("size", "")
     if size not in TEXT_SIZES:
-        return response
+        # Only the page's two buttons choose a size: anything else sent is drawn again with 400, saying so.
+        shown = {"cookies": cookies_shown(), "signal": privacy_signal(request), "size_unknown": True}
+        return render(request, "web/cookies.html", shown, status=400)
+    response = redirect(safe_next(request, request.POST.get("next"), "web:cookies"))
     if privacy_signal(request):
         return render(
             request, "web/cookies.html", {"cookies": cookies_shown(), "signal": True, "refused_cookie": True}

@@ -162,6 +162,18 @@ def test_the_notice_goes_out_through_the_outbox_and_the_law_is_checked(
     assert "refused" in client.get(page).content.decode()
 
 
+def test_a_show_no_button_sends_is_drawn_again_with_400_and_shows_nothing(
+    past_due, collections_agent, console
+):
+    drawn = console(collections_agent).post(f"/staff/billing/accounts/{past_due.pk}/", {"show": "everything"})
+    page = drawn.content.decode()
+    assert (
+        drawn.status_code == 400 and "Nothing shown: the page&#x27;s button shows the contact details" in page
+    )
+    assert "Ostby" not in page and "@example.com" not in page
+    assert not AccessEvent.objects.filter(actor_kind="staff", action="reveal").exists()
+
+
 def test_billing_staff_see_no_contact_details_and_collections_no_bill_content(
     past_due, billing_clerk, collections_agent, console
 ):

@@ -28,3 +28,14 @@ def test_computing_without_mailing_sends_nothing_and_needs_no_confirmation(conso
     with mock.patch.object(report_views, "report_run_request") as run:
         assert console(field_tech).post("/staff/reports/").status_code == 302
     assert run.call_args.kwargs == {"requested_by": field_tech, "mail_vendor": None}
+
+
+def test_a_vendor_the_page_does_not_offer_is_drawn_again_with_400_and_starts_nothing(
+    console, privacy_officer
+):
+    """Priya sends a vendor the page's choice does not offer (none of report mailing with a determination):
+    the page is drawn again with 400 and what letters need, and no run starts."""
+    vendor_with_determination(function="report_mailing", officer=privacy_officer, name="Letters Inc")
+    drawn = console(privacy_officer).post("/staff/reports/", {"mail_vendor": "999999", "confirmed": "1"})
+    assert drawn.status_code == 400 and "Letters go only to a report-mailing vendor" in drawn.content.decode()
+    assert not ReportRun.objects.exists()

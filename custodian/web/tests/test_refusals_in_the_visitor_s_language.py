@@ -1,6 +1,6 @@
 """What a public page answers when it refuses is in the visitor's language: a privacy report for a year
 that isn't one, a preference sent from another site, a form sent after its notice changed, and even the
-plain answer when the error page itself can't be drawn."""
+plain answer when the error page itself can't be drawn; and a text size no button of the page sends."""
 
 from django.test import Client, RequestFactory
 from django.utils import translation
@@ -26,6 +26,18 @@ def test_a_text_size_sent_from_another_site_is_refused_in_spanish(db):
     )
     assert response.status_code == 403
     assert response.content.decode() == "Este formulario debe enviarse desde nuestro propio sitio."
+
+
+def test_a_text_size_no_button_sends_is_drawn_again_with_400_in_spanish(db):
+    """Only the page's two buttons choose a size: anything else is the cookies page again, 400, saying what to
+    choose, and no cookie is set."""
+    for sent in ({"size": "huge"}, {}):
+        response = Client().post("/preferences/text-size/?lang=es", sent, HTTP_ORIGIN="http://testserver")
+        page = response.content.decode()
+        assert (
+            response.status_code == 400 and "No cambió nada: elija el texto más grande o el normal." in page
+        )
+        assert "Nothing changed" not in page and "text_size" not in response.cookies
 
 
 def test_a_contact_form_sent_after_its_notice_changed_says_so_in_spanish(db):
