@@ -3,6 +3,8 @@
 Each message becomes one request, in one transaction, or nothing: a malformed message is reported and
 skipped. Importing the same message again (same Message-ID; without one, the same bytes) changes nothing.
 The sender is matched to a customer through the e-mail blind index; an unknown sender becomes an inquirer.
+The auto-reply to a matched sender goes to the customer's address on file, not to the address it came from:
+the index matches a look-alike address too (the Kelvin sign "\u212a" lower-cased is "k"), another mailbox.
 """
 
 import email
@@ -20,7 +22,7 @@ from custodian.mailboxes import messages_in
 from custodian.outbox.bounces import bounce_from_report, is_delivery_report
 from custodian.outbox.services import language_of, message_send
 from custodian.policy.loader import current_policy
-from custodian.vault.gate import Denied, find_customers, system_actor
+from custodian.vault.gate import Denied, find_customers, reveal, system_actor
 
 _KINDS = (
     ("data_access", r"\b(my data|data (access )?request|copy of (my|the) data|what data)\b"),
@@ -133,10 +135,20 @@ def import_one(raw: bytes) -> bool:
     intake.customer_id = _match(address)
     if intake.customer_id is not None:
         intake.contact = {}
+        address = _on_file(intake.customer_id)
     req, created = request_intake(intake=intake)
-    if created:
+    if created and address:
         _auto_reply(req, address)
     return created
+
+
+def _on_file(customer_id: int) -> str:
+    """The matched customer's e-mail address on file, where the auto-reply goes (the sender's may only look
+    like it)."""
+    actor = system_actor("mail_import")
+    return reveal(actor=actor, customer_id=customer_id, fields=["email"], purpose="resolving_problems").get(
+        "email", ""
+    )
 
 
 def _auto_reply(req, address: str) -> None:

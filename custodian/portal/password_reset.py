@@ -1,8 +1,10 @@
 """A forgotten portal password: a link by e-mail (through the outbox, on the record) to the address that
 signs in, valid for a few hours and once (Django's token changes with the password). The answer to the
 request is the same whether or not the address signs in, so the form can't be used to find customers.
-The address typed is the one the account signs in with, so the e-mail is read by the account holder: it is
-in the language they chose, whatever the page it was asked from (`outbox.services.language_of`)."""
+The link goes to the address the account signs in with as we hold it, never to the address typed: the look-up
+matches a look-alike address too (the Kelvin sign "\u212a" lower-cased is "k"), which may be another mailbox.
+So the e-mail is read by the account holder: it is in the language they chose, whatever the page it was asked
+from (`outbox.services.language_of`)."""
 
 from axes.utils import reset as lockout_lift
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -14,7 +16,7 @@ from custodian.audit.actions import Action
 from custodian.bounds import MAX_ID
 from custodian.outbox.services import language_of, message_send
 from custodian.portal.models import PortalAccount
-from custodian.portal.services import login_name, sign_in_change_log
+from custodian.portal.services import address_signed_in_with, login_name, sign_in_change_log
 
 RESET_HOURS = 2
 
@@ -55,12 +57,13 @@ def portal_password_reset_request(*, email: str, reset_url, page_language: str =
         .filter(user__username=login_name(email), confirmed_at__isnull=False, user__is_active=True)
         .first()
     )
-    if account is None:
+    address = address_signed_in_with(account) if account is not None else ""
+    if not address:
         return False
     uid = urlsafe_base64_encode(force_bytes(account.user.pk))
     language = language_of(account.customer, page=page_language)
     message_send(
-        to_address=email,
+        to_address=address,
         to_customer=account.customer,
         template="portal_password_reset",
         context={

@@ -100,7 +100,17 @@ def sign_in_addresses_held(digests, *, but_of=()) -> set[str]:
 
 
 def same_address(a: str, b: str) -> bool:
+    """Whether two addresses are one sign-in: their blind indexes are alike. The index folds look-alike
+    letters together (the Kelvin sign "\u212a" lower-cased is "k"), so two addresses alike here may still be
+    two mailboxes: a message goes to the address we hold (`address_signed_in_with`), never to one typed."""
     return normalize("email", a) == normalize("email", b)
+
+
+def same_mailbox(a: str, b: str) -> bool:
+    """Whether two addresses reach one mailbox for certain: the same text but for the case of ASCII
+    letters."""
+    a, b = a.strip(), b.strip()
+    return a == b or (a.isascii() and b.isascii() and a.lower() == b.lower())
 
 
 @dataclass
@@ -150,6 +160,18 @@ def sign_in_address(account: PortalAccount) -> str:
     return found[0].text if found else ""
 
 
+def address_signed_in_with(account: PortalAccount) -> str:
+    """The address an online account signs in with as we hold it: sealed at sign-up, or for a
+    representative's sign-in (made from the invitation) the address on file the invitation reached; "" if
+    neither. Every message sent after an account is found by an address someone typed goes here, never to the
+    address typed: the look-up matches look-alike addresses (`same_address`), maybe an attacker's mailbox."""
+    sealed = sign_in_address(account)
+    if sealed:
+        return sealed
+    on_file = email_on_file(account.customer_id)
+    return on_file if on_file and login_name(on_file) == account.user.get_username() else ""
+
+
 def sign_in_change_log(*, account: PortalAccount, action: Action, reason: str) -> None:
     """A change to the customer's online sign-in (confirmed, password, second factor), in the access log in
     the caller's transaction, made by the customer."""
@@ -196,7 +218,7 @@ def account_holder_tell(*, account: PortalAccount, template: str, context=None) 
     (the page that set it off is someone else's: no page's language)."""
     told = []
     for address in (sign_in_address(account), email_on_file(account.customer_id)):
-        if address and not any(same_address(address, t) for t in told):
+        if address and not any(same_mailbox(address, t) for t in told):
             _notify(to_address=address, account_customer=account.customer, template=template, context=context)
             told.append(address)
 
@@ -220,17 +242,18 @@ def _customer_proven(enrolment: Enrolment) -> int:
     return ids[0]
 
 
-def _address_in_use_tell(*, address: str, holder: PortalAccount | None, password: str) -> None:
-    """Someone with a bill's figures signed up with an address that signs in already: its owner is told that
-    it has an account and how to sign in or set a new password (nothing of the account typed), in the
-    holder's language (the page is someone else's). The password is hashed and dropped so this answers no
-    sooner than a sign-up, which hashes it for the new sign-in."""
+def _address_in_use_tell(*, holder: PortalAccount | None, password: str) -> None:
+    """Someone with a bill's figures signed up with an address that signs in already: its owner is told, at
+    the address the account signs in with as we hold it (the address typed may only look like it), that it
+    has an account and how to sign in or set a new password (nothing of the account typed), in the holder's
+    language (the page is someone else's). The password is hashed and dropped so this answers no sooner than
+    a sign-up, which hashes it for the new sign-in."""
     make_password(password)
-    _notify(
-        to_address=address.strip(),
-        account_customer=holder.customer if holder else None,
-        template="portal_sign_up_address_in_use",
-    )
+    address = address_signed_in_with(holder) if holder is not None else ""
+    if address:
+        _notify(
+            to_address=address, account_customer=holder.customer, template="portal_sign_up_address_in_use"
+        )
 
 
 @transaction.atomic
@@ -267,13 +290,16 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
     }.values():
         _unconfirmed_drop(pending)
     if in_use or get_user_model().objects.filter(username=name).exists():
-        _address_in_use_tell(
-            address=enrolment.email, holder=same_sign_in if in_use else None, password=enrolment.password
-        )
+        _address_in_use_tell(holder=same_sign_in if in_use else None, password=enrolment.password)
         return True
     user = get_user_model().objects.create_user(username=name, password=enrolment.password, is_active=False)
     account = PortalAccount.objects.create(user=user, customer_id=customer_id)
+    on_file = email_on_file(customer_id)
     given = enrolment.email.strip()
+    if on_file and same_address(on_file, given):
+        # The address on file is the one the customer signs in with, as we hold it: the one typed may be a
+        # look-alike of it (another mailbox), which must not get the link nor be told later of the account.
+        given = on_file
     # The address waits sealed in the vault (it is the customer's own submission); the link carries only the
     # account, so no e-mail address ever appears in a URL, a server log or a browser's history.
     document_seal(
@@ -285,7 +311,6 @@ def portal_enrol(*, enrolment: Enrolment, confirm_url, page_language: str = "") 
         submission=Submission(channel="portal", notice_key=current_policy().notice_at("portal_sign_up").key),
     )
     token = CONFIRM_LINK.token({"account": account.pk, "user": user.pk})
-    on_file = email_on_file(customer_id)
     # (address, template, carries the link, only typed on the page: not yet the customer's own)
     if on_file and not same_address(on_file, given):
         # The link goes to the address on file; the address given is told where it went.
