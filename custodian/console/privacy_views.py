@@ -45,6 +45,7 @@ def privacy_home(request):
         "console/privacy_home.html",
         {
             "subject_requests": subject_requests_open(fetched_by=actor),
+            "now": timezone.now(),
             # Each emergency access with its own review form: the one sent comes back with what was typed.
             "break_glass": [
                 (g, step_form(request, forms.ReviewForm, "console:review", g.pk, auto_id=f"grant-{g.pk}-%s"))
@@ -99,12 +100,15 @@ def break_glass_review_view(request, grant_id):
     if not form.is_valid():
         return page_again(request, "A review needs a finding.", form, "console:privacy")
     try:
-        break_glass_review(grant_id=grant_id, reviewer=request.user, note=form.cleaned_data["note"])
+        grant = break_glass_review(grant_id=grant_id, reviewer=request.user, note=form.cleaned_data["note"])
     except (ValueError, NotAllowed) as exc:
         return page_again(request, str(exc), form, "console:privacy")
     except ObjectDoesNotExist:
         raise Http404 from None
-    messages.success(request, "Review recorded.")
+    if grant.ended_by_review:
+        messages.success(request, "Review recorded. The emergency access it reviewed is ended now.")
+    else:
+        messages.success(request, "Review recorded.")
     return redirect("console:privacy")
 
 

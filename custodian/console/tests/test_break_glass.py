@@ -202,3 +202,27 @@ def test_the_first_step_answers_a_service_outside_the_emergency_scope_as_not_fou
     assert response.status_code == 404 and not BreakGlassGrant.objects.exists()
     event = AccessEvent.objects.filter(action="break_glass").latest("seq")
     assert event.decision == "deny" and "not opened to your support services" in event.reason
+
+
+def test_a_review_recorded_while_the_access_is_open_ends_it(console, service_rep, privacy_officer, customer):
+    """The privacy officer may review an emergency access at once: the page says the review ends it, and the
+    representative reads nothing more under it (the customer page offers it no more)."""
+    rep = console(service_rep)
+    assert break_glass(rep, service_rep, customer.pk, "resolving_problems").status_code == 302
+    grant = BreakGlassGrant.objects.get()
+    officer = console(privacy_officer)
+    page = officer.get("/staff/privacy/").content.decode()
+    assert "Recording the review ends it now" in page and "Record review and end it" in page
+    done = officer.post(
+        f"/staff/privacy/break-glass/{grant.pk}/review/", {"note": "Outage confirmed."}, follow=True
+    )
+    assert "The emergency access it reviewed is ended now." in done.content.decode()
+    assert "Nothing to review." in done.content.decode()
+
+    shown = rep.post(
+        f"/staff/customers/{customer.pk}/", {"fields": ["name"], "purpose": "resolving_problems"}
+    )
+    assert "Alice" not in shown.content.decode()
+    event = AccessEvent.objects.filter(purpose="resolving_problems").latest("seq")
+    assert event.decision == "deny" and not event.break_glass_id
+    assert "(emergency access)" not in rep.get(f"/staff/customers/{customer.pk}/").content.decode()

@@ -1,23 +1,25 @@
 """Break-glass: emergency access for one staff member to one customer for one purpose, with a reason, for a
-time, where the policy file opens it; the privacy officer's review of each one, and the queue of those not
-yet reviewed."""
+time, where the policy file opens it; the privacy officer's review of each one (which ends it, if it is still
+open), and the queue of those waiting for one."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_events
+from custodian.audit.models import AccessEvent
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
 from custodian.staff.independence import decider_refusal
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.staff.services import staff_decision_append
 from custodian.vault.gate.actors import Actor
-from custodian.vault.gate.decision import as_customer_id, deny, event_record
+from custodian.vault.gate.decision import as_customer_id, deny, event_record, grants_open
 from custodian.vault.gate.refusals import Refusal
 from custodian.vault.models import BreakGlassGrant
 from custodian.vault.services import NotAllowed
@@ -86,49 +88,82 @@ def break_glass_refused(
     )
 
 
-def break_glass_review_queue():
-    """Emergency accesses not yet reviewed, oldest first."""
+def break_glass_review_queue() -> list[BreakGlassGrant]:
+    """Emergency accesses waiting for the privacy officer's review, oldest first: those not yet reviewed, and
+    those reviewed with a read logged under them after the review (one that was under way as the review
+    ended the grant, or a grant reviewed while it was still open before the review ended it), which the
+    review did not see. Each has `read_after_review`: whether it is back for that reason."""
 
-    return (
-        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user").order_by("opened_at")
+    waiting = list(
+        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related("user", "reviewed_by")
     )
+    # A read under a grant is decided while it is open, so only a grant reviewed before it expired (every one
+    # a review ended) can have a read logged after its review.
+    reviewed_open = BreakGlassGrant.objects.filter(
+        reviewed_at__isnull=False, expires_at__gte=F("reviewed_at")
+    ).select_related("user", "reviewed_by")
+    again = _read_after_review(list(reviewed_open))
+    for grant in waiting:
+        grant.read_after_review = False
+    for grant in again:
+        grant.read_after_review = True
+    return sorted([*waiting, *again], key=lambda g: (g.opened_at, g.pk))
+
+
+def _read_after_review(grants: list[BreakGlassGrant]) -> list[BreakGlassGrant]:
+    """Those of the reviewed `grants` with an event logged under them after their review: one query, each
+    grant's part of it by its customer's events (the access log's index on customer)."""
+    if not grants:
+        return []
+    after = Q()
+    for g in grants:
+        after |= Q(
+            customer_id=str(g.customer_id),
+            break_glass_id=str(g.pk),
+            at_us__gt=int(g.reviewed_at.timestamp() * 1_000_000),
+        )
+    read = set(AccessEvent.objects.filter(after).values_list("break_glass_id", flat=True).distinct())
+    return [g for g in grants if str(g.pk) in read]
 
 
 @transaction.atomic
 def break_glass_review(*, grant_id: int, reviewer, note: str):
-    """The privacy officer's review of an emergency access: who, when, and the finding. Never the member's
-    own, nor by someone not independent of them, nor by one who became a reviewer after it was opened
-    (custodian.staff.independence)."""
+    """The privacy officer's review of an emergency access: who, when, and the finding. Recording it ends the
+    access at once if it is still open, so the review covers every read made under it; a grant with a read
+    logged after its review is reviewed again (the earlier review stays in the access log). Never the
+    member's own, nor by someone not independent of them, nor by one who became a reviewer after it was
+    opened (custodian.staff.independence)."""
 
     if not reviews_access(services_of(reviewer)):
         raise NotAllowed("only the staff who review access (the privacy officer) review emergency access")
     if not note.strip():
         raise ValueError("a review needs a finding")
     grant = BreakGlassGrant.objects.select_for_update().get(pk=grant_id)
-    if grant.reviewed_at is not None:
+    if grant.reviewed_at is not None and not _read_after_review([grant]):
         raise ValueError("this emergency access was already reviewed")
     own = gettext("the reviewer must be someone other than you: nobody reviews their own emergency access")
     why = decider_refusal(reviewer, on=(grant.user,), since=grant.opened_at, own=own)
     if why:
         raise NotAllowed(why)
-    grant.reviewed_at, grant.reviewed_by, grant.review_note = timezone.now(), reviewer, note.strip()
-    grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    now = timezone.now()
+    ended = grant.expires_at > now
+    grant.reviewed_at, grant.reviewed_by, grant.review_note = now, reviewer, note.strip()
+    grant.expires_at = min(grant.expires_at, now)
+    grant.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "expires_at"])
 
     staff_decision_append(
         Action.BREAK_GLASS_REVIEW,
         by=reviewer,
         customer_ids=[grant.customer_id],
-        reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}",
+        reason=f"reviewed emergency access {grant.pk} of {grant.user.get_username()}"
+        + (", which the review ended" if ended else ""),
     )
+    grant.ended_by_review = ended
     return grant
 
 
 def emergency_purposes_open(*, fetched_by: Actor, customer_id: int) -> list[str]:
-    """The purposes of `fetched_by`'s emergency accesses to the customer that have not expired."""
+    """The purposes of `fetched_by`'s emergency accesses to the customer still open (the gate's own test)."""
     if fetched_by.kind != "staff":
         return []
-    return list(
-        BreakGlassGrant.objects.filter(
-            user_id=int(fetched_by.id), customer_id=customer_id, expires_at__gt=timezone.now()
-        ).values_list("purpose", flat=True)
-    )
+    return list(grants_open(fetched_by, customer_id).values_list("purpose", flat=True))

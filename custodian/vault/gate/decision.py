@@ -309,12 +309,14 @@ def active_break_glass(
     opens emergency access for that purpose to one of their services."""
     if actor.kind != "staff" or purpose not in policy.emergency_purposes(actor.services):
         return None
-    return (
-        BreakGlassGrant.objects.filter(
-            user_id=int(actor.id), customer_id=customer_id, purpose=purpose, expires_at__gt=timezone.now()
-        )
-        .order_by("-expires_at")
-        .first()
+    return grants_open(actor, customer_id).filter(purpose=purpose).order_by("-expires_at").first()
+
+
+def grants_open(actor: Actor, customer_id: int):
+    """The staff member's emergency grants to the customer still open: not expired, and not ended by their
+    review (`break_glass.break_glass_review` sets `expires_at` to the moment of the review)."""
+    return BreakGlassGrant.objects.filter(
+        user_id=int(actor.id), customer_id=customer_id, expires_at__gt=timezone.now()
     )
 
 
