@@ -10,7 +10,7 @@ new e-mail address goes on file only once it confirms itself (`custodian.casewor
 e-mail address and the mailing address are corrected only for a person verified by photo ID or the customer's
 own sign-in (`custodian.casework.identity.PROVES_A_CHANNEL`).
 
-One module on purpose, some 450 lines: a challenge's answer, its letter, the notices to past
+One module on purpose, some 470 lines: a challenge's answer, its letter, the notices to past
 recipients and the statement of disagreement are steps of one procedure that share its rules (the 30 days,
 who may decide, what is told to whom); split, each part would import the others'."""
 
@@ -32,11 +32,12 @@ from custodian.casework.correctable import (
 from custodian.casework.email_confirmation import email_confirmation_ask
 from custodian.casework.identity import BILL_PROVES_NOTHING_HERE, channel_change_refused, from_limited_account
 from custodian.casework.models import CustomerRequest, RequestEvent
+from custodian.casework.recipients import answered_to, letter_on_request, reader_of, request_answered
 from custodian.casework.services import RequestError, request_close, request_hand_off, staff_change_append
 from custodian.disclosures.models import CorrectionNotice
 from custodian.disclosures.selectors import past_recipients
 from custodian.disclosures.services import AccountingError, disagreement_record
-from custodian.outbox.services import in_language_of, letter_send, message_send
+from custodian.outbox.services import in_language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import services_of
 from custodian.textlist import comma_items
@@ -192,18 +193,20 @@ def correction_apply(
     for notice in CorrectionNotice.objects.filter(request=request):
         if "@" in notice.recipient_address:
             _notice_email(notice, name=name, labels=labels, values=values, by=by)
-    with in_language_of(request.customer):
+    with in_language_of(reader_of(request)):
         letter = _outcome_letter(request, by, **_corrected_words(categories, len(notices), link_sent))
     done = [f"corrected {', '.join(sorted(categories))}"] if categories else []
     done += ["a link sent to the new e-mail address, on file once it confirms"] if link_sent else []
     RequestEvent.objects.create(request=request, by=by, action="corrected", reason=note or "; ".join(done))
-    _answered_by(request, letter)
+    # On the request as a data request's answer is: My requests shows it answered, with the letter, even
+    # while printed notices to past recipients are still to be posted.
+    request_answered(request=request, message=letter, by=by)
     _close_when_notified(request, by, note or "; ".join(done))
     return notices
 
 
 def _corrected_words(categories, notices: int, link_sent: bool) -> dict[str, str]:
-    """The letter's outcome and follow-up, in the active language (the customer's): the data corrected, by
+    """The letter's outcome and follow-up, in the active language (its reader's): the data corrected, by
     the policy file's labels (the notices to past recipients are in English: they are not sent to customers),
     and a new e-mail address waiting for its confirmation."""
     outcome = (
@@ -223,16 +226,9 @@ def _corrected_words(categories, notices: int, link_sent: bool) -> dict[str, str
 
 
 def _labels_in_language(categories) -> str:
-    """The data categories by the policy file's labels, in the active language (the customer's letter's)."""
+    """The data categories by the policy file's labels, in the active language (the letter's reader's)."""
     policy = current_policy()
     return ", ".join(policy.categories[c].in_language().label for c in sorted(categories))
-
-
-def _answered_by(request: CustomerRequest, letter) -> None:
-    """The challenge's answer, on the request as a data request's is: the customer's My requests shows it
-    answered, with the letter, even while printed notices to past recipients are still to be posted."""
-    request.answered_at, request.answer = timezone.now(), letter
-    request.save(update_fields=["answered_at", "answer"])
 
 
 def _name_of(request: CustomerRequest, by) -> str:
@@ -316,22 +312,31 @@ def _outcome_letter(
     follow_up: str,
     disagree: bool = False,
     template: str = "correction_outcome",
+    answers: bool = True,
 ):
-    """The outcome of an accuracy challenge, to the customer by letter, with the right to appeal (the letter
-    on the outbox's record)."""
-    return letter_send(
-        to_customer=request.customer,
+    """The outcome of an accuracy challenge, with the right to appeal, to whoever made it by the rule of every
+    message on a request (`recipients.letter_on_request`: the customer by letter, or their representative who
+    made it); its words composed in that reader's language (`recipients.reader_of`). `answers`: the
+    challenge's answer, not a step on the way. The letter on the outbox's record."""
+    rep = answered_to(request)
+    return letter_on_request(
+        request=request,
         template=template,
         context={
             "request_id": request.pk,
+            # Her letter says she challenged the customer's data, acting for them, not "data about you".
+            "acting_for": _("%(kind)s, authority #%(authority)s")
+            % {"kind": str(rep.get_kind_display()).lower(), "authority": rep.pk}
+            if rep is not None
+            else "",
             "outcome": outcome,
             "follow_up": follow_up,
             "disagree": disagree,
             "appeal": str(APPEAL),
             "utility": current_policy().utility,
         },
-        sent_by=by,
-        regarding=f"request:{request.pk}",
+        by=by,
+        answers=answers,
     )
 
 
@@ -347,7 +352,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
     cats = sorted(set(categories))
     if not cats or any(c not in policy.categories for c in cats):
         raise RequestError("say which data the customer challenged")
-    with in_language_of(request.customer):
+    with in_language_of(reader_of(request)):
         letter = _outcome_letter(
             request,
             by,
@@ -359,7 +364,7 @@ def correction_decline(*, request: CustomerRequest, by, explanation: str, catego
             disagree=True,
         )
     RequestEvent.objects.create(request=request, by=by, action="disputed", reason=",".join(cats))
-    _answered_by(request, letter)
+    request_answered(request=request, message=letter, by=by)
     return request_close(request=request, by=by, reason=f"data is correct: {explanation.strip()}")
 
 
@@ -400,13 +405,14 @@ def meter_challenge_route(*, request: CustomerRequest, by, outcome: str, note: s
     if len(note.strip()) < 10:
         raise RequestError("say which readings are in question and why")
     service, what = METER_OUTCOMES[outcome]
-    with in_language_of(request.customer):
+    with in_language_of(reader_of(request)):
         _outcome_letter(
             request,
             by,
             outcome=_("You challenged your meter readings. %(what)s: %(note)s")
             % {"what": what, "note": note.strip()},
             follow_up=_("You can follow the request under My requests in My account."),
+            answers=False,
         )
     RequestEvent.objects.create(request=request, by=by, action="meter_challenge", reason=f"{outcome}: {note}")
     return request_hand_off(
@@ -434,7 +440,7 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
     if len(findings.strip()) < 10:
         raise RequestError("say what the re-read or the review found (sent to the customer)")
     confirmed = result == "confirmed"
-    with in_language_of(request.customer):
+    with in_language_of(reader_of(request)):
         letter = _outcome_letter(
             request,
             by,
@@ -449,7 +455,7 @@ def meter_challenge_result(*, request: CustomerRequest, by, result: str, finding
             template="meter_challenge_result",
         )
     RequestEvent.objects.create(request=request, by=by, action="meter_result", reason=result)
-    _answered_by(request, letter)
+    request_answered(request=request, message=letter, by=by)
     if confirmed:
         RequestEvent.objects.create(request=request, by=by, action="disputed", reason="meter_usage")
     staff_change_append(

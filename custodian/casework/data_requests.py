@@ -52,15 +52,14 @@ from custodian.casework.package_words import (
     notice_words,
     register_read_rows,
 )
-from custodian.casework.recipients import answered_to, to_the_representative
+from custodian.casework.recipients import letter_on_request, reader_of, request_answered
 from custodian.casework.services import RequestError, request_close, staff_change_append
 from custodian.customers.choices import CustomerClass
-from custodian.customers.models import Customer
 from custodian.dates import long_date
 from custodian.disclosures.selectors import disclosures_for
 from custodian.outbox.letters import letter_pdf
 from custodian.outbox.selectors import letters_left_out
-from custodian.outbox.services import in_language_of, letter_send
+from custodian.outbox.services import in_language_of
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of
 from custodian.usage.services import monthly_use_held
@@ -588,20 +587,20 @@ def data_request_answer(*, request: CustomerRequest, by, client_ip: str = "") ->
     _check_owner(request, by)
     if request.status != RequestStatus.OPEN:
         raise RequestError("this request is already closed")
-    rep = answered_to(request)
     # The letter is written in the language of whoever asked: the customer, or their representative.
-    with in_language_of(request.customer if rep is None else rep.person):
+    with in_language_of(reader_of(request)):
         package = package_build(actor=staff_actor(by), request=request, client_ip=client_ip)
-    answer = {"template": "data_request_answer", "context": {"package": package}, "carries": package.carries}
-    if rep is None:
-        to = Customer(pk=request.customer_id)
-        message = letter_send(to_customer=to, sent_by=by, regarding=f"request:{request.pk}", **answer)
-    else:
-        # Hers, as every message on the request she made (`recipients`): kept as the customer's
-        # correspondence, which the customer reads all of under their requests.
-        message = to_the_representative(request=request, by=by, **answer)
-    request.answered_at, request.answer = timezone.now(), message
-    request.save(update_fields=["answered_at", "answer"])
+    # To whoever asked (`recipients`): the representative's kept for her as the customer's correspondence,
+    # which the customer reads all of under their requests, and is told of.
+    message = letter_on_request(
+        request=request,
+        template="data_request_answer",
+        context={"package": package},
+        carries=package.carries,
+        by=by,
+        answers=True,
+    )
+    request_answered(request=request, message=message, by=by)
     if package.repeat_of:
         RequestEvent.objects.create(
             request=request,

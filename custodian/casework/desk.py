@@ -168,9 +168,10 @@ def _reply_purpose(by) -> str:
 def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
     """Send the reply `by` wrote to whoever made the request: the customer by e-mail to the address on file
     (read through the gate as `by`, for the request, one access event), or by letter when there is none; the
-    customer's representative, on a request she made, as the answer goes to her (`recipients`). Either way
-    the text is sealed as the customer's correspondence and shows in the portal under the request; the
-    history links the outbox's record."""
+    customer's representative, on a request she made, as the answer goes to her (`recipients`: its words in
+    her language, the customer told once the request is answered or closed). Either way the text is sealed as
+    the customer's correspondence and shows in the portal under the request; the history links the outbox's
+    record."""
     locked = _open_for(request, by)
     body = (body or "").strip()
     if not body:
@@ -194,9 +195,7 @@ def reply_send(*, request: CustomerRequest, by, body: str, client_ip: str = ""):
         # Typed freely, a reply may hold any of the customer's data (its template carries every category:
         # `outbox.carried`); one to the representative carries what her authority covers, shown to staff on
         # the request, within which they answer her. The customer's address is not read: nothing goes to it.
-        message = to_the_representative(
-            request=locked, carries=locked.representative.category_list, by=by, **reply
-        )
+        message = to_the_representative(request=locked, by=by, **reply)
     else:
         message = _to_the_customer(locked, by, purpose, client_ip, reply)
     RequestEvent.objects.create(request=locked, by=by, action="replied", message=message)

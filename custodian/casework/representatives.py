@@ -25,6 +25,7 @@ from custodian.audit.events import append_change
 from custodian.audit.selectors import BY_REPRESENTATIVE
 from custodian.casework.choices import RepresentativeKind, RepresentativeScope
 from custodian.casework.models import Representative
+from custodian.casework.recipients import representative_email
 from custodian.casework.services import RequestError, staff_change_append
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
@@ -32,7 +33,7 @@ from custodian.outbox.services import in_language_of, message_send
 from custodian.policy.loader import current_policy
 from custodian.staff.independence import decider_refusal
 from custodian.staff.selectors import services_of
-from custodian.vault.gate import Actor, customer_actor, reveal, system_actor
+from custodian.vault.gate import Actor, customer_actor
 from custodian.vault.services import Submission, document_seal, personal_data_record
 
 INVITE_SALT = "custodian.casework.representative"
@@ -177,12 +178,7 @@ def representative_verify(*, rep: Representative, by, invite_url) -> Representat
     rep.verified_by, rep.verified_at = by, timezone.now()
     rep.save(update_fields=["verified_by", "verified_at"])
     _logged(Action.REPRESENTATIVE_VERIFIED, rep, by, "document checked")
-    email = reveal(
-        actor=system_actor("portal_enrolment", on_behalf_of=by),
-        customer_id=rep.person_id,
-        fields=["email"],
-        purpose="contacting_customers",
-    )["email"]
+    email = representative_email(rep, by=by)
     token = signing.dumps({"rep": rep.pk, "person": rep.person_id}, salt=INVITE_SALT)
     with in_language_of(rep.person):  # the words of the representative's own language
         words = {

@@ -25,6 +25,7 @@ from custodian.casework.choices import (
 )
 from custodian.casework.forget import FORM_CHANNELS, source_forgotten
 from custodian.casework.models import CustomerRequest, RequestEvent
+from custodian.casework.recipients import customer_told
 from custodian.customers.choices import CustomerClass
 from custodian.customers.models import Customer
 from custodian.policy.loader import current_policy
@@ -174,6 +175,8 @@ def request_close(*, request: CustomerRequest, by=None, reason: str = ""):
     RequestEvent.objects.create(
         request=request, by=by, action="closed", from_service=request.owning_service, reason=reason
     )
+    # One the customer's representative made: the customer is told, once, that she asked and what came of it.
+    customer_told(request=request, by=by)
     return request
 
 

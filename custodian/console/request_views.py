@@ -37,7 +37,7 @@ from custodian.casework.identity import (
     proves_a_channel,
     verification_methods,
 )
-from custodian.casework.recipients import answer_goes, answer_sent, reply_goes
+from custodian.casework.recipients import answer_goes, answer_sent, outcome_goes, reply_goes
 from custodian.casework.selectors import request_list
 from custodian.casework.services import (
     Intake,
@@ -207,6 +207,7 @@ def request_detail(request, request_id):
                 request, forms.ReplyForm, "console:request_reply", req.pk, initial={"body": draft}
             ),
             "reply_goes": reply_goes(req),
+            "outcome_goes": outcome_goes(req),
             "read_purposes": [
                 (k, policy.purposes[k].label)
                 for k in sorted(

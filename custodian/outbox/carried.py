@@ -59,6 +59,8 @@ TEMPLATE_CARRIES = {
             "representative_answer_waiting",
             "representative_answered",
             "representative_reply_waiting",
+            # No longer sent (the customer is told once a request, by `representative_answered`): the letters
+            # told of each reply before are kept on the record under it.
             "representative_replied",
         ),
         (),

@@ -347,6 +347,7 @@ def letter_send(
     mailed_to: str = "",
     online: str = "",
     carries: list[str] | None = None,
+    reader=None,
 ) -> OutboundMessage:
     """Write a letter from a template to a customer: recorded, its text sealed as their correspondence, and
     queued for the letter-mailing vendor's next export (`letters_mail`), which addresses it with the name and
@@ -354,15 +355,16 @@ def letter_send(
     customer's chosen language, else `page_language` (the page that set it off), else the default
     (`language_of`). `online`: kept in My account only, never printed, and why (one of `KEPT_ONLINE`, its
     kept text's `To` line): a paperless customer's, told by e-mail (`billing.notices.letter_as_bills_go`), or
-    one on a request the customer's representative made (`casework.recipients`). `carries`: the data
-    categories its words hold, where not its template's (`custodian.outbox.carried`)."""
+    one on a request the customer's representative made (`casework.recipients`), written in her language
+    (`reader`: whose language it is written in, where not the customer's). `carries`: the data categories its
+    words hold, where not its template's (`custodian.outbox.carried`)."""
 
     label = _sender(sent_by, sent_by_job)
     if online and online not in KEPT_ONLINE:
         raise OutboxError(f"a letter kept in My account says why: one of {', '.join(KEPT_ONLINE)}")
     if to_customer is None or not Customer.objects.filter(pk=to_customer.pk).exists():
         raise OutboxError("a letter goes to a customer on file")
-    language = language_of(to_customer, page=page_language)
+    language = language_of(reader or to_customer, page=page_language)
     if ONE_TIME_CODE in context and template not in _ONE_TIME_CODES:
         raise OutboxError(f"a letter's one-time code needs its template registered: {template!r}")
     context = {**context, ONE_TIME_CODE: ONE_TIME_CODE_KEPT} if ONE_TIME_CODE in context else context

@@ -392,6 +392,6 @@ def erasure(request):
             status=400,
         )
     customer = customer_for(fetched_by=portal_actor(request), customer_id=request.customer_id)
-    erasure_carry_out(customer=customer, requested_via="portal")
+    erasure_carry_out(customer=customer, requested_via="portal", representative=request.representative)
     logout(request)
     return render(request, "portal/erasure_done.html", {"answer": answer})

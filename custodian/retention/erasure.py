@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from custodian.casework.choices import RepresentativeScope
+from custodian.casework.representatives import representative_label
 from custodian.customers.models import Account
 from custodian.dates import long_date
 from custodian.disclosures.models import Consent
@@ -255,17 +256,29 @@ def _answer_of(customer_id: int, today: date) -> ErasureAnswer:
 
 
 @transaction.atomic
-def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> ErasureRecord:
+def erasure_carry_out(
+    *, customer, requested_via: str, recorded_by=None, representative=None
+) -> ErasureRecord:
     """Delete what may be deleted now (voluntary contact details, the categories their app puts on that side,
     marketing data, the online account and its documents), revoke every consent still standing (kept on the
     record), as the answer says, record it (with what is kept only until a day, for `erasure_later_finish`),
     and send the answer (what was deleted, what is kept and why) as a letter through the outbox.
     `requested_via` is how the request came (a provenance channel: portal, phone, email, paper, in_person);
-    staff who recorded it name themselves in `recorded_by`."""
+    staff who recorded it name themselves in `recorded_by`. `representative`: the customer's representative
+    who asked in My account, acting for them (she read the answer there before and after): the letter goes
+    to the customer all the same, as the one letter telling them of a request she made and what came of it
+    (`casework.recipients`), saying that she asked, by the kind and number of her authority, not "you
+    asked"."""
 
     policy = current_policy()
     with in_language_of(customer):
         answer = _answer_of(customer.pk, timezone.localdate())
+        asked_by = (
+            _("%(kind)s, authority #%(authority)s")
+            % {"kind": str(representative.get_kind_display()).lower(), "authority": representative.pk}
+            if representative is not None
+            else ""
+        )
     going = [*VOLUNTARY_FIELDS, *(policy.categories[c].field for c, s in answer.sides.items() if not s.kept)]
     # No keyed digest of what is deleted outlives it (`retention.digests` declares every column of the kind),
     # by the step the retention run's shredding takes too (`retention.forgetting`), which deletes the contact
@@ -280,6 +293,7 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
         for c, side in answer.sides.items()
         if side.kept and side.delete_on is not None
     }
+    asker = representative_label(representative) if representative is not None else "the customer"
     marketing_preference_set(
         customer=customer,
         opted_out=True,
@@ -287,7 +301,7 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
             channel=requested_via,
             notice_key="portal_profile",
             recorded_by=recorded_by,
-            recorded_by_label=recorded_by.get_username() if recorded_by else "the customer",
+            recorded_by_label=recorded_by.get_username() if recorded_by else asker,
             note="erasure request: opted out of marketing",
         ),
     )
@@ -304,6 +318,7 @@ def erasure_carry_out(*, customer, requested_via: str, recorded_by=None) -> Eras
             "deleted": answer.deleted_now,
             "utility": policy.utility["name"],
             "contact": policy.utility["responsible_authority"]["contact"],
+            "asked_by": asked_by,
         },
         sent_by=recorded_by,
         sent_by_job="" if recorded_by else "erasure_requests",

@@ -1,7 +1,8 @@
 """On a request the customer's representative made in My account, the console says where each message goes
 by the rule the sending follows (`casework.recipients.answered_to`): the reply box, the answer's checkbox and
-what staff are told once a reply or the answer went all name the representative (kept for her in My account,
-an e-mail to her own address, the customer told by letter), never the customer's address; the request's
+what staff are told once a reply or the answer went, and the accuracy challenge's steps, all name the
+representative (kept for her in My account, an e-mail to her own address, the customer told by one letter
+once it is answered or closed), never the customer's address; the request's
 header names her as the customer's representative under her kind of authority, not as a customer; and the
 representatives page lists what she may do and see by their labels, not the stored keys.
 
@@ -60,7 +61,8 @@ def test_cora_s_reply_box_and_sent_message_name_the_representative(console, serv
     req = question
     cora = console(service_rep)
     page = _page(cora, f"/staff/requests/{req.pk}/")
-    assert TO_HER_REPLY in page and "the customer is told by letter" in page
+    assert TO_HER_REPLY in page and "in their language" in page
+    assert "the customer reads it under their requests, and is told by one letter once the request is" in page
     assert TO_ALICE_REPLY not in page
 
     mail.outbox.clear()
@@ -71,6 +73,23 @@ def test_cora_s_reply_box_and_sent_message_name_the_representative(console, serv
     assert "Reply sent to the customer's representative (power of attorney)" in told
     assert "the customer sees it in the portal under the request" not in told
     assert [m.to for m in mail.outbox] == [["rosa@example.org"]]  # what the words said: her address only
+
+
+def test_the_challenge_s_steps_say_its_outcome_goes_to_her(console, privacy_officer, customer, rosa):
+    req = _asked(rosa, customer, "correction")
+    page = _page(console(privacy_officer), f"/staff/requests/{req.pk}/")
+    assert (
+        "Every outcome goes, with the right to appeal to the Commissioner of Administration, to the "
+        "customer's representative who made this challenge (power of attorney)"
+    ) in page
+    assert "Every outcome goes to the customer by letter" not in page
+
+
+def test_alice_s_own_challenge_says_its_outcome_goes_to_her(console, privacy_officer, customer, open_request):
+    mine = open_request(customer, "privacy_officer", "correction", photo_id=True)
+    page = _page(console(privacy_officer), f"/staff/requests/{mine.pk}/")
+    assert "Every outcome goes to the customer by letter, with the right to appeal" in page
+    assert "representative who made this challenge" not in page
 
 
 def test_the_header_names_her_as_the_customer_s_representative(console, service_rep, rosa, question):

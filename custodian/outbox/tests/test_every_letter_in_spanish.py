@@ -64,6 +64,10 @@ CONTEXT = {
     "scope": ["Pagar facturas y acordar pagos"],
     "data": ["Nombre", "Facturas"],
     "kind": "Poder notarial",
+    # A letter on a request the customer's representative made says so (the other branch is the customer's).
+    "acting_for": "poder notarial, autorización n.º 3",
+    "asked_by": "poder notarial, autorización n.º 3",
+    "request_kind": "correction",
     "deleted": ["Su cuenta en línea"],
     "kept": [{"what": "Sus facturas", "until": "7 años y luego se destruye", "why": "Para la auditoría."}],
     "changes": ["Las lecturas por hora se conservan tres años."],
