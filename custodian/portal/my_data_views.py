@@ -1,5 +1,8 @@
 """The customer's own data in the portal: the profile with where each value came from, contact updates,
-the marketing choice, requests, and the letters and messages sent to them."""
+the marketing choice, requests, and the letters and messages sent to them.
+
+A little over 400 lines on purpose: these pages share one way of reading the customer's own data through the
+gate and of answering a bad choice, and splitting them would spread that over several modules."""
 
 import dataclasses
 from functools import partial
