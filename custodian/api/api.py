@@ -1,5 +1,10 @@
 """The JSON API at /api/v1 (OpenAPI docs at /api/v1/docs). Every customer read goes through the gate.
 
+Every error's `detail` is worded in the caller's language (`custodian.web.languages`: `?lang=`, else the
+Accept-Language header, else English), as the portal's pages are: the gate's refusals and holds by their
+words, the API's own messages marked for translation where they are written. What the schema refuses (422)
+keeps pydantic's own English beside its `type` and `loc`, which say the same to a program.
+
 One module (over 400 lines) on purpose: django-ninja's `NinjaAPI` is one object, and every operation, the
 answers its schema lists and the handlers that give them are read together, as the schema publishes them."""
 
@@ -10,9 +15,10 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field, model_validator
@@ -54,12 +60,15 @@ class StrictJsonParser(Parser):
         try:
             data = json.loads(request.body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BodyRefused(f"The body is not JSON: {exc}.") from exc
+            raise BodyRefused(_("The body is not JSON: %(error)s.") % {"error": exc}) from exc
         try:
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
             raise BodyRefused(
-                "The body holds a character that is not Unicode text (an unpaired surrogate such as \\ud800)."
+                _(
+                    "The body holds a character that is not Unicode text (an unpaired surrogate such as "
+                    "\\ud800)."
+                )
             ) from exc
         return data
 
@@ -80,10 +89,21 @@ api = NinjaAPI(
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    # django-ninja words every body it can't parse alike ("Cannot parse request body"); ours says why.
+    # django-ninja words every body it can't parse alike ("Cannot parse request body"); ours says why. Its
+    # refusal of a token ("Unauthorized") is said in the caller's language too; ours are worded when raised.
     cause = exc.__cause__
-    detail = str(cause) if isinstance(cause, BodyRefused) else str(exc)
+    if isinstance(cause, BodyRefused):
+        detail = str(cause)
+    elif isinstance(exc, AuthenticationError):
+        detail = _("An API token is needed: none was sent, or it is unknown, revoked or expired.")
+    else:
+        detail = str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(Exception)
@@ -91,12 +111,14 @@ def server_error(request, exc):
     # A client of a JSON API gets JSON, also when the fault is ours; the traceback goes to the server's log.
     # Django's own refusals keep their statuses.
     if isinstance(exc, PermissionDenied):
-        return api.create_response(request, {"detail": "Not allowed."}, status=403)
+        return api.create_response(request, {"detail": _("Not allowed.")}, status=403)
     if isinstance(exc, SuspiciousOperation):
-        return api.create_response(request, {"detail": "The request was refused as malformed."}, status=400)
+        return api.create_response(
+            request, {"detail": _("The request was refused as malformed.")}, status=400
+        )
     logger.exception("API request failed: %s %s", request.method, request.path)
     return api.create_response(
-        request, {"detail": "Something went wrong on our side; it is logged."}, status=500
+        request, {"detail": _("Something went wrong on our side; it is logged.")}, status=500
     )
 
 
@@ -204,18 +226,19 @@ class EventFilter(Schema):
 @api.exception_handler(RequestDataTooBig)
 def too_big(request, exc):
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return api.create_response(request, {"detail": f"The body is over {limit:,} bytes."}, status=413)
+    detail = _("The body is over %(limit)s bytes.") % {"limit": f"{limit:,}"}
+    return api.create_response(request, {"detail": detail}, status=413)
 
 
 @api.exception_handler(gate.Denied)
 def denied(request, exc):
     # Said only to a caller the policy allows to read that customer for the purpose: what became of the data
-    # (destroyed under the retention schedule) or why the read waits (held for approval).
+    # (destroyed under the retention schedule) or why the read waits (held for approval), in their language.
     if isinstance(exc, gate.Destroyed):
         return api.create_response(request, {"detail": str(exc)}, status=410)
     if isinstance(exc, gate.Held):
-        return api.create_response(request, {"detail": str(exc)}, status=403)
-    return api.create_response(request, {"detail": gate.NOT_FOUND_OR_DENIED}, status=404)
+        return api.create_response(request, {"detail": gate.held_in_words(exc)}, status=403)
+    return api.create_response(request, {"detail": _(gate.NOT_FOUND_OR_DENIED)}, status=404)
 
 
 class LookupIn(Schema):
@@ -280,7 +303,7 @@ def reveal(request, customer_id: ApiId, body: RevealIn):
 def list_access_events(request, filters: Query[EventFilter]):
     """The access log, for the staff who review access (the privacy officer)."""
     if not _reviews(request.auth):
-        raise HttpError(403, "Only the privacy officer reviews the access log.")
+        raise HttpError(403, _("Only the privacy officer reviews the access log."))
     asked = filters.dict()
     events = list(access_events(**asked))
     access_log_read_append(by=request.auth.user, filters=asked, rows=len(events))
@@ -311,7 +334,7 @@ def customer_disclosures(request, customer_id: ApiId):
     """The customer's accounting of disclosures, repeated ones summarized (the privacy officer)."""
 
     if not _reviews(request.auth) or customer_for(fetched_by=request.auth, customer_id=customer_id) is None:
-        return Status(404, {"detail": gate.NOT_FOUND_OR_DENIED})
+        return Status(404, {"detail": _(gate.NOT_FOUND_OR_DENIED)})
     return accounting_summary(fetched_by=request.auth, customer_id=customer_id)
 
 
@@ -358,10 +381,10 @@ def vendor_export_create(
     that is not marketing names what is mailed (`mailing`) and to whom (`customers`): nobody else is sent."""
 
     if not _reviews(request.auth):
-        raise HttpError(403, "Only the privacy officer runs vendor exports.")
+        raise HttpError(403, _("Only the privacy officer runs vendor exports."))
     vendor = vendor_for(fetched_by=request.auth, vendor_id=vendor_id)
     if vendor is None:
-        return Status(404, {"detail": "No such vendor."})
+        return Status(404, {"detail": _("No such vendor.")})
     try:
         export = vendor_export_run(
             vendor=vendor,
@@ -371,7 +394,7 @@ def vendor_export_create(
             customer_ids=list(body.customers) if body and body.customers else None,
         )
     except ExportRefused as exc:
-        return Status(409, {"detail": f"Refused: {exc}"})
+        return Status(409, {"detail": _("Refused: %(reason)s") % {"reason": exc}})
     return _export_out(export)
 
 
@@ -405,7 +428,7 @@ def vendor_export_file(request, export_id: ApiId):
     actor = request.auth
     export = export_done_for(fetched_by=actor, export_id=export_id)  # a vendor's own only, here
     if export is None or actor.kind != "vendor":
-        return Status(404, {"detail": "No such export."})
+        return Status(404, {"detail": _("No such export.")})
     response = FileResponse(
         open(export_dir() / export.file_name, "rb"),  # noqa: SIM115 (FileResponse closes it)
         as_attachment=True,

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from custodian.audit import events as log
 from custodian.audit.actions import Action
@@ -25,13 +26,15 @@ from custodian.policy.loader import Policy, current_policy
 from custodian.vault.choices import MADE_BY_THE_UTILITY
 from custodian.vault.consents_in_force import consent_in_force
 from custodian.vault.gate.actors import Actor
-from custodian.vault.gate.refusals import Refusal, refusal_of
+from custodian.vault.gate.refusals import Refusal, held_in_words, refusal_of
 from custodian.vault.models import BreakGlassGrant, DataDestruction, DataKey, ReadHold
 from custodian.vault.notice_rule import consented_to, notice_uncovered_among
 from custodian.vault.open_requests import open_request_for
 from custodian.vault.services import opted_out_customer_ids
 
-NOT_FOUND_OR_DENIED = "No such customer, or not allowed."
+# Kept in English (an exception's text, the access log's); a page or an answer says it in the reader's
+# language with `gettext(NOT_FOUND_OR_DENIED)`.
+NOT_FOUND_OR_DENIED = gettext_noop("No such customer, or not allowed.")
 
 MARKETING_PURPOSE = "marketing"
 
@@ -103,7 +106,8 @@ class Held(Denied):
         self.refusal, self.hold_id = refusal, hold_id
 
     def __str__(self):
-        return self.reason
+        """What waits, in the reader's language, worded when it is read (the English is the log's reason)."""
+        return held_in_words(self)
 
 
 class VaultIntegrityError(Exception):

@@ -20,8 +20,10 @@ HELD_MANY = Held(Refusal("held_many", {"hold": 4, "asked": 5, "read": 18, "limit
 def test_a_held_read_is_told_as_the_log_has_it_in_english_and_in_spanish(held):
     with translation.override("en"):
         assert held_in_words(held) == held.reason  # the English is the log's, word for word
+        assert str(held) == held.reason
     with translation.override("es"):
         told = held_in_words(held)
+        assert str(held) == told  # wherever it is said (the API's answer, a command's line), in Spanish too
     facts = held.refusal.facts
     assert told.startswith("retenida para la aprobación del oficial de privacidad")
     assert f"(retención {facts['hold']})" in told and f"el límite es {facts['limit']}" in told
