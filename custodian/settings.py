@@ -485,7 +485,10 @@ LOG_REQUESTS = env_bool("LOG_REQUESTS", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_data": {"()": "custodian.operations.logs.PersonalDataFilter"}},
+    "filters": {
+        "personal_data": {"()": "custodian.operations.logs.PersonalDataFilter"},
+        "refusal_line": {"()": "custodian.operations.logs.RefusalLine"},
+    },
     "formatters": {
         "json": {"()": "custodian.operations.logs.JsonLinesFormatter"},
         "plain": {"format": "%(levelname)s %(name)s %(message)s"},
@@ -501,6 +504,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.db.backends": {"level": "WARNING", "propagate": True},
+        # A 4xx refusal is one line without a traceback (custodian.operations.logs.RefusalLine).
+        "django.request": {"filters": ["refusal_line"]},
         "custodian.request": {"level": "INFO" if LOG_REQUESTS else "WARNING"},
         "custodian.operations": {"level": "INFO"},
     },

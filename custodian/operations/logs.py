@@ -7,10 +7,16 @@ never the query string, the client's address or its user agent. Every other reco
 digits, `@`, or over 32 characters become `*`), query strings are dropped, e-mail addresses and long runs of
 digits (phone and account numbers) are replaced. Django's own 4xx warnings ("Not Found: /portal/…") and
 tracebacks go through the same filter.
+
+A request refused with a 4xx (`PermissionDenied`: a page not open to this member of staff; a bad request)
+is an answer, not a failure: `RefusalLine`, on Django's `django.request` logger, writes it as one line (the
+path with its ids reduced, the status, the signed-in account's id) instead of Django's warning with the
+traceback.
 """
 
 import logging
 import re
+from http.client import responses
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -56,6 +62,24 @@ class PersonalDataFilter(logging.Filter):
             match = getattr(request, "resolver_match", None)
             record.route = match.route if match is not None else "(no route)"
         record.__dict__.pop("server_time", None)
+        return True
+
+
+class RefusalLine(logging.Filter):
+    """One line, no traceback, for a request answered 4xx from an exception (Django logs `PermissionDenied`,
+    `BadRequest` and an unreadable body at WARNING with `exc_info`): "Forbidden: /staff/privacy/ (403,
+    account 5)". Who is the account's id alone, never a name; the path's ids are reduced (`path_redact`). A
+    logger filter, so every handler (and a test's capture) gets the one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.exc_info and isinstance(status, int) and 400 <= status < 500:
+            request = getattr(record, "request", None)
+            user = getattr(request, "user", None)
+            who = f"account {user.pk}" if user is not None and user.is_authenticated else "not signed in"
+            path = path_redact(getattr(request, "path", "") or "")
+            record.msg, record.args = "%s: %s (%s, %s)", (responses.get(status, "Refused"), path, status, who)
+            record.exc_info = record.exc_text = None
         return True
 
 
