@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -19,6 +20,19 @@ def test_home_page(client, db):
     assert "Owatonna Public Utilities" in response.content.decode()
     assert "Content-Security-Policy" in response.headers
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_paragraph_of_the_published_policy_is_on_the_privacy_page(client, db, language):
+    # The Spanish page shows the text the utility adopted, in English, and says so: every paragraph of it,
+    # as the page escapes it, in order.
+    html = client.get(f"/privacy/?lang={language}").content.decode()
+    text = current_policy().published_text
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 7
+    shown = [" ".join(p.split()) for p in re.findall(r"<p>(.*?)</p>", html, re.S)]
+    found = [shown.index(escape(p)) for p in paragraphs]
+    assert found == sorted(found)
 
 
 def test_privacy_page_shows_the_policy_and_agrees_with_the_policy_file(client, db):
