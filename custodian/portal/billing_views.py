@@ -376,7 +376,12 @@ def autopay(request):
     """Automatic payment from a bank account: set up (the customer entered their password again a moment ago,
     and authorizes the debits under the automatic-payment notice) or stopped."""
     accounts = [a for a in _accounts(request) if a[0].is_open]
-    if request.POST.get("choice") == "stop":
+    choice = request.POST.get("choice")
+    if choice not in ("start", "stop"):
+        # Only the page's buttons set it up or stop it: anything else changes nothing.
+        messages.error(request, _("Nothing changed: set up automatic payment or stop it."))
+        return _page(request, status=400)
+    if choice == "stop":
         ids = {a.pk for a, _ in accounts}
         stopped = [a for a in ids if autopay_stop(account_id=a)]
         messages.success(

@@ -78,6 +78,7 @@ def test_a_request_sent_without_its_message_is_drawn_again_with_400(households):
 UNKNOWN_CHOICES = {
     "/portal/me/marketing/": ({"choice": "yes please"}, "Nothing changed: choose to opt out of marketing"),
     "/portal/me/paperless/": ({"choice": "maybe"}, "Nothing changed: choose paperless billing or a printed"),
+    "/portal/me/autopay/": ({"choice": "later"}, "Nothing changed: set up automatic payment or stop it."),
     "/portal/me/act-for/": ({"authority": "999999"}, "Nothing changed: choose yourself or an authority"),
     "/portal/me/security/": ({"change": "authenticator_off"}, "Nothing changed: use one of the forms"),
 }
