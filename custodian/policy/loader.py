@@ -42,6 +42,12 @@ REQUIRED_PURPOSES = (
     "enhancing_website",
     "legal_obligations",
 )
+# "Customer information will be shared among … support services as necessary to respond to requests": the
+# purposes that answer a customer's request (reaching them about it, working their question or problem, a
+# data request or challenge under Minn. Stat. ch. 13 and the law's other demands) are read by staff only while
+# their support service owns an open request of the customer's (`request_required = true`). The file may
+# make another purpose request-driven too, never one of these not.
+REQUEST_DRIVEN_PURPOSES = ("contacting_customers", "resolving_problems", "legal_obligations")
 NOTICE_FIELDS = ("version", "purpose", "required", "consequences", "recipients")
 NOTICE_TEXT_FIELDS = ("purpose", "required", "consequences", "recipients")
 # The words of a category, a purpose or a support service a customer reads, in the file's other languages.
@@ -505,6 +511,15 @@ def load_policy(path: Path) -> Policy:
             "purposes",
             f"must be exactly the policy's eight uses; missing {missing}, undeclared {extra}",
         )
+
+    for key in REQUEST_DRIVEN_PURPOSES:
+        if not purposes[key].request_required:
+            raise PolicyError(
+                path,
+                f"purposes.{key}",
+                "`request_required` must be true: the published policy shares customer information among "
+                "support services only as necessary to respond to requests",
+            )
 
     def check_purposes(entry: str, names: list) -> frozenset[str]:
         return _all_known(names, purposes, path, entry, "grants undefined purpose")

@@ -30,6 +30,18 @@ def test_every_use_the_published_policy_names_has_a_purpose():
         assert sum(use.lower().startswith(label) for label in labels) == 1, use
 
 
+def test_the_purposes_that_answer_requests_need_an_open_request():
+    # "Customer information will be shared among … support services as necessary to respond to requests":
+    # reaching a customer, working their problem and a data request or the law's demands are read only for a
+    # request; the routine work (bills, payments, service, programs, the website) is not.
+    policy = current_policy()
+    assert {k for k, p in policy.purposes.items() if p.request_required} == {
+        "contacting_customers",
+        "resolving_problems",
+        "legal_obligations",
+    }
+
+
 def test_published_text_in_the_repo_is_the_published_policy():
     assert (
         current_policy().published_text.strip()
@@ -47,6 +59,16 @@ def test_every_category_and_use_is_a_fideslang_key_or_a_declared_extension():
         assert c.fides_key in known_cats or ext_cats.get(c.fides_key) in known_cats
     for p in policy.purposes.values():
         assert p.data_use in known_uses or ext_uses.get(p.data_use) in known_uses
+
+
+def _request_freed(purpose: str):
+    """An edit of the file that lets staff read for `purpose` without an open request."""
+
+    def edit(raw: str) -> str:
+        head, sep, rest = raw.partition(f"[purposes.{purpose}]\n")
+        return head + sep + rest.replace("request_required = true", "request_required = false", 1)
+
+    return edit
 
 
 def _broken(tmp_path, edit) -> Path:
@@ -166,6 +188,11 @@ def _broken(tmp_path, edit) -> Path:
             ),
             "disclosure_bases.legal_authority",
             "missing `[disclosure_bases.legal_authority.es]`",
+        ),
+        # "shared among … support services as necessary to respond to requests"
+        *(
+            (_request_freed(purpose), f"purposes.{purpose}", "as necessary to respond to requests")
+            for purpose in ("contacting_customers", "resolving_problems", "legal_obligations")
         ),
     ],
 )
