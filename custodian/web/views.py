@@ -57,6 +57,34 @@ def privacy_signal(request) -> bool:
     return request.META.get("HTTP_SEC_GPC") == "1" or request.META.get("HTTP_DNT") == "1"
 
 
+def bases_shown(policy, purposes: dict, categories: dict) -> list[dict]:
+    """Every basis of disclosure in the policy file, in the page's language: its words and, for a basis that
+    names what it gives (Connect My Data), the purpose and categories of each read under it (`reads`: the
+    kind of read, "" or `usage_summaries`, the purpose's label and the categories' labels)."""
+    shown = []
+    for key, basis in policy.disclosure_bases.items():
+        reads = [
+            ("", basis),
+            *([("usage_summaries", basis["usage_summaries"])] if "usage_summaries" in basis else []),
+        ]
+        shown.append(
+            {
+                "key": key,
+                **basis.in_language(),
+                "reads": [
+                    (
+                        kind,
+                        purposes[read["purpose"]].label,
+                        "; ".join(categories[c].label for c in read["categories"]),
+                    )
+                    for kind, read in reads
+                    if "purpose" in read
+                ],
+            }
+        )
+    return shown
+
+
 @page("", name="home")
 def home(request):
     return render(request, "web/home.html")
@@ -75,6 +103,7 @@ def privacy_policy(request):
     services = {k: s.in_language() for k, s in policy.services.items()}
     functions = {k: f.in_language() for k, f in policy.vendor_functions.items()}
     vendors = [(v, functions[v.function], d) for v, d in vendors_in_service()]
+    categories = {k: c.in_language() for k, c in policy.categories.items()}
     return render(
         request,
         "web/privacy.html",
@@ -82,7 +111,7 @@ def privacy_policy(request):
             "policy": policy,
             "paragraphs": [p.strip() for p in policy.published_text.split("\n\n") if p.strip()],
             "purposes": purposes.values(),
-            "categories": [c.in_language() for c in policy.categories.values()],
+            "categories": categories.values(),
             "services": services.values(),
             "emergency": [
                 (services[s], [purposes[p] for p in sorted(keys)])
@@ -92,7 +121,7 @@ def privacy_policy(request):
             "emergency_minutes": settings.CUSTODIAN_BREAK_GLASS_MINUTES,
             "vendor_functions": functions.values(),
             "vendors": vendors,
-            "bases": policy.disclosure_bases,
+            "bases": bases_shown(policy, purposes, categories),
             "website": policy.website,
             "cookies": cookies_shown(),
         },

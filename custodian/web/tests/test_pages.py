@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 import custodian
-from custodian.policy.loader import current_policy
+from custodian.policy.loader import BASIS_TEXT_FIELDS, current_policy
 from custodian.testing import vendor_registered, vendor_with_determination
 from custodian.web.views import COOKIES
 
@@ -63,11 +63,30 @@ def test_privacy_page_lists_current_vendors_with_determination_dates_bases_and_c
     html = client.get("/privacy/").content.decode()
     assert set(re.findall(r'data-vendor="(\d+)"', html)) == {str(current.pk)}
     assert "Undetermined Co" not in html and (today + timedelta(days=60)).strftime("%B") in html
-    assert set(re.findall(r'data-basis="([^"]+)"', html)) == {"prior_written_consent", "legal_authority"}
     assert set(re.findall(r'<li data-cookie="([^"]+)"', html)) == {c.name for c in COOKIES}
 
     for item in current_policy().website["collects"]:
         assert escape(item) in html
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_basis_of_disclosure_in_the_policy_file_is_on_the_privacy_page(client, db, language):
+    # "When we give data to anyone else": each basis the file holds, with its words in the page's language,
+    # and what a basis that names it gives (Connect My Data: meter usage; the bills for usage summaries).
+    html = client.get(f"/privacy/?lang={language}").content.decode()
+    policy = current_policy()
+    items = dict(re.findall(r'<li data-basis="([^"]+)">(.*?)</li>', html, re.S))
+    assert set(items) == set(policy.disclosure_bases) >= {"prior_written_consent", "connect_my_data"}
+    for key, basis in policy.disclosure_bases.items():
+        words = basis.in_language(language)
+        for name in (*BASIS_TEXT_FIELDS[key], *(["citation"] if "citation" in words else [])):
+            for text in words[name] if isinstance(words[name], list) else [words[name]]:
+                assert escape(text) in items[key], (key, name)
+        for read in (basis, basis.get("usage_summaries") or {}):
+            if "purpose" in read:
+                assert escape(policy.purposes[read["purpose"]].in_language(language).label) in items[key]
+                for category in read["categories"]:
+                    assert escape(policy.categories[category].in_language(language).label) in items[key]
 
 
 def test_security_headers(client, db):
