@@ -58,6 +58,7 @@ from custodian.usage.greenbutton_import import (
 )
 from custodian.usage.models import MeteredUnit
 from custodian.usage.signals import readings_imported
+from custodian.vault.block_layout import PERIODS
 from custodian.vault.choices import CUSTOMER_UPLOAD, Channel
 from custodian.vault.gate import Actor, policy_decision, reveal_intervals, staff_actor
 from custodian.vault.interval_files import (
@@ -93,7 +94,6 @@ FLOW_SUFFIX = {1: "", 4: "_net", 19: "_received"}  # reverse flow: what the cust
 # a grid; any other (local days across a clock change, billing periods, another zone's days) keep their own
 # start and length in a `~periods` block, so nothing is forced onto a grid it does not fit.
 GRID_INTERVALS = (300, 600, 900, 1800, 3600)
-PERIODS = "~periods"
 QUALITY = "~quality"
 PERIODS_QUALITY = PERIODS + QUALITY  # the codes of a `~periods` block's readings, by their start and length
 DEMAND = "_demand"  # a demand series (kW): a rate read at each moment, not an amount used over an interval
@@ -1061,6 +1061,25 @@ def split_at(starts, durations, values, edges) -> tuple[np.ndarray, np.ndarray, 
     return starts[order], durations[order], values[order]
 
 
+def local_seconds(starts: np.ndarray) -> np.ndarray:
+    """UTC epoch seconds (ascending) as seconds of the utility's local clock since 1970-01-01 local: the
+    offset looked up at both ends, and where they differ (a change of clock in between, at most one in the
+    weeks a page shows) the change found by bisection, instead of a time-zone conversion per reading."""
+
+    def offset(at) -> int:
+        return int(datetime.fromtimestamp(int(at), LOCAL).utcoffset().total_seconds())
+
+    first, last = offset(starts[0]), offset(starts[-1])
+    offsets = np.full(len(starts), first, dtype=np.int64)
+    if first != last:
+        lo, hi = 0, len(starts) - 1  # offset(starts[lo]) == first, offset(starts[hi]) == last
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if offset(starts[mid]) == first else (lo, mid)
+        offsets[hi:] = last
+    return starts.astype(np.int64) + offsets
+
+
 def series_readings(blocks: Iterable[IntervalBlock], start: int, end: int, key: str):
     """(start, duration, value) of every reading of the series `key` inside [start, end), grid and periods
     together, in time order."""
@@ -1091,26 +1110,24 @@ def readings_between(blocks: Iterable[IntervalBlock], start: int, end: int, serv
 
 def hourly_table(blocks: Iterable[IntervalBlock], service: str = "electric"):
     """An Arrow table (customer_id, ts TIMESTAMPTZ UTC, kwh) of the blocks' readings summed to hours, for
-    DuckDB or Spark. Sub-hourly readings are added up; missing ones are left out. Energy only: a demand
-    series' readings do not add up (`month_figure`)."""
+    DuckDB or Spark: every reading held, grid and off the grid (`_readings_over`), in the hour it starts in,
+    so that a local month of hours adds up to what the usage pages count in it (a reading whole in the month
+    it starts in: `readings_starting_in`). Missing ones are left out. Energy only: a demand series' readings
+    do not add up (`month_figure`)."""
     if is_demand(service):
         raise ValueError(f"{service} is a demand series: its readings are not added up to hours")
 
-    ids, stamps, values = [], [], []
+    by_customer: dict[int, list[IntervalBlock]] = {}
     for b in blocks:
-        if b.service != service:
-            continue
-        starts = b.start + b.interval * np.arange(len(b.values))
-        keep = ~np.isnan(b.values)
-        hours, vals = starts[keep] // 3600 * 3600, b.values[keep]
-        if b.interval < 3600 and len(hours):
-            hours, index = np.unique(hours, return_inverse=True)
-            vals = np.bincount(index, weights=vals)
-        ids.append(np.full(len(hours), b.customer_id, dtype=np.int64))
+        if b.service in (service, service + PERIODS):
+            by_customer.setdefault(b.customer_id, []).append(b)
+    ids, stamps, values = [np.array([], np.int64)], [np.array([], "datetime64[s]")], [np.array([])]
+    for customer_id, held in by_customer.items():
+        starts, _durations, vals = _readings_over(held, 0, 2**62, service)
+        hours, index = np.unique(starts // 3600 * 3600, return_inverse=True)
+        ids.append(np.full(len(hours), customer_id, dtype=np.int64))
         stamps.append(hours.astype("datetime64[s]"))
-        values.append(vals)
-    if not ids:
-        ids, stamps, values = [np.array([], np.int64)], [np.array([], "datetime64[s]")], [np.array([])]
+        values.append(np.bincount(index, weights=vals, minlength=len(hours)))
     return pa.table(
         {
             "customer_id": pa.array(np.concatenate(ids)),

@@ -19,6 +19,7 @@ from custodian.customers.choices import SERVICE_UNITS, Service
 from custodian.usage.intervals import (
     PERIODS,
     QUALITY,
+    local_seconds,
     month_figure,
     readings_starting_in,
     series_readings,
@@ -26,7 +27,7 @@ from custodian.usage.intervals import (
     usage_arrays,
 )
 from custodian.usage.services.greenbutton_points import default_period, usage_read
-from custodian.usage.services.tips import day_shapes
+from custodian.usage.services.tips import HOURLY, day_shapes
 from custodian.vault.gate import Actor, reveal_intervals
 from custodian.vault.interval_files import LOCAL, month_bounds, month_of, months_stored
 from custodian.vault.record_tables import coded
@@ -104,25 +105,6 @@ UNIT_WORDS = {
 }
 
 
-def _local_seconds(starts: np.ndarray) -> np.ndarray:
-    """UTC epoch seconds (ascending) as seconds of the utility's local clock since 1970-01-01 local: the
-    offset looked up at both ends, and where they differ (a change of clock in between, at most one in the
-    weeks a page shows) the change found by bisection, instead of a time-zone conversion per reading."""
-
-    def offset(at) -> int:
-        return int(datetime.fromtimestamp(int(at), LOCAL).utcoffset().total_seconds())
-
-    first, last = offset(starts[0]), offset(starts[-1])
-    offsets = np.full(len(starts), first, dtype=np.int64)
-    if first != last:
-        lo, hi = 0, len(starts) - 1  # offset(starts[lo]) == first, offset(starts[hi]) == last
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (mid, hi) if offset(starts[mid]) == first else (lo, mid)
-        offsets[hi:] = last
-    return starts.astype(np.int64) + offsets
-
-
 def own_usage_read(*, actor: Actor, customer_id: int, start: int, end: int, client_ip: str = "", also=()):
     """A customer's own electricity, gas and water from `start` to `end` (and the windows in `also`), for
     the usage pages: one read through the gate for providing services, one access event."""
@@ -189,10 +171,6 @@ def _midnight(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=LOCAL).timestamp())
 
 
-# Readings this long or shorter say how a day is spread over its hours; a meter read once a day does not.
-HOURLY = 3600
-
-
 def _service_days(service: str, starts, durations, values, *, last: date, days: int) -> dict:
     """One service's `days` local days up to `last` (each day's total) and its average day hour by hour
     (None for a meter read less often than hourly)."""
@@ -205,7 +183,7 @@ def _service_days(service: str, starts, durations, values, *, last: date, days: 
     # days' margin covers any UTC offset and a DST change).
     recent = (starts >= _midnight(last) - (days + 1) * 86400) & (starts < _midnight(last) + 2 * 86400)
     starts, durations, values = starts[recent], durations[recent], values[recent]
-    local = _local_seconds(starts)
+    local = local_seconds(starts)
     day_index = local // 86400  # local days since 1970-01-01
     last_index = last.toordinal() - EPOCH_ORDINAL
     kept = (day_index > last_index - days) & (day_index <= last_index)

@@ -7,14 +7,13 @@ list to two when the customer's pattern says little. Every service gets as many 
 same readings always give the same tips, in the same order. Texts are marked for translation and read in the
 active language."""
 
-from datetime import datetime
-
 import numpy as np
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from custodian.customers.choices import Service
-from custodian.vault.interval_files import LOCAL
+from custodian.usage.intervals import PERIODS, local_seconds, usage_arrays
+from custodian.vault.interval_files import month_bounds
 
 # Thresholds of the patterns (a flat day would have a base share of 1.0 and an evening share of 5/24).
 ALWAYS_ON_SHARE = 0.6  # night-time draw against the day's average
@@ -30,6 +29,9 @@ LEAK_SHARE = 0.25
 # uses next to none then.
 GAS_SUMMER_SHARE = 0.1
 WINTER, SUMMER = ("12", "01", "02"), ("06", "07", "08")
+# Readings this long or shorter say how a day is spread over its hours (the tips' and the usage page's
+# average day); a meter read once a day does not.
+HOURLY = 3600
 MOST_TIPS = 3
 LEAST_TIPS = 2
 
@@ -115,40 +117,41 @@ def _texts() -> dict[str, str]:
 
 
 def day_shape(blocks, service: str = "electric") -> dict | None:
-    """The shape of the customer's day and week over their last three months of readings of `service`
-    (hourly or finer): the night-time base load (1–5 am, per hour in the service's unit) and its share of the
-    average hour, the share of use between 4 and 9 pm, and weekend use per hour against weekday use per hour
-    (None without both). None without interval readings."""
+    """The shape of the customer's day and week over their last three months of readings of `service`: the
+    night-time base load (1–5 am, per hour in the service's unit) and its share of the average hour, the
+    share of use between 4 and 9 pm, and weekend use per hour against weekday use per hour (None without
+    both). The readings are those the usage page's average day counts: every reading held, grid and off the
+    grid (`usage_arrays`: hours a later file's quarter hours pushed off the grid among them), of an hour or
+    shorter (a reading of days tells nothing of its hours), each at its local hour. None without such
+    readings."""
 
-    readings = sorted(
-        (b for b in blocks if b.service == service and 3600 % b.interval == 0), key=lambda b: b.start
+    months = sorted(
+        {b.month for b in blocks if b.service in (service, service + PERIODS) and np.any(~np.isnan(b.values))}
+    )[-3:]
+    if not months:
+        return None
+    starts, durations, values = usage_arrays(
+        blocks, month_bounds(months[0])[0], month_bounds(months[-1])[1], service
     )
-    hours, days, values = [], [], []
-    for b in readings[-3:]:
-        middle = datetime.fromtimestamp(b.start + b.interval * len(b.values) // 2, LOCAL)
-        offset = int(middle.utcoffset().total_seconds())  # an hour off for part of a DST month: fine here
-        local = b.start + b.interval * np.arange(len(b.values)) + offset
-        hours.append((local // 3600) % 24)
-        days.append((local // 86400 + 3) % 7)  # 1970-01-01 was a Thursday: Monday is 0
-        values.append(b.values * (3600 / b.interval))  # per hour, whatever the reading's length
-    if not values:
+    fine = durations <= HOURLY
+    starts, durations, values = starts[fine], durations[fine], values[fine]
+    if not len(values) or values.sum() <= 0:
         return None
-    hour, weekday, use = np.concatenate(hours), np.concatenate(days), np.concatenate(values)
-    keep = ~np.isnan(use)
-    hour, weekday, use = hour[keep], weekday[keep], use[keep]
-    if not len(use) or use.mean() <= 0:
-        return None
-    night = use[(hour >= 1) & (hour < 5)]
-    weekend, weekdays = use[weekday >= 5], use[weekday < 5]
+    local = local_seconds(starts)
+    hour, weekday = (local // 3600) % 24, (local // 86400 + 3) % 7  # 1970-01-01 was a Thursday: Monday is 0
+    hours = durations / 3600  # four quarter hours make one
+
+    def per_hour(among) -> float | None:
+        return float(values[among].sum() / hours[among].sum()) if among.any() else None
+
+    average = per_hour(np.ones(len(values), dtype=bool))
+    night = per_hour((hour >= 1) & (hour < 5))
+    weekend, weekdays = per_hour(weekday >= 5), per_hour(weekday < 5)
     return {
-        "base_per_hour": float(night.mean()) if len(night) else 0.0,
-        "base_share": float(night.mean() / use.mean()) if len(night) else 0.0,
-        "evening_share": float(use[(hour >= 16) & (hour < 21)].sum() / use.sum()),
-        "weekend_ratio": (
-            float(weekend.mean() / weekdays.mean())
-            if len(weekend) and len(weekdays) and weekdays.mean() > 0
-            else None
-        ),
+        "base_per_hour": night or 0.0,
+        "base_share": night / average if night is not None else 0.0,
+        "evening_share": float(values[(hour >= 16) & (hour < 21)].sum() / values.sum()),
+        "weekend_ratio": weekend / weekdays if weekend is not None and weekdays else None,
     }
 
 

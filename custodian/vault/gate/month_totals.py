@@ -1,8 +1,9 @@
 """Monthly totals of many customers' interval readings, opened on every core: the bulk path of reports that
 need only how much each home used in each month (the neighbour comparison).
 
-A block is one customer's readings of one local month, so a month's total is the sum of its block: no
-per-reading work. The order of a bulk read here is:
+A block is one customer's readings of one local month, so a month's total is the sum of its blocks (the
+series' grid and its readings off the grid, `vault.block_layout`: every reading the usage pages count in
+that month): no per-reading work. The order of a bulk read here is:
 
 1. the policy's decision for the job (`bulk_decision`); a refusal is logged and nothing is read;
 2. per chunk of customers (whole month-shards of the store), every id checked to be a customer whose data
@@ -22,7 +23,6 @@ customers: at most two chunks are in flight, each worker holds one month-shard a
 import multiprocessing
 import os
 import threading
-import zlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -30,14 +30,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import django
-import numpy as np
-import pyarrow.parquet as pq
 from django.db import transaction
 
 from custodian.audit import events as log
 from custodian.audit.actions import Action
 from custodian.policy.loader import current_policy
-from custodian.vault import _crypto, interval_files, sealing
+from custodian.vault import block_layout, interval_files, sealing
+from custodian.vault.gate import spark_blocks
 from custodian.vault.gate.actors import Actor
 from custodian.vault.gate.decision import (
     bulk_decide,
@@ -67,39 +66,12 @@ class ChunkTotals:
     totals: list[tuple[int, str, float, int]] = field(default_factory=list)
 
 
-class BlockFailed(Exception):
-    """A block that did not open (moved, altered or sealed under another key): (customer, service, month)."""
-
-
-def _month_totals_of_shard(path: str, service: str, keys: dict[int, bytes]) -> list[tuple]:
-    """In a worker: open the blocks of `service` of the customers in `keys` in one month-shard file, and
-    return (customer_id, month, total, readings) of those with a reading. Runs no database query."""
-
-    table = pq.ParquetFile(path).read(
-        columns=["customer_id", "service", "month", "count", "ciphertext"], use_threads=False
-    )
-    ids = table.column("customer_id").to_pylist()
-    services = table.column("service").to_pylist()
-    months = table.column("month").to_pylist()
-    counts = table.column("count").to_pylist()
-    sealed_blocks = table.column("ciphertext")
-    out = []
-    for i, cid in enumerate(ids):
-        key = keys.get(cid)
-        if key is None or services[i] != service:
-            continue
-        month = months[i]
-        try:
-            payload = _crypto.open_bytes(
-                key, cid, interval_files.block_field(service, month), sealed_blocks[i].as_py()
-            )
-        except _crypto.InvalidTagError:
-            raise BlockFailed(cid, service, month) from None
-        raw = np.frombuffer(zlib.decompress(payload), dtype="<i4", count=counts[i])
-        taken = raw[raw != interval_files.MISSING]
-        if len(taken):
-            out.append((cid, month, int(taken.sum(dtype=np.int64)) / 1000, len(taken)))
-    return out
+def _month_totals_of_shard(path: str, fields: dict[str, str], keys: dict[int, bytes]) -> list[tuple]:
+    """In a worker: (customer_id, month, total, readings) of the customers in `keys` with a reading in one
+    month-shard file, their blocks of the series `fields` names (a series' grid and its readings off the
+    grid) opened and added up together, as a Spark executor adds them (`spark_blocks.month_totals_of_file`).
+    Runs no database query."""
+    return spark_blocks.month_totals_of_file(path, keys, fields, int(interval_files.MISSING))
 
 
 class _InProcess(Executor):
@@ -243,6 +215,14 @@ def _data_keys(ids: list[int]) -> dict[int, bytes]:
     }
 
 
+def month_fields(service: str, month: str) -> dict[str, str]:
+    """The blocks of a series' month whose readings its total adds up (its grid and its readings off the
+    grid: `block_layout.month_series`), each with the associated-data field that binds it to the month."""
+    return {
+        series: interval_files.block_field(series, month) for series in block_layout.month_series(service)
+    }
+
+
 def _submit(pool: Executor, ids: list[int], months: Sequence[str], service: str) -> list[Future]:
     keys = _data_keys(ids)
     by_shard: dict[int, dict[int, bytes]] = {}
@@ -250,7 +230,7 @@ def _submit(pool: Executor, ids: list[int], months: Sequence[str], service: str)
         if cid in keys:
             by_shard.setdefault(cid // interval_files.SHARD_SIZE, {})[cid] = keys[cid]
     return [
-        pool.submit(_month_totals_of_shard, path, service, by_shard[shard])
+        pool.submit(_month_totals_of_shard, path, month_fields(service, month), by_shard[shard])
         for month, shard, path in interval_files.shard_files(months, ids)
         if shard in by_shard
     ]
@@ -289,7 +269,7 @@ def _collect(actor: Actor, event: dict, ids, values, futures, *, fields) -> Chun
     for future in futures:
         try:
             totals += future.result()
-        except BlockFailed as failed:
+        except spark_blocks.BlockNotOpened as failed:
             cid, service, month = failed.args
             refusal = Refusal("block_failed", {"customer": cid, "service": service, "month": month})
             raise deny(actor, refusal, customer_id=cid, **event) from None

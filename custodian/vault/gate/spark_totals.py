@@ -10,10 +10,12 @@ The order is the gate's bulk order, with the driver as the gate's process:
 3. a fresh job key (32 random bytes, in this process's memory only); each customer's data key unwrapped
    here under the master key and at once wrapped under the job key (AES-GCM, the job id and customer id
    bound), the clear data key dropped;
-4. one task row per month-shard file of the store: its path, month, the blocks' associated-data field and
-   the wrapped data keys of the customers it holds; the job key rides in the task's closure;
+4. one task row per month-shard file of the store: its path, month, the blocks to open (the series' grid
+   and its readings off the grid, `month_totals.month_fields`) with their associated-data fields, and the
+   wrapped data keys of the customers it holds; the job key rides in the task's closure;
 5. executors read their files from the store directly and open and sum the blocks in `mapInArrow`
-   (`spark_blocks`, shipped by value), emitting (customer_id, month, kWh, readings, opened_at).
+   (`spark_blocks`, shipped by value: the function the local workers run too), emitting (customer_id,
+   month, kWh, readings, opened_at).
 
 What is handed back is a Spark DataFrame of monthly totals (on the executors, kept in their memory only)
 plus the fields of the customers without a reading (opened here, after their events). The design and its
@@ -33,7 +35,14 @@ from cryptography.hazmat.primitives.ciphers import aead
 from custodian.vault import interval_files
 from custodian.vault.gate import spark_blocks
 from custodian.vault.gate.decision import deny
-from custodian.vault.gate.month_totals import CHUNK, TotalsAsk, _access_commit, _chunks, _data_keys
+from custodian.vault.gate.month_totals import (
+    CHUNK,
+    TotalsAsk,
+    _access_commit,
+    _chunks,
+    _data_keys,
+    month_fields,
+)
 from custodian.vault.gate.refusals import Refusal
 from custodian.vault.gate.values import open_all
 
@@ -79,14 +88,7 @@ def job_tasks(parts: list[list[int]], months: Sequence[str], service: str, job_k
             if shard in by_shard:
                 ids = by_shard[shard]
                 rows.append(
-                    (
-                        path,
-                        month,
-                        interval_files.block_field(service, month),
-                        service,
-                        ids,
-                        [wrapped[c] for c in ids],
-                    )
+                    (path, month, month_fields(service, month), service, ids, [wrapped[c] for c in ids])
                 )
     return rows
 

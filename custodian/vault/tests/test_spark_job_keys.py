@@ -47,7 +47,7 @@ def test_an_executor_sums_its_blocks_with_the_job_key_alone(customer, other_cust
     ids = [customer.pk, other_customer.pk]
     job_key = bytes(32)
     rows = spark_totals.job_tasks([ids], MONTHS, "electric", job_key, "job-1")
-    names = ("path", "month", "field", "service", "customer_ids", "wrapped")
+    names = ("path", "month", "fields", "service", "customer_ids", "wrapped")
     totals = {}
     for row in rows:
         out, _ = spark_blocks._shard_totals(
