@@ -1646,6 +1646,55 @@ def _skipped_clock(day: str, clock: str, zone) -> tuple[str, str] | None:
     return (change - (change.utcoffset() - old_offset)).strftime("%H:%M"), change.strftime("%H:%M")
 
 
+def _repeated_clock(day: str, clock: str, zone) -> tuple[int, int] | None:
+    """For a local time (no UTC offset) in the hour the clocks repeat when daylight saving ends (`01:30` on a
+    day they go back from 02:00 to 01:00): the two instants it names, the first time the clocks show it and
+    the second; None for a time that happens once."""
+    naive = _csv_clock(day, clock)[0]
+    first, second = (int(naive.replace(tzinfo=zone, fold=fold).timestamp()) for fold in (0, 1))
+    return (first, second) if first < second else None
+
+
+_REPEATED_CLOCK = gettext_noop(
+    "%(column)s %(time)r on %(day)s is ambiguous: the clocks go back that night (daylight saving ends), so "
+    "the time happens twice, and it has no UTC offset to tell which; written %(first)s it is the first time, "
+    "%(second)s the second; reading refused"
+)
+
+
+def _placed_across_the_repeated_hour(times, zone) -> tuple[int, int] | Refused:
+    """A reading's (start, end), its START TIME and END TIME read by one rule: a time without a UTC offset in
+    the hour the clocks repeat (`_repeated_clock`) names two instants, and the reading is placed only when
+    one of them alone makes it end after it starts (`01:45` ending a reading from `01:30-0600` is the second
+    `01:45`); when both do, the reading can't be placed and is refused, the problem naming the time and the
+    offsets that would tell it. `times`: (column, day, clock as written, whether it gave its offset, its
+    instant read with the first offset) of the start, then the end. A reading that ends before it starts
+    read either way keeps its first reading, for the caller to refuse."""
+    read = [
+        (column, day, clock, None if exact else _repeated_clock(day, clock, zone), at)
+        for column, day, clock, exact, at in times
+    ]
+    (_, _, _, starts, start), (_, _, _, ends, end) = read
+    fits = [(s, e) for s in starts or (start,) for e in ends or (end,) if e > s]
+    if not (starts or ends) or len(fits) <= 1:
+        return fits[0] if fits else (start, end)
+    column, day, clock, (first, second), _at = next(r for r in read if r[3])
+    offsets = (datetime.fromtimestamp(at, zone).strftime("%z") for at in (first, second))
+    return Refused(
+        _REPEATED_CLOCK,
+        {
+            "column": column,
+            "time": clock.strip(),
+            "day": day.strip(),
+            **{
+                which: clock.strip() + offset
+                for which, offset in zip(("first", "second"), offsets, strict=True)
+            },
+        },
+        "clock",
+    )
+
+
 # The lengths a meter reads in, in seconds (five minutes to an hour): an END TIME one minute (or one second)
 # short of such an interval's end is the interval's last minute (second), as many utilities' exporters write
 # it (`00:00` to `00:59`, `00:00` to `00:14`, `00:00:00` to `00:59:59`), and read as the interval's end.
@@ -1715,6 +1764,17 @@ def _csv_service(row: list[str], col: dict[str, int]) -> str:
     return service if service in Service.values else "unknown"
 
 
+# The dates and times `_csv_clock` and `_end_day` read, said as a person writes them: a row they can't read
+# is refused with these words.
+_UNREADABLE_TIMES = gettext_noop(
+    "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a date and times this "
+    "import reads: the date as year-month-day (2026-03-31); each time as hours and minutes on the 24-hour "
+    "clock (7:05 or 14:30), with seconds if the file has them (14:30:15) and with its difference from UTC if "
+    "the file gives it (14:30-0500); an END TIME on a later day than DATE starts with its date "
+    "(2026-04-01 00:30)"
+)
+
+
 def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=None):
     """A row's (start, end, exact, value in the unit's base, unit, factor, end as written: earlier than end
     when END TIME is the interval's last minute, `_inclusive_end`), or the problem that refuses it
@@ -1755,10 +1815,7 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
             end, end_exact = _csv_moment(end_day, end_clock, zone)
     except (ValueError, OverflowError):
         return Refused(
-            gettext_noop(
-                "unreadable row: DATE %(day)r, START TIME %(start)r and END TIME %(end)r are not a day "
-                "(YYYY-MM-DD) and times (HH:MM, or HH:MM-0600 with the UTC offset)"
-            ),
+            _UNREADABLE_TIMES,
             {"day": day.strip(), "start": start_text.strip(), "end": end_text.strip()},
             "unreadable",
         )
@@ -1801,6 +1858,13 @@ def _csv_reading(row: list[str], col: dict[str, int], zone, now: int, bounds=Non
                 },
                 "clock",
             )
+    placed = _placed_across_the_repeated_hour(
+        (("START TIME", day, start_text, exact, start), ("END TIME", end_day, end_clock, end_exact, end)),
+        zone,
+    )
+    if isinstance(placed, Refused):
+        return placed
+    start, end = placed
     times = {"end": end_text.strip(), "start": start_text.strip(), "day": day.strip()}
     if end <= start:
         if end == start:
@@ -1868,24 +1932,7 @@ def parse_green_button_csv(
             result.problems.append(Problem(number, read.text, read.values))
             result.refuse(1, read.why, **dict(read.why_values))
             continue
-        start, end, exact, value, unit, factor, written = read
-        if not exact:
-            naive = _csv_clock(row[col["DATE"]], row[col["START TIME"]])[0]
-            if (
-                naive.replace(tzinfo=zone, fold=0).utcoffset()
-                != naive.replace(tzinfo=zone, fold=1).utcoffset()
-            ):
-                result.problems.append(
-                    Problem(
-                        number,
-                        gettext_noop(
-                            "the time repeats when daylight saving ends and has no UTC offset: ambiguous, "
-                            "left out"
-                        ),
-                    )
-                )
-                result.refuse(1, "clock")
-                continue
+        start, end, _exact, value, unit, factor, written = read
         service = _csv_service(row, col)
         key = (service, start)
         if key in seen:

@@ -60,4 +60,5 @@ def test_the_hour_after_the_skip_and_the_repeated_hour_are_read_as_before():
     assert [p.line for p in result.problems] == [4] and "ambiguous" in result.problems[0].message
     with translation.override("es"):
         # "does not say its offset", never "has no difference from UTC" (which would be a time in UTC)
-        assert "no indica su diferencia con UTC: ambigua, se omitió" in result.problems[0].in_language
+        assert "es ambigua" in result.problems[0].in_language
+        assert "no indica su diferencia con UTC para saber cuál" in result.problems[0].in_language

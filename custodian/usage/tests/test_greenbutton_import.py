@@ -212,7 +212,7 @@ def test_the_common_csv_layout_round_trips_with_our_export():
 def test_csv_rows_without_offsets_are_local_and_the_repeated_hour_is_ambiguous():
     text = (
         "TYPE,DATE,START TIME,END TIME,USAGE,UNITS,COST,NOTES\n"
-        "electric usage,2026-11-01,00:00,01:00,1.5,kWh,,\n"
+        "electric usage,2026-10-31,23:00,00:00,1.5,kWh,,\n"
         "electric usage,2026-11-01,01:00,02:00,1.5,kWh,,\n"  # 01:00 happens twice that night
         "electric usage,2026-11-01,02:00,03:00,oops,kWh,,\n"
         "electric usage,2026-11-01,03:00,04:00,2,furlongs,,\n"
