@@ -132,7 +132,7 @@ def register_read_rows(bills: dict) -> list[list[str]]:
             str(SERVICE_NAMES.get(service, service)),
             r.get("meter", ""),
             day_words(r.get("on")),
-            f"{_index(r.get('index'))} {UNIT_WORDS.get(service, '')}".strip(),
+            f"{_as_held(r.get('index'))} {UNIT_WORDS.get(service, '')}".strip(),
             str(READ_KINDS.get(r.get("kind", ""), r.get("kind", ""))),
         ]
         for service, data in sorted(bills.items())
@@ -141,8 +141,12 @@ def register_read_rows(bills: dict) -> list[list[str]]:
     ]
 
 
-def _index(value) -> str:
-    """An index as the meter shows it, grouped, its decimals kept ("12,345.5")."""
+def _as_held(value) -> str:
+    """A number as it is held, in the reader's locale: grouped, its decimals kept and none added (an index as
+    the meter shows it, "12,345.5"; a month's figure, "42.5 kW", "4,053.482 kWh"): a float without the ".0"
+    of a whole one."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     try:
         return number_format(Decimal(str(value)), force_grouping=True)
     except (ArithmeticError, ValueError):
@@ -235,14 +239,6 @@ def notice_words(key: str) -> str:
     return notice.in_language().purpose if notice is not None else ""
 
 
-def _amount(total) -> str:
-    """A month's use as the portal's usage table writes it: rounded to a whole unit, grouped ("4,053")."""
-    try:
-        return number_format(round(float(total)), 0, force_grouping=True)
-    except (TypeError, ValueError):
-        return str(total)
-
-
 # Where a month's figure comes from, by the source of the readings added up (`ReadingSource`): the
 # utility's meter, a file staff imported, the customer's own upload; never one told as another's.
 ADDED_UP_FROM = {
@@ -294,5 +290,7 @@ def monthly_rows(bills: dict, readings: dict[str, dict[str, dict[str, float]]]) 
             if service in SERVICE_NAMES
             else capfirst(series_names(service).in_language())
         )
-        rows.append([name, month_words(month), f"{_amount(total)} {unit}".strip(), str(said)])
+        # The figure as held (a bill's total as the bill gives it, readings' to the thousandth the store
+        # keeps): the customer's copy of their data rounds nothing away (42.5 kW is never 42).
+        rows.append([name, month_words(month), f"{_as_held(total)} {unit}".strip(), str(said)])
     return rows

@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import numpy as np
+import pytest
 from django.utils import translation
 
 from custodian.casework.data_requests import package_build
@@ -67,7 +68,8 @@ def test_the_answer_names_everything_held_in_plain_words(households, privacy_off
     # Each month's figure by the source of its readings: the customer's own file is never told as the meter's.
     assert added["June 2011"][3] == "the readings of a file you uploaded, added up"
     assert added["February 2012"][2:] == ["174 kWh", "the meter readings we hold, added up"]
-    assert not any(re.search(r"\b\d{4}-\d{2}\b|\.\d", cell) for row in monthly.rows for cell in row[1:3])
+    # Months in words; each figure as held, its decimals kept (a bill's total as the bill gives it).
+    assert not any(re.search(r"\b\d{4}-\d{2}\b", cell) for row in monthly.rows for cell in row[1:3])
     seen = next(s for s in package.sections if s.title == "Who has seen or changed your data")
     assert any("Recorded or corrected your details" in row for row in seen.rows)
     told = next(s for s in package.sections if s.title == "What we told you when we collected it")
@@ -104,11 +106,26 @@ def test_the_answer_letter_tells_the_protection_facts_and_the_marketing_choice_i
     assert "You have opted out: we never use your details for marketing." in text
 
 
-def test_the_monthly_use_names_its_months_and_rounds_its_amounts_as_the_usage_page_does():
-    """A customer's letter names each month in words and its use rounded and grouped, in their language."""
+def test_the_monthly_use_names_its_months_and_keeps_its_amounts_as_held():
+    """A customer's letter names each month in words and its use grouped, with the decimals it is held
+    with and none rounded away (a bill's total as the bill gives it, readings' to the thousandth), in their
+    language."""
     bills = {"water": {"unit": "gal", "months": [{"month": "2025-10", "total": 4052.9}]}}
     [row] = monthly_rows(bills, {})
-    assert row[1:3] == ["October 2025", "4,053 gal"]
+    assert row[1:3] == ["October 2025", "4,052.9 gal"]
     with translation.override("es"):
-        [row] = monthly_rows(bills, {"electric": {"2025-09": {"upload": 1234.56}}})[:1]
-    assert row[1:3] == ["septiembre de 2025", "1,235 kWh"]
+        [row] = monthly_rows(bills, {"electric": {"2025-09": {"upload": 1234.5678}}})[:1]
+    assert row[1:3] == ["septiembre de 2025", "1,234.568 kWh"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_month_s_peak_demand_is_told_with_its_decimals(language):
+    """Dana's peak of 42.5 kW is 42.5 kW in her copy of her data, never 42; a whole peak has no ".0"; an
+    energy month of 0.4 kWh is not 0."""
+    held = {
+        "electric_demand": {"2025-09": {"meter": 42.5}, "2025-10": {"meter": 38.0}},
+        "electric": {"2025-09": {"meter": 0.4}, "2025-10": {"meter": 12345.0}},
+    }
+    with translation.override(language):
+        rows = monthly_rows({}, held)
+    assert [row[2] for row in rows] == ["0.4 kWh", "12,345 kWh", "42.5 kW", "38 kW"]

@@ -70,7 +70,7 @@ def test_a_demand_month_is_told_as_its_peak_before_the_run(danas_2016):
     dana, _app, _june_total = danas_2016
 
     assert _monthly_table(dana) == [
-        ["Electric (demand)", "June 2016", "42 kW", "the highest of the meter readings we hold"],
+        ["Electric (demand)", "June 2016", "42.5 kW", "the highest of the meter readings we hold"],
         [
             "Electric (demand)",
             "June 2016",
@@ -97,7 +97,7 @@ def test_the_run_keeps_a_demand_months_peak(danas_2016):
     assert math.isnan(held[(DEMAND, JULY)][0])  # a month without readings, as an energy month's would be
     # The reduced month is told as the peak wherever it is read: the data access answer's monthly table…
     assert _monthly_table(dana) == [
-        ["Electric (demand)", "June 2016", "42 kW", "the highest of the meter readings we hold"],
+        ["Electric (demand)", "June 2016", "42.5 kW", "the highest of the meter readings we hold"],
     ]
     # …and her Green Button download: one reading of the whole of June for each series, energy in Wh and
     # demand in W (its peak), and nothing of July's demand, which holds no reading.
