@@ -62,6 +62,8 @@ class Action(StrEnum):
     DETERMINATION_ASKED = "determination_asked"
     DETERMINATION_APPROVED = "determination_approved"
     DETERMINATION_DECLINED = "determination_declined"
+    # A batch of entries in the accounting of disclosures, sealed into the log (custodian.audit.record_seals).
+    DISCLOSURE_ACCOUNTED = "disclosure_accounted"
     STAFF_RECOVERY_CODES = "staff_recovery_codes"
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_EXPIRED = "api_token_expired"
@@ -160,6 +162,7 @@ CHANGE_ACTIONS = frozenset(
         Action.DETERMINATION_ASKED,
         Action.DETERMINATION_APPROVED,
         Action.DETERMINATION_DECLINED,
+        Action.DISCLOSURE_ACCOUNTED,
         Action.STAFF_RECOVERY_CODES,
         Action.API_TOKEN_ISSUED,
         Action.API_TOKEN_EXPIRED,

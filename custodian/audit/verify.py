@@ -23,6 +23,11 @@ another type or unreadable is named by its table, row and column, with the kind 
 (custodian.audit.rows), kept out of the checks after, and every other break is still named; a published
 file that is no signed head is a `forged head` and the others are still checked.
 
+The records the law asks for beside the log (a consent, its revocation, the accounting of disclosures, a
+vendor determination and its decision) are sealed into the events written with them: the checks their apps
+register (custodian.audit.record_seals) name a row that differs from its event's seal, a row no event
+records and an event whose row is gone.
+
 One module on purpose, about 500 lines: each check reads what the one before computed (the leaves
 from the events, the tree from the leaves, the heads from the tree), in one pass over a log that may hold
 millions of events; split, the passes would read the log again or hand each other their buffers.
@@ -42,6 +47,7 @@ from custodian.audit.events import COMMITTED_FIELDS, actor_commitment, canonical
 from custodian.audit.heads import log_origin, published_files, tile_path, tiles_for, verifier_keys
 from custodian.audit.log_key import log_seal_keys
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction, SignedHead, Tile, TreeHead
+from custodian.audit.record_seals import sealed_record_problems
 from custodian.audit.redaction import redaction_problems, redactions_read
 from custodian.audit.rows import malformed_rows
 from custodian.audit.tree import TILE_HEIGHT, numbers_given, queue_problems, waiting
@@ -461,6 +467,11 @@ def _verify(result: VerifyResult, against: Path | None, chunk_size: int, bad: di
         result.unaccounted = given - last
     findings += [Finding(*problem) for problem in seal_check.findings()]
     findings += [Finding("inserted", None, problem) for problem in _copied_events()]
+    # 7. The records the law asks for, against the events that sealed them (custodian.audit.record_seals).
+    redacted_until = max((r.at_us for r in redacted if r.at_us is not None), default=None)
+    findings += [
+        Finding(kind, None, what) for kind, what in sealed_record_problems(seal_keys, redacted_until)
+    ]
 
 
 def _published(against: Path) -> tuple[list[tuple[str, notes.Checkpoint]], list[Finding]]:

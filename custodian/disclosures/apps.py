@@ -15,3 +15,8 @@ class DisclosuresConfig(AppConfig):
         from custodian.disclosures import records
 
         records.register()
+        # Its records sealed into the access log, checked by `audit verify`.
+        from custodian.audit.record_seals import sealed_records_register
+        from custodian.disclosures.sealed import records_checked
+
+        sealed_records_register(records_checked)

@@ -34,6 +34,9 @@ class DisclosureEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The batch the entry was written in, whose event in the access log seals it
+    # (custodian.disclosures.sealed); empty on entries written before.
+    batch = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["customer", "disclosed_at"])]

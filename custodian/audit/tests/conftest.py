@@ -15,8 +15,9 @@ from custodian.audit.tree import integrate
 from custodian.testing import read_event as event
 
 
-def tamper(sql, params=()):
-    """Run SQL as someone with the database's keys would: past the append-only triggers."""
+def tamper(sql, params=(), tables="audit_%"):
+    """Run SQL as someone with the database's keys would: past the append-only triggers (on SQLite, those
+    of the tables named like `tables` are dropped for it and put back)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SET session_replication_role = replica")
@@ -26,7 +27,7 @@ def tamper(sql, params=()):
                 cur.execute("SET session_replication_role = DEFAULT")
         else:
             triggers = cur.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name LIKE 'audit_%'"
+                "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name LIKE %s", [tables]
             ).fetchall()
             for name, _ in triggers:
                 cur.execute(f"DROP TRIGGER {name}")

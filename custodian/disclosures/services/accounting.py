@@ -2,6 +2,7 @@
 the checks the other writes share (categories known to the policy file, who reviews access)."""
 
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,11 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from custodian.audit.events import copy_lines, copy_text
+from custodian.audit.actions import Action
+from custodian.audit.events import append_change, copy_lines, copy_text
+from custodian.audit.record_seals import with_seal
 from custodian.disclosures.models import DisclosureEntry
+from custodian.disclosures.sealed import ENTRY_COLUMNS, batch_seal
 from custodian.policy.loader import current_policy
 from custodian.staff.selectors import reviews_access, services_of, staff_users
 
@@ -19,19 +23,7 @@ class AccountingError(ValueError):
     pass
 
 
-_COLUMNS = (
-    "customer_id",
-    "disclosed_at",
-    "recipient_name",
-    "recipient_address",
-    "data_description",
-    "categories",
-    "purpose",
-    "basis_kind",
-    "basis_ref",
-    "approved_by_id",
-    "created_at",
-)
+_COLUMNS = ("customer_id", *ENTRY_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -43,28 +35,43 @@ class Accounting:
     common: tuple
 
     def record(self, customer_ids: Sequence[int]) -> int:
-        """An entry for each of these customers, in the caller's transaction."""
+        """An entry for each of these customers, in the caller's transaction, as one batch sealed into the
+        access log by one event (custodian.disclosures.sealed)."""
+        if not customer_ids:
+            return 0
+        batch = secrets.token_hex(8)
         table = DisclosureEntry._meta.db_table
+        columns = (*_COLUMNS, "batch")
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # COPY: a million entries in seconds
                 # The shared fields written once as COPY text: only the customer differs from row to row.
-                tail = "".join(f"\t{copy_text(v)}" for v in self.common) + "\n"
-                copy_lines(cursor, table, _COLUMNS, (f"{int(cid)}{tail}" for cid in customer_ids))
-                return len(customer_ids)
-            # One statement a slice: the shared values bound once (the two dates adapted as the ORM would
-            # store them) and the customers as one JSON array, instead of eleven values bound per entry.
-            # Values go through the database adapter (no string building).
-            ops = connection.ops
-            common = list(self.common)
-            common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
-            sql = (
-                f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608
-                f"SELECT ids.value, {', '.join(['%s'] * len(common))} "
-                "FROM json_each(%s) AS ids ORDER BY ids.key"
-            )
-            for start in range(0, len(customer_ids), 50_000):
-                part = [int(cid) for cid in customer_ids[start : start + 50_000]]
-                cursor.execute(sql, [*common, json.dumps(part)])
+                tail = "".join(f"\t{copy_text(v)}" for v in (*self.common, batch)) + "\n"
+                copy_lines(cursor, table, columns, (f"{int(cid)}{tail}" for cid in customer_ids))
+            else:
+                # One statement a slice: the shared values bound once (the two dates adapted as the ORM
+                # would store them) and the customers as one JSON array, instead of eleven values bound per
+                # entry. Values go through the database adapter (no string building).
+                ops = connection.ops
+                common = list(self.common)
+                common[0], common[-1] = (ops.adapt_datetimefield_value(d) for d in (common[0], common[-1]))
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+                    f"SELECT ids.value, {', '.join(['%s'] * (len(common) + 1))} "
+                    "FROM json_each(%s) AS ids ORDER BY ids.key"
+                )
+                for start in range(0, len(customer_ids), 50_000):
+                    part = [int(cid) for cid in customer_ids[start : start + 50_000]]
+                    cursor.execute(sql, [*common, batch, json.dumps(part)])
+        append_change(
+            action=Action.DISCLOSURE_ACCOUNTED,
+            actor_kind="system",
+            actor_id="disclosures",
+            actor_label="the accounting of disclosures",
+            reason=with_seal(
+                f"{len(customer_ids)} entries in the accounting of disclosures, batch {batch}",
+                batch_seal(batch, self.common, customer_ids),
+            ),
+        )
         return len(customer_ids)
 
 

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from custodian.audit.actions import Action
 from custodian.audit.events import append_change
+from custodian.audit.record_seals import with_seal
 from custodian.dates import day_words
 from custodian.disclosures import signals
 from custodian.disclosures.models import (
     Consent,
     ConsentRevocation,
 )
+from custodian.disclosures.sealed import CONSENTS, REVOCATIONS, consent_as_sealed
 from custodian.disclosures.services.accounting import AccountingError, categories_checked
 from custodian.netaddr import recorded_address
 from custodian.policy.loader import current_policy
@@ -183,7 +185,8 @@ def consent_record(
         verified_by=verified_by,
         scan_ref=scan_ref,
     )
-    _log_consent_change(Action.CONSENT_GIVEN, consent, verified_by, f"{method} consent {consent.pk}")
+    reason = with_seal(f"{method} consent {consent.pk}", CONSENTS.seal(consent.pk))
+    _log_consent_change(Action.CONSENT_GIVEN, consent, verified_by, reason)
     return consent
 
 
@@ -218,7 +221,8 @@ def consent_revoke(
     revocation = ConsentRevocation.objects.create(
         consent=consent, revoked_at=at or timezone.now(), how=how, recorded_by=recorded_by
     )
-    _log_consent_change(Action.CONSENT_REVOKED, consent, recorded_by, f"consent {consent.pk} revoked")
+    reason = with_seal(f"consent {consent.pk} revoked", REVOCATIONS.seal(revocation.pk))
+    _log_consent_change(Action.CONSENT_REVOKED, consent, recorded_by, reason)
     signals.consent_revoked.send(sender=Consent, consent=consent)
     return revocation
 
@@ -249,4 +253,8 @@ class ConsentsInForceAnswer:
         consent = Consent.objects.select_related("revocation").filter(pk=consent_id).first()
         if consent is None or consent.customer_id != customer_id:
             return False
-        return consent.lapse() is None and set(categories) <= set(consent.category_list)
+        return (
+            consent.lapse() is None
+            and set(categories) <= set(consent.category_list)
+            and consent_as_sealed(consent) is None  # its row as the access log sealed it
+        )

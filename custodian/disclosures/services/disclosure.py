@@ -22,6 +22,7 @@ from custodian.disclosures.models import (
     LegalAuthority,
 )
 from custodian.disclosures.periods import consent_period, gives_dated, values_in_period
+from custodian.disclosures.sealed import consent_as_sealed
 from custodian.disclosures.services.accounting import (
     categories_checked,
     disclosure_entries_record,
@@ -79,6 +80,8 @@ def _consent_covers(
     lapse = consent.lapse(at)
     if lapse is not None:
         return _LAPSE_WORDS[lapse]
+    if why := consent_as_sealed(consent):
+        return f"the consent can't be relied on: {why}"
     if is_sale and not consent.allows_sale:
         return "a sale (or disclosure for payment) needs a consent that names sale explicitly"
     return None

@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from custodian.audit.actions import Action
+from custodian.audit.record_seals import with_seal
 from custodian.disclosures import signals
 from custodian.disclosures.models import (
     DeterminationDecision,
     Vendor,
     VendorDetermination,
 )
+from custodian.disclosures.sealed import DECISIONS, DETERMINATIONS
 from custodian.disclosures.services.accounting import (
     AccountingError,
     reviews_access_of,
@@ -85,7 +87,8 @@ def vendor_determine(*, vendor: Vendor, decided_by, rationale: str, review_by: d
         rationale=rationale.strip(),
         review_by=review_by,
     )
-    staff_decision_append(Action.DETERMINATION_ASKED, by=decided_by, reason=_described(determination))
+    reason = with_seal(_described(determination), DETERMINATIONS.seal(determination.pk))
+    staff_decision_append(Action.DETERMINATION_ASKED, by=decided_by, reason=reason)
     _tell(determination, "recorded")
     return determination
 
@@ -124,7 +127,8 @@ def _decision_record(
     decision = DeterminationDecision.objects.create(
         determination=determination, approved=approved, decided_by=by, decided_at=timezone.now()
     )
-    staff_decision_append(action, by=by, reason=f"{_described(determination)}: {what} by {by.get_username()}")
+    reason = f"{_described(determination)}: {what} by {by.get_username()}"
+    staff_decision_append(action, by=by, reason=with_seal(reason, DECISIONS.seal(decision.pk)))
     _tell(determination, what, determination.decided_by)
     return decision
 
