@@ -380,6 +380,20 @@ def consent_given(customer, **over):
     return consent_record(**{**args, **over})
 
 
+def paper_consent_given(customer, verified_by, **over):
+    """A paper consent `customer` signed, verified by `verified_by` with its scan: their name and meter usage
+    to the Energy Savers Co-op, covering a year from today (`over` replaces any argument)."""
+    args = {
+        "categories": ["name", "meter_usage"],
+        "covers_until": timezone.localdate() + timedelta(days=365),
+        "method": "paper",
+        "verified_by": verified_by,
+        "scan": b"%PDF scanned consent",
+        "scan_name": "consent.pdf",
+    }
+    return consent_given(customer, **{**args, **over})
+
+
 def bill_charged(account, month: int, total, *, ref: str = "") -> Bill:
     """A bill of `total` for `month` of 2026 (issued on the 1st of the next month, due on the 22nd) with its
     charge on the account's ledger, as a bill run leaves it."""

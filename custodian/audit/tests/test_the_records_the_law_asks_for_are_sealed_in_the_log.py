@@ -13,7 +13,7 @@ from custodian.audit.tests.conftest import tamper
 from custodian.audit.verify import verify_log
 from custodian.disclosures.models import DisclosureEntry
 from custodian.disclosures.services import DisclosureRefused, consent_revoke
-from custodian.testing import CO_OP, accounted, consent_given, disclosed, vendor_with_determination
+from custodian.testing import CO_OP, accounted, disclosed, paper_consent_given, vendor_with_determination
 from custodian.vault.consents_in_force import consent_in_force
 
 TODAY = timezone.localdate()
@@ -22,16 +22,7 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def consent(customer, service_rep):
     """Alice's paper consent to the Energy Savers Co-op: her name and meter usage, for a year."""
-    return consent_given(
-        customer,
-        categories=["name", "meter_usage"],
-        covers_until=TODAY + timedelta(days=365),
-        expires_on=TODAY + timedelta(days=365),
-        method="paper",
-        verified_by=service_rep,
-        scan=b"%PDF scanned consent",
-        scan_name="consent.pdf",
-    )
+    return paper_consent_given(customer, service_rep, expires_on=TODAY + timedelta(days=365))
 
 
 def ask(officer, customer, consent, categories=("name",)):

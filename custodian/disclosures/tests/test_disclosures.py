@@ -19,6 +19,7 @@ from custodian.testing import (
     COUNTY_ATTORNEY,
     consent_given,
     disclosed,
+    paper_consent_given,
     police_request,
     subpoena_recorded,
 )
@@ -29,15 +30,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def consent(customer, service_rep):
-    return consent_given(
-        customer,
-        categories=["name", "meter_usage"],
-        covers_until=TODAY + timedelta(days=365),
-        method="paper",
-        verified_by=service_rep,
-        scan=b"%PDF scanned consent",
-        scan_name="consent.pdf",
-    )
+    return paper_consent_given(customer, service_rep)
 
 
 def ask(customer, officer, **over):
