@@ -210,14 +210,20 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
+# The network a customer's or visitor's address is cut to, by IP version: the privacy page states these
+# figures from here, and the policy file's `[website].collects` is tested against them.
+MASK_PREFIXES = {4: 24, 6: 48}
+
+
 def mask_ip(address: str | None) -> str:
-    """The address's /24 (IPv4) or /48 (IPv6) network as text, "" when there is no address."""
+    """The address's network (`MASK_PREFIXES`: /24 for IPv4, /48 for IPv6) as text, "" when there is no
+    address."""
     ip = parse_ip(address or "")
     if ip is None:
         return ""
     if ip.version == 6:
         ip = _embedded_ipv4(ip) or ip
-    prefix = 24 if ip.version == 4 else 48
+    prefix = MASK_PREFIXES[ip.version]
     bits = ip.max_prefixlen - prefix
     # From the integer, so an IPv6 zone (fe80::1%eth0) never reaches the stored text.
     network = (int(ip) >> bits) << bits

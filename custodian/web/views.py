@@ -16,6 +16,7 @@ from custodian import bounds
 from custodian.casework.services import Intake, RequestError, request_intake
 from custodian.disclosures.selectors import vendors_in_service
 from custodian.incidents.selectors import published_reports
+from custodian.netaddr import MASK_PREFIXES
 from custodian.policy.loader import current_policy
 from custodian.redirects import safe_next
 from custodian.routing import page
@@ -123,6 +124,7 @@ def privacy_policy(request):
             "vendors": vendors,
             "bases": bases_shown(policy, purposes, categories),
             "website": policy.website,
+            "masked": MASK_PREFIXES,
             "cookies": cookies_shown(),
         },
     )

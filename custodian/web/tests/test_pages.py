@@ -1,5 +1,6 @@
 """The public pages render, and the privacy page is generated from the same policy file the gate uses."""
 
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 import custodian
+from custodian.netaddr import mask_ip
 from custodian.policy.loader import BASIS_TEXT_FIELDS, current_policy
 from custodian.testing import vendor_registered, vendor_with_determination
 from custodian.web.views import COOKIES
@@ -87,6 +89,19 @@ def test_every_basis_of_disclosure_in_the_policy_file_is_on_the_privacy_page(cli
                 assert escape(policy.purposes[read["purpose"]].in_language(language).label) in items[key]
                 for category in read["categories"]:
                     assert escape(policy.categories[category].in_language(language).label) in items[key]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_privacy_page_and_the_policy_file_say_the_network_the_code_keeps(client, db, language):
+    # The figures as the masking does it, not as a constant says: the page's paragraph and the website's
+    # list in the policy file, in each language, state them.
+    ipv4 = ipaddress.ip_network(mask_ip("203.0.113.77")).prefixlen
+    ipv6 = ipaddress.ip_network(mask_ip("2001:db8:5:6:7::9")).prefixlen
+    html = client.get(f"/privacy/?lang={language}").content.decode()
+    shown = re.search(r'<p class="addresses">(.*?)</p>', html, re.S).group(1)
+    assert re.findall(r"/(\d+)", shown) == [str(ipv4), str(ipv6)]
+    collects = " ".join(current_policy().website.in_language(language)["collects"])
+    assert re.findall(r"/(\d+)", collects) == [str(ipv4), str(ipv6)]
 
 
 def test_security_headers(client, db):
