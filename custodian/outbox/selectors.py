@@ -31,8 +31,13 @@ KEPT_FOR_THE_REPRESENTATIVE = gettext_lazy(
 
 def letters_since(*, customer_id: int, template: str, since) -> int:
     """How many letters of `template` were written to the customer since `since` (mailed or waiting)."""
+    return sent_since(customer_id=customer_id, template=template, since=since, channel="letter")
+
+
+def sent_since(*, customer_id: int, template: str, since, channel: str) -> int:
+    """How many messages of `template` went to the customer by `channel` since `since` (sent or waiting)."""
     return OutboundMessage.objects.filter(
-        to_customer_id=customer_id, template=template, channel="letter", created_at__gte=since
+        to_customer_id=customer_id, template=template, channel=channel, created_at__gte=since
     ).count()
 
 

@@ -1,7 +1,8 @@
 """A customer's own sign-in: the password changed and an authenticator app switched on or off, each asked with
 the current password in the same form (a session left open or stolen is not enough to lock the customer out),
 each an event in the access log and an e-mail to the customer (at the address they sign in with, and at the
-address on file where that differs), so a change they did not make does not go unnoticed."""
+address on file where that differs), so a change they did not make does not go unnoticed. A password set from
+a reset link (`password_reset`) is recorded and told the same way (`sign_in_change_recorded`)."""
 
 from enum import StrEnum
 
@@ -20,12 +21,14 @@ class Change(StrEnum):
     """A change to the sign-in (the e-mail template's `change` picks its words)."""
 
     PASSWORD = "password"
+    PASSWORD_RESET = "password_reset"
     AUTHENTICATOR_ON = "authenticator_on"
     AUTHENTICATOR_OFF = "authenticator_off"
 
 
 ACTIONS = {
     Change.PASSWORD: (Action.PORTAL_PASSWORD_CHANGED, "password changed in My account"),
+    Change.PASSWORD_RESET: (Action.PORTAL_PASSWORD_RESET, "password set from a reset link sent by e-mail"),
     Change.AUTHENTICATOR_ON: (Action.PORTAL_AUTHENTICATOR_ON, "authenticator app switched on in My account"),
     Change.AUTHENTICATOR_OFF: (
         Action.PORTAL_AUTHENTICATOR_OFF,
@@ -40,7 +43,9 @@ def password_checks(request, password: str) -> bool:
     return user is not None and user.pk == request.user.pk
 
 
-def _recorded(account: PortalAccount, change: Change) -> None:
+def sign_in_change_recorded(account: PortalAccount, change: Change) -> None:
+    """A change to the sign-in in the access log and told to the account's holder, in the caller's
+    transaction."""
     action, reason = ACTIONS[change]
     sign_in_change_log(account=account, action=action, reason=reason)
     account_holder_tell(account=account, template="portal_sign_in_changed", context={"change": change.value})
@@ -51,7 +56,7 @@ def portal_password_change(*, account: PortalAccount, password: str) -> None:
     """The new password (the caller checked the current one); recorded and told."""
     account.user.set_password(password)
     account.user.save(update_fields=["password"])
-    _recorded(account, Change.PASSWORD)
+    sign_in_change_recorded(account, Change.PASSWORD)
 
 
 @transaction.atomic
@@ -60,7 +65,7 @@ def portal_authenticator_on(*, account: PortalAccount, code: str) -> list[str] |
     recovery codes, or None if the code does not match (nothing changes)."""
     codes = mfa.totp_enrolment_confirm(user=account.user, token=code)
     if codes is not None:
-        _recorded(account, Change.AUTHENTICATOR_ON)
+        sign_in_change_recorded(account, Change.AUTHENTICATOR_ON)
     return codes
 
 
@@ -69,4 +74,4 @@ def portal_authenticator_off(*, account: PortalAccount) -> None:
     """Remove the authenticator and its recovery codes (the caller checked the password); recorded, told."""
     TOTPDevice.objects.filter(user=account.user).delete()
     StaticDevice.objects.filter(user=account.user).delete()
-    _recorded(account, Change.AUTHENTICATOR_OFF)
+    sign_in_change_recorded(account, Change.AUTHENTICATOR_OFF)

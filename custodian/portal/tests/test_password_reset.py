@@ -11,6 +11,7 @@ from django.test import Client
 from custodian.audit.models import AccessEvent
 from custodian.outbox.models import OutboundMessage
 from custodian.portal.account_views import password_forgotten
+from custodian.portal.password_reset import RESETS_PER_HOUR
 from custodian.testing.portal import PASSWORD, signed_in
 
 NEW = "another long portal passphrase"
@@ -86,3 +87,38 @@ def test_the_answer_is_sent_before_the_address_is_looked_up_or_mailed(households
     assert (len(mail.outbox), OutboundMessage.objects.count()) == before  # nothing looked up or sent yet
     response.close()  # what the WSGI server does once the body is sent
     assert len(mail.outbox) == before[0] + 1 and mail.outbox[-1].to == ["pat@example.com"]
+
+
+def test_a_password_set_from_a_reset_link_is_told_at_both_addresses(households):  # noqa: F811
+    """As a change in My account is: at the address the account signs in with and at the address on file, so
+    a reset the customer did not ask for does not go unnoticed."""
+    (customer, app), _ = households
+    signed_in(app, "pat@example.com")
+    on_file = app.personal["email"]
+    assert on_file != "pat@example.com"
+    client = Client()
+    ask(client, "pat@example.com")
+    link = re.search(r"http://testserver(/portal/password/[^\s]+/)", mail.outbox[-1].body).group(1)
+    mail.outbox.clear()
+    client.post(link, {"password": NEW})
+    told = {m.to[0]: m for m in mail.outbox if m.subject == "My account: your sign-in was changed"}
+    assert set(told) == {"pat@example.com", on_file}
+    assert all("set from a link e-mailed to ask for a new one" in m.body for m in told.values())
+    kept = OutboundMessage.objects.filter(template="portal_sign_in_changed", to_customer=customer)
+    assert kept.count() == 2
+
+
+def test_reset_links_to_one_account_are_capped_an_hour_whatever_networks_ask(households):  # noqa: F811
+    """Three networks asking ten times each for Pat's address sent her thirty links in a minute: now three an
+    hour reach her, and every ask is answered as before (the page answers before the look-up)."""
+    (_, app), _ = households
+    signed_in(app, "pat@example.com")
+    mail.outbox.clear()
+    answers = set()
+    for network in ("198.51.100.7", "203.0.113.8", "192.0.2.9"):
+        client = Client(REMOTE_ADDR=network)
+        for _ask in range(3):
+            answers.add(ask(client, "pat@example.com").count("we sent it a link"))
+    assert answers == {1}
+    sent = [m for m in mail.outbox if m.to == ["pat@example.com"]]
+    assert len(sent) == RESETS_PER_HOUR == 3
