@@ -4,15 +4,18 @@ through the authorization code grant with PKCE (settings); an approved confident
 use the client credentials grant for its own view (ESPI's client and registration access tokens, scopes in
 `scopes.ADMIN_SCOPES`); and a refresh token is honoured only while the customer's authorisation behind it
 stands (its consent neither revoked nor past its end date). The token endpoint (`TokenView`) answers a
-grant type it does not offer as RFC 6749 §5.2 says, before the toolkit looks for that grant's parameters."""
+grant type it does not offer as RFC 6749 §5.2 says, before the toolkit looks for that grant's parameters, and
+exchanges a code one request at a time: requests sent together with one code get one set of tokens, the others
+invalid_grant, as a code presented again does."""
 
 import hashlib
 import re
 from datetime import datetime, timedelta
 
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
-from oauth2_provider.models import Application, RefreshToken, refresh_token_expire_timedelta
+from oauth2_provider.models import Application, Grant, RefreshToken, refresh_token_expire_timedelta
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import TokenView as ToolkitTokenView
@@ -29,6 +32,12 @@ GRANTS_OFFERED = frozenset({"authorization_code", "refresh_token", CLIENT_CREDEN
 # An S256 challenge is BASE64URL(SHA-256(verifier)) without padding: 43 characters of that alphabet
 # (RFC 7636 §4.2). Anything else can never match a verifier, so a code issued for it could never be used.
 S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class CodeTakenMeanwhile(Exception):
+    """The code was exchanged by another request while this one used it (its grant gone, its spent record
+    there): the exchange is undone and answered invalid_grant (`TokenView`). Not an OAuth2Error, which the
+    toolkit would answer after keeping the tokens it had saved."""
 
 
 class ApprovedThirdPartiesOnly(OAuth2Validator):
@@ -93,6 +102,13 @@ class ApprovedThirdPartiesOnly(OAuth2Validator):
                 SpentCode.objects.create(
                     code_checksum=_digest(request.code), application=request.client, token_family=family
                 )
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        # Asked once the tokens are saved: a grant gone by then went to another request's exchange.
+        try:
+            super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        except errors.InvalidGrantError:
+            raise CodeTakenMeanwhile from None
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         # A code exchanged already (the toolkit deleted it then): refused (invalid_grant), and the tokens
@@ -163,8 +179,30 @@ class TokenView(ToolkitTokenView):
     def post(self, request, *args, **kwargs):
         named = request.POST.getlist("grant_type")
         if named and any(g not in GRANTS_OFFERED for g in named):
-            error = errors.UnsupportedGrantTypeError()
-            response = JsonResponse({"error": error.error}, status=error.status_code)
-            response["Cache-Control"], response["Pragma"] = "no-store", "no-cache"
-            return response
+            return _refused(errors.UnsupportedGrantTypeError())
+        if named == ["authorization_code"]:
+            return self._code_exchanged(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
+
+    def _code_exchanged(self, request, *args, **kwargs):
+        """The toolkit's exchange of a code, in one transaction that first locks the code's grant (on
+        PostgreSQL; SQLite writes one at a time): a second request with the same code waits, then finds the
+        grant gone and is refused as a code presented again (its family revoked, `validate_code`). Where a
+        database lets two through anyway, whichever finds the grant gone in mid-exchange (the toolkit reads
+        it again for PKCE and the redirect URI, and deletes it last) or the code's spent record written
+        (`save_bearer_token`) is undone, so it leaves no tokens, and answered invalid_grant."""
+        try:
+            with transaction.atomic():
+                code = request.POST.get("code", "")
+                if "\x00" not in code:  # no code holds one, and PostgreSQL refuses it in a query
+                    list(Grant.objects.select_for_update().filter(code=code).values_list("pk", flat=True))
+                return super().post(request, *args, **kwargs)
+        except (Grant.DoesNotExist, IntegrityError, CodeTakenMeanwhile):
+            return _refused(errors.InvalidGrantError())
+
+
+def _refused(error: errors.OAuth2Error) -> JsonResponse:
+    """The token endpoint's refusal with `error`'s code (RFC 6749 §5.2), never cached."""
+    response = JsonResponse({"error": error.error}, status=error.status_code)
+    response["Cache-Control"], response["Pragma"] = "no-store", "no-cache"
+    return response
