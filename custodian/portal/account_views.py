@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from custodian.netaddr import client_ip, rate_subject
 from custodian.policy.loader import current_policy
 from custodian.portal import forms
 from custodian.portal.access import message_page, portal_required
@@ -47,10 +48,10 @@ def enrol(request):
     form = forms.EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        # The bill figure is a small secret: a few tries per address and per account number a day, so it
-        # can't be guessed by trying every value.
+        # The bill figure is a small secret: a few tries per network and per account number a day, so it
+        # can't be guessed by trying every value (`account_rate_limited`).
         if rate_limited(request, scope="enrol", limit=10, window_seconds=24 * 3600) or account_rate_limited(
-            d["account_number"]
+            request, d["account_number"]
         ):
             form.add_error(None, _("Too many attempts. Try again tomorrow, or call us to sign up."))
             return render(
@@ -81,15 +82,30 @@ def enrol(request):
     )
 
 
-def account_rate_limited(account_number: str) -> bool:
-    """Five enrolment attempts per account number a day, from anywhere."""
+# Sign-up tries a day for one account number: from one network, and from all networks together. Five from
+# anywhere let anyone holding a customer's account number shut the customer out of signing up every day with
+# five wrong figures; now that takes twenty, from at least four networks, while a guesser still gets no more
+# than twenty tries at the figure a day (docs/decisions.md, "Sign-up's tries per account number").
+TRIES_PER_NETWORK = 5
+TRIES_FROM_ANYWHERE = 20
 
-    return over_limit(
-        scope="enrol-account",
-        subject=normalize("account_number", account_number),
-        limit=5,
-        window_seconds=24 * 3600,
+
+def account_rate_limited(request, account_number: str) -> bool:
+    """TRIES_PER_NETWORK sign-up attempts per account number a day from the client's network, and
+    TRIES_FROM_ANYWHERE from any; each attempt counted in both."""
+    number = normalize("account_number", account_number)
+    network = rate_subject(client_ip(request)) or "unknown"
+    day = 24 * 3600
+    here = over_limit(
+        scope="enrol-account-network",
+        subject=f"{number}|{network}",
+        limit=TRIES_PER_NETWORK,
+        window_seconds=day,
     )
+    anywhere = over_limit(
+        scope="enrol-account", subject=number, limit=TRIES_FROM_ANYWHERE, window_seconds=day
+    )
+    return here or anywhere
 
 
 @page("confirm/<str:token>/", name="confirm")

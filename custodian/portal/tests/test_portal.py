@@ -249,34 +249,28 @@ def test_the_customer_downloads_their_green_button_data(households):
     assert client.get("/portal/me/green-button.pdf").status_code == 404
 
 
+def _sign_up_tried(app, figure, network, email="x@example.com") -> int:
+    fields = {"account_number": app.personal["account_number"], "last_electric_kwh": figure, "email": email}
+    return Client(REMOTE_ADDR=network).post("/portal/enrol/", {**fields, "password": PASSWORD}).status_code
+
+
 def test_the_bill_figure_cannot_be_guessed(households):
+    """Five tries at an account's figure a day from one network, twenty from all networks together; past
+    those even the right figure is refused for the rest of the day."""
     (_, app), _ = households
-    client = Client()
-    codes = []
-    for guess in range(7):
-        response = client.post(
-            "/portal/enrol/",
-            {
-                "account_number": app.personal["account_number"],
-                "last_electric_kwh": guess,
-                "email": f"x{guess}@example.com",
-                "password": PASSWORD,
-            },
-            REMOTE_ADDR=f"198.51.100.{guess}",
-        )
-        codes.append(response.status_code)
-    assert codes[:5] == [400] * 5 and codes[5:] == [429, 429]
-    # Even the right figure is refused for the rest of the day once the account is being guessed at.
-    right = client.post(
-        "/portal/enrol/",
-        {
-            "account_number": app.personal["account_number"],
-            "last_electric_kwh": last_kwh(app),
-            "email": "pat@example.com",
-            "password": PASSWORD,
-        },
-    )
-    assert right.status_code == 429
+    assert [_sign_up_tried(app, g, "198.51.100.1") for g in range(6)] == [400] * 5 + [429]
+    # Three more networks, five tries each but the last: the twentieth try from anywhere is still taken.
+    assert [_sign_up_tried(app, g, f"198.51.100.{2 + g // 5}") for g in range(14)] == [400] * 14
+    assert _sign_up_tried(app, last_kwh(app), "203.0.113.9", "pat@example.com") == 429
+
+
+def test_someone_else_s_wrong_figures_do_not_shut_the_customer_out(households):
+    """Mallory, holding Pat's account number, tries five wrong figures: her network is refused for the day,
+    while Pat signs up from his own."""
+    (_, app), _ = households
+    assert [_sign_up_tried(app, g, "198.51.100.66") for g in range(6)] == [400] * 5 + [429]
+    assert _sign_up_tried(app, last_kwh(app), "203.0.113.5", "pat@example.com") == 200
+    assert confirm_link()
 
 
 def test_the_confirmation_link_carries_no_email_address(households):
