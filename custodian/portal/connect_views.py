@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oauth2_provider.exceptions import FatalClientError
 from oauth2_provider.forms import AllowForm
+from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749.errors import InvalidClientIdError
 
@@ -96,6 +97,12 @@ class ConsentForm(AllowForm):
         keys = [k for s in sorted(meters or {}) for k in meters[s]]
         self.fields["usage_points"].choices = [(k, meter_words(k).capitalize()) for k in keys]
         self.fields["usage_points"].initial = keys
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("allow") and not cleaned.get("services") and not self.has_error("services"):
+            self.add_error("services", _("Choose the data of at least one service."))
+        return cleaned
 
 
 def return_here_after_sign_in(view):
@@ -181,13 +188,24 @@ class ConsentScreen(AuthorizationView):
         response = super().get(request, *args, **kwargs)
         redirect_uri = getattr(self, "oauth2_data", {}).get("redirect_uri")
         if response.status_code == 200 and redirect_uri:
-            # The answer goes back to the third party's registered redirect URI (already checked against
-            # its registration): the browser may follow the form's redirect to that origin, and no other.
-            parts = urlsplit(redirect_uri)
-            response._csp_config = {
-                **settings.SECURE_CSP,
-                "form-action": [CSP.SELF, f"{parts.scheme}://{parts.netloc}"],
-            }
+            _form_goes_back_to(response, redirect_uri)
+        return response
+
+    def form_invalid(self, form):
+        return self._drawn_again(form)
+
+    def _drawn_again(self, form):
+        """The screen drawn again with the form's errors, 400, as every form is: the request read from the
+        form's hidden fields as its first drawing read it from the link (its client approved: `post`; a
+        scope it can't show draws the page that says so)."""
+        application = get_application_model().objects.filter(client_id=form.data.get("client_id", "")).first()
+        self.oauth2_data = {"scopes": form.data.get("scope", "").split()}
+        response = self.render_to_response(
+            self.get_context_data(form=form, application=application), status=400
+        )
+        redirect_uri = form.data.get("redirect_uri", "")
+        if application is not None and redirect_uri and application.redirect_uri_allowed(redirect_uri):
+            _form_goes_back_to(response, redirect_uri)
         return response
 
     def post(self, request, *args, **kwargs):
@@ -222,14 +240,18 @@ class ConsentScreen(AuthorizationView):
                     raise ConnectError(_("the authorization request is no longer valid"))
         except ConnectError as exc:
             form.add_error(None, str(exc))
-            self.oauth2_data = {}
-            return render(
-                self.request,
-                self.template_name,
-                {"form": form, "third_party": third_party, "scope": None, "error": str(exc)},
-                status=400,
-            )
+            return self._drawn_again(form)
         return response
+
+
+def _form_goes_back_to(response, redirect_uri: str) -> None:
+    """The answer goes back to the third party's registered redirect URI (checked against its registration
+    by the caller): the browser may follow the form's redirect to that origin, and no other."""
+    parts = urlsplit(redirect_uri)
+    response._csp_config = {
+        **settings.SECURE_CSP,
+        "form-action": [CSP.SELF, f"{parts.scheme}://{parts.netloc}"],
+    }
 
 
 def _already_shares(request, third_party) -> bool:
