@@ -175,6 +175,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app server (compressed, cached)
     "custodian.web.middleware.NoStoreMiddleware",  # outermost but one: covers every answer, errors included
+    "custodian.web.methods.MethodsMiddleware",  # OPTIONS answered without a view, TRACE refused
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
