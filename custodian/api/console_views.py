@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -22,7 +23,7 @@ from custodian.staff.reauth import it_is_them
 from custodian.staff.selectors import administers_staff, services_of, staff_users
 from custodian.staff.services import StaffAdminError
 
-REFUSAL = "Only IT and the privacy officer administer API tokens."
+REFUSAL = gettext_lazy("Only IT and the privacy officer administer API tokens.")
 
 
 def _rule(actor) -> bool:
@@ -40,7 +41,7 @@ def _administrators_only(view):
         return view(request, *args, **kwargs)
 
     guarded = console_required(wrapper)
-    guarded.console_rule = _rule
+    guarded.console_rule, guarded.console_refusal = _rule, REFUSAL
     return guarded
 
 

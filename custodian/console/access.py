@@ -116,7 +116,9 @@ def runs_reports(actor: Actor) -> bool:
 
 
 def console_page(rule: Rule, refusal: str):
-    """A console view for staff for whom `rule` holds; others get the console's 403 page with `refusal`."""
+    """A console view for staff for whom `rule` holds; others get the console's 403 page with `refusal`: what
+    this page does and who does it, in the reader's language (a `gettext_lazy` string, kept on the view as
+    `console_refusal` for the tests that read every page's)."""
 
     def decorate(view):
         @wraps(view)
@@ -126,7 +128,7 @@ def console_page(rule: Rule, refusal: str):
             return view(request, *args, **kwargs)
 
         guarded = console_required(wrapper)
-        guarded.console_rule = rule
+        guarded.console_rule, guarded.console_refusal = rule, refusal
         return guarded
 
     return decorate
@@ -152,7 +154,11 @@ def may_open(request, url_name: str, *args) -> bool:
 
 DENIED = gate.NOT_FOUND_OR_DENIED
 
-privacy_officer_only = console_page(is_privacy_officer, "Only the privacy officer reviews access.")
+
+def privacy_officer_only(refusal: str):
+    """A privacy-office page: the privacy officer's alone, refused to others with words naming what the page
+    does ("Only the privacy officer records disclosures.")."""
+    return console_page(is_privacy_officer, refusal)
 
 
 def not_found(request):

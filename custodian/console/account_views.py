@@ -24,6 +24,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -65,7 +66,7 @@ from custodian.web.once import OnceForm, once
 from custodian.web.steps import form_acted
 
 provides_service = acts_for("providing_services")
-SERVICE_DESK_ONLY = "Only staff whose support service starts and stops service (providing services)."
+SERVICE_DESK_ONLY = _("Only staff whose support service starts and stops service (providing services).")
 STAFF_CHANNELS = [("phone", "Phone call"), ("in_person", "In person"), ("paper", "Paper form")]
 
 
@@ -398,7 +399,7 @@ def _reads_page(request, account, form=None, status=200):
 
 
 @page("accounts/<id:account_id>/reads/", name="meter_reads")
-@console_page(provides_service, SERVICE_DESK_ONLY)
+@console_page(provides_service, _("Only staff whose support service provides services enter meter reads."))
 @looked_up(account_for, "account_id")
 def meter_reads(request, account):
     """Enter a register read: checked against the meter's last read before anything is stored."""

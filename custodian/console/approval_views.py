@@ -8,6 +8,7 @@ second person independent of the one who recorded it approves one, and either de
 refuse the rest in their own words."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from custodian.console import access
 from custodian.console.access import console_page, looked_up
@@ -24,7 +25,7 @@ from custodian.staff.selectors import staff_change_for, staff_changes_decided, s
 from custodian.staff.services import StaffAdminError, UnknownService
 
 _administrators_only = console_page(
-    access.administers_staff, "Only IT and the privacy officer decide on changes to staff accounts."
+    access.administers_staff, _("Only IT and the privacy officer decide on changes to staff accounts.")
 )
 
 _changes = HeldDecision(
@@ -64,7 +65,7 @@ def staff_change_decline(request, change):
 
 
 _second_persons_only = console_page(
-    access.approves_determinations, "Only the privacy office and legal approve vendor determinations."
+    access.approves_determinations, _("Only the privacy office and legal approve vendor determinations.")
 )
 
 _determinations = HeldDecision(

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from custodian.console.access import acts_for, console_actor, console_page, looked_up
 from custodian.console.account_names import accounts_named
@@ -36,7 +37,9 @@ from custodian.routing import page
 from custodian.vault import gate
 
 collections_staff = acts_for(CHANGE_NOTICES_PURPOSE)
-COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments act on the bank's notices."
+COLLECTIONS_ONLY = _(
+    "Only staff whose support service acts for collecting payments act on the bank's notices."
+)
 HANDLED_DAYS = 30
 
 

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from custodian.billing.arrears import arrears_on
@@ -69,7 +69,7 @@ def billing_or_collections(actor) -> bool:
     return bills_staff(actor) or collections_staff(actor)
 
 
-BILLING_ONLY = "Only staff whose support service acts for billing."
+BILLING_ONLY = gettext_lazy("Only staff whose support service acts for billing.")
 CONTACT_FIELDS = ("name", "phone", "email", "mailing_address")
 # What a bill's page shows of its content beyond the bill itself (console/bill.html).
 BILL_PAGE_SHOWS = ("name", "service_address", "account_number")
@@ -177,7 +177,10 @@ def _contact(request, account):
 
 
 @page("billing/accounts/<id:account_id>/", name="billing_account")
-@console_page(billing_or_collections, "Only billing and collections staff.")
+@console_page(
+    billing_or_collections,
+    gettext_lazy("Only billing and collections staff see an account's bills and payments."),
+)
 def account_history(request, account_id):
     actor = console_actor(request)
     account = account_for(fetched_by=actor, account_id=account_id)

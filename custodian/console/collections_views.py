@@ -14,6 +14,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from custodian import bounds
@@ -52,7 +53,7 @@ from custodian.web.once import OnceForm
 
 PURPOSE = "collecting_payments"
 collections_staff = acts_for(PURPOSE)
-COLLECTIONS_ONLY = "Only staff whose support service acts for collecting payments."
+COLLECTIONS_ONLY = _("Only staff whose support service acts for collecting payments.")
 
 
 class FactsForm(OnceForm):
@@ -380,7 +381,7 @@ def field_or_collections(actor) -> bool:
 
 
 @page("field/disconnections/", name="disconnection_orders")
-@console_page(field_or_collections, "Only field services and collections.")
+@console_page(field_or_collections, _("Only field services and collections see the disconnection orders."))
 def disconnection_orders(request):
     """The disconnection orders from today on, soonest first: those to carry out, and those withdrawn for a
     payment agreement, marked not to be carried out. Accounts by their internal reference: nothing personal

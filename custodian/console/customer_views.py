@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from custodian.billing.selectors import bills_read
@@ -48,7 +49,7 @@ from custodian.web.steps import drawn_status
 
 
 @page("customers/", name="customers")
-@console_page(access.reads_customers, "Your support services read no customer data.")
+@console_page(access.reads_customers, _("Your support services read no customer data."))
 def customer_search(request):
     actor = console_actor(request)
     # A POST: the value searched for (an e-mail, a phone number) stays out of URLs, logs and history.

@@ -6,6 +6,7 @@ member of staff themselves."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.billing.budget import budget_plan_start, budget_plan_stop
@@ -20,7 +21,7 @@ from custodian.routing import page
 from custodian.web.once import OnceForm
 
 bills_staff = acts_for("billing")
-BILLING_ONLY = "Only staff whose support service acts for billing."
+BILLING_ONLY = _("Only staff whose support service acts for billing.")
 
 
 class DepositForm(OnceForm):

@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,17 @@ from custodian.usage.reports import RunRefused, report_run_request
 from custodian.web.confirmation import confirmation_page, confirmed
 from custodian.web.forms import errors_in_words
 from custodian.web.once import OnceForm, already, once, spent
+
+# Each page of the privacy office refused to others with words saying what it does.
+_disclosure_desk = privacy_officer_only(_("Only the privacy officer records disclosures."))
+_vendor_exports = privacy_officer_only(_("Only the privacy officer sends exports to vendors."))
+_vendor_desk = privacy_officer_only(
+    _("Only the privacy officer registers vendors and records their determinations.")
+)
+_consent_desk = privacy_officer_only(_("Only the privacy officer records and revokes written consents."))
+_authority_desk = privacy_officer_only(
+    _("Only the privacy officer records legal authority for a disclosure.")
+)
 
 
 def _category_choices():
@@ -152,7 +164,7 @@ class DiscloseForm(OnceForm):
 
 
 @page("privacy/disclosures/", name="disclosures")
-@privacy_officer_only
+@_disclosure_desk
 def desk(request):
     shown = disclosure_desk(fetched_by=console_actor(request))
     review_by = timezone.localdate() + timedelta(days=365)
@@ -198,11 +210,11 @@ def _done(request, ok: bool, message: str):
 
 
 # A step of the disclosures page; the accounting's refusal is shown in its own words.
-_disclosures_step = steps_on("console:disclosures", rule=privacy_officer_only, refused=AccountingError)
+_disclosures_step = steps_on("console:disclosures", rule=_disclosure_desk, refused=AccountingError)
 
 
 @page("privacy/disclosures/vendors/", name="vendor_add")
-@_disclosures_step(VendorForm, failed="Vendor not registered")
+@_disclosures_step(VendorForm, rule=_vendor_desk, failed="Vendor not registered")
 def vendor_add(request, d):
     vendor = vendor_register(registered_by=request.user, **d)
     return f"Vendor {vendor.name} registered; record a determination before any export."
@@ -210,7 +222,10 @@ def vendor_add(request, d):
 
 @page("privacy/disclosures/vendors/<id:vendor_id>/determination/", name="determination")
 @_disclosures_step(
-    DeterminationForm, found=looked_up(vendor_for, "vendor_id"), failed="Determination not recorded"
+    DeterminationForm,
+    rule=_vendor_desk,
+    found=looked_up(vendor_for, "vendor_id"),
+    failed="Determination not recorded",
 )
 def vendor_determination(request, vendor, d):
     determination = vendor_determine(vendor=vendor, decided_by=request.user, **d)
@@ -221,7 +236,7 @@ def vendor_determination(request, vendor, d):
 
 
 @page("privacy/disclosures/vendors/<id:vendor_id>/export/", name="vendor_export")
-@privacy_officer_only
+@_vendor_exports
 @require_POST
 @looked_up(vendor_for, "vendor_id")
 def vendor_export(request, vendor):
@@ -334,7 +349,7 @@ def _export_confirmation(request, vendor):
 
 
 @page("privacy/disclosures/exports/<id:export_id>/<str:part>/", name="export_file")
-@privacy_officer_only
+@_vendor_exports
 def export_file(request, export_id, part):
     export = export_done_for(fetched_by=console_actor(request), export_id=export_id)
     if export is None or part not in ("file", "manifest"):
@@ -344,7 +359,7 @@ def export_file(request, export_id, part):
 
 
 @page("privacy/disclosures/consents/", name="consent_add")
-@_disclosures_step(ConsentForm, failed="Consent not recorded")
+@_disclosures_step(ConsentForm, rule=_consent_desk, failed="Consent not recorded")
 def consent_add(request, d):
     customer = customer_for(fetched_by=console_actor(request), customer_id=d["customer_id"])
     if customer is None:
@@ -369,7 +384,7 @@ def consent_add(request, d):
 
 
 @page("privacy/disclosures/consents/<id:consent_id>/revoke/", name="consent_revoke")
-@_disclosures_step(found=looked_up(consent_for, "consent_id"))
+@_disclosures_step(rule=_consent_desk, found=looked_up(consent_for, "consent_id"))
 def consent_revoke_view(request, consent, d):
     how = request.POST.get("how", "recorded by the privacy officer")[:100]
     consent_revoke(consent=consent, how=how, recorded_by=request.user)
@@ -377,7 +392,7 @@ def consent_revoke_view(request, consent, d):
 
 
 @page("privacy/disclosures/authorities/", name="authority_add")
-@_disclosures_step(AuthorityForm, failed="Legal authority not recorded")
+@_disclosures_step(AuthorityForm, rule=_authority_desk, failed="Legal authority not recorded")
 def authority_add(request, d):
     second = staff_users().filter(username=d["second_approver"], is_active=True).first()
     if second is None:
@@ -417,7 +432,7 @@ def _sent_before(earlier: dict, customer_ids) -> str:
 
 
 @page("privacy/disclosures/disclose/", name="disclose")
-@privacy_officer_only
+@_disclosure_desk
 @require_POST
 def disclose_view(request):
     form = DiscloseForm(request.POST)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,9 @@ from custodian.vault.selectors import read_holds
 from custodian.vault.services import NotAllowed, read_hold_decide
 from custodian.web.forms import errors_in_words
 from custodian.web.once import OnceForm
+
+# Each page of the privacy office refused to others with words saying what it does.
+_incident_desk = privacy_officer_only(_("Only the privacy officer handles security incidents."))
 
 
 class OpenForm(OnceForm):
@@ -88,7 +92,7 @@ class HoldDecisionForm(forms.Form):
 
 
 @page("privacy/incidents/", name="incidents")
-@privacy_officer_only
+@_incident_desk
 def incidents(request):
     last, due = services.security_assessment_due()
     actor = console_actor(request)
@@ -129,7 +133,7 @@ def _back(request, ok: bool, text: str, incident=None):
 
 
 # A step of the incidents page; the incident service's refusal is shown in its own words.
-_incidents_step = steps_on("console:incidents", rule=privacy_officer_only, refused=services.IncidentError)
+_incidents_step = steps_on("console:incidents", rule=_incident_desk, refused=services.IncidentError)
 
 
 @page("privacy/incidents/open/", name="incident_open")
@@ -160,7 +164,7 @@ def _incidents_again(request, form, message: str):
 
 
 @page("privacy/incidents/from-flag/", name="incident_from_flag")
-@privacy_officer_only
+@_incident_desk
 @require_POST
 def incident_from_flag(request):
     """Open an incident from a flag shown on the privacy officer's page (the flag is looked up again, not
@@ -187,7 +191,7 @@ def _shown_flag(request):
 
 
 @page("privacy/flags/review/", name="flag_review")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer reviews unusual access."))
 @require_POST
 def flag_review_view(request):
     """Mark an unusual-access flag reviewed, with what the review found."""
@@ -216,7 +220,7 @@ _INCIDENT_FORMS = {
 
 
 @page("privacy/incidents/<id:incident_id>/", name="incident")
-@privacy_officer_only
+@_incident_desk
 def incident_detail(request, incident_id):
     actor = console_actor(request)
     incident = incident_for(fetched_by=actor, incident_id=incident_id)
@@ -242,7 +246,7 @@ def incident_detail(request, incident_id):
 # A step on an incident's page; the incident service's refusal is shown in its own words.
 _incident_step = steps_on(
     "console:incident",
-    rule=privacy_officer_only,
+    rule=_incident_desk,
     found=looked_up(incident_for, "incident_id"),
     url_key="incident_id",
     refused=services.IncidentError,
@@ -298,14 +302,18 @@ def incident_report(request, incident, d):
 
 
 @page("privacy/incidents/assessment/", name="assessment_add")
-@_incidents_step(AssessmentForm, failed="Assessment not recorded")
+@_incidents_step(
+    AssessmentForm,
+    rule=privacy_officer_only(_("Only the privacy officer records the annual security assessment.")),
+    failed="Assessment not recorded",
+)
 def assessment_add(request, d):
     services.security_assessment_record(performed_by=request.user, **d)
     return "Security assessment recorded."
 
 
 @page("privacy/holds/<id:hold_id>/decide/", name="hold_decide")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer decides held reads."))
 @require_POST
 def hold_decide(request, hold_id):
     form = HoldDecisionForm(request.POST)

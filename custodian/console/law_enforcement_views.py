@@ -28,7 +28,7 @@ def approves_law_enforcement(actor) -> bool:
 
 
 _second_approvers_only = console_page(
-    approves_law_enforcement, "Only the privacy office and legal approve legal authority."
+    approves_law_enforcement, _("Only the privacy office and legal approve legal authority.")
 )
 
 # One waiting for the signed-in member of staff as its named second approver.

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from custodian.console import access, forms
 from custodian.console.access import (
@@ -20,7 +21,7 @@ from custodian.web.confirmation import confirmation_page, confirmed
 
 
 @page("marketing/", name="marketing")
-@console_page(access.acts_for("marketing"), "Only marketing builds audiences.")
+@console_page(access.acts_for("marketing"), _("Only marketing builds audiences."))
 def marketing(request):
     actor = console_actor(request)
     form = forms.AudienceForm(request.POST or request.GET or None)

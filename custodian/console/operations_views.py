@@ -4,6 +4,7 @@ identifies a customer."""
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from custodian.console.access import console_page, runs_the_systems
 from custodian.operations.advisories import advisories
@@ -13,7 +14,7 @@ from custodian.routing import page
 
 
 @page("operations/", name="operations")
-@console_page(runs_the_systems, "Only IT and database administration sees the systems' health and jobs.")
+@console_page(runs_the_systems, _("Only IT and database administration sees the systems' health and jobs."))
 def operations(request):
     now = timezone.now()
     checks = readiness()

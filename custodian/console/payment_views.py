@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.console.access import console_page, looked_up
@@ -17,7 +18,7 @@ from custodian.payments.received import MOST, PaymentRefused, payment_received_r
 from custodian.routing import page
 from custodian.web.once import OnceForm
 
-TAKES_PAYMENTS_ONLY = "Only billing staff, and collections staff, record a payment received."
+TAKES_PAYMENTS_ONLY = _("Only billing staff, and collections staff, record a payment received.")
 
 
 class PaymentReceivedForm(OnceForm):

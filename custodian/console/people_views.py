@@ -8,6 +8,7 @@ Customers' portal sign-ins are not staff and never appear here. API tokens have 
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from custodian.console import access
@@ -22,7 +23,7 @@ from custodian.staff.selectors import staff_list, staff_member_for, staff_member
 from custodian.web.once import OnceForm, once
 
 _administrators_only = console_page(
-    access.administers_staff, "Only IT and the privacy officer administer staff accounts and API tokens."
+    access.administers_staff, _("Only IT and the privacy officer administer staff accounts and API tokens.")
 )
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from custodian.audit.selectors import access_events_matching, seen_in_words
@@ -34,7 +35,7 @@ from custodian.web.views import inventory_answer
 
 
 @page("privacy/", name="privacy")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer works the privacy office's queues."))
 def privacy_home(request):
     actor = console_actor(request)
     flags = unusual_access(fetched_by=actor)
@@ -93,7 +94,7 @@ def _events_of(flag, since) -> str:
 
 
 @page("privacy/break-glass/<id:grant_id>/review/", name="review")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer reviews emergency access."))
 @require_POST
 def break_glass_review_view(request, grant_id):
     form = forms.ReviewForm(request.POST)
@@ -122,7 +123,7 @@ ACCESS_COLUMNS = [
 
 
 @page("privacy/access/", name="access_review")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer reviews access."))
 def access_review(request):
     """The access log as the privacy officer reviews it: the latest events first, filtered by staff member
     (by name), customer, purpose, decision and dates, a page at a time, or downloaded as CSV (its purposes
@@ -176,13 +177,13 @@ def _access_csv(events) -> tuple[HttpResponse, int]:
 
 
 @page("privacy/inventory/", name="inventory")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer keeps the data inventory."))
 def inventory(request):
     return inventory_answer(request, "console/inventory.html")
 
 
 @page("privacy/corrections/", name="correction_notices")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer follows the notices of corrections."))
 def correction_notices(request):
     """Every correction notice to a past recipient, the unsent first, with the date each went out."""
 
@@ -191,7 +192,7 @@ def correction_notices(request):
 
 
 @page("privacy/retention/", name="retention")
-@privacy_officer_only
+@privacy_officer_only(_("Only the privacy officer oversees retention and destruction."))
 def retention(request):
     """What the retention schedule has due today (the dry run), and what the runs destroyed."""
 

@@ -4,6 +4,7 @@ all; the page lists every problem with its row and column, or what was stored.""
 
 from django import forms
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.billing.read_import import (
@@ -21,7 +22,7 @@ from custodian.policy.loader import current_policy
 from custodian.routing import page
 
 provides_service = acts_for("providing_services")
-READERS_ONLY = "Only staff whose support service provides services with meter usage import meter reads."
+READERS_ONLY = _("Only staff whose support service provides services with meter usage import meter reads.")
 SHOWN = 200  # problems listed on the page; the count says how many there are
 
 

@@ -5,6 +5,7 @@ report-mailing vendor with a current determination."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from custodian.console.access import console_actor, console_page, runs_reports
 from custodian.disclosures.selectors import report_mailing_vendors
@@ -16,7 +17,9 @@ from custodian.web.confirmation import confirmation_page, confirmed
 
 
 @page("reports/", name="reports")
-@console_page(runs_reports, "Only staff who provide utility services, or the privacy officer, run reports.")
+@console_page(
+    runs_reports, _("Only staff who provide utility services, or the privacy officer, run reports.")
+)
 def reports(request):
     may_mail = may_mail_reports(request.user)
     vendors = report_mailing_vendors(fetched_by=console_actor(request))

@@ -162,12 +162,15 @@ def steps_on(page: str, *, rule, found=None, url_key: str = "", key_of: str = "p
     found), the page's or the step's own; when the page is the record's, its URL argument `url_key` is the
     record's `key_of` (its own key, or the key of the record it belongs to, as a representative's customer's).
 
+    A step that does something else than the page's other steps names its own `rule` (the same test, refused
+    with words saying what the step does).
+
     Each step names its form (`form_class`, built with `form_kwargs(record)` when given), `only_if(record)`
     when the record is not found unless it holds, and `step`'s answers: `invalid` or `failed` for a form that
     does not validate, `refused` and `refusal` for the service's own refusals, `done` for the page to go to
     when the step has finished with the record."""
 
-    def step_of(form_class=None, *, found=found, form_kwargs=None, only_if=None, **answers):
+    def step_of(form_class=None, *, found=found, form_kwargs=None, only_if=None, rule=rule, **answers):
         answers = {"refused": refused, **answers}
 
         def decorate(act):

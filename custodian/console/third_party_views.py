@@ -3,6 +3,7 @@ they are, what they do with the data and how they keep it, and the scopes they a
 or suspended with a reason (a suspension ends every token the third party holds)."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from custodian.connect.scopes import scope_parse
 from custodian.connect.selectors import third_parties_for_review, third_party_for_review
@@ -13,9 +14,14 @@ from custodian.console.steps import step_form, steps_on
 from custodian.routing import page
 from custodian.vault.gate import Denied
 
+# Each page of the privacy office refused to others with words saying what it does.
+_third_party_desk = privacy_officer_only(
+    _("Only the privacy officer approves the apps that fetch customers' meter data.")
+)
+
 
 @page("privacy/third-parties/", name="third_parties")
-@privacy_officer_only
+@_third_party_desk
 def third_parties(request):
     rows = [
         # A scope string split at its semicolons, so a phone's screen can wrap it there; each with its own
@@ -41,7 +47,7 @@ def _for_review(*, fetched_by, third_party_id):
 
 _review_step = steps_on(
     "console:third_parties",
-    rule=privacy_officer_only,
+    rule=_third_party_desk,
     found=looked_up(_for_review, "third_party_id"),
     refused=ConnectError,
 )

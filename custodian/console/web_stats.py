@@ -9,6 +9,7 @@ from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
 from custodian.analytics.selectors import dashboard
@@ -49,7 +50,7 @@ def _bars(rows, label_key, width=420):
 
 
 @page("web/", name="web_stats")
-@console_page(acts_for("enhancing_website"), "Only the web team reads the website statistics.")
+@console_page(acts_for("enhancing_website"), _("Only the web team reads the website statistics."))
 def web_dashboard(request):
     today = timezone.localdate()
     form = RangeForm(request.GET or {"since": today - timedelta(days=29), "until": today})
