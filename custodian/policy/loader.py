@@ -334,6 +334,15 @@ class Policy:
         notice = self.notices.get(notice_key)
         return notice is not None and purpose in notice.names(notice_version)
 
+    def deadline_words(self) -> dict[str, str]:
+        """Minnesota's deadlines of `[deadlines]` in the active language: a data access request's business
+        days (§ 13.04 subd. 3) and an accuracy challenge's days (subd. 4), as the portal tells them."""
+        access, correction = self.deadlines["data_access_business_days"], self.deadlines["correction_days"]
+        return {
+            "data_access": ngettext("%(n)d business day", "%(n)d business days", access) % {"n": access},
+            "correction": ngettext("%(n)d day", "%(n)d days", correction) % {"n": correction},
+        }
+
     def emergency_purposes(self, services) -> frozenset[str]:
         """The purposes any of `services` may open emergency access for."""
         return frozenset().union(*(self.emergency_access.get(s, frozenset()) for s in services))

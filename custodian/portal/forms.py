@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from custodian import bounds
@@ -162,13 +163,24 @@ class PortalRequestForm(OnceForm, TypedBefore, NoticeShown):
         label=_("What would you like?"),
         choices=[
             ("privacy_question", _("Ask a privacy question")),
-            ("data_access", _("See all the data you hold about me (answered within 10 business days)")),
-            ("correction", _("Correct data you hold about me (answered within 30 days)")),
+            ("data_access", _("See all the data you hold about me")),
+            ("correction", _("Correct data you hold about me")),
         ],
     )
     message = bounds.ShownTextField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each right's deadline as the policy file's `[deadlines]` gives it, in the page's language.
+        within = current_policy().deadline_words()
+        self.fields["kind"].choices = [
+            (kind, gettext("%(what)s (answered within %(within)s)") % {"what": label, "within": within[kind]})
+            if kind in within
+            else (kind, label)
+            for kind, label in self.fields["kind"].choices
+        ]
 
 
 def _categories():

@@ -314,6 +314,7 @@ def my_requests(request):
             "notice": notice,
             "limited": limited,
             "own_only": own_only,
+            "deadlines": current_policy().deadline_words(),
         },
     )
 
