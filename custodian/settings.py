@@ -88,8 +88,15 @@ CUSTODIAN_MASTER_KEYRING = env_path("CUSTODIAN_MASTER_KEYRING", VAR_DIR / "keys"
 CUSTODIAN_BLIND_INDEX_KEY = env_path("CUSTODIAN_BLIND_INDEX_KEY", VAR_DIR / "keys" / "blind-index.key")
 CUSTODIAN_INTERVAL_DIR = env_path("CUSTODIAN_INTERVAL_DIR", VAR_DIR / "intervals")
 CUSTODIAN_CREATE_MISSING_KEYS = DEBUG
-# Emergency (break-glass) access lasts at most this long.
+# Emergency (break-glass) access lasts this long: an hour at most, as the policy file and the privacy page
+# promise; a longer (or no) length stops the app at start-up. The console's pages say the length in force.
+CUSTODIAN_BREAK_GLASS_MAX_MINUTES = 60
 CUSTODIAN_BREAK_GLASS_MINUTES = env_int("CUSTODIAN_BREAK_GLASS_MINUTES", 60)
+if not 1 <= CUSTODIAN_BREAK_GLASS_MINUTES <= CUSTODIAN_BREAK_GLASS_MAX_MINUTES:
+    raise ImproperlyConfigured(
+        f"CUSTODIAN_BREAK_GLASS_MINUTES={CUSTODIAN_BREAK_GLASS_MINUTES}: emergency access lasts between 1 "
+        f"and {CUSTODIAN_BREAK_GLASS_MAX_MINUTES} minutes (at most an hour, as the privacy policy says)"
+    )
 # API tokens expire after this many days unless made with another lifetime (at most a year).
 CUSTODIAN_API_TOKEN_DAYS = env_int("CUSTODIAN_API_TOKEN_DAYS", 90)
 if not 1 <= CUSTODIAN_API_TOKEN_DAYS <= 366:

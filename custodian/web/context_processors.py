@@ -55,4 +55,6 @@ def area(request):
         "staff_signed_in": signed_in_staff,
         # Set by portal_required: a confirmed customer is signed in on this request.
         "customer_signed_in": name == "portal" and getattr(request, "customer_id", None) is not None,
+        # The console's pages on emergency access say how long it lasts: the length in force.
+        **({"break_glass_minutes": settings.CUSTODIAN_BREAK_GLASS_MINUTES} if name == "console" else {}),
     }
