@@ -21,7 +21,12 @@ import hmac
 import re
 from datetime import date, datetime
 
+from django.conf import settings
+
 from custodian.audit import seals
+from custodian.audit.heads import log_origin
+from custodian.audit.log_key import log_seal_keys
+from custodian.audit.models import AccessEvent
 from custodian.audit.redaction import microseconds
 
 SEALED = "sealed "
@@ -118,11 +123,6 @@ def seal_keys(needed=()) -> dict[str, bytes]:
     """Every sealing key the log ever had (a record sealed before a rotation still opens), read from the key
     file once a process, and again when it names another file or lacks a key `needed` (by its hash): a
     rotation in another process."""
-    from django.conf import settings
-
-    from custodian.audit.heads import log_origin  # heads imports the writers: read lazily
-    from custodian.audit.log_key import log_seal_keys
-
     global _keys
     path = str(settings.CUSTODIAN_LOG_SIGNING_KEYS)
     cached = _keys
@@ -133,8 +133,6 @@ def seal_keys(needed=()) -> dict[str, bytes]:
 
 def sealed_events(action) -> list[tuple[int, str, str, str, int]]:
     """(number, customer, categories, reason, time) of every event of `action` held, in order of number."""
-    from custodian.audit.models import AccessEvent
-
     return list(
         AccessEvent.objects.filter(action=action)
         .order_by("seq")

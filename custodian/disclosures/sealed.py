@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from custodian.audit.actions import Action
+from custodian.audit.models import AccessEvent, Redaction
 from custodian.audit.record_seals import (
     customers_digest,
     differences,
@@ -271,8 +272,6 @@ def consent_as_sealed(consent: Consent) -> str | None:
     sealed; else why not. A revocation whose event is held though its row is gone counts: the consent was
     revoked. A consent whose event retention has redacted (older than the access log's period) is taken as
     its row stands. Read from the customer's own events (the one index the gate reads by)."""
-    from custodian.audit.models import AccessEvent
-
     events = (
         AccessEvent.objects.filter(
             customer_id=str(consent.customer_id), action__in=[Action.CONSENT_GIVEN, Action.CONSENT_REVOKED]
@@ -294,8 +293,6 @@ def consent_as_sealed(consent: Consent) -> str | None:
     if row is None:
         return "the consent's record is gone"
     if given is None:
-        from custodian.audit.models import Redaction
-
         newest = Redaction.objects.order_by("-at_us").values_list("at_us", flat=True).first()
         if _since(row["recorded_at"], newest):
             return "no event in the access log records this consent"
