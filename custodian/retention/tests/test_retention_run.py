@@ -21,6 +21,7 @@ from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop, customer_enrol
+from custodian.policy.loader import current_policy
 from custodian.retention.models import DestructionRecord, RetentionRun
 from custodian.vault import gate, interval_files
 from custodian.vault.models import DataKey, PersonalValue, SealedDocument
@@ -174,6 +175,42 @@ def test_a_closed_account_past_its_period_is_destroyed_and_the_gate_says_under_w
     # The access log is intact.
     call_command("audit", "verify")
     assert "OK" in capsys.readouterr().out
+
+
+@pytest.fixture
+def at_the_edge(history):
+    """Erin's last account closed six years ago to the day: the first day the schedule still keeps. Frank's
+    closed the day before it, six years and a day ago. The days are counted as the run counts them, back from
+    today's local midnight (`RetentionItem.first_day_kept`)."""
+    first_kept = current_policy().retention_schedule["closed_accounts"].first_day_kept(TODAY)
+    assert first_kept == years_ago(6)
+    erin = enrol("Erin Edge", "erin@example.org", "0010000099", years_ago(12))
+    frank = enrol("Frank Former", "frank@example.org", "0010000066", years_ago(12))
+    account_stop(account_id=Account.objects.get(customer=erin).pk, closed_on=first_kept)
+    account_stop(account_id=Account.objects.get(customer=frank).pk, closed_on=first_kept - timedelta(days=1))
+    return erin, frank
+
+
+def test_a_closed_account_is_kept_six_years_to_the_day_and_destroyed_the_day_after(
+    history, at_the_edge, billing_clerk, capsys
+):
+    carol, *_ = history
+    erin, frank = at_the_edge
+    as_of = ("--as-of", TODAY.isoformat())
+    call_command("retention_run", "--dry-run", *as_of)
+    assert "closed_accounts: 2 customers due" in capsys.readouterr().out  # Carol and Frank, not Erin
+
+    call_command("retention_run", *as_of)
+    assert DestructionRecord.objects.get(schedule_item="closed_accounts").count == 2
+    assert not DataKey.objects.filter(customer__in=[carol, frank]).exists()
+    assert DataKey.objects.filter(customer=erin).exists()
+    assert gate.reveal(
+        actor=gate.staff_actor(billing_clerk), customer_id=erin.pk, fields=["name"], purpose="billing"
+    ) == {"name": "Erin Edge"}
+    with pytest.raises(gate.Destroyed):
+        gate.reveal(
+            actor=gate.staff_actor(billing_clerk), customer_id=frank.pk, fields=["name"], purpose="billing"
+        )
 
 
 def test_a_second_run_destroys_nothing_twice(history):
