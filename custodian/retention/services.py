@@ -62,12 +62,13 @@ from custodian.usage.models import PeerGroupMember
 from custodian.vault import interval_files
 from custodian.vault.choices import Channel
 from custodian.vault.gate import reveal_intervals_many, system_actor
-from custodian.vault.models import DataDestruction, PersonalValue
+from custodian.vault.models import DataDestruction
 from custodian.vault.services import (
     Destroyed,
     Submission,
     customers_data_destroy,
     interval_blocks_record,
+    replaced_before,
     replaced_values_destroy,
 )
 
@@ -121,11 +122,6 @@ def _closed_accounts(cutoff: datetime) -> tuple[list[int], list[int]]:
         Customer.objects.filter(pk__in=ids, requests__status=RequestStatus.OPEN).values_list("pk", flat=True)
     )
     return [c for c in ids if c not in held], sorted(held)
-
-
-def _replaced_values(cutoff: datetime):
-
-    return PersonalValue.objects.filter(superseded_at__isnull=False, superseded_at__lt=cutoff)
 
 
 def _interval_months_due(cutoff: datetime, leaving: frozenset[int] = frozenset()) -> dict[int, list[str]]:
@@ -192,7 +188,7 @@ def retention_due(*, as_of: date | None = None) -> list[Due]:
             leaving = frozenset(due)
             out.append(Due(item, cutoff, len(due), "customers", {"held_for_open_requests": len(held)}))
         elif key == "replaced_values":
-            out.append(Due(item, cutoff, _replaced_values(cutoff).count(), "earlier values"))
+            out.append(Due(item, cutoff, replaced_before(cutoff).count(), "earlier values"))
         elif key == "interval_readings":
             months = _interval_months_due(cutoff, leaving)
             blocks, readings = _interval_counts(months)
@@ -331,7 +327,7 @@ def _redact_access_log(run, due: Due) -> DestructionRecord:
 def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
     # No keyed digest outlives the values destroyed (an earlier address's in the outbox and the sign-in
     # records), by the step every deletion of personal values takes (`retention.forgetting`), before they go.
-    digests_forget(values=_replaced_values(due.cutoff))
+    digests_forget(values=replaced_before(due.cutoff))
     count = replaced_values_destroy(superseded_before=due.cutoff)
     return _record(run, due, method="sealed earlier values deleted", count=count, values=count)
 

@@ -509,12 +509,16 @@ def customers_data_destroy(*, customer_ids: Sequence[int], schedule_item: str, r
 
 
 @transaction.atomic
+def replaced_before(moment: datetime):
+    """The personal values replaced by newer ones before `moment`: the one rule the retention run counts,
+    forgets the digests of and destroys by, so a value replaced since is held whole."""
+    return PersonalValue.objects.filter(superseded_at__isnull=False, superseded_at__lt=moment)
+
+
 def replaced_values_destroy(*, superseded_before: datetime) -> int:
     """Destroy personal values that were replaced by newer ones before the given time (their sealed rows are
     deleted; the current values stay). Returns how many."""
-    deleted, _ = PersonalValue.objects.filter(
-        superseded_at__isnull=False, superseded_at__lt=superseded_before
-    ).delete()
+    deleted, _ = replaced_before(superseded_before).delete()
     return deleted
 
 

@@ -19,6 +19,7 @@ from custodian.audit import events, merkle
 from custodian.audit.models import AccessEvent, LogLeaf, Redaction
 from custodian.audit.tree import TileReader, current_head, integrate
 from custodian.audit.verify import verify_log
+from custodian.casework.data_requests import package_build
 from custodian.customers.models import Account
 from custodian.customers.services import account_stop, customer_enrol
 from custodian.policy.loader import current_policy
@@ -211,6 +212,38 @@ def test_a_closed_account_is_kept_six_years_to_the_day_and_destroyed_the_day_aft
         gate.reveal(
             actor=gate.staff_actor(billing_clerk), customer_id=frank.pk, fields=["name"], purpose="billing"
         )
+
+
+def test_a_value_replaced_within_three_years_is_held_and_answered_for(
+    history, privacy_officer, open_request, capsys
+):
+    """Dave changed his telephone number again: the number he gave up a moment more than three years ago is
+    destroyed, the one he gave up two years ago is held (a correction or a billing dispute can still be
+    answered with it) and his data access answer lists it among the earlier values."""
+    _, dave, *_ = history
+    personal_data_record(customer=dave, values={"phone": "507-555-0111"}, submission=PAPER_FORM)
+    personal_data_record(customer=dave, values={"phone": "507-555-0122"}, submission=PAPER_FORM)
+    cutoff = current_policy().retention_schedule["replaced_values"].first_moment_kept(TODAY)
+    four_years, just_over_three, two_years, current = PersonalValue.objects.filter(
+        customer=dave, field="phone"
+    ).order_by("pk")
+    PersonalValue.objects.filter(pk=just_over_three.pk).update(superseded_at=cutoff - timedelta(seconds=1))
+    PersonalValue.objects.filter(pk=two_years.pk).update(superseded_at=timezone.now() - timedelta(days=730))
+
+    as_of = ("--as-of", TODAY.isoformat())
+    call_command("retention_run", "--dry-run", *as_of)
+    assert "replaced_values: 2 earlier values due" in capsys.readouterr().out
+    call_command("retention_run", *as_of)
+    assert DestructionRecord.objects.get(schedule_item="replaced_values").count == 2
+    assert set(PersonalValue.objects.filter(customer=dave, field="phone").values_list("pk", flat=True)) == {
+        two_years.pk,
+        current.pk,
+    }
+
+    request = open_request(dave, "privacy_officer", kind="data_access", photo_id=True)
+    package = package_build(actor=gate.staff_actor(privacy_officer), request=request)
+    earlier = next(s for s in package.sections if s.title == "Earlier values we still hold")
+    assert [row[1] for row in earlier.rows if row[0] == "Telephone number"] == ["507-555-0111"]
 
 
 def test_a_second_run_destroys_nothing_twice(history):
