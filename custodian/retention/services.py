@@ -44,7 +44,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from custodian.analytics.models import PageView
+from custodian.analytics.purge import page_views_due
 from custodian.audit.actions import Action
 from custodian.audit.models import AccessEvent
 from custodian.audit.redaction import events_redact
@@ -170,11 +170,6 @@ def _disclosure_entries(cutoff: datetime):
     return DisclosureEntry.objects.filter(disclosed_at__lt=cutoff)
 
 
-def _page_views(cutoff: datetime):
-
-    return PageView.objects.filter(at__lt=cutoff)
-
-
 def retention_due(*, as_of: date | None = None) -> list[Due]:
     """What each schedule item has past its period on `as_of` (default today), with counts. Reads only clear
     columns; changes nothing."""
@@ -208,7 +203,7 @@ def retention_due(*, as_of: date | None = None) -> list[Due]:
                 )
             )
         elif key == "web_analytics":
-            out.append(Due(item, cutoff, _page_views(cutoff).count(), "page views"))
+            out.append(Due(item, cutoff, page_views_due(as_of).count(), "page views"))
         else:
             out.append(Due(item, cutoff, 0, "", note="no destruction is defined for this item"))
     return out
@@ -334,7 +329,7 @@ def _destroy_replaced_values(run, due: Due) -> DestructionRecord:
 
 @transaction.atomic
 def _delete_page_views(run, due: Due) -> DestructionRecord:
-    count, _ = _page_views(due.cutoff).delete()
+    count, _ = page_views_due(run.as_of).delete()
     return _record(run, due, method="deleted", count=count, page_views=count)
 
 

@@ -1,17 +1,17 @@
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from custodian.analytics.models import PageView
+from custodian.analytics.purge import SCHEDULE_ITEM, page_views_due
 from custodian.plurals import counted
 from custodian.policy.loader import current_policy
 
 
 class Command(BaseCommand):
-    help = "Delete page views older than the policy file's web-analytics retention."
+    help = (
+        "Delete page views past the policy file's web-analytics retention (as the retention run counts it)."
+    )
 
     def handle(self, *args, **options):
-        days = current_policy().retention["web_analytics_days"]
-        deleted, _ = PageView.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
-        self.stdout.write(f"deleted {counted(deleted, 'page view')} older than {counted(days, 'day')}")
+        item = current_policy().retention_schedule[SCHEDULE_ITEM]
+        deleted, _ = page_views_due(timezone.localdate()).delete()
+        self.stdout.write(f"deleted {counted(deleted, 'page view')} older than {item.period_text}")
