@@ -145,12 +145,6 @@ JOBS: tuple[Job, ...] = (
         enabled=lambda: bool(settings.CUSTODIAN_IMAP_HOST),
     ),
     Job(
-        "analytics_purge",
-        "Website statistics: delete page views past the policy file's period (daily)",
-        "20 2 * * *",
-        _command("analytics_purge"),
-    ),
-    Job(
         "connect_notify",
         "Connect My Data: post the notifications of new data that are due again (ESPI BatchList)",
         "*/5 * * * *",

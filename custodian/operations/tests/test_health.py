@@ -21,7 +21,7 @@ def everything_ran(db, log_keys):
     """A scheduler has seen every job and each has run once."""
     for job in JOBS:
         job_register(job.name)
-        if job.name in ("worker_heartbeat", "outbox_retry", "analytics_purge"):
+        if job.name in ("worker_heartbeat", "outbox_retry"):
             job_run(job.name)
 
 

@@ -219,3 +219,10 @@ def test_the_scheduler_queue_and_worker_run_jobs_and_old_queue_rows_are_pruned(l
     DBTaskResult.objects.update(finished_at=now - timedelta(days=8))
     assert job_run("task_results_prune") == "success"
     assert DBTaskResult.objects.count() == 0
+
+
+def test_page_views_are_destroyed_by_the_retention_run_alone_so_its_record_counts_them():
+    # A second scheduled deleter running first would leave the retention run's destruction record at none.
+    commands = {job.name for job in JOBS}
+    assert "retention_run" in commands
+    assert "analytics_purge" not in commands
