@@ -227,6 +227,7 @@ def request_detail(request, request_id):
             else [],
             # A challenge is answered once (a correction's request stays open only for its printed notices);
             # the data is corrected only for a person verified as the customer (the verification step first).
+            "deadlines": policy.deadline_words(),
             "can_correct": req.kind == RequestKind.CORRECTION
             and req.status == RequestStatus.OPEN
             and req.answered_at is None
