@@ -1,15 +1,15 @@
 """The records the law asks for, tamper-evident by the access log: a consent, its revocation, a vendor
 determination and its second person's decision, and the accounting of disclosures.
 
-Their tables are append-only by trigger, but whoever owns the database can drop a trigger. So each record
-is sealed into the event that the access log already writes for it, in the same transaction: the event's
-reason ends with `sealed <seal>`, an HMAC under the events' sealing key (outside the database, as an event's
-own seal and a redaction's: custodian.audit.seals) of the record's table, number and every column, then a
-short HMAC of each column alone, which names the column that differs. The event is itself sealed and in the
-Merkle tree, so the record can no more change, go or come unnoticed than the event can: `audit verify`
-names (custodian.audit.record_checks) a record whose row differs from its event's seal (and which column), a
-row with no event, and an event whose row is gone; the disclosure desk and the gate refuse a consent whose
-row disagrees with its events (`custodian.disclosures.services.consents.consent_as_sealed`).
+Their tables are append-only by trigger, but whoever owns the database can drop a trigger. So each record is
+sealed into the event that the access log already writes for it, in the same transaction: the event's reason
+ends with `sealed <seal>`, an HMAC under the events' sealing key (outside the database, as an event's own seal
+and a redaction's: custodian.audit.seals) of the record's table, number and every column, then a short HMAC of
+each column alone, which names the column that differs. The event is itself sealed and in the Merkle tree, so
+the record can no more change, go or come unnoticed than the event can: `audit verify` names
+(`sealed_record_problems`, with the checks each app registers) a record whose row differs from its event's
+seal (and which column), a row with no event, and an event whose row is gone; the disclosure desk and the gate
+refuse a consent whose row disagrees with its events (`custodian.disclosures.sealed.consent_as_sealed`).
 
 The accounting of disclosures is written in bulk (an export enters a million customers): one event seals
 each batch of entries (`Action.DISCLOSURE_ACCOUNTED`, no customer named), over what the batch's entries

@@ -508,13 +508,13 @@ def customers_data_destroy(*, customer_ids: Sequence[int], schedule_item: str, r
     return Destroyed(customers=len(fresh), values=values, documents=documents, interval_blocks=blocks)
 
 
-@transaction.atomic
 def replaced_before(moment: datetime):
     """The personal values replaced by newer ones before `moment`: the one rule the retention run counts,
     forgets the digests of and destroys by, so a value replaced since is held whole."""
     return PersonalValue.objects.filter(superseded_at__isnull=False, superseded_at__lt=moment)
 
 
+@transaction.atomic
 def replaced_values_destroy(*, superseded_before: datetime) -> int:
     """Destroy personal values that were replaced by newer ones before the given time (their sealed rows are
     deleted; the current values stay). Returns how many."""

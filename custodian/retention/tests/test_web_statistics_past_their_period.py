@@ -1,7 +1,7 @@
 """Website statistics are kept the policy file's days and then deleted, by one rule whichever deletes them:
-the daily `analytics_purge` and the retention run (its dry run's count and its destruction record) both count
-the days back from local midnight, as every retention schedule item is counted. A page view from the first
-moment of the first day kept stays; one a second older goes."""
+the daily retention run (its dry run's count and its destruction record) and `analytics_purge` by hand both
+count the days back from local midnight, as every retention schedule item is counted. A page view from the
+first moment of the first day kept stays; one a second older goes."""
 
 from datetime import datetime, time, timedelta
 

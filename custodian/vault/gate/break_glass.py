@@ -110,19 +110,25 @@ def break_glass_review_queue() -> list[BreakGlassGrant]:
     return sorted([*waiting, *again], key=lambda g: (g.opened_at, g.pk))
 
 
+# Grants asked about per query: every grant ever reviewed while open stays a candidate, and one condition per
+# grant in a single query would outgrow the database's limit on an expression's depth (SQLite's is 1,000).
+_GRANTS_PER_QUERY = 200
+
+
 def _read_after_review(grants: list[BreakGlassGrant]) -> list[BreakGlassGrant]:
-    """Those of the reviewed `grants` with an event logged under them after their review: one query, each
-    grant's part of it by its customer's events (the access log's index on customer)."""
-    if not grants:
-        return []
-    after = Q()
-    for g in grants:
-        after |= Q(
-            customer_id=str(g.customer_id),
-            break_glass_id=str(g.pk),
-            at_us__gt=int(g.reviewed_at.timestamp() * 1_000_000),
-        )
-    read = set(AccessEvent.objects.filter(after).values_list("break_glass_id", flat=True).distinct())
+    """Those of the reviewed `grants` with an event logged under them after their review: a query for each
+    few hundred grants, each grant's part of it by its customer's events (the access log's index on
+    customer)."""
+    read = set()
+    for start in range(0, len(grants), _GRANTS_PER_QUERY):
+        after = Q()
+        for g in grants[start : start + _GRANTS_PER_QUERY]:
+            after |= Q(
+                customer_id=str(g.customer_id),
+                break_glass_id=str(g.pk),
+                at_us__gt=int(g.reviewed_at.timestamp() * 1_000_000),
+            )
+        read |= set(AccessEvent.objects.filter(after).values_list("break_glass_id", flat=True).distinct())
     return [g for g in grants if str(g.pk) in read]
 
 

@@ -76,3 +76,39 @@ def test_a_read_under_a_grant_after_its_review_puts_it_back_in_the_queue(
     reviewed = break_glass_review(grant_id=grant.pk, reviewer=privacy_officer, note="Late read explained")
     assert reviewed.reviewed_at > reviewed_at and reviewed.ended_by_review
     assert break_glass_review_queue() == []
+
+
+def test_the_queue_is_read_however_many_grants_were_reviewed_while_open(
+    service_rep, privacy_officer, customer
+):
+    """Every grant a review ended stays a candidate for a late read: years of them are asked about in parts,
+    never as one condition too deep for the database, and a late read under the newest is still found."""
+    grant = opened(service_rep, customer)
+    read(service_rep, customer)
+    reviewed_at = timezone.now()
+    BreakGlassGrant.objects.filter(pk=grant.pk).update(
+        reviewed_at=reviewed_at, reviewed_by=privacy_officer, review_note="Checked"
+    )
+    earlier = BreakGlassGrant.objects.get(pk=grant.pk)
+    BreakGlassGrant.objects.bulk_create(
+        [
+            BreakGlassGrant(
+                user=earlier.user,
+                customer=earlier.customer,
+                purpose=earlier.purpose,
+                reason=REASON,
+                opened_at=earlier.opened_at - timedelta(days=n),
+                expires_at=earlier.opened_at - timedelta(days=n) + timedelta(minutes=30),
+                reviewed_at=earlier.opened_at - timedelta(days=n) + timedelta(minutes=30),
+                reviewed_by=privacy_officer,
+                review_note="Checked",
+            )
+            for n in range(1, 1501)
+        ]
+    )
+    assert break_glass_review_queue() == []
+    # A read under the newest grant, logged after its review (a review that left it open, as before reviews
+    # ended them).
+    read(service_rep, customer)
+    [again] = break_glass_review_queue()
+    assert again.pk == grant.pk and again.read_after_review
