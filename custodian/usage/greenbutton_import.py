@@ -1664,12 +1664,13 @@ _REPEATED_CLOCK = gettext_noop(
 
 def _placed_across_the_repeated_hour(times, zone) -> tuple[int, int] | Refused:
     """A reading's (start, end), its START TIME and END TIME read by one rule: a time without a UTC offset in
-    the hour the clocks repeat (`_repeated_clock`) names two instants, and the reading is placed only when
-    one of them alone makes it end after it starts (`01:45` ending a reading from `01:30-0600` is the second
-    `01:45`); when both do, the reading can't be placed and is refused, the problem naming the time and the
-    offsets that would tell it. `times`: (column, day, clock as written, whether it gave its offset, its
-    instant read with the first offset) of the start, then the end. A reading that ends before it starts
-    read either way keeps its first reading, for the caller to refuse."""
+    the hour the clocks repeat (`_repeated_clock`) names two instants, and the reading is placed only when one
+    of them alone makes it end after it starts (`01:45` ending a reading from `01:30-0600` is the second
+    `01:45`), or, from a start that happens once, only one makes it as long as a meter reads (`00:00` to
+    `01:00` is the first `01:00`, an hour); otherwise the reading can't be placed and is refused, the problem
+    naming the time and the offsets that would tell it. `times`: (column, day, clock as written, whether it
+    gave its offset, its instant read with the first offset) of the start, then the end. A reading that ends
+    before it starts read either way keeps its first reading, for the caller to refuse."""
     read = [
         (column, day, clock, None if exact else _repeated_clock(day, clock, zone), at)
         for column, day, clock, exact, at in times
@@ -1678,6 +1679,13 @@ def _placed_across_the_repeated_hour(times, zone) -> tuple[int, int] | Refused:
     fits = [(s, e) for s in starts or (start,) for e in ends or (end,) if e > s]
     if not (starts or ends) or len(fits) <= 1:
         return fits[0] if fits else (start, end)
+    # A start that happens once with an end the clocks show twice (`00:00` to `01:00`): the end that makes a
+    # reading as long as a meter reads is the one meant, as every file without offsets writes the hour before
+    # the change; the other would be an hour longer. A start in the repeated hour stays refused: a file
+    # writes `01:00` to `02:00` twice that night, and length can't tell which is which.
+    metered = [(s, e) for s, e in fits if e - s in _INTERVALS]
+    if not starts and len(metered) == 1:
+        return metered[0]
     column, day, clock, (first, second), _at = next(r for r in read if r[3])
     offsets = (datetime.fromtimestamp(at, zone).strftime("%z") for at in (first, second))
     return Refused(

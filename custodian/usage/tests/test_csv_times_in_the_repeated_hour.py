@@ -1,7 +1,8 @@
 """Carmen's Green Button CSV on the night the clocks go back (2026-11-01: 01:00 to 02:00 happens twice): her
 START TIME and END TIME are read by one rule. A time without its UTC offset in the repeated hour names two
-instants; the reading is placed when only one of them makes it end after it starts, and is refused, by its
-line, naming the time and the offsets that would tell it, when both do (an END TIME as much as a START TIME).
+instants; the reading is placed when only one of them makes it end after it starts, or, from a start that
+happens once, only one makes it as long as a meter reads; else it is refused, by its line, naming the time
+and the offsets that would tell it (an END TIME as much as a START TIME).
 A row whose date or times can't be read is told the forms the import reads, each of which it reads; in
 English and in Spanish."""
 
@@ -30,10 +31,10 @@ def _at(hour: int, minute: int, offset_hours: int) -> int:
 @pytest.mark.parametrize(
     "start, end, column, time",
     [
-        ("00:00", "01:00", "END TIME", "01:00"),  # an hour, or two: the clocks show 01:00 twice after it
-        ("00:30", "01:30", "END TIME", "01:30"),
-        ("00:45", "01:15", "END TIME", "01:15"),
+        ("00:00", "01:10", "END TIME", "01:10"),  # 70 minutes or 130: neither is a length a meter reads
         ("01:30", "02:00", "START TIME", "01:30"),  # the start's rule, as before
+        ("01:00", "02:00", "START TIME", "01:00"),  # written twice that night: length can't tell which
+        ("01:00", "01:30", "START TIME", "01:00"),  # half an hour either way
     ],
 )
 def test_a_time_in_the_repeated_hour_that_could_be_either_is_refused_by_its_line(start, end, column, time):
@@ -60,6 +61,12 @@ def test_a_time_in_the_repeated_hour_that_could_be_either_is_refused_by_its_line
         ("01:30-0600", "01:45", (_at(1, 30, -6), 900)),  # the first 01:45 is before the start
         ("01:30", "01:45-0500", (_at(1, 30, -5), 900)),  # the second 01:30 is after the end
         ("00:30-0500", "01:15-0500", (_at(0, 30, -5), 2700)),  # offsets given: one instant each
+        # From a start that happens once, the end that makes a reading as long as a meter reads (the other
+        # is an hour longer): the hour before the change in a file without offsets.
+        ("00:00", "01:00", (_at(0, 0, -5), 3600)),
+        ("00:30", "01:30", (_at(0, 30, -5), 3600)),
+        ("00:45", "01:15", (_at(0, 45, -5), 1800)),
+        ("00:45", "01:00", (_at(0, 45, -5), 900)),
     ],
 )
 def test_a_time_in_the_repeated_hour_is_placed_where_only_one_instant_makes_a_reading(start, end, placed):
