@@ -1,6 +1,9 @@
 """The console's customer pages: finding a customer, the purpose-bound view of their data, emergency access,
 Green Button download and upload. Every look at personal data goes through custodian.vault.gate with a
-purpose (and the open request when the purpose needs one), and the page says it was logged."""
+purpose (and the open request when the purpose needs one), and the page says it was logged.
+
+Just over 400 lines on purpose: the customer's page, its reveal, its emergency access and its Green Button
+download and upload share one purpose-bound look at one customer and one way of telling a refusal."""
 
 from contextlib import nullcontext
 
